@@ -1,0 +1,41 @@
+# The two commands of the README:  make figures  and  make test.  Both create .venv when it is missing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+CONFIGS := $(wildcard configs/*.toml)
+
+.PHONY: help figures test test-fast lab lock clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install the project with pinned dependencies
+
+figures: $(STAMP)  ## regenerate every figure in figures/ from configs/*.toml
+	@set -e; for config in $(CONFIGS); do \
+	  name=$$(basename $$config .toml); \
+	  $(BIN)/toolkit run $$config --out runs/$$name; \
+	  rm -rf figures/$$name; mkdir -p figures/$$name; cp runs/$$name/figures/* figures/$$name/; \
+	done
+
+test: $(STAMP)  ## run the whole test suite (slow end-to-end tests included)
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)  ## the test suite without the slow end-to-end tests
+	$(BIN)/python -m pytest -m "not slow"
+
+lock:  ## re-pin requirements.lock from a fresh environment
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet -e '.[test]'
+	{ echo "# Exact versions that make figures and tests reproducible (pip constraints file; used by the Makefile)."; \
+	  echo "# Regenerate with: make lock"; .venv-lock/bin/pip freeze --exclude-editable | grep -v '^toolkit'; } > requirements.lock
+	rm -rf .venv-lock
+
+clean:  ## remove runs/ and .venv
+	rm -rf runs .venv

@@ -1,0 +1,43 @@
+"""toolkit: themes in Chinese policy texts and how they shift over time.
+
+The public API, for notebooks and scripts (the CLI calls the same functions)::
+
+    import toolkit
+    result = toolkit.run("configs/seeds.toml", "runs/seeds")
+    result.theme_by_year            # tidy table: year, theme, share, n_documents, n_units, n_tokens
+
+Names are imported on first use, so ``import toolkit`` itself does no work.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "Config": "config", "ToolkitError": "errors",
+    "load_corpus": "corpus", "Corpus": "corpus", "decode": "decoding",
+    "Normalizer": "normalize", "to_simplified": "normalize", "split_units": "units",
+    "Segmenter": "segment", "default_stopwords": "segment",
+    "build_vocabulary": "vectorize", "document_term_matrix": "vectorize",
+    "LdaTopicModel": "models", "NmfTopicModel": "models", "MODELS": "models",
+    "load_lexicon": "themes", "label_topics": "themes", "theme_shares": "themes", "word_themes": "themes",
+    "seeded_eta": "seeding", "theme_by_year": "trends",
+    "plot_theme_shares": "plots", "plot_top_words": "plots", "save_figure": "plots",
+    "run": "pipeline", "prepare": "pipeline", "fit": "pipeline", "normalize_file": "pipeline",
+    "tokenize_file": "pipeline", "RunResult": "pipeline",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *__all__])

@@ -1,0 +1,73 @@
+"""On-disk cache of segmented units: plain text files keyed by content and segmenter fingerprint.
+
+Entries are UTF-8 text (one unit per line, tokens separated by spaces) with a header holding the key and a
+SHA-256 of the body, so a changed input never reuses an entry and a damaged entry is detected and rebuilt.
+Nothing in the cache is executable or unpickled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from . import atomic
+
+_MAGIC = "toolkit-tokens v1"
+
+
+def default_cache_dir() -> Path:
+    """$TOOLKIT_CACHE_DIR, else $XDG_CACHE_HOME/toolkit, else ~/.cache/toolkit."""
+    if os.environ.get("TOOLKIT_CACHE_DIR"):
+        return Path(os.environ["TOOLKIT_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "toolkit"
+
+
+def entry_key(units: list[str], fingerprint: str) -> str:
+    digest = hashlib.sha256(fingerprint.encode())
+    for unit in units:
+        digest.update(b"\x1e" + unit.encode("utf-8"))
+    return digest.hexdigest()
+
+
+class TokenCache:
+    """Segmented units of one document, stored under ``root/tokens``."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+        self.hits = 0
+        self.misses = 0
+        self.damaged: list[str] = []
+
+    def _path(self, key: str) -> Path:
+        return self.root / "tokens" / key[:2] / f"{key}.txt"
+
+    def get(self, key: str) -> list[list[str]] | None:
+        """The cached units for ``key``; None when absent or damaged (a damaged entry is noted and removed)."""
+        path = self._path(key)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        try:
+            header, _, body = raw.decode("utf-8").partition("\n")
+            magic_key, n_units, body_hash = header.rsplit(" ", 2)
+            if (magic_key != f"{_MAGIC} {key}" or hashlib.sha256(body.encode()).hexdigest() != body_hash):
+                raise ValueError
+            units = [line.split(" ") if line else [] for line in body.split("\n")] if body else []
+            if len(units) != int(n_units):
+                raise ValueError
+        except (ValueError, UnicodeDecodeError):
+            self.damaged.append(str(path))
+            path.unlink(missing_ok=True)
+            self.misses += 1
+            return None
+        self.hits += 1
+        return units
+
+    def put(self, key: str, units: list[list[str]]) -> None:
+        body = "\n".join(" ".join(tokens) for tokens in units)
+        header = f"{_MAGIC} {key} {len(units)} {hashlib.sha256(body.encode()).hexdigest()}"
+        atomic.write_text(self._path(key), header + "\n" + body)

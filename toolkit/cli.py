@@ -1,0 +1,109 @@
+"""Command line: a thin layer over the functions in toolkit.pipeline.
+
+Every user error is one line on stderr and exit code 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from .errors import ToolkitError
+
+EXIT_USAGE = 2
+
+
+def _add_config_arguments(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    if required:
+        parser.add_argument("config", help="TOML config file, e.g. configs/seeds.toml")
+    else:
+        parser.add_argument("--config", help="TOML config whose [normalize] and [segment] settings to use")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                        help="override a config key, e.g. --set model.n_topics=20 (repeatable)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="toolkit", description="Themes in Chinese policy texts and how they shift over time.")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run one analysis from a config and write its tables and figures",
+                              description="Run one analysis: load, normalise, segment, fit, label themes, "
+                                          "aggregate by year, write tables, figures and manifest.json.")
+    _add_config_arguments(run, required=True)
+    run.add_argument("--out", help="output folder (default: runs/<corpus name>); replaced only on success")
+
+    norm = commands.add_parser("normalize", help="print the normalised simplified text of one file")
+    norm.add_argument("path", help="a text file")
+    _add_config_arguments(norm, required=False)
+
+    tokens = commands.add_parser("tokens", help="print the tokens of one file, one unit per line")
+    tokens.add_argument("path", help="a text file")
+    _add_config_arguments(tokens, required=False)
+
+    show = commands.add_parser("config", help="print a config with every default filled in")
+    _add_config_arguments(show, required=True)
+    return parser
+
+
+def _config(args):
+    from .config import Config
+
+    if getattr(args, "config", None):
+        return Config.load(args.config, args.overrides)
+    config = Config.from_dict({}, source="defaults")
+    return config.with_values(**{f"{s}.{k}": v for s, k, v in map(_split_override, args.overrides)}) \
+        if args.overrides else config
+
+
+def _split_override(text):
+    from .config import parse_override
+
+    return parse_override(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(format="%(message)s", stream=sys.stderr)
+    logging.getLogger("toolkit").setLevel(logging.WARNING if args.quiet else logging.INFO)
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    try:
+        return _dispatch(args)
+    except ToolkitError as exc:
+        print(f"toolkit: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("toolkit: interrupted; earlier complete outputs are untouched", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _dispatch(args) -> int:
+    from . import pipeline
+
+    if args.command == "run":
+        config = _config(args)
+        result = pipeline.run(config, args.out)
+        counts = result.manifest["counts"]
+        print(f"{result.out_dir}: {counts['documents_used']} documents used, {counts['documents_skipped']} skipped, "
+              f"{counts['units']} units, {len(result.topics)} topics")
+        return 0
+    if args.command == "config":
+        print(_config(args).to_toml(), end="")
+        return 0
+    config = _config(args)
+    if args.command == "normalize":
+        sys.stdout.write(pipeline.normalize_file(args.path, config) + "\n")
+    elif args.command == "tokens":
+        for unit_tokens in pipeline.tokenize_file(args.path, config):
+            sys.stdout.write(" ".join(unit_tokens) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""Bytes to text: detect the encoding of a file, refuse binary and unreadable files with a reason."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+from .resources import common_chars
+
+# Magic numbers of binary formats that users rename to .txt by mistake.
+_MAGIC = [
+    (b"%PDF", "a PDF document; extract its text first (e.g. pdftotext)"),
+    (b"PK\x03\x04", "a ZIP archive or Office document (.docx/.xlsx); save it as plain text"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document (.doc); save it as plain text"),
+    (b"\x89PNG", "a PNG image, not text"),
+    (b"\xff\xd8\xff", "a JPEG image, not text"),
+    (b"GIF8", "a GIF image, not text"),
+    (b"{\\rtf", "an RTF document; save it as plain text"),
+]
+_BOMS = [
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+CHINESE_CODECS = ("gb18030", "big5")
+
+
+class Unreadable(ValueError):
+    """A file that cannot be used as text; the message is the reason shown in documents.csv."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    note: str = ""
+
+
+def _plausibility(text: str) -> float:
+    """Share of Han characters that are common ones (after conversion to simplified script)."""
+    from .normalize import to_simplified
+
+    han = [ch for ch in to_simplified(text) if "\u4e00" <= ch <= "\u9fff"]
+    if not han:
+        return 0.0
+    common = common_chars()
+    return sum(ch in common for ch in han) / len(han)
+
+
+def _control_share(text: str) -> float:
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f\v")
+    return controls / max(len(text), 1)
+
+
+def decode(data: bytes, encoding: str = "auto") -> Decoded:
+    """Decode file bytes to text.
+
+    ``encoding='auto'`` tries, in order: a byte-order mark (UTF-8, UTF-16, UTF-32); strict UTF-8 (a file cut
+    in the middle of its last character loses only that character, with a note); then GB18030 and Big5,
+    keeping the one whose characters are more plausibly Chinese. Raises :class:`Unreadable` with the reason
+    for empty, binary or undecodable files.
+    """
+    if not data.strip():
+        raise Unreadable("empty file" if not data else "file holds only whitespace")
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise Unreadable(f"binary file: {what}")
+    if encoding != "auto":
+        try:
+            text = data.decode(encoding)
+        except LookupError:
+            raise Unreadable(f"unknown encoding {encoding!r} in the metadata; use e.g. utf-8, gb18030, big5") from None
+        except UnicodeDecodeError as exc:
+            raise Unreadable(f"not valid {encoding} at byte {exc.start}; fix the encoding column") from None
+        return _checked(Decoded(text, encoding))
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _checked(Decoded(data.decode(codec), codec.replace("-sig", "") + " (BOM)"))
+            except UnicodeDecodeError:
+                raise Unreadable(f"starts with a {codec} byte-order mark but is not valid {codec}") from None
+    if b"\x00" in data:
+        raise Unreadable("binary file: contains NUL bytes and no UTF-16 byte-order mark")
+    try:
+        return _checked(Decoded(data.decode("utf-8"), "utf-8"))
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+            return _checked(Decoded(data[: exc.start].decode("utf-8"), "utf-8",
+                                    "file ends inside a character; the partial character was dropped"))
+    candidates = []
+    for codec in CHINESE_CODECS:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        candidates.append((_plausibility(text), codec, text))
+    if candidates:
+        score, codec, text = max(candidates)
+        if score >= 0.5:
+            return _checked(Decoded(text, codec))
+    raise Unreadable("not readable as UTF-8, UTF-16, GB18030 or Big5; re-save the file as UTF-8")
+
+
+def _checked(decoded: Decoded) -> Decoded:
+    if _control_share(decoded.text) > 0.01:
+        raise Unreadable(f"binary file: decodes as {decoded.encoding} but is full of control characters")
+    if not decoded.text.strip():
+        raise Unreadable("file holds only whitespace")
+    return decoded

@@ -1,0 +1,8 @@
+"""The one exception type users see: a sentence that says what is wrong and how to fix it."""
+
+
+class ToolkitError(Exception):
+    """A problem with the user's input, config or environment.
+
+    The CLI prints the message on one line and exits with code 2; no traceback.
+    """

@@ -1,0 +1,40 @@
+"""Provenance of a run: resolved config, seed, package versions, hashes of inputs and outputs, timings."""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import sys
+from importlib import metadata
+from pathlib import Path
+
+PACKAGES = ["toolkit", "numpy", "scipy", "pandas", "scikit-learn", "gensim", "jieba", "opencc", "matplotlib",
+            "stopwordsiso", "noto-cjk-sans-otc"]
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def sha256_file(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def output_hashes(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``folder`` (relative POSIX paths), manifest.json excepted."""
+    return {p.relative_to(folder).as_posix(): sha256_file(p)
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "manifest.json"}
+
+
+def platform_summary() -> dict[str, str]:
+    return {"system": platform.system(), "machine": platform.machine(), "python": sys.version.split()[0]}

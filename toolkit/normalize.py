@@ -1,0 +1,149 @@
+"""Raw text to clean simplified text: script, width, pinyin readings, mojibake and boilerplate lines.
+
+Every character removed is counted by the rule that removed it, so the quality report can show what
+normalisation did to each document.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .resources import data_path
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN_CHARS = f"a-zü{_TONED}"
+# A pinyin syllable once tone marks are removed (ü written v): initial + final, or a bare final.
+_SYLLABLE = re.compile(
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|uan|ian|iao|uai|van|ai|ei|ao|ou|an|en|in|un|vn|ia|ie|iu|ua|uo|ue|ve|ui|er"
+    r"|a|o|e|i|u|v)r?")
+# Neutral-tone syllables that carry no tone mark in web readings.
+_NEUTRAL = {"de", "le", "me", "men", "ne", "ma", "ba", "zi", "zhe", "guo", "li", "shang", "xia", "lai", "qu"}
+# A reading: '(' or the '?' that replaced it, the syllable, ')'; after a Han character or a '?' that
+# replaced one. Several readings in a row are removed together.
+_READING = re.compile(rf"(?<=[{HAN}?\ufffd])(?:[(?][{_PINYIN_CHARS}]{{1,7}}\))+")
+_ONE_READING = re.compile(rf"[(?]([{_PINYIN_CHARS}]{{1,7}})\)")
+# Mojibake: the replacement character, and lone letters wedged inside Chinese text (Greek, Cyrillic,
+# Latin-1 letters, or one lower-case ASCII letter between Han characters), which are what text decoded
+# with the wrong codec leaves behind.
+_STRAY = re.compile(
+    rf"\ufffd|(?<=[{HAN}])(?:[\u00c0-\u00ff\u0370-\u03ff\u0400-\u04ff]+|[a-z](?=[{HAN}(]))")
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+
+
+def _is_pinyin(syllable: str) -> bool:
+    bare = "".join(c for c in unicodedata.normalize("NFD", syllable) if not unicodedata.combining(c))
+    bare = bare.replace("ü", "v").replace("\u0308", "")
+    if not _SYLLABLE.fullmatch(bare):
+        return False
+    return any(c in _TONED for c in syllable) or bare in _NEUTRAL
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to simplified script with OpenCC's t2s conversion (characters and phrases)."""
+    return _t2s().convert(text)
+
+
+def load_boilerplate_patterns(extra_files: list[Path] | tuple[Path, ...] = ()) -> list[re.Pattern]:
+    """The shipped boilerplate-line patterns plus those of ``extra_files`` (one regex per line, '#' comments)."""
+    from .errors import ToolkitError
+
+    patterns = []
+    for path in [data_path("boilerplate_lines.txt"), *extra_files]:
+        try:
+            lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+        except OSError as exc:
+            raise ToolkitError(f"cannot read boilerplate patterns {path}: {exc.strerror}") from None
+        for n, line in enumerate(lines, 1):
+            if line.strip() and not line.lstrip().startswith("#"):
+                try:
+                    patterns.append(re.compile(line.strip()))
+                except re.error as exc:
+                    raise ToolkitError(f"{path}:{n}: bad regular expression {line.strip()!r}: {exc}") from None
+    return patterns
+
+
+@dataclass
+class Normalized:
+    """Normalised text and the number of characters each rule removed."""
+
+    text: str
+    chars_in: int
+    removed: Counter = field(default_factory=Counter)
+    converted: int = 0  # characters changed by the script conversion
+
+
+@dataclass
+class Normalizer:
+    """Turns raw text into clean simplified text. Parameters mirror the ``[normalize]`` config section."""
+
+    to_simplified: bool = True
+    strip_pinyin: bool = True
+    drop_boilerplate: bool = True
+    remove_mojibake: bool = True
+    boilerplate_patterns: list[re.Pattern] | None = None
+
+    def __post_init__(self):
+        if self.boilerplate_patterns is None:
+            self.boilerplate_patterns = load_boilerplate_patterns()
+
+    def normalize(self, text: str) -> Normalized:
+        """Normalise ``text``; idempotent (normalising the result again changes nothing)."""
+        result = Normalized(text="", chars_in=len(text))
+        text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
+        for _ in range(4):  # removals can bring new matches next to each other; stop at the fixed point
+            before = text
+            if self.strip_pinyin:
+                text = self._strip_readings(text, result.removed)
+            if self.remove_mojibake:
+                text = self._sub_counting(_STRAY, text, "mojibake", result.removed)
+            if text == before:
+                break
+        if self.to_simplified:
+            simplified = to_simplified(text)
+            result.converted = sum(a != b for a, b in zip(text, simplified))
+            text = unicodedata.normalize("NFKC", simplified)
+        lines = []
+        for line in text.split("\n"):
+            stripped = _SPACES.sub(" ", line).strip()
+            result.removed["whitespace"] += len(line) - len(stripped)
+            if not stripped:
+                continue
+            if self.drop_boilerplate and any(p.search(stripped) for p in self.boilerplate_patterns):
+                result.removed["boilerplate"] += len(stripped)
+                continue
+            lines.append(stripped)
+        result.text = "\n".join(lines)
+        return result
+
+    @staticmethod
+    def _strip_readings(text: str, removed: Counter) -> str:
+        def drop(match: re.Match) -> str:
+            readings = _ONE_READING.findall(match.group())
+            if all(_is_pinyin(r) for r in readings):
+                removed["pinyin"] += len(match.group())
+                return ""
+            return match.group()
+
+        return _READING.sub(drop, text)
+
+    @staticmethod
+    def _sub_counting(pattern: re.Pattern, text: str, rule: str, removed: Counter) -> str:
+        def drop(match: re.Match) -> str:
+            removed[rule] += len(match.group())
+            return ""
+
+        return pattern.sub(drop, text)

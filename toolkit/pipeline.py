@@ -1,0 +1,345 @@
+"""The analysis as a chain of stages, and ``run(config, out_dir)``, the entry point of CLI and notebooks.
+
+raw files -> documents -> normalised text -> units -> tokens -> vocabulary and counts -> model ->
+document-topic shares -> themes -> yearly table -> figures, tables and manifest.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import atomic
+from .cache import TokenCache, default_cache_dir, entry_key
+from .config import Config
+from .corpus import Corpus, load_corpus
+from .errors import ToolkitError
+from .manifest import output_hashes, package_versions, platform_summary, sha256_file
+from .models import make_model
+from .normalize import Normalizer, load_boilerplate_patterns
+from .resources import data_path, read_word_file
+from .seeding import seeded_eta
+from .segment import Segmenter, default_stopwords
+from .themes import OTHER, Lexicon, label_topics, lexicon_coverage, load_lexicon, theme_shares
+from .trends import theme_by_year
+from .units import split_units
+from .vectorize import build_vocabulary, document_term_matrix
+
+log = logging.getLogger("toolkit")
+TOP_WORDS = 20
+
+
+# ----- building the parts from a config ---------------------------------------------------------------
+
+def make_normalizer(config: Config) -> Normalizer:
+    n = config["normalize"]
+    return Normalizer(to_simplified=n["to_simplified"], strip_pinyin=n["strip_pinyin"],
+                      drop_boilerplate=n["drop_boilerplate"], remove_mojibake=n["remove_mojibake"],
+                      boilerplate_patterns=load_boilerplate_patterns(config.paths("normalize", "extra_boilerplate")))
+
+
+def make_segmenter(config: Config, lexicon: Lexicon) -> Segmenter:
+    s = config["segment"]
+    stopwords = default_stopwords(policy=s["use_policy_stopwords"]) - lexicon.words
+    for path in config.paths("segment", "extra_stopwords"):
+        if not path.is_file():
+            raise ToolkitError(f"stopword file not found: {path}; fix segment.extra_stopwords")
+        stopwords |= set(read_word_file(path))
+    for path in config.paths("segment", "extra_dictionaries"):
+        if not path.is_file():
+            raise ToolkitError(f"dictionary file not found: {path}; fix segment.extra_dictionaries")
+    return Segmenter(hmm=s["hmm"], dictionaries=tuple(config.paths("segment", "extra_dictionaries")),
+                     extra_words=tuple(sorted(lexicon.words)), stopwords=stopwords, min_chars=s["min_chars"],
+                     drop_numbers=s["drop_numbers"], keep=lexicon.words)
+
+
+def make_cache(config: Config) -> TokenCache | None:
+    if not config["cache"]["enabled"]:
+        return None
+    return TokenCache(config.path("cache", "dir") or default_cache_dir())
+
+
+# ----- stages ----------------------------------------------------------------------------------------------
+
+@dataclass
+class Prepared:
+    """Everything before the model: documents, quality report, units and their tokens."""
+
+    corpus: Corpus
+    quality: pd.DataFrame
+    units: pd.DataFrame  # unit_id, doc_id, year, text
+    tokens: list[list[str]]
+    lexicon: Lexicon
+    segmenter: Segmenter
+    timings: dict[str, float] = field(default_factory=dict)
+    cache_stats: dict[str, int] = field(default_factory=dict)
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str):
+    start = time.perf_counter()
+    log.info("%s ...", stage)
+    yield
+    timings[stage] = round(time.perf_counter() - start, 3)
+
+
+def quality_row(doc_id: str, normalized) -> dict:
+    """One row of quality.csv: what normalisation removed from a document, rule by rule."""
+    text = normalized.text
+    meaningful = sum(1 for ch in text if ch.isalnum() or "\u3400" <= ch <= "\u9fff")
+    han = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
+    noise_share = 1 - han / meaningful if meaningful else 1.0
+    removed = normalized.removed
+    removed_share = (normalized.chars_in - len(text)) / max(normalized.chars_in, 1)
+    return {"doc_id": doc_id, "chars_in": normalized.chars_in, "chars_out": len(text),
+            "converted_script": normalized.converted, "removed_pinyin": removed["pinyin"],
+            "removed_mojibake": removed["mojibake"], "removed_boilerplate": removed["boilerplate"],
+            "removed_whitespace": removed["whitespace"], "non_cjk_share": round(noise_share, 4),
+            "flag": "mostly broken" if (noise_share > 0.5 or removed_share > 0.6) else ""}
+
+
+def prepare(config: Config) -> Prepared:
+    """Load, normalise, split into units and segment (reading and filling the token cache)."""
+    timings: dict[str, float] = {}
+    c = config["corpus"]
+    if not c["texts"]:
+        raise ToolkitError(f"{config.source}: corpus.texts is required: set it to the folder of your text files")
+    with _timed(timings, "load"):
+        corpus = load_corpus(config.path("corpus", "texts"), config.path("corpus", "metadata"),
+                             pattern=c["pattern"], year_min=c["year_min"], year_max=c["year_max"],
+                             encoding=c["encoding"])
+        lexicon = load_lexicon(config.path("themes", "lexicon"))
+    with _timed(timings, "normalize"):
+        normalizer = make_normalizer(config)
+        u = config["units"]
+        quality_rows, unit_rows = [], []
+        for doc in corpus.used.itertuples():
+            normalized = normalizer.normalize(corpus.texts[doc.doc_id])
+            quality_rows.append(quality_row(doc.doc_id, normalized))
+            for i, text in enumerate(split_units(normalized.text, u["kind"], u["max_chars"], u["min_chars"])):
+                unit_rows.append({"unit_id": f"{doc.doc_id}#{i:04d}", "doc_id": doc.doc_id, "year": int(doc.year),
+                                  "text": text})
+        quality = pd.DataFrame(quality_rows)
+        units = pd.DataFrame(unit_rows, columns=["unit_id", "doc_id", "year", "text"])
+    with _timed(timings, "segment"):
+        segmenter = make_segmenter(config, lexicon)
+        cache = make_cache(config)
+        words = segment_units(units, segmenter, cache)
+        tokens = [segmenter.filter(w) for w in words]
+    stats = {"hits": cache.hits, "misses": cache.misses, "damaged": len(cache.damaged)} if cache else {}
+    if cache and cache.damaged:
+        log.warning("rebuilt %d damaged cache entries (first: %s)", len(cache.damaged), cache.damaged[0])
+    return Prepared(corpus, quality, units, tokens, lexicon, segmenter, timings, stats)
+
+
+def segment_units(units: pd.DataFrame, segmenter: Segmenter, cache: TokenCache | None) -> list[list[str]]:
+    """jieba's words for every unit, document by document, through the cache when there is one."""
+    fingerprint = segmenter.fingerprint
+    words: list[list[str]] = []
+    for _, doc_units in units.groupby("doc_id", sort=False):
+        texts = doc_units["text"].tolist()
+        key = entry_key(texts, fingerprint)
+        cut = cache.get(key) if cache else None
+        if cut is None:
+            cut = [segmenter.cut(t) for t in texts]
+            if cache:
+                cache.put(key, cut)
+        words.extend(cut)
+    return words
+
+
+@dataclass
+class Fitted:
+    """The model and what follows from it."""
+
+    model: object
+    vocabulary: list[str]
+    counts: object  # sparse units x words, modelled units only
+    in_model: np.ndarray  # bool per unit
+    doc_topic: np.ndarray  # modelled units x topics
+    topics: pd.DataFrame
+    shares: pd.DataFrame  # all units x (themes + other); NaN for units not modelled
+
+
+def fit(prepared: Prepared, config: Config) -> Fitted:
+    """Vocabulary, counts, the model, topic labels and theme shares of every unit."""
+    v, m, t = config["vocab"], config["model"], config["themes"]
+    vocabulary = build_vocabulary(prepared.tokens, min_df=v["min_df"], max_df=v["max_df"], max_terms=v["max_terms"])
+    counts_all = document_term_matrix(prepared.tokens, vocabulary)
+    in_model = np.asarray(counts_all.sum(axis=1)).ravel() > 0
+    counts = counts_all[in_model]
+    if counts.shape[0] == 0:
+        raise ToolkitError("no unit has a word of the vocabulary: the corpus is empty after filtering; "
+                           "check segment and vocab settings")
+    eta = (seeded_eta(prepared.lexicon, vocabulary, m["n_topics"], strength=m["seed_strength"], match=t["match"])
+           if m["seeded"] else None)
+    model = make_model(m, eta=eta).fit(counts)
+    doc_topic = model.transform(counts)
+    topics = label_topics(model.components_, vocabulary, prepared.lexicon, top_n=t["top_n"], min_score=t["min_score"],
+                          match=t["match"])
+    top = np.argsort(-model.components_, axis=1, kind="stable")[:, :TOP_WORDS]
+    topics.insert(3, "top_words", [[vocabulary[j] for j in row] for row in top])
+    topics.insert(4, "top_weights", [[float(model.components_[k, j]) for j in row] for k, row in enumerate(top)])
+    shares = pd.DataFrame(np.nan, index=range(len(prepared.units)), columns=[*prepared.lexicon.names, OTHER])
+    shares.loc[in_model] = theme_shares(doc_topic, topics["theme"].tolist(), prepared.lexicon.names).to_numpy()
+    return Fitted(model, vocabulary, counts, in_model, doc_topic, topics, shares)
+
+
+@dataclass
+class RunResult:
+    """Tables of a finished run (the same that were written to ``out_dir``)."""
+
+    out_dir: Path
+    documents: pd.DataFrame
+    quality: pd.DataFrame
+    units: pd.DataFrame
+    topics: pd.DataFrame
+    theme_by_year: pd.DataFrame
+    coverage: pd.DataFrame
+    manifest: dict
+    prepared: Prepared
+    fitted: Fitted
+
+
+def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overrides=()) -> RunResult:
+    """Run the whole analysis of ``config`` (a Config or a TOML path) and write it into ``out_dir``.
+
+    ``out_dir`` defaults to ``runs/<corpus name>``. The folder is replaced only when the run succeeds.
+    """
+    if not isinstance(config, Config):
+        config = Config.load(config, overrides)
+    out_dir = Path(out_dir or Path("runs") / (config["corpus"]["name"] or "run"))
+    started = time.perf_counter()
+    prepared = prepare(config)
+    timings = prepared.timings
+    with _timed(timings, "model"):
+        fitted = fit(prepared, config)
+    with _timed(timings, "themes"):
+        names = [*prepared.lexicon.names, OTHER]
+        units = prepared.units.copy()
+        units["n_tokens"] = [len(t) for t in prepared.tokens]
+        units["in_model"] = fitted.in_model
+        units = pd.concat([units, fitted.shares], axis=1)
+        units["dominant_theme"] = fitted.shares.idxmax(axis=1).where(fitted.in_model, "")
+        c = config["corpus"]
+        window = (c["year_min"] or int(units["year"].min()), c["year_max"] or int(units["year"].max()))
+        yearly = theme_by_year(units[units["in_model"]], names, years=window)
+        coverage = lexicon_coverage(prepared.lexicon, fitted.vocabulary, prepared.tokens)
+    documents = _documents_table(prepared, units)
+    with atomic.output_folder(out_dir) as work:
+        with _timed(timings, "figures"):
+            _write_figures(work / "figures", yearly, fitted.topics, prepared.lexicon, config)
+        with _timed(timings, "write"):
+            _write_tables(work, documents, prepared.quality, units, fitted.topics, yearly, coverage)
+            (work / "config.toml").write_text(config.to_toml(), encoding="utf-8")
+        timings["total"] = round(time.perf_counter() - started, 3)
+        manifest = _manifest(config, prepared, fitted, timings, work)
+        atomic.write_text(work / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    log.info("wrote %s", out_dir)
+    return RunResult(out_dir, documents, prepared.quality, units, fitted.topics, yearly, coverage, manifest,
+                     prepared, fitted)
+
+
+# ----- writing ----------------------------------------------------------------------------------------------
+
+def _documents_table(prepared: Prepared, units: pd.DataFrame) -> pd.DataFrame:
+    docs = prepared.corpus.documents.copy()
+    per_doc = units.groupby("doc_id").agg(n_units=("unit_id", "size"), n_tokens=("n_tokens", "sum"))
+    docs = docs.join(per_doc, on="doc_id")
+    for column in ("n_units", "n_tokens"):
+        docs[column] = docs[column].astype("Int64")
+    return docs
+
+
+def _csv(frame: pd.DataFrame) -> str:
+    return frame.to_csv(index=False, float_format="%.6f", lineterminator="\n")
+
+
+def _write_tables(folder: Path, documents, quality, units, topics, yearly, coverage) -> None:
+    topics_out = topics.copy()
+    topics_out["top_words"] = [" ".join(f"{w}:{x:.5f}" for w, x in zip(ws, xs))
+                               for ws, xs in zip(topics["top_words"], topics["top_weights"])]
+    topics_out = topics_out.drop(columns=["top_weights"])
+    for name, frame in [("documents", documents), ("quality", quality), ("units", units), ("topics", topics_out),
+                        ("theme_by_year", yearly), ("coverage", coverage)]:
+        atomic.write_text(folder / f"{name}.csv", _csv(frame))
+
+
+def _write_figures(folder: Path, yearly, topics, lexicon, config: Config) -> None:
+    from .plots import plot_theme_shares, plot_top_words, save_figure
+
+    f = config["figures"]
+    title = config["corpus"]["name"]
+    save_figure(plot_theme_shares(yearly, lexicon, language=f["language"], title=title),
+                folder / "theme_shares.png", dpi=f["dpi"])
+    save_figure(plot_top_words(topics, lexicon, n_words=f["top_words"], language=f["language"], title=title),
+                folder / "top_words.png", dpi=f["dpi"])
+
+
+def _input_hashes(config: Config, prepared: Prepared) -> dict[str, str]:
+    docs = prepared.corpus.documents
+    hashes = {f"texts/{p}": h for p, h in zip(docs["path"], docs["sha256"]) if h}
+    extra = {"metadata": config.path("corpus", "metadata"),
+             "lexicon": config.path("themes", "lexicon") or data_path("lexicon.toml")}
+    for i, path in enumerate(prepared.segmenter.dictionaries):
+        extra[f"dictionary/{i}:{path.name}"] = path
+    for name, path in extra.items():
+        if path:
+            hashes[name] = sha256_file(path)
+    return hashes
+
+
+def _manifest(config, prepared, fitted, timings, work: Path) -> dict:
+    docs = prepared.corpus.documents
+    return {
+        "config": config.to_dict(),
+        "config_source": config.source,
+        "random_state": config["model"]["random_state"],
+        "versions": package_versions(),
+        "platform": platform_summary(),
+        "counts": {"files": int(len(docs)), "documents_used": int((docs["status"] == "used").sum()),
+                   "documents_skipped": int((docs["status"] == "skipped").sum()),
+                   "units": int(len(prepared.units)), "units_modelled": int(fitted.in_model.sum()),
+                   "vocabulary": len(fitted.vocabulary), "tokens": int(sum(len(t) for t in prepared.tokens))},
+        "segmenter_fingerprint": prepared.segmenter.fingerprint,
+        "cache": prepared.cache_stats,
+        "timings_seconds": timings,
+        "inputs_sha256": _input_hashes(config, prepared),
+        "outputs_sha256": output_hashes(work),
+    }
+
+
+# ----- one file at a time (the CLI's normalize and tokens) ---------------------------------------------------
+
+def _read_one(path: str | Path) -> str:
+    from .decoding import Unreadable, decode
+
+    path = Path(path)
+    if not path.is_file():
+        raise ToolkitError(f"file not found: {path}")
+    try:
+        return decode(path.read_bytes()).text
+    except Unreadable as exc:
+        raise ToolkitError(f"{path}: {exc}") from None
+
+
+def normalize_file(path: str | Path, config: Config | None = None) -> str:
+    """The normalised simplified text of one file, exactly as ``run`` normalises it."""
+    config = config or Config.from_dict({})
+    return make_normalizer(config).normalize(_read_one(path)).text
+
+
+def tokenize_file(path: str | Path, config: Config | None = None) -> list[list[str]]:
+    """The filtered tokens of each unit of one file, exactly as ``run`` produces them."""
+    config = config or Config.from_dict({})
+    u = config["units"]
+    units = split_units(normalize_file(path, config), u["kind"], u["max_chars"], u["min_chars"])
+    segmenter = make_segmenter(config, load_lexicon(config.path("themes", "lexicon")))
+    return [segmenter.tokens(text) for text in units]

@@ -1,0 +1,30 @@
+"""Keyword seeding: an LDA topic-word prior (``eta``) that pulls one topic towards each lexicon theme."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import ToolkitError
+from .themes import Lexicon, word_themes
+
+
+def seeded_eta(lexicon: Lexicon, vocabulary: list[str], n_topics: int, *, strength: float = 1.0,
+               match: str = "contains") -> np.ndarray:
+    """Prior of shape (n_topics, n_words): topic ``i < len(themes)`` is seeded with theme ``i``'s words.
+
+    Seed words are the vocabulary words of each theme (see :func:`toolkit.themes.word_themes`). Every word
+    gets gensim's symmetric default ``1 / n_topics`` in every topic, and each seed word ``strength`` more (a
+    pseudo-count, as if it had been seen that many extra times) in its theme's topic. Seed words stay free to
+    appear in other topics (治理 belongs to ecology as much as to governance). Topics past the themes are free.
+    """
+    n_themes = len(lexicon.themes)
+    if n_topics < n_themes:
+        raise ToolkitError(f"seeded LDA needs at least one topic per theme: model.n_topics is {n_topics} but the "
+                           f"lexicon has {n_themes} themes; raise n_topics or set model.seeded = false")
+    base = 1.0 / n_topics
+    eta = np.full((n_topics, len(vocabulary)), base)
+    themes_of = word_themes(lexicon, vocabulary, match)
+    for k, theme in enumerate(lexicon.themes):
+        ids = [i for i, w in enumerate(vocabulary) if themes_of.get(w) == theme.name]
+        eta[k, ids] += strength
+    return eta
