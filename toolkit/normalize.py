@@ -46,15 +46,29 @@ def _is_pinyin(syllable: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1)
-def _t2s():
+def _converters():
     import opencc
 
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC("t2s"), opencc.OpenCC("tw2s"), opencc.OpenCC("hk2s")
+
+
+TRADITIONAL_SHARE = 0.01  # share of Han characters that t2s changes, above which a text counts as traditional
 
 
 def to_simplified(text: str) -> str:
-    """Traditional to simplified script with OpenCC's t2s conversion (characters and phrases)."""
-    return _t2s().convert(text)
+    """Simplified script with OpenCC.
+
+    Mainland text goes through ``t2s``. Text in traditional script (t2s changes over 1% of its Han
+    characters) first has its Taiwan and Hong Kong variants reverted (``tw2s`` then ``hk2s``, so 著力 and
+    衞生 become 着力 and 卫生); doing that to mainland text would wrongly turn 显著 into 显着.
+    """
+    t2s, tw2s, hk2s = _converters()
+    simplified = t2s.convert(text)
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    changed = sum(1 for a, b in zip(text, simplified) if a != b)
+    if han and changed / han > TRADITIONAL_SHARE:
+        return hk2s.convert(tw2s.convert(text))
+    return simplified
 
 
 def load_boilerplate_patterns(extra_files: list[Path] | tuple[Path, ...] = ()) -> list[re.Pattern]:

@@ -9,6 +9,11 @@ from pathlib import Path
 from .errors import ToolkitError
 from .resources import data_path, read_word_file
 
+# Frequency given to a dictionary word listed without one. High enough that jieba keeps the word whole
+# even inside its own compounds (推进改革 -> 推进 改革, 改革开放 -> 改革 开放), so a theme word is never
+# hidden inside a phrase whose other half is a stopword; a longer domain term still beats its parts.
+DOMAIN_FREQ = 100_000
+
 _NUMBER = re.compile(r"^[\d.,:/%+\-~]+[%‰]?$|^[零〇一二三四五六七八九十百千万亿两几]+$")
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 
@@ -72,7 +77,7 @@ class Segmenter:
         import jieba
 
         digest = hashlib.sha256()
-        digest.update(f"jieba {jieba.__version__} hmm={self.hmm}\n".encode())
+        digest.update(f"jieba {jieba.__version__} hmm={self.hmm} domain_freq={DOMAIN_FREQ}\n".encode())
         digest.update(hashlib.sha256(Path(jieba.get_dict_file().name).read_bytes()).digest())
         for word, freq, tag in self._entries:
             digest.update(f"{word} {freq} {tag}\n".encode())
@@ -85,7 +90,7 @@ class Segmenter:
             tokenizer = jieba.Tokenizer()
             tokenizer.initialize()
             for word, freq, tag in self._entries:
-                tokenizer.add_word(word, freq, tag)
+                tokenizer.add_word(word, DOMAIN_FREQ if freq is None else freq, tag)
             self._tokenizer = tokenizer
         return self._tokenizer
 

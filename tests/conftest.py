@@ -1,0 +1,72 @@
+"""Shared fixtures. Tests use the real seed documents and State Council reports shipped in the repo."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+GWR = ROOT / "corpora" / "gwr_national" / "texts"
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+
+
+def pytest_configure(config):
+    # Keep the token cache of the test run away from the user's cache (and from other runs).
+    cache = Path(config.rootpath) / ".pytest_cache" / "toolkit-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    os.environ["TOOLKIT_CACHE_DIR"] = str(cache)
+
+
+@pytest.fixture(scope="session")
+def seed_texts() -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in SEED_FILES}
+
+
+@pytest.fixture(scope="session")
+def lexicon():
+    from toolkit.themes import load_lexicon
+
+    return load_lexicon()
+
+
+@pytest.fixture(scope="session")
+def segmenter(lexicon):
+    from toolkit.config import Config
+    from toolkit.pipeline import make_segmenter
+
+    return make_segmenter(Config.from_dict({}), lexicon)
+
+
+@pytest.fixture(scope="session")
+def normalizer():
+    from toolkit.normalize import Normalizer
+
+    return Normalizer()
+
+
+@pytest.fixture
+def small_corpus(tmp_path) -> Path:
+    """A copy of the seeds (texts + metadata) in a temporary folder that tests may change."""
+    folder = tmp_path / "corpus"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+def write_config(path: Path, texts: Path, metadata: Path | None = None, **sections) -> Path:
+    """Write a TOML config for ``texts``; ``sections`` are tables such as model={"n_topics": 5}."""
+    import json
+
+    lines = ["[corpus]", f"texts = {json.dumps(str(texts))}"]
+    if metadata is not None:
+        lines.append(f"metadata = {json.dumps(str(metadata))}")
+    for key, value in sections.pop("corpus", {}).items():
+        lines.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+    for section, table in sections.items():
+        lines.append(f"[{section}]")
+        lines += [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in table.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,102 @@
+import codecs
+
+import pytest
+
+from toolkit.corpus import load_corpus
+from toolkit.errors import ToolkitError
+
+from .conftest import GWR, SEEDS
+
+
+def test_seed_corpus_loads_with_metadata_dates():
+    corpus = load_corpus(SEEDS, SEEDS / "metadata.csv")
+    docs = corpus.documents.set_index("doc_id")
+    assert list(docs["status"]) == ["used"] * 5
+    assert docs.loc["002_2c7342bd1836c4df", "date"] == "2022-01"
+    assert docs.loc["004_1467077b33d2f3ae", "year"] == 2020
+    assert set(docs["date_source"]) == {"metadata"}
+    assert set(docs["encoding"]) == {"utf-8"}
+    assert corpus.texts["003_627586bead8599d4"].startswith("实录 | 中共武汉市委")
+
+
+def test_year_window_lists_what_it_leaves_out():
+    corpus = load_corpus(GWR, GWR / "metadata.csv", year_min=2014, year_max=2021)
+    docs = corpus.documents
+    assert len(docs) == 53  # every report file, none dropped
+    used = docs[docs["status"] == "used"]
+    assert sorted(used["year"]) == list(range(2014, 2022))
+    skipped = docs[docs["status"] == "skipped"]
+    assert all("outside the window 2014-2021" in r for r in skipped["reason"])
+
+
+def _write(folder, name, data: bytes):
+    (folder / name).write_bytes(data)
+
+
+def test_every_file_is_used_or_skipped_with_a_reason(small_corpus):
+    text = (SEEDS / "001_a277e5c0c743763f.txt").read_text(encoding="utf-8")
+    _write(small_corpus, "empty.txt", b"")
+    _write(small_corpus, "scan.txt", b"%PDF-1.4\n...")
+    _write(small_corpus, "copy.txt", (SEEDS / "000_4635cf3c1d3ea286.txt").read_bytes())
+    _write(small_corpus, "gbk.txt", text.encode("gb18030"))
+    _write(small_corpus, "bom16.txt", text.replace("2019-05-16", "2018-04-02").encode("utf-16"))
+    _write(small_corpus, "undated.txt", "没有日期的一段文字。".encode())
+    _write(small_corpus, "notes.docx", b"PK\x03\x04")
+    (small_corpus / "metadata.csv").write_text(
+        (SEEDS / "metadata.csv").read_text(encoding="utf-8")
+        + "missing.txt,不存在的文件,2020,day,武汉市,x,simplified,\n"
+        + "gbk.txt,GBK 副本,2019-05-16,day,武汉市,x,simplified,\n", encoding="utf-8")
+    corpus = load_corpus(small_corpus, small_corpus / "metadata.csv")
+    docs = corpus.documents.set_index("path")
+    on_disk = {p.name for p in small_corpus.iterdir()} - {"metadata.csv"}
+    assert on_disk | {"missing.txt"} == set(docs.index)
+    reasons = docs["reason"]
+    assert reasons["empty.txt"] == "empty file"
+    assert "PDF" in reasons["scan.txt"]
+    assert reasons["copy.txt"] == "duplicate of 000_4635cf3c1d3ea286.txt (same bytes)"
+    assert reasons["missing.txt"] == "listed in the metadata but the file is missing"
+    assert "does not match corpus.pattern" in reasons["notes.docx"]
+    assert "no date in the metadata or the text" in reasons["undated.txt"]
+    assert docs.loc["gbk.txt", "status"] == "used" and docs.loc["gbk.txt", "encoding"] == "gb18030"
+    # a file not in the metadata is used when its text carries a date, and says where the date came from
+    assert docs.loc["bom16.txt", "status"] == "used"
+    assert (docs.loc["bom16.txt", "date"], docs.loc["bom16.txt", "date_source"]) == ("2018-04-02", "text")
+    assert docs.loc["bom16.txt", "note"] == "not listed in the metadata"
+    assert (docs["status"] == "skipped").sum() == 6
+    assert all(docs.loc[docs["status"] == "skipped", "reason"] != "")
+
+
+def test_malformed_metadata_date_skips_that_file_only(small_corpus):
+    meta = small_corpus / "metadata.csv"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("2019-05-16", "2019-15-16"), encoding="utf-8")
+    docs = load_corpus(small_corpus, meta).documents.set_index("path")
+    assert docs.loc["001_a277e5c0c743763f.txt", "reason"].startswith("metadata: impossible date '2019-15-16'")
+    assert (docs["status"] == "used").sum() == 4
+
+
+def test_metadata_without_file_column_is_an_error(small_corpus):
+    meta = small_corpus / "metadata.csv"
+    meta.write_text("name,date\n000_4635cf3c1d3ea286.txt,2015\n", encoding="utf-8")
+    with pytest.raises(ToolkitError, match="has no 'file' column .* add one"):
+        load_corpus(small_corpus, meta)
+
+
+def test_metadata_encoding_column_and_bom(small_corpus):
+    text = (SEEDS / "000_4635cf3c1d3ea286.txt").read_text(encoding="utf-8")
+    (small_corpus / "000_4635cf3c1d3ea286.txt").write_bytes(text.encode("gb18030"))
+    meta = small_corpus / "metadata.csv"
+    lines = meta.read_text(encoding="utf-8").splitlines()
+    lines[0] += ",encoding"
+    lines[1] += ",gb18030"
+    meta.write_bytes(codecs.BOM_UTF8 + ("\n".join(lines) + "\n").encode("utf-8"))
+    corpus = load_corpus(small_corpus, meta)
+    assert corpus.texts["000_4635cf3c1d3ea286"] == text
+
+
+def test_folder_without_usable_text(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"")
+    (tmp_path / "b.txt").write_bytes(b"\x89PNG\r\n")
+    with pytest.raises(ToolkitError, match="no usable text .* 2 file"):
+        load_corpus(tmp_path)
+    with pytest.raises(ToolkitError, match="text folder not found"):
+        load_corpus(tmp_path / "nope")

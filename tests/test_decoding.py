@@ -1,0 +1,74 @@
+import codecs
+
+import pytest
+
+from toolkit.decoding import Unreadable, decode
+from toolkit.normalize import to_simplified
+
+from .conftest import SEEDS
+
+TEXT = (SEEDS / "003_627586bead8599d4.txt").read_text(encoding="utf-8")[:3000]
+
+
+@pytest.mark.parametrize("data, encoding", [
+    (TEXT.encode("utf-8"), "utf-8"),
+    (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8 (BOM)"),
+    (TEXT.encode("utf-16"), "utf-16 (BOM)"),
+    (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16 (BOM)"),
+    (TEXT.encode("gb18030"), "gb18030"),
+])
+def test_simplified_text_in_every_encoding_decodes_the_same(data, encoding):
+    decoded = decode(data)
+    assert decoded.text == TEXT
+    assert decoded.encoding == encoding
+
+
+def test_big5_traditional_text_is_recognised():
+    import opencc
+
+    traditional = opencc.OpenCC("s2t").convert(TEXT)
+    data = traditional.encode("big5", errors="ignore")
+    decoded = decode(data)
+    assert decoded.encoding == "big5"
+    assert decoded.text == data.decode("big5")
+    assert "中共武漢市委" in decoded.text and to_simplified(decoded.text).count("武汉") == TEXT.count("武汉")
+
+
+def test_gbk_bytes_are_not_taken_for_big5():
+    # Both codecs can decode some GBK byte strings; the plausibility check must choose GB18030.
+    text = "推进数字经济和实体经济深度融合，加快建设国家创新型城市。" * 5
+    assert decode(text.encode("gbk")).text == text
+
+
+def test_file_cut_inside_a_character_keeps_the_rest():
+    data = TEXT.encode("utf-8")[:-1]  # the last character is 3 bytes; cut one
+    decoded = decode(data)
+    assert decoded.text == TEXT[:-1]
+    assert "partial character was dropped" in decoded.note
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b"", "empty file"),
+    (b"  \n\t\n", "only whitespace"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
+    (b"PK\x03\x04\x14\x00\x06\x00word/document.xml", ".docx"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG"),
+    (b"abc\x00\x00def" * 10, "NUL bytes"),
+    (bytes(range(128, 256)) * 4, "not readable"),
+])
+def test_unusable_files_get_a_reason(data, reason):
+    with pytest.raises(Unreadable, match=reason.replace(".", r"\.")):
+        decode(data)
+
+
+def test_declared_encoding_is_used_and_checked():
+    assert decode(TEXT.encode("gb18030"), "gb18030").text == TEXT
+    with pytest.raises(Unreadable, match="not valid utf-8"):
+        decode(TEXT.encode("gb18030"), "utf-8")
+    with pytest.raises(Unreadable, match="unknown encoding"):
+        decode(b"abc", "klingon")
+
+
+def test_round_trip_through_traditional_script_is_readable():
+    traditional = (SEEDS / "004_1467077b33d2f3ae.txt").read_text(encoding="utf-8")
+    assert to_simplified(decode(traditional.encode("utf-16")).text).startswith("创(chuàng)新")

@@ -1,0 +1,103 @@
+import numpy as np
+import pytest
+from scipy import sparse
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from toolkit.errors import ToolkitError
+from toolkit.models import LdaTopicModel, NmfTopicModel
+
+BLOCKS = [["创新", "科技", "研发", "人才", "实验室", "专利"],
+          ["生态", "绿色", "污染", "低碳", "排放", "湿地"],
+          ["数字经济", "互联网", "大数据", "人工智能", "5G", "算力"]]
+VOCAB = [w for block in BLOCKS for w in block]
+
+
+def planted_counts(n_units=90, seed=0):
+    """Each unit draws 30 words, 90% from its own block: a block-diagonal document-term matrix."""
+    rng = np.random.RandomState(seed)
+    X = np.zeros((n_units, len(VOCAB)), dtype=np.int64)
+    for i in range(n_units):
+        block = i % 3
+        own = rng.choice(range(block * 6, block * 6 + 6), size=27)
+        other = rng.choice(len(VOCAB), size=3)
+        np.add.at(X[i], np.concatenate([own, other]), 1)
+    return sparse.csr_matrix(X)
+
+
+MODELS = [lambda seed: LdaTopicModel(3, passes=20, random_state=seed),
+          lambda seed: NmfTopicModel(3, random_state=seed)]
+
+
+@pytest.mark.parametrize("make", MODELS, ids=["lda", "nmf"])
+def test_planted_topics_are_found(make):
+    model = make(0).fit(planted_counts())
+    found = []
+    for component in model.components_:
+        top = {VOCAB[j] for j in np.argsort(-component)[:6]}
+        matches = [b for b, block in enumerate(BLOCKS) if top == set(block)]
+        assert matches, top
+        found.append(matches[0])
+    assert sorted(found) == [0, 1, 2]
+
+
+@pytest.mark.parametrize("make", MODELS, ids=["lda", "nmf"])
+def test_shares_are_distributions_and_repeatable(make):
+    X = planted_counts()
+    a = make(7).fit(X)
+    b = make(7).fit(X)
+    np.testing.assert_array_equal(a.components_, b.components_)
+    shares = a.transform(X)
+    np.testing.assert_allclose(shares.sum(axis=1), 1.0)
+    np.testing.assert_allclose(a.components_.sum(axis=1), 1.0)
+    assert (shares >= 0).all()
+    np.testing.assert_array_equal(shares, a.transform(X))  # transform does not drift between calls
+    np.testing.assert_array_equal(shares, b.transform(X))
+    # nearly every planted unit's largest share is its own block's topic
+    block_of_topic = {int(np.argmax([a.components_[k, b * 6:(b + 1) * 6].sum() for b in range(3)])): k
+                      for k in range(3)}
+    right = sum(block_of_topic[i % 3] == np.argmax(shares[i]) for i in range(len(shares)))
+    assert right / len(shares) >= 0.97
+
+
+def test_lda_seed_changes_the_fit():
+    X = planted_counts()
+    a = LdaTopicModel(3, passes=2, random_state=1).fit(X).components_
+    b = LdaTopicModel(3, passes=2, random_state=2).fit(X).components_
+    assert not np.array_equal(a, b)
+
+
+def test_estimator_contract():
+    model = LdaTopicModel(4, passes=3, random_state=0)
+    assert model.get_params()["n_topics"] == 4 and clone(model).get_params() == model.get_params()
+    with pytest.raises(NotFittedError):
+        model.transform(planted_counts())
+    assert model.fit(planted_counts()) is model
+    assert not hasattr(LdaTopicModel(), "components_")
+    assert model.n_topics == 4  # parameters are never rewritten
+    assert model.perplexity(planted_counts(seed=1)) > 1
+
+
+@pytest.mark.parametrize("cls", [LdaTopicModel, NmfTopicModel])
+def test_more_topics_than_units(cls):
+    with pytest.raises(ToolkitError, match="cannot fit 12 topics to 10 units"):
+        cls(12).fit(planted_counts(n_units=10))
+
+
+def test_float32_and_float64_agree():
+    X = planted_counts()
+    a = NmfTopicModel(3, random_state=0).fit(X.astype(np.float32)).components_
+    b = NmfTopicModel(3, random_state=0).fit(X.astype(np.float64)).components_
+    np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_seeded_eta_pulls_a_topic_to_its_theme(lexicon):
+    from toolkit.seeding import seeded_eta
+
+    eta = seeded_eta(lexicon, VOCAB, 10, strength=5.0)
+    assert eta.shape == (10, len(VOCAB))
+    assert eta[1, VOCAB.index("互联网")] == pytest.approx(5.1)  # digital_economy is the 2nd theme
+    assert eta[0, VOCAB.index("互联网")] == pytest.approx(0.1)
+    assert (eta[9] == 0.1).all()  # free topic
+    with pytest.raises(ToolkitError, match="at least one topic per theme"):
+        seeded_eta(lexicon, VOCAB, 5)

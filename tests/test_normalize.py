@@ -1,0 +1,101 @@
+import re
+import unicodedata
+
+import opencc
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from toolkit.normalize import Normalizer, to_simplified
+
+from .conftest import GWR, SEED_FILES, SEEDS
+
+PINYIN_IN_PARENS = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
+
+
+def test_seed_004_reads_as_clean_simplified_chinese(normalizer):
+    raw = (SEEDS / "004_1467077b33d2f3ae.txt").read_text(encoding="utf-8")
+    result = normalizer.normalize(raw)
+    text = result.text
+    assert text.startswith("创新发展 协调发展——大观区党政代表团赴长三角地区考察学习研讨会")
+    assert not PINYIN_IN_PARENS.search(text)
+    assert to_simplified(text) == text
+    assert opencc.OpenCC("t2s").convert(text) == text
+    assert not re.search(r"\?[a-z]|[a-zα-ωο]", text)  # question marks (如何...创新?) stay
+    # the 7 parentheses that hold Chinese are kept
+    assert "吴爱德(区委副书记)" in text and "(大观区委宣传部新闻中心 项顺平 报道)" in text
+    assert result.removed["pinyin"] > 2500  # 553+ readings of 4-8 characters each
+    assert result.converted > 500
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("創(chuàng)新發(fā)展", "创新发展"),
+    ("第一要?jiǎng)?wù)”", "第一要”"),               # '(' became '?' in the crawl
+    ("發(fā)(zhǎn)(zhǎn)", "发"),                   # several readings in a row
+    ("人工智能(AI)和英文缩写(app)", "人工智能(AI)和英文缩写(app)"),  # English stays
+    ("民(企)与（2021年）", "民(企)与(2021年)"),      # Chinese in parentheses stays
+    ("数字经济(de)", "数字经济"),                    # toneless neutral syllable
+    ("他说(hello)", "他说(hello)"),                 # not a pinyin syllable
+    ("ＡＢＣ１２３，", "ABC123,"),                    # full width to half width
+])
+def test_readings_and_width(normalizer, raw, expected):
+    assert normalizer.normalize(raw).text == expected
+
+
+def test_comment_box_and_credits_are_dropped(normalizer):
+    raw = (SEEDS / "003_627586bead8599d4.txt").read_text(encoding="utf-8")
+    result = normalizer.normalize(raw)
+    for junk in ["评论 0人参与", "还没有评论", "最热评论", "【编辑:", "(作者:任勇)", "点击查看更多"]:
+        assert junk not in result.text
+    assert result.text.endswith("发布会到此结束,谢谢各位收看。")
+    assert result.removed["boilerplate"] > 50
+
+
+def test_mojibake_is_removed_and_counted(normalizer):
+    result = normalizer.normalize("我們?nèi)狈ο劝l(fā)展的優勢\ufffd")
+    assert result.removed["mojibake"] >= 3
+    assert not re.search(r"[a-zο\ufffd?]", result.text)
+
+
+@pytest.mark.parametrize("variant", ["s2t", "s2tw", "s2hk"])
+def test_traditional_copies_normalise_to_the_same_text(normalizer, variant):
+    converter = opencc.OpenCC(variant)
+    for path in [*SEED_FILES, GWR / "national_2018.txt", GWR / "national_2021.txt"]:
+        original = normalizer.normalize(path.read_text(encoding="utf-8")).text
+        copy = normalizer.normalize(converter.convert(original)).text
+        differing = sum(a != b for a, b in zip(original, copy)) + abs(len(original) - len(copy))
+        assert differing / len(original) < 0.001, (path.name, variant)
+
+
+def test_mainland_text_is_left_alone_by_the_variant_tables():
+    text = (GWR / "national_2008.txt").read_text(encoding="utf-8")
+    assert "显著" in text
+    assert to_simplified(text) == text
+
+
+def test_idempotent_on_every_seed(normalizer):
+    for path in SEED_FILES:
+        once = normalizer.normalize(path.read_text(encoding="utf-8")).text
+        assert normalizer.normalize(once).text == once, path.name
+
+
+def _han(text: str) -> int:
+    """Han characters, counting compatibility forms (豈 U+F900, ⼀ U+2F00, ㊀) as the ideographs they are."""
+    return sum(1 for ch in unicodedata.normalize("NFKC", text) if "\u3400" <= ch <= "\u9fff")
+
+
+pinyin_like = st.sampled_from(["(chuàng)", "(fā)", "?jiǎng)", "(de)", "(AI)", "(企)", "（2021年）", "\ufffd", "ο", "l"])
+chinese = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), min_size=1, max_size=5)
+mixed = st.lists(st.one_of(chinese, pinyin_like, st.text(max_size=4)), max_size=12).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), mixed))
+def test_normalisation_never_raises_is_idempotent_and_never_grows_chinese(text):
+    normalizer = _NORMALIZER
+    once = normalizer.normalize(text).text
+    assert normalizer.normalize(once).text == once
+    assert _han(once) <= _han(text)
+
+
+_NORMALIZER = Normalizer()

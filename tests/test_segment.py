@@ -1,0 +1,64 @@
+import jieba
+import pytest
+
+from toolkit.resources import data_path
+from toolkit.segment import Segmenter, default_stopwords, read_dictionary
+
+
+def test_every_lexicon_word_is_in_the_shipped_dictionary(lexicon):
+    dictionary = {word for word, _, _ in read_dictionary(data_path("policy_dict.txt"))}
+    assert lexicon.words <= dictionary
+
+
+def test_every_domain_term_survives_segmentation_in_a_sentence(segmenter):
+    words = [w for w, _, _ in read_dictionary(data_path("policy_dict.txt"))]
+    for word in words:
+        for sentence in (f"我们要重视{word}工作。", f"{word}取得新进展", f"围绕{word}和城市发展", f"推进改革和{word}"):
+            assert word in segmenter.cut(sentence), (word, sentence, segmenter.cut(sentence))
+
+
+def test_policy_terms_stay_whole_and_boilerplate_goes(segmenter):
+    tokens = segmenter.tokens("武汉市加快推进数字经济和碳达峰碳中和工作,推动高质量发展,建设东湖科学城和光谷,"
+                              "发展互联网+、5G和人工智能。2021年增长12.5%。")
+    assert tokens == ["武汉市", "数字经济", "碳达峰", "碳中和", "高质量发展", "东湖科学城", "光谷", "互联网+", "5G",
+                      "人工智能"]
+
+
+def test_segmenter_leaves_jieba_global_tokenizer_alone(segmenter):
+    segmenter.cut("东湖科学城")
+    assert "东湖科学城" not in jieba.dt.FREQ  # our words went into our own Tokenizer only
+    assert segmenter._jieba() is not jieba.dt
+
+
+def test_filter_rules():
+    seg = Segmenter(stopwords={"我们"}, keep={"5G"}, min_chars=2)
+    assert seg.filter(["我们", "推进", "5G", "的", "12.5%", "2021", "三十", "，", "——", "AI", "数字经济"]) == \
+        ["推进", "5G", "AI", "数字经济"]
+    assert Segmenter(stopwords=set(), drop_numbers=False).filter(["2021", "一"]) == ["2021"]
+
+
+def test_stopword_lists():
+    words = default_stopwords()
+    assert {"的", "我们", "推进", "加快", "工作"} <= words
+    assert "推进" not in default_stopwords(policy=False)
+    assert not {"创新", "数字经济", "生态"} & words
+
+
+def test_extra_dictionary_and_fingerprint(tmp_path):
+    extra = tmp_path / "mine.txt"
+    extra.write_text("# my words\n热带雨林式 5 n\n政产学研金服用\n", encoding="utf-8")
+    plain = Segmenter()
+    mine = Segmenter(dictionaries=(extra,))
+    text = "营造热带雨林式的创新生态,围绕政产学研金服用协同创新体系"
+    assert "热带雨林式" in mine.cut(text) and "热带雨林式" not in plain.cut(text)
+    assert "政产学研金服用" in mine.cut(text)
+    assert plain.fingerprint != mine.fingerprint
+    assert plain.fingerprint != Segmenter(hmm=True).fingerprint
+    assert plain.fingerprint == Segmenter().fingerprint
+
+
+def test_missing_dictionary_is_a_clear_error(tmp_path):
+    from toolkit.errors import ToolkitError
+
+    with pytest.raises(ToolkitError, match="cannot read dictionary"):
+        Segmenter(dictionaries=(tmp_path / "absent.txt",))

@@ -1,0 +1,27 @@
+import numpy as np
+import pytest
+
+from toolkit.errors import ToolkitError
+from toolkit.vectorize import build_vocabulary, document_term_matrix
+
+UNITS = [["创新", "科技", "创新"], ["创新", "生态"], ["生态", "绿色", "创新"], ["数字经济"]]
+
+
+def test_vocabulary_bounds_and_order():
+    assert build_vocabulary(UNITS, min_df=2, max_df=1.0) == ["创新", "生态"]
+    assert build_vocabulary(UNITS, min_df=1, max_df=0.5) == ["生态", "数字经济", "科技", "绿色"]
+    assert build_vocabulary(UNITS, min_df=1, max_df=1.0, max_terms=2) == ["创新", "生态"]
+
+
+def test_counts():
+    vocab = ["创新", "生态"]
+    X = document_term_matrix(UNITS, vocab)
+    assert X.shape == (4, 2)
+    np.testing.assert_array_equal(X.toarray(), [[2, 0], [1, 1], [1, 1], [0, 0]])
+
+
+def test_impossible_bounds():
+    with pytest.raises(ToolkitError, match="min_df .* is above vocab.max_df"):
+        build_vocabulary(UNITS, min_df=3, max_df=0.5)
+    with pytest.raises(ToolkitError, match="vocabulary is empty"):
+        build_vocabulary(UNITS, min_df=4, max_df=1.0)
