@@ -70,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(format="%(message)s", stream=sys.stderr)
     logging.getLogger("toolkit").setLevel(logging.WARNING if args.quiet else logging.INFO)
-    logging.getLogger("jieba").setLevel(logging.WARNING)
+    import jieba  # jieba sets its own logger to DEBUG when imported; quieten it after that
+
+    jieba.setLogLevel(logging.WARNING)
     try:
         return _dispatch(args)
     except ToolkitError as exc:

@@ -22,8 +22,9 @@ def rc_params() -> dict:
     """matplotlib settings every toolkit figure is drawn with: CJK font, fixed SVG ids, no dates."""
     cjk_font_path()
     return {
-        "font.family": "sans-serif",
-        "font.sans-serif": [CJK_FAMILY, "DejaVu Sans"],
+        # Concrete families, not the generic "sans-serif": each text object keeps them, so a figure shown
+        # later (in a notebook, outside these settings) still draws Chinese with the CJK font.
+        "font.family": [CJK_FAMILY, "DejaVu Sans"],
         "axes.unicode_minus": False,
         "svg.hashsalt": "toolkit",
         "svg.fonttype": "path",

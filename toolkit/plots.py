@@ -17,10 +17,10 @@ from .themes import OTHER, Lexicon
 _TEXT = {
     "zh": {"share_title": "各主题占比的年度变化", "year": "年份", "share": "主题占比(按词数加权)",
            "counts": "文档/段落", "topic": "主题", "words_title": "各主题模型话题的高频词", "weight": "权重",
-           "other": "其他"},
+           "other": "其他", "absent": "无对应话题"},
     "en": {"share_title": "Theme shares by year", "year": "Year", "share": "Share of tokens",
            "counts": "docs/units", "topic": "Topic", "words_title": "Top words per topic", "weight": "Weight",
-           "other": "Other"},
+           "other": "Other", "absent": "No topic"},
 }
 _PALETTE = ["#1f77b4", "#2ca02c", "#17becf", "#ff7f0e", "#9467bd", "#d62728", "#8c564b", "#e377c2", "#bcbd22",
             "#393b79", "#637939", "#8c6d31"]
@@ -50,9 +50,12 @@ def plot_theme_shares(table: pd.DataFrame, lexicon: Lexicon, *, language: str = 
         fig = _new_figure(9, 5.2)
         ax = fig.add_subplot()
         years = sorted(table["year"].unique())
+        absent = []
         for theme in [*lexicon.names, OTHER]:
             rows = table[table["theme"] == theme].set_index("year").reindex(years)
-            if rows["share"].notna().any():
+            if not (rows["share"] > 0).any():
+                absent.append(lexicon.label(theme, language))
+            else:
                 ax.plot(years, rows["share"].to_numpy(dtype=float), marker="o", markersize=4, linewidth=1.6,
                         color=colors[theme], label=lexicon.label(theme, language),
                         linestyle="--" if theme == OTHER else "-")
@@ -67,6 +70,9 @@ def plot_theme_shares(table: pd.DataFrame, lexicon: Lexicon, *, language: str = 
         ax.grid(axis="y", alpha=0.3)
         ax.set_title(f"{title}: {text['share_title']}" if title else text["share_title"])
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
+        if absent:
+            ax.annotate(f"{text['absent']}:\n" + "\n".join(absent), xy=(1.01, 0), xycoords="axes fraction",
+                        va="bottom", fontsize=8, color="#555555")
     return fig
 
 

@@ -1,0 +1,71 @@
+"""The command line, run as a user would: a subprocess, exit codes and one-line errors."""
+
+import subprocess
+import sys
+
+import pytest
+
+from toolkit.pipeline import normalize_file, tokenize_file
+
+from .conftest import ROOT, SEEDS
+
+SEED_004 = SEEDS / "004_1467077b33d2f3ae.txt"
+
+
+def toolkit_cli(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_normalize_and_tokens_print_what_run_uses():
+    normalized = toolkit_cli("normalize", str(SEED_004))
+    assert normalized.returncode == 0
+    assert normalized.stdout == normalize_file(SEED_004) + "\n"
+    assert normalized.stdout.startswith("创新发展 协调发展")
+    tokens = toolkit_cli("tokens", str(SEED_004))
+    assert tokens.returncode == 0
+    lines = tokens.stdout.splitlines()
+    assert lines == [" ".join(unit) for unit in tokenize_file(SEED_004)]
+    assert lines[0].split()[:3] == ["创新", "协调发展", "大观区"]
+
+
+def test_run_writes_the_output_folder(tmp_path):
+    result = toolkit_cli("-q", "run", "configs/seeds.toml", "--out", str(tmp_path / "out"),
+                         "--set", "model.n_topics=10")
+    assert result.returncode == 0, result.stderr
+    assert "5 documents used, 0 skipped, 145 units, 10 topics" in result.stdout
+    assert (tmp_path / "out" / "figures" / "theme_shares.png").is_file()
+
+
+@pytest.mark.parametrize("args, message", [
+    (("run", "configs/seeds.toml", "--set", "model.n_topcs=5"), "unknown config key model.n_topcs; did you mean 'n_topics'?"),
+    (("run", "configs/seeds.toml", "--set", "model.n_topics=400"), "cannot fit 400 topics to 145 units"),
+    (("run", "configs/seeds.toml", "--set", "vocab.min_df=60"), "vocab.min_df (60 units) is above vocab.max_df"),
+    (("run", "configs/missing.toml"), "config file not found: configs/missing.toml"),
+    (("run", "configs/seeds.toml", "--set", "corpus.texts=nowhere"), "text folder not found"),
+    (("normalize", "nowhere.txt"), "file not found: nowhere.txt"),
+    (("tokens", "README.md", "--set", "units.kind=chapter"), "units.kind must be one of 'paragraph', 'document'"),
+])
+def test_errors_are_one_line_with_exit_code_2(tmp_path, args, message):
+    out = tmp_path / "out"
+    result = toolkit_cli(*args, *(("--out", str(out)) if args[0] == "run" else ()))
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("toolkit: error:")]
+    assert len(errors) == 1 and message in errors[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists() and not list(tmp_path.glob(".out.*"))
+
+
+def test_binary_file_is_refused_clearly(tmp_path):
+    fake = tmp_path / "report.txt"
+    fake.write_bytes(b"%PDF-1.7\n\x00\x01binary")
+    result = toolkit_cli("normalize", str(fake))
+    assert result.returncode == 2
+    assert "binary file: a PDF document; extract its text first" in result.stderr
+
+
+def test_help_lists_the_commands():
+    result = toolkit_cli("--help")
+    assert result.returncode == 0
+    for command in ("run", "normalize", "tokens", "config"):
+        assert command in result.stdout

@@ -1,0 +1,42 @@
+"""The files that install the project agree with each other."""
+
+import re
+import tomllib
+
+from .conftest import ROOT
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ ;\[]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def _pyproject_requirements() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    requirements = project["dependencies"] + project["optional-dependencies"]["test"]
+    return {_name(r): r.split("#", 1)[0].replace(" ", "").lower() for r in requirements}
+
+
+def _environment_requirements() -> dict[str, str]:
+    found = {}
+    text = (ROOT / "environment.yml").read_text(encoding="utf-8")
+    for line in text.split("\ndependencies:", 1)[1].splitlines():
+        item = line.split("#", 1)[0].strip()
+        if not item.startswith("- ") or item.endswith(":"):
+            continue
+        item = item[2:].strip()
+        if item in ("pip", "-e .") or item.startswith("python="):
+            continue
+        found[_name(item)] = item.replace(" ", "").lower()
+    return found
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+    assert _environment_requirements() == _pyproject_requirements()
+
+
+def test_lock_pins_every_dependency():
+    pinned = {_name(line) for line in (ROOT / "requirements.lock").read_text().splitlines()
+              if line and not line.startswith("#")}
+    assert set(_pyproject_requirements()) <= pinned
+    assert all("==" in line for line in (ROOT / "requirements.lock").read_text().splitlines()
+               if line and not line.startswith("#"))

@@ -1,0 +1,128 @@
+"""End to end on the real seed documents: outputs, labels, determinism, caching, atomic output."""
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+import toolkit
+from toolkit.config import Config
+from toolkit.errors import ToolkitError
+
+from .conftest import ROOT, SEEDS
+
+SEEDS_CONFIG = ROOT / "configs" / "seeds.toml"
+
+
+@pytest.fixture(scope="module")
+def seeds_run(tmp_path_factory):
+    return toolkit.run(SEEDS_CONFIG, tmp_path_factory.mktemp("runs") / "seeds")
+
+
+def test_outputs_are_written(seeds_run):
+    out = seeds_run.out_dir
+    for name in ["manifest.json", "documents.csv", "units.csv", "topics.csv", "theme_by_year.csv", "quality.csv",
+                 "coverage.csv", "config.toml", "figures/theme_shares.png", "figures/top_words.png"]:
+        assert (out / name).is_file(), name
+    assert not list(out.parent.glob(".seeds.*"))  # no temporary folders left beside it
+
+
+def test_documents_table_accounts_for_every_file(seeds_run):
+    docs = pd.read_csv(seeds_run.out_dir / "documents.csv")
+    assert sorted(docs["path"]) == sorted(p.name for p in SEEDS.glob("*.txt"))
+    assert set(docs["status"]) == {"used"}
+    for column in ["doc_id", "path", "title", "date", "year", "place", "encoding", "chars", "status", "reason"]:
+        assert column in docs.columns
+    assert docs["n_units"].sum() == len(seeds_run.units)
+
+
+def test_manifest_records_provenance(seeds_run):
+    manifest = json.loads((seeds_run.out_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["config"]["model"]["n_topics"] == 15
+    assert manifest["config"]["segment"]["min_chars"] == 2  # defaults are written out too
+    assert manifest["random_state"] == 42
+    assert {"python", "gensim", "jieba", "scikit-learn", "opencc", "matplotlib"} <= set(manifest["versions"])
+    assert len([k for k in manifest["inputs_sha256"] if k.startswith("texts/")]) == 5
+    assert "lexicon" in manifest["inputs_sha256"]
+    assert set(manifest["outputs_sha256"]) >= {"units.csv", "figures/theme_shares.png"}
+    assert {"load", "normalize", "segment", "model", "figures", "total"} <= set(manifest["timings_seconds"])
+
+
+def test_units_and_topics_tables(seeds_run):
+    units = pd.read_csv(seeds_run.out_dir / "units.csv")
+    themes = [*seeds_run.prepared.lexicon.names, "other"]
+    assert {"unit_id", "doc_id", "year", "text", "n_tokens", "dominant_theme", *themes} <= set(units.columns)
+    assert ((units[themes].sum(axis=1) - 1).abs() < 1e-5).all()  # written with 6 decimals
+    topics = pd.read_csv(seeds_run.out_dir / "topics.csv")
+    assert len(topics) == 15
+    assert all(len(words.split()) == 20 for words in topics["top_words"])
+    assert set(topics["theme"]) <= set(themes)
+
+
+def test_seed_run_labels_ecology_and_digital_economy_paragraphs(seeds_run):
+    units = seeds_run.units
+    press = units[units["doc_id"] == "003_627586bead8599d4"]
+    # The ecology bureau chief's answer (阎忠宁) and the green-development section of the press conference.
+    ecology = press[press["text"].str.contains("生态环境持续改善|污染防治攻坚战|环境污染治理水平|绿色低碳发展"
+                                               "|打造世界滨水生态名城。打造长江大保护")]
+    assert len(ecology) >= 4
+    assert (ecology["dominant_theme"] == "ecology").all(), ecology[["unit_id", "dominant_theme"]]
+    digital = units[units["text"].str.startswith("大力发展数字经济。")]
+    assert len(digital) == 1 and digital["doc_id"].item() == "002_2c7342bd1836c4df"
+    assert digital["dominant_theme"].item() == "digital_economy"
+
+
+def test_yearly_table_has_gaps_not_zeros(seeds_run):
+    table = seeds_run.theme_by_year
+    assert table["year"].min() == 2015 and table["year"].max() == 2022
+    assert table[table["year"] == 2017]["share"].isna().all()
+    assert (table[table["year"] == 2017]["n_units"] == 0).all()
+    shares_2021 = table[table["year"] == 2021].set_index("theme")["share"]
+    assert shares_2021.sum() == pytest.approx(1.0)
+    assert shares_2021["ecology"] > 0.1  # the 2021 press conference spends much of its time on ecology
+
+
+def test_same_config_and_seed_give_identical_bytes(seeds_run, tmp_path):
+    again = toolkit.run(SEEDS_CONFIG, tmp_path / "again")
+    first = json.loads((seeds_run.out_dir / "manifest.json").read_text())["outputs_sha256"]
+    second = json.loads((again.out_dir / "manifest.json").read_text())["outputs_sha256"]
+    assert first == second
+    assert again.manifest["cache"] == {"hits": 5, "misses": 0, "damaged": 0}
+
+
+def test_committed_figures_match_a_fresh_run(seeds_run):
+    for png in (seeds_run.out_dir / "figures").glob("*.png"):
+        committed = ROOT / "figures" / "seeds" / png.name
+        assert committed.read_bytes() == png.read_bytes(), f"{committed} is stale: run `make figures`"
+
+
+def test_failed_run_keeps_the_previous_output(seeds_run, tmp_path):
+    out = tmp_path / "kept"
+    shutil.copytree(seeds_run.out_dir, out)
+    before = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    config = Config.load(SEEDS_CONFIG, ["model.n_topics=999"])
+    with pytest.raises(ToolkitError, match="cannot fit 999 topics to 145 units"):
+        toolkit.run(config, out)
+    assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["kept"]
+
+
+def test_input_folder_is_never_written(small_corpus, tmp_path):
+    from .conftest import write_config
+
+    snapshot = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in small_corpus.rglob("*")}
+    config = write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv",
+                          model={"kind": "nmf", "n_topics": 5})
+    toolkit.run(config, tmp_path / "out")
+    assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in small_corpus.rglob("*")} == snapshot
+
+
+def test_seeded_lda_runs_and_reports_seed_words(tmp_path):
+    config = Config.load(SEEDS_CONFIG, ["model.kind=lda", "model.seeded=true", "model.n_topics=10",
+                                        "model.passes=5"])
+    result = toolkit.run(config, tmp_path / "seeded")
+    coverage = pd.read_csv(tmp_path / "seeded" / "coverage.csv")
+    assert {"theme", "word", "in_vocabulary", "count", "n_units"} <= set(coverage.columns)
+    assert coverage.set_index("word").loc["数字经济", "count"] >= 5
+    assert len(result.topics) == 10

@@ -1,0 +1,80 @@
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from toolkit.plots import figure_bytes, plot_theme_shares, plot_top_words
+
+
+@pytest.fixture
+def yearly():
+    rows = []
+    for year in range(2014, 2022):
+        for theme, share in [("innovation", 0.3), ("ecology", 0.2), ("other", 0.5)]:
+            missing = year == 2017
+            rows.append({"year": year, "theme": theme, "share": np.nan if missing else share + 0.01 * (year - 2014),
+                         "n_documents": 0 if missing else 1, "n_units": 0 if missing else 40,
+                         "n_tokens": 0 if missing else 900})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture
+def topics():
+    return pd.DataFrame({"topic": [0, 1], "theme": ["ecology", "other"], "score": [0.6, 0.05],
+                         "top_words": [["生态", "绿色", "污染"], ["会议", "同志", "讲话"]],
+                         "top_weights": [[0.3, 0.2, 0.1], [0.2, 0.1, 0.05]]})
+
+
+def _render(fig):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font(s)" would raise here
+        return figure_bytes(fig, "png", dpi=60)
+
+
+def test_chinese_labels_render_with_the_cjk_font(yearly, topics, lexicon):
+    fig = plot_theme_shares(yearly, lexicon, title="国务院政府工作报告")
+    _render(fig)
+    title = fig.axes[0].title
+    assert title.get_text().startswith("国务院政府工作报告")
+    assert title.get_fontname() == "Noto Sans CJK SC"
+    _render(plot_top_words(topics, lexicon, n_words=3))
+
+
+def test_the_font_check_would_catch_tofu(yearly, lexicon):
+    import matplotlib
+
+    import io
+
+    fig = plot_theme_shares(yearly, lexicon)
+    for text in fig.findobj(matplotlib.text.Text):
+        text.set_fontfamily("DejaVu Sans")
+    with pytest.warns(UserWarning, match="missing from font"):
+        fig.savefig(io.BytesIO(), format="png", dpi=40)
+
+
+def test_figures_keep_the_cjk_font_outside_the_toolkit_settings(yearly, lexicon):
+    import io
+
+    fig = plot_theme_shares(yearly, lexicon)  # as a notebook would show it later, with its own rcParams
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig.savefig(io.BytesIO(), format="png", dpi=40)
+
+
+def test_figures_are_byte_for_byte_repeatable(yearly, topics, lexicon):
+    for fmt in ("png", "svg"):
+        a = figure_bytes(plot_theme_shares(yearly, lexicon), fmt)
+        b = figure_bytes(plot_theme_shares(yearly, lexicon), fmt)
+        assert a == b
+    assert b"matplotlib" not in figure_bytes(plot_top_words(topics, lexicon), "png").lower()
+
+
+def test_gap_years_are_not_drawn(yearly, lexicon):
+    fig = plot_theme_shares(yearly, lexicon, language="en")
+    line = fig.axes[0].get_lines()[0]
+    ys = np.asarray(line.get_ydata(), dtype=float)
+    assert np.isnan(ys[3])  # 2017: no data, so the line breaks
+    assert fig.axes[0].get_xlabel().startswith("Year")
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert labels[3] == "2017\n–" and labels[0] == "2014\n1/40"

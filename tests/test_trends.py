@@ -1,0 +1,25 @@
+import numpy as np
+import pandas as pd
+
+from toolkit.trends import theme_by_year
+
+
+def test_token_weighted_shares_with_gaps():
+    units = pd.DataFrame({"year": [2014, 2014, 2016], "doc_id": ["a", "b", "c"], "n_tokens": [10, 30, 5],
+                          "ecology": [1.0, 0.0, 0.4], "other": [0.0, 1.0, 0.6]})
+    table = theme_by_year(units, ["ecology", "other"])
+    eco = table[table["theme"] == "ecology"].set_index("year")
+    assert eco.loc[2014, "share"] == 0.25  # (10 * 1 + 30 * 0) / 40
+    assert np.isnan(eco.loc[2015, "share"])  # a gap, not a zero
+    assert (eco.loc[2015, "n_units"], eco.loc[2015, "n_tokens"]) == (0, 0)
+    assert eco.loc[2016, "share"] == 0.4
+    assert eco.loc[2014, ["n_documents", "n_units", "n_tokens"]].tolist() == [2, 2, 40]
+    by_year = table.groupby("year")["share"].sum(min_count=1)
+    assert by_year[2014] == 1.0 and np.isnan(by_year[2015])
+
+
+def test_window_adds_empty_years():
+    units = pd.DataFrame({"year": [2015], "doc_id": ["a"], "n_tokens": [3], "ecology": [1.0]})
+    table = theme_by_year(units, ["ecology"], years=(2013, 2016))
+    assert table["year"].tolist() == [2013, 2014, 2015, 2016]
+    assert table["share"].isna().tolist() == [True, True, False, True]
