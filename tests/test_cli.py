@@ -56,6 +56,19 @@ def test_errors_are_one_line_with_exit_code_2(tmp_path, args, message):
     assert not out.exists() and not list(tmp_path.glob(".out.*"))
 
 
+@pytest.mark.parametrize("lexicon, message", [
+    ("[ecology\nwords = ['生态']\n", "is not valid TOML"),
+    ("[ecology]\nwords = []\n", "theme [ecology] has no words; add some or delete the theme"),
+])
+def test_broken_lexicon_stops_the_run_with_one_line(tmp_path, lexicon, message):
+    path = tmp_path / "lexicon.toml"
+    path.write_text(lexicon, encoding="utf-8")
+    result = toolkit_cli("run", "configs/seeds.toml", "--set", f'themes.lexicon="{path}"',
+                         "--out", str(tmp_path / "out"))
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_binary_file_is_refused_clearly(tmp_path):
     fake = tmp_path / "report.txt"
     fake.write_bytes(b"%PDF-1.7\n\x00\x01binary")

@@ -100,3 +100,14 @@ def test_folder_without_usable_text(tmp_path):
         load_corpus(tmp_path)
     with pytest.raises(ToolkitError, match="text folder not found"):
         load_corpus(tmp_path / "nope")
+
+
+def test_metadata_without_dates_falls_back_to_the_text(small_corpus):
+    meta = small_corpus / "metadata.csv"
+    meta.write_text("file,title\n" + "".join(f"{p.name},t\n" for p in sorted(small_corpus.glob("*.txt"))),
+                    encoding="utf-8")
+    docs = load_corpus(small_corpus, meta).documents.set_index("doc_id")
+    assert docs.loc["003_627586bead8599d4", ["date", "date_source"]].tolist() == ["2021-07-26", "text"]
+    assert docs.loc["004_1467077b33d2f3ae", "date"] == "2020-09-19"  # 發布時間 in traditional script
+    assert docs.loc["000_4635cf3c1d3ea286", "status"] == "skipped"  # its text states no date
+    assert "fill its date column" in docs.loc["000_4635cf3c1d3ea286", "reason"]

@@ -126,3 +126,27 @@ def test_seeded_lda_runs_and_reports_seed_words(tmp_path):
     assert {"theme", "word", "in_vocabulary", "count", "n_units"} <= set(coverage.columns)
     assert coverage.set_index("word").loc["数字经济", "count"] >= 5
     assert len(result.topics) == 10
+
+
+def test_damaged_cache_is_reported_and_rebuilt(tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
+    first = toolkit.run(SEEDS_CONFIG, tmp_path / "a")
+    entry = sorted((tmp_path / "cache").rglob("*.txt"))[0]
+    entry.write_bytes(entry.read_bytes()[:-40])  # cut short, as a full disk or a crash would
+    with caplog.at_level("WARNING", logger="toolkit"):
+        second = toolkit.run(SEEDS_CONFIG, tmp_path / "b")
+    assert second.manifest["cache"] == {"hits": 4, "misses": 1, "damaged": 1}
+    assert "rebuilt 1 damaged cache entries" in caplog.text
+    assert second.manifest["outputs_sha256"] == first.manifest["outputs_sha256"]
+    assert toolkit.run(SEEDS_CONFIG, tmp_path / "c").manifest["cache"]["hits"] == 5
+
+
+def test_changed_dictionary_never_reuses_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
+    toolkit.run(SEEDS_CONFIG, tmp_path / "a")
+    words = tmp_path / "words.txt"
+    words.write_text("热带雨林式\n", encoding="utf-8")
+    config = Config.load(SEEDS_CONFIG, [f'segment.extra_dictionaries=["{words}"]'])
+    result = toolkit.run(config, tmp_path / "b")
+    assert result.manifest["cache"]["misses"] == 5
+    assert any("热带雨林式" in tokens for tokens in result.prepared.tokens)

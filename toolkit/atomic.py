@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -31,19 +32,43 @@ def write_text(path: str | os.PathLike, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def _recover(final: Path) -> None:
+    """Put back a previous output that a killed swap left under its temporary name."""
+    if final.exists():
+        return
+    for old in sorted(final.parent.glob(f".{final.name}.old-*")):
+        if (old / final.name).is_dir():
+            os.replace(old / final.name, final)
+            return
+
+
 @contextlib.contextmanager
 def output_folder(final: str | os.PathLike):
     """Build an output folder under a temporary name; swap it in only when the block succeeds.
 
-    A run that fails or is killed leaves the previous complete folder untouched; leftovers of a killed
-    run are hidden folders named ``.<name>.partial-*`` beside it, which the next run removes.
+    A run that fails or is killed at any moment leaves the previous complete folder in place: the new folder
+    replaces it in one atomic exchange. Leftovers of a killed run are hidden folders beside it
+    (``.<name>.partial-*``), never read, and removed by the next run.
     """
     final = Path(final)
     parent = final.parent
     parent.mkdir(parents=True, exist_ok=True)
-    for stale in parent.glob(f".{final.name}.partial-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    for stale in parent.glob(f".{final.name}.old-*"):
+    _recover(final)
+    for stale in [*parent.glob(f".{final.name}.partial-*"), *parent.glob(f".{final.name}.old-*")]:
         shutil.rmtree(stale, ignore_errors=True)
     work = Path(tempfile.mkdtemp(dir=parent, prefix=f".{final.name}.partial-"))
     try:
@@ -52,10 +77,12 @@ def output_folder(final: str | os.PathLike):
         shutil.rmtree(work, ignore_errors=True)
         raise
     os.chmod(work, 0o755)
-    if final.exists():
+    if not final.exists():
+        os.replace(work, final)
+    elif _exchange(work, final):
+        shutil.rmtree(work, ignore_errors=True)  # now holds the previous output
+    else:
         old = Path(tempfile.mkdtemp(dir=parent, prefix=f".{final.name}.old-"))
         os.replace(final, old / final.name)
         os.replace(work, final)
         shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(work, final)

@@ -1,0 +1,80 @@
+"""Outputs appear whole or not at all, whatever happens to the process."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from toolkit import atomic
+
+from .conftest import ROOT
+
+
+def test_write_leaves_no_temporary_file(tmp_path):
+    atomic.write_text(tmp_path / "a" / "table.csv", "年份,占比\n2021,0.5\n")
+    assert [p.name for p in (tmp_path / "a").iterdir()] == ["table.csv"]
+
+
+def test_failed_block_keeps_the_previous_folder(tmp_path):
+    final = tmp_path / "run"
+    with atomic.output_folder(final) as work:
+        (work / "result.csv").write_text("old")
+    with pytest.raises(RuntimeError):
+        with atomic.output_folder(final) as work:
+            (work / "result.csv").write_text("half")
+            raise RuntimeError("model failed")
+    assert (final / "result.csv").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+    with atomic.output_folder(final) as work:
+        (work / "result.csv").write_text("new")
+    assert (final / "result.csv").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+def test_a_swap_cut_in_the_middle_is_recovered(tmp_path):
+    final = tmp_path / "run"
+    old = tmp_path / ".run.old-abc"
+    (old / "run").mkdir(parents=True)
+    (old / "run" / "result.csv").write_text("previous")  # as a kill between two renames would leave it
+    with atomic.output_folder(final) as work:
+        assert (final / "result.csv").read_text() == "previous"
+        (work / "result.csv").write_text("new")
+    assert (final / "result.csv").read_text() == "new"
+
+
+def _snapshot(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+def test_killed_runs_leave_the_previous_output_intact(tmp_path, sig):
+    out = tmp_path / "gwr"
+    env = {**os.environ, "TOOLKIT_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "toolkit", "-q", "run", str(ROOT / "configs" / "gwr_national.toml"),
+               "--out", str(out), "--set", "model.passes=2"]
+    subprocess.run(command, check=True, env=env, capture_output=True, timeout=300)
+    before = _snapshot(out)
+    assert json.loads(before["manifest.json"])["counts"]["documents_used"] == 23
+    for delay in (0.3, 1.0, 2.0, 3.0, 4.0):
+        process = subprocess.Popen([*command, "--set", "model.n_topics=12"], env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        process.send_signal(sig)
+        _, stderr = process.communicate(timeout=120)
+        if process.returncode == 0:
+            break  # the run finished before the signal: nothing left to kill at later delays
+        assert _snapshot(out) == before, delay
+        leftovers = [p.name for p in tmp_path.iterdir() if p.name not in ("gwr", "cache")]
+        assert all(name.startswith(".gwr.partial-") for name in leftovers), leftovers
+        if sig == signal.SIGINT:
+            assert process.returncode == 130 and "interrupted" in stderr and "Traceback" not in stderr
+    # the next run cleans up and succeeds, and the cache filled by killed runs is sound
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "gwr"]
+    assert _snapshot(out)["documents.csv"] == before["documents.csv"]
