@@ -62,3 +62,55 @@ def test_missing_dictionary_is_a_clear_error(tmp_path):
 
     with pytest.raises(ToolkitError, match="cannot read dictionary"):
         Segmenter(dictionaries=(tmp_path / "absent.txt",))
+
+
+def _lines(paths):
+    return [line for p in paths for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_fast_backend_agrees_with_jieba_and_loses_no_character():
+    from .conftest import GWR, SEED_FILES
+
+    lines = _lines([*SEED_FILES, GWR / "national_2014.txt", GWR / "national_2021.txt"])
+    fast, plain = Segmenter(backend="jieba_fast_dat"), Segmenter(backend="jieba")
+    same = total = 0
+    for line in lines:
+        a, b = plain.cut(line), fast.cut(line)
+        assert "".join(b) == "".join(line.split()), line  # every character is still there
+        same += sum(x == y for x, y in zip(a, b))
+        total += max(len(a), len(b))
+    assert same / total >= 0.995
+    assert fast.fingerprint != plain.fingerprint
+
+
+def test_pos_filter_keeps_nouns_and_lexicon_words():
+    seg = Segmenter(pos=("n",), keep={"创新"}, stopwords=set())
+    words = seg.cut("武汉市推进科技创新,加快建设东湖科学城,鼓励创新。")
+    assert {"武汉市", "科技创新", "东湖科学城"} <= set(words)  # ns, and domain terms tagged n
+    assert "创新" in words  # a verb here (v), kept because it is a lexicon word
+    assert not {"推进", "加快", "建设", "鼓励"} & set(words)
+    everything = Segmenter(pos=("",), stopwords=set())  # every tag: nothing may be lost
+    line = "等作研讨发言,阮成发主持并讲话。"
+    assert "".join(everything.cut(line)) == line
+
+
+def test_unknown_backend():
+    from toolkit.errors import ToolkitError
+
+    with pytest.raises(ToolkitError, match="unknown segmenter backend"):
+        Segmenter(backend="pkuseg")
+
+
+@pytest.mark.parametrize("variant", ["s2t", "s2tw", "s2hk"])
+def test_traditional_copies_give_the_same_tokens(normalizer, segmenter, variant):
+    import opencc
+
+    from .conftest import SEED_FILES
+
+    converter = opencc.OpenCC(variant)
+    for path in SEED_FILES:
+        text = normalizer.normalize(path.read_text(encoding="utf-8")).text
+        original = segmenter.tokens(text)
+        copy = segmenter.tokens(normalizer.normalize(converter.convert(text)).text)
+        same = sum(a == b for a, b in zip(original, copy)) / max(len(original), len(copy))
+        assert same >= 0.99, (path.name, variant, same)

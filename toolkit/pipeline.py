@@ -27,6 +27,7 @@ from .normalize import Normalizer, load_boilerplate_patterns
 from .resources import data_path, read_word_file
 from .seeding import seeded_eta
 from .segment import Segmenter, default_stopwords
+from .terms import candidate_terms, join_phrases
 from .themes import OTHER, Lexicon, label_topics, lexicon_coverage, load_lexicon, theme_shares
 from .trends import theme_by_year
 from .units import split_units
@@ -55,7 +56,7 @@ def make_segmenter(config: Config, lexicon: Lexicon) -> Segmenter:
     for path in config.paths("segment", "extra_dictionaries"):
         if not path.is_file():
             raise ToolkitError(f"dictionary file not found: {path}; fix segment.extra_dictionaries")
-    return Segmenter(hmm=s["hmm"], dictionaries=tuple(config.paths("segment", "extra_dictionaries")),
+    return Segmenter(backend=s["backend"], pos=tuple(s["pos"]), hmm=s["hmm"], dictionaries=tuple(config.paths("segment", "extra_dictionaries")),
                      extra_words=tuple(sorted(lexicon.words)), stopwords=stopwords, min_chars=s["min_chars"],
                      drop_numbers=s["drop_numbers"], keep=lexicon.words)
 
@@ -75,7 +76,8 @@ class Prepared:
     corpus: Corpus
     quality: pd.DataFrame
     units: pd.DataFrame  # unit_id, doc_id, year, text
-    tokens: list[list[str]]
+    tokens: list[list[str]]  # filtered tokens of each unit (what the model sees)
+    words: list[list[str]]  # the segmenter's raw words of each unit
     lexicon: Lexicon
     segmenter: Segmenter
     timings: dict[str, float] = field(default_factory=dict)
@@ -133,10 +135,13 @@ def prepare(config: Config) -> Prepared:
         cache = make_cache(config)
         words = segment_units(units, segmenter, cache)
         tokens = [segmenter.filter(w) for w in words]
+        v = config["vocab"]
+        if v["phrases"]:
+            tokens = join_phrases(tokens, min_count=v["phrase_min_count"], threshold=v["phrase_threshold"])
     stats = {"hits": cache.hits, "misses": cache.misses, "damaged": len(cache.damaged)} if cache else {}
     if cache and cache.damaged:
         log.warning("rebuilt %d damaged cache entries (first: %s)", len(cache.damaged), cache.damaged[0])
-    return Prepared(corpus, quality, units, tokens, lexicon, segmenter, timings, stats)
+    return Prepared(corpus, quality, units, tokens, words, lexicon, segmenter, timings, stats)
 
 
 def segment_units(units: pd.DataFrame, segmenter: Segmenter, cache: TokenCache | None) -> list[list[str]]:
@@ -203,6 +208,7 @@ class RunResult:
     topics: pd.DataFrame
     theme_by_year: pd.DataFrame
     coverage: pd.DataFrame
+    candidate_terms: pd.DataFrame
     manifest: dict
     prepared: Prepared
     fitted: Fitted
@@ -232,19 +238,22 @@ def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overr
         window = (c["year_min"] or int(units["year"].min()), c["year_max"] or int(units["year"].max()))
         yearly = theme_by_year(units[units["in_model"]], names, years=window)
         coverage = lexicon_coverage(prepared.lexicon, fitted.vocabulary, prepared.tokens)
+        candidates = candidate_terms(prepared.words, known=prepared.segmenter.known_words,
+                                     stopwords=prepared.segmenter.stopwords)
     documents = _documents_table(prepared, units)
     with atomic.output_folder(out_dir) as work:
         with _timed(timings, "figures"):
             _write_figures(work / "figures", yearly, fitted.topics, prepared.lexicon, config)
         with _timed(timings, "write"):
-            _write_tables(work, documents, prepared.quality, units, fitted.topics, yearly, coverage)
+            _write_tables(work, documents=documents, quality=prepared.quality, units=units, topics=fitted.topics,
+                          theme_by_year=yearly, coverage=coverage, candidate_terms=candidates)
             (work / "config.toml").write_text(config.to_toml(), encoding="utf-8")
         timings["total"] = round(time.perf_counter() - started, 3)
         manifest = _manifest(config, prepared, fitted, timings, work)
         atomic.write_text(work / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
     log.info("wrote %s", out_dir)
-    return RunResult(out_dir, documents, prepared.quality, units, fitted.topics, yearly, coverage, manifest,
-                     prepared, fitted)
+    return RunResult(out_dir, documents, prepared.quality, units, fitted.topics, yearly, coverage, candidates,
+                     manifest, prepared, fitted)
 
 
 # ----- writing ----------------------------------------------------------------------------------------------
@@ -262,13 +271,12 @@ def _csv(frame: pd.DataFrame) -> str:
     return frame.to_csv(index=False, float_format="%.6f", lineterminator="\n")
 
 
-def _write_tables(folder: Path, documents, quality, units, topics, yearly, coverage) -> None:
-    topics_out = topics.copy()
-    topics_out["top_words"] = [" ".join(f"{w}:{x:.5f}" for w, x in zip(ws, xs))
-                               for ws, xs in zip(topics["top_words"], topics["top_weights"])]
-    topics_out = topics_out.drop(columns=["top_weights"])
-    for name, frame in [("documents", documents), ("quality", quality), ("units", units), ("topics", topics_out),
-                        ("theme_by_year", yearly), ("coverage", coverage)]:
+def _write_tables(folder: Path, **tables: pd.DataFrame) -> None:
+    topics = tables["topics"].copy()
+    topics["top_words"] = [" ".join(f"{w}:{x:.5f}" for w, x in zip(ws, xs))
+                           for ws, xs in zip(topics["top_words"], topics["top_weights"])]
+    tables["topics"] = topics.drop(columns=["top_weights"])
+    for name, frame in tables.items():
         atomic.write_text(folder / f"{name}.csv", _csv(frame))
 
 

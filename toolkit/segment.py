@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from pathlib import Path
 
@@ -49,19 +50,35 @@ def read_dictionary(path: str | Path) -> list[tuple[str, int | None, str | None]
     return entries
 
 
+BACKENDS = ("jieba_fast_dat", "jieba")
+
+
 class Segmenter:
     """jieba segmentation with a domain dictionary, then token filtering.
 
-    ``cut`` gives jieba's raw words (whitespace dropped); ``filter`` removes stopwords, punctuation, numbers
-    and short tokens; ``tokens`` does both. Words in ``keep`` (the theme lexicon) are never dropped for
-    being short or numeric and are always segmented whole. The jieba dictionary is loaded on first use.
+    ``cut`` gives the segmenter's raw words (whitespace dropped); ``filter`` removes stopwords, punctuation,
+    numbers and short tokens; ``tokens`` does both. Words in ``keep`` (the theme lexicon) are never dropped
+    for being short or numeric and are always segmented whole. The dictionary is loaded on first use.
+
+    ``backend`` is ``"jieba_fast_dat"`` (jieba's algorithm in C++, about 8x faster; with jieba's own
+    dictionary and HMM off its tokens match jieba's on all but one of 5,861 test lines) or ``"jieba"``.
+    Both load jieba's dictionary. ``pos`` keeps only words whose part-of-speech tag starts with one of the
+    given prefixes (``("n", "v")``: nouns and verbs); it runs jieba's ``posseg``, several times slower.
+    Dictionary words without a tag are tagged ``n``. ``domain_dictionary=False`` leaves out the shipped
+    policy dictionary (for comparisons with plain jieba).
     """
 
     def __init__(self, *, hmm: bool = False, dictionaries: tuple[str | Path, ...] = (),
                  extra_words: tuple[str, ...] = (), stopwords: frozenset[str] | set[str] | None = None,
-                 min_chars: int = 2, drop_numbers: bool = True, keep: frozenset[str] | set[str] = frozenset()):
+                 min_chars: int = 2, drop_numbers: bool = True, keep: frozenset[str] | set[str] = frozenset(),
+                 backend: str = "jieba_fast_dat", pos: tuple[str, ...] = (), domain_dictionary: bool = True):
+        if backend not in BACKENDS:
+            raise ToolkitError(f"unknown segmenter backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+        self.backend = backend
+        self.pos = tuple(pos)
         self.hmm = hmm
-        self.dictionaries = tuple(Path(p) for p in (data_path("policy_dict.txt"), *dictionaries))
+        shipped = (data_path("policy_dict.txt"),) if domain_dictionary else ()
+        self.dictionaries = tuple(Path(p) for p in (*shipped, *dictionaries))
         self.extra_words = tuple(sorted(set(extra_words)))
         self.stopwords = frozenset(default_stopwords() if stopwords is None else stopwords)
         self.min_chars = min_chars
@@ -77,26 +94,42 @@ class Segmenter:
         import jieba
 
         digest = hashlib.sha256()
-        digest.update(f"jieba {jieba.__version__} hmm={self.hmm} domain_freq={DOMAIN_FREQ}\n".encode())
+        from importlib.metadata import version
+
+        engine = "jieba" if self.pos else self.backend
+        digest.update(f"{engine} {version(engine.replace('_', '-'))} jieba {jieba.__version__} hmm={self.hmm} "
+                      f"pos={','.join(self.pos)} domain_freq={DOMAIN_FREQ}\n".encode())
         digest.update(hashlib.sha256(Path(jieba.get_dict_file().name).read_bytes()).digest())
         for word, freq, tag in self._entries:
             digest.update(f"{word} {freq} {tag}\n".encode())
         return digest.hexdigest()
 
     def _jieba(self):
+        """The tokenizer, built on first use with jieba's dictionary plus ours."""
         if self._tokenizer is None:
-            import jieba
+            import importlib
 
-            tokenizer = jieba.Tokenizer()
+            import jieba
+            import jieba.posseg
+
+            engine = "jieba" if self.pos else self.backend
+            module = importlib.import_module(engine)
+            if hasattr(module, "setLogLevel") and engine != "jieba":
+                logging.getLogger(engine).setLevel(logging.WARNING)
+            tokenizer = module.Tokenizer(jieba.get_dict_file().name)
             tokenizer.initialize()
             for word, freq, tag in self._entries:
-                tokenizer.add_word(word, DOMAIN_FREQ if freq is None else freq, tag)
-            self._tokenizer = tokenizer
+                tokenizer.add_word(word, DOMAIN_FREQ if freq is None else freq, tag or "n")
+            self._tokenizer = jieba.posseg.POSTokenizer(tokenizer) if self.pos else tokenizer
         return self._tokenizer
 
     def cut(self, text: str) -> list[str]:
-        """jieba's words for ``text``, whitespace dropped."""
-        return [w for w in self._jieba().lcut(text, HMM=self.hmm) if not w.isspace()]
+        """The words of ``text``, whitespace dropped (and, with ``pos``, only words of those tags)."""
+        tokenizer = self._jieba()
+        if self.pos:
+            return [p.word for p in tokenizer.lcut(text, HMM=self.hmm)
+                    if not p.word.isspace() and (p.word in self.keep or p.flag.startswith(self.pos))]
+        return [w for w in tokenizer.lcut(text, HMM=self.hmm) if not w.isspace()]
 
     def filter(self, words: list[str]) -> list[str]:
         """Drop stopwords, punctuation, numbers and words shorter than ``min_chars`` (lexicon words stay)."""
@@ -110,6 +143,11 @@ class Segmenter:
             else:
                 out.append(word)
         return out
+
+    @property
+    def known_words(self) -> frozenset[str]:
+        """Every word of the domain dictionaries and extra words (not jieba's own dictionary)."""
+        return frozenset(word for word, _, _ in self._entries)
 
     def tokens(self, text: str) -> list[str]:
         return self.filter(self.cut(text))
