@@ -99,3 +99,11 @@ def test_normalisation_never_raises_is_idempotent_and_never_grows_chinese(text):
 
 
 _NORMALIZER = Normalizer()
+
+
+def test_utf8_read_as_latin1_is_repaired(normalizer):
+    broken = "推进数字经济发展".encode("utf-8").decode("latin-1")
+    result = normalizer.normalize(broken)
+    assert result.text == "推进数字经济发展"
+    assert result.repaired > 0 and result.removed["mojibake"] == 0
+    assert Normalizer(repair_mojibake=False).normalize(broken).text != "推进数字经济发展"

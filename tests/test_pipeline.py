@@ -150,3 +150,17 @@ def test_changed_dictionary_never_reuses_the_cache(tmp_path, monkeypatch):
     result = toolkit.run(config, tmp_path / "b")
     assert result.manifest["cache"]["misses"] == 5
     assert any("热带雨林式" in tokens for tokens in result.prepared.tokens)
+
+
+def test_preprocessing_options_work_end_to_end(tmp_path):
+    config = Config.load(SEEDS_CONFIG, ['segment.pos=["n", "v"]', "vocab.phrases=true", "vocab.phrase_min_count=3",
+                                        "vocab.phrase_threshold=5", 'segment.backend="jieba"', "model.n_topics=8"])
+    result = toolkit.run(config, tmp_path / "options")
+    tokens = {t for unit in result.prepared.tokens for t in unit}
+    assert any("_" in t for t in tokens)  # phrases were joined
+    assert not {"我们", "的", "推进"} & tokens
+    quality = pd.read_csv(tmp_path / "options" / "quality.csv")
+    assert {"repaired_mojibake", "removed_pinyin", "non_cjk_share", "flag"} <= set(quality.columns)
+    assert quality.set_index("doc_id").loc["004_1467077b33d2f3ae", "removed_pinyin"] > 2500
+    candidates = pd.read_csv(tmp_path / "options" / "candidate_terms.csv")
+    assert {"term", "left", "right", "count", "pmi"} <= set(candidates.columns)

@@ -46,6 +46,7 @@ SCHEMA: dict[str, dict[str, Option]] = {
     },
     "normalize": {
         "to_simplified": Option(True, "Convert traditional to simplified script with OpenCC (t2s)."),
+        "repair_mojibake": Option(True, "Repair text decoded with the wrong codec where ftfy can (UTF-8 read as Latin-1)."),
         "strip_pinyin": Option(True, "Remove pinyin readings in parentheses after a character: 創(chuàng) -> 创."),
         "drop_boilerplate": Option(True, "Drop web boilerplate lines (comment boxes, credits, pagination)."),
         "remove_mojibake": Option(True, "Remove runs of mojibake (stray Latin/Greek letters and ? marks in Chinese)."),

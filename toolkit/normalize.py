@@ -29,7 +29,7 @@ _NEUTRAL = {"de", "le", "me", "men", "ne", "ma", "ba", "zi", "zhe", "guo", "li",
 # replaced one. Several readings in a row are removed together.
 _READING = re.compile(rf"(?<=[{HAN}?\ufffd])(?:[(?][{_PINYIN_CHARS}]{{1,7}}\))+")
 _ONE_READING = re.compile(rf"[(?]([{_PINYIN_CHARS}]{{1,7}})\)")
-# Mojibake: the replacement character, and lone letters wedged inside Chinese text (Greek, Cyrillic,
+# Mojibake that ftfy cannot repair: the replacement character, and lone letters wedged inside Chinese text (Greek, Cyrillic,
 # Latin-1 letters, or one lower-case ASCII letter between Han characters), which are what text decoded
 # with the wrong codec leaves behind.
 _STRAY = re.compile(
@@ -98,6 +98,7 @@ class Normalized:
     chars_in: int
     removed: Counter = field(default_factory=Counter)
     converted: int = 0  # characters changed by the script conversion
+    repaired: int = 0  # characters saved by repairing mojibake (ftfy): how much shorter the repaired text is
 
 
 @dataclass
@@ -105,6 +106,7 @@ class Normalizer:
     """Turns raw text into clean simplified text. Parameters mirror the ``[normalize]`` config section."""
 
     to_simplified: bool = True
+    repair_mojibake: bool = True
     strip_pinyin: bool = True
     drop_boilerplate: bool = True
     remove_mojibake: bool = True
@@ -117,6 +119,8 @@ class Normalizer:
     def normalize(self, text: str) -> Normalized:
         """Normalise ``text``; idempotent (normalising the result again changes nothing)."""
         result = Normalized(text="", chars_in=len(text))
+        if self.repair_mojibake:
+            text = self._repair(text, result)
         text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
         for _ in range(4):  # removals can bring new matches next to each other; stop at the fixed point
             before = text
@@ -142,6 +146,16 @@ class Normalizer:
             lines.append(stripped)
         result.text = "\n".join(lines)
         return result
+
+    @staticmethod
+    def _repair(text: str, result: Normalized) -> str:
+        """Undo text decoded with the wrong codec where ftfy knows how (UTF-8 read as Latin-1 or cp1252)."""
+        import ftfy
+
+        repaired = ftfy.fix_encoding(text)
+        if repaired != text:
+            result.repaired = len(text) - len(repaired)
+        return repaired
 
     @staticmethod
     def _strip_readings(text: str, removed: Counter) -> str:

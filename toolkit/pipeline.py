@@ -41,7 +41,7 @@ TOP_WORDS = 20
 
 def make_normalizer(config: Config) -> Normalizer:
     n = config["normalize"]
-    return Normalizer(to_simplified=n["to_simplified"], strip_pinyin=n["strip_pinyin"],
+    return Normalizer(to_simplified=n["to_simplified"], repair_mojibake=n["repair_mojibake"], strip_pinyin=n["strip_pinyin"],
                       drop_boilerplate=n["drop_boilerplate"], remove_mojibake=n["remove_mojibake"],
                       boilerplate_patterns=load_boilerplate_patterns(config.paths("normalize", "extra_boilerplate")))
 
@@ -101,7 +101,8 @@ def quality_row(doc_id: str, normalized) -> dict:
     removed = normalized.removed
     removed_share = (normalized.chars_in - len(text)) / max(normalized.chars_in, 1)
     return {"doc_id": doc_id, "chars_in": normalized.chars_in, "chars_out": len(text),
-            "converted_script": normalized.converted, "removed_pinyin": removed["pinyin"],
+            "converted_script": normalized.converted, "repaired_mojibake": normalized.repaired,
+            "removed_pinyin": removed["pinyin"],
             "removed_mojibake": removed["mojibake"], "removed_boilerplate": removed["boilerplate"],
             "removed_whitespace": removed["whitespace"], "non_cjk_share": round(noise_share, 4),
             "flag": "mostly broken" if (noise_share > 0.5 or removed_share > 0.6) else ""}
