@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 CONFIGS := $(wildcard configs/*.toml)
 
-.PHONY: help figures test test-fast lab lock clean
+.PHONY: help install figures test test-fast lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -17,11 +17,13 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)  ## create .venv and install the project with pinned dependencies
 
-figures: $(STAMP)  ## regenerate every figure in figures/ from configs/*.toml
+figures: $(STAMP)  ## regenerate every figure in figures/ from configs/*.toml (runs and sweeps)
 	@set -e; for config in $(CONFIGS); do \
 	  name=$$(basename $$config .toml); \
 	  $(BIN)/toolkit run $$config --out runs/$$name; \
+	  $(BIN)/toolkit sweep $$config --out runs/$$name-sweep; \
 	  rm -rf figures/$$name; mkdir -p figures/$$name; cp runs/$$name/figures/* figures/$$name/; \
+	  cp runs/$$name-sweep/summary/sweep.png runs/$$name-sweep/summary/recommendation.md figures/$$name/; \
 	done
 
 test: $(STAMP)  ## run the whole test suite (slow end-to-end tests included)

@@ -77,8 +77,18 @@ def test_binary_file_is_refused_clearly(tmp_path):
     assert "binary file: a PDF document; extract its text first" in result.stderr
 
 
+def test_sweep_command(tmp_path):
+    result = toolkit_cli("sweep", "configs/seeds.toml", "--out", str(tmp_path / "sw"), "--grid", "model.n_topics=4..5",
+                         "--grid", "model.kind=nmf", "--set", "sweep.seeds=[1]", "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    assert "2 runs (2 fitted now)" in result.stdout and "NMF with" in result.stdout
+    assert (tmp_path / "sw" / "summary" / "sweep.csv").is_file()
+    bad = toolkit_cli("sweep", "configs/seeds.toml", "--out", str(tmp_path / "sw2"), "--grid", "model.n_topix=4")
+    assert bad.returncode == 2 and "did you mean 'n_topics'" in bad.stderr and "Traceback" not in bad.stderr
+
+
 def test_help_lists_the_commands():
     result = toolkit_cli("--help")
     assert result.returncode == 0
-    for command in ("run", "normalize", "tokens", "config"):
+    for command in ("run", "sweep", "normalize", "tokens", "config"):
         assert command in result.stdout

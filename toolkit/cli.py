@@ -44,6 +44,18 @@ def build_parser() -> argparse.ArgumentParser:
     tokens.add_argument("path", help="a text file")
     _add_config_arguments(tokens, required=False)
 
+    sweep = commands.add_parser(
+        "sweep", help="fit a grid of models, evaluate them and recommend a number of topics",
+        description="Fit every combination of the grid (config [sweep] or --grid), evaluate coherence, diversity, "
+                    "stability and held-out fit, and write sweep.csv, sweep.png and recommendation.md under "
+                    "OUT/summary. Finished runs (OUT/runs/<hash>) are skipped when the sweep is started again.")
+    _add_config_arguments(sweep, required=True)
+    sweep.add_argument("--out", help="sweep folder (default: runs/<corpus name>-sweep)")
+    sweep.add_argument("--grid", action="append", default=[], metavar="SECTION.KEY=V1,V2",
+                       help="grid values, e.g. --grid model.n_topics=5..15 --grid model.kind=lda,nmf (repeatable)")
+    sweep.add_argument("--jobs", type=int, help="runs in parallel (default: sweep.n_jobs, 0 = one per core)")
+    sweep.add_argument("--scheduler", help="Dask scheduler address to run on, e.g. tcp://10.0.0.5:8786")
+
     show = commands.add_parser("config", help="print a config with every default filled in")
     _add_config_arguments(show, required=True)
     return parser
@@ -94,6 +106,15 @@ def _dispatch(args) -> int:
         counts = result.manifest["counts"]
         print(f"{result.out_dir}: {counts['documents_used']} documents used, {counts['documents_skipped']} skipped, "
               f"{counts['units']} units, {len(result.topics)} topics")
+        return 0
+    if args.command == "sweep":
+        from .sweep import parse_grid_option, sweep
+
+        grid = dict(parse_grid_option(g) for g in args.grid)
+        result = sweep(_config(args), args.out, grid=grid, n_jobs=args.jobs, scheduler=args.scheduler)
+        print(f"{result.out_dir}: {len(result.table)} runs ({result.fitted} fitted now); "
+              f"{result.out_dir / 'summary'} holds sweep.csv, sweep.png, recommendation.md")
+        print(result.recommendation.splitlines()[2])
         return 0
     if args.command == "config":
         print(_config(args).to_toml(), end="")

@@ -104,6 +104,16 @@ SCHEMA: dict[str, dict[str, Option]] = {
         "dpi": Option(150, "Resolution of PNG figures.", *_POSITIVE),
         "top_words": Option(10, "Words per topic in the top-words chart.", *_POSITIVE),
     },
+    "sweep": {
+        "grid": Option({}, "Grid of settings, e.g. {\"model.n_topics\" = [5, 10, 15], \"model.kind\" = [\"lda\", \"nmf\"]}.",
+                       kind=dict),
+        "seeds": Option([1, 2, 3], "Random seeds of every grid point (unless the grid sets model.random_state).",
+                        kind=list),
+        "holdout": Option(0.1, "Share of units held out for perplexity / reconstruction error.", *_OPEN_FRACTION,
+                          kind=(float, int)),
+        "n_jobs": Option(0, "Runs in parallel; 0 for one per core.", *_NON_NEGATIVE),
+        "scheduler": Option("", "Address of a Dask scheduler (tcp://host:8786) to run on; '' to run here."),
+    },
     "cache": {
         "enabled": Option(True, "Cache segmented units on disk."),
         "dir": Option("", "Cache folder; '' for $TOOLKIT_CACHE_DIR or ~/.cache/toolkit."),
@@ -121,8 +131,13 @@ def _closest(word: str, options) -> str:
 
 def _type_name(kind) -> str:
     kinds = kind if isinstance(kind, tuple) else (kind,)
-    names = {bool: "true or false", int: "an integer", float: "a number", str: "a string", list: "a list"}
+    names = {bool: "true or false", int: "an integer", float: "a number", str: "a string", list: "a list",
+             dict: "a table"}
     return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def _list_items(opt: Option) -> str:
+    return " of integers" if opt.default and isinstance(opt.default[0], int) else " of strings"
 
 
 def _check_value(section: str, key: str, value: Any) -> None:
@@ -131,11 +146,12 @@ def _check_value(section: str, key: str, value: Any) -> None:
     kinds = kind if isinstance(kind, tuple) else (kind,)
     ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
     if ok and kind is list:
-        ok = all(isinstance(v, str) for v in value)
+        item = type(opt.default[0]) if opt.default else str
+        ok = all(isinstance(v, item) and not (isinstance(v, bool) and item is not bool) for v in value)
     if not ok:
         raise ToolkitError(
             f"config key {section}.{key} must be {_type_name(kind)}"
-            f"{' of strings' if kind is list else ''}, not {value!r}; {opt.help}")
+            f"{_list_items(opt) if kind is list else ''}, not {value!r}; {opt.help}")
     if opt.check is not None and not opt.check(value):
         raise ToolkitError(f"config key {section}.{key} must be {opt.rule}, not {value!r}; {opt.help}")
 

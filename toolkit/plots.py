@@ -17,10 +17,12 @@ from .themes import OTHER, Lexicon
 _TEXT = {
     "zh": {"share_title": "各主题占比的年度变化", "year": "年份", "share": "主题占比(按词数加权)",
            "counts": "文档/段落", "topic": "主题", "words_title": "各主题模型话题的高频词", "weight": "权重",
-           "other": "其他", "absent": "无对应话题"},
+           "other": "其他", "absent": "无对应话题", "sweep_title": "话题数的选择:各指标(均值与不同种子的范围)",
+           "n_topics": "话题数 K"},
     "en": {"share_title": "Theme shares by year", "year": "Year", "share": "Share of tokens",
            "counts": "docs/units", "topic": "Topic", "words_title": "Top words per topic", "weight": "Weight",
-           "other": "Other", "absent": "No topic"},
+           "other": "Other", "absent": "No topic", "sweep_title": "Choosing the number of topics (mean and range over seeds)",
+           "n_topics": "Number of topics K"},
 }
 _PALETTE = ["#1f77b4", "#2ca02c", "#17becf", "#ff7f0e", "#9467bd", "#d62728", "#8c564b", "#e377c2", "#bcbd22",
             "#393b79", "#637939", "#8c6d31"]
@@ -100,6 +102,44 @@ def plot_top_words(topics: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 10,
             ax.tick_params(axis="x", labelsize=6)
             ax.set_title(f"{text['topic']} {row['topic']}: {lexicon.label(row['theme'], language)}", fontsize=9)
         fig.suptitle(f"{title}: {text['words_title']}" if title else text["words_title"])
+    return fig
+
+
+_SWEEP_METRICS = [("c_npmi", "NPMI ↑"), ("c_v", "c_v ↑"), ("u_mass", "u_mass ↑"), ("diversity", "diversity ↑"),
+                  ("stability", "stability ↑"), ("perplexity", "held-out perplexity ↓ (LDA)"),
+                  ("reconstruction_error", "held-out reconstruction error ↓ (NMF)")]
+
+
+def plot_sweep(table: pd.DataFrame, *, language: str = "zh", title: str = "") -> Figure:
+    """Each metric against the number of topics: a line per model kind (mean over seeds), a band for the range."""
+    import matplotlib
+
+    text = _TEXT[language]
+    metrics = [(m, label) for m, label in _SWEEP_METRICS if m in table.columns and table[m].notna().any()]
+    colors = {"lda": "#1f77b4", "nmf": "#ff7f0e"}
+    with matplotlib.rc_context(rc_params()):
+        n_cols = 3
+        n_rows = int(np.ceil(len(metrics) / n_cols))
+        fig = _new_figure(4.2 * n_cols, 3.0 * n_rows + 0.6)
+        axes = fig.subplots(n_rows, n_cols, squeeze=False)
+        for ax in axes.flat[len(metrics):]:
+            ax.set_visible(False)
+        for ax, (metric, label) in zip(axes.flat, metrics):
+            for kind, rows in table.groupby("kind"):
+                stats = rows.groupby("n_topics")[metric].agg(["mean", "min", "max"]).dropna()
+                if stats.empty:
+                    continue
+                ks = stats.index.to_numpy()
+                ax.plot(ks, stats["mean"], marker="o", markersize=3, color=colors.get(kind, "#555555"),
+                        label=kind.upper())
+                ax.fill_between(ks, stats["min"], stats["max"], color=colors.get(kind, "#555555"), alpha=0.2,
+                                linewidth=0)
+            ax.set_title(label, fontsize=10)
+            ax.set_xlabel(text["n_topics"], fontsize=8)
+            ax.tick_params(labelsize=8)
+            ax.grid(alpha=0.3)
+        axes.flat[0].legend(fontsize=8, frameon=False)
+        fig.suptitle(f"{title}: {text['sweep_title']}" if title else text["sweep_title"])
     return fig
 
 

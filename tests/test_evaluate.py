@@ -1,0 +1,52 @@
+import numpy as np
+import pytest
+
+from toolkit.evaluate import CoherenceStatistics, diversity, holdout_split, match_topics, stability, top_words
+
+
+@pytest.fixture(scope="module")
+def seed_tokens(segmenter, normalizer):
+    from toolkit.units import split_units
+
+    from .conftest import SEED_FILES
+
+    units = [u for p in SEED_FILES for u in split_units(normalizer.normalize(p.read_text(encoding="utf-8")).text)]
+    return [segmenter.tokens(u) for u in units]
+
+
+@pytest.mark.parametrize("measure", ["c_npmi", "c_v", "u_mass"])
+def test_coherence_equals_gensims_coherence_model(seed_tokens, measure):
+    from gensim.models.coherencemodel import CoherenceModel
+
+    from toolkit.vectorize import build_vocabulary
+
+    vocab = build_vocabulary(seed_tokens, min_df=2, max_df=0.5)
+    stats = CoherenceStatistics(seed_tokens, vocab)
+    topics = [vocab[0:10], vocab[10:20], ["生态", "绿色", "污染", "环境", "低碳"], ["数字经济", "互联网", "人才", "城市"]]
+    topics = [[w for w in t if w in vocab] for t in topics]
+    # gensim, with every vocabulary word relevant (as ours), then the topics scored on that accumulator
+    reference = CoherenceModel(topics=[vocab[i:i + 50] for i in range(0, len(vocab), 50)], texts=seed_tokens,
+                               dictionary=stats.dictionary, coherence=measure, processes=1)
+    reference.estimate_probabilities()
+    reference.topics = topics
+    expected = reference.get_coherence_per_topic()
+    np.testing.assert_allclose(stats.coherence(topics, measure), expected, rtol=1e-9, atol=1e-12)
+
+
+def test_diversity_and_stability():
+    a = [["创新", "科技", "人才"], ["生态", "绿色", "污染"]]
+    b = [["生态", "绿色", "环境"], ["创新", "科技", "人才"]]  # same topics, other order, one word changed
+    assert diversity(a, n=3) == 1.0
+    assert diversity(a + a, n=3) == 0.5
+    np.testing.assert_allclose(sorted(match_topics(a, b)), [0.5, 1.0])
+    assert stability([a, b]) == pytest.approx(0.75)
+    assert stability([a, a, a]) == 1.0
+    assert np.isnan(stability([a]))
+
+
+def test_top_words_and_holdout():
+    components = np.array([[0.1, 0.5, 0.4], [0.7, 0.2, 0.1]])
+    assert top_words(components, ["创新", "生态", "数字"], 2) == [["生态", "数字"], ["创新", "生态"]]
+    train, held = holdout_split(100, 0.1, 0)
+    assert len(held) == 10 and len(train) == 90 and not set(train) & set(held)
+    assert (holdout_split(100, 0.1, 0)[1] == held).all()

@@ -1,0 +1,104 @@
+"""Sweeps on the seed corpus: metrics, resumption, independence from the number of workers, Dask."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from toolkit.config import Config
+from toolkit.errors import ToolkitError
+from toolkit.sweep import expand_grid, parse_grid_option, run_id, sweep
+
+from .conftest import ROOT
+
+GRID = {"model.kind": ["lda", "nmf"], "model.n_topics": [4, 6]}
+METRICS = ["c_npmi", "c_v", "u_mass", "diversity", "stability"]
+
+
+def seeds_config(**extra):
+    return Config.load(ROOT / "configs" / "seeds.toml", ["model.passes=3", "sweep.seeds=[1, 2]", "sweep.grid={}",
+                                                          *[f"{k}={v}" for k, v in extra.items()]])
+
+
+@pytest.fixture(scope="module")
+def local_sweep(tmp_path_factory):
+    return sweep(seeds_config(), tmp_path_factory.mktemp("sweep") / "s", grid=GRID, n_jobs=2)
+
+
+def test_sweep_table_and_outputs(local_sweep):
+    table = local_sweep.table
+    assert len(table) == 8 and local_sweep.fitted == 8
+    assert set(table["kind"]) == {"lda", "nmf"} and set(table["n_topics"]) == {4, 6}
+    assert table[METRICS].notna().all().all()
+    assert table.loc[table["kind"] == "lda", "perplexity"].gt(1).all()
+    assert table.loc[table["kind"] == "nmf", "reconstruction_error"].gt(0).all()
+    assert table["diversity"].between(0, 1).all() and table["stability"].between(0, 1).all()
+    summary = local_sweep.out_dir / "summary"
+    written = pd.read_csv(summary / "sweep.csv")
+    assert len(written) == 8 and {"run_id", "c_npmi", "fit_seconds"} <= set(written.columns)
+    assert (summary / "sweep.png").stat().st_size > 10_000
+    text = (summary / "recommendation.md").read_text(encoding="utf-8")
+    assert "highest mean NPMI" in text and "LDA" in text and "NMF" in text
+    best = table.groupby(["kind", "n_topics"])["c_npmi"].mean().idxmax()
+    assert f"**{best[0].upper()} with {best[1]} topics**" in text
+
+
+def test_second_start_does_nothing_and_an_interrupted_sweep_resumes(local_sweep):
+    again = sweep(seeds_config(), local_sweep.out_dir, grid=GRID, n_jobs=2)
+    assert again.fitted == 0
+    pd.testing.assert_frame_equal(again.table, local_sweep.table)
+    victim = local_sweep.out_dir / "runs" / local_sweep.table["run_id"][3] / "metrics.json"
+    victim.unlink()  # as if the sweep had been killed before this run finished
+    resumed = sweep(seeds_config(), local_sweep.out_dir, grid=GRID, n_jobs=1)
+    assert resumed.fitted == 1
+    pd.testing.assert_frame_equal(resumed.table.drop(columns="fit_seconds"),
+                                  local_sweep.table.drop(columns="fit_seconds"))
+
+
+def test_results_do_not_depend_on_the_number_of_workers(local_sweep, tmp_path):
+    one = sweep(seeds_config(), tmp_path / "one", grid=GRID, n_jobs=1)
+    pd.testing.assert_frame_equal(one.table.drop(columns="fit_seconds"),
+                                  local_sweep.table.drop(columns="fit_seconds"))
+
+
+def test_run_folders_are_named_by_config_hash(local_sweep):
+    config = seeds_config().with_values(**{"model.kind": "nmf", "model.n_topics": 6, "model.random_state": 2})
+    folder = local_sweep.out_dir / "runs" / run_id(config)
+    metrics = json.loads((folder / "metrics.json").read_text())
+    assert (metrics["kind"], metrics["n_topics"], metrics["random_state"]) == ("nmf", 6, 2)
+    assert "n_topics = 6" in (folder / "config.toml").read_text()
+
+
+def test_grid_parsing_and_errors():
+    assert parse_grid_option("model.n_topics=5..8") == ("model.n_topics", [5, 6, 7, 8])
+    assert parse_grid_option("model.kind=lda,nmf") == ("model.kind", ["lda", "nmf"])
+    assert parse_grid_option("vocab.max_df=0.3,0.5") == ("vocab.max_df", [0.3, 0.5])
+    combos = expand_grid(seeds_config(), {"model.n_topics": [5, 6]})
+    assert combos == [{"model.n_topics": k, "model.random_state": s} for k in (5, 6) for s in (1, 2)]
+    with pytest.raises(ToolkitError, match="non-empty list"):
+        expand_grid(seeds_config(), {"model.n_topics": []})
+    with pytest.raises(ToolkitError, match="unknown config key model.n_topic"):
+        sweep(seeds_config(), "/nonexistent/never-written", grid={"model.n_topic": [5]})
+
+
+def test_preprocessing_options_in_the_grid(tmp_path):
+    result = sweep(seeds_config(), tmp_path / "pre", grid={"vocab.min_df": [2, 3], "model.n_topics": [5]},
+                   n_jobs=1)
+    assert sorted(result.table["vocab.min_df"]) == [2, 2, 3, 3]
+
+
+@pytest.mark.slow
+def test_dask_cluster_gives_the_local_results(local_sweep, tmp_path):
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None,
+                      processes=True) as cluster:
+        remote = sweep(seeds_config(), tmp_path / "dask", grid=GRID, scheduler=cluster.scheduler_address)
+    assert remote.fitted == 8
+    pd.testing.assert_frame_equal(remote.table.drop(columns="fit_seconds"),
+                                  local_sweep.table.drop(columns="fit_seconds"))
+
+
+def test_unreachable_scheduler_is_a_clear_error(tmp_path):
+    with pytest.raises(ToolkitError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+        sweep(seeds_config(), tmp_path / "x", grid={"model.n_topics": [4]}, scheduler="tcp://127.0.0.1:9")

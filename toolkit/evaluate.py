@@ -1,0 +1,152 @@
+"""Evaluation of fitted topic models: coherence, diversity, stability across seeds, held-out fit.
+
+Coherence uses gensim's own measure pipelines (``gensim.models.coherencemodel.COHERENCE_MEASURES``) on
+co-occurrence counts that :class:`CoherenceStatistics` computes once per corpus for the whole vocabulary,
+with sparse matrices, and loads into gensim's ``WordOccurrenceAccumulator``. Every model fitted on that
+corpus is then scored without counting again.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from scipy import sparse
+
+MEASURES = ("c_npmi", "c_v", "u_mass")
+WINDOWS = {"c_npmi": 10, "c_v": 110, "u_mass": None}  # gensim's defaults; None: the whole unit
+
+
+def _window_matrix(id_lists: list[np.ndarray], window: int | None, n_words: int) -> sparse.csr_matrix:
+    """Boolean windows x words matrix, exactly as gensim's ``WordOccurrenceAccumulator`` sees its windows.
+
+    gensim skips texts with no relevant word, takes a text shorter than the window as one window, and
+    updates the word set of a sliding window incrementally: the word leaving at the left edge is cleared even
+    when it occurs again inside the window. Reproducing that keeps our values equal to gensim's.
+    """
+    none = n_words
+    rows, cols = [], []
+    n_windows = 0
+    mask = np.zeros(n_words + 1, dtype=bool)
+    for ids in id_lists:
+        if not (ids >= 0).any():
+            continue
+        ids = np.where(ids >= 0, ids, none)
+        if window is None or len(ids) < window:
+            windows = [ids]
+        else:
+            windows = [ids[start:start + window] for start in range(len(ids) - window + 1)]
+        edge = None
+        for k, current in enumerate(windows):
+            if k == 0:
+                mask[:] = False
+                mask[np.unique(current)] = True
+            else:
+                mask[edge] = False
+                mask[current[-1]] = True
+            edge = current[0]
+            present = np.flatnonzero(mask[:-1])
+            rows.append(np.full(len(present), n_windows))
+            cols.append(present)
+            n_windows += 1
+    rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    cols = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    return sparse.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, cols)), shape=(n_windows, n_words))
+
+
+class CoherenceStatistics:
+    """Co-occurrence counts of a corpus, computed once per measure and reused for every model.
+
+    ``token_lists`` are the units' tokens (what the models saw); ``vocabulary`` the model's words.
+    """
+
+    def __init__(self, token_lists: list[list[str]], vocabulary: list[str]):
+        from gensim.corpora import Dictionary
+
+        self.vocabulary = list(vocabulary)
+        self.dictionary = Dictionary()
+        self.dictionary.token2id = {w: i for i, w in enumerate(self.vocabulary)}
+        self.dictionary.id2token = dict(enumerate(self.vocabulary))
+        index = self.dictionary.token2id
+        self._ids = [np.array([index.get(w, -1) for w in tokens], dtype=np.int64) for tokens in token_lists]
+        self._accumulators: dict[str, object] = {}
+
+    def accumulator(self, measure: str):
+        """gensim's accumulator for ``measure``, filled from sparse counts (built on first use)."""
+        if measure not in self._accumulators:
+            from gensim.topic_coherence.text_analysis import WordOccurrenceAccumulator
+
+            n = len(self.vocabulary)
+            windows = _window_matrix(self._ids, WINDOWS[measure], n)
+            co = (windows.T @ windows).tocsr()
+            accumulator = WordOccurrenceAccumulator(set(range(n)), self.dictionary)
+            order = np.array([word for word, _ in sorted(accumulator.id2contiguous.items(), key=lambda kv: kv[1])])
+            co = co[order][:, order]
+            accumulator._occurrences = co.diagonal().astype("uint32")
+            accumulator._co_occurrences = co.astype("uint32")
+            accumulator._num_docs = windows.shape[0]
+            self._accumulators[measure] = accumulator
+        return self._accumulators[measure]
+
+    def coherence(self, topics: list[list[str]], measure: str = "c_npmi") -> list[float]:
+        """Coherence of each topic (its top words, best first), as gensim's CoherenceModel computes it."""
+        from gensim.models.coherencemodel import COHERENCE_MEASURES
+
+        index = self.dictionary.token2id
+        topic_ids = [np.array([index[w] for w in words]) for words in topics]
+        pipeline = COHERENCE_MEASURES[measure]
+        segmented = pipeline.seg(topic_ids)
+        if measure == "c_v":
+            kwargs = {"topics": topic_ids, "measure": "nlr", "gamma": 1}
+        elif measure == "u_mass":
+            kwargs = {}
+        else:
+            kwargs = {"normalize": measure == "c_npmi"}
+        return [float(x) for x in pipeline.conf(segmented, self.accumulator(measure), **kwargs)]
+
+
+def top_words(components: np.ndarray, vocabulary: list[str], n: int) -> list[list[str]]:
+    """The ``n`` heaviest words of each topic, heaviest first."""
+    order = np.argsort(-components, axis=1, kind="stable")[:, :n]
+    return [[vocabulary[j] for j in row] for row in order]
+
+
+def diversity(topics: list[list[str]], n: int = 25) -> float:
+    """Share of unique words among all topics' top ``n`` words (1: no topic repeats another's words)."""
+    words = [w for topic in topics for w in topic[:n]]
+    return len(set(words)) / len(words) if words else float("nan")
+
+
+def match_topics(a: list[list[str]], b: list[list[str]]) -> np.ndarray:
+    """Jaccard similarity of the top words of the topics of two runs, matched one to one (Hungarian)."""
+    from scipy.optimize import linear_sum_assignment
+
+    sets_a, sets_b = [set(t) for t in a], [set(t) for t in b]
+    similarity = np.array([[len(x & y) / len(x | y) for y in sets_b] for x in sets_a])
+    rows, cols = linear_sum_assignment(-similarity)
+    return similarity[rows, cols]
+
+
+def stability(runs: list[list[list[str]]]) -> float:
+    """Mean matched top-word similarity over every pair of runs that differ only in their seed."""
+    if len(runs) < 2:
+        return float("nan")
+    return float(np.mean([match_topics(a, b).mean() for a, b in itertools.combinations(runs, 2)]))
+
+
+def holdout_split(n_units: int, fraction: float, random_state: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of training and held-out units (a seeded random ``fraction`` held out)."""
+    rng = np.random.RandomState(random_state)
+    order = rng.permutation(n_units)
+    n_held = int(round(n_units * fraction))
+    return np.sort(order[n_held:]), np.sort(order[:n_held])
+
+
+def heldout_score(model, held_out) -> dict[str, float]:
+    """Perplexity on held-out units for LDA; reconstruction error (Frobenius, TF-IDF) for NMF."""
+    if hasattr(model, "perplexity"):
+        return {"perplexity": model.perplexity(held_out)}
+    tfidf = model.tfidf_.transform(held_out)
+    W = model.nmf_.transform(tfidf)
+    dense = tfidf.toarray() if sparse.issparse(tfidf) else np.asarray(tfidf)
+    return {"reconstruction_error": float(np.linalg.norm(dense - W @ model.nmf_.components_))}
