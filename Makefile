@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 CONFIGS := $(wildcard configs/*.toml)
 
-.PHONY: help install figures test test-fast lock clean
+.PHONY: help install browser figures test test-fast lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -26,7 +26,14 @@ figures: $(STAMP)  ## regenerate every figure in figures/ from configs/*.toml (r
 	  cp runs/$$name-sweep/summary/sweep.png runs/$$name-sweep/summary/recommendation.md figures/$$name/; \
 	done
 
-test: $(STAMP)  ## run the whole test suite (slow end-to-end tests included)
+browser:  ## install Debian's chromium for the pyLDAvis browser check (as root where apt-get exists)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser check"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium not found and not installable here: the browser check will be skipped"; fi; }
+
+test: $(STAMP) browser  ## run the whole test suite (slow end-to-end tests and the browser check included)
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)  ## the test suite without the slow end-to-end tests

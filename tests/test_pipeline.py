@@ -23,9 +23,25 @@ def seeds_run(tmp_path_factory):
 def test_outputs_are_written(seeds_run):
     out = seeds_run.out_dir
     for name in ["manifest.json", "documents.csv", "units.csv", "topics.csv", "theme_by_year.csv", "quality.csv",
-                 "coverage.csv", "config.toml", "figures/theme_shares.png", "figures/top_words.png"]:
+                 "coverage.csv", "candidate_terms.csv", "keyword_by_year.csv", "model_vs_keywords.csv", "change.csv",
+                 "metrics.json", "config.toml", "ldavis.html", "report.html"]:
         assert (out / name).is_file(), name
+    for figure in ["theme_shares", "theme_area", "theme_heatmap", "top_words", "document_themes",
+                   "model_vs_keywords", "theme_change"]:
+        for fmt in ("png", "svg"):
+            assert (out / "figures" / f"{figure}.{fmt}").is_file(), (figure, fmt)
     assert not list(out.parent.glob(".seeds.*"))  # no temporary folders left beside it
+
+
+def test_report_is_one_self_contained_file(seeds_run):
+    import re
+
+    html = (seeds_run.out_dir / "report.html").read_text(encoding="utf-8")
+    assert html.count("<img") == len(list((seeds_run.out_dir / "figures").glob("*.png")))
+    assert not re.search(r"""src=["'](?!data:)""", html)  # every image is embedded
+    for text in ("Evaluation", "c_npmi", "Topics", "Theme share by year", "Change between two years", "Provenance"):
+        assert text in html
+    assert len(re.findall(r"[\u4e00-\u9fff]{2,}", html)) > 50  # the topic words, in Chinese
 
 
 def test_documents_table_accounts_for_every_file(seeds_run):
@@ -55,7 +71,7 @@ def test_units_and_topics_tables(seeds_run):
     assert {"unit_id", "doc_id", "year", "text", "n_tokens", "dominant_theme", *themes} <= set(units.columns)
     assert ((units[themes].sum(axis=1) - 1).abs() < 1e-5).all()  # written with 6 decimals
     topics = pd.read_csv(seeds_run.out_dir / "topics.csv")
-    assert len(topics) == 15
+    assert topics["topic"].tolist() == list(range(1, 16))  # numbered from 1, as in pyLDAvis
     assert all(len(words.split()) == 20 for words in topics["top_words"])
     assert set(topics["theme"]) <= set(themes)
 
@@ -92,9 +108,28 @@ def test_same_config_and_seed_give_identical_bytes(seeds_run, tmp_path):
 
 
 def test_committed_figures_match_a_fresh_run(seeds_run):
-    for png in (seeds_run.out_dir / "figures").glob("*.png"):
-        committed = ROOT / "figures" / "seeds" / png.name
-        assert committed.read_bytes() == png.read_bytes(), f"{committed} is stale: run `make figures`"
+    figures = sorted((seeds_run.out_dir / "figures").iterdir())
+    assert len(figures) == 14
+    for figure in figures:
+        committed = ROOT / "figures" / "seeds" / figure.name
+        assert committed.read_bytes() == figure.read_bytes(), f"{committed} is stale: run `make figures`"
+
+
+def test_uncertainty_keyword_baseline_and_change(seeds_run):
+    yearly = seeds_run.theme_by_year
+    with_data = yearly[yearly["n_units"] > 0]
+    assert (with_data["share_low"] <= with_data["share"] + 1e-12).all()
+    assert (with_data["share"] <= with_data["share_high"] + 1e-12).all()
+    assert yearly[yearly["n_units"] == 0][["share", "share_low", "share_high"]].isna().all().all()
+    keywords = pd.read_csv(seeds_run.out_dir / "keyword_by_year.csv")
+    assert keywords.set_index(["year", "theme"]).loc[(2021, "ecology"), "per_10k"] > 100
+    agreement = pd.read_csv(seeds_run.out_dir / "model_vs_keywords.csv").set_index("theme")
+    assert agreement.loc["ecology", "pearson_r"] > 0.5  # model and keywords agree on ecology
+    change = pd.read_csv(seeds_run.out_dir / "change.csv").set_index("theme")
+    assert (change["year_from"] == 2015).all() and (change["year_to"] == 2022).all()
+    assert change.loc["ecology", "change"] > 0
+    assert (change["change_low"] <= change["change"]).all() and (change["change"] <= change["change_high"]).all()
+    assert change["clear"].tolist() == ((change["change_low"] > 0) | (change["change_high"] < 0)).tolist()
 
 
 def test_failed_run_keeps_the_previous_output(seeds_run, tmp_path):

@@ -99,10 +99,19 @@ SCHEMA: dict[str, dict[str, Option]] = {
         "match": Option("contains", "A word counts for a theme if it is a lexicon word ('exact') or contains one.",
                         *_choice("exact", "contains")),
     },
+    "trends": {
+        "bootstrap": Option(1000, "Resamples of the units of each year for the intervals; 0 for none.", *_NON_NEGATIVE),
+        "level": Option(0.95, "Coverage of the intervals.", *_FRACTION, kind=(float, int)),
+        "seeds": Option([], "Extra model seeds whose spread is shown beside the main model's shares.", kind=list),
+        "change_from": Option(0, "First year of the change table; 0 for the first year with data.", *_NON_NEGATIVE),
+        "change_to": Option(0, "Last year of the change table; 0 for the last year with data.", *_NON_NEGATIVE),
+    },
     "figures": {
         "language": Option("zh", "Language of titles and labels.", *_choice("zh", "en")),
         "dpi": Option(150, "Resolution of PNG figures.", *_POSITIVE),
         "top_words": Option(10, "Words per topic in the top-words chart.", *_POSITIVE),
+        "formats": Option(["png", "svg"], "File formats of every figure.", kind=list),
+        "ldavis": Option(True, "Write ldavis.html, an interactive pyLDAvis page that works offline."),
     },
     "sweep": {
         "grid": Option({}, "Grid of settings, e.g. {\"model.n_topics\" = [5, 10, 15], \"model.kind\" = [\"lda\", \"nmf\"]}.",
@@ -205,6 +214,9 @@ class Config:
         u = self.values["units"]
         if u["min_chars"] >= u["max_chars"]:
             raise ToolkitError(f"units.min_chars ({u['min_chars']}) must be below units.max_chars ({u['max_chars']})")
+        formats = set(self.values["figures"]["formats"])
+        if not formats or not formats <= {"png", "svg"}:
+            raise ToolkitError(f"figures.formats must list 'png' and/or 'svg', not {sorted(formats)}")
         m = self.values["model"]
         if m["seeded"] and m["kind"] != "lda":
             raise ToolkitError(f"model.seeded works with model.kind = 'lda', not {m['kind']!r}; set seeded = false")

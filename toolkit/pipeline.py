@@ -28,8 +28,9 @@ from .resources import data_path, read_word_file
 from .seeding import seeded_eta
 from .segment import Segmenter, default_stopwords
 from .terms import candidate_terms, join_phrases
-from .themes import OTHER, Lexicon, label_topics, lexicon_coverage, load_lexicon, theme_shares
-from .trends import theme_by_year
+from .themes import OTHER, Lexicon, label_topics, lexicon_coverage, load_lexicon, theme_shares, word_themes
+from .trends import (bootstrap_intervals, change_between, keyword_rates, model_keyword_agreement, seed_spread,
+                     theme_by_year)
 from .units import split_units
 from .vectorize import build_vocabulary, document_term_matrix
 
@@ -213,6 +214,7 @@ class RunResult:
     manifest: dict
     prepared: Prepared
     fitted: Fitted
+    trends: "Trends"
 
 
 def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overrides=()) -> RunResult:
@@ -235,26 +237,97 @@ def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overr
         units["in_model"] = fitted.in_model
         units = pd.concat([units, fitted.shares], axis=1)
         units["dominant_theme"] = fitted.shares.idxmax(axis=1).where(fitted.in_model, "")
-        c = config["corpus"]
-        window = (c["year_min"] or int(units["year"].min()), c["year_max"] or int(units["year"].max()))
-        yearly = theme_by_year(units[units["in_model"]], names, years=window)
         coverage = lexicon_coverage(prepared.lexicon, fitted.vocabulary, prepared.tokens)
         candidates = candidate_terms(prepared.words, known=prepared.segmenter.known_words,
                                      stopwords=prepared.segmenter.stopwords)
+    with _timed(timings, "trends"):
+        trends = yearly_trends(prepared, fitted, units, config)
+    with _timed(timings, "evaluate"):
+        metrics = evaluate_model(prepared, fitted)
     documents = _documents_table(prepared, units)
     with atomic.output_folder(out_dir) as work:
         with _timed(timings, "figures"):
-            _write_figures(work / "figures", yearly, fitted.topics, prepared.lexicon, config)
+            _write_figures(work / "figures", units, documents, fitted, trends, prepared.lexicon, config)
         with _timed(timings, "write"):
             _write_tables(work, documents=documents, quality=prepared.quality, units=units, topics=fitted.topics,
-                          theme_by_year=yearly, coverage=coverage, candidate_terms=candidates)
+                          theme_by_year=trends.yearly, keyword_by_year=trends.keywords,
+                          model_vs_keywords=trends.agreement, change=trends.change, coverage=coverage,
+                          candidate_terms=candidates)
+            atomic.write_text(work / "metrics.json", json.dumps(metrics, indent=2) + "\n")
             (work / "config.toml").write_text(config.to_toml(), encoding="utf-8")
+        if config["figures"]["ldavis"]:
+            with _timed(timings, "ldavis"):
+                from .ldavis import write_ldavis
+
+                write_ldavis(work / "ldavis.html", fitted, prepared)
         timings["total"] = round(time.perf_counter() - started, 3)
         manifest = _manifest(config, prepared, fitted, timings, work)
+        manifest["metrics"] = metrics
         atomic.write_text(work / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+        from .report import write_report
+
+        write_report(work, config, manifest)
     log.info("wrote %s", out_dir)
-    return RunResult(out_dir, documents, prepared.quality, units, fitted.topics, yearly, coverage, candidates,
-                     manifest, prepared, fitted)
+    return RunResult(out_dir, documents, prepared.quality, units, fitted.topics, trends.yearly, coverage, candidates,
+                     manifest, prepared, fitted, trends)
+
+
+@dataclass
+class Trends:
+    """Yearly tables: shares with intervals, keyword baseline, agreement, change between two years."""
+
+    yearly: pd.DataFrame
+    keywords: pd.DataFrame
+    agreement: pd.DataFrame
+    change: pd.DataFrame
+
+
+def yearly_trends(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, config: Config) -> Trends:
+    """Theme shares by year with bootstrap intervals (and the spread over extra seeds), the keyword baseline,
+    their agreement, and the change between two years."""
+    tr, c = config["trends"], config["corpus"]
+    names = [*prepared.lexicon.names, OTHER]
+    modelled = units[units["in_model"]]
+    window = (c["year_min"] or int(units["year"].min()), c["year_max"] or int(units["year"].max()))
+    yearly = theme_by_year(modelled, names, years=window)
+    seed = config["model"]["random_state"]
+    if tr["bootstrap"]:
+        yearly = bootstrap_intervals(modelled, names, yearly, n_boot=tr["bootstrap"], level=tr["level"],
+                                     random_state=seed)
+    if tr["seeds"]:
+        tables = [yearly]
+        for extra in tr["seeds"]:
+            other = fit(prepared, config.with_values(**{"model.random_state": extra}))
+            extra_units = modelled[["year", "doc_id", "n_tokens"]].reset_index(drop=True)
+            extra_units = pd.concat([extra_units, other.shares[other.in_model].reset_index(drop=True)], axis=1)
+            tables.append(theme_by_year(extra_units, names, years=window))
+        yearly = yearly.merge(seed_spread(tables), on=["year", "theme"], how="left")
+    word_theme = word_themes(prepared.lexicon, fitted.vocabulary + sorted({w for t in prepared.tokens for w in t}),
+                             config["themes"]["match"])
+    keywords = keyword_rates(units, prepared.tokens, word_theme, prepared.lexicon.names, years=window)
+    agreement = model_keyword_agreement(yearly, keywords)
+    with_data = sorted(yearly.loc[yearly["n_units"] > 0, "year"].unique())
+    first, last = tr["change_from"] or with_data[0], tr["change_to"] or with_data[-1]
+    if first == last or first not in with_data or last not in with_data:
+        change = pd.DataFrame(columns=["theme", "year_from", "year_to", "share_from", "share_to", "change",
+                                       "change_low", "change_high", "clear"])
+    else:
+        change = change_between(modelled, names, first, last, n_boot=max(tr["bootstrap"], 200), level=tr["level"],
+                                random_state=seed)
+    return Trends(yearly, keywords, agreement, change)
+
+
+def evaluate_model(prepared: Prepared, fitted: Fitted) -> dict:
+    """Coherence (NPMI, c_v, u_mass), diversity and, for NMF, reconstruction error of the fitted model."""
+    from .evaluate import MEASURES, CoherenceStatistics, diversity, top_words
+
+    statistics = CoherenceStatistics(prepared.tokens, fitted.vocabulary)
+    top10 = top_words(fitted.model.components_, fitted.vocabulary, 10)
+    metrics = {m: round(float(np.mean(statistics.coherence(top10, m))), 6) for m in MEASURES}
+    metrics["diversity"] = round(diversity(top_words(fitted.model.components_, fitted.vocabulary, 25), 25), 6)
+    if hasattr(fitted.model, "reconstruction_err_"):
+        metrics["reconstruction_error"] = round(fitted.model.reconstruction_err_, 6)
+    return metrics
 
 
 # ----- writing ----------------------------------------------------------------------------------------------
@@ -281,15 +354,25 @@ def _write_tables(folder: Path, **tables: pd.DataFrame) -> None:
         atomic.write_text(folder / f"{name}.csv", _csv(frame))
 
 
-def _write_figures(folder: Path, yearly, topics, lexicon, config: Config) -> None:
-    from .plots import plot_theme_shares, plot_top_words, save_figure
+def _write_figures(folder: Path, units, documents, fitted: Fitted, trends: "Trends", lexicon, config: Config) -> None:
+    from . import plots
 
     f = config["figures"]
-    title = config["corpus"]["name"]
-    save_figure(plot_theme_shares(yearly, lexicon, language=f["language"], title=title),
-                folder / "theme_shares.png", dpi=f["dpi"])
-    save_figure(plot_top_words(topics, lexicon, n_words=f["top_words"], language=f["language"], title=title),
-                folder / "top_words.png", dpi=f["dpi"])
+    kw = {"language": f["language"], "title": config["corpus"]["name"]}
+    figures = {
+        "theme_shares": plots.plot_theme_shares(trends.yearly, lexicon, **kw),
+        "theme_area": plots.plot_theme_area(trends.yearly, lexicon, **kw),
+        "theme_heatmap": plots.plot_theme_heatmap(trends.yearly, lexicon, **kw),
+        "top_words": plots.plot_top_words(fitted.topics, lexicon, n_words=f["top_words"], **kw),
+        "document_themes": plots.plot_document_themes(units, documents, lexicon, **kw),
+        "model_vs_keywords": plots.plot_model_vs_keywords(trends.yearly, trends.keywords, trends.agreement, lexicon,
+                                                          **kw),
+    }
+    if len(trends.change):
+        figures["theme_change"] = plots.plot_change(trends.change, lexicon, **kw)
+    for name, figure in figures.items():
+        for fmt in f["formats"]:
+            plots.save_figure(figure, folder / f"{name}.{fmt}", dpi=f["dpi"])
 
 
 def _input_hashes(config: Config, prepared: Prepared) -> dict[str, str]:

@@ -123,7 +123,7 @@ def label_topics(components: np.ndarray, vocabulary: list[str], lexicon: Lexicon
             scores[theme.name] = float(weights[ids].sum() / total) if total > 0 and ids.size else 0.0
         best = max(scores, key=lambda name: (scores[name], -lexicon.names.index(name)))
         theme = best if scores[best] >= min_score else OTHER
-        rows.append({"topic": k, "theme": theme, "score": round(scores[best], 6),
+        rows.append({"topic": k + 1, "theme": theme, "score": round(scores[best], 6),
                      **{f"score_{n}": round(s, 6) for n, s in scores.items()}})
     return pd.DataFrame(rows)
 

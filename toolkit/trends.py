@@ -25,3 +25,98 @@ def theme_by_year(units: pd.DataFrame, themes: list[str], *, years: tuple[int, i
                          "n_documents": int(in_year["doc_id"].nunique()), "n_units": int(len(in_year)),
                          "n_tokens": int(total)})
     return pd.DataFrame(rows)
+
+
+def _year_arrays(units: pd.DataFrame, year: int, themes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    in_year = units[units["year"] == year]
+    tokens = in_year["n_tokens"].to_numpy(dtype=float)
+    return tokens, tokens[:, None] * in_year[themes].to_numpy(dtype=float)
+
+
+def _bootstrap_shares(tokens: np.ndarray, weighted: np.ndarray, n_boot: int, rng) -> np.ndarray:
+    """Shares of each theme in ``n_boot`` resamples of the units (with replacement): n_boot x themes."""
+    n = len(tokens)
+    counts = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (counts @ weighted) / (counts @ tokens)[:, None]
+
+
+def bootstrap_intervals(units: pd.DataFrame, themes: list[str], table: pd.DataFrame, *, n_boot: int = 1000,
+                        level: float = 0.95, random_state: int = 0) -> pd.DataFrame:
+    """``table`` (from :func:`theme_by_year`) with ``share_low`` and ``share_high``: a percentile interval
+    from resampling the units of each year with replacement, ``n_boot`` times. Years without units stay empty.
+    """
+    rng = np.random.RandomState(random_state)
+    tail = (1 - level) / 2 * 100
+    low, high = {}, {}
+    for year in sorted(table["year"].unique()):
+        tokens, weighted = _year_arrays(units, year, themes)
+        if tokens.sum() == 0:
+            continue
+        draws = _bootstrap_shares(tokens, weighted, n_boot, rng)
+        for j, theme in enumerate(themes):
+            low[(year, theme)], high[(year, theme)] = np.nanpercentile(draws[:, j], [tail, 100 - tail])
+    out = table.copy()
+    keys = list(zip(out["year"], out["theme"]))
+    out["share_low"] = [low.get(k, np.nan) for k in keys]
+    out["share_high"] = [high.get(k, np.nan) for k in keys]
+    return out
+
+
+def seed_spread(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """Spread of the yearly shares across models fitted with different seeds: min, max and sd per year and theme."""
+    stacked = pd.concat([t[["year", "theme", "share"]].assign(run=i) for i, t in enumerate(tables)])
+    spread = stacked.groupby(["year", "theme"], sort=False)["share"].agg(seed_min="min", seed_max="max", seed_sd="std")
+    return spread.reset_index()
+
+
+def change_between(units: pd.DataFrame, themes: list[str], first: int, last: int, *, n_boot: int = 1000,
+                   level: float = 0.95, random_state: int = 0) -> pd.DataFrame:
+    """Change of each theme's share from year ``first`` to year ``last``, with a bootstrap interval.
+
+    The two years' units are resampled independently; a change is ``clear`` when its interval excludes 0.
+    """
+    rng = np.random.RandomState(random_state)
+    tail = (1 - level) / 2 * 100
+    rows = []
+    t1, w1 = _year_arrays(units, first, themes)
+    t2, w2 = _year_arrays(units, last, themes)
+    if t1.sum() == 0 or t2.sum() == 0:
+        raise ValueError(f"no units in {first if t1.sum() == 0 else last}")
+    d1 = _bootstrap_shares(t1, w1, n_boot, rng)
+    d2 = _bootstrap_shares(t2, w2, n_boot, rng)
+    for j, theme in enumerate(themes):
+        s1, s2 = w1[:, j].sum() / t1.sum(), w2[:, j].sum() / t2.sum()
+        lo, hi = np.nanpercentile(d2[:, j] - d1[:, j], [tail, 100 - tail])
+        rows.append({"theme": theme, "year_from": first, "year_to": last, "share_from": s1, "share_to": s2,
+                     "change": s2 - s1, "change_low": lo, "change_high": hi, "clear": bool(lo > 0 or hi < 0)})
+    return pd.DataFrame(rows)
+
+
+def keyword_rates(units: pd.DataFrame, token_lists: list[list[str]], word_theme: dict[str, str], themes: list[str],
+                  *, years: tuple[int, int] | None = None) -> pd.DataFrame:
+    """Model-free baseline: occurrences of each theme's lexicon words per 10,000 tokens, per year."""
+    first, last = years if years else (int(units["year"].min()), int(units["year"].max()))
+    counts = {(y, t): 0 for y in range(first, last + 1) for t in themes}
+    totals = dict.fromkeys(range(first, last + 1), 0)
+    for year, tokens in zip(units["year"], token_lists):
+        if year not in totals:
+            continue
+        totals[year] += len(tokens)
+        for w in tokens:
+            theme = word_theme.get(w)
+            if theme is not None and (year, theme) in counts:
+                counts[(year, theme)] += 1
+    return pd.DataFrame([{"year": y, "theme": t, "per_10k": (counts[(y, t)] / totals[y] * 1e4) if totals[y] else np.nan,
+                          "count": counts[(y, t)], "n_tokens": totals[y]} for y in totals for t in themes])
+
+
+def model_keyword_agreement(shares: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
+    """Pearson correlation across years between each theme's model share and its keyword rate."""
+    merged = shares.merge(rates, on=["year", "theme"]).dropna(subset=["share", "per_10k"])
+    rows = []
+    for theme, rows_theme in merged.groupby("theme", sort=False):
+        ok = len(rows_theme) >= 3 and rows_theme["share"].std() > 0 and rows_theme["per_10k"].std() > 0
+        r = float(np.corrcoef(rows_theme["share"], rows_theme["per_10k"])[0, 1]) if ok else np.nan
+        rows.append({"theme": theme, "pearson_r": r, "n_years": len(rows_theme)})
+    return pd.DataFrame(rows)

@@ -1,0 +1,101 @@
+"""The interactive pyLDAvis page: self-contained, numbered like our tables, and it renders offline."""
+
+import json
+import re
+import shutil
+import socket
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+import toolkit
+
+from .conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+_BROWSER_SERVICES = re.compile(r"^(GET|POST|CONNECT) (http://)?[a-z0-9.-]*(google\.com|googleapis\.com|gvt1\.com)[:/]")
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("ldavis") / "run"
+    toolkit.run(toolkit.Config.load(ROOT / "configs" / "seeds.toml", ["model.n_topics=8", "trends.bootstrap=0"]), out)
+    return out / "ldavis.html"
+
+
+def test_page_is_self_contained_and_numbered_like_topics_csv(page):
+    html = page.read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["']https?://""", html)  # nothing fetched from a CDN
+    assert "LDAvis = function" in html or "var LDAvis" in html  # the library is inline ...
+    assert html.count("<script>") == 3 and "<script src" not in html  # ... and so is d3
+    data = json.loads(re.search(r"var ldavis_data = (\{.*?\});\n", html, re.S).group(1))
+    assert data["topic.order"] == list(range(1, 9))  # sort_topics=False: our order
+    assert sorted(data["mdsDat"]["topics"]) == list(range(1, 9))
+    import pandas as pd
+
+    assert pd.read_csv(page.parent / "topics.csv")["topic"].tolist() == list(range(1, 9))
+    assert "数字经济" in data["tinfo"]["Term"]
+
+
+class _Recorder:
+    """A TCP listener on loopback used as the browser's proxy: any network request would connect here."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.requests: list[str] = []
+        self.stop = False
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.sock.getsockname()[1]}"
+
+    def _serve(self):
+        while not self.stop:
+            try:
+                conn, _ = self.sock.accept()
+                conn.settimeout(1)
+                try:
+                    self.requests.append(conn.recv(4096).split(b"\r\n", 1)[0].decode("latin-1"))
+                except OSError:
+                    self.requests.append("?")
+                conn.close()
+            except OSError:
+                continue
+
+    def close(self):
+        self.stop = True
+        self.thread.join(timeout=2)
+        self.sock.close()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (make test installs it when it can)")
+def test_page_renders_offline_in_headless_chromium(page, tmp_path):
+    recorder = _Recorder()
+    try:
+        result = subprocess.run(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}", f"--proxy-server=http://{recorder.address}",
+             "--proxy-bypass-list=<-loopback>", "--enable-logging=stderr", "--v=0",
+             "--virtual-time-budget=10000", "--dump-dom", page.as_uri()],
+            capture_output=True, text=True, timeout=120)
+    finally:
+        recorder.close()
+    dom = result.stdout
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert len(re.findall(r"<circle", dom)) >= 8, dom[:2000]  # one circle per topic (plus the legend's)
+    console_errors = [line for line in result.stderr.splitlines()
+                      if "CONSOLE" in line and ("Error" in line or "Uncaught" in line)]
+    assert not console_errors, console_errors
+    # Chromium itself still asks Google's services for the time, accounts and component updates (an empty page
+    # does the same); everything else would have come from the page.
+    page_requests = [r for r in recorder.requests if not _BROWSER_SERVICES.search(r)]
+    assert page_requests == [], page_requests

@@ -1,0 +1,63 @@
+"""An interactive pyLDAvis page that works offline: d3, LDAvis.js and its CSS are inlined from the copies
+that ship inside the pyLDAvis package, so the page loads nothing from the network."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from . import atomic
+
+_PAGE = """<!DOCTYPE html>
+<html lang="zh">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>{css}</style>
+<style>body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; }}</style>
+</head>
+<body>
+<h3>{title}</h3>
+<p>Topic numbers are those of topics.csv. Made with pyLDAvis {version} (d3 and LDAvis.js inlined; works offline).</p>
+<div id="ldavis" style="background-color:white;"></div>
+<script>{d3}</script>
+<script>{ldavis}</script>
+<script>
+var ldavis_data = {data};
+new LDAvis("#ldavis", ldavis_data);
+</script>
+</body>
+</html>
+"""
+
+
+def ldavis_page(topic_term: np.ndarray, doc_topic: np.ndarray, counts, vocabulary: list[str], title: str) -> str:
+    """The HTML of a pyLDAvis page for any topic model (topics numbered from 1, in our order)."""
+    import pyLDAvis
+    from pyLDAvis import urls
+
+    counts = counts.tocsr()
+    topic_term = np.asarray(topic_term, dtype=np.float64) + 1e-12  # NMF has exact zeros; pyLDAvis takes logs
+    topic_term /= topic_term.sum(axis=1, keepdims=True)
+    data = pyLDAvis.prepare(topic_term_dists=topic_term, doc_topic_dists=doc_topic,
+                            doc_lengths=np.asarray(counts.sum(axis=1)).ravel(), vocab=list(vocabulary),
+                            term_frequency=np.asarray(counts.sum(axis=0)).ravel(), mds="pcoa",
+                            sort_topics=False, n_jobs=1, start_index=1)
+
+    def read(path: str) -> str:
+        return Path(path).read_text(encoding="utf-8").replace("</script>", "<\\/script>")
+
+    return _PAGE.format(title=title, css=read(urls.LDAVIS_CSS_LOCAL), d3=read(urls.D3_LOCAL),
+                        ldavis=read(urls.LDAVIS_LOCAL), version=pyLDAvis.__version__,
+                        data=json.dumps(json.loads(data.to_json()), ensure_ascii=False).replace("</", "<\\/"))
+
+
+def write_ldavis(path: Path, fitted, prepared) -> Path:
+    """Write ``ldavis.html`` for a run's fitted model."""
+    name = "LDA" if hasattr(fitted.model, "model_") else "NMF"
+    html = ldavis_page(fitted.model.components_, fitted.doc_topic, fitted.counts, fitted.vocabulary,
+                       f"{name}: {len(fitted.topics)} topics")
+    atomic.write_text(path, html)
+    return path
