@@ -32,6 +32,9 @@ def test_committed_configs_load():
     ({"units": {"min_chars": 500, "max_chars": 100}}, "units.min_chars (500) must be below units.max_chars"),
     ({"model": {"kind": "nmf", "seeded": True}}, "model.seeded works with model.kind = 'lda'"),
     ({"segment": {"extra_stopwords": "mine.txt"}}, "segment.extra_stopwords must be a list of strings"),
+    ({"segment": {"extra_stopwords": [1]}}, "segment.extra_stopwords must be a list of strings"),
+    ({"trends": {"seeds": ["1"]}}, "trends.seeds must be a list of integers"),
+    ({"sweep": {"seeds": [True]}}, "sweep.seeds must be a list of integers"),
 ])
 def test_bad_values_are_named_with_a_fix(data, message):
     with pytest.raises(ToolkitError) as info:
@@ -43,11 +46,12 @@ def test_bad_values_are_named_with_a_fix(data, message):
 def test_overrides_are_read_as_toml(tmp_path):
     path = tmp_path / "c.toml"
     path.write_text('[corpus]\ntexts = "."\n[model]\nn_topics = 5\n', encoding="utf-8")
-    config = Config.load(path, ["model.n_topics=20", "model.kind=nmf", "vocab.max_df=0.4",
+    config = Config.load(path, ["model.n_topics=20", "model.kind=nmf", "vocab.max_df=0.4", "trends.seeds=[1, 2]",
                                 'segment.extra_stopwords=["a.txt"]'])
     assert config["model"]["n_topics"] == 20
     assert config["model"]["kind"] == "nmf"
     assert config["vocab"]["max_df"] == 0.4
+    assert config["trends"]["seeds"] == [1, 2]
     assert config.paths("segment", "extra_stopwords") == [(tmp_path / "a.txt").resolve()]
     assert config["corpus"]["name"] == "c"
     assert parse_override("units.kind=document") == ("units", "kind", "document")

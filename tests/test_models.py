@@ -94,10 +94,14 @@ def test_float32_and_float64_agree():
 def test_seeded_eta_pulls_a_topic_to_its_theme(lexicon):
     from toolkit.seeding import seeded_eta
 
-    eta = seeded_eta(lexicon, VOCAB, 10, strength=5.0)
+    eta = seeded_eta(lexicon, VOCAB, 10, strength=0.5, n_tokens=1200)
     assert eta.shape == (10, len(VOCAB))
-    assert eta[1, VOCAB.index("互联网")] == pytest.approx(5.1)  # digital_economy is the 2nd theme
+    # digital_economy is the 2nd theme; its 6 words share 0.5 x 1200 / 10 = 60 pseudo-counts
+    assert eta[1, VOCAB.index("互联网")] == pytest.approx(0.1 + 10)
+    assert eta[1, :].sum() == pytest.approx(0.1 * len(VOCAB) + 60)
     assert eta[0, VOCAB.index("互联网")] == pytest.approx(0.1)
     assert (eta[9] == 0.1).all()  # free topic
+    twice = seeded_eta(lexicon, VOCAB, 10, strength=0.5, n_tokens=2400)
+    assert twice[1, VOCAB.index("互联网")] - 0.1 == pytest.approx(20)  # scales with the corpus
     with pytest.raises(ToolkitError, match="at least one topic per theme"):
-        seeded_eta(lexicon, VOCAB, 5)
+        seeded_eta(lexicon, VOCAB, 5, n_tokens=100)

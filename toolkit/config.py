@@ -23,6 +23,7 @@ class Option:
     check: Callable[[Any], bool] | None = None
     rule: str = ""  # what ``check`` demands, for the error message
     kind: type | tuple[type, ...] | None = None  # defaults to type(default)
+    item: type = str  # type of the items of a list
 
 
 def _choice(*values: str) -> tuple[Callable[[Any], bool], str]:
@@ -88,7 +89,8 @@ SCHEMA: dict[str, dict[str, Option]] = {
         "alpha": Option("symmetric", "LDA: document-topic prior.", *_choice("symmetric", "asymmetric", "auto")),
         "max_iter": Option(500, "NMF: maximum iterations.", *_POSITIVE),
         "seeded": Option(False, "LDA: seed one topic per lexicon theme with its words (the rest stay free)."),
-        "seed_strength": Option(2.0, "LDA: extra prior pseudo-count of each seed word in its theme's topic.",
+        "seed_strength": Option(0.5, "LDA: prior weight of a theme's seed words in its topic, as a share of the "
+                                     "tokens an average topic holds (0.5: half a topic's worth).",
                                 *_POSITIVE, kind=(float, int)),
     },
     "themes": {
@@ -102,7 +104,8 @@ SCHEMA: dict[str, dict[str, Option]] = {
     "trends": {
         "bootstrap": Option(1000, "Resamples of the units of each year for the intervals; 0 for none.", *_NON_NEGATIVE),
         "level": Option(0.95, "Coverage of the intervals.", *_FRACTION, kind=(float, int)),
-        "seeds": Option([], "Extra model seeds whose spread is shown beside the main model's shares.", kind=list),
+        "seeds": Option([], "Extra model seeds whose spread is shown beside the main model's shares.", kind=list,
+                        item=int),
         "change_from": Option(0, "First year of the change table; 0 for the first year with data.", *_NON_NEGATIVE),
         "change_to": Option(0, "Last year of the change table; 0 for the last year with data.", *_NON_NEGATIVE),
     },
@@ -117,7 +120,7 @@ SCHEMA: dict[str, dict[str, Option]] = {
         "grid": Option({}, "Grid of settings, e.g. {\"model.n_topics\" = [5, 10, 15], \"model.kind\" = [\"lda\", \"nmf\"]}.",
                        kind=dict),
         "seeds": Option([1, 2, 3], "Random seeds of every grid point (unless the grid sets model.random_state).",
-                        kind=list),
+                        kind=list, item=int),
         "holdout": Option(0.1, "Share of units held out for perplexity / reconstruction error.", *_OPEN_FRACTION,
                           kind=(float, int)),
         "n_jobs": Option(0, "Runs in parallel; 0 for one per core.", *_NON_NEGATIVE),
@@ -146,7 +149,7 @@ def _type_name(kind) -> str:
 
 
 def _list_items(opt: Option) -> str:
-    return " of integers" if opt.default and isinstance(opt.default[0], int) else " of strings"
+    return " of integers" if opt.item is int else " of strings"
 
 
 def _check_value(section: str, key: str, value: Any) -> None:
@@ -155,8 +158,7 @@ def _check_value(section: str, key: str, value: Any) -> None:
     kinds = kind if isinstance(kind, tuple) else (kind,)
     ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
     if ok and kind is list:
-        item = type(opt.default[0]) if opt.default else str
-        ok = all(isinstance(v, item) and not (isinstance(v, bool) and item is not bool) for v in value)
+        ok = all(isinstance(v, opt.item) and not isinstance(v, bool) for v in value)
     if not ok:
         raise ToolkitError(
             f"config key {section}.{key} must be {_type_name(kind)}"

@@ -185,7 +185,8 @@ def fit(prepared: Prepared, config: Config) -> Fitted:
     if counts.shape[0] == 0:
         raise ToolkitError("no unit has a word of the vocabulary: the corpus is empty after filtering; "
                            "check segment and vocab settings")
-    eta = (seeded_eta(prepared.lexicon, vocabulary, m["n_topics"], strength=m["seed_strength"], match=t["match"])
+    eta = (seeded_eta(prepared.lexicon, vocabulary, m["n_topics"], strength=m["seed_strength"], match=t["match"],
+                       n_tokens=int(counts.sum()))
            if m["seeded"] else None)
     model = make_model(m, eta=eta).fit(counts)
     doc_topic = model.transform(counts)

@@ -8,14 +8,16 @@ from .errors import ToolkitError
 from .themes import Lexicon, word_themes
 
 
-def seeded_eta(lexicon: Lexicon, vocabulary: list[str], n_topics: int, *, strength: float = 1.0,
-               match: str = "contains") -> np.ndarray:
+def seeded_eta(lexicon: Lexicon, vocabulary: list[str], n_topics: int, *, strength: float = 0.5,
+               n_tokens: int, match: str = "contains") -> np.ndarray:
     """Prior of shape (n_topics, n_words): topic ``i < len(themes)`` is seeded with theme ``i``'s words.
 
-    Seed words are the vocabulary words of each theme (see :func:`toolkit.themes.word_themes`). Every word
-    gets gensim's symmetric default ``1 / n_topics`` in every topic, and each seed word ``strength`` more (a
-    pseudo-count, as if it had been seen that many extra times) in its theme's topic. Seed words stay free to
-    appear in other topics (治理 belongs to ecology as much as to governance). Topics past the themes are free.
+    Every word gets gensim's symmetric default ``1 / n_topics`` in every topic. A theme's seed words (its
+    vocabulary words, see :func:`toolkit.themes.word_themes`) together get ``strength`` times the average
+    number of tokens per topic (``n_tokens / n_topics``) as extra prior pseudo-counts in the theme's topic,
+    shared evenly. The strength is thus independent of corpus size: 0.5 weighs as much as half the tokens an
+    average topic holds. Seed words stay free to appear in other topics (治理 belongs to ecology as much as to
+    governance). Topics past the themes are free.
     """
     n_themes = len(lexicon.themes)
     if n_topics < n_themes:
@@ -26,5 +28,6 @@ def seeded_eta(lexicon: Lexicon, vocabulary: list[str], n_topics: int, *, streng
     themes_of = word_themes(lexicon, vocabulary, match)
     for k, theme in enumerate(lexicon.themes):
         ids = [i for i, w in enumerate(vocabulary) if themes_of.get(w) == theme.name]
-        eta[k, ids] += strength
+        if ids:
+            eta[k, ids] += strength * n_tokens / n_topics / len(ids)
     return eta

@@ -100,7 +100,7 @@ def _fit_one(model_options: dict, theme_options: dict, vocabulary: list[str], tr
     with threadpool_limits(1):
         start = time.perf_counter()
         eta = (seeded_eta(lexicon, vocabulary, model_options["n_topics"], strength=model_options["seed_strength"],
-                          match=theme_options["match"])
+                          match=theme_options["match"], n_tokens=int(train.sum()))
                if eta_needed else None)
         model = make_model(model_options, eta=eta).fit(train)
         seconds = time.perf_counter() - start
