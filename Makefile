@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 CONFIGS := $(wildcard configs/*.toml)
 
-.PHONY: help install browser figures test test-fast lock clean
+.PHONY: help install browser figures test test-fast lab lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -38,6 +38,9 @@ test: $(STAMP) browser  ## run the whole test suite (slow end-to-end tests and t
 
 test-fast: $(STAMP)  ## the test suite without the slow end-to-end tests
 	$(BIN)/python -m pytest -m "not slow"
+
+lab: $(STAMP)  ## start JupyterLab on the notebooks with the project's environment (127.0.0.1:8888)
+	$(BIN)/jupyter lab --ip 127.0.0.1 --no-browser --notebook-dir notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 lock:  ## re-pin requirements.lock from a fresh environment
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock

@@ -24,9 +24,15 @@ _EXPORTS = {
     "LdaTopicModel": "models", "NmfTopicModel": "models", "MODELS": "models",
     "load_lexicon": "themes", "label_topics": "themes", "theme_shares": "themes", "word_themes": "themes",
     "seeded_eta": "seeding", "theme_by_year": "trends",
-    "plot_theme_shares": "plots", "plot_top_words": "plots", "save_figure": "plots",
+    "plot_theme_shares": "plots", "plot_top_words": "plots", "save_figure": "plots", "plot_sweep": "plots",
+    "plot_theme_area": "plots", "plot_theme_heatmap": "plots", "plot_document_themes": "plots",
+    "plot_model_vs_keywords": "plots", "plot_change": "plots",
+    "bootstrap_intervals": "trends", "change_between": "trends", "keyword_rates": "trends",
+    "lexicon_coverage": "themes", "candidate_terms": "terms", "join_phrases": "terms",
+    "CoherenceStatistics": "evaluate", "diversity": "evaluate", "stability": "evaluate",
+    "sweep": "sweep", "SweepResult": "sweep",
     "run": "pipeline", "prepare": "pipeline", "fit": "pipeline", "normalize_file": "pipeline",
-    "tokenize_file": "pipeline", "RunResult": "pipeline",
+    "tokenize_file": "pipeline", "RunResult": "pipeline", "make_normalizer": "pipeline", "make_segmenter": "pipeline",
 }
 __all__ = sorted(_EXPORTS)
 
