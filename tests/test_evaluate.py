@@ -50,3 +50,16 @@ def test_top_words_and_holdout():
     train, held = holdout_split(100, 0.1, 0)
     assert len(held) == 10 and len(train) == 90 and not set(train) & set(held)
     assert (holdout_split(100, 0.1, 0)[1] == held).all()
+
+
+def test_large_corpora_are_sampled_for_coherence(seed_tokens):
+    from toolkit.vectorize import build_vocabulary
+
+    vocab = build_vocabulary(seed_tokens, min_df=2, max_df=0.5)
+    full = CoherenceStatistics(seed_tokens, vocab)
+    sample = CoherenceStatistics(seed_tokens, vocab, max_units=100)
+    assert (full.n_units, sample.n_units) == (len(seed_tokens), 100)
+    topics = [["生态", "绿色", "污染"], ["数字经济", "互联网", "人才"]]
+    topics = [[w for w in t if w in vocab] for t in topics]
+    again = CoherenceStatistics(seed_tokens, vocab, max_units=100)
+    assert sample.coherence(topics, "c_npmi") == again.coherence(topics, "c_npmi")  # seeded sample

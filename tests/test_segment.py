@@ -114,3 +114,18 @@ def test_traditional_copies_give_the_same_tokens(normalizer, segmenter, variant)
         copy = segmenter.tokens(normalizer.normalize(converter.convert(text)).text)
         same = sum(a == b for a, b in zip(original, copy)) / max(len(original), len(copy))
         assert same >= 0.99, (path.name, variant, same)
+
+
+def test_parallel_segmentation_gives_the_same_words(segmenter):
+    import pandas as pd
+
+    from toolkit.pipeline import segment_units
+
+    from .conftest import GWR
+
+    rows = [{"doc_id": p.stem, "text": line} for p in sorted(GWR.glob("national_201*.txt"))
+            for line in p.read_text(encoding="utf-8").splitlines()]
+    units = pd.DataFrame(rows)
+    one = segment_units(units, segmenter, None, n_jobs=1)
+    two = segment_units(units, segmenter, None, n_jobs=2, min_parallel_chars=0)
+    assert one == two and len(one) == len(units)

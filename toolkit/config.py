@@ -67,6 +67,7 @@ SCHEMA: dict[str, dict[str, Option]] = {
                           "[] keeps all (POS tagging uses jieba's posseg, several times slower).", kind=list),
         "extra_dictionaries": Option([], "Files of extra dictionary words (jieba user-dictionary format).", kind=list),
         "extra_stopwords": Option([], "Files of extra stopwords, one or more per line.", kind=list),
+        "n_jobs": Option(0, "Worker processes for segmenting large corpora; 0 for one per core.", *_NON_NEGATIVE),
         "use_policy_stopwords": Option(True, "Also drop the shipped policy-boilerplate words (推进, 加快 ...)."),
         "min_chars": Option(2, "Drop tokens shorter than this many characters.", *_POSITIVE),
         "drop_numbers": Option(True, "Drop numbers, percentages and Latin-only tokens other than lexicon words."),

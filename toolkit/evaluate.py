@@ -54,14 +54,26 @@ def _window_matrix(id_lists: list[np.ndarray], window: int | None, n_words: int)
     return sparse.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, cols)), shape=(n_windows, n_words))
 
 
+MAX_UNITS = 20_000
+
+
 class CoherenceStatistics:
     """Co-occurrence counts of a corpus, computed once per measure and reused for every model.
 
-    ``token_lists`` are the units' tokens (what the models saw); ``vocabulary`` the model's words.
+    ``token_lists`` are the units' tokens (what the models saw); ``vocabulary`` the model's words. A corpus
+    of more than ``max_units`` units is represented by a seeded random sample of that many units (coherence
+    estimates co-occurrence probabilities, which a large sample estimates as well as the whole corpus);
+    ``n_units`` says how many were used.
     """
 
-    def __init__(self, token_lists: list[list[str]], vocabulary: list[str]):
+    def __init__(self, token_lists: list[list[str]], vocabulary: list[str], *, max_units: int = MAX_UNITS,
+                 random_state: int = 0):
         from gensim.corpora import Dictionary
+
+        if len(token_lists) > max_units:
+            keep = np.sort(np.random.RandomState(random_state).choice(len(token_lists), max_units, replace=False))
+            token_lists = [token_lists[i] for i in keep]
+        self.n_units = len(token_lists)
 
         self.vocabulary = list(vocabulary)
         self.dictionary = Dictionary()

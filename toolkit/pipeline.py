@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -135,7 +136,7 @@ def prepare(config: Config) -> Prepared:
     with _timed(timings, "segment"):
         segmenter = make_segmenter(config, lexicon)
         cache = make_cache(config)
-        words = segment_units(units, segmenter, cache)
+        words = segment_units(units, segmenter, cache, n_jobs=config["segment"]["n_jobs"] or os.cpu_count() or 1)
         tokens = [segmenter.filter(w) for w in words]
         v = config["vocab"]
         if v["phrases"]:
@@ -146,20 +147,43 @@ def prepare(config: Config) -> Prepared:
     return Prepared(corpus, quality, units, tokens, words, lexicon, segmenter, timings, stats)
 
 
-def segment_units(units: pd.DataFrame, segmenter: Segmenter, cache: TokenCache | None) -> list[list[str]]:
-    """jieba's words for every unit, document by document, through the cache when there is one."""
+def _cut_batch(segmenter: Segmenter, documents: list[list[str]]) -> list[list[list[str]]]:
+    return [[segmenter.cut(text) for text in texts] for texts in documents]
+
+
+PARALLEL_MIN_CHARS = 2_000_000  # below this, starting worker processes costs more than it saves
+
+
+def segment_units(units: pd.DataFrame, segmenter: Segmenter, cache: TokenCache | None, *, n_jobs: int = 1,
+                  min_parallel_chars: int = PARALLEL_MIN_CHARS) -> list[list[str]]:
+    """The segmenter's words for every unit, document by document, through the cache when there is one.
+
+    Documents the cache lacks are segmented in ``n_jobs`` worker processes (one batch per worker, so each
+    loads the dictionary once) when they hold at least ``min_parallel_chars`` characters; the words do not
+    depend on the number of workers.
+    """
     fingerprint = segmenter.fingerprint
-    words: list[list[str]] = []
-    for _, doc_units in units.groupby("doc_id", sort=False):
-        texts = doc_units["text"].tolist()
-        key = entry_key(texts, fingerprint)
-        cut = cache.get(key) if cache else None
-        if cut is None:
-            cut = [segmenter.cut(t) for t in texts]
-            if cache:
-                cache.put(key, cut)
-        words.extend(cut)
-    return words
+    documents = [group["text"].tolist() for _, group in units.groupby("doc_id", sort=False)]
+    keys = [entry_key(texts, fingerprint) for texts in documents]
+    found = [cache.get(key) if cache else None for key in keys]
+    missing = [i for i, words in enumerate(found) if words is None]
+    missing_chars = sum(len(t) for i in missing for t in documents[i])
+    if n_jobs > 1 and len(missing) > 1 and missing_chars >= min_parallel_chars:
+        from joblib import Parallel, delayed
+
+        batches = [missing[k::n_jobs] for k in range(n_jobs)]
+        results = Parallel(n_jobs=n_jobs)(delayed(_cut_batch)(segmenter, [documents[i] for i in batch])
+                                          for batch in batches if batch)
+        for batch, words in zip([b for b in batches if b], results):
+            for i, doc_words in zip(batch, words):
+                found[i] = doc_words
+    else:
+        for i in missing:
+            found[i] = _cut_batch(segmenter, [documents[i]])[0]
+    if cache:
+        for i in missing:
+            cache.put(keys[i], found[i])
+    return [words for doc_words in found for words in doc_words]
 
 
 @dataclass
@@ -326,6 +350,7 @@ def evaluate_model(prepared: Prepared, fitted: Fitted) -> dict:
     top10 = top_words(fitted.model.components_, fitted.vocabulary, 10)
     metrics = {m: round(float(np.mean(statistics.coherence(top10, m))), 6) for m in MEASURES}
     metrics["diversity"] = round(diversity(top_words(fitted.model.components_, fitted.vocabulary, 25), 25), 6)
+    metrics["coherence_units"] = statistics.n_units
     if hasattr(fitted.model, "reconstruction_err_"):
         metrics["reconstruction_error"] = round(fitted.model.reconstruction_err_, 6)
     return metrics
