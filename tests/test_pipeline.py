@@ -144,13 +144,26 @@ def test_failed_run_keeps_the_previous_output(seeds_run, tmp_path):
 
 
 def test_input_folder_is_never_written(small_corpus, tmp_path):
+    import os
+    import stat
+
     from .conftest import write_config
 
-    snapshot = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in small_corpus.rglob("*")}
     config = write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv",
                           model={"kind": "nmf", "n_topics": 5})
-    toolkit.run(config, tmp_path / "out")
-    assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in small_corpus.rglob("*")} == snapshot
+    paths = [small_corpus, *small_corpus.rglob("*")]
+    for path in paths:  # read-only, as a shared data folder would be
+        path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    snapshot = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in small_corpus.rglob("*")}
+    listing = sorted(os.listdir(small_corpus))
+    try:
+        toolkit.run(config, tmp_path / "out")
+        # root ignores permissions, so compare too: nothing in the folder was added or touched
+        assert sorted(os.listdir(small_corpus)) == listing
+        assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in small_corpus.rglob("*")} == snapshot
+    finally:
+        for path in paths:
+            path.chmod(path.stat().st_mode | stat.S_IWUSR)
 
 
 def test_seeded_lda_runs_and_reports_seed_words(tmp_path):

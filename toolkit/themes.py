@@ -145,14 +145,10 @@ def lexicon_coverage(lexicon: Lexicon, vocabulary: list[str], token_lists: list[
 
     A word that never occurs, or falls outside the vocabulary, cannot pull its theme; this table shows it.
     """
+    from .vectorize import word_frequencies
+
     in_vocabulary = set(vocabulary)
-    count: dict[str, int] = {}
-    units: dict[str, int] = {}
-    for tokens in token_lists:
-        for w in tokens:
-            count[w] = count.get(w, 0) + 1
-        for w in set(tokens):
-            units[w] = units.get(w, 0) + 1
+    count, units = word_frequencies(token_lists)
     return pd.DataFrame([{"theme": t.name, "word": w, "in_vocabulary": w in in_vocabulary,
                           "count": count.get(w, 0), "n_units": units.get(w, 0)}
                          for t in lexicon.themes for w in t.words])

@@ -8,6 +8,18 @@ from scipy import sparse
 from .errors import ToolkitError
 
 
+def word_frequencies(token_lists: list[list[str]]) -> tuple[dict[str, int], dict[str, int]]:
+    """How often each word occurs, and in how many units."""
+    term_freq: dict[str, int] = {}
+    unit_freq: dict[str, int] = {}
+    for tokens in token_lists:
+        for word in tokens:
+            term_freq[word] = term_freq.get(word, 0) + 1
+        for word in set(tokens):
+            unit_freq[word] = unit_freq.get(word, 0) + 1
+    return term_freq, unit_freq
+
+
 def build_vocabulary(token_lists: list[list[str]], *, min_df: int = 2, max_df: float = 0.5,
                      max_terms: int = 0) -> list[str]:
     """Words in at least ``min_df`` units and at most a ``max_df`` share of them, most frequent first.
@@ -16,13 +28,7 @@ def build_vocabulary(token_lists: list[list[str]], *, min_df: int = 2, max_df: f
     ``max_terms`` (0 = no cap) keeps the most frequent words.
     """
     n_units = len(token_lists)
-    doc_freq: dict[str, int] = {}
-    term_freq: dict[str, int] = {}
-    for tokens in token_lists:
-        for word in tokens:
-            term_freq[word] = term_freq.get(word, 0) + 1
-        for word in set(tokens):
-            doc_freq[word] = doc_freq.get(word, 0) + 1
+    term_freq, doc_freq = word_frequencies(token_lists)
     max_count = max_df * n_units
     if min_df > max_count:
         raise ToolkitError(f"vocab.min_df ({min_df} units) is above vocab.max_df ({max_df} of {n_units} units "
