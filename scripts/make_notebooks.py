@@ -58,7 +58,7 @@ notebook("02_preprocessing.ipynb", [
              " in_vocabulary=(\"in_vocabulary\", \"sum\"))"),
     ("code", "coverage[coverage[\"count\"] == 0].groupby(\"theme\")[\"word\"].apply(\" \".join)"),
     ("md", "## Candidate terms\n\nWord pairs that jieba splits but that recur together: candidates for the dictionary."),
-    ("code", "toolkit.candidate_terms(prepared.words, known=prepared.segmenter.known_words,\n"
+    ("code", "toolkit.candidate_terms(prepared.pair_counts, known=prepared.segmenter.known_words,\n"
              "                        stopwords=prepared.segmenter.stopwords, min_count=3).head(15)"),
     ("md", "## Adding dictionary words and stopwords\n\nWrite them to files and list the files in the config "
            "(`segment.extra_dictionaries`, `segment.extra_stopwords`). Here 热带雨林式 is kept whole and 发布会 "

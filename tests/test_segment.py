@@ -126,6 +126,6 @@ def test_parallel_segmentation_gives_the_same_words(segmenter):
     rows = [{"doc_id": p.stem, "text": line} for p in sorted(GWR.glob("national_201*.txt"))
             for line in p.read_text(encoding="utf-8").splitlines()]
     units = pd.DataFrame(rows)
-    one = segment_units(units, segmenter, None, n_jobs=1)
-    two = segment_units(units, segmenter, None, n_jobs=2, min_parallel_chars=0)
+    one = list(segment_units(units, segmenter, None, n_jobs=1))
+    two = list(segment_units(units, segmenter, None, n_jobs=2, min_parallel_chars=0))
     assert one == two and len(one) == len(units)

@@ -28,7 +28,7 @@ _EXPORTS = {
     "plot_theme_area": "plots", "plot_theme_heatmap": "plots", "plot_document_themes": "plots",
     "plot_model_vs_keywords": "plots", "plot_change": "plots",
     "bootstrap_intervals": "trends", "change_between": "trends", "keyword_rates": "trends",
-    "lexicon_coverage": "themes", "candidate_terms": "terms", "join_phrases": "terms",
+    "lexicon_coverage": "themes", "candidate_terms": "terms", "join_phrases": "terms", "PairCounts": "terms",
     "CoherenceStatistics": "evaluate", "diversity": "evaluate", "stability": "evaluate",
     "sweep": "sweep", "SweepResult": "sweep",
     "run": "pipeline", "prepare": "pipeline", "fit": "pipeline", "normalize_file": "pipeline",

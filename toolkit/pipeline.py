@@ -28,7 +28,7 @@ from .normalize import Normalizer, load_boilerplate_patterns
 from .resources import data_path, read_word_file
 from .seeding import seeded_eta
 from .segment import Segmenter, default_stopwords
-from .terms import candidate_terms, join_phrases
+from .terms import PairCounts, candidate_terms, join_phrases
 from .themes import OTHER, Lexicon, label_topics, lexicon_coverage, load_lexicon, theme_shares, word_themes
 from .trends import (bootstrap_intervals, change_between, keyword_rates, model_keyword_agreement, seed_spread,
                      theme_by_year)
@@ -79,7 +79,7 @@ class Prepared:
     quality: pd.DataFrame
     units: pd.DataFrame  # unit_id, doc_id, year, text
     tokens: list[list[str]]  # filtered tokens of each unit (what the model sees)
-    words: list[list[str]]  # the segmenter's raw words of each unit
+    pair_counts: PairCounts  # word and word-pair counts of the raw segmenter output (for candidate terms)
     lexicon: Lexicon
     segmenter: Segmenter
     timings: dict[str, float] = field(default_factory=dict)
@@ -136,15 +136,19 @@ def prepare(config: Config) -> Prepared:
     with _timed(timings, "segment"):
         segmenter = make_segmenter(config, lexicon)
         cache = make_cache(config)
-        words = segment_units(units, segmenter, cache, n_jobs=config["segment"]["n_jobs"] or os.cpu_count() or 1)
-        tokens = [segmenter.filter(w) for w in words]
+        pair_counts = PairCounts(segmenter.stopwords)
+        tokens = []
+        for words in segment_units(units, segmenter, cache,
+                                   n_jobs=config["segment"]["n_jobs"] or os.cpu_count() or 1):
+            pair_counts.update(words)
+            tokens.append(segmenter.filter(words))
         v = config["vocab"]
         if v["phrases"]:
             tokens = join_phrases(tokens, min_count=v["phrase_min_count"], threshold=v["phrase_threshold"])
     stats = {"hits": cache.hits, "misses": cache.misses, "damaged": len(cache.damaged)} if cache else {}
     if cache and cache.damaged:
         log.warning("rebuilt %d damaged cache entries (first: %s)", len(cache.damaged), cache.damaged[0])
-    return Prepared(corpus, quality, units, tokens, words, lexicon, segmenter, timings, stats)
+    return Prepared(corpus, quality, units, tokens, pair_counts, lexicon, segmenter, timings, stats)
 
 
 def _cut_batch(segmenter: Segmenter, documents: list[list[str]]) -> list[list[list[str]]]:
@@ -155,35 +159,51 @@ PARALLEL_MIN_CHARS = 2_000_000  # below this, starting worker processes costs mo
 
 
 def segment_units(units: pd.DataFrame, segmenter: Segmenter, cache: TokenCache | None, *, n_jobs: int = 1,
-                  min_parallel_chars: int = PARALLEL_MIN_CHARS) -> list[list[str]]:
-    """The segmenter's words for every unit, document by document, through the cache when there is one.
+                  min_parallel_chars: int = PARALLEL_MIN_CHARS):
+    """Yield the segmenter's words for every unit in order, document by document, through the cache.
 
-    Documents the cache lacks are segmented in ``n_jobs`` worker processes (one batch per worker, so each
-    loads the dictionary once) when they hold at least ``min_parallel_chars`` characters; the words do not
+    Documents the cache lacks are segmented in ``n_jobs`` worker processes (in a few contiguous chunks, so
+    each worker loads the dictionary rarely and the order is kept) when they hold at least
+    ``min_parallel_chars`` characters. Only the documents in flight are held in memory; the words do not
     depend on the number of workers.
     """
     fingerprint = segmenter.fingerprint
     documents = [group["text"].tolist() for _, group in units.groupby("doc_id", sort=False)]
     keys = [entry_key(texts, fingerprint) for texts in documents]
-    found = [cache.get(key) if cache else None for key in keys]
-    missing = [i for i, words in enumerate(found) if words is None]
-    missing_chars = sum(len(t) for i in missing for t in documents[i])
-    if n_jobs > 1 and len(missing) > 1 and missing_chars >= min_parallel_chars:
-        from joblib import Parallel, delayed
+    missing_chars = 0
+    cached: dict[int, list[list[str]]] = {}
+    for i, key in enumerate(keys):
+        words = cache.get(key) if cache else None
+        if words is None:
+            missing_chars += sum(len(t) for t in documents[i])
+        else:
+            cached[i] = words
+    missing = [i for i in range(len(documents)) if i not in cached]
 
-        batches = [missing[k::n_jobs] for k in range(n_jobs)]
-        results = Parallel(n_jobs=n_jobs)(delayed(_cut_batch)(segmenter, [documents[i] for i in batch])
-                                          for batch in batches if batch)
-        for batch, words in zip([b for b in batches if b], results):
-            for i, doc_words in zip(batch, words):
-                found[i] = doc_words
-    else:
-        for i in missing:
-            found[i] = _cut_batch(segmenter, [documents[i]])[0]
-    if cache:
-        for i in missing:
-            cache.put(keys[i], found[i])
-    return [words for doc_words in found for words in doc_words]
+    def fresh():
+        if n_jobs > 1 and len(missing) > 1 and missing_chars >= min_parallel_chars:
+            from joblib import Parallel, delayed
+
+            size = max(1, -(-len(missing) // (2 * n_jobs)))
+            chunks = [missing[k:k + size] for k in range(0, len(missing), size)]
+            results = Parallel(n_jobs=n_jobs, return_as="generator")(
+                delayed(_cut_batch)(segmenter, [documents[i] for i in chunk]) for chunk in chunks)
+            for chunk, words in zip(chunks, results):
+                yield from zip(chunk, words)
+        else:
+            for i in missing:
+                yield i, _cut_batch(segmenter, [documents[i]])[0]
+
+    new_words = fresh()
+    for i in range(len(documents)):
+        if i in cached:
+            doc_words = cached.pop(i)
+        else:
+            j, doc_words = next(new_words)
+            assert j == i
+            if cache:
+                cache.put(keys[i], doc_words)
+        yield from doc_words
 
 
 @dataclass
@@ -263,7 +283,7 @@ def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overr
         units = pd.concat([units, fitted.shares], axis=1)
         units["dominant_theme"] = fitted.shares.idxmax(axis=1).where(fitted.in_model, "")
         coverage = lexicon_coverage(prepared.lexicon, fitted.vocabulary, prepared.tokens)
-        candidates = candidate_terms(prepared.words, known=prepared.segmenter.known_words,
+        candidates = candidate_terms(prepared.pair_counts, known=prepared.segmenter.known_words,
                                      stopwords=prepared.segmenter.stopwords)
     with _timed(timings, "trends"):
         trends = yearly_trends(prepared, fitted, units, config)

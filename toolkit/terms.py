@@ -20,27 +20,48 @@ def join_phrases(token_lists: list[list[str]], *, min_count: int = 5, threshold:
     return [list(frozen[tokens]) for tokens in token_lists]
 
 
-def candidate_terms(word_lists: list[list[str]], *, known: set[str] | frozenset[str] = frozenset(),
+class PairCounts:
+    """Word and adjacent-pair counts of raw segmenter output, gathered one unit at a time.
+
+    Only pairs of two Chinese words that are not stopwords are kept: the only ones that can become
+    candidate terms, and far fewer than all pairs.
+    """
+
+    def __init__(self, stopwords: set[str] | frozenset[str] = frozenset()):
+        self.stopwords = stopwords
+        self.unigrams: Counter[str] = Counter()
+        self.pairs: Counter[tuple[str, str]] = Counter()
+
+    def update(self, words: list[str]) -> None:
+        self.unigrams.update(words)
+        stop = self.stopwords
+        self.pairs.update((a, b) for a, b in zip(words, words[1:])
+                          if a not in stop and b not in stop and _HAN_WORD.match(a) and _HAN_WORD.match(b))
+
+    @classmethod
+    def of(cls, word_lists, stopwords=frozenset()) -> "PairCounts":
+        counts = cls(stopwords)
+        for words in word_lists:
+            counts.update(words)
+        return counts
+
+
+def candidate_terms(words: "PairCounts | list[list[str]]", *, known: set[str] | frozenset[str] = frozenset(),
                     stopwords: set[str] | frozenset[str] = frozenset(), min_count: int = 5,
                     top: int = 200) -> pd.DataFrame:
     """Adjacent word pairs that recur as a unit: candidates to add to the domain dictionary.
 
-    ``word_lists`` are the segmenter's raw words (before filtering), so adjacency is real. A pair counts
-    when both parts are Chinese words that are not stopwords and the joined term is not already ``known``.
-    Returns term, left, right, count and PMI (log2 of how much more often the pair occurs than chance),
-    the highest PMI first, for pairs seen at least ``min_count`` times.
+    ``words`` are the segmenter's raw words of each unit (before filtering, so adjacency is real), or their
+    :class:`PairCounts`. A pair counts when both parts are Chinese words that are not stopwords and the joined
+    term is not already ``known``. Returns term, left, right, count and PMI (log2 of how much more often the
+    pair occurs than chance), the highest PMI first, for pairs seen at least ``min_count`` times.
     """
-    unigrams: Counter[str] = Counter()
-    pairs: Counter[tuple[str, str]] = Counter()
-    for words in word_lists:
-        unigrams.update(words)
-        pairs.update(zip(words, words[1:]))
+    counts = words if isinstance(words, PairCounts) else PairCounts.of(words, stopwords)
+    unigrams, pairs = counts.unigrams, counts.pairs
     total = sum(unigrams.values()) or 1
     rows = []
     for (left, right), count in pairs.items():
-        if count < min_count or left in stopwords or right in stopwords:
-            continue
-        if not (_HAN_WORD.match(left) and _HAN_WORD.match(right)) or left + right in known:
+        if count < min_count or left in stopwords or right in stopwords or left + right in known:
             continue
         pmi = math.log2(count * total / (unigrams[left] * unigrams[right]))
         rows.append({"term": left + right, "left": left, "right": right, "count": count, "pmi": round(pmi, 4)})
