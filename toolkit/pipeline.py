@@ -25,6 +25,7 @@ from .errors import ToolkitError
 from .manifest import output_hashes, package_versions, platform_summary, sha256_file
 from .models import make_model
 from .normalize import Normalizer, load_boilerplate_patterns
+from .progress import Progress
 from .resources import data_path, read_word_file
 from .seeding import seeded_eta
 from .segment import Segmenter, default_stopwords
@@ -73,7 +74,10 @@ def make_cache(config: Config) -> TokenCache | None:
 
 @dataclass
 class Prepared:
-    """Everything before the model: documents, quality report, units and their tokens."""
+    """Everything before the model: documents, quality report, units and their tokens.
+
+    ``corpus.texts`` is emptied as the documents are normalised: the raw texts are not needed again.
+    """
 
     corpus: Corpus
     quality: pd.DataFrame
@@ -125,12 +129,15 @@ def prepare(config: Config) -> Prepared:
         normalizer = make_normalizer(config)
         u = config["units"]
         quality_rows, unit_rows = [], []
+        progress = Progress(len(corpus.used), "normalize", "documents")
         for doc in corpus.used.itertuples():
-            normalized = normalizer.normalize(corpus.texts[doc.doc_id])
+            progress.advance()
+            normalized = normalizer.normalize(corpus.texts.pop(doc.doc_id))  # the raw text is not needed again
             quality_rows.append(quality_row(doc.doc_id, normalized))
             for i, text in enumerate(split_units(normalized.text, u["kind"], u["max_chars"], u["min_chars"])):
                 unit_rows.append({"unit_id": f"{doc.doc_id}#{i:04d}", "doc_id": doc.doc_id, "year": int(doc.year),
                                   "text": text})
+        progress.close()
         quality = pd.DataFrame(quality_rows)
         units = pd.DataFrame(unit_rows, columns=["unit_id", "doc_id", "year", "text"])
     with _timed(timings, "segment"):
@@ -138,10 +145,13 @@ def prepare(config: Config) -> Prepared:
         cache = make_cache(config)
         pair_counts = PairCounts(segmenter.stopwords)
         tokens = []
+        progress = Progress(len(units), "segment", "units")
         for words in segment_units(units, segmenter, cache,
                                    n_jobs=config["segment"]["n_jobs"] or os.cpu_count() or 1):
             pair_counts.update(words)
             tokens.append(segmenter.filter(words))
+            progress.advance()
+        progress.close()
         v = config["vocab"]
         if v["phrases"]:
             tokens = join_phrases(tokens, min_count=v["phrase_min_count"], threshold=v["phrase_threshold"])

@@ -13,7 +13,6 @@ import itertools
 import json
 import logging
 import os
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ import pandas as pd
 from . import atomic
 from .config import Config, parse_override
 from .errors import ToolkitError
+from .progress import Progress
 from .evaluate import CoherenceStatistics, MEASURES, diversity, heldout_score, holdout_split, stability, top_words
 
 log = logging.getLogger("toolkit")
@@ -111,27 +111,6 @@ def _fit_one(model_options: dict, theme_options: dict, vocabulary: list[str], tr
             "fit_seconds": round(seconds, 3), **scores}
 
 
-class _Progress:
-    """Runs done and time left, on one refreshed line of a terminal; silent when stderr is not a terminal."""
-
-    def __init__(self, total: int, done: int):
-        self.total, self.done, self.start = total, done, time.perf_counter()
-        self.first = done
-        self.active = sys.stderr.isatty()
-
-    def step(self) -> None:
-        self.done += 1
-        if not self.active:
-            return
-        elapsed = time.perf_counter() - self.start
-        rate = (self.done - self.first) / elapsed if elapsed > 0 else 0
-        left = (self.total - self.done) / rate if rate else float("nan")
-        sys.stderr.write(f"\rsweep: {self.done}/{self.total} runs, {elapsed:4.0f} s elapsed, ~{left:4.0f} s left ")
-        sys.stderr.flush()
-        if self.done == self.total:
-            sys.stderr.write("\n")
-
-
 @dataclass
 class SweepResult:
     out_dir: Path
@@ -170,7 +149,7 @@ def sweep(config: Config | str | Path, out_dir: str | Path | None = None, *, gri
         for measure in MEASURES:
             corpus.statistics.accumulator(measure)
 
-    progress = _Progress(len(runs), len(runs) - len(pending))
+    progress = Progress(len(runs), "sweep", "runs", done=len(runs) - len(pending))
     tasks = (delayed(_fit_one)(dict(rc["model"]), dict(rc["themes"]), corpus.vocabulary, corpus.train,
                                corpus.held_out, corpus.lexicon, rc["model"]["seeded"])
              for _, rc, _, corpus in jobs)
@@ -182,7 +161,8 @@ def sweep(config: Config | str | Path, out_dir: str | Path | None = None, *, gri
             results = parallel(tasks)
         for (combo, run_config, rid, corpus), raw in zip(jobs, results):
             _write_run(out_dir / "runs" / rid, combo, run_config, corpus, raw)
-            progress.step()
+            progress.advance()
+        progress.close()
 
     table = _collect(out_dir, runs)
     recommendation = recommend(table)

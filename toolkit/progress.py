@@ -1,0 +1,39 @@
+"""A progress line for long steps: done, rate and time left, refreshed on a terminal, silent elsewhere
+(CI logs, notebooks, files)."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+
+class Progress:
+    """``Progress(total, "segment", "documents")``; call ``advance()`` as work is done, ``close()`` at the end."""
+
+    def __init__(self, total: int, label: str, unit: str, *, done: int = 0, stream=None, every: float = 0.5):
+        self.total, self.label, self.unit = total, label, unit
+        self.done = self.first = done
+        self.stream = stream or sys.stderr
+        self.active = bool(getattr(self.stream, "isatty", lambda: False)()) and total > 0
+        self.start = self.last = time.perf_counter()
+        self.every = every
+
+    def line(self) -> str:
+        elapsed = time.perf_counter() - self.start
+        rate = (self.done - self.first) / elapsed if elapsed > 0 else 0.0
+        left = (self.total - self.done) / rate if rate else float("nan")
+        return (f"{self.label}: {self.done:,}/{self.total:,} {self.unit}, {rate:,.1f}/s, "
+                f"{elapsed:.0f} s elapsed, ~{left:.0f} s left")
+
+    def advance(self, n: int = 1) -> None:
+        self.done += n
+        now = time.perf_counter()
+        if self.active and (now - self.last >= self.every or self.done >= self.total):
+            self.last = now
+            self.stream.write("\r" + self.line() + " ")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.active:
+            self.stream.write("\r" + self.line() + "\n")
+            self.stream.flush()
