@@ -37,6 +37,10 @@ _STRAY = re.compile(
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
 
+def _han_count(text: str) -> int:
+    return sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
+
+
 def _is_pinyin(syllable: str) -> bool:
     bare = "".join(c for c in unicodedata.normalize("NFD", syllable) if not unicodedata.combining(c))
     bare = bare.replace("ü", "v").replace("\u0308", "")
@@ -119,6 +123,16 @@ class Normalizer:
     def normalize(self, text: str) -> Normalized:
         """Normalise ``text``; idempotent (normalising the result again changes nothing)."""
         result = Normalized(text="", chars_in=len(text))
+        result.text = self._normalize_once(text, result)
+        if result.repaired:  # a repaired text can reveal more to repair or strip: go to the fixed point
+            for _ in range(3):
+                again = self._normalize_once(result.text, result)
+                if again == result.text:
+                    break
+                result.text = again
+        return result
+
+    def _normalize_once(self, text: str, result: Normalized) -> str:
         if self.repair_mojibake:
             text = self._repair(text, result)
         text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
@@ -144,18 +158,19 @@ class Normalizer:
                 result.removed["boilerplate"] += len(stripped)
                 continue
             lines.append(stripped)
-        result.text = "\n".join(lines)
-        return result
+        return "\n".join(lines)
 
     @staticmethod
     def _repair(text: str, result: Normalized) -> str:
-        """Undo text decoded with the wrong codec where ftfy knows how (UTF-8 read as Latin-1 or cp1252)."""
+        """Undo Chinese text decoded with the wrong codec where ftfy knows how (UTF-8 read as Latin-1 or
+        cp1252). A repair is kept only when it yields more Chinese characters: ftfy's other fixes are not ours."""
         import ftfy
 
         repaired = ftfy.fix_encoding(text)
-        if repaired != text:
-            result.repaired = len(text) - len(repaired)
-        return repaired
+        if repaired != text and _han_count(repaired) > _han_count(text):
+            result.repaired += len(text) - len(repaired)
+            return repaired
+        return text
 
     @staticmethod
     def _strip_readings(text: str, removed: Counter) -> str:
