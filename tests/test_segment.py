@@ -129,3 +129,9 @@ def test_parallel_segmentation_gives_the_same_words(segmenter):
     one = list(segment_units(units, segmenter, None, n_jobs=1))
     two = list(segment_units(units, segmenter, None, n_jobs=2, min_parallel_chars=0))
     assert one == two and len(one) == len(units)
+
+
+def test_tokens_are_stored_once_per_distinct_word(segmenter):
+    first = segmenter.tokens("推进数字经济和实体经济深度融合")
+    second = segmenter.tokens("数字经济是新的增长点")
+    assert first[0] == "数字经济" and first[0] is second[0]

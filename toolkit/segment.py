@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import sys
 from pathlib import Path
 
 from .errors import ToolkitError
@@ -132,16 +133,20 @@ class Segmenter:
         return [w for w in tokenizer.lcut(text, HMM=self.hmm) if not w.isspace()]
 
     def filter(self, words: list[str]) -> list[str]:
-        """Drop stopwords, punctuation, numbers and words shorter than ``min_chars`` (lexicon words stay)."""
+        """Drop stopwords, punctuation, numbers and words shorter than ``min_chars`` (lexicon words stay).
+
+        Kept words are interned: a corpus has millions of tokens but few distinct words, so each word is
+        stored once however often it occurs.
+        """
         out = []
         for word in words:
             if word in self.keep:
-                out.append(word)
+                out.append(sys.intern(word))
             elif (word in self.stopwords or len(word) < self.min_chars or not _WORDLIKE.search(word)
                   or (self.drop_numbers and _NUMBER.match(word))):
                 continue
             else:
-                out.append(word)
+                out.append(sys.intern(word))
         return out
 
     @property
