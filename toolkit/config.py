@@ -133,8 +133,6 @@ SCHEMA: dict[str, dict[str, Option]] = {
     },
 }
 
-PATH_KEYS = {("corpus", "texts"), ("corpus", "metadata"), ("themes", "lexicon"), ("cache", "dir")}
-PATH_LIST_KEYS = {("normalize", "extra_boilerplate"), ("segment", "extra_dictionaries"), ("segment", "extra_stopwords")}
 
 
 def _closest(word: str, options) -> str:

@@ -16,7 +16,6 @@ from .normalize import to_simplified
 
 DOCUMENT_COLUMNS = ["doc_id", "path", "title", "date", "year", "date_source", "place", "encoding", "chars",
                     "sha256", "status", "reason", "note"]
-METADATA_COLUMNS = {"file", "title", "date", "year", "place", "encoding"}
 
 
 @dataclass
@@ -81,7 +80,7 @@ def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, patter
         rel = path.relative_to(root).as_posix()
         info = meta.loc[rel] if rel in listed else None
         if info is None and meta is not None and path.name in listed:
-            rel_key, info = path.name, meta.loc[path.name]
+            info = meta.loc[path.name]
         row = {c: "" for c in DOCUMENT_COLUMNS}
         row.update(doc_id=Path(rel).with_suffix("").as_posix(), path=rel, status="skipped")
         rows.append(row)
