@@ -78,3 +78,17 @@ def test_killed_runs_leave_the_previous_output_intact(tmp_path, sig):
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "gwr"]
     assert _snapshot(out)["documents.csv"] == before["documents.csv"]
+
+
+def test_an_interrupt_during_start_up_is_reported_too(tmp_path):
+    env = {**os.environ, "TOOLKIT_CACHE_DIR": str(tmp_path / "cache")}
+    process = subprocess.Popen([sys.executable, "-m", "toolkit", "-q", "run", str(ROOT / "configs" / "seeds.toml"),
+                                "--out", str(tmp_path / "out")], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    time.sleep(0.15)  # still importing
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode in (130, 0), (process.returncode, stderr)  # 0 only if it had already finished
+    if process.returncode == 130:
+        assert "interrupted" in stderr and "Traceback" not in stderr
+    assert not (tmp_path / "out").exists() or process.returncode == 0

@@ -1,5 +1,10 @@
 import sys
 
-from .cli import main
+try:  # an interrupt can arrive while the command is still importing
+    from .cli import main
 
-sys.exit(main())
+    code = main()
+except KeyboardInterrupt:
+    print("toolkit: interrupted; earlier complete outputs are untouched", file=sys.stderr)
+    code = 130
+sys.exit(code)

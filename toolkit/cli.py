@@ -77,21 +77,23 @@ def _split_override(text):
     return parse_override(text)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(format="%(message)s", stream=sys.stderr)
-    logging.getLogger("toolkit").setLevel(logging.WARNING if args.quiet else logging.INFO)
-    import jieba  # jieba sets its own logger to DEBUG when imported; quieten it after that
+INTERRUPTED = "toolkit: interrupted; earlier complete outputs are untouched"
 
-    jieba.setLogLevel(logging.WARNING)
+
+def main(argv: list[str] | None = None) -> int:
     try:
+        args = build_parser().parse_args(argv)
+        logging.basicConfig(format="%(message)s", stream=sys.stderr)
+        logging.getLogger("toolkit").setLevel(logging.WARNING if args.quiet else logging.INFO)
+        import jieba  # jieba sets its own logger to DEBUG when imported; quieten it after that
+
+        jieba.setLogLevel(logging.WARNING)
         return _dispatch(args)
     except ToolkitError as exc:
         print(f"toolkit: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("toolkit: interrupted; earlier complete outputs are untouched", file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
