@@ -9,7 +9,7 @@ from toolkit.trends import (bootstrap_intervals, change_between, keyword_rates, 
 def _units(rng, years=(2014, 2015, 2016), n=60, eco=(0.2, 0.3, 0.6)):
     rows = []
     for year, level in zip(years, eco):
-        for i in range(n):
+        for _ in range(n):
             share = float(np.clip(rng.normal(level, 0.1), 0, 1))
             rows.append({"year": year, "doc_id": f"d{year}", "n_tokens": int(rng.randint(20, 60)),
                          "ecology": share, "other": 1 - share})

@@ -8,9 +8,8 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from pathlib import Path
 
-from .errors import ToolkitError
+from .errors import INTERRUPTED, ToolkitError
 
 EXIT_USAGE = 2
 
@@ -64,20 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _config(args):
     from .config import Config
 
-    if getattr(args, "config", None):
-        return Config.load(args.config, args.overrides)
-    config = Config.from_dict({}, source="defaults")
-    return config.with_values(**{f"{s}.{k}": v for s, k, v in map(_split_override, args.overrides)}) \
-        if args.overrides else config
-
-
-def _split_override(text):
-    from .config import parse_override
-
-    return parse_override(text)
-
-
-INTERRUPTED = "toolkit: interrupted; earlier complete outputs are untouched"
+    return Config.load(getattr(args, "config", None), args.overrides)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -226,21 +226,27 @@ class Config:
             raise ToolkitError(f"vocab.max_df is a share of units in (0, 1], not {v['max_df']}")
 
     @classmethod
-    def load(cls, path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> "Config":
-        """Read a TOML config file and apply ``section.key=value`` overrides."""
-        path = Path(path)
-        if not path.is_file():
-            raise ToolkitError(f"config file not found: {path}; pass the path of a .toml file such as configs/seeds.toml")
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ToolkitError(f"{path} is not valid TOML: {exc}") from None
+    def load(cls, path: str | Path | None, overrides: list[str] | tuple[str, ...] = ()) -> "Config":
+        """Read a TOML config file (None: every default) and apply ``section.key=value`` overrides."""
+        if path is None:
+            data, path = {}, None
+        else:
+            path = Path(path)
+            if not path.is_file():
+                raise ToolkitError(f"config file not found: {path}; pass the path of a .toml file such as "
+                                   "configs/seeds.toml")
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise ToolkitError(f"{path} is not valid TOML: {exc}") from None
         for text in overrides:
             section, key, value = parse_override(text)
             data.setdefault(section, {})
             if not isinstance(data[section], dict):
                 raise ToolkitError(f"--set {text}: [{section}] in {path} is not a table")
             data[section][key] = value
+        if path is None:
+            return cls.from_dict(data, source="defaults")
         config = cls.from_dict(data, base_dir=path.parent, source=str(path))
         if not config.values["corpus"]["name"]:
             config.values["corpus"]["name"] = path.stem

@@ -1,6 +1,9 @@
 """The one exception type users see: a sentence that says what is wrong and how to fix it."""
 
 
+INTERRUPTED = "toolkit: interrupted; earlier complete outputs are untouched"
+
+
 class ToolkitError(Exception):
     """A problem with the user's input, config or environment.
 

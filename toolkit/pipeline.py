@@ -23,18 +23,17 @@ from .config import Config
 from .corpus import Corpus, load_corpus
 from .errors import ToolkitError
 from .manifest import output_hashes, package_versions, platform_summary, sha256_file
-from .models import make_model
 from .normalize import Normalizer, load_boilerplate_patterns
 from .progress import Progress
 from .resources import data_path, read_word_file
-from .seeding import seeded_eta
+from .seeding import build_model
 from .segment import Segmenter, default_stopwords
 from .terms import PairCounts, candidate_terms, join_phrases
 from .themes import OTHER, Lexicon, label_topics, lexicon_coverage, load_lexicon, theme_shares, word_themes
 from .trends import (bootstrap_intervals, change_between, keyword_rates, model_keyword_agreement, seed_spread,
                      theme_by_year)
 from .units import split_units
-from .vectorize import build_vocabulary, document_term_matrix
+from .vectorize import unit_counts
 
 log = logging.getLogger("toolkit")
 TOP_WORDS = 20
@@ -231,18 +230,11 @@ class Fitted:
 
 def fit(prepared: Prepared, config: Config) -> Fitted:
     """Vocabulary, counts, the model, topic labels and theme shares of every unit."""
-    v, m, t = config["vocab"], config["model"], config["themes"]
-    vocabulary = build_vocabulary(prepared.tokens, min_df=v["min_df"], max_df=v["max_df"], max_terms=v["max_terms"])
-    counts_all = document_term_matrix(prepared.tokens, vocabulary)
-    in_model = np.asarray(counts_all.sum(axis=1)).ravel() > 0
-    counts = counts_all[in_model]
-    if counts.shape[0] == 0:
-        raise ToolkitError("no unit has a word of the vocabulary: the corpus is empty after filtering; "
-                           "check segment and vocab settings")
-    eta = (seeded_eta(prepared.lexicon, vocabulary, m["n_topics"], strength=m["seed_strength"], match=t["match"],
-                       n_tokens=int(counts.sum()))
-           if m["seeded"] else None)
-    model = make_model(m, eta=eta).fit(counts)
+    v, t = config["vocab"], config["themes"]
+    vocabulary, counts, in_model = unit_counts(prepared.tokens, min_df=v["min_df"], max_df=v["max_df"],
+                                               max_terms=v["max_terms"])
+    model = build_model(config["model"], lexicon=prepared.lexicon, vocabulary=vocabulary, counts=counts,
+                        match=t["match"]).fit(counts)
     doc_topic = model.transform(counts)
     topics = label_topics(model.components_, vocabulary, prepared.lexicon, top_n=t["top_n"], min_score=t["min_score"],
                           match=t["match"])
@@ -286,7 +278,6 @@ def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overr
     with _timed(timings, "model"):
         fitted = fit(prepared, config)
     with _timed(timings, "themes"):
-        names = [*prepared.lexicon.names, OTHER]
         units = prepared.units.copy()
         units["n_tokens"] = [len(t) for t in prepared.tokens]
         units["in_model"] = fitted.in_model

@@ -8,6 +8,16 @@ from .errors import ToolkitError
 from .themes import Lexicon, word_themes
 
 
+def build_model(model_options: dict, *, lexicon: Lexicon, vocabulary: list[str], counts, match: str = "contains"):
+    """The unfitted model of a ``[model]`` section; seeded LDA gets its prior from ``counts`` and the lexicon."""
+    from .models import make_model
+
+    eta = (seeded_eta(lexicon, vocabulary, model_options["n_topics"], strength=model_options["seed_strength"],
+                      match=match, n_tokens=int(counts.sum()))
+           if model_options["seeded"] else None)
+    return make_model(model_options, eta=eta)
+
+
 def seeded_eta(lexicon: Lexicon, vocabulary: list[str], n_topics: int, *, strength: float = 0.5,
                n_tokens: int, match: str = "contains") -> np.ndarray:
     """Prior of shape (n_topics, n_words): topic ``i < len(themes)`` is seeded with theme ``i``'s words.

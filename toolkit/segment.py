@@ -37,7 +37,7 @@ def read_dictionary(path: str | Path) -> list[tuple[str, int | None, str | None]
         lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
     except OSError as exc:
         raise ToolkitError(f"cannot read dictionary {path}: {exc.strerror}") from None
-    for n, line in enumerate(lines, 1):
+    for line in lines:
         fields = line.split("#", 1)[0].split() if not line.startswith("#") else []
         if not fields:
             continue

@@ -76,33 +76,28 @@ class _Corpus:
 
 def _prepare_group(config: Config) -> _Corpus:
     from .pipeline import prepare
-    from .vectorize import build_vocabulary, document_term_matrix
+    from .vectorize import unit_counts
 
     prepared = prepare(config)
     v = config["vocab"]
-    vocabulary = build_vocabulary(prepared.tokens, min_df=v["min_df"], max_df=v["max_df"], max_terms=v["max_terms"])
-    counts = document_term_matrix(prepared.tokens, vocabulary)
-    counts = counts[np.asarray(counts.sum(axis=1)).ravel() > 0]
+    vocabulary, counts, _ = unit_counts(prepared.tokens, min_df=v["min_df"], max_df=v["max_df"],
+                                        max_terms=v["max_terms"])
     train, held = holdout_split(counts.shape[0], config["sweep"]["holdout"], random_state=0)
     return _Corpus(vocabulary, counts[train], counts[held], CoherenceStatistics(prepared.tokens, vocabulary),
                    prepared.lexicon)
 
 
-def _fit_one(model_options: dict, theme_options: dict, vocabulary: list[str], train, held_out, lexicon,
-             eta_needed: bool) -> dict:
+def _fit_one(model_options: dict, theme_options: dict, vocabulary: list[str], train, held_out, lexicon) -> dict:
     """Fit one model on the training units (one BLAS thread) and return its raw results."""
     from threadpoolctl import threadpool_limits
 
-    from .models import make_model
-    from .seeding import seeded_eta
+    from .seeding import build_model
     from .themes import label_topics
 
     with threadpool_limits(1):
         start = time.perf_counter()
-        eta = (seeded_eta(lexicon, vocabulary, model_options["n_topics"], strength=model_options["seed_strength"],
-                          match=theme_options["match"], n_tokens=int(train.sum()))
-               if eta_needed else None)
-        model = make_model(model_options, eta=eta).fit(train)
+        model = build_model(model_options, lexicon=lexicon, vocabulary=vocabulary, counts=train,
+                            match=theme_options["match"]).fit(train)
         seconds = time.perf_counter() - start
         scores = heldout_score(model, held_out) if held_out.shape[0] else {}
     labels = label_topics(model.components_, vocabulary, lexicon, top_n=theme_options["top_n"],
@@ -151,7 +146,7 @@ def sweep(config: Config | str | Path, out_dir: str | Path | None = None, *, gri
 
     progress = Progress(len(runs), "sweep", "runs", done=len(runs) - len(pending))
     tasks = (delayed(_fit_one)(dict(rc["model"]), dict(rc["themes"]), corpus.vocabulary, corpus.train,
-                               corpus.held_out, corpus.lexicon, rc["model"]["seeded"])
+                               corpus.held_out, corpus.lexicon)
              for _, rc, _, corpus in jobs)
     if jobs:
         parallel = Parallel(n_jobs=min(n_jobs, len(jobs)), return_as="generator")
@@ -211,7 +206,7 @@ def _write_run(folder: Path, combo: dict, run_config: Config, corpus: _Corpus, r
 
 def _collect(out_dir: Path, runs) -> pd.DataFrame:
     rows, tops = [], {}
-    for combo, _, rid in runs:
+    for _, _, rid in runs:
         folder = out_dir / "runs" / rid
         rows.append(json.loads((folder / "metrics.json").read_text(encoding="utf-8")))
         tops[rid] = [w[:10] for w in json.loads((folder / "topics.json").read_text(encoding="utf-8"))["top_words"]]

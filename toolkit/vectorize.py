@@ -43,6 +43,17 @@ def build_vocabulary(token_lists: list[list[str]], *, min_df: int = 2, max_df: f
     return words
 
 
+def unit_counts(token_lists: list[list[str]], *, min_df: int = 2, max_df: float = 0.5, max_terms: int = 0):
+    """Vocabulary, the counts of the units that have a vocabulary word, and which units those are (bool mask)."""
+    vocabulary = build_vocabulary(token_lists, min_df=min_df, max_df=max_df, max_terms=max_terms)
+    counts = document_term_matrix(token_lists, vocabulary)
+    in_model = np.asarray(counts.sum(axis=1)).ravel() > 0
+    if not in_model.any():
+        raise ToolkitError("no unit has a word of the vocabulary: the corpus is empty after filtering; "
+                           "check segment and vocab settings")
+    return vocabulary, counts[in_model], in_model
+
+
 def document_term_matrix(token_lists: list[list[str]], vocabulary: list[str]) -> sparse.csr_matrix:
     """Counts of each vocabulary word in each unit, as a CSR matrix (units x words)."""
     index = {w: i for i, w in enumerate(vocabulary)}
