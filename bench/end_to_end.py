@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import before_fit
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -61,7 +63,7 @@ def toolkit_runs(corpus: Path, metadata: Path | None, k: int, passes: int, work:
         result = toolkit.run(config, work / f"out-{n_topics}")
         seconds = time.perf_counter() - start
         t = result.manifest["timings_seconds"]
-        out.append({"k": n_topics, "seconds": seconds, "before_fit": t["load"] + t["normalize"] + t["segment"],
+        out.append({"k": n_topics, "seconds": seconds, "before_fit": before_fit(t),
                     "fit": t["model"], "npmi": result.manifest["metrics"]["c_npmi"],
                     "units": result.manifest["counts"]["units_modelled"], "timings": t})
     return out

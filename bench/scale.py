@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from common import before_fit
+
 ROOT = Path(__file__).resolve().parent.parent
 GENERATOR = ROOT.parent / "shared" / "bench" / "make_scale_corpus.py"
 
@@ -58,8 +60,7 @@ def main() -> None:
             shutil.rmtree(args.work / "cache", ignore_errors=True)
         result = run(config, args.work / label.split(",")[0].replace(" ", "_"), *overrides)
         t = result["timings"]
-        before_fit = t["load"] + t["normalize"] + t["segment"]
-        print(f"{label}: {result['seconds']:.0f} s; before the fit {before_fit:.1f} s; stages {json.dumps(t)}; "
+        print(f"{label}: {result['seconds']:.0f} s; before the fit {before_fit(t):.1f} s; stages {json.dumps(t)}; "
               f"units {result['counts']['units']:,}; peak memory so far {result['peak_gib']:.2f} GiB")
 
 

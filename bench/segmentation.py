@@ -38,7 +38,7 @@ def main() -> None:
     import jieba
 
     from toolkit.config import Config
-    from toolkit.pipeline import make_segmenter
+    from toolkit.preparation import make_segmenter
     from toolkit.themes import load_lexicon
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -36,7 +36,7 @@ def lexicon():
 @pytest.fixture(scope="session")
 def segmenter(lexicon):
     from toolkit.config import Config
-    from toolkit.pipeline import make_segmenter
+    from toolkit.preparation import make_segmenter
 
     return make_segmenter(Config.from_dict({}), lexicon)
 

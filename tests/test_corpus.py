@@ -16,7 +16,7 @@ def test_seed_corpus_loads_with_metadata_dates():
     assert docs.loc["004_1467077b33d2f3ae", "year"] == 2020
     assert set(docs["date_source"]) == {"metadata"}
     assert set(docs["encoding"]) == {"utf-8"}
-    assert corpus.texts["003_627586bead8599d4"].startswith("实录 | 中共武汉市委")
+    assert corpus.text("003_627586bead8599d4").startswith("实录 | 中共武汉市委")
 
 
 def test_year_window_lists_what_it_leaves_out():
@@ -90,7 +90,7 @@ def test_metadata_encoding_column_and_bom(small_corpus):
     lines[1] += ",gb18030"
     meta.write_bytes(codecs.BOM_UTF8 + ("\n".join(lines) + "\n").encode("utf-8"))
     corpus = load_corpus(small_corpus, meta)
-    assert corpus.texts["000_4635cf3c1d3ea286"] == text
+    assert corpus.text("000_4635cf3c1d3ea286") == text
 
 
 def test_folder_without_usable_text(tmp_path):

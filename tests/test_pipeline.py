@@ -62,7 +62,9 @@ def test_manifest_records_provenance(seeds_run):
     assert len([k for k in manifest["inputs_sha256"] if k.startswith("texts/")]) == 5
     assert "lexicon" in manifest["inputs_sha256"]
     assert set(manifest["outputs_sha256"]) >= {"units.csv", "figures/theme_shares.png"}
-    assert {"load", "normalize", "segment", "model", "figures", "total"} <= set(manifest["timings_seconds"])
+    timings = manifest["timings_seconds"]
+    assert {"load", "read cache", "vocabulary", "model", "figures", "total"} <= set(timings)
+    assert ("normalize and segment" in timings) == (manifest["cache"]["prepared"] != "hit")
 
 
 def test_units_and_topics_tables(seeds_run):
@@ -104,7 +106,7 @@ def test_same_config_and_seed_give_identical_bytes(seeds_run, tmp_path):
     first = json.loads((seeds_run.out_dir / "manifest.json").read_text())["outputs_sha256"]
     second = json.loads((again.out_dir / "manifest.json").read_text())["outputs_sha256"]
     assert first == second
-    assert again.manifest["cache"] == {"hits": 5, "misses": 0, "damaged": 0}
+    assert again.manifest["cache"] == {"prepared": "hit"}  # read back whole, nothing normalised or segmented
 
 
 def test_committed_figures_match_a_fresh_run(seeds_run):
@@ -177,16 +179,28 @@ def test_seeded_lda_runs_and_reports_seed_words(tmp_path):
 
 
 def test_damaged_cache_is_reported_and_rebuilt(tmp_path, monkeypatch, caplog):
-    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(cache))
     first = toolkit.run(SEEDS_CONFIG, tmp_path / "a")
-    entry = sorted((tmp_path / "cache").rglob("*.txt"))[0]
-    entry.write_bytes(entry.read_bytes()[:-40])  # cut short, as a full disk or a crash would
+    assert first.manifest["cache"] == {"prepared": "miss", "hits": 0, "misses": 5, "damaged": 0}
+    # a damaged prepared corpus: noticed by its checksums, prepared again from the per-document token cache
+    ids = next((cache / "prepared").glob("*/tokens/ids.npy"))
+    ids.write_bytes(ids.read_bytes()[:-40])  # cut short, as a full disk or a crash would
     with caplog.at_level("WARNING", logger="toolkit"):
         second = toolkit.run(SEEDS_CONFIG, tmp_path / "b")
-    assert second.manifest["cache"] == {"hits": 4, "misses": 1, "damaged": 1}
-    assert "rebuilt 1 damaged cache entries" in caplog.text
+    assert second.manifest["cache"] == {"prepared": "damaged", "hits": 5, "misses": 0, "damaged": 0}
+    assert "rebuilt a damaged prepared corpus" in caplog.text and "ids.npy does not match its checksum" in caplog.text
     assert second.manifest["outputs_sha256"] == first.manifest["outputs_sha256"]
-    assert toolkit.run(SEEDS_CONFIG, tmp_path / "c").manifest["cache"]["hits"] == 5
+    # a damaged per-document entry (with the prepared corpus gone): that document is segmented again
+    shutil.rmtree(cache / "prepared")
+    entry = sorted((cache / "tokens").rglob("*.txt"))[0]
+    entry.write_bytes(entry.read_bytes()[:-40])
+    with caplog.at_level("WARNING", logger="toolkit"):
+        third = toolkit.run(SEEDS_CONFIG, tmp_path / "c")
+    assert third.manifest["cache"] == {"prepared": "miss", "hits": 4, "misses": 1, "damaged": 1}
+    assert "rebuilt 1 damaged cache entries" in caplog.text
+    assert third.manifest["outputs_sha256"] == first.manifest["outputs_sha256"]
+    assert toolkit.run(SEEDS_CONFIG, tmp_path / "d").manifest["cache"] == {"prepared": "hit"}
 
 
 def test_changed_dictionary_never_reuses_the_cache(tmp_path, monkeypatch):
@@ -196,7 +210,7 @@ def test_changed_dictionary_never_reuses_the_cache(tmp_path, monkeypatch):
     words.write_text("热带雨林式\n", encoding="utf-8")
     config = Config.load(SEEDS_CONFIG, [f'segment.extra_dictionaries=["{words}"]'])
     result = toolkit.run(config, tmp_path / "b")
-    assert result.manifest["cache"]["misses"] == 5
+    assert result.manifest["cache"]["prepared"] == "miss" and result.manifest["cache"]["misses"] == 5
     assert any("热带雨林式" in tokens for tokens in result.prepared.tokens)
 
 

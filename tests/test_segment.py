@@ -116,21 +116,6 @@ def test_traditional_copies_give_the_same_tokens(normalizer, segmenter, variant)
         assert same >= 0.99, (path.name, variant, same)
 
 
-def test_parallel_segmentation_gives_the_same_words(segmenter):
-    import pandas as pd
-
-    from toolkit.pipeline import segment_units
-
-    from .conftest import GWR
-
-    rows = [{"doc_id": p.stem, "text": line} for p in sorted(GWR.glob("national_201*.txt"))
-            for line in p.read_text(encoding="utf-8").splitlines()]
-    units = pd.DataFrame(rows)
-    one = list(segment_units(units, segmenter, None, n_jobs=1))
-    two = list(segment_units(units, segmenter, None, n_jobs=2, min_parallel_chars=0))
-    assert one == two and len(one) == len(units)
-
-
 def test_tokens_are_stored_once_per_distinct_word(segmenter):
     first = segmenter.tokens("推进数字经济和实体经济深度融合")
     second = segmenter.tokens("数字经济是新的增长点")

@@ -31,8 +31,10 @@ _EXPORTS = {
     "lexicon_coverage": "themes", "candidate_terms": "terms", "join_phrases": "terms", "PairCounts": "terms",
     "CoherenceStatistics": "evaluate", "diversity": "evaluate", "stability": "evaluate",
     "sweep": "sweep", "SweepResult": "sweep",
-    "run": "pipeline", "prepare": "pipeline", "fit": "pipeline", "normalize_file": "pipeline",
-    "tokenize_file": "pipeline", "RunResult": "pipeline", "make_normalizer": "pipeline", "make_segmenter": "pipeline",
+    "run": "pipeline", "fit": "pipeline", "vectorize": "pipeline", "normalize_file": "pipeline",
+    "tokenize_file": "pipeline", "RunResult": "pipeline",
+    "prepare": "preparation", "Prepared": "preparation", "make_normalizer": "preparation",
+    "make_segmenter": "preparation", "UnitTokens": "tokens",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -20,15 +20,23 @@ DOCUMENT_COLUMNS = ["doc_id", "path", "title", "date", "year", "date_source", "p
 
 @dataclass
 class Corpus:
-    """Documents table (one row per input file) and the decoded text of each used document."""
+    """Documents table (one row per input file); the texts stay on disk and are read one at a time."""
 
     documents: pd.DataFrame
-    texts: dict[str, str] = field(default_factory=dict)
     root: Path | None = None
+    sources: dict[str, tuple[Path, str, str]] = field(default_factory=dict, repr=False)  # path, encoding, sha256
 
     @property
     def used(self) -> pd.DataFrame:
         return self.documents[self.documents["status"] == "used"]
+
+    def text(self, doc_id: str) -> str:
+        """The decoded text of a used document, read again from its file (decoded as when it was loaded)."""
+        path, declared, sha256 = self.sources[doc_id]
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise ToolkitError(f"{path} changed while the run was reading it; run again")
+        return decode(data, declared).text
 
 
 def read_metadata(path: Path) -> pd.DataFrame:
@@ -72,7 +80,7 @@ def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, patter
     meta = read_metadata(meta_path) if meta_path else None
     files, others = _list_files(root, pattern, {meta_path} if meta_path else set())
     rows: list[dict] = []
-    texts_by_id: dict[str, str] = {}
+    sources: dict[str, tuple[Path, str, str]] = {}
     seen_hashes: dict[str, str] = {}
     listed = set(meta.index) if meta is not None else set()
 
@@ -118,7 +126,7 @@ def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, patter
                              f"{year_min or 'any'}-{year_max or 'any'} (corpus.year_min, corpus.year_max)")
             continue
         row["status"] = "used"
-        texts_by_id[row["doc_id"]] = decoded.text
+        sources[row["doc_id"]] = (path, declared, row["sha256"])
 
     on_disk = {r["path"] for r in rows} | {Path(r["path"]).name for r in rows}
     for rel in sorted(listed - on_disk):
@@ -137,11 +145,11 @@ def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, patter
     documents = pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
     documents["year"] = pd.array([int(y) if y != "" else pd.NA for y in documents["year"]], dtype="Int64")
     documents["chars"] = pd.array([int(c) if c != "" else pd.NA for c in documents["chars"]], dtype="Int64")
-    if not texts_by_id:
+    if not sources:
         reasons = documents["reason"].value_counts()
         detail = f" (most common reason: {reasons.index[0]})" if len(reasons) else ""
         raise ToolkitError(f"no usable text in {root}: {len(documents)} file(s) found, none usable{detail}")
-    return Corpus(documents=documents, texts=texts_by_id, root=root)
+    return Corpus(documents=documents, root=root, sources=sources)
 
 
 def _document_date(info, text: str) -> DocDate | None:

@@ -60,27 +60,28 @@ MAX_UNITS = 20_000
 class CoherenceStatistics:
     """Co-occurrence counts of a corpus, computed once per measure and reused for every model.
 
-    ``token_lists`` are the units' tokens (what the models saw); ``vocabulary`` the model's words. A corpus
-    of more than ``max_units`` units is represented by a seeded random sample of that many units (coherence
+    ``tokens`` are the units' tokens (what the models saw: UnitTokens or lists of words); ``vocabulary`` the
+    model's words. A corpus of more than ``max_units`` units is represented by a seeded random sample of that many units (coherence
     estimates co-occurrence probabilities, which a large sample estimates as well as the whole corpus);
     ``n_units`` says how many were used.
     """
 
-    def __init__(self, token_lists: list[list[str]], vocabulary: list[str], *, max_units: int = MAX_UNITS,
-                 random_state: int = 0):
+    def __init__(self, tokens, vocabulary: list[str], *, max_units: int = MAX_UNITS, random_state: int = 0):
         from gensim.corpora import Dictionary
 
-        if len(token_lists) > max_units:
-            keep = np.sort(np.random.RandomState(random_state).choice(len(token_lists), max_units, replace=False))
-            token_lists = [token_lists[i] for i in keep]
-        self.n_units = len(token_lists)
+        from .tokens import as_unit_tokens
+
+        tokens = as_unit_tokens(tokens)
+        if len(tokens) > max_units:
+            tokens = tokens.subset(np.sort(np.random.RandomState(random_state).choice(len(tokens), max_units,
+                                                                                      replace=False)))
+        self.n_units = len(tokens)
 
         self.vocabulary = list(vocabulary)
         self.dictionary = Dictionary()
         self.dictionary.token2id = {w: i for i, w in enumerate(self.vocabulary)}
         self.dictionary.id2token = dict(enumerate(self.vocabulary))
-        index = self.dictionary.token2id
-        self._ids = [np.array([index.get(w, -1) for w in tokens], dtype=np.int64) for tokens in token_lists]
+        self._ids = np.split(tokens.lookup(self.dictionary.token2id), tokens.offsets[1:-1]) if len(tokens) else []
         self._accumulators: dict[str, object] = {}
 
     def accumulator(self, measure: str):

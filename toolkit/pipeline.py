@@ -8,28 +8,22 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from . import atomic
-from .cache import TokenCache, default_cache_dir, entry_key
 from .config import Config
-from .corpus import Corpus, load_corpus
 from .errors import ToolkitError
 from .manifest import output_hashes, package_versions, platform_summary, sha256_file
-from .normalize import Normalizer, load_boilerplate_patterns
-from .progress import Progress
-from .resources import data_path, read_word_file
+from .preparation import Prepared, make_normalizer, make_segmenter, prepare, timed
+from .resources import data_path
 from .seeding import build_model
-from .segment import Segmenter, default_stopwords
-from .terms import PairCounts, candidate_terms, join_phrases
-from .themes import OTHER, Lexicon, label_topics, lexicon_coverage, load_lexicon, theme_shares, word_themes
+from .terms import candidate_terms
+from .themes import OTHER, label_topics, lexicon_coverage, load_lexicon, theme_shares, word_themes
 from .trends import (bootstrap_intervals, change_between, keyword_rates, model_keyword_agreement, seed_spread,
                      theme_by_year)
 from .units import split_units
@@ -37,182 +31,6 @@ from .vectorize import unit_counts
 
 log = logging.getLogger("toolkit")
 TOP_WORDS = 20
-
-
-# ----- building the parts from a config ---------------------------------------------------------------
-
-def make_normalizer(config: Config) -> Normalizer:
-    n = config["normalize"]
-    return Normalizer(to_simplified=n["to_simplified"], repair_mojibake=n["repair_mojibake"], strip_pinyin=n["strip_pinyin"],
-                      drop_boilerplate=n["drop_boilerplate"], remove_mojibake=n["remove_mojibake"],
-                      boilerplate_patterns=load_boilerplate_patterns(config.paths("normalize", "extra_boilerplate")))
-
-
-def make_segmenter(config: Config, lexicon: Lexicon) -> Segmenter:
-    s = config["segment"]
-    stopwords = default_stopwords(policy=s["use_policy_stopwords"]) - lexicon.words
-    for path in config.paths("segment", "extra_stopwords"):
-        if not path.is_file():
-            raise ToolkitError(f"stopword file not found: {path}; fix segment.extra_stopwords")
-        stopwords |= set(read_word_file(path))
-    for path in config.paths("segment", "extra_dictionaries"):
-        if not path.is_file():
-            raise ToolkitError(f"dictionary file not found: {path}; fix segment.extra_dictionaries")
-    return Segmenter(backend=s["backend"], pos=tuple(s["pos"]), hmm=s["hmm"], dictionaries=tuple(config.paths("segment", "extra_dictionaries")),
-                     extra_words=tuple(sorted(lexicon.words)), stopwords=stopwords, min_chars=s["min_chars"],
-                     drop_numbers=s["drop_numbers"], keep=lexicon.words)
-
-
-def make_cache(config: Config) -> TokenCache | None:
-    if not config["cache"]["enabled"]:
-        return None
-    return TokenCache(config.path("cache", "dir") or default_cache_dir())
-
-
-# ----- stages ----------------------------------------------------------------------------------------------
-
-@dataclass
-class Prepared:
-    """Everything before the model: documents, quality report, units and their tokens.
-
-    ``corpus.texts`` is emptied as the documents are normalised: the raw texts are not needed again.
-    """
-
-    corpus: Corpus
-    quality: pd.DataFrame
-    units: pd.DataFrame  # unit_id, doc_id, year, text
-    tokens: list[list[str]]  # filtered tokens of each unit (what the model sees)
-    pair_counts: PairCounts  # word and word-pair counts of the raw segmenter output (for candidate terms)
-    lexicon: Lexicon
-    segmenter: Segmenter
-    timings: dict[str, float] = field(default_factory=dict)
-    cache_stats: dict[str, int] = field(default_factory=dict)
-
-
-@contextmanager
-def _timed(timings: dict[str, float], stage: str):
-    start = time.perf_counter()
-    log.info("%s ...", stage)
-    yield
-    timings[stage] = round(time.perf_counter() - start, 3)
-
-
-def quality_row(doc_id: str, normalized) -> dict:
-    """One row of quality.csv: what normalisation removed from a document, rule by rule."""
-    text = normalized.text
-    meaningful = sum(1 for ch in text if ch.isalnum() or "\u3400" <= ch <= "\u9fff")
-    han = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
-    noise_share = 1 - han / meaningful if meaningful else 1.0
-    removed = normalized.removed
-    removed_share = (normalized.chars_in - len(text)) / max(normalized.chars_in, 1)
-    return {"doc_id": doc_id, "chars_in": normalized.chars_in, "chars_out": len(text),
-            "converted_script": normalized.converted, "repaired_mojibake": normalized.repaired,
-            "removed_pinyin": removed["pinyin"],
-            "removed_mojibake": removed["mojibake"], "removed_boilerplate": removed["boilerplate"],
-            "removed_whitespace": removed["whitespace"], "non_cjk_share": round(noise_share, 4),
-            "flag": "mostly broken" if (noise_share > 0.5 or removed_share > 0.6) else ""}
-
-
-def prepare(config: Config) -> Prepared:
-    """Load, normalise, split into units and segment (reading and filling the token cache)."""
-    timings: dict[str, float] = {}
-    c = config["corpus"]
-    if not c["texts"]:
-        raise ToolkitError(f"{config.source}: corpus.texts is required: set it to the folder of your text files")
-    with _timed(timings, "load"):
-        corpus = load_corpus(config.path("corpus", "texts"), config.path("corpus", "metadata"),
-                             pattern=c["pattern"], year_min=c["year_min"], year_max=c["year_max"],
-                             encoding=c["encoding"])
-        lexicon = load_lexicon(config.path("themes", "lexicon"))
-    with _timed(timings, "normalize"):
-        normalizer = make_normalizer(config)
-        u = config["units"]
-        quality_rows, unit_rows = [], []
-        progress = Progress(len(corpus.used), "normalize", "documents")
-        for doc in corpus.used.itertuples():
-            progress.advance()
-            normalized = normalizer.normalize(corpus.texts.pop(doc.doc_id))  # the raw text is not needed again
-            quality_rows.append(quality_row(doc.doc_id, normalized))
-            for i, text in enumerate(split_units(normalized.text, u["kind"], u["max_chars"], u["min_chars"])):
-                unit_rows.append({"unit_id": f"{doc.doc_id}#{i:04d}", "doc_id": doc.doc_id, "year": int(doc.year),
-                                  "text": text})
-        progress.close()
-        quality = pd.DataFrame(quality_rows)
-        units = pd.DataFrame(unit_rows, columns=["unit_id", "doc_id", "year", "text"])
-    with _timed(timings, "segment"):
-        segmenter = make_segmenter(config, lexicon)
-        cache = make_cache(config)
-        pair_counts = PairCounts(segmenter.stopwords)
-        tokens = []
-        progress = Progress(len(units), "segment", "units")
-        for words in segment_units(units, segmenter, cache,
-                                   n_jobs=config["segment"]["n_jobs"] or os.cpu_count() or 1):
-            pair_counts.update(words)
-            tokens.append(segmenter.filter(words))
-            progress.advance()
-        progress.close()
-        v = config["vocab"]
-        if v["phrases"]:
-            tokens = join_phrases(tokens, min_count=v["phrase_min_count"], threshold=v["phrase_threshold"])
-    stats = {"hits": cache.hits, "misses": cache.misses, "damaged": len(cache.damaged)} if cache else {}
-    if cache and cache.damaged:
-        log.warning("rebuilt %d damaged cache entries (first: %s)", len(cache.damaged), cache.damaged[0])
-    return Prepared(corpus, quality, units, tokens, pair_counts, lexicon, segmenter, timings, stats)
-
-
-def _cut_batch(segmenter: Segmenter, documents: list[list[str]]) -> list[list[list[str]]]:
-    return [[segmenter.cut(text) for text in texts] for texts in documents]
-
-
-PARALLEL_MIN_CHARS = 2_000_000  # below this, starting worker processes costs more than it saves
-
-
-def segment_units(units: pd.DataFrame, segmenter: Segmenter, cache: TokenCache | None, *, n_jobs: int = 1,
-                  min_parallel_chars: int = PARALLEL_MIN_CHARS):
-    """Yield the segmenter's words for every unit in order, document by document, through the cache.
-
-    Documents the cache lacks are segmented in ``n_jobs`` worker processes (in a few contiguous chunks, so
-    each worker loads the dictionary rarely and the order is kept) when they hold at least
-    ``min_parallel_chars`` characters. Only the documents in flight are held in memory; the words do not
-    depend on the number of workers.
-    """
-    fingerprint = segmenter.fingerprint
-    documents = [group["text"].tolist() for _, group in units.groupby("doc_id", sort=False)]
-    keys = [entry_key(texts, fingerprint) for texts in documents]
-    missing_chars = 0
-    cached: dict[int, list[list[str]]] = {}
-    for i, key in enumerate(keys):
-        words = cache.get(key) if cache else None
-        if words is None:
-            missing_chars += sum(len(t) for t in documents[i])
-        else:
-            cached[i] = words
-    missing = [i for i in range(len(documents)) if i not in cached]
-
-    def fresh():
-        if n_jobs > 1 and len(missing) > 1 and missing_chars >= min_parallel_chars:
-            from joblib import Parallel, delayed
-
-            size = max(1, -(-len(missing) // (2 * n_jobs)))
-            chunks = [missing[k:k + size] for k in range(0, len(missing), size)]
-            results = Parallel(n_jobs=n_jobs, return_as="generator")(
-                delayed(_cut_batch)(segmenter, [documents[i] for i in chunk]) for chunk in chunks)
-            for chunk, words in zip(chunks, results):
-                yield from zip(chunk, words)
-        else:
-            for i in missing:
-                yield i, _cut_batch(segmenter, [documents[i]])[0]
-
-    new_words = fresh()
-    for i in range(len(documents)):
-        if i in cached:
-            doc_words = cached.pop(i)
-        else:
-            j, doc_words = next(new_words)
-            assert j == i
-            if cache:
-                cache.put(keys[i], doc_words)
-        yield from doc_words
 
 
 @dataclass
@@ -228,11 +46,16 @@ class Fitted:
     shares: pd.DataFrame  # all units x (themes + other); NaN for units not modelled
 
 
-def fit(prepared: Prepared, config: Config) -> Fitted:
-    """Vocabulary, counts, the model, topic labels and theme shares of every unit."""
-    v, t = config["vocab"], config["themes"]
-    vocabulary, counts, in_model = unit_counts(prepared.tokens, min_df=v["min_df"], max_df=v["max_df"],
-                                               max_terms=v["max_terms"])
+def vectorize(prepared: Prepared, config: Config):
+    """Vocabulary, counts of the units that have a vocabulary word, and which units those are (``vocab``)."""
+    v = config["vocab"]
+    return unit_counts(prepared.tokens, min_df=v["min_df"], max_df=v["max_df"], max_terms=v["max_terms"])
+
+
+def fit(prepared: Prepared, config: Config, counts=None) -> Fitted:
+    """The model, topic labels and theme shares of every unit (``counts``: the result of ``vectorize``)."""
+    t = config["themes"]
+    vocabulary, counts, in_model = counts or vectorize(prepared, config)
     model = build_model(config["model"], lexicon=prepared.lexicon, vocabulary=vocabulary, counts=counts,
                         match=t["match"]).fit(counts)
     doc_topic = model.transform(counts)
@@ -275,26 +98,28 @@ def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overr
     started = time.perf_counter()
     prepared = prepare(config)
     timings = prepared.timings
-    with _timed(timings, "model"):
-        fitted = fit(prepared, config)
-    with _timed(timings, "themes"):
+    with timed(timings, "vocabulary"):
+        counts = vectorize(prepared, config)
+    with timed(timings, "model"):
+        fitted = fit(prepared, config, counts)
+    with timed(timings, "themes"):
         units = prepared.units.copy()
-        units["n_tokens"] = [len(t) for t in prepared.tokens]
+        units["n_tokens"] = prepared.tokens.lengths()
         units["in_model"] = fitted.in_model
         units = pd.concat([units, fitted.shares], axis=1)
         units["dominant_theme"] = fitted.shares.idxmax(axis=1).where(fitted.in_model, "")
         coverage = lexicon_coverage(prepared.lexicon, fitted.vocabulary, prepared.tokens)
         candidates = candidate_terms(prepared.pair_counts, known=prepared.segmenter.known_words,
                                      stopwords=prepared.segmenter.stopwords)
-    with _timed(timings, "trends"):
+    with timed(timings, "trends"):
         trends = yearly_trends(prepared, fitted, units, config)
-    with _timed(timings, "evaluate"):
+    with timed(timings, "evaluate"):
         metrics = evaluate_model(prepared, fitted)
     documents = _documents_table(prepared, units)
     with atomic.output_folder(out_dir) as work:
-        with _timed(timings, "figures"):
+        with timed(timings, "figures"):
             _write_figures(work / "figures", units, documents, fitted, trends, prepared.lexicon, config)
-        with _timed(timings, "write"):
+        with timed(timings, "write"):
             _write_tables(work, documents=documents, quality=prepared.quality, units=units, topics=fitted.topics,
                           theme_by_year=trends.yearly, keyword_by_year=trends.keywords,
                           model_vs_keywords=trends.agreement, change=trends.change, coverage=coverage,
@@ -302,7 +127,7 @@ def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overr
             atomic.write_text(work / "metrics.json", json.dumps(metrics, indent=2) + "\n")
             (work / "config.toml").write_text(config.to_toml(), encoding="utf-8")
         if config["figures"]["ldavis"]:
-            with _timed(timings, "ldavis"):
+            with timed(timings, "ldavis"):
                 from .ldavis import write_ldavis
 
                 write_ldavis(work / "ldavis.html", fitted, prepared)
@@ -343,12 +168,13 @@ def yearly_trends(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, confi
     if tr["seeds"]:
         tables = [yearly]
         for extra in tr["seeds"]:
-            other = fit(prepared, config.with_values(**{"model.random_state": extra}))
+            other = fit(prepared, config.with_values(**{"model.random_state": extra}),
+                        (fitted.vocabulary, fitted.counts, fitted.in_model))
             extra_units = modelled[["year", "doc_id", "n_tokens"]].reset_index(drop=True)
             extra_units = pd.concat([extra_units, other.shares[other.in_model].reset_index(drop=True)], axis=1)
             tables.append(theme_by_year(extra_units, names, years=window))
         yearly = yearly.merge(seed_spread(tables), on=["year", "theme"], how="left")
-    word_theme = word_themes(prepared.lexicon, fitted.vocabulary + sorted({w for t in prepared.tokens for w in t}),
+    word_theme = word_themes(prepared.lexicon, sorted(set(fitted.vocabulary) | set(prepared.tokens.words)),
                              config["themes"]["match"])
     keywords = keyword_rates(units, prepared.tokens, word_theme, prepared.lexicon.names, years=window)
     agreement = model_keyword_agreement(yearly, keywords)
@@ -446,7 +272,7 @@ def _manifest(config, prepared, fitted, timings, work: Path) -> dict:
         "counts": {"files": int(len(docs)), "documents_used": int((docs["status"] == "used").sum()),
                    "documents_skipped": int((docs["status"] == "skipped").sum()),
                    "units": int(len(prepared.units)), "units_modelled": int(fitted.in_model.sum()),
-                   "vocabulary": len(fitted.vocabulary), "tokens": int(sum(len(t) for t in prepared.tokens))},
+                   "vocabulary": len(fitted.vocabulary), "tokens": prepared.tokens.n_tokens},
         "segmenter_fingerprint": prepared.segmenter.fingerprint,
         "cache": prepared.cache_stats,
         "timings_seconds": timings,

@@ -75,13 +75,11 @@ class _Corpus:
 
 
 def _prepare_group(config: Config) -> _Corpus:
-    from .pipeline import prepare
-    from .vectorize import unit_counts
+    from .pipeline import vectorize
+    from .preparation import prepare
 
     prepared = prepare(config)
-    v = config["vocab"]
-    vocabulary, counts, _ = unit_counts(prepared.tokens, min_df=v["min_df"], max_df=v["max_df"],
-                                        max_terms=v["max_terms"])
+    vocabulary, counts, _ = vectorize(prepared, config)
     train, held = holdout_split(counts.shape[0], config["sweep"]["holdout"], random_state=0)
     return _Corpus(vocabulary, counts[train], counts[held], CoherenceStatistics(prepared.tokens, vocabulary),
                    prepared.lexicon)

@@ -8,16 +8,18 @@ from collections import Counter
 
 import pandas as pd
 
+from .tokens import UnitTokens
+
 _HAN_WORD = re.compile(r"^[\u3400-\u9fff]+$")
 
 
-def join_phrases(token_lists: list[list[str]], *, min_count: int = 5, threshold: float = 10.0) -> list[list[str]]:
+def join_phrases(tokens, *, min_count: int = 5, threshold: float = 10.0) -> UnitTokens:
     """Join word pairs that recur together into one token ``a_b`` (gensim ``Phrases``, default scorer)."""
     from gensim.models.phrases import Phrases
 
-    model = Phrases(token_lists, min_count=min_count, threshold=threshold, delimiter="_")
+    model = Phrases(tokens, min_count=min_count, threshold=threshold, delimiter="_")
     frozen = model.freeze()
-    return [list(frozen[tokens]) for tokens in token_lists]
+    return UnitTokens.from_lists(frozen[unit] for unit in tokens)
 
 
 class PairCounts:
@@ -37,6 +39,27 @@ class PairCounts:
         stop = self.stopwords
         self.pairs.update((a, b) for a, b in zip(words, words[1:])
                           if a not in stop and b not in stop and _HAN_WORD.match(a) and _HAN_WORD.match(b))
+
+    def merge(self, other: "PairCounts") -> None:
+        """Add the counts of ``other`` (gathered on another part of the corpus)."""
+        self.unigrams.update(other.unigrams)
+        self.pairs.update(other.pairs)
+
+    def to_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Word counts (word, count) and pair counts (left, right, count), for storing."""
+        unigrams = pd.DataFrame({"word": pd.array(list(self.unigrams), dtype="str"),
+                                 "count": pd.array(list(self.unigrams.values()), dtype="int64")})
+        pairs = pd.DataFrame({"left": pd.array([a for a, _ in self.pairs], dtype="str"),
+                              "right": pd.array([b for _, b in self.pairs], dtype="str"),
+                              "count": pd.array(list(self.pairs.values()), dtype="int64")})
+        return unigrams, pairs
+
+    @classmethod
+    def from_tables(cls, unigrams: pd.DataFrame, pairs: pd.DataFrame, stopwords=frozenset()) -> "PairCounts":
+        counts = cls(stopwords)
+        counts.unigrams = Counter(dict(zip(unigrams["word"].tolist(), unigrams["count"].tolist())))
+        counts.pairs = Counter(dict(zip(zip(pairs["left"].tolist(), pairs["right"].tolist()), pairs["count"].tolist())))
+        return counts
 
     @classmethod
     def of(cls, word_lists, stopwords=frozenset()) -> "PairCounts":

@@ -140,15 +140,17 @@ def theme_shares(doc_topic: np.ndarray, topic_themes: list[str], theme_names: li
     return pd.DataFrame(shares, columns=columns)
 
 
-def lexicon_coverage(lexicon: Lexicon, vocabulary: list[str], token_lists: list[list[str]]) -> pd.DataFrame:
+def lexicon_coverage(lexicon: Lexicon, vocabulary: list[str], tokens) -> pd.DataFrame:
     """Every lexicon word: its theme, whether it is in the model's vocabulary, its count and unit frequency.
 
     A word that never occurs, or falls outside the vocabulary, cannot pull its theme; this table shows it.
+    ``tokens`` are the units' tokens (UnitTokens or lists of words).
     """
     from .vectorize import word_frequencies
 
     in_vocabulary = set(vocabulary)
-    count, units = word_frequencies(token_lists)
+    frequencies = word_frequencies(tokens)
+    count, units = frequencies["count"].to_dict(), frequencies["n_units"].to_dict()
     return pd.DataFrame([{"theme": t.name, "word": w, "in_vocabulary": w in in_vocabulary,
-                          "count": count.get(w, 0), "n_units": units.get(w, 0)}
+                          "count": int(count.get(w, 0)), "n_units": int(units.get(w, 0))}
                          for t in lexicon.themes for w in t.words])

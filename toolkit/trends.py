@@ -93,22 +93,35 @@ def change_between(units: pd.DataFrame, themes: list[str], first: int, last: int
     return pd.DataFrame(rows)
 
 
-def keyword_rates(units: pd.DataFrame, token_lists: list[list[str]], word_theme: dict[str, str], themes: list[str],
+def keyword_rates(units: pd.DataFrame, tokens, word_theme: dict[str, str], themes: list[str],
                   *, years: tuple[int, int] | None = None) -> pd.DataFrame:
-    """Model-free baseline: occurrences of each theme's lexicon words per 10,000 tokens, per year."""
+    """Model-free baseline: occurrences of each theme's lexicon words per 10,000 tokens, per year.
+
+    ``tokens`` are the tokens of each row of ``units`` (UnitTokens or lists of words).
+    """
+    from .tokens import as_unit_tokens
+
+    tokens = as_unit_tokens(tokens)
     first, last = years if years else (int(units["year"].min()), int(units["year"].max()))
-    counts = {(y, t): 0 for y in range(first, last + 1) for t in themes}
-    totals = dict.fromkeys(range(first, last + 1), 0)
-    for year, tokens in zip(units["year"], token_lists):
-        if year not in totals:
-            continue
-        totals[year] += len(tokens)
-        for w in tokens:
-            theme = word_theme.get(w)
-            if theme is not None and (year, theme) in counts:
-                counts[(year, theme)] += 1
-    return pd.DataFrame([{"year": y, "theme": t, "per_10k": (counts[(y, t)] / totals[y] * 1e4) if totals[y] else np.nan,
-                          "count": counts[(y, t)], "n_tokens": totals[y]} for y in totals for t in themes])
+    n_years = last - first + 1
+    year_of_unit = units["year"].to_numpy(dtype=np.int64) - first
+    in_window = (year_of_unit >= 0) & (year_of_unit < n_years)
+    totals = np.bincount(year_of_unit[in_window], weights=tokens.lengths()[in_window], minlength=n_years)
+    theme_index = {t: k for k, t in enumerate(themes)}
+    theme_of_word = np.array([theme_index.get(word_theme.get(w), -1) for w in tokens.words], dtype=np.int64)
+    token_theme = theme_of_word[tokens.ids] if len(tokens.words) else np.zeros(0, dtype=np.int64)
+    token_year = year_of_unit[tokens.unit_of_token()]
+    hit = (token_theme >= 0) & (token_year >= 0) & (token_year < n_years)
+    counts = np.bincount(token_year[hit] * len(themes) + token_theme[hit],
+                         minlength=n_years * len(themes)).reshape(n_years, len(themes))
+    rows = []
+    for i in range(n_years):
+        total = int(totals[i])
+        for k, theme in enumerate(themes):
+            count = int(counts[i, k])
+            rows.append({"year": first + i, "theme": theme, "per_10k": count / total * 1e4 if total else np.nan,
+                         "count": count, "n_tokens": total})
+    return pd.DataFrame(rows)
 
 
 def model_keyword_agreement(shares: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:

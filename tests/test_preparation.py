@@ -1,0 +1,122 @@
+"""The streamed preparation (chunks, worker processes, caches) against the plain in-memory computation."""
+
+import numpy as np
+import pytest
+
+from toolkit.config import Config
+from toolkit.corpus import load_corpus
+from toolkit.models import NmfTopicModel
+from toolkit.preparation import make_normalizer, make_segmenter, prepare, prepare_documents
+from toolkit.themes import load_lexicon
+from toolkit.units import split_units
+from toolkit.vectorize import unit_counts
+
+from .conftest import GWR
+
+
+@pytest.fixture(scope="module")
+def generated_corpus(tmp_path_factory):
+    """40 documents of resampled State Council paragraphs (2000-2022), with a pinyin reading and a
+    traditional-script document mixed in, plus metadata: a small version of the scale benchmark's corpus."""
+    rng = np.random.RandomState(7)
+    paragraphs = {int(p.stem[-4:]): [line for line in p.read_text(encoding="utf-8").splitlines() if len(line) > 20]
+                  for p in sorted(GWR.glob("national_20*.txt"))}
+    folder = tmp_path_factory.mktemp("generated")
+    rows = ["file,year"]
+    for i in range(40):
+        year = 2000 + i % 23
+        chosen = [paragraphs[year][j] for j in rng.choice(len(paragraphs[year]), 12)]
+        text = "\n".join(chosen)
+        if i == 3:
+            text = text.replace("创新", "創(chuàng)新")
+        if i == 5:
+            import opencc
+
+            text = opencc.OpenCC("s2t").convert(text)
+        (folder / f"doc_{i:03d}.txt").write_text(text, encoding="utf-8")
+        rows.append(f"doc_{i:03d}.txt,{year}")
+    (folder / "metadata.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return folder
+
+
+def _config(folder, tmp_path, **values) -> Config:
+    return Config.from_dict({"corpus": {"texts": str(folder), "metadata": str(folder / "metadata.csv")},
+                             "cache": {"dir": str(tmp_path / "cache")}}).with_values(**values)
+
+
+def _in_memory(folder, config: Config):
+    """The straightforward computation: every text in memory, normalised, split and segmented in turn."""
+    lexicon = load_lexicon()
+    normalizer, segmenter = make_normalizer(config), make_segmenter(config, lexicon)
+    u = config["units"]
+    texts, tokens = [], []
+    for path in sorted(folder.glob("*.txt")):
+        for unit in split_units(normalizer.normalize(path.read_text(encoding="utf-8")).text, u["kind"],
+                                u["max_chars"], u["min_chars"]):
+            texts.append(unit)
+            tokens.append(segmenter.tokens(unit))
+    return texts, tokens
+
+
+def _topics(tokens):
+    vocabulary, counts, _ = unit_counts(tokens, min_df=2, max_df=0.5)
+    model = NmfTopicModel(n_topics=6, random_state=0).fit(counts)
+    return vocabulary, model.components_
+
+
+def test_streamed_preparation_gives_the_same_tokens_and_topics_as_in_memory(generated_corpus, tmp_path):
+    config = _config(generated_corpus, tmp_path, **{"segment.n_jobs": 2})
+    texts, tokens = _in_memory(generated_corpus, config)
+    lexicon = load_lexicon()
+    corpus = load_corpus(generated_corpus, generated_corpus / "metadata.csv")
+    # small chunks in two worker processes, through an empty per-document cache: the streamed path
+    quality, units, streamed, pairs, stats = prepare_documents(
+        corpus, make_normalizer(config), make_segmenter(config, lexicon), config, tmp_path / "cache",
+        chunk_chars=5_000, min_parallel_chars=0)
+    assert stats == {"hits": 0, "misses": 40, "damaged": 0}
+    assert units["text"].tolist() == texts
+    assert list(streamed) == tokens and streamed.n_tokens > 20_000
+    assert "创新" in streamed.words and not any("chuàng" in t for t in texts)
+    assert quality["converted_script"].iloc[5] > 100  # the traditional copy was converted
+    vocabulary, components = _topics(tokens)
+    streamed_vocabulary, streamed_components = _topics(streamed)
+    assert streamed_vocabulary == vocabulary
+    np.testing.assert_array_equal(streamed_components, components)
+    # once more, one process, every document from the per-document cache: still the same
+    again = prepare_documents(corpus, make_normalizer(config), make_segmenter(config, lexicon), config,
+                              tmp_path / "cache", chunk_chars=5_000)
+    assert again[4] == {"hits": 40, "misses": 0, "damaged": 0}
+    assert again[2] == streamed and again[1].equals(units) and again[0].equals(quality)
+    assert again[3].pairs == pairs.pairs and again[3].unigrams == pairs.unigrams
+
+
+def test_prepared_corpus_is_read_back_whole_until_an_input_or_setting_changes(generated_corpus, tmp_path):
+    config = _config(generated_corpus, tmp_path)
+    first = prepare(config)
+    assert first.cache_stats["prepared"] == "miss"
+    for other in (config, config.with_values(**{"model.n_topics": 7, "vocab.min_df": 3})):
+        again = prepare(other)
+        assert again.cache_stats == {"prepared": "hit"} and "normalize and segment" not in again.timings
+        assert again.tokens == first.tokens and again.units.equals(first.units)
+        assert again.quality.equals(first.quality)
+        assert again.pair_counts.pairs == first.pair_counts.pairs
+    for changed in ({"normalize.strip_pinyin": False}, {"units.max_chars": 300}, {"segment.min_chars": 1},
+                    {"corpus.year_min": 2001}):
+        assert prepare(config.with_values(**changed)).cache_stats["prepared"] == "miss", changed
+    # a changed file is a changed input
+    path = generated_corpus / "doc_000.txt"
+    original = path.read_bytes()
+    try:
+        path.write_bytes(original + "\n加快发展数字经济，推动数字产业化。".encode())
+        changed = prepare(config)
+        assert changed.cache_stats["prepared"] == "miss" and changed.cache_stats["misses"] == 1
+        assert changed.units["text"].str.contains("数字产业化").any()
+    finally:
+        path.write_bytes(original)
+
+
+def test_no_cache_prepares_the_same(generated_corpus, tmp_path):
+    cached = prepare(_config(generated_corpus, tmp_path))
+    uncached = prepare(_config(generated_corpus, tmp_path, **{"cache.enabled": False}))
+    assert uncached.cache_stats == {"hits": 0, "misses": 0, "damaged": 0}
+    assert uncached.tokens == cached.tokens and uncached.units.equals(cached.units)

@@ -1,0 +1,35 @@
+import numpy as np
+import pytest
+
+from toolkit.tokens import UnitTokens
+
+UNITS = [["创新", "科技", "创新"], [], ["生态", "绿色", "创新"], ["数字经济"]]
+
+
+def test_round_trip_and_sequence_behaviour():
+    tokens = UnitTokens.from_lists(UNITS)
+    assert list(tokens) == UNITS and len(tokens) == 4 and tokens.n_tokens == 7
+    assert tokens[0] == UNITS[0] and tokens[-1] == ["数字经济"] and tokens[1] == []
+    assert tokens.words == ["创新", "科技", "生态", "绿色", "数字经济"]  # numbered by first occurrence
+    np.testing.assert_array_equal(tokens.lengths(), [3, 0, 3, 1])
+    with pytest.raises(IndexError):
+        tokens[4]
+    assert list(tokens[2:]) == UNITS[2:]
+    assert list(tokens.subset(np.array([3, 0]))) == [UNITS[3], UNITS[0]]
+
+
+def test_count_matrix_and_lookup():
+    tokens = UnitTokens.from_lists(UNITS)
+    counts = tokens.count_matrix().toarray()
+    np.testing.assert_array_equal(counts[0], [2, 1, 0, 0, 0])
+    np.testing.assert_array_equal(counts.sum(axis=0), [3, 1, 1, 1, 1])
+    np.testing.assert_array_equal(tokens.lookup({"绿色": 0, "创新": 1}), [1, -1, 1, -1, 0, 1, -1])
+
+
+def test_save_and_load(tmp_path):
+    tokens = UnitTokens.from_lists(UNITS)
+    tokens.save(tmp_path / "t")
+    assert UnitTokens.load(tmp_path / "t") == tokens
+    np.save(tmp_path / "t" / "ids.npy", np.array([0, 9, 1, 2, 3, 0, 4], dtype=np.int32))
+    with pytest.raises(ValueError, match="outside the word list"):
+        UnitTokens.load(tmp_path / "t")

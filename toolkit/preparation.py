@@ -1,0 +1,293 @@
+"""Everything before the model: files -> normalised units -> tokens, streamed in chunks and cached.
+
+Documents are read, normalised, split into units and segmented a chunk at a time (in worker processes for a
+large corpus), so raw texts are never all in memory; unit texts are kept in Arrow strings and tokens as ids
+(:class:`~toolkit.tokens.UnitTokens`). The result is stored whole (:class:`~toolkit.store.PreparedStore`):
+a later run of the same inputs and preprocessing settings, say with another number of topics, reads it back
+instead of preparing again. Segmented documents are also cached one by one (:class:`~toolkit.cache.TokenCache`),
+so a changed corpus re-segments only its new documents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .cache import TokenCache, default_cache_dir, entry_key
+from .config import Config
+from .corpus import Corpus, load_corpus
+from .errors import ToolkitError
+from .normalize import Normalizer, load_boilerplate_patterns
+from .progress import Progress
+from .resources import read_word_file
+from .segment import Segmenter, default_stopwords
+from .store import PreparedStore, StoredCorpus
+from .terms import PairCounts, join_phrases
+from .themes import Lexicon, load_lexicon
+from .tokens import TokenBuilder, UnitTokens
+from .units import split_units
+
+log = logging.getLogger("toolkit")
+
+CHUNK_CHARS = 5_000_000  # documents are prepared in chunks of about this many characters
+PARALLEL_MIN_CHARS = 2_000_000  # below this, starting worker processes costs more than it saves
+STORE_FORMAT = "toolkit-prepared v1"
+
+
+# ----- building the parts from a config ---------------------------------------------------------------
+
+def make_normalizer(config: Config) -> Normalizer:
+    n = config["normalize"]
+    return Normalizer(to_simplified=n["to_simplified"], repair_mojibake=n["repair_mojibake"], strip_pinyin=n["strip_pinyin"],
+                      drop_boilerplate=n["drop_boilerplate"], remove_mojibake=n["remove_mojibake"],
+                      boilerplate_patterns=load_boilerplate_patterns(config.paths("normalize", "extra_boilerplate")))
+
+
+def make_segmenter(config: Config, lexicon: Lexicon) -> Segmenter:
+    s = config["segment"]
+    stopwords = default_stopwords(policy=s["use_policy_stopwords"]) - lexicon.words
+    for path in config.paths("segment", "extra_stopwords"):
+        if not path.is_file():
+            raise ToolkitError(f"stopword file not found: {path}; fix segment.extra_stopwords")
+        stopwords |= set(read_word_file(path))
+    for path in config.paths("segment", "extra_dictionaries"):
+        if not path.is_file():
+            raise ToolkitError(f"dictionary file not found: {path}; fix segment.extra_dictionaries")
+    return Segmenter(backend=s["backend"], pos=tuple(s["pos"]), hmm=s["hmm"], dictionaries=tuple(config.paths("segment", "extra_dictionaries")),
+                     extra_words=tuple(sorted(lexicon.words)), stopwords=stopwords, min_chars=s["min_chars"],
+                     drop_numbers=s["drop_numbers"], keep=lexicon.words)
+
+
+def cache_root(config: Config) -> Path | None:
+    """The cache folder of ``config``, or None when caching is off."""
+    if not config["cache"]["enabled"]:
+        return None
+    return config.path("cache", "dir") or default_cache_dir()
+
+
+# ----- the stage ---------------------------------------------------------------------------------------
+
+@dataclass
+class Prepared:
+    """Everything before the model: documents, quality report, units and their tokens."""
+
+    corpus: Corpus
+    quality: pd.DataFrame
+    units: pd.DataFrame  # unit_id, doc_id, year, text
+    tokens: UnitTokens  # filtered tokens of each unit (what the model sees); a sequence of lists of words
+    pair_counts: PairCounts  # word and word-pair counts of the raw segmenter output (for candidate terms)
+    lexicon: Lexicon
+    segmenter: Segmenter
+    timings: dict[str, float] = field(default_factory=dict)
+    cache_stats: dict[str, int | str] = field(default_factory=dict)
+
+
+@contextmanager
+def timed(timings: dict[str, float], stage: str):
+    """Time the block into ``timings[stage]`` (seconds) and log its start."""
+    start = time.perf_counter()
+    log.info("%s ...", stage)
+    yield
+    timings[stage] = round(time.perf_counter() - start, 3)
+
+
+def quality_row(doc_id: str, normalized) -> dict:
+    """One row of quality.csv: what normalisation removed from a document, rule by rule."""
+    text = normalized.text
+    meaningful = sum(1 for ch in text if ch.isalnum() or "\u3400" <= ch <= "\u9fff")
+    han = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
+    noise_share = 1 - han / meaningful if meaningful else 1.0
+    removed = normalized.removed
+    removed_share = (normalized.chars_in - len(text)) / max(normalized.chars_in, 1)
+    return {"doc_id": doc_id, "chars_in": normalized.chars_in, "chars_out": len(text),
+            "converted_script": normalized.converted, "repaired_mojibake": normalized.repaired,
+            "removed_pinyin": removed["pinyin"],
+            "removed_mojibake": removed["mojibake"], "removed_boilerplate": removed["boilerplate"],
+            "removed_whitespace": removed["whitespace"], "non_cjk_share": round(noise_share, 4),
+            "flag": "mostly broken" if (noise_share > 0.5 or removed_share > 0.6) else ""}
+
+
+def prepare(config: Config) -> Prepared:
+    """Load, normalise, split into units and segment, or read all of it back from the cache."""
+    timings: dict[str, float] = {}
+    c = config["corpus"]
+    if not c["texts"]:
+        raise ToolkitError(f"{config.source}: corpus.texts is required: set it to the folder of your text files")
+    with timed(timings, "load"):
+        corpus = load_corpus(config.path("corpus", "texts"), config.path("corpus", "metadata"),
+                             pattern=c["pattern"], year_min=c["year_min"], year_max=c["year_max"],
+                             encoding=c["encoding"])
+        lexicon = load_lexicon(config.path("themes", "lexicon"))
+        normalizer = make_normalizer(config)
+        segmenter = make_segmenter(config, lexicon)
+    root = cache_root(config)
+    store = PreparedStore(root) if root else None
+    key = prepared_key(corpus, normalizer, config, segmenter)
+    stats: dict[str, int | str] = {}
+    stored = None
+    if store:
+        with timed(timings, "read cache"):
+            stored = store.get(key)
+        stats["prepared"] = "hit" if stored else "damaged" if store.damaged else "miss"
+        if store.damaged:
+            log.warning("rebuilt a damaged prepared corpus in the cache (%s)", store.damaged[0])
+    if stored:
+        quality, units, tokens = stored.quality, stored.units, stored.tokens
+        pair_counts = PairCounts.from_tables(stored.unigrams, stored.pairs, segmenter.stopwords)
+    else:
+        with timed(timings, "normalize and segment"):
+            quality, units, tokens, pair_counts, stats_segmented = prepare_documents(
+                corpus, normalizer, segmenter, config, root)
+        stats.update(stats_segmented)
+        if store:
+            with timed(timings, "write cache"):
+                store.put(key, StoredCorpus(quality, units, tokens, *pair_counts.to_tables()))
+    v = config["vocab"]
+    if v["phrases"]:
+        with timed(timings, "phrases"):
+            tokens = join_phrases(tokens, min_count=v["phrase_min_count"], threshold=v["phrase_threshold"])
+    return Prepared(corpus, quality, units, tokens, pair_counts, lexicon, segmenter, timings, stats)
+
+
+def prepared_key(corpus: Corpus, normalizer: Normalizer, config: Config, segmenter: Segmenter) -> str:
+    """Hash of everything the prepared corpus depends on: the used files (bytes, dates, how they decode), the
+    normalisation, unit and segmentation settings, and the code and package versions that apply them."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(STORE_FORMAT.encode())
+    for module in ("decoding", "normalize", "units", "segment", "terms", "tokens", "preparation"):
+        digest.update(Path(__file__).with_name(f"{module}.py").read_bytes())
+    for package in ("opencc", "ftfy"):
+        digest.update(f"{package} {version(package)}\n".encode())
+    digest.update(repr(normalizer).encode())
+    u = config["units"]
+    digest.update(f"units {u['kind']} {u['max_chars']} {u['min_chars']}\n".encode())
+    digest.update(f"{segmenter.fingerprint} min_chars={segmenter.min_chars} numbers={segmenter.drop_numbers}\n".encode())
+    for words in (segmenter.stopwords, segmenter.keep):
+        digest.update("\x1f".join(sorted(words)).encode() + b"\x1e")
+    for doc in corpus.used.itertuples():
+        path, declared, sha256 = corpus.sources[doc.doc_id]
+        digest.update(f"{doc.doc_id}\x1f{int(doc.year)}\x1f{declared}\x1f{sha256}\x1e".encode())
+    return digest.hexdigest()
+
+
+# ----- normalising and segmenting, chunk by chunk ----------------------------------------------------------
+
+@dataclass
+class _Chunk:
+    """What one chunk of documents gives: quality rows, unit texts, filtered tokens, pair counts, cache counts."""
+
+    quality: list[dict]
+    unit_texts: list[list[str]]  # per document
+    tokens: list[list[str]]  # per unit
+    pair_counts: PairCounts
+    hits: int = 0
+    misses: int = 0
+    damaged: list[str] = field(default_factory=list)
+
+
+def _prepare_chunk(documents: list[tuple[str, str]], normalizer: Normalizer, units: dict, segmenter: Segmenter,
+                   fingerprint: str, cache_dir: Path | None) -> _Chunk:
+    """Normalise, split and segment ``documents`` (doc_id, raw text), reading and filling the token cache."""
+    cache = TokenCache(cache_dir) if cache_dir else None
+    chunk = _Chunk([], [], [], PairCounts(segmenter.stopwords))
+    for doc_id, raw in documents:
+        normalized = normalizer.normalize(raw)
+        chunk.quality.append(quality_row(doc_id, normalized))
+        texts = split_units(normalized.text, units["kind"], units["max_chars"], units["min_chars"])
+        chunk.unit_texts.append(texts)
+        key = entry_key(texts, fingerprint)
+        words = cache.get(key) if cache else None
+        if words is None:
+            words = [segmenter.cut(text) for text in texts]
+            if cache:
+                cache.put(key, words)
+        for unit_words in words:
+            chunk.pair_counts.update(unit_words)
+            chunk.tokens.append(segmenter.filter(unit_words))
+    if cache:
+        chunk.hits, chunk.misses, chunk.damaged = cache.hits, cache.misses, cache.damaged
+    return chunk
+
+
+def _chunks(corpus: Corpus, chunk_chars: int):
+    """Lists of (doc_id, raw text) of about ``chunk_chars`` characters, read from disk as they are asked for."""
+    chunk, size = [], 0
+    for doc in corpus.used.itertuples():
+        chunk.append((doc.doc_id, corpus.text(doc.doc_id)))
+        size += int(doc.chars)
+        if size >= chunk_chars:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def prepare_documents(corpus: Corpus, normalizer: Normalizer, segmenter: Segmenter, config: Config,
+                      cache_dir: Path | None = None, *, chunk_chars: int = CHUNK_CHARS,
+                      min_parallel_chars: int = PARALLEL_MIN_CHARS):
+    """Quality table, units table, tokens and pair counts of every used document, prepared chunk by chunk.
+
+    With ``segment.n_jobs`` > 1 (0 = one per core) and at least ``min_parallel_chars`` characters, chunks are
+    prepared in worker processes, a few in flight at a time, and collected in order: the result does not
+    depend on the number of workers. Only the chunks in flight hold raw text.
+    """
+    import pyarrow as pa
+
+    used = corpus.used
+    n_jobs = config["segment"]["n_jobs"] or os.cpu_count() or 1
+    total_chars = int(used["chars"].sum())
+    fingerprint = segmenter.fingerprint
+    work = (_chunks(corpus, chunk_chars), normalizer, config["units"], segmenter, fingerprint, cache_dir)
+    if n_jobs > 1 and total_chars >= min_parallel_chars and total_chars > chunk_chars:
+        from joblib import Parallel, delayed
+
+        results = Parallel(n_jobs=n_jobs, return_as="generator", pre_dispatch="n_jobs")(
+            delayed(_prepare_chunk)(chunk, *work[1:]) for chunk in work[0])
+    else:
+        results = (_prepare_chunk(chunk, *work[1:]) for chunk in work[0])
+
+    quality_rows: list[dict] = []
+    text_arrays, doc_ids, years = [], [], []
+    builder = TokenBuilder()
+    pair_counts = PairCounts(segmenter.stopwords)
+    stats = {"hits": 0, "misses": 0, "damaged": 0}
+    year_of = dict(zip(used["doc_id"], used["year"].astype(int)))
+    progress = Progress(len(used), "normalize and segment", "documents")
+    for chunk in results:
+        quality_rows += chunk.quality
+        for row, texts in zip(chunk.quality, chunk.unit_texts):
+            text_arrays.append(pa.array(texts, type=pa.large_string()))  # off the Python heap from here on
+            doc_ids += [row["doc_id"]] * len(texts)
+            years += [year_of[row["doc_id"]]] * len(texts)
+        for tokens in chunk.tokens:
+            builder.append(tokens)
+        pair_counts.merge(chunk.pair_counts)
+        stats["hits"] += chunk.hits
+        stats["misses"] += chunk.misses
+        stats["damaged"] += len(chunk.damaged)
+        if chunk.damaged:
+            log.warning("rebuilt %d damaged cache entries (first: %s)", len(chunk.damaged), chunk.damaged[0])
+        progress.advance(len(chunk.quality))
+    progress.close()
+    units = units_table(doc_ids, years, pa.chunked_array(text_arrays, type=pa.large_string()))
+    return pd.DataFrame(quality_rows), units, builder.build(), pair_counts, stats
+
+
+def units_table(doc_ids: list[str], years: list[int], texts) -> pd.DataFrame:
+    """unit_id (doc_id#number), doc_id, year and text (Arrow strings) of every unit."""
+    unit_ids, previous, number = [], None, 0
+    for doc_id in doc_ids:
+        number = number + 1 if doc_id == previous else 0
+        previous = doc_id
+        unit_ids.append(f"{doc_id}#{number:04d}")
+    return pd.DataFrame({"unit_id": pd.array(unit_ids, dtype="str"), "doc_id": pd.array(doc_ids, dtype="str"),
+                         "year": pd.array(years, dtype="int64"),
+                         "text": pd.array(texts, dtype="str")})

@@ -1,0 +1,140 @@
+"""The tokens of every unit as integer ids into one word list: compact, quick to count, cacheable.
+
+A corpus of tens of millions of tokens has only a few hundred thousand distinct words. ``UnitTokens`` keeps
+one array of ids (``int32``) and the offsets where each unit starts, instead of millions of Python strings
+in millions of lists. It is a sequence of token lists (``tokens[i]`` is unit i's list of words), so code
+written for lists of lists works on it; counting code uses the arrays directly.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+
+class UnitTokens(Sequence):
+    """Tokens of every unit: unit i holds ``words[j] for j in ids[offsets[i]:offsets[i + 1]]``."""
+
+    def __init__(self, words: list[str], ids: np.ndarray, offsets: np.ndarray):
+        self.words = list(words)
+        self.ids = np.asarray(ids, dtype=np.int32)
+        self.offsets = np.asarray(offsets, dtype=np.int64)
+        if len(self.offsets) == 0 or self.offsets[0] != 0 or self.offsets[-1] != len(self.ids):
+            raise ValueError("offsets must start at 0 and end at the number of tokens")
+
+    @classmethod
+    def from_lists(cls, token_lists: Iterable[list[str]]) -> "UnitTokens":
+        builder = TokenBuilder()
+        for tokens in token_lists:
+            builder.append(tokens)
+        return builder.build()
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return self.subset(np.arange(len(self))[i])
+        i = int(i) + len(self) if i < 0 else int(i)
+        if not 0 <= i < len(self):
+            raise IndexError("unit index out of range")
+        words = self.words
+        return [words[j] for j in self.ids[self.offsets[i]:self.offsets[i + 1]].tolist()]
+
+    def __iter__(self):
+        words, ids, offsets = self.words, self.ids.tolist(), self.offsets.tolist()
+        for start, end in zip(offsets, offsets[1:]):
+            yield [words[j] for j in ids[start:end]]
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, UnitTokens) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"UnitTokens({len(self)} units, {self.n_tokens} tokens, {len(self.words)} words)"
+
+    @property
+    def n_tokens(self) -> int:
+        return len(self.ids)
+
+    def lengths(self) -> np.ndarray:
+        """Number of tokens of each unit."""
+        return np.diff(self.offsets)
+
+    def unit_of_token(self) -> np.ndarray:
+        """For each token, the index of its unit."""
+        return np.repeat(np.arange(len(self), dtype=np.int64), self.lengths())
+
+    def subset(self, units: np.ndarray) -> "UnitTokens":
+        """The tokens of the given units, in the given order (same word list)."""
+        units = np.asarray(units, dtype=np.int64)
+        starts, ends = self.offsets[units], self.offsets[units + 1]
+        lengths = ends - starts
+        offsets = np.zeros(len(units) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        if len(units) and offsets[-1]:
+            positions = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])
+            ids = self.ids[positions]
+        else:
+            ids = np.zeros(0, dtype=np.int32)
+        return UnitTokens(self.words, ids, offsets)
+
+    def count_matrix(self) -> sparse.csr_matrix:
+        """Counts of every word (column = id) in every unit (row), sorted indices, int64."""
+        ones = np.ones(len(self.ids), dtype=np.int64)
+        matrix = sparse.csr_matrix((ones, (self.unit_of_token(), self.ids)), shape=(len(self), len(self.words)))
+        matrix.sum_duplicates()
+        return matrix
+
+    def lookup(self, index: dict[str, int]) -> np.ndarray:
+        """``index[word]`` (or -1) for every token: re-numbers the tokens into another word list."""
+        remap = np.array([index.get(w, -1) for w in self.words], dtype=np.int64)
+        return remap[self.ids] if len(self.words) else np.zeros(len(self.ids), dtype=np.int64)
+
+    # ----- files: words.txt (one word per line), ids.npy, offsets.npy ------------------------------------
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "words.txt").write_text("".join(w + "\n" for w in self.words), encoding="utf-8")
+        np.save(folder / "ids.npy", self.ids, allow_pickle=False)
+        np.save(folder / "offsets.npy", self.offsets, allow_pickle=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> "UnitTokens":
+        words = (folder / "words.txt").read_text(encoding="utf-8").split("\n")[:-1]
+        ids = np.load(folder / "ids.npy", allow_pickle=False)
+        offsets = np.load(folder / "offsets.npy", allow_pickle=False)
+        if len(ids) and (ids.min() < 0 or ids.max() >= len(words)):
+            raise ValueError("token ids outside the word list")
+        return cls(words, ids, offsets)
+
+
+class TokenBuilder:
+    """Collects token lists one unit at a time into a :class:`UnitTokens` (ids numbered by first occurrence)."""
+
+    def __init__(self):
+        self._index: dict[str, int] = {}
+        self._ids = array("i")
+        self._offsets = array("q", [0])
+
+    def append(self, tokens: list[str]) -> None:
+        index = self._index
+        ids = self._ids
+        for word in tokens:
+            j = index.get(word)
+            if j is None:
+                j = index[word] = len(index)
+            ids.append(j)
+        self._offsets.append(len(ids))
+
+    def build(self) -> UnitTokens:
+        return UnitTokens(list(self._index), np.frombuffer(self._ids, dtype=np.int32).copy(),
+                          np.frombuffer(self._offsets, dtype=np.int64).copy())
+
+
+def as_unit_tokens(tokens: "UnitTokens | Sequence[list[str]]") -> UnitTokens:
+    """``tokens`` as UnitTokens (lists of token lists are converted)."""
+    return tokens if isinstance(tokens, UnitTokens) else UnitTokens.from_lists(tokens)
