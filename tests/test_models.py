@@ -105,3 +105,40 @@ def test_seeded_eta_pulls_a_topic_to_its_theme(lexicon):
     assert twice[1, VOCAB.index("互联网")] - 0.1 == pytest.approx(20)  # scales with the corpus
     with pytest.raises(ToolkitError, match="at least one topic per theme"):
         seeded_eta(lexicon, VOCAB, 5, n_tokens=100)
+
+
+def test_chunked_inference_matches_gensim_on_state_council_paragraphs():
+    """ChunkLdaModel runs gensim's E-step for a whole chunk at once: same gamma, statistics and topics."""
+    from gensim.matutils import Sparse2Corpus
+    from gensim.models import LdaModel
+
+    from toolkit.config import Config
+    from toolkit.ldabatch import ChunkLdaModel, RowCorpus
+    from toolkit.preparation import make_segmenter
+    from toolkit.themes import load_lexicon
+    from toolkit.vectorize import unit_counts
+
+    from .conftest import GWR
+
+    segmenter = make_segmenter(Config.from_dict({}), load_lexicon())
+    lines = [line for year in (2019, 2020, 2021) for line in
+             (GWR / f"national_{year}.txt").read_text(encoding="utf-8").splitlines() if len(line) > 30]
+    _, X, _ = unit_counts([segmenter.tokens(line) for line in lines], min_df=2, max_df=0.5)
+    X = X.astype(np.float64)
+    options = dict(num_topics=8, id2word={i: str(i) for i in range(X.shape[1])}, passes=3, iterations=100,
+                   chunksize=60, random_state=5, eval_every=None, dtype=np.float64)
+    reference = LdaModel(corpus=Sparse2Corpus(X, documents_columns=False), **options)
+    chunked = ChunkLdaModel(**options)
+    chunked.rows = X
+    chunked.update(RowCorpus(X))
+    assert X.shape[0] > 200  # several chunks, so the M-step ran between E-steps
+    np.testing.assert_allclose(chunked.get_topics(), reference.get_topics(), rtol=1e-9, atol=1e-12)
+    bags = list(Sparse2Corpus(X[:200], documents_columns=False))
+    for model, chunk in ((reference, bags), (chunked, bags), (chunked, X[:200])):
+        model.random_state = np.random.RandomState(9)
+        gamma, sstats = model.inference(chunk, collect_sstats=True)
+        if model is reference:
+            expected = (gamma, sstats)
+        else:
+            np.testing.assert_allclose(gamma, expected[0], rtol=1e-9)
+            np.testing.assert_allclose(sstats, expected[1], rtol=1e-9, atol=1e-12)
