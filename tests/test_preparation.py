@@ -100,8 +100,10 @@ def test_prepared_corpus_is_read_back_whole_until_an_input_or_setting_changes(ge
         assert again.tokens == first.tokens and again.units.equals(first.units)
         assert again.quality.equals(first.quality)
         assert again.pair_counts.pairs == first.pair_counts.pairs
+    boilerplate = tmp_path / "boilerplate.txt"
+    boilerplate.write_text("^各位代表.*$\n", encoding="utf-8")
     for changed in ({"normalize.strip_pinyin": False}, {"units.max_chars": 300}, {"segment.min_chars": 1},
-                    {"corpus.year_min": 2001}):
+                    {"corpus.year_min": 2001}, {"normalize.extra_boilerplate": [str(boilerplate)]}):
         assert prepare(config.with_values(**changed)).cache_stats["prepared"] == "miss", changed
     # a changed file is a changed input
     path = generated_corpus / "doc_000.txt"

@@ -10,7 +10,9 @@ so a changed corpus re-segments only its new documents.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import logging
 import os
 import time
@@ -166,7 +168,9 @@ def prepared_key(corpus: Corpus, normalizer: Normalizer, config: Config, segment
         digest.update(Path(__file__).with_name(f"{module}.py").read_bytes())
     for package in ("opencc", "ftfy"):
         digest.update(f"{package} {version(package)}\n".encode())
-    digest.update(repr(normalizer).encode())
+    settings = {f.name: getattr(normalizer, f.name) for f in dataclasses.fields(normalizer)}
+    settings["boilerplate_patterns"] = [(p.pattern, p.flags) for p in settings["boilerplate_patterns"]]
+    digest.update(json.dumps(settings, ensure_ascii=False, sort_keys=True).encode())
     u = config["units"]
     digest.update(f"units {u['kind']} {u['max_chars']} {u['min_chars']}\n".encode())
     digest.update(f"{segmenter.fingerprint} min_chars={segmenter.min_chars} numbers={segmenter.drop_numbers}\n".encode())
