@@ -60,8 +60,9 @@ def read_metadata(path: Path) -> pd.DataFrame:
 
 def _list_files(root: Path, pattern: str, exclude: set[Path]) -> tuple[list[Path], list[Path]]:
     matching = sorted(p for p in root.glob(pattern) if p.is_file() and p.resolve() not in exclude)
+    matched = set(matching)
     others = sorted(p for p in root.rglob("*") if p.is_file() and p.resolve() not in exclude
-                    and p not in set(matching) and not any(part.startswith(".") for part in p.relative_to(root).parts))
+                    and p not in matched and not any(part.startswith(".") for part in p.relative_to(root).parts))
     return matching, others
 
 

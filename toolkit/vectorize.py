@@ -10,13 +10,30 @@ from .errors import ToolkitError
 from .tokens import UnitTokens, as_unit_tokens
 
 
-def word_frequencies(tokens: UnitTokens | list[list[str]]) -> pd.DataFrame:
-    """How often each word occurs (``count``) and in how many units (``n_units``), indexed by word."""
-    tokens = as_unit_tokens(tokens)
-    counts = tokens.count_matrix()
+def _frequencies(tokens: UnitTokens, counts: sparse.csr_matrix) -> pd.DataFrame:
     return pd.DataFrame({"count": np.asarray(counts.sum(axis=0)).ravel(),
                          "n_units": np.bincount(counts.indices, minlength=len(tokens.words))},
                         index=pd.Index(tokens.words, name="word"))
+
+
+def word_frequencies(tokens: UnitTokens | list[list[str]]) -> pd.DataFrame:
+    """How often each word occurs (``count``) and in how many units (``n_units``), indexed by word."""
+    tokens = as_unit_tokens(tokens)
+    return _frequencies(tokens, tokens.count_matrix())
+
+
+def _select(frequencies: pd.DataFrame, n_units: int, min_df: int, max_df: float, max_terms: int) -> list[str]:
+    max_count = max_df * n_units
+    if min_df > max_count:
+        raise ToolkitError(f"vocab.min_df ({min_df} units) is above vocab.max_df ({max_df} of {n_units} units "
+                           f"= {max_count:g}); lower min_df or raise max_df")
+    kept = frequencies[(frequencies["n_units"] >= min_df) & (frequencies["n_units"] <= max_count)]
+    words = sorted(zip((-kept["count"]).tolist(), kept.index.tolist()))
+    words = [w for _, w in words[:max_terms or None]]
+    if not words:
+        raise ToolkitError(f"the vocabulary is empty: no word occurs in at least {min_df} of {n_units} units and "
+                           f"at most {max_df:g} of them; lower vocab.min_df or raise vocab.max_df")
+    return words
 
 
 def build_vocabulary(tokens: UnitTokens | list[list[str]], *, min_df: int = 2, max_df: float = 0.5,
@@ -27,26 +44,16 @@ def build_vocabulary(tokens: UnitTokens | list[list[str]], *, min_df: int = 2, m
     ``max_terms`` (0 = no cap) keeps the most frequent words.
     """
     tokens = as_unit_tokens(tokens)
-    n_units = len(tokens)
-    max_count = max_df * n_units
-    if min_df > max_count:
-        raise ToolkitError(f"vocab.min_df ({min_df} units) is above vocab.max_df ({max_df} of {n_units} units "
-                           f"= {max_count:g}); lower min_df or raise max_df")
-    frequencies = word_frequencies(tokens)
-    kept = frequencies[(frequencies["n_units"] >= min_df) & (frequencies["n_units"] <= max_count)]
-    words = sorted(zip((-kept["count"]).tolist(), kept.index.tolist()))
-    words = [w for _, w in words[:max_terms or None]]
-    if not words:
-        raise ToolkitError(f"the vocabulary is empty: no word occurs in at least {min_df} of {n_units} units and "
-                           f"at most {max_df:g} of them; lower vocab.min_df or raise vocab.max_df")
-    return words
+    return _select(word_frequencies(tokens), len(tokens), min_df, max_df, max_terms)
 
 
 def unit_counts(tokens: UnitTokens | list[list[str]], *, min_df: int = 2, max_df: float = 0.5, max_terms: int = 0):
     """Vocabulary, the counts of the units that have a vocabulary word, and which units those are (bool mask)."""
     tokens = as_unit_tokens(tokens)
-    vocabulary = build_vocabulary(tokens, min_df=min_df, max_df=max_df, max_terms=max_terms)
-    counts = document_term_matrix(tokens, vocabulary)
+    all_words = tokens.count_matrix()
+    vocabulary = _select(_frequencies(tokens, all_words), len(tokens), min_df, max_df, max_terms)
+    index = {w: i for i, w in enumerate(tokens.words)}
+    counts = _as_int64(all_words[:, [index[w] for w in vocabulary]])
     in_model = np.diff(counts.indptr) > 0
     if not in_model.any():
         raise ToolkitError("no unit has a word of the vocabulary: the corpus is empty after filtering; "
@@ -55,13 +62,18 @@ def unit_counts(tokens: UnitTokens | list[list[str]], *, min_df: int = 2, max_df
 
 
 def document_term_matrix(tokens: UnitTokens | list[list[str]], vocabulary: list[str]) -> sparse.csr_matrix:
-    """Counts of each vocabulary word in each unit, as a CSR matrix (units x words, sorted indices, int64)."""
+    """Counts of each vocabulary word in each unit, as a CSR matrix (units x words, sorted indices, int64 counts)."""
     tokens = as_unit_tokens(tokens)
     columns = tokens.lookup({w: i for i, w in enumerate(vocabulary)})
     kept = columns >= 0
     matrix = sparse.csr_matrix((np.ones(int(kept.sum()), dtype=np.int64), (tokens.unit_of_token()[kept], columns[kept])),
                                shape=(len(tokens), len(vocabulary)))
+    return _as_int64(matrix)
+
+
+def _as_int64(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Duplicates summed, indices sorted, int64 counts (what every model gets)."""
     matrix.sum_duplicates()
-    matrix.indices = matrix.indices.astype(np.int64)
-    matrix.indptr = matrix.indptr.astype(np.int64)
+    matrix.sort_indices()
+    matrix.data = matrix.data.astype(np.int64)
     return matrix
