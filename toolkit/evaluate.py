@@ -17,41 +17,53 @@ MEASURES = ("c_npmi", "c_v", "u_mass")
 WINDOWS = {"c_npmi": 10, "c_v": 110, "u_mass": None}  # gensim's defaults; None: the whole unit
 
 
-def _window_matrix(id_lists: list[np.ndarray], window: int | None, n_words: int) -> sparse.csr_matrix:
+def _window_matrix(ids: np.ndarray, offsets: np.ndarray, window: int | None, n_words: int) -> sparse.csr_matrix:
     """Boolean windows x words matrix, exactly as gensim's ``WordOccurrenceAccumulator`` sees its windows.
 
-    gensim skips texts with no relevant word, takes a text shorter than the window as one window, and
-    updates the word set of a sliding window incrementally: the word leaving at the left edge is cleared even
-    when it occurs again inside the window. Reproducing that keeps our values equal to gensim's.
+    ``ids`` are the word ids of all units' tokens (-1 for a word outside the vocabulary), unit i holding
+    ``ids[offsets[i]:offsets[i + 1]]``. gensim skips units with no vocabulary word, takes a unit shorter than
+    the window as one window, and updates the word set of a sliding window incrementally: window k clears the
+    word that left at the left edge, even when it occurs again inside the window, then adds the word that
+    entered at the right. Reproducing that keeps our values equal to gensim's. Computed for all windows at once:
+    a word is in a window when its latest event by then (added, or cleared) is an add.
     """
-    none = n_words
-    rows, cols = [], []
-    n_windows = 0
-    mask = np.zeros(n_words + 1, dtype=bool)
-    for ids in id_lists:
-        if not (ids >= 0).any():
-            continue
-        ids = np.where(ids >= 0, ids, none)
-        if window is None or len(ids) < window:
-            windows = [ids]
-        else:
-            windows = [ids[start:start + window] for start in range(len(ids) - window + 1)]
-        edge = None
-        for k, current in enumerate(windows):
-            if k == 0:
-                mask[:] = False
-                mask[np.unique(current)] = True
-            else:
-                mask[edge] = False
-                mask[current[-1]] = True
-            edge = current[0]
-            present = np.flatnonzero(mask[:-1])
-            rows.append(np.full(len(present), n_windows))
-            cols.append(present)
-            n_windows += 1
-    rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    cols = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-    return sparse.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, cols)), shape=(n_windows, n_words))
+    lengths = np.diff(offsets)
+    unit = np.repeat(np.arange(len(lengths)), lengths)
+    relevant = ids >= 0
+    kept_units = np.bincount(unit[relevant], minlength=len(lengths)) > 0
+    width = lengths if window is None else np.minimum(lengths, window)
+    n_windows = np.where(kept_units, lengths - width + 1, 0)
+    first_window = np.concatenate([[0], np.cumsum(n_windows)])
+    position = np.arange(len(ids)) - offsets[unit]
+    # events (unit, word, time, kind): each token is added at time max(0, p - width + 1); it is cleared at p + 1
+    # when a later window starts after it. Within a time step clears (kind 0) come before adds (kind 1).
+    token = np.flatnonzero(relevant & kept_units[unit])
+    cleared = token[position[token] + 1 < n_windows[unit[token]]]
+    ev_unit = np.concatenate([unit[token], unit[cleared]])
+    ev_word = np.concatenate([ids[token], ids[cleared]]).astype(np.int64)
+    ev_time = np.concatenate([np.maximum(0, position[token] - width[unit[token]] + 1), position[cleared] + 1])
+    ev_kind = np.concatenate([np.ones(len(token), dtype=np.int8), np.zeros(len(cleared), dtype=np.int8)])
+    order = np.lexsort((ev_kind, ev_time, ev_word, ev_unit))
+    ev_unit, ev_word, ev_time, ev_kind = ev_unit[order], ev_word[order], ev_time[order], ev_kind[order]
+    group_start = np.ones(len(order), dtype=bool)
+    group_start[1:] = (ev_unit[1:] != ev_unit[:-1]) | (ev_word[1:] != ev_word[:-1])
+    previous_kind = np.concatenate([[0], ev_kind[:-1]]).astype(np.int8)
+    previous_kind[group_start] = 0
+    switch = np.flatnonzero(ev_kind != previous_kind)  # the word turns present (add) or absent (clear)
+    # switches alternate on, off, on, ... within a word's group; an "on" ends at the next switch of its group
+    on = switch[ev_kind[switch] == 1]
+    following = np.searchsorted(switch, on) + 1
+    has_off = following < len(switch)
+    has_off[has_off] = ~group_start[switch[following[has_off]]] & (ev_kind[switch[following[has_off]]] == 0)
+    end = n_windows[ev_unit[on]].copy()
+    end[has_off] = ev_time[switch[following[has_off]]]
+    start = ev_time[on]
+    span = end - start
+    rows = np.repeat(first_window[ev_unit[on]] + start - np.concatenate([[0], np.cumsum(span)[:-1]]), span)
+    rows += np.arange(int(span.sum()))
+    cols = np.repeat(ev_word[on], span)
+    return sparse.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, cols)),
+                             shape=(int(first_window[-1]), n_words))
 
 
 MAX_UNITS = 20_000
@@ -81,7 +93,7 @@ class CoherenceStatistics:
         self.dictionary = Dictionary()
         self.dictionary.token2id = {w: i for i, w in enumerate(self.vocabulary)}
         self.dictionary.id2token = dict(enumerate(self.vocabulary))
-        self._ids = np.split(tokens.lookup(self.dictionary.token2id), tokens.offsets[1:-1]) if len(tokens) else []
+        self._ids, self._offsets = tokens.lookup(self.dictionary.token2id), tokens.offsets
         self._accumulators: dict[str, object] = {}
 
     def accumulator(self, measure: str):
@@ -90,7 +102,7 @@ class CoherenceStatistics:
             from gensim.topic_coherence.text_analysis import WordOccurrenceAccumulator
 
             n = len(self.vocabulary)
-            windows = _window_matrix(self._ids, WINDOWS[measure], n)
+            windows = _window_matrix(self._ids, self._offsets, WINDOWS[measure], n)
             co = (windows.T @ windows).tocsr()
             accumulator = WordOccurrenceAccumulator(set(range(n)), self.dictionary)
             order = np.array([word for word, _ in sorted(accumulator.id2contiguous.items(), key=lambda kv: kv[1])])
