@@ -10,14 +10,19 @@ import tempfile
 from pathlib import Path
 
 
-def write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename."""
+@contextlib.contextmanager
+def open_for_writing(path: str | os.PathLike, mode: str = "wb"):
+    """A handle to a temporary file beside ``path``, renamed to ``path`` when the block ends without error.
+
+    ``mode`` "w" writes UTF-8 text with newlines as given; large outputs can be written in pieces.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        text = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
+        with os.fdopen(fd, mode, **text) as fh:
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -27,9 +32,22 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> None:
         raise
 
 
+def write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename."""
+    with open_for_writing(path) as fh:
+        fh.write(data)
+
+
 def write_text(path: str | os.PathLike, text: str) -> None:
     """Write UTF-8 text atomically (newlines written as given)."""
     write_bytes(path, text.encode("utf-8"))
+
+
+def write_csv(path: str | os.PathLike, frame) -> None:
+    """A DataFrame as CSV (no index, floats to 6 decimals, \\n line ends), written atomically in pieces so no
+    copy of the whole table is built in memory."""
+    with open_for_writing(path, "w") as handle:
+        frame.to_csv(handle, index=False, float_format="%.6f", lineterminator="\n", chunksize=10_000)
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -94,24 +94,29 @@ class CoherenceStatistics:
         self.dictionary.token2id = {w: i for i, w in enumerate(self.vocabulary)}
         self.dictionary.id2token = dict(enumerate(self.vocabulary))
         self._ids, self._offsets = tokens.lookup(self.dictionary.token2id), tokens.offsets
-        self._accumulators: dict[str, object] = {}
+        self._counts: dict[str, tuple[sparse.csr_matrix, int]] = {}
 
-    def accumulator(self, measure: str):
-        """gensim's accumulator for ``measure``, filled from sparse counts (built on first use)."""
-        if measure not in self._accumulators:
-            from gensim.topic_coherence.text_analysis import WordOccurrenceAccumulator
+    def counts(self, measure: str) -> tuple[sparse.csr_matrix, int]:
+        """Word x word co-occurrence counts over the windows of ``measure``, and the number of windows
+        (counted on first use, then kept)."""
+        if measure not in self._counts:
+            windows = _window_matrix(self._ids, self._offsets, WINDOWS[measure], len(self.vocabulary))
+            self._counts[measure] = ((windows.T @ windows).tocsr(), windows.shape[0])
+        return self._counts[measure]
 
-            n = len(self.vocabulary)
-            windows = _window_matrix(self._ids, self._offsets, WINDOWS[measure], n)
-            co = (windows.T @ windows).tocsr()
-            accumulator = WordOccurrenceAccumulator(set(range(n)), self.dictionary)
-            order = np.array([word for word, _ in sorted(accumulator.id2contiguous.items(), key=lambda kv: kv[1])])
-            co = co[order][:, order]
-            accumulator._occurrences = co.diagonal().astype("uint32")
-            accumulator._co_occurrences = co.astype("uint32")
-            accumulator._num_docs = windows.shape[0]
-            self._accumulators[measure] = accumulator
-        return self._accumulators[measure]
+    def accumulator(self, measure: str, word_ids) -> object:
+        """gensim's accumulator for ``measure``, holding the counts of ``word_ids`` only, as a dense array: gensim
+        looks counts up one pair at a time, which is slow on a sparse matrix of the whole vocabulary."""
+        from gensim.topic_coherence.text_analysis import WordOccurrenceAccumulator
+
+        co, n_windows = self.counts(measure)
+        accumulator = WordOccurrenceAccumulator(set(int(i) for i in word_ids), self.dictionary)
+        order = np.array([word for word, _ in sorted(accumulator.id2contiguous.items(), key=lambda kv: kv[1])])
+        dense = co[order][:, order].toarray().astype("uint32")
+        accumulator._occurrences = dense.diagonal().copy()
+        accumulator._co_occurrences = dense
+        accumulator._num_docs = n_windows
+        return accumulator
 
     def coherence(self, topics: list[list[str]], measure: str = "c_npmi") -> list[float]:
         """Coherence of each topic (its top words, best first), as gensim's CoherenceModel computes it."""
@@ -127,7 +132,8 @@ class CoherenceStatistics:
             kwargs = {}
         else:
             kwargs = {"normalize": measure == "c_npmi"}
-        return [float(x) for x in pipeline.conf(segmented, self.accumulator(measure), **kwargs)]
+        accumulator = self.accumulator(measure, np.unique(np.concatenate(topic_ids)))
+        return [float(x) for x in pipeline.conf(segmented, accumulator, **kwargs)]
 
 
 def top_words(components: np.ndarray, vocabulary: list[str], n: int) -> list[list[str]]:

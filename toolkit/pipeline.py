@@ -214,17 +214,13 @@ def _documents_table(prepared: Prepared, units: pd.DataFrame) -> pd.DataFrame:
     return docs
 
 
-def _csv(frame: pd.DataFrame) -> str:
-    return frame.to_csv(index=False, float_format="%.6f", lineterminator="\n")
-
-
 def _write_tables(folder: Path, **tables: pd.DataFrame) -> None:
     topics = tables["topics"].copy()
     topics["top_words"] = [" ".join(f"{w}:{x:.5f}" for w, x in zip(ws, xs))
                            for ws, xs in zip(topics["top_words"], topics["top_weights"])]
     tables["topics"] = topics.drop(columns=["top_weights"])
     for name, frame in tables.items():
-        atomic.write_text(folder / f"{name}.csv", _csv(frame))
+        atomic.write_csv(folder / f"{name}.csv", frame)
 
 
 def _write_figures(folder: Path, units, documents, fitted: Fitted, trends: "Trends", lexicon, config: Config) -> None:

@@ -140,7 +140,7 @@ def sweep(config: Config | str | Path, out_dir: str | Path | None = None, *, gri
         jobs.append((combo, run_config, rid, groups[key]))
     for corpus in groups.values():  # count once, in the parent, before the runs
         for measure in MEASURES:
-            corpus.statistics.accumulator(measure)
+            corpus.statistics.counts(measure)
 
     progress = Progress(len(runs), "sweep", "runs", done=len(runs) - len(pending))
     tasks = (delayed(_fit_one)(dict(rc["model"]), dict(rc["themes"]), corpus.vocabulary, corpus.train,
@@ -160,7 +160,7 @@ def sweep(config: Config | str | Path, out_dir: str | Path | None = None, *, gri
     table = _collect(out_dir, runs)
     recommendation = recommend(table)
     with atomic.output_folder(out_dir / "summary") as work:
-        atomic.write_text(work / "sweep.csv", table.to_csv(index=False, float_format="%.6f", lineterminator="\n"))
+        atomic.write_csv(work / "sweep.csv", table)
         atomic.write_text(work / "recommendation.md", recommendation)
         from .plots import plot_sweep, save_figure
 
