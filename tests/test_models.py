@@ -142,3 +142,13 @@ def test_chunked_inference_matches_gensim_on_state_council_paragraphs():
         else:
             np.testing.assert_allclose(gamma, expected[0], rtol=1e-9)
             np.testing.assert_allclose(sstats, expected[1], rtol=1e-9, atol=1e-12)
+
+
+def test_lda_threads_change_nothing():
+    """Inference split over threads gives bit-for-bit the same model (each unit's arithmetic is its own)."""
+    X = planted_counts(n_units=900)
+    one = LdaTopicModel(3, passes=3, random_state=0, n_jobs=1).fit(X)
+    two = LdaTopicModel(3, passes=3, random_state=0, n_jobs=2).fit(X)
+    assert two.model_.n_threads == 2
+    np.testing.assert_array_equal(one.components_, two.components_)
+    np.testing.assert_array_equal(one.transform(X), two.transform(X))

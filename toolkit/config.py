@@ -88,6 +88,8 @@ SCHEMA: dict[str, dict[str, Option]] = {
         "passes": Option(10, "LDA: passes over the corpus.", *_POSITIVE),
         "iterations": Option(200, "LDA: inference iterations per unit.", *_POSITIVE),
         "alpha": Option("symmetric", "LDA: document-topic prior.", *_choice("symmetric", "asymmetric", "auto")),
+        "n_jobs": Option(0, "LDA: threads for inference; 0 for one per core. Results do not depend on it.",
+                         *_NON_NEGATIVE),
         "max_iter": Option(500, "NMF: maximum iterations.", *_POSITIVE),
         "seeded": Option(False, "LDA: seed one topic per lexicon theme with its words (the rest stay free)."),
         "seed_strength": Option(0.5, "LDA: prior weight of a theme's seed words in its topic, as a share of the "

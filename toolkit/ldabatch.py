@@ -6,7 +6,9 @@ updates (same random start, same per-document convergence test, same sufficient 
 every document of a chunk together with sparse matrices, and takes its training documents as row numbers of
 a CSR matrix (:class:`RowCorpus`) instead of lists of tuples. Everything else (M-step, priors, ``eta``,
 ``alpha='auto'``) is gensim's own. Only the order of floating-point sums differs from gensim's loop: the
-tests compare both to 1e-9.
+tests compare both to 1e-9. The units of a chunk can be split over threads (``n_threads``): numpy and scipy
+release the interpreter lock in the heavy steps, and since no unit's arithmetic depends on another's, the
+result is bit-for-bit the same for any number of threads.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ class RowCorpus:
         return iter(range(self.matrix.shape[0]))
 
 
+MIN_UNITS_PER_THREAD = 200  # fewer units than this per thread are inferred in one thread
+
+
 def _rows_of(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Positions of the stored entries of ``rows`` in a CSR matrix, and the indptr of those rows alone."""
     starts = indptr[rows]
@@ -44,6 +49,7 @@ class ChunkLdaModel(LdaModel):
     """``LdaModel`` whose inference handles a chunk in one go; train it with ``update(RowCorpus(X))``."""
 
     rows: sparse.csr_matrix | None = None  # the matrix RowCorpus numbers refer to
+    n_threads: int = 1  # threads for the E-step (results do not depend on it)
 
     def _chunk_matrix(self, chunk) -> sparse.csr_matrix:
         if sparse.issparse(chunk):
@@ -60,19 +66,44 @@ class ChunkLdaModel(LdaModel):
 
     def inference(self, chunk, collect_sstats=False):
         """Topic weights ``gamma`` of each document of ``chunk`` (and, for training, the sufficient statistics),
-        as gensim's ``LdaModel.inference`` computes them."""
+        as gensim's ``LdaModel.inference`` computes them.
+
+        With ``n_threads`` > 1 the units are split into that many contiguous parts inferred in threads; each
+        unit's arithmetic does not depend on the others, so the result is identical for any number of threads.
+        """
         X = self._chunk_matrix(chunk)
         n, dtype = X.shape[0], self.dtype
         gamma = self.random_state.gamma(100., 1. / 100., (n, self.num_topics)).astype(dtype, copy=False)
         exp_elog_theta = np.exp(dirichlet_expectation(gamma))
-        epsilon = np.finfo(dtype).eps
-        beta = self.expElogbeta  # topics x words
-        beta_by_word = np.ascontiguousarray(beta.T)
-        cols, counts = X.indices, X.data.astype(dtype)
-        unit_of_entry = np.repeat(np.arange(n), np.diff(X.indptr))
+        beta_by_word = np.ascontiguousarray(self.expElogbeta.T)  # words x topics
+        counts = X.data.astype(dtype)
+        phinorm = np.empty(len(counts), dtype=dtype)
+        bounds = np.linspace(0, n, min(self.n_threads, max(1, n // MIN_UNITS_PER_THREAD)) + 1).astype(int)
+        parts = [(X[lo:hi], counts[X.indptr[lo]:X.indptr[hi]], gamma[lo:hi], exp_elog_theta[lo:hi],
+                  phinorm[X.indptr[lo]:X.indptr[hi]]) for lo, hi in zip(bounds, bounds[1:])]
+        if len(parts) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(len(parts)) as pool:
+                list(pool.map(lambda part: self._infer(*part, beta_by_word), parts))
+        else:
+            for part in parts:
+                self._infer(*part, beta_by_word)
+        if not collect_sstats:
+            return gamma, None
+        weights = sparse.csr_matrix((counts / phinorm, X.indices, X.indptr), shape=X.shape)
+        sstats = np.asarray((weights.T @ exp_elog_theta).T, dtype=dtype) * self.expElogbeta
+        return gamma, sstats
+
+    def _infer(self, X, counts, gamma, exp_elog_theta, phinorm, beta_by_word) -> None:
+        """gensim's per-unit updates for the units of X, run together; fills gamma, exp_elog_theta and phinorm
+        (views into the chunk's arrays) in place."""
+        epsilon = np.finfo(self.dtype).eps
+        cols = X.indices
+        unit_of_entry = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
         beta_of_entry = beta_by_word[cols]  # entries x topics
-        phinorm = np.einsum("ij,ij->i", exp_elog_theta[unit_of_entry], beta_of_entry) + epsilon
-        active = np.arange(n)
+        phinorm[:] = np.einsum("ij,ij->i", exp_elog_theta[unit_of_entry], beta_of_entry) + epsilon
+        active = np.arange(X.shape[0])
         for _ in range(self.iterations):
             if not active.size:
                 break
@@ -86,8 +117,3 @@ class ChunkLdaModel(LdaModel):
             phinorm[positions] = np.einsum("ij,ij->i", exp_elog_theta[unit_of_entry[positions]],
                                            beta_of_entry[positions]) + epsilon
             active = active[change >= self.gamma_threshold]
-        if not collect_sstats:
-            return gamma, None
-        weights = sparse.csr_matrix((counts / phinorm, cols, X.indptr), shape=X.shape)
-        sstats = np.asarray((weights.T @ exp_elog_theta).T, dtype=dtype) * beta
-        return gamma, sstats

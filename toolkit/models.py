@@ -53,10 +53,12 @@ class LdaTopicModel(TransformerMixin, BaseEstimator):
     chunksize : int
     random_state : int or None
         Pass an int for reproducible results.
+    n_jobs : int or None
+        Threads for inference (None or 1: one; -1: one per core). The result does not depend on it.
     """
 
     def __init__(self, n_topics=10, *, passes=10, iterations=200, alpha="symmetric", eta=None,
-                 chunksize=2000, random_state=None):
+                 chunksize=2000, random_state=None, n_jobs=None):
         self.n_topics = n_topics
         self.passes = passes
         self.iterations = iterations
@@ -64,8 +66,11 @@ class LdaTopicModel(TransformerMixin, BaseEstimator):
         self.eta = eta
         self.chunksize = chunksize
         self.random_state = random_state
+        self.n_jobs = n_jobs
 
     def fit(self, X, y=None):
+        import os
+
         from .ldabatch import ChunkLdaModel, RowCorpus
 
         X = _check_counts(X, self.n_topics)
@@ -80,6 +85,7 @@ class LdaTopicModel(TransformerMixin, BaseEstimator):
             iterations=self.iterations, alpha=self.alpha, eta=eta, chunksize=self.chunksize,
             random_state=self.random_state, eval_every=None, dtype=np.float64)
         self.model_.rows = X
+        self.model_.n_threads = (os.cpu_count() or 1) if self.n_jobs == -1 else max(1, self.n_jobs or 1)
         try:
             self.model_.update(RowCorpus(X))
         finally:
@@ -170,7 +176,7 @@ def make_model(options: dict, *, eta=None):
     kind, n_topics, seed = options["kind"], options["n_topics"], options["random_state"]
     if kind == "lda":
         return LdaTopicModel(n_topics, passes=options["passes"], iterations=options["iterations"],
-                             alpha=options["alpha"], eta=eta, random_state=seed)
+                             alpha=options["alpha"], eta=eta, random_state=seed, n_jobs=options["n_jobs"] or -1)
     if kind == "nmf":
         return NmfTopicModel(n_topics, max_iter=options["max_iter"], random_state=seed)
     raise ToolkitError(f"unknown model kind {kind!r}; choose one of {', '.join(MODELS)}")

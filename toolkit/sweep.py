@@ -60,6 +60,7 @@ def expand_grid(config: Config, grid: dict[str, list] | None = None) -> list[dic
 def run_id(config: Config) -> str:
     """Hash of every setting that can change a run's result."""
     settings = {s: v for s, v in config.to_dict().items() if s not in NOT_IN_RUN_HASH}
+    settings["model"] = {k: v for k, v in settings["model"].items() if k != "n_jobs"}  # threads change no result
     return hashlib.sha256(json.dumps(settings, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
 
 
@@ -143,11 +144,13 @@ def sweep(config: Config | str | Path, out_dir: str | Path | None = None, *, gri
             corpus.statistics.counts(measure)
 
     progress = Progress(len(runs), "sweep", "runs", done=len(runs) - len(pending))
-    tasks = (delayed(_fit_one)(dict(rc["model"]), dict(rc["themes"]), corpus.vocabulary, corpus.train,
-                               corpus.held_out, corpus.lexicon)
+    workers = min(n_jobs, len(jobs))
+    threads = 1 if scheduler else max(1, (os.cpu_count() or 1) // max(workers, 1))  # LDA threads in each run
+    tasks = (delayed(_fit_one)({**rc["model"], "n_jobs": threads}, dict(rc["themes"]), corpus.vocabulary,
+                               corpus.train, corpus.held_out, corpus.lexicon)
              for _, rc, _, corpus in jobs)
     if jobs:
-        parallel = Parallel(n_jobs=min(n_jobs, len(jobs)), return_as="generator")
+        parallel = Parallel(n_jobs=workers, return_as="generator")
         if scheduler:
             results = _on_dask(scheduler, parallel, tasks)
         else:
