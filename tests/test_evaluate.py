@@ -31,6 +31,8 @@ def test_coherence_equals_gensims_coherence_model(seed_tokens, measure):
     reference.topics = topics
     expected = reference.get_coherence_per_topic()
     np.testing.assert_allclose(stats.coherence(topics, measure), expected, rtol=1e-9, atol=1e-12)
+    stats.counts(measure)  # the whole vocabulary's counts, as a sweep computes them once for all its models
+    np.testing.assert_allclose(stats.coherence(topics, measure), expected, rtol=1e-9, atol=1e-12)
 
 
 def test_diversity_and_stability():

@@ -17,7 +17,8 @@ MEASURES = ("c_npmi", "c_v", "u_mass")
 WINDOWS = {"c_npmi": 10, "c_v": 110, "u_mass": None}  # gensim's defaults; None: the whole unit
 
 
-def _window_matrix(ids: np.ndarray, offsets: np.ndarray, window: int | None, n_words: int) -> sparse.csr_matrix:
+def _window_matrix(ids: np.ndarray, offsets: np.ndarray, window: int | None, n_words: int,
+                   columns: np.ndarray | None = None) -> sparse.csr_matrix:
     """Boolean windows x words matrix, exactly as gensim's ``WordOccurrenceAccumulator`` sees its windows.
 
     ``ids`` are the word ids of all units' tokens (-1 for a word outside the vocabulary), unit i holding
@@ -25,7 +26,8 @@ def _window_matrix(ids: np.ndarray, offsets: np.ndarray, window: int | None, n_w
     the window as one window, and updates the word set of a sliding window incrementally: window k clears the
     word that left at the left edge, even when it occurs again inside the window, then adds the word that
     entered at the right. Reproducing that keeps our values equal to gensim's. Computed for all windows at once:
-    a word is in a window when its latest event by then (added, or cleared) is an add.
+    a word is in a window when its latest event by then (added, or cleared) is an add. ``columns`` (word ids)
+    fills only those words' columns; which windows exist still depends on every vocabulary word.
     """
     lengths = np.diff(offsets)
     unit = np.repeat(np.arange(len(lengths)), lengths)
@@ -38,6 +40,8 @@ def _window_matrix(ids: np.ndarray, offsets: np.ndarray, window: int | None, n_w
     # events (unit, word, time, kind): each token is added at time max(0, p - width + 1); it is cleared at p + 1
     # when a later window starts after it. Within a time step clears (kind 0) come before adds (kind 1).
     token = np.flatnonzero(relevant & kept_units[unit])
+    if columns is not None:
+        token = token[np.isin(ids[token], columns)]
     cleared = token[position[token] + 1 < n_windows[unit[token]]]
     ev_unit = np.concatenate([unit[token], unit[cleared]])
     ev_word = np.concatenate([ids[token], ids[cleared]]).astype(np.int64)
@@ -96,20 +100,26 @@ class CoherenceStatistics:
         self._ids, self._offsets = tokens.lookup(self.dictionary.token2id), tokens.offsets
         self._counts: dict[str, tuple[sparse.csr_matrix, int]] = {}
 
-    def counts(self, measure: str) -> tuple[sparse.csr_matrix, int]:
-        """Word x word co-occurrence counts over the windows of ``measure``, and the number of windows
-        (counted on first use, then kept)."""
-        if measure not in self._counts:
-            windows = _window_matrix(self._ids, self._offsets, WINDOWS[measure], len(self.vocabulary))
-            self._counts[measure] = ((windows.T @ windows).tocsr(), windows.shape[0])
-        return self._counts[measure]
+    def counts(self, measure: str, word_ids=None) -> tuple[sparse.csr_matrix, int]:
+        """Word x word co-occurrence counts over the windows of ``measure``, and the number of windows.
+
+        Without ``word_ids``, the counts of the whole vocabulary, computed once and kept (a sweep scores many
+        models on them); with ``word_ids``, only those words' counts are filled, far quicker for one model.
+        """
+        if measure in self._counts:
+            return self._counts[measure]
+        windows = _window_matrix(self._ids, self._offsets, WINDOWS[measure], len(self.vocabulary), word_ids)
+        counts = ((windows.T @ windows).tocsr(), windows.shape[0])
+        if word_ids is None:
+            self._counts[measure] = counts
+        return counts
 
     def accumulator(self, measure: str, word_ids) -> object:
         """gensim's accumulator for ``measure``, holding the counts of ``word_ids`` only, as a dense array: gensim
         looks counts up one pair at a time, which is slow on a sparse matrix of the whole vocabulary."""
         from gensim.topic_coherence.text_analysis import WordOccurrenceAccumulator
 
-        co, n_windows = self.counts(measure)
+        co, n_windows = self.counts(measure, np.asarray(word_ids))
         accumulator = WordOccurrenceAccumulator(set(int(i) for i in word_ids), self.dictionary)
         order = np.array([word for word, _ in sorted(accumulator.id2contiguous.items(), key=lambda kv: kv[1])])
         dense = co[order][:, order].toarray().astype("uint32")
