@@ -38,8 +38,8 @@ def _normalize_rows(matrix: np.ndarray) -> np.ndarray:
 
 
 class LdaTopicModel(TransformerMixin, BaseEstimator):
-    """Latent Dirichlet allocation with gensim's ``LdaModel`` (variational Bayes, single process), its E-step
-    run a chunk of units at a time (:mod:`toolkit.ldabatch`, the same updates as gensim's, about 2x faster).
+    """Latent Dirichlet allocation with gensim's ``LdaModel`` (variational Bayes), its E-step run a chunk of units
+    at a time over ``n_jobs`` threads (:mod:`toolkit.ldabatch`: the same updates as gensim's, 2-3x faster).
 
     Parameters
     ----------

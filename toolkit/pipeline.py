@@ -52,10 +52,11 @@ def vectorize(prepared: Prepared, config: Config):
     return unit_counts(prepared.tokens, min_df=v["min_df"], max_df=v["max_df"], max_terms=v["max_terms"])
 
 
-def fit(prepared: Prepared, config: Config, counts=None) -> Fitted:
-    """The model, topic labels and theme shares of every unit (``counts``: the result of ``vectorize``)."""
+def fit(prepared: Prepared, config: Config, vectorized=None) -> Fitted:
+    """The model, topic labels and theme shares of every unit (``vectorized``: the result of ``vectorize``,
+    computed here when not given)."""
     t = config["themes"]
-    vocabulary, counts, in_model = counts or vectorize(prepared, config)
+    vocabulary, counts, in_model = vectorized or vectorize(prepared, config)
     model = build_model(config["model"], lexicon=prepared.lexicon, vocabulary=vocabulary, counts=counts,
                         match=t["match"]).fit(counts)
     doc_topic = model.transform(counts)
@@ -99,9 +100,9 @@ def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overr
     prepared = prepare(config)
     timings = prepared.timings
     with timed(timings, "vocabulary"):
-        counts = vectorize(prepared, config)
+        vectorized = vectorize(prepared, config)
     with timed(timings, "model"):
-        fitted = fit(prepared, config, counts)
+        fitted = fit(prepared, config, vectorized)
     with timed(timings, "themes"):
         units = prepared.units.copy()
         units["n_tokens"] = prepared.tokens.lengths()

@@ -131,11 +131,11 @@ def prepare(config: Config) -> Prepared:
         segmenter = make_segmenter(config, lexicon)
     root = cache_root(config)
     store = PreparedStore(root) if root else None
-    key = prepared_key(corpus, normalizer, config, segmenter)
     stats: dict[str, int | str] = {}
     stored = None
     if store:
         with timed(timings, "read cache"):
+            key = prepared_key(corpus, normalizer, config, segmenter)
             stored = store.get(key)
         stats["prepared"] = "hit" if stored else "damaged" if store.damaged else "miss"
         if store.damaged:
