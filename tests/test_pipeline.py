@@ -226,3 +226,16 @@ def test_preprocessing_options_work_end_to_end(tmp_path):
     assert quality.set_index("doc_id").loc["004_1467077b33d2f3ae", "removed_pinyin"] > 2500
     candidates = pd.read_csv(tmp_path / "options" / "candidate_terms.csv")
     assert {"term", "left", "right", "count", "pmi"} <= set(candidates.columns)
+
+
+def test_unusable_cache_folder_costs_time_not_the_run(seeds_run, tmp_path, caplog):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be", encoding="utf-8")
+    config = Config.load(SEEDS_CONFIG, [f'cache.dir="{blocker / "cache"}"'])
+    with caplog.at_level("WARNING", logger="toolkit"):
+        result = toolkit.run(config, tmp_path / "out")
+    assert "cannot write the token cache" in caplog.text and "cannot store the prepared corpus" in caplog.text
+    assert result.manifest["cache"]["prepared"] == "miss" and result.manifest["cache"]["misses"] == 5
+    ours = {k: v for k, v in result.manifest["outputs_sha256"].items() if k != "config.toml"}
+    reference = {k: v for k, v in seeds_run.manifest["outputs_sha256"].items() if k != "config.toml"}
+    assert ours == reference  # the same results as a run with a working cache

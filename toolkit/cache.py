@@ -39,6 +39,7 @@ class TokenCache:
         self.hits = 0
         self.misses = 0
         self.damaged: list[str] = []
+        self.unwritable: str = ""  # why the last write failed, if one did (the run goes on without it)
 
     def _path(self, key: str) -> Path:
         return self.root / "tokens" / key[:2] / f"{key}.txt"
@@ -48,7 +49,7 @@ class TokenCache:
         path = self._path(key)
         try:
             raw = path.read_bytes()
-        except FileNotFoundError:
+        except OSError:  # absent, or the cache folder is unusable: segment again
             self.misses += 1
             return None
         try:
@@ -70,4 +71,7 @@ class TokenCache:
     def put(self, key: str, units: list[list[str]]) -> None:
         body = "\n".join(" ".join(tokens) for tokens in units)
         header = f"{_MAGIC} {key} {len(units)} {hashlib.sha256(body.encode()).hexdigest()}"
-        atomic.write_text(self._path(key), header + "\n" + body)
+        try:
+            atomic.write_text(self._path(key), header + "\n" + body)
+        except OSError as exc:  # a cache that cannot be written costs time, never the run
+            self.unwritable = f"{self.root}: {exc.strerror or exc}"

@@ -151,6 +151,9 @@ def prepare(config: Config) -> Prepared:
         if store:
             with timed(timings, "write cache"):
                 store.put(key, StoredCorpus(quality, units, tokens, *pair_counts.to_tables()))
+            if store.unwritable:
+                log.warning("cannot store the prepared corpus (%s); going on without it: fix cache.dir or set "
+                            "cache.enabled = false", store.unwritable)
     v = config["vocab"]
     if v["phrases"]:
         with timed(timings, "phrases"):
@@ -195,6 +198,7 @@ class _Chunk:
     hits: int = 0
     misses: int = 0
     damaged: list[str] = field(default_factory=list)
+    unwritable: str = ""
 
 
 def _prepare_chunk(documents: list[tuple[str, str]], normalizer: Normalizer, units: dict, segmenter: Segmenter,
@@ -217,7 +221,8 @@ def _prepare_chunk(documents: list[tuple[str, str]], normalizer: Normalizer, uni
             chunk.pair_counts.update(unit_words)
             chunk.tokens.append(segmenter.filter(unit_words))
     if cache:
-        chunk.hits, chunk.misses, chunk.damaged = cache.hits, cache.misses, cache.damaged
+        chunk.hits, chunk.misses, chunk.damaged, chunk.unwritable = (cache.hits, cache.misses, cache.damaged,
+                                                                     cache.unwritable)
     return chunk
 
 
@@ -263,6 +268,7 @@ def prepare_documents(corpus: Corpus, normalizer: Normalizer, segmenter: Segment
     builder = TokenBuilder()
     pair_counts = PairCounts(segmenter.stopwords)
     stats = {"hits": 0, "misses": 0, "damaged": 0}
+    unwritable = ""
     year_of = dict(zip(used["doc_id"], used["year"].astype(int)))
     progress = Progress(len(used), "normalize and segment", "documents")
     for chunk in results:
@@ -279,6 +285,10 @@ def prepare_documents(corpus: Corpus, normalizer: Normalizer, segmenter: Segment
         stats["damaged"] += len(chunk.damaged)
         if chunk.damaged:
             log.warning("rebuilt %d damaged cache entries (first: %s)", len(chunk.damaged), chunk.damaged[0])
+        if chunk.unwritable and not unwritable:
+            unwritable = chunk.unwritable
+            log.warning("cannot write the token cache (%s); going on without it: fix cache.dir or set "
+                        "cache.enabled = false", unwritable)
         progress.advance(len(chunk.quality))
     progress.close()
     units = units_table(doc_ids, years, pa.chunked_array(text_arrays, type=pa.large_string()))

@@ -47,11 +47,15 @@ class PreparedStore:
     def __init__(self, root: str | Path):
         self.folder = Path(root) / "prepared"
         self.damaged: list[str] = []
+        self.unwritable: str = ""  # why storing failed, if it did (the run goes on without it)
 
     def get(self, key: str) -> StoredCorpus | None:
         """The stored corpus of ``key``; None when absent or damaged (a damaged entry is noted and removed)."""
         entry = self.folder / key
-        if not entry.is_dir():
+        try:
+            if not entry.is_dir():
+                return None
+        except OSError:  # the cache folder is unusable
             return None
         try:
             meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
@@ -71,9 +75,14 @@ class PreparedStore:
         return StoredCorpus(tables["quality"], tables["units"], tokens, tables["unigrams"], tables["pairs"])
 
     def put(self, key: str, corpus: StoredCorpus) -> None:
-        """Store ``corpus`` under ``key`` (written aside, then renamed into place)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=self.folder))
+        """Store ``corpus`` under ``key`` (written aside, then renamed into place). A cache that cannot be
+        written is noted in ``unwritable``, not raised: it costs the next run time, never this one."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            work = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=self.folder))
+        except OSError as exc:
+            self.unwritable = f"{self.folder}: {exc.strerror or exc}"
+            return
         try:
             for name in _TABLES:
                 getattr(corpus, name).to_parquet(work / f"{name}.parquet", index=False)
@@ -82,11 +91,9 @@ class PreparedStore:
             meta = {"format": _FORMAT, "key": key, "files": {name: _sha256(work / name) for name in files}}
             (work / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
             os.replace(work, self.folder / key)
-        except OSError:
-            if (self.folder / key).is_dir():  # another run stored the same key first
-                shutil.rmtree(work, ignore_errors=True)
-                return
-            raise
+        except OSError as exc:
+            if not (self.folder / key).is_dir():  # else another run stored the same key first
+                self.unwritable = f"{self.folder}: {exc.strerror or exc}"
         finally:
             if work.exists():
                 shutil.rmtree(work, ignore_errors=True)
