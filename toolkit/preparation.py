@@ -152,13 +152,16 @@ def prepare(config: Config) -> Prepared:
             with timed(timings, "write cache"):
                 store.put(key, StoredCorpus(quality, units, tokens, *pair_counts.to_tables()))
             if store.unwritable:
-                log.warning("cannot store the prepared corpus (%s); going on without it: fix cache.dir or set "
-                            "cache.enabled = false", store.unwritable)
+                _warn_unwritable("store the prepared corpus", store.unwritable)
     v = config["vocab"]
     if v["phrases"]:
         with timed(timings, "phrases"):
             tokens = join_phrases(tokens, min_count=v["phrase_min_count"], threshold=v["phrase_threshold"])
     return Prepared(corpus, quality, units, tokens, pair_counts, lexicon, segmenter, timings, stats)
+
+
+def _warn_unwritable(what: str, why: str) -> None:
+    log.warning("cannot %s (%s); going on without it: fix cache.dir or set cache.enabled = false", what, why)
 
 
 def prepared_key(corpus: Corpus, normalizer: Normalizer, config: Config, segmenter: Segmenter) -> str:
@@ -253,15 +256,15 @@ def prepare_documents(corpus: Corpus, normalizer: Normalizer, segmenter: Segment
     used = corpus.used
     n_jobs = config["segment"]["n_jobs"] or os.cpu_count() or 1
     total_chars = int(used["chars"].sum())
-    fingerprint = segmenter.fingerprint
-    work = (_chunks(corpus, chunk_chars), normalizer, config["units"], segmenter, fingerprint, cache_dir)
+    chunks = _chunks(corpus, chunk_chars)
+    settings = (normalizer, config["units"], segmenter, segmenter.fingerprint, cache_dir)
     if n_jobs > 1 and total_chars >= min_parallel_chars and total_chars > chunk_chars:
         from joblib import Parallel, delayed
 
         results = Parallel(n_jobs=n_jobs, return_as="generator", pre_dispatch="n_jobs")(
-            delayed(_prepare_chunk)(chunk, *work[1:]) for chunk in work[0])
+            delayed(_prepare_chunk)(chunk, *settings) for chunk in chunks)
     else:
-        results = (_prepare_chunk(chunk, *work[1:]) for chunk in work[0])
+        results = (_prepare_chunk(chunk, *settings) for chunk in chunks)
 
     quality_rows: list[dict] = []
     text_arrays, doc_ids, years = [], [], []
@@ -287,8 +290,7 @@ def prepare_documents(corpus: Corpus, normalizer: Normalizer, segmenter: Segment
             log.warning("rebuilt %d damaged cache entries (first: %s)", len(chunk.damaged), chunk.damaged[0])
         if chunk.unwritable and not unwritable:
             unwritable = chunk.unwritable
-            log.warning("cannot write the token cache (%s); going on without it: fix cache.dir or set "
-                        "cache.enabled = false", unwritable)
+            _warn_unwritable("write the token cache", unwritable)
         progress.advance(len(chunk.quality))
     progress.close()
     units = units_table(doc_ids, years, pa.chunked_array(text_arrays, type=pa.large_string()))

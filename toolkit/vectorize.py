@@ -52,8 +52,7 @@ def unit_counts(tokens: UnitTokens | list[list[str]], *, min_df: int = 2, max_df
     tokens = as_unit_tokens(tokens)
     all_words = tokens.count_matrix()
     vocabulary = _select(_frequencies(tokens, all_words), len(tokens), min_df, max_df, max_terms)
-    index = {w: i for i, w in enumerate(tokens.words)}
-    counts = _as_int64(all_words[:, [index[w] for w in vocabulary]])
+    counts = _columns(all_words, tokens.words, vocabulary)
     in_model = np.diff(counts.indptr) > 0
     if not in_model.any():
         raise ToolkitError("no unit has a word of the vocabulary: the corpus is empty after filtering; "
@@ -64,15 +63,19 @@ def unit_counts(tokens: UnitTokens | list[list[str]], *, min_df: int = 2, max_df
 def document_term_matrix(tokens: UnitTokens | list[list[str]], vocabulary: list[str]) -> sparse.csr_matrix:
     """Counts of each vocabulary word in each unit, as a CSR matrix (units x words, sorted indices, int64 counts)."""
     tokens = as_unit_tokens(tokens)
-    columns = tokens.lookup({w: i for i, w in enumerate(vocabulary)})
-    kept = columns >= 0
-    matrix = sparse.csr_matrix((np.ones(int(kept.sum()), dtype=np.int64), (tokens.unit_of_token()[kept], columns[kept])),
-                               shape=(len(tokens), len(vocabulary)))
-    return _as_int64(matrix)
+    return _columns(tokens.count_matrix(), tokens.words, vocabulary)
 
 
-def _as_int64(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
-    """Duplicates summed, indices sorted, int64 counts (what every model gets)."""
+def _columns(counts: sparse.csr_matrix, words: list[str], vocabulary: list[str]) -> sparse.csr_matrix:
+    """The columns of ``counts`` (one per word of ``words``) for the words of ``vocabulary``, in its order; a
+    vocabulary word not in ``words`` gets an empty column. Sorted indices, int64 counts."""
+    index = {w: i for i, w in enumerate(words)}
+    pairs = [(index[w], j) for j, w in enumerate(vocabulary) if w in index]
+    rows = np.array([i for i, _ in pairs], dtype=np.int64)
+    cols = np.array([j for _, j in pairs], dtype=np.int64)
+    selector = sparse.csr_matrix((np.ones(len(pairs), dtype=np.int64), (rows, cols)),
+                                 shape=(len(words), len(vocabulary)))
+    matrix = sparse.csr_matrix(counts @ selector)
     matrix.sum_duplicates()
     matrix.sort_indices()
     matrix.data = matrix.data.astype(np.int64)
