@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATOR = ROOT.parent / "shared" / "bench" / "make_scale_corpus.py"
+
 
 def before_fit(timings: dict[str, float]) -> float:
     """Seconds a run spent before fitting the model: every stage up to "model" (loading, preparing or reading
@@ -12,3 +23,72 @@ def before_fit(timings: dict[str, float]) -> float:
             return total
         total += seconds
     raise ValueError("no model stage in the timings")
+
+
+@dataclass
+class Measured:
+    seconds: float
+    peak_bytes: int  # the largest sum of resident memory over the process and all its children at one moment
+    stdout: str
+
+
+def measured(command: list[str], env: dict | None = None, every: float = 0.05) -> Measured:
+    """Run ``command``; wall time and the peak of the resident memory of its whole process tree (worker
+    processes included), sampled every ``every`` seconds."""
+    import psutil
+
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        parent = psutil.Process(process.pid)
+        while not done.is_set():
+            try:
+                tree = [parent, *parent.children(recursive=True)]
+                total = 0
+                for member in tree:
+                    try:
+                        total += member.memory_info().rss
+                    except psutil.NoSuchProcess:
+                        pass
+                peak = max(peak, total)
+            except psutil.NoSuchProcess:
+                return
+            time.sleep(every)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = process.communicate()
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{stderr[-3000:]}")
+    return Measured(seconds, peak, stdout)
+
+
+def spread(values: list[float]) -> str:
+    """Median with the range, e.g. '31.2 s (29.8-33.0, n=3)'."""
+    return f"{statistics.median(values):.1f} s ({min(values):.1f}-{max(values):.1f}, n={len(values)})"
+
+
+def generate_corpus(folder: Path, chars: int) -> None:
+    """A corpus of ``chars`` characters from ../shared/bench/make_scale_corpus.py (resampled State Council
+    paragraphs); needs the shared folder beside the checkout."""
+    if not GENERATOR.is_file():
+        sys.exit(f"{GENERATOR} not found: the generated corpora need ../shared/bench beside the checkout")
+    subprocess.run([sys.executable, str(GENERATOR), str(folder), "--chars", str(chars)], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def git_commit() -> str:
+    try:
+        return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip() + (
+            "+changes" if subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "toolkit"],
+                                         capture_output=True, text=True).stdout.strip() else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"

@@ -1,95 +1,72 @@
-"""End to end: the toolkit against the script a researcher would write, on the same corpus, one run each.
+"""End to end: `toolkit run` as shipped against the script a researcher would write (bench/straightforward.py).
 
-    .venv/bin/python bench/end_to_end.py [--corpus DIR | --chars 10000000] [--k 20] [--passes 10]
+    .venv/bin/python bench/end_to_end.py [--corpus DIR | --chars 10000000] [--repeats 3] [--k 20]
 
-The straightforward script: jieba.lcut per paragraph, stopwords-iso, gensim Dictionary (no_below=2,
-no_above=0.5), LdaModel (K topics, `passes`, defaults otherwise), sequential. The toolkit: `toolkit.run` with
-the same K and passes, unseeded LDA, cold cache, then a second run with K+1 (warm cache).
+Every measurement is a fresh process timed from start to exit (imports included), with the peak resident
+memory of its whole process tree. Each repeat runs, interleaved: the script; the toolkit with one model
+(model.ensemble = 1, the script fits one) on a cold cache; the toolkit as shipped (its default ensemble) on a
+cold cache; and the toolkit as shipped on the warm cache. The medians, ranges and speed-ups are printed.
 
-NPMI (gensim c_npmi, top 10 words) is reported three ways, so speed is not bought with worse topics: each
-model on its own tokens; and, on equal tokens, the script's model (gensim LdaModel, same K and passes) fitted
-to the toolkit's tokens, against the toolkit's model, both scored on those tokens.
-Default corpus: the State Council reports 1954-2022 shipped in corpora/. `--chars N` generates a corpus of
-N characters with ../shared/bench/make_scale_corpus.py (resampled State Council paragraphs) instead.
+The toolkit runs every default setting (tables, every figure in PNG and SVG, the pyLDAvis page, bootstrap
+intervals, evaluation) except: the corpus (corpus.texts, corpus.metadata), model.n_topics = K (the script's
+K), cache.dir (a fresh folder per cold run), and, where said, model.ensemble = 1. They are printed with the
+results. NPMI is compared on the same units with the same code: the script's LdaModel (same K and passes)
+fitted to the toolkit's counts, and the toolkit's topics, both scored on the toolkit's tokens by
+toolkit.evaluate (equal to gensim's CoherenceModel, tested); plus each side on its own tokens.
+Default corpus: the State Council reports 1954-2022 shipped in corpora/; `--chars N` generates one of N
+characters with ../shared/bench/make_scale_corpus.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import logging
+import os
 import shutil
-import subprocess
+import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from common import before_fit
-
-ROOT = Path(__file__).resolve().parent.parent
-GENERATOR = ROOT.parent / "shared" / "bench" / "make_scale_corpus.py"
+from common import ROOT, Measured, before_fit, generate_corpus, git_commit, measured, spread
 
 
-def straightforward(texts: list[str], k: int, passes: int) -> dict:
-    import jieba
-    import stopwordsiso
-    from gensim.corpora import Dictionary
-    from gensim.models import CoherenceModel, LdaModel
-
-    jieba.setLogLevel(logging.WARNING)
-    stop = stopwordsiso.stopwords("zh")
-    start = time.perf_counter()
-    docs = [[w for w in jieba.lcut(p) if len(w) > 1 and w not in stop and not w.isdigit()]
-            for text in texts for p in text.splitlines() if p.strip()]
-    segmented = time.perf_counter()
-    dictionary = Dictionary(docs)
-    dictionary.filter_extremes(no_below=2, no_above=0.5, keep_n=None)
-    corpus = [dictionary.doc2bow(d) for d in docs]
-    vocab_done = time.perf_counter()
-    lda = LdaModel(corpus, num_topics=k, id2word=dictionary, passes=passes, random_state=42)
-    fitted = time.perf_counter()
-    topics = [[dictionary[i] for i, _ in lda.get_topic_terms(t, 10)] for t in range(k)]
-    npmi = CoherenceModel(topics=topics, texts=docs, dictionary=dictionary, coherence="c_npmi",
-                          processes=1).get_coherence()
-    return {"seconds": fitted - start, "segment": segmented - start, "vocabulary": vocab_done - segmented,
-            "fit": fitted - vocab_done, "npmi": npmi, "units": len(docs)}
+def toolkit_command(corpus: Path, metadata: Path | None, k: int, out: Path, cache: Path, ensemble: int | None):
+    overrides = [f'corpus.texts="{corpus}"', f'corpus.metadata="{metadata or ""}"', 'corpus.name="bench"',
+                 f"model.n_topics={k}", f'cache.dir="{cache}"']
+    if ensemble is not None:
+        overrides.append(f"model.ensemble={ensemble}")
+    command = [sys.executable, "-m", "toolkit", "-q", "run", str(ROOT / "bench" / "empty.toml"), "--out", str(out)]
+    for override in overrides:
+        command += ["--set", override]
+    return command, overrides
 
 
-def script_model_on_toolkit_tokens(result, k: int, passes: int) -> dict:
-    """The script's gensim LdaModel fitted to the toolkit's vocabulary and counts; both scored on those tokens."""
+def equal_tokens_npmi(out: Path, corpus: Path, metadata: Path | None, k: int, cache: Path) -> dict:
+    """The script's LdaModel on the toolkit's counts against the toolkit's topics, both scored on the toolkit's
+    tokens by the same coherence code."""
     from gensim.matutils import Sparse2Corpus
     from gensim.models import LdaModel
+    from straightforward import PASSES
 
+    import toolkit
     from toolkit.evaluate import CoherenceStatistics, top_words
 
-    fitted = result.fitted
-    start = time.perf_counter()
-    lda = LdaModel(Sparse2Corpus(fitted.counts.astype(float), documents_columns=False), num_topics=k,
-                   id2word=dict(enumerate(fitted.vocabulary)), passes=passes, random_state=42)
-    seconds = time.perf_counter() - start
-    statistics = CoherenceStatistics(result.prepared.tokens, fitted.vocabulary)
-    script_topics = [[fitted.vocabulary[i] for i, _ in lda.get_topic_terms(t, 10)] for t in range(k)]
-    toolkit_topics = top_words(fitted.model.components_, fitted.vocabulary, 10)
-    mean = lambda topics: sum(statistics.coherence(topics, "c_npmi")) / len(topics)  # noqa: E731
-    return {"seconds": seconds, "script_npmi": mean(script_topics), "toolkit_npmi": mean(toolkit_topics)}
+    config = toolkit.Config.load(ROOT / "bench" / "empty.toml", toolkit_command(corpus, metadata, k, out, cache, 1)[1])
+    prepared = toolkit.prepare(config)
+    counted = toolkit.count_units(prepared, config)
+    fitted = toolkit.fit(prepared, config, counted)
+    vocabulary, counts, _ = counted
+    lda = LdaModel(Sparse2Corpus(counts.astype(float), documents_columns=False), num_topics=k,
+                   id2word=dict(enumerate(vocabulary)), passes=PASSES, random_state=42)
+    statistics_ = CoherenceStatistics(prepared.tokens, vocabulary)
+    script_topics = [[vocabulary[i] for i, _ in lda.get_topic_terms(t, 10)] for t in range(k)]
 
+    def mean(topics):
+        return sum(statistics_.coherence(topics, "c_npmi")) / len(topics)
 
-def toolkit_runs(corpus: Path, metadata: Path | None, k: int, passes: int, work: Path) -> list:
-    import toolkit
-
-    out = []
-    for n_topics in (k, k + 1):
-        config = toolkit.Config.from_dict({
-            "corpus": {"name": "bench", "texts": str(corpus), "metadata": str(metadata) if metadata else ""},
-            "model": {"kind": "lda", "n_topics": n_topics, "passes": passes, "iterations": 50},
-            "trends": {"bootstrap": 0}, "figures": {"ldavis": False, "formats": ["png"]},
-            "cache": {"dir": str(work / "cache")}})
-        start = time.perf_counter()
-        result = toolkit.run(config, work / f"out-{n_topics}")
-        seconds = time.perf_counter() - start
-        out.append((seconds, result))
-    return out
+    return {"script": mean(script_topics), "toolkit": mean(top_words(fitted.model.components_, vocabulary, 10)),
+            "kind": config["model"]["kind"]}
 
 
 def main() -> None:
@@ -97,39 +74,60 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpora/gwr_national/texts")
     parser.add_argument("--chars", type=int, default=0, help="generate a corpus of this many characters instead")
     parser.add_argument("--k", type=int, default=20)
-    parser.add_argument("--passes", type=int, default=10)
+    parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="toolkit-bench-"))
+    env = {**os.environ}
     try:
         if args.chars:
             args.corpus = work / "corpus"
-            subprocess.run([sys.executable, str(GENERATOR), str(args.corpus), "--chars", str(args.chars)], check=True,
-                           stdout=subprocess.DEVNULL)
-        metadata = args.corpus / "metadata.csv"
-        texts = [p.read_text(encoding="utf-8") for p in sorted(args.corpus.glob("*.txt"))]
-        print(f"corpus: {args.corpus} ({len(texts)} files, {sum(map(len, texts)):,} characters); K={args.k}, "
-              f"passes={args.passes}")
-        script = straightforward(texts, args.k, args.passes)
-        del texts
-        print(f"straightforward script: {script['seconds']:.1f} s (segment {script['segment']:.1f}, vocabulary "
-              f"{script['vocabulary']:.1f}, fit {script['fit']:.1f}); {script['units']} paragraphs; "
-              f"NPMI {script['npmi']:.3f} on its own tokens")
-        runs = toolkit_runs(args.corpus, metadata if metadata.is_file() else None, args.k, args.passes, work)
-        for seconds, result in runs:
-            t = result.manifest["timings_seconds"]
-            to_topics = before_fit(t) + t["model"]
-            print(f"toolkit run K={result.manifest['config']['model']['n_topics']}: {seconds:.1f} s in all "
-                  f"(before the fit {before_fit(t):.1f} s, fit {t['model']:.1f} s, to topics {to_topics:.1f} s); "
-                  f"{result.manifest['counts']['units_modelled']} units; "
-                  f"NPMI {result.manifest['metrics']['c_npmi']:.3f} on its own tokens; stages {json.dumps(t)}")
-            print(f"   speed-up over the script: {script['seconds'] / seconds:.2f}x end to end (every table, figure "
-                  f"and metric), {script['seconds'] / to_topics:.2f}x to the topics")
-        equal = script_model_on_toolkit_tokens(runs[0][1], args.k, args.passes)
-        print(f"equal tokens (the toolkit's): script's LdaModel fit {equal['seconds']:.1f} s, NPMI "
-              f"{equal['script_npmi']:.3f}; toolkit's model NPMI {equal['toolkit_npmi']:.3f}")
+            generate_corpus(args.corpus, args.chars)
+        metadata = args.corpus / "metadata.csv" if (args.corpus / "metadata.csv").is_file() else None
+        chars = sum(len(p.read_text(encoding="utf-8")) for p in args.corpus.glob("*.txt"))
+        print(f"corpus: {args.corpus} ({len(list(args.corpus.glob('*.txt')))} files, {chars:,} characters); "
+              f"K={args.k}; {args.repeats} interleaved repeats; commit {git_commit()}")
+        print(f"toolkit settings that are not the defaults: {toolkit_command(args.corpus, metadata, args.k, work, work, 1)[1]} "
+              "(model.ensemble=1 only in the one-model rows)")
+        results: dict[str, list[Measured]] = {"script": [], "one model, cold": [], "shipped, cold": [],
+                                              "shipped, warm": []}
+        manifests: dict[str, dict] = {}
+        for repeat in range(args.repeats):
+            script_json = work / f"script-{repeat}.json"
+            results["script"].append(measured([sys.executable, str(ROOT / "bench" / "straightforward.py"),
+                                               str(args.corpus), str(args.k), str(script_json)], env))
+            manifests["script"] = json.loads(script_json.read_text())
+            for label, ensemble, cache in (("one model, cold", 1, work / f"cache-a{repeat}"),
+                                           ("shipped, cold", None, work / f"cache-b{repeat}"),
+                                           ("shipped, warm", None, work / f"cache-b{repeat}")):
+                out = work / f"out-{label.replace(', ', '-').replace(' ', '_')}"
+                command, _ = toolkit_command(args.corpus, metadata, args.k, out, cache, ensemble)
+                results[label].append(measured(command, env))
+                manifests[label] = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+                shutil.rmtree(out, ignore_errors=True)
+        script = statistics.median(m.seconds for m in results["script"])
+        s = manifests["script"]
+        print(f"\nscript: {spread([m.seconds for m in results['script']])}, peak "
+              f"{max(m.peak_bytes for m in results['script']) / 2**30:.2f} GiB; last run: imports {s['imports']:.1f} s, "
+              f"segment {s['segment']:.1f}, vocabulary {s['vocabulary']:.1f}, fit {s['fit']:.1f}; {s['units']} "
+              f"paragraphs; NPMI {s['npmi_own_tokens']:.3f} on its own tokens")
+        for label in ("one model, cold", "shipped, cold", "shipped, warm"):
+            seconds = [m.seconds for m in results[label]]
+            manifest = manifests[label]
+            t = manifest["timings_seconds"]
+            print(f"toolkit, {label}: {spread(seconds)}, peak {max(m.peak_bytes for m in results[label]) / 2**30:.2f} "
+                  f"GiB; speed-up over the script {script / statistics.median(seconds):.2f}x "
+                  f"(range {script / max(seconds):.2f}-{script / min(seconds):.2f}x); model "
+                  f"{manifest['config']['model']['kind']} x{len(manifest['ensemble_seeds'])}; last run: before the "
+                  f"fit {before_fit(t):.1f} s, fit {t['model']:.1f} s, figures {t.get('figures', 0):.1f} s; "
+                  f"{manifest['counts']['units_modelled']} units; NPMI {manifest['metrics']['c_npmi']:.3f} on its own "
+                  f"tokens; stages {json.dumps(t)}")
+        equal = equal_tokens_npmi(work / "equal", args.corpus, metadata, args.k, work / "cache-b0")
+        print(f"\nNPMI on the same units (the toolkit's) with the same code: script's LdaModel {equal['script']:.3f}, "
+              f"toolkit's {equal['kind']} model {equal['toolkit']:.3f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
     main()

@@ -20,15 +20,23 @@ def notebook(name: str, cells: list[tuple[str, str]]) -> None:
 
 notebook("01_quickstart.ipynb", [
     ("md", "# Quick start: themes in the five seed documents\n\n"
-           "Load, normalise, fit, label themes and plot the trend, with the same function the command line uses "
-           "(`toolkit run configs/seeds.toml`). Every table below is also written as CSV in the output folder."),
+           "Load, normalise, fit the keyword-assisted topic model and plot the trend, with the same function the "
+           "command line uses (`toolkit run configs/seeds.toml`). Every table below is also written as CSV in the "
+           "output folder."),
     ("code", "%matplotlib inline\nimport toolkit\n\nresult = toolkit.run(\"../configs/seeds.toml\", \"../runs/nb-quickstart\")\n"
              "result.documents[[\"doc_id\", \"title\", \"date\", \"place\", \"status\", \"n_units\"]]"),
-    ("md", "Each topic gets the theme whose lexicon words carry most of its top-word weight, or `other`:"),
+    ("md", "Each lexicon theme owns one topic, anchored to its keywords: its theme is fixed by construction "
+           "(`labelled_by = keywords`). The free topics collect what the lexicon does not name and count as `other`; "
+           "`suggested` is the theme their top words look like, a hint only:"),
     ("code", "topics = result.topics.copy()\ntopics[\"top_words\"] = topics[\"top_words\"].map(lambda w: \" \".join(w[:8]))\n"
-             "topics[[\"topic\", \"theme\", \"score\", \"top_words\"]]"),
-    ("md", "Theme shares by year, weighted by tokens, with 95% bootstrap intervals; 2016-2018 have no documents "
-           "and stay empty:"),
+             "topics[[\"topic\", \"theme\", \"labelled_by\", \"suggested\", \"top_words\"]]"),
+    ("md", "Before trusting a theme, read its diagnostics: does its share follow its keywords across years and "
+           "documents, does it hold across the ensemble's seeds, is its topic more than its keywords? Five documents "
+           "are few, so several themes are not validated here, and the table says why:"),
+    ("code", "result.themes[[\"theme\", \"keywords_in_vocabulary\", \"keyword_weight\", \"r_years\", \"r_documents\",\n"
+             "               \"member_r\", \"validated\", \"why\"]].round(2)"),
+    ("md", "Theme shares by year, weighted by tokens, one panel per theme, with 95% bootstrap intervals and the range "
+           "over the ensemble's seeds; 2016-2018 have no documents and stay empty:"),
     ("code", "toolkit.plot_theme_shares(result.theme_by_year, result.prepared.lexicon, title=\"seeds\")"),
     ("code", "result.theme_by_year.pivot(index=\"year\", columns=\"theme\", values=\"share\").round(3)"),
     ("md", "Which paragraphs carry a theme? The ecology paragraphs of the 2021 press conference:"),
@@ -72,12 +80,16 @@ notebook("02_preprocessing.ipynb", [
 ])
 
 notebook("03_choosing_a_model.ipynb", [
-    ("md", "# Choosing a model and the number of topics\n\nA small sweep on the seed corpus: two models, four values "
-           "of K, two seeds each. `toolkit sweep` on the command line does the same; finished runs are skipped when "
-           "a sweep is started again."),
-    ("code", "%matplotlib inline\nimport toolkit\n\nconfig = toolkit.Config.load(\"../configs/seeds.toml\", [\"sweep.seeds=[1, 2]\", \"model.passes=5\"])\n"
+    ("md", "# Choosing a model and the number of topics\n\nA small sweep on the seed corpus: the measurement model "
+           "(keyatm: one topic per theme, so K is the themes plus the free topics) and the exploratory models LDA and "
+           "NMF, four values of K, two seeds each. Grid points a model cannot fit (keyatm with fewer topics than "
+           "themes) are skipped and listed. `toolkit sweep` on the command line does the same; finished runs are "
+           "skipped when a sweep is started again."),
+    ("code", "%matplotlib inline\nimport toolkit\n\nconfig = toolkit.Config.load(\"../configs/seeds.toml\", [\"sweep.seeds=[1, 2]\", \"model.lda.passes=5\",\n"
+             "                                                         \"model.keyatm.iterations=200\"])\n"
              "result = toolkit.sweep(config, \"../runs/nb-sweep\",\n"
-             "                       grid={\"model.kind\": [\"lda\", \"nmf\"], \"model.n_topics\": [6, 9, 12, 15]}, n_jobs=2)\n"
+             "                       grid={\"model.kind\": [\"keyatm\", \"lda\", \"nmf\"], \"model.n_topics\": [9, 12, 16, 18]},\n"
+             "                       n_jobs=2)\n"
              "result.table[[\"kind\", \"n_topics\", \"random_state\", \"c_npmi\", \"c_v\", \"diversity\", \"stability\"]].round(3)"),
     ("md", "Each metric against K: the line is the mean over seeds, the band the range. Coherence (NPMI, c_v) and "
            "diversity should be high; stability says whether another seed gives the same topics."),
@@ -89,12 +101,16 @@ notebook("03_choosing_a_model.ipynb", [
 ])
 
 notebook("04_themes_2014_2021.ipynb", [
-    ("md", "# Themes in the State Council work reports, 2014-2021\n\nThe reports of 2000-2022 with keyword-seeded "
-           "LDA (one topic seeded per theme, six free topics), 95% bootstrap intervals over the paragraphs of each "
-           "year, and the spread over two more model seeds (`configs/gwr_national.toml`)."),
+    ("md", "# Themes in the State Council work reports, 2014-2021\n\nThe reports of 2000-2022 with the "
+           "keyword-assisted topic model (one topic anchored to each of the lexicon's 15 themes, two free topics), an "
+           "ensemble of three seeds, and 95% bootstrap intervals (`configs/gwr_national.toml`)."),
     ("code", "%matplotlib inline\nimport toolkit\n\nresult = toolkit.run(\"../configs/gwr_national.toml\", \"../runs/nb-gwr\")\n"
              "lexicon = result.prepared.lexicon\nyearly = result.theme_by_year"),
     ("code", "toolkit.plot_theme_shares(yearly[yearly.year.between(2012, 2022)], lexicon, title=\"国务院政府工作报告\")"),
+    ("md", "## Can each theme be trusted here?\n\nPer theme: its share's agreement with its keyword rate across the "
+           "years, the lowest agreement between two ensemble members, and whether it passes the toolkit's checks "
+           "(`why` says which it fails). For a paper, add hand coding: `toolkit validate export runs/gwr_national`."),
+    ("code", "result.themes[[\"theme\", \"top_words\", \"r_years\", \"member_r\", \"validated\", \"why\"]].round(2)"),
     ("md", "## The model beside a model-free baseline\n\nFor each theme: how often its lexicon words occur per 10,000 "
            "tokens (bars) and the model's share (line), with their correlation over the years."),
     ("code", "trends = result.trends\ntoolkit.plot_model_vs_keywords(yearly, trends.keywords, trends.agreement, lexicon)"),
@@ -102,23 +118,24 @@ notebook("04_themes_2014_2021.ipynb", [
     ("md", "## Change from 2014 to 2021\n\nThe change of each theme's share with its bootstrap interval; `clear` "
            "marks changes whose interval excludes zero."),
     ("code", "trends.change.round(3)"),
+    ("code", "clear = trends.change[trends.change.clear & (trends.change.theme != \"other\")]\n"
+             "print(f\"{len(clear)} of {len(trends.change) - 1} themes changed clearly from 2014 to 2021:\", \", \".join(clear.theme))"),
     ("code", "toolkit.plot_change(trends.change, lexicon)"),
     ("code", "focus = yearly[yearly.year.between(2014, 2021) & yearly.theme.isin([\"innovation\", \"digital_economy\", \"ecology\"])]\n"
              "focus.pivot(index=\"year\", columns=\"theme\", values=\"share\").round(3)"),
     ("md", "## Reading\n\n"
-           "**What the figures show.** Shares are token-weighted shares of the topics labelled with each theme, per "
-           "year. The seeded topics match their themes closely (see `result.topics`), so the lines can be read as "
-           "how much of each year's report is spent on each theme. Where the keyword line and the model line move "
-           "together (high r), the two measurements agree; where they do not, look at the paragraphs before "
-           "believing either. The change table answers the 2014-2021 question with its uncertainty: a change is "
-           "only worth reporting when `clear` is true. In this run (check the table above) no theme's change from "
-           "2014 to 2021 is larger than its paragraph-level interval: year-to-year movements of a few points are "
-           "within what resampling the paragraphs of one report produces.\n\n"
+           "**What the figures show.** Shares are token-weighted shares of each theme's keyword topic, per year: how "
+           "much of each year's report the model attributes to the theme, its keywords and the words that go with "
+           "them. Where the keyword line and the model line move together (high r), the two measurements agree; "
+           "where they do not, look at the paragraphs before believing either. The change table answers the "
+           "2014-2021 question with its uncertainty: a change is only worth reporting when `clear` is true (the cell "
+           "above counts them for this run).\n\n"
            "**What they cannot show.** One report per year is one text per year: the intervals describe uncertainty "
            "over paragraphs within a report, not over the reports the State Council could have written. Shares are "
            "relative, so one theme rising must push others down (2020's short, pandemic-dominated report moves every "
            "line). The themes are the lexicon's categories: a topic labelled ecology may also carry energy or "
-           "consumption words, and `other` holds what the lexicon does not name. Seeded topics are pulled towards "
-           "their words by design, at some cost in coherence. Nothing here says why the emphasis changed."),
+           "consumption words, and `other` holds what the lexicon does not name. A theme's topic exists only in "
+           "paragraphs that use at least one of its keywords, by design: a theme the lexicon words badly is measured "
+           "badly, and hand coding is how to find out. Nothing here says why the emphasis changed."),
 ])
 print("wrote", sorted(p.name for p in OUT.glob("*.ipynb")))

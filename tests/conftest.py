@@ -57,16 +57,11 @@ def small_corpus(tmp_path) -> Path:
 
 
 def write_config(path: Path, texts: Path, metadata: Path | None = None, **sections) -> Path:
-    """Write a TOML config for ``texts``; ``sections`` are tables such as model={"n_topics": 5}."""
-    import json
+    """Write a TOML config for ``texts``; ``sections`` are tables such as model={"n_topics": 5} (nested
+    tables too: model={"lda": {"passes": 2}})."""
+    import tomli_w
 
-    lines = ["[corpus]", f"texts = {json.dumps(str(texts))}"]
-    if metadata is not None:
-        lines.append(f"metadata = {json.dumps(str(metadata))}")
-    for key, value in sections.pop("corpus", {}).items():
-        lines.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")
-    for section, table in sections.items():
-        lines.append(f"[{section}]")
-        lines += [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in table.items()]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    corpus = {"texts": str(texts), **({"metadata": str(metadata)} if metadata is not None else {}),
+              **sections.pop("corpus", {})}
+    path.write_text(tomli_w.dumps({"corpus": corpus, **sections}), encoding="utf-8")
     return path

@@ -28,11 +28,11 @@ def test_failed_block_keeps_the_previous_folder(tmp_path):
             (work / "result.csv").write_text("half")
             raise RuntimeError("model failed")
     assert (final / "result.csv").read_text() == "old"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".run.lock", "run"]
     with atomic.output_folder(final) as work:
         (work / "result.csv").write_text("new")
     assert (final / "result.csv").read_text() == "new"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".run.lock", "run"]
 
 
 def test_a_swap_cut_in_the_middle_is_recovered(tmp_path):
@@ -53,7 +53,7 @@ def _complete(folder, snapshot, n_topics):
 
     manifest = json.loads(snapshot["manifest.json"])
     files = {name: hashlib.sha256(data).hexdigest() for name, data in snapshot.items()
-             if name not in ("manifest.json", "report.html")}
+             if name not in ("manifest.json", "report.html", atomic.MARKER)}
     return ("report.html" in snapshot and manifest["outputs_sha256"] == files
             and manifest["config"]["model"]["n_topics"] == n_topics)
 
@@ -68,13 +68,13 @@ def test_killed_runs_leave_the_previous_output_intact(tmp_path, sig):
     out = tmp_path / "gwr"
     env = {**os.environ, "TOOLKIT_CACHE_DIR": str(tmp_path / "cache")}
     command = [sys.executable, "-m", "toolkit", "-q", "run", str(ROOT / "configs" / "gwr_national.toml"),
-               "--out", str(out), "--set", "model.passes=2"]
+               "--out", str(out), "--set", "model.lda.passes=2"]
     subprocess.run(command, check=True, env=env, capture_output=True, timeout=300)
     before = _snapshot(out)
     assert json.loads(before["manifest.json"])["counts"]["documents_used"] == 23
     loud = [c for c in command if c != "-q"]  # the stage log tells when the run has begun
     for delay in (0.0, 0.7, 1.7, 2.7, 3.7):
-        process = subprocess.Popen([*loud, "--set", "model.n_topics=12"], env=env,
+        process = subprocess.Popen([*loud, "--set", "model.n_topics=18"], env=env,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         # Signals sent before Python reaches the toolkit's code (interpreter start-up, which takes a while on a
         # busy machine) end any program by the signal; count the delay from the run's first log line instead.
@@ -84,19 +84,19 @@ def test_killed_runs_leave_the_previous_output_intact(tmp_path, sig):
         process.send_signal(sig)
         _, stderr = process.communicate(timeout=120)
         now = _snapshot(out)
-        if process.returncode == 0 or (now != before and _complete(out, now, n_topics=12)):
+        if process.returncode == 0 or (now != before and _complete(out, now, n_topics=18)):
             # the run finished (swapped its complete output in) before the signal: nothing left to kill later
-            assert _complete(out, now, n_topics=12)
+            assert _complete(out, now, n_topics=18)
             break
         assert now == before, delay
-        leftovers = [p.name for p in tmp_path.iterdir() if p.name not in ("gwr", "cache")]
+        leftovers = [p.name for p in tmp_path.iterdir() if p.name not in ("gwr", "cache", ".gwr.lock")]
         assert all(name.startswith(".gwr.partial-") for name in leftovers), leftovers
         if sig == signal.SIGINT:
             assert process.returncode == 130 and "interrupted" in stderr and "Traceback" not in stderr
     # the next run cleans up and succeeds, and the cache filled by killed runs is sound
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "gwr"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".gwr.lock", "cache", "gwr"]
     assert _snapshot(out)["documents.csv"] == before["documents.csv"]
 
 

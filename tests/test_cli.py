@@ -31,7 +31,7 @@ def test_normalize_and_tokens_print_what_run_uses():
 
 def test_run_writes_the_output_folder(tmp_path):
     result = toolkit_cli("-q", "run", "configs/seeds.toml", "--out", str(tmp_path / "out"),
-                         "--set", "model.n_topics=10")
+                         "--set", "model.n_topics=10", "--set", "model.kind=nmf")
     assert result.returncode == 0, result.stderr
     assert "5 documents used, 0 skipped, 145 units, 10 topics" in result.stdout
     assert (tmp_path / "out" / "figures" / "theme_shares.png").is_file()
@@ -53,7 +53,7 @@ def test_errors_are_one_line_with_exit_code_2(tmp_path, args, message):
     errors = [line for line in result.stderr.splitlines() if line.startswith("toolkit: error:")]
     assert len(errors) == 1 and message in errors[0], result.stderr
     assert "Traceback" not in result.stderr
-    assert not out.exists() and not list(tmp_path.glob(".out.*"))
+    assert not out.exists() and not list(tmp_path.glob(".out.partial-*"))
 
 
 @pytest.mark.parametrize("lexicon, message", [

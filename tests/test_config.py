@@ -1,23 +1,45 @@
+import tomllib
+
 import pytest
 
-from toolkit.config import SCHEMA, Config, parse_override
+from toolkit.config import SECTIONS, Config, parse_override, schema
 from toolkit.errors import ToolkitError
 
 from .conftest import ROOT
 
 
-def test_every_default_is_written_out():
+def test_every_default_is_written_out_and_loads_back():
     config = Config.from_dict({"corpus": {"texts": "x"}})
-    for section, options in SCHEMA.items():
-        assert set(config[section]) == set(options)
-    assert config["model"]["n_topics"] == SCHEMA["model"]["n_topics"].default
-    assert "[model]\n" in config.to_toml() and "n_topics = 10" in config.to_toml()
+    for section, options in schema().items():
+        assert set(options) <= set(config[section])
+    assert config["model"]["n_topics"] == schema()["model"]["n_topics"].default
+    assert config["model"][config["model"]["kind"]]  # the selected kind's sub-table, with its defaults
+    saved = tomllib.loads(config.to_toml())
+    assert saved["model"]["n_topics"] == config["model"]["n_topics"]
+    assert saved["segment"]["min_chars"] == 2
+    assert Config.from_dict(saved).to_dict() == config.to_dict() | {"corpus": saved["corpus"]}
 
 
-def test_committed_configs_load():
+def test_each_section_is_declared_by_its_stage_module():
+    import importlib
+
+    for section, module in SECTIONS.items():
+        declared = importlib.import_module(f"toolkit.{module}").OPTIONS
+        assert schema()[section] is declared, section
+
+
+def test_committed_configs_load_and_their_saved_copies_parse(tmp_path):
     for path in sorted((ROOT / "configs").glob("*.toml")):
         config = Config.load(path)
         assert config.path("corpus", "texts").is_dir(), path
+        saved = tmp_path / "saved" / path.name
+        saved.parent.mkdir(exist_ok=True)
+        saved.write_text(config.to_toml(relative_to=saved.parent), encoding="utf-8")
+        again = Config.load(saved)
+        assert again.path("corpus", "texts") == config.path("corpus", "texts")
+        assert again["sweep"]["grid"] == config["sweep"]["grid"]
+        assert {k: v for k, v in again.to_dict().items() if k != "corpus"} == \
+               {k: v for k, v in config.to_dict().items() if k != "corpus"}
 
 
 @pytest.mark.parametrize("data, message", [
@@ -26,15 +48,25 @@ def test_committed_configs_load():
     ({"model": {"n_topics": "ten"}}, "model.n_topics must be an integer"),
     ({"model": {"n_topics": 0}}, "model.n_topics must be greater than 0"),
     ({"model": {"n_topics": True}}, "model.n_topics must be an integer"),
-    ({"model": {"kind": "lsa"}}, "model.kind must be one of 'lda', 'nmf'"),
+    ({"model": {"kind": "lsa"}}, "unknown model kind 'lsa'; choose one of"),
+    ({"model": {"lda": {"pases": 3}}}, "unknown config key model.lda.pases; did you mean 'passes'?"),
+    ({"model": {"lda": {"alpha": "flat"}}}, "model.lda.alpha must be one of"),
     ({"vocab": {"max_df": 1.5}}, "vocab.max_df must be a fraction in (0, 1]"),
     ({"corpus": {"year_min": 2022, "year_max": 2010}}, "corpus.year_min (2022) is after corpus.year_max (2010)"),
     ({"units": {"min_chars": 500, "max_chars": 100}}, "units.min_chars (500) must be below units.max_chars"),
-    ({"model": {"kind": "nmf", "seeded": True}}, "model.seeded works with model.kind = 'lda'"),
     ({"segment": {"extra_stopwords": "mine.txt"}}, "segment.extra_stopwords must be a list of strings"),
     ({"segment": {"extra_stopwords": [1]}}, "segment.extra_stopwords must be a list of strings"),
-    ({"trends": {"seeds": ["1"]}}, "trends.seeds must be a list of integers"),
     ({"sweep": {"seeds": [True]}}, "sweep.seeds must be a list of integers"),
+    ({"model": {"random_state": -1}}, "model.random_state must be a seed from 0 to 4294967295"),
+    ({"model": {"random_state": 2**32}}, "model.random_state must be a seed from 0 to 4294967295"),
+    ({"sweep": {"seeds": [1, 2**40]}}, "each item of sweep.seeds must be a seed from 0 to 4294967295"),
+    ({"trends": {"seeds": [1, 2]}}, "trends.seeds is no longer used: extra seeds are now the ensemble"),
+    ({"corpus": {"name": "."}}, "corpus.name must be a plain name"),
+    ({"corpus": {"name": "../elsewhere"}}, "corpus.name must be a plain name"),
+    ({"corpus": {"name": "a/b"}}, "corpus.name must be a plain name"),
+    ({"corpus": {"pattern": "../*.txt"}}, "corpus.pattern '../*.txt' leaves the text folder"),
+    ({"corpus": {"pattern": "/etc/*"}}, "is an absolute path"),
+    ({"corpus": {"pattern": ""}}, "corpus.pattern is empty"),
 ])
 def test_bad_values_are_named_with_a_fix(data, message):
     with pytest.raises(ToolkitError) as info:
@@ -43,26 +75,50 @@ def test_bad_values_are_named_with_a_fix(data, message):
     assert "\n" not in str(info.value)
 
 
+def test_plain_corpus_names_are_accepted():
+    for name in ("seeds", "武汉_2021", "gwr-national.v2"):
+        assert Config.from_dict({"corpus": {"name": name}})["corpus"]["name"] == name
+
+
+def test_old_flat_model_keys_still_work_with_a_warning(caplog):
+    with caplog.at_level("WARNING", logger="toolkit"):
+        config = Config.from_dict({"model": {"kind": "lda", "passes": 3, "seeded": True}})
+    assert config["model"]["lda"]["passes"] == 3 and config["model"]["lda"]["seeded"] is True
+    assert "passes" not in config["model"]
+    assert "config key model.passes is deprecated: write it as passes in [model.lda]" in caplog.text
+
+
 def test_overrides_are_read_as_toml(tmp_path):
     path = tmp_path / "c.toml"
     path.write_text('[corpus]\ntexts = "."\n[model]\nn_topics = 5\n', encoding="utf-8")
-    config = Config.load(path, ["model.n_topics=20", "model.kind=nmf", "vocab.max_df=0.4", "trends.seeds=[1, 2]",
+    config = Config.load(path, ["model.n_topics=20", "model.kind=nmf", "vocab.max_df=0.4", "model.nmf.max_iter=50",
                                 'segment.extra_stopwords=["a.txt"]'])
     assert config["model"]["n_topics"] == 20
     assert config["model"]["kind"] == "nmf"
+    assert config["model"]["nmf"]["max_iter"] == 50
     assert config["vocab"]["max_df"] == 0.4
-    assert config["trends"]["seeds"] == [1, 2]
     assert config.paths("segment", "extra_stopwords") == [(tmp_path / "a.txt").resolve()]
     assert config["corpus"]["name"] == "c"
     assert parse_override("units.kind=document") == ("units", "kind", "document")
     with pytest.raises(ToolkitError, match="section.key=value"):
         parse_override("n_topics=5")
+    assert config.with_values(**{"model.lda.passes": 4})["model"]["lda"]["passes"] == 4
 
 
-def test_invalid_toml_and_missing_file(tmp_path):
+def test_invalid_toml_missing_file_and_folder(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("[model\nn_topics = 5", encoding="utf-8")
     with pytest.raises(ToolkitError, match="is not valid TOML"):
         Config.load(bad)
     with pytest.raises(ToolkitError, match="config file not found"):
         Config.load(tmp_path / "absent.toml")
+    with pytest.raises(ToolkitError, match="is a folder; pass the path of a .toml config file"):
+        Config.load(tmp_path)
+
+
+def test_input_paths_name_every_file_the_config_uses(tmp_path):
+    config = Config.load(ROOT / "configs" / "gwr_national.toml")
+    named = config.input_paths()
+    assert named["the config"] == (ROOT / "configs" / "gwr_national.toml").resolve()
+    assert named["corpus.texts"] == (ROOT / "corpus" / ".." / "corpora" / "gwr_national" / "texts").resolve()
+    assert named["corpus.metadata"].name == "metadata.csv"

@@ -1,4 +1,5 @@
 import codecs
+import os
 
 import pytest
 
@@ -111,3 +112,82 @@ def test_metadata_without_dates_falls_back_to_the_text(small_corpus):
     assert docs.loc["004_1467077b33d2f3ae", "date"] == "2020-09-19"  # 發布時間 in traditional script
     assert docs.loc["000_4635cf3c1d3ea286", "status"] == "skipped"  # its text states no date
     assert "fill its date column" in docs.loc["000_4635cf3c1d3ea286", "reason"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs and symbolic links")
+def test_odd_entries_are_listed_with_a_reason_never_read_or_lost(small_corpus, tmp_path):
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("2020年1月1日 外部文件的内容。", encoding="utf-8")
+    os.symlink(outside, small_corpus / "outside_link.txt")
+    os.symlink(small_corpus / "gone.txt", small_corpus / "dangling.txt")
+    os.symlink("/proc/self/mem", small_corpus / "memory.txt")
+    os.symlink(small_corpus / "000_4635cf3c1d3ea286.txt", small_corpus / "inside_link.txt")
+    os.mkfifo(small_corpus / "pipe.txt")
+    (small_corpus / "sub").mkdir()
+    os.symlink(small_corpus / "sub", small_corpus / "folder_link")
+    (small_corpus / ".hidden.txt").write_text("隐藏", encoding="utf-8")
+    (small_corpus / ".git").mkdir()
+    (small_corpus / ".git" / "config").write_text("x", encoding="utf-8")
+    bad_name = os.fsencode(str(small_corpus)) + b"/caf\xe9.txt"
+    with open(bad_name, "wb") as handle:
+        handle.write("2020年1月1日 名字不是 UTF-8。".encode())
+    docs = load_corpus(small_corpus, small_corpus / "metadata.csv").documents.set_index("path")
+    reasons = docs["reason"]
+    assert reasons["outside_link.txt"].startswith("symbolic link to a file outside the text folder; not followed")
+    assert reasons["memory.txt"].startswith("symbolic link to a file outside the text folder")
+    assert reasons["dangling.txt"] == "broken symbolic link (its target does not exist)"
+    assert reasons["inside_link.txt"] == "duplicate of 000_4635cf3c1d3ea286.txt (same bytes)"
+    assert reasons["pipe.txt"] == "a FIFO (named pipe), not a text file"
+    assert reasons["folder_link"] == "symbolic link to a folder; not followed"
+    assert reasons[".hidden.txt"] == "hidden file (name starts with '.')"
+    assert reasons[".git/"] == "hidden folder (name starts with '.'); not searched"
+    assert reasons["caf\\xe9.txt"] == "file name is not valid UTF-8; rename the file"
+    assert (docs["status"] == "used").sum() == 5
+    docs.reset_index().to_csv(tmp_path / "documents.csv")  # every path can be written as UTF-8
+
+
+def test_metadata_include_column_and_extra_columns(small_corpus):
+    import pandas as pd
+
+    meta = small_corpus / "metadata.csv"
+    table = pd.read_csv(meta, dtype=str, keep_default_na=False)
+    table["include"] = ["yes", "no", "", "0", "maybe"]
+    table["level"] = ["city", "city", "city", "city", "district"]
+    table["status"] = "draft"  # a name the documents table uses itself
+    table.to_csv(meta, index=False)
+    corpus = load_corpus(small_corpus, meta)
+    docs = corpus.documents.set_index("doc_id")
+    assert docs.loc["001_a277e5c0c743763f", "reason"] == "excluded in the metadata (include = no)"
+    assert docs.loc["003_627586bead8599d4", "reason"] == "excluded in the metadata (include = no)"
+    assert docs.loc["004_1467077b33d2f3ae", "reason"] == "metadata: include must be yes or no, not 'maybe'"
+    assert list(docs.loc[docs["status"] == "used"].index) == ["000_4635cf3c1d3ea286", "002_2c7342bd1836c4df"]
+    assert docs.loc["004_1467077b33d2f3ae", "level"] == "district"  # any extra column reaches the table
+    assert docs.loc["000_4635cf3c1d3ea286", "notes"].startswith("Meeting held")
+    assert docs.loc["000_4635cf3c1d3ea286", "meta_status"] == "draft"
+    assert {"level", "notes", "source", "script", "meta_status"} <= set(corpus.metadata_columns)
+
+
+def test_a_duplicate_with_another_date_names_both_dates(small_corpus):
+    copy = small_corpus / "copy.txt"
+    copy.write_bytes((SEEDS / "001_a277e5c0c743763f.txt").read_bytes())
+    meta = small_corpus / "metadata.csv"
+    meta.write_text(meta.read_text(encoding="utf-8") + "copy.txt,副本,2018-03-01,day,武汉市,x,simplified,\n",
+                    encoding="utf-8")
+    docs = load_corpus(small_corpus, meta).documents.set_index("path")
+    assert docs.loc["copy.txt", "reason"] == (
+        "duplicate of 001_a277e5c0c743763f.txt (same bytes); its metadata date 2018-03-01 differs from "
+        "001_a277e5c0c743763f.txt's 2019-05-16: check which is right")
+
+
+def test_patterns_match_like_glob(small_corpus):
+    from toolkit.corpus import matches
+
+    assert matches("a.txt", "*.txt") and not matches("sub/a.txt", "*.txt")
+    assert matches("sub/a.txt", "**/*.txt") and matches("a.txt", "**/*.txt")
+    assert matches("sub/deeper/a.txt", "sub/**/*.txt") and not matches(".a.txt", "*.txt")
+    (small_corpus / "2020").mkdir()
+    (small_corpus / "2020" / "report.txt").write_text("2020年3月5日 政府工作报告。", encoding="utf-8")
+    docs = load_corpus(small_corpus, pattern="**/*.txt").documents.set_index("path")
+    assert docs.loc["2020/report.txt", "status"] == "used"
+    docs = load_corpus(small_corpus).documents.set_index("path")
+    assert docs.loc["2020/report.txt", "reason"] == "does not match corpus.pattern '*.txt'"

@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.evaluate import CoherenceStatistics, diversity, holdout_split, match_topics, stability, top_words
 
@@ -65,3 +67,35 @@ def test_large_corpora_are_sampled_for_coherence(seed_tokens):
     topics = [[w for w in t if w in vocab] for t in topics]
     again = CoherenceStatistics(seed_tokens, vocab, max_units=100)
     assert sample.coherence(topics, "c_npmi") == again.coherence(topics, "c_npmi")  # seeded sample
+
+
+_VOCAB = ["创新", "科技", "生态", "绿色", "数字", "经济", "改革", "开放", "民生", "教育", "城市", "产业"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(texts=st.lists(st.lists(st.sampled_from(_VOCAB + ["其他", "词语"]), max_size=40), min_size=2, max_size=25),
+       measure=st.sampled_from(["c_npmi", "c_v", "u_mass"]))
+def test_window_counts_equal_gensims_on_random_token_lists(texts, measure):
+    """Our window matrix counts what gensim's accumulator counts, whatever the unit lengths and repeats."""
+    from gensim.corpora import Dictionary
+    from gensim.topic_coherence.text_analysis import WordOccurrenceAccumulator
+
+    from toolkit.evaluate import WINDOWS
+
+    stats = CoherenceStatistics(texts, _VOCAB)
+    ours, n_windows = stats.counts(measure)
+    dictionary = Dictionary()
+    dictionary.token2id = {w: i for i, w in enumerate(_VOCAB)}
+    if WINDOWS[measure] is None:
+        from gensim.topic_coherence.text_analysis import CorpusAccumulator
+
+        accumulator = CorpusAccumulator(set(range(len(_VOCAB))))
+        accumulator.accumulate([dictionary.doc2bow(t) for t in texts])
+    else:
+        accumulator = WordOccurrenceAccumulator(set(range(len(_VOCAB))), dictionary)
+        accumulator.accumulate(texts, WINDOWS[measure])
+    assert n_windows == accumulator.num_docs
+    for i in range(len(_VOCAB)):
+        for j in range(len(_VOCAB)):
+            expected = accumulator[i] if i == j else accumulator[i, j]
+            assert ours[i, j] == expected, (i, j)

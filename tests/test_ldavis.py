@@ -21,7 +21,7 @@ _BROWSER_SERVICES = re.compile(r"^(GET|POST|CONNECT) (http://)?[a-z0-9.-]*(googl
 @pytest.fixture(scope="module")
 def page(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("ldavis") / "run"
-    toolkit.run(toolkit.Config.load(ROOT / "configs" / "seeds.toml", ["model.n_topics=8", "trends.bootstrap=0"]), out)
+    toolkit.run(toolkit.Config.load(ROOT / "configs" / "seeds.toml", ["trends.bootstrap=0", "model.ensemble=1"]), out)
     return out / "ldavis.html"
 
 
@@ -31,11 +31,12 @@ def test_page_is_self_contained_and_numbered_like_topics_csv(page):
     assert "LDAvis = function" in html or "var LDAvis" in html  # the library is inline ...
     assert html.count("<script>") == 3 and "<script src" not in html  # ... and so is d3
     data = json.loads(re.search(r"var ldavis_data = (\{.*?\});\n", html, re.S).group(1))
-    assert data["topic.order"] == list(range(1, 9))  # sort_topics=False: our order
-    assert sorted(data["mdsDat"]["topics"]) == list(range(1, 9))
+    assert data["topic.order"] == list(range(1, 18))  # sort_topics=False: our order
+    assert sorted(data["mdsDat"]["topics"]) == list(range(1, 18))
     import pandas as pd
 
-    assert pd.read_csv(page.parent / "topics.csv")["topic"].tolist() == list(range(1, 9))
+    assert pd.read_csv(page.parent / "topics.csv")["topic"].tolist() == list(range(1, 18))
+    assert "keyATM: 17 topics" in html
     assert "数字经济" in data["tinfo"]["Term"]
 
 

@@ -5,7 +5,8 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from toolkit.errors import ToolkitError
-from toolkit.models import LdaTopicModel, NmfTopicModel
+from toolkit.models.lda import LdaTopicModel
+from toolkit.models.nmf import NmfTopicModel
 
 BLOCKS = [["创新", "科技", "研发", "人才", "实验室", "专利"],
           ["生态", "绿色", "污染", "低碳", "排放", "湿地"],
@@ -91,20 +92,21 @@ def test_float32_and_float64_agree():
     np.testing.assert_allclose(a, b, atol=1e-6)
 
 
-def test_seeded_eta_pulls_a_topic_to_its_theme(lexicon):
+def test_seeded_eta_pulls_a_topic_to_its_theme():
     from toolkit.seeding import seeded_eta
 
-    eta = seeded_eta(lexicon, VOCAB, 10, strength=0.5, n_tokens=1200)
+    keywords = [np.arange(0, 6), np.arange(12, 18)]  # innovation's block, then digital economy's
+    eta = seeded_eta(keywords, 10, len(VOCAB), strength=0.5, n_tokens=1200)
     assert eta.shape == (10, len(VOCAB))
     # digital_economy is the 2nd theme; its 6 words share 0.5 x 1200 / 10 = 60 pseudo-counts
     assert eta[1, VOCAB.index("互联网")] == pytest.approx(0.1 + 10)
     assert eta[1, :].sum() == pytest.approx(0.1 * len(VOCAB) + 60)
     assert eta[0, VOCAB.index("互联网")] == pytest.approx(0.1)
     assert (eta[9] == 0.1).all()  # free topic
-    twice = seeded_eta(lexicon, VOCAB, 10, strength=0.5, n_tokens=2400)
+    twice = seeded_eta(keywords, 10, len(VOCAB), strength=0.5, n_tokens=2400)
     assert twice[1, VOCAB.index("互联网")] - 0.1 == pytest.approx(20)  # scales with the corpus
     with pytest.raises(ToolkitError, match="at least one topic per theme"):
-        seeded_eta(lexicon, VOCAB, 5, n_tokens=100)
+        seeded_eta(keywords, 1, len(VOCAB), n_tokens=100)
 
 
 def test_chunked_inference_matches_gensim_on_state_council_paragraphs():
@@ -113,7 +115,7 @@ def test_chunked_inference_matches_gensim_on_state_council_paragraphs():
     from gensim.models import LdaModel
 
     from toolkit.config import Config
-    from toolkit.ldabatch import ChunkLdaModel, RowCorpus
+    from toolkit.models.ldabatch import ChunkLdaModel, RowCorpus
     from toolkit.preparation import make_segmenter
     from toolkit.themes import load_lexicon
     from toolkit.vectorize import unit_counts
@@ -152,3 +154,73 @@ def test_lda_threads_change_nothing():
     assert two.model_.n_threads == 2
     np.testing.assert_array_equal(one.components_, two.components_)
     np.testing.assert_array_equal(one.transform(X), two.transform(X))
+
+
+# ----- the keyword-assisted model ----------------------------------------------------------------------------
+
+def keyword_model(seed=0, **options):
+    from toolkit.models.keyatm import KeywordTopicModel
+
+    keywords = [np.array([0, 1, 2]), np.array([6, 7])]  # two of the three planted blocks have a few keywords
+    return KeywordTopicModel(3, keywords=keywords, iterations=150, samples=10, thin=5, random_state=seed, **options)
+
+
+def test_keyword_topics_find_their_planted_blocks_and_a_free_topic_the_third():
+    X = planted_counts()
+    model = keyword_model().fit(X)
+    assert model.anchors_.tolist() == [0, 1, -1]
+    for topic, block in ((0, 0), (1, 1), (2, 2)):
+        top = {VOCAB[j] for j in np.argsort(-model.components_[topic])[:6]}
+        assert top == set(BLOCKS[block]), (topic, top)
+    shares = model.transform(X)
+    np.testing.assert_allclose(shares.sum(axis=1), 1.0)
+    right = sum(np.argmax(shares[i]) == i % 3 for i in range(len(shares)))
+    assert right / len(shares) >= 0.97
+
+
+def test_keyword_model_is_repeatable_and_its_training_shares_are_distributions():
+    X = planted_counts()
+    a, b = keyword_model(3), keyword_model(3)
+    shares_a, shares_b = a.fit_transform(X), b.fit_transform(X)
+    np.testing.assert_array_equal(shares_a, shares_b)
+    np.testing.assert_array_equal(a.components_, b.components_)
+    np.testing.assert_allclose(shares_a.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(a.transform(X), a.transform(X))
+    other = keyword_model(4).fit(X)
+    assert not np.array_equal(other.components_, a.components_)
+    assert a.heldout_scores(planted_counts(seed=1))["perplexity"] > 1
+
+
+def test_exclusive_keywords_are_drawn_by_their_own_topic_only():
+    X = planted_counts()
+    exclusive = keyword_model().fit(X)
+    # the regular parts of the other topics never drew a keyword: only their smoothing remains
+    regular = exclusive.topic_word_regular_
+    assert regular[1, 0] == regular[1].min() and regular[2, 6] == regular[2].min()
+    assert exclusive.keyword_share_[0] > 0 and exclusive.keyword_share_[2] == 0  # a free topic has no keyword part
+
+
+def test_too_few_topics_for_the_themes_is_a_clear_error():
+    from toolkit.models.keyatm import KeywordTopicModel
+
+    model = KeywordTopicModel(1, keywords=[np.array([0]), np.array([6])], iterations=5)
+    assert "needs at least 2 topics here, one per theme" in model.fit_problem(90, len(VOCAB))
+    with pytest.raises(ToolkitError, match="raise model.n_topics to at least 2"):
+        model.fit(planted_counts())
+
+
+def test_an_ensemble_does_not_depend_on_the_number_of_threads():
+    from toolkit.models import fit_ensemble
+
+    X = planted_counts()
+    section = {"kind": "keyatm", "n_topics": 3, "random_state": 7, "ensemble": 3, "n_jobs": 1,
+               "keyatm": {"iterations": 60, "samples": 5, "thin": 2, "beta": 0.01, "keyword_beta": 0.1,
+                          "keyword_prior": 1.0, "optimize_alpha": True, "keyword_start": 0.7,
+                          "exclusive_keywords": True, "start": "units"}}
+    keywords = [np.array([0, 1, 2]), np.array([6, 7])]
+    one, shares_one = fit_ensemble(section, X, keywords=keywords)
+    two, shares_two = fit_ensemble({**section, "n_jobs": 2}, X, keywords=keywords)
+    assert [m.random_state for m in one] == [m.random_state for m in two] and one[0].random_state == 7
+    assert len({m.random_state for m in one}) == 3
+    for a, b in zip(shares_one, shares_two):
+        np.testing.assert_array_equal(a, b)

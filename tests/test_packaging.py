@@ -24,7 +24,7 @@ def _environment_requirements() -> dict[str, str]:
         if not item.startswith("- ") or item.endswith(":"):
             continue
         item = item[2:].strip()
-        if item in ("pip", "-e .") or item.startswith("python="):
+        if item in ("pip", "-e .[test]") or item.startswith("python="):
             continue
         found[_name(item)] = item.replace(" ", "").lower()
     return found
@@ -40,3 +40,31 @@ def test_lock_pins_every_dependency():
     assert set(_pyproject_requirements()) <= pinned
     assert all("==" in line for line in (ROOT / "requirements.lock").read_text().splitlines()
                if line and not line.startswith("#"))
+
+
+def test_every_imported_package_is_declared():
+    """Each third-party module the package imports (at the top or inside a function) belongs to a declared
+    dependency, so a fresh install never lacks one."""
+    import ast
+    import sys
+    from importlib.metadata import packages_distributions
+
+    declared = set(_pyproject_requirements())
+    distributions = packages_distributions()
+    missing = {}
+    for path in sorted((ROOT / "toolkit").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top == "toolkit":
+                    continue
+                owners = {d.lower().replace("_", "-") for d in distributions.get(top, [top])}
+                if not owners & declared and top not in ("dask", "distributed"):  # the optional [dask] extra
+                    missing.setdefault(top, path.relative_to(ROOT).as_posix())
+    assert not missing, f"imported but not declared in pyproject.toml: {missing}"

@@ -30,7 +30,7 @@ def test_outputs_are_written(seeds_run):
                    "model_vs_keywords", "theme_change"]:
         for fmt in ("png", "svg"):
             assert (out / "figures" / f"{figure}.{fmt}").is_file(), (figure, fmt)
-    assert not list(out.parent.glob(".seeds.*"))  # no temporary folders left beside it
+    assert [p.name for p in out.parent.glob(".seeds.*")] == [".seeds.lock"]  # no temporary folder left beside it
 
 
 def test_report_is_one_self_contained_file(seeds_run):
@@ -55,12 +55,14 @@ def test_documents_table_accounts_for_every_file(seeds_run):
 
 def test_manifest_records_provenance(seeds_run):
     manifest = json.loads((seeds_run.out_dir / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["config"]["model"]["n_topics"] == 15
+    assert manifest["config"]["model"]["n_topics"] == 17
+    assert manifest["config"]["model"]["keyatm"]["iterations"] > 0  # the kind's own settings, written out too
+    assert len(manifest["ensemble_seeds"]) == 3 and manifest["ensemble_seeds"][0] == 42
     assert manifest["config"]["segment"]["min_chars"] == 2  # defaults are written out too
     assert manifest["random_state"] == 42
     assert {"python", "gensim", "jieba", "scikit-learn", "opencc", "matplotlib"} <= set(manifest["versions"])
     assert len([k for k in manifest["inputs_sha256"] if k.startswith("texts/")]) == 5
-    assert "lexicon" in manifest["inputs_sha256"]
+    assert {"themes.lexicon", "corpus.metadata", "the config"} <= set(manifest["inputs_sha256"])
     assert set(manifest["outputs_sha256"]) >= {"units.csv", "figures/theme_shares.png"}
     timings = manifest["timings_seconds"]
     assert {"load", "read cache", "vocabulary", "model", "figures", "total"} <= set(timings)
@@ -73,7 +75,11 @@ def test_units_and_topics_tables(seeds_run):
     assert {"unit_id", "doc_id", "year", "text", "n_tokens", "dominant_theme", *themes} <= set(units.columns)
     assert ((units[themes].sum(axis=1) - 1).abs() < 1e-5).all()  # written with 6 decimals
     topics = pd.read_csv(seeds_run.out_dir / "topics.csv")
-    assert topics["topic"].tolist() == list(range(1, 16))  # numbered from 1, as in pyLDAvis
+    assert topics["topic"].tolist() == list(range(1, 18))  # numbered from 1, as in pyLDAvis
+    # one keyword topic per theme, in lexicon order, then the free topics
+    anchored = topics[topics["labelled_by"] == "keywords"]
+    assert anchored["theme"].tolist() == [t for t in seeds_run.prepared.lexicon.names if t != "diplomacy_unification"]
+    assert (topics.loc[topics["labelled_by"] == "free", "theme"] == "other").all()
     assert all(len(words.split()) == 20 for words in topics["top_words"])
     assert set(topics["theme"]) <= set(themes)
 
@@ -109,9 +115,11 @@ def test_same_config_and_seed_give_identical_bytes(seeds_run, tmp_path):
     assert again.manifest["cache"] == {"prepared": "hit"}  # read back whole, nothing normalised or segmented
 
 
-def test_committed_figures_match_a_fresh_run(seeds_run):
+def test_committed_figures_are_what_this_code_draws(seeds_run):
+    """A staleness check (run `make figures` after changing anything that draws), not a correctness check; the
+    determinism check is test_same_config_and_seed_give_identical_bytes."""
     figures = sorted((seeds_run.out_dir / "figures").iterdir())
-    assert len(figures) == 14
+    assert len(figures) == 16
     for figure in figures:
         committed = ROOT / "figures" / "seeds" / figure.name
         assert committed.read_bytes() == figure.read_bytes(), f"{committed} is stale: run `make figures`"
@@ -142,7 +150,7 @@ def test_failed_run_keeps_the_previous_output(seeds_run, tmp_path):
     with pytest.raises(ToolkitError, match="cannot fit 999 topics to 145 units"):
         toolkit.run(config, out)
     assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
-    assert [p.name for p in tmp_path.iterdir()] == ["kept"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".kept.lock", "kept"]
 
 
 def test_input_folder_is_never_written(small_corpus, tmp_path):
@@ -169,13 +177,14 @@ def test_input_folder_is_never_written(small_corpus, tmp_path):
 
 
 def test_seeded_lda_runs_and_reports_seed_words(tmp_path):
-    config = Config.load(SEEDS_CONFIG, ["model.kind=lda", "model.seeded=true", "model.n_topics=10",
-                                        "model.passes=5"])
+    config = Config.load(SEEDS_CONFIG, ["model.kind=lda", "model.lda.seeded=true", "model.n_topics=16",
+                                        "model.lda.passes=5"])
     result = toolkit.run(config, tmp_path / "seeded")
     coverage = pd.read_csv(tmp_path / "seeded" / "coverage.csv")
     assert {"theme", "word", "in_vocabulary", "count", "n_units"} <= set(coverage.columns)
     assert coverage.set_index("word").loc["数字经济", "count"] >= 5
-    assert len(result.topics) == 10
+    assert len(result.topics) == 16
+    assert result.topics.loc[1, "theme"] == "digital_economy" and result.topics.loc[1, "labelled_by"] == "keywords"
 
 
 def test_damaged_cache_is_reported_and_rebuilt(tmp_path, monkeypatch, caplog):
@@ -216,7 +225,8 @@ def test_changed_dictionary_never_reuses_the_cache(tmp_path, monkeypatch):
 
 def test_preprocessing_options_work_end_to_end(tmp_path):
     config = Config.load(SEEDS_CONFIG, ['segment.pos=["n", "v"]', "vocab.phrases=true", "vocab.phrase_min_count=3",
-                                        "vocab.phrase_threshold=5", 'segment.backend="jieba"', "model.n_topics=8"])
+                                        "vocab.phrase_threshold=5", 'segment.backend="jieba"', "model.n_topics=8",
+                                        "model.kind=nmf"])
     result = toolkit.run(config, tmp_path / "options")
     tokens = {t for unit in result.prepared.tokens for t in unit}
     assert any("_" in t for t in tokens)  # phrases were joined

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.plots import figure_bytes, plot_theme_shares, plot_top_words
+from toolkit.plots import figure_bytes, plot_theme_lines, plot_theme_shares, plot_top_words, year_ticks
 
 
 @pytest.fixture
@@ -35,16 +35,16 @@ def _render(fig):
 def test_chinese_labels_render_with_the_cjk_font(yearly, topics, lexicon):
     fig = plot_theme_shares(yearly, lexicon, title="国务院政府工作报告")
     _render(fig)
-    title = fig.axes[0].title
-    assert title.get_text().startswith("国务院政府工作报告")
-    assert title.get_fontname() == "Noto Sans CJK SC"
+    title = fig.get_suptitle()
+    assert title.startswith("国务院政府工作报告")
+    assert fig.axes[0].title.get_text() == "科技创新" and fig.axes[0].title.get_fontname() == "Noto Sans CJK SC"
     _render(plot_top_words(topics, lexicon, n_words=3))
 
 
 def test_the_font_check_would_catch_tofu(yearly, lexicon):
-    import matplotlib
-
     import io
+
+    import matplotlib
 
     fig = plot_theme_shares(yearly, lexicon)
     for text in fig.findobj(matplotlib.text.Text):
@@ -72,9 +72,20 @@ def test_figures_are_byte_for_byte_repeatable(yearly, topics, lexicon):
 
 def test_gap_years_are_not_drawn(yearly, lexicon):
     fig = plot_theme_shares(yearly, lexicon, language="en")
+    assert [ax.get_title() for ax in fig.axes[:3]] == ["Innovation", "Ecology", "Other"]  # one panel per theme
     line = fig.axes[0].get_lines()[0]
     ys = np.asarray(line.get_ydata(), dtype=float)
     assert np.isnan(ys[3])  # 2017: no data, so the line breaks
-    assert fig.axes[0].get_xlabel().startswith("Year")
-    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    strip = fig.axes[-1]  # the documents of each year, under the panels
+    assert strip.get_xlabel() == "Year" and [b.get_height() for b in strip.patches][3] == 0
+    assert fig.axes[0].get_ylim() == fig.axes[1].get_ylim()  # shared y axis
+    lines = plot_theme_lines(yearly, lexicon, language="en")  # the one-panel variant keeps counts under the axis
+    labels = [t.get_text() for t in lines.axes[0].get_xticklabels()]
     assert labels[3] == "2017\n–" and labels[0] == "2014\n1/40"
+
+
+def test_year_ticks_stay_readable_at_any_span():
+    assert year_ticks(range(2014, 2022)) == list(range(2014, 2022))
+    assert year_ticks(range(1921, 2023)) == [1940, 1960, 1980, 2000, 2020]
+    assert year_ticks([1954, 2022], 5) == [1960, 1980, 2000, 2020]
+    assert year_ticks([2021]) == [2021]

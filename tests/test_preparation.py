@@ -5,7 +5,7 @@ import pytest
 
 from toolkit.config import Config
 from toolkit.corpus import load_corpus
-from toolkit.models import NmfTopicModel
+from toolkit.models.nmf import NmfTopicModel
 from toolkit.preparation import make_normalizer, make_segmenter, prepare, prepare_documents
 from toolkit.themes import load_lexicon
 from toolkit.units import split_units

@@ -7,7 +7,7 @@ import pytest
 
 from toolkit.config import Config
 from toolkit.errors import ToolkitError
-from toolkit.sweep import expand_grid, parse_grid_option, run_id, sweep
+from toolkit.sweeps import expand_grid, parse_grid_option, run_id, sweep
 
 from .conftest import ROOT
 
@@ -16,7 +16,7 @@ METRICS = ["c_npmi", "c_v", "u_mass", "diversity", "stability"]
 
 
 def seeds_config(**extra):
-    return Config.load(ROOT / "configs" / "seeds.toml", ["model.passes=3", "sweep.seeds=[1, 2]", "sweep.grid={}",
+    return Config.load(ROOT / "configs" / "seeds.toml", ["model.lda.passes=3", "sweep.seeds=[1, 2]", "sweep.grid={}",
                                                           *[f"{k}={v}" for k, v in extra.items()]])
 
 
@@ -61,16 +61,48 @@ def test_results_do_not_depend_on_the_number_of_workers(local_sweep, tmp_path):
                                   local_sweep.table.drop(columns="fit_seconds"))
 
 
-def test_run_folders_are_named_by_config_hash(local_sweep):
+def test_run_folders_are_named_by_settings_and_inputs(local_sweep):
+    from toolkit.preparation import load_inputs
+
     config = seeds_config().with_values(**{"model.kind": "nmf", "model.n_topics": 6, "model.random_state": 2})
-    folder = local_sweep.out_dir / "runs" / run_id(config)
+    folder = local_sweep.out_dir / "runs" / run_id(config, load_inputs(config).fingerprint)
     metrics = json.loads((folder / "metrics.json").read_text())
     assert (metrics["kind"], metrics["n_topics"], metrics["random_state"]) == ("nmf", 6, 2)
-    assert "n_topics = 6" in (folder / "config.toml").read_text()
+    saved = Config.load(folder / "config.toml")  # the run's config loads back, its paths resolved from there
+    assert saved["model"]["n_topics"] == 6 and saved.path("corpus", "texts") == config.path("corpus", "texts")
+
+
+def test_a_changed_input_is_fitted_again(small_corpus, tmp_path):
+    from .conftest import write_config
+
+    lexicon = tmp_path / "lexicon.toml"
+    lexicon.write_text('[ecology]\nwords = ["生态", "绿色"]\n[innovation]\nwords = ["创新"]\n', encoding="utf-8")
+    config = write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv",
+                          themes={"lexicon": str(lexicon)}, sweep={"seeds": [1]})
+    grid = {"model.kind": ["nmf"], "model.n_topics": [4]}
+    out = tmp_path / "sw"
+    assert sweep(config, out, grid=grid, n_jobs=1).fitted == 1
+    assert sweep(config, out, grid=grid, n_jobs=1).fitted == 0  # nothing changed: nothing to fit
+    text = small_corpus / "001_a277e5c0c743763f.txt"
+    text.write_text(text.read_text(encoding="utf-8") + "\n推动长江经济带绿色发展,建设美丽中国。\n", encoding="utf-8")
+    assert sweep(config, out, grid=grid, n_jobs=1).fitted == 1  # a changed text
+    lexicon.write_text('[ecology]\nwords = ["生态", "绿色", "环境"]\n[innovation]\nwords = ["创新"]\n', encoding="utf-8")
+    assert sweep(config, out, grid=grid, n_jobs=1).fitted == 1  # a changed lexicon
+    assert sweep(config, out, grid=grid, n_jobs=1).fitted == 0
+
+
+@pytest.mark.parametrize("text", ["model.n_topics", "model.n_topics=1..2..3", "model.n_topics=..5",
+                                  "model.n_topics=8..5", "=5", "model.n_topics=", "model.kind=lda,,nmf", "n_topics=5"])
+def test_malformed_grid_values_are_one_line_with_the_syntax(text):
+    with pytest.raises(ToolkitError) as info:
+        parse_grid_option(text)
+    assert "--grid expects section.key=VALUES" in str(info.value) or "section.key=value" in str(info.value)
+    assert "\n" not in str(info.value)
 
 
 def test_grid_parsing_and_errors():
     assert parse_grid_option("model.n_topics=5..8") == ("model.n_topics", [5, 6, 7, 8])
+    assert parse_grid_option("model.lda.passes=2,4") == ("model.lda.passes", [2, 4])
     assert parse_grid_option("model.kind=lda,nmf") == ("model.kind", ["lda", "nmf"])
     assert parse_grid_option("vocab.max_df=0.3,0.5") == ("vocab.max_df", [0.3, 0.5])
     combos = expand_grid(seeds_config(), {"model.n_topics": [5, 6]})
@@ -82,7 +114,8 @@ def test_grid_parsing_and_errors():
 
 
 def test_preprocessing_options_in_the_grid(tmp_path):
-    result = sweep(seeds_config(), tmp_path / "pre", grid={"vocab.min_df": [2, 3], "model.n_topics": [5]},
+    result = sweep(seeds_config(), tmp_path / "pre", grid={"vocab.min_df": [2, 3], "model.n_topics": [5],
+                                                          "model.kind": ["nmf"]},
                    n_jobs=1)
     assert sorted(result.table["vocab.min_df"]) == [2, 2, 3, 3]
 
@@ -101,4 +134,40 @@ def test_dask_cluster_gives_the_local_results(local_sweep, tmp_path):
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path):
     with pytest.raises(ToolkitError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
-        sweep(seeds_config(), tmp_path / "x", grid={"model.n_topics": [4]}, scheduler="tcp://127.0.0.1:9")
+        sweep(seeds_config(), tmp_path / "x", grid={"model.n_topics": [4], "model.kind": ["nmf"]},
+              scheduler="tcp://127.0.0.1:9")
+
+
+@pytest.mark.slow
+def test_an_interrupted_sweep_leaves_no_process_behind(tmp_path):
+    import glob
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    out = tmp_path / "sw"
+    process = subprocess.Popen([sys.executable, "-m", "toolkit", "sweep", str(ROOT / "configs" / "gwr_national.toml"),
+                                "--out", str(out), "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env={**os.environ, "TOOLKIT_CACHE_DIR": str(tmp_path / "c")})
+    children = set()
+    deadline = time.time() + 240
+    while time.time() < deadline and len(glob.glob(str(out / "runs" / "*" / "metrics.json"))) < 2:
+        time.sleep(0.2)
+        children |= set(psutil.Process(process.pid).children(recursive=True))
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130 and "interrupted" in stderr
+    assert "Traceback" not in stderr and "Warning" not in stderr, stderr
+    time.sleep(2)
+    assert not [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+
+
+def test_grid_points_that_cannot_be_fitted_are_skipped_with_the_reason(tmp_path):
+    result = sweep(seeds_config(), tmp_path / "skip", grid={"model.kind": ["keyatm"], "model.n_topics": [5, 17]},
+                   n_jobs=1)
+    assert list(result.table["n_topics"].unique()) == [17]
+    assert "keyatm K=5: keyatm needs at least 14 topics here, one per theme with a keyword" in result.recommendation

@@ -8,9 +8,44 @@ from toolkit.themes import OTHER, label_topics, lexicon_coverage, load_lexicon, 
 def test_shipped_lexicon_has_the_themes_users_expect(lexicon):
     assert lexicon.names[:3] == ["innovation", "digital_economy", "ecology"]
     assert {"industry", "urban_development", "reform_governance", "regional_coordination", "opening_up",
-            "livelihood"} <= set(lexicon.names)
+            "livelihood", "security_risk", "party_building", "ideology_culture", "agriculture_rural"} <= set(lexicon.names)
     assert lexicon.label("ecology") == "生态环境" and lexicon.label("ecology", "en") == "Ecology"
     assert lexicon.label(OTHER) == "其他"
+    for theme in lexicon.themes:  # every theme says what it is and where its words come from
+        assert theme.label_zh != theme.name and theme.label_en != theme.name and len(theme.note) > 30, theme.name
+
+
+def test_no_word_sits_in_two_themes_and_none_is_a_stopword(lexicon):
+    from toolkit.resources import data_path, read_word_file
+    from toolkit.segment import default_stopwords
+
+    seen = {}
+    for theme in lexicon.themes:
+        for word in theme.words:
+            assert word not in seen, f"{word} is in {seen[word]} and {theme.name}"
+            seen[word] = theme.name
+    stopwords = default_stopwords(policy=False) | set(read_word_file(data_path("policy_stopwords.txt")))
+    assert not stopwords & set(seen)  # a stopword in the lexicon would come back into every topic
+
+
+def test_exact_membership_keeps_culture_out_of_the_cultural_revolution(lexicon):
+    words = ["文化", "文化大革命", "文化部", "人文化", "文化产业"]
+    exact = word_themes(lexicon, words)
+    assert exact == {"文化": "ideology_culture", "文化产业": "ideology_culture"}
+    assert word_themes(lexicon, words, "contains")["文化大革命"] == "ideology_culture"  # why contains is not the default
+
+
+def test_patterns_add_words_explicitly(tmp_path):
+    path = tmp_path / "lexicon.toml"
+    path.write_text('[ecology]\nwords = ["生态"]\npatterns = ["\\\\w+污染"]\n[industry]\nwords = ["产业"]\n',
+                    encoding="utf-8")
+    lexicon = load_lexicon(path)
+    assert word_themes(lexicon, ["大气污染", "污染", "生态", "污染源"]) == {"大气污染": "ecology", "生态": "ecology"}
+    coverage = lexicon_coverage(lexicon, ["大气污染"], [["大气污染", "生态"], ["大气污染"]]).set_index("word")
+    assert (coverage.loc["大气污染", "source"], coverage.loc["大气污染", "count"]) == ("pattern", 2)
+    path.write_text('[ecology]\nwords = ["生态"]\npatterns = ["(污染"]\n', encoding="utf-8")
+    with pytest.raises(ToolkitError, match="is not a regular expression"):
+        load_lexicon(path)
 
 
 @pytest.mark.parametrize("text, message", [
@@ -18,6 +53,7 @@ def test_shipped_lexicon_has_the_themes_users_expect(lexicon):
     ("[ecology]\nwords = []", "theme [ecology] has no words"),
     ("[ecology]\nlabel_zh = '生态'", "theme [ecology] needs words"),
     ("[ecology]\nwords = ['生态']\nlable_en = 'x'", "unknown key 'lable_en'"),
+    ("[ecology]\nwords = ['生态']\npatterns = '污染'", "patterns must be a list of regular expressions"),
     ("ecology = ['生态']", "must be a table"),
     ("", "defines no theme"),
 ])
@@ -29,13 +65,12 @@ def test_broken_lexicon_files(tmp_path, text, message):
 
 
 def test_words_get_themes_exactly_or_by_containment(lexicon):
-    vocab = ["污染", "大气污染", "营商环境", "数字化转型", "城市", "发布会"]
+    vocab = ["污染", "大气污染物", "营商环境", "数字化转型", "城市", "发布会"]
     assert word_themes(lexicon, vocab, "exact") == {"污染": "ecology", "营商环境": "reform_governance",
-                                                    "城市": "urban_development"}
-    contains = word_themes(lexicon, vocab)
-    assert contains["大气污染"] == "ecology"
-    assert contains["营商环境"] == "reform_governance"  # exact beats the 环境 inside it
-    assert contains["数字化转型"] == "digital_economy"
+                                                    "数字化转型": "digital_economy", "城市": "urban_development"}
+    contains = word_themes(lexicon, vocab, "contains")
+    assert contains["大气污染物"] == "ecology"  # through 大气污染, the longest lexicon word inside it
+    assert contains["营商环境"] == "reform_governance"
     assert "发布会" not in contains
 
 
@@ -46,8 +81,20 @@ def test_topics_get_the_theme_with_most_weight_or_other(lexicon):
                            [0.05, 0.0, 0.0, 0.1, 0.05, 0.4, 0.4]])  # digital economy
     topics = label_topics(components, vocab, lexicon, top_n=5, min_score=0.1)
     assert topics["theme"].tolist() == ["ecology", OTHER, "digital_economy"]
+    assert topics["labelled_by"].tolist() == ["top words"] * 3
     assert topics.loc[0, "score"] == pytest.approx(0.8)
     assert topics.loc[1, "score"] == pytest.approx(0.05)
+
+
+def test_anchored_topics_keep_their_theme_whatever_their_top_words(lexicon):
+    vocab = ["生态", "绿色", "污染", "会议", "同志", "数字经济", "互联网"]
+    components = np.array([[0.0, 0.0, 0.0, 0.1, 0.1, 0.4, 0.4],   # anchored to ecology, reads like digital economy
+                           [0.3, 0.3, 0.2, 0.1, 0.1, 0.0, 0.0]])  # free, reads like ecology
+    ecology = lexicon.names.index("ecology")
+    topics = label_topics(components, vocab, lexicon, anchors=[ecology, -1], top_n=5)
+    assert topics["theme"].tolist() == ["ecology", OTHER]  # by construction, never relabelled
+    assert topics["labelled_by"].tolist() == ["keywords", "free"]
+    assert topics["suggested"].tolist() == ["digital_economy", "ecology"]  # hints, not shares
 
 
 def test_theme_shares_sum_topics_of_a_theme():
@@ -64,3 +111,4 @@ def test_coverage_reports_missing_seed_words(lexicon):
     assert (row.loc["区块链", "count"], row.loc["区块链", "in_vocabulary"]) == (1, False)
     assert row.loc["碳达峰", "count"] == 0
     assert len(table) == sum(len(t.words) for t in lexicon.themes)
+    assert set(table["source"]) == {"listed"}

@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.tokens import UnitTokens
 
@@ -33,3 +35,16 @@ def test_save_and_load(tmp_path):
     np.save(tmp_path / "t" / "ids.npy", np.array([0, 9, 1, 2, 3, 0, 4], dtype=np.int32))
     with pytest.raises(ValueError, match="outside the word list"):
         UnitTokens.load(tmp_path / "t")
+
+
+_WORDS = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=6)
+
+
+@settings(max_examples=100, deadline=None)
+@given(units=st.lists(st.lists(_WORDS, max_size=8), max_size=10))
+def test_save_and_load_round_trip_any_tokens(units, tmp_path_factory):
+    tokens = UnitTokens.from_lists(units)
+    folder = tmp_path_factory.mktemp("tokens")
+    tokens.save(folder)
+    loaded = UnitTokens.load(folder)
+    assert list(loaded) == units and loaded.words == tokens.words

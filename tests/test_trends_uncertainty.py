@@ -2,8 +2,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.trends import (bootstrap_intervals, change_between, keyword_rates, model_keyword_agreement,
-                            seed_spread, theme_by_year)
+from toolkit.trends import (
+    bootstrap_intervals,
+    change_between,
+    keyword_rates,
+    model_keyword_agreement,
+    seed_spread,
+    theme_by_year,
+)
 
 
 def _units(rng, years=(2014, 2015, 2016), n=60, eco=(0.2, 0.3, 0.6)):
@@ -55,10 +61,15 @@ def test_seed_spread():
 
 
 def test_keyword_rates_and_agreement():
-    units = pd.DataFrame({"year": [2014, 2015, 2016, 2018]})
+    from toolkit.themes import Lexicon, Theme, keyword_counts
+
+    lexicon = Lexicon((Theme("ecology", "生态", "Ecology", ("生态", "绿色")),
+                       Theme("digital_economy", "数字经济", "Digital", ("数字经济",))))
     tokens = [["生态", "发展", "绿色", "会议"], ["生态", "会议", "会议", "会议"], ["数字经济"] * 2, ["生态"]]
-    rates = keyword_rates(units, tokens, {"生态": "ecology", "绿色": "ecology", "数字经济": "digital_economy"},
-                          ["ecology", "digital_economy"]).set_index(["year", "theme"])
+    counts = keyword_counts(tokens, lexicon)
+    np.testing.assert_array_equal(counts, [[2, 0], [1, 0], [0, 2], [1, 0]])
+    units = pd.DataFrame({"year": [2014, 2015, 2016, 2018], "n_tokens": [4, 4, 2, 1]})
+    rates = keyword_rates(units, counts, ["ecology", "digital_economy"]).set_index(["year", "theme"])
     assert rates.loc[(2014, "ecology"), "per_10k"] == 5000
     assert rates.loc[(2015, "ecology"), "per_10k"] == 2500
     assert np.isnan(rates.loc[(2017, "ecology"), "per_10k"])  # no text that year

@@ -1,3 +1,6 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from toolkit.units import split_units
 
 
@@ -20,3 +23,19 @@ def test_document_units_and_empty_text():
     assert split_units("第一段\n第二段", kind="document") == ["第一段\n第二段"]
     assert split_units("", kind="document") == []
     assert split_units("   \n ") == []
+
+
+_PARAGRAPHS = st.lists(st.text(alphabet=st.sampled_from(list("创新生态数字经济发展。！？；,、 ab1")), max_size=300),
+                       max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(paragraphs=_PARAGRAPHS, max_chars=st.integers(5, 200), min_chars=st.integers(0, 60))
+def test_splitting_keeps_every_character_in_order(paragraphs, max_chars, min_chars):
+    if min_chars >= max_chars:
+        min_chars = max_chars - 1
+    text = "\n".join(paragraphs)
+    units = split_units(text, max_chars=max_chars, min_chars=min_chars)
+    assert "".join(units).replace("\n", "") == "".join(line.strip() for line in text.split("\n"))
+    assert all(unit.strip() for unit in units)
+    assert len(units) <= 1 or all(len(u.replace("\n", "")) >= min(min_chars, 1) for u in units)

@@ -12,6 +12,12 @@ import os
 from pathlib import Path
 
 from . import atomic
+from .options import Option
+
+OPTIONS = {
+    "enabled": Option(True, "Cache prepared corpora and segmented documents on disk."),
+    "dir": Option("", "Cache folder; '' for $TOOLKIT_CACHE_DIR or ~/.cache/toolkit.", path=True),
+}
 
 _MAGIC = "toolkit-tokens v1"
 

@@ -55,6 +55,24 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--jobs", type=int, help="runs in parallel (default: sweep.n_jobs, 0 = one per core)")
     sweep.add_argument("--scheduler", help="Dask scheduler address to run on, e.g. tcp://10.0.0.5:8786")
 
+    validate = commands.add_parser(
+        "validate", help="hand-coding tasks for a finished run, and their scores against the model",
+        description="export: blinded coding sheets (theme coding of a stratified sample of units, word intrusion, "
+                    "topic intrusion) with a codebook; score: precision, recall, F1 and Cohen's kappa of the model "
+                    "and of the keyword baseline against the coders, and intrusion accuracy.")
+    steps = validate.add_subparsers(dest="step", required=True, metavar="STEP")
+    export = steps.add_parser("export", help="write the coding sheets, keys and codebook for a run folder")
+    export.add_argument("run", help="a run's output folder, e.g. runs/seeds")
+    export.add_argument("--out", help="where to write them (default: <run>-validation)")
+    export.add_argument("--units", type=int, default=200, help="units to code (default 200)")
+    export.add_argument("--topic-tasks", type=int, default=50, help="topic-intrusion tasks (default 50)")
+    export.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
+    grade = steps.add_parser("score", help="score the coded sheets against the model and the keyword baseline")
+    grade.add_argument("folder", help="the folder `validate export` wrote, with the coded sheets")
+    grade.add_argument("--units", help="the coded theme sheet if not the folder's coding_sheet.csv")
+    grade.add_argument("--words", help="the coded word-intrusion sheet if not the folder's")
+    grade.add_argument("--topics", help="the coded topic-intrusion sheet if not the folder's")
+
     show = commands.add_parser("config", help="print a config with every default filled in")
     _add_config_arguments(show, required=True)
     return parser
@@ -66,14 +84,33 @@ def _config(args):
     return Config.load(getattr(args, "config", None), args.overrides)
 
 
+def _utf8_streams() -> None:
+    """Print UTF-8 whatever the locale says (LC_ALL=C would otherwise turn every Chinese character into an
+    error)."""
+    for stream in (sys.stdout, sys.stderr):
+        if (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
+def _quiet_libraries() -> None:
+    """Settings of the libraries the commands use, made once for this process: jieba logs at DEBUG when
+    imported; pyarrow's own Ctrl-C handling can swallow an interrupt (the run then finishes as if nothing
+    happened), so interrupts are left to Python."""
+    import jieba
+    import pyarrow
+
+    jieba.setLogLevel(logging.WARNING)
+    pyarrow.enable_signal_handlers(False)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
+        _utf8_streams()
         args = build_parser().parse_args(argv)
         logging.basicConfig(format="%(message)s", stream=sys.stderr)
         logging.getLogger("toolkit").setLevel(logging.WARNING if args.quiet else logging.INFO)
-        import jieba  # jieba sets its own logger to DEBUG when imported; quieten it after that
-
-        jieba.setLogLevel(logging.WARNING)
+        if args.command != "config":
+            _quiet_libraries()
         return _dispatch(args)
     except ToolkitError as exc:
         print(f"toolkit: error: {exc}", file=sys.stderr)
@@ -96,7 +133,7 @@ def _dispatch(args) -> int:
               f"{counts['units']} units, {len(result.topics)} topics")
         return 0
     if args.command == "sweep":
-        from .sweep import parse_grid_option, sweep
+        from .sweeps import parse_grid_option, sweep
 
         grid = dict(parse_grid_option(g) for g in args.grid)
         result = sweep(_config(args), args.out, grid=grid, n_jobs=args.jobs, scheduler=args.scheduler)
@@ -106,6 +143,19 @@ def _dispatch(args) -> int:
         return 0
     if args.command == "config":
         print(_config(args).to_toml(), end="")
+        return 0
+    if args.command == "validate":
+        from . import validation
+
+        if args.step == "export":
+            out = validation.export(args.run, args.out, n_units=args.units, n_topic_tasks=args.topic_tasks,
+                                    random_state=args.seed)
+            print(f"{out}: give {validation.UNIT_SHEET}, {validation.WORD_SHEET}, {validation.TOPIC_SHEET} and "
+                  f"{validation.CODEBOOK} to the coders (not the key_*.csv files), then run: toolkit validate score {out}")
+        else:
+            tables = validation.score(args.folder, units_file=args.units, words_file=args.words,
+                                      topics_file=args.topics)
+            sys.stdout.write(validation.format_scores(tables))
         return 0
     config = _config(args)
     if args.command == "normalize":

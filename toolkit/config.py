@@ -1,171 +1,60 @@
-"""Run configuration: a TOML file checked against one schema, with every default written out.
+"""Run configuration: a TOML file checked against the options each stage declares, every default written out.
 
-Paths in a config are relative to the folder of the config file. ``--set section.key=value`` overrides any
-key; the value is read as TOML (``5``, ``true``, ``"lda"``, ``[1, 2]``) and otherwise as a plain string.
+Each section belongs to one stage module, which declares its keys (``OPTIONS``, see :mod:`toolkit.options`)
+and the checks between them (``check_options``); this module only assembles them. Paths in a config are
+relative to the folder of the config file. ``--set section.key=value`` overrides any key (sub-tables too:
+``--set model.lda.passes=5``); the value is read as TOML (``5``, ``true``, ``"lda"``, ``[1, 2]``) and otherwise as
+a plain string. A saved config (:meth:`Config.to_toml`) loads back and gives the same run from any folder.
 """
 
 from __future__ import annotations
 
 import copy
 import difflib
+import functools
+import importlib
+import logging
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .errors import ToolkitError
+from .options import Option
 
+log = logging.getLogger("toolkit")
 
-@dataclass(frozen=True)
-class Option:
-    default: Any
-    help: str
-    check: Callable[[Any], bool] | None = None
-    rule: str = ""  # what ``check`` demands, for the error message
-    kind: type | tuple[type, ...] | None = None  # defaults to type(default)
-    item: type = str  # type of the items of a list
-
-
-def _choice(*values: str) -> tuple[Callable[[Any], bool], str]:
-    return (lambda v: v in values), "one of " + ", ".join(repr(v) for v in values)
-
-
-_POSITIVE = (lambda v: v > 0), "greater than 0"
-_NON_NEGATIVE = (lambda v: v >= 0), "0 or more"
-_FRACTION = (lambda v: 0 < v <= 1), "a fraction in (0, 1]"
-_OPEN_FRACTION = (lambda v: 0 <= v < 1), "a fraction in [0, 1)"
-
-SCHEMA: dict[str, dict[str, Option]] = {
-    "corpus": {
-        "name": Option("", "Name of the corpus in tables and figure titles; defaults to the config's file name."),
-        "texts": Option("", "Folder of text files (required)."),
-        "metadata": Option("", "CSV with a `file` column and optionally title, date, place, encoding; '' for none."),
-        "pattern": Option("*.txt", "Glob of the text files inside `texts`."),
-        "year_min": Option(0, "First year to analyse; 0 for no bound.", *_NON_NEGATIVE),
-        "year_max": Option(0, "Last year to analyse; 0 for no bound.", *_NON_NEGATIVE),
-        "encoding": Option("auto", "Encoding of every file, or 'auto' to detect per file."),
-    },
-    "normalize": {
-        "to_simplified": Option(True, "Convert traditional to simplified script with OpenCC (t2s)."),
-        "repair_mojibake": Option(True, "Repair text decoded with the wrong codec where ftfy can (UTF-8 read as Latin-1)."),
-        "strip_pinyin": Option(True, "Remove pinyin readings in parentheses after a character: 創(chuàng) -> 创."),
-        "drop_boilerplate": Option(True, "Drop web boilerplate lines (comment boxes, credits, pagination)."),
-        "remove_mojibake": Option(True, "Remove runs of mojibake (stray Latin/Greek letters and ? marks in Chinese)."),
-        "extra_boilerplate": Option([], "Files of extra boilerplate-line patterns (one regex per line).", kind=list),
-    },
-    "units": {
-        "kind": Option("paragraph", "Analysis unit.", *_choice("paragraph", "document")),
-        "max_chars": Option(400, "Paragraphs longer than this split at sentence ends.", *_POSITIVE),
-        "min_chars": Option(40, "Paragraphs shorter than this merge with a neighbour.", *_NON_NEGATIVE),
-    },
-    "segment": {
-        "backend": Option("jieba_fast_dat", "Segmenter: jieba's algorithm in C++ (8x faster, same tokens) or jieba.",
-                          *_choice("jieba_fast_dat", "jieba")),
-        "hmm": Option(False, "Let jieba's HMM guess words missing from the dictionary (with the HMM on, use "
-                             "backend = 'jieba' for jieba's exact tokens: the C++ HMM splits numbers differently)."),
-        "pos": Option([], "Keep only words whose jieba POS tag starts with one of these, e.g. [\"n\", \"v\"]; "
-                          "[] keeps all (POS tagging uses jieba's posseg, several times slower).", kind=list),
-        "extra_dictionaries": Option([], "Files of extra dictionary words (jieba user-dictionary format).", kind=list),
-        "extra_stopwords": Option([], "Files of extra stopwords, one or more per line.", kind=list),
-        "n_jobs": Option(0, "Worker processes for segmenting large corpora; 0 for one per core.", *_NON_NEGATIVE),
-        "use_policy_stopwords": Option(True, "Also drop the shipped policy-boilerplate words (推进, 加快 ...)."),
-        "min_chars": Option(2, "Drop tokens shorter than this many characters.", *_POSITIVE),
-        "drop_numbers": Option(True, "Drop numbers, percentages and Latin-only tokens other than lexicon words."),
-    },
-    "vocab": {
-        "min_df": Option(2, "Drop words in fewer units than this.", *_POSITIVE),
-        "max_df": Option(0.5, "Drop words in more than this share of units.", *_FRACTION, kind=(float, int)),
-        "max_terms": Option(0, "Keep at most this many words (most frequent); 0 for all.", *_NON_NEGATIVE),
-        "phrases": Option(False, "Join word pairs that recur together into one token (gensim Phrases, a_b)."),
-        "phrase_min_count": Option(5, "Phrases: least count of a pair.", *_POSITIVE),
-        "phrase_threshold": Option(10.0, "Phrases: score a pair needs (higher: fewer phrases).", *_POSITIVE,
-                                   kind=(float, int)),
-    },
-    "model": {
-        "kind": Option("lda", "Topic model.", *_choice("lda", "nmf")),
-        "n_topics": Option(10, "Number of topics.", *_POSITIVE),
-        "random_state": Option(42, "Seed: the same seed and config give the same topics.", *_NON_NEGATIVE),
-        "passes": Option(10, "LDA: passes over the corpus.", *_POSITIVE),
-        "iterations": Option(200, "LDA: inference iterations per unit.", *_POSITIVE),
-        "alpha": Option("symmetric", "LDA: document-topic prior.", *_choice("symmetric", "asymmetric", "auto")),
-        "n_jobs": Option(0, "LDA: threads for inference; 0 for one per core. Results do not depend on it.",
-                         *_NON_NEGATIVE),
-        "max_iter": Option(500, "NMF: maximum iterations.", *_POSITIVE),
-        "seeded": Option(False, "LDA: seed one topic per lexicon theme with its words (the rest stay free)."),
-        "seed_strength": Option(0.5, "LDA: prior weight of a theme's seed words in its topic, as a share of the "
-                                     "tokens an average topic holds (0.5: half a topic's worth).",
-                                *_POSITIVE, kind=(float, int)),
-    },
-    "themes": {
-        "lexicon": Option("", "Theme lexicon (TOML); '' for the shipped one."),
-        "top_n": Option(30, "Top words of a topic that labelling looks at.", *_POSITIVE),
-        "min_score": Option(0.1, "Share of a topic's top-word weight a theme needs, else the topic is 'other'.",
-                            *_OPEN_FRACTION, kind=(float, int)),
-        "match": Option("contains", "A word counts for a theme if it is a lexicon word ('exact') or contains one.",
-                        *_choice("exact", "contains")),
-    },
-    "trends": {
-        "bootstrap": Option(1000, "Resamples of the units of each year for the intervals; 0 for none.", *_NON_NEGATIVE),
-        "level": Option(0.95, "Coverage of the intervals.", *_FRACTION, kind=(float, int)),
-        "seeds": Option([], "Extra model seeds whose spread is shown beside the main model's shares.", kind=list,
-                        item=int),
-        "change_from": Option(0, "First year of the change table; 0 for the first year with data.", *_NON_NEGATIVE),
-        "change_to": Option(0, "Last year of the change table; 0 for the last year with data.", *_NON_NEGATIVE),
-    },
-    "figures": {
-        "language": Option("zh", "Language of titles and labels.", *_choice("zh", "en")),
-        "dpi": Option(150, "Resolution of PNG figures.", *_POSITIVE),
-        "top_words": Option(10, "Words per topic in the top-words chart.", *_POSITIVE),
-        "formats": Option(["png", "svg"], "File formats of every figure.", kind=list),
-        "ldavis": Option(True, "Write ldavis.html, an interactive pyLDAvis page that works offline."),
-    },
-    "sweep": {
-        "grid": Option({}, "Grid of settings, e.g. {\"model.n_topics\" = [5, 10, 15], \"model.kind\" = [\"lda\", \"nmf\"]}.",
-                       kind=dict),
-        "seeds": Option([1, 2, 3], "Random seeds of every grid point (unless the grid sets model.random_state).",
-                        kind=list, item=int),
-        "holdout": Option(0.1, "Share of units held out for perplexity / reconstruction error.", *_OPEN_FRACTION,
-                          kind=(float, int)),
-        "n_jobs": Option(0, "Runs in parallel; 0 for one per core.", *_NON_NEGATIVE),
-        "scheduler": Option("", "Address of a Dask scheduler (tcp://host:8786) to run on; '' to run here."),
-    },
-    "cache": {
-        "enabled": Option(True, "Cache segmented units on disk."),
-        "dir": Option("", "Cache folder; '' for $TOOLKIT_CACHE_DIR or ~/.cache/toolkit."),
-    },
+# Section -> the stage module that declares it, in the order of the pipeline.
+SECTIONS = {
+    "corpus": "corpus", "normalize": "normalize", "units": "units", "segment": "segment", "vocab": "vectorize",
+    "model": "models", "themes": "themes", "trends": "trends", "figures": "plots", "sweep": "sweeps",
+    "cache": "cache",
 }
 
+
+def _module(section: str):
+    return importlib.import_module(f"toolkit.{SECTIONS[section]}")
+
+
+@functools.lru_cache(maxsize=None)
+def section_options(section: str) -> dict[str, Option]:
+    """The keys of ``section`` as its stage module declares them."""
+    return _module(section).OPTIONS
+
+
+def schema() -> dict[str, dict[str, Option]]:
+    """Every section's options (sub-tables such as ``[model.lda]`` aside)."""
+    return {section: section_options(section) for section in SECTIONS}
+
+
+def _sub_options(section: str, name: str) -> dict[str, Option] | None:
+    lookup = getattr(_module(section), "sub_options", None)
+    return lookup(name) if lookup else None
 
 
 def _closest(word: str, options) -> str:
     match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.5)
     return f"; did you mean '{match[0]}'?" if match else f"; valid keys: {', '.join(options)}"
-
-
-def _type_name(kind) -> str:
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    names = {bool: "true or false", int: "an integer", float: "a number", str: "a string", list: "a list",
-             dict: "a table"}
-    return " or ".join(names.get(k, k.__name__) for k in kinds)
-
-
-def _list_items(opt: Option) -> str:
-    return " of integers" if opt.item is int else " of strings"
-
-
-def _check_value(section: str, key: str, value: Any) -> None:
-    opt = SCHEMA[section][key]
-    kind = opt.kind or type(opt.default)
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
-    if ok and kind is list:
-        ok = all(isinstance(v, opt.item) and not isinstance(v, bool) for v in value)
-    if not ok:
-        raise ToolkitError(
-            f"config key {section}.{key} must be {_type_name(kind)}"
-            f"{_list_items(opt) if kind is list else ''}, not {value!r}; {opt.help}")
-    if opt.check is not None and not opt.check(value):
-        raise ToolkitError(f"config key {section}.{key} must be {opt.rule}, not {value!r}; {opt.help}")
 
 
 def parse_override(text: str) -> tuple[str, str, Any]:
@@ -174,6 +63,8 @@ def parse_override(text: str) -> tuple[str, str, Any]:
         raise ToolkitError(f"--set expects section.key=value (for example model.n_topics=20), not {text!r}")
     dotted, raw = text.split("=", 1)
     section, key = dotted.strip().split(".", 1)
+    if not section or not key.strip("."):
+        raise ToolkitError(f"--set expects section.key=value (for example model.n_topics=20), not {text!r}")
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
@@ -181,9 +72,20 @@ def parse_override(text: str) -> tuple[str, str, Any]:
     return section, key, value
 
 
+def _set_dotted(table: dict, key: str, value: Any, where: str) -> None:
+    """``table[a][b] = value`` for key ``a.b`` (sub-tables created as needed)."""
+    *parents, last = key.split(".")
+    for name in parents:
+        table = table.setdefault(name, {})
+        if not isinstance(table, dict):
+            raise ToolkitError(f"{where}: {name} is a value, not a table")
+    table[last] = value
+
+
 @dataclass
 class Config:
-    """A checked config: ``values[section][key]`` holds every key, defaults included."""
+    """A checked config: ``values[section][key]`` holds every key, defaults included; sub-tables of a section
+    (``values["model"]["lda"]``) hold theirs."""
 
     values: dict[str, dict[str, Any]]
     base_dir: Path = field(default_factory=Path.cwd)
@@ -191,62 +93,48 @@ class Config:
 
     @classmethod
     def from_dict(cls, data: dict, base_dir: str | Path = ".", source: str = "<dict>") -> "Config":
-        """Check ``data`` against the schema and fill in every default."""
+        """Check ``data`` against the options of every section and fill in every default."""
         if not isinstance(data, dict):
             raise ToolkitError(f"{source}: a config is a table of sections, not {type(data).__name__}")
-        values = {s: {k: copy.deepcopy(o.default) for k, o in opts.items()} for s, opts in SCHEMA.items()}
+        values = {s: {k: copy.deepcopy(o.default) for k, o in section_options(s).items()} for s in SECTIONS}
         for section, table in data.items():
-            if section not in SCHEMA:
-                raise ToolkitError(f"{source}: unknown config section [{section}]{_closest(section, SCHEMA)}")
+            if section not in SECTIONS:
+                raise ToolkitError(f"{source}: unknown config section [{section}]{_closest(section, SECTIONS)}")
             if not isinstance(table, dict):
                 raise ToolkitError(f"{source}: [{section}] must be a table of keys, not {table!r}")
-            for key, value in table.items():
-                if key not in SCHEMA[section]:
-                    raise ToolkitError(
-                        f"{source}: unknown config key {section}.{key}{_closest(key, SCHEMA[section])}")
-                _check_value(section, key, value)
-                values[section][key] = copy.deepcopy(value)
-        config = cls(values=values, base_dir=Path(base_dir).resolve(), source=source)
-        config._check_together()
-        return config
-
-    def _check_together(self) -> None:
-        c = self.values["corpus"]
-        if c["year_min"] and c["year_max"] and c["year_min"] > c["year_max"]:
-            raise ToolkitError(f"corpus.year_min ({c['year_min']}) is after corpus.year_max ({c['year_max']})")
-        u = self.values["units"]
-        if u["min_chars"] >= u["max_chars"]:
-            raise ToolkitError(f"units.min_chars ({u['min_chars']}) must be below units.max_chars ({u['max_chars']})")
-        formats = set(self.values["figures"]["formats"])
-        if not formats or not formats <= {"png", "svg"}:
-            raise ToolkitError(f"figures.formats must list 'png' and/or 'svg', not {sorted(formats)}")
-        m = self.values["model"]
-        if m["seeded"] and m["kind"] != "lda":
-            raise ToolkitError(f"model.seeded works with model.kind = 'lda', not {m['kind']!r}; set seeded = false")
-        v = self.values["vocab"]
-        if isinstance(v["max_df"], int) and v["max_df"] != 1:
-            raise ToolkitError(f"vocab.max_df is a share of units in (0, 1], not {v['max_df']}")
+            values[section].update(_checked_section(section, table, source))
+        for section in SECTIONS:
+            _fill_sub_tables(section, values[section])
+            check = getattr(_module(section), "check_options", None)
+            if check:
+                check(values[section])
+        return cls(values=values, base_dir=Path(base_dir).resolve(), source=source)
 
     @classmethod
     def load(cls, path: str | Path | None, overrides: list[str] | tuple[str, ...] = ()) -> "Config":
         """Read a TOML config file (None: every default) and apply ``section.key=value`` overrides."""
         if path is None:
-            data, path = {}, None
+            data = {}
         else:
             path = Path(path)
+            if path.is_dir():
+                raise ToolkitError(f"{path} is a folder; pass the path of a .toml config file such as "
+                                   "configs/seeds.toml")
             if not path.is_file():
                 raise ToolkitError(f"config file not found: {path}; pass the path of a .toml file such as "
                                    "configs/seeds.toml")
             try:
-                data = tomllib.loads(path.read_text(encoding="utf-8"))
+                data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
                 raise ToolkitError(f"{path} is not valid TOML: {exc}") from None
+            except OSError as exc:
+                raise ToolkitError(f"cannot read {path}: {exc.strerror}") from None
         for text in overrides:
             section, key, value = parse_override(text)
-            data.setdefault(section, {})
-            if not isinstance(data[section], dict):
+            table = data.setdefault(section, {})
+            if not isinstance(table, dict):
                 raise ToolkitError(f"--set {text}: [{section}] in {path} is not a table")
-            data[section][key] = value
+            _set_dotted(table, key, value, f"--set {text}")
         if path is None:
             return cls.from_dict(data, source="defaults")
         config = cls.from_dict(data, base_dir=path.parent, source=str(path))
@@ -258,11 +146,11 @@ class Config:
         return self.values[section]
 
     def with_values(self, **dotted: Any) -> "Config":
-        """A copy with some keys changed: ``config.with_values(**{"model.n_topics": 5})``."""
+        """A copy with some keys changed: ``config.with_values(**{"model.n_topics": 5})`` (also
+        ``"model.lda.passes"``)."""
         data = copy.deepcopy(self.values)
         for name, value in dotted.items():
-            section, key = name.split(".", 1)
-            data.setdefault(section, {})[key] = value
+            _set_dotted(data, name, value, name)
         return Config.from_dict(data, base_dir=self.base_dir, source=self.source)
 
     def path(self, section: str, key: str) -> Path | None:
@@ -273,28 +161,89 @@ class Config:
     def paths(self, section: str, key: str) -> list[Path]:
         return [(self.base_dir / v).resolve() for v in self.values[section][key]]
 
+    def input_paths(self) -> dict[str, Path]:
+        """Every file and folder the config names (its own file included), by what it is."""
+        named = {}
+        if Path(self.source).is_file():
+            named["the config"] = Path(self.source).resolve()
+        for section in SECTIONS:
+            for key, option in section_options(section).items():
+                if option.path:
+                    values = self.paths(section, key) if isinstance(option.default, list) else [self.path(section, key)]
+                    for i, path in enumerate(p for p in values if p is not None):
+                        named[f"{section}.{key}" + (f"[{i}]" if isinstance(option.default, list) else "")] = path
+        return named
+
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Every key with its value, defaults included (what the manifest records)."""
         return copy.deepcopy(self.values)
 
-    def to_toml(self) -> str:
-        """The resolved config as TOML text."""
-        lines = []
-        for section, table in self.values.items():
-            lines.append(f"[{section}]")
-            for key, value in table.items():
-                lines.append(f"{key} = {_toml_value(value)}")
-            lines.append("")
-        return "\n".join(lines)
+    def to_toml(self, relative_to: str | Path | None = None) -> str:
+        """The resolved config as TOML that loads back to the same config.
+
+        Paths are written absolute, or relative to ``relative_to`` (the folder the text will be saved in), so
+        the saved file works from any current folder.
+        """
+        import os
+
+        import tomli_w
+
+        values = copy.deepcopy(self.values)
+        for section in SECTIONS:
+            for key, option in section_options(section).items():
+                if not option.path:
+                    continue
+                paths = self.paths(section, key) if isinstance(option.default, list) else [self.path(section, key)]
+                if relative_to is not None:
+                    base = Path(relative_to).resolve()
+                    paths = [Path(os.path.relpath(p, base)) if p is not None else None for p in paths]
+                written = [p.as_posix() if p is not None else "" for p in paths]
+                values[section][key] = written if isinstance(option.default, list) else written[0]
+        header = "# Every setting of this run, defaults included; paths are relative to this file's folder.\n"
+        return (header if relative_to is not None else "") + tomli_w.dumps(values)
 
 
-def _toml_value(value: Any) -> str:
-    import json
+def _checked_section(section: str, table: dict, source: str) -> dict:
+    """The keys of ``table`` checked against ``section``'s options; sub-tables checked against theirs."""
+    options = section_options(section)
+    moved = getattr(_module(section), "MOVED", {})
+    retired = getattr(_module(section), "RETIRED", {})
+    checked: dict[str, Any] = {}
+    for key, value in table.items():
+        if key in retired:
+            raise ToolkitError(f"{source}: config key {section}.{key} is no longer used: {retired[key]}")
+        if key in moved and key not in options:
+            sub = moved[key]
+            log.warning("config key %s.%s is deprecated: write it as %s in [%s.%s]", section, key, key, section, sub)
+            checked.setdefault(sub, {})
+            if isinstance(table.get(sub), dict) and key in table[sub]:
+                continue  # the sub-table's own value wins
+            _sub_options(section, sub)[key].validate(f"{section}.{sub}.{key}", value)
+            checked[sub][key] = copy.deepcopy(value)
+            continue
+        if key in options:
+            options[key].validate(f"{section}.{key}", value)
+            checked[key] = copy.deepcopy(value)
+            continue
+        sub_options = _sub_options(section, key) if isinstance(value, dict) else None
+        if sub_options is None:
+            raise ToolkitError(f"{source}: unknown config key {section}.{key}{_closest(key, options)}")
+        for sub_key, sub_value in value.items():
+            if sub_key not in sub_options:
+                raise ToolkitError(f"{source}: unknown config key {section}.{key}.{sub_key}"
+                                   f"{_closest(sub_key, sub_options)}")
+            sub_options[sub_key].validate(f"{section}.{key}.{sub_key}", sub_value)
+            checked.setdefault(key, {})[sub_key] = copy.deepcopy(sub_value)
+    return checked
 
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return json.dumps(value, ensure_ascii=False)
+
+def _fill_sub_tables(section: str, values: dict) -> None:
+    """Defaults of every sub-table given, and of the one the section selects (``model.kind``)."""
+    selected = values.get("kind")
+    names = [k for k, v in values.items() if isinstance(v, dict) and k not in section_options(section)]
+    if isinstance(selected, str) and selected not in names and _sub_options(section, selected) is not None:
+        names.append(selected)
+    for name in names:
+        options = _sub_options(section, name)
+        given = values.get(name, {})
+        values[name] = {k: copy.deepcopy(given.get(k, o.default)) for k, o in options.items()}

@@ -1,11 +1,19 @@
-"""A folder of text files plus a metadata table -> documents, each used or skipped with a reason."""
+"""A folder of text files plus a metadata table -> documents, each used or skipped with a reason.
+
+Every entry under the text folder becomes one row of the documents table: files that are read, and files that
+are not (a name that is not UTF-8, a broken or outside symbolic link, a FIFO, an unreadable file, a hidden
+file, a file that does not match the pattern) with the reason. Nothing under the folder is ever written.
+"""
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
+import os
+import stat
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
@@ -13,18 +21,51 @@ from .dates import DocDate, find_date, parse_date
 from .decoding import Unreadable, decode
 from .errors import ToolkitError
 from .normalize import to_simplified
+from .options import NON_NEGATIVE, Option
+
+
+def _plain_name(name: str) -> bool:
+    return name == "" or (name not in (".", "..") and not name.startswith(".") and "/" not in name
+                          and "\\" not in name and name.isprintable() and name.strip() == name)
+
+
+OPTIONS = {
+    "name": Option("", "Name of the corpus in tables and figure titles, and of its default output folder "
+                       "runs/<name>; defaults to the config's file name.", _plain_name,
+                   "a plain name (no '/', '\\', leading '.', or control characters)"),
+    "texts": Option("", "Folder of text files (required).", path=True),
+    "metadata": Option("", "CSV with a `file` column and optionally title, date, place, encoding, include and any "
+                           "columns of your own; '' for none.", path=True),
+    "pattern": Option("*.txt", "Glob of the text files inside `texts` (**/*.txt for subfolders too)."),
+    "year_min": Option(0, "First year to analyse; 0 for no bound.", *NON_NEGATIVE),
+    "year_max": Option(0, "Last year to analyse; 0 for no bound.", *NON_NEGATIVE),
+    "encoding": Option("auto", "Encoding of every file, or 'auto' to detect per file."),
+}
+
+
+def check_options(section: dict) -> None:
+    if section["year_min"] and section["year_max"] and section["year_min"] > section["year_max"]:
+        raise ToolkitError(f"corpus.year_min ({section['year_min']}) is after corpus.year_max ({section['year_max']})")
+    check_pattern(section["pattern"])
+
 
 DOCUMENT_COLUMNS = ["doc_id", "path", "title", "date", "year", "date_source", "place", "encoding", "chars",
                     "sha256", "status", "reason", "note"]
+_YES, _NO = {"", "1", "true", "yes", "y"}, {"0", "false", "no", "n"}
 
 
 @dataclass
 class Corpus:
-    """Documents table (one row per input file); the texts stay on disk and are read one at a time."""
+    """Documents table (one row per entry of the text folder); texts stay on disk and are read one at a time.
+
+    ``documents`` also carries every extra column of the metadata table (place, level, province ...), named as
+    in the metadata (``meta_<name>`` where a name is one of the table's own columns).
+    """
 
     documents: pd.DataFrame
     root: Path | None = None
     sources: dict[str, tuple[Path, str, str]] = field(default_factory=dict, repr=False)  # path, encoding, sha256
+    metadata_columns: list[str] = field(default_factory=list)  # the extra metadata columns in ``documents``
 
     @property
     def used(self) -> pd.DataFrame:
@@ -33,7 +74,10 @@ class Corpus:
     def text(self, doc_id: str) -> str:
         """The decoded text of a used document, read again from its file (decoded as when it was loaded)."""
         path, declared, sha256 = self.sources[doc_id]
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ToolkitError(f"{path} can no longer be read ({exc.strerror}); run again") from None
         if hashlib.sha256(data).hexdigest() != sha256:
             raise ToolkitError(f"{path} changed while the run was reading it; run again")
         return decode(data, declared).text
@@ -41,16 +85,23 @@ class Corpus:
 
 def read_metadata(path: Path) -> pd.DataFrame:
     """The metadata CSV as strings, one row per file; raises ToolkitError on an unusable table."""
+    if path.is_dir():
+        raise ToolkitError(f"metadata {path} is a folder, not a CSV file; fix corpus.metadata")
     if not path.is_file():
         raise ToolkitError(f"metadata file not found: {path}; fix corpus.metadata or set it to '' to read dates from the texts")
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise ToolkitError(f"cannot read metadata {path}: {str(exc).splitlines()[0]}; save it as a UTF-8 CSV") from None
-    table.columns = [c.strip().lower() for c in table.columns]
+    except OSError as exc:
+        raise ToolkitError(f"cannot read metadata {path}: {exc.strerror}") from None
+    table.columns = [str(c).strip().lower() for c in table.columns]
     if "file" not in table.columns:
         raise ToolkitError(f"metadata {path} has no 'file' column (it has: {', '.join(table.columns)}); "
                            "add one that names each text file")
+    if table.columns.duplicated().any():
+        raise ToolkitError(f"metadata {path} has the column {table.columns[table.columns.duplicated()][0]!r} "
+                           "twice; keep one")
     table["file"] = table["file"].str.strip()
     duplicated = table["file"][table["file"].duplicated()].tolist()
     if duplicated:
@@ -58,12 +109,117 @@ def read_metadata(path: Path) -> pd.DataFrame:
     return table.set_index("file", drop=False)
 
 
-def _list_files(root: Path, pattern: str, exclude: set[Path]) -> tuple[list[Path], list[Path]]:
-    matching = sorted(p for p in root.glob(pattern) if p.is_file() and p.resolve() not in exclude)
-    matched = set(matching)
-    others = sorted(p for p in root.rglob("*") if p.is_file() and p.resolve() not in exclude
-                    and p not in matched and not any(part.startswith(".") for part in p.relative_to(root).parts))
-    return matching, others
+def check_pattern(pattern: str) -> str:
+    """``corpus.pattern`` as given, once it is known to stay inside the text folder."""
+    if not pattern.strip():
+        raise ToolkitError("corpus.pattern is empty; use a glob such as *.txt or **/*.txt")
+    if pattern.startswith(("/", "\\")) or (len(pattern) > 1 and pattern[1] == ":"):
+        raise ToolkitError(f"corpus.pattern {pattern!r} is an absolute path; give a glob inside corpus.texts such "
+                           "as *.txt (set corpus.texts to the folder)")
+    if ".." in PurePosixPath(pattern.replace("\\", "/")).parts:
+        raise ToolkitError(f"corpus.pattern {pattern!r} leaves the text folder; give a glob inside corpus.texts "
+                           "such as *.txt or **/*.txt")
+    return pattern
+
+
+def matches(rel: str, pattern: str) -> bool:
+    """Whether the relative POSIX path ``rel`` matches the glob ``pattern`` as ``Path.glob`` would: ``*`` stays
+    inside one folder, ``**`` spans any number of folders, names starting with '.' match only a pattern that
+    does."""
+    parts, globs = rel.split("/"), pattern.replace("\\", "/").split("/")
+
+    def match(i: int, j: int) -> bool:
+        if j == len(globs):
+            return i == len(parts)
+        if globs[j] == "**":
+            return any(match(k, j + 1) for k in range(i, len(parts)))
+        if i == len(parts):
+            return False
+        hidden_ok = not parts[i].startswith(".") or globs[j].startswith(".")
+        return hidden_ok and fnmatch.fnmatchcase(parts[i], globs[j]) and match(i + 1, j + 1)
+
+    return match(0, 0)
+
+
+def _display(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 shown as \\x.. escapes."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+@dataclass
+class _Entry:
+    rel: str  # POSIX path inside the folder, for display
+    path: Path
+    problem: str = ""  # why it cannot be read, found without reading it
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _entries(root: Path, exclude: set[Path]) -> list[_Entry]:
+    """Every file-like entry under ``root`` (symbolic links not followed), each with the problem that keeps it
+    from being read, if any. Hidden folders are one entry each, not searched."""
+    real_root = root.resolve()
+    entries = []
+
+    def unreadable(error: OSError) -> None:
+        if Path(error.filename) != root:
+            rel = Path(error.filename).relative_to(root).as_posix()
+            entries.append(_Entry(_display(rel) + "/", Path(error.filename),
+                                  f"folder cannot be read: {error.strerror}; not searched"))
+
+    for folder, dirnames, filenames in os.walk(root, followlinks=False, onerror=unreadable):
+        folder_path = Path(folder)
+        base = folder_path.relative_to(root).as_posix()
+        prefix = "" if base == "." else base + "/"
+        hidden = sorted(d for d in dirnames if d.startswith("."))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (folder_path / d).is_symlink())
+        for name in hidden:
+            entries.append(_Entry(prefix + _display(name) + "/", folder_path / name,
+                                  "hidden folder (name starts with '.'); not searched"))
+        links_to_folders = sorted(d for d in os.listdir(folder) if (folder_path / d).is_symlink()
+                                  and (folder_path / d).is_dir() and not d.startswith("."))
+        for name in sorted(set(filenames) | set(links_to_folders)):
+            path = folder_path / name
+            rel = prefix + _display(name)
+            if path.resolve() in exclude:
+                continue
+            entries.append(_Entry(rel, path, _problem(path, name, real_root)))
+    return sorted(entries, key=lambda e: e.rel)
+
+
+def _problem(path: Path, name: str, real_root: Path) -> str:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "file name is not valid UTF-8; rename the file"
+    if name.startswith("."):
+        return "hidden file (name starts with '.')"
+    try:
+        if path.is_symlink():
+            target = Path(os.path.realpath(path))
+            if not target.exists():
+                return "broken symbolic link (its target does not exist)"
+            if real_root not in target.parents:
+                return "symbolic link to a file outside the text folder; not followed (copy the file in)"
+            if target.is_dir():
+                return "symbolic link to a folder; not followed"
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror}"
+    if not stat.S_ISREG(mode):
+        return f"{_kind(mode)}, not a text file"
+    return ""
+
+
+def _flag(value: str) -> bool | None:
+    value = str(value).strip().lower()
+    return True if value in _YES else False if value in _NO else None
 
 
 def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, pattern: str = "*.txt",
@@ -71,38 +227,70 @@ def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, patter
     """Read every file under ``texts``; each becomes one row of ``documents``, used or skipped with a reason.
 
     Dates come from the metadata (``date`` or ``year`` column) or else from the text; ``date_source`` says
-    which. Files outside ``[year_min, year_max]`` (0 = no bound), empty, binary, undecodable or duplicate
-    files are skipped, never dropped silently. Raises ToolkitError when nothing can be read at all.
+    which. Files outside ``[year_min, year_max]`` (0 = no bound), empty, binary, undecodable, unreadable,
+    duplicate or excluded (``include`` column: no/false/0) files are skipped, never dropped silently. Raises
+    ToolkitError when nothing can be read at all.
     """
     root = Path(texts)
+    if root.is_file():
+        raise ToolkitError(f"corpus.texts {root} is a file; set it to the folder that holds your text files")
     if not root.is_dir():
         raise ToolkitError(f"text folder not found: {root}; set corpus.texts to the folder of your .txt files")
+    check_pattern(pattern)
     meta_path = Path(metadata).resolve() if metadata else None
     meta = read_metadata(meta_path) if meta_path else None
-    files, others = _list_files(root, pattern, {meta_path} if meta_path else set())
+    extra_columns = [c for c in (meta.columns if meta is not None else [])
+                     if c not in ("file", "title", "date", "year", "place", "encoding", "include")]
+    names = {c: (f"meta_{c}" if c in DOCUMENT_COLUMNS else c) for c in extra_columns}
     rows: list[dict] = []
     sources: dict[str, tuple[Path, str, str]] = {}
-    seen_hashes: dict[str, str] = {}
+    first_with_hash: dict[str, dict] = {}
     listed = set(meta.index) if meta is not None else set()
 
-    for path in files:
-        rel = path.relative_to(root).as_posix()
-        info = meta.loc[rel] if rel in listed else None
-        if info is None and meta is not None and path.name in listed:
-            info = meta.loc[path.name]
+    def new_row(rel: str, info) -> dict:
         row = {c: "" for c in DOCUMENT_COLUMNS}
-        row.update(doc_id=Path(rel).with_suffix("").as_posix(), path=rel, status="skipped")
-        rows.append(row)
+        row.update(doc_id=str(PurePosixPath(rel).with_suffix("")) if not rel.endswith("/") else rel,
+                   path=rel, status="skipped")
         if info is not None:
             row.update(title=info.get("title", ""), place=info.get("place", ""))
-        elif meta is not None:
+            row.update({names[c]: info.get(c, "") for c in extra_columns})
+        rows.append(row)
+        return row
+
+    for entry in _entries(root, {meta_path} if meta_path else set()):
+        info = None
+        if meta is not None:
+            if entry.rel in listed:
+                info = meta.loc[entry.rel]
+            elif PurePosixPath(entry.rel).name in listed:
+                info = meta.loc[PurePosixPath(entry.rel).name]
+        row = new_row(entry.rel, info)
+        if info is None and meta is not None and not entry.problem:
             row["note"] = "not listed in the metadata"
-        data = path.read_bytes()
-        row["sha256"] = hashlib.sha256(data).hexdigest()
-        if row["sha256"] in seen_hashes and data:
-            row["reason"] = f"duplicate of {seen_hashes[row['sha256']]} (same bytes)"
+        if entry.problem:
+            row["reason"] = entry.problem
             continue
-        seen_hashes.setdefault(row["sha256"], rel)
+        if not matches(entry.rel, pattern):
+            row["reason"] = f"does not match corpus.pattern {pattern!r}"
+            continue
+        include = _flag(info.get("include", "")) if info is not None else True
+        if include is None:
+            row["reason"] = f"metadata: include must be yes or no, not {info.get('include')!r}"
+            continue
+        if not include:
+            row["reason"] = "excluded in the metadata (include = no)"
+            continue
+        try:
+            data = entry.path.read_bytes()
+        except OSError as exc:
+            row["reason"] = f"cannot be read: {exc.strerror or exc}"
+            continue
+        row["sha256"] = hashlib.sha256(data).hexdigest()
+        twin = first_with_hash.get(row["sha256"])
+        if twin is not None and data:
+            row["reason"] = _duplicate_reason(twin, info)
+            continue
+        first_with_hash.setdefault(row["sha256"], row)
         declared = (info.get("encoding", "") if info is not None else "") or encoding
         try:
             decoded = decode(data, declared)
@@ -127,30 +315,42 @@ def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, patter
                              f"{year_min or 'any'}-{year_max or 'any'} (corpus.year_min, corpus.year_max)")
             continue
         row["status"] = "used"
-        sources[row["doc_id"]] = (path, declared, row["sha256"])
+        sources[row["doc_id"]] = (entry.path, declared, row["sha256"])
 
-    on_disk = {r["path"] for r in rows} | {Path(r["path"]).name for r in rows}
+    on_disk = {r["path"] for r in rows} | {PurePosixPath(r["path"]).name for r in rows}
     for rel in sorted(listed - on_disk):
-        row = {c: "" for c in DOCUMENT_COLUMNS}
-        row.update(doc_id=Path(rel).with_suffix("").as_posix(), path=rel, title=meta.loc[rel].get("title", ""),
-                   place=meta.loc[rel].get("place", ""), status="skipped",
-                   reason="listed in the metadata but the file is missing")
-        rows.append(row)
-    for path in others:
-        row = {c: "" for c in DOCUMENT_COLUMNS}
-        rel = path.relative_to(root).as_posix()
-        row.update(doc_id=Path(rel).with_suffix("").as_posix(), path=rel, status="skipped",
-                   reason=f"does not match corpus.pattern {pattern!r}")
-        rows.append(row)
+        row = new_row(rel, meta.loc[rel])
+        row["reason"] = "listed in the metadata but the file is missing"
 
-    documents = pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
+    columns = DOCUMENT_COLUMNS + [names[c] for c in extra_columns]
+    documents = pd.DataFrame(rows, columns=columns)
     documents["year"] = pd.array([int(y) if y != "" else pd.NA for y in documents["year"]], dtype="Int64")
     documents["chars"] = pd.array([int(c) if c != "" else pd.NA for c in documents["chars"]], dtype="Int64")
     if not sources:
         reasons = documents["reason"].value_counts()
         detail = f" (most common reason: {reasons.index[0]})" if len(reasons) else ""
         raise ToolkitError(f"no usable text in {root}: {len(documents)} file(s) found, none usable{detail}")
-    return Corpus(documents=documents, root=root, sources=sources)
+    return Corpus(documents=documents, root=root, sources=sources,
+                  metadata_columns=[names[c] for c in extra_columns])
+
+
+def _duplicate_reason(twin: dict, info) -> str:
+    """Why a file with the same bytes as ``twin`` is skipped; a metadata date that differs from the twin's
+    is named, so a wrong date is visible."""
+    reason = f"duplicate of {twin['path']} (same bytes)"
+    if info is None:
+        return reason
+    for column in ("date", "year"):
+        value = str(info.get(column, "")).strip()
+        if value:
+            try:
+                own = parse_date(value).date
+            except ValueError:
+                own = value
+            if twin["date"] and own != twin["date"]:
+                reason += f"; its metadata date {own} differs from {twin['path']}'s {twin['date']}: check which is right"
+            break
+    return reason
 
 
 def _document_date(info, text: str) -> DocDate | None:

@@ -22,24 +22,24 @@ def _window_matrix(ids: np.ndarray, offsets: np.ndarray, window: int | None, n_w
     """Boolean windows x words matrix, exactly as gensim's ``WordOccurrenceAccumulator`` sees its windows.
 
     ``ids`` are the word ids of all units' tokens (-1 for a word outside the vocabulary), unit i holding
-    ``ids[offsets[i]:offsets[i + 1]]``. gensim skips units with no vocabulary word, takes a unit shorter than
-    the window as one window, and updates the word set of a sliding window incrementally: window k clears the
+    ``ids[offsets[i]:offsets[i + 1]]``. gensim counts the windows of every unit (one with no vocabulary word, or
+    no word at all, too), takes a unit shorter than the window as one window, and updates the word set of a
+    sliding window incrementally: window k clears the
     word that left at the left edge, even when it occurs again inside the window, then adds the word that
     entered at the right. Reproducing that keeps our values equal to gensim's. Computed for all windows at once:
     a word is in a window when its latest event by then (added, or cleared) is an add. ``columns`` (word ids)
-    fills only those words' columns; which windows exist still depends on every vocabulary word.
+    fills only those words' columns (the windows are the same).
     """
     lengths = np.diff(offsets)
     unit = np.repeat(np.arange(len(lengths)), lengths)
     relevant = ids >= 0
-    kept_units = np.bincount(unit[relevant], minlength=len(lengths)) > 0
     width = lengths if window is None else np.minimum(lengths, window)
-    n_windows = np.where(kept_units, lengths - width + 1, 0)
+    n_windows = lengths - width + 1
     first_window = np.concatenate([[0], np.cumsum(n_windows)])
     position = np.arange(len(ids)) - offsets[unit]
     # events (unit, word, time, kind): each token is added at time max(0, p - width + 1); it is cleared at p + 1
     # when a later window starts after it. Within a time step clears (kind 0) come before adds (kind 1).
-    token = np.flatnonzero(relevant & kept_units[unit])
+    token = np.flatnonzero(relevant)
     if columns is not None:
         token = token[np.isin(ids[token], columns)]
     cleared = token[position[token] + 1 < n_windows[unit[token]]]
@@ -77,8 +77,9 @@ class CoherenceStatistics:
     """Co-occurrence counts of a corpus, computed once per measure and reused for every model.
 
     ``tokens`` are the units' tokens (what the models saw: UnitTokens or lists of words); ``vocabulary`` the
-    model's words. A corpus of more than ``max_units`` units is represented by a seeded random sample of that many units (coherence
-    estimates co-occurrence probabilities, which a large sample estimates as well as the whole corpus);
+    model's words. A corpus of more than ``max_units`` units is represented by a seeded random sample of that
+    many units (coherence estimates co-occurrence probabilities, which a large sample estimates as well as the
+    whole corpus);
     ``n_units`` says how many were used.
     """
 
@@ -183,11 +184,18 @@ def holdout_split(n_units: int, fraction: float, random_state: int) -> tuple[np.
     return np.sort(order[n_held:]), np.sort(order[:n_held])
 
 
-def heldout_score(model, held_out) -> dict[str, float]:
-    """Perplexity on held-out units for LDA; reconstruction error (Frobenius, TF-IDF) for NMF."""
-    if hasattr(model, "perplexity"):
-        return {"perplexity": model.perplexity(held_out)}
-    tfidf = model.tfidf_.transform(held_out)
-    W = model.nmf_.transform(tfidf)
-    dense = tfidf.toarray() if sparse.issparse(tfidf) else np.asarray(tfidf)
-    return {"reconstruction_error": float(np.linalg.norm(dense - W @ model.nmf_.components_))}
+def topic_metrics(statistics: CoherenceStatistics, topics: list[list[str]]) -> dict[str, float]:
+    """Mean coherence of ``topics`` (top words, best first) in each measure (top 10 words), and their diversity
+    (top 25): what ``run`` reports in metrics.json and ``sweep`` in sweep.csv."""
+    top10 = [words[:10] for words in topics]
+    metrics = {m: float(np.mean(statistics.coherence(top10, m))) for m in MEASURES}
+    metrics["diversity"] = diversity(topics, 25)
+    return metrics
+
+
+def evaluate_model(tokens, vocabulary: list[str], components: np.ndarray) -> dict:
+    """Coherence (NPMI, c_v, u_mass) and diversity of a fitted model's topics on the units it was fitted on."""
+    statistics = CoherenceStatistics(tokens, vocabulary)
+    metrics = {k: round(v, 6) for k, v in topic_metrics(statistics, top_words(components, vocabulary, 25)).items()}
+    metrics["coherence_units"] = statistics.n_units
+    return metrics

@@ -54,10 +54,9 @@ def ldavis_page(topic_term: np.ndarray, doc_topic: np.ndarray, counts, vocabular
                         data=json.dumps(json.loads(data.to_json()), ensure_ascii=False).replace("</", "<\\/"))
 
 
-def write_ldavis(path: Path, fitted, prepared) -> Path:
-    """Write ``ldavis.html`` for a run's fitted model."""
-    name = "LDA" if hasattr(fitted.model, "model_") else "NMF"
-    html = ldavis_page(fitted.model.components_, fitted.doc_topic, fitted.counts, fitted.vocabulary,
-                       f"{name}: {len(fitted.topics)} topics")
+def write_ldavis(path: Path, model, doc_topic: np.ndarray, counts, vocabulary: list[str]) -> Path:
+    """Write ``ldavis.html`` for a fitted model (any kind: its ``display_name`` titles the page)."""
+    html = ldavis_page(model.components_, doc_topic, counts, vocabulary,
+                       f"{model.display_name}: {len(model.components_)} topics")
     atomic.write_text(path, html)
     return path

@@ -13,7 +13,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .options import Option
 from .resources import data_path
+
+OPTIONS = {
+    "to_simplified": Option(True, "Convert traditional to simplified script with OpenCC (t2s)."),
+    "repair_mojibake": Option(True, "Repair text decoded with the wrong codec where ftfy can (UTF-8 read as Latin-1)."),
+    "strip_pinyin": Option(True, "Remove pinyin readings in parentheses after a character: 創(chuàng) -> 创."),
+    "drop_boilerplate": Option(True, "Drop web boilerplate lines (comment boxes, credits, pagination)."),
+    "remove_mojibake": Option(True, "Remove runs of mojibake (stray Latin/Greek letters and ? marks in Chinese)."),
+    "extra_boilerplate": Option([], "Files of extra boilerplate-line patterns (one regex per line).", kind=list,
+                                path=True),
+}
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
@@ -83,6 +94,8 @@ def load_boilerplate_patterns(extra_files: list[Path] | tuple[Path, ...] = ()) -
     for path in [data_path("boilerplate_lines.txt"), *extra_files]:
         try:
             lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+        except UnicodeDecodeError:
+            raise ToolkitError(f"boilerplate patterns {path} are not UTF-8 text; save the file as UTF-8") from None
         except OSError as exc:
             raise ToolkitError(f"cannot read boilerplate patterns {path}: {exc.strerror}") from None
         for n, line in enumerate(lines, 1):
@@ -190,3 +203,19 @@ class Normalizer:
             return ""
 
         return pattern.sub(drop, text)
+
+
+def quality_row(doc_id: str, normalized: Normalized) -> dict:
+    """One row of quality.csv: what normalisation removed from a document, rule by rule."""
+    text = normalized.text
+    meaningful = sum(1 for ch in text if ch.isalnum() or "\u3400" <= ch <= "\u9fff")
+    han = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
+    noise_share = 1 - han / meaningful if meaningful else 1.0
+    removed = normalized.removed
+    removed_share = (normalized.chars_in - len(text)) / max(normalized.chars_in, 1)
+    return {"doc_id": doc_id, "chars_in": normalized.chars_in, "chars_out": len(text),
+            "converted_script": normalized.converted, "repaired_mojibake": normalized.repaired,
+            "removed_pinyin": removed["pinyin"],
+            "removed_mojibake": removed["mojibake"], "removed_boilerplate": removed["boilerplate"],
+            "removed_whitespace": removed["whitespace"], "non_cjk_share": round(noise_share, 4),
+            "flag": "mostly broken" if (noise_share > 0.5 or removed_share > 0.6) else ""}

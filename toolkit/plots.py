@@ -5,14 +5,36 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from . import atomic
+from .errors import ToolkitError
 from .fonts import rc_params
+from .options import POSITIVE, Option, choice
 from .themes import OTHER, Lexicon
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+OPTIONS = {
+    "language": Option("zh", "Language of titles and labels.", *choice("zh", "en")),
+    "dpi": Option(150, "Resolution of PNG figures.", *POSITIVE),
+    "top_words": Option(10, "Words per topic in the top-words chart.", *POSITIVE),
+    "formats": Option(["png", "svg"], "File formats of every figure.", kind=list),
+    "ldavis": Option(True, "Write ldavis.html, an interactive pyLDAvis page that works offline."),
+    "trend_style": Option("panels", "theme_shares: one panel per theme ('panels'), or every theme in one panel "
+                                    "('lines', readable with few themes).", *choice("panels", "lines")),
+}
+
+
+def check_options(section: dict) -> None:
+    formats = set(section["formats"])
+    if not formats or not formats <= {"png", "svg"}:
+        raise ToolkitError(f"figures.formats must list 'png' and/or 'svg', not {sorted(formats)}")
+
 
 _TEXT = {
     "zh": {"share_title": "各主题占比的年度变化", "year": "年份", "share": "主题占比(按词数加权)",
@@ -21,7 +43,10 @@ _TEXT = {
            "n_topics": "话题数 K", "band": "阴影:95%自助法区间", "seeds": "点线:不同随机种子的范围",
            "area_title": "各主题占比(堆积)", "heatmap_title": "年份 × 主题占比", "docs_title": "各文档的主题构成",
            "kw_title": "模型占比与关键词频率", "kw_share": "模型占比", "kw_rate": "关键词/万词",
-           "change_title": "主题占比的变化", "change": "占比变化", "clear": "区间不含0", "unclear": "区间含0"},
+           "change_title": "主题占比的变化", "change": "占比变化", "clear": "区间不含0", "unclear": "区间含0",
+           "documents": "文档数",
+           "validity_title": "主题测量的效度:模型占比与关键词频率的相关", "r_years": "跨年份 r",
+           "r_documents": "跨文档 r", "validity_x": "皮尔逊相关系数 r(虚线:0.5;✗ 未通过,原因见 themes.csv)"},
     "en": {"share_title": "Theme shares by year", "year": "Year", "share": "Share of tokens",
            "counts": "docs/units", "topic": "Topic", "words_title": "Top words per topic", "weight": "Weight",
            "other": "Other", "absent": "No topic", "sweep_title": "Choosing the number of topics (mean and range over seeds)",
@@ -29,7 +54,11 @@ _TEXT = {
            "area_title": "Theme shares (stacked)", "heatmap_title": "Year x theme share", "docs_title": "Themes of each document",
            "kw_title": "Model share and keyword frequency", "kw_share": "model share", "kw_rate": "keywords per 10k tokens",
            "change_title": "Change in theme shares", "change": "change in share", "clear": "interval excludes 0",
-           "unclear": "interval includes 0"},
+           "unclear": "interval includes 0",
+           "documents": "documents",
+           "validity_title": "Validity of each theme: model share against keyword rate", "r_years": "r across years",
+           "r_documents": "r across documents",
+           "validity_x": "Pearson r (dashed: 0.5; ✗ not validated, reasons in themes.csv)"},
 }
 _PALETTE = ["#1f77b4", "#2ca02c", "#17becf", "#ff7f0e", "#9467bd", "#d62728", "#8c564b", "#e377c2", "#bcbd22",
             "#393b79", "#637939", "#8c6d31"]
@@ -44,13 +73,86 @@ def theme_colors(lexicon: Lexicon) -> dict[str, str]:
 
 def _new_figure(width: float, height: float) -> Figure:
     import matplotlib
+    from matplotlib.figure import Figure
 
     with matplotlib.rc_context(rc_params()):
         return Figure(figsize=(width, height), layout="constrained")
 
 
+def year_ticks(years, max_ticks: int = 8) -> list[int]:
+    """At most ``max_ticks`` round years spanning ``years`` (every year of a short span; every 2, 5, 10, 20 or
+    50 years of a long one)."""
+    years = sorted(int(y) for y in years)
+    if not years:
+        return []
+    first, last = years[0], years[-1]
+    for step in (1, 2, 5, 10, 20, 50, 100):
+        ticks = [y for y in range(first - first % step, last + 1, step) if y >= first]
+        if len(ticks) <= max_ticks:
+            return ticks
+    return [first, last]
+
+
 def plot_theme_shares(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "") -> Figure:
-    """Theme share by year, one line per theme; years without data are gaps. Counts under the axis."""
+    """Theme shares by year as small multiples: one panel per theme (``other`` last), the same y axis in every
+    panel, the 95% band and the range over ensemble members; years without data are gaps. A strip under the
+    panels shows the documents behind each year."""
+    import matplotlib
+
+    text = _TEXT[language]
+    colors = theme_colors(lexicon)
+    themes = [t for t in [*lexicon.names, OTHER] if t in set(table["theme"])]
+    years = sorted(table["year"].unique())
+    n_cols = 4 if len(themes) > 6 else min(3, len(themes))
+    n_rows = int(np.ceil(len(themes) / n_cols))
+    top = np.nanmax(table[["share", *[c for c in ("share_high", "seed_max") if c in table]]].to_numpy(dtype=float))
+    top = min(1.0, (top if np.isfinite(top) else 1.0) * 1.08)
+    ticks = year_ticks(years, 5)
+    with matplotlib.rc_context(rc_params()):
+        fig = _new_figure(3.0 * n_cols, 2.1 * n_rows + 1.6)
+        grid = fig.add_gridspec(n_rows + 1, n_cols, height_ratios=[*([1] * n_rows), 0.45])
+        first = None
+        for index, theme in enumerate(themes):
+            ax = fig.add_subplot(grid[index // n_cols, index % n_cols], sharex=first, sharey=first)
+            first = first or ax
+            rows = table[table["theme"] == theme].set_index("year").reindex(years)
+            values = rows["share"].to_numpy(dtype=float)
+            if "share_low" in rows:
+                ax.fill_between(years, rows["share_low"].to_numpy(dtype=float), rows["share_high"].to_numpy(dtype=float),
+                                color=colors[theme], alpha=0.2, linewidth=0)
+            if "seed_min" in rows:
+                for column in ("seed_min", "seed_max"):
+                    ax.plot(years, rows[column].to_numpy(dtype=float), color=colors[theme], linewidth=0.6,
+                            linestyle=":")
+            ax.plot(years, values, color=colors[theme], linewidth=1.4, marker="o" if len(years) <= 30 else None,
+                    markersize=2.5, linestyle="--" if theme == OTHER else "-")
+            isolated = ~np.isnan(values) & np.isnan(np.r_[np.nan, values[:-1]]) & np.isnan(np.r_[values[1:], np.nan])
+            if isolated.any():  # a year with data between two gaps would be invisible as a line
+                ax.plot(np.asarray(years)[isolated], values[isolated], "o", color=colors[theme], markersize=3)
+            ax.set_title(lexicon.label(theme, language), fontsize=9)
+            ax.set_ylim(0, top)
+            ax.set_xticks(ticks)
+            ax.tick_params(labelsize=7)
+            ax.grid(axis="y", alpha=0.3)
+            if index % n_cols:
+                ax.tick_params(labelleft=False)
+        strip = fig.add_subplot(grid[n_rows, :], sharex=first)
+        counts = table.drop_duplicates("year").set_index("year").reindex(years)
+        strip.bar(years, counts["n_documents"].fillna(0).to_numpy(dtype=float), color="#999999", width=0.8)
+        strip.set_ylabel(text["documents"], fontsize=7)
+        strip.set_xticks(ticks)
+        strip.tick_params(labelsize=7)
+        strip.set_xlabel(text["year"])
+        notes = ([text["band"]] if "share_low" in table else []) + ([text["seeds"]] if "seed_min" in table else [])
+        fig.suptitle((f"{title}: " if title else "") + text["share_title"] + (f" ({'; '.join(notes)})" if notes else ""),
+                     fontsize=10)
+        fig.supylabel(text["share"], fontsize=9)
+    return fig
+
+
+def plot_theme_lines(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "") -> Figure:
+    """Theme share by year, one line per theme in one panel; years without data are gaps. Counts under the
+    axis when they fit."""
     import matplotlib
 
     text = _TEXT[language]
@@ -77,11 +179,14 @@ def plot_theme_shares(table: pd.DataFrame, lexicon: Lexicon, *, language: str = 
                         ax.plot(years, rows[column].to_numpy(dtype=float), color=colors[theme], linewidth=0.6,
                                 linestyle=":")
         counts = table.drop_duplicates("year").set_index("year").reindex(years)
-        ax.set_xticks(years)
-        ax.set_xticklabels([f"{y}\n{int(d)}/{int(u)}" if u else f"{y}\n–"
-                            for y, d, u in zip(years, counts["n_documents"], counts["n_units"])],
-                           fontsize=8 if len(years) <= 16 else 6, rotation=0 if len(years) <= 16 else 90)
-        ax.set_xlabel(f"{text['year']} ({text['counts']})")
+        if len(years) <= 16:
+            ax.set_xticks(years)
+            ax.set_xticklabels([f"{y}\n{int(d)}/{int(u)}" if u else f"{y}\n–"
+                                for y, d, u in zip(years, counts["n_documents"], counts["n_units"])], fontsize=8)
+            ax.set_xlabel(f"{text['year']} ({text['counts']})")
+        else:
+            ax.set_xticks(year_ticks(years, 10))
+            ax.set_xlabel(text["year"])
         ax.set_ylabel(text["share"])
         ax.set_ylim(bottom=0)
         ax.grid(axis="y", alpha=0.3)
@@ -102,7 +207,8 @@ def _pivot(table: pd.DataFrame, lexicon: Lexicon, column: str = "share") -> pd.D
 
 
 def plot_theme_area(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "") -> Figure:
-    """Theme shares by year stacked to 1; years without data are gaps."""
+    """Theme shares of each year stacked to 1, one bar per year: a year without data has no bar (a gap), and an
+    isolated year is as visible as any other."""
     import matplotlib
 
     text = _TEXT[language]
@@ -114,11 +220,11 @@ def plot_theme_area(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "z
         years = wide.index.to_numpy()
         bottom = np.zeros(len(years))
         for theme in wide.columns:
-            values = wide[theme].to_numpy(dtype=float)
-            ax.fill_between(years, bottom, bottom + values, color=colors[theme], label=lexicon.label(theme, language),
-                            linewidth=0)
+            values = np.nan_to_num(wide[theme].to_numpy(dtype=float))
+            ax.bar(years, values, bottom=bottom, width=0.85, color=colors[theme], linewidth=0,
+                   label=lexicon.label(theme, language))
             bottom = bottom + values
-        ax.set_xlim(years.min(), years.max())
+        ax.set_xlim(years.min() - 0.6, years.max() + 0.6)
         ax.set_ylim(0, 1)
         ax.set_xlabel(text["year"])
         ax.set_ylabel(text["share"])
@@ -244,6 +350,37 @@ def plot_change(change: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh",
     return fig
 
 
+def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh",
+                        title: str = "") -> Figure:
+    """Per theme: how its share agrees with its keyword rate across years and across documents (bars), with
+    the threshold a theme needs, and which themes are not validated (and the first reason why)."""
+    import matplotlib
+
+    from .themes import VALIDATION_RULES
+
+    text = _TEXT[language]
+    rows = diagnostics.iloc[::-1]
+    y = np.arange(len(rows))
+    with matplotlib.rc_context(rc_params()):
+        fig = _new_figure(10, 0.42 * len(rows) + 1.8)
+        ax = fig.add_subplot()
+        ax.barh(y + 0.2, rows["r_years"].fillna(0), height=0.38, color="#1f77b4", label=text["r_years"])
+        ax.barh(y - 0.2, rows["r_documents"].fillna(0), height=0.38, color="#ff7f0e", label=text["r_documents"])
+        ax.axvline(VALIDATION_RULES["r_years"], color="#555555", linewidth=0.8, linestyle="--")
+        ax.axvline(0, color="#555555", linewidth=0.8)
+        ax.set_yticks(y)
+        ax.set_yticklabels([("" if ok else "✗ ") + lexicon.label(t, language)
+                            for t, ok in zip(rows["theme"], rows["validated"])], fontsize=9)
+        for tick, ok in zip(ax.get_yticklabels(), rows["validated"]):
+            tick.set_color("#222222" if ok else "#c0392b")
+        ax.set_xlim(-1, 1.0)
+        ax.set_xlabel(text["validity_x"])
+        ax.legend(loc="lower left", frameon=False, fontsize=8)
+        ax.set_title(f"{title}: {text['validity_title']}" if title else text["validity_title"])
+        ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
 def plot_top_words(topics: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 10, language: str = "zh",
                    title: str = "") -> Figure:
     """One small bar chart per topic with its top words, coloured by the topic's theme."""
@@ -272,17 +409,22 @@ def plot_top_words(topics: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 10,
 
 
 _SWEEP_METRICS = [("c_npmi", "NPMI ↑"), ("c_v", "c_v ↑"), ("u_mass", "u_mass ↑"), ("diversity", "diversity ↑"),
-                  ("stability", "stability ↑"), ("perplexity", "held-out perplexity ↓ (LDA)"),
-                  ("reconstruction_error", "held-out reconstruction error ↓ (NMF)")]
+                  ("stability", "stability ↑")]
 
 
-def plot_sweep(table: pd.DataFrame, *, language: str = "zh", title: str = "") -> Figure:
-    """Each metric against the number of topics: a line per model kind (mean over seeds), a band for the range."""
+def plot_sweep(table: pd.DataFrame, *, heldout: dict[str, str] | None = None, language: str = "zh",
+               title: str = "") -> Figure:
+    """Each metric against the number of topics: a line per model kind (mean over seeds), a band for the range.
+    ``heldout`` names the held-out measures in ``table`` and whether "lower" or "higher" is better."""
     import matplotlib
 
     text = _TEXT[language]
-    metrics = [(m, label) for m, label in _SWEEP_METRICS if m in table.columns and table[m].notna().any()]
-    colors = {"lda": "#1f77b4", "nmf": "#ff7f0e"}
+    arrows = {"lower": "↓", "higher": "↑"}
+    candidates = _SWEEP_METRICS + [(m, f"held-out {m.replace('_', ' ')} {arrows.get(d, '')}")
+                                   for m, d in (heldout or {}).items()]
+    metrics = [(m, label) for m, label in candidates if m in table.columns and table[m].notna().any()]
+    kinds = sorted(table["kind"].unique())
+    colors = {kind: _PALETTE[i % len(_PALETTE)] for i, kind in enumerate(kinds)}
     with matplotlib.rc_context(rc_params()):
         n_cols = 3
         n_rows = int(np.ceil(len(metrics) / n_cols))
@@ -296,10 +438,8 @@ def plot_sweep(table: pd.DataFrame, *, language: str = "zh", title: str = "") ->
                 if stats.empty:
                     continue
                 ks = stats.index.to_numpy()
-                ax.plot(ks, stats["mean"], marker="o", markersize=3, color=colors.get(kind, "#555555"),
-                        label=kind.upper())
-                ax.fill_between(ks, stats["min"], stats["max"], color=colors.get(kind, "#555555"), alpha=0.2,
-                                linewidth=0)
+                ax.plot(ks, stats["mean"], marker="o", markersize=3, color=colors[kind], label=kind.upper())
+                ax.fill_between(ks, stats["min"], stats["max"], color=colors[kind], alpha=0.2, linewidth=0)
             ax.set_title(label, fontsize=10)
             ax.set_xlabel(text["n_topics"], fontsize=8)
             ax.tick_params(labelsize=8)

@@ -15,8 +15,6 @@ import hashlib
 import json
 import logging
 import os
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,12 +24,13 @@ from .cache import TokenCache, default_cache_dir, entry_key
 from .config import Config
 from .corpus import Corpus, load_corpus
 from .errors import ToolkitError
-from .normalize import Normalizer, load_boilerplate_patterns
-from .progress import Progress
+from .normalize import Normalizer, load_boilerplate_patterns, quality_row
+from .processes import stop_workers
+from .progress import Progress, timed
 from .resources import read_word_file
 from .segment import Segmenter, default_stopwords
 from .store import PreparedStore, StoredCorpus
-from .terms import PairCounts, join_phrases
+from .terms import PairCounts, apply_phrases, learn_phrases
 from .themes import Lexicon, load_lexicon
 from .tokens import TokenBuilder, UnitTokens
 from .units import split_units
@@ -56,15 +55,25 @@ def make_segmenter(config: Config, lexicon: Lexicon) -> Segmenter:
     s = config["segment"]
     stopwords = default_stopwords(policy=s["use_policy_stopwords"]) - lexicon.words
     for path in config.paths("segment", "extra_stopwords"):
-        if not path.is_file():
-            raise ToolkitError(f"stopword file not found: {path}; fix segment.extra_stopwords")
-        stopwords |= set(read_word_file(path))
+        stopwords |= set(_read_words(path, "stopword file", "segment.extra_stopwords"))
     for path in config.paths("segment", "extra_dictionaries"):
         if not path.is_file():
             raise ToolkitError(f"dictionary file not found: {path}; fix segment.extra_dictionaries")
-    return Segmenter(backend=s["backend"], pos=tuple(s["pos"]), hmm=s["hmm"], dictionaries=tuple(config.paths("segment", "extra_dictionaries")),
+    return Segmenter(backend=s["backend"], pos=tuple(s["pos"]), hmm=s["hmm"],
+                     dictionaries=tuple(config.paths("segment", "extra_dictionaries")),
                      extra_words=tuple(sorted(lexicon.words)), stopwords=stopwords, min_chars=s["min_chars"],
                      drop_numbers=s["drop_numbers"], keep=lexicon.words)
+
+
+def _read_words(path: Path, what: str, key: str) -> list[str]:
+    if not path.is_file():
+        raise ToolkitError(f"{what} not found: {path}; fix {key}")
+    try:
+        return read_word_file(path)
+    except UnicodeDecodeError:
+        raise ToolkitError(f"{what} {path} is not UTF-8 text; save it as UTF-8") from None
+    except OSError as exc:
+        raise ToolkitError(f"cannot read {what} {path}: {exc.strerror}") from None
 
 
 def cache_root(config: Config) -> Path | None:
@@ -89,54 +98,56 @@ class Prepared:
     segmenter: Segmenter
     timings: dict[str, float] = field(default_factory=dict)
     cache_stats: dict[str, int | str] = field(default_factory=dict)
+    phrases: object = None  # the phrase model joined into ``tokens`` (vocab.phrases), else None
 
 
-@contextmanager
-def timed(timings: dict[str, float], stage: str):
-    """Time the block into ``timings[stage]`` (seconds) and log its start."""
-    start = time.perf_counter()
-    log.info("%s ...", stage)
-    yield
-    timings[stage] = round(time.perf_counter() - start, 3)
+@dataclass
+class Inputs:
+    """What a run reads before preparing: the documents, the lexicon, the normaliser and the segmenter, and the
+    key of everything the prepared corpus depends on."""
+
+    corpus: Corpus
+    lexicon: Lexicon
+    normalizer: Normalizer
+    segmenter: Segmenter
+    key: str
+
+    @property
+    def fingerprint(self) -> str:
+        """Hash of every input that can change a model's result: the prepared corpus's key and the lexicon
+        (which words belong to which theme)."""
+        lexicon = [(t.name, t.words) for t in self.lexicon.themes]
+        return hashlib.sha256((self.key + json.dumps(lexicon, ensure_ascii=False)).encode()).hexdigest()
 
 
-def quality_row(doc_id: str, normalized) -> dict:
-    """One row of quality.csv: what normalisation removed from a document, rule by rule."""
-    text = normalized.text
-    meaningful = sum(1 for ch in text if ch.isalnum() or "\u3400" <= ch <= "\u9fff")
-    han = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
-    noise_share = 1 - han / meaningful if meaningful else 1.0
-    removed = normalized.removed
-    removed_share = (normalized.chars_in - len(text)) / max(normalized.chars_in, 1)
-    return {"doc_id": doc_id, "chars_in": normalized.chars_in, "chars_out": len(text),
-            "converted_script": normalized.converted, "repaired_mojibake": normalized.repaired,
-            "removed_pinyin": removed["pinyin"],
-            "removed_mojibake": removed["mojibake"], "removed_boilerplate": removed["boilerplate"],
-            "removed_whitespace": removed["whitespace"], "non_cjk_share": round(noise_share, 4),
-            "flag": "mostly broken" if (noise_share > 0.5 or removed_share > 0.6) else ""}
-
-
-def prepare(config: Config) -> Prepared:
-    """Load, normalise, split into units and segment, or read all of it back from the cache."""
-    timings: dict[str, float] = {}
+def load_inputs(config: Config) -> Inputs:
+    """Read the corpus folder and metadata, the lexicon, boilerplate patterns, dictionaries and stopwords."""
     c = config["corpus"]
     if not c["texts"]:
         raise ToolkitError(f"{config.source}: corpus.texts is required: set it to the folder of your text files")
-    with timed(timings, "load"):
-        corpus = load_corpus(config.path("corpus", "texts"), config.path("corpus", "metadata"),
-                             pattern=c["pattern"], year_min=c["year_min"], year_max=c["year_max"],
-                             encoding=c["encoding"])
-        lexicon = load_lexicon(config.path("themes", "lexicon"))
-        normalizer = make_normalizer(config)
-        segmenter = make_segmenter(config, lexicon)
+    corpus = load_corpus(config.path("corpus", "texts"), config.path("corpus", "metadata"),
+                         pattern=c["pattern"], year_min=c["year_min"], year_max=c["year_max"],
+                         encoding=c["encoding"])
+    lexicon = load_lexicon(config.path("themes", "lexicon"))
+    normalizer = make_normalizer(config)
+    segmenter = make_segmenter(config, lexicon)
+    return Inputs(corpus, lexicon, normalizer, segmenter, prepared_key(corpus, normalizer, config, segmenter))
+
+
+def prepare(config: Config, inputs: Inputs | None = None) -> Prepared:
+    """Load, normalise, split into units and segment, or read all of it back from the cache."""
+    timings: dict[str, float] = {}
+    if inputs is None:
+        with timed(timings, "load"):
+            inputs = load_inputs(config)
+    corpus, lexicon, normalizer, segmenter = inputs.corpus, inputs.lexicon, inputs.normalizer, inputs.segmenter
     root = cache_root(config)
     store = PreparedStore(root) if root else None
     stats: dict[str, int | str] = {}
     stored = None
     if store:
         with timed(timings, "read cache"):
-            key = prepared_key(corpus, normalizer, config, segmenter)
-            stored = store.get(key)
+            stored = store.get(inputs.key)
         stats["prepared"] = "hit" if stored else "damaged" if store.damaged else "miss"
         if store.damaged:
             log.warning("rebuilt a damaged prepared corpus in the cache (%s)", store.damaged[0])
@@ -150,14 +161,16 @@ def prepare(config: Config) -> Prepared:
         stats.update(stats_segmented)
         if store:
             with timed(timings, "write cache"):
-                store.put(key, StoredCorpus(quality, units, tokens, *pair_counts.to_tables()))
+                store.put(inputs.key, StoredCorpus(quality, units, tokens, *pair_counts.to_tables()))
             if store.unwritable:
                 _warn_unwritable("store the prepared corpus", store.unwritable)
     v = config["vocab"]
+    phrases = None
     if v["phrases"]:
         with timed(timings, "phrases"):
-            tokens = join_phrases(tokens, min_count=v["phrase_min_count"], threshold=v["phrase_threshold"])
-    return Prepared(corpus, quality, units, tokens, pair_counts, lexicon, segmenter, timings, stats)
+            phrases = learn_phrases(tokens, min_count=v["phrase_min_count"], threshold=v["phrase_threshold"])
+            tokens = apply_phrases(phrases, tokens)
+    return Prepared(corpus, quality, units, tokens, pair_counts, lexicon, segmenter, timings, stats, phrases)
 
 
 def _warn_unwritable(what: str, why: str) -> None:
@@ -258,7 +271,8 @@ def prepare_documents(corpus: Corpus, normalizer: Normalizer, segmenter: Segment
     total_chars = int(used["chars"].sum())
     chunks = _chunks(corpus, chunk_chars)
     settings = (normalizer, config["units"], segmenter, segmenter.fingerprint, cache_dir)
-    if n_jobs > 1 and total_chars >= min_parallel_chars and total_chars > chunk_chars:
+    parallel = n_jobs > 1 and total_chars >= min_parallel_chars and total_chars > chunk_chars
+    if parallel:
         from joblib import Parallel, delayed
 
         results = Parallel(n_jobs=n_jobs, return_as="generator", pre_dispatch="n_jobs")(
@@ -271,28 +285,33 @@ def prepare_documents(corpus: Corpus, normalizer: Normalizer, segmenter: Segment
     builder = TokenBuilder()
     pair_counts = PairCounts(segmenter.stopwords)
     stats = {"hits": 0, "misses": 0, "damaged": 0}
-    unwritable = ""
+    damaged, unwritable = [], ""
     year_of = dict(zip(used["doc_id"], used["year"].astype(int)))
     progress = Progress(len(used), "normalize and segment", "documents")
-    for chunk in results:
-        quality_rows += chunk.quality
-        for row, texts in zip(chunk.quality, chunk.unit_texts):
-            text_arrays.append(pa.array(texts, type=pa.large_string()))  # off the Python heap from here on
-            doc_ids += [row["doc_id"]] * len(texts)
-            years += [year_of[row["doc_id"]]] * len(texts)
-        for tokens in chunk.tokens:
-            builder.append(tokens)
-        pair_counts.merge(chunk.pair_counts)
-        stats["hits"] += chunk.hits
-        stats["misses"] += chunk.misses
-        stats["damaged"] += len(chunk.damaged)
-        if chunk.damaged:
-            log.warning("rebuilt %d damaged cache entries (first: %s)", len(chunk.damaged), chunk.damaged[0])
-        if chunk.unwritable and not unwritable:
-            unwritable = chunk.unwritable
-            _warn_unwritable("write the token cache", unwritable)
-        progress.advance(len(chunk.quality))
+    try:
+        for chunk in results:
+            quality_rows += chunk.quality
+            for row, texts in zip(chunk.quality, chunk.unit_texts):
+                text_arrays.append(pa.array(texts, type=pa.large_string()))  # off the Python heap from here on
+                doc_ids += [row["doc_id"]] * len(texts)
+                years += [year_of[row["doc_id"]]] * len(texts)
+            for tokens in chunk.tokens:
+                builder.append(tokens)
+            pair_counts.merge(chunk.pair_counts)
+            stats["hits"] += chunk.hits
+            stats["misses"] += chunk.misses
+            damaged += chunk.damaged
+            unwritable = unwritable or chunk.unwritable
+            progress.advance(len(chunk.quality))
+    finally:
+        if parallel:
+            stop_workers()
     progress.close()
+    stats["damaged"] = len(damaged)
+    if damaged:
+        log.warning("rebuilt %d damaged cache entries (first: %s)", len(damaged), damaged[0])
+    if unwritable:
+        _warn_unwritable("write the token cache", unwritable)
     units = units_table(doc_ids, years, pa.chunked_array(text_arrays, type=pa.large_string()))
     return pd.DataFrame(quality_rows), units, builder.build(), pair_counts, stats
 

@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
+from contextlib import contextmanager
+
+log = logging.getLogger("toolkit")
 
 
 class Progress:
@@ -37,3 +41,12 @@ class Progress:
         if self.active:
             self.stream.write("\r" + self.line() + "\n")
             self.stream.flush()
+
+
+@contextmanager
+def timed(timings: dict[str, float], stage: str):
+    """Time the block into ``timings[stage]`` (seconds) and log its start."""
+    start = time.perf_counter()
+    log.info("%s ...", stage)
+    yield
+    timings[stage] = round(time.perf_counter() - start, 3)

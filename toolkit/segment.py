@@ -9,7 +9,24 @@ import sys
 from pathlib import Path
 
 from .errors import ToolkitError
+from .options import NON_NEGATIVE, POSITIVE, Option, choice
 from .resources import data_path, read_word_file
+
+OPTIONS = {
+    "backend": Option("jieba_fast_dat", "Segmenter: jieba's algorithm in C++ (8x faster, same tokens) or jieba.",
+                      *choice("jieba_fast_dat", "jieba")),
+    "hmm": Option(False, "Let jieba's HMM guess words missing from the dictionary (with the HMM on, use "
+                         "backend = 'jieba' for jieba's exact tokens: the C++ HMM splits numbers differently)."),
+    "pos": Option([], "Keep only words whose jieba POS tag starts with one of these, e.g. [\"n\", \"v\"]; "
+                      "[] keeps all (POS tagging uses jieba's posseg, several times slower).", kind=list),
+    "extra_dictionaries": Option([], "Files of extra dictionary words (jieba user-dictionary format).", kind=list,
+                                 path=True),
+    "extra_stopwords": Option([], "Files of extra stopwords, one or more per line.", kind=list, path=True),
+    "n_jobs": Option(0, "Worker processes for segmenting large corpora; 0 for one per core.", *NON_NEGATIVE),
+    "use_policy_stopwords": Option(True, "Also drop the shipped policy-boilerplate words (推进, 加快 ...)."),
+    "min_chars": Option(2, "Drop tokens shorter than this many characters.", *POSITIVE),
+    "drop_numbers": Option(True, "Drop numbers, percentages and Latin-only tokens other than lexicon words."),
+}
 
 # Frequency given to a dictionary word listed without one. High enough that jieba keeps the word whole
 # even inside its own compounds (推进改革 -> 推进 改革, 改革开放 -> 改革 开放), so a theme word is never
@@ -35,6 +52,8 @@ def read_dictionary(path: str | Path) -> list[tuple[str, int | None, str | None]
     entries = []
     try:
         lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except UnicodeDecodeError:
+        raise ToolkitError(f"dictionary {path} is not UTF-8 text; save it as UTF-8") from None
     except OSError as exc:
         raise ToolkitError(f"cannot read dictionary {path}: {exc.strerror}") from None
     for line in lines:
@@ -52,6 +71,14 @@ def read_dictionary(path: str | Path) -> list[tuple[str, int | None, str | None]
 
 
 BACKENDS = ("jieba_fast_dat", "jieba")
+
+
+def _jieba_dictionary() -> str:
+    """Path of jieba's own dictionary (jieba hands out an open file; it is closed here)."""
+    import jieba
+
+    with jieba.get_dict_file() as handle:
+        return handle.name
 
 
 class Segmenter:
@@ -100,7 +127,7 @@ class Segmenter:
         engine = "jieba" if self.pos else self.backend
         digest.update(f"{engine} {version(engine.replace('_', '-'))} jieba {jieba.__version__} hmm={self.hmm} "
                       f"pos={','.join(self.pos)} domain_freq={DOMAIN_FREQ}\n".encode())
-        digest.update(hashlib.sha256(Path(jieba.get_dict_file().name).read_bytes()).digest())
+        digest.update(hashlib.sha256(Path(_jieba_dictionary()).read_bytes()).digest())
         for word, freq, tag in self._entries:
             digest.update(f"{word} {freq} {tag}\n".encode())
         return digest.hexdigest()
@@ -117,7 +144,7 @@ class Segmenter:
             module = importlib.import_module(engine)
             if hasattr(module, "setLogLevel") and engine != "jieba":
                 logging.getLogger(engine).setLevel(logging.WARNING)
-            tokenizer = module.Tokenizer(jieba.get_dict_file().name)
+            tokenizer = module.Tokenizer(_jieba_dictionary())
             tokenizer.initialize()
             for word, freq, tag in self._entries:
                 tokenizer.add_word(word, DOMAIN_FREQ if freq is None else freq, tag or "n")

@@ -59,6 +59,8 @@ class PreparedStore:
             return None
         try:
             meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+            if not isinstance(meta, dict) or not isinstance(meta.get("files"), dict):
+                raise ValueError("meta.json is not a table of files")
             if meta.get("format") != _FORMAT or meta.get("key") != key:
                 raise ValueError("wrong format or key")
             for name, sha256 in meta["files"].items():
@@ -68,7 +70,7 @@ class PreparedStore:
             tokens = UnitTokens.load(entry / "tokens")
             if len(tokens) != len(tables["units"]):
                 raise ValueError("tokens and units differ in number")
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             self.damaged.append(f"{entry}: {exc}")
             shutil.rmtree(entry, ignore_errors=True)
             return None

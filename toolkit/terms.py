@@ -13,13 +13,22 @@ from .tokens import UnitTokens
 _HAN_WORD = re.compile(r"^[\u3400-\u9fff]+$")
 
 
-def join_phrases(tokens, *, min_count: int = 5, threshold: float = 10.0) -> UnitTokens:
-    """Join word pairs that recur together into one token ``a_b`` (gensim ``Phrases``, default scorer)."""
+def learn_phrases(tokens, *, min_count: int = 5, threshold: float = 10.0):
+    """gensim's ``Phrases`` (default scorer) learned from ``tokens`` and frozen: ``phrases[unit]`` joins the
+    word pairs of a unit's tokens that recur together into one token ``a_b``."""
     from gensim.models.phrases import Phrases
 
-    model = Phrases(tokens, min_count=min_count, threshold=threshold, delimiter="_")
-    frozen = model.freeze()
-    return UnitTokens.from_lists(frozen[unit] for unit in tokens)
+    return Phrases(tokens, min_count=min_count, threshold=threshold, delimiter="_").freeze()
+
+
+def apply_phrases(phrases, tokens) -> UnitTokens:
+    """``tokens`` with the pairs that ``phrases`` (from :func:`learn_phrases`) knows joined."""
+    return UnitTokens.from_lists(phrases[unit] for unit in tokens)
+
+
+def join_phrases(tokens, *, min_count: int = 5, threshold: float = 10.0) -> UnitTokens:
+    """Join word pairs that recur together in ``tokens`` into one token ``a_b``."""
+    return apply_phrases(learn_phrases(tokens, min_count=min_count, threshold=threshold), tokens)
 
 
 class PairCounts:

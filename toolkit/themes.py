@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,18 @@ import numpy as np
 import pandas as pd
 
 from .errors import ToolkitError
+from .options import OPEN_FRACTION, POSITIVE, Option, choice
 from .resources import data_path
+
+OPTIONS = {
+    "lexicon": Option("", "Theme lexicon (TOML); '' for the shipped one.", path=True),
+    "top_n": Option(30, "Top words of a topic that labelling looks at.", *POSITIVE),
+    "min_score": Option(0.1, "Share of a topic's top-word weight a theme needs, else the topic is 'other'.",
+                        *OPEN_FRACTION, kind=(float, int)),
+    "match": Option("exact", "A word counts for a theme if it is one of its words or matches one of its patterns "
+                             "('exact'), or also if it contains one of its words ('contains': 文化大革命 then counts "
+                             "for culture).", *choice("exact", "contains")),
+}
 
 OTHER = "other"
 
@@ -21,6 +33,8 @@ class Theme:
     label_zh: str
     label_en: str
     words: tuple[str, ...]
+    patterns: tuple[str, ...] = ()  # regular expressions; a word they match in full belongs to the theme
+    note: str = ""  # where the words come from
 
     def label(self, language: str = "zh") -> str:
         return self.label_zh if language == "zh" else self.label_en
@@ -51,10 +65,16 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
     None reads the shipped lexicon. Raises ToolkitError naming the problem for a broken file.
     """
     path = Path(path) if path else data_path("lexicon.toml")
+    if path.is_dir():
+        raise ToolkitError(f"lexicon {path} is a folder; set themes.lexicon to a .toml file or '' for the shipped one")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise ToolkitError(f"lexicon file not found: {path}; fix themes.lexicon or set it to '' for the shipped one") from None
+    except UnicodeDecodeError:
+        raise ToolkitError(f"lexicon {path} is not UTF-8 text; save it as UTF-8") from None
+    except OSError as exc:
+        raise ToolkitError(f"cannot read lexicon {path}: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ToolkitError(f"lexicon {path} is not valid TOML: {exc}") from None
     themes = []
@@ -68,34 +88,54 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
             raise ToolkitError(f"lexicon {path}: theme [{name}] has no words; add some or delete the theme")
         if name == OTHER:
             raise ToolkitError(f"lexicon {path}: '{OTHER}' is reserved for topics that match no theme; rename it")
-        unknown = set(table) - {"words", "label_zh", "label_en"}
+        unknown = set(table) - {"words", "label_zh", "label_en", "note", "patterns"}
         if unknown:
             raise ToolkitError(f"lexicon {path}: theme [{name}] has unknown key {sorted(unknown)[0]!r}; "
-                               "use words, label_zh, label_en")
+                               "use words, patterns, label_zh, label_en, note")
+        patterns = table.get("patterns", [])
+        if not isinstance(patterns, list) or not all(isinstance(x, str) and x for x in patterns):
+            raise ToolkitError(f"lexicon {path}: theme [{name}] patterns must be a list of regular expressions")
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ToolkitError(f"lexicon {path}: theme [{name}] pattern {pattern!r} is not a regular "
+                                   f"expression: {exc}") from None
+        for key in ("label_zh", "label_en", "note"):
+            if key in table and not (isinstance(table[key], str) and table[key].strip()):
+                raise ToolkitError(f"lexicon {path}: theme [{name}] {key} must be a text such as \"生态环境\", "
+                                   f"not {table[key]!r}")
         themes.append(Theme(name, table.get("label_zh", name), table.get("label_en", name),
-                            tuple(dict.fromkeys(w.strip() for w in words))))
+                            tuple(dict.fromkeys(w.strip() for w in words)), tuple(patterns), table.get("note", "")))
     if not themes:
         raise ToolkitError(f"lexicon {path} defines no theme; add tables like [innovation] words = [...]")
     return Lexicon(tuple(themes))
 
 
-def word_themes(lexicon: Lexicon, vocabulary: list[str], match: str = "contains") -> dict[str, str]:
+def word_themes(lexicon: Lexicon, vocabulary: list[str], match: str = "exact") -> dict[str, str]:
     """The theme of each vocabulary word that has one.
 
-    ``match='exact'``: the word is a lexicon word. ``match='contains'`` also gives a word the theme of the
-    longest lexicon word inside it (环境污染 -> ecology through 污染), because jieba keeps many policy
-    compounds whole; an exact match always wins, and ties between themes go to the first theme listed.
+    ``match='exact'`` (the default): the word is one of a theme's words, or a theme's pattern matches it in
+    full. ``match='contains'`` also gives a word the theme of the longest lexicon word inside it (环境污染 ->
+    ecology through 污染); beware: 文化大革命 then counts for culture through 文化. A listed word always wins;
+    ties between themes go to the first theme listed.
     """
-    exact = {}
+    exact: dict[str, str] = {}
     for theme in lexicon.themes:
         for w in theme.words:
             exact.setdefault(w, theme.name)
+    patterns = [(re.compile(p), theme.name) for theme in lexicon.themes for p in theme.patterns]
     result = {}
-    by_length = sorted(exact, key=lambda w: (-len(w), w))
+    by_length = sorted(exact, key=lambda w: (-len(w), w)) if match == "contains" else []
     for word in vocabulary:
         if word in exact:
             result[word] = exact[word]
-        elif match == "contains":
+            continue
+        for pattern, name in patterns:
+            if pattern.fullmatch(word):
+                result[word] = name
+                break
+        else:
             for lexicon_word in by_length:
                 if len(lexicon_word) < len(word) and lexicon_word in word:
                     result[word] = exact[lexicon_word]
@@ -103,16 +143,56 @@ def word_themes(lexicon: Lexicon, vocabulary: list[str], match: str = "contains"
     return result
 
 
-def label_topics(components: np.ndarray, vocabulary: list[str], lexicon: Lexicon, *, top_n: int = 30,
-                 min_score: float = 0.1, match: str = "contains") -> pd.DataFrame:
-    """Give each topic the theme whose words carry the most of its top-``top_n`` word weight.
+def keyword_ids(lexicon: Lexicon, vocabulary: list[str], match: str = "exact") -> list[np.ndarray]:
+    """For each theme, in lexicon order, the vocabulary ids of its words (see :func:`word_themes`)."""
+    themes_of = word_themes(lexicon, vocabulary, match)
+    column = {name: k for k, name in enumerate(lexicon.names)}
+    ids: list[list[int]] = [[] for _ in lexicon.themes]
+    for i, word in enumerate(vocabulary):
+        if word in themes_of:
+            ids[column[themes_of[word]]].append(i)
+    return [np.array(x, dtype=np.int64) for x in ids]
 
-    ``score`` is that share (0-1). A topic whose best score is below ``min_score`` is labelled ``other``.
-    Words belong to themes as :func:`word_themes` says. Returns one row per topic: topic, theme, score,
-    and the score of every theme (``score_<theme>``).
+
+def keyword_counts(tokens, lexicon: Lexicon, match: str = "exact") -> np.ndarray:
+    """Tokens of each unit that are words of each theme (units x themes, in lexicon order): the model-free
+    keyword baseline. ``tokens``: UnitTokens or lists of words."""
+    from .tokens import as_unit_tokens
+
+    tokens = as_unit_tokens(tokens)
+    theme_of = word_themes(lexicon, tokens.words, match)
+    index = {name: k for k, name in enumerate(lexicon.names)}
+    theme_of_word = np.array([index.get(theme_of.get(w), -1) for w in tokens.words], dtype=np.int64)
+    token_theme = theme_of_word[tokens.ids] if len(tokens.words) else np.zeros(0, dtype=np.int64)
+    hit = token_theme >= 0
+    counts = np.zeros((len(tokens), len(lexicon.themes)))
+    np.add.at(counts, (tokens.unit_of_token()[hit], token_theme[hit]), 1)
+    return counts
+
+
+def keyword_themes(counts: np.ndarray, names: list[str]) -> np.ndarray:
+    """The keyword baseline's theme of each unit: the theme with the most keyword tokens (ties: the first
+    listed), '' for a unit with none."""
+    best = np.argmax(counts, axis=1)
+    return np.where(counts.max(axis=1) > 0, np.asarray(names, dtype=object)[best], "")
+
+
+def label_topics(components: np.ndarray, vocabulary: list[str], lexicon: Lexicon, *, anchors=None,
+                 top_n: int = 30, min_score: float = 0.1, match: str = "exact") -> pd.DataFrame:
+    """The theme each topic's shares count for, and the theme its top words suggest.
+
+    A topic anchored to a theme by construction (``anchors[k]`` >= 0: a keyword topic) counts for that theme
+    whatever its top words; a free topic of a model that anchors topics counts for ``other``. A model with no
+    anchored topic (plain LDA, NMF) is labelled by its top words: each topic gets the theme whose words carry the
+    most of its top-``top_n`` word weight (``score``), or ``other`` below ``min_score`` (exploration, not
+    measurement). ``suggested`` is that top-word theme for every topic, a hint to read beside the topic's words.
+    Returns one row per topic: topic (from 1), theme, labelled_by ('keywords', 'free' or 'top words'),
+    suggested, score, and the score of every theme (``score_<theme>``).
     """
     themes_of = word_themes(lexicon, vocabulary, match)
     column = np.array([lexicon.names.index(themes_of[w]) if w in themes_of else -1 for w in vocabulary])
+    anchors = np.full(len(components), -1) if anchors is None else np.asarray(anchors)
+    anchored_model = bool((anchors >= 0).any())
     rows = []
     for k, weights in enumerate(components):
         top = np.argsort(-weights, kind="stable")[:top_n]
@@ -122,9 +202,15 @@ def label_topics(components: np.ndarray, vocabulary: list[str], lexicon: Lexicon
             ids = top[column[top] == i]
             scores[theme.name] = float(weights[ids].sum() / total) if total > 0 and ids.size else 0.0
         best = max(scores, key=lambda name: (scores[name], -lexicon.names.index(name)))
-        theme = best if scores[best] >= min_score else OTHER
-        rows.append({"topic": k + 1, "theme": theme, "score": round(scores[best], 6),
-                     **{f"score_{n}": round(s, 6) for n, s in scores.items()}})
+        suggested = best if scores[best] >= min_score else OTHER
+        if anchors[k] >= 0:
+            theme, how = lexicon.names[anchors[k]], "keywords"
+        elif anchored_model:
+            theme, how = OTHER, "free"
+        else:
+            theme, how = suggested, "top words"
+        rows.append({"topic": k + 1, "theme": theme, "labelled_by": how, "suggested": suggested,
+                     "score": round(scores[best], 6), **{f"score_{n}": round(v, 6) for n, v in scores.items()}})
     return pd.DataFrame(rows)
 
 
@@ -140,8 +226,23 @@ def theme_shares(doc_topic: np.ndarray, topic_themes: list[str], theme_names: li
     return pd.DataFrame(shares, columns=columns)
 
 
-def lexicon_coverage(lexicon: Lexicon, vocabulary: list[str], tokens) -> pd.DataFrame:
-    """Every lexicon word: its theme, whether it is in the model's vocabulary, its count and unit frequency.
+def dominant_themes(shares: pd.DataFrame) -> pd.Series:
+    """The named theme with the largest share in each row (ties: the first listed); ``other`` for a row in
+    which no named theme has a share (with keyword topics: a unit without a keyword of any theme), '' for a row
+    without shares (a unit with no vocabulary word). Unlabelled topics are no subject, so they never win."""
+    named = shares.drop(columns=[OTHER]) if OTHER in shares.columns else shares
+    values = named.to_numpy(dtype=float)
+    has_shares = ~np.isnan(shares.to_numpy(dtype=float)).all(axis=1)
+    best = np.argmax(np.nan_to_num(values, nan=-1.0), axis=1)
+    some = np.nan_to_num(values, nan=0.0).max(axis=1) > 1e-9
+    names = np.where(some, np.asarray(named.columns, dtype=object)[best], OTHER)
+    return pd.Series(np.where(has_shares, names, ""), index=shares.index, dtype="str")
+
+
+def lexicon_coverage(lexicon: Lexicon, vocabulary: list[str], tokens, match: str = "exact") -> pd.DataFrame:
+    """Every lexicon word, and every corpus word that a theme's pattern (or, with ``match='contains'``, a
+    contained lexicon word) gives a theme: its theme, how it got it (``listed``, ``pattern``, ``contains``),
+    whether it is in the model's vocabulary, its count and unit frequency.
 
     A word that never occurs, or falls outside the vocabulary, cannot pull its theme; this table shows it.
     ``tokens`` are the units' tokens (UnitTokens or lists of words).
@@ -151,6 +252,101 @@ def lexicon_coverage(lexicon: Lexicon, vocabulary: list[str], tokens) -> pd.Data
     in_vocabulary = set(vocabulary)
     frequencies = word_frequencies(tokens)
     count, units = frequencies["count"].to_dict(), frequencies["n_units"].to_dict()
-    return pd.DataFrame([{"theme": t.name, "word": w, "in_vocabulary": w in in_vocabulary,
+    rows = [(t.name, w, "listed") for t in lexicon.themes for w in t.words]
+    listed = lexicon.words
+    found = word_themes(lexicon, sorted(set(frequencies.index) - listed), match)
+    pattern_words = word_themes(lexicon, sorted(found), "exact")
+    rows += [(theme, w, "pattern" if w in pattern_words else "contains") for w, theme in sorted(found.items())]
+    return pd.DataFrame([{"theme": theme, "word": w, "source": source, "in_vocabulary": w in in_vocabulary,
                           "count": int(count.get(w, 0)), "n_units": int(units.get(w, 0))}
-                         for t in lexicon.themes for w in t.words])
+                         for theme, w, source in rows])
+
+
+VALIDATION_RULES = {"r_years": 0.5, "r_documents": 0.5, "keyword_weight": 0.9, "member_r": 0.8}
+
+
+def _pearson(x: np.ndarray, y: np.ndarray) -> float:
+    ok = ~(np.isnan(x) | np.isnan(y))
+    x, y = x[ok], y[ok]
+    if len(x) < 3 or x.std() == 0 or y.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(x, y)[0, 1])
+
+
+def theme_diagnostics(lexicon: Lexicon, vocabulary: list[str], components: np.ndarray, anchors: np.ndarray,
+                      keywords: list[np.ndarray], units: pd.DataFrame, keyword_counts: np.ndarray,
+                      agreement: pd.DataFrame, member_shares: np.ndarray | None = None) -> pd.DataFrame:
+    """What a user reads before trusting a theme, one row per theme.
+
+    ``components``/``anchors``: the (first) fitted model's topics and the theme each is anchored to;
+    ``keywords``: each theme's vocabulary ids; ``units``: the modelled units with doc_id, n_tokens and one share
+    column per theme; ``keyword_counts``: their keyword tokens per theme; ``agreement``: the correlation across
+    years of each theme's share with its keyword rate (theme, pearson_r, n_years); ``member_shares``: each
+    ensemble member's shares of the units (members x units x themes).
+
+    Columns: the theme's topic (0 when none) and its top words; its keywords listed, in the vocabulary, kept
+    (the topic is each one's most likely topic) and lost (absent from the vocabulary, or more likely in another
+    topic); ``keyword_weight``, the share of the topic's top-20 word weight on its own keywords (near 1: the
+    topic is only its keywords, keyword counting rather than a topic); the theme's share; ``r_years`` and
+    ``r_documents``, the correlation of its share with its keyword rate across years and across documents;
+    ``member_r``, the lowest correlation of its unit shares between two ensemble members; ``validated`` and,
+    when not, ``why`` (rules: ``VALIDATION_RULES``).
+    """
+    anchors = np.asarray(anchors)
+    anchored_model = bool((anchors >= 0).any())
+    best_topic = components.argmax(axis=0) if components.size else np.zeros(0, dtype=int)
+    tokens = units["n_tokens"].to_numpy(dtype=float)
+    doc_tokens = pd.Series(tokens).groupby(units["doc_id"].to_numpy()).sum()
+    r_years = agreement.set_index("theme")["pearson_r"] if len(agreement) else pd.Series(dtype=float)
+    rows = []
+    for i, theme in enumerate(lexicon.themes):
+        topics = np.flatnonzero(anchors == i)
+        topic = int(topics[0]) if len(topics) else -1
+        ids = np.asarray(keywords[i], dtype=np.int64)
+        kept = [vocabulary[j] for j in ids if topic >= 0 and best_topic[j] == topic]
+        lost = [w for w in theme.words if w not in set(kept)]
+        top_words, keyword_weight = [], float("nan")
+        if topic >= 0:
+            order = np.argsort(-components[topic], kind="stable")[:20]
+            top_words = [vocabulary[j] for j in order[:10]]
+            keyword_weight = float(components[topic, np.intersect1d(order, ids)].sum() / components[topic, order].sum())
+        shares = units[theme.name].to_numpy(dtype=float)
+        doc_share = (pd.Series(shares * tokens).groupby(units["doc_id"].to_numpy()).sum() / doc_tokens)
+        doc_rate = (pd.Series(keyword_counts[:, i]).groupby(units["doc_id"].to_numpy()).sum() / doc_tokens)
+        member_r = float("nan")
+        if member_shares is not None and len(member_shares) > 1:
+            pairs = [_pearson(member_shares[a][:, i], member_shares[b][:, i])
+                     for a in range(len(member_shares)) for b in range(a + 1, len(member_shares))]
+            member_r = float(np.nanmin(pairs)) if not np.all(np.isnan(pairs)) else float("nan")
+        row = {"theme": theme.name, "label_zh": theme.label_zh, "label_en": theme.label_en, "topic": topic + 1,
+               "top_words": " ".join(top_words), "keywords_listed": len(theme.words),
+               "keywords_in_vocabulary": int(len(ids)), "keywords_kept": " ".join(kept), "keywords_lost": " ".join(lost),
+               "keyword_weight": keyword_weight, "share": float(np.dot(shares, tokens) / tokens.sum()),
+               "r_years": float(r_years.get(theme.name, np.nan)), "r_documents": _pearson(doc_share.to_numpy(),
+                                                                                        doc_rate.to_numpy()),
+               "n_documents": int(len(doc_share)), "member_r": member_r}
+        row["why"] = "; ".join(_not_validated(row, anchored_model))
+        row["validated"] = not row["why"]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _not_validated(row: dict, anchored_model: bool) -> list[str]:
+    rules = VALIDATION_RULES
+    reasons = []
+    if not anchored_model:
+        reasons.append("exploratory model: its themes are labels read off top words, not measurements")
+    elif row["topic"] <= 0:
+        reasons.append("no keyword of the theme is in the vocabulary: the theme is not measured here")
+    if row["keyword_weight"] >= rules["keyword_weight"]:
+        reasons.append(f"its topic is almost only its keywords ({row['keyword_weight']:.2f} of the top-20 weight): "
+                       "keyword counting, not a topic")
+    for key, what in (("r_years", "across years"), ("r_documents", "across documents")):
+        if np.isnan(row[key]):
+            reasons.append(f"its agreement with its keyword rate {what} cannot be computed (too few cases or no spread)")
+        elif row[key] < rules[key]:
+            reasons.append(f"share and keyword rate agree weakly {what} (r = {row[key]:.2f} < {rules[key]})")
+    if not np.isnan(row["member_r"]) and row["member_r"] < rules["member_r"]:
+        reasons.append(f"its shares change with the seed (r between ensemble members {row['member_r']:.2f} < "
+                       f"{rules['member_r']})")
+    return reasons

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+
+from .options import FRACTION, NON_NEGATIVE, Option
+
+OPTIONS = {
+    "bootstrap": Option(1000, "Resamples of the units of each year for the intervals; 0 for none.", *NON_NEGATIVE),
+    "level": Option(0.95, "Coverage of the intervals.", *FRACTION, kind=(float, int)),
+    "change_from": Option(0, "First year of the change table; 0 for the first year with data.", *NON_NEGATIVE),
+    "change_to": Option(0, "Last year of the change table; 0 for the last year with data.", *NON_NEGATIVE),
+}
+RETIRED = {"seeds": "extra seeds are now the ensemble: set model.ensemble (e.g. 3) instead of trends.seeds"}
 
 
 def theme_by_year(units: pd.DataFrame, themes: list[str], *, years: tuple[int, int] | None = None) -> pd.DataFrame:
@@ -100,27 +112,21 @@ def change_between(units: pd.DataFrame, themes: list[str], first: int, last: int
     return pd.DataFrame(rows)
 
 
-def keyword_rates(units: pd.DataFrame, tokens, word_theme: dict[str, str], themes: list[str],
+def keyword_rates(units: pd.DataFrame, keyword_counts: np.ndarray, themes: list[str],
                   *, years: tuple[int, int] | None = None) -> pd.DataFrame:
     """Model-free baseline: occurrences of each theme's lexicon words per 10,000 tokens, per year.
 
-    ``tokens`` are the tokens of each row of ``units`` (UnitTokens or lists of words).
+    ``keyword_counts`` (units x themes, :func:`toolkit.themes.keyword_counts`) holds the keyword tokens of each
+    row of ``units`` (which needs year and n_tokens); ``themes`` names its columns.
     """
-    from .tokens import as_unit_tokens
-
-    tokens = as_unit_tokens(tokens)
     first, last = years if years else (int(units["year"].min()), int(units["year"].max()))
     n_years = last - first + 1
     year_of_unit = units["year"].to_numpy(dtype=np.int64) - first
     in_window = (year_of_unit >= 0) & (year_of_unit < n_years)
-    totals = np.bincount(year_of_unit[in_window], weights=tokens.lengths()[in_window], minlength=n_years)
-    theme_index = {t: k for k, t in enumerate(themes)}
-    theme_of_word = np.array([theme_index.get(word_theme.get(w), -1) for w in tokens.words], dtype=np.int64)
-    token_theme = theme_of_word[tokens.ids] if len(tokens.words) else np.zeros(0, dtype=np.int64)
-    token_year = year_of_unit[tokens.unit_of_token()]
-    hit = (token_theme >= 0) & (token_year >= 0) & (token_year < n_years)
-    counts = np.bincount(token_year[hit] * len(themes) + token_theme[hit],
-                         minlength=n_years * len(themes)).reshape(n_years, len(themes))
+    totals = np.bincount(year_of_unit[in_window], weights=units["n_tokens"].to_numpy(dtype=float)[in_window],
+                         minlength=n_years)
+    counts = np.zeros((n_years, len(themes)))
+    np.add.at(counts, year_of_unit[in_window], keyword_counts[in_window])
     rows = []
     for i in range(n_years):
         total = int(totals[i])
@@ -140,3 +146,50 @@ def model_keyword_agreement(shares: pd.DataFrame, rates: pd.DataFrame) -> pd.Dat
         r = float(np.corrcoef(rows_theme["share"], rows_theme["per_10k"])[0, 1]) if ok else np.nan
         rows.append({"theme": theme, "pearson_r": r, "n_years": len(rows_theme)})
     return pd.DataFrame(rows)
+
+
+@dataclass
+class Trends:
+    """Yearly tables: shares with intervals, keyword baseline, agreement, change between two years."""
+
+    yearly: pd.DataFrame
+    keywords: pd.DataFrame
+    agreement: pd.DataFrame
+    change: pd.DataFrame
+
+
+CHANGE_COLUMNS = ["theme", "year_from", "year_to", "share_from", "share_to", "change", "change_low", "change_high",
+                  "clear"]
+
+
+def yearly_trends(units: pd.DataFrame, keyword_counts: np.ndarray, themes: list[str], *,
+                  window: tuple[int, int], member_shares=None, bootstrap: int = 1000, level: float = 0.95,
+                  random_state: int = 0, change_from: int = 0, change_to: int = 0) -> Trends:
+    """Theme shares by year with bootstrap intervals, the spread over ensemble members, the keyword baseline,
+    their agreement, and the change between two years.
+
+    ``units``: every unit with year, doc_id, n_tokens, in_model and one share column per name in ``themes``
+    (the lexicon's themes, then ``other``); ``keyword_counts``: their keyword tokens per theme (units x the
+    lexicon's themes); ``member_shares``: each ensemble member's shares of the modelled units (members x units x
+    themes), when there is more than one member.
+    """
+    modelled = units[units["in_model"]]
+    yearly = theme_by_year(modelled, themes, years=window)
+    if bootstrap:
+        yearly = bootstrap_intervals(modelled, themes, yearly, n_boot=bootstrap, level=level,
+                                     random_state=random_state)
+    if member_shares is not None and len(member_shares) > 1:
+        base = modelled[["year", "doc_id", "n_tokens"]].reset_index(drop=True)
+        tables = [theme_by_year(pd.concat([base, pd.DataFrame(shares, columns=themes)], axis=1), themes, years=window)
+                  for shares in member_shares]
+        yearly = yearly.merge(seed_spread(tables), on=["year", "theme"], how="left")
+    keywords = keyword_rates(units, keyword_counts, themes[:keyword_counts.shape[1]], years=window)
+    agreement = model_keyword_agreement(yearly, keywords)
+    with_data = sorted(yearly.loc[yearly["n_units"] > 0, "year"].unique())
+    first, last = change_from or with_data[0], change_to or with_data[-1]
+    if first == last or first not in with_data or last not in with_data:
+        change = pd.DataFrame(columns=CHANGE_COLUMNS)
+    else:
+        change = change_between(modelled, themes, first, last, n_boot=max(bootstrap, 200), level=level,
+                                random_state=random_state)
+    return Trends(yearly, keywords, agreement, change)

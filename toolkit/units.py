@@ -4,6 +4,21 @@ from __future__ import annotations
 
 import re
 
+from .errors import ToolkitError
+from .options import NON_NEGATIVE, POSITIVE, Option, choice
+
+OPTIONS = {
+    "kind": Option("paragraph", "Analysis unit.", *choice("paragraph", "document")),
+    "max_chars": Option(400, "Paragraphs longer than this split at sentence ends.", *POSITIVE),
+    "min_chars": Option(40, "Paragraphs shorter than this merge with a neighbour.", *NON_NEGATIVE),
+}
+
+
+def check_options(section: dict) -> None:
+    if section["min_chars"] >= section["max_chars"]:
+        raise ToolkitError(f"units.min_chars ({section['min_chars']}) must be below units.max_chars "
+                           f"({section['max_chars']})")
+
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 
 

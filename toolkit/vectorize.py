@@ -7,7 +7,26 @@ import pandas as pd
 from scipy import sparse
 
 from .errors import ToolkitError
+from .options import FRACTION, NON_NEGATIVE, POSITIVE, Option
 from .tokens import UnitTokens, as_unit_tokens
+
+OPTIONS = {
+    "min_df": Option(2, "Drop words in fewer units than this (lexicon words excepted: see keep_lexicon).", *POSITIVE),
+    "max_df": Option(0.5, "Drop words in more than this share of units (lexicon words excepted: see keep_lexicon).",
+                     *FRACTION, kind=(float, int)),
+    "max_terms": Option(0, "Keep at most this many words (most frequent); 0 for all.", *NON_NEGATIVE),
+    "keep_lexicon": Option(True, "Keep the lexicon's words in the vocabulary however common or rare they are (min_df "
+                                 "and max_df do not apply to them): the themes are measured with them."),
+    "phrases": Option(False, "Join word pairs that recur together into one token (gensim Phrases, a_b)."),
+    "phrase_min_count": Option(5, "Phrases: least count of a pair.", *POSITIVE),
+    "phrase_threshold": Option(10.0, "Phrases: score a pair needs (higher: fewer phrases).", *POSITIVE,
+                               kind=(float, int)),
+}
+
+
+def check_options(section: dict) -> None:
+    if isinstance(section["max_df"], int) and section["max_df"] != 1:
+        raise ToolkitError(f"vocab.max_df is a share of units in (0, 1], not {section['max_df']}")
 
 
 def _frequencies(tokens: UnitTokens, counts: sparse.csr_matrix) -> pd.DataFrame:
@@ -22,12 +41,15 @@ def word_frequencies(tokens: UnitTokens | list[list[str]]) -> pd.DataFrame:
     return _frequencies(tokens, tokens.count_matrix())
 
 
-def _select(frequencies: pd.DataFrame, n_units: int, min_df: int, max_df: float, max_terms: int) -> list[str]:
+def _select(frequencies: pd.DataFrame, n_units: int, min_df: int, max_df: float, max_terms: int,
+            keep: frozenset[str] | set[str] = frozenset()) -> list[str]:
     max_count = max_df * n_units
     if min_df > max_count:
         raise ToolkitError(f"vocab.min_df ({min_df} units) is above vocab.max_df ({max_df} of {n_units} units "
                            f"= {max_count:g}); lower min_df or raise max_df")
-    kept = frequencies[(frequencies["n_units"] >= min_df) & (frequencies["n_units"] <= max_count)]
+    exempt = frequencies.index.isin(list(keep)) if keep else np.zeros(len(frequencies), dtype=bool)
+    in_range = (frequencies["n_units"] >= min_df) & (frequencies["n_units"] <= max_count)
+    kept = frequencies[in_range | (exempt & (frequencies["count"] > 0))]
     words = sorted(zip((-kept["count"]).tolist(), kept.index.tolist()))
     words = [w for _, w in words[:max_terms or None]]
     if not words:
@@ -47,11 +69,15 @@ def build_vocabulary(tokens: UnitTokens | list[list[str]], *, min_df: int = 2, m
     return _select(word_frequencies(tokens), len(tokens), min_df, max_df, max_terms)
 
 
-def unit_counts(tokens: UnitTokens | list[list[str]], *, min_df: int = 2, max_df: float = 0.5, max_terms: int = 0):
-    """Vocabulary, the counts of the units that have a vocabulary word, and which units those are (bool mask)."""
+def unit_counts(tokens: UnitTokens | list[list[str]], *, min_df: int = 2, max_df: float = 0.5, max_terms: int = 0,
+                keep: frozenset[str] | set[str] = frozenset()):
+    """Vocabulary, the counts of the units that have a vocabulary word, and which units those are (bool mask).
+
+    Words of ``keep`` (the lexicon's words) are exempt from ``min_df`` and ``max_df``: a theme is measured with
+    its keywords, its most frequent one is no boilerplate and its rarest is still evidence."""
     tokens = as_unit_tokens(tokens)
     all_words = tokens.count_matrix()
-    vocabulary = _select(_frequencies(tokens, all_words), len(tokens), min_df, max_df, max_terms)
+    vocabulary = _select(_frequencies(tokens, all_words), len(tokens), min_df, max_df, max_terms, keep)
     counts = _columns(all_words, tokens.words, vocabulary)
     in_model = np.diff(counts.indptr) > 0
     if not in_model.any():

@@ -1,0 +1,102 @@
+"""A third kind of model, written here and registered from outside the package, runs through ``toolkit.run`` and
+a sweep like the built-in ones: the registry is the one place that knows the models."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import sparse
+
+import toolkit
+from toolkit.config import Config
+from toolkit.models.base import TopicModel, check_counts, normalize_rows
+from toolkit.options import POSITIVE, Option
+
+from .conftest import ROOT
+
+
+class CentroidTopics(TopicModel):
+    """Spherical k-means on TF-IDF rows: each topic is a centroid, a unit's shares a softmax of its cosine to
+    each centroid."""
+
+    OPTIONS = {"sharpness": Option(8.0, "How sharply a unit's shares favour its nearest centroid.", *POSITIVE,
+                                   kind=(float, int))}
+    display_name = "k-means"
+    HELDOUT = {"mean_cosine": "higher"}
+
+    def __init__(self, n_topics=5, *, sharpness=8.0, random_state=None):
+        self.n_topics = n_topics
+        self.sharpness = sharpness
+        self.random_state = random_state
+
+    @classmethod
+    def from_config(cls, *, n_topics, random_state, options, n_jobs=1, keywords=None, n_words=0, n_tokens=0):
+        return cls(n_topics, sharpness=options["sharpness"], random_state=random_state)
+
+    def _rows(self, X):
+        tfidf = self.tfidf_.transform(sparse.csr_matrix(X, dtype=np.float64))
+        return np.asarray(tfidf.todense())
+
+    def fit(self, X, y=None):
+        from sklearn.cluster import KMeans
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        X = check_counts(X, self.n_topics)
+        self.tfidf_ = TfidfTransformer().fit(X)
+        rows = self._rows(X)
+        self.kmeans_ = KMeans(self.n_topics, n_init=3, random_state=self.random_state).fit(rows)
+        self.components_ = normalize_rows(np.clip(self.kmeans_.cluster_centers_, 0, None))
+        self.anchors_ = self.free_anchors()
+        return self
+
+    def transform(self, X):
+        cosine = self._rows(X) @ (self.kmeans_.cluster_centers_ / np.linalg.norm(self.kmeans_.cluster_centers_,
+                                                                                 axis=1, keepdims=True)).T
+        weights = np.exp(self.sharpness * (cosine - cosine.max(axis=1, keepdims=True)))
+        return normalize_rows(weights)
+
+    def heldout_scores(self, X):
+        rows = self._rows(X)
+        centers = self.kmeans_.cluster_centers_[self.kmeans_.predict(rows)]
+        norms = np.linalg.norm(centers, axis=1) * np.maximum(np.linalg.norm(rows, axis=1), 1e-12)
+        return {"mean_cosine": float(np.mean(np.sum(rows * centers, axis=1) / norms))}
+
+
+@pytest.fixture
+def centroids():
+    toolkit.register_model("centroids", CentroidTopics)
+    yield "centroids"
+    from toolkit.models import unregister_model
+
+    unregister_model("centroids")
+
+
+def test_a_registered_model_runs_end_to_end(centroids, tmp_path):
+    config = Config.load(ROOT / "configs" / "seeds.toml", ["model.kind=centroids", "model.n_topics=6",
+                                                          "model.centroids.sharpness=12", "figures.ldavis=true"])
+    assert config["model"]["centroids"] == {"sharpness": 12}
+    result = toolkit.run(config, tmp_path / "out")
+    assert isinstance(result.fitted.model, CentroidTopics) and result.fitted.model.sharpness == 12
+    units = pd.read_csv(tmp_path / "out" / "units.csv")
+    shares = units[[*result.prepared.lexicon.names, "other"]]
+    assert np.allclose(shares.sum(axis=1), 1, atol=1e-5)
+    assert len(result.topics) == 6 and set(result.topics["labelled_by"]) == {"top words"}
+    assert "k-means: 6 topics" in (tmp_path / "out" / "ldavis.html").read_text(encoding="utf-8")
+    saved = Config.load(tmp_path / "out" / "config.toml")  # the saved config names the kind and its settings
+    assert saved["model"]["kind"] == "centroids" and saved["model"]["centroids"]["sharpness"] == 12
+
+
+def test_a_registered_model_sweeps_in_worker_processes(centroids, tmp_path):
+    config = Config.load(ROOT / "configs" / "seeds.toml", ["sweep.seeds=[1, 2]", "sweep.grid={}"])
+    result = toolkit.sweep(config, tmp_path / "sw", grid={"model.kind": ["centroids", "nmf"],
+                                                           "model.n_topics": [4, 6]}, n_jobs=2)
+    table = result.table
+    assert len(table) == 8 and result.fitted == 8
+    ours = table[table["kind"] == "centroids"]
+    assert ours["mean_cosine"].between(0, 1).all() and ours["c_npmi"].notna().all()
+
+
+def test_an_unknown_kind_names_the_registered_ones(centroids):
+    from toolkit.errors import ToolkitError
+
+    with pytest.raises(ToolkitError, match="unknown model kind 'kmeans'; choose one of centroids, keyatm, lda, nmf"):
+        Config.from_dict({"model": {"kind": "kmeans"}})

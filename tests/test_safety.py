@@ -1,0 +1,210 @@
+"""Never delete a user's files: output folders are replaced only when the toolkit wrote them, never overlap an
+input, are locked while a run writes them, and a full disk leaves the previous output as it was."""
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+
+import pytest
+
+import toolkit
+from toolkit import atomic
+from toolkit.config import Config
+from toolkit.errors import ToolkitError
+
+from .conftest import ROOT, SEEDS, write_config
+
+SEEDS_CONFIG = ROOT / "configs" / "seeds.toml"
+FAST = ["model.n_topics=5", "figures.formats=[\"png\"]", "figures.ldavis=false", "trends.bootstrap=0"]
+
+
+def _snapshot(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _cli(*args, cwd=ROOT, env=None):
+    return subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300, env=env)
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A user's project: a text folder, its metadata and a config beside it."""
+    texts = tmp_path / "data"
+    shutil.copytree(SEEDS, texts)
+    config = write_config(tmp_path / "study.toml", texts, texts / "metadata.csv",
+                          model={"kind": "nmf", "n_topics": 5}, figures={"formats": ["png"], "ldavis": False},
+                          trends={"bootstrap": 0})
+    return tmp_path, config
+
+
+def test_a_folder_of_the_users_files_is_refused_and_left_alone(project):
+    tmp_path, config = project
+    mine = tmp_path / "mydocs"
+    mine.mkdir()
+    (mine / "thesis.docx").write_bytes(b"PK\x03\x04 years of work")
+    result = _cli("run", str(config), "--out", str(mine), cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"toolkit: error: --out {mine} holds files the toolkit did not write; choose an empty or new folder" \
+           in result.stderr
+    assert (mine / "thesis.docx").read_bytes() == b"PK\x03\x04 years of work"
+    assert sorted(p.name for p in mine.iterdir()) == ["thesis.docx"]
+
+
+@pytest.mark.parametrize("where, message", [
+    ("data", "is corpus.texts"),
+    (".", "is the current folder or contains it"),
+    ("data/runs", "lies inside corpus.texts"),
+    ("study.toml", "is the config"),
+])
+def test_outputs_never_overlap_the_inputs(project, where, message):
+    tmp_path, config = project
+    before = _snapshot(tmp_path)
+    out = tmp_path / where
+    result = _cli("run", str(config), "--out", str(out), cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert _snapshot(tmp_path) == before  # nothing written, nothing deleted
+
+
+def test_a_folder_holding_the_inputs_is_refused(project):
+    tmp_path, config = project
+    inputs = Config.load(config).input_paths()
+    with pytest.raises(ToolkitError, match="contains the config"):
+        atomic.check_output_location(tmp_path, inputs)
+    del inputs["the config"]
+    with pytest.raises(ToolkitError, match="contains corpus.texts"):
+        atomic.check_output_location(tmp_path, inputs)
+
+
+def test_corpus_name_cannot_point_outside_runs(project):
+    tmp_path, config = project
+    result = _cli("run", str(config), "--set", 'corpus.name="."', cwd=tmp_path)
+    assert result.returncode == 2 and "corpus.name must be a plain name" in result.stderr
+    assert not (tmp_path / "runs").exists()
+
+
+def test_earlier_outputs_are_replaced_but_not_with_a_users_file_inside(project):
+    tmp_path, config = project
+    out = tmp_path / "runs" / "study"
+    toolkit.run(config, out)
+    assert (out / atomic.MARKER).is_file()
+    toolkit.run(Config.load(config, ["model.n_topics=6"]), out)  # a folder the toolkit wrote: replaced
+    assert json.loads((out / "manifest.json").read_text())["config"]["model"]["n_topics"] == 6
+    (out / "my_notes.md").write_text("reading notes", encoding="utf-8")
+    with pytest.raises(ToolkitError, match="holds files the toolkit did not write"):
+        toolkit.run(config, out)
+    assert (out / "my_notes.md").read_text(encoding="utf-8") == "reading notes"
+    (out / "my_notes.md").unlink()
+    edited = (out / "units.csv").read_text(encoding="utf-8") + "my own row\n"
+    (out / "units.csv").write_text(edited, encoding="utf-8")  # a table edited by hand is the user's now
+    with pytest.raises(ToolkitError, match="holds files the toolkit did not write"):
+        toolkit.run(config, out)
+    assert (out / "units.csv").read_text(encoding="utf-8") == edited
+
+
+def test_outputs_of_earlier_versions_are_recognised_by_their_manifest(tmp_path):
+    old = tmp_path / "old"
+    (old / "figures").mkdir(parents=True)
+    (old / "units.csv").write_text("x")
+    (old / "figures" / "a.png").write_bytes(b"png")
+    (old / "report.html").write_text("<html>")
+    import hashlib
+
+    listed = {"units.csv": hashlib.sha256(b"x").hexdigest(), "figures/a.png": hashlib.sha256(b"png").hexdigest()}
+    (old / "manifest.json").write_text(json.dumps({"outputs_sha256": listed}))
+    assert atomic.check_output_location(old) == old
+    (old / "thesis.docx").write_bytes(b"mine")
+    with pytest.raises(ToolkitError, match="holds files the toolkit did not write"):
+        atomic.check_output_location(old)
+
+
+def test_a_second_run_into_a_busy_folder_stops_at_once(project):
+    tmp_path, config = project
+    out = tmp_path / "runs" / "busy"
+    env = {**os.environ, "TOOLKIT_CACHE_DIR": str(tmp_path / "cache")}
+    first = subprocess.Popen([sys.executable, "-m", "toolkit", "run", str(config), "--out", str(out),
+                              "--set", "model.n_topics=6"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    assert first.stderr.readline().startswith("load")  # the first run holds the folder now
+    second = _cli("run", str(config), "--out", str(out), cwd=tmp_path, env=env)
+    _, first_err = first.communicate(timeout=300)
+    assert second.returncode == 2 and "is busy: another toolkit run is writing it" in second.stderr
+    assert first.returncode == 0, first_err
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["config"]["model"]["n_topics"] == 6  # the first run's complete output, not a mixture
+    files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert files == {*manifest["outputs_sha256"], "manifest.json", "report.html", atomic.MARKER}
+
+
+def test_an_unwritable_output_parent_is_reported_before_any_work(project, monkeypatch):
+    tmp_path, config = project
+    calls = []
+    monkeypatch.setattr("toolkit.pipeline.load_inputs", lambda *a: calls.append(a))
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    with pytest.raises(ToolkitError, match="cannot create"):
+        toolkit.run(config, blocker / "out")
+    assert calls == []
+
+
+def test_outputs_follow_the_umask(project):
+    tmp_path, config = project
+    previous = os.umask(0o027)
+    atomic._umask.cache_clear()
+    try:
+        toolkit.run(config, tmp_path / "out")
+    finally:
+        os.umask(previous)
+        atomic._umask.cache_clear()
+    for name in ("units.csv", "config.toml", "manifest.json", "figures/theme_shares.png"):
+        assert stat.S_IMODE((tmp_path / "out" / name).stat().st_mode) == 0o640, name
+    assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == 0o750
+
+
+def test_spreadsheet_formulas_are_neutralised_in_csv_but_not_in_python(project):
+    tmp_path, config = project
+    import pandas as pd
+
+    metadata = tmp_path / "data" / "metadata.csv"
+    table = pd.read_csv(metadata, dtype=str, keep_default_na=False)
+    table.loc[1, "title"] = '=HYPERLINK("http://x.example","点击")'
+    table.loc[2, "place"] = "@武汉"
+    table.to_csv(metadata, index=False)
+    result = toolkit.run(config, tmp_path / "out")
+    assert '=HYPERLINK("http://x.example","点击")' in set(result.documents["title"])
+    written = pd.read_csv(tmp_path / "out" / "documents.csv", keep_default_na=False)
+    assert "'=HYPERLINK(\"http://x.example\",\"点击\")" in set(written["title"])
+    assert "'@武汉" in set(written["place"])
+    assert not any(str(v).startswith(("=", "+", "@")) for v in written.to_numpy().ravel())
+    assert atomic.spreadsheet_safe("-1") == "'-1" and atomic.spreadsheet_safe(-1) == -1
+
+
+def _mount_tmpfs(path, size):
+    path.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here ({result.stderr.strip()})")
+
+
+@pytest.mark.skipif(sys.platform != "linux" or os.geteuid() != 0, reason="mounting a tmpfs needs root on Linux")
+def test_a_full_disk_leaves_the_previous_output_and_no_partial_folder(project):
+    tmp_path, config = project
+    disk = tmp_path / "small_disk"
+    _mount_tmpfs(disk, "4m")
+    try:
+        out = disk / "out"
+        toolkit.run(config, out)
+        before = _snapshot(out)
+        (disk / "other_data.bin").write_bytes(b"\0" * (shutil.disk_usage(disk).free - 300_000))  # nearly full
+        result = _cli("run", str(config), "--out", str(out), "--set", "model.n_topics=6", cwd=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert "no space left on the disk" in result.stderr and "Traceback" not in result.stderr
+        assert _snapshot(out) == before
+        assert sorted(p.name for p in disk.iterdir()) == [".out.lock", "other_data.bin", "out"]
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)

@@ -1,0 +1,123 @@
+"""Topic models and their registry, the one place that knows which kinds of model exist.
+
+A built-in kind is a module of this package named by its kind (``lda.py``, ``nmf.py``) that defines
+``Model``, a :class:`~toolkit.models.base.TopicModel`; ``register_model(kind, cls)`` adds a kind from anywhere
+(a notebook, a plug-in package). The ``[model]`` config section holds what every kind shares; each kind's own
+settings live in its sub-table ``[model.<kind>]`` (declared by the class's ``OPTIONS``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+
+from ..errors import ToolkitError
+from ..options import NON_NEGATIVE, POSITIVE, SEED, Option
+
+OPTIONS = {
+    "kind": Option("keyatm", "Topic model: 'keyatm' (keyword-assisted: one topic per lexicon theme, the measurement "
+                             "model), 'lda' or 'nmf' (exploration), or any registered kind; its own settings are in "
+                             "the sub-table [model.<kind>]."),
+    "n_topics": Option(20, "Number of topics (keyatm: one per theme with a keyword in the corpus, the rest free).",
+                       *POSITIVE),
+    "random_state": Option(42, "Seed: the same seed and config give the same topics.", *SEED),
+    "ensemble": Option(3, "Models fitted with different seeds (derived from random_state); each unit's shares are "
+                          "their mean, and their spread is reported.", *POSITIVE),
+    "n_jobs": Option(0, "Threads for fitting; 0 for one per core. Results do not depend on it.", *NON_NEGATIVE),
+}
+# Keys that once sat in [model] itself, and the kind whose sub-table holds them now.
+MOVED = {"passes": "lda", "iterations": "lda", "alpha": "lda", "seeded": "lda", "seed_strength": "lda",
+         "max_iter": "nmf"}
+_NOT_KINDS = {"base", "ldabatch", "gibbs"}  # modules of this package that are not kinds
+_registered: dict[str, type] = {}
+
+
+def register_model(kind: str, cls: type) -> None:
+    """Make ``cls`` available as ``model.kind = "<kind>"`` (its sub-table: ``[model.<kind>]``)."""
+    if not kind.isidentifier() or kind in OPTIONS:
+        raise ValueError(f"a model kind must be a plain identifier other than {sorted(OPTIONS)}, not {kind!r}")
+    for attribute in ("from_config", "fit", "transform", "OPTIONS"):
+        if not hasattr(cls, attribute):
+            raise TypeError(f"{cls.__name__} lacks {attribute}; derive it from toolkit.models.base.TopicModel")
+    _registered[kind] = cls
+
+
+def unregister_model(kind: str) -> None:
+    """Forget a kind added with :func:`register_model`."""
+    _registered.pop(kind, None)
+
+
+def kinds() -> list[str]:
+    """Every kind a config can name: the built-in modules and the registered classes."""
+    builtin = {m.name for m in pkgutil.iter_modules(__path__) if m.name not in _NOT_KINDS}
+    return sorted(builtin | set(_registered))
+
+
+def model_class(kind: str) -> type:
+    """The class of ``kind``; ToolkitError naming the kinds there are for an unknown one."""
+    if kind in _registered:
+        return _registered[kind]
+    if kind not in kinds():
+        raise ToolkitError(f"unknown model kind {kind!r}; choose one of {', '.join(kinds())}")
+    return importlib.import_module(f"{__name__}.{kind}").Model
+
+
+def check_options(section: dict) -> None:
+    model_class(section["kind"])
+
+
+def sub_options(name: str) -> dict[str, Option] | None:
+    """The options of the sub-table ``[model.<name>]``, or None when ``name`` is no kind."""
+    return model_class(name).OPTIONS if name in kinds() else None
+
+
+def member_seeds(random_state: int, n: int) -> list[int]:
+    """Seeds of an ensemble of ``n`` models: ``random_state`` itself, then seeds derived from it (numpy's
+    SeedSequence), so runs with nearby seeds share no member."""
+    import numpy as np
+
+    return [random_state, *(int(s) for s in np.random.SeedSequence(random_state).generate_state(n - 1))][:n]
+
+
+def build_model(section: dict, *, random_state: int | None = None, n_jobs: int | None = None, keywords=None,
+                n_words: int = 0, n_tokens: int = 0):
+    """The unfitted model of a ``[model]`` section (``random_state`` and ``n_jobs`` override the section's)."""
+    kind = section["kind"]
+    cls = model_class(kind)
+    threads = n_jobs if n_jobs is not None else (section["n_jobs"] or os.cpu_count() or 1)
+    return cls.from_config(n_topics=section["n_topics"],
+                           random_state=section["random_state"] if random_state is None else random_state,
+                           options=section.get(kind, {}), n_jobs=threads, keywords=keywords, n_words=n_words,
+                           n_tokens=n_tokens)
+
+
+def fit_ensemble(section: dict, counts, *, keywords=None, n_tokens: int | None = None):
+    """Fit the ``section["ensemble"]`` members of a ``[model]`` section on ``counts``; returns the fitted
+    models and their document-topic shares (one array per member).
+
+    Members are fitted in threads, each with its share of ``n_jobs``; every member's arithmetic is its own,
+    so the result does not depend on the number of threads. A model whose result does not depend on the
+    seed (NMF's deterministic start) is fitted once.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    n_jobs = section["n_jobs"] or os.cpu_count() or 1
+    seeds = member_seeds(section["random_state"], section["ensemble"])
+    n_tokens = int(counts.sum()) if n_tokens is None else n_tokens
+    common = {"keywords": keywords, "n_words": counts.shape[1], "n_tokens": n_tokens}
+    if not build_model(section, **common).seed_dependent:
+        seeds = seeds[:1]
+    parallel = min(len(seeds), n_jobs)
+    threads = max(1, n_jobs // parallel)
+
+    def fit_one(seed):
+        model = build_model(section, random_state=seed, n_jobs=threads, **common)
+        return model, model.fit_transform(counts)
+
+    if parallel == 1:
+        fitted = [fit_one(seed) for seed in seeds]
+    else:
+        with ThreadPoolExecutor(parallel) as pool:
+            fitted = list(pool.map(fit_one, seeds))
+    return [m for m, _ in fitted], [d for _, d in fitted]

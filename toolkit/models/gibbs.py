@@ -1,0 +1,248 @@
+"""Compiled kernels (numba, cached on disk) of the keyword-assisted topic model's collapsed Gibbs sampler.
+
+Each chain draws from its own random stream (splitmix64, seeded per chain), visits units and tokens in a
+fixed order and releases the interpreter lock, so chains run in parallel threads and the result of a chain
+depends on its seed only, never on the number of threads.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_TO_UNIT = 1.0 / 9007199254740992.0  # 2 ** -53
+
+
+@njit(cache=True, nogil=True)
+def _next(state):
+    """splitmix64: the next 64 random bits of the stream ``state`` (a uint64 array of one element)."""
+    state[0] += _GOLDEN
+    z = state[0]
+    z = (z ^ (z >> np.uint64(30))) * _MIX1
+    z = (z ^ (z >> np.uint64(27))) * _MIX2
+    return z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True, nogil=True)
+def uniform(state):
+    """A uniform draw in [0, 1)."""
+    return np.float64(_next(state) >> np.uint64(11)) * _TO_UNIT
+
+
+@njit(cache=True, nogil=True)
+def _below(state, n):
+    """A uniform integer in [0, n)."""
+    return min(int(uniform(state) * n), n - 1)
+
+
+@njit(cache=True, nogil=True)
+def initialise(words, offsets, key_topic, n_topics, state, z, s, keyword_start, by_unit):
+    """keyATM's start: a keyword token starts in its keyword topic, drawn from the keyword distribution with
+    probability ``keyword_start``; every other token starts in a uniformly drawn topic, or (``by_unit``) in
+    the keyword topic most frequent among its unit's keyword tokens, when the unit has one."""
+    counts = np.zeros(n_topics, dtype=np.int64)
+    for d in range(offsets.shape[0] - 1):
+        counts[:] = 0
+        for i in range(offsets[d], offsets[d + 1]):
+            k = key_topic[words[i]]
+            if k >= 0:
+                counts[k] += 1
+        best = -1
+        if by_unit and counts.max() > 0:
+            best = np.argmax(counts)
+        for i in range(offsets[d], offsets[d + 1]):
+            k = key_topic[words[i]]
+            if k >= 0:
+                z[i] = k
+                s[i] = 1 if uniform(state) < keyword_start else 0
+            else:
+                z[i] = best if best >= 0 else _below(state, n_topics)
+                s[i] = 0
+
+
+@njit(cache=True, nogil=True)
+def counts(words, offsets, z, s, n_words, n_topics):
+    """Count matrices of a state: unit x topic, word x topic for regular (s=0) and keyword (s=1) draws."""
+    n_units = offsets.shape[0] - 1
+    n_dk = np.zeros((n_units, n_topics), dtype=np.int32)
+    n0_wk = np.zeros((n_words, n_topics), dtype=np.int32)
+    n1_wk = np.zeros((n_words, n_topics), dtype=np.int32)
+    for d in range(n_units):
+        for i in range(offsets[d], offsets[d + 1]):
+            k = z[i]
+            n_dk[d, k] += 1
+            if s[i] == 0:
+                n0_wk[words[i], k] += 1
+            else:
+                n1_wk[words[i], k] += 1
+    return n_dk, n0_wk, n1_wk
+
+
+@njit(cache=True, nogil=True)
+def sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha, present, absent, beta,
+          beta_s, gamma1, gamma2, state, p, exclusive):
+    """One pass over every token: draw its topic and whether it came from the topic's keyword distribution,
+    jointly, given every other token (keyATM's base model with theta, phi, the keyword distributions and the
+    keyword shares integrated out).
+
+    For topic k (``gamma1[k] = gamma2[k] = 0`` for a free topic, whose tokens are all regular):
+      p(z=k, s=0) ~ (n_dk + alpha_k) * (n0_kw + beta) / (n0_k + V beta) * (n0_k + gamma2_k) / (n_k + gamma1_k + gamma2_k)
+      p(z=k, s=1) ~ (n_dk + alpha_k) * (n1_kw + beta_s) / (n1_k + L_k beta_s) * (n1_k + gamma1_k) / (n_k + gamma1_k + gamma2_k)
+    the second only for the keyword topic of w (``key_topic[w]``). With ``exclusive``, a keyword is drawn by its
+    own topic only (both parts), never by another topic's regular part. ``alpha_k`` is multiplied by ``absent``
+    in a unit where ``present[d, k]`` is 0 (a keyword topic none of whose keywords the unit holds).
+    """
+    n_topics = alpha.shape[0]
+    n_words = n0_wk.shape[0]
+    v_beta = n_words * beta
+    regular = np.empty(n_topics)  # (n0_k + gamma2) / (n_k + gamma1 + gamma2) / (n0_k + V beta), kept current
+    for k in range(n_topics):
+        regular[k] = _regular_factor(k, n0_k, n1_k, gamma1, gamma2, v_beta)
+    n_units = offsets.shape[0] - 1
+    prior = np.empty(n_topics)
+    for d in range(n_units):
+        for t in range(n_topics):
+            prior[t] = alpha[t] if present[d, t] else alpha[t] * absent
+        for i in range(offsets[d], offsets[d + 1]):
+            w = words[i]
+            k = z[i]
+            n_dk[d, k] -= 1
+            if s[i] == 0:
+                n0_wk[w, k] -= 1
+                n0_k[k] -= 1
+            else:
+                n1_wk[w, k] -= 1
+                n1_k[k] -= 1
+            regular[k] = _regular_factor(k, n0_k, n1_k, gamma1, gamma2, v_beta)
+            kk = key_topic[w]
+            total = 0.0
+            for t in range(n_topics):
+                if not exclusive or kk < 0 or t == kk:
+                    total += (n0_wk[w, t] + beta) * regular[t] * (n_dk[d, t] + prior[t])
+                p[t] = total
+            keyword = 0.0
+            if kk >= 0:
+                keyword = ((n1_wk[w, kk] + beta_s) / (n1_k[kk] + n_keywords[kk] * beta_s)
+                           * (n1_k[kk] + gamma1[kk]) / (n0_k[kk] + n1_k[kk] + gamma1[kk] + gamma2[kk])
+                           * (n_dk[d, kk] + prior[kk]))
+            u = uniform(state) * (total + keyword)
+            if u >= total and kk >= 0:
+                k, si = kk, 1
+            else:
+                lo, hi = 0, n_topics - 1
+                while lo < hi:  # the first topic whose cumulative weight exceeds u
+                    mid = (lo + hi) // 2
+                    if p[mid] > u:
+                        hi = mid
+                    else:
+                        lo = mid + 1
+                k, si = lo, 0
+            z[i] = k
+            s[i] = si
+            n_dk[d, k] += 1
+            if si == 0:
+                n0_wk[w, k] += 1
+                n0_k[k] += 1
+            else:
+                n1_wk[w, k] += 1
+                n1_k[k] += 1
+            regular[k] = _regular_factor(k, n0_k, n1_k, gamma1, gamma2, v_beta)
+
+
+@njit(cache=True, nogil=True)
+def _regular_factor(k, n0_k, n1_k, gamma1, gamma2, v_beta):
+    mixing = 1.0
+    if gamma1[k] + gamma2[k] > 0:
+        mixing = (n0_k[k] + gamma2[k]) / (n0_k[k] + n1_k[k] + gamma1[k] + gamma2[k])
+    return mixing / (n0_k[k] + v_beta)
+
+
+@njit(cache=True, nogil=True)
+def fold_in(words, offsets, phi_wk, alpha, iterations, burn_in, state):
+    """Topic shares of new units under fixed topic-word probabilities ``phi_wk`` (words x topics): Gibbs
+    sampling of each unit's topics alone, shares averaged over the draws after ``burn_in``."""
+    n_units = offsets.shape[0] - 1
+    n_topics = alpha.shape[0]
+    theta = np.zeros((n_units, n_topics))
+    p = np.empty(n_topics)
+    alpha_sum = alpha.sum()
+    for d in range(n_units):
+        start, end = offsets[d], offsets[d + 1]
+        n = end - start
+        if n == 0:
+            for t in range(n_topics):
+                theta[d, t] = alpha[t] / alpha_sum
+            continue
+        z = np.empty(n, dtype=np.int64)
+        n_k = np.zeros(n_topics)
+        for j in range(n):
+            z[j] = _below(state, n_topics)
+            n_k[z[j]] += 1
+        kept = 0
+        for it in range(iterations):
+            for j in range(n):
+                w = words[start + j]
+                n_k[z[j]] -= 1
+                total = 0.0
+                for t in range(n_topics):
+                    total += phi_wk[w, t] * (n_k[t] + alpha[t])
+                    p[t] = total
+                u = uniform(state) * total
+                lo, hi = 0, n_topics - 1
+                while lo < hi:
+                    mid = (lo + hi) // 2
+                    if p[mid] > u:
+                        hi = mid
+                    else:
+                        lo = mid + 1
+                z[j] = lo
+                n_k[lo] += 1
+            if it >= burn_in:
+                kept += 1
+                for t in range(n_topics):
+                    theta[d, t] += (n_k[t] + alpha[t]) / (n + alpha_sum)
+        for t in range(n_topics):
+            theta[d, t] /= kept
+    return theta
+
+
+@njit(cache=True, nogil=True)
+def present_topics(words, offsets, key_topic, n_topics, n_keyword_topics):
+    """Units x topics: 1 where the unit holds a keyword of the keyword topic, and for every free topic. A unit
+    with no keyword in a model without free topics has every topic (its tokens must go somewhere)."""
+    n_units = offsets.shape[0] - 1
+    present = np.zeros((n_units, n_topics), dtype=np.uint8)
+    for d in range(n_units):
+        for t in range(n_keyword_topics, n_topics):
+            present[d, t] = 1
+        found = n_keyword_topics < n_topics
+        for i in range(offsets[d], offsets[d + 1]):
+            k = key_topic[words[i]]
+            if k >= 0:
+                present[d, k] = 1
+                found = True
+        if not found:
+            for t in range(n_topics):
+                present[d, t] = 1
+    return present
+
+
+@njit(cache=True, nogil=True)
+def mean_log_likelihood(words, offsets, n_dk, phi_wk, prior_dk):
+    """Mean log probability of a token under the current shares and topics (a convergence trace)."""
+    n_units = offsets.shape[0] - 1
+    n_topics = phi_wk.shape[1]
+    total = 0.0
+    for d in range(n_units):
+        n = offsets[d + 1] - offsets[d]
+        prior_sum = prior_dk[d].sum()
+        for i in range(offsets[d], offsets[d + 1]):
+            w = words[i]
+            q = 0.0
+            for t in range(n_topics):
+                q += (n_dk[d, t] + prior_dk[d, t]) / (n + prior_sum) * phi_wk[w, t]
+            total += np.log(q)
+    return total / max(words.shape[0], 1)

@@ -1,0 +1,67 @@
+"""Config options: the default, type, allowed values and meaning of one key.
+
+Each stage module declares the options of its own config section as ``OPTIONS`` (a dict of name -> Option),
+and may check keys that depend on each other in ``check_options(section)``; :mod:`toolkit.config` assembles
+them. This module holds only the vocabulary they share, so declaring options costs no import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .errors import ToolkitError
+
+MAX_SEED = 2**32 - 1
+
+
+@dataclass(frozen=True)
+class Option:
+    """One config key: its default (which also fixes its type unless ``kind`` says otherwise), a help text,
+    and an optional ``check`` with the ``rule`` it enforces. Lists check ``item`` types and apply ``check``
+    to each item. ``path`` marks a file or folder (or a list of them), relative to the config file."""
+
+    default: Any
+    help: str
+    check: Callable[[Any], bool] | None = None
+    rule: str = ""  # what ``check`` demands, for the error message
+    kind: type | tuple[type, ...] | None = None  # defaults to type(default)
+    item: type = str  # type of the items of a list
+    path: bool = False
+
+    def validate(self, name: str, value: Any) -> None:
+        """Raise ToolkitError naming ``name`` when ``value`` is of the wrong type or breaks the rule."""
+        kind = self.kind or type(self.default)
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
+        if ok and kind is list:
+            ok = all(isinstance(v, self.item) and not (isinstance(v, bool) and self.item is not bool) for v in value)
+        if not ok:
+            items = (" of integers" if self.item is int else " of strings") if kind is list else ""
+            raise ToolkitError(f"config key {name} must be {_type_name(kind)}{items}, not {value!r}; {self.help}")
+        if self.check is not None:
+            values = value if kind is list else [value]
+            bad = [v for v in values if not self.check(v)]
+            if bad:
+                shown = bad[0] if kind is list else value
+                each = "each item of " if kind is list else ""
+                raise ToolkitError(f"config key {each}{name} must be {self.rule}, not {shown!r}; {self.help}")
+
+
+def _type_name(kind) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    names = {bool: "true or false", int: "an integer", float: "a number", str: "a string", list: "a list",
+             dict: "a table"}
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def choice(*values: str) -> tuple[Callable[[Any], bool], str]:
+    return (lambda v: v in values), "one of " + ", ".join(repr(v) for v in values)
+
+
+POSITIVE = (lambda v: v > 0), "greater than 0"
+NON_NEGATIVE = (lambda v: v >= 0), "0 or more"
+FRACTION = (lambda v: 0 < v <= 1), "a fraction in (0, 1]"
+OPEN_FRACTION = (lambda v: 0 <= v < 1), "a fraction in [0, 1)"
+UNIT_INTERVAL = (lambda v: 0 <= v <= 1), "a number from 0 to 1"
+SEED = (lambda v: 0 <= v <= MAX_SEED), f"a seed from 0 to {MAX_SEED}"

@@ -1,0 +1,308 @@
+"""Parameter sweeps: fit a grid of models, evaluate each, and recommend a number of topics with evidence.
+
+Each run is named by the hash of its resolved settings and of every input that can change its result (the
+prepared corpus's key: texts, dates, normalisation, dictionaries and stopwords; and the lexicon), and is
+written to ``<out>/runs/<hash>/`` as soon as it finishes, so a sweep that is interrupted and started again
+only fits what is missing, and a changed input is fitted again. Runs go in parallel with joblib (one BLAS
+thread inside each, so results do not depend on the number of workers), locally or on a Dask cluster.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import logging
+import os
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import atomic
+from .config import Config, parse_override
+from .errors import ToolkitError
+from .options import NON_NEGATIVE, OPEN_FRACTION, SEED, Option
+from .processes import stop_workers
+from .progress import Progress
+
+log = logging.getLogger("toolkit")
+
+OPTIONS = {
+    "grid": Option({}, "Grid of settings, e.g. {\"model.n_topics\" = [5, 10, 15], \"model.kind\" = [\"lda\", \"nmf\"]}.",
+                   kind=dict),
+    "seeds": Option([1, 2, 3], "Random seeds of every grid point (unless the grid sets model.random_state).",
+                    *SEED, kind=list, item=int),
+    "holdout": Option(0.1, "Share of units held out for perplexity / reconstruction error.", *OPEN_FRACTION,
+                      kind=(float, int)),
+    "n_jobs": Option(0, "Runs in parallel; 0 for one per core.", *NON_NEGATIVE),
+    "scheduler": Option("", "Address of a Dask scheduler (tcp://host:8786) to run on; '' to run here."),
+}
+# Sections whose change needs new tokens; everything else only changes the model.
+PREPROCESSING = ("corpus", "normalize", "units", "segment", "vocab")
+NOT_IN_RUN_HASH = ("sweep", "figures", "cache")
+_GRID_SYNTAX = ("--grid expects section.key=VALUES with VALUES a list (lda,nmf or 0.3,0.5) or a range of "
+                "integers (5..15), e.g. --grid model.n_topics=5..15")
+_RANGE = re.compile(r"^\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*$")
+
+
+def parse_grid_option(text: str) -> tuple[str, list]:
+    """``model.n_topics=5..15`` or ``model.kind=lda,nmf`` -> ("model.n_topics", [5, ..., 15])."""
+    if "=" not in text:
+        raise ToolkitError(f"{_GRID_SYNTAX}; not {text!r}")
+    name, raw = text.split("=", 1)
+    if not name.strip() or "." not in name or not raw.strip():
+        raise ToolkitError(f"{_GRID_SYNTAX}; not {text!r}")
+    section, key, _ = parse_override(name + "=0")
+    if ".." in raw:
+        match = _RANGE.match(raw)
+        if not match or int(match.group(1)) > int(match.group(2)):
+            raise ToolkitError(f"{_GRID_SYNTAX}; not {text!r} (a range is FIRST..LAST with FIRST <= LAST)")
+        return f"{section}.{key}", list(range(int(match.group(1)), int(match.group(2)) + 1))
+    values = [v for v in raw.split(",")]
+    if any(not v.strip() for v in values):
+        raise ToolkitError(f"{_GRID_SYNTAX}; not {text!r} (an empty value)")
+    return f"{section}.{key}", [parse_override(f"{section}.{key}={v.strip()}")[2] for v in values]
+
+
+def expand_grid(config: Config, grid: dict[str, list] | None = None) -> list[dict]:
+    """Every combination of the grid (config's ``[sweep.grid]`` updated by ``grid``), seeds included."""
+    merged = {**config["sweep"]["grid"], **(grid or {})}
+    if "model.random_state" not in merged:
+        merged["model.random_state"] = config["sweep"]["seeds"]
+    for name, values in merged.items():
+        section = name.split(".", 1)[0]
+        if "." not in name or section == "sweep":
+            raise ToolkitError(f"sweep grid key {name!r} must be section.key of a run setting, e.g. model.n_topics")
+        if not isinstance(values, list) or not values:
+            raise ToolkitError(f"sweep grid {name} needs a non-empty list of values, e.g. [5, 10, 15]")
+    keys = sorted(merged)
+    return [dict(zip(keys, combo)) for combo in itertools.product(*(merged[k] for k in keys))]
+
+
+def run_id(config: Config, fingerprint: str = "") -> str:
+    """Hash of every setting that can change a run's result, and of its inputs' ``fingerprint``."""
+    settings = {s: v for s, v in config.to_dict().items() if s not in NOT_IN_RUN_HASH}
+    # threads change no result; a sweep fits one model per seed (its seeds are the grid's), never an ensemble
+    settings["model"] = {k: v for k, v in settings["model"].items() if k not in ("n_jobs", "ensemble")}
+    text = json.dumps(settings, sort_keys=True, ensure_ascii=False) + fingerprint
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+@dataclass
+class _Corpus:
+    """What every run of one preprocessing setting shares."""
+
+    vocabulary: list[str]
+    train: object
+    held_out: object
+    statistics: object  # CoherenceStatistics
+    lexicon: object
+    keywords: list
+
+
+def _prepare_group(config: Config, inputs) -> _Corpus:
+    from .evaluate import CoherenceStatistics, holdout_split
+    from .pipeline import count_units
+    from .preparation import prepare
+    from .themes import keyword_ids
+
+    prepared = prepare(config, inputs)
+    vocabulary, counts, _ = count_units(prepared, config)
+    train, held = holdout_split(counts.shape[0], config["sweep"]["holdout"], random_state=0)
+    return _Corpus(vocabulary, counts[train], counts[held], CoherenceStatistics(prepared.tokens, vocabulary),
+                   prepared.lexicon, keyword_ids(prepared.lexicon, vocabulary, config["themes"]["match"]))
+
+
+def _fit_one(model, train, held_out) -> dict:
+    """Fit one unfitted model on the training units (one BLAS thread) and return what the sweep keeps."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        start = time.perf_counter()
+        model.fit(train)
+        seconds = time.perf_counter() - start
+        scores = model.heldout_scores(held_out) if held_out.shape[0] else {}
+    return {"components": model.components_, "anchors": model.anchors_, "fit_seconds": round(seconds, 3),
+            "seed_dependent": bool(model.seed_dependent), **scores}
+
+
+@dataclass
+class SweepResult:
+    out_dir: Path
+    table: pd.DataFrame
+    recommendation: str
+    fitted: int  # runs fitted by this call (the others were found done)
+
+
+def sweep(config: Config | str | Path, out_dir: str | Path | None = None, *, grid: dict[str, list] | None = None,
+          n_jobs: int | None = None, scheduler: str | None = None) -> SweepResult:
+    """Fit and evaluate every run of the grid; write ``sweep.csv``, the sweep figure and a recommendation.
+    Grid points that cannot be fitted (more topics than units; keyatm with fewer topics than themes) are
+    skipped, and the recommendation lists them."""
+    from .evaluate import MEASURES
+    from .models import build_model, model_class
+    from .plots import plot_sweep, save_figure
+    from .preparation import load_inputs
+
+    if not isinstance(config, Config):
+        config = Config.load(config)
+    out_dir = Path(out_dir or Path("runs") / f"{config['corpus']['name'] or 'run'}-sweep")
+    s = config["sweep"]
+    n_jobs = n_jobs or s["n_jobs"] or os.cpu_count() or 1
+    scheduler = scheduler if scheduler is not None else s["scheduler"]
+    combos = expand_grid(config, grid)
+    run_configs = [(combo, config.with_values(**combo)) for combo in combos]
+    with atomic.sweep_folder(out_dir, config.input_paths()):
+        groups: dict[str, list] = {}  # preprocessing settings -> [inputs, prepared corpus]
+        runs = []
+        for combo, run_config in run_configs:
+            key = json.dumps({sec: run_config[sec] for sec in PREPROCESSING}, sort_keys=True) + json.dumps(
+                run_config["themes"], sort_keys=True)
+            if key not in groups:
+                groups[key] = [load_inputs(run_config), None]
+            runs.append((combo, run_config, run_id(run_config, groups[key][0].fingerprint), key))
+        for key, group in groups.items():
+            group[1] = _prepare_group(next(rc for _, rc, _, k in runs if k == key), group[0])
+        models, skipped, valid = {}, [], []
+        for combo, run_config, rid, key in runs:
+            corpus = groups[key][1]
+            model = build_model(run_config["model"], n_jobs=1, keywords=corpus.keywords,
+                                n_words=len(corpus.vocabulary), n_tokens=int(corpus.train.sum()))
+            problem = model.fit_problem(corpus.train.shape[0], len(corpus.vocabulary))
+            if problem:
+                skipped.append((combo, problem))
+                continue
+            models[rid] = model
+            valid.append((combo, run_config, rid, key))
+        runs = valid
+        if not runs:
+            raise ToolkitError(f"no run of the sweep grid can be fitted: {skipped[0][1]}")
+        pending = [r for r in runs if not (out_dir / "runs" / r[2] / "metrics.json").is_file()]
+        log.info("sweep: %d runs, %d already done, %d skipped", len(runs), len(runs) - len(pending), len(skipped))
+        jobs = [(combo, run_config, rid, groups[key][1]) for combo, run_config, rid, key in pending]
+        for corpus in {id(j[3]): j[3] for j in jobs}.values():  # count once, in the parent, before the runs
+            for measure in MEASURES:
+                corpus.statistics.counts(measure)
+
+        progress = Progress(len(runs), "sweep", "runs", done=len(runs) - len(pending))
+        workers = min(n_jobs, len(jobs))
+        threads = 1 if scheduler else max(1, (os.cpu_count() or 1) // max(workers, 1))  # model threads in each run
+        for _, _, rid, _ in jobs:
+            if hasattr(models[rid], "n_jobs"):
+                models[rid].set_params(n_jobs=threads)
+        if jobs:
+            from joblib import Parallel, delayed
+
+            tasks = (delayed(_fit_one)(models[rid], corpus.train, corpus.held_out) for _, _, rid, corpus in jobs)
+            parallel = Parallel(n_jobs=workers, return_as="generator")
+            try:
+                results = _on_dask(scheduler, parallel, tasks) if scheduler else parallel(tasks)
+                for (combo, run_config, rid, corpus), raw in zip(jobs, results):
+                    _write_run(out_dir / "runs" / rid, combo, run_config, corpus, raw)
+                    progress.advance()
+            finally:
+                stop_workers()
+            progress.close()
+
+        table = _collect(out_dir, runs)
+        recommendation = recommend(table, skipped)
+        with atomic.output_folder(out_dir / "summary") as work:
+            atomic.write_csv(work / "sweep.csv", table)
+            atomic.write_text(work / "recommendation.md", recommendation)
+            heldout = {m: d for kind in sorted(table["kind"].unique()) for m, d in model_class(kind).HELDOUT.items()}
+            save_figure(plot_sweep(table, heldout=heldout, language=config["figures"]["language"],
+                                   title=config["corpus"]["name"]), work / "sweep.png", dpi=config["figures"]["dpi"])
+    return SweepResult(out_dir, table, recommendation, len(jobs))
+
+
+def _on_dask(address: str, parallel, tasks):
+    try:
+        from dask.distributed import Client
+        from joblib import parallel_config
+    except ImportError:
+        raise ToolkitError("--scheduler needs Dask: pip install 'toolkit[dask]' (dask and distributed)") from None
+    try:
+        client = Client(address, timeout="10s")
+    except OSError as exc:
+        raise ToolkitError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    with client, parallel_config(backend="dask"):
+        return list(parallel(tasks))
+
+
+def _write_run(folder: Path, combo: dict, run_config: Config, corpus: _Corpus, raw: dict) -> None:
+    from .evaluate import top_words, topic_metrics
+    from .themes import label_topics
+
+    t = run_config["themes"]
+    words = top_words(raw["components"], corpus.vocabulary, 25)
+    labels = label_topics(raw["components"], corpus.vocabulary, corpus.lexicon, anchors=raw["anchors"],
+                          top_n=t["top_n"], min_score=t["min_score"], match=t["match"])
+    metrics = {"run_id": folder.name, **combo, "kind": run_config["model"]["kind"],
+               "n_topics": run_config["model"]["n_topics"], "random_state": run_config["model"]["random_state"],
+               **topic_metrics(corpus.statistics, words),
+               "themes_found": len({t for t in labels["theme"] if t != "other"}),
+               "seed_dependent": raw["seed_dependent"]}
+    metrics.update({k: v for k, v in raw.items() if k not in ("components", "anchors", "seed_dependent")})
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic.write_text(folder / "config.toml", run_config.to_toml(relative_to=folder))
+    atomic.write_text(folder / "topics.json", json.dumps({"top_words": words, "themes": labels["theme"].tolist()},
+                                                         ensure_ascii=False, indent=1))
+    atomic.write_text(folder / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=1))  # written last
+
+
+def _collect(out_dir: Path, runs) -> pd.DataFrame:
+    from .evaluate import stability
+
+    rows, tops = [], {}
+    for _, _, rid, _ in runs:
+        folder = out_dir / "runs" / rid
+        rows.append(json.loads((folder / "metrics.json").read_text(encoding="utf-8")))
+        tops[rid] = [w[:10] for w in json.loads((folder / "topics.json").read_text(encoding="utf-8"))["top_words"]]
+    table = pd.DataFrame(rows)
+    group_keys = [k for k in runs[0][0] if k != "model.random_state"]
+    groups = table.groupby(group_keys, sort=False, dropna=False) if group_keys else [(None, table)]
+    table["stability"] = np.nan
+    for _, members in groups:
+        table.loc[members.index, "stability"] = stability([tops[rid] for rid in members["run_id"]])
+    return table
+
+
+def recommend(table: pd.DataFrame, skipped: list | None = None) -> str:
+    """Which number of topics, and why: the highest mean NPMI over seeds, with stability and diversity beside it."""
+    lines = ["# Recommendation", ""]
+    summary = (table.groupby(["kind", "n_topics"])
+               .agg(npmi=("c_npmi", "mean"), npmi_sd=("c_npmi", "std"), c_v=("c_v", "mean"),
+                    stability=("stability", "mean"), diversity=("diversity", "mean"), seeds=("run_id", "size"))
+               .reset_index())
+    best_overall = summary.sort_values(["npmi", "stability"], ascending=False).iloc[0]
+    lines.append(f"**{best_overall['kind'].upper()} with {int(best_overall['n_topics'])} topics**: the highest "
+                 f"coherence (mean NPMI {best_overall['npmi']:.4f} over {int(best_overall['seeds'])} seeds), "
+                 f"stability {best_overall['stability']:.2f}, diversity {best_overall['diversity']:.2f}.")
+    lines.append("")
+    for kind, rows in summary.groupby("kind"):
+        rows = rows.sort_values("npmi", ascending=False)
+        best, runner = rows.iloc[0], rows.iloc[1] if len(rows) > 1 else None
+        text = (f"- {kind.upper()}: K = {int(best['n_topics'])} has the highest mean NPMI "
+                f"({best['npmi']:.4f} ± {0 if np.isnan(best['npmi_sd']) else best['npmi_sd']:.4f}), c_v {best['c_v']:.3f}, "
+                f"stability {best['stability']:.2f} (mean matched top-10-word overlap across seeds), "
+                f"diversity {best['diversity']:.2f}.")
+        if runner is not None:
+            gap = best["npmi"] - runner["npmi"]
+            close = not np.isnan(best["npmi_sd"]) and gap < best["npmi_sd"]
+            text += (f" Next: K = {int(runner['n_topics'])} ({runner['npmi']:.4f}); the gap is "
+                     f"{'within' if close else 'larger than'} the spread over seeds.")
+        lines.append(text)
+    lines += ["", "NPMI and c_v: higher is better (gensim, windows of 10 and 110 tokens). Stability below about "
+              "0.5 means the topics change with the seed: do not read much into any single run."]
+    if skipped:
+        points: dict[str, set[tuple]] = {}
+        for combo, problem in skipped:
+            points.setdefault(problem, set()).add((str(combo.get("model.kind", "")), combo.get("model.n_topics", 0)))
+        lines += ["", f"Skipped grid points ({len(skipped)} runs), which cannot be fitted:"]
+        lines += [f"- {', '.join(f'{kind} K={k}' for kind, k in sorted(names))}: {problem}"
+                  for problem, names in points.items()]
+    return "\n".join(lines) + "\n"
