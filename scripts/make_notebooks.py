@@ -138,4 +138,39 @@ notebook("04_themes_2014_2021.ipynb", [
            "paragraphs that use at least one of its keywords, by design: a theme the lexicon words badly is measured "
            "badly, and hand coding is how to find out. Nothing here says why the emphasis changed."),
 ])
+notebook("05_places_and_evidence.ipynb", [
+    ("md", "# Comparing places, periods and covariates\n\nThe seed documents come from two places: four from "
+           "Wuhan and one from Anqing's Daguan district. Grouping by the metadata's `place` column compares them; "
+           "named periods (the five-year plans) and a covariate model do the same along time. Five documents are "
+           "few: every interval below says so by its width, and a comparison that rests on one document is "
+           "marked as such."),
+    ("code", "%matplotlib inline\nimport toolkit\n\n"
+             "config = toolkit.Config.load(\"../configs/seeds.toml\", [\n"
+             "    'trends.by=\"place\"',\n"
+             "    'trends.periods={\"十二五\" = [2011, 2015], \"十三五\" = [2016, 2020], \"十四五\" = [2021, 2025]}',\n"
+             "    'effects.formula=\"year + place\"'])\n"
+             "result = toolkit.run(config, \"../runs/nb-places\")\nlexicon = result.prepared.lexicon\ntrends = result.trends"),
+    ("md", "## Wuhan against Anqing\n\nShares per place, pooled over the years, with 95% intervals that count "
+           "documents, paragraphs and the model's seeds:"),
+    ("code", "trends.groups.pivot(index=\"theme\", columns=\"place\", values=\"share\").round(3)"),
+    ("md", "The change from one place to the other, theme by theme. `clear` needs the simultaneous interval "
+           "(over all themes) to exclude zero; `note` says that Anqing is a single document, whose "
+           "document-to-document variation is borrowed from the other documents:"),
+    ("code", "trends.group_change[[\"theme\", \"change\", \"change_low\", \"change_high\", \"simultaneous_low\",\n"
+             "                     \"simultaneous_high\", \"clear\", \"note\"]].round(3)"),
+    ("code", "toolkit.plot_change(trends.group_change, lexicon, title=\"武汉 → 安庆大观区\")"),
+    ("md", "## Periods\n\nThe five-year plans as periods; each bar carries its interval:"),
+    ("code", "toolkit.plot_theme_periods(trends.periods, lexicon, title=\"seeds\")"),
+    ("md", "## Covariate effects\n\nEach theme's paragraph shares regressed on year and place (a fractional logit "
+           "with errors clustered by document; the ensemble's seeds carried by the method of composition). "
+           "Estimates are log-odds; the figure shows the expected share per place over the years. With five "
+           "documents, clustered errors are unreliable: read them as rough."),
+    ("code", "effects = result.out_dir / \"effects.csv\"\nimport pandas as pd\n\n"
+             "pd.read_csv(effects).query(\"term != 'Intercept'\")[[\"theme\", \"term\", \"estimate\", \"low\", \"high\", \"p_value\"]].round(3)"),
+    ("code", "toolkit.plot_effects(pd.read_csv(result.out_dir / \"effects_expected.csv\"), lexicon, title=\"seeds\")"),
+    ("md", "## What the intervals do and do not cover\n\nThey count which documents a year (period, place) happens "
+           "to have, which paragraphs those hold, and which seed the model was fitted with. They do not count "
+           "whether the lexicon words a theme well (read `result.themes` and validate by hand: "
+           "`toolkit validate export`), the documents the corpus lacks, or choices such as the number of topics."),
+])
 print("wrote", sorted(p.name for p in OUT.glob("*.ipynb")))

@@ -56,8 +56,11 @@ def test_the_ensemble_agrees_with_itself_and_the_change_table_is_consistent(gwr)
     assert (spread["seed_min"] <= spread["share"] + 1e-9).all() and (spread["share"] <= spread["seed_max"] + 1e-9).all()
     assert (gwr.themes["member_r"] > 0.8).all()  # three seeds, one measurement
     change = gwr.trends.change
-    assert (change["year_from"] == 2014).all() and (change["year_to"] == 2021).all()
-    assert change["clear"].tolist() == ((change["change_low"] > 0) | (change["change_high"] < 0)).tolist()
+    assert (change["from"] == 2014).all() and (change["to"] == 2021).all()
+    named = change["theme"] != "other"
+    assert change["clear"].tolist() == (named & ((change["simultaneous_low"] > 0) |
+                                                 (change["simultaneous_high"] < 0))).tolist()
+    assert (change["note"].str.startswith("rests on single documents")).all()  # one report a year
 
 
 @pytest.mark.slow

@@ -21,9 +21,10 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 TIME_LIMIT = 300  # seconds per cell
 
 
-def test_there_are_the_four_notebooks_committed_without_outputs():
+def test_the_notebooks_are_committed_without_outputs():
     assert [p.name for p in NOTEBOOKS] == ["01_quickstart.ipynb", "02_preprocessing.ipynb",
-                                           "03_choosing_a_model.ipynb", "04_themes_2014_2021.ipynb"]
+                                           "03_choosing_a_model.ipynb", "04_themes_2014_2021.ipynb",
+                                           "05_places_and_evidence.ipynb"]
     for path in NOTEBOOKS:
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.cell_type == "code":

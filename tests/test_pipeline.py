@@ -136,10 +136,11 @@ def test_uncertainty_keyword_baseline_and_change(seeds_run):
     agreement = pd.read_csv(seeds_run.out_dir / "model_vs_keywords.csv").set_index("theme")
     assert agreement.loc["ecology", "pearson_r"] > 0.5  # model and keywords agree on ecology
     change = pd.read_csv(seeds_run.out_dir / "change.csv").set_index("theme")
-    assert (change["year_from"] == 2015).all() and (change["year_to"] == 2022).all()
+    assert (change["from"] == 2015).all() and (change["to"] == 2022).all()
     assert change.loc["ecology", "change"] > 0
     assert (change["change_low"] <= change["change"]).all() and (change["change"] <= change["change_high"]).all()
-    assert change["clear"].tolist() == ((change["change_low"] > 0) | (change["change_high"] < 0)).tolist()
+    named = change.index != "other"
+    assert change["clear"].tolist() == (named & ((change["simultaneous_low"] > 0) | (change["simultaneous_high"] < 0))).tolist()
 
 
 def test_failed_run_keeps_the_previous_output(seeds_run, tmp_path):

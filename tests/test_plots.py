@@ -4,7 +4,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.plots import figure_bytes, plot_theme_lines, plot_theme_shares, plot_top_words, year_ticks
+from toolkit.plots import (
+    figure_bytes,
+    plot_theme_groups,
+    plot_theme_lines,
+    plot_theme_periods,
+    plot_theme_shares,
+    plot_top_words,
+    year_ticks,
+)
 
 
 @pytest.fixture
@@ -89,3 +97,24 @@ def test_year_ticks_stay_readable_at_any_span():
     assert year_ticks(range(1921, 2023)) == [1940, 1960, 1980, 2000, 2020]
     assert year_ticks([1954, 2022], 5) == [1960, 1980, 2000, 2020]
     assert year_ticks([2021]) == [2021]
+
+
+def test_shared_axes_fit_the_largest_theme(lexicon):
+    """Small themes and a large 'other' share one y axis: no bar or interval may run off the top."""
+    rows = [{"period": period, "theme": theme, "share": share, "share_low": share * 0.8, "share_high": share * 1.2}
+            for period in ["十二五", "十三五", "十四五"]
+            for theme, share in [("innovation", 0.04), ("ecology", 0.03), ("other", 0.6)]]
+    fig = plot_theme_periods(pd.DataFrame(rows), lexicon, language="en")
+    _render(fig)
+    for ax in fig.axes:
+        if ax.get_visible() and ax.patches:
+            assert ax.get_ylim()[1] >= 0.72 and ax.get_ylim()[0] == 0
+    assert "error bars" in fig.get_suptitle()
+    groups = pd.DataFrame([{"place": place, "year": year, "theme": theme, "share": share + 0.01 * (year - 2015),
+                            "share_low": share, "share_high": share + 0.3}
+                           for place in ["武汉", "安庆"] for year in range(2015, 2023)
+                           for theme, share in [("innovation", 0.05), ("other", 0.5)]])
+    fig = plot_theme_groups(groups, lexicon, language="en")
+    _render(fig)
+    assert fig.axes[0].get_ylim()[1] >= 0.8  # the widest interval of the largest theme
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["武汉", "安庆"]

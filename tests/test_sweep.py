@@ -171,3 +171,17 @@ def test_grid_points_that_cannot_be_fitted_are_skipped_with_the_reason(tmp_path)
                    n_jobs=1)
     assert list(result.table["n_topics"].unique()) == [17]
     assert "keyatm K=5: keyatm needs at least 14 topics here, one per theme with a keyword" in result.recommendation
+
+
+def test_the_recommendation_is_honest_about_seeds(local_sweep):
+    from toolkit.sweeps import recommend
+
+    assert "NMF gives the same topics for every seed here" in local_sweep.recommendation
+    rows = [{"kind": "lda", "n_topics": k, "run_id": f"{k}-{s}", "c_npmi": npmi, "c_v": 0.5, "stability": 0.4,
+             "diversity": 0.8, "seed_dependent": True}
+            for k, values in ((5, [0.050, 0.060, 0.070]), (6, [0.055, 0.058, 0.065]), (7, [0.010, 0.012, 0.015]))
+            for s, npmi in enumerate(values)]
+    text = recommend(pd.DataFrame(rows))
+    assert "K = 5 has the highest mean NPMI (0.0600, seeds 0.0500-0.0700)" in text
+    assert "Indistinguishable from it (seed ranges overlap): K = 6." in text  # K = 7's range lies below
+    assert "same topics for every seed" not in text

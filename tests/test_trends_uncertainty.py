@@ -2,62 +2,96 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.trends import (
-    bootstrap_intervals,
-    change_between,
-    keyword_rates,
-    model_keyword_agreement,
-    seed_spread,
-    theme_by_year,
-)
+from toolkit.trends import ShareModel, keyword_rates, model_keyword_agreement, theme_by_year
+
+THEMES = ["ecology", "other"]
 
 
-def _units(rng, years=(2014, 2015, 2016), n=60, eco=(0.2, 0.3, 0.6)):
-    rows = []
+def _units(rng, years=(2014, 2015, 2016), docs=4, n=30, eco=(0.2, 0.3, 0.6), document_sd=0.05):
+    """Units of ``docs`` documents a year; each document's ecology share varies around the year's level."""
+    rows, shares = [], []
     for year, level in zip(years, eco):
-        for _ in range(n):
-            share = float(np.clip(rng.normal(level, 0.1), 0, 1))
-            rows.append({"year": year, "doc_id": f"d{year}", "n_tokens": int(rng.randint(20, 60)),
-                         "ecology": share, "other": 1 - share})
-    return pd.DataFrame(rows)
+        for d in range(docs):
+            document = level + rng.normal(0, document_sd)
+            for _ in range(n):
+                share = float(np.clip(rng.normal(document, 0.1), 0, 1))
+                rows.append({"year": year, "doc_id": f"{year}-{d}", "n_tokens": int(rng.integers(20, 60))})
+                shares.append([share, 1 - share])
+    return pd.DataFrame(rows), np.array(shares)[None]
 
 
-def test_intervals_cover_the_share_and_narrow_with_more_units():
-    rng = np.random.RandomState(0)
-    small, large = _units(rng, n=20), _units(rng, n=400)
+def _table(units, shares, **kw):
+    years = [(y,) for y in range(units["year"].min(), units["year"].max() + 1)]
+    return ShareModel(units, shares, THEMES, **kw).table(["year"], years)[0]
+
+
+def test_intervals_hold_the_share_and_count_documents_more_than_units():
+    rng = np.random.default_rng(0)
+    few_units, units_shares = _units(rng, n=10)
+    many_units, many_shares = _units(rng, n=300)
     widths = []
-    for units in (small, large):
-        table = bootstrap_intervals(units, ["ecology", "other"], theme_by_year(units, ["ecology", "other"]),
-                                    n_boot=500)
+    for units, shares in ((few_units, units_shares), (many_units, many_shares)):
+        table = _table(units, shares, n_boot=300)
         assert (table["share_low"] <= table["share"]).all() and (table["share"] <= table["share_high"]).all()
         widths.append((table["share_high"] - table["share_low"]).mean())
-    assert widths[1] < widths[0] / 2
+    # thirty times the units per document barely narrows the interval: documents, not paragraphs, are the draws
+    assert widths[1] > widths[0] / 2
+    more_docs, more_shares = _units(np.random.default_rng(1), docs=40, n=10)
+    assert (_table(more_docs, more_shares, n_boot=300)["share_high"] - _table(more_docs, more_shares, n_boot=300)[
+        "share_low"]).mean() < widths[1] / 2  # ten times the documents narrows it
+
+
+def test_a_one_document_year_borrows_the_document_level_and_says_so():
+    rng = np.random.default_rng(2)
+    units, shares = _units(rng, docs=4)
+    lonely, lonely_shares = _units(rng, years=(2017,), eco=(0.3,), docs=1)
+    table = _table(pd.concat([units, lonely], ignore_index=True), np.concatenate([shares, lonely_shares], axis=1),
+                   n_boot=300).set_index(["year", "theme"])
+    one = table.loc[(2017, "ecology")]
+    assert one["n_documents"] == 1 and one["interval_basis"].startswith("one document: units resampled, document")
+    assert one["share_sd"] > 0.03  # the document sd is 0.05: far wider than its 30 units alone would say
+    assert table.loc[(2014, "ecology"), "interval_basis"].startswith("4 documents")
 
 
 def test_intervals_are_repeatable_and_gaps_stay_empty():
-    units = _units(np.random.RandomState(1), years=(2014, 2016), eco=(0.2, 0.5))
-    table = theme_by_year(units, ["ecology"], years=(2014, 2016))
-    a = bootstrap_intervals(units, ["ecology"], table, n_boot=200, random_state=3)
-    b = bootstrap_intervals(units, ["ecology"], table, n_boot=200, random_state=3)
+    units, shares = _units(np.random.default_rng(3), years=(2014, 2016), eco=(0.2, 0.5))
+    a, b = _table(units, shares, n_boot=200, random_state=3), _table(units, shares, n_boot=200, random_state=3)
     pd.testing.assert_frame_equal(a, b)
-    assert a.set_index("year").loc[2015, ["share", "share_low", "share_high"]].isna().all()
+    assert a.set_index("year").loc[2015, ["share", "share_low", "share_high"]].isna().all().all()
 
 
-def test_change_is_clear_only_when_it_is_larger_than_its_uncertainty():
-    units = _units(np.random.RandomState(2), years=(2014, 2015, 2021), eco=(0.2, 0.21, 0.6))
-    big = change_between(units, ["ecology"], 2014, 2021, n_boot=500).iloc[0]
-    assert big["change"] == pytest.approx(0.4, abs=0.05) and big["clear"]
-    assert big["change_low"] < big["change"] < big["change_high"]
-    small = change_between(units, ["ecology"], 2014, 2015, n_boot=500).iloc[0]
-    assert not small["clear"]
+def test_the_seed_spread_is_part_of_the_interval():
+    units, shares = _units(np.random.default_rng(4))
+    shifted = shares.copy()
+    shifted[0, :, 0] = np.clip(shifted[0, :, 0] + 0.08, 0, 1)  # a second member that sees more ecology
+    shifted[0, :, 1] = 1 - shifted[0, :, 0]
+    both = np.concatenate([shares, shifted])
+    alone = _table(units, shares, n_boot=400).set_index(["year", "theme"])
+    ensemble = _table(units, both, n_boot=400).set_index(["year", "theme"])
+    row = ensemble.loc[(2014, "ecology")]
+    assert row["seed_max"] - row["seed_min"] == pytest.approx(0.08, abs=0.01)
+    assert row["share_sd"] > alone.loc[(2014, "ecology"), "share_sd"]
+    assert row["sampling_sd"] == pytest.approx(alone.loc[(2014, "ecology"), "share_sd"], rel=0.3)
 
 
-def test_seed_spread():
-    a = pd.DataFrame({"year": [2014, 2015], "theme": ["ecology"] * 2, "share": [0.2, 0.4]})
-    b = a.assign(share=[0.3, 0.4])
-    spread = seed_spread([a, b]).set_index("year")
-    assert spread.loc[2014, "seed_min"] == 0.2 and spread.loc[2014, "seed_max"] == 0.3
-    assert spread.loc[2015, "seed_sd"] == 0
+def test_change_is_clear_only_when_it_is_larger_than_its_simultaneous_interval():
+    units, shares = _units(np.random.default_rng(5), years=(2014, 2015, 2021), eco=(0.2, 0.21, 0.6))
+    model = ShareModel(units, shares, THEMES, n_boot=500)
+    big = model.change(["year"], (2014,), (2021,)).set_index("theme").loc["ecology"]
+    assert big["change"] == pytest.approx(0.4, abs=0.06) and big["clear"]
+    assert big["simultaneous_low"] <= big["change_low"] < big["change"] < big["change_high"] <= big["simultaneous_high"]
+    small = model.change(["year"], (2014,), (2015,)).set_index("theme")
+    assert not small.loc["ecology", "clear"] and not small.loc["other", "clear"]  # 'other' is never a finding
+
+
+def test_theme_by_year_point_estimates():
+    units, shares = _units(np.random.default_rng(6), years=(2014, 2016), eco=(0.2, 0.5))
+    frame = units.assign(ecology=shares[0, :, 0], other=shares[0, :, 1])
+    table = theme_by_year(frame, THEMES, years=(2014, 2016)).set_index(["year", "theme"])
+    tokens = frame[frame["year"] == 2014]["n_tokens"]
+    assert table.loc[(2014, "ecology"), "share"] == pytest.approx(
+        np.dot(tokens, frame[frame["year"] == 2014]["ecology"]) / tokens.sum())
+    assert np.isnan(table.loc[(2015, "ecology"), "share"])
 
 
 def test_keyword_rates_and_agreement():

@@ -27,7 +27,8 @@ log = logging.getLogger("toolkit")
 # Section -> the stage module that declares it, in the order of the pipeline.
 SECTIONS = {
     "corpus": "corpus", "normalize": "normalize", "units": "units", "segment": "segment", "vocab": "vectorize",
-    "model": "models", "themes": "themes", "trends": "trends", "figures": "plots", "sweep": "sweeps",
+    "model": "models", "themes": "themes", "trends": "trends", "effects": "effects", "figures": "plots",
+    "sweep": "sweeps",
     "cache": "cache",
 }
 

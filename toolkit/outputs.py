@@ -35,7 +35,7 @@ def write_json(path: Path, data: dict) -> None:
     atomic.write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def write_figures(folder: Path, units, documents, topics, trends, diagnostics, lexicon, options: dict, *,
+def write_figures(folder: Path, units, documents, topics, trends, diagnostics, effects, lexicon, options: dict, *,
                   title: str = "") -> None:
     """Every figure of a run, in each of ``options["formats"]`` (the ``[figures]`` section)."""
     from . import plots
@@ -54,6 +54,12 @@ def write_figures(folder: Path, units, documents, topics, trends, diagnostics, l
     }
     if len(trends.change):
         figures["theme_change"] = plots.plot_change(trends.change, lexicon, **kw)
+    if trends.periods is not None:
+        figures["theme_periods"] = plots.plot_theme_periods(trends.periods, lexicon, **kw)
+    if trends.group_years is not None:
+        figures["theme_groups"] = plots.plot_theme_groups(trends.group_years, lexicon, **kw)
+    if effects is not None and len(effects[1]):
+        figures["theme_effects"] = plots.plot_effects(effects[1], lexicon, **kw)
     for name, figure in figures.items():
         for fmt in options["formats"]:
             plots.save_figure(figure, folder / f"{name}.{fmt}", dpi=options["dpi"])

@@ -87,8 +87,11 @@ def fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
 
 
 def unit_table(prepared: Prepared, fitted: Fitted) -> pd.DataFrame:
-    """Every unit with its token count, whether the model saw it, its theme shares and its dominant theme."""
-    units = prepared.units.copy()
+    """Every unit with its document's place and metadata columns, its token count, whether the model saw it,
+    its theme shares and its dominant theme."""
+    corpus = prepared.corpus
+    extra = [c for c in ("place", *corpus.metadata_columns) if c in corpus.documents.columns]
+    units = prepared.units.join(corpus.documents.set_index("doc_id")[extra], on="doc_id")
     units["n_tokens"] = prepared.tokens.lengths()
     units["in_model"] = fitted.in_model
     units = pd.concat([units, fitted.shares], axis=1)
@@ -111,7 +114,17 @@ def trends(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, keywords: np
     return yearly_trends(units, keywords, [*prepared.lexicon.names, OTHER], window=window,
                          member_shares=fitted.member_shares, bootstrap=tr["bootstrap"], level=tr["level"],
                          random_state=config["model"]["random_state"], change_from=tr["change_from"],
-                         change_to=tr["change_to"])
+                         change_to=tr["change_to"], periods=tr["periods"], by=tr["by"], compare=tr["compare"])
+
+
+def covariate_effects(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, config: Config):
+    """effects.csv and the expected shares behind the effect figure (see :mod:`toolkit.effects`)."""
+    from .effects import estimate_effects
+
+    e = config["effects"]
+    return estimate_effects(units[units["in_model"]].reset_index(drop=True), fitted.member_shares,
+                            prepared.lexicon.names, e["formula"], draws=e["draws"], level=config["trends"]["level"],
+                            random_state=config["model"]["random_state"], x=e["x"])
 
 
 def diagnose(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, keywords: np.ndarray, yearly: Trends,
@@ -190,19 +203,21 @@ def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overr
         with timed(timings, "trends"):
             yearly = trends(prepared, fitted, units, keywords, config)
             diagnostics = diagnose(prepared, fitted, units, keywords, yearly, config)
+        effects = None
+        if config["effects"]["formula"]:
+            with timed(timings, "effects"):
+                effects = covariate_effects(prepared, fitted, units, config)
         with timed(timings, "evaluate"):
             metrics = evaluate_model(prepared.tokens, fitted.vocabulary, fitted.model.components_)
         documents = outputs.documents_table(prepared.corpus.documents, units)
         with timed(timings, "figures"):
-            outputs.write_figures(work / "figures", units, documents, fitted.topics, yearly, diagnostics,
+            outputs.write_figures(work / "figures", units, documents, fitted.topics, yearly, diagnostics, effects,
                                   prepared.lexicon, config["figures"], title=config["corpus"]["name"])
         with timed(timings, "write"):
             outputs.write_tables(work, documents=documents, quality=prepared.quality, units=units,
                                  unit_topics=unit_topics, topics=fitted.topics, themes=diagnostics,
-                                 theme_by_year=yearly.yearly,
-                                 keyword_by_year=yearly.keywords,
-                                 model_vs_keywords=yearly.agreement, change=yearly.change, coverage=coverage,
-                                 candidate_terms=candidates)
+                                 coverage=coverage, candidate_terms=candidates, **yearly.tables(),
+                                 **({"effects": effects[0], "effects_expected": effects[1]} if effects else {}))
             outputs.write_json(work / "metrics.json", metrics)
         if config["figures"]["ldavis"]:
             with timed(timings, "ldavis"):

@@ -38,24 +38,35 @@ def check_options(section: dict) -> None:
 
 _TEXT = {
     "zh": {"share_title": "各主题占比的年度变化", "year": "年份", "share": "主题占比(按词数加权)",
-           "counts": "文档/段落", "topic": "主题", "words_title": "各主题模型话题的高频词", "weight": "权重",
+           "counts": "文档/段落", "topic": "话题", "words_title": "各主题模型话题的高频词", "weight": "权重",
            "other": "其他", "absent": "无对应话题", "sweep_title": "话题数的选择:各指标(均值与不同种子的范围)",
-           "n_topics": "话题数 K", "band": "阴影:95%自助法区间", "seeds": "点线:不同随机种子的范围",
+           "n_topics": "话题数 K", "band": "阴影:95%区间(文档与段落的整群自助法,含随机种子)",
+           "bars": "误差线:95%区间(文档与段落的整群自助法,含随机种子)", "seeds": "点线:不同随机种子的范围",
            "area_title": "各主题占比(堆积)", "heatmap_title": "年份 × 主题占比", "docs_title": "各文档的主题构成",
            "kw_title": "模型占比与关键词频率", "kw_share": "模型占比", "kw_rate": "关键词/万词",
-           "change_title": "主题占比的变化", "change": "占比变化", "clear": "区间不含0", "unclear": "区间含0",
-           "documents": "文档数",
+           "change_title": "主题占比的变化", "change": "占比变化", "clear": "明确变化(同时区间不含0)", "unclear": "不明确",
+           "documents": "文档数", "interval95": "95%区间", "simultaneous": "同时区间(Bonferroni)",
+           "periods_title": "各时期的主题占比", "groups_title": "各组的主题占比",
+           "one_document": "只有一份文档的年份:文档层面的不确定性取自其他文档",
+           "effects_title": "协变量效应:各主题的预期占比随 {x} 的变化(分数logit,文档聚类标准误,含随机种子)",
            "validity_title": "主题测量的效度:模型占比与关键词频率的相关", "r_years": "跨年份 r",
            "r_documents": "跨文档 r", "validity_x": "皮尔逊相关系数 r(虚线:0.5;✗ 未通过,原因见 themes.csv)"},
     "en": {"share_title": "Theme shares by year", "year": "Year", "share": "Share of tokens",
            "counts": "docs/units", "topic": "Topic", "words_title": "Top words per topic", "weight": "Weight",
            "other": "Other", "absent": "No topic", "sweep_title": "Choosing the number of topics (mean and range over seeds)",
-           "n_topics": "Number of topics K", "band": "band: 95% bootstrap interval", "seeds": "dotted: range over seeds",
+           "n_topics": "Number of topics K",
+           "band": "band: 95% interval (cluster bootstrap of documents and units, seeds included)",
+           "bars": "error bars: 95% interval (cluster bootstrap of documents and units, seeds included)",
+           "seeds": "dotted: range over seeds",
            "area_title": "Theme shares (stacked)", "heatmap_title": "Year x theme share", "docs_title": "Themes of each document",
            "kw_title": "Model share and keyword frequency", "kw_share": "model share", "kw_rate": "keywords per 10k tokens",
-           "change_title": "Change in theme shares", "change": "change in share", "clear": "interval excludes 0",
-           "unclear": "interval includes 0",
-           "documents": "documents",
+           "change_title": "Change in theme shares", "change": "change in share",
+           "clear": "clear (simultaneous interval excludes 0)", "unclear": "not clear",
+           "documents": "documents", "interval95": "95% interval", "simultaneous": "simultaneous (Bonferroni)",
+           "periods_title": "Theme shares by period", "groups_title": "Theme shares by group",
+           "one_document": "years with one document: the document level is estimated from the other documents",
+           "effects_title": "Covariate effects: expected share of each theme along {x} (fractional logit, "
+                            "errors clustered by document, seeds included)",
            "validity_title": "Validity of each theme: model share against keyword rate", "r_years": "r across years",
            "r_documents": "r across documents",
            "validity_x": "Pearson r (dashed: 0.5; ✗ not validated, reasons in themes.csv)"},
@@ -144,6 +155,8 @@ def plot_theme_shares(table: pd.DataFrame, lexicon: Lexicon, *, language: str = 
         strip.tick_params(labelsize=7)
         strip.set_xlabel(text["year"])
         notes = ([text["band"]] if "share_low" in table else []) + ([text["seeds"]] if "seed_min" in table else [])
+        if "interval_basis" in table and table["interval_basis"].astype(str).str.startswith("one document").any():
+            notes.append(text["one_document"])
         fig.suptitle((f"{title}: " if title else "") + text["share_title"] + (f" ({'; '.join(notes)})" if notes else ""),
                      fontsize=10)
         fig.supylabel(text["share"], fontsize=9)
@@ -327,26 +340,138 @@ def plot_model_vs_keywords(shares: pd.DataFrame, rates: pd.DataFrame, agreement:
 
 
 def plot_change(change: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "") -> Figure:
-    """Change of each theme's share between two years with its interval; clear changes in colour."""
+    """Change of each theme's share between two years, periods or groups: the point, its 95% interval (thick)
+    and its simultaneous interval over all themes (thin); a clear change (simultaneous interval excludes 0) is
+    a filled marker in the theme's colour, the others hollow and grey."""
     import matplotlib
 
     text = _TEXT[language]
     colors = theme_colors(lexicon)
     change = change[change["theme"] != OTHER].iloc[::-1]
     with matplotlib.rc_context(rc_params()):
-        fig = _new_figure(7.5, 0.45 * len(change) + 1.6)
+        fig = _new_figure(7.5, 0.45 * len(change) + 1.8)
         ax = fig.add_subplot()
         for i, row in enumerate(change.itertuples()):
-            color = colors[row.theme] if row.clear else "#aaaaaa"
-            ax.errorbar(row.change, i, xerr=[[row.change - row.change_low], [row.change_high - row.change]],
-                        fmt="o", color=color, capsize=3)
+            color = colors[row.theme] if row.clear else "#999999"
+            ax.plot([row.simultaneous_low, row.simultaneous_high], [i, i], color=color, linewidth=0.8)
+            ax.plot([row.change_low, row.change_high], [i, i], color=color, linewidth=2.6, solid_capstyle="butt")
+            ax.plot(row.change, i, "o", markersize=6, color=color, markerfacecolor=color if row.clear else "white",
+                    markeredgewidth=1.4)
         ax.axvline(0, color="#555555", linewidth=0.8)
         ax.set_yticks(range(len(change)))
         ax.set_yticklabels([lexicon.label(t, language) for t in change["theme"]])
-        first, last = int(change["year_from"].iloc[0]), int(change["year_to"].iloc[0])
-        ax.set_xlabel(f"{text['change']} ({first} → {last}); ● {text['clear']}, ○ {text['unclear']}")
+        first, last = change["from"].iloc[0], change["to"].iloc[0]
+        ax.set_xlabel(f"{text['change']} ({first} → {last})")
         ax.set_title(f"{title}: {text['change_title']}" if title else text["change_title"])
         ax.grid(axis="x", alpha=0.3)
+        handles = [matplotlib.lines.Line2D([], [], marker="o", color="#333333", markerfacecolor="#333333",
+                                           linestyle="", label=text["clear"]),
+                   matplotlib.lines.Line2D([], [], marker="o", color="#999999", markerfacecolor="white",
+                                           linestyle="", label=text["unclear"]),
+                   matplotlib.lines.Line2D([], [], color="#333333", linewidth=2.6, label=text["interval95"]),
+                   matplotlib.lines.Line2D([], [], color="#333333", linewidth=0.8, label=text["simultaneous"])]
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
+    return fig
+
+
+def plot_theme_periods(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "") -> Figure:
+    """Theme shares per named period: one panel per theme, a bar per period with its 95% interval."""
+    return _panels(table, "period", lexicon, language=language, title=title, heading="periods_title")
+
+
+def plot_theme_groups(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "") -> Figure:
+    """Theme shares per group over the years (or periods): one panel per theme, a line per group, shared axes.
+    ``table``'s first column names the groups (as :func:`toolkit.trends.yearly_trends` writes it)."""
+    return _panels(table, table.columns[0], lexicon, language=language, title=title, heading="groups_title")
+
+
+def _panels(table: pd.DataFrame, column: str, lexicon: Lexicon, *, language: str, title: str,
+            heading: str) -> Figure:
+    import matplotlib
+
+    text = _TEXT[language]
+    colors = theme_colors(lexicon)
+    themes = [t for t in [*lexicon.names, OTHER] if t in set(table["theme"])]
+    n_cols = 4 if len(themes) > 6 else min(3, len(themes))
+    n_rows = int(np.ceil(len(themes) / n_cols))
+    time = "year" if "year" in table.columns else "period" if "period" in table.columns and column != "period" else None
+    with matplotlib.rc_context(rc_params()):
+        fig = _new_figure(3.0 * n_cols, 2.1 * n_rows + 1.2)
+        axes = fig.subplots(n_rows, n_cols, squeeze=False, sharey=True)
+        for ax in axes.flat[len(themes):]:
+            ax.set_visible(False)
+        groups = list(dict.fromkeys(table[column]))
+        for ax, theme in zip(axes.flat, themes):
+            rows = table[table["theme"] == theme]
+            if time is None:  # one bar per period
+                x = np.arange(len(groups))
+                values = rows.set_index(column).reindex(groups)
+                ax.bar(x, values["share"], color=colors[theme], alpha=0.8)
+                if "share_low" in values:
+                    ax.errorbar(x, values["share"], yerr=[values["share"] - values["share_low"],
+                                                          values["share_high"] - values["share"]],
+                                fmt="none", ecolor="#333333", capsize=2, linewidth=0.8)
+                ax.set_xticks(x)
+                ax.set_xticklabels(groups, fontsize=7, rotation=45 if len(groups) > 4 else 0)
+            else:
+                for g, name in enumerate(groups):
+                    part = rows[rows[column] == name]
+                    xs = part[time].to_numpy() if time == "year" else np.arange(len(part))
+                    shade = _PALETTE[g % len(_PALETTE)]
+                    ax.plot(xs, part["share"].to_numpy(dtype=float), color=shade, linewidth=1.2, marker="o",
+                            markersize=2.5, label=str(name))
+                    if "share_low" in part:
+                        ax.fill_between(xs, part["share_low"].to_numpy(dtype=float),
+                                        part["share_high"].to_numpy(dtype=float), color=shade, alpha=0.12,
+                                        linewidth=0)
+                if time == "year":
+                    ax.set_xticks(year_ticks(table["year"].unique(), 4))
+            ax.set_title(lexicon.label(theme, language), fontsize=9)
+            ax.tick_params(labelsize=7)
+            ax.grid(axis="y", alpha=0.3)
+        shown = table[table["theme"].isin(themes)]
+        top = float(np.nanmax(shown["share_high" if "share_high" in shown else "share"].to_numpy(dtype=float)))
+        axes.flat[0].set_ylim(0, top * 1.05 if top > 0 else 1)  # shared: one limit fits every panel
+        if time is not None:
+            axes.flat[0].legend(fontsize=7, frameon=False)
+        note = text["bars" if time is None else "band"] if "share_low" in table else ""
+        fig.suptitle((f"{title}: " if title else "") + text[heading] + (f" ({note})" if note else ""), fontsize=10)
+        fig.supylabel(text["share"], fontsize=9)
+    return fig
+
+
+def plot_effects(expected: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "") -> Figure:
+    """Expected share of each theme along a covariate (from effects_expected.csv): one panel per theme, one line
+    and band per group of the first categorical covariate, shared axes."""
+    import matplotlib
+
+    text = _TEXT[language]
+    x = [c for c in expected.columns if c not in ("theme", "group", "expected", "low", "high")][0]
+    themes = [t for t in lexicon.names if t in set(expected["theme"])]
+    n_cols = 4 if len(themes) > 6 else min(3, len(themes))
+    n_rows = int(np.ceil(len(themes) / n_cols))
+    groups = list(dict.fromkeys(expected["group"]))
+    with matplotlib.rc_context(rc_params()):
+        fig = _new_figure(3.0 * n_cols, 2.1 * n_rows + 1.2)
+        axes = fig.subplots(n_rows, n_cols, squeeze=False, sharey=True)
+        for ax in axes.flat[len(themes):]:
+            ax.set_visible(False)
+        for ax, theme in zip(axes.flat, themes):
+            for g, group in enumerate(groups):
+                rows = expected[(expected["theme"] == theme) & (expected["group"] == group)]
+                shade = _PALETTE[g % len(_PALETTE)] if len(groups) > 1 else theme_colors(lexicon)[theme]
+                ax.plot(rows[x], rows["expected"], color=shade, linewidth=1.3, label=str(group) if group else None)
+                ax.fill_between(rows[x], rows["low"], rows["high"], color=shade, alpha=0.15, linewidth=0)
+            ax.set_title(lexicon.label(theme, language), fontsize=9)
+            ax.tick_params(labelsize=7)
+            ax.set_ylim(bottom=0)
+            ax.grid(axis="y", alpha=0.3)
+            if x == "year":
+                ax.set_xticks(year_ticks(expected[x].unique(), 4))
+        if len(groups) > 1:
+            axes.flat[0].legend(fontsize=7, frameon=False)
+        fig.suptitle((f"{title}: " if title else "") + text["effects_title"].format(x=x), fontsize=10)
+        fig.supylabel(text["share"], fontsize=9)
     return fig
 
 

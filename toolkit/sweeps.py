@@ -272,32 +272,46 @@ def _collect(out_dir: Path, runs) -> pd.DataFrame:
 
 
 def recommend(table: pd.DataFrame, skipped: list | None = None) -> str:
-    """Which number of topics, and why: the highest mean NPMI over seeds, with stability and diversity beside it."""
+    """Which number of topics, and how sure: per kind, the K with the highest mean NPMI over seeds, the Ks whose
+    range over seeds overlaps its range (indistinguishable from it), and whether the seeds were evidence at all
+    (a deterministic model gives one run, whatever the seed)."""
     lines = ["# Recommendation", ""]
     summary = (table.groupby(["kind", "n_topics"])
-               .agg(npmi=("c_npmi", "mean"), npmi_sd=("c_npmi", "std"), c_v=("c_v", "mean"),
-                    stability=("stability", "mean"), diversity=("diversity", "mean"), seeds=("run_id", "size"))
+               .agg(npmi=("c_npmi", "mean"), low=("c_npmi", "min"), high=("c_npmi", "max"), c_v=("c_v", "mean"),
+                    stability=("stability", "mean"), diversity=("diversity", "mean"), seeds=("run_id", "size"),
+                    varies=("seed_dependent", "any") if "seed_dependent" in table else ("run_id", "size"))
                .reset_index())
     best_overall = summary.sort_values(["npmi", "stability"], ascending=False).iloc[0]
-    lines.append(f"**{best_overall['kind'].upper()} with {int(best_overall['n_topics'])} topics**: the highest "
-                 f"coherence (mean NPMI {best_overall['npmi']:.4f} over {int(best_overall['seeds'])} seeds), "
-                 f"stability {best_overall['stability']:.2f}, diversity {best_overall['diversity']:.2f}.")
+    rivals = summary[(summary["kind"] != best_overall["kind"]) & (summary["high"] >= best_overall["low"])]
+    lines.append(f"**{best_overall['kind'].upper()} with {int(best_overall['n_topics'])} topics** has the highest "
+                 f"mean coherence (NPMI {best_overall['npmi']:.4f}, range over {int(best_overall['seeds'])} seeds "
+                 f"{best_overall['low']:.4f}-{best_overall['high']:.4f})"
+                 + (f"; {', '.join(f'{r.kind.upper()} K={int(r.n_topics)}' for r in rivals.itertuples())} "
+                    "overlap that range and are indistinguishable from it." if len(rivals) else
+                    "; no other kind's range reaches it.")
+                 + ("" if bool(best_overall["varies"]) else
+                    " Its seeds gave identical runs (a deterministic start), so that range is one run, not a "
+                    "spread: it says nothing about how robust the topics are."))
     lines.append("")
     for kind, rows in summary.groupby("kind"):
         rows = rows.sort_values("npmi", ascending=False)
-        best, runner = rows.iloc[0], rows.iloc[1] if len(rows) > 1 else None
-        text = (f"- {kind.upper()}: K = {int(best['n_topics'])} has the highest mean NPMI "
-                f"({best['npmi']:.4f} ± {0 if np.isnan(best['npmi_sd']) else best['npmi_sd']:.4f}), c_v {best['c_v']:.3f}, "
-                f"stability {best['stability']:.2f} (mean matched top-10-word overlap across seeds), "
-                f"diversity {best['diversity']:.2f}.")
-        if runner is not None:
-            gap = best["npmi"] - runner["npmi"]
-            close = not np.isnan(best["npmi_sd"]) and gap < best["npmi_sd"]
-            text += (f" Next: K = {int(runner['n_topics'])} ({runner['npmi']:.4f}); the gap is "
-                     f"{'within' if close else 'larger than'} the spread over seeds.")
+        best = rows.iloc[0]
+        close = rows.iloc[1:][rows.iloc[1:]["high"] >= best["low"]]
+        text = (f"- {kind.upper()}: K = {int(best['n_topics'])} has the highest mean NPMI ({best['npmi']:.4f}, "
+                f"seeds {best['low']:.4f}-{best['high']:.4f}), c_v {best['c_v']:.3f}, diversity "
+                f"{best['diversity']:.2f}, stability {best['stability']:.2f} (mean matched top-10-word overlap "
+                "across seeds). ")
+        if len(rows) > 1:
+            text += (f"Indistinguishable from it (seed ranges overlap): K = {', '.join(str(int(k)) for k in close['n_topics'])}."
+                     if len(close) else f"Its seed range lies above every other K's (next: K = "
+                     f"{int(rows.iloc[1]['n_topics'])}, {rows.iloc[1]['npmi']:.4f}).")
+        if not bool(best["varies"]):
+            text += (f" {kind.upper()} gives the same topics for every seed here (a deterministic start): its seeds "
+                     "are one run, so its range and its stability of 1.00 are no evidence of robustness.")
         lines.append(text)
     lines += ["", "NPMI and c_v: higher is better (gensim, windows of 10 and 110 tokens). Stability below about "
-              "0.5 means the topics change with the seed: do not read much into any single run."]
+              "0.5 means the topics change with the seed: do not read much into any single run. Coherence does not "
+              "measure whether a theme is measured well: for the keyword-assisted model, read the run's themes.csv."]
     if skipped:
         points: dict[str, set[tuple]] = {}
         for combo, problem in skipped:

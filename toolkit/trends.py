@@ -1,25 +1,203 @@
-"""Theme shares per year, weighted by tokens, with the counts behind each year."""
+"""Theme shares by year, by named period and by group, with honest intervals; changes between two years,
+periods or groups; the keyword baseline beside the model.
+
+Every share is token-weighted. Its interval counts documents, units and the model's seeds
+(:mod:`toolkit.uncertainty`): a cluster bootstrap of the cell's documents and their units, one ensemble member
+drawn per replicate, intervals at ``level`` as the estimate plus or minus z standard deviations. A change is
+``clear`` only when its simultaneous interval (Bonferroni over the named themes) excludes zero.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from .errors import ToolkitError
 from .options import FRACTION, NON_NEGATIVE, Option
 
 OPTIONS = {
-    "bootstrap": Option(1000, "Resamples of the units of each year for the intervals; 0 for none.", *NON_NEGATIVE),
+    "bootstrap": Option(1000, "Replicates of the cluster bootstrap (documents, then their units, one ensemble member "
+                              "each) behind every interval; 0 for none.", *NON_NEGATIVE),
     "level": Option(0.95, "Coverage of the intervals.", *FRACTION, kind=(float, int)),
-    "change_from": Option(0, "First year of the change table; 0 for the first year with data.", *NON_NEGATIVE),
-    "change_to": Option(0, "Last year of the change table; 0 for the last year with data.", *NON_NEGATIVE),
+    "change_from": Option(0, "First year (or period name) of the change table; 0 for the first year with data.",
+                          kind=(int, str)),
+    "change_to": Option(0, "Last year (or period name) of the change table; 0 for the last year with data.",
+                        kind=(int, str)),
+    "periods": Option({}, "Named periods, e.g. {\"十二五\" = [2011, 2015], \"十三五\" = [2016, 2020]}: shares, intervals "
+                          "and figures per period too.", kind=dict),
+    "by": Option("", "A column of the metadata to compare groups by (place, level, province ...); '' for none."),
+    "compare": Option([], "Two values of `by` whose shares the group change table compares; [] for the two groups "
+                          "with the most tokens.", kind=list),
 }
 RETIRED = {"seeds": "extra seeds are now the ensemble: set model.ensemble (e.g. 3) instead of trends.seeds"}
+OTHER_COLUMNS = ("share_low", "share_high", "share_sd", "sampling_sd", "seed_sd", "seed_min", "seed_max")
+
+
+def check_options(section: dict) -> None:
+    for name, span in section["periods"].items():
+        if not (isinstance(span, list) and len(span) == 2 and all(isinstance(y, int) and not isinstance(y, bool)
+                                                                  for y in span) and span[0] <= span[1]):
+            raise ToolkitError(f"trends.periods: {name} must be [first year, last year], e.g. [2011, 2015], not "
+                               f"{span!r}")
+    spans = sorted((span[0], span[1], name) for name, span in section["periods"].items())
+    for (_, end, name), (start, _, other) in zip(spans, spans[1:]):
+        if start <= end:
+            raise ToolkitError(f"trends.periods: {name} and {other} overlap; a year belongs to one period")
+    if section["compare"] and len(section["compare"]) != 2:
+        raise ToolkitError(f"trends.compare names two groups, not {section['compare']!r}")
+    if section["compare"] and not section["by"]:
+        raise ToolkitError("trends.compare needs trends.by: the metadata column the groups come from")
+
+
+def period_of(years, periods: dict) -> np.ndarray:
+    """The name of the period each year falls in ('' outside every period)."""
+    out = np.full(len(years), "", dtype=object)
+    for name, (first, last) in periods.items():
+        out[(np.asarray(years) >= first) & (np.asarray(years) <= last)] = name
+    return out
+
+
+# ----- share tables ------------------------------------------------------------------------------------------
+
+@dataclass
+class ShareModel:
+    """The modelled units, their documents and the ensemble's shares: what every table is computed from."""
+
+    units: pd.DataFrame  # modelled units (doc_id contiguous), with year, n_tokens and any grouping columns
+    member_shares: np.ndarray  # members x units x themes
+    themes: list[str]  # the lexicon's themes, then 'other'
+    n_boot: int = 1000
+    level: float = 0.95
+    random_state: int = 0
+    documents: object = field(init=False)
+
+    def __post_init__(self):
+        from .uncertainty import Documents
+
+        doc_ids = self.units["doc_id"].to_numpy()
+        first = np.flatnonzero(np.r_[True, doc_ids[1:] != doc_ids[:-1]])
+        dates = [(y, str(d)) for y, d in zip(self.units["year"].to_numpy()[first], doc_ids[first])]
+        self.documents = Documents.of(doc_ids, self.units["n_tokens"].to_numpy(dtype=float), self.member_shares,
+                                      dates=[f"{y:06d}{d}" for y, d in dates])
+        self.doc_frame = self.units.iloc[first].reset_index(drop=True)
+
+    def cells(self, keys: list[str], labels: list | None = None):
+        """The table's cells (given ``labels`` in order, else every combination present) and their documents."""
+        from .uncertainty import Cells
+
+        values = [tuple(row) for row in self.doc_frame[keys].itertuples(index=False)]
+        labels = labels if labels is not None else sorted(set(values), key=lambda v: tuple(map(str, v)))
+        index = {label: i for i, label in enumerate(labels)}
+        documents = [[] for _ in labels]
+        for d, value in enumerate(values):
+            if value in index:
+                documents[index[value]].append(d)
+        return Cells(labels, [np.asarray(d, dtype=np.int64) for d in documents])
+
+    def table(self, keys: list[str], labels: list | None = None):
+        """One row per cell and theme: keys, theme, share, interval and its parts, seed spread, counts."""
+        from .uncertainty import replicate, standard_deviations
+
+        cells = self.cells(keys, labels)
+        docs = self.documents
+        offsets = docs.offsets
+        member_share, counts = [], []
+        for members in cells.documents:
+            units = np.concatenate([np.arange(offsets[d], offsets[d + 1]) for d in members]) if len(members) else \
+                np.zeros(0, dtype=np.int64)
+            weights = docs.weights[units]
+            total = weights.sum()
+            member_share.append((weights @ docs.shares[:, units, :]) / total if total > 0 else
+                                np.full((docs.shares.shape[0], len(self.themes)), np.nan))
+            counts.append((len(members), len(units), int(total)))
+        member_share = np.stack(member_share, axis=1) if cells.labels else np.zeros((1, 0, len(self.themes)))
+        share = member_share.mean(axis=0)
+        rows = {"share": share}
+        if len(member_share) > 1:  # the spread over the ensemble's members
+            rows.update(seed_min=member_share.min(axis=0), seed_max=member_share.max(axis=0),
+                        seed_sd=member_share.std(axis=0, ddof=1))
+        basis = "none"
+        if self.n_boot:
+            z = _z(self.level)
+            pooled = self.cells(keys)
+            total = replicate(docs, cells, self.n_boot, self.random_state, pooled=pooled)
+            sampling = replicate(docs, cells, self.n_boot, self.random_state + 1, with_members=False, pooled=pooled)
+            sd = standard_deviations(total)
+            rows.update(share_sd=sd, sampling_sd=standard_deviations(sampling),
+                        share_low=np.clip(share - z * sd, 0, 1), share_high=np.clip(share + z * sd, 0, 1))
+            basis = total.basis
+        frame = []
+        for c, label in enumerate(cells.labels):
+            n_docs, n_units, n_tokens = counts[c]
+            for t, theme in enumerate(self.themes):
+                row = dict(zip(keys, label))
+                row.update(theme=theme, **{name: float(values[c, t]) for name, values in rows.items()},
+                           n_documents=n_docs, n_units=n_units, n_tokens=n_tokens,
+                           interval_basis=_basis(n_docs, basis) if self.n_boot else "")
+                frame.append(row)
+        return pd.DataFrame(frame), cells
+
+    def change(self, keys: list[str], first, last) -> pd.DataFrame:
+        """The change of every theme's share from cell ``first`` to cell ``last`` (tuples of ``keys`` values)."""
+        from .uncertainty import difference_sd, replicate
+
+        table, cells = self.table(keys, [first, last])
+        rows, named = [], [t for t in self.themes if t != "other"]
+        z = _z(self.level)
+        z_all = _z(1 - (1 - self.level) / max(len(named), 1))
+        sd = (difference_sd(replicate(self.documents, cells, self.n_boot, self.random_state, pooled=self.cells(keys)),
+                            0, 1) if self.n_boot else np.full(len(self.themes), np.nan))
+        sizes = table.drop_duplicates(keys)["n_documents"].tolist()
+        for t, theme in enumerate(self.themes):
+            values = table[table["theme"] == theme]["share"].to_numpy()
+            change = values[1] - values[0]
+            p = float(2 * _normal_tail(abs(change) / sd[t])) if sd[t] > 0 else float("nan")
+            low_all, high_all = change - z_all * sd[t], change + z_all * sd[t]
+            rows.append({"theme": theme, "from": _label(first), "to": _label(last), "share_from": values[0],
+                         "share_to": values[1], "change": change, "change_sd": sd[t], "change_low": change - z * sd[t],
+                         "change_high": change + z * sd[t], "simultaneous_low": low_all,
+                         "simultaneous_high": high_all, "p_value": p,
+                         "clear": bool(theme != "other" and (low_all > 0 or high_all < 0)),
+                         "documents_from": sizes[0], "documents_to": sizes[1],
+                         "note": ("rests on single documents: their document level is the pooled between-document "
+                                  "variance" if min(sizes) == 1 else "")})
+        return pd.DataFrame(rows)
+
+
+def _label(cell):
+    return cell[0] if isinstance(cell, tuple) and len(cell) == 1 else cell
+
+
+def _basis(n_documents: int, pooled: str) -> str:
+    from .uncertainty import MIN_CLUSTERS
+
+    if n_documents == 0:
+        return ""
+    if n_documents >= MIN_CLUSTERS:
+        return "documents and units resampled"
+    few = "one document" if n_documents == 1 else f"{n_documents} documents"
+    return {"within cells": f"{few}: units resampled, document level pooled over the table's cells",
+            "consecutive documents": f"{few}: units resampled, document level from consecutive documents "
+                                     "(conservative where shares trend)",
+            "none": f"{few}: units only (too few documents to estimate the document level)"}[pooled]
+
+
+def _z(level: float) -> float:
+    from scipy.stats import norm
+
+    return float(norm.ppf(0.5 + level / 2))
+
+
+def _normal_tail(x: float) -> float:
+    from scipy.stats import norm
+
+    return float(norm.sf(x))
 
 
 def theme_by_year(units: pd.DataFrame, themes: list[str], *, years: tuple[int, int] | None = None) -> pd.DataFrame:
-    """Tidy table: year, theme, share, n_documents, n_units, n_tokens.
+    """Tidy table of point estimates: year, theme, share, n_documents, n_units, n_tokens.
 
     ``units`` needs columns year, doc_id, n_tokens and one share column per theme. A year's share is the
     token-weighted mean of its units' shares. Every year from the first to the last (or ``years``) appears;
@@ -39,78 +217,7 @@ def theme_by_year(units: pd.DataFrame, themes: list[str], *, years: tuple[int, i
     return pd.DataFrame(rows)
 
 
-def _year_arrays(units: pd.DataFrame, year: int, themes: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    in_year = units[units["year"] == year]
-    tokens = in_year["n_tokens"].to_numpy(dtype=float)
-    return tokens, tokens[:, None] * in_year[themes].to_numpy(dtype=float)
-
-
-def _bootstrap_shares(tokens: np.ndarray, weighted: np.ndarray, n_boot: int, rng) -> np.ndarray:
-    """Shares of each theme in ``n_boot`` resamples of the units (with replacement): n_boot x themes.
-
-    Each resample draws n units uniformly and counts how often each was drawn (a multinomial draw, made with
-    integers: numpy's multinomial over n equal categories is orders of magnitude slower).
-    """
-    n = len(tokens)
-    shares = np.empty((n_boot, weighted.shape[1]))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for b in range(n_boot):
-            counts = np.bincount(rng.randint(0, n, size=n), minlength=n).astype(np.float64)
-            shares[b] = (counts @ weighted) / (counts @ tokens)
-    return shares
-
-
-def bootstrap_intervals(units: pd.DataFrame, themes: list[str], table: pd.DataFrame, *, n_boot: int = 1000,
-                        level: float = 0.95, random_state: int = 0) -> pd.DataFrame:
-    """``table`` (from :func:`theme_by_year`) with ``share_low`` and ``share_high``: a percentile interval
-    from resampling the units of each year with replacement, ``n_boot`` times. Years without units stay empty.
-    """
-    rng = np.random.RandomState(random_state)
-    tail = (1 - level) / 2 * 100
-    low, high = {}, {}
-    for year in sorted(table["year"].unique()):
-        tokens, weighted = _year_arrays(units, year, themes)
-        if tokens.sum() == 0:
-            continue
-        draws = _bootstrap_shares(tokens, weighted, n_boot, rng)
-        for j, theme in enumerate(themes):
-            low[(year, theme)], high[(year, theme)] = np.nanpercentile(draws[:, j], [tail, 100 - tail])
-    out = table.copy()
-    keys = list(zip(out["year"], out["theme"]))
-    out["share_low"] = [low.get(k, np.nan) for k in keys]
-    out["share_high"] = [high.get(k, np.nan) for k in keys]
-    return out
-
-
-def seed_spread(tables: list[pd.DataFrame]) -> pd.DataFrame:
-    """Spread of the yearly shares across models fitted with different seeds: min, max and sd per year and theme."""
-    stacked = pd.concat([t[["year", "theme", "share"]].assign(run=i) for i, t in enumerate(tables)])
-    spread = stacked.groupby(["year", "theme"], sort=False)["share"].agg(seed_min="min", seed_max="max", seed_sd="std")
-    return spread.reset_index()
-
-
-def change_between(units: pd.DataFrame, themes: list[str], first: int, last: int, *, n_boot: int = 1000,
-                   level: float = 0.95, random_state: int = 0) -> pd.DataFrame:
-    """Change of each theme's share from year ``first`` to year ``last``, with a bootstrap interval.
-
-    The two years' units are resampled independently; a change is ``clear`` when its interval excludes 0.
-    """
-    rng = np.random.RandomState(random_state)
-    tail = (1 - level) / 2 * 100
-    rows = []
-    t1, w1 = _year_arrays(units, first, themes)
-    t2, w2 = _year_arrays(units, last, themes)
-    if t1.sum() == 0 or t2.sum() == 0:
-        raise ValueError(f"no units in {first if t1.sum() == 0 else last}")
-    d1 = _bootstrap_shares(t1, w1, n_boot, rng)
-    d2 = _bootstrap_shares(t2, w2, n_boot, rng)
-    for j, theme in enumerate(themes):
-        s1, s2 = w1[:, j].sum() / t1.sum(), w2[:, j].sum() / t2.sum()
-        lo, hi = np.nanpercentile(d2[:, j] - d1[:, j], [tail, 100 - tail])
-        rows.append({"theme": theme, "year_from": first, "year_to": last, "share_from": s1, "share_to": s2,
-                     "change": s2 - s1, "change_low": lo, "change_high": hi, "clear": bool(lo > 0 or hi < 0)})
-    return pd.DataFrame(rows)
-
+# ----- keywords --------------------------------------------------------------------------------------------
 
 def keyword_rates(units: pd.DataFrame, keyword_counts: np.ndarray, themes: list[str],
                   *, years: tuple[int, int] | None = None) -> pd.DataFrame:
@@ -148,48 +255,82 @@ def model_keyword_agreement(shares: pd.DataFrame, rates: pd.DataFrame) -> pd.Dat
     return pd.DataFrame(rows)
 
 
+# ----- the stage ---------------------------------------------------------------------------------------------
+
 @dataclass
 class Trends:
-    """Yearly tables: shares with intervals, keyword baseline, agreement, change between two years."""
+    """The tables of a run: by year (always), by named period, by group and group x year (when asked for),
+    the keyword baseline and its agreement with the model, and the change tables."""
 
     yearly: pd.DataFrame
     keywords: pd.DataFrame
     agreement: pd.DataFrame
     change: pd.DataFrame
+    periods: pd.DataFrame | None = None
+    groups: pd.DataFrame | None = None
+    group_years: pd.DataFrame | None = None
+    group_change: pd.DataFrame | None = None
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table by the name of its CSV file (those that were computed)."""
+        named = {"theme_by_year": self.yearly, "keyword_by_year": self.keywords, "model_vs_keywords": self.agreement,
+                 "change": self.change, "theme_by_period": self.periods, "theme_by_group": self.groups,
+                 "theme_by_group_year": self.group_years, "group_change": self.group_change}
+        return {name: table for name, table in named.items() if table is not None}
 
 
-CHANGE_COLUMNS = ["theme", "year_from", "year_to", "share_from", "share_to", "change", "change_low", "change_high",
-                  "clear"]
+CHANGE_COLUMNS = ["theme", "from", "to", "share_from", "share_to", "change", "change_sd", "change_low", "change_high",
+                  "simultaneous_low", "simultaneous_high", "p_value", "clear", "documents_from", "documents_to", "note"]
 
 
 def yearly_trends(units: pd.DataFrame, keyword_counts: np.ndarray, themes: list[str], *,
                   window: tuple[int, int], member_shares=None, bootstrap: int = 1000, level: float = 0.95,
-                  random_state: int = 0, change_from: int = 0, change_to: int = 0) -> Trends:
-    """Theme shares by year with bootstrap intervals, the spread over ensemble members, the keyword baseline,
-    their agreement, and the change between two years.
+                  random_state: int = 0, change_from=0, change_to=0, periods: dict | None = None, by: str = "",
+                  compare: list | None = None) -> Trends:
+    """Every table of a run.
 
-    ``units``: every unit with year, doc_id, n_tokens, in_model and one share column per name in ``themes``
-    (the lexicon's themes, then ``other``); ``keyword_counts``: their keyword tokens per theme (units x the
-    lexicon's themes); ``member_shares``: each ensemble member's shares of the modelled units (members x units x
-    themes), when there is more than one member.
+    ``units``: every unit with year, doc_id, n_tokens, in_model, one share column per name in ``themes`` (the
+    lexicon's themes, then ``other``) and the ``by`` column when given; ``keyword_counts``: their keyword tokens
+    per theme (units x the lexicon's themes); ``member_shares``: each ensemble member's shares of the modelled
+    units (members x units x themes; default: the shares in ``units``, one member).
     """
-    modelled = units[units["in_model"]]
-    yearly = theme_by_year(modelled, themes, years=window)
-    if bootstrap:
-        yearly = bootstrap_intervals(modelled, themes, yearly, n_boot=bootstrap, level=level,
-                                     random_state=random_state)
-    if member_shares is not None and len(member_shares) > 1:
-        base = modelled[["year", "doc_id", "n_tokens"]].reset_index(drop=True)
-        tables = [theme_by_year(pd.concat([base, pd.DataFrame(shares, columns=themes)], axis=1), themes, years=window)
-                  for shares in member_shares]
-        yearly = yearly.merge(seed_spread(tables), on=["year", "theme"], how="left")
+    periods = periods or {}
+    modelled = units[units["in_model"]].reset_index(drop=True)
+    if member_shares is None:
+        member_shares = modelled[themes].to_numpy(dtype=float)[None]
+    if periods:
+        modelled = modelled.assign(period=period_of(modelled["year"].to_numpy(), periods))
+    model = ShareModel(modelled, member_shares, themes, bootstrap, level, random_state)
+    years = [(y,) for y in range(window[0], window[1] + 1)]
+    yearly, _ = model.table(["year"], years)
     keywords = keyword_rates(units, keyword_counts, themes[:keyword_counts.shape[1]], years=window)
     agreement = model_keyword_agreement(yearly, keywords)
+    trends = Trends(yearly, keywords, agreement, pd.DataFrame(columns=CHANGE_COLUMNS))
+    if periods:
+        trends.periods, _ = model.table(["period"], [(name,) for name in periods])
     with_data = sorted(yearly.loc[yearly["n_units"] > 0, "year"].unique())
     first, last = change_from or with_data[0], change_to or with_data[-1]
-    if first == last or first not in with_data or last not in with_data:
-        change = pd.DataFrame(columns=CHANGE_COLUMNS)
-    else:
-        change = change_between(modelled, themes, first, last, n_boot=max(bootstrap, 200), level=level,
-                                random_state=random_state)
-    return Trends(yearly, keywords, agreement, change)
+    key = "period" if isinstance(first, str) or isinstance(last, str) else "year"
+    if key == "period" and not (first in periods and last in periods):
+        raise ToolkitError(f"trends.change_from/change_to name periods that trends.periods lacks: {first}, {last}")
+    cells = trends.periods if key == "period" else yearly
+    present = set(cells.loc[cells["n_units"] > 0, key])
+    if first != last and first in present and last in present and bootstrap:
+        trends.change = model.change([key], (first,), (last,))
+    if by:
+        if by not in modelled.columns:
+            raise ToolkitError(f"trends.by = {by!r} is no column of the documents; use one of the metadata's "
+                               "columns (place, level ...)")
+        grouped = modelled.assign(**{by: modelled[by].astype(str)})
+        model = ShareModel(grouped, member_shares, themes, bootstrap, level, random_state)
+        trends.groups, _ = model.table([by])
+        trends.group_years, _ = model.table([by, "period" if periods else "year"])
+        sizes = trends.groups.drop_duplicates(by).set_index(by)["n_tokens"].sort_values(ascending=False)
+        pair = [str(v) for v in compare] if compare else list(sizes.index[:2])
+        missing = [v for v in pair if v not in sizes.index]
+        if missing:
+            raise ToolkitError(f"trends.compare: no document has {by} = {missing[0]!r}; the groups are "
+                               f"{', '.join(sizes.index[:10])}")
+        if len(pair) == 2 and bootstrap:
+            trends.group_change = model.change([by], (pair[0],), (pair[1],))
+    return trends

@@ -33,7 +33,7 @@ def uniform(state):
 
 
 @njit(cache=True, nogil=True)
-def _below(state, n):
+def below(state, n):
     """A uniform integer in [0, n)."""
     return min(int(uniform(state) * n), n - 1)
 
@@ -59,7 +59,7 @@ def initialise(words, offsets, key_topic, n_topics, state, z, s, keyword_start, 
                 z[i] = k
                 s[i] = 1 if uniform(state) < keyword_start else 0
             else:
-                z[i] = best if best >= 0 else _below(state, n_topics)
+                z[i] = best if best >= 0 else below(state, n_topics)
                 s[i] = 0
 
 
@@ -179,7 +179,7 @@ def fold_in(words, offsets, phi_wk, alpha, iterations, burn_in, state):
         z = np.empty(n, dtype=np.int64)
         n_k = np.zeros(n_topics)
         for j in range(n):
-            z[j] = _below(state, n_topics)
+            z[j] = below(state, n_topics)
             n_k[z[j]] += 1
         kept = 0
         for it in range(iterations):

@@ -1,0 +1,134 @@
+"""Covariate effects on theme shares, in the manner of R stm's ``estimateEffect``: each theme's unit shares
+regressed on document covariates (a Wilkinson formula read by formulaic), with the model's uncertainty carried
+by the method of composition over the ensemble.
+
+For every theme and every ensemble member, a fractional logit (statsmodels' binomial GLM on the unit shares,
+each unit weighted by its tokens) with standard errors clustered by document; coefficients are drawn from
+each member's sampling distribution and the draws of all members pooled, so an interval counts both the
+documents and the seeds. Estimates are on the log-odds scale; the expected shares behind the figure are on the
+share scale.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from .errors import ToolkitError
+from .options import POSITIVE, Option
+
+OPTIONS = {
+    "formula": Option("", "Document covariates of the theme shares as a Wilkinson formula over columns of the "
+                          "documents (year, place, level, your own), e.g. \"year + level\" or "
+                          "\"bs(year, df=3) + place\"; '' for none."),
+    "draws": Option(200, "Coefficient draws per ensemble member (method of composition).", *POSITIVE),
+    "x": Option("year", "The covariate on the x axis of the expected-share figure; '' for none."),
+}
+NOTE = "log-odds (fractional logit); standard errors clustered by document; method of composition over the ensemble"
+
+
+def _design(formula: str, data: pd.DataFrame):
+    import formulaic
+
+    try:
+        matrix = formulaic.model_matrix(formula, data)
+    except Exception as exc:  # formulaic raises many kinds for a bad formula or an unknown column
+        raise ToolkitError(f"effects.formula {formula!r} cannot be used: {str(exc).splitlines()[0]}; use columns "
+                           f"of the documents ({', '.join(c for c in data.columns if c not in ('text',))[:200]})") from None
+    return matrix
+
+
+def estimate_effects(units: pd.DataFrame, member_shares: np.ndarray, themes: list[str], formula: str, *,
+                     draws: int = 200, level: float = 0.95, random_state: int = 0, x: str = "year"):
+    """Per theme and term: estimate, interval and p-value (pooled draws); and the expected share along ``x``
+    (one curve per value of the first categorical covariate), as tidy tables.
+
+    ``units``: the modelled units with doc_id, n_tokens and the covariates; ``member_shares``: members x units x
+    (themes..., other); ``themes``: the named themes to model (the first ones of ``member_shares``).
+    """
+    import statsmodels.api as sm
+    from scipy.special import expit
+
+    matrix = _design(formula, units)
+    rows = matrix.index.to_numpy()
+    X = np.asarray(matrix, dtype=float)
+    terms = list(matrix.columns)
+    weights = units["n_tokens"].to_numpy(dtype=float)[rows]
+    groups = pd.factorize(units["doc_id"].to_numpy()[rows])[0]
+    rng = np.random.default_rng(random_state)
+    tail = (1 - level) / 2
+    grid, group_column = _grid(units, matrix, x)
+    grid_X = np.asarray(matrix.model_spec.get_model_matrix(grid), dtype=float) if grid is not None else None
+    effect_rows, expected_rows = [], []
+    for t, theme in enumerate(themes):
+        pooled, problems = [], []
+        for member in member_shares:
+            y = np.clip(member[rows, t], 0.0, 1.0)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                try:
+                    fit = sm.GLM(y, X, family=sm.families.Binomial(), var_weights=weights).fit(
+                        cov_type="cluster", cov_kwds={"groups": groups})
+                except (ValueError, np.linalg.LinAlgError) as exc:
+                    problems.append(str(exc).splitlines()[0])
+                    continue
+            covariance = np.asarray(fit.cov_params())
+            if not np.all(np.isfinite(covariance)):
+                problems.append("the covariance of the coefficients is not finite")
+                continue
+            covariance = (covariance + covariance.T) / 2  # clustered covariances can be off by rounding
+            pooled.append(rng.multivariate_normal(np.asarray(fit.params), covariance, size=draws, method="eigh",
+                                                  check_valid="ignore"))
+        if not pooled:
+            effect_rows.append({"theme": theme, "term": "", "note": f"could not be fitted: {problems[0]}"})
+            continue
+        pooled = np.concatenate(pooled)
+        n_documents = int(groups.max() + 1)
+        note = NOTE + ("; fewer than 20 documents: clustered standard errors are unreliable, read the intervals as "
+                       "rough" if n_documents < 20 else "")
+        for j, term in enumerate(terms):
+            values = pooled[:, j]
+            p = 2 * min((values <= 0).mean(), (values >= 0).mean())
+            effect_rows.append({"theme": theme, "term": term, "estimate": float(values.mean()),
+                                "low": float(np.quantile(values, tail)), "high": float(np.quantile(values, 1 - tail)),
+                                "p_value": float(max(p, 1 / len(values))), "n_units": int(len(rows)),
+                                "n_documents": n_documents, "members": len(pooled) // draws, "note": note})
+        if grid_X is not None:
+            curves = expit(grid_X @ pooled.T)  # grid points x draws
+            for i in range(len(grid)):
+                expected_rows.append({"theme": theme, x: grid[x].iloc[i],
+                                      "group": str(grid[group_column].iloc[i]) if group_column else "",
+                                      "expected": float(curves[i].mean()), "low": float(np.quantile(curves[i], tail)),
+                                      "high": float(np.quantile(curves[i], 1 - tail))})
+    return pd.DataFrame(effect_rows), pd.DataFrame(expected_rows)
+
+
+def _grid(units: pd.DataFrame, matrix, x: str):
+    """Values of ``x`` across its range (every year for year), one row per level of the first categorical
+    covariate, the other covariates at their mean (numbers) or most frequent value (categories)."""
+    variables = [v for v in matrix.model_spec.required_variables if v in units.columns]
+    if not x or x not in variables:
+        return None, ""
+    numeric = pd.api.types.is_numeric_dtype(units[x])
+    xs = (np.arange(int(units[x].min()), int(units[x].max()) + 1) if numeric and x == "year" else
+          np.linspace(units[x].min(), units[x].max(), 25) if numeric else units[x].dropna().unique())
+    categorical = [v for v in variables if v != x and not pd.api.types.is_numeric_dtype(units[v])]
+    group = categorical[0] if categorical else ""
+    levels = list(units[group].dropna().unique()) if group else [None]
+    rows = []
+    for level in levels:
+        for value in xs:
+            row = {}
+            for v in variables:
+                if v == x:
+                    row[v] = value
+                elif v == group:
+                    row[v] = level
+                elif pd.api.types.is_numeric_dtype(units[v]):
+                    row[v] = float(units[v].mean())
+                else:
+                    row[v] = units[v].mode().iloc[0]
+            rows.append(row)
+    return pd.DataFrame(rows), group
