@@ -12,6 +12,8 @@ OUT = Path(__file__).resolve().parent.parent / "notebooks"
 
 def notebook(name: str, cells: list[tuple[str, str]]) -> None:
     nb = new_notebook(cells=[new_markdown_cell(src) if kind == "md" else new_code_cell(src) for kind, src in cells])
+    for number, cell in enumerate(nb.cells):
+        cell.id = f"cell-{number:02d}"  # fixed ids: writing the notebooks again changes nothing
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     OUT.mkdir(exist_ok=True)
@@ -139,7 +141,7 @@ notebook("04_themes_2014_2021.ipynb", [
            "badly, and hand coding is how to find out. Nothing here says why the emphasis changed."),
 ])
 notebook("05_places_and_evidence.ipynb", [
-    ("md", "# Comparing places, periods and covariates\n\nThe seed documents come from two places: four from "
+    ("md", "# Comparing places and reading the evidence\n\nThe seed documents come from two places: four from "
            "Wuhan and one from Anqing's Daguan district. Grouping by the metadata's `place` column compares them; "
            "named periods (the five-year plans) and a covariate model do the same along time. Five documents are "
            "few: every interval below says so by its width, and a comparison that rests on one document is "
@@ -172,5 +174,27 @@ notebook("05_places_and_evidence.ipynb", [
            "to have, which paragraphs those hold, and which seed the model was fitted with. They do not count "
            "whether the lexicon words a theme well (read `result.themes` and validate by hand: "
            "`toolkit validate export`), the documents the corpus lacks, or choices such as the number of topics."),
+    ("md", "## The passages behind a share\n\nA reviewer's first question: show me the paragraphs. passages.csv "
+           "lists, for every theme and every topic, the paragraphs with the largest share, over the whole corpus "
+           "and per period, with the document's title, date and place, and the theme's keywords found in each:"),
+    ("code", "passages = pd.read_csv(result.out_dir / \"passages.csv\")\n"
+             "passages.query(\"kind == 'theme' and name == 'ecology' and scope == 'all'\")[\n"
+             "    [\"rank\", \"share\", \"title\", \"date\", \"place\", \"keywords\", \"text\"]]"),
+    ("md", "## How a theme is worded over time\n\nNot only how much text a theme takes, but in which words: each "
+           "theme's top words per period, re-estimated from the paragraphs' theme shares and word counts "
+           "(class-based TF-IDF). Coloured words are new to the theme's list in that period:"),
+    ("code", "words = pd.read_csv(result.out_dir / \"theme_words.csv\")\n"
+             "words.query(\"theme == 'innovation'\").pivot(index=\"rank\", columns=\"period\", values=\"word\")"),
+    ("code", "toolkit.plot_theme_words(words, lexicon, title=\"seeds\")"),
+    ("md", "## Single terms and keywords in context\n\nTerm counts by year in the State Council reports "
+           "(`toolkit terms configs/gwr_national.toml 共同富裕 数据要素 新质生产力` on the command line). `count` "
+           "counts the term as a substring of the normalised text, `token_count` as a whole word as jieba cuts it; "
+           "新质生产力 dates from 2023, after this corpus ends:"),
+    ("code", "counts = toolkit.count_terms(\"../configs/gwr_national.toml\", [\"共同富裕\", \"数据要素\", \"新质生产力\"])\n"
+             "counts[counts[\"count\"] > 0]"),
+    ("code", "toolkit.plot_term_counts(counts, title=\"国务院政府工作报告\")"),
+    ("md", "Every occurrence in context (`toolkit kwic configs/gwr_national.toml 共同富裕`):"),
+    ("code", "lines = toolkit.concordance(\"../configs/gwr_national.toml\", [\"共同富裕\"], context=15)\n"
+             "print(toolkit.format_kwic(lines, 15))"),
 ])
 print("wrote", sorted(p.name for p in OUT.glob("*.ipynb")))

@@ -84,7 +84,7 @@ def test_effects_recover_a_planted_trend():
 @pytest.mark.parametrize("overrides, message", [
     (['trends.periods={"a" = [2010, 2015], "b" = [2015, 2020]}'], "trends.periods: a and b overlap"),
     (['trends.periods={"a" = [2015, 2010]}'], "must be [first year, last year]"),
-    (['trends.compare=["武汉市", "安庆"]'], "trends.compare needs trends.by"),
+    (['trends.by=""', 'trends.compare=["武汉市", "安庆"]'], "trends.compare needs trends.by"),
 ])
 def test_bad_trend_settings_are_config_errors(overrides, message):
     with pytest.raises(ToolkitError) as info:

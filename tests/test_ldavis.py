@@ -100,3 +100,49 @@ def test_page_renders_offline_in_headless_chromium(page, tmp_path):
     # does the same); everything else would have come from the page.
     page_requests = [r for r in recorder.requests if not _BROWSER_SERVICES.search(r)]
     assert page_requests == [], page_requests
+
+
+_FONT_CHECK = """<script>
+document.fonts.ready.then(async () => {
+  const family = "Toolkit Noto Sans CJK SC";
+  await document.fonts.load(`32px "${family}"`, "数经");
+  const glyph = (font, ch) => {
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 48;
+    const context = canvas.getContext("2d");
+    context.font = font;
+    context.fillText(ch, 4, 40);
+    return canvas.toDataURL();
+  };
+  // Two different characters drawn as two identical boxes means the font has no glyph for them.
+  const result = {
+    inlined: glyph(`32px "${family}"`, "数") !== glyph(`32px "${family}"`, "经"),
+    system: glyph("32px sans-serif", "数") !== glyph("32px sans-serif", "经"),
+    computed: getComputedStyle(document.querySelector("svg text") || document.body).fontFamily,
+  };
+  document.body.setAttribute("data-fontcheck", JSON.stringify(result));
+});
+</script>"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (make test installs it when it can)")
+@pytest.mark.parametrize("name", ["ldavis.html", "report.html"])
+def test_pages_draw_chinese_with_their_inlined_font(page, tmp_path, name):
+    """On a machine without CJK fonts (this one has none: the control below draws boxes), the page's own
+    font draws real glyphs, and the page's text uses it."""
+    import html as html_module
+
+    source = (page.parent / name).read_text(encoding="utf-8")
+    checked = tmp_path / name
+    checked.write_text(source.replace("</body>", _FONT_CHECK + "</body>"), encoding="utf-8")
+    result = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", f"--user-data-dir={tmp_path / 'p'}",
+         "--virtual-time-budget=10000", "--dump-dom", checked.as_uri()], capture_output=True, text=True, timeout=120)
+    found = re.search(r'data-fontcheck="([^"]+)"', result.stdout)
+    assert found, result.stderr[-2000:]
+    check = json.loads(html_module.unescape(found.group(1)))
+    assert check["inlined"], check
+    assert "Toolkit Noto Sans CJK SC" in check["computed"], check
+    if check["system"]:
+        pytest.skip("this machine has a CJK system font, so the control cannot show boxes; the inlined font works")

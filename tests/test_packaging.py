@@ -68,3 +68,12 @@ def test_every_imported_package_is_declared():
                 if not owners & declared and top not in ("dask", "distributed"):  # the optional [dask] extra
                     missing.setdefault(top, path.relative_to(ROOT).as_posix())
     assert not missing, f"imported but not declared in pyproject.toml: {missing}"
+
+
+def test_citation_file_names_this_version():
+    import yaml
+
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert citation["cff-version"] == "1.2.0" and citation["version"] == version
+    assert {r["doi"] for r in citation["references"]} >= {"10.1111/ajps.12779", "10.18637/jss.v091.i02"}

@@ -118,3 +118,74 @@ def test_shared_axes_fit_the_largest_theme(lexicon):
     _render(fig)
     assert fig.axes[0].get_ylim()[1] >= 0.8  # the widest interval of the largest theme
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["武汉", "安庆"]
+
+
+@pytest.fixture
+def century(lexicon):
+    """A CPC-like corpus: 14 years with documents between 1921 and 2022, every calendar year in the table."""
+    with_data = [1921, 1922, 1945, 1956, 1969, 1973, 1977, 1982, 1987, 1992, 1997, 2002, 2017, 2022]
+    rows = []
+    for year in range(1921, 2023):
+        for k, theme in enumerate([*lexicon.names, "other"]):
+            present = year in with_data
+            rows.append({"year": year, "theme": theme, "share": (0.02 + 0.001 * k) if present else np.nan,
+                         "share_low": 0.01 if present else np.nan, "share_high": 0.05 if present else np.nan,
+                         "n_documents": 1 if present else 0, "n_units": 30 if present else 0})
+    return pd.DataFrame(rows), with_data
+
+
+def test_figures_read_at_a_century_span_with_gaps(century, lexicon):
+    from toolkit.plots import plot_theme_area, plot_theme_heatmap
+
+    yearly, with_data = century
+    heatmap = plot_theme_heatmap(yearly, lexicon, language="en")
+    _render(heatmap)
+    width, height = heatmap.get_size_inches() * 150
+    assert width < 3000 and height < 1500  # sized by the 14 years with data, not the 102 calendar years
+    image = heatmap.axes[0].images[0]
+    assert image.get_array().shape == (16, len(with_data))
+    assert [int(t.get_text()) for t in heatmap.axes[0].get_xticklabels()] == with_data
+    assert len(heatmap.axes[0].lines) == len(with_data) - 2  # a rule wherever years are missing in between
+    area = plot_theme_area(yearly, lexicon, language="en")
+    _render(area)
+    bars = area.axes[0].patches
+    centres = sorted({round(b.get_x() + b.get_width() / 2) for b in bars if b.get_height() > 0})
+    assert centres == with_data  # every year with data drawn, isolated ones too; none for the gaps
+    assert len(area.axes[0].get_xticks()) <= 10
+    shares = plot_theme_shares(yearly, lexicon, language="en")
+    _render(shares)
+    assert len(shares.axes[0].get_xticks()) <= 5
+    marked = set()  # an isolated year must be a visible marker: a line through one point draws nothing
+    for line in shares.axes[0].get_lines():
+        if line.get_marker() not in (None, "None", ""):
+            xs, ys = np.asarray(line.get_xdata()), np.asarray(line.get_ydata(), dtype=float)
+            marked |= set(xs[~np.isnan(ys)].astype(int).tolist())
+    isolated = [y for y in with_data if y - 1 not in with_data and y + 1 not in with_data]
+    assert isolated and set(isolated) <= marked
+
+
+def test_document_figure_says_what_it_leaves_out(lexicon):
+    from toolkit.plots import plot_document_themes
+
+    themes = [*lexicon.names, "other"]
+    rng = np.random.default_rng(0)
+    shares = rng.dirichlet(np.ones(len(themes)), size=140)
+    table = pd.DataFrame(shares, columns=themes)
+    table.insert(0, "doc_id", [f"d{i:03d}" for i in range(140)])
+    table.insert(1, "title", [f"报告{i}" for i in range(140)])
+    table.insert(2, "year", np.repeat(np.arange(1954, 2024), 2))
+    fig = plot_document_themes(table, lexicon, language="en")
+    _render(fig)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert len(labels) == 60 and labels[0].startswith("1954") and labels[-1].startswith("2023")
+    assert "60 of 140 documents shown" in fig.axes[0].get_title()
+    small = plot_document_themes(table.head(20), lexicon, language="en")
+    assert "shown" not in small.axes[0].get_title() and len(small.axes[0].get_yticklabels()) == 20
+
+
+def test_one_word_for_topic_and_one_for_theme():
+    from toolkit.plots import _TEXT
+
+    zh = " ".join(_TEXT["zh"].values())
+    assert "主题模型" not in zh  # 主题 is a theme; a topic is 话题
+    assert "话题" in _TEXT["zh"]["topic"] and "话题" in _TEXT["zh"]["words_title"]

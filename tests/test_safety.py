@@ -203,7 +203,7 @@ def test_a_full_disk_leaves_the_previous_output_and_no_partial_folder(project):
         (disk / "other_data.bin").write_bytes(b"\0" * (shutil.disk_usage(disk).free - 300_000))  # nearly full
         result = _cli("run", str(config), "--out", str(out), "--set", "model.n_topics=6", cwd=tmp_path)
         assert result.returncode == 2, result.stderr
-        assert "no space left on the disk" in result.stderr and "Traceback" not in result.stderr
+        assert "no space left on the disk" in result.stderr and "Traceback" not in result.stderr, result.stderr
         assert _snapshot(out) == before
         assert sorted(p.name for p in disk.iterdir()) == [".out.lock", "other_data.bin", "out"]
     finally:

@@ -173,15 +173,20 @@ def test_grid_points_that_cannot_be_fitted_are_skipped_with_the_reason(tmp_path)
     assert "keyatm K=5: keyatm needs at least 14 topics here, one per theme with a keyword" in result.recommendation
 
 
-def test_the_recommendation_is_honest_about_seeds(local_sweep):
+def test_the_recommendation_is_honest_about_seeds():
     from toolkit.sweeps import recommend
 
-    assert "NMF gives the same topics for every seed here" in local_sweep.recommendation
     rows = [{"kind": "lda", "n_topics": k, "run_id": f"{k}-{s}", "c_npmi": npmi, "c_v": 0.5, "stability": 0.4,
-             "diversity": 0.8, "seed_dependent": True}
+             "diversity": 0.8}
             for k, values in ((5, [0.050, 0.060, 0.070]), (6, [0.055, 0.058, 0.065]), (7, [0.010, 0.012, 0.015]))
             for s, npmi in enumerate(values)]
     text = recommend(pd.DataFrame(rows))
     assert "K = 5 has the highest mean NPMI (0.0600, seeds 0.0500-0.0700)" in text
     assert "Indistinguishable from it (seed ranges overlap): K = 6." in text  # K = 7's range lies below
-    assert "same topics for every seed" not in text
+    assert "same topics and scores for every seed" not in text
+    same = [{"kind": "nmf", "n_topics": k, "run_id": f"n{k}-{i}", "c_npmi": 0.2 + k / 100, "c_v": 0.8,
+             "stability": 1.0, "diversity": 0.9} for k in (5, 6) for i in range(3)]
+    text = recommend(pd.DataFrame(rows + same))
+    assert "NMF gave the same topics and scores for every seed here" in text
+    assert "Its seeds gave the same topics and scores, so that range is one run" in text  # NMF K=6 is best
+    assert "LDA gave the same" not in text

@@ -23,3 +23,139 @@ def test_phrases_join_pairs_that_recur(segmenter):
     assert phrases
     assert all(len(t.split("_")) == 2 for t in phrases)
     assert sum(map(len, joined)) < sum(map(len, tokens))
+
+
+# ----- term counts and keywords in context -------------------------------------------------------------------
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from toolkit.errors import ToolkitError  # noqa: E402
+from toolkit.pipeline import concordance, count_terms  # noqa: E402
+from toolkit.terms import kwic, term_counts  # noqa: E402
+
+from .conftest import ROOT, write_config  # noqa: E402
+
+GWR_CONFIG = ROOT / "configs" / "gwr_national.toml"
+
+
+@pytest.fixture(scope="module")
+def gwr_counts():
+    terms = ["创新", "改革", "就业", "生态", "互联网", "绿色"]
+    return count_terms(GWR_CONFIG, terms).set_index(["term", "year"])
+
+
+def test_counts_match_the_published_counts_of_the_state_council_reports(gwr_counts):
+    # Xinhua's word count of the 2022 report: 就业 34 times.
+    assert gwr_counts.loc[("就业", 2022), "count"] == 34
+    # The corpus's own provenance table (corpora/gwr_national/MANIFEST.md, str.count of the crawled text).
+    # Xinhua's published 2018 figures (改革 97, 创新 55) are for a text that differs from the crawled one,
+    # which has 102 and 59: see the README.
+    manifest = {2014: {"创新": 27, "生态": 13, "互联网": 2, "改革": 77}, 2018: {"创新": 59, "改革": 102, "绿色": 4},
+                2020: {"创新": 12, "改革": 31, "生态": 5}, 2022: {"创新": 36, "互联网": 3, "改革": 43, "绿色": 6}}
+    for year, counts in manifest.items():
+        for term, count in counts.items():
+            assert gwr_counts.loc[(term, year), "count"] == count, (term, year)
+
+
+def test_count_table_has_every_year_and_whole_word_counts_below_substring_counts(gwr_counts):
+    years = gwr_counts.loc["改革"].index
+    assert list(years) == list(range(2000, 2023))  # every year with a document, zero counts included
+    assert (gwr_counts["token_count"] <= gwr_counts["count"]).all()
+    assert (gwr_counts.loc["改革", "token_count"] < gwr_counts.loc["改革", "count"]).any()  # 改革开放 is one word
+    row = gwr_counts.loc[("就业", 2022)]
+    assert row["per_10k"] == pytest.approx(34 / row["characters"] * 1e4, abs=1e-4)
+    assert gwr_counts.loc[("互联网", 2000), "first_seen"] == gwr_counts.loc[("互联网", 2022), "first_seen"]
+
+
+def test_traditional_terms_are_folded_like_the_texts():
+    simplified = count_terms(GWR_CONFIG, ["数据要素"])
+    traditional = count_terms(GWR_CONFIG, ["數據要素"])
+    assert simplified["count"].sum() > 0
+    assert simplified["count"].tolist() == traditional["count"].tolist()
+    assert traditional["term"].iloc[0] == "数据要素"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet="创新改革发展就业。，\n数字经济", max_size=200), st.sampled_from(["创新", "改革", "经济", "。"]))
+def test_whole_words_never_outnumber_substrings_and_counts_are_exact(segmenter, text, term):
+    doc = {"doc_id": "d", "title": "t", "date": "2020", "year": 2020}
+    table = term_counts([(doc, text)], [term], cut=segmenter.cut)
+    assert table["count"].iloc[0] == text.count(term)
+    assert table["token_count"].iloc[0] <= table["count"].iloc[0]
+    lines = kwic([(doc, text)], [term], context=5)
+    assert len(lines) == text.count(term)
+    for row in lines.itertuples():
+        assert text[row.position:row.position + len(term)] == term
+        assert (row.left + row.match + row.right).replace("｜", "\n") in text
+
+
+def test_kwic_lines_carry_their_document_and_context():
+    lines = concordance(GWR_CONFIG, ["共同富裕"], context=8)
+    assert len(lines) == count_terms(GWR_CONFIG, ["共同富裕"])["count"].sum() > 0
+    assert set(lines.columns) >= {"doc_id", "title", "date", "year", "left", "match", "right", "position", "place"}
+    assert (lines["left"].str.len() <= 8).all() and (lines["right"].str.len() <= 8).all()
+    assert (lines["match"] == "共同富裕").all()
+    regex = concordance(GWR_CONFIG, ["数字(经济|化)"], regex=True)
+    assert set(regex["match"]) <= {"数字经济", "数字化"} and len(regex) > 0
+    with pytest.raises(ToolkitError, match="regular expression"):
+        concordance(GWR_CONFIG, ["数字("], regex=True)
+
+
+def _cli(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "toolkit", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_terms_and_kwic_commands(tmp_path):
+    result = _cli("terms", "configs/gwr_national.toml", "就业", "創新")
+    assert result.returncode == 0, result.stderr
+    import io
+
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert table[(table["term"] == "就业") & (table["year"] == 2022)]["count"].item() == 34
+    assert set(table["term"]) == {"就业", "创新"}
+    assert "就业: 607 occurrences in 23 of 23 documents; first 2000, last 2022" in result.stderr
+    by_place = _cli("terms", "configs/seeds.toml", "创新", "--by", "place,year")
+    assert by_place.returncode == 0 and by_place.stdout.splitlines()[0].startswith("term,place,year,count")
+    bad = _cli("terms", "configs/seeds.toml", "创新", "--by", "province")
+    assert bad.returncode == 2 and bad.stderr.startswith("toolkit: error: --by: no column province")
+    assert "Traceback" not in bad.stderr
+    lines = _cli("kwic", "configs/seeds.toml", "数字经济", "--limit", "3")
+    assert lines.returncode == 0 and len(lines.stdout.splitlines()) == 3
+    assert all("【数字经济】" in line for line in lines.stdout.splitlines())
+    one_file = _cli("kwic", "seeds/001_a277e5c0c743763f.txt", "创新", "--context", "5")
+    assert one_file.returncode == 0 and one_file.stdout.count("【创新】") == 30
+
+
+def test_out_never_overwrites_a_file_the_toolkit_did_not_write(tmp_path):
+    mine = tmp_path / "notes.csv"
+    mine.write_text("my own notes\n", encoding="utf-8")
+    refused = _cli("kwic", "configs/seeds.toml", "创新", "--out", str(mine))
+    assert refused.returncode == 2 and "not a table this command wrote" in refused.stderr
+    assert mine.read_text(encoding="utf-8") == "my own notes\n"
+    out = tmp_path / "kwic.csv"
+    assert _cli("kwic", "configs/seeds.toml", "创新", "--out", str(out)).returncode == 0
+    first = pd.read_csv(out)
+    assert len(first) == 199 and (first["match"] == "创新").all()
+    assert _cli("kwic", "configs/seeds.toml", "数字经济", "--out", str(out)).returncode == 0  # its own output: replaced
+    assert (pd.read_csv(out)["match"] == "数字经济").all()
+
+
+def test_a_run_tracks_terms(tmp_path):
+    import toolkit
+
+    config = write_config(tmp_path / "c.toml", ROOT / "seeds", ROOT / "seeds" / "metadata.csv",
+                          model={"ensemble": 1}, trends={"bootstrap": 0}, figures={"ldavis": False},
+                          terms={"track": ["创新", "數字經濟"]})
+    result = toolkit.run(config, tmp_path / "out")
+    counts = pd.read_csv(result.out_dir / "term_counts.csv")
+    assert set(counts["term"]) == {"创新", "数字经济"}
+    assert counts[counts["term"] == "创新"]["count"].sum() == 199
+    lines = pd.read_csv(result.out_dir / "kwic.csv")
+    assert len(lines) == counts["count"].sum()
+    assert (result.out_dir / "figures" / "term_counts.png").is_file()

@@ -97,10 +97,11 @@ def spreadsheet_safe(value):
     return value
 
 
-def write_csv(path: str | os.PathLike, frame) -> None:
-    """A DataFrame as CSV (no index, floats to 6 decimals, \\n line ends), written atomically in pieces so no
-    copy of the whole table is built in memory. Text cells that a spreadsheet would read as a formula are
-    neutralised (:func:`spreadsheet_safe`); numbers are written as numbers."""
+def write_csv(path: str | os.PathLike, frame, *, bom: bool = False) -> None:
+    """A DataFrame as UTF-8 CSV (no index, floats to 6 decimals, \\n line ends), written atomically in pieces
+    so no copy of the whole table is built in memory. Text cells that a spreadsheet would read as a formula are
+    neutralised (:func:`spreadsheet_safe`); numbers are written as numbers. ``bom`` starts the file with a
+    byte-order mark, which Excel needs to read UTF-8 Chinese correctly."""
     import pandas as pd
 
     text_columns = [c for c in frame.columns
@@ -111,7 +112,34 @@ def write_csv(path: str | os.PathLike, frame) -> None:
         for column in risky:
             frame[column] = frame[column].map(spreadsheet_safe)
     with open_for_writing(path, "w") as handle:
+        if bom:
+            handle.write("\ufeff")
         frame.to_csv(handle, index=False, float_format="%.6f", lineterminator="\n", chunksize=10_000)
+
+
+def write_csv_file(path: str | os.PathLike, frame, *, flag: str = "--out") -> None:
+    """A table a command writes where its user says (``--out FILE``): written whole or not at all, and never
+    over a file the toolkit did not write. An existing file is replaced only when it is a table with the same
+    header (an earlier output of the same command)."""
+    path = Path(path)
+    if path.is_dir():
+        raise ToolkitError(f"{flag} {path} is a folder; give a file name such as {path / 'table.csv'}")
+    if path.exists() or path.is_symlink():
+        header = ",".join(str(c) for c in frame.columns)
+        try:
+            with open(path, encoding="utf-8-sig") as handle:
+                first = handle.readline().rstrip("\n")
+        except (OSError, UnicodeDecodeError):
+            first = None
+        if path.is_symlink() or first != header:
+            raise ToolkitError(f"{flag} {path} exists and is not a table this command wrote; choose another name "
+                               "or move it away (the toolkit does not overwrite files it did not write)")
+    if not path.parent.is_dir():
+        raise ToolkitError(f"{flag} {path}: folder {path.parent} does not exist")
+    try:
+        write_csv(path, frame)
+    except OSError as exc:
+        raise ToolkitError(f"cannot write {path}: {exc.strerror}") from None
 
 
 # ----- output folders ---------------------------------------------------------------------------------------

@@ -73,6 +73,34 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--words", help="the coded word-intrusion sheet if not the folder's")
     grade.add_argument("--topics", help="the coded topic-intrusion sheet if not the folder's")
 
+    terms = commands.add_parser(
+        "terms", help="count terms by year in a corpus (or one file): CSV on stdout",
+        description="Count each TERM in the normalised texts of a config's corpus (or of one text file), per year: "
+                    "count (occurrences as a substring), token_count (occurrences as a whole word as the segmenter "
+                    "cuts the text), characters, per_10k (count per 10,000 characters), documents, documents_with, "
+                    "first_seen and last_seen. Traditional characters in a TERM are folded like the texts.")
+    terms.add_argument("source", help="a TOML config (its corpus) or one text file")
+    terms.add_argument("terms", nargs="+", metavar="TERM")
+    terms.add_argument("--by", default="year", help="comma-separated document columns to count by "
+                                                    "(default: year; e.g. place,year)")
+    terms.add_argument("--out", help="write the CSV to this file instead of stdout")
+    terms.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                       help="override a config key (repeatable)")
+
+    kwic = commands.add_parser(
+        "kwic", help="keywords in context: every occurrence of a term with the text around it",
+        description="Print one concordance line per occurrence of each TERM in a config's corpus (or one text "
+                    "file): left context, the term, right context, year and title. --out writes them as CSV "
+                    "(with doc_id, date and the character position) instead.")
+    kwic.add_argument("source", help="a TOML config (its corpus) or one text file")
+    kwic.add_argument("terms", nargs="+", metavar="TERM")
+    kwic.add_argument("--context", type=int, help="characters on each side (default: terms.context, 20)")
+    kwic.add_argument("--regex", action="store_true", help="read each TERM as a regular expression, e.g. 数字(经济|化)")
+    kwic.add_argument("--limit", type=int, default=0, help="print at most this many lines (default: all)")
+    kwic.add_argument("--out", help="write every line as CSV to this file instead of printing")
+    kwic.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                      help="override a config key (repeatable)")
+
     show = commands.add_parser("config", help="print a config with every default filled in")
     _add_config_arguments(show, required=True)
     return parser
@@ -157,6 +185,32 @@ def _dispatch(args) -> int:
                                       topics_file=args.topics)
             sys.stdout.write(validation.format_scores(tables))
         return 0
+    if args.command == "terms":
+        by = tuple(c.strip() for c in args.by.split(",") if c.strip())
+        table = pipeline.count_terms(args.source, args.terms, by=by, overrides=args.overrides)
+        _write_table(table, args.out)
+        for term, rows in table.groupby("term", sort=False):
+            seen = rows.iloc[0]
+            span = f"; first {seen['first_seen']}, last {seen['last_seen']}" if seen["first_seen"] else ""
+            print(f"{term}: {int(rows['count'].sum())} occurrences in {int(rows['documents_with'].sum())} of "
+                  f"{int(rows['documents'].sum())} documents{span}", file=sys.stderr)
+        return 0
+    if args.command == "kwic":
+        if args.context is not None and args.context < 1:
+            raise ToolkitError(f"--context must be 1 or more, not {args.context}")
+        from .terms import format_kwic
+
+        table = pipeline.concordance(args.source, args.terms, context=args.context, regex=args.regex,
+                                     overrides=args.overrides)
+        if args.out:
+            _write_table(table, args.out)
+        else:
+            shown = table.head(args.limit) if args.limit > 0 else table
+            width = args.context or int(table["left"].str.len().max()) if len(table) else 0
+            sys.stdout.write(format_kwic(shown, width))
+        print(f"{len(table)} lines" + (f" ({args.limit} shown)" if 0 < args.limit < len(table) else ""),
+              file=sys.stderr)
+        return 0
     config = _config(args)
     if args.command == "normalize":
         sys.stdout.write(pipeline.normalize_file(args.path, config) + "\n")
@@ -164,6 +218,18 @@ def _dispatch(args) -> int:
         for unit_tokens in pipeline.tokenize_file(args.path, config):
             sys.stdout.write(" ".join(unit_tokens) + "\n")
     return 0
+
+
+def _write_table(table, out: str | None) -> None:
+    """A table as CSV: to ``out`` (written whole or not at all) or to stdout."""
+    if out:
+        from pathlib import Path
+
+        from . import atomic
+
+        atomic.write_csv_file(Path(out), table)
+    else:
+        table.to_csv(sys.stdout, index=False)
 
 
 if __name__ == "__main__":

@@ -27,8 +27,8 @@ log = logging.getLogger("toolkit")
 # Section -> the stage module that declares it, in the order of the pipeline.
 SECTIONS = {
     "corpus": "corpus", "normalize": "normalize", "units": "units", "segment": "segment", "vocab": "vectorize",
-    "model": "models", "themes": "themes", "trends": "trends", "effects": "effects", "figures": "plots",
-    "sweep": "sweeps",
+    "model": "models", "themes": "themes", "trends": "trends", "effects": "effects", "evidence": "evidence",
+    "wording": "wording", "terms": "terms", "figures": "plots", "output": "outputs", "sweep": "sweeps",
     "cache": "cache",
 }
 

@@ -1,5 +1,6 @@
 """An interactive pyLDAvis page that works offline: d3, LDAvis.js and its CSS are inlined from the copies
-that ship inside the pyLDAvis package, so the page loads nothing from the network."""
+that ship inside the pyLDAvis package, and so is a subset of the shipped CJK font with the glyphs the page uses,
+so the page loads nothing from the network and shows Chinese on a machine without CJK fonts."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from . import atomic
+from .fonts import WEB_FAMILY, font_face_css
 
 _PAGE = """<!DOCTYPE html>
 <html lang="zh">
@@ -16,11 +18,13 @@ _PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <title>{title}</title>
 <style>{css}</style>
-<style>body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; }}</style>
+<style>{font_face}
+body, text, input, select, button {{ font-family: "{family}", sans-serif !important; }}</style>
 </head>
 <body>
 <h3>{title}</h3>
-<p>Topic numbers are those of topics.csv. Made with pyLDAvis {version} (d3 and LDAvis.js inlined; works offline).</p>
+<p>Topic numbers are those of topics.csv. Made with pyLDAvis {version} (d3, LDAvis.js and the font inlined; works
+offline).</p>
 <div id="ldavis" style="background-color:white;"></div>
 <script>{d3}</script>
 <script>{ldavis}</script>
@@ -49,9 +53,10 @@ def ldavis_page(topic_term: np.ndarray, doc_topic: np.ndarray, counts, vocabular
     def read(path: str) -> str:
         return Path(path).read_text(encoding="utf-8").replace("</script>", "<\\/script>")
 
-    return _PAGE.format(title=title, css=read(urls.LDAVIS_CSS_LOCAL), d3=read(urls.D3_LOCAL),
-                        ldavis=read(urls.LDAVIS_LOCAL), version=pyLDAvis.__version__,
-                        data=json.dumps(json.loads(data.to_json()), ensure_ascii=False).replace("</", "<\\/"))
+    parts = dict(title=title, css=read(urls.LDAVIS_CSS_LOCAL), d3=read(urls.D3_LOCAL), ldavis=read(urls.LDAVIS_LOCAL),
+                 version=pyLDAvis.__version__, family=WEB_FAMILY,
+                 data=json.dumps(json.loads(data.to_json()), ensure_ascii=False).replace("</", "<\\/"))
+    return _PAGE.format(**parts, font_face=font_face_css(_PAGE.format(**parts, font_face="")))
 
 
 def write_ldavis(path: Path, model, doc_topic: np.ndarray, counts, vocabulary: list[str]) -> Path:

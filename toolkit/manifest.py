@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import platform
+import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -38,3 +39,18 @@ def output_hashes(folder: Path) -> dict[str, str]:
 
 def platform_summary() -> dict[str, str]:
     return {"system": platform.system(), "machine": platform.machine(), "python": sys.version.split()[0]}
+
+
+def git_revision(folder: str | Path) -> dict[str, object]:
+    """The commit checked out in the git work tree that holds ``folder`` and whether tracked files differ from
+    it; {} when ``folder`` is not in a work tree or git is not installed."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, timeout=10,
+                              check=True).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "HEAD")
+        dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    return {"commit": commit, "modified": dirty}

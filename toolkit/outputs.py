@@ -8,7 +8,14 @@ from pathlib import Path
 import pandas as pd
 
 from . import atomic
-from .manifest import output_hashes, package_versions, platform_summary, sha256_file
+from .manifest import git_revision, output_hashes, package_versions, platform_summary, sha256_file
+from .options import Option
+from .processes import stop_workers
+
+OPTIONS = {
+    "excel_bom": Option(False, "Start every CSV with a UTF-8 byte-order mark, so that Excel shows its Chinese text "
+                               "(pandas, R and LibreOffice read such files too)."),
+}
 
 
 def documents_table(documents: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
@@ -20,49 +27,129 @@ def documents_table(documents: pd.DataFrame, units: pd.DataFrame) -> pd.DataFram
     return documents
 
 
-def write_tables(folder: Path, **tables: pd.DataFrame) -> None:
-    """Each table as ``<name>.csv``; a topics table's word lists as ``word:weight`` pairs."""
+def document_shares(units: pd.DataFrame, documents: pd.DataFrame, themes: list[str]) -> pd.DataFrame:
+    """document_themes.csv: each used document's token-weighted theme shares, in date order, with its title,
+    date, year and place."""
+    modelled = units[units["in_model"]]
+    weighted = modelled[themes].mul(modelled["n_tokens"], axis=0).groupby(modelled["doc_id"]).sum()
+    shares = weighted.div(weighted.sum(axis=1), axis=0)
+    info = documents.set_index("doc_id").reindex(shares.index)
+    columns = [c for c in ("title", "date", "year", "place") if c in info.columns]
+    table = pd.concat([info[columns], shares.round(6)], axis=1).reset_index()
+    return table.sort_values(["year", "date", "doc_id"], kind="stable").reset_index(drop=True)
+
+
+def write_tables(folder: Path, *, bom: bool = False, **tables: pd.DataFrame) -> None:
+    """Each table as ``<name>.csv`` (with a byte-order mark for Excel when ``bom``); a topics table's word
+    lists as ``word:weight`` pairs."""
     if "topics" in tables:
         topics = tables["topics"].copy()
         topics["top_words"] = [" ".join(f"{w}:{x:.5f}" for w, x in zip(ws, xs))
                                for ws, xs in zip(topics["top_words"], topics["top_weights"])]
         tables["topics"] = topics.drop(columns=["top_weights"])
     for name, frame in tables.items():
-        atomic.write_csv(folder / f"{name}.csv", frame)
+        atomic.write_csv(folder / f"{name}.csv", frame, bom=bom)
 
 
 def write_json(path: Path, data: dict) -> None:
     atomic.write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def write_figures(folder: Path, units, documents, topics, trends, diagnostics, effects, lexicon, options: dict, *,
-                  title: str = "") -> None:
-    """Every figure of a run, in each of ``options["formats"]`` (the ``[figures]`` section)."""
+def figure_specs(tables: dict[str, pd.DataFrame], lexicon, options: dict, *, title: str = "") -> list[tuple]:
+    """(name, plotting function's name, arguments, keyword arguments) of every figure a run draws from its
+    ``tables`` (theme_by_year, keyword_by_year, model_vs_keywords, change, theme_by_period, theme_by_group_year,
+    effects_expected, topics, themes, document_themes, theme_words, term_counts; absent or empty tables give no
+    figure). The ``[figures]`` section is ``options``."""
+    kw = {"language": options["language"], "title": title}
+    yearly = tables["theme_by_year"]
+
+    def present(name: str) -> bool:
+        return tables.get(name) is not None and len(tables[name]) > 0
+
+    specs = [
+        ("theme_shares", "plot_theme_shares" if options["trend_style"] == "panels" else "plot_theme_lines",
+         (yearly, lexicon), kw),
+        ("theme_area", "plot_theme_area", (yearly, lexicon), kw),
+        ("theme_heatmap", "plot_theme_heatmap", (yearly, lexicon), kw),
+        ("top_words", "plot_top_words", (tables["topics"], lexicon), {**kw, "n_words": options["top_words"]}),
+        ("document_themes", "plot_document_themes", (tables["document_themes"], lexicon), kw),
+        ("model_vs_keywords", "plot_model_vs_keywords",
+         (yearly, tables["keyword_by_year"], tables["model_vs_keywords"], lexicon), kw),
+        ("theme_validity", "plot_theme_validity", (tables["themes"], lexicon), kw),
+    ]
+    optional = [("theme_change", "plot_change", "change", {}), ("theme_periods", "plot_theme_periods",
+                                                                 "theme_by_period", {}),
+                ("theme_groups", "plot_theme_groups", "theme_by_group_year", {}),
+                ("theme_effects", "plot_effects", "effects_expected", {}),
+                ("theme_words", "plot_theme_words", "theme_words", {"n_words": options["theme_words"]})]
+    for name, function, table, extra in optional:
+        if present(table):
+            specs.append((name, function, (tables[table], lexicon), {**kw, **extra}))
+    if present("term_counts"):
+        specs.append(("term_counts", "plot_term_counts", (tables["term_counts"],), kw))
+    return specs
+
+
+def draw_figure(folder: Path, name: str, function: str, args: tuple, kwargs: dict, formats: list[str],
+                dpi: int) -> str:
+    """Draw one figure and write it in each format (run in a worker process or in this one)."""
     from . import plots
 
-    kw = {"language": options["language"], "title": title}
-    figures = {
-        "theme_shares": (plots.plot_theme_shares if options["trend_style"] == "panels" else plots.plot_theme_lines)(
-            trends.yearly, lexicon, **kw),
-        "theme_area": plots.plot_theme_area(trends.yearly, lexicon, **kw),
-        "theme_heatmap": plots.plot_theme_heatmap(trends.yearly, lexicon, **kw),
-        "top_words": plots.plot_top_words(topics, lexicon, n_words=options["top_words"], **kw),
-        "document_themes": plots.plot_document_themes(units, documents, lexicon, **kw),
-        "model_vs_keywords": plots.plot_model_vs_keywords(trends.yearly, trends.keywords, trends.agreement, lexicon,
-                                                          **kw),
-        "theme_validity": plots.plot_theme_validity(diagnostics, lexicon, **kw),
-    }
-    if len(trends.change):
-        figures["theme_change"] = plots.plot_change(trends.change, lexicon, **kw)
-    if trends.periods is not None:
-        figures["theme_periods"] = plots.plot_theme_periods(trends.periods, lexicon, **kw)
-    if trends.group_years is not None:
-        figures["theme_groups"] = plots.plot_theme_groups(trends.group_years, lexicon, **kw)
-    if effects is not None and len(effects[1]):
-        figures["theme_effects"] = plots.plot_effects(effects[1], lexicon, **kw)
-    for name, figure in figures.items():
-        for fmt in options["formats"]:
-            plots.save_figure(figure, folder / f"{name}.{fmt}", dpi=options["dpi"])
+    figure = getattr(plots, function)(*args, **kwargs)
+    for fmt in formats:
+        plots.save_figure(figure, folder / f"{name}.{fmt}", dpi=dpi)
+        figure.set_layout_engine("none")  # the next format keeps this layout rather than computing it again
+    return name
+
+
+class FigureJobs:
+    """Figures drawn while the run goes on with its tables: in ``workers`` worker processes (0 = one per core,
+    at most one per figure), or one after another in this process when ``workers`` is 1. Every figure is drawn
+    from its own tables alone, so the bytes do not depend on the number of workers. ``wait`` returns when
+    every figure is written and raises the first error."""
+
+    def __init__(self, folder: Path, specs: list[tuple], options: dict):
+        import os
+
+        self.folder, self.formats, self.dpi = Path(folder), list(options["formats"]), options["dpi"]
+        workers = min(options["workers"] or os.cpu_count() or 1, len(specs))
+        self.futures = []
+        self.executor = None
+        if workers <= 1:
+            for spec in specs:
+                draw_figure(self.folder, *spec, self.formats, self.dpi)
+            return
+        from joblib.externals.loky import get_reusable_executor
+
+        self.executor = get_reusable_executor(max_workers=workers)
+        self.futures = [self.executor.submit(draw_figure, self.folder, *spec, self.formats, self.dpi)
+                        for spec in specs]
+
+    def wait(self) -> None:
+        try:
+            for future in self.futures:
+                future.result()
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        """End the worker processes at once, the figures not yet drawn with them: none writes afterwards.
+        (The executor fails the pending futures itself; cancelling them first makes loky's manager thread
+        raise.)"""
+        if self.executor is not None:
+            stop_workers()
+            self.executor = None
+
+    def __enter__(self) -> "FigureJobs":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()  # after an error elsewhere in the run, before its folder is removed
+
+
+def write_figures(folder: Path, specs: list[tuple], options: dict) -> None:
+    """Draw and write every figure of ``specs`` (see :func:`figure_specs`) now."""
+    FigureJobs(folder, specs, options).wait()
 
 
 def input_hashes(config, corpus) -> dict[str, str]:
@@ -90,6 +177,8 @@ def manifest(config, prepared, fitted, timings: dict, work: Path, metrics: dict)
         "random_state": config["model"]["random_state"],
         "ensemble_seeds": [int(m.random_state) if m.random_state is not None else None for m in fitted.models],
         "versions": package_versions(),
+        "git": {"toolkit": git_revision(Path(__file__).parent),
+                **({"config": git_revision(Path(config.source).parent)} if Path(config.source).is_file() else {})},
         "platform": platform_summary(),
         "counts": {"files": int(len(docs)), "documents_used": int((docs["status"] == "used").sum()),
                    "documents_skipped": int((docs["status"] == "skipped").sum()),

@@ -127,6 +127,71 @@ def covariate_effects(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, c
                             random_state=config["model"]["random_state"], x=e["x"])
 
 
+def run_periods(config: Config, years) -> dict[str, list[int]]:
+    """The periods of a run's tables by period: trends.periods, else spans of years (trends.spans)."""
+    from .trends import year_spans
+
+    tr = config["trends"]
+    return tr["periods"] or year_spans(years, tr["spans"])
+
+
+def passages(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, config: Config,
+             periods: dict[str, list[int]]) -> pd.DataFrame:
+    """passages.csv: the units that carry each theme and each topic most, overall and per period (see
+    :func:`toolkit.evidence.representative_passages`)."""
+    from .evidence import representative_passages
+    from .themes import word_themes
+    from .trends import period_of
+
+    e, lexicon = config["evidence"], prepared.lexicon
+    language = config["figures"]["language"]
+    docs = prepared.corpus.documents.set_index("doc_id")
+    table = units.join(docs[["title", "date"]], on="doc_id")
+    scopes = period_of(table["year"].to_numpy(), periods)
+    settings = dict(scopes=scopes, tokens=prepared.tokens, n=e["passages"], per_period=e["per_period"],
+                    min_tokens=e["min_tokens"], min_share=e["min_share"], per_document=e["per_document"])
+    theme_of = word_themes(lexicon, prepared.tokens.words, config["themes"]["match"])
+    keywords: dict[str, set[str]] = {}
+    for word, theme in theme_of.items():
+        keywords.setdefault(theme, set()).add(word)
+    names = [*lexicon.names, OTHER]
+    by_theme = representative_passages(table, fitted.shares[names], {t: lexicon.label(t, language) for t in names},
+                                       kind="theme", keywords=keywords, **settings)
+    topic_shares = pd.DataFrame(np.nan, index=table.index, columns=[f"topic_{k + 1}" for k in range(len(fitted.topics))])
+    topic_shares.loc[fitted.in_model] = fitted.doc_topic
+    topics = fitted.topics
+    labels = {f"topic_{row.topic}": f"{row.topic}: {lexicon.label(row.theme, language)} ({' '.join(row.top_words[:3])})"
+              for row in topics.itertuples()}
+    top_words = {f"topic_{row.topic}": set(row.top_words) for row in topics.itertuples()}
+    by_topic = representative_passages(table, topic_shares, labels, kind="topic", keywords=top_words, **settings)
+    return pd.concat([by_theme, by_topic], ignore_index=True)
+
+
+def wording(fitted: Fitted, units: pd.DataFrame, names: list[str], config: Config,
+            periods: dict[str, list[int]]) -> pd.DataFrame:
+    """theme_words.csv: each theme's top words per period (see :func:`toolkit.wording.theme_words`)."""
+    from .trends import period_of
+    from .wording import theme_words
+
+    w = config["wording"]
+    modelled = units[fitted.in_model]
+    return theme_words(fitted.counts, fitted.vocabulary, modelled[names].to_numpy(), names,
+                       period_of(modelled["year"].to_numpy(), periods), list(periods), top_n=w["top_n"],
+                       min_count=w["min_count"])
+
+
+def tracked_terms(inputs, config: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """term_counts.csv and kwic.csv of the terms in ``terms.track`` (see :func:`toolkit.terms.track_terms`)."""
+    from .preparation import normalized_terms, normalized_texts
+    from .terms import track_terms
+
+    corpus = inputs.corpus
+    extra = tuple(c for c in ("place",) if c in corpus.documents.columns)
+    return track_terms(normalized_texts(corpus, inputs.normalizer),
+                       normalized_terms(config["terms"]["track"], inputs.normalizer), cut=inputs.segmenter.cut,
+                       context=config["terms"]["context"], extra=extra)
+
+
 def diagnose(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, keywords: np.ndarray, yearly: Trends,
              config: Config) -> pd.DataFrame:
     """themes.csv: per theme, what to read before trusting it (see :func:`toolkit.themes.theme_diagnostics`)."""
@@ -207,23 +272,35 @@ def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overr
         if config["effects"]["formula"]:
             with timed(timings, "effects"):
                 effects = covariate_effects(prepared, fitted, units, config)
+        with timed(timings, "evidence"):
+            periods = run_periods(config, units.loc[fitted.in_model, "year"])
+            evidence = passages(prepared, fitted, units, config, periods)
+            words = wording(fitted, units, [*prepared.lexicon.names, OTHER], config, periods)
+            tracked = tracked_terms(inputs, config) if config["terms"]["track"] else None
         with timed(timings, "evaluate"):
             metrics = evaluate_model(prepared.tokens, fitted.vocabulary, fitted.model.components_)
         documents = outputs.documents_table(prepared.corpus.documents, units)
-        with timed(timings, "figures"):
-            outputs.write_figures(work / "figures", units, documents, fitted.topics, yearly, diagnostics, effects,
-                                  prepared.lexicon, config["figures"], title=config["corpus"]["name"])
-        with timed(timings, "write"):
-            outputs.write_tables(work, documents=documents, quality=prepared.quality, units=units,
-                                 unit_topics=unit_topics, topics=fitted.topics, themes=diagnostics,
-                                 coverage=coverage, candidate_terms=candidates, **yearly.tables(),
-                                 **({"effects": effects[0], "effects_expected": effects[1]} if effects else {}))
-            outputs.write_json(work / "metrics.json", metrics)
-        if config["figures"]["ldavis"]:
-            with timed(timings, "ldavis"):
-                from .ldavis import write_ldavis
+        tables = {"documents": documents, "quality": prepared.quality, "units": units, "unit_topics": unit_topics,
+                  "document_themes": outputs.document_shares(units, documents, [*prepared.lexicon.names, OTHER]),
+                  "topics": fitted.topics, "themes": diagnostics, "coverage": coverage,
+                  "candidate_terms": candidates, **yearly.tables(), "passages": evidence, "theme_words": words,
+                  **({"effects": effects[0], "effects_expected": effects[1]} if effects else {}),
+                  **({"term_counts": tracked[0], "kwic": tracked[1]} if tracked else {})}
+        with timed(timings, "figures"):  # drawn in worker processes while the tables are written
+            figures = outputs.FigureJobs(work / "figures", outputs.figure_specs(
+                tables, prepared.lexicon, config["figures"], title=config["corpus"]["name"]), config["figures"])
+        with figures:  # an error below stops the workers before the folder is cleaned up
+            with timed(timings, "write"):
+                outputs.write_tables(work, bom=config["output"]["excel_bom"], **tables)
+                outputs.write_json(work / "metrics.json", metrics)
+            if config["figures"]["ldavis"]:
+                with timed(timings, "ldavis"):
+                    from .ldavis import write_ldavis
 
-                write_ldavis(work / "ldavis.html", fitted.model, fitted.doc_topic, fitted.counts, fitted.vocabulary)
+                    write_ldavis(work / "ldavis.html", fitted.model, fitted.doc_topic, fitted.counts,
+                                 fitted.vocabulary)
+            with timed(timings, "figures (waiting)"):
+                figures.wait()
         timings["total"] = round(time.perf_counter() - started, 3)
         manifest = outputs.manifest(config, prepared, fitted, timings, work, metrics)
         outputs.write_json(work / "manifest.json", manifest)
@@ -275,3 +352,58 @@ def tokenize_file(path: str | Path, config: Config | None = None) -> list[list[s
                    learn_phrases(tokens, min_count=v["phrase_min_count"], threshold=v["phrase_threshold"]))
         tokens = [list(unit) for unit in apply_phrases(phrases, tokens)]
     return tokens
+
+
+# ----- terms and keywords in context (the CLI's terms and kwic) -----------------------------------------------
+
+def _text_source(source: Config | str | Path, overrides=()):
+    """The config, normalised (document, text) pairs, normaliser and segmenter of a config's corpus, or of one
+    text file (a config path ends in .toml)."""
+    from .preparation import normalized_texts
+
+    if isinstance(source, Config) or str(source).endswith(".toml"):
+        config = source if isinstance(source, Config) else Config.load(source, overrides)
+        inputs = load_inputs(config)
+        return config, inputs.corpus.documents.columns, normalized_texts(inputs.corpus, inputs.normalizer), \
+            inputs.normalizer, inputs.segmenter
+    config = Config.load(None, overrides)
+    normalizer = make_normalizer(config)
+    path = Path(source)
+    doc = {"doc_id": path.name, "title": path.stem, "date": "", "year": ""}
+    texts = iter([(doc, normalizer.normalize(_read_one(path)).text)])
+    return config, pd.Index(list(doc)), texts, normalizer, make_segmenter(config, load_lexicon(None))
+
+
+def _check_columns(wanted, columns, what: str) -> None:
+    missing = [c for c in wanted if c not in columns]
+    if missing:
+        shown = ", ".join(c for c in columns if c not in ("path", "encoding", "sha256", "status", "reason", "note"))
+        raise ToolkitError(f"{what}: no column {', '.join(missing)} in the documents; columns: {shown}")
+
+
+def count_terms(source: Config | str | Path, terms: list[str], *, by: tuple[str, ...] = ("year",),
+                overrides=()) -> pd.DataFrame:
+    """Counts of ``terms`` in a config's corpus (or one text file) per year, or per ``by`` (e.g. ("place",
+    "year")): see :func:`toolkit.terms.term_counts`. Terms are normalised like the texts (數據 finds 数据)."""
+    from .preparation import normalized_terms
+    from .terms import term_counts
+
+    config, columns, texts, normalizer, segmenter = _text_source(source, overrides)
+    one_file = not isinstance(source, Config) and not str(source).endswith(".toml")
+    by = () if one_file else tuple(by)
+    _check_columns(by, columns, "--by")
+    return term_counts(texts, normalized_terms(terms, normalizer), cut=segmenter.cut, by=by)
+
+
+def concordance(source: Config | str | Path, terms: list[str], *, context: int | None = None, regex: bool = False,
+                overrides=()) -> pd.DataFrame:
+    """Keywords in context of ``terms`` in a config's corpus (or one text file): see :func:`toolkit.terms.kwic`.
+    ``context`` defaults to the config's ``terms.context``."""
+    from .preparation import normalized_terms
+    from .terms import kwic
+
+    config, columns, texts, normalizer, _ = _text_source(source, overrides)
+    extra = tuple(c for c in ("place",) if c in columns)
+    return kwic(texts, terms if regex else normalized_terms(terms, normalizer),
+                context=context or config["terms"]["context"], regex=regex, extra=extra)
+

@@ -13,7 +13,7 @@ import pandas as pd
 from . import atomic
 from .errors import ToolkitError
 from .fonts import rc_params
-from .options import POSITIVE, Option, choice
+from .options import NON_NEGATIVE, POSITIVE, Option, choice
 from .themes import OTHER, Lexicon
 
 if TYPE_CHECKING:
@@ -25,6 +25,10 @@ OPTIONS = {
     "top_words": Option(10, "Words per topic in the top-words chart.", *POSITIVE),
     "formats": Option(["png", "svg"], "File formats of every figure.", kind=list),
     "ldavis": Option(True, "Write ldavis.html, an interactive pyLDAvis page that works offline."),
+    "theme_words": Option(5, "Words per theme and period in the theme_words figure.", *POSITIVE),
+    "workers": Option(0, "Processes that draw the figures while the run writes its tables; 0 for one per core, "
+                         "1 to draw them one after another in the run's own process. The bytes are the same.",
+                      *NON_NEGATIVE),
     "trend_style": Option("panels", "theme_shares: one panel per theme ('panels'), or every theme in one panel "
                                     "('lines', readable with few themes).", *choice("panels", "lines")),
 }
@@ -38,7 +42,7 @@ def check_options(section: dict) -> None:
 
 _TEXT = {
     "zh": {"share_title": "各主题占比的年度变化", "year": "年份", "share": "主题占比(按词数加权)",
-           "counts": "文档/段落", "topic": "话题", "words_title": "各主题模型话题的高频词", "weight": "权重",
+           "counts": "文档/段落", "topic": "话题", "words_title": "各话题的高频词", "weight": "权重",
            "other": "其他", "absent": "无对应话题", "sweep_title": "话题数的选择:各指标(均值与不同种子的范围)",
            "n_topics": "话题数 K", "band": "阴影:95%区间(文档与段落的整群自助法,含随机种子)",
            "bars": "误差线:95%区间(文档与段落的整群自助法,含随机种子)", "seeds": "点线:不同随机种子的范围",
@@ -47,6 +51,10 @@ _TEXT = {
            "change_title": "主题占比的变化", "change": "占比变化", "clear": "明确变化(同时区间不含0)", "unclear": "不明确",
            "documents": "文档数", "interval95": "95%区间", "simultaneous": "同时区间(Bonferroni)",
            "periods_title": "各时期的主题占比", "groups_title": "各组的主题占比",
+           "gap_rule": "白线:其间有缺少数据的年份",
+           "docs_shown": "按日期均匀抽取 {shown} 份(共 {total} 份;全部见 document_themes.csv)",
+           "wording_title": "各主题在各时期的用词", "wording_note": "彩色:该时期新进入前列的词,灰色:沿用上一时期;c-TF-IDF",
+           "terms_title": "词频的年度变化", "per_10k": "每万字出现次数",
            "one_document": "只有一份文档的年份:文档层面的不确定性取自其他文档",
            "effects_title": "协变量效应:各主题的预期占比随 {x} 的变化(分数logit,文档聚类标准误,含随机种子)",
            "validity_title": "主题测量的效度:模型占比与关键词频率的相关", "r_years": "跨年份 r",
@@ -64,6 +72,11 @@ _TEXT = {
            "clear": "clear (simultaneous interval excludes 0)", "unclear": "not clear",
            "documents": "documents", "interval95": "95% interval", "simultaneous": "simultaneous (Bonferroni)",
            "periods_title": "Theme shares by period", "groups_title": "Theme shares by group",
+           "gap_rule": "white rule: years without data in between",
+           "docs_shown": "{shown} of {total} documents shown, evenly spaced by date (all in document_themes.csv)",
+           "wording_title": "How each theme is worded in each period",
+           "wording_note": "coloured: new to the list in that period, grey: carried over; c-TF-IDF",
+           "terms_title": "Terms by year", "per_10k": "occurrences per 10,000 characters",
            "one_document": "years with one document: the document level is estimated from the other documents",
            "effects_title": "Covariate effects: expected share of each theme along {x} (fractional logit, "
                             "errors clustered by document, seeds included)",
@@ -226,7 +239,7 @@ def plot_theme_area(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "z
 
     text = _TEXT[language]
     colors = theme_colors(lexicon)
-    wide = _pivot(table, lexicon)
+    wide = _pivot(table, lexicon).dropna(how="all")
     with matplotlib.rc_context(rc_params()):
         fig = _new_figure(9, 5)
         ax = fig.add_subplot()
@@ -237,7 +250,9 @@ def plot_theme_area(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "z
             ax.bar(years, values, bottom=bottom, width=0.85, color=colors[theme], linewidth=0,
                    label=lexicon.label(theme, language))
             bottom = bottom + values
-        ax.set_xlim(years.min() - 0.6, years.max() + 0.6)
+        if len(years):
+            ax.set_xlim(years.min() - 0.6, years.max() + 0.6)
+            ax.set_xticks(year_ticks(years, 10))
         ax.set_ylim(0, 1)
         ax.set_xlabel(text["year"])
         ax.set_ylabel(text["share"])
@@ -247,60 +262,147 @@ def plot_theme_area(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "z
 
 
 def plot_theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "") -> Figure:
-    """Year x theme heatmap of shares, each cell labelled; empty cells are years without data."""
+    """Year x theme heatmap of shares: one column per year with data (a long span with few such years is not
+    stretched over its empty years), a white rule where years without data lie between two columns, each cell
+    labelled while the cells are wide enough to read."""
     import matplotlib
 
     text = _TEXT[language]
-    wide = _pivot(table, lexicon)
+    wide = _pivot(table, lexicon).dropna(how="all")
+    years = wide.index.to_numpy()
+    n = max(len(years), 1)
+    cell = min(0.5, max(0.14, 14.0 / n))  # inches per column: fixed up to 28 years, then narrower
     with matplotlib.rc_context(rc_params()):
-        fig = _new_figure(max(6, 0.5 * len(wide) + 3), 0.45 * len(wide.columns) + 1.8)
+        fig = _new_figure(cell * n + 3.2, 0.4 * len(wide.columns) + 1.9)
         ax = fig.add_subplot()
         values = wide.to_numpy(dtype=float).T
         image = ax.imshow(np.ma.masked_invalid(values), aspect="auto", cmap="YlGnBu", vmin=0)
-        ax.set_xticks(range(len(wide.index)))
-        ax.set_xticklabels(wide.index, rotation=90, fontsize=8)
+        step = max(1, int(np.ceil(n / 30)))
+        ax.set_xticks(range(0, len(years), step))
+        ax.set_xticklabels(years[::step], rotation=90, fontsize=8)
         ax.set_yticks(range(len(wide.columns)))
         ax.set_yticklabels([lexicon.label(t, language) for t in wide.columns], fontsize=9)
-        for i in range(values.shape[0]):
-            for j in range(values.shape[1]):
-                if not np.isnan(values[i, j]):
-                    ax.text(j, i, f"{values[i, j]:.2f}"[1:] if values[i, j] < 1 else "1", ha="center", va="center",
-                            fontsize=6, color="white" if values[i, j] > np.nanmax(values) * 0.6 else "black")
+        gaps = np.flatnonzero(np.diff(years) > 1)
+        for j in gaps:
+            ax.axvline(j + 0.5, color="white", linewidth=3)
+        if cell >= 0.4:
+            for i in range(values.shape[0]):
+                for j in range(values.shape[1]):
+                    if not np.isnan(values[i, j]):
+                        ax.text(j, i, f"{values[i, j]:.2f}"[1:] if values[i, j] < 1 else "1", ha="center",
+                                va="center", fontsize=6,
+                                color="white" if values[i, j] > np.nanmax(values) * 0.6 else "black")
         fig.colorbar(image, ax=ax, shrink=0.8, label=text["share"])
-        ax.set_title(f"{title}: {text['heatmap_title']}" if title else text["heatmap_title"])
+        heading = f"{title}: {text['heatmap_title']}" if title else text["heatmap_title"]
+        ax.set_title(heading + (f" ({text['gap_rule']})" if len(gaps) else ""), fontsize=10)
     return fig
 
 
-def plot_document_themes(units: pd.DataFrame, documents: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh",
-                         title: str = "", max_documents: int = 60) -> Figure:
-    """One horizontal bar per document: its token-weighted theme shares."""
+def plot_document_themes(shares: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "",
+                         max_documents: int = 60) -> Figure:
+    """One horizontal bar per document (document_themes.csv, :func:`toolkit.outputs.document_shares`): its theme
+    shares. With more than ``max_documents`` documents, that many are drawn, evenly spaced in date order, and the
+    title says so."""
     import matplotlib
 
     text = _TEXT[language]
     colors = theme_colors(lexicon)
-    themes = [*lexicon.names, OTHER]
-    modelled = units[units["in_model"]]
-    weighted = modelled[themes].mul(modelled["n_tokens"], axis=0).groupby(modelled["doc_id"]).sum()
-    shares = weighted.div(weighted.sum(axis=1), axis=0)
-    info = documents.set_index("doc_id").reindex(shares.index)
-    order = info.sort_values(["year", "doc_id"]).index[:max_documents]
-    shares = shares.loc[order]
-    labels = [f"{info.loc[d, 'year']} {str(info.loc[d, 'title'] or d)[:18]}" for d in order]
+    themes = [t for t in [*lexicon.names, OTHER] if t in shares.columns]
+    shown = shares
+    if len(shares) > max_documents:
+        shown = shares.iloc[np.unique(np.linspace(0, len(shares) - 1, max_documents).round().astype(int))]
+    labels = [f"{row.year} {str(row.title or row.doc_id)[:18]}" for row in shown.itertuples()]
     with matplotlib.rc_context(rc_params()):
-        fig = _new_figure(10, 0.32 * len(order) + 1.6)
+        fig = _new_figure(10, 0.32 * len(shown) + 1.6)
         ax = fig.add_subplot()
-        left = np.zeros(len(order))
+        left = np.zeros(len(shown))
         for theme in themes:
-            ax.barh(range(len(order)), shares[theme], left=left, color=colors[theme],
-                    label=lexicon.label(theme, language))
-            left += shares[theme].to_numpy()
-        ax.set_yticks(range(len(order)))
+            values = shown[theme].to_numpy(dtype=float)
+            ax.barh(range(len(shown)), values, left=left, color=colors[theme], label=lexicon.label(theme, language))
+            left += values
+        ax.set_yticks(range(len(shown)))
         ax.set_yticklabels(labels, fontsize=7)
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
         ax.set_xlabel(text["share"])
-        ax.set_title(f"{title}: {text['docs_title']}" if title else text["docs_title"])
+        heading = f"{title}: {text['docs_title']}" if title else text["docs_title"]
+        if len(shown) < len(shares):
+            heading += "\n" + text["docs_shown"].format(shown=len(shown), total=len(shares))
+        ax.set_title(heading, fontsize=10)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
+    return fig
+
+
+def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5, language: str = "zh",
+                     title: str = "") -> Figure:
+    """How each theme is worded in each period (theme_words.csv): a grid with a row per theme and a column per
+    period, each cell the theme's top words there; a word new to the theme's list is in its colour."""
+    import matplotlib
+
+    text = _TEXT[language]
+    colors = theme_colors(lexicon)
+    words = words[words["rank"] <= n_words]
+    themes = [t for t in [*lexicon.names, OTHER] if t in set(words["theme"])]
+    periods = list(dict.fromkeys(words["period"]))
+    line = 0.16  # inches per word
+    with matplotlib.rc_context(rc_params()):
+        fig = _new_figure(1.5 + 1.3 * max(len(periods), 1), 0.9 + (line * n_words + 0.12) * max(len(themes), 1))
+        fig.set_layout_engine("none")
+        ax = fig.add_axes((1.3 / fig.get_figwidth(), 0.02, 1 - 1.4 / fig.get_figwidth(),
+                           1 - 0.8 / fig.get_figheight()))
+        ax.set_xlim(-0.5, len(periods) - 0.5)
+        ax.set_ylim(len(themes) - 0.5, -0.5)
+        ax.axis("off")
+        cells = words.set_index(["theme", "period"])
+        for j, period in enumerate(periods):
+            ax.text(j, -0.52, str(period), ha="center", va="bottom", fontsize=9)
+        for i, theme in enumerate(themes):
+            ax.text(-0.55, i, lexicon.label(theme, language), ha="right", va="center", fontsize=9,
+                    color=colors[theme])
+            if i:
+                ax.axhline(i - 0.5, color="#dddddd", linewidth=0.6)
+            for j, period in enumerate(periods):
+                if (theme, period) not in cells.index:
+                    ax.text(j, i, "–", ha="center", va="center", fontsize=8, color="#999999")
+                    continue
+                rows = cells.loc[[(theme, period)]].sort_values("rank")
+                k = len(rows)
+                for r, row in enumerate(rows.itertuples()):
+                    ax.text(j, i + (r - (k - 1) / 2) / (n_words + 1), row.word, ha="center", va="center",
+                            fontsize=7.5, color=colors[theme] if row.new else "#555555")
+        heading = f"{title}: {text['wording_title']}" if title else text["wording_title"]
+        fig.suptitle(f"{heading} ({text['wording_note']})", fontsize=10, y=1 - 0.1 / fig.get_figheight(),
+                     va="top")
+    return fig
+
+
+def plot_term_counts(counts: pd.DataFrame, *, language: str = "zh", title: str = "") -> Figure:
+    """Each tracked term's occurrences per 10,000 characters by year (term_counts.csv): one panel per term,
+    each with its own y axis (terms differ in frequency by orders of magnitude), a dot for every year with
+    documents (years without are gaps)."""
+    import matplotlib
+
+    text = _TEXT[language]
+    terms = list(dict.fromkeys(counts["term"]))
+    n_cols = min(3, max(len(terms), 1))
+    n_rows = int(np.ceil(len(terms) / n_cols)) or 1
+    years = sorted(counts["year"].unique())
+    with matplotlib.rc_context(rc_params()):
+        fig = _new_figure(3.6 * n_cols, 2.3 * n_rows + 0.8)
+        axes = fig.subplots(n_rows, n_cols, squeeze=False, sharex=True)
+        for ax in axes.flat[len(terms):]:
+            ax.set_visible(False)
+        for k, (ax, term) in enumerate(zip(axes.flat, terms)):
+            rows = counts[counts["term"] == term].set_index("year").reindex(range(min(years), max(years) + 1))
+            ax.plot(rows.index, rows["per_10k"].to_numpy(dtype=float), color=_PALETTE[k % len(_PALETTE)],
+                    marker="o", markersize=2.5, linewidth=1.2)
+            ax.set_title(term, fontsize=10)
+            ax.set_xticks(year_ticks(years, 5))
+            ax.tick_params(labelsize=7)
+            ax.grid(axis="y", alpha=0.3)
+            ax.set_ylim(bottom=0)
+        fig.suptitle(f"{title}: {text['terms_title']}" if title else text["terms_title"], fontsize=10)
+        fig.supylabel(text["per_10k"], fontsize=9)
     return fig
 
 

@@ -134,6 +134,24 @@ def load_inputs(config: Config) -> Inputs:
     return Inputs(corpus, lexicon, normalizer, segmenter, prepared_key(corpus, normalizer, config, segmenter))
 
 
+def normalized_texts(corpus: Corpus, normalizer: Normalizer):
+    """(document row as a dict, normalised text) of every used document, read from disk one at a time."""
+    for doc in corpus.used.to_dict("records"):
+        yield doc, normalizer.normalize(corpus.text(doc["doc_id"])).text
+
+
+def normalized_terms(terms: list[str], normalizer: Normalizer) -> list[str]:
+    """``terms`` as they appear in normalised text (traditional characters and full-width forms folded), so a
+    search for 數據要素 finds 数据要素."""
+    out = []
+    for term in terms:
+        folded = normalizer.normalize(term).text.strip() if term.strip() else ""
+        if not folded:
+            raise ToolkitError(f"the term {term!r} is empty once normalised; give a word or phrase")
+        out.append(folded)
+    return out
+
+
 def prepare(config: Config, inputs: Inputs | None = None) -> Prepared:
     """Load, normalise, split into units and segment, or read all of it back from the cache."""
     timings: dict[str, float] = {}

@@ -1,4 +1,6 @@
-"""``report.html``: one self-contained page with a run's figures, tables, metrics and provenance."""
+"""``report.html``: one self-contained page with a run's figures, tables, passages, a methods paragraph and
+provenance. It embeds its figures and a subset of the CJK font, so it reads the same offline and on a machine
+without Chinese fonts."""
 
 from __future__ import annotations
 
@@ -10,6 +12,29 @@ from pathlib import Path
 import pandas as pd
 
 from . import atomic
+from .fonts import WEB_FAMILY, font_face_css
+from .uncertainty import MIN_CLUSTERS
+
+# Figures in reading order, each with a caption; others follow in name order.
+CAPTIONS = {
+    "theme_shares": "Theme shares by year, one panel per theme, with 95% intervals that count documents, "
+                    "paragraphs and model seeds.",
+    "theme_change": "Change between two years: thick bars are 95% intervals, thin bars simultaneous intervals "
+                    "over all themes; filled markers are the changes judged clear.",
+    "theme_periods": "Theme shares by named period.",
+    "theme_groups": "Theme shares by group.",
+    "theme_effects": "Expected theme shares along a covariate (fractional logit, document-clustered errors, "
+                     "seeds included).",
+    "theme_words": "How each theme is worded in each period (c-TF-IDF of share-weighted word counts).",
+    "theme_validity": "Validity: correlation of each theme's share with its keyword rate.",
+    "model_vs_keywords": "Model share beside keyword frequency, per theme and year.",
+    "theme_heatmap": "Year x theme shares.",
+    "theme_area": "Theme shares stacked to one.",
+    "document_themes": "Theme composition of each document.",
+    "top_words": "Top words of each topic, coloured by the theme it is labelled with.",
+    "term_counts": "Tracked terms per 10,000 characters by year.",
+}
+PASSAGES_SHOWN = 3
 
 
 def _table(frame: pd.DataFrame, float_format: str = "{:.3f}") -> str:
@@ -17,8 +42,84 @@ def _table(frame: pd.DataFrame, float_format: str = "{:.3f}") -> str:
                          float_format=lambda x: float_format.format(x), escape=True)
 
 
+def _read(folder: Path, name: str) -> pd.DataFrame | None:
+    path = folder / name
+    return pd.read_csv(path, keep_default_na=False, na_values=[""], encoding="utf-8-sig") if path.is_file() else None
+
+
+def methods_paragraph(config, manifest: dict, periods: list[str] | None = None, n_themes: int | None = None) -> str:
+    """A plain-text description of the run that a paper's methods section can adapt: corpus, preprocessing,
+    model, uncertainty and validation, with the settings this run used."""
+    c, m, tr, v = config["corpus"], config["model"], config["trends"], config["vocab"]
+    counts = manifest["counts"]
+    versions = manifest.get("versions", {})
+    kind = m["kind"]
+    model = {
+        "keyatm": (f"a keyword-assisted topic model in the manner of keyATM (Eshima, Imai and Sasaki 2024) with "
+                   f"{m['n_topics']} topics, {n_themes or 'one per'} of them seeded with the keywords of a theme "
+                   "of the lexicon (a topic's keywords are exclusive to it) and the rest free, fitted by collapsed "
+                   "Gibbs sampling"),
+        "lda": f"latent Dirichlet allocation (gensim) with {m['n_topics']} topics",
+        "nmf": f"non-negative matrix factorisation (scikit-learn) with {m['n_topics']} topics",
+    }.get(kind, f"a {kind} topic model with {m['n_topics']} topics")
+    ensemble = (f"The model was fitted {m['ensemble']} times with different seeds (first seed {m['random_state']}); "
+                "theme shares are the mean over these fits." if m["ensemble"] > 1 else
+                f"The model was fitted once (seed {m['random_state']}).")
+    intervals = (f"Intervals ({tr['level']:.0%}) come from a two-stage cluster bootstrap with {tr['bootstrap']} "
+                 "replicates: documents are resampled within each year, then paragraphs within documents, and "
+                 "each replicate draws one of the fitted models, so the intervals include between-document "
+                 f"variation and model (seed) uncertainty. In years with fewer than {MIN_CLUSTERS} documents, too few to "
+                 "resample, paragraphs are resampled within the documents and the between-document variance "
+                 "pooled over all years is added (with a t quantile for its degrees of freedom). A change between "
+                 "two years is reported as clear only "
+                 "when its Bonferroni-adjusted simultaneous interval over all themes excludes zero."
+                 if tr["bootstrap"] else "No intervals were computed (trends.bootstrap = 0).")
+    window = (f", restricted to {c['year_min'] or '…'}–{c['year_max'] or '…'}" if c["year_min"] or c["year_max"]
+              else "")
+    unit = "paragraphs" if config["units"]["kind"] == "paragraph" else "documents"
+    segmenter = ("jieba's algorithm (jieba_fast_dat, the same tokens as jieba "
+                 f"{versions.get('jieba', '')})" if config["segment"]["backend"] == "jieba_fast_dat"
+                 else f"jieba {versions.get('jieba', '')}")
+    return (
+        f"We analysed {counts['documents_used']} documents ({counts['documents_skipped']} further files were "
+        f"skipped, each with its reason in documents.csv){window}. Texts were converted to "
+        "simplified script with OpenCC, normalised for character width and punctuation, and cleaned of pinyin, "
+        f"mojibake and boilerplate lines; they were split into {counts['units']} {unit} (long paragraphs split at "
+        f"sentence ends, short ones merged) and segmented with {segmenter} using a domain dictionary that "
+        "includes every lexicon keyword, "
+        f"with standard and policy-specific stopwords removed. The vocabulary kept words in at least "
+        f"{v['min_df']} {unit} and at most {v['max_df']:.0%} of them ({counts['vocabulary']} words, "
+        f"{counts['tokens']} tokens). Themes were measured with {model}. {ensemble} A paragraph's theme share is "
+        "the share of its tokens assigned to the topics labelled with that theme; shares by year (and period or "
+        f"group) are weighted by tokens. {intervals} Each theme's validity was checked against the rate of its "
+        "keywords across years and documents (themes.csv), and the paragraphs that carry each theme most are "
+        "listed in passages.csv. Analysis with toolkit "
+        f"{versions.get('toolkit', '')}; every setting is in config.toml and every input and output file is "
+        "hashed in manifest.json."
+        + (f" Periods: {', '.join(periods)}." if periods else ""))
+
+
+def _passages_html(passages: pd.DataFrame, lexicon_order: list[str]) -> str:
+    themes = passages[(passages["kind"] == "theme") & (passages["scope"] == "all")]
+    parts = ["<h2>Passages behind each theme</h2><p>The paragraphs with the largest share of each theme over the "
+             f"whole corpus (top {PASSAGES_SHOWN}; passages.csv has more, per period and per topic). Keywords of "
+             "the theme are highlighted.</p>"]
+    order = {name: i for i, name in enumerate(lexicon_order)}
+    for _, rows in sorted(themes.groupby("name", sort=False), key=lambda item: order.get(item[0], len(order))):
+        parts.append(f"<h3>{html.escape(str(rows['label'].iloc[0]))}</h3>")
+        for row in rows.head(PASSAGES_SHOWN).itertuples():
+            text = html.escape(str(row.text))
+            for word in sorted(str(row.keywords or "").split(), key=len, reverse=True):
+                escaped = html.escape(word)
+                text = text.replace(escaped, f"<mark>{escaped}</mark>")
+            where = " · ".join(html.escape(str(x)) for x in (row.title, row.date, getattr(row, "place", ""))
+                               if str(x) not in ("", "nan"))
+            parts.append(f"<blockquote>{text}<footer>{where} — share {float(row.share):.2f}</footer></blockquote>")
+    return "\n".join(parts)
+
+
 def write_report(folder: Path, config, manifest: dict) -> Path:
-    """Gather the PNG figures (embedded), the main tables and the manifest summary of ``folder``."""
+    """Gather the figures (embedded), the main tables, the passages and a methods paragraph of ``folder``."""
     name = html.escape(config["corpus"]["name"] or "run")
     parts = [f"<h1>{name}</h1>"]
     counts = manifest["counts"]
@@ -26,34 +127,56 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
                  f"(see documents.csv); {counts['units']} units, {counts['tokens']} tokens, vocabulary "
                  f"{counts['vocabulary']}. Model: {html.escape(config['model']['kind'].upper())} with "
                  f"{config['model']['n_topics']} topics, seed {config['model']['random_state']}.</p>")
+    periods = _read(folder, "theme_words.csv")
+    period_names = list(dict.fromkeys(periods["period"].astype(str))) if periods is not None else None
+    themes = _read(folder, "themes.csv")
+    methods = methods_paragraph(config, manifest, period_names, len(themes) if themes is not None else None)
+    parts.append("<h2>Methods</h2><p class='methods'>" + html.escape(methods) + "</p>")
     metrics = manifest.get("metrics", {})
     if metrics:
         parts.append("<h2>Evaluation</h2>" + _table(pd.DataFrame([metrics]), "{:.4f}"))
-    for png in sorted((folder / "figures").glob("*.png")):
-        data = base64.b64encode(png.read_bytes()).decode("ascii")
-        parts.append(f'<h2>{html.escape(png.stem)}</h2><img alt="{html.escape(png.stem)}" '
-                     f'src="data:image/png;base64,{data}">')
-    topics = pd.read_csv(folder / "topics.csv")
-    topics["top_words"] = topics["top_words"].map(lambda s: " ".join(w.split(":")[0] for w in s.split()[:12]))
+    figures = {p.stem: p for p in (folder / "figures").glob("*.png")}
+    for stem in [*[s for s in CAPTIONS if s in figures], *sorted(s for s in figures if s not in CAPTIONS)]:
+        data = base64.b64encode(figures[stem].read_bytes()).decode("ascii")
+        parts.append(f'<h2>{html.escape(stem)}</h2><p>{html.escape(CAPTIONS.get(stem, ""))}</p>'
+                     f'<img alt="{html.escape(stem)}" src="data:image/png;base64,{data}">')
+    if themes is not None:
+        shown = [c for c in ("theme", "label_zh", "validated", "share", "r_years", "r_documents", "member_r", "why")
+                 if c in themes.columns]
+        parts.append("<h2>Themes: what to read before trusting a share</h2>" + _table(themes[shown]))
+    passages = _read(folder, "passages.csv")
+    if passages is not None and len(passages):
+        order = list(themes["theme"]) if themes is not None else []
+        parts.append(_passages_html(passages, [*order, "other"]))
+    topics = _read(folder, "topics.csv")
+    topics["top_words"] = topics["top_words"].map(lambda s: " ".join(w.split(":")[0] for w in str(s).split()[:12]))
     parts.append("<h2>Topics</h2>" + _table(topics[["topic", "theme", "score", "top_words"]]))
-    yearly = pd.read_csv(folder / "theme_by_year.csv")
+    yearly = _read(folder, "theme_by_year.csv")
     parts.append("<h2>Theme share by year</h2>"
                  + _table(yearly.pivot(index="year", columns="theme", values="share").reset_index()))
-    for file, title in [("change.csv", "Change between two years"), ("model_vs_keywords.csv",
-                                                                       "Model against keyword frequency")]:
-        if (folder / file).is_file():
-            table = pd.read_csv(folder / file)
-            if len(table):
-                parts.append(f"<h2>{title}</h2>" + _table(table))
+    for file, title in [("change.csv", "Change between two years"), ("group_change.csv", "Change between groups"),
+                        ("model_vs_keywords.csv", "Model against keyword frequency"),
+                        ("effects.csv", "Covariate effects")]:
+        table = _read(folder, file)
+        if table is not None and len(table):
+            parts.append(f"<h2>{title}</h2>" + _table(table))
+    terms = _read(folder, "term_counts.csv")
+    if terms is not None and len(terms):
+        parts.append("<h2>Tracked terms (count by year)</h2>"
+                     + _table(terms.pivot(index="year", columns="term", values="count").reset_index(), "{:.0f}"))
     if (folder / "ldavis.html").is_file():
         parts.append('<p>Interactive topic map: <a href="ldavis.html">ldavis.html</a> (next to this file).</p>')
     summary = {k: manifest[k] for k in ("config", "random_state", "versions", "timings_seconds", "cache")}
     parts.append("<h2>Provenance</h2><pre>" + html.escape(json.dumps(summary, ensure_ascii=False, indent=1))
                  + "</pre><p>Input and output hashes: manifest.json.</p>")
+    body = "\n".join(parts)
+    style = (f"body{{font-family:'{WEB_FAMILY}',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}}"
+             "img{max-width:100%}table.t{border-collapse:collapse;font-size:13px}"
+             "table.t td,table.t th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left}"
+             "blockquote{margin:0.6em 0;padding:0.4em 0.8em;border-left:3px solid #bbb;background:#fafafa}"
+             "blockquote footer{font-size:12px;color:#666;margin-top:0.3em}mark{background:#fff3a8}"
+             "p.methods{background:#f4f7fb;padding:0.8em}pre{white-space:pre-wrap;font-size:12px}")
     page = ("<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>" + name + "</title><style>"
-            "body{font-family:'Noto Sans CJK SC',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"
-            "img{max-width:100%}table.t{border-collapse:collapse;font-size:13px}"
-            "table.t td,table.t th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left}"
-            "</style></head><body>" + "\n".join(parts) + "</body></html>\n")
+            + font_face_css(name + body) + style + "</style></head><body>" + body + "</body></html>\n")
     atomic.write_text(folder / "report.html", page)
     return folder / "report.html"

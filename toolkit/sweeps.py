@@ -126,8 +126,7 @@ def _fit_one(model, train, held_out) -> dict:
         model.fit(train)
         seconds = time.perf_counter() - start
         scores = model.heldout_scores(held_out) if held_out.shape[0] else {}
-    return {"components": model.components_, "anchors": model.anchors_, "fit_seconds": round(seconds, 3),
-            "seed_dependent": bool(model.seed_dependent), **scores}
+    return {"components": model.components_, "anchors": model.anchors_, "fit_seconds": round(seconds, 3), **scores}
 
 
 @dataclass
@@ -244,9 +243,8 @@ def _write_run(folder: Path, combo: dict, run_config: Config, corpus: _Corpus, r
     metrics = {"run_id": folder.name, **combo, "kind": run_config["model"]["kind"],
                "n_topics": run_config["model"]["n_topics"], "random_state": run_config["model"]["random_state"],
                **topic_metrics(corpus.statistics, words),
-               "themes_found": len({t for t in labels["theme"] if t != "other"}),
-               "seed_dependent": raw["seed_dependent"]}
-    metrics.update({k: v for k, v in raw.items() if k not in ("components", "anchors", "seed_dependent")})
+               "themes_found": len({t for t in labels["theme"] if t != "other"})}
+    metrics.update({k: v for k, v in raw.items() if k not in ("components", "anchors")})
     folder.mkdir(parents=True, exist_ok=True)
     atomic.write_text(folder / "config.toml", run_config.to_toml(relative_to=folder))
     atomic.write_text(folder / "topics.json", json.dumps({"top_words": words, "themes": labels["theme"].tolist()},
@@ -274,13 +272,16 @@ def _collect(out_dir: Path, runs) -> pd.DataFrame:
 def recommend(table: pd.DataFrame, skipped: list | None = None) -> str:
     """Which number of topics, and how sure: per kind, the K with the highest mean NPMI over seeds, the Ks whose
     range over seeds overlaps its range (indistinguishable from it), and whether the seeds were evidence at all
-    (a deterministic model gives one run, whatever the seed)."""
+    (seeds that gave the same topics and scores are one run, whatever their number)."""
     lines = ["# Recommendation", ""]
     summary = (table.groupby(["kind", "n_topics"])
                .agg(npmi=("c_npmi", "mean"), low=("c_npmi", "min"), high=("c_npmi", "max"), c_v=("c_v", "mean"),
-                    stability=("stability", "mean"), diversity=("diversity", "mean"), seeds=("run_id", "size"),
-                    varies=("seed_dependent", "any") if "seed_dependent" in table else ("run_id", "size"))
+                    stability=("stability", "mean"), diversity=("diversity", "mean"), seeds=("run_id", "size"))
                .reset_index())
+    # Observed, not assumed: a start that looks deterministic may still use its seed (scikit-learn's NMF starts
+    # from a randomized SVD), and a seeded model may land on the same topics every time.
+    summary["varies"] = ((summary["seeds"] < 2) | (summary["high"] - summary["low"] > 1e-9)
+                         | (summary["stability"] < 0.999))
     best_overall = summary.sort_values(["npmi", "stability"], ascending=False).iloc[0]
     rivals = summary[(summary["kind"] != best_overall["kind"]) & (summary["high"] >= best_overall["low"])]
     lines.append(f"**{best_overall['kind'].upper()} with {int(best_overall['n_topics'])} topics** has the highest "
@@ -290,8 +291,8 @@ def recommend(table: pd.DataFrame, skipped: list | None = None) -> str:
                     "overlap that range and are indistinguishable from it." if len(rivals) else
                     "; no other kind's range reaches it.")
                  + ("" if bool(best_overall["varies"]) else
-                    " Its seeds gave identical runs (a deterministic start), so that range is one run, not a "
-                    "spread: it says nothing about how robust the topics are."))
+                    " Its seeds gave the same topics and scores, so that range is one run, not a spread: it says "
+                    "nothing about how robust the topics are."))
     lines.append("")
     for kind, rows in summary.groupby("kind"):
         rows = rows.sort_values("npmi", ascending=False)
@@ -306,8 +307,8 @@ def recommend(table: pd.DataFrame, skipped: list | None = None) -> str:
                      if len(close) else f"Its seed range lies above every other K's (next: K = "
                      f"{int(rows.iloc[1]['n_topics'])}, {rows.iloc[1]['npmi']:.4f}).")
         if not bool(best["varies"]):
-            text += (f" {kind.upper()} gives the same topics for every seed here (a deterministic start): its seeds "
-                     "are one run, so its range and its stability of 1.00 are no evidence of robustness.")
+            text += (f" {kind.upper()} gave the same topics and scores for every seed here: its seeds are one run, "
+                     "so its range and its stability of 1.00 are no evidence of robustness.")
         lines.append(text)
     lines += ["", "NPMI and c_v: higher is better (gensim, windows of 10 and 110 tokens). Stability below about "
               "0.5 means the topics change with the seed: do not read much into any single run. Coherence does not "

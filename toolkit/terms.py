@@ -1,14 +1,176 @@
-"""Corpus-level word statistics: detected phrases, and candidate terms for the domain dictionary."""
+"""Corpus-level word statistics: term counts by year, keywords in context, detected phrases, and candidate
+terms for the domain dictionary.
+
+Term counts and concordances read the normalised text of each document (the text a run analyses, before it
+is split into units): ``count`` is how often the term occurs as a substring, ``token_count`` how often the
+run's segmenter cuts it out as a whole word (jieba may cut 改革开放 as one word, so 改革 then counts in
+``count`` only).
+"""
 
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter
+from typing import Callable, Iterable
 
+import numpy as np
 import pandas as pd
 
+from .errors import ToolkitError
+from .options import POSITIVE, Option
 from .tokens import UnitTokens
+
+OPTIONS = {
+    "track": Option([], "Terms a run counts by year (term_counts.csv and term_counts.png) and shows in context "
+                        "(kwic.csv), e.g. [\"共同富裕\", \"数据要素\"].", kind=list),
+    "context": Option(20, "Characters on each side of a keyword in context.", *POSITIVE),
+}
+
+
+def check_options(section: dict) -> None:
+    for term in section["track"]:
+        check_term(term)
+
+
+def check_term(term: str) -> str:
+    if not term.strip():
+        raise ToolkitError("a term to count or show in context must not be empty")
+    return term
+
+
+# A document as the term functions see it: a mapping with doc_id, title, date and year (and any grouping
+# columns asked for), paired with its normalised text.
+TextSource = Iterable[tuple[dict, str]]
+
+
+class TermCounter:
+    """Counts of terms gathered one document at a time (see :func:`term_counts`)."""
+
+    def __init__(self, terms: list[str], *, cut: Callable[[str], list[str]] | None = None,
+                 by: tuple[str, ...] = ("year",)):
+        self.terms = [check_term(t) for t in dict.fromkeys(terms)]
+        self.cut, self.by = cut, tuple(by)
+        self.rows: list[dict] = []
+
+    def add(self, doc: dict, text: str) -> None:
+        keys = {k: doc[k] for k in self.by}
+        token_counts: Counter[str] = Counter()
+        if self.cut is not None:
+            for line in text.split("\n"):
+                if any(t in line for t in self.terms):
+                    token_counts.update(w for w in self.cut(line) if w in self.terms)
+        for term in self.terms:
+            self.rows.append({"term": term, **keys, "date": str(doc["date"]), "year_sort": int(doc["year"] or 0),
+                              "count": text.count(term), "token_count": token_counts[term],
+                              "characters": len(text)})
+
+    def table(self) -> pd.DataFrame:
+        columns = ["term", *self.by, "count", "token_count", "characters", "per_10k", "documents", "documents_with",
+                   "first_seen", "last_seen"]
+        if self.cut is None:
+            columns.remove("token_count")
+        if not self.rows:
+            return pd.DataFrame(columns=columns)
+        docs = pd.DataFrame(self.rows)
+        docs["with"] = docs["count"] > 0
+        table = (docs.groupby(["term", *self.by], sort=False)
+                 .agg(count=("count", "sum"), token_count=("token_count", "sum"), characters=("characters", "sum"),
+                      documents=("count", "size"), documents_with=("with", "sum"))
+                 .reset_index())
+        table["per_10k"] = np.round(table["count"] / table["characters"].clip(lower=1) * 1e4, 4)
+        seen = docs[docs["with"]].sort_values(["year_sort", "date"], kind="stable").groupby("term")["date"]
+        first, last = seen.first().to_dict(), seen.last().to_dict()
+        table["first_seen"] = [first.get(t, "") for t in table["term"]]
+        table["last_seen"] = [last.get(t, "") for t in table["term"]]
+        table["term"] = pd.Categorical(table["term"], categories=self.terms)
+        table = table.sort_values(["term", *self.by], kind="stable").reset_index(drop=True)
+        table["term"] = table["term"].astype(str)
+        return table[columns]
+
+
+def term_counts(texts: TextSource, terms: list[str], *, cut: Callable[[str], list[str]] | None = None,
+                by: tuple[str, ...] = ("year",)) -> pd.DataFrame:
+    """Per term and per value of ``by`` (default: year): count (substring occurrences), token_count (whole
+    words as ``cut`` gives them; omitted without ``cut``), characters and documents behind it, per_10k (count
+    per 10,000 characters), documents_with (documents where the term occurs), and the term's first_seen and
+    last_seen (date of the first and last document that has it, over the whole corpus)."""
+    counter = TermCounter(terms, cut=cut, by=by)
+    for doc, text in texts:
+        counter.add(doc, text)
+    return counter.table()
+
+
+KWIC_COLUMNS = ["term", "doc_id", "title", "date", "year", "position", "left", "match", "right"]
+
+
+class Concordance:
+    """Keywords in context gathered one document at a time (see :func:`kwic`)."""
+
+    def __init__(self, terms: list[str], *, context: int = 20, regex: bool = False, extra: tuple[str, ...] = ()):
+        self.patterns = []
+        for term in dict.fromkeys(terms):
+            check_term(term)
+            try:
+                self.patterns.append((term, re.compile(term if regex else re.escape(term))))
+            except re.error as exc:
+                raise ToolkitError(f"{term!r} is not a valid regular expression: {exc}") from None
+        self.context, self.extra = context, tuple(extra)
+        self.rows: list[dict] = []
+
+    def add(self, doc: dict, text: str) -> None:
+        info = {"doc_id": doc["doc_id"], "title": doc["title"], "date": str(doc["date"]), "year": doc["year"],
+                **{k: doc[k] for k in self.extra}}
+        for term, pattern in self.patterns:
+            for match in pattern.finditer(text):
+                start, end = match.span()
+                if start == end:
+                    continue
+                self.rows.append({"term": term, **info, "position": start,
+                                  "left": text[max(0, start - self.context):start].replace("\n", "｜"),
+                                  "match": match.group(0),
+                                  "right": text[end:end + self.context].replace("\n", "｜")})
+
+    def table(self) -> pd.DataFrame:
+        table = pd.DataFrame(self.rows, columns=[*KWIC_COLUMNS[:5], *self.extra, *KWIC_COLUMNS[5:]])
+        if len(table):
+            order = {t: i for i, (t, _) in enumerate(self.patterns)}
+            table = table.sort_values("term", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+        return table
+
+
+def kwic(texts: TextSource, terms: list[str], *, context: int = 20, regex: bool = False,
+         extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Keywords in context: one row per occurrence of each term (a regular expression with ``regex``), in
+    corpus order, with ``context`` characters on each side (line breaks shown as ｜) and the document's
+    doc_id, title, date, year and ``extra`` columns. ``position`` is the character offset in the normalised
+    text."""
+    concordance = Concordance(terms, context=context, regex=regex, extra=extra)
+    for doc, text in texts:
+        concordance.add(doc, text)
+    return concordance.table()
+
+
+def track_terms(texts: TextSource, terms: list[str], *, cut=None, context: int = 20,
+                extra: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Yearly counts and keywords in context of ``terms`` in one pass over ``texts`` (a run's terms.track)."""
+    counter = TermCounter(terms, cut=cut)
+    concordance = Concordance(terms, context=context, extra=extra)
+    for doc, text in texts:
+        counter.add(doc, text)
+        concordance.add(doc, text)
+    return counter.table(), concordance.table()
+
+
+def format_kwic(table: pd.DataFrame, context: int = 20) -> str:
+    """Concordance lines for a terminal: left context right-aligned (padded with ideographic spaces so Chinese
+    lines align), the match in brackets, the right context, then year and title."""
+    lines = []
+    for row in table.itertuples():
+        left = str(row.left).rjust(context, "\u3000")
+        right = str(row.right).ljust(context, "\u3000")
+        lines.append(f"{left} 【{row.match}】 {right}  {row.year} {row.title or row.doc_id}")
+    return "\n".join(lines) + ("\n" if lines else "")
 
 _HAN_WORD = re.compile(r"^[\u3400-\u9fff]+$")
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ToolkitError
-from .options import FRACTION, NON_NEGATIVE, Option
+from .options import FRACTION, NON_NEGATIVE, POSITIVE, Option
 
 OPTIONS = {
     "bootstrap": Option(1000, "Replicates of the cluster bootstrap (documents, then their units, one ensemble member "
@@ -27,6 +27,9 @@ OPTIONS = {
                         kind=(int, str)),
     "periods": Option({}, "Named periods, e.g. {\"十二五\" = [2011, 2015], \"十三五\" = [2016, 2020]}: shares, intervals "
                           "and figures per period too.", kind=dict),
+    "spans": Option(6, "Without periods, tables by period (theme wording, passages) cut the years into at most "
+                       "this many spans of equal length (2, 5, 10 ... years; each year of a short corpus).",
+                    *POSITIVE),
     "by": Option("", "A column of the metadata to compare groups by (place, level, province ...); '' for none."),
     "compare": Option([], "Two values of `by` whose shares the group change table compares; [] for the two groups "
                           "with the most tokens.", kind=list),
@@ -57,6 +60,26 @@ def period_of(years, periods: dict) -> np.ndarray:
     for name, (first, last) in periods.items():
         out[(np.asarray(years) >= first) & (np.asarray(years) <= last)] = name
     return out
+
+
+def year_spans(years, max_spans: int = 6) -> dict[str, list[int]]:
+    """Periods for a table over time when none are named: every year of a short span, else spans of 2, 5,
+    10, 20, 25 or 50 years aligned to round years (2000-2004, 2005-2009 ...), at most ``max_spans`` of them,
+    each named by its first and last year with data."""
+    years = sorted({int(y) for y in years})
+    if not years:
+        return {}
+    if len(years) <= max_spans:
+        return {str(y): [y, y] for y in years}
+    for step in (2, 5, 10, 20, 25, 50, 100, 1000):
+        starts = sorted({y - y % step for y in years})
+        if len(starts) <= max_spans:
+            break
+    spans = {}
+    for start in starts:
+        inside = [y for y in years if start <= y < start + step]
+        spans[f"{inside[0]}-{inside[-1]}" if inside[0] != inside[-1] else str(inside[0])] = [start, start + step - 1]
+    return spans
 
 
 # ----- share tables ------------------------------------------------------------------------------------------

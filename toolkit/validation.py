@@ -31,10 +31,10 @@ def _read_run(run: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.D
     missing = [name for name in needed if not (run / name).is_file()]
     if missing:
         raise ToolkitError(f"{run} is not the output of a toolkit run ({missing[0]} missing); pass a run folder")
-    units = pd.read_csv(run / "units.csv", keep_default_na=False, na_values=[""])
-    topics = pd.read_csv(run / "topics.csv", keep_default_na=False)
-    themes = pd.read_csv(run / "themes.csv", keep_default_na=False)
-    unit_topics = pd.read_csv(run / "unit_topics.csv")
+    units = pd.read_csv(run / "units.csv", keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+    topics = pd.read_csv(run / "topics.csv", keep_default_na=False, encoding="utf-8-sig")
+    themes = pd.read_csv(run / "themes.csv", keep_default_na=False, encoding="utf-8-sig")
+    unit_topics = pd.read_csv(run / "unit_topics.csv", encoding="utf-8-sig")
     return units, topics, themes, unit_topics
 
 
@@ -79,7 +79,7 @@ def export(run: str | Path, out: str | Path | None = None, *, n_units: int = 200
         atomic.write_text(work / CODEBOOK, _codebook(themes, len(sheet), len(words_sheet), len(topic_sheet)))
         for name, table in ((UNIT_SHEET, sheet), (UNIT_KEY, key), (WORD_SHEET, words_sheet), (WORD_KEY, words_key),
                             (TOPIC_SHEET, topic_sheet), (TOPIC_KEY, topic_key)):
-            atomic.write_csv(work / name, table)
+            atomic.write_csv(work / name, table, bom=True)  # coders open these in Excel
         atomic.write_text(work / "validation.json", json.dumps({"run": str(run.resolve()), "n_units": len(sheet),
                                                                 "random_state": random_state}, indent=1) + "\n")
     return out
@@ -152,7 +152,7 @@ def _codebook(themes: pd.DataFrame, n_units: int, n_words: int, n_topics: int) -
 def _coded(path: Path, column: str) -> pd.DataFrame:
     if not path.is_file():
         raise ToolkitError(f"{path} not found; pass the folder `toolkit validate export` wrote")
-    table = pd.read_csv(path, keep_default_na=False, dtype={column: str})
+    table = pd.read_csv(path, keep_default_na=False, dtype={column: str}, encoding="utf-8-sig")
     table[column] = table[column].str.strip()
     return table[table[column] != ""]
 
@@ -165,7 +165,7 @@ def score(folder: str | Path, *, units_file: str | Path | None = None, words_fil
     from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
 
     folder = Path(folder)
-    key = pd.read_csv(folder / UNIT_KEY, keep_default_na=False)
+    key = pd.read_csv(folder / UNIT_KEY, keep_default_na=False, encoding="utf-8-sig")
     coded = _coded(Path(units_file) if units_file else folder / UNIT_SHEET, "theme")
     themes_allowed = {*_codebook_themes(folder), "other"}
     tables: dict[str, pd.DataFrame] = {}
@@ -195,8 +195,8 @@ def score(folder: str | Path, *, units_file: str | Path | None = None, words_fil
                                         ("topic_intrusion", TOPIC_SHEET, TOPIC_KEY, topics_file)):
         answers = _coded(Path(file) if file else folder / sheet, "intruder")
         if len(answers):
-            merged = answers[["item", "intruder"]].merge(pd.read_csv(folder / key_name, keep_default_na=False),
-                                                          on="item", suffixes=("_coded", ""))
+            key = pd.read_csv(folder / key_name, keep_default_na=False, encoding="utf-8-sig")
+            merged = answers[["item", "intruder"]].merge(key, on="item", suffixes=("_coded", ""))
             merged["correct"] = merged["intruder_coded"].str.upper() == merged["intruder"].astype(str).str.upper()
             group = "topic" if name == "word_intrusion" else "item"
             tables[name] = merged.groupby(group)["correct"].mean().reset_index().rename(columns={"correct": "precision"})

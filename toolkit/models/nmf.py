@@ -13,8 +13,9 @@ from .base import TopicModel, check_counts, normalize_rows
 
 OPTIONS = {
     "max_iter": Option(500, "Maximum iterations.", *POSITIVE),
-    "init": Option("nndsvda", "Start: 'nndsvda' is deterministic (every seed gives the same topics), 'random' "
-                              "depends on the seed.", *choice("nndsvda", "nndsvd", "random")),
+    "init": Option("nndsvda", "Start: 'nndsvda' and 'nndsvd' from a (seeded, randomized) SVD of the data, so seeds "
+                              "give close but not always equal topics; 'random' from random factors.",
+                   *choice("nndsvda", "nndsvd", "random")),
 }
 
 
@@ -26,7 +27,8 @@ class NmfTopicModel(TopicModel):
     n_topics : int
     max_iter : int
     init : str
-        Initialisation passed to ``sklearn.decomposition.NMF`` ('nndsvda' is deterministic).
+        Initialisation passed to ``sklearn.decomposition.NMF``; every start uses ``random_state`` (the SVD
+        starts through scikit-learn's randomized SVD).
     random_state : int or None
         Pass an int for reproducible results.
     """
@@ -40,11 +42,6 @@ class NmfTopicModel(TopicModel):
         self.max_iter = max_iter
         self.init = init
         self.random_state = random_state
-
-    @property
-    def seed_dependent(self) -> bool:
-        """Whether another seed can give other topics: not with the deterministic SVD-based starts."""
-        return self.init == "random"
 
     @classmethod
     def from_config(cls, *, n_topics, random_state, options, n_jobs=1, keywords=None, n_words=0, n_tokens=0):

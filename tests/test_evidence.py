@@ -1,0 +1,149 @@
+"""The evidence behind the numbers: representative passages, theme wording over time, and the run's tables
+that carry them."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import sparse
+
+import toolkit
+from toolkit.config import Config
+from toolkit.evidence import representative_passages
+from toolkit.trends import year_spans
+from toolkit.wording import theme_words
+
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    config = Config.load(ROOT / "configs" / "seeds.toml", ["figures.ldavis=false", "trends.bootstrap=100"])
+    return toolkit.run(config, tmp_path_factory.mktemp("evidence") / "seeds")
+
+
+def _units(doc_ids, years, n_tokens=20):
+    return pd.DataFrame({"unit_id": [f"{d}#{i}" for i, d in enumerate(doc_ids)], "doc_id": doc_ids, "year": years,
+                         "title": [f"title {d}" for d in doc_ids], "date": [str(y) for y in years],
+                         "n_tokens": n_tokens, "text": [f"text {i}" for i in range(len(doc_ids))]})
+
+
+def test_passages_rank_by_share_and_spread_over_documents():
+    units = _units(["a", "a", "a", "b", "b", "c"], [2020, 2020, 2020, 2021, 2021, 2021])
+    shares = pd.DataFrame({"x": [0.9, 0.8, 0.7, 0.6, 0.6, 0.1]})
+    table = representative_passages(units, shares, {"x": "X"}, kind="theme", n=4, per_period=0, per_document=2,
+                                    min_share=0.2)
+    # a's third passage (0.7) is left out (two per document), c's (0.1) is below min_share; b's tie: corpus order
+    assert table["unit_id"].tolist() == ["a#0", "a#1", "b#3", "b#4"]
+    assert table["rank"].tolist() == [1, 2, 3, 4] and (table["scope"] == "all").all()
+    assert table["label"].unique().tolist() == ["X"]
+    longer = representative_passages(units, shares, {"x": "X"}, kind="theme", n=5, per_period=0, per_document=2,
+                                     min_share=0.2)
+    assert longer["unit_id"].tolist() == ["a#0", "a#1", "a#2", "b#3", "b#4"]  # no other document left: filled
+
+
+def test_passages_per_period_and_minimum_length():
+    units = _units(["a", "b", "c", "d"], [2015, 2016, 2021, 2022])
+    units.loc[0, "n_tokens"] = 3  # a heading: too short to be evidence
+    shares = pd.DataFrame({"x": [1.0, 0.5, 0.4, 0.9]})
+    scopes = np.array(["十二五", "十三五", "十四五", "十四五"], dtype=object)
+    table = representative_passages(units, shares, {"x": "X"}, kind="theme", scopes=scopes, n=1, per_period=1,
+                                    min_tokens=10)
+    assert "a#0" not in set(table["unit_id"])
+    assert table[["scope", "unit_id"]].values.tolist() == [["all", "d#3"], ["十三五", "b#1"], ["十四五", "d#3"]]
+
+
+def test_run_passages_are_the_units_with_the_largest_shares(run):
+    passages = pd.read_csv(run.out_dir / "passages.csv", keep_default_na=False)
+    units = pd.read_csv(run.out_dir / "units.csv", keep_default_na=False)
+    assert set(passages["kind"]) == {"theme", "topic"}
+    themes = passages[(passages["kind"] == "theme") & (passages["scope"] == "all")]
+    for name, rows in themes.groupby("name"):
+        shares = units.set_index("unit_id").loc[rows["unit_id"], name].round(4)
+        assert shares.tolist() == pytest.approx(rows["share"].tolist(), abs=1e-4)  # the unit's own share
+        assert rows["share"].is_monotonic_decreasing
+        eligible = units[(units["n_tokens"] >= 15) & units["in_model"]]
+        assert rows["share"].iloc[0] == pytest.approx(eligible[name].max(), abs=1e-4)
+        per_document = rows.groupby("doc_id").size()
+        assert per_document.max() <= 2 or len(per_document) == (eligible[name] >= 0.2).groupby(
+            eligible["doc_id"]).any().sum()  # more than two of a document only when no other document has any
+    ecology = themes[themes["name"] == "ecology"]
+    assert len(ecology) == 5 and ecology["label"].iloc[0] == "生态环境"
+    for row in ecology.itertuples():  # the highlighted keywords are the theme's, and in the passage
+        assert row.keywords and all(word in row.text for word in row.keywords.split())
+    assert set(passages["scope"]) == {"all", "2015", "2019", "2020", "2021", "2022"}  # a short corpus: each year
+    docs = pd.read_csv(run.out_dir / "documents.csv", keep_default_na=False).set_index("doc_id")
+    assert (passages["title"] == docs.loc[passages["doc_id"], "title"].to_numpy()).all()
+    assert (passages["place"] == docs.loc[passages["doc_id"], "place"].to_numpy()).all()
+    topics = passages[passages["kind"] == "topic"]
+    assert topics["name"].str.fullmatch(r"topic_\d+").all()
+    unit_topics = pd.read_csv(run.out_dir / "unit_topics.csv").set_index("unit_id")
+    first = topics[topics["scope"] == "all"].iloc[0]
+    assert unit_topics.loc[first["unit_id"], first["name"]] == pytest.approx(unit_topics[first["name"]].max(),
+                                                                            abs=0.35)
+
+
+def test_year_spans_are_round_and_few():
+    assert year_spans([2015, 2019, 2021]) == {"2015": [2015, 2015], "2019": [2019, 2019], "2021": [2021, 2021]}
+    spans = year_spans(range(2000, 2023))
+    assert list(spans) == ["2000-2004", "2005-2009", "2010-2014", "2015-2019", "2020-2022"]
+    long = year_spans([1921, 1935, 1949, *range(1978, 2023)], 6)
+    assert len(long) <= 6 and list(long)[0] == "1921-1935"
+    assert all(first % 10 == 0 or first % 20 == 0 for first, _ in long.values())
+
+
+def test_theme_wording_follows_the_units_and_demotes_words_every_theme_uses():
+    vocabulary = ["发展", "科技", "人才", "数字化", "算力", "污染"]
+    # four units: two per period; unit shares of (innovation, ecology)
+    counts = sparse.csr_matrix(np.array([[5, 4, 3, 0, 0, 0],   # 2015: innovation, 科技 and 人才
+                                         [5, 0, 0, 0, 0, 6],   # 2015: ecology, 污染
+                                         [5, 0, 1, 4, 3, 0],   # 2021: innovation, 数字化 and 算力
+                                         [5, 0, 0, 0, 0, 5]]))  # 2021: ecology
+    shares = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]])
+    table = theme_words(counts, vocabulary, shares, ["innovation", "ecology"],
+                        np.array(["2015", "2015", "2021", "2021"], dtype=object), ["2015", "2021"], top_n=2,
+                        min_count=1)
+    top = table.groupby(["theme", "period"])["word"].apply(list).to_dict()
+    assert top[("innovation", "2015")] == ["科技", "人才"]
+    assert top[("innovation", "2021")] == ["数字化", "算力"]  # the theme's wording shifts
+    assert top[("ecology", "2015")] == ["污染", "发展"]
+    assert "发展" not in top[("innovation", "2015")]  # in every unit: low c-TF-IDF though the most frequent
+    new = table.set_index(["theme", "period", "word"]).sort_index()["new"]
+    assert not new.loc[("innovation", "2015")].any() and new.loc[("innovation", "2021")].all()
+    assert not new.loc[("ecology", "2021", "污染")]
+
+
+def test_run_theme_wording_table(run):
+    words = pd.read_csv(run.out_dir / "theme_words.csv", keep_default_na=False)
+    assert list(words.columns) == ["theme", "period", "rank", "word", "score", "count", "new"]
+    assert set(words["period"].astype(str)) <= {"2015", "2019", "2020", "2021", "2022"}
+    assert (words["count"] >= 2).all() and words.groupby(["theme", "period"]).size().max() <= 10
+    innovation = words[words["theme"] == "innovation"]
+    assert "创新" in set(innovation["word"])
+    assert (run.out_dir / "figures" / "theme_words.png").is_file()
+
+
+def test_document_themes_table_has_every_used_document(run):
+    table = pd.read_csv(run.out_dir / "document_themes.csv")
+    assert len(table) == 5 and table["year"].is_monotonic_increasing
+    themes = [*run.prepared.lexicon.names, "other"]
+    assert table[themes].sum(axis=1).to_numpy() == pytest.approx(1.0, abs=1e-5)
+
+
+def test_report_shows_passages_and_methods_and_inlines_its_font(run):
+    import base64
+    import io
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    html = (run.out_dir / "report.html").read_text(encoding="utf-8")
+    assert "Passages behind each theme" in html and "<mark>" in html and "Methods" in html
+    assert "two-stage cluster bootstrap with 100 replicates" in html and "keyword-assisted topic model" in html
+    match = re.search(r"src:url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", html)
+    assert match, "no inlined font"
+    font = TTFont(io.BytesIO(base64.b64decode(match.group(1))))
+    covered = set(map(chr, font.getBestCmap()))
+    visible = re.sub(r"<style>.*?</style>|<[^>]+>|data:[^\"')]+", "", html, flags=re.S)
+    han = {ch for ch in visible if "\u4e00" <= ch <= "\u9fff"}
+    assert len(han) > 200 and han <= covered  # every Chinese character of the page has its glyph
+    assert len(covered) < 3000  # a subset, not the whole font
