@@ -70,9 +70,10 @@ def measured(command: list[str], env: dict | None = None, every: float = 0.05) -
     return Measured(seconds, peak, stdout)
 
 
-def spread(values: list[float]) -> str:
+def spread(values: list[float], digits: int = 1) -> str:
     """Median with the range, e.g. '31.2 s (29.8-33.0, n=3)'."""
-    return f"{statistics.median(values):.1f} s ({min(values):.1f}-{max(values):.1f}, n={len(values)})"
+    return (f"{statistics.median(values):.{digits}f} s ({min(values):.{digits}f}-{max(values):.{digits}f}, "
+            f"n={len(values)})")
 
 
 def generate_corpus(folder: Path, chars: int) -> None:

@@ -92,3 +92,17 @@ def test_help_lists_the_commands():
     assert result.returncode == 0
     for command in ("run", "sweep", "normalize", "tokens", "config"):
         assert command in result.stdout
+
+
+HEAVY_LIBRARIES = ("pandas", "scipy", "sklearn", "matplotlib", "numba", "jieba", "gensim", "pyarrow")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["config", "configs/seeds.toml"]])
+def test_help_and_config_import_no_heavy_library(args):
+    """Start-up stays fast because these commands import none of the libraries the analysis needs."""
+    script = ("import sys\nfrom toolkit.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+              f"print(sorted(m for m in {HEAVY_LIBRARIES!r} if m in sys.modules), file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", script, *args], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120)
+    assert result.stdout  # the command did its job
+    assert result.stderr.strip().splitlines()[-1] == "[]"

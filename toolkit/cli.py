@@ -151,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args) -> int:
+    if args.command == "config":  # before the pipeline's imports: printing a config needs no pandas
+        print(_config(args).to_toml(), end="")
+        return 0
     from . import pipeline
 
     if args.command == "run":
@@ -168,9 +171,6 @@ def _dispatch(args) -> int:
         print(f"{result.out_dir}: {len(result.table)} runs ({result.fitted} fitted now); "
               f"{result.out_dir / 'summary'} holds sweep.csv, sweep.png, recommendation.md")
         print(result.recommendation.splitlines()[2])
-        return 0
-    if args.command == "config":
-        print(_config(args).to_toml(), end="")
         return 0
     if args.command == "validate":
         from . import validation

@@ -14,14 +14,16 @@ import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .dates import DocDate, find_date, parse_date
 from .decoding import Unreadable, decode
 from .errors import ToolkitError
 from .normalize import to_simplified
 from .options import NON_NEGATIVE, Option
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _plain_name(name: str) -> bool:
@@ -85,6 +87,7 @@ class Corpus:
 
 def read_metadata(path: Path) -> pd.DataFrame:
     """The metadata CSV as strings, one row per file; raises ToolkitError on an unusable table."""
+    import pandas as pd
     if path.is_dir():
         raise ToolkitError(f"metadata {path} is a folder, not a CSV file; fix corpus.metadata")
     if not path.is_file():
@@ -231,6 +234,7 @@ def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, patter
     duplicate or excluded (``include`` column: no/false/0) files are skipped, never dropped silently. Raises
     ToolkitError when nothing can be read at all.
     """
+    import pandas as pd
     root = Path(texts)
     if root.is_file():
         raise ToolkitError(f"corpus.texts {root} is a file; set it to the folder that holds your text files")

@@ -12,12 +12,15 @@ share scale.
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .errors import ToolkitError
 from .options import POSITIVE, Option
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 OPTIONS = {
     "formula": Option("", "Document covariates of the theme shares as a Wilkinson formula over columns of the "
@@ -48,6 +51,7 @@ def estimate_effects(units: pd.DataFrame, member_shares: np.ndarray, themes: lis
     ``units``: the modelled units with doc_id, n_tokens and the covariates; ``member_shares``: members x units x
     (themes..., other); ``themes``: the named themes to model (the first ones of ``member_shares``).
     """
+    import pandas as pd
     import statsmodels.api as sm
     from scipy.special import expit
 
@@ -108,6 +112,7 @@ def estimate_effects(units: pd.DataFrame, member_shares: np.ndarray, themes: lis
 def _grid(units: pd.DataFrame, matrix, x: str):
     """Values of ``x`` across its range (every year for year), one row per level of the first categorical
     covariate, the other covariates at their mean (numbers) or most frequent value (categories)."""
+    import pandas as pd
     variables = [v for v in matrix.model_spec.required_variables if v in units.columns]
     if not x or x not in variables:
         return None, ""

@@ -4,10 +4,14 @@ documents). A reviewer's first question about a share is "show me the paragraphs
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from .options import NON_NEGATIVE, POSITIVE, UNIT_INTERVAL, Option
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 OPTIONS = {
     "passages": Option(5, "Passages per theme and per topic over the whole corpus (passages.csv).", *NON_NEGATIVE),
@@ -40,6 +44,7 @@ def representative_passages(units: pd.DataFrame, shares: pd.DataFrame, labels: d
     column) and ``tokens`` (each unit's tokens), ``keywords`` lists the words of the column found in the
     passage.
     """
+    import pandas as pd
     eligible = units["n_tokens"].to_numpy() >= min_tokens
     if "in_model" in units:
         eligible &= units["in_model"].to_numpy(dtype=bool)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import atomic
 from .manifest import git_revision, output_hashes, package_versions, platform_summary, sha256_file
 from .options import Option
 from .processes import stop_workers
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 OPTIONS = {
     "excel_bom": Option(False, "Start every CSV with a UTF-8 byte-order mark, so that Excel shows its Chinese text "
@@ -30,6 +32,7 @@ def documents_table(documents: pd.DataFrame, units: pd.DataFrame) -> pd.DataFram
 def document_shares(units: pd.DataFrame, documents: pd.DataFrame, themes: list[str]) -> pd.DataFrame:
     """document_themes.csv: each used document's token-weighted theme shares, in date order, with its title,
     date, year and place."""
+    import pandas as pd
     modelled = units[units["in_model"]]
     weighted = modelled[themes].mul(modelled["n_tokens"], axis=0).groupby(modelled["doc_id"]).sum()
     shares = weighted.div(weighted.sum(axis=1), axis=0)

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from . import atomic
 from .errors import ToolkitError
@@ -17,6 +16,7 @@ from .options import NON_NEGATIVE, POSITIVE, Option, choice
 from .themes import OTHER, Lexicon
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.figure import Figure
 
 OPTIONS = {

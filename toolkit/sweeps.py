@@ -18,9 +18,9 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from . import atomic
 from .config import Config, parse_override
@@ -28,6 +28,9 @@ from .errors import ToolkitError
 from .options import NON_NEGATIVE, OPEN_FRACTION, SEED, Option
 from .processes import stop_workers
 from .progress import Progress
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger("toolkit")
 
@@ -253,6 +256,8 @@ def _write_run(folder: Path, combo: dict, run_config: Config, corpus: _Corpus, r
 
 
 def _collect(out_dir: Path, runs) -> pd.DataFrame:
+    import pandas as pd
+
     from .evaluate import stability
 
     rows, tops = [], {}

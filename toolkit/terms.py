@@ -12,14 +12,16 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 import numpy as np
-import pandas as pd
 
 from .errors import ToolkitError
 from .options import POSITIVE, Option
 from .tokens import UnitTokens
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 OPTIONS = {
     "track": Option([], "Terms a run counts by year (term_counts.csv and term_counts.png) and shows in context "
@@ -66,6 +68,7 @@ class TermCounter:
                               "characters": len(text)})
 
     def table(self) -> pd.DataFrame:
+        import pandas as pd
         columns = ["term", *self.by, "count", "token_count", "characters", "per_10k", "documents", "documents_with",
                    "first_seen", "last_seen"]
         if self.cut is None:
@@ -132,6 +135,7 @@ class Concordance:
                                   "right": text[end:end + self.context].replace("\n", "｜")})
 
     def table(self) -> pd.DataFrame:
+        import pandas as pd
         table = pd.DataFrame(self.rows, columns=[*KWIC_COLUMNS[:5], *self.extra, *KWIC_COLUMNS[5:]])
         if len(table):
             order = {t: i for i, (t, _) in enumerate(self.patterns)}
@@ -218,6 +222,7 @@ class PairCounts:
 
     def to_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Word counts (word, count) and pair counts (left, right, count), for storing."""
+        import pandas as pd
         unigrams = pd.DataFrame({"word": pd.array(list(self.unigrams), dtype="str"),
                                  "count": pd.array(list(self.unigrams.values()), dtype="int64")})
         pairs = pd.DataFrame({"left": pd.array([a for a, _ in self.pairs], dtype="str"),
@@ -250,6 +255,7 @@ def candidate_terms(words: "PairCounts | list[list[str]]", *, known: set[str] | 
     term is not already ``known``. Returns term, left, right, count and PMI (log2 of how much more often the
     pair occurs than chance), the highest PMI first, for pairs seen at least ``min_count`` times.
     """
+    import pandas as pd
     counts = words if isinstance(words, PairCounts) else PairCounts.of(words, stopwords)
     unigrams, pairs = counts.unigrams, counts.pairs
     total = sum(unigrams.values()) or 1

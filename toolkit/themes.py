@@ -6,13 +6,16 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .errors import ToolkitError
 from .options import OPEN_FRACTION, POSITIVE, Option, choice
 from .resources import data_path
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 OPTIONS = {
     "lexicon": Option("", "Theme lexicon (TOML); '' for the shipped one.", path=True),
@@ -189,6 +192,7 @@ def label_topics(components: np.ndarray, vocabulary: list[str], lexicon: Lexicon
     Returns one row per topic: topic (from 1), theme, labelled_by ('keywords', 'free' or 'top words'),
     suggested, score, and the score of every theme (``score_<theme>``).
     """
+    import pandas as pd
     themes_of = word_themes(lexicon, vocabulary, match)
     column = np.array([lexicon.names.index(themes_of[w]) if w in themes_of else -1 for w in vocabulary])
     anchors = np.full(len(components), -1) if anchors is None else np.asarray(anchors)
@@ -219,6 +223,7 @@ def theme_shares(doc_topic: np.ndarray, topic_themes: list[str], theme_names: li
 
     Columns are the lexicon's themes then ``other``; rows sum to 1.
     """
+    import pandas as pd
     columns = [*theme_names, OTHER]
     shares = np.zeros((doc_topic.shape[0], len(columns)))
     for k, theme in enumerate(topic_themes):
@@ -230,6 +235,7 @@ def dominant_themes(shares: pd.DataFrame) -> pd.Series:
     """The named theme with the largest share in each row (ties: the first listed); ``other`` for a row in
     which no named theme has a share (with keyword topics: a unit without a keyword of any theme), '' for a row
     without shares (a unit with no vocabulary word). Unlabelled topics are no subject, so they never win."""
+    import pandas as pd
     named = shares.drop(columns=[OTHER]) if OTHER in shares.columns else shares
     values = named.to_numpy(dtype=float)
     has_shares = ~np.isnan(shares.to_numpy(dtype=float)).all(axis=1)
@@ -247,6 +253,8 @@ def lexicon_coverage(lexicon: Lexicon, vocabulary: list[str], tokens, match: str
     A word that never occurs, or falls outside the vocabulary, cannot pull its theme; this table shows it.
     ``tokens`` are the units' tokens (UnitTokens or lists of words).
     """
+    import pandas as pd
+
     from .vectorize import word_frequencies
 
     in_vocabulary = set(vocabulary)
@@ -292,6 +300,7 @@ def theme_diagnostics(lexicon: Lexicon, vocabulary: list[str], components: np.nd
     ``member_r``, the lowest correlation of its unit shares between two ensemble members; ``validated`` and,
     when not, ``why`` (rules: ``VALIDATION_RULES``).
     """
+    import pandas as pd
     anchors = np.asarray(anchors)
     anchored_model = bool((anchors >= 0).any())
     best_topic = components.argmax(axis=0) if components.size else np.zeros(0, dtype=int)

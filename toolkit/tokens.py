@@ -11,9 +11,12 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 
 class UnitTokens(Sequence):
@@ -84,6 +87,7 @@ class UnitTokens(Sequence):
 
     def count_matrix(self) -> sparse.csr_matrix:
         """Counts of every word (column = id) in every unit (row), sorted indices, int64."""
+        from scipy import sparse
         ones = np.ones(len(self.ids), dtype=np.int64)
         matrix = sparse.csr_matrix((ones, (self.unit_of_token(), self.ids)), shape=(len(self), len(self.words)))
         matrix.sum_duplicates()

@@ -10,12 +10,15 @@ drawn per replicate, intervals at ``level`` as the estimate plus or minus z stan
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .errors import ToolkitError
 from .options import FRACTION, NON_NEGATIVE, POSITIVE, Option
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 OPTIONS = {
     "bootstrap": Option(1000, "Replicates of the cluster bootstrap (documents, then their units, one ensemble member "
@@ -121,6 +124,8 @@ class ShareModel:
 
     def table(self, keys: list[str], labels: list | None = None):
         """One row per cell and theme: keys, theme, share, interval and its parts, seed spread, counts."""
+        import pandas as pd
+
         from .uncertainty import replicate, standard_deviations
 
         cells = self.cells(keys, labels)
@@ -164,6 +169,8 @@ class ShareModel:
 
     def change(self, keys: list[str], first, last) -> pd.DataFrame:
         """The change of every theme's share from cell ``first`` to cell ``last`` (tuples of ``keys`` values)."""
+        import pandas as pd
+
         from .uncertainty import difference_sd, replicate
 
         table, cells = self.table(keys, [first, last])
@@ -226,6 +233,7 @@ def theme_by_year(units: pd.DataFrame, themes: list[str], *, years: tuple[int, i
     token-weighted mean of its units' shares. Every year from the first to the last (or ``years``) appears;
     a year without units has share NaN and zero counts: a gap, never a zero.
     """
+    import pandas as pd
     first, last = years if years else (int(units["year"].min()), int(units["year"].max()))
     rows = []
     for year in range(first, last + 1):
@@ -249,6 +257,7 @@ def keyword_rates(units: pd.DataFrame, keyword_counts: np.ndarray, themes: list[
     ``keyword_counts`` (units x themes, :func:`toolkit.themes.keyword_counts`) holds the keyword tokens of each
     row of ``units`` (which needs year and n_tokens); ``themes`` names its columns.
     """
+    import pandas as pd
     first, last = years if years else (int(units["year"].min()), int(units["year"].max()))
     n_years = last - first + 1
     year_of_unit = units["year"].to_numpy(dtype=np.int64) - first
@@ -269,6 +278,7 @@ def keyword_rates(units: pd.DataFrame, keyword_counts: np.ndarray, themes: list[
 
 def model_keyword_agreement(shares: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
     """Pearson correlation across years between each theme's model share and its keyword rate."""
+    import pandas as pd
     merged = shares.merge(rates, on=["year", "theme"]).dropna(subset=["share", "per_10k"])
     rows = []
     for theme, rows_theme in merged.groupby("theme", sort=False):
@@ -317,6 +327,7 @@ def yearly_trends(units: pd.DataFrame, keyword_counts: np.ndarray, themes: list[
     per theme (units x the lexicon's themes); ``member_shares``: each ensemble member's shares of the modelled
     units (members x units x themes; default: the shares in ``units``, one member).
     """
+    import pandas as pd
     periods = periods or {}
     modelled = units[units["in_model"]].reset_index(drop=True)
     if member_shares is None:

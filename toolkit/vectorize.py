@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
-from scipy import sparse
 
 from .errors import ToolkitError
 from .options import FRACTION, NON_NEGATIVE, POSITIVE, Option
 from .tokens import UnitTokens, as_unit_tokens
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from scipy import sparse
 
 OPTIONS = {
     "min_df": Option(2, "Drop words in fewer units than this (lexicon words excepted: see keep_lexicon).", *POSITIVE),
@@ -30,6 +34,7 @@ def check_options(section: dict) -> None:
 
 
 def _frequencies(tokens: UnitTokens, counts: sparse.csr_matrix) -> pd.DataFrame:
+    import pandas as pd
     return pd.DataFrame({"count": np.asarray(counts.sum(axis=0)).ravel(),
                          "n_units": np.bincount(counts.indices, minlength=len(tokens.words))},
                         index=pd.Index(tokens.words, name="word"))
@@ -95,6 +100,7 @@ def document_term_matrix(tokens: UnitTokens | list[list[str]], vocabulary: list[
 def _columns(counts: sparse.csr_matrix, words: list[str], vocabulary: list[str]) -> sparse.csr_matrix:
     """The columns of ``counts`` (one per word of ``words``) for the words of ``vocabulary``, in its order; a
     vocabulary word not in ``words`` gets an empty column. Sorted indices, int64 counts."""
+    from scipy import sparse
     index = {w: i for i, w in enumerate(words)}
     pairs = [(index[w], j) for j, w in enumerate(vocabulary) if w in index]
     rows = np.array([i for i, _ in pairs], dtype=np.int64)

@@ -5,11 +5,15 @@ same question with a new model fitted for hours."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
-from scipy import sparse
 
 from .options import NON_NEGATIVE, POSITIVE, Option
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from scipy import sparse
 
 OPTIONS = {
     "top_n": Option(10, "Words per theme and period in theme_words.csv.", *POSITIVE),
@@ -32,6 +36,8 @@ def theme_words(counts: sparse.spmatrix, vocabulary: list[str], shares: np.ndarr
     fewer than ``min_count`` weighted occurrences in the class are left out. ``new`` marks a word that was not
     in the theme's list of the period before.
     """
+    import pandas as pd
+    from scipy import sparse
     counts = sparse.csr_matrix(counts, dtype=np.float64)
     shares = np.nan_to_num(np.asarray(shares, dtype=np.float64))
     periods = np.asarray(periods, dtype=object)

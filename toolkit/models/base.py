@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from scipy import sparse
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_array
 
 from ..errors import ToolkitError
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 
 def check_counts(X, n_topics) -> sparse.csr_matrix:
     """``X`` as a float64 CSR matrix of non-negative counts with at least ``n_topics`` rows."""
+    from scipy import sparse
+    from sklearn.utils.validation import check_array
     X = check_array(X, accept_sparse="csr", dtype=np.float64)
     X = sparse.csr_matrix(X)
     if X.data.size and X.data.min() < 0:
@@ -24,6 +28,14 @@ def check_counts(X, n_topics) -> sparse.csr_matrix:
     return X
 
 
+def check_fitted(model, attribute: str) -> None:
+    """Raise scikit-learn's ``NotFittedError`` unless ``model`` has ``attribute`` (set by ``fit``)."""
+    if not hasattr(model, attribute):
+        from sklearn.exceptions import NotFittedError
+
+        raise NotFittedError(f"this {type(model).__name__} is not fitted yet; call 'fit' first")
+
+
 def normalize_rows(matrix: np.ndarray) -> np.ndarray:
     """Rows scaled to sum to 1; an all-zero row becomes uniform."""
     matrix = np.asarray(matrix, dtype=np.float64)
@@ -32,8 +44,12 @@ def normalize_rows(matrix: np.ndarray) -> np.ndarray:
     return np.where(sums > 0, matrix / np.where(sums > 0, sums, 1), uniform)
 
 
-class TopicModel(TransformerMixin, BaseEstimator):
+class TopicModel:
     """Base of the toolkit's models: scikit-learn's estimator contract plus what the toolkit reads.
+
+    ``get_params`` and ``set_params`` are scikit-learn's own (``BaseEstimator``'s methods, so
+    ``sklearn.base.clone`` works), imported when first called: declaring a model, and so loading a config,
+    does not import scikit-learn.
 
     Subclasses set ``OPTIONS`` (their ``[model.<kind>]`` config sub-table), ``display_name``, ``HELDOUT``
     (held-out measures: name -> "lower" or "higher" is better) and, when their result does not depend on the
@@ -65,6 +81,30 @@ class TopicModel(TransformerMixin, BaseEstimator):
     def heldout_scores(self, X) -> dict[str, float]:
         """Measures of fit on units the model did not see (keys as in ``HELDOUT``)."""
         return {}
+
+    @classmethod
+    def _get_param_names(cls) -> list[str]:
+        from sklearn.base import BaseEstimator
+
+        return BaseEstimator._get_param_names.__func__(cls)
+
+    def get_params(self, deep: bool = True) -> dict:
+        from sklearn.base import BaseEstimator
+
+        return BaseEstimator.get_params(self, deep=deep)
+
+    def set_params(self, **params):
+        from sklearn.base import BaseEstimator
+
+        return BaseEstimator.set_params(self, **params)
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params(deep=False).items())
+        return f"{type(self).__name__}({params})"
+
+    def fit_transform(self, X, y=None):
+        """Fit to ``X``, then return its document-topic shares."""
+        return self.fit(X, y).transform(X)
 
     def free_anchors(self) -> np.ndarray:
         return np.full(self.n_topics, -1, dtype=np.int64)

@@ -10,13 +10,16 @@ the words that go with the keywords in this corpus, so the topic is more than a 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from scipy import sparse
-from sklearn.utils.validation import check_is_fitted
 
 from ..errors import ToolkitError
 from ..options import FRACTION, POSITIVE, UNIT_INTERVAL, Option, choice
-from .base import TopicModel, check_counts, normalize_rows
+from .base import TopicModel, check_counts, check_fitted, normalize_rows
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 OPTIONS = {
     "iterations": Option(500, "Gibbs sweeps over every token.", *POSITIVE),
@@ -235,9 +238,11 @@ class KeywordTopicModel(TopicModel):
     def transform(self, X):
         """Topic shares of the units of ``X`` under the fitted topics (Gibbs sampling of each unit's topics with
         the topics held fixed; the same input always gives the same output)."""
+        from scipy import sparse
+
         from . import gibbs
 
-        check_is_fitted(self, "components_")
+        check_fitted(self, "components_")
         X = sparse.csr_matrix(X, dtype=np.float64)
         if X.shape[1] != self.n_features_in_:
             raise ValueError(f"X has {X.shape[1]} words; the model was fitted on {self.n_features_in_}")
@@ -249,6 +254,7 @@ class KeywordTopicModel(TopicModel):
     def heldout_scores(self, X) -> dict[str, float]:
         """Perplexity of ``X``: exp of minus the mean log probability of its tokens under their units' folded-in
         shares (lower is better; comparable between runs on the same units)."""
+        from scipy import sparse
         X = sparse.csr_matrix(X, dtype=np.float64)
         theta = self.transform(X)
         probabilities = (theta @ self.components_)

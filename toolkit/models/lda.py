@@ -5,11 +5,9 @@ from __future__ import annotations
 import os
 
 import numpy as np
-from scipy import sparse
-from sklearn.utils.validation import check_array, check_is_fitted
 
 from ..options import POSITIVE, Option, choice
-from .base import TopicModel, check_counts, normalize_rows
+from .base import TopicModel, check_counts, check_fitted, normalize_rows
 
 OPTIONS = {
     "passes": Option(10, "Passes over the corpus.", *POSITIVE),
@@ -98,7 +96,9 @@ class LdaTopicModel(TopicModel):
 
     def _gamma(self, X) -> np.ndarray:
         """Unnormalised topic weights of each row of X, inferred a chunk at a time from a fixed random start."""
-        check_is_fitted(self, "model_")
+        from scipy import sparse
+        from sklearn.utils.validation import check_array
+        check_fitted(self, "model_")
         X = sparse.csr_matrix(check_array(X, accept_sparse="csr", dtype=np.float64))
         if X.shape[1] != self.n_features_in_:
             raise ValueError(f"X has {X.shape[1]} words; the model was fitted on {self.n_features_in_}")
@@ -118,6 +118,7 @@ class LdaTopicModel(TopicModel):
     def perplexity(self, X) -> float:
         """Perplexity of ``X`` under the model (2 ** -bound per word, gensim's bound), lower is better."""
         from gensim.matutils import Sparse2Corpus
+        from scipy import sparse
 
         gamma = self._gamma(X)
         X = sparse.csr_matrix(X)

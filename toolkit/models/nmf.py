@@ -5,11 +5,9 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from scipy import sparse
-from sklearn.utils.validation import check_array, check_is_fitted
 
 from ..options import POSITIVE, Option, choice
-from .base import TopicModel, check_counts, normalize_rows
+from .base import TopicModel, check_counts, check_fitted, normalize_rows
 
 OPTIONS = {
     "max_iter": Option(500, "Maximum iterations.", *POSITIVE),
@@ -69,13 +67,16 @@ class NmfTopicModel(TopicModel):
 
     def transform(self, X):
         """Document-topic shares (rows sum to 1; a unit with no weight gets equal shares)."""
-        check_is_fitted(self, "nmf_")
+        from scipy import sparse
+        from sklearn.utils.validation import check_array
+        check_fitted(self, "nmf_")
         X = sparse.csr_matrix(check_array(X, accept_sparse="csr", dtype=np.float64))
         return normalize_rows(self.nmf_.transform(self.tfidf_.transform(X)))
 
     def heldout_scores(self, X) -> dict[str, float]:
         """Reconstruction error (Frobenius norm) of the held-out units' TF-IDF."""
-        check_is_fitted(self, "nmf_")
+        from scipy import sparse
+        check_fitted(self, "nmf_")
         tfidf = self.tfidf_.transform(X)
         W = self.nmf_.transform(tfidf)
         dense = tfidf.toarray() if sparse.issparse(tfidf) else np.asarray(tfidf)
