@@ -113,3 +113,25 @@ def test_utf8_read_as_latin1_is_repaired(normalizer):
     assert result.text == "推进数字经济发展"
     assert result.repaired > 0 and result.removed["mojibake"] == 0
     assert Normalizer(repair_mojibake=False).normalize(broken).text != "推进数字经济发展"
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "sloppy-windows-1252", "sloppy-windows-1251", "macroman", "cp437"])
+def test_mojibake_of_every_codec_ftfy_knows_is_still_repaired(normalizer, encoding):
+    """ftfy runs only on texts that show a mojibake clue; the clue must be there for each codec it undoes."""
+    import ftfy  # noqa: F401  (registers the sloppy codecs)
+
+    text = "推进数字经济发展，加快建设创新型国家"
+    broken = text.encode("utf-8").decode(encoding, errors="replace")
+    if ftfy.fix_encoding(broken) != text:
+        pytest.skip(f"ftfy itself does not undo {encoding} here")
+    assert normalizer.normalize(broken).text == normalizer.normalize(text).text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(), mixed), st.one_of(st.text(), mixed))
+def test_character_counts_agree_with_counting_one_by_one(text, other):
+    from toolkit.normalize import _MEANINGFUL_RUN, _changed_count, _count, _han_count
+
+    assert _han_count(text) == sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
+    assert _count(_MEANINGFUL_RUN, text) == sum(1 for ch in text if ch.isalnum() or "\u3400" <= ch <= "\u9fff")
+    assert _changed_count(text, other) == sum(a != b for a, b in zip(text, other))

@@ -48,8 +48,44 @@ _STRAY = re.compile(
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
 
+_HAN_RUN = re.compile("[\u3400-\u9fff]+")
+_UNIFIED_RUN = re.compile("[\u4e00-\u9fff]+")
+_MEANINGFUL_RUN = re.compile("(?:[^\\W_]|[\u3400-\u9fff])+")  # letters and digits of any script, and Han
+
+
+def _count(run: re.Pattern, text: str) -> int:
+    """Characters of ``text`` matched by ``run`` (a pattern of runs of characters), counted in C."""
+    return sum(map(len, run.findall(text)))
+
+
 def _han_count(text: str) -> int:
-    return sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
+    return _count(_HAN_RUN, text)
+
+
+def _changed_count(before: str, after: str) -> int:
+    """Positions at which two texts differ (compared up to the shorter one's length), counted with numpy."""
+    import numpy as np
+
+    n = min(len(before), len(after))
+    a = np.frombuffer(before[:n].encode("utf-32-le"), dtype=np.uint32)
+    b = np.frombuffer(after[:n].encode("utf-32-le"), dtype=np.uint32)
+    return int(np.count_nonzero(a != b))
+
+
+@functools.lru_cache(maxsize=1)
+def _mojibake_clue() -> re.Pattern:
+    """Characters that UTF-8 Chinese text shows when decoded with a wrong single-byte codec: the lead bytes of
+    three-byte UTF-8 sequences (0xE3-0xE9 hold every Han character) in each codec ftfy can undo. ftfy can only
+    repair a text into more Han characters if one of them is present, so texts without them skip ftfy."""
+    from ftfy.chardata import CHARMAP_ENCODINGS
+
+    clues = {bytes([byte]).decode(encoding, errors="ignore")
+             for encoding in CHARMAP_ENCODINGS for byte in range(0xE3, 0xEA)}
+    return re.compile("[" + re.escape("".join(sorted(clues - {""}))) + "]")
+
+
+def _nfkc(text: str) -> str:
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
 def _is_pinyin(syllable: str) -> bool:
@@ -79,9 +115,8 @@ def to_simplified(text: str) -> str:
     """
     t2s, tw2s, hk2s = _converters()
     simplified = t2s.convert(text)
-    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    changed = sum(1 for a, b in zip(text, simplified) if a != b)
-    if han and changed / han > TRADITIONAL_SHARE:
+    han = _count(_UNIFIED_RUN, text)
+    if han and _changed_count(text, simplified) / han > TRADITIONAL_SHARE:
         return hk2s.convert(tw2s.convert(text))
     return simplified
 
@@ -148,7 +183,7 @@ class Normalizer:
     def _normalize_once(self, text: str, result: Normalized) -> str:
         if self.repair_mojibake:
             text = self._repair(text, result)
-        text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
+        text = _nfkc(text).replace("\r\n", "\n").replace("\r", "\n")
         for _ in range(4):  # removals can bring new matches next to each other; stop at the fixed point
             before = text
             if self.strip_pinyin:
@@ -159,8 +194,8 @@ class Normalizer:
                 break
         if self.to_simplified:
             simplified = to_simplified(text)
-            result.converted = sum(a != b for a, b in zip(text, simplified))
-            text = unicodedata.normalize("NFKC", simplified)
+            result.converted = _changed_count(text, simplified)
+            text = _nfkc(simplified)
         lines = []
         for line in text.split("\n"):
             stripped = _SPACES.sub(" ", line).strip()
@@ -177,6 +212,8 @@ class Normalizer:
     def _repair(text: str, result: Normalized) -> str:
         """Undo Chinese text decoded with the wrong codec where ftfy knows how (UTF-8 read as Latin-1 or
         cp1252). A repair is kept only when it yields more Chinese characters: ftfy's other fixes are not ours."""
+        if not _mojibake_clue().search(text):
+            return text
         import ftfy
 
         repaired = ftfy.fix_encoding(text)
@@ -208,8 +245,8 @@ class Normalizer:
 def quality_row(doc_id: str, normalized: Normalized) -> dict:
     """One row of quality.csv: what normalisation removed from a document, rule by rule."""
     text = normalized.text
-    meaningful = sum(1 for ch in text if ch.isalnum() or "\u3400" <= ch <= "\u9fff")
-    han = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
+    meaningful = _count(_MEANINGFUL_RUN, text)
+    han = _han_count(text)
     noise_share = 1 - han / meaningful if meaningful else 1.0
     removed = normalized.removed
     removed_share = (normalized.chars_in - len(text)) / max(normalized.chars_in, 1)

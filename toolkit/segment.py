@@ -115,6 +115,7 @@ class Segmenter:
         self._entries = [e for path in self.dictionaries for e in read_dictionary(path)]
         self._entries += [(w, None, None) for w in self.extra_words]
         self._tokenizer = None
+        self._decided: dict[str, str] = {}  # word -> itself interned if filter keeps it, else ""
 
     @property
     def fingerprint(self) -> str:
@@ -137,9 +138,6 @@ class Segmenter:
         if self._tokenizer is None:
             import importlib
 
-            import jieba
-            import jieba.posseg
-
             engine = "jieba" if self.pos else self.backend
             module = importlib.import_module(engine)
             if hasattr(module, "setLogLevel") and engine != "jieba":
@@ -148,7 +146,11 @@ class Segmenter:
             tokenizer.initialize()
             for word, freq, tag in self._entries:
                 tokenizer.add_word(word, DOMAIN_FREQ if freq is None else freq, tag or "n")
-            self._tokenizer = jieba.posseg.POSTokenizer(tokenizer) if self.pos else tokenizer
+            if self.pos:  # jieba.posseg loads its tag tables when imported: only when tags are asked for
+                import jieba.posseg
+
+                tokenizer = jieba.posseg.POSTokenizer(tokenizer)
+            self._tokenizer = tokenizer
         return self._tokenizer
 
     def cut(self, text: str) -> list[str]:
@@ -162,19 +164,23 @@ class Segmenter:
     def filter(self, words: list[str]) -> list[str]:
         """Drop stopwords, punctuation, numbers and words shorter than ``min_chars`` (lexicon words stay).
 
-        Kept words are interned: a corpus has millions of tokens but few distinct words, so each word is
-        stored once however often it occurs.
+        Each distinct word is judged once and remembered (a corpus has millions of tokens but few distinct
+        words; the settings are fixed at construction), and kept words are interned, so each is stored once
+        however often it occurs.
         """
-        out = []
-        for word in words:
-            if word in self.keep:
-                out.append(sys.intern(word))
-            elif (word in self.stopwords or len(word) < self.min_chars or not _WORDLIKE.search(word)
-                  or (self.drop_numbers and _NUMBER.match(word))):
-                continue
-            else:
-                out.append(sys.intern(word))
-        return out
+        decided = self._decided
+        kept = list(map(decided.get, words))
+        if None in kept:
+            for word in words:
+                if word not in decided:
+                    decided[word] = sys.intern(word) if self._keeps(word) else ""
+            kept = list(map(decided.__getitem__, words))
+        return [word for word in kept if word]
+
+    def _keeps(self, word: str) -> bool:
+        return word in self.keep or not (
+            word in self.stopwords or len(word) < self.min_chars or not _WORDLIKE.search(word)
+            or (self.drop_numbers and _NUMBER.match(word)))
 
     @property
     def known_words(self) -> frozenset[str]:
@@ -187,4 +193,5 @@ class Segmenter:
     def __getstate__(self):  # send to worker processes without the loaded jieba tokenizer
         state = self.__dict__.copy()
         state["_tokenizer"] = None
+        state["_decided"] = {}
         return state

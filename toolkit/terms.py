@@ -201,40 +201,117 @@ class PairCounts:
     """Word and adjacent-pair counts of raw segmenter output, gathered one unit at a time.
 
     Only pairs of two Chinese words that are not stopwords are kept: the only ones that can become
-    candidate terms, and far fewer than all pairs.
+    candidate terms, and far fewer than all pairs. Words are numbered as they are first seen and the counts
+    kept as numpy arrays over those numbers (a pair is ``left << 32 | right``), so the counts of a large corpus
+    take a few bytes per distinct pair instead of a Python tuple of two strings; ``unigrams`` and ``pairs``
+    give them as Counters of words.
     """
+
+    _FLUSH_EVERY = 1 << 20  # word ids buffered before they are counted
 
     def __init__(self, stopwords: set[str] | frozenset[str] = frozenset()):
         self.stopwords = stopwords
-        self.unigrams: Counter[str] = Counter()
-        self.pairs: Counter[tuple[str, str]] = Counter()
+        self._index: dict[str, int] = {}  # word -> id
+        self._words: list[str] = []  # id -> word
+        self._eligible: list[bool] = []  # id -> may be part of a counted pair
+        self._buffer: list[int] = []  # ids of the units not yet counted, each unit followed by -1
+        self._unigram_counts = np.zeros(0, dtype=np.int64)  # by id
+        self._pair_codes = np.zeros(0, dtype=np.int64)  # sorted
+        self._pair_counts = np.zeros(0, dtype=np.int64)
 
     def update(self, words: list[str]) -> None:
-        self.unigrams.update(words)
-        stop = self.stopwords
-        self.pairs.update((a, b) for a, b in zip(words, words[1:])
-                          if a not in stop and b not in stop and _HAN_WORD.match(a) and _HAN_WORD.match(b))
+        self._buffer += self._ids(words)
+        self._buffer.append(-1)
+        if len(self._buffer) >= self._FLUSH_EVERY:
+            self._flush()
+
+    def _ids(self, words) -> list[int]:
+        index = self._index
+        ids = list(map(index.get, words))
+        if None in ids:
+            for word in words:
+                if word not in index:
+                    index[word] = len(self._words)
+                    self._words.append(word)
+                    self._eligible.append(word not in self.stopwords and bool(_HAN_WORD.match(word)))
+            ids = list(map(index.__getitem__, words))
+        return ids
+
+    def _flush(self) -> None:
+        if not self._buffer:
+            return
+        ids = np.array(self._buffer, dtype=np.int64)
+        self._buffer = []
+        n_words = len(self._words)
+        words = ids[ids >= 0]
+        unigrams = np.bincount(words, minlength=n_words)
+        unigrams[:len(self._unigram_counts)] += self._unigram_counts
+        self._unigram_counts = unigrams
+        eligible = np.append(np.array(self._eligible, dtype=bool), False)  # id -1 (a unit's end) is not
+        ok = eligible[ids]
+        both = ok[:-1] & ok[1:]
+        self._add_pairs((ids[:-1][both] << 32) | ids[1:][both], np.ones(int(both.sum()), dtype=np.int64))
+
+    def _add_pairs(self, codes: np.ndarray, counts: np.ndarray) -> None:
+        codes = np.concatenate([self._pair_codes, codes])
+        counts = np.concatenate([self._pair_counts, counts])
+        self._pair_codes, inverse = np.unique(codes, return_inverse=True)
+        self._pair_counts = np.bincount(inverse.ravel(), weights=counts, minlength=len(self._pair_codes)
+                                        ).astype(np.int64)
+
+    def __getstate__(self):  # counted before it is sent to another process
+        self._flush()
+        return self.__dict__.copy()
 
     def merge(self, other: "PairCounts") -> None:
         """Add the counts of ``other`` (gathered on another part of the corpus)."""
-        self.unigrams.update(other.unigrams)
-        self.pairs.update(other.pairs)
+        self._flush()
+        other._flush()
+        ids = np.array(self._ids(other._words), dtype=np.int64)  # other's id -> ours
+        unigrams = np.zeros(len(self._words), dtype=np.int64)
+        unigrams[:len(self._unigram_counts)] = self._unigram_counts
+        np.add.at(unigrams, ids[:len(other._unigram_counts)], other._unigram_counts)
+        self._unigram_counts = unigrams
+        left, right = other._pair_codes >> 32, other._pair_codes & 0xFFFFFFFF
+        self._add_pairs((ids[left] << 32) | ids[right], other._pair_counts)
+
+    @property
+    def unigrams(self) -> Counter[str]:
+        self._flush()
+        return Counter({self._words[i]: int(c) for i, c in enumerate(self._unigram_counts) if c})
+
+    @property
+    def pairs(self) -> Counter[tuple[str, str]]:
+        self._flush()
+        words = self._words
+        return Counter({(words[code >> 32], words[code & 0xFFFFFFFF]): count
+                        for code, count in zip(self._pair_codes.tolist(), self._pair_counts.tolist())})
 
     def to_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Word counts (word, count) and pair counts (left, right, count), for storing."""
         import pandas as pd
-        unigrams = pd.DataFrame({"word": pd.array(list(self.unigrams), dtype="str"),
-                                 "count": pd.array(list(self.unigrams.values()), dtype="int64")})
-        pairs = pd.DataFrame({"left": pd.array([a for a, _ in self.pairs], dtype="str"),
-                              "right": pd.array([b for _, b in self.pairs], dtype="str"),
-                              "count": pd.array(list(self.pairs.values()), dtype="int64")})
+
+        self._flush()
+        words = np.array(self._words, dtype=object)
+        seen = np.flatnonzero(self._unigram_counts)
+        unigrams = pd.DataFrame({"word": pd.array(words[seen], dtype="str"),
+                                 "count": pd.array(self._unigram_counts[seen], dtype="int64")})
+        pairs = pd.DataFrame({"left": pd.array(words[self._pair_codes >> 32], dtype="str"),
+                              "right": pd.array(words[self._pair_codes & 0xFFFFFFFF], dtype="str"),
+                              "count": pd.array(self._pair_counts, dtype="int64")})
         return unigrams, pairs
 
     @classmethod
     def from_tables(cls, unigrams: pd.DataFrame, pairs: pd.DataFrame, stopwords=frozenset()) -> "PairCounts":
         counts = cls(stopwords)
-        counts.unigrams = Counter(dict(zip(unigrams["word"].tolist(), unigrams["count"].tolist())))
-        counts.pairs = Counter(dict(zip(zip(pairs["left"].tolist(), pairs["right"].tolist()), pairs["count"].tolist())))
+        ids = np.array(counts._ids(unigrams["word"].tolist()), dtype=np.int64)
+        counts._unigram_counts = np.zeros(len(counts._words), dtype=np.int64)
+        np.add.at(counts._unigram_counts, ids, unigrams["count"].to_numpy(dtype=np.int64))
+        left = np.array(counts._ids(pairs["left"].tolist()), dtype=np.int64)
+        right = np.array(counts._ids(pairs["right"].tolist()), dtype=np.int64)
+        counts._unigram_counts = np.append(counts._unigram_counts,
+                                           np.zeros(len(counts._words) - len(counts._unigram_counts), np.int64))
+        counts._add_pairs((left << 32) | right, pairs["count"].to_numpy(dtype=np.int64))
         return counts
 
     @classmethod

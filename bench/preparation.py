@@ -1,0 +1,93 @@
+"""Preparation speed: the toolkit's normalise + split + segment + filter (the "normalize and segment" stage of
+`prepare`, cache off, the shipped defaults: one process per core) against the ceiling of the segmenter alone, two
+jieba_fast_dat processes cutting the same raw text (default dictionary, HMM off, one call per line).
+
+    .venv/bin/python bench/preparation.py [--chars 10000000] [--repeats 3] [--work DIR]
+
+The corpus comes from ../shared/bench/make_scale_corpus.py. Each measurement is a fresh process; the timed part
+excludes imports and, for the ceiling, loading the dictionary (the toolkit's workers load theirs inside it); the repeats are interleaved. Prints
+millions of characters per second (median, range) and the toolkit's share of the ceiling (goal: >= 50%).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+from common import ROOT, generate_corpus, git_commit
+
+CEILING = r"""
+import json, logging, os, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+def cut(paths):
+    import jieba_fast_dat
+    logging.getLogger("jieba_fast_dat").setLevel(logging.WARNING)
+    tokenizer = jieba_fast_dat.Tokenizer()
+    tokenizer.initialize()
+    texts = [Path(p).read_text(encoding="utf-8") for p in paths]
+    start = time.perf_counter()
+    n = 0
+    for text in texts:
+        for line in text.splitlines():
+            n += len(tokenizer.lcut(line, HMM=False))
+    return time.perf_counter() - start, sum(map(len, texts))
+
+if __name__ == "__main__":
+    paths = sorted(str(p) for p in Path(sys.argv[1]).glob("*.txt"))
+    workers = int(sys.argv[2])
+    with ProcessPoolExecutor(workers) as pool:
+        results = list(pool.map(cut, [paths[i::workers] for i in range(workers)]))
+    print(json.dumps({"seconds": max(s for s, _ in results), "chars": sum(c for _, c in results)}))
+"""
+
+TOOLKIT = r"""
+import json, sys
+from toolkit.config import Config
+from toolkit.preparation import load_inputs, prepare
+config = Config.load(None, [f'corpus.texts="{sys.argv[1]}"', f'corpus.metadata="{sys.argv[1]}/metadata.csv"',
+                            "cache.enabled=false"])
+inputs = load_inputs(config)
+prepared = prepare(config, inputs)
+print(json.dumps({"seconds": prepared.timings["normalize and segment"],
+                  "chars": int(prepared.corpus.used["chars"].sum())}))
+"""
+
+
+def run(code: str, corpus: Path, workers: int) -> dict:
+    out = subprocess.run([sys.executable, "-c", code, str(corpus), str(workers)], cwd=ROOT, check=True,
+                         capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chars", type=int, default=10_000_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/toolkit-bench"))
+    args = parser.parse_args()
+    corpus = args.work / f"corpus-{args.chars}"
+    if not (corpus / "metadata.csv").is_file():
+        generate_corpus(corpus, args.chars)
+    workers = os.cpu_count() or 1
+    speeds: dict[str, list[float]] = {"ceiling": [], "toolkit": []}
+    for _ in range(args.repeats):
+        for name, code in (("ceiling", CEILING), ("toolkit", TOOLKIT)):
+            result = run(code, corpus, workers)
+            speeds[name].append(result["chars"] / result["seconds"] / 1e6)
+    print(f"preparation, toolkit {git_commit()}, {args.chars:,} generated characters, {workers} processes, "
+          f"{args.repeats} interleaved repeats; toolkit: shipped defaults with cache.enabled=false")
+    for name, values in speeds.items():
+        print(f"  {name:<8} {statistics.median(values):.2f} M chars/s ({min(values):.2f}-{max(values):.2f})")
+    share = statistics.median(speeds["toolkit"]) / statistics.median(speeds["ceiling"])
+    print(f"  toolkit / ceiling: {share:.0%} (goal >= 50%)")
+
+
+if __name__ == "__main__":
+    main()
