@@ -130,8 +130,8 @@ def test_mojibake_of_every_codec_ftfy_knows_is_still_repaired(normalizer, encodi
 @settings(max_examples=200, deadline=None)
 @given(st.one_of(st.text(), mixed), st.one_of(st.text(), mixed))
 def test_character_counts_agree_with_counting_one_by_one(text, other):
-    from toolkit.normalize import _MEANINGFUL_RUN, _changed_count, _count, _han_count
+    from toolkit.normalize import _changed_count, _han_count, _meaningful_count
 
     assert _han_count(text) == sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
-    assert _count(_MEANINGFUL_RUN, text) == sum(1 for ch in text if ch.isalnum() or "\u3400" <= ch <= "\u9fff")
+    assert _meaningful_count(text) == sum(1 for ch in text if ch.isalnum() or "\u3400" <= ch <= "\u9fff")
     assert _changed_count(text, other) == sum(a != b for a, b in zip(text, other))

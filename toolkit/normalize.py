@@ -48,18 +48,30 @@ _STRAY = re.compile(
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
 
-_HAN_RUN = re.compile("[\u3400-\u9fff]+")
-_UNIFIED_RUN = re.compile("[\u4e00-\u9fff]+")
-_MEANINGFUL_RUN = re.compile("(?:[^\\W_]|[\u3400-\u9fff])+")  # letters and digits of any script, and Han
+_OTHER_ALNUM_RUN = re.compile("[^\\W_\u3400-\u9fff]+")  # letters and digits of any script but Han
 
 
-def _count(run: re.Pattern, text: str) -> int:
-    """Characters of ``text`` matched by ``run`` (a pattern of runs of characters), counted in C."""
-    return sum(map(len, run.findall(text)))
+def _codepoints(text: str):
+    import numpy as np
+
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _count_between(text: str, low: int, high: int) -> int:
+    """Characters of ``text`` from ``low`` to ``high`` (code points, inclusive), counted with numpy."""
+    import numpy as np
+
+    points = _codepoints(text)
+    return int(np.count_nonzero((points >= low) & (points <= high)))
 
 
 def _han_count(text: str) -> int:
-    return _count(_HAN_RUN, text)
+    return _count_between(text, 0x3400, 0x9FFF)
+
+
+def _meaningful_count(text: str) -> int:
+    """Letters and digits of any script (``str.isalnum``) plus Han characters."""
+    return _han_count(text) + sum(map(len, _OTHER_ALNUM_RUN.findall(text)))
 
 
 def _changed_count(before: str, after: str) -> int:
@@ -67,9 +79,7 @@ def _changed_count(before: str, after: str) -> int:
     import numpy as np
 
     n = min(len(before), len(after))
-    a = np.frombuffer(before[:n].encode("utf-32-le"), dtype=np.uint32)
-    b = np.frombuffer(after[:n].encode("utf-32-le"), dtype=np.uint32)
-    return int(np.count_nonzero(a != b))
+    return int(np.count_nonzero(_codepoints(before[:n]) != _codepoints(after[:n])))
 
 
 @functools.lru_cache(maxsize=1)
@@ -115,7 +125,7 @@ def to_simplified(text: str) -> str:
     """
     t2s, tw2s, hk2s = _converters()
     simplified = t2s.convert(text)
-    han = _count(_UNIFIED_RUN, text)
+    han = _count_between(text, 0x4E00, 0x9FFF)
     if han and _changed_count(text, simplified) / han > TRADITIONAL_SHARE:
         return hk2s.convert(tw2s.convert(text))
     return simplified
@@ -245,7 +255,7 @@ class Normalizer:
 def quality_row(doc_id: str, normalized: Normalized) -> dict:
     """One row of quality.csv: what normalisation removed from a document, rule by rule."""
     text = normalized.text
-    meaningful = _count(_MEANINGFUL_RUN, text)
+    meaningful = _meaningful_count(text)
     han = _han_count(text)
     noise_share = 1 - han / meaningful if meaningful else 1.0
     removed = normalized.removed

@@ -6,6 +6,7 @@ import hashlib
 import logging
 import re
 import sys
+from itertools import filterfalse
 from pathlib import Path
 
 from .errors import ToolkitError
@@ -159,7 +160,7 @@ class Segmenter:
         if self.pos:
             return [p.word for p in tokenizer.lcut(text, HMM=self.hmm)
                     if not p.word.isspace() and (p.word in self.keep or p.flag.startswith(self.pos))]
-        return [w for w in tokenizer.lcut(text, HMM=self.hmm) if not w.isspace()]
+        return list(filterfalse(str.isspace, tokenizer.lcut(text, HMM=self.hmm)))
 
     def filter(self, words: list[str]) -> list[str]:
         """Drop stopwords, punctuation, numbers and words shorter than ``min_chars`` (lexicon words stay).
