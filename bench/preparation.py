@@ -5,8 +5,9 @@ jieba_fast_dat processes cutting the same raw text (default dictionary, HMM off,
     .venv/bin/python bench/preparation.py [--chars 10000000] [--repeats 3] [--work DIR]
 
 The corpus comes from ../shared/bench/make_scale_corpus.py. Each measurement is a fresh process; the timed part
-excludes imports and, for the ceiling, loading the dictionary (the toolkit's workers load theirs inside it); the repeats are interleaved. Prints
-millions of characters per second (median, range) and the toolkit's share of the ceiling (goal: >= 50%).
+excludes imports and, for the ceiling, loading the dictionary (the toolkit's workers load theirs inside it);
+the repeats are interleaved. Prints millions of characters per second (median, range) and the toolkit's share
+of the ceiling (goal: >= 50%).
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ OPTIONS = {
 # Keys that once sat in [model] itself, and the kind whose sub-table holds them now.
 MOVED = {"passes": "lda", "iterations": "lda", "alpha": "lda", "seeded": "lda", "seed_strength": "lda",
          "max_iter": "nmf"}
-_NOT_KINDS = {"base", "ldabatch", "gibbs"}  # modules of this package that are not kinds
+_NOT_KINDS = {"base", "ldabatch", "ldakernel", "gibbs"}  # modules of this package that are not kinds
 _registered: dict[str, type] = {}
 
 

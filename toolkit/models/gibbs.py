@@ -103,9 +103,17 @@ def sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk,
         regular[k] = _regular_factor(k, n0_k, n1_k, gamma1, gamma2, v_beta)
     n_units = offsets.shape[0] - 1
     prior = np.empty(n_topics)
+    active = np.empty(n_topics, dtype=np.int64)
     for d in range(n_units):
+        # The topics a token of this unit can be drawn into: those with a prior here, and those that hold one of
+        # its tokens. Any other topic has weight exactly 0 throughout the unit (its count here can only fall), so
+        # leaving it out changes no sum and no draw: the chain is the same, only faster when absent = 0.
+        n_active = 0
         for t in range(n_topics):
             prior[t] = alpha[t] if present[d, t] else alpha[t] * absent
+            if prior[t] > 0 or n_dk[d, t] > 0:
+                active[n_active] = t
+                n_active += 1
         for i in range(offsets[d], offsets[d + 1]):
             w = words[i]
             k = z[i]
@@ -118,11 +126,15 @@ def sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk,
                 n1_k[k] -= 1
             regular[k] = _regular_factor(k, n0_k, n1_k, gamma1, gamma2, v_beta)
             kk = key_topic[w]
+            only_own = exclusive and kk >= 0  # a keyword drawn by its own topic only
             total = 0.0
-            for t in range(n_topics):
-                if not exclusive or kk < 0 or t == kk:
+            if only_own:
+                total = (n0_wk[w, kk] + beta) * regular[kk] * (n_dk[d, kk] + prior[kk])
+            else:
+                for a in range(n_active):
+                    t = active[a]
                     total += (n0_wk[w, t] + beta) * regular[t] * (n_dk[d, t] + prior[t])
-                p[t] = total
+                    p[a] = total
             keyword = 0.0
             if kk >= 0:
                 keyword = ((n1_wk[w, kk] + beta_s) / (n1_k[kk] + n_keywords[kk] * beta_s)
@@ -131,15 +143,17 @@ def sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk,
             u = uniform(state) * (total + keyword)
             if u >= total and kk >= 0:
                 k, si = kk, 1
+            elif only_own:
+                k, si = kk, 0
             else:
-                lo, hi = 0, n_topics - 1
+                lo, hi = 0, n_active - 1
                 while lo < hi:  # the first topic whose cumulative weight exceeds u
                     mid = (lo + hi) // 2
                     if p[mid] > u:
                         hi = mid
                     else:
                         lo = mid + 1
-                k, si = lo, 0
+                k, si = active[lo], 0
             z[i] = k
             s[i] = si
             n_dk[d, k] += 1

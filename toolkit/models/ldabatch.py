@@ -1,14 +1,14 @@
-"""gensim's ``LdaModel`` with its E-step run for a whole chunk of documents at once.
+"""gensim's ``LdaModel`` with its E-step compiled.
 
 gensim infers the topic shares of each document in a Python loop, one document at a time; on a corpus of
 many short units that loop is most of the fit. :class:`ChunkLdaModel` overrides ``inference`` with the same
-updates (same random start, same per-document convergence test, same sufficient statistics) computed for
-every document of a chunk together with sparse matrices, and takes its training documents as row numbers of
-a CSR matrix (:class:`RowCorpus`) instead of lists of tuples. Everything else (M-step, priors, ``eta``,
-``alpha='auto'``) is gensim's own. Only the order of floating-point sums differs from gensim's loop: the
-tests compare both to 1e-9. The units of a chunk can be split over threads (``n_threads``): numpy and scipy
-release the interpreter lock in the heavy steps, and since no unit's arithmetic depends on another's, the
-result is bit-for-bit the same for any number of threads.
+updates (same random start, same per-document convergence test, same digamma, same sufficient statistics) run
+by a compiled kernel (:mod:`toolkit.models.ldakernel`), and takes its training documents as row numbers of a
+CSR matrix (:class:`RowCorpus`) instead of lists of tuples. Everything else (M-step, priors, ``eta``,
+``alpha='auto'``) is gensim's own. Only the order of floating-point sums within a document differs from
+gensim's loop: the tests compare both to 1e-9. The documents of a chunk can be split over threads
+(``n_threads``; the kernel releases the interpreter lock), and the result is bit-for-bit the same for any
+number of threads.
 """
 
 from __future__ import annotations
@@ -35,16 +35,6 @@ class RowCorpus:
 MIN_UNITS_PER_THREAD = 200  # fewer units than this per thread are inferred in one thread
 
 
-def _rows_of(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of the stored entries of ``rows`` in a CSR matrix, and the indptr of those rows alone."""
-    starts = indptr[rows]
-    lengths = indptr[rows + 1] - starts
-    sub_indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=sub_indptr[1:])
-    positions = np.repeat(starts - sub_indptr[:-1], lengths) + np.arange(sub_indptr[-1])
-    return positions, sub_indptr
-
-
 class ChunkLdaModel(LdaModel):
     """``LdaModel`` whose inference handles a chunk in one go; train it with ``update(RowCorpus(X))``."""
 
@@ -66,54 +56,38 @@ class ChunkLdaModel(LdaModel):
 
     def inference(self, chunk, collect_sstats=False):
         """Topic weights ``gamma`` of each document of ``chunk`` (and, for training, the sufficient statistics),
-        as gensim's ``LdaModel.inference`` computes them.
+        as gensim's ``LdaModel.inference`` computes them, with the compiled per-document kernel of
+        :mod:`toolkit.models.ldakernel`.
 
-        With ``n_threads`` > 1 the units are split into that many contiguous parts inferred in threads; each
-        unit's arithmetic does not depend on the others, so the result is identical for any number of threads.
+        With ``n_threads`` > 1 the documents are split into that many contiguous blocks inferred in threads;
+        each document's arithmetic does not depend on the others, so the result is identical for any number of
+        threads.
         """
+        from .ldakernel import infer_block, sufficient_statistics
+
         X = self._chunk_matrix(chunk)
-        n, dtype = X.shape[0], self.dtype
-        gamma = self.random_state.gamma(100., 1. / 100., (n, self.num_topics)).astype(dtype, copy=False)
+        n = X.shape[0]
+        gamma = self.random_state.gamma(100., 1. / 100., (n, self.num_topics)).astype(np.float64, copy=False)
         exp_elog_theta = np.exp(dirichlet_expectation(gamma))
-        beta_by_word = np.ascontiguousarray(self.expElogbeta.T)  # words x topics
-        counts = X.data.astype(dtype)
-        phinorm = np.empty(len(counts), dtype=dtype)
+        beta_by_word = np.ascontiguousarray(self.expElogbeta.T, dtype=np.float64)  # words x topics
+        alpha = np.ascontiguousarray(np.broadcast_to(self.alpha, (self.num_topics,)), dtype=np.float64)
+        indptr, indices = X.indptr.astype(np.int64), X.indices.astype(np.int64)
+        counts = X.data.astype(np.float64)
+        phinorm = np.empty(len(counts))
+        settings = (indptr, indices, counts, beta_by_word, alpha, gamma, exp_elog_theta, phinorm,
+                    int(self.iterations), float(self.gamma_threshold), float(np.finfo(self.dtype).eps))
         bounds = np.linspace(0, n, min(self.n_threads, max(1, n // MIN_UNITS_PER_THREAD)) + 1).astype(int)
-        parts = [(X[lo:hi], counts[X.indptr[lo]:X.indptr[hi]], gamma[lo:hi], exp_elog_theta[lo:hi],
-                  phinorm[X.indptr[lo]:X.indptr[hi]]) for lo, hi in zip(bounds, bounds[1:])]
-        if len(parts) > 1:
+        blocks = list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
+        if len(blocks) > 1:
             from concurrent.futures import ThreadPoolExecutor
 
-            with ThreadPoolExecutor(len(parts)) as pool:
-                list(pool.map(lambda part: self._infer(*part, beta_by_word), parts))
+            with ThreadPoolExecutor(len(blocks)) as pool:
+                list(pool.map(lambda block: infer_block(*block, *settings), blocks))
         else:
-            for part in parts:
-                self._infer(*part, beta_by_word)
+            for block in blocks:
+                infer_block(*block, *settings)
+        gamma = gamma.astype(self.dtype, copy=False)
         if not collect_sstats:
             return gamma, None
-        weights = sparse.csr_matrix((counts / phinorm, X.indices, X.indptr), shape=X.shape)
-        sstats = np.asarray((weights.T @ exp_elog_theta).T, dtype=dtype) * self.expElogbeta
-        return gamma, sstats
-
-    def _infer(self, X, counts, gamma, exp_elog_theta, phinorm, beta_by_word) -> None:
-        """gensim's per-unit updates for the units of X, run together; fills gamma, exp_elog_theta and phinorm
-        (views into the chunk's arrays) in place."""
-        epsilon = np.finfo(self.dtype).eps
-        cols = X.indices
-        unit_of_entry = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
-        beta_of_entry = beta_by_word[cols]  # entries x topics
-        phinorm[:] = np.einsum("ij,ij->i", exp_elog_theta[unit_of_entry], beta_of_entry) + epsilon
-        active = np.arange(X.shape[0])
-        for _ in range(self.iterations):
-            if not active.size:
-                break
-            positions, sub_indptr = _rows_of(X.indptr, active)
-            weights = sparse.csr_matrix((counts[positions] / phinorm[positions], cols[positions], sub_indptr),
-                                        shape=(len(active), X.shape[1]))
-            new = self.alpha + exp_elog_theta[active] * (weights @ beta_by_word)
-            change = np.mean(np.abs(new - gamma[active]), axis=1)
-            gamma[active] = new
-            exp_elog_theta[active] = np.exp(dirichlet_expectation(new))
-            phinorm[positions] = np.einsum("ij,ij->i", exp_elog_theta[unit_of_entry[positions]],
-                                           beta_of_entry[positions]) + epsilon
-            active = active[change >= self.gamma_threshold]
+        sstats = sufficient_statistics(indptr, indices, counts, phinorm, exp_elog_theta, self.num_terms)
+        return gamma, (sstats.T * self.expElogbeta).astype(self.dtype, copy=False)
