@@ -33,6 +33,17 @@ def digamma(x):
     return value - r * (1.0 / 12.0 - r * (1.0 / 120.0 - r * (1.0 / 252.0 - r * (1.0 / 240.0 - r * (1.0 / 132.0)))))
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _normalisers(start, end, indices, beta_by_word, theta, phinorm, epsilon):
+    """phinorm of entries ``start`` to ``end`` of one document: exp(E[log theta]) . exp(E[log beta_w]) + eps."""
+    for j in range(start, end):
+        row = beta_by_word[indices[j]]
+        total = 0.0
+        for k in range(theta.shape[0]):
+            total += theta[k] * row[k]
+        phinorm[j] = total + epsilon
+
+
 @njit(cache=True, nogil=True)
 def infer_block(lo, hi, indptr, indices, counts, beta_by_word, alpha, gamma, exp_elog_theta, phinorm,
                 iterations, threshold, epsilon):
@@ -45,12 +56,7 @@ def infer_block(lo, hi, indptr, indices, counts, beta_by_word, alpha, gamma, exp
         start, end = indptr[d], indptr[d + 1]
         for k in range(n_topics):
             theta[k] = exp_elog_theta[d, k]
-        for j in range(start, end):
-            row = beta_by_word[indices[j]]
-            total = 0.0
-            for k in range(n_topics):
-                total += theta[k] * row[k]
-            phinorm[j] = total + epsilon
+        _normalisers(start, end, indices, beta_by_word, theta, phinorm, epsilon)
         for _ in range(iterations):
             weighted[:] = 0.0
             for j in range(start, end):
@@ -68,12 +74,7 @@ def infer_block(lo, hi, indptr, indices, counts, beta_by_word, alpha, gamma, exp
             psi_sum = digamma(gamma_sum)
             for k in range(n_topics):
                 theta[k] = math.exp(digamma(gamma[d, k]) - psi_sum)
-            for j in range(start, end):
-                row = beta_by_word[indices[j]]
-                total = 0.0
-                for k in range(n_topics):
-                    total += theta[k] * row[k]
-                phinorm[j] = total + epsilon
+            _normalisers(start, end, indices, beta_by_word, theta, phinorm, epsilon)
             if change / n_topics < threshold:
                 break
         for k in range(n_topics):
