@@ -85,6 +85,15 @@ def generate_corpus(folder: Path, chars: int) -> None:
                    stdout=subprocess.DEVNULL)
 
 
+def generated_corpus(work: Path, chars: int) -> Path:
+    """``work``/corpus-``chars``: a generated corpus of that many characters, made the first time it is asked
+    for and reused after."""
+    corpus = work / f"corpus-{chars}"
+    if not (corpus / "metadata.csv").is_file():
+        generate_corpus(corpus, chars)
+    return corpus
+
+
 def git_commit() -> str:
     try:
         return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,

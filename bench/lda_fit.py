@@ -19,7 +19,7 @@ import statistics
 import time
 from pathlib import Path
 
-from common import generate_corpus, git_commit
+from common import generated_corpus, git_commit
 
 SETTINGS = dict(passes=10, iterations=200, chunksize=2000, random_state=42)
 
@@ -41,9 +41,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/toolkit-bench"))
     parser.add_argument("--no-gensim", action="store_true", help="time the toolkit only (e.g. an older commit)")
     args = parser.parse_args()
-    corpus = args.work / f"corpus-{args.chars}"
-    if not (corpus / "metadata.csv").is_file():
-        generate_corpus(corpus, args.chars)
+    corpus = generated_corpus(args.work, args.chars)
     config = toolkit.Config.load(None, [f'corpus.texts="{corpus}"', f'corpus.metadata="{corpus}/metadata.csv"',
                                         f'cache.dir="{args.work / "cache"}"'])
     prepared = toolkit.prepare(config)

@@ -20,7 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from common import ROOT, generate_corpus, git_commit
+from common import ROOT, generated_corpus, git_commit
 
 CEILING = r"""
 import json, logging, os, sys, time
@@ -73,9 +73,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/toolkit-bench"))
     args = parser.parse_args()
-    corpus = args.work / f"corpus-{args.chars}"
-    if not (corpus / "metadata.csv").is_file():
-        generate_corpus(corpus, args.chars)
+    corpus = generated_corpus(args.work, args.chars)
     workers = os.cpu_count() or 1
     speeds: dict[str, list[float]] = {"ceiling": [], "toolkit": []}
     for _ in range(args.repeats):

@@ -17,7 +17,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from common import before_fit, generate_corpus, git_commit, measured
+from common import before_fit, generated_corpus, git_commit, measured
 
 
 def main() -> None:
@@ -25,9 +25,7 @@ def main() -> None:
     parser.add_argument("--chars", type=int, default=50_000_000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/toolkit-scale"))
     args = parser.parse_args()
-    corpus = args.work / f"corpus-{args.chars}"
-    if not (corpus / "metadata.csv").is_file():
-        generate_corpus(corpus, args.chars)
+    corpus = generated_corpus(args.work, args.chars)
     chars = sum(len(p.read_text(encoding="utf-8")) for p in corpus.glob("*.txt"))
     print(f"corpus: {chars:,} characters in {len(list(corpus.glob('*.txt')))} files; commit {git_commit()}")
     shutil.rmtree(args.work / "cache", ignore_errors=True)

@@ -242,15 +242,17 @@ class PairCounts:
             return
         ids = np.array(self._buffer, dtype=np.int64)
         self._buffer = []
-        n_words = len(self._words)
-        words = ids[ids >= 0]
-        unigrams = np.bincount(words, minlength=n_words)
-        unigrams[:len(self._unigram_counts)] += self._unigram_counts
-        self._unigram_counts = unigrams
+        self._add_unigrams(ids[ids >= 0])
         eligible = np.append(np.array(self._eligible, dtype=bool), False)  # id -1 (a unit's end) is not
         ok = eligible[ids]
         both = ok[:-1] & ok[1:]
         self._add_pairs((ids[:-1][both] << 32) | ids[1:][both], np.ones(int(both.sum()), dtype=np.int64))
+
+    def _add_unigrams(self, ids: np.ndarray, counts: np.ndarray | None = None) -> None:
+        """Add ``counts`` (default: one each) to the words ``ids``; the count array grows to every word seen."""
+        added = np.bincount(ids, weights=counts, minlength=len(self._words)).astype(np.int64)
+        added[:len(self._unigram_counts)] += self._unigram_counts
+        self._unigram_counts = added
 
     def _add_pairs(self, codes: np.ndarray, counts: np.ndarray) -> None:
         codes = np.concatenate([self._pair_codes, codes])
@@ -268,10 +270,7 @@ class PairCounts:
         self._flush()
         other._flush()
         ids = np.array(self._ids(other._words), dtype=np.int64)  # other's id -> ours
-        unigrams = np.zeros(len(self._words), dtype=np.int64)
-        unigrams[:len(self._unigram_counts)] = self._unigram_counts
-        np.add.at(unigrams, ids[:len(other._unigram_counts)], other._unigram_counts)
-        self._unigram_counts = unigrams
+        self._add_unigrams(ids[:len(other._unigram_counts)], other._unigram_counts)
         left, right = other._pair_codes >> 32, other._pair_codes & 0xFFFFFFFF
         self._add_pairs((ids[left] << 32) | ids[right], other._pair_counts)
 
@@ -305,12 +304,9 @@ class PairCounts:
     def from_tables(cls, unigrams: pd.DataFrame, pairs: pd.DataFrame, stopwords=frozenset()) -> "PairCounts":
         counts = cls(stopwords)
         ids = np.array(counts._ids(unigrams["word"].tolist()), dtype=np.int64)
-        counts._unigram_counts = np.zeros(len(counts._words), dtype=np.int64)
-        np.add.at(counts._unigram_counts, ids, unigrams["count"].to_numpy(dtype=np.int64))
         left = np.array(counts._ids(pairs["left"].tolist()), dtype=np.int64)
         right = np.array(counts._ids(pairs["right"].tolist()), dtype=np.int64)
-        counts._unigram_counts = np.append(counts._unigram_counts,
-                                           np.zeros(len(counts._words) - len(counts._unigram_counts), np.int64))
+        counts._add_unigrams(ids, unigrams["count"].to_numpy(dtype=np.int64))
         counts._add_pairs((left << 32) | right, pairs["count"].to_numpy(dtype=np.int64))
         return counts
 
