@@ -32,8 +32,8 @@ def main() -> None:
     empty = Path(__file__).resolve().parent / "empty.toml"
     base = [f'corpus.texts="{corpus}"', f'corpus.metadata="{corpus / "metadata.csv"}"', 'corpus.name="scale"',
             f'cache.dir="{args.work / "cache"}"']
-    for label, extra in (("defaults, cold cache", []), ("defaults with model.n_topics=11, warm cache",
-                                                         ["model.n_topics=11"])):
+    for label, extra in (("defaults, cold cache", []), ("defaults with model.n_topics=21, warm cache",
+                                                         ["model.n_topics=21"])):
         out = args.work / ("cold" if "cold" in label else "warm")
         command = [sys.executable, "-m", "toolkit", "-q", "run", str(empty), "--out", str(out)]
         for override in base + extra:

@@ -90,7 +90,7 @@ notebook("03_choosing_a_model.ipynb", [
     ("code", "%matplotlib inline\nimport toolkit\n\nconfig = toolkit.Config.load(\"../configs/seeds.toml\", [\"sweep.seeds=[1, 2]\", \"model.lda.passes=5\",\n"
              "                                                         \"model.keyatm.iterations=200\"])\n"
              "result = toolkit.sweep(config, \"../runs/nb-sweep\",\n"
-             "                       grid={\"model.kind\": [\"keyatm\", \"lda\", \"nmf\"], \"model.n_topics\": [9, 12, 16, 18]},\n"
+             "                       grid={\"model.kind\": [\"keyatm\", \"lda\", \"nmf\"], \"model.n_topics\": [9, 12, 18, 20]},\n"
              "                       n_jobs=2)\n"
              "result.table[[\"kind\", \"n_topics\", \"random_state\", \"c_npmi\", \"c_v\", \"diversity\", \"stability\"]].round(3)"),
     ("md", "Each metric against K: the line is the mean over seeds, the band the range. Coherence (NPMI, c_v) and "
@@ -104,7 +104,7 @@ notebook("03_choosing_a_model.ipynb", [
 
 notebook("04_themes_2014_2021.ipynb", [
     ("md", "# Themes in the State Council work reports, 2014-2021\n\nThe reports of 2000-2022 with the "
-           "keyword-assisted topic model (one topic anchored to each of the lexicon's 15 themes, two free topics), an "
+           "keyword-assisted topic model (one topic anchored to each of the lexicon's 17 themes, one free topic), an "
            "ensemble of three seeds, and 95% bootstrap intervals (`configs/gwr_national.toml`)."),
     ("code", "%matplotlib inline\nimport toolkit\n\nresult = toolkit.run(\"../configs/gwr_national.toml\", \"../runs/nb-gwr\")\n"
              "lexicon = result.prepared.lexicon\nyearly = result.theme_by_year"),

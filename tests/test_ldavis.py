@@ -31,12 +31,14 @@ def test_page_is_self_contained_and_numbered_like_topics_csv(page):
     assert "LDAvis = function" in html or "var LDAvis" in html  # the library is inline ...
     assert html.count("<script>") == 3 and "<script src" not in html  # ... and so is d3
     data = json.loads(re.search(r"var ldavis_data = (\{.*?\});\n", html, re.S).group(1))
-    assert data["topic.order"] == list(range(1, 18))  # sort_topics=False: our order
-    assert sorted(data["mdsDat"]["topics"]) == list(range(1, 18))
+    n_topics = toolkit.Config.load(ROOT / "configs" / "seeds.toml")["model"]["n_topics"]
+    numbers = list(range(1, n_topics + 1))
+    assert data["topic.order"] == numbers  # sort_topics=False: our order
+    assert sorted(data["mdsDat"]["topics"]) == numbers
     import pandas as pd
 
-    assert pd.read_csv(page.parent / "topics.csv")["topic"].tolist() == list(range(1, 18))
-    assert "keyATM: 17 topics" in html
+    assert pd.read_csv(page.parent / "topics.csv")["topic"].tolist() == numbers
+    assert f"keyATM: {n_topics} topics" in html
     assert "数字经济" in data["tinfo"]["Term"]
 
 

@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import tomllib
 
 import pandas as pd
 import pytest
@@ -53,9 +54,14 @@ def test_documents_table_accounts_for_every_file(seeds_run):
     assert docs["n_units"].sum() == len(seeds_run.units)
 
 
+def _seeds_topics() -> int:
+    """The number of topics configs/seeds.toml asks for, read from the file itself."""
+    return tomllib.loads(SEEDS_CONFIG.read_text(encoding="utf-8"))["model"]["n_topics"]
+
+
 def test_manifest_records_provenance(seeds_run):
     manifest = json.loads((seeds_run.out_dir / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["config"]["model"]["n_topics"] == 17
+    assert manifest["config"]["model"]["n_topics"] == _seeds_topics()
     assert manifest["config"]["model"]["keyatm"]["iterations"] > 0  # the kind's own settings, written out too
     assert len(manifest["ensemble_seeds"]) == 3 and manifest["ensemble_seeds"][0] == 42
     assert manifest["config"]["segment"]["min_chars"] == 2  # defaults are written out too
@@ -75,7 +81,7 @@ def test_units_and_topics_tables(seeds_run):
     assert {"unit_id", "doc_id", "year", "text", "n_tokens", "dominant_theme", *themes} <= set(units.columns)
     assert ((units[themes].sum(axis=1) - 1).abs() < 1e-5).all()  # written with 6 decimals
     topics = pd.read_csv(seeds_run.out_dir / "topics.csv")
-    assert topics["topic"].tolist() == list(range(1, 18))  # numbered from 1, as in pyLDAvis
+    assert topics["topic"].tolist() == list(range(1, _seeds_topics() + 1))  # numbered from 1, as in pyLDAvis
     # one keyword topic per theme, in lexicon order, then the free topics
     anchored = topics[topics["labelled_by"] == "keywords"]
     assert anchored["theme"].tolist() == [t for t in seeds_run.prepared.lexicon.names if t != "diplomacy_unification"]
@@ -182,13 +188,13 @@ def test_input_folder_is_never_written(small_corpus, tmp_path):
 
 
 def test_seeded_lda_runs_and_reports_seed_words(tmp_path):
-    config = Config.load(SEEDS_CONFIG, ["model.kind=lda", "model.lda.seeded=true", "model.n_topics=16",
+    config = Config.load(SEEDS_CONFIG, ["model.kind=lda", "model.lda.seeded=true", "model.n_topics=18",
                                         "model.lda.passes=5"])
     result = toolkit.run(config, tmp_path / "seeded")
     coverage = pd.read_csv(tmp_path / "seeded" / "coverage.csv")
     assert {"theme", "word", "in_vocabulary", "count", "n_units"} <= set(coverage.columns)
     assert coverage.set_index("word").loc["数字经济", "count"] >= 5
-    assert len(result.topics) == 16
+    assert len(result.topics) == 18
     assert result.topics.loc[1, "theme"] == "digital_economy" and result.topics.loc[1, "labelled_by"] == "keywords"
 
 

@@ -11,6 +11,7 @@ from toolkit.plots import (
     plot_theme_periods,
     plot_theme_shares,
     plot_top_words,
+    theme_colors,
     year_ticks,
 )
 
@@ -143,7 +144,7 @@ def test_figures_read_at_a_century_span_with_gaps(century, lexicon):
     width, height = heatmap.get_size_inches() * 150
     assert width < 3000 and height < 1500  # sized by the 14 years with data, not the 102 calendar years
     image = heatmap.axes[0].images[0]
-    assert image.get_array().shape == (16, len(with_data))
+    assert image.get_array().shape == (len(lexicon.names) + 1, len(with_data))  # every theme and `other`
     assert [int(t.get_text()) for t in heatmap.axes[0].get_xticklabels()] == with_data
     assert len(heatmap.axes[0].lines) == len(with_data) - 2  # a rule wherever years are missing in between
     area = plot_theme_area(yearly, lexicon, language="en")
@@ -189,3 +190,8 @@ def test_one_word_for_topic_and_one_for_theme():
     zh = " ".join(_TEXT["zh"].values())
     assert "主题模型" not in zh  # 主题 is a theme; a topic is 话题
     assert "话题" in _TEXT["zh"]["topic"] and "话题" in _TEXT["zh"]["words_title"]
+
+
+def test_every_shipped_theme_has_its_own_colour(lexicon):
+    colours = theme_colors(lexicon)
+    assert len(set(colours.values())) == len(lexicon.names) + 1  # the themes and grey `other`, none shared

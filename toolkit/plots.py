@@ -84,8 +84,11 @@ _TEXT = {
            "r_documents": "r across documents",
            "validity_x": "Pearson r (dashed: 0.5; ✗ not validated, reasons in themes.csv)"},
 }
+# 20 colours, none grey (grey is `other`): matplotlib's tab10 less its grey, then darker and paler ones of
+# tab20b/tab20 in hues not yet used, so the 17 shipped themes never share a colour.
 _PALETTE = ["#1f77b4", "#2ca02c", "#17becf", "#ff7f0e", "#9467bd", "#d62728", "#8c564b", "#e377c2", "#bcbd22",
-            "#393b79", "#637939", "#8c6d31"]
+            "#393b79", "#637939", "#8c6d31", "#e7ba52", "#7b4173", "#6b6ecf", "#ad494a", "#9edae5", "#98df8a",
+            "#ffbb78", "#c49c94"]
 
 
 def theme_colors(lexicon: Lexicon) -> dict[str, str]:
@@ -257,7 +260,8 @@ def plot_theme_area(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "z
         ax.set_xlabel(text["year"])
         ax.set_ylabel(text["share"])
         ax.set_title(f"{title}: {text['area_title']}" if title else text["area_title"])
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
+        handles, labels = ax.get_legend_handles_labels()  # listed top down, as the bands are stacked
+        ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
     return fig
 
 
