@@ -104,6 +104,8 @@ def sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk,
     n_units = offsets.shape[0] - 1
     prior = np.empty(n_topics)
     active = np.empty(n_topics, dtype=np.int64)
+    slot = np.empty(n_topics, dtype=np.int64)  # a topic's place among the unit's active topics
+    unit = np.empty(n_topics)  # n_dk + prior of each active topic (the same float as computing it afresh)
     for d in range(n_units):
         # The topics a token of this unit can be drawn into: those with a prior here, and those that hold one of
         # its tokens. Any other topic has weight exactly 0 throughout the unit (its count here can only fall), so
@@ -113,11 +115,15 @@ def sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk,
             prior[t] = alpha[t] if present[d, t] else alpha[t] * absent
             if prior[t] > 0 or n_dk[d, t] > 0:
                 active[n_active] = t
+                slot[t] = n_active
+                unit[n_active] = n_dk[d, t] + prior[t]
                 n_active += 1
         for i in range(offsets[d], offsets[d + 1]):
             w = words[i]
             k = z[i]
+            before, k_before, s_before = regular[k], k, s[i]
             n_dk[d, k] -= 1
+            unit[slot[k]] = n_dk[d, k] + prior[k]
             if s[i] == 0:
                 n0_wk[w, k] -= 1
                 n0_k[k] -= 1
@@ -129,44 +135,44 @@ def sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk,
             only_own = exclusive and kk >= 0  # a keyword drawn by its own topic only
             total = 0.0
             if only_own:
-                total = (n0_wk[w, kk] + beta) * regular[kk] * (n_dk[d, kk] + prior[kk])
+                total = (n0_wk[w, kk] + beta) * regular[kk] * unit[slot[kk]]
             else:
+                row = n0_wk[w]
                 for a in range(n_active):
-                    t = active[a]
-                    total += (n0_wk[w, t] + beta) * regular[t] * (n_dk[d, t] + prior[t])
+                    total += (row[active[a]] + beta) * regular[active[a]] * unit[a]
                     p[a] = total
             keyword = 0.0
             if kk >= 0:
                 keyword = ((n1_wk[w, kk] + beta_s) / (n1_k[kk] + n_keywords[kk] * beta_s)
                            * (n1_k[kk] + gamma1[kk]) / (n0_k[kk] + n1_k[kk] + gamma1[kk] + gamma2[kk])
-                           * (n_dk[d, kk] + prior[kk]))
+                           * unit[slot[kk]])
             u = uniform(state) * (total + keyword)
             if u >= total and kk >= 0:
                 k, si = kk, 1
             elif only_own:
                 k, si = kk, 0
             else:
-                lo, hi = 0, n_active - 1
-                while lo < hi:  # the first topic whose cumulative weight exceeds u
-                    mid = (lo + hi) // 2
-                    if p[mid] > u:
-                        hi = mid
-                    else:
-                        lo = mid + 1
-                k, si = active[lo], 0
+                a = 0
+                while a < n_active - 1 and p[a] <= u:  # the first topic whose cumulative weight exceeds u
+                    a += 1
+                k, si = active[a], 0
             z[i] = k
             s[i] = si
             n_dk[d, k] += 1
+            unit[slot[k]] = n_dk[d, k] + prior[k]
             if si == 0:
                 n0_wk[w, k] += 1
                 n0_k[k] += 1
             else:
                 n1_wk[w, k] += 1
                 n1_k[k] += 1
-            regular[k] = _regular_factor(k, n0_k, n1_k, gamma1, gamma2, v_beta)
+            if k == k_before and si == s_before:  # the counts are back where they were, and so is the factor
+                regular[k] = before
+            else:
+                regular[k] = _regular_factor(k, n0_k, n1_k, gamma1, gamma2, v_beta)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")  # as a call, it cost more than its two divisions
 def _regular_factor(k, n0_k, n1_k, gamma1, gamma2, v_beta):
     mixing = 1.0
     if gamma1[k] + gamma2[k] > 0:
