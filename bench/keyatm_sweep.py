@@ -1,0 +1,109 @@
+"""Speed of the keyword-assisted sampler: nanoseconds per token draw of one chain's sweeps, interleaved with
+the sampler of another commit, and whether the two chains are the same.
+
+    .venv/bin/python bench/keyatm_sweep.py [--chars 10000000] [--sweeps 10] [--repeats 3] [--against REF]
+
+The corpus is a generated one (bench/common.py), prepared with the defaults; the model is keyatm with the
+shipped settings (K = 20, exclusive keywords, absent_prior 0, start by units); both samplers start from the
+same state and seed and run the same number of sweeps, alternately, ``--repeats`` times. ``--against`` is a git
+revision whose toolkit/models/gibbs.py is loaded beside this checkout's (default: HEAD~1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from common import ROOT, generated_corpus, git_commit
+
+
+def sampler_of(revision: str, folder: Path):
+    """toolkit/models/gibbs.py as it was at ``revision``, imported as a module of its own."""
+    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{revision}:toolkit/models/gibbs.py"],
+                            capture_output=True, text=True, check=True).stdout
+    path = folder / "gibbs_reference.py"
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("gibbs_reference", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def main() -> None:
+    import toolkit
+    from toolkit.models import gibbs
+    from toolkit.models.base import check_counts
+    from toolkit.models.keyatm import Model, _offsets_and_words, _seed_state
+    from toolkit.pipeline import count_units
+    from toolkit.themes import keyword_ids
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chars", type=int, default=10_000_000)
+    parser.add_argument("--sweeps", type=int, default=10)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--against", default="HEAD~1")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/toolkit-bench"))
+    args = parser.parse_args()
+    corpus = generated_corpus(args.work, args.chars)
+    config = toolkit.Config.load(ROOT / "bench" / "empty.toml", [
+        f'corpus.texts="{corpus}"', f'corpus.metadata="{corpus / "metadata.csv"}"', 'corpus.name="bench"',
+        f'cache.dir="{args.work / "cache"}"'])
+    prepared = toolkit.prepare(config)
+    vocabulary, counts, _ = count_units(prepared, config)
+    section = config["model"]
+    options = section["keyatm"]
+    K = section["n_topics"]
+    model = Model(K, keywords=keyword_ids(prepared.lexicon, vocabulary, config["themes"]["match"]), **options)
+    anchors, key_topic, n_keywords = model._anchoring(counts.shape[1])
+    n_keyword_topics = int((anchors >= 0).sum())
+    offsets, words = _offsets_and_words(check_counts(counts, K))
+    gamma = np.zeros(K)
+    gamma[:n_keyword_topics] = options["keyword_prior"]
+    alpha = np.full(K, 1.0 / K)
+
+    def chain(module, sweeps):
+        state = _seed_state(7)
+        z, s = np.empty(len(words), dtype=np.int32), np.empty(len(words), dtype=np.int8)
+        module.initialise(words, offsets, key_topic, K, state, z, s, options["keyword_start"],
+                          options["start"] == "units")
+        n_dk, n0_wk, n1_wk = module.counts(words, offsets, z, s, counts.shape[1], K)
+        n0_k, n1_k = n0_wk.sum(axis=0).astype(np.int64), n1_wk.sum(axis=0).astype(np.int64)
+        present = module.present_topics(words, offsets, key_topic, K, n_keyword_topics)
+        start = time.perf_counter()
+        for _ in range(sweeps):
+            module.sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha, present,
+                         float(options["absent_prior"]), options["beta"], options["keyword_beta"], gamma, gamma, state,
+                         np.empty(K), options["exclusive_keywords"])
+        return time.perf_counter() - start, z
+
+    with tempfile.TemporaryDirectory() as folder:
+        samplers = {f"this checkout ({git_commit()})": gibbs, f"{args.against}": sampler_of(args.against, Path(folder))}
+        for module in samplers.values():
+            chain(module, 1)  # compile
+        seconds = {name: [] for name in samplers}
+        same = True
+        for _ in range(args.repeats):
+            chains = []
+            for name, module in samplers.items():
+                elapsed, z = chain(module, args.sweeps)
+                seconds[name].append(elapsed)
+                chains.append(z)
+            same = same and np.array_equal(chains[0], chains[1])
+    print(f"corpus {corpus.name}: {len(words):,} tokens, {counts.shape[0]:,} units, {counts.shape[1]:,} words; keyatm "
+          f"K={K}, {args.sweeps} sweeps, {args.repeats} interleaved repeats; settings {options}")
+    for name, values in seconds.items():
+        per_token = [v / args.sweeps / len(words) * 1e9 for v in values]
+        print(f"{name}: {statistics.median(per_token):.1f} ns per token ({min(per_token):.1f}-{max(per_token):.1f})")
+    print(f"the two chains are {'identical' if same else 'DIFFERENT'} after {args.sweeps} sweeps")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    main()
