@@ -303,3 +303,14 @@ def test_the_compiled_sweep_draws_what_the_formula_says(absent, exclusive):
     np.testing.assert_array_equal(chains[0][0], chains[1][0])
     np.testing.assert_array_equal(chains[0][1], chains[1][1])
     np.testing.assert_array_equal(chains[0][2], chains[1][2])
+
+
+def test_normalize_rows_scales_rows_and_leaves_its_input_alone():
+    from toolkit.models.base import normalize_rows
+
+    counts = np.array([[1, 3], [0, 0], [2, 2]])
+    shares = normalize_rows(counts)
+    np.testing.assert_array_equal(shares, [[0.25, 0.75], [0.5, 0.5], [0.5, 0.5]])
+    np.testing.assert_array_equal(counts, [[1, 3], [0, 0], [2, 2]])  # a copy by default
+    theta = counts.astype(float)
+    assert normalize_rows(theta, copy=False) is theta and theta[0, 1] == 0.75  # in place when asked

@@ -251,18 +251,22 @@ def present_topics(words, offsets, key_topic, n_topics, n_keyword_topics):
 
 
 @njit(cache=True, nogil=True)
-def mean_log_likelihood(words, offsets, n_dk, phi_wk, prior_dk):
-    """Mean log probability of a token under the current shares and topics (a convergence trace)."""
+def mean_log_likelihood(words, offsets, n_dk, phi_wk, alpha, present, absent):
+    """Mean log probability of a token under the current shares and topics (a convergence trace); a unit's
+    prior is ``alpha``, times ``absent`` for the topics not ``present`` in it."""
     n_units = offsets.shape[0] - 1
     n_topics = phi_wk.shape[1]
+    prior = np.empty(n_topics)
     total = 0.0
     for d in range(n_units):
         n = offsets[d + 1] - offsets[d]
-        prior_sum = prior_dk[d].sum()
+        for t in range(n_topics):
+            prior[t] = alpha[t] * (1.0 if present[d, t] else absent)
+        prior_sum = prior.sum()
         for i in range(offsets[d], offsets[d + 1]):
             w = words[i]
             q = 0.0
             for t in range(n_topics):
-                q += (n_dk[d, t] + prior_dk[d, t]) / (n + prior_sum) * phi_wk[w, t]
+                q += (n_dk[d, t] + prior[t]) / (n + prior_sum) * phi_wk[w, t]
             total += np.log(q)
     return total / max(words.shape[0], 1)

@@ -62,6 +62,16 @@ def _offsets_and_words(X: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
     return offsets, words
 
 
+def _add_shares(theta, n_dk, alpha, present, absent, lengths, block=65536) -> None:
+    """Add each unit's current topic shares, (n_dk + prior) / (length + sum of prior), to ``theta``, a block of
+    units at a time: the same numbers as one expression over all units, without its temporaries (four arrays
+    the size of ``theta``)."""
+    for start in range(0, theta.shape[0], block):
+        rows = slice(start, start + block)
+        prior = alpha * np.where(present[rows], 1.0, absent)
+        theta[rows] += (n_dk[rows] + prior) / (lengths[rows, None] + prior.sum(axis=1, keepdims=True))
+
+
 def _seed_state(seed) -> np.ndarray:
     return np.array([np.random.SeedSequence(seed).generate_state(1, dtype=np.uint64)[0]], dtype=np.uint64)
 
@@ -175,9 +185,6 @@ class KeywordTopicModel(TopicModel):
         lengths = np.diff(offsets)
         trace = []
 
-        def unit_prior(alpha):
-            return alpha * np.where(present, 1.0, absent)
-
         for sweep in range(self.iterations):
             gibbs.sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha, present,
                         absent, float(self.beta), float(self.keyword_beta), gamma, gamma, state, p,
@@ -185,18 +192,16 @@ class KeywordTopicModel(TopicModel):
             if self.optimize_alpha and sweep >= 100 and sweep % 20 == 0 and sweep < first_sample:
                 alpha = _minka_alpha(alpha, n_dk, lengths, np.where(present, 1.0, absent), digamma)
             if sweep >= first_sample and (sweep - first_sample) % self.thin == self.thin - 1:
-                prior = unit_prior(alpha)
-                theta += (n_dk + prior) / (lengths[:, None] + prior.sum(axis=1, keepdims=True))
+                _add_shares(theta, n_dk, alpha, present, absent, lengths)
                 n_draws += 1
             if sweep % 50 == 49 or sweep == self.iterations - 1:
                 phi = self._phi(n0_wk, n0_k, n1_wk, n1_k, key_topic, gamma)
-                trace.append((sweep + 1, float(gibbs.mean_log_likelihood(words, offsets, n_dk, phi,
-                                                                          unit_prior(alpha)))))
+                trace.append((sweep + 1, float(gibbs.mean_log_likelihood(words, offsets, n_dk, phi, alpha, present,
+                                                                          absent))))
         if n_draws:
             theta /= n_draws
         else:
-            prior = unit_prior(alpha)
-            theta = (n_dk + prior) / (lengths[:, None] + prior.sum(axis=1, keepdims=True))
+            _add_shares(theta, n_dk, alpha, present, absent, lengths)
         share = self._keyword_share(n0_k, n1_k, gamma)
         self.alpha_ = alpha
         self.anchors_ = anchors
@@ -207,7 +212,7 @@ class KeywordTopicModel(TopicModel):
         self.components_ = normalize_rows(self._phi(n0_wk, n0_k, n1_wk, n1_k, key_topic, gamma).T)
         self.log_likelihood_trace_ = trace
         self.n_iter_ = self.iterations
-        self.training_shares_ = normalize_rows(theta)
+        self.training_shares_ = normalize_rows(theta, copy=False)
         return self.training_shares_
 
     @staticmethod
@@ -250,7 +255,7 @@ class KeywordTopicModel(TopicModel):
         offsets, words = _offsets_and_words(X)
         theta = gibbs.fold_in(words, offsets, np.ascontiguousarray(self.components_.T), self.alpha_, 60, 20,
                               _seed_state(self.random_state))
-        return normalize_rows(theta)
+        return normalize_rows(theta, copy=False)
 
     def heldout_scores(self, X) -> dict[str, float]:
         """Perplexity of ``X``: exp of minus the mean log probability of its tokens under their units' folded-in
@@ -271,13 +276,21 @@ def _minka_alpha(alpha: np.ndarray, n_dk: np.ndarray, lengths: np.ndarray, scale
     unit x topic counts."""
     used = lengths > 0
     n_dk, lengths, scale = n_dk[used], lengths[used], scale[used]
+    off = scale <= 0  # a topic ruled out of a unit (scale 0) tells nothing about its prior there
     for _ in range(steps):
+        # Two arrays the size of n_dk, reused in place (the same numbers as the plain expressions:
+        # sum over units of scale * (digamma(n_dk + prior) - digamma(prior)), 0 where ruled out).
         prior = alpha * scale
         total = prior.sum(axis=1)
-        on = scale > 0  # a topic ruled out of a unit (scale 0) tells nothing about its prior there
-        numerator = np.where(on, scale * (digamma(n_dk + np.where(on, prior, 1.0)) - digamma(np.where(on, prior, 1.0))),
-                             0.0).sum(axis=0)
-        denominator = (scale * (digamma(lengths + total) - digamma(total))[:, None]).sum(axis=0)
+        prior[off] = 1.0
+        terms = n_dk + prior
+        digamma(terms, out=terms)
+        terms -= digamma(prior, out=prior)
+        terms *= scale
+        terms[off] = 0.0
+        numerator = terms.sum(axis=0)
+        np.multiply(scale, (digamma(lengths + total) - digamma(total))[:, None], out=terms)
+        denominator = terms.sum(axis=0)
         alpha = np.maximum(alpha * numerator / np.maximum(denominator, 1e-12), 1e-3)
     return alpha
 
