@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.tokens import UnitTokens
+from toolkit.tokens import TokenBuilder, UnitTokens
 
 UNITS = [["创新", "科技", "创新"], [], ["生态", "绿色", "创新"], ["数字经济"]]
 
@@ -48,3 +48,44 @@ def test_save_and_load_round_trip_any_tokens(units, tmp_path_factory):
     tokens.save(folder)
     loaded = UnitTokens.load(folder)
     assert list(loaded) == units and loaded.words == tokens.words
+
+
+@settings(max_examples=100, deadline=None)
+@given(parts=st.lists(st.lists(st.lists(_WORDS, max_size=6), max_size=5), max_size=5))
+def test_extend_by_parts_is_appending_every_unit(parts):
+    """Workers send a chunk's tokens with the chunk's own word list; merging them numbers the words as
+    appending the units one by one would (by first occurrence), so the corpus is the same for any chunking."""
+    merged = TokenBuilder()
+    for part in parts:
+        merged.extend(UnitTokens.from_lists(part))
+    every_unit = [unit for part in parts for unit in part]
+    expected = UnitTokens.from_lists(every_unit)
+    built = merged.build()
+    assert list(built) == every_unit and built.words == expected.words
+    np.testing.assert_array_equal(built.ids, expected.ids)
+    np.testing.assert_array_equal(built.offsets, expected.offsets)
+
+
+@settings(max_examples=100, deadline=None)
+@given(units=st.lists(st.lists(st.sampled_from(["创新", "科技", "生态", "绿色", "数字经济", "改革"]), max_size=12),
+                      max_size=12), data=st.data())
+def test_count_matrix_counts_every_token_once(units, data):
+    """The compiled counting gives what counting each unit's tokens with a Counter gives, also when words are
+    mapped onto fewer columns (several words to one column, some to none)."""
+    from collections import Counter
+
+    tokens = UnitTokens.from_lists(units)
+    n_columns = data.draw(st.integers(1, 4))
+    columns = np.array(data.draw(st.lists(st.integers(-1, n_columns - 1), min_size=len(tokens.words),
+                                          max_size=len(tokens.words))), dtype=np.int64)
+    matrix = tokens.count_matrix(columns, n_columns)
+    assert matrix.shape == (len(units), n_columns) and matrix.has_sorted_indices and matrix.dtype == np.int64
+    for i, unit in enumerate(units):
+        expected = Counter(int(columns[tokens.words.index(w)]) for w in unit)
+        expected.pop(-1, None)
+        row = matrix.getrow(i)
+        assert dict(zip(row.indices.tolist(), row.data.tolist())) == dict(expected)
+    count, n_units = tokens.word_counts()
+    for j, word in enumerate(tokens.words):
+        assert count[j] == sum(unit.count(word) for unit in units)
+        assert n_units[j] == sum(word in unit for unit in units)

@@ -107,6 +107,12 @@ def topic_table(units: pd.DataFrame, fitted: Fitted) -> pd.DataFrame:
     return table
 
 
+def modelled_units(units: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``unit_table`` that the model saw, without their text (a copy of every unit's text is the
+    largest thing a run could make: 600 MB at 200 million characters)."""
+    return units.loc[units["in_model"].to_numpy(), units.columns.drop("text", errors="ignore")]
+
+
 def trends(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, keywords: np.ndarray, config: Config) -> Trends:
     """The yearly tables of a run (see :func:`toolkit.trends.yearly_trends`)."""
     tr, c = config["trends"], config["corpus"]
@@ -122,7 +128,7 @@ def covariate_effects(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, c
     from .effects import estimate_effects
 
     e = config["effects"]
-    return estimate_effects(units[units["in_model"]].reset_index(drop=True), fitted.member_shares,
+    return estimate_effects(modelled_units(units).reset_index(drop=True), fitted.member_shares,
                             prepared.lexicon.names, e["formula"], draws=e["draws"], level=config["trends"]["level"],
                             random_state=config["model"]["random_state"], x=e["x"])
 
@@ -174,7 +180,7 @@ def wording(fitted: Fitted, units: pd.DataFrame, names: list[str], config: Confi
     from .wording import theme_words
 
     w = config["wording"]
-    modelled = units[fitted.in_model]
+    modelled = modelled_units(units)
     return theme_words(fitted.counts, fitted.vocabulary, modelled[names].to_numpy(), names,
                        period_of(modelled["year"].to_numpy(), periods), list(periods), top_n=w["top_n"],
                        min_count=w["min_count"])
@@ -201,7 +207,7 @@ def diagnose(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, keywords: 
     n_themes = len(lexicon.themes)
     return theme_diagnostics(lexicon, fitted.vocabulary, fitted.model.components_, fitted.model.anchors_,
                              keyword_ids(lexicon, fitted.vocabulary, config["themes"]["match"]),
-                             units[units["in_model"]], keywords[fitted.in_model], yearly.agreement,
+                             modelled_units(units), keywords[fitted.in_model], yearly.agreement,
                              fitted.member_shares[:, :, :n_themes])
 
 

@@ -223,11 +223,13 @@ def prepared_key(corpus: Corpus, normalizer: Normalizer, config: Config, segment
 
 @dataclass
 class _Chunk:
-    """What one chunk of documents gives: quality rows, unit texts, filtered tokens, pair counts, cache counts."""
+    """What one chunk of documents gives: quality rows, unit texts (one Arrow array per document), filtered
+    tokens (ids into the chunk's own word list), pair counts, cache counts. Arrays rather than Python strings,
+    so that sending a chunk back from a worker and merging it leave no millions of small objects behind."""
 
     quality: list[dict]
-    unit_texts: list[list[str]]  # per document
-    tokens: list[list[str]]  # per unit
+    unit_texts: list  # per document, pyarrow large_string arrays
+    tokens: UnitTokens  # per unit
     pair_counts: PairCounts
     hits: int = 0
     misses: int = 0
@@ -238,13 +240,15 @@ class _Chunk:
 def _prepare_chunk(documents: list[tuple[str, str]], normalizer: Normalizer, units: dict, segmenter: Segmenter,
                    fingerprint: str, cache_dir: Path | None) -> _Chunk:
     """Normalise, split and segment ``documents`` (doc_id, raw text), reading and filling the token cache."""
+    import pyarrow as pa
+
     cache = TokenCache(cache_dir) if cache_dir else None
-    chunk = _Chunk([], [], [], PairCounts(segmenter.stopwords))
+    quality, unit_texts, tokens, pair_counts = [], [], TokenBuilder(), PairCounts(segmenter.stopwords)
     for doc_id, raw in documents:
         normalized = normalizer.normalize(raw)
-        chunk.quality.append(quality_row(doc_id, normalized))
+        quality.append(quality_row(doc_id, normalized))
         texts = split_units(normalized.text, units["kind"], units["max_chars"], units["min_chars"])
-        chunk.unit_texts.append(texts)
+        unit_texts.append(pa.array(texts, type=pa.large_string()))
         key = entry_key(texts, fingerprint)
         words = cache.get(key) if cache else None
         if words is None:
@@ -252,8 +256,9 @@ def _prepare_chunk(documents: list[tuple[str, str]], normalizer: Normalizer, uni
             if cache:
                 cache.put(key, words)
         for unit_words in words:
-            chunk.pair_counts.update(unit_words)
-            chunk.tokens.append(segmenter.filter(unit_words))
+            pair_counts.update(unit_words)
+            tokens.append(segmenter.filter(unit_words))
+    chunk = _Chunk(quality, unit_texts, tokens.build(), pair_counts)
     if cache:
         chunk.hits, chunk.misses, chunk.damaged, chunk.unwritable = (cache.hits, cache.misses, cache.damaged,
                                                                      cache.unwritable)
@@ -310,11 +315,10 @@ def prepare_documents(corpus: Corpus, normalizer: Normalizer, segmenter: Segment
         for chunk in results:
             quality_rows += chunk.quality
             for row, texts in zip(chunk.quality, chunk.unit_texts):
-                text_arrays.append(pa.array(texts, type=pa.large_string()))  # off the Python heap from here on
+                text_arrays.append(texts)
                 doc_ids += [row["doc_id"]] * len(texts)
                 years += [year_of[row["doc_id"]]] * len(texts)
-            for tokens in chunk.tokens:
-                builder.append(tokens)
+            builder.extend(chunk.tokens)
             pair_counts.merge(chunk.pair_counts)
             stats["hits"] += chunk.hits
             stats["misses"] += chunk.misses

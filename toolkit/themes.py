@@ -166,11 +166,8 @@ def keyword_counts(tokens, lexicon: Lexicon, match: str = "exact") -> np.ndarray
     theme_of = word_themes(lexicon, tokens.words, match)
     index = {name: k for k, name in enumerate(lexicon.names)}
     theme_of_word = np.array([index.get(theme_of.get(w), -1) for w in tokens.words], dtype=np.int64)
-    token_theme = theme_of_word[tokens.ids] if len(tokens.words) else np.zeros(0, dtype=np.int64)
-    hit = token_theme >= 0
-    counts = np.zeros((len(tokens), len(lexicon.themes)))
-    np.add.at(counts, (tokens.unit_of_token()[hit], token_theme[hit]), 1)
-    return counts
+    counts = tokens.count_matrix(theme_of_word, len(lexicon.themes))
+    return counts.toarray().astype(np.float64)
 
 
 def keyword_themes(counts: np.ndarray, names: list[str]) -> np.ndarray:

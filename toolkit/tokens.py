@@ -67,10 +67,6 @@ class UnitTokens(Sequence):
         """Number of tokens of each unit."""
         return np.diff(self.offsets)
 
-    def unit_of_token(self) -> np.ndarray:
-        """For each token, the index of its unit."""
-        return np.repeat(np.arange(len(self), dtype=np.int64), self.lengths())
-
     def subset(self, units: np.ndarray) -> "UnitTokens":
         """The tokens of the given units, in the given order (same word list)."""
         units = np.asarray(units, dtype=np.int64)
@@ -85,13 +81,27 @@ class UnitTokens(Sequence):
             ids = np.zeros(0, dtype=np.int32)
         return UnitTokens(self.words, ids, offsets)
 
-    def count_matrix(self) -> sparse.csr_matrix:
-        """Counts of every word (column = id) in every unit (row), sorted indices, int64."""
+    def count_matrix(self, columns: np.ndarray | None = None, n_columns: int | None = None) -> sparse.csr_matrix:
+        """Counts of every word in every unit (row), int64, sorted indices: one column per word (column = id),
+        or, given ``columns`` (a column for each word id, negative: not counted), ``n_columns`` columns."""
         from scipy import sparse
-        ones = np.ones(len(self.ids), dtype=np.int64)
-        matrix = sparse.csr_matrix((ones, (self.unit_of_token(), self.ids)), shape=(len(self), len(self.words)))
-        matrix.sum_duplicates()
-        return matrix
+
+        from .counting import unit_word_counts
+
+        if columns is None:
+            columns, n_columns = np.arange(len(self.words), dtype=np.int64), len(self.words)
+        columns = np.asarray(columns, dtype=np.int64)
+        if len(columns) != len(self.words):
+            raise ValueError("columns needs one entry per word")
+        indptr, indices, data = unit_word_counts(self.ids, self.offsets, columns, int(n_columns))
+        return sparse.csr_matrix((data, indices, indptr), shape=(len(self), int(n_columns)))
+
+    def word_counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """For each word (by id): its number of tokens and the number of units that hold it."""
+        from .counting import units_with_word
+
+        return (np.bincount(self.ids, minlength=len(self.words)).astype(np.int64),
+                units_with_word(self.ids, self.offsets, len(self.words)))
 
     def lookup(self, index: dict[str, int]) -> np.ndarray:
         """``index[word]`` (or -1) for every token: re-numbers the tokens into another word list."""
@@ -133,6 +143,15 @@ class TokenBuilder:
                 j = index[word] = len(index)
             ids.append(j)
         self._offsets.append(len(ids))
+
+    def extend(self, tokens: UnitTokens) -> None:
+        """Append every unit of ``tokens`` (the same ids as appending its units one by one)."""
+        index = self._index
+        remap = np.fromiter((index.setdefault(word, len(index)) for word in tokens.words), dtype=np.int32,
+                            count=len(tokens.words))
+        start = len(self._ids)
+        self._ids.frombytes(remap[tokens.ids].astype(np.int32).tobytes() if len(tokens.ids) else b"")
+        self._offsets.frombytes((tokens.offsets[1:] + start).astype(np.int64).tobytes())
 
     def build(self) -> UnitTokens:
         return UnitTokens(list(self._index), np.frombuffer(self._ids, dtype=np.int32).copy(),

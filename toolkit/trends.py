@@ -329,7 +329,9 @@ def yearly_trends(units: pd.DataFrame, keyword_counts: np.ndarray, themes: list[
     """
     import pandas as pd
     periods = periods or {}
-    modelled = units[units["in_model"]].reset_index(drop=True)
+    # the columns the tables read, so that no copy of other columns (the units' text) is made
+    columns = [c for c in dict.fromkeys(("doc_id", "year", "n_tokens", by, *themes)) if c and c in units.columns]
+    modelled = units.loc[units["in_model"].to_numpy(), columns].reset_index(drop=True)
     if member_shares is None:
         member_shares = modelled[themes].to_numpy(dtype=float)[None]
     if periods:

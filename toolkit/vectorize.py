@@ -33,17 +33,13 @@ def check_options(section: dict) -> None:
         raise ToolkitError(f"vocab.max_df is a share of units in (0, 1], not {section['max_df']}")
 
 
-def _frequencies(tokens: UnitTokens, counts: sparse.csr_matrix) -> pd.DataFrame:
-    import pandas as pd
-    return pd.DataFrame({"count": np.asarray(counts.sum(axis=0)).ravel(),
-                         "n_units": np.bincount(counts.indices, minlength=len(tokens.words))},
-                        index=pd.Index(tokens.words, name="word"))
-
-
 def word_frequencies(tokens: UnitTokens | list[list[str]]) -> pd.DataFrame:
     """How often each word occurs (``count``) and in how many units (``n_units``), indexed by word."""
+    import pandas as pd
+
     tokens = as_unit_tokens(tokens)
-    return _frequencies(tokens, tokens.count_matrix())
+    count, n_units = tokens.word_counts()
+    return pd.DataFrame({"count": count, "n_units": n_units}, index=pd.Index(tokens.words, name="word"))
 
 
 def _select(frequencies: pd.DataFrame, n_units: int, min_df: int, max_df: float, max_terms: int,
@@ -81,9 +77,8 @@ def unit_counts(tokens: UnitTokens | list[list[str]], *, min_df: int = 2, max_df
     Words of ``keep`` (the lexicon's words) are exempt from ``min_df`` and ``max_df``: a theme is measured with
     its keywords, its most frequent one is no boilerplate and its rarest is still evidence."""
     tokens = as_unit_tokens(tokens)
-    all_words = tokens.count_matrix()
-    vocabulary = _select(_frequencies(tokens, all_words), len(tokens), min_df, max_df, max_terms, keep)
-    counts = _columns(all_words, tokens.words, vocabulary)
+    vocabulary = _select(word_frequencies(tokens), len(tokens), min_df, max_df, max_terms, keep)
+    counts = document_term_matrix(tokens, vocabulary)
     in_model = np.diff(counts.indptr) > 0
     if not in_model.any():
         raise ToolkitError("no unit has a word of the vocabulary: the corpus is empty after filtering; "
@@ -94,21 +89,6 @@ def unit_counts(tokens: UnitTokens | list[list[str]], *, min_df: int = 2, max_df
 def document_term_matrix(tokens: UnitTokens | list[list[str]], vocabulary: list[str]) -> sparse.csr_matrix:
     """Counts of each vocabulary word in each unit, as a CSR matrix (units x words, sorted indices, int64 counts)."""
     tokens = as_unit_tokens(tokens)
-    return _columns(tokens.count_matrix(), tokens.words, vocabulary)
-
-
-def _columns(counts: sparse.csr_matrix, words: list[str], vocabulary: list[str]) -> sparse.csr_matrix:
-    """The columns of ``counts`` (one per word of ``words``) for the words of ``vocabulary``, in its order; a
-    vocabulary word not in ``words`` gets an empty column. Sorted indices, int64 counts."""
-    from scipy import sparse
-    index = {w: i for i, w in enumerate(words)}
-    pairs = [(index[w], j) for j, w in enumerate(vocabulary) if w in index]
-    rows = np.array([i for i, _ in pairs], dtype=np.int64)
-    cols = np.array([j for _, j in pairs], dtype=np.int64)
-    selector = sparse.csr_matrix((np.ones(len(pairs), dtype=np.int64), (rows, cols)),
-                                 shape=(len(words), len(vocabulary)))
-    matrix = sparse.csr_matrix(counts @ selector)
-    matrix.sum_duplicates()
-    matrix.sort_indices()
-    matrix.data = matrix.data.astype(np.int64)
-    return matrix
+    column = {w: j for j, w in enumerate(vocabulary)}
+    columns = np.fromiter((column.get(w, -1) for w in tokens.words), dtype=np.int64, count=len(tokens.words))
+    return tokens.count_matrix(columns, len(vocabulary))

@@ -12,11 +12,13 @@ if TYPE_CHECKING:
     from scipy import sparse
 
 
-def check_counts(X, n_topics) -> sparse.csr_matrix:
-    """``X`` as a float64 CSR matrix of non-negative counts with at least ``n_topics`` rows."""
+def check_counts(X, n_topics, *, keep_integers: bool = False) -> sparse.csr_matrix:
+    """``X`` as a float64 CSR matrix of non-negative counts with at least ``n_topics`` rows (``keep_integers``:
+    integer counts stay as they are, no float copy of a large matrix for a model that reads them as integers)."""
     from scipy import sparse
     from sklearn.utils.validation import check_array
-    X = check_array(X, accept_sparse="csr", dtype=np.float64)
+    dtype = [np.float64, np.int64, np.int32] if keep_integers else np.float64
+    X = check_array(X, accept_sparse="csr", dtype=dtype)
     X = sparse.csr_matrix(X)
     if X.data.size and X.data.min() < 0:
         raise ValueError("the document-term matrix must hold non-negative counts")

@@ -53,7 +53,7 @@ OPTIONS = {
 def _offsets_and_words(X: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
     """Tokens of each row of a count matrix, words in column order: (offsets, word ids as int32, the
     vocabulary's size is far below 2**31; a chain holds a few bytes per token)."""
-    counts = X.data.astype(np.int64)
+    counts = X.data.astype(np.int64, copy=False)
     words = np.repeat(X.indices.astype(np.int32), counts)
     row_tokens = np.add.reduceat(counts, X.indptr[:-1]) if counts.size else np.zeros(X.shape[0], dtype=np.int64)
     row_tokens = np.where(np.diff(X.indptr) > 0, row_tokens, 0)
@@ -156,7 +156,7 @@ class KeywordTopicModel(TopicModel):
 
         from . import gibbs
 
-        X = check_counts(X, self.n_topics)
+        X = check_counts(X, self.n_topics, keep_integers=True)
         for name in ("iterations", "samples", "thin"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
@@ -170,7 +170,7 @@ class KeywordTopicModel(TopicModel):
         gamma[:n_keyword_topics] = self.keyword_prior
         alpha = np.full(K, 1.0 / K)
         state = _seed_state(self.random_state)
-        z = np.empty(len(words), dtype=np.int32)
+        z = np.empty(len(words), dtype=np.int16 if K < 2**15 else np.int32)  # topic of each token
         s = np.empty(len(words), dtype=np.int8)
         gibbs.initialise(words, offsets, key_topic, K, state, z, s, float(self.keyword_start), self.start == "units")
         n_dk, n0_wk, n1_wk = gibbs.counts(words, offsets, z, s, n_words, K)
