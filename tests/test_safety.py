@@ -208,3 +208,19 @@ def test_a_full_disk_leaves_the_previous_output_and_no_partial_folder(project):
         assert sorted(p.name for p in disk.iterdir()) == [".out.lock", "other_data.bin", "out"]
     finally:
         subprocess.run(["umount", str(disk)], check=False)
+
+
+def test_write_csv_neutralises_formulas_in_string_and_object_columns(tmp_path):
+    """Columns of pandas' string type are checked without a Python string per cell; the file is the one the
+    cell-by-cell rule gives, missing values and numbers untouched."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"text": pd.array(["=SUM(A1)", "创新驱动", None, "-1 项"], dtype="str"),
+                          "mixed": pd.Series(["+86", 3, None, "@武汉"], dtype=object),
+                          "number": [-1.5, 2.0, 3.0, 4.0]})
+    atomic.write_csv(tmp_path / "t.csv", frame)
+    written = pd.read_csv(tmp_path / "t.csv", dtype=str, keep_default_na=False)
+    assert written["text"].tolist() == ["'=SUM(A1)", "创新驱动", "", "'-1 项"]
+    assert written["mixed"].tolist() == ["'+86", "3", "", "'@武汉"]
+    assert written["number"].tolist() == ["-1.500000", "2.000000", "3.000000", "4.000000"]
+    assert frame["text"][0] == "=SUM(A1)"  # the caller's table is not changed

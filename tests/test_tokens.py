@@ -89,3 +89,17 @@ def test_count_matrix_counts_every_token_once(units, data):
     for j, word in enumerate(tokens.words):
         assert count[j] == sum(unit.count(word) for unit in units)
         assert n_units[j] == sum(word in unit for unit in units)
+
+
+@settings(max_examples=100, deadline=None)
+@given(units=st.lists(st.lists(st.sampled_from(["创新", "的", "科技", "生态", "了", "数字经济"]), max_size=10),
+                      max_size=10), dropped=st.sets(st.sampled_from(["创新", "的", "科技", "生态", "了", "数字经济"])))
+def test_from_ids_keeps_the_kept_words_numbered_as_from_lists(units, dropped):
+    """A worker numbers every raw word once and filters by a mask over its word list; the result is the
+    tokens of filtering each unit's list, with the same word numbers."""
+    words = sorted({w for unit in units for w in unit})
+    ids = np.array([words.index(w) for unit in units for w in unit], dtype=np.int32)
+    tokens = UnitTokens.from_ids(words, ids, [len(unit) for unit in units], [w not in dropped for w in words])
+    expected = UnitTokens.from_lists([[w for w in unit if w not in dropped] for unit in units])
+    assert list(tokens) == list(expected) and tokens.words == expected.words
+    np.testing.assert_array_equal(tokens.ids, expected.ids)

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from toolkit.errors import ToolkitError
-from toolkit.vectorize import build_vocabulary, document_term_matrix
+from toolkit.vectorize import build_vocabulary, document_term_matrix, unit_counts
 
 UNITS = [["创新", "科技", "创新"], ["创新", "生态"], ["生态", "绿色", "创新"], ["数字经济"]]
 
@@ -25,3 +25,14 @@ def test_impossible_bounds():
         build_vocabulary(UNITS, min_df=3, max_df=0.5)
     with pytest.raises(ToolkitError, match="vocabulary is empty"):
         build_vocabulary(UNITS, min_df=4, max_df=1.0)
+
+
+def test_unit_counts_leaves_out_units_without_a_vocabulary_word():
+    units = [["创新", "科技"], ["的", "了"], [], ["创新", "生态", "创新"], ["生态"]]
+    vocabulary, counts, in_model = unit_counts(units, min_df=2, max_df=1.0)
+    assert vocabulary == ["创新", "生态"]
+    np.testing.assert_array_equal(in_model, [True, False, False, True, True])
+    np.testing.assert_array_equal(counts.toarray(), [[1, 0], [2, 1], [0, 1]])
+    full = document_term_matrix(units, vocabulary)[in_model]
+    assert counts.shape == full.shape and counts.has_sorted_indices and counts.dtype == np.int64
+    assert (counts != full).nnz == 0

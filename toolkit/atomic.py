@@ -97,20 +97,30 @@ def spreadsheet_safe(value):
     return value
 
 
+def _formula_cells(column):
+    """Which cells of a column :func:`spreadsheet_safe` would change (None for a column that holds no text).
+    Columns of pandas' string type are tested without making a Python string of every cell (a run's units.csv
+    holds every unit's text)."""
+    import pandas as pd
+
+    if isinstance(column.dtype, pd.StringDtype):
+        return column.str.startswith(_FORMULA_START).fillna(False).astype(bool)
+    if pd.api.types.is_object_dtype(column):
+        return column.map(lambda v: spreadsheet_safe(v) is not v).astype(bool)
+    return None
+
+
 def write_csv(path: str | os.PathLike, frame, *, bom: bool = False) -> None:
     """A DataFrame as UTF-8 CSV (no index, floats to 6 decimals, \\n line ends), written atomically in pieces
     so no copy of the whole table is built in memory. Text cells that a spreadsheet would read as a formula are
     neutralised (:func:`spreadsheet_safe`); numbers are written as numbers. ``bom`` starts the file with a
     byte-order mark, which Excel needs to read UTF-8 Chinese correctly."""
-    import pandas as pd
 
-    text_columns = [c for c in frame.columns
-                    if pd.api.types.is_string_dtype(frame[c]) or pd.api.types.is_object_dtype(frame[c])]
-    risky = [c for c in text_columns if frame[c].map(lambda v: spreadsheet_safe(v) is not v).any()]
+    risky = {c: mask for c in frame.columns if (mask := _formula_cells(frame[c])) is not None and mask.any()}
     if risky:
         frame = frame.copy()
-        for column in risky:
-            frame[column] = frame[column].map(spreadsheet_safe)
+        for column, mask in risky.items():
+            frame[column] = frame[column].where(~mask, "'" + frame[column].astype(str))
     with open_for_writing(path, "w") as handle:
         if bom:
             handle.write("\ufeff")

@@ -70,17 +70,16 @@ def fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
     keywords = keyword_ids(lexicon, vocabulary, t["match"])
     models, doc_topics = fit_ensemble(config["model"], counts, keywords=keywords)
     names = [*lexicon.names, OTHER]
-    member_shares, topics = [], None
-    for model, doc_topic in zip(models, doc_topics):
+    member_shares, topics = np.empty((len(models), counts.shape[0], len(names))), None  # filled, not stacked
+    for i, (model, doc_topic) in enumerate(zip(models, doc_topics)):
         labels = label_topics(model.components_, vocabulary, lexicon, anchors=model.anchors_, top_n=t["top_n"],
                               min_score=t["min_score"], match=t["match"])
-        member_shares.append(theme_shares(doc_topic, labels["theme"].tolist(), lexicon.names).to_numpy())
+        member_shares[i] = theme_shares(doc_topic, labels["theme"].tolist(), lexicon.names).to_numpy()
         topics = labels if topics is None else topics
     main = models[0].components_
     top = np.argsort(-main, axis=1, kind="stable")[:, :TOP_WORDS]
     topics.insert(5, "top_words", [[vocabulary[j] for j in row] for row in top])
     topics.insert(6, "top_weights", [[float(main[k, j]) for j in row] for k, row in enumerate(top)])
-    member_shares = np.stack(member_shares)
     shares = pd.DataFrame(np.nan, index=range(len(prepared.units)), columns=names)
     shares.loc[in_model] = member_shares.mean(axis=0)
     return Fitted(models, vocabulary, counts, in_model, doc_topics, topics, shares, member_shares)

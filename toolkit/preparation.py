@@ -15,9 +15,11 @@ import hashlib
 import json
 import logging
 import os
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .cache import TokenCache, default_cache_dir, entry_key
@@ -243,7 +245,8 @@ def _prepare_chunk(documents: list[tuple[str, str]], normalizer: Normalizer, uni
     import pyarrow as pa
 
     cache = TokenCache(cache_dir) if cache_dir else None
-    quality, unit_texts, tokens, pair_counts = [], [], TokenBuilder(), PairCounts(segmenter.stopwords)
+    quality, unit_texts, pair_counts = [], [], PairCounts(segmenter.stopwords)
+    ids, lengths = array("i"), array("q")  # every raw token as a pair-count id, and each unit's number of them
     for doc_id, raw in documents:
         normalized = normalizer.normalize(raw)
         quality.append(quality_row(doc_id, normalized))
@@ -256,9 +259,12 @@ def _prepare_chunk(documents: list[tuple[str, str]], normalizer: Normalizer, uni
             if cache:
                 cache.put(key, words)
         for unit_words in words:
-            pair_counts.update(unit_words)
-            tokens.append(segmenter.filter(unit_words))
-    chunk = _Chunk(quality, unit_texts, tokens.build(), pair_counts)
+            ids.extend(pair_counts.update(unit_words))
+            lengths.append(len(unit_words))
+    # one dictionary lookup per token (the pair counts'); filtering and numbering are array operations
+    tokens = UnitTokens.from_ids(pair_counts.words, np.frombuffer(ids, dtype=np.int32),
+                                 np.frombuffer(lengths, dtype=np.int64), segmenter.keep_mask(pair_counts.words))
+    chunk = _Chunk(quality, unit_texts, tokens, pair_counts)
     if cache:
         chunk.hits, chunk.misses, chunk.damaged, chunk.unwritable = (cache.hits, cache.misses, cache.damaged,
                                                                      cache.unwritable)

@@ -9,6 +9,8 @@ import sys
 from itertools import filterfalse
 from pathlib import Path
 
+import numpy as np
+
 from .errors import ToolkitError
 from .options import NON_NEGATIVE, POSITIVE, Option, choice
 from .resources import data_path, read_word_file
@@ -177,6 +179,14 @@ class Segmenter:
                     decided[word] = sys.intern(word) if self._keeps(word) else ""
             kept = list(map(decided.__getitem__, words))
         return [word for word in kept if word]
+
+    def keep_mask(self, words: list[str]) -> np.ndarray:
+        """For each word, whether ``filter`` keeps it (judged once per distinct word, as in ``filter``)."""
+        decided = self._decided
+        for word in words:
+            if word not in decided:
+                decided[word] = sys.intern(word) if self._keeps(word) else ""
+        return np.fromiter((bool(decided[word]) for word in words), dtype=bool, count=len(words))
 
     def _keeps(self, word: str) -> bool:
         return word in self.keep or not (

@@ -219,11 +219,19 @@ class PairCounts:
         self._pair_codes = np.zeros(0, dtype=np.int64)  # sorted
         self._pair_counts = np.zeros(0, dtype=np.int64)
 
-    def update(self, words: list[str]) -> None:
-        self._buffer += self._ids(words)
+    def update(self, words: list[str]) -> list[int]:
+        """Count the words of one unit; returns their ids (numbered as first seen here, see ``words``)."""
+        ids = self._ids(words)
+        self._buffer += ids
         self._buffer.append(-1)
         if len(self._buffer) >= self._FLUSH_EVERY:
             self._flush()
+        return ids
+
+    @property
+    def words(self) -> list[str]:
+        """Every word seen, by id."""
+        return self._words
 
     def _ids(self, words) -> list[int]:
         index = self._index

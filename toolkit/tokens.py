@@ -36,6 +36,23 @@ class UnitTokens(Sequence):
             builder.append(tokens)
         return builder.build()
 
+    @classmethod
+    def from_ids(cls, words: list[str], ids: np.ndarray, lengths: np.ndarray, keep: np.ndarray) -> "UnitTokens":
+        """Units of ``lengths[i]`` tokens given as ``ids`` into ``words``, only the tokens whose word ``keep``
+        says; the words renumbered by first occurrence among the kept tokens (as ``from_lists`` numbers them)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        lengths = np.asarray(lengths, dtype=np.int64)
+        kept = np.asarray(keep, dtype=bool)[ids]
+        unit = np.repeat(np.arange(len(lengths)), lengths)
+        offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(unit[kept], minlength=len(lengths)), out=offsets[1:])
+        ids = ids[kept]
+        seen, first = np.unique(ids, return_index=True)
+        order = seen[np.argsort(first, kind="stable")]
+        renumbered = np.zeros(len(words), dtype=np.int32)
+        renumbered[order] = np.arange(len(order), dtype=np.int32)
+        return cls([words[i] for i in order.tolist()], renumbered[ids], offsets)
+
     def __len__(self) -> int:
         return len(self.offsets) - 1
 

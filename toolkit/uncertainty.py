@@ -15,7 +15,7 @@ same intervals.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numba import njit
@@ -87,6 +87,7 @@ class Documents:
     weights: np.ndarray  # tokens of each unit
     shares: np.ndarray  # members x units x themes
     order: np.ndarray  # document indices in the order of their dates
+    _document_shares: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, doc_ids: np.ndarray, weights: np.ndarray, shares: np.ndarray, dates=None) -> "Documents":
@@ -99,15 +100,22 @@ class Documents:
 
     def document_shares(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per document: its token-weighted share of each theme (mean over members), its tokens, and the
-        variance of that share over resamples of its units (linearised)."""
-        mean = self.shares.mean(axis=0)
-        tokens = np.add.reduceat(self.weights, self.offsets[:-1])
-        weighted = np.add.reduceat(self.weights[:, None] * mean, self.offsets[:-1], axis=0)
-        doc_share = weighted / tokens[:, None]
-        unit_doc = np.repeat(np.arange(len(tokens)), np.diff(self.offsets))
-        residual = (self.weights[:, None] * (mean - doc_share[unit_doc])) ** 2
-        within = np.add.reduceat(residual, self.offsets[:-1], axis=0) / tokens[:, None] ** 2
-        return doc_share, tokens, within
+        variance of that share over resamples of its units (linearised). Computed once; two arrays of the size
+        of the unit shares at a time."""
+        if self._document_shares is None:
+            starts = self.offsets[:-1]
+            mean = self.shares.mean(axis=0)
+            tokens = np.add.reduceat(self.weights, starts)
+            weighted = self.weights[:, None] * mean
+            doc_share = np.add.reduceat(weighted, starts, axis=0) / tokens[:, None]
+            del weighted
+            unit_doc = np.repeat(np.arange(len(tokens)), np.diff(self.offsets))
+            residual = np.subtract(mean, doc_share[unit_doc], out=mean)  # (weights * (mean - doc_share)) ** 2
+            residual *= self.weights[:, None]
+            np.square(residual, out=residual)
+            within = np.add.reduceat(residual, starts, axis=0) / tokens[:, None] ** 2
+            self._document_shares = (doc_share, tokens, within)
+        return self._document_shares
 
 
 def between_variance(documents: Documents, cells: Cells) -> tuple[np.ndarray, str, int]:

@@ -83,7 +83,16 @@ def unit_counts(tokens: UnitTokens | list[list[str]], *, min_df: int = 2, max_df
     if not in_model.any():
         raise ToolkitError("no unit has a word of the vocabulary: the corpus is empty after filtering; "
                            "check segment and vocab settings")
-    return vocabulary, counts[in_model], in_model
+    return vocabulary, _without_empty_rows(counts, in_model), in_model
+
+
+def _without_empty_rows(counts: sparse.csr_matrix, nonempty: np.ndarray) -> sparse.csr_matrix:
+    """``counts[nonempty]`` when the rows left out hold no entry: the same matrix, sharing the entries rather
+    than copying them (the largest array of a run after the tokens)."""
+    from scipy import sparse
+
+    indptr = np.concatenate([counts.indptr[:1], counts.indptr[1:][nonempty]])
+    return sparse.csr_matrix((counts.data, counts.indices, indptr), shape=(int(nonempty.sum()), counts.shape[1]))
 
 
 def document_term_matrix(tokens: UnitTokens | list[list[str]], vocabulary: list[str]) -> sparse.csr_matrix:

@@ -54,7 +54,7 @@ def _offsets_and_words(X: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
     """Tokens of each row of a count matrix, words in column order: (offsets, word ids as int32, the
     vocabulary's size is far below 2**31; a chain holds a few bytes per token)."""
     counts = X.data.astype(np.int64, copy=False)
-    words = np.repeat(X.indices.astype(np.int32), counts)
+    words = np.repeat(X.indices.astype(np.int32, copy=False), counts)
     row_tokens = np.add.reduceat(counts, X.indptr[:-1]) if counts.size else np.zeros(X.shape[0], dtype=np.int64)
     row_tokens = np.where(np.diff(X.indptr) > 0, row_tokens, 0)
     offsets = np.zeros(X.shape[0] + 1, dtype=np.int64)
