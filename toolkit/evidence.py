@@ -48,6 +48,7 @@ def representative_passages(units: pd.DataFrame, shares: pd.DataFrame, labels: d
     eligible = units["n_tokens"].to_numpy() >= min_tokens
     if "in_model" in units:
         eligible &= units["in_model"].to_numpy(dtype=bool)
+    document = pd.factorize(units["doc_id"])[0]  # integer codes: no Python string per unit and column
     frames = []
     for column in shares.columns:
         value = shares[column].to_numpy(dtype=float)
@@ -55,7 +56,7 @@ def representative_passages(units: pd.DataFrame, shares: pd.DataFrame, labels: d
         if not len(keep):
             continue
         order = keep[np.lexsort((keep, -value[keep]))]  # largest share first, ties in corpus order
-        ranked = pd.DataFrame({"row": order, "share": value[order], "doc_id": units["doc_id"].to_numpy()[order],
+        ranked = pd.DataFrame({"row": order, "share": value[order], "doc_id": document[order],
                                "scope": "all"})
         lists = [_limit(ranked, per_document, n)] if n else []
         if scopes is not None and per_period:

@@ -162,8 +162,10 @@ def passages(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, config: Co
     names = [*lexicon.names, OTHER]
     by_theme = representative_passages(table, fitted.shares[names], {t: lexicon.label(t, language) for t in names},
                                        kind="theme", keywords=keywords, **settings)
-    topic_shares = pd.DataFrame(np.nan, index=table.index, columns=[f"topic_{k + 1}" for k in range(len(fitted.topics))])
-    topic_shares.loc[fitted.in_model] = fitted.doc_topic
+    topic_values = np.full((len(table), len(fitted.topics)), np.nan)
+    topic_values[fitted.in_model] = fitted.doc_topic
+    topic_shares = pd.DataFrame(topic_values, index=table.index, columns=[f"topic_{k + 1}" for k in range(len(fitted.topics))],
+                                copy=False)
     topics = fitted.topics
     labels = {f"topic_{row.topic}": f"{row.topic}: {lexicon.label(row.theme, language)} ({' '.join(row.top_words[:3])})"
               for row in topics.itertuples()}
