@@ -2,11 +2,14 @@
 topics), with wall time per stage and the peak memory of all the run's processes together.
 
     .venv/bin/python bench/scale.py [--chars 10000000 50000000 200000000] [--cold-only] [--work DIR]
+                                    [--set model.keyatm.iterations=20 ...]
 
 The corpus comes from ../shared/bench/make_scale_corpus.py (resampled paragraphs of the State Council
 reports), which only the benchmarks use. Each run is a separate `toolkit run` process; its peak memory is the
 largest sum of resident memory over it and its worker processes at one moment (sampled every 50 ms). Settings
-that are not the defaults: the corpus, cache.dir, and model.n_topics in the warm run; they are printed.
+that are not the defaults: the corpus, cache.dir, model.n_topics in the warm run and any --set; they are
+printed. (--set model.keyatm.iterations=20 measures peak memory in minutes rather than hours: the sampler
+allocates its arrays before the first sweep, so memory does not depend on the number of sweeps; time does.)
 """
 
 from __future__ import annotations
@@ -26,18 +29,20 @@ def main() -> None:
                         help="one or more corpus sizes; with several, the growth of peak memory between them")
     parser.add_argument("--work", type=Path, default=Path("/tmp/toolkit-scale"))
     parser.add_argument("--cold-only", action="store_true", help="skip the warm run of each size")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="a setting that is not the default, passed to every run (printed)")
     args = parser.parse_args()
     print(f"commit {git_commit()}")
     peaks = []
     for size in args.chars:
-        chars, peak = run_size(args.work, size, args.cold_only)
+        chars, peak = run_size(args.work, size, args.cold_only, args.set)
         peaks.append((chars, peak))
     for (c0, p0), (c1, p1) in zip(peaks, peaks[1:]):
         print(f"growth of peak memory from {c0 / 1e6:.0f}M to {c1 / 1e6:.0f}M characters: "
               f"{(p1 - p0) / 2**20 / ((c1 - c0) / 1e6):.1f} MiB per million characters")
 
 
-def run_size(work: Path, size: int, cold_only: bool) -> tuple[int, int]:
+def run_size(work: Path, size: int, cold_only: bool, settings: list[str]) -> tuple[int, int]:
     """The cold (and warm) run on a generated corpus of ``size`` characters; its characters and cold peak."""
     corpus = generated_corpus(work, size)
     chars = sum(len(p.read_text(encoding="utf-8")) for p in corpus.glob("*.txt"))
@@ -46,7 +51,7 @@ def run_size(work: Path, size: int, cold_only: bool) -> tuple[int, int]:
     shutil.rmtree(cache, ignore_errors=True)
     empty = Path(__file__).resolve().parent / "empty.toml"
     base = [f'corpus.texts="{corpus}"', f'corpus.metadata="{corpus / "metadata.csv"}"', 'corpus.name="scale"',
-            f'cache.dir="{cache}"']
+            f'cache.dir="{cache}"', *settings]
     runs = [("defaults, cold cache", [])]
     if not cold_only:
         runs.append(("defaults with model.n_topics=21, warm cache", ["model.n_topics=21"]))
