@@ -314,3 +314,35 @@ def test_normalize_rows_scales_rows_and_leaves_its_input_alone():
     np.testing.assert_array_equal(counts, [[1, 3], [0, 0], [2, 2]])  # a copy by default
     theta = counts.astype(float)
     assert normalize_rows(theta, copy=False) is theta and theta[0, 1] == 0.75  # in place when asked
+
+
+def test_minka_update_by_blocks_is_the_whole_matrix_update():
+    """keyATM's prior update takes units a block at a time (no temporaries the size of the unit x topic
+    counts); it must give the plain whole-matrix fixed point to the last bit, for any block size."""
+    from scipy.special import digamma
+
+    from toolkit.models.keyatm import _minka_alpha
+
+    def plain(alpha, n_dk, lengths, scale, steps=5):
+        used = lengths > 0
+        n_dk, lengths, scale = n_dk[used], lengths[used], scale[used]
+        for _ in range(steps):
+            prior = alpha * scale
+            safe = np.where(scale > 0, prior, 1.0)
+            numerator = np.where(scale > 0, scale * (digamma(n_dk + safe) - digamma(safe)), 0.0).sum(axis=0)
+            denominator = (scale * (digamma(lengths + prior.sum(axis=1)) - digamma(prior.sum(axis=1)))[:, None]
+                           ).sum(axis=0)
+            alpha = np.maximum(alpha * numerator / np.maximum(denominator, 1e-12), 1e-3)
+        return alpha
+
+    rng = np.random.default_rng(7)
+    for absent in (0.0, 0.3, 1.0):
+        n_dk = rng.poisson(2.0, (5000, 12)).astype(np.int32)
+        n_dk[rng.random(5000) < 0.05] = 0  # units without tokens are left out
+        present = (rng.random((5000, 12)) < 0.6).astype(np.uint8)
+        present[:, -2:] = 1  # free topics: present everywhere
+        alpha = rng.random(12) + 0.05
+        expected = plain(alpha, n_dk, n_dk.sum(axis=1), np.where(present, 1.0, absent))
+        for block in (1, 333, 65536):
+            got = _minka_alpha(alpha, n_dk, n_dk.sum(axis=1), present, absent, digamma, block=block)
+            np.testing.assert_array_equal(got, expected)

@@ -270,3 +270,11 @@ def mean_log_likelihood(words, offsets, n_dk, phi_wk, alpha, present, absent):
                 q += (n_dk[d, t] + prior[t]) / (n + prior_sum) * phi_wk[w, t]
             total += np.log(q)
     return total / max(words.shape[0], 1)
+
+
+@njit(cache=True, nogil=True)
+def add_rows(rows, total):
+    """Add every row of ``rows`` to ``total``, one row after another (the order of numpy's sum over axis 0)."""
+    for d in range(rows.shape[0]):
+        for k in range(rows.shape[1]):
+            total[k] += rows[d, k]

@@ -190,7 +190,7 @@ class KeywordTopicModel(TopicModel):
                         absent, float(self.beta), float(self.keyword_beta), gamma, gamma, state, p,
                         bool(self.exclusive_keywords))
             if self.optimize_alpha and sweep >= 100 and sweep % 20 == 0 and sweep < first_sample:
-                alpha = _minka_alpha(alpha, n_dk, lengths, np.where(present, 1.0, absent), digamma)
+                alpha = _minka_alpha(alpha, n_dk, lengths, present, absent, digamma)
             if sweep >= first_sample and (sweep - first_sample) % self.thin == self.thin - 1:
                 _add_shares(theta, n_dk, alpha, present, absent, lengths)
                 n_draws += 1
@@ -270,27 +270,33 @@ class KeywordTopicModel(TopicModel):
         return {"perplexity": float(np.exp(-(weights * log_p).sum() / max(weights.sum(), 1)))}
 
 
-def _minka_alpha(alpha: np.ndarray, n_dk: np.ndarray, lengths: np.ndarray, scale: np.ndarray, digamma,
-                 steps: int = 5) -> np.ndarray:
-    """Minka's fixed-point update of a Dirichlet prior whose value in unit d is ``alpha * scale[d]``, from the
-    unit x topic counts."""
-    used = lengths > 0
-    n_dk, lengths, scale = n_dk[used], lengths[used], scale[used]
-    off = scale <= 0  # a topic ruled out of a unit (scale 0) tells nothing about its prior there
+def _minka_alpha(alpha: np.ndarray, n_dk: np.ndarray, lengths: np.ndarray, present: np.ndarray, absent: float,
+                 digamma, steps: int = 5, block: int = 65536) -> np.ndarray:
+    """Minka's fixed-point update of a Dirichlet prior whose value in unit d is ``alpha * scale[d]`` (scale 1
+    where ``present``, else ``absent``), from the unit x topic counts. Units are taken a block at a time and
+    their terms added one unit after another, in the order and with the rounding of numpy's sum over all units,
+    so the prior is the same as from whole-matrix expressions, without their temporaries (three arrays the size
+    of ``n_dk`` per chain)."""
+    from .gibbs import add_rows
+
+    used = np.flatnonzero(lengths > 0)
     for _ in range(steps):
-        # Two arrays the size of n_dk, reused in place (the same numbers as the plain expressions:
-        # sum over units of scale * (digamma(n_dk + prior) - digamma(prior)), 0 where ruled out).
-        prior = alpha * scale
-        total = prior.sum(axis=1)
-        prior[off] = 1.0
-        terms = n_dk + prior
-        digamma(terms, out=terms)
-        terms -= digamma(prior, out=prior)
-        terms *= scale
-        terms[off] = 0.0
-        numerator = terms.sum(axis=0)
-        np.multiply(scale, (digamma(lengths + total) - digamma(total))[:, None], out=terms)
-        denominator = terms.sum(axis=0)
+        numerator, denominator = np.zeros(len(alpha)), np.zeros(len(alpha))
+        for start in range(0, len(used), block):
+            units = used[start:start + block]
+            scale = np.where(present[units], 1.0, absent)
+            prior = alpha * scale
+            total = prior.sum(axis=1)
+            off = scale <= 0  # a topic ruled out of a unit (scale 0) tells nothing about its prior there
+            prior[off] = 1.0
+            terms = n_dk[units] + prior  # scale * (digamma(n_dk + prior) - digamma(prior)), 0 where ruled out
+            digamma(terms, out=terms)
+            terms -= digamma(prior, out=prior)
+            terms *= scale
+            terms[off] = 0.0
+            add_rows(terms, numerator)
+            np.multiply(scale, (digamma(lengths[units] + total) - digamma(total))[:, None], out=terms)
+            add_rows(terms, denominator)
         alpha = np.maximum(alpha * numerator / np.maximum(denominator, 1e-12), 1e-3)
     return alpha
 
