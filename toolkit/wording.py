@@ -38,8 +38,10 @@ def theme_words(counts: sparse.spmatrix, vocabulary: list[str], shares: np.ndarr
     """
     import pandas as pd
     from scipy import sparse
-    counts = sparse.csr_matrix(counts, dtype=np.float64)
-    shares = np.nan_to_num(np.asarray(shares, dtype=np.float64))
+    counts = sparse.csr_matrix(counts)  # integer counts stay integers: no float copy of the whole matrix
+    shares = np.asarray(shares, dtype=np.float64)
+    if np.isnan(shares).any():
+        shares = np.nan_to_num(shares)
     periods = np.asarray(periods, dtype=object)
     weighted = {}
     for period in order:
