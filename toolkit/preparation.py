@@ -252,7 +252,7 @@ def _prepare_chunk(documents: list[tuple[str, str]], normalizer: Normalizer, uni
         quality.append(quality_row(doc_id, normalized))
         texts = split_units(normalized.text, units["kind"], units["max_chars"], units["min_chars"])
         unit_texts.append(pa.array(texts, type=pa.large_string()))
-        key = entry_key(texts, fingerprint)
+        key = entry_key(texts, fingerprint) if cache else ""
         words = cache.get(key) if cache else None
         if words is None:
             words = [segmenter.cut(text) for text in texts]
