@@ -135,3 +135,38 @@ def test_character_counts_agree_with_counting_one_by_one(text, other):
     assert _han_count(text) == sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
     assert _meaningful_count(text) == sum(1 for ch in text if ch.isalnum() or "\u3400" <= ch <= "\u9fff")
     assert _changed_count(text, other) == sum(a != b for a, b in zip(text, other))
+
+
+# Characters NFKC treats specially: full-width forms, circled and parenthesised numbers, compatibility
+# ideographs, compatibility and conjoining Hangul jamo (which compose with their neighbours), precomposed
+# letters and combining marks (which reorder and compose), and an astral compatibility letter.
+_nfkc_tricky = st.sampled_from(list("，。；：！？（）％０９ＡＺａｚ\u3000\u00a0①⑴㈠豈⼀ㄱㅏㆍ\u1100\u1161\u11a8가"
+                                    "éeè\u0301\u0300\u0323\u0345ᾳÅ\u212bﬁ\U0001d400"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(), st.lists(st.one_of(chinese, _nfkc_tricky, st.text(max_size=3)), max_size=20).map("".join)))
+def test_quick_nfkc_is_unicode_nfkc(text):
+    from toolkit.normalize import _nfkc
+
+    assert _nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+# The look-behind-first forms of the reading and mojibake patterns, as the rules read; the shipped patterns put
+# the look-behinds after the first character (quicker to search) and must match exactly the same spans.
+_HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_PINYIN = "a-züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_READING_AS_STATED = re.compile(rf"(?<=[{_HAN_RANGES}?\ufffd])(?:[(?][{_PINYIN}]{{1,7}}\))+")
+_STRAY_AS_STATED = re.compile(
+    rf"\ufffd|(?<=[{_HAN_RANGES}])(?:[\u00c0-\u00ff\u0370-\u03ff\u0400-\u04ff]+|[a-z](?=[{_HAN_RANGES}(]))")
+_pattern_text = st.lists(st.one_of(chinese, pinyin_like, st.sampled_from(list("(?)\ufffdaézοжÀ ")),
+                                   st.text(max_size=2)), max_size=20).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_pattern_text)
+def test_quick_patterns_match_the_rules_as_stated(text):
+    from toolkit.normalize import _READING, _STRAY
+
+    assert [m.span() for m in _READING.finditer(text)] == [m.span() for m in _READING_AS_STATED.finditer(text)]
+    assert [m.span() for m in _STRAY.finditer(text)] == [m.span() for m in _STRAY_AS_STATED.finditer(text)]

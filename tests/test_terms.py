@@ -159,3 +159,35 @@ def test_a_run_tracks_terms(tmp_path):
     lines = pd.read_csv(result.out_dir / "kwic.csv")
     assert len(lines) == counts["count"].sum()
     assert (result.out_dir / "figures" / "term_counts.png").is_file()
+
+
+_unit = st.lists(st.sampled_from(["数字", "经济", "创新", "和", "发展", "AI", "2021", "的", "绿色"]), max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_unit, max_size=12), st.integers(0, 12))
+def test_pair_counts_are_the_counts_of_adjacent_chinese_words(units, split):
+    """Counted one unit at a time, as arrays, or in two parts merged (as the workers do), the counts are those
+    of counting the units by hand: every word, and each adjacent pair of Chinese non-stopwords in a unit."""
+    import pickle
+    from collections import Counter
+
+    import numpy as np
+
+    from toolkit.terms import PairCounts
+
+    stopwords = {"和", "的"}
+    chinese = {"数字", "经济", "创新", "发展", "绿色"} - stopwords
+    unigrams = Counter(word for unit in units for word in unit)
+    pairs = Counter((a, b) for unit in units for a, b in zip(unit, unit[1:]) if a in chinese and b in chinese)
+
+    one_by_one = PairCounts.of(units, stopwords)
+    words = sorted(unigrams, reverse=True)
+    as_arrays = PairCounts(stopwords)
+    as_arrays.add_units(words, np.array([words.index(w) for unit in units for w in unit], dtype=np.int64),
+                        np.array([len(unit) for unit in units], dtype=np.int64))
+    merged = PairCounts.of(units[:split], stopwords)
+    merged.merge(pickle.loads(pickle.dumps(PairCounts.of(units[split:], stopwords))))
+    for counts in (one_by_one, as_arrays, merged):
+        assert counts.unigrams == unigrams
+        assert counts.pairs == pairs

@@ -34,7 +34,7 @@ from .segment import Segmenter, default_stopwords
 from .store import PreparedStore, StoredCorpus
 from .terms import PairCounts, apply_phrases, learn_phrases
 from .themes import Lexicon, load_lexicon
-from .tokens import TokenBuilder, UnitTokens
+from .tokens import TokenBuilder, UnitTokens, WordNumbering
 from .units import split_units
 
 log = logging.getLogger("toolkit")
@@ -245,8 +245,8 @@ def _prepare_chunk(documents: list[tuple[str, str]], normalizer: Normalizer, uni
     import pyarrow as pa
 
     cache = TokenCache(cache_dir) if cache_dir else None
-    quality, unit_texts, pair_counts = [], [], PairCounts(segmenter.stopwords)
-    ids, lengths = array("i"), array("q")  # every raw token as a pair-count id, and each unit's number of them
+    quality, unit_texts, numbering = [], [], WordNumbering()
+    ids, lengths = array("i"), array("q")  # every raw token's id in ``numbering``, and each unit's number of them
     for doc_id, raw in documents:
         normalized = normalizer.normalize(raw)
         quality.append(quality_row(doc_id, normalized))
@@ -259,11 +259,13 @@ def _prepare_chunk(documents: list[tuple[str, str]], normalizer: Normalizer, uni
             if cache:
                 cache.put(key, words)
         for unit_words in words:
-            ids.extend(pair_counts.update(unit_words))
+            ids.extend(map(numbering.__getitem__, unit_words))
             lengths.append(len(unit_words))
-    # one dictionary lookup per token (the pair counts'); filtering and numbering are array operations
-    tokens = UnitTokens.from_ids(pair_counts.words, np.frombuffer(ids, dtype=np.int32),
-                                 np.frombuffer(lengths, dtype=np.int64), segmenter.keep_mask(pair_counts.words))
+    # one dictionary lookup per token; counting, filtering and renumbering are array operations
+    ids, lengths, words = np.frombuffer(ids, dtype=np.int32), np.frombuffer(lengths, dtype=np.int64), list(numbering)
+    pair_counts = PairCounts(segmenter.stopwords)
+    pair_counts.add_units(words, ids, lengths)
+    tokens = UnitTokens.from_ids(words, ids, lengths, segmenter.keep_mask(words))
     chunk = _Chunk(quality, unit_texts, tokens, pair_counts)
     if cache:
         chunk.hits, chunk.misses, chunk.damaged, chunk.unwritable = (cache.hits, cache.misses, cache.damaged,

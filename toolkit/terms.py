@@ -12,13 +12,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from itertools import islice
 from typing import TYPE_CHECKING, Callable, Iterable
 
 import numpy as np
 
 from .errors import ToolkitError
 from .options import POSITIVE, Option
-from .tokens import UnitTokens
+from .tokens import UnitTokens, WordNumbering
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -211,9 +212,9 @@ class PairCounts:
 
     def __init__(self, stopwords: set[str] | frozenset[str] = frozenset()):
         self.stopwords = stopwords
-        self._index: dict[str, int] = {}  # word -> id
-        self._words: list[str] = []  # id -> word
-        self._eligible: list[bool] = []  # id -> may be part of a counted pair
+        self._index = WordNumbering()  # word -> id
+        self._words: list[str] = []  # id -> word (brought up to date with the index when asked for)
+        self._eligible = np.zeros(0, dtype=bool)  # id -> may be part of a counted pair (likewise)
         self._buffer: list[int] = []  # ids of the units not yet counted, each unit followed by -1
         self._unigram_counts = np.zeros(0, dtype=np.int64)  # by id
         self._pair_codes = np.zeros(0, dtype=np.int64)  # sorted
@@ -228,37 +229,57 @@ class PairCounts:
             self._flush()
         return ids
 
+    def add_units(self, words: list[str], ids: np.ndarray, lengths: np.ndarray) -> None:
+        """Count units given as ``ids`` into ``words``, unit i being the next ``lengths[i]`` of them (the same
+        counts as ``update`` with each unit's words, with no Python step per token)."""
+        self._flush()
+        ids = np.asarray(ids, dtype=np.int64)
+        lengths = np.asarray(lengths, dtype=np.int64)
+        if len(lengths) and lengths.sum() != len(ids):
+            raise ValueError("unit lengths must add up to the number of ids")
+        mine = np.array(self._ids(words), dtype=np.int64)[ids] if len(ids) else ids
+        self._catch_up()
+        self._add_unigrams(mine)
+        ok = self._eligible[mine]
+        both = ok[:-1] & ok[1:]
+        unit_ends = np.cumsum(lengths)[:-1]
+        both[unit_ends[(unit_ends > 0) & (unit_ends < len(mine))] - 1] = False  # no pair across units
+        self._add_pairs((mine[:-1][both] << 32) | mine[1:][both], np.ones(int(both.sum()), dtype=np.int64))
+
     @property
     def words(self) -> list[str]:
         """Every word seen, by id."""
+        self._catch_up()
         return self._words
 
     def _ids(self, words) -> list[int]:
-        index = self._index
-        ids = list(map(index.get, words))
-        if None in ids:
-            for word in words:
-                if word not in index:
-                    index[word] = len(self._words)
-                    self._words.append(word)
-                    self._eligible.append(word not in self.stopwords and bool(_HAN_WORD.match(word)))
-            ids = list(map(index.__getitem__, words))
-        return ids
+        return list(map(self._index.__getitem__, words))
+
+    def _catch_up(self) -> None:
+        """Extend the word list and the pair eligibility to the words numbered since the last call."""
+        known = len(self._words)
+        if known < len(self._index):
+            new = list(islice(self._index, known, None))
+            self._words += new
+            stopwords = self.stopwords
+            self._eligible = np.append(self._eligible, np.fromiter(
+                (word not in stopwords and bool(_HAN_WORD.match(word)) for word in new), dtype=bool, count=len(new)))
 
     def _flush(self) -> None:
         if not self._buffer:
             return
+        self._catch_up()
         ids = np.array(self._buffer, dtype=np.int64)
         self._buffer = []
         self._add_unigrams(ids[ids >= 0])
-        eligible = np.append(np.array(self._eligible, dtype=bool), False)  # id -1 (a unit's end) is not
+        eligible = np.append(self._eligible, False)  # id -1 (a unit's end) is not
         ok = eligible[ids]
         both = ok[:-1] & ok[1:]
         self._add_pairs((ids[:-1][both] << 32) | ids[1:][both], np.ones(int(both.sum()), dtype=np.int64))
 
     def _add_unigrams(self, ids: np.ndarray, counts: np.ndarray | None = None) -> None:
         """Add ``counts`` (default: one each) to the words ``ids``; the count array grows to every word seen."""
-        added = np.bincount(ids, weights=counts, minlength=len(self._words)).astype(np.int64)
+        added = np.bincount(ids, weights=counts, minlength=len(self._index)).astype(np.int64)
         added[:len(self._unigram_counts)] += self._unigram_counts
         self._unigram_counts = added
 
@@ -277,7 +298,7 @@ class PairCounts:
         """Add the counts of ``other`` (gathered on another part of the corpus)."""
         self._flush()
         other._flush()
-        ids = np.array(self._ids(other._words), dtype=np.int64)  # other's id -> ours
+        ids = np.array(self._ids(other.words), dtype=np.int64)  # other's id -> ours
         self._add_unigrams(ids[:len(other._unigram_counts)], other._unigram_counts)
         left, right = other._pair_codes >> 32, other._pair_codes & 0xFFFFFFFF
         self._add_pairs((ids[left] << 32) | ids[right], other._pair_counts)
@@ -285,12 +306,13 @@ class PairCounts:
     @property
     def unigrams(self) -> Counter[str]:
         self._flush()
-        return Counter({self._words[i]: int(c) for i, c in enumerate(self._unigram_counts) if c})
+        words = self.words
+        return Counter({words[i]: int(c) for i, c in enumerate(self._unigram_counts) if c})
 
     @property
     def pairs(self) -> Counter[tuple[str, str]]:
         self._flush()
-        words = self._words
+        words = self.words
         return Counter({(words[code >> 32], words[code & 0xFFFFFFFF]): count
                         for code, count in zip(self._pair_codes.tolist(), self._pair_counts.tolist())})
 
@@ -299,7 +321,7 @@ class PairCounts:
         import pandas as pd
 
         self._flush()
-        words = np.array(self._words, dtype=object)
+        words = np.array(self.words, dtype=object)
         seen = np.flatnonzero(self._unigram_counts)
         unigrams = pd.DataFrame({"word": pd.array(words[seen], dtype="str"),
                                  "count": pd.array(self._unigram_counts[seen], dtype="int64")})

@@ -143,29 +143,31 @@ class UnitTokens(Sequence):
         return cls(words, ids, offsets)
 
 
+class WordNumbering(dict):
+    """word -> id, numbering each word not seen before as it is looked up: ``list(map(numbering.__getitem__,
+    words))`` gives the ids of a list of words in one pass without a Python step per word; ``list(numbering)``
+    is the words by id."""
+
+    def __missing__(self, word: str) -> int:
+        self[word] = number = len(self)
+        return number
+
+
 class TokenBuilder:
     """Collects token lists one unit at a time into a :class:`UnitTokens` (ids numbered by first occurrence)."""
 
     def __init__(self):
-        self._index: dict[str, int] = {}
+        self._index = WordNumbering()
         self._ids = array("i")
         self._offsets = array("q", [0])
 
     def append(self, tokens: list[str]) -> None:
-        index = self._index
-        ids = self._ids
-        for word in tokens:
-            j = index.get(word)
-            if j is None:
-                j = index[word] = len(index)
-            ids.append(j)
-        self._offsets.append(len(ids))
+        self._ids.extend(map(self._index.__getitem__, tokens))
+        self._offsets.append(len(self._ids))
 
     def extend(self, tokens: UnitTokens) -> None:
         """Append every unit of ``tokens`` (the same ids as appending its units one by one)."""
-        index = self._index
-        remap = np.fromiter((index.setdefault(word, len(index)) for word in tokens.words), dtype=np.int32,
-                            count=len(tokens.words))
+        remap = np.fromiter(map(self._index.__getitem__, tokens.words), dtype=np.int32, count=len(tokens.words))
         start = len(self._ids)
         self._ids.frombytes(remap[tokens.ids].astype(np.int32).tobytes() if len(tokens.ids) else b"")
         self._offsets.frombytes((tokens.offsets[1:] + start).astype(np.int64).tobytes())
