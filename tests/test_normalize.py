@@ -170,3 +170,25 @@ def test_quick_patterns_match_the_rules_as_stated(text):
 
     assert [m.span() for m in _READING.finditer(text)] == [m.span() for m in _READING_AS_STATED.finditer(text)]
     assert [m.span() for m in _STRAY.finditer(text)] == [m.span() for m in _STRAY_AS_STATED.finditer(text)]
+
+
+_lines = st.lists(st.sampled_from(["评论", "评论一下", "责任编辑:李明", "哈哈哈", "AbA", "abab", "经济发展", "xyzXYZ",
+                                   "来源:新华社 浏览 12次", "  点击查看更多  ", ""]), max_size=8)
+_extra_patterns = st.lists(st.sampled_from([r"(.)\1", r"(?i)xyz", r"(?P<a>b)a", r"(?P<a>a)b", r"(?P<x>哈)(?P=x)",
+                                            r"^经济", r"(ab)+$", r"发展$"]), max_size=4)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_lines, _extra_patterns)
+def test_a_line_is_dropped_exactly_when_a_boilerplate_pattern_matches_it(lines, extra):
+    """The shipped and a user's patterns (with back-references, flags and named groups, which cannot all be
+    joined into one regex) drop exactly the lines that one of them finds something in."""
+    from toolkit.normalize import load_boilerplate_patterns
+
+    patterns = load_boilerplate_patterns() + [re.compile(p) for p in extra]
+    normalizer = Normalizer(boilerplate_patterns=patterns, to_simplified=False)
+    result = normalizer.normalize("\n".join(lines))
+    stripped = [line.strip() for line in lines if line.strip()]
+    kept = [line for line in stripped if not any(p.search(line) for p in patterns)]
+    assert result.text == "\n".join(kept)
+    assert result.removed["boilerplate"] == sum(map(len, stripped)) - sum(map(len, kept))

@@ -232,16 +232,14 @@ class Normalizer:
             simplified = to_simplified(text)
             result.converted = _changed_count(text, simplified)
             text = _nfkc(simplified)
-        lines = []
-        for line in text.split("\n"):
-            stripped = _SPACES.sub(" ", line).strip()
-            result.removed["whitespace"] += len(line) - len(stripped)
-            if not stripped:
-                continue
-            if self.drop_boilerplate and any(p.search(stripped) for p in self.boilerplate_patterns):
-                result.removed["boilerplate"] += len(stripped)
-                continue
-            lines.append(stripped)
+        lines = [line.strip() for line in _SPACES.sub(" ", text).split("\n")]
+        result.removed["whitespace"] += len(text) - text.count("\n") - sum(map(len, lines))
+        lines = [line for line in lines if line]
+        if self.drop_boilerplate:
+            patterns = self.boilerplate_patterns
+            boilerplate = [any(p.search(line) for p in patterns) for line in lines]
+            result.removed["boilerplate"] += sum(len(line) for line, drop in zip(lines, boilerplate) if drop)
+            lines = [line for line, drop in zip(lines, boilerplate) if not drop]
         return "\n".join(lines)
 
     @staticmethod

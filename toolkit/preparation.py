@@ -255,7 +255,9 @@ def _prepare_chunk(documents: list[tuple[str, str]], normalizer: Normalizer, uni
         key = entry_key(texts, fingerprint) if cache else ""
         words = cache.get(key) if cache else None
         if words is None:
-            words = [segmenter.cut(text) for text in texts]
+            # whitespace words are dropped when counting, or here for the cache (whose format separates words
+            # by spaces and units by newlines)
+            words = [segmenter.cut(text, keep_spaces=cache is None) for text in texts]
             if cache:
                 cache.put(key, words)
         for unit_words in words:

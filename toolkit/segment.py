@@ -156,13 +156,15 @@ class Segmenter:
             self._tokenizer = tokenizer
         return self._tokenizer
 
-    def cut(self, text: str) -> list[str]:
-        """The words of ``text``, whitespace dropped (and, with ``pos``, only words of those tags)."""
+    def cut(self, text: str, *, keep_spaces: bool = False) -> list[str]:
+        """The words of ``text``, whitespace dropped unless ``keep_spaces`` (and, with ``pos``, only words of
+        those tags)."""
         tokenizer = self._jieba()
         if self.pos:
             return [p.word for p in tokenizer.lcut(text, HMM=self.hmm)
-                    if not p.word.isspace() and (p.word in self.keep or p.flag.startswith(self.pos))]
-        return list(filterfalse(str.isspace, tokenizer.lcut(text, HMM=self.hmm)))
+                    if (keep_spaces or not p.word.isspace()) and (p.word in self.keep or p.flag.startswith(self.pos))]
+        words = tokenizer.lcut(text, HMM=self.hmm)
+        return words if keep_spaces else list(filterfalse(str.isspace, words))
 
     def filter(self, words: list[str]) -> list[str]:
         """Drop stopwords, punctuation, numbers and words shorter than ``min_chars`` (lexicon words stay).

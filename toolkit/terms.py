@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import Counter
 from itertools import islice
 from typing import TYPE_CHECKING, Callable, Iterable
@@ -215,7 +216,8 @@ class PairCounts:
         self._index = WordNumbering()  # word -> id
         self._words: list[str] = []  # id -> word (brought up to date with the index when asked for)
         self._eligible = np.zeros(0, dtype=bool)  # id -> may be part of a counted pair (likewise)
-        self._buffer: list[int] = []  # ids of the units not yet counted, each unit followed by -1
+        self._space = np.zeros(0, dtype=bool)  # id -> is whitespace (likewise)
+        self._buffer, self._buffer_lengths = array("q"), array("q")  # units not yet counted: ids, lengths
         self._unigram_counts = np.zeros(0, dtype=np.int64)  # by id
         self._pair_codes = np.zeros(0, dtype=np.int64)  # sorted
         self._pair_counts = np.zeros(0, dtype=np.int64)
@@ -223,8 +225,8 @@ class PairCounts:
     def update(self, words: list[str]) -> list[int]:
         """Count the words of one unit; returns their ids (numbered as first seen here, see ``words``)."""
         ids = self._ids(words)
-        self._buffer += ids
-        self._buffer.append(-1)
+        self._buffer.extend(ids)
+        self._buffer_lengths.append(len(ids))
         if len(self._buffer) >= self._FLUSH_EVERY:
             self._flush()
         return ids
@@ -232,19 +234,12 @@ class PairCounts:
     def add_units(self, words: list[str], ids: np.ndarray, lengths: np.ndarray) -> None:
         """Count units given as ``ids`` into ``words``, unit i being the next ``lengths[i]`` of them (the same
         counts as ``update`` with each unit's words, with no Python step per token)."""
-        self._flush()
         ids = np.asarray(ids, dtype=np.int64)
         lengths = np.asarray(lengths, dtype=np.int64)
-        if len(lengths) and lengths.sum() != len(ids):
+        if lengths.sum() != len(ids):
             raise ValueError("unit lengths must add up to the number of ids")
-        mine = np.array(self._ids(words), dtype=np.int64)[ids] if len(ids) else ids
-        self._catch_up()
-        self._add_unigrams(mine)
-        ok = self._eligible[mine]
-        both = ok[:-1] & ok[1:]
-        unit_ends = np.cumsum(lengths)[:-1]
-        both[unit_ends[(unit_ends > 0) & (unit_ends < len(mine))] - 1] = False  # no pair across units
-        self._add_pairs((mine[:-1][both] << 32) | mine[1:][both], np.ones(int(both.sum()), dtype=np.int64))
+        self._flush()
+        self._count(np.array(self._ids(words), dtype=np.int64)[ids] if len(ids) else ids, lengths)
 
     @property
     def words(self) -> list[str]:
@@ -256,7 +251,7 @@ class PairCounts:
         return list(map(self._index.__getitem__, words))
 
     def _catch_up(self) -> None:
-        """Extend the word list and the pair eligibility to the words numbered since the last call."""
+        """Extend the word list and what is known of each word to the words numbered since the last call."""
         known = len(self._words)
         if known < len(self._index):
             new = list(islice(self._index, known, None))
@@ -264,17 +259,28 @@ class PairCounts:
             stopwords = self.stopwords
             self._eligible = np.append(self._eligible, np.fromiter(
                 (word not in stopwords and bool(_HAN_WORD.match(word)) for word in new), dtype=bool, count=len(new)))
+            self._space = np.append(self._space, np.fromiter(map(str.isspace, new), dtype=bool, count=len(new)))
 
     def _flush(self) -> None:
-        if not self._buffer:
-            return
+        if self._buffer_lengths:
+            ids, lengths = np.frombuffer(self._buffer, dtype=np.int64), np.frombuffer(self._buffer_lengths,
+                                                                                       dtype=np.int64)
+            self._buffer, self._buffer_lengths = array("q"), array("q")
+            self._count(ids, lengths)
+
+    def _count(self, ids: np.ndarray, lengths: np.ndarray) -> None:
+        """Add units given as our ids, unit i being the next ``lengths[i]`` of them. Whitespace words are left
+        out, as if the segmenter had not returned them: the words on either side of one are adjacent."""
         self._catch_up()
-        ids = np.array(self._buffer, dtype=np.int64)
-        self._buffer = []
-        self._add_unigrams(ids[ids >= 0])
-        eligible = np.append(self._eligible, False)  # id -1 (a unit's end) is not
-        ok = eligible[ids]
+        space = self._space[ids]
+        if space.any():
+            unit = np.repeat(np.arange(len(lengths)), lengths)
+            ids, lengths = ids[~space], np.bincount(unit[~space], minlength=len(lengths))
+        self._add_unigrams(ids)
+        ok = self._eligible[ids]
         both = ok[:-1] & ok[1:]
+        starts = np.cumsum(lengths)[:-1]
+        both[starts[(starts > 0) & (starts < len(ids))] - 1] = False  # no pair across units
         self._add_pairs((ids[:-1][both] << 32) | ids[1:][both], np.ones(int(both.sum()), dtype=np.int64))
 
     def _add_unigrams(self, ids: np.ndarray, counts: np.ndarray | None = None) -> None:
