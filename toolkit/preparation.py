@@ -15,18 +15,17 @@ import hashlib
 import json
 import logging
 import os
-from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from .cache import TokenCache, default_cache_dir, entry_key
+from .cache import default_cache_dir
+from .chunks import prepare_chunk
 from .config import Config
 from .corpus import Corpus, load_corpus
 from .errors import ToolkitError
-from .normalize import Normalizer, load_boilerplate_patterns, quality_row
+from .normalize import Normalizer, load_boilerplate_patterns
 from .processes import stop_workers
 from .progress import Progress, timed
 from .resources import read_word_file
@@ -34,8 +33,7 @@ from .segment import Segmenter, default_stopwords
 from .store import PreparedStore, StoredCorpus
 from .terms import PairCounts, apply_phrases, learn_phrases
 from .themes import Lexicon, load_lexicon
-from .tokens import TokenBuilder, UnitTokens, WordNumbering
-from .units import split_units
+from .tokens import TokenBuilder, UnitTokens
 
 log = logging.getLogger("toolkit")
 
@@ -223,58 +221,6 @@ def prepared_key(corpus: Corpus, normalizer: Normalizer, config: Config, segment
 
 # ----- normalising and segmenting, chunk by chunk ----------------------------------------------------------
 
-@dataclass
-class _Chunk:
-    """What one chunk of documents gives: quality rows, unit texts (one Arrow array per document), filtered
-    tokens (ids into the chunk's own word list), pair counts, cache counts. Arrays rather than Python strings,
-    so that sending a chunk back from a worker and merging it leave no millions of small objects behind."""
-
-    quality: list[dict]
-    unit_texts: list  # per document, pyarrow large_string arrays
-    tokens: UnitTokens  # per unit
-    pair_counts: PairCounts
-    hits: int = 0
-    misses: int = 0
-    damaged: list[str] = field(default_factory=list)
-    unwritable: str = ""
-
-
-def _prepare_chunk(documents: list[tuple[str, str]], normalizer: Normalizer, units: dict, segmenter: Segmenter,
-                   fingerprint: str, cache_dir: Path | None) -> _Chunk:
-    """Normalise, split and segment ``documents`` (doc_id, raw text), reading and filling the token cache."""
-    import pyarrow as pa
-
-    cache = TokenCache(cache_dir) if cache_dir else None
-    quality, unit_texts, numbering = [], [], WordNumbering()
-    ids, lengths = array("i"), array("q")  # every raw token's id in ``numbering``, and each unit's number of them
-    for doc_id, raw in documents:
-        normalized = normalizer.normalize(raw)
-        quality.append(quality_row(doc_id, normalized))
-        texts = split_units(normalized.text, units["kind"], units["max_chars"], units["min_chars"])
-        unit_texts.append(pa.array(texts, type=pa.large_string()))
-        key = entry_key(texts, fingerprint) if cache else ""
-        words = cache.get(key) if cache else None
-        if words is None:
-            # whitespace words are dropped when counting, or here for the cache (whose format separates words
-            # by spaces and units by newlines)
-            words = [segmenter.cut(text, keep_spaces=cache is None) for text in texts]
-            if cache:
-                cache.put(key, words)
-        for unit_words in words:
-            ids.extend(map(numbering.__getitem__, unit_words))
-            lengths.append(len(unit_words))
-    # one dictionary lookup per token; counting, filtering and renumbering are array operations
-    ids, lengths, words = np.frombuffer(ids, dtype=np.int32), np.frombuffer(lengths, dtype=np.int64), list(numbering)
-    pair_counts = PairCounts(segmenter.stopwords)
-    pair_counts.add_units(words, ids, lengths)
-    tokens = UnitTokens.from_ids(words, ids, lengths, segmenter.keep_mask(words))
-    chunk = _Chunk(quality, unit_texts, tokens, pair_counts)
-    if cache:
-        chunk.hits, chunk.misses, chunk.damaged, chunk.unwritable = (cache.hits, cache.misses, cache.damaged,
-                                                                     cache.unwritable)
-    return chunk
-
-
 def _chunks(corpus: Corpus, chunk_chars: int):
     """Lists of (doc_id, raw text) of about ``chunk_chars`` characters, read from disk as they are asked for."""
     chunk, size = [], 0
@@ -309,9 +255,9 @@ def prepare_documents(corpus: Corpus, normalizer: Normalizer, segmenter: Segment
         from joblib import Parallel, delayed
 
         results = Parallel(n_jobs=n_jobs, return_as="generator", pre_dispatch="n_jobs")(
-            delayed(_prepare_chunk)(chunk, *settings) for chunk in chunks)
+            delayed(prepare_chunk)(chunk, *settings) for chunk in chunks)
     else:
-        results = (_prepare_chunk(chunk, *settings) for chunk in chunks)
+        results = (prepare_chunk(chunk, *settings) for chunk in chunks)
 
     quality_rows: list[dict] = []
     text_arrays, doc_ids, years = [], [], []
