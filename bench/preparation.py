@@ -8,6 +8,10 @@ The corpus comes from ../shared/bench/make_scale_corpus.py. Each measurement is 
 excludes imports and, for the ceiling, loading the dictionary (the toolkit's workers load theirs inside it);
 the repeats are interleaved. Prints millions of characters per second (median, range) and the toolkit's share
 of the ceiling (goal: >= 50%).
+
+Then, in one process, the CPU time of each step of a worker's chunk of the first 3 million characters (median of
+the repeats): where the time goes once two processes no longer compete for one core's two hyperthreads, which
+makes the wall-clock figures above vary by a fifth from run to run on a shared machine.
 """
 
 from __future__ import annotations
@@ -61,6 +65,50 @@ print(json.dumps({"seconds": prepared.timings["normalize and segment"],
 """
 
 
+STEPS = r"""
+import json, statistics, sys, time
+from array import array
+import numpy as np
+from toolkit.chunks import prepare_chunk
+from toolkit.config import Config
+from toolkit.normalize import quality_row
+from toolkit.preparation import _chunks, load_inputs
+from toolkit.terms import PairCounts
+from toolkit.tokens import UnitTokens, WordNumbering
+from toolkit.units import split_units
+config = Config.load(None, [f'corpus.texts="{sys.argv[1]}"', f'corpus.metadata="{sys.argv[1]}/metadata.csv"',
+                            "cache.enabled=false"])
+inputs = load_inputs(config)
+normalizer, segmenter, units = inputs.normalizer, inputs.segmenter, config["units"]
+documents = next(_chunks(inputs.corpus, 3_000_000))
+chars = sum(len(raw) for _, raw in documents)
+segmenter.cut("预热"), normalizer.normalize("预热，")
+steps = {}
+def timed(name, function, *args):
+    start = time.process_time()
+    result = function(*args)
+    steps.setdefault(name, []).append(time.process_time() - start)
+    return result
+for _ in range(int(sys.argv[2])):
+    normalized = timed("normalize (OpenCC, NFKC, patterns)", lambda: [normalizer.normalize(raw) for _, raw in documents])
+    timed("quality counts", lambda: [quality_row(doc, n) for (doc, _), n in zip(documents, normalized)])
+    texts = timed("split into units", lambda: [t for n in normalized for t in split_units(n.text, units["kind"],
+                                                                       units["max_chars"], units["min_chars"])])
+    words = timed("segmenter alone (jieba_fast_dat lcut)", lambda: [segmenter._jieba().lcut(t, HMM=False) for t in texts])
+    def count():
+        numbering, ids, lengths = WordNumbering(), array("i"), array("q")
+        for unit in words:
+            ids.extend(map(numbering.__getitem__, unit))
+            lengths.append(len(unit))
+        ids, lengths, vocabulary = np.frombuffer(ids, dtype=np.int32), np.frombuffer(lengths, dtype=np.int64), list(numbering)
+        PairCounts(segmenter.stopwords).add_units(vocabulary, ids, lengths)
+        return UnitTokens.from_ids(vocabulary, ids, lengths, segmenter.keep_mask(vocabulary))
+    timed("word ids, pair counts, filtering", count)
+    timed("whole chunk (prepare_chunk)", prepare_chunk, documents, normalizer, units, segmenter, "", None)
+print(json.dumps({"chars": chars, "steps": {k: statistics.median(v) for k, v in steps.items()}}))
+"""
+
+
 def run(code: str, corpus: Path, workers: int) -> dict:
     out = subprocess.run([sys.executable, "-c", code, str(corpus), str(workers)], cwd=ROOT, check=True,
                          capture_output=True, text=True)
@@ -86,6 +134,10 @@ def main() -> None:
         print(f"  {name:<8} {statistics.median(values):.2f} M chars/s ({min(values):.2f}-{max(values):.2f})")
     share = statistics.median(speeds["toolkit"]) / statistics.median(speeds["ceiling"])
     print(f"  toolkit / ceiling: {share:.0%} (goal >= 50%)")
+    steps = run(STEPS, corpus, args.repeats)
+    print(f"one process, CPU seconds per step on the first {steps['chars']:,} characters (median of {args.repeats}):")
+    for name, seconds in steps["steps"].items():
+        print(f"  {name:<40} {seconds:6.2f} s  {steps['chars'] / seconds / 1e6:6.2f} M chars/s")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ that carry them."""
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import sparse
 
 import toolkit
@@ -50,6 +52,24 @@ def test_passages_per_period_and_minimum_length():
                                     min_tokens=10)
     assert "a#0" not in set(table["unit_id"])
     assert table[["scope", "unit_id"]].values.tolist() == [["all", "d#3"], ["十三五", "b#1"], ["十四五", "d#3"]]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from([0.0, 0.3, 0.5, 0.9]), st.booleans()),
+                min_size=1, max_size=12))
+def test_shares_of_some_units_give_the_passages_of_those_units(rows):
+    """Shares given for the modelled units only (``rows=``) rank exactly as a column of every unit with no share
+    (NaN) for the others."""
+    units = _units([d for d, _, _ in rows], [2020 + i % 3 for i in range(len(rows))])
+    scopes = np.array(["p1" if i % 3 else "p2" for i in range(len(rows))], dtype=object)
+    modelled = np.array([m for _, _, m in rows])
+    values = np.array([v for _, v, _ in rows])
+    every_unit = pd.DataFrame({"x": np.where(modelled, values, np.nan)})
+    some_units = pd.DataFrame({"x": values[modelled]})
+    settings_ = dict(kind="topic", scopes=scopes, n=3, per_period=1, per_document=1, min_tokens=0)
+    expected = representative_passages(units, every_unit, {"x": "X"}, **settings_)
+    got = representative_passages(units, some_units, {"x": "X"}, rows=np.flatnonzero(modelled), **settings_)
+    pd.testing.assert_frame_equal(got, expected)
 
 
 def test_run_passages_are_the_units_with_the_largest_shares(run):

@@ -32,8 +32,10 @@ COLUMNS = ["kind", "name", "label", "scope", "rank", "share", "unit_id", "doc_id
 def representative_passages(units: pd.DataFrame, shares: pd.DataFrame, labels: dict[str, str], *, kind: str,
                             scopes: np.ndarray | None = None, keywords: dict[str, list[str]] | None = None,
                             tokens=None, n: int = 5, per_period: int = 2, min_tokens: int = 15,
-                            min_share: float = 0.2, per_document: int = 2) -> pd.DataFrame:
-    """The units with the largest share of each column of ``shares`` (rows aligned with ``units``).
+                            min_share: float = 0.2, per_document: int = 2, rows: np.ndarray | None = None
+                            ) -> pd.DataFrame:
+    """The units with the largest share of each column of ``shares`` (rows aligned with ``units``, or with
+    ``units.iloc[rows]`` when ``rows`` is given: the shares of only some units, such as those a model saw).
 
     ``units`` needs unit_id, doc_id, title, date, year, n_tokens and text (place when present); ``labels``
     names each column of ``shares`` for readers; ``scopes`` gives each unit's period ('' outside every period),
@@ -45,10 +47,14 @@ def representative_passages(units: pd.DataFrame, shares: pd.DataFrame, labels: d
     passage.
     """
     import pandas as pd
-    eligible = units["n_tokens"].to_numpy() >= min_tokens
+    rows = np.arange(len(units)) if rows is None else np.asarray(rows, dtype=np.int64)
+    if len(rows) != len(shares) or (len(rows) > 1 and np.any(np.diff(rows) <= 0)):
+        raise ValueError("rows must be increasing row numbers of units, one per row of shares")
+    eligible = units["n_tokens"].to_numpy()[rows] >= min_tokens
     if "in_model" in units:
-        eligible &= units["in_model"].to_numpy(dtype=bool)
-    document = pd.factorize(units["doc_id"])[0]  # integer codes: no Python string per unit and column
+        eligible &= units["in_model"].to_numpy(dtype=bool)[rows]
+    document = pd.factorize(units["doc_id"])[0][rows]  # integer codes: no Python string per unit and column
+    scope_of = np.asarray(scopes, dtype=object)[rows] if scopes is not None else None
     frames = []
     for column in shares.columns:
         value = shares[column].to_numpy(dtype=float)
@@ -56,11 +62,11 @@ def representative_passages(units: pd.DataFrame, shares: pd.DataFrame, labels: d
         if not len(keep):
             continue
         order = keep[np.lexsort((keep, -value[keep]))]  # largest share first, ties in corpus order
-        ranked = pd.DataFrame({"row": order, "share": value[order], "doc_id": document[order],
+        ranked = pd.DataFrame({"row": rows[order], "share": value[order], "doc_id": document[order],
                                "scope": "all"})
         lists = [_limit(ranked, per_document, n)] if n else []
-        if scopes is not None and per_period:
-            ranked["scope"] = np.asarray(scopes, dtype=object)[order]
+        if scope_of is not None and per_period:
+            ranked["scope"] = scope_of[order]
             ranked = ranked[ranked["scope"] != ""]
             lists.append(_limit(ranked, per_document, per_period, by=["scope"]))
         chosen = pd.concat(lists, ignore_index=True) if lists else ranked.iloc[:0]
@@ -69,7 +75,11 @@ def representative_passages(units: pd.DataFrame, shares: pd.DataFrame, labels: d
     if not frames:
         return pd.DataFrame(columns=COLUMNS)
     chosen = pd.concat(frames, ignore_index=True)
-    rows = units.iloc[chosen["row"].to_numpy()].reset_index(drop=True)
+    chosen_rows = chosen["row"].to_numpy()
+    # the text by single values: taking rows of a column of Arrow strings in many chunks (one per document)
+    # makes pyarrow join every chunk first, a copy of the whole corpus's text that its allocator then keeps
+    texts = [units["text"].iloc[r] for r in chosen_rows.tolist()]
+    rows = units.drop(columns="text").iloc[chosen_rows].reset_index(drop=True)
     table = pd.DataFrame({"kind": kind, "name": chosen["name"], "label": chosen["name"].map(labels),
                           "scope": chosen["scope"], "rank": chosen.groupby(["name", "scope"], sort=False).cumcount() + 1,
                           "share": chosen["share"].round(4)})
@@ -79,7 +89,7 @@ def representative_passages(units: pd.DataFrame, shares: pd.DataFrame, labels: d
     if keywords is not None and tokens is not None:
         table["keywords"] = [" ".join(dict.fromkeys(w for w in tokens[r] if w in keywords.get(name, ())))
                              for r, name in zip(chosen["row"], chosen["name"])]
-    table["text"] = rows["text"].to_numpy()
+    table["text"] = texts
     first_year = units.groupby(np.asarray(scopes, dtype=object))["year"].min() if scopes is not None else {}
     table["_scope"] = [-np.inf if s == "all" else first_year.get(s, np.inf) for s in table["scope"]]
     table["_name"] = table["name"].map({c: i for i, c in enumerate(shares.columns)})

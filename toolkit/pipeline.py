@@ -151,7 +151,8 @@ def passages(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, config: Co
     e, lexicon = config["evidence"], prepared.lexicon
     language = config["figures"]["language"]
     docs = prepared.corpus.documents.set_index("doc_id")
-    table = units.join(docs[["title", "date"]], on="doc_id")
+    needed = [c for c in ("unit_id", "doc_id", "year", "place", "n_tokens", "in_model", "text") if c in units]
+    table = units[needed].join(docs[["title", "date"]], on="doc_id")  # not a copy of every share column
     scopes = period_of(table["year"].to_numpy(), periods)
     settings = dict(scopes=scopes, tokens=prepared.tokens, n=e["passages"], per_period=e["per_period"],
                     min_tokens=e["min_tokens"], min_share=e["min_share"], per_document=e["per_document"])
@@ -162,15 +163,15 @@ def passages(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, config: Co
     names = [*lexicon.names, OTHER]
     by_theme = representative_passages(table, fitted.shares[names], {t: lexicon.label(t, language) for t in names},
                                        kind="theme", keywords=keywords, **settings)
-    topic_values = np.full((len(table), len(fitted.topics)), np.nan)
-    topic_values[fitted.in_model] = fitted.doc_topic
-    topic_shares = pd.DataFrame(topic_values, index=table.index, columns=[f"topic_{k + 1}" for k in range(len(fitted.topics))],
+    # the modelled units' topic shares as they are (rows=), not copied into a table of every unit
+    topic_shares = pd.DataFrame(fitted.doc_topic, columns=[f"topic_{k + 1}" for k in range(len(fitted.topics))],
                                 copy=False)
     topics = fitted.topics
     labels = {f"topic_{row.topic}": f"{row.topic}: {lexicon.label(row.theme, language)} ({' '.join(row.top_words[:3])})"
               for row in topics.itertuples()}
     top_words = {f"topic_{row.topic}": set(row.top_words) for row in topics.itertuples()}
-    by_topic = representative_passages(table, topic_shares, labels, kind="topic", keywords=top_words, **settings)
+    by_topic = representative_passages(table, topic_shares, labels, kind="topic", keywords=top_words,
+                                       rows=np.flatnonzero(fitted.in_model), **settings)
     return pd.concat([by_theme, by_topic], ignore_index=True)
 
 
