@@ -78,7 +78,8 @@ def representative_passages(units: pd.DataFrame, shares: pd.DataFrame, labels: d
     chosen_rows = chosen["row"].to_numpy()
     # the text by single values: taking rows of a column of Arrow strings in many chunks (one per document)
     # makes pyarrow join every chunk first, a copy of the whole corpus's text that its allocator then keeps
-    texts = [units["text"].iloc[r] for r in chosen_rows.tolist()]
+    text = units["text"]
+    texts = [text.iloc[r] for r in chosen_rows.tolist()]
     rows = units.drop(columns="text").iloc[chosen_rows].reset_index(drop=True)
     table = pd.DataFrame({"kind": kind, "name": chosen["name"], "label": chosen["name"].map(labels),
                           "scope": chosen["scope"], "rank": chosen.groupby(["name", "scope"], sort=False).cumcount() + 1,
