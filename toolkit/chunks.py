@@ -5,17 +5,14 @@ Kept apart from :mod:`toolkit.preparation` so that a worker process imports only
 
 from __future__ import annotations
 
-from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
 
 from .cache import TokenCache, entry_key
 from .normalize import Normalizer, quality_row
 from .segment import Segmenter
 from .terms import PairCounts
-from .tokens import UnitTokens, WordNumbering
+from .tokens import TokenBuilder, UnitTokens
 from .units import split_units
 
 
@@ -41,8 +38,7 @@ def prepare_chunk(documents: list[tuple[str, str]], normalizer: Normalizer, unit
     import pyarrow as pa
 
     cache = TokenCache(cache_dir) if cache_dir else None
-    quality, unit_texts, numbering = [], [], WordNumbering()
-    ids, lengths = array("i"), array("q")  # every raw token's id in ``numbering``, and each unit's number of them
+    quality, unit_texts, raw_tokens = [], [], TokenBuilder()  # every raw token, as an id into the chunk's words
     for doc_id, raw in documents:
         normalized = normalizer.normalize(raw)
         quality.append(quality_row(doc_id, normalized))
@@ -57,13 +53,12 @@ def prepare_chunk(documents: list[tuple[str, str]], normalizer: Normalizer, unit
             if cache:
                 cache.put(key, words)
         for unit_words in words:
-            ids.extend(map(numbering.__getitem__, unit_words))
-            lengths.append(len(unit_words))
+            raw_tokens.append(unit_words)
     # one dictionary lookup per token; counting, filtering and renumbering are array operations
-    ids, lengths, words = np.frombuffer(ids, dtype=np.int32), np.frombuffer(lengths, dtype=np.int64), list(numbering)
+    raw = raw_tokens.build()
     pair_counts = PairCounts(segmenter.stopwords)
-    pair_counts.add_units(words, ids, lengths)
-    tokens = UnitTokens.from_ids(words, ids, lengths, segmenter.keep_mask(words))
+    pair_counts.add_units(raw.words, raw.ids, raw.lengths())
+    tokens = UnitTokens.from_ids(raw.words, raw.ids, raw.lengths(), segmenter.keep_mask(raw.words))
     chunk = Chunk(quality, unit_texts, tokens, pair_counts)
     if cache:
         chunk.hits, chunk.misses, chunk.damaged, chunk.unwritable = (cache.hits, cache.misses, cache.damaged,
