@@ -173,22 +173,23 @@ class Segmenter:
         words; the settings are fixed at construction), and kept words are interned, so each is stored once
         however often it occurs.
         """
-        decided = self._decided
-        kept = list(map(decided.get, words))
+        kept = list(map(self._decided.get, words))
         if None in kept:
-            for word in words:
-                if word not in decided:
-                    decided[word] = sys.intern(word) if self._keeps(word) else ""
-            kept = list(map(decided.__getitem__, words))
+            kept = list(map(self._decide(words).__getitem__, words))
         return [word for word in kept if word]
 
     def keep_mask(self, words: list[str]) -> np.ndarray:
         """For each word, whether ``filter`` keeps it (judged once per distinct word, as in ``filter``)."""
+        decided = self._decide(words)
+        return np.fromiter((bool(decided[word]) for word in words), dtype=bool, count=len(words))
+
+    def _decide(self, words: list[str]) -> dict[str, str]:
+        """The decisions of ``filter``, with every word of ``words`` not judged before judged now."""
         decided = self._decided
         for word in words:
             if word not in decided:
                 decided[word] = sys.intern(word) if self._keeps(word) else ""
-        return np.fromiter((bool(decided[word]) for word in words), dtype=bool, count=len(words))
+        return decided
 
     def _keeps(self, word: str) -> bool:
         return word in self.keep or not (
