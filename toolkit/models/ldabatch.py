@@ -54,6 +54,21 @@ class ChunkLdaModel(LdaModel):
         data = np.fromiter((c for doc in chunk for _, c in doc), dtype=np.float64, count=int(indptr[-1]))
         return sparse.csr_matrix((data, indices, indptr), shape=(len(chunk), self.num_terms))
 
+    def do_mstep(self, rho, other, extra_pass=False):
+        """gensim's M-step without the work that only feeds its log: gensim also computes the previous topics'
+        E[log beta] (a digamma of the topics x words matrix) and formats the top words of five topics after
+        every chunk, to log how much the topics moved. The topics, the prior and the counter are the same, and so
+        is the random stream: the log picks its five topics with a jitter drawn from the model's stream (when
+        there are more than five), which is drawn here too, so the next chunks start where gensim's would."""
+        self.state.blend(rho, other)
+        self.sync_state()
+        if self.num_topics > 5:
+            self.random_state.rand(len(self.alpha))
+        if self.optimize_eta:
+            self.update_eta(self.state.get_lambda(), rho)
+        if not extra_pass:
+            self.num_updates += other.numdocs
+
     def inference(self, chunk, collect_sstats=False):
         """Topic weights ``gamma`` of each document of ``chunk`` (and, for training, the sufficient statistics),
         as gensim's ``LdaModel.inference`` computes them, with the compiled per-document kernel of

@@ -34,14 +34,42 @@ def digamma(x):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _normalisers(start, end, indices, beta_by_word, theta, phinorm, epsilon):
-    """phinorm of entries ``start`` to ``end`` of one document: exp(E[log theta]) . exp(E[log beta_w]) + eps."""
-    for j in range(start, end):
-        row = beta_by_word[indices[j]]
+def _entries(start, end, indices, counts, beta_by_word, theta, phinorm, epsilon, weighted, weigh):
+    """One pass over the entries ``start`` to ``end`` of a document: phinorm of each, exp(E[log theta]) .
+    exp(E[log beta_w]) + eps, and (``weigh``) weighted = sum over entries of counts / phinorm * exp(E[log beta_w]),
+    added in entry order. Four entries are taken at a time: their four dot products run side by side (each
+    still summed over topics in order) and each word's row is read once for both sums."""
+    n_topics = theta.shape[0]
+    if weigh:
+        for k in range(n_topics):
+            weighted[k] = 0.0
+    j = start
+    while j + 4 <= end:
+        r0, r1 = beta_by_word[indices[j]], beta_by_word[indices[j + 1]]
+        r2, r3 = beta_by_word[indices[j + 2]], beta_by_word[indices[j + 3]]
+        t0 = t1 = t2 = t3 = 0.0
+        for k in range(n_topics):
+            t0 += theta[k] * r0[k]
+            t1 += theta[k] * r1[k]
+            t2 += theta[k] * r2[k]
+            t3 += theta[k] * r3[k]
+        phinorm[j], phinorm[j + 1], phinorm[j + 2], phinorm[j + 3] = t0 + epsilon, t1 + epsilon, t2 + epsilon, t3 + epsilon
+        if weigh:
+            a0, a1 = counts[j] / phinorm[j], counts[j + 1] / phinorm[j + 1]
+            a2, a3 = counts[j + 2] / phinorm[j + 2], counts[j + 3] / phinorm[j + 3]
+            for k in range(n_topics):
+                weighted[k] = (((weighted[k] + a0 * r0[k]) + a1 * r1[k]) + a2 * r2[k]) + a3 * r3[k]
+        j += 4
+    for rest in range(j, end):
+        row = beta_by_word[indices[rest]]
         total = 0.0
-        for k in range(theta.shape[0]):
+        for k in range(n_topics):
             total += theta[k] * row[k]
-        phinorm[j] = total + epsilon
+        phinorm[rest] = total + epsilon
+        if weigh:
+            ratio = counts[rest] / phinorm[rest]
+            for k in range(n_topics):
+                weighted[k] += ratio * row[k]
 
 
 @njit(cache=True, nogil=True)
@@ -56,14 +84,8 @@ def infer_block(lo, hi, indptr, indices, counts, beta_by_word, alpha, gamma, exp
         start, end = indptr[d], indptr[d + 1]
         for k in range(n_topics):
             theta[k] = exp_elog_theta[d, k]
-        _normalisers(start, end, indices, beta_by_word, theta, phinorm, epsilon)
-        for _ in range(iterations):
-            weighted[:] = 0.0
-            for j in range(start, end):
-                ratio = counts[j] / phinorm[j]
-                row = beta_by_word[indices[j]]
-                for k in range(n_topics):
-                    weighted[k] += ratio * row[k]
+        _entries(start, end, indices, counts, beta_by_word, theta, phinorm, epsilon, weighted, True)
+        for iteration in range(iterations):
             change = 0.0
             gamma_sum = 0.0
             for k in range(n_topics):
@@ -74,8 +96,10 @@ def infer_block(lo, hi, indptr, indices, counts, beta_by_word, alpha, gamma, exp
             psi_sum = digamma(gamma_sum)
             for k in range(n_topics):
                 theta[k] = math.exp(digamma(gamma[d, k]) - psi_sum)
-            _normalisers(start, end, indices, beta_by_word, theta, phinorm, epsilon)
-            if change / n_topics < threshold:
+            last = change / n_topics < threshold or iteration == iterations - 1
+            # phinorm under the new theta, and (unless this was the last iteration) the next iteration's sums
+            _entries(start, end, indices, counts, beta_by_word, theta, phinorm, epsilon, weighted, not last)
+            if last:
                 break
         for k in range(n_topics):
             exp_elog_theta[d, k] = theta[k]
