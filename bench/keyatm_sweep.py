@@ -1,12 +1,14 @@
 """Speed of the keyword-assisted sampler: nanoseconds per token draw of one chain's sweeps, interleaved with
 the sampler of another commit, and whether the two chains are the same.
 
-    .venv/bin/python bench/keyatm_sweep.py [--chars 10000000] [--sweeps 10] [--repeats 3] [--against REF]
+    .venv/bin/python bench/keyatm_sweep.py [--chars 10000000] [--sweeps 10] [--after 0] [--repeats 3] [--against REF]
 
 The corpus is a generated one (bench/common.py), prepared with the defaults; the model is keyatm with the
 shipped settings (K = 20, exclusive keywords, absent_prior 0, start by units); both samplers start from the
-same state and seed and run the same number of sweeps, alternately, ``--repeats`` times. ``--against`` is a git
-revision whose toolkit/models/gibbs.py is loaded beside this checkout's (default: HEAD~1).
+same state and seed and run the same number of sweeps, alternately, ``--repeats`` times; ``--after N`` times the
+sweeps that follow N untimed ones (a chain nearer its stationary state, where fewer tokens change topic than in
+the first sweeps). ``--against`` is a git revision whose toolkit/models/gibbs.py is loaded beside this
+checkout's (default: HEAD~1).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chars", type=int, default=10_000_000)
     parser.add_argument("--sweeps", type=int, default=10)
+    parser.add_argument("--after", type=int, default=0, help="untimed sweeps before the timed ones")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--against", default="HEAD~1")
     parser.add_argument("--work", type=Path, default=Path("/tmp/toolkit-bench"))
@@ -68,7 +71,7 @@ def main() -> None:
     gamma[:n_keyword_topics] = options["keyword_prior"]
     alpha = np.full(K, 1.0 / K)
 
-    def chain(module, sweeps):
+    def chain(module, sweeps, after=0):
         state = _seed_state(7)
         z, s = np.empty(len(words), dtype=np.int32), np.empty(len(words), dtype=np.int8)
         module.initialise(words, offsets, key_topic, K, state, z, s, options["keyword_start"],
@@ -76,8 +79,10 @@ def main() -> None:
         n_dk, n0_wk, n1_wk = module.counts(words, offsets, z, s, counts.shape[1], K)
         n0_k, n1_k = n0_wk.sum(axis=0).astype(np.int64), n1_wk.sum(axis=0).astype(np.int64)
         present = module.present_topics(words, offsets, key_topic, K, n_keyword_topics)
-        start = time.perf_counter()
-        for _ in range(sweeps):
+        start = 0.0
+        for sweep in range(after + sweeps):
+            if sweep == after:
+                start = time.perf_counter()
             module.sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha, present,
                          float(options["absent_prior"]), options["beta"], options["keyword_beta"], gamma, gamma, state,
                          np.empty(K), options["exclusive_keywords"])
@@ -92,16 +97,16 @@ def main() -> None:
         for _ in range(args.repeats):
             chains = []
             for name, module in samplers.items():
-                elapsed, z = chain(module, args.sweeps)
+                elapsed, z = chain(module, args.sweeps, args.after)
                 seconds[name].append(elapsed)
                 chains.append(z)
             same = same and np.array_equal(chains[0], chains[1])
     print(f"corpus {corpus.name}: {len(words):,} tokens, {counts.shape[0]:,} units, {counts.shape[1]:,} words; keyatm "
-          f"K={K}, {args.sweeps} sweeps, {args.repeats} interleaved repeats; settings {options}")
+          f"K={K}, {args.sweeps} sweeps timed after {args.after}, {args.repeats} interleaved repeats; settings {options}")
     for name, values in seconds.items():
         per_token = [v / args.sweeps / len(words) * 1e9 for v in values]
         print(f"{name}: {statistics.median(per_token):.1f} ns per token ({min(per_token):.1f}-{max(per_token):.1f})")
-    print(f"the two chains are {'identical' if same else 'DIFFERENT'} after {args.sweeps} sweeps")
+    print(f"the two chains are {'identical' if same else 'DIFFERENT'} after {args.after + args.sweeps} sweeps")
 
 
 if __name__ == "__main__":

@@ -98,9 +98,15 @@ def sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk,
     n_topics = alpha.shape[0]
     n_words = n0_wk.shape[0]
     v_beta = n_words * beta
-    regular = np.empty(n_topics)  # (n0_k + gamma2) / (n_k + gamma1 + gamma2) / (n0_k + V beta), kept current
+    # Each topic's regular factor, (n0_k + gamma2) / (n_k + gamma1 + gamma2) / (n0_k + V beta), kept current, and
+    # the same factor with one regular (less0) or one keyword (less1) token fewer: the value a token's topic takes
+    # when the token is taken out, ready before it is needed, so no division waits at the start of a draw.
+    regular = np.empty(n_topics)
+    less0 = np.zeros(n_topics)
+    less1 = np.zeros(n_topics)
     for k in range(n_topics):
-        regular[k] = _regular_factor(k, n0_k, n1_k, gamma1, gamma2, v_beta)
+        regular[k] = _regular_factor(n0_k[k], n1_k[k], gamma1[k], gamma2[k], v_beta)
+        _refresh_less(k, n0_k, n1_k, gamma1, gamma2, v_beta, less0, less1)
     n_units = offsets.shape[0] - 1
     prior = np.empty(n_topics)
     active = np.empty(n_topics, dtype=np.int64)
@@ -127,10 +133,11 @@ def sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk,
             if s[i] == 0:
                 n0_wk[w, k] -= 1
                 n0_k[k] -= 1
+                regular[k] = less0[k]
             else:
                 n1_wk[w, k] -= 1
                 n1_k[k] -= 1
-            regular[k] = _regular_factor(k, n0_k, n1_k, gamma1, gamma2, v_beta)
+                regular[k] = less1[k]
             kk = key_topic[w]
             only_own = exclusive and kk >= 0  # a keyword drawn by its own topic only
             total = 0.0
@@ -160,24 +167,44 @@ def sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk,
             s[i] = si
             n_dk[d, k] += 1
             unit[slot[k]] = n_dk[d, k] + prior[k]
+            without = regular[k]  # k's factor without this token
             if si == 0:
                 n0_wk[w, k] += 1
                 n0_k[k] += 1
             else:
                 n1_wk[w, k] += 1
                 n1_k[k] += 1
-            if k == k_before and si == s_before:  # the counts are back where they were, and so is the factor
+            if k == k_before and si == s_before:  # the counts are back where they were, and so are the factors
                 regular[k] = before
             else:
-                regular[k] = _regular_factor(k, n0_k, n1_k, gamma1, gamma2, v_beta)
+                regular[k] = _regular_factor(n0_k[k], n1_k[k], gamma1[k], gamma2[k], v_beta)
+                if si == 0:  # with one token fewer of the kind just added, k's factor is what it was without it
+                    less0[k] = without
+                    if n1_k[k] > 0:
+                        less1[k] = _regular_factor(n0_k[k], n1_k[k] - 1, gamma1[k], gamma2[k], v_beta)
+                else:
+                    less1[k] = without
+                    if n0_k[k] > 0:
+                        less0[k] = _regular_factor(n0_k[k] - 1, n1_k[k], gamma1[k], gamma2[k], v_beta)
+                if k != k_before:
+                    _refresh_less(k_before, n0_k, n1_k, gamma1, gamma2, v_beta, less0, less1)
 
 
 @njit(cache=True, nogil=True, inline="always")  # as a call, it cost more than its two divisions
-def _regular_factor(k, n0_k, n1_k, gamma1, gamma2, v_beta):
+def _regular_factor(n0, n1, gamma1, gamma2, v_beta):
     mixing = 1.0
-    if gamma1[k] + gamma2[k] > 0:
-        mixing = (n0_k[k] + gamma2[k]) / (n0_k[k] + n1_k[k] + gamma1[k] + gamma2[k])
-    return mixing / (n0_k[k] + v_beta)
+    if gamma1 + gamma2 > 0:
+        mixing = (n0 + gamma2) / (n0 + n1 + gamma1 + gamma2)
+    return mixing / (n0 + v_beta)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _refresh_less(k, n0_k, n1_k, gamma1, gamma2, v_beta, less0, less1):
+    """Topic k's regular factor with one regular and with one keyword token fewer (where it has one)."""
+    if n0_k[k] > 0:
+        less0[k] = _regular_factor(n0_k[k] - 1, n1_k[k], gamma1[k], gamma2[k], v_beta)
+    if n1_k[k] > 0:
+        less1[k] = _regular_factor(n0_k[k], n1_k[k] - 1, gamma1[k], gamma2[k], v_beta)
 
 
 @njit(cache=True, nogil=True)
