@@ -284,17 +284,20 @@ def mean_log_likelihood(words, offsets, n_dk, phi_wk, alpha, present, absent):
     n_units = offsets.shape[0] - 1
     n_topics = phi_wk.shape[1]
     prior = np.empty(n_topics)
+    theta = np.empty(n_topics)
     total = 0.0
     for d in range(n_units):
         n = offsets[d + 1] - offsets[d]
         for t in range(n_topics):
             prior[t] = alpha[t] * (1.0 if present[d, t] else absent)
         prior_sum = prior.sum()
+        for t in range(n_topics):  # the unit's shares, once per unit rather than once per token
+            theta[t] = (n_dk[d, t] + prior[t]) / (n + prior_sum)
         for i in range(offsets[d], offsets[d + 1]):
             w = words[i]
             q = 0.0
             for t in range(n_topics):
-                q += (n_dk[d, t] + prior[t]) / (n + prior_sum) * phi_wk[w, t]
+                q += theta[t] * phi_wk[w, t]
             total += np.log(q)
     return total / max(words.shape[0], 1)
 
