@@ -21,7 +21,7 @@ OPTIONS = {
 
 class LdaTopicModel(TopicModel):
     """Latent Dirichlet allocation with gensim's ``LdaModel`` (variational Bayes), its E-step compiled and run over
-    ``n_jobs`` threads (:mod:`toolkit.models.ldabatch`: the same updates as gensim's, about 7x faster).
+    ``n_jobs`` threads (:mod:`toolkit.models.ldabatch`: the same updates as gensim's, about 9-10x faster).
 
     Parameters
     ----------
