@@ -216,6 +216,16 @@ def test_too_few_topics_for_the_themes_is_a_clear_error():
         model.fit(planted_counts())
 
 
+@pytest.mark.parametrize("members, cores, expected", [
+    (3, 2, 3),  # all three sharing two cores: 1.5 fits' time, not 2 (two, then one alone)
+    (4, 2, 2),  # two rounds of two take as long as four at once, with half the fits in memory
+    (5, 2, 5), (1, 2, 1), (2, 8, 2), (3, 1, 1), (6, 4, 6), (8, 4, 4)])
+def test_an_ensemble_runs_as_many_members_at_once_as_finish_soonest(members, cores, expected):
+    from toolkit.models import members_at_once
+
+    assert members_at_once(members, cores) == expected
+
+
 def test_an_ensemble_does_not_depend_on_the_number_of_threads():
     from toolkit.models import fit_ensemble
 

@@ -92,13 +92,25 @@ def build_model(section: dict, *, random_state: int | None = None, n_jobs: int |
                            n_tokens=n_tokens)
 
 
+def members_at_once(members: int, cores: int) -> int:
+    """How many of ``members`` equally long fits to run at once on ``cores`` cores: the fewest that finish
+    soonest, when k at a time take max(1, k / cores) of one fit's time per round. Three on two cores: all
+    three, sharing the cores (1.5 fits' time), rather than two and then one alone (2 fits' time); four on
+    two: two at a time (the same time as four at once, with half the fits in memory)."""
+    def finish(k: int) -> tuple[float, int]:
+        return -(-members // k) * max(1.0, k / cores), k
+
+    return min(range(1, max(members, 1) + 1), key=finish)
+
+
 def fit_ensemble(section: dict, counts, *, keywords=None, n_tokens: int | None = None):
     """Fit the ``section["ensemble"]`` members of a ``[model]`` section on ``counts``; returns the fitted
     models and their document-topic shares (one array per member).
 
-    Members are fitted in threads, each with its share of ``n_jobs``; every member's arithmetic is its own,
-    so the result does not depend on the number of threads. A model whose result does not depend on the
-    seed (NMF's deterministic start) is fitted once.
+    Members are fitted in threads, as many at once as finish soonest on ``n_jobs`` cores (:func:`members_at_once`),
+    each with its share of ``n_jobs``; every member's arithmetic is its own, so the result does not depend on
+    the number of threads. A model whose result does not depend on the seed (NMF's deterministic start) is
+    fitted once.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -108,7 +120,7 @@ def fit_ensemble(section: dict, counts, *, keywords=None, n_tokens: int | None =
     common = {"keywords": keywords, "n_words": counts.shape[1], "n_tokens": n_tokens}
     if not build_model(section, **common).seed_dependent:
         seeds = seeds[:1]
-    parallel = min(len(seeds), n_jobs)
+    parallel = members_at_once(len(seeds), n_jobs)
     threads = max(1, n_jobs // parallel)
 
     def fit_one(seed):
