@@ -124,6 +124,8 @@ class ShareModel:
 
     def table(self, keys: list[str], labels: list | None = None):
         """One row per cell and theme: keys, theme, share, interval and its parts, seed spread, counts."""
+        from concurrent.futures import ThreadPoolExecutor
+
         import pandas as pd
 
         from .uncertainty import replicate, standard_deviations
@@ -150,8 +152,12 @@ class ShareModel:
         if self.n_boot:
             z = _z(self.level)
             pooled = self.cells(keys)
-            total = replicate(docs, cells, self.n_boot, self.random_state, pooled=pooled)
-            sampling = replicate(docs, cells, self.n_boot, self.random_state + 1, with_members=False, pooled=pooled)
+            docs.document_shares()  # computed once, before the two threads below read it
+            with ThreadPoolExecutor(1) as pool:  # each set draws from its own stream: one in a thread, one here
+                total = pool.submit(replicate, docs, cells, self.n_boot, self.random_state, pooled=pooled)
+                sampling = replicate(docs, cells, self.n_boot, self.random_state + 1, with_members=False,
+                                     pooled=pooled)
+                total = total.result()
             sd = standard_deviations(total)
             rows.update(share_sd=sd, sampling_sd=standard_deviations(sampling),
                         share_low=np.clip(share - z * sd, 0, 1), share_high=np.clip(share + z * sd, 0, 1))
