@@ -154,10 +154,10 @@ class ShareModel:
             pooled = self.cells(keys)
             docs.document_shares()  # computed once, before the two threads below read it
             with ThreadPoolExecutor(1) as pool:  # each set draws from its own stream: one in a thread, one here
-                total = pool.submit(replicate, docs, cells, self.n_boot, self.random_state, pooled=pooled)
+                with_members = pool.submit(replicate, docs, cells, self.n_boot, self.random_state, pooled=pooled)
                 sampling = replicate(docs, cells, self.n_boot, self.random_state + 1, with_members=False,
                                      pooled=pooled)
-                total = total.result()
+                total = with_members.result()
             sd = standard_deviations(total)
             rows.update(share_sd=sd, sampling_sd=standard_deviations(sampling),
                         share_low=np.clip(share - z * sd, 0, 1), share_high=np.clip(share + z * sd, 0, 1))
