@@ -56,9 +56,10 @@ def prepare_chunk(documents: list[tuple[str, str]], normalizer: Normalizer, unit
             raw_tokens.append(unit_words)
     # one dictionary lookup per token; counting, filtering and renumbering are array operations
     raw = raw_tokens.build()
+    lengths = raw.lengths()
     pair_counts = PairCounts(segmenter.stopwords)
-    pair_counts.add_units(raw.words, raw.ids, raw.lengths())
-    tokens = UnitTokens.from_ids(raw.words, raw.ids, raw.lengths(), segmenter.keep_mask(raw.words))
+    pair_counts.add_units(raw.words, raw.ids, lengths)
+    tokens = UnitTokens.from_ids(raw.words, raw.ids, lengths, segmenter.keep_mask(raw.words))
     chunk = Chunk(quality, unit_texts, tokens, pair_counts)
     if cache:
         chunk.hits, chunk.misses, chunk.damaged, chunk.unwritable = (cache.hits, cache.misses, cache.damaged,
