@@ -26,6 +26,7 @@ _MARKER_FORMAT = "toolkit output v2"
 SWEEP_MARKER = ".toolkit-sweep.json"
 _SWEEP_FORMAT = "toolkit sweep v1"
 _NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+CSV_ROWS = 10_000  # rows of a table turned into text at a time
 
 
 @functools.lru_cache(maxsize=1)
@@ -115,16 +116,27 @@ def write_csv(path: str | os.PathLike, frame, *, bom: bool = False) -> None:
     so no copy of the whole table is built in memory. Text cells that a spreadsheet would read as a formula are
     neutralised (:func:`spreadsheet_safe`); numbers are written as numbers. ``bom`` starts the file with a
     byte-order mark, which Excel needs to read UTF-8 Chinese correctly."""
+    import numpy as np
+
+    from .fixedpoint import fixed_point
 
     risky = {c: mask for c in frame.columns if (mask := _formula_cells(frame[c])) is not None and mask.any()}
     if risky:
         frame = frame.copy()
         for column, mask in risky.items():
             frame[column] = frame[column].where(~mask, "'" + frame[column].astype(str))
+    # floats are turned into text a block of rows at a time, as pandas writes (but not one value at a time)
+    floats = [i for i, dtype in enumerate(frame.dtypes) if isinstance(dtype, np.dtype) and dtype.kind == "f"]
     with open_for_writing(path, "w") as handle:
         if bom:
             handle.write("\ufeff")
-        frame.to_csv(handle, index=False, float_format="%.6f", lineterminator="\n", chunksize=10_000)
+        for start in range(0, max(len(frame), 1), CSV_ROWS):
+            rows = frame.iloc[start:start + CSV_ROWS]
+            if floats:
+                rows = rows.copy(deep=False)
+                for i in floats:
+                    rows.isetitem(i, fixed_point(rows.iloc[:, i].to_numpy(), 6))
+            rows.to_csv(handle, index=False, header=start == 0, float_format="%.6f", lineterminator="\n")
 
 
 def write_csv_file(path: str | os.PathLike, frame, *, flag: str = "--out") -> None:

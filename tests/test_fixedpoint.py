@@ -1,0 +1,85 @@
+"""Floats as fixed-point text: the same characters as Python's printf-style formatting, for every double."""
+
+import struct
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from toolkit import atomic
+from toolkit.fixedpoint import fixed_point
+
+
+def _printf(values, decimals):
+    return ["" if np.isnan(v) else f"%.{decimals}f" % v for v in np.asarray(values, dtype=float).tolist()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=40), st.integers(0, 9))
+def test_fixed_point_is_printf_for_any_double(values, decimals):
+    assert fixed_point(np.array(values, dtype=float), decimals).tolist() == _printf(values, decimals)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 2**64 - 1))
+def test_fixed_point_is_printf_for_any_bit_pattern(bits):
+    value = struct.unpack("<d", struct.pack("<Q", bits))[0]
+    for decimals in (0, 6):
+        assert fixed_point([value], decimals).tolist() == _printf([value], decimals)
+
+
+def test_fixed_point_at_half_way_points_and_edges():
+    """Values whose exact decimal expansion is on or next to a rounding boundary (x * 10**6 = k + 0.5 exactly
+    for k/128; the doubles on either side of 0.0000005 ...), signs, zeros and the largest whole parts."""
+    halves = np.arange(1, 2000, 2) / 128.0  # exact ties at 6 decimals: printf rounds them to even
+    near = [np.nextafter(v, d) for v in (5e-7, 1.5e-6, 0.1234565, 2.5, 999999999.9999995) for d in (0, 10)]
+    edges = [0.0, -0.0, -1e-9, 1e-9, 0.5, -0.5, 1.0, 999999999.0, 999999999.9999995, 1e9, -1e9, 1e15, 1e300,
+             5e-324, -5e-324, np.inf, -np.inf, np.nan]
+    values = np.concatenate([halves, -halves, near, edges])
+    for decimals in range(10):
+        assert fixed_point(values, decimals).tolist() == _printf(values, decimals)
+
+
+def test_fixed_point_on_shares_in_bulk():
+    shares = np.random.default_rng(5).dirichlet(np.full(20, 0.1), size=20_000).ravel()
+    assert fixed_point(shares).tolist() == _printf(shares, 6)
+
+
+def test_fixed_point_rejects_decimals_it_cannot_write():
+    with pytest.raises(ValueError, match="decimals"):
+        fixed_point([1.0], 12)
+
+
+def test_write_csv_is_pandas_text_for_every_column_type(tmp_path):
+    """The table written is, byte for byte, pandas' own ``to_csv(float_format="%.6f")`` of it, over several
+    blocks of rows: floats (float32 too, negative, missing, infinite), integers, booleans, Chinese text with
+    commas, quotes and line breaks, nullable numbers."""
+    rng = np.random.default_rng(0)
+    n = atomic.CSV_ROWS * 2 + 17
+    frame = pd.DataFrame({
+        "unit_id": [f"文件_{i}#0001" for i in range(n)],
+        "share": rng.random(n),
+        "effect": rng.normal(0, 3, n),
+        "small": rng.random(n).astype(np.float32),
+        "n_tokens": rng.integers(0, 500, n),
+        "in_model": rng.random(n) > 0.5,
+        "text": pd.array([["创新驱动，数字经济", '他说"好"', "第一行\n第二行", "", None][i % 5] for i in range(n)],
+                         dtype="str"),
+        "nullable": pd.array([None if i % 3 == 0 else i * 0.5 for i in range(n)], dtype="Float64"),
+    })
+    frame.loc[::7, "share"] = np.nan
+    frame.loc[3, "effect"] = -np.inf
+    frame.loc[4, "effect"] = -0.0
+    frame.loc[5, "share"] = 1 / 128
+    atomic.write_csv(tmp_path / "t.csv", frame)
+    expected = frame.to_csv(index=False, float_format="%.6f", lineterminator="\n")
+    assert (tmp_path / "t.csv").read_text(encoding="utf-8") == expected
+    one_column = pd.DataFrame({"share": [np.nan, 0.25, np.nan]})  # a row of one empty field is written as ""
+    atomic.write_csv(tmp_path / "one.csv", one_column)
+    assert (tmp_path / "one.csv").read_text() == one_column.to_csv(index=False, float_format="%.6f",
+                                                                   lineterminator="\n")
+    empty = frame.iloc[:0]
+    atomic.write_csv(tmp_path / "empty.csv", empty)
+    assert (tmp_path / "empty.csv").read_text() == empty.to_csv(index=False, lineterminator="\n")
