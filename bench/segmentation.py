@@ -12,9 +12,8 @@ import argparse
 import logging
 import platform
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, git_commit
 
 
 def corpus_lines(megabytes: float) -> list[str]:
@@ -49,7 +48,7 @@ def main() -> None:
     lines = corpus_lines(args.mb)
     chars = sum(map(len, lines))
     print(f"text: {chars:,} characters in {len(lines):,} lines; HMM {'on' if args.hmm else 'off'}; "
-          f"{platform.processor() or platform.machine()}, one process")
+          f"{platform.processor() or platform.machine()}, one process; toolkit {git_commit()}")
 
     jieba.initialize()
     start = time.perf_counter()

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from common import ROOT, git_commit
 
-ROOT = Path(__file__).resolve().parent.parent
 FOCUS = ["innovation", "digital_economy", "ecology"]
 
 
@@ -77,7 +77,7 @@ def main() -> None:
     args = parser.parse_args()
     common = ["figures.ldavis=false", 'figures.formats=["png"]', *args.overrides]
     work = Path(tempfile.mkdtemp(prefix="toolkit-validity-"))
-    print(f"overrides on every run: {common}")
+    print(f"toolkit {git_commit()}; overrides on every run: {common}")
     try:
         gwr = ROOT / "configs" / "gwr_national.toml"
         start = time.perf_counter()
