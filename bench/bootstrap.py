@@ -1,0 +1,91 @@
+"""Speed of the bootstrap kernel of the trends: nanoseconds per drawn unit, interleaved with the kernel of
+another commit, and whether the two give the same replicates.
+
+    .venv/bin/python bench/bootstrap.py [--replicates 30] [--repeats 5] [--against REF]
+
+The data are synthetic, shaped like the generated corpora of the other benchmarks: 47,297 units in 496
+documents (10M characters) and 945,661 units in 9,915 documents (200M), units spread evenly over documents,
+18 themes (17 and 'other'), the 3 members of the shipped ensemble, documents in 23 yearly cells (a year table).
+Each call draws ``--replicates`` replicates; both kernels get the same seed and the same arrays, alternately,
+``--repeats`` times. ``--against`` is a git revision whose toolkit/uncertainty.py is loaded beside this
+checkout's (default: HEAD~1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from common import ROOT, git_commit
+
+SHAPES = {"10M": (47_297, 496), "200M": (945_661, 9_915)}
+THEMES, MEMBERS, YEARS = 18, 3, 23
+
+
+def kernel_of(revision: str, folder: Path):
+    """``_replicates`` of toolkit/uncertainty.py as it was at ``revision`` (its imports from the toolkit made
+    absolute, so it runs beside this checkout's)."""
+    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{revision}:toolkit/uncertainty.py"],
+                            capture_output=True, text=True, check=True).stdout
+    path = folder / "uncertainty_reference.py"
+    path.write_text(source.replace("from .", "from toolkit."), encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("uncertainty_reference", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module._replicates
+
+
+def synthetic(units: int, documents: int) -> tuple:
+    rng = np.random.default_rng(0)
+    lengths = rng.multinomial(units - documents, np.full(documents, 1 / documents)) + 1
+    offsets = np.r_[0, np.cumsum(lengths)].astype(np.int64)
+    weights = rng.integers(1, 80, units).astype(np.float64)
+    shares = rng.dirichlet(np.full(THEMES, 0.3), (MEMBERS, units))
+    years = np.sort(rng.integers(0, YEARS, documents))
+    cells = [np.flatnonzero(years == y) for y in range(YEARS)]
+    cell_docs = np.concatenate(cells).astype(np.int64)
+    cell_offsets = np.r_[0, np.cumsum([len(c) for c in cells])].astype(np.int64)
+    return offsets, weights, shares, cell_docs, cell_offsets, np.ones(YEARS), np.full(THEMES, 0.01)
+
+
+def main() -> None:
+    from toolkit.uncertainty import _replicates
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replicates", type=int, default=30)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--against", default="HEAD~1")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        reference = kernel_of(args.against, Path(folder))
+        print(f"bootstrap kernel, toolkit {git_commit()} against {args.against}; {THEMES} themes, {MEMBERS} members, "
+              f"{YEARS} yearly cells, {args.replicates} replicates per call, {args.repeats} interleaved repeats")
+        for name, (units, documents) in SHAPES.items():
+            data = synthetic(units, documents)
+            kernels = {"this checkout": _replicates, args.against: reference}
+            results = {label: kernel(*data, 2, np.array([7], dtype=np.uint64)) for label, kernel in kernels.items()}
+            same = np.array_equal(*results.values(), equal_nan=True)
+            times: dict[str, list[float]] = {label: [] for label in kernels}
+            for _ in range(args.repeats):
+                for label, kernel in kernels.items():
+                    start = time.perf_counter()
+                    kernel(*data, args.replicates, np.array([7], dtype=np.uint64))
+                    times[label].append((time.perf_counter() - start) / (args.replicates * units) * 1e9)
+            print(f"{name} shape ({units:,} units in {documents:,} documents); the same replicates: {same}")
+            for label, values in times.items():
+                print(f"  {label:<15} {statistics.median(values):5.1f} ns per drawn unit "
+                      f"({min(values):.1f}-{max(values):.1f})")
+            ratio = statistics.median(times[args.against]) / statistics.median(times["this checkout"])
+            print(f"  speed-up {ratio:.2f}x (medians)")
+
+
+if __name__ == "__main__":
+    main()
