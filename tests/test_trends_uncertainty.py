@@ -84,6 +84,21 @@ def test_change_is_clear_only_when_it_is_larger_than_its_simultaneous_interval()
     assert not small.loc["ecology", "clear"] and not small.loc["other", "clear"]  # 'other' is never a finding
 
 
+def test_change_sd_is_the_difference_over_the_replicates_of_its_two_cells():
+    """The change's sd comes from the same replicates (members included) as the two cells' intervals: the
+    difference of each replicate's two shares, computed here from the bootstrap directly."""
+    from toolkit.uncertainty import difference_sd, replicate
+
+    units, shares = _units(np.random.default_rng(7), years=(2014, 2015, 2021), eco=(0.2, 0.3, 0.5))
+    shifted = np.clip(shares + np.random.default_rng(8).normal(0, 0.05, shares.shape), 0, 1)
+    members = np.concatenate([shares, shifted])
+    model = ShareModel(units, members, THEMES, n_boot=300, random_state=11)
+    change = model.change(["year"], (2014,), (2021,)).set_index("theme")
+    cells = model.cells(["year"], [(2014,), (2021,)])
+    direct = replicate(model.documents, cells, 300, 11, pooled=model.cells(["year"]))
+    np.testing.assert_array_equal(change["change_sd"].to_numpy(), difference_sd(direct, 0, 1))
+
+
 def test_theme_by_year_point_estimates():
     units, shares = _units(np.random.default_rng(6), years=(2014, 2016), eco=(0.2, 0.5))
     frame = units.assign(ecology=shares[0, :, 0], other=shares[0, :, 1])

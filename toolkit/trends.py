@@ -124,6 +124,11 @@ class ShareModel:
 
     def table(self, keys: list[str], labels: list | None = None):
         """One row per cell and theme: keys, theme, share, interval and its parts, seed spread, counts."""
+        frame, cells, _ = self._table(keys, labels)
+        return frame, cells
+
+    def _table(self, keys: list[str], labels: list | None):
+        """The table, its cells, and its replicates with the members (None without a bootstrap)."""
         from concurrent.futures import ThreadPoolExecutor
 
         import pandas as pd
@@ -148,7 +153,7 @@ class ShareModel:
         if len(member_share) > 1:  # the spread over the ensemble's members
             rows.update(seed_min=member_share.min(axis=0), seed_max=member_share.max(axis=0),
                         seed_sd=member_share.std(axis=0, ddof=1))
-        basis = "none"
+        basis, total = "none", None
         if self.n_boot:
             z = _z(self.level)
             pooled = self.cells(keys)
@@ -171,20 +176,19 @@ class ShareModel:
                            n_documents=n_docs, n_units=n_units, n_tokens=n_tokens,
                            interval_basis=_basis(n_docs, basis) if self.n_boot else "")
                 frame.append(row)
-        return pd.DataFrame(frame), cells
+        return pd.DataFrame(frame), cells, total
 
     def change(self, keys: list[str], first, last) -> pd.DataFrame:
         """The change of every theme's share from cell ``first`` to cell ``last`` (tuples of ``keys`` values)."""
         import pandas as pd
 
-        from .uncertainty import difference_sd, replicate
+        from .uncertainty import difference_sd
 
-        table, cells = self.table(keys, [first, last])
+        table, _, replicates = self._table(keys, [first, last])  # the two cells' shares and their replicates
         rows, named = [], [t for t in self.themes if t != "other"]
         z = _z(self.level)
         z_all = _z(1 - (1 - self.level) / max(len(named), 1))
-        sd = (difference_sd(replicate(self.documents, cells, self.n_boot, self.random_state, pooled=self.cells(keys)),
-                            0, 1) if self.n_boot else np.full(len(self.themes), np.nan))
+        sd = difference_sd(replicates, 0, 1) if replicates is not None else np.full(len(self.themes), np.nan)
         sizes = table.drop_duplicates(keys)["n_documents"].tolist()
         for t, theme in enumerate(self.themes):
             values = table[table["theme"] == theme]["share"].to_numpy()
