@@ -14,33 +14,16 @@ checkout's (default: HEAD~1).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-from common import ROOT, git_commit
+from common import git_commit, module_at
 
 SHAPES = {"10M": (47_297, 496), "200M": (945_661, 9_915)}
 THEMES, MEMBERS, YEARS = 18, 3, 23
-
-
-def kernel_of(revision: str, folder: Path):
-    """``_replicates`` of toolkit/uncertainty.py as it was at ``revision`` (its imports from the toolkit made
-    absolute, so it runs beside this checkout's)."""
-    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{revision}:toolkit/uncertainty.py"],
-                            capture_output=True, text=True, check=True).stdout
-    path = folder / "uncertainty_reference.py"
-    path.write_text(source.replace("from .", "from toolkit."), encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("uncertainty_reference", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module._replicates
 
 
 def synthetic(units: int, documents: int) -> tuple:
@@ -65,7 +48,7 @@ def main() -> None:
     parser.add_argument("--against", default="HEAD~1")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        reference = kernel_of(args.against, Path(folder))
+        reference = module_at(args.against, "toolkit/uncertainty.py", Path(folder))._replicates
         print(f"bootstrap kernel, toolkit {git_commit()} against {args.against}; {THEMES} themes, {MEMBERS} members, "
               f"{YEARS} yearly cells, {args.replicates} replicates per call, {args.repeats} interleaved repeats")
         for name, (units, documents) in SHAPES.items():

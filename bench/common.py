@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import statistics
 import subprocess
 import sys
@@ -102,3 +103,20 @@ def git_commit() -> str:
                                          capture_output=True, text=True).stdout.strip() else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+
+
+def module_at(revision: str, relative: str, folder: Path):
+    """The toolkit module file ``relative`` (e.g. ``toolkit/uncertainty.py``) as it was at git ``revision``,
+    imported beside this checkout's as a module of its own; its relative imports resolve to this checkout's
+    package. For timing a kernel against an earlier commit's in one process."""
+    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{revision}:{relative}"], capture_output=True,
+                            text=True, check=True).stdout
+    stem = Path(relative).stem
+    path = folder / f"{stem}_reference.py"
+    path.write_text(source, encoding="utf-8")
+    name = ".".join((*Path(relative).parent.parts, f"{stem}_reference"))
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while it runs
+    spec.loader.exec_module(module)
+    return module

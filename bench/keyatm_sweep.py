@@ -14,28 +14,14 @@ checkout's (default: HEAD~1).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-from common import ROOT, generated_corpus, git_commit
-
-
-def sampler_of(revision: str, folder: Path):
-    """toolkit/models/gibbs.py as it was at ``revision``, imported as a module of its own."""
-    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{revision}:toolkit/models/gibbs.py"],
-                            capture_output=True, text=True, check=True).stdout
-    path = folder / "gibbs_reference.py"
-    path.write_text(source, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("gibbs_reference", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from common import ROOT, generated_corpus, git_commit, module_at
 
 
 def main() -> None:
@@ -89,7 +75,8 @@ def main() -> None:
         return time.perf_counter() - start, z
 
     with tempfile.TemporaryDirectory() as folder:
-        samplers = {f"this checkout ({git_commit()})": gibbs, f"{args.against}": sampler_of(args.against, Path(folder))}
+        reference = module_at(args.against, "toolkit/models/gibbs.py", Path(folder))
+        samplers = {f"this checkout ({git_commit()})": gibbs, f"{args.against}": reference}
         for module in samplers.values():
             chain(module, 1)  # compile
         seconds = {name: [] for name in samplers}

@@ -13,32 +13,16 @@ checkout's (default: HEAD~1).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from common import ROOT, git_commit
+from common import git_commit, module_at
 
 THEMES, TOPICS = 18, 20
-
-
-def writer_of(revision: str, folder: Path):
-    """``write_csv`` of toolkit/atomic.py as it was at ``revision`` (its imports from the toolkit made absolute)."""
-    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{revision}:toolkit/atomic.py"],
-                            capture_output=True, text=True, check=True).stdout
-    path = folder / "atomic_reference.py"
-    path.write_text(source.replace("from .", "from toolkit."), encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("atomic_reference", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module.write_csv
 
 
 def synthetic(units: int) -> dict[str, pd.DataFrame]:
@@ -72,7 +56,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        writers = {"this checkout": write_csv, args.against: writer_of(args.against, folder)}
+        writers = {"this checkout": write_csv, args.against: module_at(args.against, "toolkit/atomic.py", folder).write_csv}
         print(f"tables, toolkit {git_commit()} against {args.against}; {args.units:,} units, {args.repeats} "
               "interleaved repeats")
         for name, frame in synthetic(args.units).items():
