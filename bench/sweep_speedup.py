@@ -1,5 +1,6 @@
-"""Sweep speed-up: the State Council sweep (configs/gwr_national.toml: LDA and NMF, K = 5..15, 3 seeds)
-with 1 worker and with 2, from empty sweep folders (token cache warm), and whether their metrics agree.
+"""Sweep speed-up: the State Council sweep (configs/gwr_national.toml's grid: keyatm, LDA and NMF over the
+numbers of topics it lists, 3 seeds) with 1 worker and with 2, from empty sweep folders (token cache warm),
+and whether their metrics agree.
 
     .venv/bin/python bench/sweep_speedup.py [--jobs 2] [--repeats 3]
 
