@@ -16,11 +16,11 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
-import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
-from common import git_commit, module_at
+from common import git_commit, interleaved, module_at
 
 SHAPES = {"10M": (47_297, 496), "200M": (945_661, 9_915)}
 THEMES, MEMBERS, YEARS = 18, 3, 23
@@ -56,12 +56,10 @@ def main() -> None:
             kernels = {"this checkout": _replicates, args.against: reference}
             results = {label: kernel(*data, 2, np.array([7], dtype=np.uint64)) for label, kernel in kernels.items()}
             same = np.array_equal(*results.values(), equal_nan=True)
-            times: dict[str, list[float]] = {label: [] for label in kernels}
-            for _ in range(args.repeats):
-                for label, kernel in kernels.items():
-                    start = time.perf_counter()
-                    kernel(*data, args.replicates, np.array([7], dtype=np.uint64))
-                    times[label].append((time.perf_counter() - start) / (args.replicates * units) * 1e9)
+            calls = {label: partial(kernel, *data, args.replicates, np.array([7], dtype=np.uint64))
+                     for label, kernel in kernels.items()}  # each call starts its stream afresh from the same seed
+            seconds = interleaved(calls, args.repeats)
+            times = {label: [s / (args.replicates * units) * 1e9 for s in values] for label, values in seconds.items()}
             print(f"{name} shape ({units:,} units in {documents:,} documents); the same replicates: {same}")
             for label, values in times.items():
                 print(f"  {label:<15} {statistics.median(values):5.1f} ns per drawn unit "

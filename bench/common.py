@@ -120,3 +120,15 @@ def module_at(revision: str, relative: str, folder: Path):
     sys.modules[name] = module  # dataclasses look their module up while it runs
     spec.loader.exec_module(module)
     return module
+
+
+def interleaved(calls: dict, repeats: int) -> dict[str, list[float]]:
+    """Seconds of each call of ``calls`` (label -> function of no arguments), the calls taken in turn
+    ``repeats`` times, so that a drift of the machine's speed falls on all of them alike."""
+    seconds: dict[str, list[float]] = {label: [] for label in calls}
+    for _ in range(repeats):
+        for label, call in calls.items():
+            start = time.perf_counter()
+            call()
+            seconds[label].append(time.perf_counter() - start)
+    return seconds

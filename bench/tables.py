@@ -15,12 +15,12 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
-import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from common import git_commit, module_at
+from common import git_commit, interleaved, module_at
 
 THEMES, TOPICS = 18, 20
 
@@ -60,13 +60,10 @@ def main() -> None:
         print(f"tables, toolkit {git_commit()} against {args.against}; {args.units:,} units, {args.repeats} "
               "interleaved repeats")
         for name, frame in synthetic(args.units).items():
-            times: dict[str, list[float]] = {label: [] for label in writers}
-            for _ in range(args.repeats):
-                for label, writer in writers.items():
-                    start = time.perf_counter()
-                    writer(folder / f"{name}-{len(times[label]) % 2}-{label.replace(' ', '_')}.csv", frame)
-                    times[label].append(time.perf_counter() - start)
-            files = [(folder / f"{name}-0-{label.replace(' ', '_')}.csv").read_bytes() for label in writers]
+            paths = {label: folder / f"{name}-{number}.csv" for number, label in enumerate(writers)}
+            times = interleaved({label: partial(writer, paths[label], frame) for label, writer in writers.items()},
+                                args.repeats)
+            files = [path.read_bytes() for path in paths.values()]
             print(f"{name}.csv ({frame.shape[0]:,} x {frame.shape[1]}, {len(files[0]) / 2**20:.0f} MiB); the same "
                   f"bytes: {files[0] == files[1]}")
             for label, values in times.items():
