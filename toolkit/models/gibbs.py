@@ -140,6 +140,7 @@ def sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk,
                 regular[k] = less1[k]
             kk = key_topic[w]
             only_own = exclusive and kk >= 0  # a keyword drawn by its own topic only
+            r = uniform(state)  # drawn first: the stream's arithmetic overlaps the sum below
             total = 0.0
             if only_own:
                 total = (n0_wk[w, kk] + beta) * regular[kk] * unit[slot[kk]]
@@ -153,15 +154,17 @@ def sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk,
                 keyword = ((n1_wk[w, kk] + beta_s) / (n1_k[kk] + n_keywords[kk] * beta_s)
                            * (n1_k[kk] + gamma1[kk]) / (n0_k[kk] + n1_k[kk] + gamma1[kk] + gamma2[kk])
                            * unit[slot[kk]])
-            u = uniform(state) * (total + keyword)
+            u = r * (total + keyword)
             if u >= total and kk >= 0:
                 k, si = kk, 1
             elif only_own:
                 k, si = kk, 0
             else:
+                # The first topic whose cumulative weight exceeds u: the weights never decrease, so it is the
+                # number of them at or below u, counted without a branch per topic to mispredict.
                 a = 0
-                while a < n_active - 1 and p[a] <= u:  # the first topic whose cumulative weight exceeds u
-                    a += 1
+                for b in range(n_active - 1):
+                    a += p[b] <= u
                 k, si = active[a], 0
             z[i] = k
             s[i] = si
