@@ -31,6 +31,23 @@ class Measured:
     seconds: float
     peak_bytes: int  # the largest sum of resident memory over the process and all its children at one moment
     stdout: str
+    samples: list[tuple[float, int]]  # (seconds since the start, that sum) at every sample
+
+
+def stage_peaks(measured: Measured, timings: dict[str, float]) -> dict[str, int]:
+    """The peak of a run's memory samples within each of its stages. A run's stages follow one another; their
+    windows are laid end to end from the run's own timings, ending where the process ended (the seconds before
+    the first stage are the interpreter's start and imports), so a window is placed to within the run's
+    untimed moments between stages (a few seconds of a long run)."""
+    stages = [(name, seconds) for name, seconds in timings.items() if name != "total"]
+    start = measured.seconds - sum(seconds for _, seconds in stages)
+    peaks = {}
+    for name, seconds in stages:
+        inside = [rss for t, rss in measured.samples if start <= t <= start + seconds]
+        if inside:
+            peaks[name] = max(inside)
+        start += seconds
+    return peaks
 
 
 def measured(command: list[str], env: dict | None = None, every: float = 0.05) -> Measured:
@@ -41,6 +58,7 @@ def measured(command: list[str], env: dict | None = None, every: float = 0.05) -
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
+    samples = []
     done = threading.Event()
 
     def sample():
@@ -56,6 +74,7 @@ def measured(command: list[str], env: dict | None = None, every: float = 0.05) -
                     except psutil.NoSuchProcess:
                         pass
                 peak = max(peak, total)
+                samples.append((time.perf_counter() - start, total))
             except psutil.NoSuchProcess:
                 return
             time.sleep(every)
@@ -68,7 +87,7 @@ def measured(command: list[str], env: dict | None = None, every: float = 0.05) -
     sampler.join()
     if process.returncode != 0:
         sys.exit(f"{' '.join(command)} failed:\n{stderr[-3000:]}")
-    return Measured(seconds, peak, stdout)
+    return Measured(seconds, peak, stdout, samples)
 
 
 def spread(values: list[float], digits: int = 1) -> str:

@@ -6,7 +6,8 @@ topics), with wall time per stage and the peak memory of all the run's processes
 
 The corpus comes from ../shared/bench/make_scale_corpus.py (resampled paragraphs of the State Council
 reports), which only the benchmarks use. Each run is a separate `toolkit run` process; its peak memory is the
-largest sum of resident memory over it and its worker processes at one moment (sampled every 50 ms). Settings
+largest sum of resident memory over it and its worker processes at one moment (sampled every 50 ms), also
+given for each stage (the stages' windows laid end to end from the run's own timings). Settings
 that are not the defaults: the corpus, cache.dir, model.n_topics in the warm run and any --set; they are
 printed. (--set model.keyatm.iterations=20 measures peak memory in minutes rather than hours: the sampler
 allocates its arrays before the first sweep, so memory does not depend on the number of sweeps; time does.)
@@ -20,7 +21,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from common import before_fit, generated_corpus, git_commit, measured
+from common import before_fit, generated_corpus, git_commit, measured, stage_peaks
 
 
 def main() -> None:
@@ -68,7 +69,9 @@ def run_size(work: Path, size: int, cold_only: bool, settings: list[str]) -> tup
         print(f"{label} (settings {base + extra}): {result.seconds:.0f} s; before the fit {before_fit(t):.1f} s; "
               f"peak memory of all processes {result.peak_bytes / 2**30:.2f} GiB "
               f"({result.peak_bytes / 2**20 / (chars / 1e6):.1f} MiB per million characters); "
-              f"units {manifest['counts']['units']:,}; stages {json.dumps(t)}", flush=True)
+              f"units {manifest['counts']['units']:,}; stages {json.dumps(t)}")
+        peaks = ", ".join(f"{stage} {peak / 2**30:.2f}" for stage, peak in stage_peaks(result, t).items())
+        print(f"  peak memory within each stage, GiB (windows from the run's timings): {peaks}", flush=True)
     return chars, cold_peak
 
 
