@@ -8,7 +8,8 @@ shipped settings (K = 20, exclusive keywords, absent_prior 0, start by units); b
 same state and seed and run the same number of sweeps, alternately, ``--repeats`` times; ``--after N`` times the
 sweeps that follow N untimed ones (a chain nearer its stationary state, where fewer tokens change topic than in
 the first sweeps). ``--against`` is a git revision whose toolkit/models/gibbs.py is loaded beside this
-checkout's (default: HEAD~1).
+checkout's (default: HEAD~1). Last, what a draw does on this corpus: the share of keyword tokens, the topics a
+token's unit can draw, and the share of tokens the last sweep moved.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ def main() -> None:
     gamma = np.zeros(K)
     gamma[:n_keyword_topics] = options["keyword_prior"]
     alpha = np.full(K, 1.0 / K)
+    lengths = np.diff(offsets)
 
     def chain(module, sweeps, after=0):
         state = _seed_state(7)
@@ -69,10 +71,17 @@ def main() -> None:
         for sweep in range(after + sweeps):
             if sweep == after:
                 start = time.perf_counter()
+            if sweep == after + sweeps - 1:
+                last = z.copy(), s.copy()
             module.sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha, present,
                          float(options["absent_prior"]), options["beta"], options["keyword_beta"], gamma, gamma, state,
                          np.empty(K), options["exclusive_keywords"])
-        return time.perf_counter() - start, z
+        elapsed = time.perf_counter() - start
+        # what a draw does, on average: the topics its unit can draw, and whether the last sweep moved its token
+        active = ((present > 0) | (n_dk > 0)).sum(axis=1)
+        shape = {"active": float((active * lengths).sum() / lengths.sum()),
+                 "moved": float(np.mean((z != last[0]) | (s != last[1])))}
+        return elapsed, z, shape
 
     with tempfile.TemporaryDirectory() as folder:
         reference = module_at(args.against, "toolkit/models/gibbs.py", Path(folder))
@@ -81,10 +90,11 @@ def main() -> None:
             chain(module, 1)  # compile
         seconds = {name: [] for name in samplers}
         same = True
+        shapes = {}
         for _ in range(args.repeats):
             chains = []
             for name, module in samplers.items():
-                elapsed, z = chain(module, args.sweeps, args.after)
+                elapsed, z, shapes[name] = chain(module, args.sweeps, args.after)
                 seconds[name].append(elapsed)
                 chains.append(z)
             same = same and np.array_equal(chains[0], chains[1])
@@ -94,6 +104,10 @@ def main() -> None:
         per_token = [v / args.sweeps / len(words) * 1e9 for v in values]
         print(f"{name}: {statistics.median(per_token):.1f} ns per token ({min(per_token):.1f}-{max(per_token):.1f})")
     print(f"the two chains are {'identical' if same else 'DIFFERENT'} after {args.after + args.sweeps} sweeps")
+    shape = next(iter(shapes.values()))
+    print(f"what a draw does (this checkout's chain): {np.mean(key_topic[words] >= 0):.1%} of tokens are keywords; "
+          f"a token's unit can draw {shape['active']:.1f} topics on average; the last sweep moved {shape['moved']:.1%} "
+          f"of tokens to another topic or kind")
 
 
 if __name__ == "__main__":
