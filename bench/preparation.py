@@ -6,8 +6,8 @@ jieba_fast_dat processes cutting the same raw text (default dictionary, HMM off,
 
 The corpus comes from ../shared/bench/make_scale_corpus.py. Each measurement is a fresh process; the timed part
 excludes imports and, for the ceiling, loading the dictionary (the toolkit's workers load theirs inside it);
-the repeats are interleaved. Prints millions of characters per second (median, range) and the toolkit's share
-of the ceiling (goal: >= 50%).
+the repeats are interleaved. Prints millions of characters per second (median, range), the toolkit's share
+of the ceiling (goal: >= 50%), and when the last toolkit run's workers began and ended each chunk.
 
 Then, in one process, the CPU time of each step of a worker's chunk of the first 3 million characters (median of
 the repeats): where the time goes once two processes no longer compete for one core's two hyperthreads, which
@@ -53,14 +53,26 @@ if __name__ == "__main__":
 """
 
 TOOLKIT = r"""
-import json, sys
+import json, sys, time
+import toolkit.preparation
 from toolkit.config import Config
 from toolkit.preparation import load_inputs, prepare
+
+def timed_chunk(*args, **kwargs):  # when a worker started and ended each chunk, carried in its first quality row
+    start = time.time()
+    chunk = prepare_chunk(*args, **kwargs)
+    chunk.quality[0]["_timeline"] = [start, time.time()]
+    return chunk
+
+prepare_chunk, toolkit.preparation.prepare_chunk = toolkit.preparation.prepare_chunk, timed_chunk
 config = Config.load(None, [f'corpus.texts="{sys.argv[1]}"', f'corpus.metadata="{sys.argv[1]}/metadata.csv"',
                             "cache.enabled=false"])
 inputs = load_inputs(config)
+start = time.time()
 prepared = prepare(config, inputs)
-print(json.dumps({"seconds": prepared.timings["normalize and segment"],
+end = time.time()
+chunks = [[a - start, b - start] for a, b in prepared.quality["_timeline"].dropna()]
+print(json.dumps({"seconds": prepared.timings["normalize and segment"], "chunks": chunks, "returned": end - start,
                   "chars": int(prepared.corpus.used["chars"].sum())}))
 """
 
@@ -128,12 +140,19 @@ def main() -> None:
         for name, code in (("ceiling", CEILING), ("toolkit", TOOLKIT)):
             result = run(code, corpus, workers)
             speeds[name].append(result["chars"] / result["seconds"] / 1e6)
+            if name == "toolkit":
+                timeline = result
     print(f"preparation, toolkit {git_commit()}, {args.chars:,} generated characters, {workers} processes, "
           f"{args.repeats} interleaved repeats; toolkit: shipped defaults with cache.enabled=false")
     for name, values in speeds.items():
         print(f"  {name:<8} {statistics.median(values):.2f} M chars/s ({min(values):.2f}-{max(values):.2f})")
     share = statistics.median(speeds["toolkit"]) / statistics.median(speeds["ceiling"])
     print(f"  toolkit / ceiling: {share:.0%} (goal >= 50%)")
+    chunks = timeline["chunks"]
+    print(f"  the last toolkit run, seconds after `prepare` started: {len(chunks)} chunks; the first began at "
+          f"{min(a for a, _ in chunks):.2f} (the workers' start), the last ended at {max(b for _, b in chunks):.2f}, "
+          f"`prepare` returned at {timeline['returned']:.2f}; a chunk took "
+          f"{min(b - a for a, b in chunks):.2f}-{max(b - a for a, b in chunks):.2f}")
     steps = run(STEPS, corpus, args.repeats)
     print(f"one process, CPU seconds per step on the first {steps['chars']:,} characters (median of {args.repeats}):")
     for name, seconds in steps["steps"].items():
