@@ -33,7 +33,9 @@ def draw_arithmetic(words, offsets, key_topic, n_keywords, n_dk, n0_wk, n0_k, n1
                     beta, beta_s, gamma, exclusive, sweeps, uniform, state):
     """The arithmetic of the draws alone, on a fixed state: each token's weights over the topics its unit can
     draw, summed in order, its uniform, and the count of cumulative weights at or below it; no count changes.
-    A floor for any sampler that draws the same chain (moving tokens and refreshing factors come on top)."""
+    A floor for any sampler that draws the same chain (moving tokens and refreshing factors come on top). The
+    lines of the sum and the keyword part mirror ``toolkit.models.gibbs.sweep``'s: moving them into inlined
+    functions that both call made the sampler 1.5x slower (78 against 52 ns per draw), so they are copied."""
     n_topics, n_words = alpha.shape[0], n0_wk.shape[0]
     regular = np.empty(n_topics)
     for k in range(n_topics):
