@@ -17,10 +17,10 @@ import copy
 import os
 import statistics
 import sys
-import time
+from functools import partial
 from pathlib import Path
 
-from common import ROOT, generated_corpus, git_commit, spread
+from common import ROOT, generated_corpus, git_commit, interleaved, spread
 
 
 def main() -> None:
@@ -47,14 +47,13 @@ def main() -> None:
     one["ensemble"] = 1
     sections = {"one chain": one, f"the ensemble of {shipped['ensemble']}": shipped}
 
-    seconds = {name: [] for name in sections}
     traces = {}
-    for _ in range(args.repeats):
-        for name, section in sections.items():
-            start = time.perf_counter()
-            models, _ = fit_ensemble(section, counts, keywords=keywords)
-            seconds[name].append(time.perf_counter() - start)
-            traces[name] = [model.log_likelihood_trace_ for model in models]
+
+    def fit(name, section):  # keeps the last repeat's likelihood traces
+        models, _ = fit_ensemble(section, counts, keywords=keywords)
+        traces[name] = [model.log_likelihood_trace_ for model in models]
+
+    seconds = interleaved({name: partial(fit, name, section) for name, section in sections.items()}, args.repeats)
 
     kind = shipped["kind"]
     cores = shipped["n_jobs"] or os.cpu_count()
