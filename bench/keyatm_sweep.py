@@ -119,11 +119,14 @@ def main() -> None:
     def chain(module, sweeps, after=0):
         state = _seed_state(7)
         z, s = np.empty(len(words), dtype=np.int32), np.empty(len(words), dtype=np.int8)
-        module.initialise(words, offsets, key_topic, K, state, z, s, options["keyword_start"],
-                          options["start"] == "units")
+        present = module.present_topics(words, offsets, key_topic, K, n_keyword_topics)
+        start_args = (words, offsets, key_topic, K, state, z, s, options["keyword_start"], options["start"] == "units")
+        try:  # since 2026-12: the start keeps tokens out of topics ruled out of their unit
+            module.initialise(*start_args, present, float(options["absent_prior"]))
+        except TypeError:  # a commit before it
+            module.initialise(*start_args)
         n_dk, n0_wk, n1_wk = module.counts(words, offsets, z, s, counts.shape[1], K)
         n0_k, n1_k = n0_wk.sum(axis=0).astype(np.int64), n1_wk.sum(axis=0).astype(np.int64)
-        present = module.present_topics(words, offsets, key_topic, K, n_keyword_topics)
         start = 0.0
         for sweep in range(after + sweeps):
             if sweep == after:

@@ -39,11 +39,14 @@ def below(state, n):
 
 
 @njit(cache=True, nogil=True)
-def initialise(words, offsets, key_topic, n_topics, state, z, s, keyword_start, by_unit):
+def initialise(words, offsets, key_topic, n_topics, state, z, s, keyword_start, by_unit, present, absent):
     """keyATM's start: a keyword token starts in its keyword topic, drawn from the keyword distribution with
-    probability ``keyword_start``; every other token starts in a uniformly drawn topic, or (``by_unit``) in
-    the keyword topic most frequent among its unit's keyword tokens, when the unit has one."""
+    probability ``keyword_start``; every other token starts in a topic drawn uniformly among those the unit can
+    hold (``present[d, k]``, or any when ``absent`` > 0), or (``by_unit``) in the keyword topic most frequent
+    among its unit's keyword tokens, when the unit has one. A topic ruled out of a unit (``absent`` = 0 and
+    not ``present``) never holds one of its tokens, from the start."""
     counts = np.zeros(n_topics, dtype=np.int64)
+    allowed = np.empty(n_topics, dtype=np.int64)
     for d in range(offsets.shape[0] - 1):
         counts[:] = 0
         for i in range(offsets[d], offsets[d + 1]):
@@ -53,13 +56,18 @@ def initialise(words, offsets, key_topic, n_topics, state, z, s, keyword_start, 
         best = -1
         if by_unit and counts.max() > 0:
             best = np.argmax(counts)
+        n_allowed = 0
+        for t in range(n_topics):
+            if absent > 0 or present[d, t]:
+                allowed[n_allowed] = t
+                n_allowed += 1
         for i in range(offsets[d], offsets[d + 1]):
             k = key_topic[words[i]]
             if k >= 0:
                 z[i] = k
                 s[i] = 1 if uniform(state) < keyword_start else 0
             else:
-                z[i] = best if best >= 0 else below(state, n_topics)
+                z[i] = best if best >= 0 else allowed[below(state, n_allowed)]
                 s[i] = 0
 
 
@@ -211,25 +219,35 @@ def _refresh_less(k, n0_k, n1_k, gamma1, gamma2, v_beta, less0, less1):
 
 
 @njit(cache=True, nogil=True)
-def fold_in(words, offsets, phi_wk, alpha, iterations, burn_in, state):
+def fold_in(words, offsets, phi_wk, alpha, present, absent, iterations, burn_in, state):
     """Topic shares of new units under fixed topic-word probabilities ``phi_wk`` (words x topics): Gibbs
-    sampling of each unit's topics alone, shares averaged over the draws after ``burn_in``."""
+    sampling of each unit's topics alone, shares averaged over the draws after ``burn_in``. A unit's prior is
+    ``alpha``, times ``absent`` for the topics not ``present`` in it, as in the fit: with ``absent`` = 0 such a
+    topic's share is exactly 0."""
     n_units = offsets.shape[0] - 1
     n_topics = alpha.shape[0]
     theta = np.zeros((n_units, n_topics))
     p = np.empty(n_topics)
-    alpha_sum = alpha.sum()
+    prior = np.empty(n_topics)
+    allowed = np.empty(n_topics, dtype=np.int64)
     for d in range(n_units):
+        n_allowed = 0
+        for t in range(n_topics):
+            prior[t] = alpha[t] if present[d, t] else alpha[t] * absent
+            if prior[t] > 0:
+                allowed[n_allowed] = t
+                n_allowed += 1
+        prior_sum = prior.sum()
         start, end = offsets[d], offsets[d + 1]
         n = end - start
         if n == 0:
             for t in range(n_topics):
-                theta[d, t] = alpha[t] / alpha_sum
+                theta[d, t] = prior[t] / prior_sum
             continue
         z = np.empty(n, dtype=np.int64)
         n_k = np.zeros(n_topics)
         for j in range(n):
-            z[j] = below(state, n_topics)
+            z[j] = allowed[below(state, n_allowed)]
             n_k[z[j]] += 1
         kept = 0
         for it in range(iterations):
@@ -238,7 +256,7 @@ def fold_in(words, offsets, phi_wk, alpha, iterations, burn_in, state):
                 n_k[z[j]] -= 1
                 total = 0.0
                 for t in range(n_topics):
-                    total += phi_wk[w, t] * (n_k[t] + alpha[t])
+                    total += phi_wk[w, t] * (n_k[t] + prior[t])
                     p[t] = total
                 u = uniform(state) * total
                 lo, hi = 0, n_topics - 1
@@ -253,7 +271,7 @@ def fold_in(words, offsets, phi_wk, alpha, iterations, burn_in, state):
             if it >= burn_in:
                 kept += 1
                 for t in range(n_topics):
-                    theta[d, t] += (n_k[t] + alpha[t]) / (n + alpha_sum)
+                    theta[d, t] += (n_k[t] + prior[t]) / (n + prior_sum)
         for t in range(n_topics):
             theta[d, t] /= kept
     return theta

@@ -55,10 +55,9 @@ def _offsets_and_words(X: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
     vocabulary's size is far below 2**31; a chain holds a few bytes per token)."""
     counts = X.data.astype(np.int64, copy=False)
     words = np.repeat(X.indices.astype(np.int32, copy=False), counts)
-    row_tokens = np.add.reduceat(counts, X.indptr[:-1]) if counts.size else np.zeros(X.shape[0], dtype=np.int64)
-    row_tokens = np.where(np.diff(X.indptr) > 0, row_tokens, 0)
-    offsets = np.zeros(X.shape[0] + 1, dtype=np.int64)
-    np.cumsum(row_tokens, out=offsets[1:])
+    running = np.zeros(counts.size + 1, dtype=np.int64)
+    np.cumsum(counts, out=running[1:])
+    offsets = running[X.indptr]  # tokens before each row's first entry (empty rows at the end included)
     return offsets, words
 
 
@@ -172,13 +171,14 @@ class KeywordTopicModel(TopicModel):
         state = _seed_state(self.random_state)
         z = np.empty(len(words), dtype=np.int16 if K < 2**15 else np.int32)  # topic of each token
         s = np.empty(len(words), dtype=np.int8)
-        gibbs.initialise(words, offsets, key_topic, K, state, z, s, float(self.keyword_start), self.start == "units")
+        present = gibbs.present_topics(words, offsets, key_topic, K, n_keyword_topics)
+        absent = float(self.absent_prior)
+        gibbs.initialise(words, offsets, key_topic, K, state, z, s, float(self.keyword_start), self.start == "units",
+                         present, absent)
         n_dk, n0_wk, n1_wk = gibbs.counts(words, offsets, z, s, n_words, K)
         n0_k = n0_wk.sum(axis=0).astype(np.int64)
         n1_k = n1_wk.sum(axis=0).astype(np.int64)
         p = np.empty(K)
-        present = gibbs.present_topics(words, offsets, key_topic, K, n_keyword_topics)
-        absent = float(self.absent_prior)
         first_sample = max(0, self.iterations - self.samples * self.thin)
         theta = np.zeros((n_units, K))
         n_draws = 0
@@ -253,8 +253,13 @@ class KeywordTopicModel(TopicModel):
         if X.shape[1] != self.n_features_in_:
             raise ValueError(f"X has {X.shape[1]} words; the model was fitted on {self.n_features_in_}")
         offsets, words = _offsets_and_words(X)
-        theta = gibbs.fold_in(words, offsets, np.ascontiguousarray(self.components_.T), self.alpha_, 60, 20,
-                              _seed_state(self.random_state))
+        key_topic = np.full(self.n_features_in_, -1, dtype=np.int64)
+        for k, ids in enumerate(self.keyword_ids_):
+            key_topic[ids] = k
+        n_keyword_topics = int((self.anchors_ >= 0).sum())
+        present = gibbs.present_topics(words, offsets, key_topic, self.n_topics, n_keyword_topics)
+        theta = gibbs.fold_in(words, offsets, np.ascontiguousarray(self.components_.T), self.alpha_, present,
+                              float(self.absent_prior), 60, 20, _seed_state(self.random_state))
         return normalize_rows(theta, copy=False)
 
     def heldout_scores(self, X) -> dict[str, float]:
