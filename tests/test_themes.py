@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from toolkit.errors import ToolkitError
-from toolkit.themes import OTHER, label_topics, lexicon_coverage, load_lexicon, theme_shares, word_themes
+from toolkit.themes import OTHER, dominant_themes, label_topics, lexicon_coverage, load_lexicon, theme_shares, word_themes
 
 
 def test_shipped_lexicon_has_the_themes_users_expect(lexicon):
@@ -112,3 +112,16 @@ def test_coverage_reports_missing_seed_words(lexicon):
     assert row.loc["碳达峰", "count"] == 0
     assert len(table) == sum(len(t.words) for t in lexicon.themes)
     assert set(table["source"]) == {"listed"}
+
+
+def test_the_dominant_theme_is_other_when_other_outweighs_every_named_theme():
+    """A unit that is mostly what the lexicon does not name (a forestry monitoring paragraph: agriculture 0.14,
+    other 0.86) is `other`, as a hand coder's "none of these"; a named theme wins when it is at least as large."""
+    import pandas as pd
+
+    shares = pd.DataFrame({"agriculture": [0.14, 0.50, 0.30, 0.0, np.nan],
+                           "ecology": [0.0, 0.10, 0.30, 0.0, np.nan],
+                           OTHER: [0.86, 0.40, 0.40, 1.0, np.nan]})
+    assert dominant_themes(shares).tolist() == ["other", "agriculture", "other", "other", ""]
+    tie = pd.DataFrame({"agriculture": [0.5], "ecology": [0.0], OTHER: [0.5]})
+    assert dominant_themes(tie).tolist() == ["agriculture"]

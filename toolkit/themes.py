@@ -229,16 +229,18 @@ def theme_shares(doc_topic: np.ndarray, topic_themes: list[str], theme_names: li
 
 
 def dominant_themes(shares: pd.DataFrame) -> pd.Series:
-    """The named theme with the largest share in each row (ties: the first listed); ``other`` for a row in
-    which no named theme has a share (with keyword topics: a unit without a keyword of any theme), '' for a row
-    without shares (a unit with no vocabulary word). Unlabelled topics are no subject, so they never win."""
+    """The theme with the largest share in each row: the named theme with the largest share (ties: the first
+    listed), or ``other`` when ``other``'s share is larger than every named theme's (a unit mostly about what
+    the lexicon does not name, as a hand coder's "none of these"; with keyword topics also every unit without a
+    keyword of any theme); '' for a row without shares (a unit with no vocabulary word)."""
     import pandas as pd
     named = shares.drop(columns=[OTHER]) if OTHER in shares.columns else shares
-    values = named.to_numpy(dtype=float)
+    values = np.nan_to_num(named.to_numpy(dtype=float), nan=0.0)
+    other = np.nan_to_num(shares.get(OTHER, pd.Series(0.0, index=shares.index)).to_numpy(dtype=float), nan=0.0)
     has_shares = ~np.isnan(shares.to_numpy(dtype=float)).all(axis=1)
-    best = np.argmax(np.nan_to_num(values, nan=-1.0), axis=1)
-    some = np.nan_to_num(values, nan=0.0).max(axis=1) > 1e-9
-    names = np.where(some, np.asarray(named.columns, dtype=object)[best], OTHER)
+    best = np.argmax(values, axis=1)
+    top = values.max(axis=1)
+    names = np.where((top > 1e-9) & (top >= other), np.asarray(named.columns, dtype=object)[best], OTHER)
     return pd.Series(np.where(has_shares, names, ""), index=shares.index, dtype="str")
 
 
