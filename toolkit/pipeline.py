@@ -200,17 +200,62 @@ def tracked_terms(inputs, config: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
                        context=config["terms"]["context"], extra=extra)
 
 
+@dataclass
+class LexiconEvidence:
+    """What the corpus says about the lexicon (see :mod:`toolkit.lexicon_evidence`)."""
+
+    candidates: pd.DataFrame  # candidate_keywords.csv
+    sensitivity: pd.DataFrame  # lexicon_sensitivity.csv
+    split_half: pd.DataFrame  # per theme and grouping: the held-out half of its keywords against its share
+
+
+def lexicon_evidence(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, config: Config) -> LexiconEvidence:
+    """Candidate keywords, the free topics' suggested themes by the words that go with each theme's keywords
+    (written into ``fitted.topics``), single-keyword sensitivity of the yearly (or group) shares, and the
+    split-half check of each theme (keyword models only)."""
+    from . import lexicon_evidence as evidence
+
+    lexicon, t = prepared.lexicon, config["themes"]
+    keywords = keyword_ids(lexicon, fitted.vocabulary, t["match"])
+    modelled = modelled_units(units)
+    candidates = evidence.candidate_keywords(fitted.counts, fitted.vocabulary, keywords, lexicon.names,
+                                             modelled["unit_id"].to_numpy())
+    scores = evidence.association_scores(fitted.model.components_, fitted.vocabulary, keywords, candidates,
+                                         lexicon.names, top_n=t["top_n"])
+    best = scores.argmax(axis=1)
+    topics = fitted.topics
+    topics["suggested"] = [lexicon.names[b] if scores[k, b] >= t["min_score"] else OTHER for k, b in enumerate(best)]
+    topics.insert(topics.columns.get_loc("suggested") + 1, "suggested_score", scores[np.arange(len(best)), best].round(6))
+    by = config["trends"]["by"]
+    groups = modelled[by].astype(str).to_numpy() if by else modelled["year"].to_numpy()
+    sensitivity = evidence.keyword_sensitivity(fitted.counts, modelled[lexicon.names].to_numpy(dtype=float),
+                                               keywords, fitted.vocabulary, lexicon.names, groups)
+    split = pd.DataFrame(columns=["theme", "over", "r_split", "r_low", "r_high", "n", "keywords_a", "keywords_b"])
+    if hasattr(fitted.model, "fold_in") and (fitted.model.anchors_ >= 0).any():
+        split = evidence.split_half_agreement(fitted.model, fitted.counts, keywords,
+                                              {"documents": modelled["doc_id"].to_numpy(),
+                                               "years": modelled["year"].to_numpy()})
+        split["theme"] = [lexicon.names[i] for i in split["theme"]]
+    return LexiconEvidence(candidates, sensitivity, split)
+
+
 def diagnose(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, keywords: np.ndarray, yearly: Trends,
-             config: Config) -> pd.DataFrame:
-    """themes.csv: per theme, what to read before trusting it (see :func:`toolkit.themes.theme_diagnostics`)."""
-    from .themes import theme_diagnostics
+             evidence: LexiconEvidence, config: Config) -> pd.DataFrame:
+    """themes.csv: per theme, what to read before trusting it (see :func:`toolkit.themes.theme_diagnostics`),
+    and a last row on ``other`` that says whether it outweighs the themes and where to look."""
+    from .themes import other_diagnostics, theme_diagnostics
 
     lexicon = prepared.lexicon
     n_themes = len(lexicon.themes)
-    return theme_diagnostics(lexicon, fitted.vocabulary, fitted.model.components_, fitted.model.anchors_,
-                             keyword_ids(lexicon, fitted.vocabulary, config["themes"]["match"]),
-                             modelled_units(units), keywords[fitted.in_model], yearly.agreement,
-                             fitted.member_shares[:, :, :n_themes])
+    themes = theme_diagnostics(lexicon, fitted.vocabulary, fitted.model.components_, fitted.model.anchors_,
+                               keyword_ids(lexicon, fitted.vocabulary, config["themes"]["match"]),
+                               modelled_units(units), keywords[fitted.in_model], yearly.agreement,
+                               fitted.member_shares[:, :, :n_themes], split_half=evidence.split_half,
+                               sensitivity=evidence.sensitivity)
+    other = other_diagnostics(modelled_units(units), yearly.yearly, fitted.topics, lexicon)
+    if other["why"]:
+        log.warning("warning: %s", other["why"])
+    return pd.concat([themes, pd.DataFrame([other])], ignore_index=True)
 
 
 @dataclass
@@ -273,9 +318,11 @@ def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overr
                                         config["themes"]["match"])
             candidates = candidate_terms(prepared.pair_counts, known=prepared.segmenter.known_words,
                                          stopwords=prepared.segmenter.stopwords)
+        with timed(timings, "lexicon evidence"):
+            checks = lexicon_evidence(prepared, fitted, units, config)
         with timed(timings, "trends"):
             yearly = trends(prepared, fitted, units, keywords, config)
-            diagnostics = diagnose(prepared, fitted, units, keywords, yearly, config)
+            diagnostics = diagnose(prepared, fitted, units, keywords, yearly, checks, config)
         effects = None
         if config["effects"]["formula"]:
             with timed(timings, "effects"):
@@ -291,7 +338,8 @@ def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overr
         tables = {"documents": documents, "quality": prepared.quality, "units": units, "unit_topics": unit_topics,
                   "document_themes": outputs.document_shares(units, documents, [*prepared.lexicon.names, OTHER]),
                   "topics": fitted.topics, "themes": diagnostics, "coverage": coverage,
-                  "candidate_terms": candidates, **yearly.tables(), "passages": evidence, "theme_words": words,
+                  "candidate_terms": candidates, "candidate_keywords": checks.candidates,
+                  "lexicon_sensitivity": checks.sensitivity, **yearly.tables(), "passages": evidence, "theme_words": words,
                   **({"effects": effects[0], "effects_expected": effects[1]} if effects else {}),
                   **({"term_counts": tracked[0], "kwic": tracked[1]} if tracked else {})}
         with timed(timings, "figures"):  # drawn in worker processes while the tables are written

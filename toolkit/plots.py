@@ -58,7 +58,8 @@ _TEXT = {
            "one_document": "只有一份文档的年份:文档层面的不确定性取自其他文档",
            "effects_title": "协变量效应:各主题的预期占比随 {x} 的变化(分数logit,文档聚类标准误,含随机种子)",
            "validity_title": "主题测量的效度:模型占比与关键词频率的相关", "r_years": "跨年份 r",
-           "r_documents": "跨文档 r", "validity_x": "皮尔逊相关系数 r(虚线:0.5;✗ 未通过,原因见 themes.csv)"},
+           "r_documents": "跨文档 r", "r_split": "半数关键词检验 r(跨文档)",
+           "validity_x": "皮尔逊相关系数 r(虚线:0.5;✗ 未通过,原因见 themes.csv)"},
     "en": {"share_title": "Theme shares by year", "year": "Year", "share": "Share of tokens",
            "counts": "docs/units", "topic": "Topic", "words_title": "Top words per topic", "weight": "Weight",
            "other": "Other", "absent": "No topic", "sweep_title": "Choosing the number of topics (mean and range over seeds)",
@@ -81,7 +82,7 @@ _TEXT = {
            "effects_title": "Covariate effects: expected share of each theme along {x} (fractional logit, "
                             "errors clustered by document, seeds included)",
            "validity_title": "Validity of each theme: model share against keyword rate", "r_years": "r across years",
-           "r_documents": "r across documents",
+           "r_documents": "r across documents", "r_split": "split half: held-out keywords, r across documents",
            "validity_x": "Pearson r (dashed: 0.5; ✗ not validated, reasons in themes.csv)"},
 }
 # 20 colours, none grey (grey is `other`): matplotlib's tab10 less its grey, then darker and paler ones of
@@ -590,13 +591,15 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
     from .themes import VALIDATION_RULES
 
     text = _TEXT[language]
-    rows = diagnostics.iloc[::-1]
+    rows = diagnostics[diagnostics["theme"].isin(lexicon.names)].iloc[::-1]
     y = np.arange(len(rows))
     with matplotlib.rc_context(rc_params()):
-        fig = _new_figure(10, 0.42 * len(rows) + 1.8)
+        fig = _new_figure(10, 0.55 * len(rows) + 1.8)
         ax = fig.add_subplot()
-        ax.barh(y + 0.2, rows["r_years"].fillna(0), height=0.38, color="#1f77b4", label=text["r_years"])
-        ax.barh(y - 0.2, rows["r_documents"].fillna(0), height=0.38, color="#ff7f0e", label=text["r_documents"])
+        ax.barh(y + 0.27, rows["r_years"].fillna(0), height=0.26, color="#1f77b4", label=text["r_years"])
+        ax.barh(y, rows["r_documents"].fillna(0), height=0.26, color="#ff7f0e", label=text["r_documents"])
+        if "r_split" in rows:
+            ax.barh(y - 0.27, rows["r_split"].fillna(0), height=0.26, color="#2ca02c", label=text["r_split"])
         ax.axvline(VALIDATION_RULES["r_years"], color="#555555", linewidth=0.8, linestyle="--")
         ax.axvline(0, color="#555555", linewidth=0.8)
         ax.set_yticks(y)

@@ -26,7 +26,9 @@ CAPTIONS = {
     "theme_effects": "Expected theme shares along a covariate (fractional logit, document-clustered errors, "
                      "seeds included).",
     "theme_words": "How each theme is worded in each period (c-TF-IDF of share-weighted word counts).",
-    "theme_validity": "Validity: correlation of each theme's share with its keyword rate.",
+    "theme_validity": "Validity: correlation of each theme's share with its keyword rate across years and documents, "
+                      "and the split-half check (the share measured from half of its keywords against the rate of "
+                      "the other half).",
     "model_vs_keywords": "Model share beside keyword frequency, per theme and year.",
     "theme_heatmap": "Year x theme shares.",
     "theme_area": "Theme shares stacked to one.",
@@ -141,7 +143,8 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
         parts.append(f'<h2>{html.escape(stem)}</h2><p>{html.escape(CAPTIONS.get(stem, ""))}</p>'
                      f'<img alt="{html.escape(stem)}" src="data:image/png;base64,{data}">')
     if themes is not None:
-        shown = [c for c in ("theme", "label_zh", "validated", "share", "r_years", "r_documents", "member_r", "why")
+        shown = [c for c in ("theme", "label_zh", "validated", "share", "r_years", "r_documents", "r_split",
+                             "member_r", "largest_shift", "shift_word", "why")
                  if c in themes.columns]
         parts.append("<h2>Themes: what to read before trusting a share</h2>" + _table(themes[shown]))
     passages = _read(folder, "passages.csv")

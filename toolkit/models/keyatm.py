@@ -244,6 +244,12 @@ class KeywordTopicModel(TopicModel):
     def transform(self, X):
         """Topic shares of the units of ``X`` under the fitted topics (Gibbs sampling of each unit's topics with
         the topics held fixed; the same input always gives the same output)."""
+        return self.fold_in(X)
+
+    def fold_in(self, X, *, keyword_ids=None, iterations: int = 60, burn_in: int = 20):
+        """:meth:`transform`, with each keyword topic allowed in a unit by the words of ``keyword_ids`` (one id
+        array per topic; default: its own keywords) instead of its keywords: a theme measured from part of its
+        keywords."""
         from scipy import sparse
 
         from . import gibbs
@@ -254,12 +260,12 @@ class KeywordTopicModel(TopicModel):
             raise ValueError(f"X has {X.shape[1]} words; the model was fitted on {self.n_features_in_}")
         offsets, words = _offsets_and_words(X)
         key_topic = np.full(self.n_features_in_, -1, dtype=np.int64)
-        for k, ids in enumerate(self.keyword_ids_):
-            key_topic[ids] = k
+        for k, ids in enumerate(self.keyword_ids_ if keyword_ids is None else keyword_ids):
+            key_topic[np.asarray(ids, dtype=np.int64)] = k
         n_keyword_topics = int((self.anchors_ >= 0).sum())
         present = gibbs.present_topics(words, offsets, key_topic, self.n_topics, n_keyword_topics)
         theta = gibbs.fold_in(words, offsets, np.ascontiguousarray(self.components_.T), self.alpha_, present,
-                              float(self.absent_prior), 60, 20, _seed_state(self.random_state))
+                              float(self.absent_prior), iterations, burn_in, _seed_state(self.random_state))
         return normalize_rows(theta, copy=False)
 
     def heldout_scores(self, X) -> dict[str, float]:

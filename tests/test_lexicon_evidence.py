@@ -1,0 +1,139 @@
+"""What the corpus says about the lexicon: the split-half check, candidate keywords, free topics' suggested
+themes by association, single-keyword sensitivity, and the `other` row of themes.csv."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import sparse
+
+from toolkit import lexicon_evidence as evidence
+from toolkit.themes import OTHER, load_lexicon, other_diagnostics, validation_reasons
+
+# Three subjects, six words each; a document mixes them in its own proportions.
+BLOCKS = [["创新", "科技", "研发", "人才", "实验室", "专利"],
+          ["生态", "绿色", "污染", "低碳", "排放", "湿地"],
+          ["养老", "医疗", "教育", "就业", "住房", "社保"],
+          ["农业", "粮食", "乡村", "农民", "耕地", "种业"],
+          ["外交", "合作", "伙伴", "对话", "互信", "睦邻"]]
+VOCAB = [w for block in BLOCKS for w in block]
+
+
+def documents_corpus(n_documents=30, units_per_document=8, seed=0):
+    """Units of 20 tokens, 90% from one block; each document draws its units' blocks from its own mix, so
+    documents differ in how much of each subject they hold."""
+    rng = np.random.default_rng(seed)
+    rows, doc_of = [], []
+    for d in range(n_documents):
+        mix = rng.dirichlet([0.7] * len(BLOCKS))
+        for _ in range(units_per_document):
+            block = rng.choice(len(BLOCKS), p=mix)
+            row = np.zeros(len(VOCAB), dtype=np.int64)
+            np.add.at(row, rng.choice(range(block * 6, block * 6 + 6), size=18), 1)
+            np.add.at(row, rng.choice(len(VOCAB), size=2), 1)
+            rows.append(row)
+            doc_of.append(d)
+    return sparse.csr_matrix(np.array(rows)), np.array(doc_of)
+
+
+def fitted_model(X, keywords, n_free=1, seed=1):
+    from toolkit.models.keyatm import KeywordTopicModel
+
+    return KeywordTopicModel(len(keywords) + n_free, keywords=keywords, iterations=60, samples=5, thin=2,
+                             random_state=seed).fit(X)
+
+
+def test_split_half_passes_a_theme_of_one_subject_and_fails_one_of_two():
+    """innovation's keywords are all about one subject: one half's rate follows the share measured from the
+    other. A theme whose keywords are one word of ecology and one of welfare has halves that do not go together
+    across documents: the check a keyword count cannot pass by construction fails it."""
+    X, doc_of = documents_corpus()
+    index = {w: j for j, w in enumerate(VOCAB)}
+    coherent = np.array([index[w] for w in ["创新", "科技", "研发", "人才"]])
+    mixed = np.array([index["生态"], index["养老"]])
+    model = fitted_model(X, [coherent, mixed])
+    table = evidence.split_half_agreement(model, X, [coherent, mixed], {"documents": doc_of})
+    good, bad = table.iloc[0], table.iloc[1]
+    assert good["n"] == 30 and good["keywords_a"] == 2 and good["keywords_b"] == 2
+    assert good["r_split"] > 0.8 and good["r_low"] > 0
+    assert bad["r_split"] < 0.2 and not bad["r_low"] > 0
+
+
+def test_split_half_removes_the_held_out_half_from_the_text():
+    """The measured share must not count the held-out words themselves: a theme of one word cannot be split."""
+    X, doc_of = documents_corpus()
+    one = np.array([VOCAB.index("创新")])
+    model = fitted_model(X, [one])
+    row = evidence.split_half_agreement(model, X, [one], {"documents": doc_of}).iloc[0]
+    assert row["keywords_b"] == 0 and np.isnan(row["r_split"])
+
+
+def test_candidate_keywords_are_the_words_that_go_with_a_themes_keywords():
+    X, _ = documents_corpus()
+    index = {w: j for j, w in enumerate(VOCAB)}
+    keywords = [np.array([index["创新"], index["科技"]]), np.array([index["生态"]])]
+    table = evidence.candidate_keywords(X, VOCAB, keywords, ["innovation", "ecology"],
+                                        np.array([f"u{i}" for i in range(X.shape[0])]))
+    innovation = set(table.loc[table["theme"] == "innovation", "word"])
+    assert {"研发", "实验室"} <= innovation  # the rest of the block
+    assert not innovation & set(BLOCKS[2])  # welfare words do not go with innovation's keywords
+    assert "生态" not in set(table["word"]) and "创新" not in set(table["word"])  # no keyword of any theme
+    assert (table["lift"] >= 2).all() and (table["units_with"] >= 3).all()
+    first = table.iloc[0]
+    assert first["example_units"].split()[0].startswith("u")
+
+
+def test_a_free_topic_is_suggested_the_theme_its_words_go_with():
+    """A free topic made of innovation's context words (no keyword of it among its top words) suggests
+    innovation by association, where keyword overlap alone scores it 0."""
+    index = {w: j for j, w in enumerate(VOCAB)}
+    keywords = [np.array([index["创新"]]), np.array([index["生态"]])]
+    candidates = pd.DataFrame({"theme": ["innovation"] * 3, "word": ["研发", "实验室", "专利"]})
+    components = np.full((1, len(VOCAB)), 0.001)
+    components[0, [index["研发"], index["实验室"], index["专利"], index["养老"]]] = [0.3, 0.3, 0.2, 0.1]
+    scores = evidence.association_scores(components, VOCAB, keywords, candidates, ["innovation", "ecology"])
+    assert scores[0, 0] > 0.7 and scores[0, 1] < 0.01  # 生态 only at the floor weight
+    none = evidence.association_scores(components, VOCAB, keywords, candidates.iloc[:0], ["innovation", "ecology"])
+    assert none[0, 0] < 0.01  # by keyword overlap alone: nothing
+
+
+def test_keyword_sensitivity_shows_a_trend_carried_by_one_word():
+    """In 2021 the theme's share comes from units whose only keyword is 创新; leaving it out moves that year."""
+    words = ["创新", "科技", "其他"]
+    X = sparse.csr_matrix(np.array([[5, 0, 5], [0, 3, 7], [4, 0, 6], [0, 2, 8]]))
+    shares = np.array([[0.2], [0.3], [0.6], [0.2]])
+    years = np.array([2020, 2020, 2021, 2021])
+    table = evidence.keyword_sensitivity(X, shares, [np.array([0, 1])], words, ["innovation"], years)
+    top = table.iloc[0]
+    assert top["word"] == "创新" and top["at"] == 2021 and top["units_only"] == 2
+    assert top["shift"] == pytest.approx(0.6 * 10 / 20)  # 2021 loses unit 3's 0.6 of its 10 tokens
+    assert table.set_index("word").loc["科技", "keyword_tokens"] == pytest.approx(5 / 14)
+
+
+def test_one_year_of_many_documents_can_validate_a_theme():
+    """A corpus of one year: agreement across years cannot be computed and is not asked for; agreement across
+    documents and the split-half check decide."""
+    row = {"topic": 1, "keyword_weight": 0.4, "r_years": np.nan, "n_years": 1, "r_documents": 0.8, "member_r": 0.95,
+           "r_split": 0.6, "r_split_low": 0.4, "r_split_years": np.nan, "r_split_years_low": np.nan,
+           "keywords_split": 6}
+    assert validation_reasons(row, True) == []
+    assert "split-half" in " ".join(validation_reasons({**row, "r_split": 0.1, "r_split_low": -0.3}, True))
+    many_years = {**row, "n_years": 12, "r_years": 0.2}
+    assert "across years" in " ".join(validation_reasons(many_years, True))
+
+
+def test_other_row_warns_when_other_outweighs_the_themes_and_names_its_free_topics():
+    lexicon = load_lexicon()
+    names = lexicon.names
+    units = pd.DataFrame({"doc_id": ["a", "b"], "n_tokens": [100, 100],
+                          **{n: [0.01, 0.01] for n in names}, OTHER: [0.6, 0.7]})
+    yearly = pd.DataFrame([{"year": y, "theme": t, "share": 0.65 if t == OTHER else 0.01}
+                           for y in (2020, 2021) for t in [*names, OTHER]])
+    topics = pd.DataFrame({"topic": [18], "theme": [OTHER], "suggested": ["digital_economy"],
+                           "top_words": [["智能", "标准", "技术", "系统", "数据", "模型"]]})
+    row = other_diagnostics(units, yearly, topics, lexicon)
+    assert row["theme"] == OTHER and row["years_largest"] == "2020 2021"
+    assert "largest share of the corpus" in row["why"] and "智能 标准 技术" in row["why"]
+    assert "18:digital_economy" in row["why"]
+    calm_yearly = yearly.assign(share=np.where(yearly["theme"] == OTHER, 0.005, 0.01))
+    calm = other_diagnostics(units.assign(other=[0.005, 0.005]), calm_yearly, topics, lexicon)
+    assert "largest" not in calm["why"]

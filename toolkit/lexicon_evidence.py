@@ -1,0 +1,233 @@
+"""What the corpus says about the lexicon: whether a theme's keywords measure one thing (split halves), which
+words go with a theme's keywords far above chance (candidate keywords), what a free topic is about by those
+words, and how far a theme's shares rest on single keywords.
+
+Everything here is computed from the modelled units' counts (units x vocabulary words) and a fitted keyword
+model; nothing is fitted again.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from scipy import sparse
+
+
+def pearson_interval(r: float, n: int, level: float = 0.95) -> tuple[float, float]:
+    """The interval of a Pearson correlation from ``n`` pairs (Fisher's z); NaN when it cannot be computed."""
+    from scipy.stats import norm
+
+    if not np.isfinite(r) or n < 4:
+        return float("nan"), float("nan")
+    z, half = np.arctanh(np.clip(r, -0.999999, 0.999999)), norm.ppf(0.5 + level / 2) / np.sqrt(n - 3)
+    return float(np.tanh(z - half)), float(np.tanh(z + half))
+
+
+def _pearson(x: np.ndarray, y: np.ndarray) -> float:
+    ok = np.isfinite(x) & np.isfinite(y)
+    x, y = x[ok], y[ok]
+    if len(x) < 3 or x.std() == 0 or y.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(x, y)[0, 1])
+
+
+def keyword_halves(counts: sparse.csr_matrix, keywords: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each theme's keywords that occur, split in two halves of about equal weight: ranked by their count in
+    the corpus, the 1st, 3rd, 5th ... to one half and the 2nd, 4th ... to the other (deterministic; no half is
+    all the frequent words)."""
+    totals = np.asarray(counts.sum(axis=0)).ravel()
+    halves = []
+    for ids in keywords:
+        ids = np.asarray(ids, dtype=np.int64)
+        ids = ids[totals[ids] > 0]
+        ranked = ids[np.lexsort((ids, -totals[ids]))]
+        halves.append((ranked[0::2], ranked[1::2]))
+    return halves
+
+
+def split_half_agreement(model, counts: sparse.csr_matrix, keywords: list[np.ndarray], groups: dict[str, np.ndarray],
+                         level: float = 0.95) -> pd.DataFrame:
+    """Whether a theme measured from half of its keywords follows the rate of the other half: a check a keyword
+    count does not pass by construction.
+
+    Every theme's keywords are split in two (:func:`keyword_halves`). The theme is measured from one half: the
+    fitted topics fold each unit in again with the other half's words taken out of the text and the theme
+    allowed only where a word of the first half occurs. That share is correlated with the rate of the held-out
+    half (its tokens per vocabulary token) across the ``groups`` (name -> a label per unit, e.g. documents,
+    years), token-weighted, both ways round (A measures, B is held out; then B measures), and the two
+    correlations averaged. It fails when the two halves of a lexicon do not go together, e.g. a theme made of
+    words from two subjects, or one carried by a single word.
+
+    Returns one row per theme and group: theme, over, r_split (mean of the two directions), r_low and r_high (the
+    interval of a correlation of that size from that many groups), n (groups), keywords_a, keywords_b.
+    """
+    import pandas as pd
+
+    halves = keyword_halves(counts, keywords)
+    topic_of = {int(a): k for k, a in enumerate(model.anchors_) if a >= 0}
+    tokens = np.asarray(counts.sum(axis=1)).ravel().astype(float)
+    directions = []
+    for first in (0, 1):
+        measure = [h[first] for h in halves]
+        held = [h[1 - first] for h in halves]
+        removed = np.concatenate([np.asarray(h, dtype=np.int64) for h in held]) if held else np.zeros(0, int)
+        keep = np.ones(counts.shape[1])
+        keep[removed] = 0
+        kept = (counts @ _diagonal(keep)).tocsr()
+        kept.eliminate_zeros()
+        shares = model.fold_in(kept, keyword_ids=[measure[int(a)] if a >= 0 else np.zeros(0, int)
+                                                  for a in model.anchors_])
+        kept_tokens = np.asarray(kept.sum(axis=1)).ravel().astype(float)
+        directions.append((shares, kept_tokens, held))
+    rows = []
+    for theme, (a, b) in enumerate(halves):
+        for over, labels in groups.items():
+            rs, n = [], 0
+            if theme in topic_of and len(a) and len(b):
+                for shares, kept_tokens, held in directions:
+                    share = shares[:, topic_of[theme]] * kept_tokens
+                    rate = np.asarray(counts[:, held[theme]].sum(axis=1)).ravel()
+                    frame = pd.DataFrame({"g": labels, "share": share, "kept": kept_tokens, "rate": rate,
+                                          "tokens": tokens}).groupby("g", sort=True).sum()
+                    frame = frame[(frame["kept"] > 0) & (frame["tokens"] > 0)]
+                    n = len(frame)
+                    rs.append(_pearson((frame["share"] / frame["kept"]).to_numpy(),
+                                       (frame["rate"] / frame["tokens"]).to_numpy()))
+            r = float(np.mean(rs)) if rs and not np.isnan(rs).any() else float("nan")
+            low, high = pearson_interval(r, n, level)
+            rows.append({"theme": theme, "over": over, "r_split": r, "r_low": low, "r_high": high, "n": n,
+                         "keywords_a": len(a), "keywords_b": len(b)})
+    return pd.DataFrame(rows)
+
+
+def _diagonal(values: np.ndarray):
+    from scipy import sparse
+
+    return sparse.diags(values, format="csr")
+
+
+def candidate_keywords(counts: sparse.csr_matrix, vocabulary: list[str], keywords: list[np.ndarray],
+                       theme_names: list[str], unit_ids: np.ndarray, *, min_units: int = 3, min_lift: float = 2.0,
+                       alpha: float = 0.001, top_n: int = 30, examples: int = 3) -> pd.DataFrame:
+    """Words that occur in the units holding a theme's keywords far more often than chance: evidence to extend
+    a lexicon with, never applied by itself.
+
+    For theme t and word w: ``units_with`` (units holding w and a keyword of t), ``units_word`` (units holding
+    w), ``units_theme`` (units holding a keyword of t), ``lift`` (units_with / the number expected if w went
+    with t's keywords by chance), and the hypergeometric p-value of at least that many. A candidate has lift >=
+    ``min_lift``, at least ``min_units`` shared units, p < ``alpha`` / the number of words tried (Bonferroni),
+    and is no keyword of any theme. Up to ``top_n`` per theme, by lift then count, each with ``examples`` of the
+    units it comes from.
+    """
+    import pandas as pd
+    from scipy.stats import hypergeom
+
+    present = (counts > 0).astype(np.float64).tocsc()
+    n_units = counts.shape[0]
+    units_word = np.asarray(present.sum(axis=0)).ravel()
+    any_keyword = np.zeros(counts.shape[1], dtype=bool)
+    for ids in keywords:
+        any_keyword[np.asarray(ids, dtype=np.int64)] = True
+    rows = []
+    for t, ids in enumerate(keywords):
+        ids = np.asarray(ids, dtype=np.int64)
+        holds = np.asarray(present[:, ids].sum(axis=1)).ravel() > 0 if len(ids) else np.zeros(n_units, bool)
+        units_theme = int(holds.sum())
+        if units_theme == 0 or units_theme == n_units:
+            continue
+        with_theme = np.asarray(present[holds].sum(axis=0)).ravel()
+        expected = units_word * units_theme / n_units
+        lift = np.divide(with_theme, expected, out=np.zeros_like(expected), where=expected > 0)
+        tried = ~any_keyword & (units_word >= min_units)
+        chosen = np.flatnonzero(tried & (with_theme >= min_units) & (lift >= min_lift))
+        if not len(chosen):
+            continue
+        p = hypergeom.sf(with_theme[chosen] - 1, n_units, units_word[chosen], units_theme)
+        chosen, p = chosen[p < alpha / max(int(tried.sum()), 1)], p[p < alpha / max(int(tried.sum()), 1)]
+        order = np.lexsort((chosen, -with_theme[chosen], -lift[chosen]))[:top_n]
+        theme_units = np.flatnonzero(holds)
+        for j in order:
+            w = chosen[j]
+            column = present[:, w].toarray().ravel() > 0
+            shown = unit_ids[theme_units[column[theme_units]]][:examples]
+            rows.append({"theme": theme_names[t], "word": vocabulary[w], "units_with": int(with_theme[w]),
+                         "units_word": int(units_word[w]), "units_theme": units_theme,
+                         "lift": float(lift[w]), "p_value": float(p[j]), "example_units": " ".join(map(str, shown))})
+    columns = ["theme", "word", "units_with", "units_word", "units_theme", "lift", "p_value", "example_units"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def association_scores(components: np.ndarray, vocabulary: list[str], keywords: list[np.ndarray],
+                       candidates: pd.DataFrame, theme_names: list[str], top_n: int = 30) -> np.ndarray:
+    """Topics x themes: the share of each topic's top-``top_n`` word weight on a theme's keywords or on its
+    candidate keywords (the words that go with its keywords in this corpus), so a free topic of 智能 标准 技术
+    系统 数据 is scored for the theme whose keywords those words accompany, not only by keyword overlap."""
+    index = {w: j for j, w in enumerate(vocabulary)}
+    words_of = []
+    for t, name in enumerate(theme_names):
+        ids = set(np.asarray(keywords[t], dtype=np.int64).tolist())
+        ids |= {index[w] for w in candidates.loc[candidates["theme"] == name, "word"] if w in index}
+        words_of.append(np.array(sorted(ids), dtype=np.int64))
+    scores = np.zeros((len(components), len(theme_names)))
+    for k, weights in enumerate(components):
+        top = np.argsort(-weights, kind="stable")[:top_n]
+        total = weights[top].sum()
+        if total <= 0:
+            continue
+        for t, ids in enumerate(words_of):
+            scores[k, t] = weights[np.intersect1d(top, ids)].sum() / total
+    return scores
+
+
+def keyword_sensitivity(counts: sparse.csr_matrix, shares: np.ndarray, keywords: list[np.ndarray],
+                        vocabulary: list[str], theme_names: list[str], groups: np.ndarray) -> pd.DataFrame:
+    """How far each theme's shares by group (years, or the run's groups) move when one keyword is left out of
+    the lexicon, for every keyword that occurs.
+
+    Without refitting, by the model's own rules: a unit that holds no other keyword of the theme loses the
+    theme (its share there goes to the unit's other topics in proportion), and elsewhere the word's own tokens
+    no longer count for the theme (keywords are drawn by their own theme's topic only). An approximation of a
+    refit that shows how much a trend rests on one word. Returns theme, word, keyword_tokens (the word's share
+    of the theme's keyword tokens), units_only (units where it is the theme's only keyword), shift (the largest
+    change of a group's share), at (that group) and mean_shift.
+    """
+    import pandas as pd
+
+    tokens = np.asarray(counts.sum(axis=1)).ravel().astype(float)
+    labels, group_of = np.unique(groups, return_inverse=True)
+    group_tokens = np.bincount(group_of, weights=tokens, minlength=len(labels))
+    safe = np.where(group_tokens > 0, group_tokens, 1.0)
+    counts = counts.tocsc()
+    rows = []
+    for t, name in enumerate(theme_names):
+        ids = np.asarray(keywords[t], dtype=np.int64)
+        if not len(ids):
+            continue
+        block = counts[:, ids].toarray()  # units x the theme's keywords
+        total_keyword = block.sum()
+        if total_keyword == 0:
+            continue
+        share = shares[:, t]
+        base = np.bincount(group_of, weights=share * tokens, minlength=len(labels)) / safe
+        holding = (block > 0).sum(axis=1)
+        for j in np.flatnonzero(block.sum(axis=0) > 0):
+            w = block[:, j]
+            only = (w > 0) & (holding == 1)
+            new = share.copy()
+            new[only] = 0.0
+            rest = (w > 0) & ~only
+            new[rest] = np.maximum(share[rest] - w[rest] / np.maximum(tokens[rest], 1), 0.0)
+            moved = np.bincount(group_of, weights=new * tokens, minlength=len(labels)) / safe
+            change = np.abs(moved - base)
+            change[group_tokens == 0] = 0
+            at = int(np.argmax(change))
+            rows.append({"theme": name, "word": vocabulary[ids[j]], "keyword_tokens": float(w.sum() / total_keyword),
+                         "units_only": int(only.sum()), "shift": float(change[at]), "at": labels[at],
+                         "mean_shift": float(change[group_tokens > 0].mean())})
+    table = pd.DataFrame(rows, columns=["theme", "word", "keyword_tokens", "units_only", "shift", "at", "mean_shift"])
+    return table.sort_values(["theme", "shift", "word"], ascending=[True, False, True], kind="stable",
+                             key=lambda c: c.map(theme_names.index) if c.name == "theme" else c).reset_index(drop=True)
