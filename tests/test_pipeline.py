@@ -246,7 +246,7 @@ def test_preprocessing_options_work_end_to_end(tmp_path):
     assert {"repaired_mojibake", "removed_pinyin", "non_cjk_share", "flag"} <= set(quality.columns)
     assert quality.set_index("doc_id").loc["004_1467077b33d2f3ae", "removed_pinyin"] > 2500
     candidates = pd.read_csv(tmp_path / "options" / "candidate_terms.csv")
-    assert {"term", "left", "right", "count", "pmi"} <= set(candidates.columns)
+    assert {"term", "parts", "count", "pmi"} <= set(candidates.columns)
 
 
 def test_unusable_cache_folder_costs_time_not_the_run(seeds_run, tmp_path, caplog):

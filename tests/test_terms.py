@@ -12,7 +12,26 @@ def test_recurring_pairs_are_proposed_and_known_terms_are_not():
     assert "数字经济" not in set(table["term"])  # already in the dictionary
     assert not any("。" in t for t in table["term"])
     row = table.set_index("term").loc["联防联控"]
-    assert (row["left"], row["right"], row["count"]) == ("联防", "联控", 9)
+    assert (row["parts"], row["count"]) == ("联防 联控", 9)
+
+
+def test_a_compound_the_segmenter_cuts_into_pieces_is_proposed_whole(segmenter):
+    """A made-up compound, 绿智融合体, is cut into single characters and words by jieba; it recurs in a small
+    corpus and is proposed whole, not as its pairs, and a word that only precedes it is not glued to it. The same
+    for 新质生产力 (2023-) as a segmenter without the domain dictionary cuts it; with it, it stays whole."""
+    from toolkit.segment import Segmenter
+
+    lines = ["加快发展新质生产力，推动高质量发展。", "因地制宜发展新质生产力。", "培育壮大新质生产力，建设现代化产业体系。",
+             "推进绿智融合体建设，打造绿智融合体示范区。", "绿智融合体试点扩大到全市。"] * 4
+    plain = Segmenter(domain_dictionary=False)  # jieba's own dictionary, as a corpus's new words meet it
+    words = [plain.cut(line) for line in lines]
+    assert words[3][1:5] == ["绿", "智", "融合", "体"] and words[0][2:5] == ["新", "质", "生产力"]
+    table = candidate_terms(words, known=plain.known_words, stopwords=plain.stopwords, min_count=3)
+    terms = set(table["term"])
+    assert {"绿智融合体", "新质生产力"} <= terms
+    assert not {"绿智", "智融合", "融合体", "新质", "质生产力", "壮大新质生产力"} & terms
+    assert table.set_index("term").loc["绿智融合体", "parts"] == "绿 智 融合 体"
+    assert segmenter.cut(lines[0])[2] == "新质生产力"  # the shipped dictionary knows it
 
 
 def test_phrases_join_pairs_that_recur(segmenter):

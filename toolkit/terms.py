@@ -357,22 +357,80 @@ class PairCounts:
 def candidate_terms(words: "PairCounts | list[list[str]]", *, known: set[str] | frozenset[str] = frozenset(),
                     stopwords: set[str] | frozenset[str] = frozenset(), min_count: int = 5,
                     top: int = 200) -> pd.DataFrame:
-    """Adjacent word pairs that recur as a unit: candidates to add to the domain dictionary.
+    """Adjacent words that recur as a unit: candidates to add to the domain dictionary.
 
     ``words`` are the segmenter's raw words of each unit (before filtering, so adjacency is real), or their
     :class:`PairCounts`. A pair counts when both parts are Chinese words that are not stopwords and the joined
-    term is not already ``known``. Returns term, left, right, count and PMI (log2 of how much more often the
-    pair occurs than chance), the highest PMI first, for pairs seen at least ``min_count`` times.
+    term is not already ``known``. A term the segmenter cuts into more than two pieces (新质生产力 -> 新 质 生产力:
+    jieba leaves the characters of an unknown word as single characters) is found as a chain of such pairs
+    joined at single characters, each pair at least ``min_count`` times and all its pairs within a factor ``1 / _CHAIN_RATIO``
+    of one another; its pairs are then not listed on their own. Returns term, parts (the pieces,
+    space-separated), count (a pair's count; a chain's rarest pair, an upper bound of the term's count) and PMI
+    (log2 of how much more often the pieces occur together than chance; a chain's lowest), the highest PMI
+    first, for terms seen at least ``min_count`` times.
     """
     import pandas as pd
     counts = words if isinstance(words, PairCounts) else PairCounts.of(words, stopwords)
     unigrams, pairs = counts.unigrams, counts.pairs
     total = sum(unigrams.values()) or 1
-    rows = []
-    for (left, right), count in pairs.items():
-        if count < min_count or left in stopwords or right in stopwords or left + right in known:
+    frequent = {pair: count for pair, count in pairs.items()
+                if count >= min_count and pair[0] not in stopwords and pair[1] not in stopwords}
+
+    def pmi(pair) -> float:
+        return math.log2(frequent[pair] * total / (unigrams[pair[0]] * unigrams[pair[1]]))
+
+    rows, covered = [], set()
+    for chain in _chains(frequent):
+        term = "".join(chain)
+        if term in known:
             continue
-        pmi = math.log2(count * total / (unigrams[left] * unigrams[right]))
-        rows.append({"term": left + right, "left": left, "right": right, "count": count, "pmi": round(pmi, 4)})
-    table = pd.DataFrame(rows, columns=["term", "left", "right", "count", "pmi"])
+        links = list(zip(chain[:-1], chain[1:]))
+        rows.append({"term": term, "parts": " ".join(chain), "count": min(frequent[p] for p in links),
+                     "pmi": round(min(pmi(p) for p in links), 4)})
+        covered.update(links)
+    for pair, count in frequent.items():
+        if pair in covered or pair[0] + pair[1] in known:
+            continue
+        rows.append({"term": pair[0] + pair[1], "parts": f"{pair[0]} {pair[1]}", "count": count,
+                     "pmi": round(pmi(pair), 4)})
+    table = pd.DataFrame(rows, columns=["term", "parts", "count", "pmi"]).drop_duplicates("term")
     return table.sort_values(["pmi", "count", "term"], ascending=[False, False, True]).head(top).reset_index(drop=True)
+
+
+_CHAIN_RATIO = 0.6  # the pairs of a chain are within a factor 1 / 0.6 of one another in count
+
+
+def _chains(frequent: dict[tuple[str, str], int]) -> list[tuple[str, ...]]:
+    """Chains of three or more words w1 w2 ... in which every adjacent pair is ``frequent`` and meets the next
+    at a single character (one piece of a word the segmenter did not know), going on through the most frequent
+    next pair while the chain's pairs stay within a factor ``1 / _CHAIN_RATIO`` of one another in count. A
+    piece at either end whose neighbour outside is far more frequent belongs to that neighbour's word."""
+    after: dict[str, list[tuple[int, str]]] = {}
+    before: dict[str, int] = {}
+    for (left, right), count in frequent.items():
+        after.setdefault(left, []).append((count, right))
+        before[right] = max(before.get(right, 0), count)
+    def similar(count: int, low: int, high: int) -> bool:
+        return _CHAIN_RATIO * high <= count <= low / _CHAIN_RATIO
+
+    chains = []
+    for (left, right), count in sorted(frequent.items(), key=lambda item: (-item[1], item[0])):
+        if len(left) > 1 and len(right) > 1 or len(left) == 1 and before.get(left, 0) >= _CHAIN_RATIO * count:
+            continue  # no piece here, or the chain starts further left
+        chain, low, high = [left, right], count, count
+        while len(chain) < 8:
+            options = sorted(after.get(chain[-1], []), key=lambda item: (-item[0], item[1]))
+            if not options:
+                break
+            count, word = options[0]
+            if word in chain or not (len(chain[-1]) == 1 or len(word) == 1):
+                break
+            if not similar(count, low, high):
+                if len(chain[-1]) == 1 and count > high:
+                    chain.pop()  # the last piece belongs to the more frequent word after it
+                break
+            chain.append(word)
+            low, high = min(low, count), max(high, count)
+        if len(chain) >= 3:
+            chains.append(tuple(chain))
+    return list(dict.fromkeys(chains))
