@@ -130,10 +130,10 @@ def test_other_row_warns_when_other_outweighs_the_themes_and_names_its_free_topi
                            for y in (2020, 2021) for t in [*names, OTHER]])
     topics = pd.DataFrame({"topic": [18], "theme": [OTHER], "suggested": ["digital_economy"],
                            "top_words": [["智能", "标准", "技术", "系统", "数据", "模型"]]})
-    row = other_diagnostics(units, yearly, topics, lexicon)
-    assert row["theme"] == OTHER and row["years_largest"] == "2020 2021"
+    row, warning = other_diagnostics(units, yearly, topics, lexicon)
+    assert warning == row["why"] and row["theme"] == OTHER and row["years_largest"] == "2020 2021"
     assert "largest share of the corpus" in row["why"] and "智能 标准 技术" in row["why"]
     assert "18:digital_economy" in row["why"]
     calm_yearly = yearly.assign(share=np.where(yearly["theme"] == OTHER, 0.005, 0.01))
-    calm = other_diagnostics(units.assign(other=[0.005, 0.005]), calm_yearly, topics, lexicon)
-    assert "largest" not in calm["why"]
+    calm, warning = other_diagnostics(units.assign(other=[0.005, 0.005]), calm_yearly, topics, lexicon)
+    assert warning == "" and "largest" not in calm["why"]

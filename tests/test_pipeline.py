@@ -24,7 +24,8 @@ def seeds_run(tmp_path_factory):
 def test_outputs_are_written(seeds_run):
     out = seeds_run.out_dir
     for name in ["manifest.json", "documents.csv", "units.csv", "topics.csv", "theme_by_year.csv", "quality.csv",
-                 "coverage.csv", "candidate_terms.csv", "keyword_by_year.csv", "model_vs_keywords.csv", "change.csv",
+                 "coverage.csv", "candidate_terms.csv", "candidate_keywords.csv", "lexicon_sensitivity.csv",
+                 "keyword_by_year.csv", "model_vs_keywords.csv", "change.csv",
                  "metrics.json", "config.toml", "ldavis.html", "report.html"]:
         assert (out / name).is_file(), name
     for figure in ["theme_shares", "theme_area", "theme_heatmap", "top_words", "document_themes",
@@ -101,6 +102,27 @@ def test_seed_run_labels_ecology_and_digital_economy_paragraphs(seeds_run):
     digital = units[units["text"].str.startswith("大力发展数字经济。")]
     assert len(digital) == 1 and digital["doc_id"].item() == "002_2c7342bd1836c4df"
     assert digital["dominant_theme"].item() == "digital_economy"
+
+
+def test_no_theme_in_a_unit_without_its_keywords_and_the_checks_of_each_theme(seeds_run):
+    """README's promise on the real seed run (keyatm, absent_prior = 0): a theme's share is exactly 0 in every
+    modelled unit that holds none of its keywords; themes.csv says for each theme whether the split-half check
+    passed and ends with the row of `other`; report.html's methods paragraph names the validated themes."""
+    from toolkit.themes import keyword_counts
+
+    prepared, lexicon = seeds_run.prepared, seeds_run.prepared.lexicon
+    counts = keyword_counts(prepared.tokens, lexicon)
+    units = seeds_run.units
+    modelled = units["in_model"].to_numpy()
+    for i, theme in enumerate(lexicon.names):
+        without = modelled & (counts[:, i] == 0)
+        assert (units.loc[without, theme] == 0).all(), theme
+    themes = seeds_run.themes
+    assert themes["theme"].tolist() == [*lexicon.names, "other"]
+    assert {"r_split", "r_split_low", "largest_shift", "shift_word", "top_keyword"} <= set(themes.columns)
+    validated = themes.loc[themes["validated"] & (themes["theme"] != "other"), "theme"].tolist()
+    report = (seeds_run.out_dir / "report.html").read_text(encoding="utf-8")
+    assert ("Validated: " + ", ".join(validated)) in report if validated else "No theme passed every check" in report
 
 
 def test_yearly_table_has_gaps_not_zeros(seeds_run):

@@ -19,7 +19,7 @@ from . import atomic
 from .config import Config
 from .errors import ToolkitError
 from .preparation import Prepared, load_inputs, make_normalizer, make_segmenter, prepare
-from .progress import timed
+from .progress import collected_warnings, timed
 from .themes import OTHER, dominant_themes, keyword_counts, keyword_ids, keyword_themes, label_topics, load_lexicon, theme_shares
 from .trends import Trends, yearly_trends
 from .units import split_units
@@ -252,9 +252,9 @@ def diagnose(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, keywords: 
                                modelled_units(units), keywords[fitted.in_model], yearly.agreement,
                                fitted.member_shares[:, :, :n_themes], split_half=evidence.split_half,
                                sensitivity=evidence.sensitivity)
-    other = other_diagnostics(modelled_units(units), yearly.yearly, fitted.topics, lexicon)
-    if other["why"]:
-        log.warning("warning: %s", other["why"])
+    other, warning = other_diagnostics(modelled_units(units), yearly.yearly, fitted.topics, lexicon)
+    if warning:
+        log.warning("warning: %s", warning)
     return pd.concat([themes, pd.DataFrame([other])], ignore_index=True)
 
 
@@ -297,7 +297,7 @@ def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overr
     out_dir = Path(out_dir) if out_dir is not None else default_out_dir(config)
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    with atomic.output_folder(out_dir, config.input_paths()) as work:
+    with atomic.output_folder(out_dir, config.input_paths()) as work, collected_warnings() as warned:
         # the resolved config first: a small write that finds a full or unwritable disk before any work
         atomic.write_text(work / "config.toml", config.to_toml(relative_to=Path(out_dir).absolute()))
         with timed(timings, "load"):
@@ -359,6 +359,7 @@ def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overr
                 figures.wait()
         timings["total"] = round(time.perf_counter() - started, 3)
         manifest = outputs.manifest(config, prepared, fitted, timings, work, metrics)
+        manifest["warnings"] = list(dict.fromkeys(warned))
         outputs.write_json(work / "manifest.json", manifest)
         from .report import write_report
 

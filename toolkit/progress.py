@@ -50,3 +50,26 @@ def timed(timings: dict[str, float], stage: str):
     log.info("%s ...", stage)
     yield
     timings[stage] = round(time.perf_counter() - start, 3)
+
+
+class _Collect(logging.Handler):
+    def __init__(self, into: list[str]):
+        super().__init__(logging.WARNING)
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        self.into.append(message.removeprefix("warning: "))
+
+
+@contextmanager
+def collected_warnings():
+    """The toolkit's warnings logged while the block runs, as a list filled as they come (for the manifest and
+    report.html); they are still logged as usual."""
+    warnings: list[str] = []
+    handler = _Collect(warnings)
+    log.addHandler(handler)
+    try:
+        yield warnings
+    finally:
+        log.removeHandler(handler)

@@ -49,9 +49,11 @@ def _read(folder: Path, name: str) -> pd.DataFrame | None:
     return pd.read_csv(path, keep_default_na=False, na_values=[""], encoding="utf-8-sig") if path.is_file() else None
 
 
-def methods_paragraph(config, manifest: dict, periods: list[str] | None = None, n_themes: int | None = None) -> str:
+def methods_paragraph(config, manifest: dict, periods: list[str] | None = None, n_themes: int | None = None,
+                      themes: pd.DataFrame | None = None) -> str:
     """A plain-text description of the run that a paper's methods section can adapt: corpus, preprocessing,
-    model, uncertainty and validation, with the settings this run used."""
+    model, uncertainty and validation (which themes passed, from ``themes``, themes.csv), with the settings
+    this run used and what it warned about."""
     c, m, tr, v = config["corpus"], config["model"], config["trends"], config["vocab"]
     counts = manifest["counts"]
     versions = manifest.get("versions", {})
@@ -93,12 +95,30 @@ def methods_paragraph(config, manifest: dict, periods: list[str] | None = None, 
         f"{v['min_df']} {unit} and at most {v['max_df']:.0%} of them ({counts['vocabulary']} words, "
         f"{counts['tokens']} tokens). Themes were measured with {model}. {ensemble} A paragraph's theme share is "
         "the share of its tokens assigned to the topics labelled with that theme; shares by year (and period or "
-        f"group) are weighted by tokens. {intervals} Each theme's validity was checked against the rate of its "
-        "keywords across years and documents (themes.csv), and the paragraphs that carry each theme most are "
-        "listed in passages.csv. Analysis with toolkit "
+        f"group) are weighted by tokens. {intervals} {_validation_sentence(themes)} The paragraphs that carry "
+        "each theme most are listed in passages.csv. Analysis with toolkit "
         f"{versions.get('toolkit', '')}; every setting is in config.toml and every input and output file is "
         "hashed in manifest.json."
-        + (f" Periods: {', '.join(periods)}." if periods else ""))
+        + (f" Periods: {', '.join(periods)}." if periods else "")
+        + (" The run warned: " + " ".join(w.rstrip(".") + "." for w in manifest["warnings"])
+           if manifest.get("warnings") else ""))
+
+
+def _validation_sentence(themes: pd.DataFrame | None) -> str:
+    """Which themes passed the checks of themes.csv, and which did not, in a sentence."""
+    base = ("Each theme was checked (themes.csv): its share against the rate of its own keywords across documents "
+            "(and across years where there are five or more), its stability across seeds, and a split-half check "
+            "that a keyword count does not pass by construction (the share measured from half of its keywords "
+            "against the rate of the other half).")
+    if themes is None or "validated" not in themes:
+        return base
+    named = themes[themes["theme"] != "other"]
+    passed = named.loc[named["validated"].astype(str).isin(["True", "true"]), "theme"].tolist()
+    failed = named.loc[~named["theme"].isin(passed), "theme"].tolist()
+    if not passed:
+        return base + f" No theme passed every check ({len(failed)} themes): no share is a validated measurement."
+    return (base + f" Validated: {', '.join(passed)}."
+            + (f" Not validated (reasons in themes.csv): {', '.join(failed)}." if failed else ""))
 
 
 def _passages_html(passages: pd.DataFrame, lexicon_order: list[str]) -> str:
@@ -132,7 +152,11 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
     periods = _read(folder, "theme_words.csv")
     period_names = list(dict.fromkeys(periods["period"].astype(str))) if periods is not None else None
     themes = _read(folder, "themes.csv")
-    methods = methods_paragraph(config, manifest, period_names, len(themes) if themes is not None else None)
+    if manifest.get("warnings"):
+        parts.append("<h2>Warnings</h2><ul class='warnings'>"
+                     + "".join(f"<li>{html.escape(w)}</li>" for w in manifest["warnings"]) + "</ul>")
+    n_themes = int((themes["theme"] != "other").sum()) if themes is not None else None
+    methods = methods_paragraph(config, manifest, period_names, n_themes, themes)
     parts.append("<h2>Methods</h2><p class='methods'>" + html.escape(methods) + "</p>")
     metrics = manifest.get("metrics", {})
     if metrics:
@@ -178,7 +202,8 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
              "table.t td,table.t th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left}"
              "blockquote{margin:0.6em 0;padding:0.4em 0.8em;border-left:3px solid #bbb;background:#fafafa}"
              "blockquote footer{font-size:12px;color:#666;margin-top:0.3em}mark{background:#fff3a8}"
-             "p.methods{background:#f4f7fb;padding:0.8em}pre{white-space:pre-wrap;font-size:12px}")
+             "p.methods{background:#f4f7fb;padding:0.8em}ul.warnings{background:#fff4e5;padding:0.6em 2em}"
+             "pre{white-space:pre-wrap;font-size:12px}")
     page = ("<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>" + name + "</title><style>"
             + font_face_css(name + body) + style + "</style></head><body>" + body + "</body></html>\n")
     atomic.write_text(folder / "report.html", page)

@@ -418,10 +418,11 @@ def validation_reasons(row: dict, anchored_model: bool, *, split_checked: bool =
     return reasons
 
 
-def other_diagnostics(units: pd.DataFrame, yearly: pd.DataFrame, topics: pd.DataFrame, lexicon: Lexicon) -> dict:
+def other_diagnostics(units: pd.DataFrame, yearly: pd.DataFrame, topics: pd.DataFrame,
+                      lexicon: Lexicon) -> tuple[dict, str]:
     """The row of themes.csv for ``other`` (the free topics, or the unlabelled ones): its share, the years in
-    which it is the largest share, the free topics' top words and suggested themes, and in ``why`` a warning
-    when it is the largest share of the corpus or of at least a quarter of the years."""
+    which it is the largest share, the free topics' top words and suggested themes; and a warning ('' for none,
+    also the row's ``why``) when it is the largest share of the corpus or of at least a quarter of the years."""
     tokens = units["n_tokens"].to_numpy(dtype=float)
     share = {t: float(np.dot(np.nan_to_num(units[t].to_numpy(dtype=float)), tokens) / max(tokens.sum(), 1))
              for t in [*lexicon.names, OTHER] if t in units}
@@ -448,7 +449,8 @@ def other_diagnostics(units: pd.DataFrame, yearly: pd.DataFrame, topics: pd.Data
                + (f" (suggested: {suggested})" if suggested else "")
                + "; a subject of your study among them is a theme your lexicon lacks (candidate_keywords.csv "
                  "lists words that go with each theme's keywords)")
-    return {"theme": OTHER, "label_zh": "其他", "label_en": "other", "topic": 0, "top_words": words,
-            "share": share.get(OTHER, float("nan")), "n_years": n_years,
-            "years_largest": " ".join(map(str, years_largest)), "suggested": suggested, "validated": False,
-            "why": why or "not a theme: what the lexicon does not name"}
+    row = {"theme": OTHER, "label_zh": "其他", "label_en": "other", "topic": 0, "top_words": words,
+           "share": share.get(OTHER, float("nan")), "n_years": n_years,
+           "years_largest": " ".join(map(str, years_largest)), "suggested": suggested, "validated": False,
+           "why": why or "not a theme: what the lexicon does not name"}
+    return row, why
