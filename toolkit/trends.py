@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .errors import ToolkitError
-from .options import FRACTION, NON_NEGATIVE, POSITIVE, Option
+from .options import NON_NEGATIVE, POSITIVE, PROBABILITY, Option
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 OPTIONS = {
     "bootstrap": Option(1000, "Replicates of the cluster bootstrap (documents, then their units, one ensemble member "
                               "each) behind every interval; 0 for none.", *NON_NEGATIVE),
-    "level": Option(0.95, "Coverage of the intervals.", *FRACTION, kind=(float, int)),
+    "level": Option(0.95, "Coverage of the intervals, e.g. 0.95 (1 would make every interval infinite).",
+                    *PROBABILITY, kind=(float, int)),
     "change_from": Option(0, "First year (or period name) of the change table; 0 for the first year with data.",
                           kind=(int, str)),
     "change_to": Option(0, "Last year (or period name) of the change table; 0 for the last year with data.",
