@@ -112,3 +112,29 @@ def test_coverage_reports_missing_seed_words(lexicon):
     assert row.loc["碳达峰", "count"] == 0
     assert len(table) == sum(len(t.words) for t in lexicon.themes)
     assert set(table["source"]) == {"listed"}
+
+
+def _finishes(code: str, seconds: float = 60):
+    """Run ``code`` in a fresh interpreter; fail the test when it is still running after ``seconds``."""
+    import subprocess
+    import sys
+
+    try:
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=seconds)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"still running after {seconds} s")
+
+
+@pytest.mark.parametrize("pattern, outcome", [
+    ("(a+)+$", "{'生态环境保护': 'ecology'}"),  # re never finishes it; regex does at once
+    ("(a|aa)+$", "ToolkitError: theme [ecology] pattern '(a|aa)+$' took more than 2 s on one text ('aaaa"),
+])
+def test_a_pattern_that_backtracks_without_end_stops_with_its_name(tmp_path, pattern, outcome):
+    path = tmp_path / "lexicon.toml"
+    path.write_text(f'[ecology]\nwords = ["生态环境保护"]\npatterns = ["{pattern}"]\n', encoding="utf-8")
+    token = "a" * 60 + "!"  # a long Latin token, as a corpus with web addresses or code gives
+    result = _finishes(f"from toolkit.errors import ToolkitError\nfrom toolkit.themes import load_lexicon, word_themes\n"
+                       f"try:\n    print(word_themes(load_lexicon({str(path)!r}), ['生态环境保护', '{token}']))\n"
+                       f"except ToolkitError as exc:\n    print('ToolkitError:', exc)\n")
+    assert result.stdout.startswith(outcome), result.stdout + result.stderr
+    assert result.stdout.count("\n") == 1

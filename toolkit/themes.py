@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +11,7 @@ import numpy as np
 
 from .errors import ToolkitError
 from .options import OPEN_FRACTION, POSITIVE, Option, choice
+from .patterns import UserPattern
 from .resources import data_path
 
 if TYPE_CHECKING:
@@ -36,7 +36,8 @@ class Theme:
     label_zh: str
     label_en: str
     words: tuple[str, ...]
-    patterns: tuple[str, ...] = ()  # regular expressions; a word they match in full belongs to the theme
+    patterns: tuple[str, ...] = ()  # regular expressions; a word they match in full belongs to the theme (see
+    # toolkit.patterns: run with a time limit)
     note: str = ""  # where the words come from
 
     def label(self, language: str = "zh") -> str:
@@ -99,11 +100,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
         if not isinstance(patterns, list) or not all(isinstance(x, str) and x for x in patterns):
             raise ToolkitError(f"lexicon {path}: theme [{name}] patterns must be a list of regular expressions")
         for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ToolkitError(f"lexicon {path}: theme [{name}] pattern {pattern!r} is not a regular "
-                                   f"expression: {exc}") from None
+            UserPattern(pattern, f"lexicon {path}: theme [{name}] pattern")
         for key in ("label_zh", "label_en", "note"):
             if key in table and not (isinstance(table[key], str) and table[key].strip()):
                 raise ToolkitError(f"lexicon {path}: theme [{name}] {key} must be a text such as \"生态环境\", "
@@ -127,7 +124,8 @@ def word_themes(lexicon: Lexicon, vocabulary: list[str], match: str = "exact") -
     for theme in lexicon.themes:
         for w in theme.words:
             exact.setdefault(w, theme.name)
-    patterns = [(re.compile(p), theme.name) for theme in lexicon.themes for p in theme.patterns]
+    patterns = [(UserPattern(p, f"theme [{theme.name}] pattern"), theme.name) for theme in lexicon.themes
+                for p in theme.patterns]
     result = {}
     by_length = sorted(exact, key=lambda w: (-len(w), w)) if match == "contains" else []
     for word in vocabulary:
