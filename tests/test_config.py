@@ -67,10 +67,27 @@ def test_committed_configs_load_and_their_saved_copies_parse(tmp_path):
     ({"corpus": {"pattern": "../*.txt"}}, "corpus.pattern '../*.txt' leaves the text folder"),
     ({"corpus": {"pattern": "/etc/*"}}, "is an absolute path"),
     ({"corpus": {"pattern": ""}}, "corpus.pattern is empty"),
+    ({"model": {"keyatm": {"beta": float("inf")}}}, "model.keyatm.beta must be a finite number (greater than 0), "
+                                                    "not inf"),
+    ({"vocab": {"max_df": float("nan")}}, "vocab.max_df must be a finite number (a fraction in (0, 1]), not nan"),
+    ({"trends": {"level": 1}}, "trends.level must be a number in (0, 1), not 1"),
+    ({"trends": {"level": 0.0}}, "trends.level must be a number in (0, 1), not 0.0"),
 ])
 def test_bad_values_are_named_with_a_fix(data, message):
     with pytest.raises(ToolkitError) as info:
         Config.from_dict(data)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("override, message", [
+    ("model.keyatm.beta=inf", "model.keyatm.beta must be a finite number (greater than 0), not inf"),
+    ("model.keyatm.keyword_prior=-inf", "model.keyatm.keyword_prior must be a finite number"),
+    ("trends.level=1", "trends.level must be a number in (0, 1), not 1"),
+])
+def test_overrides_outside_their_range_are_refused(override, message):
+    with pytest.raises(ToolkitError) as info:
+        Config.load(ROOT / "configs" / "seeds.toml", [override])
     assert message in str(info.value)
     assert "\n" not in str(info.value)
 

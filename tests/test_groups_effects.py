@@ -102,3 +102,73 @@ def test_unknown_group_column_and_bad_formula_are_one_line(tmp_path):
                                  "--out", str(tmp_path / "out"), "--set", setting, "--set", "trends.bootstrap=50"],
                                 capture_output=True, text=True, timeout=300)
         assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+CODE = "{__import__('os').system('id > PWNED')}"
+
+
+def test_code_in_a_formula_is_refused_before_any_work_and_never_run(tmp_path):
+    import subprocess
+    import sys
+
+    from .conftest import SEEDS
+
+    config = tmp_path / "study.toml"
+    config.write_text(f'[corpus]\ntexts = "{SEEDS.as_posix()}"\nmetadata = "{(SEEDS / "metadata.csv").as_posix()}"\n'
+                      f'[effects]\nformula = "year + {CODE}"\n', encoding="utf-8")
+    fast = ["model.n_topics=5", "model.ensemble=1", "model.keyatm.iterations=20", "figures.ldavis=false",
+            "trends.bootstrap=0"]
+    result = subprocess.run([sys.executable, "-m", "toolkit", "run", str(config), "--out", str(tmp_path / "out"),
+                             *[a for s in fast for a in ("--set", s)]], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=300)
+    assert not (tmp_path / "PWNED").exists()
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"toolkit: error: effects.formula: {CODE!r} is not allowed")
+    assert result.stderr.count("\n") == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_effects_stage_reads_its_formula_as_a_formula_only(tmp_path, monkeypatch):
+    """Past the config too (estimate_effects called directly): no Python in braces, no attribute, no name that is
+    no column of the documents."""
+    from toolkit.effects import estimate_effects
+
+    monkeypatch.chdir(tmp_path)
+    units = pd.DataFrame({"doc_id": ["a", "a", "b", "b"], "year": [2015, 2015, 2020, 2020], "n_tokens": [30] * 4,
+                          "place": ["武汉市", "武汉市", "安庆市", "安庆市"]})
+    shares = np.full((1, 4, 2), 0.5)
+    for formula, term in ((f"year + {CODE}", CODE), ("year + os.system(place)", "os.system(place)"),
+                          ("year + __builtins__", "__builtins__"), ("year + locals", "'locals' is no column")):
+        with pytest.raises(ToolkitError) as info:
+            estimate_effects(units, shares, ["创新"], formula, draws=10)
+        assert term in str(info.value) and "\n" not in str(info.value)
+    assert not (tmp_path / "PWNED").exists()
+
+
+@pytest.mark.parametrize("formula, names", [
+    ("year + place", ["year", "place"]),
+    ("bs(year, df=3) + C(place)", ["year", "place"]),
+    ("np.log(year) * level - 1", ["year", "level"]),
+    ("(year + place)**2 + cr(year, df=4)", ["year", "place"]),
+    ("0 + year:省份 + poly(year, degree=2)", ["year", "省份"]),
+])
+def test_formulas_of_the_grammar_give_their_columns(formula, names):
+    from toolkit.formulas import check_formula
+
+    assert check_formula(formula) == names
+    assert Config.from_dict({"effects": {"formula": formula}})["effects"]["formula"] == formula
+
+
+@pytest.mark.parametrize("formula, term", [
+    ("year + `place`", "'`place`'"),
+    ("year + eval(place)", "eval() is not one of the functions"),
+    ("year + np.log(year).real", "'.real'"),
+    ("year + bs(year, df=year.__class__)", "bs(year, df=year.__class__)"),
+    ("year + place[0]", "'[0]'"),
+    ("year + bs(year, df='3')", "bs(year, df='3')"),
+    ("year + bs(year", "'bs(year' opens a parenthesis that is never closed"),
+])
+def test_formulas_outside_the_grammar_are_refused_naming_the_term(formula, term):
+    with pytest.raises(ToolkitError) as info:
+        Config.from_dict({"effects": {"formula": formula}})
+    assert term in str(info.value) and "\n" not in str(info.value)

@@ -224,3 +224,34 @@ def test_write_csv_neutralises_formulas_in_string_and_object_columns(tmp_path):
     assert written["mixed"].tolist() == ["'+86", "3", "", "'@武汉"]
     assert written["number"].tolist() == ["-1.500000", "2.000000", "3.000000", "4.000000"]
     assert frame["text"][0] == "=SUM(A1)"  # the caller's table is not changed
+
+
+def test_the_manifest_reads_git_from_files_and_runs_nothing_of_the_projects_git_config(tmp_path):
+    """A project folder's .git/config can name commands (core.fsmonitor, hooks): recording the commit must not
+    run them."""
+    from toolkit.manifest import git_revision
+
+    project = tmp_path / "project"
+    shutil.copytree(SEEDS, project)
+
+    def git(*args):
+        return subprocess.run(["git", "-C", str(project), "-c", "user.name=研究者", "-c", "user.email=r@example.org",
+                               *args], capture_output=True, text=True, check=True).stdout.strip()
+
+    git("init", "-q", "-b", "主线")
+    git("add", ".")
+    git("commit", "-q", "-m", "政府工作报告")
+    commit = git("rev-parse", "HEAD")
+    ran = tmp_path / "FSMONITOR_RAN"
+    hook = tmp_path / "hook.sh"
+    hook.write_text(f"#!/bin/sh\ntouch '{ran}'\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    git("config", "core.fsmonitor", str(hook))
+    (project / "武汉.txt").write_text("武汉市人民政府工作报告", encoding="utf-8")  # a modified work tree
+
+    assert git_revision(project) == {"commit": commit, "branch": "主线"}
+    git("pack-refs", "--all")  # the branch now only in packed-refs
+    assert git_revision(project / "metadata.csv") == {"commit": commit, "branch": "主线"}
+    assert not ran.exists()
+    subprocess.run(["git", "-C", str(project), "status", "--porcelain"], capture_output=True)
+    assert ran.exists()  # the hook is real: git status runs it

@@ -212,3 +212,19 @@ def test_pair_counts_are_the_counts_of_adjacent_chinese_words(units, split):
     for counts in (one_by_one, as_arrays, merged):
         assert counts.unigrams == unigrams
         assert counts.pairs == pairs
+
+
+@pytest.mark.parametrize("pattern, code, output", [
+    ("(a+)+$", 0, "0 lines"),  # re never finishes it; regex does at once
+    ("(a|aa)+$", 2, "toolkit: error: the term '(a|aa)+$' took more than 2 s on one text ("),
+])
+def test_kwic_regex_that_backtracks_without_end_stops_with_its_name(tmp_path, pattern, code, output):
+    text = tmp_path / "报告.txt"
+    text.write_text("政府工作报告\n推动数字经济发展 " + "a" * 60 + "! 加快建设数字中国\n", encoding="utf-8")
+    try:
+        result = subprocess.run([sys.executable, "-m", "toolkit", "kwic", "--regex", str(text), pattern],
+                                capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("kwic --regex still running after 60 s")
+    assert result.returncode == code and result.stderr.startswith(output), result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr

@@ -125,3 +125,47 @@ def test_the_dominant_theme_is_other_when_other_outweighs_every_named_theme():
     assert dominant_themes(shares).tolist() == ["other", "agriculture", "other", "other", ""]
     tie = pd.DataFrame({"agriculture": [0.5], "ecology": [0.0], OTHER: [0.5]})
     assert dominant_themes(tie).tolist() == ["agriculture"]
+
+
+def _finishes(code: str, seconds: float = 60):
+    """Run ``code`` in a fresh interpreter; fail the test when it is still running after ``seconds``."""
+    import subprocess
+    import sys
+
+    try:
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=seconds)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"still running after {seconds} s")
+
+
+@pytest.mark.parametrize("pattern, outcome", [
+    ("(a+)+$", "{'生态环境保护': 'ecology'}"),  # re never finishes it; regex does at once
+    ("(a|aa)+$", "ToolkitError: theme [ecology] pattern '(a|aa)+$' took more than 2 s on one text ('aaaa"),
+])
+def test_a_pattern_that_backtracks_without_end_stops_with_its_name(tmp_path, pattern, outcome):
+    path = tmp_path / "lexicon.toml"
+    path.write_text(f'[ecology]\nwords = ["生态环境保护"]\npatterns = ["{pattern}"]\n', encoding="utf-8")
+    token = "a" * 60 + "!"  # a long Latin token, as a corpus with web addresses or code gives
+    result = _finishes(f"from toolkit.errors import ToolkitError\nfrom toolkit.themes import load_lexicon, word_themes\n"
+                       f"try:\n    print(word_themes(load_lexicon({str(path)!r}), ['生态环境保护', '{token}']))\n"
+                       f"except ToolkitError as exc:\n    print('ToolkitError:', exc)\n")
+    assert result.stdout.startswith(outcome), result.stdout + result.stderr
+    assert result.stdout.count("\n") == 1
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[ecology]\nwords = ["生态", "污染"]\n[industry]\nwords = ["产业", "污染"]\n',
+     "the word 污染 is in two themes, [ecology] and [industry]; keep it in one"),
+    ('[ecology]\nlabel_zh = "生态\\u001b[31m环境"\nwords = ["生态"]\n',
+     "theme [ecology] label_zh '生态\\x1b[31m环境' holds the control character '\\x1b'"),
+    ('[ecology]\nlabel_en = "Ecology\\u0007"\nwords = ["生态"]\n', "holds the control character '\\x07'"),
+    ('[ecology]\nwords = ["生\\u0000态"]\n', "theme [ecology] word '生\\x00态' holds the control character '\\x00'"),
+    ('["eco\\u001blogy"]\nwords = ["生态"]\n', "theme name 'eco\\x1blogy' holds the control character '\\x1b'"),
+])
+def test_a_word_of_two_themes_and_control_characters_are_refused(tmp_path, text, message):
+    path = tmp_path / "lexicon.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ToolkitError) as info:
+        load_lexicon(path)
+    assert message in str(info.value)
+    assert "\x1b" not in str(info.value) and "\x07" not in str(info.value) and "\n" not in str(info.value)

@@ -125,3 +125,22 @@ def test_keyword_rates_and_agreement():
     shares = pd.DataFrame({"year": [2014, 2015, 2016], "theme": ["ecology"] * 3, "share": [0.5, 0.25, 0.0]})
     agreement = model_keyword_agreement(shares, rates.reset_index()).set_index("theme")
     assert agreement.loc["ecology", "pearson_r"] == pytest.approx(1.0)
+
+
+def test_a_change_year_without_documents_is_named_with_the_years_that_have_some(caplog):
+    from toolkit.trends import yearly_trends
+
+    units, shares = _units(np.random.default_rng(3), years=(2014, 2015, 2018))
+    units = units.assign(in_model=True, ecology=shares[0, :, 0], other=shares[0, :, 1],
+                         text="推动生态文明建设，打好污染防治攻坚战")
+    with caplog.at_level("WARNING", logger="toolkit"):
+        trends = yearly_trends(units, np.zeros((len(units), 1)), THEMES, window=(2014, 2018), bootstrap=50,
+                               change_from=1900)
+    assert trends.change.empty
+    assert "trends.change_from = 1900: no document there, so change.csv is empty; years with documents: " \
+           "2014-2015, 2018" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="toolkit"):
+        trends = yearly_trends(units, np.zeros((len(units), 1)), THEMES, window=(2014, 2018), bootstrap=50,
+                               change_from=2014)
+    assert len(trends.change) and not caplog.text

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .errors import ToolkitError
+from .formulas import check_formula
 from .options import POSITIVE, Option
 
 if TYPE_CHECKING:
@@ -25,21 +26,33 @@ if TYPE_CHECKING:
 OPTIONS = {
     "formula": Option("", "Document covariates of the theme shares as a Wilkinson formula over columns of the "
                           "documents (year, place, level, your own), e.g. \"year + level\" or "
-                          "\"bs(year, df=3) + place\"; '' for none."),
+                          "\"bs(year, df=3) + place\"; '' for none. Read as a formula only: columns, numbers, "
+                          "+ - * : / ** ( ) and a few named functions (see toolkit.formulas); nothing is run."),
     "draws": Option(200, "Coefficient draws per ensemble member (method of composition).", *POSITIVE),
     "x": Option("year", "The covariate on the x axis of the expected-share figure; '' for none."),
 }
+
+
+def check_options(section: dict) -> None:
+    check_formula(section["formula"])
+
+
 NOTE = "log-odds (fractional logit); standard errors clustered by document; method of composition over the ensemble"
 
 
 def _design(formula: str, data: pd.DataFrame):
     import formulaic
 
-    try:
-        matrix = formulaic.model_matrix(formula, data)
+    columns = ", ".join(c for c in data.columns if c not in ("text",))[:200]
+    unknown = [name for name in check_formula(formula) if name not in data.columns or name == "text"]
+    if unknown:
+        raise ToolkitError(f"effects.formula {formula!r} cannot be used: {unknown[0]!r} is no column of the "
+                           f"documents; use columns of the documents ({columns})")
+    try:  # an empty context: the formula's names are the data's columns and formulaic's transforms, nothing else
+        matrix = formulaic.model_matrix(formula, data, context={})
     except Exception as exc:  # formulaic raises many kinds for a bad formula or an unknown column
         raise ToolkitError(f"effects.formula {formula!r} cannot be used: {str(exc).splitlines()[0]}; use columns "
-                           f"of the documents ({', '.join(c for c in data.columns if c not in ('text',))[:200]})") from None
+                           f"of the documents ({columns})") from None
     return matrix
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import platform
-import subprocess
+import re
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -41,16 +41,66 @@ def platform_summary() -> dict[str, str]:
     return {"system": platform.system(), "machine": platform.machine(), "python": sys.version.split()[0]}
 
 
-def git_revision(folder: str | Path) -> dict[str, object]:
-    """The commit checked out in the git work tree that holds ``folder`` and whether tracked files differ from
-    it; {} when ``folder`` is not in a work tree or git is not installed."""
-    def git(*args: str) -> str:
-        return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, timeout=10,
-                              check=True).stdout.strip()
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
-    try:
-        commit = git("rev-parse", "HEAD")
-        dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
-    except (OSError, subprocess.SubprocessError):
+
+def git_revision(folder: str | Path) -> dict[str, object]:
+    """The commit checked out in the git work tree that holds ``folder`` (and its branch), read from git's own
+    files: HEAD, then the branch's loose ref or packed-refs. No git command runs, so nothing a repository's config
+    names (core.fsmonitor, hooks, filters) can run; whether tracked files were modified is therefore not
+    recorded (only ``git status`` knows, and it runs core.fsmonitor). {} when ``folder`` is not in a work tree or
+    HEAD cannot be read from files (a branch without commits, the reftable format)."""
+    git_dir = _git_dir(Path(folder).resolve())
+    if git_dir is None:
         return {}
-    return {"commit": commit, "modified": dirty}
+    common = git_dir
+    if (git_dir / "commondir").is_file():  # a linked work tree: branches live in the main repository
+        common = (git_dir / _read(git_dir / "commondir")).resolve()
+    value, branch = _read(git_dir / "HEAD"), ""
+    for _ in range(5):  # HEAD -> refs/heads/x (-> a symbolic ref ...) -> commit
+        if not value.startswith("ref:"):
+            break
+        branch = value[4:].strip()
+        value = _ref(branch, git_dir, common)
+    if not _OBJECT_ID.fullmatch(value):
+        return {}
+    return {"commit": value, **({"branch": branch.removeprefix("refs/heads/")} if branch else {})}
+
+
+def _git_dir(folder: Path) -> Path | None:
+    """The git directory of the work tree holding ``folder``: a ``.git`` folder, or the one a ``.git`` file
+    (``gitdir: ...``, a linked work tree or submodule) names."""
+    for parent in (folder, *folder.parents):
+        dot_git = parent / ".git"
+        if dot_git.is_dir() and (dot_git / "HEAD").is_file():
+            return dot_git
+        if dot_git.is_file():
+            text = _read(dot_git)
+            if text.startswith("gitdir:"):
+                git_dir = (parent / text[7:].strip()).resolve()
+                return git_dir if (git_dir / "HEAD").is_file() else None
+            return None
+    return None
+
+
+def _ref(name: str, git_dir: Path, common: Path) -> str:
+    """The content of ref ``name`` (refs/heads/main ...): its loose file, else its line of packed-refs; ''
+    when it has none or is no plain ref name."""
+    parts = name.split("/")
+    if parts[0] != "refs" or any(p in ("", ".", "..") for p in parts):
+        return ""
+    for base in dict.fromkeys((git_dir, common)):
+        if (base / name).is_file():
+            return _read(base / name)
+    for line in _read(common / "packed-refs").splitlines():
+        object_id, _, ref = line.partition(" ")
+        if ref.strip() == name and not line.startswith(("#", "^")):
+            return object_id
+    return ""
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return ""

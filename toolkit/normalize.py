@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .options import Option
+from .patterns import UserPattern
 from .resources import data_path
 
 OPTIONS = {
@@ -157,8 +158,9 @@ def to_simplified(text: str) -> str:
     return simplified
 
 
-def load_boilerplate_patterns(extra_files: list[Path] | tuple[Path, ...] = ()) -> list[re.Pattern]:
-    """The shipped boilerplate-line patterns plus those of ``extra_files`` (one regex per line, '#' comments)."""
+def load_boilerplate_patterns(extra_files: list[Path] | tuple[Path, ...] = ()) -> list[UserPattern]:
+    """The shipped boilerplate-line patterns plus those of ``extra_files`` (one regex per line, '#' comments),
+    run with a time limit (see :mod:`toolkit.patterns`)."""
     from .errors import ToolkitError
 
     patterns = []
@@ -171,10 +173,7 @@ def load_boilerplate_patterns(extra_files: list[Path] | tuple[Path, ...] = ()) -
             raise ToolkitError(f"cannot read boilerplate patterns {path}: {exc.strerror}") from None
         for n, line in enumerate(lines, 1):
             if line.strip() and not line.lstrip().startswith("#"):
-                try:
-                    patterns.append(re.compile(line.strip()))
-                except re.error as exc:
-                    raise ToolkitError(f"{path}:{n}: bad regular expression {line.strip()!r}: {exc}") from None
+                patterns.append(UserPattern(line.strip(), f"{path}:{n}: boilerplate pattern"))
     return patterns
 
 
@@ -198,7 +197,7 @@ class Normalizer:
     strip_pinyin: bool = True
     drop_boilerplate: bool = True
     remove_mojibake: bool = True
-    boilerplate_patterns: list[re.Pattern] | None = None
+    boilerplate_patterns: list[UserPattern] | None = None
 
     def __post_init__(self):
         if self.boilerplate_patterns is None:

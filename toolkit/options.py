@@ -7,6 +7,7 @@ them. This module holds only the vocabulary they share, so declaring options cos
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -19,7 +20,8 @@ MAX_SEED = 2**32 - 1
 class Option:
     """One config key: its default (which also fixes its type unless ``kind`` says otherwise), a help text,
     and an optional ``check`` with the ``rule`` it enforces. Lists check ``item`` types and apply ``check``
-    to each item. ``path`` marks a file or folder (or a list of them), relative to the config file."""
+    to each item. ``path`` marks a file or folder (or a list of them), relative to the config file. A number
+    is always finite: TOML's ``inf`` and ``nan`` are refused for every option."""
 
     default: Any
     help: str
@@ -39,8 +41,12 @@ class Option:
         if not ok:
             items = (" of integers" if self.item is int else " of strings") if kind is list else ""
             raise ToolkitError(f"config key {name} must be {_type_name(kind)}{items}, not {value!r}; {self.help}")
+        values = value if kind is list else [value]
+        if any(isinstance(v, float) and not math.isfinite(v) for v in values):
+            shown = next(v for v in values if isinstance(v, float) and not math.isfinite(v))
+            rule = f" ({self.rule})" if self.rule else ""
+            raise ToolkitError(f"config key {name} must be a finite number{rule}, not {shown!r}; {self.help}")
         if self.check is not None:
-            values = value if kind is list else [value]
             bad = [v for v in values if not self.check(v)]
             if bad:
                 shown = bad[0] if kind is list else value
@@ -59,9 +65,19 @@ def choice(*values: str) -> tuple[Callable[[Any], bool], str]:
     return (lambda v: v in values), "one of " + ", ".join(repr(v) for v in values)
 
 
+def interval(low: float, high: float, *, low_open: bool = False, high_open: bool = False
+             ) -> tuple[Callable[[Any], bool], str]:
+    """A check that a number lies between ``low`` and ``high`` (each end included unless open), and its rule
+    in interval notation: ``interval(0, 1, low_open=True, high_open=True)`` is "a number in (0, 1)"."""
+    def check(v) -> bool:
+        return (low < v if low_open else low <= v) and (v < high if high_open else v <= high)
+    return check, f"a number in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+
+
 POSITIVE = (lambda v: v > 0), "greater than 0"
 NON_NEGATIVE = (lambda v: v >= 0), "0 or more"
 FRACTION = (lambda v: 0 < v <= 1), "a fraction in (0, 1]"
 OPEN_FRACTION = (lambda v: 0 <= v < 1), "a fraction in [0, 1)"
 UNIT_INTERVAL = (lambda v: 0 <= v <= 1), "a number from 0 to 1"
+PROBABILITY = interval(0, 1, low_open=True, high_open=True)  # a coverage: 0 and 1 give no interval
 SEED = (lambda v: 0 <= v <= MAX_SEED), f"a seed from 0 to {MAX_SEED}"

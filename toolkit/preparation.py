@@ -203,7 +203,7 @@ def prepared_key(corpus: Corpus, normalizer: Normalizer, config: Config, segment
     digest = hashlib.sha256(STORE_FORMAT.encode())
     for module in ("decoding", "normalize", "units", "segment", "terms", "tokens", "preparation"):
         digest.update(Path(__file__).with_name(f"{module}.py").read_bytes())
-    for package in ("opencc", "ftfy"):
+    for package in ("opencc", "ftfy", "regex"):
         digest.update(f"{package} {version(package)}\n".encode())
     settings = {f.name: getattr(normalizer, f.name) for f in dataclasses.fields(normalizer)}
     settings["boilerplate_patterns"] = [(p.pattern, p.flags) for p in settings["boilerplate_patterns"]]

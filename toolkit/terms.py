@@ -20,6 +20,7 @@ import numpy as np
 
 from .errors import ToolkitError
 from .options import POSITIVE, Option
+from .patterns import UserPattern
 from .tokens import UnitTokens, WordNumbering
 
 if TYPE_CHECKING:
@@ -116,10 +117,7 @@ class Concordance:
         self.patterns = []
         for term in dict.fromkeys(terms):
             check_term(term)
-            try:
-                self.patterns.append((term, re.compile(term if regex else re.escape(term))))
-            except re.error as exc:
-                raise ToolkitError(f"{term!r} is not a valid regular expression: {exc}") from None
+            self.patterns.append((term, UserPattern(term if regex else re.escape(term), "the term")))
         self.context, self.extra = context, tuple(extra)
         self.rows: list[dict] = []
 
@@ -127,7 +125,7 @@ class Concordance:
         info = {"doc_id": doc["doc_id"], "title": doc["title"], "date": str(doc["date"]), "year": doc["year"],
                 **{k: doc[k] for k in self.extra}}
         for term, pattern in self.patterns:
-            for match in pattern.finditer(text):
+            for match in pattern.finditer(text):  # a list, found within the time limit
                 start, end = match.span()
                 if start == end:
                     continue

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +12,7 @@ import numpy as np
 
 from .errors import ToolkitError
 from .options import OPEN_FRACTION, POSITIVE, Option, choice
+from .patterns import UserPattern
 from .resources import data_path
 
 if TYPE_CHECKING:
@@ -36,7 +37,8 @@ class Theme:
     label_zh: str
     label_en: str
     words: tuple[str, ...]
-    patterns: tuple[str, ...] = ()  # regular expressions; a word they match in full belongs to the theme
+    patterns: tuple[str, ...] = ()  # regular expressions; a word they match in full belongs to the theme (see
+    # toolkit.patterns: run with a time limit)
     note: str = ""  # where the words come from
 
     def label(self, language: str = "zh") -> str:
@@ -82,6 +84,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
         raise ToolkitError(f"lexicon {path} is not valid TOML: {exc}") from None
     themes = []
     for name, table in data.items():
+        _no_control_characters(path, name, "name", name)
         if not isinstance(table, dict):
             raise ToolkitError(f"lexicon {path}: {name} must be a table like [{name}] with words = [...]")
         words = table.get("words")
@@ -99,20 +102,36 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
         if not isinstance(patterns, list) or not all(isinstance(x, str) and x for x in patterns):
             raise ToolkitError(f"lexicon {path}: theme [{name}] patterns must be a list of regular expressions")
         for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ToolkitError(f"lexicon {path}: theme [{name}] pattern {pattern!r} is not a regular "
-                                   f"expression: {exc}") from None
+            UserPattern(pattern, f"lexicon {path}: theme [{name}] pattern")
         for key in ("label_zh", "label_en", "note"):
             if key in table and not (isinstance(table[key], str) and table[key].strip()):
                 raise ToolkitError(f"lexicon {path}: theme [{name}] {key} must be a text such as \"生态环境\", "
                                    f"not {table[key]!r}")
+        for key in ("label_zh", "label_en", "note"):
+            _no_control_characters(path, name, key, table.get(key, ""))
+        for word in words:
+            _no_control_characters(path, name, "word", word.strip())
         themes.append(Theme(name, table.get("label_zh", name), table.get("label_en", name),
                             tuple(dict.fromkeys(w.strip() for w in words)), tuple(patterns), table.get("note", "")))
     if not themes:
         raise ToolkitError(f"lexicon {path} defines no theme; add tables like [innovation] words = [...]")
+    first_theme: dict[str, str] = {}
+    for theme in themes:  # a word of two themes would count for both in coverage.csv and for one in the model
+        for word in theme.words:
+            if first_theme.setdefault(word, theme.name) != theme.name:
+                raise ToolkitError(f"lexicon {path}: the word {word} is in two themes, [{first_theme[word]}] and "
+                                   f"[{theme.name}]; keep it in one")
     return Lexicon(tuple(themes))
+
+
+def _no_control_characters(path: Path, theme: str, key: str, text: str) -> None:
+    """Refuse a control character (ESC, BEL, tab, line break ...) in a theme's name, labels, note or words: they
+    would be written raw into the CSV files and report.html. (The name is checked first, so it is clean when the
+    other keys are.)"""
+    bad = next((c for c in text if unicodedata.category(c) == "Cc"), None)
+    if bad is not None:
+        where = f"theme name {text!r}" if key == "name" else f"theme [{theme}] {key} {text!r}"
+        raise ToolkitError(f"lexicon {path}: {where} holds the control character {bad!r}; remove it")
 
 
 def word_themes(lexicon: Lexicon, vocabulary: list[str], match: str = "exact") -> dict[str, str]:
@@ -127,7 +146,8 @@ def word_themes(lexicon: Lexicon, vocabulary: list[str], match: str = "exact") -
     for theme in lexicon.themes:
         for w in theme.words:
             exact.setdefault(w, theme.name)
-    patterns = [(re.compile(p), theme.name) for theme in lexicon.themes for p in theme.patterns]
+    patterns = [(UserPattern(p, f"theme [{theme.name}] pattern"), theme.name) for theme in lexicon.themes
+                for p in theme.patterns]
     result = {}
     by_length = sorted(exact, key=lambda w: (-len(w), w)) if match == "contains" else []
     for word in vocabulary:

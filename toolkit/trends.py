@@ -9,21 +9,25 @@ drawn per replicate, intervals at ``level`` as the estimate plus or minus z stan
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .errors import ToolkitError
-from .options import FRACTION, NON_NEGATIVE, POSITIVE, Option
+from .options import NON_NEGATIVE, POSITIVE, PROBABILITY, Option
 
 if TYPE_CHECKING:
     import pandas as pd
 
+log = logging.getLogger("toolkit")
+
 OPTIONS = {
     "bootstrap": Option(1000, "Replicates of the cluster bootstrap (documents, then their units, one ensemble member "
                               "each) behind every interval; 0 for none.", *NON_NEGATIVE),
-    "level": Option(0.95, "Coverage of the intervals.", *FRACTION, kind=(float, int)),
+    "level": Option(0.95, "Coverage of the intervals, e.g. 0.95 (1 would make every interval infinite).",
+                    *PROBABILITY, kind=(float, int)),
     "change_from": Option(0, "First year (or period name) of the change table; 0 for the first year with data.",
                           kind=(int, str)),
     "change_to": Option(0, "Last year (or period name) of the change table; 0 for the last year with data.",
@@ -55,6 +59,17 @@ def check_options(section: dict) -> None:
         raise ToolkitError(f"trends.compare names two groups, not {section['compare']!r}")
     if section["compare"] and not section["by"]:
         raise ToolkitError("trends.compare needs trends.by: the metadata column the groups come from")
+
+
+def _year_ranges(years) -> str:
+    """Years as runs: 2011-2015, 2018, 2020-2022."""
+    runs: list[list[int]] = []
+    for year in sorted(int(y) for y in years):
+        if runs and year == runs[-1][1] + 1:
+            runs[-1][1] = year
+        else:
+            runs.append([year, year])
+    return ", ".join(f"{a}-{b}" if b > a else f"{a}" for a, b in runs)
 
 
 def period_of(years, periods: dict) -> np.ndarray:
@@ -361,6 +376,12 @@ def yearly_trends(units: pd.DataFrame, keyword_counts: np.ndarray, themes: list[
         raise ToolkitError(f"trends.change_from/change_to name periods that trends.periods lacks: {first}, {last}")
     cells = trends.periods if key == "period" else yearly
     present = set(cells.loc[cells["n_units"] > 0, key])
+    empty = [f"trends.{name} = {value!r}" for name, value in (("change_from", first), ("change_to", last))
+             if value not in present]
+    if empty:
+        log.warning("%s: no document there, so change.csv is empty; %s with documents: %s", " and ".join(empty),
+                    "periods" if key == "period" else "years",
+                    ", ".join(p for p in periods if p in present) if key == "period" else _year_ranges(present))
     if first != last and first in present and last in present and bootstrap:
         trends.change = model.change([key], (first,), (last,))
     if by:

@@ -1,0 +1,133 @@
+"""Wilkinson formulas read as formulas only: nothing in a formula is run as Python.
+
+formulaic evaluates the factors of a formula (``{...}``, ``bs(year)``, ``np.log(x)``) as Python expressions,
+so a formula from a config could run any code. :func:`check_formula` reads the formula first, by its own
+scanner, and lets through only this grammar: names of columns, numbers, the operators ``+ - * : / ** ( )``,
+and calls of the functions in ``FUNCTIONS`` (and ``np.<name>`` for ``NUMPY``) whose arguments are columns,
+such calls, or constants (numbers, true/false, lists of numbers; keyword arguments such as ``df=3``). Every
+factor is parsed by Python's ``ast`` and checked node by node; anything else (``{...}``, backquotes, quoted
+text, attributes, subscripts, lambdas, names with ``__``) is refused with the offending term named. Quoted text
+is refused even as an argument: formulaic's tokenizer and this scanner could then disagree on where a call
+ends.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from .errors import ToolkitError
+
+# formulaic's transforms that compute only from their arguments.
+FUNCTIONS = ("C", "bs", "cr", "cs", "cc", "poly", "center", "scale", "log", "log2", "log10", "exp")
+NUMPY = ("log", "log1p", "log2", "log10", "exp", "sqrt", "abs")
+OPERATORS = "+ - * : / ** ( )"
+_NAME = re.compile(r"[\w.]+")
+_NUMBER = re.compile(r"\d*\.?\d+(?:[eE][-+]?\d+)?")
+_GRAMMAR = (f"a formula holds column names, numbers, {OPERATORS} and the functions "
+            f"{', '.join(FUNCTIONS)}, {', '.join('np.' + f for f in NUMPY)} (keyword arguments such as df=3)")
+
+
+def check_formula(formula: str, what: str = "effects.formula") -> list[str]:
+    """The column names ``formula`` uses, in order; raises ToolkitError naming the first term outside the
+    grammar (see the module's docstring)."""
+    names: list[str] = []
+    i = 0
+    while i < len(formula):
+        char = formula[i]
+        if char.isspace():
+            i += 1
+        elif formula.startswith("**", i) or char in "+-*:/()":
+            i += 2 if formula.startswith("**", i) else 1
+        elif char.isdigit() or (char == "." and formula[i + 1:i + 2].isdigit()):
+            end = _NUMBER.match(formula, i).end()
+            if end < len(formula) and _NAME.match(formula[end]):
+                _refuse(formula, i, what)
+            i = end
+        elif char == "_" or char.isidentifier():
+            end = _NAME.match(formula, i).end()
+            after = end
+            while after < len(formula) and formula[after].isspace():
+                after += 1
+            if after < len(formula) and formula[after] == "(":
+                end = _closing(formula, i, after, what)
+            names += _factor_names(formula[i:end], what)
+            i = end
+        else:
+            _refuse(formula, i, what)
+    return list(dict.fromkeys(names))
+
+
+def _closing(formula: str, term: int, start: int, what: str) -> int:
+    """The index after the parenthesis that closes the one at ``start`` (of the call that begins at ``term``)."""
+    depth, i = 0, start
+    while i < len(formula):
+        char = formula[i]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    raise ToolkitError(f"{what}: {formula[term:]!r} opens a parenthesis that is never closed")
+
+
+def _refuse(formula: str, i: int, what: str):
+    """Raise naming the term that starts at ``i``: a ``{...}`` or backquoted block whole, else up to the next
+    space or operator."""
+    closing = {"{": "}", "`": "`", "[": "]", "'": "'", '"': '"'}.get(formula[i])
+    end = formula.find(closing, i + 1) + 1 if closing else 0
+    if end <= 0:
+        end = i + 1
+        while end < len(formula) and not formula[end].isspace() and formula[end] not in "+-*:/()":
+            end += 1
+    term = formula[i:end]
+    raise ToolkitError(f"{what}: {term!r} is not allowed: {_GRAMMAR}; nothing in a formula is run as Python")
+
+
+def _factor_names(term: str, what: str) -> list[str]:
+    """The column names of one factor (``year``, ``bs(year, df=3)``), checked against the grammar."""
+    try:
+        tree = ast.parse(term.strip(), mode="eval")
+    except (SyntaxError, ValueError):
+        raise ToolkitError(f"{what}: {term!r} is not a term of a formula: {_GRAMMAR}") from None
+    return _expression(tree.body, term, what)
+
+
+def _expression(node: ast.AST, term: str, what: str) -> list[str]:
+    if isinstance(node, ast.Name):
+        if "__" in node.id:
+            raise ToolkitError(f"{what}: {term!r} is not allowed: names with '__' are not columns; {_GRAMMAR}")
+        return [node.id]
+    if isinstance(node, ast.Call):
+        function = node.func
+        if isinstance(function, ast.Name) and function.id in FUNCTIONS:
+            pass
+        elif (isinstance(function, ast.Attribute) and isinstance(function.value, ast.Name)
+              and function.value.id == "np" and function.attr in NUMPY):
+            pass
+        else:
+            raise ToolkitError(f"{what}: {term!r} is not allowed: {ast.unparse(function)}() is not one of the "
+                               f"functions a formula may call; {_GRAMMAR}")
+        names = []
+        for argument in node.args:
+            names += [] if _is_constant(argument) else _expression(argument, term, what)
+        for keyword in node.keywords:
+            if keyword.arg is None or "__" in keyword.arg or not _is_constant(keyword.value):
+                raise ToolkitError(f"{what}: {term!r} is not allowed: a keyword argument's value must be a "
+                                   f"number or a list of numbers; {_GRAMMAR}")
+        return names
+    raise ToolkitError(f"{what}: {term!r} is not allowed: {_GRAMMAR}")
+
+
+def _is_constant(node: ast.AST) -> bool:
+    """A number, true/false or none, a negative number, or a list or tuple of these (no text: see the module's
+    docstring)."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (int, float, bool)) or node.value is None
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return isinstance(node.operand, ast.Constant) and isinstance(node.operand.value, (int, float))
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return all(_is_constant(e) for e in node.elts)
+    return False
