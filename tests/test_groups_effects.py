@@ -59,7 +59,12 @@ def test_covariate_effects_with_the_ensemble(grouped):
     assert effects["note"].str.contains("fewer than 20 documents").all()
     expected = pd.read_csv(grouped.out_dir / "effects_expected.csv")
     assert set(expected["group"]) == {"武汉市", "安庆市大观区(安徽)"} and expected["year"].between(2015, 2022).all()
-    assert (expected["low"] <= expected["expected"]).all() and (expected["expected"] <= expected["high"]).all()
+    drawn = expected[expected["supported"]]
+    assert (drawn["low"] <= drawn["expected"]).all() and (drawn["expected"] <= drawn["high"]).all()
+    assert expected.loc[~expected["supported"], ["expected", "low", "high"]].isna().all().all()
+    years = grouped.units.groupby("place")["year"].agg(["min", "max"])
+    for place, rows in drawn.groupby("group"):  # each place's curve within the years of its documents
+        assert rows["year"].between(years.loc[place, "min"], years.loc[place, "max"]).all()
     assert (grouped.out_dir / "figures" / "theme_effects.png").is_file()
 
 
@@ -79,6 +84,49 @@ def test_effects_recover_a_planted_trend():
     table, _ = estimate_effects(units, np.array(shares)[None], ["theme"], "year", draws=400)
     slope = table.set_index("term").loc["year"]
     assert slope["low"] < 0.1 < slope["high"] and slope["high"] - slope["low"] < 0.05 and slope["p_value"] < 0.01
+
+
+def _documents_by_year(years_by_level: dict[str, list[int]], seed: int = 0):
+    rng = np.random.default_rng(seed)
+    rows, shares = [], []
+    for level, years in years_by_level.items():
+        for d, year in enumerate(years):
+            for _ in range(10):
+                value = float(np.clip(0.2 + rng.normal(0, 0.05), 0.001, 0.999))
+                rows.append({"doc_id": f"{level}{d}", "year": year, "level": level, "n_tokens": 40})
+                shares.append([value, 1 - value])
+    return pd.DataFrame(rows), np.array(shares)[None]
+
+
+def test_the_expected_curve_stays_within_the_data():
+    """A century with gaps (congress reports) and a group that starts late: the curve is not drawn across two
+    decades without documents, nor before a group's first document (a spline once gave digital economy 0.096
+    for a province in 1921)."""
+    from toolkit.effects import estimate_effects
+
+    congresses = [1921, 1922, 1923, 1925, 1927, 1928, 1945, 1956, 1969, 1973, 1977, 1982, 1987, 1992, 1997, 2002,
+                  2007, 2012, 2017, 2022]
+    units, shares = _documents_by_year({"central": congresses, "province": list(range(2013, 2023))})
+    _, expected = estimate_effects(units, shares, ["theme"], "bs(year, df=3) + level", draws=50, x="year")
+    central = expected[expected["group"] == "central"].set_index("year")
+    province = expected[expected["group"] == "province"].set_index("year")
+    assert not central.loc[1934:1939, "supported"].any() and central.loc[1921:1928, "supported"].all()
+    assert central.loc[1934:1939, "expected"].isna().all()
+    assert not province.loc[:2012, "supported"].any() and province.loc[2013:2022, "supported"].all()
+    assert province.loc[2013:2022, "expected"].notna().all()
+
+
+def test_a_covariate_with_one_value_is_a_clear_message(caplog):
+    """A corpus of one year: year in the formula cannot be estimated (one line naming it); effects.x = year with
+    a formula without it says why no curve is drawn."""
+    from toolkit.effects import estimate_effects
+
+    units, shares = _documents_by_year({"city": [2024] * 6, "province": [2024] * 6})
+    with pytest.raises(ToolkitError, match="uses year, which has one value in this corpus \\(2024\\)"):
+        estimate_effects(units, shares, ["theme"], "year + level", draws=20)
+    table, expected = estimate_effects(units, shares, ["theme"], "level", draws=20, x="year")
+    assert set(table["term"]) == {"Intercept", "level[T.province]"} and expected.empty
+    assert "effects.x = year is not in effects.formula: no expected-share curve" in caplog.text
 
 
 @pytest.mark.parametrize("overrides, message", [

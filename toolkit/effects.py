@@ -11,6 +11,7 @@ share scale.
 
 from __future__ import annotations
 
+import logging
 import warnings
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,8 @@ from .options import POSITIVE, Option
 
 if TYPE_CHECKING:
     import pandas as pd
+
+log = logging.getLogger("toolkit")
 
 OPTIONS = {
     "formula": Option("", "Document covariates of the theme shares as a Wilkinson formula over columns of the "
@@ -68,6 +71,12 @@ def estimate_effects(units: pd.DataFrame, member_shares: np.ndarray, themes: lis
     import statsmodels.api as sm
     from scipy.special import expit
 
+    constant = [v for v in check_formula(formula) if v in units.columns and units[v].nunique(dropna=True) < 2]
+    if constant:
+        values = units[constant[0]].dropna().unique()
+        raise ToolkitError(f"effects.formula {formula!r} uses {constant[0]}, which has one value in this corpus "
+                           f"({values[0] if len(values) else 'none'}): its effect cannot be estimated; drop it from "
+                           "the formula (or set effects.formula = '')")
     matrix = _design(formula, units)
     rows = matrix.index.to_numpy()
     X = np.asarray(matrix, dtype=float)
@@ -77,6 +86,11 @@ def estimate_effects(units: pd.DataFrame, member_shares: np.ndarray, themes: lis
     rng = np.random.default_rng(random_state)
     tail = (1 - level) / 2
     grid, group_column = _grid(units, matrix, x)
+    if x and grid is None:
+        log.warning("warning: effects.x = %s %s: no expected-share curve (effects_expected.csv and the figure); set "
+                    "effects.x to a covariate of effects.formula with two values or more, or to ''", x,
+                    "is not in effects.formula" if x not in matrix.model_spec.required_variables else
+                    "has one value in this corpus")
     grid_X = np.asarray(matrix.model_spec.get_model_matrix(grid), dtype=float) if grid is not None else None
     effect_rows, expected_rows = [], []
     for t, theme in enumerate(themes):
@@ -115,21 +129,31 @@ def estimate_effects(units: pd.DataFrame, member_shares: np.ndarray, themes: lis
         if grid_X is not None:
             curves = expit(grid_X @ pooled.T)  # grid points x draws
             for i in range(len(grid)):
+                covered = bool(grid["supported"].iloc[i])
                 expected_rows.append({"theme": theme, x: grid[x].iloc[i],
                                       "group": str(grid[group_column].iloc[i]) if group_column else "",
-                                      "expected": float(curves[i].mean()), "low": float(np.quantile(curves[i], tail)),
-                                      "high": float(np.quantile(curves[i], 1 - tail))})
+                                      "expected": float(curves[i].mean()) if covered else np.nan,
+                                      "low": float(np.quantile(curves[i], tail)) if covered else np.nan,
+                                      "high": float(np.quantile(curves[i], 1 - tail)) if covered else np.nan,
+                                      "supported": covered})
     return pd.DataFrame(effect_rows), pd.DataFrame(expected_rows)
 
 
 def _grid(units: pd.DataFrame, matrix, x: str):
-    """Values of ``x`` across its range (every year for year), one row per level of the first categorical
-    covariate, the other covariates at their mean (numbers) or most frequent value (categories)."""
+    """Values of ``x`` across the range of the data (every year for year), one row per level of the first
+    categorical covariate, the other covariates at their mean (numbers) or most frequent value (categories).
+    ``supported`` is False where the curve would speak beyond its data: outside the range of ``x`` among the
+    documents of that level, or (a number) farther from the nearest document than the usual spacing of the
+    documents' values (the median gap, at least 1): a span without documents, e.g. the years between two
+    congresses a decade apart; a category that level has no document of. An ``x`` with a single value gives no
+    grid (None)."""
     import pandas as pd
     variables = [v for v in matrix.model_spec.required_variables if v in units.columns]
     if not x or x not in variables:
         return None, ""
     numeric = pd.api.types.is_numeric_dtype(units[x])
+    if units[x].nunique(dropna=True) < 2:
+        return None, ""
     xs = (np.arange(int(units[x].min()), int(units[x].max()) + 1) if numeric and x == "year" else
           np.linspace(units[x].min(), units[x].max(), 25) if numeric else units[x].dropna().unique())
     categorical = [v for v in variables if v != x and not pd.api.types.is_numeric_dtype(units[v])]
@@ -137,8 +161,15 @@ def _grid(units: pd.DataFrame, matrix, x: str):
     levels = list(units[group].dropna().unique()) if group else [None]
     rows = []
     for level in levels:
+        values = (units[x] if level is None else units.loc[units[group] == level, x]).dropna()
+        seen = np.unique(values.to_numpy(float)) if numeric else set(values)
+        reach = max(float(np.median(np.diff(seen))), 1.0) if numeric and len(seen) > 1 else 1.0
         for value in xs:
-            row = {}
+            if numeric:
+                nearest = float(np.min(np.abs(seen - value))) if len(seen) else np.inf
+                row = {"supported": len(seen) > 0 and seen[0] <= value <= seen[-1] and nearest <= reach}
+            else:
+                row = {"supported": value in seen}
             for v in variables:
                 if v == x:
                     row[v] = value

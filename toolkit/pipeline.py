@@ -318,10 +318,10 @@ def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overr
                                         config["themes"]["match"])
             candidates = candidate_terms(prepared.pair_counts, known=prepared.segmenter.known_words,
                                          stopwords=prepared.segmenter.stopwords)
-        with timed(timings, "lexicon evidence"):
-            checks = lexicon_evidence(prepared, fitted, units, config)
         with timed(timings, "trends"):
             yearly = trends(prepared, fitted, units, keywords, config)
+        with timed(timings, "lexicon evidence"):
+            checks = lexicon_evidence(prepared, fitted, units, config)
             diagnostics = diagnose(prepared, fitted, units, keywords, yearly, checks, config)
         effects = None
         if config["effects"]["formula"]:

@@ -553,7 +553,7 @@ def plot_effects(expected: pd.DataFrame, lexicon: Lexicon, *, language: str = "z
     import matplotlib
 
     text = _TEXT[language]
-    x = [c for c in expected.columns if c not in ("theme", "group", "expected", "low", "high")][0]
+    x = [c for c in expected.columns if c not in ("theme", "group", "expected", "low", "high", "supported")][0]
     themes = [t for t in lexicon.names if t in set(expected["theme"])]
     n_cols = 4 if len(themes) > 6 else min(3, len(themes))
     n_rows = int(np.ceil(len(themes) / n_cols))
