@@ -10,8 +10,18 @@ import logging
 import sys
 
 from .errors import INTERRUPTED, ToolkitError
+from .options import MAX_SEED
 
 EXIT_USAGE = 2
+MAX_CODED_UNITS = 10_000  # a person codes a few hundred; more is a typo
+MAX_CONTEXT = 10_000  # characters on each side of a concordance line
+MAX_JOBS = 1_024  # runs of a sweep in parallel
+
+
+def _check_range(flag: str, value: int | None, low: int, high: int, meaning: str = "") -> None:
+    """Refuse a number flag outside [low, high] with a message naming the range (None: not given)."""
+    if value is not None and not low <= value <= high:
+        raise ToolkitError(f"{flag} must be from {low}{meaning} to {high:,}, not {value}")
 
 
 def _add_config_arguments(parser: argparse.ArgumentParser, *, required: bool) -> None:
@@ -176,6 +186,9 @@ def _dispatch(args) -> int:
         from . import validation
 
         if args.step == "export":
+            _check_range("--units", args.units, 1, MAX_CODED_UNITS)
+            _check_range("--topic-tasks", args.topic_tasks, 0, MAX_CODED_UNITS)
+            _check_range("--seed", args.seed, 0, MAX_SEED)
             out = validation.export(args.run, args.out, n_units=args.units, n_topic_tasks=args.topic_tasks,
                                     random_state=args.seed)
             print(f"{out}: give {validation.UNIT_SHEET}, {validation.WORD_SHEET}, {validation.TOPIC_SHEET} and "
