@@ -15,7 +15,6 @@ from .options import MAX_SEED
 EXIT_USAGE = 2
 MAX_CODED_UNITS = 10_000  # a person codes a few hundred; more is a typo
 MAX_CONTEXT = 10_000  # characters on each side of a concordance line
-MAX_JOBS = 1_024  # runs of a sweep in parallel
 
 
 def _check_range(flag: str, value: int | None, low: int, high: int, meaning: str = "") -> None:
@@ -174,8 +173,9 @@ def _dispatch(args) -> int:
               f"{counts['units']} units, {len(result.topics)} topics")
         return 0
     if args.command == "sweep":
-        from .sweeps import parse_grid_option, sweep
+        from .sweeps import MAX_JOBS, parse_grid_option, sweep
 
+        _check_range("--jobs", args.jobs, 0, MAX_JOBS, " (one per core)")
         grid = dict(parse_grid_option(g) for g in args.grid)
         result = sweep(_config(args), args.out, grid=grid, n_jobs=args.jobs, scheduler=args.scheduler)
         print(f"{result.out_dir}: {len(result.table)} runs ({result.fitted} fitted now); "
@@ -209,8 +209,9 @@ def _dispatch(args) -> int:
                   f"{int(rows['documents'].sum())} documents{span}", file=sys.stderr)
         return 0
     if args.command == "kwic":
-        if args.context is not None and args.context < 1:
-            raise ToolkitError(f"--context must be 1 or more, not {args.context}")
+        _check_range("--context", args.context, 1, MAX_CONTEXT, " character")
+        if args.limit < 0:
+            raise ToolkitError(f"--limit must be 0 (every line) or more, not {args.limit}")
         from .terms import format_kwic
 
         table = pipeline.concordance(args.source, args.terms, context=args.context, regex=args.regex,
