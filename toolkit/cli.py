@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--out", help="sweep folder (default: runs/<corpus name>-sweep)")
     sweep.add_argument("--grid", action="append", default=[], metavar="SECTION.KEY=V1,V2",
                        help="grid values, e.g. --grid model.n_topics=5..15 --grid model.kind=lda,nmf (repeatable)")
-    sweep.add_argument("--jobs", type=int, help="runs in parallel (default: sweep.n_jobs, 0 = one per core)")
+    sweep.add_argument("--jobs", type=int, help="runs in parallel, 0 to 1,024 (default: sweep.n_jobs, 0 = one per core)")
     sweep.add_argument("--scheduler", help="Dask scheduler address to run on, e.g. tcp://10.0.0.5:8786")
 
     validate = commands.add_parser(
@@ -73,8 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     export = steps.add_parser("export", help="write the coding sheets, keys and codebook for a run folder")
     export.add_argument("run", help="a run's output folder, e.g. runs/seeds")
     export.add_argument("--out", help="where to write them (default: <run>-validation)")
-    export.add_argument("--units", type=int, default=200, help="units to code (default 200)")
-    export.add_argument("--topic-tasks", type=int, default=50, help="topic-intrusion tasks (default 50)")
+    export.add_argument("--units", type=int, default=200, help="units to code (default 200, at most 10,000)")
+    export.add_argument("--topic-tasks", type=int, default=50, help="topic-intrusion tasks (default 50, at most 10,000)")
     export.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
     grade = steps.add_parser("score", help="score the coded sheets against the model and the keyword baseline")
     grade.add_argument("folder", help="the folder `validate export` wrote, with the coded sheets")
@@ -103,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "(with doc_id, date and the character position) instead.")
     kwic.add_argument("source", help="a TOML config (its corpus) or one text file")
     kwic.add_argument("terms", nargs="+", metavar="TERM")
-    kwic.add_argument("--context", type=int, help="characters on each side (default: terms.context, 20)")
+    kwic.add_argument("--context", type=int, help="characters on each side, 1 to 10,000 (default: terms.context, 20)")
     kwic.add_argument("--regex", action="store_true", help="read each TERM as a regular expression, e.g. 数字(经济|化)")
     kwic.add_argument("--limit", type=int, default=0, help="print at most this many lines (default: all)")
     kwic.add_argument("--out", help="write every line as CSV to this file instead of printing")

@@ -229,7 +229,7 @@ def _validation_folder(folder: Path) -> None:
         return
     if (folder / "units.csv").is_file() and (folder / "unit_topics.csv").is_file():
         raise ToolkitError(f"{folder} is a run folder; export the coding sheets first (toolkit validate export "
-                           f"{folder}), then score the folder that wrote (default {folder}-validation)")
+                           f"{folder}), then score the folder it writes (by default {folder}-validation)")
     raise ToolkitError(f"{folder} holds no coding sheets and keys; pass the folder `toolkit validate export` wrote")
 
 
