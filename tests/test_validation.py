@@ -119,6 +119,8 @@ def _rewrite_sheet(folder, change):
     (lambda f, run: _rewrite_sheet(f, lambda t, p: t.drop(columns="item").to_csv(p, index=False)),
      "coding_sheet.csv has no 'item' column"),
     (lambda f, run: (f / validation.UNIT_SHEET).write_bytes(b""), "coding_sheet.csv: empty file"),
+    (lambda f, run: (f / validation.UNIT_SHEET).write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + "主题".encode() * 50),
+     "coding_sheet.csv: binary file: a ZIP archive or Office document"),  # saved as .xlsx under the old name
     (lambda f, run: (f / validation.UNIT_KEY).unlink(), "key_units.csv not found; the key files"),
     (lambda f, run: _rewrite_sheet(f, lambda t, p: t.assign(item=t["item"].where(t.index != 3, "第四条"))
                                    .to_csv(p, index=False)),
@@ -130,7 +132,8 @@ def _rewrite_sheet(folder, change):
 def test_score_refuses_unusable_input_with_one_line(run, coded, tmp_path, capsys, damage, message):
     folder = tmp_path / "tasks"
     shutil.copytree(coded, folder)
-    target = damage(folder, run) or folder
+    target = damage(folder, run)
+    target = target if isinstance(target, type(folder)) else folder  # a run folder, or the damaged copy
     with pytest.raises(ToolkitError, match=message.replace("(", r"\(").replace(")", r"\)")):
         validation.score(target)
     assert main(["validate", "score", str(target)]) == 2
@@ -172,8 +175,8 @@ def test_score_never_overwrites_a_scores_md_the_toolkit_did_not_write(coded, tmp
     assert mine.read_text(encoding="utf-8").endswith("审阅意见:一致。\n")
 
 
-def _resave_units(folder, change=lambda t: t, encoding="utf-8"):
-    path = folder / "units.csv"
+def _resave_units(folder, change=lambda t: t, encoding="utf-8", name="units.csv"):
+    path = folder / name
     change(pd.read_csv(path, keep_default_na=False, dtype=str)).to_csv(path, index=False, encoding=encoding)
 
 
@@ -186,15 +189,17 @@ def test_export_reads_a_units_csv_saved_again_by_excel(run, tmp_path):
     pd.testing.assert_frame_equal(again, expected)
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda t: t.assign(in_model="False"), "the run has no unit the model was fitted to"),
-    (lambda t: t.drop(columns="dominant_theme"), "units.csv has no 'dominant_theme' column"),
-    (lambda t: t.iloc[:0], "the run has no unit the model was fitted to"),
+@pytest.mark.parametrize("name, change, message", [
+    ("units.csv", lambda t: t.assign(in_model="False"), "the run has no unit the model was fitted to"),
+    ("units.csv", lambda t: t.drop(columns="dominant_theme"), "units.csv has no 'dominant_theme' column"),
+    ("units.csv", lambda t: t.iloc[:0], "the run has no unit the model was fitted to"),
+    ("unit_topics.csv", lambda t: t.assign(topic_3=t["topic_3"].where(t.index != 7, "约0.2")),
+     r"unit_topics.csv: topic_3 of unit .* is '约0.2', not a number"),
 ])
-def test_export_from_an_edited_run_is_one_line(run, tmp_path, change, message):
+def test_export_from_an_edited_run_is_one_line(run, tmp_path, name, change, message):
     copy = tmp_path / "run"
     shutil.copytree(run, copy)
-    _resave_units(copy, change)
+    _resave_units(copy, change, name=name)
     with pytest.raises(ToolkitError, match=message):
         validation.export(copy, tmp_path / "tasks")
     assert not (tmp_path / "tasks").exists()

@@ -73,7 +73,14 @@ def _read_run(run: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.D
     topics = read_table(run / "topics.csv", RUN_COLUMNS["topics.csv"], fix)
     themes = read_table(run / "themes.csv", RUN_COLUMNS["themes.csv"], fix)
     unit_topics = read_table(run / "unit_topics.csv", RUN_COLUMNS["unit_topics.csv"], fix, keep_default_na=True)
-    return units, topics, themes, unit_topics
+    shares = [c for c in unit_topics.columns if c.startswith("topic_")]
+    numbers = unit_topics[shares].apply(pd.to_numeric, errors="coerce")
+    bad = numbers.isna() & unit_topics[shares].notna()
+    if bad.any(axis=None):
+        row, column = np.argwhere(bad.to_numpy())[0]
+        raise ToolkitError(f"{run / 'unit_topics.csv'}: {shares[column]} of unit {unit_topics['unit_id'].iloc[row]} "
+                           f"is {unit_topics[shares[column]].iloc[row]!r}, not a number; {fix}")
+    return units, topics, themes, unit_topics.assign(**numbers)
 
 
 def _words(cell: str) -> list[str]:
