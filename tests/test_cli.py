@@ -87,6 +87,23 @@ def test_sweep_command(tmp_path):
     assert bad.returncode == 2 and "did you mean 'n_topics'" in bad.stderr and "Traceback" not in bad.stderr
 
 
+@pytest.mark.parametrize("args, message", [
+    (["--jobs", "-3"], "--jobs must be from 0 (one per core) to 1,024, not -3"),
+    (["--jobs", "99999999"], "--jobs must be from 0 (one per core) to 1,024, not 99999999"),
+    (["--grid", "model.n_topics=1..100000000"], "--grid model.n_topics=1..100000000 has 100,000,000 values, above "
+                                                "the limit of 10,000 runs of a sweep"),
+])
+def test_sweep_refuses_absurd_numbers_before_any_work(tmp_path, capsys, args, message):
+    from toolkit.cli import main
+
+    out = tmp_path / "sw"
+    small = ["--grid", "model.kind=nmf", "--grid", "model.n_topics=4", "--set", "sweep.seeds=[1]"]
+    assert main(["sweep", str(ROOT / "configs" / "seeds.toml"), "--out", str(out), *small, *args]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"toolkit: error: {message}") and error.count("\n") == 1
+    assert not out.exists()
+
+
 def test_help_lists_the_commands():
     result = toolkit_cli("--help")
     assert result.returncode == 0

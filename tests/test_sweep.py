@@ -62,6 +62,35 @@ def test_results_do_not_depend_on_the_number_of_workers(local_sweep, tmp_path):
                                   local_sweep.table.drop(columns="fit_seconds"))
 
 
+@pytest.mark.parametrize("damage", [
+    lambda run: (run / "metrics.json").write_text('{"run_id": "', encoding="utf-8"),  # cut off by a full disk
+    lambda run: (run / "metrics.json").write_bytes(b""),
+    lambda run: (run / "metrics.json").write_text('{"备注": "手工改过"}', encoding="utf-8"),  # valid JSON, no metrics
+    lambda run: (run / "topics.json").unlink(),
+    lambda run: (run / "topics.json").write_bytes("创新 发展".encode("gbk")),
+])
+def test_a_damaged_run_is_fitted_again(local_sweep, damage):
+    victim = local_sweep.out_dir / "runs" / local_sweep.table["run_id"][5]
+    damage(victim)
+    again = sweep(seeds_config(), local_sweep.out_dir, grid=GRID, n_jobs=1)
+    assert again.fitted == 1
+    pd.testing.assert_frame_equal(again.table.drop(columns="fit_seconds"),
+                                  local_sweep.table.drop(columns="fit_seconds"))
+    assert json.loads((victim / "topics.json").read_text(encoding="utf-8"))["top_words"]
+
+
+def test_a_summary_folder_that_is_not_the_toolkits_is_refused_before_any_fit(tmp_path):
+    out = tmp_path / "sw"
+    grid = {"model.kind": ["nmf"], "model.n_topics": [4]}
+    sweep(seeds_config(**{"sweep.seeds": "[1]"}), out, grid=grid, n_jobs=1)
+    notes = out / "summary" / "笔记.md"
+    notes.write_text("K=4 的主题太宽泛。\n", encoding="utf-8")
+    with pytest.raises(ToolkitError, match="summary folder .*summary holds files the toolkit did not write"):
+        sweep(seeds_config(**{"sweep.seeds": "[1]"}), out, grid={**grid, "model.n_topics": [4, 5]}, n_jobs=1)
+    assert len(list((out / "runs").glob("*/metrics.json"))) == 1  # K=5 was not fitted only to be thrown away
+    assert notes.read_text(encoding="utf-8") == "K=4 的主题太宽泛。\n"
+
+
 def test_run_folders_are_named_by_settings_and_inputs(local_sweep):
     from toolkit.preparation import load_inputs
 
@@ -112,6 +141,25 @@ def test_grid_parsing_and_errors():
         expand_grid(seeds_config(), {"model.n_topics": []})
     with pytest.raises(ToolkitError, match="unknown config key model.n_topic"):
         sweep(seeds_config(), "/nonexistent/never-written", grid={"model.n_topic": [5]})
+
+
+def test_grids_above_the_limit_are_refused_before_they_are_built():
+    with pytest.raises(ToolkitError, match="model.n_topics=1..20001 has 20,001 values, above the limit of 10,000"):
+        parse_grid_option("model.n_topics=1..20001")
+    assert len(parse_grid_option("model.n_topics=1..10000")[1]) == 10_000
+    big = {"model.n_topics": list(range(2, 102)), "vocab.min_df": list(range(1, 51))}  # x 2 seeds: 10,000 runs
+    assert len(expand_grid(seeds_config(), big)) == 10_000
+    with pytest.raises(ToolkitError, match=r"has 10,100 runs \(101 model.n_topics x 2 model.random_state x 50 "
+                                           r"vocab.min_df\), above the limit of 10,000"):
+        expand_grid(seeds_config(), {**big, "model.n_topics": list(range(2, 103))})
+
+
+@pytest.mark.parametrize("n_jobs", [-3, 1_000_000])
+def test_absurd_numbers_of_workers_are_refused(tmp_path, n_jobs):
+    with pytest.raises(ToolkitError, match=f"n_jobs must be from 0 \\(one per core\\) to 1,024, not {n_jobs}"):
+        sweep(seeds_config(**{"sweep.seeds": "[1]"}), tmp_path / "sw", grid={"model.kind": ["nmf"],
+                                                                             "model.n_topics": [4]}, n_jobs=n_jobs)
+    assert not (tmp_path / "sw").exists()
 
 
 def test_preprocessing_options_in_the_grid(tmp_path):

@@ -151,6 +151,18 @@ def test_terms_and_kwic_commands(tmp_path):
     assert one_file.returncode == 0 and one_file.stdout.count("【创新】") == 30
 
 
+@pytest.mark.parametrize("flags, message", [
+    (["--context", "1000000000000"], "--context must be from 1 character to 10,000, not 1000000000000"),
+    (["--context", "10001"], "--context must be from 1 character to 10,000, not 10001"),
+    (["--limit", "-1"], "--limit must be 0 (every line) or more, not -1"),
+])
+def test_kwic_refuses_numbers_out_of_range(capsys, flags, message):
+    from toolkit.cli import main
+
+    assert main(["kwic", str(ROOT / "configs" / "seeds.toml"), "创新", *flags]) == 2
+    assert capsys.readouterr() == ("", f"toolkit: error: {message}\n")
+
+
 def test_out_never_overwrites_a_file_the_toolkit_did_not_write(tmp_path):
     mine = tmp_path / "notes.csv"
     mine.write_text("my own notes\n", encoding="utf-8")

@@ -1,5 +1,6 @@
 """The hand-coding workflow: blinded sheets out, coded sheets in, scores against the model and the keywords."""
 
+import shutil
 import subprocess
 import sys
 
@@ -8,6 +9,7 @@ import pytest
 
 import toolkit
 from toolkit import validation
+from toolkit.cli import main
 from toolkit.config import Config
 from toolkit.errors import ToolkitError
 
@@ -17,7 +19,8 @@ from .conftest import ROOT
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("validation") / "seeds"
-    toolkit.run(Config.load(ROOT / "configs" / "seeds.toml", ["figures.ldavis=false", 'figures.formats=["png"]',
+    fast = ["model.n_topics=17", "model.ensemble=1", "model.keyatm.iterations=20"]  # keyatm: one topic per theme
+    toolkit.run(Config.load(ROOT / "configs" / "seeds.toml", [*fast, "figures.ldavis=false", 'figures.formats=["png"]',
                                                               "trends.bootstrap=0"]), out)
     return out
 
@@ -86,3 +89,137 @@ def test_the_cli_exports_and_scores(run, tmp_path):
     empty = subprocess.run([sys.executable, "-m", "toolkit", "validate", "score", str(out)], capture_output=True,
                            text=True, timeout=120)
     assert empty.returncode == 2 and empty.stderr.startswith("toolkit: error: no coded answer")
+
+
+def _coded_folder(run, folder):
+    """An exported folder whose unit sheet a coder has filled in (every unit coded as the keywords say)."""
+    out = validation.export(run, folder, n_units=20, n_topic_tasks=5)
+    key = pd.read_csv(out / validation.UNIT_KEY, keep_default_na=False)
+    sheet = pd.read_csv(out / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    sheet["theme"] = key["keyword_theme"].replace("", "other")
+    sheet.to_csv(out / validation.UNIT_SHEET, index=False, encoding="utf-8-sig")
+    return out
+
+
+@pytest.fixture(scope="module")
+def coded(run, tmp_path_factory):
+    return _coded_folder(run, tmp_path_factory.mktemp("coded") / "tasks")
+
+
+def _rewrite_sheet(folder, change):
+    path = folder / validation.UNIT_SHEET
+    sheet = pd.read_csv(path, keep_default_na=False, dtype=str)
+    change(sheet, path)
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda f, run: run, "is a run folder; export the coding sheets first"),
+    (lambda f, run: _rewrite_sheet(f, lambda t, p: t.rename(columns={"theme": "主题"}).to_csv(p, index=False)),
+     "coding_sheet.csv has no 'theme' column (its columns: item, text, 主题, note)"),
+    (lambda f, run: _rewrite_sheet(f, lambda t, p: t.drop(columns="item").to_csv(p, index=False)),
+     "coding_sheet.csv has no 'item' column"),
+    (lambda f, run: (f / validation.UNIT_SHEET).write_bytes(b""), "coding_sheet.csv: empty file"),
+    (lambda f, run: (f / validation.UNIT_SHEET).write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + "主题".encode() * 50),
+     "coding_sheet.csv: binary file: a ZIP archive or Office document"),  # saved as .xlsx under the old name
+    (lambda f, run: (f / validation.UNIT_KEY).unlink(), "key_units.csv not found; the key files"),
+    (lambda f, run: _rewrite_sheet(f, lambda t, p: t.assign(item=t["item"].where(t.index != 3, "第四条"))
+                                   .to_csv(p, index=False)),
+     "item '第四条' (row 5) is not an item number"),
+    (lambda f, run: _rewrite_sheet(f, lambda t, p: t.assign(item=t["item"].where(t.index != 0, "999"))
+                                   .to_csv(p, index=False)),
+     "item 999 is not in key_units.csv"),
+])
+def test_score_refuses_unusable_input_with_one_line(run, coded, tmp_path, capsys, damage, message):
+    folder = tmp_path / "tasks"
+    shutil.copytree(coded, folder)
+    target = damage(folder, run)
+    target = target if isinstance(target, type(folder)) else folder  # a run folder, or the damaged copy
+    with pytest.raises(ToolkitError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        validation.score(target)
+    assert main(["validate", "score", str(target)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("toolkit: error: ") and error.count("\n") == 1
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig", "utf-8"])
+def test_sheets_saved_by_excel_are_scored_blank_rows_and_all(coded, tmp_path, encoding):
+    """Excel on Chinese Windows saves a CSV as GBK, and a sheet with empty rows keeps them as lines of commas."""
+    expected = validation.score(coded)["units"]
+    folder = tmp_path / "tasks"
+    shutil.copytree(coded, folder)
+    sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    blank = pd.DataFrame([{c: "" for c in sheet.columns}] * 2)
+    sheet = pd.concat([sheet.iloc[:5], blank, sheet.iloc[5:], blank], ignore_index=True)
+    sheet.to_csv(folder / validation.UNIT_SHEET, index=False, encoding=encoding)
+    if encoding.startswith("gb"):  # really not UTF-8
+        with pytest.raises(UnicodeDecodeError):
+            (folder / validation.UNIT_SHEET).read_text(encoding="utf-8")
+    pd.testing.assert_frame_equal(validation.score(folder)["units"], expected)
+
+
+def test_score_never_overwrites_a_scores_md_the_toolkit_did_not_write(coded, tmp_path):
+    folder = tmp_path / "tasks"
+    shutil.copytree(coded, folder)
+    mine = folder / "scores.md"
+    mine.write_text("# 我的评分笔记\n", encoding="utf-8")
+    with pytest.raises(ToolkitError, match="scores.md exists and the toolkit did not write it"):
+        validation.score(folder)
+    assert mine.read_text(encoding="utf-8") == "# 我的评分笔记\n"
+    mine.unlink()
+    validation.score(folder)
+    validation.score(folder)  # its own scores.md: replaced
+    assert mine.read_text(encoding="utf-8").startswith("# Validation scores")
+    mine.write_text(mine.read_text(encoding="utf-8") + "审阅意见:一致。\n", encoding="utf-8")  # the user's now
+    with pytest.raises(ToolkitError, match="scores.md exists"):
+        validation.score(folder)
+    assert mine.read_text(encoding="utf-8").endswith("审阅意见:一致。\n")
+
+
+def _resave_units(folder, change=lambda t: t, encoding="utf-8", name="units.csv"):
+    path = folder / name
+    change(pd.read_csv(path, keep_default_na=False, dtype=str)).to_csv(path, index=False, encoding=encoding)
+
+
+def test_export_reads_a_units_csv_saved_again_by_excel(run, tmp_path):
+    expected = pd.read_csv(validation.export(run, tmp_path / "a", n_units=20) / validation.UNIT_SHEET)
+    copy = tmp_path / "run"
+    shutil.copytree(run, copy)
+    _resave_units(copy, lambda t: t.assign(in_model=t["in_model"].str.upper()), encoding="gbk")  # TRUE, GBK
+    again = pd.read_csv(validation.export(copy, tmp_path / "b", n_units=20) / validation.UNIT_SHEET)
+    pd.testing.assert_frame_equal(again, expected)
+
+
+@pytest.mark.parametrize("name, change, message", [
+    ("units.csv", lambda t: t.assign(in_model="False"), "the run has no unit the model was fitted to"),
+    ("units.csv", lambda t: t.drop(columns="dominant_theme"), "units.csv has no 'dominant_theme' column"),
+    ("units.csv", lambda t: t.iloc[:0], "the run has no unit the model was fitted to"),
+    ("unit_topics.csv", lambda t: t.assign(topic_3=t["topic_3"].where(t.index != 7, "约0.2")),
+     r"unit_topics.csv: topic_3 of unit .* is '约0.2', not a number"),
+])
+def test_export_from_an_edited_run_is_one_line(run, tmp_path, name, change, message):
+    copy = tmp_path / "run"
+    shutil.copytree(run, copy)
+    _resave_units(copy, change, name=name)
+    with pytest.raises(ToolkitError, match=message):
+        validation.export(copy, tmp_path / "tasks")
+    assert not (tmp_path / "tasks").exists()
+
+
+def test_export_dot_inside_the_run_folder(run, tmp_path, monkeypatch):
+    copy = tmp_path / "政策" / "seeds"
+    shutil.copytree(run, copy)
+    monkeypatch.chdir(copy)
+    out = validation.export(".", n_units=20)
+    assert out == tmp_path / "政策" / "seeds-validation" and (out / validation.UNIT_SHEET).is_file()
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--units", "-5"], "--units must be from 1 to 10,000, not -5"),
+    (["--units", "100000000"], "--units must be from 1 to 10,000, not 100000000"),
+    (["--topic-tasks", "-3"], "--topic-tasks must be from 0 to 10,000, not -3"),
+    (["--seed", "-1"], "--seed must be from 0 to 4,294,967,295, not -1"),
+])
+def test_export_refuses_numbers_out_of_range(run, tmp_path, capsys, flags, message):
+    assert main(["validate", "export", str(run), "--out", str(tmp_path / "tasks"), *flags]) == 2
+    assert capsys.readouterr().err == f"toolkit: error: {message}\n"
+    assert not (tmp_path / "tasks").exists()

@@ -208,6 +208,39 @@ def _written_by_toolkit(folder: Path) -> bool:
         return False
 
 
+def _marker(folder: Path) -> dict | None:
+    try:
+        marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    ok = isinstance(marker, dict) and marker.get("format") == _MARKER_FORMAT and isinstance(marker.get("files"), dict)
+    return marker if ok else None
+
+
+def check_own_file(path: Path) -> None:
+    """Refuse to replace ``path`` unless it is absent or a file the toolkit wrote there, unchanged since (listed
+    with its SHA-256 in its folder's marker): a user's own file of that name is never overwritten."""
+    if not (path.exists() or path.is_symlink()):
+        return
+    listed = (_marker(path.parent) or {}).get("files", {})
+    if path.is_symlink() or not path.is_file() or listed.get(path.name) != _sha256(path):
+        raise ToolkitError(f"{path} exists and the toolkit did not write it (or it was edited since); move or rename "
+                           "it and run again (the toolkit does not overwrite files it did not write)")
+
+
+def write_own_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` in a folder the toolkit wrote (e.g. scores added to a validation folder), after
+    :func:`check_own_file`, and list it in the folder's marker so that a later call may replace it."""
+    check_own_file(path)
+    try:
+        write_text(path, text)
+        marker = _marker(path.parent) or {"format": _MARKER_FORMAT, "files": {}}
+        marker["files"][path.name] = _sha256(path)
+        write_text(path.parent / MARKER, json.dumps(marker, ensure_ascii=False, indent=1) + "\n")
+    except OSError as exc:
+        raise ToolkitError(f"cannot write {path}: {exc.strerror}") from None
+
+
 def _is_within(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 

@@ -10,8 +10,17 @@ import logging
 import sys
 
 from .errors import INTERRUPTED, ToolkitError
+from .options import MAX_SEED
 
 EXIT_USAGE = 2
+MAX_CODED_UNITS = 10_000  # a person codes a few hundred; more is a typo
+MAX_CONTEXT = 10_000  # characters on each side of a concordance line
+
+
+def _check_range(flag: str, value: int | None, low: int, high: int, meaning: str = "") -> None:
+    """Refuse a number flag outside [low, high] with a message naming the range (None: not given)."""
+    if value is not None and not low <= value <= high:
+        raise ToolkitError(f"{flag} must be from {low}{meaning} to {high:,}, not {value}")
 
 
 def _add_config_arguments(parser: argparse.ArgumentParser, *, required: bool) -> None:
@@ -52,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--out", help="sweep folder (default: runs/<corpus name>-sweep)")
     sweep.add_argument("--grid", action="append", default=[], metavar="SECTION.KEY=V1,V2",
                        help="grid values, e.g. --grid model.n_topics=5..15 --grid model.kind=lda,nmf (repeatable)")
-    sweep.add_argument("--jobs", type=int, help="runs in parallel (default: sweep.n_jobs, 0 = one per core)")
+    sweep.add_argument("--jobs", type=int, help="runs in parallel, 0 to 1,024 (default: sweep.n_jobs, 0 = one per core)")
     sweep.add_argument("--scheduler", help="Dask scheduler address to run on, e.g. tcp://10.0.0.5:8786")
 
     validate = commands.add_parser(
@@ -64,8 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     export = steps.add_parser("export", help="write the coding sheets, keys and codebook for a run folder")
     export.add_argument("run", help="a run's output folder, e.g. runs/seeds")
     export.add_argument("--out", help="where to write them (default: <run>-validation)")
-    export.add_argument("--units", type=int, default=200, help="units to code (default 200)")
-    export.add_argument("--topic-tasks", type=int, default=50, help="topic-intrusion tasks (default 50)")
+    export.add_argument("--units", type=int, default=200, help="units to code (default 200, at most 10,000)")
+    export.add_argument("--topic-tasks", type=int, default=50, help="topic-intrusion tasks (default 50, at most 10,000)")
     export.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
     grade = steps.add_parser("score", help="score the coded sheets against the model and the keyword baseline")
     grade.add_argument("folder", help="the folder `validate export` wrote, with the coded sheets")
@@ -94,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "(with doc_id, date and the character position) instead.")
     kwic.add_argument("source", help="a TOML config (its corpus) or one text file")
     kwic.add_argument("terms", nargs="+", metavar="TERM")
-    kwic.add_argument("--context", type=int, help="characters on each side (default: terms.context, 20)")
+    kwic.add_argument("--context", type=int, help="characters on each side, 1 to 10,000 (default: terms.context, 20)")
     kwic.add_argument("--regex", action="store_true", help="read each TERM as a regular expression, e.g. 数字(经济|化)")
     kwic.add_argument("--limit", type=int, default=0, help="print at most this many lines (default: all)")
     kwic.add_argument("--out", help="write every line as CSV to this file instead of printing")
@@ -164,8 +173,9 @@ def _dispatch(args) -> int:
               f"{counts['units']} units, {len(result.topics)} topics")
         return 0
     if args.command == "sweep":
-        from .sweeps import parse_grid_option, sweep
+        from .sweeps import MAX_JOBS, parse_grid_option, sweep
 
+        _check_range("--jobs", args.jobs, 0, MAX_JOBS, " (one per core)")
         grid = dict(parse_grid_option(g) for g in args.grid)
         result = sweep(_config(args), args.out, grid=grid, n_jobs=args.jobs, scheduler=args.scheduler)
         print(f"{result.out_dir}: {len(result.table)} runs ({result.fitted} fitted now); "
@@ -176,6 +186,9 @@ def _dispatch(args) -> int:
         from . import validation
 
         if args.step == "export":
+            _check_range("--units", args.units, 1, MAX_CODED_UNITS)
+            _check_range("--topic-tasks", args.topic_tasks, 0, MAX_CODED_UNITS)
+            _check_range("--seed", args.seed, 0, MAX_SEED)
             out = validation.export(args.run, args.out, n_units=args.units, n_topic_tasks=args.topic_tasks,
                                     random_state=args.seed)
             print(f"{out}: give {validation.UNIT_SHEET}, {validation.WORD_SHEET}, {validation.TOPIC_SHEET} and "
@@ -196,8 +209,9 @@ def _dispatch(args) -> int:
                   f"{int(rows['documents'].sum())} documents{span}", file=sys.stderr)
         return 0
     if args.command == "kwic":
-        if args.context is not None and args.context < 1:
-            raise ToolkitError(f"--context must be 1 or more, not {args.context}")
+        _check_range("--context", args.context, 1, MAX_CONTEXT, " character")
+        if args.limit < 0:
+            raise ToolkitError(f"--limit must be 0 (every line) or more, not {args.limit}")
         from .terms import format_kwic
 
         table = pipeline.concordance(args.source, args.terms, context=args.context, regex=args.regex,

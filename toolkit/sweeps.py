@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import json
 import logging
+import math
 import os
 import re
 import time
@@ -50,6 +51,10 @@ NOT_IN_RUN_HASH = ("sweep", "figures", "cache")
 _GRID_SYNTAX = ("--grid expects section.key=VALUES with VALUES a list (lda,nmf or 0.3,0.5) or a range of "
                 "integers (5..15), e.g. --grid model.n_topics=5..15")
 _RANGE = re.compile(r"^\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*$")
+MAX_RUNS = 10_000  # runs of one sweep: a grid larger than this is a typo, and its list alone would fill the memory
+MAX_JOBS = 1_024  # runs in parallel
+# what a finished run's metrics.json holds (it is written last, so a run without it is fitted again)
+_METRICS = ("run_id", "kind", "n_topics", "random_state", "c_npmi", "c_v", "diversity")
 
 
 def parse_grid_option(text: str) -> tuple[str, list]:
@@ -64,6 +69,10 @@ def parse_grid_option(text: str) -> tuple[str, list]:
         match = _RANGE.match(raw)
         if not match or int(match.group(1)) > int(match.group(2)):
             raise ToolkitError(f"{_GRID_SYNTAX}; not {text!r} (a range is FIRST..LAST with FIRST <= LAST)")
+        size = int(match.group(2)) - int(match.group(1)) + 1
+        if size > MAX_RUNS:
+            raise ToolkitError(f"--grid {text.strip()} has {size:,} values, above the limit of {MAX_RUNS:,} runs of "
+                               "a sweep; give a shorter range or a list, e.g. --grid model.n_topics=5..15")
         return f"{section}.{key}", list(range(int(match.group(1)), int(match.group(2)) + 1))
     values = [v for v in raw.split(",")]
     if any(not v.strip() for v in values):
@@ -83,6 +92,10 @@ def expand_grid(config: Config, grid: dict[str, list] | None = None) -> list[dic
         if not isinstance(values, list) or not values:
             raise ToolkitError(f"sweep grid {name} needs a non-empty list of values, e.g. [5, 10, 15]")
     keys = sorted(merged)
+    size = math.prod(len(merged[k]) for k in keys)
+    if size > MAX_RUNS:
+        raise ToolkitError(f"the sweep grid has {size:,} runs ({' x '.join(f'{len(merged[k])} {k}' for k in keys)}), "
+                           f"above the limit of {MAX_RUNS:,}; give fewer values")
     return [dict(zip(keys, combo)) for combo in itertools.product(*(merged[k] for k in keys))]
 
 
@@ -152,6 +165,8 @@ def sweep(config: Config | str | Path, out_dir: str | Path | None = None, *, gri
 
     if not isinstance(config, Config):
         config = Config.load(config)
+    if n_jobs is not None and not 0 <= n_jobs <= MAX_JOBS:
+        raise ToolkitError(f"n_jobs must be from 0 (one per core) to {MAX_JOBS:,}, not {n_jobs}")
     out_dir = Path(out_dir or Path("runs") / f"{config['corpus']['name'] or 'run'}-sweep")
     s = config["sweep"]
     n_jobs = n_jobs or s["n_jobs"] or os.cpu_count() or 1
@@ -159,6 +174,8 @@ def sweep(config: Config | str | Path, out_dir: str | Path | None = None, *, gri
     combos = expand_grid(config, grid)
     run_configs = [(combo, config.with_values(**combo)) for combo in combos]
     with atomic.sweep_folder(out_dir, config.input_paths()):
+        # the summary replaces the folder's summary/ at the end: refuse one that is not ours before any work
+        atomic.check_output_location(out_dir / "summary", flag="the sweep's summary folder")
         groups: dict[str, list] = {}  # preprocessing settings -> [inputs, prepared corpus]
         runs = []
         for combo, run_config in run_configs:
@@ -183,7 +200,7 @@ def sweep(config: Config | str | Path, out_dir: str | Path | None = None, *, gri
         runs = valid
         if not runs:
             raise ToolkitError(f"no run of the sweep grid can be fitted: {skipped[0][1]}")
-        pending = [r for r in runs if not (out_dir / "runs" / r[2] / "metrics.json").is_file()]
+        pending = [r for r in runs if not _finished(out_dir / "runs" / r[2])]
         log.info("sweep: %d runs, %d already done, %d skipped", len(runs), len(runs) - len(pending), len(skipped))
         jobs = [(combo, run_config, rid, groups[key][1]) for combo, run_config, rid, key in pending]
         for corpus in {id(j[3]): j[3] for j in jobs}.values():  # count once, in the parent, before the runs
@@ -219,6 +236,19 @@ def sweep(config: Config | str | Path, out_dir: str | Path | None = None, *, gri
             save_figure(plot_sweep(table, heldout=heldout, language=config["figures"]["language"],
                                    title=config["corpus"]["name"]), work / "sweep.png", dpi=config["figures"]["dpi"])
     return SweepResult(out_dir, table, recommendation, len(jobs))
+
+
+def _finished(folder: Path) -> bool:
+    """A run whose metrics.json and topics.json read back whole; a run with a damaged or missing one (a
+    killed sweep, a disk that filled up, a hand edit) is fitted again."""
+    try:
+        metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+        topics = json.loads((folder / "topics.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (isinstance(metrics, dict) and all(k in metrics for k in _METRICS) and metrics["run_id"] == folder.name
+            and isinstance(topics, dict) and isinstance(topics.get("top_words"), list)
+            and isinstance(topics.get("themes"), list))
 
 
 def _on_dask(address: str, parallel, tasks):

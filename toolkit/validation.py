@@ -9,6 +9,7 @@ to a unit?). The coding sheets hold no model output; the answers stay in the key
 
 from __future__ import annotations
 
+import io
 import json
 import string
 from pathlib import Path
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import atomic
+from .decoding import Unreadable, decode
 from .errors import ToolkitError
 
 CODEBOOK = "codebook.md"
@@ -26,16 +28,59 @@ TOPIC_SHEET, TOPIC_KEY = "topic_intrusion.csv", "key_topic_intrusion.csv"
 NOT_CODED = "toolkit: this sheet has not been coded yet"
 
 
+RUN_COLUMNS = {
+    "units.csv": ("unit_id", "doc_id", "year", "text", "in_model", "dominant_theme", "keyword_theme"),
+    "topics.csv": ("topic", "top_words"),
+    "themes.csv": ("theme", "label_zh", "label_en", "keywords_kept"),
+    "unit_topics.csv": ("unit_id",),
+}
+
+
+def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.DataFrame:
+    """A CSV table that the toolkit wrote and a person may have opened, edited and saved again: UTF-8 with or
+    without a byte-order mark, or GBK/GB18030 as Excel on Chinese Windows saves it. Every problem (a missing,
+    empty, binary or unparsable file, a renamed column of ``needed``) is a ToolkitError ending with ``fix``."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ToolkitError(f"{path} not found; {fix}") from None
+    except IsADirectoryError:
+        raise ToolkitError(f"{path} is a folder, not a CSV file; {fix}") from None
+    except OSError as exc:
+        raise ToolkitError(f"cannot read {path}: {exc.strerror}; {fix}") from None
+    try:
+        text = decode(data).text
+    except Unreadable as exc:
+        raise ToolkitError(f"{path}: {exc}; {fix}") from None
+    try:
+        table = pd.read_csv(io.StringIO(text), **{"keep_default_na": False, **options})
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ToolkitError(f"{path} is not a readable CSV table ({reason}); {fix}") from None
+    table.columns = [str(c).strip() for c in table.columns]
+    missing = [c for c in needed if c not in table.columns]
+    if missing:
+        raise ToolkitError(f"{path} has no {missing[0]!r} column (its columns: {', '.join(table.columns)}); {fix}")
+    return table
+
+
 def _read_run(run: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    needed = ("units.csv", "topics.csv", "themes.csv", "unit_topics.csv")
-    missing = [name for name in needed if not (run / name).is_file()]
+    missing = [name for name in RUN_COLUMNS if not (run / name).is_file()]
     if missing:
         raise ToolkitError(f"{run} is not the output of a toolkit run ({missing[0]} missing); pass a run folder")
-    units = pd.read_csv(run / "units.csv", keep_default_na=False, na_values=[""], encoding="utf-8-sig")
-    topics = pd.read_csv(run / "topics.csv", keep_default_na=False, encoding="utf-8-sig")
-    themes = pd.read_csv(run / "themes.csv", keep_default_na=False, encoding="utf-8-sig")
-    unit_topics = pd.read_csv(run / "unit_topics.csv", encoding="utf-8-sig")
-    return units, topics, themes, unit_topics
+    fix = "export from the run's folder as the toolkit wrote it, or run the analysis again"
+    units = read_table(run / "units.csv", RUN_COLUMNS["units.csv"], fix, na_values=[""])
+    topics = read_table(run / "topics.csv", RUN_COLUMNS["topics.csv"], fix)
+    themes = read_table(run / "themes.csv", RUN_COLUMNS["themes.csv"], fix)
+    unit_topics = read_table(run / "unit_topics.csv", RUN_COLUMNS["unit_topics.csv"], fix, keep_default_na=True)
+    shares = [c for c in unit_topics.columns if c.startswith("topic_")]
+    numbers = unit_topics[shares].apply(pd.to_numeric, errors="coerce")
+    bad = numbers.isna() & unit_topics[shares].notna()
+    if bad.any(axis=None):
+        row, column = np.argwhere(bad.to_numpy())[0]
+        raise ToolkitError(f"{run / 'unit_topics.csv'}: {shares[column]} of unit {unit_topics['unit_id'].iloc[row]} "
+                           f"is {unit_topics[shares[column]].iloc[row]!r}, not a number; {fix}")
+    return units, topics, themes, unit_topics.assign(**numbers)
 
 
 def _words(cell: str) -> list[str]:
@@ -46,7 +91,10 @@ def sample_units(units: pd.DataFrame, n: int, rng: np.random.Generator, minimum:
     """A sample of the modelled units stratified by the model's dominant theme: proportional allocation with at
     least ``minimum`` units per stratum (all of a smaller stratum), each with its sampling weight (stratum size
     over units drawn from it), so weighted scores estimate the whole corpus."""
-    modelled = units[units["in_model"].astype(str).isin(["True", "true", "1"])]
+    modelled = units[units["in_model"].astype(str).str.strip().str.lower().isin(["true", "1"])]
+    if modelled.empty:
+        raise ToolkitError("the run has no unit the model was fitted to (no row of units.csv has in_model True); "
+                           "export from a run whose model was fitted")
     strata = modelled.groupby("dominant_theme", sort=True)
     sizes = strata.size()
     allocation = np.maximum(np.round(sizes / sizes.sum() * n), np.minimum(sizes, minimum)).astype(int)
@@ -62,7 +110,7 @@ def export(run: str | Path, out: str | Path | None = None, *, n_units: int = 200
            random_state: int = 0) -> Path:
     """Write the coding sheets, their keys and a codebook for the run in ``run`` into ``out`` (default:
     ``<run>-validation``)."""
-    run = Path(run)
+    run = Path(run).resolve()  # "." has no name to add "-validation" to
     units, topics, themes, unit_topics = _read_run(run)
     out = Path(out) if out is not None else run.with_name(run.name + "-validation")
     rng = np.random.default_rng(random_state)
@@ -149,28 +197,68 @@ def _codebook(themes: pd.DataFrame, n_units: int, n_words: int, n_topics: int) -
 
 # ----- scoring -------------------------------------------------------------------------------------------------
 
+SCORES = "scores.md"
+
+
 def _coded(path: Path, column: str) -> pd.DataFrame:
-    if not path.is_file():
+    """The coded rows of a sheet (blank rows and rows not coded yet left out), ``item`` as an integer."""
+    if not path.exists():
         raise ToolkitError(f"{path} not found; pass the folder `toolkit validate export` wrote")
-    table = pd.read_csv(path, keep_default_na=False, dtype={column: str}, encoding="utf-8-sig")
-    table[column] = table[column].str.strip()
-    return table[table[column] != ""]
+    fix = f"keep the columns `item` and `{column}` of the sheet `toolkit validate export` wrote"
+    table = read_table(path, ("item", column), fix, dtype=str)
+    table = table.assign(**{c: table[c].str.strip() for c in ("item", column)})
+    table = table[table[column] != ""]
+    items = pd.to_numeric(table["item"], errors="coerce")
+    bad = ~(items.notna() & (items % 1 == 0))
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ToolkitError(f"{path}: item {table['item'].iloc[row]!r} (row {table.index[row] + 2}) is not an item "
+                           "number; keep the `item` column as exported")
+    return table.assign(item=items.astype(int))
+
+
+def _key(folder: Path, name: str) -> pd.DataFrame:
+    return read_table(folder / name, ("item",), f"the key files `toolkit validate export` wrote must stay in {folder}; "
+                      "export again if they are lost")
+
+
+def _merged(coded: pd.DataFrame, key: pd.DataFrame, path: Path, key_name: str, **options) -> pd.DataFrame:
+    unknown = sorted(set(coded["item"]) - set(key["item"]))
+    if unknown:
+        raise ToolkitError(f"{path}: item {unknown[0]} is not in {key_name}; keep the `item` column as exported")
+    return coded.merge(key, on="item", **options)
+
+
+def _validation_folder(folder: Path) -> None:
+    if not folder.is_dir():
+        raise ToolkitError(f"{folder} is not a folder; pass the folder `toolkit validate export` wrote")
+    if (folder / "validation.json").is_file() or (folder / UNIT_KEY).is_file():
+        return
+    if (folder / "units.csv").is_file() and (folder / "unit_topics.csv").is_file():
+        raise ToolkitError(f"{folder} is a run folder; export the coding sheets first (toolkit validate export "
+                           f"{folder}), then score the folder it writes (by default {folder}-validation)")
+    raise ToolkitError(f"{folder} holds no coding sheets and keys; pass the folder `toolkit validate export` wrote")
 
 
 def score(folder: str | Path, *, units_file: str | Path | None = None, words_file: str | Path | None = None,
           topics_file: str | Path | None = None) -> dict[str, pd.DataFrame]:
     """Score the coded sheets in ``folder`` (or the given files) against their keys: per theme precision,
     recall and F1 of the model and of the keyword baseline, Cohen's kappa, word- and topic-intrusion accuracy.
-    Unit scores are weighted by the sampling weights (estimates for the whole corpus)."""
+    Unit scores are weighted by the sampling weights (estimates for the whole corpus). Sheets saved again by
+    a spreadsheet are read as UTF-8 or GBK/GB18030. The scores are written to ``scores.md`` in ``folder``,
+    never over a ``scores.md`` the toolkit did not write."""
     from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
 
     folder = Path(folder)
-    key = pd.read_csv(folder / UNIT_KEY, keep_default_na=False, encoding="utf-8-sig")
-    coded = _coded(Path(units_file) if units_file else folder / UNIT_SHEET, "theme")
+    _validation_folder(folder)
+    atomic.check_own_file(folder / SCORES)
+    path = Path(units_file) if units_file else folder / UNIT_SHEET
+    coded = _coded(path, "theme")
     themes_allowed = {*_codebook_themes(folder), "other"}
     tables: dict[str, pd.DataFrame] = {}
     if len(coded):
-        merged = coded[["item", "theme"]].merge(key, on="item")
+        key = _key(folder, UNIT_KEY)
+        merged = _merged(coded[["item", "theme"]], key, path, UNIT_KEY)
         unknown = sorted(set(merged["theme"]) - themes_allowed)
         if unknown:
             raise ToolkitError(f"coded theme {unknown[0]!r} is not in the codebook; use the theme names of "
@@ -193,18 +281,18 @@ def score(folder: str | Path, *, units_file: str | Path | None = None, words_fil
         tables["units"] = pd.DataFrame(rows)
     for name, sheet, key_name, file in (("word_intrusion", WORD_SHEET, WORD_KEY, words_file),
                                         ("topic_intrusion", TOPIC_SHEET, TOPIC_KEY, topics_file)):
-        answers = _coded(Path(file) if file else folder / sheet, "intruder")
+        path = Path(file) if file else folder / sheet
+        answers = _coded(path, "intruder")
         if len(answers):
-            key = pd.read_csv(folder / key_name, keep_default_na=False, encoding="utf-8-sig")
-            merged = answers[["item", "intruder"]].merge(key, on="item", suffixes=("_coded", ""))
+            key = _key(folder, key_name)
+            merged = _merged(answers[["item", "intruder"]], key, path, key_name, suffixes=("_coded", ""))
             merged["correct"] = merged["intruder_coded"].str.upper() == merged["intruder"].astype(str).str.upper()
             group = "topic" if name == "word_intrusion" else "item"
             tables[name] = merged.groupby(group)["correct"].mean().reset_index().rename(columns={"correct": "precision"})
     if not tables:
         raise ToolkitError(f"no coded answer in {folder}: fill the `theme` column of {UNIT_SHEET} (or the "
                            "intruder columns) first")
-    with atomic.open_for_writing(folder / "scores.md", "w") as handle:
-        handle.write(format_scores(tables))
+    atomic.write_own_file(folder / SCORES, format_scores(tables))
     return tables
 
 
