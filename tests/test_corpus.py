@@ -191,3 +191,17 @@ def test_patterns_match_like_glob(small_corpus):
     assert docs.loc["2020/report.txt", "status"] == "used"
     docs = load_corpus(small_corpus).documents.set_index("path")
     assert docs.loc["2020/report.txt", "reason"] == "does not match corpus.pattern '*.txt'"
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_symbolic_link_loops_are_skipped_with_a_reason(small_corpus):
+    os.symlink(small_corpus, small_corpus / "loop")  # a link to the text folder itself
+    os.symlink("b.txt", small_corpus / "a.txt")  # a -> b -> a
+    os.symlink("a.txt", small_corpus / "b.txt")
+    (small_corpus / "sub").mkdir()
+    os.symlink("../sub", small_corpus / "sub" / "up")
+    docs = load_corpus(small_corpus, small_corpus / "metadata.csv", pattern="**/*.txt").documents.set_index("path")
+    reasons = docs["reason"]
+    assert reasons["a.txt"] == reasons["b.txt"] == "symbolic link loop; not followed"
+    assert reasons["loop"] == reasons["sub/up"] == "symbolic link to a folder; not followed"
+    assert (docs["status"] == "used").sum() == 5

@@ -231,11 +231,11 @@ def check_output_location(final: Path, inputs: dict[str, Path] | None = None, *,
     """
     final = Path(os.path.abspath(final))
     cwd = Path.cwd().resolve()
-    resolved = final.resolve()
+    resolved = Path(os.path.realpath(final))  # not Path.resolve: it raises RuntimeError on a symbolic link loop
     if _is_within(cwd, resolved):
         raise ToolkitError(f"{flag} {final} is the current folder or contains it; choose a new folder such as runs/my_run")
     for name, path in (inputs or {}).items():
-        path = Path(path).resolve()
+        path = Path(os.path.realpath(path))
         if _is_within(path, resolved):
             what = "is" if path == resolved else "contains"
             raise ToolkitError(f"{flag} {final} {what} {name} {path}; choose a folder outside your inputs, "

@@ -7,6 +7,7 @@ file, a file that does not match the pattern) with the reason. Nothing under the
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import hashlib
 import os
@@ -190,7 +191,7 @@ def _entries(root: Path, exclude: set[Path]) -> list[_Entry]:
         for name in sorted(set(filenames) | set(links_to_folders)):
             path = folder_path / name
             rel = prefix + _display(name)
-            if path.resolve() in exclude:
+            if Path(os.path.realpath(path)) in exclude:  # realpath: a symbolic link loop raises nothing
                 continue
             entries.append(_Entry(rel, path, _problem(path, name, real_root)))
     return sorted(entries, key=lambda e: e.rel)
@@ -205,13 +206,19 @@ def _problem(path: Path, name: str, real_root: Path) -> str:
         return "hidden file (name starts with '.')"
     try:
         if path.is_symlink():
+            try:
+                target_mode = path.stat().st_mode  # follows the link
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    return "symbolic link loop; not followed"
+                if exc.errno == errno.ENOENT:
+                    return "broken symbolic link (its target does not exist)"
+                raise
             target = Path(os.path.realpath(path))
-            if not target.exists():
-                return "broken symbolic link (its target does not exist)"
+            if stat.S_ISDIR(target_mode):
+                return "symbolic link to a folder; not followed"
             if real_root not in target.parents:
                 return "symbolic link to a file outside the text folder; not followed (copy the file in)"
-            if target.is_dir():
-                return "symbolic link to a folder; not followed"
         mode = path.stat().st_mode
     except OSError as exc:
         return f"cannot be read: {exc.strerror}"
