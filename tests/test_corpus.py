@@ -1,5 +1,6 @@
 import codecs
 import os
+import re
 
 import pytest
 
@@ -205,3 +206,29 @@ def test_symbolic_link_loops_are_skipped_with_a_reason(small_corpus):
     assert reasons["a.txt"] == reasons["b.txt"] == "symbolic link loop; not followed"
     assert reasons["loop"] == reasons["sub/up"] == "symbolic link to a folder; not followed"
     assert (docs["status"] == "used").sum() == 5
+
+
+@pytest.mark.parametrize("line, row, message", [
+    (2, "000_4635cf3c1d3ea286.txt,阮成发:把创新驱动作为推动发展的牛鼻子, 牢牢抓住,2015-03-31,day,武汉市,x,simplified,",
+     "line 2 has 9 fields, the header has 8; quote cells that hold a comma"),  # pandas shifted the columns
+    (3, "001_a277e5c0c743763f.txt,武汉用创新创造打开城市未来, 长江日报,2019-05-16,day,武汉市,x,simplified,",
+     "line 3 has 9 fields, the header has 8; quote cells that hold a comma"),
+    (3, ",武汉用创新创造打开城市未来,2019-05-16,day,武汉市,x,simplified,", "line 3 has an empty 'file' cell"),
+    (3, "000_4635cf3c1d3ea286.txt,重复,2015,day,武汉市,x,simplified,",
+     "lists '000_4635cf3c1d3ea286.txt' twice (lines 2 and 3)"),
+])
+def test_a_bad_metadata_row_is_one_error_naming_its_line(small_corpus, line, row, message):
+    meta = small_corpus / "metadata.csv"
+    lines = meta.read_text(encoding="utf-8").splitlines()
+    lines[line - 1] = row
+    meta.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ToolkitError, match=f"metadata {meta} {re.escape(message)}"):
+        load_corpus(small_corpus, meta)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+def test_a_fifo_as_metadata_is_named_not_read(small_corpus, tmp_path):
+    fifo = tmp_path / "metadata.csv"
+    os.mkfifo(fifo)  # nothing ever writes to it: reading it would block
+    with pytest.raises(ToolkitError, match="metadata file .* is a FIFO \\(named pipe\\), not a regular file"):
+        load_corpus(small_corpus, fifo)

@@ -323,13 +323,10 @@ def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overr
 # ----- one file at a time (the CLI's normalize and tokens) ---------------------------------------------------
 
 def _read_one(path: str | Path) -> str:
+    from .corpus import regular_file
     from .decoding import Unreadable, decode
 
-    path = Path(path)
-    if path.is_dir():
-        raise ToolkitError(f"{path} is a folder; give one text file")
-    if not path.is_file():
-        raise ToolkitError(f"file not found: {path}")
+    path = regular_file(Path(path), "file", "give one text file")
     try:
         return decode(path.read_bytes()).text
     except Unreadable as exc:
