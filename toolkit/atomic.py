@@ -240,7 +240,7 @@ def check_output_location(final: Path, inputs: dict[str, Path] | None = None, *,
             what = "is" if path == resolved else "contains"
             raise ToolkitError(f"{flag} {final} {what} {name} {path}; choose a folder outside your inputs, "
                                "such as runs/my_run")
-        if path.is_dir() and _is_within(resolved, path):
+        if not path.is_file() and _is_within(resolved, path):  # a folder, or one not made yet (the cache)
             raise ToolkitError(f"{flag} {final} lies inside {name} {path}; choose a folder outside your inputs, "
                                "such as runs/my_run")
     if final.is_symlink() or (final.exists() and not final.is_dir()):

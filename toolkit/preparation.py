@@ -77,10 +77,29 @@ def _read_words(path: Path, what: str, key: str) -> list[str]:
 
 
 def cache_root(config: Config) -> Path | None:
-    """The cache folder of ``config``, or None when caching is off."""
+    """The cache folder of ``config``, or None when caching is off. Raises ToolkitError when it is the text
+    folder or lies inside it: its files would be read as texts by the next run (``corpus.pattern = **/*.txt``)."""
     if not config["cache"]["enabled"]:
         return None
-    return config.path("cache", "dir") or default_cache_dir()
+    root = Path(os.path.realpath(config.path("cache", "dir") or default_cache_dir()))
+    texts = config.path("corpus", "texts")
+    if texts is not None and (root == texts or texts in root.parents):
+        where = "cache.dir" if config["cache"]["dir"] else "$TOOLKIT_CACHE_DIR" if os.environ.get(
+            "TOOLKIT_CACHE_DIR") else "the default cache folder"
+        raise ToolkitError(f"the cache folder {root} ({where}) {'is' if root == texts else 'lies inside'} the text "
+                           f"folder {texts}, where its files would be read as texts; set cache.dir (or "
+                           "$TOOLKIT_CACHE_DIR) to a folder outside corpus.texts, or cache.enabled = false")
+    return root
+
+
+def protected_paths(config: Config) -> dict[str, Path]:
+    """What an output folder of ``config`` must neither be, contain nor lie inside: every input it names and the
+    cache folder (checked against the text folder on the way)."""
+    named = config.input_paths()
+    root = cache_root(config)
+    if root is not None:
+        named["the cache folder"] = root
+    return named
 
 
 # ----- the stage ---------------------------------------------------------------------------------------
