@@ -232,3 +232,18 @@ def test_a_fifo_as_metadata_is_named_not_read(small_corpus, tmp_path):
     os.mkfifo(fifo)  # nothing ever writes to it: reading it would block
     with pytest.raises(ToolkitError, match="metadata file .* is a FIFO \\(named pipe\\), not a regular file"):
         load_corpus(small_corpus, fifo)
+
+
+def test_a_date_in_the_future_skips_that_file_with_a_warning(small_corpus, caplog):
+    import datetime
+
+    meta = small_corpus / "metadata.csv"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("2019-05-16", "2099-05-16"), encoding="utf-8")
+    latest = datetime.date.today().year + 1
+    with caplog.at_level("WARNING", logger="toolkit"):
+        docs = load_corpus(small_corpus, meta).documents.set_index("path")
+    assert docs.loc["001_a277e5c0c743763f.txt", "status"] == "skipped"
+    assert docs.loc["001_a277e5c0c743763f.txt", "reason"] == (f"date 2099-05-16 is in the future (after {latest}); "
+                                                              "fix its metadata date")
+    assert docs.loc[docs["status"] == "used", "year"].max() == 2022 and (docs["status"] == "used").sum() == 4
+    assert f"skipped 1 document(s) dated after {latest}: 001_a277e5c0c743763f.txt (2099-05-16)" in caplog.text

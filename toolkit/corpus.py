@@ -7,9 +7,11 @@ file, a file that does not match the pattern) with the reason. Nothing under the
 
 from __future__ import annotations
 
+import datetime
 import errno
 import fnmatch
 import hashlib
+import logging
 import os
 import stat
 import unicodedata
@@ -25,6 +27,9 @@ from .options import NON_NEGATIVE, Option
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+log = logging.getLogger("toolkit")
 
 
 def _plain_name(name: str) -> bool:
@@ -302,6 +307,8 @@ def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, patter
     sources: dict[str, tuple[Path, str, str]] = {}
     first_with_hash: dict[str, dict] = {}
     listed = set(meta.index) if meta is not None else set()
+    latest_year = datetime.date.today().year + 1  # later dates are typing errors (2099 for 2019), never a policy
+    future: list[str] = []
 
     def new_row(rel: str, info) -> dict:
         row = {c: "" for c in DOCUMENT_COLUMNS}
@@ -366,6 +373,11 @@ def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, patter
                              if info is None else "no date in the metadata row or the text; fill its date column")
             continue
         row.update(date=doc_date.date, year=doc_date.year, date_source=doc_date.source)
+        if doc_date.year > latest_year:
+            row["reason"] = (f"date {doc_date.date} is in the future (after {latest_year}); fix its "
+                             + ("metadata date" if doc_date.source == "metadata" else "date"))
+            future.append(f"{row['path']} ({doc_date.date})")
+            continue
         if (year_min and doc_date.year < year_min) or (year_max and doc_date.year > year_max):
             row["reason"] = (f"year {doc_date.year} outside the window "
                              f"{year_min or 'any'}-{year_max or 'any'} (corpus.year_min, corpus.year_max)")
@@ -373,6 +385,9 @@ def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, patter
         row["status"] = "used"
         sources[row["doc_id"]] = (entry.path, declared, row["sha256"])
 
+    if future:
+        log.warning("skipped %d document(s) dated after %d: %s; fix their dates", len(future), latest_year,
+                    ", ".join(future[:3]) + (" ..." if len(future) > 3 else ""))
     on_disk = {r["path"] for r in rows} | {PurePosixPath(r["path"]).name for r in rows}
     for rel in sorted(listed - on_disk):
         row = new_row(rel, meta.loc[rel])
