@@ -1,5 +1,6 @@
 """The command line, run as a user would: a subprocess, exit codes and one-line errors."""
 
+import os
 import subprocess
 import sys
 
@@ -123,3 +124,13 @@ def test_help_and_config_import_no_heavy_library(args):
                             timeout=120)
     assert result.stdout  # the command did its job
     assert result.stderr.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+@pytest.mark.parametrize("command", ["normalize", "tokens"])
+def test_a_fifo_is_named_not_read(tmp_path, command):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)  # nothing ever writes to it: reading would block until the timeout
+    result = toolkit_cli(command, str(fifo))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"toolkit: error: file {fifo} is a FIFO (named pipe), not a regular file" in result.stderr

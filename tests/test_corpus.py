@@ -1,5 +1,6 @@
 import codecs
 import os
+import re
 
 import pytest
 
@@ -191,3 +192,58 @@ def test_patterns_match_like_glob(small_corpus):
     assert docs.loc["2020/report.txt", "status"] == "used"
     docs = load_corpus(small_corpus).documents.set_index("path")
     assert docs.loc["2020/report.txt", "reason"] == "does not match corpus.pattern '*.txt'"
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_symbolic_link_loops_are_skipped_with_a_reason(small_corpus):
+    os.symlink(small_corpus, small_corpus / "loop")  # a link to the text folder itself
+    os.symlink("b.txt", small_corpus / "a.txt")  # a -> b -> a
+    os.symlink("a.txt", small_corpus / "b.txt")
+    (small_corpus / "sub").mkdir()
+    os.symlink("../sub", small_corpus / "sub" / "up")
+    docs = load_corpus(small_corpus, small_corpus / "metadata.csv", pattern="**/*.txt").documents.set_index("path")
+    reasons = docs["reason"]
+    assert reasons["a.txt"] == reasons["b.txt"] == "symbolic link loop; not followed"
+    assert reasons["loop"] == reasons["sub/up"] == "symbolic link to a folder; not followed"
+    assert (docs["status"] == "used").sum() == 5
+
+
+@pytest.mark.parametrize("line, row, message", [
+    (2, "000_4635cf3c1d3ea286.txt,阮成发:把创新驱动作为推动发展的牛鼻子, 牢牢抓住,2015-03-31,day,武汉市,x,simplified,",
+     "line 2 has 9 fields, the header has 8; quote cells that hold a comma"),  # pandas shifted the columns
+    (3, "001_a277e5c0c743763f.txt,武汉用创新创造打开城市未来, 长江日报,2019-05-16,day,武汉市,x,simplified,",
+     "line 3 has 9 fields, the header has 8; quote cells that hold a comma"),
+    (3, ",武汉用创新创造打开城市未来,2019-05-16,day,武汉市,x,simplified,", "line 3 has an empty 'file' cell"),
+    (3, "000_4635cf3c1d3ea286.txt,重复,2015,day,武汉市,x,simplified,",
+     "lists '000_4635cf3c1d3ea286.txt' twice (lines 2 and 3)"),
+])
+def test_a_bad_metadata_row_is_one_error_naming_its_line(small_corpus, line, row, message):
+    meta = small_corpus / "metadata.csv"
+    lines = meta.read_text(encoding="utf-8").splitlines()
+    lines[line - 1] = row
+    meta.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ToolkitError, match=f"metadata {meta} {re.escape(message)}"):
+        load_corpus(small_corpus, meta)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+def test_a_fifo_as_metadata_is_named_not_read(small_corpus, tmp_path):
+    fifo = tmp_path / "metadata.csv"
+    os.mkfifo(fifo)  # nothing ever writes to it: reading it would block
+    with pytest.raises(ToolkitError, match="metadata file .* is a FIFO \\(named pipe\\), not a regular file"):
+        load_corpus(small_corpus, fifo)
+
+
+def test_a_date_in_the_future_skips_that_file_with_a_warning(small_corpus, caplog):
+    import datetime
+
+    meta = small_corpus / "metadata.csv"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("2019-05-16", "2099-05-16"), encoding="utf-8")
+    latest = datetime.date.today().year + 1
+    with caplog.at_level("WARNING", logger="toolkit"):
+        docs = load_corpus(small_corpus, meta).documents.set_index("path")
+    assert docs.loc["001_a277e5c0c743763f.txt", "status"] == "skipped"
+    assert docs.loc["001_a277e5c0c743763f.txt", "reason"] == (f"date 2099-05-16 is in the future (after {latest}); "
+                                                              "fix its metadata date")
+    assert docs.loc[docs["status"] == "used", "year"].max() == 2022 and (docs["status"] == "used").sum() == 4
+    assert f"skipped 1 document(s) dated after {latest}: 001_a277e5c0c743763f.txt (2099-05-16)" in caplog.text

@@ -180,7 +180,7 @@ _extra_patterns = st.lists(st.sampled_from([r"(.)\1", r"(?i)xyz", r"(?P<a>b)a", 
 
 @settings(max_examples=200, deadline=None)
 @given(_lines, _extra_patterns)
-def test_a_line_is_dropped_exactly_when_a_boilerplate_pattern_matches_it(lines, extra):
+def test_a_short_line_is_dropped_exactly_when_a_boilerplate_pattern_matches_it(lines, extra):
     """The shipped and a user's patterns (with back-references, flags and named groups, which cannot all be
     joined into one regex) drop exactly the lines that one of them finds something in."""
     from toolkit.normalize import load_boilerplate_patterns
@@ -192,3 +192,26 @@ def test_a_line_is_dropped_exactly_when_a_boilerplate_pattern_matches_it(lines, 
     kept = [line for line in stripped if not any(p.search(line) for p in patterns)]
     assert result.text == "\n".join(kept)
     assert result.removed["boilerplate"] == sum(map(len, stripped)) - sum(map(len, kept))
+
+
+@pytest.mark.parametrize("joint", ["", " "])
+def test_a_document_without_line_breaks_keeps_its_text(normalizer, joint):
+    """Scraped text often has no line breaks: a boilerplate pattern then removes what it matches, not the
+    whole document."""
+    raw = (SEEDS / "003_627586bead8599d4.txt").read_text(encoding="utf-8")
+    lines = normalizer.normalize(raw).text
+    one_line = normalizer.normalize(joint.join(raw.splitlines()))
+    assert "\n" not in one_line.text
+    assert len(one_line.text) >= 0.9 * len(lines.replace("\n", ""))
+    assert one_line.text.startswith("实录 | 中共武汉市委") and "发布会到此结束,谢谢各位收看。" in one_line.text
+    for junk in ["人参与,0条评论", "抢沙发", "点击查看更多"]:  # the matches themselves still go
+        assert junk not in one_line.text
+    assert one_line.boilerplate["抢沙发"] == 3 and one_line.removed["boilerplate"] == sum(one_line.boilerplate.values())
+    assert normalizer.normalize(one_line.text).text == one_line.text
+
+
+def test_a_long_line_loses_only_the_boilerplate_a_short_one_goes_whole(normalizer):
+    paragraph = "加快建设国家级吸引和集聚人才的平台,打造适应武汉高质量发展需要的人才队伍。" * 3
+    result = normalizer.normalize(f"{paragraph}点击查看更多{paragraph}\n已有0人参与,点击查看更多精彩评论")
+    assert result.text == paragraph * 2
+    assert result.boilerplate == {"点击查看更多": 6 + len("已有0人参与,点击查看更多精彩评论")}

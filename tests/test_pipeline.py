@@ -282,3 +282,22 @@ def test_unusable_cache_folder_costs_time_not_the_run(seeds_run, tmp_path, caplo
     ours = {k: v for k, v in result.manifest["outputs_sha256"].items() if k != "config.toml"}
     reference = {k: v for k, v in seeds_run.manifest["outputs_sha256"].items() if k != "config.toml"}
     assert ours == reference  # the same results as a run with a working cache
+
+
+def test_documents_csv_lists_a_document_left_without_text_as_skipped(small_corpus, tmp_path):
+    from .conftest import write_config
+
+    raw = (SEEDS / "003_627586bead8599d4.txt").read_text(encoding="utf-8")
+    (small_corpus / "one_line.txt").write_text("".join(raw.splitlines()), encoding="utf-8")  # scraped, no breaks
+    (small_corpus / "comments.txt").write_text("\n".join(raw.splitlines()[-6:]), encoding="utf-8")
+    with (small_corpus / "metadata.csv").open("a", encoding="utf-8") as meta:
+        meta.write("one_line.txt,一行,2021-07-27,day,武汉市,x,simplified,\ncomments.txt,评论区,2021-07-26,day,武汉市,x,"
+                   "simplified,\n")
+    config = write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv",
+                          model={"kind": "nmf", "n_topics": 5}, figures={"ldavis": False}, trends={"bootstrap": 0})
+    toolkit.run(config, tmp_path / "out")
+    docs = pd.read_csv(tmp_path / "out" / "documents.csv", dtype=str, keep_default_na=False).set_index("doc_id")
+    assert docs.loc["one_line", "status"] == "used" and int(docs.loc["one_line", "n_units"]) >= 15
+    assert docs.loc["comments", "status"] == "skipped" and docs.loc["comments", "n_units"] == ""
+    assert docs.loc["comments", "reason"].startswith("no text left after normalisation: ")
+    assert docs.loc["comments", "reason"].endswith(" characters removed as boilerplate")

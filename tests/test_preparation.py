@@ -11,7 +11,7 @@ from toolkit.themes import load_lexicon
 from toolkit.units import split_units
 from toolkit.vectorize import unit_counts
 
-from .conftest import GWR
+from .conftest import GWR, SEEDS
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +122,21 @@ def test_no_cache_prepares_the_same(generated_corpus, tmp_path):
     uncached = prepare(_config(generated_corpus, tmp_path, **{"cache.enabled": False}))
     assert uncached.cache_stats == {"hits": 0, "misses": 0, "damaged": 0}
     assert uncached.tokens == cached.tokens and uncached.units.equals(cached.units)
+
+
+def test_a_document_that_normalises_to_nothing_is_skipped_with_the_reason(small_corpus, tmp_path, caplog):
+    comments = (SEEDS / "003_627586bead8599d4.txt").read_text(encoding="utf-8").splitlines()[-6:]
+    (small_corpus / "comments.txt").write_text("\n".join(comments), encoding="utf-8")  # the comment box alone
+    with (small_corpus / "metadata.csv").open("a", encoding="utf-8") as meta:
+        meta.write("comments.txt,评论区,2021-07-26,day,武汉市,x,simplified,\n")
+    with caplog.at_level("WARNING", logger="toolkit"):
+        prepared = prepare(_config(small_corpus, tmp_path))
+    docs = prepared.corpus.documents.set_index("doc_id")
+    assert docs.loc["comments", "status"] == "skipped"
+    removed = prepared.quality.set_index("doc_id").loc["comments", "removed_boilerplate"]
+    assert removed > 50
+    assert docs.loc["comments", "reason"] == (f"no text left after normalisation: {removed} characters removed as "
+                                              "boilerplate")
+    assert (docs["status"] == "used").sum() == 5 and "comments" not in set(prepared.units["doc_id"])
+    assert "skipped 1 document(s) with no text left after normalisation (first: comments)" in caplog.text
+    assert f"boilerplate patterns removed {removed} of the" in caplog.text and "点击查看更多 (17)" in caplog.text

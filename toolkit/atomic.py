@@ -264,16 +264,16 @@ def check_output_location(final: Path, inputs: dict[str, Path] | None = None, *,
     """
     final = Path(os.path.abspath(final))
     cwd = Path.cwd().resolve()
-    resolved = final.resolve()
+    resolved = Path(os.path.realpath(final))  # not Path.resolve: it raises RuntimeError on a symbolic link loop
     if _is_within(cwd, resolved):
         raise ToolkitError(f"{flag} {final} is the current folder or contains it; choose a new folder such as runs/my_run")
     for name, path in (inputs or {}).items():
-        path = Path(path).resolve()
+        path = Path(os.path.realpath(path))
         if _is_within(path, resolved):
             what = "is" if path == resolved else "contains"
             raise ToolkitError(f"{flag} {final} {what} {name} {path}; choose a folder outside your inputs, "
                                "such as runs/my_run")
-        if path.is_dir() and _is_within(resolved, path):
+        if not path.is_file() and _is_within(resolved, path):  # a folder, or one not made yet (the cache)
             raise ToolkitError(f"{flag} {final} lies inside {name} {path}; choose a folder outside your inputs, "
                                "such as runs/my_run")
     if final.is_symlink() or (final.exists() and not final.is_dir()):

@@ -14,6 +14,7 @@ import difflib
 import functools
 import importlib
 import logging
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,12 @@ def _set_dotted(table: dict, key: str, value: Any, where: str) -> None:
         if not isinstance(table, dict):
             raise ToolkitError(f"{where}: {name} is a value, not a table")
     table[last] = value
+
+
+def _resolved(path: Path) -> Path:
+    """``path`` made absolute with symbolic links resolved; a symbolic link loop stays as it is (Path.resolve
+    raises RuntimeError on one before Python 3.13), so the stage that reads it reports it."""
+    return Path(os.path.realpath(path))
 
 
 @dataclass
@@ -157,10 +164,10 @@ class Config:
     def path(self, section: str, key: str) -> Path | None:
         """A path-valued key resolved against the config's folder; None when empty."""
         value = self.values[section][key]
-        return (self.base_dir / value).resolve() if value else None
+        return _resolved(self.base_dir / value) if value else None
 
     def paths(self, section: str, key: str) -> list[Path]:
-        return [(self.base_dir / v).resolve() for v in self.values[section][key]]
+        return [_resolved(self.base_dir / v) for v in self.values[section][key]]
 
     def input_paths(self) -> dict[str, Path]:
         """Every file and folder the config names (its own file included), by what it is."""

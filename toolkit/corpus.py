@@ -7,8 +7,11 @@ file, a file that does not match the pattern) with the reason. Nothing under the
 
 from __future__ import annotations
 
+import datetime
+import errno
 import fnmatch
 import hashlib
+import logging
 import os
 import stat
 import unicodedata
@@ -24,6 +27,9 @@ from .options import NON_NEGATIVE, Option
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+log = logging.getLogger("toolkit")
 
 
 def _plain_name(name: str) -> bool:
@@ -85,30 +91,75 @@ class Corpus:
         return decode(data, declared).text
 
 
-def read_metadata(path: Path) -> pd.DataFrame:
-    """The metadata CSV as strings, one row per file; raises ToolkitError on an unusable table."""
-    import pandas as pd
-    if path.is_dir():
-        raise ToolkitError(f"metadata {path} is a folder, not a CSV file; fix corpus.metadata")
-    if not path.is_file():
-        raise ToolkitError(f"metadata file not found: {path}; fix corpus.metadata or set it to '' to read dates from the texts")
+def regular_file(path: Path, what: str, fix: str) -> Path:
+    """``path`` once it is known to be a regular file (a symbolic link to one counts), found without opening it,
+    so a FIFO never blocks; raises ToolkitError naming what it is instead (``what``: "metadata", ...; ``fix``:
+    what to do about a path that is not there)."""
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ToolkitError(f"cannot read metadata {path}: {str(exc).splitlines()[0]}; save it as a UTF-8 CSV") from None
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ToolkitError(f"{what} {path} is a symbolic link loop; {fix}") from None
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            raise ToolkitError(f"{what} not found: {path}; {fix}") from None
+        raise ToolkitError(f"cannot read {what} {path}: {exc.strerror}") from None
+    if stat.S_ISDIR(mode):
+        raise ToolkitError(f"{what} {path} is a folder, not a file; {fix}")
+    if not stat.S_ISREG(mode):
+        raise ToolkitError(f"{what} {path} is {_kind(mode)}, not a regular file; {fix}")
+    return path
+
+
+def read_metadata(path: Path) -> pd.DataFrame:
+    """The metadata CSV as strings, one row per file; raises ToolkitError on an unusable table: a row with more
+    fields than the header (the columns would shift), a row without a file name, a file named twice. A row with
+    fewer fields than the header has its last cells empty."""
+    import csv
+
+    import pandas as pd
+    regular_file(path, "metadata file", "fix corpus.metadata or set it to '' to read dates from the texts")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ToolkitError(f"cannot read metadata {path}: byte {exc.start} is not UTF-8; save it as a UTF-8 CSV") from None
     except OSError as exc:
         raise ToolkitError(f"cannot read metadata {path}: {exc.strerror}") from None
-    table.columns = [str(c).strip().lower() for c in table.columns]
-    if "file" not in table.columns:
-        raise ToolkitError(f"metadata {path} has no 'file' column (it has: {', '.join(table.columns)}); "
+    reader = csv.reader(text.splitlines(keepends=True))
+    rows, header, line = [], None, 1
+    try:
+        for fields in reader:
+            if fields and any(f.strip() for f in fields):  # blank lines are skipped
+                if header is None:
+                    header = [f.strip().lower() or f"unnamed: {i}" for i, f in enumerate(fields)]  # as pandas names them
+                elif len(fields) > len(header):
+                    raise ToolkitError(f"metadata {path} line {line} has {len(fields)} fields, the header has "
+                                       f"{len(header)}; quote cells that hold a comma (\"a, b\") or remove the extra ones")
+                else:
+                    rows.append((line, fields + [""] * (len(header) - len(fields))))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise ToolkitError(f"cannot read metadata {path} line {reader.line_num}: {exc}; save it as a plain CSV") from None
+    if header is None:
+        raise ToolkitError(f"metadata {path} is empty; give a CSV with a header row and a 'file' column")
+    if "file" not in header:
+        raise ToolkitError(f"metadata {path} has no 'file' column (it has: {', '.join(header)}); "
                            "add one that names each text file")
-    if table.columns.duplicated().any():
-        raise ToolkitError(f"metadata {path} has the column {table.columns[table.columns.duplicated()][0]!r} "
-                           "twice; keep one")
+    seen_columns = set()
+    for column in header:
+        if column in seen_columns:
+            raise ToolkitError(f"metadata {path} has the column {column!r} twice; keep one")
+        seen_columns.add(column)
+    table = pd.DataFrame([fields for _, fields in rows], columns=header, dtype=object).astype(str)
     table["file"] = table["file"].str.strip()
-    duplicated = table["file"][table["file"].duplicated()].tolist()
-    if duplicated:
-        raise ToolkitError(f"metadata {path} lists {duplicated[0]!r} twice; keep one row per file")
+    seen: dict[str, int] = {}
+    for (line, _), name in zip(rows, table["file"]):
+        if not name:
+            raise ToolkitError(f"metadata {path} line {line} has an empty 'file' cell; name the text file or "
+                               "delete the row")
+        if name in seen:
+            raise ToolkitError(f"metadata {path} lists {name!r} twice (lines {seen[name]} and {line}); keep one "
+                               "row per file")
+        seen[name] = line
     return table.set_index("file", drop=False)
 
 
@@ -190,7 +241,7 @@ def _entries(root: Path, exclude: set[Path]) -> list[_Entry]:
         for name in sorted(set(filenames) | set(links_to_folders)):
             path = folder_path / name
             rel = prefix + _display(name)
-            if path.resolve() in exclude:
+            if Path(os.path.realpath(path)) in exclude:  # realpath: a symbolic link loop raises nothing
                 continue
             entries.append(_Entry(rel, path, _problem(path, name, real_root)))
     return sorted(entries, key=lambda e: e.rel)
@@ -205,13 +256,19 @@ def _problem(path: Path, name: str, real_root: Path) -> str:
         return "hidden file (name starts with '.')"
     try:
         if path.is_symlink():
+            try:
+                target_mode = path.stat().st_mode  # follows the link
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    return "symbolic link loop; not followed"
+                if exc.errno == errno.ENOENT:
+                    return "broken symbolic link (its target does not exist)"
+                raise
             target = Path(os.path.realpath(path))
-            if not target.exists():
-                return "broken symbolic link (its target does not exist)"
+            if stat.S_ISDIR(target_mode):
+                return "symbolic link to a folder; not followed"
             if real_root not in target.parents:
                 return "symbolic link to a file outside the text folder; not followed (copy the file in)"
-            if target.is_dir():
-                return "symbolic link to a folder; not followed"
         mode = path.stat().st_mode
     except OSError as exc:
         return f"cannot be read: {exc.strerror}"
@@ -250,6 +307,8 @@ def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, patter
     sources: dict[str, tuple[Path, str, str]] = {}
     first_with_hash: dict[str, dict] = {}
     listed = set(meta.index) if meta is not None else set()
+    latest_year = datetime.date.today().year + 1  # later dates are typing errors (2099 for 2019), never a policy
+    future: list[str] = []
 
     def new_row(rel: str, info) -> dict:
         row = {c: "" for c in DOCUMENT_COLUMNS}
@@ -314,6 +373,11 @@ def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, patter
                              if info is None else "no date in the metadata row or the text; fill its date column")
             continue
         row.update(date=doc_date.date, year=doc_date.year, date_source=doc_date.source)
+        if doc_date.year > latest_year:
+            row["reason"] = (f"date {doc_date.date} is in the future (after {latest_year}); fix its "
+                             + ("metadata date" if doc_date.source == "metadata" else "date"))
+            future.append(f"{row['path']} ({doc_date.date})")
+            continue
         if (year_min and doc_date.year < year_min) or (year_max and doc_date.year > year_max):
             row["reason"] = (f"year {doc_date.year} outside the window "
                              f"{year_min or 'any'}-{year_max or 'any'} (corpus.year_min, corpus.year_max)")
@@ -321,6 +385,9 @@ def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, patter
         row["status"] = "used"
         sources[row["doc_id"]] = (entry.path, declared, row["sha256"])
 
+    if future:
+        log.warning("skipped %d document(s) dated after %d: %s; fix their dates", len(future), latest_year,
+                    ", ".join(future[:3]) + (" ..." if len(future) > 3 else ""))
     on_disk = {r["path"] for r in rows} | {PurePosixPath(r["path"]).name for r in rows}
     for rel in sorted(listed - on_disk):
         row = new_row(rel, meta.loc[rel])

@@ -21,7 +21,8 @@ OPTIONS = {
     "to_simplified": Option(True, "Convert traditional to simplified script with OpenCC (t2s)."),
     "repair_mojibake": Option(True, "Repair text decoded with the wrong codec where ftfy can (UTF-8 read as Latin-1)."),
     "strip_pinyin": Option(True, "Remove pinyin readings in parentheses after a character: 創(chuàng) -> 创."),
-    "drop_boilerplate": Option(True, "Drop web boilerplate lines (comment boxes, credits, pagination)."),
+    "drop_boilerplate": Option(True, "Remove web boilerplate (comment boxes, credits, pagination): the text a "
+                                     "pattern matches, or its whole line when little else is left on it."),
     "remove_mojibake": Option(True, "Remove runs of mojibake (stray Latin/Greek letters and ? marks in Chinese)."),
     "extra_boilerplate": Option([], "Files of extra boilerplate-line patterns (one regex per line).", kind=list,
                                 path=True),
@@ -177,6 +178,14 @@ def load_boilerplate_patterns(extra_files: list[Path] | tuple[Path, ...] = ()) -
     return patterns
 
 
+# A line where a boilerplate pattern matches is dropped whole when it is short (a credit, a comment-box count,
+# a repost's banner: the patterns name such lines by a part of them), or when what is left of it once every
+# match is removed has fewer Han characters than MIN_KEPT_HAN; from a longer line only the matches go, so a
+# paragraph, or a document scraped without line breaks, keeps its text.
+SHORT_LINE = 100
+MIN_KEPT_HAN = 10
+
+
 @dataclass
 class Normalized:
     """Normalised text and the number of characters each rule removed."""
@@ -184,6 +193,7 @@ class Normalized:
     text: str
     chars_in: int
     removed: Counter = field(default_factory=Counter)
+    boilerplate: Counter = field(default_factory=Counter)  # characters removed by each boilerplate pattern
     converted: int = 0  # characters changed by the script conversion
     repaired: int = 0  # characters saved by repairing mojibake (ftfy): how much shorter the repaired text is
 
@@ -235,11 +245,41 @@ class Normalizer:
         result.removed["whitespace"] += len(text) - text.count("\n") - sum(map(len, lines))
         lines = [line for line in lines if line]
         if self.drop_boilerplate:
-            patterns = self.boilerplate_patterns
-            boilerplate = [any(p.search(line) for p in patterns) for line in lines]
-            result.removed["boilerplate"] += sum(len(line) for line, drop in zip(lines, boilerplate) if drop)
-            lines = [line for line, drop in zip(lines, boilerplate) if not drop]
+            lines = [kept for line in lines if (kept := self._without_boilerplate(line, result))]
         return "\n".join(lines)
+
+    def _without_boilerplate(self, line: str, result: Normalized) -> str:
+        """``line`` without the text the boilerplate patterns match; "" when the line is short (SHORT_LINE) and
+        a pattern finds something in it, or fewer than MIN_KEPT_HAN Han characters would be left. Each removed
+        character is counted for the pattern that removed it."""
+        if len(line) <= SHORT_LINE:
+            rule = next((p.pattern for p in self.boilerplate_patterns if p.search(line)), None)
+            if rule is None:
+                return line
+            result.boilerplate[rule] += len(line)
+            result.removed["boilerplate"] += len(line)
+            return ""
+        for _ in range(4):  # a removal can bring a new match to the start of the line: stop at the fixed point
+            spans = sorted((m.start(), m.end(), p.pattern) for p in self.boilerplate_patterns
+                           for m in p.finditer(line) if m.end() > m.start())
+            if not spans:
+                return line
+            pieces, covered, removed = [], 0, Counter()
+            for start, end, rule in spans:
+                if end > covered:
+                    pieces.append(line[covered:start] if start > covered else "")
+                    removed[rule] += end - max(start, covered)
+                    covered = end
+            rest = _SPACES.sub(" ", "".join(pieces) + line[covered:]).strip()
+            if _han_count(rest) < MIN_KEPT_HAN:
+                rest = ""
+            removed[spans[0][2]] += len(line) - len(rest) - sum(removed.values())  # the rest, or closed-up spaces
+            result.boilerplate.update(removed)
+            result.removed["boilerplate"] += len(line) - len(rest)
+            if len(rest) <= SHORT_LINE:  # what is left is judged as the short line it now is
+                return self._without_boilerplate(rest, result) if rest else ""
+            line = rest
+        return line
 
     @staticmethod
     def _repair(text: str, result: Normalized) -> str:
@@ -288,4 +328,5 @@ def quality_row(doc_id: str, normalized: Normalized) -> dict:
             "removed_pinyin": removed["pinyin"],
             "removed_mojibake": removed["mojibake"], "removed_boilerplate": removed["boilerplate"],
             "removed_whitespace": removed["whitespace"], "non_cjk_share": round(noise_share, 4),
+            "boilerplate_rules": "; ".join(f"{rule} ({n})" for rule, n in normalized.boilerplate.most_common()),
             "flag": "mostly broken" if (noise_share > 0.5 or removed_share > 0.6) else ""}

@@ -18,7 +18,7 @@ import pandas as pd
 from . import atomic
 from .config import Config
 from .errors import ToolkitError
-from .preparation import Prepared, load_inputs, make_normalizer, make_segmenter, prepare
+from .preparation import Prepared, load_inputs, make_normalizer, make_segmenter, prepare, protected_paths
 from .progress import collected_warnings, timed
 from .themes import OTHER, dominant_themes, keyword_counts, keyword_ids, keyword_themes, label_topics, load_lexicon, theme_shares
 from .trends import Trends, yearly_trends
@@ -297,7 +297,7 @@ def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overr
     out_dir = Path(out_dir) if out_dir is not None else default_out_dir(config)
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    with atomic.output_folder(out_dir, config.input_paths()) as work, collected_warnings() as warned:
+    with atomic.output_folder(out_dir, protected_paths(config)) as work, collected_warnings() as warned:
         # the resolved config first: a small write that finds a full or unwritable disk before any work
         atomic.write_text(work / "config.toml", config.to_toml(relative_to=Path(out_dir).absolute()))
         with timed(timings, "load"):
@@ -372,13 +372,10 @@ def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overr
 # ----- one file at a time (the CLI's normalize and tokens) ---------------------------------------------------
 
 def _read_one(path: str | Path) -> str:
+    from .corpus import regular_file
     from .decoding import Unreadable, decode
 
-    path = Path(path)
-    if path.is_dir():
-        raise ToolkitError(f"{path} is a folder; give one text file")
-    if not path.is_file():
-        raise ToolkitError(f"file not found: {path}")
+    path = regular_file(Path(path), "file", "give one text file")
     try:
         return decode(path.read_bytes()).text
     except Unreadable as exc:

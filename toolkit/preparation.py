@@ -77,10 +77,29 @@ def _read_words(path: Path, what: str, key: str) -> list[str]:
 
 
 def cache_root(config: Config) -> Path | None:
-    """The cache folder of ``config``, or None when caching is off."""
+    """The cache folder of ``config``, or None when caching is off. Raises ToolkitError when it is the text
+    folder or lies inside it: its files would be read as texts by the next run (``corpus.pattern = **/*.txt``)."""
     if not config["cache"]["enabled"]:
         return None
-    return config.path("cache", "dir") or default_cache_dir()
+    root = Path(os.path.realpath(config.path("cache", "dir") or default_cache_dir()))
+    texts = config.path("corpus", "texts")
+    if texts is not None and (root == texts or texts in root.parents):
+        where = "cache.dir" if config["cache"]["dir"] else "$TOOLKIT_CACHE_DIR" if os.environ.get(
+            "TOOLKIT_CACHE_DIR") else "the default cache folder"
+        raise ToolkitError(f"the cache folder {root} ({where}) {'is' if root == texts else 'lies inside'} the text "
+                           f"folder {texts}, where its files would be read as texts; set cache.dir (or "
+                           "$TOOLKIT_CACHE_DIR) to a folder outside corpus.texts, or cache.enabled = false")
+    return root
+
+
+def protected_paths(config: Config) -> dict[str, Path]:
+    """What an output folder of ``config`` must neither be, contain nor lie inside: every input it names and the
+    cache folder (checked against the text folder on the way)."""
+    named = config.input_paths()
+    root = cache_root(config)
+    if root is not None:
+        named["the cache folder"] = root
+    return named
 
 
 # ----- the stage ---------------------------------------------------------------------------------------
@@ -182,6 +201,8 @@ def prepare(config: Config, inputs: Inputs | None = None) -> Prepared:
                 store.put(inputs.key, StoredCorpus(quality, units, tokens, *pair_counts.to_tables()))
             if store.unwritable:
                 _warn_unwritable("store the prepared corpus", store.unwritable)
+    _skip_documents_without_units(corpus, quality, units)
+    _warn_boilerplate(quality)
     v = config["vocab"]
     phrases = None
     if v["phrases"]:
@@ -189,6 +210,44 @@ def prepare(config: Config, inputs: Inputs | None = None) -> Prepared:
             phrases = learn_phrases(tokens, min_count=v["phrase_min_count"], threshold=v["phrase_threshold"])
             tokens = apply_phrases(phrases, tokens)
     return Prepared(corpus, quality, units, tokens, pair_counts, lexicon, segmenter, timings, stats, phrases)
+
+
+BOILERPLATE_WARNING = 0.2  # share of a document's characters removed as boilerplate above which the log says so
+
+
+def _skip_documents_without_units(corpus: Corpus, quality: pd.DataFrame, units: pd.DataFrame) -> None:
+    """Mark the used documents that normalisation left without a unit as skipped, with what removed their text
+    (a document is never "used" with nothing in it); raises ToolkitError when no document is left."""
+    docs = corpus.documents
+    empty = docs["status"].eq("used") & ~docs["doc_id"].isin(units["doc_id"].unique())
+    if not empty.any():
+        return
+    removed = quality.set_index("doc_id")
+    for i in docs.index[empty]:
+        row = removed.loc[docs.at[i, "doc_id"]]
+        rules = {rule: int(row[f"removed_{rule}"]) for rule in ("boilerplate", "mojibake", "pinyin")
+                 if int(row[f"removed_{rule}"])}
+        why = ", ".join(f"{n} characters removed as {rule}" for rule, n in sorted(rules.items(), key=lambda r: -r[1]))
+        docs.loc[i, ["status", "reason"]] = ["skipped", "no text left after normalisation" + (f": {why}" if why else "")]
+    log.warning("skipped %d document(s) with no text left after normalisation (first: %s)", int(empty.sum()),
+                docs.loc[empty, "doc_id"].iloc[0])
+    if not docs["status"].eq("used").any():
+        raise ToolkitError(f"no text left in any document after normalisation (first: "
+                           f"{docs.loc[empty, 'doc_id'].iloc[0]}: {docs.loc[empty, 'reason'].iloc[0]}); check "
+                           "normalize.extra_boilerplate or set normalize.drop_boilerplate = false")
+
+
+def _warn_boilerplate(quality: pd.DataFrame) -> None:
+    """One log line per document that boilerplate removal cut by more than BOILERPLATE_WARNING of its
+    characters, naming how much each pattern removed (up to five documents, then their number)."""
+    if "boilerplate_rules" not in quality or quality.empty:
+        return
+    heavy = quality[quality["removed_boilerplate"] > BOILERPLATE_WARNING * quality["chars_in"].clip(lower=1)]
+    for row in heavy.head(5).itertuples():
+        log.warning("boilerplate patterns removed %d of the %d characters of %s: %s", row.removed_boilerplate,
+                    row.chars_in, row.doc_id, row.boilerplate_rules)
+    if len(heavy) > 5:
+        log.warning("... and from %d more documents; see removed_boilerplate in quality.csv", len(heavy) - 5)
 
 
 def _warn_unwritable(what: str, why: str) -> None:

@@ -161,7 +161,7 @@ def sweep(config: Config | str | Path, out_dir: str | Path | None = None, *, gri
     from .evaluate import MEASURES
     from .models import build_model, model_class
     from .plots import plot_sweep, save_figure
-    from .preparation import load_inputs
+    from .preparation import load_inputs, protected_paths
 
     if not isinstance(config, Config):
         config = Config.load(config)
@@ -173,7 +173,7 @@ def sweep(config: Config | str | Path, out_dir: str | Path | None = None, *, gri
     scheduler = scheduler if scheduler is not None else s["scheduler"]
     combos = expand_grid(config, grid)
     run_configs = [(combo, config.with_values(**combo)) for combo in combos]
-    with atomic.sweep_folder(out_dir, config.input_paths()):
+    with atomic.sweep_folder(out_dir, protected_paths(config)):
         # the summary replaces the folder's summary/ at the end: refuse one that is not ours before any work
         atomic.check_output_location(out_dir / "summary", flag="the sweep's summary folder")
         groups: dict[str, list] = {}  # preprocessing settings -> [inputs, prepared corpus]
