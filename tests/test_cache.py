@@ -65,3 +65,54 @@ def test_an_output_in_the_cache_or_around_it_is_refused(small_corpus, tmp_path, 
     with pytest.raises(ToolkitError, match=f"--out {out} {what} the cache folder"):
         run(config, out)
     assert not out.exists()
+
+
+# ----- the prepared corpus's key ---------------------------------------------------------------------------------
+
+def test_the_prepared_key_covers_the_source_of_every_module_that_prepares_a_corpus():
+    """An edit to any module the preparation runs (chunks.py filters the cached tokens, and was once left out of
+    the key) must give a new key, so a stale prepared corpus is never reused."""
+    from pathlib import Path
+
+    from toolkit.preparation import source_digest, text_stage_modules
+
+    modules = text_stage_modules()
+    assert {"chunks", "normalize", "units", "segment", "tokens", "decoding", "patterns", "preparation"} <= set(modules)
+    base = source_digest()
+    for name in modules:
+        edited = source_digest(lambda path, name=name: path.read_bytes() + (b"#" if path.stem == name else b""))
+        assert edited != base, name
+    assert source_digest(lambda path: Path(path).read_bytes()) == base
+
+
+# One value other than the default for every option of the sections that shape the prepared corpus. A new option
+# there needs a line here, or this test fails: the key must be seen to change with it.
+_OTHER_VALUES = {
+    "normalize.to_simplified": False, "normalize.repair_mojibake": False, "normalize.strip_pinyin": False,
+    "normalize.drop_boilerplate": False, "normalize.remove_mojibake": False,
+    "normalize.extra_boilerplate": ["extra_boilerplate.txt"],
+    "units.kind": "document", "units.max_chars": 300, "units.min_chars": 20,
+    "segment.backend": "jieba", "segment.hmm": True, "segment.pos": ["n"], "segment.extra_dictionaries": ["dict.txt"],
+    "segment.extra_stopwords": ["stop.txt"], "segment.use_policy_stopwords": False, "segment.min_chars": 1,
+    "segment.drop_numbers": False, "corpus.encoding": "utf-8",
+}
+
+
+def test_every_option_that_shapes_the_prepared_corpus_changes_its_key(small_corpus, tmp_path):
+    from toolkit.preparation import SHAPING_SECTIONS, load_inputs
+
+    (tmp_path / "extra_boilerplate.txt").write_text("^责任编辑\n", encoding="utf-8")
+    (tmp_path / "dict.txt").write_text("新质生产力\n", encoding="utf-8")
+    (tmp_path / "stop.txt").write_text("坚持\n", encoding="utf-8")
+    config_path = write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv")
+    declared = {f"{section}.{key}" for section, skipped in SHAPING_SECTIONS.items()
+                for key in Config.load(config_path)[section] if key not in skipped}
+    assert declared == set(_OTHER_VALUES)
+    base = load_inputs(Config.load(config_path)).key
+    for option, value in _OTHER_VALUES.items():
+        import json
+
+        changed = load_inputs(Config.load(config_path, [f"{option}={json.dumps(value, ensure_ascii=False)}"])).key
+        assert changed != base, option
+    same = load_inputs(Config.load(config_path, ["segment.n_jobs=1"])).key
+    assert same == base  # worker processes give the same tokens

@@ -254,21 +254,55 @@ def _warn_unwritable(what: str, why: str) -> None:
     log.warning("cannot %s (%s); going on without it: fix cache.dir or set cache.enabled = false", what, why)
 
 
+# The config sections whose every option shapes the prepared corpus, less the options that cannot change it
+# (worker processes give the same tokens; the corpus's files are hashed one by one below).
+SHAPING_SECTIONS = {"normalize": (), "units": (), "segment": ("n_jobs",),
+                    "corpus": ("texts", "metadata", "name", "pattern", "year_min", "year_max")}
+
+
+def text_stage_modules() -> list[str]:
+    """The toolkit modules that preparing a corpus runs: this module and every toolkit module it imports, followed
+    through their own imports (found by reading the sources, so a new module is covered without a list to keep)."""
+    import ast
+
+    package = Path(__file__).parent
+    seen, todo = set(), ["preparation"]
+    while todo:
+        name = todo.pop()
+        if name in seen or not (package / f"{name}.py").is_file():
+            continue
+        seen.add(name)
+        for node in ast.walk(ast.parse((package / f"{name}.py").read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                todo += [node.module.split(".")[0]] if node.module else [a.name for a in node.names]
+    return sorted(seen)
+
+
+def source_digest(read=lambda path: path.read_bytes()) -> str:
+    """Hash of the source of :func:`text_stage_modules` (``read``: how a file is read, for tests)."""
+    digest = hashlib.sha256()
+    for name in text_stage_modules():
+        digest.update(name.encode() + b"\x1f" + read(Path(__file__).with_name(f"{name}.py")) + b"\x1e")
+    return digest.hexdigest()
+
+
 def prepared_key(corpus: Corpus, normalizer: Normalizer, config: Config, segmenter: Segmenter) -> str:
-    """Hash of everything the prepared corpus depends on: the used files (bytes, dates, how they decode), the
-    normalisation, unit and segmentation settings, and the code and package versions that apply them."""
+    """Hash of everything the prepared corpus depends on: the used files (bytes, dates, how they decode), every
+    option of the sections that shape it (``SHAPING_SECTIONS``), the normaliser's patterns and the segmenter's
+    dictionaries and word lists, and the source of every module that prepares it and the versions of the packages
+    it uses."""
     from importlib.metadata import version
 
     digest = hashlib.sha256(STORE_FORMAT.encode())
-    for module in ("decoding", "normalize", "units", "segment", "terms", "tokens", "preparation"):
-        digest.update(Path(__file__).with_name(f"{module}.py").read_bytes())
+    digest.update(source_digest().encode())
     for package in ("opencc", "ftfy", "regex"):
         digest.update(f"{package} {version(package)}\n".encode())
     settings = {f.name: getattr(normalizer, f.name) for f in dataclasses.fields(normalizer)}
     settings["boilerplate_patterns"] = [(p.pattern, p.flags) for p in settings["boilerplate_patterns"]]
     digest.update(json.dumps(settings, ensure_ascii=False, sort_keys=True).encode())
-    u = config["units"]
-    digest.update(f"units {u['kind']} {u['max_chars']} {u['min_chars']}\n".encode())
+    options = {section: {k: v for k, v in config[section].items() if k not in skipped}
+               for section, skipped in SHAPING_SECTIONS.items()}
+    digest.update(json.dumps(options, ensure_ascii=False, sort_keys=True, default=str).encode())
     digest.update(f"{segmenter.fingerprint} min_chars={segmenter.min_chars} numbers={segmenter.drop_numbers}\n".encode())
     for words in (segmenter.stopwords, segmenter.keep):
         digest.update("\x1f".join(sorted(words)).encode() + b"\x1e")
