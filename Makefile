@@ -13,6 +13,7 @@ help:  ## list the targets
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	$(BIN)/python scripts/compile_kernels.py
 	@touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install the project with pinned dependencies
