@@ -82,6 +82,22 @@ def test_candidate_keywords_are_the_words_that_go_with_a_themes_keywords():
     assert first["example_units"].split()[0].startswith("u")
 
 
+def test_a_word_that_goes_with_two_themes_alike_is_no_candidate_of_either():
+    """推进 occurs in every unit about innovation and every unit about ecology: far above chance with each theme's
+    keywords (lift about 2.5), but it goes with neither in particular."""
+    X, _ = documents_corpus()
+    dense = X.toarray()
+    blocks = np.argmax(np.stack([dense[:, b * 6:(b + 1) * 6].sum(axis=1) for b in range(len(BLOCKS))]), axis=0)
+    both = np.where(blocks <= 1, 1, 0)[:, None]
+    X2 = sparse.csr_matrix(np.hstack([dense, both]))
+    words = [*VOCAB, "推进"]
+    keywords = [np.array([VOCAB.index("创新")]), np.array([VOCAB.index("生态")])]
+    table = evidence.candidate_keywords(X2, words, keywords, ["innovation", "ecology"],
+                                        np.array([f"u{i}" for i in range(X2.shape[0])]))
+    assert "推进" not in set(table["word"])
+    assert {"研发", "污染"} <= set(table["word"])  # words of one subject still are
+
+
 def test_a_free_topic_is_suggested_the_theme_its_words_go_with():
     """A free topic made of innovation's context words (no keyword of it among its top words) suggests
     innovation by association, where keyword overlap alone scores it 0."""

@@ -132,18 +132,26 @@ def candidate_keywords(counts: sparse.csr_matrix, vocabulary: list[str], keyword
     any_keyword = np.zeros(counts.shape[1], dtype=bool)
     for ids in keywords:
         any_keyword[np.asarray(ids, dtype=np.int64)] = True
-    rows = []
-    for t, ids in enumerate(keywords):
+    holding, with_themes, lifts = [], [], []
+    for ids in keywords:
         ids = np.asarray(ids, dtype=np.int64)
         holds = np.asarray(present[:, ids].sum(axis=1)).ravel() > 0 if len(ids) else np.zeros(n_units, bool)
+        with_theme = np.asarray(present[holds].sum(axis=0)).ravel()
+        expected = units_word * holds.sum() / n_units
+        holding.append(holds)
+        with_themes.append(with_theme)
+        lifts.append(np.divide(with_theme, expected, out=np.zeros_like(expected), where=expected > 0))
+    lifts = np.array(lifts).reshape(len(keywords), counts.shape[1])
+    rows = []
+    for t in range(len(keywords)):
+        holds, with_theme, lift = holding[t], with_themes[t], lifts[t]
         units_theme = int(holds.sum())
         if units_theme == 0 or units_theme == n_units:
             continue
-        with_theme = np.asarray(present[holds].sum(axis=0)).ravel()
-        expected = units_word * units_theme / n_units
-        lift = np.divide(with_theme, expected, out=np.zeros_like(expected), where=expected > 0)
+        others = np.delete(lifts, t, axis=0).max(axis=0) if len(keywords) > 1 else np.zeros_like(lift)
+        specific = lift >= _SPECIFIC * others  # a word of every subject (增加, 保障) goes with no theme in particular
         tried = ~any_keyword & (units_word >= min_units)
-        chosen = np.flatnonzero(tried & (with_theme >= min_units) & (lift >= min_lift))
+        chosen = np.flatnonzero(tried & specific & (with_theme >= min_units) & (lift >= min_lift))
         if not len(chosen):
             continue
         p = hypergeom.sf(with_theme[chosen] - 1, n_units, units_word[chosen], units_theme)
@@ -159,6 +167,9 @@ def candidate_keywords(counts: sparse.csr_matrix, vocabulary: list[str], keyword
                          "lift": float(lift[w]), "p_value": float(p[j]), "example_units": " ".join(map(str, shown))})
     columns = ["theme", "word", "units_with", "units_word", "units_theme", "lift", "p_value", "example_units"]
     return pd.DataFrame(rows, columns=columns)
+
+
+_SPECIFIC = 1.5
 
 
 def association_scores(components: np.ndarray, vocabulary: list[str], keywords: list[np.ndarray],
