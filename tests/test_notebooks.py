@@ -24,7 +24,7 @@ TIME_LIMIT = 300  # seconds per cell
 def test_the_notebooks_are_committed_without_outputs():
     assert [p.name for p in NOTEBOOKS] == ["01_quickstart.ipynb", "02_preprocessing.ipynb",
                                            "03_choosing_a_model.ipynb", "04_themes_2014_2021.ipynb",
-                                           "05_places_and_evidence.ipynb"]
+                                           "05_places_and_evidence.ipynb", "06_your_own_corpus.ipynb"]
     for path in NOTEBOOKS:
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.cell_type == "code":
@@ -40,19 +40,59 @@ def test_notebooks_use_the_public_api_only():
         assert not re.search(r"from toolkit\.|import toolkit\.", code), path.name
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_executes_cleanly(path):
+OWN_CORPUS = ROOT / "notebooks" / "06_your_own_corpus.ipynb"
+
+
+def _execute(path):
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=TIME_LIMIT, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
-    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p != OWN_CORPUS], ids=lambda p: p.stem)
+def test_notebook_executes_cleanly(path):
+    outputs = _execute(path)
     assert not [o for o in outputs if o.output_type == "error"]
     assert not [o for o in outputs if o.output_type == "stream" and o.name == "stderr" and "Traceback" in o.text]
     if path.stem != "02_preprocessing":
         assert any("image/png" in o.get("data", {}) for o in outputs), "a figure should be shown"
+
+
+@pytest.mark.slow
+def test_the_own_corpus_notebook_runs_on_a_corpus_it_has_never_seen(tmp_path, monkeypatch):
+    """Notebook 06 on a corpus built here: three State Council reports and three seed documents, and a
+    spreadsheet with Chinese headers saved by Excel (UTF-8 with a byte-order mark)."""
+    import shutil
+
+    import pandas as pd
+
+    from .conftest import GWR, SEEDS
+
+    corpus = tmp_path / "study"
+    (corpus / "texts").mkdir(parents=True)
+    seeds = pd.read_csv(SEEDS / "metadata.csv").head(3)
+    rows = []
+    for seed in seeds.itertuples():
+        shutil.copy(SEEDS / seed.file, corpus / "texts" / seed.file)
+        rows.append({"文件": seed.file, "标题": seed.title, "日期": seed.date, "地区": seed.place, "级别": "地方"})
+    for year in (2016, 2017, 2018):
+        shutil.copy(GWR / f"national_{year}.txt", corpus / "texts" / f"national_{year}.txt")
+        rows.append({"文件": f"national_{year}.txt", "标题": f"{year}年政府工作报告", "日期": str(year), "地区": "全国",
+                     "级别": "中央"})
+    pd.DataFrame(rows).to_csv(corpus / "spreadsheet.csv", index=False, encoding="utf-8-sig")
+    monkeypatch.setenv("TOOLKIT_MY_CORPUS", str(corpus))
+    outputs = _execute(OWN_CORPUS)
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("image/png" in o.get("data", {}) for o in outputs)
+    documents = pd.read_csv(corpus / "run" / "documents.csv")
+    assert sorted(documents["level"]) == ["中央"] * 3 + ["地方"] * 3 and (documents["status"] == "used").all()
+    assert (corpus / "coding" / "scores.md").is_file() and (corpus / "run" / "themes.csv").is_file()
+    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert "agreement" in printed.lower()
 
 
 def _free_port() -> int:

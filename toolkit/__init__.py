@@ -43,13 +43,16 @@ _EXPORTS = {
     "tokenize_file": "pipeline", "RunResult": "pipeline",
     "prepare": "preparation", "Prepared": "preparation", "load_inputs": "preparation",
     "make_normalizer": "preparation", "make_segmenter": "preparation", "UnitTokens": "tokens",
+    "export_coding_sheets": "validation:export", "score_coding_sheets": "validation:score",
+    "format_scores": "validation", "data_path": "resources", "candidate_keywords": "lexicon_evidence",
 }
 __all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str):
     if name in _EXPORTS:
-        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        module, _, attribute = _EXPORTS[name].partition(":")  # "module" or "module:its name for it"
+        value = getattr(importlib.import_module(f".{module}", __name__), attribute or name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
