@@ -106,17 +106,34 @@ def test_earlier_outputs_are_replaced_but_not_with_a_users_file_inside(project):
     assert (out / "units.csv").read_text(encoding="utf-8") == edited
 
 
-def test_outputs_of_earlier_versions_are_recognised_by_their_manifest(tmp_path):
-    old = tmp_path / "old"
-    (old / "figures").mkdir(parents=True)
-    (old / "units.csv").write_text("x")
-    (old / "figures" / "a.png").write_bytes(b"png")
-    (old / "report.html").write_text("<html>")
+def _earlier_version_output(folder):
+    """An output as versions before the marker wrote it: manifest.json lists the other files' SHA-256 but its
+    own and report.html's."""
     import hashlib
 
+    (folder / "figures").mkdir(parents=True)
+    (folder / "units.csv").write_text("x")
+    (folder / "figures" / "a.png").write_bytes(b"png")
+    (folder / "report.html").write_text("<html>")
     listed = {"units.csv": hashlib.sha256(b"x").hexdigest(), "figures/a.png": hashlib.sha256(b"png").hexdigest()}
-    (old / "manifest.json").write_text(json.dumps({"outputs_sha256": listed}))
-    assert atomic.check_output_location(old) == old
+    (folder / "manifest.json").write_text(json.dumps({"outputs_sha256": listed}))
+
+
+@pytest.mark.parametrize("edit", [None, "report.html", "manifest.json"])
+def test_outputs_of_earlier_versions_are_refused_as_they_cannot_be_checked(tmp_path, edit):
+    old = tmp_path / "old"
+    _earlier_version_output(old)
+    if edit == "report.html":
+        (old / edit).write_text("<html><p>my notes on the themes</p>")
+    elif edit == "manifest.json":
+        manifest = json.loads((old / edit).read_text())
+        (old / edit).write_text(json.dumps({**manifest, "my_note": "corpus checked by hand"}))
+    before = _snapshot(old)
+    with pytest.raises(ToolkitError, match="is an output of an earlier toolkit version: its report.html and "
+                                           "manifest.json cannot be checked for your edits"):
+        with atomic.output_folder(old) as work:
+            (work / "units.csv").write_text("new")
+    assert _snapshot(old) == before
     (old / "thesis.docx").write_bytes(b"mine")
     with pytest.raises(ToolkitError, match="holds files the toolkit did not write"):
         atomic.check_output_location(old)
