@@ -4,16 +4,19 @@ input, are locked while a run writes them, and a full disk leaves the previous o
 import json
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
 import toolkit
 from toolkit import atomic
 from toolkit.config import Config
-from toolkit.errors import ToolkitError
+from toolkit.errors import INTERRUPTED, ToolkitError
 
 from .conftest import ROOT, SEEDS, write_config
 
@@ -155,6 +158,48 @@ def test_a_second_run_into_a_busy_folder_stops_at_once(project):
     assert manifest["config"]["model"]["n_topics"] == 6  # the first run's complete output, not a mixture
     files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert files == {*manifest["outputs_sha256"], "manifest.json", "report.html", atomic.MARKER}
+
+
+def _process_group(pgid):
+    """The processes still alive (not zombies) in process group ``pgid``."""
+    alive = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            alive.append(int(stat_file.parent.name))
+    return alive
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="lists processes through /proc")
+@pytest.mark.parametrize("to_group", [False, True], ids=["kill", "timeout"])
+def test_sigterm_stops_a_run_like_ctrl_c(project, to_group):
+    """``kill`` signals the run alone; ``timeout`` and batch schedulers its whole process group (workers too)."""
+    tmp_path, config = project
+    out = tmp_path / "out"
+    env = {**os.environ, "TOOLKIT_CACHE_DIR": str(tmp_path / "cache")}
+    toolkit.run(config, out)
+    before = _snapshot(out)
+    process = subprocess.Popen([sys.executable, "-m", "toolkit", "run", str(config), "--out", str(out), "--set",
+                                "model.n_topics=6"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    assert process.stderr.readline().startswith("load")  # the run has begun: it holds its partial folder
+    time.sleep(1.0)
+    if to_group:
+        os.killpg(process.pid, signal.SIGTERM)
+    else:
+        process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 143, stderr
+    assert INTERRUPTED in stderr and "Traceback" not in stderr, stderr
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "cache", "data", "out", "study.toml"]
+    deadline = time.monotonic() + 10
+    while _process_group(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _process_group(process.pid) == []
 
 
 def test_an_unwritable_output_parent_is_reported_before_any_work(project, monkeypatch):

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+import threading
 
-from .errors import INTERRUPTED, ToolkitError
+from .errors import INTERRUPTED, Terminated, ToolkitError
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a process ended by Ctrl-C
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
 def _add_config_arguments(parser: argparse.ArgumentParser, *, required: bool) -> None:
@@ -131,7 +135,15 @@ def _quiet_libraries() -> None:
     pyarrow.enable_signal_handlers(False)
 
 
+def _terminate(signum, frame):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM does not cut the clean-up short
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
+    handler = threading.current_thread() is threading.main_thread()  # signal handlers live in the main thread
+    if handler:
+        previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         _utf8_streams()
         args = build_parser().parse_args(argv)
@@ -143,11 +155,14 @@ def main(argv: list[str] | None = None) -> int:
     except ToolkitError as exc:
         print(f"toolkit: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print(INTERRUPTED, file=sys.stderr)
-        return 130
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     except BrokenPipeError:
         return 0
+    finally:
+        if handler:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 def _dispatch(args) -> int:
