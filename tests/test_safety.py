@@ -83,6 +83,26 @@ def test_a_folder_holding_the_inputs_is_refused(project):
         atomic.check_output_location(tmp_path, inputs)
 
 
+def _linked_folder(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real", target_is_directory=True)
+    return tmp_path / "link"
+
+
+@pytest.mark.parametrize("where, message", [
+    (lambda tmp_path: tmp_path / ("长" * 100), "the folder name is 300 bytes long; give one of at most 237 bytes"),
+    (_linked_folder, "link is a symbolic link; give a real folder"),
+], ids=["name too long", "symbolic link"])
+def test_unusable_output_locations_are_one_line(project, where, message):
+    tmp_path, config = project
+    out = where(tmp_path)
+    before = _snapshot(tmp_path)
+    result = _cli("run", str(config), "--out", str(out), cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith("toolkit: error: --out") and message in result.stderr, result.stderr
+    assert _snapshot(tmp_path) == before
+
+
 def test_corpus_name_cannot_point_outside_runs(project):
     tmp_path, config = project
     result = _cli("run", str(config), "--set", 'corpus.name="."', cwd=tmp_path)
