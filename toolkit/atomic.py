@@ -206,10 +206,6 @@ def _walk(folder: Path) -> tuple[list[str], list[str], list[str]]:
     return sorted(files), sorted(folders), sorted(others)
 
 
-def _files_under(folder: Path) -> list[str]:
-    return _walk(folder)[0]
-
-
 def _sha256(path: Path) -> str:
     import hashlib
 
