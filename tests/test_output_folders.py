@@ -263,9 +263,9 @@ class OutputFolders(RuleBasedStateMachine):
         if what == "file":
             self._user_file(f"{name}/figures/notes{self.counter}.md", b"my notes")
         elif what == "edit":
-            rel = data.draw(st.sampled_from(sorted(self.outputs[name])))
-            if f"{name}/{rel}" in self.user:
+            if not self.outputs[name]:  # every file of it edited already
                 return
+            rel = data.draw(st.sampled_from(sorted(self.outputs[name])))
             self._user_file(f"{name}/{rel}", b"edited by hand")
             del self.outputs[name][rel]
         elif what == "empty folder":
