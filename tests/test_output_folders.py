@@ -2,6 +2,7 @@
 the toolkit are found by exact names and its own marker, never by a glob of the user's name, and an output is
 replaced only when everything in it is what the toolkit wrote."""
 
+import errno
 import json
 import logging
 import os
@@ -187,6 +188,31 @@ def read_only_folder(tmp_path):
 def test_an_unwritable_parent_is_not_reported_as_busy(read_only_folder):
     with pytest.raises(ToolkitError, match=f"cannot write into {read_only_folder}: (Permission denied|Read-only)"):
         _run(read_only_folder / "out", {"x": b"1"})
+
+
+def test_an_unwritable_output_is_reported_before_any_work(read_only_folder):
+    with pytest.raises(ToolkitError, match=f"cannot write into {read_only_folder}: it is read-only"):
+        with atomic.output_folder(read_only_folder):
+            raise AssertionError("the block ran")
+    assert sorted(p.name for p in read_only_folder.parent.iterdir()) == [".ro.lock", "ro"]
+
+
+def test_a_swap_that_fails_puts_the_previous_output_back(tmp_path, monkeypatch):
+    final = tmp_path / "run"
+    _run(final, {"units.csv": b"previous"})
+    real_replace = os.replace
+
+    def replace(src, dst):
+        if Path(src).name == "run" and Path(src).parent.name.startswith(".run.partial-"):  # the new output
+            raise PermissionError(errno.EACCES, "Permission denied")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(atomic, "_exchange", lambda a, b: False)  # as where no atomic exchange exists
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(ToolkitError, match="cannot replace .*run: Permission denied; the previous output is untouched"):
+        _run(final, {"units.csv": b"new"})
+    assert (final / "units.csv").read_bytes() == b"previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".run.lock", "run"]
 
 
 # ----- the invariant under any interleaving --------------------------------------------------------------

@@ -536,6 +536,8 @@ def output_folder(final: str | os.PathLike, inputs: dict[str, Path] | None = Non
     with locked(final):
         _tidy_parent(parent, final.name)
         final = check_output_location(final, inputs, flag=flag)  # again, now that no other run can change it
+        if final.is_dir() and not os.access(final, os.W_OK):  # it could not be moved aside at the end
+            raise ToolkitError(f"cannot write into {final}: it is read-only; choose another output folder")
         try:
             wrapper = _new_leftover(parent, final.name, "partial")
         except OSError as exc:
@@ -555,14 +557,23 @@ def output_folder(final: str | os.PathLike, inputs: dict[str, Path] | None = Non
                 raise ToolkitError(f"no space left on the disk of {final} while writing the outputs; "
                                    "the previous output is untouched: free some space and run again") from None
             raise
-        if not os.path.lexists(final):
-            os.replace(work, final)
-        elif not _exchange(work, final):  # after an exchange, work holds the previous output
-            old = _new_leftover(parent, final.name, "old")
-            os.replace(final, old / final.name)
-            os.replace(work, final)
-            _remove_leftover(old, final.name)
-        _remove_leftover(wrapper, final.name)
+        old = None
+        try:
+            if not os.path.lexists(final):
+                os.replace(work, final)
+            elif not _exchange(work, final):  # after an exchange, work holds the previous output
+                old = _new_leftover(parent, final.name, "old")
+                os.replace(final, old / final.name)
+                os.replace(work, final)
+        except OSError as exc:
+            if old is not None and not os.path.lexists(final) and os.path.isdir(old / final.name):
+                os.replace(old / final.name, final)  # the previous output back where it was
+            raise ToolkitError(f"cannot replace {final}: {exc.strerror or exc}; the previous output is "
+                               "untouched: choose another output folder") from None
+        finally:
+            if old is not None and os.path.lexists(final):  # else the next run puts the previous output back
+                _remove_leftover(old, final.name)
+            _remove_leftover(wrapper, final.name)
 
 
 @contextlib.contextmanager
