@@ -37,13 +37,15 @@ def test_failed_block_keeps_the_previous_folder(tmp_path):
 
 def test_a_swap_cut_in_the_middle_is_recovered(tmp_path):
     final = tmp_path / "run"
-    old = tmp_path / ".run.old-abc"
-    (old / "run").mkdir(parents=True)
-    (old / "run" / "result.csv").write_text("previous")  # as a kill between two renames would leave it
+    with atomic.output_folder(final) as work:
+        (work / "result.csv").write_text("previous")
+    old = atomic._new_leftover(tmp_path, "run", "old")
+    os.replace(final, old / "run")  # as a kill between the two renames of a swap without exchange leaves it
     with atomic.output_folder(final) as work:
         assert (final / "result.csv").read_text() == "previous"
         (work / "result.csv").write_text("new")
     assert (final / "result.csv").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".run.lock", "run"]
 
 
 def _complete(folder, snapshot, n_topics):

@@ -4,16 +4,19 @@ input, are locked while a run writes them, and a full disk leaves the previous o
 import json
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
 import toolkit
 from toolkit import atomic
 from toolkit.config import Config
-from toolkit.errors import ToolkitError
+from toolkit.errors import INTERRUPTED, ToolkitError
 
 from .conftest import ROOT, SEEDS, write_config
 
@@ -80,6 +83,26 @@ def test_a_folder_holding_the_inputs_is_refused(project):
         atomic.check_output_location(tmp_path, inputs)
 
 
+def _linked_folder(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real", target_is_directory=True)
+    return tmp_path / "link"
+
+
+@pytest.mark.parametrize("where, message", [
+    (lambda tmp_path: tmp_path / ("长" * 100), "the folder name is 300 bytes long; give one of at most 237 bytes"),
+    (_linked_folder, "link is a symbolic link; give a real folder"),
+], ids=["name too long", "symbolic link"])
+def test_unusable_output_locations_are_one_line(project, where, message):
+    tmp_path, config = project
+    out = where(tmp_path)
+    before = _snapshot(tmp_path)
+    result = _cli("run", str(config), "--out", str(out), cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith("toolkit: error: --out") and message in result.stderr, result.stderr
+    assert _snapshot(tmp_path) == before
+
+
 def test_corpus_name_cannot_point_outside_runs(project):
     tmp_path, config = project
     result = _cli("run", str(config), "--set", 'corpus.name="."', cwd=tmp_path)
@@ -106,17 +129,34 @@ def test_earlier_outputs_are_replaced_but_not_with_a_users_file_inside(project):
     assert (out / "units.csv").read_text(encoding="utf-8") == edited
 
 
-def test_outputs_of_earlier_versions_are_recognised_by_their_manifest(tmp_path):
-    old = tmp_path / "old"
-    (old / "figures").mkdir(parents=True)
-    (old / "units.csv").write_text("x")
-    (old / "figures" / "a.png").write_bytes(b"png")
-    (old / "report.html").write_text("<html>")
+def _earlier_version_output(folder):
+    """An output as versions before the marker wrote it: manifest.json lists the other files' SHA-256 but its
+    own and report.html's."""
     import hashlib
 
+    (folder / "figures").mkdir(parents=True)
+    (folder / "units.csv").write_text("x")
+    (folder / "figures" / "a.png").write_bytes(b"png")
+    (folder / "report.html").write_text("<html>")
     listed = {"units.csv": hashlib.sha256(b"x").hexdigest(), "figures/a.png": hashlib.sha256(b"png").hexdigest()}
-    (old / "manifest.json").write_text(json.dumps({"outputs_sha256": listed}))
-    assert atomic.check_output_location(old) == old
+    (folder / "manifest.json").write_text(json.dumps({"outputs_sha256": listed}))
+
+
+@pytest.mark.parametrize("edit", [None, "report.html", "manifest.json"])
+def test_outputs_of_earlier_versions_are_refused_as_they_cannot_be_checked(tmp_path, edit):
+    old = tmp_path / "old"
+    _earlier_version_output(old)
+    if edit == "report.html":
+        (old / edit).write_text("<html><p>my notes on the themes</p>")
+    elif edit == "manifest.json":
+        manifest = json.loads((old / edit).read_text())
+        (old / edit).write_text(json.dumps({**manifest, "my_note": "corpus checked by hand"}))
+    before = _snapshot(old)
+    with pytest.raises(ToolkitError, match="is an output of an earlier toolkit version: its report.html and "
+                                           "manifest.json cannot be checked for your edits"):
+        with atomic.output_folder(old) as work:
+            (work / "units.csv").write_text("new")
+    assert _snapshot(old) == before
     (old / "thesis.docx").write_bytes(b"mine")
     with pytest.raises(ToolkitError, match="holds files the toolkit did not write"):
         atomic.check_output_location(old)
@@ -138,6 +178,48 @@ def test_a_second_run_into_a_busy_folder_stops_at_once(project):
     assert manifest["config"]["model"]["n_topics"] == 6  # the first run's complete output, not a mixture
     files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert files == {*manifest["outputs_sha256"], "manifest.json", "report.html", atomic.MARKER}
+
+
+def _process_group(pgid):
+    """The processes still alive (not zombies) in process group ``pgid``."""
+    alive = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            alive.append(int(stat_file.parent.name))
+    return alive
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="lists processes through /proc")
+@pytest.mark.parametrize("to_group", [False, True], ids=["kill", "timeout"])
+def test_sigterm_stops_a_run_like_ctrl_c(project, to_group):
+    """``kill`` signals the run alone; ``timeout`` and batch schedulers its whole process group (workers too)."""
+    tmp_path, config = project
+    out = tmp_path / "out"
+    env = {**os.environ, "TOOLKIT_CACHE_DIR": str(tmp_path / "cache")}
+    toolkit.run(config, out)
+    before = _snapshot(out)
+    process = subprocess.Popen([sys.executable, "-m", "toolkit", "run", str(config), "--out", str(out), "--set",
+                                "model.n_topics=6"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    assert process.stderr.readline().startswith("load")  # the run has begun: it holds its partial folder
+    time.sleep(1.0)
+    if to_group:
+        os.killpg(process.pid, signal.SIGTERM)
+    else:
+        process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 143, stderr
+    assert INTERRUPTED in stderr and "Traceback" not in stderr, stderr
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "cache", "data", "out", "study.toml"]
+    deadline = time.monotonic() + 10
+    while _process_group(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _process_group(process.pid) == []
 
 
 def test_an_unwritable_output_parent_is_reported_before_any_work(project, monkeypatch):

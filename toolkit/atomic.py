@@ -2,9 +2,9 @@
 only when the toolkit wrote it, and one run at a time writes to it.
 
 An output folder carries a marker (``.toolkit-output.json``) that lists the files the toolkit wrote into it
-with their SHA-256. A folder is replaced only when it is absent, empty, or holds nothing but those files,
-unchanged; anything else (a thesis folder, the text folder, the current directory, a run folder with a note
-of yours in it, a validation folder with coded sheets) is refused before any work starts.
+with their SHA-256, and the folders. A folder is replaced only when it is absent, empty, or holds nothing but
+those files and folders, unchanged; anything else (a thesis folder, the text folder, the current directory, a
+run folder with a note of yours in it, a validation folder with coded sheets) is refused before any work starts.
 """
 
 from __future__ import annotations
@@ -13,20 +13,23 @@ import contextlib
 import errno
 import functools
 import json
+import logging
 import os
-import shutil
+import socket
+import stat
 import sys
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .errors import ToolkitError
 
 MARKER = ".toolkit-output.json"
-_MARKER_FORMAT = "toolkit output v2"
+_MARKER_FORMAT = "toolkit output v3"  # files (name -> SHA-256) and folders the toolkit wrote
 SWEEP_MARKER = ".toolkit-sweep.json"
 _SWEEP_FORMAT = "toolkit sweep v1"
 _NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
 CSV_ROWS = 10_000  # rows of a table turned into text at a time
+log = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=1)
@@ -165,9 +168,42 @@ def write_csv_file(path: str | os.PathLike, frame, *, flag: str = "--out") -> No
 
 
 # ----- output folders ---------------------------------------------------------------------------------------
+#
+# What the toolkit creates beside an output folder ``<name>`` is its own, and marked so:
+#   .<name>.lock              the lock a run holds while it writes <name>
+#   .<name>.partial-XXXXXXXX  a run's work: LEFTOVER (format, pid, host, <name>, its own name) and <name>/
+#   .<name>.old-XXXXXXXX      the previous output during a swap where no atomic exchange exists: LEFTOVER and <name>/
+# Leftovers are found by comparing names literally (never as a glob pattern) and removed only when they carry
+# that marker and no live run holds the lock of their <name>; what in them the toolkit did not write is kept.
 
-def _files_under(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir())
+_OLD_MARKER_FORMATS = ("toolkit output v2",)  # files only: its folders are those that hold its files
+LEFTOVER = ".toolkit-leftover.json"
+_LEFTOVER_FORMAT = "toolkit leftover v1"
+_LEFTOVER_KINDS = ("partial", "old")
+NAME_MAX = 255  # bytes in one file name on Linux, macOS and Windows file systems
+_LEFTOVER_EXTRA = len("..partial-") + 8  # what a leftover's name adds to the output's (mkdtemp adds 8 characters)
+
+
+def _walk(folder: Path) -> tuple[list[str], list[str], list[str]]:
+    """Regular files, folders, and everything else (symbolic links of any kind, FIFOs, sockets, devices) under
+    ``folder``, as sorted relative POSIX paths. Symbolic links are never followed."""
+    files, folders, others = [], [], []
+    pending = [""]
+    while pending:
+        rel = pending.pop()
+        with os.scandir(folder / rel if rel else folder) as entries:
+            for entry in entries:
+                name = f"{rel}/{entry.name}" if rel else entry.name
+                if entry.is_symlink():
+                    others.append(name)
+                elif entry.is_dir(follow_symlinks=False):
+                    folders.append(name)
+                    pending.append(name)
+                elif entry.is_file(follow_symlinks=False):
+                    files.append(name)
+                else:
+                    others.append(name)
+    return sorted(files), sorted(folders), sorted(others)
 
 
 def _sha256(path: Path) -> str:
@@ -180,32 +216,63 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _unchanged(folder: Path, listed: dict, also: set[str] = frozenset()) -> bool:
-    """Every file under ``folder`` is in ``listed`` (name -> SHA-256) with those very bytes, or in ``also``."""
-    for name in _files_under(folder):
-        if name in also:
-            continue
-        if name not in listed or _sha256(folder / name) != listed[name]:
-            return False
-    return True
+def _read_json(path: Path) -> dict | None:
+    """The JSON object in the regular file ``path``; None when it is missing, a link or not a JSON object."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _holding_folders(names) -> set[str]:
+    return {parent.as_posix() for name in names for parent in PurePosixPath(name).parents if parent.name}
+
+
+def _only(folder: Path, listed: dict, folders: set[str], also: set[str]) -> bool:
+    """Everything under ``folder`` is a regular file listed (name -> SHA-256) with those very bytes or named in
+    ``also``, or one of ``folders``; any other entry (a folder, a symbolic link, a FIFO) is the user's."""
+    files, found, others = _walk(folder)
+    if others or not set(found) <= folders:
+        return False
+    return all(name in also or (name in listed and _sha256(folder / name) == listed[name]) for name in files)
+
+
+def _output_marker(folder: Path) -> dict | None:
+    marker = _read_json(folder / MARKER)
+    if (marker and marker.get("format") in (_MARKER_FORMAT, *_OLD_MARKER_FORMATS)
+            and isinstance(marker.get("files"), dict)):
+        return marker
+    return None
 
 
 def _written_by_toolkit(folder: Path) -> bool:
-    """True when every file under ``folder`` is one the toolkit wrote there and nobody changed since: listed
-    with its SHA-256 in the folder's marker, or (outputs of earlier versions) in its manifest's output hashes.
-    A coder's filled-in sheet or an edited table makes the folder the user's."""
-    try:
-        marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
-        if isinstance(marker, dict) and marker.get("format") == _MARKER_FORMAT and isinstance(marker.get("files"), dict):
-            return _unchanged(folder, marker["files"], {MARKER})
-    except (OSError, ValueError):
-        pass
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        listed = manifest["outputs_sha256"]
-        return isinstance(listed, dict) and _unchanged(folder, listed, {"manifest.json", "report.html"})
-    except (OSError, ValueError, KeyError, TypeError):
+    """True when everything under ``folder`` is what the toolkit wrote there and nobody changed since: files
+    listed with their SHA-256 in the folder's marker and the folders it records. A coder's filled-in sheet, an
+    edited table, an empty folder or a symbolic link of the user's makes the folder the user's."""
+    marker = _output_marker(folder)
+    if marker is None:
         return False
+    listed = marker["files"]
+    if marker["format"] == _MARKER_FORMAT:
+        folders = marker.get("folders")
+        if not isinstance(folders, list):
+            return False
+        folders = set(folders)
+    else:
+        folders = _holding_folders(listed)
+    return _only(folder, listed, folders, {MARKER})
+
+
+def _output_of_an_earlier_version(folder: Path) -> bool:
+    """An output written before the marker existed, unchanged as far as can be checked: its manifest.json lists
+    the SHA-256 of every other file but itself and report.html."""
+    manifest = _read_json(folder / "manifest.json")
+    listed = manifest.get("outputs_sha256") if manifest else None
+    return isinstance(listed, dict) and _only(folder, listed, _holding_folders(listed), {"manifest.json",
+                                                                                           "report.html"})
 
 
 def _marker(folder: Path) -> dict | None:
@@ -246,23 +313,35 @@ def _is_within(path: Path, folder: Path) -> bool:
 
 
 def _is_sweep_folder(folder: Path) -> bool:
-    try:
-        marker = json.loads((folder / SWEEP_MARKER).read_text(encoding="utf-8"))
-        return isinstance(marker, dict) and marker.get("format") == _SWEEP_FORMAT
-    except (OSError, ValueError):
-        return False
+    marker = _read_json(folder / SWEEP_MARKER)
+    return bool(marker) and marker.get("format") == _SWEEP_FORMAT
+
+
+def _check_name_lengths(final: Path, flag: str) -> None:
+    for part in final.parts[1:-1]:
+        if len(os.fsencode(part)) > NAME_MAX:
+            raise ToolkitError(f"{flag} {final}: a folder name in it is {len(os.fsencode(part))} bytes long, more "
+                               f"than the {NAME_MAX} a file system allows; choose a shorter path")
+    room = NAME_MAX - _LEFTOVER_EXTRA
+    if len(os.fsencode(final.name)) > room:
+        raise ToolkitError(f"{flag} {final}: the folder name is {len(os.fsencode(final.name))} bytes long; give "
+                           f"one of at most {room} bytes (the toolkit adds up to {_LEFTOVER_EXTRA} to name its "
+                           "temporary folders)")
 
 
 def check_output_location(final: Path, inputs: dict[str, Path] | None = None, *, flag: str = "--out",
                           sweep: bool = False) -> Path:
     """The absolute output path, after refusing every location whose use could lose a user's file.
 
-    Refused: the current directory or a folder that contains it, a path that is a file, a folder that equals,
-    contains or lies inside one of ``inputs`` (name -> path: the config, the text folder, the metadata, the
-    lexicon, dictionaries ...), and a non-empty folder the toolkit did not write (for a run, one holding any
-    file its marker does not list; for a ``sweep``, one without a sweep marker).
+    Refused: the current directory or a folder that contains it, a path that is a file or a symbolic link, a
+    folder that equals, contains or lies inside one of ``inputs`` (name -> path: the config, the text folder,
+    the metadata, the lexicon, dictionaries ...), a name too long for the toolkit's temporary folders, and a
+    non-empty folder the toolkit did not write (for a run, one holding anything its marker does not list; for a
+    ``sweep``, one without a sweep marker). An output of a version before the marker is refused too: its
+    manifest.json and report.html cannot be checked for the user's edits.
     """
     final = Path(os.path.abspath(final))
+    _check_name_lengths(final, flag)
     cwd = Path.cwd().resolve()
     resolved = Path(os.path.realpath(final))  # not Path.resolve: it raises RuntimeError on a symbolic link loop
     if _is_within(cwd, resolved):
@@ -276,28 +355,68 @@ def check_output_location(final: Path, inputs: dict[str, Path] | None = None, *,
         if not path.is_file() and _is_within(resolved, path):  # a folder, or one not made yet (the cache)
             raise ToolkitError(f"{flag} {final} lies inside {name} {path}; choose a folder outside your inputs, "
                                "such as runs/my_run")
-    if final.is_symlink() or (final.exists() and not final.is_dir()):
+    if final.is_symlink():
+        raise ToolkitError(f"{flag} {final} is a symbolic link; give a real folder (an empty or new one)")
+    if final.exists() and not final.is_dir():
         raise ToolkitError(f"{flag} {final} is a file, not a folder; choose an empty or new folder")
-    if final.is_dir() and any(final.iterdir()) and not (_is_sweep_folder(final) if sweep else _written_by_toolkit(final)):
-        raise ToolkitError(f"{flag} {final} holds files the toolkit did not write; choose an empty or new folder")
+    if final.is_dir() and any(final.iterdir()):
+        if sweep:
+            ours = _is_sweep_folder(final)
+        else:
+            ours = _written_by_toolkit(final)
+            if not ours and _output_of_an_earlier_version(final):
+                raise ToolkitError(f"{flag} {final} is an output of an earlier toolkit version: its report.html "
+                                   "and manifest.json cannot be checked for your edits, so it is not replaced; "
+                                   "move it away or choose an empty or new folder")
+        if not ours:
+            raise ToolkitError(f"{flag} {final} holds files the toolkit did not write; choose an empty or new folder")
     return final
+
+
+def _cannot_write(parent: Path, exc: OSError) -> ToolkitError:
+    return ToolkitError(f"cannot write into {parent}: {exc.strerror or exc}; choose another output folder")
 
 
 @contextlib.contextmanager
 def locked(final: Path):
     """Hold an exclusive lock on the output location ``final`` (``.<name>.lock`` beside it); a second run
-    that wants the same location stops at once with a message instead of mixing its files with ours."""
+    that wants the same location stops at once with a message instead of mixing its files with ours. A parent
+    folder where the lock cannot be written is reported as such, not as a busy folder."""
     from filelock import FileLock, Timeout
 
-    final.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(final.parent / f".{final.name}.lock", mode=file_mode())
+    path = final.parent / f".{final.name}.lock"
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, file_mode()))
+    except OSError as exc:
+        raise _cannot_write(final.parent, exc) from None
+    lock = FileLock(path, mode=file_mode())
     try:
         lock.acquire(timeout=0)
     except Timeout:
         raise ToolkitError(f"{final} is busy: another toolkit run is writing it; wait for it to finish or "
                            "choose another output folder") from None
+    except OSError as exc:
+        raise _cannot_write(final.parent, exc) from None
     try:
         yield
+    finally:
+        lock.release()
+
+
+@contextlib.contextmanager
+def _lock_if_free(parent: Path, name: str):
+    """The lock of the output ``parent / name`` if no live run holds it (True), else nothing (False)."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(parent / f".{name}.lock", mode=file_mode())
+    try:
+        lock.acquire(timeout=0)
+    except (Timeout, OSError):
+        yield False
+        return
+    try:
+        yield True
     finally:
         lock.release()
 
@@ -316,14 +435,114 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
-def _recover(final: Path) -> None:
-    """Put back a previous output that a killed swap left under its temporary name."""
-    if final.exists():
-        return
-    for old in sorted(final.parent.glob(f".{final.name}.old-*")):
-        if (old / final.name).is_dir():
-            os.replace(old / final.name, final)
+def _plain_name(name) -> bool:
+    return isinstance(name, str) and name not in ("", ".", "..") and "/" not in name and "\0" not in name
+
+
+def _new_leftover(parent: Path, name: str, kind: str) -> Path:
+    """A new hidden folder ``.<name>.<kind>-XXXXXXXX`` in ``parent`` that carries the toolkit's leftover marker
+    (written before anything else goes in), so that only the toolkit's own are ever removed."""
+    folder = Path(tempfile.mkdtemp(dir=parent, prefix=f".{name}.{kind}-"))
+    try:
+        write_text(folder / LEFTOVER, json.dumps({
+            "format": _LEFTOVER_FORMAT, "kind": kind, "final": name, "folder": folder.name, "pid": os.getpid(),
+            "host": socket.gethostname()}, ensure_ascii=False) + "\n")
+    except BaseException:
+        os.rmdir(folder)
+        raise
+    return folder
+
+
+def _leftovers(parent: Path) -> list[tuple[Path, str, str]]:
+    """The toolkit's leftover folders in ``parent`` as (path, output name, kind): hidden real folders whose
+    names start exactly with ``.<name>.<kind>-`` and that carry a leftover marker naming them."""
+    found = []
+    try:
+        with os.scandir(parent) as entries:
+            candidates = [e for e in entries if e.name.startswith(".") and e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return []
+    for entry in candidates:
+        info = _read_json(Path(entry.path) / LEFTOVER)
+        if not info or info.get("format") != _LEFTOVER_FORMAT or info.get("folder") != entry.name:
+            continue
+        name, kind = info.get("final"), info.get("kind")
+        if _plain_name(name) and kind in _LEFTOVER_KINDS and entry.name.startswith(f".{name}.{kind}-"):
+            found.append((Path(entry.path), name, kind))
+    return sorted(found)
+
+
+def _delete_tree(folder: Path) -> list[str]:
+    """Delete the regular files and folders under ``folder`` (symbolic links never followed); return what was
+    kept: links, FIFOs and the like, which the toolkit never writes, and folders that hold them."""
+    kept = []
+    with os.scandir(folder) as scan:
+        entries = list(scan)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            kept += _delete_tree(Path(entry.path))
+        elif entry.is_file(follow_symlinks=False):
+            os.unlink(entry.path)
+        else:
+            kept.append(entry.path)
+    if not kept:
+        os.rmdir(folder)
+    return kept
+
+
+def _remove_leftover(folder: Path, name: str) -> None:
+    """Remove one of the toolkit's leftover folders: its marker and its ``<name>`` folder, which is either an
+    output (removed only when it holds nothing but what its marker lists) or a run's unfinished work (files
+    and folders removed, anything else kept). Anything else in it is the user's: kept, with a warning."""
+    kept = []
+    try:
+        with os.scandir(folder) as scan:
+            entries = list(scan)
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.name == LEFTOVER and entry.is_file(follow_symlinks=False):
+                continue
+            if entry.name == name and entry.is_dir(follow_symlinks=False):
+                if _output_marker(path) is None or _written_by_toolkit(path):
+                    kept += _delete_tree(path)
+                else:
+                    kept.append(str(path))
+            else:
+                kept.append(str(path))
+        if not kept:
+            os.unlink(folder / LEFTOVER)
+            os.rmdir(folder)
             return
+    except OSError as exc:
+        kept.append(f"({exc.strerror})")
+    log.warning("kept %s: it holds %s, which the toolkit did not write; move out what you want to keep and delete "
+                "the folder", folder, ", ".join(kept[:3]) + (" ..." if len(kept) > 3 else ""))
+
+
+def _tidy(parent: Path, name: str, leftovers) -> None:
+    """With the lock of ``parent / name`` held: put back a previous output that a swap cut in the middle left in
+    an ``old`` leftover, then remove the leftovers of ``name`` (no live run can own them)."""
+    final = parent / name
+    mine = [(path, kind) for path, n, kind in leftovers if n == name]
+    if not os.path.lexists(final):
+        for path, kind in mine:
+            inner = path / name
+            if kind == "old" and inner.is_dir() and not inner.is_symlink() and _output_marker(inner) is not None:
+                os.replace(inner, final)
+                break
+    for path, _ in mine:
+        _remove_leftover(path, name)
+
+
+def _tidy_parent(parent: Path, name: str) -> None:
+    """Remove the leftovers of killed runs in ``parent``: those of ``name`` (whose lock the caller holds) and
+    those of other outputs whose lock no live run holds."""
+    leftovers = _leftovers(parent)
+    for other in sorted({n for _, n, _ in leftovers} - {name}):
+        with _lock_if_free(parent, other) as free:
+            if free:
+                _tidy(parent, other, leftovers)
+    _tidy(parent, name, leftovers)
 
 
 def _no_space(exc: OSError) -> bool:
@@ -337,8 +556,9 @@ def output_folder(final: str | os.PathLike, inputs: dict[str, Path] | None = Non
     Before the block: the location is checked (:func:`check_output_location`), locked against other runs, and
     the temporary folder is created, so an unusable location is reported before any work. A run that fails or
     is killed at any moment leaves the previous complete folder in place: the new folder replaces it in one
-    atomic exchange. Leftovers of a killed run are hidden folders beside it (``.<name>.partial-*``), never
-    read, and removed by the next run. A full disk while writing is one error, with nothing left behind.
+    atomic exchange. Leftovers of a killed run are hidden folders beside it (``.<name>.partial-*``) that carry
+    the toolkit's marker, never read, and removed by the next run into any folder beside it. A full disk while
+    writing is one error, with nothing left behind.
     """
     final = check_output_location(Path(final), inputs, flag=flag)
     parent = final.parent
@@ -347,35 +567,46 @@ def output_folder(final: str | os.PathLike, inputs: dict[str, Path] | None = Non
     except OSError as exc:
         raise ToolkitError(f"cannot create {parent}: {exc.strerror}; choose another output folder") from None
     with locked(final):
+        _tidy_parent(parent, final.name)
         final = check_output_location(final, inputs, flag=flag)  # again, now that no other run can change it
-        _recover(final)
-        for stale in [*parent.glob(f".{final.name}.partial-*"), *parent.glob(f".{final.name}.old-*")]:
-            shutil.rmtree(stale, ignore_errors=True)
+        if final.is_dir() and not os.access(final, os.W_OK):  # it could not be moved aside at the end
+            raise ToolkitError(f"cannot write into {final}: it is read-only; choose another output folder")
         try:
-            work = Path(tempfile.mkdtemp(dir=parent, prefix=f".{final.name}.partial-"))
+            wrapper = _new_leftover(parent, final.name, "partial")
         except OSError as exc:
-            raise ToolkitError(f"cannot write into {parent}: {exc.strerror}; choose another output folder") from None
+            raise _cannot_write(parent, exc) from None
+        work = wrapper / final.name
         try:
+            work.mkdir()
             yield work
-            files = {name: _sha256(work / name) for name in _files_under(work)}
-            write_text(work / MARKER, json.dumps({"format": _MARKER_FORMAT, "files": files}, ensure_ascii=False,
-                                                 indent=1) + "\n")
+            files, folders, _ = _walk(work)
+            marker = {"format": _MARKER_FORMAT, "files": {name: _sha256(work / name) for name in files},
+                      "folders": folders}
+            write_text(work / MARKER, json.dumps(marker, ensure_ascii=False, indent=1) + "\n")
             os.chmod(work, folder_mode())
         except BaseException as exc:
-            shutil.rmtree(work, ignore_errors=True)
+            _remove_leftover(wrapper, final.name)
             if isinstance(exc, OSError) and _no_space(exc):
                 raise ToolkitError(f"no space left on the disk of {final} while writing the outputs; "
                                    "the previous output is untouched: free some space and run again") from None
             raise
-        if not final.exists():
-            os.replace(work, final)
-        elif _exchange(work, final):
-            shutil.rmtree(work, ignore_errors=True)  # now holds the previous output
-        else:
-            old = Path(tempfile.mkdtemp(dir=parent, prefix=f".{final.name}.old-"))
-            os.replace(final, old / final.name)
-            os.replace(work, final)
-            shutil.rmtree(old, ignore_errors=True)
+        old = None
+        try:
+            if not os.path.lexists(final):
+                os.replace(work, final)
+            elif not _exchange(work, final):  # after an exchange, work holds the previous output
+                old = _new_leftover(parent, final.name, "old")
+                os.replace(final, old / final.name)
+                os.replace(work, final)
+        except OSError as exc:
+            if old is not None and not os.path.lexists(final) and os.path.isdir(old / final.name):
+                os.replace(old / final.name, final)  # the previous output back where it was
+            raise ToolkitError(f"cannot replace {final}: {exc.strerror or exc}; the previous output is "
+                               "untouched: choose another output folder") from None
+        finally:
+            if old is not None and os.path.lexists(final):  # else the next run puts the previous output back
+                _remove_leftover(old, final.name)
+            _remove_leftover(wrapper, final.name)
 
 
 @contextlib.contextmanager

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+import threading
 
-from .errors import INTERRUPTED, ToolkitError
+from .errors import INTERRUPTED, Terminated, ToolkitError
 from .options import MAX_SEED
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a process ended by Ctrl-C
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 MAX_CODED_UNITS = 10_000  # a person codes a few hundred; more is a typo
 MAX_CONTEXT = 10_000  # characters on each side of a concordance line
 
@@ -140,7 +144,15 @@ def _quiet_libraries() -> None:
     pyarrow.enable_signal_handlers(False)
 
 
+def _terminate(signum, frame):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM does not cut the clean-up short
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
+    handler = threading.current_thread() is threading.main_thread()  # signal handlers live in the main thread
+    if handler:
+        previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         _utf8_streams()
         args = build_parser().parse_args(argv)
@@ -152,11 +164,14 @@ def main(argv: list[str] | None = None) -> int:
     except ToolkitError as exc:
         print(f"toolkit: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print(INTERRUPTED, file=sys.stderr)
-        return 130
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     except BrokenPipeError:
         return 0
+    finally:
+        if handler:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 def _dispatch(args) -> int:

@@ -9,3 +9,8 @@ class ToolkitError(Exception):
 
     The CLI prints the message on one line and exits with code 2; no traceback.
     """
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, ``timeout``, a batch scheduler), raised in the main thread so that a run stops as
+    after Ctrl-C: its temporary folder removed, its worker processes stopped, earlier outputs untouched."""
