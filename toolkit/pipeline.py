@@ -431,7 +431,8 @@ def _text_source(source: Config | str | Path, overrides=()):
 def _check_columns(wanted, columns, what: str) -> None:
     missing = [c for c in wanted if c not in columns]
     if missing:
-        shown = ", ".join(c for c in columns if c not in ("path", "encoding", "sha256", "status", "reason", "note"))
+        shown = ", ".join(c for c in columns if c not in ("path", "encoding", "sha256", "status", "reason", "note",
+                                                          "near_duplicate_of", "similarity"))
         raise ToolkitError(f"{what}: no column {', '.join(missing)} in the documents; columns: {shown}")
 
 

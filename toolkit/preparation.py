@@ -24,6 +24,7 @@ from .cache import default_cache_dir
 from .chunks import prepare_chunk
 from .config import Config
 from .corpus import Corpus, load_corpus
+from .duplicates import flag_near_duplicates
 from .errors import ToolkitError
 from .normalize import Normalizer, load_boilerplate_patterns
 from .processes import stop_workers
@@ -203,6 +204,8 @@ def prepare(config: Config, inputs: Inputs | None = None) -> Prepared:
                 _warn_unwritable("store the prepared corpus", store.unwritable)
     _skip_documents_without_units(corpus, quality, units)
     _warn_boilerplate(quality)
+    with timed(timings, "near duplicates"):
+        flag_near_duplicates(corpus.documents, units, config["corpus"]["near_duplicates"])
     v = config["vocab"]
     phrases = None
     if v["phrases"]:
