@@ -398,7 +398,8 @@ def tokenize_file(path: str | Path, config: Config | None = None) -> list[list[s
 
     config = config or Config.from_dict({})
     u, v = config["units"], config["vocab"]
-    units = split_units(normalize_file(path, config), u["kind"], u["max_chars"], u["min_chars"])
+    units = split_units(normalize_file(path, config), u["kind"], u["max_chars"], u["min_chars"],
+                        join_lines=u["join_lines"])
     segmenter = make_segmenter(config, load_lexicon(config.path("themes", "lexicon")))
     tokens = [segmenter.tokens(text) for text in units]
     if v["phrases"]:

@@ -270,8 +270,7 @@ def prepared_key(corpus: Corpus, normalizer: Normalizer, config: Config, segment
     settings = {f.name: getattr(normalizer, f.name) for f in dataclasses.fields(normalizer)}
     settings["boilerplate_patterns"] = [(p.pattern, p.flags) for p in settings["boilerplate_patterns"]]
     digest.update(json.dumps(settings, ensure_ascii=False, sort_keys=True).encode())
-    u = config["units"]
-    digest.update(f"units {u['kind']} {u['max_chars']} {u['min_chars']}\n".encode())
+    digest.update(("units " + json.dumps(config["units"], sort_keys=True) + "\n").encode())  # every units option
     digest.update(f"{segmenter.fingerprint} min_chars={segmenter.min_chars} numbers={segmenter.drop_numbers}\n".encode())
     for words in (segmenter.stopwords, segmenter.keep):
         digest.update("\x1f".join(sorted(words)).encode() + b"\x1e")
