@@ -77,6 +77,18 @@ def test_near_duplicates_are_flagged_with_their_twin_on_a_cold_and_a_warm_run(sm
         assert (others["near_duplicate_of"] == "").all() and others["similarity"].isna().all()
         flags.append(docs[["near_duplicate_of", "similarity"]])
     assert flags[0].equals(flags[1])
+    # as a run writes documents.csv
+    import pandas as pd
+
+    from toolkit.outputs import documents_table, write_tables
+
+    units = prepared.units.assign(n_tokens=prepared.tokens.lengths())
+    write_tables(tmp_path, documents=documents_table(prepared.corpus.documents, units))
+    written = pd.read_csv(tmp_path / "documents.csv", keep_default_na=False).set_index("path")
+    assert written.loc["reprint.txt", "near_duplicate_of"] == ORIGINAL
+    assert written.loc[ORIGINAL, "near_duplicate_of"] == "reprint.txt"
+    assert float(written.loc["reprint.txt", "similarity"]) == float(written.loc[ORIGINAL, "similarity"]) > 0.8
+    assert written.loc["001_a277e5c0c743763f.txt", ["near_duplicate_of", "similarity"]].tolist() == ["", ""]
     assert "1 pair(s) of near-duplicate documents" in caplog.text
     assert f"{ORIGINAL} ~ reprint.txt (0.9" in caplog.text
 
