@@ -130,3 +130,14 @@ def test_an_exact_copy_with_the_same_date_is_no_warning(small_corpus, caplog):
         docs = load_corpus(small_corpus, meta).documents.set_index("path")
     assert docs.loc["copy.txt", "reason"] == "duplicate of 001_a277e5c0c743763f.txt (same bytes)"
     assert "exact cop" not in caplog.text
+
+
+@pytest.mark.parametrize("threshold", [0.99, 1.0])
+def test_a_threshold_above_what_datasketch_can_index_still_finds_the_pairs(threshold):
+    original = (SEEDS / ORIGINAL).read_text(encoding="utf-8")
+    texts = [original, original + "\n", original.replace("市长万勇讲话。", "市长万勇作了讲话。")]
+    sets = [shingle_set(text) for text in texts]
+    expected = [(i, j, jaccard(sets[i], sets[j])) for i, j in [(0, 1), (0, 2), (1, 2)]
+                if jaccard(sets[i], sets[j]) >= threshold]
+    assert expected[0] == (0, 1, 1.0) and len(expected) == (3 if threshold < 1 else 1)
+    assert [(p.first, p.second, p.similarity) for p in near_duplicates(texts, threshold)] == expected
