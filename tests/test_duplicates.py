@@ -95,7 +95,7 @@ def test_near_duplicates_are_flagged_with_their_twin_on_a_cold_and_a_warm_run(sm
 
 def test_the_metadata_decides_and_the_threshold_can_turn_it_off(small_corpus, tmp_path):
     meta = _add_reprint(small_corpus)
-    config = _config(small_corpus, tmp_path, near_duplicates=0.0)
+    config = _config(small_corpus, tmp_path, near_duplicates=0)  # as the help says: 0, an integer
     docs = prepare(config, load_inputs(config)).corpus.documents
     assert (docs["near_duplicate_of"] == "").all()
     meta.write_text(meta.read_text(encoding="utf-8").replace(",x,simplified,\n", ",x,simplified,,no\n"),

@@ -50,7 +50,8 @@ OPTIONS = {
     "encoding": Option("auto", "Encoding of every file, or 'auto' to detect per file."),
     "near_duplicates": Option(0.8, "Jaccard similarity of their 5-character shingles from which two used documents "
                                    "are flagged as near duplicates in documents.csv (near_duplicate_of, similarity) "
-                                   "and in the log; nothing is dropped. 0 to not look.", *UNIT_INTERVAL),
+                                   "and in the log; nothing is dropped. 0 to not look.", *UNIT_INTERVAL,
+                              kind=(float, int)),
 }
 
 
