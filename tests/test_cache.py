@@ -91,7 +91,7 @@ _OTHER_VALUES = {
     "normalize.to_simplified": False, "normalize.repair_mojibake": False, "normalize.strip_pinyin": False,
     "normalize.drop_boilerplate": False, "normalize.remove_mojibake": False,
     "normalize.extra_boilerplate": ["extra_boilerplate.txt"],
-    "units.kind": "document", "units.max_chars": 300, "units.min_chars": 20,
+    "units.kind": "document", "units.max_chars": 300, "units.min_chars": 20, "units.join_lines": False,
     "segment.backend": "jieba", "segment.hmm": True, "segment.pos": ["n"], "segment.extra_dictionaries": ["dict.txt"],
     "segment.extra_stopwords": ["stop.txt"], "segment.use_policy_stopwords": False, "segment.min_chars": 1,
     "segment.drop_numbers": False, "corpus.encoding": "utf-8",

@@ -1,7 +1,13 @@
+import re
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.units import split_units
+from toolkit.normalize import Normalizer
+from toolkit.units import join_broken_lines, split_units, wrap_width
+
+from .conftest import GWR, SEED_FILES, SEEDS
 
 
 def test_long_paragraphs_split_at_sentence_ends():
@@ -35,7 +41,107 @@ def test_splitting_keeps_every_character_in_order(paragraphs, max_chars, min_cha
     if min_chars >= max_chars:
         min_chars = max_chars - 1
     text = "\n".join(paragraphs)
-    units = split_units(text, max_chars=max_chars, min_chars=min_chars)
+    units = split_units(text, max_chars=max_chars, min_chars=min_chars, join_lines=False)
     assert "".join(units).replace("\n", "") == "".join(line.strip() for line in text.split("\n"))
     assert all(unit.strip() for unit in units)
+    joined = split_units(text, max_chars=max_chars, min_chars=min_chars)  # joins add at most a space
+    assert "".join("".join(joined).split()) == "".join(text.split())
     assert len(units) <= 1 or all(len(u.replace("\n", "")) >= min(min_chars, 1) for u in units)
+
+
+# ----- lines broken inside a sentence (PDF copies) -----------------------------------------------------------
+
+_CLOSING = set(",，、。.;；:：!！?？”’)）」』》】…")
+
+
+def _as_pdf(raw: str, width: int = 40) -> str:
+    """``raw`` with every line re-broken every ``width`` characters as a PDF page does it: punctuation that may
+    not start a line (,。”) stays at the end of the line before (so some lines are a character or two longer)."""
+    out = []
+    for line in raw.split("\n"):
+        while len(line) > width:
+            cut = width
+            while cut < len(line) and line[cut] in _CLOSING:
+                cut += 1
+            out.append(line[:cut])
+            line = line[cut:]
+        out.append(line)
+    return "\n".join(out)
+
+
+def _bare(units: list[str]) -> list[str]:
+    return ["".join(unit.split()) for unit in units]
+
+
+@pytest.mark.parametrize("name", ["000_4635cf3c1d3ea286.txt", "002_2c7342bd1836c4df.txt"])
+def test_a_seed_rebroken_as_a_pdf_gives_the_units_of_the_original(name):
+    """Tolerance: units compare without whitespace (the re-break cuts "互联网 ”" where a space stood); at least 90%
+    of the original's characters lie in units that come back identical. The rest are paragraphs whose last line
+    happens to be full and end a sentence (a PDF cannot tell them from a line broken after 。), so they are joined
+    to the next paragraph."""
+    normalizer = Normalizer()
+    raw = (SEEDS / name).read_text(encoding="utf-8")
+    original = _bare(split_units(normalizer.normalize(raw).text))
+    pdf = normalizer.normalize(_as_pdf(raw)).text
+    assert wrap_width([len(line) for line in pdf.split("\n")]) == 40
+    rebuilt = _bare(split_units(pdf))
+    kept = sum(len(unit) for unit in rebuilt if unit in set(original)) / sum(map(len, original))
+    assert kept >= 0.9
+    assert abs(len(rebuilt) - len(original)) <= 2
+    unjoined = _bare(split_units(pdf, join_lines=False))  # what the units were before lines were joined
+    assert sum(len(unit) for unit in unjoined if unit in set(original)) / sum(map(len, original)) < 0.5
+
+
+def test_a_heading_is_not_joined_to_its_body():
+    normalizer = Normalizer()
+    raw = (SEEDS / "002_2c7342bd1836c4df.txt").read_text(encoding="utf-8")
+    heading = "(二)着力推动产业转型升级,加快打造现代产业高地"
+    pdf, joins = join_broken_lines(normalizer.normalize(_as_pdf(raw)).text)
+    assert joins > 20
+    lines = pdf.split("\n")
+    assert heading in lines  # its own line: shorter than the page's width
+    assert lines[lines.index(heading) + 1].startswith("产业是高质量发展的根基")
+    web = normalizer.normalize(raw).text  # one line per paragraph: nothing to join
+    assert join_broken_lines(web) == (web, 0)
+
+
+def test_a_list_is_not_joined():
+    normalizer = Normalizer()
+    raw = (SEEDS / "002_2c7342bd1836c4df.txt").read_text(encoding="utf-8")
+    body = normalizer.normalize(_as_pdf(raw)).text
+    # full lines of real text (Han characters only: no 。 at their end), each starting with a marker
+    han = [re.sub(r"[^\u4e00-\u9fff]", "", line) for line in raw.split("\n") if len(line) >= 100]
+    items = [(marker + words)[:40] for marker, words in zip(["一、", "二、", "三、", "(一)", "1.", "第三条 "], han)]
+    assert all(len(item) >= 40 for item in items)
+    text = body + "\n" + "\n".join(items)
+    joined = join_broken_lines(text)[0].split("\n")
+    assert joined[-len(items):] == items  # each item its own line, none joined to the line before
+
+
+def test_the_shipped_corpora_have_no_line_to_join():
+    """The seeds and the State Council reports have one line per paragraph: not one join."""
+    normalizer = Normalizer()
+    for path in [*SEED_FILES, *sorted(GWR.glob("*.txt"))]:
+        text = normalizer.normalize(path.read_text(encoding="utf-8")).text
+        assert join_broken_lines(text) == (text, 0), path.name
+
+
+def test_a_pdf_copy_is_joined_in_the_prepared_corpus_and_the_option_is_in_its_cache_key(small_corpus, tmp_path):
+    from toolkit.config import Config
+    from toolkit.preparation import load_inputs, prepare
+
+    raw = (small_corpus / "002_2c7342bd1836c4df.txt").read_text(encoding="utf-8")
+    (small_corpus / "002_2c7342bd1836c4df.txt").write_text(_as_pdf(raw), encoding="utf-8")
+    config = Config.from_dict({"corpus": {"texts": str(small_corpus), "metadata": str(small_corpus / "metadata.csv")},
+                               "cache": {"dir": str(tmp_path / "cache")}})
+    joined = prepare(config, load_inputs(config))
+    quality = joined.quality.set_index("doc_id")
+    assert quality.loc["002_2c7342bd1836c4df", "joined_lines"] > 20
+    assert (quality.drop("002_2c7342bd1836c4df")["joined_lines"] == 0).all()
+    off = config.with_values(**{"units.join_lines": False})
+    assert load_inputs(off).key != load_inputs(config).key
+    kept = prepare(off, load_inputs(off))
+    assert kept.cache_stats["prepared"] == "miss"  # not the joined corpus read back
+    assert (kept.quality["joined_lines"] == 0).all()
+    assert len(kept.units[kept.units["doc_id"] == "002_2c7342bd1836c4df"]) > len(
+        joined.units[joined.units["doc_id"] == "002_2c7342bd1836c4df"])

@@ -13,7 +13,7 @@ from .normalize import Normalizer, quality_row
 from .segment import Segmenter
 from .terms import PairCounts
 from .tokens import TokenBuilder, UnitTokens
-from .units import split_units
+from .units import join_broken_lines, split_units
 
 
 @dataclass
@@ -41,8 +41,9 @@ def prepare_chunk(documents: list[tuple[str, str]], normalizer: Normalizer, unit
     quality, unit_texts, raw_tokens = [], [], TokenBuilder()  # every raw token, as an id into the chunk's words
     for doc_id, raw in documents:
         normalized = normalizer.normalize(raw)
-        quality.append(quality_row(doc_id, normalized))
-        texts = split_units(normalized.text, units["kind"], units["max_chars"], units["min_chars"])
+        text, joined = join_broken_lines(normalized.text) if units["join_lines"] else (normalized.text, 0)
+        quality.append({**quality_row(doc_id, normalized), "joined_lines": joined})
+        texts = split_units(text, units["kind"], units["max_chars"], units["min_chars"], join_lines=False)
         unit_texts.append(pa.array(texts, type=pa.large_string()))
         key = entry_key(texts, fingerprint) if cache else ""
         words = cache.get(key) if cache else None

@@ -23,7 +23,7 @@ from .dates import DocDate, find_date, parse_date
 from .decoding import Unreadable, decode
 from .errors import ToolkitError
 from .normalize import to_simplified
-from .options import NON_NEGATIVE, Option
+from .options import NON_NEGATIVE, UNIT_INTERVAL, Option
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,6 +48,10 @@ OPTIONS = {
     "year_min": Option(0, "First year to analyse; 0 for no bound.", *NON_NEGATIVE),
     "year_max": Option(0, "Last year to analyse; 0 for no bound.", *NON_NEGATIVE),
     "encoding": Option("auto", "Encoding of every file, or 'auto' to detect per file."),
+    "near_duplicates": Option(0.8, "Jaccard similarity of their 5-character shingles from which two used documents "
+                                   "are flagged as near duplicates in documents.csv (near_duplicate_of, similarity) "
+                                   "and in the log; nothing is dropped. 0 to not look.", *UNIT_INTERVAL,
+                              kind=(float, int)),
 }
 
 
@@ -58,7 +62,7 @@ def check_options(section: dict) -> None:
 
 
 DOCUMENT_COLUMNS = ["doc_id", "path", "title", "date", "year", "date_source", "place", "encoding", "chars",
-                    "sha256", "status", "reason", "note"]
+                    "sha256", "status", "reason", "note", "near_duplicate_of", "similarity"]
 _YES, _NO = {"", "1", "true", "yes", "y"}, {"0", "false", "no", "n"}
 
 
@@ -309,6 +313,7 @@ def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, patter
     listed = set(meta.index) if meta is not None else set()
     latest_year = datetime.date.today().year + 1  # later dates are typing errors (2099 for 2019), never a policy
     future: list[str] = []
+    conflicts: list[str] = []  # exact copies whose metadata date differs from their twin's
 
     def new_row(rel: str, info) -> dict:
         row = {c: "" for c in DOCUMENT_COLUMNS}
@@ -351,7 +356,12 @@ def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, patter
         row["sha256"] = hashlib.sha256(data).hexdigest()
         twin = first_with_hash.get(row["sha256"])
         if twin is not None and data:
-            row["reason"] = _duplicate_reason(twin, info)
+            row["reason"] = f"duplicate of {twin['path']} (same bytes)"
+            conflict = _date_conflict(twin, info)
+            if conflict:
+                row["reason"] += f"; its metadata date {conflict[0]} differs from {twin['path']}'s {conflict[1]}: " \
+                                 "check which is right"
+                conflicts.append(f"{row['path']} ({conflict[0]}) copies {twin['path']} ({conflict[1]})")
             continue
         first_with_hash.setdefault(row["sha256"], row)
         declared = (info.get("encoding", "") if info is not None else "") or encoding
@@ -388,6 +398,10 @@ def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, patter
     if future:
         log.warning("skipped %d document(s) dated after %d: %s; fix their dates", len(future), latest_year,
                     ", ".join(future[:3]) + (" ..." if len(future) > 3 else ""))
+    if conflicts:
+        log.warning("skipped %d exact cop%s whose metadata date differs from the file's it copies: %s; check which "
+                    "date is right", len(conflicts), "y" if len(conflicts) == 1 else "ies",
+                    ", ".join(conflicts[:3]) + (" ..." if len(conflicts) > 3 else ""))
     on_disk = {r["path"] for r in rows} | {PurePosixPath(r["path"]).name for r in rows}
     for rel in sorted(listed - on_disk):
         row = new_row(rel, meta.loc[rel])
@@ -397,6 +411,7 @@ def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, patter
     documents = pd.DataFrame(rows, columns=columns)
     documents["year"] = pd.array([int(y) if y != "" else pd.NA for y in documents["year"]], dtype="Int64")
     documents["chars"] = pd.array([int(c) if c != "" else pd.NA for c in documents["chars"]], dtype="Int64")
+    documents["similarity"] = pd.array([pd.NA] * len(documents), dtype="Float64")  # see flag_near_duplicates
     if not sources:
         reasons = documents["reason"].value_counts()
         detail = f" (most common reason: {reasons.index[0]})" if len(reasons) else ""
@@ -405,12 +420,11 @@ def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, patter
                   metadata_columns=[names[c] for c in extra_columns])
 
 
-def _duplicate_reason(twin: dict, info) -> str:
-    """Why a file with the same bytes as ``twin`` is skipped; a metadata date that differs from the twin's
-    is named, so a wrong date is visible."""
-    reason = f"duplicate of {twin['path']} (same bytes)"
-    if info is None:
-        return reason
+def _date_conflict(twin: dict, info) -> tuple[str, str] | None:
+    """(the copy's metadata date, the twin's date) when a file with the same bytes as ``twin`` has a metadata
+    date that differs from the twin's, else None: a wrong date must be visible, not resolved silently."""
+    if info is None or not twin["date"]:
+        return None
     for column in ("date", "year"):
         value = str(info.get(column, "")).strip()
         if value:
@@ -418,10 +432,8 @@ def _duplicate_reason(twin: dict, info) -> str:
                 own = parse_date(value).date
             except ValueError:
                 own = value
-            if twin["date"] and own != twin["date"]:
-                reason += f"; its metadata date {own} differs from {twin['path']}'s {twin['date']}: check which is right"
-            break
-    return reason
+            return (own, twin["date"]) if own != twin["date"] else None
+    return None
 
 
 def _document_date(info, text: str) -> DocDate | None:

@@ -398,7 +398,8 @@ def tokenize_file(path: str | Path, config: Config | None = None) -> list[list[s
 
     config = config or Config.from_dict({})
     u, v = config["units"], config["vocab"]
-    units = split_units(normalize_file(path, config), u["kind"], u["max_chars"], u["min_chars"])
+    units = split_units(normalize_file(path, config), u["kind"], u["max_chars"], u["min_chars"],
+                        join_lines=u["join_lines"])
     segmenter = make_segmenter(config, load_lexicon(config.path("themes", "lexicon")))
     tokens = [segmenter.tokens(text) for text in units]
     if v["phrases"]:
@@ -431,7 +432,8 @@ def _text_source(source: Config | str | Path, overrides=()):
 def _check_columns(wanted, columns, what: str) -> None:
     missing = [c for c in wanted if c not in columns]
     if missing:
-        shown = ", ".join(c for c in columns if c not in ("path", "encoding", "sha256", "status", "reason", "note"))
+        shown = ", ".join(c for c in columns if c not in ("path", "encoding", "sha256", "status", "reason", "note",
+                                                          "near_duplicate_of", "similarity"))
         raise ToolkitError(f"{what}: no column {', '.join(missing)} in the documents; columns: {shown}")
 
 

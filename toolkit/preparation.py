@@ -24,6 +24,7 @@ from .cache import default_cache_dir
 from .chunks import prepare_chunk
 from .config import Config
 from .corpus import Corpus, load_corpus
+from .duplicates import flag_near_duplicates
 from .errors import ToolkitError
 from .normalize import Normalizer, load_boilerplate_patterns
 from .processes import stop_workers
@@ -203,6 +204,8 @@ def prepare(config: Config, inputs: Inputs | None = None) -> Prepared:
                 _warn_unwritable("store the prepared corpus", store.unwritable)
     _skip_documents_without_units(corpus, quality, units)
     _warn_boilerplate(quality)
+    with timed(timings, "near duplicates"):
+        flag_near_duplicates(corpus.documents, units, config["corpus"]["near_duplicates"])
     v = config["vocab"]
     phrases = None
     if v["phrases"]:
@@ -255,9 +258,10 @@ def _warn_unwritable(what: str, why: str) -> None:
 
 
 # The config sections whose every option shapes the prepared corpus, less the options that cannot change it
-# (worker processes give the same tokens; the corpus's files are hashed one by one below).
+# (worker processes give the same tokens; the corpus's files are hashed one by one below; near duplicates are
+# flagged on every run from the prepared units).
 SHAPING_SECTIONS = {"normalize": (), "units": (), "segment": ("n_jobs",),
-                    "corpus": ("texts", "metadata", "name", "pattern", "year_min", "year_max")}
+                    "corpus": ("texts", "metadata", "name", "pattern", "year_min", "year_max", "near_duplicates")}
 
 
 def text_stage_modules() -> list[str]:

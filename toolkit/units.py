@@ -1,16 +1,20 @@
-"""Normalised text -> analysis units: paragraphs, long ones split at sentence ends, short ones merged."""
+"""Normalised text -> analysis units: lines broken inside a sentence joined, paragraphs cut, long ones split at
+sentence ends, short ones merged."""
 
 from __future__ import annotations
 
 import re
 
 from .errors import ToolkitError
+from .normalize import HAN
 from .options import NON_NEGATIVE, POSITIVE, Option, choice
 
 OPTIONS = {
     "kind": Option("paragraph", "Analysis unit.", *choice("paragraph", "document")),
     "max_chars": Option(400, "Paragraphs longer than this split at sentence ends.", *POSITIVE),
     "min_chars": Option(40, "Paragraphs shorter than this merge with a neighbour.", *NON_NEGATIVE),
+    "join_lines": Option(True, "Join lines broken inside a sentence (a PDF copy's lines of one width) before "
+                               "cutting units; see units.join_broken_lines."),
 }
 
 
@@ -20,6 +24,66 @@ def check_options(section: dict) -> None:
                            f"({section['max_chars']})")
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
+
+# Joining lines broken inside a sentence. A PDF copy breaks every line at the page's width, whatever the
+# sentence: its text has many lines of about one length, the width, and a paragraph ends on a shorter line (or
+# on sentence punctuation). A web page or a typed text has one line per paragraph, of any length.
+WRAP_MIN = 15  # a width below this is no page (lists, tables of short cells)
+WRAP_SLACK = 2  # lines within this many characters of the width count as full (half-width digits and letters)
+WRAP_SHARE = 0.25  # share of a text's lines that must be full lines for the text to count as wrapped
+WRAP_MIN_LINES = 3
+# a line ends a sentence: sentence punctuation, then closing quotes or brackets
+_ENDS_SENTENCE = re.compile(r"[。！？；：…!?;:][”’」』》）)】\]\"']*$")
+# a line may continue the one before: a Han character, an opening quote or bracket, a digit or letter, or
+# punctuation that no line of a paragraph starts with (a typesetter never puts it there, a plain re-wrap may) ...
+_CONTINUES = re.compile(rf"[{HAN}“‘《「『(（\[【\w,、。.;:!?”’)）」』》】…]")
+# ... unless it starts an item of a list: 一、 (一) 1. 1、 (1) ① 第三条, or a bullet
+_ITEM = re.compile(r"[一二三四五六七八九十百零〇]+[、.]|[(（][一二三四五六七八九十百零〇\d]+[)）]|\d+(?:[、)）]|\.(?!\d))"
+                   r"|[\u2460-\u2473\u2776-\u277f]|第[一二三四五六七八九十百千零〇\d]+[条章节篇部款项]|[●○■□◆◇▪•·*\-—]")
+
+
+def wrap_width(lengths: list[int]) -> int:
+    """The width at which a text's lines were broken (a PDF copy), or 0 when they were not: the most common
+    line length of at least WRAP_MIN characters (the longest of equally common ones), when at least
+    WRAP_MIN_LINES lines and WRAP_SHARE of all lines are within WRAP_SLACK characters of it."""
+    from collections import Counter
+
+    counts = Counter(n for n in lengths if n >= WRAP_MIN)
+    if not counts:
+        return 0
+    width = max(counts, key=lambda n: (counts[n], n))
+    near = sum(counts[n] for n in range(width - WRAP_SLACK, width + WRAP_SLACK + 1))
+    return width if near >= max(WRAP_MIN_LINES, WRAP_SHARE * len(lengths)) else 0
+
+
+def join_broken_lines(text: str) -> tuple[str, int]:
+    """``text`` (one paragraph per line) with each line broken inside a sentence joined to the next, and the
+    number of joins.
+
+    Only a text whose lines were broken at one width (:func:`wrap_width`, a PDF copy) is touched. There line i
+    is joined to line i + 1 when it is a full line and line i + 1 starts with a Han character, an opening quote
+    or bracket, a digit or a letter, or punctuation that cannot start a line, but not with a list item's marker
+    (一、 (一) 1. 1、 (1) ① 第三条, a bullet). A full line is at least the width less WRAP_SLACK characters long;
+    one that ends a sentence (。！？；：… or ! ? ; :, then any closing quotes or brackets) must reach the width
+    itself: a page breaks many lines right after 。, and a paragraph's last line is rarely that long. A
+    heading, shorter than the width, is never joined to its body; a list keeps its items. Lines are joined
+    without a space (with one between two Latin letters or digits).
+    """
+    lines = text.split("\n")
+    width = wrap_width([len(line) for line in lines if line.strip()])
+    if not width:
+        return text, 0
+    out, joins, piece = [lines[0]], 0, lines[0]  # piece: the last line as it was, before any join
+    for line in lines[1:]:
+        full = len(piece) >= width if _ENDS_SENTENCE.search(piece) else len(piece) >= width - WRAP_SLACK
+        if full and _CONTINUES.match(line) and not _ITEM.match(line):
+            latin = piece[-1:].isascii() and piece[-1:].isalnum() and line[:1].isascii() and line[:1].isalnum()
+            out[-1] += (" " if latin else "") + line
+            joins += 1
+        else:
+            out.append(line)
+        piece = line
+    return "\n".join(out), joins
 
 
 def _split_long(paragraph: str, max_chars: int) -> list[str]:
@@ -36,13 +100,17 @@ def _split_long(paragraph: str, max_chars: int) -> list[str]:
     return pieces
 
 
-def split_units(text: str, kind: str = "paragraph", max_chars: int = 400, min_chars: int = 40) -> list[str]:
+def split_units(text: str, kind: str = "paragraph", max_chars: int = 400, min_chars: int = 40, *,
+                join_lines: bool = True) -> list[str]:
     """Units of a normalised text (one paragraph per line).
 
+    With ``join_lines``, lines broken inside a sentence are joined first (:func:`join_broken_lines`).
     ``kind='document'`` gives the whole text as one unit. Otherwise each paragraph is a unit; paragraphs
     over ``max_chars`` split at sentence ends (a sentence longer than that stays whole), and units under
     ``min_chars`` merge into the next unit (the last one into the previous), so headings join their text.
     """
+    if join_lines:
+        text = join_broken_lines(text)[0]
     if kind == "document":
         return [text] if text.strip() else []
     pieces = [piece for line in text.split("\n") if line.strip() for piece in _split_long(line.strip(), max_chars)]

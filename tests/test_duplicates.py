@@ -1,0 +1,143 @@
+"""Near-duplicate documents (MinHash LSH, confirmed by the exact Jaccard similarity) and exact copies with
+another date: flagged in the documents table and the log, never dropped."""
+
+import numpy as np
+import pytest
+
+from toolkit.config import Config
+from toolkit.corpus import load_corpus
+from toolkit.duplicates import SHINGLE, _codes, _shingle_hashes, jaccard, minhash, near_duplicates, shingle_set
+from toolkit.preparation import load_inputs, prepare
+
+from .conftest import GWR, SEEDS
+
+ORIGINAL = "000_4635cf3c1d3ea286.txt"
+
+
+def _reprint(text: str) -> str:
+    """Seed 000 as another site reprints it: its four header lines replaced by another header, and one sentence
+    reworded."""
+    lines = text.splitlines()
+    body = "\n".join(lines[4:])
+    assert "市长万勇讲话。" in body
+    return ("武汉市人民政府网 转载\n来源:长江日报 编辑:张三\n我市召开建设国家创新型城市专题研讨会\n"
+            + body.replace("市长万勇讲话。", "市长万勇在会上作了重要讲话。"))
+
+
+def _add_reprint(folder, name="reprint.txt", date="2015-04-02"):
+    (folder / name).write_text(_reprint((SEEDS / ORIGINAL).read_text(encoding="utf-8")), encoding="utf-8")
+    meta = folder / "metadata.csv"
+    meta.write_text(meta.read_text(encoding="utf-8") + f"{name},转载,{date},day,武汉市,x,simplified,\n",
+                    encoding="utf-8")
+    return meta
+
+
+def _config(folder, tmp_path, **corpus) -> Config:
+    return Config.from_dict({"corpus": {"texts": str(folder), "metadata": str(folder / "metadata.csv"), **corpus},
+                             "cache": {"dir": str(tmp_path / "cache")}})
+
+
+def test_the_minhash_is_datasketchs_of_the_shingle_hashes():
+    from datasketch import MinHash
+
+    text = (GWR / "national_2020.txt").read_text(encoding="utf-8")[:3000]
+    reference = MinHash(seed=1, hashfunc=lambda value: value, scheme="affine32")
+    reference.update_batch(_shingle_hashes(_codes(text), SHINGLE).tolist())
+    assert np.array_equal(minhash(text).hashvalues, reference.hashvalues)
+    assert minhash("创新驱动") is None  # shorter than one shingle
+
+
+def test_a_reprint_is_found_and_unrelated_reports_are_not():
+    original = (SEEDS / ORIGINAL).read_text(encoding="utf-8")
+    reprint = _reprint(original)
+    exact = jaccard(shingle_set(original), shingle_set(reprint))
+    assert 0.8 < exact < 1
+    reports = [p.read_text(encoding="utf-8") for p in sorted(GWR.glob("national_201*.txt"))]
+    texts = [*reports, original, reprint]
+    pairs = near_duplicates(texts, 0.8)
+    assert [(p.first, p.second) for p in pairs] == [(len(reports), len(reports) + 1)]
+    assert pairs[0].similarity == pytest.approx(exact)
+    assert near_duplicates(texts, 0.8) == pairs  # the permutations' seed is fixed
+
+
+def test_near_duplicates_are_flagged_with_their_twin_on_a_cold_and_a_warm_run(small_corpus, tmp_path, caplog):
+    _add_reprint(small_corpus)
+    config = _config(small_corpus, tmp_path)
+    flags = []
+    for run in ("miss", "hit"):
+        with caplog.at_level("WARNING", logger="toolkit"):
+            prepared = prepare(config, load_inputs(config))
+        assert prepared.cache_stats["prepared"] == run
+        docs = prepared.corpus.documents.set_index("path")
+        assert docs.loc["reprint.txt", "status"] == docs.loc[ORIGINAL, "status"] == "used"  # nothing dropped
+        assert docs.loc["reprint.txt", "near_duplicate_of"] == ORIGINAL
+        assert docs.loc[ORIGINAL, "near_duplicate_of"] == "reprint.txt"
+        assert 0.8 < docs.loc[ORIGINAL, "similarity"] < 1
+        others = docs.drop(["reprint.txt", ORIGINAL])
+        assert (others["near_duplicate_of"] == "").all() and others["similarity"].isna().all()
+        flags.append(docs[["near_duplicate_of", "similarity"]])
+    assert flags[0].equals(flags[1])
+    # as a run writes documents.csv
+    import pandas as pd
+
+    from toolkit.outputs import documents_table, write_tables
+
+    units = prepared.units.assign(n_tokens=prepared.tokens.lengths())
+    write_tables(tmp_path, documents=documents_table(prepared.corpus.documents, units))
+    written = pd.read_csv(tmp_path / "documents.csv", keep_default_na=False).set_index("path")
+    assert written.loc["reprint.txt", "near_duplicate_of"] == ORIGINAL
+    assert written.loc[ORIGINAL, "near_duplicate_of"] == "reprint.txt"
+    assert float(written.loc["reprint.txt", "similarity"]) == float(written.loc[ORIGINAL, "similarity"]) > 0.8
+    assert written.loc["001_a277e5c0c743763f.txt", ["near_duplicate_of", "similarity"]].tolist() == ["", ""]
+    assert "1 pair(s) of near-duplicate documents" in caplog.text
+    assert f"{ORIGINAL} ~ reprint.txt (0.9" in caplog.text
+
+
+def test_the_metadata_decides_and_the_threshold_can_turn_it_off(small_corpus, tmp_path):
+    meta = _add_reprint(small_corpus)
+    config = _config(small_corpus, tmp_path, near_duplicates=0)  # as the help says: 0, an integer
+    docs = prepare(config, load_inputs(config)).corpus.documents
+    assert (docs["near_duplicate_of"] == "").all()
+    meta.write_text(meta.read_text(encoding="utf-8").replace(",x,simplified,\n", ",x,simplified,,no\n"),
+                    encoding="utf-8")
+    meta.write_text(meta.read_text(encoding="utf-8").replace("notes\n", "notes,include\n", 1), encoding="utf-8")
+    config = _config(small_corpus, tmp_path)
+    docs = prepare(config, load_inputs(config)).corpus.documents.set_index("path")
+    assert docs.loc["reprint.txt", "reason"] == "excluded in the metadata (include = no)"
+    assert (docs["near_duplicate_of"] == "").all()
+
+
+def test_an_exact_copy_with_another_date_is_a_warning(small_corpus, caplog):
+    copy = small_corpus / "copy.txt"
+    copy.write_bytes((SEEDS / "001_a277e5c0c743763f.txt").read_bytes())
+    meta = small_corpus / "metadata.csv"
+    meta.write_text(meta.read_text(encoding="utf-8") + "copy.txt,副本,2018-03-01,day,武汉市,x,simplified,\n",
+                    encoding="utf-8")
+    with caplog.at_level("WARNING", logger="toolkit"):
+        docs = load_corpus(small_corpus, meta).documents.set_index("path")
+    assert docs.loc["copy.txt", "status"] == "skipped"
+    assert ("skipped 1 exact copy whose metadata date differs from the file's it copies: copy.txt (2018-03-01) "
+            "copies 001_a277e5c0c743763f.txt (2019-05-16)") in caplog.text
+
+
+def test_an_exact_copy_with_the_same_date_is_no_warning(small_corpus, caplog):
+    copy = small_corpus / "copy.txt"
+    copy.write_bytes((SEEDS / "001_a277e5c0c743763f.txt").read_bytes())
+    meta = small_corpus / "metadata.csv"
+    meta.write_text(meta.read_text(encoding="utf-8") + "copy.txt,副本,2019-05-16,day,武汉市,x,simplified,\n",
+                    encoding="utf-8")
+    with caplog.at_level("WARNING", logger="toolkit"):
+        docs = load_corpus(small_corpus, meta).documents.set_index("path")
+    assert docs.loc["copy.txt", "reason"] == "duplicate of 001_a277e5c0c743763f.txt (same bytes)"
+    assert "exact cop" not in caplog.text
+
+
+@pytest.mark.parametrize("threshold", [0.99, 1.0])
+def test_a_threshold_above_what_datasketch_can_index_still_finds_the_pairs(threshold):
+    original = (SEEDS / ORIGINAL).read_text(encoding="utf-8")
+    texts = [original, original + "\n", original.replace("市长万勇讲话。", "市长万勇作了讲话。")]
+    sets = [shingle_set(text) for text in texts]
+    expected = [(i, j, jaccard(sets[i], sets[j])) for i, j in [(0, 1), (0, 2), (1, 2)]
+                if jaccard(sets[i], sets[j]) >= threshold]
+    assert expected[0] == (0, 1, 1.0) and len(expected) == (3 if threshold < 1 else 1)
+    assert [(p.first, p.second, p.similarity) for p in near_duplicates(texts, threshold)] == expected
