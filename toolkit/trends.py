@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 OPTIONS = {
-    "bootstrap": Option(1000, "Replicates of the cluster bootstrap (documents, then their units, one ensemble member "
-                              "each) behind every interval; 0 for none.", *NON_NEGATIVE),
+    "bootstrap": Option(1000, "Replicates of the bootstrap (the units of each document resampled, one ensemble "
+                              "member and one document-level draw each) behind every interval; 0 for none.", *NON_NEGATIVE),
     "level": Option(0.95, "Coverage of the intervals.", *FRACTION, kind=(float, int)),
     "change_from": Option(0, "First year (or period name) of the change table; 0 for the first year with data.",
                           kind=(int, str)),
