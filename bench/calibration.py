@@ -1,7 +1,7 @@
 """Calibration of the intervals: coverage on simulated corpora with a known truth, and false and true "clear"
 changes on the State Council reports dealt out at random to years.
 
-    .venv/bin/python bench/calibration.py [--simulations 400] [--deals 200]
+    .venv/bin/python bench/calibration.py [--simulations 400] [--deals 200] [--sizes 1,2,3] [--dealt 1,10]
 
 1. Simulated corpora: a period of n documents (1, 2, 3, 5, 8, 10, 12, 15, 20) among four more periods of
    max(n, 2) documents; each document's share of a theme is the period's true share (0.20) plus a document
@@ -55,10 +55,10 @@ def _interval(units: pd.DataFrame, shares: np.ndarray, seed: int) -> tuple[float
     return float(row["share_low"]), float(row["share_high"])
 
 
-def coverage(simulations: int) -> None:
+def coverage(simulations: int, sizes=SIZES) -> None:
     print(f"1. coverage of the 95% interval of a period's share (truth {TRUTH}; document sd 0.04, units Beta with "
           "concentration 20), and the change of its width when one of its documents is dropped:")
-    for n in SIZES:
+    for n in sizes:
         rng = np.random.default_rng(n)
         held, ratios = 0, []
         for s in range(simulations):
@@ -81,7 +81,7 @@ def coverage(simulations: int) -> None:
               flush=True)
 
 
-def deals(n_deals: int) -> None:
+def deals(n_deals: int, sizes=DEALT) -> None:
     import toolkit
     from toolkit.trends import ShareModel
 
@@ -95,7 +95,7 @@ def deals(n_deals: int) -> None:
     docs = units["doc_id"].unique()
     print(f"2. the {len(docs)} State Council reports 2000-2022 dealt at random to two years ({n_deals} deals each; "
           f"model {config['model']['kind']}, ensemble {config['model']['ensemble']}):")
-    for n in DEALT:
+    for n in sizes:
         rng = np.random.default_rng(n)
         clear = excluded = planted = 0
         for deal in range(n_deals):
@@ -126,11 +126,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--simulations", type=int, default=400)
     parser.add_argument("--deals", type=int, default=200)
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="documents a simulated period")
+    parser.add_argument("--dealt", default=",".join(map(str, DEALT)), help="reports a year in the deals")
     args = parser.parse_args()
     if args.simulations:
-        coverage(args.simulations)
+        coverage(args.simulations, [int(n) for n in args.sizes.split(",")])
     if args.deals:
-        deals(args.deals)
+        deals(args.deals, [int(n) for n in args.dealt.split(",")])
 
 
 if __name__ == "__main__":

@@ -179,20 +179,32 @@ class Replicates:
 def document_variance(documents: Documents, cells: Cells, pooled: Cells | None = None) -> tuple:
     """Per cell and theme, the between-document variance of the module's docstring (the blend of the cell's own
     moment estimate and the estimate pooled over ``pooled``, default ``cells``); per cell its weight on its own
-    documents and its degrees of freedom; and how the pooled part was estimated."""
+    documents and the degrees of freedom of the blend; and how the pooled part was estimated.
+
+    The degrees of freedom are the smaller of n - 1 + m (the empirical-Bayes posterior's) and Satterthwaite's for
+    the blend as a sum of independent mean squares: a cell's own documents enter its blend twice when it is one
+    of the pooled cells (directly and through the pool), so with few documents in the table its estimate is
+    worth less than n - 1 + m (two documents in each of five cells: 4.5 degrees of freedom, not 6)."""
     doc_share, _, within = documents.document_shares()
-    variance, basis, df_pooled = between_variance(documents, pooled or cells)
+    pooled = pooled or cells
+    variance, basis, df_pooled = between_variance(documents, pooled)
+    in_pool = {tuple(sorted(np.asarray(d).tolist())) for d in pooled.documents if len(d) >= 2}
     prior = min(PRIOR_DF, df_pooled)
     blended = np.zeros((len(cells.documents), doc_share.shape[1]))
     weight, df = np.zeros(len(cells.documents)), np.zeros(len(cells.documents))
     for c, docs in enumerate(cells.documents):
-        own = len(docs) - 1 if len(docs) else 0
-        df[c] = own + prior
-        if df[c] == 0:
+        own = max(len(docs) - 1, 0)
+        if own + prior == 0:
             continue
-        weight[c] = own / df[c]
+        weight[c] = own / (own + prior)
         mixed = (1 - weight[c]) * variance + (weight[c] * _moments(doc_share, within, docs) if own else 0.0)
         blended[c] = np.maximum(mixed, 0.0)
+        # Satterthwaite: the blend as sum_k a_k s2_k over independent mean squares of df_k degrees of freedom
+        counted = own if basis == "within cells" and tuple(sorted(np.asarray(docs).tolist())) in in_pool else 0
+        rest = (1 - weight[c]) ** 2 * (df_pooled - counted) / df_pooled ** 2 if df_pooled else 0.0
+        mine = (weight[c] + (1 - weight[c]) * counted / df_pooled if df_pooled else weight[c]) ** 2 / own if own \
+            else 0.0
+        df[c] = min(own + prior, 1 / (mine + rest))
     return blended, weight, df, basis
 
 
@@ -200,22 +212,29 @@ def replicate(documents: Documents, cells: Cells, n_boot: int, random_state: int
               pooled: Cells | None = None) -> Replicates:
     """Replicates of the cells (see the module's docstring). The pooled part of the between-document variance
     comes from ``pooled`` (every cell of the table's grouping, default ``cells``), so a table of a few cells
-    still borrows from all the documents; a cell's document draws are widened by t(df) / z, as their variance
-    is itself estimated from df degrees of freedom."""
+    still borrows from all the documents. As that variance is itself estimated (df degrees of freedom), a cell's
+    variance of sampling (documents and units, tau2 / n_eff + U) is widened by (t(df) / z)^2: the document draw
+    carries the widened document part and the widening of the unit part U that its units' resampling gives,
+    the t interval of a mean of documents whose variance is estimated."""
     from scipy.stats import norm, t
 
     variance, weight, df, basis = document_variance(documents, cells, pooled)
-    widen = np.where(df > 0, t.ppf(0.975, np.maximum(df, 1)) / norm.ppf(0.975), 1.0)
+    widen = np.where(df > 0, t.ppf(0.975, np.maximum(df, 1e-3)) / norm.ppf(0.975), 1.0)
     shares = documents.shares if with_members else documents.shares.mean(axis=0, keepdims=True)
     cell_docs = np.concatenate([np.asarray(d, dtype=np.int64) for d in cells.documents]) if cells.documents else \
         np.zeros(0, dtype=np.int64)
     cell_offsets = np.r_[0, np.cumsum([len(d) for d in cells.documents])].astype(np.int64)
     state = np.array([np.random.SeedSequence(random_state).generate_state(1, dtype=np.uint64)[0]], dtype=np.uint64)
-    _, tokens, _ = documents.document_shares()
-    neff = np.array([tokens[d].sum() ** 2 / (tokens[d] ** 2).sum() if len(d) else 1.0 for d in cells.documents])
-    noise_sd = np.sqrt(variance / neff[:, None]) * widen[:, None] if len(neff) else variance
+    _, tokens, within = documents.document_shares()
+    noise_var = np.zeros_like(variance)
+    for c, docs in enumerate(cells.documents):
+        if len(docs):
+            share_of = tokens[docs] / tokens[docs].sum()
+            units = (share_of[:, None] ** 2 * within[docs]).sum(axis=0)  # U: the unit part of the cell's variance
+            neff = 1 / (share_of ** 2).sum()
+            noise_var[c] = widen[c] ** 2 * variance[c] / neff + (widen[c] ** 2 - 1) * units
     values = _replicates(documents.offsets, documents.weights, shares, cell_docs, cell_offsets,
-                         np.ascontiguousarray(noise_sd), n_boot, state)
+                         np.ascontiguousarray(np.sqrt(noise_var)), n_boot, state)
     return Replicates(values, basis, weight, df)
 
 
