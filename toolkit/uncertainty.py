@@ -11,20 +11,23 @@ is a normal draw of variance tau2_c / n_eff for the cell's own estimate
 
     tau2_c = w_c * s2_c + (1 - w_c) * s2_pooled,    w_c = (n_c - 1) / ((n_c - 1) + m),    m = min(PRIOR_DF, df_pooled)
 
-(floored at zero), a precision-weighted blend of two moment estimates of the between-document variance: s2_c,
-the variance of the cell's n_c document shares less their mean unit noise (n_c - 1 degrees of freedom; none for
-one document), and s2_pooled, the same over every cell of the table's grouping, pooled (or, when no cell has two
+(floored at zero), a precision-weighted blend of two moment estimates of the between-document variance: s2_c, the
+variance of the cell's n_c document shares less their mean unit noise (n_c - 1 degrees of freedom; none for one
+document), and s2_pooled, the same over every cell of the table's grouping, pooled (or, when no cell has two
 documents, half the mean squared difference of consecutive documents by date, less the unit noise: conservative
 where shares trend). It is the posterior mean of the empirical-Bayes (limma-style) model in which the cells'
-variances scatter around the pooled one as a scaled inverse chi-square with m degrees of freedom: a variance
-from n_c - 1 degrees of freedom and a prior worth m, each weighted by its degrees of freedom. m is the pooled
-estimate's degrees of freedom, at most ``PRIOR_DF`` = 10: pooling assumes that documents vary as much in every
-cell, which may be false (a year of one kind of document), so the pool counts as ten documents' worth at most
-(a prior under which the cells' variances differ by about sqrt(2 / (10 - 4)) = 58%, as a coefficient of
-variation). The weight grows smoothly with the documents: 0 for one, 1/11 for two, 9/19 for ten, 19/29 for
-twenty; so an interval never switches method when a document is added or dropped. The document draw is widened
-by t(df_c) / z at 95%, df_c = n_c - 1 + m, as its variance is itself estimated. The replicates are drawn in a
-compiled kernel from a seeded stream, so the same seed gives the same intervals.
+variances scatter around the pooled one as a scaled inverse chi-square with m degrees of freedom: a variance from
+n_c - 1 degrees of freedom and a prior worth m, each weighted by its degrees of freedom. m is the pooled estimate's
+degrees of freedom, at most ``PRIOR_DF`` = 10: pooling assumes that documents vary as much in every cell, which may
+be false (a year of one kind of document), so the pool counts as ten documents' worth at most (a prior under which
+the cells' variances differ by about sqrt(2 / (10 - 4)) = 58%, as a coefficient of variation). The weight grows
+smoothly with the documents (a pool of ten degrees of freedom or more): 0 for one, 1/11 for two, 9/19 for ten,
+19/29 for twenty; so an interval never switches method when a document is added or dropped. As the variance is
+itself estimated, the cell's sampling variance (tau2_c / n_eff plus the unit part) is widened by (t(df_c) / z)^2 at
+95%, the t interval of a mean of documents; df_c = n_c - 1 + m, the posterior's degrees of freedom (with one
+document, t(m) is the predictive distribution of a document effect whose variance scatters as the prior says), or
+fewer where the cell's own documents are also in the pool (Satterthwaite, see :func:`document_variance`). The
+replicates are drawn in a compiled kernel from a seeded stream, so the same seed gives the same intervals.
 """
 
 from __future__ import annotations
