@@ -72,11 +72,11 @@ def methods_paragraph(config, manifest: dict, periods: list[str] | None = None, 
                  "normal document-level deviation, so the intervals include paragraph, between-document and "
                  "model (seed) variation. A year's between-document variance is the precision-weighted blend of "
                  "its own estimate (the variance of its documents' shares less their paragraph noise, n - 1 degrees "
-                 "of freedom for n documents) and the estimate pooled over all years, with weight (n - 1) / "
+                 "of freedom for n documents) and the estimate pooled over the other years, with weight (n - 1) / "
                  f"((n - 1) + m) on its own, m being the pooled degrees of freedom, at most {PRIOR_DF} (an "
                  "empirical-Bayes estimate, smooth in the number of documents); as that variance is estimated, a "
                  "year's sampling variance is widened by the square of the t quantile (over z) for n - 1 + m "
-                 "degrees of freedom (Satterthwaite's, if fewer). A change between two years is reported as clear only "
+                 "degrees of freedom. A change between two years is reported as clear only "
                  "when its Bonferroni-adjusted simultaneous interval over all themes excludes zero."
                  if tr["bootstrap"] else "No intervals were computed (trends.bootstrap = 0).")
     window = (f", restricted to {c['year_min'] or '…'}–{c['year_max'] or '…'}" if c["year_min"] or c["year_max"]

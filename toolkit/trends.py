@@ -155,7 +155,7 @@ class ShareModel:
         if len(member_share) > 1:  # the spread over the ensemble's members
             rows.update(seed_min=member_share.min(axis=0), seed_max=member_share.max(axis=0),
                         seed_sd=member_share.std(axis=0, ddof=1))
-        basis, total, weight = "none", None, np.zeros(len(cells.labels))
+        basis, total, weight = ["none"] * len(cells.labels), None, np.zeros(len(cells.labels))
         if self.n_boot:
             z = _z(self.level)
             pooled = self.cells(keys)
@@ -176,7 +176,7 @@ class ShareModel:
                 row = dict(zip(keys, label))
                 row.update(theme=theme, **{name: float(values[c, t]) for name, values in rows.items()},
                            n_documents=n_docs, n_units=n_units, n_tokens=n_tokens,
-                           interval_basis=_basis(n_docs, basis, weight[c]) if self.n_boot else "")
+                           interval_basis=_basis(n_docs, basis[c], weight[c]) if self.n_boot else "")
                 frame.append(row)
         return pd.DataFrame(frame), cells, total
 

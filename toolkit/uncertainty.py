@@ -13,8 +13,8 @@ is a normal draw of variance tau2_c / n_eff for the cell's own estimate
 
 (floored at zero), a precision-weighted blend of two moment estimates of the between-document variance: s2_c, the
 variance of the cell's n_c document shares less their mean unit noise (n_c - 1 degrees of freedom; none for one
-document), and s2_pooled, the same over every cell of the table's grouping, pooled (or, when no cell has two
-documents, half the mean squared difference of consecutive documents by date, less the unit noise: conservative
+document), and s2_pooled, the same over the other cells of the table's grouping, pooled (or, when no other cell has
+two documents, half the mean squared difference of consecutive documents by date, less the unit noise: conservative
 where shares trend). It is the posterior mean of the empirical-Bayes (limma-style) model in which the cells'
 variances scatter around the pooled one as a scaled inverse chi-square with m degrees of freedom: a variance from
 n_c - 1 degrees of freedom and a prior worth m, each weighted by its degrees of freedom. m is the pooled estimate's
@@ -25,9 +25,11 @@ smoothly with the documents (a pool of ten degrees of freedom or more): 0 for on
 19/29 for twenty; so an interval never switches method when a document is added or dropped. As the variance is
 itself estimated, the cell's sampling variance (tau2_c / n_eff plus the unit part) is widened by (t(df_c) / z)^2 at
 95%, the t interval of a mean of documents; df_c = n_c - 1 + m, the posterior's degrees of freedom (with one
-document, t(m) is the predictive distribution of a document effect whose variance scatters as the prior says), or
-fewer where the cell's own documents are also in the pool (Satterthwaite, see :func:`document_variance`). The
-replicates are drawn in a compiled kernel from a seeded stream, so the same seed gives the same intervals.
+document, t(m) is the predictive distribution of a document effect whose variance scatters as the prior says). The
+pool leaves the cell itself out, so that its own estimate and the pool's are independent: when the documents of
+every cell vary alike and m is not capped, the blend is the pooled estimate of all the cells, with their degrees of
+freedom. The replicates are drawn in a compiled kernel from a seeded stream, so the same seed gives the same
+intervals.
 """
 
 from __future__ import annotations
@@ -147,21 +149,31 @@ def _moments(doc_share: np.ndarray, within: np.ndarray, docs: np.ndarray) -> np.
     return ((values - values.mean(axis=0)) ** 2).sum(axis=0) / (len(docs) - 1) - within[docs].mean(axis=0)
 
 
-def between_variance(documents: Documents, cells: Cells) -> tuple[np.ndarray, str, int]:
-    """Per theme, the variance of document shares around their cell's mean that is not unit noise, pooled over
-    the cells with several documents; with fewer than two degrees of freedom there, half the mean squared
-    difference of consecutive documents (by date). Returns the variances, which estimate was used, and its
-    degrees of freedom."""
-    doc_share, _, within = documents.document_shares()
-    squares, df, noise = np.zeros(doc_share.shape[1]), 0, []
+def _cell_sums(doc_share: np.ndarray, within: np.ndarray, cells: Cells) -> dict:
+    """Per cell of two or more documents (keyed by its sorted documents): its sum of squared deviations of
+    document shares from their mean, its degrees of freedom, its documents' summed unit noise, its documents."""
+    sums = {}
     for docs in cells.documents:
         if len(docs) >= 2:
             values = doc_share[docs]
-            squares += ((values - values.mean(axis=0)) ** 2).sum(axis=0)
-            df += len(docs) - 1
-            noise.append(within[docs])
+            sums[tuple(sorted(np.asarray(docs).tolist()))] = (((values - values.mean(axis=0)) ** 2).sum(axis=0),
+                                                              len(docs) - 1, within[docs].sum(axis=0), len(docs))
+    return sums
+
+
+def between_variance(documents: Documents, cells: Cells, leave_out=None, sums: dict | None = None) -> tuple:
+    """Per theme, the variance of document shares around their cell's mean that is not unit noise, pooled over
+    the cells with several documents (but the cell whose documents are ``leave_out``); with fewer than two
+    degrees of freedom there, half the mean squared difference of consecutive documents (by date), less the unit
+    noise. Returns the variances, which estimate was used, and its degrees of freedom."""
+    doc_share, _, within = documents.document_shares()
+    sums = _cell_sums(doc_share, within, cells) if sums is None else sums
+    skip = tuple(sorted(np.asarray(leave_out).tolist())) if leave_out is not None else None
+    kept = [value for key, value in sums.items() if key != skip]
+    df = sum(value[1] for value in kept)
     if df >= 2:
-        return np.maximum(squares / df - np.concatenate(noise).mean(axis=0), 0.0), "within cells", df
+        squares, noise = sum(value[0] for value in kept), sum(value[2] for value in kept)
+        return np.maximum(squares / df - noise / sum(value[3] for value in kept), 0.0), "within cells", df
     ordered = doc_share[documents.order]
     if len(ordered) < 3:
         return np.zeros(doc_share.shape[1]), "none", 0
@@ -174,40 +186,30 @@ class Replicates:
     """Bootstrap replicates of every cell, and how their document level was estimated."""
 
     values: np.ndarray  # replicates x cells x themes
-    basis: str  # how the pooled between-document variance was estimated
+    basis: list[str]  # per cell: how the pooled part of its between-document variance was estimated
     weight: np.ndarray  # per cell: the weight of its own documents in its between-document variance
     df: np.ndarray  # per cell: the degrees of freedom of that variance (0: none drawn)
 
 
 def document_variance(documents: Documents, cells: Cells, pooled: Cells | None = None) -> tuple:
-    """Per cell and theme, the between-document variance of the module's docstring (the blend of the cell's own
-    moment estimate and the estimate pooled over ``pooled``, default ``cells``); per cell its weight on its own
-    documents and the degrees of freedom of the blend; and how the pooled part was estimated.
-
-    The degrees of freedom are the smaller of n - 1 + m (the empirical-Bayes posterior's) and Satterthwaite's for
-    the blend as a sum of independent mean squares: a cell's own documents enter its blend twice when it is one
-    of the pooled cells (directly and through the pool), so with few documents in the table its estimate is
-    worth less than n - 1 + m (two documents in each of five cells: 4.5 degrees of freedom, not 6)."""
+    """Per cell and theme, the between-document variance of the module's docstring: the blend of the cell's own
+    moment estimate and the estimate pooled over the other cells of ``pooled`` (default ``cells``), so that the
+    two are independent and their degrees of freedom add. Also per cell: its weight on its own documents, the
+    degrees of freedom n - 1 + m of the blend, and how its pooled part was estimated."""
     doc_share, _, within = documents.document_shares()
-    pooled = pooled or cells
-    variance, basis, df_pooled = between_variance(documents, pooled)
-    in_pool = {tuple(sorted(np.asarray(d).tolist())) for d in pooled.documents if len(d) >= 2}
-    prior = min(PRIOR_DF, df_pooled)
+    sums = _cell_sums(doc_share, within, pooled or cells)
     blended = np.zeros((len(cells.documents), doc_share.shape[1]))
     weight, df = np.zeros(len(cells.documents)), np.zeros(len(cells.documents))
+    basis = []
     for c, docs in enumerate(cells.documents):
-        own = max(len(docs) - 1, 0)
+        variance, source, df_pooled = between_variance(documents, pooled or cells, leave_out=docs, sums=sums)
+        basis.append(source)
+        own, prior = max(len(docs) - 1, 0), min(PRIOR_DF, df_pooled)
         if own + prior == 0:
             continue
-        weight[c] = own / (own + prior)
+        weight[c], df[c] = own / (own + prior), own + prior
         mixed = (1 - weight[c]) * variance + (weight[c] * _moments(doc_share, within, docs) if own else 0.0)
         blended[c] = np.maximum(mixed, 0.0)
-        # Satterthwaite: the blend as sum_k a_k s2_k over independent mean squares of df_k degrees of freedom
-        counted = own if basis == "within cells" and tuple(sorted(np.asarray(docs).tolist())) in in_pool else 0
-        rest = (1 - weight[c]) ** 2 * (df_pooled - counted) / df_pooled ** 2 if df_pooled else 0.0
-        mine = (weight[c] + (1 - weight[c]) * counted / df_pooled if df_pooled else weight[c]) ** 2 / own if own \
-            else 0.0
-        df[c] = min(own + prior, 1 / (mine + rest))
     return blended, weight, df, basis
 
 
