@@ -220,7 +220,7 @@ def _basis(n_documents: int, pooled: str, weight: float) -> str:
     few = "one document" if n_documents == 1 else f"{n_documents} documents"
     source = {"within cells": "pooled over the table's cells",
               "consecutive documents": "from consecutive documents (conservative where shares trend)"}
-    if pooled not in source:
+    if pooled not in source or weight == 1:
         return (f"{few}: units resampled, document level from its documents" if weight > 0 else
                 f"{few}: units only (too few documents to estimate the document level)")
     if weight == 0:

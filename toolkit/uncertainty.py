@@ -13,23 +13,23 @@ is a normal draw of variance tau2_c / n_eff for the cell's own estimate
 
 (floored at zero), a precision-weighted blend of two moment estimates of the between-document variance: s2_c, the
 variance of the cell's n_c document shares less their mean unit noise (n_c - 1 degrees of freedom; none for one
-document), and s2_pooled, the same over the other cells of the table's grouping, pooled (or, when no other cell has
-two documents, half the mean squared difference of consecutive documents by date, less the unit noise: conservative
-where shares trend). It is the posterior mean of the empirical-Bayes (limma-style) model in which the cells'
-variances scatter around the pooled one as a scaled inverse chi-square with m degrees of freedom: a variance from
-n_c - 1 degrees of freedom and a prior worth m, each weighted by its degrees of freedom. m is the pooled estimate's
-degrees of freedom, at most ``PRIOR_DF`` = 10: pooling assumes that documents vary as much in every cell, which may
-be false (a year of one kind of document), so the pool counts as ten documents' worth at most (a prior under which
-the cells' variances differ by about sqrt(2 / (10 - 4)) = 58%, as a coefficient of variation). The weight grows
-smoothly with the documents (a pool of ten degrees of freedom or more): 0 for one, 1/11 for two, 9/19 for ten,
-19/29 for twenty; so an interval never switches method when a document is added or dropped. As the variance is
-itself estimated, the cell's sampling variance (tau2_c / n_eff plus the unit part) is widened by (t(df_c) / z)^2 at
-95%, the t interval of a mean of documents; df_c = n_c - 1 + m, the posterior's degrees of freedom (with one
-document, t(m) is the predictive distribution of a document effect whose variance scatters as the prior says). The
-pool leaves the cell itself out, so that its own estimate and the pool's are independent: when the documents of
-every cell vary alike and m is not capped, the blend is the pooled estimate of all the cells, with their degrees of
-freedom. The replicates are drawn in a compiled kernel from a seeded stream, so the same seed gives the same
-intervals.
+document), and s2_pooled, the same over the other cells of the table's grouping, pooled (or, when the cells of
+several documents hold fewer than two degrees of freedom in all, half the mean squared difference of consecutive
+documents by date, less the unit noise: conservative where shares trend). It is the posterior mean of the
+empirical-Bayes (limma-style) model in which the cells' variances scatter around the pooled one as a scaled inverse
+chi-square with m degrees of freedom: a variance from n_c - 1 degrees of freedom and a prior worth m, each weighted
+by its degrees of freedom. m is the pooled estimate's degrees of freedom, at most ``PRIOR_DF`` = 10: pooling
+assumes that documents vary as much in every cell, which may be false (a year of one kind of document), so the pool
+counts as ten documents' worth at most (a prior under which the cells' variances differ by about sqrt(2 / (10 - 4))
+= 58%, as a coefficient of variation). The weight grows smoothly with the documents (a pool of ten degrees of
+freedom or more): 0 for one, 1/11 for two, 9/19 for ten, 19/29 for twenty; so an interval never switches method
+when a document is added or dropped. As the variance is itself estimated, the cell's sampling variance (tau2_c /
+n_eff plus the unit part) is widened by (t(df_c) / z)^2 at 95%, the t interval of a mean of documents; df_c = n_c -
+1 + m, the posterior's degrees of freedom (with one document, t(m) is the predictive distribution of a document
+effect whose variance scatters as the prior says). The pool leaves the cell itself out, so that its own estimate
+and the pool's are independent: when the documents of every cell vary alike and m is not capped, the blend is the
+pooled estimate of all the cells, with their degrees of freedom. The replicates are drawn in a compiled kernel from
+a seeded stream, so the same seed gives the same intervals.
 """
 
 from __future__ import annotations
@@ -163,15 +163,18 @@ def _cell_sums(doc_share: np.ndarray, within: np.ndarray, cells: Cells) -> dict:
 
 def between_variance(documents: Documents, cells: Cells, leave_out=None, sums: dict | None = None) -> tuple:
     """Per theme, the variance of document shares around their cell's mean that is not unit noise, pooled over
-    the cells with several documents (but the cell whose documents are ``leave_out``); with fewer than two
-    degrees of freedom there, half the mean squared difference of consecutive documents (by date), less the unit
+    the cells with several documents when they hold two degrees of freedom or more, leaving out the cell whose
+    documents are ``leave_out`` (none left: zero variance of zero degrees of freedom, as that cell's own documents
+    are all there is); else half the mean squared difference of consecutive documents (by date), less the unit
     noise. Returns the variances, which estimate was used, and its degrees of freedom."""
     doc_share, _, within = documents.document_shares()
     sums = _cell_sums(doc_share, within, cells) if sums is None else sums
-    skip = tuple(sorted(np.asarray(leave_out).tolist())) if leave_out is not None else None
-    kept = [value for key, value in sums.items() if key != skip]
-    df = sum(value[1] for value in kept)
-    if df >= 2:
+    if sum(value[1] for value in sums.values()) >= 2:
+        skip = tuple(sorted(np.asarray(leave_out).tolist())) if leave_out is not None else None
+        kept = [value for key, value in sums.items() if key != skip]
+        df = sum(value[1] for value in kept)
+        if df == 0:
+            return np.zeros(doc_share.shape[1]), "within cells", 0
         squares, noise = sum(value[0] for value in kept), sum(value[2] for value in kept)
         return np.maximum(squares / df - noise / sum(value[3] for value in kept), 0.0), "within cells", df
     ordered = doc_share[documents.order]
