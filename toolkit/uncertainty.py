@@ -149,34 +149,34 @@ def _moments(doc_share: np.ndarray, within: np.ndarray, docs: np.ndarray) -> np.
     return ((values - values.mean(axis=0)) ** 2).sum(axis=0) / (len(docs) - 1) - within[docs].mean(axis=0)
 
 
-def _cell_sums(doc_share: np.ndarray, within: np.ndarray, cells: Cells) -> dict:
+def _cell_sums(doc_share: np.ndarray, within: np.ndarray, cells: Cells) -> tuple[dict, tuple]:
     """Per cell of two or more documents (keyed by its sorted documents): its sum of squared deviations of
-    document shares from their mean, its degrees of freedom, its documents' summed unit noise, its documents."""
+    document shares from their mean, its degrees of freedom, its documents' summed unit noise, its documents;
+    and the totals of the four over those cells."""
     sums = {}
     for docs in cells.documents:
         if len(docs) >= 2:
             values = doc_share[docs]
             sums[tuple(sorted(np.asarray(docs).tolist()))] = (((values - values.mean(axis=0)) ** 2).sum(axis=0),
                                                               len(docs) - 1, within[docs].sum(axis=0), len(docs))
-    return sums
+    return sums, tuple(sum(value[i] for value in sums.values()) for i in range(4))
 
 
-def between_variance(documents: Documents, cells: Cells, leave_out=None, sums: dict | None = None) -> tuple:
+def between_variance(documents: Documents, cells: Cells, leave_out=None, sums: tuple | None = None) -> tuple:
     """Per theme, the variance of document shares around their cell's mean that is not unit noise, pooled over
     the cells with several documents when they hold two degrees of freedom or more, leaving out the cell whose
     documents are ``leave_out`` (none left: zero variance of zero degrees of freedom, as that cell's own documents
     are all there is); else half the mean squared difference of consecutive documents (by date), less the unit
     noise. Returns the variances, which estimate was used, and its degrees of freedom."""
     doc_share, _, within = documents.document_shares()
-    sums = _cell_sums(doc_share, within, cells) if sums is None else sums
-    if sum(value[1] for value in sums.values()) >= 2:
-        skip = tuple(sorted(np.asarray(leave_out).tolist())) if leave_out is not None else None
-        kept = [value for key, value in sums.items() if key != skip]
-        df = sum(value[1] for value in kept)
+    per_cell, (squares, df, noise, count) = _cell_sums(doc_share, within, cells) if sums is None else sums
+    if df >= 2:
+        left = per_cell.get(tuple(sorted(np.asarray(leave_out).tolist()))) if leave_out is not None else None
+        if left is not None:  # the totals less the left-out cell's (one pass over the cells for all of them)
+            squares, df, noise, count = squares - left[0], df - left[1], noise - left[2], count - left[3]
         if df == 0:
             return np.zeros(doc_share.shape[1]), "within cells", 0
-        squares, noise = sum(value[0] for value in kept), sum(value[2] for value in kept)
-        return np.maximum(squares / df - noise / sum(value[3] for value in kept), 0.0), "within cells", df
+        return np.maximum(squares / df - noise / count, 0.0), "within cells", df
     ordered = doc_share[documents.order]
     if len(ordered) < 3:
         return np.zeros(doc_share.shape[1]), "none", 0
