@@ -8,7 +8,8 @@ documents (10M characters) and 945,661 units in 9,915 documents (200M), units sp
 18 themes (17 and 'other'), the 3 members of the shipped ensemble, documents in 23 yearly cells (a year table).
 Each call draws ``--replicates`` replicates; both kernels get the same seed and the same arrays, alternately,
 ``--repeats`` times. ``--against`` is a git revision whose toolkit/uncertainty.py is loaded beside this
-checkout's (default: HEAD~1).
+checkout's (default: HEAD~1); it must take the same arguments (before issue 28's continuous intervals the kernel took a
+document-level sd per theme and the cells' effective sizes instead of one sd per cell and theme).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def synthetic(units: int, documents: int) -> tuple:
     cells = [np.flatnonzero(years == y) for y in range(YEARS)]
     cell_docs = np.concatenate(cells).astype(np.int64)
     cell_offsets = np.r_[0, np.cumsum([len(c) for c in cells])].astype(np.int64)
-    return offsets, weights, shares, cell_docs, cell_offsets, np.ones(YEARS), np.full(THEMES, 0.01)
+    return offsets, weights, shares, cell_docs, cell_offsets, np.full((YEARS, THEMES), 0.01)  # document-level sd
 
 
 def main() -> None:

@@ -1,16 +1,20 @@
 """Calibration of the intervals: coverage on simulated corpora with a known truth, and false and true "clear"
 changes on the State Council reports dealt out at random to years.
 
-    .venv/bin/python bench/calibration.py [--simulations 400] [--deals 200]
+    .venv/bin/python bench/calibration.py [--simulations 400] [--deals 200] [--sizes 1,2,3] [--dealt 1,10]
 
-1. Simulated corpora: a period of n documents (1, 3, 10) among four more periods; each document's share of a
-   theme is the period's true share (0.20) plus a document effect (sd 0.04), each of its 30 units a Beta draw
-   with the document's share as its mean (concentration 20), units of 20-80 tokens. Coverage: how often the
-   95% interval of the period's share holds the true share (goal 93-97%).
+1. Simulated corpora: a period of n documents (1, 2, 3, 5, 8, 10, 12, 15, 20) among four more periods of
+   max(n, 2) documents; each document's share of a theme is the period's true share (0.20) plus a document
+   effect (sd 0.04), each of its 30 units a Beta draw with the document's share as its mean (concentration
+   20), units of 20-80 tokens. Coverage: how often the 95% interval of the period's share holds the true
+   share (goal 93-97%). Drop one document: the same table with the period's last document left out; the
+   ratio of the period's interval widths, n - 1 documents against n (median and largest over the
+   simulations; sqrt(n / (n - 1)) expected of a width that goes like 1 / sqrt(n)).
 2. Null deals: the fitted unit shares of configs/gwr_national.toml (ensemble of 3, the shipped settings) with
-   the reports dealt at random to two years, n a year: the share of themes whose change is called clear
-   (simultaneous intervals; goal <= 5%) and whose ordinary 95% interval excludes 0 (nominal 5%); then the same
-   deals with ecology planted 0.2 higher in the later year (power).
+   the reports dealt at random to two years, n a year (1, 2, 3, 5, 8, 10, 11: 23 reports hold two years of
+   11 at most): the share of themes whose change is called clear (simultaneous intervals; goal <= 5%) and
+   whose ordinary 95% interval excludes 0 (nominal 5%); then the same deals with ecology planted 0.2 higher
+   in the later year (power).
 """
 
 from __future__ import annotations
@@ -39,14 +43,24 @@ def simulated_period(n_documents: int, rng, truth: float = TRUTH) -> tuple[pd.Da
     return pd.DataFrame(rows), np.array(shares)[None]
 
 
-def coverage(simulations: int) -> None:
+SIZES = (1, 2, 3, 5, 8, 10, 12, 15, 20)
+DEALT = (1, 2, 3, 5, 8, 10, 11)
+
+
+def _interval(units: pd.DataFrame, shares: np.ndarray, seed: int) -> tuple[float, float]:
     from toolkit.trends import ShareModel
 
+    table, _ = ShareModel(units, shares, ["theme", "other"], n_boot=300, random_state=seed).table(["year"], [(2001,)])
+    row = table[table["theme"] == "theme"].iloc[0]
+    return float(row["share_low"]), float(row["share_high"])
+
+
+def coverage(simulations: int, sizes=SIZES) -> None:
     print(f"1. coverage of the 95% interval of a period's share (truth {TRUTH}; document sd 0.04, units Beta with "
-          "concentration 20):")
-    for n in (1, 3, 10):
+          "concentration 20), and the change of its width when one of its documents is dropped:")
+    for n in sizes:
         rng = np.random.default_rng(n)
-        held = 0
+        held, ratios = 0, []
         for s in range(simulations):
             # the other periods of the corpus, from which a one-document period borrows the document level
             units, shares = [], []
@@ -54,14 +68,20 @@ def coverage(simulations: int) -> None:
                 frame, share = simulated_period(n if year == 2001 else max(n, 2), rng)
                 units.append(frame.assign(year=year, doc_id=frame["doc_id"] + f"-{year}"))
                 shares.append(share)
-            table, _ = ShareModel(pd.concat(units, ignore_index=True), np.concatenate(shares, axis=1),
-                             ["theme", "other"], n_boot=300, random_state=s).table(["year"], [(2001,)])
-            row = table[table["theme"] == "theme"].iloc[0]
-            held += int(row["share_low"] <= TRUTH <= row["share_high"])
-        print(f"   {n:2d} document(s) in the period: {held / simulations:.1%} of {simulations} simulations")
+            units, shares = pd.concat(units, ignore_index=True), np.concatenate(shares, axis=1)
+            low, high = _interval(units, shares, s)
+            held += int(low <= TRUTH <= high)
+            if n > 1:
+                keep = (units["doc_id"] != f"d{n - 1}-2001").to_numpy()
+                low_less, high_less = _interval(units[keep].reset_index(drop=True), shares[:, keep], s)
+                ratios.append((high_less - low_less) / (high - low))
+        dropped = (f"; width with one document dropped / width: median {np.median(ratios):.3f}, largest "
+                   f"{np.max(ratios):.3f} (sqrt(n / (n - 1)) = {np.sqrt(n / (n - 1)):.3f})" if ratios else "")
+        print(f"   {n:2d} document(s) in the period: {held / simulations:.1%} of {simulations} simulations{dropped}",
+              flush=True)
 
 
-def deals(n_deals: int) -> None:
+def deals(n_deals: int, sizes=DEALT) -> None:
     import toolkit
     from toolkit.trends import ShareModel
 
@@ -75,7 +95,7 @@ def deals(n_deals: int) -> None:
     docs = units["doc_id"].unique()
     print(f"2. the {len(docs)} State Council reports 2000-2022 dealt at random to two years ({n_deals} deals each; "
           f"model {config['model']['kind']}, ensemble {config['model']['ensemble']}):")
-    for n in (1, 3, 10):
+    for n in sizes:
         rng = np.random.default_rng(n)
         clear = excluded = planted = 0
         for deal in range(n_deals):
@@ -99,18 +119,20 @@ def deals(n_deals: int) -> None:
         tested = n_deals * (len(themes) - 1)
         print(f"   {n:2d} report(s) a year: clear {clear / tested:.2%} of {tested} theme changes (goal <= 5%); "
               f"95% interval excludes 0 for {excluded / tested:.2%} (nominal 5%); planted +0.2 ecology found clear "
-              f"in {planted / n_deals:.0%} of deals")
+              f"in {planted / n_deals:.0%} of deals", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--simulations", type=int, default=400)
     parser.add_argument("--deals", type=int, default=200)
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="documents a simulated period")
+    parser.add_argument("--dealt", default=",".join(map(str, DEALT)), help="reports a year in the deals")
     args = parser.parse_args()
     if args.simulations:
-        coverage(args.simulations)
+        coverage(args.simulations, [int(n) for n in args.sizes.split(",")])
     if args.deals:
-        deals(args.deals)
+        deals(args.deals, [int(n) for n in args.dealt.split(",")])
 
 
 if __name__ == "__main__":

@@ -158,7 +158,7 @@ def test_report_shows_passages_and_methods_and_inlines_its_font(run):
 
     html = (run.out_dir / "report.html").read_text(encoding="utf-8")
     assert "Passages behind each theme" in html and "<mark>" in html and "Methods" in html
-    assert "two-stage cluster bootstrap with 100 replicates" in html and "keyword-assisted topic model" in html
+    assert "a bootstrap with 100 replicates" in html and "keyword-assisted topic model" in html
     match = re.search(r"src:url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", html)
     assert match, "no inlined font"
     font = TTFont(io.BytesIO(base64.b64decode(match.group(1))))

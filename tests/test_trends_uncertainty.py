@@ -144,3 +144,58 @@ def test_a_change_year_without_documents_is_named_with_the_years_that_have_some(
         trends = yearly_trends(units, np.zeros((len(units), 1)), THEMES, window=(2014, 2018), bootstrap=50,
                                change_from=2014)
     assert len(trends.change) and not caplog.text
+
+
+def _periods(seed, n_first, sd_first, sd_other, n_other=6, units=20):
+    """A corpus of five periods (2001-2005) shaped like policy texts: each document's share of a theme is its
+    period's level plus a document effect (sd ``sd_first`` in 2001, ``sd_other`` elsewhere), each of its units
+    a Beta draw around it (concentration 20) with 20-80 tokens; 2001 holds ``n_first`` documents, the others
+    ``n_other``. Documents are numbered within their period, so the last of 2001 can be dropped."""
+    rng = np.random.default_rng(seed)
+    rows, shares = [], []
+    for year in range(2001, 2006):
+        for d in range(n_first if year == 2001 else n_other):
+            document = np.clip(0.2 + rng.normal(0, sd_first if year == 2001 else sd_other), 0.02, 0.98)
+            for _ in range(units):
+                share = float(rng.beta(20 * document, 20 * (1 - document)))
+                rows.append({"year": year, "doc_id": f"{year}-{d:02d}", "n_tokens": int(rng.integers(20, 81))})
+                shares.append([share, 1 - share])
+    return pd.DataFrame(rows), np.array(shares)[None]
+
+
+def _width_of_2001(units, shares, n, n_boot=600):
+    """The width of the 95% interval of 2001's share with its first ``n`` documents (the rest left out)."""
+    number = units["doc_id"].str.split("-").str[1].astype(int).to_numpy()
+    keep = (units["year"].to_numpy() != 2001) | (number < n)
+    table = ShareModel(units[keep].reset_index(drop=True), shares[:, keep], THEMES, n_boot=n_boot,
+                       random_state=0).table(["year"], [(2001,)])[0].set_index("theme")
+    return table.loc["ecology", "share_high"] - table.loc["ecology", "share_low"]
+
+
+@pytest.mark.parametrize("start", [5, 10, 15])
+def test_dropping_one_document_changes_an_interval_by_a_bounded_step(start):
+    """Issue 28: dropping one of ten documents switched the method and widened an interval about 4x. Here a
+    period of similar documents (document sd 0.02) sits among periods of mixed ones (sd 0.08), so its own
+    spread and the pooled one differ, as in a real corpus; its documents are dropped one at a time down to one.
+    A width that goes like 1 / sqrt(n) grows by sqrt(n / (n - 1)) when a document is dropped; no step may
+    exceed that by more than a quarter (1.32x from ten documents to nine, 1.5x from four to three), nor narrow
+    the interval by more than a fifth."""
+    units, shares = _periods(start, start, sd_first=0.02, sd_other=0.08)
+    widths = [_width_of_2001(units, shares, n) for n in range(start, 0, -1)]
+    for n, (wider, narrower) in zip(range(start, 1, -1), zip(widths[1:], widths[:-1])):
+        assert 0.8 < wider / narrower <= 1.25 * np.sqrt(n / (n - 1)), (n, wider / narrower, widths)
+
+
+def test_the_width_falls_like_one_over_root_n_as_documents_are_added():
+    """Documents of one fixed sd (0.04) in every period: as a period's documents grow from 2 to 20 its
+    interval narrows like 1 / sqrt(n) (the mean over eight simulated corpora, so that the chance spread of one
+    corpus's documents averages out): every step within 12% of sqrt((n - 1) / n), and a log-log slope near
+    -1/2. Before issue 28 the step from nine documents to ten widened the interval by a fifth (resampling
+    documents then their units counts the unit noise twice; below ten it was pooled)."""
+    sizes = np.arange(2, 21)
+    corpora = [_periods(seed, 20, 0.04, 0.04) for seed in range(8)]
+    widths = np.mean([[_width_of_2001(units, shares, n) for n in sizes] for units, shares in corpora], axis=0)
+    relative = widths[1:] / widths[:-1] / np.sqrt(sizes[:-1] / sizes[1:])
+    assert np.all((relative > 0.88) & (relative < 1.12)), np.round(relative, 3)
+    slope = np.polyfit(np.log(sizes), np.log(widths), 1)[0]
+    assert -0.6 < slope < -0.4, slope

@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import atomic
 from .fonts import WEB_FAMILY, font_face_css
-from .uncertainty import MIN_CLUSTERS
+from .uncertainty import PRIOR_DF
 
 # Figures in reading order, each with a caption; others follow in name order.
 CAPTIONS = {
@@ -69,13 +69,16 @@ def methods_paragraph(config, manifest: dict, periods: list[str] | None = None, 
     ensemble = (f"The model was fitted {m['ensemble']} times with different seeds (first seed {m['random_state']}); "
                 "theme shares are the mean over these fits." if m["ensemble"] > 1 else
                 f"The model was fitted once (seed {m['random_state']}).")
-    intervals = (f"Intervals ({tr['level']:.0%}) come from a two-stage cluster bootstrap with {tr['bootstrap']} "
-                 "replicates: documents are resampled within each year, then paragraphs within documents, and "
-                 "each replicate draws one of the fitted models, so the intervals include between-document "
-                 f"variation and model (seed) uncertainty. In years with fewer than {MIN_CLUSTERS} documents, too few to "
-                 "resample, paragraphs are resampled within the documents and the between-document variance "
-                 "pooled over all years is added (with a t quantile for its degrees of freedom). A change between "
-                 "two years is reported as clear only "
+    intervals = (f"Intervals ({tr['level']:.0%}) come from a bootstrap with {tr['bootstrap']} replicates: each "
+                 "replicate draws one of the fitted models, resamples the paragraphs within each document and adds a "
+                 "normal document-level deviation, so the intervals include paragraph, between-document and "
+                 "model (seed) variation. A year's between-document variance is the precision-weighted blend of "
+                 "its own estimate (the variance of its documents' shares less their paragraph noise, n - 1 degrees "
+                 "of freedom for n documents) and the estimate pooled over the other years, with weight (n - 1) / "
+                 f"((n - 1) + m) on its own, m being the pooled degrees of freedom, at most {PRIOR_DF} (an "
+                 "empirical-Bayes estimate, smooth in the number of documents); as that variance is estimated, a "
+                 "year's sampling variance is widened by the square of the t quantile (over z) for n - 1 + m "
+                 "degrees of freedom. A change between two years is reported as clear only "
                  "when its Bonferroni-adjusted simultaneous interval over all themes excludes zero."
                  if tr["bootstrap"] else "No intervals were computed (trends.bootstrap = 0).")
     window = (f", restricted to {c['year_min'] or '…'}–{c['year_max'] or '…'}" if c["year_min"] or c["year_max"]

@@ -2,9 +2,11 @@
 periods or groups; the keyword baseline beside the model.
 
 Every share is token-weighted. Its interval counts documents, units and the model's seeds
-(:mod:`toolkit.uncertainty`): a cluster bootstrap of the cell's documents and their units, one ensemble member
-drawn per replicate, intervals at ``level`` as the estimate plus or minus z standard deviations. A change is
-``clear`` only when its simultaneous interval (Bonferroni over the named themes) excludes zero.
+(:mod:`toolkit.uncertainty`): a bootstrap of the units of the cell's documents, one ensemble member drawn per
+replicate, and a document level drawn from a between-document variance that blends the cell's own estimate with
+the table's pooled one, smoothly in its number of documents; intervals at ``level`` as the estimate plus or
+minus z standard deviations. A change is ``clear`` only when its simultaneous interval (Bonferroni over the
+named themes) excludes zero.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("toolkit")
 
 OPTIONS = {
-    "bootstrap": Option(1000, "Replicates of the cluster bootstrap (documents, then their units, one ensemble member "
-                              "each) behind every interval; 0 for none.", *NON_NEGATIVE),
+    "bootstrap": Option(1000, "Replicates of the bootstrap (the units of each document resampled, one ensemble "
+                              "member and one document-level draw each) behind every interval; 0 for none.", *NON_NEGATIVE),
     "level": Option(0.95, "Coverage of the intervals, e.g. 0.95 (1 would make every interval infinite).",
                     *PROBABILITY, kind=(float, int)),
     "change_from": Option(0, "First year (or period name) of the change table; 0 for the first year with data.",
@@ -168,7 +170,7 @@ class ShareModel:
         if len(member_share) > 1:  # the spread over the ensemble's members
             rows.update(seed_min=member_share.min(axis=0), seed_max=member_share.max(axis=0),
                         seed_sd=member_share.std(axis=0, ddof=1))
-        basis, total = "none", None
+        basis, total, weight = ["none"] * len(cells.labels), None, np.zeros(len(cells.labels))
         if self.n_boot:
             z = _z(self.level)
             pooled = self.cells(keys)
@@ -181,7 +183,7 @@ class ShareModel:
             sd = standard_deviations(total)
             rows.update(share_sd=sd, sampling_sd=standard_deviations(sampling),
                         share_low=np.clip(share - z * sd, 0, 1), share_high=np.clip(share + z * sd, 0, 1))
-            basis = total.basis
+            basis, weight = total.basis, total.weight
         frame = []
         for c, label in enumerate(cells.labels):
             n_docs, n_units, n_tokens = counts[c]
@@ -189,7 +191,7 @@ class ShareModel:
                 row = dict(zip(keys, label))
                 row.update(theme=theme, **{name: float(values[c, t]) for name, values in rows.items()},
                            n_documents=n_docs, n_units=n_units, n_tokens=n_tokens,
-                           interval_basis=_basis(n_docs, basis) if self.n_boot else "")
+                           interval_basis=_basis(n_docs, basis[c], weight[c]) if self.n_boot else "")
                 frame.append(row)
         return pd.DataFrame(frame), cells, total
 
@@ -225,18 +227,21 @@ def _label(cell):
     return cell[0] if isinstance(cell, tuple) and len(cell) == 1 else cell
 
 
-def _basis(n_documents: int, pooled: str) -> str:
-    from .uncertainty import MIN_CLUSTERS
-
+def _basis(n_documents: int, pooled: str, weight: float) -> str:
+    """How a cell's interval was made: its units resampled, its document level from its own documents (with
+    ``weight``) blended with the variance pooled over the table (see :mod:`toolkit.uncertainty`)."""
     if n_documents == 0:
         return ""
-    if n_documents >= MIN_CLUSTERS:
-        return "documents and units resampled"
     few = "one document" if n_documents == 1 else f"{n_documents} documents"
-    return {"within cells": f"{few}: units resampled, document level pooled over the table's cells",
-            "consecutive documents": f"{few}: units resampled, document level from consecutive documents "
-                                     "(conservative where shares trend)",
-            "none": f"{few}: units only (too few documents to estimate the document level)"}[pooled]
+    source = {"within cells": "pooled over the table's cells",
+              "consecutive documents": "from consecutive documents (conservative where shares trend)"}
+    if pooled not in source or weight == 1:
+        return (f"{few}: units resampled, document level from its documents" if weight > 0 else
+                f"{few}: units only (too few documents to estimate the document level)")
+    if weight == 0:
+        return f"{few}: units resampled, document level {source[pooled]}"
+    return (f"{few}: units resampled, document level {weight:.0%} from its documents, {1 - weight:.0%} "
+            f"{source[pooled]}")
 
 
 def _z(level: float) -> float:

@@ -1,16 +1,35 @@
-"""How uncertain a share is: a two-stage (cluster) bootstrap over documents and their units, with the model's
-seed uncertainty folded in by drawing one ensemble member per replicate.
+"""How uncertain a share is: the units of each document resampled, one ensemble member drawn per replicate (the
+model's seed uncertainty), and the document level drawn from a between-document variance that is estimated for
+every cell (a year, a period, a group, a group in a year: any set of documents) by one formula, whatever the
+number of its documents.
 
-Paragraphs of one document are not independent draws, so a cell of a table (a year, a period, a group, a
-group in a year: any set of documents) with at least ``MIN_CLUSTERS`` documents is resampled document by
-document, then unit by unit within each drawn document (standard deviations scaled by sqrt(n / (n - 1)), the
-usual correction for a mean of n clusters). A few documents cannot show how documents vary (three documents
-give three bootstrap values of the document level): a cell with fewer keeps its documents, resamples their
-units, and draws the document level from the between-document variance pooled over the whole table (over
-the documents of every cell with several, or, when every cell has one document, from the differences between
-consecutive documents, which is conservative where shares trend), divided by the cell's effective number of
-documents. The replicates are drawn in a compiled kernel from a seeded stream, so the same seed gives the
-same intervals.
+The share of a cell is the token-weighted mean of its documents' shares, p = sum_d T_d p_d / T. With document
+effects of variance tau2 around the cell's level and unit noise v_d within document d, its variance is
+tau2 / n_eff + sum_d T_d^2 v_d / T^2, where n_eff = T^2 / sum_d T_d^2 is the cell's effective number of
+documents. The unit part is drawn by resampling the units of each of the cell's documents; the document part
+is a normal draw of variance tau2_c / n_eff for the cell's own estimate
+
+    tau2_c = w_c * s2_c + (1 - w_c) * s2_pooled,    w_c = (n_c - 1) / ((n_c - 1) + m),    m = min(PRIOR_DF, df_pooled)
+
+(floored at zero), a precision-weighted blend of two moment estimates of the between-document variance: s2_c, the
+variance of the cell's n_c document shares less their mean unit noise (n_c - 1 degrees of freedom; none for one
+document), and s2_pooled, the same over the other cells of the table's grouping, pooled (or, when the cells of
+several documents hold fewer than two degrees of freedom in all, half the mean squared difference of consecutive
+documents by date, less the unit noise: conservative where shares trend). It is the posterior mean of the
+empirical-Bayes (limma-style) model in which the cells' variances scatter around the pooled one as a scaled inverse
+chi-square with m degrees of freedom: a variance from n_c - 1 degrees of freedom and a prior worth m, each weighted
+by its degrees of freedom. m is the pooled estimate's degrees of freedom, at most ``PRIOR_DF`` = 10: pooling
+assumes that documents vary as much in every cell, which may be false (a year of one kind of document), so the pool
+counts as ten documents' worth at most (a prior under which the cells' variances differ by about sqrt(2 / (10 - 4))
+= 58%, as a coefficient of variation). The weight grows smoothly with the documents (a pool of ten degrees of
+freedom or more): 0 for one, 1/11 for two, 9/19 for ten, 19/29 for twenty; so an interval never switches method
+when a document is added or dropped. As the variance is itself estimated, the cell's sampling variance (tau2_c /
+n_eff plus the unit part) is widened by (t(df_c) / z)^2 at 95%, the t interval of a mean of documents; df_c = n_c -
+1 + m, the posterior's degrees of freedom (with one document, t(m) is the predictive distribution of a document
+effect whose variance scatters as the prior says). The pool leaves the cell itself out, so that its own estimate
+and the pool's are independent: when the documents of every cell vary alike and m is not capped, the blend is the
+pooled estimate of all the cells, with their degrees of freedom. The replicates are drawn in a compiled kernel from
+a seeded stream, so the same seed gives the same intervals.
 """
 
 from __future__ import annotations
@@ -32,15 +51,14 @@ def _normal(state):
     return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * uniform(state))
 
 
-MIN_CLUSTERS = 10  # a cell with fewer documents draws its document level from the pooled variance
+PRIOR_DF = 10  # the most degrees of freedom the pooled between-document variance counts for in a cell's own
 
 
 @njit(cache=True, nogil=True)
-def _replicates(unit_offsets, weights, shares, cell_docs, cell_offsets, cell_neff, sigma, n_boot, state):
+def _replicates(unit_offsets, weights, shares, cell_docs, cell_offsets, noise_sd, n_boot, state):
     """Replicate shares (replicates x cells x themes): each replicate draws one member of ``shares`` (members x
-    units x themes), then per cell its documents with replacement (cells of ``MIN_CLUSTERS`` documents or more;
-    smaller cells keep theirs) and their units with replacement; a smaller cell gets document-level noise of
-    standard deviation ``sigma / sqrt(cell_neff)`` (per theme) on top."""
+    units x themes), then per cell the units of each of its documents with replacement, and per cell and theme
+    a normal document-level draw of standard deviation ``noise_sd`` (cells x themes) on top."""
     n_members, _, n_themes = shares.shape
     n_cells = cell_offsets.shape[0] - 1
     out = np.full((n_boot, n_cells, n_themes), np.nan)
@@ -48,19 +66,17 @@ def _replicates(unit_offsets, weights, shares, cell_docs, cell_offsets, cell_nef
     longest = 0
     for d in range(unit_offsets.shape[0] - 1):
         longest = max(longest, unit_offsets[d + 1] - unit_offsets[d])
-    drawn = np.empty(longest, dtype=np.int64)  # a drawn document's units, drawn before they are summed
+    drawn = np.empty(longest, dtype=np.int64)  # a document's drawn units, drawn before they are summed
     for b in range(n_boot):
         m = below(state, n_members)
         for c in range(n_cells):
             start, end = cell_offsets[c], cell_offsets[c + 1]
-            n = end - start
-            if n == 0:
+            if end == start:
                 continue
             numerator[:] = 0.0
             denominator = 0.0
-            resample = n >= MIN_CLUSTERS
-            for j in range(n):
-                d = cell_docs[start + below(state, n)] if resample else cell_docs[start + j]
+            for j in range(start, end):
+                d = cell_docs[j]
                 first, count = unit_offsets[d], unit_offsets[d + 1] - unit_offsets[d]
                 # the same draws and the same sums in the same order as drawing and adding one unit at a time,
                 # but a loop of additions alone runs about 1.3-1.4x faster (bench/bootstrap.py)
@@ -73,8 +89,8 @@ def _replicates(unit_offsets, weights, shares, cell_docs, cell_offsets, cell_nef
                         numerator[t] += weights[u] * shares[m, u, t]
             for t in range(n_themes):
                 value = numerator[t] / denominator if denominator > 0 else np.nan
-                if not resample and sigma[t] > 0:
-                    value += sigma[t] / np.sqrt(cell_neff[c]) * _normal(state)
+                if noise_sd[c, t] > 0:
+                    value += noise_sd[c, t] * _normal(state)
                 out[b, c, t] = value
     return out
 
@@ -126,21 +142,41 @@ class Documents:
         return self._document_shares
 
 
-def between_variance(documents: Documents, cells: Cells) -> tuple[np.ndarray, str, int]:
-    """Per theme, the variance of document shares around their cell's mean that is not unit noise, pooled over
-    the cells with several documents; with fewer than two degrees of freedom there, half the mean squared
-    difference of consecutive documents (by date). Returns the variances, which estimate was used, and its
-    degrees of freedom."""
-    doc_share, _, within = documents.document_shares()
-    squares, df, noise = np.zeros(doc_share.shape[1]), 0, []
+def _moments(doc_share: np.ndarray, within: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """Per theme: the variance of the documents' shares (n - 1 in the denominator) less their mean unit noise,
+    an unbiased moment estimate of the between-document variance (not floored; ``docs`` holds two or more)."""
+    values = doc_share[docs]
+    return ((values - values.mean(axis=0)) ** 2).sum(axis=0) / (len(docs) - 1) - within[docs].mean(axis=0)
+
+
+def _cell_sums(doc_share: np.ndarray, within: np.ndarray, cells: Cells) -> tuple[dict, tuple]:
+    """Per cell of two or more documents (keyed by its sorted documents): its sum of squared deviations of
+    document shares from their mean, its degrees of freedom, its documents' summed unit noise, its documents;
+    and the totals of the four over those cells."""
+    sums = {}
     for docs in cells.documents:
         if len(docs) >= 2:
             values = doc_share[docs]
-            squares += ((values - values.mean(axis=0)) ** 2).sum(axis=0)
-            df += len(docs) - 1
-            noise.append(within[docs])
+            sums[tuple(sorted(np.asarray(docs).tolist()))] = (((values - values.mean(axis=0)) ** 2).sum(axis=0),
+                                                              len(docs) - 1, within[docs].sum(axis=0), len(docs))
+    return sums, tuple(sum(value[i] for value in sums.values()) for i in range(4))
+
+
+def between_variance(documents: Documents, cells: Cells, leave_out=None, sums: tuple | None = None) -> tuple:
+    """Per theme, the variance of document shares around their cell's mean that is not unit noise, pooled over
+    the cells with several documents when they hold two degrees of freedom or more, leaving out the cell whose
+    documents are ``leave_out`` (none left: zero variance of zero degrees of freedom, as that cell's own documents
+    are all there is); else half the mean squared difference of consecutive documents (by date), less the unit
+    noise. Returns the variances, which estimate was used, and its degrees of freedom."""
+    doc_share, _, within = documents.document_shares()
+    per_cell, (squares, df, noise, count) = _cell_sums(doc_share, within, cells) if sums is None else sums
     if df >= 2:
-        return np.maximum(squares / df - np.concatenate(noise).mean(axis=0), 0.0), "within cells", df
+        left = per_cell.get(tuple(sorted(np.asarray(leave_out).tolist()))) if leave_out is not None else None
+        if left is not None:  # the totals less the left-out cell's (one pass over the cells for all of them)
+            squares, df, noise, count = squares - left[0], df - left[1], noise - left[2], count - left[3]
+        if df == 0:
+            return np.zeros(doc_share.shape[1]), "within cells", 0
+        return np.maximum(squares / df - noise / count, 0.0), "within cells", df
     ordered = doc_share[documents.order]
     if len(ordered) < 3:
         return np.zeros(doc_share.shape[1]), "none", 0
@@ -150,35 +186,64 @@ def between_variance(documents: Documents, cells: Cells) -> tuple[np.ndarray, st
 
 @dataclass
 class Replicates:
-    """Bootstrap replicates of every cell, and what turns them into intervals."""
+    """Bootstrap replicates of every cell, and how their document level was estimated."""
 
     values: np.ndarray  # replicates x cells x themes
-    scale: np.ndarray  # per cell: sqrt(n / (n - 1)) for cells resampled by document, else 1
-    basis: str  # how the between-document variance was estimated
+    basis: list[str]  # per cell: how the pooled part of its between-document variance was estimated
+    weight: np.ndarray  # per cell: the weight of its own documents in its between-document variance
+    df: np.ndarray  # per cell: the degrees of freedom of that variance (0: none drawn)
+
+
+def document_variance(documents: Documents, cells: Cells, pooled: Cells | None = None) -> tuple:
+    """Per cell and theme, the between-document variance of the module's docstring: the blend of the cell's own
+    moment estimate and the estimate pooled over the other cells of ``pooled`` (default ``cells``), so that the
+    two are independent and their degrees of freedom add. Also per cell: its weight on its own documents, the
+    degrees of freedom n - 1 + m of the blend, and how its pooled part was estimated."""
+    doc_share, _, within = documents.document_shares()
+    sums = _cell_sums(doc_share, within, pooled or cells)
+    blended = np.zeros((len(cells.documents), doc_share.shape[1]))
+    weight, df = np.zeros(len(cells.documents)), np.zeros(len(cells.documents))
+    basis = []
+    for c, docs in enumerate(cells.documents):
+        variance, source, df_pooled = between_variance(documents, pooled or cells, leave_out=docs, sums=sums)
+        basis.append(source)
+        own, prior = max(len(docs) - 1, 0), min(PRIOR_DF, df_pooled)
+        if own + prior == 0:
+            continue
+        weight[c], df[c] = own / (own + prior), own + prior
+        mixed = (1 - weight[c]) * variance + (weight[c] * _moments(doc_share, within, docs) if own else 0.0)
+        blended[c] = np.maximum(mixed, 0.0)
+    return blended, weight, df, basis
 
 
 def replicate(documents: Documents, cells: Cells, n_boot: int, random_state: int, *, with_members: bool = True,
               pooled: Cells | None = None) -> Replicates:
-    """Cluster-bootstrap replicates of the cells (see the module's docstring). The between-document variance is
-    pooled over ``pooled`` (every cell of the table's grouping, default ``cells``), so a table of a few cells
-    still borrows from all the documents; its draws are widened by t(df) / z, as the variance is itself
-    estimated from df degrees of freedom."""
+    """Replicates of the cells (see the module's docstring). The pooled part of the between-document variance
+    comes from ``pooled`` (every cell of the table's grouping, default ``cells``), so a table of a few cells
+    still borrows from all the documents. As that variance is itself estimated (df degrees of freedom), a cell's
+    variance of sampling (documents and units, tau2 / n_eff + U) is widened by (t(df) / z)^2: the document draw
+    carries the widened document part and the widening of the unit part U that its units' resampling gives,
+    the t interval of a mean of documents whose variance is estimated."""
     from scipy.stats import norm, t
 
-    variance, basis, df = between_variance(documents, pooled or cells)
-    widen = t.ppf(0.975, df) / norm.ppf(0.975) if df > 0 else 1.0
+    variance, weight, df, basis = document_variance(documents, cells, pooled)
+    widen = np.where(df > 0, t.ppf(0.975, np.maximum(df, 1e-3)) / norm.ppf(0.975), 1.0)
     shares = documents.shares if with_members else documents.shares.mean(axis=0, keepdims=True)
     cell_docs = np.concatenate([np.asarray(d, dtype=np.int64) for d in cells.documents]) if cells.documents else \
         np.zeros(0, dtype=np.int64)
     cell_offsets = np.r_[0, np.cumsum([len(d) for d in cells.documents])].astype(np.int64)
     state = np.array([np.random.SeedSequence(random_state).generate_state(1, dtype=np.uint64)[0]], dtype=np.uint64)
-    _, tokens, _ = documents.document_shares()
-    neff = np.array([tokens[d].sum() ** 2 / (tokens[d] ** 2).sum() if len(d) else 1.0 for d in cells.documents])
-    values = _replicates(documents.offsets, documents.weights, shares, cell_docs, cell_offsets, neff,
-                         np.sqrt(variance) * widen, n_boot, state)
-    sizes = np.array([len(d) for d in cells.documents])
-    scale = np.where(sizes >= MIN_CLUSTERS, np.sqrt(sizes / np.maximum(sizes - 1, 1)), 1.0)
-    return Replicates(values, scale, basis)
+    _, tokens, within = documents.document_shares()
+    noise_var = np.zeros_like(variance)
+    for c, docs in enumerate(cells.documents):
+        if len(docs):
+            share_of = tokens[docs] / tokens[docs].sum()
+            units = (share_of[:, None] ** 2 * within[docs]).sum(axis=0)  # U: the unit part of the cell's variance
+            neff = 1 / (share_of ** 2).sum()
+            noise_var[c] = widen[c] ** 2 * variance[c] / neff + (widen[c] ** 2 - 1) * units
+    values = _replicates(documents.offsets, documents.weights, shares, cell_docs, cell_offsets,
+                         np.ascontiguousarray(np.sqrt(noise_var)), n_boot, state)
+    return Replicates(values, basis, weight, df)
 
 
 def _nanstd(values: np.ndarray) -> np.ndarray:
@@ -191,13 +256,11 @@ def _nanstd(values: np.ndarray) -> np.ndarray:
 
 
 def standard_deviations(replicates: Replicates) -> np.ndarray:
-    """Cells x themes: the replicates' standard deviation, small-sample corrected."""
-    return _nanstd(replicates.values) * replicates.scale[:, None]
+    """Cells x themes: the replicates' standard deviation."""
+    return _nanstd(replicates.values)
 
 
 def difference_sd(replicates: Replicates, first: int, second: int) -> np.ndarray:
     """Per theme: the standard deviation of the difference between two cells over the replicates (the same
-    ensemble member in both cells of a replicate), each cell's deviations small-sample corrected."""
-    values = replicates.values
-    deviations = [(values[:, c] - values[:, c].mean(axis=0)) * replicates.scale[c] for c in (first, second)]
-    return _nanstd(deviations[1] - deviations[0])
+    ensemble member in both cells of a replicate)."""
+    return _nanstd(replicates.values[:, second] - replicates.values[:, first])
