@@ -44,6 +44,26 @@ def _table(frame: pd.DataFrame, float_format: str = "{:.3f}") -> str:
                          float_format=lambda x: float_format.format(x), escape=True)
 
 
+def format_p(p, bound=False) -> str:
+    """A p-value as a paper prints it: ``<0.001`` below 0.001, three decimals above; a bound (no draw crossed
+    zero: the p-value is below 1 / draws) as ``<`` that bound."""
+    if p is None or pd.isna(p):
+        return ""
+    p = float(p)
+    if str(bound) in ("True", "true", "1", "1.0"):
+        return f"<{max(p, 0.001):.2g}" if p < 0.01 else f"<{p:.3f}"
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _p_values(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its p_value column as text (``<0.001`` style); a p_value_bound column is folded into it."""
+    if "p_value" not in table.columns:
+        return table
+    bounds = table["p_value_bound"] if "p_value_bound" in table.columns else [False] * len(table)
+    shown = [format_p(p, b) for p, b in zip(table["p_value"], bounds)]
+    return table.drop(columns=[c for c in ("p_value_bound",) if c in table.columns]).assign(p_value=shown)
+
+
 def _read(folder: Path, name: str) -> pd.DataFrame | None:
     path = folder / name
     return pd.read_csv(path, keep_default_na=False, na_values=[""], encoding="utf-8-sig") if path.is_file() else None
@@ -186,7 +206,7 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
                         ("effects.csv", "Covariate effects")]:
         table = _read(folder, file)
         if table is not None and len(table):
-            parts.append(f"<h2>{title}</h2>" + _table(table))
+            parts.append(f"<h2>{title}</h2>" + _table(_p_values(table)))
     terms = _read(folder, "term_counts.csv")
     if terms is not None and len(terms):
         parts.append("<h2>Tracked terms (count by year)</h2>"
