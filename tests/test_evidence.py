@@ -167,3 +167,29 @@ def test_report_shows_passages_and_methods_and_inlines_its_font(run):
     han = {ch for ch in visible if "\u4e00" <= ch <= "\u9fff"}
     assert len(han) > 200 and han <= covered  # every Chinese character of the page has its glyph
     assert len(covered) < 3000  # a subset, not the whole font
+
+
+def test_passages_drop_near_copies_and_prefer_passages_holding_a_keyword():
+    """Issue 29: three copies of one paragraph from near-duplicate documents filled a theme's list, and
+    boilerplate without a keyword of the theme could head it."""
+    units = _units(["a", "b", "c", "d", "e"], [2020, 2021, 2022, 2022, 2022])
+    copy = "推动生态文明建设，打好污染防治攻坚战，2020年完成退耕还林任务。"
+    units["text"] = [copy, copy.replace("2020", "2021"), " " + copy.replace("，", ","),
+                     "本报告由办公室印发，请各单位认真贯彻执行。", "加强湿地保护，推进生态修复和污染治理。"]
+    tokens = [["生态文明", "污染防治"], ["生态文明", "污染防治"], ["生态文明", "污染防治"], ["办公室", "印发"],
+              ["湿地", "生态修复"]]
+    shares = pd.DataFrame({"ecology": [0.9, 0.89, 0.88, 0.87, 0.5], "other": [0.1, 0.11, 0.12, 0.13, 0.5]})
+    table = representative_passages(units, shares, {"ecology": "E", "other": "O"}, kind="theme", n=3,
+                                    per_period=0, keywords={"ecology": {"生态文明", "湿地"}}, tokens=tokens)
+    ecology = table[table["name"] == "ecology"]
+    assert ecology["unit_id"].tolist() == ["a#0", "d#3", "e#4"]  # one copy; the boilerplate only to fill
+    assert ecology["holds_keyword"].tolist() == ["True", "False", "True"]
+    assert ecology["rank"].tolist() == [1, 2, 3]
+    assert (table.loc[table["name"] == "other", "holds_keyword"] == "").all()  # other has no keywords
+    two = representative_passages(units, shares, {"ecology": "E"}, kind="theme", n=2, per_period=0,
+                                  keywords={"ecology": {"生态文明", "湿地"}}, tokens=tokens)
+    assert two.loc[two["name"] == "ecology", "unit_id"].tolist() == ["a#0", "e#4"]  # enough with a keyword
+    scoped = representative_passages(units, shares, {"ecology": "E", "other": "O"}, kind="theme", n=0,
+                                     per_period=2, scopes=np.array(["p"] * 5, dtype=object),
+                                     keywords={"ecology": {"生态文明", "湿地"}}, tokens=tokens)
+    assert scoped.loc[scoped["name"] == "ecology", "unit_id"].tolist() == ["a#0", "e#4"]
