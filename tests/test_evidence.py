@@ -193,3 +193,37 @@ def test_passages_drop_near_copies_and_prefer_passages_holding_a_keyword():
                                      per_period=2, scopes=np.array(["p"] * 5, dtype=object),
                                      keywords={"ecology": {"生态文明", "湿地"}}, tokens=tokens)
     assert scoped.loc[scoped["name"] == "ecology", "unit_id"].tolist() == ["a#0", "e#4"]
+
+
+def test_document_themes_carry_every_metadata_column_and_an_interval_per_share():
+    """Issue 29: document_themes.csv had title, date, year and place only, and no uncertainty."""
+    from toolkit.outputs import document_shares
+
+    rng = np.random.default_rng(0)
+    doc_ids = ["a"] * 30 + ["b"] + ["c"] * 10
+    eco = np.r_[rng.uniform(0, 1, 30), 0.4, np.full(10, 0.7)]  # a: its units vary; b: one unit; c: all alike
+    units = pd.DataFrame({"unit_id": [f"u{i}" for i in range(len(doc_ids))], "doc_id": doc_ids, "in_model": True,
+                          "n_tokens": rng.integers(10, 50, len(doc_ids)), "ecology": eco, "other": 1 - eco})
+    units.loc[len(units)] = ["u-", "c", False, 0, np.nan, np.nan]  # not modelled: not counted
+    documents = pd.DataFrame({"doc_id": ["a", "b", "c"], "path": ["a.txt", "b.txt", "c.txt"],
+                              "title": ["A", "B", "C"], "date": ["2020", "2021", "2021"], "year": [2020, 2021, 2021],
+                              "date_source": "metadata", "place": ["武汉市", "安庆市", "武汉市"], "encoding": "utf-8",
+                              "chars": 100, "sha256": "0", "status": "used", "reason": "", "note": "",
+                              "level": ["市级", "区级", "市级"], "source": ["news", "report", "news"],
+                              "n_units": [30, 1, 11], "n_tokens": [900, 20, 300]})
+    members = np.stack([units.loc[units["in_model"], ["ecology", "other"]].to_numpy(dtype=float)] * 2)
+    members[1, 30] = [0.6, 0.4]  # the seeds disagree on b's only unit
+    members[0, 30] = [0.2, 0.8]
+    table = document_shares(units, documents, ["ecology", "other"], member_shares=members, random_state=3)
+    assert table.columns.tolist() == ["doc_id", "title", "date", "year", "place", "level", "source", "n_units",
+                                      "n_tokens", "ecology", "other", "ecology_low", "ecology_high", "other_low",
+                                      "other_high"]
+    rows = table.set_index("doc_id")
+    assert (rows["ecology_low"] <= rows["ecology"]).all() and (rows["ecology"] <= rows["ecology_high"]).all()
+    assert rows.loc["a", "ecology_high"] - rows.loc["a", "ecology_low"] > 0.1  # its 30 units differ
+    assert rows.loc["c", "ecology_high"] - rows.loc["c", "ecology_low"] == pytest.approx(0, abs=1e-9)
+    assert rows.loc["b", "ecology_low"] == pytest.approx(0.2) and rows.loc["b", "ecology_high"] == pytest.approx(0.6)
+    again = document_shares(units, documents, ["ecology", "other"], member_shares=members, random_state=3)
+    pd.testing.assert_frame_equal(table, again)  # seeded
+    bare = document_shares(units, documents, ["ecology", "other"], bootstrap=0)
+    assert "ecology_low" not in bare and bare["ecology"].tolist() == table["ecology"].tolist()
