@@ -167,3 +167,63 @@ def test_report_shows_passages_and_methods_and_inlines_its_font(run):
     han = {ch for ch in visible if "\u4e00" <= ch <= "\u9fff"}
     assert len(han) > 200 and han <= covered  # every Chinese character of the page has its glyph
     assert len(covered) < 3000  # a subset, not the whole font
+
+
+def test_passages_drop_near_copies_and_prefer_passages_holding_a_keyword():
+    """Issue 29: three copies of one paragraph from near-duplicate documents filled a theme's list, and
+    boilerplate without a keyword of the theme could head it."""
+    units = _units(["a", "b", "c", "d", "e"], [2020, 2021, 2022, 2022, 2022])
+    copy = "推动生态文明建设，打好污染防治攻坚战，2020年完成退耕还林任务。"
+    units["text"] = [copy, copy.replace("2020", "2021"), " " + copy.replace("，", ","),
+                     "本报告由办公室印发，请各单位认真贯彻执行。", "加强湿地保护，推进生态修复和污染治理。"]
+    tokens = [["生态文明", "污染防治"], ["生态文明", "污染防治"], ["生态文明", "污染防治"], ["办公室", "印发"],
+              ["湿地", "生态修复"]]
+    shares = pd.DataFrame({"ecology": [0.9, 0.89, 0.88, 0.87, 0.5], "other": [0.1, 0.11, 0.12, 0.13, 0.5]})
+    table = representative_passages(units, shares, {"ecology": "E", "other": "O"}, kind="theme", n=3,
+                                    per_period=0, keywords={"ecology": {"生态文明", "湿地"}}, tokens=tokens)
+    ecology = table[table["name"] == "ecology"]
+    assert ecology["unit_id"].tolist() == ["a#0", "d#3", "e#4"]  # one copy; the boilerplate only to fill
+    assert ecology["holds_keyword"].tolist() == ["True", "False", "True"]
+    assert ecology["rank"].tolist() == [1, 2, 3]
+    assert (table.loc[table["name"] == "other", "holds_keyword"] == "").all()  # other has no keywords
+    two = representative_passages(units, shares, {"ecology": "E"}, kind="theme", n=2, per_period=0,
+                                  keywords={"ecology": {"生态文明", "湿地"}}, tokens=tokens)
+    assert two.loc[two["name"] == "ecology", "unit_id"].tolist() == ["a#0", "e#4"]  # enough with a keyword
+    scoped = representative_passages(units, shares, {"ecology": "E", "other": "O"}, kind="theme", n=0,
+                                     per_period=2, scopes=np.array(["p"] * 5, dtype=object),
+                                     keywords={"ecology": {"生态文明", "湿地"}}, tokens=tokens)
+    assert scoped.loc[scoped["name"] == "ecology", "unit_id"].tolist() == ["a#0", "e#4"]
+
+
+def test_document_themes_carry_every_metadata_column_and_an_interval_per_share():
+    """Issue 29: document_themes.csv had title, date, year and place only, and no uncertainty."""
+    from toolkit.outputs import document_shares
+
+    rng = np.random.default_rng(0)
+    doc_ids = ["a"] * 30 + ["b"] + ["c"] * 10
+    eco = np.r_[rng.uniform(0, 1, 30), 0.4, np.full(10, 0.7)]  # a: its units vary; b: one unit; c: all alike
+    units = pd.DataFrame({"unit_id": [f"u{i}" for i in range(len(doc_ids))], "doc_id": doc_ids, "in_model": True,
+                          "n_tokens": rng.integers(10, 50, len(doc_ids)), "ecology": eco, "other": 1 - eco})
+    units.loc[len(units)] = ["u-", "c", False, 0, np.nan, np.nan]  # not modelled: not counted
+    documents = pd.DataFrame({"doc_id": ["a", "b", "c"], "path": ["a.txt", "b.txt", "c.txt"],
+                              "title": ["A", "B", "C"], "date": ["2020", "2021", "2021"], "year": [2020, 2021, 2021],
+                              "date_source": "metadata", "place": ["武汉市", "安庆市", "武汉市"], "encoding": "utf-8",
+                              "chars": 100, "sha256": "0", "status": "used", "reason": "", "note": "",
+                              "level": ["市级", "区级", "市级"], "source": ["news", "report", "news"],
+                              "n_units": [30, 1, 11], "n_tokens": [900, 20, 300]})
+    members = np.stack([units.loc[units["in_model"], ["ecology", "other"]].to_numpy(dtype=float)] * 2)
+    members[1, 30] = [0.6, 0.4]  # the seeds disagree on b's only unit
+    members[0, 30] = [0.2, 0.8]
+    table = document_shares(units, documents, ["ecology", "other"], member_shares=members, random_state=3)
+    assert table.columns.tolist() == ["doc_id", "title", "date", "year", "place", "level", "source", "n_units",
+                                      "n_tokens", "ecology", "other", "ecology_low", "ecology_high", "other_low",
+                                      "other_high"]
+    rows = table.set_index("doc_id")
+    assert (rows["ecology_low"] <= rows["ecology"]).all() and (rows["ecology"] <= rows["ecology_high"]).all()
+    assert rows.loc["a", "ecology_high"] - rows.loc["a", "ecology_low"] > 0.1  # its 30 units differ
+    assert rows.loc["c", "ecology_high"] - rows.loc["c", "ecology_low"] == pytest.approx(0, abs=1e-9)
+    assert rows.loc["b", "ecology_low"] == pytest.approx(0.2) and rows.loc["b", "ecology_high"] == pytest.approx(0.6)
+    again = document_shares(units, documents, ["ecology", "other"], member_shares=members, random_state=3)
+    pd.testing.assert_frame_equal(table, again)  # seeded
+    bare = document_shares(units, documents, ["ecology", "other"], bootstrap=0)
+    assert "ecology_low" not in bare and bare["ecology"].tolist() == table["ecology"].tolist()

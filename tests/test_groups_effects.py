@@ -220,3 +220,23 @@ def test_formulas_outside_the_grammar_are_refused_naming_the_term(formula, term)
     with pytest.raises(ToolkitError) as info:
         Config.from_dict({"effects": {"formula": formula}})
     assert term in str(info.value) and "\n" not in str(info.value)
+
+
+def test_p_values_are_bounds_when_no_draw_crosses_zero_and_print_as_such():
+    """Issue 29: with 600 draws the smallest p-value was written as 0.0016666666666666668, an exact number."""
+    from toolkit.effects import estimate_effects, p_value
+    from toolkit.report import _p_values
+
+    assert p_value(np.full(600, 0.3)) == (0.0017, True)  # p < 1/600, to what 600 draws resolve
+    assert p_value(np.r_[np.full(540, 0.3), np.full(60, -0.1)]) == (0.2, False)
+    rng = np.random.default_rng(1)
+    rows = [{"doc_id": f"d{d}", "year": 2000 + d % 20, "n_tokens": 40} for d in range(60) for _ in range(10)]
+    level = np.array([1 / (1 + np.exp(-(-2 + 0.2 * (r["year"] - 2010)))) for r in rows])
+    value = np.clip(level + rng.normal(0, 0.03, len(rows)), 0.001, 0.999)
+    table, _ = estimate_effects(pd.DataFrame(rows), np.stack([value, 1 - value], axis=1)[None], ["theme"], "year",
+                                draws=600)
+    slope = table.set_index("term").loc["year"]
+    assert slope["p_value"] == 0.0017 and slope["p_value_bound"]
+    shown = _p_values(pd.DataFrame({"p_value": [0.0017, 0.0004, 0.25, float("nan")],
+                                    "p_value_bound": [True, False, False, False]}))
+    assert shown["p_value"].tolist() == ["<0.0017", "<0.001", "0.250", ""] and "p_value_bound" not in shown

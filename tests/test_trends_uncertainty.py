@@ -199,3 +199,28 @@ def test_the_width_falls_like_one_over_root_n_as_documents_are_added():
     assert np.all((relative > 0.88) & (relative < 1.12)), np.round(relative, 3)
     slope = np.polyfit(np.log(sizes), np.log(widths), 1)[0]
     assert -0.6 < slope < -0.4, slope
+
+
+def test_the_default_change_skips_single_document_years_and_a_single_document_change_says_so():
+    """Issue 29: one document in 2013 among years of four became the default change_from; a change against a
+    single-document year (asked for) carries a note."""
+    from toolkit.trends import yearly_trends
+
+    rng = np.random.default_rng(5)
+    units, shares = _units(rng, years=(2014, 2015, 2016))
+    lonely, lonely_shares = _units(rng, years=(2013,), eco=(0.3,), docs=1)
+    units = pd.concat([lonely, units], ignore_index=True)
+    shares = np.concatenate([lonely_shares, shares], axis=1)
+    units = units.assign(in_model=True, ecology=shares[0, :, 0], other=shares[0, :, 1])
+    trends = yearly_trends(units, np.zeros((len(units), 1)), THEMES, window=(2013, 2016), bootstrap=50)
+    change = trends.change.set_index("theme")
+    assert change.loc["ecology", "from"] == 2014 and change.loc["ecology", "to"] == 2016
+    assert (change["note"] == "").all()
+    asked = yearly_trends(units, np.zeros((len(units), 1)), THEMES, window=(2013, 2016), bootstrap=50,
+                          change_from=2013).change.set_index("theme")
+    assert asked.loc["ecology", "from"] == 2013 and asked.loc["ecology", "documents_from"] == 1
+    assert asked.loc["ecology", "note"].startswith("rests on single documents")
+    # every year with one document (the State Council reports): the first and last years with data
+    reports = units[units["doc_id"].isin(["2013-0", "2014-0", "2015-0", "2016-0"])]
+    every = yearly_trends(reports, np.zeros((len(reports), 1)), THEMES, window=(2013, 2016), bootstrap=50).change
+    assert every["from"].iloc[0] == 2013 and every["to"].iloc[0] == 2016 and every["note"].str.len().gt(0).all()

@@ -4,6 +4,7 @@ import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -30,13 +31,14 @@ def test_export_writes_blinded_sheets_and_separate_keys(run, tmp_path):
     sheet = pd.read_csv(out / validation.UNIT_SHEET, keep_default_na=False)
     key = pd.read_csv(out / validation.UNIT_KEY, keep_default_na=False)
     assert list(sheet.columns) == ["item", "text", "theme", "note"]  # nothing of the model's on the sheet
-    assert (sheet["theme"] == "").all() and len(sheet) >= 40 and sheet["item"].tolist() == key["item"].tolist()
+    assert (sheet["theme"] == "").all() and len(sheet) == 40 and sheet["item"].tolist() == key["item"].tolist()
     units = pd.read_csv(run / "units.csv").set_index("unit_id")
     assert (units.loc[key["unit_id"], "text"].to_numpy() == sheet["text"].to_numpy()).all()
     strata = key.groupby("stratum")
     sizes = units[units["in_model"]].groupby("dominant_theme").size()
+    assert set(strata.groups) == set(sizes.index)
     for stratum, members in strata:  # every theme the model uses is sampled, with its weight
-        assert len(members) >= min(5, sizes[stratum])
+        assert len(members) >= min(40 // len(sizes), sizes[stratum])
         assert members["weight"].iloc[0] == pytest.approx(sizes[stratum] / len(members))
     words = pd.read_csv(out / validation.WORD_SHEET, keep_default_na=False)
     assert {"word_1", "word_6", "intruder"} <= set(words.columns) and (words["intruder"] == "").all()
@@ -56,14 +58,14 @@ def test_scores_of_a_coder_who_agrees_with_the_keyword_scorer(run, tmp_path):
     words["intruder"] = pd.read_csv(out / validation.WORD_KEY)["intruder"]  # finds every intruder
     words.to_csv(out / validation.WORD_SHEET, index=False)
     tables = validation.score(out)
-    overall = tables["units"].query("theme == '(all)'").set_index("source")
-    assert overall.loc["keywords", "accuracy"] == pytest.approx(1.0)
-    assert overall.loc["keywords", "kappa"] == pytest.approx(1.0)
-    assert 0 <= overall.loc["model", "accuracy"] <= 1 and overall.loc["model", "kappa"] < 1
+    overall = tables["agreement"].query("weighting == 'weighted'").set_index(["source", "measure"])["estimate"]
+    assert overall["keywords", "accuracy"] == pytest.approx(1.0)
+    assert overall["keywords", "kappa"] == pytest.approx(1.0)
+    assert 0 <= overall["model", "accuracy"] <= 1 and overall["model", "kappa"] < 1
     assert (tables["word_intrusion"]["precision"] == 1).all()
     assert "topic_intrusion" not in tables  # not coded yet
     report = (out / "scores.md").read_text(encoding="utf-8")
-    assert "keywords: accuracy 1.000, Cohen's kappa 1.000" in report
+    assert "keywords, weighted: accuracy 1.000 [1.000, 1.000], Cohen's kappa 1.000 [1.000, 1.000]" in report
     # a coded folder is the coders' work now: exporting over it is refused
     with pytest.raises(ToolkitError, match="holds files the toolkit did not write"):
         validation.export(run, out, n_units=40)
@@ -223,3 +225,87 @@ def test_export_refuses_numbers_out_of_range(run, tmp_path, capsys, flags, messa
     assert main(["validate", "export", str(run), "--out", str(tmp_path / "tasks"), *flags]) == 2
     assert capsys.readouterr().err == f"toolkit: error: {message}\n"
     assert not (tmp_path / "tasks").exists()
+
+
+@pytest.mark.parametrize("sizes, n, expected, note", [
+    ([50, 30, 10, 5, 3, 2] + [1] * 12, 20, None, ""),  # 18 strata: 20 units, at least one each
+    ([100, 50, 25], 20, [10, 5, 5], ""),  # five each when 20 allows, the rest in proportion
+    ([100, 50, 25], 90, [52, 26, 12], ""),
+    ([4, 3], 20, [4, 3], "20 units asked, 7 written: the model was fitted to 7 units, all taken"),
+    ([9] * 18, 10, [1] * 18, "10 units asked, 18 written: 18 strata (the model's dominant themes) need at least 1"),
+])
+def test_allocation_totals_the_units_asked_or_says_why(sizes, n, expected, note):
+    """Issue 29: --units 20 wrote 90 rows without saying why (at least 5 per stratum, 18 strata)."""
+    allocation, why = validation.allocate(np.array(sizes), n)
+    assert (allocation >= np.minimum(sizes, 1)).all() and (allocation <= sizes).all()
+    if expected is not None:
+        assert allocation.tolist() == expected
+    assert allocation.sum() == (n if not note else min(sum(sizes), max(n, len(sizes))))
+    assert why.startswith(note) and bool(why) == bool(note)
+
+
+def test_export_of_fewer_units_than_strata_says_why_on_stderr_and_in_the_codebook(run, tmp_path):
+    units = pd.read_csv(run / "units.csv", keep_default_na=False)
+    strata = units[units["in_model"].astype(str) == "True"]["dominant_theme"].nunique()
+    done = subprocess.run([sys.executable, "-m", "toolkit", "validate", "export", str(run), "--out",
+                           str(tmp_path / "few"), "--units", "3"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    message = f"3 units asked, {strata} written: {strata} strata (the model's dominant themes) need at least 1 each"
+    assert message in done.stderr
+    assert message in (tmp_path / "few" / validation.CODEBOOK).read_text(encoding="utf-8")
+    assert len(pd.read_csv(tmp_path / "few" / validation.UNIT_SHEET)) == strata
+    exact = subprocess.run([sys.executable, "-m", "toolkit", "validate", "export", str(run), "--out",
+                            str(tmp_path / "exact"), "--units", "20"], capture_output=True, text=True, timeout=120)
+    assert exact.returncode == 0 and "asked" not in exact.stderr
+    assert len(pd.read_csv(tmp_path / "exact" / validation.UNIT_SHEET)) == 20
+
+
+def test_score_reports_raw_and_weighted_agreement_with_intervals_and_counts(coded, tmp_path):
+    """Issue 29: only weighted figures were reported, without intervals or counts."""
+    from sklearn.metrics import cohen_kappa_score
+
+    folder = tmp_path / "tasks"
+    shutil.copytree(coded, folder)
+    key = pd.read_csv(folder / validation.UNIT_KEY, keep_default_na=False)
+    sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    sheet["theme"] = key["model_theme"].where(key.index % 3 != 0, "none")  # `none`: a unit about no theme
+    sheet.to_csv(folder / validation.UNIT_SHEET, index=False)
+    tables = validation.score(folder)
+    agreement = tables["agreement"].set_index(["source", "weighting", "measure"])
+    truth = sheet["theme"].replace("none", "other").to_numpy()
+    model = key["model_theme"].replace("", "other").to_numpy()
+    assert agreement.loc[("model", "raw", "accuracy"), "estimate"] == pytest.approx((truth == model).mean())
+    assert agreement.loc[("model", "raw", "kappa"), "estimate"] == pytest.approx(cohen_kappa_score(truth, model))
+    assert agreement.loc[("model", "weighted", "kappa"), "estimate"] == pytest.approx(
+        cohen_kappa_score(truth, model, sample_weight=key["weight"]))
+    assert (agreement["low"] <= agreement["estimate"] + 1e-12).all()
+    assert (agreement["estimate"] <= agreement["high"] + 1e-12).all()
+    assert (agreement["coded_units"] == len(sheet)).all()
+    pd.testing.assert_frame_equal(validation.score(folder)["agreement"], tables["agreement"])  # seeded
+    units = tables["units"].set_index(["source", "theme"])
+    assert "other" in units.loc["model"].index
+    assert units.loc[("model", "other"), "support"] == (truth == "other").sum()
+    assert units.loc[("model", "other"), "predicted"] == (model == "other").sum()
+    assert units.loc["model", "support"].sum() == len(sheet)
+    assert {"precision", "recall", "f1", "weighted_precision", "weighted_recall", "weighted_f1"} <= set(units)
+    report = (folder / "scores.md").read_text(encoding="utf-8")
+    assert "- model, raw: accuracy" in report and "- model, weighted: accuracy" in report
+    assert "| other |" in report and "support" in report
+
+
+def test_a_partial_sheet_is_scored_on_its_coded_rows_and_says_so(run, tmp_path, caplog):
+    out = validation.export(run, tmp_path / "tasks", n_units=30, n_topic_tasks=5)
+    key = pd.read_csv(out / validation.UNIT_KEY, keep_default_na=False)
+    sheet = pd.read_csv(out / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    sheet.loc[:9, "theme"] = key["keyword_theme"].iloc[:10].replace("", "other")
+    sheet.to_csv(out / validation.UNIT_SHEET, index=False)
+    with caplog.at_level("WARNING", logger="toolkit"):
+        tables = validation.score(out)
+    assert (tables["agreement"]["coded_units"] == 10).all()
+    assert tables["units"].query("source == 'model'")["support"].sum() == 10
+    report = (out / "scores.md").read_text(encoding="utf-8")
+    words = len(pd.read_csv(out / validation.WORD_SHEET))
+    for message in ("coding_sheet.csv: 20 of 30 rows not coded; the theme scores rest on the 10 coded rows only",
+                    f"word_intrusion.csv: not coded (none of {words} rows)",
+                    "topic_intrusion.csv: not coded (none of 5 rows)"):
+        assert message in report and message in caplog.text

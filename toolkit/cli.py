@@ -71,13 +71,15 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser(
         "validate", help="hand-coding tasks for a finished run, and their scores against the model",
         description="export: blinded coding sheets (theme coding of a stratified sample of units, word intrusion, "
-                    "topic intrusion) with a codebook; score: precision, recall, F1 and Cohen's kappa of the model "
+                    "topic intrusion) with a codebook; score: accuracy and Cohen's kappa (raw and weighted, with "
+                    "bootstrap intervals), per-theme precision, recall and F1 with their support, of the model "
                     "and of the keyword baseline against the coders, and intrusion accuracy.")
     steps = validate.add_subparsers(dest="step", required=True, metavar="STEP")
     export = steps.add_parser("export", help="write the coding sheets, keys and codebook for a run folder")
     export.add_argument("run", help="a run's output folder, e.g. runs/seeds")
     export.add_argument("--out", help="where to write them (default: <run>-validation)")
-    export.add_argument("--units", type=int, default=200, help="units to code (default 200, at most 10,000)")
+    export.add_argument("--units", type=int, default=200, help="units to code (default 200, at most 10,000; at least one "
+                        "per theme the model uses: fewer are raised to that, and the codebook says so)")
     export.add_argument("--topic-tasks", type=int, default=50, help="topic-intrusion tasks (default 50, at most 10,000)")
     export.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
     grade = steps.add_parser("score", help="score the coded sheets against the model and the keyword baseline")

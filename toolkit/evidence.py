@@ -4,6 +4,7 @@ documents). A reviewer's first question about a share is "show me the paragraphs
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,7 +27,8 @@ OPTIONS = {
 }
 
 COLUMNS = ["kind", "name", "label", "scope", "rank", "share", "unit_id", "doc_id", "title", "date", "year",
-           "place", "n_tokens", "keywords", "text"]
+           "place", "n_tokens", "keywords", "holds_keyword", "text"]
+SAME_PASSAGE = 0.8  # character-trigram Jaccard at which two passages count as one (copies in near-duplicates)
 
 
 def representative_passages(units: pd.DataFrame, shares: pd.DataFrame, labels: dict[str, str], *, kind: str,
@@ -42,9 +44,13 @@ def representative_passages(units: pd.DataFrame, shares: pd.DataFrame, labels: d
     and each period gets its own ``per_period`` passages beside the ``n`` over all units (scope 'all').
     Passages have at least ``min_tokens`` tokens and a share of at least ``min_share``, at most ``per_document``
     from one document per list while other documents have passages to offer (then the list is filled from the
-    same documents); the largest share first, ties in corpus order. With ``keywords`` (words per
+    same documents); the largest share first, ties in corpus order. A passage that repeats one listed above it
+    (the same text once spaces and punctuation are removed, or character-trigram Jaccard of at least 0.8: one
+    paragraph copied into near-duplicate documents) is left out of the list. With ``keywords`` (words per
     column) and ``tokens`` (each unit's tokens), ``keywords`` lists the words of the column found in the
-    passage.
+    passage, and passages holding none of a column's keywords (boilerplate that happens to carry the share)
+    are listed only when too few passages hold one; ``holds_keyword`` says which (empty for a column without
+    keywords, such as ``other``).
     """
     import pandas as pd
     rows = np.arange(len(units)) if rows is None else np.asarray(rows, dtype=np.int64)
@@ -55,6 +61,14 @@ def representative_passages(units: pd.DataFrame, shares: pd.DataFrame, labels: d
         eligible &= units["in_model"].to_numpy(dtype=bool)[rows]
     document = pd.factorize(units["doc_id"])[0][rows]  # integer codes: no Python string per unit and column
     scope_of = np.asarray(scopes, dtype=object)[rows] if scopes is not None else None
+    shingles: dict[int, tuple[str, frozenset]] = {}
+
+    def texts_of(row: int) -> tuple[str, frozenset]:
+        if row not in shingles:
+            text = re.sub(r"[\W_]+", "", str(units["text"].iloc[row]))
+            shingles[row] = (text, frozenset(text[i:i + 3] for i in range(max(len(text) - 2, 1))))
+        return shingles[row]
+
     frames = []
     for column in shares.columns:
         value = shares[column].to_numpy(dtype=float)
@@ -64,12 +78,16 @@ def representative_passages(units: pd.DataFrame, shares: pd.DataFrame, labels: d
         order = keep[np.lexsort((keep, -value[keep]))]  # largest share first, ties in corpus order
         ranked = pd.DataFrame({"row": rows[order], "share": value[order], "doc_id": document[order],
                                "scope": "all"})
-        lists = [_limit(ranked, per_document, n)] if n else []
+        words = keywords.get(column) if keywords is not None and tokens is not None else None
+        if scope_of is not None:
+            ranked["_period"] = scope_of[order]
+        holds = _holding(ranked, words, tokens, 30 * max(n, per_period, 1) + 20) if words else None
+        lists = [_choose(ranked, per_document, n, [], texts_of, holds)] if n else []
         if scope_of is not None and per_period:
-            ranked["scope"] = scope_of[order]
-            ranked = ranked[ranked["scope"] != ""]
-            lists.append(_limit(ranked, per_document, per_period, by=["scope"]))
+            ranked = ranked[ranked["_period"] != ""].assign(scope=lambda t: t["_period"])
+            lists.append(_choose(ranked, per_document, per_period, ["scope"], texts_of, holds))
         chosen = pd.concat(lists, ignore_index=True) if lists else ranked.iloc[:0]
+        chosen = chosen.drop(columns=[c for c in ("_period",) if c in chosen])
         chosen.insert(0, "name", column)
         frames.append(chosen)
     if not frames:
@@ -87,9 +105,12 @@ def representative_passages(units: pd.DataFrame, shares: pd.DataFrame, labels: d
     for column in COLUMNS[6:-2]:
         table[column] = rows[column].to_numpy() if column in rows else ""
     table["keywords"] = ""
+    table["holds_keyword"] = ""
     if keywords is not None and tokens is not None:
         table["keywords"] = [" ".join(dict.fromkeys(w for w in tokens[r] if w in keywords.get(name, ())))
                              for r, name in zip(chosen["row"], chosen["name"])]
+        table["holds_keyword"] = [str(bool(found)) if keywords.get(name) else ""
+                                  for found, name in zip(table["keywords"], chosen["name"])]
     table["text"] = texts
     first_year = units.groupby(np.asarray(scopes, dtype=object))["year"].min() if scopes is not None else {}
     table["_scope"] = [-np.inf if s == "all" else first_year.get(s, np.inf) for s in table["scope"]]
@@ -97,12 +118,46 @@ def representative_passages(units: pd.DataFrame, shares: pd.DataFrame, labels: d
     return table.sort_values(["_name", "_scope", "rank"], kind="stable")[COLUMNS].reset_index(drop=True)
 
 
+def _holding(ranked: pd.DataFrame, words: set[str], tokens, head: int) -> set[int]:
+    """The rows among the first ``head`` of ``ranked`` (and of each period's) whose tokens hold one of
+    ``words``: the candidates a list can take from, without reading the tokens of every unit."""
+    candidates = set(ranked["row"].iloc[:head].tolist())
+    if "_period" in ranked:
+        candidates.update(ranked.groupby("_period", sort=False).head(head)["row"].tolist())
+    return {r for r in candidates if any(w in words for w in tokens[r])}
+
+
+def _choose(ranked: pd.DataFrame, per_document: int, n: int, by: list[str], texts_of, holds: set[int] | None
+            ) -> pd.DataFrame:
+    """:func:`_limit` of ``ranked``, passages holding a keyword first (when ``holds`` is given), and no passage
+    that repeats one above it in its list: a repeat is dropped and the list filled again until none is left."""
+    if holds is not None:
+        ranked = ranked.assign(_plain=~ranked["row"].isin(holds))
+    dropped: set[int] = set()
+    while True:
+        picked = _limit(ranked[~ranked["row"].isin(dropped)] if dropped else ranked, per_document, n, by)
+        repeats = set()
+        for _, rows in (picked.groupby(by, sort=False) if by else [((), picked)]):
+            kept: list[tuple[str, frozenset]] = []
+            for row in rows["row"].tolist():
+                text, grams = texts_of(row)
+                if any(text == t or len(grams & g) >= SAME_PASSAGE * len(grams | g) for t, g in kept):
+                    repeats.add(row)
+                else:
+                    kept.append((text, grams))
+        if not repeats:
+            return picked.drop(columns=[c for c in ("_plain",) if c in picked])
+        dropped |= repeats
+
+
 def _limit(ranked: pd.DataFrame, per_document: int, n: int, by: list[str] | None = None) -> pd.DataFrame:
     """The first ``n`` rows of ``ranked`` (per ``by`` group), at most ``per_document`` from one document while
-    other documents have rows to offer; the list keeps the order of ``ranked``."""
+    other documents have rows to offer (and rows marked ``_plain`` only when the others run out); the list
+    keeps the order of ``ranked``."""
     keys = by or []
     within_document = ranked.groupby([*keys, "doc_id"], sort=False).cumcount().to_numpy()
     ranked = ranked.assign(_over=within_document >= per_document, _position=np.arange(len(ranked)))
-    preferred = ranked.sort_values(["_over", "_position"], kind="stable")
+    order = ["_plain", "_over", "_position"] if "_plain" in ranked else ["_over", "_position"]
+    preferred = ranked.sort_values(order, kind="stable")
     picked = preferred.groupby(keys, sort=False).head(n) if keys else preferred.head(n)
     return picked.sort_values("_position").drop(columns=["_over", "_position"])

@@ -12,6 +12,7 @@ from .options import Option
 from .processes import stop_workers
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 OPTIONS = {
@@ -29,16 +30,59 @@ def documents_table(documents: pd.DataFrame, units: pd.DataFrame) -> pd.DataFram
     return documents
 
 
-def document_shares(units: pd.DataFrame, documents: pd.DataFrame, themes: list[str]) -> pd.DataFrame:
-    """document_themes.csv: each used document's token-weighted theme shares, in date order, with its title,
-    date, year and place."""
+DOCUMENT_BOOTSTRAP = 200  # at most this many replicates behind document_themes.csv's intervals
+
+
+def document_shares(units: pd.DataFrame, documents: pd.DataFrame, themes: list[str], *,
+                    member_shares: np.ndarray | None = None, bootstrap: int = DOCUMENT_BOOTSTRAP,
+                    level: float = 0.95, random_state: int = 0) -> pd.DataFrame:
+    """document_themes.csv: each used document's token-weighted theme shares, in date order, with every
+    metadata column of the document (title, date, year, place and the metadata's own columns), its units and
+    tokens, and, with ``bootstrap`` replicates (at most 200), each share's ``level`` interval
+    (``<theme>_low``, ``<theme>_high``).
+
+    The interval counts which units the document happens to be cut into and which seed the model was fitted
+    with: each replicate reweights every unit by a Poisson(1) draw (a bootstrap of the units within each
+    document) and takes one ensemble member of ``member_shares`` (members x modelled units x themes, aligned
+    with ``units[units["in_model"]]``; default: the shares in ``units``, one member); the interval is the
+    replicates' percentiles. Seeded by ``random_state``: the same run gives the same intervals."""
+    import numpy as np
     import pandas as pd
-    modelled = units[units["in_model"]]
-    weighted = modelled[themes].mul(modelled["n_tokens"], axis=0).groupby(modelled["doc_id"]).sum()
+
+    from .corpus import DOCUMENT_COLUMNS
+
+    modelled = units[units["in_model"].to_numpy(dtype=bool)]
+    tokens = modelled["n_tokens"].to_numpy(dtype=float)
+    weighted = modelled[themes].mul(tokens, axis=0).groupby(modelled["doc_id"]).sum()
     shares = weighted.div(weighted.sum(axis=1), axis=0)
     info = documents.set_index("doc_id").reindex(shares.index)
-    columns = [c for c in ("title", "date", "year", "place") if c in info.columns]
-    table = pd.concat([info[columns], shares.round(6)], axis=1).reset_index()
+    extra = [c for c in info.columns if c not in DOCUMENT_COLUMNS and c not in ("n_units", "n_tokens")]
+    columns = [c for c in ("title", "date", "year", "place", *extra, "n_units", "n_tokens") if c in info.columns]
+    parts = [info[columns], shares.round(6)]
+    if bootstrap and len(modelled):
+        members = (np.asarray(member_shares, dtype=float) if member_shares is not None
+                   else modelled[themes].to_numpy(dtype=float)[None])
+        codes = pd.Index(shares.index).get_indexer(modelled["doc_id"])  # each unit's row of ``shares``
+        order = np.argsort(codes, kind="stable")
+        starts = np.flatnonzero(np.r_[True, codes[order][1:] != codes[order][:-1]])
+        rng = np.random.default_rng(random_state)
+        n_boot = min(int(bootstrap), DOCUMENT_BOOTSTRAP)
+        replicates = np.empty((n_boot, len(shares), len(themes)))
+        for b in range(n_boot):
+            member = members[int(rng.integers(len(members)))][order]
+            w = tokens[order] * rng.poisson(1.0, size=len(order))
+            total = np.add.reduceat(w, starts)
+            with np.errstate(invalid="ignore", divide="ignore"):  # a document none of whose units was drawn
+                replicates[b] = np.add.reduceat(member * w[:, None], starts, axis=0) / total[:, None]
+        tail = (1 - level) / 2 * 100
+        with np.errstate(invalid="ignore"):
+            low, high = np.nanpercentile(replicates, [tail, 100 - tail], axis=0)
+        bounds = {}
+        for t, theme in enumerate(themes):
+            bounds[f"{theme}_low"] = np.minimum(low[:, t], shares[theme].to_numpy())
+            bounds[f"{theme}_high"] = np.maximum(high[:, t], shares[theme].to_numpy())
+        parts.append(pd.DataFrame(bounds, index=shares.index).round(6))
+    table = pd.concat(parts, axis=1).reset_index()
     return table.sort_values(["year", "date", "doc_id"], kind="stable").reset_index(drop=True)
 
 

@@ -336,7 +336,10 @@ def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overr
             metrics = evaluate_model(prepared.tokens, fitted.vocabulary, fitted.model.components_)
         documents = outputs.documents_table(prepared.corpus.documents, units)
         tables = {"documents": documents, "quality": prepared.quality, "units": units, "unit_topics": unit_topics,
-                  "document_themes": outputs.document_shares(units, documents, [*prepared.lexicon.names, OTHER]),
+                  "document_themes": outputs.document_shares(
+                      units, documents, [*prepared.lexicon.names, OTHER], member_shares=fitted.member_shares,
+                      bootstrap=config["trends"]["bootstrap"], level=config["trends"]["level"],
+                      random_state=config["model"]["random_state"]),
                   "topics": fitted.topics, "themes": diagnostics, "coverage": coverage,
                   "candidate_terms": candidates, "candidate_keywords": checks.candidates,
                   "lexicon_sensitivity": checks.sensitivity, **yearly.tables(), "passages": evidence, "theme_words": words,

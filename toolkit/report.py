@@ -17,14 +17,14 @@ from .uncertainty import PRIOR_DF
 
 # Figures in reading order, each with a caption; others follow in name order.
 CAPTIONS = {
-    "theme_shares": "Theme shares by year, one panel per theme, with 95% intervals that count documents, "
+    "theme_shares": "Theme shares by year, one panel per theme, with {level} intervals that count documents, "
                     "paragraphs and model seeds.",
-    "theme_change": "Change between two years: thick bars are 95% intervals, thin bars simultaneous intervals "
-                    "over all themes; filled markers are the changes judged clear.",
+    "theme_change": "Change between two years: thick bars are {level} intervals, thin bars simultaneous "
+                    "intervals over all themes; filled markers are the changes judged clear.",
     "theme_periods": "Theme shares by named period.",
     "theme_groups": "Theme shares by group.",
-    "theme_effects": "Expected theme shares along a covariate (fractional logit, document-clustered errors, "
-                     "seeds included).",
+    "theme_effects": "Expected theme shares along a covariate with {level} bands (fractional logit, "
+                     "document-clustered errors, seeds included).",
     "theme_words": "How each theme is worded in each period (c-TF-IDF of share-weighted word counts).",
     "theme_validity": "Validity: correlation of each theme's share with its keyword rate across years and documents, "
                       "and the split-half check (the share measured from half of its keywords against the rate of "
@@ -44,16 +44,77 @@ def _table(frame: pd.DataFrame, float_format: str = "{:.3f}") -> str:
                          float_format=lambda x: float_format.format(x), escape=True)
 
 
+def format_p(p, bound=False) -> str:
+    """A p-value as a paper prints it: ``<0.001`` below 0.001, three decimals above; a bound (no draw crossed
+    zero: the p-value is below 1 / draws) as ``<`` that bound."""
+    if p is None or pd.isna(p):
+        return ""
+    p = float(p)
+    if str(bound) in ("True", "true", "1", "1.0"):
+        return f"<{max(p, 0.001):.2g}" if p < 0.01 else f"<{p:.3f}"
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _p_values(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its p_value column as text (``<0.001`` style); a p_value_bound column is folded into it."""
+    if "p_value" not in table.columns:
+        return table
+    bounds = table["p_value_bound"] if "p_value_bound" in table.columns else [False] * len(table)
+    shown = [format_p(p, b) for p, b in zip(table["p_value"], bounds)]
+    return table.drop(columns=[c for c in ("p_value_bound",) if c in table.columns]).assign(p_value=shown)
+
+
 def _read(folder: Path, name: str) -> pd.DataFrame | None:
     path = folder / name
     return pd.read_csv(path, keep_default_na=False, na_values=[""], encoding="utf-8-sig") if path.is_file() else None
 
 
+def percent(level: float) -> str:
+    """A coverage as a paper writes it: 0.95 -> 95%, 0.975 -> 97.5%."""
+    return f"{float(level) * 100:.10g}%"
+
+
+def corpus_shape(documents: pd.DataFrame | None, by: str = "", periods: dict | None = None) -> str:
+    """The corpus's shape in a sentence: how many documents in how many years (and how many of those years
+    rest on one document), per named period and per group of ``by``, from documents.csv's used rows."""
+    if documents is None or "year" not in documents:
+        return ""
+    used = documents[documents["status"].astype(str) == "used"] if "status" in documents else documents
+    years = pd.to_numeric(used["year"], errors="coerce").dropna().astype(int)
+    if years.empty:
+        return ""
+    per_year = years.value_counts().sort_index()
+    n = len(used)
+    noun = "document" if n == 1 else "documents"
+    if len(per_year) == 1:
+        text = f"The corpus holds {n} {noun} in one year ({per_year.index[0]})"
+    elif (per_year == 1).all():
+        text = (f"The corpus holds {n} {noun} over {per_year.index[0]}-{per_year.index[-1]}, one in each of "
+                f"{len(per_year)} years")
+    else:
+        single = int((per_year == 1).sum())
+        text = (f"The corpus holds {n} {noun} over {per_year.index[0]}-{per_year.index[-1]} in {len(per_year)} "
+                f"years (at most {per_year.max()} a year)")
+        if single:
+            text += f", {single} year{'' if single == 1 else 's'} with one document"
+    parts = [text]
+    if periods:
+        counts = [f"{name} {int(years.between(*span).sum())}" for name, span in periods.items()]
+        parts.append("documents per period: " + ", ".join(counts))
+    if by and by in used:
+        groups = used[by].astype(str).value_counts()
+        shown = ", ".join(f"{g} {c}" for g, c in groups.head(6).items()) + (", …" if len(groups) > 6 else "")
+        parts.append(f"in {len(groups)} group{'' if len(groups) == 1 else 's'} of {by} ({shown})")
+    return "; ".join(parts) + "."
+
+
 def methods_paragraph(config, manifest: dict, periods: list[str] | None = None, n_themes: int | None = None,
-                      themes: pd.DataFrame | None = None) -> str:
-    """A plain-text description of the run that a paper's methods section can adapt: corpus, preprocessing,
-    model, uncertainty and validation (which themes passed, from ``themes``, themes.csv), with the settings
-    this run used and what it warned about."""
+                      themes: pd.DataFrame | None = None, documents: pd.DataFrame | None = None) -> str:
+    """A plain-text description of the run that a paper's methods section can adapt: corpus (its shape, from
+    ``documents``, documents.csv), preprocessing, model, uncertainty at the configured level and validation
+    (which themes passed, from ``themes``, themes.csv), with the settings this run used and what it warned
+    about. ``periods`` are the named periods (trends.periods), not the spans of years a short corpus is cut
+    into."""
     c, m, tr, v = config["corpus"], config["model"], config["trends"], config["vocab"]
     counts = manifest["counts"]
     versions = manifest.get("versions", {})
@@ -69,7 +130,7 @@ def methods_paragraph(config, manifest: dict, periods: list[str] | None = None, 
     ensemble = (f"The model was fitted {m['ensemble']} times with different seeds (first seed {m['random_state']}); "
                 "theme shares are the mean over these fits." if m["ensemble"] > 1 else
                 f"The model was fitted once (seed {m['random_state']}).")
-    intervals = (f"Intervals ({tr['level']:.0%}) come from a bootstrap with {tr['bootstrap']} replicates: each "
+    intervals = (f"Intervals ({percent(tr['level'])}) come from a bootstrap with {tr['bootstrap']} replicates: each "
                  "replicate draws one of the fitted models, resamples the paragraphs within each document and adds a "
                  "normal document-level deviation, so the intervals include paragraph, between-document and "
                  "model (seed) variation. A year's between-document variance is the precision-weighted blend of "
@@ -78,8 +139,8 @@ def methods_paragraph(config, manifest: dict, periods: list[str] | None = None, 
                  f"((n - 1) + m) on its own, m being the pooled degrees of freedom, at most {PRIOR_DF} (an "
                  "empirical-Bayes estimate, smooth in the number of documents); as that variance is estimated, a "
                  "year's sampling variance is widened by the square of the t quantile (over z) for n - 1 + m "
-                 "degrees of freedom. A change between two years is reported as clear only "
-                 "when its Bonferroni-adjusted simultaneous interval over all themes excludes zero."
+                 "degrees of freedom. A change between two years is reported as clear only when its "
+                 f"Bonferroni-adjusted simultaneous {percent(tr['level'])} interval over all themes excludes zero."
                  if tr["bootstrap"] else "No intervals were computed (trends.bootstrap = 0).")
     window = (f", restricted to {c['year_min'] or '…'}–{c['year_max'] or '…'}" if c["year_min"] or c["year_max"]
               else "")
@@ -89,7 +150,9 @@ def methods_paragraph(config, manifest: dict, periods: list[str] | None = None, 
                  else f"jieba {versions.get('jieba', '')}")
     return (
         f"We analysed {counts['documents_used']} documents ({counts['documents_skipped']} further files were "
-        f"skipped, each with its reason in documents.csv){window}. Texts were converted to "
+        f"skipped, each with its reason in documents.csv){window}. "
+        + (shape + " " if (shape := corpus_shape(documents, tr.get("by", ""), tr.get("periods"))) else "")
+        + "Texts were converted to "
         "simplified script with OpenCC, normalised for character width and punctuation, and cleaned of pinyin, "
         f"mojibake and boilerplate lines; they were split into {counts['units']} {unit} (long paragraphs split at "
         f"sentence ends, short ones merged) and segmented with {segmenter} using a domain dictionary that "
@@ -102,7 +165,7 @@ def methods_paragraph(config, manifest: dict, periods: list[str] | None = None, 
         "each theme most are listed in passages.csv. Analysis with toolkit "
         f"{versions.get('toolkit', '')}; every setting is in config.toml and every input and output file is "
         "hashed in manifest.json."
-        + (f" Periods: {', '.join(periods)}." if periods else "")
+        + (f" Named periods: {', '.join(periods)}." if periods else "")
         + (" The run warned: " + " ".join(w.rstrip(".") + "." for w in manifest["warnings"])
            if manifest.get("warnings") else ""))
 
@@ -152,14 +215,16 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
                  f"(see documents.csv); {counts['units']} units, {counts['tokens']} tokens, vocabulary "
                  f"{counts['vocabulary']}. Model: {html.escape(config['model']['kind'].upper())} with "
                  f"{config['model']['n_topics']} topics, seed {config['model']['random_state']}.</p>")
-    periods = _read(folder, "theme_words.csv")
-    period_names = list(dict.fromkeys(periods["period"].astype(str))) if periods is not None else None
+    # the named periods of the config: theme_words.csv's periods are spans of years when none are named (each
+    # year of a short corpus, "2024" of a one-year corpus), no periods of the analysis
+    period_names = list(config["trends"]["periods"]) or None
     themes = _read(folder, "themes.csv")
+    documents = _read(folder, "documents.csv")
     if manifest.get("warnings"):
         parts.append("<h2>Warnings</h2><ul class='warnings'>"
                      + "".join(f"<li>{html.escape(w)}</li>" for w in manifest["warnings"]) + "</ul>")
     n_themes = int((themes["theme"] != "other").sum()) if themes is not None else None
-    methods = methods_paragraph(config, manifest, period_names, n_themes, themes)
+    methods = methods_paragraph(config, manifest, period_names, n_themes, themes, documents)
     parts.append("<h2>Methods</h2><p class='methods'>" + html.escape(methods) + "</p>")
     metrics = manifest.get("metrics", {})
     if metrics:
@@ -167,7 +232,8 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
     figures = {p.stem: p for p in (folder / "figures").glob("*.png")}
     for stem in [*[s for s in CAPTIONS if s in figures], *sorted(s for s in figures if s not in CAPTIONS)]:
         data = base64.b64encode(figures[stem].read_bytes()).decode("ascii")
-        parts.append(f'<h2>{html.escape(stem)}</h2><p>{html.escape(CAPTIONS.get(stem, ""))}</p>'
+        caption = CAPTIONS.get(stem, "").format(level=percent(config["trends"]["level"]))
+        parts.append(f'<h2>{html.escape(stem)}</h2><p>{html.escape(caption)}</p>'
                      f'<img alt="{html.escape(stem)}" src="data:image/png;base64,{data}">')
     if themes is not None:
         shown = [c for c in ("theme", "label_zh", "validated", "share", "r_years", "r_documents", "r_split",
@@ -189,7 +255,7 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
                         ("effects.csv", "Covariate effects")]:
         table = _read(folder, file)
         if table is not None and len(table):
-            parts.append(f"<h2>{title}</h2>" + _table(table))
+            parts.append(f"<h2>{title}</h2>" + _table(_p_values(table)))
     terms = _read(folder, "term_counts.csv")
     if terms is not None and len(terms):
         parts.append("<h2>Tracked terms (count by year)</h2>"

@@ -30,9 +30,11 @@ OPTIONS = {
                               "member and one document-level draw each) behind every interval; 0 for none.", *NON_NEGATIVE),
     "level": Option(0.95, "Coverage of the intervals, e.g. 0.95 (1 would make every interval infinite).",
                     *PROBABILITY, kind=(float, int)),
-    "change_from": Option(0, "First year (or period name) of the change table; 0 for the first year with data.",
+    "change_from": Option(0, "First year (or period name) of the change table; 0 for the first year with two "
+                          "documents or more (the first with data when fewer than two years have two).",
                           kind=(int, str)),
-    "change_to": Option(0, "Last year (or period name) of the change table; 0 for the last year with data.",
+    "change_to": Option(0, "Last year (or period name) of the change table; 0 for the last year with two "
+                        "documents or more (the last with data when fewer than two years have two).",
                         kind=(int, str)),
     "periods": Option({}, "Named periods, e.g. {\"十二五\" = [2011, 2015], \"十三五\" = [2016, 2020]}: shares, intervals "
                           "and figures per period too.", kind=dict),
@@ -375,7 +377,11 @@ def yearly_trends(units: pd.DataFrame, keyword_counts: np.ndarray, themes: list[
     if periods:
         trends.periods, _ = model.table(["period"], [(name,) for name in periods])
     with_data = sorted(yearly.loc[yearly["n_units"] > 0, "year"].unique())
-    first, last = change_from or with_data[0], change_to or with_data[-1]
+    # by default the first and last years with two documents or more, when two such years exist: a change that
+    # starts or ends on a single document rests on that one text
+    several = sorted(yearly.loc[yearly["n_documents"] >= 2, "year"].unique())
+    ends = several if len(several) >= 2 else with_data
+    first, last = change_from or ends[0], change_to or ends[-1]
     key = "period" if isinstance(first, str) or isinstance(last, str) else "year"
     if key == "period" and not (first in periods and last in periods):
         raise ToolkitError(f"trends.change_from/change_to name periods that trends.periods lacks: {first}, {last}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import string
 from pathlib import Path
 
@@ -26,6 +27,10 @@ UNIT_SHEET, UNIT_KEY = "coding_sheet.csv", "key_units.csv"
 WORD_SHEET, WORD_KEY = "word_intrusion.csv", "key_word_intrusion.csv"
 TOPIC_SHEET, TOPIC_KEY = "topic_intrusion.csv", "key_topic_intrusion.csv"
 NOT_CODED = "toolkit: this sheet has not been coded yet"
+OTHER_ANSWERS = {"other", "none"}  # a coder's answer for a unit about no theme of the codebook
+BOOTSTRAP = 1000  # replicates (over coded units) behind the intervals of the agreement scores
+
+log = logging.getLogger("toolkit")
 
 
 RUN_COLUMNS = {
@@ -87,23 +92,49 @@ def _words(cell: str) -> list[str]:
     return [pair.rsplit(":", 1)[0] for pair in str(cell).split()]
 
 
-def sample_units(units: pd.DataFrame, n: int, rng: np.random.Generator, minimum: int = 5) -> pd.DataFrame:
-    """A sample of the modelled units stratified by the model's dominant theme: proportional allocation with at
-    least ``minimum`` units per stratum (all of a smaller stratum), each with its sampling weight (stratum size
-    over units drawn from it), so weighted scores estimate the whole corpus."""
+def allocate(sizes: np.ndarray, n: int, minimum: int = 5) -> tuple[np.ndarray, str]:
+    """Units to draw from each stratum of ``sizes`` so that they total ``n``: at least ``minimum`` per stratum
+    when ``n`` allows (``n`` // strata otherwise, at least one; all of a smaller stratum), the rest in
+    proportion to the strata's sizes (D'Hondt's highest averages: deterministic, ties to the first stratum).
+    When that cannot total ``n`` (fewer units than asked, or fewer asked than strata: one of each is drawn),
+    the second value says why, else it is ''."""
+    sizes = np.asarray(sizes, dtype=np.int64)
+    k, total = len(sizes), int(sizes.sum())
+    if n >= total:
+        return sizes.copy(), ("" if n == total else
+                              f"{n} units asked, {total} written: the model was fitted to {total} units, all taken")
+    if n < k:
+        return np.minimum(sizes, 1), (f"{n} units asked, {k} written: {k} strata (the model's dominant themes) need "
+                                      "at least 1 each, so that every theme is coded")
+    alloc = np.minimum(sizes, max(1, min(minimum, n // k)))
+    for _ in range(n - int(alloc.sum())):  # D'Hondt: each further unit to the stratum least served for its size
+        priority = np.where(alloc < sizes, sizes / (alloc + 1), -1.0)
+        alloc[int(np.argmax(priority))] += 1
+    return alloc, ""
+
+
+def sample_units(units: pd.DataFrame, n: int, rng: np.random.Generator, minimum: int = 5
+                 ) -> tuple[pd.DataFrame, str]:
+    """A sample of ``n`` modelled units stratified by the model's dominant theme (``other`` included when it is
+    the largest share): see :func:`allocate`; each unit with its sampling weight (stratum size over units drawn
+    from it), so weighted scores estimate the whole corpus. The second value says why the sample is not ``n``
+    units, when it is not."""
     modelled = units[units["in_model"].astype(str).str.strip().str.lower().isin(["true", "1"])]
     if modelled.empty:
         raise ToolkitError("the run has no unit the model was fitted to (no row of units.csv has in_model True); "
                            "export from a run whose model was fitted")
+    modelled = modelled.assign(dominant_theme=modelled["dominant_theme"].fillna("other").astype(str)
+                               .replace("", "other"))
     strata = modelled.groupby("dominant_theme", sort=True)
     sizes = strata.size()
-    allocation = np.maximum(np.round(sizes / sizes.sum() * n), np.minimum(sizes, minimum)).astype(int)
-    allocation = np.minimum(allocation, sizes)
+    allocation, note = allocate(sizes.to_numpy(), n, minimum)
     parts = []
-    for theme, members in strata:
-        chosen = rng.choice(len(members), size=int(allocation[theme]), replace=False)
+    for (theme, members), size in zip(strata, allocation):
+        if size == 0:
+            continue
+        chosen = rng.choice(len(members), size=int(size), replace=False)
         parts.append(members.iloc[np.sort(chosen)].assign(stratum=theme, weight=len(members) / len(chosen)))
-    return pd.concat(parts, ignore_index=True)
+    return pd.concat(parts, ignore_index=True), note
 
 
 def export(run: str | Path, out: str | Path | None = None, *, n_units: int = 200, n_topic_tasks: int = 50,
@@ -114,7 +145,9 @@ def export(run: str | Path, out: str | Path | None = None, *, n_units: int = 200
     units, topics, themes, unit_topics = _read_run(run)
     out = Path(out) if out is not None else run.with_name(run.name + "-validation")
     rng = np.random.default_rng(random_state)
-    sample = sample_units(units, n_units, rng)
+    sample, note = sample_units(units, n_units, rng)
+    if note:
+        log.warning("validate export: %s", note)
     order = rng.permutation(len(sample))
     sample = sample.iloc[order].reset_index(drop=True)
     sample.insert(0, "item", np.arange(1, len(sample) + 1))
@@ -124,12 +157,13 @@ def export(run: str | Path, out: str | Path | None = None, *, n_units: int = 200
     words_sheet, words_key = _word_intrusion(topics, rng)
     topic_sheet, topic_key = _topic_intrusion(sample, topics, unit_topics, n_topic_tasks, rng)
     with atomic.output_folder(out, {"the run": run}) as work:
-        atomic.write_text(work / CODEBOOK, _codebook(themes, len(sheet), len(words_sheet), len(topic_sheet)))
+        atomic.write_text(work / CODEBOOK, _codebook(themes, len(sheet), len(words_sheet), len(topic_sheet), note))
         for name, table in ((UNIT_SHEET, sheet), (UNIT_KEY, key), (WORD_SHEET, words_sheet), (WORD_KEY, words_key),
                             (TOPIC_SHEET, topic_sheet), (TOPIC_KEY, topic_key)):
             atomic.write_csv(work / name, table, bom=True)  # coders open these in Excel
-        atomic.write_text(work / "validation.json", json.dumps({"run": str(run.resolve()), "n_units": len(sheet),
-                                                                "random_state": random_state}, indent=1) + "\n")
+        atomic.write_text(work / "validation.json", json.dumps(
+            {"run": str(run.resolve()), "n_units": len(sheet), "n_units_asked": n_units, "sample_note": note,
+             "random_state": random_state}, ensure_ascii=False, indent=1) + "\n")
     return out
 
 
@@ -176,12 +210,13 @@ def _topic_intrusion(sample: pd.DataFrame, topics: pd.DataFrame, unit_topics: pd
     return pd.DataFrame(sheet), pd.DataFrame(key)
 
 
-def _codebook(themes: pd.DataFrame, n_units: int, n_words: int, n_topics: int) -> str:
-    lines = ["# Codebook", "",
+def _codebook(themes: pd.DataFrame, n_units: int, n_words: int, n_topics: int, note: str = "") -> str:
+    lines = ["# Codebook", "", *([f"Sample: {note}.", ""] if note else []),
              "Three tasks. Work from the sheets only: they hold no model output. Keep the key files away from the "
              "coders.", "",
              f"1. `{UNIT_SHEET}` ({n_units} paragraphs): write in `theme` the one theme below that the paragraph is "
-             "mainly about (most of its sentences deal with it), or `other` when it is about none of them. Decide "
+             "mainly about (most of its sentences deal with it), or `other` (or `none`) when it is about none of "
+             "them. Decide "
              "from the text alone; use `note` for doubts.",
              f"2. `{WORD_SHEET}` ({n_words} sets): each row shows six words; five belong together. Write the odd "
              "one out in `intruder`.",
@@ -200,13 +235,15 @@ def _codebook(themes: pd.DataFrame, n_units: int, n_words: int, n_topics: int) -
 SCORES = "scores.md"
 
 
-def _coded(path: Path, column: str) -> pd.DataFrame:
-    """The coded rows of a sheet (blank rows and rows not coded yet left out), ``item`` as an integer."""
+def _coded(path: Path, column: str) -> tuple[pd.DataFrame, int]:
+    """The coded rows of a sheet (blank rows and rows not coded yet left out), ``item`` as an integer, and the
+    number of the sheet's rows (blank rows left out)."""
     if not path.exists():
         raise ToolkitError(f"{path} not found; pass the folder `toolkit validate export` wrote")
     fix = f"keep the columns `item` and `{column}` of the sheet `toolkit validate export` wrote"
     table = read_table(path, ("item", column), fix, dtype=str)
     table = table.assign(**{c: table[c].str.strip() for c in ("item", column)})
+    rows = int((table["item"] != "").sum())
     table = table[table[column] != ""]
     items = pd.to_numeric(table["item"], errors="coerce")
     bad = ~(items.notna() & (items % 1 == 0))
@@ -214,7 +251,7 @@ def _coded(path: Path, column: str) -> pd.DataFrame:
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise ToolkitError(f"{path}: item {table['item'].iloc[row]!r} (row {table.index[row] + 2}) is not an item "
                            "number; keep the `item` column as exported")
-    return table.assign(item=items.astype(int))
+    return table.assign(item=items.astype(int)), rows
 
 
 def _key(folder: Path, name: str) -> pd.DataFrame:
@@ -240,49 +277,126 @@ def _validation_folder(folder: Path) -> None:
     raise ToolkitError(f"{folder} holds no coding sheets and keys; pass the folder `toolkit validate export` wrote")
 
 
+def kappa(truth: np.ndarray, predicted: np.ndarray, n_labels: int, weights: np.ndarray | None = None
+          ) -> np.ndarray:
+    """Cohen's kappa of label codes ``truth`` and ``predicted`` (0 .. ``n_labels`` - 1), optionally weighted;
+    both may carry a leading axis of replicates. NaN where chance agreement is 1 (one label throughout)."""
+    truth, predicted = np.atleast_2d(truth), np.atleast_2d(predicted)
+    weights = np.ones(truth.shape) if weights is None else np.broadcast_to(np.atleast_2d(weights), truth.shape)
+    b = truth.shape[0]
+    cells = (np.arange(b)[:, None] * n_labels * n_labels + truth * n_labels + predicted).ravel()
+    confusion = np.bincount(cells, weights=weights.ravel(), minlength=b * n_labels * n_labels)
+    confusion = confusion.reshape(b, n_labels, n_labels)
+    total = confusion.sum(axis=(1, 2))
+    observed = np.trace(confusion, axis1=1, axis2=2) / total
+    chance = (confusion.sum(axis=2) * confusion.sum(axis=1)).sum(axis=1) / total ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(chance < 1 - 1e-12, (observed - chance) / (1 - chance), np.nan)
+
+
+def agreement(truth: np.ndarray, predicted: np.ndarray, weights: np.ndarray, labels: list[str], *,
+              n_boot: int = BOOTSTRAP, random_state: int = 0, level: float = 0.95) -> list[dict]:
+    """Accuracy and Cohen's kappa of ``predicted`` against ``truth``, raw and weighted by ``weights`` (the
+    sampling weights), each with a percentile interval from ``n_boot`` resamples of the coded units (seeded:
+    the same answers give the same intervals)."""
+    index = {label: i for i, label in enumerate(labels)}
+    t = np.array([index[x] for x in truth])
+    p = np.array([index[x] for x in predicted])
+    rng = np.random.default_rng(random_state)
+    draws = rng.integers(0, len(t), size=(n_boot, len(t)))
+    tail = (1 - level) / 2 * 100
+    rows = []
+    for weighting, w in (("raw", np.ones(len(t))), ("weighted", np.asarray(weights, dtype=float))):
+        accuracy = float(np.average(t == p, weights=w))
+        replicates = np.average(t[draws] == p[draws], weights=w[draws], axis=1)
+        rows.append({"measure": "accuracy", "weighting": weighting, "estimate": accuracy,
+                     "low": float(np.percentile(replicates, tail)), "high": float(np.percentile(replicates, 100 - tail))})
+        estimate = float(kappa(t, p, len(labels), w)[0])
+        replicates = kappa(t[draws], p[draws], len(labels), w[draws])
+        finite = replicates[np.isfinite(replicates)]
+        rows.append({"measure": "kappa", "weighting": weighting, "estimate": estimate,
+                     "low": float(np.percentile(finite, tail)) if len(finite) else np.nan,
+                     "high": float(np.percentile(finite, 100 - tail)) if len(finite) else np.nan})
+    return rows
+
+
+def _answer(values: pd.Series) -> pd.Series:
+    """Coders' and the keyword scorer's themes as the scores compare them: `none`, `None` and '' are `other`."""
+    cleaned = values.fillna("").astype(str).str.strip()
+    return cleaned.where(~cleaned.str.lower().isin(OTHER_ANSWERS | {""}), "other")
+
+
 def score(folder: str | Path, *, units_file: str | Path | None = None, words_file: str | Path | None = None,
           topics_file: str | Path | None = None) -> dict[str, pd.DataFrame]:
-    """Score the coded sheets in ``folder`` (or the given files) against their keys: per theme precision,
-    recall and F1 of the model and of the keyword baseline, Cohen's kappa, word- and topic-intrusion accuracy.
-    Unit scores are weighted by the sampling weights (estimates for the whole corpus). Sheets saved again by
-    a spreadsheet are read as UTF-8 or GBK/GB18030. The scores are written to ``scores.md`` in ``folder``,
-    never over a ``scores.md`` the toolkit did not write."""
-    from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
+    """Score the coded sheets in ``folder`` (or the given files) against their keys.
+
+    Theme coding: accuracy and Cohen's kappa of the model's dominant theme and of the keyword baseline against
+    the coders, raw (the coded units as they are) and weighted by the sampling weights (estimates for the
+    whole corpus), each with a 95% interval from a bootstrap over the coded units (seeded by the export's
+    seed: deterministic) (``agreement``); per theme, ``other`` included (a coder may write `other` or `none`),
+    precision, recall and F1, raw and weighted, with their support (coded units of the theme) and the units
+    the source gave the theme (``units``). Word and topic intrusion: the share of intruders found. Only coded
+    rows are scored: a partial sheet is scored on its coded rows, and ``notes`` (printed as warnings and
+    written to ``scores.md``) says how many rows were not coded and which sheets were not coded at all.
+    Sheets saved again by a spreadsheet are read as UTF-8 or GBK/GB18030. The scores are written to
+    ``scores.md`` in ``folder``, never over a ``scores.md`` the toolkit did not write."""
+    from sklearn.metrics import precision_recall_fscore_support
 
     folder = Path(folder)
     _validation_folder(folder)
     atomic.check_own_file(folder / SCORES)
+    settings = folder / "validation.json"
+    try:
+        random_state = int(json.loads(settings.read_text(encoding="utf-8")).get("random_state", 0))
+    except (OSError, ValueError, TypeError, AttributeError):
+        random_state = 0
     path = Path(units_file) if units_file else folder / UNIT_SHEET
-    coded = _coded(path, "theme")
+    coded, n_rows = _coded(path, "theme")
     themes_allowed = {*_codebook_themes(folder), "other"}
     tables: dict[str, pd.DataFrame] = {}
+    notes = []
+    if len(coded) < n_rows:
+        notes.append(f"{path.name}: {n_rows - len(coded)} of {n_rows} rows not coded" +
+                     (f"; the theme scores rest on the {len(coded)} coded rows only (their sampling weights "
+                      "estimate the corpus only if the coded rows are a random part of the sheet)" if len(coded)
+                      else ""))
     if len(coded):
         key = _key(folder, UNIT_KEY)
         merged = _merged(coded[["item", "theme"]], key, path, UNIT_KEY)
+        merged["theme"] = _answer(merged["theme"])
         unknown = sorted(set(merged["theme"]) - themes_allowed)
         if unknown:
             raise ToolkitError(f"coded theme {unknown[0]!r} is not in the codebook; use the theme names of "
                                f"{folder / CODEBOOK} or 'other'")
         truth = merged["theme"].to_numpy()
         weights = merged["weight"].to_numpy(dtype=float)
-        labels = sorted(set(truth) | set(merged["model_theme"]) - {""})
-        rows = []
-        for source, column in (("model", "model_theme"), ("keywords", "keyword_theme")):
-            predicted = merged[column].replace("", "other").to_numpy()
-            precision, recall, f1, support = precision_recall_fscore_support(
-                truth, predicted, labels=labels, sample_weight=weights, zero_division=np.nan)
-            for label, p, r, f, s in zip(labels, precision, recall, f1, support):
-                rows.append({"source": source, "theme": label, "precision": p, "recall": r, "f1": f,
-                             "weighted_support": s, "coded_units": int((truth == label).sum())})
-            rows.append({"source": source, "theme": "(all)", "accuracy": float(np.average(predicted == truth,
-                                                                                        weights=weights)),
-                         "kappa": float(cohen_kappa_score(truth, predicted, sample_weight=weights)),
-                         "coded_units": len(truth)})
+        sources = {source: _answer(merged[column]).to_numpy()
+                   for source, column in (("model", "model_theme"), ("keywords", "keyword_theme"))}
+        labels = sorted(set(truth) | set(sources["model"]) | set(sources["keywords"]))
+        rows, overall = [], []
+        for source, predicted in sources.items():
+            raw = precision_recall_fscore_support(truth, predicted, labels=labels, zero_division=np.nan)
+            weighted = precision_recall_fscore_support(truth, predicted, labels=labels, sample_weight=weights,
+                                                       zero_division=np.nan)
+            for i, label in enumerate(labels):
+                rows.append({"source": source, "theme": label, "precision": raw[0][i], "recall": raw[1][i],
+                             "f1": raw[2][i], "support": int(raw[3][i]),
+                             "predicted": int((predicted == label).sum()),
+                             "weighted_precision": weighted[0][i], "weighted_recall": weighted[1][i],
+                             "weighted_f1": weighted[2][i], "weighted_support": float(weighted[3][i])})
+            for row in agreement(truth, predicted, weights, labels, random_state=random_state):
+                overall.append({"source": source, **row, "coded_units": len(truth)})
         tables["units"] = pd.DataFrame(rows)
+        tables["agreement"] = pd.DataFrame(overall)
     for name, sheet, key_name, file in (("word_intrusion", WORD_SHEET, WORD_KEY, words_file),
                                         ("topic_intrusion", TOPIC_SHEET, TOPIC_KEY, topics_file)):
         path = Path(file) if file else folder / sheet
-        answers = _coded(path, "intruder")
+        answers, n_rows = _coded(path, "intruder")
+        if n_rows and not len(answers):
+            notes.append(f"{path.name}: not coded (none of {n_rows} rows)")
+        elif len(answers) < n_rows:
+            notes.append(f"{path.name}: {n_rows - len(answers)} of {n_rows} rows not coded; scored on the "
+                         f"{len(answers)} coded")
         if len(answers):
             key = _key(folder, key_name)
             merged = _merged(answers[["item", "intruder"]], key, path, key_name, suffixes=("_coded", ""))
@@ -292,6 +406,9 @@ def score(folder: str | Path, *, units_file: str | Path | None = None, words_fil
     if not tables:
         raise ToolkitError(f"no coded answer in {folder}: fill the `theme` column of {UNIT_SHEET} (or the "
                            "intruder columns) first")
+    for note in notes:
+        log.warning("validate score: %s", note)
+    tables["notes"] = pd.DataFrame({"note": notes}, dtype=object)
     atomic.write_own_file(folder / SCORES, format_scores(tables))
     return tables
 
@@ -303,23 +420,44 @@ def _codebook_themes(folder: Path) -> list[str]:
 
 def format_scores(tables: dict[str, pd.DataFrame]) -> str:
     lines = ["# Validation scores", ""]
+    notes = tables.get("notes")
+    if notes is not None and len(notes):
+        lines += ["Not coded:", "", *[f"- {note}" for note in notes["note"]], ""]
+    overall = tables.get("agreement")
+    if overall is not None:
+        n = int(overall["coded_units"].iloc[0])
+        lines += [f"Agreement with the coders on {n} coded units, with 95% intervals (bootstrap over the coded "
+                  "units). Raw: the coded units as they are; weighted: by the sampling weights, an estimate for "
+                  "the whole corpus.", ""]
+        for source in ("model", "keywords"):
+            for weighting in ("raw", "weighted"):
+                rows = overall[(overall["source"] == source) & (overall["weighting"] == weighting)].set_index("measure")
+                cells = [f"{label} {_number(rows.loc[m, 'estimate'], 3)} [{_number(rows.loc[m, 'low'], 3)}, "
+                         f"{_number(rows.loc[m, 'high'], 3)}]" for m, label in (("accuracy", "accuracy"),
+                                                                                ("kappa", "Cohen's kappa"))]
+                lines.append(f"- {source}, {weighting}: " + ", ".join(cells))
     units = tables.get("units")
     if units is not None:
-        overall = units[units["theme"] == "(all)"].set_index("source")
-        for source in ("model", "keywords"):
-            lines.append(f"- {source}: accuracy {overall.loc[source, 'accuracy']:.3f}, Cohen's kappa "
-                         f"{overall.loc[source, 'kappa']:.3f} ({int(overall.loc[source, 'coded_units'])} coded units, "
-                         "weighted by the sampling weights)")
-        lines += ["", "| theme | coded | model P | model R | model F1 | keywords P | keywords R | keywords F1 |",
-                  "|---|---|---|---|---|---|---|---|"]
-        per = units[units["theme"] != "(all)"].pivot(index="theme", columns="source", values=["precision", "recall", "f1"])
-        coded = units[(units["theme"] != "(all)") & (units["source"] == "model")].set_index("theme")["coded_units"]
-        for theme in per.index:
-            cells = [f"{per.loc[theme, (m, s)]:.2f}" for s in ("model", "keywords") for m in ("precision", "recall", "f1")]
-            lines.append(f"| {theme} | {int(coded.get(theme, 0))} | " + " | ".join(cells).replace("nan", "-") + " |")
+        for prefix, title in (("", "Per theme, raw"), ("weighted_", "Per theme, weighted by the sampling weights")):
+            lines += ["", f"{title} (support: coded units of the theme; given: units the model or the keywords "
+                      "gave it):", "",
+                      "| theme | support | model given | model P | model R | model F1 | keywords given | "
+                      "keywords P | keywords R | keywords F1 |", "|---|---|---|---|---|---|---|---|---|---|"]
+            per = units.set_index(["theme", "source"])
+            for theme in dict.fromkeys(units["theme"]):
+                cells = [str(int(per.loc[(theme, "model"), "support"]))]
+                for source in ("model", "keywords"):
+                    row = per.loc[(theme, source)]
+                    cells += [str(int(row["predicted"])),
+                              *[_number(row[prefix + m], 2) for m in ("precision", "recall", "f1")]]
+                lines.append(f"| {theme} | " + " | ".join(cells) + " |")
     for name, label in (("word_intrusion", "Word intrusion"), ("topic_intrusion", "Topic intrusion")):
         if name in tables:
             table = tables[name]
             lines += ["", f"- {label}: the intruder was found in {table['precision'].mean():.1%} of "
                       f"{len(table)} tasks (chance: {'1 in 6' if name == 'word_intrusion' else '1 in 4'})"]
     return "\n".join(lines) + "\n"
+
+
+def _number(value, digits: int) -> str:
+    return "-" if value is None or pd.isna(value) else f"{float(value):.{digits}f}"
