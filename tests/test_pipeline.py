@@ -65,6 +65,10 @@ def test_manifest_records_provenance(seeds_run):
     assert manifest["config"]["model"]["n_topics"] == _seeds_topics()
     assert manifest["config"]["model"]["keyatm"]["iterations"] > 0  # the kind's own settings, written out too
     assert len(manifest["ensemble_seeds"]) == 3 and manifest["ensemble_seeds"][0] == 42
+    stop = manifest["convergence"]  # when and why the sampler stopped
+    assert stop["stop"] == "converged" and stop["reason"] in ("converged", "ceiling") and stop["chains"] == 3
+    assert stop["burn_in"] < stop["sweeps"] <= stop["ceiling"] == manifest["config"]["model"]["keyatm"]["iterations"]
+    assert stop["checks"] and stop["checks"][-1] == [stop["burn_in"], stop["rhat"]]
     assert manifest["config"]["segment"]["min_chars"] == 2  # defaults are written out too
     assert manifest["random_state"] == 42
     assert {"python", "gensim", "jieba", "scikit-learn", "opencc", "matplotlib"} <= set(manifest["versions"])
