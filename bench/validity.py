@@ -85,9 +85,10 @@ def main() -> None:
         seconds = time.perf_counter() - start
         model = main_run.manifest["config"]["model"]
         print(f"State Council 2000-2022: model {model['kind']}, {model['n_topics']} topics, ensemble "
-              f"{model['ensemble']}, {model.get(model['kind'])}; {seconds:.0f} s")
+              f"{model['ensemble']}, {model.get(model['kind'])}; {seconds:.0f} s; {stopped(main_run)}")
         other_seed = toolkit.run(toolkit.Config.load(gwr, [*common, "model.random_state=43"]), work / "gwr43")
         r, mad = compare(named_yearly(main_run), named_yearly(other_seed))
+        print(f"   seed 43: {stopped(other_seed)}")
         print(f"1. seed 42 vs 43, yearly named-theme shares: r = {r:.3f} (target >= 0.95), mean |diff| = {mad:.4f} "
               "(target <= 0.01)")
         themes = main_run.themes.set_index("theme").drop(index="other", errors="ignore")
@@ -110,18 +111,35 @@ def main() -> None:
         copied = toolkit.run(toolkit.Config.load(gwr, [*common, f'corpus.texts="{copy}"',
                                                        f'corpus.metadata="{copy / "metadata.csv"}"']), work / "copy-run")
         r, mad = compare(named_yearly(main_run), named_yearly(copied))
+        print(f"   copy: {stopped(copied)}")
         print(f"3. traditional script, other paragraph breaks ({copied.manifest['counts']['units']} units against "
               f"{main_run.manifest['counts']['units']}): r = {r:.3f} (target >= 0.95), mean |diff| = {mad:.4f}")
         seeds_config = ROOT / "configs" / "seeds.toml"
         seeds = toolkit.run(toolkit.Config.load(seeds_config, common), work / "seeds")
+        print(f"   seed documents: {stopped(seeds)}")
         agreement = hand_labels(seeds)
         # Which paragraphs of five documents flip moves with the seed: the figure over four seeds, not one.
-        others = {seed: hand_label_agreement(toolkit.run(toolkit.Config.load(
-            seeds_config, [*common, f"model.random_state={seed}"]), work / f"seeds{seed}"))[0] for seed in (43, 44, 45)}
+        others = {}
+        for seed in (43, 44, 45):
+            other = toolkit.run(toolkit.Config.load(seeds_config, [*common, f"model.random_state={seed}"]),
+                                work / f"seeds{seed}")
+            print(f"   seed documents, model.random_state = {seed}: {stopped(other)}")
+            others[seed] = hand_label_agreement(other)[0]
         print(f"   the same with model.random_state = {', '.join(map(str, others))}: "
               f"{', '.join(f'{a:.1%}' for a in others.values())}; mean of the four {np.mean([agreement, *others.values()]):.1%}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def stopped(result) -> str:
+    """When and why the run's sampler stopped, from its manifest."""
+    stop = result.manifest.get("convergence")
+    if not stop:
+        return "no stopping rule"
+    sampling = stop["sweeps"] - stop["burn_in"]
+    return (f"{stop['sweeps']} sweeps (burn-in {stop['burn_in']} of at most {stop['ceiling'] - sampling}), "
+            f"stop = {stop['stop']}: {stop['reason']}, split-R-hat {stop['rhat']} (threshold "
+            f"{stop['rhat_threshold']}, {stop['chains']} chains)")
 
 
 def hand_label_agreement(result) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]:

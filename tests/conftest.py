@@ -21,6 +21,23 @@ def pytest_configure(config):
     os.environ["TOOLKIT_CACHE_DIR"] = str(cache)
 
 
+SEEDS_CONFIG = ROOT / "configs" / "seeds.toml"
+# Settings for a run whose test reads neither its figures nor its model's numbers (cache, input and output
+# checks): one short chain, PNG only at low resolution, no pyLDAvis page, no bootstrap. The figures are most of
+# a seed run (about 40 of 50 s on two busy cores).
+FAST = ["model.ensemble=1", "model.keyatm.iterations=40", "figures.ldavis=false", 'figures.formats=["png"]',
+        "figures.dpi=30", "trends.bootstrap=0"]
+
+
+@pytest.fixture(scope="session")
+def seeds_run(tmp_path_factory):
+    """The shipped seed config run once per test session with its defaults, for the tests that only read its
+    outputs (never write into its folder)."""
+    import toolkit
+
+    return toolkit.run(SEEDS_CONFIG, tmp_path_factory.mktemp("runs") / "seeds")
+
+
 @pytest.fixture(scope="session")
 def seed_texts() -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in SEED_FILES}

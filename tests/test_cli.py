@@ -8,7 +8,7 @@ import pytest
 
 from toolkit.pipeline import normalize_file, tokenize_file
 
-from .conftest import ROOT, SEEDS
+from .conftest import FAST, ROOT, SEEDS
 
 SEED_004 = SEEDS / "004_1467077b33d2f3ae.txt"
 
@@ -32,7 +32,8 @@ def test_normalize_and_tokens_print_what_run_uses():
 
 def test_run_writes_the_output_folder(tmp_path):
     result = toolkit_cli("-q", "run", "configs/seeds.toml", "--out", str(tmp_path / "out"),
-                         "--set", "model.n_topics=10", "--set", "model.kind=nmf")
+                         "--set", "model.n_topics=10", "--set", "model.kind=nmf",
+                         *(arg for setting in FAST for arg in ("--set", setting)))
     assert result.returncode == 0, result.stderr
     assert "5 documents used, 0 skipped, 145 units, 10 topics" in result.stdout
     assert (tmp_path / "out" / "figures" / "theme_shares.png").is_file()

@@ -8,19 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import sparse
 
-import toolkit
-from toolkit.config import Config
 from toolkit.evidence import representative_passages
 from toolkit.trends import year_spans
 from toolkit.wording import theme_words
 
-from .conftest import ROOT
-
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    config = Config.load(ROOT / "configs" / "seeds.toml", ["figures.ldavis=false", "trends.bootstrap=100"])
-    return toolkit.run(config, tmp_path_factory.mktemp("evidence") / "seeds")
+def run(seeds_run):
+    return seeds_run  # the session's seed run with its defaults (conftest.py): these tests only read it
 
 
 def _units(doc_ids, years, n_tokens=20):
@@ -158,7 +153,8 @@ def test_report_shows_passages_and_methods_and_inlines_its_font(run):
 
     html = (run.out_dir / "report.html").read_text(encoding="utf-8")
     assert "Passages behind each theme" in html and "<mark>" in html and "Methods" in html
-    assert "a bootstrap with 100 replicates" in html and "keyword-assisted topic model" in html
+    replicates = run.manifest["config"]["trends"]["bootstrap"]
+    assert f"a bootstrap with {replicates} replicates" in html and "keyword-assisted topic model" in html
     match = re.search(r"src:url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", html)
     assert match, "no inlined font"
     font = TTFont(io.BytesIO(base64.b64decode(match.group(1))))

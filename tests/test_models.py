@@ -403,3 +403,121 @@ def test_a_theme_has_no_share_in_a_unit_without_its_keywords(problem, start):
         for k, ids in enumerate(keywords):
             without = checked & (rows[:, ids].sum(axis=1) == 0)
             assert (shares[without, model.anchors_.tolist().index(k)] == 0).all(), (k, shares[without])
+
+
+def _fixed_count_fit(model, X):
+    """The keyword model's fit as it was before the stopping rule: ``iterations`` sweeps, alpha re-estimated
+    every 20 from sweep 100, the last ``samples`` draws ``thin`` apart averaged (the reference of the chain)."""
+    from scipy.special import digamma
+
+    from toolkit.models import gibbs
+    from toolkit.models.keyatm import _add_shares, _minka_alpha, _offsets_and_words, _seed_state
+
+    X = check_counts(X, model.n_topics, keep_integers=True)
+    n_units, n_words = X.shape
+    anchors, key_topic, n_keywords = model._anchoring(n_words)
+    n_keyword_topics = int((anchors >= 0).sum())
+    offsets, words = _offsets_and_words(X)
+    K = model.n_topics
+    gamma = np.zeros(K)
+    gamma[:n_keyword_topics] = model.keyword_prior
+    alpha = np.full(K, 1.0 / K)
+    state = _seed_state(model.random_state)
+    z, s = np.empty(len(words), dtype=np.int16), np.empty(len(words), dtype=np.int8)
+    present = gibbs.present_topics(words, offsets, key_topic, K, n_keyword_topics)
+    absent = float(model.absent_prior)
+    gibbs.initialise(words, offsets, key_topic, K, state, z, s, float(model.keyword_start), model.start == "units",
+                     present, absent)
+    n_dk, n0_wk, n1_wk = gibbs.counts(words, offsets, z, s, n_words, K)
+    n0_k, n1_k = n0_wk.sum(axis=0).astype(np.int64), n1_wk.sum(axis=0).astype(np.int64)
+    p = np.empty(K)
+    first_sample = max(0, model.iterations - model.samples * model.thin)
+    theta, n_draws, lengths = np.zeros((n_units, K)), 0, np.diff(offsets)
+    for sweep in range(model.iterations):
+        gibbs.sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha, present,
+                    absent, float(model.beta), float(model.keyword_beta), gamma, gamma, state, p,
+                    bool(model.exclusive_keywords))
+        if model.optimize_alpha and sweep >= 100 and sweep % 20 == 0 and sweep < first_sample:
+            alpha = _minka_alpha(alpha, n_dk, lengths, present, absent, digamma)
+        if sweep >= first_sample and (sweep - first_sample) % model.thin == model.thin - 1:
+            _add_shares(theta, n_dk, alpha, present, absent, lengths)
+            n_draws += 1
+    return theta / n_draws, alpha, n0_wk, n1_wk
+
+
+@pytest.mark.parametrize("iterations, stop, rhat", [(150, "ceiling", 1.05), (230, "ceiling", 1.05),
+                                                    (230, "converged", 1.0001)])
+def test_a_chain_run_to_the_ceiling_is_the_fixed_count_chain(iterations, stop, rhat):
+    """stop = "ceiling" (or a check never passed) leaves the chain as it was: the same draws, bit for bit."""
+    X = planted_counts()
+    model = keyword_model(5, stop=stop, rhat=rhat, min_iterations=50).set_params(iterations=iterations)
+    shares = model.fit_transform(X)
+    theta, alpha, n0_wk, n1_wk = _fixed_count_fit(model, X)
+    np.testing.assert_array_equal(shares, theta / theta.sum(axis=1, keepdims=True))
+    np.testing.assert_array_equal(model.alpha_, alpha)
+    n_words = X.shape[1]
+    np.testing.assert_array_equal(model.topic_word_regular_,
+                                  ((n0_wk + model.beta) / (n0_wk.sum(axis=0) + n_words * model.beta)).T)
+    assert model.n_iter_ == iterations and model.stop_["reason"] == "ceiling"
+    assert model.stop_["burn_in"] == iterations - 50 and model.stop_["chains"] == 1
+    assert model.stop_["rhat"] is not None and model.stop_["rhat"] >= (1.0001 if stop == "converged" else 0)
+
+
+ENSEMBLE = {"kind": "keyatm", "n_topics": 3, "random_state": 7, "ensemble": 3, "n_jobs": 1,
+            "keyatm": {"iterations": 400, "samples": 10, "thin": 5, "rhat": 1.1, "min_iterations": 50,
+                       "check_every": 25}}
+
+
+def test_an_ensemble_stops_when_its_chains_agree_and_says_so():
+    from toolkit.models import fit_ensemble
+
+    X = planted_counts()
+    models, shares = fit_ensemble(ENSEMBLE, X, keywords=[np.array([0, 1, 2]), np.array([6, 7])])
+    stop = models[0].stop_
+    assert stop["reason"] == "converged" and stop["chains"] == 3 and stop["stop"] == "converged"
+    assert stop["burn_in"] < 350 and stop["burn_in"] % 25 == 0 and stop["burn_in"] >= 50
+    assert stop["sweeps"] == stop["burn_in"] + 50 < 400  # the 10 draws 5 apart after the stop, then done
+    assert stop["rhat"] < 1.1 and stop["checks"][-1] == [stop["burn_in"], stop["rhat"]]
+    assert all(r >= 1.1 for _, r in stop["checks"][:-1])  # it stopped at the first check that passed
+    for model, share in zip(models, shares):
+        assert model.stop_ is stop and model.n_iter_ == stop["sweeps"]
+        np.testing.assert_allclose(share.sum(axis=1), 1.0)
+        assert model.log_likelihood_trace_[-1][0] == stop["sweeps"]
+    # the planted blocks are still found
+    for topic, block in ((0, 0), (1, 1)):
+        top = {VOCAB[j] for j in np.argsort(-models[0].components_[topic])[:6]}
+        assert top == set(BLOCKS[block]), (topic, top)
+
+
+def test_a_stopped_ensemble_does_not_depend_on_the_number_of_threads():
+    from toolkit.models import fit_ensemble
+
+    X = planted_counts()
+    keywords = [np.array([0, 1, 2]), np.array([6, 7])]
+    one, shares_one = fit_ensemble(ENSEMBLE, X, keywords=keywords)
+    two, shares_two = fit_ensemble({**ENSEMBLE, "n_jobs": 2}, X, keywords=keywords)
+    assert one[0].stop_ == two[0].stop_ and one[0].stop_["reason"] == "converged"
+    for a, b in zip(shares_one, shares_two):
+        np.testing.assert_array_equal(a, b)
+    for a, b in zip(one, two):
+        np.testing.assert_array_equal(a.components_, b.components_)
+
+
+def test_split_rhat_sees_chains_that_disagree_or_drift():
+    from toolkit.models.keyatm import split_rhat
+
+    rng = np.random.default_rng(0)
+    same = rng.normal(size=(3, 200, 2))
+    assert split_rhat(same).max() < 1.02
+    apart = same + np.array([0.0, 1.0, 2.0])[:, None, None]  # three chains in three places
+    assert split_rhat(apart).min() > 1.3  # about sqrt(1 + 0.8): the six half-chains' means vary by 0.8
+    drift = same[:1] + np.linspace(0, 3, 200)[None, :, None]  # one chain whose halves differ
+    assert split_rhat(drift).min() > 1.3
+    assert split_rhat(np.ones((2, 50, 1))).tolist() == [1.0]  # a constant quantity has converged
+
+
+@pytest.mark.parametrize("option, value, message", [("stop", "never", "stop must be"), ("rhat", 1.0, "rhat must"),
+                                                    ("check_every", 0, "check_every must")])
+def test_bad_stopping_options_are_refused(option, value, message):
+    with pytest.raises(ValueError, match=message):
+        keyword_model(**{option: value}).fit(planted_counts())

@@ -11,14 +11,9 @@ import toolkit
 from toolkit.config import Config
 from toolkit.errors import ToolkitError
 
-from .conftest import ROOT, SEEDS
+from .conftest import FAST, ROOT, SEEDS, SEEDS_CONFIG
 
-SEEDS_CONFIG = ROOT / "configs" / "seeds.toml"
-
-
-@pytest.fixture(scope="module")
-def seeds_run(tmp_path_factory):
-    return toolkit.run(SEEDS_CONFIG, tmp_path_factory.mktemp("runs") / "seeds")
+# seeds_run (conftest.py): the seed config with its defaults, run once per session
 
 
 def test_outputs_are_written(seeds_run):
@@ -65,6 +60,10 @@ def test_manifest_records_provenance(seeds_run):
     assert manifest["config"]["model"]["n_topics"] == _seeds_topics()
     assert manifest["config"]["model"]["keyatm"]["iterations"] > 0  # the kind's own settings, written out too
     assert len(manifest["ensemble_seeds"]) == 3 and manifest["ensemble_seeds"][0] == 42
+    stop = manifest["convergence"]  # when and why the sampler stopped
+    assert stop["stop"] == "converged" and stop["reason"] in ("converged", "ceiling") and stop["chains"] == 3
+    assert stop["burn_in"] < stop["sweeps"] <= stop["ceiling"] == manifest["config"]["model"]["keyatm"]["iterations"]
+    assert stop["checks"] and stop["checks"][-1] == [stop["burn_in"], stop["rhat"]]
     assert manifest["config"]["segment"]["min_chars"] == 2  # defaults are written out too
     assert manifest["random_state"] == 42
     assert {"python", "gensim", "jieba", "scikit-learn", "opencc", "matplotlib"} <= set(manifest["versions"])
@@ -211,7 +210,7 @@ def test_input_folder_is_never_written(small_corpus, tmp_path):
 
 def test_seeded_lda_runs_and_reports_seed_words(tmp_path):
     config = Config.load(SEEDS_CONFIG, ["model.kind=lda", "model.lda.seeded=true", "model.n_topics=18",
-                                        "model.lda.passes=5"])
+                                        "model.lda.passes=5", *FAST])
     result = toolkit.run(config, tmp_path / "seeded")
     coverage = pd.read_csv(tmp_path / "seeded" / "coverage.csv")
     assert {"theme", "word", "in_vocabulary", "count", "n_units"} <= set(coverage.columns)
@@ -223,13 +222,14 @@ def test_seeded_lda_runs_and_reports_seed_words(tmp_path):
 def test_damaged_cache_is_reported_and_rebuilt(tmp_path, monkeypatch, caplog):
     cache = tmp_path / "cache"
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(cache))
-    first = toolkit.run(SEEDS_CONFIG, tmp_path / "a")
+    config = Config.load(SEEDS_CONFIG, FAST)
+    first = toolkit.run(config, tmp_path / "a")
     assert first.manifest["cache"] == {"prepared": "miss", "hits": 0, "misses": 5, "damaged": 0}
     # a damaged prepared corpus: noticed by its checksums, prepared again from the per-document token cache
     ids = next((cache / "prepared").glob("*/tokens/ids.npy"))
     ids.write_bytes(ids.read_bytes()[:-40])  # cut short, as a full disk or a crash would
     with caplog.at_level("WARNING", logger="toolkit"):
-        second = toolkit.run(SEEDS_CONFIG, tmp_path / "b")
+        second = toolkit.run(config, tmp_path / "b")
     assert second.manifest["cache"] == {"prepared": "damaged", "hits": 5, "misses": 0, "damaged": 0}
     assert "rebuilt a damaged prepared corpus" in caplog.text and "ids.npy does not match its checksum" in caplog.text
     assert second.manifest["outputs_sha256"] == first.manifest["outputs_sha256"]
@@ -238,19 +238,19 @@ def test_damaged_cache_is_reported_and_rebuilt(tmp_path, monkeypatch, caplog):
     entry = sorted((cache / "tokens").rglob("*.txt"))[0]
     entry.write_bytes(entry.read_bytes()[:-40])
     with caplog.at_level("WARNING", logger="toolkit"):
-        third = toolkit.run(SEEDS_CONFIG, tmp_path / "c")
+        third = toolkit.run(config, tmp_path / "c")
     assert third.manifest["cache"] == {"prepared": "miss", "hits": 4, "misses": 1, "damaged": 1}
     assert "rebuilt 1 damaged cache entries" in caplog.text
     assert third.manifest["outputs_sha256"] == first.manifest["outputs_sha256"]
-    assert toolkit.run(SEEDS_CONFIG, tmp_path / "d").manifest["cache"] == {"prepared": "hit"}
+    assert toolkit.run(config, tmp_path / "d").manifest["cache"] == {"prepared": "hit"}
 
 
 def test_changed_dictionary_never_reuses_the_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
-    toolkit.run(SEEDS_CONFIG, tmp_path / "a")
+    toolkit.run(Config.load(SEEDS_CONFIG, FAST), tmp_path / "a")
     words = tmp_path / "words.txt"
     words.write_text("热带雨林式\n", encoding="utf-8")
-    config = Config.load(SEEDS_CONFIG, [f'segment.extra_dictionaries=["{words}"]'])
+    config = Config.load(SEEDS_CONFIG, [*FAST, f'segment.extra_dictionaries=["{words}"]'])
     result = toolkit.run(config, tmp_path / "b")
     assert result.manifest["cache"]["prepared"] == "miss" and result.manifest["cache"]["misses"] == 5
     assert any("热带雨林式" in tokens for tokens in result.prepared.tokens)
@@ -259,7 +259,7 @@ def test_changed_dictionary_never_reuses_the_cache(tmp_path, monkeypatch):
 def test_preprocessing_options_work_end_to_end(tmp_path):
     config = Config.load(SEEDS_CONFIG, ['segment.pos=["n", "v"]', "vocab.phrases=true", "vocab.phrase_min_count=3",
                                         "vocab.phrase_threshold=5", 'segment.backend="jieba"', "model.n_topics=8",
-                                        "model.kind=nmf"])
+                                        "model.kind=nmf", *FAST])
     result = toolkit.run(config, tmp_path / "options")
     tokens = {t for unit in result.prepared.tokens for t in unit}
     assert any("_" in t for t in tokens)  # phrases were joined
@@ -271,16 +271,17 @@ def test_preprocessing_options_work_end_to_end(tmp_path):
     assert {"term", "parts", "count", "pmi"} <= set(candidates.columns)
 
 
-def test_unusable_cache_folder_costs_time_not_the_run(seeds_run, tmp_path, caplog):
+def test_unusable_cache_folder_costs_time_not_the_run(tmp_path, caplog):
+    working = toolkit.run(Config.load(SEEDS_CONFIG, FAST), tmp_path / "working")
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be", encoding="utf-8")
-    config = Config.load(SEEDS_CONFIG, [f'cache.dir="{blocker / "cache"}"'])
+    config = Config.load(SEEDS_CONFIG, [*FAST, f'cache.dir="{blocker / "cache"}"'])
     with caplog.at_level("WARNING", logger="toolkit"):
         result = toolkit.run(config, tmp_path / "out")
     assert "cannot write the token cache" in caplog.text and "cannot store the prepared corpus" in caplog.text
     assert result.manifest["cache"]["prepared"] == "miss" and result.manifest["cache"]["misses"] == 5
     ours = {k: v for k, v in result.manifest["outputs_sha256"].items() if k != "config.toml"}
-    reference = {k: v for k, v in seeds_run.manifest["outputs_sha256"].items() if k != "config.toml"}
+    reference = {k: v for k, v in working.manifest["outputs_sha256"].items() if k != "config.toml"}
     assert ours == reference  # the same results as a run with a working cache
 
 

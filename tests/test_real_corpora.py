@@ -15,6 +15,7 @@ import pytest
 import toolkit
 from toolkit.config import Config
 
+from .conftest import FAST as FAST_OVERRIDES
 from .conftest import ROOT, SEEDS, write_config
 
 FAST = {"figures": {"formats": ["png"], "ldavis": False}, "trends": {"bootstrap": 50}}
@@ -96,11 +97,11 @@ def test_printing_chinese_under_a_c_locale():
 def test_damaged_cache_metadata_of_the_wrong_shape_is_rebuilt(tmp_path, monkeypatch, caplog):
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
     config = ROOT / "configs" / "seeds.toml"
-    first = toolkit.run(Config.load(config, ["figures.ldavis=false"]), tmp_path / "a")
+    first = toolkit.run(Config.load(config, FAST_OVERRIDES), tmp_path / "a")
     for meta in (tmp_path / "cache" / "prepared").glob("*/meta.json"):
         meta.write_text("[]", encoding="utf-8")
     with caplog.at_level("WARNING", logger="toolkit"):
-        second = toolkit.run(Config.load(config, ["figures.ldavis=false"]), tmp_path / "b")
+        second = toolkit.run(Config.load(config, FAST_OVERRIDES), tmp_path / "b")
     assert second.manifest["cache"]["prepared"] == "damaged"
     assert caplog.text.count("rebuilt a damaged prepared corpus") == 1
     assert second.manifest["outputs_sha256"]["units.csv"] == first.manifest["outputs_sha256"]["units.csv"]

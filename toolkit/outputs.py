@@ -223,6 +223,9 @@ def manifest(config, prepared, fitted, timings: dict, work: Path, metrics: dict)
         "config_source": config.source,
         "random_state": config["model"]["random_state"],
         "ensemble_seeds": [int(m.random_state) if m.random_state is not None else None for m in fitted.models],
+        # when and why the sampler stopped (keyatm: sweeps run, the burn-in's end, "converged" or "ceiling",
+        # the split-R-hat at each check); None for a model without a stopping rule
+        "convergence": getattr(fitted.models[0], "stop_", None),
         "versions": package_versions(),
         "git": {"toolkit": git_revision(Path(__file__).parent),
                 **({"config": git_revision(Path(config.source).parent)} if Path(config.source).is_file() else {})},

@@ -109,8 +109,9 @@ def fit_ensemble(section: dict, counts, *, keywords=None, n_tokens: int | None =
 
     Members are fitted in threads, as many at once as finish soonest on ``n_jobs`` cores (:func:`members_at_once`),
     each with its share of ``n_jobs``; every member's arithmetic is its own, so the result does not depend on
-    the number of threads. A model whose result does not depend on the seed (NMF's deterministic start) is
-    fitted once.
+    the number of threads. A model whose class has ``fit_together`` (keyatm) fits its members together: their
+    chains advance in lockstep blocks and stop when they agree (all chains are held in memory at once). A model
+    whose result does not depend on the seed (NMF's deterministic start) is fitted once.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -122,14 +123,15 @@ def fit_ensemble(section: dict, counts, *, keywords=None, n_tokens: int | None =
         seeds = seeds[:1]
     parallel = members_at_once(len(seeds), n_jobs)
     threads = max(1, n_jobs // parallel)
+    models = [build_model(section, random_state=seed, n_jobs=threads, **common) for seed in seeds]
+    together = getattr(type(models[0]), "fit_together", None)
 
-    def fit_one(seed):
-        model = build_model(section, random_state=seed, n_jobs=threads, **common)
-        return model, model.fit_transform(counts)
+    def fit_one(model):
+        return model.fit_transform(counts)
 
     if parallel == 1:
-        fitted = [fit_one(seed) for seed in seeds]
+        shares = together(models, counts) if together else [fit_one(model) for model in models]
     else:
         with ThreadPoolExecutor(parallel) as pool:
-            fitted = list(pool.map(fit_one, seeds))
-    return [m for m, _ in fitted], [d for _, d in fitted]
+            shares = together(models, counts, pool.map) if together else list(pool.map(fit_one, models))
+    return models, shares

@@ -15,14 +15,25 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import ToolkitError
-from ..options import FRACTION, POSITIVE, UNIT_INTERVAL, Option, choice
+from ..options import FRACTION, POSITIVE, UNIT_INTERVAL, Option, choice, interval
 from .base import TopicModel, check_counts, check_fitted, normalize_rows
 
 if TYPE_CHECKING:
     from scipy import sparse
 
 OPTIONS = {
-    "iterations": Option(500, "Gibbs sweeps over every token.", *POSITIVE),
+    "iterations": Option(500, "Most Gibbs sweeps over every token (the ceiling): the burn-in ends by "
+                              "iterations - samples * thin, then the draws are averaged.", *POSITIVE),
+    "stop": Option("converged", "When the burn-in ends: 'converged', at the first check where the ensemble's chains "
+                                "agree (split-R-hat of the topic shares below `rhat`; a single chain compares its "
+                                "two halves), else at the ceiling; 'ceiling', always after the fixed count.",
+                   *choice("converged", "ceiling")),
+    "rhat": Option(1.05, "Largest rank-normalised split-R-hat of the topic shares (each keyword topic's, the free "
+                         "topics' sorted) at which the chains count as converged.", *interval(1, 2, low_open=True),
+                   kind=(float, int)),
+    "check_every": Option(25, "Sweeps between two convergence checks.", *POSITIVE),
+    "min_iterations": Option(200, "Sweeps before the first convergence check (alpha is first re-estimated at "
+                                  "sweep 100; 200 lets it move five times).", *POSITIVE),
     "samples": Option(20, "Draws averaged into each unit's topic shares: one every `thin` sweeps at the end.",
                       *POSITIVE),
     "thin": Option(5, "Sweeps between two averaged draws.", *POSITIVE),
@@ -85,9 +96,10 @@ class KeywordTopicModel(TopicModel):
     keywords : list of int arrays
         For each anchored theme, the vocabulary ids of its keywords; theme ``i`` owns topic ``i``. A word
         belongs to one keyword set at most. A theme whose keywords are all absent gets no topic (``anchors_``).
-    iterations, samples, thin, beta, keyword_beta, keyword_prior, optimize_alpha, keyword_start,
-    exclusive_keywords, absent_prior, start
-        See ``OPTIONS``.
+    iterations, stop, rhat, check_every, min_iterations, samples, thin, beta, keyword_beta, keyword_prior,
+    optimize_alpha, keyword_start, exclusive_keywords, absent_prior, start
+        See ``OPTIONS``. Fitted alone, a chain stops by its own two halves; :func:`toolkit.models.fit_ensemble`
+        runs an ensemble's chains in lockstep and stops them when they agree (:func:`run_chains`).
     random_state : int or None
         Pass an int for reproducible results; the result does not depend on the number of threads.
     """
@@ -96,12 +108,17 @@ class KeywordTopicModel(TopicModel):
     display_name = "keyATM"
     HELDOUT = {"perplexity": "lower"}
 
-    def __init__(self, n_topics=20, *, keywords=None, iterations=500, samples=20, thin=5, beta=0.01,
-                 keyword_beta=0.1, keyword_prior=1.0, optimize_alpha=True, keyword_start=0.7,
-                 exclusive_keywords=True, absent_prior=0.0, start="units", random_state=None):
+    def __init__(self, n_topics=20, *, keywords=None, iterations=500, stop="converged", rhat=1.05, check_every=25,
+                 min_iterations=200, samples=20, thin=5, beta=0.01, keyword_beta=0.1, keyword_prior=1.0,
+                 optimize_alpha=True, keyword_start=0.7, exclusive_keywords=True, absent_prior=0.0, start="units",
+                 random_state=None):
         self.n_topics = n_topics
         self.keywords = keywords
         self.iterations = iterations
+        self.stop = stop
+        self.rhat = rhat
+        self.check_every = check_every
+        self.min_iterations = min_iterations
         self.samples = samples
         self.thin = thin
         self.beta = beta
@@ -150,70 +167,27 @@ class KeywordTopicModel(TopicModel):
         return self
 
     def fit_transform(self, X, y=None):
-        """Fit, and return each training unit's topic shares (averaged over the last draws of the chain)."""
-        from scipy.special import digamma
+        """Fit, and return each training unit's topic shares (averaged over the last draws of the chain).
 
-        from . import gibbs
+        With ``stop = "converged"`` the chain stops its burn-in when the split-R-hat of its own two halves (the
+        within-chain criterion of a single chain, see :func:`run_chains`) falls below ``rhat``; an ensemble
+        fitted by :func:`toolkit.models.fit_ensemble` compares its members instead."""
+        chain = self.start_chain(X)
+        run_chains([chain])
+        return chain.finish()
 
-        X = check_counts(X, self.n_topics, keep_integers=True)
-        for name in ("iterations", "samples", "thin"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1")
-        n_units, n_words = X.shape
-        self.n_features_in_ = n_words
-        anchors, key_topic, n_keywords = self._anchoring(n_words)
-        n_keyword_topics = int((anchors >= 0).sum())
-        offsets, words = _offsets_and_words(X)
-        K = self.n_topics
-        gamma = np.zeros(K)
-        gamma[:n_keyword_topics] = self.keyword_prior
-        alpha = np.full(K, 1.0 / K)
-        state = _seed_state(self.random_state)
-        z = np.empty(len(words), dtype=np.int16 if K < 2**15 else np.int32)  # topic of each token
-        s = np.empty(len(words), dtype=np.int8)
-        present = gibbs.present_topics(words, offsets, key_topic, K, n_keyword_topics)
-        absent = float(self.absent_prior)
-        gibbs.initialise(words, offsets, key_topic, K, state, z, s, float(self.keyword_start), self.start == "units",
-                         present, absent)
-        n_dk, n0_wk, n1_wk = gibbs.counts(words, offsets, z, s, n_words, K)
-        n0_k = n0_wk.sum(axis=0).astype(np.int64)
-        n1_k = n1_wk.sum(axis=0).astype(np.int64)
-        p = np.empty(K)
-        first_sample = max(0, self.iterations - self.samples * self.thin)
-        theta = np.zeros((n_units, K))
-        n_draws = 0
-        lengths = np.diff(offsets)
-        trace = []
+    @staticmethod
+    def fit_together(models: list[KeywordTopicModel], X, pool_map=map) -> list[np.ndarray]:
+        """Fit models that differ only in their seed (an ensemble) on ``X``, their chains in lockstep, stopped
+        together when they agree (:func:`run_chains`); each one's training shares. ``pool_map`` may run the
+        chains in threads: the result is the same."""
+        chains = list(pool_map(lambda model: model.start_chain(X), models))
+        run_chains(chains, pool_map)
+        return list(pool_map(lambda chain: chain.finish(), chains))
 
-        for sweep in range(self.iterations):
-            gibbs.sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha, present,
-                        absent, float(self.beta), float(self.keyword_beta), gamma, gamma, state, p,
-                        bool(self.exclusive_keywords))
-            if self.optimize_alpha and sweep >= 100 and sweep % 20 == 0 and sweep < first_sample:
-                alpha = _minka_alpha(alpha, n_dk, lengths, present, absent, digamma)
-            if sweep >= first_sample and (sweep - first_sample) % self.thin == self.thin - 1:
-                _add_shares(theta, n_dk, alpha, present, absent, lengths)
-                n_draws += 1
-            if sweep % 50 == 49 or sweep == self.iterations - 1:
-                phi = self._phi(n0_wk, n0_k, n1_wk, n1_k, key_topic, gamma)
-                trace.append((sweep + 1, float(gibbs.mean_log_likelihood(words, offsets, n_dk, phi, alpha, present,
-                                                                          absent))))
-        if n_draws:
-            theta /= n_draws
-        else:
-            _add_shares(theta, n_dk, alpha, present, absent, lengths)
-        share = self._keyword_share(n0_k, n1_k, gamma)
-        self.alpha_ = alpha
-        self.anchors_ = anchors
-        self.keyword_ids_ = [np.flatnonzero(key_topic == k) for k in range(K)]
-        self.keyword_share_ = share
-        self.topic_word_regular_ = ((n0_wk + self.beta) / (n0_k + n_words * self.beta)).T
-        self.topic_word_keyword_ = self._keyword_part(n1_wk, n1_k, key_topic).T
-        self.components_ = normalize_rows(self._phi(n0_wk, n0_k, n1_wk, n1_k, key_topic, gamma).T)
-        self.log_likelihood_trace_ = trace
-        self.n_iter_ = self.iterations
-        self.training_shares_ = normalize_rows(theta, copy=False)
-        return self.training_shares_
+    def start_chain(self, X) -> _Chain:
+        """A chain of this model on ``X``, initialised and ready to sweep (see :func:`run_chains`)."""
+        return _Chain(self, X)
 
     @staticmethod
     def _keyword_share(n0_k, n1_k, gamma) -> np.ndarray:
@@ -313,3 +287,219 @@ def _minka_alpha(alpha: np.ndarray, n_dk: np.ndarray, lengths: np.ndarray, prese
 
 
 Model = KeywordTopicModel
+
+
+class _Chain:
+    """One Gibbs chain of a :class:`KeywordTopicModel`: its state, advanced a block of sweeps at a time by
+    :func:`run_chains`. Sweep ``t`` does what the fixed-count loop did: one sweep, Minka's update of alpha
+    every 20 sweeps from sweep 100 during the burn-in, one averaged draw every ``thin`` sweeps after it, a
+    likelihood point every 50. The burn-in ends at ``first_sample`` (the ceiling ``iterations - samples *
+    thin`` unless :meth:`end_burn_in` moves it earlier), so a chain run to the ceiling is the fixed-count chain,
+    draw for draw; each sweep also records the topic shares of the corpus (``summaries``) for the check."""
+
+    def __init__(self, model: KeywordTopicModel, X):
+        from . import gibbs
+
+        self.model = m = model
+        X = check_counts(X, m.n_topics, keep_integers=True)
+        for name in ("iterations", "samples", "thin"):
+            if getattr(m, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+        _check_stop(m)
+        n_units, n_words = X.shape
+        m.n_features_in_ = n_words
+        self.anchors, self.key_topic, self.n_keywords = m._anchoring(n_words)
+        self.n_keyword_topics = int((self.anchors >= 0).sum())
+        self.offsets, self.words = _offsets_and_words(X)
+        K = m.n_topics
+        self.gamma = np.zeros(K)
+        self.gamma[:self.n_keyword_topics] = m.keyword_prior
+        self.alpha = np.full(K, 1.0 / K)
+        self.state = _seed_state(m.random_state)
+        self.z = np.empty(len(self.words), dtype=np.int16 if K < 2**15 else np.int32)  # topic of each token
+        self.s = np.empty(len(self.words), dtype=np.int8)
+        self.present = gibbs.present_topics(self.words, self.offsets, self.key_topic, K, self.n_keyword_topics)
+        self.absent = float(m.absent_prior)
+        gibbs.initialise(self.words, self.offsets, self.key_topic, K, self.state, self.z, self.s,
+                         float(m.keyword_start), m.start == "units", self.present, self.absent)
+        self.n_dk, self.n0_wk, self.n1_wk = gibbs.counts(self.words, self.offsets, self.z, self.s, n_words, K)
+        self.n0_k = self.n0_wk.sum(axis=0).astype(np.int64)
+        self.n1_k = self.n1_wk.sum(axis=0).astype(np.int64)
+        self.p = np.empty(K)
+        self.ceiling = max(0, m.iterations - m.samples * m.thin)  # the burn-in's last possible end
+        self.first_sample = self.ceiling
+        self.theta = np.zeros((n_units, K))
+        self.n_draws = 0
+        self.lengths = np.diff(self.offsets)
+        self.trace = []
+        self.sweeps = 0  # sweeps done
+        self.summaries = []  # per sweep: the summary quantities of the convergence check
+
+    @property
+    def end(self) -> int:
+        """The sweep count at which the chain is done: its burn-in, then ``samples`` draws ``thin`` apart."""
+        return min(self.model.iterations, self.first_sample + self.model.samples * self.model.thin)
+
+    def end_burn_in(self, sweeps: int) -> None:
+        """Start the sampling phase after ``sweeps`` sweeps (no later than the ceiling)."""
+        if not self.sweeps <= sweeps <= self.ceiling:
+            raise ValueError(f"the burn-in can end between sweeps {self.sweeps} and {self.ceiling}, not {sweeps}")
+        self.first_sample = sweeps
+
+    def summary(self) -> np.ndarray:
+        """The quantities compared between chains: each keyword topic's share of the tokens (anchored, so the
+        same topic in every chain), then the free topics' shares sorted (free topics may swap places between
+        chains; sorted shares do not)."""
+        n_k = (self.n0_k + self.n1_k).astype(np.float64)
+        n_k /= max(n_k.sum(), 1.0)
+        kw = self.n_keyword_topics
+        return np.concatenate([n_k[:kw], np.sort(n_k[kw:])[::-1]])
+
+    def advance(self, until: int) -> None:
+        """Sweep until ``until`` sweeps are done (at most :attr:`end`)."""
+        from scipy.special import digamma
+
+        from . import gibbs
+
+        m = self.model
+        until = min(until, self.end)
+        for sweep in range(self.sweeps, until):
+            gibbs.sweep(self.words, self.offsets, self.key_topic, self.n_keywords, self.z, self.s, self.n_dk,
+                        self.n0_wk, self.n0_k, self.n1_wk, self.n1_k, self.alpha, self.present, self.absent,
+                        float(m.beta), float(m.keyword_beta), self.gamma, self.gamma, self.state, self.p,
+                        bool(m.exclusive_keywords))
+            if m.optimize_alpha and sweep >= 100 and sweep % 20 == 0 and sweep < self.first_sample:
+                self.alpha = _minka_alpha(self.alpha, self.n_dk, self.lengths, self.present, self.absent, digamma)
+            if sweep >= self.first_sample and (sweep - self.first_sample) % m.thin == m.thin - 1:
+                _add_shares(self.theta, self.n_dk, self.alpha, self.present, self.absent, self.lengths)
+                self.n_draws += 1
+            if sweep % 50 == 49 or sweep == self.end - 1:
+                phi = m._phi(self.n0_wk, self.n0_k, self.n1_wk, self.n1_k, self.key_topic, self.gamma)
+                self.trace.append((sweep + 1, float(gibbs.mean_log_likelihood(
+                    self.words, self.offsets, self.n_dk, phi, self.alpha, self.present, self.absent))))
+            if sweep < self.first_sample:
+                self.summaries.append(self.summary())
+            self.sweeps = sweep + 1
+
+    def finish(self) -> np.ndarray:
+        """Set the fitted model's attributes from the chain (run to its end) and return its training shares."""
+        m, K, n_words = self.model, self.model.n_topics, self.model.n_features_in_
+        if self.sweeps < self.end:
+            raise RuntimeError(f"the chain has run {self.sweeps} of its {self.end} sweeps")
+        theta = self.theta
+        if self.n_draws:
+            theta /= self.n_draws
+        else:
+            _add_shares(theta, self.n_dk, self.alpha, self.present, self.absent, self.lengths)
+        n0_wk, n0_k, n1_wk, n1_k, key_topic, gamma = self.n0_wk, self.n0_k, self.n1_wk, self.n1_k, self.key_topic, \
+            self.gamma
+        m.alpha_ = self.alpha
+        m.anchors_ = self.anchors
+        m.keyword_ids_ = [np.flatnonzero(key_topic == k) for k in range(K)]
+        m.keyword_share_ = m._keyword_share(n0_k, n1_k, gamma)
+        m.topic_word_regular_ = ((n0_wk + m.beta) / (n0_k + n_words * m.beta)).T
+        m.topic_word_keyword_ = m._keyword_part(n1_wk, n1_k, key_topic).T
+        m.components_ = normalize_rows(m._phi(n0_wk, n0_k, n1_wk, n1_k, key_topic, gamma).T)
+        m.log_likelihood_trace_ = self.trace
+        m.n_iter_ = self.sweeps
+        m.training_shares_ = normalize_rows(theta, copy=False)
+        return m.training_shares_
+
+
+def _check_stop(model) -> None:
+    if model.stop not in ("converged", "ceiling"):
+        raise ValueError(f"stop must be 'converged' or 'ceiling', not {model.stop!r}")
+    if not model.rhat > 1:
+        raise ValueError(f"rhat must be greater than 1, not {model.rhat!r}")
+    for name in ("check_every", "min_iterations"):
+        if getattr(model, name) < 1:
+            raise ValueError(f"{name} must be at least 1")
+
+
+def split_rhat(draws: np.ndarray) -> np.ndarray:
+    """Rank-normalised split-R-hat of each quantity (Vehtari, Gelman, Simpson, Carpenter and Bürkner 2021,
+    Bayesian Analysis 16(2): the larger of the bulk and the tail (folded) R-hat). ``draws`` is chains x draws x
+    quantities; each chain is cut into its two halves (an odd draw count drops the middle draw), so one chain
+    gives the within-chain criterion: do its first and second half agree. A quantity constant over every draw
+    has R-hat 1."""
+    from scipy.special import ndtri
+    from scipy.stats import rankdata
+
+    draws = np.asarray(draws, dtype=np.float64)
+    n = draws.shape[1] // 2
+    if n < 2:
+        return np.full(draws.shape[2], np.inf)
+    split = np.concatenate([draws[:, :n], draws[:, draws.shape[1] - n:]])  # 2M chains x n draws x quantities
+
+    def rhat(x):
+        chains, n = x.shape[:2]
+        means = x.mean(axis=1)
+        within = x.var(axis=1, ddof=1).mean(axis=0)
+        between = n * means.var(axis=0, ddof=1)
+        pooled = (n - 1) / n * within + between / n
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = np.sqrt(pooled / within)
+        return np.where(within > 0, value, np.where(between > 0, np.inf, 1.0))
+
+    def normal_scores(x):
+        flat = x.reshape(-1, x.shape[2])
+        ranks = rankdata(flat, axis=0)
+        return ndtri((ranks - 0.375) / (flat.shape[0] + 0.25)).reshape(x.shape)
+
+    bulk = rhat(normal_scores(split))
+    folded = np.abs(split - np.median(split.reshape(-1, split.shape[2]), axis=0))
+    tail = rhat(normal_scores(folded))
+    constant = np.ptp(split.reshape(-1, split.shape[2]), axis=0) == 0
+    return np.where(constant, 1.0, np.maximum(bulk, tail))
+
+
+def run_chains(chains: list[_Chain], pool_map=map) -> dict:
+    """Run chains of one model (an ensemble's members, or a single chain) to their end, in lockstep, and record
+    on each model why it stopped (``stop_``, the same dict for every chain; returned too).
+
+    The chains sweep in blocks of ``check_every`` sweeps (``pool_map`` may run the chains of a block in
+    threads); after a block that ends at ``min_iterations`` sweeps or later, the check: the split-R-hat
+    (:func:`split_rhat`) of every summary quantity (:meth:`_Chain.summary`, recorded after every sweep) over
+    the second half of the sweeps so far (the first half is discarded as warm-up, as Stan does), across the
+    chains; a single chain compares its own two halves. When the largest R-hat is below ``rhat`` the burn-in
+    ends there (``reason`` "converged"), else at the ceiling ``iterations - samples * thin`` ("ceiling"); then
+    every chain runs its ``samples * thin`` sampling sweeps. The decision depends on the chains' states only,
+    so the result is the same for any number of threads. With ``stop = "ceiling"`` the chains run the fixed
+    count, exactly the chains without the check (R-hat is still reported, at the ceiling)."""
+    m = chains[0].model
+    ceiling = chains[0].ceiling
+    every, first, threshold = m.check_every, m.min_iterations, m.rhat
+    checks = []
+    reason, done = "ceiling", 0
+
+    def advance(until):
+        list(pool_map(lambda chain: chain.advance(until), chains))
+
+    def check(sweeps):
+        window = np.stack([np.asarray(chain.summaries[sweeps // 2:sweeps]) for chain in chains])
+        value = float(split_rhat(window).max()) if window.size else float("inf")
+        checks.append([sweeps, round(value, 4)])
+        return value
+
+    if m.stop == "converged":
+        while done < ceiling:
+            target = max(done + every, -(-first // every) * every)  # the next multiple of every, from min_iterations
+            done = min(target, ceiling)
+            advance(done)
+            if done < ceiling and check(done) < threshold:
+                reason = "converged"
+                break
+    if reason == "ceiling":
+        done = ceiling
+        advance(done)
+        if ceiling >= 4:
+            check(done)
+    for chain in chains:
+        chain.end_burn_in(done)
+    advance(max(chain.end for chain in chains))
+    last = checks[-1][1] if checks else None
+    stop = {"stop": m.stop, "reason": reason, "burn_in": done, "sweeps": chains[0].end, "ceiling": m.iterations,
+            "rhat": last, "rhat_threshold": threshold, "chains": len(chains), "checks": checks}
+    for chain in chains:
+        chain.model.stop_ = stop
+    return stop
