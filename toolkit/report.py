@@ -15,16 +15,20 @@ from . import atomic
 from .fonts import WEB_FAMILY, font_face_css
 from .uncertainty import MIN_CLUSTERS
 
-# Figures in reading order, each with a caption; others follow in name order.
+# Figures in reading order, each with a caption ({level}: the coverage of the run's intervals, trends.level);
+# others follow in name order.
 CAPTIONS = {
-    "theme_shares": "Theme shares by year, one panel per theme, with 95% intervals that count documents, "
-                    "paragraphs and model seeds.",
-    "theme_change": "Change between two years: thick bars are 95% intervals, thin bars simultaneous intervals "
+    "theme_shares": "Theme shares by year, one panel per theme (each with its own y scale), with {level} intervals "
+                    "that count documents, paragraphs and model seeds (bands; an error bar for a year alone between "
+                    "gaps); hollow markers are years resting on one document.",
+    "theme_change": "Change between two years: thick bars are {level} intervals, thin bars simultaneous intervals "
                     "over all themes; filled markers are the changes judged clear.",
-    "theme_periods": "Theme shares by named period.",
-    "theme_groups": "Theme shares by group.",
-    "theme_effects": "Expected theme shares along a covariate (fractional logit, document-clustered errors, "
-                     "seeds included).",
+    "theme_periods": "Theme shares by named period, with {level} intervals (error bars); hatched bars rest on one "
+                     "document.",
+    "theme_groups": "Theme shares by group over the years or periods, with {level} intervals (bands; error bars "
+                    "along periods and where a group has a single year); hollow markers rest on one document.",
+    "theme_effects": "Expected theme shares along a covariate with {level} intervals (fractional logit, "
+                     "document-clustered errors, seeds included); gaps where no documents support the curve.",
     "theme_words": "How each theme is worded in each period (c-TF-IDF of share-weighted word counts).",
     "theme_validity": "Validity: correlation of each theme's share with its keyword rate across years and documents, "
                       "and the split-half check (the share measured from half of its keywords against the rate of "
@@ -32,10 +36,20 @@ CAPTIONS = {
     "model_vs_keywords": "Model share beside keyword frequency, per theme and year.",
     "theme_heatmap": "Year x theme shares.",
     "theme_area": "Theme shares stacked to one.",
-    "document_themes": "Theme composition of each document.",
+    "document_themes": "Theme composition of each document (long titles shortened; full titles in "
+                       "document_themes.csv).",
     "top_words": "Top words of each topic, coloured by the theme it is labelled with.",
     "term_counts": "Tracked terms per 10,000 characters by year.",
 }
+
+
+def caption(stem: str, level: float = 0.95) -> str:
+    """The report's caption of figure ``stem``, naming the coverage ``level`` of its intervals."""
+    from .plots import percent
+
+    return CAPTIONS.get(stem, "").format(level=percent(level))
+
+
 PASSAGES_SHOWN = 3
 
 
@@ -164,7 +178,7 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
     figures = {p.stem: p for p in (folder / "figures").glob("*.png")}
     for stem in [*[s for s in CAPTIONS if s in figures], *sorted(s for s in figures if s not in CAPTIONS)]:
         data = base64.b64encode(figures[stem].read_bytes()).decode("ascii")
-        parts.append(f'<h2>{html.escape(stem)}</h2><p>{html.escape(CAPTIONS.get(stem, ""))}</p>'
+        parts.append(f'<h2>{html.escape(stem)}</h2><p>{html.escape(caption(stem, config["trends"]["level"]))}</p>'
                      f'<img alt="{html.escape(stem)}" src="data:image/png;base64,{data}">')
     if themes is not None:
         shown = [c for c in ("theme", "label_zh", "validated", "share", "r_years", "r_documents", "r_split",
