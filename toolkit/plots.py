@@ -307,9 +307,13 @@ def plot_theme_shares(table: pd.DataFrame, lexicon: Lexicon, *, language: str = 
             low = rows["share_low"].to_numpy(dtype=float) if "share_low" in rows else None
             high = rows["share_high"].to_numpy(dtype=float) if "share_high" in rows else None
             if "seed_min" in rows:
+                alone = _isolated(values)
                 for column in ("seed_min", "seed_max"):
-                    ax.plot(years, rows[column].to_numpy(dtype=float), color=colors[theme], linewidth=0.6,
-                            linestyle=":")
+                    seeds = rows[column].to_numpy(dtype=float)
+                    ax.plot(years, seeds, color=colors[theme], linewidth=0.6, linestyle=":")
+                    if alone.any():  # a dotted line through one year draws nothing: a dash at each end instead
+                        ax.plot(np.asarray(years)[alone], seeds[alone], linestyle="none", marker="_",
+                                markersize=6, color=colors[theme])
             _series(ax, years, values, low, high, colors[theme], single=single,
                     linestyle="--" if theme == OTHER else "-", markersize=3.0 if len(years) <= 30 else 2.0)
             _fit_y(ax, values, *(rows[c].to_numpy(dtype=float) for c in ("share_high", "seed_max") if c in rows))
