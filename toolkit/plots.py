@@ -460,7 +460,8 @@ def plot_theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, *, language: str =
                                 color="white" if values[i, j] > np.nanmax(values) * 0.6 else "black")
         fig.colorbar(image, ax=ax, shrink=0.8, label=text["share"])
         heading = f"{title}: {text['heatmap_title']}" if title else text["heatmap_title"]
-        ax.set_title(heading + (f" ({text['gap_rule']})" if len(gaps) else ""), fontsize=10)
+        ax.set_title(wrap(heading + (f" ({text['gap_rule']})" if len(gaps) else ""), max(cell * n, 2.2), 10),
+                     fontsize=10)  # over the columns: a narrow heatmap (one year) wraps its title
     return fig
 
 
