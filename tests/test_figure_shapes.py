@@ -317,17 +317,32 @@ def _inside(box, canvas, slack: float = 1.0) -> bool:
             and box.y1 <= canvas.y1 + slack)
 
 
-@pytest.mark.parametrize("name", DRAWN)
-@pytest.mark.parametrize("shape_name", SHAPES)
-def test_titles_legends_and_labels_lie_within_the_canvas(shape_name, name):
-    fig = _drawn(shape_name, name)
+def _cut_off(fig) -> list[str]:
+    """The texts and legends of ``fig`` (drawn) that reach beyond its canvas."""
     renderer = fig.canvas.get_renderer()
-    canvas = fig.bbox
     boxes = [(text.get_text(), text.get_window_extent(renderer)) for text in fig.findobj(matplotlib.text.Text)
              if text.get_visible() and text.get_text().strip() and (text.axes is None or text.axes.get_visible())]
     boxes += [("legend", legend.get_window_extent(renderer)) for legend in fig.findobj(matplotlib.legend.Legend)]
-    outside = [text for text, box in boxes if not _inside(box, canvas)]
+    return [text for text, box in boxes if not _inside(box, fig.bbox)]
+
+
+@pytest.mark.parametrize("name", DRAWN)
+@pytest.mark.parametrize("shape_name", SHAPES)
+def test_titles_legends_and_labels_lie_within_the_canvas(shape_name, name):
+    outside = _cut_off(_drawn(shape_name, name))
     assert not outside, f"{name}: cut off at the canvas's edge: {outside[:3]}"
+
+
+@pytest.mark.parametrize("shape_name", SHAPES)
+def test_english_labels_lie_within_the_canvas_too(shape_name):
+    """English titles and notes are longer than Chinese ones."""
+    for name, (_, function, args, kwargs) in shape(shape_name)["specs"].items():
+        if name in DRAWN:
+            fig = getattr(plots, function)(*args, **{**kwargs, "language": "en"})
+            FigureCanvasAgg(fig)
+            fig.canvas.draw()
+            outside = _cut_off(fig)
+            assert not outside, f"{name}: cut off at the canvas's edge: {outside[:3]}"
 
 
 def _bands(ax):
