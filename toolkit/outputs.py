@@ -102,12 +102,15 @@ def write_json(path: Path, data: dict) -> None:
     atomic.write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def figure_specs(tables: dict[str, pd.DataFrame], lexicon, options: dict, *, title: str = "") -> list[tuple]:
+def figure_specs(tables: dict[str, pd.DataFrame], lexicon, options: dict, *, title: str = "",
+                 level: float = 0.95) -> list[tuple]:
     """(name, plotting function's name, arguments, keyword arguments) of every figure a run draws from its
     ``tables`` (theme_by_year, keyword_by_year, model_vs_keywords, change, theme_by_period, theme_by_group_year,
     effects_expected, topics, themes, document_themes, theme_words, term_counts; absent or empty tables give no
-    figure). The ``[figures]`` section is ``options``."""
+    figure). The ``[figures]`` section is ``options``; ``level`` (``trends.level``) is the coverage that the
+    figures with intervals draw and name."""
     kw = {"language": options["language"], "title": title}
+    with_level = {**kw, "level": level}
     yearly = tables["theme_by_year"]
 
     def present(name: str) -> bool:
@@ -115,7 +118,7 @@ def figure_specs(tables: dict[str, pd.DataFrame], lexicon, options: dict, *, tit
 
     specs = [
         ("theme_shares", "plot_theme_shares" if options["trend_style"] == "panels" else "plot_theme_lines",
-         (yearly, lexicon), kw),
+         (yearly, lexicon), with_level),
         ("theme_area", "plot_theme_area", (yearly, lexicon), kw),
         ("theme_heatmap", "plot_theme_heatmap", (yearly, lexicon), kw),
         ("top_words", "plot_top_words", (tables["topics"], lexicon), {**kw, "n_words": options["top_words"]}),
@@ -124,10 +127,10 @@ def figure_specs(tables: dict[str, pd.DataFrame], lexicon, options: dict, *, tit
          (yearly, tables["keyword_by_year"], tables["model_vs_keywords"], lexicon), kw),
         ("theme_validity", "plot_theme_validity", (tables["themes"], lexicon), kw),
     ]
-    optional = [("theme_change", "plot_change", "change", {}), ("theme_periods", "plot_theme_periods",
-                                                                 "theme_by_period", {}),
-                ("theme_groups", "plot_theme_groups", "theme_by_group_year", {}),
-                ("theme_effects", "plot_effects", "effects_expected", {}),
+    optional = [("theme_change", "plot_change", "change", {"level": level}),
+                ("theme_periods", "plot_theme_periods", "theme_by_period", {"level": level}),
+                ("theme_groups", "plot_theme_groups", "theme_by_group_year", {"level": level}),
+                ("theme_effects", "plot_effects", "effects_expected", {"level": level}),
                 ("theme_words", "plot_theme_words", "theme_words", {"n_words": options["theme_words"]})]
     for name, function, table, extra in optional:
         if present(table):

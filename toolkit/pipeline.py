@@ -347,7 +347,8 @@ def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overr
                   **({"term_counts": tracked[0], "kwic": tracked[1]} if tracked else {})}
         with timed(timings, "figures"):  # drawn in worker processes while the tables are written
             figures = outputs.FigureJobs(work / "figures", outputs.figure_specs(
-                tables, prepared.lexicon, config["figures"], title=config["corpus"]["name"]), config["figures"])
+                tables, prepared.lexicon, config["figures"], title=config["corpus"]["name"],
+                level=config["trends"]["level"]), config["figures"])
         with figures:  # an error below stops the workers before the folder is cleaned up
             with timed(timings, "write"):
                 outputs.write_tables(work, bom=config["output"]["excel_bom"], **tables)

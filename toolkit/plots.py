@@ -44,18 +44,19 @@ _TEXT = {
     "zh": {"share_title": "各主题占比的年度变化", "year": "年份", "share": "主题占比(按词数加权)",
            "counts": "文档/段落", "topic": "话题", "words_title": "各话题的高频词", "weight": "权重",
            "other": "其他", "absent": "无对应话题", "sweep_title": "话题数的选择:各指标(均值与不同种子的范围)",
-           "n_topics": "话题数 K", "band": "阴影:95%区间(文档与段落的整群自助法,含随机种子)",
-           "bars": "误差线:95%区间(文档与段落的整群自助法,含随机种子)", "seeds": "点线:不同随机种子的范围",
+           "n_topics": "话题数 K", "band": "阴影:{level}区间(文档与段落的整群自助法,含随机种子)",
+           "bars": "误差线:{level}区间(文档与段落的整群自助法,含随机种子)", "seeds": "点线:不同随机种子的范围",
            "area_title": "各主题占比(堆积)", "heatmap_title": "年份 × 主题占比", "docs_title": "各文档的主题构成",
            "kw_title": "模型占比与关键词频率", "kw_share": "模型占比", "kw_rate": "关键词/万词",
            "change_title": "主题占比的变化", "change": "占比变化", "clear": "明确变化(同时区间不含0)", "unclear": "不明确",
-           "documents": "文档数", "interval95": "95%区间", "simultaneous": "同时区间(Bonferroni)",
+           "documents": "文档数", "interval95": "{level}区间", "simultaneous": "同时区间(Bonferroni)",
            "periods_title": "各时期的主题占比", "groups_title": "各组的主题占比",
            "gap_rule": "白线:其间有缺少数据的年份",
            "docs_shown": "按日期均匀抽取 {shown} 份(共 {total} 份;全部见 document_themes.csv)",
            "wording_title": "各主题在各时期的用词", "wording_note": "彩色:该时期新进入前列的词,灰色:沿用上一时期;c-TF-IDF",
            "terms_title": "词频的年度变化", "per_10k": "每万字出现次数",
            "one_document": "只有一份文档的年份:文档层面的不确定性取自其他文档",
+           "hollow": "空心点:只有一份文档", "hatched": "斜线:只有一份文档", "own_y": "各面板纵轴刻度不同",
            "effects_title": "协变量效应:各主题的预期占比随 {x} 的变化(分数logit,文档聚类标准误,含随机种子)",
            "validity_title": "主题测量的效度:模型占比与关键词频率的相关", "r_years": "跨年份 r",
            "r_documents": "跨文档 r", "r_split": "半数关键词检验 r(跨文档)",
@@ -64,14 +65,14 @@ _TEXT = {
            "counts": "docs/units", "topic": "Topic", "words_title": "Top words per topic", "weight": "Weight",
            "other": "Other", "absent": "No topic", "sweep_title": "Choosing the number of topics (mean and range over seeds)",
            "n_topics": "Number of topics K",
-           "band": "band: 95% interval (documents, units and seeds)",
-           "bars": "error bars: 95% interval (documents, units and seeds)",
+           "band": "band: {level} interval (documents, units and seeds)",
+           "bars": "error bars: {level} interval (documents, units and seeds)",
            "seeds": "dotted: range over seeds",
            "area_title": "Theme shares (stacked)", "heatmap_title": "Year x theme share", "docs_title": "Themes of each document",
            "kw_title": "Model share and keyword frequency", "kw_share": "model share", "kw_rate": "keywords per 10k tokens",
            "change_title": "Change in theme shares", "change": "change in share",
            "clear": "clear (simultaneous interval excludes 0)", "unclear": "not clear",
-           "documents": "documents", "interval95": "95% interval", "simultaneous": "simultaneous (Bonferroni)",
+           "documents": "documents", "interval95": "{level} interval", "simultaneous": "simultaneous (Bonferroni)",
            "periods_title": "Theme shares by period", "groups_title": "Theme shares by group",
            "gap_rule": "white rule: years without data in between",
            "docs_shown": "{shown} of {total} documents shown, evenly spaced by date (all in document_themes.csv)",
@@ -79,6 +80,8 @@ _TEXT = {
            "wording_note": "coloured: new to the list in that period, grey: carried over; c-TF-IDF",
            "terms_title": "Terms by year", "per_10k": "occurrences per 10,000 characters",
            "one_document": "years with one document: the document level is estimated from the other documents",
+           "hollow": "hollow markers: one document", "hatched": "hatched: one document",
+           "own_y": "each panel has its own y scale",
            "effects_title": "Covariate effects: expected share of each theme along {x} (fractional logit, "
                             "errors clustered by document, seeds included)",
            "validity_title": "Validity of each theme: model share against keyword rate", "r_years": "r across years",
@@ -121,10 +124,165 @@ def year_ticks(years, max_ticks: int = 8) -> list[int]:
     return [first, last]
 
 
-def plot_theme_shares(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "") -> Figure:
-    """Theme shares by year as small multiples: one panel per theme (``other`` last), the same y axis in every
-    panel, the 95% band and the range over ensemble members; years without data are gaps. A strip under the
-    panels shows the documents behind each year."""
+def percent(level: float) -> str:
+    """An interval's coverage as a label: 0.95 -> '95%', 0.9 -> '90%', 0.995 -> '99.5%'."""
+    return f"{level * 100:.4g}%"
+
+
+def _say(text: dict, key: str, level: float) -> str:
+    return text[key].format(level=percent(level))
+
+
+def _em(text: str) -> float:
+    """Width of ``text`` in ems: a CJK character is one, any other about 0.6 (Noto Sans CJK's Latin is narrower,
+    so this errs on the wide side)."""
+    import unicodedata
+
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in text)
+
+
+def wrap(text: str, width: float, fontsize: float) -> str:
+    """``text`` broken into lines no wider than ``width`` inches at ``fontsize`` points: between words of Latin
+    text, between any two characters of Chinese."""
+    import re
+
+    limit = width * 72 / fontsize  # ems per line
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for token in re.findall(r"[!-~]+|\s+|.", paragraph):
+            if line.strip() and not token.isspace() and _em(line + token) > limit:
+                lines.append(line.rstrip())
+                line = token
+            else:
+                line += token
+        lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+def _cut(text: str, ems: float) -> str:
+    """The longest start of ``text`` no wider than ``ems``."""
+    width = 0.0
+    for i, c in enumerate(text):
+        width += _em(c)
+        if width > ems:
+            return text[:i]
+    return text
+
+
+def short_labels(titles: list[str], ems: float = 26) -> list[str]:
+    """Each title no wider than ``ems``: a longer one is cut with an ellipsis where it still differs from the
+    others; where its start is shared with another title (a run of "Notice from the General Office of ..."),
+    its start is kept short and the part where it begins to differ follows the ellipsis."""
+    import os
+
+    titles = [str(t) for t in titles]
+    labels = []
+    for i, title in enumerate(titles):
+        if _em(title) <= ems:
+            labels.append(title)
+            continue
+        shared = max((len(os.path.commonprefix([title, other])) for j, other in enumerate(titles)
+                      if j != i and other != title), default=0)
+        head = _cut(title, ems - 1)
+        if shared < len(head):
+            labels.append(head + "…")
+            continue
+        lead = _cut(title, ems * 0.3)
+        tail = _cut(title[::-1], ems - _em(lead) - 1)[::-1]
+        if len(title) - len(tail) <= shared:  # the end holds where it differs: keep as much of it as fits
+            labels.append(lead + "…" + tail)
+            continue
+        start = max(len(lead), shared - 2)
+        rest = _cut(title[start:], ems - _em(lead) - 2)
+        labels.append(lead + "…" + rest + ("…" if start + len(rest) < len(title) else ""))
+    return labels
+
+
+def ordered(sequences) -> list:
+    """The values of ``sequences`` (each in its own order, e.g. the periods of each theme as a table lists them)
+    in one order that keeps each sequence's: a value first seen late goes before the next value its sequence
+    shares with the order. Numbers (years) are sorted."""
+    sequences = [list(dict.fromkeys(s)) for s in sequences]
+    values = [v for s in sequences for v in s]
+    if values and all(isinstance(v, (int, float, np.integer, np.floating)) for v in values):
+        return sorted(set(values))
+    order: list = []
+    for sequence in sequences:
+        for i, value in enumerate(sequence):
+            if value in order:
+                continue
+            later = [v for v in sequence[i + 1:] if v in order]
+            order.insert(order.index(later[0]) if later else len(order), value)
+    return order
+
+
+def _year_axis(ax, years, max_ticks: int = 5, *, labels: bool = True) -> None:
+    """x ticks on whole years within ``years`` (every year of a short span), labelled as years, and the
+    limits half a year beyond the first and last, so one year is a column and not a point at 2022.75."""
+    years = sorted({int(y) for y in years})
+    if not years:
+        return
+    ticks = year_ticks(years, max_ticks)
+    ax.set_xticks(ticks, labels=[str(t) for t in ticks] if labels else [])
+    ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
+
+
+def _category_axis(ax, names, panel: float = 2.5) -> None:
+    """Categories (periods, levels) as x ticks at 0, 1, ... with their names, wrapped to the room each has in a
+    panel ``panel`` inches wide (slanted when there are too many to stand side by side)."""
+    room = panel / max(len(names), 1)
+    slanted = room < 0.45
+    ax.set_xticks(np.arange(len(names)), labels=[wrap(str(n), 1.2 if slanted else room - 0.05, 7) for n in names])
+    ax.set_xlim(-0.6, len(names) - 0.4)
+    ax.tick_params(axis="x", labelrotation=45 if slanted else 0)
+
+
+def _fit_y(ax, *arrays) -> None:
+    """y from 0 to a little above the largest value of ``arrays`` (every value drawn, bands included)."""
+    values = np.concatenate([np.asarray(a, dtype=float).ravel() for a in arrays]) if arrays else np.zeros(0)
+    top = np.nanmax(values) if np.isfinite(values).any() else np.nan
+    ax.set_ylim(0, top * 1.08 if np.isfinite(top) and top > 0 else 1)
+
+
+def _isolated(values: np.ndarray) -> np.ndarray:
+    present = ~np.isnan(values)
+    return present & ~np.r_[False, present[:-1]] & ~np.r_[present[1:], False]
+
+
+def _series(ax, x, values, low, high, color, *, single=None, linestyle="-", alpha=0.2, markersize=3.0,
+            label=None) -> None:
+    """A line through ``values`` (NaN is a gap), its band from ``low`` to ``high``, and an error bar wherever a
+    value stands alone (a band over one x draws nothing); markers hollow where ``single`` (one document)."""
+    x = np.asarray(x, dtype=float)
+    values = np.asarray(values, dtype=float)
+    ax.plot(x, values, color=color, linewidth=1.3, linestyle=linestyle, label=label)
+    if low is not None:
+        low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+        ax.fill_between(x, low, high, color=color, alpha=alpha, linewidth=0)
+        alone = _isolated(values) & ~np.isnan(low)
+        if alone.any():
+            ax.errorbar(x[alone], values[alone], yerr=[values[alone] - low[alone], high[alone] - values[alone]],
+                        fmt="none", ecolor=color, elinewidth=1.2, capsize=3)
+    single = np.zeros(len(x), bool) if single is None else np.asarray(single, bool)
+    for hollow in (False, True):
+        shown = (single == hollow) & ~np.isnan(values)
+        if shown.any():
+            ax.plot(x[shown], values[shown], "o", color=color, markersize=markersize,
+                    markerfacecolor="white" if hollow else color, markeredgewidth=1.0)
+
+
+def plot_theme_shares(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "",
+                      level: float = 0.95) -> Figure:
+    """Theme shares by year as small multiples: one panel per theme (``other`` last), the ``level`` band (an
+    error bar for a year between two years without data, where a band would be invisible) and the range over
+    ensemble members; years without data are gaps, and a year that rests on one document has a hollow marker.
+    A strip under the panels shows the documents behind each year.
+
+    Each panel has its own y axis, from 0 to just above its largest value (band and seed range included):
+    shares differ by more than an order of magnitude between themes (``other`` near 0.4, a small theme near
+    0.01), and one axis for all would flatten the small themes into the floor. The title says so; the heatmap
+    and the stacked figure compare themes on one scale."""
     import matplotlib
 
     text = _TEXT[language]
@@ -133,56 +291,57 @@ def plot_theme_shares(table: pd.DataFrame, lexicon: Lexicon, *, language: str = 
     years = sorted(table["year"].unique())
     n_cols = 4 if len(themes) > 6 else min(3, len(themes))
     n_rows = int(np.ceil(len(themes) / n_cols))
-    top = np.nanmax(table[["share", *[c for c in ("share_high", "seed_max") if c in table]]].to_numpy(dtype=float))
-    top = min(1.0, (top if np.isfinite(top) else 1.0) * 1.08)
-    ticks = year_ticks(years, 5)
+    counts = table.drop_duplicates("year").set_index("year").reindex(years)
+    documents = counts["n_documents"].fillna(0).to_numpy(dtype=float)
+    with_data = [y for y, n in zip(years, documents) if n > 0] or years
+    single = documents == 1
     with matplotlib.rc_context(rc_params()):
         fig = _new_figure(3.0 * n_cols, 2.1 * n_rows + 1.6)
         grid = fig.add_gridspec(n_rows + 1, n_cols, height_ratios=[*([1] * n_rows), 0.45])
         first = None
         for index, theme in enumerate(themes):
-            ax = fig.add_subplot(grid[index // n_cols, index % n_cols], sharex=first, sharey=first)
+            ax = fig.add_subplot(grid[index // n_cols, index % n_cols], sharex=first)
             first = first or ax
             rows = table[table["theme"] == theme].set_index("year").reindex(years)
             values = rows["share"].to_numpy(dtype=float)
-            if "share_low" in rows:
-                ax.fill_between(years, rows["share_low"].to_numpy(dtype=float), rows["share_high"].to_numpy(dtype=float),
-                                color=colors[theme], alpha=0.2, linewidth=0)
+            low = rows["share_low"].to_numpy(dtype=float) if "share_low" in rows else None
+            high = rows["share_high"].to_numpy(dtype=float) if "share_high" in rows else None
             if "seed_min" in rows:
+                alone = _isolated(values)
                 for column in ("seed_min", "seed_max"):
-                    ax.plot(years, rows[column].to_numpy(dtype=float), color=colors[theme], linewidth=0.6,
-                            linestyle=":")
-            ax.plot(years, values, color=colors[theme], linewidth=1.4, marker="o" if len(years) <= 30 else None,
-                    markersize=2.5, linestyle="--" if theme == OTHER else "-")
-            isolated = ~np.isnan(values) & np.isnan(np.r_[np.nan, values[:-1]]) & np.isnan(np.r_[values[1:], np.nan])
-            if isolated.any():  # a year with data between two gaps would be invisible as a line
-                ax.plot(np.asarray(years)[isolated], values[isolated], "o", color=colors[theme], markersize=3)
+                    seeds = rows[column].to_numpy(dtype=float)
+                    ax.plot(years, seeds, color=colors[theme], linewidth=0.6, linestyle=":")
+                    if alone.any():  # a dotted line through one year draws nothing: a dash at each end instead
+                        ax.plot(np.asarray(years)[alone], seeds[alone], linestyle="none", marker="_",
+                                markersize=6, color=colors[theme])
+            _series(ax, years, values, low, high, colors[theme], single=single,
+                    linestyle="--" if theme == OTHER else "-", markersize=3.0 if len(years) <= 30 else 2.0)
+            _fit_y(ax, values, *(rows[c].to_numpy(dtype=float) for c in ("share_high", "seed_max") if c in rows))
             ax.set_title(lexicon.label(theme, language), fontsize=9)
-            ax.set_ylim(0, top)
-            ax.set_xticks(ticks)
+            _year_axis(ax, with_data, 5)
             ax.tick_params(labelsize=7)
             ax.grid(axis="y", alpha=0.3)
-            if index % n_cols:
-                ax.tick_params(labelleft=False)
         strip = fig.add_subplot(grid[n_rows, :], sharex=first)
-        counts = table.drop_duplicates("year").set_index("year").reindex(years)
-        strip.bar(years, counts["n_documents"].fillna(0).to_numpy(dtype=float), color="#999999", width=0.8)
+        strip.bar(years, documents, color="#999999", width=0.8)
         strip.set_ylabel(text["documents"], fontsize=7)
-        strip.set_xticks(ticks)
+        _year_axis(strip, with_data, 8)
         strip.tick_params(labelsize=7)
         strip.set_xlabel(text["year"])
-        notes = ([text["band"]] if "share_low" in table else []) + ([text["seeds"]] if "seed_min" in table else [])
+        notes = [text["own_y"]] + ([_say(text, "band", level)] if "share_low" in table else []) \
+            + ([text["seeds"]] if "seed_min" in table else []) + ([text["hollow"]] if single.any() else [])
         if "interval_basis" in table and table["interval_basis"].astype(str).str.startswith("one document").any():
             notes.append(text["one_document"])
-        fig.suptitle((f"{title}: " if title else "") + text["share_title"] + (f" ({'; '.join(notes)})" if notes else ""),
-                     fontsize=10)
+        heading = (f"{title}: " if title else "") + text["share_title"] + f" ({'; '.join(notes)})"
+        fig.suptitle(wrap(heading, 3.0 * n_cols - 0.4, 10), fontsize=10)
         fig.supylabel(text["share"], fontsize=9)
     return fig
 
 
-def plot_theme_lines(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "") -> Figure:
-    """Theme share by year, one line per theme in one panel; years without data are gaps. Counts under the
-    axis when they fit."""
+def plot_theme_lines(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "",
+                     level: float = 0.95) -> Figure:
+    """Theme share by year, one line per theme in one panel with its ``level`` band (an error bar for a year
+    alone between gaps); years without data are gaps, a year resting on one document has hollow markers.
+    Counts under the axis when they fit."""
     import matplotlib
 
     text = _TEXT[language]
@@ -191,42 +350,44 @@ def plot_theme_lines(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "
         fig = _new_figure(9, 5.2)
         ax = fig.add_subplot()
         years = sorted(table["year"].unique())
-        absent = []
+        counts = table.drop_duplicates("year").set_index("year").reindex(years)
+        single = counts["n_documents"].fillna(0).to_numpy() == 1
+        absent, tops = [], []
         for theme in [*lexicon.names, OTHER]:
             rows = table[table["theme"] == theme].set_index("year").reindex(years)
             if not (rows["share"] > 0).any():
                 absent.append(lexicon.label(theme, language))
             else:
-                ax.plot(years, rows["share"].to_numpy(dtype=float), marker="o", markersize=4, linewidth=1.6,
-                        color=colors[theme], label=lexicon.label(theme, language),
-                        linestyle="--" if theme == OTHER else "-")
-                if "share_low" in rows:
-                    ax.fill_between(years, rows["share_low"].to_numpy(dtype=float),
-                                    rows["share_high"].to_numpy(dtype=float), color=colors[theme], alpha=0.15,
-                                    linewidth=0)
+                _series(ax, years, rows["share"].to_numpy(dtype=float),
+                        rows["share_low"].to_numpy(dtype=float) if "share_low" in rows else None,
+                        rows["share_high"].to_numpy(dtype=float) if "share_high" in rows else None,
+                        colors[theme], single=single, linestyle="--" if theme == OTHER else "-", alpha=0.15,
+                        markersize=4, label=lexicon.label(theme, language))
+                tops.extend(rows[c].to_numpy(dtype=float) for c in ("share", "share_high", "seed_max") if c in rows)
                 if "seed_min" in rows:
                     for column in ("seed_min", "seed_max"):
                         ax.plot(years, rows[column].to_numpy(dtype=float), color=colors[theme], linewidth=0.6,
                                 linestyle=":")
-        counts = table.drop_duplicates("year").set_index("year").reindex(years)
         if len(years) <= 16:
             ax.set_xticks(years)
             ax.set_xticklabels([f"{y}\n{int(d)}/{int(u)}" if u else f"{y}\n–"
                                 for y, d, u in zip(years, counts["n_documents"], counts["n_units"])], fontsize=8)
+            ax.set_xlim(min(years) - 0.6, max(years) + 0.6)
             ax.set_xlabel(f"{text['year']} ({text['counts']})")
         else:
-            ax.set_xticks(year_ticks(years, 10))
+            _year_axis(ax, years, 10)
             ax.set_xlabel(text["year"])
         ax.set_ylabel(text["share"])
-        ax.set_ylim(bottom=0)
+        _fit_y(ax, *tops)
         ax.grid(axis="y", alpha=0.3)
         ax.set_title(f"{title}: {text['share_title']}" if title else text["share_title"])
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
-        notes = ([text["band"]] if "share_low" in table else []) + ([text["seeds"]] if "seed_min" in table else [])
+        notes = ([_say(text, "band", level)] if "share_low" in table else []) \
+            + ([text["seeds"]] if "seed_min" in table else []) + ([text["hollow"]] if single.any() else [])
         if absent:
             notes.append(f"{text['absent']}: " + "、".join(absent))
         if notes:
-            ax.annotate("\n".join(notes), xy=(1.01, 0), xycoords="axes fraction", va="bottom", fontsize=7,
+            ax.annotate(wrap("\n".join(notes), 2.4, 7), xy=(1.01, 0), xycoords="axes fraction", va="bottom", fontsize=7,
                         color="#555555")
     return fig
 
@@ -299,7 +460,8 @@ def plot_theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, *, language: str =
                                 color="white" if values[i, j] > np.nanmax(values) * 0.6 else "black")
         fig.colorbar(image, ax=ax, shrink=0.8, label=text["share"])
         heading = f"{title}: {text['heatmap_title']}" if title else text["heatmap_title"]
-        ax.set_title(heading + (f" ({text['gap_rule']})" if len(gaps) else ""), fontsize=10)
+        ax.set_title(wrap(heading + (f" ({text['gap_rule']})" if len(gaps) else ""), max(cell * n, 2.2), 10),
+                     fontsize=10)  # over the columns: a narrow heatmap (one year) wraps its title
     return fig
 
 
@@ -307,7 +469,8 @@ def plot_document_themes(shares: pd.DataFrame, lexicon: Lexicon, *, language: st
                          max_documents: int = 60) -> Figure:
     """One horizontal bar per document (document_themes.csv, :func:`toolkit.outputs.document_shares`): its theme
     shares. With more than ``max_documents`` documents, that many are drawn, evenly spaced in date order, and the
-    title says so."""
+    title says so. A long title is shortened with an ellipsis where it still differs from the others
+    (:func:`short_labels`); the full titles are in document_themes.csv."""
     import matplotlib
 
     text = _TEXT[language]
@@ -316,9 +479,11 @@ def plot_document_themes(shares: pd.DataFrame, lexicon: Lexicon, *, language: st
     shown = shares
     if len(shares) > max_documents:
         shown = shares.iloc[np.unique(np.linspace(0, len(shares) - 1, max_documents).round().astype(int))]
-    labels = [f"{row.year} {str(row.title or row.doc_id)[:18]}" for row in shown.itertuples()]
+    names = [str(row.title) if isinstance(row.title, str) and row.title else str(row.doc_id)
+             for row in shown.itertuples()] if "title" in shown else list(shown["doc_id"].astype(str))
+    labels = [f"{year} {name}" for year, name in zip(shown["year"], short_labels(names))]
     with matplotlib.rc_context(rc_params()):
-        fig = _new_figure(10, 0.32 * len(shown) + 1.6)
+        fig = _new_figure(10, max(0.32 * len(shown), 0.2 * len(themes)) + 1.6)  # room for the legend of themes
         ax = fig.add_subplot()
         left = np.zeros(len(shown))
         for theme in themes:
@@ -341,29 +506,39 @@ def plot_document_themes(shares: pd.DataFrame, lexicon: Lexicon, *, language: st
 def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5, language: str = "zh",
                      title: str = "") -> Figure:
     """How each theme is worded in each period (theme_words.csv): a grid with a row per theme and a column per
-    period, each cell the theme's top words there; a word new to the theme's list is in its colour."""
+    period, each cell the theme's top words there; a word new to the theme's list is in its colour. The periods
+    keep the table's order (years sorted); the title, the period names and the theme labels wrap to fit."""
     import matplotlib
 
     text = _TEXT[language]
     colors = theme_colors(lexicon)
     words = words[words["rank"] <= n_words]
     themes = [t for t in [*lexicon.names, OTHER] if t in set(words["theme"])]
-    periods = list(dict.fromkeys(words["period"]))
+    periods = ordered(words.loc[words["theme"] == theme, "period"] for theme in dict.fromkeys(words["theme"]))
+    column, side = 1.3, 1.4  # inches per period; inches for the theme labels
+    width = max(6.0, side + 0.2 + column * max(len(periods), 1))
+    heading = f"{title}: {text['wording_title']}" if title else text["wording_title"]
+    heading = wrap(f"{heading} ({text['wording_note']})", width - 0.4, 10)
+    headers = [wrap(str(p), column - 0.1, 9) for p in periods]
+    title_h = (heading.count("\n") + 1) * 10 * 1.3 / 72
+    header_h = (max([h.count("\n") for h in headers], default=0) + 1) * 9 * 1.3 / 72
     line = 0.16  # inches per word
+    grid_h = (line * n_words + 0.12) * max(len(themes), 1)
+    top = 0.12 + title_h + 0.08 + header_h + 0.05
+    height = top + grid_h + 0.1
     with matplotlib.rc_context(rc_params()):
-        fig = _new_figure(1.5 + 1.3 * max(len(periods), 1), 0.9 + (line * n_words + 0.12) * max(len(themes), 1))
+        fig = _new_figure(width, height)
         fig.set_layout_engine("none")
-        ax = fig.add_axes((1.3 / fig.get_figwidth(), 0.02, 1 - 1.4 / fig.get_figwidth(),
-                           1 - 0.8 / fig.get_figheight()))
+        ax = fig.add_axes((side / width, 0.1 / height, (column * max(len(periods), 1)) / width, grid_h / height))
         ax.set_xlim(-0.5, len(periods) - 0.5)
         ax.set_ylim(len(themes) - 0.5, -0.5)
         ax.axis("off")
         cells = words.set_index(["theme", "period"])
-        for j, period in enumerate(periods):
-            ax.text(j, -0.52, str(period), ha="center", va="bottom", fontsize=9)
+        for j, header in enumerate(headers):
+            ax.text(j, -0.52, header, ha="center", va="bottom", fontsize=9)
         for i, theme in enumerate(themes):
-            ax.text(-0.55, i, lexicon.label(theme, language), ha="right", va="center", fontsize=9,
-                    color=colors[theme])
+            ax.text(-0.55, i, wrap(lexicon.label(theme, language), side - 0.15, 9), ha="right", va="center",
+                    fontsize=9, color=colors[theme])
             if i:
                 ax.axhline(i - 0.5, color="#dddddd", linewidth=0.6)
             for j, period in enumerate(periods):
@@ -375,9 +550,7 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
                 for r, row in enumerate(rows.itertuples()):
                     ax.text(j, i + (r - (k - 1) / 2) / (n_words + 1), row.word, ha="center", va="center",
                             fontsize=7.5, color=colors[theme] if row.new else "#555555")
-        heading = f"{title}: {text['wording_title']}" if title else text["wording_title"]
-        fig.suptitle(f"{heading} ({text['wording_note']})", fontsize=10, y=1 - 0.1 / fig.get_figheight(),
-                     va="top")
+        fig.suptitle(heading, fontsize=10, y=1 - 0.12 / height, va="top")
     return fig
 
 
@@ -402,12 +575,14 @@ def plot_term_counts(counts: pd.DataFrame, *, language: str = "zh", title: str =
             ax.plot(rows.index, rows["per_10k"].to_numpy(dtype=float), color=_PALETTE[k % len(_PALETTE)],
                     marker="o", markersize=2.5, linewidth=1.2)
             ax.set_title(term, fontsize=10)
-            ax.set_xticks(year_ticks(years, 5))
-            ax.tick_params(labelsize=7)
+            _year_axis(ax, years, 5)
+            ax.tick_params(labelsize=7, labelbottom=True)  # every panel's years, not only the bottom row's
             ax.grid(axis="y", alpha=0.3)
             ax.set_ylim(bottom=0)
-        fig.suptitle(f"{title}: {text['terms_title']}" if title else text["terms_title"], fontsize=10)
+        fig.suptitle(wrap(f"{title}: {text['terms_title']}" if title else text["terms_title"], 3.6 * n_cols - 0.4, 10),
+                     fontsize=10)
         fig.supylabel(text["per_10k"], fontsize=9)
+        fig.supxlabel(text["year"], fontsize=9)
     return fig
 
 
@@ -420,6 +595,7 @@ def plot_model_vs_keywords(shares: pd.DataFrame, rates: pd.DataFrame, agreement:
     colors = theme_colors(lexicon)
     r_of = agreement.set_index("theme")["pearson_r"]
     themes = lexicon.names
+    years = sorted(set(shares.loc[shares["share"].notna(), "year"]) | set(rates.loc[rates["per_10k"].notna(), "year"]))
     n_cols = 3
     n_rows = int(np.ceil(len(themes) / n_cols))
     with matplotlib.rc_context(rc_params()):
@@ -438,16 +614,20 @@ def plot_model_vs_keywords(shares: pd.DataFrame, rates: pd.DataFrame, agreement:
             r = r_of.get(theme, np.nan)
             ax.set_title(f"{lexicon.label(theme, language)}  r = {r:.2f}" if not np.isnan(r)
                          else lexicon.label(theme, language), fontsize=9)
+            _year_axis(ax, years, 5)
             ax.tick_params(labelsize=7)
             twin.tick_params(labelsize=7)
-            ax.set_ylim(bottom=0)
+            _fit_y(ax, s.to_numpy(dtype=float))
+            _fit_y(twin, k.to_numpy(dtype=float))
         axes.flat[0].set_ylabel(text["kw_share"], fontsize=8)
-        fig.suptitle((f"{title}: " if title else "") + f"{text['kw_title']} ({text['kw_share']}: —, {text['kw_rate']}: ▮)")
+        fig.suptitle(wrap((f"{title}: " if title else "") + f"{text['kw_title']} ({text['kw_share']}: —, "
+                          f"{text['kw_rate']}: ▮)", 4.2 * n_cols - 0.4, 12))
     return fig
 
 
-def plot_change(change: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "") -> Figure:
-    """Change of each theme's share between two years, periods or groups: the point, its 95% interval (thick)
+def plot_change(change: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "",
+                level: float = 0.95) -> Figure:
+    """Change of each theme's share between two years, periods or groups: the point, its ``level`` interval (thick)
     and its simultaneous interval over all themes (thin); a clear change (simultaneous interval excludes 0) is
     a filled marker in the theme's colour, the others hollow and grey."""
     import matplotlib
@@ -475,25 +655,35 @@ def plot_change(change: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh",
                                            linestyle="", label=text["clear"]),
                    matplotlib.lines.Line2D([], [], marker="o", color="#999999", markerfacecolor="white",
                                            linestyle="", label=text["unclear"]),
-                   matplotlib.lines.Line2D([], [], color="#333333", linewidth=2.6, label=text["interval95"]),
+                   matplotlib.lines.Line2D([], [], color="#333333", linewidth=2.6, label=_say(text, "interval95", level)),
                    matplotlib.lines.Line2D([], [], color="#333333", linewidth=0.8, label=text["simultaneous"])]
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
     return fig
 
 
-def plot_theme_periods(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "") -> Figure:
-    """Theme shares per named period: one panel per theme, a bar per period with its 95% interval."""
-    return _panels(table, "period", lexicon, language=language, title=title, heading="periods_title")
+def plot_theme_periods(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "",
+                       level: float = 0.95) -> Figure:
+    """Theme shares per named period: one panel per theme, a bar per period (in the table's order, labelled with
+    its name) with its ``level`` interval; a period resting on one document is a hatched bar."""
+    return _panels(table, "period", lexicon, language=language, title=title, heading="periods_title", level=level)
 
 
-def plot_theme_groups(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "") -> Figure:
-    """Theme shares per group over the years (or periods): one panel per theme, a line per group, shared axes.
-    ``table``'s first column names the groups (as :func:`toolkit.trends.yearly_trends` writes it)."""
-    return _panels(table, table.columns[0], lexicon, language=language, title=title, heading="groups_title")
+def plot_theme_groups(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "",
+                      level: float = 0.95) -> Figure:
+    """Theme shares per group over the years (or periods): one panel per theme, a line per group with its
+    ``level`` band, shared axes. A group's value alone between gaps (one year, or a corpus of one year) gets an
+    error bar, as does every value along periods (categories, ticked with their names); the groups are set a
+    little apart so that their bars do not hide each other, and a cell resting on one document has a hollow
+    marker. ``table``'s first column names the groups (as :func:`toolkit.trends.yearly_trends` writes it)."""
+    return _panels(table, table.columns[0], lexicon, language=language, title=title, heading="groups_title",
+                   level=level)
 
 
 def _panels(table: pd.DataFrame, column: str, lexicon: Lexicon, *, language: str, title: str,
-            heading: str) -> Figure:
+            heading: str, level: float = 0.95) -> Figure:
+    """Small multiples of shares by ``column``: bars per period (``column`` = period) or a series per group along
+    the years or periods. One y axis for all panels, fitted to the largest value drawn (intervals included): the
+    panels compare groups within a theme, and the same scale lets the eye compare themes too."""
     import matplotlib
 
     text = _TEXT[language]
@@ -502,82 +692,133 @@ def _panels(table: pd.DataFrame, column: str, lexicon: Lexicon, *, language: str
     n_cols = 4 if len(themes) > 6 else min(3, len(themes))
     n_rows = int(np.ceil(len(themes) / n_cols))
     time = "year" if "year" in table.columns else "period" if "period" in table.columns and column != "period" else None
+    bands = "share_low" in table and "share_high" in table
+    groups = list(dict.fromkeys(table[column])) if column != "period" else \
+        ordered(table.loc[table["theme"] == t, "period"] for t in dict.fromkeys(table["theme"]))
+    single = (table["n_documents"] == 1).to_numpy() if "n_documents" in table else np.zeros(len(table), bool)
+    if time == "year":
+        present = table.loc[table["share"].notna(), "year"] if table["share"].notna().any() else table["year"]
+        steps = list(range(int(table["year"].min()), int(table["year"].max()) + 1))
+    elif time == "period":
+        steps = ordered(table.loc[(table["theme"] == t) & (table[column] == g), "period"]
+                        for t in dict.fromkeys(table["theme"]) for g in groups)
+    spread = min(0.3, 0.6 / max(len(groups), 1)) if time else 0.0
     with matplotlib.rc_context(rc_params()):
         fig = _new_figure(3.0 * n_cols, 2.1 * n_rows + 1.2)
         axes = fig.subplots(n_rows, n_cols, squeeze=False, sharey=True)
         for ax in axes.flat[len(themes):]:
             ax.set_visible(False)
-        groups = list(dict.fromkeys(table[column]))
         for ax, theme in zip(axes.flat, themes):
             rows = table[table["theme"] == theme]
             if time is None:  # one bar per period
                 x = np.arange(len(groups))
                 values = rows.set_index(column).reindex(groups)
-                ax.bar(x, values["share"], color=colors[theme], alpha=0.8)
-                if "share_low" in values:
+                one = (values["n_documents"] == 1).to_numpy() if "n_documents" in values else np.zeros(len(x), bool)
+                bars = ax.bar(x, values["share"].fillna(0), color=colors[theme], alpha=0.8)
+                for bar, hatched in zip(bars, one):
+                    if hatched:
+                        bar.set_hatch("///")
+                        bar.set_facecolor("white")
+                        bar.set_edgecolor(colors[theme])
+                if bands:
                     ax.errorbar(x, values["share"], yerr=[values["share"] - values["share_low"],
                                                           values["share_high"] - values["share"]],
                                 fmt="none", ecolor="#333333", capsize=2, linewidth=0.8)
-                ax.set_xticks(x)
-                ax.set_xticklabels(groups, fontsize=7, rotation=45 if len(groups) > 4 else 0)
+                _category_axis(ax, groups)
             else:
                 for g, name in enumerate(groups):
-                    part = rows[rows[column] == name]
-                    xs = part[time].to_numpy() if time == "year" else np.arange(len(part))
+                    part = rows[rows[column] == name].set_index(time).reindex(steps)
                     shade = _PALETTE[g % len(_PALETTE)]
-                    ax.plot(xs, part["share"].to_numpy(dtype=float), color=shade, linewidth=1.2, marker="o",
-                            markersize=2.5, label=str(name))
-                    if "share_low" in part:
-                        ax.fill_between(xs, part["share_low"].to_numpy(dtype=float),
-                                        part["share_high"].to_numpy(dtype=float), color=shade, alpha=0.12,
-                                        linewidth=0)
+                    offset = (g - (len(groups) - 1) / 2) * spread
+                    values = part["share"].to_numpy(dtype=float)
+                    low = part["share_low"].to_numpy(dtype=float) if bands else None
+                    high = part["share_high"].to_numpy(dtype=float) if bands else None
+                    one = (part["n_documents"] == 1).to_numpy() if "n_documents" in part else None
+                    if time == "year":
+                        _series(ax, np.asarray(steps, dtype=float) + offset, values, low, high, shade, single=one,
+                                alpha=0.12, markersize=2.5, label=str(name))
+                    else:  # periods are categories: a point and its error bar each, a thin line in time order
+                        x = np.arange(len(steps)) + offset
+                        if bands:
+                            ax.errorbar(x, values, yerr=[values - low, high - values], fmt="none", ecolor=shade,
+                                        elinewidth=1.1, capsize=2)
+                        _series(ax, x, values, None, None, shade, single=one, markersize=3.5, label=str(name))
                 if time == "year":
-                    ax.set_xticks(year_ticks(table["year"].unique(), 4))
+                    _year_axis(ax, present, 4)
+                else:
+                    _category_axis(ax, steps)
             ax.set_title(lexicon.label(theme, language), fontsize=9)
             ax.tick_params(labelsize=7)
             ax.grid(axis="y", alpha=0.3)
         shown = table[table["theme"].isin(themes)]
-        top = float(np.nanmax(shown["share_high" if "share_high" in shown else "share"].to_numpy(dtype=float)))
-        axes.flat[0].set_ylim(0, top * 1.05 if top > 0 else 1)  # shared: one limit fits every panel
+        _fit_y(axes.flat[0], *(shown[c].to_numpy(dtype=float) for c in ("share", "share_high") if c in shown))
         if time is not None:
             axes.flat[0].legend(fontsize=7, frameon=False)
-        note = text["bars" if time is None else "band"] if "share_low" in table else ""
-        fig.suptitle((f"{title}: " if title else "") + text[heading] + (f" ({note})" if note else ""), fontsize=10)
+        notes = [_say(text, "bars" if time is None or time == "period" else "band", level)] if bands else []
+        if bool(np.any(single)):
+            notes.append(text["hollow"] if time else text["hatched"])
+        fig.suptitle(wrap((f"{title}: " if title else "") + text[heading] + (f" ({'; '.join(notes)})" if notes else ""),
+                          3.0 * n_cols - 0.4, 10), fontsize=10)
         fig.supylabel(text["share"], fontsize=9)
     return fig
 
 
-def plot_effects(expected: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "") -> Figure:
-    """Expected share of each theme along a covariate (from effects_expected.csv): one panel per theme, one line
-    and band per group of the first categorical covariate, shared axes."""
+def plot_effects(expected: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "",
+                 level: float = 0.95) -> Figure:
+    """Expected share of each theme along a covariate (from effects_expected.csv): one panel per theme, one
+    series per group of the first categorical covariate. Along a number (year) a line with its ``level`` band,
+    broken where the curve is not supported by documents (``supported`` false, values empty), with an error bar
+    for a value alone between such gaps; along a category a point with its error bar per category and group, no
+    line (categories have no order), the groups set a little apart. Each panel has its own y axis from 0 to its
+    largest interval: themes differ by an order of magnitude, and the figure compares groups within a theme."""
     import matplotlib
+    import pandas as pd
 
     text = _TEXT[language]
     x = [c for c in expected.columns if c not in ("theme", "group", "expected", "low", "high", "supported")][0]
     themes = [t for t in lexicon.names if t in set(expected["theme"])]
     n_cols = 4 if len(themes) > 6 else min(3, len(themes))
     n_rows = int(np.ceil(len(themes) / n_cols))
-    groups = list(dict.fromkeys(expected["group"]))
+    groups = list(dict.fromkeys(expected["group"].fillna("")))
+    numeric = pd.api.types.is_numeric_dtype(expected[x])
+    categories = list(dict.fromkeys(expected[x])) if not numeric else []
+    spread = min(0.25, 0.6 / max(len(groups), 1))
     with matplotlib.rc_context(rc_params()):
         fig = _new_figure(3.0 * n_cols, 2.1 * n_rows + 1.2)
-        axes = fig.subplots(n_rows, n_cols, squeeze=False, sharey=True)
+        axes = fig.subplots(n_rows, n_cols, squeeze=False)
         for ax in axes.flat[len(themes):]:
             ax.set_visible(False)
         for ax, theme in zip(axes.flat, themes):
+            drawn = []
             for g, group in enumerate(groups):
-                rows = expected[(expected["theme"] == theme) & (expected["group"] == group)]
+                rows = expected[(expected["theme"] == theme) & (expected["group"].fillna("") == group)]
                 shade = _PALETTE[g % len(_PALETTE)] if len(groups) > 1 else theme_colors(lexicon)[theme]
-                ax.plot(rows[x], rows["expected"], color=shade, linewidth=1.3, label=str(group) if group else None)
-                ax.fill_between(rows[x], rows["low"], rows["high"], color=shade, alpha=0.15, linewidth=0)
+                values, low, high = (rows[c].to_numpy(dtype=float) for c in ("expected", "low", "high"))
+                label = str(group) if group else None
+                if numeric:
+                    order = np.argsort(rows[x].to_numpy(dtype=float), kind="stable")
+                    _series(ax, rows[x].to_numpy(dtype=float)[order], values[order], low[order], high[order], shade,
+                            alpha=0.15, markersize=0, label=label)
+                else:
+                    position = np.array([categories.index(v) for v in rows[x]], dtype=float)
+                    position += (g - (len(groups) - 1) / 2) * spread
+                    ax.errorbar(position, values, yerr=[values - low, high - values], fmt="o", color=shade,
+                                markersize=3.5, elinewidth=1.1, capsize=2, linestyle="none", label=label)
+                drawn += [values, high]
+            _fit_y(ax, *drawn)
             ax.set_title(lexicon.label(theme, language), fontsize=9)
             ax.tick_params(labelsize=7)
-            ax.set_ylim(bottom=0)
             ax.grid(axis="y", alpha=0.3)
             if x == "year":
-                ax.set_xticks(year_ticks(expected[x].unique(), 4))
+                _year_axis(ax, expected.loc[expected["supported"].astype(str).isin(["True", "true"]), x]
+                           if "supported" in expected else expected[x], 4)
+            elif not numeric:
+                _category_axis(ax, categories)
         if len(groups) > 1:
             axes.flat[0].legend(fontsize=7, frameon=False)
-        fig.suptitle((f"{title}: " if title else "") + text["effects_title"].format(x=x), fontsize=10)
+        heading = (f"{title}: " if title else "") + text["effects_title"].format(x=x)
+        fig.suptitle(wrap(f"{heading} ({_say(text, 'interval95', level)}; {text['own_y']})",
+                          3.0 * n_cols - 0.4, 10), fontsize=10)
         fig.supylabel(text["share"], fontsize=9)
     return fig
 

@@ -13,18 +13,23 @@ import pandas as pd
 
 from . import atomic
 from .fonts import WEB_FAMILY, font_face_css
+from .plots import percent
 from .uncertainty import PRIOR_DF
 
-# Figures in reading order, each with a caption; others follow in name order.
+# Figures in reading order, each with a caption ({level}: the coverage of the run's intervals, trends.level);
+# others follow in name order.
 CAPTIONS = {
-    "theme_shares": "Theme shares by year, one panel per theme, with {level} intervals that count documents, "
-                    "paragraphs and model seeds.",
-    "theme_change": "Change between two years: thick bars are {level} intervals, thin bars simultaneous "
-                    "intervals over all themes; filled markers are the changes judged clear.",
-    "theme_periods": "Theme shares by named period.",
-    "theme_groups": "Theme shares by group.",
-    "theme_effects": "Expected theme shares along a covariate with {level} bands (fractional logit, "
-                     "document-clustered errors, seeds included).",
+    "theme_shares": "Theme shares by year, one panel per theme (each with its own y scale), with {level} intervals "
+                    "that count documents, paragraphs and model seeds (bands; an error bar for a year alone between "
+                    "gaps); hollow markers are years resting on one document.",
+    "theme_change": "Change between two years: thick bars are {level} intervals, thin bars simultaneous intervals "
+                    "over all themes; filled markers are the changes judged clear.",
+    "theme_periods": "Theme shares by named period, with {level} intervals (error bars); hatched bars rest on one "
+                     "document.",
+    "theme_groups": "Theme shares by group over the years or periods, with {level} intervals (bands; error bars "
+                    "along periods and where a group has a single year); hollow markers rest on one document.",
+    "theme_effects": "Expected theme shares along a covariate with {level} intervals (fractional logit, "
+                     "document-clustered errors, seeds included); gaps where no documents support the curve.",
     "theme_words": "How each theme is worded in each period (c-TF-IDF of share-weighted word counts).",
     "theme_validity": "Validity: correlation of each theme's share with its keyword rate across years and documents, "
                       "and the split-half check (the share measured from half of its keywords against the rate of "
@@ -32,10 +37,18 @@ CAPTIONS = {
     "model_vs_keywords": "Model share beside keyword frequency, per theme and year.",
     "theme_heatmap": "Year x theme shares.",
     "theme_area": "Theme shares stacked to one.",
-    "document_themes": "Theme composition of each document.",
+    "document_themes": "Theme composition of each document (long titles shortened; full titles in "
+                       "document_themes.csv).",
     "top_words": "Top words of each topic, coloured by the theme it is labelled with.",
     "term_counts": "Tracked terms per 10,000 characters by year.",
 }
+
+
+def caption(stem: str, level: float = 0.95) -> str:
+    """The report's caption of figure ``stem``, naming the coverage ``level`` of its intervals."""
+    return CAPTIONS.get(stem, "").format(level=percent(level))
+
+
 PASSAGES_SHOWN = 3
 
 
@@ -67,11 +80,6 @@ def _p_values(table: pd.DataFrame) -> pd.DataFrame:
 def _read(folder: Path, name: str) -> pd.DataFrame | None:
     path = folder / name
     return pd.read_csv(path, keep_default_na=False, na_values=[""], encoding="utf-8-sig") if path.is_file() else None
-
-
-def percent(level: float) -> str:
-    """A coverage as a paper writes it: 0.95 -> 95%, 0.975 -> 97.5%."""
-    return f"{float(level) * 100:.10g}%"
 
 
 def corpus_shape(documents: pd.DataFrame | None, by: str = "", periods: dict | None = None) -> str:
@@ -232,8 +240,7 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
     figures = {p.stem: p for p in (folder / "figures").glob("*.png")}
     for stem in [*[s for s in CAPTIONS if s in figures], *sorted(s for s in figures if s not in CAPTIONS)]:
         data = base64.b64encode(figures[stem].read_bytes()).decode("ascii")
-        caption = CAPTIONS.get(stem, "").format(level=percent(config["trends"]["level"]))
-        parts.append(f'<h2>{html.escape(stem)}</h2><p>{html.escape(caption)}</p>'
+        parts.append(f'<h2>{html.escape(stem)}</h2><p>{html.escape(caption(stem, config["trends"]["level"]))}</p>'
                      f'<img alt="{html.escape(stem)}" src="data:image/png;base64,{data}">')
     if themes is not None:
         shown = [c for c in ("theme", "label_zh", "validated", "share", "r_years", "r_documents", "r_split",

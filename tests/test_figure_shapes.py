@@ -1,0 +1,464 @@
+"""Every figure drawn from the tables of four corpus shapes (issue 29), built synthetically with the real tables'
+columns, the shipped lexicon's theme labels and titles from the seed and gwr metadata:
+
+- one_year: 140 city reports of 2024, grouped by city tier; effects along the tier (a category);
+- century: 15 CPC congress reports 1921-2022 (one document a year, decades between), periods and groups by era;
+- policy: 221 documents 2013-2025 (one in 2013), two levels, the five-year plans as periods, long titles that share
+  their start; effects along the level (a category) with one unsupported level;
+- seeds: the five seed documents, two places by year.
+
+Each figure is checked for properties after drawing: every value inside the axes, year ticks that are years
+present in the data, period ticks that are the period names, every text inside the canvas, a band or error bar
+behind every value a caption promises one for, the configured interval level in the labels, cells resting on
+one document marked, the table's period order, and document labels that tell the titles apart."""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from toolkit import plots
+from toolkit.outputs import figure_specs
+from toolkit.report import caption
+from toolkit.themes import OTHER, load_lexicon
+
+from .conftest import GWR, SEEDS
+
+SHAPES = ["one_year", "century", "policy", "seeds"]
+DRAWN = ["theme_shares", "theme_area", "theme_heatmap", "document_themes", "model_vs_keywords", "theme_change",
+         "theme_periods", "theme_groups", "theme_effects", "theme_words", "term_counts"]
+PROFILE = [0.25, 0.12, 0.08, 0.05, 0.04, 0.03, 0.02, 0.015, 0.012, 0.01, 0.008, 0.006, 0.005, 0.004, 0.003, 0.002,
+           0.001]
+
+
+def _titles(path) -> list[str]:
+    with open(path, encoding="utf-8") as handle:
+        return [row["title"] for row in csv.DictReader(handle)]
+
+
+def _cells(keys: list[dict], documents: list[int], themes: list[str], rng) -> pd.DataFrame:
+    """theme_by_year / theme_by_period / theme_by_group_year rows: share, interval, seed range and counts; a cell
+    without documents has empty shares, one with one document a wide interval."""
+    rows = []
+    for key, n in zip(keys, documents):
+        shares = np.array([*PROFILE, 0.0]) * rng.uniform(0.6, 1.4, len(PROFILE) + 1)
+        shares[-1] = 1 - shares[:-1].sum()
+        for theme, share in zip(themes, shares):
+            width = share * (2.5 if n == 1 else 0.25) + 0.002
+            row = {**key, "theme": theme}
+            if n:
+                row.update(share=share, share_sd=width / 2, sampling_sd=width / 3,
+                           share_low=max(share - width, 0.0), share_high=min(share + width, 1.0),
+                           seed_min=share * 0.9, seed_max=share * 1.1)
+            else:
+                row.update({c: np.nan for c in ("share", "share_sd", "sampling_sd", "share_low", "share_high",
+                                                "seed_min", "seed_max")})
+            row.update(n_documents=n, n_units=20 * n, n_tokens=900 * n,
+                       interval_basis="one document: units resampled" if n == 1 else "documents resampled" if n else "")
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _words(themes: list[str], periods: list, rng) -> pd.DataFrame:
+    """theme_words.csv, the first theme lacking the first period (a table lists periods per theme)."""
+    vocabulary = ["创新", "人才", "产业", "数字经济", "生态", "改革", "开放", "民生", "安全", "党建", "文化", "乡村"]
+    rows = []
+    for t, theme in enumerate(themes[:6]):
+        for p, period in enumerate(periods):
+            if t == 0 and p == 0 and len(periods) > 1:
+                continue
+            for rank in range(1, 6):
+                rows.append({"theme": theme, "period": period, "rank": rank,
+                             "word": vocabulary[(t + p + rank) % len(vocabulary)], "score": 0.05 / rank,
+                             "count": 10.0 / rank, "new": bool((p + rank) % 2)})
+    return pd.DataFrame(rows)
+
+
+def _documents(titles: list[str], years: list[int], themes: list[str], rng) -> pd.DataFrame:
+    shares = rng.dirichlet(np.ones(len(themes)), size=len(titles))
+    table = pd.DataFrame(shares, columns=themes)
+    table.insert(0, "doc_id", [f"d{i:03d}" for i in range(len(titles))])
+    table.insert(1, "title", titles)
+    table.insert(2, "date", [str(y) for y in years])
+    table.insert(3, "year", years)
+    return table
+
+
+def _keywords(yearly: pd.DataFrame, names: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows = yearly[yearly["share"].notna() & yearly["theme"].isin(names)]
+    rates = pd.DataFrame({"year": rows["year"], "theme": rows["theme"], "per_10k": rows["share"] * 3000,
+                          "count": (rows["share"] * 300).round(), "n_tokens": rows["n_tokens"]})
+    agreement = pd.DataFrame({"theme": names, "pearson_r": np.linspace(0.9, -0.2, len(names)),
+                              "n_years": rows["year"].nunique()})
+    return rates, agreement
+
+
+def _terms(years: list[int], n_documents: list[int], terms: list[str]) -> pd.DataFrame:
+    return pd.DataFrame([{"term": term, "year": year, "count": 10 * (k + 1) * n, "token_count": 5 * n,
+                          "characters": 3000 * n, "per_10k": (k + 1) * 12.5 + (year % 7), "documents": n,
+                          "documents_with": n, "first_seen": str(years[0]), "last_seen": str(years[-1])}
+                         for k, term in enumerate(terms) for year, n in zip(years, n_documents) if n])
+
+
+def _change(themes: list[str], first, last) -> pd.DataFrame:
+    values = np.linspace(-0.05, 0.08, len(themes))
+    return pd.DataFrame({"theme": themes, "from": first, "to": last, "change": values, "change_low": values - 0.02,
+                         "change_high": values + 0.02, "simultaneous_low": values - 0.04,
+                         "simultaneous_high": values + 0.04, "clear": np.abs(values) > 0.04})
+
+
+def _effects(names: list[str], x: str, values: list, groups: list[str], supported) -> pd.DataFrame:
+    rows = []
+    for t, theme in enumerate(names):
+        base = PROFILE[(t + 3) % len(PROFILE)] * 1.5  # the largest theme is not the first panel
+        for g, group in enumerate(groups):
+            for i, value in enumerate(values):
+                ok = supported(value, group)
+                share = base * (1 + 0.5 * i / len(values) + 0.2 * g)
+                rows.append({"theme": theme, x: value, "group": group, "expected": share if ok else np.nan,
+                             "low": share * 0.7 if ok else np.nan, "high": share * 1.4 if ok else np.nan,
+                             "supported": ok})
+    return pd.DataFrame(rows)
+
+
+@lru_cache
+def shape(name: str) -> dict:
+    """The tables of a run on corpus shape ``name``, the settings, and what its figures must show."""
+    lexicon = load_lexicon()
+    themes = [*lexicon.names, OTHER]
+    rng = np.random.default_rng(sum(map(ord, name)))
+    gwr = _titles(GWR / "metadata.csv")
+    seed_titles = _titles(SEEDS / "metadata.csv")
+    tables: dict[str, pd.DataFrame] = {}
+    if name == "one_year":
+        level, years, periods, by = 0.9, [2024], None, "tier"
+        tiers = ["一线城市", "新一线城市", "二线城市", "三线及以下城市"]
+        calendar, counts = [2024], [140]
+        groups = _cells([{by: tier, "year": 2024} for tier in tiers], [20, 30, 40, 50], themes, rng)
+        cities = [t.replace("1954年国务院", "") for t in gwr]
+        titles = [f"第{i + 1}市 {cities[i % len(cities)]}" for i in range(140)]
+        doc_years = [2024] * 140
+        tables["effects_expected"] = _effects(lexicon.names, "tier", tiers, [""], lambda v, g: True)
+        word_periods: list = [2024]
+        change = None
+    elif name == "century":
+        level, by = 0.8, "era"
+        years = [1921, 1922, 1928, 1945, 1956, 1969, 1977, 1982, 1987, 1992, 1997, 2002, 2012, 2017, 2022]
+        eras = {"新民主主义革命时期": (1921, 1949), "社会主义革命和建设时期": (1950, 1977),
+                "改革开放和社会主义现代化建设新时期": (1978, 2011), "中国特色社会主义新时代": (2012, 2022)}
+        periods = list(eras)
+        calendar = list(range(1921, 2023))
+        counts = [1 if y in years else 0 for y in calendar]
+        era_of = {y: next(e for e, (a, b) in eras.items() if a <= y <= b) for y in years}
+        tables["theme_by_period"] = _cells([{"period": e} for e in periods],
+                                           [sum(era_of[y] == e for y in years) for e in periods], themes, rng)
+        groups = _cells([{by: e, "period": e} for e in periods],
+                        [sum(era_of[y] == e for y in years) for e in periods], themes, rng)
+        numerals = "一二三四五六七八九十"
+        titles = [f"中国共产党第{numerals[i] if i < 10 else '十' + numerals[i - 10]}次全国代表大会报告"
+                  for i in range(len(years))]
+        doc_years = years
+        tables["effects_expected"] = _effects(lexicon.names, "year", calendar, [""],
+                                              lambda v, g: min(abs(v - y) for y in years) <= 5)
+        word_periods = periods
+        change = (1921, 2022)
+    elif name == "policy":
+        level, by = 0.9, "level"
+        calendar = years = list(range(2013, 2026))
+        counts = [1] + [18] * 10 + [22, 18]
+        plans = {"十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025)}
+        periods = list(plans)
+        tables["theme_by_period"] = _cells([{"period": p} for p in periods], [37, 90, 94], themes, rng)
+        groups = _cells([{by: lv, "period": p} for lv in ["中央", "省级"] for p in periods], [20, 40, 45, 17, 50, 49],
+                        themes, rng)
+        prefix = "国务院办公厅关于转发国家发展改革委关于"
+        titles = [f"{prefix}{seed_titles[i % 5]}的通知(第{i + 1}号)" for i in range(221)]
+        doc_years = sorted(np.repeat(years, counts).tolist())
+        tables["effects_expected"] = _effects(lexicon.names, "level", ["中央", "省级", "市级"], [""],
+                                              lambda v, g: v != "市级")
+        word_periods = periods
+        change = ("十二五", "十四五")
+    else:
+        level, by, periods = 0.95, "place", None
+        years = [2015, 2019, 2020, 2021, 2022]
+        calendar = list(range(2015, 2023))
+        counts = [1 if y in years else 0 for y in calendar]
+        places = {2015: "武汉市", 2019: "武汉市", 2020: "安庆市大观区(安徽)", 2021: "武汉市", 2022: "武汉市"}
+        groups = _cells([{by: places[y], "year": y} for y in years], [1] * 5, themes, rng)
+        groups = groups.sort_values(by, kind="stable").reset_index(drop=True)
+        titles = seed_titles
+        doc_years = years
+        word_periods = years
+        change = (2015, 2022)
+    yearly = _cells([{"year": y} for y in calendar], counts, themes, rng)
+    rates, agreement = _keywords(yearly, lexicon.names)
+    tables.update(theme_by_year=yearly, theme_by_group_year=groups, keyword_by_year=rates,
+                  model_vs_keywords=agreement, theme_words=_words(themes, word_periods, rng),
+                  document_themes=_documents(titles, doc_years, themes, rng),
+                  term_counts=_terms(calendar, counts, ["创新", "数字经济", "生态", "高质量发展", "新质生产力"]),
+                  topics=pd.DataFrame({"topic": [0], "theme": [lexicon.names[0]], "score": [0.5],
+                                       "top_words": [["创新"]], "top_weights": [[0.1]]}),
+                  themes=pd.DataFrame({"theme": lexicon.names, "r_years": 0.6, "r_documents": 0.5, "r_split": 0.4,
+                                       "validated": True}))
+    if change:
+        tables["change"] = _change(themes, *change)
+    options = {"language": "zh", "trend_style": "panels", "top_words": 10, "theme_words": 5}
+    specs = {spec[0]: spec for spec in figure_specs(tables, lexicon, options, title=name, level=level)}
+    return {"tables": tables, "specs": specs, "level": level, "years": years, "periods": periods,
+            "word_periods": word_periods, "lexicon": lexicon}
+
+
+@lru_cache
+def figure(shape_name: str, name: str):
+    """The figure ``name`` of corpus shape ``shape_name``, drawn (None when the run would not draw it)."""
+    spec = shape(shape_name)["specs"].get(name)
+    if spec is None:
+        return None
+    _, function, args, kwargs = spec
+    fig = getattr(plots, function)(*args, **kwargs)
+    FigureCanvasAgg(fig)  # a Figure alone has a canvas that does not draw
+    fig.canvas.draw()
+    return fig
+
+
+def _drawn(shape_name: str, name: str):
+    fig = figure(shape_name, name)
+    if fig is None:
+        pytest.skip(f"{shape_name} draws no {name}")
+    return fig
+
+
+def _data_axes(fig):
+    return [ax for ax in fig.axes if ax.get_visible() and (ax.lines or ax.collections or ax.patches)]
+
+
+def _finite(points) -> np.ndarray:
+    points = np.asarray(points, dtype=float).reshape(-1, 2)
+    return points[np.isfinite(points).all(axis=1)]
+
+
+def _points(ax) -> np.ndarray:
+    """Every drawn coordinate of ``ax`` in data units: lines, bands, error bars, bars."""
+    parts = [_finite(line.get_xydata()) for line in ax.lines if line.get_transform() == ax.transData]  # no rules
+    for collection in ax.collections:
+        if isinstance(collection, matplotlib.collections.LineCollection):
+            parts += [_finite(s) for s in collection.get_segments()]
+        elif isinstance(collection, matplotlib.collections.PolyCollection):
+            parts += [_finite(p.vertices) for p in collection.get_paths()]
+    for bar in ax.patches:
+        if isinstance(bar, matplotlib.patches.Rectangle):
+            x, y, w, h = bar.get_x(), bar.get_y(), bar.get_width(), bar.get_height()
+            parts.append(_finite([[x, y], [x + w, y + h]]))
+    return np.concatenate(parts) if parts else np.zeros((0, 2))
+
+
+@pytest.mark.parametrize("name", DRAWN)
+@pytest.mark.parametrize("shape_name", SHAPES)
+def test_every_value_lies_within_the_axes(shape_name, name):
+    fig = _drawn(shape_name, name)
+    for ax in _data_axes(fig):
+        points = _points(ax)
+        (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+        tol_x, tol_y = 1e-9 * max(1, abs(x1)), 1e-9 * max(1, abs(y1))
+        assert ((points[:, 0] >= x0 - tol_x) & (points[:, 0] <= x1 + tol_x)).all(), f"{name}: x outside {ax.get_title()}"
+        assert ((points[:, 1] >= y0 - tol_y) & (points[:, 1] <= y1 + tol_y)).all(), \
+            f"{name}: a value above {y1:.3f} clipped in {ax.get_title()!r}"
+
+
+def _axis_kind(shape_name: str, name: str):
+    """'years', a list of category names, or None, for the x axis of the figure's panels."""
+    s = shape(shape_name)
+    if name in ("theme_shares", "model_vs_keywords", "term_counts"):
+        return "years"
+    if name == "theme_groups":
+        return s["periods"] if s["periods"] else "years"
+    if name == "theme_periods":
+        return s["periods"]
+    if name == "theme_effects":
+        x = [c for c in s["tables"]["effects_expected"].columns
+             if c not in ("theme", "group", "expected", "low", "high", "supported")][0]
+        return "years" if x == "year" else list(dict.fromkeys(s["tables"]["effects_expected"][x]))
+    return None
+
+
+@pytest.mark.parametrize("name", ["theme_shares", "model_vs_keywords", "term_counts", "theme_groups",
+                                  "theme_periods", "theme_effects"])
+@pytest.mark.parametrize("shape_name", SHAPES)
+def test_ticks_are_years_of_the_data_or_period_names(shape_name, name):
+    fig = _drawn(shape_name, name)
+    kind = _axis_kind(shape_name, name)
+    years = shape(shape_name)["years"]
+    for ax in _data_axes(fig):
+        if ax.get_shared_x_axes().get_siblings(ax) and not ax.xaxis.get_visible():
+            continue
+        labels = [t.get_text().replace("\n", "") for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
+        if name == "model_vs_keywords" and not labels and ax.get_ylabel() == "":  # the twin of a panel: its x is
+            continue                                                               # the panel's
+        assert labels, f"{name}: a panel without x labels ({ax.get_title()!r})"
+        if kind == "years":
+            assert all(re.fullmatch(r"\d{4}", t) for t in labels), f"{name}: ticks {labels}"
+            ticks = [int(t) for t in labels]
+            assert min(years) <= min(ticks) and max(ticks) <= max(years), f"{name}: ticks {labels} beyond {years}"
+            if len(years) == 1:
+                assert ticks == years
+        else:
+            assert labels == [str(p) for p in kind], f"{name}: ticks {labels}, not {kind}"
+
+
+def _inside(box, canvas, slack: float = 1.0) -> bool:
+    return (box.x0 >= canvas.x0 - slack and box.x1 <= canvas.x1 + slack and box.y0 >= canvas.y0 - slack
+            and box.y1 <= canvas.y1 + slack)
+
+
+def _cut_off(fig) -> list[str]:
+    """The texts and legends of ``fig`` (drawn) that reach beyond its canvas."""
+    renderer = fig.canvas.get_renderer()
+    boxes = [(text.get_text(), text.get_window_extent(renderer)) for text in fig.findobj(matplotlib.text.Text)
+             if text.get_visible() and text.get_text().strip() and (text.axes is None or text.axes.get_visible())]
+    boxes += [("legend", legend.get_window_extent(renderer)) for legend in fig.findobj(matplotlib.legend.Legend)]
+    return [text for text, box in boxes if not _inside(box, fig.bbox)]
+
+
+@pytest.mark.parametrize("name", DRAWN)
+@pytest.mark.parametrize("shape_name", SHAPES)
+def test_titles_legends_and_labels_lie_within_the_canvas(shape_name, name):
+    outside = _cut_off(_drawn(shape_name, name))
+    assert not outside, f"{name}: cut off at the canvas's edge: {outside[:3]}"
+
+
+@pytest.mark.parametrize("shape_name", SHAPES)
+def test_english_labels_lie_within_the_canvas_too(shape_name):
+    """English titles and notes are longer than Chinese ones."""
+    for name, (_, function, args, kwargs) in shape(shape_name)["specs"].items():
+        if name in DRAWN:
+            fig = getattr(plots, function)(*args, **{**kwargs, "language": "en"})
+            FigureCanvasAgg(fig)
+            fig.canvas.draw()
+            outside = _cut_off(fig)
+            assert not outside, f"{name}: cut off at the canvas's edge: {outside[:3]}"
+
+
+def _bands(ax):
+    """Vertical extents drawn as intervals: error bars (x, low, high), and bands as polygons of some width."""
+    bars, polygons = [], []
+    for collection in ax.collections:
+        if isinstance(collection, matplotlib.collections.LineCollection):
+            for segment in collection.get_segments():
+                segment = np.asarray(segment, dtype=float)
+                if len(segment) == 2 and segment[0, 0] == segment[1, 0] and np.isfinite(segment).all():
+                    bars.append((segment[0, 0], *sorted(segment[:, 1])))
+        elif isinstance(collection, matplotlib.collections.PolyCollection):
+            for path in collection.get_paths():
+                vertices = _finite(path.vertices)
+                if len(vertices) and np.ptp(vertices[:, 0]) > 0:
+                    polygons.append(vertices)
+    return bars, polygons
+
+
+def _covered(x, y, bars, polygons, eps: float = 1e-9) -> bool:
+    if any(abs(bx - x) < eps and low - eps <= y <= high + eps for bx, low, high in bars):
+        return True
+    for vertices in polygons:
+        at = vertices[np.abs(vertices[:, 0] - x) < eps, 1]
+        if len(at) and at.min() - eps <= y <= at.max() + eps:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("name", ["theme_shares", "theme_groups", "theme_periods", "theme_effects"])
+@pytest.mark.parametrize("shape_name", SHAPES)
+def test_every_value_has_the_band_the_caption_promises(shape_name, name):
+    fig = _drawn(shape_name, name)
+    s = shape(shape_name)
+    level = plots.percent(s["level"])
+    assert level in caption(name, s["level"]) and level in fig.get_suptitle().replace("\n", "")
+    themes = set(s["specs"][name][2][0]["theme"])
+    panels = [ax for ax in _data_axes(fig) if ax.get_title()]
+    assert len(panels) == len(themes if name != "theme_effects" else themes - {OTHER})
+    for ax in panels:
+        bars, polygons = _bands(ax)
+        markers = [_finite(line.get_xydata()) for line in ax.lines if line.get_marker() == "o"]  # values
+        points = np.concatenate(markers) if markers else np.zeros((0, 2))
+        if not len(points):  # bars: the top of each
+            points = np.array([[b.get_x() + b.get_width() / 2, b.get_height()] for b in ax.patches
+                               if isinstance(b, matplotlib.patches.Rectangle) and b.get_height() > 0])
+        assert len(points), f"{name}: nothing drawn in {ax.get_title()!r}"
+        bare = [(x, y) for x, y in points if not _covered(x, y, bars, polygons)]
+        assert not bare, f"{name}: {len(bare)} values without their {level} interval in {ax.get_title()!r}: {bare[:3]}"
+
+
+@pytest.mark.parametrize("shape_name", SHAPES)
+def test_the_interval_level_in_every_label_comes_from_the_config(shape_name):
+    s = shape(shape_name)
+    level = plots.percent(s["level"])
+    for name in ["theme_shares", "theme_change", "theme_periods", "theme_groups", "theme_effects"]:
+        fig = figure(shape_name, name)
+        if fig is None:
+            continue
+        texts = " ".join(t.get_text() for t in fig.findobj(matplotlib.text.Text))
+        percents = set(re.findall(r"\d+(?:\.\d+)?%", texts))
+        assert percents == {level}, f"{name}: labels say {percents}, the config {level}"
+        assert re.findall(r"\d+(?:\.\d+)?%", caption(name, s["level"])) in ([], [level])
+
+
+@pytest.mark.parametrize("shape_name", SHAPES)
+def test_cells_resting_on_one_document_are_marked(shape_name):
+    s = shape(shape_name)
+    yearly = s["tables"]["theme_by_year"]
+    one = set(yearly.loc[yearly["n_documents"] == 1, "year"])
+    fig = _drawn(shape_name, "theme_shares")
+    for ax in _data_axes(fig)[:-1]:  # the panels, not the strip of documents
+        faces = {}
+        for line in ax.lines:
+            if line.get_marker() in (None, "None", "") or not len(_finite(line.get_xydata())):
+                continue
+            hollow = matplotlib.colors.to_hex(line.get_markerfacecolor()) == "#ffffff"
+            for x, _ in _finite(line.get_xydata()):
+                faces.setdefault(int(round(x)), set()).add(hollow)
+        assert {x for x, f in faces.items() if True in f} == one, f"hollow markers {sorted(faces)} not {one}"
+        assert all(f == {False} for x, f in faces.items() if x not in one)
+    if one:
+        assert "空心点" in fig.get_suptitle()
+
+
+@pytest.mark.parametrize("shape_name", SHAPES)
+def test_theme_words_keep_the_period_order_of_the_table(shape_name):
+    s = shape(shape_name)
+    fig = _drawn(shape_name, "theme_words")
+    grid = fig.axes[0]
+    headers = [t.get_text().replace("\n", "") for t in grid.texts if t.get_position()[1] == -0.52]
+    assert headers == [str(p) for p in s["word_periods"]]
+
+
+@pytest.mark.parametrize("shape_name", SHAPES)
+def test_document_labels_tell_the_titles_apart(shape_name):
+    fig = _drawn(shape_name, "document_themes")
+    table = shape(shape_name)["tables"]["document_themes"]
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    shown = table.iloc[np.unique(np.linspace(0, len(table) - 1, len(labels)).round().astype(int))]
+    assert len(set(labels)) == len(set(zip(shown["year"], shown["title"])))
+    assert all(plots._em(label) <= 30 for label in labels)
+
+
+@pytest.mark.parametrize("shape_name", ["one_year", "policy"])
+def test_categories_are_points_with_error_bars_not_lines(shape_name):
+    fig = _drawn(shape_name, "theme_effects")
+    expected = shape(shape_name)["tables"]["effects_expected"]
+    unsupported = set(expected.loc[~expected["supported"], "tier" if "tier" in expected else "level"])
+    for ax in _data_axes(fig):
+        for line in ax.lines:
+            joined = line.get_linestyle() not in ("None", "", " ") and len(_finite(line.get_xydata())) > 1
+            assert not joined, "categories joined by a line"
+        bars, _ = _bands(ax)
+        assert len(bars) == (expected["supported"].sum() // expected["theme"].nunique())
+        labels = [t.get_text() for t in ax.get_xticklabels()]
+        for category in unsupported:  # its tick stays, with nothing drawn over it
+            position = labels.index(category)
+            assert not any(abs(x - position) < 0.5 for x, _, _ in bars)
