@@ -153,3 +153,23 @@ def test_other_row_warns_when_other_outweighs_the_themes_and_names_its_free_topi
     calm_yearly = yearly.assign(share=np.where(yearly["theme"] == OTHER, 0.005, 0.01))
     calm, warning = other_diagnostics(units.assign(other=[0.005, 0.005]), calm_yearly, topics, lexicon)
     assert warning == "" and "largest" not in calm["why"]
+
+
+def test_the_sensitivity_figure_shows_the_words_that_move_each_theme_most():
+    from toolkit.plots import plot_lexicon_sensitivity
+
+    lexicon = load_lexicon()
+    table = pd.DataFrame({"theme": ["innovation"] * 4 + ["ecology"] * 2,
+                          "word": ["创新", "科技", "人才", "研发", "生态", "绿色"],
+                          "keyword_tokens": [0.5, 0.2, 0.2, 0.1, 0.6, 0.4], "units_only": [9, 3, 2, 1, 5, 2],
+                          "shift": [0.05, 0.01, 0.02, 0.001, 0.03, 0.004], "at": [2016, 2010, 2012, 2001, 2020, 2019],
+                          "mean_shift": [0.02, 0.004, 0.01, 0.0005, 0.01, 0.002]})
+    fig = plot_lexicon_sensitivity(table, lexicon)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    widths = [round(p.get_width(), 6) for p in ax.patches]
+    assert widths == [0.05, 0.02, 0.01, 0.03, 0.004]  # three for innovation (研发 left out), two for ecology
+    assert max(widths) < ax.get_xlim()[1]
+    labels = [t.get_text() for t in ax.texts]
+    assert labels[0] == "创新 (2016)" and "研发 (2001)" not in labels
+    assert [t.get_text() for t in ax.get_yticklabels()] == [lexicon.label("innovation"), lexicon.label("ecology")]

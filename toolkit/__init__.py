@@ -31,7 +31,7 @@ _EXPORTS = {
     "plot_model_vs_keywords": "plots", "plot_change": "plots",
     "keyword_rates": "trends", "estimate_effects": "effects", "plot_effects": "plots",
     "plot_theme_periods": "plots", "plot_theme_groups": "plots", "plot_theme_validity": "plots",
-    "plot_theme_words": "plots", "plot_term_counts": "plots",
+    "plot_theme_words": "plots", "plot_term_counts": "plots", "plot_lexicon_sensitivity": "plots",
     "lexicon_coverage": "themes", "candidate_terms": "terms", "join_phrases": "terms", "PairCounts": "terms",
     "term_counts": "terms", "kwic": "terms", "format_kwic": "terms", "count_terms": "pipeline",
     "concordance": "pipeline", "representative_passages": "evidence", "theme_words": "wording",

@@ -106,7 +106,8 @@ def figure_specs(tables: dict[str, pd.DataFrame], lexicon, options: dict, *, tit
                  level: float = 0.95) -> list[tuple]:
     """(name, plotting function's name, arguments, keyword arguments) of every figure a run draws from its
     ``tables`` (theme_by_year, keyword_by_year, model_vs_keywords, change, theme_by_period, theme_by_group_year,
-    effects_expected, topics, themes, document_themes, theme_words, term_counts; absent or empty tables give no
+    effects_expected, topics, themes, document_themes, theme_words, lexicon_sensitivity, term_counts; absent or
+    empty tables give no
     figure). The ``[figures]`` section is ``options``; ``level`` (``trends.level``) is the coverage that the
     figures with intervals draw and name."""
     kw = {"language": options["language"], "title": title}
@@ -135,6 +136,8 @@ def figure_specs(tables: dict[str, pd.DataFrame], lexicon, options: dict, *, tit
     for name, function, table, extra in optional:
         if present(table):
             specs.append((name, function, (tables[table], lexicon), {**kw, **extra}))
+    if present("lexicon_sensitivity"):
+        specs.append(("lexicon_sensitivity", "plot_lexicon_sensitivity", (tables["lexicon_sensitivity"], lexicon), kw))
     if present("term_counts"):
         specs.append(("term_counts", "plot_term_counts", (tables["term_counts"],), kw))
     return specs

@@ -60,6 +60,8 @@ _TEXT = {
            "effects_title": "协变量效应:各主题的预期占比随 {x} 的变化(分数logit,文档聚类标准误,含随机种子)",
            "validity_title": "主题测量的效度:模型占比与关键词频率的相关", "r_years": "跨年份 r",
            "r_documents": "跨文档 r", "r_split": "半数关键词检验 r(跨文档)",
+           "sensitivity_title": "去掉单个关键词时主题占比的最大变化", "sensitivity_x": "占比的最大变化(年份或组)",
+           "sensitivity_note": "每个主题影响最大的三个关键词;条旁:词与变化最大的年份或组",
            "validity_x": "皮尔逊相关系数 r(虚线:0.5;✗ 未通过,原因见 themes.csv)"},
     "en": {"share_title": "Theme shares by year", "year": "Year", "share": "Share of tokens",
            "counts": "docs/units", "topic": "Topic", "words_title": "Top words per topic", "weight": "Weight",
@@ -86,6 +88,9 @@ _TEXT = {
                             "errors clustered by document, seeds included)",
            "validity_title": "Validity of each theme: model share against keyword rate", "r_years": "r across years",
            "r_documents": "r across documents", "r_split": "split half: held-out keywords, r across documents",
+           "sensitivity_title": "How far a theme's shares move without one keyword",
+           "sensitivity_x": "largest change of a year's (or group's) share",
+           "sensitivity_note": "the three keywords that move each theme most; beside each bar: the word and where",
            "validity_x": "Pearson r (dashed: 0.5; ✗ not validated, reasons in themes.csv)"},
 }
 # 20 colours, none grey (grey is `other`): matplotlib's tab10 less its grey, then darker and paler ones of
@@ -853,6 +858,39 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
         ax.legend(loc="lower left", frameon=False, fontsize=8)
         ax.set_title(f"{title}: {text['validity_title']}" if title else text["validity_title"])
         ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def plot_lexicon_sensitivity(sensitivity: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 3,
+                             language: str = "zh", title: str = "") -> Figure:
+    """Per theme (lexicon_sensitivity.csv), the ``n_words`` keywords whose removal moves the theme's yearly (or
+    group) shares most: one bar each, the largest change of a share, labelled with the word and the year or group
+    where it happens. A theme whose bars are long rests on those words."""
+    import matplotlib
+
+    text = _TEXT[language]
+    colors = theme_colors(lexicon)
+    themes = [t for t in lexicon.names if t in set(sensitivity["theme"])]
+    rows = [(theme, row) for theme in themes
+            for row in sensitivity[sensitivity["theme"] == theme].nlargest(n_words, "shift").itertuples()]
+    y = np.arange(len(rows))[::-1].astype(float)
+    with matplotlib.rc_context(rc_params()):
+        fig = _new_figure(10, 0.22 * max(len(rows), 1) + 1.6)
+        ax = fig.add_subplot()
+        shifts = np.array([row.shift for _, row in rows], dtype=float)
+        ax.barh(y, shifts, height=0.75, color=[colors[theme] for theme, _ in rows])
+        top = float(shifts.max()) if len(shifts) else 0.0
+        for yy, (_, row) in zip(y, rows):
+            ax.text(row.shift + top * 0.01, yy, f"{row.word} ({row.at})", va="center", fontsize=7)
+        firsts = [i for i, (theme, _) in enumerate(rows) if i == 0 or rows[i - 1][0] != theme]
+        ax.set_yticks(y[firsts])
+        ax.set_yticklabels([lexicon.label(rows[i][0], language) for i in firsts], fontsize=8)
+        ax.set_xlim(0, top * 1.35 if top > 0 else 1)
+        ax.set_ylim(-0.6, len(rows) - 0.4)
+        ax.set_xlabel(text["sensitivity_x"], fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+        heading = f"{title}: {text['sensitivity_title']}" if title else text["sensitivity_title"]
+        ax.set_title(heading + "\n" + text["sensitivity_note"], fontsize=9)
     return fig
 
 

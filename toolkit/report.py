@@ -39,6 +39,8 @@ CAPTIONS = {
     "theme_area": "Theme shares stacked to one.",
     "document_themes": "Theme composition of each document (long titles shortened; full titles in "
                        "document_themes.csv).",
+    "lexicon_sensitivity": "How far each theme's yearly (or group) shares move when one keyword is left out "
+                           "(the three keywords that move it most; lexicon_sensitivity.csv lists every keyword).",
     "top_words": "Top words of each topic, coloured by the theme it is labelled with.",
     "term_counts": "Tracked terms per 10,000 characters by year.",
 }
