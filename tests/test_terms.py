@@ -287,3 +287,18 @@ def test_a_pattern_too_long_or_too_large_to_compile_is_one_line(monkeypatch):
         UserPattern("数字(经济|化)", "the term")
     assert str(info.value) == ("the term '数字(经济|化)' is too large to compile (MemoryError); write a simpler "
                                "pattern")
+
+
+def test_kwic_out_that_is_a_fifo_is_named_never_opened(tmp_path):
+    import os
+
+    fifo = tmp_path / "结果.csv"
+    os.mkfifo(fifo)
+    try:
+        result = subprocess.run([sys.executable, "-m", "toolkit", "kwic", "seeds/001_a277e5c0c743763f.txt", "创新",
+                                 "--out", str(fifo)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    except subprocess.TimeoutExpired:
+        pytest.fail("kwic --out FIFO still waits after 120 s")
+    assert result.returncode == 2
+    assert result.stderr == (f"toolkit: error: --out {fifo} is a FIFO (named pipe), not a table this command wrote; "
+                             "choose another name (the toolkit writes only regular files)\n")

@@ -151,6 +151,10 @@ def write_csv_file(path: str | os.PathLike, frame, *, flag: str = "--out") -> No
     if path.is_dir():
         raise ToolkitError(f"{flag} {path} is a folder; give a file name such as {path / 'table.csv'}")
     if path.exists() or path.is_symlink():
+        mode = os.lstat(path).st_mode
+        if not stat.S_ISREG(mode) and not stat.S_ISLNK(mode):  # never opened: a FIFO would wait for a writer
+            raise ToolkitError(f"{flag} {path} is {file_kind(mode)}, not a table this command wrote; choose another "
+                               "name (the toolkit writes only regular files)")
         header = ",".join(str(c) for c in frame.columns)
         try:
             with open(path, encoding="utf-8-sig") as handle:
@@ -166,6 +170,30 @@ def write_csv_file(path: str | os.PathLike, frame, *, flag: str = "--out") -> No
         write_csv(path, frame)
     except OSError as exc:
         raise ToolkitError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def file_kind(mode: int) -> str:
+    """What a file of ``mode`` that is not a regular file is, for messages ("a FIFO (named pipe)" ...)."""
+    for test, name in ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISDIR, "a folder"), (stat.S_ISLNK, "a symbolic link")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def read_regular(path: str | os.PathLike) -> bytes:
+    """The bytes of the regular file ``path``; opened without waiting and checked before reading, so a FIFO (or
+    a device) never blocks: OSError ``EINVAL`` naming what it is instead (``FileNotFoundError`` and the like as
+    open raises them)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, f"it is {file_kind(mode)}, not a regular file", str(path))
+        return handle.read()
 
 
 # ----- output folders ---------------------------------------------------------------------------------------
