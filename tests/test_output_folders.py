@@ -425,3 +425,19 @@ def test_a_link_swapped_in_for_a_folder_during_removal_is_not_followed(tmp_path,
     assert swapped
     assert (outside / "a.csv").read_text() == "论文数据"
     assert (inner / "sub").is_symlink()
+
+
+@pytest.mark.parametrize("name", [atomic.MARKER, atomic.LEFTOVER, atomic.SWEEP_MARKER, atomic.JOURNAL, ".结果.lock",
+                                  ".结果.partial-abcd1234", ".结果.old-abcd1234"])
+def test_names_the_toolkit_uses_for_its_own_files_are_refused_as_out(tmp_path, monkeypatch, name):
+    import pandas as pd
+
+    monkeypatch.chdir(tmp_path)
+    if name == ".结果.lock":
+        _run(tmp_path / "结果", {"units.csv": b"1"})
+    message = f"--out {tmp_path / name}: {name} is a name the toolkit uses for its own files"
+    with pytest.raises(ToolkitError) as info:
+        _run(Path(name), {"units.csv": b"1"})
+    assert str(info.value).startswith(message) and "\n" not in str(info.value)
+    with pytest.raises(ToolkitError, match="is a name the toolkit uses for its own files"):
+        atomic.write_csv_file(tmp_path / name, pd.DataFrame({"词": ["创新"]}))

@@ -148,6 +148,7 @@ def write_csv_file(path: str | os.PathLike, frame, *, flag: str = "--out") -> No
     over a file the toolkit did not write. An existing file is replaced only when it is a table with the same
     header (an earlier output of the same command)."""
     path = Path(path)
+    check_reserved(path, flag)
     if path.is_dir():
         raise ToolkitError(f"{flag} {path} is a folder; give a file name such as {path / 'table.csv'}")
     if path.exists() or path.is_symlink():
@@ -359,6 +360,20 @@ def _check_name_lengths(final: Path, flag: str) -> None:
                            "temporary folders)")
 
 
+def _reserved(name: str) -> bool:
+    """A name the toolkit gives its own files: markers, journals, locks and leftovers (``.<name>.lock``,
+    ``.<name>.partial-*``, ``.<name>.old-*``)."""
+    if name in (MARKER, LEFTOVER, SWEEP_MARKER, JOURNAL):
+        return True
+    return name.startswith(".") and (name.endswith(".lock") or ".partial-" in name or ".old-" in name)
+
+
+def check_reserved(path: Path, flag: str) -> None:
+    if _reserved(path.name):
+        raise ToolkitError(f"{flag} {path}: {path.name} is a name the toolkit uses for its own files (markers, "
+                           "locks, unfinished folders); choose another name such as runs/my_run")
+
+
 def check_output_location(final: Path, inputs: dict[str, Path] | None = None, *, flag: str = "--out",
                           sweep: bool = False) -> Path:
     """The absolute output path, after refusing every location whose use could lose a user's file.
@@ -371,6 +386,7 @@ def check_output_location(final: Path, inputs: dict[str, Path] | None = None, *,
     manifest.json and report.html cannot be checked for the user's edits.
     """
     final = Path(os.path.abspath(final))
+    check_reserved(final, flag)
     _check_name_lengths(final, flag)
     cwd = Path.cwd().resolve()
     resolved = Path(os.path.realpath(final))  # not Path.resolve: it raises RuntimeError on a symbolic link loop
