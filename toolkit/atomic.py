@@ -541,7 +541,8 @@ def _journal(path: Path) -> None:
     if found is None:
         return
     journal, rel = found
-    fd = os.open(journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(journal, flags, 0o600)
     try:
         os.write(fd, (json.dumps(rel, ensure_ascii=False) + "\n").encode("utf-8"))
     finally:
