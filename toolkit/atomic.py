@@ -4,7 +4,11 @@ only when the toolkit wrote it, and one run at a time writes to it.
 An output folder carries a marker (``.toolkit-output.json``) that lists the files the toolkit wrote into it
 with their SHA-256, and the folders. A folder is replaced only when it is absent, empty, or holds nothing but
 those files and folders, unchanged; anything else (a thesis folder, the text folder, the current directory, a
-run folder with a note of yours in it, a validation folder with coded sheets) is refused before any work starts.
+run folder with a note of yours in it, a validation folder with coded sheets) is refused before any work starts,
+and checked again right before the swap: what the user put there while the run went on is never deleted (the new
+output is then left beside it). Leftovers lose only the files their marker lists unchanged, or, for a killed
+run's unfinished folder, the files its journal says the run began to write; folders are walked by descriptor and
+symbolic links are never followed.
 """
 
 from __future__ import annotations
