@@ -25,7 +25,7 @@ def test_failed_block_keeps_the_previous_folder(tmp_path):
         (work / "result.csv").write_text("old")
     with pytest.raises(RuntimeError):
         with atomic.output_folder(final) as work:
-            (work / "result.csv").write_text("half")
+            atomic.write_text(work / "result.csv", "half")  # as the toolkit writes every file
             raise RuntimeError("model failed")
     assert (final / "result.csv").read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == [".run.lock", "run"]
@@ -118,3 +118,28 @@ def test_an_interrupt_during_start_up_is_reported_too(tmp_path):
     assert result.returncode == 130, result.stderr
     assert "interrupted" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_workers_stopped_with_figures_still_queued_print_no_thread_traceback():
+    """An interrupt while figures wait: the pool is killed with work queued; loky's manager thread then raised
+    KeyError and Python printed 'Exception in thread ExecutorManagerThread' after the interrupted line."""
+    child = (
+        "import time\n"
+        "from joblib.externals.loky import get_reusable_executor\n"
+        "from toolkit.processes import stop_workers\n"
+        "def slow(i):\n"
+        "    time.sleep(3)\n"
+        "    return i\n"
+        "executor = get_reusable_executor(max_workers=2)\n"
+        "futures = [executor.submit(slow, i) for i in range(8)]\n"
+        "time.sleep(1)\n"
+        "stop_workers()\n"
+        "print(sum(f.done() for f in futures), 'futures done')\n"
+        "import threading\n"
+        "threading.Thread(target=lambda: 1 / 0, name='其他').start()\n")  # other threads' errors still show
+    result = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "8 futures done\n"
+    assert "ExecutorManagerThread" not in result.stderr and "KeyError" not in result.stderr, result.stderr
+    assert "ZeroDivisionError" in result.stderr

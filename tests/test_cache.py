@@ -116,3 +116,22 @@ def test_every_option_that_shapes_the_prepared_corpus_changes_its_key(small_corp
         assert changed != base, option
     same = load_inputs(Config.load(config_path, ["segment.n_jobs=1"])).key
     assert same == base  # worker processes give the same tokens
+
+
+@pytest.mark.parametrize("inside", ["运行", "运行/cache", "运行/figures/cache"])
+def test_a_cache_inside_an_earlier_output_folder_is_refused(small_corpus, tmp_path, monkeypatch, inside):
+    from toolkit import atomic
+    from toolkit.preparation import cache_root
+
+    with atomic.output_folder(tmp_path / "运行") as work:
+        atomic.write_text(work / "figures" / "a.png", "png")
+    cache = tmp_path / inside
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(cache))
+    config = Config.load(write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv", **FAST))
+    what = "is" if inside == "运行" else "lies inside"
+    with pytest.raises(ToolkitError) as info:
+        cache_root(config)
+    assert str(info.value).startswith(f"the cache folder {cache} ($TOOLKIT_CACHE_DIR) {what} {tmp_path / '运行'}, an "
+                                      "output folder of an earlier run")
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "缓存"))
+    assert cache_root(config) == tmp_path / "缓存"

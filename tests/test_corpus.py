@@ -247,3 +247,15 @@ def test_a_date_in_the_future_skips_that_file_with_a_warning(small_corpus, caplo
                                                               "fix its metadata date")
     assert docs.loc[docs["status"] == "used", "year"].max() == 2022 and (docs["status"] == "used").sum() == 4
     assert f"skipped 1 document(s) dated after {latest}: 001_a277e5c0c743763f.txt (2099-05-16)" in caplog.text
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85", "\x0c", "\x1c", "\x1d", "\x1e", "\x0b"])
+def test_a_cell_holding_a_unicode_line_separator_stays_in_its_row(small_corpus, separator):
+    meta = small_corpus / "metadata.csv"
+    lines = meta.read_text(encoding="utf-8").splitlines()
+    lines[2] = f"001_a277e5c0c743763f.txt,武汉用创新{separator}创造打开城市未来,2019-05-16,day,武汉市,长江日报,simplified,"
+    meta.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    docs = load_corpus(small_corpus, meta).documents.set_index("doc_id")
+    assert docs.loc["001_a277e5c0c743763f", "title"] == f"武汉用创新{separator}创造打开城市未来"
+    assert docs.loc["001_a277e5c0c743763f", "place"] == "武汉市"
+    assert (docs["status"] == "used").sum() == 5

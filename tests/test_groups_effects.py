@@ -240,3 +240,27 @@ def test_p_values_are_bounds_when_no_draw_crosses_zero_and_print_as_such():
     shown = _p_values(pd.DataFrame({"p_value": [0.0017, 0.0004, 0.25, float("nan")],
                                     "p_value_bound": [True, False, False, False]}))
     assert shown["p_value"].tolist() == ["<0.0017", "<0.001", "0.250", ""] and "p_value_bound" not in shown
+
+
+@pytest.mark.parametrize("formula, message", [
+    ("bs(" + "-" * 5000 + "1)", "effects.formula is 5,005 characters long, above the limit of 2,000"),
+    ("year + " + "np.log(" * 30 + "year" + ")" * 30, "nests 30 parentheses inside one another, above the limit of 20"),
+    ("year + " + "(" * 25 + "省份" + ")" * 25, "nests 25 parentheses"),
+])
+def test_a_formula_too_long_or_too_deep_is_one_line_not_a_recursion_error(formula, message):
+    with pytest.raises(ToolkitError) as info:
+        Config.from_dict({"effects": {"formula": formula}})
+    assert message in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_recursion_error_while_reading_a_formula_is_one_line(monkeypatch):
+    import ast
+
+    from toolkit import formulas
+
+    def too_deep(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded during ast construction")
+
+    monkeypatch.setattr(ast, "parse", too_deep)
+    with pytest.raises(ToolkitError, match="effects.formula is too deeply nested to read"):
+        formulas.check_formula("bs(year, df=3) + 省份")

@@ -215,3 +215,23 @@ def test_a_long_line_loses_only_the_boilerplate_a_short_one_goes_whole(normalize
     result = normalizer.normalize(f"{paragraph}点击查看更多{paragraph}\n已有0人参与,点击查看更多精彩评论")
     assert result.text == paragraph * 2
     assert result.boilerplate == {"点击查看更多": 6 + len("已有0人参与,点击查看更多精彩评论")}
+
+
+@pytest.mark.parametrize("pattern", ["(本站声明)?", "(?:转载)*", "^", "(?=声明)?"])
+def test_a_boilerplate_pattern_that_matches_the_empty_string_is_refused_when_loaded(tmp_path, pattern):
+    from toolkit.errors import ToolkitError
+    from toolkit.normalize import load_boilerplate_patterns
+
+    extra = tmp_path / "样板.txt"
+    extra.write_text(f"# 我的样板\n{pattern}\n", encoding="utf-8")
+    with pytest.raises(ToolkitError) as info:
+        load_boilerplate_patterns([extra])
+    assert str(info.value).startswith(f"{extra}:2: boilerplate pattern {pattern!r} matches the empty string")
+    assert "\n" not in str(info.value)
+
+
+def test_an_empty_match_drops_no_short_line():
+    """Patterns given directly (the Python API) are not checked at load: an empty match there is no hit."""
+    normalizer = Normalizer(boilerplate_patterns=[re.compile("(本站声明)?")], to_simplified=False)
+    text = "推动数字经济发展\n本站声明:转载请注明出处\n加快建设数字中国"
+    assert normalizer.normalize(text).text == "推动数字经济发展\n加快建设数字中国"  # only the line it finds

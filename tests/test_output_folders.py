@@ -2,6 +2,7 @@
 the toolkit are found by exact names and its own marker, never by a glob of the user's name, and an output is
 replaced only when everything in it is what the toolkit wrote."""
 
+import contextlib
 import errno
 import json
 import logging
@@ -22,9 +23,9 @@ from toolkit.errors import ToolkitError
 
 
 def _write(folder, files):
+    """Files written as the toolkit writes every file (so an unfinished folder's journal lists them)."""
     for name, data in files.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_bytes(data)
+        atomic.write_bytes(folder / name, data)
 
 
 def _run(final, files):
@@ -85,7 +86,7 @@ def test_what_the_user_put_in_a_leftover_is_kept_with_a_warning(tmp_path, caplog
     with caplog.at_level(logging.WARNING, logger="toolkit"):
         _run(final, {"a.csv": b"1"})
     assert "which the toolkit did not write" in caplog.text
-    assert _tree(leftover) == [atomic.LEFTOVER, "notes.md", "run", "run/figures", "run/figures/linked"]
+    assert _tree(leftover) == [atomic.JOURNAL, atomic.LEFTOVER, "notes.md", "run", "run/figures", "run/figures/linked"]
     assert (leftover / "notes.md").read_bytes() == b"kept here by hand"
     assert _tree(mine) == ["sub", "sub/notes.md", "thesis.docx"]  # the link was not followed
 
@@ -338,3 +339,105 @@ class OutputFolders(RuleBasedStateMachine):
 
 OutputFolders.TestCase.settings = settings(max_examples=30, stateful_step_count=15, deadline=None)
 test_output_folders_under_any_interleaving = OutputFolders.TestCase
+
+
+# ----- review of issue 27: the user's files added while a run goes on ------------------------------------
+
+def test_files_the_user_adds_to_the_output_during_a_run_are_never_deleted(tmp_path):
+    final = tmp_path / "results"
+    final.mkdir()
+    with pytest.raises(ToolkitError, match=r"--out .*results changed during the run \(it now holds 我的笔记.txt, "
+                       r"草稿, 草稿/第一章.docx, which the toolkit did not write\), so it was not replaced and "
+                       r"nothing in it was touched; the new output is in .*results\.new-"):
+        with atomic.output_folder(final) as work:
+            atomic.write_text(work / "table.csv", "主题,比例\n生态,0.5\n")
+            (final / "我的笔记.txt").write_text("研究笔记", encoding="utf-8")
+            (final / "草稿").mkdir()
+            (final / "草稿" / "第一章.docx").write_text("x")
+    assert _tree(final) == ["我的笔记.txt", "草稿", "草稿/第一章.docx"]
+    assert (final / "我的笔记.txt").read_text(encoding="utf-8") == "研究笔记"
+    (new,) = tmp_path.glob("results.new-*")
+    assert (new / "table.csv").read_text(encoding="utf-8") == "主题,比例\n生态,0.5\n"
+    assert atomic._written_by_toolkit(new)  # a complete output, which a later run may replace
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".results.lock", new.name, "results"])
+
+
+def test_a_file_the_user_adds_to_a_previous_output_during_a_run_is_kept_too(tmp_path):
+    final = tmp_path / "summary"
+    _run(final, {"units.csv": b"1"})
+    with pytest.raises(ToolkitError, match="summary changed during the run .*notes.md"):
+        with atomic.output_folder(final) as work:
+            atomic.write_text(work / "units.csv", "2")
+            (final / "figures").mkdir()
+            (final / "figures" / "notes.md").write_text("笔记", encoding="utf-8")
+    assert (final / "units.csv").read_bytes() == b"1"
+    assert (final / "figures" / "notes.md").read_text(encoding="utf-8") == "笔记"
+
+
+def test_a_swapped_out_previous_output_loses_only_the_files_its_marker_lists(tmp_path, caplog):
+    final = tmp_path / "run"
+    _run(final, {"units.csv": b"1", "figures/a.png": b"png"})
+    old = atomic._new_leftover(tmp_path, "run", "old")
+    os.replace(final, old / "run")
+    (old / "run" / "figures" / "笔记.md").write_text("我的", encoding="utf-8")  # added during the swap
+    (old / "run" / "units.csv").write_text("edited")
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        atomic._remove_leftover(old, "run")
+    assert _tree(old) == [atomic.LEFTOVER, "run", "run/figures", "run/figures/笔记.md", "run/units.csv"]
+    assert "笔记.md" in caplog.text and "which the toolkit did not write" in caplog.text
+
+
+def test_what_the_user_puts_in_a_killed_runs_unfinished_folder_is_kept(tmp_path, caplog):
+    leftover = _killed(tmp_path, "run", {"units.csv": b"half", "figures/a.png": b"png"})
+    (leftover / "run" / "我的笔记.md").write_text("研究笔记", encoding="utf-8")
+    (leftover / "run" / "figures" / ".a.png.abcd1234.tmp").write_bytes(b"p")  # its temporary file: the toolkit's
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        _run(tmp_path / "other_run", {"a.csv": b"1"})
+    assert _tree(leftover) == [atomic.JOURNAL, atomic.LEFTOVER, "run", "run/我的笔记.md"]
+    assert (leftover / "run" / "我的笔记.md").read_text(encoding="utf-8") == "研究笔记"
+    assert "我的笔记.md" in caplog.text
+    (leftover / "run" / "我的笔记.md").unlink()
+    _run(tmp_path / "other_run", {"a.csv": b"2"})
+    assert not leftover.exists()
+
+
+def test_a_link_swapped_in_for_a_folder_during_removal_is_not_followed(tmp_path, monkeypatch):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "a.csv").write_text("论文数据")
+    leftover = _killed(tmp_path, "run", {"sub/a.csv": b"half"})
+    inner = leftover / "run"
+    real = os.scandir
+    swapped = []
+
+    def scandir(target="."):
+        with real(target) as scan:
+            entries = list(scan)
+        if not swapped and "sub" in {e.name for e in entries} and (inner / "sub").is_dir():
+            os.replace(inner / "sub", leftover / "moved")  # the attacker's swap, right after the listing
+            (inner / "sub").symlink_to(outside, target_is_directory=True)
+            swapped.append(True)
+        return contextlib.nullcontext(entries)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    atomic._remove_leftover(leftover, "run")
+    monkeypatch.undo()
+    assert swapped
+    assert (outside / "a.csv").read_text() == "论文数据"
+    assert (inner / "sub").is_symlink()
+
+
+@pytest.mark.parametrize("name", [atomic.MARKER, atomic.LEFTOVER, atomic.SWEEP_MARKER, atomic.JOURNAL, ".结果.lock",
+                                  ".结果.partial-abcd1234", ".结果.old-abcd1234"])
+def test_names_the_toolkit_uses_for_its_own_files_are_refused_as_out(tmp_path, monkeypatch, name):
+    import pandas as pd
+
+    monkeypatch.chdir(tmp_path)
+    if name == ".结果.lock":
+        _run(tmp_path / "结果", {"units.csv": b"1"})
+    message = f"--out {tmp_path / name}: {name} is a name the toolkit uses for its own files"
+    with pytest.raises(ToolkitError) as info:
+        _run(Path(name), {"units.csv": b"1"})
+    assert str(info.value).startswith(message) and "\n" not in str(info.value)
+    with pytest.raises(ToolkitError, match="is a name the toolkit uses for its own files"):
+        atomic.write_csv_file(tmp_path / name, pd.DataFrame({"词": ["创新"]}))

@@ -337,3 +337,53 @@ def test_the_manifest_reads_git_from_files_and_runs_nothing_of_the_projects_git_
     assert not ran.exists()
     subprocess.run(["git", "-C", str(project), "status", "--porcelain"], capture_output=True)
     assert ran.exists()  # the hook is real: git status runs it
+
+
+def _git_folder(project, head="ref: refs/heads/主线\n"):
+    (project / ".git" / "refs" / "heads").mkdir(parents=True)
+    (project / ".git" / "HEAD").write_text(head, encoding="utf-8")
+    return project / ".git"
+
+
+def test_git_files_that_cannot_be_read_leave_the_git_info_out_and_the_run_goes_on(tmp_path, monkeypatch):
+    from toolkit.manifest import git_revision
+
+    looped = tmp_path / "looped"
+    looped.mkdir()
+    (looped / "loopA").symlink_to(looped / "loopB")
+    (looped / "loopB").symlink_to(looped / "loopA")
+    (looped / ".git").write_text("gitdir: loopA\n", encoding="utf-8")
+    assert git_revision(looped) == {}
+
+    worktree = tmp_path / "工作树"
+    git_dir = _git_folder(worktree, "0" * 40 + "\n")
+    (git_dir / "commondir").write_text("loopA\n", encoding="utf-8")
+    (git_dir / "loopA").symlink_to(git_dir / "loopB")
+    (git_dir / "loopB").symlink_to(git_dir / "loopA")
+    (git_dir / "HEAD").write_text("ref: refs/heads/主线\n", encoding="utf-8")
+    assert git_revision(worktree) == {}
+
+    unreadable = tmp_path / "unreadable"
+    head = _git_folder(unreadable) / "HEAD"
+    real_open = os.open
+
+    def refuse_head(path, *args, **kwargs):
+        if Path(path) == head:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse_head)
+    assert git_revision(unreadable) == {}
+
+
+def test_a_fifo_among_git_files_is_never_opened_for_reading(tmp_path):
+    project = tmp_path / "project"
+    git_dir = _git_folder(project)
+    os.mkfifo(git_dir / "packed-refs")
+    child = f"from toolkit.manifest import git_revision; print(git_revision({str(project)!r}))"
+    try:
+        result = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=60,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+    except subprocess.TimeoutExpired:
+        pytest.fail("reading git's files still waits on a FIFO after 60 s")
+    assert result.stdout == "{}\n", result.stderr

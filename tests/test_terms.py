@@ -240,3 +240,65 @@ def test_kwic_regex_that_backtracks_without_end_stops_with_its_name(tmp_path, pa
         pytest.fail("kwic --regex still running after 60 s")
     assert result.returncode == code and result.stderr.startswith(output), result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def _memory_limit():
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))  # a pattern that escapes the check fails, not the host
+
+
+def test_kwic_refuses_a_short_regex_whose_nested_counts_would_fill_the_memory(tmp_path):
+    text = tmp_path / "报告.txt"
+    text.write_text("推动数字经济发展\n", encoding="utf-8")
+    pattern = "(?:(?:(?:a{1000}){1000}){1000})"
+    result = subprocess.run([sys.executable, "-m", "toolkit", "kwic", "--regex", str(text), pattern],
+                            capture_output=True, text=True, timeout=120, preexec_fn=_memory_limit)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (f"toolkit: error: the term {pattern!r} repeats 1,000,000,000 times through nested "
+                             "counts such as (?:a{1000}){1000}, above the limit of 100,000; use smaller counts\n")
+
+
+@pytest.mark.parametrize("pattern, product", [
+    (r"(?:\p{Han}{2,4}){1,3}", 12), (r"\d{4}年\d{1,2}月", 4), ("[{]{5}", 5), ("数字(经济|化)", 1),
+    ("(?:(?:a{1000}){1000}){1000}", 10 ** 9), (r"(x|[)(]{9}){10}", 90), ("a{1000}b{1000}", 1000),
+])
+def test_the_repeat_product_of_a_pattern_is_read_without_compiling_it(pattern, product):
+    from toolkit.patterns import repeat_product
+
+    assert repeat_product(pattern) == product
+
+
+def test_a_pattern_too_long_or_too_large_to_compile_is_one_line(monkeypatch):
+    import regex
+
+    from toolkit.errors import ToolkitError
+    from toolkit.patterns import UserPattern
+
+    with pytest.raises(ToolkitError, match=r"lexicon x.toml: theme \[生态\] pattern '污染\|污染.*' is 12,002 characters "
+                       r"long, above the limit of 10,000 for one pattern"):
+        UserPattern("|".join(["污染"] * 4001), "lexicon x.toml: theme [生态] pattern")
+
+    def out_of_memory(pattern, *args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(regex, "compile", out_of_memory)
+    with pytest.raises(ToolkitError) as info:
+        UserPattern("数字(经济|化)", "the term")
+    assert str(info.value) == ("the term '数字(经济|化)' is too large to compile (MemoryError); write a simpler "
+                               "pattern")
+
+
+def test_kwic_out_that_is_a_fifo_is_named_never_opened(tmp_path):
+    import os
+
+    fifo = tmp_path / "结果.csv"
+    os.mkfifo(fifo)
+    try:
+        result = subprocess.run([sys.executable, "-m", "toolkit", "kwic", "seeds/001_a277e5c0c743763f.txt", "创新",
+                                 "--out", str(fifo)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    except subprocess.TimeoutExpired:
+        pytest.fail("kwic --out FIFO still waits after 120 s")
+    assert result.returncode == 2
+    assert result.stderr == (f"toolkit: error: --out {fifo} is a FIFO (named pipe), not a table this command wrote; "
+                             "choose another name (the toolkit writes only regular files)\n")

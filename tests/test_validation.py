@@ -309,3 +309,20 @@ def test_a_partial_sheet_is_scored_on_its_coded_rows_and_says_so(run, tmp_path, 
                     f"word_intrusion.csv: not coded (none of {words} rows)",
                     "topic_intrusion.csv: not coded (none of 5 rows)"):
         assert message in report and message in caplog.text
+
+
+def test_a_fifo_given_as_a_sheet_is_named_never_waited_on(tmp_path):
+    import os
+
+    fifo = tmp_path / "编码表.csv"
+    os.mkfifo(fifo)
+    child = ("from pathlib import Path; from toolkit.validation import read_table\n"
+             "from toolkit.errors import ToolkitError\n"
+             f"try:\n    read_table(Path({str(fifo)!r}), ('item',), 'give the saved sheet')\n"
+             "except ToolkitError as exc:\n    print(exc)\n")
+    try:
+        result = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=60,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+    except subprocess.TimeoutExpired:
+        pytest.fail("reading a FIFO as a coding sheet still waits after 60 s")
+    assert result.stdout == f"{fifo} is a FIFO (named pipe), not a regular file; give the saved sheet\n", result.stderr

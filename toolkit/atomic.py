@@ -4,7 +4,11 @@ only when the toolkit wrote it, and one run at a time writes to it.
 An output folder carries a marker (``.toolkit-output.json``) that lists the files the toolkit wrote into it
 with their SHA-256, and the folders. A folder is replaced only when it is absent, empty, or holds nothing but
 those files and folders, unchanged; anything else (a thesis folder, the text folder, the current directory, a
-run folder with a note of yours in it, a validation folder with coded sheets) is refused before any work starts.
+run folder with a note of yours in it, a validation folder with coded sheets) is refused before any work starts,
+and checked again right before the swap: what the user put there while the run went on is never deleted (the new
+output is then left beside it). Leftovers lose only the files their marker lists unchanged, or, for a killed
+run's unfinished folder, the files its journal says the run began to write; folders are walked by descriptor and
+symbolic links are never followed.
 """
 
 from __future__ import annotations
@@ -64,6 +68,7 @@ def open_for_writing(path: str | os.PathLike, mode: str = "wb"):
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    _journal(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, file_mode())
@@ -147,9 +152,14 @@ def write_csv_file(path: str | os.PathLike, frame, *, flag: str = "--out") -> No
     over a file the toolkit did not write. An existing file is replaced only when it is a table with the same
     header (an earlier output of the same command)."""
     path = Path(path)
+    check_reserved(path, flag)
     if path.is_dir():
         raise ToolkitError(f"{flag} {path} is a folder; give a file name such as {path / 'table.csv'}")
     if path.exists() or path.is_symlink():
+        mode = os.lstat(path).st_mode
+        if not stat.S_ISREG(mode) and not stat.S_ISLNK(mode):  # never opened: a FIFO would wait for a writer
+            raise ToolkitError(f"{flag} {path} is {file_kind(mode)}, not a table this command wrote; choose another "
+                               "name (the toolkit writes only regular files)")
         header = ",".join(str(c) for c in frame.columns)
         try:
             with open(path, encoding="utf-8-sig") as handle:
@@ -167,6 +177,30 @@ def write_csv_file(path: str | os.PathLike, frame, *, flag: str = "--out") -> No
         raise ToolkitError(f"cannot write {path}: {exc.strerror}") from None
 
 
+def file_kind(mode: int) -> str:
+    """What a file of ``mode`` that is not a regular file is, for messages ("a FIFO (named pipe)" ...)."""
+    for test, name in ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISDIR, "a folder"), (stat.S_ISLNK, "a symbolic link")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def read_regular(path: str | os.PathLike) -> bytes:
+    """The bytes of the regular file ``path``; opened without waiting and checked before reading, so a FIFO (or
+    a device) never blocks: OSError ``EINVAL`` naming what it is instead (``FileNotFoundError`` and the like as
+    open raises them)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, f"it is {file_kind(mode)}, not a regular file", str(path))
+        return handle.read()
+
+
 # ----- output folders ---------------------------------------------------------------------------------------
 #
 # What the toolkit creates beside an output folder ``<name>`` is its own, and marked so:
@@ -178,6 +212,7 @@ def write_csv_file(path: str | os.PathLike, frame, *, flag: str = "--out") -> No
 
 _OLD_MARKER_FORMATS = ("toolkit output v2",)  # files only: its folders are those that hold its files
 LEFTOVER = ".toolkit-leftover.json"
+JOURNAL = ".toolkit-journal"  # in a partial leftover: the files the run began to write, one JSON name a line
 _LEFTOVER_FORMAT = "toolkit leftover v1"
 _LEFTOVER_KINDS = ("partial", "old")
 NAME_MAX = 255  # bytes in one file name on Linux, macOS and Windows file systems
@@ -329,6 +364,20 @@ def _check_name_lengths(final: Path, flag: str) -> None:
                            "temporary folders)")
 
 
+def _reserved(name: str) -> bool:
+    """A name the toolkit gives its own files: markers, journals, locks and leftovers (``.<name>.lock``,
+    ``.<name>.partial-*``, ``.<name>.old-*``)."""
+    if name in (MARKER, LEFTOVER, SWEEP_MARKER, JOURNAL):
+        return True
+    return name.startswith(".") and (name.endswith(".lock") or ".partial-" in name or ".old-" in name)
+
+
+def check_reserved(path: Path, flag: str) -> None:
+    if _reserved(path.name):
+        raise ToolkitError(f"{flag} {path}: {path.name} is a name the toolkit uses for its own files (markers, "
+                           "locks, unfinished folders); choose another name such as runs/my_run")
+
+
 def check_output_location(final: Path, inputs: dict[str, Path] | None = None, *, flag: str = "--out",
                           sweep: bool = False) -> Path:
     """The absolute output path, after refusing every location whose use could lose a user's file.
@@ -341,6 +390,7 @@ def check_output_location(final: Path, inputs: dict[str, Path] | None = None, *,
     manifest.json and report.html cannot be checked for the user's edits.
     """
     final = Path(os.path.abspath(final))
+    check_reserved(final, flag)
     _check_name_lengths(final, flag)
     cwd = Path.cwd().resolve()
     resolved = Path(os.path.realpath(final))  # not Path.resolve: it raises RuntimeError on a symbolic link loop
@@ -472,45 +522,197 @@ def _leftovers(parent: Path) -> list[tuple[Path, str, str]]:
     return sorted(found)
 
 
-def _delete_tree(folder: Path) -> list[str]:
-    """Delete the regular files and folders under ``folder`` (symbolic links never followed); return what was
-    kept: links, FIFOs and the like, which the toolkit never writes, and folders that hold them."""
-    kept = []
-    with os.scandir(folder) as scan:
-        entries = list(scan)
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            kept += _delete_tree(Path(entry.path))
-        elif entry.is_file(follow_symlinks=False):
-            os.unlink(entry.path)
+def _journal_of(path: Path) -> tuple[Path, str] | None:
+    """The journal of the unfinished output folder (``.<name>.partial-*/<name>``) that ``path`` lies in, and
+    ``path`` relative to that folder; None for a path in no such folder."""
+    parts = Path(os.path.abspath(path)).parts
+    for i in range(len(parts) - 2, 1, -1):
+        wrapper, inner = parts[i - 1], parts[i]
+        if wrapper.startswith(f".{inner}.partial-"):
+            folder = Path(*parts[:i])
+            info = _read_json(folder / LEFTOVER)
+            if (info and info.get("format") == _LEFTOVER_FORMAT and info.get("kind") == "partial"
+                    and info.get("final") == inner and info.get("folder") == wrapper):
+                return folder / JOURNAL, "/".join(parts[i + 1:])
+    return None
+
+
+def _journal(path: Path) -> None:
+    """Note in the journal of the unfinished output folder holding ``path`` (if any) that the toolkit is about to
+    write it, before the file (or its temporary file) exists: a run killed at any moment leaves a leftover whose
+    files the next run knows to be the toolkit's. Each name is one JSON line, appended (safe across processes)."""
+    found = _journal_of(path)
+    if found is None:
+        return
+    journal, rel = found
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(journal, flags, 0o600)
+    try:
+        os.write(fd, (json.dumps(rel, ensure_ascii=False) + "\n").encode("utf-8"))
+    finally:
+        os.close(fd)
+
+
+def _read_journal(folder: Path) -> set[str]:
+    """The names the journal of the leftover ``folder`` lists (an unreadable line is skipped)."""
+    names = set()
+    try:
+        if not stat.S_ISREG(os.lstat(folder / JOURNAL).st_mode):
+            return names
+        lines = (folder / JOURNAL).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return names
+    for line in lines:
+        with contextlib.suppress(ValueError):
+            name = json.loads(line)
+            if isinstance(name, str) and name:
+                names.add(name)
+    return names
+
+
+_NOFOLLOW_DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
+def _sha256_at(dir_fd: int, name: str) -> str | None:
+    """The SHA-256 of the regular file ``name`` in the folder ``dir_fd`` (never through a symbolic link)."""
+    import hashlib
+
+    try:
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0), dir_fd=dir_fd)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return None
+        digest = hashlib.sha256()
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _prune(dir_fd: int, rel: str, shown: Path, delete_file, delete_folder, kept: list[str]) -> bool:
+    """Delete under the open folder ``dir_fd`` (at ``rel``, shown as ``shown``) the regular files for which
+    ``delete_file(rel, dir_fd, name)`` holds and then the folders, emptied, for which ``delete_folder(rel)``
+    holds; add what is kept to ``kept``; True when the folder is empty afterwards. Walked by descriptors, as
+    shutil.rmtree does: every folder is opened relative to its parent with O_NOFOLLOW and checked to be the one
+    listed, so a symbolic link put in the place of a folder (even during the walk) is never followed."""
+    with os.scandir(dir_fd) as scan:
+        names = [entry.name for entry in scan]
+    empty = True
+    for name in names:
+        sub = f"{rel}/{name}" if rel else name
+        try:
+            info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            kept.append(str(shown / sub))
+            empty = False
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            try:
+                child = os.open(name, _NOFOLLOW_DIR, dir_fd=dir_fd)
+            except OSError:
+                kept.append(str(shown / sub))
+                empty = False
+                continue
+            try:
+                if not os.path.samestat(info, os.fstat(child)):
+                    kept.append(str(shown / sub))
+                    empty = False
+                    continue
+                emptied = _prune(child, sub, shown, delete_file, delete_folder, kept)
+            finally:
+                os.close(child)
+            if emptied and delete_folder(sub):
+                try:
+                    os.rmdir(name, dir_fd=dir_fd)
+                    continue
+                except OSError:
+                    pass
+            if emptied:
+                kept.append(str(shown / sub))
+            empty = False
+        elif stat.S_ISREG(info.st_mode) and delete_file(sub, dir_fd, name):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(name, dir_fd=dir_fd)
         else:
-            kept.append(entry.path)
-    if not kept:
-        os.rmdir(folder)
-    return kept
+            kept.append(str(shown / sub))
+            empty = False
+    return empty
+
+
+def _temporary_of(name: str, written: set[str]) -> bool:
+    """``name`` is the temporary file :func:`open_for_writing` makes for one of ``written`` (``.<name>.XXXXXXXX.tmp``
+    in the same folder)."""
+    folder, _, base = name.rpartition("/")
+    if not (base.startswith(".") and base.endswith(".tmp") and len(base) > 13):
+        return False
+    target = base[1:-13]
+    return (f"{folder}/{target}" if folder else target) in written and base[-13] == "."
 
 
 def _remove_leftover(folder: Path, name: str) -> None:
-    """Remove one of the toolkit's leftover folders: its marker and its ``<name>`` folder, which is either an
-    output (removed only when it holds nothing but what its marker lists) or a run's unfinished work (files
-    and folders removed, anything else kept). Anything else in it is the user's: kept, with a warning."""
-    kept = []
+    """Remove one of the toolkit's leftover folders: its marker, its journal and its ``<name>`` folder, which is
+    either an output (only the files its marker lists, unchanged, and its folders are removed) or a run's
+    unfinished work (only the files its journal lists, their temporary files, and the folders that held them).
+    Anything else is the user's: kept, with a warning that names it."""
+    kept: list[str] = []
+    inner = folder / name
+    marker = _output_marker(inner) if inner.is_dir() and not inner.is_symlink() else None
+    if marker is not None:
+        listed = marker["files"]
+        folders = marker.get("folders") if marker["format"] == _MARKER_FORMAT else None
+        folders = set(folders) if isinstance(folders, list) else _holding_folders(listed)
+
+        def delete_file(rel, dir_fd, entry):
+            rel = rel[len(name) + 1:]
+            return rel == MARKER or (rel in listed and _sha256_at(dir_fd, entry) == listed[rel])
+    else:
+        listed = _read_journal(folder)
+        folders = _holding_folders(listed)
+
+        def delete_file(rel, dir_fd, entry):
+            rel = rel[len(name) + 1:]
+            return rel in listed or _temporary_of(rel, listed)
+
+    def delete_folder(rel):
+        return rel == name or rel[len(name) + 1:] in folders
+
+    def delete_top(rel, dir_fd, entry):
+        return rel.startswith(name + "/") and delete_file(rel, dir_fd, entry)
+
     try:
-        with os.scandir(folder) as scan:
-            entries = list(scan)
-        for entry in entries:
-            path = Path(entry.path)
-            if entry.name == LEFTOVER and entry.is_file(follow_symlinks=False):
-                continue
-            if entry.name == name and entry.is_dir(follow_symlinks=False):
-                if _output_marker(path) is None or _written_by_toolkit(path):
-                    kept += _delete_tree(path)
+        fd = os.open(folder, _NOFOLLOW_DIR)
+        try:
+            with os.scandir(fd) as scan:
+                top = {entry.name for entry in scan}
+            ours = {LEFTOVER, JOURNAL}
+            for entry in sorted(top - ours):
+                if entry != name:
+                    kept.append(str(folder / entry))
+            if name in top:
+                info = os.stat(name, dir_fd=fd, follow_symlinks=False)
+                if stat.S_ISDIR(info.st_mode):
+                    child = os.open(name, _NOFOLLOW_DIR, dir_fd=fd)
+                    try:
+                        same = os.path.samestat(info, os.fstat(child))
+                        emptied = same and _prune(child, name, folder, delete_top, delete_folder, kept)
+                    finally:
+                        os.close(child)
+                    if emptied:
+                        os.rmdir(name, dir_fd=fd)
+                    elif not same:
+                        kept.append(str(inner))
                 else:
-                    kept.append(str(path))
-            else:
-                kept.append(str(path))
+                    kept.append(str(inner))
+            if not kept:
+                for own in ours & top:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(own, dir_fd=fd)
+        finally:
+            os.close(fd)
         if not kept:
-            os.unlink(folder / LEFTOVER)
             os.rmdir(folder)
             return
     except OSError as exc:
@@ -547,6 +749,46 @@ def _tidy_parent(parent: Path, name: str) -> None:
 
 def _no_space(exc: OSError) -> bool:
     return exc.errno in _NO_SPACE
+
+
+def _changed_by_user(final: Path) -> list[str]:
+    """What the user put into the output location ``final`` since it was checked (a run may take hours): empty
+    when it is still absent, an empty folder, or an output of the toolkit, unchanged."""
+    if not os.path.lexists(final):
+        return []
+    if final.is_symlink() or not final.is_dir():
+        return [final.name]
+    try:
+        if not any(final.iterdir()) or _written_by_toolkit(final):
+            return []
+        files, folders, others = _walk(final)
+    except OSError:
+        return [final.name]
+    marker = _output_marker(final) or {}
+    listed = marker.get("files", {})
+    ours = set(marker.get("folders", [])) if isinstance(marker.get("folders"), list) else _holding_folders(listed)
+    theirs = [name for name in files if name != MARKER and name not in listed] + others
+    theirs += [name for name in folders if name not in ours]
+    return sorted(theirs) or [name for name in files if name in listed]  # edited files of the toolkit's
+
+
+def _keep_beside(wrapper: Path, work: Path, final: Path, changed: list[str], flag: str):
+    """The user added to (or edited) ``final`` during the run: leave it untouched, move the finished output
+    ``work`` to a new visible folder beside it, and stop with one error that says where it is."""
+    try:
+        beside = Path(tempfile.mkdtemp(dir=final.parent, prefix=f"{final.name}.new-"))
+        os.replace(work, beside)
+        os.chmod(beside, folder_mode())
+    except OSError as exc:
+        raise ToolkitError(f"{flag} {final} changed during the run (it now holds {changed[0]}, which the toolkit did "
+                           f"not write), so it was not replaced; the new output is in {work} ({exc.strerror or exc} "
+                           "moving it): copy it out, the next run beside it removes it") from None
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(wrapper / JOURNAL)
+    _remove_leftover(wrapper, final.name)
+    shown = ", ".join(changed[:3]) + (" ..." if len(changed) > 3 else "")
+    raise ToolkitError(f"{flag} {final} changed during the run (it now holds {shown}, which the toolkit did not "
+                       f"write), so it was not replaced and nothing in it was touched; the new output is in {beside}")
 
 
 @contextlib.contextmanager
@@ -590,6 +832,9 @@ def output_folder(final: str | os.PathLike, inputs: dict[str, Path] | None = Non
                 raise ToolkitError(f"no space left on the disk of {final} while writing the outputs; "
                                    "the previous output is untouched: free some space and run again") from None
             raise
+        changed = _changed_by_user(final)
+        if changed:
+            _keep_beside(wrapper, work, final, changed, flag)
         old = None
         try:
             if not os.path.lexists(final):
@@ -606,6 +851,9 @@ def output_folder(final: str | os.PathLike, inputs: dict[str, Path] | None = Non
         finally:
             if old is not None and os.path.lexists(final):  # else the next run puts the previous output back
                 _remove_leftover(old, final.name)
+            if not os.path.lexists(work):  # swapped: the journal no longer describes what the wrapper holds
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(wrapper / JOURNAL)
             _remove_leftover(wrapper, final.name)
 
 

@@ -11,6 +11,7 @@ import datetime
 import errno
 import fnmatch
 import hashlib
+import io
 import logging
 import os
 import stat
@@ -128,7 +129,7 @@ def read_metadata(path: Path) -> pd.DataFrame:
         raise ToolkitError(f"cannot read metadata {path}: byte {exc.start} is not UTF-8; save it as a UTF-8 CSV") from None
     except OSError as exc:
         raise ToolkitError(f"cannot read metadata {path}: {exc.strerror}") from None
-    reader = csv.reader(text.splitlines(keepends=True))
+    reader = csv.reader(io.StringIO(text, newline=""))  # rows end at \n, \r\n or \r only: not at U+2028, \x85 ...
     rows, header, line = [], None, 1
     try:
         for fields in reader:

@@ -28,9 +28,31 @@ _GRAMMAR = (f"a formula holds column names, numbers, {OPERATORS} and the functio
             f"{', '.join(FUNCTIONS)}, {', '.join('np.' + f for f in NUMPY)} (keyword arguments such as df=3)")
 
 
+MAX_LENGTH = 2_000  # characters of a formula: a model of a few dozen terms fits in a few hundred
+MAX_DEPTH = 20  # parentheses inside one another
+
+
 def check_formula(formula: str, what: str = "effects.formula") -> list[str]:
     """The column names ``formula`` uses, in order; raises ToolkitError naming the first term outside the
-    grammar (see the module's docstring)."""
+    grammar (see the module's docstring), or a formula too long or too deeply nested to be a model."""
+    if len(formula) > MAX_LENGTH:
+        raise ToolkitError(f"{what} is {len(formula):,} characters long, above the limit of {MAX_LENGTH:,}; "
+                           "write a shorter formula")
+    depth = deepest = 0
+    for char in formula:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        deepest = max(deepest, depth)
+    if deepest > MAX_DEPTH:
+        raise ToolkitError(f"{what} nests {deepest} parentheses inside one another, above the limit of "
+                           f"{MAX_DEPTH}; write a flatter formula")
+    try:
+        return _check(formula, what)
+    except (RecursionError, MemoryError):
+        raise ToolkitError(f"{what} is too deeply nested to read (too many operators or calls inside one "
+                           "another); write a simpler formula") from None
+
+
+def _check(formula: str, what: str) -> list[str]:
     names: list[str] = []
     i = 0
     while i < len(formula):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import platform
 import re
+import stat
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -49,13 +51,22 @@ def git_revision(folder: str | Path) -> dict[str, object]:
     files: HEAD, then the branch's loose ref or packed-refs. No git command runs, so nothing a repository's config
     names (core.fsmonitor, hooks, filters) can run; whether tracked files were modified is therefore not
     recorded (only ``git status`` knows, and it runs core.fsmonitor). {} when ``folder`` is not in a work tree or
-    HEAD cannot be read from files (a branch without commits, the reftable format)."""
-    git_dir = _git_dir(Path(folder).resolve())
+    HEAD cannot be read from files (a branch without commits, the reftable format), and whenever reading fails
+    (a symbolic link loop, an unreadable file, a FIFO in place of a file): git info is then missing, the run goes
+    on."""
+    try:
+        return _git_revision(Path(os.path.realpath(folder)))
+    except (OSError, RuntimeError, ValueError, RecursionError):
+        return {}
+
+
+def _git_revision(folder: Path) -> dict[str, object]:
+    git_dir = _git_dir(folder)
     if git_dir is None:
         return {}
     common = git_dir
     if (git_dir / "commondir").is_file():  # a linked work tree: branches live in the main repository
-        common = (git_dir / _read(git_dir / "commondir")).resolve()
+        common = Path(os.path.realpath(git_dir / _read(git_dir / "commondir")))
     value, branch = _read(git_dir / "HEAD"), ""
     for _ in range(5):  # HEAD -> refs/heads/x (-> a symbolic ref ...) -> commit
         if not value.startswith("ref:"):
@@ -77,7 +88,7 @@ def _git_dir(folder: Path) -> Path | None:
         if dot_git.is_file():
             text = _read(dot_git)
             if text.startswith("gitdir:"):
-                git_dir = (parent / text[7:].strip()).resolve()
+                git_dir = Path(os.path.realpath(parent / text[7:].strip()))
                 return git_dir if (git_dir / "HEAD").is_file() else None
             return None
     return None
@@ -99,8 +110,20 @@ def _ref(name: str, git_dir: Path, common: Path) -> str:
     return ""
 
 
+_MAX_READ = 64 << 20  # bytes of one of git's files (a packed-refs of a huge repository fits)
+
+
 def _read(path: Path) -> str:
+    """The text of the regular file ``path``; '' for anything else (opened without waiting, so a FIFO in its
+    place never blocks) or when it cannot be read."""
     try:
-        return path.read_text(encoding="utf-8", errors="replace").strip()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return ""
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return ""
+            return handle.read(_MAX_READ).decode("utf-8", errors="replace").strip()
     except OSError:
         return ""

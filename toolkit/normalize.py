@@ -174,7 +174,12 @@ def load_boilerplate_patterns(extra_files: list[Path] | tuple[Path, ...] = ()) -
             raise ToolkitError(f"cannot read boilerplate patterns {path}: {exc.strerror}") from None
         for n, line in enumerate(lines, 1):
             if line.strip() and not line.lstrip().startswith("#"):
-                patterns.append(UserPattern(line.strip(), f"{path}:{n}: boilerplate pattern"))
+                pattern = UserPattern(line.strip(), f"{path}:{n}: boilerplate pattern")
+                if pattern.search("") is not None:
+                    raise ToolkitError(f"{path}:{n}: boilerplate pattern {pattern.pattern!r} matches the empty "
+                                       "string, so it would find something in every line; make it match at least "
+                                       "one character (no ? or * around the whole pattern)")
+                patterns.append(pattern)
     return patterns
 
 
@@ -250,10 +255,11 @@ class Normalizer:
 
     def _without_boilerplate(self, line: str, result: Normalized) -> str:
         """``line`` without the text the boilerplate patterns match; "" when the line is short (SHORT_LINE) and
-        a pattern finds something in it, or fewer than MIN_KEPT_HAN Han characters would be left. Each removed
-        character is counted for the pattern that removed it."""
+        a pattern finds something (at least one character) in it, or fewer than MIN_KEPT_HAN Han characters
+        would be left. Each removed character is counted for the pattern that removed it."""
         if len(line) <= SHORT_LINE:
-            rule = next((p.pattern for p in self.boilerplate_patterns if p.search(line)), None)
+            rule = next((p.pattern for p in self.boilerplate_patterns
+                         if any(m.end() > m.start() for m in p.finditer(line))), None)  # an empty match is none
             if rule is None:
                 return line
             result.boilerplate[rule] += len(line)

@@ -188,7 +188,7 @@ class FigureJobs:
     def stop(self) -> None:
         """End the worker processes at once, the figures not yet drawn with them: none writes afterwards.
         (The executor fails the pending futures itself; cancelling them first makes loky's manager thread
-        raise.)"""
+        raise. The KeyError its manager thread meets in this shutdown is not printed: see stop_workers.)"""
         if self.executor is not None:
             stop_workers()
             self.executor = None

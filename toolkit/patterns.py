@@ -14,6 +14,56 @@ import regex
 from .errors import ToolkitError
 
 TIMEOUT = 2.0  # seconds for one match, search or scan step of one text
+MAX_LENGTH = 10_000  # characters of one pattern (a long alternation of words fits)
+MAX_REPEATS = 100_000  # repeat counts multiplied through nesting: (?:(?:a{1000}){1000}){1000} is a billion
+_QUANTIFIER = regex.compile(r"\{(\d*)(?:,(\d*))?\}")
+
+
+def repeat_product(pattern: str) -> int:
+    """The largest product of the counts of repeats nested in one another in ``pattern`` (``{m}``, ``{m,n}``;
+    ``*``, ``+`` and ``?`` count 1): what compiling it may have to unroll. A scan of the text, before any compile:
+    escapes, classes ``[...]`` and groups ``(...)`` are followed, nothing else of the syntax is needed."""
+    levels = [1]  # per open group: the largest product of a repeat inside it so far
+    i, n = 0, len(pattern)
+    while i < n:
+        char = pattern[i]
+        weight = 1
+        if char == "\\":
+            i += 2
+            if pattern[i - 1:i] in ("p", "P", "x", "N", "g") and pattern[i:i + 1] == "{":
+                close = pattern.find("}", i)
+                i = n if close < 0 else close + 1
+        elif char == "[":
+            i += 1
+            if pattern[i:i + 1] == "^":
+                i += 1
+            if pattern[i:i + 1] == "]":
+                i += 1
+            depth = 1
+            while i < n and depth:
+                if pattern[i] == "\\":
+                    i += 1
+                elif pattern[i] == "[" and pattern[i + 1:i + 2] == ":":  # [[:alpha:]] and regex's nested sets
+                    depth += 1
+                elif pattern[i] == "]":
+                    depth -= 1
+                i += 1
+        elif char == "(":
+            levels.append(1)
+            i += 1
+            continue
+        elif char == ")":
+            weight = levels.pop() if len(levels) > 1 else 1
+            i += 1
+        else:
+            i += 1
+        count = 1
+        quantifier = _QUANTIFIER.match(pattern, i)
+        if quantifier and (quantifier.group(1) or quantifier.group(2)):
+            count = max(int(g) for g in quantifier.groups() if g)
+            i = quantifier.end()
+        levels[-1] = max(levels[-1], weight * count)
+    return max(levels)
 
 
 class UserPattern:
@@ -22,10 +72,24 @@ class UserPattern:
 
     def __init__(self, pattern: str, where: str):
         self.pattern, self.where = pattern, where
+        shown = pattern if len(pattern) <= 60 else pattern[:60] + "..."
+        if len(pattern) > MAX_LENGTH:
+            raise ToolkitError(f"{where} {shown!r} is {len(pattern):,} characters long, above the limit of "
+                               f"{MAX_LENGTH:,} for one pattern; split it into several")
+        try:
+            repeats = repeat_product(pattern)
+        except (ValueError, OverflowError):
+            repeats = MAX_REPEATS + 1
+        if repeats > MAX_REPEATS:
+            raise ToolkitError(f"{where} {shown!r} repeats {repeats:,} times through nested counts such as "
+                               f"(?:a{{1000}}){{1000}}, above the limit of {MAX_REPEATS:,}; use smaller counts")
         try:
             self.compiled = regex.compile(pattern)
         except regex.error as exc:
-            raise ToolkitError(f"{where} {pattern!r} is not a regular expression: {exc}") from None
+            raise ToolkitError(f"{where} {shown!r} is not a regular expression: {exc}") from None
+        except (MemoryError, RecursionError, OverflowError) as exc:
+            raise ToolkitError(f"{where} {shown!r} is too large to compile ({type(exc).__name__}); write a "
+                               "simpler pattern") from None
 
     @property
     def flags(self) -> int:

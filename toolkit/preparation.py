@@ -79,14 +79,22 @@ def _read_words(path: Path, what: str, key: str) -> list[str]:
 
 def cache_root(config: Config) -> Path | None:
     """The cache folder of ``config``, or None when caching is off. Raises ToolkitError when it is the text
-    folder or lies inside it: its files would be read as texts by the next run (``corpus.pattern = **/*.txt``)."""
+    folder or lies inside it: its files would be read as texts by the next run (``corpus.pattern = **/*.txt``);
+    or when it is or lies inside an output folder (one holding the toolkit's marker), which a run replaces."""
     if not config["cache"]["enabled"]:
         return None
     root = Path(os.path.realpath(config.path("cache", "dir") or default_cache_dir()))
     texts = config.path("corpus", "texts")
+    where = "cache.dir" if config["cache"]["dir"] else "$TOOLKIT_CACHE_DIR" if os.environ.get(
+        "TOOLKIT_CACHE_DIR") else "the default cache folder"
+    from . import atomic
+
+    for folder in (root, *root.parents):  # an output folder is replaced whole by the next run into it
+        if atomic._output_marker(folder) is not None:
+            raise ToolkitError(f"the cache folder {root} ({where}) {'is' if folder == root else 'lies inside'} "
+                               f"{folder}, an output folder of an earlier run, which a later run replaces; set "
+                               "cache.dir (or $TOOLKIT_CACHE_DIR) to a folder outside your outputs")
     if texts is not None and (root == texts or texts in root.parents):
-        where = "cache.dir" if config["cache"]["dir"] else "$TOOLKIT_CACHE_DIR" if os.environ.get(
-            "TOOLKIT_CACHE_DIR") else "the default cache folder"
         raise ToolkitError(f"the cache folder {root} ({where}) {'is' if root == texts else 'lies inside'} the text "
                            f"folder {texts}, where its files would be read as texts; set cache.dir (or "
                            "$TOOLKIT_CACHE_DIR) to a folder outside corpus.texts, or cache.enabled = false")

@@ -9,6 +9,7 @@ to a unit?). The coding sheets hold no model output; the answers stay in the key
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import logging
@@ -46,12 +47,14 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
     without a byte-order mark, or GBK/GB18030 as Excel on Chinese Windows saves it. Every problem (a missing,
     empty, binary or unparsable file, a renamed column of ``needed``) is a ToolkitError ending with ``fix``."""
     try:
-        data = path.read_bytes()
+        data = atomic.read_regular(path)  # a FIFO is named, never waited on
     except FileNotFoundError:
         raise ToolkitError(f"{path} not found; {fix}") from None
     except IsADirectoryError:
         raise ToolkitError(f"{path} is a folder, not a CSV file; {fix}") from None
     except OSError as exc:
+        if exc.errno == errno.EINVAL and exc.strerror.startswith("it is "):
+            raise ToolkitError(f"{path} {exc.strerror[3:]}; {fix}") from None
         raise ToolkitError(f"cannot read {path}: {exc.strerror}; {fix}") from None
     try:
         text = decode(data).text
