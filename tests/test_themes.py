@@ -56,12 +56,23 @@ def test_patterns_add_words_explicitly(tmp_path):
     ("[ecology]\nwords = ['生态']\npatterns = '污染'", "patterns must be a list of regular expressions"),
     ("ecology = ['生态']", "must be a table"),
     ("", "defines no theme"),
+    ('[ecology]\nwords = ["生态", "污染"]\n[industry]\nwords = ["产业", "污染"]\n',
+     "the word 污染 is in two themes, [ecology] and [industry]; keep it in one"),
+    ('[ecology]\nlabel_zh = "生态\\u001b[31m环境"\nwords = ["生态"]\n',
+     "theme [ecology] label_zh '生态\\x1b[31m环境' holds the control character '\\x1b'"),
+    ('[ecology]\nlabel_en = "Ecology\\u0007"\nwords = ["生态"]\n', "holds the control character '\\x07'"),
+    ('[ecology]\nwords = ["生\\u0000态"]\n', "theme [ecology] word '生\\x00态' holds the control character '\\x00'"),
+    ('["eco\\u001blogy"]\nwords = ["生态"]\n', "theme name 'eco\\x1blogy' holds the control character '\\x1b'"),
 ])
 def test_broken_lexicon_files(tmp_path, text, message):
+    """One line naming what is wrong; a word in two themes and control characters too (the message shows them
+    escaped, never raw)."""
     path = tmp_path / "lexicon.toml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ToolkitError, match=message.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(ToolkitError) as info:
         load_lexicon(path)
+    assert message in str(info.value)
+    assert "\x1b" not in str(info.value) and "\x07" not in str(info.value) and "\n" not in str(info.value)
 
 
 def test_words_get_themes_exactly_or_by_containment(lexicon):
@@ -151,21 +162,3 @@ def test_a_pattern_that_backtracks_without_end_stops_with_its_name(tmp_path, pat
                        f"except ToolkitError as exc:\n    print('ToolkitError:', exc)\n")
     assert result.stdout.startswith(outcome), result.stdout + result.stderr
     assert result.stdout.count("\n") == 1
-
-
-@pytest.mark.parametrize("text, message", [
-    ('[ecology]\nwords = ["生态", "污染"]\n[industry]\nwords = ["产业", "污染"]\n',
-     "the word 污染 is in two themes, [ecology] and [industry]; keep it in one"),
-    ('[ecology]\nlabel_zh = "生态\\u001b[31m环境"\nwords = ["生态"]\n',
-     "theme [ecology] label_zh '生态\\x1b[31m环境' holds the control character '\\x1b'"),
-    ('[ecology]\nlabel_en = "Ecology\\u0007"\nwords = ["生态"]\n', "holds the control character '\\x07'"),
-    ('[ecology]\nwords = ["生\\u0000态"]\n', "theme [ecology] word '生\\x00态' holds the control character '\\x00'"),
-    ('["eco\\u001blogy"]\nwords = ["生态"]\n', "theme name 'eco\\x1blogy' holds the control character '\\x1b'"),
-])
-def test_a_word_of_two_themes_and_control_characters_are_refused(tmp_path, text, message):
-    path = tmp_path / "lexicon.toml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(ToolkitError) as info:
-        load_lexicon(path)
-    assert message in str(info.value)
-    assert "\x1b" not in str(info.value) and "\x07" not in str(info.value) and "\n" not in str(info.value)
