@@ -386,7 +386,7 @@ def _small_keyword_problem(draw):
 @settings(max_examples=40, deadline=None)
 @given(_small_keyword_problem(), st.sampled_from(["units", "random"]))
 def test_a_theme_has_no_share_in_a_unit_without_its_keywords(problem, start):
-    """README: with absent_prior = 0 a theme's share is exactly 0 in every unit without one of its keywords,
+    """docs/methods.md: with absent_prior = 0 a theme's share is exactly 0 in every unit without one of its keywords,
     from the first sweep, in the fit's shares and in the fold-in of new units alike. (A model without free
     topics has nowhere else to put a unit that holds no keyword at all: such units are the one exception.)"""
     from toolkit.models.keyatm import KeywordTopicModel

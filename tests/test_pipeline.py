@@ -104,7 +104,7 @@ def test_seed_run_labels_ecology_and_digital_economy_paragraphs(seeds_run):
 
 
 def test_no_theme_in_a_unit_without_its_keywords_and_the_checks_of_each_theme(seeds_run):
-    """README's promise on the real seed run (keyatm, absent_prior = 0): a theme's share is exactly 0 in every
+    """docs/methods.md's promise on the real seed run (keyatm, absent_prior = 0): a theme's share is exactly 0 in every
     modelled unit that holds none of its keywords; themes.csv says for each theme whether the split-half check
     passed and ends with the row of `other`; report.html's methods paragraph names the validated themes."""
     from toolkit.themes import keyword_counts

@@ -74,7 +74,7 @@ def test_counts_match_the_published_counts_of_the_state_council_reports(gwr_coun
     assert gwr_counts.loc[("就业", 2022), "count"] == 34
     # The corpus's own provenance table (corpora/gwr_national/MANIFEST.md, str.count of the crawled text).
     # Xinhua's published 2018 figures (改革 97, 创新 55) are for a text that differs from the crawled one,
-    # which has 102 and 59: see the README.
+    # which has 102 and 59: see docs/methods.md.
     manifest = {2014: {"创新": 27, "生态": 13, "互联网": 2, "改革": 77}, 2018: {"创新": 59, "改革": 102, "绿色": 4},
                 2020: {"创新": 12, "改革": 31, "生态": 5}, 2022: {"创新": 36, "互联网": 3, "改革": 43, "绿色": 6}}
     for year, counts in manifest.items():

@@ -50,11 +50,11 @@ OPTIONS = {
     "exclusive_keywords": Option(True, "A keyword is drawn only by its own theme's topic (from its keyword or its "
                                        "regular part); false lets other topics' regular parts draw it too, as in "
                                        "keyATM (measured: a rare theme's topic can then be taken over by another "
-                                       "subject, see README)."),
+                                       "subject, see docs/methods.md)."),
     "absent_prior": Option(0.0, "In a unit without any keyword of a theme, the prior of the theme's topic is "
                                 "multiplied by this: 0 (default), the topic appears only in units that hold one of "
                                 "its keywords; 1, anywhere, as in keyATM (measured: a theme with rare keywords then "
-                                "ends as a free topic under its name, see README).", *UNIT_INTERVAL, kind=(float, int)),
+                                "ends as a free topic under its name, see docs/methods.md).", *UNIT_INTERVAL, kind=(float, int)),
     "start": Option("units", "Where the other tokens start: 'units', in the keyword topic most frequent among their "
                              "unit's keywords (units without keywords: a random topic); 'random', anywhere (keyATM).",
                     *choice("units", "random")),

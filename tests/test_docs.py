@@ -1,0 +1,104 @@
+"""The documentation agrees with the code: docs/configuration.md is what scripts/configuration_reference.py
+writes from the declared options, README's figure list names every figure a run can draw, and every link
+between the README and docs/ reaches a file and a heading that exist."""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import re
+
+import pytest
+
+from toolkit import config, models, outputs
+
+from .conftest import ROOT
+
+DOCS = ROOT / "docs"
+
+
+def _reference():
+    spec = importlib.util.spec_from_file_location("configuration_reference",
+                                                  ROOT / "scripts" / "configuration_reference.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_configuration_reference_is_what_the_script_writes():
+    written = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    assert written == _reference().render(), "run: python scripts/configuration_reference.py"
+
+
+def test_check_flag_fails_on_a_stale_file(tmp_path, monkeypatch):
+    reference = _reference()
+    assert reference.main(["--check"]) == 0
+    stale = tmp_path / "configuration.md"
+    stale.write_text("# Configuration reference\n", encoding="utf-8")
+    monkeypatch.setattr(reference, "TARGET", stale)
+    assert reference.main(["--check"]) == 1
+    monkeypatch.setattr(reference, "TARGET", tmp_path / "missing.md")
+    assert reference.main(["--check"]) == 1
+
+
+def _every_key() -> list[str]:
+    keys = [f"{section}.{key}" for section in config.SECTIONS for key in config.section_options(section)]
+    for kind in _reference().builtin_kinds():
+        keys += [f"model.{kind}.{key}" for key in models.model_class(kind).OPTIONS]
+    return keys
+
+
+def test_every_option_of_every_section_is_documented():
+    text = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    keys = _every_key()
+    assert {"corpus.texts", "model.keyatm.absent_prior", "model.lda.passes", "model.nmf.init"} <= set(keys)
+    missing = [key for key in keys if f"| `{key}` |" not in text]
+    assert not missing, f"docs/configuration.md lacks {missing}"
+    for section in config.SECTIONS:
+        assert f"\n## {section}\n" in text
+
+
+def _figure_names() -> list[str]:
+    """Every figure outputs.figure_specs can name (fixed and optional), read from its source."""
+    source = inspect.getsource(outputs.figure_specs)
+    return list(dict.fromkeys(re.findall(r'\("(\w+)", "plot_', source)))
+
+
+def test_readme_figure_list_names_every_figure():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    names = _figure_names()
+    assert {"theme_shares", "theme_groups", "theme_periods", "term_counts", "lexicon_sensitivity"} <= set(names)
+    figures = readme.split("## Figures", 1)[1].split("\n## ", 1)[0]
+    missing = [name for name in names if f"`{name}`" not in figures]
+    assert not missing, f"README's figure list lacks {missing}"
+    shipped = {path.stem for path in (ROOT / "figures").glob("*/*.png")} - {"sweep"}
+    assert shipped <= set(names)
+
+
+def test_readme_is_short():
+    assert len((ROOT / "README.md").read_text(encoding="utf-8").splitlines()) < 200
+
+
+def _slug(heading: str) -> str:
+    """GitHub's anchor of a Markdown heading."""
+    text = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return text.replace(" ", "-")
+
+
+def _anchors(path) -> set[str]:
+    text = re.sub(r"```.*?```", "", path.read_text(encoding="utf-8"), flags=re.S)
+    return {_slug(m) for m in re.findall(r"^#{1,6} (.+)$", text, flags=re.M)}
+
+
+@pytest.mark.parametrize("page", ["README.md", *sorted(f"docs/{p.name}" for p in DOCS.glob("*.md"))])
+def test_links_reach_files_and_headings(page):
+    path = ROOT / page
+    text = re.sub(r"```.*?```", "", path.read_text(encoding="utf-8"), flags=re.S)
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if re.match(r"[a-z]+:", target):
+            continue
+        file, _, anchor = target.partition("#")
+        linked = (path.parent / file).resolve() if file else path
+        assert linked.exists(), f"{page} links to {target}, which does not exist"
+        if anchor and linked.suffix == ".md":
+            assert anchor in _anchors(linked), f"{page} links to {target}: no such heading"
