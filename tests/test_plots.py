@@ -101,24 +101,29 @@ def test_year_ticks_stay_readable_at_any_span():
     assert year_ticks([2021]) == [2021]
 
 
-def test_shared_axes_fit_the_largest_theme(lexicon):
-    """Small themes and a large 'other' share one y axis: no bar or interval may run off the top."""
+def test_each_panel_fits_its_own_theme(lexicon):
+    """Small themes beside a large 'other': every panel's y axis runs from 0 to just above its own theme's widest
+    interval, so no bar or interval runs off the top and a small theme is not flattened into the floor."""
     rows = [{"period": period, "theme": theme, "share": share, "share_low": share * 0.8, "share_high": share * 1.2}
             for period in ["十二五", "十三五", "十四五"]
             for theme, share in [("innovation", 0.04), ("ecology", 0.03), ("other", 0.6)]]
     fig = plot_theme_periods(pd.DataFrame(rows), lexicon, language="en")
     _render(fig)
-    for ax in fig.axes:
-        if ax.get_visible() and ax.patches:
-            assert ax.get_ylim()[1] >= 0.72 and ax.get_ylim()[0] == 0
-    assert "error bars" in fig.get_suptitle()
+    tops = {ax.get_title(): ax.get_ylim() for ax in fig.axes if ax.get_visible() and ax.patches}
+    expected = {lexicon.label(t, "en"): s * 1.2 for t, s in [("innovation", 0.04), ("ecology", 0.03), ("other", 0.6)]}
+    assert set(tops) == set(expected)
+    for title, (low, high) in tops.items():
+        assert low == 0 and expected[title] <= high <= expected[title] * 1.15, title
+    assert "error bars" in fig.get_suptitle() and "own y scale" in fig.get_suptitle()
     groups = pd.DataFrame([{"place": place, "year": year, "theme": theme, "share": share + 0.01 * (year - 2015),
-                            "share_low": share, "share_high": share + 0.3}
+                            "share_low": share, "share_high": share + 0.01 * (year - 2015) + 0.3 * share}
                            for place in ["武汉", "安庆"] for year in range(2015, 2023)
                            for theme, share in [("innovation", 0.05), ("other", 0.5)]])
     fig = plot_theme_groups(groups, lexicon, language="en")
     _render(fig)
-    assert fig.axes[0].get_ylim()[1] >= 0.8  # the widest interval of the largest theme
+    innovation, other = fig.axes[0].get_ylim()[1], fig.axes[1].get_ylim()[1]
+    assert 0.135 <= innovation <= 0.135 * 1.15  # its widest interval (2022: 0.12 + 0.015), not other's 0.72
+    assert 0.72 <= other <= 0.72 * 1.15
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["武汉", "安庆"]
 
 

@@ -59,9 +59,9 @@ def ldavis_page(topic_term: np.ndarray, doc_topic: np.ndarray, counts, vocabular
     return _PAGE.format(**parts, font_face=font_face_css(_PAGE.format(**parts, font_face="")))
 
 
-def write_ldavis(path: Path, model, doc_topic: np.ndarray, counts, vocabulary: list[str]) -> Path:
-    """Write ``ldavis.html`` for a fitted model (any kind: its ``display_name`` titles the page)."""
-    html = ldavis_page(model.components_, doc_topic, counts, vocabulary,
-                       f"{model.display_name}: {len(model.components_)} topics")
-    atomic.write_text(path, html)
+def write_ldavis(path: Path, topic_term: np.ndarray, doc_topic: np.ndarray, counts, vocabulary: list[str],
+                 title: str) -> Path:
+    """Write ``ldavis.html`` for a fitted model's ``components_`` (any kind of model; a run titles it with the
+    model's ``display_name`` and number of topics)."""
+    atomic.write_text(path, ldavis_page(topic_term, doc_topic, counts, vocabulary, title))
     return path

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from . import atomic
 from .manifest import git_revision, output_hashes, package_versions, platform_summary, sha256_file
 from .options import Option
-from .processes import stop_workers
+from .processes import BackgroundJobs
 
 if TYPE_CHECKING:
     import numpy as np
@@ -102,6 +102,9 @@ def write_json(path: Path, data: dict) -> None:
     atomic.write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+SMALL_MULTIPLES = ("theme_shares", "model_vs_keywords", "top_words", "theme_groups", "theme_periods", "theme_effects")
+
+
 def figure_specs(tables: dict[str, pd.DataFrame], lexicon, options: dict, *, title: str = "",
                  level: float = 0.95) -> list[tuple]:
     """(name, plotting function's name, arguments, keyword arguments) of every figure a run draws from its
@@ -155,54 +158,20 @@ def draw_figure(folder: Path, name: str, function: str, args: tuple, kwargs: dic
     return name
 
 
-class FigureJobs:
-    """Figures drawn while the run goes on with its tables: in ``workers`` worker processes (0 = one per core,
-    at most one per figure), or one after another in this process when ``workers`` is 1. Every figure is drawn
-    from its own tables alone, so the bytes do not depend on the number of workers. ``wait`` returns when
-    every figure is written and raises the first error."""
-
-    def __init__(self, folder: Path, specs: list[tuple], options: dict):
-        import os
-
-        self.folder, self.formats, self.dpi = Path(folder), list(options["formats"]), options["dpi"]
-        workers = min(options["workers"] or os.cpu_count() or 1, len(specs))
-        self.futures = []
-        self.executor = None
-        if workers <= 1:
-            for spec in specs:
-                draw_figure(self.folder, *spec, self.formats, self.dpi)
-            return
-        from joblib.externals.loky import get_reusable_executor
-
-        self.executor = get_reusable_executor(max_workers=workers)
-        self.futures = [self.executor.submit(draw_figure, self.folder, *spec, self.formats, self.dpi)
-                        for spec in specs]
-
-    def wait(self) -> None:
-        try:
-            for future in self.futures:
-                future.result()
-        finally:
-            self.stop()
-
-    def stop(self) -> None:
-        """End the worker processes at once, the figures not yet drawn with them: none writes afterwards.
-        (The executor fails the pending futures itself; cancelling them first makes loky's manager thread
-        raise. The KeyError its manager thread meets in this shutdown is not printed: see stop_workers.)"""
-        if self.executor is not None:
-            stop_workers()
-            self.executor = None
-
-    def __enter__(self) -> "FigureJobs":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()  # after an error elsewhere in the run, before its folder is removed
+def submit_figures(jobs: BackgroundJobs, folder: Path, specs: list[tuple], options: dict) -> None:
+    """Give each figure of ``specs`` (see :func:`figure_specs`) to ``jobs``, the small multiples first (they take
+    longest: started first, the workers finish together); nothing with no ``figures.formats``."""
+    if not options["formats"]:
+        return
+    for spec in sorted(specs, key=lambda spec: spec[0] not in SMALL_MULTIPLES):  # stable: the rest in order
+        jobs.submit(draw_figure, Path(folder), *spec, list(options["formats"]), options["dpi"])
 
 
 def write_figures(folder: Path, specs: list[tuple], options: dict) -> None:
-    """Draw and write every figure of ``specs`` (see :func:`figure_specs`) now."""
-    FigureJobs(folder, specs, options).wait()
+    """Draw and write every figure of ``specs`` now (in ``figures.workers`` processes)."""
+    with BackgroundJobs(options["workers"]) as jobs:
+        submit_figures(jobs, folder, specs, options)
+        jobs.wait()
 
 
 def input_hashes(config, corpus) -> dict[str, str]:

@@ -19,6 +19,7 @@ from . import atomic
 from .config import Config
 from .errors import ToolkitError
 from .preparation import Prepared, load_inputs, make_normalizer, make_segmenter, prepare, protected_paths
+from .processes import BackgroundJobs
 from .progress import collected_warnings, timed
 from .themes import OTHER, dominant_themes, keyword_counts, keyword_ids, keyword_themes, label_topics, load_lexicon, theme_shares
 from .trends import Trends, yearly_trends
@@ -308,59 +309,63 @@ def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overr
             counted = count_units(prepared, config)
         with timed(timings, "model"):
             fitted = fit(prepared, config, counted)
-        with timed(timings, "themes"):
-            units = unit_table(prepared, fitted)
-            keywords = keyword_counts(prepared.tokens, prepared.lexicon, config["themes"]["match"])
-            units.insert(units.columns.get_loc("dominant_theme") + 1, "keyword_theme",
-                         keyword_themes(keywords, prepared.lexicon.names))
-            unit_topics = topic_table(units, fitted)
-            coverage = lexicon_coverage(prepared.lexicon, fitted.vocabulary, prepared.tokens,
-                                        config["themes"]["match"])
-            candidates = candidate_terms(prepared.pair_counts, known=prepared.segmenter.known_words,
-                                         stopwords=prepared.segmenter.stopwords)
-        with timed(timings, "trends"):
-            yearly = trends(prepared, fitted, units, keywords, config)
-        with timed(timings, "lexicon evidence"):
-            checks = lexicon_evidence(prepared, fitted, units, config)
-            diagnostics = diagnose(prepared, fitted, units, keywords, yearly, checks, config)
-        effects = None
-        if config["effects"]["formula"]:
-            with timed(timings, "effects"):
-                effects = covariate_effects(prepared, fitted, units, config)
-        with timed(timings, "evidence"):
-            periods = run_periods(config, units.loc[fitted.in_model, "year"])
-            evidence = passages(prepared, fitted, units, config, periods)
-            words = wording(fitted, units, [*prepared.lexicon.names, OTHER], config, periods)
-            tracked = tracked_terms(inputs, config) if config["terms"]["track"] else None
-        with timed(timings, "evaluate"):
-            metrics = evaluate_model(prepared.tokens, fitted.vocabulary, fitted.model.components_)
-        documents = outputs.documents_table(prepared.corpus.documents, units)
-        tables = {"documents": documents, "quality": prepared.quality, "units": units, "unit_topics": unit_topics,
-                  "document_themes": outputs.document_shares(
-                      units, documents, [*prepared.lexicon.names, OTHER], member_shares=fitted.member_shares,
-                      bootstrap=config["trends"]["bootstrap"], level=config["trends"]["level"],
-                      random_state=config["model"]["random_state"]),
-                  "topics": fitted.topics, "themes": diagnostics, "coverage": coverage,
-                  "candidate_terms": candidates, "candidate_keywords": checks.candidates,
-                  "lexicon_sensitivity": checks.sensitivity, **yearly.tables(), "passages": evidence, "theme_words": words,
-                  **({"effects": effects[0], "effects_expected": effects[1]} if effects else {}),
-                  **({"term_counts": tracked[0], "kwic": tracked[1]} if tracked else {})}
-        with timed(timings, "figures"):  # drawn in worker processes while the tables are written
-            figures = outputs.FigureJobs(work / "figures", outputs.figure_specs(
-                tables, prepared.lexicon, config["figures"], title=config["corpus"]["name"],
-                level=config["trends"]["level"]), config["figures"])
-        with figures:  # an error below stops the workers before the folder is cleaned up
+        # The pyLDAvis page and the figures are drawn in worker processes while the run goes on; leaving the
+        # block (an error below) stops them before the folder is cleaned up.
+        with BackgroundJobs(config["figures"]["workers"]) as drawing:
+            if config["figures"]["ldavis"]:
+                from .ldavis import write_ldavis
+
+                drawing.submit(write_ldavis, work / "ldavis.html", fitted.model.components_, fitted.doc_topic,
+                               fitted.counts, fitted.vocabulary,
+                               f"{fitted.model.display_name}: {len(fitted.model.components_)} topics")
+            with timed(timings, "themes"):
+                units = unit_table(prepared, fitted)
+                keywords = keyword_counts(prepared.tokens, prepared.lexicon, config["themes"]["match"])
+                units.insert(units.columns.get_loc("dominant_theme") + 1, "keyword_theme",
+                             keyword_themes(keywords, prepared.lexicon.names))
+                unit_topics = topic_table(units, fitted)
+                coverage = lexicon_coverage(prepared.lexicon, fitted.vocabulary, prepared.tokens,
+                                            config["themes"]["match"])
+                candidates = candidate_terms(prepared.pair_counts, known=prepared.segmenter.known_words,
+                                             stopwords=prepared.segmenter.stopwords)
+            with timed(timings, "trends"):
+                yearly = trends(prepared, fitted, units, keywords, config)
+            with timed(timings, "lexicon evidence"):
+                checks = lexicon_evidence(prepared, fitted, units, config)
+                diagnostics = diagnose(prepared, fitted, units, keywords, yearly, checks, config)
+            effects = None
+            if config["effects"]["formula"]:
+                with timed(timings, "effects"):
+                    effects = covariate_effects(prepared, fitted, units, config)
+            with timed(timings, "evidence"):
+                periods = run_periods(config, units.loc[fitted.in_model, "year"])
+                evidence = passages(prepared, fitted, units, config, periods)
+                words = wording(fitted, units, [*prepared.lexicon.names, OTHER], config, periods)
+                tracked = tracked_terms(inputs, config) if config["terms"]["track"] else None
+            with timed(timings, "evaluate"):
+                metrics = evaluate_model(prepared.tokens, fitted.vocabulary, fitted.model.components_)
+            documents = outputs.documents_table(prepared.corpus.documents, units)
+            tables = {"documents": documents, "quality": prepared.quality, "units": units, "unit_topics": unit_topics,
+                      "document_themes": outputs.document_shares(
+                          units, documents, [*prepared.lexicon.names, OTHER], member_shares=fitted.member_shares,
+                          bootstrap=config["trends"]["bootstrap"], level=config["trends"]["level"],
+                          random_state=config["model"]["random_state"]),
+                      "topics": fitted.topics, "themes": diagnostics, "coverage": coverage,
+                      "candidate_terms": candidates, "candidate_keywords": checks.candidates,
+                      "lexicon_sensitivity": checks.sensitivity, **yearly.tables(), "passages": evidence, "theme_words": words,
+                      **({"effects": effects[0], "effects_expected": effects[1]} if effects else {}),
+                      **({"term_counts": tracked[0], "kwic": tracked[1]} if tracked else {})}
+            with timed(timings, "figures"):
+                outputs.submit_figures(drawing, work / "figures", outputs.figure_specs(
+                    tables, prepared.lexicon, config["figures"], title=config["corpus"]["name"],
+                    level=config["trends"]["level"]), config["figures"])
             with timed(timings, "write"):
                 outputs.write_tables(work, bom=config["output"]["excel_bom"], **tables)
                 outputs.write_json(work / "metrics.json", metrics)
-            if config["figures"]["ldavis"]:
-                with timed(timings, "ldavis"):
-                    from .ldavis import write_ldavis
-
-                    write_ldavis(work / "ldavis.html", fitted.model, fitted.doc_topic, fitted.counts,
-                                 fitted.vocabulary)
-            with timed(timings, "figures (waiting)"):
-                figures.wait()
+            with timed(timings, "figures and ldavis (waiting)"):
+                drawn = drawing.wait()
+            # each job's own time, in its worker: what drawing costs, though it overlaps the rest of the run
+            timings["figures and ldavis (drawing, summed over workers)"] = round(sum(s for _, s in drawn), 3)
         timings["total"] = round(time.perf_counter() - started, 3)
         manifest = outputs.manifest(config, prepared, fitted, timings, work, metrics)
         manifest["warnings"] = list(dict.fromkeys(warned))

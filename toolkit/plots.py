@@ -23,7 +23,9 @@ OPTIONS = {
     "language": Option("zh", "Language of titles and labels.", *choice("zh", "en")),
     "dpi": Option(150, "Resolution of PNG figures.", *POSITIVE),
     "top_words": Option(10, "Words per topic in the top-words chart.", *POSITIVE),
-    "formats": Option(["png", "svg"], "File formats of every figure.", kind=list),
+    "formats": Option(["png"], "File formats of every figure: 'png' and/or 'svg' (vector, for a paper; it adds "
+                               "about half of the PNG's drawing time); [] draws none (the tables are written all "
+                               "the same).", kind=list),
     "ldavis": Option(True, "Write ldavis.html, an interactive pyLDAvis page that works offline."),
     "theme_words": Option(5, "Words per theme and period in the theme_words figure.", *POSITIVE),
     "workers": Option(0, "Processes that draw the figures while the run writes its tables; 0 for one per core, "
@@ -36,8 +38,9 @@ OPTIONS = {
 
 def check_options(section: dict) -> None:
     formats = set(section["formats"])
-    if not formats or not formats <= {"png", "svg"}:
-        raise ToolkitError(f"figures.formats must list 'png' and/or 'svg', not {sorted(formats)}")
+    if not formats <= {"png", "svg"}:
+        raise ToolkitError(f"figures.formats must list 'png' and/or 'svg' (or nothing, for no figures), "
+                           f"not {sorted(formats)}")
 
 
 _TEXT = {
@@ -687,8 +690,10 @@ def plot_theme_groups(table: pd.DataFrame, lexicon: Lexicon, *, language: str = 
 def _panels(table: pd.DataFrame, column: str, lexicon: Lexicon, *, language: str, title: str,
             heading: str, level: float = 0.95) -> Figure:
     """Small multiples of shares by ``column``: bars per period (``column`` = period) or a series per group along
-    the years or periods. One y axis for all panels, fitted to the largest value drawn (intervals included): the
-    panels compare groups within a theme, and the same scale lets the eye compare themes too."""
+    the years or periods. Each panel has its own y axis from 0 to its largest value drawn (intervals included),
+    as in :func:`plot_theme_shares`: the panels compare groups (or periods) within a theme, and themes differ by
+    an order of magnitude (``other`` near 0.4, a small theme near 0.01), so one axis for all would flatten the
+    small themes. The title says so."""
     import matplotlib
 
     text = _TEXT[language]
@@ -710,7 +715,7 @@ def _panels(table: pd.DataFrame, column: str, lexicon: Lexicon, *, language: str
     spread = min(0.3, 0.6 / max(len(groups), 1)) if time else 0.0
     with matplotlib.rc_context(rc_params()):
         fig = _new_figure(3.0 * n_cols, 2.1 * n_rows + 1.2)
-        axes = fig.subplots(n_rows, n_cols, squeeze=False, sharey=True)
+        axes = fig.subplots(n_rows, n_cols, squeeze=False)
         for ax in axes.flat[len(themes):]:
             ax.set_visible(False)
         for ax, theme in zip(axes.flat, themes):
@@ -752,14 +757,14 @@ def _panels(table: pd.DataFrame, column: str, lexicon: Lexicon, *, language: str
                     _year_axis(ax, present, 4)
                 else:
                     _category_axis(ax, steps)
+            _fit_y(ax, *(rows[c].to_numpy(dtype=float) for c in ("share", "share_high") if c in rows))
             ax.set_title(lexicon.label(theme, language), fontsize=9)
             ax.tick_params(labelsize=7)
             ax.grid(axis="y", alpha=0.3)
-        shown = table[table["theme"].isin(themes)]
-        _fit_y(axes.flat[0], *(shown[c].to_numpy(dtype=float) for c in ("share", "share_high") if c in shown))
         if time is not None:
             axes.flat[0].legend(fontsize=7, frameon=False)
-        notes = [_say(text, "bars" if time is None or time == "period" else "band", level)] if bands else []
+        notes = [text["own_y"]] if len(themes) > 1 else []
+        notes += [_say(text, "bars" if time is None or time == "period" else "band", level)] if bands else []
         if bool(np.any(single)):
             notes.append(text["hollow"] if time else text["hatched"])
         fig.suptitle(wrap((f"{title}: " if title else "") + text[heading] + (f" ({'; '.join(notes)})" if notes else ""),

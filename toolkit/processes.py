@@ -1,8 +1,11 @@
-"""Worker processes: joblib's pool is shut down as soon as a stage is done with it."""
+"""Worker processes: joblib's pool is shut down as soon as a stage is done with it, and jobs (the figures and
+the pyLDAvis page) run in it while the run goes on."""
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 
 
 def stop_workers() -> None:
@@ -29,3 +32,53 @@ def stop_workers() -> None:
     finally:
         if threading.excepthook is quiet_manager:
             threading.excepthook = previous
+
+
+def timed_call(function, *args, **kwargs) -> tuple[object, float]:
+    """``function(*args, **kwargs)`` and the seconds it took (in the process that ran it)."""
+    started = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - started
+
+
+class BackgroundJobs:
+    """Jobs that run in ``workers`` worker processes (0 = one per core) while the caller goes on, or at once in
+    this process when ``workers`` is 1. Each job writes its own files from its own arguments, so what they write
+    does not depend on the number of workers. ``wait`` returns each job's (result, seconds) in the order they
+    were submitted and raises the first error; leaving the ``with`` block stops the workers, the jobs not yet
+    run with them (an error elsewhere in the run, before its folder is cleaned up)."""
+
+    def __init__(self, workers: int = 0):
+        self.workers = workers or os.cpu_count() or 1
+        self.executor = None
+        self.results: list = []  # futures, or (result, seconds) of the jobs run in this process
+
+    def submit(self, function, *args, **kwargs) -> None:
+        if self.workers <= 1:
+            self.results.append(timed_call(function, *args, **kwargs))
+            return
+        if self.executor is None:
+            from joblib.externals.loky import get_reusable_executor
+
+            self.executor = get_reusable_executor(max_workers=self.workers)
+        self.results.append(self.executor.submit(timed_call, function, *args, **kwargs))
+
+    def wait(self) -> list[tuple[object, float]]:
+        try:
+            return [r.result() if hasattr(r, "result") else r for r in self.results]
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        """End the worker processes at once, the jobs not yet run with them: none writes afterwards. (The
+        executor fails the pending futures itself; cancelling them first makes loky's manager thread raise. The
+        KeyError its manager thread meets in this shutdown is not printed: see stop_workers.)"""
+        if self.executor is not None:
+            stop_workers()
+            self.executor = None
+
+    def __enter__(self) -> "BackgroundJobs":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
