@@ -201,6 +201,8 @@ def manifest(config, prepared, fitted, timings: dict, work: Path, metrics: dict)
         # when and why the sampler stopped (keyatm: sweeps run, the burn-in's end, "converged" or "ceiling",
         # the split-R-hat at each check); None for a model without a stopping rule
         "convergence": getattr(fitted.models[0], "stop_", None),
+        # the sample of units the models were fitted on above model.sample_above tokens (the rest folded in)
+        "sample": getattr(fitted, "sample", None),
         "versions": package_versions(),
         "git": {"toolkit": git_revision(Path(__file__).parent),
                 **({"config": git_revision(Path(config.source).parent)} if Path(config.source).is_file() else {})},

@@ -8,6 +8,7 @@ plain arguments; this module only reads the config and chains them.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,7 @@ class Fitted:
     topics: pd.DataFrame  # the first member's topics: labels, scores, top words
     shares: pd.DataFrame  # all units x (themes + other), mean over members; NaN for units not modelled
     member_shares: np.ndarray  # members x modelled units x (themes + other)
+    sample: dict | None = None  # the sample the models were fitted on (None: every modelled unit)
 
     @property
     def model(self):
@@ -63,13 +65,11 @@ def count_units(prepared: Prepared, config: Config):
 def fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
     """The ensemble of models, topic labels and theme shares of every unit (``counted``: the result of
     ``count_units``, computed here when not given)."""
-    from .models import fit_ensemble
-
     t = config["themes"]
     vocabulary, counts, in_model = counted or count_units(prepared, config)
     lexicon = prepared.lexicon
     keywords = keyword_ids(lexicon, vocabulary, t["match"])
-    models, doc_topics = fit_ensemble(config["model"], counts, keywords=keywords)
+    models, doc_topics, sample = fit_on_sample(prepared, config, counts, in_model, keywords)
     names = [*lexicon.names, OTHER]
     member_shares, topics = np.empty((len(models), counts.shape[0], len(names))), None  # filled, not stacked
     for i, (model, doc_topic) in enumerate(zip(models, doc_topics)):
@@ -83,7 +83,36 @@ def fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
     topics.insert(6, "top_weights", [[float(main[k, j]) for j in row] for k, row in enumerate(top)])
     shares = pd.DataFrame(np.nan, index=range(len(prepared.units)), columns=names)
     shares.loc[in_model] = member_shares.mean(axis=0)
-    return Fitted(models, vocabulary, counts, in_model, doc_topics, topics, shares, member_shares)
+    return Fitted(models, vocabulary, counts, in_model, doc_topics, topics, shares, member_shares, sample)
+
+
+def fit_on_sample(prepared: Prepared, config: Config, counts, in_model: np.ndarray, keywords):
+    """The ensemble's models and each member's shares of every modelled unit, and a summary of the sample (None
+    when the models saw every unit): above ``model.sample_above`` tokens the members are fitted on a sample of
+    about ``model.sample_tokens`` tokens stratified by document, and the other units are folded in with their
+    topics held fixed (:mod:`toolkit.sampling`)."""
+    from .models import fit_ensemble
+    from .sampling import fold_in, sample_units
+
+    m = config["model"]
+    lengths = np.asarray(counts.sum(axis=1)).ravel()
+    if not m["sample_above"] or lengths.sum() <= m["sample_above"]:
+        return (*fit_ensemble(m, counts, keywords=keywords), None)
+    doc_ids = prepared.units["doc_id"].to_numpy()[in_model]
+    taken = sample_units(doc_ids, lengths, m["sample_tokens"], m["random_state"])
+    models, fitted = fit_ensemble(m, counts[taken], keywords=keywords, n_tokens=int(lengths[taken].sum()))
+    rest = counts[~taken]
+    doc_topics = []
+    for model, part in zip(models, fitted):
+        shares = np.empty((counts.shape[0], part.shape[1]))
+        shares[taken] = part
+        shares[~taken] = fold_in(model, rest, m["n_jobs"] or os.cpu_count() or 1)
+        doc_topics.append(shares)
+    sample = {"units": int(taken.sum()), "of_units": len(taken), "tokens": int(lengths[taken].sum()),
+              "of_tokens": int(lengths.sum()), "documents": int(len(np.unique(doc_ids[taken])))}
+    log.info("fitted on %d of %d units (%d of %d tokens), the rest folded in", sample["units"],
+             sample["of_units"], sample["tokens"], sample["of_tokens"])
+    return models, doc_topics, sample
 
 
 def unit_table(prepared: Prepared, fitted: Fitted) -> pd.DataFrame:

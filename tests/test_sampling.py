@@ -1,0 +1,82 @@
+"""Large corpora: fitting on a sample stratified by document and folding in the rest (toolkit.sampling), on the
+seed corpus with thresholds lowered so that it counts as large."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from toolkit import sampling
+from toolkit.config import Config
+from toolkit.pipeline import count_units, fit, prepare
+from toolkit.themes import keyword_counts
+
+from .conftest import ROOT
+
+FAST = ["model.keyatm.iterations=60", "model.ensemble=2"]
+
+
+@pytest.fixture(scope="module")
+def prepared():
+    config = Config.load(ROOT / "configs" / "seeds.toml", FAST)
+    return config, prepare(config)
+
+
+def test_the_sample_takes_the_same_share_of_every_document():
+    rng = np.random.default_rng(0)
+    doc_ids = np.repeat(np.arange(12), rng.integers(1, 40, 12))
+    lengths = rng.integers(5, 80, len(doc_ids))
+    taken = sampling.sample_units(doc_ids, lengths, lengths.sum() // 4, random_state=7)
+    for doc in range(12):
+        mine = doc_ids == doc
+        assert taken[mine].any()  # every document is in the sample
+        share = lengths[mine & taken].sum() / lengths[mine].sum()
+        # a quarter of its tokens, give or take its last unit taken (or the one unit a small document gives)
+        assert share >= 0.25 or taken[mine].sum() == 1
+        assert lengths[mine & taken].sum() - lengths[mine & taken].max() < 0.25 * lengths[mine].sum() or \
+            taken[mine].sum() == 1
+    assert np.array_equal(taken, sampling.sample_units(doc_ids, lengths, lengths.sum() // 4, random_state=7))
+    assert not np.array_equal(taken, sampling.sample_units(doc_ids, lengths, lengths.sum() // 4, random_state=8))
+    assert sampling.sample_units(doc_ids, lengths, lengths.sum() * 2, random_state=7).all()
+
+
+def test_a_large_corpus_is_fitted_on_a_sample_and_the_rest_folded_in(prepared, monkeypatch):
+    """Shares of every unit, the sampled and the folded-in alike, identical for any number of threads; a theme has
+    no share in a folded-in unit without one of its keywords, as in the fit."""
+    config, data = prepared
+    monkeypatch.setattr(sampling, "BLOCK", 16)  # several blocks of folded-in units on a small corpus
+    runs = {}
+    for threads in (1, 2):
+        large = Config.load(ROOT / "configs" / "seeds.toml",
+                            [*FAST, "model.sample_above=1000", "model.sample_tokens=1500", f"model.n_jobs={threads}"])
+        runs[threads] = fit(data, large)
+    fitted = runs[1]
+    assert np.array_equal(fitted.member_shares, runs[2].member_shares)
+    sample = fitted.sample
+    assert sample["of_units"] == fitted.counts.shape[0] and 0 < sample["units"] < sample["of_units"]
+    assert sample["documents"] == data.units["doc_id"][fitted.in_model].nunique()  # every document in it
+    assert 1500 <= sample["tokens"] < sample["of_tokens"]
+    assert np.allclose(fitted.member_shares.sum(axis=2), 1)
+    # the exact-absence property of the measurement holds in the folded-in units too
+    names = list(data.lexicon.names)
+    keywords = keyword_counts(data.tokens, data.lexicon, config["themes"]["match"])[fitted.in_model]
+    shares = fitted.member_shares
+    for t, name in enumerate(names):
+        without = keywords[:, t] == 0
+        assert (shares[:, without, t] == 0).all(), name
+    # below the threshold every unit is fitted
+    assert fit(data, config).sample is None
+
+
+def test_the_sample_follows_the_full_fit(prepared):
+    """Fitted on about half of the tokens, each theme's corpus share stays near the full fit's (a coarse check on
+    a small corpus; bench/sampling.py measures the agreement of yearly shares on large ones)."""
+    config, data = prepared
+    full = fit(data, config)
+    half = fit(data, Config.load(ROOT / "configs" / "seeds.toml",
+                                 [*FAST, "model.sample_above=1000", "model.sample_tokens=1900"]))
+    tokens = np.asarray(count_units(data, config)[1].sum(axis=1)).ravel()
+    corpus = pd.DataFrame({"full": full.member_shares.mean(axis=0).T @ tokens / tokens.sum(),
+                           "half": half.member_shares.mean(axis=0).T @ tokens / tokens.sum()})
+    assert np.corrcoef(corpus["full"], corpus["half"])[0, 1] > 0.8

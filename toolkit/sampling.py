@@ -1,0 +1,58 @@
+"""Large corpora: the models are fitted on a sample of units stratified by document, and every other unit is
+folded in with the fitted topics held fixed (``model.sample_above``, ``model.sample_tokens``).
+
+The sample takes from every document the same share of its tokens (at least one unit of each), so each year,
+period and group keeps its weight; the units are drawn in an order seeded by ``random_state``. Folding in runs in
+fixed blocks of units, each with its own seed derived from the member's seed and the block's number, in threads:
+the shares do not depend on the number of threads."""
+
+from __future__ import annotations
+
+import copy
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+BLOCK = 4096  # units folded in per block (and per seed)
+
+
+def sample_units(doc_ids, lengths, target_tokens: int, random_state: int) -> np.ndarray:
+    """A boolean mask of the units to fit on: from each document, its units in a seeded random order until
+    ``target_tokens / total tokens`` of the document's tokens are taken (at least one unit per document)."""
+    doc_ids = np.asarray(doc_ids)
+    lengths = np.asarray(lengths, dtype=np.float64)
+    fraction = min(1.0, target_tokens / max(lengths.sum(), 1.0))
+    rng = np.random.default_rng(np.random.SeedSequence([int(random_state), 0x5A3B1E]))
+    documents, codes = np.unique(doc_ids, return_inverse=True)
+    order = np.lexsort((rng.random(len(doc_ids)), codes))  # by document, then in a random order within it
+    taken = np.zeros(len(doc_ids), dtype=bool)
+    starts = np.flatnonzero(np.r_[True, codes[order][1:] != codes[order][:-1]])
+    for start, end in zip(starts, np.r_[starts[1:], len(order)]):
+        rows = order[start:end]
+        before = np.cumsum(lengths[rows]) - lengths[rows]  # tokens taken before each unit
+        taken[rows[(before < fraction * lengths[rows].sum()) | (np.arange(len(rows)) == 0)]] = True
+    return taken
+
+
+def block_seed(seed: int, block: int) -> int:
+    """The seed of block ``block`` of a member whose seed is ``seed``."""
+    return int(np.random.SeedSequence([int(seed), int(block)]).generate_state(1)[0])
+
+
+def fold_in(model, counts, n_jobs: int = 1, block: int | None = None) -> np.ndarray:
+    """Topic shares of every unit of ``counts`` under ``model``'s fitted topics (its ``transform``), in blocks of
+    ``block`` units (default :data:`BLOCK`), each folded in by a copy of ``model`` seeded with
+    :func:`block_seed`, ``n_jobs`` blocks at once; the result does not depend on ``n_jobs``."""
+    block = block or BLOCK
+    starts = list(range(0, counts.shape[0], block))
+
+    def one(index: int) -> np.ndarray:
+        seeded = copy.copy(model)
+        if getattr(model, "random_state", None) is not None:
+            seeded.random_state = block_seed(model.random_state, index)
+        return seeded.transform(counts[starts[index]:starts[index] + block])
+
+    if not starts:
+        return np.zeros((0, len(model.components_)))
+    with ThreadPoolExecutor(max(1, min(n_jobs, len(starts)))) as pool:
+        return np.vstack(list(pool.map(one, range(len(starts)))))
