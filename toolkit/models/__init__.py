@@ -110,8 +110,8 @@ def fit_ensemble(section: dict, counts, *, keywords=None, n_tokens: int | None =
     Members are fitted in threads, as many at once as finish soonest on ``n_jobs`` cores (:func:`members_at_once`),
     each with its share of ``n_jobs``; every member's arithmetic is its own, so the result does not depend on
     the number of threads. A model whose class has ``fit_together`` (keyatm) fits its members together: their
-    chains advance in lockstep blocks and stop when they agree (all chains are held in memory at once). A model
-    whose result does not depend on the seed (NMF's deterministic start) is fitted once.
+    chains advance in lockstep blocks and stop when they agree (all chains are held in memory at once). Every
+    member has its own seed (NMF's nndsvda start too: its randomized SVD is seeded).
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -119,8 +119,6 @@ def fit_ensemble(section: dict, counts, *, keywords=None, n_tokens: int | None =
     seeds = member_seeds(section["random_state"], section["ensemble"])
     n_tokens = int(counts.sum()) if n_tokens is None else n_tokens
     common = {"keywords": keywords, "n_words": counts.shape[1], "n_tokens": n_tokens}
-    if not build_model(section, **common).seed_dependent:
-        seeds = seeds[:1]
     parallel = members_at_once(len(seeds), n_jobs)
     threads = max(1, n_jobs // parallel)
     models = [build_model(section, random_state=seed, n_jobs=threads, **common) for seed in seeds]

@@ -57,16 +57,14 @@ class TopicModel:
     does not import scikit-learn.
 
     Subclasses set ``OPTIONS`` (their ``[model.<kind>]`` config sub-table), ``display_name``, ``HELDOUT``
-    (held-out measures: name -> "lower" or "higher" is better) and, when their result does not depend on the
-    seed, ``seed_dependent = False``; they implement ``from_config``, ``fit``, ``transform`` and
-    ``heldout_scores``. A fitted model has ``components_`` (topics x words, rows sum to 1) and ``anchors_``:
+    (held-out measures: name -> "lower" or "higher" is better); they implement ``from_config``, ``fit``,
+    ``transform`` and ``heldout_scores``. A fitted model has ``components_`` (topics x words, rows sum to 1) and ``anchors_``:
     for each topic, the index of the theme it is anchored to by construction, or -1 for a free topic.
     """
 
     OPTIONS: dict = {}
     display_name = "topic model"
     HELDOUT: dict[str, str] = {}
-    seed_dependent = True
 
     @classmethod
     def from_config(cls, *, n_topics: int, random_state: int, options: dict, n_jobs: int = 1,
