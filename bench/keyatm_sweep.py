@@ -34,7 +34,7 @@ def draw_arithmetic(words, offsets, key_topic, n_keywords, n_dk, n0_wk, n0_k, n1
     """The arithmetic of the draws alone, on a fixed state: each token's weights over the topics its unit can
     draw, summed in order, its uniform, and the count of cumulative weights at or below it; no count changes.
     A floor for any sampler that draws the same chain (moving tokens and refreshing factors come on top). The
-    lines of the sum and the keyword part mirror ``toolkit.models.gibbs.sweep``'s: moving them into inlined
+    lines of the sum and the keyword part mirror ``toolkit.models._gibbs.sweep``'s: moving them into inlined
     functions that both call made the sampler 1.5x slower (78 against 52 ns per draw), so they are copied."""
     n_topics, n_words = alpha.shape[0], n0_wk.shape[0]
     regular = np.empty(n_topics)
@@ -84,10 +84,11 @@ def draw_arithmetic(words, offsets, key_topic, n_keywords, n_dk, n0_wk, n0_k, n1
 
 def main() -> None:
     import toolkit
-    from toolkit.models import gibbs
+    from toolkit.models import _gibbs as gibbs
     from toolkit.models.base import check_counts
-    from toolkit.models.keyatm import Model, _offsets_and_words, _seed_state
+    from toolkit.models.keyatm import Model, _offsets_and_words
     from toolkit.pipeline import count_units
+    from toolkit.random_streams import stream
     from toolkit.themes import keyword_ids
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -117,7 +118,7 @@ def main() -> None:
     lengths = np.diff(offsets)
 
     def chain(module, sweeps, after=0):
-        state = _seed_state(7)
+        state = stream(7)
         z, s = np.empty(len(words), dtype=np.int32), np.empty(len(words), dtype=np.int8)
         present = module.present_topics(words, offsets, key_topic, K, n_keyword_topics)
         start_args = (words, offsets, key_topic, K, state, z, s, options["keyword_start"], options["start"] == "units")
@@ -149,7 +150,7 @@ def main() -> None:
         n_dk, n0_wk, n0_k, n1_wk, n1_k, present = state
         draw_arithmetic(words, offsets, key_topic, n_keywords, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha, present,
                         float(options["absent_prior"]), options["beta"], options["keyword_beta"], gamma,
-                        options["exclusive_keywords"], sweeps, gibbs.uniform, _seed_state(7))
+                        options["exclusive_keywords"], sweeps, gibbs.uniform, stream(7))
         return time.perf_counter() - start
 
     with tempfile.TemporaryDirectory() as folder:

@@ -123,7 +123,7 @@ def test_chunked_inference_matches_gensim_on_state_council_paragraphs(n_topics):
     from gensim.models import LdaModel
 
     from toolkit.config import Config
-    from toolkit.models.ldabatch import ChunkLdaModel, RowCorpus
+    from toolkit.models._ldabatch import ChunkLdaModel, RowCorpus
     from toolkit.preparation import make_segmenter
     from toolkit.themes import load_lexicon
     from toolkit.vectorize import unit_counts
@@ -248,7 +248,7 @@ def test_an_ensemble_does_not_depend_on_the_number_of_threads():
 def _dense_sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha, present, absent,
                  beta, beta_s, gamma, state, exclusive):
     """keyATM's draw written plainly over every topic, as the model's formula reads (slow; small data only)."""
-    from toolkit.models.gibbs import uniform
+    from toolkit.random_streams import uniform
 
     K, V = len(alpha), n0_wk.shape[0]
 
@@ -287,8 +287,9 @@ def _dense_sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k,
 @pytest.mark.parametrize("absent, exclusive", [(0.0, True), (0.0, False), (1.0, False), (0.1, True)])
 def test_the_compiled_sweep_draws_what_the_formula_says(absent, exclusive):
     """The sampler skips topics that cannot be drawn in a unit; the chain must stay the one the formula gives."""
-    from toolkit.models import gibbs
-    from toolkit.models.keyatm import _offsets_and_words, _seed_state
+    from toolkit.models import _gibbs as gibbs
+    from toolkit.models.keyatm import _offsets_and_words
+    from toolkit.random_streams import stream
 
     X = planted_counts(n_units=30)
     offsets, words = _offsets_and_words(check_counts(X, 4))
@@ -300,7 +301,7 @@ def test_the_compiled_sweep_draws_what_the_formula_says(absent, exclusive):
     alpha = np.full(K, 0.25)
     chains = []
     for compiled in (True, False):
-        state = _seed_state(3)
+        state = stream(3)
         z, s = np.empty(len(words), dtype=np.int32), np.empty(len(words), dtype=np.int8)
         present = gibbs.present_topics(words, offsets, key_topic, K, 2)
         # a start as if every topic were allowed everywhere, so the sweep also meets absent topics holding tokens
@@ -410,8 +411,9 @@ def _fixed_count_fit(model, X):
     every 20 from sweep 100, the last ``samples`` draws ``thin`` apart averaged (the reference of the chain)."""
     from scipy.special import digamma
 
-    from toolkit.models import gibbs
-    from toolkit.models.keyatm import _add_shares, _minka_alpha, _offsets_and_words, _seed_state
+    from toolkit.models import _gibbs as gibbs
+    from toolkit.models.keyatm import _add_shares, _minka_alpha, _offsets_and_words
+    from toolkit.random_streams import stream
 
     X = check_counts(X, model.n_topics, keep_integers=True)
     n_units, n_words = X.shape
@@ -422,7 +424,7 @@ def _fixed_count_fit(model, X):
     gamma = np.zeros(K)
     gamma[:n_keyword_topics] = model.keyword_prior
     alpha = np.full(K, 1.0 / K)
-    state = _seed_state(model.random_state)
+    state = stream(model.random_state)
     z, s = np.empty(len(words), dtype=np.int16), np.empty(len(words), dtype=np.int8)
     present = gibbs.present_topics(words, offsets, key_topic, K, n_keyword_topics)
     absent = float(model.absent_prior)

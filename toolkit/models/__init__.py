@@ -29,7 +29,7 @@ OPTIONS = {
 # Keys that once sat in [model] itself, and the kind whose sub-table holds them now.
 MOVED = {"passes": "lda", "iterations": "lda", "alpha": "lda", "seeded": "lda", "seed_strength": "lda",
          "max_iter": "nmf"}
-_NOT_KINDS = {"base", "ldabatch", "ldakernel", "gibbs"}  # modules of this package that are not kinds
+_NOT_KINDS = {"base"}  # modules of this package that are not kinds
 _registered: dict[str, type] = {}
 
 
@@ -72,14 +72,6 @@ def sub_options(name: str) -> dict[str, Option] | None:
     return model_class(name).OPTIONS if name in kinds() else None
 
 
-def member_seeds(random_state: int, n: int) -> list[int]:
-    """Seeds of an ensemble of ``n`` models: ``random_state`` itself, then seeds derived from it (numpy's
-    SeedSequence), so runs with nearby seeds share no member."""
-    import numpy as np
-
-    return [random_state, *(int(s) for s in np.random.SeedSequence(random_state).generate_state(n - 1))][:n]
-
-
 def build_model(section: dict, *, random_state: int | None = None, n_jobs: int | None = None, keywords=None,
                 n_words: int = 0, n_tokens: int = 0):
     """The unfitted model of a ``[model]`` section (``random_state`` and ``n_jobs`` override the section's)."""
@@ -114,6 +106,8 @@ def fit_ensemble(section: dict, counts, *, keywords=None, n_tokens: int | None =
     member has its own seed (NMF's nndsvda start too: its randomized SVD is seeded).
     """
     from concurrent.futures import ThreadPoolExecutor
+
+    from ..random_streams import member_seeds
 
     n_jobs = section["n_jobs"] or os.cpu_count() or 1
     seeds = member_seeds(section["random_state"], section["ensemble"])

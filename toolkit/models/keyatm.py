@@ -82,10 +82,6 @@ def _add_shares(theta, n_dk, alpha, present, absent, lengths, block=65536) -> No
         theta[rows] += (n_dk[rows] + prior) / (lengths[rows, None] + prior.sum(axis=1, keepdims=True))
 
 
-def _seed_state(seed) -> np.ndarray:
-    return np.array([np.random.SeedSequence(seed).generate_state(1, dtype=np.uint64)[0]], dtype=np.uint64)
-
-
 class KeywordTopicModel(TopicModel):
     """keyATM's base model (keyword topics plus free topics), collapsed Gibbs sampling.
 
@@ -226,7 +222,8 @@ class KeywordTopicModel(TopicModel):
         keywords."""
         from scipy import sparse
 
-        from . import gibbs
+        from ..random_streams import stream
+        from . import _gibbs as gibbs
 
         check_fitted(self, "components_")
         X = sparse.csr_matrix(X, dtype=np.float64)
@@ -239,7 +236,7 @@ class KeywordTopicModel(TopicModel):
         n_keyword_topics = int((self.anchors_ >= 0).sum())
         present = gibbs.present_topics(words, offsets, key_topic, self.n_topics, n_keyword_topics)
         theta = gibbs.fold_in(words, offsets, np.ascontiguousarray(self.components_.T), self.alpha_, present,
-                              float(self.absent_prior), iterations, burn_in, _seed_state(self.random_state))
+                              float(self.absent_prior), iterations, burn_in, stream(self.random_state))
         return normalize_rows(theta, copy=False)
 
     def heldout_scores(self, X) -> dict[str, float]:
@@ -262,7 +259,7 @@ def _minka_alpha(alpha: np.ndarray, n_dk: np.ndarray, lengths: np.ndarray, prese
     their terms added one unit after another, in the order and with the rounding of numpy's sum over all units,
     so the prior is the same as from whole-matrix expressions, without their temporaries (three arrays the size
     of ``n_dk`` per chain)."""
-    from .gibbs import add_rows
+    from ._gibbs import add_rows
 
     used = np.flatnonzero(lengths > 0)
     for _ in range(steps):
@@ -298,7 +295,8 @@ class _Chain:
     draw for draw; each sweep also records the topic shares of the corpus (``summaries``) for the check."""
 
     def __init__(self, model: KeywordTopicModel, X):
-        from . import gibbs
+        from ..random_streams import stream
+        from . import _gibbs as gibbs
 
         self.model = m = model
         X = check_counts(X, m.n_topics, keep_integers=True)
@@ -315,7 +313,7 @@ class _Chain:
         self.gamma = np.zeros(K)
         self.gamma[:self.n_keyword_topics] = m.keyword_prior
         self.alpha = np.full(K, 1.0 / K)
-        self.state = _seed_state(m.random_state)
+        self.state = stream(m.random_state)
         self.z = np.empty(len(self.words), dtype=np.int16 if K < 2**15 else np.int32)  # topic of each token
         self.s = np.empty(len(self.words), dtype=np.int8)
         self.present = gibbs.present_topics(self.words, self.offsets, self.key_topic, K, self.n_keyword_topics)
@@ -359,7 +357,7 @@ class _Chain:
         """Sweep until ``until`` sweeps are done (at most :attr:`end`)."""
         from scipy.special import digamma
 
-        from . import gibbs
+        from . import _gibbs as gibbs
 
         m = self.model
         until = min(until, self.end)

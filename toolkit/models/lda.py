@@ -21,7 +21,7 @@ OPTIONS = {
 
 class LdaTopicModel(TopicModel):
     """Latent Dirichlet allocation with gensim's ``LdaModel`` (variational Bayes), its E-step compiled and run over
-    ``n_jobs`` threads (:mod:`toolkit.models.ldabatch`: the same updates as gensim's, about 9-10x faster).
+    ``n_jobs`` threads (:mod:`toolkit.models._ldabatch`: the same updates as gensim's, about 9-10x faster).
 
     Parameters
     ----------
@@ -70,7 +70,7 @@ class LdaTopicModel(TopicModel):
                    eta=eta, anchors=anchors, random_state=random_state, n_jobs=n_jobs)
 
     def fit(self, X, y=None):
-        from .ldabatch import ChunkLdaModel, RowCorpus
+        from ._ldabatch import ChunkLdaModel, RowCorpus
 
         X = check_counts(X, self.n_topics)
         if self.alpha not in ("symmetric", "asymmetric", "auto"):

@@ -1,8 +1,8 @@
 """Compiled kernels (numba, cached on disk) of the keyword-assisted topic model's collapsed Gibbs sampler.
 
-Each chain draws from its own random stream (splitmix64, seeded per chain), visits units and tokens in a
-fixed order and releases the interpreter lock, so chains run in parallel threads and the result of a chain
-depends on its seed only, never on the number of threads.
+Each chain draws from its own random stream (:mod:`toolkit.random_streams`, seeded per chain), visits units and
+tokens in a fixed order and releases the interpreter lock, so chains run in parallel threads and the result of a
+chain depends on its seed only, never on the number of threads.
 """
 
 from __future__ import annotations
@@ -10,32 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_TO_UNIT = 1.0 / 9007199254740992.0  # 2 ** -53
-
-
-@njit(cache=True, nogil=True)
-def _next(state):
-    """splitmix64: the next 64 random bits of the stream ``state`` (a uint64 array of one element)."""
-    state[0] += _GOLDEN
-    z = state[0]
-    z = (z ^ (z >> np.uint64(30))) * _MIX1
-    z = (z ^ (z >> np.uint64(27))) * _MIX2
-    return z ^ (z >> np.uint64(31))
-
-
-@njit(cache=True, nogil=True)
-def uniform(state):
-    """A uniform draw in [0, 1)."""
-    return np.float64(_next(state) >> np.uint64(11)) * _TO_UNIT
-
-
-@njit(cache=True, nogil=True)
-def below(state, n):
-    """A uniform integer in [0, n)."""
-    return min(int(uniform(state) * n), n - 1)
+from ..random_streams import below, uniform
 
 
 @njit(cache=True, nogil=True)
