@@ -7,7 +7,7 @@ The corpus is a generated one (bench/common.py), prepared with the defaults; the
 shipped settings (K = 20, exclusive keywords, absent_prior 0, start by units); both samplers start from the
 same state and seed and run the same number of sweeps, alternately, ``--repeats`` times; ``--after N`` times the
 sweeps that follow N untimed ones (a chain nearer its stationary state, where fewer tokens change topic than in
-the first sweeps). ``--against`` is a git revision whose toolkit/models/gibbs.py is loaded beside this
+the first sweeps). ``--against`` is a git revision whose toolkit/models/_gibbs.py (gibbs.py before) is loaded beside this
 checkout's (default: HEAD~1). A floor is timed alongside: the draws' arithmetic alone on the final state of the
 chain (every token's weights summed over the same topics in the same order, its uniform and its search, with
 no count changed), what any sampler of the same chain must do. Last, what a draw does on this corpus: the
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -134,9 +135,15 @@ def main() -> None:
                 start = time.perf_counter()
             if sweep == after + sweeps - 1:
                 last = z.copy(), s.copy()
-            module.sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha, present,
-                         float(options["absent_prior"]), options["beta"], options["keyword_beta"], gamma, gamma, state,
-                         np.empty(K), options["exclusive_keywords"])
+            if hasattr(module, "ChainState"):  # since the chain's state is one structure
+                module.sweep(module.ChainState(
+                    words, offsets, key_topic, n_keywords, present, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha, gamma,
+                    state, float(options["absent_prior"]), float(options["beta"]), float(options["keyword_beta"]),
+                    bool(options["exclusive_keywords"])))
+            else:  # a commit before it: the state's arrays one by one
+                module.sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha,
+                             present, float(options["absent_prior"]), options["beta"], options["keyword_beta"], gamma,
+                             gamma, state, np.empty(K), options["exclusive_keywords"])
         elapsed = time.perf_counter() - start
         # what a draw does, on average: the topics its unit can draw, and whether the last sweep moved its token
         active = ((present > 0) | (n_dk > 0)).sum(axis=1)
@@ -154,7 +161,10 @@ def main() -> None:
         return time.perf_counter() - start
 
     with tempfile.TemporaryDirectory() as folder:
-        reference = module_at(args.against, "toolkit/models/gibbs.py", Path(folder))
+        kernels = subprocess.run(["git", "-C", str(ROOT), "ls-tree", "--name-only", args.against, "toolkit/models/"],
+                                 capture_output=True, text=True, check=True).stdout.split()
+        path = "toolkit/models/_gibbs.py" if "toolkit/models/_gibbs.py" in kernels else "toolkit/models/gibbs.py"
+        reference = module_at(args.against, path, Path(folder))
         samplers = {f"this checkout ({git_commit()})": gibbs, f"{args.against}": reference}
         for module in samplers.values():
             _, _, compiled = chain(module, 1)  # compile

@@ -310,8 +310,8 @@ def test_the_compiled_sweep_draws_what_the_formula_says(absent, exclusive):
         n0_k, n1_k = n0_wk.sum(axis=0).astype(np.int64), n1_wk.sum(axis=0).astype(np.int64)
         for _ in range(3):
             if compiled:
-                gibbs.sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha,
-                            present, absent, 0.01, 0.1, gamma, gamma, state, np.empty(K), exclusive)
+                gibbs.sweep(gibbs.ChainState(words, offsets, key_topic, n_keywords, present, z, s, n_dk, n0_wk, n0_k,
+                                             n1_wk, n1_k, alpha, gamma, state, absent, 0.01, 0.1, exclusive))
             else:
                 _dense_sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha,
                              present, absent, 0.01, 0.1, gamma, state, exclusive)
@@ -432,13 +432,12 @@ def _fixed_count_fit(model, X):
                      present, absent)
     n_dk, n0_wk, n1_wk = gibbs.counts(words, offsets, z, s, n_words, K)
     n0_k, n1_k = n0_wk.sum(axis=0).astype(np.int64), n1_wk.sum(axis=0).astype(np.int64)
-    p = np.empty(K)
     first_sample = max(0, model.iterations - model.samples * model.thin)
     theta, n_draws, lengths = np.zeros((n_units, K)), 0, np.diff(offsets)
     for sweep in range(model.iterations):
-        gibbs.sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha, present,
-                    absent, float(model.beta), float(model.keyword_beta), gamma, gamma, state, p,
-                    bool(model.exclusive_keywords))
+        gibbs.sweep(gibbs.ChainState(words, offsets, key_topic, n_keywords, present, z, s, n_dk, n0_wk, n0_k, n1_wk,
+                                     n1_k, alpha, gamma, state, absent, float(model.beta), float(model.keyword_beta),
+                                     bool(model.exclusive_keywords)))
         if model.optimize_alpha and sweep >= 100 and sweep % 20 == 0 and sweep < first_sample:
             alpha = _minka_alpha(alpha, n_dk, lengths, present, absent, digamma)
         if sweep >= first_sample and (sweep - first_sample) % model.thin == model.thin - 1:

@@ -308,27 +308,29 @@ class _Chain:
         m.n_features_in_ = n_words
         self.anchors, self.key_topic, self.n_keywords = m._anchoring(n_words)
         self.n_keyword_topics = int((self.anchors >= 0).sum())
-        self.offsets, self.words = _offsets_and_words(X)
+        offsets, words = _offsets_and_words(X)
         K = m.n_topics
-        self.gamma = np.zeros(K)
-        self.gamma[:self.n_keyword_topics] = m.keyword_prior
-        self.alpha = np.full(K, 1.0 / K)
-        self.state = stream(m.random_state)
-        self.z = np.empty(len(self.words), dtype=np.int16 if K < 2**15 else np.int32)  # topic of each token
-        self.s = np.empty(len(self.words), dtype=np.int8)
-        self.present = gibbs.present_topics(self.words, self.offsets, self.key_topic, K, self.n_keyword_topics)
-        self.absent = float(m.absent_prior)
-        gibbs.initialise(self.words, self.offsets, self.key_topic, K, self.state, self.z, self.s,
-                         float(m.keyword_start), m.start == "units", self.present, self.absent)
-        self.n_dk, self.n0_wk, self.n1_wk = gibbs.counts(self.words, self.offsets, self.z, self.s, n_words, K)
-        self.n0_k = self.n0_wk.sum(axis=0).astype(np.int64)
-        self.n1_k = self.n1_wk.sum(axis=0).astype(np.int64)
-        self.p = np.empty(K)
+        gamma = np.zeros(K)
+        gamma[:self.n_keyword_topics] = m.keyword_prior
+        random = stream(m.random_state)
+        z = np.empty(len(words), dtype=np.int16 if K < 2**15 else np.int32)  # topic of each token
+        s = np.empty(len(words), dtype=np.int8)
+        present = gibbs.present_topics(words, offsets, self.key_topic, K, self.n_keyword_topics)
+        absent = float(m.absent_prior)
+        gibbs.initialise(words, offsets, self.key_topic, K, random, z, s, float(m.keyword_start), m.start == "units",
+                         present, absent)
+        n_dk, n0_wk, n1_wk = gibbs.counts(words, offsets, z, s, n_words, K)
+        self.state = gibbs.ChainState(
+            words=words, offsets=offsets, key_topic=self.key_topic, n_keywords=self.n_keywords, present=present,
+            z=z, s=s, n_dk=n_dk, n0_wk=n0_wk, n0_k=n0_wk.sum(axis=0).astype(np.int64), n1_wk=n1_wk,
+            n1_k=n1_wk.sum(axis=0).astype(np.int64), alpha=np.full(K, 1.0 / K), gamma=gamma, stream=random,
+            absent=absent, beta=float(m.beta), keyword_beta=float(m.keyword_beta),
+            exclusive=bool(m.exclusive_keywords))
         self.ceiling = max(0, m.iterations - m.samples * m.thin)  # the burn-in's last possible end
         self.first_sample = self.ceiling
         self.theta = np.zeros((n_units, K))
         self.n_draws = 0
-        self.lengths = np.diff(self.offsets)
+        self.lengths = np.diff(offsets)
         self.trace = []
         self.sweeps = 0  # sweeps done
         self.summaries = []  # per sweep: the summary quantities of the convergence check
@@ -348,7 +350,7 @@ class _Chain:
         """The quantities compared between chains: each keyword topic's share of the tokens (anchored, so the
         same topic in every chain), then the free topics' shares sorted (free topics may swap places between
         chains; sorted shares do not)."""
-        n_k = (self.n0_k + self.n1_k).astype(np.float64)
+        n_k = (self.state.n0_k + self.state.n1_k).astype(np.float64)
         n_k /= max(n_k.sum(), 1.0)
         kw = self.n_keyword_topics
         return np.concatenate([n_k[:kw], np.sort(n_k[kw:])[::-1]])
@@ -359,22 +361,20 @@ class _Chain:
 
         from . import _gibbs as gibbs
 
-        m = self.model
+        m, state = self.model, self.state
         until = min(until, self.end)
         for sweep in range(self.sweeps, until):
-            gibbs.sweep(self.words, self.offsets, self.key_topic, self.n_keywords, self.z, self.s, self.n_dk,
-                        self.n0_wk, self.n0_k, self.n1_wk, self.n1_k, self.alpha, self.present, self.absent,
-                        float(m.beta), float(m.keyword_beta), self.gamma, self.gamma, self.state, self.p,
-                        bool(m.exclusive_keywords))
+            gibbs.sweep(state)
             if m.optimize_alpha and sweep >= 100 and sweep % 20 == 0 and sweep < self.first_sample:
-                self.alpha = _minka_alpha(self.alpha, self.n_dk, self.lengths, self.present, self.absent, digamma)
+                state.alpha[:] = _minka_alpha(state.alpha, state.n_dk, self.lengths, state.present, state.absent,
+                                              digamma)
             if sweep >= self.first_sample and (sweep - self.first_sample) % m.thin == m.thin - 1:
-                _add_shares(self.theta, self.n_dk, self.alpha, self.present, self.absent, self.lengths)
+                _add_shares(self.theta, state.n_dk, state.alpha, state.present, state.absent, self.lengths)
                 self.n_draws += 1
             if sweep % 50 == 49 or sweep == self.end - 1:
-                phi = m._phi(self.n0_wk, self.n0_k, self.n1_wk, self.n1_k, self.key_topic, self.gamma)
+                phi = m._phi(state.n0_wk, state.n0_k, state.n1_wk, state.n1_k, self.key_topic, state.gamma)
                 self.trace.append((sweep + 1, float(gibbs.mean_log_likelihood(
-                    self.words, self.offsets, self.n_dk, phi, self.alpha, self.present, self.absent))))
+                    state.words, state.offsets, state.n_dk, phi, state.alpha, state.present, state.absent))))
             if sweep < self.first_sample:
                 self.summaries.append(self.summary())
             self.sweeps = sweep + 1
@@ -384,14 +384,14 @@ class _Chain:
         m, K, n_words = self.model, self.model.n_topics, self.model.n_features_in_
         if self.sweeps < self.end:
             raise RuntimeError(f"the chain has run {self.sweeps} of its {self.end} sweeps")
-        theta = self.theta
+        theta, state = self.theta, self.state
         if self.n_draws:
             theta /= self.n_draws
         else:
-            _add_shares(theta, self.n_dk, self.alpha, self.present, self.absent, self.lengths)
-        n0_wk, n0_k, n1_wk, n1_k, key_topic, gamma = self.n0_wk, self.n0_k, self.n1_wk, self.n1_k, self.key_topic, \
-            self.gamma
-        m.alpha_ = self.alpha
+            _add_shares(theta, state.n_dk, state.alpha, state.present, state.absent, self.lengths)
+        n0_wk, n0_k, n1_wk, n1_k, key_topic, gamma = state.n0_wk, state.n0_k, state.n1_wk, state.n1_k, self.key_topic, \
+            state.gamma
+        m.alpha_ = state.alpha
         m.anchors_ = self.anchors
         m.keyword_ids_ = [np.flatnonzero(key_topic == k) for k in range(K)]
         m.keyword_share_ = m._keyword_share(n0_k, n1_k, gamma)
