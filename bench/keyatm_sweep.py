@@ -86,8 +86,9 @@ def draw_arithmetic(words, offsets, key_topic, n_keywords, n_dk, n0_wk, n0_k, n1
 def main() -> None:
     import toolkit
     from toolkit.models import _gibbs as gibbs
+    from toolkit.models._keyatm import _offsets_and_words
     from toolkit.models.base import check_counts
-    from toolkit.models.keyatm import Model, _offsets_and_words
+    from toolkit.models.keyatm import Model
     from toolkit.pipeline import count_units
     from toolkit.random_streams import stream
     from toolkit.themes import keyword_ids

@@ -288,7 +288,7 @@ def _dense_sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k,
 def test_the_compiled_sweep_draws_what_the_formula_says(absent, exclusive):
     """The sampler skips topics that cannot be drawn in a unit; the chain must stay the one the formula gives."""
     from toolkit.models import _gibbs as gibbs
-    from toolkit.models.keyatm import _offsets_and_words
+    from toolkit.models._keyatm import _offsets_and_words
     from toolkit.random_streams import stream
 
     X = planted_counts(n_units=30)
@@ -337,7 +337,7 @@ def test_minka_update_by_blocks_is_the_whole_matrix_update():
     counts); it must give the plain whole-matrix fixed point to the last bit, for any block size."""
     from scipy.special import digamma
 
-    from toolkit.models.keyatm import _minka_alpha
+    from toolkit.models._keyatm import _minka_alpha
 
     def plain(alpha, n_dk, lengths, scale, steps=5):
         used = lengths > 0
@@ -412,7 +412,7 @@ def _fixed_count_fit(model, X):
     from scipy.special import digamma
 
     from toolkit.models import _gibbs as gibbs
-    from toolkit.models.keyatm import _add_shares, _minka_alpha, _offsets_and_words
+    from toolkit.models._keyatm import _add_shares, _minka_alpha, _offsets_and_words
     from toolkit.random_streams import stream
 
     X = check_counts(X, model.n_topics, keep_integers=True)
@@ -505,7 +505,7 @@ def test_a_stopped_ensemble_does_not_depend_on_the_number_of_threads():
 
 
 def test_split_rhat_sees_chains_that_disagree_or_drift():
-    from toolkit.models.keyatm import split_rhat
+    from toolkit.models._keyatm import split_rhat
 
     rng = np.random.default_rng(0)
     same = rng.normal(size=(3, 200, 2))
