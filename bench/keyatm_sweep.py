@@ -7,7 +7,7 @@ The corpus is a generated one (bench/common.py), prepared with the defaults; the
 shipped settings (K = 20, exclusive keywords, absent_prior 0, start by units); both samplers start from the
 same state and seed and run the same number of sweeps, alternately, ``--repeats`` times; ``--after N`` times the
 sweeps that follow N untimed ones (a chain nearer its stationary state, where fewer tokens change topic than in
-the first sweeps). ``--against`` is a git revision whose toolkit/models/gibbs.py is loaded beside this
+the first sweeps). ``--against`` is a git revision whose toolkit/models/_gibbs.py (gibbs.py before) is loaded beside this
 checkout's (default: HEAD~1). A floor is timed alongside: the draws' arithmetic alone on the final state of the
 chain (every token's weights summed over the same topics in the same order, its uniform and its search, with
 no count changed), what any sampler of the same chain must do. Last, what a draw does on this corpus: the
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,7 +35,7 @@ def draw_arithmetic(words, offsets, key_topic, n_keywords, n_dk, n0_wk, n0_k, n1
     """The arithmetic of the draws alone, on a fixed state: each token's weights over the topics its unit can
     draw, summed in order, its uniform, and the count of cumulative weights at or below it; no count changes.
     A floor for any sampler that draws the same chain (moving tokens and refreshing factors come on top). The
-    lines of the sum and the keyword part mirror ``toolkit.models.gibbs.sweep``'s: moving them into inlined
+    lines of the sum and the keyword part mirror ``toolkit.models._gibbs.sweep``'s: moving them into inlined
     functions that both call made the sampler 1.5x slower (78 against 52 ns per draw), so they are copied."""
     n_topics, n_words = alpha.shape[0], n0_wk.shape[0]
     regular = np.empty(n_topics)
@@ -84,10 +85,12 @@ def draw_arithmetic(words, offsets, key_topic, n_keywords, n_dk, n0_wk, n0_k, n1
 
 def main() -> None:
     import toolkit
-    from toolkit.models import gibbs
+    from toolkit.models import _gibbs as gibbs
+    from toolkit.models._keyatm import _offsets_and_words
     from toolkit.models.base import check_counts
-    from toolkit.models.keyatm import Model, _offsets_and_words, _seed_state
+    from toolkit.models.keyatm import Model
     from toolkit.pipeline import count_units
+    from toolkit.random_streams import stream
     from toolkit.themes import keyword_ids
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -117,7 +120,7 @@ def main() -> None:
     lengths = np.diff(offsets)
 
     def chain(module, sweeps, after=0):
-        state = _seed_state(7)
+        state = stream(7)
         z, s = np.empty(len(words), dtype=np.int32), np.empty(len(words), dtype=np.int8)
         present = module.present_topics(words, offsets, key_topic, K, n_keyword_topics)
         start_args = (words, offsets, key_topic, K, state, z, s, options["keyword_start"], options["start"] == "units")
@@ -133,9 +136,15 @@ def main() -> None:
                 start = time.perf_counter()
             if sweep == after + sweeps - 1:
                 last = z.copy(), s.copy()
-            module.sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha, present,
-                         float(options["absent_prior"]), options["beta"], options["keyword_beta"], gamma, gamma, state,
-                         np.empty(K), options["exclusive_keywords"])
+            if hasattr(module, "ChainState"):  # since the chain's state is one structure
+                module.sweep(module.ChainState(
+                    words, offsets, key_topic, n_keywords, present, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha, gamma,
+                    state, float(options["absent_prior"]), float(options["beta"]), float(options["keyword_beta"]),
+                    bool(options["exclusive_keywords"])))
+            else:  # a commit before it: the state's arrays one by one
+                module.sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha,
+                             present, float(options["absent_prior"]), options["beta"], options["keyword_beta"], gamma,
+                             gamma, state, np.empty(K), options["exclusive_keywords"])
         elapsed = time.perf_counter() - start
         # what a draw does, on average: the topics its unit can draw, and whether the last sweep moved its token
         active = ((present > 0) | (n_dk > 0)).sum(axis=1)
@@ -149,11 +158,14 @@ def main() -> None:
         n_dk, n0_wk, n0_k, n1_wk, n1_k, present = state
         draw_arithmetic(words, offsets, key_topic, n_keywords, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha, present,
                         float(options["absent_prior"]), options["beta"], options["keyword_beta"], gamma,
-                        options["exclusive_keywords"], sweeps, gibbs.uniform, _seed_state(7))
+                        options["exclusive_keywords"], sweeps, gibbs.uniform, stream(7))
         return time.perf_counter() - start
 
     with tempfile.TemporaryDirectory() as folder:
-        reference = module_at(args.against, "toolkit/models/gibbs.py", Path(folder))
+        kernels = subprocess.run(["git", "-C", str(ROOT), "ls-tree", "--name-only", args.against, "toolkit/models/"],
+                                 capture_output=True, text=True, check=True).stdout.split()
+        path = "toolkit/models/_gibbs.py" if "toolkit/models/_gibbs.py" in kernels else "toolkit/models/gibbs.py"
+        reference = module_at(args.against, path, Path(folder))
         samplers = {f"this checkout ({git_commit()})": gibbs, f"{args.against}": reference}
         for module in samplers.values():
             _, _, compiled = chain(module, 1)  # compile

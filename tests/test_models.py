@@ -123,7 +123,7 @@ def test_chunked_inference_matches_gensim_on_state_council_paragraphs(n_topics):
     from gensim.models import LdaModel
 
     from toolkit.config import Config
-    from toolkit.models.ldabatch import ChunkLdaModel, RowCorpus
+    from toolkit.models._ldabatch import ChunkLdaModel, RowCorpus
     from toolkit.preparation import make_segmenter
     from toolkit.themes import load_lexicon
     from toolkit.vectorize import unit_counts
@@ -248,7 +248,7 @@ def test_an_ensemble_does_not_depend_on_the_number_of_threads():
 def _dense_sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha, present, absent,
                  beta, beta_s, gamma, state, exclusive):
     """keyATM's draw written plainly over every topic, as the model's formula reads (slow; small data only)."""
-    from toolkit.models.gibbs import uniform
+    from toolkit.random_streams import uniform
 
     K, V = len(alpha), n0_wk.shape[0]
 
@@ -287,8 +287,9 @@ def _dense_sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k,
 @pytest.mark.parametrize("absent, exclusive", [(0.0, True), (0.0, False), (1.0, False), (0.1, True)])
 def test_the_compiled_sweep_draws_what_the_formula_says(absent, exclusive):
     """The sampler skips topics that cannot be drawn in a unit; the chain must stay the one the formula gives."""
-    from toolkit.models import gibbs
-    from toolkit.models.keyatm import _offsets_and_words, _seed_state
+    from toolkit.models import _gibbs as gibbs
+    from toolkit.models._keyatm import _offsets_and_words
+    from toolkit.random_streams import stream
 
     X = planted_counts(n_units=30)
     offsets, words = _offsets_and_words(check_counts(X, 4))
@@ -300,7 +301,7 @@ def test_the_compiled_sweep_draws_what_the_formula_says(absent, exclusive):
     alpha = np.full(K, 0.25)
     chains = []
     for compiled in (True, False):
-        state = _seed_state(3)
+        state = stream(3)
         z, s = np.empty(len(words), dtype=np.int32), np.empty(len(words), dtype=np.int8)
         present = gibbs.present_topics(words, offsets, key_topic, K, 2)
         # a start as if every topic were allowed everywhere, so the sweep also meets absent topics holding tokens
@@ -309,8 +310,8 @@ def test_the_compiled_sweep_draws_what_the_formula_says(absent, exclusive):
         n0_k, n1_k = n0_wk.sum(axis=0).astype(np.int64), n1_wk.sum(axis=0).astype(np.int64)
         for _ in range(3):
             if compiled:
-                gibbs.sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha,
-                            present, absent, 0.01, 0.1, gamma, gamma, state, np.empty(K), exclusive)
+                gibbs.sweep(gibbs.ChainState(words, offsets, key_topic, n_keywords, present, z, s, n_dk, n0_wk, n0_k,
+                                             n1_wk, n1_k, alpha, gamma, state, absent, 0.01, 0.1, exclusive))
             else:
                 _dense_sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha,
                              present, absent, 0.01, 0.1, gamma, state, exclusive)
@@ -336,7 +337,7 @@ def test_minka_update_by_blocks_is_the_whole_matrix_update():
     counts); it must give the plain whole-matrix fixed point to the last bit, for any block size."""
     from scipy.special import digamma
 
-    from toolkit.models.keyatm import _minka_alpha
+    from toolkit.models._keyatm import _minka_alpha
 
     def plain(alpha, n_dk, lengths, scale, steps=5):
         used = lengths > 0
@@ -410,8 +411,9 @@ def _fixed_count_fit(model, X):
     every 20 from sweep 100, the last ``samples`` draws ``thin`` apart averaged (the reference of the chain)."""
     from scipy.special import digamma
 
-    from toolkit.models import gibbs
-    from toolkit.models.keyatm import _add_shares, _minka_alpha, _offsets_and_words, _seed_state
+    from toolkit.models import _gibbs as gibbs
+    from toolkit.models._keyatm import _add_shares, _minka_alpha, _offsets_and_words
+    from toolkit.random_streams import stream
 
     X = check_counts(X, model.n_topics, keep_integers=True)
     n_units, n_words = X.shape
@@ -422,7 +424,7 @@ def _fixed_count_fit(model, X):
     gamma = np.zeros(K)
     gamma[:n_keyword_topics] = model.keyword_prior
     alpha = np.full(K, 1.0 / K)
-    state = _seed_state(model.random_state)
+    state = stream(model.random_state)
     z, s = np.empty(len(words), dtype=np.int16), np.empty(len(words), dtype=np.int8)
     present = gibbs.present_topics(words, offsets, key_topic, K, n_keyword_topics)
     absent = float(model.absent_prior)
@@ -430,13 +432,12 @@ def _fixed_count_fit(model, X):
                      present, absent)
     n_dk, n0_wk, n1_wk = gibbs.counts(words, offsets, z, s, n_words, K)
     n0_k, n1_k = n0_wk.sum(axis=0).astype(np.int64), n1_wk.sum(axis=0).astype(np.int64)
-    p = np.empty(K)
     first_sample = max(0, model.iterations - model.samples * model.thin)
     theta, n_draws, lengths = np.zeros((n_units, K)), 0, np.diff(offsets)
     for sweep in range(model.iterations):
-        gibbs.sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha, present,
-                    absent, float(model.beta), float(model.keyword_beta), gamma, gamma, state, p,
-                    bool(model.exclusive_keywords))
+        gibbs.sweep(gibbs.ChainState(words, offsets, key_topic, n_keywords, present, z, s, n_dk, n0_wk, n0_k, n1_wk,
+                                     n1_k, alpha, gamma, state, absent, float(model.beta), float(model.keyword_beta),
+                                     bool(model.exclusive_keywords)))
         if model.optimize_alpha and sweep >= 100 and sweep % 20 == 0 and sweep < first_sample:
             alpha = _minka_alpha(alpha, n_dk, lengths, present, absent, digamma)
         if sweep >= first_sample and (sweep - first_sample) % model.thin == model.thin - 1:
@@ -504,7 +505,7 @@ def test_a_stopped_ensemble_does_not_depend_on_the_number_of_threads():
 
 
 def test_split_rhat_sees_chains_that_disagree_or_drift():
-    from toolkit.models.keyatm import split_rhat
+    from toolkit.models._keyatm import split_rhat
 
     rng = np.random.default_rng(0)
     same = rng.normal(size=(3, 200, 2))

@@ -1,5 +1,8 @@
 """A third kind of model, written here and registered from outside the package, runs through ``toolkit.run`` and
-a sweep like the built-in ones: the registry is the one place that knows the models."""
+a sweep like the built-in ones, and from the command line when an installed package declares it as an entry point:
+the registry is the one place that knows the models."""
+
+import tomllib
 
 import numpy as np
 import pandas as pd
@@ -100,3 +103,70 @@ def test_an_unknown_kind_names_the_registered_ones(centroids):
 
     with pytest.raises(ToolkitError, match="unknown model kind 'kmeans'; choose one of centroids, keyatm, lda, nmf"):
         Config.from_dict({"model": {"kind": "kmeans"}})
+
+
+PLUGIN_MODULE = '''"""A plug-in package's model: the k-means topics of tests/test_plugins.py, installed with an entry point."""
+
+import numpy as np
+from scipy import sparse
+
+from toolkit.models.base import TopicModel, check_counts, normalize_rows
+from toolkit.options import POSITIVE, Option
+
+
+'''
+
+
+@pytest.fixture
+def installed_plugin(tmp_path):
+    """A package installed in a folder of its own (a module and its ``.dist-info`` with an entry point of the group
+    ``toolkit.models``), and the environment of a process that has it on its path. Its second entry point is
+    broken (no such module)."""
+    import inspect
+    import os
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "centroid_plugin.py").write_text(PLUGIN_MODULE + inspect.getsource(CentroidTopics), encoding="utf-8")
+    info = site / "centroid_plugin-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: centroid-plugin\nVersion: 0.1\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("[toolkit.models]\nkmeans = centroid_plugin:CentroidTopics\n"
+                                           "broken = no_such_module:Model\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)])}
+    return env
+
+
+def _toolkit(env, *args):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=600)
+
+
+def test_an_installed_plugin_runs_from_the_command_line(installed_plugin, tmp_path):
+    from .conftest import FAST
+
+    out = tmp_path / "out"
+    settings = [a for s in [*FAST, "model.kind=kmeans", "model.n_topics=6", "model.kmeans.sharpness=12"]
+                for a in ("--set", s) if not s.startswith("model.keyatm")]
+    result = _toolkit(installed_plugin, "run", "configs/seeds.toml", "--out", str(out), *settings)
+    assert result.returncode == 0, result.stderr
+    topics = pd.read_csv(out / "topics.csv")
+    assert len(topics) == 6 and set(topics["labelled_by"]) == {"top words"}
+    saved = tomllib.loads((out / "config.toml").read_text(encoding="utf-8"))  # (this process has no plug-in)
+    assert saved["model"]["kind"] == "kmeans" and saved["model"]["kmeans"] == {"sharpness": 12}
+    listed = _toolkit(installed_plugin, "run", "configs/seeds.toml", "--set", "model.kind=kmean")
+    assert listed.returncode == 2 and "choose one of broken, keyatm, kmeans, lda, nmf" in listed.stderr
+
+
+def test_a_broken_plugin_is_one_line_of_error(installed_plugin, tmp_path):
+    result = _toolkit(installed_plugin, "run", "configs/seeds.toml", "--out", str(tmp_path / "out"), "--set",
+                      "model.kind=broken")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("toolkit: error: model kind 'broken' cannot be loaded from its entry point broken = "
+                                    "no_such_module:Model (group toolkit.models, package centroid-plugin): "
+                                    "ModuleNotFoundError: No module named 'no_such_module'")
+    assert not (tmp_path / "out").exists()

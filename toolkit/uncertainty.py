@@ -39,17 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba import njit
 
-from .models.gibbs import below, uniform
-
-
-@njit(cache=True, nogil=True)
-def _normal(state):
-    """A standard normal draw (Box-Muller)."""
-    u1 = uniform(state)
-    while u1 <= 0.0:
-        u1 = uniform(state)
-    return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * uniform(state))
-
+from .random_streams import below, normal, stream
 
 PRIOR_DF = 10  # the most degrees of freedom the pooled between-document variance counts for in a cell's own
 
@@ -90,7 +80,7 @@ def _replicates(unit_offsets, weights, shares, cell_docs, cell_offsets, noise_sd
             for t in range(n_themes):
                 value = numerator[t] / denominator if denominator > 0 else np.nan
                 if noise_sd[c, t] > 0:
-                    value += noise_sd[c, t] * _normal(state)
+                    value += noise_sd[c, t] * normal(state)
                 out[b, c, t] = value
     return out
 
@@ -232,7 +222,7 @@ def replicate(documents: Documents, cells: Cells, n_boot: int, random_state: int
     cell_docs = np.concatenate([np.asarray(d, dtype=np.int64) for d in cells.documents]) if cells.documents else \
         np.zeros(0, dtype=np.int64)
     cell_offsets = np.r_[0, np.cumsum([len(d) for d in cells.documents])].astype(np.int64)
-    state = np.array([np.random.SeedSequence(random_state).generate_state(1, dtype=np.uint64)[0]], dtype=np.uint64)
+    state = stream(random_state)
     _, tokens, within = documents.document_shares()
     noise_var = np.zeros_like(variance)
     for c, docs in enumerate(cells.documents):

@@ -1,13 +1,23 @@
 """Topic models and their registry, the one place that knows which kinds of model exist.
 
-A built-in kind is a module of this package named by its kind (``lda.py``, ``nmf.py``) that defines
-``Model``, a :class:`~toolkit.models.base.TopicModel`; ``register_model(kind, cls)`` adds a kind from anywhere
-(a notebook, a plug-in package). The ``[model]`` config section holds what every kind shares; each kind's own
-settings live in its sub-table ``[model.<kind>]`` (declared by the class's ``OPTIONS``).
+A kind comes from one of three places, looked up in this order:
+
+- ``register_model(kind, cls)`` in this process (a notebook, a test);
+- a module of this package named by its kind (``keyatm.py``, ``lda.py``, ``nmf.py``): every public module
+  except ``base``; helper modules are private (``_gibbs.py``). It declares ``OPTIONS`` and gives its
+  :class:`~toolkit.models.base.TopicModel` as ``Model``;
+- an entry point of the group ``toolkit.models`` of an installed package (``mine = "my_package.module:MyModel"``
+  under ``[project.entry-points."toolkit.models"]`` of its pyproject.toml), so ``model.kind = "mine"`` works from
+  the command line, in sweeps and in their worker processes.
+
+The ``[model]`` config section holds what every kind shares; each kind's own settings live in its sub-table
+``[model.<kind>]`` (its ``OPTIONS``). Reading a config imports no estimator of a shipped kind (nor
+scikit-learn): their options are read from their modules; a plug-in's class is loaded to read its ``OPTIONS``.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import pkgutil
@@ -35,17 +45,28 @@ OPTIONS = {
 # Keys that once sat in [model] itself, and the kind whose sub-table holds them now.
 MOVED = {"passes": "lda", "iterations": "lda", "alpha": "lda", "seeded": "lda", "seed_strength": "lda",
          "max_iter": "nmf"}
-_NOT_KINDS = {"base", "ldabatch", "ldakernel", "gibbs"}  # modules of this package that are not kinds
+ENTRY_POINTS = "toolkit.models"  # the group of entry points that adds kinds
 _registered: dict[str, type] = {}
 
 
-def register_model(kind: str, cls: type) -> None:
-    """Make ``cls`` available as ``model.kind = "<kind>"`` (its sub-table: ``[model.<kind>]``)."""
+def _problem(kind: str, cls) -> tuple[type[Exception], str] | None:
+    """Why ``cls`` cannot be the model of ``kind``, with the error it raises in :func:`register_model`."""
     if not kind.isidentifier() or kind in OPTIONS:
-        raise ValueError(f"a model kind must be a plain identifier other than {sorted(OPTIONS)}, not {kind!r}")
+        return ValueError, f"a model kind must be a plain identifier other than {sorted(OPTIONS)}, not {kind!r}"
     for attribute in ("from_config", "fit", "transform", "OPTIONS"):
         if not hasattr(cls, attribute):
-            raise TypeError(f"{cls.__name__} lacks {attribute}; derive it from toolkit.models.base.TopicModel")
+            name = getattr(cls, "__name__", repr(cls))
+            return TypeError, f"{name} lacks {attribute}; derive it from toolkit.models.base.TopicModel"
+    return None
+
+
+def register_model(kind: str, cls: type) -> None:
+    """Make ``cls`` available as ``model.kind = "<kind>"`` (its sub-table: ``[model.<kind>]``) in this process;
+    it takes precedence over a shipped kind or an entry point of the same name."""
+    problem = _problem(kind, cls)
+    if problem:
+        error, message = problem
+        raise error(message)
     _registered[kind] = cls
 
 
@@ -54,36 +75,73 @@ def unregister_model(kind: str) -> None:
     _registered.pop(kind, None)
 
 
+def _shipped() -> set[str]:
+    """The kinds that are modules of this package: every public module but ``base`` (no module is imported)."""
+    return {m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_") and m.name != "base"}
+
+
+@functools.cache
+def _entry_points() -> dict:
+    """The installed packages' entry points of the group ``toolkit.models`` by name (the first of a name wins;
+    read once per process)."""
+    from importlib.metadata import entry_points
+
+    found = {}
+    for entry_point in entry_points(group=ENTRY_POINTS):
+        found.setdefault(entry_point.name, entry_point)
+    return found
+
+
 def kinds() -> list[str]:
-    """Every kind a config can name: the built-in modules and the registered classes."""
-    builtin = {m.name for m in pkgutil.iter_modules(__path__) if m.name not in _NOT_KINDS}
-    return sorted(builtin | set(_registered))
+    """Every kind a config can name: registered, shipped, and those of entry points."""
+    return sorted(set(_registered) | _shipped() | set(_entry_points()))
+
+
+def _load(entry_point) -> type:
+    """The class an entry point names; a ToolkitError of one line when it cannot be loaded or is no model."""
+    where = f"entry point {entry_point.name} = {entry_point.value} (group {ENTRY_POINTS}"
+    if entry_point.dist is not None:
+        where += f", package {entry_point.dist.name}"
+    where += ")"
+    try:
+        cls = entry_point.load()
+    except Exception as exc:  # any error of a plug-in's import: the user sees which one, on one line
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())
+        raise ToolkitError(f"model kind {entry_point.name!r} cannot be loaded from its {where}: {detail}") from exc
+    problem = _problem(entry_point.name, cls)
+    if problem:
+        raise ToolkitError(f"model kind {entry_point.name!r} from its {where} is no model: {problem[1]}")
+    return cls
 
 
 def model_class(kind: str) -> type:
     """The class of ``kind``; ToolkitError naming the kinds there are for an unknown one."""
     if kind in _registered:
         return _registered[kind]
-    if kind not in kinds():
-        raise ToolkitError(f"unknown model kind {kind!r}; choose one of {', '.join(kinds())}")
-    return importlib.import_module(f"{__name__}.{kind}").Model
+    if kind in _shipped():
+        return importlib.import_module(f"{__name__}.{kind}").Model
+    if kind in _entry_points():
+        return _load(_entry_points()[kind])
+    raise ToolkitError(f"unknown model kind {kind!r}; choose one of {', '.join(kinds())}")
 
 
 def check_options(section: dict) -> None:
-    model_class(section["kind"])
+    """The kind must exist; a plug-in's is loaded now, so a broken one fails before any work."""
+    kind = section["kind"]
+    if kind not in _registered and kind not in _shipped():
+        model_class(kind)
 
 
 def sub_options(name: str) -> dict[str, Option] | None:
-    """The options of the sub-table ``[model.<name>]``, or None when ``name`` is no kind."""
-    return model_class(name).OPTIONS if name in kinds() else None
-
-
-def member_seeds(random_state: int, n: int) -> list[int]:
-    """Seeds of an ensemble of ``n`` models: ``random_state`` itself, then seeds derived from it (numpy's
-    SeedSequence), so runs with nearby seeds share no member."""
-    import numpy as np
-
-    return [random_state, *(int(s) for s in np.random.SeedSequence(random_state).generate_state(n - 1))][:n]
+    """The options of the sub-table ``[model.<name>]``, or None when ``name`` is no kind. A shipped kind's are
+    read from its module, without loading its estimator."""
+    if name in _registered:
+        return _registered[name].OPTIONS
+    if name in _shipped():
+        return importlib.import_module(f"{__name__}.{name}").OPTIONS
+    if name in _entry_points():
+        return _load(_entry_points()[name]).OPTIONS
+    return None
 
 
 def build_model(section: dict, *, random_state: int | None = None, n_jobs: int | None = None, keywords=None,
@@ -120,6 +178,8 @@ def fit_ensemble(section: dict, counts, *, keywords=None, n_tokens: int | None =
     member has its own seed (NMF's nndsvda start too: its randomized SVD is seeded).
     """
     from concurrent.futures import ThreadPoolExecutor
+
+    from ..random_streams import member_seeds
 
     n_jobs = section["n_jobs"] or os.cpu_count() or 1
     seeds = member_seeds(section["random_state"], section["ensemble"])

@@ -1,30 +1,44 @@
-"""What every topic model shares: input checks, row normalisation, and the attributes the toolkit reads."""
+"""What every topic model shares: scikit-learn's estimator base, input checks, row normalisation, and the
+attributes the toolkit reads.
+
+This module imports scikit-learn (``TopicModel`` derives from its ``BaseEstimator``); reading a config does not
+import it: the registry reads a kind's options from its module (``keyatm.py``, ...), which loads its estimator
+only when asked for.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_array, validate_data
 
 from ..errors import ToolkitError
 
-if TYPE_CHECKING:
-    from scipy import sparse
 
-
-def check_counts(X, n_topics, *, keep_integers: bool = False) -> sparse.csr_matrix:
+def check_counts(X, n_topics, *, keep_integers: bool = False, whole: bool = False, model: BaseEstimator | None = None,
+                 reset: bool = True) -> sparse.csr_matrix:
     """``X`` as a float64 CSR matrix of non-negative counts with at least ``n_topics`` rows (``keep_integers``:
-    integer counts stay as they are, no float copy of a large matrix for a model that reads them as integers)."""
-    from scipy import sparse
-    from sklearn.utils.validation import check_array
+    integer counts stay as they are, no float copy of a large matrix for a model that reads them as integers;
+    ``whole``: fractions are refused, for a model that reads whole counts of tokens). With ``model``,
+    scikit-learn's ``validate_data``: it records ``n_features_in_`` (``reset``) or checks X against it."""
     dtype = [np.float64, np.int64, np.int32] if keep_integers else np.float64
-    X = check_array(X, accept_sparse="csr", dtype=dtype)
+    if model is None:
+        X = check_array(X, accept_sparse="csr", dtype=dtype)
+    else:
+        X = validate_data(model, X, accept_sparse="csr", dtype=dtype, reset=reset)
     X = sparse.csr_matrix(X)
     if X.data.size and X.data.min() < 0:
-        raise ValueError("the document-term matrix must hold non-negative counts")
+        whom = type(model).__name__ if model is not None else "a topic model"
+        raise ValueError(f"Negative values in data passed to {whom}: the document-term matrix must hold "
+                         f"non-negative counts")
+    if whole and X.dtype.kind == "f" and X.data.size and not np.array_equal(X.data, np.floor(X.data)):
+        whom = type(model).__name__ if model is not None else "this model"
+        raise ValueError(f"{whom} reads counts of tokens: X must hold whole numbers (a document-term matrix of "
+                         f"counts, not weights such as TF-IDF)")
     if not isinstance(n_topics, (int, np.integer)) or n_topics < 1:
         raise ValueError(f"n_topics must be a positive integer, not {n_topics!r}")
-    if n_topics > X.shape[0]:
+    if reset and n_topics > X.shape[0]:
         raise ToolkitError(f"cannot fit {n_topics} topics to {X.shape[0]} units: ask for at most "
                            f"{X.shape[0]} topics (model.n_topics) or use smaller units (units.max_chars)")
     return X
@@ -49,17 +63,15 @@ def normalize_rows(matrix: np.ndarray, *, copy: bool = True) -> np.ndarray:
     return matrix
 
 
-class TopicModel:
-    """Base of the toolkit's models: scikit-learn's estimator contract plus what the toolkit reads.
-
-    ``get_params`` and ``set_params`` are scikit-learn's own (``BaseEstimator``'s methods, so
-    ``sklearn.base.clone`` works), imported when first called: declaring a model, and so loading a config,
-    does not import scikit-learn.
+class TopicModel(TransformerMixin, BaseEstimator):
+    """Base of the toolkit's models: scikit-learn's estimator contract (``get_params``, ``set_params``,
+    ``clone``, tags; ``fit_transform`` from ``TransformerMixin``) plus what the toolkit reads.
 
     Subclasses set ``OPTIONS`` (their ``[model.<kind>]`` config sub-table), ``display_name``, ``HELDOUT``
     (held-out measures: name -> "lower" or "higher" is better); they implement ``from_config``, ``fit``,
-    ``transform`` and ``heldout_scores``. A fitted model has ``components_`` (topics x words, rows sum to 1) and ``anchors_``:
-    for each topic, the index of the theme it is anchored to by construction, or -1 for a free topic.
+    ``transform`` and ``heldout_scores``. A fitted model has ``components_`` (topics x words, rows sum to 1) and
+    ``anchors_``: for each topic, the index of the theme it is anchored to by construction, or -1 for a free
+    topic. Input is a document-term matrix of counts, sparse or dense: non-negative (the tags say so).
     """
 
     OPTIONS: dict = {}
@@ -74,6 +86,12 @@ class TopicModel:
         ``n_words`` and ``n_tokens`` are the size of the vocabulary and of the training corpus."""
         raise NotImplementedError
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True  # a document-term matrix is sparse
+        tags.input_tags.positive_only = True  # counts
+        return tags
+
     def fit_problem(self, n_units: int, n_words: int) -> str:
         """Why this model cannot be fitted to ``n_units`` units of ``n_words`` words ('' when it can): a sweep
         skips such grid points with the reason instead of failing."""
@@ -84,30 +102,6 @@ class TopicModel:
     def heldout_scores(self, X) -> dict[str, float]:
         """Measures of fit on units the model did not see (keys as in ``HELDOUT``)."""
         return {}
-
-    @classmethod
-    def _get_param_names(cls) -> list[str]:
-        from sklearn.base import BaseEstimator
-
-        return BaseEstimator._get_param_names.__func__(cls)
-
-    def get_params(self, deep: bool = True) -> dict:
-        from sklearn.base import BaseEstimator
-
-        return BaseEstimator.get_params(self, deep=deep)
-
-    def set_params(self, **params):
-        from sklearn.base import BaseEstimator
-
-        return BaseEstimator.set_params(self, **params)
-
-    def __repr__(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params(deep=False).items())
-        return f"{type(self).__name__}({params})"
-
-    def fit_transform(self, X, y=None):
-        """Fit to ``X``, then return its document-topic shares."""
-        return self.fit(X, y).transform(X)
 
     def free_anchors(self) -> np.ndarray:
         return np.full(self.n_topics, -1, dtype=np.int64)

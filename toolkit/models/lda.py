@@ -1,13 +1,13 @@
-"""Latent Dirichlet allocation (gensim's variational Bayes), optionally seeded with the lexicon's words."""
+"""The kind ``lda``: latent Dirichlet allocation (gensim's variational Bayes).
+
+Its options (``[model.lda]``) are read with every config, so this module imports nothing heavy; the
+estimator, ``LdaTopicModel`` (:mod:`toolkit.models._lda`, which imports scikit-learn), is loaded when first asked
+for (``Model``).
+"""
 
 from __future__ import annotations
 
-import os
-
-import numpy as np
-
 from ..options import POSITIVE, Option, choice
-from .base import TopicModel, check_counts, check_fitted, normalize_rows
 
 OPTIONS = {
     "passes": Option(10, "Passes over the corpus.", *POSITIVE),
@@ -19,115 +19,9 @@ OPTIONS = {
 }
 
 
-class LdaTopicModel(TopicModel):
-    """Latent Dirichlet allocation with gensim's ``LdaModel`` (variational Bayes), its E-step compiled and run over
-    ``n_jobs`` threads (:mod:`toolkit.models.ldabatch`: the same updates as gensim's, about 9-10x faster).
+def __getattr__(name: str):
+    if name in ("Model", "LdaTopicModel"):
+        from ._lda import LdaTopicModel
 
-    Parameters
-    ----------
-    n_topics : int
-    passes, iterations : int
-        Passes over the corpus, and inference iterations per unit.
-    alpha : 'symmetric', 'asymmetric' or 'auto'
-        Document-topic prior.
-    eta : None or array of shape (n_topics, n_words)
-        Topic-word prior; None is gensim's symmetric 1/n_topics. Keyword seeding passes a boosted array.
-    anchors : None or sequence of int
-        The theme each topic is seeded with (-1 for a free topic); recorded as ``anchors_``.
-    chunksize : int
-    random_state : int or None
-        Pass an int for reproducible results.
-    n_jobs : int or None
-        Threads for inference (None or 1: one; -1: one per core). The result does not depend on it.
-    """
-
-    OPTIONS = OPTIONS
-    display_name = "LDA"
-    HELDOUT = {"perplexity": "lower"}
-
-    def __init__(self, n_topics=10, *, passes=10, iterations=200, alpha="symmetric", eta=None, anchors=None,
-                 chunksize=2000, random_state=None, n_jobs=None):
-        self.n_topics = n_topics
-        self.passes = passes
-        self.iterations = iterations
-        self.alpha = alpha
-        self.eta = eta
-        self.anchors = anchors
-        self.chunksize = chunksize
-        self.random_state = random_state
-        self.n_jobs = n_jobs
-
-    @classmethod
-    def from_config(cls, *, n_topics, random_state, options, n_jobs=1, keywords=None, n_words=0, n_tokens=0):
-        eta = anchors = None
-        if options["seeded"]:
-            from ..seeding import seeded_eta
-
-            keywords = keywords or []
-            eta = seeded_eta(keywords, n_topics, n_words, strength=options["seed_strength"], n_tokens=n_tokens)
-            anchors = [k if k < len(keywords) else -1 for k in range(n_topics)]
-        return cls(n_topics, passes=options["passes"], iterations=options["iterations"], alpha=options["alpha"],
-                   eta=eta, anchors=anchors, random_state=random_state, n_jobs=n_jobs)
-
-    def fit(self, X, y=None):
-        from .ldabatch import ChunkLdaModel, RowCorpus
-
-        X = check_counts(X, self.n_topics)
-        if self.alpha not in ("symmetric", "asymmetric", "auto"):
-            raise ValueError(f"alpha must be 'symmetric', 'asymmetric' or 'auto', not {self.alpha!r}")
-        eta = None if self.eta is None else np.asarray(self.eta, dtype=np.float64)
-        if eta is not None and eta.shape != (self.n_topics, X.shape[1]):
-            raise ValueError(f"eta must have shape {(self.n_topics, X.shape[1])}, not {eta.shape}")
-        self.n_features_in_ = X.shape[1]
-        self.model_ = ChunkLdaModel(
-            num_topics=self.n_topics, id2word={i: str(i) for i in range(X.shape[1])}, passes=self.passes,
-            iterations=self.iterations, alpha=self.alpha, eta=eta, chunksize=self.chunksize,
-            random_state=self.random_state, eval_every=None, dtype=np.float64)
-        self.model_.rows = X
-        self.model_.n_threads = (os.cpu_count() or 1) if self.n_jobs == -1 else max(1, self.n_jobs or 1)
-        try:
-            self.model_.update(RowCorpus(X))
-        finally:
-            self.model_.rows = None
-        self.components_ = normalize_rows(self.model_.get_topics())
-        self.anchors_ = (np.asarray(self.anchors, dtype=np.int64) if self.anchors is not None
-                         else self.free_anchors())
-        return self
-
-    def _gamma(self, X) -> np.ndarray:
-        """Unnormalised topic weights of each row of X, inferred a chunk at a time from a fixed random start."""
-        from scipy import sparse
-        from sklearn.utils.validation import check_array
-        check_fitted(self, "model_")
-        X = sparse.csr_matrix(check_array(X, accept_sparse="csr", dtype=np.float64))
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {X.shape[1]} words; the model was fitted on {self.n_features_in_}")
-        saved = self.model_.random_state
-        self.model_.random_state = np.random.RandomState(self.random_state)  # inference draws its start
-        try:
-            gamma = [self.model_.inference(X[start:start + self.chunksize])[0]
-                     for start in range(0, X.shape[0], self.chunksize)]
-        finally:
-            self.model_.random_state = saved
-        return np.vstack(gamma) if gamma else np.zeros((0, self.n_topics))
-
-    def transform(self, X):
-        """Document-topic shares (rows sum to 1); the same input always gives the same output."""
-        return normalize_rows(self._gamma(X))
-
-    def perplexity(self, X) -> float:
-        """Perplexity of ``X`` under the model (2 ** -bound per word, gensim's bound), lower is better."""
-        from gensim.matutils import Sparse2Corpus
-        from scipy import sparse
-
-        gamma = self._gamma(X)
-        X = sparse.csr_matrix(X)
-        # one (1, K) row per unit: the shape gensim's bound works on when it infers gamma itself
-        bound = self.model_.bound(Sparse2Corpus(X, documents_columns=False), gamma=gamma[:, None, :]) / X.sum()
-        return float(np.exp2(-bound))
-
-    def heldout_scores(self, X) -> dict[str, float]:
-        return {"perplexity": self.perplexity(X)}
-
-
-Model = LdaTopicModel
+        return LdaTopicModel
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

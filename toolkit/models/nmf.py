@@ -1,13 +1,13 @@
-"""Non-negative matrix factorisation of TF-IDF weighted counts (scikit-learn), for exploration."""
+"""The kind ``nmf``: non-negative matrix factorisation of TF-IDF weighted counts (scikit-learn).
+
+Its options (``[model.nmf]``) are read with every config, so this module imports nothing heavy; the
+estimator, ``NmfTopicModel`` (:mod:`toolkit.models._nmf`, which imports scikit-learn), is loaded when first asked
+for (``Model``).
+"""
 
 from __future__ import annotations
 
-import warnings
-
-import numpy as np
-
 from ..options import POSITIVE, Option, choice
-from .base import TopicModel, check_counts, check_fitted, normalize_rows
 
 OPTIONS = {
     "max_iter": Option(500, "Maximum iterations.", *POSITIVE),
@@ -17,70 +17,9 @@ OPTIONS = {
 }
 
 
-class NmfTopicModel(TopicModel):
-    """Non-negative matrix factorisation (scikit-learn ``NMF``) of the TF-IDF weighted counts.
+def __getattr__(name: str):
+    if name in ("Model", "NmfTopicModel"):
+        from ._nmf import NmfTopicModel
 
-    Parameters
-    ----------
-    n_topics : int
-    max_iter : int
-    init : str
-        Initialisation passed to ``sklearn.decomposition.NMF``; every start uses ``random_state`` (the SVD
-        starts through scikit-learn's randomized SVD).
-    random_state : int or None
-        Pass an int for reproducible results.
-    """
-
-    OPTIONS = OPTIONS
-    display_name = "NMF"
-    HELDOUT = {"reconstruction_error": "lower"}
-
-    def __init__(self, n_topics=10, *, max_iter=500, init="nndsvda", random_state=None):
-        self.n_topics = n_topics
-        self.max_iter = max_iter
-        self.init = init
-        self.random_state = random_state
-
-    @classmethod
-    def from_config(cls, *, n_topics, random_state, options, n_jobs=1, keywords=None, n_words=0, n_tokens=0):
-        return cls(n_topics, max_iter=options["max_iter"], init=options["init"], random_state=random_state)
-
-    def fit(self, X, y=None):
-        from sklearn.decomposition import NMF
-        from sklearn.exceptions import ConvergenceWarning
-        from sklearn.feature_extraction.text import TfidfTransformer
-
-        X = check_counts(X, self.n_topics)
-        self.n_features_in_ = X.shape[1]
-        self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(X)
-        self.nmf_ = NMF(n_components=self.n_topics, init=self.init, max_iter=self.max_iter,
-                        random_state=self.random_state)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", ConvergenceWarning)
-            self.nmf_.fit(self.tfidf_.transform(X))
-        self.converged_ = not any(issubclass(w.category, ConvergenceWarning) for w in caught)
-        self.components_ = normalize_rows(self.nmf_.components_)
-        self.reconstruction_err_ = float(self.nmf_.reconstruction_err_)
-        self.n_iter_ = int(self.nmf_.n_iter_)
-        self.anchors_ = self.free_anchors()
-        return self
-
-    def transform(self, X):
-        """Document-topic shares (rows sum to 1; a unit with no weight gets equal shares)."""
-        from scipy import sparse
-        from sklearn.utils.validation import check_array
-        check_fitted(self, "nmf_")
-        X = sparse.csr_matrix(check_array(X, accept_sparse="csr", dtype=np.float64))
-        return normalize_rows(self.nmf_.transform(self.tfidf_.transform(X)))
-
-    def heldout_scores(self, X) -> dict[str, float]:
-        """Reconstruction error (Frobenius norm) of the held-out units' TF-IDF."""
-        from scipy import sparse
-        check_fitted(self, "nmf_")
-        tfidf = self.tfidf_.transform(X)
-        W = self.nmf_.transform(tfidf)
-        dense = tfidf.toarray() if sparse.issparse(tfidf) else np.asarray(tfidf)
-        return {"reconstruction_error": float(np.linalg.norm(dense - W @ self.nmf_.components_))}
-
-
-Model = NmfTopicModel
+        return NmfTopicModel
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,7 +3,7 @@
 gensim infers the topic shares of each document in a Python loop, one document at a time; on a corpus of
 many short units that loop is most of the fit. :class:`ChunkLdaModel` overrides ``inference`` with the same
 updates (same random start, same per-document convergence test, same digamma, same sufficient statistics) run
-by a compiled kernel (:mod:`toolkit.models.ldakernel`), and takes its training documents as row numbers of a
+by a compiled kernel (:mod:`toolkit.models._ldakernel`), and takes its training documents as row numbers of a
 CSR matrix (:class:`RowCorpus`) instead of lists of tuples. Everything else (M-step, priors, ``eta``,
 ``alpha='auto'``) is gensim's own. Only the order of floating-point sums within a document differs from
 gensim's loop: the tests compare both to 1e-9. The documents of a chunk can be split over threads
@@ -72,13 +72,13 @@ class ChunkLdaModel(LdaModel):
     def inference(self, chunk, collect_sstats=False):
         """Topic weights ``gamma`` of each document of ``chunk`` (and, for training, the sufficient statistics),
         as gensim's ``LdaModel.inference`` computes them, with the compiled per-document kernel of
-        :mod:`toolkit.models.ldakernel`.
+        :mod:`toolkit.models._ldakernel`.
 
         With ``n_threads`` > 1 the documents are split into that many contiguous blocks inferred in threads;
         each document's arithmetic does not depend on the others, so the result is identical for any number of
         threads.
         """
-        from .ldakernel import infer_block, sufficient_statistics
+        from ._ldakernel import infer_block, sufficient_statistics
 
         X = self._chunk_matrix(chunk)
         n = X.shape[0]

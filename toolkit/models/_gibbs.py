@@ -1,41 +1,18 @@
 """Compiled kernels (numba, cached on disk) of the keyword-assisted topic model's collapsed Gibbs sampler.
 
-Each chain draws from its own random stream (splitmix64, seeded per chain), visits units and tokens in a
-fixed order and releases the interpreter lock, so chains run in parallel threads and the result of a chain
-depends on its seed only, never on the number of threads.
+Each chain draws from its own random stream (:mod:`toolkit.random_streams`, seeded per chain), visits units and
+tokens in a fixed order and releases the interpreter lock, so chains run in parallel threads and the result of a
+chain depends on its seed only, never on the number of threads.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_TO_UNIT = 1.0 / 9007199254740992.0  # 2 ** -53
-
-
-@njit(cache=True, nogil=True)
-def _next(state):
-    """splitmix64: the next 64 random bits of the stream ``state`` (a uint64 array of one element)."""
-    state[0] += _GOLDEN
-    z = state[0]
-    z = (z ^ (z >> np.uint64(30))) * _MIX1
-    z = (z ^ (z >> np.uint64(27))) * _MIX2
-    return z ^ (z >> np.uint64(31))
-
-
-@njit(cache=True, nogil=True)
-def uniform(state):
-    """A uniform draw in [0, 1)."""
-    return np.float64(_next(state) >> np.uint64(11)) * _TO_UNIT
-
-
-@njit(cache=True, nogil=True)
-def below(state, n):
-    """A uniform integer in [0, n)."""
-    return min(int(uniform(state) * n), n - 1)
+from ..random_streams import below, uniform
 
 
 @njit(cache=True, nogil=True)
@@ -89,32 +66,62 @@ def counts(words, offsets, z, s, n_words, n_topics):
     return n_dk, n0_wk, n1_wk
 
 
-@njit(cache=True, nogil=True)
-def sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha, present, absent, beta,
-          beta_s, gamma1, gamma2, state, p, exclusive):
-    """One pass over every token: draw its topic and whether it came from the topic's keyword distribution,
-    jointly, given every other token (keyATM's base model with theta, phi, the keyword distributions and the
-    keyword shares integrated out).
+class ChainState(NamedTuple):
+    """One chain: the corpus and lexicon it runs on, its state (updated in place by :func:`sweep`) and its
+    settings; the compiled kernels take it as one argument (numba reads a named tuple as a struct)."""
 
-    For topic k (``gamma1[k] = gamma2[k] = 0`` for a free topic, whose tokens are all regular):
-      p(z=k, s=0) ~ (n_dk + alpha_k) * (n0_kw + beta) / (n0_k + V beta) * (n0_k + gamma2_k) / (n_k + gamma1_k + gamma2_k)
-      p(z=k, s=1) ~ (n_dk + alpha_k) * (n1_kw + beta_s) / (n1_k + L_k beta_s) * (n1_k + gamma1_k) / (n_k + gamma1_k + gamma2_k)
+    words: np.ndarray  # word id of each token, unit after unit (int32)
+    offsets: np.ndarray  # unit d holds tokens offsets[d]:offsets[d + 1]
+    key_topic: np.ndarray  # the keyword topic of each word, -1 for none
+    n_keywords: np.ndarray  # keywords of each topic (0 for a free topic)
+    present: np.ndarray  # units x topics: 1 where the topic has its whole prior in the unit, else times absent
+    z: np.ndarray  # topic of each token
+    s: np.ndarray  # 1 where the token was drawn from its topic's keyword distribution
+    n_dk: np.ndarray  # units x topics
+    n0_wk: np.ndarray  # words x topics, regular draws
+    n0_k: np.ndarray  # topics, regular draws
+    n1_wk: np.ndarray  # words x topics, keyword draws
+    n1_k: np.ndarray  # topics, keyword draws
+    alpha: np.ndarray  # each topic's document-topic prior (re-estimated in place between sweeps)
+    gamma: np.ndarray  # each topic's Beta(gamma, gamma) prior of its keyword share; 0 for a free topic
+    stream: np.ndarray  # the chain's random stream (toolkit.random_streams)
+    absent: float  # a topic's prior in a unit where it is not present is alpha times this
+    beta: float  # prior of the regular topic-word distributions
+    keyword_beta: float  # prior of the keyword distributions
+    exclusive: bool  # a keyword is drawn by its own topic only
+
+
+@njit(cache=True, nogil=True)
+def sweep(chain):
+    """One pass over every token of ``chain`` (a :class:`ChainState`): draw its topic and whether it came from
+    the topic's keyword distribution, jointly, given every other token (keyATM's base model with theta, phi, the
+    keyword distributions and the keyword shares integrated out).
+
+    For topic k (``gamma[k] = 0`` for a free topic, whose tokens are all regular):
+      p(z=k, s=0) ~ (n_dk + alpha_k) * (n0_kw + beta) / (n0_k + V beta) * (n0_k + gamma_k) / (n_k + 2 gamma_k)
+      p(z=k, s=1) ~ (n_dk + alpha_k) * (n1_kw + beta_s) / (n1_k + L_k beta_s) * (n1_k + gamma_k) / (n_k + 2 gamma_k)
     the second only for the keyword topic of w (``key_topic[w]``). With ``exclusive``, a keyword is drawn by its
     own topic only (both parts), never by another topic's regular part. ``alpha_k`` is multiplied by ``absent``
     in a unit where ``present[d, k]`` is 0 (a keyword topic none of whose keywords the unit holds).
     """
+    words, offsets, key_topic, n_keywords, present = (chain.words, chain.offsets, chain.key_topic, chain.n_keywords,
+                                                      chain.present)
+    z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k = chain.z, chain.s, chain.n_dk, chain.n0_wk, chain.n0_k, chain.n1_wk, chain.n1_k
+    alpha, gamma, state, absent = chain.alpha, chain.gamma, chain.stream, chain.absent
+    beta, beta_s, exclusive = chain.beta, chain.keyword_beta, chain.exclusive
     n_topics = alpha.shape[0]
     n_words = n0_wk.shape[0]
     v_beta = n_words * beta
-    # Each topic's regular factor, (n0_k + gamma2) / (n_k + gamma1 + gamma2) / (n0_k + V beta), kept current, and
+    p = np.empty(n_topics)  # the cumulative weights of a draw
+    # Each topic's regular factor, (n0_k + gamma) / (n_k + 2 gamma) / (n0_k + V beta), kept current, and
     # the same factor with one regular (less0) or one keyword (less1) token fewer: the value a token's topic takes
     # when the token is taken out, ready before it is needed, so no division waits at the start of a draw.
     regular = np.empty(n_topics)
     less0 = np.zeros(n_topics)
     less1 = np.zeros(n_topics)
     for k in range(n_topics):
-        regular[k] = _regular_factor(n0_k[k], n1_k[k], gamma1[k], gamma2[k], v_beta)
-        _refresh_less(k, n0_k, n1_k, gamma1, gamma2, v_beta, less0, less1)
+        regular[k] = _regular_factor(n0_k[k], n1_k[k], gamma[k], v_beta)
+        _refresh_less(k, n0_k, n1_k, gamma, v_beta, less0, less1)
     n_units = offsets.shape[0] - 1
     prior = np.empty(n_topics)
     active = np.empty(n_topics, dtype=np.int64)
@@ -160,7 +167,7 @@ def sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk,
             keyword = 0.0
             if kk >= 0:
                 keyword = ((n1_wk[w, kk] + beta_s) / (n1_k[kk] + n_keywords[kk] * beta_s)
-                           * (n1_k[kk] + gamma1[kk]) / (n0_k[kk] + n1_k[kk] + gamma1[kk] + gamma2[kk])
+                           * (n1_k[kk] + gamma[kk]) / (n0_k[kk] + n1_k[kk] + gamma[kk] + gamma[kk])
                            * unit[slot[kk]])
             u = r * (total + keyword)
             if u >= total and kk >= 0:
@@ -188,34 +195,34 @@ def sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk,
             if k == k_before and si == s_before:  # the counts are back where they were, and so are the factors
                 regular[k] = before
             else:
-                regular[k] = _regular_factor(n0_k[k], n1_k[k], gamma1[k], gamma2[k], v_beta)
+                regular[k] = _regular_factor(n0_k[k], n1_k[k], gamma[k], v_beta)
                 if si == 0:  # with one token fewer of the kind just added, k's factor is what it was without it
                     less0[k] = without
                     if n1_k[k] > 0:
-                        less1[k] = _regular_factor(n0_k[k], n1_k[k] - 1, gamma1[k], gamma2[k], v_beta)
+                        less1[k] = _regular_factor(n0_k[k], n1_k[k] - 1, gamma[k], v_beta)
                 else:
                     less1[k] = without
                     if n0_k[k] > 0:
-                        less0[k] = _regular_factor(n0_k[k] - 1, n1_k[k], gamma1[k], gamma2[k], v_beta)
+                        less0[k] = _regular_factor(n0_k[k] - 1, n1_k[k], gamma[k], v_beta)
                 if k != k_before:
-                    _refresh_less(k_before, n0_k, n1_k, gamma1, gamma2, v_beta, less0, less1)
+                    _refresh_less(k_before, n0_k, n1_k, gamma, v_beta, less0, less1)
 
 
 @njit(cache=True, nogil=True, inline="always")  # as a call, it cost more than its two divisions
-def _regular_factor(n0, n1, gamma1, gamma2, v_beta):
+def _regular_factor(n0, n1, gamma, v_beta):
     mixing = 1.0
-    if gamma1 + gamma2 > 0:
-        mixing = (n0 + gamma2) / (n0 + n1 + gamma1 + gamma2)
+    if gamma > 0:
+        mixing = (n0 + gamma) / (n0 + n1 + gamma + gamma)
     return mixing / (n0 + v_beta)
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _refresh_less(k, n0_k, n1_k, gamma1, gamma2, v_beta, less0, less1):
+def _refresh_less(k, n0_k, n1_k, gamma, v_beta, less0, less1):
     """Topic k's regular factor with one regular and with one keyword token fewer (where it has one)."""
     if n0_k[k] > 0:
-        less0[k] = _regular_factor(n0_k[k] - 1, n1_k[k], gamma1[k], gamma2[k], v_beta)
+        less0[k] = _regular_factor(n0_k[k] - 1, n1_k[k], gamma[k], v_beta)
     if n1_k[k] > 0:
-        less1[k] = _regular_factor(n0_k[k], n1_k[k] - 1, gamma1[k], gamma2[k], v_beta)
+        less1[k] = _regular_factor(n0_k[k], n1_k[k] - 1, gamma[k], v_beta)
 
 
 @njit(cache=True, nogil=True)
