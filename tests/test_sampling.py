@@ -80,3 +80,35 @@ def test_the_sample_follows_the_full_fit(prepared):
     corpus = pd.DataFrame({"full": full.member_shares.mean(axis=0).T @ tokens / tokens.sum(),
                            "half": half.member_shares.mean(axis=0).T @ tokens / tokens.sum()})
     assert np.corrcoef(corpus["full"], corpus["half"])[0, 1] > 0.8
+
+
+@pytest.mark.slow
+def test_a_run_on_a_dask_cluster_gives_the_bytes_of_a_local_run(tmp_path, monkeypatch):
+    """`toolkit run --scheduler`: the preparation's chunks and the fold-in's blocks go to a Dask cluster (a
+    LocalCluster of two worker processes here), and every output is byte for byte the local run's."""
+    from dask.distributed import LocalCluster
+
+    import toolkit
+    from toolkit import preparation
+
+    monkeypatch.setattr(preparation, "CHUNK_CHARS", 4000)  # the five seed documents in several chunks
+    monkeypatch.setattr(preparation, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(sampling, "BLOCK", 16)
+    settings = [*FAST, "model.sample_above=1000", "model.sample_tokens=1500", "segment.n_jobs=2",
+                "figures.formats=[]", "figures.ldavis=false"]
+
+    def run(name: str, scheduler=None):
+        config = Config.load(ROOT / "configs" / "seeds.toml", [*settings, f'cache.dir="{tmp_path / name}-cache"'])
+        return toolkit.run(config, tmp_path / name, scheduler=scheduler)
+
+    local = run("local")
+    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None,
+                      processes=True) as cluster:
+        remote = run("dask", cluster.scheduler_address)
+        tasks = {prefix for prefix in cluster.scheduler.task_prefixes}
+    assert any("prepare_chunk" in t for t in tasks) and any("transform" in t for t in tasks), tasks
+    hashes = [dict(r.manifest["outputs_sha256"]) for r in (local, remote)]
+    for h in hashes:
+        h.pop("config.toml")  # it names its cache folder
+    assert hashes[0] == hashes[1]
+    assert local.manifest["sample"] == remote.manifest["sample"] and local.manifest["sample"]["units"] < 145

@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
                                           "aggregate by year, write tables, figures and manifest.json.")
     _add_config_arguments(run, required=True)
     run.add_argument("--out", help="output folder (default: runs/<corpus name>); replaced only on success")
+    run.add_argument("--scheduler", help="Dask scheduler address (e.g. tcp://10.0.0.5:8786): prepare the texts and "
+                                         "fold in the units of a sampled fit on that cluster")
 
     norm = commands.add_parser("normalize", help="print the normalised simplified text of one file")
     norm.add_argument("path", help="a text file")
@@ -184,7 +186,7 @@ def _dispatch(args) -> int:
 
     if args.command == "run":
         config = _config(args)
-        result = pipeline.run(config, args.out)
+        result = pipeline.run(config, args.out, scheduler=args.scheduler)
         counts = result.manifest["counts"]
         print(f"{result.out_dir}: {counts['documents_used']} documents used, {counts['documents_skipped']} skipped, "
               f"{counts['units']} units, {len(result.topics)} topics")

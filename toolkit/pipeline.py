@@ -311,12 +311,22 @@ def default_out_dir(config: Config) -> Path:
     return Path("runs") / (config["corpus"]["name"] or "run")
 
 
-def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overrides=()) -> RunResult:
+def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overrides=(),
+        scheduler: str | None = None) -> RunResult:
     """Run the whole analysis of ``config`` (a Config or a TOML path) and write it into ``out_dir``.
 
     ``out_dir`` defaults to ``runs/<corpus name>``. It must be new, empty or an earlier output of the toolkit,
-    and outside every input; it is replaced only when the run succeeds.
+    and outside every input; it is replaced only when the run succeeds. With ``scheduler`` (a Dask scheduler's
+    address) the preparation's chunks and the fold-in of a sampled fit run on that cluster, with the same
+    results.
     """
+    from .processes import on_dask
+
+    with on_dask(scheduler):
+        return _run(config, out_dir, overrides)
+
+
+def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> RunResult:
     from . import outputs
     from .evaluate import evaluate_model
     from .terms import candidate_terms

@@ -340,16 +340,19 @@ def _chunks(corpus: Corpus, chunk_chars: int):
 
 
 def prepare_documents(corpus: Corpus, normalizer: Normalizer, segmenter: Segmenter, config: Config,
-                      cache_dir: Path | None = None, *, chunk_chars: int = CHUNK_CHARS,
-                      min_parallel_chars: int = PARALLEL_MIN_CHARS):
+                      cache_dir: Path | None = None, *, chunk_chars: int | None = None,
+                      min_parallel_chars: int | None = None):
     """Quality table, units table, tokens and pair counts of every used document, prepared chunk by chunk.
 
-    With ``segment.n_jobs`` > 1 (0 = one per core) and at least ``min_parallel_chars`` characters, chunks are
-    prepared in worker processes, a few in flight at a time, and collected in order: the result does not
-    depend on the number of workers. Only the chunks in flight hold raw text.
+    With ``segment.n_jobs`` > 1 (0 = one per core) and at least ``min_parallel_chars`` characters (default
+    :data:`PARALLEL_MIN_CHARS`), chunks (of :data:`CHUNK_CHARS`) are prepared in worker processes (or on the
+    Dask cluster of :func:`toolkit.processes.on_dask`), a few in flight at a time, and collected in order: the
+    result does not depend on the number of workers. Only the chunks in flight hold raw text.
     """
     import pyarrow as pa
 
+    chunk_chars = chunk_chars or CHUNK_CHARS
+    min_parallel_chars = PARALLEL_MIN_CHARS if min_parallel_chars is None else min_parallel_chars
     used = corpus.used
     n_jobs = config["segment"]["n_jobs"] or os.cpu_count() or 1
     total_chars = int(used["chars"].sum())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from contextlib import contextmanager
 
 
 def stop_workers() -> None:
@@ -82,3 +83,26 @@ class BackgroundJobs:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+@contextmanager
+def on_dask(address: str | None):
+    """joblib's parallel work inside the block (a run's preparation chunks and fold-in blocks, a sweep's runs)
+    on the Dask cluster whose scheduler is at ``address``; nothing changes for ``None`` or ''. The work is the
+    same functions on the same arguments, collected in order: the results are those of a local run."""
+    if not address:
+        yield
+        return
+    from .errors import ToolkitError
+
+    try:
+        from dask.distributed import Client
+        from joblib import parallel_config
+    except ImportError:
+        raise ToolkitError("--scheduler needs Dask: pip install 'toolkit[dask]' (dask and distributed)") from None
+    try:
+        client = Client(address, timeout="10s")
+    except OSError as exc:
+        raise ToolkitError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    with client, parallel_config(backend="dask"):
+        yield

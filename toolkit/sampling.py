@@ -3,13 +3,12 @@ folded in with the fitted topics held fixed (``model.sample_above``, ``model.sam
 
 The sample takes from every document the same share of its tokens (at least one unit of each), so each year,
 period and group keeps its weight; the units are drawn in an order seeded by ``random_state``. Folding in runs in
-fixed blocks of units, each with its own seed derived from the member's seed and the block's number, in threads:
-the shares do not depend on the number of threads."""
+fixed blocks of units, each with its own seed derived from the member's seed and the block's number, in threads
+(or on a Dask cluster): the shares do not depend on the number of threads or workers."""
 
 from __future__ import annotations
 
 import copy
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -39,20 +38,32 @@ def block_seed(seed: int, block: int) -> int:
     return int(np.random.SeedSequence([int(seed), int(block)]).generate_state(1)[0])
 
 
+def _seeded(model, seed: int):
+    """A shallow copy of ``model`` whose folding in draws from ``seed``."""
+    copied = copy.copy(model)
+    if getattr(model, "random_state", None) is not None:
+        copied.random_state = seed
+    return copied
+
+
+def _transform(model, counts) -> np.ndarray:
+    return model.transform(counts)
+
+
 def fold_in(model, counts, n_jobs: int = 1, block: int | None = None) -> np.ndarray:
     """Topic shares of every unit of ``counts`` under ``model``'s fitted topics (its ``transform``), in blocks of
     ``block`` units (default :data:`BLOCK`), each folded in by a copy of ``model`` seeded with
     :func:`block_seed`, ``n_jobs`` blocks at once; the result does not depend on ``n_jobs``."""
+    from joblib import Parallel, delayed
+
     block = block or BLOCK
-    starts = list(range(0, counts.shape[0], block))
-
-    def one(index: int) -> np.ndarray:
-        seeded = copy.copy(model)
-        if getattr(model, "random_state", None) is not None:
-            seeded.random_state = block_seed(model.random_state, index)
-        return seeded.transform(counts[starts[index]:starts[index] + block])
-
+    starts = range(0, counts.shape[0], block)
     if not starts:
         return np.zeros((0, len(model.components_)))
-    with ThreadPoolExecutor(max(1, min(n_jobs, len(starts)))) as pool:
-        return np.vstack(list(pool.map(one, range(len(starts)))))
+    seed = getattr(model, "random_state", None)
+    # threads here (the kernels release the GIL); the blocks of a run on a Dask cluster (toolkit.processes.on_dask)
+    parallel = Parallel(n_jobs=max(1, min(n_jobs, len(starts))), prefer="threads")
+    return np.vstack(parallel(
+        delayed(_transform)(_seeded(model, block_seed(seed, i) if seed is not None else None),
+                            counts[start:start + block])
+        for i, start in enumerate(starts)))

@@ -252,16 +252,9 @@ def _finished(folder: Path) -> bool:
 
 
 def _on_dask(address: str, parallel, tasks):
-    try:
-        from dask.distributed import Client
-        from joblib import parallel_config
-    except ImportError:
-        raise ToolkitError("--scheduler needs Dask: pip install 'toolkit[dask]' (dask and distributed)") from None
-    try:
-        client = Client(address, timeout="10s")
-    except OSError as exc:
-        raise ToolkitError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-    with client, parallel_config(backend="dask"):
+    from .processes import on_dask
+
+    with on_dask(address):
         return list(parallel(tasks))
 
 

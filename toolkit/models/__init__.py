@@ -35,11 +35,11 @@ OPTIONS = {
     "ensemble": Option(3, "Models fitted with different seeds (derived from random_state); each unit's shares are "
                           "their mean, and their spread is reported.", *POSITIVE),
     "n_jobs": Option(0, "Threads for fitting; 0 for one per core. Results do not depend on it.", *NON_NEGATIVE),
-    "sample_above": Option(4_000_000, "Above this many tokens (of the modelled units) the models are fitted on a "
+    "sample_above": Option(2_000_000, "Above this many tokens (of the modelled units) the models are fitted on a "
                                       "sample of units stratified by document and every other unit is folded in "
                                       "with the topics held fixed; 0 fits on every unit whatever the size.",
                            *NON_NEGATIVE),
-    "sample_tokens": Option(2_000_000, "Tokens of that sample (each document gives the same share of its tokens, "
+    "sample_tokens": Option(1_000_000, "Tokens of that sample (each document gives the same share of its tokens, "
                                        "at least one unit).", *POSITIVE),
 }
 # Keys that once sat in [model] itself, and the kind whose sub-table holds them now.
