@@ -28,8 +28,9 @@ OPTIONS = {
                                "the same).", kind=list),
     "ldavis": Option(True, "Write ldavis.html, an interactive pyLDAvis page that works offline."),
     "theme_words": Option(5, "Words per theme and period in the theme_words figure.", *POSITIVE),
-    "workers": Option(0, "Processes that draw the figures while the run writes its tables; 0 for one per core, "
-                         "1 to draw them one after another in the run's own process. The bytes are the same.",
+    "workers": Option(0, "Processes that draw the figures and the pyLDAvis page while the run goes on (the page "
+                         "from the end of the fit); 0 for one per core, 1 to draw them one after another in the "
+                         "run's own process. The bytes are the same.",
                       *NON_NEGATIVE),
     "trend_style": Option("panels", "theme_shares: one panel per theme ('panels'), or every theme in one panel "
                                     "('lines', readable with few themes).", *choice("panels", "lines")),
