@@ -8,7 +8,7 @@ shipped defaults of bench/empty.toml (the lexicon's themes, n_topics 20, ensembl
 with ``model.sample_above = 0`` (every unit) and with the shipped ``model.sample_above`` / ``model.sample_tokens``
 (a sample, the rest folded in). Printed: each fit's seconds and sweeps, the sample's size, and per theme the
 Pearson r of the two fits' yearly shares (token-weighted means of the ensemble's unit shares) and their largest
-difference over the years.
+difference over the years, and the same over the documents.
 """
 
 from __future__ import annotations
@@ -23,12 +23,13 @@ import pandas as pd
 from common import ROOT, generated_corpus, git_commit
 
 
-def yearly(prepared, fitted, names) -> pd.DataFrame:
+def shares_by(prepared, fitted, names, column: str) -> pd.DataFrame:
+    """Token-weighted theme shares of each value of ``column`` (year or doc_id) of the modelled units."""
     units = prepared.units[fitted.in_model]
     tokens = np.asarray(fitted.counts.sum(axis=1)).ravel()
     shares = pd.DataFrame(fitted.member_shares.mean(axis=0) * tokens[:, None], columns=names)
-    shares["year"] = units["year"].to_numpy()
-    summed = shares.groupby("year").sum()
+    shares[column] = units[column].to_numpy()
+    summed = shares.groupby(column).sum()
     return summed.div(summed.sum(axis=1), axis=0)
 
 
@@ -60,12 +61,17 @@ def main() -> None:
         seconds = time.perf_counter() - start
         stop = getattr(fitted.model, "stop_", None) or {}
         print(f"  {name}: {seconds:.0f} s, {stop.get('sweeps')} sweeps ({stop.get('reason')}), sample {fitted.sample}")
-        fits[name] = yearly(prepared, fitted, names)
+        fits[name] = {c: shares_by(prepared, fitted, names, c) for c in ("year", "doc_id")}
     full, sample = fits["every unit"], fits["sample"]
-    print(f"  {'theme':<16} {'r (years)':>9} {'largest diff':>12} {'mean share':>10}")
+    years, documents = len(full["year"]), len(full["doc_id"])
+    print(f"  {'theme':<22} {f'r ({years} years)':>13} {'largest diff':>12} {f'r ({documents} docs)':>13} "
+          f"{'largest diff':>12} {'mean share':>10}")
     for theme in names:
-        r = np.corrcoef(full[theme], sample[theme])[0, 1]
-        print(f"  {theme:<16} {r:9.3f} {np.abs(full[theme] - sample[theme]).max():12.4f} {full[theme].mean():10.4f}")
+        cells = []
+        for column in ("year", "doc_id"):
+            a, b = full[column][theme], sample[column][theme]
+            cells.append(f"{np.corrcoef(a, b)[0, 1]:13.3f} {np.abs(a - b).max():12.4f}")
+        print(f"  {theme:<22} {' '.join(cells)} {full['year'][theme].mean():10.4f}")
 
 
 if __name__ == "__main__":
