@@ -167,13 +167,6 @@ def submit_figures(jobs: BackgroundJobs, folder: Path, specs: list[tuple], optio
         jobs.submit(draw_figure, Path(folder), *spec, list(options["formats"]), options["dpi"])
 
 
-def write_figures(folder: Path, specs: list[tuple], options: dict) -> None:
-    """Draw and write every figure of ``specs`` now (in ``figures.workers`` processes)."""
-    with BackgroundJobs(options["workers"]) as jobs:
-        submit_figures(jobs, folder, specs, options)
-        jobs.wait()
-
-
 def input_hashes(config, corpus) -> dict[str, str]:
     """SHA-256 of every used text and of every other file the config names (metadata, lexicon, dictionaries,
     stopword and boilerplate files, the config itself)."""
