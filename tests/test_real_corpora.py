@@ -211,7 +211,7 @@ def _build(folder, outside, spec):
 def test_random_corpus_folders_never_crash_and_lose_nothing(tmp_path_factory):
     from hypothesis import HealthCheck, given, settings
 
-    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+    @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture],
               derandomize=True)
     @given(spec=_folders())
     def check(spec):
