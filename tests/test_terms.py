@@ -58,7 +58,7 @@ from toolkit.errors import ToolkitError  # noqa: E402
 from toolkit.pipeline import concordance, count_terms  # noqa: E402
 from toolkit.terms import kwic, term_counts  # noqa: E402
 
-from .conftest import ROOT, write_config  # noqa: E402
+from .conftest import ROOT, cli, write_config  # noqa: E402
 
 GWR_CONFIG = ROOT / "configs" / "gwr_national.toml"
 
@@ -127,7 +127,7 @@ def test_kwic_lines_carry_their_document_and_context():
 
 
 def _cli(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "toolkit", *args], capture_output=True, text=True, cwd=cwd)
+    return cli(*args, cwd=cwd)  # toolkit.cli.main in this process (conftest.py)
 
 
 def test_terms_and_kwic_commands(tmp_path):
@@ -181,7 +181,8 @@ def test_a_run_tracks_terms(tmp_path):
     import toolkit
 
     config = write_config(tmp_path / "c.toml", ROOT / "seeds", ROOT / "seeds" / "metadata.csv",
-                          model={"ensemble": 1}, trends={"bootstrap": 0}, figures={"ldavis": False},
+                          model={"ensemble": 1, "keyatm": {"iterations": 40}}, trends={"bootstrap": 0},
+                          figures={"ldavis": False, "formats": ["png"], "dpi": 30},
                           terms={"track": ["创新", "數字經濟"]})
     result = toolkit.run(config, tmp_path / "out")
     counts = pd.read_csv(result.out_dir / "term_counts.csv")
