@@ -80,6 +80,19 @@ def seeds_run(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def fast_seeds_run(tmp_path_factory):
+    """The seed config with the FAST settings, run once per session with a token cache of its own that starts
+    empty (its manifest records every document segmented); the cache is ``out_dir.parent / "cache"``. For the
+    tests that compare a run's outputs with a working run's, and copy that cache before they damage it."""
+    import toolkit
+
+    base = tmp_path_factory.mktemp("fast-seeds")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TOOLKIT_CACHE_DIR", str(base / "cache"))
+        return toolkit.run(toolkit.Config.load(SEEDS_CONFIG, FAST), base / "run")
+
+
+@pytest.fixture(scope="session")
 def seed_texts() -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in SEED_FILES}
 

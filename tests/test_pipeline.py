@@ -233,11 +233,12 @@ def test_seeded_lda_runs_and_reports_seed_words(tmp_path):
     assert result.topics.loc[1, "theme"] == "digital_economy" and result.topics.loc[1, "labelled_by"] == "keywords"
 
 
-def test_damaged_cache_is_reported_and_rebuilt(tmp_path, monkeypatch, caplog):
+def test_damaged_cache_is_reported_and_rebuilt(fast_seeds_run, tmp_path, monkeypatch, caplog):
     cache = tmp_path / "cache"
+    shutil.copytree(fast_seeds_run.out_dir.parent / "cache", cache)  # the cache that run filled from nothing
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(cache))
     config = Config.load(SEEDS_CONFIG, FAST)
-    first = toolkit.run(config, tmp_path / "a")
+    first = fast_seeds_run
     assert first.manifest["cache"] == {"prepared": "miss", "hits": 0, "misses": 5, "damaged": 0}
     # a damaged prepared corpus: noticed by its checksums, prepared again from the per-document token cache
     ids = next((cache / "prepared").glob("*/tokens/ids.npy"))
@@ -289,8 +290,8 @@ def test_preprocessing_options_work_end_to_end(tmp_path):
     assert {"term", "parts", "count", "pmi"} <= set(candidates.columns)
 
 
-def test_unusable_cache_folder_costs_time_not_the_run(tmp_path, caplog):
-    working = toolkit.run(Config.load(SEEDS_CONFIG, FAST), tmp_path / "working")
+def test_unusable_cache_folder_costs_time_not_the_run(fast_seeds_run, tmp_path, caplog):
+    working = fast_seeds_run  # the same config, with a working cache
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be", encoding="utf-8")
     config = Config.load(SEEDS_CONFIG, [*FAST, f'cache.dir="{blocker / "cache"}"'])

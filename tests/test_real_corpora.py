@@ -94,10 +94,11 @@ def test_printing_chinese_under_a_c_locale():
     assert result.stdout.decode("utf-8").startswith("创新发展 协调发展")
 
 
-def test_damaged_cache_metadata_of_the_wrong_shape_is_rebuilt(tmp_path, monkeypatch, caplog):
+def test_damaged_cache_metadata_of_the_wrong_shape_is_rebuilt(fast_seeds_run, tmp_path, monkeypatch, caplog):
+    shutil.copytree(fast_seeds_run.out_dir.parent / "cache", tmp_path / "cache")  # that run's, filled from nothing
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
     config = ROOT / "configs" / "seeds.toml"
-    first = toolkit.run(Config.load(config, FAST_OVERRIDES), tmp_path / "a")
+    first = fast_seeds_run  # the same config
     for meta in (tmp_path / "cache" / "prepared").glob("*/meta.json"):
         meta.write_text("[]", encoding="utf-8")
     with caplog.at_level("WARNING", logger="toolkit"):
