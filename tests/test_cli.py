@@ -1,4 +1,5 @@
-"""The command line, run as a user would: a subprocess, exit codes and one-line errors."""
+"""The command line, run as a user would: a subprocess, exit codes and one-line errors (the commands whose work,
+not their process, is asked run toolkit.cli.main in this process)."""
 
 import os
 import subprocess
@@ -8,7 +9,7 @@ import pytest
 
 from toolkit.pipeline import normalize_file, tokenize_file
 
-from .conftest import FAST, ROOT, SEEDS
+from .conftest import FAST, ROOT, SEEDS, cli
 
 SEED_004 = SEEDS / "004_1467077b33d2f3ae.txt"
 
@@ -31,9 +32,10 @@ def test_normalize_and_tokens_print_what_run_uses():
 
 
 def test_run_writes_the_output_folder(tmp_path):
-    result = toolkit_cli("-q", "run", "configs/seeds.toml", "--out", str(tmp_path / "out"),
-                         "--set", "model.n_topics=10", "--set", "model.kind=nmf",
-                         *(arg for setting in FAST for arg in ("--set", setting)))
+    # toolkit.cli.main in this process (the exit codes of a real process are asked below)
+    result = cli("-q", "run", "configs/seeds.toml", "--out", str(tmp_path / "out"),
+                 "--set", "model.n_topics=10", "--set", "model.kind=nmf",
+                 *(arg for setting in FAST for arg in ("--set", setting)), cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert "5 documents used, 0 skipped, 145 units, 10 topics" in result.stdout
     assert (tmp_path / "out" / "figures" / "theme_shares.png").is_file()
@@ -80,8 +82,8 @@ def test_binary_file_is_refused_clearly(tmp_path):
 
 
 def test_sweep_command(tmp_path):
-    result = toolkit_cli("sweep", "configs/seeds.toml", "--out", str(tmp_path / "sw"), "--grid", "model.n_topics=4..5",
-                         "--grid", "model.kind=nmf", "--set", "sweep.seeds=[1]", "--jobs", "1")
+    result = cli("sweep", "configs/seeds.toml", "--out", str(tmp_path / "sw"), "--grid", "model.n_topics=4..5",
+                 "--grid", "model.kind=nmf", "--set", "sweep.seeds=[1]", "--jobs", "1", cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert "2 runs (2 fitted now)" in result.stdout and "NMF with" in result.stdout
     assert (tmp_path / "sw" / "summary" / "sweep.csv").is_file()

@@ -72,7 +72,7 @@ def test_large_corpora_are_sampled_for_coherence(seed_tokens):
 _VOCAB = ["创新", "科技", "生态", "绿色", "数字", "经济", "改革", "开放", "民生", "教育", "城市", "产业"]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(texts=st.lists(st.lists(st.sampled_from(_VOCAB + ["其他", "词语"]), max_size=40), min_size=2, max_size=25),
        measure=st.sampled_from(["c_npmi", "c_v", "u_mass"]))
 def test_window_counts_equal_gensims_on_random_token_lists(texts, measure):

@@ -4,7 +4,7 @@ that carry them."""
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from scipy import sparse
 
@@ -49,7 +49,6 @@ def test_passages_per_period_and_minimum_length():
     assert table[["scope", "unit_id"]].values.tolist() == [["all", "d#3"], ["十三五", "b#1"], ["十四五", "d#3"]]
 
 
-@settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from([0.0, 0.3, 0.5, 0.9]), st.booleans()),
                 min_size=1, max_size=12))
 def test_shares_of_some_units_give_the_passages_of_those_units(rows):

@@ -19,10 +19,8 @@ _BROWSER_SERVICES = re.compile(r"^(GET|POST|CONNECT) (http://)?[a-z0-9.-]*(googl
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("ldavis") / "run"
-    toolkit.run(toolkit.Config.load(ROOT / "configs" / "seeds.toml", ["trends.bootstrap=0", "model.ensemble=1"]), out)
-    return out / "ldavis.html"
+def page(seeds_run) -> Path:
+    return seeds_run.out_dir / "ldavis.html"  # the session's seed run (conftest.py): these tests only read it
 
 
 def test_page_is_self_contained_and_numbered_like_topics_csv(page):

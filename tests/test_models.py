@@ -384,7 +384,7 @@ def _small_keyword_problem(draw):
     return sparse.csr_matrix(X), keywords, n_themes + n_free, draw(st.integers(0, 2**32 - 1))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(_small_keyword_problem(), st.sampled_from(["units", "random"]))
 def test_a_theme_has_no_share_in_a_unit_without_its_keywords(problem, start):
     """docs/methods.md: with absent_prior = 0 a theme's share is exactly 0 in every unit without one of its keywords,

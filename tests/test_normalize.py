@@ -89,7 +89,7 @@ chinese = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4
 mixed = st.lists(st.one_of(chinese, pinyin_like, st.text(max_size=4)), max_size=12).map("".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.one_of(st.text(), mixed))
 def test_normalisation_never_raises_is_idempotent_and_never_grows_chinese(text):
     import ftfy
@@ -127,7 +127,7 @@ def test_mojibake_of_every_codec_ftfy_knows_is_still_repaired(normalizer, encodi
     assert normalizer.normalize(broken).text == normalizer.normalize(text).text
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.one_of(st.text(), mixed), st.one_of(st.text(), mixed))
 def test_character_counts_agree_with_counting_one_by_one(text, other):
     from toolkit.normalize import _changed_count, _han_count, _meaningful_count
@@ -144,7 +144,7 @@ _nfkc_tricky = st.sampled_from(list("，。；：！？（）％０９ＡＺａ�
                                     "éeè\u0301\u0300\u0323\u0345ᾳÅ\u212bﬁ\U0001d400"))
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(st.one_of(st.text(), st.lists(st.one_of(chinese, _nfkc_tricky, st.text(max_size=3)), max_size=20).map("".join)))
 def test_quick_nfkc_is_unicode_nfkc(text):
     from toolkit.normalize import _nfkc
@@ -163,7 +163,7 @@ _pattern_text = st.lists(st.one_of(chinese, pinyin_like, st.sampled_from(list("(
                                    st.text(max_size=2)), max_size=20).map("".join)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(_pattern_text)
 def test_quick_patterns_match_the_rules_as_stated(text):
     from toolkit.normalize import _READING, _STRAY
@@ -178,7 +178,7 @@ _extra_patterns = st.lists(st.sampled_from([r"(.)\1", r"(?i)xyz", r"(?P<a>b)a", 
                                             r"^经济", r"(ab)+$", r"发展$"]), max_size=4)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(_lines, _extra_patterns)
 def test_a_short_line_is_dropped_exactly_when_a_boilerplate_pattern_matches_it(lines, extra):
     """The shipped and a user's patterns (with back-references, flags and named groups, which cannot all be

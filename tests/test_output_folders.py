@@ -337,7 +337,7 @@ class OutputFolders(RuleBasedStateMachine):
                         or any(u.startswith(f"{name}/{rel}/") for u in self.user)), (name, rel)
 
 
-OutputFolders.TestCase.settings = settings(max_examples=30, stateful_step_count=15, deadline=None)
+OutputFolders.TestCase.settings = settings(max_examples=30, stateful_step_count=15)
 test_output_folders_under_any_interleaving = OutputFolders.TestCase
 
 

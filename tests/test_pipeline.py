@@ -185,14 +185,23 @@ def test_failed_run_keeps_the_previous_output(seeds_run, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [".kept.lock", "kept"]
 
 
-def test_input_folder_is_never_written(small_corpus, tmp_path):
+def test_input_folder_is_never_written_and_a_document_left_without_text_is_listed_as_skipped(small_corpus, tmp_path):
+    """One run of a read-only corpus folder that holds two documents more: one scraped without line breaks,
+    one of comments only (all boilerplate)."""
     import os
     import stat
 
     from .conftest import write_config
 
+    raw = (SEEDS / "003_627586bead8599d4.txt").read_text(encoding="utf-8")
+    (small_corpus / "one_line.txt").write_text("".join(raw.splitlines()), encoding="utf-8")  # scraped, no breaks
+    (small_corpus / "comments.txt").write_text("\n".join(raw.splitlines()[-6:]), encoding="utf-8")
+    with (small_corpus / "metadata.csv").open("a", encoding="utf-8") as meta:
+        meta.write("one_line.txt,一行,2021-07-27,day,武汉市,x,simplified,\ncomments.txt,评论区,2021-07-26,day,武汉市,x,"
+                   "simplified,\n")
     config = write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv",
-                          model={"kind": "nmf", "n_topics": 5})
+                          model={"kind": "nmf", "n_topics": 5}, figures={"ldavis": False, "dpi": 30},
+                          trends={"bootstrap": 0})
     paths = [small_corpus, *small_corpus.rglob("*")]
     for path in paths:  # read-only, as a shared data folder would be
         path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
@@ -206,6 +215,11 @@ def test_input_folder_is_never_written(small_corpus, tmp_path):
     finally:
         for path in paths:
             path.chmod(path.stat().st_mode | stat.S_IWUSR)
+    docs = pd.read_csv(tmp_path / "out" / "documents.csv", dtype=str, keep_default_na=False).set_index("doc_id")
+    assert docs.loc["one_line", "status"] == "used" and int(docs.loc["one_line", "n_units"]) >= 15
+    assert docs.loc["comments", "status"] == "skipped" and docs.loc["comments", "n_units"] == ""
+    assert docs.loc["comments", "reason"].startswith("no text left after normalisation: ")
+    assert docs.loc["comments", "reason"].endswith(" characters removed as boilerplate")
 
 
 def test_seeded_lda_runs_and_reports_seed_words(tmp_path):
@@ -219,11 +233,12 @@ def test_seeded_lda_runs_and_reports_seed_words(tmp_path):
     assert result.topics.loc[1, "theme"] == "digital_economy" and result.topics.loc[1, "labelled_by"] == "keywords"
 
 
-def test_damaged_cache_is_reported_and_rebuilt(tmp_path, monkeypatch, caplog):
+def test_damaged_cache_is_reported_and_rebuilt(fast_seeds_run, tmp_path, monkeypatch, caplog):
     cache = tmp_path / "cache"
+    shutil.copytree(fast_seeds_run.out_dir.parent / "cache", cache)  # the cache that run filled from nothing
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(cache))
     config = Config.load(SEEDS_CONFIG, FAST)
-    first = toolkit.run(config, tmp_path / "a")
+    first = fast_seeds_run
     assert first.manifest["cache"] == {"prepared": "miss", "hits": 0, "misses": 5, "damaged": 0}
     # a damaged prepared corpus: noticed by its checksums, prepared again from the per-document token cache
     ids = next((cache / "prepared").glob("*/tokens/ids.npy"))
@@ -242,18 +257,22 @@ def test_damaged_cache_is_reported_and_rebuilt(tmp_path, monkeypatch, caplog):
     assert third.manifest["cache"] == {"prepared": "miss", "hits": 4, "misses": 1, "damaged": 1}
     assert "rebuilt 1 damaged cache entries" in caplog.text
     assert third.manifest["outputs_sha256"] == first.manifest["outputs_sha256"]
-    assert toolkit.run(config, tmp_path / "d").manifest["cache"] == {"prepared": "hit"}
+    # the rebuilt prepared corpus is read back whole (manifest["cache"] is what prepare reports)
+    assert toolkit.prepare(config).cache_stats == {"prepared": "hit"}
 
 
 def test_changed_dictionary_never_reuses_the_cache(tmp_path, monkeypatch):
+    """The cache is read and written by prepare (a run's manifest["cache"] is its cache_stats): no model or
+    figures needed to ask it."""
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
-    toolkit.run(Config.load(SEEDS_CONFIG, FAST), tmp_path / "a")
+    assert toolkit.prepare(Config.load(SEEDS_CONFIG, FAST)).cache_stats["prepared"] == "miss"
+    assert toolkit.prepare(Config.load(SEEDS_CONFIG, FAST)).cache_stats == {"prepared": "hit"}  # stored
     words = tmp_path / "words.txt"
     words.write_text("热带雨林式\n", encoding="utf-8")
     config = Config.load(SEEDS_CONFIG, [*FAST, f'segment.extra_dictionaries=["{words}"]'])
-    result = toolkit.run(config, tmp_path / "b")
-    assert result.manifest["cache"]["prepared"] == "miss" and result.manifest["cache"]["misses"] == 5
-    assert any("热带雨林式" in tokens for tokens in result.prepared.tokens)
+    prepared = toolkit.prepare(config)
+    assert prepared.cache_stats["prepared"] == "miss" and prepared.cache_stats["misses"] == 5
+    assert any("热带雨林式" in tokens for tokens in prepared.tokens)
 
 
 def test_preprocessing_options_work_end_to_end(tmp_path):
@@ -271,8 +290,8 @@ def test_preprocessing_options_work_end_to_end(tmp_path):
     assert {"term", "parts", "count", "pmi"} <= set(candidates.columns)
 
 
-def test_unusable_cache_folder_costs_time_not_the_run(tmp_path, caplog):
-    working = toolkit.run(Config.load(SEEDS_CONFIG, FAST), tmp_path / "working")
+def test_unusable_cache_folder_costs_time_not_the_run(fast_seeds_run, tmp_path, caplog):
+    working = fast_seeds_run  # the same config, with a working cache
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be", encoding="utf-8")
     config = Config.load(SEEDS_CONFIG, [*FAST, f'cache.dir="{blocker / "cache"}"'])
@@ -283,22 +302,3 @@ def test_unusable_cache_folder_costs_time_not_the_run(tmp_path, caplog):
     ours = {k: v for k, v in result.manifest["outputs_sha256"].items() if k != "config.toml"}
     reference = {k: v for k, v in working.manifest["outputs_sha256"].items() if k != "config.toml"}
     assert ours == reference  # the same results as a run with a working cache
-
-
-def test_documents_csv_lists_a_document_left_without_text_as_skipped(small_corpus, tmp_path):
-    from .conftest import write_config
-
-    raw = (SEEDS / "003_627586bead8599d4.txt").read_text(encoding="utf-8")
-    (small_corpus / "one_line.txt").write_text("".join(raw.splitlines()), encoding="utf-8")  # scraped, no breaks
-    (small_corpus / "comments.txt").write_text("\n".join(raw.splitlines()[-6:]), encoding="utf-8")
-    with (small_corpus / "metadata.csv").open("a", encoding="utf-8") as meta:
-        meta.write("one_line.txt,一行,2021-07-27,day,武汉市,x,simplified,\ncomments.txt,评论区,2021-07-26,day,武汉市,x,"
-                   "simplified,\n")
-    config = write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv",
-                          model={"kind": "nmf", "n_topics": 5}, figures={"ldavis": False}, trends={"bootstrap": 0})
-    toolkit.run(config, tmp_path / "out")
-    docs = pd.read_csv(tmp_path / "out" / "documents.csv", dtype=str, keep_default_na=False).set_index("doc_id")
-    assert docs.loc["one_line", "status"] == "used" and int(docs.loc["one_line", "n_units"]) >= 15
-    assert docs.loc["comments", "status"] == "skipped" and docs.loc["comments", "n_units"] == ""
-    assert docs.loc["comments", "reason"].startswith("no text left after normalisation: ")
-    assert docs.loc["comments", "reason"].endswith(" characters removed as boilerplate")

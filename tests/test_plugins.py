@@ -75,7 +75,9 @@ def centroids():
 
 def test_a_registered_model_runs_end_to_end(centroids, tmp_path):
     config = Config.load(ROOT / "configs" / "seeds.toml", ["model.kind=centroids", "model.n_topics=6",
-                                                          "model.centroids.sharpness=12", "figures.ldavis=true"])
+                                                          "model.centroids.sharpness=12", "figures.ldavis=true",
+                                                          'figures.formats=["png"]', "figures.dpi=30",
+                                                          "trends.bootstrap=0"])
     assert config["model"]["centroids"] == {"sharpness": 12}
     result = toolkit.run(config, tmp_path / "out")
     assert isinstance(result.fitted.model, CentroidTopics) and result.fitted.model.sharpness == 12

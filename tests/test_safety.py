@@ -18,7 +18,7 @@ from toolkit import atomic
 from toolkit.config import Config
 from toolkit.errors import INTERRUPTED, ToolkitError
 
-from .conftest import ROOT, SEEDS, write_config
+from .conftest import ROOT, SEEDS, cli, write_config
 
 SEEDS_CONFIG = ROOT / "configs" / "seeds.toml"
 FAST = ["model.n_topics=5", "figures.formats=[\"png\"]", "figures.ldavis=false", "trends.bootstrap=0"]
@@ -29,6 +29,7 @@ def _snapshot(folder):
 
 
 def _cli(*args, cwd=ROOT, env=None):
+    """A toolkit command in a process of its own (``cli`` from conftest.py runs one in this process)."""
     return subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=300, env=env)
 
@@ -39,7 +40,7 @@ def project(tmp_path):
     texts = tmp_path / "data"
     shutil.copytree(SEEDS, texts)
     config = write_config(tmp_path / "study.toml", texts, texts / "metadata.csv",
-                          model={"kind": "nmf", "n_topics": 5}, figures={"formats": ["png"], "ldavis": False},
+                          model={"kind": "nmf", "n_topics": 5}, figures={"formats": ["png"], "ldavis": False, "dpi": 30},
                           trends={"bootstrap": 0})
     return tmp_path, config
 
@@ -49,7 +50,7 @@ def test_a_folder_of_the_users_files_is_refused_and_left_alone(project):
     mine = tmp_path / "mydocs"
     mine.mkdir()
     (mine / "thesis.docx").write_bytes(b"PK\x03\x04 years of work")
-    result = _cli("run", str(config), "--out", str(mine), cwd=tmp_path)
+    result = cli("run", str(config), "--out", str(mine), cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert f"toolkit: error: --out {mine} holds files the toolkit did not write; choose an empty or new folder" \
            in result.stderr
@@ -67,7 +68,7 @@ def test_outputs_never_overlap_the_inputs(project, where, message):
     tmp_path, config = project
     before = _snapshot(tmp_path)
     out = tmp_path / where
-    result = _cli("run", str(config), "--out", str(out), cwd=tmp_path)
+    result = cli("run", str(config), "--out", str(out), cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
     assert _snapshot(tmp_path) == before  # nothing written, nothing deleted
@@ -97,7 +98,7 @@ def test_unusable_output_locations_are_one_line(project, where, message):
     tmp_path, config = project
     out = where(tmp_path)
     before = _snapshot(tmp_path)
-    result = _cli("run", str(config), "--out", str(out), cwd=tmp_path)
+    result = cli("run", str(config), "--out", str(out), cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert result.stderr.startswith("toolkit: error: --out") and message in result.stderr, result.stderr
     assert _snapshot(tmp_path) == before
@@ -105,7 +106,7 @@ def test_unusable_output_locations_are_one_line(project, where, message):
 
 def test_corpus_name_cannot_point_outside_runs(project):
     tmp_path, config = project
-    result = _cli("run", str(config), "--set", 'corpus.name="."', cwd=tmp_path)
+    result = cli("run", str(config), "--set", 'corpus.name="."', cwd=tmp_path)
     assert result.returncode == 2 and "corpus.name must be a plain name" in result.stderr
     assert not (tmp_path / "runs").exists()
 
@@ -233,21 +234,9 @@ def test_an_unwritable_output_parent_is_reported_before_any_work(project, monkey
     assert calls == []
 
 
-def test_outputs_follow_the_umask(project):
-    tmp_path, config = project
-    previous = os.umask(0o027)
-    atomic._umask.cache_clear()
-    try:
-        toolkit.run(config, tmp_path / "out")
-    finally:
-        os.umask(previous)
-        atomic._umask.cache_clear()
-    for name in ("units.csv", "config.toml", "manifest.json", "figures/theme_shares.png"):
-        assert stat.S_IMODE((tmp_path / "out" / name).stat().st_mode) == 0o640, name
-    assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == 0o750
-
-
-def test_spreadsheet_formulas_are_neutralised_in_csv_but_not_in_python(project):
+def test_outputs_follow_the_umask_and_spreadsheet_formulas_are_neutralised_in_csv_but_not_in_python(project):
+    """One run asked two things: its files' modes follow the umask; a title or place that a spreadsheet would
+    read as a formula is written quoted to the CSV, and left as it is in the Python result."""
     tmp_path, config = project
     import pandas as pd
 
@@ -256,7 +245,16 @@ def test_spreadsheet_formulas_are_neutralised_in_csv_but_not_in_python(project):
     table.loc[1, "title"] = '=HYPERLINK("http://x.example","点击")'
     table.loc[2, "place"] = "@武汉"
     table.to_csv(metadata, index=False)
-    result = toolkit.run(config, tmp_path / "out")
+    previous = os.umask(0o027)
+    atomic._umask.cache_clear()
+    try:
+        result = toolkit.run(config, tmp_path / "out")
+    finally:
+        os.umask(previous)
+        atomic._umask.cache_clear()
+    for name in ("units.csv", "config.toml", "manifest.json", "figures/theme_shares.png"):
+        assert stat.S_IMODE((tmp_path / "out" / name).stat().st_mode) == 0o640, name
+    assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == 0o750
     assert '=HYPERLINK("http://x.example","点击")' in set(result.documents["title"])
     written = pd.read_csv(tmp_path / "out" / "documents.csv", keep_default_na=False)
     assert "'=HYPERLINK(\"http://x.example\",\"点击\")" in set(written["title"])
@@ -283,7 +281,7 @@ def test_a_full_disk_leaves_the_previous_output_and_no_partial_folder(project):
         toolkit.run(config, out)
         before = _snapshot(out)
         (disk / "other_data.bin").write_bytes(b"\0" * (shutil.disk_usage(disk).free - 300_000))  # nearly full
-        result = _cli("run", str(config), "--out", str(out), "--set", "model.n_topics=6", cwd=tmp_path)
+        result = cli("run", str(config), "--out", str(out), "--set", "model.n_topics=6", cwd=tmp_path)
         assert result.returncode == 2, result.stderr
         assert "no space left on the disk" in result.stderr and "Traceback" not in result.stderr, result.stderr
         assert _snapshot(out) == before

@@ -181,7 +181,12 @@ def test_dask_cluster_gives_the_local_results(local_sweep, tmp_path):
                                   local_sweep.table.drop(columns="fit_seconds"))
 
 
-def test_unreachable_scheduler_is_a_clear_error(tmp_path):
+def test_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
+    import dask.distributed
+
+    real = dask.distributed.Client
+    # the toolkit gives a scheduler 10 s to answer; a refused connection fails the same way within 1 s
+    monkeypatch.setattr(dask.distributed, "Client", lambda address, timeout: real(address, timeout="1s"))
     with pytest.raises(ToolkitError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         sweep(seeds_config(), tmp_path / "x", grid={"model.n_topics": [4], "model.kind": ["nmf"]},
               scheduler="tcp://127.0.0.1:9")

@@ -58,7 +58,7 @@ from toolkit.errors import ToolkitError  # noqa: E402
 from toolkit.pipeline import concordance, count_terms  # noqa: E402
 from toolkit.terms import kwic, term_counts  # noqa: E402
 
-from .conftest import ROOT, write_config  # noqa: E402
+from .conftest import ROOT, cli, write_config  # noqa: E402
 
 GWR_CONFIG = ROOT / "configs" / "gwr_national.toml"
 
@@ -100,7 +100,7 @@ def test_traditional_terms_are_folded_like_the_texts():
     assert traditional["term"].iloc[0] == "数据要素"
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(st.text(alphabet="创新改革发展就业。，\n数字经济", max_size=200), st.sampled_from(["创新", "改革", "经济", "。"]))
 def test_whole_words_never_outnumber_substrings_and_counts_are_exact(segmenter, text, term):
     doc = {"doc_id": "d", "title": "t", "date": "2020", "year": 2020}
@@ -127,7 +127,7 @@ def test_kwic_lines_carry_their_document_and_context():
 
 
 def _cli(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "toolkit", *args], capture_output=True, text=True, cwd=cwd)
+    return cli(*args, cwd=cwd)  # toolkit.cli.main in this process (conftest.py)
 
 
 def test_terms_and_kwic_commands(tmp_path):
@@ -181,7 +181,8 @@ def test_a_run_tracks_terms(tmp_path):
     import toolkit
 
     config = write_config(tmp_path / "c.toml", ROOT / "seeds", ROOT / "seeds" / "metadata.csv",
-                          model={"ensemble": 1}, trends={"bootstrap": 0}, figures={"ldavis": False},
+                          model={"ensemble": 1, "keyatm": {"iterations": 40}}, trends={"bootstrap": 0},
+                          figures={"ldavis": False, "formats": ["png"], "dpi": 30},
                           terms={"track": ["创新", "數字經濟"]})
     result = toolkit.run(config, tmp_path / "out")
     counts = pd.read_csv(result.out_dir / "term_counts.csv")
@@ -195,7 +196,7 @@ def test_a_run_tracks_terms(tmp_path):
 _unit = st.lists(st.sampled_from(["数字", "经济", "创新", "和", "发展", "AI", "2021", "的", "绿色", " ", "\n"]), max_size=8)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.lists(_unit, max_size=12), st.integers(0, 12))
 def test_pair_counts_are_the_counts_of_adjacent_chinese_words(units, split):
     """Counted one unit at a time, as arrays, or in two parts merged (as the workers do), the counts are those

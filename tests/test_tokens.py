@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from toolkit.tokens import TokenBuilder, UnitTokens
@@ -40,7 +40,6 @@ def test_save_and_load(tmp_path):
 _WORDS = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=6)
 
 
-@settings(max_examples=100, deadline=None)
 @given(units=st.lists(st.lists(_WORDS, max_size=8), max_size=10))
 def test_save_and_load_round_trip_any_tokens(units, tmp_path_factory):
     tokens = UnitTokens.from_lists(units)
@@ -50,7 +49,6 @@ def test_save_and_load_round_trip_any_tokens(units, tmp_path_factory):
     assert list(loaded) == units and loaded.words == tokens.words
 
 
-@settings(max_examples=100, deadline=None)
 @given(parts=st.lists(st.lists(st.lists(_WORDS, max_size=6), max_size=5), max_size=5))
 def test_extend_by_parts_is_appending_every_unit(parts):
     """Workers send a chunk's tokens with the chunk's own word list; merging them numbers the words as
@@ -66,7 +64,6 @@ def test_extend_by_parts_is_appending_every_unit(parts):
     np.testing.assert_array_equal(built.offsets, expected.offsets)
 
 
-@settings(max_examples=100, deadline=None)
 @given(units=st.lists(st.lists(st.sampled_from(["创新", "科技", "生态", "绿色", "数字经济", "改革"]), max_size=12),
                       max_size=12), data=st.data())
 def test_count_matrix_counts_every_token_once(units, data):
@@ -91,7 +88,6 @@ def test_count_matrix_counts_every_token_once(units, data):
         assert n_units[j] == sum(word in unit for unit in units)
 
 
-@settings(max_examples=100, deadline=None)
 @given(units=st.lists(st.lists(st.sampled_from(["创新", "的", "科技", "生态", "了", "数字经济"]), max_size=10),
                       max_size=10), dropped=st.sets(st.sampled_from(["创新", "的", "科技", "生态", "了", "数字经济"])))
 def test_from_ids_keeps_the_kept_words_numbered_as_from_lists(units, dropped):

@@ -35,7 +35,7 @@ _PARAGRAPHS = st.lists(st.text(alphabet=st.sampled_from(list("创新生态数字
                        max_size=12)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(paragraphs=_PARAGRAPHS, max_chars=st.integers(5, 200), min_chars=st.integers(0, 60))
 def test_splitting_keeps_every_character_in_order(paragraphs, max_chars, min_chars):
     if min_chars >= max_chars:

@@ -22,6 +22,7 @@ def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("validation") / "seeds"
     fast = ["model.n_topics=17", "model.ensemble=1", "model.keyatm.iterations=20"]  # keyatm: one topic per theme
     toolkit.run(Config.load(ROOT / "configs" / "seeds.toml", [*fast, "figures.ldavis=false", 'figures.formats=["png"]',
+                                                              "figures.dpi=30",
                                                               "trends.bootstrap=0"]), out)
     return out
 
@@ -84,12 +85,12 @@ def test_unknown_codes_and_empty_sheets_are_clear_errors(run, tmp_path):
 
 def test_the_cli_exports_and_scores(run, tmp_path):
     out = tmp_path / "cli-tasks"
-    exported = subprocess.run([sys.executable, "-m", "toolkit", "validate", "export", str(run), "--out", str(out),
-                               "--units", "20"], capture_output=True, text=True, timeout=120)
+    from .conftest import cli
+
+    exported = cli("validate", "export", run, "--out", out, "--units", "20")  # toolkit.cli.main in this process
     assert exported.returncode == 0, exported.stderr
     assert "toolkit validate score" in exported.stdout
-    empty = subprocess.run([sys.executable, "-m", "toolkit", "validate", "score", str(out)], capture_output=True,
-                           text=True, timeout=120)
+    empty = cli("validate", "score", out)
     assert empty.returncode == 2 and empty.stderr.startswith("toolkit: error: no coded answer")
 
 
@@ -247,15 +248,15 @@ def test_allocation_totals_the_units_asked_or_says_why(sizes, n, expected, note)
 def test_export_of_fewer_units_than_strata_says_why_on_stderr_and_in_the_codebook(run, tmp_path):
     units = pd.read_csv(run / "units.csv", keep_default_na=False)
     strata = units[units["in_model"].astype(str) == "True"]["dominant_theme"].nunique()
-    done = subprocess.run([sys.executable, "-m", "toolkit", "validate", "export", str(run), "--out",
-                           str(tmp_path / "few"), "--units", "3"], capture_output=True, text=True, timeout=120)
+    from .conftest import cli
+
+    done = cli("validate", "export", run, "--out", tmp_path / "few", "--units", "3")  # in this process
     assert done.returncode == 0, done.stderr
     message = f"3 units asked, {strata} written: {strata} strata (the model's dominant themes) need at least 1 each"
     assert message in done.stderr
     assert message in (tmp_path / "few" / validation.CODEBOOK).read_text(encoding="utf-8")
     assert len(pd.read_csv(tmp_path / "few" / validation.UNIT_SHEET)) == strata
-    exact = subprocess.run([sys.executable, "-m", "toolkit", "validate", "export", str(run), "--out",
-                            str(tmp_path / "exact"), "--units", "20"], capture_output=True, text=True, timeout=120)
+    exact = cli("validate", "export", run, "--out", tmp_path / "exact", "--units", "20")
     assert exact.returncode == 0 and "asked" not in exact.stderr
     assert len(pd.read_csv(tmp_path / "exact" / validation.UNIT_SHEET)) == 20
 
