@@ -7,7 +7,7 @@ The data are synthetic, shaped like the generated corpora of the other benchmark
 documents (10M characters) and 945,661 units in 9,915 documents (200M), units spread evenly over documents,
 18 themes (17 and 'other'), the 3 members of the shipped ensemble, documents in 23 yearly cells (a year table).
 Each call draws ``--replicates`` replicates; both kernels get the same seed and the same arrays, alternately,
-``--repeats`` times. ``--against`` is a git revision whose toolkit/uncertainty.py is loaded beside this
+``--repeats`` times. ``--against`` is a git revision whose toolkit/analysis/uncertainty.py is loaded beside this
 checkout's (default: HEAD~1); it must take the same arguments (before issue 28's continuous intervals the kernel took a
 document-level sd per theme and the cells' effective sizes instead of one sd per cell and theme).
 """
@@ -41,7 +41,7 @@ def synthetic(units: int, documents: int) -> tuple:
 
 
 def main() -> None:
-    from toolkit.uncertainty import _replicates
+    from toolkit.analysis.uncertainty import _replicates
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replicates", type=int, default=30)
@@ -49,7 +49,7 @@ def main() -> None:
     parser.add_argument("--against", default="HEAD~1")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        reference = module_at(args.against, "toolkit/uncertainty.py", Path(folder))._replicates
+        reference = module_at(args.against, "toolkit/analysis/uncertainty.py", Path(folder))._replicates
         print(f"bootstrap kernel, toolkit {git_commit()} against {args.against}; {THEMES} themes, {MEMBERS} members, "
               f"{YEARS} yearly cells, {args.replicates} replicates per call, {args.repeats} interleaved repeats")
         for name, (units, documents) in SHAPES.items():

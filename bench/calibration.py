@@ -48,7 +48,7 @@ DEALT = (1, 2, 3, 5, 8, 10, 11)
 
 
 def _interval(units: pd.DataFrame, shares: np.ndarray, seed: int) -> tuple[float, float]:
-    from toolkit.trends import ShareModel
+    from toolkit.analysis.trends import ShareModel
 
     table, _ = ShareModel(units, shares, ["theme", "other"], n_boot=300, random_state=seed).table(["year"], [(2001,)])
     row = table[table["theme"] == "theme"].iloc[0]
@@ -83,7 +83,7 @@ def coverage(simulations: int, sizes=SIZES) -> None:
 
 def deals(n_deals: int, sizes=DEALT) -> None:
     import toolkit
-    from toolkit.trends import ShareModel
+    from toolkit.analysis.trends import ShareModel
 
     config = toolkit.Config.load(ROOT / "configs" / "gwr_national.toml", ["figures.ldavis=false"])
     prepared = toolkit.prepare(config)

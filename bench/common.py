@@ -125,7 +125,7 @@ def git_commit() -> str:
 
 
 def module_at(revision: str, relative: str, folder: Path):
-    """The toolkit module file ``relative`` (e.g. ``toolkit/uncertainty.py``) as it was at git ``revision``,
+    """The toolkit module file ``relative`` (e.g. ``toolkit/analysis/uncertainty.py``) as it was at git ``revision``,
     imported beside this checkout's as a module of its own; its relative imports resolve to this checkout's
     package. For timing a kernel against an earlier commit's in one process."""
     source = subprocess.run(["git", "-C", str(ROOT), "show", f"{revision}:{relative}"], capture_output=True,

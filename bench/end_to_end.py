@@ -12,7 +12,7 @@ intervals, evaluation) except: the corpus (corpus.texts, corpus.metadata), model
 K), cache.dir (a fresh folder per cold run), and, where said, model.ensemble = 1. They are printed with the
 results. NPMI is compared on the same units with the same code: the script's LdaModel (same K and passes)
 fitted to the toolkit's counts, and the toolkit's topics, both scored on the toolkit's tokens by
-toolkit.evaluate (equal to gensim's CoherenceModel, tested); plus each side on its own tokens.
+toolkit.analysis.evaluate (equal to gensim's CoherenceModel, tested); plus each side on its own tokens.
 Default corpus: the State Council reports 1954-2022 shipped in corpora/; `--chars N` generates one of N
 characters with ../shared/bench/make_scale_corpus.py.
 """
@@ -50,7 +50,7 @@ def equal_tokens_npmi(out: Path, corpus: Path, metadata: Path | None, k: int, ca
     from straightforward import PASSES
 
     import toolkit
-    from toolkit.evaluate import CoherenceStatistics, top_words
+    from toolkit.analysis.evaluate import CoherenceStatistics, top_words
 
     config = toolkit.Config.load(ROOT / "bench" / "empty.toml", toolkit_command(corpus, metadata, k, out, cache, 1)[1])
     prepared = toolkit.prepare(config)

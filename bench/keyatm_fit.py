@@ -25,9 +25,9 @@ from common import ROOT, generated_corpus, git_commit, interleaved, spread
 
 def main() -> None:
     import toolkit
+    from toolkit.analysis.themes import keyword_ids
     from toolkit.models import fit_ensemble, members_at_once
     from toolkit.pipeline import count_units
-    from toolkit.themes import keyword_ids
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chars", type=int, default=10_000_000)

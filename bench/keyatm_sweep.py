@@ -85,13 +85,13 @@ def draw_arithmetic(words, offsets, key_topic, n_keywords, n_dk, n0_wk, n0_k, n1
 
 def main() -> None:
     import toolkit
+    from toolkit.analysis.themes import keyword_ids
     from toolkit.models import _gibbs as gibbs
     from toolkit.models._keyatm import _offsets_and_words
     from toolkit.models.base import check_counts
     from toolkit.models.keyatm import Model
     from toolkit.pipeline import count_units
     from toolkit.random_streams import stream
-    from toolkit.themes import keyword_ids
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chars", type=int, default=10_000_000)

@@ -8,7 +8,7 @@ defaults (read back from a cache in --work after the first time). Both models ge
 passes 10, iterations 200, chunksize 2000, symmetric alpha, gensim's default eta, random_state 42, float64.
 The toolkit is timed with model.n_jobs = 1 and 2 threads (the result is the same for both: checked). Fits run
 in one process, interleaved, after one untimed fit on a few units loads the compiled kernel from its disk cache.
-Prints seconds (median, range) and mean NPMI of the top 10 words (toolkit.evaluate, equal to gensim's
+Prints seconds (median, range) and mean NPMI of the top 10 words (toolkit.analysis.evaluate, equal to gensim's
 CoherenceModel c_npmi).
 """
 
@@ -30,7 +30,7 @@ def main() -> None:
     from gensim.models import LdaModel
 
     import toolkit
-    from toolkit.evaluate import CoherenceStatistics, top_words
+    from toolkit.analysis.evaluate import CoherenceStatistics, top_words
     from toolkit.models.base import normalize_rows
     from toolkit.models.lda import LdaTopicModel
 

@@ -54,9 +54,9 @@ if __name__ == "__main__":
 
 TOOLKIT = r"""
 import json, sys, time
-import toolkit.preparation
+import toolkit.text.preparation
 from toolkit.config import Config
-from toolkit.preparation import load_inputs, prepare
+from toolkit.text.preparation import load_inputs, prepare
 
 def timed_chunk(*args, **kwargs):  # when a worker started and ended each chunk, carried in its first quality row
     start = time.time()
@@ -64,7 +64,7 @@ def timed_chunk(*args, **kwargs):  # when a worker started and ended each chunk,
     chunk.quality[0]["_timeline"] = [start, time.time()]
     return chunk
 
-prepare_chunk, toolkit.preparation.prepare_chunk = toolkit.preparation.prepare_chunk, timed_chunk
+prepare_chunk, toolkit.text.preparation.prepare_chunk = toolkit.text.preparation.prepare_chunk, timed_chunk
 config = Config.load(None, [f'corpus.texts="{sys.argv[1]}"', f'corpus.metadata="{sys.argv[1]}/metadata.csv"',
                             "cache.enabled=false"])
 inputs = load_inputs(config)
@@ -81,13 +81,13 @@ STEPS = r"""
 import json, statistics, sys, time
 from array import array
 import numpy as np
-from toolkit.chunks import prepare_chunk
+from toolkit.text.chunks import prepare_chunk
 from toolkit.config import Config
-from toolkit.normalize import quality_row
-from toolkit.preparation import _chunks, load_inputs
-from toolkit.terms import PairCounts
-from toolkit.tokens import UnitTokens, WordNumbering
-from toolkit.units import split_units
+from toolkit.text.normalize import quality_row
+from toolkit.text.preparation import _chunks, load_inputs
+from toolkit.analysis.terms import PairCounts
+from toolkit.text.tokens import UnitTokens, WordNumbering
+from toolkit.text.units import split_units
 config = Config.load(None, [f'corpus.texts="{sys.argv[1]}"', f'corpus.metadata="{sys.argv[1]}/metadata.csv"',
                             "cache.enabled=false"])
 inputs = load_inputs(config)

@@ -40,7 +40,7 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     import toolkit
-    from toolkit.themes import OTHER
+    from toolkit.analysis.themes import OTHER
 
     corpus = generated_corpus(args.work, args.chars)
     settings = [f'corpus.texts="{corpus}"', f'corpus.metadata="{corpus / "metadata.csv"}"', 'corpus.name="bench"',

@@ -17,7 +17,7 @@ from common import ROOT, git_commit
 
 
 def corpus_lines(megabytes: float) -> list[str]:
-    from toolkit.normalize import Normalizer
+    from toolkit.text.normalize import Normalizer
 
     normalizer = Normalizer()
     paths = sorted((ROOT / "seeds").glob("*.txt")) + sorted((ROOT / "corpora/gwr_national/texts").glob("*.txt"))
@@ -36,9 +36,9 @@ def corpus_lines(megabytes: float) -> list[str]:
 def main() -> None:
     import jieba
 
+    from toolkit.analysis.themes import load_lexicon
     from toolkit.config import Config
-    from toolkit.preparation import make_segmenter
-    from toolkit.themes import load_lexicon
+    from toolkit.text.preparation import make_segmenter
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=5.0, help="megabytes of text (default 5)")
@@ -61,7 +61,7 @@ def main() -> None:
         tokens = [segmenter.cut(line) for line in lines]
         return time.perf_counter() - start, tokens
 
-    from toolkit.segment import Segmenter
+    from toolkit.text.segment import Segmenter
 
     fast_seconds, fast = timed(Segmenter(backend="jieba_fast_dat", hmm=args.hmm, domain_dictionary=False))
     lexicon = load_lexicon()

@@ -6,7 +6,7 @@
 The tables are synthetic, shaped like a run's units.csv (unit and document ids, year, a paragraph of Chinese
 text, place, tokens, in-model flag, 18 theme shares, dominant and keyword theme: 27 columns) and
 unit_topics.csv (unit id and 20 topic shares) for ``--units`` units (47,297: the 10M-character generated
-corpus; 945,661: 200M). ``--against`` is a git revision whose toolkit/atomic.py is loaded beside this
+corpus; 945,661: 200M). ``--against`` is a git revision whose toolkit/output/atomic.py is loaded beside this
 checkout's (default: HEAD~1).
 """
 
@@ -47,7 +47,7 @@ def synthetic(units: int) -> dict[str, pd.DataFrame]:
 
 
 def main() -> None:
-    from toolkit.atomic import write_csv
+    from toolkit.output.atomic import write_csv
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=47_297)
@@ -56,7 +56,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        writers = {"this checkout": write_csv, args.against: module_at(args.against, "toolkit/atomic.py", folder).write_csv}
+        writers = {"this checkout": write_csv, args.against: module_at(args.against, "toolkit/output/atomic.py", folder).write_csv}
         print(f"tables, toolkit {git_commit()} against {args.against}; {args.units:,} units, {args.repeats} "
               "interleaved repeats")
         for name, frame in synthetic(args.units).items():

@@ -56,7 +56,7 @@ def main() -> None:
         sys.exit("tomotopy is not installed: .venv/bin/pip install tomotopy==0.14.0")
     sys.path.insert(0, str(ROOT))
     import toolkit
-    from toolkit.themes import keyword_ids
+    from toolkit.analysis.themes import keyword_ids
 
     corpus = generated_corpus(args.work, args.chars)
     settings = [f'corpus.texts="{corpus}"', f'corpus.metadata="{corpus / "metadata.csv"}"', 'corpus.name="bench"',

@@ -99,7 +99,7 @@ def seed_texts() -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def lexicon():
-    from toolkit.themes import load_lexicon
+    from toolkit.analysis.themes import load_lexicon
 
     return load_lexicon()
 
@@ -107,14 +107,14 @@ def lexicon():
 @pytest.fixture(scope="session")
 def segmenter(lexicon):
     from toolkit.config import Config
-    from toolkit.preparation import make_segmenter
+    from toolkit.text.preparation import make_segmenter
 
     return make_segmenter(Config.from_dict({}), lexicon)
 
 
 @pytest.fixture(scope="session")
 def normalizer():
-    from toolkit.normalize import Normalizer
+    from toolkit.text.normalize import Normalizer
 
     return Normalizer()
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from toolkit import atomic
+from toolkit.output import atomic
 
 from .conftest import ROOT
 

@@ -1,8 +1,8 @@
 import pytest
 
-from toolkit.cache import TokenCache, entry_key
 from toolkit.config import Config
 from toolkit.errors import ToolkitError
+from toolkit.text.cache import TokenCache, entry_key
 
 from .conftest import write_config
 
@@ -74,7 +74,7 @@ def test_the_prepared_key_covers_the_source_of_every_module_that_prepares_a_corp
     the key) must give a new key, so a stale prepared corpus is never reused."""
     from pathlib import Path
 
-    from toolkit.preparation import source_digest, text_stage_modules
+    from toolkit.text.preparation import source_digest, text_stage_modules
 
     modules = text_stage_modules()
     assert {"chunks", "normalize", "units", "segment", "tokens", "decoding", "patterns", "preparation"} <= set(modules)
@@ -99,7 +99,7 @@ _OTHER_VALUES = {
 
 
 def test_every_option_that_shapes_the_prepared_corpus_changes_its_key(small_corpus, tmp_path):
-    from toolkit.preparation import SHAPING_SECTIONS, load_inputs
+    from toolkit.text.preparation import SHAPING_SECTIONS, load_inputs
 
     (tmp_path / "extra_boilerplate.txt").write_text("^责任编辑\n", encoding="utf-8")
     (tmp_path / "dict.txt").write_text("新质生产力\n", encoding="utf-8")
@@ -120,8 +120,8 @@ def test_every_option_that_shapes_the_prepared_corpus_changes_its_key(small_corp
 
 @pytest.mark.parametrize("inside", ["运行", "运行/cache", "运行/figures/cache"])
 def test_a_cache_inside_an_earlier_output_folder_is_refused(small_corpus, tmp_path, monkeypatch, inside):
-    from toolkit import atomic
-    from toolkit.preparation import cache_root
+    from toolkit.output import atomic
+    from toolkit.text.preparation import cache_root
 
     with atomic.output_folder(tmp_path / "运行") as work:
         atomic.write_text(work / "figures" / "a.png", "png")

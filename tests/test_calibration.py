@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import toolkit
-from toolkit.trends import ShareModel
+from toolkit.analysis.trends import ShareModel
 
 from .conftest import ROOT
 

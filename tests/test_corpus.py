@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from toolkit.corpus import load_corpus
 from toolkit.errors import ToolkitError
+from toolkit.text.corpus import load_corpus
 
 from .conftest import GWR, SEEDS
 
@@ -181,7 +181,7 @@ def test_a_duplicate_with_another_date_names_both_dates(small_corpus):
 
 
 def test_patterns_match_like_glob(small_corpus):
-    from toolkit.corpus import matches
+    from toolkit.text.corpus import matches
 
     assert matches("a.txt", "*.txt") and not matches("sub/a.txt", "*.txt")
     assert matches("sub/a.txt", "**/*.txt") and matches("a.txt", "**/*.txt")

@@ -1,6 +1,6 @@
 import pytest
 
-from toolkit.dates import find_date, parse_date
+from toolkit.text.dates import find_date, parse_date
 
 
 @pytest.mark.parametrize("value, iso, year", [

@@ -2,8 +2,8 @@ import codecs
 
 import pytest
 
-from toolkit.decoding import Unreadable, decode
-from toolkit.normalize import to_simplified
+from toolkit.text.decoding import Unreadable, decode
+from toolkit.text.normalize import to_simplified
 
 from .conftest import SEEDS
 

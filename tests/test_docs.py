@@ -10,7 +10,8 @@ import re
 
 import pytest
 
-from toolkit import config, models, outputs
+from toolkit import config, models
+from toolkit.output import tables as outputs
 
 from .conftest import ROOT
 

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 from toolkit.config import Config
-from toolkit.corpus import load_corpus
-from toolkit.duplicates import SHINGLE, _codes, _shingle_hashes, jaccard, minhash, near_duplicates, shingle_set
-from toolkit.preparation import load_inputs, prepare
+from toolkit.text.corpus import load_corpus
+from toolkit.text.duplicates import SHINGLE, _codes, _shingle_hashes, jaccard, minhash, near_duplicates, shingle_set
+from toolkit.text.preparation import load_inputs, prepare
 
 from .conftest import GWR, SEEDS
 
@@ -80,7 +80,7 @@ def test_near_duplicates_are_flagged_with_their_twin_on_a_cold_and_a_warm_run(sm
     # as a run writes documents.csv
     import pandas as pd
 
-    from toolkit.outputs import documents_table, write_tables
+    from toolkit.output.tables import documents_table, write_tables
 
     units = prepared.units.assign(n_tokens=prepared.tokens.lengths())
     write_tables(tmp_path, documents=documents_table(prepared.corpus.documents, units))

@@ -3,12 +3,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.evaluate import CoherenceStatistics, diversity, holdout_split, match_topics, stability, top_words
+from toolkit.analysis.evaluate import CoherenceStatistics, diversity, holdout_split, match_topics, stability, top_words
 
 
 @pytest.fixture(scope="module")
 def seed_tokens(segmenter, normalizer):
-    from toolkit.units import split_units
+    from toolkit.text.units import split_units
 
     from .conftest import SEED_FILES
 
@@ -20,7 +20,7 @@ def seed_tokens(segmenter, normalizer):
 def test_coherence_equals_gensims_coherence_model(seed_tokens, measure):
     from gensim.models.coherencemodel import CoherenceModel
 
-    from toolkit.vectorize import build_vocabulary
+    from toolkit.text.vectorize import build_vocabulary
 
     vocab = build_vocabulary(seed_tokens, min_df=2, max_df=0.5)
     stats = CoherenceStatistics(seed_tokens, vocab)
@@ -57,7 +57,7 @@ def test_top_words_and_holdout():
 
 
 def test_large_corpora_are_sampled_for_coherence(seed_tokens):
-    from toolkit.vectorize import build_vocabulary
+    from toolkit.text.vectorize import build_vocabulary
 
     vocab = build_vocabulary(seed_tokens, min_df=2, max_df=0.5)
     full = CoherenceStatistics(seed_tokens, vocab)
@@ -80,7 +80,7 @@ def test_window_counts_equal_gensims_on_random_token_lists(texts, measure):
     from gensim.corpora import Dictionary
     from gensim.topic_coherence.text_analysis import WordOccurrenceAccumulator
 
-    from toolkit.evaluate import WINDOWS
+    from toolkit.analysis.evaluate import WINDOWS
 
     stats = CoherenceStatistics(texts, _VOCAB)
     ours, n_windows = stats.counts(measure)

@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import sparse
 
-from toolkit.evidence import representative_passages
-from toolkit.trends import year_spans
-from toolkit.wording import theme_words
+from toolkit.analysis.evidence import representative_passages
+from toolkit.analysis.trends import year_spans
+from toolkit.analysis.wording import theme_words
 
 
 @pytest.fixture(scope="module")
@@ -192,7 +192,7 @@ def test_passages_drop_near_copies_and_prefer_passages_holding_a_keyword():
 
 def test_document_themes_carry_every_metadata_column_and_an_interval_per_share():
     """Issue 29: document_themes.csv had title, date, year and place only, and no uncertainty."""
-    from toolkit.outputs import document_shares
+    from toolkit.output.tables import document_shares
 
     rng = np.random.default_rng(0)
     doc_ids = ["a"] * 30 + ["b"] + ["c"] * 10

@@ -24,10 +24,10 @@ import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from toolkit import plots
-from toolkit.outputs import figure_specs
-from toolkit.report import caption
-from toolkit.themes import OTHER, load_lexicon
+from toolkit.analysis.themes import OTHER, load_lexicon
+from toolkit.output import plots
+from toolkit.output.report import caption
+from toolkit.output.tables import figure_specs
 
 from .conftest import GWR, SEEDS
 

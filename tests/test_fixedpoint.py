@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit import atomic
-from toolkit.fixedpoint import fixed_point
+from toolkit.output import atomic
+from toolkit.output.fixedpoint import fixed_point
 
 
 def _printf(values, decimals):

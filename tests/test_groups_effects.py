@@ -70,7 +70,7 @@ def test_covariate_effects_with_the_ensemble(grouped):
 
 
 def test_effects_recover_a_planted_trend():
-    from toolkit.effects import estimate_effects
+    from toolkit.analysis.effects import estimate_effects
 
     rng = np.random.default_rng(0)
     rows, shares = [], []
@@ -103,7 +103,7 @@ def test_the_expected_curve_stays_within_the_data():
     """A century with gaps (congress reports) and a group that starts late: the curve is not drawn across two
     decades without documents, nor before a group's first document (a spline once gave digital economy 0.096
     for a province in 1921)."""
-    from toolkit.effects import estimate_effects
+    from toolkit.analysis.effects import estimate_effects
 
     congresses = [1921, 1922, 1923, 1925, 1927, 1928, 1945, 1956, 1969, 1973, 1977, 1982, 1987, 1992, 1997, 2002,
                   2007, 2012, 2017, 2022]
@@ -120,7 +120,7 @@ def test_the_expected_curve_stays_within_the_data():
 def test_a_covariate_with_one_value_is_a_clear_message(caplog):
     """A corpus of one year: year in the formula cannot be estimated (one line naming it); effects.x = year with
     a formula without it says why no curve is drawn."""
-    from toolkit.effects import estimate_effects
+    from toolkit.analysis.effects import estimate_effects
 
     units, shares = _documents_by_year({"city": [2024] * 6, "province": [2024] * 6})
     with pytest.raises(ToolkitError, match="uses year, which has one value in this corpus \\(2024\\)"):
@@ -178,7 +178,7 @@ def test_code_in_a_formula_is_refused_before_any_work_and_never_run(tmp_path):
 def test_the_effects_stage_reads_its_formula_as_a_formula_only(tmp_path, monkeypatch):
     """Past the config too (estimate_effects called directly): no Python in braces, no attribute, no name that is
     no column of the documents."""
-    from toolkit.effects import estimate_effects
+    from toolkit.analysis.effects import estimate_effects
 
     monkeypatch.chdir(tmp_path)
     units = pd.DataFrame({"doc_id": ["a", "a", "b", "b"], "year": [2015, 2015, 2020, 2020], "n_tokens": [30] * 4,
@@ -200,7 +200,7 @@ def test_the_effects_stage_reads_its_formula_as_a_formula_only(tmp_path, monkeyp
     ("0 + year:省份 + poly(year, degree=2)", ["year", "省份"]),
 ])
 def test_formulas_of_the_grammar_give_their_columns(formula, names):
-    from toolkit.formulas import check_formula
+    from toolkit.analysis.formulas import check_formula
 
     assert check_formula(formula) == names
     assert Config.from_dict({"effects": {"formula": formula}})["effects"]["formula"] == formula
@@ -223,8 +223,8 @@ def test_formulas_outside_the_grammar_are_refused_naming_the_term(formula, term)
 
 def test_p_values_are_bounds_when_no_draw_crosses_zero_and_print_as_such():
     """Issue 29: with 600 draws the smallest p-value was written as 0.0016666666666666668, an exact number."""
-    from toolkit.effects import estimate_effects, p_value
-    from toolkit.report import _p_values
+    from toolkit.analysis.effects import estimate_effects, p_value
+    from toolkit.output.report import _p_values
 
     assert p_value(np.full(600, 0.3)) == (0.0017, True)  # p < 1/600, to what 600 draws resolve
     assert p_value(np.r_[np.full(540, 0.3), np.full(60, -0.1)]) == (0.2, False)
@@ -255,7 +255,7 @@ def test_a_formula_too_long_or_too_deep_is_one_line_not_a_recursion_error(formul
 def test_a_recursion_error_while_reading_a_formula_is_one_line(monkeypatch):
     import ast
 
-    from toolkit import formulas
+    from toolkit.analysis import formulas
 
     def too_deep(*args, **kwargs):
         raise RecursionError("maximum recursion depth exceeded during ast construction")

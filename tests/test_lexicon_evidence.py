@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from scipy import sparse
 
-from toolkit import lexicon_evidence as evidence
-from toolkit.themes import OTHER, load_lexicon, other_diagnostics, validation_reasons
+from toolkit.analysis import lexicon_evidence as evidence
+from toolkit.analysis.themes import OTHER, load_lexicon, other_diagnostics, validation_reasons
 
 # Three subjects, six words each; a document mixes them in its own proportions.
 BLOCKS = [["创新", "科技", "研发", "人才", "实验室", "专利"],
@@ -156,7 +156,7 @@ def test_other_row_warns_when_other_outweighs_the_themes_and_names_its_free_topi
 
 
 def test_the_sensitivity_figure_shows_the_words_that_move_each_theme_most():
-    from toolkit.plots import plot_lexicon_sensitivity
+    from toolkit.output.plots import plot_lexicon_sensitivity
 
     lexicon = load_lexicon()
     table = pd.DataFrame({"theme": ["innovation"] * 4 + ["ecology"] * 2,

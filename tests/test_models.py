@@ -96,7 +96,7 @@ def test_float32_and_float64_agree():
 
 
 def test_seeded_eta_pulls_a_topic_to_its_theme():
-    from toolkit.seeding import seeded_eta
+    from toolkit.analysis.seeding import seeded_eta
 
     keywords = [np.arange(0, 6), np.arange(12, 18)]  # innovation's block, then digital economy's
     eta = seeded_eta(keywords, 10, len(VOCAB), strength=0.5, n_tokens=1200)
@@ -122,11 +122,11 @@ def test_chunked_inference_matches_gensim_on_state_council_paragraphs(n_topics):
     from gensim.matutils import Sparse2Corpus
     from gensim.models import LdaModel
 
+    from toolkit.analysis.themes import load_lexicon
     from toolkit.config import Config
     from toolkit.models._ldabatch import ChunkLdaModel, RowCorpus
-    from toolkit.preparation import make_segmenter
-    from toolkit.themes import load_lexicon
-    from toolkit.vectorize import unit_counts
+    from toolkit.text.preparation import make_segmenter
+    from toolkit.text.vectorize import unit_counts
 
     from .conftest import GWR
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.normalize import Normalizer, to_simplified
+from toolkit.text.normalize import Normalizer, to_simplified
 
 from .conftest import GWR, SEED_FILES, SEEDS
 
@@ -130,7 +130,7 @@ def test_mojibake_of_every_codec_ftfy_knows_is_still_repaired(normalizer, encodi
 @settings(max_examples=200)
 @given(st.one_of(st.text(), mixed), st.one_of(st.text(), mixed))
 def test_character_counts_agree_with_counting_one_by_one(text, other):
-    from toolkit.normalize import _changed_count, _han_count, _meaningful_count
+    from toolkit.text.normalize import _changed_count, _han_count, _meaningful_count
 
     assert _han_count(text) == sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
     assert _meaningful_count(text) == sum(1 for ch in text if ch.isalnum() or "\u3400" <= ch <= "\u9fff")
@@ -147,7 +147,7 @@ _nfkc_tricky = st.sampled_from(list("，。；：！？（）％０９ＡＺａ�
 @settings(max_examples=500)
 @given(st.one_of(st.text(), st.lists(st.one_of(chinese, _nfkc_tricky, st.text(max_size=3)), max_size=20).map("".join)))
 def test_quick_nfkc_is_unicode_nfkc(text):
-    from toolkit.normalize import _nfkc
+    from toolkit.text.normalize import _nfkc
 
     assert _nfkc(text) == unicodedata.normalize("NFKC", text)
 
@@ -166,7 +166,7 @@ _pattern_text = st.lists(st.one_of(chinese, pinyin_like, st.sampled_from(list("(
 @settings(max_examples=500)
 @given(_pattern_text)
 def test_quick_patterns_match_the_rules_as_stated(text):
-    from toolkit.normalize import _READING, _STRAY
+    from toolkit.text.normalize import _READING, _STRAY
 
     assert [m.span() for m in _READING.finditer(text)] == [m.span() for m in _READING_AS_STATED.finditer(text)]
     assert [m.span() for m in _STRAY.finditer(text)] == [m.span() for m in _STRAY_AS_STATED.finditer(text)]
@@ -183,7 +183,7 @@ _extra_patterns = st.lists(st.sampled_from([r"(.)\1", r"(?i)xyz", r"(?P<a>b)a", 
 def test_a_short_line_is_dropped_exactly_when_a_boilerplate_pattern_matches_it(lines, extra):
     """The shipped and a user's patterns (with back-references, flags and named groups, which cannot all be
     joined into one regex) drop exactly the lines that one of them finds something in."""
-    from toolkit.normalize import load_boilerplate_patterns
+    from toolkit.text.normalize import load_boilerplate_patterns
 
     patterns = load_boilerplate_patterns() + [re.compile(p) for p in extra]
     normalizer = Normalizer(boilerplate_patterns=patterns, to_simplified=False)
@@ -220,7 +220,7 @@ def test_a_long_line_loses_only_the_boilerplate_a_short_one_goes_whole(normalize
 @pytest.mark.parametrize("pattern", ["(本站声明)?", "(?:转载)*", "^", "(?=声明)?"])
 def test_a_boilerplate_pattern_that_matches_the_empty_string_is_refused_when_loaded(tmp_path, pattern):
     from toolkit.errors import ToolkitError
-    from toolkit.normalize import load_boilerplate_patterns
+    from toolkit.text.normalize import load_boilerplate_patterns
 
     extra = tmp_path / "样板.txt"
     extra.write_text(f"# 我的样板\n{pattern}\n", encoding="utf-8")

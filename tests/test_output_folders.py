@@ -18,8 +18,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from toolkit import atomic
 from toolkit.errors import ToolkitError
+from toolkit.output import atomic
 
 
 def _write(folder, files):

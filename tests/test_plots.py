@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.plots import (
+from toolkit.output.plots import (
     figure_bytes,
     plot_theme_groups,
     plot_theme_lines,
@@ -142,7 +142,7 @@ def century(lexicon):
 
 
 def test_figures_read_at_a_century_span_with_gaps(century, lexicon):
-    from toolkit.plots import plot_theme_area, plot_theme_heatmap
+    from toolkit.output.plots import plot_theme_area, plot_theme_heatmap
 
     yearly, with_data = century
     heatmap = plot_theme_heatmap(yearly, lexicon, language="en")
@@ -172,7 +172,7 @@ def test_figures_read_at_a_century_span_with_gaps(century, lexicon):
 
 
 def test_document_figure_says_what_it_leaves_out(lexicon):
-    from toolkit.plots import plot_document_themes
+    from toolkit.output.plots import plot_document_themes
 
     themes = [*lexicon.names, "other"]
     rng = np.random.default_rng(0)
@@ -191,7 +191,7 @@ def test_document_figure_says_what_it_leaves_out(lexicon):
 
 
 def test_one_word_for_topic_and_one_for_theme():
-    from toolkit.plots import _TEXT
+    from toolkit.output.plots import _TEXT
 
     zh = " ".join(_TEXT["zh"].values())
     assert "主题模型" not in zh  # 主题 is a theme; a topic is 话题

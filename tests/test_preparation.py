@@ -3,13 +3,13 @@
 import numpy as np
 import pytest
 
+from toolkit.analysis.themes import load_lexicon
 from toolkit.config import Config
-from toolkit.corpus import load_corpus
 from toolkit.models.nmf import NmfTopicModel
-from toolkit.preparation import make_normalizer, make_segmenter, prepare, prepare_documents
-from toolkit.themes import load_lexicon
-from toolkit.units import split_units
-from toolkit.vectorize import unit_counts
+from toolkit.text.corpus import load_corpus
+from toolkit.text.preparation import make_normalizer, make_segmenter, prepare, prepare_documents
+from toolkit.text.units import split_units
+from toolkit.text.vectorize import unit_counts
 
 from .conftest import GWR, SEEDS
 

@@ -114,8 +114,8 @@ def test_damaged_cache_metadata_of_the_wrong_shape_is_rebuilt(fast_seeds_run, tm
     (None, "is a folder"),
 ])
 def test_broken_lexicons_are_one_line(tmp_path, content, message):
+    from toolkit.analysis.themes import load_lexicon
     from toolkit.errors import ToolkitError
-    from toolkit.themes import load_lexicon
 
     path = tmp_path / "lexicon.toml"
     if content is None:

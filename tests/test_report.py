@@ -4,7 +4,7 @@ print as a paper prints them."""
 import pandas as pd
 
 from toolkit.config import Config
-from toolkit.report import corpus_shape, write_report
+from toolkit.output.report import corpus_shape, write_report
 
 from .conftest import ROOT
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 import toolkit
-from toolkit import atomic
 from toolkit.config import Config
 from toolkit.errors import INTERRUPTED, ToolkitError
+from toolkit.output import atomic
 
 from .conftest import ROOT, SEEDS, cli, write_config
 
@@ -309,7 +309,7 @@ def test_write_csv_neutralises_formulas_in_string_and_object_columns(tmp_path):
 def test_the_manifest_reads_git_from_files_and_runs_nothing_of_the_projects_git_config(tmp_path):
     """A project folder's .git/config can name commands (core.fsmonitor, hooks): recording the commit must not
     run them."""
-    from toolkit.manifest import git_revision
+    from toolkit.output.manifest import git_revision
 
     project = tmp_path / "project"
     shutil.copytree(SEEDS, project)
@@ -344,7 +344,7 @@ def _git_folder(project, head="ref: refs/heads/主线\n"):
 
 
 def test_git_files_that_cannot_be_read_leave_the_git_info_out_and_the_run_goes_on(tmp_path, monkeypatch):
-    from toolkit.manifest import git_revision
+    from toolkit.output.manifest import git_revision
 
     looped = tmp_path / "looped"
     looped.mkdir()
@@ -378,7 +378,7 @@ def test_a_fifo_among_git_files_is_never_opened_for_reading(tmp_path):
     project = tmp_path / "project"
     git_dir = _git_folder(project)
     os.mkfifo(git_dir / "packed-refs")
-    child = f"from toolkit.manifest import git_revision; print(git_revision({str(project)!r}))"
+    child = f"from toolkit.output.manifest import git_revision; print(git_revision({str(project)!r}))"
     try:
         result = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=60,
                                 env={**os.environ, "PYTHONPATH": str(ROOT)})

@@ -1,4 +1,4 @@
-"""Large corpora: fitting on a sample stratified by document and folding in the rest (toolkit.sampling), on the
+"""Large corpora: fitting on a sample stratified by document and folding in the rest (toolkit.analysis.sampling), on the
 seed corpus with thresholds lowered so that it counts as large."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit import sampling
+from toolkit.analysis import sampling
+from toolkit.analysis.themes import keyword_counts
 from toolkit.config import Config
 from toolkit.pipeline import count_units, fit, prepare
-from toolkit.themes import keyword_counts
 
 from .conftest import ROOT
 
@@ -89,7 +89,7 @@ def test_a_run_on_a_dask_cluster_gives_the_bytes_of_a_local_run(tmp_path, monkey
     from dask.distributed import LocalCluster
 
     import toolkit
-    from toolkit import preparation
+    from toolkit.text import preparation
 
     monkeypatch.setattr(preparation, "CHUNK_CHARS", 4000)  # the five seed documents in several chunks
     monkeypatch.setattr(preparation, "PARALLEL_MIN_CHARS", 0)

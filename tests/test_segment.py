@@ -2,7 +2,7 @@ import jieba
 import pytest
 
 from toolkit.resources import data_path
-from toolkit.segment import Segmenter, default_stopwords, read_dictionary
+from toolkit.text.segment import Segmenter, default_stopwords, read_dictionary
 
 
 def test_every_lexicon_word_is_in_the_shipped_dictionary(lexicon):

@@ -92,7 +92,7 @@ def test_a_summary_folder_that_is_not_the_toolkits_is_refused_before_any_fit(tmp
 
 
 def test_run_folders_are_named_by_settings_and_inputs(local_sweep):
-    from toolkit.preparation import load_inputs
+    from toolkit.text.preparation import load_inputs
 
     config = seeds_config().with_values(**{"model.kind": "nmf", "model.n_topics": 6, "model.random_state": 2})
     folder = local_sweep.out_dir / "runs" / run_id(config, load_inputs(config).fingerprint)

@@ -1,4 +1,4 @@
-from toolkit.terms import candidate_terms, join_phrases
+from toolkit.analysis.terms import candidate_terms, join_phrases
 
 from .conftest import GWR
 
@@ -19,7 +19,7 @@ def test_a_compound_the_segmenter_cuts_into_pieces_is_proposed_whole(segmenter):
     """A made-up compound, 绿智融合体, is cut into single characters and words by jieba; it recurs in a small
     corpus and is proposed whole, not as its pairs, and a word that only precedes it is not glued to it. The same
     for 新质生产力 (2023-) as a segmenter without the domain dictionary cuts it; with it, it stays whole."""
-    from toolkit.segment import Segmenter
+    from toolkit.text.segment import Segmenter
 
     lines = ["加快发展新质生产力，推动高质量发展。", "因地制宜发展新质生产力。", "培育壮大新质生产力，建设现代化产业体系。",
              "推进绿智融合体建设，打造绿智融合体示范区。", "绿智融合体试点扩大到全市。"] * 4
@@ -54,9 +54,9 @@ import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from toolkit.analysis.terms import kwic, term_counts  # noqa: E402
 from toolkit.errors import ToolkitError  # noqa: E402
 from toolkit.pipeline import concordance, count_terms  # noqa: E402
-from toolkit.terms import kwic, term_counts  # noqa: E402
 
 from .conftest import ROOT, cli, write_config  # noqa: E402
 
@@ -207,7 +207,7 @@ def test_pair_counts_are_the_counts_of_adjacent_chinese_words(units, split):
 
     import numpy as np
 
-    from toolkit.terms import PairCounts
+    from toolkit.analysis.terms import PairCounts
 
     stopwords = {"和", "的"}
     chinese = {"数字", "经济", "创新", "发展", "绿色"} - stopwords
@@ -265,7 +265,7 @@ def test_kwic_refuses_a_short_regex_whose_nested_counts_would_fill_the_memory(tm
     ("(?:(?:a{1000}){1000}){1000}", 10 ** 9), (r"(x|[)(]{9}){10}", 90), ("a{1000}b{1000}", 1000),
 ])
 def test_the_repeat_product_of_a_pattern_is_read_without_compiling_it(pattern, product):
-    from toolkit.patterns import repeat_product
+    from toolkit.text.patterns import repeat_product
 
     assert repeat_product(pattern) == product
 
@@ -274,7 +274,7 @@ def test_a_pattern_too_long_or_too_large_to_compile_is_one_line(monkeypatch):
     import regex
 
     from toolkit.errors import ToolkitError
-    from toolkit.patterns import UserPattern
+    from toolkit.text.patterns import UserPattern
 
     with pytest.raises(ToolkitError, match=r"lexicon x.toml: theme \[生态\] pattern '污染\|污染.*' is 12,002 characters "
                        r"long, above the limit of 10,000 for one pattern"):

@@ -1,8 +1,16 @@
 import numpy as np
 import pytest
 
+from toolkit.analysis.themes import (
+    OTHER,
+    dominant_themes,
+    label_topics,
+    lexicon_coverage,
+    load_lexicon,
+    theme_shares,
+    word_themes,
+)
 from toolkit.errors import ToolkitError
-from toolkit.themes import OTHER, dominant_themes, label_topics, lexicon_coverage, load_lexicon, theme_shares, word_themes
 
 
 def test_shipped_lexicon_has_the_themes_users_expect(lexicon):
@@ -17,7 +25,7 @@ def test_shipped_lexicon_has_the_themes_users_expect(lexicon):
 
 def test_no_word_sits_in_two_themes_and_none_is_a_stopword(lexicon):
     from toolkit.resources import data_path, read_word_file
-    from toolkit.segment import default_stopwords
+    from toolkit.text.segment import default_stopwords
 
     seen = {}
     for theme in lexicon.themes:
@@ -157,7 +165,7 @@ def test_a_pattern_that_backtracks_without_end_stops_with_its_name(tmp_path, pat
     path = tmp_path / "lexicon.toml"
     path.write_text(f'[ecology]\nwords = ["生态环境保护"]\npatterns = ["{pattern}"]\n', encoding="utf-8")
     token = "a" * 60 + "!"  # a long Latin token, as a corpus with web addresses or code gives
-    result = _finishes(f"from toolkit.errors import ToolkitError\nfrom toolkit.themes import load_lexicon, word_themes\n"
+    result = _finishes(f"from toolkit.errors import ToolkitError\nfrom toolkit.analysis.themes import load_lexicon, word_themes\n"
                        f"try:\n    print(word_themes(load_lexicon({str(path)!r}), ['生态环境保护', '{token}']))\n"
                        f"except ToolkitError as exc:\n    print('ToolkitError:', exc)\n")
     assert result.stdout.startswith(outcome), result.stdout + result.stderr

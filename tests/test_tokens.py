@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit.tokens import TokenBuilder, UnitTokens
+from toolkit.text.tokens import TokenBuilder, UnitTokens
 
 UNITS = [["创新", "科技", "创新"], [], ["生态", "绿色", "创新"], ["数字经济"]]
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from toolkit.trends import theme_by_year
+from toolkit.analysis.trends import theme_by_year
 
 
 def test_token_weighted_shares_with_gaps():

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.trends import ShareModel, keyword_rates, model_keyword_agreement, theme_by_year
+from toolkit.analysis.trends import ShareModel, keyword_rates, model_keyword_agreement, theme_by_year
 
 THEMES = ["ecology", "other"]
 
@@ -87,7 +87,7 @@ def test_change_is_clear_only_when_it_is_larger_than_its_simultaneous_interval()
 def test_change_sd_is_the_difference_over_the_replicates_of_its_two_cells():
     """The change's sd comes from the same replicates (members included) as the two cells' intervals: the
     difference of each replicate's two shares, computed here from the bootstrap directly."""
-    from toolkit.uncertainty import difference_sd, replicate
+    from toolkit.analysis.uncertainty import difference_sd, replicate
 
     units, shares = _units(np.random.default_rng(7), years=(2014, 2015, 2021), eco=(0.2, 0.3, 0.5))
     shifted = np.clip(shares + np.random.default_rng(8).normal(0, 0.05, shares.shape), 0, 1)
@@ -110,7 +110,7 @@ def test_theme_by_year_point_estimates():
 
 
 def test_keyword_rates_and_agreement():
-    from toolkit.themes import Lexicon, Theme, keyword_counts
+    from toolkit.analysis.themes import Lexicon, Theme, keyword_counts
 
     lexicon = Lexicon((Theme("ecology", "生态", "Ecology", ("生态", "绿色")),
                        Theme("digital_economy", "数字经济", "Digital", ("数字经济",))))
@@ -128,7 +128,7 @@ def test_keyword_rates_and_agreement():
 
 
 def test_a_change_year_without_documents_is_named_with_the_years_that_have_some(caplog):
-    from toolkit.trends import yearly_trends
+    from toolkit.analysis.trends import yearly_trends
 
     units, shares = _units(np.random.default_rng(3), years=(2014, 2015, 2018))
     units = units.assign(in_model=True, ecology=shares[0, :, 0], other=shares[0, :, 1],
@@ -204,7 +204,7 @@ def test_the_width_falls_like_one_over_root_n_as_documents_are_added():
 def test_the_default_change_skips_single_document_years_and_a_single_document_change_says_so():
     """Issue 29: one document in 2013 among years of four became the default change_from; a change against a
     single-document year (asked for) carries a note."""
-    from toolkit.trends import yearly_trends
+    from toolkit.analysis.trends import yearly_trends
 
     rng = np.random.default_rng(5)
     units, shares = _units(rng, years=(2014, 2015, 2016))

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.normalize import Normalizer
-from toolkit.units import join_broken_lines, split_units, wrap_width
+from toolkit.text.normalize import Normalizer
+from toolkit.text.units import join_broken_lines, split_units, wrap_width
 
 from .conftest import GWR, SEED_FILES, SEEDS
 
@@ -128,7 +128,7 @@ def test_the_shipped_corpora_have_no_line_to_join():
 
 def test_a_pdf_copy_is_joined_in_the_prepared_corpus_and_the_option_is_in_its_cache_key(small_corpus, tmp_path):
     from toolkit.config import Config
-    from toolkit.preparation import load_inputs, prepare
+    from toolkit.text.preparation import load_inputs, prepare
 
     raw = (small_corpus / "002_2c7342bd1836c4df.txt").read_text(encoding="utf-8")
     (small_corpus / "002_2c7342bd1836c4df.txt").write_text(_as_pdf(raw), encoding="utf-8")

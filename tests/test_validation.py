@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import toolkit
-from toolkit import validation
+from toolkit.analysis import validation
 from toolkit.cli import main
 from toolkit.config import Config
 from toolkit.errors import ToolkitError
@@ -317,7 +317,7 @@ def test_a_fifo_given_as_a_sheet_is_named_never_waited_on(tmp_path):
 
     fifo = tmp_path / "编码表.csv"
     os.mkfifo(fifo)
-    child = ("from pathlib import Path; from toolkit.validation import read_table\n"
+    child = ("from pathlib import Path; from toolkit.analysis.validation import read_table\n"
              "from toolkit.errors import ToolkitError\n"
              f"try:\n    read_table(Path({str(fifo)!r}), ('item',), 'give the saved sheet')\n"
              "except ToolkitError as exc:\n    print(exc)\n")

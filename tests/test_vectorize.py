@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from toolkit.errors import ToolkitError
-from toolkit.vectorize import build_vocabulary, document_term_matrix, unit_counts
+from toolkit.text.vectorize import build_vocabulary, document_term_matrix, unit_counts
 
 UNITS = [["创新", "科技", "创新"], ["创新", "生态"], ["生态", "绿色", "创新"], ["数字经济"]]
 

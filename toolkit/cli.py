@@ -202,7 +202,7 @@ def _dispatch(args) -> int:
         print(result.recommendation.splitlines()[2])
         return 0
     if args.command == "validate":
-        from . import validation
+        from .analysis import validation
 
         if args.step == "export":
             _check_range("--units", args.units, 1, MAX_CODED_UNITS)
@@ -231,7 +231,7 @@ def _dispatch(args) -> int:
         _check_range("--context", args.context, 1, MAX_CONTEXT, " character")
         if args.limit < 0:
             raise ToolkitError(f"--limit must be 0 (every line) or more, not {args.limit}")
-        from .terms import format_kwic
+        from .analysis.terms import format_kwic
 
         table = pipeline.concordance(args.source, args.terms, context=args.context, regex=args.regex,
                                      overrides=args.overrides)
@@ -258,7 +258,7 @@ def _write_table(table, out: str | None) -> None:
     if out:
         from pathlib import Path
 
-        from . import atomic
+        from .output import atomic
 
         atomic.write_csv_file(Path(out), table)
     else:

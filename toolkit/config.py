@@ -27,10 +27,13 @@ log = logging.getLogger("toolkit")
 
 # Section -> the stage module that declares it, in the order of the pipeline.
 SECTIONS = {
-    "corpus": "corpus", "normalize": "normalize", "units": "units", "segment": "segment", "vocab": "vectorize",
-    "model": "models", "themes": "themes", "trends": "trends", "effects": "effects", "evidence": "evidence",
-    "wording": "wording", "terms": "terms", "figures": "plots", "output": "outputs", "sweep": "sweeps",
-    "cache": "cache",
+    "corpus": "text.corpus", "normalize": "text.normalize", "units": "text.units", "segment": "text.segment",
+    "vocab": "text.vectorize",
+    "model": "models", "themes": "analysis.themes", "trends": "analysis.trends", "effects": "analysis.effects",
+    "evidence": "analysis.evidence",
+    "wording": "analysis.wording", "terms": "analysis.terms", "figures": "output.plots", "output": "output.tables",
+    "sweep": "sweeps",
+    "cache": "text.cache",
 }
 
 

@@ -16,16 +16,25 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import atomic
+from .analysis.themes import (
+    OTHER,
+    dominant_themes,
+    keyword_counts,
+    keyword_ids,
+    keyword_themes,
+    label_topics,
+    load_lexicon,
+    theme_shares,
+)
+from .analysis.trends import Trends, yearly_trends
 from .config import Config
 from .errors import ToolkitError
-from .preparation import Prepared, load_inputs, make_normalizer, make_segmenter, prepare, protected_paths
+from .output import atomic
 from .processes import BackgroundJobs
 from .progress import collected_warnings, timed
-from .themes import OTHER, dominant_themes, keyword_counts, keyword_ids, keyword_themes, label_topics, load_lexicon, theme_shares
-from .trends import Trends, yearly_trends
-from .units import split_units
-from .vectorize import unit_counts
+from .text.preparation import Prepared, load_inputs, make_normalizer, make_segmenter, prepare, protected_paths
+from .text.units import split_units
+from .text.vectorize import unit_counts
 
 log = logging.getLogger("toolkit")
 TOP_WORDS = 20
@@ -90,9 +99,9 @@ def fit_on_sample(prepared: Prepared, config: Config, counts, in_model: np.ndarr
     """The ensemble's models and each member's shares of every modelled unit, and a summary of the sample (None
     when the models saw every unit): above ``model.sample_above`` tokens the members are fitted on a sample of
     about ``model.sample_tokens`` tokens stratified by document, and the other units are folded in with their
-    topics held fixed (:mod:`toolkit.sampling`)."""
+    topics held fixed (:mod:`toolkit.analysis.sampling`)."""
+    from .analysis.sampling import fold_in, sample_units
     from .models import fit_ensemble
-    from .sampling import fold_in, sample_units
 
     m = config["model"]
     lengths = np.asarray(counts.sum(axis=1)).ravel()
@@ -143,7 +152,7 @@ def modelled_units(units: pd.DataFrame) -> pd.DataFrame:
 
 
 def trends(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, keywords: np.ndarray, config: Config) -> Trends:
-    """The yearly tables of a run (see :func:`toolkit.trends.yearly_trends`)."""
+    """The yearly tables of a run (see :func:`toolkit.analysis.trends.yearly_trends`)."""
     tr, c = config["trends"], config["corpus"]
     window = (c["year_min"] or int(units["year"].min()), c["year_max"] or int(units["year"].max()))
     return yearly_trends(units, keywords, [*prepared.lexicon.names, OTHER], window=window,
@@ -153,8 +162,8 @@ def trends(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, keywords: np
 
 
 def covariate_effects(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, config: Config):
-    """effects.csv and the expected shares behind the effect figure (see :mod:`toolkit.effects`)."""
-    from .effects import estimate_effects
+    """effects.csv and the expected shares behind the effect figure (see :mod:`toolkit.analysis.effects`)."""
+    from .analysis.effects import estimate_effects
 
     e = config["effects"]
     return estimate_effects(modelled_units(units).reset_index(drop=True), fitted.member_shares,
@@ -164,7 +173,7 @@ def covariate_effects(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, c
 
 def run_periods(config: Config, years) -> dict[str, list[int]]:
     """The periods of a run's tables by period: trends.periods, else spans of years (trends.spans)."""
-    from .trends import year_spans
+    from .analysis.trends import year_spans
 
     tr = config["trends"]
     return tr["periods"] or year_spans(years, tr["spans"])
@@ -173,10 +182,10 @@ def run_periods(config: Config, years) -> dict[str, list[int]]:
 def passages(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, config: Config,
              periods: dict[str, list[int]]) -> pd.DataFrame:
     """passages.csv: the units that carry each theme and each topic most, overall and per period (see
-    :func:`toolkit.evidence.representative_passages`)."""
-    from .evidence import representative_passages
-    from .themes import word_themes
-    from .trends import period_of
+    :func:`toolkit.analysis.evidence.representative_passages`)."""
+    from .analysis.evidence import representative_passages
+    from .analysis.themes import word_themes
+    from .analysis.trends import period_of
 
     e, lexicon = config["evidence"], prepared.lexicon
     language = config["figures"]["language"]
@@ -207,9 +216,9 @@ def passages(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, config: Co
 
 def wording(fitted: Fitted, units: pd.DataFrame, names: list[str], config: Config,
             periods: dict[str, list[int]]) -> pd.DataFrame:
-    """theme_words.csv: each theme's top words per period (see :func:`toolkit.wording.theme_words`)."""
-    from .trends import period_of
-    from .wording import theme_words
+    """theme_words.csv: each theme's top words per period (see :func:`toolkit.analysis.wording.theme_words`)."""
+    from .analysis.trends import period_of
+    from .analysis.wording import theme_words
 
     w = config["wording"]
     modelled = modelled_units(units)
@@ -219,9 +228,9 @@ def wording(fitted: Fitted, units: pd.DataFrame, names: list[str], config: Confi
 
 
 def tracked_terms(inputs, config: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """term_counts.csv and kwic.csv of the terms in ``terms.track`` (see :func:`toolkit.terms.track_terms`)."""
-    from .preparation import normalized_terms, normalized_texts
-    from .terms import track_terms
+    """term_counts.csv and kwic.csv of the terms in ``terms.track`` (see :func:`toolkit.analysis.terms.track_terms`)."""
+    from .analysis.terms import track_terms
+    from .text.preparation import normalized_terms, normalized_texts
 
     corpus = inputs.corpus
     extra = tuple(c for c in ("place",) if c in corpus.documents.columns)
@@ -232,7 +241,7 @@ def tracked_terms(inputs, config: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @dataclass
 class LexiconEvidence:
-    """What the corpus says about the lexicon (see :mod:`toolkit.lexicon_evidence`)."""
+    """What the corpus says about the lexicon (see :mod:`toolkit.analysis.lexicon_evidence`)."""
 
     candidates: pd.DataFrame  # candidate_keywords.csv
     sensitivity: pd.DataFrame  # lexicon_sensitivity.csv
@@ -243,7 +252,7 @@ def lexicon_evidence(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, co
     """Candidate keywords, the free topics' suggested themes by the words that go with each theme's keywords
     (written into ``fitted.topics``), single-keyword sensitivity of the yearly (or group) shares, and the
     split-half check of each theme (keyword models only)."""
-    from . import lexicon_evidence as evidence
+    from .analysis import lexicon_evidence as evidence
 
     lexicon, t = prepared.lexicon, config["themes"]
     keywords = keyword_ids(lexicon, fitted.vocabulary, t["match"])
@@ -271,9 +280,9 @@ def lexicon_evidence(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, co
 
 def diagnose(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, keywords: np.ndarray, yearly: Trends,
              evidence: LexiconEvidence, config: Config) -> pd.DataFrame:
-    """themes.csv: per theme, what to read before trusting it (see :func:`toolkit.themes.theme_diagnostics`),
+    """themes.csv: per theme, what to read before trusting it (see :func:`toolkit.analysis.themes.theme_diagnostics`),
     and a last row on ``other`` that says whether it outweighs the themes and where to look."""
-    from .themes import other_diagnostics, theme_diagnostics
+    from .analysis.themes import other_diagnostics, theme_diagnostics
 
     lexicon = prepared.lexicon
     n_themes = len(lexicon.themes)
@@ -327,10 +336,10 @@ def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overr
 
 
 def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> RunResult:
-    from . import outputs
-    from .evaluate import evaluate_model
-    from .terms import candidate_terms
-    from .themes import lexicon_coverage
+    from .analysis.evaluate import evaluate_model
+    from .analysis.terms import candidate_terms
+    from .analysis.themes import lexicon_coverage
+    from .output import tables as outputs
 
     if not isinstance(config, Config):
         config = Config.load(config, overrides)
@@ -352,7 +361,7 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
         # block (an error below) stops them before the folder is cleaned up.
         with BackgroundJobs(config["figures"]["workers"]) as drawing:
             if config["figures"]["ldavis"]:
-                from .ldavis import write_ldavis
+                from .output.ldavis import write_ldavis
 
                 drawing.submit(write_ldavis, work / "ldavis.html", fitted.model.components_, fitted.doc_topic,
                                fitted.counts, fitted.vocabulary,
@@ -409,7 +418,7 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
         manifest = outputs.manifest(config, prepared, fitted, timings, work, metrics)
         manifest["warnings"] = list(dict.fromkeys(warned))
         outputs.write_json(work / "manifest.json", manifest)
-        from .report import write_report
+        from .output.report import write_report
 
         write_report(work, config, manifest)
     log.info("wrote %s", out_dir)
@@ -420,8 +429,8 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
 # ----- one file at a time (the CLI's normalize and tokens) ---------------------------------------------------
 
 def _read_one(path: str | Path) -> str:
-    from .corpus import regular_file
-    from .decoding import Unreadable, decode
+    from .text.corpus import regular_file
+    from .text.decoding import Unreadable, decode
 
     path = regular_file(Path(path), "file", "give one text file")
     try:
@@ -442,7 +451,7 @@ def tokenize_file(path: str | Path, config: Config | None = None) -> list[list[s
     """The tokens of each unit of one file, exactly as ``run`` gives them to the model. With ``vocab.phrases``
     on, word pairs are joined by the phrase model a run of ``config`` learns from its corpus (or, for a config
     without a corpus, from this file alone)."""
-    from .terms import apply_phrases, learn_phrases
+    from .analysis.terms import apply_phrases, learn_phrases
 
     config = config or Config.from_dict({})
     u, v = config["units"], config["vocab"]
@@ -462,7 +471,7 @@ def tokenize_file(path: str | Path, config: Config | None = None) -> list[list[s
 def _text_source(source: Config | str | Path, overrides=()):
     """The config, normalised (document, text) pairs, normaliser and segmenter of a config's corpus, or of one
     text file (a config path ends in .toml)."""
-    from .preparation import normalized_texts
+    from .text.preparation import normalized_texts
 
     if isinstance(source, Config) or str(source).endswith(".toml"):
         config = source if isinstance(source, Config) else Config.load(source, overrides)
@@ -488,9 +497,9 @@ def _check_columns(wanted, columns, what: str) -> None:
 def count_terms(source: Config | str | Path, terms: list[str], *, by: tuple[str, ...] = ("year",),
                 overrides=()) -> pd.DataFrame:
     """Counts of ``terms`` in a config's corpus (or one text file) per year, or per ``by`` (e.g. ("place",
-    "year")): see :func:`toolkit.terms.term_counts`. Terms are normalised like the texts (數據 finds 数据)."""
-    from .preparation import normalized_terms
-    from .terms import term_counts
+    "year")): see :func:`toolkit.analysis.terms.term_counts`. Terms are normalised like the texts (數據 finds 数据)."""
+    from .analysis.terms import term_counts
+    from .text.preparation import normalized_terms
 
     config, columns, texts, normalizer, segmenter = _text_source(source, overrides)
     one_file = not isinstance(source, Config) and not str(source).endswith(".toml")
@@ -501,10 +510,10 @@ def count_terms(source: Config | str | Path, terms: list[str], *, by: tuple[str,
 
 def concordance(source: Config | str | Path, terms: list[str], *, context: int | None = None, regex: bool = False,
                 overrides=()) -> pd.DataFrame:
-    """Keywords in context of ``terms`` in a config's corpus (or one text file): see :func:`toolkit.terms.kwic`.
+    """Keywords in context of ``terms`` in a config's corpus (or one text file): see :func:`toolkit.analysis.terms.kwic`.
     ``context`` defaults to the config's ``terms.context``."""
-    from .preparation import normalized_terms
-    from .terms import kwic
+    from .analysis.terms import kwic
+    from .text.preparation import normalized_terms
 
     config, columns, texts, normalizer, _ = _text_source(source, overrides)
     extra = tuple(c for c in ("place",) if c in columns)

@@ -5,7 +5,7 @@ A stream is splitmix64 (Steele, Lea and Flood 2014) over a uint64 array of one e
 kernels advance in place (:func:`uniform`, :func:`below`, :func:`normal`). :func:`stream` starts one from a seed
 (through numpy's ``SeedSequence``, so nearby seeds give unrelated streams); :func:`member_seeds` derives the
 seeds of an ensemble's members from the run's. The keyword-assisted sampler (:mod:`toolkit.models._gibbs`) and
-the bootstrap of the trends (:mod:`toolkit.uncertainty`) draw from these streams.
+the bootstrap of the trends (:mod:`toolkit.analysis.uncertainty`) draw from these streams.
 """
 
 from __future__ import annotations

@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import atomic
 from .config import Config, parse_override
 from .errors import ToolkitError
 from .options import NON_NEGATIVE, OPEN_FRACTION, SEED, Option
+from .output import atomic
 from .processes import stop_workers
 from .progress import Progress
 
@@ -121,10 +121,10 @@ class _Corpus:
 
 
 def _prepare_group(config: Config, inputs) -> _Corpus:
-    from .evaluate import CoherenceStatistics, holdout_split
+    from .analysis.evaluate import CoherenceStatistics, holdout_split
+    from .analysis.themes import keyword_ids
     from .pipeline import count_units
-    from .preparation import prepare
-    from .themes import keyword_ids
+    from .text.preparation import prepare
 
     prepared = prepare(config, inputs)
     vocabulary, counts, _ = count_units(prepared, config)
@@ -158,10 +158,10 @@ def sweep(config: Config | str | Path, out_dir: str | Path | None = None, *, gri
     """Fit and evaluate every run of the grid; write ``sweep.csv``, the sweep figure and a recommendation.
     Grid points that cannot be fitted (more topics than units; keyatm with fewer topics than themes) are
     skipped, and the recommendation lists them."""
-    from .evaluate import MEASURES
+    from .analysis.evaluate import MEASURES
     from .models import build_model, model_class
-    from .plots import plot_sweep, save_figure
-    from .preparation import load_inputs, protected_paths
+    from .output.plots import plot_sweep, save_figure
+    from .text.preparation import load_inputs, protected_paths
 
     if not isinstance(config, Config):
         config = Config.load(config)
@@ -259,8 +259,8 @@ def _on_dask(address: str, parallel, tasks):
 
 
 def _write_run(folder: Path, combo: dict, run_config: Config, corpus: _Corpus, raw: dict) -> None:
-    from .evaluate import top_words, topic_metrics
-    from .themes import label_topics
+    from .analysis.evaluate import top_words, topic_metrics
+    from .analysis.themes import label_topics
 
     t = run_config["themes"]
     words = top_words(raw["components"], corpus.vocabulary, 25)
@@ -281,7 +281,7 @@ def _write_run(folder: Path, combo: dict, run_config: Config, corpus: _Corpus, r
 def _collect(out_dir: Path, runs) -> pd.DataFrame:
     import pandas as pd
 
-    from .evaluate import stability
+    from .analysis.evaluate import stability
 
     rows, tops = [], {}
     for _, _, rid, _ in runs:

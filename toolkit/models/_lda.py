@@ -52,7 +52,7 @@ class LdaTopicModel(TopicModel):
     def from_config(cls, *, n_topics, random_state, options, n_jobs=1, keywords=None, n_words=0, n_tokens=0):
         eta = anchors = None
         if options["seeded"]:
-            from ..seeding import seeded_eta
+            from ..analysis.seeding import seeded_eta
 
             keywords = keywords or []
             eta = seeded_eta(keywords, n_topics, n_words, strength=options["seed_strength"], n_tokens=n_tokens)

@@ -6,7 +6,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
-from .resources import common_chars
+from ..resources import common_chars
 
 # Magic numbers of binary formats that users rename to .txt by mistake.
 _MAGIC = [

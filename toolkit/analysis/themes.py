@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .errors import ToolkitError
-from .options import OPEN_FRACTION, POSITIVE, Option, choice
-from .patterns import UserPattern
-from .resources import data_path
+from ..errors import ToolkitError
+from ..options import OPEN_FRACTION, POSITIVE, Option, choice
+from ..resources import data_path
+from ..text.patterns import UserPattern
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,7 +38,7 @@ class Theme:
     label_en: str
     words: tuple[str, ...]
     patterns: tuple[str, ...] = ()  # regular expressions; a word they match in full belongs to the theme (see
-    # toolkit.patterns: run with a time limit)
+    # toolkit.text.patterns: run with a time limit)
     note: str = ""  # where the words come from
 
     def label(self, language: str = "zh") -> str:
@@ -180,7 +180,7 @@ def keyword_ids(lexicon: Lexicon, vocabulary: list[str], match: str = "exact") -
 def keyword_counts(tokens, lexicon: Lexicon, match: str = "exact") -> np.ndarray:
     """Tokens of each unit that are words of each theme (units x themes, in lexicon order): the model-free
     keyword baseline. ``tokens``: UnitTokens or lists of words."""
-    from .tokens import as_unit_tokens
+    from ..text.tokens import as_unit_tokens
 
     tokens = as_unit_tokens(tokens)
     theme_of = word_themes(lexicon, tokens.words, match)
@@ -274,7 +274,7 @@ def lexicon_coverage(lexicon: Lexicon, vocabulary: list[str], tokens, match: str
     """
     import pandas as pd
 
-    from .vectorize import word_frequencies
+    from ..text.vectorize import word_frequencies
 
     in_vocabulary = set(vocabulary)
     frequencies = word_frequencies(tokens)
@@ -311,8 +311,8 @@ def theme_diagnostics(lexicon: Lexicon, vocabulary: list[str], components: np.nd
     column per theme; ``keyword_counts``: their keyword tokens per theme; ``agreement``: the correlation across
     years of each theme's share with its keyword rate (theme, pearson_r, n_years); ``member_shares``: each
     ensemble member's shares of the units (members x units x themes); ``split_half``: the held-out half of each
-    theme's keywords against the share measured from the other half (:func:`toolkit.lexicon_evidence.
-    split_half_agreement`, theme names); ``sensitivity``: single-keyword shifts (:func:`toolkit.lexicon_evidence.
+    theme's keywords against the share measured from the other half (:func:`toolkit.analysis.lexicon_evidence.
+    split_half_agreement`, theme names); ``sensitivity``: single-keyword shifts (:func:`toolkit.analysis.lexicon_evidence.
     keyword_sensitivity`).
 
     Columns: the theme's topic (0 when none) and its top words; its keywords listed, in the vocabulary, kept

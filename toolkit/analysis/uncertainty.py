@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba import njit
 
-from .random_streams import below, normal, stream
+from ..random_streams import below, normal, stream
 
 PRIOR_DF = 10  # the most degrees of freedom the pooled between-document variance counts for in a cell's own
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import regex
 
-from .errors import ToolkitError
+from ..errors import ToolkitError
 
 TIMEOUT = 2.0  # seconds for one match, search or scan step of one text
 MAX_LENGTH = 10_000  # characters of one pattern (a long alternation of words fits)

@@ -13,9 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .options import Option
+from ..options import Option
+from ..resources import data_path
 from .patterns import UserPattern
-from .resources import data_path
 
 OPTIONS = {
     "to_simplified": Option(True, "Convert traditional to simplified script with OpenCC (t2s)."),
@@ -161,8 +161,8 @@ def to_simplified(text: str) -> str:
 
 def load_boilerplate_patterns(extra_files: list[Path] | tuple[Path, ...] = ()) -> list[UserPattern]:
     """The shipped boilerplate-line patterns plus those of ``extra_files`` (one regex per line, '#' comments),
-    run with a time limit (see :mod:`toolkit.patterns`)."""
-    from .errors import ToolkitError
+    run with a time limit (see :mod:`toolkit.text.patterns`)."""
+    from ..errors import ToolkitError
 
     patterns = []
     for path in [data_path("boilerplate_lines.txt"), *extra_files]:

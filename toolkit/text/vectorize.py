@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .errors import ToolkitError
-from .options import FRACTION, NON_NEGATIVE, POSITIVE, Option
+from ..errors import ToolkitError
+from ..options import FRACTION, NON_NEGATIVE, POSITIVE, Option
 from .tokens import UnitTokens, as_unit_tokens
 
 if TYPE_CHECKING:

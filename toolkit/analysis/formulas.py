@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import re
 
-from .errors import ToolkitError
+from ..errors import ToolkitError
 
 # formulaic's transforms that compute only from their arguments.
 FUNCTIONS = ("C", "bs", "cr", "cs", "cc", "poly", "center", "scale", "log", "log2", "log10", "exp")

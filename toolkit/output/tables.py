@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..options import Option
+from ..processes import BackgroundJobs
 from . import atomic
 from .manifest import git_revision, output_hashes, package_versions, platform_summary, sha256_file
-from .options import Option
-from .processes import BackgroundJobs
 
 if TYPE_CHECKING:
     import numpy as np
@@ -49,7 +49,7 @@ def document_shares(units: pd.DataFrame, documents: pd.DataFrame, themes: list[s
     import numpy as np
     import pandas as pd
 
-    from .corpus import DOCUMENT_COLUMNS
+    from ..text.corpus import DOCUMENT_COLUMNS
 
     modelled = units[units["in_model"].to_numpy(dtype=bool)]
     tokens = modelled["n_tokens"].to_numpy(dtype=float)
@@ -170,7 +170,7 @@ def submit_figures(jobs: BackgroundJobs, folder: Path, specs: list[tuple], optio
 def input_hashes(config, corpus) -> dict[str, str]:
     """SHA-256 of every used text and of every other file the config names (metadata, lexicon, dictionaries,
     stopword and boilerplate files, the config itself)."""
-    from .resources import data_path
+    from ..resources import data_path
 
     docs = corpus.documents
     hashes = {f"texts/{p}": h for p, h in zip(docs["path"], docs["sha256"]) if h}

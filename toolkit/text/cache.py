@@ -11,8 +11,8 @@ import hashlib
 import os
 from pathlib import Path
 
-from . import atomic
-from .options import Option
+from ..options import Option
+from ..output import atomic
 
 OPTIONS = {
     "enabled": Option(True, "Cache prepared corpora and segmented documents on disk."),

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..analysis.uncertainty import PRIOR_DF
 from . import atomic
 from .fonts import WEB_FAMILY, font_face_css
 from .plots import percent
-from .uncertainty import PRIOR_DF
 
 # Figures in reading order, each with a caption ({level}: the coverage of the run's intervals, trends.level);
 # others follow in name order.

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ToolkitError
-from .options import NON_NEGATIVE, POSITIVE, Option, choice
-from .resources import data_path, read_word_file
+from ..errors import ToolkitError
+from ..options import NON_NEGATIVE, POSITIVE, Option, choice
+from ..resources import data_path, read_word_file
 
 OPTIONS = {
     "backend": Option("jieba_fast_dat", "Segmenter: jieba's algorithm in C++ (8x faster, same tokens) or jieba.",

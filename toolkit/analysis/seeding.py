@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import ToolkitError
+from ..errors import ToolkitError
 
 
 def seeded_eta(keywords: list[np.ndarray], n_topics: int, n_words: int, *, strength: float = 0.5,

@@ -25,7 +25,7 @@ import sys
 import tempfile
 from pathlib import Path, PurePosixPath
 
-from .errors import ToolkitError
+from ..errors import ToolkitError
 
 MARKER = ".toolkit-output.json"
 _MARKER_FORMAT = "toolkit output v3"  # files (name -> SHA-256) and folders the toolkit wrote

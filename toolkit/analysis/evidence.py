@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .options import NON_NEGATIVE, POSITIVE, UNIT_INTERVAL, Option
+from ..options import NON_NEGATIVE, POSITIVE, UNIT_INTERVAL, Option
 
 if TYPE_CHECKING:
     import pandas as pd

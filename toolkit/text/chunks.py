@@ -1,6 +1,6 @@
 """One chunk of documents -> quality rows, unit texts, tokens and pair counts: the work of a preparation worker.
 
-Kept apart from :mod:`toolkit.preparation` so that a worker process imports only what it runs (no pandas).
+Kept apart from :mod:`toolkit.text.preparation` so that a worker process imports only what it runs (no pandas).
 """
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..analysis.terms import PairCounts
 from .cache import TokenCache, entry_key
 from .normalize import Normalizer, quality_row
 from .segment import Segmenter
-from .terms import PairCounts
 from .tokens import TokenBuilder, UnitTokens
 from .units import join_broken_lines, split_units
 

@@ -2,7 +2,7 @@
 periods or groups; the keyword baseline beside the model.
 
 Every share is token-weighted. Its interval counts documents, units and the model's seeds
-(:mod:`toolkit.uncertainty`): a bootstrap of the units of the cell's documents, one ensemble member drawn per
+(:mod:`toolkit.analysis.uncertainty`): a bootstrap of the units of the cell's documents, one ensemble member drawn per
 replicate, and a document level drawn from a between-document variance that blends the cell's own estimate with
 the table's pooled one, smoothly in its number of documents; intervals at ``level`` as the estimate plus or
 minus z standard deviations. A change is ``clear`` only when its simultaneous interval (Bonferroni over the
@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .errors import ToolkitError
-from .options import NON_NEGATIVE, POSITIVE, PROBABILITY, Option
+from ..errors import ToolkitError
+from ..options import NON_NEGATIVE, POSITIVE, PROBABILITY, Option
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -231,7 +231,7 @@ def _label(cell):
 
 def _basis(n_documents: int, pooled: str, weight: float) -> str:
     """How a cell's interval was made: its units resampled, its document level from its own documents (with
-    ``weight``) blended with the variance pooled over the table (see :mod:`toolkit.uncertainty`)."""
+    ``weight``) blended with the variance pooled over the table (see :mod:`toolkit.analysis.uncertainty`)."""
     if n_documents == 0:
         return ""
     few = "one document" if n_documents == 1 else f"{n_documents} documents"
@@ -286,7 +286,7 @@ def keyword_rates(units: pd.DataFrame, keyword_counts: np.ndarray, themes: list[
                   *, years: tuple[int, int] | None = None) -> pd.DataFrame:
     """Model-free baseline: occurrences of each theme's lexicon words per 10,000 tokens, per year.
 
-    ``keyword_counts`` (units x themes, :func:`toolkit.themes.keyword_counts`) holds the keyword tokens of each
+    ``keyword_counts`` (units x themes, :func:`toolkit.analysis.themes.keyword_counts`) holds the keyword tokens of each
     row of ``units`` (which needs year and n_tokens); ``themes`` names its columns.
     """
     import pandas as pd

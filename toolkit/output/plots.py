@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..analysis.themes import OTHER, Lexicon
+from ..errors import ToolkitError
+from ..options import NON_NEGATIVE, POSITIVE, Option, choice
 from . import atomic
-from .errors import ToolkitError
 from .fonts import rc_params
-from .options import NON_NEGATIVE, POSITIVE, Option, choice
-from .themes import OTHER, Lexicon
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -476,7 +476,7 @@ def plot_theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, *, language: str =
 
 def plot_document_themes(shares: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "",
                          max_documents: int = 60) -> Figure:
-    """One horizontal bar per document (document_themes.csv, :func:`toolkit.outputs.document_shares`): its theme
+    """One horizontal bar per document (document_themes.csv, :func:`toolkit.output.tables.document_shares`): its theme
     shares. With more than ``max_documents`` documents, that many are drawn, evenly spaced in date order, and the
     title says so. A long title is shortened with an ellipsis where it still differs from the others
     (:func:`short_labels`); the full titles are in document_themes.csv."""
@@ -683,7 +683,7 @@ def plot_theme_groups(table: pd.DataFrame, lexicon: Lexicon, *, language: str = 
     ``level`` band, shared axes. A group's value alone between gaps (one year, or a corpus of one year) gets an
     error bar, as does every value along periods (categories, ticked with their names); the groups are set a
     little apart so that their bars do not hide each other, and a cell resting on one document has a hollow
-    marker. ``table``'s first column names the groups (as :func:`toolkit.trends.yearly_trends` writes it)."""
+    marker. ``table``'s first column names the groups (as :func:`toolkit.analysis.trends.yearly_trends` writes it)."""
     return _panels(table, table.columns[0], lexicon, language=language, title=title, heading="groups_title",
                    level=level)
 
@@ -840,7 +840,7 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
     the threshold a theme needs, and which themes are not validated (and the first reason why)."""
     import matplotlib
 
-    from .themes import VALIDATION_RULES
+    from ..analysis.themes import VALIDATION_RULES
 
     text = _TEXT[language]
     rows = diagnostics[diagnostics["theme"].isin(lexicon.names)].iloc[::-1]

@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import atomic
-from .decoding import Unreadable, decode
-from .errors import ToolkitError
+from ..errors import ToolkitError
+from ..output import atomic
+from ..text.decoding import Unreadable, decode
 
 CODEBOOK = "codebook.md"
 UNIT_SHEET, UNIT_KEY = "coding_sheet.csv", "key_units.csv"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from .errors import ToolkitError
+from ..errors import ToolkitError
+from ..options import NON_NEGATIVE, POSITIVE, Option, choice
 from .normalize import HAN
-from .options import NON_NEGATIVE, POSITIVE, Option, choice
 
 OPTIONS = {
     "kind": Option("paragraph", "Analysis unit.", *choice("paragraph", "document")),

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .options import NON_NEGATIVE, POSITIVE, Option
+from ..options import NON_NEGATIVE, POSITIVE, Option
 
 if TYPE_CHECKING:
     import pandas as pd

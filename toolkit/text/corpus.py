@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from ..errors import ToolkitError
+from ..options import NON_NEGATIVE, UNIT_INTERVAL, Option
 from .dates import DocDate, find_date, parse_date
 from .decoding import Unreadable, decode
-from .errors import ToolkitError
 from .normalize import to_simplified
-from .options import NON_NEGATIVE, UNIT_INTERVAL, Option
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -2,9 +2,9 @@
 
 Documents are read, normalised, split into units and segmented a chunk at a time (in worker processes for a
 large corpus), so raw texts are never all in memory; unit texts are kept in Arrow strings and tokens as ids
-(:class:`~toolkit.tokens.UnitTokens`). The result is stored whole (:class:`~toolkit.store.PreparedStore`):
+(:class:`~toolkit.text.tokens.UnitTokens`). The result is stored whole (:class:`~toolkit.text.store.PreparedStore`):
 a later run of the same inputs and preprocessing settings, say with another number of topics, reads it back
-instead of preparing again. Segmented documents are also cached one by one (:class:`~toolkit.cache.TokenCache`),
+instead of preparing again. Segmented documents are also cached one by one (:class:`~toolkit.text.cache.TokenCache`),
 so a changed corpus re-segments only its new documents.
 """
 
@@ -20,20 +20,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..analysis.terms import PairCounts, apply_phrases, learn_phrases
+from ..analysis.themes import Lexicon, load_lexicon
+from ..config import Config
+from ..errors import ToolkitError
+from ..processes import stop_workers
+from ..progress import Progress, timed
+from ..resources import read_word_file
 from .cache import default_cache_dir
 from .chunks import prepare_chunk
-from .config import Config
 from .corpus import Corpus, load_corpus
 from .duplicates import flag_near_duplicates
-from .errors import ToolkitError
 from .normalize import Normalizer, load_boilerplate_patterns
-from .processes import stop_workers
-from .progress import Progress, timed
-from .resources import read_word_file
 from .segment import Segmenter, default_stopwords
 from .store import PreparedStore, StoredCorpus
-from .terms import PairCounts, apply_phrases, learn_phrases
-from .themes import Lexicon, load_lexicon
 from .tokens import TokenBuilder, UnitTokens
 
 log = logging.getLogger("toolkit")
@@ -87,7 +87,7 @@ def cache_root(config: Config) -> Path | None:
     texts = config.path("corpus", "texts")
     where = "cache.dir" if config["cache"]["dir"] else "$TOOLKIT_CACHE_DIR" if os.environ.get(
         "TOOLKIT_CACHE_DIR") else "the default cache folder"
-    from . import atomic
+    from ..output import atomic
 
     for folder in (root, *root.parents):  # an output folder is replaced whole by the next run into it
         if atomic._output_marker(folder) is not None:

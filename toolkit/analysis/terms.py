@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 import numpy as np
 
-from .errors import ToolkitError
-from .options import POSITIVE, Option
-from .patterns import UserPattern
-from .tokens import UnitTokens, WordNumbering
+from ..errors import ToolkitError
+from ..options import POSITIVE, Option
+from ..text.patterns import UserPattern
+from ..text.tokens import UnitTokens, WordNumbering
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -86,7 +86,7 @@ class CoherenceStatistics:
     def __init__(self, tokens, vocabulary: list[str], *, max_units: int = MAX_UNITS, random_state: int = 0):
         from gensim.corpora import Dictionary
 
-        from .tokens import as_unit_tokens
+        from ..text.tokens import as_unit_tokens
 
         tokens = as_unit_tokens(tokens)
         if len(tokens) > max_units:

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .errors import ToolkitError
+from ..errors import ToolkitError
+from ..options import POSITIVE, Option
 from .formulas import check_formula
-from .options import POSITIVE, Option
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,7 +30,7 @@ OPTIONS = {
     "formula": Option("", "Document covariates of the theme shares as a Wilkinson formula over columns of the "
                           "documents (year, place, level, your own), e.g. \"year + level\" or "
                           "\"bs(year, df=3) + place\"; '' for none. Read as a formula only: columns, numbers, "
-                          "+ - * : / ** ( ) and a few named functions (see toolkit.formulas); nothing is run."),
+                          "+ - * : / ** ( ) and a few named functions (see toolkit.analysis.formulas); nothing is run."),
     "draws": Option(200, "Coefficient draws per ensemble member (method of composition).", *POSITIVE),
     "x": Option("year", "The covariate on the x axis of the expected-share figure; '' for none."),
 }

@@ -1,0 +1,1 @@
+"""Measuring themes: labels, trends and their uncertainty, effects, evidence, terms, evaluation, hand coding."""

@@ -1,0 +1,1 @@
+"""Preparing text: bytes to documents, normalised units, tokens and counts, streamed and cached."""
