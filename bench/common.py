@@ -127,9 +127,16 @@ def git_commit() -> str:
 def module_at(revision: str, relative: str, folder: Path):
     """The toolkit module file ``relative`` (e.g. ``toolkit/analysis/uncertainty.py``) as it was at git ``revision``,
     imported beside this checkout's as a module of its own; its relative imports resolve to this checkout's
-    package. For timing a kernel against an earlier commit's in one process."""
-    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{revision}:{relative}"], capture_output=True,
-                            text=True, check=True).stdout
+    package. For timing a kernel against an earlier commit's in one process. A revision from before the stages
+    were subpackages (issue 31) has the module at the top of the package (``toolkit/uncertainty.py``)."""
+    def show(path: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "-C", str(ROOT), "show", f"{revision}:{path}"], capture_output=True, text=True)
+
+    shown = show(relative)
+    if shown.returncode and show(flat := f"toolkit/{Path(relative).name}").returncode == 0:
+        relative, shown = flat, show(flat)
+    shown.check_returncode()
+    source = shown.stdout
     stem = Path(relative).stem
     path = folder / f"{stem}_reference.py"
     path.write_text(source, encoding="utf-8")

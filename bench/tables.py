@@ -56,7 +56,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        writers = {"this checkout": write_csv, args.against: module_at(args.against, "toolkit/output/atomic.py", folder).write_csv}
+        reference = module_at(args.against, "toolkit/output/atomic.py", folder)
+        writers = {"this checkout": write_csv, args.against: reference.write_csv}
         print(f"tables, toolkit {git_commit()} against {args.against}; {args.units:,} units, {args.repeats} "
               "interleaved repeats")
         for name, frame in synthetic(args.units).items():

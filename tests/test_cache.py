@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from toolkit.config import Config
@@ -69,20 +71,47 @@ def test_an_output_in_the_cache_or_around_it_is_refused(small_corpus, tmp_path, 
 
 # ----- the prepared corpus's key ---------------------------------------------------------------------------------
 
-def test_the_prepared_key_covers_the_source_of_every_module_that_prepares_a_corpus():
-    """An edit to any module the preparation runs (chunks.py filters the cached tokens, and was once left out of
-    the key) must give a new key, so a stale prepared corpus is never reused."""
-    from pathlib import Path
+TEXT_MODULES = sorted(path.name for path in (Path(__file__).parent.parent / "toolkit" / "text").glob("*.py"))
 
+
+def test_the_prepared_key_covers_the_source_of_every_module_that_prepares_a_corpus():
+    """Every module of toolkit/text/ and every toolkit module they import is in the key (chunks.py filters the
+    cached tokens, and was once left out of it); reading the files another way gives the same digest."""
     from toolkit.text.preparation import source_digest, text_stage_modules
 
     modules = text_stage_modules()
-    assert {"chunks", "normalize", "units", "segment", "tokens", "decoding", "patterns", "preparation"} <= set(modules)
+    assert {f"text/{name}" for name in TEXT_MODULES} <= set(modules)
+    assert {"analysis/terms.py", "analysis/themes.py"} <= set(modules)  # phrases and the lexicon shape it too
     base = source_digest()
     for name in modules:
-        edited = source_digest(lambda path, name=name: path.read_bytes() + (b"#" if path.stem == name else b""))
+        edited = source_digest(lambda path, name=name: path.read_bytes() + (b"#" if path.as_posix().endswith(name) else b""))
         assert edited != base, name
     assert source_digest(lambda path: Path(path).read_bytes()) == base
+
+
+@pytest.fixture
+def prepared_inputs(small_corpus, tmp_path):
+    """A config of the small corpus and its loaded inputs (the files its shaping options name written beside it)."""
+    from toolkit.text.preparation import load_inputs
+
+    (tmp_path / "extra_boilerplate.txt").write_text("^责任编辑\n", encoding="utf-8")
+    (tmp_path / "dict.txt").write_text("新质生产力\n", encoding="utf-8")
+    (tmp_path / "stop.txt").write_text("坚持\n", encoding="utf-8")
+    config_path = write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv")
+    return config_path, load_inputs(Config.load(config_path))
+
+
+@pytest.mark.parametrize("module", TEXT_MODULES)
+def test_an_edit_to_any_module_of_the_text_subpackage_changes_the_prepared_key(prepared_inputs, monkeypatch, module):
+    from toolkit.text import preparation
+
+    config_path, inputs = prepared_inputs
+    config = Config.load(config_path)
+    key = preparation.prepared_key(inputs.corpus, inputs.normalizer, config, inputs.segmenter)
+    assert key == inputs.key
+    edited = Path(preparation.__file__).with_name(module)
+    monkeypatch.setattr(preparation, "_read_source", lambda path: path.read_bytes() + (b"#" if path == edited else b""))
+    assert preparation.prepared_key(inputs.corpus, inputs.normalizer, config, inputs.segmenter) != key
 
 
 # One value other than the default for every option of the sections that shape the prepared corpus. A new option
@@ -98,24 +127,31 @@ _OTHER_VALUES = {
 }
 
 
-def test_every_option_that_shapes_the_prepared_corpus_changes_its_key(small_corpus, tmp_path):
-    from toolkit.text.preparation import SHAPING_SECTIONS, load_inputs
+def test_every_option_that_shapes_the_prepared_corpus_has_another_value_below(prepared_inputs):
+    from toolkit.text.preparation import SHAPING_SECTIONS
 
-    (tmp_path / "extra_boilerplate.txt").write_text("^责任编辑\n", encoding="utf-8")
-    (tmp_path / "dict.txt").write_text("新质生产力\n", encoding="utf-8")
-    (tmp_path / "stop.txt").write_text("坚持\n", encoding="utf-8")
-    config_path = write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv")
+    config = Config.load(prepared_inputs[0])
     declared = {f"{section}.{key}" for section, skipped in SHAPING_SECTIONS.items()
-                for key in Config.load(config_path)[section] if key not in skipped}
+                for key in config[section] if key not in skipped}
     assert declared == set(_OTHER_VALUES)
-    base = load_inputs(Config.load(config_path)).key
-    for option, value in _OTHER_VALUES.items():
-        import json
 
-        changed = load_inputs(Config.load(config_path, [f"{option}={json.dumps(value, ensure_ascii=False)}"])).key
-        assert changed != base, option
-    same = load_inputs(Config.load(config_path, ["segment.n_jobs=1"])).key
-    assert same == base  # worker processes give the same tokens
+
+@pytest.mark.parametrize("option", sorted(_OTHER_VALUES))
+def test_each_option_that_shapes_the_prepared_corpus_changes_its_key(prepared_inputs, option):
+    import json
+
+    from toolkit.text.preparation import load_inputs
+
+    config_path, inputs = prepared_inputs
+    value = json.dumps(_OTHER_VALUES[option], ensure_ascii=False)
+    assert load_inputs(Config.load(config_path, [f"{option}={value}"])).key != inputs.key
+
+
+def test_worker_processes_do_not_change_the_prepared_key(prepared_inputs):
+    from toolkit.text.preparation import load_inputs
+
+    config_path, inputs = prepared_inputs
+    assert load_inputs(Config.load(config_path, ["segment.n_jobs=1"])).key == inputs.key  # the same tokens
 
 
 @pytest.mark.parametrize("inside", ["运行", "运行/cache", "运行/figures/cache"])

@@ -273,28 +273,55 @@ SHAPING_SECTIONS = {"normalize": (), "units": (), "segment": ("n_jobs",),
 
 
 def text_stage_modules() -> list[str]:
-    """The toolkit modules that preparing a corpus runs: this module and every toolkit module it imports, followed
-    through their own imports (found by reading the sources, so a new module is covered without a list to keep)."""
+    """The toolkit modules whose source shapes a prepared corpus, as paths inside ``toolkit/``: every module of the
+    text subpackage (``toolkit/text/``, this module's) and every toolkit module they import, followed through their
+    own imports (``themes.py`` for the lexicon, ``terms.py`` for phrases, ...). Found by reading the sources, so a
+    module added to ``toolkit/text/`` or imported by one is covered without a list to keep."""
     import ast
 
-    package = Path(__file__).parent
-    seen, todo = set(), ["preparation"]
+    root = Path(__file__).parent.parent
+
+    def module_file(parts: list[str]) -> str | None:
+        for path in (root.joinpath(*parts).with_suffix(".py"), root.joinpath(*parts, "__init__.py")):
+            if parts and path.is_file():
+                return path.relative_to(root).as_posix()
+        return None
+
+    seen, todo = set(), [path.relative_to(root).as_posix() for path in (root / "text").glob("*.py")]
     while todo:
         name = todo.pop()
-        if name in seen or not (package / f"{name}.py").is_file():
+        if name in seen:
             continue
         seen.add(name)
-        for node in ast.walk(ast.parse((package / f"{name}.py").read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.level == 1:
-                todo += [node.module.split(".")[0]] if node.module else [a.name for a in node.names]
+        package = name.split("/")[:-1]
+        for node in ast.walk(ast.parse((root / name).read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            if node.level:
+                if node.level - 1 > len(package):
+                    continue
+                base = package[: len(package) - node.level + 1] + (node.module.split(".") if node.module else [])
+            elif node.module and node.module.split(".")[0] == "toolkit":
+                base = node.module.split(".")[1:]
+            else:
+                continue
+            for parts in (base, *([*base, alias.name] for alias in node.names)):
+                if (found := module_file(parts)) is not None:
+                    todo.append(found)
     return sorted(seen)
 
 
-def source_digest(read=lambda path: path.read_bytes()) -> str:
+def _read_source(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def source_digest(read=None) -> str:
     """Hash of the source of :func:`text_stage_modules` (``read``: how a file is read, for tests)."""
+    read = read or _read_source
+    root = Path(__file__).parent.parent
     digest = hashlib.sha256()
     for name in text_stage_modules():
-        digest.update(name.encode() + b"\x1f" + read(Path(__file__).with_name(f"{name}.py")) + b"\x1e")
+        digest.update(name.encode() + b"\x1f" + read(root / name) + b"\x1e")
     return digest.hexdigest()
 
 
