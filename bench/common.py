@@ -128,7 +128,7 @@ def module_at(revision: str, relative: str, folder: Path):
     """The toolkit module file ``relative`` (e.g. ``toolkit/analysis/uncertainty.py``) as it was at git ``revision``,
     imported beside this checkout's as a module of its own; its relative imports resolve to this checkout's
     package. For timing a kernel against an earlier commit's in one process. A revision from before the stages
-    were subpackages (issue 31) has the module at the top of the package (``toolkit/uncertainty.py``)."""
+    were subpackages (issue 31) has the module at the top of the package (``toolkit/<name>.py``)."""
     def show(path: str) -> subprocess.CompletedProcess:
         return subprocess.run(["git", "-C", str(ROOT), "show", f"{revision}:{path}"], capture_output=True, text=True)
 
