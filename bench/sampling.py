@@ -14,13 +14,12 @@ difference over the years, and the same over the documents.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from common import ROOT, generated_corpus, git_commit
+from common import ROOT, generated_run, git_commit
 
 
 def shares_by(prepared, fitted, names, column: str) -> pd.DataFrame:
@@ -38,16 +37,9 @@ def main() -> None:
     parser.add_argument("--chars", type=int, default=10_000_000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench-sampling"))
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
-    import toolkit
+    toolkit, settings, config, prepared, counted = generated_run(args.work, args.chars)
     from toolkit.analysis.themes import OTHER
 
-    corpus = generated_corpus(args.work, args.chars)
-    settings = [f'corpus.texts="{corpus}"', f'corpus.metadata="{corpus / "metadata.csv"}"', 'corpus.name="bench"',
-                "model.n_topics=20", f'cache.dir="{args.work / "cache"}"']
-    config = toolkit.Config.load(ROOT / "bench" / "empty.toml", settings)
-    prepared = toolkit.prepare(config)
-    counted = toolkit.count_units(prepared, config)
     names = [*prepared.lexicon.names, OTHER]
     m = config["model"]
     print(f"sample and fold-in, toolkit {git_commit()}, {args.chars:,} characters, {counted[1].sum():,.0f} tokens "

@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import ROOT, generated_corpus, git_commit, spread
+from common import ROOT, generated_run, git_commit, spread
 
 
 def tomotopy_fit(documents: list[list[str]], priors: dict[str, int], k: int, iterations: int, workers: int,
@@ -54,16 +54,9 @@ def main() -> None:
         import tomotopy
     except ImportError:
         sys.exit("tomotopy is not installed: .venv/bin/pip install tomotopy==0.14.0")
-    sys.path.insert(0, str(ROOT))
-    import toolkit
+    toolkit, settings, config, prepared, counted = generated_run(args.work, args.chars)
     from toolkit.analysis.themes import keyword_ids
 
-    corpus = generated_corpus(args.work, args.chars)
-    settings = [f'corpus.texts="{corpus}"', f'corpus.metadata="{corpus / "metadata.csv"}"', 'corpus.name="bench"',
-                "model.n_topics=20", f'cache.dir="{args.work / "cache"}"']
-    config = toolkit.Config.load(ROOT / "bench" / "empty.toml", settings)
-    prepared = toolkit.prepare(config)
-    counted = toolkit.count_units(prepared, config)
     vocabulary, counts, _ = counted
     k = config["model"]["n_topics"]
     documents = []
