@@ -50,21 +50,24 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         reference = module_at(args.against, "toolkit/analysis/uncertainty.py", Path(folder))._replicates
-        print(f"bootstrap kernel, toolkit {git_commit()} against {args.against}; {THEMES} themes, {MEMBERS} members, "
-              f"{YEARS} yearly cells, {args.replicates} replicates per call, {args.repeats} interleaved repeats")
+        print(
+            f"bootstrap kernel, toolkit {git_commit()} against {args.against}; {THEMES} themes, {MEMBERS} members, "
+            f"{YEARS} yearly cells, {args.replicates} replicates per call, {args.repeats} interleaved repeats"
+        )
         for name, (units, documents) in SHAPES.items():
             data = synthetic(units, documents)
             kernels = {"this checkout": _replicates, args.against: reference}
             results = {label: kernel(*data, 2, np.array([7], dtype=np.uint64)) for label, kernel in kernels.items()}
             same = np.array_equal(*results.values(), equal_nan=True)
-            calls = {label: partial(kernel, *data, args.replicates, np.array([7], dtype=np.uint64))
-                     for label, kernel in kernels.items()}  # each call starts its stream afresh from the same seed
+            calls = {
+                label: partial(kernel, *data, args.replicates, np.array([7], dtype=np.uint64))
+                for label, kernel in kernels.items()
+            }  # each call starts its stream afresh from the same seed
             seconds = interleaved(calls, args.repeats)
             times = {label: [s / (args.replicates * units) * 1e9 for s in values] for label, values in seconds.items()}
             print(f"{name} shape ({units:,} units in {documents:,} documents); the same replicates: {same}")
             for label, values in times.items():
-                print(f"  {label:<15} {statistics.median(values):5.1f} ns per drawn unit "
-                      f"({min(values):.1f}-{max(values):.1f})")
+                print(f"  {label:<15} {statistics.median(values):5.1f} ns per drawn unit ({min(values):.1f}-{max(values):.1f})")
             ratio = statistics.median(times[args.against]) / statistics.median(times["this checkout"])
             print(f"  speed-up {ratio:.2f}x (medians)")
 

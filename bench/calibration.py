@@ -56,8 +56,10 @@ def _interval(units: pd.DataFrame, shares: np.ndarray, seed: int) -> tuple[float
 
 
 def coverage(simulations: int, sizes=SIZES) -> None:
-    print(f"1. coverage of the 95% interval of a period's share (truth {TRUTH}; document sd 0.04, units Beta with "
-          "concentration 20), and the change of its width when one of its documents is dropped:")
+    print(
+        f"1. coverage of the 95% interval of a period's share (truth {TRUTH}; document sd 0.04, units Beta with "
+        "concentration 20), and the change of its width when one of its documents is dropped:"
+    )
     for n in sizes:
         rng = np.random.default_rng(n)
         held, ratios = 0, []
@@ -75,10 +77,13 @@ def coverage(simulations: int, sizes=SIZES) -> None:
                 keep = (units["doc_id"] != f"d{n - 1}-2001").to_numpy()
                 low_less, high_less = _interval(units[keep].reset_index(drop=True), shares[:, keep], s)
                 ratios.append((high_less - low_less) / (high - low))
-        dropped = (f"; width with one document dropped / width: median {np.median(ratios):.3f}, largest "
-                   f"{np.max(ratios):.3f} (sqrt(n / (n - 1)) = {np.sqrt(n / (n - 1)):.3f})" if ratios else "")
-        print(f"   {n:2d} document(s) in the period: {held / simulations:.1%} of {simulations} simulations{dropped}",
-              flush=True)
+        dropped = (
+            f"; width with one document dropped / width: median {np.median(ratios):.3f}, largest "
+            f"{np.max(ratios):.3f} (sqrt(n / (n - 1)) = {np.sqrt(n / (n - 1)):.3f})"
+            if ratios
+            else ""
+        )
+        print(f"   {n:2d} document(s) in the period: {held / simulations:.1%} of {simulations} simulations{dropped}", flush=True)
 
 
 def deals(n_deals: int, sizes=DEALT) -> None:
@@ -93,8 +98,10 @@ def deals(n_deals: int, sizes=DEALT) -> None:
     themes = [*prepared.lexicon.names, "other"]
     ecology = themes.index("ecology")
     docs = units["doc_id"].unique()
-    print(f"2. the {len(docs)} State Council reports 2000-2022 dealt at random to two years ({n_deals} deals each; "
-          f"model {config['model']['kind']}, ensemble {config['model']['ensemble']}):")
+    print(
+        f"2. the {len(docs)} State Council reports 2000-2022 dealt at random to two years ({n_deals} deals each; "
+        f"model {config['model']['kind']}, ensemble {config['model']['ensemble']}):"
+    )
     for n in sizes:
         rng = np.random.default_rng(n)
         clear = excluded = planted = 0
@@ -117,9 +124,12 @@ def deals(n_deals: int, sizes=DEALT) -> None:
             row = ShareModel(dealt, shifted, themes, n_boot=300, random_state=deal).change(["year"], (2001,), (2002,))
             planted += int(row.set_index("theme").loc["ecology", "clear"])
         tested = n_deals * (len(themes) - 1)
-        print(f"   {n:2d} report(s) a year: clear {clear / tested:.2%} of {tested} theme changes (goal <= 5%); "
-              f"95% interval excludes 0 for {excluded / tested:.2%} (nominal 5%); planted +0.2 ecology found clear "
-              f"in {planted / n_deals:.0%} of deals", flush=True)
+        print(
+            f"   {n:2d} report(s) a year: clear {clear / tested:.2%} of {tested} theme changes (goal <= 5%); "
+            f"95% interval excludes 0 for {excluded / tested:.2%} (nominal 5%); planted +0.2 ecology found clear "
+            f"in {planted / n_deals:.0%} of deals",
+            flush=True,
+        )
 
 
 def main() -> None:

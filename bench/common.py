@@ -92,8 +92,7 @@ def measured(command: list[str], env: dict | None = None, every: float = 0.05) -
 
 def spread(values: list[float], digits: int = 1) -> str:
     """Median with the range, e.g. '31.2 s (29.8-33.0, n=3)'."""
-    return (f"{statistics.median(values):.{digits}f} s ({min(values):.{digits}f}-{max(values):.{digits}f}, "
-            f"n={len(values)})")
+    return f"{statistics.median(values):.{digits}f} s ({min(values):.{digits}f}-{max(values):.{digits}f}, n={len(values)})"
 
 
 def generate_corpus(folder: Path, chars: int) -> None:
@@ -101,8 +100,7 @@ def generate_corpus(folder: Path, chars: int) -> None:
     paragraphs); needs the shared folder beside the checkout."""
     if not GENERATOR.is_file():
         sys.exit(f"{GENERATOR} not found: the generated corpora need ../shared/bench beside the checkout")
-    subprocess.run([sys.executable, str(GENERATOR), str(folder), "--chars", str(chars)], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, str(GENERATOR), str(folder), "--chars", str(chars)], check=True, stdout=subprocess.DEVNULL)
 
 
 def generated_corpus(work: Path, chars: int) -> Path:
@@ -116,10 +114,15 @@ def generated_corpus(work: Path, chars: int) -> Path:
 
 def git_commit() -> str:
     try:
-        return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, check=True).stdout.strip() + (
-            "+changes" if subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "toolkit"],
-                                         capture_output=True, text=True).stdout.strip() else "")
+        return subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip() + (
+            "+changes"
+            if subprocess.run(
+                ["git", "-C", str(ROOT), "status", "--porcelain", "toolkit"], capture_output=True, text=True
+            ).stdout.strip()
+            else ""
+        )
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
@@ -129,6 +132,7 @@ def module_at(revision: str, relative: str, folder: Path):
     imported beside this checkout's as a module of its own; its relative imports resolve to this checkout's
     package. For timing a kernel against an earlier commit's in one process. A revision from before the stages
     were subpackages (issue 31) has the module at the top of the package (``toolkit/<name>.py``)."""
+
     def show(path: str) -> subprocess.CompletedProcess:
         return subprocess.run(["git", "-C", str(ROOT), "show", f"{revision}:{path}"], capture_output=True, text=True)
 
@@ -167,8 +171,13 @@ def generated_run(work: Path, chars: int):
     import toolkit
 
     corpus = generated_corpus(work, chars)
-    settings = [f'corpus.texts="{corpus}"', f'corpus.metadata="{corpus / "metadata.csv"}"', 'corpus.name="bench"',
-                "model.n_topics=20", f'cache.dir="{work / "cache"}"']
+    settings = [
+        f'corpus.texts="{corpus}"',
+        f'corpus.metadata="{corpus / "metadata.csv"}"',
+        'corpus.name="bench"',
+        "model.n_topics=20",
+        f'cache.dir="{work / "cache"}"',
+    ]
     config = toolkit.Config.load(ROOT / "bench" / "empty.toml", settings)
     prepared = toolkit.prepare(config)
     return toolkit, settings, config, prepared, toolkit.count_units(prepared, config)

@@ -36,9 +36,16 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/toolkit-bench"))
     args = parser.parse_args()
     corpus = generated_corpus(args.work, args.chars)
-    config = toolkit.Config.load(ROOT / "bench" / "empty.toml", [
-        f'corpus.texts="{corpus}"', f'corpus.metadata="{corpus / "metadata.csv"}"', 'corpus.name="bench"',
-        f'cache.dir="{args.work / "cache"}"', *args.set])
+    config = toolkit.Config.load(
+        ROOT / "bench" / "empty.toml",
+        [
+            f'corpus.texts="{corpus}"',
+            f'corpus.metadata="{corpus / "metadata.csv"}"',
+            'corpus.name="bench"',
+            f'cache.dir="{args.work / "cache"}"',
+            *args.set,
+        ],
+    )
     prepared = toolkit.prepare(config)
     vocabulary, counts, _ = count_units(prepared, config)
     keywords = keyword_ids(prepared.lexicon, vocabulary, config["themes"]["match"])
@@ -57,9 +64,11 @@ def main() -> None:
 
     kind = shipped["kind"]
     cores = shipped["n_jobs"] or os.cpu_count()
-    print(f"corpus {corpus.name}: {counts.shape[0]:,} units, {counts.shape[1]:,} words, {int(counts.sum()):,} tokens; "
-          f"model {kind}, K={shipped['n_topics']}, seed {shipped['random_state']}; settings {shipped[kind]}; "
-          f"{args.repeats} interleaved repeats; commit {git_commit()}")
+    print(
+        f"corpus {corpus.name}: {counts.shape[0]:,} units, {counts.shape[1]:,} words, {int(counts.sum()):,} tokens; "
+        f"model {kind}, K={shipped['n_topics']}, seed {shipped['random_state']}; settings {shipped[kind]}; "
+        f"{args.repeats} interleaved repeats; commit {git_commit()}"
+    )
     if args.set:
         print(f"settings that are not the shipped defaults: {args.set}")
     print(f"the ensemble runs {members_at_once(shipped['ensemble'], cores)} members at once on {cores} cores")

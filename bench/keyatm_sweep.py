@@ -30,8 +30,27 @@ from numba import njit
 
 
 @njit(nogil=True)
-def draw_arithmetic(words, offsets, key_topic, n_keywords, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha, present, absent,
-                    beta, beta_s, gamma, exclusive, sweeps, uniform, state):
+def draw_arithmetic(  # noqa: PLR0913 (the plain-Python draw of the kernel, its arrays one by one)
+    words,
+    offsets,
+    key_topic,
+    n_keywords,
+    n_dk,
+    n0_wk,
+    n0_k,
+    n1_wk,
+    n1_k,
+    alpha,
+    present,
+    absent,
+    beta,
+    beta_s,
+    gamma,
+    exclusive,
+    sweeps,
+    uniform,
+    state,
+):
     """The arithmetic of the draws alone, on a fixed state: each token's weights over the topics its unit can
     draw, summed in order, its uniform, and the count of cumulative weights at or below it; no count changes.
     A floor for any sampler that draws the same chain (moving tokens and refreshing factors come on top). The
@@ -71,9 +90,13 @@ def draw_arithmetic(words, offsets, key_topic, n_keywords, n_dk, n0_wk, n0_k, n1
                         p[a] = total
                 keyword = 0.0
                 if kk >= 0:
-                    keyword = ((n1_wk[w, kk] + beta_s) / (n1_k[kk] + n_keywords[kk] * beta_s)
-                               * (n1_k[kk] + gamma[kk]) / (n0_k[kk] + n1_k[kk] + 2 * gamma[kk])
-                               * own)
+                    keyword = (
+                        (n1_wk[w, kk] + beta_s)
+                        / (n1_k[kk] + n_keywords[kk] * beta_s)
+                        * (n1_k[kk] + gamma[kk])
+                        / (n0_k[kk] + n1_k[kk] + 2 * gamma[kk])
+                        * own
+                    )
                 u = r * (total + keyword)
                 if exclusive and kk >= 0:
                     checksum += u >= total
@@ -102,9 +125,15 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/toolkit-bench"))
     args = parser.parse_args()
     corpus = generated_corpus(args.work, args.chars)
-    config = toolkit.Config.load(ROOT / "bench" / "empty.toml", [
-        f'corpus.texts="{corpus}"', f'corpus.metadata="{corpus / "metadata.csv"}"', 'corpus.name="bench"',
-        f'cache.dir="{args.work / "cache"}"'])
+    config = toolkit.Config.load(
+        ROOT / "bench" / "empty.toml",
+        [
+            f'corpus.texts="{corpus}"',
+            f'corpus.metadata="{corpus / "metadata.csv"}"',
+            'corpus.name="bench"',
+            f'cache.dir="{args.work / "cache"}"',
+        ],
+    )
     prepared = toolkit.prepare(config)
     vocabulary, counts, _ = count_units(prepared, config)
     section = config["model"]
@@ -137,33 +166,96 @@ def main() -> None:
             if sweep == after + sweeps - 1:
                 last = z.copy(), s.copy()
             if hasattr(module, "ChainState"):  # since the chain's state is one structure
-                module.sweep(module.ChainState(
-                    words, offsets, key_topic, n_keywords, present, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha, gamma,
-                    state, float(options["absent_prior"]), float(options["beta"]), float(options["keyword_beta"]),
-                    bool(options["exclusive_keywords"])))
+                module.sweep(
+                    module.ChainState(
+                        words,
+                        offsets,
+                        key_topic,
+                        n_keywords,
+                        present,
+                        z,
+                        s,
+                        n_dk,
+                        n0_wk,
+                        n0_k,
+                        n1_wk,
+                        n1_k,
+                        alpha,
+                        gamma,
+                        state,
+                        float(options["absent_prior"]),
+                        float(options["beta"]),
+                        float(options["keyword_beta"]),
+                        bool(options["exclusive_keywords"]),
+                    )
+                )
             else:  # a commit before it: the state's arrays one by one
-                module.sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha,
-                             present, float(options["absent_prior"]), options["beta"], options["keyword_beta"], gamma,
-                             gamma, state, np.empty(K), options["exclusive_keywords"])
+                module.sweep(
+                    words,
+                    offsets,
+                    key_topic,
+                    n_keywords,
+                    z,
+                    s,
+                    n_dk,
+                    n0_wk,
+                    n0_k,
+                    n1_wk,
+                    n1_k,
+                    alpha,
+                    present,
+                    float(options["absent_prior"]),
+                    options["beta"],
+                    options["keyword_beta"],
+                    gamma,
+                    gamma,
+                    state,
+                    np.empty(K),
+                    options["exclusive_keywords"],
+                )
         elapsed = time.perf_counter() - start
         # what a draw does, on average: the topics its unit can draw, and whether the last sweep moved its token
         active = ((present > 0) | (n_dk > 0)).sum(axis=1)
-        shape = {"active": float((active * lengths).sum() / lengths.sum()),
-                 "moved": float(np.mean((z != last[0]) | (s != last[1]))),
-                 "state": (n_dk, n0_wk, n0_k, n1_wk, n1_k, present)}
+        shape = {
+            "active": float((active * lengths).sum() / lengths.sum()),
+            "moved": float(np.mean((z != last[0]) | (s != last[1]))),
+            "state": (n_dk, n0_wk, n0_k, n1_wk, n1_k, present),
+        }
         return elapsed, z, shape
 
     def floor(state, sweeps):
         start = time.perf_counter()
         n_dk, n0_wk, n0_k, n1_wk, n1_k, present = state
-        draw_arithmetic(words, offsets, key_topic, n_keywords, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha, present,
-                        float(options["absent_prior"]), options["beta"], options["keyword_beta"], gamma,
-                        options["exclusive_keywords"], sweeps, gibbs.uniform, stream(7))
+        draw_arithmetic(
+            words,
+            offsets,
+            key_topic,
+            n_keywords,
+            n_dk,
+            n0_wk,
+            n0_k,
+            n1_wk,
+            n1_k,
+            alpha,
+            present,
+            float(options["absent_prior"]),
+            options["beta"],
+            options["keyword_beta"],
+            gamma,
+            options["exclusive_keywords"],
+            sweeps,
+            gibbs.uniform,
+            stream(7),
+        )
         return time.perf_counter() - start
 
     with tempfile.TemporaryDirectory() as folder:
-        kernels = subprocess.run(["git", "-C", str(ROOT), "ls-tree", "--name-only", args.against, "toolkit/models/"],
-                                 capture_output=True, text=True, check=True).stdout.split()
+        kernels = subprocess.run(
+            ["git", "-C", str(ROOT), "ls-tree", "--name-only", args.against, "toolkit/models/"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
         path = "toolkit/models/_gibbs.py" if "toolkit/models/_gibbs.py" in kernels else "toolkit/models/gibbs.py"
         reference = module_at(args.against, path, Path(folder))
         samplers = {f"this checkout ({git_commit()})": gibbs, f"{args.against}": reference}
@@ -182,19 +274,25 @@ def main() -> None:
                 chains.append(z)
             seconds["the draws' arithmetic alone"].append(floor(next(iter(shapes.values()))["state"], args.sweeps))
             same = same and np.array_equal(chains[0], chains[1])
-    print(f"corpus {corpus.name}: {len(words):,} tokens, {counts.shape[0]:,} units, {counts.shape[1]:,} words; keyatm "
-          f"K={K}, {args.sweeps} sweeps timed after {args.after}, {args.repeats} interleaved repeats; settings {options}")
+    print(
+        f"corpus {corpus.name}: {len(words):,} tokens, {counts.shape[0]:,} units, {counts.shape[1]:,} words; keyatm "
+        f"K={K}, {args.sweeps} sweeps timed after {args.after}, {args.repeats} interleaved repeats; settings {options}"
+    )
     for name, values in seconds.items():
         per_token = [v / args.sweeps / len(words) * 1e9 for v in values]
         print(f"{name}: {statistics.median(per_token):.1f} ns per token ({min(per_token):.1f}-{max(per_token):.1f})")
     print(f"the two chains are {'identical' if same else 'DIFFERENT'} after {args.after + args.sweeps} sweeps")
     ours, alone = (statistics.median(seconds[name]) for name in (next(iter(samplers)), "the draws' arithmetic alone"))
-    print(f"this checkout's sweeps take {ours / alone:.2f}x the draws' arithmetic alone (on the final state of its "
-          f"chain: the same sums over the same topics, uniforms and counts, with no token moved)")
+    print(
+        f"this checkout's sweeps take {ours / alone:.2f}x the draws' arithmetic alone (on the final state of its "
+        f"chain: the same sums over the same topics, uniforms and counts, with no token moved)"
+    )
     shape = next(iter(shapes.values()))
-    print(f"what a draw does (this checkout's chain): {np.mean(key_topic[words] >= 0):.1%} of tokens are keywords; "
-          f"a token's unit can draw {shape['active']:.1f} topics on average; the last sweep moved {shape['moved']:.1%} "
-          f"of tokens to another topic or kind")
+    print(
+        f"what a draw does (this checkout's chain): {np.mean(key_topic[words] >= 0):.1%} of tokens are keywords; "
+        f"a token's unit can draw {shape['active']:.1f} topics on average; the last sweep moved {shape['moved']:.1%} "
+        f"of tokens to another topic or kind"
+    )
 
 
 if __name__ == "__main__":

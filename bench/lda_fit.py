@@ -42,8 +42,9 @@ def main() -> None:
     parser.add_argument("--no-gensim", action="store_true", help="time the toolkit only (e.g. an older commit)")
     args = parser.parse_args()
     corpus = generated_corpus(args.work, args.chars)
-    config = toolkit.Config.load(None, [f'corpus.texts="{corpus}"', f'corpus.metadata="{corpus}/metadata.csv"',
-                                        f'cache.dir="{args.work / "cache"}"'])
+    config = toolkit.Config.load(
+        None, [f'corpus.texts="{corpus}"', f'corpus.metadata="{corpus}/metadata.csv"', f'cache.dir="{args.work / "cache"}"']
+    )
     prepared = toolkit.prepare(config)
     vocabulary, counts, _ = toolkit.count_units(prepared, config)
     X = counts.astype(np.float64).tocsr()
@@ -55,9 +56,14 @@ def main() -> None:
         return sum(coherence.coherence(topics, "c_npmi")) / len(topics)
 
     def gensim_fit():
-        model = LdaModel(Sparse2Corpus(X, documents_columns=False), num_topics=args.k,
-                         id2word={i: str(i) for i in range(X.shape[1])}, eval_every=None, dtype=np.float64,
-                         **SETTINGS)
+        model = LdaModel(
+            Sparse2Corpus(X, documents_columns=False),
+            num_topics=args.k,
+            id2word={i: str(i) for i in range(X.shape[1])},
+            eval_every=None,
+            dtype=np.float64,
+            **SETTINGS,
+        )
         return normalize_rows(model.get_topics())
 
     def toolkit_fit(threads):
@@ -77,13 +83,17 @@ def main() -> None:
             scores[name] = npmi(components)
             topics[name] = components
     same = np.array_equal(topics["toolkit, 1 thread"], topics["toolkit, 2 threads"])
-    print(f"LDA fit, toolkit {git_commit()}: {X.shape[0]:,} units, {X.shape[1]:,} words, {int(X.sum()):,} tokens "
-          f"({args.chars:,} generated characters), K={args.k}, {SETTINGS}, {args.repeats} interleaved repeats")
+    print(
+        f"LDA fit, toolkit {git_commit()}: {X.shape[0]:,} units, {X.shape[1]:,} words, {int(X.sum()):,} tokens "
+        f"({args.chars:,} generated characters), K={args.k}, {SETTINGS}, {args.repeats} interleaved repeats"
+    )
     base = statistics.median(seconds.get("gensim LdaModel", [float("nan")]))
     for name, values in seconds.items():
         median = statistics.median(values)
-        print(f"  {name:<20} {median:6.1f} s ({min(values):.1f}-{max(values):.1f})  {base / median:4.1f}x gensim  "
-              f"NPMI {scores[name]:.3f}")
+        print(
+            f"  {name:<20} {median:6.1f} s ({min(values):.1f}-{max(values):.1f})  {base / median:4.1f}x gensim  "
+            f"NPMI {scores[name]:.3f}"
+        )
     print(f"  1 and 2 threads give identical topics: {same}")
 
 

@@ -122,8 +122,9 @@ print(json.dumps({"chars": chars, "steps": {k: statistics.median(v) for k, v in 
 
 
 def run(code: str, corpus: Path, workers: int) -> dict:
-    out = subprocess.run([sys.executable, "-c", code, str(corpus), str(workers)], cwd=ROOT, check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(corpus), str(workers)], cwd=ROOT, check=True, capture_output=True, text=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -142,17 +143,21 @@ def main() -> None:
             speeds[name].append(result["chars"] / result["seconds"] / 1e6)
             if name == "toolkit":
                 timeline = result
-    print(f"preparation, toolkit {git_commit()}, {args.chars:,} generated characters, {workers} processes, "
-          f"{args.repeats} interleaved repeats; toolkit: shipped defaults with cache.enabled=false")
+    print(
+        f"preparation, toolkit {git_commit()}, {args.chars:,} generated characters, {workers} processes, "
+        f"{args.repeats} interleaved repeats; toolkit: shipped defaults with cache.enabled=false"
+    )
     for name, values in speeds.items():
         print(f"  {name:<8} {statistics.median(values):.2f} M chars/s ({min(values):.2f}-{max(values):.2f})")
     share = statistics.median(speeds["toolkit"]) / statistics.median(speeds["ceiling"])
     print(f"  toolkit / ceiling: {share:.0%} (goal >= 50%)")
     chunks = timeline["chunks"]
-    print(f"  the last toolkit run, seconds after `prepare` started: {len(chunks)} chunks; the first began at "
-          f"{min(a for a, _ in chunks):.2f} (the workers' start), the last ended at {max(b for _, b in chunks):.2f}, "
-          f"`prepare` returned at {timeline['returned']:.2f}; a chunk took "
-          f"{min(b - a for a, b in chunks):.2f}-{max(b - a for a, b in chunks):.2f}")
+    print(
+        f"  the last toolkit run, seconds after `prepare` started: {len(chunks)} chunks; the first began at "
+        f"{min(a for a, _ in chunks):.2f} (the workers' start), the last ended at {max(b for _, b in chunks):.2f}, "
+        f"`prepare` returned at {timeline['returned']:.2f}; a chunk took "
+        f"{min(b - a for a, b in chunks):.2f}-{max(b - a for a, b in chunks):.2f}"
+    )
     steps = run(STEPS, corpus, args.repeats)
     print(f"one process, CPU seconds per step on the first {steps['chars']:,} characters (median of {args.repeats}):")
     for name, seconds in steps["steps"].items():

@@ -42,9 +42,11 @@ def main() -> None:
 
     names = [*prepared.lexicon.names, OTHER]
     m = config["model"]
-    print(f"sample and fold-in, toolkit {git_commit()}, {args.chars:,} characters, {counted[1].sum():,.0f} tokens "
-          f"in {counted[1].shape[0]:,} units; bench/empty.toml with {'; '.join(settings[3:4])}; shipped "
-          f"sample_above={m['sample_above']:,}, sample_tokens={m['sample_tokens']:,}")
+    print(
+        f"sample and fold-in, toolkit {git_commit()}, {args.chars:,} characters, {counted[1].sum():,.0f} tokens "
+        f"in {counted[1].shape[0]:,} units; bench/empty.toml with {'; '.join(settings[3:4])}; shipped "
+        f"sample_above={m['sample_above']:,}, sample_tokens={m['sample_tokens']:,}"
+    )
     fits = {}
     for name, overrides in (("every unit", ["model.sample_above=0"]), ("sample", [])):
         this = toolkit.Config.load(ROOT / "bench" / "empty.toml", [*settings, *overrides])
@@ -56,8 +58,10 @@ def main() -> None:
         fits[name] = {c: shares_by(prepared, fitted, names, c) for c in ("year", "doc_id")}
     full, sample = fits["every unit"], fits["sample"]
     years, documents = len(full["year"]), len(full["doc_id"])
-    print(f"  {'theme':<22} {f'r ({years} years)':>13} {'largest diff':>12} {f'r ({documents} docs)':>13} "
-          f"{'largest diff':>12} {'mean share':>10}")
+    print(
+        f"  {'theme':<22} {f'r ({years} years)':>13} {'largest diff':>12} {f'r ({documents} docs)':>13} "
+        f"{'largest diff':>12} {'mean share':>10}"
+    )
     for theme in names:
         cells = []
         for column in ("year", "doc_id"):

@@ -26,12 +26,22 @@ from common import before_fit, generated_corpus, git_commit, measured, stage_pea
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--chars", type=int, nargs="+", default=[50_000_000],
-                        help="one or more corpus sizes; with several, the growth of peak memory between them")
+    parser.add_argument(
+        "--chars",
+        type=int,
+        nargs="+",
+        default=[50_000_000],
+        help="one or more corpus sizes; with several, the growth of peak memory between them",
+    )
     parser.add_argument("--work", type=Path, default=Path("/tmp/toolkit-scale"))
     parser.add_argument("--cold-only", action="store_true", help="skip the warm run of each size")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="a setting that is not the default, passed to every run (printed)")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a setting that is not the default, passed to every run (printed)",
+    )
     args = parser.parse_args()
     print(f"commit {git_commit()}")
     peaks = []
@@ -39,8 +49,10 @@ def main() -> None:
         chars, peak = run_size(args.work, size, args.cold_only, args.set)
         peaks.append((chars, peak))
     for (c0, p0), (c1, p1) in zip(peaks, peaks[1:]):
-        print(f"growth of peak memory from {c0 / 1e6:.0f}M to {c1 / 1e6:.0f}M characters: "
-              f"{(p1 - p0) / 2**20 / ((c1 - c0) / 1e6):.1f} MiB per million characters")
+        print(
+            f"growth of peak memory from {c0 / 1e6:.0f}M to {c1 / 1e6:.0f}M characters: "
+            f"{(p1 - p0) / 2**20 / ((c1 - c0) / 1e6):.1f} MiB per million characters"
+        )
 
 
 def run_size(work: Path, size: int, cold_only: bool, settings: list[str]) -> tuple[int, int]:
@@ -51,8 +63,13 @@ def run_size(work: Path, size: int, cold_only: bool, settings: list[str]) -> tup
     cache = work / f"cache-{size}"
     shutil.rmtree(cache, ignore_errors=True)
     empty = Path(__file__).resolve().parent / "empty.toml"
-    base = [f'corpus.texts="{corpus}"', f'corpus.metadata="{corpus / "metadata.csv"}"', 'corpus.name="scale"',
-            f'cache.dir="{cache}"', *settings]
+    base = [
+        f'corpus.texts="{corpus}"',
+        f'corpus.metadata="{corpus / "metadata.csv"}"',
+        'corpus.name="scale"',
+        f'cache.dir="{cache}"',
+        *settings,
+    ]
     runs = [("defaults, cold cache", [])]
     if not cold_only:
         runs.append(("defaults with model.n_topics=21, warm cache", ["model.n_topics=21"]))
@@ -66,10 +83,12 @@ def run_size(work: Path, size: int, cold_only: bool, settings: list[str]) -> tup
         manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
         t = manifest["timings_seconds"]
         cold_peak = cold_peak or result.peak_bytes
-        print(f"{label} (settings {base + extra}): {result.seconds:.0f} s; before the fit {before_fit(t):.1f} s; "
-              f"peak memory of all processes {result.peak_bytes / 2**30:.2f} GiB "
-              f"({result.peak_bytes / 2**20 / (chars / 1e6):.1f} MiB per million characters); "
-              f"units {manifest['counts']['units']:,}; stages {json.dumps(t)}")
+        print(
+            f"{label} (settings {base + extra}): {result.seconds:.0f} s; before the fit {before_fit(t):.1f} s; "
+            f"peak memory of all processes {result.peak_bytes / 2**30:.2f} GiB "
+            f"({result.peak_bytes / 2**20 / (chars / 1e6):.1f} MiB per million characters); "
+            f"units {manifest['counts']['units']:,}; stages {json.dumps(t)}"
+        )
         peaks = ", ".join(f"{stage} {peak / 2**30:.2f}" for stage, peak in stage_peaks(result, t).items())
         print(f"  peak memory within each stage, GiB (windows from the run's timings): {peaks}", flush=True)
     return chars, cold_peak

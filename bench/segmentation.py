@@ -47,8 +47,10 @@ def main() -> None:
     jieba.setLogLevel(logging.WARNING)
     lines = corpus_lines(args.mb)
     chars = sum(map(len, lines))
-    print(f"text: {chars:,} characters in {len(lines):,} lines; HMM {'on' if args.hmm else 'off'}; "
-          f"{platform.processor() or platform.machine()}, one process; toolkit {git_commit()}")
+    print(
+        f"text: {chars:,} characters in {len(lines):,} lines; HMM {'on' if args.hmm else 'off'}; "
+        f"{platform.processor() or platform.machine()}, one process; toolkit {git_commit()}"
+    )
 
     jieba.initialize()
     start = time.perf_counter()
@@ -81,11 +83,15 @@ def main() -> None:
         ("plain jieba.lcut, jieba's dictionary", plain_seconds, "reference"),
         ("jieba_fast_dat, jieba's dictionary", fast_seconds, "with plain jieba.lcut: " + agreement(plain, fast)),
         ("toolkit Segmenter, jieba + domain dictionary", toolkit_runs["jieba"][0], "reference for the next row"),
-        ("toolkit Segmenter, jieba_fast_dat + domain dictionary (default)", toolkit_runs["jieba_fast_dat"][0],
-         "with the row above: " + agreement(toolkit_runs["jieba"][1], toolkit_runs["jieba_fast_dat"][1])),
+        (
+            "toolkit Segmenter, jieba_fast_dat + domain dictionary (default)",
+            toolkit_runs["jieba_fast_dat"][0],
+            "with the row above: " + agreement(toolkit_runs["jieba"][1], toolkit_runs["jieba_fast_dat"][1]),
+        ),
     ]
     for name, seconds, note in rows:
         print(f"{name:<66} {chars / seconds:>11,.0f} {plain_seconds / seconds:>8.1f}x  {note}")
+
 
 if __name__ == "__main__":
     main()

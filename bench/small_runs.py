@@ -37,8 +37,13 @@ NO_DRAWING = ["--set", "figures.formats=[]", "--set", "figures.ldavis=false"]
 
 def one_run(args: list[str], out: Path) -> tuple[float, dict]:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "toolkit", "run", *args, "--out", str(out)], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "toolkit", "run", *args, "--out", str(out)],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     seconds = time.perf_counter() - start
     return seconds, json.loads((out / "manifest.json").read_text(encoding="utf-8"))["timings_seconds"]
 
@@ -62,9 +67,11 @@ def main() -> None:
                 bare.append(one_run([*args, *NO_DRAWING], Path(tmp) / f"{name}-bare-{i}")[0])
             cost = statistics.median(default) - statistics.median(bare)
             print(f"{name}: default run {spread(default)}; without figures and ldavis {spread(bare)}")
-            print(f"  drawing adds {cost:.1f} s = {cost / statistics.median(default):.0%} of the default run "
-                  f"(goal: at most a third); the run waited {spread(waited)} for its workers, whose drawing took "
-                  f"{spread(drawing)} summed")
+            print(
+                f"  drawing adds {cost:.1f} s = {cost / statistics.median(default):.0%} of the default run "
+                f"(goal: at most a third); the run waited {spread(waited)} for its workers, whose drawing took "
+                f"{spread(drawing)} summed"
+            )
 
 
 if __name__ == "__main__":

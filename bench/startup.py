@@ -29,8 +29,7 @@ def main() -> None:
     for _ in range(repeat):
         for name, args in COMMANDS.items():
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=ROOT, check=True,
-                           stdout=subprocess.DEVNULL)
+            subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
             seconds[name].append(time.perf_counter() - start)
     print(f"start-up, toolkit {git_commit()}, python {sys.version.split()[0]}, {repeat} interleaved runs each")
     for name, values in seconds.items():

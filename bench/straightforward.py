@@ -28,8 +28,12 @@ def main() -> None:
     stop = stopwordsiso.stopwords("zh")
     imported = time.perf_counter()
     texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))]
-    docs = [[w for w in jieba.lcut(p) if len(w) > 1 and w not in stop and not w.isdigit()]
-            for text in texts for p in text.splitlines() if p.strip()]
+    docs = [
+        [w for w in jieba.lcut(p) if len(w) > 1 and w not in stop and not w.isdigit()]
+        for text in texts
+        for p in text.splitlines()
+        if p.strip()
+    ]
     segmented = time.perf_counter()
     dictionary = Dictionary(docs)
     dictionary.filter_extremes(no_below=2, no_above=0.5, keep_n=None)
@@ -38,11 +42,20 @@ def main() -> None:
     lda = LdaModel(bows, num_topics=k, id2word=dictionary, passes=PASSES, random_state=42)
     fitted = time.perf_counter()
     topics = [[dictionary[i] for i, _ in lda.get_topic_terms(t, 10)] for t in range(k)]
-    npmi = CoherenceModel(topics=topics, texts=docs, dictionary=dictionary, coherence="c_npmi",
-                          processes=1).get_coherence()
-    out.write_text(json.dumps({"imports": imported - started, "segment": segmented - imported,
-                               "vocabulary": vocabulary - segmented, "fit": fitted - vocabulary,
-                               "npmi_own_tokens": npmi, "units": len(docs), "chars": sum(map(len, texts))}))
+    npmi = CoherenceModel(topics=topics, texts=docs, dictionary=dictionary, coherence="c_npmi", processes=1).get_coherence()
+    out.write_text(
+        json.dumps(
+            {
+                "imports": imported - started,
+                "segment": segmented - imported,
+                "vocabulary": vocabulary - segmented,
+                "fit": fitted - vocabulary,
+                "npmi_own_tokens": npmi,
+                "units": len(docs),
+                "chars": sum(map(len, texts)),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

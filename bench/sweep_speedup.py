@@ -37,8 +37,10 @@ def main() -> None:
                 times[jobs].append(time.perf_counter() - start)
                 tables.append(result.table.drop(columns="fit_seconds"))
                 runs = len(result.table)
-        print(f"sweep of configs/gwr_national.toml ({runs} runs), toolkit {git_commit()}, {args.repeats} interleaved "
-              "repeats, each from an empty sweep folder")
+        print(
+            f"sweep of configs/gwr_national.toml ({runs} runs), toolkit {git_commit()}, {args.repeats} interleaved "
+            "repeats, each from an empty sweep folder"
+        )
         for jobs, values in times.items():
             print(f"{jobs} worker(s): {spread(values)}")
         same = all(table.equals(tables[0]) for table in tables)

@@ -33,16 +33,22 @@ def synthetic(units: int) -> dict[str, pd.DataFrame]:
     ids = [f"doc_{d:06d}#{i % 10_000:04d}" for i, d in enumerate(doc)]
     themes = rng.dirichlet(np.full(THEMES, 0.3), units)
     names = [f"theme_{k}" for k in range(THEMES)]
-    units_table = pd.DataFrame({"unit_id": pd.array(ids, dtype="str"), "doc_id": pd.array([i[:10] for i in ids], dtype="str"),
-                                "year": 2000 + doc % 23, "text": pd.array([paragraph] * units, dtype="str"),
-                                "place": pd.array(["武汉"] * units, dtype="str"),
-                                "n_tokens": rng.integers(1, 120, units), "in_model": rng.random(units) > 0.02,
-                                **dict(zip(names, themes.T)),
-                                "dominant_theme": pd.array(np.array(names)[themes.argmax(axis=1)], dtype="str"),
-                                "keyword_theme": pd.array(np.array(names)[themes.argmin(axis=1)], dtype="str")})
+    units_table = pd.DataFrame(
+        {
+            "unit_id": pd.array(ids, dtype="str"),
+            "doc_id": pd.array([i[:10] for i in ids], dtype="str"),
+            "year": 2000 + doc % 23,
+            "text": pd.array([paragraph] * units, dtype="str"),
+            "place": pd.array(["武汉"] * units, dtype="str"),
+            "n_tokens": rng.integers(1, 120, units),
+            "in_model": rng.random(units) > 0.02,
+            **dict(zip(names, themes.T)),
+            "dominant_theme": pd.array(np.array(names)[themes.argmax(axis=1)], dtype="str"),
+            "keyword_theme": pd.array(np.array(names)[themes.argmin(axis=1)], dtype="str"),
+        }
+    )
     topics = rng.dirichlet(np.full(TOPICS, 0.1), units)
-    unit_topics = pd.DataFrame({"unit_id": pd.array(ids, dtype="str"),
-                                **{f"topic_{k + 1}": topics[:, k] for k in range(TOPICS)}})
+    unit_topics = pd.DataFrame({"unit_id": pd.array(ids, dtype="str"), **{f"topic_{k + 1}": topics[:, k] for k in range(TOPICS)}})
     return {"units": units_table, "unit_topics": unit_topics}
 
 
@@ -58,15 +64,15 @@ def main() -> None:
         folder = Path(folder)
         reference = module_at(args.against, "toolkit/output/atomic.py", folder)
         writers = {"this checkout": write_csv, args.against: reference.write_csv}
-        print(f"tables, toolkit {git_commit()} against {args.against}; {args.units:,} units, {args.repeats} "
-              "interleaved repeats")
+        print(f"tables, toolkit {git_commit()} against {args.against}; {args.units:,} units, {args.repeats} interleaved repeats")
         for name, frame in synthetic(args.units).items():
             paths = {label: folder / f"{name}-{number}.csv" for number, label in enumerate(writers)}
-            times = interleaved({label: partial(writer, paths[label], frame) for label, writer in writers.items()},
-                                args.repeats)
+            times = interleaved({label: partial(writer, paths[label], frame) for label, writer in writers.items()}, args.repeats)
             files = [path.read_bytes() for path in paths.values()]
-            print(f"{name}.csv ({frame.shape[0]:,} x {frame.shape[1]}, {len(files[0]) / 2**20:.0f} MiB); the same "
-                  f"bytes: {files[0] == files[1]}")
+            print(
+                f"{name}.csv ({frame.shape[0]:,} x {frame.shape[1]}, {len(files[0]) / 2**20:.0f} MiB); the same "
+                f"bytes: {files[0] == files[1]}"
+            )
             for label, values in times.items():
                 print(f"  {label:<15} {statistics.median(values):6.2f} s ({min(values):.2f}-{max(values):.2f})")
 

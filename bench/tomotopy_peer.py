@@ -28,8 +28,9 @@ from pathlib import Path
 from common import ROOT, generated_run, git_commit, spread
 
 
-def tomotopy_fit(documents: list[list[str]], priors: dict[str, int], k: int, iterations: int, workers: int,
-                 seed: int = 1) -> float:
+def tomotopy_fit(
+    documents: list[list[str]], priors: dict[str, int], k: int, iterations: int, workers: int, seed: int = 1
+) -> float:
     import tomotopy as tp
 
     model = tp.LDAModel(k=k, alpha=0.1, eta=0.01, seed=seed)
@@ -62,21 +63,35 @@ def main() -> None:
     documents = []
     for row in range(counts.shape[0]):
         start, end = counts.indptr[row], counts.indptr[row + 1]
-        documents.append([vocabulary[j] for j, n in zip(counts.indices[start:end], counts.data[start:end])
-                          for _ in range(int(n))])
+        documents.append(
+            [vocabulary[j] for j, n in zip(counts.indices[start:end], counts.data[start:end]) for _ in range(int(n))]
+        )
     priors = {}
     for theme, ids in enumerate(keyword_ids(prepared.lexicon, vocabulary, config["themes"]["match"])):
         for j in ids:
             priors[vocabulary[j]] = theme
-    print(f"toolkit against tomotopy {tomotopy.__version__}, toolkit {git_commit()}, {args.chars:,} characters, "
-          f"{int(counts.sum()):,} tokens in {counts.shape[0]:,} units, K={k}, {len(priors)} keywords, "
-          f"{args.repeats} interleaved repeat(s)")
-    times = {"toolkit, shipped ensemble": [], "tomotopy, one chain of 500, 2 workers": [],
-             f"toolkit, one chain, {args.sweeps} sweeps, 1 thread": [],
-             f"tomotopy, one chain, {args.sweeps} iterations, 1 worker": []}
-    one_chain = toolkit.Config.load(ROOT / "bench" / "empty.toml", [
-        *settings, "model.ensemble=1", "model.sample_above=0", "model.n_jobs=1", 'model.keyatm.stop="ceiling"',
-        f"model.keyatm.iterations={args.sweeps}"])
+    print(
+        f"toolkit against tomotopy {tomotopy.__version__}, toolkit {git_commit()}, {args.chars:,} characters, "
+        f"{int(counts.sum()):,} tokens in {counts.shape[0]:,} units, K={k}, {len(priors)} keywords, "
+        f"{args.repeats} interleaved repeat(s)"
+    )
+    times = {
+        "toolkit, shipped ensemble": [],
+        "tomotopy, one chain of 500, 2 workers": [],
+        f"toolkit, one chain, {args.sweeps} sweeps, 1 thread": [],
+        f"tomotopy, one chain, {args.sweeps} iterations, 1 worker": [],
+    }
+    one_chain = toolkit.Config.load(
+        ROOT / "bench" / "empty.toml",
+        [
+            *settings,
+            "model.ensemble=1",
+            "model.sample_above=0",
+            "model.n_jobs=1",
+            'model.keyatm.stop="ceiling"',
+            f"model.keyatm.iterations={args.sweeps}",
+        ],
+    )
     for _ in range(args.repeats):
         start = time.perf_counter()
         fitted = toolkit.fit(prepared, config, counted)
@@ -86,17 +101,22 @@ def main() -> None:
         toolkit.fit(prepared, one_chain, counted)
         times[f"toolkit, one chain, {args.sweeps} sweeps, 1 thread"].append(time.perf_counter() - start)
         times[f"tomotopy, one chain, {args.sweeps} iterations, 1 worker"].append(
-            tomotopy_fit(documents, priors, k, args.sweeps, 1))
+            tomotopy_fit(documents, priors, k, args.sweeps, 1)
+        )
     stop = getattr(fitted.model, "stop_", None) or {}
     print(f"  the shipped fit: {stop.get('sweeps')} sweeps ({stop.get('reason')}), sample {fitted.sample}")
     for name, values in times.items():
         print(f"  {name:<50} {spread(values)}")
     names = list(times)
-    print(f"  goal 1 (shipped ensemble at most tomotopy's one chain on 2 workers): "
-          f"{statistics.median(times[names[0]]) / statistics.median(times[names[1]]):.2f}x its time")
-    print(f"  goal 2 (per core at least 1.4x tomotopy): "
-          f"{statistics.median(times[names[3]]) / statistics.median(times[names[2]]):.2f}x "
-          f"(the toolkit's {args.sweeps} sweeps include its start and the shares' averaging)")
+    print(
+        f"  goal 1 (shipped ensemble at most tomotopy's one chain on 2 workers): "
+        f"{statistics.median(times[names[0]]) / statistics.median(times[names[1]]):.2f}x its time"
+    )
+    print(
+        f"  goal 2 (per core at least 1.4x tomotopy): "
+        f"{statistics.median(times[names[3]]) / statistics.median(times[names[2]]):.2f}x "
+        f"(the toolkit's {args.sweeps} sweeps include its start and the shares' averaging)"
+    )
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ def rebroken_traditional_copy(source: Path, target: Path) -> None:
     target.mkdir(parents=True)
     for path in sorted(source.glob("*.txt")):
         paragraphs = [p for p in path.read_text(encoding="utf-8").splitlines() if p.strip()]
-        joined = ["".join(paragraphs[i:i + 2]) for i in range(0, len(paragraphs), 2)]
+        joined = ["".join(paragraphs[i : i + 2]) for i in range(0, len(paragraphs), 2)]
         cut = []
         for paragraph in joined:
             middle = len(paragraph) // 2
@@ -84,36 +84,49 @@ def main() -> None:
         main_run = toolkit.run(toolkit.Config.load(gwr, common), work / "gwr")
         seconds = time.perf_counter() - start
         model = main_run.manifest["config"]["model"]
-        print(f"State Council 2000-2022: model {model['kind']}, {model['n_topics']} topics, ensemble "
-              f"{model['ensemble']}, {model.get(model['kind'])}; {seconds:.0f} s; {stopped(main_run)}")
+        print(
+            f"State Council 2000-2022: model {model['kind']}, {model['n_topics']} topics, ensemble "
+            f"{model['ensemble']}, {model.get(model['kind'])}; {seconds:.0f} s; {stopped(main_run)}"
+        )
         other_seed = toolkit.run(toolkit.Config.load(gwr, [*common, "model.random_state=43"]), work / "gwr43")
         r, mad = compare(named_yearly(main_run), named_yearly(other_seed))
         print(f"   seed 43: {stopped(other_seed)}")
-        print(f"1. seed 42 vs 43, yearly named-theme shares: r = {r:.3f} (target >= 0.95), mean |diff| = {mad:.4f} "
-              "(target <= 0.01)")
+        print(
+            f"1. seed 42 vs 43, yearly named-theme shares: r = {r:.3f} (target >= 0.95), mean |diff| = {mad:.4f} (target <= 0.01)"
+        )
         themes = main_run.themes.set_index("theme").drop(index="other", errors="ignore")
-        print("2. model share against keyword rate (r across years / across documents), the split-half check (share "
-              "from half the keywords against the other half's rate, r across years [95% low end]), the largest "
-              "shift of a yearly share when one keyword is left out; validated:")
+        print(
+            "2. model share against keyword rate (r across years / across documents), the split-half check (share "
+            "from half the keywords against the other half's rate, r across years [95% low end]), the largest "
+            "shift of a yearly share when one keyword is left out; validated:"
+        )
         for theme, row in themes.iterrows():
             mark = " <- target" if theme in FOCUS else ""
-            print(f"   {theme:24s} {row['r_years']:6.3f} / {row['r_documents']:6.3f}  split {row['r_split_years']:6.3f} "
-                  f"[{row['r_split_years_low']:6.3f}]  shift {row['largest_shift']:.3f} ({row['shift_word']}, "
-                  f"{row['shift_at']})  share {row['share']:.3f}  "
-                  f"{'validated' if row['validated'] else 'NOT validated: ' + row['why'][:60]}{mark}")
+            print(
+                f"   {theme:24s} {row['r_years']:6.3f} / {row['r_documents']:6.3f}  split {row['r_split_years']:6.3f} "
+                f"[{row['r_split_years_low']:6.3f}]  shift {row['largest_shift']:.3f} ({row['shift_word']}, "
+                f"{row['shift_at']})  share {row['share']:.3f}  "
+                f"{'validated' if row['validated'] else 'NOT validated: ' + row['why'][:60]}{mark}"
+            )
         yearly = main_run.theme_by_year.dropna(subset=["share"])
         largest = yearly.loc[yearly.groupby("year")["share"].idxmax()]
         other_years = largest.loc[largest["theme"] == "other", "year"].tolist()
-        print(f"   'other' is the largest share in {len(other_years)} of {len(largest)} years {other_years} (target: 0); "
-              f"its mean share {yearly.loc[yearly['theme'] == 'other', 'share'].mean():.3f}")
+        print(
+            f"   'other' is the largest share in {len(other_years)} of {len(largest)} years {other_years} (target: 0); "
+            f"its mean share {yearly.loc[yearly['theme'] == 'other', 'share'].mean():.3f}"
+        )
         copy = work / "copy"
         rebroken_traditional_copy(ROOT / "corpora" / "gwr_national" / "texts", copy)
-        copied = toolkit.run(toolkit.Config.load(gwr, [*common, f'corpus.texts="{copy}"',
-                                                       f'corpus.metadata="{copy / "metadata.csv"}"']), work / "copy-run")
+        copied = toolkit.run(
+            toolkit.Config.load(gwr, [*common, f'corpus.texts="{copy}"', f'corpus.metadata="{copy / "metadata.csv"}"']),
+            work / "copy-run",
+        )
         r, mad = compare(named_yearly(main_run), named_yearly(copied))
         print(f"   copy: {stopped(copied)}")
-        print(f"3. traditional script, other paragraph breaks ({copied.manifest['counts']['units']} units against "
-              f"{main_run.manifest['counts']['units']}): r = {r:.3f} (target >= 0.95), mean |diff| = {mad:.4f}")
+        print(
+            f"3. traditional script, other paragraph breaks ({copied.manifest['counts']['units']} units against "
+            f"{main_run.manifest['counts']['units']}): r = {r:.3f} (target >= 0.95), mean |diff| = {mad:.4f}"
+        )
         seeds_config = ROOT / "configs" / "seeds.toml"
         seeds = toolkit.run(toolkit.Config.load(seeds_config, common), work / "seeds")
         print(f"   seed documents: {stopped(seeds)}")
@@ -121,12 +134,13 @@ def main() -> None:
         # Which paragraphs of five documents flip moves with the seed: the figure over four seeds, not one.
         others = {}
         for seed in (43, 44, 45):
-            other = toolkit.run(toolkit.Config.load(seeds_config, [*common, f"model.random_state={seed}"]),
-                                work / f"seeds{seed}")
+            other = toolkit.run(toolkit.Config.load(seeds_config, [*common, f"model.random_state={seed}"]), work / f"seeds{seed}")
             print(f"   seed documents, model.random_state = {seed}: {stopped(other)}")
             others[seed] = hand_label_agreement(other)[0]
-        print(f"   the same with model.random_state = {', '.join(map(str, others))}: "
-              f"{', '.join(f'{a:.1%}' for a in others.values())}; mean of the four {np.mean([agreement, *others.values()]):.1%}")
+        print(
+            f"   the same with model.random_state = {', '.join(map(str, others))}: "
+            f"{', '.join(f'{a:.1%}' for a in others.values())}; mean of the four {np.mean([agreement, *others.values()]):.1%}"
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -137,9 +151,11 @@ def stopped(result) -> str:
     if not stop:
         return "no stopping rule"
     sampling = stop["sweeps"] - stop["burn_in"]
-    return (f"{stop['sweeps']} sweeps (burn-in {stop['burn_in']} of at most {stop['ceiling'] - sampling}), "
-            f"stop = {stop['stop']}: {stop['reason']}, split-R-hat {stop['rhat']} (threshold "
-            f"{stop['rhat_threshold']}, {stop['chains']} chains)")
+    return (
+        f"{stop['sweeps']} sweeps (burn-in {stop['burn_in']} of at most {stop['ceiling'] - sampling}), "
+        f"stop = {stop['stop']}: {stop['reason']}, split-R-hat {stop['rhat']} (threshold "
+        f"{stop['rhat_threshold']}, {stop['chains']} chains)"
+    )
 
 
 def hand_label_agreement(result) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]:
@@ -166,13 +182,17 @@ def hand_labels(result) -> float:
     """Print the agreement with the hand labels, per theme and the misses; return the model's agreement."""
     agreement, model, keyword, truth, labels = hand_label_agreement(result)
     named = result.units.set_index("unit_id").loc[labels["unit_id"], result.prepared.lexicon.names].idxmax(axis=1)
-    print(f"4. seed paragraphs labelled by hand ({len(labels)}): model's dominant theme agrees on "
-          f"{(model == truth).mean():.1%} (target >= 90%), the keyword scorer on {(keyword == truth).mean():.1%}; "
-          f"the largest named theme, 'other' never chosen (the rule before 2026-12), on {(named == truth).mean():.1%}")
+    print(
+        f"4. seed paragraphs labelled by hand ({len(labels)}): model's dominant theme agrees on "
+        f"{(model == truth).mean():.1%} (target >= 90%), the keyword scorer on {(keyword == truth).mean():.1%}; "
+        f"the largest named theme, 'other' never chosen (the rule before 2026-12), on {(named == truth).mean():.1%}"
+    )
     for theme in FOCUS:
         chosen = truth == theme
-        print(f"   {theme:16s} {chosen.sum():3d} units: model {(model[chosen] == theme).mean():.0%}, keywords "
-              f"{(keyword[chosen] == theme).mean():.0%}")
+        print(
+            f"   {theme:16s} {chosen.sum():3d} units: model {(model[chosen] == theme).mean():.0%}, keywords "
+            f"{(keyword[chosen] == theme).mean():.0%}"
+        )
     wrong = labels[model != truth].assign(model=model[model != truth])
     if len(wrong):
         print("   the model's disagreements: " + "; ".join(f"{r.unit_id} {r.theme}->{r.model}" for r in wrong.itertuples()))

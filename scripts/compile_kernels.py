@@ -14,8 +14,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TINY = ["model.ensemble=1", "model.keyatm.iterations=2", "model.keyatm.samples=1", "model.keyatm.thin=1",
-        "figures.ldavis=false", "figures.formats=[\"png\"]", "trends.bootstrap=20"]
+TINY = [
+    "model.ensemble=1",
+    "model.keyatm.iterations=2",
+    "model.keyatm.samples=1",
+    "model.keyatm.thin=1",
+    "figures.ldavis=false",
+    'figures.formats=["png"]',
+    "trends.bootstrap=20",
+]
 
 
 def main() -> None:
@@ -29,7 +36,7 @@ def main() -> None:
         logging.getLogger("toolkit").setLevel(logging.WARNING)
         config = ROOT / "configs" / "seeds.toml"
         toolkit.run(toolkit.Config.load(config, TINY), Path(work) / "keyatm")
-        toolkit.run(toolkit.Config.load(config, [*TINY, "model.kind=\"lda\"", "model.n_topics=5"]), Path(work) / "lda")
+        toolkit.run(toolkit.Config.load(config, [*TINY, 'model.kind="lda"', "model.n_topics=5"]), Path(work) / "lda")
     print(f"compiled the numba kernels in {time.perf_counter() - start:.0f} s")
 
 

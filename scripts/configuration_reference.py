@@ -94,8 +94,9 @@ def _table(prefix: str, options: dict) -> list[str]:
     lines = ["| key | default | type | allowed | meaning |", "|---|---|---|---|---|"]
     for key, option in options.items():
         default = _value(option.default).replace("|", "\\|")
-        lines.append(f"| `{prefix}.{key}` | `{default}` | {_cell(_kind(option))} | "
-                     f"{_cell(option.rule) or 'any'} | {_cell(option.help)} |")
+        lines.append(
+            f"| `{prefix}.{key}` | `{default}` | {_cell(_kind(option))} | {_cell(option.rule) or 'any'} | {_cell(option.help)} |"
+        )
     return lines
 
 
@@ -121,17 +122,26 @@ def render() -> str:
         if section == "model":
             for kind in builtin_kinds():
                 cls = models.model_class(kind)
-                lines += ["", f"### model.{kind}", "",
-                          f"`[model.{kind}]`, the settings of `model.kind = \"{kind}\"` ({cls.display_name}), "
-                          f"declared in `toolkit/models/{kind}.py`.", "", *_table(f"model.{kind}", cls.OPTIONS)]
+                lines += [
+                    "",
+                    f"### model.{kind}",
+                    "",
+                    f'`[model.{kind}]`, the settings of `model.kind = "{kind}"` ({cls.display_name}), '
+                    f"declared in `toolkit/models/{kind}.py`.",
+                    "",
+                    *_table(f"model.{kind}", cls.OPTIONS),
+                ]
         moved = getattr(module, "MOVED", {})
         if moved:
-            lines += ["", "Moved (read with a deprecation warning): "
-                      + ", ".join(f"`{section}.{key}` into `[{section}.{sub}]`" for key, sub in moved.items()) + "."]
+            lines += [
+                "",
+                "Moved (read with a deprecation warning): "
+                + ", ".join(f"`{section}.{key}` into `[{section}.{sub}]`" for key, sub in moved.items())
+                + ".",
+            ]
         retired = getattr(module, "RETIRED", {})
         if retired:
-            lines += ["", "Retired (an error): " + "; ".join(f"`{section}.{key}`: {why}" for key, why in retired.items())
-                      + "."]
+            lines += ["", "Retired (an error): " + "; ".join(f"`{section}.{key}`: {why}" for key, why in retired.items()) + "."]
     return "\n".join(lines) + "\n"
 
 

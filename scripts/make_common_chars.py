@@ -19,5 +19,5 @@ for line in dict_path.read_text(encoding="utf-8").splitlines():
             counts[ch] += int(freq)
 chars = "".join(ch for ch, _ in counts.most_common(4000))
 out = Path(__file__).resolve().parent.parent / "toolkit" / "data" / "common_chars.txt"
-out.write_text("\n".join(chars[i:i + 100] for i in range(0, len(chars), 100)) + "\n", encoding="utf-8")
+out.write_text("\n".join(chars[i : i + 100] for i in range(0, len(chars), 100)) + "\n", encoding="utf-8")
 print(f"wrote {len(chars)} characters to {out}")

@@ -1,5 +1,5 @@
 """Write the notebooks in notebooks/ (without outputs). Edit the cells here, then run:
-    .venv/bin/python scripts/make_notebooks.py
+.venv/bin/python scripts/make_notebooks.py
 """
 
 from pathlib import Path
@@ -20,278 +20,470 @@ def notebook(name: str, cells: list[tuple[str, str]]) -> None:
     nbformat.write(nb, OUT / name)
 
 
-notebook("01_quickstart.ipynb", [
-    ("md", "# Quick start: themes in the five seed documents\n\n"
-           "Load, normalise, fit the keyword-assisted topic model and plot the trend, with the same function the "
-           "command line uses (`toolkit run configs/seeds.toml`). Every table below is also written as CSV in the "
-           "output folder."),
-    ("code", "%matplotlib inline\nimport toolkit\n\nresult = toolkit.run(\"../configs/seeds.toml\", \"../runs/nb-quickstart\")\n"
-             "result.documents[[\"doc_id\", \"title\", \"date\", \"place\", \"status\", \"n_units\"]]"),
-    ("md", "Each lexicon theme owns one topic, anchored to its keywords: its theme is fixed by construction "
-           "(`labelled_by = keywords`). The free topics collect what the lexicon does not name and count as `other`; "
-           "`suggested` is the theme their top words look like, a hint only:"),
-    ("code", "topics = result.topics.copy()\ntopics[\"top_words\"] = topics[\"top_words\"].map(lambda w: \" \".join(w[:8]))\n"
-             "topics[[\"topic\", \"theme\", \"labelled_by\", \"suggested\", \"top_words\"]]"),
-    ("md", "Before trusting a theme, read its diagnostics: does its share follow its keywords across years and "
-           "documents, does it hold across the ensemble's seeds, is its topic more than its keywords? Five documents "
-           "are few, so several themes are not validated here, and the table says why:"),
-    ("code", "result.themes[[\"theme\", \"keywords_in_vocabulary\", \"keyword_weight\", \"r_years\", \"r_documents\",\n"
-             "               \"member_r\", \"validated\", \"why\"]].round(2)"),
-    ("md", "Theme shares by year, weighted by tokens, one panel per theme, with 95% bootstrap intervals and the range "
-           "over the ensemble's seeds; 2016-2018 have no documents and stay empty:"),
-    ("code", "toolkit.plot_theme_shares(result.theme_by_year, result.prepared.lexicon, title=\"seeds\")"),
-    ("code", "result.theme_by_year.pivot(index=\"year\", columns=\"theme\", values=\"share\").round(3)"),
-    ("md", "Which paragraphs carry a theme? The ecology paragraphs of the 2021 press conference:"),
-    ("code", "units = result.units\nunits[(units.doc_id == \"003_627586bead8599d4\") & (units.dominant_theme == \"ecology\")]"
-             "[[\"unit_id\", \"ecology\", \"text\"]].head()"),
-    ("md", "The whole run, figures and tables in one file to send to a co-author: "
-           "`../runs/nb-quickstart/report.html`; the interactive topic map: `../runs/nb-quickstart/ldavis.html`."),
-    ("code", "sorted(p.name for p in result.out_dir.iterdir())"),
-])
+notebook(
+    "01_quickstart.ipynb",
+    [
+        (
+            "md",
+            "# Quick start: themes in the five seed documents\n\n"
+            "Load, normalise, fit the keyword-assisted topic model and plot the trend, with the same function the "
+            "command line uses (`toolkit run configs/seeds.toml`). Every table below is also written as CSV in the "
+            "output folder.",
+        ),
+        (
+            "code",
+            '%matplotlib inline\nimport toolkit\n\nresult = toolkit.run("../configs/seeds.toml", "../runs/nb-quickstart")\n'
+            'result.documents[["doc_id", "title", "date", "place", "status", "n_units"]]',
+        ),
+        (
+            "md",
+            "Each lexicon theme owns one topic, anchored to its keywords: its theme is fixed by construction "
+            "(`labelled_by = keywords`). The free topics collect what the lexicon does not name and count as `other`; "
+            "`suggested` is the theme their top words look like, a hint only:",
+        ),
+        (
+            "code",
+            'topics = result.topics.copy()\ntopics["top_words"] = topics["top_words"].map(lambda w: " ".join(w[:8]))\n'
+            'topics[["topic", "theme", "labelled_by", "suggested", "top_words"]]',
+        ),
+        (
+            "md",
+            "Before trusting a theme, read its diagnostics: does its share follow its keywords across years and "
+            "documents, does it hold across the ensemble's seeds, is its topic more than its keywords? Five documents "
+            "are few, so several themes are not validated here, and the table says why:",
+        ),
+        (
+            "code",
+            'result.themes[["theme", "keywords_in_vocabulary", "keyword_weight", "r_years", "r_documents",\n'
+            '               "member_r", "validated", "why"]].round(2)',
+        ),
+        (
+            "md",
+            "Theme shares by year, weighted by tokens, one panel per theme, with 95% bootstrap intervals and the range "
+            "over the ensemble's seeds; 2016-2018 have no documents and stay empty:",
+        ),
+        ("code", 'toolkit.plot_theme_shares(result.theme_by_year, result.prepared.lexicon, title="seeds")'),
+        ("code", 'result.theme_by_year.pivot(index="year", columns="theme", values="share").round(3)'),
+        ("md", "Which paragraphs carry a theme? The ecology paragraphs of the 2021 press conference:"),
+        (
+            "code",
+            'units = result.units\nunits[(units.doc_id == "003_627586bead8599d4") & (units.dominant_theme == "ecology")]'
+            '[["unit_id", "ecology", "text"]].head()',
+        ),
+        (
+            "md",
+            "The whole run, figures and tables in one file to send to a co-author: "
+            "`../runs/nb-quickstart/report.html`; the interactive topic map: `../runs/nb-quickstart/ldavis.html`.",
+        ),
+        ("code", "sorted(p.name for p in result.out_dir.iterdir())"),
+    ],
+)
 
-notebook("02_preprocessing.ipynb", [
-    ("md", "# Preprocessing up close\n\nSeed 004 was scraped from a page that adds a pinyin reading after many "
-           "characters, in traditional script, with some mojibake. Here is what normalisation does to it, what the "
-           "segmenter makes of the result, and how to extend the dictionary and the stopwords."),
-    ("code", "from pathlib import Path\n\nimport toolkit\n\nraw = Path(\"../seeds/004_1467077b33d2f3ae.txt\").read_text(encoding=\"utf-8\")\n"
-             "print(raw[:300])"),
-    ("code", "normalizer = toolkit.Normalizer()\nclean = normalizer.normalize(raw)\nprint(clean.text[:300])\n"
-             "print(\"characters removed by rule:\", dict(clean.removed), \"| converted to simplified:\", clean.converted)"),
-    ("md", "The same text as the pipeline uses it: units (paragraphs) and their tokens."),
-    ("code", "config = toolkit.Config.load(\"../configs/seeds.toml\")\n"
-             "tokens = toolkit.tokenize_file(\"../seeds/004_1467077b33d2f3ae.txt\", config)\n"
-             "for unit in tokens[:3]:\n    print(\" \".join(unit))"),
-    ("md", "## Lexicon coverage\n\nWhich theme words occur in the seed corpus, and which never do:"),
-    ("code", "prepared = toolkit.prepare(config)\nvocabulary = toolkit.build_vocabulary(prepared.tokens, min_df=2, max_df=0.3)\n"
-             "coverage = toolkit.lexicon_coverage(prepared.lexicon, vocabulary, prepared.tokens)\n"
-             "coverage.groupby(\"theme\").agg(words=(\"word\", \"size\"), occurring=(\"count\", lambda c: int((c > 0).sum())),"
-             " in_vocabulary=(\"in_vocabulary\", \"sum\"))"),
-    ("code", "coverage[coverage[\"count\"] == 0].groupby(\"theme\")[\"word\"].apply(\" \".join)"),
-    ("md", "## Candidate terms\n\nWord pairs that jieba splits but that recur together: candidates for the dictionary."),
-    ("code", "toolkit.candidate_terms(prepared.pair_counts, known=prepared.segmenter.known_words,\n"
-             "                        stopwords=prepared.segmenter.stopwords, min_count=3).head(15)"),
-    ("md", "## Adding dictionary words and stopwords\n\nWrite them to files and list the files in the config "
-           "(`segment.extra_dictionaries`, `segment.extra_stopwords`). Here 热带雨林式 is kept whole and 发布会 "
-           "is dropped:"),
-    ("code", "import tempfile\n\nfolder = Path(tempfile.mkdtemp())\n(folder / \"words.txt\").write_text(\"热带雨林式\\n\", encoding=\"utf-8\")\n"
-             "(folder / \"stop.txt\").write_text(\"发布会\\n\", encoding=\"utf-8\")\n"
-             "mine = config.with_values(**{\"segment.extra_dictionaries\": [str(folder / \"words.txt\")],\n"
-             "                             \"segment.extra_stopwords\": [str(folder / \"stop.txt\")]})\n"
-             "segmenter = toolkit.make_segmenter(mine, prepared.lexicon)\n"
-             "print(segmenter.tokens(\"营造热带雨林式的创新生态,发布会到此结束\"))"),
-])
+notebook(
+    "02_preprocessing.ipynb",
+    [
+        (
+            "md",
+            "# Preprocessing up close\n\nSeed 004 was scraped from a page that adds a pinyin reading after many "
+            "characters, in traditional script, with some mojibake. Here is what normalisation does to it, what the "
+            "segmenter makes of the result, and how to extend the dictionary and the stopwords.",
+        ),
+        (
+            "code",
+            'from pathlib import Path\n\nimport toolkit\n\nraw = Path("../seeds/004_1467077b33d2f3ae.txt").read_text(encoding="utf-8")\n'
+            "print(raw[:300])",
+        ),
+        (
+            "code",
+            "normalizer = toolkit.Normalizer()\nclean = normalizer.normalize(raw)\nprint(clean.text[:300])\n"
+            'print("characters removed by rule:", dict(clean.removed), "| converted to simplified:", clean.converted)',
+        ),
+        ("md", "The same text as the pipeline uses it: units (paragraphs) and their tokens."),
+        (
+            "code",
+            'config = toolkit.Config.load("../configs/seeds.toml")\n'
+            'tokens = toolkit.tokenize_file("../seeds/004_1467077b33d2f3ae.txt", config)\n'
+            'for unit in tokens[:3]:\n    print(" ".join(unit))',
+        ),
+        ("md", "## Lexicon coverage\n\nWhich theme words occur in the seed corpus, and which never do:"),
+        (
+            "code",
+            "prepared = toolkit.prepare(config)\nvocabulary = toolkit.build_vocabulary(prepared.tokens, min_df=2, max_df=0.3)\n"
+            "coverage = toolkit.lexicon_coverage(prepared.lexicon, vocabulary, prepared.tokens)\n"
+            'coverage.groupby("theme").agg(words=("word", "size"), occurring=("count", lambda c: int((c > 0).sum())),'
+            ' in_vocabulary=("in_vocabulary", "sum"))',
+        ),
+        ("code", 'coverage[coverage["count"] == 0].groupby("theme")["word"].apply(" ".join)'),
+        ("md", "## Candidate terms\n\nWord pairs that jieba splits but that recur together: candidates for the dictionary."),
+        (
+            "code",
+            "toolkit.candidate_terms(prepared.pair_counts, known=prepared.segmenter.known_words,\n"
+            "                        stopwords=prepared.segmenter.stopwords, min_count=3).head(15)",
+        ),
+        (
+            "md",
+            "## Adding dictionary words and stopwords\n\nWrite them to files and list the files in the config "
+            "(`segment.extra_dictionaries`, `segment.extra_stopwords`). Here 热带雨林式 is kept whole and 发布会 "
+            "is dropped:",
+        ),
+        (
+            "code",
+            'import tempfile\n\nfolder = Path(tempfile.mkdtemp())\n(folder / "words.txt").write_text("热带雨林式\\n", encoding="utf-8")\n'
+            '(folder / "stop.txt").write_text("发布会\\n", encoding="utf-8")\n'
+            'mine = config.with_values(**{"segment.extra_dictionaries": [str(folder / "words.txt")],\n'
+            '                             "segment.extra_stopwords": [str(folder / "stop.txt")]})\n'
+            "segmenter = toolkit.make_segmenter(mine, prepared.lexicon)\n"
+            'print(segmenter.tokens("营造热带雨林式的创新生态,发布会到此结束"))',
+        ),
+    ],
+)
 
-notebook("03_choosing_a_model.ipynb", [
-    ("md", "# Choosing a model and the number of topics\n\nA small sweep on the seed corpus: the measurement model "
-           "(keyatm: one topic per theme, so K is the themes plus the free topics) and the exploratory models LDA and "
-           "NMF, four values of K, two seeds each. Grid points a model cannot fit (keyatm with fewer topics than "
-           "themes) are skipped and listed. `toolkit sweep` on the command line does the same; finished runs are "
-           "skipped when a sweep is started again."),
-    ("code", "%matplotlib inline\nimport toolkit\n\nconfig = toolkit.Config.load(\"../configs/seeds.toml\", [\"sweep.seeds=[1, 2]\", \"model.lda.passes=5\",\n"
-             "                                                         \"model.keyatm.iterations=200\"])\n"
-             "result = toolkit.sweep(config, \"../runs/nb-sweep\",\n"
-             "                       grid={\"model.kind\": [\"keyatm\", \"lda\", \"nmf\"], \"model.n_topics\": [9, 12, 18, 20]},\n"
-             "                       n_jobs=2)\n"
-             "result.table[[\"kind\", \"n_topics\", \"random_state\", \"c_npmi\", \"c_v\", \"diversity\", \"stability\"]].round(3)"),
-    ("md", "Each metric against K: the line is the mean over seeds, the band the range. Coherence (NPMI, c_v) and "
-           "diversity should be high; stability says whether another seed gives the same topics."),
-    ("code", "toolkit.plot_sweep(result.table, title=\"seeds\")"),
-    ("code", "from IPython.display import Markdown\n\nMarkdown(result.recommendation)"),
-    ("md", "Stability compares the topics of two seeds after matching them one to one (Hungarian method on top-word "
-           "overlap). Low stability means a single run's topics should not be read closely."),
-    ("code", "result.table.groupby([\"kind\", \"n_topics\"])[\"stability\"].first().unstack(0).round(2)"),
-])
+notebook(
+    "03_choosing_a_model.ipynb",
+    [
+        (
+            "md",
+            "# Choosing a model and the number of topics\n\nA small sweep on the seed corpus: the measurement model "
+            "(keyatm: one topic per theme, so K is the themes plus the free topics) and the exploratory models LDA and "
+            "NMF, four values of K, two seeds each. Grid points a model cannot fit (keyatm with fewer topics than "
+            "themes) are skipped and listed. `toolkit sweep` on the command line does the same; finished runs are "
+            "skipped when a sweep is started again.",
+        ),
+        (
+            "code",
+            '%matplotlib inline\nimport toolkit\n\nconfig = toolkit.Config.load("../configs/seeds.toml", ["sweep.seeds=[1, 2]", "model.lda.passes=5",\n'
+            '                                                         "model.keyatm.iterations=200"])\n'
+            'result = toolkit.sweep(config, "../runs/nb-sweep",\n'
+            '                       grid={"model.kind": ["keyatm", "lda", "nmf"], "model.n_topics": [9, 12, 18, 20]},\n'
+            "                       n_jobs=2)\n"
+            'result.table[["kind", "n_topics", "random_state", "c_npmi", "c_v", "diversity", "stability"]].round(3)',
+        ),
+        (
+            "md",
+            "Each metric against K: the line is the mean over seeds, the band the range. Coherence (NPMI, c_v) and "
+            "diversity should be high; stability says whether another seed gives the same topics.",
+        ),
+        ("code", 'toolkit.plot_sweep(result.table, title="seeds")'),
+        ("code", "from IPython.display import Markdown\n\nMarkdown(result.recommendation)"),
+        (
+            "md",
+            "Stability compares the topics of two seeds after matching them one to one (Hungarian method on top-word "
+            "overlap). Low stability means a single run's topics should not be read closely.",
+        ),
+        ("code", 'result.table.groupby(["kind", "n_topics"])["stability"].first().unstack(0).round(2)'),
+    ],
+)
 
-notebook("04_themes_2014_2021.ipynb", [
-    ("md", "# Themes in the State Council work reports, 2014-2021\n\nThe reports of 2000-2022 with the "
-           "keyword-assisted topic model (one topic anchored to each of the lexicon's 17 themes, one free topic), an "
-           "ensemble of three seeds, and 95% bootstrap intervals (`configs/gwr_national.toml`)."),
-    ("code", "%matplotlib inline\nimport toolkit\n\nresult = toolkit.run(\"../configs/gwr_national.toml\", \"../runs/nb-gwr\")\n"
-             "lexicon = result.prepared.lexicon\nyearly = result.theme_by_year"),
-    ("code", "toolkit.plot_theme_shares(yearly[yearly.year.between(2012, 2022)], lexicon, title=\"国务院政府工作报告\")"),
-    ("md", "## Can each theme be trusted here?\n\nPer theme: its share's agreement with its keyword rate across the "
-           "years, the lowest agreement between two ensemble members, and whether it passes the toolkit's checks "
-           "(`why` says which it fails). For a paper, add hand coding: `toolkit validate export runs/gwr_national`."),
-    ("code", "result.themes[[\"theme\", \"top_words\", \"r_years\", \"member_r\", \"validated\", \"why\"]].round(2)"),
-    ("md", "## The model beside a model-free baseline\n\nFor each theme: how often its lexicon words occur per 10,000 "
-           "tokens (bars) and the model's share (line), with their correlation over the years."),
-    ("code", "trends = result.trends\ntoolkit.plot_model_vs_keywords(yearly, trends.keywords, trends.agreement, lexicon)"),
-    ("code", "trends.agreement.round(2)"),
-    ("md", "## Change from 2014 to 2021\n\nThe change of each theme's share with its bootstrap interval; `clear` "
-           "marks changes whose interval excludes zero."),
-    ("code", "trends.change.round(3)"),
-    ("code", "clear = trends.change[trends.change.clear & (trends.change.theme != \"other\")]\n"
-             "print(f\"{len(clear)} of {len(trends.change) - 1} themes changed clearly from 2014 to 2021:\", \", \".join(clear.theme))"),
-    ("code", "toolkit.plot_change(trends.change, lexicon)"),
-    ("code", "focus = yearly[yearly.year.between(2014, 2021) & yearly.theme.isin([\"innovation\", \"digital_economy\", \"ecology\"])]\n"
-             "focus.pivot(index=\"year\", columns=\"theme\", values=\"share\").round(3)"),
-    ("md", "## Reading\n\n"
-           "**What the figures show.** Shares are token-weighted shares of each theme's keyword topic, per year: how "
-           "much of each year's report the model attributes to the theme, its keywords and the words that go with "
-           "them. Where the keyword line and the model line move together (high r), the two measurements agree; "
-           "where they do not, look at the paragraphs before believing either. The change table answers the "
-           "2014-2021 question with its uncertainty: a change is only worth reporting when `clear` is true (the cell "
-           "above counts them for this run).\n\n"
-           "**What they cannot show.** One report per year is one text per year: the intervals describe uncertainty "
-           "over paragraphs within a report, not over the reports the State Council could have written. Shares are "
-           "relative, so one theme rising must push others down (2020's short, pandemic-dominated report moves every "
-           "line). The themes are the lexicon's categories: a topic labelled ecology may also carry energy or "
-           "consumption words, and `other` holds what the lexicon does not name. A theme's topic exists only in "
-           "paragraphs that use at least one of its keywords, by design: a theme the lexicon words badly is measured "
-           "badly, and hand coding is how to find out. Nothing here says why the emphasis changed."),
-])
-notebook("05_places_and_evidence.ipynb", [
-    ("md", "# Comparing places and reading the evidence\n\nThe seed documents come from two places: four from "
-           "Wuhan and one from Anqing's Daguan district. Grouping by the metadata's `place` column compares them; "
-           "named periods (the five-year plans) and a covariate model do the same along time. Five documents are "
-           "few: every interval below says so by its width, and a comparison that rests on one document is "
-           "marked as such."),
-    ("code", "%matplotlib inline\nimport toolkit\n\n"
-             "config = toolkit.Config.load(\"../configs/seeds.toml\", [\n"
-             "    'trends.by=\"place\"',\n"
-             "    'trends.periods={\"十二五\" = [2011, 2015], \"十三五\" = [2016, 2020], \"十四五\" = [2021, 2025]}',\n"
-             "    'effects.formula=\"year + place\"'])\n"
-             "result = toolkit.run(config, \"../runs/nb-places\")\nlexicon = result.prepared.lexicon\ntrends = result.trends"),
-    ("md", "## Wuhan against Anqing\n\nShares per place, pooled over the years, with 95% intervals that count "
-           "documents, paragraphs and the model's seeds:"),
-    ("code", "trends.groups.pivot(index=\"theme\", columns=\"place\", values=\"share\").round(3)"),
-    ("md", "The change from one place to the other, theme by theme. `clear` needs the simultaneous interval "
-           "(over all themes) to exclude zero; `note` says that Anqing is a single document, whose "
-           "document-to-document variation is borrowed from the other documents:"),
-    ("code", "trends.group_change[[\"theme\", \"change\", \"change_low\", \"change_high\", \"simultaneous_low\",\n"
-             "                     \"simultaneous_high\", \"clear\", \"note\"]].round(3)"),
-    ("code", "toolkit.plot_change(trends.group_change, lexicon, title=\"武汉 → 安庆大观区\")"),
-    ("md", "## Periods\n\nThe five-year plans as periods; each bar carries its interval:"),
-    ("code", "toolkit.plot_theme_periods(trends.periods, lexicon, title=\"seeds\")"),
-    ("md", "## Covariate effects\n\nEach theme's paragraph shares regressed on year and place (a fractional logit "
-           "with errors clustered by document; the ensemble's seeds carried by the method of composition). "
-           "Estimates are log-odds; the figure shows the expected share per place over the years. With five "
-           "documents, clustered errors are unreliable: read them as rough."),
-    ("code", "effects = result.out_dir / \"effects.csv\"\nimport pandas as pd\n\n"
-             "pd.read_csv(effects).query(\"term != 'Intercept'\")[[\"theme\", \"term\", \"estimate\", \"low\", \"high\", \"p_value\"]].round(3)"),
-    ("code", "toolkit.plot_effects(pd.read_csv(result.out_dir / \"effects_expected.csv\"), lexicon, title=\"seeds\")"),
-    ("md", "## What the intervals do and do not cover\n\nThey count which documents a year (period, place) happens "
-           "to have, which paragraphs those hold, and which seed the model was fitted with. They do not count "
-           "whether the lexicon words a theme well (read `result.themes` and validate by hand: "
-           "`toolkit validate export`), the documents the corpus lacks, or choices such as the number of topics."),
-    ("md", "## The passages behind a share\n\nA reviewer's first question: show me the paragraphs. passages.csv "
-           "lists, for every theme and every topic, the paragraphs with the largest share, over the whole corpus "
-           "and per period, with the document's title, date and place, and the theme's keywords found in each:"),
-    ("code", "passages = pd.read_csv(result.out_dir / \"passages.csv\")\n"
-             "passages.query(\"kind == 'theme' and name == 'ecology' and scope == 'all'\")[\n"
-             "    [\"rank\", \"share\", \"title\", \"date\", \"place\", \"keywords\", \"text\"]]"),
-    ("md", "## How a theme is worded over time\n\nNot only how much text a theme takes, but in which words: each "
-           "theme's top words per period, re-estimated from the paragraphs' theme shares and word counts "
-           "(class-based TF-IDF). Coloured words are new to the theme's list in that period:"),
-    ("code", "words = pd.read_csv(result.out_dir / \"theme_words.csv\")\n"
-             "words.query(\"theme == 'innovation'\").pivot(index=\"rank\", columns=\"period\", values=\"word\")"),
-    ("code", "toolkit.plot_theme_words(words, lexicon, title=\"seeds\")"),
-    ("md", "## Single terms and keywords in context\n\nTerm counts by year in the State Council reports "
-           "(`toolkit terms configs/gwr_national.toml 共同富裕 数据要素 新质生产力` on the command line). `count` "
-           "counts the term as a substring of the normalised text, `token_count` as a whole word as jieba cuts it; "
-           "新质生产力 dates from 2023, after this corpus ends:"),
-    ("code", "counts = toolkit.count_terms(\"../configs/gwr_national.toml\", [\"共同富裕\", \"数据要素\", \"新质生产力\"])\n"
-             "counts[counts[\"count\"] > 0]"),
-    ("code", "toolkit.plot_term_counts(counts, title=\"国务院政府工作报告\")"),
-    ("md", "Every occurrence in context (`toolkit kwic configs/gwr_national.toml 共同富裕`):"),
-    ("code", "lines = toolkit.concordance(\"../configs/gwr_national.toml\", [\"共同富裕\"], context=15)\n"
-             "print(toolkit.format_kwic(lines, 15))"),
-])
-notebook("06_your_own_corpus.ipynb", [
-    ("md", "# Your own corpus, from a spreadsheet to validated themes\n\n"
-           "The steps a study takes with its own documents: a metadata table written from the spreadsheet a "
-           "research assistant keeps, a lexicon started from the shipped one and extended with the candidate "
-           "keywords the corpus suggests, a run, what to read before trusting a theme (and `other`), a hand-coding "
-           "sample exported and scored, and a comparison of groups.\n\n"
-           "Point `TOOLKIT_MY_CORPUS` at a folder holding `texts/` (one UTF-8 text file per document) and "
-           "`spreadsheet.csv`; without it, this notebook builds a small demonstration corpus there from the seed "
-           "documents and four State Council reports, so that it runs anywhere."),
-    ("code", "%matplotlib inline\nimport os\nimport shutil\nimport tomllib\nfrom pathlib import Path\n\n"
-             "import pandas as pd\nimport tomli_w\n\nimport toolkit\n\n"
-             "corpus = Path(os.environ.get(\"TOOLKIT_MY_CORPUS\", \"../runs/my-corpus\")).resolve()\n"
-             "if not (corpus / \"spreadsheet.csv\").is_file():  # the demonstration corpus\n"
-             "    (corpus / \"texts\").mkdir(parents=True, exist_ok=True)\n"
-             "    seeds = pd.read_csv(\"../seeds/metadata.csv\")\n"
-             "    rows = []\n"
-             "    for seed in seeds.itertuples():\n"
-             "        shutil.copy(Path(\"../seeds\") / seed.file, corpus / \"texts\" / seed.file)\n"
-             "        rows.append({\"文件\": seed.file, \"标题\": seed.title, \"日期\": seed.date, \"地区\": seed.place,\n"
-             "                     \"级别\": \"地方\"})\n"
-             "    for year in (2019, 2020, 2021, 2022):\n"
-             "        name = f\"national_{year}.txt\"\n"
-             "        shutil.copy(Path(\"../corpora/gwr_national/texts\") / name, corpus / \"texts\" / name)\n"
-             "        rows.append({\"文件\": name, \"标题\": f\"{year}年国务院政府工作报告\", \"日期\": f\"{year}-03-05\",\n"
-             "                     \"地区\": \"全国\", \"级别\": \"中央\"})\n"
-             "    pd.DataFrame(rows).to_csv(corpus / \"spreadsheet.csv\", index=False, encoding=\"utf-8-sig\")\n"
-             "sorted(p.name for p in (corpus / \"texts\").iterdir())"),
-    ("md", "## 1. The metadata, from the spreadsheet\n\n"
-           "The toolkit reads a CSV with a `file` column naming each text file; `title`, `date` (YYYY, YYYY-MM or "
-           "YYYY-MM-DD), `place` and any column of your own (here `level`) come along into every table. Save the "
-           "spreadsheet as CSV (Excel's \"CSV UTF-8\"; Excel's default on Chinese Windows, GB18030, is read too) "
-           "and rename its columns once:"),
-    ("code", "sheet = pd.read_csv(corpus / \"spreadsheet.csv\", encoding=\"utf-8-sig\")\n"
-             "metadata = sheet.rename(columns={\"文件\": \"file\", \"标题\": \"title\", \"日期\": \"date\", \"地区\": \"place\",\n"
-             "                                 \"级别\": \"level\"})\n"
-             "metadata.to_csv(corpus / \"metadata.csv\", index=False)\nmetadata"),
-    ("md", "## 2. A lexicon of your own, with evidence\n\n"
-           "Start from the shipped lexicon (17 themes, each with its sources) and let the corpus suggest words: "
-           "`candidate_keywords` lists the words that occur with a theme's keywords far above chance. Nothing is "
-           "added by itself: read the example units, then add what belongs to the theme."),
-    ("code", "lexicon_file = corpus / \"lexicon.toml\"\n"
-             "if not lexicon_file.is_file():\n"
-             "    shutil.copy(toolkit.data_path(\"lexicon.toml\"), lexicon_file)\n"
-             "config_file = corpus / \"study.toml\"\n"
-             "config_file.write_text(tomli_w.dumps({\n"
-             "    \"corpus\": {\"name\": \"my-corpus\", \"texts\": \"texts\", \"metadata\": \"metadata.csv\"},\n"
-             "    \"themes\": {\"lexicon\": \"lexicon.toml\"},\n"
-             "    \"trends\": {\"by\": \"level\"},\n"
-             "    # quicker than the defaults (3 chains of 500 sweeps): use those for the paper\n"
-             "    \"model\": {\"n_topics\": 19, \"ensemble\": 2, \"keyatm\": {\"iterations\": 100}},\n"
-             "    \"figures\": {\"ldavis\": False, \"formats\": [\"png\"]},\n"
-             "}), encoding=\"utf-8\")\n"
-             "config = toolkit.Config.load(config_file)\n"
-             "prepared = toolkit.prepare(config)\n"
-             "vocabulary, counts, in_model = toolkit.count_units(prepared, config)\n"
-             "keywords = toolkit.keyword_ids(prepared.lexicon, vocabulary)\n"
-             "unit_ids = prepared.units.loc[in_model, \"unit_id\"].to_numpy()\n"
-             "candidates = toolkit.candidate_keywords(counts, vocabulary, keywords, prepared.lexicon.names, unit_ids,\n"
-             "                                        min_units=2)\n"
-             "candidates.groupby(\"theme\").head(3)"),
-    ("md", "Say the strongest candidate of a theme belongs to it: add it to that theme in your copy of the lexicon "
-           "(editing the file by hand keeps its comments; `tomli_w` rewrites it without them):"),
-    ("code", "if len(candidates):\n"
-             "    chosen = candidates.iloc[0]\n"
-             "    lexicon = tomllib.loads(lexicon_file.read_text(encoding=\"utf-8\"))\n"
-             "    if chosen[\"word\"] not in lexicon[chosen[\"theme\"]][\"words\"]:\n"
-             "        lexicon[chosen[\"theme\"]][\"words\"].append(chosen[\"word\"])\n"
-             "        lexicon_file.write_text(tomli_w.dumps(lexicon), encoding=\"utf-8\")\n"
-             "    print(f\"added {chosen['word']} to {chosen['theme']} (lift {chosen['lift']:.1f}, units \"\n"
-             "          f\"{chosen['example_units']})\")"),
-    ("md", "## 3. The run"),
-    ("code", "result = toolkit.run(config_file, corpus / \"run\")\n"
-             "result.documents[[\"doc_id\", \"title\", \"year\", \"level\", \"status\", \"n_units\"]]"),
-    ("md", "## 4. Before trusting a theme\n\nA theme is validated only when its share follows its keywords, holds "
-           "across seeds, is more than its keywords, and passes the split-half check (measured from half of its "
-           "keywords, it follows the other half's rate): a check a keyword count cannot pass by construction. "
-           "With nine documents few themes can pass; the table says why. The last row is `other`: when it "
-           "outweighs the themes, the run warns and names its free topics' words."),
-    ("code", "result.themes[[\"theme\", \"share\", \"r_documents\", \"r_split\", \"r_split_low\", \"largest_shift\",\n"
-             "               \"shift_word\", \"validated\", \"why\"]].round(2)"),
-    ("code", "toolkit.plot_theme_validity(result.themes, result.prepared.lexicon, title=\"my-corpus\")"),
-    ("md", "## 5. Hand coding\n\nExport a stratified sample for coders (they see only the text), then score their "
-           "sheet against the model and a keyword scorer. Here the sheet is filled in by a stand-in, the keyword "
-           "scorer's own answer, only to show the mechanics: your coders fill `theme` by hand."),
-    ("code", "sheets = toolkit.export_coding_sheets(result.out_dir, corpus / \"coding\", n_units=30, n_topic_tasks=5)\n"
-             "sheet = pd.read_csv(sheets / \"coding_sheet.csv\", encoding=\"utf-8-sig\", dtype=str).fillna(\"\")\n"
-             "key = pd.read_csv(sheets / \"key_units.csv\", encoding=\"utf-8-sig\", dtype=str).fillna(\"\")\n"
-             "stand_in = key.set_index(\"item\")[\"keyword_theme\"].replace(\"\", \"other\")\n"
-             "sheet[\"theme\"] = sheet[\"item\"].map(stand_in)\n"
-             "sheet.to_csv(sheets / \"coding_sheet.csv\", index=False, encoding=\"utf-8-sig\")\n"
-             "print(toolkit.format_scores(toolkit.score_coding_sheets(sheets)))"),
-    ("md", "## 6. Comparing groups\n\nWith `trends.by = \"level\"` the run compares the central reports with the "
-           "local documents, theme by theme, with intervals that count documents, paragraphs and seeds; a change "
-           "is `clear` only when its simultaneous interval excludes zero:"),
-    ("code", "result.trends.group_change[[\"theme\", \"change\", \"change_low\", \"change_high\", \"clear\", \"note\"]].round(3)"),
-    ("code", "toolkit.plot_change(result.trends.group_change, result.prepared.lexicon, title=\"中央 → 地方\")"),
-])
+notebook(
+    "04_themes_2014_2021.ipynb",
+    [
+        (
+            "md",
+            "# Themes in the State Council work reports, 2014-2021\n\nThe reports of 2000-2022 with the "
+            "keyword-assisted topic model (one topic anchored to each of the lexicon's 17 themes, one free topic), an "
+            "ensemble of three seeds, and 95% bootstrap intervals (`configs/gwr_national.toml`).",
+        ),
+        (
+            "code",
+            '%matplotlib inline\nimport toolkit\n\nresult = toolkit.run("../configs/gwr_national.toml", "../runs/nb-gwr")\n'
+            "lexicon = result.prepared.lexicon\nyearly = result.theme_by_year",
+        ),
+        ("code", 'toolkit.plot_theme_shares(yearly[yearly.year.between(2012, 2022)], lexicon, title="国务院政府工作报告")'),
+        (
+            "md",
+            "## Can each theme be trusted here?\n\nPer theme: its share's agreement with its keyword rate across the "
+            "years, the lowest agreement between two ensemble members, and whether it passes the toolkit's checks "
+            "(`why` says which it fails). For a paper, add hand coding: `toolkit validate export runs/gwr_national`.",
+        ),
+        ("code", 'result.themes[["theme", "top_words", "r_years", "member_r", "validated", "why"]].round(2)'),
+        (
+            "md",
+            "## The model beside a model-free baseline\n\nFor each theme: how often its lexicon words occur per 10,000 "
+            "tokens (bars) and the model's share (line), with their correlation over the years.",
+        ),
+        ("code", "trends = result.trends\ntoolkit.plot_model_vs_keywords(yearly, trends.keywords, trends.agreement, lexicon)"),
+        ("code", "trends.agreement.round(2)"),
+        (
+            "md",
+            "## Change from 2014 to 2021\n\nThe change of each theme's share with its bootstrap interval; `clear` "
+            "marks changes whose interval excludes zero.",
+        ),
+        ("code", "trends.change.round(3)"),
+        (
+            "code",
+            'clear = trends.change[trends.change.clear & (trends.change.theme != "other")]\n'
+            'print(f"{len(clear)} of {len(trends.change) - 1} themes changed clearly from 2014 to 2021:", ", ".join(clear.theme))',
+        ),
+        ("code", "toolkit.plot_change(trends.change, lexicon)"),
+        (
+            "code",
+            'focus = yearly[yearly.year.between(2014, 2021) & yearly.theme.isin(["innovation", "digital_economy", "ecology"])]\n'
+            'focus.pivot(index="year", columns="theme", values="share").round(3)',
+        ),
+        (
+            "md",
+            "## Reading\n\n"
+            "**What the figures show.** Shares are token-weighted shares of each theme's keyword topic, per year: how "
+            "much of each year's report the model attributes to the theme, its keywords and the words that go with "
+            "them. Where the keyword line and the model line move together (high r), the two measurements agree; "
+            "where they do not, look at the paragraphs before believing either. The change table answers the "
+            "2014-2021 question with its uncertainty: a change is only worth reporting when `clear` is true (the cell "
+            "above counts them for this run).\n\n"
+            "**What they cannot show.** One report per year is one text per year: the intervals describe uncertainty "
+            "over paragraphs within a report, not over the reports the State Council could have written. Shares are "
+            "relative, so one theme rising must push others down (2020's short, pandemic-dominated report moves every "
+            "line). The themes are the lexicon's categories: a topic labelled ecology may also carry energy or "
+            "consumption words, and `other` holds what the lexicon does not name. A theme's topic exists only in "
+            "paragraphs that use at least one of its keywords, by design: a theme the lexicon words badly is measured "
+            "badly, and hand coding is how to find out. Nothing here says why the emphasis changed.",
+        ),
+    ],
+)
+notebook(
+    "05_places_and_evidence.ipynb",
+    [
+        (
+            "md",
+            "# Comparing places and reading the evidence\n\nThe seed documents come from two places: four from "
+            "Wuhan and one from Anqing's Daguan district. Grouping by the metadata's `place` column compares them; "
+            "named periods (the five-year plans) and a covariate model do the same along time. Five documents are "
+            "few: every interval below says so by its width, and a comparison that rests on one document is "
+            "marked as such.",
+        ),
+        (
+            "code",
+            "%matplotlib inline\nimport toolkit\n\n"
+            'config = toolkit.Config.load("../configs/seeds.toml", [\n'
+            "    'trends.by=\"place\"',\n"
+            '    \'trends.periods={"十二五" = [2011, 2015], "十三五" = [2016, 2020], "十四五" = [2021, 2025]}\',\n'
+            "    'effects.formula=\"year + place\"'])\n"
+            'result = toolkit.run(config, "../runs/nb-places")\nlexicon = result.prepared.lexicon\ntrends = result.trends',
+        ),
+        (
+            "md",
+            "## Wuhan against Anqing\n\nShares per place, pooled over the years, with 95% intervals that count "
+            "documents, paragraphs and the model's seeds:",
+        ),
+        ("code", 'trends.groups.pivot(index="theme", columns="place", values="share").round(3)'),
+        (
+            "md",
+            "The change from one place to the other, theme by theme. `clear` needs the simultaneous interval "
+            "(over all themes) to exclude zero; `note` says that Anqing is a single document, whose "
+            "document-to-document variation is borrowed from the other documents:",
+        ),
+        (
+            "code",
+            'trends.group_change[["theme", "change", "change_low", "change_high", "simultaneous_low",\n'
+            '                     "simultaneous_high", "clear", "note"]].round(3)',
+        ),
+        ("code", 'toolkit.plot_change(trends.group_change, lexicon, title="武汉 → 安庆大观区")'),
+        ("md", "## Periods\n\nThe five-year plans as periods; each bar carries its interval:"),
+        ("code", 'toolkit.plot_theme_periods(trends.periods, lexicon, title="seeds")'),
+        (
+            "md",
+            "## Covariate effects\n\nEach theme's paragraph shares regressed on year and place (a fractional logit "
+            "with errors clustered by document; the ensemble's seeds carried by the method of composition). "
+            "Estimates are log-odds; the figure shows the expected share per place over the years. With five "
+            "documents, clustered errors are unreliable: read them as rough.",
+        ),
+        (
+            "code",
+            'effects = result.out_dir / "effects.csv"\nimport pandas as pd\n\n'
+            'pd.read_csv(effects).query("term != \'Intercept\'")[["theme", "term", "estimate", "low", "high", "p_value"]].round(3)',
+        ),
+        ("code", 'toolkit.plot_effects(pd.read_csv(result.out_dir / "effects_expected.csv"), lexicon, title="seeds")'),
+        (
+            "md",
+            "## What the intervals do and do not cover\n\nThey count which documents a year (period, place) happens "
+            "to have, which paragraphs those hold, and which seed the model was fitted with. They do not count "
+            "whether the lexicon words a theme well (read `result.themes` and validate by hand: "
+            "`toolkit validate export`), the documents the corpus lacks, or choices such as the number of topics.",
+        ),
+        (
+            "md",
+            "## The passages behind a share\n\nA reviewer's first question: show me the paragraphs. passages.csv "
+            "lists, for every theme and every topic, the paragraphs with the largest share, over the whole corpus "
+            "and per period, with the document's title, date and place, and the theme's keywords found in each:",
+        ),
+        (
+            "code",
+            'passages = pd.read_csv(result.out_dir / "passages.csv")\n'
+            "passages.query(\"kind == 'theme' and name == 'ecology' and scope == 'all'\")[\n"
+            '    ["rank", "share", "title", "date", "place", "keywords", "text"]]',
+        ),
+        (
+            "md",
+            "## How a theme is worded over time\n\nNot only how much text a theme takes, but in which words: each "
+            "theme's top words per period, re-estimated from the paragraphs' theme shares and word counts "
+            "(class-based TF-IDF). Coloured words are new to the theme's list in that period:",
+        ),
+        (
+            "code",
+            'words = pd.read_csv(result.out_dir / "theme_words.csv")\n'
+            'words.query("theme == \'innovation\'").pivot(index="rank", columns="period", values="word")',
+        ),
+        ("code", 'toolkit.plot_theme_words(words, lexicon, title="seeds")'),
+        (
+            "md",
+            "## Single terms and keywords in context\n\nTerm counts by year in the State Council reports "
+            "(`toolkit terms configs/gwr_national.toml 共同富裕 数据要素 新质生产力` on the command line). `count` "
+            "counts the term as a substring of the normalised text, `token_count` as a whole word as jieba cuts it; "
+            "新质生产力 dates from 2023, after this corpus ends:",
+        ),
+        (
+            "code",
+            'counts = toolkit.count_terms("../configs/gwr_national.toml", ["共同富裕", "数据要素", "新质生产力"])\n'
+            'counts[counts["count"] > 0]',
+        ),
+        ("code", 'toolkit.plot_term_counts(counts, title="国务院政府工作报告")'),
+        ("md", "Every occurrence in context (`toolkit kwic configs/gwr_national.toml 共同富裕`):"),
+        (
+            "code",
+            'lines = toolkit.concordance("../configs/gwr_national.toml", ["共同富裕"], context=15)\n'
+            "print(toolkit.format_kwic(lines, 15))",
+        ),
+    ],
+)
+notebook(
+    "06_your_own_corpus.ipynb",
+    [
+        (
+            "md",
+            "# Your own corpus, from a spreadsheet to validated themes\n\n"
+            "The steps a study takes with its own documents: a metadata table written from the spreadsheet a "
+            "research assistant keeps, a lexicon started from the shipped one and extended with the candidate "
+            "keywords the corpus suggests, a run, what to read before trusting a theme (and `other`), a hand-coding "
+            "sample exported and scored, and a comparison of groups.\n\n"
+            "Point `TOOLKIT_MY_CORPUS` at a folder holding `texts/` (one UTF-8 text file per document) and "
+            "`spreadsheet.csv`; without it, this notebook builds a small demonstration corpus there from the seed "
+            "documents and four State Council reports, so that it runs anywhere.",
+        ),
+        (
+            "code",
+            "%matplotlib inline\nimport os\nimport shutil\nimport tomllib\nfrom pathlib import Path\n\n"
+            "import pandas as pd\nimport tomli_w\n\nimport toolkit\n\n"
+            'corpus = Path(os.environ.get("TOOLKIT_MY_CORPUS", "../runs/my-corpus")).resolve()\n'
+            'if not (corpus / "spreadsheet.csv").is_file():  # the demonstration corpus\n'
+            '    (corpus / "texts").mkdir(parents=True, exist_ok=True)\n'
+            '    seeds = pd.read_csv("../seeds/metadata.csv")\n'
+            "    rows = []\n"
+            "    for seed in seeds.itertuples():\n"
+            '        shutil.copy(Path("../seeds") / seed.file, corpus / "texts" / seed.file)\n'
+            '        rows.append({"文件": seed.file, "标题": seed.title, "日期": seed.date, "地区": seed.place,\n'
+            '                     "级别": "地方"})\n'
+            "    for year in (2019, 2020, 2021, 2022):\n"
+            '        name = f"national_{year}.txt"\n'
+            '        shutil.copy(Path("../corpora/gwr_national/texts") / name, corpus / "texts" / name)\n'
+            '        rows.append({"文件": name, "标题": f"{year}年国务院政府工作报告", "日期": f"{year}-03-05",\n'
+            '                     "地区": "全国", "级别": "中央"})\n'
+            '    pd.DataFrame(rows).to_csv(corpus / "spreadsheet.csv", index=False, encoding="utf-8-sig")\n'
+            'sorted(p.name for p in (corpus / "texts").iterdir())',
+        ),
+        (
+            "md",
+            "## 1. The metadata, from the spreadsheet\n\n"
+            "The toolkit reads a CSV with a `file` column naming each text file; `title`, `date` (YYYY, YYYY-MM or "
+            "YYYY-MM-DD), `place` and any column of your own (here `level`) come along into every table. Save the "
+            "spreadsheet as CSV (Excel's \"CSV UTF-8\"; Excel's default on Chinese Windows, GB18030, is read too) "
+            "and rename its columns once:",
+        ),
+        (
+            "code",
+            'sheet = pd.read_csv(corpus / "spreadsheet.csv", encoding="utf-8-sig")\n'
+            'metadata = sheet.rename(columns={"文件": "file", "标题": "title", "日期": "date", "地区": "place",\n'
+            '                                 "级别": "level"})\n'
+            'metadata.to_csv(corpus / "metadata.csv", index=False)\nmetadata',
+        ),
+        (
+            "md",
+            "## 2. A lexicon of your own, with evidence\n\n"
+            "Start from the shipped lexicon (17 themes, each with its sources) and let the corpus suggest words: "
+            "`candidate_keywords` lists the words that occur with a theme's keywords far above chance. Nothing is "
+            "added by itself: read the example units, then add what belongs to the theme.",
+        ),
+        (
+            "code",
+            'lexicon_file = corpus / "lexicon.toml"\n'
+            "if not lexicon_file.is_file():\n"
+            '    shutil.copy(toolkit.data_path("lexicon.toml"), lexicon_file)\n'
+            'config_file = corpus / "study.toml"\n'
+            "config_file.write_text(tomli_w.dumps({\n"
+            '    "corpus": {"name": "my-corpus", "texts": "texts", "metadata": "metadata.csv"},\n'
+            '    "themes": {"lexicon": "lexicon.toml"},\n'
+            '    "trends": {"by": "level"},\n'
+            "    # quicker than the defaults (3 chains of 500 sweeps): use those for the paper\n"
+            '    "model": {"n_topics": 19, "ensemble": 2, "keyatm": {"iterations": 100}},\n'
+            '    "figures": {"ldavis": False, "formats": ["png"]},\n'
+            '}), encoding="utf-8")\n'
+            "config = toolkit.Config.load(config_file)\n"
+            "prepared = toolkit.prepare(config)\n"
+            "vocabulary, counts, in_model = toolkit.count_units(prepared, config)\n"
+            "keywords = toolkit.keyword_ids(prepared.lexicon, vocabulary)\n"
+            'unit_ids = prepared.units.loc[in_model, "unit_id"].to_numpy()\n'
+            "candidates = toolkit.candidate_keywords(counts, vocabulary, keywords, prepared.lexicon.names, unit_ids,\n"
+            "                                        min_units=2)\n"
+            'candidates.groupby("theme").head(3)',
+        ),
+        (
+            "md",
+            "Say the strongest candidate of a theme belongs to it: add it to that theme in your copy of the lexicon "
+            "(editing the file by hand keeps its comments; `tomli_w` rewrites it without them):",
+        ),
+        (
+            "code",
+            "if len(candidates):\n"
+            "    chosen = candidates.iloc[0]\n"
+            '    lexicon = tomllib.loads(lexicon_file.read_text(encoding="utf-8"))\n'
+            '    if chosen["word"] not in lexicon[chosen["theme"]]["words"]:\n'
+            '        lexicon[chosen["theme"]]["words"].append(chosen["word"])\n'
+            '        lexicon_file.write_text(tomli_w.dumps(lexicon), encoding="utf-8")\n'
+            "    print(f\"added {chosen['word']} to {chosen['theme']} (lift {chosen['lift']:.1f}, units \"\n"
+            "          f\"{chosen['example_units']})\")",
+        ),
+        ("md", "## 3. The run"),
+        (
+            "code",
+            'result = toolkit.run(config_file, corpus / "run")\n'
+            'result.documents[["doc_id", "title", "year", "level", "status", "n_units"]]',
+        ),
+        (
+            "md",
+            "## 4. Before trusting a theme\n\nA theme is validated only when its share follows its keywords, holds "
+            "across seeds, is more than its keywords, and passes the split-half check (measured from half of its "
+            "keywords, it follows the other half's rate): a check a keyword count cannot pass by construction. "
+            "With nine documents few themes can pass; the table says why. The last row is `other`: when it "
+            "outweighs the themes, the run warns and names its free topics' words.",
+        ),
+        (
+            "code",
+            'result.themes[["theme", "share", "r_documents", "r_split", "r_split_low", "largest_shift",\n'
+            '               "shift_word", "validated", "why"]].round(2)',
+        ),
+        ("code", 'toolkit.plot_theme_validity(result.themes, result.prepared.lexicon, title="my-corpus")'),
+        (
+            "md",
+            "## 5. Hand coding\n\nExport a stratified sample for coders (they see only the text), then score their "
+            "sheet against the model and a keyword scorer. Here the sheet is filled in by a stand-in, the keyword "
+            "scorer's own answer, only to show the mechanics: your coders fill `theme` by hand.",
+        ),
+        (
+            "code",
+            'sheets = toolkit.export_coding_sheets(result.out_dir, corpus / "coding", n_units=30, n_topic_tasks=5)\n'
+            'sheet = pd.read_csv(sheets / "coding_sheet.csv", encoding="utf-8-sig", dtype=str).fillna("")\n'
+            'key = pd.read_csv(sheets / "key_units.csv", encoding="utf-8-sig", dtype=str).fillna("")\n'
+            'stand_in = key.set_index("item")["keyword_theme"].replace("", "other")\n'
+            'sheet["theme"] = sheet["item"].map(stand_in)\n'
+            'sheet.to_csv(sheets / "coding_sheet.csv", index=False, encoding="utf-8-sig")\n'
+            "print(toolkit.format_scores(toolkit.score_coding_sheets(sheets)))",
+        ),
+        (
+            "md",
+            '## 6. Comparing groups\n\nWith `trends.by = "level"` the run compares the central reports with the '
+            "local documents, theme by theme, with intervals that count documents, paragraphs and seeds; a change "
+            "is `clear` only when its simultaneous interval excludes zero:",
+        ),
+        ("code", 'result.trends.group_change[["theme", "change", "change_low", "change_high", "clear", "note"]].round(3)'),
+        ("code", 'toolkit.plot_change(result.trends.group_change, result.prepared.lexicon, title="中央 → 地方")'),
+    ],
+)
 print("wrote", sorted(p.name for p in OUT.glob("*.ipynb")))

@@ -33,8 +33,14 @@ SEEDS_CONFIG = ROOT / "configs" / "seeds.toml"
 # Settings for a run whose test reads neither its figures nor its model's numbers (cache, input and output
 # checks): one short chain, PNG only at low resolution, no pyLDAvis page, no bootstrap. The figures are most of
 # a seed run (about 40 of 50 s on two busy cores).
-FAST = ["model.ensemble=1", "model.keyatm.iterations=40", "figures.ldavis=false", 'figures.formats=["png"]',
-        "figures.dpi=30", "trends.bootstrap=0"]
+FAST = [
+    "model.ensemble=1",
+    "model.keyatm.iterations=40",
+    "figures.ldavis=false",
+    'figures.formats=["png"]',
+    "figures.dpi=30",
+    "trends.bootstrap=0",
+]
 
 
 @dataclass
@@ -61,8 +67,7 @@ def cli(*args, cwd: Path | None = None) -> CliResult:
     level = ours.level
     root.addHandler(handler)
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
-                contextlib.chdir(cwd or os.getcwd()):
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), contextlib.chdir(cwd or os.getcwd()):
             code = main([str(a) for a in args])
     finally:
         root.removeHandler(handler)
@@ -132,7 +137,6 @@ def write_config(path: Path, texts: Path, metadata: Path | None = None, **sectio
     tables too: model={"lda": {"passes": 2}})."""
     import tomli_w
 
-    corpus = {"texts": str(texts), **({"metadata": str(metadata)} if metadata is not None else {}),
-              **sections.pop("corpus", {})}
+    corpus = {"texts": str(texts), **({"metadata": str(metadata)} if metadata is not None else {}), **sections.pop("corpus", {})}
     path.write_text(tomli_w.dumps({"corpus": corpus, **sections}), encoding="utf-8")
     return path

@@ -54,10 +54,14 @@ def _complete(folder, snapshot, n_topics):
     import hashlib
 
     manifest = json.loads(snapshot["manifest.json"])
-    files = {name: hashlib.sha256(data).hexdigest() for name, data in snapshot.items()
-             if name not in ("manifest.json", "report.html", atomic.MARKER)}
-    return ("report.html" in snapshot and manifest["outputs_sha256"] == files
-            and manifest["config"]["model"]["n_topics"] == n_topics)
+    files = {
+        name: hashlib.sha256(data).hexdigest()
+        for name, data in snapshot.items()
+        if name not in ("manifest.json", "report.html", atomic.MARKER)
+    }
+    return (
+        "report.html" in snapshot and manifest["outputs_sha256"] == files and manifest["config"]["model"]["n_topics"] == n_topics
+    )
 
 
 def _snapshot(folder):
@@ -102,8 +106,9 @@ def test_killed_runs_leave_the_previous_output_intact(tmp_path, sig, gwr_output,
     loud = [sys.executable, "-m", "toolkit", "run", str(GWR_CONFIG), "--out", str(out)]  # not -q: the stage log
     # tells when the run has begun
     for delay in (0.0, 0.7, 1.7, 2.7, 3.7):
-        process = subprocess.Popen([*loud, "--set", "model.n_topics=18"], env=env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            [*loud, "--set", "model.n_topics=18"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         # Signals sent before Python reaches the toolkit's code (interpreter start-up, which takes a while on a
         # busy machine) end any program by the signal; count the delay from the run's first log line instead.
         first = process.stderr.readline()
@@ -139,7 +144,8 @@ def test_an_interrupt_during_start_up_is_reported_too(tmp_path):
         "    return real(name, globals, locals, fromlist, level)\n"
         "builtins.__import__ = interrupting\n"
         f"sys.argv = ['toolkit', 'run', {str(ROOT / 'configs' / 'seeds.toml')!r}, '--out', {str(tmp_path / 'out')!r}]\n"
-        "runpy.run_module('toolkit', run_name='__main__', alter_sys=True)\n")
+        "runpy.run_module('toolkit', run_name='__main__', alter_sys=True)\n"
+    )
     result = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=60)
     assert result.returncode == 130, result.stderr
     assert "interrupted" in result.stderr and "Traceback" not in result.stderr
@@ -162,9 +168,11 @@ def test_workers_stopped_with_figures_still_queued_print_no_thread_traceback():
         "stop_workers()\n"
         "print(sum(f.done() for f in futures), 'futures done')\n"
         "import threading\n"
-        "threading.Thread(target=lambda: 1 / 0, name='其他').start()\n")  # other threads' errors still show
-    result = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+        "threading.Thread(target=lambda: 1 / 0, name='其他').start()\n"
+    )  # other threads' errors still show
+    result = subprocess.run(
+        [sys.executable, "-c", child], capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "8 futures done\n"
     assert "ExecutorManagerThread" not in result.stderr and "KeyError" not in result.stderr, result.stderr

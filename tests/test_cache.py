@@ -43,8 +43,9 @@ def test_a_cache_in_the_text_folder_is_refused_before_any_work(small_corpus, tmp
 
     cache = small_corpus / "cache" if inside else small_corpus
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(cache))
-    config = write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv",
-                          corpus={"pattern": "**/*.txt"}, **FAST)
+    config = write_config(
+        tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv", corpus={"pattern": "**/*.txt"}, **FAST
+    )
     what = "lies inside" if inside else "is"
     with pytest.raises(ToolkitError, match=f"the cache folder {cache} \\(\\$TOOLKIT_CACHE_DIR\\) {what} the text folder"):
         run(config, tmp_path / "out")
@@ -117,13 +118,25 @@ def test_an_edit_to_any_module_of_the_text_subpackage_changes_the_prepared_key(p
 # One value other than the default for every option of the sections that shape the prepared corpus. A new option
 # there needs a line here, or this test fails: the key must be seen to change with it.
 _OTHER_VALUES = {
-    "normalize.to_simplified": False, "normalize.repair_mojibake": False, "normalize.strip_pinyin": False,
-    "normalize.drop_boilerplate": False, "normalize.remove_mojibake": False,
+    "normalize.to_simplified": False,
+    "normalize.repair_mojibake": False,
+    "normalize.strip_pinyin": False,
+    "normalize.drop_boilerplate": False,
+    "normalize.remove_mojibake": False,
     "normalize.extra_boilerplate": ["extra_boilerplate.txt"],
-    "units.kind": "document", "units.max_chars": 300, "units.min_chars": 20, "units.join_lines": False,
-    "segment.backend": "jieba", "segment.hmm": True, "segment.pos": ["n"], "segment.extra_dictionaries": ["dict.txt"],
-    "segment.extra_stopwords": ["stop.txt"], "segment.use_policy_stopwords": False, "segment.min_chars": 1,
-    "segment.drop_numbers": False, "corpus.encoding": "utf-8",
+    "units.kind": "document",
+    "units.max_chars": 300,
+    "units.min_chars": 20,
+    "units.join_lines": False,
+    "segment.backend": "jieba",
+    "segment.hmm": True,
+    "segment.pos": ["n"],
+    "segment.extra_dictionaries": ["dict.txt"],
+    "segment.extra_stopwords": ["stop.txt"],
+    "segment.use_policy_stopwords": False,
+    "segment.min_chars": 1,
+    "segment.drop_numbers": False,
+    "corpus.encoding": "utf-8",
 }
 
 
@@ -131,8 +144,9 @@ def test_every_option_that_shapes_the_prepared_corpus_has_another_value_below(pr
     from toolkit.text.preparation import SHAPING_SECTIONS
 
     config = Config.load(prepared_inputs[0])
-    declared = {f"{section}.{key}" for section, skipped in SHAPING_SECTIONS.items()
-                for key in config[section] if key not in skipped}
+    declared = {
+        f"{section}.{key}" for section, skipped in SHAPING_SECTIONS.items() for key in config[section] if key not in skipped
+    }
     assert declared == set(_OTHER_VALUES)
 
 
@@ -167,7 +181,8 @@ def test_a_cache_inside_an_earlier_output_folder_is_refused(small_corpus, tmp_pa
     what = "is" if inside == "运行" else "lies inside"
     with pytest.raises(ToolkitError) as info:
         cache_root(config)
-    assert str(info.value).startswith(f"the cache folder {cache} ($TOOLKIT_CACHE_DIR) {what} {tmp_path / '运行'}, an "
-                                      "output folder of an earlier run")
+    assert str(info.value).startswith(
+        f"the cache folder {cache} ($TOOLKIT_CACHE_DIR) {what} {tmp_path / '运行'}, an output folder of an earlier run"
+    )
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "缓存"))
     assert cache_root(config) == tmp_path / "缓存"

@@ -13,8 +13,9 @@ from .conftest import ROOT
 
 @pytest.fixture(scope="module")
 def fitted_units():
-    config = toolkit.Config.load(ROOT / "configs" / "gwr_national.toml",
-                                 ["model.ensemble=2", "model.keyatm.iterations=150", "figures.ldavis=false"])
+    config = toolkit.Config.load(
+        ROOT / "configs" / "gwr_national.toml", ["model.ensemble=2", "model.keyatm.iterations=150", "figures.ldavis=false"]
+    )
     prepared = toolkit.prepare(config)
     fitted = toolkit.fit(prepared, config)
     units = prepared.units[fitted.in_model].reset_index(drop=True)
@@ -41,8 +42,9 @@ def test_null_corpora_call_few_changes_clear(fitted_units, per_year):
     for deal in range(deals):
         dealt, keep = _deal(units, per_year, rng)
         order = np.argsort(dealt["year"].to_numpy(), kind="stable")  # documents contiguous, by year
-        model = ShareModel(dealt.iloc[order].reset_index(drop=True), member_shares[:, keep][:, order], themes,
-                      n_boot=300, random_state=deal)
+        model = ShareModel(
+            dealt.iloc[order].reset_index(drop=True), member_shares[:, keep][:, order], themes, n_boot=300, random_state=deal
+        )
         change = model.change(["year"], (2001,), (2002,))
         named = change[change["theme"] != "other"]
         clear += int(named["clear"].sum())

@@ -15,8 +15,7 @@ SEED_004 = SEEDS / "004_1467077b33d2f3ae.txt"
 
 
 def toolkit_cli(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 def test_normalize_and_tokens_print_what_run_uses():
@@ -33,23 +32,36 @@ def test_normalize_and_tokens_print_what_run_uses():
 
 def test_run_writes_the_output_folder(tmp_path):
     # toolkit.cli.main in this process (the exit codes of a real process are asked below)
-    result = cli("-q", "run", "configs/seeds.toml", "--out", str(tmp_path / "out"),
-                 "--set", "model.n_topics=10", "--set", "model.kind=nmf",
-                 *(arg for setting in FAST for arg in ("--set", setting)), cwd=ROOT)
+    result = cli(
+        "-q",
+        "run",
+        "configs/seeds.toml",
+        "--out",
+        str(tmp_path / "out"),
+        "--set",
+        "model.n_topics=10",
+        "--set",
+        "model.kind=nmf",
+        *(arg for setting in FAST for arg in ("--set", setting)),
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stderr
     assert "5 documents used, 0 skipped, 145 units, 10 topics" in result.stdout
     assert (tmp_path / "out" / "figures" / "theme_shares.png").is_file()
 
 
-@pytest.mark.parametrize("args, message", [
-    (("run", "configs/seeds.toml", "--set", "model.n_topcs=5"), "unknown config key model.n_topcs; did you mean 'n_topics'?"),
-    (("run", "configs/seeds.toml", "--set", "model.n_topics=400"), "cannot fit 400 topics to 145 units"),
-    (("run", "configs/seeds.toml", "--set", "vocab.min_df=60"), "vocab.min_df (60 units) is above vocab.max_df"),
-    (("run", "configs/missing.toml"), "config file not found: configs/missing.toml"),
-    (("run", "configs/seeds.toml", "--set", "corpus.texts=nowhere"), "text folder not found"),
-    (("normalize", "nowhere.txt"), "file not found: nowhere.txt"),
-    (("tokens", "README.md", "--set", "units.kind=chapter"), "units.kind must be one of 'paragraph', 'document'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("run", "configs/seeds.toml", "--set", "model.n_topcs=5"), "unknown config key model.n_topcs; did you mean 'n_topics'?"),
+        (("run", "configs/seeds.toml", "--set", "model.n_topics=400"), "cannot fit 400 topics to 145 units"),
+        (("run", "configs/seeds.toml", "--set", "vocab.min_df=60"), "vocab.min_df (60 units) is above vocab.max_df"),
+        (("run", "configs/missing.toml"), "config file not found: configs/missing.toml"),
+        (("run", "configs/seeds.toml", "--set", "corpus.texts=nowhere"), "text folder not found"),
+        (("normalize", "nowhere.txt"), "file not found: nowhere.txt"),
+        (("tokens", "README.md", "--set", "units.kind=chapter"), "units.kind must be one of 'paragraph', 'document'"),
+    ],
+)
 def test_errors_are_one_line_with_exit_code_2(tmp_path, args, message):
     out = tmp_path / "out"
     result = toolkit_cli(*args, *(("--out", str(out)) if args[0] == "run" else ()))
@@ -60,15 +72,17 @@ def test_errors_are_one_line_with_exit_code_2(tmp_path, args, message):
     assert not out.exists() and not list(tmp_path.glob(".out.partial-*"))
 
 
-@pytest.mark.parametrize("lexicon, message", [
-    ("[ecology\nwords = ['生态']\n", "is not valid TOML"),
-    ("[ecology]\nwords = []\n", "theme [ecology] has no words; add some or delete the theme"),
-])
+@pytest.mark.parametrize(
+    "lexicon, message",
+    [
+        ("[ecology\nwords = ['生态']\n", "is not valid TOML"),
+        ("[ecology]\nwords = []\n", "theme [ecology] has no words; add some or delete the theme"),
+    ],
+)
 def test_broken_lexicon_stops_the_run_with_one_line(tmp_path, lexicon, message):
     path = tmp_path / "lexicon.toml"
     path.write_text(lexicon, encoding="utf-8")
-    result = toolkit_cli("run", "configs/seeds.toml", "--set", f'themes.lexicon="{path}"',
-                         "--out", str(tmp_path / "out"))
+    result = toolkit_cli("run", "configs/seeds.toml", "--set", f'themes.lexicon="{path}"', "--out", str(tmp_path / "out"))
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
 
@@ -82,8 +96,21 @@ def test_binary_file_is_refused_clearly(tmp_path):
 
 
 def test_sweep_command(tmp_path):
-    result = cli("sweep", "configs/seeds.toml", "--out", str(tmp_path / "sw"), "--grid", "model.n_topics=4..5",
-                 "--grid", "model.kind=nmf", "--set", "sweep.seeds=[1]", "--jobs", "1", cwd=ROOT)
+    result = cli(
+        "sweep",
+        "configs/seeds.toml",
+        "--out",
+        str(tmp_path / "sw"),
+        "--grid",
+        "model.n_topics=4..5",
+        "--grid",
+        "model.kind=nmf",
+        "--set",
+        "sweep.seeds=[1]",
+        "--jobs",
+        "1",
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stderr
     assert "2 runs (2 fitted now)" in result.stdout and "NMF with" in result.stdout
     assert (tmp_path / "sw" / "summary" / "sweep.csv").is_file()
@@ -91,12 +118,17 @@ def test_sweep_command(tmp_path):
     assert bad.returncode == 2 and "did you mean 'n_topics'" in bad.stderr and "Traceback" not in bad.stderr
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--jobs", "-3"], "--jobs must be from 0 (one per core) to 1,024, not -3"),
-    (["--jobs", "99999999"], "--jobs must be from 0 (one per core) to 1,024, not 99999999"),
-    (["--grid", "model.n_topics=1..100000000"], "--grid model.n_topics=1..100000000 has 100,000,000 values, above "
-                                                "the limit of 10,000 runs of a sweep"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--jobs", "-3"], "--jobs must be from 0 (one per core) to 1,024, not -3"),
+        (["--jobs", "99999999"], "--jobs must be from 0 (one per core) to 1,024, not 99999999"),
+        (
+            ["--grid", "model.n_topics=1..100000000"],
+            "--grid model.n_topics=1..100000000 has 100,000,000 values, above the limit of 10,000 runs of a sweep",
+        ),
+    ],
+)
 def test_sweep_refuses_absurd_numbers_before_any_work(tmp_path, capsys, args, message):
     from toolkit.cli import main
 
@@ -121,10 +153,11 @@ HEAVY_LIBRARIES = ("pandas", "scipy", "sklearn", "matplotlib", "numba", "jieba",
 @pytest.mark.parametrize("args", [["--help"], ["config", "configs/seeds.toml"]])
 def test_help_and_config_import_no_heavy_library(args):
     """Start-up stays fast because these commands import none of the libraries the analysis needs."""
-    script = ("import sys\nfrom toolkit.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-              f"print(sorted(m for m in {HEAVY_LIBRARIES!r} if m in sys.modules), file=sys.stderr)")
-    result = subprocess.run([sys.executable, "-c", script, *args], cwd=ROOT, capture_output=True, text=True,
-                            timeout=120)
+    script = (
+        "import sys\nfrom toolkit.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in {HEAVY_LIBRARIES!r} if m in sys.modules), file=sys.stderr)"
+    )
+    result = subprocess.run([sys.executable, "-c", script, *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.stdout  # the command did its job
     assert result.stderr.strip().splitlines()[-1] == "[]"
 

@@ -38,41 +38,44 @@ def test_committed_configs_load_and_their_saved_copies_parse(tmp_path):
         again = Config.load(saved)
         assert again.path("corpus", "texts") == config.path("corpus", "texts")
         assert again["sweep"]["grid"] == config["sweep"]["grid"]
-        assert {k: v for k, v in again.to_dict().items() if k != "corpus"} == \
-               {k: v for k, v in config.to_dict().items() if k != "corpus"}
+        assert {k: v for k, v in again.to_dict().items() if k != "corpus"} == {
+            k: v for k, v in config.to_dict().items() if k != "corpus"
+        }
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"model": {"n_topcs": 5}}, "unknown config key model.n_topcs; did you mean 'n_topics'?"),
-    ({"modle": {}}, "unknown config section [modle]; did you mean 'model'?"),
-    ({"model": {"n_topics": "ten"}}, "model.n_topics must be an integer"),
-    ({"model": {"n_topics": 0}}, "model.n_topics must be greater than 0"),
-    ({"model": {"n_topics": True}}, "model.n_topics must be an integer"),
-    ({"model": {"kind": "lsa"}}, "unknown model kind 'lsa'; choose one of"),
-    ({"model": {"lda": {"pases": 3}}}, "unknown config key model.lda.pases; did you mean 'passes'?"),
-    ({"model": {"lda": {"alpha": "flat"}}}, "model.lda.alpha must be one of"),
-    ({"vocab": {"max_df": 1.5}}, "vocab.max_df must be a fraction in (0, 1]"),
-    ({"corpus": {"year_min": 2022, "year_max": 2010}}, "corpus.year_min (2022) is after corpus.year_max (2010)"),
-    ({"units": {"min_chars": 500, "max_chars": 100}}, "units.min_chars (500) must be below units.max_chars"),
-    ({"segment": {"extra_stopwords": "mine.txt"}}, "segment.extra_stopwords must be a list of strings"),
-    ({"segment": {"extra_stopwords": [1]}}, "segment.extra_stopwords must be a list of strings"),
-    ({"sweep": {"seeds": [True]}}, "sweep.seeds must be a list of integers"),
-    ({"model": {"random_state": -1}}, "model.random_state must be a seed from 0 to 4294967295"),
-    ({"model": {"random_state": 2**32}}, "model.random_state must be a seed from 0 to 4294967295"),
-    ({"sweep": {"seeds": [1, 2**40]}}, "each item of sweep.seeds must be a seed from 0 to 4294967295"),
-    ({"trends": {"seeds": [1, 2]}}, "trends.seeds is no longer used: extra seeds are now the ensemble"),
-    ({"corpus": {"name": "."}}, "corpus.name must be a plain name"),
-    ({"corpus": {"name": "../elsewhere"}}, "corpus.name must be a plain name"),
-    ({"corpus": {"name": "a/b"}}, "corpus.name must be a plain name"),
-    ({"corpus": {"pattern": "../*.txt"}}, "corpus.pattern '../*.txt' leaves the text folder"),
-    ({"corpus": {"pattern": "/etc/*"}}, "is an absolute path"),
-    ({"corpus": {"pattern": ""}}, "corpus.pattern is empty"),
-    ({"model": {"keyatm": {"beta": float("inf")}}}, "model.keyatm.beta must be a finite number (greater than 0), "
-                                                    "not inf"),
-    ({"vocab": {"max_df": float("nan")}}, "vocab.max_df must be a finite number (a fraction in (0, 1]), not nan"),
-    ({"trends": {"level": 1}}, "trends.level must be a number in (0, 1), not 1"),
-    ({"trends": {"level": 0.0}}, "trends.level must be a number in (0, 1), not 0.0"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"model": {"n_topcs": 5}}, "unknown config key model.n_topcs; did you mean 'n_topics'?"),
+        ({"modle": {}}, "unknown config section [modle]; did you mean 'model'?"),
+        ({"model": {"n_topics": "ten"}}, "model.n_topics must be an integer"),
+        ({"model": {"n_topics": 0}}, "model.n_topics must be greater than 0"),
+        ({"model": {"n_topics": True}}, "model.n_topics must be an integer"),
+        ({"model": {"kind": "lsa"}}, "unknown model kind 'lsa'; choose one of"),
+        ({"model": {"lda": {"pases": 3}}}, "unknown config key model.lda.pases; did you mean 'passes'?"),
+        ({"model": {"lda": {"alpha": "flat"}}}, "model.lda.alpha must be one of"),
+        ({"vocab": {"max_df": 1.5}}, "vocab.max_df must be a fraction in (0, 1]"),
+        ({"corpus": {"year_min": 2022, "year_max": 2010}}, "corpus.year_min (2022) is after corpus.year_max (2010)"),
+        ({"units": {"min_chars": 500, "max_chars": 100}}, "units.min_chars (500) must be below units.max_chars"),
+        ({"segment": {"extra_stopwords": "mine.txt"}}, "segment.extra_stopwords must be a list of strings"),
+        ({"segment": {"extra_stopwords": [1]}}, "segment.extra_stopwords must be a list of strings"),
+        ({"sweep": {"seeds": [True]}}, "sweep.seeds must be a list of integers"),
+        ({"model": {"random_state": -1}}, "model.random_state must be a seed from 0 to 4294967295"),
+        ({"model": {"random_state": 2**32}}, "model.random_state must be a seed from 0 to 4294967295"),
+        ({"sweep": {"seeds": [1, 2**40]}}, "each item of sweep.seeds must be a seed from 0 to 4294967295"),
+        ({"trends": {"seeds": [1, 2]}}, "trends.seeds is no longer used: extra seeds are now the ensemble"),
+        ({"corpus": {"name": "."}}, "corpus.name must be a plain name"),
+        ({"corpus": {"name": "../elsewhere"}}, "corpus.name must be a plain name"),
+        ({"corpus": {"name": "a/b"}}, "corpus.name must be a plain name"),
+        ({"corpus": {"pattern": "../*.txt"}}, "corpus.pattern '../*.txt' leaves the text folder"),
+        ({"corpus": {"pattern": "/etc/*"}}, "is an absolute path"),
+        ({"corpus": {"pattern": ""}}, "corpus.pattern is empty"),
+        ({"model": {"keyatm": {"beta": float("inf")}}}, "model.keyatm.beta must be a finite number (greater than 0), not inf"),
+        ({"vocab": {"max_df": float("nan")}}, "vocab.max_df must be a finite number (a fraction in (0, 1]), not nan"),
+        ({"trends": {"level": 1}}, "trends.level must be a number in (0, 1), not 1"),
+        ({"trends": {"level": 0.0}}, "trends.level must be a number in (0, 1), not 0.0"),
+    ],
+)
 def test_bad_values_are_named_with_a_fix(data, message):
     with pytest.raises(ToolkitError) as info:
         Config.from_dict(data)
@@ -80,11 +83,14 @@ def test_bad_values_are_named_with_a_fix(data, message):
     assert "\n" not in str(info.value)
 
 
-@pytest.mark.parametrize("override, message", [
-    ("model.keyatm.beta=inf", "model.keyatm.beta must be a finite number (greater than 0), not inf"),
-    ("model.keyatm.keyword_prior=-inf", "model.keyatm.keyword_prior must be a finite number"),
-    ("trends.level=1", "trends.level must be a number in (0, 1), not 1"),
-])
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ("model.keyatm.beta=inf", "model.keyatm.beta must be a finite number (greater than 0), not inf"),
+        ("model.keyatm.keyword_prior=-inf", "model.keyatm.keyword_prior must be a finite number"),
+        ("trends.level=1", "trends.level must be a number in (0, 1), not 1"),
+    ],
+)
 def test_overrides_outside_their_range_are_refused(override, message):
     with pytest.raises(ToolkitError) as info:
         Config.load(ROOT / "configs" / "seeds.toml", [override])
@@ -108,8 +114,10 @@ def test_old_flat_model_keys_still_work_with_a_warning(caplog):
 def test_overrides_are_read_as_toml(tmp_path):
     path = tmp_path / "c.toml"
     path.write_text('[corpus]\ntexts = "."\n[model]\nn_topics = 5\n', encoding="utf-8")
-    config = Config.load(path, ["model.n_topics=20", "model.kind=nmf", "vocab.max_df=0.4", "model.nmf.max_iter=50",
-                                'segment.extra_stopwords=["a.txt"]'])
+    config = Config.load(
+        path,
+        ["model.n_topics=20", "model.kind=nmf", "vocab.max_df=0.4", "model.nmf.max_iter=50", 'segment.extra_stopwords=["a.txt"]'],
+    )
     assert config["model"]["n_topics"] == 20
     assert config["model"]["kind"] == "nmf"
     assert config["model"]["nmf"]["max_iter"] == 50

@@ -47,7 +47,9 @@ def test_every_file_is_used_or_skipped_with_a_reason(small_corpus):
     (small_corpus / "metadata.csv").write_text(
         (SEEDS / "metadata.csv").read_text(encoding="utf-8")
         + "missing.txt,不存在的文件,2020,day,武汉市,x,simplified,\n"
-        + "gbk.txt,GBK 副本,2019-05-16,day,武汉市,x,simplified,\n", encoding="utf-8")
+        + "gbk.txt,GBK 副本,2019-05-16,day,武汉市,x,simplified,\n",
+        encoding="utf-8",
+    )
     corpus = load_corpus(small_corpus, small_corpus / "metadata.csv")
     docs = corpus.documents.set_index("path")
     on_disk = {p.name for p in small_corpus.iterdir()} - {"metadata.csv"}
@@ -106,8 +108,7 @@ def test_folder_without_usable_text(tmp_path):
 
 def test_metadata_without_dates_falls_back_to_the_text(small_corpus):
     meta = small_corpus / "metadata.csv"
-    meta.write_text("file,title\n" + "".join(f"{p.name},t\n" for p in sorted(small_corpus.glob("*.txt"))),
-                    encoding="utf-8")
+    meta.write_text("file,title\n" + "".join(f"{p.name},t\n" for p in sorted(small_corpus.glob("*.txt"))), encoding="utf-8")
     docs = load_corpus(small_corpus, meta).documents.set_index("doc_id")
     assert docs.loc["003_627586bead8599d4", ["date", "date_source"]].tolist() == ["2021-07-26", "text"]
     assert docs.loc["004_1467077b33d2f3ae", "date"] == "2020-09-19"  # 發布時間 in traditional script
@@ -172,12 +173,12 @@ def test_a_duplicate_with_another_date_names_both_dates(small_corpus):
     copy = small_corpus / "copy.txt"
     copy.write_bytes((SEEDS / "001_a277e5c0c743763f.txt").read_bytes())
     meta = small_corpus / "metadata.csv"
-    meta.write_text(meta.read_text(encoding="utf-8") + "copy.txt,副本,2018-03-01,day,武汉市,x,simplified,\n",
-                    encoding="utf-8")
+    meta.write_text(meta.read_text(encoding="utf-8") + "copy.txt,副本,2018-03-01,day,武汉市,x,simplified,\n", encoding="utf-8")
     docs = load_corpus(small_corpus, meta).documents.set_index("path")
     assert docs.loc["copy.txt", "reason"] == (
         "duplicate of 001_a277e5c0c743763f.txt (same bytes); its metadata date 2018-03-01 differs from "
-        "001_a277e5c0c743763f.txt's 2019-05-16: check which is right")
+        "001_a277e5c0c743763f.txt's 2019-05-16: check which is right"
+    )
 
 
 def test_patterns_match_like_glob(small_corpus):
@@ -208,15 +209,27 @@ def test_symbolic_link_loops_are_skipped_with_a_reason(small_corpus):
     assert (docs["status"] == "used").sum() == 5
 
 
-@pytest.mark.parametrize("line, row, message", [
-    (2, "000_4635cf3c1d3ea286.txt,阮成发:把创新驱动作为推动发展的牛鼻子, 牢牢抓住,2015-03-31,day,武汉市,x,simplified,",
-     "line 2 has 9 fields, the header has 8; quote cells that hold a comma"),  # pandas shifted the columns
-    (3, "001_a277e5c0c743763f.txt,武汉用创新创造打开城市未来, 长江日报,2019-05-16,day,武汉市,x,simplified,",
-     "line 3 has 9 fields, the header has 8; quote cells that hold a comma"),
-    (3, ",武汉用创新创造打开城市未来,2019-05-16,day,武汉市,x,simplified,", "line 3 has an empty 'file' cell"),
-    (3, "000_4635cf3c1d3ea286.txt,重复,2015,day,武汉市,x,simplified,",
-     "lists '000_4635cf3c1d3ea286.txt' twice (lines 2 and 3)"),
-])
+@pytest.mark.parametrize(
+    "line, row, message",
+    [
+        (
+            2,
+            "000_4635cf3c1d3ea286.txt,阮成发:把创新驱动作为推动发展的牛鼻子, 牢牢抓住,2015-03-31,day,武汉市,x,simplified,",
+            "line 2 has 9 fields, the header has 8; quote cells that hold a comma",
+        ),  # pandas shifted the columns
+        (
+            3,
+            "001_a277e5c0c743763f.txt,武汉用创新创造打开城市未来, 长江日报,2019-05-16,day,武汉市,x,simplified,",
+            "line 3 has 9 fields, the header has 8; quote cells that hold a comma",
+        ),
+        (3, ",武汉用创新创造打开城市未来,2019-05-16,day,武汉市,x,simplified,", "line 3 has an empty 'file' cell"),
+        (
+            3,
+            "000_4635cf3c1d3ea286.txt,重复,2015,day,武汉市,x,simplified,",
+            "lists '000_4635cf3c1d3ea286.txt' twice (lines 2 and 3)",
+        ),
+    ],
+)
 def test_a_bad_metadata_row_is_one_error_naming_its_line(small_corpus, line, row, message):
     meta = small_corpus / "metadata.csv"
     lines = meta.read_text(encoding="utf-8").splitlines()
@@ -243,8 +256,9 @@ def test_a_date_in_the_future_skips_that_file_with_a_warning(small_corpus, caplo
     with caplog.at_level("WARNING", logger="toolkit"):
         docs = load_corpus(small_corpus, meta).documents.set_index("path")
     assert docs.loc["001_a277e5c0c743763f.txt", "status"] == "skipped"
-    assert docs.loc["001_a277e5c0c743763f.txt", "reason"] == (f"date 2099-05-16 is in the future (after {latest}); "
-                                                              "fix its metadata date")
+    assert docs.loc["001_a277e5c0c743763f.txt", "reason"] == (
+        f"date 2099-05-16 is in the future (after {latest}); fix its metadata date"
+    )
     assert docs.loc[docs["status"] == "used", "year"].max() == 2022 and (docs["status"] == "used").sum() == 4
     assert f"skipped 1 document(s) dated after {latest}: 001_a277e5c0c743763f.txt (2099-05-16)" in caplog.text
 

@@ -3,10 +3,17 @@ import pytest
 from toolkit.text.dates import find_date, parse_date
 
 
-@pytest.mark.parametrize("value, iso, year", [
-    ("2021", "2021", 2021), ("2022-01", "2022-01", 2022), ("2015-03-31", "2015-03-31", 2015),
-    ("2015/3/31", "2015-03-31", 2015), ("2021年7月26日", "2021-07-26", 2021), (" 2019-05-16 ", "2019-05-16", 2019),
-])
+@pytest.mark.parametrize(
+    "value, iso, year",
+    [
+        ("2021", "2021", 2021),
+        ("2022-01", "2022-01", 2022),
+        ("2015-03-31", "2015-03-31", 2015),
+        ("2015/3/31", "2015-03-31", 2015),
+        ("2021年7月26日", "2021-07-26", 2021),
+        (" 2019-05-16 ", "2019-05-16", 2019),
+    ],
+)
 def test_metadata_dates(value, iso, year):
     date = parse_date(value)
     assert (date.date, date.year, date.source) == (iso, year, "metadata")
@@ -18,12 +25,15 @@ def test_bad_metadata_dates_are_refused(value):
         parse_date(value)
 
 
-@pytest.mark.parametrize("text, iso", [
-    ("时间:\n\n2021年7月26日15:00\n", "2021-07-26"),
-    ("2019-05-16                 长江日报", "2019-05-16"),
-    ("来源:大观区人民政府网 发布时间:2020-09-19 17:09 浏览:400次", "2020-09-19"),
-    ("会议于2021年3月5日召开。发布时间:2021-03-06", "2021-03-06"),  # the labelled date wins
-])
+@pytest.mark.parametrize(
+    "text, iso",
+    [
+        ("时间:\n\n2021年7月26日15:00\n", "2021-07-26"),
+        ("2019-05-16                 长江日报", "2019-05-16"),
+        ("来源:大观区人民政府网 发布时间:2020-09-19 17:09 浏览:400次", "2020-09-19"),
+        ("会议于2021年3月5日召开。发布时间:2021-03-06", "2021-03-06"),  # the labelled date wins
+    ],
+)
 def test_dates_found_in_text(text, iso):
     assert find_date(text).date == iso
 

@@ -10,13 +10,16 @@ from .conftest import SEEDS
 TEXT = (SEEDS / "003_627586bead8599d4.txt").read_text(encoding="utf-8")[:3000]
 
 
-@pytest.mark.parametrize("data, encoding", [
-    (TEXT.encode("utf-8"), "utf-8"),
-    (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8 (BOM)"),
-    (TEXT.encode("utf-16"), "utf-16 (BOM)"),
-    (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16 (BOM)"),
-    (TEXT.encode("gb18030"), "gb18030"),
-])
+@pytest.mark.parametrize(
+    "data, encoding",
+    [
+        (TEXT.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8 (BOM)"),
+        (TEXT.encode("utf-16"), "utf-16 (BOM)"),
+        (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16 (BOM)"),
+        (TEXT.encode("gb18030"), "gb18030"),
+    ],
+)
 def test_simplified_text_in_every_encoding_decodes_the_same(data, encoding):
     decoded = decode(data)
     assert decoded.text == TEXT
@@ -47,15 +50,18 @@ def test_file_cut_inside_a_character_keeps_the_rest():
     assert "partial character was dropped" in decoded.note
 
 
-@pytest.mark.parametrize("data, reason", [
-    (b"", "empty file"),
-    (b"  \n\t\n", "only whitespace"),
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
-    (b"PK\x03\x04\x14\x00\x06\x00word/document.xml", ".docx"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG"),
-    (b"abc\x00\x00def" * 10, "NUL bytes"),
-    (bytes(range(128, 256)) * 4, "not readable"),
-])
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"", "empty file"),
+        (b"  \n\t\n", "only whitespace"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
+        (b"PK\x03\x04\x14\x00\x06\x00word/document.xml", ".docx"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG"),
+        (b"abc\x00\x00def" * 10, "NUL bytes"),
+        (bytes(range(128, 256)) * 4, "not readable"),
+    ],
+)
 def test_unusable_files_get_a_reason(data, reason):
     with pytest.raises(Unreadable, match=reason.replace(".", r"\.")):
         decode(data)

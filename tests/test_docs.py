@@ -19,8 +19,7 @@ DOCS = ROOT / "docs"
 
 
 def _reference():
-    spec = importlib.util.spec_from_file_location("configuration_reference",
-                                                  ROOT / "scripts" / "configuration_reference.py")
+    spec = importlib.util.spec_from_file_location("configuration_reference", ROOT / "scripts" / "configuration_reference.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

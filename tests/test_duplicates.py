@@ -20,21 +20,25 @@ def _reprint(text: str) -> str:
     lines = text.splitlines()
     body = "\n".join(lines[4:])
     assert "市长万勇讲话。" in body
-    return ("武汉市人民政府网 转载\n来源:长江日报 编辑:张三\n我市召开建设国家创新型城市专题研讨会\n"
-            + body.replace("市长万勇讲话。", "市长万勇在会上作了重要讲话。"))
+    return "武汉市人民政府网 转载\n来源:长江日报 编辑:张三\n我市召开建设国家创新型城市专题研讨会\n" + body.replace(
+        "市长万勇讲话。", "市长万勇在会上作了重要讲话。"
+    )
 
 
 def _add_reprint(folder, name="reprint.txt", date="2015-04-02"):
     (folder / name).write_text(_reprint((SEEDS / ORIGINAL).read_text(encoding="utf-8")), encoding="utf-8")
     meta = folder / "metadata.csv"
-    meta.write_text(meta.read_text(encoding="utf-8") + f"{name},转载,{date},day,武汉市,x,simplified,\n",
-                    encoding="utf-8")
+    meta.write_text(meta.read_text(encoding="utf-8") + f"{name},转载,{date},day,武汉市,x,simplified,\n", encoding="utf-8")
     return meta
 
 
 def _config(folder, tmp_path, **corpus) -> Config:
-    return Config.from_dict({"corpus": {"texts": str(folder), "metadata": str(folder / "metadata.csv"), **corpus},
-                             "cache": {"dir": str(tmp_path / "cache")}})
+    return Config.from_dict(
+        {
+            "corpus": {"texts": str(folder), "metadata": str(folder / "metadata.csv"), **corpus},
+            "cache": {"dir": str(tmp_path / "cache")},
+        }
+    )
 
 
 def test_the_minhash_is_datasketchs_of_the_shingle_hashes():
@@ -98,8 +102,7 @@ def test_the_metadata_decides_and_the_threshold_can_turn_it_off(small_corpus, tm
     config = _config(small_corpus, tmp_path, near_duplicates=0)  # as the help says: 0, an integer
     docs = prepare(config, load_inputs(config)).corpus.documents
     assert (docs["near_duplicate_of"] == "").all()
-    meta.write_text(meta.read_text(encoding="utf-8").replace(",x,simplified,\n", ",x,simplified,,no\n"),
-                    encoding="utf-8")
+    meta.write_text(meta.read_text(encoding="utf-8").replace(",x,simplified,\n", ",x,simplified,,no\n"), encoding="utf-8")
     meta.write_text(meta.read_text(encoding="utf-8").replace("notes\n", "notes,include\n", 1), encoding="utf-8")
     config = _config(small_corpus, tmp_path)
     docs = prepare(config, load_inputs(config)).corpus.documents.set_index("path")
@@ -112,14 +115,15 @@ def test_an_exact_copy_with_another_date_is_a_warning(small_corpus, caplog, date
     copy = small_corpus / "copy.txt"
     copy.write_bytes((SEEDS / "001_a277e5c0c743763f.txt").read_bytes())
     meta = small_corpus / "metadata.csv"
-    meta.write_text(meta.read_text(encoding="utf-8") + f"copy.txt,副本,{date},day,武汉市,x,simplified,\n",
-                    encoding="utf-8")
+    meta.write_text(meta.read_text(encoding="utf-8") + f"copy.txt,副本,{date},day,武汉市,x,simplified,\n", encoding="utf-8")
     with caplog.at_level("WARNING", logger="toolkit"):
         docs = load_corpus(small_corpus, meta).documents.set_index("path")
     assert docs.loc["copy.txt", "status"] == "skipped"
     if warned:
-        assert ("skipped 1 exact copy whose metadata date differs from the file's it copies: copy.txt (2018-03-01) "
-                "copies 001_a277e5c0c743763f.txt (2019-05-16)") in caplog.text
+        assert (
+            "skipped 1 exact copy whose metadata date differs from the file's it copies: copy.txt (2018-03-01) "
+            "copies 001_a277e5c0c743763f.txt (2019-05-16)"
+        ) in caplog.text
     else:
         assert docs.loc["copy.txt", "reason"] == "duplicate of 001_a277e5c0c743763f.txt (same bytes)"
         assert "exact cop" not in caplog.text
@@ -130,7 +134,6 @@ def test_a_threshold_above_what_datasketch_can_index_still_finds_the_pairs(thres
     original = (SEEDS / ORIGINAL).read_text(encoding="utf-8")
     texts = [original, original + "\n", original.replace("市长万勇讲话。", "市长万勇作了讲话。")]
     sets = [shingle_set(text) for text in texts]
-    expected = [(i, j, jaccard(sets[i], sets[j])) for i, j in [(0, 1), (0, 2), (1, 2)]
-                if jaccard(sets[i], sets[j]) >= threshold]
+    expected = [(i, j, jaccard(sets[i], sets[j])) for i, j in [(0, 1), (0, 2), (1, 2)] if jaccard(sets[i], sets[j]) >= threshold]
     assert expected[0] == (0, 1, 1.0) and len(expected) == (3 if threshold < 1 else 1)
     assert [(p.first, p.second, p.similarity) for p in near_duplicates(texts, threshold)] == expected

@@ -27,8 +27,13 @@ def test_coherence_equals_gensims_coherence_model(seed_tokens, measure):
     topics = [vocab[0:10], vocab[10:20], ["生态", "绿色", "污染", "环境", "低碳"], ["数字经济", "互联网", "人才", "城市"]]
     topics = [[w for w in t if w in vocab] for t in topics]
     # gensim, with every vocabulary word relevant (as ours), then the topics scored on that accumulator
-    reference = CoherenceModel(topics=[vocab[i:i + 50] for i in range(0, len(vocab), 50)], texts=seed_tokens,
-                               dictionary=stats.dictionary, coherence=measure, processes=1)
+    reference = CoherenceModel(
+        topics=[vocab[i : i + 50] for i in range(0, len(vocab), 50)],
+        texts=seed_tokens,
+        dictionary=stats.dictionary,
+        coherence=measure,
+        processes=1,
+    )
     reference.estimate_probabilities()
     reference.topics = topics
     expected = reference.get_coherence_per_topic()
@@ -73,8 +78,10 @@ _VOCAB = ["创新", "科技", "生态", "绿色", "数字", "经济", "改革", 
 
 
 @settings(max_examples=40)
-@given(texts=st.lists(st.lists(st.sampled_from(_VOCAB + ["其他", "词语"]), max_size=40), min_size=2, max_size=25),
-       measure=st.sampled_from(["c_npmi", "c_v", "u_mass"]))
+@given(
+    texts=st.lists(st.lists(st.sampled_from(_VOCAB + ["其他", "词语"]), max_size=40), min_size=2, max_size=25),
+    measure=st.sampled_from(["c_npmi", "c_v", "u_mass"]),
+)
 def test_window_counts_equal_gensims_on_random_token_lists(texts, measure):
     """Our window matrix counts what gensim's accumulator counts, whatever the unit lengths and repeats."""
     from gensim.corpora import Dictionary

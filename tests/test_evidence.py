@@ -19,22 +19,28 @@ def run(seeds_run):
 
 
 def _units(doc_ids, years, n_tokens=20):
-    return pd.DataFrame({"unit_id": [f"{d}#{i}" for i, d in enumerate(doc_ids)], "doc_id": doc_ids, "year": years,
-                         "title": [f"title {d}" for d in doc_ids], "date": [str(y) for y in years],
-                         "n_tokens": n_tokens, "text": [f"text {i}" for i in range(len(doc_ids))]})
+    return pd.DataFrame(
+        {
+            "unit_id": [f"{d}#{i}" for i, d in enumerate(doc_ids)],
+            "doc_id": doc_ids,
+            "year": years,
+            "title": [f"title {d}" for d in doc_ids],
+            "date": [str(y) for y in years],
+            "n_tokens": n_tokens,
+            "text": [f"text {i}" for i in range(len(doc_ids))],
+        }
+    )
 
 
 def test_passages_rank_by_share_and_spread_over_documents():
     units = _units(["a", "a", "a", "b", "b", "c"], [2020, 2020, 2020, 2021, 2021, 2021])
     shares = pd.DataFrame({"x": [0.9, 0.8, 0.7, 0.6, 0.6, 0.1]})
-    table = representative_passages(units, shares, {"x": "X"}, kind="theme", n=4, per_period=0, per_document=2,
-                                    min_share=0.2)
+    table = representative_passages(units, shares, {"x": "X"}, kind="theme", n=4, per_period=0, per_document=2, min_share=0.2)
     # a's third passage (0.7) is left out (two per document), c's (0.1) is below min_share; b's tie: corpus order
     assert table["unit_id"].tolist() == ["a#0", "a#1", "b#3", "b#4"]
     assert table["rank"].tolist() == [1, 2, 3, 4] and (table["scope"] == "all").all()
     assert table["label"].unique().tolist() == ["X"]
-    longer = representative_passages(units, shares, {"x": "X"}, kind="theme", n=5, per_period=0, per_document=2,
-                                     min_share=0.2)
+    longer = representative_passages(units, shares, {"x": "X"}, kind="theme", n=5, per_period=0, per_document=2, min_share=0.2)
     assert longer["unit_id"].tolist() == ["a#0", "a#1", "a#2", "b#3", "b#4"]  # no other document left: filled
 
 
@@ -43,14 +49,12 @@ def test_passages_per_period_and_minimum_length():
     units.loc[0, "n_tokens"] = 3  # a heading: too short to be evidence
     shares = pd.DataFrame({"x": [1.0, 0.5, 0.4, 0.9]})
     scopes = np.array(["十二五", "十三五", "十四五", "十四五"], dtype=object)
-    table = representative_passages(units, shares, {"x": "X"}, kind="theme", scopes=scopes, n=1, per_period=1,
-                                    min_tokens=10)
+    table = representative_passages(units, shares, {"x": "X"}, kind="theme", scopes=scopes, n=1, per_period=1, min_tokens=10)
     assert "a#0" not in set(table["unit_id"])
     assert table[["scope", "unit_id"]].values.tolist() == [["all", "d#3"], ["十三五", "b#1"], ["十四五", "d#3"]]
 
 
-@given(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from([0.0, 0.3, 0.5, 0.9]), st.booleans()),
-                min_size=1, max_size=12))
+@given(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from([0.0, 0.3, 0.5, 0.9]), st.booleans()), min_size=1, max_size=12))
 def test_shares_of_some_units_give_the_passages_of_those_units(rows):
     """Shares given for the modelled units only (``rows=``) rank exactly as a column of every unit with no share
     (NaN) for the others."""
@@ -78,8 +82,9 @@ def test_run_passages_are_the_units_with_the_largest_shares(run):
         eligible = units[(units["n_tokens"] >= 15) & units["in_model"]]
         assert rows["share"].iloc[0] == pytest.approx(eligible[name].max(), abs=1e-4)
         per_document = rows.groupby("doc_id").size()
-        assert per_document.max() <= 2 or len(per_document) == (eligible[name] >= 0.2).groupby(
-            eligible["doc_id"]).any().sum()  # more than two of a document only when no other document has any
+        assert (
+            per_document.max() <= 2 or len(per_document) == (eligible[name] >= 0.2).groupby(eligible["doc_id"]).any().sum()
+        )  # more than two of a document only when no other document has any
     ecology = themes[themes["name"] == "ecology"]
     assert len(ecology) == 5 and ecology["label"].iloc[0] == "生态环境"
     for row in ecology.itertuples():  # the highlighted keywords are the theme's, and in the passage
@@ -92,8 +97,7 @@ def test_run_passages_are_the_units_with_the_largest_shares(run):
     assert topics["name"].str.fullmatch(r"topic_\d+").all()
     unit_topics = pd.read_csv(run.out_dir / "unit_topics.csv").set_index("unit_id")
     first = topics[topics["scope"] == "all"].iloc[0]
-    assert unit_topics.loc[first["unit_id"], first["name"]] == pytest.approx(unit_topics[first["name"]].max(),
-                                                                            abs=0.35)
+    assert unit_topics.loc[first["unit_id"], first["name"]] == pytest.approx(unit_topics[first["name"]].max(), abs=0.35)
 
 
 def test_year_spans_are_round_and_few():
@@ -108,14 +112,27 @@ def test_year_spans_are_round_and_few():
 def test_theme_wording_follows_the_units_and_demotes_words_every_theme_uses():
     vocabulary = ["发展", "科技", "人才", "数字化", "算力", "污染"]
     # four units: two per period; unit shares of (innovation, ecology)
-    counts = sparse.csr_matrix(np.array([[5, 4, 3, 0, 0, 0],   # 2015: innovation, 科技 and 人才
-                                         [5, 0, 0, 0, 0, 6],   # 2015: ecology, 污染
-                                         [5, 0, 1, 4, 3, 0],   # 2021: innovation, 数字化 and 算力
-                                         [5, 0, 0, 0, 0, 5]]))  # 2021: ecology
+    counts = sparse.csr_matrix(
+        np.array(
+            [
+                [5, 4, 3, 0, 0, 0],  # 2015: innovation, 科技 and 人才
+                [5, 0, 0, 0, 0, 6],  # 2015: ecology, 污染
+                [5, 0, 1, 4, 3, 0],  # 2021: innovation, 数字化 and 算力
+                [5, 0, 0, 0, 0, 5],
+            ]
+        )
+    )  # 2021: ecology
     shares = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]])
-    table = theme_words(counts, vocabulary, shares, ["innovation", "ecology"],
-                        np.array(["2015", "2015", "2021", "2021"], dtype=object), ["2015", "2021"], top_n=2,
-                        min_count=1)
+    table = theme_words(
+        counts,
+        vocabulary,
+        shares,
+        ["innovation", "ecology"],
+        np.array(["2015", "2015", "2021", "2021"], dtype=object),
+        ["2015", "2021"],
+        top_n=2,
+        min_count=1,
+    )
     top = table.groupby(["theme", "period"])["word"].apply(list).to_dict()
     assert top[("innovation", "2015")] == ["科技", "人才"]
     assert top[("innovation", "2021")] == ["数字化", "算力"]  # the theme's wording shifts
@@ -169,24 +186,58 @@ def test_passages_drop_near_copies_and_prefer_passages_holding_a_keyword():
     boilerplate without a keyword of the theme could head it."""
     units = _units(["a", "b", "c", "d", "e"], [2020, 2021, 2022, 2022, 2022])
     copy = "推动生态文明建设，打好污染防治攻坚战，2020年完成退耕还林任务。"
-    units["text"] = [copy, copy.replace("2020", "2021"), " " + copy.replace("，", ","),
-                     "本报告由办公室印发，请各单位认真贯彻执行。", "加强湿地保护，推进生态修复和污染治理。"]
-    tokens = [["生态文明", "污染防治"], ["生态文明", "污染防治"], ["生态文明", "污染防治"], ["办公室", "印发"],
-              ["湿地", "生态修复"]]
+    units["text"] = [
+        copy,
+        copy.replace("2020", "2021"),
+        " " + copy.replace("，", ","),
+        "本报告由办公室印发，请各单位认真贯彻执行。",
+        "加强湿地保护，推进生态修复和污染治理。",
+    ]
+    tokens = [
+        ["生态文明", "污染防治"],
+        ["生态文明", "污染防治"],
+        ["生态文明", "污染防治"],
+        ["办公室", "印发"],
+        ["湿地", "生态修复"],
+    ]
     shares = pd.DataFrame({"ecology": [0.9, 0.89, 0.88, 0.87, 0.5], "other": [0.1, 0.11, 0.12, 0.13, 0.5]})
-    table = representative_passages(units, shares, {"ecology": "E", "other": "O"}, kind="theme", n=3,
-                                    per_period=0, keywords={"ecology": {"生态文明", "湿地"}}, tokens=tokens)
+    table = representative_passages(
+        units,
+        shares,
+        {"ecology": "E", "other": "O"},
+        kind="theme",
+        n=3,
+        per_period=0,
+        keywords={"ecology": {"生态文明", "湿地"}},
+        tokens=tokens,
+    )
     ecology = table[table["name"] == "ecology"]
     assert ecology["unit_id"].tolist() == ["a#0", "d#3", "e#4"]  # one copy; the boilerplate only to fill
     assert ecology["holds_keyword"].tolist() == ["True", "False", "True"]
     assert ecology["rank"].tolist() == [1, 2, 3]
     assert (table.loc[table["name"] == "other", "holds_keyword"] == "").all()  # other has no keywords
-    two = representative_passages(units, shares, {"ecology": "E"}, kind="theme", n=2, per_period=0,
-                                  keywords={"ecology": {"生态文明", "湿地"}}, tokens=tokens)
+    two = representative_passages(
+        units,
+        shares,
+        {"ecology": "E"},
+        kind="theme",
+        n=2,
+        per_period=0,
+        keywords={"ecology": {"生态文明", "湿地"}},
+        tokens=tokens,
+    )
     assert two.loc[two["name"] == "ecology", "unit_id"].tolist() == ["a#0", "e#4"]  # enough with a keyword
-    scoped = representative_passages(units, shares, {"ecology": "E", "other": "O"}, kind="theme", n=0,
-                                     per_period=2, scopes=np.array(["p"] * 5, dtype=object),
-                                     keywords={"ecology": {"生态文明", "湿地"}}, tokens=tokens)
+    scoped = representative_passages(
+        units,
+        shares,
+        {"ecology": "E", "other": "O"},
+        kind="theme",
+        n=0,
+        per_period=2,
+        scopes=np.array(["p"] * 5, dtype=object),
+        keywords={"ecology": {"生态文明", "湿地"}},
+        tokens=tokens,
+    )
     assert scoped.loc[scoped["name"] == "ecology", "unit_id"].tolist() == ["a#0", "e#4"]
 
 
@@ -197,22 +248,59 @@ def test_document_themes_carry_every_metadata_column_and_an_interval_per_share()
     rng = np.random.default_rng(0)
     doc_ids = ["a"] * 30 + ["b"] + ["c"] * 10
     eco = np.r_[rng.uniform(0, 1, 30), 0.4, np.full(10, 0.7)]  # a: its units vary; b: one unit; c: all alike
-    units = pd.DataFrame({"unit_id": [f"u{i}" for i in range(len(doc_ids))], "doc_id": doc_ids, "in_model": True,
-                          "n_tokens": rng.integers(10, 50, len(doc_ids)), "ecology": eco, "other": 1 - eco})
+    units = pd.DataFrame(
+        {
+            "unit_id": [f"u{i}" for i in range(len(doc_ids))],
+            "doc_id": doc_ids,
+            "in_model": True,
+            "n_tokens": rng.integers(10, 50, len(doc_ids)),
+            "ecology": eco,
+            "other": 1 - eco,
+        }
+    )
     units.loc[len(units)] = ["u-", "c", False, 0, np.nan, np.nan]  # not modelled: not counted
-    documents = pd.DataFrame({"doc_id": ["a", "b", "c"], "path": ["a.txt", "b.txt", "c.txt"],
-                              "title": ["A", "B", "C"], "date": ["2020", "2021", "2021"], "year": [2020, 2021, 2021],
-                              "date_source": "metadata", "place": ["武汉市", "安庆市", "武汉市"], "encoding": "utf-8",
-                              "chars": 100, "sha256": "0", "status": "used", "reason": "", "note": "",
-                              "level": ["市级", "区级", "市级"], "source": ["news", "report", "news"],
-                              "n_units": [30, 1, 11], "n_tokens": [900, 20, 300]})
+    documents = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c"],
+            "path": ["a.txt", "b.txt", "c.txt"],
+            "title": ["A", "B", "C"],
+            "date": ["2020", "2021", "2021"],
+            "year": [2020, 2021, 2021],
+            "date_source": "metadata",
+            "place": ["武汉市", "安庆市", "武汉市"],
+            "encoding": "utf-8",
+            "chars": 100,
+            "sha256": "0",
+            "status": "used",
+            "reason": "",
+            "note": "",
+            "level": ["市级", "区级", "市级"],
+            "source": ["news", "report", "news"],
+            "n_units": [30, 1, 11],
+            "n_tokens": [900, 20, 300],
+        }
+    )
     members = np.stack([units.loc[units["in_model"], ["ecology", "other"]].to_numpy(dtype=float)] * 2)
     members[1, 30] = [0.6, 0.4]  # the seeds disagree on b's only unit
     members[0, 30] = [0.2, 0.8]
     table = document_shares(units, documents, ["ecology", "other"], member_shares=members, random_state=3)
-    assert table.columns.tolist() == ["doc_id", "title", "date", "year", "place", "level", "source", "n_units",
-                                      "n_tokens", "ecology", "other", "ecology_low", "ecology_high", "other_low",
-                                      "other_high"]
+    assert table.columns.tolist() == [
+        "doc_id",
+        "title",
+        "date",
+        "year",
+        "place",
+        "level",
+        "source",
+        "n_units",
+        "n_tokens",
+        "ecology",
+        "other",
+        "ecology_low",
+        "ecology_high",
+        "other_low",
+        "other_high",
+    ]
     rows = table.set_index("doc_id")
     assert (rows["ecology_low"] <= rows["ecology"]).all() and (rows["ecology"] <= rows["ecology_high"]).all()
     assert rows.loc["a", "ecology_high"] - rows.loc["a", "ecology_low"] > 0.1  # its 30 units differ

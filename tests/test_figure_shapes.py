@@ -32,10 +32,20 @@ from toolkit.output.tables import figure_specs
 from .conftest import GWR, SEEDS
 
 SHAPES = ["one_year", "century", "policy", "seeds"]
-DRAWN = ["theme_shares", "theme_area", "theme_heatmap", "document_themes", "model_vs_keywords", "theme_change",
-         "theme_periods", "theme_groups", "theme_effects", "theme_words", "term_counts"]
-PROFILE = [0.25, 0.12, 0.08, 0.05, 0.04, 0.03, 0.02, 0.015, 0.012, 0.01, 0.008, 0.006, 0.005, 0.004, 0.003, 0.002,
-           0.001]
+DRAWN = [
+    "theme_shares",
+    "theme_area",
+    "theme_heatmap",
+    "document_themes",
+    "model_vs_keywords",
+    "theme_change",
+    "theme_periods",
+    "theme_groups",
+    "theme_effects",
+    "theme_words",
+    "term_counts",
+]
+PROFILE = [0.25, 0.12, 0.08, 0.05, 0.04, 0.03, 0.02, 0.015, 0.012, 0.01, 0.008, 0.006, 0.005, 0.004, 0.003, 0.002, 0.001]
 
 
 def _titles(path) -> list[str]:
@@ -54,14 +64,25 @@ def _cells(keys: list[dict], documents: list[int], themes: list[str], rng) -> pd
             width = share * (2.5 if n == 1 else 0.25) + 0.002
             row = {**key, "theme": theme}
             if n:
-                row.update(share=share, share_sd=width / 2, sampling_sd=width / 3,
-                           share_low=max(share - width, 0.0), share_high=min(share + width, 1.0),
-                           seed_min=share * 0.9, seed_max=share * 1.1)
+                row.update(
+                    share=share,
+                    share_sd=width / 2,
+                    sampling_sd=width / 3,
+                    share_low=max(share - width, 0.0),
+                    share_high=min(share + width, 1.0),
+                    seed_min=share * 0.9,
+                    seed_max=share * 1.1,
+                )
             else:
-                row.update({c: np.nan for c in ("share", "share_sd", "sampling_sd", "share_low", "share_high",
-                                                "seed_min", "seed_max")})
-            row.update(n_documents=n, n_units=20 * n, n_tokens=900 * n,
-                       interval_basis="one document: units resampled" if n == 1 else "documents resampled" if n else "")
+                row.update(
+                    {c: np.nan for c in ("share", "share_sd", "sampling_sd", "share_low", "share_high", "seed_min", "seed_max")}
+                )
+            row.update(
+                n_documents=n,
+                n_units=20 * n,
+                n_tokens=900 * n,
+                interval_basis="one document: units resampled" if n == 1 else "documents resampled" if n else "",
+            )
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -75,9 +96,17 @@ def _words(themes: list[str], periods: list, rng) -> pd.DataFrame:
             if t == 0 and p == 0 and len(periods) > 1:
                 continue
             for rank in range(1, 6):
-                rows.append({"theme": theme, "period": period, "rank": rank,
-                             "word": vocabulary[(t + p + rank) % len(vocabulary)], "score": 0.05 / rank,
-                             "count": 10.0 / rank, "new": bool((p + rank) % 2)})
+                rows.append(
+                    {
+                        "theme": theme,
+                        "period": period,
+                        "rank": rank,
+                        "word": vocabulary[(t + p + rank) % len(vocabulary)],
+                        "score": 0.05 / rank,
+                        "count": 10.0 / rank,
+                        "new": bool((p + rank) % 2),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -93,25 +122,56 @@ def _documents(titles: list[str], years: list[int], themes: list[str], rng) -> p
 
 def _keywords(yearly: pd.DataFrame, names: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = yearly[yearly["share"].notna() & yearly["theme"].isin(names)]
-    rates = pd.DataFrame({"year": rows["year"], "theme": rows["theme"], "per_10k": rows["share"] * 3000,
-                          "count": (rows["share"] * 300).round(), "n_tokens": rows["n_tokens"]})
-    agreement = pd.DataFrame({"theme": names, "pearson_r": np.linspace(0.9, -0.2, len(names)),
-                              "n_years": rows["year"].nunique()})
+    rates = pd.DataFrame(
+        {
+            "year": rows["year"],
+            "theme": rows["theme"],
+            "per_10k": rows["share"] * 3000,
+            "count": (rows["share"] * 300).round(),
+            "n_tokens": rows["n_tokens"],
+        }
+    )
+    agreement = pd.DataFrame({"theme": names, "pearson_r": np.linspace(0.9, -0.2, len(names)), "n_years": rows["year"].nunique()})
     return rates, agreement
 
 
 def _terms(years: list[int], n_documents: list[int], terms: list[str]) -> pd.DataFrame:
-    return pd.DataFrame([{"term": term, "year": year, "count": 10 * (k + 1) * n, "token_count": 5 * n,
-                          "characters": 3000 * n, "per_10k": (k + 1) * 12.5 + (year % 7), "documents": n,
-                          "documents_with": n, "first_seen": str(years[0]), "last_seen": str(years[-1])}
-                         for k, term in enumerate(terms) for year, n in zip(years, n_documents) if n])
+    return pd.DataFrame(
+        [
+            {
+                "term": term,
+                "year": year,
+                "count": 10 * (k + 1) * n,
+                "token_count": 5 * n,
+                "characters": 3000 * n,
+                "per_10k": (k + 1) * 12.5 + (year % 7),
+                "documents": n,
+                "documents_with": n,
+                "first_seen": str(years[0]),
+                "last_seen": str(years[-1]),
+            }
+            for k, term in enumerate(terms)
+            for year, n in zip(years, n_documents)
+            if n
+        ]
+    )
 
 
 def _change(themes: list[str], first, last) -> pd.DataFrame:
     values = np.linspace(-0.05, 0.08, len(themes))
-    return pd.DataFrame({"theme": themes, "from": first, "to": last, "change": values, "change_low": values - 0.02,
-                         "change_high": values + 0.02, "simultaneous_low": values - 0.04,
-                         "simultaneous_high": values + 0.04, "clear": np.abs(values) > 0.04})
+    return pd.DataFrame(
+        {
+            "theme": themes,
+            "from": first,
+            "to": last,
+            "change": values,
+            "change_low": values - 0.02,
+            "change_high": values + 0.02,
+            "simultaneous_low": values - 0.04,
+            "simultaneous_high": values + 0.04,
+            "clear": np.abs(values) > 0.04,
+        }
+    )
 
 
 def _effects(names: list[str], x: str, values: list, groups: list[str], supported) -> pd.DataFrame:
@@ -122,9 +182,17 @@ def _effects(names: list[str], x: str, values: list, groups: list[str], supporte
             for i, value in enumerate(values):
                 ok = supported(value, group)
                 share = base * (1 + 0.5 * i / len(values) + 0.2 * g)
-                rows.append({"theme": theme, x: value, "group": group, "expected": share if ok else np.nan,
-                             "low": share * 0.7 if ok else np.nan, "high": share * 1.4 if ok else np.nan,
-                             "supported": ok})
+                rows.append(
+                    {
+                        "theme": theme,
+                        x: value,
+                        "group": group,
+                        "expected": share if ok else np.nan,
+                        "low": share * 0.7 if ok else np.nan,
+                        "high": share * 1.4 if ok else np.nan,
+                        "supported": ok,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -151,22 +219,30 @@ def shape(name: str) -> dict:
     elif name == "century":
         level, by = 0.8, "era"
         years = [1921, 1922, 1928, 1945, 1956, 1969, 1977, 1982, 1987, 1992, 1997, 2002, 2012, 2017, 2022]
-        eras = {"新民主主义革命时期": (1921, 1949), "社会主义革命和建设时期": (1950, 1977),
-                "改革开放和社会主义现代化建设新时期": (1978, 2011), "中国特色社会主义新时代": (2012, 2022)}
+        eras = {
+            "新民主主义革命时期": (1921, 1949),
+            "社会主义革命和建设时期": (1950, 1977),
+            "改革开放和社会主义现代化建设新时期": (1978, 2011),
+            "中国特色社会主义新时代": (2012, 2022),
+        }
         periods = list(eras)
         calendar = list(range(1921, 2023))
         counts = [1 if y in years else 0 for y in calendar]
         era_of = {y: next(e for e, (a, b) in eras.items() if a <= y <= b) for y in years}
-        tables["theme_by_period"] = _cells([{"period": e} for e in periods],
-                                           [sum(era_of[y] == e for y in years) for e in periods], themes, rng)
-        groups = _cells([{by: e, "period": e} for e in periods],
-                        [sum(era_of[y] == e for y in years) for e in periods], themes, rng)
+        tables["theme_by_period"] = _cells(
+            [{"period": e} for e in periods], [sum(era_of[y] == e for y in years) for e in periods], themes, rng
+        )
+        groups = _cells(
+            [{by: e, "period": e} for e in periods], [sum(era_of[y] == e for y in years) for e in periods], themes, rng
+        )
         numerals = "一二三四五六七八九十"
-        titles = [f"中国共产党第{numerals[i] if i < 10 else '十' + numerals[i - 10]}次全国代表大会报告"
-                  for i in range(len(years))]
+        titles = [
+            f"中国共产党第{numerals[i] if i < 10 else '十' + numerals[i - 10]}次全国代表大会报告" for i in range(len(years))
+        ]
         doc_years = years
-        tables["effects_expected"] = _effects(lexicon.names, "year", calendar, [""],
-                                              lambda v, g: min(abs(v - y) for y in years) <= 5)
+        tables["effects_expected"] = _effects(
+            lexicon.names, "year", calendar, [""], lambda v, g: min(abs(v - y) for y in years) <= 5
+        )
         word_periods = periods
         change = (1921, 2022)
     elif name == "policy":
@@ -176,13 +252,13 @@ def shape(name: str) -> dict:
         plans = {"十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025)}
         periods = list(plans)
         tables["theme_by_period"] = _cells([{"period": p} for p in periods], [37, 90, 94], themes, rng)
-        groups = _cells([{by: lv, "period": p} for lv in ["中央", "省级"] for p in periods], [20, 40, 45, 17, 50, 49],
-                        themes, rng)
+        groups = _cells(
+            [{by: lv, "period": p} for lv in ["中央", "省级"] for p in periods], [20, 40, 45, 17, 50, 49], themes, rng
+        )
         prefix = "国务院办公厅关于转发国家发展改革委关于"
         titles = [f"{prefix}{seed_titles[i % 5]}的通知(第{i + 1}号)" for i in range(221)]
         doc_years = sorted(np.repeat(years, counts).tolist())
-        tables["effects_expected"] = _effects(lexicon.names, "level", ["中央", "省级", "市级"], [""],
-                                              lambda v, g: v != "市级")
+        tables["effects_expected"] = _effects(lexicon.names, "level", ["中央", "省级", "市级"], [""], lambda v, g: v != "市级")
         word_periods = periods
         change = ("十二五", "十四五")
     else:
@@ -199,20 +275,32 @@ def shape(name: str) -> dict:
         change = (2015, 2022)
     yearly = _cells([{"year": y} for y in calendar], counts, themes, rng)
     rates, agreement = _keywords(yearly, lexicon.names)
-    tables.update(theme_by_year=yearly, theme_by_group_year=groups, keyword_by_year=rates,
-                  model_vs_keywords=agreement, theme_words=_words(themes, word_periods, rng),
-                  document_themes=_documents(titles, doc_years, themes, rng),
-                  term_counts=_terms(calendar, counts, ["创新", "数字经济", "生态", "高质量发展", "新质生产力"]),
-                  topics=pd.DataFrame({"topic": [0], "theme": [lexicon.names[0]], "score": [0.5],
-                                       "top_words": [["创新"]], "top_weights": [[0.1]]}),
-                  themes=pd.DataFrame({"theme": lexicon.names, "r_years": 0.6, "r_documents": 0.5, "r_split": 0.4,
-                                       "validated": True}))
+    tables.update(
+        theme_by_year=yearly,
+        theme_by_group_year=groups,
+        keyword_by_year=rates,
+        model_vs_keywords=agreement,
+        theme_words=_words(themes, word_periods, rng),
+        document_themes=_documents(titles, doc_years, themes, rng),
+        term_counts=_terms(calendar, counts, ["创新", "数字经济", "生态", "高质量发展", "新质生产力"]),
+        topics=pd.DataFrame(
+            {"topic": [0], "theme": [lexicon.names[0]], "score": [0.5], "top_words": [["创新"]], "top_weights": [[0.1]]}
+        ),
+        themes=pd.DataFrame({"theme": lexicon.names, "r_years": 0.6, "r_documents": 0.5, "r_split": 0.4, "validated": True}),
+    )
     if change:
         tables["change"] = _change(themes, *change)
     options = {"language": "zh", "trend_style": "panels", "top_words": 10, "theme_words": 5}
     specs = {spec[0]: spec for spec in figure_specs(tables, lexicon, options, title=name, level=level)}
-    return {"tables": tables, "specs": specs, "level": level, "years": years, "periods": periods,
-            "word_periods": word_periods, "lexicon": lexicon}
+    return {
+        "tables": tables,
+        "specs": specs,
+        "level": level,
+        "years": years,
+        "periods": periods,
+        "word_periods": word_periods,
+        "lexicon": lexicon,
+    }
 
 
 @lru_cache
@@ -268,8 +356,9 @@ def test_every_value_lies_within_the_axes(shape_name, name):
         (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
         tol_x, tol_y = 1e-9 * max(1, abs(x1)), 1e-9 * max(1, abs(y1))
         assert ((points[:, 0] >= x0 - tol_x) & (points[:, 0] <= x1 + tol_x)).all(), f"{name}: x outside {ax.get_title()}"
-        assert ((points[:, 1] >= y0 - tol_y) & (points[:, 1] <= y1 + tol_y)).all(), \
+        assert ((points[:, 1] >= y0 - tol_y) & (points[:, 1] <= y1 + tol_y)).all(), (
             f"{name}: a value above {y1:.3f} clipped in {ax.get_title()!r}"
+        )
 
 
 def _axis_kind(shape_name: str, name: str):
@@ -282,14 +371,18 @@ def _axis_kind(shape_name: str, name: str):
     if name == "theme_periods":
         return s["periods"]
     if name == "theme_effects":
-        x = [c for c in s["tables"]["effects_expected"].columns
-             if c not in ("theme", "group", "expected", "low", "high", "supported")][0]
+        x = [
+            c
+            for c in s["tables"]["effects_expected"].columns
+            if c not in ("theme", "group", "expected", "low", "high", "supported")
+        ][0]
         return "years" if x == "year" else list(dict.fromkeys(s["tables"]["effects_expected"][x]))
     return None
 
 
-@pytest.mark.parametrize("name", ["theme_shares", "model_vs_keywords", "term_counts", "theme_groups",
-                                  "theme_periods", "theme_effects"])
+@pytest.mark.parametrize(
+    "name", ["theme_shares", "model_vs_keywords", "term_counts", "theme_groups", "theme_periods", "theme_effects"]
+)
 @pytest.mark.parametrize("shape_name", SHAPES)
 def test_ticks_are_years_of_the_data_or_period_names(shape_name, name):
     fig = _drawn(shape_name, name)
@@ -300,7 +393,7 @@ def test_ticks_are_years_of_the_data_or_period_names(shape_name, name):
             continue
         labels = [t.get_text().replace("\n", "") for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
         if name == "model_vs_keywords" and not labels and ax.get_ylabel() == "":  # the twin of a panel: its x is
-            continue                                                               # the panel's
+            continue  # the panel's
         assert labels, f"{name}: a panel without x labels ({ax.get_title()!r})"
         if kind == "years":
             assert all(re.fullmatch(r"\d{4}", t) for t in labels), f"{name}: ticks {labels}"
@@ -313,15 +406,22 @@ def test_ticks_are_years_of_the_data_or_period_names(shape_name, name):
 
 
 def _inside(box, canvas, slack: float = 1.0) -> bool:
-    return (box.x0 >= canvas.x0 - slack and box.x1 <= canvas.x1 + slack and box.y0 >= canvas.y0 - slack
-            and box.y1 <= canvas.y1 + slack)
+    return (
+        box.x0 >= canvas.x0 - slack
+        and box.x1 <= canvas.x1 + slack
+        and box.y0 >= canvas.y0 - slack
+        and box.y1 <= canvas.y1 + slack
+    )
 
 
 def _cut_off(fig) -> list[str]:
     """The texts and legends of ``fig`` (drawn) that reach beyond its canvas."""
     renderer = fig.canvas.get_renderer()
-    boxes = [(text.get_text(), text.get_window_extent(renderer)) for text in fig.findobj(matplotlib.text.Text)
-             if text.get_visible() and text.get_text().strip() and (text.axes is None or text.axes.get_visible())]
+    boxes = [
+        (text.get_text(), text.get_window_extent(renderer))
+        for text in fig.findobj(matplotlib.text.Text)
+        if text.get_visible() and text.get_text().strip() and (text.axes is None or text.axes.get_visible())
+    ]
     boxes += [("legend", legend.get_window_extent(renderer)) for legend in fig.findobj(matplotlib.legend.Legend)]
     return [text for text, box in boxes if not _inside(box, fig.bbox)]
 
@@ -387,8 +487,13 @@ def test_every_value_has_the_band_the_caption_promises(shape_name, name):
         markers = [_finite(line.get_xydata()) for line in ax.lines if line.get_marker() == "o"]  # values
         points = np.concatenate(markers) if markers else np.zeros((0, 2))
         if not len(points):  # bars: the top of each
-            points = np.array([[b.get_x() + b.get_width() / 2, b.get_height()] for b in ax.patches
-                               if isinstance(b, matplotlib.patches.Rectangle) and b.get_height() > 0])
+            points = np.array(
+                [
+                    [b.get_x() + b.get_width() / 2, b.get_height()]
+                    for b in ax.patches
+                    if isinstance(b, matplotlib.patches.Rectangle) and b.get_height() > 0
+                ]
+            )
         assert len(points), f"{name}: nothing drawn in {ax.get_title()!r}"
         bare = [(x, y) for x, y in points if not _covered(x, y, bars, polygons)]
         assert not bare, f"{name}: {len(bare)} values without their {level} interval in {ax.get_title()!r}: {bare[:3]}"

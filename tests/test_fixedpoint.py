@@ -35,8 +35,26 @@ def test_fixed_point_at_half_way_points_and_edges():
     for k/128; the doubles on either side of 0.0000005 ...), signs, zeros and the largest whole parts."""
     halves = np.arange(1, 2000, 2) / 128.0  # exact ties at 6 decimals: printf rounds them to even
     near = [np.nextafter(v, d) for v in (5e-7, 1.5e-6, 0.1234565, 2.5, 999999999.9999995) for d in (0, 10)]
-    edges = [0.0, -0.0, -1e-9, 1e-9, 0.5, -0.5, 1.0, 999999999.0, 999999999.9999995, 1e9, -1e9, 1e15, 1e300,
-             5e-324, -5e-324, np.inf, -np.inf, np.nan]
+    edges = [
+        0.0,
+        -0.0,
+        -1e-9,
+        1e-9,
+        0.5,
+        -0.5,
+        1.0,
+        999999999.0,
+        999999999.9999995,
+        1e9,
+        -1e9,
+        1e15,
+        1e300,
+        5e-324,
+        -5e-324,
+        np.inf,
+        -np.inf,
+        np.nan,
+    ]
     values = np.concatenate([halves, -halves, near, edges])
     for decimals in range(10):
         assert fixed_point(values, decimals).tolist() == _printf(values, decimals)
@@ -58,17 +76,20 @@ def test_write_csv_is_pandas_text_for_every_column_type(tmp_path):
     commas, quotes and line breaks, nullable numbers."""
     rng = np.random.default_rng(0)
     n = atomic.CSV_ROWS * 2 + 17
-    frame = pd.DataFrame({
-        "unit_id": [f"文件_{i}#0001" for i in range(n)],
-        "share": rng.random(n),
-        "effect": rng.normal(0, 3, n),
-        "small": rng.random(n).astype(np.float32),
-        "n_tokens": rng.integers(0, 500, n),
-        "in_model": rng.random(n) > 0.5,
-        "text": pd.array([["创新驱动，数字经济", '他说"好"', "第一行\n第二行", "", None][i % 5] for i in range(n)],
-                         dtype="str"),
-        "nullable": pd.array([None if i % 3 == 0 else i * 0.5 for i in range(n)], dtype="Float64"),
-    })
+    frame = pd.DataFrame(
+        {
+            "unit_id": [f"文件_{i}#0001" for i in range(n)],
+            "share": rng.random(n),
+            "effect": rng.normal(0, 3, n),
+            "small": rng.random(n).astype(np.float32),
+            "n_tokens": rng.integers(0, 500, n),
+            "in_model": rng.random(n) > 0.5,
+            "text": pd.array(
+                [["创新驱动，数字经济", '他说"好"', "第一行\n第二行", "", None][i % 5] for i in range(n)], dtype="str"
+            ),
+            "nullable": pd.array([None if i % 3 == 0 else i * 0.5 for i in range(n)], dtype="Float64"),
+        }
+    )
     frame.loc[::7, "share"] = np.nan
     frame.loc[3, "effect"] = -np.inf
     frame.loc[4, "effect"] = -0.0
@@ -78,8 +99,7 @@ def test_write_csv_is_pandas_text_for_every_column_type(tmp_path):
     assert (tmp_path / "t.csv").read_text(encoding="utf-8") == expected
     one_column = pd.DataFrame({"share": [np.nan, 0.25, np.nan]})  # a row of one empty field is written as ""
     atomic.write_csv(tmp_path / "one.csv", one_column)
-    assert (tmp_path / "one.csv").read_text() == one_column.to_csv(index=False, float_format="%.6f",
-                                                                   lineterminator="\n")
+    assert (tmp_path / "one.csv").read_text() == one_column.to_csv(index=False, float_format="%.6f", lineterminator="\n")
     empty = frame.iloc[:0]
     atomic.write_csv(tmp_path / "empty.csv", empty)
     assert (tmp_path / "empty.csv").read_text() == empty.to_csv(index=False, lineterminator="\n")

@@ -15,10 +15,20 @@ PERIODS = 'trends.periods={"十二五" = [2011, 2015], "十三五" = [2016, 2020
 
 @pytest.fixture(scope="module")
 def grouped(tmp_path_factory):
-    config = Config.load(ROOT / "configs" / "seeds.toml", ['trends.by="place"', PERIODS, "trends.bootstrap=300",
-                                                          'effects.formula="year + place"', "effects.draws=100",
-                                                          "figures.ldavis=false", 'figures.formats=["png"]',
-                                                          "figures.dpi=30", "model.keyatm.iterations=100"])
+    config = Config.load(
+        ROOT / "configs" / "seeds.toml",
+        [
+            'trends.by="place"',
+            PERIODS,
+            "trends.bootstrap=300",
+            'effects.formula="year + place"',
+            "effects.draws=100",
+            "figures.ldavis=false",
+            'figures.formats=["png"]',
+            "figures.dpi=30",
+            "model.keyatm.iterations=100",
+        ],
+    )
     return toolkit.run(config, tmp_path_factory.mktemp("grouped") / "seeds")
 
 
@@ -105,8 +115,28 @@ def test_the_expected_curve_stays_within_the_data():
     for a province in 1921)."""
     from toolkit.analysis.effects import estimate_effects
 
-    congresses = [1921, 1922, 1923, 1925, 1927, 1928, 1945, 1956, 1969, 1973, 1977, 1982, 1987, 1992, 1997, 2002,
-                  2007, 2012, 2017, 2022]
+    congresses = [
+        1921,
+        1922,
+        1923,
+        1925,
+        1927,
+        1928,
+        1945,
+        1956,
+        1969,
+        1973,
+        1977,
+        1982,
+        1987,
+        1992,
+        1997,
+        2002,
+        2007,
+        2012,
+        2017,
+        2022,
+    ]
     units, shares = _documents_by_year({"central": congresses, "province": list(range(2013, 2023))})
     _, expected = estimate_effects(units, shares, ["theme"], "bs(year, df=3) + level", draws=50, x="year")
     central = expected[expected["group"] == "central"].set_index("year")
@@ -130,11 +160,14 @@ def test_a_covariate_with_one_value_is_a_clear_message(caplog):
     assert "effects.x = year is not in effects.formula: no expected-share curve" in caplog.text
 
 
-@pytest.mark.parametrize("overrides, message", [
-    (['trends.periods={"a" = [2010, 2015], "b" = [2015, 2020]}'], "trends.periods: a and b overlap"),
-    (['trends.periods={"a" = [2015, 2010]}'], "must be [first year, last year]"),
-    (['trends.by=""', 'trends.compare=["武汉市", "安庆"]'], "trends.compare needs trends.by"),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        (['trends.periods={"a" = [2010, 2015], "b" = [2015, 2020]}'], "trends.periods: a and b overlap"),
+        (['trends.periods={"a" = [2015, 2010]}'], "must be [first year, last year]"),
+        (['trends.by=""', 'trends.compare=["武汉市", "安庆"]'], "trends.compare needs trends.by"),
+    ],
+)
 def test_bad_trend_settings_are_config_errors(overrides, message):
     with pytest.raises(ToolkitError) as info:
         Config.load(ROOT / "configs" / "seeds.toml", overrides)
@@ -144,10 +177,13 @@ def test_bad_trend_settings_are_config_errors(overrides, message):
 def test_unknown_group_column_and_bad_formula_are_one_line(tmp_path):
     from .conftest import cli
 
-    for setting, message in (('trends.by="province"', "trends.by = 'province' is no column"),
-                             ('effects.formula="year + nonsense"', "effects.formula 'year + nonsense' cannot be used")):
-        result = cli("run", ROOT / "configs" / "seeds.toml", "--out", tmp_path / "out", "--set", setting, "--set",
-                     "trends.bootstrap=50")  # toolkit.cli.main in this process: a traceback would raise here
+    for setting, message in (
+        ('trends.by="province"', "trends.by = 'province' is no column"),
+        ('effects.formula="year + nonsense"', "effects.formula 'year + nonsense' cannot be used"),
+    ):
+        result = cli(
+            "run", ROOT / "configs" / "seeds.toml", "--out", tmp_path / "out", "--set", setting, "--set", "trends.bootstrap=50"
+        )  # toolkit.cli.main in this process: a traceback would raise here
         assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
 
 
@@ -161,13 +197,28 @@ def test_code_in_a_formula_is_refused_before_any_work_and_never_run(tmp_path):
     from .conftest import SEEDS
 
     config = tmp_path / "study.toml"
-    config.write_text(f'[corpus]\ntexts = "{SEEDS.as_posix()}"\nmetadata = "{(SEEDS / "metadata.csv").as_posix()}"\n'
-                      f'[effects]\nformula = "year + {CODE}"\n', encoding="utf-8")
-    fast = ["model.n_topics=5", "model.ensemble=1", "model.keyatm.iterations=20", "figures.ldavis=false",
-            "trends.bootstrap=0"]
-    result = subprocess.run([sys.executable, "-m", "toolkit", "run", str(config), "--out", str(tmp_path / "out"),
-                             *[a for s in fast for a in ("--set", s)]], cwd=tmp_path, capture_output=True, text=True,
-                            timeout=300)
+    config.write_text(
+        f'[corpus]\ntexts = "{SEEDS.as_posix()}"\nmetadata = "{(SEEDS / "metadata.csv").as_posix()}"\n'
+        f'[effects]\nformula = "year + {CODE}"\n',
+        encoding="utf-8",
+    )
+    fast = ["model.n_topics=5", "model.ensemble=1", "model.keyatm.iterations=20", "figures.ldavis=false", "trends.bootstrap=0"]
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "toolkit",
+            "run",
+            str(config),
+            "--out",
+            str(tmp_path / "out"),
+            *[a for s in fast for a in ("--set", s)],
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert not (tmp_path / "PWNED").exists()
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"toolkit: error: effects.formula: {CODE!r} is not allowed")
@@ -181,24 +232,37 @@ def test_the_effects_stage_reads_its_formula_as_a_formula_only(tmp_path, monkeyp
     from toolkit.analysis.effects import estimate_effects
 
     monkeypatch.chdir(tmp_path)
-    units = pd.DataFrame({"doc_id": ["a", "a", "b", "b"], "year": [2015, 2015, 2020, 2020], "n_tokens": [30] * 4,
-                          "place": ["武汉市", "武汉市", "安庆市", "安庆市"]})
+    units = pd.DataFrame(
+        {
+            "doc_id": ["a", "a", "b", "b"],
+            "year": [2015, 2015, 2020, 2020],
+            "n_tokens": [30] * 4,
+            "place": ["武汉市", "武汉市", "安庆市", "安庆市"],
+        }
+    )
     shares = np.full((1, 4, 2), 0.5)
-    for formula, term in ((f"year + {CODE}", CODE), ("year + os.system(place)", "os.system(place)"),
-                          ("year + __builtins__", "__builtins__"), ("year + locals", "'locals' is no column")):
+    for formula, term in (
+        (f"year + {CODE}", CODE),
+        ("year + os.system(place)", "os.system(place)"),
+        ("year + __builtins__", "__builtins__"),
+        ("year + locals", "'locals' is no column"),
+    ):
         with pytest.raises(ToolkitError) as info:
             estimate_effects(units, shares, ["创新"], formula, draws=10)
         assert term in str(info.value) and "\n" not in str(info.value)
     assert not (tmp_path / "PWNED").exists()
 
 
-@pytest.mark.parametrize("formula, names", [
-    ("year + place", ["year", "place"]),
-    ("bs(year, df=3) + C(place)", ["year", "place"]),
-    ("np.log(year) * level - 1", ["year", "level"]),
-    ("(year + place)**2 + cr(year, df=4)", ["year", "place"]),
-    ("0 + year:省份 + poly(year, degree=2)", ["year", "省份"]),
-])
+@pytest.mark.parametrize(
+    "formula, names",
+    [
+        ("year + place", ["year", "place"]),
+        ("bs(year, df=3) + C(place)", ["year", "place"]),
+        ("np.log(year) * level - 1", ["year", "level"]),
+        ("(year + place)**2 + cr(year, df=4)", ["year", "place"]),
+        ("0 + year:省份 + poly(year, degree=2)", ["year", "省份"]),
+    ],
+)
 def test_formulas_of_the_grammar_give_their_columns(formula, names):
     from toolkit.analysis.formulas import check_formula
 
@@ -206,15 +270,18 @@ def test_formulas_of_the_grammar_give_their_columns(formula, names):
     assert Config.from_dict({"effects": {"formula": formula}})["effects"]["formula"] == formula
 
 
-@pytest.mark.parametrize("formula, term", [
-    ("year + `place`", "'`place`'"),
-    ("year + eval(place)", "eval() is not one of the functions"),
-    ("year + np.log(year).real", "'.real'"),
-    ("year + bs(year, df=year.__class__)", "bs(year, df=year.__class__)"),
-    ("year + place[0]", "'[0]'"),
-    ("year + bs(year, df='3')", "bs(year, df='3')"),
-    ("year + bs(year", "'bs(year' opens a parenthesis that is never closed"),
-])
+@pytest.mark.parametrize(
+    "formula, term",
+    [
+        ("year + `place`", "'`place`'"),
+        ("year + eval(place)", "eval() is not one of the functions"),
+        ("year + np.log(year).real", "'.real'"),
+        ("year + bs(year, df=year.__class__)", "bs(year, df=year.__class__)"),
+        ("year + place[0]", "'[0]'"),
+        ("year + bs(year, df='3')", "bs(year, df='3')"),
+        ("year + bs(year", "'bs(year' opens a parenthesis that is never closed"),
+    ],
+)
 def test_formulas_outside_the_grammar_are_refused_naming_the_term(formula, term):
     with pytest.raises(ToolkitError) as info:
         Config.from_dict({"effects": {"formula": formula}})
@@ -232,20 +299,23 @@ def test_p_values_are_bounds_when_no_draw_crosses_zero_and_print_as_such():
     rows = [{"doc_id": f"d{d}", "year": 2000 + d % 20, "n_tokens": 40} for d in range(60) for _ in range(10)]
     level = np.array([1 / (1 + np.exp(-(-2 + 0.2 * (r["year"] - 2010)))) for r in rows])
     value = np.clip(level + rng.normal(0, 0.03, len(rows)), 0.001, 0.999)
-    table, _ = estimate_effects(pd.DataFrame(rows), np.stack([value, 1 - value], axis=1)[None], ["theme"], "year",
-                                draws=600)
+    table, _ = estimate_effects(pd.DataFrame(rows), np.stack([value, 1 - value], axis=1)[None], ["theme"], "year", draws=600)
     slope = table.set_index("term").loc["year"]
     assert slope["p_value"] == 0.0017 and slope["p_value_bound"]
-    shown = _p_values(pd.DataFrame({"p_value": [0.0017, 0.0004, 0.25, float("nan")],
-                                    "p_value_bound": [True, False, False, False]}))
+    shown = _p_values(
+        pd.DataFrame({"p_value": [0.0017, 0.0004, 0.25, float("nan")], "p_value_bound": [True, False, False, False]})
+    )
     assert shown["p_value"].tolist() == ["<0.0017", "<0.001", "0.250", ""] and "p_value_bound" not in shown
 
 
-@pytest.mark.parametrize("formula, message", [
-    ("bs(" + "-" * 5000 + "1)", "effects.formula is 5,005 characters long, above the limit of 2,000"),
-    ("year + " + "np.log(" * 30 + "year" + ")" * 30, "nests 30 parentheses inside one another, above the limit of 20"),
-    ("year + " + "(" * 25 + "省份" + ")" * 25, "nests 25 parentheses"),
-])
+@pytest.mark.parametrize(
+    "formula, message",
+    [
+        ("bs(" + "-" * 5000 + "1)", "effects.formula is 5,005 characters long, above the limit of 2,000"),
+        ("year + " + "np.log(" * 30 + "year" + ")" * 30, "nests 30 parentheses inside one another, above the limit of 20"),
+        ("year + " + "(" * 25 + "省份" + ")" * 25, "nests 25 parentheses"),
+    ],
+)
 def test_a_formula_too_long_or_too_deep_is_one_line_not_a_recursion_error(formula, message):
     with pytest.raises(ToolkitError) as info:
         Config.from_dict({"effects": {"formula": formula}})

@@ -59,8 +59,7 @@ def test_the_ensemble_agrees_with_itself_and_the_change_table_is_consistent(gwr)
     change = gwr.trends.change
     assert (change["from"] == 2014).all() and (change["to"] == 2021).all()
     named = change["theme"] != "other"
-    assert change["clear"].tolist() == (named & ((change["simultaneous_low"] > 0) |
-                                                 (change["simultaneous_high"] < 0))).tolist()
+    assert change["clear"].tolist() == (named & ((change["simultaneous_low"] > 0) | (change["simultaneous_high"] < 0))).tolist()
     assert (change["note"].str.startswith("rests on single documents")).all()  # one report a year
 
 

@@ -82,19 +82,37 @@ def test_page_renders_offline_in_headless_chromium(page, tmp_path):
     recorder = _Recorder()
     try:
         result = subprocess.run(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path / 'profile'}", f"--proxy-server=http://{recorder.address}",
-             "--proxy-bypass-list=<-loopback>", "--enable-logging=stderr", "--v=0",
-             "--virtual-time-budget=10000", "--dump-dom", page.as_uri()],
-            capture_output=True, text=True, timeout=120)
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={tmp_path / 'profile'}",
+                f"--proxy-server=http://{recorder.address}",
+                "--proxy-bypass-list=<-loopback>",
+                "--enable-logging=stderr",
+                "--v=0",
+                "--virtual-time-budget=10000",
+                "--dump-dom",
+                page.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         recorder.close()
     dom = result.stdout
     assert result.returncode == 0, result.stderr[-2000:]
     assert len(re.findall(r"<circle", dom)) >= 8, dom[:2000]  # one circle per topic (plus the legend's)
-    console_errors = [line for line in result.stderr.splitlines()
-                      if "CONSOLE" in line and ("Error" in line or "Uncaught" in line)]
+    console_errors = [
+        line for line in result.stderr.splitlines() if "CONSOLE" in line and ("Error" in line or "Uncaught" in line)
+    ]
     assert not console_errors, console_errors
     # Chromium itself still asks Google's services for the time, accounts and component updates (an empty page
     # does the same); everything else would have come from the page.
@@ -137,8 +155,21 @@ def test_pages_draw_chinese_with_their_inlined_font(page, tmp_path, name):
     checked = tmp_path / name
     checked.write_text(source.replace("</body>", _FONT_CHECK + "</body>"), encoding="utf-8")
     result = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", f"--user-data-dir={tmp_path / 'p'}",
-         "--virtual-time-budget=10000", "--dump-dom", checked.as_uri()], capture_output=True, text=True, timeout=120)
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'p'}",
+            "--virtual-time-budget=10000",
+            "--dump-dom",
+            checked.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     found = re.search(r'data-fontcheck="([^"]+)"', result.stdout)
     assert found, result.stderr[-2000:]
     check = json.loads(html_module.unescape(found.group(1)))

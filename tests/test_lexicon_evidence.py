@@ -10,11 +10,13 @@ from toolkit.analysis import lexicon_evidence as evidence
 from toolkit.analysis.themes import OTHER, load_lexicon, other_diagnostics, validation_reasons
 
 # Three subjects, six words each; a document mixes them in its own proportions.
-BLOCKS = [["创新", "科技", "研发", "人才", "实验室", "专利"],
-          ["生态", "绿色", "污染", "低碳", "排放", "湿地"],
-          ["养老", "医疗", "教育", "就业", "住房", "社保"],
-          ["农业", "粮食", "乡村", "农民", "耕地", "种业"],
-          ["外交", "合作", "伙伴", "对话", "互信", "睦邻"]]
+BLOCKS = [
+    ["创新", "科技", "研发", "人才", "实验室", "专利"],
+    ["生态", "绿色", "污染", "低碳", "排放", "湿地"],
+    ["养老", "医疗", "教育", "就业", "住房", "社保"],
+    ["农业", "粮食", "乡村", "农民", "耕地", "种业"],
+    ["外交", "合作", "伙伴", "对话", "互信", "睦邻"],
+]
 VOCAB = [w for block in BLOCKS for w in block]
 
 
@@ -38,8 +40,9 @@ def documents_corpus(n_documents=30, units_per_document=8, seed=0):
 def fitted_model(X, keywords, n_free=1, seed=1):
     from toolkit.models.keyatm import KeywordTopicModel
 
-    return KeywordTopicModel(len(keywords) + n_free, keywords=keywords, iterations=60, samples=5, thin=2,
-                             random_state=seed).fit(X)
+    return KeywordTopicModel(len(keywords) + n_free, keywords=keywords, iterations=60, samples=5, thin=2, random_state=seed).fit(
+        X
+    )
 
 
 def test_split_half_passes_a_theme_of_one_subject_and_fails_one_of_two():
@@ -71,8 +74,9 @@ def test_candidate_keywords_are_the_words_that_go_with_a_themes_keywords():
     X, _ = documents_corpus()
     index = {w: j for j, w in enumerate(VOCAB)}
     keywords = [np.array([index["创新"], index["科技"]]), np.array([index["生态"]])]
-    table = evidence.candidate_keywords(X, VOCAB, keywords, ["innovation", "ecology"],
-                                        np.array([f"u{i}" for i in range(X.shape[0])]))
+    table = evidence.candidate_keywords(
+        X, VOCAB, keywords, ["innovation", "ecology"], np.array([f"u{i}" for i in range(X.shape[0])])
+    )
     innovation = set(table.loc[table["theme"] == "innovation", "word"])
     assert {"研发", "实验室"} <= innovation  # the rest of the block
     assert not innovation & set(BLOCKS[2])  # welfare words do not go with innovation's keywords
@@ -87,13 +91,14 @@ def test_a_word_that_goes_with_two_themes_alike_is_no_candidate_of_either():
     keywords (lift about 2.5), but it goes with neither in particular."""
     X, _ = documents_corpus()
     dense = X.toarray()
-    blocks = np.argmax(np.stack([dense[:, b * 6:(b + 1) * 6].sum(axis=1) for b in range(len(BLOCKS))]), axis=0)
+    blocks = np.argmax(np.stack([dense[:, b * 6 : (b + 1) * 6].sum(axis=1) for b in range(len(BLOCKS))]), axis=0)
     both = np.where(blocks <= 1, 1, 0)[:, None]
     X2 = sparse.csr_matrix(np.hstack([dense, both]))
     words = [*VOCAB, "推进"]
     keywords = [np.array([VOCAB.index("创新")]), np.array([VOCAB.index("生态")])]
-    table = evidence.candidate_keywords(X2, words, keywords, ["innovation", "ecology"],
-                                        np.array([f"u{i}" for i in range(X2.shape[0])]))
+    table = evidence.candidate_keywords(
+        X2, words, keywords, ["innovation", "ecology"], np.array([f"u{i}" for i in range(X2.shape[0])])
+    )
     assert "推进" not in set(table["word"])
     assert {"研发", "污染"} <= set(table["word"])  # words of one subject still are
 
@@ -128,9 +133,19 @@ def test_keyword_sensitivity_shows_a_trend_carried_by_one_word():
 def test_one_year_of_many_documents_can_validate_a_theme():
     """A corpus of one year: agreement across years cannot be computed and is not asked for; agreement across
     documents and the split-half check decide."""
-    row = {"topic": 1, "keyword_weight": 0.4, "r_years": np.nan, "n_years": 1, "r_documents": 0.8, "member_r": 0.95,
-           "r_split": 0.6, "r_split_low": 0.4, "r_split_years": np.nan, "r_split_years_low": np.nan,
-           "keywords_split": 6}
+    row = {
+        "topic": 1,
+        "keyword_weight": 0.4,
+        "r_years": np.nan,
+        "n_years": 1,
+        "r_documents": 0.8,
+        "member_r": 0.95,
+        "r_split": 0.6,
+        "r_split_low": 0.4,
+        "r_split_years": np.nan,
+        "r_split_years_low": np.nan,
+        "keywords_split": 6,
+    }
     assert validation_reasons(row, True) == []
     assert "split-half" in " ".join(validation_reasons({**row, "r_split": 0.1, "r_split_low": -0.3}, True))
     many_years = {**row, "n_years": 12, "r_years": 0.2}
@@ -140,12 +155,18 @@ def test_one_year_of_many_documents_can_validate_a_theme():
 def test_other_row_warns_when_other_outweighs_the_themes_and_names_its_free_topics():
     lexicon = load_lexicon()
     names = lexicon.names
-    units = pd.DataFrame({"doc_id": ["a", "b"], "n_tokens": [100, 100],
-                          **{n: [0.01, 0.01] for n in names}, OTHER: [0.6, 0.7]})
-    yearly = pd.DataFrame([{"year": y, "theme": t, "share": 0.65 if t == OTHER else 0.01}
-                           for y in (2020, 2021) for t in [*names, OTHER]])
-    topics = pd.DataFrame({"topic": [18], "theme": [OTHER], "suggested": ["digital_economy"],
-                           "top_words": [["智能", "标准", "技术", "系统", "数据", "模型"]]})
+    units = pd.DataFrame({"doc_id": ["a", "b"], "n_tokens": [100, 100], **{n: [0.01, 0.01] for n in names}, OTHER: [0.6, 0.7]})
+    yearly = pd.DataFrame(
+        [{"year": y, "theme": t, "share": 0.65 if t == OTHER else 0.01} for y in (2020, 2021) for t in [*names, OTHER]]
+    )
+    topics = pd.DataFrame(
+        {
+            "topic": [18],
+            "theme": [OTHER],
+            "suggested": ["digital_economy"],
+            "top_words": [["智能", "标准", "技术", "系统", "数据", "模型"]],
+        }
+    )
     row, warning = other_diagnostics(units, yearly, topics, lexicon)
     assert warning == row["why"] and row["theme"] == OTHER and row["years_largest"] == "2020 2021"
     assert "largest share of the corpus" in row["why"] and "智能 标准 技术" in row["why"]
@@ -159,11 +180,17 @@ def test_the_sensitivity_figure_shows_the_words_that_move_each_theme_most():
     from toolkit.output.plots import plot_lexicon_sensitivity
 
     lexicon = load_lexicon()
-    table = pd.DataFrame({"theme": ["innovation"] * 4 + ["ecology"] * 2,
-                          "word": ["创新", "科技", "人才", "研发", "生态", "绿色"],
-                          "keyword_tokens": [0.5, 0.2, 0.2, 0.1, 0.6, 0.4], "units_only": [9, 3, 2, 1, 5, 2],
-                          "shift": [0.05, 0.01, 0.02, 0.001, 0.03, 0.004], "at": [2016, 2010, 2012, 2001, 2020, 2019],
-                          "mean_shift": [0.02, 0.004, 0.01, 0.0005, 0.01, 0.002]})
+    table = pd.DataFrame(
+        {
+            "theme": ["innovation"] * 4 + ["ecology"] * 2,
+            "word": ["创新", "科技", "人才", "研发", "生态", "绿色"],
+            "keyword_tokens": [0.5, 0.2, 0.2, 0.1, 0.6, 0.4],
+            "units_only": [9, 3, 2, 1, 5, 2],
+            "shift": [0.05, 0.01, 0.02, 0.001, 0.03, 0.004],
+            "at": [2016, 2010, 2012, 2001, 2020, 2019],
+            "mean_shift": [0.02, 0.004, 0.01, 0.0005, 0.01, 0.002],
+        }
+    )
     fig = plot_lexicon_sensitivity(table, lexicon)
     fig.canvas.draw()
     ax = fig.axes[0]

@@ -11,9 +11,11 @@ from toolkit.models.base import check_counts
 from toolkit.models.lda import LdaTopicModel
 from toolkit.models.nmf import NmfTopicModel
 
-BLOCKS = [["创新", "科技", "研发", "人才", "实验室", "专利"],
-          ["生态", "绿色", "污染", "低碳", "排放", "湿地"],
-          ["数字经济", "互联网", "大数据", "人工智能", "5G", "算力"]]
+BLOCKS = [
+    ["创新", "科技", "研发", "人才", "实验室", "专利"],
+    ["生态", "绿色", "污染", "低碳", "排放", "湿地"],
+    ["数字经济", "互联网", "大数据", "人工智能", "5G", "算力"],
+]
 VOCAB = [w for block in BLOCKS for w in block]
 
 
@@ -29,8 +31,7 @@ def planted_counts(n_units=90, seed=0):
     return sparse.csr_matrix(X)
 
 
-MODELS = [lambda seed: LdaTopicModel(3, passes=20, random_state=seed),
-          lambda seed: NmfTopicModel(3, random_state=seed)]
+MODELS = [lambda seed: LdaTopicModel(3, passes=20, random_state=seed), lambda seed: NmfTopicModel(3, random_state=seed)]
 
 
 @pytest.mark.parametrize("make", MODELS, ids=["lda", "nmf"])
@@ -58,8 +59,7 @@ def test_shares_are_distributions_and_repeatable(make):
     np.testing.assert_array_equal(shares, a.transform(X))  # transform does not drift between calls
     np.testing.assert_array_equal(shares, b.transform(X))
     # nearly every planted unit's largest share is its own block's topic
-    block_of_topic = {int(np.argmax([a.components_[k, b * 6:(b + 1) * 6].sum() for b in range(3)])): k
-                      for k in range(3)}
+    block_of_topic = {int(np.argmax([a.components_[k, b * 6 : (b + 1) * 6].sum() for b in range(3)])): k for k in range(3)}
     right = sum(block_of_topic[i % 3] == np.argmax(shares[i]) for i in range(len(shares)))
     assert right / len(shares) >= 0.97
 
@@ -131,12 +131,24 @@ def test_chunked_inference_matches_gensim_on_state_council_paragraphs(n_topics):
     from .conftest import GWR
 
     segmenter = make_segmenter(Config.from_dict({}), load_lexicon())
-    lines = [line for year in (2019, 2020, 2021) for line in
-             (GWR / f"national_{year}.txt").read_text(encoding="utf-8").splitlines() if len(line) > 30]
+    lines = [
+        line
+        for year in (2019, 2020, 2021)
+        for line in (GWR / f"national_{year}.txt").read_text(encoding="utf-8").splitlines()
+        if len(line) > 30
+    ]
     _, X, _ = unit_counts([segmenter.tokens(line) for line in lines], min_df=2, max_df=0.5)
     X = X.astype(np.float64)
-    options = dict(num_topics=n_topics, id2word={i: str(i) for i in range(X.shape[1])}, passes=3, iterations=100,
-                   chunksize=60, random_state=5, eval_every=None, dtype=np.float64)
+    options = dict(
+        num_topics=n_topics,
+        id2word={i: str(i) for i in range(X.shape[1])},
+        passes=3,
+        iterations=100,
+        chunksize=60,
+        random_state=5,
+        eval_every=None,
+        dtype=np.float64,
+    )
     reference = LdaModel(corpus=Sparse2Corpus(X, documents_columns=False), **options)
     chunked = ChunkLdaModel(**options)
     chunked.rows = X
@@ -166,6 +178,7 @@ def test_lda_threads_change_nothing():
 
 
 # ----- the keyword-assisted model ----------------------------------------------------------------------------
+
 
 def keyword_model(seed=0, **options):
     from toolkit.models.keyatm import KeywordTopicModel
@@ -218,10 +231,19 @@ def test_too_few_topics_for_the_themes_is_a_clear_error():
         model.fit(planted_counts())
 
 
-@pytest.mark.parametrize("members, cores, expected", [
-    (3, 2, 3),  # all three sharing two cores: 1.5 fits' time, not 2 (two, then one alone)
-    (4, 2, 2),  # two rounds of two take as long as four at once, with half the fits in memory
-    (5, 2, 5), (1, 2, 1), (2, 8, 2), (3, 1, 1), (6, 4, 6), (8, 4, 4)])
+@pytest.mark.parametrize(
+    "members, cores, expected",
+    [
+        (3, 2, 3),  # all three sharing two cores: 1.5 fits' time, not 2 (two, then one alone)
+        (4, 2, 2),  # two rounds of two take as long as four at once, with half the fits in memory
+        (5, 2, 5),
+        (1, 2, 1),
+        (2, 8, 2),
+        (3, 1, 1),
+        (6, 4, 6),
+        (8, 4, 4),
+    ],
+)
 def test_an_ensemble_runs_as_many_members_at_once_as_finish_soonest(members, cores, expected):
     from toolkit.models import members_at_once
 
@@ -232,10 +254,25 @@ def test_an_ensemble_does_not_depend_on_the_number_of_threads():
     from toolkit.models import fit_ensemble
 
     X = planted_counts()
-    section = {"kind": "keyatm", "n_topics": 3, "random_state": 7, "ensemble": 3, "n_jobs": 1,
-               "keyatm": {"iterations": 60, "samples": 5, "thin": 2, "beta": 0.01, "keyword_beta": 0.1,
-                          "keyword_prior": 1.0, "optimize_alpha": True, "keyword_start": 0.7,
-                          "exclusive_keywords": True, "start": "units"}}
+    section = {
+        "kind": "keyatm",
+        "n_topics": 3,
+        "random_state": 7,
+        "ensemble": 3,
+        "n_jobs": 1,
+        "keyatm": {
+            "iterations": 60,
+            "samples": 5,
+            "thin": 2,
+            "beta": 0.01,
+            "keyword_beta": 0.1,
+            "keyword_prior": 1.0,
+            "optimize_alpha": True,
+            "keyword_start": 0.7,
+            "exclusive_keywords": True,
+            "start": "units",
+        },
+    }
     keywords = [np.array([0, 1, 2]), np.array([6, 7])]
     one, shares_one = fit_ensemble(section, X, keywords=keywords)
     two, shares_two = fit_ensemble({**section, "n_jobs": 2}, X, keywords=keywords)
@@ -245,8 +282,27 @@ def test_an_ensemble_does_not_depend_on_the_number_of_threads():
         np.testing.assert_array_equal(a, b)
 
 
-def _dense_sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha, present, absent,
-                 beta, beta_s, gamma, state, exclusive):
+def _dense_sweep(  # noqa: PLR0913 (the plain-Python reference of the kernel, its arrays one by one)
+    words,
+    offsets,
+    key_topic,
+    n_keywords,
+    z,
+    s,
+    n_dk,
+    n0_wk,
+    n0_k,
+    n1_wk,
+    n1_k,
+    alpha,
+    present,
+    absent,
+    beta,
+    beta_s,
+    gamma,
+    state,
+    exclusive,
+):
     """keyATM's draw written plainly over every topic, as the model's formula reads (slow; small data only)."""
     from toolkit.random_streams import uniform
 
@@ -271,8 +327,13 @@ def _dense_sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k,
                 cumulative.append(total)
             keyword = 0.0
             if kk >= 0:
-                keyword = ((n1_wk[w, kk] + beta_s) / (n1_k[kk] + n_keywords[kk] * beta_s) * (n1_k[kk] + gamma[kk])
-                           / (n0_k[kk] + n1_k[kk] + gamma[kk] + gamma[kk]) * (n_dk[d, kk] + prior[kk]))
+                keyword = (
+                    (n1_wk[w, kk] + beta_s)
+                    / (n1_k[kk] + n_keywords[kk] * beta_s)
+                    * (n1_k[kk] + gamma[kk])
+                    / (n0_k[kk] + n1_k[kk] + gamma[kk] + gamma[kk])
+                    * (n_dk[d, kk] + prior[kk])
+                )
             u = uniform(state) * (total + keyword)
             if u >= total and kk >= 0:
                 k, si = kk, 1
@@ -310,11 +371,51 @@ def test_the_compiled_sweep_draws_what_the_formula_says(absent, exclusive):
         n0_k, n1_k = n0_wk.sum(axis=0).astype(np.int64), n1_wk.sum(axis=0).astype(np.int64)
         for _ in range(3):
             if compiled:
-                gibbs.sweep(gibbs.ChainState(words, offsets, key_topic, n_keywords, present, z, s, n_dk, n0_wk, n0_k,
-                                             n1_wk, n1_k, alpha, gamma, state, absent, 0.01, 0.1, exclusive))
+                gibbs.sweep(
+                    gibbs.ChainState(
+                        words,
+                        offsets,
+                        key_topic,
+                        n_keywords,
+                        present,
+                        z,
+                        s,
+                        n_dk,
+                        n0_wk,
+                        n0_k,
+                        n1_wk,
+                        n1_k,
+                        alpha,
+                        gamma,
+                        state,
+                        absent,
+                        0.01,
+                        0.1,
+                        exclusive,
+                    )
+                )
             else:
-                _dense_sweep(words, offsets, key_topic, n_keywords, z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k, alpha,
-                             present, absent, 0.01, 0.1, gamma, state, exclusive)
+                _dense_sweep(
+                    words,
+                    offsets,
+                    key_topic,
+                    n_keywords,
+                    z,
+                    s,
+                    n_dk,
+                    n0_wk,
+                    n0_k,
+                    n1_wk,
+                    n1_k,
+                    alpha,
+                    present,
+                    absent,
+                    0.01,
+                    0.1,
+                    gamma,
+                    state,
+                    exclusive,
+                )
         chains.append((z.copy(), s.copy(), n_dk.copy()))
     np.testing.assert_array_equal(chains[0][0], chains[1][0])
     np.testing.assert_array_equal(chains[0][1], chains[1][1])
@@ -346,8 +447,7 @@ def test_minka_update_by_blocks_is_the_whole_matrix_update():
             prior = alpha * scale
             safe = np.where(scale > 0, prior, 1.0)
             numerator = np.where(scale > 0, scale * (digamma(n_dk + safe) - digamma(safe)), 0.0).sum(axis=0)
-            denominator = (scale * (digamma(lengths + prior.sum(axis=1)) - digamma(prior.sum(axis=1)))[:, None]
-                           ).sum(axis=0)
+            denominator = (scale * (digamma(lengths + prior.sum(axis=1)) - digamma(prior.sum(axis=1)))[:, None]).sum(axis=0)
             alpha = np.maximum(alpha * numerator / np.maximum(denominator, 1e-12), 1e-3)
         return alpha
 
@@ -379,7 +479,7 @@ def _small_keyword_problem(draw):
     sizes = [draw(st.integers(1, 3)) for _ in range(n_themes)]
     keywords, start = [], 0
     for size in sizes:
-        keywords.append(np.array(sorted(words[start:start + size])))
+        keywords.append(np.array(sorted(words[start : start + size])))
         start += size
     return sparse.csr_matrix(X), keywords, n_themes + n_free, draw(st.integers(0, 2**32 - 1))
 
@@ -393,12 +493,10 @@ def test_a_theme_has_no_share_in_a_unit_without_its_keywords(problem, start):
     from toolkit.models.keyatm import KeywordTopicModel
 
     X, keywords, n_topics, seed = problem
-    model = KeywordTopicModel(n_topics, keywords=keywords, iterations=3, samples=2, thin=1, start=start,
-                              random_state=seed)
+    model = KeywordTopicModel(n_topics, keywords=keywords, iterations=3, samples=2, thin=1, start=start, random_state=seed)
     dense = X.toarray()
     free_topics = n_topics > len(keywords)
-    for shares, rows in ((model.fit_transform(X), dense), (model.transform(X), dense),
-                         (model.transform(X[::-1]), dense[::-1])):
+    for shares, rows in ((model.fit_transform(X), dense), (model.transform(X), dense), (model.transform(X[::-1]), dense[::-1])):
         any_keyword = rows[:, np.concatenate(keywords)].sum(axis=1) > 0
         checked = (rows.sum(axis=1) > 0) & (any_keyword | free_topics)
         for k, ids in enumerate(keywords):
@@ -428,16 +526,37 @@ def _fixed_count_fit(model, X):
     z, s = np.empty(len(words), dtype=np.int16), np.empty(len(words), dtype=np.int8)
     present = gibbs.present_topics(words, offsets, key_topic, K, n_keyword_topics)
     absent = float(model.absent_prior)
-    gibbs.initialise(words, offsets, key_topic, K, state, z, s, float(model.keyword_start), model.start == "units",
-                     present, absent)
+    gibbs.initialise(
+        words, offsets, key_topic, K, state, z, s, float(model.keyword_start), model.start == "units", present, absent
+    )
     n_dk, n0_wk, n1_wk = gibbs.counts(words, offsets, z, s, n_words, K)
     n0_k, n1_k = n0_wk.sum(axis=0).astype(np.int64), n1_wk.sum(axis=0).astype(np.int64)
     first_sample = max(0, model.iterations - model.samples * model.thin)
     theta, n_draws, lengths = np.zeros((n_units, K)), 0, np.diff(offsets)
     for sweep in range(model.iterations):
-        gibbs.sweep(gibbs.ChainState(words, offsets, key_topic, n_keywords, present, z, s, n_dk, n0_wk, n0_k, n1_wk,
-                                     n1_k, alpha, gamma, state, absent, float(model.beta), float(model.keyword_beta),
-                                     bool(model.exclusive_keywords)))
+        gibbs.sweep(
+            gibbs.ChainState(
+                words,
+                offsets,
+                key_topic,
+                n_keywords,
+                present,
+                z,
+                s,
+                n_dk,
+                n0_wk,
+                n0_k,
+                n1_wk,
+                n1_k,
+                alpha,
+                gamma,
+                state,
+                absent,
+                float(model.beta),
+                float(model.keyword_beta),
+                bool(model.exclusive_keywords),
+            )
+        )
         if model.optimize_alpha and sweep >= 100 and sweep % 20 == 0 and sweep < first_sample:
             alpha = _minka_alpha(alpha, n_dk, lengths, present, absent, digamma)
         if sweep >= first_sample and (sweep - first_sample) % model.thin == model.thin - 1:
@@ -446,8 +565,7 @@ def _fixed_count_fit(model, X):
     return theta / n_draws, alpha, n0_wk, n1_wk
 
 
-@pytest.mark.parametrize("iterations, stop, rhat", [(150, "ceiling", 1.05), (230, "ceiling", 1.05),
-                                                    (230, "converged", 1.0001)])
+@pytest.mark.parametrize("iterations, stop, rhat", [(150, "ceiling", 1.05), (230, "ceiling", 1.05), (230, "converged", 1.0001)])
 def test_a_chain_run_to_the_ceiling_is_the_fixed_count_chain(iterations, stop, rhat):
     """stop = "ceiling" (or a check never passed) leaves the chain as it was: the same draws, bit for bit."""
     X = planted_counts()
@@ -457,16 +575,22 @@ def test_a_chain_run_to_the_ceiling_is_the_fixed_count_chain(iterations, stop, r
     np.testing.assert_array_equal(shares, theta / theta.sum(axis=1, keepdims=True))
     np.testing.assert_array_equal(model.alpha_, alpha)
     n_words = X.shape[1]
-    np.testing.assert_array_equal(model.topic_word_regular_,
-                                  ((n0_wk + model.beta) / (n0_wk.sum(axis=0) + n_words * model.beta)).T)
+    np.testing.assert_array_equal(
+        model.topic_word_regular_, ((n0_wk + model.beta) / (n0_wk.sum(axis=0) + n_words * model.beta)).T
+    )
     assert model.n_iter_ == iterations and model.stop_["reason"] == "ceiling"
     assert model.stop_["burn_in"] == iterations - 50 and model.stop_["chains"] == 1
     assert model.stop_["rhat"] is not None and model.stop_["rhat"] >= (1.0001 if stop == "converged" else 0)
 
 
-ENSEMBLE = {"kind": "keyatm", "n_topics": 3, "random_state": 7, "ensemble": 3, "n_jobs": 1,
-            "keyatm": {"iterations": 400, "samples": 10, "thin": 5, "rhat": 1.1, "min_iterations": 50,
-                       "check_every": 25}}
+ENSEMBLE = {
+    "kind": "keyatm",
+    "n_topics": 3,
+    "random_state": 7,
+    "ensemble": 3,
+    "n_jobs": 1,
+    "keyatm": {"iterations": 400, "samples": 10, "thin": 5, "rhat": 1.1, "min_iterations": 50, "check_every": 25},
+}
 
 
 def test_an_ensemble_stops_when_its_chains_agree_and_says_so():
@@ -517,8 +641,10 @@ def test_split_rhat_sees_chains_that_disagree_or_drift():
     assert split_rhat(np.ones((2, 50, 1))).tolist() == [1.0]  # a constant quantity has converged
 
 
-@pytest.mark.parametrize("option, value, message", [("stop", "never", "stop must be"), ("rhat", 1.0, "rhat must"),
-                                                    ("check_every", 0, "check_every must")])
+@pytest.mark.parametrize(
+    "option, value, message",
+    [("stop", "never", "stop must be"), ("rhat", 1.0, "rhat must"), ("check_every", 0, "check_every must")],
+)
 def test_bad_stopping_options_are_refused(option, value, message):
     with pytest.raises(ValueError, match=message):
         keyword_model(**{option: value}).fit(planted_counts())

@@ -28,16 +28,19 @@ def test_seed_004_reads_as_clean_simplified_chinese(normalizer):
     assert result.converted > 500
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("創(chuàng)新發(fā)展", "创新发展"),
-    ("第一要?jiǎng)?wù)”", "第一要”"),               # '(' became '?' in the crawl
-    ("發(fā)(zhǎn)(zhǎn)", "发"),                   # several readings in a row
-    ("人工智能(AI)和英文缩写(app)", "人工智能(AI)和英文缩写(app)"),  # English stays
-    ("民(企)与（2021年）", "民(企)与(2021年)"),      # Chinese in parentheses stays
-    ("数字经济(de)", "数字经济"),                    # toneless neutral syllable
-    ("他说(hello)", "他说(hello)"),                 # not a pinyin syllable
-    ("ＡＢＣ１２３，", "ABC123,"),                    # full width to half width
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("創(chuàng)新發(fā)展", "创新发展"),
+        ("第一要?jiǎng)?wù)”", "第一要”"),  # '(' became '?' in the crawl
+        ("發(fā)(zhǎn)(zhǎn)", "发"),  # several readings in a row
+        ("人工智能(AI)和英文缩写(app)", "人工智能(AI)和英文缩写(app)"),  # English stays
+        ("民(企)与（2021年）", "民(企)与(2021年)"),  # Chinese in parentheses stays
+        ("数字经济(de)", "数字经济"),  # toneless neutral syllable
+        ("他说(hello)", "他说(hello)"),  # not a pinyin syllable
+        ("ＡＢＣ１２３，", "ABC123,"),  # full width to half width
+    ],
+)
 def test_readings_and_width(normalizer, raw, expected):
     assert normalizer.normalize(raw).text == expected
 
@@ -140,8 +143,12 @@ def test_character_counts_agree_with_counting_one_by_one(text, other):
 # Characters NFKC treats specially: full-width forms, circled and parenthesised numbers, compatibility
 # ideographs, compatibility and conjoining Hangul jamo (which compose with their neighbours), precomposed
 # letters and combining marks (which reorder and compose), and an astral compatibility letter.
-_nfkc_tricky = st.sampled_from(list("，。；：！？（）％０９ＡＺａｚ\u3000\u00a0①⑴㈠豈⼀ㄱㅏㆍ\u1100\u1161\u11a8가"
-                                    "éeè\u0301\u0300\u0323\u0345ᾳÅ\u212bﬁ\U0001d400"))
+_nfkc_tricky = st.sampled_from(
+    list(
+        "，。；：！？（）％０９ＡＺａｚ\u3000\u00a0①⑴㈠豈⼀ㄱㅏㆍ\u1100\u1161\u11a8가"
+        "éeè\u0301\u0300\u0323\u0345ᾳÅ\u212bﬁ\U0001d400"
+    )
+)
 
 
 @settings(max_examples=500)
@@ -158,9 +165,11 @@ _HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _PINYIN = "a-züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _READING_AS_STATED = re.compile(rf"(?<=[{_HAN_RANGES}?\ufffd])(?:[(?][{_PINYIN}]{{1,7}}\))+")
 _STRAY_AS_STATED = re.compile(
-    rf"\ufffd|(?<=[{_HAN_RANGES}])(?:[\u00c0-\u00ff\u0370-\u03ff\u0400-\u04ff]+|[a-z](?=[{_HAN_RANGES}(]))")
-_pattern_text = st.lists(st.one_of(chinese, pinyin_like, st.sampled_from(list("(?)\ufffdaézοжÀ ")),
-                                   st.text(max_size=2)), max_size=20).map("".join)
+    rf"\ufffd|(?<=[{_HAN_RANGES}])(?:[\u00c0-\u00ff\u0370-\u03ff\u0400-\u04ff]+|[a-z](?=[{_HAN_RANGES}(]))"
+)
+_pattern_text = st.lists(
+    st.one_of(chinese, pinyin_like, st.sampled_from(list("(?)\ufffdaézοжÀ ")), st.text(max_size=2)), max_size=20
+).map("".join)
 
 
 @settings(max_examples=500)
@@ -172,10 +181,28 @@ def test_quick_patterns_match_the_rules_as_stated(text):
     assert [m.span() for m in _STRAY.finditer(text)] == [m.span() for m in _STRAY_AS_STATED.finditer(text)]
 
 
-_lines = st.lists(st.sampled_from(["评论", "评论一下", "责任编辑:李明", "哈哈哈", "AbA", "abab", "经济发展", "xyzXYZ",
-                                   "来源:新华社 浏览 12次", "  点击查看更多  ", ""]), max_size=8)
-_extra_patterns = st.lists(st.sampled_from([r"(.)\1", r"(?i)xyz", r"(?P<a>b)a", r"(?P<a>a)b", r"(?P<x>哈)(?P=x)",
-                                            r"^经济", r"(ab)+$", r"发展$"]), max_size=4)
+_lines = st.lists(
+    st.sampled_from(
+        [
+            "评论",
+            "评论一下",
+            "责任编辑:李明",
+            "哈哈哈",
+            "AbA",
+            "abab",
+            "经济发展",
+            "xyzXYZ",
+            "来源:新华社 浏览 12次",
+            "  点击查看更多  ",
+            "",
+        ]
+    ),
+    max_size=8,
+)
+_extra_patterns = st.lists(
+    st.sampled_from([r"(.)\1", r"(?i)xyz", r"(?P<a>b)a", r"(?P<a>a)b", r"(?P<x>哈)(?P=x)", r"^经济", r"(ab)+$", r"发展$"]),
+    max_size=4,
+)
 
 
 @settings(max_examples=200)

@@ -22,9 +22,14 @@ TIME_LIMIT = 300  # seconds per cell
 
 
 def test_the_notebooks_are_committed_without_outputs():
-    assert [p.name for p in NOTEBOOKS] == ["01_quickstart.ipynb", "02_preprocessing.ipynb",
-                                           "03_choosing_a_model.ipynb", "04_themes_2014_2021.ipynb",
-                                           "05_places_and_evidence.ipynb", "06_your_own_corpus.ipynb"]
+    assert [p.name for p in NOTEBOOKS] == [
+        "01_quickstart.ipynb",
+        "02_preprocessing.ipynb",
+        "03_choosing_a_model.ipynb",
+        "04_themes_2014_2021.ipynb",
+        "05_places_and_evidence.ipynb",
+        "06_your_own_corpus.ipynb",
+    ]
     for path in NOTEBOOKS:
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.cell_type == "code":
@@ -47,8 +52,7 @@ def _execute(path):
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=TIME_LIMIT, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(nb, timeout=TIME_LIMIT, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     return [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
 
 
@@ -81,8 +85,9 @@ def test_the_own_corpus_notebook_runs_on_a_corpus_it_has_never_seen(tmp_path, mo
         rows.append({"文件": seed.file, "标题": seed.title, "日期": seed.date, "地区": seed.place, "级别": "地方"})
     for year in (2016, 2017, 2018):
         shutil.copy(GWR / f"national_{year}.txt", corpus / "texts" / f"national_{year}.txt")
-        rows.append({"文件": f"national_{year}.txt", "标题": f"{year}年政府工作报告", "日期": str(year), "地区": "全国",
-                     "级别": "中央"})
+        rows.append(
+            {"文件": f"national_{year}.txt", "标题": f"{year}年政府工作报告", "日期": str(year), "地区": "全国", "级别": "中央"}
+        )
     pd.DataFrame(rows).to_csv(corpus / "spreadsheet.csv", index=False, encoding="utf-8-sig")
     monkeypatch.setenv("TOOLKIT_MY_CORPUS", str(corpus))
     outputs = _execute(OWN_CORPUS)
@@ -109,12 +114,31 @@ def _execute_over_websocket(port: int, token: str, kernel_id: str, code: str) ->
     async def run():
         ws = await websocket_connect(f"ws://127.0.0.1:{port}/api/kernels/{kernel_id}/channels?token={token}")
         msg_id = uuid.uuid4().hex
-        ws.write_message(json.dumps({
-            "header": {"msg_id": msg_id, "username": "test", "session": uuid.uuid4().hex,
-                       "msg_type": "execute_request", "version": "5.3"},
-            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-            "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
-                        "allow_stdin": False, "stop_on_error": True}}))
+        ws.write_message(
+            json.dumps(
+                {
+                    "header": {
+                        "msg_id": msg_id,
+                        "username": "test",
+                        "session": uuid.uuid4().hex,
+                        "msg_type": "execute_request",
+                        "version": "5.3",
+                    },
+                    "parent_header": {},
+                    "metadata": {},
+                    "channel": "shell",
+                    "buffers": [],
+                    "content": {
+                        "code": code,
+                        "silent": False,
+                        "store_history": True,
+                        "user_expressions": {},
+                        "allow_stdin": False,
+                        "stop_on_error": True,
+                    },
+                }
+            )
+        )
         seen, done_shell, idle = [], False, False
         while not (done_shell and idle):
             raw = await ws.read_message()
@@ -139,16 +163,29 @@ def test_a_notebook_runs_through_a_jupyter_server_on_loopback(tmp_path):
     port, token = _free_port(), uuid.uuid4().hex
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "JUPYTER_CONFIG_DIR": str(tmp_path / "cfg")}
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter_server", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-         f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False", "--allow-root",
-         f"--ServerApp.root_dir={ROOT / 'notebooks'}"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "jupyter_server",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            f"--IdentityProvider.token={token}",
+            "--ServerApp.open_browser=False",
+            "--allow-root",
+            f"--ServerApp.root_dir={ROOT / 'notebooks'}",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}/api"
     headers = {"Authorization": f"token {token}"}
 
     def call(method, path, body=None):
-        request = urllib.request.Request(base + path, method=method, headers=headers,
-                                         data=json.dumps(body).encode() if body is not None else None)
+        request = urllib.request.Request(
+            base + path, method=method, headers=headers, data=json.dumps(body).encode() if body is not None else None
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             text = response.read()
             return json.loads(text) if text else None

@@ -91,11 +91,15 @@ def test_what_the_user_put_in_a_leftover_is_kept_with_a_warning(tmp_path, caplog
     assert _tree(mine) == ["sub", "sub/notes.md", "thesis.docx"]  # the link was not followed
 
 
-@pytest.mark.parametrize("make", [
-    lambda out, mine: (out / "empty").mkdir(),
-    lambda out, mine: (out / "figures" / "drafts").mkdir(),
-    lambda out, mine: (out / "linked").symlink_to(mine, target_is_directory=True),
-], ids=["empty folder", "nested empty folder", "link to a folder"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda out, mine: (out / "empty").mkdir(),
+        lambda out, mine: (out / "figures" / "drafts").mkdir(),
+        lambda out, mine: (out / "linked").symlink_to(mine, target_is_directory=True),
+    ],
+    ids=["empty folder", "nested empty folder", "link to a folder"],
+)
 def test_an_output_holding_anything_the_toolkit_did_not_write_is_not_replaced(tmp_path, make):
     mine = tmp_path / "mine"
     _user_files(mine)
@@ -176,8 +180,7 @@ def read_only_folder(tmp_path):
         yield folder
         folder.chmod(0o755)
         return
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(folder)], capture_output=True,
-                            text=True)
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(folder)], capture_output=True, text=True)
     if result.returncode != 0:
         pytest.skip(f"cannot mount a read-only tmpfs here ({result.stderr.strip()})")
     try:
@@ -246,9 +249,13 @@ class OutputFolders(RuleBasedStateMachine):
         (self.root / rel).write_bytes(data)
         self.user[rel] = data
 
-    @rule(name=st.sampled_from(NAMES), fail=st.booleans(), files=st.dictionaries(
-        st.sampled_from(["units.csv", "figures/a.png", "figures/b.png", "report.html"]), st.binary(max_size=8),
-        min_size=1))
+    @rule(
+        name=st.sampled_from(NAMES),
+        fail=st.booleans(),
+        files=st.dictionaries(
+            st.sampled_from(["units.csv", "figures/a.png", "figures/b.png", "report.html"]), st.binary(max_size=8), min_size=1
+        ),
+    )
     def run(self, name, fail, files):
         refused = name in self.owned and (self.root / name).exists()
         try:
@@ -269,8 +276,9 @@ class OutputFolders(RuleBasedStateMachine):
         leftovers = [p.name for p in self.root.iterdir() if ".partial-" in p.name or ".old-" in p.name]
         assert all(any(u == n or u.startswith(n + "/") for u in self.user) for n in leftovers), leftovers
 
-    @rule(name=st.sampled_from(NAMES), files=st.dictionaries(st.sampled_from(["units.csv", "figures/a.png"]),
-                                                              st.binary(max_size=8)))
+    @rule(
+        name=st.sampled_from(NAMES), files=st.dictionaries(st.sampled_from(["units.csv", "figures/a.png"]), st.binary(max_size=8))
+    )
     def killed_while_writing(self, name, files):
         _killed(self.root, name, files)
 
@@ -333,8 +341,13 @@ class OutputFolders(RuleBasedStateMachine):
                 assert (folder / rel).read_bytes() == data, (name, rel)
             for path in folder.rglob("*"):
                 rel = path.relative_to(folder).as_posix()
-                assert (rel in files or rel == atomic.MARKER or f"{name}/{rel}" in self.user or path.is_dir()
-                        or any(u.startswith(f"{name}/{rel}/") for u in self.user)), (name, rel)
+                assert (
+                    rel in files
+                    or rel == atomic.MARKER
+                    or f"{name}/{rel}" in self.user
+                    or path.is_dir()
+                    or any(u.startswith(f"{name}/{rel}/") for u in self.user)
+                ), (name, rel)
 
 
 OutputFolders.TestCase.settings = settings(max_examples=30, stateful_step_count=15)
@@ -343,12 +356,16 @@ test_output_folders_under_any_interleaving = OutputFolders.TestCase
 
 # ----- review of issue 27: the user's files added while a run goes on ------------------------------------
 
+
 def test_files_the_user_adds_to_the_output_during_a_run_are_never_deleted(tmp_path):
     final = tmp_path / "results"
     final.mkdir()
-    with pytest.raises(ToolkitError, match=r"--out .*results changed during the run \(it now holds 我的笔记.txt, "
-                       r"草稿, 草稿/第一章.docx, which the toolkit did not write\), so it was not replaced and "
-                       r"nothing in it was touched; the new output is in .*results\.new-"):
+    with pytest.raises(
+        ToolkitError,
+        match=r"--out .*results changed during the run \(it now holds 我的笔记.txt, "
+        r"草稿, 草稿/第一章.docx, which the toolkit did not write\), so it was not replaced and "
+        r"nothing in it was touched; the new output is in .*results\.new-",
+    ):
         with atomic.output_folder(final) as work:
             atomic.write_text(work / "table.csv", "主题,比例\n生态,0.5\n")
             (final / "我的笔记.txt").write_text("研究笔记", encoding="utf-8")
@@ -427,8 +444,18 @@ def test_a_link_swapped_in_for_a_folder_during_removal_is_not_followed(tmp_path,
     assert (inner / "sub").is_symlink()
 
 
-@pytest.mark.parametrize("name", [atomic.MARKER, atomic.LEFTOVER, atomic.SWEEP_MARKER, atomic.JOURNAL, ".结果.lock",
-                                  ".结果.partial-abcd1234", ".结果.old-abcd1234"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        atomic.MARKER,
+        atomic.LEFTOVER,
+        atomic.SWEEP_MARKER,
+        atomic.JOURNAL,
+        ".结果.lock",
+        ".结果.partial-abcd1234",
+        ".结果.old-abcd1234",
+    ],
+)
 def test_names_the_toolkit_uses_for_its_own_files_are_refused_as_out(tmp_path, monkeypatch, name):
     import pandas as pd
 

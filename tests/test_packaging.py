@@ -35,11 +35,11 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
 
 
 def test_lock_pins_every_dependency():
-    pinned = {_name(line) for line in (ROOT / "requirements.lock").read_text().splitlines()
-              if line and not line.startswith("#")}
+    pinned = {_name(line) for line in (ROOT / "requirements.lock").read_text().splitlines() if line and not line.startswith("#")}
     assert set(_pyproject_requirements()) <= pinned
-    assert all("==" in line for line in (ROOT / "requirements.lock").read_text().splitlines()
-               if line and not line.startswith("#"))
+    assert all(
+        "==" in line for line in (ROOT / "requirements.lock").read_text().splitlines() if line and not line.startswith("#")
+    )
 
 
 def test_every_imported_package_is_declared():

@@ -18,13 +18,35 @@ from .conftest import FAST, ROOT, SEEDS, SEEDS_CONFIG
 
 def test_outputs_are_written(seeds_run):
     out = seeds_run.out_dir
-    for name in ["manifest.json", "documents.csv", "units.csv", "topics.csv", "theme_by_year.csv", "quality.csv",
-                 "coverage.csv", "candidate_terms.csv", "candidate_keywords.csv", "lexicon_sensitivity.csv",
-                 "keyword_by_year.csv", "model_vs_keywords.csv", "change.csv",
-                 "metrics.json", "config.toml", "ldavis.html", "report.html"]:
+    for name in [
+        "manifest.json",
+        "documents.csv",
+        "units.csv",
+        "topics.csv",
+        "theme_by_year.csv",
+        "quality.csv",
+        "coverage.csv",
+        "candidate_terms.csv",
+        "candidate_keywords.csv",
+        "lexicon_sensitivity.csv",
+        "keyword_by_year.csv",
+        "model_vs_keywords.csv",
+        "change.csv",
+        "metrics.json",
+        "config.toml",
+        "ldavis.html",
+        "report.html",
+    ]:
         assert (out / name).is_file(), name
-    for figure in ["theme_shares", "theme_area", "theme_heatmap", "top_words", "document_themes",
-                   "model_vs_keywords", "theme_change"]:
+    for figure in [
+        "theme_shares",
+        "theme_area",
+        "theme_heatmap",
+        "top_words",
+        "document_themes",
+        "model_vs_keywords",
+        "theme_change",
+    ]:
         assert (out / "figures" / f"{figure}.png").is_file(), figure
     assert not list((out / "figures").glob("*.svg"))  # SVG only when figures.formats asks for it
     assert [p.name for p in out.parent.glob(".seeds.*")] == [".seeds.lock"]  # no temporary folder left beside it
@@ -94,8 +116,11 @@ def test_seed_run_labels_ecology_and_digital_economy_paragraphs(seeds_run):
     units = seeds_run.units
     press = units[units["doc_id"] == "003_627586bead8599d4"]
     # The ecology bureau chief's answer (阎忠宁) and the green-development section of the press conference.
-    ecology = press[press["text"].str.contains("生态环境持续改善|污染防治攻坚战|环境污染治理水平|绿色低碳发展"
-                                               "|打造世界滨水生态名城。打造长江大保护")]
+    ecology = press[
+        press["text"].str.contains(
+            "生态环境持续改善|污染防治攻坚战|环境污染治理水平|绿色低碳发展|打造世界滨水生态名城。打造长江大保护"
+        )
+    ]
     assert len(ecology) >= 4
     assert (ecology["dominant_theme"] == "ecology").all(), ecology[["unit_id", "dominant_theme"]]
     digital = units[units["text"].str.startswith("大力发展数字经济。")]
@@ -198,11 +223,17 @@ def test_input_folder_is_never_written_and_a_document_left_without_text_is_liste
     (small_corpus / "one_line.txt").write_text("".join(raw.splitlines()), encoding="utf-8")  # scraped, no breaks
     (small_corpus / "comments.txt").write_text("\n".join(raw.splitlines()[-6:]), encoding="utf-8")
     with (small_corpus / "metadata.csv").open("a", encoding="utf-8") as meta:
-        meta.write("one_line.txt,一行,2021-07-27,day,武汉市,x,simplified,\ncomments.txt,评论区,2021-07-26,day,武汉市,x,"
-                   "simplified,\n")
-    config = write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv",
-                          model={"kind": "nmf", "n_topics": 5}, figures={"ldavis": False, "dpi": 30},
-                          trends={"bootstrap": 0})
+        meta.write(
+            "one_line.txt,一行,2021-07-27,day,武汉市,x,simplified,\ncomments.txt,评论区,2021-07-26,day,武汉市,x,simplified,\n"
+        )
+    config = write_config(
+        tmp_path / "c.toml",
+        small_corpus,
+        small_corpus / "metadata.csv",
+        model={"kind": "nmf", "n_topics": 5},
+        figures={"ldavis": False, "dpi": 30},
+        trends={"bootstrap": 0},
+    )
     paths = [small_corpus, *small_corpus.rglob("*")]
     for path in paths:  # read-only, as a shared data folder would be
         path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
@@ -224,8 +255,9 @@ def test_input_folder_is_never_written_and_a_document_left_without_text_is_liste
 
 
 def test_seeded_lda_runs_and_reports_seed_words(tmp_path):
-    config = Config.load(SEEDS_CONFIG, ["model.kind=lda", "model.lda.seeded=true", "model.n_topics=18",
-                                        "model.lda.passes=5", *FAST])
+    config = Config.load(
+        SEEDS_CONFIG, ["model.kind=lda", "model.lda.seeded=true", "model.n_topics=18", "model.lda.passes=5", *FAST]
+    )
     result = toolkit.run(config, tmp_path / "seeded")
     coverage = pd.read_csv(tmp_path / "seeded" / "coverage.csv")
     assert {"theme", "word", "in_vocabulary", "count", "n_units"} <= set(coverage.columns)
@@ -277,9 +309,19 @@ def test_changed_dictionary_never_reuses_the_cache(tmp_path, monkeypatch):
 
 
 def test_preprocessing_options_work_end_to_end(tmp_path):
-    config = Config.load(SEEDS_CONFIG, ['segment.pos=["n", "v"]', "vocab.phrases=true", "vocab.phrase_min_count=3",
-                                        "vocab.phrase_threshold=5", 'segment.backend="jieba"', "model.n_topics=8",
-                                        "model.kind=nmf", *FAST])
+    config = Config.load(
+        SEEDS_CONFIG,
+        [
+            'segment.pos=["n", "v"]',
+            "vocab.phrases=true",
+            "vocab.phrase_min_count=3",
+            "vocab.phrase_threshold=5",
+            'segment.backend="jieba"',
+            "model.n_topics=8",
+            "model.kind=nmf",
+            *FAST,
+        ],
+    )
     result = toolkit.run(config, tmp_path / "options")
     tokens = {t for unit in result.prepared.tokens for t in unit}
     assert any("_" in t for t in tokens)  # phrases were joined

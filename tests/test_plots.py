@@ -22,17 +22,30 @@ def yearly():
     for year in range(2014, 2022):
         for theme, share in [("innovation", 0.3), ("ecology", 0.2), ("other", 0.5)]:
             missing = year == 2017
-            rows.append({"year": year, "theme": theme, "share": np.nan if missing else share + 0.01 * (year - 2014),
-                         "n_documents": 0 if missing else 1, "n_units": 0 if missing else 40,
-                         "n_tokens": 0 if missing else 900})
+            rows.append(
+                {
+                    "year": year,
+                    "theme": theme,
+                    "share": np.nan if missing else share + 0.01 * (year - 2014),
+                    "n_documents": 0 if missing else 1,
+                    "n_units": 0 if missing else 40,
+                    "n_tokens": 0 if missing else 900,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 @pytest.fixture
 def topics():
-    return pd.DataFrame({"topic": [0, 1], "theme": ["ecology", "other"], "score": [0.6, 0.05],
-                         "top_words": [["生态", "绿色", "污染"], ["会议", "同志", "讲话"]],
-                         "top_weights": [[0.3, 0.2, 0.1], [0.2, 0.1, 0.05]]})
+    return pd.DataFrame(
+        {
+            "topic": [0, 1],
+            "theme": ["ecology", "other"],
+            "score": [0.6, 0.05],
+            "top_words": [["生态", "绿色", "污染"], ["会议", "同志", "讲话"]],
+            "top_weights": [[0.3, 0.2, 0.1], [0.2, 0.1, 0.05]],
+        }
+    )
 
 
 def _render(fig):
@@ -104,9 +117,11 @@ def test_year_ticks_stay_readable_at_any_span():
 def test_each_panel_fits_its_own_theme(lexicon):
     """Small themes beside a large 'other': every panel's y axis runs from 0 to just above its own theme's widest
     interval, so no bar or interval runs off the top and a small theme is not flattened into the floor."""
-    rows = [{"period": period, "theme": theme, "share": share, "share_low": share * 0.8, "share_high": share * 1.2}
-            for period in ["十二五", "十三五", "十四五"]
-            for theme, share in [("innovation", 0.04), ("ecology", 0.03), ("other", 0.6)]]
+    rows = [
+        {"period": period, "theme": theme, "share": share, "share_low": share * 0.8, "share_high": share * 1.2}
+        for period in ["十二五", "十三五", "十四五"]
+        for theme, share in [("innovation", 0.04), ("ecology", 0.03), ("other", 0.6)]
+    ]
     fig = plot_theme_periods(pd.DataFrame(rows), lexicon, language="en")
     _render(fig)
     tops = {ax.get_title(): ax.get_ylim() for ax in fig.axes if ax.get_visible() and ax.patches}
@@ -115,10 +130,21 @@ def test_each_panel_fits_its_own_theme(lexicon):
     for title, (low, high) in tops.items():
         assert low == 0 and expected[title] <= high <= expected[title] * 1.15, title
     assert "error bars" in fig.get_suptitle() and "own y scale" in fig.get_suptitle()
-    groups = pd.DataFrame([{"place": place, "year": year, "theme": theme, "share": share + 0.01 * (year - 2015),
-                            "share_low": share, "share_high": share + 0.01 * (year - 2015) + 0.3 * share}
-                           for place in ["武汉", "安庆"] for year in range(2015, 2023)
-                           for theme, share in [("innovation", 0.05), ("other", 0.5)]])
+    groups = pd.DataFrame(
+        [
+            {
+                "place": place,
+                "year": year,
+                "theme": theme,
+                "share": share + 0.01 * (year - 2015),
+                "share_low": share,
+                "share_high": share + 0.01 * (year - 2015) + 0.3 * share,
+            }
+            for place in ["武汉", "安庆"]
+            for year in range(2015, 2023)
+            for theme, share in [("innovation", 0.05), ("other", 0.5)]
+        ]
+    )
     fig = plot_theme_groups(groups, lexicon, language="en")
     _render(fig)
     innovation, other = fig.axes[0].get_ylim()[1], fig.axes[1].get_ylim()[1]
@@ -135,9 +161,17 @@ def century(lexicon):
     for year in range(1921, 2023):
         for k, theme in enumerate([*lexicon.names, "other"]):
             present = year in with_data
-            rows.append({"year": year, "theme": theme, "share": (0.02 + 0.001 * k) if present else np.nan,
-                         "share_low": 0.01 if present else np.nan, "share_high": 0.05 if present else np.nan,
-                         "n_documents": 1 if present else 0, "n_units": 30 if present else 0})
+            rows.append(
+                {
+                    "year": year,
+                    "theme": theme,
+                    "share": (0.02 + 0.001 * k) if present else np.nan,
+                    "share_low": 0.01 if present else np.nan,
+                    "share_high": 0.05 if present else np.nan,
+                    "n_documents": 1 if present else 0,
+                    "n_units": 30 if present else 0,
+                }
+            )
     return pd.DataFrame(rows), with_data
 
 

@@ -21,8 +21,7 @@ class CentroidTopics(TopicModel):
     """Spherical k-means on TF-IDF rows: each topic is a centroid, a unit's shares a softmax of its cosine to
     each centroid."""
 
-    OPTIONS = {"sharpness": Option(8.0, "How sharply a unit's shares favour its nearest centroid.", *POSITIVE,
-                                   kind=(float, int))}
+    OPTIONS = {"sharpness": Option(8.0, "How sharply a unit's shares favour its nearest centroid.", *POSITIVE, kind=(float, int))}
     display_name = "k-means"
     HELDOUT = {"mean_cosine": "higher"}
 
@@ -52,8 +51,10 @@ class CentroidTopics(TopicModel):
         return self
 
     def transform(self, X):
-        cosine = self._rows(X) @ (self.kmeans_.cluster_centers_ / np.linalg.norm(self.kmeans_.cluster_centers_,
-                                                                                 axis=1, keepdims=True)).T
+        cosine = (
+            self._rows(X)
+            @ (self.kmeans_.cluster_centers_ / np.linalg.norm(self.kmeans_.cluster_centers_, axis=1, keepdims=True)).T
+        )
         weights = np.exp(self.sharpness * (cosine - cosine.max(axis=1, keepdims=True)))
         return normalize_rows(weights)
 
@@ -74,10 +75,18 @@ def centroids():
 
 
 def test_a_registered_model_runs_end_to_end(centroids, tmp_path):
-    config = Config.load(ROOT / "configs" / "seeds.toml", ["model.kind=centroids", "model.n_topics=6",
-                                                          "model.centroids.sharpness=12", "figures.ldavis=true",
-                                                          'figures.formats=["png"]', "figures.dpi=30",
-                                                          "trends.bootstrap=0"])
+    config = Config.load(
+        ROOT / "configs" / "seeds.toml",
+        [
+            "model.kind=centroids",
+            "model.n_topics=6",
+            "model.centroids.sharpness=12",
+            "figures.ldavis=true",
+            'figures.formats=["png"]',
+            "figures.dpi=30",
+            "trends.bootstrap=0",
+        ],
+    )
     assert config["model"]["centroids"] == {"sharpness": 12}
     result = toolkit.run(config, tmp_path / "out")
     assert isinstance(result.fitted.model, CentroidTopics) and result.fitted.model.sharpness == 12
@@ -92,8 +101,7 @@ def test_a_registered_model_runs_end_to_end(centroids, tmp_path):
 
 def test_a_registered_model_sweeps_in_worker_processes(centroids, tmp_path):
     config = Config.load(ROOT / "configs" / "seeds.toml", ["sweep.seeds=[1, 2]", "sweep.grid={}"])
-    result = toolkit.sweep(config, tmp_path / "sw", grid={"model.kind": ["centroids", "nmf"],
-                                                           "model.n_topics": [4, 6]}, n_jobs=2)
+    result = toolkit.sweep(config, tmp_path / "sw", grid={"model.kind": ["centroids", "nmf"], "model.n_topics": [4, 6]}, n_jobs=2)
     table = result.table
     assert len(table) == 8 and result.fitted == 8
     ours = table[table["kind"] == "centroids"]
@@ -133,8 +141,9 @@ def installed_plugin(tmp_path):
     info = site / "centroid_plugin-0.1.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: centroid-plugin\nVersion: 0.1\n", encoding="utf-8")
-    (info / "entry_points.txt").write_text("[toolkit.models]\nkmeans = centroid_plugin:CentroidTopics\n"
-                                           "broken = no_such_module:Model\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text(
+        "[toolkit.models]\nkmeans = centroid_plugin:CentroidTopics\nbroken = no_such_module:Model\n", encoding="utf-8"
+    )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)])}
     return env
 
@@ -143,16 +152,21 @@ def _toolkit(env, *args):
     import subprocess
     import sys
 
-    return subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "toolkit", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 def test_an_installed_plugin_runs_from_the_command_line(installed_plugin, tmp_path):
     from .conftest import FAST
 
     out = tmp_path / "out"
-    settings = [a for s in [*FAST, "model.kind=kmeans", "model.n_topics=6", "model.kmeans.sharpness=12"]
-                for a in ("--set", s) if not s.startswith("model.keyatm")]
+    settings = [
+        a
+        for s in [*FAST, "model.kind=kmeans", "model.n_topics=6", "model.kmeans.sharpness=12"]
+        for a in ("--set", s)
+        if not s.startswith("model.keyatm")
+    ]
     result = _toolkit(installed_plugin, "run", "configs/seeds.toml", "--out", str(out), *settings)
     assert result.returncode == 0, result.stderr
     topics = pd.read_csv(out / "topics.csv")
@@ -164,11 +178,12 @@ def test_an_installed_plugin_runs_from_the_command_line(installed_plugin, tmp_pa
 
 
 def test_a_broken_plugin_is_one_line_of_error(installed_plugin, tmp_path):
-    result = _toolkit(installed_plugin, "run", "configs/seeds.toml", "--out", str(tmp_path / "out"), "--set",
-                      "model.kind=broken")
+    result = _toolkit(installed_plugin, "run", "configs/seeds.toml", "--out", str(tmp_path / "out"), "--set", "model.kind=broken")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1
-    assert result.stderr.startswith("toolkit: error: model kind 'broken' cannot be loaded from its entry point broken = "
-                                    "no_such_module:Model (group toolkit.models, package centroid-plugin): "
-                                    "ModuleNotFoundError: No module named 'no_such_module'")
+    assert result.stderr.startswith(
+        "toolkit: error: model kind 'broken' cannot be loaded from its entry point broken = "
+        "no_such_module:Model (group toolkit.models, package centroid-plugin): "
+        "ModuleNotFoundError: No module named 'no_such_module'"
+    )
     assert not (tmp_path / "out").exists()

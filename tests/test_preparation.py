@@ -19,8 +19,10 @@ def generated_corpus(tmp_path_factory):
     """40 documents of resampled State Council paragraphs (2000-2022), with a pinyin reading and a
     traditional-script document mixed in, plus metadata: a small version of the scale benchmark's corpus."""
     rng = np.random.RandomState(7)
-    paragraphs = {int(p.stem[-4:]): [line for line in p.read_text(encoding="utf-8").splitlines() if len(line) > 20]
-                  for p in sorted(GWR.glob("national_20*.txt"))}
+    paragraphs = {
+        int(p.stem[-4:]): [line for line in p.read_text(encoding="utf-8").splitlines() if len(line) > 20]
+        for p in sorted(GWR.glob("national_20*.txt"))
+    }
     folder = tmp_path_factory.mktemp("generated")
     rows = ["file,year"]
     for i in range(40):
@@ -40,8 +42,9 @@ def generated_corpus(tmp_path_factory):
 
 
 def _config(folder, tmp_path, **values) -> Config:
-    return Config.from_dict({"corpus": {"texts": str(folder), "metadata": str(folder / "metadata.csv")},
-                             "cache": {"dir": str(tmp_path / "cache")}}).with_values(**values)
+    return Config.from_dict(
+        {"corpus": {"texts": str(folder), "metadata": str(folder / "metadata.csv")}, "cache": {"dir": str(tmp_path / "cache")}}
+    ).with_values(**values)
 
 
 def _in_memory(folder, config: Config):
@@ -51,8 +54,9 @@ def _in_memory(folder, config: Config):
     u = config["units"]
     texts, tokens = [], []
     for path in sorted(folder.glob("*.txt")):
-        for unit in split_units(normalizer.normalize(path.read_text(encoding="utf-8")).text, u["kind"],
-                                u["max_chars"], u["min_chars"]):
+        for unit in split_units(
+            normalizer.normalize(path.read_text(encoding="utf-8")).text, u["kind"], u["max_chars"], u["min_chars"]
+        ):
             texts.append(unit)
             tokens.append(segmenter.tokens(unit))
     return texts, tokens
@@ -71,8 +75,14 @@ def test_streamed_preparation_gives_the_same_tokens_and_topics_as_in_memory(gene
     corpus = load_corpus(generated_corpus, generated_corpus / "metadata.csv")
     # small chunks in two worker processes, through an empty per-document cache: the streamed path
     quality, units, streamed, pairs, stats = prepare_documents(
-        corpus, make_normalizer(config), make_segmenter(config, lexicon), config, tmp_path / "cache",
-        chunk_chars=5_000, min_parallel_chars=0)
+        corpus,
+        make_normalizer(config),
+        make_segmenter(config, lexicon),
+        config,
+        tmp_path / "cache",
+        chunk_chars=5_000,
+        min_parallel_chars=0,
+    )
     assert stats == {"hits": 0, "misses": 40, "damaged": 0}
     assert units["text"].tolist() == texts
     assert list(streamed) == tokens and streamed.n_tokens > 20_000
@@ -83,8 +93,9 @@ def test_streamed_preparation_gives_the_same_tokens_and_topics_as_in_memory(gene
     assert streamed_vocabulary == vocabulary
     np.testing.assert_array_equal(streamed_components, components)
     # once more, one process, every document from the per-document cache: still the same
-    again = prepare_documents(corpus, make_normalizer(config), make_segmenter(config, lexicon), config,
-                              tmp_path / "cache", chunk_chars=5_000)
+    again = prepare_documents(
+        corpus, make_normalizer(config), make_segmenter(config, lexicon), config, tmp_path / "cache", chunk_chars=5_000
+    )
     assert again[4] == {"hits": 40, "misses": 0, "damaged": 0}
     assert again[2] == streamed and again[1].equals(units) and again[0].equals(quality)
     assert again[3].pairs == pairs.pairs and again[3].unigrams == pairs.unigrams
@@ -102,8 +113,13 @@ def test_prepared_corpus_is_read_back_whole_until_an_input_or_setting_changes(ge
         assert again.pair_counts.pairs == first.pair_counts.pairs
     boilerplate = tmp_path / "boilerplate.txt"
     boilerplate.write_text("^各位代表.*$\n", encoding="utf-8")
-    for changed in ({"normalize.strip_pinyin": False}, {"units.max_chars": 300}, {"segment.min_chars": 1},
-                    {"corpus.year_min": 2001}, {"normalize.extra_boilerplate": [str(boilerplate)]}):
+    for changed in (
+        {"normalize.strip_pinyin": False},
+        {"units.max_chars": 300},
+        {"segment.min_chars": 1},
+        {"corpus.year_min": 2001},
+        {"normalize.extra_boilerplate": [str(boilerplate)]},
+    ):
         assert prepare(config.with_values(**changed)).cache_stats["prepared"] == "miss", changed
     # a changed file is a changed input
     path = generated_corpus / "doc_000.txt"
@@ -135,8 +151,7 @@ def test_a_document_that_normalises_to_nothing_is_skipped_with_the_reason(small_
     assert docs.loc["comments", "status"] == "skipped"
     removed = prepared.quality.set_index("doc_id").loc["comments", "removed_boilerplate"]
     assert removed > 50
-    assert docs.loc["comments", "reason"] == (f"no text left after normalisation: {removed} characters removed as "
-                                              "boilerplate")
+    assert docs.loc["comments", "reason"] == (f"no text left after normalisation: {removed} characters removed as boilerplate")
     assert (docs["status"] == "used").sum() == 5 and "comments" not in set(prepared.units["doc_id"])
     assert "skipped 1 document(s) with no text left after normalisation (first: comments)" in caplog.text
     assert f"boilerplate patterns removed {removed} of the" in caplog.text and "点击查看更多 (17)" in caplog.text

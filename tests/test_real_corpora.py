@@ -28,19 +28,23 @@ UNDERSCORES = "________________________________________\n_______________________
 def messy_corpus(small_corpus):
     (small_corpus / "toc.txt").write_text(TOC, encoding="utf-8")
     (small_corpus / "contact.txt").write_text(CONTACT + UNDERSCORES, encoding="utf-8")
-    (small_corpus / "latin.txt").write_text("Annual report of the city government, English summary only.\n",
-                                            encoding="utf-8")
+    (small_corpus / "latin.txt").write_text("Annual report of the city government, English summary only.\n", encoding="utf-8")
     (small_corpus / "numbers.txt").write_text("2021 3.14 15% 27 1828 100,000\n", encoding="utf-8")
     meta = small_corpus / "metadata.csv"
-    meta.write_text(meta.read_text(encoding="utf-8") + "".join(
-        f"{name},{name},2021,year,武汉市,x,simplified,\n" for name in ("toc.txt", "contact.txt", "latin.txt",
-                                                                    "numbers.txt")), encoding="utf-8")
+    meta.write_text(
+        meta.read_text(encoding="utf-8")
+        + "".join(
+            f"{name},{name},2021,year,武汉市,x,simplified,\n" for name in ("toc.txt", "contact.txt", "latin.txt", "numbers.txt")
+        ),
+        encoding="utf-8",
+    )
     return small_corpus
 
 
 def test_units_without_vocabulary_words_are_kept_and_never_crash(messy_corpus, tmp_path):
-    config = write_config(tmp_path / "c.toml", messy_corpus, messy_corpus / "metadata.csv",
-                          model={"kind": "nmf", "n_topics": 6}, **FAST)
+    config = write_config(
+        tmp_path / "c.toml", messy_corpus, messy_corpus / "metadata.csv", model={"kind": "nmf", "n_topics": 6}, **FAST
+    )
     result = toolkit.run(config, tmp_path / "out")
     units = pd.read_csv(tmp_path / "out" / "units.csv", keep_default_na=False)
     empty = units[units["in_model"] == False]  # noqa: E712 (a CSV column of True/False)
@@ -57,9 +61,15 @@ def test_units_without_vocabulary_words_are_kept_and_never_crash(messy_corpus, t
 def test_a_users_stopwords_may_empty_whole_paragraphs(small_corpus, tmp_path):
     stop = tmp_path / "stop.txt"
     stop.write_text("创新 发展 武汉 城市 科技\n", encoding="utf-8")
-    config = write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv",
-                          model={"kind": "lda", "n_topics": 5, "lda": {"passes": 2}},
-                          segment={"extra_stopwords": [str(stop)]}, vocab={"min_df": 12}, **FAST)
+    config = write_config(
+        tmp_path / "c.toml",
+        small_corpus,
+        small_corpus / "metadata.csv",
+        model={"kind": "lda", "n_topics": 5, "lda": {"passes": 2}},
+        segment={"extra_stopwords": [str(stop)]},
+        vocab={"min_df": 12},
+        **FAST,
+    )
     result = toolkit.run(config, tmp_path / "out")
     assert result.manifest["counts"]["units_without_vocabulary"] > 0
     assert set(result.units.loc[~result.units["in_model"], "dominant_theme"]) == {""}
@@ -88,8 +98,12 @@ def test_a_sweep_survives_units_without_vocabulary(messy_corpus, tmp_path):
 
 def test_printing_chinese_under_a_c_locale():
     env = {**os.environ, "PYTHONUTF8": "0", "LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": ""}
-    result = subprocess.run([sys.executable, "-m", "toolkit", "normalize", str(SEEDS / "004_1467077b33d2f3ae.txt")],
-                            capture_output=True, env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "toolkit", "normalize", str(SEEDS / "004_1467077b33d2f3ae.txt")],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode("utf-8").startswith("创新发展 协调发展")
 
@@ -108,11 +122,14 @@ def test_damaged_cache_metadata_of_the_wrong_shape_is_rebuilt(fast_seeds_run, tm
     assert second.manifest["outputs_sha256"]["units.csv"] == first.manifest["outputs_sha256"]["units.csv"]
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"\xff\xfe\x00[eco", "is not UTF-8 text"),
-    ("[ecology]\nwords = ['生态']\nlabel_zh = 3\n".encode(), "theme [ecology] label_zh must be a text"),
-    (None, "is a folder"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"\xff\xfe\x00[eco", "is not UTF-8 text"),
+        ("[ecology]\nwords = ['生态']\nlabel_zh = 3\n".encode(), "theme [ecology] label_zh must be a text"),
+        (None, "is a folder"),
+    ],
+)
 def test_broken_lexicons_are_one_line(tmp_path, content, message):
     from toolkit.analysis.themes import load_lexicon
     from toolkit.errors import ToolkitError
@@ -128,6 +145,7 @@ def test_broken_lexicons_are_one_line(tmp_path, content, message):
 
 
 # ----- random folders ----------------------------------------------------------------------------------------
+
 
 def _entries_accounted_for(folder, documents) -> bool:
     listed = set(documents["path"])
@@ -167,13 +185,15 @@ def _folders():
         st.binary(max_size=300),
         st.sampled_from([b"", b"%PDF-1.4 x", b"PK\x03\x04", b"\x00\x01\x02", TOC.encode(), CONTACT.encode()]),
         st.sampled_from(["utf-8", "utf-16", "gb18030", "big5", "utf-8-sig"]).map(
-            lambda codec: text[:400].encode(codec, errors="replace")),
+            lambda codec: text[:400].encode(codec, errors="replace")
+        ),
         st.text(max_size=200).map(lambda s: s.encode("utf-8", "surrogatepass")),
     )
-    names = st.one_of(st.from_regex(r"[a-z0-9_\u4e00-\u9fa5]{1,8}\.(txt|md|csv)", fullmatch=True),
-                      st.sampled_from(["-rf.txt", " space .txt", ".hidden.txt", "new\nline.txt", "a;b.txt"]))
-    kinds = st.sampled_from(["file", "file", "file", "symlink_out", "symlink_in", "dangling", "fifo", "badname",
-                             "subdir"])
+    names = st.one_of(
+        st.from_regex(r"[a-z0-9_\u4e00-\u9fa5]{1,8}\.(txt|md|csv)", fullmatch=True),
+        st.sampled_from(["-rf.txt", " space .txt", ".hidden.txt", "new\nline.txt", "a;b.txt"]),
+    )
+    kinds = st.sampled_from(["file", "file", "file", "symlink_out", "symlink_in", "dangling", "fifo", "badname", "subdir"])
     dates = st.sampled_from(["2020", "2021-07", "2019-13-40", "", "someday", "2015-03-31"])
     return st.lists(st.tuples(kinds, names, contents, dates, st.booleans()), min_size=1, max_size=8)
 
@@ -212,8 +232,7 @@ def _build(folder, outside, spec):
 def test_random_corpus_folders_never_crash_and_lose_nothing(tmp_path_factory, monkeypatch):
     from hypothesis import HealthCheck, given, settings
 
-    @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture],
-              derandomize=True)
+    @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture], derandomize=True)
     @given(spec=_folders())
     def check(spec):
         base = tmp_path_factory.mktemp("random")
@@ -221,9 +240,15 @@ def test_random_corpus_folders_never_crash_and_lose_nothing(tmp_path_factory, mo
         outside.write_text("2020年1月1日 不在文件夹里。", encoding="utf-8")
         folder = base / "texts"
         _build(folder, outside, spec)
-        config = write_config(base / "c.toml", folder, folder / "metadata.csv",
-                              model={"kind": "nmf", "n_topics": 2}, vocab={"min_df": 1, "max_df": 1.0},
-                              units={"min_chars": 5}, **FAST)
+        config = write_config(
+            base / "c.toml",
+            folder,
+            folder / "metadata.csv",
+            model={"kind": "nmf", "n_topics": 2},
+            vocab={"min_df": 1, "max_df": 1.0},
+            units={"min_chars": 5},
+            **FAST,
+        )
         before = _snapshot(folder)
         monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(base / "cache"))
         result = cli("-q", "run", config, "--out", base / "out")  # in this process: a traceback would raise

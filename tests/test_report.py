@@ -10,21 +10,22 @@ from .conftest import ROOT
 
 
 def _documents(years, **columns):
-    return pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(years))], "year": years, "status": "used",
-                         **columns})
+    return pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(years))], "year": years, "status": "used", **columns})
 
 
 def test_corpus_shape_names_years_single_documents_periods_and_groups():
     one_year = _documents([2024] * 140, level=["省级"] * 100 + ["市级"] * 30 + ["县级"] * 10)
-    assert corpus_shape(one_year, "level") == ("The corpus holds 140 documents in one year (2024); in 3 groups "
-                                               "of level (省级 100, 市级 30, 县级 10).")
+    assert corpus_shape(one_year, "level") == (
+        "The corpus holds 140 documents in one year (2024); in 3 groups of level (省级 100, 市级 30, 县级 10)."
+    )
     sparse = _documents([1921, 1935, 1949, 1978, 1978, 1992, 2002, 2012, 2017, 2022, 2022, 2022, 1956, 1969, 1982])
-    assert corpus_shape(sparse) == ("The corpus holds 15 documents over 1921-2022 in 12 years (at most 3 a year), "
-                                    "10 years with one document.")
+    assert corpus_shape(sparse) == (
+        "The corpus holds 15 documents over 1921-2022 in 12 years (at most 3 a year), 10 years with one document."
+    )
     reports = _documents(list(range(2001, 2023)))
     assert corpus_shape(reports, periods={"十五": [2001, 2005], "十四五": [2021, 2025]}) == (
-        "The corpus holds 22 documents over 2001-2022, one in each of 22 years; documents per period: 十五 5, "
-        "十四五 2.")
+        "The corpus holds 22 documents over 2001-2022, one in each of 22 years; documents per period: 十五 5, 十四五 2."
+    )
     skipped = pd.concat([reports, _documents([1990]).assign(status="skipped")])
     assert corpus_shape(skipped).startswith("The corpus holds 22 documents over 2001-2022")
 
@@ -34,22 +35,37 @@ def test_report_of_a_one_year_corpus_states_its_shape_and_the_configured_level(t
     whatever trends.level was; effects.csv's bound p-values printed as exact numbers."""
     config = Config.load(ROOT / "configs" / "seeds.toml", ["trends.level=0.9", "trends.by=level"])
     _documents([2024] * 140, level=["省级"] * 100 + ["市级"] * 30 + ["县级"] * 10).assign(title="t").to_csv(
-        tmp_path / "documents.csv", index=False)
-    pd.DataFrame({"theme": ["ecology", "ecology"], "period": ["2024", "2024"], "rank": [1, 2],
-                  "word": ["生态", "环境"]}).to_csv(tmp_path / "theme_words.csv", index=False)
+        tmp_path / "documents.csv", index=False
+    )
+    pd.DataFrame({"theme": ["ecology", "ecology"], "period": ["2024", "2024"], "rank": [1, 2], "word": ["生态", "环境"]}).to_csv(
+        tmp_path / "theme_words.csv", index=False
+    )
     pd.DataFrame({"topic": [1], "theme": ["ecology"], "score": [0.5], "top_words": ["生态:0.1 环境:0.05"]}).to_csv(
-        tmp_path / "topics.csv", index=False)
+        tmp_path / "topics.csv", index=False
+    )
     pd.DataFrame({"year": [2024, 2024], "theme": ["ecology", "other"], "share": [0.4, 0.6]}).to_csv(
-        tmp_path / "theme_by_year.csv", index=False)
-    pd.DataFrame({"theme": ["ecology", "ecology"], "term": ["Intercept", "level[T.省级]"], "estimate": [-1.0, 0.8],
-                  "p_value": [0.0017, 0.0412], "p_value_bound": [True, False]}).to_csv(tmp_path / "effects.csv",
-                                                                                      index=False)
+        tmp_path / "theme_by_year.csv", index=False
+    )
+    pd.DataFrame(
+        {
+            "theme": ["ecology", "ecology"],
+            "term": ["Intercept", "level[T.省级]"],
+            "estimate": [-1.0, 0.8],
+            "p_value": [0.0017, 0.0412],
+            "p_value_bound": [True, False],
+        }
+    ).to_csv(tmp_path / "effects.csv", index=False)
     (tmp_path / "figures").mkdir()
     (tmp_path / "figures" / "theme_shares.png").write_bytes(b"\x89PNG\r\n\x1a\n")
-    manifest = {"counts": {"documents_used": 140, "documents_skipped": 0, "units": 900, "tokens": 50000,
-                           "vocabulary": 3000},
-                "config": {}, "random_state": 42, "versions": {}, "timings_seconds": {}, "cache": {},
-                "warnings": ["one warning"]}
+    manifest = {
+        "counts": {"documents_used": 140, "documents_skipped": 0, "units": 900, "tokens": 50000, "vocabulary": 3000},
+        "config": {},
+        "random_state": 42,
+        "versions": {},
+        "timings_seconds": {},
+        "cache": {},
+        "warnings": ["one warning"],
+    }
     page = write_report(tmp_path, config, manifest).read_text(encoding="utf-8")
     assert "The corpus holds 140 documents in one year (2024); in 3 groups of level" in page
     assert "Periods: 2024" not in page and "Named periods" not in page

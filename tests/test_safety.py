@@ -21,7 +21,7 @@ from toolkit.output import atomic
 from .conftest import ROOT, SEEDS, cli, write_config
 
 SEEDS_CONFIG = ROOT / "configs" / "seeds.toml"
-FAST = ["model.n_topics=5", "figures.formats=[\"png\"]", "figures.ldavis=false", "trends.bootstrap=0"]
+FAST = ["model.n_topics=5", 'figures.formats=["png"]', "figures.ldavis=false", "trends.bootstrap=0"]
 
 
 def _snapshot(folder):
@@ -30,8 +30,7 @@ def _snapshot(folder):
 
 def _cli(*args, cwd=ROOT, env=None):
     """A toolkit command in a process of its own (``cli`` from conftest.py runs one in this process)."""
-    return subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, env=env)
+    return subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
 
 
 @pytest.fixture
@@ -39,9 +38,14 @@ def project(tmp_path):
     """A user's project: a text folder, its metadata and a config beside it."""
     texts = tmp_path / "data"
     shutil.copytree(SEEDS, texts)
-    config = write_config(tmp_path / "study.toml", texts, texts / "metadata.csv",
-                          model={"kind": "nmf", "n_topics": 5}, figures={"formats": ["png"], "ldavis": False, "dpi": 30},
-                          trends={"bootstrap": 0})
+    config = write_config(
+        tmp_path / "study.toml",
+        texts,
+        texts / "metadata.csv",
+        model={"kind": "nmf", "n_topics": 5},
+        figures={"formats": ["png"], "ldavis": False, "dpi": 30},
+        trends={"bootstrap": 0},
+    )
     return tmp_path, config
 
 
@@ -52,18 +56,20 @@ def test_a_folder_of_the_users_files_is_refused_and_left_alone(project):
     (mine / "thesis.docx").write_bytes(b"PK\x03\x04 years of work")
     result = cli("run", str(config), "--out", str(mine), cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert f"toolkit: error: --out {mine} holds files the toolkit did not write; choose an empty or new folder" \
-           in result.stderr
+    assert f"toolkit: error: --out {mine} holds files the toolkit did not write; choose an empty or new folder" in result.stderr
     assert (mine / "thesis.docx").read_bytes() == b"PK\x03\x04 years of work"
     assert sorted(p.name for p in mine.iterdir()) == ["thesis.docx"]
 
 
-@pytest.mark.parametrize("where, message", [
-    ("data", "is corpus.texts"),
-    (".", "is the current folder or contains it"),
-    ("data/runs", "lies inside corpus.texts"),
-    ("study.toml", "is the config"),
-])
+@pytest.mark.parametrize(
+    "where, message",
+    [
+        ("data", "is corpus.texts"),
+        (".", "is the current folder or contains it"),
+        ("data/runs", "lies inside corpus.texts"),
+        ("study.toml", "is the config"),
+    ],
+)
 def test_outputs_never_overlap_the_inputs(project, where, message):
     tmp_path, config = project
     before = _snapshot(tmp_path)
@@ -90,10 +96,14 @@ def _linked_folder(tmp_path):
     return tmp_path / "link"
 
 
-@pytest.mark.parametrize("where, message", [
-    (lambda tmp_path: tmp_path / ("长" * 100), "the folder name is 300 bytes long; give one of at most 237 bytes"),
-    (_linked_folder, "link is a symbolic link; give a real folder"),
-], ids=["name too long", "symbolic link"])
+@pytest.mark.parametrize(
+    "where, message",
+    [
+        (lambda tmp_path: tmp_path / ("长" * 100), "the folder name is 300 bytes long; give one of at most 237 bytes"),
+        (_linked_folder, "link is a symbolic link; give a real folder"),
+    ],
+    ids=["name too long", "symbolic link"],
+)
 def test_unusable_output_locations_are_one_line(project, where, message):
     tmp_path, config = project
     out = where(tmp_path)
@@ -153,8 +163,10 @@ def test_outputs_of_earlier_versions_are_refused_as_they_cannot_be_checked(tmp_p
         manifest = json.loads((old / edit).read_text())
         (old / edit).write_text(json.dumps({**manifest, "my_note": "corpus checked by hand"}))
     before = _snapshot(old)
-    with pytest.raises(ToolkitError, match="is an output of an earlier toolkit version: its report.html and "
-                                           "manifest.json cannot be checked for your edits"):
+    with pytest.raises(
+        ToolkitError,
+        match="is an output of an earlier toolkit version: its report.html and manifest.json cannot be checked for your edits",
+    ):
         with atomic.output_folder(old) as work:
             (work / "units.csv").write_text("new")
     assert _snapshot(old) == before
@@ -167,9 +179,14 @@ def test_a_second_run_into_a_busy_folder_stops_at_once(project):
     tmp_path, config = project
     out = tmp_path / "runs" / "busy"
     env = {**os.environ, "TOOLKIT_CACHE_DIR": str(tmp_path / "cache")}
-    first = subprocess.Popen([sys.executable, "-m", "toolkit", "run", str(config), "--out", str(out),
-                              "--set", "model.n_topics=6"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "toolkit", "run", str(config), "--out", str(out), "--set", "model.n_topics=6"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert first.stderr.readline().startswith("load")  # the first run holds the folder now
     second = _cli("run", str(config), "--out", str(out), cwd=tmp_path, env=env)
     _, first_err = first.communicate(timeout=300)
@@ -203,9 +220,15 @@ def test_sigterm_stops_a_run_like_ctrl_c(project, to_group):
     env = {**os.environ, "TOOLKIT_CACHE_DIR": str(tmp_path / "cache")}
     toolkit.run(config, out)
     before = _snapshot(out)
-    process = subprocess.Popen([sys.executable, "-m", "toolkit", "run", str(config), "--out", str(out), "--set",
-                                "model.n_topics=6"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "toolkit", "run", str(config), "--out", str(out), "--set", "model.n_topics=6"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     assert process.stderr.readline().startswith("load")  # the run has begun: it holds its partial folder
     time.sleep(1.0)
     if to_group:
@@ -257,7 +280,7 @@ def test_outputs_follow_the_umask_and_spreadsheet_formulas_are_neutralised_in_cs
     assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == 0o750
     assert '=HYPERLINK("http://x.example","点击")' in set(result.documents["title"])
     written = pd.read_csv(tmp_path / "out" / "documents.csv", keep_default_na=False)
-    assert "'=HYPERLINK(\"http://x.example\",\"点击\")" in set(written["title"])
+    assert '\'=HYPERLINK("http://x.example","点击")' in set(written["title"])
     assert "'@武汉" in set(written["place"])
     assert not any(str(v).startswith(("=", "+", "@")) for v in written.to_numpy().ravel())
     assert atomic.spreadsheet_safe("-1") == "'-1" and atomic.spreadsheet_safe(-1) == -1
@@ -265,8 +288,7 @@ def test_outputs_follow_the_umask_and_spreadsheet_formulas_are_neutralised_in_cs
 
 def _mount_tmpfs(path, size):
     path.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
-                            capture_output=True, text=True)
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True, text=True)
     if result.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here ({result.stderr.strip()})")
 
@@ -295,9 +317,13 @@ def test_write_csv_neutralises_formulas_in_string_and_object_columns(tmp_path):
     cell-by-cell rule gives, missing values and numbers untouched."""
     import pandas as pd
 
-    frame = pd.DataFrame({"text": pd.array(["=SUM(A1)", "创新驱动", None, "-1 项"], dtype="str"),
-                          "mixed": pd.Series(["+86", 3, None, "@武汉"], dtype=object),
-                          "number": [-1.5, 2.0, 3.0, 4.0]})
+    frame = pd.DataFrame(
+        {
+            "text": pd.array(["=SUM(A1)", "创新驱动", None, "-1 项"], dtype="str"),
+            "mixed": pd.Series(["+86", 3, None, "@武汉"], dtype=object),
+            "number": [-1.5, 2.0, 3.0, 4.0],
+        }
+    )
     atomic.write_csv(tmp_path / "t.csv", frame)
     written = pd.read_csv(tmp_path / "t.csv", dtype=str, keep_default_na=False)
     assert written["text"].tolist() == ["'=SUM(A1)", "创新驱动", "", "'-1 项"]
@@ -315,8 +341,12 @@ def test_the_manifest_reads_git_from_files_and_runs_nothing_of_the_projects_git_
     shutil.copytree(SEEDS, project)
 
     def git(*args):
-        return subprocess.run(["git", "-C", str(project), "-c", "user.name=研究者", "-c", "user.email=r@example.org",
-                               *args], capture_output=True, text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "-C", str(project), "-c", "user.name=研究者", "-c", "user.email=r@example.org", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
 
     git("init", "-q", "-b", "主线")
     git("add", ".")
@@ -380,8 +410,9 @@ def test_a_fifo_among_git_files_is_never_opened_for_reading(tmp_path):
     os.mkfifo(git_dir / "packed-refs")
     child = f"from toolkit.output.manifest import git_revision; print(git_revision({str(project)!r}))"
     try:
-        result = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=60,
-                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+        result = subprocess.run(
+            [sys.executable, "-c", child], capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)}
+        )
     except subprocess.TimeoutExpired:
         pytest.fail("reading git's files still waits on a FIFO after 60 s")
     assert result.stdout == "{}\n", result.stderr

@@ -34,8 +34,7 @@ def test_the_sample_takes_the_same_share_of_every_document():
         share = lengths[mine & taken].sum() / lengths[mine].sum()
         # a quarter of its tokens, give or take its last unit taken (or the one unit a small document gives)
         assert share >= 0.25 or taken[mine].sum() == 1
-        assert lengths[mine & taken].sum() - lengths[mine & taken].max() < 0.25 * lengths[mine].sum() or \
-            taken[mine].sum() == 1
+        assert lengths[mine & taken].sum() - lengths[mine & taken].max() < 0.25 * lengths[mine].sum() or taken[mine].sum() == 1
     assert np.array_equal(taken, sampling.sample_units(doc_ids, lengths, lengths.sum() // 4, random_state=7))
     assert not np.array_equal(taken, sampling.sample_units(doc_ids, lengths, lengths.sum() // 4, random_state=8))
     assert sampling.sample_units(doc_ids, lengths, lengths.sum() * 2, random_state=7).all()
@@ -48,8 +47,10 @@ def test_a_large_corpus_is_fitted_on_a_sample_and_the_rest_folded_in(prepared, m
     monkeypatch.setattr(sampling, "BLOCK", 16)  # several blocks of folded-in units on a small corpus
     runs = {}
     for threads in (1, 2):
-        large = Config.load(ROOT / "configs" / "seeds.toml",
-                            [*FAST, "model.sample_above=1000", "model.sample_tokens=1500", f"model.n_jobs={threads}"])
+        large = Config.load(
+            ROOT / "configs" / "seeds.toml",
+            [*FAST, "model.sample_above=1000", "model.sample_tokens=1500", f"model.n_jobs={threads}"],
+        )
         runs[threads] = fit(data, large)
     fitted = runs[1]
     assert np.array_equal(fitted.member_shares, runs[2].member_shares)
@@ -74,11 +75,14 @@ def test_the_sample_follows_the_full_fit(prepared):
     a small corpus; bench/sampling.py measures the agreement of yearly shares on large ones)."""
     config, data = prepared
     full = fit(data, config)
-    half = fit(data, Config.load(ROOT / "configs" / "seeds.toml",
-                                 [*FAST, "model.sample_above=1000", "model.sample_tokens=1900"]))
+    half = fit(data, Config.load(ROOT / "configs" / "seeds.toml", [*FAST, "model.sample_above=1000", "model.sample_tokens=1900"]))
     tokens = np.asarray(count_units(data, config)[1].sum(axis=1)).ravel()
-    corpus = pd.DataFrame({"full": full.member_shares.mean(axis=0).T @ tokens / tokens.sum(),
-                           "half": half.member_shares.mean(axis=0).T @ tokens / tokens.sum()})
+    corpus = pd.DataFrame(
+        {
+            "full": full.member_shares.mean(axis=0).T @ tokens / tokens.sum(),
+            "half": half.member_shares.mean(axis=0).T @ tokens / tokens.sum(),
+        }
+    )
     assert np.corrcoef(corpus["full"], corpus["half"])[0, 1] > 0.8
 
 
@@ -94,16 +98,21 @@ def test_a_run_on_a_dask_cluster_gives_the_bytes_of_a_local_run(tmp_path, monkey
     monkeypatch.setattr(preparation, "CHUNK_CHARS", 4000)  # the five seed documents in several chunks
     monkeypatch.setattr(preparation, "PARALLEL_MIN_CHARS", 0)
     monkeypatch.setattr(sampling, "BLOCK", 16)
-    settings = [*FAST, "model.sample_above=1000", "model.sample_tokens=1500", "segment.n_jobs=2",
-                "figures.formats=[]", "figures.ldavis=false"]
+    settings = [
+        *FAST,
+        "model.sample_above=1000",
+        "model.sample_tokens=1500",
+        "segment.n_jobs=2",
+        "figures.formats=[]",
+        "figures.ldavis=false",
+    ]
 
     def run(name: str, scheduler=None):
         config = Config.load(ROOT / "configs" / "seeds.toml", [*settings, f'cache.dir="{tmp_path / name}-cache"'])
         return toolkit.run(config, tmp_path / name, scheduler=scheduler)
 
     local = run("local")
-    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None,
-                      processes=True) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True) as cluster:
         remote = run("dask", cluster.scheduler_address)
         tasks = {prefix for prefix in cluster.scheduler.task_prefixes}
     assert any("prepare_chunk" in t for t in tasks) and any("transform" in t for t in tasks), tasks

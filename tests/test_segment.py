@@ -18,10 +18,11 @@ def test_every_domain_term_survives_segmentation_in_a_sentence(segmenter):
 
 
 def test_policy_terms_stay_whole_and_boilerplate_goes(segmenter):
-    tokens = segmenter.tokens("武汉市加快推进数字经济和碳达峰碳中和工作,推动高质量发展,建设东湖科学城和光谷,"
-                              "发展互联网+、5G和人工智能。2021年增长12.5%。")
-    assert tokens == ["武汉市", "数字经济", "碳达峰", "碳中和", "高质量发展", "东湖科学城", "光谷", "互联网+", "5G",
-                      "人工智能"]
+    tokens = segmenter.tokens(
+        "武汉市加快推进数字经济和碳达峰碳中和工作,推动高质量发展,建设东湖科学城和光谷,"
+        "发展互联网+、5G和人工智能。2021年增长12.5%。"
+    )
+    assert tokens == ["武汉市", "数字经济", "碳达峰", "碳中和", "高质量发展", "东湖科学城", "光谷", "互联网+", "5G", "人工智能"]
 
 
 def test_segmenter_leaves_jieba_global_tokenizer_alone(segmenter):
@@ -32,8 +33,12 @@ def test_segmenter_leaves_jieba_global_tokenizer_alone(segmenter):
 
 def test_filter_rules():
     seg = Segmenter(stopwords={"我们"}, keep={"5G"}, min_chars=2)
-    assert seg.filter(["我们", "推进", "5G", "的", "12.5%", "2021", "三十", "，", "——", "AI", "数字经济"]) == \
-        ["推进", "5G", "AI", "数字经济"]
+    assert seg.filter(["我们", "推进", "5G", "的", "12.5%", "2021", "三十", "，", "——", "AI", "数字经济"]) == [
+        "推进",
+        "5G",
+        "AI",
+        "数字经济",
+    ]
     assert Segmenter(stopwords=set(), drop_numbers=False).filter(["2021", "一"]) == ["2021"]
 
 

@@ -17,8 +17,10 @@ METRICS = ["c_npmi", "c_v", "u_mass", "diversity", "stability"]
 
 
 def seeds_config(**extra):
-    return Config.load(ROOT / "configs" / "seeds.toml", ["model.lda.passes=3", "sweep.seeds=[1, 2]", "sweep.grid={}",
-                                                          *[f"{k}={v}" for k, v in extra.items()]])
+    return Config.load(
+        ROOT / "configs" / "seeds.toml",
+        ["model.lda.passes=3", "sweep.seeds=[1, 2]", "sweep.grid={}", *[f"{k}={v}" for k, v in extra.items()]],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -52,30 +54,30 @@ def test_second_start_does_nothing_and_an_interrupted_sweep_resumes(local_sweep)
     victim.unlink()  # as if the sweep had been killed before this run finished
     resumed = sweep(seeds_config(), local_sweep.out_dir, grid=GRID, n_jobs=1)
     assert resumed.fitted == 1
-    pd.testing.assert_frame_equal(resumed.table.drop(columns="fit_seconds"),
-                                  local_sweep.table.drop(columns="fit_seconds"))
+    pd.testing.assert_frame_equal(resumed.table.drop(columns="fit_seconds"), local_sweep.table.drop(columns="fit_seconds"))
 
 
 def test_results_do_not_depend_on_the_number_of_workers(local_sweep, tmp_path):
     one = sweep(seeds_config(), tmp_path / "one", grid=GRID, n_jobs=1)
-    pd.testing.assert_frame_equal(one.table.drop(columns="fit_seconds"),
-                                  local_sweep.table.drop(columns="fit_seconds"))
+    pd.testing.assert_frame_equal(one.table.drop(columns="fit_seconds"), local_sweep.table.drop(columns="fit_seconds"))
 
 
-@pytest.mark.parametrize("damage", [
-    lambda run: (run / "metrics.json").write_text('{"run_id": "', encoding="utf-8"),  # cut off by a full disk
-    lambda run: (run / "metrics.json").write_bytes(b""),
-    lambda run: (run / "metrics.json").write_text('{"备注": "手工改过"}', encoding="utf-8"),  # valid JSON, no metrics
-    lambda run: (run / "topics.json").unlink(),
-    lambda run: (run / "topics.json").write_bytes("创新 发展".encode("gbk")),
-])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda run: (run / "metrics.json").write_text('{"run_id": "', encoding="utf-8"),  # cut off by a full disk
+        lambda run: (run / "metrics.json").write_bytes(b""),
+        lambda run: (run / "metrics.json").write_text('{"备注": "手工改过"}', encoding="utf-8"),  # valid JSON, no metrics
+        lambda run: (run / "topics.json").unlink(),
+        lambda run: (run / "topics.json").write_bytes("创新 发展".encode("gbk")),
+    ],
+)
 def test_a_damaged_run_is_fitted_again(local_sweep, damage):
     victim = local_sweep.out_dir / "runs" / local_sweep.table["run_id"][5]
     damage(victim)
     again = sweep(seeds_config(), local_sweep.out_dir, grid=GRID, n_jobs=1)
     assert again.fitted == 1
-    pd.testing.assert_frame_equal(again.table.drop(columns="fit_seconds"),
-                                  local_sweep.table.drop(columns="fit_seconds"))
+    pd.testing.assert_frame_equal(again.table.drop(columns="fit_seconds"), local_sweep.table.drop(columns="fit_seconds"))
     assert json.loads((victim / "topics.json").read_text(encoding="utf-8"))["top_words"]
 
 
@@ -107,8 +109,9 @@ def test_a_changed_input_is_fitted_again(small_corpus, tmp_path):
 
     lexicon = tmp_path / "lexicon.toml"
     lexicon.write_text('[ecology]\nwords = ["生态", "绿色"]\n[innovation]\nwords = ["创新"]\n', encoding="utf-8")
-    config = write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv",
-                          themes={"lexicon": str(lexicon)}, sweep={"seeds": [1]})
+    config = write_config(
+        tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv", themes={"lexicon": str(lexicon)}, sweep={"seeds": [1]}
+    )
     grid = {"model.kind": ["nmf"], "model.n_topics": [4]}
     out = tmp_path / "sw"
     assert sweep(config, out, grid=grid, n_jobs=1).fitted == 1
@@ -121,8 +124,19 @@ def test_a_changed_input_is_fitted_again(small_corpus, tmp_path):
     assert sweep(config, out, grid=grid, n_jobs=1).fitted == 0
 
 
-@pytest.mark.parametrize("text", ["model.n_topics", "model.n_topics=1..2..3", "model.n_topics=..5",
-                                  "model.n_topics=8..5", "=5", "model.n_topics=", "model.kind=lda,,nmf", "n_topics=5"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "model.n_topics",
+        "model.n_topics=1..2..3",
+        "model.n_topics=..5",
+        "model.n_topics=8..5",
+        "=5",
+        "model.n_topics=",
+        "model.kind=lda,,nmf",
+        "n_topics=5",
+    ],
+)
 def test_malformed_grid_values_are_one_line_with_the_syntax(text):
     with pytest.raises(ToolkitError) as info:
         parse_grid_option(text)
@@ -149,23 +163,30 @@ def test_grids_above_the_limit_are_refused_before_they_are_built():
     assert len(parse_grid_option("model.n_topics=1..10000")[1]) == 10_000
     big = {"model.n_topics": list(range(2, 102)), "vocab.min_df": list(range(1, 51))}  # x 2 seeds: 10,000 runs
     assert len(expand_grid(seeds_config(), big)) == 10_000
-    with pytest.raises(ToolkitError, match=r"has 10,100 runs \(101 model.n_topics x 2 model.random_state x 50 "
-                                           r"vocab.min_df\), above the limit of 10,000"):
+    with pytest.raises(
+        ToolkitError,
+        match=r"has 10,100 runs \(101 model.n_topics x 2 model.random_state x 50 "
+        r"vocab.min_df\), above the limit of 10,000",
+    ):
         expand_grid(seeds_config(), {**big, "model.n_topics": list(range(2, 103))})
 
 
 @pytest.mark.parametrize("n_jobs", [-3, 1_000_000])
 def test_absurd_numbers_of_workers_are_refused(tmp_path, n_jobs):
     with pytest.raises(ToolkitError, match=f"n_jobs must be from 0 \\(one per core\\) to 1,024, not {n_jobs}"):
-        sweep(seeds_config(**{"sweep.seeds": "[1]"}), tmp_path / "sw", grid={"model.kind": ["nmf"],
-                                                                             "model.n_topics": [4]}, n_jobs=n_jobs)
+        sweep(
+            seeds_config(**{"sweep.seeds": "[1]"}),
+            tmp_path / "sw",
+            grid={"model.kind": ["nmf"], "model.n_topics": [4]},
+            n_jobs=n_jobs,
+        )
     assert not (tmp_path / "sw").exists()
 
 
 def test_preprocessing_options_in_the_grid(tmp_path):
-    result = sweep(seeds_config(), tmp_path / "pre", grid={"vocab.min_df": [2, 3], "model.n_topics": [5],
-                                                          "model.kind": ["nmf"]},
-                   n_jobs=1)
+    result = sweep(
+        seeds_config(), tmp_path / "pre", grid={"vocab.min_df": [2, 3], "model.n_topics": [5], "model.kind": ["nmf"]}, n_jobs=1
+    )
     assert sorted(result.table["vocab.min_df"]) == [2, 2, 3, 3]
 
 
@@ -173,12 +194,10 @@ def test_preprocessing_options_in_the_grid(tmp_path):
 def test_dask_cluster_gives_the_local_results(local_sweep, tmp_path):
     from dask.distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None,
-                      processes=True) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True) as cluster:
         remote = sweep(seeds_config(), tmp_path / "dask", grid=GRID, scheduler=cluster.scheduler_address)
     assert remote.fitted == 8
-    pd.testing.assert_frame_equal(remote.table.drop(columns="fit_seconds"),
-                                  local_sweep.table.drop(columns="fit_seconds"))
+    pd.testing.assert_frame_equal(remote.table.drop(columns="fit_seconds"), local_sweep.table.drop(columns="fit_seconds"))
 
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
@@ -188,8 +207,7 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
     # the toolkit gives a scheduler 10 s to answer; a refused connection fails the same way within 1 s
     monkeypatch.setattr(dask.distributed, "Client", lambda address, timeout: real(address, timeout="1s"))
     with pytest.raises(ToolkitError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
-        sweep(seeds_config(), tmp_path / "x", grid={"model.n_topics": [4], "model.kind": ["nmf"]},
-              scheduler="tcp://127.0.0.1:9")
+        sweep(seeds_config(), tmp_path / "x", grid={"model.n_topics": [4], "model.kind": ["nmf"]}, scheduler="tcp://127.0.0.1:9")
 
 
 @pytest.mark.slow
@@ -204,9 +222,13 @@ def test_an_interrupted_sweep_leaves_no_process_behind(tmp_path):
     import psutil
 
     out = tmp_path / "sw"
-    process = subprocess.Popen([sys.executable, "-m", "toolkit", "sweep", str(ROOT / "configs" / "gwr_national.toml"),
-                                "--out", str(out), "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env={**os.environ, "TOOLKIT_CACHE_DIR": str(tmp_path / "c")})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "toolkit", "sweep", str(ROOT / "configs" / "gwr_national.toml"), "--out", str(out), "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TOOLKIT_CACHE_DIR": str(tmp_path / "c")},
+    )
     children = set()
     deadline = time.time() + 240
     while time.time() < deadline and len(glob.glob(str(out / "runs" / "*" / "metrics.json"))) < 2:
@@ -221,27 +243,39 @@ def test_an_interrupted_sweep_leaves_no_process_behind(tmp_path):
 
 
 def test_grid_points_that_cannot_be_fitted_are_skipped_with_the_reason(tmp_path):
-    result = sweep(seeds_config(), tmp_path / "skip", grid={"model.kind": ["keyatm"], "model.n_topics": [5, 17]},
-                   n_jobs=1)
+    result = sweep(seeds_config(), tmp_path / "skip", grid={"model.kind": ["keyatm"], "model.n_topics": [5, 17]}, n_jobs=1)
     assert list(result.table["n_topics"].unique()) == [17]
-    needed = re.search(r"keyatm K=5: keyatm needs at least (\d+) topics here, one per theme with a keyword",
-                       result.recommendation)
+    needed = re.search(
+        r"keyatm K=5: keyatm needs at least (\d+) topics here, one per theme with a keyword", result.recommendation
+    )
     assert needed and 5 < int(needed.group(1)) <= 17  # the themes with keywords here: more than 5, and 17 fitted
 
 
 def test_the_recommendation_is_honest_about_seeds():
     from toolkit.sweeps import recommend
 
-    rows = [{"kind": "lda", "n_topics": k, "run_id": f"{k}-{s}", "c_npmi": npmi, "c_v": 0.5, "stability": 0.4,
-             "diversity": 0.8}
-            for k, values in ((5, [0.050, 0.060, 0.070]), (6, [0.055, 0.058, 0.065]), (7, [0.010, 0.012, 0.015]))
-            for s, npmi in enumerate(values)]
+    rows = [
+        {"kind": "lda", "n_topics": k, "run_id": f"{k}-{s}", "c_npmi": npmi, "c_v": 0.5, "stability": 0.4, "diversity": 0.8}
+        for k, values in ((5, [0.050, 0.060, 0.070]), (6, [0.055, 0.058, 0.065]), (7, [0.010, 0.012, 0.015]))
+        for s, npmi in enumerate(values)
+    ]
     text = recommend(pd.DataFrame(rows))
     assert "K = 5 has the highest mean NPMI (0.0600, seeds 0.0500-0.0700)" in text
     assert "Indistinguishable from it (seed ranges overlap): K = 6." in text  # K = 7's range lies below
     assert "same topics and scores for every seed" not in text
-    same = [{"kind": "nmf", "n_topics": k, "run_id": f"n{k}-{i}", "c_npmi": 0.2 + k / 100, "c_v": 0.8,
-             "stability": 1.0, "diversity": 0.9} for k in (5, 6) for i in range(3)]
+    same = [
+        {
+            "kind": "nmf",
+            "n_topics": k,
+            "run_id": f"n{k}-{i}",
+            "c_npmi": 0.2 + k / 100,
+            "c_v": 0.8,
+            "stability": 1.0,
+            "diversity": 0.9,
+        }
+        for k in (5, 6)
+        for i in range(3)
+    ]
     text = recommend(pd.DataFrame(rows + same))
     assert "NMF gave the same topics and scores for every seed here" in text
     assert "Its seeds gave the same topics and scores, so that range is one run" in text  # NMF K=6 is best

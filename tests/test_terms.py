@@ -4,8 +4,13 @@ from .conftest import GWR
 
 
 def test_recurring_pairs_are_proposed_and_known_terms_are_not():
-    words = [["联防", "联控", "机制", "。"], ["坚持", "联防", "联控"], ["西气东", "输", "工程"],
-             ["联防", "联控", "和", "西气东", "输"], ["数字", "经济"]] * 3
+    words = [
+        ["联防", "联控", "机制", "。"],
+        ["坚持", "联防", "联控"],
+        ["西气东", "输", "工程"],
+        ["联防", "联控", "和", "西气东", "输"],
+        ["数字", "经济"],
+    ] * 3
     table = candidate_terms(words, known={"数字经济"}, stopwords={"和"}, min_count=3)
     assert {"联防联控", "西气东输"} <= set(table["term"])
     assert table["pmi"].is_monotonic_decreasing  # strongest association first
@@ -21,8 +26,13 @@ def test_a_compound_the_segmenter_cuts_into_pieces_is_proposed_whole(segmenter):
     for 新质生产力 (2023-) as a segmenter without the domain dictionary cuts it; with it, it stays whole."""
     from toolkit.text.segment import Segmenter
 
-    lines = ["加快发展新质生产力，推动高质量发展。", "因地制宜发展新质生产力。", "培育壮大新质生产力，建设现代化产业体系。",
-             "推进绿智融合体建设，打造绿智融合体示范区。", "绿智融合体试点扩大到全市。"] * 4
+    lines = [
+        "加快发展新质生产力，推动高质量发展。",
+        "因地制宜发展新质生产力。",
+        "培育壮大新质生产力，建设现代化产业体系。",
+        "推进绿智融合体建设，打造绿智融合体示范区。",
+        "绿智融合体试点扩大到全市。",
+    ] * 4
     plain = Segmenter(domain_dictionary=False)  # jieba's own dictionary, as a corpus's new words meet it
     words = [plain.cut(line) for line in lines]
     assert words[3][1:5] == ["绿", "智", "融合", "体"] and words[0][2:5] == ["新", "质", "生产力"]
@@ -75,8 +85,12 @@ def test_counts_match_the_published_counts_of_the_state_council_reports(gwr_coun
     # The corpus's own provenance table (corpora/gwr_national/MANIFEST.md, str.count of the crawled text).
     # Xinhua's published 2018 figures (改革 97, 创新 55) are for a text that differs from the crawled one,
     # which has 102 and 59: see docs/methods.md.
-    manifest = {2014: {"创新": 27, "生态": 13, "互联网": 2, "改革": 77}, 2018: {"创新": 59, "改革": 102, "绿色": 4},
-                2020: {"创新": 12, "改革": 31, "生态": 5}, 2022: {"创新": 36, "互联网": 3, "改革": 43, "绿色": 6}}
+    manifest = {
+        2014: {"创新": 27, "生态": 13, "互联网": 2, "改革": 77},
+        2018: {"创新": 59, "改革": 102, "绿色": 4},
+        2020: {"创新": 12, "改革": 31, "生态": 5},
+        2022: {"创新": 36, "互联网": 3, "改革": 43, "绿色": 6},
+    }
     for year, counts in manifest.items():
         for term, count in counts.items():
             assert gwr_counts.loc[(term, year), "count"] == count, (term, year)
@@ -110,7 +124,7 @@ def test_whole_words_never_outnumber_substrings_and_counts_are_exact(segmenter, 
     lines = kwic([(doc, text)], [term], context=5)
     assert len(lines) == text.count(term)
     for row in lines.itertuples():
-        assert text[row.position:row.position + len(term)] == term
+        assert text[row.position : row.position + len(term)] == term
         assert (row.left + row.match + row.right).replace("｜", "\n") in text
 
 
@@ -151,11 +165,14 @@ def test_terms_and_kwic_commands(tmp_path):
     assert one_file.returncode == 0 and one_file.stdout.count("【创新】") == 30
 
 
-@pytest.mark.parametrize("flags, message", [
-    (["--context", "1000000000000"], "--context must be from 1 character to 10,000, not 1000000000000"),
-    (["--context", "10001"], "--context must be from 1 character to 10,000, not 10001"),
-    (["--limit", "-1"], "--limit must be 0 (every line) or more, not -1"),
-])
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (["--context", "1000000000000"], "--context must be from 1 character to 10,000, not 1000000000000"),
+        (["--context", "10001"], "--context must be from 1 character to 10,000, not 10001"),
+        (["--limit", "-1"], "--limit must be 0 (every line) or more, not -1"),
+    ],
+)
 def test_kwic_refuses_numbers_out_of_range(capsys, flags, message):
     from toolkit.cli import main
 
@@ -180,10 +197,15 @@ def test_out_never_overwrites_a_file_the_toolkit_did_not_write(tmp_path):
 def test_a_run_tracks_terms(tmp_path):
     import toolkit
 
-    config = write_config(tmp_path / "c.toml", ROOT / "seeds", ROOT / "seeds" / "metadata.csv",
-                          model={"ensemble": 1, "keyatm": {"iterations": 40}}, trends={"bootstrap": 0},
-                          figures={"ldavis": False, "formats": ["png"], "dpi": 30},
-                          terms={"track": ["创新", "數字經濟"]})
+    config = write_config(
+        tmp_path / "c.toml",
+        ROOT / "seeds",
+        ROOT / "seeds" / "metadata.csv",
+        model={"ensemble": 1, "keyatm": {"iterations": 40}},
+        trends={"bootstrap": 0},
+        figures={"ldavis": False, "formats": ["png"], "dpi": 30},
+        terms={"track": ["创新", "數字經濟"]},
+    )
     result = toolkit.run(config, tmp_path / "out")
     counts = pd.read_csv(result.out_dir / "term_counts.csv")
     assert set(counts["term"]) == {"创新", "数字经济"}
@@ -218,8 +240,11 @@ def test_pair_counts_are_the_counts_of_adjacent_chinese_words(units, split):
     one_by_one = PairCounts.of(units, stopwords)
     words = sorted({word for unit in units for word in unit}, reverse=True)
     as_arrays = PairCounts(stopwords)
-    as_arrays.add_units(words, np.array([words.index(w) for unit in units for w in unit], dtype=np.int64),
-                        np.array([len(unit) for unit in units], dtype=np.int64))
+    as_arrays.add_units(
+        words,
+        np.array([words.index(w) for unit in units for w in unit], dtype=np.int64),
+        np.array([len(unit) for unit in units], dtype=np.int64),
+    )
     merged = PairCounts.of(units[:split], stopwords)
     merged.merge(pickle.loads(pickle.dumps(PairCounts.of(units[split:], stopwords))))
     for counts in (one_by_one, as_arrays, merged):
@@ -227,16 +252,20 @@ def test_pair_counts_are_the_counts_of_adjacent_chinese_words(units, split):
         assert counts.pairs == pairs
 
 
-@pytest.mark.parametrize("pattern, code, output", [
-    ("(a+)+$", 0, "0 lines"),  # re never finishes it; regex does at once
-    ("(a|aa)+$", 2, "toolkit: error: the term '(a|aa)+$' took more than 2 s on one text ("),
-])
+@pytest.mark.parametrize(
+    "pattern, code, output",
+    [
+        ("(a+)+$", 0, "0 lines"),  # re never finishes it; regex does at once
+        ("(a|aa)+$", 2, "toolkit: error: the term '(a|aa)+$' took more than 2 s on one text ("),
+    ],
+)
 def test_kwic_regex_that_backtracks_without_end_stops_with_its_name(tmp_path, pattern, code, output):
     text = tmp_path / "报告.txt"
     text.write_text("政府工作报告\n推动数字经济发展 " + "a" * 60 + "! 加快建设数字中国\n", encoding="utf-8")
     try:
-        result = subprocess.run([sys.executable, "-m", "toolkit", "kwic", "--regex", str(text), pattern],
-                                capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "toolkit", "kwic", "--regex", str(text), pattern], capture_output=True, text=True, timeout=60
+        )
     except subprocess.TimeoutExpired:
         pytest.fail("kwic --regex still running after 60 s")
     assert result.returncode == code and result.stderr.startswith(output), result.stderr
@@ -253,17 +282,32 @@ def test_kwic_refuses_a_short_regex_whose_nested_counts_would_fill_the_memory(tm
     text = tmp_path / "报告.txt"
     text.write_text("推动数字经济发展\n", encoding="utf-8")
     pattern = "(?:(?:(?:a{1000}){1000}){1000})"
-    result = subprocess.run([sys.executable, "-m", "toolkit", "kwic", "--regex", str(text), pattern],
-                            capture_output=True, text=True, timeout=120, preexec_fn=_memory_limit)
+    result = subprocess.run(
+        [sys.executable, "-m", "toolkit", "kwic", "--regex", str(text), pattern],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_memory_limit,
+    )
     assert result.returncode == 2, result.stderr
-    assert result.stderr == (f"toolkit: error: the term {pattern!r} repeats 1,000,000,000 times through nested "
-                             "counts such as (?:a{1000}){1000}, above the limit of 100,000; use smaller counts\n")
+    assert result.stderr == (
+        f"toolkit: error: the term {pattern!r} repeats 1,000,000,000 times through nested "
+        "counts such as (?:a{1000}){1000}, above the limit of 100,000; use smaller counts\n"
+    )
 
 
-@pytest.mark.parametrize("pattern, product", [
-    (r"(?:\p{Han}{2,4}){1,3}", 12), (r"\d{4}年\d{1,2}月", 4), ("[{]{5}", 5), ("数字(经济|化)", 1),
-    ("(?:(?:a{1000}){1000}){1000}", 10 ** 9), (r"(x|[)(]{9}){10}", 90), ("a{1000}b{1000}", 1000),
-])
+@pytest.mark.parametrize(
+    "pattern, product",
+    [
+        (r"(?:\p{Han}{2,4}){1,3}", 12),
+        (r"\d{4}年\d{1,2}月", 4),
+        ("[{]{5}", 5),
+        ("数字(经济|化)", 1),
+        ("(?:(?:a{1000}){1000}){1000}", 10**9),
+        (r"(x|[)(]{9}){10}", 90),
+        ("a{1000}b{1000}", 1000),
+    ],
+)
 def test_the_repeat_product_of_a_pattern_is_read_without_compiling_it(pattern, product):
     from toolkit.text.patterns import repeat_product
 
@@ -276,8 +320,11 @@ def test_a_pattern_too_long_or_too_large_to_compile_is_one_line(monkeypatch):
     from toolkit.errors import ToolkitError
     from toolkit.text.patterns import UserPattern
 
-    with pytest.raises(ToolkitError, match=r"lexicon x.toml: theme \[生态\] pattern '污染\|污染.*' is 12,002 characters "
-                       r"long, above the limit of 10,000 for one pattern"):
+    with pytest.raises(
+        ToolkitError,
+        match=r"lexicon x.toml: theme \[生态\] pattern '污染\|污染.*' is 12,002 characters "
+        r"long, above the limit of 10,000 for one pattern",
+    ):
         UserPattern("|".join(["污染"] * 4001), "lexicon x.toml: theme [生态] pattern")
 
     def out_of_memory(pattern, *args, **kwargs):
@@ -286,8 +333,7 @@ def test_a_pattern_too_long_or_too_large_to_compile_is_one_line(monkeypatch):
     monkeypatch.setattr(regex, "compile", out_of_memory)
     with pytest.raises(ToolkitError) as info:
         UserPattern("数字(经济|化)", "the term")
-    assert str(info.value) == ("the term '数字(经济|化)' is too large to compile (MemoryError); write a simpler "
-                               "pattern")
+    assert str(info.value) == ("the term '数字(经济|化)' is too large to compile (MemoryError); write a simpler pattern")
 
 
 def test_kwic_out_that_is_a_fifo_is_named_never_opened(tmp_path):
@@ -296,10 +342,17 @@ def test_kwic_out_that_is_a_fifo_is_named_never_opened(tmp_path):
     fifo = tmp_path / "结果.csv"
     os.mkfifo(fifo)
     try:
-        result = subprocess.run([sys.executable, "-m", "toolkit", "kwic", "seeds/001_a277e5c0c743763f.txt", "创新",
-                                 "--out", str(fifo)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+        result = subprocess.run(
+            [sys.executable, "-m", "toolkit", "kwic", "seeds/001_a277e5c0c743763f.txt", "创新", "--out", str(fifo)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
     except subprocess.TimeoutExpired:
         pytest.fail("kwic --out FIFO still waits after 120 s")
     assert result.returncode == 2
-    assert result.stderr == (f"toolkit: error: --out {fifo} is a FIFO (named pipe), not a table this command wrote; "
-                             "choose another name (the toolkit writes only regular files)\n")
+    assert result.stderr == (
+        f"toolkit: error: --out {fifo} is a FIFO (named pipe), not a table this command wrote; "
+        "choose another name (the toolkit writes only regular files)\n"
+    )

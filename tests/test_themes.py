@@ -15,8 +15,18 @@ from toolkit.errors import ToolkitError
 
 def test_shipped_lexicon_has_the_themes_users_expect(lexicon):
     assert lexicon.names[:3] == ["innovation", "digital_economy", "ecology"]
-    assert {"industry", "urban_development", "reform_governance", "regional_coordination", "opening_up",
-            "livelihood", "security_risk", "party_building", "ideology_culture", "agriculture_rural"} <= set(lexicon.names)
+    assert {
+        "industry",
+        "urban_development",
+        "reform_governance",
+        "regional_coordination",
+        "opening_up",
+        "livelihood",
+        "security_risk",
+        "party_building",
+        "ideology_culture",
+        "agriculture_rural",
+    } <= set(lexicon.names)
     assert lexicon.label("ecology") == "生态环境" and lexicon.label("ecology", "en") == "Ecology"
     assert lexicon.label(OTHER) == "其他"
     for theme in lexicon.themes:  # every theme says what it is and where its words come from
@@ -45,8 +55,7 @@ def test_exact_membership_keeps_culture_out_of_the_cultural_revolution(lexicon):
 
 def test_patterns_add_words_explicitly(tmp_path):
     path = tmp_path / "lexicon.toml"
-    path.write_text('[ecology]\nwords = ["生态"]\npatterns = ["\\\\w+污染"]\n[industry]\nwords = ["产业"]\n',
-                    encoding="utf-8")
+    path.write_text('[ecology]\nwords = ["生态"]\npatterns = ["\\\\w+污染"]\n[industry]\nwords = ["产业"]\n', encoding="utf-8")
     lexicon = load_lexicon(path)
     assert word_themes(lexicon, ["大气污染", "污染", "生态", "污染源"]) == {"大气污染": "ecology", "生态": "ecology"}
     coverage = lexicon_coverage(lexicon, ["大气污染"], [["大气污染", "生态"], ["大气污染"]]).set_index("word")
@@ -56,22 +65,29 @@ def test_patterns_add_words_explicitly(tmp_path):
         load_lexicon(path)
 
 
-@pytest.mark.parametrize("text, message", [
-    ("[ecology\nwords = ['生态']", "is not valid TOML"),
-    ("[ecology]\nwords = []", "theme [ecology] has no words"),
-    ("[ecology]\nlabel_zh = '生态'", "theme [ecology] needs words"),
-    ("[ecology]\nwords = ['生态']\nlable_en = 'x'", "unknown key 'lable_en'"),
-    ("[ecology]\nwords = ['生态']\npatterns = '污染'", "patterns must be a list of regular expressions"),
-    ("ecology = ['生态']", "must be a table"),
-    ("", "defines no theme"),
-    ('[ecology]\nwords = ["生态", "污染"]\n[industry]\nwords = ["产业", "污染"]\n',
-     "the word 污染 is in two themes, [ecology] and [industry]; keep it in one"),
-    ('[ecology]\nlabel_zh = "生态\\u001b[31m环境"\nwords = ["生态"]\n',
-     "theme [ecology] label_zh '生态\\x1b[31m环境' holds the control character '\\x1b'"),
-    ('[ecology]\nlabel_en = "Ecology\\u0007"\nwords = ["生态"]\n', "holds the control character '\\x07'"),
-    ('[ecology]\nwords = ["生\\u0000态"]\n', "theme [ecology] word '生\\x00态' holds the control character '\\x00'"),
-    ('["eco\\u001blogy"]\nwords = ["生态"]\n', "theme name 'eco\\x1blogy' holds the control character '\\x1b'"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("[ecology\nwords = ['生态']", "is not valid TOML"),
+        ("[ecology]\nwords = []", "theme [ecology] has no words"),
+        ("[ecology]\nlabel_zh = '生态'", "theme [ecology] needs words"),
+        ("[ecology]\nwords = ['生态']\nlable_en = 'x'", "unknown key 'lable_en'"),
+        ("[ecology]\nwords = ['生态']\npatterns = '污染'", "patterns must be a list of regular expressions"),
+        ("ecology = ['生态']", "must be a table"),
+        ("", "defines no theme"),
+        (
+            '[ecology]\nwords = ["生态", "污染"]\n[industry]\nwords = ["产业", "污染"]\n',
+            "the word 污染 is in two themes, [ecology] and [industry]; keep it in one",
+        ),
+        (
+            '[ecology]\nlabel_zh = "生态\\u001b[31m环境"\nwords = ["生态"]\n',
+            "theme [ecology] label_zh '生态\\x1b[31m环境' holds the control character '\\x1b'",
+        ),
+        ('[ecology]\nlabel_en = "Ecology\\u0007"\nwords = ["生态"]\n', "holds the control character '\\x07'"),
+        ('[ecology]\nwords = ["生\\u0000态"]\n', "theme [ecology] word '生\\x00态' holds the control character '\\x00'"),
+        ('["eco\\u001blogy"]\nwords = ["生态"]\n', "theme name 'eco\\x1blogy' holds the control character '\\x1b'"),
+    ],
+)
 def test_broken_lexicon_files(tmp_path, text, message):
     """One line naming what is wrong; a word in two themes and control characters too (the message shows them
     escaped, never raw)."""
@@ -85,8 +101,12 @@ def test_broken_lexicon_files(tmp_path, text, message):
 
 def test_words_get_themes_exactly_or_by_containment(lexicon):
     vocab = ["污染", "大气污染物", "营商环境", "数字化转型", "城市", "发布会"]
-    assert word_themes(lexicon, vocab, "exact") == {"污染": "ecology", "营商环境": "reform_governance",
-                                                    "数字化转型": "digital_economy", "城市": "urban_development"}
+    assert word_themes(lexicon, vocab, "exact") == {
+        "污染": "ecology",
+        "营商环境": "reform_governance",
+        "数字化转型": "digital_economy",
+        "城市": "urban_development",
+    }
     contains = word_themes(lexicon, vocab, "contains")
     assert contains["大气污染物"] == "ecology"  # through 大气污染, the longest lexicon word inside it
     assert contains["营商环境"] == "reform_governance"
@@ -95,9 +115,13 @@ def test_words_get_themes_exactly_or_by_containment(lexicon):
 
 def test_topics_get_the_theme_with_most_weight_or_other(lexicon):
     vocab = ["生态", "绿色", "污染", "会议", "同志", "数字经济", "互联网"]
-    components = np.array([[0.3, 0.3, 0.2, 0.1, 0.1, 0.0, 0.0],   # ecology
-                           [0.0, 0.0, 0.0, 0.5, 0.45, 0.05, 0.0],  # mostly non-theme words: other
-                           [0.05, 0.0, 0.0, 0.1, 0.05, 0.4, 0.4]])  # digital economy
+    components = np.array(
+        [
+            [0.3, 0.3, 0.2, 0.1, 0.1, 0.0, 0.0],  # ecology
+            [0.0, 0.0, 0.0, 0.5, 0.45, 0.05, 0.0],  # mostly non-theme words: other
+            [0.05, 0.0, 0.0, 0.1, 0.05, 0.4, 0.4],
+        ]
+    )  # digital economy
     topics = label_topics(components, vocab, lexicon, top_n=5, min_score=0.1)
     assert topics["theme"].tolist() == ["ecology", OTHER, "digital_economy"]
     assert topics["labelled_by"].tolist() == ["top words"] * 3
@@ -107,8 +131,12 @@ def test_topics_get_the_theme_with_most_weight_or_other(lexicon):
 
 def test_anchored_topics_keep_their_theme_whatever_their_top_words(lexicon):
     vocab = ["生态", "绿色", "污染", "会议", "同志", "数字经济", "互联网"]
-    components = np.array([[0.0, 0.0, 0.0, 0.1, 0.1, 0.4, 0.4],   # anchored to ecology, reads like digital economy
-                           [0.3, 0.3, 0.2, 0.1, 0.1, 0.0, 0.0]])  # free, reads like ecology
+    components = np.array(
+        [
+            [0.0, 0.0, 0.0, 0.1, 0.1, 0.4, 0.4],  # anchored to ecology, reads like digital economy
+            [0.3, 0.3, 0.2, 0.1, 0.1, 0.0, 0.0],
+        ]
+    )  # free, reads like ecology
     ecology = lexicon.names.index("ecology")
     topics = label_topics(components, vocab, lexicon, anchors=[ecology, -1], top_n=5)
     assert topics["theme"].tolist() == ["ecology", OTHER]  # by construction, never relabelled
@@ -138,9 +166,13 @@ def test_the_dominant_theme_is_other_when_other_outweighs_every_named_theme():
     other 0.86) is `other`, as a hand coder's "none of these"; a named theme wins when it is at least as large."""
     import pandas as pd
 
-    shares = pd.DataFrame({"agriculture": [0.14, 0.50, 0.30, 0.0, np.nan],
-                           "ecology": [0.0, 0.10, 0.30, 0.0, np.nan],
-                           OTHER: [0.86, 0.40, 0.40, 1.0, np.nan]})
+    shares = pd.DataFrame(
+        {
+            "agriculture": [0.14, 0.50, 0.30, 0.0, np.nan],
+            "ecology": [0.0, 0.10, 0.30, 0.0, np.nan],
+            OTHER: [0.86, 0.40, 0.40, 1.0, np.nan],
+        }
+    )
     assert dominant_themes(shares).tolist() == ["other", "agriculture", "other", "other", ""]
     tie = pd.DataFrame({"agriculture": [0.5], "ecology": [0.0], OTHER: [0.5]})
     assert dominant_themes(tie).tolist() == ["agriculture"]
@@ -157,16 +189,21 @@ def _finishes(code: str, seconds: float = 60):
         pytest.fail(f"still running after {seconds} s")
 
 
-@pytest.mark.parametrize("pattern, outcome", [
-    ("(a+)+$", "{'生态环境保护': 'ecology'}"),  # re never finishes it; regex does at once
-    ("(a|aa)+$", "ToolkitError: theme [ecology] pattern '(a|aa)+$' took more than 2 s on one text ('aaaa"),
-])
+@pytest.mark.parametrize(
+    "pattern, outcome",
+    [
+        ("(a+)+$", "{'生态环境保护': 'ecology'}"),  # re never finishes it; regex does at once
+        ("(a|aa)+$", "ToolkitError: theme [ecology] pattern '(a|aa)+$' took more than 2 s on one text ('aaaa"),
+    ],
+)
 def test_a_pattern_that_backtracks_without_end_stops_with_its_name(tmp_path, pattern, outcome):
     path = tmp_path / "lexicon.toml"
     path.write_text(f'[ecology]\nwords = ["生态环境保护"]\npatterns = ["{pattern}"]\n', encoding="utf-8")
     token = "a" * 60 + "!"  # a long Latin token, as a corpus with web addresses or code gives
-    result = _finishes(f"from toolkit.errors import ToolkitError\nfrom toolkit.analysis.themes import load_lexicon, word_themes\n"
-                       f"try:\n    print(word_themes(load_lexicon({str(path)!r}), ['生态环境保护', '{token}']))\n"
-                       f"except ToolkitError as exc:\n    print('ToolkitError:', exc)\n")
+    result = _finishes(
+        f"from toolkit.errors import ToolkitError\nfrom toolkit.analysis.themes import load_lexicon, word_themes\n"
+        f"try:\n    print(word_themes(load_lexicon({str(path)!r}), ['生态环境保护', '{token}']))\n"
+        f"except ToolkitError as exc:\n    print('ToolkitError:', exc)\n"
+    )
     assert result.stdout.startswith(outcome), result.stdout + result.stderr
     assert result.stdout.count("\n") == 1

@@ -64,8 +64,10 @@ def test_extend_by_parts_is_appending_every_unit(parts):
     np.testing.assert_array_equal(built.offsets, expected.offsets)
 
 
-@given(units=st.lists(st.lists(st.sampled_from(["创新", "科技", "生态", "绿色", "数字经济", "改革"]), max_size=12),
-                      max_size=12), data=st.data())
+@given(
+    units=st.lists(st.lists(st.sampled_from(["创新", "科技", "生态", "绿色", "数字经济", "改革"]), max_size=12), max_size=12),
+    data=st.data(),
+)
 def test_count_matrix_counts_every_token_once(units, data):
     """The compiled counting gives what counting each unit's tokens with a Counter gives, also when words are
     mapped onto fewer columns (several words to one column, some to none)."""
@@ -73,8 +75,10 @@ def test_count_matrix_counts_every_token_once(units, data):
 
     tokens = UnitTokens.from_lists(units)
     n_columns = data.draw(st.integers(1, 4))
-    columns = np.array(data.draw(st.lists(st.integers(-1, n_columns - 1), min_size=len(tokens.words),
-                                          max_size=len(tokens.words))), dtype=np.int64)
+    columns = np.array(
+        data.draw(st.lists(st.integers(-1, n_columns - 1), min_size=len(tokens.words), max_size=len(tokens.words))),
+        dtype=np.int64,
+    )
     matrix = tokens.count_matrix(columns, n_columns)
     assert matrix.shape == (len(units), n_columns) and matrix.has_sorted_indices and matrix.dtype == np.int64
     for i, unit in enumerate(units):
@@ -88,8 +92,10 @@ def test_count_matrix_counts_every_token_once(units, data):
         assert n_units[j] == sum(word in unit for unit in units)
 
 
-@given(units=st.lists(st.lists(st.sampled_from(["创新", "的", "科技", "生态", "了", "数字经济"]), max_size=10),
-                      max_size=10), dropped=st.sets(st.sampled_from(["创新", "的", "科技", "生态", "了", "数字经济"])))
+@given(
+    units=st.lists(st.lists(st.sampled_from(["创新", "的", "科技", "生态", "了", "数字经济"]), max_size=10), max_size=10),
+    dropped=st.sets(st.sampled_from(["创新", "的", "科技", "生态", "了", "数字经济"])),
+)
 def test_from_ids_keeps_the_kept_words_numbered_as_from_lists(units, dropped):
     """A worker numbers every raw word once and filters by a mask over its word list; the result is the
     tokens of filtering each unit's list, with the same word numbers."""

@@ -5,8 +5,15 @@ from toolkit.analysis.trends import theme_by_year
 
 
 def test_token_weighted_shares_with_gaps():
-    units = pd.DataFrame({"year": [2014, 2014, 2016], "doc_id": ["a", "b", "c"], "n_tokens": [10, 30, 5],
-                          "ecology": [1.0, 0.0, 0.4], "other": [0.0, 1.0, 0.6]})
+    units = pd.DataFrame(
+        {
+            "year": [2014, 2014, 2016],
+            "doc_id": ["a", "b", "c"],
+            "n_tokens": [10, 30, 5],
+            "ecology": [1.0, 0.0, 0.4],
+            "other": [0.0, 1.0, 0.6],
+        }
+    )
     table = theme_by_year(units, ["ecology", "other"])
     eco = table[table["theme"] == "ecology"].set_index("year")
     assert eco.loc[2014, "share"] == 0.25  # (10 * 1 + 30 * 0) / 40

@@ -37,16 +37,18 @@ def test_intervals_hold_the_share_and_count_documents_more_than_units():
     # thirty times the units per document barely narrows the interval: documents, not paragraphs, are the draws
     assert widths[1] > widths[0] / 2
     more_docs, more_shares = _units(np.random.default_rng(1), docs=40, n=10)
-    assert (_table(more_docs, more_shares, n_boot=300)["share_high"] - _table(more_docs, more_shares, n_boot=300)[
-        "share_low"]).mean() < widths[1] / 2  # ten times the documents narrows it
+    assert (
+        _table(more_docs, more_shares, n_boot=300)["share_high"] - _table(more_docs, more_shares, n_boot=300)["share_low"]
+    ).mean() < widths[1] / 2  # ten times the documents narrows it
 
 
 def test_a_one_document_year_borrows_the_document_level_and_says_so():
     rng = np.random.default_rng(2)
     units, shares = _units(rng, docs=4)
     lonely, lonely_shares = _units(rng, years=(2017,), eco=(0.3,), docs=1)
-    table = _table(pd.concat([units, lonely], ignore_index=True), np.concatenate([shares, lonely_shares], axis=1),
-                   n_boot=300).set_index(["year", "theme"])
+    table = _table(
+        pd.concat([units, lonely], ignore_index=True), np.concatenate([shares, lonely_shares], axis=1), n_boot=300
+    ).set_index(["year", "theme"])
     one = table.loc[(2017, "ecology")]
     assert one["n_documents"] == 1 and one["interval_basis"].startswith("one document: units resampled, document")
     assert one["share_sd"] > 0.03  # the document sd is 0.05: far wider than its 30 units alone would say
@@ -105,15 +107,17 @@ def test_theme_by_year_point_estimates():
     table = theme_by_year(frame, THEMES, years=(2014, 2016)).set_index(["year", "theme"])
     tokens = frame[frame["year"] == 2014]["n_tokens"]
     assert table.loc[(2014, "ecology"), "share"] == pytest.approx(
-        np.dot(tokens, frame[frame["year"] == 2014]["ecology"]) / tokens.sum())
+        np.dot(tokens, frame[frame["year"] == 2014]["ecology"]) / tokens.sum()
+    )
     assert np.isnan(table.loc[(2015, "ecology"), "share"])
 
 
 def test_keyword_rates_and_agreement():
     from toolkit.analysis.themes import Lexicon, Theme, keyword_counts
 
-    lexicon = Lexicon((Theme("ecology", "生态", "Ecology", ("生态", "绿色")),
-                       Theme("digital_economy", "数字经济", "Digital", ("数字经济",))))
+    lexicon = Lexicon(
+        (Theme("ecology", "生态", "Ecology", ("生态", "绿色")), Theme("digital_economy", "数字经济", "Digital", ("数字经济",)))
+    )
     tokens = [["生态", "发展", "绿色", "会议"], ["生态", "会议", "会议", "会议"], ["数字经济"] * 2, ["生态"]]
     counts = keyword_counts(tokens, lexicon)
     np.testing.assert_array_equal(counts, [[2, 0], [1, 0], [0, 2], [1, 0]])
@@ -131,18 +135,19 @@ def test_a_change_year_without_documents_is_named_with_the_years_that_have_some(
     from toolkit.analysis.trends import yearly_trends
 
     units, shares = _units(np.random.default_rng(3), years=(2014, 2015, 2018))
-    units = units.assign(in_model=True, ecology=shares[0, :, 0], other=shares[0, :, 1],
-                         text="推动生态文明建设，打好污染防治攻坚战")
+    units = units.assign(
+        in_model=True, ecology=shares[0, :, 0], other=shares[0, :, 1], text="推动生态文明建设，打好污染防治攻坚战"
+    )
     with caplog.at_level("WARNING", logger="toolkit"):
-        trends = yearly_trends(units, np.zeros((len(units), 1)), THEMES, window=(2014, 2018), bootstrap=50,
-                               change_from=1900)
+        trends = yearly_trends(units, np.zeros((len(units), 1)), THEMES, window=(2014, 2018), bootstrap=50, change_from=1900)
     assert trends.change.empty
-    assert "trends.change_from = 1900: no document there, so change.csv is empty; years with documents: " \
-           "2014-2015, 2018" in caplog.text
+    assert (
+        "trends.change_from = 1900: no document there, so change.csv is empty; years with documents: "
+        "2014-2015, 2018" in caplog.text
+    )
     caplog.clear()
     with caplog.at_level("WARNING", logger="toolkit"):
-        trends = yearly_trends(units, np.zeros((len(units), 1)), THEMES, window=(2014, 2018), bootstrap=50,
-                               change_from=2014)
+        trends = yearly_trends(units, np.zeros((len(units), 1)), THEMES, window=(2014, 2018), bootstrap=50, change_from=2014)
     assert len(trends.change) and not caplog.text
 
 
@@ -167,8 +172,11 @@ def _width_of_2001(units, shares, n, n_boot=600):
     """The width of the 95% interval of 2001's share with its first ``n`` documents (the rest left out)."""
     number = units["doc_id"].str.split("-").str[1].astype(int).to_numpy()
     keep = (units["year"].to_numpy() != 2001) | (number < n)
-    table = ShareModel(units[keep].reset_index(drop=True), shares[:, keep], THEMES, n_boot=n_boot,
-                       random_state=0).table(["year"], [(2001,)])[0].set_index("theme")
+    table = (
+        ShareModel(units[keep].reset_index(drop=True), shares[:, keep], THEMES, n_boot=n_boot, random_state=0)
+        .table(["year"], [(2001,)])[0]
+        .set_index("theme")
+    )
     return table.loc["ecology", "share_high"] - table.loc["ecology", "share_low"]
 
 
@@ -216,8 +224,9 @@ def test_the_default_change_skips_single_document_years_and_a_single_document_ch
     change = trends.change.set_index("theme")
     assert change.loc["ecology", "from"] == 2014 and change.loc["ecology", "to"] == 2016
     assert (change["note"] == "").all()
-    asked = yearly_trends(units, np.zeros((len(units), 1)), THEMES, window=(2013, 2016), bootstrap=50,
-                          change_from=2013).change.set_index("theme")
+    asked = yearly_trends(
+        units, np.zeros((len(units), 1)), THEMES, window=(2013, 2016), bootstrap=50, change_from=2013
+    ).change.set_index("theme")
     assert asked.loc["ecology", "from"] == 2013 and asked.loc["ecology", "documents_from"] == 1
     assert asked.loc["ecology", "note"].startswith("rests on single documents")
     # every year with one document (the State Council reports): the first and last years with data

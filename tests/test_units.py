@@ -31,8 +31,7 @@ def test_document_units_and_empty_text():
     assert split_units("   \n ") == []
 
 
-_PARAGRAPHS = st.lists(st.text(alphabet=st.sampled_from(list("创新生态数字经济发展。！？；,、 ab1")), max_size=300),
-                       max_size=12)
+_PARAGRAPHS = st.lists(st.text(alphabet=st.sampled_from(list("创新生态数字经济发展。！？；,、 ab1")), max_size=300), max_size=12)
 
 
 @settings(max_examples=200)
@@ -115,7 +114,7 @@ def test_a_list_is_not_joined():
     assert all(len(item) >= 40 for item in items)
     text = body + "\n" + "\n".join(items)
     joined = join_broken_lines(text)[0].split("\n")
-    assert joined[-len(items):] == items  # each item its own line, none joined to the line before
+    assert joined[-len(items) :] == items  # each item its own line, none joined to the line before
 
 
 def test_the_shipped_corpora_have_no_line_to_join():
@@ -132,8 +131,12 @@ def test_a_pdf_copy_is_joined_in_the_prepared_corpus_and_the_option_is_in_its_ca
 
     raw = (small_corpus / "002_2c7342bd1836c4df.txt").read_text(encoding="utf-8")
     (small_corpus / "002_2c7342bd1836c4df.txt").write_text(_as_pdf(raw), encoding="utf-8")
-    config = Config.from_dict({"corpus": {"texts": str(small_corpus), "metadata": str(small_corpus / "metadata.csv")},
-                               "cache": {"dir": str(tmp_path / "cache")}})
+    config = Config.from_dict(
+        {
+            "corpus": {"texts": str(small_corpus), "metadata": str(small_corpus / "metadata.csv")},
+            "cache": {"dir": str(tmp_path / "cache")},
+        }
+    )
     joined = prepare(config, load_inputs(config))
     quality = joined.quality.set_index("doc_id")
     assert quality.loc["002_2c7342bd1836c4df", "joined_lines"] > 20
@@ -144,4 +147,5 @@ def test_a_pdf_copy_is_joined_in_the_prepared_corpus_and_the_option_is_in_its_ca
     assert kept.cache_stats["prepared"] == "miss"  # not the joined corpus read back
     assert (kept.quality["joined_lines"] == 0).all()
     assert len(kept.units[kept.units["doc_id"] == "002_2c7342bd1836c4df"]) > len(
-        joined.units[joined.units["doc_id"] == "002_2c7342bd1836c4df"])
+        joined.units[joined.units["doc_id"] == "002_2c7342bd1836c4df"]
+    )

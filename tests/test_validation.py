@@ -21,9 +21,13 @@ from .conftest import ROOT
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("validation") / "seeds"
     fast = ["model.n_topics=17", "model.ensemble=1", "model.keyatm.iterations=20"]  # keyatm: one topic per theme
-    toolkit.run(Config.load(ROOT / "configs" / "seeds.toml", [*fast, "figures.ldavis=false", 'figures.formats=["png"]',
-                                                              "figures.dpi=30",
-                                                              "trends.bootstrap=0"]), out)
+    toolkit.run(
+        Config.load(
+            ROOT / "configs" / "seeds.toml",
+            [*fast, "figures.ldavis=false", 'figures.formats=["png"]', "figures.dpi=30", "trends.bootstrap=0"],
+        ),
+        out,
+    )
     return out
 
 
@@ -115,23 +119,38 @@ def _rewrite_sheet(folder, change):
     change(sheet, path)
 
 
-@pytest.mark.parametrize("damage, message", [
-    (lambda f, run: run, "is a run folder; export the coding sheets first"),
-    (lambda f, run: _rewrite_sheet(f, lambda t, p: t.rename(columns={"theme": "主题"}).to_csv(p, index=False)),
-     "coding_sheet.csv has no 'theme' column (its columns: item, text, 主题, note)"),
-    (lambda f, run: _rewrite_sheet(f, lambda t, p: t.drop(columns="item").to_csv(p, index=False)),
-     "coding_sheet.csv has no 'item' column"),
-    (lambda f, run: (f / validation.UNIT_SHEET).write_bytes(b""), "coding_sheet.csv: empty file"),
-    (lambda f, run: (f / validation.UNIT_SHEET).write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + "主题".encode() * 50),
-     "coding_sheet.csv: binary file: a ZIP archive or Office document"),  # saved as .xlsx under the old name
-    (lambda f, run: (f / validation.UNIT_KEY).unlink(), "key_units.csv not found; the key files"),
-    (lambda f, run: _rewrite_sheet(f, lambda t, p: t.assign(item=t["item"].where(t.index != 3, "第四条"))
-                                   .to_csv(p, index=False)),
-     "item '第四条' (row 5) is not an item number"),
-    (lambda f, run: _rewrite_sheet(f, lambda t, p: t.assign(item=t["item"].where(t.index != 0, "999"))
-                                   .to_csv(p, index=False)),
-     "item 999 is not in key_units.csv"),
-])
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda f, run: run, "is a run folder; export the coding sheets first"),
+        (
+            lambda f, run: _rewrite_sheet(f, lambda t, p: t.rename(columns={"theme": "主题"}).to_csv(p, index=False)),
+            "coding_sheet.csv has no 'theme' column (its columns: item, text, 主题, note)",
+        ),
+        (
+            lambda f, run: _rewrite_sheet(f, lambda t, p: t.drop(columns="item").to_csv(p, index=False)),
+            "coding_sheet.csv has no 'item' column",
+        ),
+        (lambda f, run: (f / validation.UNIT_SHEET).write_bytes(b""), "coding_sheet.csv: empty file"),
+        (
+            lambda f, run: (f / validation.UNIT_SHEET).write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + "主题".encode() * 50),
+            "coding_sheet.csv: binary file: a ZIP archive or Office document",
+        ),  # saved as .xlsx under the old name
+        (lambda f, run: (f / validation.UNIT_KEY).unlink(), "key_units.csv not found; the key files"),
+        (
+            lambda f, run: _rewrite_sheet(
+                f, lambda t, p: t.assign(item=t["item"].where(t.index != 3, "第四条")).to_csv(p, index=False)
+            ),
+            "item '第四条' (row 5) is not an item number",
+        ),
+        (
+            lambda f, run: _rewrite_sheet(
+                f, lambda t, p: t.assign(item=t["item"].where(t.index != 0, "999")).to_csv(p, index=False)
+            ),
+            "item 999 is not in key_units.csv",
+        ),
+    ],
+)
 def test_score_refuses_unusable_input_with_one_line(run, coded, tmp_path, capsys, damage, message):
     folder = tmp_path / "tasks"
     shutil.copytree(coded, folder)
@@ -192,13 +211,19 @@ def test_export_reads_a_units_csv_saved_again_by_excel(run, tmp_path):
     pd.testing.assert_frame_equal(again, expected)
 
 
-@pytest.mark.parametrize("name, change, message", [
-    ("units.csv", lambda t: t.assign(in_model="False"), "the run has no unit the model was fitted to"),
-    ("units.csv", lambda t: t.drop(columns="dominant_theme"), "units.csv has no 'dominant_theme' column"),
-    ("units.csv", lambda t: t.iloc[:0], "the run has no unit the model was fitted to"),
-    ("unit_topics.csv", lambda t: t.assign(topic_3=t["topic_3"].where(t.index != 7, "约0.2")),
-     r"unit_topics.csv: topic_3 of unit .* is '约0.2', not a number"),
-])
+@pytest.mark.parametrize(
+    "name, change, message",
+    [
+        ("units.csv", lambda t: t.assign(in_model="False"), "the run has no unit the model was fitted to"),
+        ("units.csv", lambda t: t.drop(columns="dominant_theme"), "units.csv has no 'dominant_theme' column"),
+        ("units.csv", lambda t: t.iloc[:0], "the run has no unit the model was fitted to"),
+        (
+            "unit_topics.csv",
+            lambda t: t.assign(topic_3=t["topic_3"].where(t.index != 7, "约0.2")),
+            r"unit_topics.csv: topic_3 of unit .* is '约0.2', not a number",
+        ),
+    ],
+)
 def test_export_from_an_edited_run_is_one_line(run, tmp_path, name, change, message):
     copy = tmp_path / "run"
     shutil.copytree(run, copy)
@@ -216,25 +241,31 @@ def test_export_dot_inside_the_run_folder(run, tmp_path, monkeypatch):
     assert out == tmp_path / "政策" / "seeds-validation" and (out / validation.UNIT_SHEET).is_file()
 
 
-@pytest.mark.parametrize("flags, message", [
-    (["--units", "-5"], "--units must be from 1 to 10,000, not -5"),
-    (["--units", "100000000"], "--units must be from 1 to 10,000, not 100000000"),
-    (["--topic-tasks", "-3"], "--topic-tasks must be from 0 to 10,000, not -3"),
-    (["--seed", "-1"], "--seed must be from 0 to 4,294,967,295, not -1"),
-])
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (["--units", "-5"], "--units must be from 1 to 10,000, not -5"),
+        (["--units", "100000000"], "--units must be from 1 to 10,000, not 100000000"),
+        (["--topic-tasks", "-3"], "--topic-tasks must be from 0 to 10,000, not -3"),
+        (["--seed", "-1"], "--seed must be from 0 to 4,294,967,295, not -1"),
+    ],
+)
 def test_export_refuses_numbers_out_of_range(run, tmp_path, capsys, flags, message):
     assert main(["validate", "export", str(run), "--out", str(tmp_path / "tasks"), *flags]) == 2
     assert capsys.readouterr().err == f"toolkit: error: {message}\n"
     assert not (tmp_path / "tasks").exists()
 
 
-@pytest.mark.parametrize("sizes, n, expected, note", [
-    ([50, 30, 10, 5, 3, 2] + [1] * 12, 20, None, ""),  # 18 strata: 20 units, at least one each
-    ([100, 50, 25], 20, [10, 5, 5], ""),  # five each when 20 allows, the rest in proportion
-    ([100, 50, 25], 90, [52, 26, 12], ""),
-    ([4, 3], 20, [4, 3], "20 units asked, 7 written: the model was fitted to 7 units, all taken"),
-    ([9] * 18, 10, [1] * 18, "10 units asked, 18 written: 18 strata (the model's dominant themes) need at least 1"),
-])
+@pytest.mark.parametrize(
+    "sizes, n, expected, note",
+    [
+        ([50, 30, 10, 5, 3, 2] + [1] * 12, 20, None, ""),  # 18 strata: 20 units, at least one each
+        ([100, 50, 25], 20, [10, 5, 5], ""),  # five each when 20 allows, the rest in proportion
+        ([100, 50, 25], 90, [52, 26, 12], ""),
+        ([4, 3], 20, [4, 3], "20 units asked, 7 written: the model was fitted to 7 units, all taken"),
+        ([9] * 18, 10, [1] * 18, "10 units asked, 18 written: 18 strata (the model's dominant themes) need at least 1"),
+    ],
+)
 def test_allocation_totals_the_units_asked_or_says_why(sizes, n, expected, note):
     """Issue 29: --units 20 wrote 90 rows without saying why (at least 5 per stratum, 18 strata)."""
     allocation, why = validation.allocate(np.array(sizes), n)
@@ -278,7 +309,8 @@ def test_score_reports_raw_and_weighted_agreement_with_intervals_and_counts(code
     assert agreement.loc[("model", "raw", "accuracy"), "estimate"] == pytest.approx((truth == model).mean())
     assert agreement.loc[("model", "raw", "kappa"), "estimate"] == pytest.approx(cohen_kappa_score(truth, model))
     assert agreement.loc[("model", "weighted", "kappa"), "estimate"] == pytest.approx(
-        cohen_kappa_score(truth, model, sample_weight=key["weight"]))
+        cohen_kappa_score(truth, model, sample_weight=key["weight"])
+    )
     assert (agreement["low"] <= agreement["estimate"] + 1e-12).all()
     assert (agreement["estimate"] <= agreement["high"] + 1e-12).all()
     assert (agreement["coded_units"] == len(sheet)).all()
@@ -306,9 +338,11 @@ def test_a_partial_sheet_is_scored_on_its_coded_rows_and_says_so(run, tmp_path, 
     assert tables["units"].query("source == 'model'")["support"].sum() == 10
     report = (out / "scores.md").read_text(encoding="utf-8")
     words = len(pd.read_csv(out / validation.WORD_SHEET))
-    for message in ("coding_sheet.csv: 20 of 30 rows not coded; the theme scores rest on the 10 coded rows only",
-                    f"word_intrusion.csv: not coded (none of {words} rows)",
-                    "topic_intrusion.csv: not coded (none of 5 rows)"):
+    for message in (
+        "coding_sheet.csv: 20 of 30 rows not coded; the theme scores rest on the 10 coded rows only",
+        f"word_intrusion.csv: not coded (none of {words} rows)",
+        "topic_intrusion.csv: not coded (none of 5 rows)",
+    ):
         assert message in report and message in caplog.text
 
 
@@ -317,13 +351,16 @@ def test_a_fifo_given_as_a_sheet_is_named_never_waited_on(tmp_path):
 
     fifo = tmp_path / "编码表.csv"
     os.mkfifo(fifo)
-    child = ("from pathlib import Path; from toolkit.analysis.validation import read_table\n"
-             "from toolkit.errors import ToolkitError\n"
-             f"try:\n    read_table(Path({str(fifo)!r}), ('item',), 'give the saved sheet')\n"
-             "except ToolkitError as exc:\n    print(exc)\n")
+    child = (
+        "from pathlib import Path; from toolkit.analysis.validation import read_table\n"
+        "from toolkit.errors import ToolkitError\n"
+        f"try:\n    read_table(Path({str(fifo)!r}), ('item',), 'give the saved sheet')\n"
+        "except ToolkitError as exc:\n    print(exc)\n"
+    )
     try:
-        result = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=60,
-                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+        result = subprocess.run(
+            [sys.executable, "-c", child], capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)}
+        )
     except subprocess.TimeoutExpired:
         pytest.fail("reading a FIFO as a coding sheet still waits after 60 s")
     assert result.stdout == f"{fifo} is a FIFO (named pipe), not a regular file; give the saved sheet\n", result.stderr

@@ -32,23 +32,34 @@ def _add_config_arguments(parser: argparse.ArgumentParser, *, required: bool) ->
         parser.add_argument("config", help="TOML config file, e.g. configs/seeds.toml")
     else:
         parser.add_argument("--config", help="TOML config whose [normalize] and [segment] settings to use")
-    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
-                        help="override a config key, e.g. --set model.n_topics=20 (repeatable)")
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="SECTION.KEY=VALUE",
+        help="override a config key, e.g. --set model.n_topics=20 (repeatable)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="toolkit", description="Themes in Chinese policy texts and how they shift over time.")
+    parser = argparse.ArgumentParser(prog="toolkit", description="Themes in Chinese policy texts and how they shift over time.")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="run one analysis from a config and write its tables and figures",
-                              description="Run one analysis: load, normalise, segment, fit, label themes, "
-                                          "aggregate by year, write tables, figures and manifest.json.")
+    run = commands.add_parser(
+        "run",
+        help="run one analysis from a config and write its tables and figures",
+        description="Run one analysis: load, normalise, segment, fit, label themes, "
+        "aggregate by year, write tables, figures and manifest.json.",
+    )
     _add_config_arguments(run, required=True)
     run.add_argument("--out", help="output folder (default: runs/<corpus name>); replaced only on success")
-    run.add_argument("--scheduler", help="Dask scheduler address (e.g. tcp://10.0.0.5:8786): prepare the texts and "
-                                         "fold in the units of a sampled fit on that cluster")
+    run.add_argument(
+        "--scheduler",
+        help="Dask scheduler address (e.g. tcp://10.0.0.5:8786): prepare the texts and "
+        "fold in the units of a sampled fit on that cluster",
+    )
 
     norm = commands.add_parser("normalize", help="print the normalised simplified text of one file")
     norm.add_argument("path", help="a text file")
@@ -59,29 +70,43 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config_arguments(tokens, required=False)
 
     sweep = commands.add_parser(
-        "sweep", help="fit a grid of models, evaluate them and recommend a number of topics",
+        "sweep",
+        help="fit a grid of models, evaluate them and recommend a number of topics",
         description="Fit every combination of the grid (config [sweep] or --grid), evaluate coherence, diversity, "
-                    "stability and held-out fit, and write sweep.csv, sweep.png and recommendation.md under "
-                    "OUT/summary. Finished runs (OUT/runs/<hash>) are skipped when the sweep is started again.")
+        "stability and held-out fit, and write sweep.csv, sweep.png and recommendation.md under "
+        "OUT/summary. Finished runs (OUT/runs/<hash>) are skipped when the sweep is started again.",
+    )
     _add_config_arguments(sweep, required=True)
     sweep.add_argument("--out", help="sweep folder (default: runs/<corpus name>-sweep)")
-    sweep.add_argument("--grid", action="append", default=[], metavar="SECTION.KEY=V1,V2",
-                       help="grid values, e.g. --grid model.n_topics=5..15 --grid model.kind=lda,nmf (repeatable)")
+    sweep.add_argument(
+        "--grid",
+        action="append",
+        default=[],
+        metavar="SECTION.KEY=V1,V2",
+        help="grid values, e.g. --grid model.n_topics=5..15 --grid model.kind=lda,nmf (repeatable)",
+    )
     sweep.add_argument("--jobs", type=int, help="runs in parallel, 0 to 1,024 (default: sweep.n_jobs, 0 = one per core)")
     sweep.add_argument("--scheduler", help="Dask scheduler address to run on, e.g. tcp://10.0.0.5:8786")
 
     validate = commands.add_parser(
-        "validate", help="hand-coding tasks for a finished run, and their scores against the model",
+        "validate",
+        help="hand-coding tasks for a finished run, and their scores against the model",
         description="export: blinded coding sheets (theme coding of a stratified sample of units, word intrusion, "
-                    "topic intrusion) with a codebook; score: accuracy and Cohen's kappa (raw and weighted, with "
-                    "bootstrap intervals), per-theme precision, recall and F1 with their support, of the model "
-                    "and of the keyword baseline against the coders, and intrusion accuracy.")
+        "topic intrusion) with a codebook; score: accuracy and Cohen's kappa (raw and weighted, with "
+        "bootstrap intervals), per-theme precision, recall and F1 with their support, of the model "
+        "and of the keyword baseline against the coders, and intrusion accuracy.",
+    )
     steps = validate.add_subparsers(dest="step", required=True, metavar="STEP")
     export = steps.add_parser("export", help="write the coding sheets, keys and codebook for a run folder")
     export.add_argument("run", help="a run's output folder, e.g. runs/seeds")
     export.add_argument("--out", help="where to write them (default: <run>-validation)")
-    export.add_argument("--units", type=int, default=200, help="units to code (default 200, at most 10,000; at least one "
-                        "per theme the model uses: fewer are raised to that, and the codebook says so)")
+    export.add_argument(
+        "--units",
+        type=int,
+        default=200,
+        help="units to code (default 200, at most 10,000; at least one "
+        "per theme the model uses: fewer are raised to that, and the codebook says so)",
+    )
     export.add_argument("--topic-tasks", type=int, default=50, help="topic-intrusion tasks (default 50, at most 10,000)")
     export.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
     grade = steps.add_parser("score", help="score the coded sheets against the model and the keyword baseline")
@@ -91,32 +116,49 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--topics", help="the coded topic-intrusion sheet if not the folder's")
 
     terms = commands.add_parser(
-        "terms", help="count terms by year in a corpus (or one file): CSV on stdout",
+        "terms",
+        help="count terms by year in a corpus (or one file): CSV on stdout",
         description="Count each TERM in the normalised texts of a config's corpus (or of one text file), per year: "
-                    "count (occurrences as a substring), token_count (occurrences as a whole word as the segmenter "
-                    "cuts the text), characters, per_10k (count per 10,000 characters), documents, documents_with, "
-                    "first_seen and last_seen. Traditional characters in a TERM are folded like the texts.")
+        "count (occurrences as a substring), token_count (occurrences as a whole word as the segmenter "
+        "cuts the text), characters, per_10k (count per 10,000 characters), documents, documents_with, "
+        "first_seen and last_seen. Traditional characters in a TERM are folded like the texts.",
+    )
     terms.add_argument("source", help="a TOML config (its corpus) or one text file")
     terms.add_argument("terms", nargs="+", metavar="TERM")
-    terms.add_argument("--by", default="year", help="comma-separated document columns to count by "
-                                                    "(default: year; e.g. place,year)")
+    terms.add_argument(
+        "--by", default="year", help="comma-separated document columns to count by (default: year; e.g. place,year)"
+    )
     terms.add_argument("--out", help="write the CSV to this file instead of stdout")
-    terms.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
-                       help="override a config key (repeatable)")
+    terms.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="SECTION.KEY=VALUE",
+        help="override a config key (repeatable)",
+    )
 
     kwic = commands.add_parser(
-        "kwic", help="keywords in context: every occurrence of a term with the text around it",
+        "kwic",
+        help="keywords in context: every occurrence of a term with the text around it",
         description="Print one concordance line per occurrence of each TERM in a config's corpus (or one text "
-                    "file): left context, the term, right context, year and title. --out writes them as CSV "
-                    "(with doc_id, date and the character position) instead.")
+        "file): left context, the term, right context, year and title. --out writes them as CSV "
+        "(with doc_id, date and the character position) instead.",
+    )
     kwic.add_argument("source", help="a TOML config (its corpus) or one text file")
     kwic.add_argument("terms", nargs="+", metavar="TERM")
     kwic.add_argument("--context", type=int, help="characters on each side, 1 to 10,000 (default: terms.context, 20)")
     kwic.add_argument("--regex", action="store_true", help="read each TERM as a regular expression, e.g. 数字(经济|化)")
     kwic.add_argument("--limit", type=int, default=0, help="print at most this many lines (default: all)")
     kwic.add_argument("--out", help="write every line as CSV to this file instead of printing")
-    kwic.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
-                      help="override a config key (repeatable)")
+    kwic.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="SECTION.KEY=VALUE",
+        help="override a config key (repeatable)",
+    )
 
     show = commands.add_parser("config", help="print a config with every default filled in")
     _add_config_arguments(show, required=True)
@@ -188,8 +230,10 @@ def _dispatch(args) -> int:
         config = _config(args)
         result = pipeline.run(config, args.out, scheduler=args.scheduler)
         counts = result.manifest["counts"]
-        print(f"{result.out_dir}: {counts['documents_used']} documents used, {counts['documents_skipped']} skipped, "
-              f"{counts['units']} units, {len(result.topics)} topics")
+        print(
+            f"{result.out_dir}: {counts['documents_used']} documents used, {counts['documents_skipped']} skipped, "
+            f"{counts['units']} units, {len(result.topics)} topics"
+        )
         return 0
     if args.command == "sweep":
         from .sweeps import MAX_JOBS, parse_grid_option, sweep
@@ -197,8 +241,10 @@ def _dispatch(args) -> int:
         _check_range("--jobs", args.jobs, 0, MAX_JOBS, " (one per core)")
         grid = dict(parse_grid_option(g) for g in args.grid)
         result = sweep(_config(args), args.out, grid=grid, n_jobs=args.jobs, scheduler=args.scheduler)
-        print(f"{result.out_dir}: {len(result.table)} runs ({result.fitted} fitted now); "
-              f"{result.out_dir / 'summary'} holds sweep.csv, sweep.png, recommendation.md")
+        print(
+            f"{result.out_dir}: {len(result.table)} runs ({result.fitted} fitted now); "
+            f"{result.out_dir / 'summary'} holds sweep.csv, sweep.png, recommendation.md"
+        )
         print(result.recommendation.splitlines()[2])
         return 0
     if args.command == "validate":
@@ -208,13 +254,15 @@ def _dispatch(args) -> int:
             _check_range("--units", args.units, 1, MAX_CODED_UNITS)
             _check_range("--topic-tasks", args.topic_tasks, 0, MAX_CODED_UNITS)
             _check_range("--seed", args.seed, 0, MAX_SEED)
-            out = validation.export(args.run, args.out, n_units=args.units, n_topic_tasks=args.topic_tasks,
-                                    random_state=args.seed)
-            print(f"{out}: give {validation.UNIT_SHEET}, {validation.WORD_SHEET}, {validation.TOPIC_SHEET} and "
-                  f"{validation.CODEBOOK} to the coders (not the key_*.csv files), then run: toolkit validate score {out}")
+            out = validation.export(
+                args.run, args.out, n_units=args.units, n_topic_tasks=args.topic_tasks, random_state=args.seed
+            )
+            print(
+                f"{out}: give {validation.UNIT_SHEET}, {validation.WORD_SHEET}, {validation.TOPIC_SHEET} and "
+                f"{validation.CODEBOOK} to the coders (not the key_*.csv files), then run: toolkit validate score {out}"
+            )
         else:
-            tables = validation.score(args.folder, units_file=args.units, words_file=args.words,
-                                      topics_file=args.topics)
+            tables = validation.score(args.folder, units_file=args.units, words_file=args.words, topics_file=args.topics)
             sys.stdout.write(validation.format_scores(tables))
         return 0
     if args.command == "terms":
@@ -224,8 +272,11 @@ def _dispatch(args) -> int:
         for term, rows in table.groupby("term", sort=False):
             seen = rows.iloc[0]
             span = f"; first {seen['first_seen']}, last {seen['last_seen']}" if seen["first_seen"] else ""
-            print(f"{term}: {int(rows['count'].sum())} occurrences in {int(rows['documents_with'].sum())} of "
-                  f"{int(rows['documents'].sum())} documents{span}", file=sys.stderr)
+            print(
+                f"{term}: {int(rows['count'].sum())} occurrences in {int(rows['documents_with'].sum())} of "
+                f"{int(rows['documents'].sum())} documents{span}",
+                file=sys.stderr,
+            )
         return 0
     if args.command == "kwic":
         _check_range("--context", args.context, 1, MAX_CONTEXT, " character")
@@ -233,16 +284,14 @@ def _dispatch(args) -> int:
             raise ToolkitError(f"--limit must be 0 (every line) or more, not {args.limit}")
         from .analysis.terms import format_kwic
 
-        table = pipeline.concordance(args.source, args.terms, context=args.context, regex=args.regex,
-                                     overrides=args.overrides)
+        table = pipeline.concordance(args.source, args.terms, context=args.context, regex=args.regex, overrides=args.overrides)
         if args.out:
             _write_table(table, args.out)
         else:
             shown = table.head(args.limit) if args.limit > 0 else table
             width = args.context or int(table["left"].str.len().max()) if len(table) else 0
             sys.stdout.write(format_kwic(shown, width))
-        print(f"{len(table)} lines" + (f" ({args.limit} shown)" if 0 < args.limit < len(table) else ""),
-              file=sys.stderr)
+        print(f"{len(table)} lines" + (f" ({args.limit} shown)" if 0 < args.limit < len(table) else ""), file=sys.stderr)
         return 0
     config = _config(args)
     if args.command == "normalize":

@@ -27,11 +27,20 @@ log = logging.getLogger("toolkit")
 
 # Section -> the stage module that declares it, in the order of the pipeline.
 SECTIONS = {
-    "corpus": "text.corpus", "normalize": "text.normalize", "units": "text.units", "segment": "text.segment",
+    "corpus": "text.corpus",
+    "normalize": "text.normalize",
+    "units": "text.units",
+    "segment": "text.segment",
     "vocab": "text.vectorize",
-    "model": "models", "themes": "analysis.themes", "trends": "analysis.trends", "effects": "analysis.effects",
+    "model": "models",
+    "themes": "analysis.themes",
+    "trends": "analysis.trends",
+    "effects": "analysis.effects",
     "evidence": "analysis.evidence",
-    "wording": "analysis.wording", "terms": "analysis.terms", "figures": "output.plots", "output": "output.tables",
+    "wording": "analysis.wording",
+    "terms": "analysis.terms",
+    "figures": "output.plots",
+    "output": "output.tables",
     "sweep": "sweeps",
     "cache": "text.cache",
 }
@@ -129,11 +138,9 @@ class Config:
         else:
             path = Path(path)
             if path.is_dir():
-                raise ToolkitError(f"{path} is a folder; pass the path of a .toml config file such as "
-                                   "configs/seeds.toml")
+                raise ToolkitError(f"{path} is a folder; pass the path of a .toml config file such as configs/seeds.toml")
             if not path.is_file():
-                raise ToolkitError(f"config file not found: {path}; pass the path of a .toml file such as "
-                                   "configs/seeds.toml")
+                raise ToolkitError(f"config file not found: {path}; pass the path of a .toml file such as configs/seeds.toml")
             try:
                 data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -241,8 +248,7 @@ def _checked_section(section: str, table: dict, source: str) -> dict:
             raise ToolkitError(f"{source}: unknown config key {section}.{key}{_closest(key, options)}")
         for sub_key, sub_value in value.items():
             if sub_key not in sub_options:
-                raise ToolkitError(f"{source}: unknown config key {section}.{key}.{sub_key}"
-                                   f"{_closest(sub_key, sub_options)}")
+                raise ToolkitError(f"{source}: unknown config key {section}.{key}.{sub_key}{_closest(sub_key, sub_options)}")
             sub_options[sub_key].validate(f"{section}.{key}.{sub_key}", sub_value)
             checked.setdefault(key, {})[sub_key] = copy.deepcopy(sub_value)
     return checked

@@ -1,6 +1,5 @@
 """The one exception type users see: a sentence that says what is wrong and how to fix it."""
 
-
 INTERRUPTED = "toolkit: interrupted; earlier complete outputs are untouched"
 
 

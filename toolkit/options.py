@@ -56,8 +56,7 @@ class Option:
 
 def _type_name(kind) -> str:
     kinds = kind if isinstance(kind, tuple) else (kind,)
-    names = {bool: "true or false", int: "an integer", float: "a number", str: "a string", list: "a list",
-             dict: "a table"}
+    names = {bool: "true or false", int: "an integer", float: "a number", str: "a string", list: "a list", dict: "a table"}
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 
 
@@ -65,12 +64,13 @@ def choice(*values: str) -> tuple[Callable[[Any], bool], str]:
     return (lambda v: v in values), "one of " + ", ".join(repr(v) for v in values)
 
 
-def interval(low: float, high: float, *, low_open: bool = False, high_open: bool = False
-             ) -> tuple[Callable[[Any], bool], str]:
+def interval(low: float, high: float, *, low_open: bool = False, high_open: bool = False) -> tuple[Callable[[Any], bool], str]:
     """A check that a number lies between ``low`` and ``high`` (each end included unless open), and its rule
     in interval notation: ``interval(0, 1, low_open=True, high_open=True)`` is "a number in (0, 1)"."""
+
     def check(v) -> bool:
         return (low < v if low_open else low <= v) and (v < high if high_open else v <= high)
+
     return check, f"a number in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
 
 

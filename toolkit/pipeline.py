@@ -67,8 +67,13 @@ class Fitted:
 def count_units(prepared: Prepared, config: Config):
     """Vocabulary, counts of the units that have a vocabulary word, and which units those are (``vocab``)."""
     v = config["vocab"]
-    return unit_counts(prepared.tokens, min_df=v["min_df"], max_df=v["max_df"], max_terms=v["max_terms"],
-                       keep=prepared.lexicon.words if v["keep_lexicon"] else frozenset())
+    return unit_counts(
+        prepared.tokens,
+        min_df=v["min_df"],
+        max_df=v["max_df"],
+        max_terms=v["max_terms"],
+        keep=prepared.lexicon.words if v["keep_lexicon"] else frozenset(),
+    )
 
 
 def fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
@@ -82,8 +87,15 @@ def fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
     names = [*lexicon.names, OTHER]
     member_shares, topics = np.empty((len(models), counts.shape[0], len(names))), None  # filled, not stacked
     for i, (model, doc_topic) in enumerate(zip(models, doc_topics)):
-        labels = label_topics(model.components_, vocabulary, lexicon, anchors=model.anchors_, top_n=t["top_n"],
-                              min_score=t["min_score"], match=t["match"])
+        labels = label_topics(
+            model.components_,
+            vocabulary,
+            lexicon,
+            anchors=model.anchors_,
+            top_n=t["top_n"],
+            min_score=t["min_score"],
+            match=t["match"],
+        )
         member_shares[i] = theme_shares(doc_topic, labels["theme"].tolist(), lexicon.names).to_numpy()
         topics = labels if topics is None else topics
     main = models[0].components_
@@ -117,10 +129,20 @@ def fit_on_sample(prepared: Prepared, config: Config, counts, in_model: np.ndarr
         shares[taken] = part
         shares[~taken] = fold_in(model, rest, m["n_jobs"] or os.cpu_count() or 1)
         doc_topics.append(shares)
-    sample = {"units": int(taken.sum()), "of_units": len(taken), "tokens": int(lengths[taken].sum()),
-              "of_tokens": int(lengths.sum()), "documents": int(len(np.unique(doc_ids[taken])))}
-    log.info("fitted on %d of %d units (%d of %d tokens), the rest folded in", sample["units"],
-             sample["of_units"], sample["tokens"], sample["of_tokens"])
+    sample = {
+        "units": int(taken.sum()),
+        "of_units": len(taken),
+        "tokens": int(lengths[taken].sum()),
+        "of_tokens": int(lengths.sum()),
+        "documents": int(len(np.unique(doc_ids[taken]))),
+    }
+    log.info(
+        "fitted on %d of %d units (%d of %d tokens), the rest folded in",
+        sample["units"],
+        sample["of_units"],
+        sample["tokens"],
+        sample["of_tokens"],
+    )
     return models, doc_topics, sample
 
 
@@ -155,10 +177,21 @@ def trends(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, keywords: np
     """The yearly tables of a run (see :func:`toolkit.analysis.trends.yearly_trends`)."""
     tr, c = config["trends"], config["corpus"]
     window = (c["year_min"] or int(units["year"].min()), c["year_max"] or int(units["year"].max()))
-    return yearly_trends(units, keywords, [*prepared.lexicon.names, OTHER], window=window,
-                         member_shares=fitted.member_shares, bootstrap=tr["bootstrap"], level=tr["level"],
-                         random_state=config["model"]["random_state"], change_from=tr["change_from"],
-                         change_to=tr["change_to"], periods=tr["periods"], by=tr["by"], compare=tr["compare"])
+    return yearly_trends(
+        units,
+        keywords,
+        [*prepared.lexicon.names, OTHER],
+        window=window,
+        member_shares=fitted.member_shares,
+        bootstrap=tr["bootstrap"],
+        level=tr["level"],
+        random_state=config["model"]["random_state"],
+        change_from=tr["change_from"],
+        change_to=tr["change_to"],
+        periods=tr["periods"],
+        by=tr["by"],
+        compare=tr["compare"],
+    )
 
 
 def covariate_effects(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, config: Config):
@@ -166,9 +199,16 @@ def covariate_effects(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, c
     from .analysis.effects import estimate_effects
 
     e = config["effects"]
-    return estimate_effects(modelled_units(units).reset_index(drop=True), fitted.member_shares,
-                            prepared.lexicon.names, e["formula"], draws=e["draws"], level=config["trends"]["level"],
-                            random_state=config["model"]["random_state"], x=e["x"])
+    return estimate_effects(
+        modelled_units(units).reset_index(drop=True),
+        fitted.member_shares,
+        prepared.lexicon.names,
+        e["formula"],
+        draws=e["draws"],
+        level=config["trends"]["level"],
+        random_state=config["model"]["random_state"],
+        x=e["x"],
+    )
 
 
 def run_periods(config: Config, years) -> dict[str, list[int]]:
@@ -179,8 +219,9 @@ def run_periods(config: Config, years) -> dict[str, list[int]]:
     return tr["periods"] or year_spans(years, tr["spans"])
 
 
-def passages(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, config: Config,
-             periods: dict[str, list[int]]) -> pd.DataFrame:
+def passages(
+    prepared: Prepared, fitted: Fitted, units: pd.DataFrame, config: Config, periods: dict[str, list[int]]
+) -> pd.DataFrame:
     """passages.csv: the units that carry each theme and each topic most, overall and per period (see
     :func:`toolkit.analysis.evidence.representative_passages`)."""
     from .analysis.evidence import representative_passages
@@ -193,38 +234,54 @@ def passages(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, config: Co
     needed = [c for c in ("unit_id", "doc_id", "year", "place", "n_tokens", "in_model", "text") if c in units]
     table = units[needed].join(docs[["title", "date"]], on="doc_id")  # not a copy of every share column
     scopes = period_of(table["year"].to_numpy(), periods)
-    settings = dict(scopes=scopes, tokens=prepared.tokens, n=e["passages"], per_period=e["per_period"],
-                    min_tokens=e["min_tokens"], min_share=e["min_share"], per_document=e["per_document"])
+    settings = dict(
+        scopes=scopes,
+        tokens=prepared.tokens,
+        n=e["passages"],
+        per_period=e["per_period"],
+        min_tokens=e["min_tokens"],
+        min_share=e["min_share"],
+        per_document=e["per_document"],
+    )
     theme_of = word_themes(lexicon, prepared.tokens.words, config["themes"]["match"])
     keywords: dict[str, set[str]] = {}
     for word, theme in theme_of.items():
         keywords.setdefault(theme, set()).add(word)
     names = [*lexicon.names, OTHER]
-    by_theme = representative_passages(table, fitted.shares[names], {t: lexicon.label(t, language) for t in names},
-                                       kind="theme", keywords=keywords, **settings)
+    by_theme = representative_passages(
+        table, fitted.shares[names], {t: lexicon.label(t, language) for t in names}, kind="theme", keywords=keywords, **settings
+    )
     # the modelled units' topic shares as they are (rows=), not copied into a table of every unit
-    topic_shares = pd.DataFrame(fitted.doc_topic, columns=[f"topic_{k + 1}" for k in range(len(fitted.topics))],
-                                copy=False)
+    topic_shares = pd.DataFrame(fitted.doc_topic, columns=[f"topic_{k + 1}" for k in range(len(fitted.topics))], copy=False)
     topics = fitted.topics
-    labels = {f"topic_{row.topic}": f"{row.topic}: {lexicon.label(row.theme, language)} ({' '.join(row.top_words[:3])})"
-              for row in topics.itertuples()}
+    labels = {
+        f"topic_{row.topic}": f"{row.topic}: {lexicon.label(row.theme, language)} ({' '.join(row.top_words[:3])})"
+        for row in topics.itertuples()
+    }
     top_words = {f"topic_{row.topic}": set(row.top_words) for row in topics.itertuples()}
-    by_topic = representative_passages(table, topic_shares, labels, kind="topic", keywords=top_words,
-                                       rows=np.flatnonzero(fitted.in_model), **settings)
+    by_topic = representative_passages(
+        table, topic_shares, labels, kind="topic", keywords=top_words, rows=np.flatnonzero(fitted.in_model), **settings
+    )
     return pd.concat([by_theme, by_topic], ignore_index=True)
 
 
-def wording(fitted: Fitted, units: pd.DataFrame, names: list[str], config: Config,
-            periods: dict[str, list[int]]) -> pd.DataFrame:
+def wording(fitted: Fitted, units: pd.DataFrame, names: list[str], config: Config, periods: dict[str, list[int]]) -> pd.DataFrame:
     """theme_words.csv: each theme's top words per period (see :func:`toolkit.analysis.wording.theme_words`)."""
     from .analysis.trends import period_of
     from .analysis.wording import theme_words
 
     w = config["wording"]
     modelled = modelled_units(units)
-    return theme_words(fitted.counts, fitted.vocabulary, modelled[names].to_numpy(), names,
-                       period_of(modelled["year"].to_numpy(), periods), list(periods), top_n=w["top_n"],
-                       min_count=w["min_count"])
+    return theme_words(
+        fitted.counts,
+        fitted.vocabulary,
+        modelled[names].to_numpy(),
+        names,
+        period_of(modelled["year"].to_numpy(), periods),
+        list(periods),
+        top_n=w["top_n"],
+        min_count=w["min_count"],
+    )
 
 
 def tracked_terms(inputs, config: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -234,9 +291,13 @@ def tracked_terms(inputs, config: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     corpus = inputs.corpus
     extra = tuple(c for c in ("place",) if c in corpus.documents.columns)
-    return track_terms(normalized_texts(corpus, inputs.normalizer),
-                       normalized_terms(config["terms"]["track"], inputs.normalizer), cut=inputs.segmenter.cut,
-                       context=config["terms"]["context"], extra=extra)
+    return track_terms(
+        normalized_texts(corpus, inputs.normalizer),
+        normalized_terms(config["terms"]["track"], inputs.normalizer),
+        cut=inputs.segmenter.cut,
+        context=config["terms"]["context"],
+        extra=extra,
+    )
 
 
 @dataclass
@@ -257,40 +318,61 @@ def lexicon_evidence(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, co
     lexicon, t = prepared.lexicon, config["themes"]
     keywords = keyword_ids(lexicon, fitted.vocabulary, t["match"])
     modelled = modelled_units(units)
-    candidates = evidence.candidate_keywords(fitted.counts, fitted.vocabulary, keywords, lexicon.names,
-                                             modelled["unit_id"].to_numpy())
-    scores = evidence.association_scores(fitted.model.components_, fitted.vocabulary, keywords, candidates,
-                                         lexicon.names, top_n=t["top_n"])
+    candidates = evidence.candidate_keywords(
+        fitted.counts, fitted.vocabulary, keywords, lexicon.names, modelled["unit_id"].to_numpy()
+    )
+    scores = evidence.association_scores(
+        fitted.model.components_, fitted.vocabulary, keywords, candidates, lexicon.names, top_n=t["top_n"]
+    )
     best = scores.argmax(axis=1)
     topics = fitted.topics
     topics["suggested"] = [lexicon.names[b] if scores[k, b] >= t["min_score"] else OTHER for k, b in enumerate(best)]
     topics.insert(topics.columns.get_loc("suggested") + 1, "suggested_score", scores[np.arange(len(best)), best].round(6))
     by = config["trends"]["by"]
     groups = modelled[by].astype(str).to_numpy() if by else modelled["year"].to_numpy()
-    sensitivity = evidence.keyword_sensitivity(fitted.counts, modelled[lexicon.names].to_numpy(dtype=float),
-                                               keywords, fitted.vocabulary, lexicon.names, groups)
+    sensitivity = evidence.keyword_sensitivity(
+        fitted.counts, modelled[lexicon.names].to_numpy(dtype=float), keywords, fitted.vocabulary, lexicon.names, groups
+    )
     split = pd.DataFrame(columns=["theme", "over", "r_split", "r_low", "r_high", "n", "keywords_a", "keywords_b"])
     if hasattr(fitted.model, "fold_in") and (fitted.model.anchors_ >= 0).any():
-        split = evidence.split_half_agreement(fitted.model, fitted.counts, keywords,
-                                              {"documents": modelled["doc_id"].to_numpy(),
-                                               "years": modelled["year"].to_numpy()})
+        split = evidence.split_half_agreement(
+            fitted.model,
+            fitted.counts,
+            keywords,
+            {"documents": modelled["doc_id"].to_numpy(), "years": modelled["year"].to_numpy()},
+        )
         split["theme"] = [lexicon.names[i] for i in split["theme"]]
     return LexiconEvidence(candidates, sensitivity, split)
 
 
-def diagnose(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, keywords: np.ndarray, yearly: Trends,
-             evidence: LexiconEvidence, config: Config) -> pd.DataFrame:
+def diagnose(
+    prepared: Prepared,
+    fitted: Fitted,
+    units: pd.DataFrame,
+    keywords: np.ndarray,
+    yearly: Trends,
+    evidence: LexiconEvidence,
+    config: Config,
+) -> pd.DataFrame:
     """themes.csv: per theme, what to read before trusting it (see :func:`toolkit.analysis.themes.theme_diagnostics`),
     and a last row on ``other`` that says whether it outweighs the themes and where to look."""
     from .analysis.themes import other_diagnostics, theme_diagnostics
 
     lexicon = prepared.lexicon
     n_themes = len(lexicon.themes)
-    themes = theme_diagnostics(lexicon, fitted.vocabulary, fitted.model.components_, fitted.model.anchors_,
-                               keyword_ids(lexicon, fitted.vocabulary, config["themes"]["match"]),
-                               modelled_units(units), keywords[fitted.in_model], yearly.agreement,
-                               fitted.member_shares[:, :, :n_themes], split_half=evidence.split_half,
-                               sensitivity=evidence.sensitivity)
+    themes = theme_diagnostics(
+        lexicon,
+        fitted.vocabulary,
+        fitted.model.components_,
+        fitted.model.anchors_,
+        keyword_ids(lexicon, fitted.vocabulary, config["themes"]["match"]),
+        modelled_units(units),
+        keywords[fitted.in_model],
+        yearly.agreement,
+        fitted.member_shares[:, :, :n_themes],
+        split_half=evidence.split_half,
+        sensitivity=evidence.sensitivity,
+    )
     other, warning = other_diagnostics(modelled_units(units), yearly.yearly, fitted.topics, lexicon)
     if warning:
         log.warning("warning: %s", warning)
@@ -320,8 +402,9 @@ def default_out_dir(config: Config) -> Path:
     return Path("runs") / (config["corpus"]["name"] or "run")
 
 
-def run(config: Config | str | Path, out_dir: str | Path | None = None, *, overrides=(),
-        scheduler: str | None = None) -> RunResult:
+def run(
+    config: Config | str | Path, out_dir: str | Path | None = None, *, overrides=(), scheduler: str | None = None
+) -> RunResult:
     """Run the whole analysis of ``config`` (a Config or a TOML path) and write it into ``out_dir``.
 
     ``out_dir`` defaults to ``runs/<corpus name>``. It must be new, empty or an earlier output of the toolkit,
@@ -363,19 +446,26 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
             if config["figures"]["ldavis"]:
                 from .output.ldavis import write_ldavis
 
-                drawing.submit(write_ldavis, work / "ldavis.html", fitted.model.components_, fitted.doc_topic,
-                               fitted.counts, fitted.vocabulary,
-                               f"{fitted.model.display_name}: {len(fitted.model.components_)} topics")
+                drawing.submit(
+                    write_ldavis,
+                    work / "ldavis.html",
+                    fitted.model.components_,
+                    fitted.doc_topic,
+                    fitted.counts,
+                    fitted.vocabulary,
+                    f"{fitted.model.display_name}: {len(fitted.model.components_)} topics",
+                )
             with timed(timings, "themes"):
                 units = unit_table(prepared, fitted)
                 keywords = keyword_counts(prepared.tokens, prepared.lexicon, config["themes"]["match"])
-                units.insert(units.columns.get_loc("dominant_theme") + 1, "keyword_theme",
-                             keyword_themes(keywords, prepared.lexicon.names))
+                units.insert(
+                    units.columns.get_loc("dominant_theme") + 1, "keyword_theme", keyword_themes(keywords, prepared.lexicon.names)
+                )
                 unit_topics = topic_table(units, fitted)
-                coverage = lexicon_coverage(prepared.lexicon, fitted.vocabulary, prepared.tokens,
-                                            config["themes"]["match"])
-                candidates = candidate_terms(prepared.pair_counts, known=prepared.segmenter.known_words,
-                                             stopwords=prepared.segmenter.stopwords)
+                coverage = lexicon_coverage(prepared.lexicon, fitted.vocabulary, prepared.tokens, config["themes"]["match"])
+                candidates = candidate_terms(
+                    prepared.pair_counts, known=prepared.segmenter.known_words, stopwords=prepared.segmenter.stopwords
+                )
             with timed(timings, "trends"):
                 yearly = trends(prepared, fitted, units, keywords, config)
             with timed(timings, "lexicon evidence"):
@@ -393,20 +483,45 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
             with timed(timings, "evaluate"):
                 metrics = evaluate_model(prepared.tokens, fitted.vocabulary, fitted.model.components_)
             documents = outputs.documents_table(prepared.corpus.documents, units)
-            tables = {"documents": documents, "quality": prepared.quality, "units": units, "unit_topics": unit_topics,
-                      "document_themes": outputs.document_shares(
-                          units, documents, [*prepared.lexicon.names, OTHER], member_shares=fitted.member_shares,
-                          bootstrap=config["trends"]["bootstrap"], level=config["trends"]["level"],
-                          random_state=config["model"]["random_state"]),
-                      "topics": fitted.topics, "themes": diagnostics, "coverage": coverage,
-                      "candidate_terms": candidates, "candidate_keywords": checks.candidates,
-                      "lexicon_sensitivity": checks.sensitivity, **yearly.tables(), "passages": evidence, "theme_words": words,
-                      **({"effects": effects[0], "effects_expected": effects[1]} if effects else {}),
-                      **({"term_counts": tracked[0], "kwic": tracked[1]} if tracked else {})}
+            tables = {
+                "documents": documents,
+                "quality": prepared.quality,
+                "units": units,
+                "unit_topics": unit_topics,
+                "document_themes": outputs.document_shares(
+                    units,
+                    documents,
+                    [*prepared.lexicon.names, OTHER],
+                    member_shares=fitted.member_shares,
+                    bootstrap=config["trends"]["bootstrap"],
+                    level=config["trends"]["level"],
+                    random_state=config["model"]["random_state"],
+                ),
+                "topics": fitted.topics,
+                "themes": diagnostics,
+                "coverage": coverage,
+                "candidate_terms": candidates,
+                "candidate_keywords": checks.candidates,
+                "lexicon_sensitivity": checks.sensitivity,
+                **yearly.tables(),
+                "passages": evidence,
+                "theme_words": words,
+                **({"effects": effects[0], "effects_expected": effects[1]} if effects else {}),
+                **({"term_counts": tracked[0], "kwic": tracked[1]} if tracked else {}),
+            }
             with timed(timings, "figures"):
-                outputs.submit_figures(drawing, work / "figures", outputs.figure_specs(
-                    tables, prepared.lexicon, config["figures"], title=config["corpus"]["name"],
-                    level=config["trends"]["level"]), config["figures"])
+                outputs.submit_figures(
+                    drawing,
+                    work / "figures",
+                    outputs.figure_specs(
+                        tables,
+                        prepared.lexicon,
+                        config["figures"],
+                        title=config["corpus"]["name"],
+                        level=config["trends"]["level"],
+                    ),
+                    config["figures"],
+                )
             with timed(timings, "write"):
                 outputs.write_tables(work, bom=config["output"]["excel_bom"], **tables)
                 outputs.write_json(work / "metrics.json", metrics)
@@ -422,11 +537,25 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
 
         write_report(work, config, manifest)
     log.info("wrote %s", out_dir)
-    return RunResult(out_dir, documents, prepared.quality, units, fitted.topics, diagnostics, yearly.yearly, coverage,
-                     candidates, manifest, prepared, fitted, yearly)
+    return RunResult(
+        out_dir,
+        documents,
+        prepared.quality,
+        units,
+        fitted.topics,
+        diagnostics,
+        yearly.yearly,
+        coverage,
+        candidates,
+        manifest,
+        prepared,
+        fitted,
+        yearly,
+    )
 
 
 # ----- one file at a time (the CLI's normalize and tokens) ---------------------------------------------------
+
 
 def _read_one(path: str | Path) -> str:
     from .text.corpus import regular_file
@@ -455,18 +584,21 @@ def tokenize_file(path: str | Path, config: Config | None = None) -> list[list[s
 
     config = config or Config.from_dict({})
     u, v = config["units"], config["vocab"]
-    units = split_units(normalize_file(path, config), u["kind"], u["max_chars"], u["min_chars"],
-                        join_lines=u["join_lines"])
+    units = split_units(normalize_file(path, config), u["kind"], u["max_chars"], u["min_chars"], join_lines=u["join_lines"])
     segmenter = make_segmenter(config, load_lexicon(config.path("themes", "lexicon")))
     tokens = [segmenter.tokens(text) for text in units]
     if v["phrases"]:
-        phrases = (prepare(config).phrases if config["corpus"]["texts"] else
-                   learn_phrases(tokens, min_count=v["phrase_min_count"], threshold=v["phrase_threshold"]))
+        phrases = (
+            prepare(config).phrases
+            if config["corpus"]["texts"]
+            else learn_phrases(tokens, min_count=v["phrase_min_count"], threshold=v["phrase_threshold"])
+        )
         tokens = [list(unit) for unit in apply_phrases(phrases, tokens)]
     return tokens
 
 
 # ----- terms and keywords in context (the CLI's terms and kwic) -----------------------------------------------
+
 
 def _text_source(source: Config | str | Path, overrides=()):
     """The config, normalised (document, text) pairs, normaliser and segmenter of a config's corpus, or of one
@@ -476,8 +608,13 @@ def _text_source(source: Config | str | Path, overrides=()):
     if isinstance(source, Config) or str(source).endswith(".toml"):
         config = source if isinstance(source, Config) else Config.load(source, overrides)
         inputs = load_inputs(config)
-        return config, inputs.corpus.documents.columns, normalized_texts(inputs.corpus, inputs.normalizer), \
-            inputs.normalizer, inputs.segmenter
+        return (
+            config,
+            inputs.corpus.documents.columns,
+            normalized_texts(inputs.corpus, inputs.normalizer),
+            inputs.normalizer,
+            inputs.segmenter,
+        )
     config = Config.load(None, overrides)
     normalizer = make_normalizer(config)
     path = Path(source)
@@ -489,13 +626,15 @@ def _text_source(source: Config | str | Path, overrides=()):
 def _check_columns(wanted, columns, what: str) -> None:
     missing = [c for c in wanted if c not in columns]
     if missing:
-        shown = ", ".join(c for c in columns if c not in ("path", "encoding", "sha256", "status", "reason", "note",
-                                                          "near_duplicate_of", "similarity"))
+        shown = ", ".join(
+            c
+            for c in columns
+            if c not in ("path", "encoding", "sha256", "status", "reason", "note", "near_duplicate_of", "similarity")
+        )
         raise ToolkitError(f"{what}: no column {', '.join(missing)} in the documents; columns: {shown}")
 
 
-def count_terms(source: Config | str | Path, terms: list[str], *, by: tuple[str, ...] = ("year",),
-                overrides=()) -> pd.DataFrame:
+def count_terms(source: Config | str | Path, terms: list[str], *, by: tuple[str, ...] = ("year",), overrides=()) -> pd.DataFrame:
     """Counts of ``terms`` in a config's corpus (or one text file) per year, or per ``by`` (e.g. ("place",
     "year")): see :func:`toolkit.analysis.terms.term_counts`. Terms are normalised like the texts (數據 finds 数据)."""
     from .analysis.terms import term_counts
@@ -508,8 +647,9 @@ def count_terms(source: Config | str | Path, terms: list[str], *, by: tuple[str,
     return term_counts(texts, normalized_terms(terms, normalizer), cut=segmenter.cut, by=by)
 
 
-def concordance(source: Config | str | Path, terms: list[str], *, context: int | None = None, regex: bool = False,
-                overrides=()) -> pd.DataFrame:
+def concordance(
+    source: Config | str | Path, terms: list[str], *, context: int | None = None, regex: bool = False, overrides=()
+) -> pd.DataFrame:
     """Keywords in context of ``terms`` in a config's corpus (or one text file): see :func:`toolkit.analysis.terms.kwic`.
     ``context`` defaults to the config's ``terms.context``."""
     from .analysis.terms import kwic
@@ -517,6 +657,10 @@ def concordance(source: Config | str | Path, terms: list[str], *, context: int |
 
     config, columns, texts, normalizer, _ = _text_source(source, overrides)
     extra = tuple(c for c in ("place",) if c in columns)
-    return kwic(texts, terms if regex else normalized_terms(terms, normalizer),
-                context=context or config["terms"]["context"], regex=regex, extra=extra)
-
+    return kwic(
+        texts,
+        terms if regex else normalized_terms(terms, normalizer),
+        context=context or config["terms"]["context"],
+        regex=regex,
+        extra=extra,
+    )

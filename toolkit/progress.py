@@ -26,8 +26,9 @@ class Progress:
         elapsed = time.perf_counter() - self.start
         rate = (self.done - self.first) / elapsed if elapsed > 0 else 0.0
         left = (self.total - self.done) / rate if rate else float("nan")
-        return (f"{self.label}: {self.done:,}/{self.total:,} {self.unit}, {rate:,.1f}/s, "
-                f"{elapsed:.0f} s elapsed, ~{left:.0f} s left")
+        return (
+            f"{self.label}: {self.done:,}/{self.total:,} {self.unit}, {rate:,.1f}/s, {elapsed:.0f} s elapsed, ~{left:.0f} s left"
+        )
 
     def advance(self, n: int = 1) -> None:
         self.done += n

@@ -36,20 +36,21 @@ if TYPE_CHECKING:
 log = logging.getLogger("toolkit")
 
 OPTIONS = {
-    "grid": Option({}, "Grid of settings, e.g. {\"model.n_topics\" = [5, 10, 15], \"model.kind\" = [\"lda\", \"nmf\"]}.",
-                   kind=dict),
-    "seeds": Option([1, 2, 3], "Random seeds of every grid point (unless the grid sets model.random_state).",
-                    *SEED, kind=list, item=int),
-    "holdout": Option(0.1, "Share of units held out for perplexity / reconstruction error.", *OPEN_FRACTION,
-                      kind=(float, int)),
+    "grid": Option({}, 'Grid of settings, e.g. {"model.n_topics" = [5, 10, 15], "model.kind" = ["lda", "nmf"]}.', kind=dict),
+    "seeds": Option(
+        [1, 2, 3], "Random seeds of every grid point (unless the grid sets model.random_state).", *SEED, kind=list, item=int
+    ),
+    "holdout": Option(0.1, "Share of units held out for perplexity / reconstruction error.", *OPEN_FRACTION, kind=(float, int)),
     "n_jobs": Option(0, "Runs in parallel; 0 for one per core.", *NON_NEGATIVE),
     "scheduler": Option("", "Address of a Dask scheduler (tcp://host:8786) to run on; '' to run here."),
 }
 # Sections whose change needs new tokens; everything else only changes the model.
 PREPROCESSING = ("corpus", "normalize", "units", "segment", "vocab")
 NOT_IN_RUN_HASH = ("sweep", "figures", "cache")
-_GRID_SYNTAX = ("--grid expects section.key=VALUES with VALUES a list (lda,nmf or 0.3,0.5) or a range of "
-                "integers (5..15), e.g. --grid model.n_topics=5..15")
+_GRID_SYNTAX = (
+    "--grid expects section.key=VALUES with VALUES a list (lda,nmf or 0.3,0.5) or a range of "
+    "integers (5..15), e.g. --grid model.n_topics=5..15"
+)
 _RANGE = re.compile(r"^\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*$")
 MAX_RUNS = 10_000  # runs of one sweep: a grid larger than this is a typo, and its list alone would fill the memory
 MAX_JOBS = 1_024  # runs in parallel
@@ -71,8 +72,10 @@ def parse_grid_option(text: str) -> tuple[str, list]:
             raise ToolkitError(f"{_GRID_SYNTAX}; not {text!r} (a range is FIRST..LAST with FIRST <= LAST)")
         size = int(match.group(2)) - int(match.group(1)) + 1
         if size > MAX_RUNS:
-            raise ToolkitError(f"--grid {text.strip()} has {size:,} values, above the limit of {MAX_RUNS:,} runs of "
-                               "a sweep; give a shorter range or a list, e.g. --grid model.n_topics=5..15")
+            raise ToolkitError(
+                f"--grid {text.strip()} has {size:,} values, above the limit of {MAX_RUNS:,} runs of "
+                "a sweep; give a shorter range or a list, e.g. --grid model.n_topics=5..15"
+            )
         return f"{section}.{key}", list(range(int(match.group(1)), int(match.group(2)) + 1))
     values = [v for v in raw.split(",")]
     if any(not v.strip() for v in values):
@@ -94,8 +97,10 @@ def expand_grid(config: Config, grid: dict[str, list] | None = None) -> list[dic
     keys = sorted(merged)
     size = math.prod(len(merged[k]) for k in keys)
     if size > MAX_RUNS:
-        raise ToolkitError(f"the sweep grid has {size:,} runs ({' x '.join(f'{len(merged[k])} {k}' for k in keys)}), "
-                           f"above the limit of {MAX_RUNS:,}; give fewer values")
+        raise ToolkitError(
+            f"the sweep grid has {size:,} runs ({' x '.join(f'{len(merged[k])} {k}' for k in keys)}), "
+            f"above the limit of {MAX_RUNS:,}; give fewer values"
+        )
     return [dict(zip(keys, combo)) for combo in itertools.product(*(merged[k] for k in keys))]
 
 
@@ -129,8 +134,14 @@ def _prepare_group(config: Config, inputs) -> _Corpus:
     prepared = prepare(config, inputs)
     vocabulary, counts, _ = count_units(prepared, config)
     train, held = holdout_split(counts.shape[0], config["sweep"]["holdout"], random_state=0)
-    return _Corpus(vocabulary, counts[train], counts[held], CoherenceStatistics(prepared.tokens, vocabulary),
-                   prepared.lexicon, keyword_ids(prepared.lexicon, vocabulary, config["themes"]["match"]))
+    return _Corpus(
+        vocabulary,
+        counts[train],
+        counts[held],
+        CoherenceStatistics(prepared.tokens, vocabulary),
+        prepared.lexicon,
+        keyword_ids(prepared.lexicon, vocabulary, config["themes"]["match"]),
+    )
 
 
 def _fit_one(model, train, held_out) -> dict:
@@ -153,8 +164,14 @@ class SweepResult:
     fitted: int  # runs fitted by this call (the others were found done)
 
 
-def sweep(config: Config | str | Path, out_dir: str | Path | None = None, *, grid: dict[str, list] | None = None,
-          n_jobs: int | None = None, scheduler: str | None = None) -> SweepResult:
+def sweep(
+    config: Config | str | Path,
+    out_dir: str | Path | None = None,
+    *,
+    grid: dict[str, list] | None = None,
+    n_jobs: int | None = None,
+    scheduler: str | None = None,
+) -> SweepResult:
     """Fit and evaluate every run of the grid; write ``sweep.csv``, the sweep figure and a recommendation.
     Grid points that cannot be fitted (more topics than units; keyatm with fewer topics than themes) are
     skipped, and the recommendation lists them."""
@@ -180,7 +197,8 @@ def sweep(config: Config | str | Path, out_dir: str | Path | None = None, *, gri
         runs = []
         for combo, run_config in run_configs:
             key = json.dumps({sec: run_config[sec] for sec in PREPROCESSING}, sort_keys=True) + json.dumps(
-                run_config["themes"], sort_keys=True)
+                run_config["themes"], sort_keys=True
+            )
             if key not in groups:
                 groups[key] = [load_inputs(run_config), None]
             runs.append((combo, run_config, run_id(run_config, groups[key][0].fingerprint), key))
@@ -189,8 +207,13 @@ def sweep(config: Config | str | Path, out_dir: str | Path | None = None, *, gri
         models, skipped, valid = {}, [], []
         for combo, run_config, rid, key in runs:
             corpus = groups[key][1]
-            model = build_model(run_config["model"], n_jobs=1, keywords=corpus.keywords,
-                                n_words=len(corpus.vocabulary), n_tokens=int(corpus.train.sum()))
+            model = build_model(
+                run_config["model"],
+                n_jobs=1,
+                keywords=corpus.keywords,
+                n_words=len(corpus.vocabulary),
+                n_tokens=int(corpus.train.sum()),
+            )
             problem = model.fit_problem(corpus.train.shape[0], len(corpus.vocabulary))
             if problem:
                 skipped.append((combo, problem))
@@ -233,8 +256,11 @@ def sweep(config: Config | str | Path, out_dir: str | Path | None = None, *, gri
             atomic.write_csv(work / "sweep.csv", table)
             atomic.write_text(work / "recommendation.md", recommendation)
             heldout = {m: d for kind in sorted(table["kind"].unique()) for m, d in model_class(kind).HELDOUT.items()}
-            save_figure(plot_sweep(table, heldout=heldout, language=config["figures"]["language"],
-                                   title=config["corpus"]["name"]), work / "sweep.png", dpi=config["figures"]["dpi"])
+            save_figure(
+                plot_sweep(table, heldout=heldout, language=config["figures"]["language"], title=config["corpus"]["name"]),
+                work / "sweep.png",
+                dpi=config["figures"]["dpi"],
+            )
     return SweepResult(out_dir, table, recommendation, len(jobs))
 
 
@@ -246,9 +272,14 @@ def _finished(folder: Path) -> bool:
         topics = json.loads((folder / "topics.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return (isinstance(metrics, dict) and all(k in metrics for k in _METRICS) and metrics["run_id"] == folder.name
-            and isinstance(topics, dict) and isinstance(topics.get("top_words"), list)
-            and isinstance(topics.get("themes"), list))
+    return (
+        isinstance(metrics, dict)
+        and all(k in metrics for k in _METRICS)
+        and metrics["run_id"] == folder.name
+        and isinstance(topics, dict)
+        and isinstance(topics.get("top_words"), list)
+        and isinstance(topics.get("themes"), list)
+    )
 
 
 def _on_dask(address: str, parallel, tasks):
@@ -264,17 +295,30 @@ def _write_run(folder: Path, combo: dict, run_config: Config, corpus: _Corpus, r
 
     t = run_config["themes"]
     words = top_words(raw["components"], corpus.vocabulary, 25)
-    labels = label_topics(raw["components"], corpus.vocabulary, corpus.lexicon, anchors=raw["anchors"],
-                          top_n=t["top_n"], min_score=t["min_score"], match=t["match"])
-    metrics = {"run_id": folder.name, **combo, "kind": run_config["model"]["kind"],
-               "n_topics": run_config["model"]["n_topics"], "random_state": run_config["model"]["random_state"],
-               **topic_metrics(corpus.statistics, words),
-               "themes_found": len({t for t in labels["theme"] if t != "other"})}
+    labels = label_topics(
+        raw["components"],
+        corpus.vocabulary,
+        corpus.lexicon,
+        anchors=raw["anchors"],
+        top_n=t["top_n"],
+        min_score=t["min_score"],
+        match=t["match"],
+    )
+    metrics = {
+        "run_id": folder.name,
+        **combo,
+        "kind": run_config["model"]["kind"],
+        "n_topics": run_config["model"]["n_topics"],
+        "random_state": run_config["model"]["random_state"],
+        **topic_metrics(corpus.statistics, words),
+        "themes_found": len({t for t in labels["theme"] if t != "other"}),
+    }
     metrics.update({k: v for k, v in raw.items() if k not in ("components", "anchors")})
     folder.mkdir(parents=True, exist_ok=True)
     atomic.write_text(folder / "config.toml", run_config.to_toml(relative_to=folder))
-    atomic.write_text(folder / "topics.json", json.dumps({"top_words": words, "themes": labels["theme"].tolist()},
-                                                         ensure_ascii=False, indent=1))
+    atomic.write_text(
+        folder / "topics.json", json.dumps({"top_words": words, "themes": labels["theme"].tolist()}, ensure_ascii=False, indent=1)
+    )
     atomic.write_text(folder / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=1))  # written last
 
 
@@ -302,50 +346,75 @@ def recommend(table: pd.DataFrame, skipped: list | None = None) -> str:
     range over seeds overlaps its range (indistinguishable from it), and whether the seeds were evidence at all
     (seeds that gave the same topics and scores are one run, whatever their number)."""
     lines = ["# Recommendation", ""]
-    summary = (table.groupby(["kind", "n_topics"])
-               .agg(npmi=("c_npmi", "mean"), low=("c_npmi", "min"), high=("c_npmi", "max"), c_v=("c_v", "mean"),
-                    stability=("stability", "mean"), diversity=("diversity", "mean"), seeds=("run_id", "size"))
-               .reset_index())
+    summary = (
+        table.groupby(["kind", "n_topics"])
+        .agg(
+            npmi=("c_npmi", "mean"),
+            low=("c_npmi", "min"),
+            high=("c_npmi", "max"),
+            c_v=("c_v", "mean"),
+            stability=("stability", "mean"),
+            diversity=("diversity", "mean"),
+            seeds=("run_id", "size"),
+        )
+        .reset_index()
+    )
     # Observed, not assumed: a start that looks deterministic may still use its seed (scikit-learn's NMF starts
     # from a randomized SVD), and a seeded model may land on the same topics every time.
-    summary["varies"] = ((summary["seeds"] < 2) | (summary["high"] - summary["low"] > 1e-9)
-                         | (summary["stability"] < 0.999))
+    summary["varies"] = (summary["seeds"] < 2) | (summary["high"] - summary["low"] > 1e-9) | (summary["stability"] < 0.999)
     best_overall = summary.sort_values(["npmi", "stability"], ascending=False).iloc[0]
     rivals = summary[(summary["kind"] != best_overall["kind"]) & (summary["high"] >= best_overall["low"])]
-    lines.append(f"**{best_overall['kind'].upper()} with {int(best_overall['n_topics'])} topics** has the highest "
-                 f"mean coherence (NPMI {best_overall['npmi']:.4f}, range over {int(best_overall['seeds'])} seeds "
-                 f"{best_overall['low']:.4f}-{best_overall['high']:.4f})"
-                 + (f"; {', '.join(f'{r.kind.upper()} K={int(r.n_topics)}' for r in rivals.itertuples())} "
-                    "overlap that range and are indistinguishable from it." if len(rivals) else
-                    "; no other kind's range reaches it.")
-                 + ("" if bool(best_overall["varies"]) else
-                    " Its seeds gave the same topics and scores, so that range is one run, not a spread: it says "
-                    "nothing about how robust the topics are."))
+    lines.append(
+        f"**{best_overall['kind'].upper()} with {int(best_overall['n_topics'])} topics** has the highest "
+        f"mean coherence (NPMI {best_overall['npmi']:.4f}, range over {int(best_overall['seeds'])} seeds "
+        f"{best_overall['low']:.4f}-{best_overall['high']:.4f})"
+        + (
+            f"; {', '.join(f'{r.kind.upper()} K={int(r.n_topics)}' for r in rivals.itertuples())} "
+            "overlap that range and are indistinguishable from it."
+            if len(rivals)
+            else "; no other kind's range reaches it."
+        )
+        + (
+            ""
+            if bool(best_overall["varies"])
+            else " Its seeds gave the same topics and scores, so that range is one run, not a spread: it says "
+            "nothing about how robust the topics are."
+        )
+    )
     lines.append("")
     for kind, rows in summary.groupby("kind"):
         rows = rows.sort_values("npmi", ascending=False)
         best = rows.iloc[0]
         close = rows.iloc[1:][rows.iloc[1:]["high"] >= best["low"]]
-        text = (f"- {kind.upper()}: K = {int(best['n_topics'])} has the highest mean NPMI ({best['npmi']:.4f}, "
-                f"seeds {best['low']:.4f}-{best['high']:.4f}), c_v {best['c_v']:.3f}, diversity "
-                f"{best['diversity']:.2f}, stability {best['stability']:.2f} (mean matched top-10-word overlap "
-                "across seeds). ")
+        text = (
+            f"- {kind.upper()}: K = {int(best['n_topics'])} has the highest mean NPMI ({best['npmi']:.4f}, "
+            f"seeds {best['low']:.4f}-{best['high']:.4f}), c_v {best['c_v']:.3f}, diversity "
+            f"{best['diversity']:.2f}, stability {best['stability']:.2f} (mean matched top-10-word overlap "
+            "across seeds). "
+        )
         if len(rows) > 1:
-            text += (f"Indistinguishable from it (seed ranges overlap): K = {', '.join(str(int(k)) for k in close['n_topics'])}."
-                     if len(close) else f"Its seed range lies above every other K's (next: K = "
-                     f"{int(rows.iloc[1]['n_topics'])}, {rows.iloc[1]['npmi']:.4f}).")
+            text += (
+                f"Indistinguishable from it (seed ranges overlap): K = {', '.join(str(int(k)) for k in close['n_topics'])}."
+                if len(close)
+                else f"Its seed range lies above every other K's (next: K = "
+                f"{int(rows.iloc[1]['n_topics'])}, {rows.iloc[1]['npmi']:.4f})."
+            )
         if not bool(best["varies"]):
-            text += (f" {kind.upper()} gave the same topics and scores for every seed here: its seeds are one run, "
-                     "so its range and its stability of 1.00 are no evidence of robustness.")
+            text += (
+                f" {kind.upper()} gave the same topics and scores for every seed here: its seeds are one run, "
+                "so its range and its stability of 1.00 are no evidence of robustness."
+            )
         lines.append(text)
-    lines += ["", "NPMI and c_v: higher is better (gensim, windows of 10 and 110 tokens). Stability below about "
-              "0.5 means the topics change with the seed: do not read much into any single run. Coherence does not "
-              "measure whether a theme is measured well: for the keyword-assisted model, read the run's themes.csv."]
+    lines += [
+        "",
+        "NPMI and c_v: higher is better (gensim, windows of 10 and 110 tokens). Stability below about "
+        "0.5 means the topics change with the seed: do not read much into any single run. Coherence does not "
+        "measure whether a theme is measured well: for the keyword-assisted model, read the run's themes.csv.",
+    ]
     if skipped:
         points: dict[str, set[tuple]] = {}
         for combo, problem in skipped:
             points.setdefault(problem, set()).add((str(combo.get("model.kind", "")), combo.get("model.n_topics", 0)))
         lines += ["", f"Skipped grid points ({len(skipped)} runs), which cannot be fitted:"]
-        lines += [f"- {', '.join(f'{kind} K={k}' for kind, k in sorted(names))}: {problem}"
-                  for problem, names in points.items()]
+        lines += [f"- {', '.join(f'{kind} K={k}' for kind, k in sorted(names))}: {problem}" for problem, names in points.items()]
     return "\n".join(lines) + "\n"

@@ -27,10 +27,13 @@ if TYPE_CHECKING:
 log = logging.getLogger("toolkit")
 
 OPTIONS = {
-    "formula": Option("", "Document covariates of the theme shares as a Wilkinson formula over columns of the "
-                          "documents (year, place, level, your own), e.g. \"year + level\" or "
-                          "\"bs(year, df=3) + place\"; '' for none. Read as a formula only: columns, numbers, "
-                          "+ - * : / ** ( ) and a few named functions (see toolkit.analysis.formulas); nothing is run."),
+    "formula": Option(
+        "",
+        "Document covariates of the theme shares as a Wilkinson formula over columns of the "
+        'documents (year, place, level, your own), e.g. "year + level" or '
+        "\"bs(year, df=3) + place\"; '' for none. Read as a formula only: columns, numbers, "
+        "+ - * : / ** ( ) and a few named functions (see toolkit.analysis.formulas); nothing is run.",
+    ),
     "draws": Option(200, "Coefficient draws per ensemble member (method of composition).", *POSITIVE),
     "x": Option("year", "The covariate on the x axis of the expected-share figure; '' for none."),
 }
@@ -61,18 +64,30 @@ def _design(formula: str, data: pd.DataFrame):
     columns = ", ".join(c for c in data.columns if c not in ("text",))[:200]
     unknown = [name for name in check_formula(formula) if name not in data.columns or name == "text"]
     if unknown:
-        raise ToolkitError(f"effects.formula {formula!r} cannot be used: {unknown[0]!r} is no column of the "
-                           f"documents; use columns of the documents ({columns})")
+        raise ToolkitError(
+            f"effects.formula {formula!r} cannot be used: {unknown[0]!r} is no column of the "
+            f"documents; use columns of the documents ({columns})"
+        )
     try:  # an empty context: the formula's names are the data's columns and formulaic's transforms, nothing else
         matrix = formulaic.model_matrix(formula, data, context={})
     except Exception as exc:  # formulaic raises many kinds for a bad formula or an unknown column
-        raise ToolkitError(f"effects.formula {formula!r} cannot be used: {str(exc).splitlines()[0]}; use columns "
-                           f"of the documents ({columns})") from None
+        raise ToolkitError(
+            f"effects.formula {formula!r} cannot be used: {str(exc).splitlines()[0]}; use columns of the documents ({columns})"
+        ) from None
     return matrix
 
 
-def estimate_effects(units: pd.DataFrame, member_shares: np.ndarray, themes: list[str], formula: str, *,
-                     draws: int = 200, level: float = 0.95, random_state: int = 0, x: str = "year"):
+def estimate_effects(
+    units: pd.DataFrame,
+    member_shares: np.ndarray,
+    themes: list[str],
+    formula: str,
+    *,
+    draws: int = 200,
+    level: float = 0.95,
+    random_state: int = 0,
+    x: str = "year",
+):
     """Per theme and term: estimate, interval and p-value (pooled draws); and the expected share along ``x``
     (one curve per value of the first categorical covariate), as tidy tables.
 
@@ -86,9 +101,11 @@ def estimate_effects(units: pd.DataFrame, member_shares: np.ndarray, themes: lis
     constant = [v for v in check_formula(formula) if v in units.columns and units[v].nunique(dropna=True) < 2]
     if constant:
         values = units[constant[0]].dropna().unique()
-        raise ToolkitError(f"effects.formula {formula!r} uses {constant[0]}, which has one value in this corpus "
-                           f"({values[0] if len(values) else 'none'}): its effect cannot be estimated; drop it from "
-                           "the formula (or set effects.formula = '')")
+        raise ToolkitError(
+            f"effects.formula {formula!r} uses {constant[0]}, which has one value in this corpus "
+            f"({values[0] if len(values) else 'none'}): its effect cannot be estimated; drop it from "
+            "the formula (or set effects.formula = '')"
+        )
     matrix = _design(formula, units)
     rows = matrix.index.to_numpy()
     X = np.asarray(matrix, dtype=float)
@@ -99,10 +116,12 @@ def estimate_effects(units: pd.DataFrame, member_shares: np.ndarray, themes: lis
     tail = (1 - level) / 2
     grid, group_column = _grid(units, matrix, x)
     if x and grid is None:
-        log.warning("warning: effects.x = %s %s: no expected-share curve (effects_expected.csv and the figure); set "
-                    "effects.x to a covariate of effects.formula with two values or more, or to ''", x,
-                    "is not in effects.formula" if x not in matrix.model_spec.required_variables else
-                    "has one value in this corpus")
+        log.warning(
+            "warning: effects.x = %s %s: no expected-share curve (effects_expected.csv and the figure); set "
+            "effects.x to a covariate of effects.formula with two values or more, or to ''",
+            x,
+            "is not in effects.formula" if x not in matrix.model_spec.required_variables else "has one value in this corpus",
+        )
     grid_X = np.asarray(matrix.model_spec.get_model_matrix(grid), dtype=float) if grid is not None else None
     effect_rows, expected_rows = [], []
     for t, theme in enumerate(themes):
@@ -113,7 +132,8 @@ def estimate_effects(units: pd.DataFrame, member_shares: np.ndarray, themes: lis
                 warnings.simplefilter("ignore")
                 try:
                     fit = sm.GLM(y, X, family=sm.families.Binomial(), var_weights=weights).fit(
-                        cov_type="cluster", cov_kwds={"groups": groups})
+                        cov_type="cluster", cov_kwds={"groups": groups}
+                    )
                 except (ValueError, np.linalg.LinAlgError) as exc:
                     problems.append(str(exc).splitlines()[0])
                     continue
@@ -122,32 +142,52 @@ def estimate_effects(units: pd.DataFrame, member_shares: np.ndarray, themes: lis
                 problems.append("the covariance of the coefficients is not finite")
                 continue
             covariance = (covariance + covariance.T) / 2  # clustered covariances can be off by rounding
-            pooled.append(rng.multivariate_normal(np.asarray(fit.params), covariance, size=draws, method="eigh",
-                                                  check_valid="ignore"))
+            pooled.append(
+                rng.multivariate_normal(np.asarray(fit.params), covariance, size=draws, method="eigh", check_valid="ignore")
+            )
         if not pooled:
             effect_rows.append({"theme": theme, "term": "", "note": f"could not be fitted: {problems[0]}"})
             continue
         pooled = np.concatenate(pooled)
         n_documents = int(groups.max() + 1)
-        note = NOTE + ("; fewer than 20 documents: clustered standard errors are unreliable, read the intervals as "
-                       "rough" if n_documents < 20 else "")
+        note = NOTE + (
+            "; fewer than 20 documents: clustered standard errors are unreliable, read the intervals as rough"
+            if n_documents < 20
+            else ""
+        )
         for j, term in enumerate(terms):
             values = pooled[:, j]
             p, bound = p_value(values)
-            effect_rows.append({"theme": theme, "term": term, "estimate": float(values.mean()),
-                                "low": float(np.quantile(values, tail)), "high": float(np.quantile(values, 1 - tail)),
-                                "p_value": p, "p_value_bound": bound, "n_units": int(len(rows)),
-                                "n_documents": n_documents, "members": len(pooled) // draws, "note": note})
+            effect_rows.append(
+                {
+                    "theme": theme,
+                    "term": term,
+                    "estimate": float(values.mean()),
+                    "low": float(np.quantile(values, tail)),
+                    "high": float(np.quantile(values, 1 - tail)),
+                    "p_value": p,
+                    "p_value_bound": bound,
+                    "n_units": int(len(rows)),
+                    "n_documents": n_documents,
+                    "members": len(pooled) // draws,
+                    "note": note,
+                }
+            )
         if grid_X is not None:
             curves = expit(grid_X @ pooled.T)  # grid points x draws
             for i in range(len(grid)):
                 covered = bool(grid["supported"].iloc[i])
-                expected_rows.append({"theme": theme, x: grid[x].iloc[i],
-                                      "group": str(grid[group_column].iloc[i]) if group_column else "",
-                                      "expected": float(curves[i].mean()) if covered else np.nan,
-                                      "low": float(np.quantile(curves[i], tail)) if covered else np.nan,
-                                      "high": float(np.quantile(curves[i], 1 - tail)) if covered else np.nan,
-                                      "supported": covered})
+                expected_rows.append(
+                    {
+                        "theme": theme,
+                        x: grid[x].iloc[i],
+                        "group": str(grid[group_column].iloc[i]) if group_column else "",
+                        "expected": float(curves[i].mean()) if covered else np.nan,
+                        "low": float(np.quantile(curves[i], tail)) if covered else np.nan,
+                        "high": float(np.quantile(curves[i], 1 - tail)) if covered else np.nan,
+                        "supported": covered,
+                    }
+                )
     return pd.DataFrame(effect_rows), pd.DataFrame(expected_rows)
 
 
@@ -160,14 +200,20 @@ def _grid(units: pd.DataFrame, matrix, x: str):
     congresses a decade apart; a category that level has no document of. An ``x`` with a single value gives no
     grid (None)."""
     import pandas as pd
+
     variables = [v for v in matrix.model_spec.required_variables if v in units.columns]
     if not x or x not in variables:
         return None, ""
     numeric = pd.api.types.is_numeric_dtype(units[x])
     if units[x].nunique(dropna=True) < 2:
         return None, ""
-    xs = (np.arange(int(units[x].min()), int(units[x].max()) + 1) if numeric and x == "year" else
-          np.linspace(units[x].min(), units[x].max(), 25) if numeric else units[x].dropna().unique())
+    xs = (
+        np.arange(int(units[x].min()), int(units[x].max()) + 1)
+        if numeric and x == "year"
+        else np.linspace(units[x].min(), units[x].max(), 25)
+        if numeric
+        else units[x].dropna().unique()
+    )
     categorical = [v for v in variables if v != x and not pd.api.types.is_numeric_dtype(units[v])]
     group = categorical[0] if categorical else ""
     levels = list(units[group].dropna().unique()) if group else [None]

@@ -17,8 +17,9 @@ MEASURES = ("c_npmi", "c_v", "u_mass")
 WINDOWS = {"c_npmi": 10, "c_v": 110, "u_mass": None}  # gensim's defaults; None: the whole unit
 
 
-def _window_matrix(ids: np.ndarray, offsets: np.ndarray, window: int | None, n_words: int,
-                   columns: np.ndarray | None = None) -> sparse.csr_matrix:
+def _window_matrix(
+    ids: np.ndarray, offsets: np.ndarray, window: int | None, n_words: int, columns: np.ndarray | None = None
+) -> sparse.csr_matrix:
     """Boolean windows x words matrix, exactly as gensim's ``WordOccurrenceAccumulator`` sees its windows.
 
     ``ids`` are the word ids of all units' tokens (-1 for a word outside the vocabulary), unit i holding
@@ -66,8 +67,7 @@ def _window_matrix(ids: np.ndarray, offsets: np.ndarray, window: int | None, n_w
     rows = np.repeat(first_window[ev_unit[on]] + start - np.concatenate([[0], np.cumsum(span)[:-1]]), span)
     rows += np.arange(int(span.sum()))
     cols = np.repeat(ev_word[on], span)
-    return sparse.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, cols)),
-                             shape=(int(first_window[-1]), n_words))
+    return sparse.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, cols)), shape=(int(first_window[-1]), n_words))
 
 
 MAX_UNITS = 20_000
@@ -90,8 +90,7 @@ class CoherenceStatistics:
 
         tokens = as_unit_tokens(tokens)
         if len(tokens) > max_units:
-            tokens = tokens.subset(np.sort(np.random.RandomState(random_state).choice(len(tokens), max_units,
-                                                                                      replace=False)))
+            tokens = tokens.subset(np.sort(np.random.RandomState(random_state).choice(len(tokens), max_units, replace=False)))
         self.n_units = len(tokens)
 
         self.vocabulary = list(vocabulary)

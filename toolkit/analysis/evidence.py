@@ -16,26 +16,56 @@ if TYPE_CHECKING:
 
 OPTIONS = {
     "passages": Option(5, "Passages per theme and per topic over the whole corpus (passages.csv).", *NON_NEGATIVE),
-    "per_period": Option(2, "Passages per theme and per topic in each period (trends.periods; each year when no "
-                            "periods are named).", *NON_NEGATIVE),
-    "min_tokens": Option(15, "Shortest passage, in tokens: a three-word heading would otherwise top many lists.",
-                         *NON_NEGATIVE),
-    "min_share": Option(0.2, "Lowest share of the theme or topic a listed passage may have.", *UNIT_INTERVAL,
-                        kind=(float, int)),
-    "per_document": Option(2, "At most this many passages of one document in one list while other documents "
-                              "have passages to offer, so one long document does not fill it.", *POSITIVE),
+    "per_period": Option(
+        2, "Passages per theme and per topic in each period (trends.periods; each year when no periods are named).", *NON_NEGATIVE
+    ),
+    "min_tokens": Option(15, "Shortest passage, in tokens: a three-word heading would otherwise top many lists.", *NON_NEGATIVE),
+    "min_share": Option(0.2, "Lowest share of the theme or topic a listed passage may have.", *UNIT_INTERVAL, kind=(float, int)),
+    "per_document": Option(
+        2,
+        "At most this many passages of one document in one list while other documents "
+        "have passages to offer, so one long document does not fill it.",
+        *POSITIVE,
+    ),
 }
 
-COLUMNS = ["kind", "name", "label", "scope", "rank", "share", "unit_id", "doc_id", "title", "date", "year",
-           "place", "n_tokens", "keywords", "holds_keyword", "text"]
+COLUMNS = [
+    "kind",
+    "name",
+    "label",
+    "scope",
+    "rank",
+    "share",
+    "unit_id",
+    "doc_id",
+    "title",
+    "date",
+    "year",
+    "place",
+    "n_tokens",
+    "keywords",
+    "holds_keyword",
+    "text",
+]
 SAME_PASSAGE = 0.8  # character-trigram Jaccard at which two passages count as one (copies in near-duplicates)
 
 
-def representative_passages(units: pd.DataFrame, shares: pd.DataFrame, labels: dict[str, str], *, kind: str,
-                            scopes: np.ndarray | None = None, keywords: dict[str, list[str]] | None = None,
-                            tokens=None, n: int = 5, per_period: int = 2, min_tokens: int = 15,
-                            min_share: float = 0.2, per_document: int = 2, rows: np.ndarray | None = None
-                            ) -> pd.DataFrame:
+def representative_passages(  # noqa: PLR0913 (the [evidence] options as keyword arguments)
+    units: pd.DataFrame,
+    shares: pd.DataFrame,
+    labels: dict[str, str],
+    *,
+    kind: str,
+    scopes: np.ndarray | None = None,
+    keywords: dict[str, list[str]] | None = None,
+    tokens=None,
+    n: int = 5,
+    per_period: int = 2,
+    min_tokens: int = 15,
+    min_share: float = 0.2,
+    per_document: int = 2,
+    rows: np.ndarray | None = None,
+) -> pd.DataFrame:
     """The units with the largest share of each column of ``shares`` (rows aligned with ``units``, or with
     ``units.iloc[rows]`` when ``rows`` is given: the shares of only some units, such as those a model saw).
 
@@ -53,6 +83,7 @@ def representative_passages(units: pd.DataFrame, shares: pd.DataFrame, labels: d
     keywords, such as ``other``).
     """
     import pandas as pd
+
     rows = np.arange(len(units)) if rows is None else np.asarray(rows, dtype=np.int64)
     if len(rows) != len(shares) or (len(rows) > 1 and np.any(np.diff(rows) <= 0)):
         raise ValueError("rows must be increasing row numbers of units, one per row of shares")
@@ -66,7 +97,7 @@ def representative_passages(units: pd.DataFrame, shares: pd.DataFrame, labels: d
     def texts_of(row: int) -> tuple[str, frozenset]:
         if row not in shingles:
             text = re.sub(r"[\W_]+", "", str(units["text"].iloc[row]))
-            shingles[row] = (text, frozenset(text[i:i + 3] for i in range(max(len(text) - 2, 1))))
+            shingles[row] = (text, frozenset(text[i : i + 3] for i in range(max(len(text) - 2, 1))))
         return shingles[row]
 
     frames = []
@@ -76,8 +107,7 @@ def representative_passages(units: pd.DataFrame, shares: pd.DataFrame, labels: d
         if not len(keep):
             continue
         order = keep[np.lexsort((keep, -value[keep]))]  # largest share first, ties in corpus order
-        ranked = pd.DataFrame({"row": rows[order], "share": value[order], "doc_id": document[order],
-                               "scope": "all"})
+        ranked = pd.DataFrame({"row": rows[order], "share": value[order], "doc_id": document[order], "scope": "all"})
         words = keywords.get(column) if keywords is not None and tokens is not None else None
         if scope_of is not None:
             ranked["_period"] = scope_of[order]
@@ -99,18 +129,28 @@ def representative_passages(units: pd.DataFrame, shares: pd.DataFrame, labels: d
     text = units["text"]
     texts = [text.iloc[r] for r in chosen_rows.tolist()]
     rows = units.drop(columns="text").iloc[chosen_rows].reset_index(drop=True)
-    table = pd.DataFrame({"kind": kind, "name": chosen["name"], "label": chosen["name"].map(labels),
-                          "scope": chosen["scope"], "rank": chosen.groupby(["name", "scope"], sort=False).cumcount() + 1,
-                          "share": chosen["share"].round(4)})
+    table = pd.DataFrame(
+        {
+            "kind": kind,
+            "name": chosen["name"],
+            "label": chosen["name"].map(labels),
+            "scope": chosen["scope"],
+            "rank": chosen.groupby(["name", "scope"], sort=False).cumcount() + 1,
+            "share": chosen["share"].round(4),
+        }
+    )
     for column in COLUMNS[6:-2]:
         table[column] = rows[column].to_numpy() if column in rows else ""
     table["keywords"] = ""
     table["holds_keyword"] = ""
     if keywords is not None and tokens is not None:
-        table["keywords"] = [" ".join(dict.fromkeys(w for w in tokens[r] if w in keywords.get(name, ())))
-                             for r, name in zip(chosen["row"], chosen["name"])]
-        table["holds_keyword"] = [str(bool(found)) if keywords.get(name) else ""
-                                  for found, name in zip(table["keywords"], chosen["name"])]
+        table["keywords"] = [
+            " ".join(dict.fromkeys(w for w in tokens[r] if w in keywords.get(name, ())))
+            for r, name in zip(chosen["row"], chosen["name"])
+        ]
+        table["holds_keyword"] = [
+            str(bool(found)) if keywords.get(name) else "" for found, name in zip(table["keywords"], chosen["name"])
+        ]
     table["text"] = texts
     first_year = units.groupby(np.asarray(scopes, dtype=object))["year"].min() if scopes is not None else {}
     table["_scope"] = [-np.inf if s == "all" else first_year.get(s, np.inf) for s in table["scope"]]
@@ -127,8 +167,7 @@ def _holding(ranked: pd.DataFrame, words: set[str], tokens, head: int) -> set[in
     return {r for r in candidates if any(w in words for w in tokens[r])}
 
 
-def _choose(ranked: pd.DataFrame, per_document: int, n: int, by: list[str], texts_of, holds: set[int] | None
-            ) -> pd.DataFrame:
+def _choose(ranked: pd.DataFrame, per_document: int, n: int, by: list[str], texts_of, holds: set[int] | None) -> pd.DataFrame:
     """:func:`_limit` of ``ranked``, passages holding a keyword first (when ``holds`` is given), and no passage
     that repeats one above it in its list: a repeat is dropped and the list filled again until none is left."""
     if holds is not None:
@@ -137,7 +176,7 @@ def _choose(ranked: pd.DataFrame, per_document: int, n: int, by: list[str], text
     while True:
         picked = _limit(ranked[~ranked["row"].isin(dropped)] if dropped else ranked, per_document, n, by)
         repeats = set()
-        for _, rows in (picked.groupby(by, sort=False) if by else [((), picked)]):
+        for _, rows in picked.groupby(by, sort=False) if by else [((), picked)]:
             kept: list[tuple[str, frozenset]] = []
             for row in rows["row"].tolist():
                 text, grams = texts_of(row)

@@ -24,8 +24,10 @@ NUMPY = ("log", "log1p", "log2", "log10", "exp", "sqrt", "abs")
 OPERATORS = "+ - * : / ** ( )"
 _NAME = re.compile(r"[\w.]+")
 _NUMBER = re.compile(r"\d*\.?\d+(?:[eE][-+]?\d+)?")
-_GRAMMAR = (f"a formula holds column names, numbers, {OPERATORS} and the functions "
-            f"{', '.join(FUNCTIONS)}, {', '.join('np.' + f for f in NUMPY)} (keyword arguments such as df=3)")
+_GRAMMAR = (
+    f"a formula holds column names, numbers, {OPERATORS} and the functions "
+    f"{', '.join(FUNCTIONS)}, {', '.join('np.' + f for f in NUMPY)} (keyword arguments such as df=3)"
+)
 
 
 MAX_LENGTH = 2_000  # characters of a formula: a model of a few dozen terms fits in a few hundred
@@ -36,20 +38,23 @@ def check_formula(formula: str, what: str = "effects.formula") -> list[str]:
     """The column names ``formula`` uses, in order; raises ToolkitError naming the first term outside the
     grammar (see the module's docstring), or a formula too long or too deeply nested to be a model."""
     if len(formula) > MAX_LENGTH:
-        raise ToolkitError(f"{what} is {len(formula):,} characters long, above the limit of {MAX_LENGTH:,}; "
-                           "write a shorter formula")
+        raise ToolkitError(
+            f"{what} is {len(formula):,} characters long, above the limit of {MAX_LENGTH:,}; write a shorter formula"
+        )
     depth = deepest = 0
     for char in formula:
         depth += {"(": 1, ")": -1}.get(char, 0)
         deepest = max(deepest, depth)
     if deepest > MAX_DEPTH:
-        raise ToolkitError(f"{what} nests {deepest} parentheses inside one another, above the limit of "
-                           f"{MAX_DEPTH}; write a flatter formula")
+        raise ToolkitError(
+            f"{what} nests {deepest} parentheses inside one another, above the limit of {MAX_DEPTH}; write a flatter formula"
+        )
     try:
         return _check(formula, what)
     except (RecursionError, MemoryError):
-        raise ToolkitError(f"{what} is too deeply nested to read (too many operators or calls inside one "
-                           "another); write a simpler formula") from None
+        raise ToolkitError(
+            f"{what} is too deeply nested to read (too many operators or calls inside one another); write a simpler formula"
+        ) from None
 
 
 def _check(formula: str, what: str) -> list[str]:
@@ -61,7 +66,7 @@ def _check(formula: str, what: str) -> list[str]:
             i += 1
         elif formula.startswith("**", i) or char in "+-*:/()":
             i += 2 if formula.startswith("**", i) else 1
-        elif char.isdigit() or (char == "." and formula[i + 1:i + 2].isdigit()):
+        elif char.isdigit() or (char == "." and formula[i + 1 : i + 2].isdigit()):
             end = _NUMBER.match(formula, i).end()
             if end < len(formula) and _NAME.match(formula[end]):
                 _refuse(formula, i, what)
@@ -126,19 +131,27 @@ def _expression(node: ast.AST, term: str, what: str) -> list[str]:
         function = node.func
         if isinstance(function, ast.Name) and function.id in FUNCTIONS:
             pass
-        elif (isinstance(function, ast.Attribute) and isinstance(function.value, ast.Name)
-              and function.value.id == "np" and function.attr in NUMPY):
+        elif (
+            isinstance(function, ast.Attribute)
+            and isinstance(function.value, ast.Name)
+            and function.value.id == "np"
+            and function.attr in NUMPY
+        ):
             pass
         else:
-            raise ToolkitError(f"{what}: {term!r} is not allowed: {ast.unparse(function)}() is not one of the "
-                               f"functions a formula may call; {_GRAMMAR}")
+            raise ToolkitError(
+                f"{what}: {term!r} is not allowed: {ast.unparse(function)}() is not one of the "
+                f"functions a formula may call; {_GRAMMAR}"
+            )
         names = []
         for argument in node.args:
             names += [] if _is_constant(argument) else _expression(argument, term, what)
         for keyword in node.keywords:
             if keyword.arg is None or "__" in keyword.arg or not _is_constant(keyword.value):
-                raise ToolkitError(f"{what}: {term!r} is not allowed: a keyword argument's value must be a "
-                                   f"number or a list of numbers; {_GRAMMAR}")
+                raise ToolkitError(
+                    f"{what}: {term!r} is not allowed: a keyword argument's value must be a "
+                    f"number or a list of numbers; {_GRAMMAR}"
+                )
         return names
     raise ToolkitError(f"{what}: {term!r} is not allowed: {_GRAMMAR}")
 

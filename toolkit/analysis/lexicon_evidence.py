@@ -49,8 +49,9 @@ def keyword_halves(counts: sparse.csr_matrix, keywords: list[np.ndarray]) -> lis
     return halves
 
 
-def split_half_agreement(model, counts: sparse.csr_matrix, keywords: list[np.ndarray], groups: dict[str, np.ndarray],
-                         level: float = 0.95) -> pd.DataFrame:
+def split_half_agreement(
+    model, counts: sparse.csr_matrix, keywords: list[np.ndarray], groups: dict[str, np.ndarray], level: float = 0.95
+) -> pd.DataFrame:
     """Whether a theme measured from half of its keywords follows the rate of the other half: a check a keyword
     count does not pass by construction.
 
@@ -79,8 +80,7 @@ def split_half_agreement(model, counts: sparse.csr_matrix, keywords: list[np.nda
         keep[removed] = 0
         kept = (counts @ _diagonal(keep)).tocsr()
         kept.eliminate_zeros()
-        shares = model.fold_in(kept, keyword_ids=[measure[int(a)] if a >= 0 else np.zeros(0, int)
-                                                  for a in model.anchors_])
+        shares = model.fold_in(kept, keyword_ids=[measure[int(a)] if a >= 0 else np.zeros(0, int) for a in model.anchors_])
         kept_tokens = np.asarray(kept.sum(axis=1)).ravel().astype(float)
         directions.append((shares, kept_tokens, held))
     rows = []
@@ -91,16 +91,28 @@ def split_half_agreement(model, counts: sparse.csr_matrix, keywords: list[np.nda
                 for shares, kept_tokens, held in directions:
                     share = shares[:, topic_of[theme]] * kept_tokens
                     rate = np.asarray(counts[:, held[theme]].sum(axis=1)).ravel()
-                    frame = pd.DataFrame({"g": labels, "share": share, "kept": kept_tokens, "rate": rate,
-                                          "tokens": tokens}).groupby("g", sort=True).sum()
+                    frame = (
+                        pd.DataFrame({"g": labels, "share": share, "kept": kept_tokens, "rate": rate, "tokens": tokens})
+                        .groupby("g", sort=True)
+                        .sum()
+                    )
                     frame = frame[(frame["kept"] > 0) & (frame["tokens"] > 0)]
                     n = len(frame)
-                    rs.append(_pearson((frame["share"] / frame["kept"]).to_numpy(),
-                                       (frame["rate"] / frame["tokens"]).to_numpy()))
+                    rs.append(_pearson((frame["share"] / frame["kept"]).to_numpy(), (frame["rate"] / frame["tokens"]).to_numpy()))
             r = float(np.mean(rs)) if rs and not np.isnan(rs).any() else float("nan")
             low, high = pearson_interval(r, n, level)
-            rows.append({"theme": theme, "over": over, "r_split": r, "r_low": low, "r_high": high, "n": n,
-                         "keywords_a": len(a), "keywords_b": len(b)})
+            rows.append(
+                {
+                    "theme": theme,
+                    "over": over,
+                    "r_split": r,
+                    "r_low": low,
+                    "r_high": high,
+                    "n": n,
+                    "keywords_a": len(a),
+                    "keywords_b": len(b),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -110,9 +122,19 @@ def _diagonal(values: np.ndarray):
     return sparse.diags(values, format="csr")
 
 
-def candidate_keywords(counts: sparse.csr_matrix, vocabulary: list[str], keywords: list[np.ndarray],
-                       theme_names: list[str], unit_ids: np.ndarray, *, min_units: int = 3, min_lift: float = 2.0,
-                       alpha: float = 0.001, top_n: int = 30, examples: int = 3) -> pd.DataFrame:
+def candidate_keywords(
+    counts: sparse.csr_matrix,
+    vocabulary: list[str],
+    keywords: list[np.ndarray],
+    theme_names: list[str],
+    unit_ids: np.ndarray,
+    *,
+    min_units: int = 3,
+    min_lift: float = 2.0,
+    alpha: float = 0.001,
+    top_n: int = 30,
+    examples: int = 3,
+) -> pd.DataFrame:
     """Words that occur in the units holding a theme's keywords far more often than chance: evidence to extend
     a lexicon with, never applied by itself.
 
@@ -162,9 +184,18 @@ def candidate_keywords(counts: sparse.csr_matrix, vocabulary: list[str], keyword
             w = chosen[j]
             column = present[:, w].toarray().ravel() > 0
             shown = unit_ids[theme_units[column[theme_units]]][:examples]
-            rows.append({"theme": theme_names[t], "word": vocabulary[w], "units_with": int(with_theme[w]),
-                         "units_word": int(units_word[w]), "units_theme": units_theme,
-                         "lift": float(lift[w]), "p_value": float(p[j]), "example_units": " ".join(map(str, shown))})
+            rows.append(
+                {
+                    "theme": theme_names[t],
+                    "word": vocabulary[w],
+                    "units_with": int(with_theme[w]),
+                    "units_word": int(units_word[w]),
+                    "units_theme": units_theme,
+                    "lift": float(lift[w]),
+                    "p_value": float(p[j]),
+                    "example_units": " ".join(map(str, shown)),
+                }
+            )
     columns = ["theme", "word", "units_with", "units_word", "units_theme", "lift", "p_value", "example_units"]
     return pd.DataFrame(rows, columns=columns)
 
@@ -172,8 +203,14 @@ def candidate_keywords(counts: sparse.csr_matrix, vocabulary: list[str], keyword
 _SPECIFIC = 1.5
 
 
-def association_scores(components: np.ndarray, vocabulary: list[str], keywords: list[np.ndarray],
-                       candidates: pd.DataFrame, theme_names: list[str], top_n: int = 30) -> np.ndarray:
+def association_scores(
+    components: np.ndarray,
+    vocabulary: list[str],
+    keywords: list[np.ndarray],
+    candidates: pd.DataFrame,
+    theme_names: list[str],
+    top_n: int = 30,
+) -> np.ndarray:
     """Topics x themes: the share of each topic's top-``top_n`` word weight on a theme's keywords or on its
     candidate keywords (the words that go with its keywords in this corpus), so a free topic of 智能 标准 技术
     系统 数据 is scored for the theme whose keywords those words accompany, not only by keyword overlap."""
@@ -194,8 +231,14 @@ def association_scores(components: np.ndarray, vocabulary: list[str], keywords: 
     return scores
 
 
-def keyword_sensitivity(counts: sparse.csr_matrix, shares: np.ndarray, keywords: list[np.ndarray],
-                        vocabulary: list[str], theme_names: list[str], groups: np.ndarray) -> pd.DataFrame:
+def keyword_sensitivity(
+    counts: sparse.csr_matrix,
+    shares: np.ndarray,
+    keywords: list[np.ndarray],
+    vocabulary: list[str],
+    theme_names: list[str],
+    groups: np.ndarray,
+) -> pd.DataFrame:
     """How far each theme's shares by group (years, or the run's groups) move when one keyword is left out of
     the lexicon, for every keyword that occurs.
 
@@ -236,9 +279,21 @@ def keyword_sensitivity(counts: sparse.csr_matrix, shares: np.ndarray, keywords:
             change = np.abs(moved - base)
             change[group_tokens == 0] = 0
             at = int(np.argmax(change))
-            rows.append({"theme": name, "word": vocabulary[ids[j]], "keyword_tokens": float(w.sum() / total_keyword),
-                         "units_only": int(only.sum()), "shift": float(change[at]), "at": labels[at],
-                         "mean_shift": float(change[group_tokens > 0].mean())})
+            rows.append(
+                {
+                    "theme": name,
+                    "word": vocabulary[ids[j]],
+                    "keyword_tokens": float(w.sum() / total_keyword),
+                    "units_only": int(only.sum()),
+                    "shift": float(change[at]),
+                    "at": labels[at],
+                    "mean_shift": float(change[group_tokens > 0].mean()),
+                }
+            )
     table = pd.DataFrame(rows, columns=["theme", "word", "keyword_tokens", "units_only", "shift", "at", "mean_shift"])
-    return table.sort_values(["theme", "shift", "word"], ascending=[True, False, True], kind="stable",
-                             key=lambda c: c.map(theme_names.index) if c.name == "theme" else c).reset_index(drop=True)
+    return table.sort_values(
+        ["theme", "shift", "word"],
+        ascending=[True, False, True],
+        kind="stable",
+        key=lambda c: c.map(theme_names.index) if c.name == "theme" else c,
+    ).reset_index(drop=True)

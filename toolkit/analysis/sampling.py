@@ -63,7 +63,9 @@ def fold_in(model, counts, n_jobs: int = 1, block: int | None = None) -> np.ndar
     seed = getattr(model, "random_state", None)
     # threads here (the kernels release the GIL); the blocks of a run on a Dask cluster (toolkit.processes.on_dask)
     parallel = Parallel(n_jobs=max(1, min(n_jobs, len(starts))), prefer="threads")
-    return np.vstack(parallel(
-        delayed(_transform)(_seeded(model, block_seed(seed, i) if seed is not None else None),
-                            counts[start:start + block])
-        for i, start in enumerate(starts)))
+    return np.vstack(
+        parallel(
+            delayed(_transform)(_seeded(model, block_seed(seed, i) if seed is not None else None), counts[start : start + block])
+            for i, start in enumerate(starts)
+        )
+    )

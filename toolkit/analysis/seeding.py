@@ -7,8 +7,7 @@ import numpy as np
 from ..errors import ToolkitError
 
 
-def seeded_eta(keywords: list[np.ndarray], n_topics: int, n_words: int, *, strength: float = 0.5,
-               n_tokens: int) -> np.ndarray:
+def seeded_eta(keywords: list[np.ndarray], n_topics: int, n_words: int, *, strength: float = 0.5, n_tokens: int) -> np.ndarray:
     """Prior of shape (n_topics, n_words): topic ``i < len(keywords)`` is seeded with theme ``i``'s words
     (``keywords[i]``: their vocabulary ids).
 
@@ -19,8 +18,10 @@ def seeded_eta(keywords: list[np.ndarray], n_topics: int, n_words: int, *, stren
     Topics past the themes are free.
     """
     if n_topics < len(keywords):
-        raise ToolkitError(f"seeded LDA needs at least one topic per theme: model.n_topics is {n_topics} but the "
-                           f"lexicon has {len(keywords)} themes; raise n_topics or set model.lda.seeded = false")
+        raise ToolkitError(
+            f"seeded LDA needs at least one topic per theme: model.n_topics is {n_topics} but the "
+            f"lexicon has {len(keywords)} themes; raise n_topics or set model.lda.seeded = false"
+        )
     eta = np.full((n_topics, n_words), 1.0 / n_topics)
     for k, ids in enumerate(keywords):
         if len(ids):

@@ -27,8 +27,12 @@ if TYPE_CHECKING:
     import pandas as pd
 
 OPTIONS = {
-    "track": Option([], "Terms a run counts by year (term_counts.csv and term_counts.png) and shows in context "
-                        "(kwic.csv), e.g. [\"共同富裕\", \"数据要素\"].", kind=list),
+    "track": Option(
+        [],
+        "Terms a run counts by year (term_counts.csv and term_counts.png) and shows in context "
+        '(kwic.csv), e.g. ["共同富裕", "数据要素"].',
+        kind=list,
+    ),
     "context": Option(20, "Characters on each side of a keyword in context.", *POSITIVE),
 }
 
@@ -52,8 +56,7 @@ TextSource = Iterable[tuple[dict, str]]
 class TermCounter:
     """Counts of terms gathered one document at a time (see :func:`term_counts`)."""
 
-    def __init__(self, terms: list[str], *, cut: Callable[[str], list[str]] | None = None,
-                 by: tuple[str, ...] = ("year",)):
+    def __init__(self, terms: list[str], *, cut: Callable[[str], list[str]] | None = None, by: tuple[str, ...] = ("year",)):
         self.terms = [check_term(t) for t in dict.fromkeys(terms)]
         self.cut, self.by = cut, tuple(by)
         self.rows: list[dict] = []
@@ -66,24 +69,50 @@ class TermCounter:
                 if any(t in line for t in self.terms):
                     token_counts.update(w for w in self.cut(line) if w in self.terms)
         for term in self.terms:
-            self.rows.append({"term": term, **keys, "date": str(doc["date"]), "year_sort": int(doc["year"] or 0),
-                              "count": text.count(term), "token_count": token_counts[term],
-                              "characters": len(text)})
+            self.rows.append(
+                {
+                    "term": term,
+                    **keys,
+                    "date": str(doc["date"]),
+                    "year_sort": int(doc["year"] or 0),
+                    "count": text.count(term),
+                    "token_count": token_counts[term],
+                    "characters": len(text),
+                }
+            )
 
     def table(self) -> pd.DataFrame:
         import pandas as pd
-        columns = ["term", *self.by, "count", "token_count", "characters", "per_10k", "documents", "documents_with",
-                   "first_seen", "last_seen"]
+
+        columns = [
+            "term",
+            *self.by,
+            "count",
+            "token_count",
+            "characters",
+            "per_10k",
+            "documents",
+            "documents_with",
+            "first_seen",
+            "last_seen",
+        ]
         if self.cut is None:
             columns.remove("token_count")
         if not self.rows:
             return pd.DataFrame(columns=columns)
         docs = pd.DataFrame(self.rows)
         docs["with"] = docs["count"] > 0
-        table = (docs.groupby(["term", *self.by], sort=False)
-                 .agg(count=("count", "sum"), token_count=("token_count", "sum"), characters=("characters", "sum"),
-                      documents=("count", "size"), documents_with=("with", "sum"))
-                 .reset_index())
+        table = (
+            docs.groupby(["term", *self.by], sort=False)
+            .agg(
+                count=("count", "sum"),
+                token_count=("token_count", "sum"),
+                characters=("characters", "sum"),
+                documents=("count", "size"),
+                documents_with=("with", "sum"),
+            )
+            .reset_index()
+        )
         table["per_10k"] = np.round(table["count"] / table["characters"].clip(lower=1) * 1e4, 4)
         seen = docs[docs["with"]].sort_values(["year_sort", "date"], kind="stable").groupby("term")["date"]
         first, last = seen.first().to_dict(), seen.last().to_dict()
@@ -95,8 +124,9 @@ class TermCounter:
         return table[columns]
 
 
-def term_counts(texts: TextSource, terms: list[str], *, cut: Callable[[str], list[str]] | None = None,
-                by: tuple[str, ...] = ("year",)) -> pd.DataFrame:
+def term_counts(
+    texts: TextSource, terms: list[str], *, cut: Callable[[str], list[str]] | None = None, by: tuple[str, ...] = ("year",)
+) -> pd.DataFrame:
     """Per term and per value of ``by`` (default: year): count (substring occurrences), token_count (whole
     words as ``cut`` gives them; omitted without ``cut``), characters and documents behind it, per_10k (count
     per 10,000 characters), documents_with (documents where the term occurs), and the term's first_seen and
@@ -122,20 +152,32 @@ class Concordance:
         self.rows: list[dict] = []
 
     def add(self, doc: dict, text: str) -> None:
-        info = {"doc_id": doc["doc_id"], "title": doc["title"], "date": str(doc["date"]), "year": doc["year"],
-                **{k: doc[k] for k in self.extra}}
+        info = {
+            "doc_id": doc["doc_id"],
+            "title": doc["title"],
+            "date": str(doc["date"]),
+            "year": doc["year"],
+            **{k: doc[k] for k in self.extra},
+        }
         for term, pattern in self.patterns:
             for match in pattern.finditer(text):  # a list, found within the time limit
                 start, end = match.span()
                 if start == end:
                     continue
-                self.rows.append({"term": term, **info, "position": start,
-                                  "left": text[max(0, start - self.context):start].replace("\n", "｜"),
-                                  "match": match.group(0),
-                                  "right": text[end:end + self.context].replace("\n", "｜")})
+                self.rows.append(
+                    {
+                        "term": term,
+                        **info,
+                        "position": start,
+                        "left": text[max(0, start - self.context) : start].replace("\n", "｜"),
+                        "match": match.group(0),
+                        "right": text[end : end + self.context].replace("\n", "｜"),
+                    }
+                )
 
     def table(self) -> pd.DataFrame:
         import pandas as pd
+
         table = pd.DataFrame(self.rows, columns=[*KWIC_COLUMNS[:5], *self.extra, *KWIC_COLUMNS[5:]])
         if len(table):
             order = {t: i for i, (t, _) in enumerate(self.patterns)}
@@ -143,8 +185,9 @@ class Concordance:
         return table
 
 
-def kwic(texts: TextSource, terms: list[str], *, context: int = 20, regex: bool = False,
-         extra: tuple[str, ...] = ()) -> pd.DataFrame:
+def kwic(
+    texts: TextSource, terms: list[str], *, context: int = 20, regex: bool = False, extra: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """Keywords in context: one row per occurrence of each term (a regular expression with ``regex``), in
     corpus order, with ``context`` characters on each side (line breaks shown as ｜) and the document's
     doc_id, title, date, year and ``extra`` columns. ``position`` is the character offset in the normalised
@@ -155,8 +198,9 @@ def kwic(texts: TextSource, terms: list[str], *, context: int = 20, regex: bool 
     return concordance.table()
 
 
-def track_terms(texts: TextSource, terms: list[str], *, cut=None, context: int = 20,
-                extra: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+def track_terms(
+    texts: TextSource, terms: list[str], *, cut=None, context: int = 20, extra: tuple[str, ...] = ()
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Yearly counts and keywords in context of ``terms`` in one pass over ``texts`` (a run's terms.track)."""
     counter = TermCounter(terms, cut=cut)
     concordance = Concordance(terms, context=context, extra=extra)
@@ -175,6 +219,7 @@ def format_kwic(table: pd.DataFrame, context: int = 20) -> str:
         right = str(row.right).ljust(context, "\u3000")
         lines.append(f"{left} 【{row.match}】 {right}  {row.year} {row.title or row.doc_id}")
     return "\n".join(lines) + ("\n" if lines else "")
+
 
 _HAN_WORD = re.compile(r"^[\u3400-\u9fff]+$")
 
@@ -255,14 +300,15 @@ class PairCounts:
             new = list(islice(self._index, known, None))
             self._words += new
             stopwords = self.stopwords
-            self._eligible = np.append(self._eligible, np.fromiter(
-                (word not in stopwords and bool(_HAN_WORD.match(word)) for word in new), dtype=bool, count=len(new)))
+            self._eligible = np.append(
+                self._eligible,
+                np.fromiter((word not in stopwords and bool(_HAN_WORD.match(word)) for word in new), dtype=bool, count=len(new)),
+            )
             self._space = np.append(self._space, np.fromiter(map(str.isspace, new), dtype=bool, count=len(new)))
 
     def _flush(self) -> None:
         if self._buffer_lengths:
-            ids, lengths = np.frombuffer(self._buffer, dtype=np.int64), np.frombuffer(self._buffer_lengths,
-                                                                                       dtype=np.int64)
+            ids, lengths = np.frombuffer(self._buffer, dtype=np.int64), np.frombuffer(self._buffer_lengths, dtype=np.int64)
             self._buffer, self._buffer_lengths = array("q"), array("q")
             self._count(ids, lengths)
 
@@ -284,15 +330,14 @@ class PairCounts:
     def _add_unigrams(self, ids: np.ndarray, counts: np.ndarray | None = None) -> None:
         """Add ``counts`` (default: one each) to the words ``ids``; the count array grows to every word seen."""
         added = np.bincount(ids, weights=counts, minlength=len(self._index)).astype(np.int64)
-        added[:len(self._unigram_counts)] += self._unigram_counts
+        added[: len(self._unigram_counts)] += self._unigram_counts
         self._unigram_counts = added
 
     def _add_pairs(self, codes: np.ndarray, counts: np.ndarray) -> None:
         codes = np.concatenate([self._pair_codes, codes])
         counts = np.concatenate([self._pair_counts, counts])
         self._pair_codes, inverse = np.unique(codes, return_inverse=True)
-        self._pair_counts = np.bincount(inverse.ravel(), weights=counts, minlength=len(self._pair_codes)
-                                        ).astype(np.int64)
+        self._pair_counts = np.bincount(inverse.ravel(), weights=counts, minlength=len(self._pair_codes)).astype(np.int64)
 
     def __getstate__(self):  # counted before it is sent to another process
         self._flush()
@@ -303,7 +348,7 @@ class PairCounts:
         self._flush()
         other._flush()
         ids = np.array(self._ids(other.words), dtype=np.int64)  # other's id -> ours
-        self._add_unigrams(ids[:len(other._unigram_counts)], other._unigram_counts)
+        self._add_unigrams(ids[: len(other._unigram_counts)], other._unigram_counts)
         left, right = other._pair_codes >> 32, other._pair_codes & 0xFFFFFFFF
         self._add_pairs((ids[left] << 32) | ids[right], other._pair_counts)
 
@@ -317,8 +362,12 @@ class PairCounts:
     def pairs(self) -> Counter[tuple[str, str]]:
         self._flush()
         words = self.words
-        return Counter({(words[code >> 32], words[code & 0xFFFFFFFF]): count
-                        for code, count in zip(self._pair_codes.tolist(), self._pair_counts.tolist())})
+        return Counter(
+            {
+                (words[code >> 32], words[code & 0xFFFFFFFF]): count
+                for code, count in zip(self._pair_codes.tolist(), self._pair_counts.tolist())
+            }
+        )
 
     def to_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Word counts (word, count) and pair counts (left, right, count), for storing."""
@@ -327,11 +376,16 @@ class PairCounts:
         self._flush()
         words = np.array(self.words, dtype=object)
         seen = np.flatnonzero(self._unigram_counts)
-        unigrams = pd.DataFrame({"word": pd.array(words[seen], dtype="str"),
-                                 "count": pd.array(self._unigram_counts[seen], dtype="int64")})
-        pairs = pd.DataFrame({"left": pd.array(words[self._pair_codes >> 32], dtype="str"),
-                              "right": pd.array(words[self._pair_codes & 0xFFFFFFFF], dtype="str"),
-                              "count": pd.array(self._pair_counts, dtype="int64")})
+        unigrams = pd.DataFrame(
+            {"word": pd.array(words[seen], dtype="str"), "count": pd.array(self._unigram_counts[seen], dtype="int64")}
+        )
+        pairs = pd.DataFrame(
+            {
+                "left": pd.array(words[self._pair_codes >> 32], dtype="str"),
+                "right": pd.array(words[self._pair_codes & 0xFFFFFFFF], dtype="str"),
+                "count": pd.array(self._pair_counts, dtype="int64"),
+            }
+        )
         return unigrams, pairs
 
     @classmethod
@@ -352,9 +406,14 @@ class PairCounts:
         return counts
 
 
-def candidate_terms(words: "PairCounts | list[list[str]]", *, known: set[str] | frozenset[str] = frozenset(),
-                    stopwords: set[str] | frozenset[str] = frozenset(), min_count: int = 5,
-                    top: int = 200) -> pd.DataFrame:
+def candidate_terms(
+    words: "PairCounts | list[list[str]]",
+    *,
+    known: set[str] | frozenset[str] = frozenset(),
+    stopwords: set[str] | frozenset[str] = frozenset(),
+    min_count: int = 5,
+    top: int = 200,
+) -> pd.DataFrame:
     """Adjacent words that recur as a unit: candidates to add to the domain dictionary.
 
     ``words`` are the segmenter's raw words of each unit (before filtering, so adjacency is real), or their
@@ -368,11 +427,15 @@ def candidate_terms(words: "PairCounts | list[list[str]]", *, known: set[str] | 
     first, for terms seen at least ``min_count`` times.
     """
     import pandas as pd
+
     counts = words if isinstance(words, PairCounts) else PairCounts.of(words, stopwords)
     unigrams, pairs = counts.unigrams, counts.pairs
     total = sum(unigrams.values()) or 1
-    frequent = {pair: count for pair, count in pairs.items()
-                if count >= min_count and pair[0] not in stopwords and pair[1] not in stopwords}
+    frequent = {
+        pair: count
+        for pair, count in pairs.items()
+        if count >= min_count and pair[0] not in stopwords and pair[1] not in stopwords
+    }
 
     def pmi(pair) -> float:
         return math.log2(frequent[pair] * total / (unigrams[pair[0]] * unigrams[pair[1]]))
@@ -383,14 +446,19 @@ def candidate_terms(words: "PairCounts | list[list[str]]", *, known: set[str] | 
         if term in known:
             continue
         links = list(zip(chain[:-1], chain[1:]))
-        rows.append({"term": term, "parts": " ".join(chain), "count": min(frequent[p] for p in links),
-                     "pmi": round(min(pmi(p) for p in links), 4)})
+        rows.append(
+            {
+                "term": term,
+                "parts": " ".join(chain),
+                "count": min(frequent[p] for p in links),
+                "pmi": round(min(pmi(p) for p in links), 4),
+            }
+        )
         covered.update(links)
     for pair, count in frequent.items():
         if pair in covered or pair[0] + pair[1] in known:
             continue
-        rows.append({"term": pair[0] + pair[1], "parts": f"{pair[0]} {pair[1]}", "count": count,
-                     "pmi": round(pmi(pair), 4)})
+        rows.append({"term": pair[0] + pair[1], "parts": f"{pair[0]} {pair[1]}", "count": count, "pmi": round(pmi(pair), 4)})
     table = pd.DataFrame(rows, columns=["term", "parts", "count", "pmi"]).drop_duplicates("term")
     return table.sort_values(["pmi", "count", "term"], ascending=[False, False, True]).head(top).reset_index(drop=True)
 
@@ -408,6 +476,7 @@ def _chains(frequent: dict[tuple[str, str], int]) -> list[tuple[str, ...]]:
     for (left, right), count in frequent.items():
         after.setdefault(left, []).append((count, right))
         before[right] = max(before.get(right, 0), count)
+
     def similar(count: int, low: int, high: int) -> bool:
         return _CHAIN_RATIO * high <= count <= low / _CHAIN_RATIO
 

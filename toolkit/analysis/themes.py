@@ -21,11 +21,16 @@ if TYPE_CHECKING:
 OPTIONS = {
     "lexicon": Option("", "Theme lexicon (TOML); '' for the shipped one.", path=True),
     "top_n": Option(30, "Top words of a topic that labelling looks at.", *POSITIVE),
-    "min_score": Option(0.1, "Share of a topic's top-word weight a theme needs, else the topic is 'other'.",
-                        *OPEN_FRACTION, kind=(float, int)),
-    "match": Option("exact", "A word counts for a theme if it is one of its words or matches one of its patterns "
-                             "('exact'), or also if it contains one of its words ('contains': 文化大革命 then counts "
-                             "for culture).", *choice("exact", "contains")),
+    "min_score": Option(
+        0.1, "Share of a topic's top-word weight a theme needs, else the topic is 'other'.", *OPEN_FRACTION, kind=(float, int)
+    ),
+    "match": Option(
+        "exact",
+        "A word counts for a theme if it is one of its words or matches one of its patterns "
+        "('exact'), or also if it contains one of its words ('contains': 文化大革命 then counts "
+        "for culture).",
+        *choice("exact", "contains"),
+    ),
 }
 
 OTHER = "other"
@@ -64,7 +69,7 @@ class Lexicon:
         return {"zh": "其他", "en": "Other"}[language] if name == OTHER else name
 
 
-def load_lexicon(path: str | Path | None = None) -> Lexicon:
+def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each field of a user's lexicon checked with its own message)
     """Read a theme lexicon (TOML: one table per theme with ``words`` and optional labels).
 
     None reads the shipped lexicon. Raises ToolkitError naming the problem for a broken file.
@@ -89,15 +94,17 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
             raise ToolkitError(f"lexicon {path}: {name} must be a table like [{name}] with words = [...]")
         words = table.get("words")
         if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
-            raise ToolkitError(f"lexicon {path}: theme [{name}] needs words = [\"...\", ...], a list of words")
+            raise ToolkitError(f'lexicon {path}: theme [{name}] needs words = ["...", ...], a list of words')
         if not words:
             raise ToolkitError(f"lexicon {path}: theme [{name}] has no words; add some or delete the theme")
         if name == OTHER:
             raise ToolkitError(f"lexicon {path}: '{OTHER}' is reserved for topics that match no theme; rename it")
         unknown = set(table) - {"words", "label_zh", "label_en", "note", "patterns"}
         if unknown:
-            raise ToolkitError(f"lexicon {path}: theme [{name}] has unknown key {sorted(unknown)[0]!r}; "
-                               "use words, patterns, label_zh, label_en, note")
+            raise ToolkitError(
+                f"lexicon {path}: theme [{name}] has unknown key {sorted(unknown)[0]!r}; "
+                "use words, patterns, label_zh, label_en, note"
+            )
         patterns = table.get("patterns", [])
         if not isinstance(patterns, list) or not all(isinstance(x, str) and x for x in patterns):
             raise ToolkitError(f"lexicon {path}: theme [{name}] patterns must be a list of regular expressions")
@@ -105,22 +112,30 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
             UserPattern(pattern, f"lexicon {path}: theme [{name}] pattern")
         for key in ("label_zh", "label_en", "note"):
             if key in table and not (isinstance(table[key], str) and table[key].strip()):
-                raise ToolkitError(f"lexicon {path}: theme [{name}] {key} must be a text such as \"生态环境\", "
-                                   f"not {table[key]!r}")
+                raise ToolkitError(f'lexicon {path}: theme [{name}] {key} must be a text such as "生态环境", not {table[key]!r}')
         for key in ("label_zh", "label_en", "note"):
             _no_control_characters(path, name, key, table.get(key, ""))
         for word in words:
             _no_control_characters(path, name, "word", word.strip())
-        themes.append(Theme(name, table.get("label_zh", name), table.get("label_en", name),
-                            tuple(dict.fromkeys(w.strip() for w in words)), tuple(patterns), table.get("note", "")))
+        themes.append(
+            Theme(
+                name,
+                table.get("label_zh", name),
+                table.get("label_en", name),
+                tuple(dict.fromkeys(w.strip() for w in words)),
+                tuple(patterns),
+                table.get("note", ""),
+            )
+        )
     if not themes:
         raise ToolkitError(f"lexicon {path} defines no theme; add tables like [innovation] words = [...]")
     first_theme: dict[str, str] = {}
     for theme in themes:  # a word of two themes would count for both in coverage.csv and for one in the model
         for word in theme.words:
             if first_theme.setdefault(word, theme.name) != theme.name:
-                raise ToolkitError(f"lexicon {path}: the word {word} is in two themes, [{first_theme[word]}] and "
-                                   f"[{theme.name}]; keep it in one")
+                raise ToolkitError(
+                    f"lexicon {path}: the word {word} is in two themes, [{first_theme[word]}] and [{theme.name}]; keep it in one"
+                )
     return Lexicon(tuple(themes))
 
 
@@ -146,8 +161,7 @@ def word_themes(lexicon: Lexicon, vocabulary: list[str], match: str = "exact") -
     for theme in lexicon.themes:
         for w in theme.words:
             exact.setdefault(w, theme.name)
-    patterns = [(UserPattern(p, f"theme [{theme.name}] pattern"), theme.name) for theme in lexicon.themes
-                for p in theme.patterns]
+    patterns = [(UserPattern(p, f"theme [{theme.name}] pattern"), theme.name) for theme in lexicon.themes for p in theme.patterns]
     result = {}
     by_length = sorted(exact, key=lambda w: (-len(w), w)) if match == "contains" else []
     for word in vocabulary:
@@ -197,8 +211,16 @@ def keyword_themes(counts: np.ndarray, names: list[str]) -> np.ndarray:
     return np.where(counts.max(axis=1) > 0, np.asarray(names, dtype=object)[best], "")
 
 
-def label_topics(components: np.ndarray, vocabulary: list[str], lexicon: Lexicon, *, anchors=None,
-                 top_n: int = 30, min_score: float = 0.1, match: str = "exact") -> pd.DataFrame:
+def label_topics(
+    components: np.ndarray,
+    vocabulary: list[str],
+    lexicon: Lexicon,
+    *,
+    anchors=None,
+    top_n: int = 30,
+    min_score: float = 0.1,
+    match: str = "exact",
+) -> pd.DataFrame:
     """The theme each topic's shares count for, and the theme its top words suggest.
 
     A topic anchored to a theme by construction (``anchors[k]`` >= 0: a keyword topic) counts for that theme
@@ -210,6 +232,7 @@ def label_topics(components: np.ndarray, vocabulary: list[str], lexicon: Lexicon
     suggested, score, and the score of every theme (``score_<theme>``).
     """
     import pandas as pd
+
     themes_of = word_themes(lexicon, vocabulary, match)
     column = np.array([lexicon.names.index(themes_of[w]) if w in themes_of else -1 for w in vocabulary])
     anchors = np.full(len(components), -1) if anchors is None else np.asarray(anchors)
@@ -230,8 +253,16 @@ def label_topics(components: np.ndarray, vocabulary: list[str], lexicon: Lexicon
             theme, how = OTHER, "free"
         else:
             theme, how = suggested, "top words"
-        rows.append({"topic": k + 1, "theme": theme, "labelled_by": how, "suggested": suggested,
-                     "score": round(scores[best], 6), **{f"score_{n}": round(v, 6) for n, v in scores.items()}})
+        rows.append(
+            {
+                "topic": k + 1,
+                "theme": theme,
+                "labelled_by": how,
+                "suggested": suggested,
+                "score": round(scores[best], 6),
+                **{f"score_{n}": round(v, 6) for n, v in scores.items()},
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -241,6 +272,7 @@ def theme_shares(doc_topic: np.ndarray, topic_themes: list[str], theme_names: li
     Columns are the lexicon's themes then ``other``; rows sum to 1.
     """
     import pandas as pd
+
     columns = [*theme_names, OTHER]
     shares = np.zeros((doc_topic.shape[0], len(columns)))
     for k, theme in enumerate(topic_themes):
@@ -254,6 +286,7 @@ def dominant_themes(shares: pd.DataFrame) -> pd.Series:
     the lexicon does not name, as a hand coder's "none of these"; with keyword topics also every unit without a
     keyword of any theme); '' for a row without shares (a unit with no vocabulary word)."""
     import pandas as pd
+
     named = shares.drop(columns=[OTHER]) if OTHER in shares.columns else shares
     values = np.nan_to_num(named.to_numpy(dtype=float), nan=0.0)
     other = np.nan_to_num(shares.get(OTHER, pd.Series(0.0, index=shares.index)).to_numpy(dtype=float), nan=0.0)
@@ -284,9 +317,19 @@ def lexicon_coverage(lexicon: Lexicon, vocabulary: list[str], tokens, match: str
     found = word_themes(lexicon, sorted(set(frequencies.index) - listed), match)
     pattern_words = word_themes(lexicon, sorted(found), "exact")
     rows += [(theme, w, "pattern" if w in pattern_words else "contains") for w, theme in sorted(found.items())]
-    return pd.DataFrame([{"theme": theme, "word": w, "source": source, "in_vocabulary": w in in_vocabulary,
-                          "count": int(count.get(w, 0)), "n_units": int(units.get(w, 0))}
-                         for theme, w, source in rows])
+    return pd.DataFrame(
+        [
+            {
+                "theme": theme,
+                "word": w,
+                "source": source,
+                "in_vocabulary": w in in_vocabulary,
+                "count": int(count.get(w, 0)),
+                "n_units": int(units.get(w, 0)),
+            }
+            for theme, w, source in rows
+        ]
+    )
 
 
 VALIDATION_RULES = {"r_years": 0.5, "r_documents": 0.5, "keyword_weight": 0.9, "member_r": 0.8, "min_years": 5}
@@ -300,10 +343,19 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.corrcoef(x, y)[0, 1])
 
 
-def theme_diagnostics(lexicon: Lexicon, vocabulary: list[str], components: np.ndarray, anchors: np.ndarray,
-                      keywords: list[np.ndarray], units: pd.DataFrame, keyword_counts: np.ndarray,
-                      agreement: pd.DataFrame, member_shares: np.ndarray | None = None,
-                      split_half: pd.DataFrame | None = None, sensitivity: pd.DataFrame | None = None) -> pd.DataFrame:
+def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
+    lexicon: Lexicon,
+    vocabulary: list[str],
+    components: np.ndarray,
+    anchors: np.ndarray,
+    keywords: list[np.ndarray],
+    units: pd.DataFrame,
+    keyword_counts: np.ndarray,
+    agreement: pd.DataFrame,
+    member_shares: np.ndarray | None = None,
+    split_half: pd.DataFrame | None = None,
+    sensitivity: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """What a user reads before trusting a theme, one row per theme.
 
     ``components``/``anchors``: the (first) fitted model's topics and the theme each is anchored to;
@@ -327,14 +379,19 @@ def theme_diagnostics(lexicon: Lexicon, vocabulary: list[str], components: np.nd
     keyword is left out, the word and where; ``validated`` and, when not, ``why`` (:func:`validation_reasons`).
     """
     import pandas as pd
+
     anchors = np.asarray(anchors)
     anchored_model = bool((anchors >= 0).any())
     best_topic = components.argmax(axis=0) if components.size else np.zeros(0, dtype=int)
     tokens = units["n_tokens"].to_numpy(dtype=float)
     doc_tokens = pd.Series(tokens).groupby(units["doc_id"].to_numpy()).sum()
     by_theme = agreement.set_index("theme") if len(agreement) else pd.DataFrame(columns=["pearson_r", "n_years"])
-    split = (split_half.set_index(["theme", "over"]) if split_half is not None and len(split_half)
-             else pd.DataFrame(columns=["r_split", "r_low"]))
+    split = (
+        split_half.set_index(["theme", "over"])
+        if split_half is not None and len(split_half)
+        else pd.DataFrame(columns=["r_split", "r_low"])
+    )
+
     def split_value(theme: str, over: str, column: str) -> float:
         return float(split.loc[(theme, over), column]) if (theme, over) in split.index else float("nan")
 
@@ -351,29 +408,43 @@ def theme_diagnostics(lexicon: Lexicon, vocabulary: list[str], components: np.nd
             top_words = [vocabulary[j] for j in order[:10]]
             keyword_weight = float(components[topic, np.intersect1d(order, ids)].sum() / components[topic, order].sum())
         shares = units[theme.name].to_numpy(dtype=float)
-        doc_share = (pd.Series(shares * tokens).groupby(units["doc_id"].to_numpy()).sum() / doc_tokens)
-        doc_rate = (pd.Series(keyword_counts[:, i]).groupby(units["doc_id"].to_numpy()).sum() / doc_tokens)
+        doc_share = pd.Series(shares * tokens).groupby(units["doc_id"].to_numpy()).sum() / doc_tokens
+        doc_rate = pd.Series(keyword_counts[:, i]).groupby(units["doc_id"].to_numpy()).sum() / doc_tokens
         member_r = float("nan")
         if member_shares is not None and len(member_shares) > 1:
-            pairs = [_pearson(member_shares[a][:, i], member_shares[b][:, i])
-                     for a in range(len(member_shares)) for b in range(a + 1, len(member_shares))]
+            pairs = [
+                _pearson(member_shares[a][:, i], member_shares[b][:, i])
+                for a in range(len(member_shares))
+                for b in range(a + 1, len(member_shares))
+            ]
             member_r = float(np.nanmin(pairs)) if not np.all(np.isnan(pairs)) else float("nan")
 
-        row = {"theme": theme.name, "label_zh": theme.label_zh, "label_en": theme.label_en, "topic": topic + 1,
-               "top_words": " ".join(top_words), "keywords_listed": len(theme.words),
-               "keywords_in_vocabulary": int(len(ids)), "keywords_kept": " ".join(kept), "keywords_lost": " ".join(lost),
-               "keyword_weight": keyword_weight, "share": float(np.dot(shares, tokens) / tokens.sum()),
-               "r_years": float(by_theme["pearson_r"].get(theme.name, np.nan)),
-               "n_years": int(by_theme["n_years"].get(theme.name, 0) or 0),
-               "r_documents": _pearson(doc_share.to_numpy(), doc_rate.to_numpy()),
-               "n_documents": int(len(doc_share)),
-               "r_split": split_value(theme.name, "documents", "r_split"),
-               "r_split_low": split_value(theme.name, "documents", "r_low"),
-               "r_split_years": split_value(theme.name, "years", "r_split"),
-               "r_split_years_low": split_value(theme.name, "years", "r_low"),
-               "keywords_split": int(np.nan_to_num(split_value(theme.name, "documents", "keywords_a"))
-                                     + np.nan_to_num(split_value(theme.name, "documents", "keywords_b"))),
-               "member_r": member_r}
+        row = {
+            "theme": theme.name,
+            "label_zh": theme.label_zh,
+            "label_en": theme.label_en,
+            "topic": topic + 1,
+            "top_words": " ".join(top_words),
+            "keywords_listed": len(theme.words),
+            "keywords_in_vocabulary": int(len(ids)),
+            "keywords_kept": " ".join(kept),
+            "keywords_lost": " ".join(lost),
+            "keyword_weight": keyword_weight,
+            "share": float(np.dot(shares, tokens) / tokens.sum()),
+            "r_years": float(by_theme["pearson_r"].get(theme.name, np.nan)),
+            "n_years": int(by_theme["n_years"].get(theme.name, 0) or 0),
+            "r_documents": _pearson(doc_share.to_numpy(), doc_rate.to_numpy()),
+            "n_documents": int(len(doc_share)),
+            "r_split": split_value(theme.name, "documents", "r_split"),
+            "r_split_low": split_value(theme.name, "documents", "r_low"),
+            "r_split_years": split_value(theme.name, "years", "r_split"),
+            "r_split_years_low": split_value(theme.name, "years", "r_low"),
+            "keywords_split": int(
+                np.nan_to_num(split_value(theme.name, "documents", "keywords_a"))
+                + np.nan_to_num(split_value(theme.name, "documents", "keywords_b"))
+            ),
+            "member_r": member_r,
+        }
         row.update(_keyword_reliance(sensitivity, theme.name))
         row["why"] = "; ".join(validation_reasons(row, anchored_model, split_checked=split_half is not None))
         row["validated"] = not row["why"]
@@ -384,8 +455,13 @@ def theme_diagnostics(lexicon: Lexicon, vocabulary: list[str], components: np.nd
 def _keyword_reliance(sensitivity: pd.DataFrame | None, theme: str) -> dict:
     """The keyword that carries most of a theme's keyword tokens, and the largest shift of its shares when one
     keyword is left out (the word and where)."""
-    empty = {"top_keyword": "", "top_keyword_tokens": float("nan"), "largest_shift": float("nan"),
-             "shift_word": "", "shift_at": ""}
+    empty = {
+        "top_keyword": "",
+        "top_keyword_tokens": float("nan"),
+        "largest_shift": float("nan"),
+        "shift_word": "",
+        "shift_at": "",
+    }
     if sensitivity is None or not len(sensitivity):
         return empty
     rows = sensitivity[sensitivity["theme"] == theme]
@@ -393,8 +469,13 @@ def _keyword_reliance(sensitivity: pd.DataFrame | None, theme: str) -> dict:
         return empty
     carrier = rows.loc[rows["keyword_tokens"].idxmax()]
     shift = rows.loc[rows["shift"].idxmax()]
-    return {"top_keyword": carrier["word"], "top_keyword_tokens": float(carrier["keyword_tokens"]),
-            "largest_shift": float(shift["shift"]), "shift_word": shift["word"], "shift_at": str(shift["at"])}
+    return {
+        "top_keyword": carrier["word"],
+        "top_keyword_tokens": float(carrier["keyword_tokens"]),
+        "largest_shift": float(shift["shift"]),
+        "shift_word": shift["word"],
+        "shift_at": str(shift["at"]),
+    }
 
 
 def validation_reasons(row: dict, anchored_model: bool, *, split_checked: bool = True) -> list[str]:
@@ -410,8 +491,10 @@ def validation_reasons(row: dict, anchored_model: bool, *, split_checked: bool =
     elif row["topic"] <= 0:
         reasons.append("no keyword of the theme is in the vocabulary: the theme is not measured here")
     if row["keyword_weight"] >= rules["keyword_weight"]:
-        reasons.append(f"its topic is almost only its keywords ({row['keyword_weight']:.2f} of the top-20 weight): "
-                       "keyword counting, not a topic")
+        reasons.append(
+            f"its topic is almost only its keywords ({row['keyword_weight']:.2f} of the top-20 weight): "
+            "keyword counting, not a topic"
+        )
     checks = [("r_documents", "across documents")]
     if row.get("n_years", 0) >= rules["min_years"]:
         checks.append(("r_years", "across years"))
@@ -421,8 +504,9 @@ def validation_reasons(row: dict, anchored_model: bool, *, split_checked: bool =
         elif row[key] < rules[key]:
             reasons.append(f"share and keyword rate agree weakly {what} (r = {row[key]:.2f} < {rules[key]})")
     if not np.isnan(row["member_r"]) and row["member_r"] < rules["member_r"]:
-        reasons.append(f"its shares change with the seed (r between ensemble members {row['member_r']:.2f} < "
-                       f"{rules['member_r']})")
+        reasons.append(
+            f"its shares change with the seed (r between ensemble members {row['member_r']:.2f} < {rules['member_r']})"
+        )
     if anchored_model and row["topic"] > 0 and split_checked:
         lows = [row.get("r_split_low", np.nan)]
         if row.get("n_years", 0) >= rules["min_years"]:
@@ -432,20 +516,24 @@ def validation_reasons(row: dict, anchored_model: bool, *, split_checked: bool =
         elif np.all(np.isnan(lows)):
             reasons.append("the split-half check cannot be computed (fewer than four documents, or no spread)")
         elif not np.nanmax(lows) > 0:
-            reasons.append(f"split-half check failed: its share measured from half of its keywords does not follow "
-                           f"the other half's rate (r = {row['r_split']:.2f} across documents, 95% interval from "
-                           f"{row['r_split_low']:.2f}): its keywords may not measure one thing")
+            reasons.append(
+                f"split-half check failed: its share measured from half of its keywords does not follow "
+                f"the other half's rate (r = {row['r_split']:.2f} across documents, 95% interval from "
+                f"{row['r_split_low']:.2f}): its keywords may not measure one thing"
+            )
     return reasons
 
 
-def other_diagnostics(units: pd.DataFrame, yearly: pd.DataFrame, topics: pd.DataFrame,
-                      lexicon: Lexicon) -> tuple[dict, str]:
+def other_diagnostics(units: pd.DataFrame, yearly: pd.DataFrame, topics: pd.DataFrame, lexicon: Lexicon) -> tuple[dict, str]:
     """The row of themes.csv for ``other`` (the free topics, or the unlabelled ones): its share, the years in
     which it is the largest share, the free topics' top words and suggested themes; and a warning ('' for none,
     also the row's ``why``) when it is the largest share of the corpus or of at least a quarter of the years."""
     tokens = units["n_tokens"].to_numpy(dtype=float)
-    share = {t: float(np.dot(np.nan_to_num(units[t].to_numpy(dtype=float)), tokens) / max(tokens.sum(), 1))
-             for t in [*lexicon.names, OTHER] if t in units}
+    share = {
+        t: float(np.dot(np.nan_to_num(units[t].to_numpy(dtype=float)), tokens) / max(tokens.sum(), 1))
+        for t in [*lexicon.names, OTHER]
+        if t in units
+    }
     rows = yearly[yearly["share"].notna()] if len(yearly) else yearly
     wide = rows.pivot_table(index="year", columns="theme", values="share") if len(rows) else None
     years_largest = []
@@ -459,18 +547,29 @@ def other_diagnostics(units: pd.DataFrame, yearly: pd.DataFrame, topics: pd.Data
     biggest = max((t for t in share if t != OTHER), key=share.get, default=None)
     notes = []
     if biggest is not None and share.get(OTHER, 0) > share[biggest]:
-        notes.append(f"'other' is the largest share of the corpus ({share[OTHER]:.2f} against {biggest} "
-                     f"{share[biggest]:.2f})")
+        notes.append(f"'other' is the largest share of the corpus ({share[OTHER]:.2f} against {biggest} {share[biggest]:.2f})")
     if years_largest and len(years_largest) >= max(2, n_years / 4):
         notes.append(f"'other' is the largest share in {len(years_largest)} of {n_years} years")
     why = ""
     if notes:
-        why = ("; ".join(notes) + f": read its free topics (topics.csv, passages.csv): {words or 'none'}"
-               + (f" (suggested: {suggested})" if suggested else "")
-               + "; a subject of your study among them is a theme your lexicon lacks (candidate_keywords.csv "
-                 "lists words that go with each theme's keywords)")
-    row = {"theme": OTHER, "label_zh": "其他", "label_en": "other", "topic": 0, "top_words": words,
-           "share": share.get(OTHER, float("nan")), "n_years": n_years,
-           "years_largest": " ".join(map(str, years_largest)), "suggested": suggested, "validated": False,
-           "why": why or "not a theme: what the lexicon does not name"}
+        why = (
+            "; ".join(notes)
+            + f": read its free topics (topics.csv, passages.csv): {words or 'none'}"
+            + (f" (suggested: {suggested})" if suggested else "")
+            + "; a subject of your study among them is a theme your lexicon lacks (candidate_keywords.csv "
+            "lists words that go with each theme's keywords)"
+        )
+    row = {
+        "theme": OTHER,
+        "label_zh": "其他",
+        "label_en": "other",
+        "topic": 0,
+        "top_words": words,
+        "share": share.get(OTHER, float("nan")),
+        "n_years": n_years,
+        "years_largest": " ".join(map(str, years_largest)),
+        "suggested": suggested,
+        "validated": False,
+        "why": why or "not a theme: what the lexicon does not name",
+    }
     return row, why

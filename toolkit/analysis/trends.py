@@ -26,24 +26,44 @@ if TYPE_CHECKING:
 log = logging.getLogger("toolkit")
 
 OPTIONS = {
-    "bootstrap": Option(1000, "Replicates of the bootstrap (the units of each document resampled, one ensemble "
-                              "member and one document-level draw each) behind every interval; 0 for none.", *NON_NEGATIVE),
-    "level": Option(0.95, "Coverage of the intervals, e.g. 0.95 (1 would make every interval infinite).",
-                    *PROBABILITY, kind=(float, int)),
-    "change_from": Option(0, "First year (or period name) of the change table; 0 for the first year with two "
-                          "documents or more (the first with data when fewer than two years have two).",
-                          kind=(int, str)),
-    "change_to": Option(0, "Last year (or period name) of the change table; 0 for the last year with two "
-                        "documents or more (the last with data when fewer than two years have two).",
-                        kind=(int, str)),
-    "periods": Option({}, "Named periods, e.g. {\"十二五\" = [2011, 2015], \"十三五\" = [2016, 2020]}: shares, intervals "
-                          "and figures per period too.", kind=dict),
-    "spans": Option(6, "Without periods, tables by period (theme wording, passages) cut the years into at most "
-                       "this many spans of equal length (2, 5, 10 ... years; each year of a short corpus).",
-                    *POSITIVE),
+    "bootstrap": Option(
+        1000,
+        "Replicates of the bootstrap (the units of each document resampled, one ensemble "
+        "member and one document-level draw each) behind every interval; 0 for none.",
+        *NON_NEGATIVE,
+    ),
+    "level": Option(
+        0.95, "Coverage of the intervals, e.g. 0.95 (1 would make every interval infinite).", *PROBABILITY, kind=(float, int)
+    ),
+    "change_from": Option(
+        0,
+        "First year (or period name) of the change table; 0 for the first year with two "
+        "documents or more (the first with data when fewer than two years have two).",
+        kind=(int, str),
+    ),
+    "change_to": Option(
+        0,
+        "Last year (or period name) of the change table; 0 for the last year with two "
+        "documents or more (the last with data when fewer than two years have two).",
+        kind=(int, str),
+    ),
+    "periods": Option(
+        {},
+        'Named periods, e.g. {"十二五" = [2011, 2015], "十三五" = [2016, 2020]}: shares, intervals and figures per period too.',
+        kind=dict,
+    ),
+    "spans": Option(
+        6,
+        "Without periods, tables by period (theme wording, passages) cut the years into at most "
+        "this many spans of equal length (2, 5, 10 ... years; each year of a short corpus).",
+        *POSITIVE,
+    ),
     "by": Option("", "A column of the metadata to compare groups by (place, level, province ...); '' for none."),
-    "compare": Option([], "Two values of `by` whose shares the group change table compares; [] for the two groups "
-                          "with the most tokens.", kind=list),
+    "compare": Option(
+        [],
+        "Two values of `by` whose shares the group change table compares; [] for the two groups with the most tokens.",
+        kind=list,
+    ),
 }
 RETIRED = {"seeds": "extra seeds are now the ensemble: set model.ensemble (e.g. 3) instead of trends.seeds"}
 OTHER_COLUMNS = ("share_low", "share_high", "share_sd", "sampling_sd", "seed_sd", "seed_min", "seed_max")
@@ -51,10 +71,13 @@ OTHER_COLUMNS = ("share_low", "share_high", "share_sd", "sampling_sd", "seed_sd"
 
 def check_options(section: dict) -> None:
     for name, span in section["periods"].items():
-        if not (isinstance(span, list) and len(span) == 2 and all(isinstance(y, int) and not isinstance(y, bool)
-                                                                  for y in span) and span[0] <= span[1]):
-            raise ToolkitError(f"trends.periods: {name} must be [first year, last year], e.g. [2011, 2015], not "
-                               f"{span!r}")
+        if not (
+            isinstance(span, list)
+            and len(span) == 2
+            and all(isinstance(y, int) and not isinstance(y, bool) for y in span)
+            and span[0] <= span[1]
+        ):
+            raise ToolkitError(f"trends.periods: {name} must be [first year, last year], e.g. [2011, 2015], not {span!r}")
     spans = sorted((span[0], span[1], name) for name, span in section["periods"].items())
     for (_, end, name), (start, _, other) in zip(spans, spans[1:]):
         if start <= end:
@@ -106,6 +129,7 @@ def year_spans(years, max_spans: int = 6) -> dict[str, list[int]]:
 
 # ----- share tables ------------------------------------------------------------------------------------------
 
+
 @dataclass
 class ShareModel:
     """The modelled units, their documents and the ensemble's shares: what every table is computed from."""
@@ -124,8 +148,9 @@ class ShareModel:
         doc_ids = self.units["doc_id"].to_numpy()
         first = np.flatnonzero(np.r_[True, doc_ids[1:] != doc_ids[:-1]])
         dates = [(y, str(d)) for y, d in zip(self.units["year"].to_numpy()[first], doc_ids[first])]
-        self.documents = Documents.of(doc_ids, self.units["n_tokens"].to_numpy(dtype=float), self.member_shares,
-                                      dates=[f"{y:06d}{d}" for y, d in dates])
+        self.documents = Documents.of(
+            doc_ids, self.units["n_tokens"].to_numpy(dtype=float), self.member_shares, dates=[f"{y:06d}{d}" for y, d in dates]
+        )
         self.doc_frame = self.units.iloc[first].reset_index(drop=True)
 
     def cells(self, keys: list[str], labels: list | None = None):
@@ -159,19 +184,26 @@ class ShareModel:
         offsets = docs.offsets
         member_share, counts = [], []
         for members in cells.documents:
-            units = np.concatenate([np.arange(offsets[d], offsets[d + 1]) for d in members]) if len(members) else \
-                np.zeros(0, dtype=np.int64)
+            units = (
+                np.concatenate([np.arange(offsets[d], offsets[d + 1]) for d in members])
+                if len(members)
+                else np.zeros(0, dtype=np.int64)
+            )
             weights = docs.weights[units]
             total = weights.sum()
-            member_share.append((weights @ docs.shares[:, units, :]) / total if total > 0 else
-                                np.full((docs.shares.shape[0], len(self.themes)), np.nan))
+            member_share.append(
+                (weights @ docs.shares[:, units, :]) / total
+                if total > 0
+                else np.full((docs.shares.shape[0], len(self.themes)), np.nan)
+            )
             counts.append((len(members), len(units), int(total)))
         member_share = np.stack(member_share, axis=1) if cells.labels else np.zeros((1, 0, len(self.themes)))
         share = member_share.mean(axis=0)
         rows = {"share": share}
         if len(member_share) > 1:  # the spread over the ensemble's members
-            rows.update(seed_min=member_share.min(axis=0), seed_max=member_share.max(axis=0),
-                        seed_sd=member_share.std(axis=0, ddof=1))
+            rows.update(
+                seed_min=member_share.min(axis=0), seed_max=member_share.max(axis=0), seed_sd=member_share.std(axis=0, ddof=1)
+            )
         basis, total, weight = ["none"] * len(cells.labels), None, np.zeros(len(cells.labels))
         if self.n_boot:
             z = _z(self.level)
@@ -179,21 +211,29 @@ class ShareModel:
             docs.document_shares()  # computed once, before the two threads below read it
             with ThreadPoolExecutor(1) as pool:  # each set draws from its own stream: one in a thread, one here
                 with_members = pool.submit(replicate, docs, cells, self.n_boot, self.random_state, pooled=pooled)
-                sampling = replicate(docs, cells, self.n_boot, self.random_state + 1, with_members=False,
-                                     pooled=pooled)
+                sampling = replicate(docs, cells, self.n_boot, self.random_state + 1, with_members=False, pooled=pooled)
                 total = with_members.result()
             sd = standard_deviations(total)
-            rows.update(share_sd=sd, sampling_sd=standard_deviations(sampling),
-                        share_low=np.clip(share - z * sd, 0, 1), share_high=np.clip(share + z * sd, 0, 1))
+            rows.update(
+                share_sd=sd,
+                sampling_sd=standard_deviations(sampling),
+                share_low=np.clip(share - z * sd, 0, 1),
+                share_high=np.clip(share + z * sd, 0, 1),
+            )
             basis, weight = total.basis, total.weight
         frame = []
         for c, label in enumerate(cells.labels):
             n_docs, n_units, n_tokens = counts[c]
             for t, theme in enumerate(self.themes):
                 row = dict(zip(keys, label))
-                row.update(theme=theme, **{name: float(values[c, t]) for name, values in rows.items()},
-                           n_documents=n_docs, n_units=n_units, n_tokens=n_tokens,
-                           interval_basis=_basis(n_docs, basis[c], weight[c]) if self.n_boot else "")
+                row.update(
+                    theme=theme,
+                    **{name: float(values[c, t]) for name, values in rows.items()},
+                    n_documents=n_docs,
+                    n_units=n_units,
+                    n_tokens=n_tokens,
+                    interval_basis=_basis(n_docs, basis[c], weight[c]) if self.n_boot else "",
+                )
                 frame.append(row)
         return pd.DataFrame(frame), cells, total
 
@@ -214,14 +254,30 @@ class ShareModel:
             change = values[1] - values[0]
             p = float(2 * _normal_tail(abs(change) / sd[t])) if sd[t] > 0 else float("nan")
             low_all, high_all = change - z_all * sd[t], change + z_all * sd[t]
-            rows.append({"theme": theme, "from": _label(first), "to": _label(last), "share_from": values[0],
-                         "share_to": values[1], "change": change, "change_sd": sd[t], "change_low": change - z * sd[t],
-                         "change_high": change + z * sd[t], "simultaneous_low": low_all,
-                         "simultaneous_high": high_all, "p_value": p,
-                         "clear": bool(theme != "other" and (low_all > 0 or high_all < 0)),
-                         "documents_from": sizes[0], "documents_to": sizes[1],
-                         "note": ("rests on single documents: their document level is the pooled between-document "
-                                  "variance" if min(sizes) == 1 else "")})
+            rows.append(
+                {
+                    "theme": theme,
+                    "from": _label(first),
+                    "to": _label(last),
+                    "share_from": values[0],
+                    "share_to": values[1],
+                    "change": change,
+                    "change_sd": sd[t],
+                    "change_low": change - z * sd[t],
+                    "change_high": change + z * sd[t],
+                    "simultaneous_low": low_all,
+                    "simultaneous_high": high_all,
+                    "p_value": p,
+                    "clear": bool(theme != "other" and (low_all > 0 or high_all < 0)),
+                    "documents_from": sizes[0],
+                    "documents_to": sizes[1],
+                    "note": (
+                        "rests on single documents: their document level is the pooled between-document variance"
+                        if min(sizes) == 1
+                        else ""
+                    ),
+                }
+            )
         return pd.DataFrame(rows)
 
 
@@ -235,15 +291,19 @@ def _basis(n_documents: int, pooled: str, weight: float) -> str:
     if n_documents == 0:
         return ""
     few = "one document" if n_documents == 1 else f"{n_documents} documents"
-    source = {"within cells": "pooled over the table's cells",
-              "consecutive documents": "from consecutive documents (conservative where shares trend)"}
+    source = {
+        "within cells": "pooled over the table's cells",
+        "consecutive documents": "from consecutive documents (conservative where shares trend)",
+    }
     if pooled not in source or weight == 1:
-        return (f"{few}: units resampled, document level from its documents" if weight > 0 else
-                f"{few}: units only (too few documents to estimate the document level)")
+        return (
+            f"{few}: units resampled, document level from its documents"
+            if weight > 0
+            else f"{few}: units only (too few documents to estimate the document level)"
+        )
     if weight == 0:
         return f"{few}: units resampled, document level {source[pooled]}"
-    return (f"{few}: units resampled, document level {weight:.0%} from its documents, {1 - weight:.0%} "
-            f"{source[pooled]}")
+    return f"{few}: units resampled, document level {weight:.0%} from its documents, {1 - weight:.0%} {source[pooled]}"
 
 
 def _z(level: float) -> float:
@@ -266,6 +326,7 @@ def theme_by_year(units: pd.DataFrame, themes: list[str], *, years: tuple[int, i
     a year without units has share NaN and zero counts: a gap, never a zero.
     """
     import pandas as pd
+
     first, last = years if years else (int(units["year"].min()), int(units["year"].max()))
     rows = []
     for year in range(first, last + 1):
@@ -274,28 +335,37 @@ def theme_by_year(units: pd.DataFrame, themes: list[str], *, years: tuple[int, i
         total = tokens.sum()
         for theme in themes:
             share = float(np.dot(tokens, in_year[theme].to_numpy(dtype=float)) / total) if total > 0 else np.nan
-            rows.append({"year": year, "theme": theme, "share": share,
-                         "n_documents": int(in_year["doc_id"].nunique()), "n_units": int(len(in_year)),
-                         "n_tokens": int(total)})
+            rows.append(
+                {
+                    "year": year,
+                    "theme": theme,
+                    "share": share,
+                    "n_documents": int(in_year["doc_id"].nunique()),
+                    "n_units": int(len(in_year)),
+                    "n_tokens": int(total),
+                }
+            )
     return pd.DataFrame(rows)
 
 
 # ----- keywords --------------------------------------------------------------------------------------------
 
-def keyword_rates(units: pd.DataFrame, keyword_counts: np.ndarray, themes: list[str],
-                  *, years: tuple[int, int] | None = None) -> pd.DataFrame:
+
+def keyword_rates(
+    units: pd.DataFrame, keyword_counts: np.ndarray, themes: list[str], *, years: tuple[int, int] | None = None
+) -> pd.DataFrame:
     """Model-free baseline: occurrences of each theme's lexicon words per 10,000 tokens, per year.
 
     ``keyword_counts`` (units x themes, :func:`toolkit.analysis.themes.keyword_counts`) holds the keyword tokens of each
     row of ``units`` (which needs year and n_tokens); ``themes`` names its columns.
     """
     import pandas as pd
+
     first, last = years if years else (int(units["year"].min()), int(units["year"].max()))
     n_years = last - first + 1
     year_of_unit = units["year"].to_numpy(dtype=np.int64) - first
     in_window = (year_of_unit >= 0) & (year_of_unit < n_years)
-    totals = np.bincount(year_of_unit[in_window], weights=units["n_tokens"].to_numpy(dtype=float)[in_window],
-                         minlength=n_years)
+    totals = np.bincount(year_of_unit[in_window], weights=units["n_tokens"].to_numpy(dtype=float)[in_window], minlength=n_years)
     counts = np.zeros((n_years, len(themes)))
     np.add.at(counts, year_of_unit[in_window], keyword_counts[in_window])
     rows = []
@@ -303,14 +373,22 @@ def keyword_rates(units: pd.DataFrame, keyword_counts: np.ndarray, themes: list[
         total = int(totals[i])
         for k, theme in enumerate(themes):
             count = int(counts[i, k])
-            rows.append({"year": first + i, "theme": theme, "per_10k": count / total * 1e4 if total else np.nan,
-                         "count": count, "n_tokens": total})
+            rows.append(
+                {
+                    "year": first + i,
+                    "theme": theme,
+                    "per_10k": count / total * 1e4 if total else np.nan,
+                    "count": count,
+                    "n_tokens": total,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def model_keyword_agreement(shares: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
     """Pearson correlation across years between each theme's model share and its keyword rate."""
     import pandas as pd
+
     merged = shares.merge(rates, on=["year", "theme"]).dropna(subset=["share", "per_10k"])
     rows = []
     for theme, rows_theme in merged.groupby("theme", sort=False):
@@ -321,6 +399,7 @@ def model_keyword_agreement(shares: pd.DataFrame, rates: pd.DataFrame) -> pd.Dat
 
 
 # ----- the stage ---------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Trends:
@@ -338,20 +417,55 @@ class Trends:
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table by the name of its CSV file (those that were computed)."""
-        named = {"theme_by_year": self.yearly, "keyword_by_year": self.keywords, "model_vs_keywords": self.agreement,
-                 "change": self.change, "theme_by_period": self.periods, "theme_by_group": self.groups,
-                 "theme_by_group_year": self.group_years, "group_change": self.group_change}
+        named = {
+            "theme_by_year": self.yearly,
+            "keyword_by_year": self.keywords,
+            "model_vs_keywords": self.agreement,
+            "change": self.change,
+            "theme_by_period": self.periods,
+            "theme_by_group": self.groups,
+            "theme_by_group_year": self.group_years,
+            "group_change": self.group_change,
+        }
         return {name: table for name, table in named.items() if table is not None}
 
 
-CHANGE_COLUMNS = ["theme", "from", "to", "share_from", "share_to", "change", "change_sd", "change_low", "change_high",
-                  "simultaneous_low", "simultaneous_high", "p_value", "clear", "documents_from", "documents_to", "note"]
+CHANGE_COLUMNS = [
+    "theme",
+    "from",
+    "to",
+    "share_from",
+    "share_to",
+    "change",
+    "change_sd",
+    "change_low",
+    "change_high",
+    "simultaneous_low",
+    "simultaneous_high",
+    "p_value",
+    "clear",
+    "documents_from",
+    "documents_to",
+    "note",
+]
 
 
-def yearly_trends(units: pd.DataFrame, keyword_counts: np.ndarray, themes: list[str], *,
-                  window: tuple[int, int], member_shares=None, bootstrap: int = 1000, level: float = 0.95,
-                  random_state: int = 0, change_from=0, change_to=0, periods: dict | None = None, by: str = "",
-                  compare: list | None = None) -> Trends:
+def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
+    units: pd.DataFrame,
+    keyword_counts: np.ndarray,
+    themes: list[str],
+    *,
+    window: tuple[int, int],
+    member_shares=None,
+    bootstrap: int = 1000,
+    level: float = 0.95,
+    random_state: int = 0,
+    change_from=0,
+    change_to=0,
+    periods: dict | None = None,
+    by: str = "",
+    compare: list | None = None,
+) -> Trends:
     """Every table of a run.
 
     ``units``: every unit with year, doc_id, n_tokens, in_model, one share column per name in ``themes`` (the
@@ -360,6 +474,7 @@ def yearly_trends(units: pd.DataFrame, keyword_counts: np.ndarray, themes: list[
     units (members x units x themes; default: the shares in ``units``, one member).
     """
     import pandas as pd
+
     periods = periods or {}
     # the columns the tables read, so that no copy of other columns (the units' text) is made
     columns = [c for c in dict.fromkeys(("doc_id", "year", "n_tokens", by, *themes)) if c and c in units.columns]
@@ -371,7 +486,7 @@ def yearly_trends(units: pd.DataFrame, keyword_counts: np.ndarray, themes: list[
     model = ShareModel(modelled, member_shares, themes, bootstrap, level, random_state)
     years = [(y,) for y in range(window[0], window[1] + 1)]
     yearly, _ = model.table(["year"], years)
-    keywords = keyword_rates(units, keyword_counts, themes[:keyword_counts.shape[1]], years=window)
+    keywords = keyword_rates(units, keyword_counts, themes[: keyword_counts.shape[1]], years=window)
     agreement = model_keyword_agreement(yearly, keywords)
     trends = Trends(yearly, keywords, agreement, pd.DataFrame(columns=CHANGE_COLUMNS))
     if periods:
@@ -387,18 +502,23 @@ def yearly_trends(units: pd.DataFrame, keyword_counts: np.ndarray, themes: list[
         raise ToolkitError(f"trends.change_from/change_to name periods that trends.periods lacks: {first}, {last}")
     cells = trends.periods if key == "period" else yearly
     present = set(cells.loc[cells["n_units"] > 0, key])
-    empty = [f"trends.{name} = {value!r}" for name, value in (("change_from", first), ("change_to", last))
-             if value not in present]
+    empty = [
+        f"trends.{name} = {value!r}" for name, value in (("change_from", first), ("change_to", last)) if value not in present
+    ]
     if empty:
-        log.warning("%s: no document there, so change.csv is empty; %s with documents: %s", " and ".join(empty),
-                    "periods" if key == "period" else "years",
-                    ", ".join(p for p in periods if p in present) if key == "period" else _year_ranges(present))
+        log.warning(
+            "%s: no document there, so change.csv is empty; %s with documents: %s",
+            " and ".join(empty),
+            "periods" if key == "period" else "years",
+            ", ".join(p for p in periods if p in present) if key == "period" else _year_ranges(present),
+        )
     if first != last and first in present and last in present and bootstrap:
         trends.change = model.change([key], (first,), (last,))
     if by:
         if by not in modelled.columns:
-            raise ToolkitError(f"trends.by = {by!r} is no column of the documents; use one of the metadata's "
-                               "columns (place, level ...)")
+            raise ToolkitError(
+                f"trends.by = {by!r} is no column of the documents; use one of the metadata's columns (place, level ...)"
+            )
         grouped = modelled.assign(**{by: modelled[by].astype(str)})
         model = ShareModel(grouped, member_shares, themes, bootstrap, level, random_state)
         trends.groups, _ = model.table([by])
@@ -407,8 +527,9 @@ def yearly_trends(units: pd.DataFrame, keyword_counts: np.ndarray, themes: list[
         pair = [str(v) for v in compare] if compare else list(sizes.index[:2])
         missing = [v for v in pair if v not in sizes.index]
         if missing:
-            raise ToolkitError(f"trends.compare: no document has {by} = {missing[0]!r}; the groups are "
-                               f"{', '.join(sizes.index[:10])}")
+            raise ToolkitError(
+                f"trends.compare: no document has {by} = {missing[0]!r}; the groups are {', '.join(sizes.index[:10])}"
+            )
         if len(pair) == 2 and bootstrap:
             trends.group_change = model.change([by], (pair[0],), (pair[1],))
     return trends

@@ -109,8 +109,7 @@ class Documents:
         starts = np.flatnonzero(np.r_[True, doc_ids[1:] != doc_ids[:-1]])
         offsets = np.r_[starts, len(doc_ids)].astype(np.int64)
         order = np.argsort(np.asarray(dates), kind="stable") if dates is not None else np.arange(len(starts))
-        return cls(offsets, np.asarray(weights, dtype=np.float64), np.ascontiguousarray(shares, dtype=np.float64),
-                   order)
+        return cls(offsets, np.asarray(weights, dtype=np.float64), np.ascontiguousarray(shares, dtype=np.float64), order)
 
     def document_shares(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per document: its token-weighted share of each theme (mean over members), its tokens, and the
@@ -147,8 +146,12 @@ def _cell_sums(doc_share: np.ndarray, within: np.ndarray, cells: Cells) -> tuple
     for docs in cells.documents:
         if len(docs) >= 2:
             values = doc_share[docs]
-            sums[tuple(sorted(np.asarray(docs).tolist()))] = (((values - values.mean(axis=0)) ** 2).sum(axis=0),
-                                                              len(docs) - 1, within[docs].sum(axis=0), len(docs))
+            sums[tuple(sorted(np.asarray(docs).tolist()))] = (
+                ((values - values.mean(axis=0)) ** 2).sum(axis=0),
+                len(docs) - 1,
+                within[docs].sum(axis=0),
+                len(docs),
+            )
     return sums, tuple(sum(value[i] for value in sums.values()) for i in range(4))
 
 
@@ -206,8 +209,9 @@ def document_variance(documents: Documents, cells: Cells, pooled: Cells | None =
     return blended, weight, df, basis
 
 
-def replicate(documents: Documents, cells: Cells, n_boot: int, random_state: int, *, with_members: bool = True,
-              pooled: Cells | None = None) -> Replicates:
+def replicate(
+    documents: Documents, cells: Cells, n_boot: int, random_state: int, *, with_members: bool = True, pooled: Cells | None = None
+) -> Replicates:
     """Replicates of the cells (see the module's docstring). The pooled part of the between-document variance
     comes from ``pooled`` (every cell of the table's grouping, default ``cells``), so a table of a few cells
     still borrows from all the documents. As that variance is itself estimated (df degrees of freedom), a cell's
@@ -219,8 +223,11 @@ def replicate(documents: Documents, cells: Cells, n_boot: int, random_state: int
     variance, weight, df, basis = document_variance(documents, cells, pooled)
     widen = np.where(df > 0, t.ppf(0.975, np.maximum(df, 1e-3)) / norm.ppf(0.975), 1.0)
     shares = documents.shares if with_members else documents.shares.mean(axis=0, keepdims=True)
-    cell_docs = np.concatenate([np.asarray(d, dtype=np.int64) for d in cells.documents]) if cells.documents else \
-        np.zeros(0, dtype=np.int64)
+    cell_docs = (
+        np.concatenate([np.asarray(d, dtype=np.int64) for d in cells.documents])
+        if cells.documents
+        else np.zeros(0, dtype=np.int64)
+    )
     cell_offsets = np.r_[0, np.cumsum([len(d) for d in cells.documents])].astype(np.int64)
     state = stream(random_state)
     _, tokens, within = documents.document_shares()
@@ -229,10 +236,18 @@ def replicate(documents: Documents, cells: Cells, n_boot: int, random_state: int
         if len(docs):
             share_of = tokens[docs] / tokens[docs].sum()
             units = (share_of[:, None] ** 2 * within[docs]).sum(axis=0)  # U: the unit part of the cell's variance
-            neff = 1 / (share_of ** 2).sum()
+            neff = 1 / (share_of**2).sum()
             noise_var[c] = widen[c] ** 2 * variance[c] / neff + (widen[c] ** 2 - 1) * units
-    values = _replicates(documents.offsets, documents.weights, shares, cell_docs, cell_offsets,
-                         np.ascontiguousarray(np.sqrt(noise_var)), n_boot, state)
+    values = _replicates(
+        documents.offsets,
+        documents.weights,
+        shares,
+        cell_docs,
+        cell_offsets,
+        np.ascontiguousarray(np.sqrt(noise_var)),
+        n_boot,
+        state,
+    )
     return Replicates(values, basis, weight, df)
 
 

@@ -86,8 +86,10 @@ def _read_run(run: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.D
     bad = numbers.isna() & unit_topics[shares].notna()
     if bad.any(axis=None):
         row, column = np.argwhere(bad.to_numpy())[0]
-        raise ToolkitError(f"{run / 'unit_topics.csv'}: {shares[column]} of unit {unit_topics['unit_id'].iloc[row]} "
-                           f"is {unit_topics[shares[column]].iloc[row]!r}, not a number; {fix}")
+        raise ToolkitError(
+            f"{run / 'unit_topics.csv'}: {shares[column]} of unit {unit_topics['unit_id'].iloc[row]} "
+            f"is {unit_topics[shares[column]].iloc[row]!r}, not a number; {fix}"
+        )
     return units, topics, themes, unit_topics.assign(**numbers)
 
 
@@ -104,11 +106,14 @@ def allocate(sizes: np.ndarray, n: int, minimum: int = 5) -> tuple[np.ndarray, s
     sizes = np.asarray(sizes, dtype=np.int64)
     k, total = len(sizes), int(sizes.sum())
     if n >= total:
-        return sizes.copy(), ("" if n == total else
-                              f"{n} units asked, {total} written: the model was fitted to {total} units, all taken")
+        return sizes.copy(), (
+            "" if n == total else f"{n} units asked, {total} written: the model was fitted to {total} units, all taken"
+        )
     if n < k:
-        return np.minimum(sizes, 1), (f"{n} units asked, {k} written: {k} strata (the model's dominant themes) need "
-                                      "at least 1 each, so that every theme is coded")
+        return np.minimum(sizes, 1), (
+            f"{n} units asked, {k} written: {k} strata (the model's dominant themes) need "
+            "at least 1 each, so that every theme is coded"
+        )
     alloc = np.minimum(sizes, max(1, min(minimum, n // k)))
     for _ in range(n - int(alloc.sum())):  # D'Hondt: each further unit to the stratum least served for its size
         priority = np.where(alloc < sizes, sizes / (alloc + 1), -1.0)
@@ -116,18 +121,18 @@ def allocate(sizes: np.ndarray, n: int, minimum: int = 5) -> tuple[np.ndarray, s
     return alloc, ""
 
 
-def sample_units(units: pd.DataFrame, n: int, rng: np.random.Generator, minimum: int = 5
-                 ) -> tuple[pd.DataFrame, str]:
+def sample_units(units: pd.DataFrame, n: int, rng: np.random.Generator, minimum: int = 5) -> tuple[pd.DataFrame, str]:
     """A sample of ``n`` modelled units stratified by the model's dominant theme (``other`` included when it is
     the largest share): see :func:`allocate`; each unit with its sampling weight (stratum size over units drawn
     from it), so weighted scores estimate the whole corpus. The second value says why the sample is not ``n``
     units, when it is not."""
     modelled = units[units["in_model"].astype(str).str.strip().str.lower().isin(["true", "1"])]
     if modelled.empty:
-        raise ToolkitError("the run has no unit the model was fitted to (no row of units.csv has in_model True); "
-                           "export from a run whose model was fitted")
-    modelled = modelled.assign(dominant_theme=modelled["dominant_theme"].fillna("other").astype(str)
-                               .replace("", "other"))
+        raise ToolkitError(
+            "the run has no unit the model was fitted to (no row of units.csv has in_model True); "
+            "export from a run whose model was fitted"
+        )
+    modelled = modelled.assign(dominant_theme=modelled["dominant_theme"].fillna("other").astype(str).replace("", "other"))
     strata = modelled.groupby("dominant_theme", sort=True)
     sizes = strata.size()
     allocation, note = allocate(sizes.to_numpy(), n, minimum)
@@ -140,8 +145,9 @@ def sample_units(units: pd.DataFrame, n: int, rng: np.random.Generator, minimum:
     return pd.concat(parts, ignore_index=True), note
 
 
-def export(run: str | Path, out: str | Path | None = None, *, n_units: int = 200, n_topic_tasks: int = 50,
-           random_state: int = 0) -> Path:
+def export(
+    run: str | Path, out: str | Path | None = None, *, n_units: int = 200, n_topic_tasks: int = 50, random_state: int = 0
+) -> Path:
     """Write the coding sheets, their keys and a codebook for the run in ``run`` into ``out`` (default:
     ``<run>-validation``)."""
     run = Path(run).resolve()  # "." has no name to add "-validation" to
@@ -161,12 +167,30 @@ def export(run: str | Path, out: str | Path | None = None, *, n_units: int = 200
     topic_sheet, topic_key = _topic_intrusion(sample, topics, unit_topics, n_topic_tasks, rng)
     with atomic.output_folder(out, {"the run": run}) as work:
         atomic.write_text(work / CODEBOOK, _codebook(themes, len(sheet), len(words_sheet), len(topic_sheet), note))
-        for name, table in ((UNIT_SHEET, sheet), (UNIT_KEY, key), (WORD_SHEET, words_sheet), (WORD_KEY, words_key),
-                            (TOPIC_SHEET, topic_sheet), (TOPIC_KEY, topic_key)):
+        for name, table in (
+            (UNIT_SHEET, sheet),
+            (UNIT_KEY, key),
+            (WORD_SHEET, words_sheet),
+            (WORD_KEY, words_key),
+            (TOPIC_SHEET, topic_sheet),
+            (TOPIC_KEY, topic_key),
+        ):
             atomic.write_csv(work / name, table, bom=True)  # coders open these in Excel
-        atomic.write_text(work / "validation.json", json.dumps(
-            {"run": str(run.resolve()), "n_units": len(sheet), "n_units_asked": n_units, "sample_note": note,
-             "random_state": random_state}, ensure_ascii=False, indent=1) + "\n")
+        atomic.write_text(
+            work / "validation.json",
+            json.dumps(
+                {
+                    "run": str(run.resolve()),
+                    "n_units": len(sheet),
+                    "n_units_asked": n_units,
+                    "sample_note": note,
+                    "random_state": random_state,
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+            + "\n",
+        )
     return out
 
 
@@ -187,8 +211,7 @@ def _word_intrusion(topics: pd.DataFrame, rng: np.random.Generator, n_words: int
     return pd.DataFrame(sheet), pd.DataFrame(key)
 
 
-def _topic_intrusion(sample: pd.DataFrame, topics: pd.DataFrame, unit_topics: pd.DataFrame, n: int,
-                     rng: np.random.Generator):
+def _topic_intrusion(sample: pd.DataFrame, topics: pd.DataFrame, unit_topics: pd.DataFrame, n: int, rng: np.random.Generator):
     """For ``n`` sampled units: the unit's three largest topics and one of its smallest, each shown by its top
     8 words, in random order as options A-D; the coder names the one that does not belong."""
     described = {row.topic: " ".join(_words(row.top_words)[:8]) for row in topics.itertuples()}
@@ -201,34 +224,51 @@ def _topic_intrusion(sample: pd.DataFrame, topics: pd.DataFrame, unit_topics: pd
         values = shares.loc[row.unit_id, columns].to_numpy(dtype=float)
         ranked = np.argsort(-values, kind="stable")
         largest = [int(columns[k].split("_")[1]) for k in ranked[:3]]
-        smallest = [int(columns[k].split("_")[1]) for k in ranked[len(ranked) // 2:]]
+        smallest = [int(columns[k].split("_")[1]) for k in ranked[len(ranked) // 2 :]]
         intruder = smallest[int(rng.integers(len(smallest)))]
         shown = [*largest, intruder]
         rng.shuffle(shown)
-        letters = string.ascii_uppercase[:len(shown)]
-        sheet.append({"item": row.item, "text": row.text, **{f"option_{x}": described[t] for x, t in zip(letters, shown)},
-                      "intruder": ""})
-        key.append({"item": row.item, "unit_id": row.unit_id, "intruder": letters[shown.index(intruder)],
-                    **{f"option_{x}": t for x, t in zip(letters, shown)}})
+        letters = string.ascii_uppercase[: len(shown)]
+        sheet.append(
+            {"item": row.item, "text": row.text, **{f"option_{x}": described[t] for x, t in zip(letters, shown)}, "intruder": ""}
+        )
+        key.append(
+            {
+                "item": row.item,
+                "unit_id": row.unit_id,
+                "intruder": letters[shown.index(intruder)],
+                **{f"option_{x}": t for x, t in zip(letters, shown)},
+            }
+        )
     return pd.DataFrame(sheet), pd.DataFrame(key)
 
 
 def _codebook(themes: pd.DataFrame, n_units: int, n_words: int, n_topics: int, note: str = "") -> str:
-    lines = ["# Codebook", "", *([f"Sample: {note}.", ""] if note else []),
-             "Three tasks. Work from the sheets only: they hold no model output. Keep the key files away from the "
-             "coders.", "",
-             f"1. `{UNIT_SHEET}` ({n_units} paragraphs): write in `theme` the one theme below that the paragraph is "
-             "mainly about (most of its sentences deal with it), or `other` (or `none`) when it is about none of "
-             "them. Decide "
-             "from the text alone; use `note` for doubts.",
-             f"2. `{WORD_SHEET}` ({n_words} sets): each row shows six words; five belong together. Write the odd "
-             "one out in `intruder`.",
-             f"3. `{TOPIC_SHEET}` ({n_topics} paragraphs): each paragraph comes with four word lists (options A-D); "
-             "three describe the paragraph. Write the letter of the one that does not in `intruder`.", "",
-             "Then: `toolkit validate score <this folder>`.", "", "## Themes", ""]
+    lines = [
+        "# Codebook",
+        "",
+        *([f"Sample: {note}.", ""] if note else []),
+        "Three tasks. Work from the sheets only: they hold no model output. Keep the key files away from the coders.",
+        "",
+        f"1. `{UNIT_SHEET}` ({n_units} paragraphs): write in `theme` the one theme below that the paragraph is "
+        "mainly about (most of its sentences deal with it), or `other` (or `none`) when it is about none of "
+        "them. Decide "
+        "from the text alone; use `note` for doubts.",
+        f"2. `{WORD_SHEET}` ({n_words} sets): each row shows six words; five belong together. Write the odd "
+        "one out in `intruder`.",
+        f"3. `{TOPIC_SHEET}` ({n_topics} paragraphs): each paragraph comes with four word lists (options A-D); "
+        "three describe the paragraph. Write the letter of the one that does not in `intruder`.",
+        "",
+        "Then: `toolkit validate score <this folder>`.",
+        "",
+        "## Themes",
+        "",
+    ]
     for row in themes.itertuples():
-        lines.append(f"- `{row.theme}`: {row.label_zh} / {row.label_en}. Keywords include: "
-                     f"{' '.join(str(row.keywords_kept).split()[:12]) or '(none in this corpus)'}")
+        lines.append(
+            f"- `{row.theme}`: {row.label_zh} / {row.label_en}. Keywords include: "
+            f"{' '.join(str(row.keywords_kept).split()[:12]) or '(none in this corpus)'}"
+        )
     lines += ["- `other`: none of the above.", ""]
     return "\n".join(lines)
 
@@ -252,14 +292,19 @@ def _coded(path: Path, column: str) -> tuple[pd.DataFrame, int]:
     bad = ~(items.notna() & (items % 1 == 0))
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ToolkitError(f"{path}: item {table['item'].iloc[row]!r} (row {table.index[row] + 2}) is not an item "
-                           "number; keep the `item` column as exported")
+        raise ToolkitError(
+            f"{path}: item {table['item'].iloc[row]!r} (row {table.index[row] + 2}) is not an item "
+            "number; keep the `item` column as exported"
+        )
     return table.assign(item=items.astype(int)), rows
 
 
 def _key(folder: Path, name: str) -> pd.DataFrame:
-    return read_table(folder / name, ("item",), f"the key files `toolkit validate export` wrote must stay in {folder}; "
-                      "export again if they are lost")
+    return read_table(
+        folder / name,
+        ("item",),
+        f"the key files `toolkit validate export` wrote must stay in {folder}; export again if they are lost",
+    )
 
 
 def _merged(coded: pd.DataFrame, key: pd.DataFrame, path: Path, key_name: str, **options) -> pd.DataFrame:
@@ -275,13 +320,14 @@ def _validation_folder(folder: Path) -> None:
     if (folder / "validation.json").is_file() or (folder / UNIT_KEY).is_file():
         return
     if (folder / "units.csv").is_file() and (folder / "unit_topics.csv").is_file():
-        raise ToolkitError(f"{folder} is a run folder; export the coding sheets first (toolkit validate export "
-                           f"{folder}), then score the folder it writes (by default {folder}-validation)")
+        raise ToolkitError(
+            f"{folder} is a run folder; export the coding sheets first (toolkit validate export "
+            f"{folder}), then score the folder it writes (by default {folder}-validation)"
+        )
     raise ToolkitError(f"{folder} holds no coding sheets and keys; pass the folder `toolkit validate export` wrote")
 
 
-def kappa(truth: np.ndarray, predicted: np.ndarray, n_labels: int, weights: np.ndarray | None = None
-          ) -> np.ndarray:
+def kappa(truth: np.ndarray, predicted: np.ndarray, n_labels: int, weights: np.ndarray | None = None) -> np.ndarray:
     """Cohen's kappa of label codes ``truth`` and ``predicted`` (0 .. ``n_labels`` - 1), optionally weighted;
     both may carry a leading axis of replicates. NaN where chance agreement is 1 (one label throughout)."""
     truth, predicted = np.atleast_2d(truth), np.atleast_2d(predicted)
@@ -292,13 +338,21 @@ def kappa(truth: np.ndarray, predicted: np.ndarray, n_labels: int, weights: np.n
     confusion = confusion.reshape(b, n_labels, n_labels)
     total = confusion.sum(axis=(1, 2))
     observed = np.trace(confusion, axis1=1, axis2=2) / total
-    chance = (confusion.sum(axis=2) * confusion.sum(axis=1)).sum(axis=1) / total ** 2
+    chance = (confusion.sum(axis=2) * confusion.sum(axis=1)).sum(axis=1) / total**2
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(chance < 1 - 1e-12, (observed - chance) / (1 - chance), np.nan)
 
 
-def agreement(truth: np.ndarray, predicted: np.ndarray, weights: np.ndarray, labels: list[str], *,
-              n_boot: int = BOOTSTRAP, random_state: int = 0, level: float = 0.95) -> list[dict]:
+def agreement(
+    truth: np.ndarray,
+    predicted: np.ndarray,
+    weights: np.ndarray,
+    labels: list[str],
+    *,
+    n_boot: int = BOOTSTRAP,
+    random_state: int = 0,
+    level: float = 0.95,
+) -> list[dict]:
     """Accuracy and Cohen's kappa of ``predicted`` against ``truth``, raw and weighted by ``weights`` (the
     sampling weights), each with a percentile interval from ``n_boot`` resamples of the coded units (seeded:
     the same answers give the same intervals)."""
@@ -312,14 +366,27 @@ def agreement(truth: np.ndarray, predicted: np.ndarray, weights: np.ndarray, lab
     for weighting, w in (("raw", np.ones(len(t))), ("weighted", np.asarray(weights, dtype=float))):
         accuracy = float(np.average(t == p, weights=w))
         replicates = np.average(t[draws] == p[draws], weights=w[draws], axis=1)
-        rows.append({"measure": "accuracy", "weighting": weighting, "estimate": accuracy,
-                     "low": float(np.percentile(replicates, tail)), "high": float(np.percentile(replicates, 100 - tail))})
+        rows.append(
+            {
+                "measure": "accuracy",
+                "weighting": weighting,
+                "estimate": accuracy,
+                "low": float(np.percentile(replicates, tail)),
+                "high": float(np.percentile(replicates, 100 - tail)),
+            }
+        )
         estimate = float(kappa(t, p, len(labels), w)[0])
         replicates = kappa(t[draws], p[draws], len(labels), w[draws])
         finite = replicates[np.isfinite(replicates)]
-        rows.append({"measure": "kappa", "weighting": weighting, "estimate": estimate,
-                     "low": float(np.percentile(finite, tail)) if len(finite) else np.nan,
-                     "high": float(np.percentile(finite, 100 - tail)) if len(finite) else np.nan})
+        rows.append(
+            {
+                "measure": "kappa",
+                "weighting": weighting,
+                "estimate": estimate,
+                "low": float(np.percentile(finite, tail)) if len(finite) else np.nan,
+                "high": float(np.percentile(finite, 100 - tail)) if len(finite) else np.nan,
+            }
+        )
     return rows
 
 
@@ -329,8 +396,13 @@ def _answer(values: pd.Series) -> pd.Series:
     return cleaned.where(~cleaned.str.lower().isin(OTHER_ANSWERS | {""}), "other")
 
 
-def score(folder: str | Path, *, units_file: str | Path | None = None, words_file: str | Path | None = None,
-          topics_file: str | Path | None = None) -> dict[str, pd.DataFrame]:
+def score(
+    folder: str | Path,
+    *,
+    units_file: str | Path | None = None,
+    words_file: str | Path | None = None,
+    topics_file: str | Path | None = None,
+) -> dict[str, pd.DataFrame]:
     """Score the coded sheets in ``folder`` (or the given files) against their keys.
 
     Theme coding: accuracy and Cohen's kappa of the model's dominant theme and of the keyword baseline against
@@ -359,47 +431,67 @@ def score(folder: str | Path, *, units_file: str | Path | None = None, words_fil
     tables: dict[str, pd.DataFrame] = {}
     notes = []
     if len(coded) < n_rows:
-        notes.append(f"{path.name}: {n_rows - len(coded)} of {n_rows} rows not coded" +
-                     (f"; the theme scores rest on the {len(coded)} coded rows only (their sampling weights "
-                      "estimate the corpus only if the coded rows are a random part of the sheet)" if len(coded)
-                      else ""))
+        notes.append(
+            f"{path.name}: {n_rows - len(coded)} of {n_rows} rows not coded"
+            + (
+                f"; the theme scores rest on the {len(coded)} coded rows only (their sampling weights "
+                "estimate the corpus only if the coded rows are a random part of the sheet)"
+                if len(coded)
+                else ""
+            )
+        )
     if len(coded):
         key = _key(folder, UNIT_KEY)
         merged = _merged(coded[["item", "theme"]], key, path, UNIT_KEY)
         merged["theme"] = _answer(merged["theme"])
         unknown = sorted(set(merged["theme"]) - themes_allowed)
         if unknown:
-            raise ToolkitError(f"coded theme {unknown[0]!r} is not in the codebook; use the theme names of "
-                               f"{folder / CODEBOOK} or 'other'")
+            raise ToolkitError(
+                f"coded theme {unknown[0]!r} is not in the codebook; use the theme names of {folder / CODEBOOK} or 'other'"
+            )
         truth = merged["theme"].to_numpy()
         weights = merged["weight"].to_numpy(dtype=float)
-        sources = {source: _answer(merged[column]).to_numpy()
-                   for source, column in (("model", "model_theme"), ("keywords", "keyword_theme"))}
+        sources = {
+            source: _answer(merged[column]).to_numpy()
+            for source, column in (("model", "model_theme"), ("keywords", "keyword_theme"))
+        }
         labels = sorted(set(truth) | set(sources["model"]) | set(sources["keywords"]))
         rows, overall = [], []
         for source, predicted in sources.items():
             raw = precision_recall_fscore_support(truth, predicted, labels=labels, zero_division=np.nan)
-            weighted = precision_recall_fscore_support(truth, predicted, labels=labels, sample_weight=weights,
-                                                       zero_division=np.nan)
+            weighted = precision_recall_fscore_support(
+                truth, predicted, labels=labels, sample_weight=weights, zero_division=np.nan
+            )
             for i, label in enumerate(labels):
-                rows.append({"source": source, "theme": label, "precision": raw[0][i], "recall": raw[1][i],
-                             "f1": raw[2][i], "support": int(raw[3][i]),
-                             "predicted": int((predicted == label).sum()),
-                             "weighted_precision": weighted[0][i], "weighted_recall": weighted[1][i],
-                             "weighted_f1": weighted[2][i], "weighted_support": float(weighted[3][i])})
+                rows.append(
+                    {
+                        "source": source,
+                        "theme": label,
+                        "precision": raw[0][i],
+                        "recall": raw[1][i],
+                        "f1": raw[2][i],
+                        "support": int(raw[3][i]),
+                        "predicted": int((predicted == label).sum()),
+                        "weighted_precision": weighted[0][i],
+                        "weighted_recall": weighted[1][i],
+                        "weighted_f1": weighted[2][i],
+                        "weighted_support": float(weighted[3][i]),
+                    }
+                )
             for row in agreement(truth, predicted, weights, labels, random_state=random_state):
                 overall.append({"source": source, **row, "coded_units": len(truth)})
         tables["units"] = pd.DataFrame(rows)
         tables["agreement"] = pd.DataFrame(overall)
-    for name, sheet, key_name, file in (("word_intrusion", WORD_SHEET, WORD_KEY, words_file),
-                                        ("topic_intrusion", TOPIC_SHEET, TOPIC_KEY, topics_file)):
+    for name, sheet, key_name, file in (
+        ("word_intrusion", WORD_SHEET, WORD_KEY, words_file),
+        ("topic_intrusion", TOPIC_SHEET, TOPIC_KEY, topics_file),
+    ):
         path = Path(file) if file else folder / sheet
         answers, n_rows = _coded(path, "intruder")
         if n_rows and not len(answers):
             notes.append(f"{path.name}: not coded (none of {n_rows} rows)")
         elif len(answers) < n_rows:
-            notes.append(f"{path.name}: {n_rows - len(answers)} of {n_rows} rows not coded; scored on the "
-                         f"{len(answers)} coded")
+            notes.append(f"{path.name}: {n_rows - len(answers)} of {n_rows} rows not coded; scored on the {len(answers)} coded")
         if len(answers):
             key = _key(folder, key_name)
             merged = _merged(answers[["item", "intruder"]], key, path, key_name, suffixes=("_coded", ""))
@@ -407,8 +499,9 @@ def score(folder: str | Path, *, units_file: str | Path | None = None, words_fil
             group = "topic" if name == "word_intrusion" else "item"
             tables[name] = merged.groupby(group)["correct"].mean().reset_index().rename(columns={"correct": "precision"})
     if not tables:
-        raise ToolkitError(f"no coded answer in {folder}: fill the `theme` column of {UNIT_SHEET} (or the "
-                           "intruder columns) first")
+        raise ToolkitError(
+            f"no coded answer in {folder}: fill the `theme` column of {UNIT_SHEET} (or the intruder columns) first"
+        )
     for note in notes:
         log.warning("validate score: %s", note)
     tables["notes"] = pd.DataFrame({"note": notes}, dtype=object)
@@ -429,36 +522,47 @@ def format_scores(tables: dict[str, pd.DataFrame]) -> str:
     overall = tables.get("agreement")
     if overall is not None:
         n = int(overall["coded_units"].iloc[0])
-        lines += [f"Agreement with the coders on {n} coded units, with 95% intervals (bootstrap over the coded "
-                  "units). Raw: the coded units as they are; weighted: by the sampling weights, an estimate for "
-                  "the whole corpus.", ""]
+        lines += [
+            f"Agreement with the coders on {n} coded units, with 95% intervals (bootstrap over the coded "
+            "units). Raw: the coded units as they are; weighted: by the sampling weights, an estimate for "
+            "the whole corpus.",
+            "",
+        ]
         for source in ("model", "keywords"):
             for weighting in ("raw", "weighted"):
                 rows = overall[(overall["source"] == source) & (overall["weighting"] == weighting)].set_index("measure")
-                cells = [f"{label} {_number(rows.loc[m, 'estimate'], 3)} [{_number(rows.loc[m, 'low'], 3)}, "
-                         f"{_number(rows.loc[m, 'high'], 3)}]" for m, label in (("accuracy", "accuracy"),
-                                                                                ("kappa", "Cohen's kappa"))]
+                cells = [
+                    f"{label} {_number(rows.loc[m, 'estimate'], 3)} [{_number(rows.loc[m, 'low'], 3)}, "
+                    f"{_number(rows.loc[m, 'high'], 3)}]"
+                    for m, label in (("accuracy", "accuracy"), ("kappa", "Cohen's kappa"))
+                ]
                 lines.append(f"- {source}, {weighting}: " + ", ".join(cells))
     units = tables.get("units")
     if units is not None:
         for prefix, title in (("", "Per theme, raw"), ("weighted_", "Per theme, weighted by the sampling weights")):
-            lines += ["", f"{title} (support: coded units of the theme; given: units the model or the keywords "
-                      "gave it):", "",
-                      "| theme | support | model given | model P | model R | model F1 | keywords given | "
-                      "keywords P | keywords R | keywords F1 |", "|---|---|---|---|---|---|---|---|---|---|"]
+            lines += [
+                "",
+                f"{title} (support: coded units of the theme; given: units the model or the keywords gave it):",
+                "",
+                "| theme | support | model given | model P | model R | model F1 | keywords given | "
+                "keywords P | keywords R | keywords F1 |",
+                "|---|---|---|---|---|---|---|---|---|---|",
+            ]
             per = units.set_index(["theme", "source"])
             for theme in dict.fromkeys(units["theme"]):
                 cells = [str(int(per.loc[(theme, "model"), "support"]))]
                 for source in ("model", "keywords"):
                     row = per.loc[(theme, source)]
-                    cells += [str(int(row["predicted"])),
-                              *[_number(row[prefix + m], 2) for m in ("precision", "recall", "f1")]]
+                    cells += [str(int(row["predicted"])), *[_number(row[prefix + m], 2) for m in ("precision", "recall", "f1")]]
                 lines.append(f"| {theme} | " + " | ".join(cells) + " |")
     for name, label in (("word_intrusion", "Word intrusion"), ("topic_intrusion", "Topic intrusion")):
         if name in tables:
             table = tables[name]
-            lines += ["", f"- {label}: the intruder was found in {table['precision'].mean():.1%} of "
-                      f"{len(table)} tasks (chance: {'1 in 6' if name == 'word_intrusion' else '1 in 4'})"]
+            lines += [
+                "",
+                f"- {label}: the intruder was found in {table['precision'].mean():.1%} of "
+                f"{len(table)} tasks (chance: {'1 in 6' if name == 'word_intrusion' else '1 in 4'})",
+            ]
     return "\n".join(lines) + "\n"
 
 

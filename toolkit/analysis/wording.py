@@ -17,15 +17,28 @@ if TYPE_CHECKING:
 
 OPTIONS = {
     "top_n": Option(10, "Words per theme and period in theme_words.csv.", *POSITIVE),
-    "min_count": Option(2.0, "Fewest share-weighted occurrences a word needs in a theme and period to be listed.",
-                        *NON_NEGATIVE, kind=(float, int)),
+    "min_count": Option(
+        2.0,
+        "Fewest share-weighted occurrences a word needs in a theme and period to be listed.",
+        *NON_NEGATIVE,
+        kind=(float, int),
+    ),
 }
 
 COLUMNS = ["theme", "period", "rank", "word", "score", "count", "new"]
 
 
-def theme_words(counts: sparse.spmatrix, vocabulary: list[str], shares: np.ndarray, themes: list[str],
-                periods: np.ndarray, order: list[str], *, top_n: int = 10, min_count: float = 2.0) -> pd.DataFrame:
+def theme_words(
+    counts: sparse.spmatrix,
+    vocabulary: list[str],
+    shares: np.ndarray,
+    themes: list[str],
+    periods: np.ndarray,
+    order: list[str],
+    *,
+    top_n: int = 10,
+    min_count: float = 2.0,
+) -> pd.DataFrame:
     """Top words of each theme in each period.
 
     ``counts`` (units x words) and ``shares`` (units x themes) are the modelled units; ``periods`` names each
@@ -38,6 +51,7 @@ def theme_words(counts: sparse.spmatrix, vocabulary: list[str], shares: np.ndarr
     """
     import pandas as pd
     from scipy import sparse
+
     counts = sparse.csr_matrix(counts)  # integer counts stay integers: no float copy of the whole matrix
     shares = np.asarray(shares, dtype=np.float64)
     if np.isnan(shares).any():
@@ -68,8 +82,16 @@ def theme_words(counts: sparse.spmatrix, vocabulary: list[str], shares: np.ndarr
             best = candidates[np.lexsort((candidates, -score[candidates]))][:top_n]
             words = [vocabulary[j] for j in best]
             for rank, (j, word) in enumerate(zip(best, words), start=1):
-                rows_out.append({"theme": theme, "period": period, "rank": rank, "word": word,
-                                 "score": round(float(score[j]), 6), "count": round(float(row[j]), 2),
-                                 "new": bool(previous) and word not in previous})
+                rows_out.append(
+                    {
+                        "theme": theme,
+                        "period": period,
+                        "rank": rank,
+                        "word": word,
+                        "score": round(float(score[j]), 6),
+                        "count": round(float(row[j]), 2),
+                        "new": bool(previous) and word not in previous,
+                    }
+                )
             previous = set(words)
     return pd.DataFrame(rows_out, columns=COLUMNS)

@@ -26,25 +26,34 @@ from ..errors import ToolkitError
 from ..options import NON_NEGATIVE, POSITIVE, SEED, Option
 
 OPTIONS = {
-    "kind": Option("keyatm", "Topic model: 'keyatm' (keyword-assisted: one topic per lexicon theme, the measurement "
-                             "model), 'lda' or 'nmf' (exploration), or any registered kind; its own settings are in "
-                             "the sub-table [model.<kind>]."),
-    "n_topics": Option(20, "Number of topics (keyatm: one per theme with a keyword in the corpus, the rest free).",
-                       *POSITIVE),
+    "kind": Option(
+        "keyatm",
+        "Topic model: 'keyatm' (keyword-assisted: one topic per lexicon theme, the measurement "
+        "model), 'lda' or 'nmf' (exploration), or any registered kind; its own settings are in "
+        "the sub-table [model.<kind>].",
+    ),
+    "n_topics": Option(20, "Number of topics (keyatm: one per theme with a keyword in the corpus, the rest free).", *POSITIVE),
     "random_state": Option(42, "Seed: the same seed and config give the same topics.", *SEED),
-    "ensemble": Option(3, "Models fitted with different seeds (derived from random_state); each unit's shares are "
-                          "their mean, and their spread is reported.", *POSITIVE),
+    "ensemble": Option(
+        3,
+        "Models fitted with different seeds (derived from random_state); each unit's shares are "
+        "their mean, and their spread is reported.",
+        *POSITIVE,
+    ),
     "n_jobs": Option(0, "Threads for fitting; 0 for one per core. Results do not depend on it.", *NON_NEGATIVE),
-    "sample_above": Option(2_000_000, "Above this many tokens (of the modelled units) the models are fitted on a "
-                                      "sample of units stratified by document and every other unit is folded in "
-                                      "with the topics held fixed; 0 fits on every unit whatever the size.",
-                           *NON_NEGATIVE),
-    "sample_tokens": Option(1_000_000, "Tokens of that sample (each document gives the same share of its tokens, "
-                                       "at least one unit).", *POSITIVE),
+    "sample_above": Option(
+        2_000_000,
+        "Above this many tokens (of the modelled units) the models are fitted on a "
+        "sample of units stratified by document and every other unit is folded in "
+        "with the topics held fixed; 0 fits on every unit whatever the size.",
+        *NON_NEGATIVE,
+    ),
+    "sample_tokens": Option(
+        1_000_000, "Tokens of that sample (each document gives the same share of its tokens, at least one unit).", *POSITIVE
+    ),
 }
 # Keys that once sat in [model] itself, and the kind whose sub-table holds them now.
-MOVED = {"passes": "lda", "iterations": "lda", "alpha": "lda", "seeded": "lda", "seed_strength": "lda",
-         "max_iter": "nmf"}
+MOVED = {"passes": "lda", "iterations": "lda", "alpha": "lda", "seeded": "lda", "seed_strength": "lda", "max_iter": "nmf"}
 ENTRY_POINTS = "toolkit.models"  # the group of entry points that adds kinds
 _registered: dict[str, type] = {}
 
@@ -144,16 +153,28 @@ def sub_options(name: str) -> dict[str, Option] | None:
     return None
 
 
-def build_model(section: dict, *, random_state: int | None = None, n_jobs: int | None = None, keywords=None,
-                n_words: int = 0, n_tokens: int = 0):
+def build_model(
+    section: dict,
+    *,
+    random_state: int | None = None,
+    n_jobs: int | None = None,
+    keywords=None,
+    n_words: int = 0,
+    n_tokens: int = 0,
+):
     """The unfitted model of a ``[model]`` section (``random_state`` and ``n_jobs`` override the section's)."""
     kind = section["kind"]
     cls = model_class(kind)
     threads = n_jobs if n_jobs is not None else (section["n_jobs"] or os.cpu_count() or 1)
-    return cls.from_config(n_topics=section["n_topics"],
-                           random_state=section["random_state"] if random_state is None else random_state,
-                           options=section.get(kind, {}), n_jobs=threads, keywords=keywords, n_words=n_words,
-                           n_tokens=n_tokens)
+    return cls.from_config(
+        n_topics=section["n_topics"],
+        random_state=section["random_state"] if random_state is None else random_state,
+        options=section.get(kind, {}),
+        n_jobs=threads,
+        keywords=keywords,
+        n_words=n_words,
+        n_tokens=n_tokens,
+    )
 
 
 def members_at_once(members: int, cores: int) -> int:
@@ -161,6 +182,7 @@ def members_at_once(members: int, cores: int) -> int:
     soonest, when k at a time take max(1, k / cores) of one fit's time per round. Three on two cores: all
     three, sharing the cores (1.5 fits' time), rather than two and then one alone (2 fits' time); four on
     two: two at a time (the same time as four at once, with half the fits in memory)."""
+
     def finish(k: int) -> tuple[float, int]:
         return -(-members // k) * max(1.0, k / cores), k
 

@@ -16,7 +16,7 @@ from ..random_streams import below, uniform
 
 
 @njit(cache=True, nogil=True)
-def initialise(words, offsets, key_topic, n_topics, state, z, s, keyword_start, by_unit, present, absent):
+def initialise(words, offsets, key_topic, n_topics, state, z, s, keyword_start, by_unit, present, absent):  # noqa: PLR0913 (a compiled kernel takes its arrays one by one)
     """keyATM's start: a keyword token starts in its keyword topic, drawn from the keyword distribution with
     probability ``keyword_start``; every other token starts in a topic drawn uniformly among those the unit can
     hold (``present[d, k]``, or any when ``absent`` > 0), or (``by_unit``) in the keyword topic most frequent
@@ -92,7 +92,7 @@ class ChainState(NamedTuple):
 
 
 @njit(cache=True, nogil=True)
-def sweep(chain):
+def sweep(chain):  # noqa: C901 (the sampler's branches in one compiled loop, inline for speed)
     """One pass over every token of ``chain`` (a :class:`ChainState`): draw its topic and whether it came from
     the topic's keyword distribution, jointly, given every other token (keyATM's base model with theta, phi, the
     keyword distributions and the keyword shares integrated out).
@@ -104,8 +104,13 @@ def sweep(chain):
     own topic only (both parts), never by another topic's regular part. ``alpha_k`` is multiplied by ``absent``
     in a unit where ``present[d, k]`` is 0 (a keyword topic none of whose keywords the unit holds).
     """
-    words, offsets, key_topic, n_keywords, present = (chain.words, chain.offsets, chain.key_topic, chain.n_keywords,
-                                                      chain.present)
+    words, offsets, key_topic, n_keywords, present = (
+        chain.words,
+        chain.offsets,
+        chain.key_topic,
+        chain.n_keywords,
+        chain.present,
+    )
     z, s, n_dk, n0_wk, n0_k, n1_wk, n1_k = chain.z, chain.s, chain.n_dk, chain.n0_wk, chain.n0_k, chain.n1_wk, chain.n1_k
     alpha, gamma, state, absent = chain.alpha, chain.gamma, chain.stream, chain.absent
     beta, beta_s, exclusive = chain.beta, chain.keyword_beta, chain.exclusive
@@ -166,9 +171,13 @@ def sweep(chain):
                     p[a] = total
             keyword = 0.0
             if kk >= 0:
-                keyword = ((n1_wk[w, kk] + beta_s) / (n1_k[kk] + n_keywords[kk] * beta_s)
-                           * (n1_k[kk] + gamma[kk]) / (n0_k[kk] + n1_k[kk] + gamma[kk] + gamma[kk])
-                           * unit[slot[kk]])
+                keyword = (
+                    (n1_wk[w, kk] + beta_s)
+                    / (n1_k[kk] + n_keywords[kk] * beta_s)
+                    * (n1_k[kk] + gamma[kk])
+                    / (n0_k[kk] + n1_k[kk] + gamma[kk] + gamma[kk])
+                    * unit[slot[kk]]
+                )
             u = r * (total + keyword)
             if u >= total and kk >= 0:
                 k, si = kk, 1

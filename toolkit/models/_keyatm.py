@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from scipy import sparse
 
 
-
 def _offsets_and_words(X: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
     """Tokens of each row of a count matrix, words in column order: (offsets, word ids as int32, the
     vocabulary's size is far below 2**31; a chain holds a few bytes per token)."""
@@ -66,10 +65,28 @@ class KeywordTopicModel(TopicModel):
     display_name = "keyATM"
     HELDOUT = {"perplexity": "lower"}
 
-    def __init__(self, n_topics=20, *, keywords=None, iterations=500, stop="converged", rhat=1.05, check_every=25,
-                 min_iterations=200, samples=20, thin=5, beta=0.01, keyword_beta=0.1, keyword_prior=1.0,
-                 optimize_alpha=True, keyword_start=0.7, exclusive_keywords=True, absent_prior=0.0, start="units",
-                 random_state=None):
+    def __init__(  # noqa: PLR0913 (scikit-learn estimators take their parameters in __init__)
+        self,
+        n_topics=20,
+        *,
+        keywords=None,
+        iterations=500,
+        stop="converged",
+        rhat=1.05,
+        check_every=25,
+        min_iterations=200,
+        samples=20,
+        thin=5,
+        beta=0.01,
+        keyword_beta=0.1,
+        keyword_prior=1.0,
+        optimize_alpha=True,
+        keyword_start=0.7,
+        exclusive_keywords=True,
+        absent_prior=0.0,
+        start="units",
+        random_state=None,
+    ):
         self.n_topics = n_topics
         self.keywords = keywords
         self.iterations = iterations
@@ -106,9 +123,11 @@ class KeywordTopicModel(TopicModel):
         the keyword topic of each word (-1: none), and the number of keywords of each topic."""
         themes = [i for i, ids in enumerate(self.keywords or []) if len(ids)]
         if len(themes) > self.n_topics:
-            raise ToolkitError(f"keyatm needs one topic per theme with a keyword in the vocabulary: model.n_topics "
-                               f"is {self.n_topics} but {len(themes)} themes have keywords; raise model.n_topics "
-                               f"to at least {len(themes)} (and a few more for free topics)")
+            raise ToolkitError(
+                f"keyatm needs one topic per theme with a keyword in the vocabulary: model.n_topics "
+                f"is {self.n_topics} but {len(themes)} themes have keywords; raise model.n_topics "
+                f"to at least {len(themes)} (and a few more for free topics)"
+            )
         key_topic = np.full(n_words, -1, dtype=np.int64)
         n_keywords = np.zeros(self.n_topics, dtype=np.int64)
         for k, theme in enumerate(themes):
@@ -117,7 +136,7 @@ class KeywordTopicModel(TopicModel):
             key_topic[free] = k
             n_keywords[k] = len(free)
         anchors = np.full(self.n_topics, -1, dtype=np.int64)
-        anchors[:len(themes)] = themes
+        anchors[: len(themes)] = themes
         return anchors, key_topic, n_keywords
 
     def fit(self, X, y=None):
@@ -193,25 +212,43 @@ class KeywordTopicModel(TopicModel):
             key_topic[np.asarray(ids, dtype=np.int64)] = k
         n_keyword_topics = int((self.anchors_ >= 0).sum())
         present = gibbs.present_topics(words, offsets, key_topic, self.n_topics, n_keyword_topics)
-        theta = gibbs.fold_in(words, offsets, np.ascontiguousarray(self.components_.T), self.alpha_, present,
-                              float(self.absent_prior), iterations, burn_in, stream(self.random_state))
+        theta = gibbs.fold_in(
+            words,
+            offsets,
+            np.ascontiguousarray(self.components_.T),
+            self.alpha_,
+            present,
+            float(self.absent_prior),
+            iterations,
+            burn_in,
+            stream(self.random_state),
+        )
         return normalize_rows(theta, copy=False)
 
     def heldout_scores(self, X) -> dict[str, float]:
         """Perplexity of ``X``: exp of minus the mean log probability of its tokens under their units' folded-in
         shares (lower is better; comparable between runs on the same units)."""
         from scipy import sparse
+
         X = sparse.csr_matrix(X, dtype=np.float64)
         theta = self.transform(X)
-        probabilities = (theta @ self.components_)
+        probabilities = theta @ self.components_
         rows, cols = X.nonzero()
         weights = np.asarray(X[rows, cols]).ravel()
         log_p = np.log(probabilities[rows, cols])
         return {"perplexity": float(np.exp(-(weights * log_p).sum() / max(weights.sum(), 1)))}
 
 
-def _minka_alpha(alpha: np.ndarray, n_dk: np.ndarray, lengths: np.ndarray, present: np.ndarray, absent: float,
-                 digamma, steps: int = 5, block: int = 65536) -> np.ndarray:
+def _minka_alpha(
+    alpha: np.ndarray,
+    n_dk: np.ndarray,
+    lengths: np.ndarray,
+    present: np.ndarray,
+    absent: float,
+    digamma,
+    steps: int = 5,
+    block: int = 65536,
+) -> np.ndarray:
     """Minka's fixed-point update of a Dirichlet prior whose value in unit d is ``alpha * scale[d]`` (scale 1
     where ``present``, else ``absent``), from the unit x topic counts. Units are taken a block at a time and
     their terms added one unit after another, in the order and with the rounding of numpy's sum over all units,
@@ -223,7 +260,7 @@ def _minka_alpha(alpha: np.ndarray, n_dk: np.ndarray, lengths: np.ndarray, prese
     for _ in range(steps):
         numerator, denominator = np.zeros(len(alpha)), np.zeros(len(alpha))
         for start in range(0, len(used), block):
-            units = used[start:start + block]
+            units = used[start : start + block]
             scale = np.where(present[units], 1.0, absent)
             prior = alpha * scale
             total = prior.sum(axis=1)
@@ -239,7 +276,6 @@ def _minka_alpha(alpha: np.ndarray, n_dk: np.ndarray, lengths: np.ndarray, prese
             add_rows(terms, denominator)
         alpha = np.maximum(alpha * numerator / np.maximum(denominator, 1e-12), 1e-3)
     return alpha
-
 
 
 class _Chain:
@@ -266,21 +302,37 @@ class _Chain:
         offsets, words = _offsets_and_words(X)
         K = m.n_topics
         gamma = np.zeros(K)
-        gamma[:self.n_keyword_topics] = m.keyword_prior
+        gamma[: self.n_keyword_topics] = m.keyword_prior
         random = stream(m.random_state)
         z = np.empty(len(words), dtype=np.int16 if K < 2**15 else np.int32)  # topic of each token
         s = np.empty(len(words), dtype=np.int8)
         present = gibbs.present_topics(words, offsets, self.key_topic, K, self.n_keyword_topics)
         absent = float(m.absent_prior)
-        gibbs.initialise(words, offsets, self.key_topic, K, random, z, s, float(m.keyword_start), m.start == "units",
-                         present, absent)
+        gibbs.initialise(
+            words, offsets, self.key_topic, K, random, z, s, float(m.keyword_start), m.start == "units", present, absent
+        )
         n_dk, n0_wk, n1_wk = gibbs.counts(words, offsets, z, s, n_words, K)
         self.state = gibbs.ChainState(
-            words=words, offsets=offsets, key_topic=self.key_topic, n_keywords=self.n_keywords, present=present,
-            z=z, s=s, n_dk=n_dk, n0_wk=n0_wk, n0_k=n0_wk.sum(axis=0).astype(np.int64), n1_wk=n1_wk,
-            n1_k=n1_wk.sum(axis=0).astype(np.int64), alpha=np.full(K, 1.0 / K), gamma=gamma, stream=random,
-            absent=absent, beta=float(m.beta), keyword_beta=float(m.keyword_beta),
-            exclusive=bool(m.exclusive_keywords))
+            words=words,
+            offsets=offsets,
+            key_topic=self.key_topic,
+            n_keywords=self.n_keywords,
+            present=present,
+            z=z,
+            s=s,
+            n_dk=n_dk,
+            n0_wk=n0_wk,
+            n0_k=n0_wk.sum(axis=0).astype(np.int64),
+            n1_wk=n1_wk,
+            n1_k=n1_wk.sum(axis=0).astype(np.int64),
+            alpha=np.full(K, 1.0 / K),
+            gamma=gamma,
+            stream=random,
+            absent=absent,
+            beta=float(m.beta),
+            keyword_beta=float(m.keyword_beta),
+            exclusive=bool(m.exclusive_keywords),
+        )
         self.ceiling = max(0, m.iterations - m.samples * m.thin)  # the burn-in's last possible end
         self.first_sample = self.ceiling
         self.theta = np.zeros((n_units, K))
@@ -321,15 +373,22 @@ class _Chain:
         for sweep in range(self.sweeps, until):
             gibbs.sweep(state)
             if m.optimize_alpha and sweep >= 100 and sweep % 20 == 0 and sweep < self.first_sample:
-                state.alpha[:] = _minka_alpha(state.alpha, state.n_dk, self.lengths, state.present, state.absent,
-                                              digamma)
+                state.alpha[:] = _minka_alpha(state.alpha, state.n_dk, self.lengths, state.present, state.absent, digamma)
             if sweep >= self.first_sample and (sweep - self.first_sample) % m.thin == m.thin - 1:
                 _add_shares(self.theta, state.n_dk, state.alpha, state.present, state.absent, self.lengths)
                 self.n_draws += 1
             if sweep % 50 == 49 or sweep == self.end - 1:
                 phi = m._phi(state.n0_wk, state.n0_k, state.n1_wk, state.n1_k, self.key_topic, state.gamma)
-                self.trace.append((sweep + 1, float(gibbs.mean_log_likelihood(
-                    state.words, state.offsets, state.n_dk, phi, state.alpha, state.present, state.absent))))
+                self.trace.append(
+                    (
+                        sweep + 1,
+                        float(
+                            gibbs.mean_log_likelihood(
+                                state.words, state.offsets, state.n_dk, phi, state.alpha, state.present, state.absent
+                            )
+                        ),
+                    )
+                )
             if sweep < self.first_sample:
                 self.summaries.append(self.summary())
             self.sweeps = sweep + 1
@@ -344,8 +403,7 @@ class _Chain:
             theta /= self.n_draws
         else:
             _add_shares(theta, state.n_dk, state.alpha, state.present, state.absent, self.lengths)
-        n0_wk, n0_k, n1_wk, n1_k, key_topic, gamma = state.n0_wk, state.n0_k, state.n1_wk, state.n1_k, self.key_topic, \
-            state.gamma
+        n0_wk, n0_k, n1_wk, n1_k, key_topic, gamma = state.n0_wk, state.n0_k, state.n1_wk, state.n1_k, self.key_topic, state.gamma
         m.alpha_ = state.alpha
         m.anchors_ = self.anchors
         m.keyword_ids_ = [np.flatnonzero(key_topic == k) for k in range(K)]
@@ -382,7 +440,7 @@ def split_rhat(draws: np.ndarray) -> np.ndarray:
     n = draws.shape[1] // 2
     if n < 2:
         return np.full(draws.shape[2], np.inf)
-    split = np.concatenate([draws[:, :n], draws[:, draws.shape[1] - n:]])  # 2M chains x n draws x quantities
+    split = np.concatenate([draws[:, :n], draws[:, draws.shape[1] - n :]])  # 2M chains x n draws x quantities
 
     def rhat(x):
         chains, n = x.shape[:2]
@@ -429,7 +487,7 @@ def run_chains(chains: list[_Chain], pool_map=map) -> dict:
         list(pool_map(lambda chain: chain.advance(until), chains))
 
     def check(sweeps):
-        window = np.stack([np.asarray(chain.summaries[sweeps // 2:sweeps]) for chain in chains])
+        window = np.stack([np.asarray(chain.summaries[sweeps // 2 : sweeps]) for chain in chains])
         value = float(split_rhat(window).max()) if window.size else float("inf")
         checks.append([sweeps, round(value, 4)])
         return value
@@ -451,8 +509,17 @@ def run_chains(chains: list[_Chain], pool_map=map) -> dict:
         chain.end_burn_in(done)
     advance(max(chain.end for chain in chains))
     last = checks[-1][1] if checks else None
-    stop = {"stop": m.stop, "reason": reason, "burn_in": done, "sweeps": chains[0].end, "ceiling": m.iterations,
-            "rhat": last, "rhat_threshold": threshold, "chains": len(chains), "checks": checks}
+    stop = {
+        "stop": m.stop,
+        "reason": reason,
+        "burn_in": done,
+        "sweeps": chains[0].end,
+        "ceiling": m.iterations,
+        "rhat": last,
+        "rhat_threshold": threshold,
+        "chains": len(chains),
+        "checks": checks,
+    }
     for chain in chains:
         chain.model.stop_ = stop
     return stop

@@ -36,8 +36,19 @@ class LdaTopicModel(TopicModel):
     display_name = "LDA"
     HELDOUT = {"perplexity": "lower"}
 
-    def __init__(self, n_topics=10, *, passes=10, iterations=200, alpha="symmetric", eta=None, anchors=None,
-                 chunksize=2000, random_state=None, n_jobs=None):
+    def __init__(
+        self,
+        n_topics=10,
+        *,
+        passes=10,
+        iterations=200,
+        alpha="symmetric",
+        eta=None,
+        anchors=None,
+        chunksize=2000,
+        random_state=None,
+        n_jobs=None,
+    ):
         self.n_topics = n_topics
         self.passes = passes
         self.iterations = iterations
@@ -57,8 +68,16 @@ class LdaTopicModel(TopicModel):
             keywords = keywords or []
             eta = seeded_eta(keywords, n_topics, n_words, strength=options["seed_strength"], n_tokens=n_tokens)
             anchors = [k if k < len(keywords) else -1 for k in range(n_topics)]
-        return cls(n_topics, passes=options["passes"], iterations=options["iterations"], alpha=options["alpha"],
-                   eta=eta, anchors=anchors, random_state=random_state, n_jobs=n_jobs)
+        return cls(
+            n_topics,
+            passes=options["passes"],
+            iterations=options["iterations"],
+            alpha=options["alpha"],
+            eta=eta,
+            anchors=anchors,
+            random_state=random_state,
+            n_jobs=n_jobs,
+        )
 
     def fit(self, X, y=None):
         from ._ldabatch import ChunkLdaModel, RowCorpus
@@ -70,9 +89,17 @@ class LdaTopicModel(TopicModel):
         if eta is not None and eta.shape != (self.n_topics, X.shape[1]):
             raise ValueError(f"eta must have shape {(self.n_topics, X.shape[1])}, not {eta.shape}")
         self.model_ = ChunkLdaModel(
-            num_topics=self.n_topics, id2word={i: str(i) for i in range(X.shape[1])}, passes=self.passes,
-            iterations=self.iterations, alpha=self.alpha, eta=eta, chunksize=self.chunksize,
-            random_state=self.random_state, eval_every=None, dtype=np.float64)
+            num_topics=self.n_topics,
+            id2word={i: str(i) for i in range(X.shape[1])},
+            passes=self.passes,
+            iterations=self.iterations,
+            alpha=self.alpha,
+            eta=eta,
+            chunksize=self.chunksize,
+            random_state=self.random_state,
+            eval_every=None,
+            dtype=np.float64,
+        )
         self.model_.rows = X
         self.model_.n_threads = (os.cpu_count() or 1) if self.n_jobs == -1 else max(1, self.n_jobs or 1)
         try:
@@ -80,8 +107,7 @@ class LdaTopicModel(TopicModel):
         finally:
             self.model_.rows = None
         self.components_ = normalize_rows(self.model_.get_topics())
-        self.anchors_ = (np.asarray(self.anchors, dtype=np.int64) if self.anchors is not None
-                         else self.free_anchors())
+        self.anchors_ = np.asarray(self.anchors, dtype=np.int64) if self.anchors is not None else self.free_anchors()
         return self
 
     def _gamma(self, X) -> np.ndarray:
@@ -91,8 +117,9 @@ class LdaTopicModel(TopicModel):
         saved = self.model_.random_state
         self.model_.random_state = np.random.RandomState(self.random_state)  # inference draws its start
         try:
-            gamma = [self.model_.inference(X[start:start + self.chunksize])[0]
-                     for start in range(0, X.shape[0], self.chunksize)]
+            gamma = [
+                self.model_.inference(X[start : start + self.chunksize])[0] for start in range(0, X.shape[0], self.chunksize)
+            ]
         finally:
             self.model_.random_state = saved
         return np.vstack(gamma) if gamma else np.zeros((0, self.n_topics))
@@ -114,4 +141,3 @@ class LdaTopicModel(TopicModel):
 
     def heldout_scores(self, X) -> dict[str, float]:
         return {"perplexity": self.perplexity(X)}
-

@@ -82,15 +82,26 @@ class ChunkLdaModel(LdaModel):
 
         X = self._chunk_matrix(chunk)
         n = X.shape[0]
-        gamma = self.random_state.gamma(100., 1. / 100., (n, self.num_topics)).astype(np.float64, copy=False)
+        gamma = self.random_state.gamma(100.0, 1.0 / 100.0, (n, self.num_topics)).astype(np.float64, copy=False)
         exp_elog_theta = np.exp(dirichlet_expectation(gamma))
         beta_by_word = np.ascontiguousarray(self.expElogbeta.T, dtype=np.float64)  # words x topics
         alpha = np.ascontiguousarray(np.broadcast_to(self.alpha, (self.num_topics,)), dtype=np.float64)
         indptr, indices = X.indptr.astype(np.int64), X.indices.astype(np.int64)
         counts = X.data.astype(np.float64)
         phinorm = np.empty(len(counts))
-        settings = (indptr, indices, counts, beta_by_word, alpha, gamma, exp_elog_theta, phinorm,
-                    int(self.iterations), float(self.gamma_threshold), float(np.finfo(self.dtype).eps))
+        settings = (
+            indptr,
+            indices,
+            counts,
+            beta_by_word,
+            alpha,
+            gamma,
+            exp_elog_theta,
+            phinorm,
+            int(self.iterations),
+            float(self.gamma_threshold),
+            float(np.finfo(self.dtype).eps),
+        )
         bounds = np.linspace(0, n, min(self.n_threads, max(1, n // MIN_UNITS_PER_THREAD)) + 1).astype(int)
         blocks = list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
         if len(blocks) > 1:

@@ -73,8 +73,9 @@ def _entries(start, end, indices, counts, beta_by_word, theta, phinorm, epsilon,
 
 
 @njit(cache=True, nogil=True)
-def infer_block(lo, hi, indptr, indices, counts, beta_by_word, alpha, gamma, exp_elog_theta, phinorm,
-                iterations, threshold, epsilon):
+def infer_block(  # noqa: PLR0913 (a compiled kernel takes its arrays one by one)
+    lo, hi, indptr, indices, counts, beta_by_word, alpha, gamma, exp_elog_theta, phinorm, iterations, threshold, epsilon
+):
     """gensim's updates for documents ``lo`` to ``hi`` of a CSR chunk; gamma and exp_elog_theta (documents x
     topics) hold each document's random start and are updated in place, as is phinorm (one per entry)."""
     n_topics = gamma.shape[1]

@@ -45,8 +45,7 @@ class NmfTopicModel(TopicModel):
 
         X = check_counts(X, self.n_topics, whole=True, model=self)  # sublinear tf, 1 + log(count), needs counts
         self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(X)
-        self.nmf_ = NMF(n_components=self.n_topics, init=self.init, max_iter=self.max_iter,
-                        random_state=self.random_state)
+        self.nmf_ = NMF(n_components=self.n_topics, init=self.init, max_iter=self.max_iter, random_state=self.random_state)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
             self.nmf_.fit(self.tfidf_.transform(X))
@@ -66,9 +65,9 @@ class NmfTopicModel(TopicModel):
     def heldout_scores(self, X) -> dict[str, float]:
         """Reconstruction error (Frobenius norm) of the held-out units' TF-IDF."""
         from scipy import sparse
+
         check_fitted(self, "nmf_")
         tfidf = self.tfidf_.transform(X)
         W = self.nmf_.transform(tfidf)
         dense = tfidf.toarray() if sparse.issparse(tfidf) else np.asarray(tfidf)
         return {"reconstruction_error": float(np.linalg.norm(dense - W @ self.nmf_.components_))}
-

@@ -16,8 +16,9 @@ from sklearn.utils.validation import check_array, validate_data
 from ..errors import ToolkitError
 
 
-def check_counts(X, n_topics, *, keep_integers: bool = False, whole: bool = False, model: BaseEstimator | None = None,
-                 reset: bool = True) -> sparse.csr_matrix:
+def check_counts(
+    X, n_topics, *, keep_integers: bool = False, whole: bool = False, model: BaseEstimator | None = None, reset: bool = True
+) -> sparse.csr_matrix:
     """``X`` as a float64 CSR matrix of non-negative counts with at least ``n_topics`` rows (``keep_integers``:
     integer counts stay as they are, no float copy of a large matrix for a model that reads them as integers;
     ``whole``: fractions are refused, for a model that reads whole counts of tokens). With ``model``,
@@ -30,17 +31,20 @@ def check_counts(X, n_topics, *, keep_integers: bool = False, whole: bool = Fals
     X = sparse.csr_matrix(X)
     if X.data.size and X.data.min() < 0:
         whom = type(model).__name__ if model is not None else "a topic model"
-        raise ValueError(f"Negative values in data passed to {whom}: the document-term matrix must hold "
-                         f"non-negative counts")
+        raise ValueError(f"Negative values in data passed to {whom}: the document-term matrix must hold non-negative counts")
     if whole and X.dtype.kind == "f" and X.data.size and not np.array_equal(X.data, np.floor(X.data)):
         whom = type(model).__name__ if model is not None else "this model"
-        raise ValueError(f"{whom} reads counts of tokens: X must hold whole numbers (a document-term matrix of "
-                         f"counts, not weights such as TF-IDF)")
+        raise ValueError(
+            f"{whom} reads counts of tokens: X must hold whole numbers (a document-term matrix of "
+            f"counts, not weights such as TF-IDF)"
+        )
     if not isinstance(n_topics, (int, np.integer)) or n_topics < 1:
         raise ValueError(f"n_topics must be a positive integer, not {n_topics!r}")
     if reset and n_topics > X.shape[0]:
-        raise ToolkitError(f"cannot fit {n_topics} topics to {X.shape[0]} units: ask for at most "
-                           f"{X.shape[0]} topics (model.n_topics) or use smaller units (units.max_chars)")
+        raise ToolkitError(
+            f"cannot fit {n_topics} topics to {X.shape[0]} units: ask for at most "
+            f"{X.shape[0]} topics (model.n_topics) or use smaller units (units.max_chars)"
+        )
     return X
 
 
@@ -79,8 +83,17 @@ class TopicModel(TransformerMixin, BaseEstimator):
     HELDOUT: dict[str, str] = {}
 
     @classmethod
-    def from_config(cls, *, n_topics: int, random_state: int, options: dict, n_jobs: int = 1,
-                    keywords: list[np.ndarray] | None = None, n_words: int = 0, n_tokens: int = 0):
+    def from_config(
+        cls,
+        *,
+        n_topics: int,
+        random_state: int,
+        options: dict,
+        n_jobs: int = 1,
+        keywords: list[np.ndarray] | None = None,
+        n_words: int = 0,
+        n_tokens: int = 0,
+    ):
         """An unfitted model from the ``[model]`` settings and its own sub-table ``options``. ``keywords``
         holds, per theme of the lexicon, the vocabulary ids of its words (models that anchor topics use it);
         ``n_words`` and ``n_tokens`` are the size of the vocabulary and of the training corpus."""

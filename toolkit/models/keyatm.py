@@ -10,42 +10,72 @@ from __future__ import annotations
 from ..options import FRACTION, POSITIVE, UNIT_INTERVAL, Option, choice, interval
 
 OPTIONS = {
-    "iterations": Option(500, "Most Gibbs sweeps over every token (the ceiling): the burn-in ends by "
-                              "iterations - samples * thin, then the draws are averaged.", *POSITIVE),
-    "stop": Option("converged", "When the burn-in ends: 'converged', at the first check where the ensemble's chains "
-                                "agree (split-R-hat of the topic shares below `rhat`; a single chain compares its "
-                                "two halves), else at the ceiling; 'ceiling', always after the fixed count.",
-                   *choice("converged", "ceiling")),
-    "rhat": Option(1.05, "Largest rank-normalised split-R-hat of the topic shares (each keyword topic's, the free "
-                         "topics' sorted) at which the chains count as converged.", *interval(1, 2, low_open=True),
-                   kind=(float, int)),
+    "iterations": Option(
+        500,
+        "Most Gibbs sweeps over every token (the ceiling): the burn-in ends by "
+        "iterations - samples * thin, then the draws are averaged.",
+        *POSITIVE,
+    ),
+    "stop": Option(
+        "converged",
+        "When the burn-in ends: 'converged', at the first check where the ensemble's chains "
+        "agree (split-R-hat of the topic shares below `rhat`; a single chain compares its "
+        "two halves), else at the ceiling; 'ceiling', always after the fixed count.",
+        *choice("converged", "ceiling"),
+    ),
+    "rhat": Option(
+        1.05,
+        "Largest rank-normalised split-R-hat of the topic shares (each keyword topic's, the free "
+        "topics' sorted) at which the chains count as converged.",
+        *interval(1, 2, low_open=True),
+        kind=(float, int),
+    ),
     "check_every": Option(25, "Sweeps between two convergence checks.", *POSITIVE),
-    "min_iterations": Option(200, "Sweeps before the first convergence check (alpha is first re-estimated at "
-                                  "sweep 100; 200 lets it move five times).", *POSITIVE),
-    "samples": Option(20, "Draws averaged into each unit's topic shares: one every `thin` sweeps at the end.",
-                      *POSITIVE),
+    "min_iterations": Option(
+        200,
+        "Sweeps before the first convergence check (alpha is first re-estimated at sweep 100; 200 lets it move five times).",
+        *POSITIVE,
+    ),
+    "samples": Option(20, "Draws averaged into each unit's topic shares: one every `thin` sweeps at the end.", *POSITIVE),
     "thin": Option(5, "Sweeps between two averaged draws.", *POSITIVE),
-    "beta": Option(0.01, "Prior of the regular topic-word distributions (keyATM's beta).", *POSITIVE,
-                   kind=(float, int)),
-    "keyword_beta": Option(0.1, "Prior of the keyword distributions (keyATM's beta_s).", *POSITIVE,
-                           kind=(float, int)),
-    "keyword_prior": Option(1.0, "Beta(a, a) prior of the share of a keyword topic's tokens drawn from its "
-                                 "keywords (keyATM's gamma).", *POSITIVE, kind=(float, int)),
-    "optimize_alpha": Option(True, "Estimate each topic's document-topic prior from the data (Minka's "
-                                   "fixed point, every 20 sweeps after the first 100), as keyATM does."),
-    "keyword_start": Option(0.7, "Share of keyword tokens that start in their keyword distribution (keyATM's "
-                                 "start).", *FRACTION, kind=(float, int)),
-    "exclusive_keywords": Option(True, "A keyword is drawn only by its own theme's topic (from its keyword or its "
-                                       "regular part); false lets other topics' regular parts draw it too, as in "
-                                       "keyATM (measured: a rare theme's topic can then be taken over by another "
-                                       "subject, see docs/methods.md)."),
-    "absent_prior": Option(0.0, "In a unit without any keyword of a theme, the prior of the theme's topic is "
-                                "multiplied by this: 0 (default), the topic appears only in units that hold one of "
-                                "its keywords; 1, anywhere, as in keyATM (measured: a theme with rare keywords then "
-                                "ends as a free topic under its name, see docs/methods.md).", *UNIT_INTERVAL, kind=(float, int)),
-    "start": Option("units", "Where the other tokens start: 'units', in the keyword topic most frequent among their "
-                             "unit's keywords (units without keywords: a random topic); 'random', anywhere (keyATM).",
-                    *choice("units", "random")),
+    "beta": Option(0.01, "Prior of the regular topic-word distributions (keyATM's beta).", *POSITIVE, kind=(float, int)),
+    "keyword_beta": Option(0.1, "Prior of the keyword distributions (keyATM's beta_s).", *POSITIVE, kind=(float, int)),
+    "keyword_prior": Option(
+        1.0,
+        "Beta(a, a) prior of the share of a keyword topic's tokens drawn from its keywords (keyATM's gamma).",
+        *POSITIVE,
+        kind=(float, int),
+    ),
+    "optimize_alpha": Option(
+        True,
+        "Estimate each topic's document-topic prior from the data (Minka's "
+        "fixed point, every 20 sweeps after the first 100), as keyATM does.",
+    ),
+    "keyword_start": Option(
+        0.7, "Share of keyword tokens that start in their keyword distribution (keyATM's start).", *FRACTION, kind=(float, int)
+    ),
+    "exclusive_keywords": Option(
+        True,
+        "A keyword is drawn only by its own theme's topic (from its keyword or its "
+        "regular part); false lets other topics' regular parts draw it too, as in "
+        "keyATM (measured: a rare theme's topic can then be taken over by another "
+        "subject, see docs/methods.md).",
+    ),
+    "absent_prior": Option(
+        0.0,
+        "In a unit without any keyword of a theme, the prior of the theme's topic is "
+        "multiplied by this: 0 (default), the topic appears only in units that hold one of "
+        "its keywords; 1, anywhere, as in keyATM (measured: a theme with rare keywords then "
+        "ends as a free topic under its name, see docs/methods.md).",
+        *UNIT_INTERVAL,
+        kind=(float, int),
+    ),
+    "start": Option(
+        "units",
+        "Where the other tokens start: 'units', in the keyword topic most frequent among their "
+        "unit's keywords (units without keywords: a random topic); 'random', anywhere (keyATM).",
+        *choice("units", "random"),
+    ),
 }
 
 

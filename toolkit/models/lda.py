@@ -14,8 +14,13 @@ OPTIONS = {
     "iterations": Option(200, "Inference iterations per unit.", *POSITIVE),
     "alpha": Option("symmetric", "Document-topic prior.", *choice("symmetric", "asymmetric", "auto")),
     "seeded": Option(False, "Seed one topic per lexicon theme with its words (a boosted prior; the rest stay free)."),
-    "seed_strength": Option(0.5, "Prior weight of a theme's seed words in its topic, as a share of the tokens an "
-                                 "average topic holds (0.5: half a topic's worth).", *POSITIVE, kind=(float, int)),
+    "seed_strength": Option(
+        0.5,
+        "Prior weight of a theme's seed words in its topic, as a share of the tokens an "
+        "average topic holds (0.5: half a topic's worth).",
+        *POSITIVE,
+        kind=(float, int),
+    ),
 }
 
 

@@ -11,9 +11,12 @@ from ..options import POSITIVE, Option, choice
 
 OPTIONS = {
     "max_iter": Option(500, "Maximum iterations.", *POSITIVE),
-    "init": Option("nndsvda", "Start: 'nndsvda' and 'nndsvd' from a (seeded, randomized) SVD of the data, so seeds "
-                              "give close but not always equal topics; 'random' from random factors.",
-                   *choice("nndsvda", "nndsvd", "random")),
+    "init": Option(
+        "nndsvda",
+        "Start: 'nndsvda' and 'nndsvd' from a (seeded, randomized) SVD of the data, so seeds "
+        "give close but not always equal topics; 'random' from random factors.",
+        *choice("nndsvda", "nndsvd", "random"),
+    ),
 }
 
 

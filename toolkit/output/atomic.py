@@ -139,7 +139,7 @@ def write_csv(path: str | os.PathLike, frame, *, bom: bool = False) -> None:
         if bom:
             handle.write("\ufeff")
         for start in range(0, max(len(frame), 1), CSV_ROWS):
-            rows = frame.iloc[start:start + CSV_ROWS]
+            rows = frame.iloc[start : start + CSV_ROWS]
             if floats:
                 rows = rows.copy(deep=False)
                 for i in floats:
@@ -158,8 +158,10 @@ def write_csv_file(path: str | os.PathLike, frame, *, flag: str = "--out") -> No
     if path.exists() or path.is_symlink():
         mode = os.lstat(path).st_mode
         if not stat.S_ISREG(mode) and not stat.S_ISLNK(mode):  # never opened: a FIFO would wait for a writer
-            raise ToolkitError(f"{flag} {path} is {file_kind(mode)}, not a table this command wrote; choose another "
-                               "name (the toolkit writes only regular files)")
+            raise ToolkitError(
+                f"{flag} {path} is {file_kind(mode)}, not a table this command wrote; choose another "
+                "name (the toolkit writes only regular files)"
+            )
         header = ",".join(str(c) for c in frame.columns)
         try:
             with open(path, encoding="utf-8-sig") as handle:
@@ -167,8 +169,10 @@ def write_csv_file(path: str | os.PathLike, frame, *, flag: str = "--out") -> No
         except (OSError, UnicodeDecodeError):
             first = None
         if path.is_symlink() or first != header:
-            raise ToolkitError(f"{flag} {path} exists and is not a table this command wrote; choose another name "
-                               "or move it away (the toolkit does not overwrite files it did not write)")
+            raise ToolkitError(
+                f"{flag} {path} exists and is not a table this command wrote; choose another name "
+                "or move it away (the toolkit does not overwrite files it did not write)"
+            )
     if not path.parent.is_dir():
         raise ToolkitError(f"{flag} {path}: folder {path.parent} does not exist")
     try:
@@ -179,9 +183,14 @@ def write_csv_file(path: str | os.PathLike, frame, *, flag: str = "--out") -> No
 
 def file_kind(mode: int) -> str:
     """What a file of ``mode`` that is not a regular file is, for messages ("a FIFO (named pipe)" ...)."""
-    for test, name in ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                       (stat.S_ISDIR, "a folder"), (stat.S_ISLNK, "a symbolic link")):
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISLNK, "a symbolic link"),
+    ):
         if test(mode):
             return name
     return "not a regular file"
@@ -277,8 +286,7 @@ def _only(folder: Path, listed: dict, folders: set[str], also: set[str]) -> bool
 
 def _output_marker(folder: Path) -> dict | None:
     marker = _read_json(folder / MARKER)
-    if (marker and marker.get("format") in (_MARKER_FORMAT, *_OLD_MARKER_FORMATS)
-            and isinstance(marker.get("files"), dict)):
+    if marker and marker.get("format") in (_MARKER_FORMAT, *_OLD_MARKER_FORMATS) and isinstance(marker.get("files"), dict):
         return marker
     return None
 
@@ -306,8 +314,7 @@ def _output_of_an_earlier_version(folder: Path) -> bool:
     the SHA-256 of every other file but itself and report.html."""
     manifest = _read_json(folder / "manifest.json")
     listed = manifest.get("outputs_sha256") if manifest else None
-    return isinstance(listed, dict) and _only(folder, listed, _holding_folders(listed), {"manifest.json",
-                                                                                           "report.html"})
+    return isinstance(listed, dict) and _only(folder, listed, _holding_folders(listed), {"manifest.json", "report.html"})
 
 
 def _marker(folder: Path) -> dict | None:
@@ -326,8 +333,10 @@ def check_own_file(path: Path) -> None:
         return
     listed = (_marker(path.parent) or {}).get("files", {})
     if path.is_symlink() or not path.is_file() or listed.get(path.name) != _sha256(path):
-        raise ToolkitError(f"{path} exists and the toolkit did not write it (or it was edited since); move or rename "
-                           "it and run again (the toolkit does not overwrite files it did not write)")
+        raise ToolkitError(
+            f"{path} exists and the toolkit did not write it (or it was edited since); move or rename "
+            "it and run again (the toolkit does not overwrite files it did not write)"
+        )
 
 
 def write_own_file(path: Path, text: str) -> None:
@@ -355,13 +364,17 @@ def _is_sweep_folder(folder: Path) -> bool:
 def _check_name_lengths(final: Path, flag: str) -> None:
     for part in final.parts[1:-1]:
         if len(os.fsencode(part)) > NAME_MAX:
-            raise ToolkitError(f"{flag} {final}: a folder name in it is {len(os.fsencode(part))} bytes long, more "
-                               f"than the {NAME_MAX} a file system allows; choose a shorter path")
+            raise ToolkitError(
+                f"{flag} {final}: a folder name in it is {len(os.fsencode(part))} bytes long, more "
+                f"than the {NAME_MAX} a file system allows; choose a shorter path"
+            )
     room = NAME_MAX - _LEFTOVER_EXTRA
     if len(os.fsencode(final.name)) > room:
-        raise ToolkitError(f"{flag} {final}: the folder name is {len(os.fsencode(final.name))} bytes long; give "
-                           f"one of at most {room} bytes (the toolkit adds up to {_LEFTOVER_EXTRA} to name its "
-                           "temporary folders)")
+        raise ToolkitError(
+            f"{flag} {final}: the folder name is {len(os.fsencode(final.name))} bytes long; give "
+            f"one of at most {room} bytes (the toolkit adds up to {_LEFTOVER_EXTRA} to name its "
+            "temporary folders)"
+        )
 
 
 def _reserved(name: str) -> bool:
@@ -374,12 +387,15 @@ def _reserved(name: str) -> bool:
 
 def check_reserved(path: Path, flag: str) -> None:
     if _reserved(path.name):
-        raise ToolkitError(f"{flag} {path}: {path.name} is a name the toolkit uses for its own files (markers, "
-                           "locks, unfinished folders); choose another name such as runs/my_run")
+        raise ToolkitError(
+            f"{flag} {path}: {path.name} is a name the toolkit uses for its own files (markers, "
+            "locks, unfinished folders); choose another name such as runs/my_run"
+        )
 
 
-def check_output_location(final: Path, inputs: dict[str, Path] | None = None, *, flag: str = "--out",
-                          sweep: bool = False) -> Path:
+def check_output_location(
+    final: Path, inputs: dict[str, Path] | None = None, *, flag: str = "--out", sweep: bool = False
+) -> Path:
     """The absolute output path, after refusing every location whose use could lose a user's file.
 
     Refused: the current directory or a folder that contains it, a path that is a file or a symbolic link, a
@@ -400,11 +416,11 @@ def check_output_location(final: Path, inputs: dict[str, Path] | None = None, *,
         path = Path(os.path.realpath(path))
         if _is_within(path, resolved):
             what = "is" if path == resolved else "contains"
-            raise ToolkitError(f"{flag} {final} {what} {name} {path}; choose a folder outside your inputs, "
-                               "such as runs/my_run")
+            raise ToolkitError(f"{flag} {final} {what} {name} {path}; choose a folder outside your inputs, such as runs/my_run")
         if not path.is_file() and _is_within(resolved, path):  # a folder, or one not made yet (the cache)
-            raise ToolkitError(f"{flag} {final} lies inside {name} {path}; choose a folder outside your inputs, "
-                               "such as runs/my_run")
+            raise ToolkitError(
+                f"{flag} {final} lies inside {name} {path}; choose a folder outside your inputs, such as runs/my_run"
+            )
     if final.is_symlink():
         raise ToolkitError(f"{flag} {final} is a symbolic link; give a real folder (an empty or new one)")
     if final.exists() and not final.is_dir():
@@ -415,9 +431,11 @@ def check_output_location(final: Path, inputs: dict[str, Path] | None = None, *,
         else:
             ours = _written_by_toolkit(final)
             if not ours and _output_of_an_earlier_version(final):
-                raise ToolkitError(f"{flag} {final} is an output of an earlier toolkit version: its report.html "
-                                   "and manifest.json cannot be checked for your edits, so it is not replaced; "
-                                   "move it away or choose an empty or new folder")
+                raise ToolkitError(
+                    f"{flag} {final} is an output of an earlier toolkit version: its report.html "
+                    "and manifest.json cannot be checked for your edits, so it is not replaced; "
+                    "move it away or choose an empty or new folder"
+                )
         if not ours:
             raise ToolkitError(f"{flag} {final} holds files the toolkit did not write; choose an empty or new folder")
     return final
@@ -444,8 +462,9 @@ def locked(final: Path):
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        raise ToolkitError(f"{final} is busy: another toolkit run is writing it; wait for it to finish or "
-                           "choose another output folder") from None
+        raise ToolkitError(
+            f"{final} is busy: another toolkit run is writing it; wait for it to finish or choose another output folder"
+        ) from None
     except OSError as exc:
         raise _cannot_write(final.parent, exc) from None
     try:
@@ -494,9 +513,21 @@ def _new_leftover(parent: Path, name: str, kind: str) -> Path:
     (written before anything else goes in), so that only the toolkit's own are ever removed."""
     folder = Path(tempfile.mkdtemp(dir=parent, prefix=f".{name}.{kind}-"))
     try:
-        write_text(folder / LEFTOVER, json.dumps({
-            "format": _LEFTOVER_FORMAT, "kind": kind, "final": name, "folder": folder.name, "pid": os.getpid(),
-            "host": socket.gethostname()}, ensure_ascii=False) + "\n")
+        write_text(
+            folder / LEFTOVER,
+            json.dumps(
+                {
+                    "format": _LEFTOVER_FORMAT,
+                    "kind": kind,
+                    "final": name,
+                    "folder": folder.name,
+                    "pid": os.getpid(),
+                    "host": socket.gethostname(),
+                },
+                ensure_ascii=False,
+            )
+            + "\n",
+        )
     except BaseException:
         os.rmdir(folder)
         raise
@@ -531,9 +562,14 @@ def _journal_of(path: Path) -> tuple[Path, str] | None:
         if wrapper.startswith(f".{inner}.partial-"):
             folder = Path(*parts[:i])
             info = _read_json(folder / LEFTOVER)
-            if (info and info.get("format") == _LEFTOVER_FORMAT and info.get("kind") == "partial"
-                    and info.get("final") == inner and info.get("folder") == wrapper):
-                return folder / JOURNAL, "/".join(parts[i + 1:])
+            if (
+                info
+                and info.get("format") == _LEFTOVER_FORMAT
+                and info.get("kind") == "partial"
+                and info.get("final") == inner
+                and info.get("folder") == wrapper
+            ):
+                return folder / JOURNAL, "/".join(parts[i + 1 :])
     return None
 
 
@@ -652,7 +688,7 @@ def _temporary_of(name: str, written: set[str]) -> bool:
     return (f"{folder}/{target}" if folder else target) in written and base[-13] == "."
 
 
-def _remove_leftover(folder: Path, name: str) -> None:
+def _remove_leftover(folder: Path, name: str) -> None:  # noqa: C901 (every refusal is a check that keeps a user's file)
     """Remove one of the toolkit's leftover folders: its marker, its journal and its ``<name>`` folder, which is
     either an output (only the files its marker lists, unchanged, and its folders are removed) or a run's
     unfinished work (only the files its journal lists, their temporary files, and the folders that held them).
@@ -666,18 +702,18 @@ def _remove_leftover(folder: Path, name: str) -> None:
         folders = set(folders) if isinstance(folders, list) else _holding_folders(listed)
 
         def delete_file(rel, dir_fd, entry):
-            rel = rel[len(name) + 1:]
+            rel = rel[len(name) + 1 :]
             return rel == MARKER or (rel in listed and _sha256_at(dir_fd, entry) == listed[rel])
     else:
         listed = _read_journal(folder)
         folders = _holding_folders(listed)
 
         def delete_file(rel, dir_fd, entry):
-            rel = rel[len(name) + 1:]
+            rel = rel[len(name) + 1 :]
             return rel in listed or _temporary_of(rel, listed)
 
     def delete_folder(rel):
-        return rel == name or rel[len(name) + 1:] in folders
+        return rel == name or rel[len(name) + 1 :] in folders
 
     def delete_top(rel, dir_fd, entry):
         return rel.startswith(name + "/") and delete_file(rel, dir_fd, entry)
@@ -717,8 +753,11 @@ def _remove_leftover(folder: Path, name: str) -> None:
             return
     except OSError as exc:
         kept.append(f"({exc.strerror})")
-    log.warning("kept %s: it holds %s, which the toolkit did not write; move out what you want to keep and delete "
-                "the folder", folder, ", ".join(kept[:3]) + (" ..." if len(kept) > 3 else ""))
+    log.warning(
+        "kept %s: it holds %s, which the toolkit did not write; move out what you want to keep and delete the folder",
+        folder,
+        ", ".join(kept[:3]) + (" ..." if len(kept) > 3 else ""),
+    )
 
 
 def _tidy(parent: Path, name: str, leftovers) -> None:
@@ -780,15 +819,19 @@ def _keep_beside(wrapper: Path, work: Path, final: Path, changed: list[str], fla
         os.replace(work, beside)
         os.chmod(beside, folder_mode())
     except OSError as exc:
-        raise ToolkitError(f"{flag} {final} changed during the run (it now holds {changed[0]}, which the toolkit did "
-                           f"not write), so it was not replaced; the new output is in {work} ({exc.strerror or exc} "
-                           "moving it): copy it out, the next run beside it removes it") from None
+        raise ToolkitError(
+            f"{flag} {final} changed during the run (it now holds {changed[0]}, which the toolkit did "
+            f"not write), so it was not replaced; the new output is in {work} ({exc.strerror or exc} "
+            "moving it): copy it out, the next run beside it removes it"
+        ) from None
     with contextlib.suppress(FileNotFoundError):
         os.unlink(wrapper / JOURNAL)
     _remove_leftover(wrapper, final.name)
     shown = ", ".join(changed[:3]) + (" ..." if len(changed) > 3 else "")
-    raise ToolkitError(f"{flag} {final} changed during the run (it now holds {shown}, which the toolkit did not "
-                       f"write), so it was not replaced and nothing in it was touched; the new output is in {beside}")
+    raise ToolkitError(
+        f"{flag} {final} changed during the run (it now holds {shown}, which the toolkit did not "
+        f"write), so it was not replaced and nothing in it was touched; the new output is in {beside}"
+    )
 
 
 @contextlib.contextmanager
@@ -822,15 +865,16 @@ def output_folder(final: str | os.PathLike, inputs: dict[str, Path] | None = Non
             work.mkdir()
             yield work
             files, folders, _ = _walk(work)
-            marker = {"format": _MARKER_FORMAT, "files": {name: _sha256(work / name) for name in files},
-                      "folders": folders}
+            marker = {"format": _MARKER_FORMAT, "files": {name: _sha256(work / name) for name in files}, "folders": folders}
             write_text(work / MARKER, json.dumps(marker, ensure_ascii=False, indent=1) + "\n")
             os.chmod(work, folder_mode())
         except BaseException as exc:
             _remove_leftover(wrapper, final.name)
             if isinstance(exc, OSError) and _no_space(exc):
-                raise ToolkitError(f"no space left on the disk of {final} while writing the outputs; "
-                                   "the previous output is untouched: free some space and run again") from None
+                raise ToolkitError(
+                    f"no space left on the disk of {final} while writing the outputs; "
+                    "the previous output is untouched: free some space and run again"
+                ) from None
             raise
         changed = _changed_by_user(final)
         if changed:
@@ -846,8 +890,9 @@ def output_folder(final: str | os.PathLike, inputs: dict[str, Path] | None = Non
         except OSError as exc:
             if old is not None and not os.path.lexists(final) and os.path.isdir(old / final.name):
                 os.replace(old / final.name, final)  # the previous output back where it was
-            raise ToolkitError(f"cannot replace {final}: {exc.strerror or exc}; the previous output is "
-                               "untouched: choose another output folder") from None
+            raise ToolkitError(
+                f"cannot replace {final}: {exc.strerror or exc}; the previous output is untouched: choose another output folder"
+            ) from None
         finally:
             if old is not None and os.path.lexists(final):  # else the next run puts the previous output back
                 _remove_leftover(old, final.name)

@@ -22,9 +22,9 @@ def fixed_point(values, decimals: int = 6, *, missing: str = "") -> np.ndarray:
     if not 0 <= decimals <= MAX_DECIMALS:
         raise ValueError(f"decimals must be from 0 to {MAX_DECIMALS}")
     x = np.asarray(values, dtype=np.float64).ravel()
-    scale = 10.0 ** decimals
+    scale = 10.0**decimals
     magnitude = np.abs(x)
-    fast = np.isfinite(x) & (magnitude < 10.0 ** _WHOLE_DIGITS)
+    fast = np.isfinite(x) & (magnitude < 10.0**_WHOLE_DIGITS)
     scaled = np.where(fast, magnitude, 0.0) * scale  # exact scale: the product is rounded once
     # the exact product lies within half an ulp of ``scaled``; within one ulp of a half-way point the
     # rounding could go either way, so Python decides
@@ -44,7 +44,7 @@ def fixed_point(values, decimals: int = 6, *, missing: str = "") -> np.ndarray:
             continue
         chars[:, column] = ord("0") + rest % 10
         rest //= 10
-    whole_digits = 1 + sum((whole >= 10 ** power).astype(np.int64) for power in range(1, _WHOLE_DIGITS))
+    whole_digits = 1 + sum((whole >= 10**power).astype(np.int64) for power in range(1, _WHOLE_DIGITS))
     negative = np.signbit(x)
     lengths = negative + whole_digits + point + decimals
     signed = np.flatnonzero(negative)

@@ -64,5 +64,7 @@ def font_face_css(text: str) -> str:
         font.flavor = "woff"
         font.save(buffer, reorderTables=False)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return (f"@font-face{{font-family:'{WEB_FAMILY}';font-style:normal;font-weight:400;"
-            f"src:url(data:font/woff;base64,{data}) format('woff');}}")
+    return (
+        f"@font-face{{font-family:'{WEB_FAMILY}';font-style:normal;font-weight:400;"
+        f"src:url(data:font/woff;base64,{data}) format('woff');}}"
+    )

@@ -45,22 +45,34 @@ def ldavis_page(topic_term: np.ndarray, doc_topic: np.ndarray, counts, vocabular
     counts = counts.tocsr()
     topic_term = np.asarray(topic_term, dtype=np.float64) + 1e-12  # NMF has exact zeros; pyLDAvis takes logs
     topic_term /= topic_term.sum(axis=1, keepdims=True)
-    data = pyLDAvis.prepare(topic_term_dists=topic_term, doc_topic_dists=doc_topic,
-                            doc_lengths=np.asarray(counts.sum(axis=1)).ravel(), vocab=list(vocabulary),
-                            term_frequency=np.asarray(counts.sum(axis=0)).ravel(), mds="pcoa",
-                            sort_topics=False, n_jobs=1, start_index=1)
+    data = pyLDAvis.prepare(
+        topic_term_dists=topic_term,
+        doc_topic_dists=doc_topic,
+        doc_lengths=np.asarray(counts.sum(axis=1)).ravel(),
+        vocab=list(vocabulary),
+        term_frequency=np.asarray(counts.sum(axis=0)).ravel(),
+        mds="pcoa",
+        sort_topics=False,
+        n_jobs=1,
+        start_index=1,
+    )
 
     def read(path: str) -> str:
         return Path(path).read_text(encoding="utf-8").replace("</script>", "<\\/script>")
 
-    parts = dict(title=title, css=read(urls.LDAVIS_CSS_LOCAL), d3=read(urls.D3_LOCAL), ldavis=read(urls.LDAVIS_LOCAL),
-                 version=pyLDAvis.__version__, family=WEB_FAMILY,
-                 data=json.dumps(json.loads(data.to_json()), ensure_ascii=False).replace("</", "<\\/"))
+    parts = dict(
+        title=title,
+        css=read(urls.LDAVIS_CSS_LOCAL),
+        d3=read(urls.D3_LOCAL),
+        ldavis=read(urls.LDAVIS_LOCAL),
+        version=pyLDAvis.__version__,
+        family=WEB_FAMILY,
+        data=json.dumps(json.loads(data.to_json()), ensure_ascii=False).replace("</", "<\\/"),
+    )
     return _PAGE.format(**parts, font_face=font_face_css(_PAGE.format(**parts, font_face="")))
 
 
-def write_ldavis(path: Path, topic_term: np.ndarray, doc_topic: np.ndarray, counts, vocabulary: list[str],
-                 title: str) -> Path:
+def write_ldavis(path: Path, topic_term: np.ndarray, doc_topic: np.ndarray, counts, vocabulary: list[str], title: str) -> Path:
     """Write ``ldavis.html`` for a fitted model's ``components_`` (any kind of model; a run titles it with the
     model's ``display_name`` and number of topics)."""
     atomic.write_text(path, ldavis_page(topic_term, doc_topic, counts, vocabulary, title))

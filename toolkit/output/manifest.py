@@ -11,8 +11,19 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-PACKAGES = ["toolkit", "numpy", "scipy", "pandas", "scikit-learn", "gensim", "jieba", "opencc", "matplotlib",
-            "stopwordsiso", "noto-cjk-sans-otc"]
+PACKAGES = [
+    "toolkit",
+    "numpy",
+    "scipy",
+    "pandas",
+    "scikit-learn",
+    "gensim",
+    "jieba",
+    "opencc",
+    "matplotlib",
+    "stopwordsiso",
+    "noto-cjk-sans-otc",
+]
 
 
 def package_versions() -> dict[str, str]:
@@ -35,8 +46,11 @@ def sha256_file(path: str | Path) -> str:
 
 def output_hashes(folder: Path) -> dict[str, str]:
     """SHA-256 of every file under ``folder`` (relative POSIX paths), manifest.json excepted."""
-    return {p.relative_to(folder).as_posix(): sha256_file(p)
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "manifest.json"}
+    return {
+        p.relative_to(folder).as_posix(): sha256_file(p)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "manifest.json"
+    }
 
 
 def platform_summary() -> dict[str, str]:

@@ -23,85 +23,163 @@ OPTIONS = {
     "language": Option("zh", "Language of titles and labels.", *choice("zh", "en")),
     "dpi": Option(150, "Resolution of PNG figures.", *POSITIVE),
     "top_words": Option(10, "Words per topic in the top-words chart.", *POSITIVE),
-    "formats": Option(["png"], "File formats of every figure: 'png' and/or 'svg' (vector, for a paper; it adds "
-                               "about half of the PNG's drawing time); [] draws none (the tables are written all "
-                               "the same).", kind=list),
+    "formats": Option(
+        ["png"],
+        "File formats of every figure: 'png' and/or 'svg' (vector, for a paper; it adds "
+        "about half of the PNG's drawing time); [] draws none (the tables are written all "
+        "the same).",
+        kind=list,
+    ),
     "ldavis": Option(True, "Write ldavis.html, an interactive pyLDAvis page that works offline."),
     "theme_words": Option(5, "Words per theme and period in the theme_words figure.", *POSITIVE),
-    "workers": Option(0, "Processes that draw the figures and the pyLDAvis page while the run goes on (the page "
-                         "from the end of the fit); 0 for one per core, 1 to draw them one after another in the "
-                         "run's own process. The bytes are the same.",
-                      *NON_NEGATIVE),
-    "trend_style": Option("panels", "theme_shares: one panel per theme ('panels'), or every theme in one panel "
-                                    "('lines', readable with few themes).", *choice("panels", "lines")),
+    "workers": Option(
+        0,
+        "Processes that draw the figures and the pyLDAvis page while the run goes on (the page "
+        "from the end of the fit); 0 for one per core, 1 to draw them one after another in the "
+        "run's own process. The bytes are the same.",
+        *NON_NEGATIVE,
+    ),
+    "trend_style": Option(
+        "panels",
+        "theme_shares: one panel per theme ('panels'), or every theme in one panel ('lines', readable with few themes).",
+        *choice("panels", "lines"),
+    ),
 }
 
 
 def check_options(section: dict) -> None:
     formats = set(section["formats"])
     if not formats <= {"png", "svg"}:
-        raise ToolkitError(f"figures.formats must list 'png' and/or 'svg' (or nothing, for no figures), "
-                           f"not {sorted(formats)}")
+        raise ToolkitError(f"figures.formats must list 'png' and/or 'svg' (or nothing, for no figures), not {sorted(formats)}")
 
 
 _TEXT = {
-    "zh": {"share_title": "各主题占比的年度变化", "year": "年份", "share": "主题占比(按词数加权)",
-           "counts": "文档/段落", "topic": "话题", "words_title": "各话题的高频词", "weight": "权重",
-           "other": "其他", "absent": "无对应话题", "sweep_title": "话题数的选择:各指标(均值与不同种子的范围)",
-           "n_topics": "话题数 K", "band": "阴影:{level}区间(文档、段落与随机种子)",
-           "bars": "误差线:{level}区间(文档、段落与随机种子)", "seeds": "点线:不同随机种子的范围",
-           "area_title": "各主题占比(堆积)", "heatmap_title": "年份 × 主题占比", "docs_title": "各文档的主题构成",
-           "kw_title": "模型占比与关键词频率", "kw_share": "模型占比", "kw_rate": "关键词/万词",
-           "change_title": "主题占比的变化", "change": "占比变化", "clear": "明确变化(同时区间不含0)", "unclear": "不明确",
-           "documents": "文档数", "interval95": "{level}区间", "simultaneous": "同时区间(Bonferroni)",
-           "periods_title": "各时期的主题占比", "groups_title": "各组的主题占比",
-           "gap_rule": "白线:其间有缺少数据的年份",
-           "docs_shown": "按日期均匀抽取 {shown} 份(共 {total} 份;全部见 document_themes.csv)",
-           "wording_title": "各主题在各时期的用词", "wording_note": "彩色:该时期新进入前列的词,灰色:沿用上一时期;c-TF-IDF",
-           "terms_title": "词频的年度变化", "per_10k": "每万字出现次数",
-           "one_document": "只有一份文档的年份:文档层面的不确定性取自其他文档",
-           "hollow": "空心点:只有一份文档", "hatched": "斜线:只有一份文档", "own_y": "各面板纵轴刻度不同",
-           "effects_title": "协变量效应:各主题的预期占比随 {x} 的变化(分数logit,文档聚类标准误,含随机种子)",
-           "validity_title": "主题测量的效度:模型占比与关键词频率的相关", "r_years": "跨年份 r",
-           "r_documents": "跨文档 r", "r_split": "半数关键词检验 r(跨文档)",
-           "sensitivity_title": "去掉单个关键词时主题占比的最大变化", "sensitivity_x": "占比的最大变化(年份或组)",
-           "sensitivity_note": "每个主题影响最大的三个关键词;条旁:词与变化最大的年份或组",
-           "validity_x": "皮尔逊相关系数 r(虚线:0.5;✗ 未通过,原因见 themes.csv)"},
-    "en": {"share_title": "Theme shares by year", "year": "Year", "share": "Share of tokens",
-           "counts": "docs/units", "topic": "Topic", "words_title": "Top words per topic", "weight": "Weight",
-           "other": "Other", "absent": "No topic", "sweep_title": "Choosing the number of topics (mean and range over seeds)",
-           "n_topics": "Number of topics K",
-           "band": "band: {level} interval (documents, units and seeds)",
-           "bars": "error bars: {level} interval (documents, units and seeds)",
-           "seeds": "dotted: range over seeds",
-           "area_title": "Theme shares (stacked)", "heatmap_title": "Year x theme share", "docs_title": "Themes of each document",
-           "kw_title": "Model share and keyword frequency", "kw_share": "model share", "kw_rate": "keywords per 10k tokens",
-           "change_title": "Change in theme shares", "change": "change in share",
-           "clear": "clear (simultaneous interval excludes 0)", "unclear": "not clear",
-           "documents": "documents", "interval95": "{level} interval", "simultaneous": "simultaneous (Bonferroni)",
-           "periods_title": "Theme shares by period", "groups_title": "Theme shares by group",
-           "gap_rule": "white rule: years without data in between",
-           "docs_shown": "{shown} of {total} documents shown, evenly spaced by date (all in document_themes.csv)",
-           "wording_title": "How each theme is worded in each period",
-           "wording_note": "coloured: new to the list in that period, grey: carried over; c-TF-IDF",
-           "terms_title": "Terms by year", "per_10k": "occurrences per 10,000 characters",
-           "one_document": "years with one document: the document level is estimated from the other documents",
-           "hollow": "hollow markers: one document", "hatched": "hatched: one document",
-           "own_y": "each panel has its own y scale",
-           "effects_title": "Covariate effects: expected share of each theme along {x} (fractional logit, "
-                            "errors clustered by document, seeds included)",
-           "validity_title": "Validity of each theme: model share against keyword rate", "r_years": "r across years",
-           "r_documents": "r across documents", "r_split": "split half: held-out keywords, r across documents",
-           "sensitivity_title": "How far a theme's shares move without one keyword",
-           "sensitivity_x": "largest change of a year's (or group's) share",
-           "sensitivity_note": "the three keywords that move each theme most; beside each bar: the word and where",
-           "validity_x": "Pearson r (dashed: 0.5; ✗ not validated, reasons in themes.csv)"},
+    "zh": {
+        "share_title": "各主题占比的年度变化",
+        "year": "年份",
+        "share": "主题占比(按词数加权)",
+        "counts": "文档/段落",
+        "topic": "话题",
+        "words_title": "各话题的高频词",
+        "weight": "权重",
+        "other": "其他",
+        "absent": "无对应话题",
+        "sweep_title": "话题数的选择:各指标(均值与不同种子的范围)",
+        "n_topics": "话题数 K",
+        "band": "阴影:{level}区间(文档、段落与随机种子)",
+        "bars": "误差线:{level}区间(文档、段落与随机种子)",
+        "seeds": "点线:不同随机种子的范围",
+        "area_title": "各主题占比(堆积)",
+        "heatmap_title": "年份 × 主题占比",
+        "docs_title": "各文档的主题构成",
+        "kw_title": "模型占比与关键词频率",
+        "kw_share": "模型占比",
+        "kw_rate": "关键词/万词",
+        "change_title": "主题占比的变化",
+        "change": "占比变化",
+        "clear": "明确变化(同时区间不含0)",
+        "unclear": "不明确",
+        "documents": "文档数",
+        "interval95": "{level}区间",
+        "simultaneous": "同时区间(Bonferroni)",
+        "periods_title": "各时期的主题占比",
+        "groups_title": "各组的主题占比",
+        "gap_rule": "白线:其间有缺少数据的年份",
+        "docs_shown": "按日期均匀抽取 {shown} 份(共 {total} 份;全部见 document_themes.csv)",
+        "wording_title": "各主题在各时期的用词",
+        "wording_note": "彩色:该时期新进入前列的词,灰色:沿用上一时期;c-TF-IDF",
+        "terms_title": "词频的年度变化",
+        "per_10k": "每万字出现次数",
+        "one_document": "只有一份文档的年份:文档层面的不确定性取自其他文档",
+        "hollow": "空心点:只有一份文档",
+        "hatched": "斜线:只有一份文档",
+        "own_y": "各面板纵轴刻度不同",
+        "effects_title": "协变量效应:各主题的预期占比随 {x} 的变化(分数logit,文档聚类标准误,含随机种子)",
+        "validity_title": "主题测量的效度:模型占比与关键词频率的相关",
+        "r_years": "跨年份 r",
+        "r_documents": "跨文档 r",
+        "r_split": "半数关键词检验 r(跨文档)",
+        "sensitivity_title": "去掉单个关键词时主题占比的最大变化",
+        "sensitivity_x": "占比的最大变化(年份或组)",
+        "sensitivity_note": "每个主题影响最大的三个关键词;条旁:词与变化最大的年份或组",
+        "validity_x": "皮尔逊相关系数 r(虚线:0.5;✗ 未通过,原因见 themes.csv)",
+    },
+    "en": {
+        "share_title": "Theme shares by year",
+        "year": "Year",
+        "share": "Share of tokens",
+        "counts": "docs/units",
+        "topic": "Topic",
+        "words_title": "Top words per topic",
+        "weight": "Weight",
+        "other": "Other",
+        "absent": "No topic",
+        "sweep_title": "Choosing the number of topics (mean and range over seeds)",
+        "n_topics": "Number of topics K",
+        "band": "band: {level} interval (documents, units and seeds)",
+        "bars": "error bars: {level} interval (documents, units and seeds)",
+        "seeds": "dotted: range over seeds",
+        "area_title": "Theme shares (stacked)",
+        "heatmap_title": "Year x theme share",
+        "docs_title": "Themes of each document",
+        "kw_title": "Model share and keyword frequency",
+        "kw_share": "model share",
+        "kw_rate": "keywords per 10k tokens",
+        "change_title": "Change in theme shares",
+        "change": "change in share",
+        "clear": "clear (simultaneous interval excludes 0)",
+        "unclear": "not clear",
+        "documents": "documents",
+        "interval95": "{level} interval",
+        "simultaneous": "simultaneous (Bonferroni)",
+        "periods_title": "Theme shares by period",
+        "groups_title": "Theme shares by group",
+        "gap_rule": "white rule: years without data in between",
+        "docs_shown": "{shown} of {total} documents shown, evenly spaced by date (all in document_themes.csv)",
+        "wording_title": "How each theme is worded in each period",
+        "wording_note": "coloured: new to the list in that period, grey: carried over; c-TF-IDF",
+        "terms_title": "Terms by year",
+        "per_10k": "occurrences per 10,000 characters",
+        "one_document": "years with one document: the document level is estimated from the other documents",
+        "hollow": "hollow markers: one document",
+        "hatched": "hatched: one document",
+        "own_y": "each panel has its own y scale",
+        "effects_title": "Covariate effects: expected share of each theme along {x} (fractional logit, "
+        "errors clustered by document, seeds included)",
+        "validity_title": "Validity of each theme: model share against keyword rate",
+        "r_years": "r across years",
+        "r_documents": "r across documents",
+        "r_split": "split half: held-out keywords, r across documents",
+        "sensitivity_title": "How far a theme's shares move without one keyword",
+        "sensitivity_x": "largest change of a year's (or group's) share",
+        "sensitivity_note": "the three keywords that move each theme most; beside each bar: the word and where",
+        "validity_x": "Pearson r (dashed: 0.5; ✗ not validated, reasons in themes.csv)",
+    },
 }
 # 20 colours, none grey (grey is `other`): matplotlib's tab10 less its grey, then darker and paler ones of
 # tab20b/tab20 in hues not yet used, so the 17 shipped themes never share a colour.
-_PALETTE = ["#1f77b4", "#2ca02c", "#17becf", "#ff7f0e", "#9467bd", "#d62728", "#8c564b", "#e377c2", "#bcbd22",
-            "#393b79", "#637939", "#8c6d31", "#e7ba52", "#7b4173", "#6b6ecf", "#ad494a", "#9edae5", "#98df8a",
-            "#ffbb78", "#c49c94"]
+_PALETTE = [
+    "#1f77b4",
+    "#2ca02c",
+    "#17becf",
+    "#ff7f0e",
+    "#9467bd",
+    "#d62728",
+    "#8c564b",
+    "#e377c2",
+    "#bcbd22",
+    "#393b79",
+    "#637939",
+    "#8c6d31",
+    "#e7ba52",
+    "#7b4173",
+    "#6b6ecf",
+    "#ad494a",
+    "#9edae5",
+    "#98df8a",
+    "#ffbb78",
+    "#c49c94",
+]
 
 
 def theme_colors(lexicon: Lexicon) -> dict[str, str]:
@@ -191,8 +269,9 @@ def short_labels(titles: list[str], ems: float = 26) -> list[str]:
         if _em(title) <= ems:
             labels.append(title)
             continue
-        shared = max((len(os.path.commonprefix([title, other])) for j, other in enumerate(titles)
-                      if j != i and other != title), default=0)
+        shared = max(
+            (len(os.path.commonprefix([title, other])) for j, other in enumerate(titles) if j != i and other != title), default=0
+        )
         head = _cut(title, ems - 1)
         if shared < len(head):
             labels.append(head + "…")
@@ -221,7 +300,7 @@ def ordered(sequences) -> list:
         for i, value in enumerate(sequence):
             if value in order:
                 continue
-            later = [v for v in sequence[i + 1:] if v in order]
+            later = [v for v in sequence[i + 1 :] if v in order]
             order.insert(order.index(later[0]) if later else len(order), value)
     return order
 
@@ -259,8 +338,7 @@ def _isolated(values: np.ndarray) -> np.ndarray:
     return present & ~np.r_[False, present[:-1]] & ~np.r_[present[1:], False]
 
 
-def _series(ax, x, values, low, high, color, *, single=None, linestyle="-", alpha=0.2, markersize=3.0,
-            label=None) -> None:
+def _series(ax, x, values, low, high, color, *, single=None, linestyle="-", alpha=0.2, markersize=3.0, label=None) -> None:  # noqa: PLR0913 (a series' data and its drawing style)
     """A line through ``values`` (NaN is a gap), its band from ``low`` to ``high``, and an error bar wherever a
     value stands alone (a band over one x draws nothing); markers hollow where ``single`` (one document)."""
     x = np.asarray(x, dtype=float)
@@ -271,18 +349,33 @@ def _series(ax, x, values, low, high, color, *, single=None, linestyle="-", alph
         ax.fill_between(x, low, high, color=color, alpha=alpha, linewidth=0)
         alone = _isolated(values) & ~np.isnan(low)
         if alone.any():
-            ax.errorbar(x[alone], values[alone], yerr=[values[alone] - low[alone], high[alone] - values[alone]],
-                        fmt="none", ecolor=color, elinewidth=1.2, capsize=3)
+            ax.errorbar(
+                x[alone],
+                values[alone],
+                yerr=[values[alone] - low[alone], high[alone] - values[alone]],
+                fmt="none",
+                ecolor=color,
+                elinewidth=1.2,
+                capsize=3,
+            )
     single = np.zeros(len(x), bool) if single is None else np.asarray(single, bool)
     for hollow in (False, True):
         shown = (single == hollow) & ~np.isnan(values)
         if shown.any():
-            ax.plot(x[shown], values[shown], "o", color=color, markersize=markersize,
-                    markerfacecolor="white" if hollow else color, markeredgewidth=1.0)
+            ax.plot(
+                x[shown],
+                values[shown],
+                "o",
+                color=color,
+                markersize=markersize,
+                markerfacecolor="white" if hollow else color,
+                markeredgewidth=1.0,
+            )
 
 
-def plot_theme_shares(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "",
-                      level: float = 0.95) -> Figure:
+def plot_theme_shares(
+    table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", level: float = 0.95
+) -> Figure:
     """Theme shares by year as small multiples: one panel per theme (``other`` last), the ``level`` band (an
     error bar for a year between two years without data, where a band would be invisible) and the range over
     ensemble members; years without data are gaps, and a year that rests on one document has a hollow marker.
@@ -321,10 +414,25 @@ def plot_theme_shares(table: pd.DataFrame, lexicon: Lexicon, *, language: str = 
                     seeds = rows[column].to_numpy(dtype=float)
                     ax.plot(years, seeds, color=colors[theme], linewidth=0.6, linestyle=":")
                     if alone.any():  # a dotted line through one year draws nothing: a dash at each end instead
-                        ax.plot(np.asarray(years)[alone], seeds[alone], linestyle="none", marker="_",
-                                markersize=6, color=colors[theme])
-            _series(ax, years, values, low, high, colors[theme], single=single,
-                    linestyle="--" if theme == OTHER else "-", markersize=3.0 if len(years) <= 30 else 2.0)
+                        ax.plot(
+                            np.asarray(years)[alone],
+                            seeds[alone],
+                            linestyle="none",
+                            marker="_",
+                            markersize=6,
+                            color=colors[theme],
+                        )
+            _series(
+                ax,
+                years,
+                values,
+                low,
+                high,
+                colors[theme],
+                single=single,
+                linestyle="--" if theme == OTHER else "-",
+                markersize=3.0 if len(years) <= 30 else 2.0,
+            )
             _fit_y(ax, values, *(rows[c].to_numpy(dtype=float) for c in ("share_high", "seed_max") if c in rows))
             ax.set_title(lexicon.label(theme, language), fontsize=9)
             _year_axis(ax, with_data, 5)
@@ -336,8 +444,12 @@ def plot_theme_shares(table: pd.DataFrame, lexicon: Lexicon, *, language: str = 
         _year_axis(strip, with_data, 8)
         strip.tick_params(labelsize=7)
         strip.set_xlabel(text["year"])
-        notes = [text["own_y"]] + ([_say(text, "band", level)] if "share_low" in table else []) \
-            + ([text["seeds"]] if "seed_min" in table else []) + ([text["hollow"]] if single.any() else [])
+        notes = (
+            [text["own_y"]]
+            + ([_say(text, "band", level)] if "share_low" in table else [])
+            + ([text["seeds"]] if "seed_min" in table else [])
+            + ([text["hollow"]] if single.any() else [])
+        )
         if "interval_basis" in table and table["interval_basis"].astype(str).str.startswith("one document").any():
             notes.append(text["one_document"])
         heading = (f"{title}: " if title else "") + text["share_title"] + f" ({'; '.join(notes)})"
@@ -346,8 +458,9 @@ def plot_theme_shares(table: pd.DataFrame, lexicon: Lexicon, *, language: str = 
     return fig
 
 
-def plot_theme_lines(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "",
-                     level: float = 0.95) -> Figure:
+def plot_theme_lines(
+    table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", level: float = 0.95
+) -> Figure:
     """Theme share by year, one line per theme in one panel with its ``level`` band (an error bar for a year
     alone between gaps); years without data are gaps, a year resting on one document has hollow markers.
     Counts under the axis when they fit."""
@@ -367,20 +480,32 @@ def plot_theme_lines(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "
             if not (rows["share"] > 0).any():
                 absent.append(lexicon.label(theme, language))
             else:
-                _series(ax, years, rows["share"].to_numpy(dtype=float),
-                        rows["share_low"].to_numpy(dtype=float) if "share_low" in rows else None,
-                        rows["share_high"].to_numpy(dtype=float) if "share_high" in rows else None,
-                        colors[theme], single=single, linestyle="--" if theme == OTHER else "-", alpha=0.15,
-                        markersize=4, label=lexicon.label(theme, language))
+                _series(
+                    ax,
+                    years,
+                    rows["share"].to_numpy(dtype=float),
+                    rows["share_low"].to_numpy(dtype=float) if "share_low" in rows else None,
+                    rows["share_high"].to_numpy(dtype=float) if "share_high" in rows else None,
+                    colors[theme],
+                    single=single,
+                    linestyle="--" if theme == OTHER else "-",
+                    alpha=0.15,
+                    markersize=4,
+                    label=lexicon.label(theme, language),
+                )
                 tops.extend(rows[c].to_numpy(dtype=float) for c in ("share", "share_high", "seed_max") if c in rows)
                 if "seed_min" in rows:
                     for column in ("seed_min", "seed_max"):
-                        ax.plot(years, rows[column].to_numpy(dtype=float), color=colors[theme], linewidth=0.6,
-                                linestyle=":")
+                        ax.plot(years, rows[column].to_numpy(dtype=float), color=colors[theme], linewidth=0.6, linestyle=":")
         if len(years) <= 16:
             ax.set_xticks(years)
-            ax.set_xticklabels([f"{y}\n{int(d)}/{int(u)}" if u else f"{y}\n–"
-                                for y, d, u in zip(years, counts["n_documents"], counts["n_units"])], fontsize=8)
+            ax.set_xticklabels(
+                [
+                    f"{y}\n{int(d)}/{int(u)}" if u else f"{y}\n–"
+                    for y, d, u in zip(years, counts["n_documents"], counts["n_units"])
+                ],
+                fontsize=8,
+            )
             ax.set_xlim(min(years) - 0.6, max(years) + 0.6)
             ax.set_xlabel(f"{text['year']} ({text['counts']})")
         else:
@@ -391,13 +516,17 @@ def plot_theme_lines(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "
         ax.grid(axis="y", alpha=0.3)
         ax.set_title(f"{title}: {text['share_title']}" if title else text["share_title"])
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
-        notes = ([_say(text, "band", level)] if "share_low" in table else []) \
-            + ([text["seeds"]] if "seed_min" in table else []) + ([text["hollow"]] if single.any() else [])
+        notes = (
+            ([_say(text, "band", level)] if "share_low" in table else [])
+            + ([text["seeds"]] if "seed_min" in table else [])
+            + ([text["hollow"]] if single.any() else [])
+        )
         if absent:
             notes.append(f"{text['absent']}: " + "、".join(absent))
         if notes:
-            ax.annotate(wrap("\n".join(notes), 2.4, 7), xy=(1.01, 0), xycoords="axes fraction", va="bottom", fontsize=7,
-                        color="#555555")
+            ax.annotate(
+                wrap("\n".join(notes), 2.4, 7), xy=(1.01, 0), xycoords="axes fraction", va="bottom", fontsize=7, color="#555555"
+            )
     return fig
 
 
@@ -421,8 +550,9 @@ def plot_theme_area(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "z
         bottom = np.zeros(len(years))
         for theme in wide.columns:
             values = np.nan_to_num(wide[theme].to_numpy(dtype=float))
-            ax.bar(years, values, bottom=bottom, width=0.85, color=colors[theme], linewidth=0,
-                   label=lexicon.label(theme, language))
+            ax.bar(
+                years, values, bottom=bottom, width=0.85, color=colors[theme], linewidth=0, label=lexicon.label(theme, language)
+            )
             bottom = bottom + values
         if len(years):
             ax.set_xlim(years.min() - 0.6, years.max() + 0.6)
@@ -464,18 +594,26 @@ def plot_theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, *, language: str =
             for i in range(values.shape[0]):
                 for j in range(values.shape[1]):
                     if not np.isnan(values[i, j]):
-                        ax.text(j, i, f"{values[i, j]:.2f}"[1:] if values[i, j] < 1 else "1", ha="center",
-                                va="center", fontsize=6,
-                                color="white" if values[i, j] > np.nanmax(values) * 0.6 else "black")
+                        ax.text(
+                            j,
+                            i,
+                            f"{values[i, j]:.2f}"[1:] if values[i, j] < 1 else "1",
+                            ha="center",
+                            va="center",
+                            fontsize=6,
+                            color="white" if values[i, j] > np.nanmax(values) * 0.6 else "black",
+                        )
         fig.colorbar(image, ax=ax, shrink=0.8, label=text["share"])
         heading = f"{title}: {text['heatmap_title']}" if title else text["heatmap_title"]
-        ax.set_title(wrap(heading + (f" ({text['gap_rule']})" if len(gaps) else ""), max(cell * n, 2.2), 10),
-                     fontsize=10)  # over the columns: a narrow heatmap (one year) wraps its title
+        ax.set_title(
+            wrap(heading + (f" ({text['gap_rule']})" if len(gaps) else ""), max(cell * n, 2.2), 10), fontsize=10
+        )  # over the columns: a narrow heatmap (one year) wraps its title
     return fig
 
 
-def plot_document_themes(shares: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "",
-                         max_documents: int = 60) -> Figure:
+def plot_document_themes(
+    shares: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", max_documents: int = 60
+) -> Figure:
     """One horizontal bar per document (document_themes.csv, :func:`toolkit.output.tables.document_shares`): its theme
     shares. With more than ``max_documents`` documents, that many are drawn, evenly spaced in date order, and the
     title says so. A long title is shortened with an ellipsis where it still differs from the others
@@ -488,8 +626,11 @@ def plot_document_themes(shares: pd.DataFrame, lexicon: Lexicon, *, language: st
     shown = shares
     if len(shares) > max_documents:
         shown = shares.iloc[np.unique(np.linspace(0, len(shares) - 1, max_documents).round().astype(int))]
-    names = [str(row.title) if isinstance(row.title, str) and row.title else str(row.doc_id)
-             for row in shown.itertuples()] if "title" in shown else list(shown["doc_id"].astype(str))
+    names = (
+        [str(row.title) if isinstance(row.title, str) and row.title else str(row.doc_id) for row in shown.itertuples()]
+        if "title" in shown
+        else list(shown["doc_id"].astype(str))
+    )
     labels = [f"{year} {name}" for year, name in zip(shown["year"], short_labels(names))]
     with matplotlib.rc_context(rc_params()):
         fig = _new_figure(10, max(0.32 * len(shown), 0.2 * len(themes)) + 1.6)  # room for the legend of themes
@@ -512,8 +653,7 @@ def plot_document_themes(shares: pd.DataFrame, lexicon: Lexicon, *, language: st
     return fig
 
 
-def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5, language: str = "zh",
-                     title: str = "") -> Figure:
+def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5, language: str = "zh", title: str = "") -> Figure:
     """How each theme is worded in each period (theme_words.csv): a grid with a row per theme and a column per
     period, each cell the theme's top words there; a word new to the theme's list is in its colour. The periods
     keep the table's order (years sorted); the title, the period names and the theme labels wrap to fit."""
@@ -546,8 +686,15 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
         for j, header in enumerate(headers):
             ax.text(j, -0.52, header, ha="center", va="bottom", fontsize=9)
         for i, theme in enumerate(themes):
-            ax.text(-0.55, i, wrap(lexicon.label(theme, language), side - 0.15, 9), ha="right", va="center",
-                    fontsize=9, color=colors[theme])
+            ax.text(
+                -0.55,
+                i,
+                wrap(lexicon.label(theme, language), side - 0.15, 9),
+                ha="right",
+                va="center",
+                fontsize=9,
+                color=colors[theme],
+            )
             if i:
                 ax.axhline(i - 0.5, color="#dddddd", linewidth=0.6)
             for j, period in enumerate(periods):
@@ -557,8 +704,15 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
                 rows = cells.loc[[(theme, period)]].sort_values("rank")
                 k = len(rows)
                 for r, row in enumerate(rows.itertuples()):
-                    ax.text(j, i + (r - (k - 1) / 2) / (n_words + 1), row.word, ha="center", va="center",
-                            fontsize=7.5, color=colors[theme] if row.new else "#555555")
+                    ax.text(
+                        j,
+                        i + (r - (k - 1) / 2) / (n_words + 1),
+                        row.word,
+                        ha="center",
+                        va="center",
+                        fontsize=7.5,
+                        color=colors[theme] if row.new else "#555555",
+                    )
         fig.suptitle(heading, fontsize=10, y=1 - 0.12 / height, va="top")
     return fig
 
@@ -577,26 +731,34 @@ def plot_term_counts(counts: pd.DataFrame, *, language: str = "zh", title: str =
     with matplotlib.rc_context(rc_params()):
         fig = _new_figure(3.6 * n_cols, 2.3 * n_rows + 0.8)
         axes = fig.subplots(n_rows, n_cols, squeeze=False, sharex=True)
-        for ax in axes.flat[len(terms):]:
+        for ax in axes.flat[len(terms) :]:
             ax.set_visible(False)
         for k, (ax, term) in enumerate(zip(axes.flat, terms)):
             rows = counts[counts["term"] == term].set_index("year").reindex(range(min(years), max(years) + 1))
-            ax.plot(rows.index, rows["per_10k"].to_numpy(dtype=float), color=_PALETTE[k % len(_PALETTE)],
-                    marker="o", markersize=2.5, linewidth=1.2)
+            ax.plot(
+                rows.index,
+                rows["per_10k"].to_numpy(dtype=float),
+                color=_PALETTE[k % len(_PALETTE)],
+                marker="o",
+                markersize=2.5,
+                linewidth=1.2,
+            )
             ax.set_title(term, fontsize=10)
             _year_axis(ax, years, 5)
             ax.tick_params(labelsize=7, labelbottom=True)  # every panel's years, not only the bottom row's
             ax.grid(axis="y", alpha=0.3)
             ax.set_ylim(bottom=0)
-        fig.suptitle(wrap(f"{title}: {text['terms_title']}" if title else text["terms_title"], 3.6 * n_cols - 0.4, 10),
-                     fontsize=10)
+        fig.suptitle(
+            wrap(f"{title}: {text['terms_title']}" if title else text["terms_title"], 3.6 * n_cols - 0.4, 10), fontsize=10
+        )
         fig.supylabel(text["per_10k"], fontsize=9)
         fig.supxlabel(text["year"], fontsize=9)
     return fig
 
 
-def plot_model_vs_keywords(shares: pd.DataFrame, rates: pd.DataFrame, agreement: pd.DataFrame, lexicon: Lexicon, *,
-                           language: str = "zh", title: str = "") -> Figure:
+def plot_model_vs_keywords(
+    shares: pd.DataFrame, rates: pd.DataFrame, agreement: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = ""
+) -> Figure:
     """Per theme: the model's share (line, left axis) beside its keyword rate (bars, right axis), with r."""
     import matplotlib
 
@@ -610,7 +772,7 @@ def plot_model_vs_keywords(shares: pd.DataFrame, rates: pd.DataFrame, agreement:
     with matplotlib.rc_context(rc_params()):
         fig = _new_figure(4.2 * n_cols, 2.6 * n_rows + 0.6)
         axes = fig.subplots(n_rows, n_cols, squeeze=False)
-        for ax in axes.flat[len(themes):]:
+        for ax in axes.flat[len(themes) :]:
             ax.set_visible(False)
         for ax, theme in zip(axes.flat, themes):
             s = shares[shares["theme"] == theme].set_index("year")["share"]
@@ -621,21 +783,27 @@ def plot_model_vs_keywords(shares: pd.DataFrame, rates: pd.DataFrame, agreement:
             ax.set_zorder(twin.get_zorder() + 1)
             ax.patch.set_visible(False)
             r = r_of.get(theme, np.nan)
-            ax.set_title(f"{lexicon.label(theme, language)}  r = {r:.2f}" if not np.isnan(r)
-                         else lexicon.label(theme, language), fontsize=9)
+            ax.set_title(
+                f"{lexicon.label(theme, language)}  r = {r:.2f}" if not np.isnan(r) else lexicon.label(theme, language),
+                fontsize=9,
+            )
             _year_axis(ax, years, 5)
             ax.tick_params(labelsize=7)
             twin.tick_params(labelsize=7)
             _fit_y(ax, s.to_numpy(dtype=float))
             _fit_y(twin, k.to_numpy(dtype=float))
         axes.flat[0].set_ylabel(text["kw_share"], fontsize=8)
-        fig.suptitle(wrap((f"{title}: " if title else "") + f"{text['kw_title']} ({text['kw_share']}: —, "
-                          f"{text['kw_rate']}: ▮)", 4.2 * n_cols - 0.4, 12))
+        fig.suptitle(
+            wrap(
+                (f"{title}: " if title else "") + f"{text['kw_title']} ({text['kw_share']}: —, {text['kw_rate']}: ▮)",
+                4.2 * n_cols - 0.4,
+                12,
+            )
+        )
     return fig
 
 
-def plot_change(change: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "",
-                level: float = 0.95) -> Figure:
+def plot_change(change: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", level: float = 0.95) -> Figure:
     """Change of each theme's share between two years, periods or groups: the point, its ``level`` interval (thick)
     and its simultaneous interval over all themes (thin); a clear change (simultaneous interval excludes 0) is
     a filled marker in the theme's colour, the others hollow and grey."""
@@ -651,8 +819,15 @@ def plot_change(change: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh",
             color = colors[row.theme] if row.clear else "#999999"
             ax.plot([row.simultaneous_low, row.simultaneous_high], [i, i], color=color, linewidth=0.8)
             ax.plot([row.change_low, row.change_high], [i, i], color=color, linewidth=2.6, solid_capstyle="butt")
-            ax.plot(row.change, i, "o", markersize=6, color=color, markerfacecolor=color if row.clear else "white",
-                    markeredgewidth=1.4)
+            ax.plot(
+                row.change,
+                i,
+                "o",
+                markersize=6,
+                color=color,
+                markerfacecolor=color if row.clear else "white",
+                markeredgewidth=1.4,
+            )
         ax.axvline(0, color="#555555", linewidth=0.8)
         ax.set_yticks(range(len(change)))
         ax.set_yticklabels([lexicon.label(t, language) for t in change["theme"]])
@@ -660,36 +835,42 @@ def plot_change(change: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh",
         ax.set_xlabel(f"{text['change']} ({first} → {last})")
         ax.set_title(f"{title}: {text['change_title']}" if title else text["change_title"])
         ax.grid(axis="x", alpha=0.3)
-        handles = [matplotlib.lines.Line2D([], [], marker="o", color="#333333", markerfacecolor="#333333",
-                                           linestyle="", label=text["clear"]),
-                   matplotlib.lines.Line2D([], [], marker="o", color="#999999", markerfacecolor="white",
-                                           linestyle="", label=text["unclear"]),
-                   matplotlib.lines.Line2D([], [], color="#333333", linewidth=2.6, label=_say(text, "interval95", level)),
-                   matplotlib.lines.Line2D([], [], color="#333333", linewidth=0.8, label=text["simultaneous"])]
+        handles = [
+            matplotlib.lines.Line2D(
+                [], [], marker="o", color="#333333", markerfacecolor="#333333", linestyle="", label=text["clear"]
+            ),
+            matplotlib.lines.Line2D(
+                [], [], marker="o", color="#999999", markerfacecolor="white", linestyle="", label=text["unclear"]
+            ),
+            matplotlib.lines.Line2D([], [], color="#333333", linewidth=2.6, label=_say(text, "interval95", level)),
+            matplotlib.lines.Line2D([], [], color="#333333", linewidth=0.8, label=text["simultaneous"]),
+        ]
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
     return fig
 
 
-def plot_theme_periods(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "",
-                       level: float = 0.95) -> Figure:
+def plot_theme_periods(
+    table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", level: float = 0.95
+) -> Figure:
     """Theme shares per named period: one panel per theme, a bar per period (in the table's order, labelled with
     its name) with its ``level`` interval; a period resting on one document is a hatched bar."""
     return _panels(table, "period", lexicon, language=language, title=title, heading="periods_title", level=level)
 
 
-def plot_theme_groups(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "",
-                      level: float = 0.95) -> Figure:
+def plot_theme_groups(
+    table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", level: float = 0.95
+) -> Figure:
     """Theme shares per group over the years (or periods): one panel per theme, a line per group with its
     ``level`` band, shared axes. A group's value alone between gaps (one year, or a corpus of one year) gets an
     error bar, as does every value along periods (categories, ticked with their names); the groups are set a
     little apart so that their bars do not hide each other, and a cell resting on one document has a hollow
     marker. ``table``'s first column names the groups (as :func:`toolkit.analysis.trends.yearly_trends` writes it)."""
-    return _panels(table, table.columns[0], lexicon, language=language, title=title, heading="groups_title",
-                   level=level)
+    return _panels(table, table.columns[0], lexicon, language=language, title=title, heading="groups_title", level=level)
 
 
-def _panels(table: pd.DataFrame, column: str, lexicon: Lexicon, *, language: str, title: str,
-            heading: str, level: float = 0.95) -> Figure:
+def _panels(
+    table: pd.DataFrame, column: str, lexicon: Lexicon, *, language: str, title: str, heading: str, level: float = 0.95
+) -> Figure:
     """Small multiples of shares by ``column``: bars per period (``column`` = period) or a series per group along
     the years or periods. Each panel has its own y axis from 0 to its largest value drawn (intervals included),
     as in :func:`plot_theme_shares`: the panels compare groups (or periods) within a theme, and themes differ by
@@ -704,20 +885,26 @@ def _panels(table: pd.DataFrame, column: str, lexicon: Lexicon, *, language: str
     n_rows = int(np.ceil(len(themes) / n_cols))
     time = "year" if "year" in table.columns else "period" if "period" in table.columns and column != "period" else None
     bands = "share_low" in table and "share_high" in table
-    groups = list(dict.fromkeys(table[column])) if column != "period" else \
-        ordered(table.loc[table["theme"] == t, "period"] for t in dict.fromkeys(table["theme"]))
+    groups = (
+        list(dict.fromkeys(table[column]))
+        if column != "period"
+        else ordered(table.loc[table["theme"] == t, "period"] for t in dict.fromkeys(table["theme"]))
+    )
     single = (table["n_documents"] == 1).to_numpy() if "n_documents" in table else np.zeros(len(table), bool)
     if time == "year":
         present = table.loc[table["share"].notna(), "year"] if table["share"].notna().any() else table["year"]
         steps = list(range(int(table["year"].min()), int(table["year"].max()) + 1))
     elif time == "period":
-        steps = ordered(table.loc[(table["theme"] == t) & (table[column] == g), "period"]
-                        for t in dict.fromkeys(table["theme"]) for g in groups)
+        steps = ordered(
+            table.loc[(table["theme"] == t) & (table[column] == g), "period"]
+            for t in dict.fromkeys(table["theme"])
+            for g in groups
+        )
     spread = min(0.3, 0.6 / max(len(groups), 1)) if time else 0.0
     with matplotlib.rc_context(rc_params()):
         fig = _new_figure(3.0 * n_cols, 2.1 * n_rows + 1.2)
         axes = fig.subplots(n_rows, n_cols, squeeze=False)
-        for ax in axes.flat[len(themes):]:
+        for ax in axes.flat[len(themes) :]:
             ax.set_visible(False)
         for ax, theme in zip(axes.flat, themes):
             rows = table[table["theme"] == theme]
@@ -732,9 +919,15 @@ def _panels(table: pd.DataFrame, column: str, lexicon: Lexicon, *, language: str
                         bar.set_facecolor("white")
                         bar.set_edgecolor(colors[theme])
                 if bands:
-                    ax.errorbar(x, values["share"], yerr=[values["share"] - values["share_low"],
-                                                          values["share_high"] - values["share"]],
-                                fmt="none", ecolor="#333333", capsize=2, linewidth=0.8)
+                    ax.errorbar(
+                        x,
+                        values["share"],
+                        yerr=[values["share"] - values["share_low"], values["share_high"] - values["share"]],
+                        fmt="none",
+                        ecolor="#333333",
+                        capsize=2,
+                        linewidth=0.8,
+                    )
                 _category_axis(ax, groups)
             else:
                 for g, name in enumerate(groups):
@@ -746,13 +939,24 @@ def _panels(table: pd.DataFrame, column: str, lexicon: Lexicon, *, language: str
                     high = part["share_high"].to_numpy(dtype=float) if bands else None
                     one = (part["n_documents"] == 1).to_numpy() if "n_documents" in part else None
                     if time == "year":
-                        _series(ax, np.asarray(steps, dtype=float) + offset, values, low, high, shade, single=one,
-                                alpha=0.12, markersize=2.5, label=str(name))
+                        _series(
+                            ax,
+                            np.asarray(steps, dtype=float) + offset,
+                            values,
+                            low,
+                            high,
+                            shade,
+                            single=one,
+                            alpha=0.12,
+                            markersize=2.5,
+                            label=str(name),
+                        )
                     else:  # periods are categories: a point and its error bar each, a thin line in time order
                         x = np.arange(len(steps)) + offset
                         if bands:
-                            ax.errorbar(x, values, yerr=[values - low, high - values], fmt="none", ecolor=shade,
-                                        elinewidth=1.1, capsize=2)
+                            ax.errorbar(
+                                x, values, yerr=[values - low, high - values], fmt="none", ecolor=shade, elinewidth=1.1, capsize=2
+                            )
                         _series(ax, x, values, None, None, shade, single=one, markersize=3.5, label=str(name))
                 if time == "year":
                     _year_axis(ax, present, 4)
@@ -768,14 +972,21 @@ def _panels(table: pd.DataFrame, column: str, lexicon: Lexicon, *, language: str
         notes += [_say(text, "bars" if time is None or time == "period" else "band", level)] if bands else []
         if bool(np.any(single)):
             notes.append(text["hollow"] if time else text["hatched"])
-        fig.suptitle(wrap((f"{title}: " if title else "") + text[heading] + (f" ({'; '.join(notes)})" if notes else ""),
-                          3.0 * n_cols - 0.4, 10), fontsize=10)
+        fig.suptitle(
+            wrap(
+                (f"{title}: " if title else "") + text[heading] + (f" ({'; '.join(notes)})" if notes else ""),
+                3.0 * n_cols - 0.4,
+                10,
+            ),
+            fontsize=10,
+        )
         fig.supylabel(text["share"], fontsize=9)
     return fig
 
 
-def plot_effects(expected: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "",
-                 level: float = 0.95) -> Figure:
+def plot_effects(
+    expected: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", level: float = 0.95
+) -> Figure:
     """Expected share of each theme along a covariate (from effects_expected.csv): one panel per theme, one
     series per group of the first categorical covariate. Along a number (year) a line with its ``level`` band,
     broken where the curve is not supported by documents (``supported`` false, values empty), with an error bar
@@ -797,7 +1008,7 @@ def plot_effects(expected: pd.DataFrame, lexicon: Lexicon, *, language: str = "z
     with matplotlib.rc_context(rc_params()):
         fig = _new_figure(3.0 * n_cols, 2.1 * n_rows + 1.2)
         axes = fig.subplots(n_rows, n_cols, squeeze=False)
-        for ax in axes.flat[len(themes):]:
+        for ax in axes.flat[len(themes) :]:
             ax.set_visible(False)
         for ax, theme in zip(axes.flat, themes):
             drawn = []
@@ -808,34 +1019,56 @@ def plot_effects(expected: pd.DataFrame, lexicon: Lexicon, *, language: str = "z
                 label = str(group) if group else None
                 if numeric:
                     order = np.argsort(rows[x].to_numpy(dtype=float), kind="stable")
-                    _series(ax, rows[x].to_numpy(dtype=float)[order], values[order], low[order], high[order], shade,
-                            alpha=0.15, markersize=0, label=label)
+                    _series(
+                        ax,
+                        rows[x].to_numpy(dtype=float)[order],
+                        values[order],
+                        low[order],
+                        high[order],
+                        shade,
+                        alpha=0.15,
+                        markersize=0,
+                        label=label,
+                    )
                 else:
                     position = np.array([categories.index(v) for v in rows[x]], dtype=float)
                     position += (g - (len(groups) - 1) / 2) * spread
-                    ax.errorbar(position, values, yerr=[values - low, high - values], fmt="o", color=shade,
-                                markersize=3.5, elinewidth=1.1, capsize=2, linestyle="none", label=label)
+                    ax.errorbar(
+                        position,
+                        values,
+                        yerr=[values - low, high - values],
+                        fmt="o",
+                        color=shade,
+                        markersize=3.5,
+                        elinewidth=1.1,
+                        capsize=2,
+                        linestyle="none",
+                        label=label,
+                    )
                 drawn += [values, high]
             _fit_y(ax, *drawn)
             ax.set_title(lexicon.label(theme, language), fontsize=9)
             ax.tick_params(labelsize=7)
             ax.grid(axis="y", alpha=0.3)
             if x == "year":
-                _year_axis(ax, expected.loc[expected["supported"].astype(str).isin(["True", "true"]), x]
-                           if "supported" in expected else expected[x], 4)
+                _year_axis(
+                    ax,
+                    expected.loc[expected["supported"].astype(str).isin(["True", "true"]), x]
+                    if "supported" in expected
+                    else expected[x],
+                    4,
+                )
             elif not numeric:
                 _category_axis(ax, categories)
         if len(groups) > 1:
             axes.flat[0].legend(fontsize=7, frameon=False)
         heading = (f"{title}: " if title else "") + text["effects_title"].format(x=x)
-        fig.suptitle(wrap(f"{heading} ({_say(text, 'interval95', level)}; {text['own_y']})",
-                          3.0 * n_cols - 0.4, 10), fontsize=10)
+        fig.suptitle(wrap(f"{heading} ({_say(text, 'interval95', level)}; {text['own_y']})", 3.0 * n_cols - 0.4, 10), fontsize=10)
         fig.supylabel(text["share"], fontsize=9)
     return fig
 
 
-def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh",
-                        title: str = "") -> Figure:
+def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "") -> Figure:
     """Per theme: how its share agrees with its keyword rate across years and across documents (bars), with
     the threshold a theme needs, and which themes are not validated (and the first reason why)."""
     import matplotlib
@@ -855,8 +1088,9 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
         ax.axvline(VALIDATION_RULES["r_years"], color="#555555", linewidth=0.8, linestyle="--")
         ax.axvline(0, color="#555555", linewidth=0.8)
         ax.set_yticks(y)
-        ax.set_yticklabels([("" if ok else "✗ ") + lexicon.label(t, language)
-                            for t, ok in zip(rows["theme"], rows["validated"])], fontsize=9)
+        ax.set_yticklabels(
+            [("" if ok else "✗ ") + lexicon.label(t, language) for t, ok in zip(rows["theme"], rows["validated"])], fontsize=9
+        )
         for tick, ok in zip(ax.get_yticklabels(), rows["validated"]):
             tick.set_color("#222222" if ok else "#c0392b")
         ax.set_xlim(-1, 1.0)
@@ -867,8 +1101,9 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
     return fig
 
 
-def plot_lexicon_sensitivity(sensitivity: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 3,
-                             language: str = "zh", title: str = "") -> Figure:
+def plot_lexicon_sensitivity(
+    sensitivity: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 3, language: str = "zh", title: str = ""
+) -> Figure:
     """Per theme (lexicon_sensitivity.csv), the ``n_words`` keywords whose removal moves the theme's yearly (or
     group) shares most: one bar each, the largest change of a share, labelled with the word and the year or group
     where it happens. A theme whose bars are long rests on those words."""
@@ -877,8 +1112,11 @@ def plot_lexicon_sensitivity(sensitivity: pd.DataFrame, lexicon: Lexicon, *, n_w
     text = _TEXT[language]
     colors = theme_colors(lexicon)
     themes = [t for t in lexicon.names if t in set(sensitivity["theme"])]
-    rows = [(theme, row) for theme in themes
-            for row in sensitivity[sensitivity["theme"] == theme].nlargest(n_words, "shift").itertuples()]
+    rows = [
+        (theme, row)
+        for theme in themes
+        for row in sensitivity[sensitivity["theme"] == theme].nlargest(n_words, "shift").itertuples()
+    ]
     y = np.arange(len(rows))[::-1].astype(float)
     with matplotlib.rc_context(rc_params()):
         fig = _new_figure(10, 0.22 * max(len(rows), 1) + 1.6)
@@ -900,8 +1138,7 @@ def plot_lexicon_sensitivity(sensitivity: pd.DataFrame, lexicon: Lexicon, *, n_w
     return fig
 
 
-def plot_top_words(topics: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 10, language: str = "zh",
-                   title: str = "") -> Figure:
+def plot_top_words(topics: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 10, language: str = "zh", title: str = "") -> Figure:
     """One small bar chart per topic with its top words, coloured by the topic's theme."""
     import matplotlib
 
@@ -927,20 +1164,23 @@ def plot_top_words(topics: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 10,
     return fig
 
 
-_SWEEP_METRICS = [("c_npmi", "NPMI ↑"), ("c_v", "c_v ↑"), ("u_mass", "u_mass ↑"), ("diversity", "diversity ↑"),
-                  ("stability", "stability ↑")]
+_SWEEP_METRICS = [
+    ("c_npmi", "NPMI ↑"),
+    ("c_v", "c_v ↑"),
+    ("u_mass", "u_mass ↑"),
+    ("diversity", "diversity ↑"),
+    ("stability", "stability ↑"),
+]
 
 
-def plot_sweep(table: pd.DataFrame, *, heldout: dict[str, str] | None = None, language: str = "zh",
-               title: str = "") -> Figure:
+def plot_sweep(table: pd.DataFrame, *, heldout: dict[str, str] | None = None, language: str = "zh", title: str = "") -> Figure:
     """Each metric against the number of topics: a line per model kind (mean over seeds), a band for the range.
     ``heldout`` names the held-out measures in ``table`` and whether "lower" or "higher" is better."""
     import matplotlib
 
     text = _TEXT[language]
     arrows = {"lower": "↓", "higher": "↑"}
-    candidates = _SWEEP_METRICS + [(m, f"held-out {m.replace('_', ' ')} {arrows.get(d, '')}")
-                                   for m, d in (heldout or {}).items()]
+    candidates = _SWEEP_METRICS + [(m, f"held-out {m.replace('_', ' ')} {arrows.get(d, '')}") for m, d in (heldout or {}).items()]
     metrics = [(m, label) for m, label in candidates if m in table.columns and table[m].notna().any()]
     kinds = sorted(table["kind"].unique())
     colors = {kind: _PALETTE[i % len(_PALETTE)] for i, kind in enumerate(kinds)}
@@ -949,7 +1189,7 @@ def plot_sweep(table: pd.DataFrame, *, heldout: dict[str, str] | None = None, la
         n_rows = int(np.ceil(len(metrics) / n_cols))
         fig = _new_figure(4.2 * n_cols, 3.0 * n_rows + 0.6)
         axes = fig.subplots(n_rows, n_cols, squeeze=False)
-        for ax in axes.flat[len(metrics):]:
+        for ax in axes.flat[len(metrics) :]:
             ax.set_visible(False)
         for ax, (metric, label) in zip(axes.flat, metrics):
             for kind, rows in table.groupby("kind"):

@@ -20,27 +20,25 @@ from .plots import percent
 # others follow in name order.
 CAPTIONS = {
     "theme_shares": "Theme shares by year, one panel per theme (each with its own y scale), with {level} intervals "
-                    "that count documents, paragraphs and model seeds (bands; an error bar for a year alone between "
-                    "gaps); hollow markers are years resting on one document.",
+    "that count documents, paragraphs and model seeds (bands; an error bar for a year alone between "
+    "gaps); hollow markers are years resting on one document.",
     "theme_change": "Change between two years: thick bars are {level} intervals, thin bars simultaneous intervals "
-                    "over all themes; filled markers are the changes judged clear.",
-    "theme_periods": "Theme shares by named period, with {level} intervals (error bars); hatched bars rest on one "
-                     "document.",
+    "over all themes; filled markers are the changes judged clear.",
+    "theme_periods": "Theme shares by named period, with {level} intervals (error bars); hatched bars rest on one document.",
     "theme_groups": "Theme shares by group over the years or periods, with {level} intervals (bands; error bars "
-                    "along periods and where a group has a single year); hollow markers rest on one document.",
+    "along periods and where a group has a single year); hollow markers rest on one document.",
     "theme_effects": "Expected theme shares along a covariate with {level} intervals (fractional logit, "
-                     "document-clustered errors, seeds included); gaps where no documents support the curve.",
+    "document-clustered errors, seeds included); gaps where no documents support the curve.",
     "theme_words": "How each theme is worded in each period (c-TF-IDF of share-weighted word counts).",
     "theme_validity": "Validity: correlation of each theme's share with its keyword rate across years and documents, "
-                      "and the split-half check (the share measured from half of its keywords against the rate of "
-                      "the other half).",
+    "and the split-half check (the share measured from half of its keywords against the rate of "
+    "the other half).",
     "model_vs_keywords": "Model share beside keyword frequency, per theme and year.",
     "theme_heatmap": "Year x theme shares.",
     "theme_area": "Theme shares stacked to one.",
-    "document_themes": "Theme composition of each document (long titles shortened; full titles in "
-                       "document_themes.csv).",
+    "document_themes": "Theme composition of each document (long titles shortened; full titles in document_themes.csv).",
     "lexicon_sensitivity": "How far each theme's yearly (or group) shares move when one keyword is left out "
-                           "(the three keywords that move it most; lexicon_sensitivity.csv lists every keyword).",
+    "(the three keywords that move it most; lexicon_sensitivity.csv lists every keyword).",
     "top_words": "Top words of each topic, coloured by the theme it is labelled with.",
     "term_counts": "Tracked terms per 10,000 characters by year.",
 }
@@ -55,8 +53,9 @@ PASSAGES_SHOWN = 3
 
 
 def _table(frame: pd.DataFrame, float_format: str = "{:.3f}") -> str:
-    return frame.to_html(index=False, border=0, classes="t", na_rep="",
-                         float_format=lambda x: float_format.format(x), escape=True)
+    return frame.to_html(
+        index=False, border=0, classes="t", na_rep="", float_format=lambda x: float_format.format(x), escape=True
+    )
 
 
 def format_p(p, bound=False) -> str:
@@ -99,12 +98,13 @@ def corpus_shape(documents: pd.DataFrame | None, by: str = "", periods: dict | N
     if len(per_year) == 1:
         text = f"The corpus holds {n} {noun} in one year ({per_year.index[0]})"
     elif (per_year == 1).all():
-        text = (f"The corpus holds {n} {noun} over {per_year.index[0]}-{per_year.index[-1]}, one in each of "
-                f"{len(per_year)} years")
+        text = f"The corpus holds {n} {noun} over {per_year.index[0]}-{per_year.index[-1]}, one in each of {len(per_year)} years"
     else:
         single = int((per_year == 1).sum())
-        text = (f"The corpus holds {n} {noun} over {per_year.index[0]}-{per_year.index[-1]} in {len(per_year)} "
-                f"years (at most {per_year.max()} a year)")
+        text = (
+            f"The corpus holds {n} {noun} over {per_year.index[0]}-{per_year.index[-1]} in {len(per_year)} "
+            f"years (at most {per_year.max()} a year)"
+        )
         if single:
             text += f", {single} year{'' if single == 1 else 's'} with one document"
     parts = [text]
@@ -118,8 +118,14 @@ def corpus_shape(documents: pd.DataFrame | None, by: str = "", periods: dict | N
     return "; ".join(parts) + "."
 
 
-def methods_paragraph(config, manifest: dict, periods: list[str] | None = None, n_themes: int | None = None,
-                      themes: pd.DataFrame | None = None, documents: pd.DataFrame | None = None) -> str:
+def methods_paragraph(
+    config,
+    manifest: dict,
+    periods: list[str] | None = None,
+    n_themes: int | None = None,
+    themes: pd.DataFrame | None = None,
+    documents: pd.DataFrame | None = None,
+) -> str:
     """A plain-text description of the run that a paper's methods section can adapt: corpus (its shape, from
     ``documents``, documents.csv), preprocessing, model, uncertainty at the configured level and validation
     (which themes passed, from ``themes``, themes.csv), with the settings this run used and what it warned
@@ -130,34 +136,43 @@ def methods_paragraph(config, manifest: dict, periods: list[str] | None = None, 
     versions = manifest.get("versions", {})
     kind = m["kind"]
     model = {
-        "keyatm": (f"a keyword-assisted topic model in the manner of keyATM (Eshima, Imai and Sasaki 2024) with "
-                   f"{m['n_topics']} topics, {n_themes or 'one per'} of them seeded with the keywords of a theme "
-                   "of the lexicon (a topic's keywords are exclusive to it) and the rest free, fitted by collapsed "
-                   "Gibbs sampling"),
+        "keyatm": (
+            f"a keyword-assisted topic model in the manner of keyATM (Eshima, Imai and Sasaki 2024) with "
+            f"{m['n_topics']} topics, {n_themes or 'one per'} of them seeded with the keywords of a theme "
+            "of the lexicon (a topic's keywords are exclusive to it) and the rest free, fitted by collapsed "
+            "Gibbs sampling"
+        ),
         "lda": f"latent Dirichlet allocation (gensim) with {m['n_topics']} topics",
         "nmf": f"non-negative matrix factorisation (scikit-learn) with {m['n_topics']} topics",
     }.get(kind, f"a {kind} topic model with {m['n_topics']} topics")
-    ensemble = (f"The model was fitted {m['ensemble']} times with different seeds (first seed {m['random_state']}); "
-                "theme shares are the mean over these fits." if m["ensemble"] > 1 else
-                f"The model was fitted once (seed {m['random_state']}).")
-    intervals = (f"Intervals ({percent(tr['level'])}) come from a bootstrap with {tr['bootstrap']} replicates: each "
-                 "replicate draws one of the fitted models, resamples the paragraphs within each document and adds a "
-                 "normal document-level deviation, so the intervals include paragraph, between-document and "
-                 "model (seed) variation. A year's between-document variance is the precision-weighted blend of "
-                 "its own estimate (the variance of its documents' shares less their paragraph noise, n - 1 degrees "
-                 "of freedom for n documents) and the estimate pooled over the other years, with weight (n - 1) / "
-                 f"((n - 1) + m) on its own, m being the pooled degrees of freedom, at most {PRIOR_DF} (an "
-                 "empirical-Bayes estimate, smooth in the number of documents); as that variance is estimated, a "
-                 "year's sampling variance is widened by the square of the t quantile (over z) for n - 1 + m "
-                 "degrees of freedom. A change between two years is reported as clear only when its "
-                 f"Bonferroni-adjusted simultaneous {percent(tr['level'])} interval over all themes excludes zero."
-                 if tr["bootstrap"] else "No intervals were computed (trends.bootstrap = 0).")
-    window = (f", restricted to {c['year_min'] or '…'}–{c['year_max'] or '…'}" if c["year_min"] or c["year_max"]
-              else "")
+    ensemble = (
+        f"The model was fitted {m['ensemble']} times with different seeds (first seed {m['random_state']}); "
+        "theme shares are the mean over these fits."
+        if m["ensemble"] > 1
+        else f"The model was fitted once (seed {m['random_state']})."
+    )
+    intervals = (
+        f"Intervals ({percent(tr['level'])}) come from a bootstrap with {tr['bootstrap']} replicates: each "
+        "replicate draws one of the fitted models, resamples the paragraphs within each document and adds a "
+        "normal document-level deviation, so the intervals include paragraph, between-document and "
+        "model (seed) variation. A year's between-document variance is the precision-weighted blend of "
+        "its own estimate (the variance of its documents' shares less their paragraph noise, n - 1 degrees "
+        "of freedom for n documents) and the estimate pooled over the other years, with weight (n - 1) / "
+        f"((n - 1) + m) on its own, m being the pooled degrees of freedom, at most {PRIOR_DF} (an "
+        "empirical-Bayes estimate, smooth in the number of documents); as that variance is estimated, a "
+        "year's sampling variance is widened by the square of the t quantile (over z) for n - 1 + m "
+        "degrees of freedom. A change between two years is reported as clear only when its "
+        f"Bonferroni-adjusted simultaneous {percent(tr['level'])} interval over all themes excludes zero."
+        if tr["bootstrap"]
+        else "No intervals were computed (trends.bootstrap = 0)."
+    )
+    window = f", restricted to {c['year_min'] or '…'}–{c['year_max'] or '…'}" if c["year_min"] or c["year_max"] else ""
     unit = "paragraphs" if config["units"]["kind"] == "paragraph" else "documents"
-    segmenter = ("jieba's algorithm (jieba_fast_dat, the same tokens as jieba "
-                 f"{versions.get('jieba', '')})" if config["segment"]["backend"] == "jieba_fast_dat"
-                 else f"jieba {versions.get('jieba', '')}")
+    segmenter = (
+        f"jieba's algorithm (jieba_fast_dat, the same tokens as jieba {versions.get('jieba', '')})"
+        if config["segment"]["backend"] == "jieba_fast_dat"
+        else f"jieba {versions.get('jieba', '')}"
+    )
     return (
         f"We analysed {counts['documents_used']} documents ({counts['documents_skipped']} further files were "
         f"skipped, each with its reason in documents.csv){window}. "
@@ -176,16 +191,18 @@ def methods_paragraph(config, manifest: dict, periods: list[str] | None = None, 
         f"{versions.get('toolkit', '')}; every setting is in config.toml and every input and output file is "
         "hashed in manifest.json."
         + (f" Named periods: {', '.join(periods)}." if periods else "")
-        + (" The run warned: " + " ".join(w.rstrip(".") + "." for w in manifest["warnings"])
-           if manifest.get("warnings") else ""))
+        + (" The run warned: " + " ".join(w.rstrip(".") + "." for w in manifest["warnings"]) if manifest.get("warnings") else "")
+    )
 
 
 def _validation_sentence(themes: pd.DataFrame | None) -> str:
     """Which themes passed the checks of themes.csv, and which did not, in a sentence."""
-    base = ("Each theme was checked (themes.csv): its share against the rate of its own keywords across documents "
-            "(and across years where there are five or more), its stability across seeds, and a split-half check "
-            "that a keyword count does not pass by construction (the share measured from half of its keywords "
-            "against the rate of the other half).")
+    base = (
+        "Each theme was checked (themes.csv): its share against the rate of its own keywords across documents "
+        "(and across years where there are five or more), its stability across seeds, and a split-half check "
+        "that a keyword count does not pass by construction (the share measured from half of its keywords "
+        "against the rate of the other half)."
+    )
     if themes is None or "validated" not in themes:
         return base
     named = themes[themes["theme"] != "other"]
@@ -193,15 +210,20 @@ def _validation_sentence(themes: pd.DataFrame | None) -> str:
     failed = named.loc[~named["theme"].isin(passed), "theme"].tolist()
     if not passed:
         return base + f" No theme passed every check ({len(failed)} themes): no share is a validated measurement."
-    return (base + f" Validated: {', '.join(passed)}."
-            + (f" Not validated (reasons in themes.csv): {', '.join(failed)}." if failed else ""))
+    return (
+        base
+        + f" Validated: {', '.join(passed)}."
+        + (f" Not validated (reasons in themes.csv): {', '.join(failed)}." if failed else "")
+    )
 
 
 def _passages_html(passages: pd.DataFrame, lexicon_order: list[str]) -> str:
     themes = passages[(passages["kind"] == "theme") & (passages["scope"] == "all")]
-    parts = ["<h2>Passages behind each theme</h2><p>The paragraphs with the largest share of each theme over the "
-             f"whole corpus (top {PASSAGES_SHOWN}; passages.csv has more, per period and per topic). Keywords of "
-             "the theme are highlighted.</p>"]
+    parts = [
+        "<h2>Passages behind each theme</h2><p>The paragraphs with the largest share of each theme over the "
+        f"whole corpus (top {PASSAGES_SHOWN}; passages.csv has more, per period and per topic). Keywords of "
+        "the theme are highlighted.</p>"
+    ]
     order = {name: i for i, name in enumerate(lexicon_order)}
     for _, rows in sorted(themes.groupby("name", sort=False), key=lambda item: order.get(item[0], len(order))):
         parts.append(f"<h3>{html.escape(str(rows['label'].iloc[0]))}</h3>")
@@ -210,8 +232,9 @@ def _passages_html(passages: pd.DataFrame, lexicon_order: list[str]) -> str:
             for word in sorted(str(row.keywords or "").split(), key=len, reverse=True):
                 escaped = html.escape(word)
                 text = text.replace(escaped, f"<mark>{escaped}</mark>")
-            where = " · ".join(html.escape(str(x)) for x in (row.title, row.date, getattr(row, "place", ""))
-                               if str(x) not in ("", "nan"))
+            where = " · ".join(
+                html.escape(str(x)) for x in (row.title, row.date, getattr(row, "place", "")) if str(x) not in ("", "nan")
+            )
             parts.append(f"<blockquote>{text}<footer>{where} — share {float(row.share):.2f}</footer></blockquote>")
     return "\n".join(parts)
 
@@ -221,18 +244,23 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
     name = html.escape(config["corpus"]["name"] or "run")
     parts = [f"<h1>{name}</h1>"]
     counts = manifest["counts"]
-    parts.append(f"<p>{counts['documents_used']} documents used, {counts['documents_skipped']} skipped "
-                 f"(see documents.csv); {counts['units']} units, {counts['tokens']} tokens, vocabulary "
-                 f"{counts['vocabulary']}. Model: {html.escape(config['model']['kind'].upper())} with "
-                 f"{config['model']['n_topics']} topics, seed {config['model']['random_state']}.</p>")
+    parts.append(
+        f"<p>{counts['documents_used']} documents used, {counts['documents_skipped']} skipped "
+        f"(see documents.csv); {counts['units']} units, {counts['tokens']} tokens, vocabulary "
+        f"{counts['vocabulary']}. Model: {html.escape(config['model']['kind'].upper())} with "
+        f"{config['model']['n_topics']} topics, seed {config['model']['random_state']}.</p>"
+    )
     # the named periods of the config: theme_words.csv's periods are spans of years when none are named (each
     # year of a short corpus, "2024" of a one-year corpus), no periods of the analysis
     period_names = list(config["trends"]["periods"]) or None
     themes = _read(folder, "themes.csv")
     documents = _read(folder, "documents.csv")
     if manifest.get("warnings"):
-        parts.append("<h2>Warnings</h2><ul class='warnings'>"
-                     + "".join(f"<li>{html.escape(w)}</li>" for w in manifest["warnings"]) + "</ul>")
+        parts.append(
+            "<h2>Warnings</h2><ul class='warnings'>"
+            + "".join(f"<li>{html.escape(w)}</li>" for w in manifest["warnings"])
+            + "</ul>"
+        )
     n_themes = int((themes["theme"] != "other").sum()) if themes is not None else None
     methods = methods_paragraph(config, manifest, period_names, n_themes, themes, documents)
     parts.append("<h2>Methods</h2><p class='methods'>" + html.escape(methods) + "</p>")
@@ -242,12 +270,28 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
     figures = {p.stem: p for p in (folder / "figures").glob("*.png")}
     for stem in [*[s for s in CAPTIONS if s in figures], *sorted(s for s in figures if s not in CAPTIONS)]:
         data = base64.b64encode(figures[stem].read_bytes()).decode("ascii")
-        parts.append(f'<h2>{html.escape(stem)}</h2><p>{html.escape(caption(stem, config["trends"]["level"]))}</p>'
-                     f'<img alt="{html.escape(stem)}" src="data:image/png;base64,{data}">')
+        parts.append(
+            f"<h2>{html.escape(stem)}</h2><p>{html.escape(caption(stem, config['trends']['level']))}</p>"
+            f'<img alt="{html.escape(stem)}" src="data:image/png;base64,{data}">'
+        )
     if themes is not None:
-        shown = [c for c in ("theme", "label_zh", "validated", "share", "r_years", "r_documents", "r_split",
-                             "member_r", "largest_shift", "shift_word", "why")
-                 if c in themes.columns]
+        shown = [
+            c
+            for c in (
+                "theme",
+                "label_zh",
+                "validated",
+                "share",
+                "r_years",
+                "r_documents",
+                "r_split",
+                "member_r",
+                "largest_shift",
+                "shift_word",
+                "why",
+            )
+            if c in themes.columns
+        ]
         parts.append("<h2>Themes: what to read before trusting a share</h2>" + _table(themes[shown]))
     passages = _read(folder, "passages.csv")
     if passages is not None and len(passages):
@@ -257,32 +301,51 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
     topics["top_words"] = topics["top_words"].map(lambda s: " ".join(w.split(":")[0] for w in str(s).split()[:12]))
     parts.append("<h2>Topics</h2>" + _table(topics[["topic", "theme", "score", "top_words"]]))
     yearly = _read(folder, "theme_by_year.csv")
-    parts.append("<h2>Theme share by year</h2>"
-                 + _table(yearly.pivot(index="year", columns="theme", values="share").reset_index()))
-    for file, title in [("change.csv", "Change between two years"), ("group_change.csv", "Change between groups"),
-                        ("model_vs_keywords.csv", "Model against keyword frequency"),
-                        ("effects.csv", "Covariate effects")]:
+    parts.append(
+        "<h2>Theme share by year</h2>" + _table(yearly.pivot(index="year", columns="theme", values="share").reset_index())
+    )
+    for file, title in [
+        ("change.csv", "Change between two years"),
+        ("group_change.csv", "Change between groups"),
+        ("model_vs_keywords.csv", "Model against keyword frequency"),
+        ("effects.csv", "Covariate effects"),
+    ]:
         table = _read(folder, file)
         if table is not None and len(table):
             parts.append(f"<h2>{title}</h2>" + _table(_p_values(table)))
     terms = _read(folder, "term_counts.csv")
     if terms is not None and len(terms):
-        parts.append("<h2>Tracked terms (count by year)</h2>"
-                     + _table(terms.pivot(index="year", columns="term", values="count").reset_index(), "{:.0f}"))
+        parts.append(
+            "<h2>Tracked terms (count by year)</h2>"
+            + _table(terms.pivot(index="year", columns="term", values="count").reset_index(), "{:.0f}")
+        )
     if (folder / "ldavis.html").is_file():
         parts.append('<p>Interactive topic map: <a href="ldavis.html">ldavis.html</a> (next to this file).</p>')
     summary = {k: manifest[k] for k in ("config", "random_state", "versions", "timings_seconds", "cache")}
-    parts.append("<h2>Provenance</h2><pre>" + html.escape(json.dumps(summary, ensure_ascii=False, indent=1))
-                 + "</pre><p>Input and output hashes: manifest.json.</p>")
+    parts.append(
+        "<h2>Provenance</h2><pre>"
+        + html.escape(json.dumps(summary, ensure_ascii=False, indent=1))
+        + "</pre><p>Input and output hashes: manifest.json.</p>"
+    )
     body = "\n".join(parts)
-    style = (f"body{{font-family:'{WEB_FAMILY}',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}}"
-             "img{max-width:100%}table.t{border-collapse:collapse;font-size:13px}"
-             "table.t td,table.t th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left}"
-             "blockquote{margin:0.6em 0;padding:0.4em 0.8em;border-left:3px solid #bbb;background:#fafafa}"
-             "blockquote footer{font-size:12px;color:#666;margin-top:0.3em}mark{background:#fff3a8}"
-             "p.methods{background:#f4f7fb;padding:0.8em}ul.warnings{background:#fff4e5;padding:0.6em 2em}"
-             "pre{white-space:pre-wrap;font-size:12px}")
-    page = ("<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>" + name + "</title><style>"
-            + font_face_css(name + body) + style + "</style></head><body>" + body + "</body></html>\n")
+    style = (
+        f"body{{font-family:'{WEB_FAMILY}',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}}"
+        "img{max-width:100%}table.t{border-collapse:collapse;font-size:13px}"
+        "table.t td,table.t th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left}"
+        "blockquote{margin:0.6em 0;padding:0.4em 0.8em;border-left:3px solid #bbb;background:#fafafa}"
+        "blockquote footer{font-size:12px;color:#666;margin-top:0.3em}mark{background:#fff3a8}"
+        "p.methods{background:#f4f7fb;padding:0.8em}ul.warnings{background:#fff4e5;padding:0.6em 2em}"
+        "pre{white-space:pre-wrap;font-size:12px}"
+    )
+    page = (
+        "<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>"
+        + name
+        + "</title><style>"
+        + font_face_css(name + body)
+        + style
+        + "</style></head><body>"
+        + body
+        + "</body></html>\n"
+    )
     atomic.write_text(folder / "report.html", page)
     return folder / "report.html"

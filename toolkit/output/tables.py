@@ -16,8 +16,11 @@ if TYPE_CHECKING:
     import pandas as pd
 
 OPTIONS = {
-    "excel_bom": Option(False, "Start every CSV with a UTF-8 byte-order mark, so that Excel shows its Chinese text "
-                               "(pandas, R and LibreOffice read such files too)."),
+    "excel_bom": Option(
+        False,
+        "Start every CSV with a UTF-8 byte-order mark, so that Excel shows its Chinese text "
+        "(pandas, R and LibreOffice read such files too).",
+    ),
 }
 
 
@@ -33,9 +36,16 @@ def documents_table(documents: pd.DataFrame, units: pd.DataFrame) -> pd.DataFram
 DOCUMENT_BOOTSTRAP = 200  # at most this many replicates behind document_themes.csv's intervals
 
 
-def document_shares(units: pd.DataFrame, documents: pd.DataFrame, themes: list[str], *,
-                    member_shares: np.ndarray | None = None, bootstrap: int = DOCUMENT_BOOTSTRAP,
-                    level: float = 0.95, random_state: int = 0) -> pd.DataFrame:
+def document_shares(
+    units: pd.DataFrame,
+    documents: pd.DataFrame,
+    themes: list[str],
+    *,
+    member_shares: np.ndarray | None = None,
+    bootstrap: int = DOCUMENT_BOOTSTRAP,
+    level: float = 0.95,
+    random_state: int = 0,
+) -> pd.DataFrame:
     """document_themes.csv: each used document's token-weighted theme shares, in date order, with every
     metadata column of the document (title, date, year, place and the metadata's own columns), its units and
     tokens, and, with ``bootstrap`` replicates (at most 200), each share's ``level`` interval
@@ -60,8 +70,9 @@ def document_shares(units: pd.DataFrame, documents: pd.DataFrame, themes: list[s
     columns = [c for c in ("title", "date", "year", "place", *extra, "n_units", "n_tokens") if c in info.columns]
     parts = [info[columns], shares.round(6)]
     if bootstrap and len(modelled):
-        members = (np.asarray(member_shares, dtype=float) if member_shares is not None
-                   else modelled[themes].to_numpy(dtype=float)[None])
+        members = (
+            np.asarray(member_shares, dtype=float) if member_shares is not None else modelled[themes].to_numpy(dtype=float)[None]
+        )
         codes = pd.Index(shares.index).get_indexer(modelled["doc_id"])  # each unit's row of ``shares``
         order = np.argsort(codes, kind="stable")
         starts = np.flatnonzero(np.r_[True, codes[order][1:] != codes[order][:-1]])
@@ -91,8 +102,9 @@ def write_tables(folder: Path, *, bom: bool = False, **tables: pd.DataFrame) -> 
     lists as ``word:weight`` pairs."""
     if "topics" in tables:
         topics = tables["topics"].copy()
-        topics["top_words"] = [" ".join(f"{w}:{x:.5f}" for w, x in zip(ws, xs))
-                               for ws, xs in zip(topics["top_words"], topics["top_weights"])]
+        topics["top_words"] = [
+            " ".join(f"{w}:{x:.5f}" for w, x in zip(ws, xs)) for ws, xs in zip(topics["top_words"], topics["top_weights"])
+        ]
         tables["topics"] = topics.drop(columns=["top_weights"])
     for name, frame in tables.items():
         atomic.write_csv(folder / f"{name}.csv", frame, bom=bom)
@@ -105,8 +117,7 @@ def write_json(path: Path, data: dict) -> None:
 SMALL_MULTIPLES = ("theme_shares", "model_vs_keywords", "top_words", "theme_groups", "theme_periods", "theme_effects")
 
 
-def figure_specs(tables: dict[str, pd.DataFrame], lexicon, options: dict, *, title: str = "",
-                 level: float = 0.95) -> list[tuple]:
+def figure_specs(tables: dict[str, pd.DataFrame], lexicon, options: dict, *, title: str = "", level: float = 0.95) -> list[tuple]:
     """(name, plotting function's name, arguments, keyword arguments) of every figure a run draws from its
     ``tables`` (theme_by_year, keyword_by_year, model_vs_keywords, change, theme_by_period, theme_by_group_year,
     effects_expected, topics, themes, document_themes, theme_words, lexicon_sensitivity, term_counts; absent or
@@ -121,21 +132,31 @@ def figure_specs(tables: dict[str, pd.DataFrame], lexicon, options: dict, *, tit
         return tables.get(name) is not None and len(tables[name]) > 0
 
     specs = [
-        ("theme_shares", "plot_theme_shares" if options["trend_style"] == "panels" else "plot_theme_lines",
-         (yearly, lexicon), with_level),
+        (
+            "theme_shares",
+            "plot_theme_shares" if options["trend_style"] == "panels" else "plot_theme_lines",
+            (yearly, lexicon),
+            with_level,
+        ),
         ("theme_area", "plot_theme_area", (yearly, lexicon), kw),
         ("theme_heatmap", "plot_theme_heatmap", (yearly, lexicon), kw),
         ("top_words", "plot_top_words", (tables["topics"], lexicon), {**kw, "n_words": options["top_words"]}),
         ("document_themes", "plot_document_themes", (tables["document_themes"], lexicon), kw),
-        ("model_vs_keywords", "plot_model_vs_keywords",
-         (yearly, tables["keyword_by_year"], tables["model_vs_keywords"], lexicon), kw),
+        (
+            "model_vs_keywords",
+            "plot_model_vs_keywords",
+            (yearly, tables["keyword_by_year"], tables["model_vs_keywords"], lexicon),
+            kw,
+        ),
         ("theme_validity", "plot_theme_validity", (tables["themes"], lexicon), kw),
     ]
-    optional = [("theme_change", "plot_change", "change", {"level": level}),
-                ("theme_periods", "plot_theme_periods", "theme_by_period", {"level": level}),
-                ("theme_groups", "plot_theme_groups", "theme_by_group_year", {"level": level}),
-                ("theme_effects", "plot_effects", "effects_expected", {"level": level}),
-                ("theme_words", "plot_theme_words", "theme_words", {"n_words": options["theme_words"]})]
+    optional = [
+        ("theme_change", "plot_change", "change", {"level": level}),
+        ("theme_periods", "plot_theme_periods", "theme_by_period", {"level": level}),
+        ("theme_groups", "plot_theme_groups", "theme_by_group_year", {"level": level}),
+        ("theme_effects", "plot_effects", "effects_expected", {"level": level}),
+        ("theme_words", "plot_theme_words", "theme_words", {"n_words": options["theme_words"]}),
+    ]
     for name, function, table, extra in optional:
         if present(table):
             specs.append((name, function, (tables[table], lexicon), {**kw, **extra}))
@@ -146,8 +167,7 @@ def figure_specs(tables: dict[str, pd.DataFrame], lexicon, options: dict, *, tit
     return specs
 
 
-def draw_figure(folder: Path, name: str, function: str, args: tuple, kwargs: dict, formats: list[str],
-                dpi: int) -> str:
+def draw_figure(folder: Path, name: str, function: str, args: tuple, kwargs: dict, formats: list[str], dpi: int) -> str:
     """Draw one figure and write it in each format (run in a worker process or in this one)."""
     from . import plots
 
@@ -197,14 +217,21 @@ def manifest(config, prepared, fitted, timings: dict, work: Path, metrics: dict)
         # the sample of units the models were fitted on above model.sample_above tokens (the rest folded in)
         "sample": getattr(fitted, "sample", None),
         "versions": package_versions(),
-        "git": {"toolkit": git_revision(Path(__file__).parent),
-                **({"config": git_revision(Path(config.source).parent)} if Path(config.source).is_file() else {})},
+        "git": {
+            "toolkit": git_revision(Path(__file__).parent),
+            **({"config": git_revision(Path(config.source).parent)} if Path(config.source).is_file() else {}),
+        },
         "platform": platform_summary(),
-        "counts": {"files": int(len(docs)), "documents_used": int((docs["status"] == "used").sum()),
-                   "documents_skipped": int((docs["status"] == "skipped").sum()),
-                   "units": int(len(prepared.units)), "units_modelled": int(fitted.in_model.sum()),
-                   "units_without_vocabulary": int((~fitted.in_model).sum()),
-                   "vocabulary": len(fitted.vocabulary), "tokens": prepared.tokens.n_tokens},
+        "counts": {
+            "files": int(len(docs)),
+            "documents_used": int((docs["status"] == "used").sum()),
+            "documents_skipped": int((docs["status"] == "skipped").sum()),
+            "units": int(len(prepared.units)),
+            "units_modelled": int(fitted.in_model.sum()),
+            "units_without_vocabulary": int((~fitted.in_model).sum()),
+            "vocabulary": len(fitted.vocabulary),
+            "tokens": prepared.tokens.n_tokens,
+        },
         "segmenter_fingerprint": prepared.segmenter.fingerprint,
         "cache": prepared.cache_stats,
         "timings_seconds": timings,

@@ -61,7 +61,7 @@ class TokenCache:
         try:
             header, _, body = raw.decode("utf-8").partition("\n")
             magic_key, n_units, body_hash = header.rsplit(" ", 2)
-            if (magic_key != f"{_MAGIC} {key}" or hashlib.sha256(body.encode()).hexdigest() != body_hash):
+            if magic_key != f"{_MAGIC} {key}" or hashlib.sha256(body.encode()).hexdigest() != body_hash:
                 raise ValueError
             units = [line.split(" ") if line else [] for line in body.split("\n")] if body else []
             if len(units) != int(n_units):

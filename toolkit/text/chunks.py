@@ -32,8 +32,14 @@ class Chunk:
     unwritable: str = ""
 
 
-def prepare_chunk(documents: list[tuple[str, str]], normalizer: Normalizer, units: dict, segmenter: Segmenter,
-                   fingerprint: str, cache_dir: Path | None) -> Chunk:
+def prepare_chunk(
+    documents: list[tuple[str, str]],
+    normalizer: Normalizer,
+    units: dict,
+    segmenter: Segmenter,
+    fingerprint: str,
+    cache_dir: Path | None,
+) -> Chunk:
     """Normalise, split and segment ``documents`` (doc_id, raw text), reading and filling the token cache."""
     import pyarrow as pa
 
@@ -63,6 +69,5 @@ def prepare_chunk(documents: list[tuple[str, str]], normalizer: Normalizer, unit
     tokens = UnitTokens.from_ids(raw.words, raw.ids, lengths, segmenter.keep_mask(raw.words))
     chunk = Chunk(quality, unit_texts, tokens, pair_counts)
     if cache:
-        chunk.hits, chunk.misses, chunk.damaged, chunk.unwritable = (cache.hits, cache.misses, cache.damaged,
-                                                                     cache.unwritable)
+        chunk.hits, chunk.misses, chunk.damaged, chunk.unwritable = (cache.hits, cache.misses, cache.damaged, cache.unwritable)
     return chunk

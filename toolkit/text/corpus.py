@@ -34,25 +34,42 @@ log = logging.getLogger("toolkit")
 
 
 def _plain_name(name: str) -> bool:
-    return name == "" or (name not in (".", "..") and not name.startswith(".") and "/" not in name
-                          and "\\" not in name and name.isprintable() and name.strip() == name)
+    return name == "" or (
+        name not in (".", "..")
+        and not name.startswith(".")
+        and "/" not in name
+        and "\\" not in name
+        and name.isprintable()
+        and name.strip() == name
+    )
 
 
 OPTIONS = {
-    "name": Option("", "Name of the corpus in tables and figure titles, and of its default output folder "
-                       "runs/<name>; defaults to the config's file name.", _plain_name,
-                   "a plain name (no '/', '\\', leading '.', or control characters)"),
+    "name": Option(
+        "",
+        "Name of the corpus in tables and figure titles, and of its default output folder "
+        "runs/<name>; defaults to the config's file name.",
+        _plain_name,
+        "a plain name (no '/', '\\', leading '.', or control characters)",
+    ),
     "texts": Option("", "Folder of text files (required).", path=True),
-    "metadata": Option("", "CSV with a `file` column and optionally title, date, place, encoding, include and any "
-                           "columns of your own; '' for none.", path=True),
+    "metadata": Option(
+        "",
+        "CSV with a `file` column and optionally title, date, place, encoding, include and any columns of your own; '' for none.",
+        path=True,
+    ),
     "pattern": Option("*.txt", "Glob of the text files inside `texts` (**/*.txt for subfolders too)."),
     "year_min": Option(0, "First year to analyse; 0 for no bound.", *NON_NEGATIVE),
     "year_max": Option(0, "Last year to analyse; 0 for no bound.", *NON_NEGATIVE),
     "encoding": Option("auto", "Encoding of every file, or 'auto' to detect per file."),
-    "near_duplicates": Option(0.8, "Jaccard similarity of their 5-character shingles from which two used documents "
-                                   "are flagged as near duplicates in documents.csv (near_duplicate_of, similarity) "
-                                   "and in the log; nothing is dropped. 0 to not look.", *UNIT_INTERVAL,
-                              kind=(float, int)),
+    "near_duplicates": Option(
+        0.8,
+        "Jaccard similarity of their 5-character shingles from which two used documents "
+        "are flagged as near duplicates in documents.csv (near_duplicate_of, similarity) "
+        "and in the log; nothing is dropped. 0 to not look.",
+        *UNIT_INTERVAL,
+        kind=(float, int),
+    ),
 }
 
 
@@ -62,8 +79,23 @@ def check_options(section: dict) -> None:
     check_pattern(section["pattern"])
 
 
-DOCUMENT_COLUMNS = ["doc_id", "path", "title", "date", "year", "date_source", "place", "encoding", "chars",
-                    "sha256", "status", "reason", "note", "near_duplicate_of", "similarity"]
+DOCUMENT_COLUMNS = [
+    "doc_id",
+    "path",
+    "title",
+    "date",
+    "year",
+    "date_source",
+    "place",
+    "encoding",
+    "chars",
+    "sha256",
+    "status",
+    "reason",
+    "note",
+    "near_duplicate_of",
+    "similarity",
+]
 _YES, _NO = {"", "1", "true", "yes", "y"}, {"0", "false", "no", "n"}
 
 
@@ -122,6 +154,7 @@ def read_metadata(path: Path) -> pd.DataFrame:
     import csv
 
     import pandas as pd
+
     regular_file(path, "metadata file", "fix corpus.metadata or set it to '' to read dates from the texts")
     try:
         text = path.read_bytes().decode("utf-8-sig")
@@ -137,8 +170,10 @@ def read_metadata(path: Path) -> pd.DataFrame:
                 if header is None:
                     header = [f.strip().lower() or f"unnamed: {i}" for i, f in enumerate(fields)]  # as pandas names them
                 elif len(fields) > len(header):
-                    raise ToolkitError(f"metadata {path} line {line} has {len(fields)} fields, the header has "
-                                       f"{len(header)}; quote cells that hold a comma (\"a, b\") or remove the extra ones")
+                    raise ToolkitError(
+                        f"metadata {path} line {line} has {len(fields)} fields, the header has "
+                        f'{len(header)}; quote cells that hold a comma ("a, b") or remove the extra ones'
+                    )
                 else:
                     rows.append((line, fields + [""] * (len(header) - len(fields))))
             line = reader.line_num + 1
@@ -147,8 +182,9 @@ def read_metadata(path: Path) -> pd.DataFrame:
     if header is None:
         raise ToolkitError(f"metadata {path} is empty; give a CSV with a header row and a 'file' column")
     if "file" not in header:
-        raise ToolkitError(f"metadata {path} has no 'file' column (it has: {', '.join(header)}); "
-                           "add one that names each text file")
+        raise ToolkitError(
+            f"metadata {path} has no 'file' column (it has: {', '.join(header)}); add one that names each text file"
+        )
     seen_columns = set()
     for column in header:
         if column in seen_columns:
@@ -159,11 +195,9 @@ def read_metadata(path: Path) -> pd.DataFrame:
     seen: dict[str, int] = {}
     for (line, _), name in zip(rows, table["file"]):
         if not name:
-            raise ToolkitError(f"metadata {path} line {line} has an empty 'file' cell; name the text file or "
-                               "delete the row")
+            raise ToolkitError(f"metadata {path} line {line} has an empty 'file' cell; name the text file or delete the row")
         if name in seen:
-            raise ToolkitError(f"metadata {path} lists {name!r} twice (lines {seen[name]} and {line}); keep one "
-                               "row per file")
+            raise ToolkitError(f"metadata {path} lists {name!r} twice (lines {seen[name]} and {line}); keep one row per file")
         seen[name] = line
     return table.set_index("file", drop=False)
 
@@ -173,11 +207,14 @@ def check_pattern(pattern: str) -> str:
     if not pattern.strip():
         raise ToolkitError("corpus.pattern is empty; use a glob such as *.txt or **/*.txt")
     if pattern.startswith(("/", "\\")) or (len(pattern) > 1 and pattern[1] == ":"):
-        raise ToolkitError(f"corpus.pattern {pattern!r} is an absolute path; give a glob inside corpus.texts such "
-                           "as *.txt (set corpus.texts to the folder)")
+        raise ToolkitError(
+            f"corpus.pattern {pattern!r} is an absolute path; give a glob inside corpus.texts such "
+            "as *.txt (set corpus.texts to the folder)"
+        )
     if ".." in PurePosixPath(pattern.replace("\\", "/")).parts:
-        raise ToolkitError(f"corpus.pattern {pattern!r} leaves the text folder; give a glob inside corpus.texts "
-                           "such as *.txt or **/*.txt")
+        raise ToolkitError(
+            f"corpus.pattern {pattern!r} leaves the text folder; give a glob inside corpus.texts such as *.txt or **/*.txt"
+        )
     return pattern
 
 
@@ -213,8 +250,12 @@ class _Entry:
 
 
 def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
         if test(mode):
             return name
     return "not a regular file"
@@ -229,8 +270,9 @@ def _entries(root: Path, exclude: set[Path]) -> list[_Entry]:
     def unreadable(error: OSError) -> None:
         if Path(error.filename) != root:
             rel = Path(error.filename).relative_to(root).as_posix()
-            entries.append(_Entry(_display(rel) + "/", Path(error.filename),
-                                  f"folder cannot be read: {error.strerror}; not searched"))
+            entries.append(
+                _Entry(_display(rel) + "/", Path(error.filename), f"folder cannot be read: {error.strerror}; not searched")
+            )
 
     for folder, dirnames, filenames in os.walk(root, followlinks=False, onerror=unreadable):
         folder_path = Path(folder)
@@ -239,10 +281,14 @@ def _entries(root: Path, exclude: set[Path]) -> list[_Entry]:
         hidden = sorted(d for d in dirnames if d.startswith("."))
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (folder_path / d).is_symlink())
         for name in hidden:
-            entries.append(_Entry(prefix + _display(name) + "/", folder_path / name,
-                                  "hidden folder (name starts with '.'); not searched"))
-        links_to_folders = sorted(d for d in os.listdir(folder) if (folder_path / d).is_symlink()
-                                  and (folder_path / d).is_dir() and not d.startswith("."))
+            entries.append(
+                _Entry(prefix + _display(name) + "/", folder_path / name, "hidden folder (name starts with '.'); not searched")
+            )
+        links_to_folders = sorted(
+            d
+            for d in os.listdir(folder)
+            if (folder_path / d).is_symlink() and (folder_path / d).is_dir() and not d.startswith(".")
+        )
         for name in sorted(set(filenames) | set(links_to_folders)):
             path = folder_path / name
             rel = prefix + _display(name)
@@ -287,8 +333,15 @@ def _flag(value: str) -> bool | None:
     return True if value in _YES else False if value in _NO else None
 
 
-def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, pattern: str = "*.txt",
-                year_min: int = 0, year_max: int = 0, encoding: str = "auto") -> Corpus:
+def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its reason)
+    texts: str | Path,
+    metadata: str | Path | None = None,
+    *,
+    pattern: str = "*.txt",
+    year_min: int = 0,
+    year_max: int = 0,
+    encoding: str = "auto",
+) -> Corpus:
     """Read every file under ``texts``; each becomes one row of ``documents``, used or skipped with a reason.
 
     Dates come from the metadata (``date`` or ``year`` column) or else from the text; ``date_source`` says
@@ -297,6 +350,7 @@ def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, patter
     ToolkitError when nothing can be read at all.
     """
     import pandas as pd
+
     root = Path(texts)
     if root.is_file():
         raise ToolkitError(f"corpus.texts {root} is a file; set it to the folder that holds your text files")
@@ -305,8 +359,11 @@ def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, patter
     check_pattern(pattern)
     meta_path = Path(metadata).resolve() if metadata else None
     meta = read_metadata(meta_path) if meta_path else None
-    extra_columns = [c for c in (meta.columns if meta is not None else [])
-                     if c not in ("file", "title", "date", "year", "place", "encoding", "include")]
+    extra_columns = [
+        c
+        for c in (meta.columns if meta is not None else [])
+        if c not in ("file", "title", "date", "year", "place", "encoding", "include")
+    ]
     names = {c: (f"meta_{c}" if c in DOCUMENT_COLUMNS else c) for c in extra_columns}
     rows: list[dict] = []
     sources: dict[str, tuple[Path, str, str]] = {}
@@ -318,8 +375,7 @@ def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, patter
 
     def new_row(rel: str, info) -> dict:
         row = {c: "" for c in DOCUMENT_COLUMNS}
-        row.update(doc_id=str(PurePosixPath(rel).with_suffix("")) if not rel.endswith("/") else rel,
-                   path=rel, status="skipped")
+        row.update(doc_id=str(PurePosixPath(rel).with_suffix("")) if not rel.endswith("/") else rel, path=rel, status="skipped")
         if info is not None:
             row.update(title=info.get("title", ""), place=info.get("place", ""))
             row.update({names[c]: info.get(c, "") for c in extra_columns})
@@ -360,8 +416,9 @@ def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, patter
             row["reason"] = f"duplicate of {twin['path']} (same bytes)"
             conflict = _date_conflict(twin, info)
             if conflict:
-                row["reason"] += f"; its metadata date {conflict[0]} differs from {twin['path']}'s {conflict[1]}: " \
-                                 "check which is right"
+                row["reason"] += (
+                    f"; its metadata date {conflict[0]} differs from {twin['path']}'s {conflict[1]}: check which is right"
+                )
                 conflicts.append(f"{row['path']} ({conflict[0]}) copies {twin['path']} ({conflict[1]})")
             continue
         first_with_hash.setdefault(row["sha256"], row)
@@ -380,29 +437,42 @@ def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, patter
             row["reason"] = f"metadata: {exc}"
             continue
         if doc_date is None:
-            row["reason"] = ("no date in the metadata or the text; add the file with a date to the metadata"
-                             if info is None else "no date in the metadata row or the text; fill its date column")
+            row["reason"] = (
+                "no date in the metadata or the text; add the file with a date to the metadata"
+                if info is None
+                else "no date in the metadata row or the text; fill its date column"
+            )
             continue
         row.update(date=doc_date.date, year=doc_date.year, date_source=doc_date.source)
         if doc_date.year > latest_year:
-            row["reason"] = (f"date {doc_date.date} is in the future (after {latest_year}); fix its "
-                             + ("metadata date" if doc_date.source == "metadata" else "date"))
+            row["reason"] = f"date {doc_date.date} is in the future (after {latest_year}); fix its " + (
+                "metadata date" if doc_date.source == "metadata" else "date"
+            )
             future.append(f"{row['path']} ({doc_date.date})")
             continue
         if (year_min and doc_date.year < year_min) or (year_max and doc_date.year > year_max):
-            row["reason"] = (f"year {doc_date.year} outside the window "
-                             f"{year_min or 'any'}-{year_max or 'any'} (corpus.year_min, corpus.year_max)")
+            row["reason"] = (
+                f"year {doc_date.year} outside the window "
+                f"{year_min or 'any'}-{year_max or 'any'} (corpus.year_min, corpus.year_max)"
+            )
             continue
         row["status"] = "used"
         sources[row["doc_id"]] = (entry.path, declared, row["sha256"])
 
     if future:
-        log.warning("skipped %d document(s) dated after %d: %s; fix their dates", len(future), latest_year,
-                    ", ".join(future[:3]) + (" ..." if len(future) > 3 else ""))
+        log.warning(
+            "skipped %d document(s) dated after %d: %s; fix their dates",
+            len(future),
+            latest_year,
+            ", ".join(future[:3]) + (" ..." if len(future) > 3 else ""),
+        )
     if conflicts:
-        log.warning("skipped %d exact cop%s whose metadata date differs from the file's it copies: %s; check which "
-                    "date is right", len(conflicts), "y" if len(conflicts) == 1 else "ies",
-                    ", ".join(conflicts[:3]) + (" ..." if len(conflicts) > 3 else ""))
+        log.warning(
+            "skipped %d exact cop%s whose metadata date differs from the file's it copies: %s; check which date is right",
+            len(conflicts),
+            "y" if len(conflicts) == 1 else "ies",
+            ", ".join(conflicts[:3]) + (" ..." if len(conflicts) > 3 else ""),
+        )
     on_disk = {r["path"] for r in rows} | {PurePosixPath(r["path"]).name for r in rows}
     for rel in sorted(listed - on_disk):
         row = new_row(rel, meta.loc[rel])
@@ -417,8 +487,7 @@ def load_corpus(texts: str | Path, metadata: str | Path | None = None, *, patter
         reasons = documents["reason"].value_counts()
         detail = f" (most common reason: {reasons.index[0]})" if len(reasons) else ""
         raise ToolkitError(f"no usable text in {root}: {len(documents)} file(s) found, none usable{detail}")
-    return Corpus(documents=documents, root=root, sources=sources,
-                  metadata_columns=[names[c] for c in extra_columns])
+    return Corpus(documents=documents, root=root, sources=sources, metadata_columns=[names[c] for c in extra_columns])
 
 
 def _date_conflict(twin: dict, info) -> tuple[str, str] | None:

@@ -36,7 +36,7 @@ def unit_word_counts(ids, offsets, columns, n_columns):
                 last[c] = d
                 indices[start + n] = c
                 n += 1
-        indices[start:start + n].sort()
+        indices[start : start + n].sort()
         for j in range(start, start + n):
             slot[indices[j]] = j
         for i in range(offsets[d], offsets[d + 1]):

@@ -57,7 +57,7 @@ def _control_share(text: str) -> float:
     return len(_CONTROL.findall(text)) / max(len(text), 1)
 
 
-def decode(data: bytes, encoding: str = "auto") -> Decoded:
+def decode(data: bytes, encoding: str = "auto") -> Decoded:  # noqa: C901 (one branch per piece of evidence about an encoding)
     """Decode file bytes to text.
 
     ``encoding='auto'`` tries, in order: a byte-order mark (UTF-8, UTF-16, UTF-32); strict UTF-8 (a file cut
@@ -90,8 +90,11 @@ def decode(data: bytes, encoding: str = "auto") -> Decoded:
         return _checked(Decoded(data.decode("utf-8"), "utf-8"))
     except UnicodeDecodeError as exc:
         if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
-            return _checked(Decoded(data[: exc.start].decode("utf-8"), "utf-8",
-                                    "file ends inside a character; the partial character was dropped"))
+            return _checked(
+                Decoded(
+                    data[: exc.start].decode("utf-8"), "utf-8", "file ends inside a character; the partial character was dropped"
+                )
+            )
     candidates = []
     for codec in CHINESE_CODECS:
         try:

@@ -108,7 +108,7 @@ def minhash(text: str, perms: np.ndarray | None = None, *, shingle: int = SHINGL
 
 def shingle_set(text: str, shingle: int = SHINGLE) -> set[str]:
     text = compact(text)
-    return {text[i:i + shingle] for i in range(len(text) - shingle + 1)}
+    return {text[i : i + shingle] for i in range(len(text) - shingle + 1)}
 
 
 def jaccard(a: set, b: set) -> float:
@@ -134,8 +134,9 @@ class Pair:
     similarity: float
 
 
-def near_duplicates(texts, threshold: float = 0.8, *, shingle: int = SHINGLE, num_perm: int = NUM_PERM,
-                    seed: int = SEED) -> list[Pair]:
+def near_duplicates(
+    texts, threshold: float = 0.8, *, shingle: int = SHINGLE, num_perm: int = NUM_PERM, seed: int = SEED
+) -> list[Pair]:
     """Every pair of ``texts`` (a sequence of strings, or of callables returning one, read twice at most: once
     for the MinHash, again for a proposed pair) whose shingle sets have a Jaccard similarity of at least
     ``threshold``, in input order. Texts shorter than one shingle are never paired."""
@@ -197,9 +198,15 @@ def flag_near_duplicates(documents, units, threshold: float) -> list[Pair]:
         found.sort()
         documents.at[row, "near_duplicate_of"] = "; ".join(path[other] for _, other in found)
         documents.at[row, "similarity"] = round(-found[0][0], 3)
-    named = [f"{path[row_of[doc_ids[starts[p.first]]]]} ~ {path[row_of[doc_ids[starts[p.second]]]]} "
-             f"({p.similarity:.2f})" for p in sorted(pairs, key=lambda p: -p.similarity)]
-    log.warning("%d pair(s) of near-duplicate documents (Jaccard similarity of their text >= %g; near_duplicate_of "
-                "in documents.csv): %s; set include = no in the metadata for the copy you do not want",
-                len(pairs), threshold, ", ".join(named[:5]) + (f" and {len(named) - 5} more" if len(named) > 5 else ""))
+    named = [
+        f"{path[row_of[doc_ids[starts[p.first]]]]} ~ {path[row_of[doc_ids[starts[p.second]]]]} ({p.similarity:.2f})"
+        for p in sorted(pairs, key=lambda p: -p.similarity)
+    ]
+    log.warning(
+        "%d pair(s) of near-duplicate documents (Jaccard similarity of their text >= %g; near_duplicate_of "
+        "in documents.csv): %s; set include = no in the metadata for the copy you do not want",
+        len(pairs),
+        threshold,
+        ", ".join(named[:5]) + (f" and {len(named) - 5} more" if len(named) > 5 else ""),
+    )
     return pairs

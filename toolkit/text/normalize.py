@@ -21,11 +21,13 @@ OPTIONS = {
     "to_simplified": Option(True, "Convert traditional to simplified script with OpenCC (t2s)."),
     "repair_mojibake": Option(True, "Repair text decoded with the wrong codec where ftfy can (UTF-8 read as Latin-1)."),
     "strip_pinyin": Option(True, "Remove pinyin readings in parentheses after a character: 創(chuàng) -> 创."),
-    "drop_boilerplate": Option(True, "Remove web boilerplate (comment boxes, credits, pagination): the text a "
-                                     "pattern matches, or its whole line when little else is left on it."),
+    "drop_boilerplate": Option(
+        True,
+        "Remove web boilerplate (comment boxes, credits, pagination): the text a "
+        "pattern matches, or its whole line when little else is left on it.",
+    ),
     "remove_mojibake": Option(True, "Remove runs of mojibake (stray Latin/Greek letters and ? marks in Chinese)."),
-    "extra_boilerplate": Option([], "Files of extra boilerplate-line patterns (one regex per line).", kind=list,
-                                path=True),
+    "extra_boilerplate": Option([], "Files of extra boilerplate-line patterns (one regex per line).", kind=list, path=True),
 }
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -35,7 +37,8 @@ _PINYIN_CHARS = f"a-zü{_TONED}"
 _SYLLABLE = re.compile(
     r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
     r"(?:iang|iong|uang|ang|eng|ing|ong|uan|ian|iao|uai|van|ai|ei|ao|ou|an|en|in|un|vn|ia|ie|iu|ua|uo|ue|ve|ui|er"
-    r"|a|o|e|i|u|v)r?")
+    r"|a|o|e|i|u|v)r?"
+)
 # Neutral-tone syllables that carry no tone mark in web readings.
 _NEUTRAL = {"de", "le", "me", "men", "ne", "ma", "ba", "zi", "zhe", "guo", "li", "shang", "xia", "lai", "qu"}
 # A reading: '(' or the '?' that replaced it, the syllable, ')'; after a Han character or a '?' that
@@ -93,8 +96,7 @@ def _mojibake_clue() -> re.Pattern:
     repair a text into more Han characters if one of them is present, so texts without them skip ftfy."""
     from ftfy.chardata import CHARMAP_ENCODINGS
 
-    clues = {bytes([byte]).decode(encoding, errors="ignore")
-             for encoding in CHARMAP_ENCODINGS for byte in range(0xE3, 0xEA)}
+    clues = {bytes([byte]).decode(encoding, errors="ignore") for encoding in CHARMAP_ENCODINGS for byte in range(0xE3, 0xEA)}
     return re.compile("[" + re.escape("".join(sorted(clues - {""}))) + "]")
 
 
@@ -176,9 +178,11 @@ def load_boilerplate_patterns(extra_files: list[Path] | tuple[Path, ...] = ()) -
             if line.strip() and not line.lstrip().startswith("#"):
                 pattern = UserPattern(line.strip(), f"{path}:{n}: boilerplate pattern")
                 if pattern.search("") is not None:
-                    raise ToolkitError(f"{path}:{n}: boilerplate pattern {pattern.pattern!r} matches the empty "
-                                       "string, so it would find something in every line; make it match at least "
-                                       "one character (no ? or * around the whole pattern)")
+                    raise ToolkitError(
+                        f"{path}:{n}: boilerplate pattern {pattern.pattern!r} matches the empty "
+                        "string, so it would find something in every line; make it match at least "
+                        "one character (no ? or * around the whole pattern)"
+                    )
                 patterns.append(pattern)
     return patterns
 
@@ -258,16 +262,21 @@ class Normalizer:
         a pattern finds something (at least one character) in it, or fewer than MIN_KEPT_HAN Han characters
         would be left. Each removed character is counted for the pattern that removed it."""
         if len(line) <= SHORT_LINE:
-            rule = next((p.pattern for p in self.boilerplate_patterns
-                         if any(m.end() > m.start() for m in p.finditer(line))), None)  # an empty match is none
+            rule = next(
+                (p.pattern for p in self.boilerplate_patterns if any(m.end() > m.start() for m in p.finditer(line))), None
+            )  # an empty match is none
             if rule is None:
                 return line
             result.boilerplate[rule] += len(line)
             result.removed["boilerplate"] += len(line)
             return ""
         for _ in range(4):  # a removal can bring a new match to the start of the line: stop at the fixed point
-            spans = sorted((m.start(), m.end(), p.pattern) for p in self.boilerplate_patterns
-                           for m in p.finditer(line) if m.end() > m.start())
+            spans = sorted(
+                (m.start(), m.end(), p.pattern)
+                for p in self.boilerplate_patterns
+                for m in p.finditer(line)
+                if m.end() > m.start()
+            )
             if not spans:
                 return line
             pieces, covered, removed = [], 0, Counter()
@@ -329,10 +338,17 @@ def quality_row(doc_id: str, normalized: Normalized) -> dict:
     noise_share = 1 - han / meaningful if meaningful else 1.0
     removed = normalized.removed
     removed_share = (normalized.chars_in - len(text)) / max(normalized.chars_in, 1)
-    return {"doc_id": doc_id, "chars_in": normalized.chars_in, "chars_out": len(text),
-            "converted_script": normalized.converted, "repaired_mojibake": normalized.repaired,
-            "removed_pinyin": removed["pinyin"],
-            "removed_mojibake": removed["mojibake"], "removed_boilerplate": removed["boilerplate"],
-            "removed_whitespace": removed["whitespace"], "non_cjk_share": round(noise_share, 4),
-            "boilerplate_rules": "; ".join(f"{rule} ({n})" for rule, n in normalized.boilerplate.most_common()),
-            "flag": "mostly broken" if (noise_share > 0.5 or removed_share > 0.6) else ""}
+    return {
+        "doc_id": doc_id,
+        "chars_in": normalized.chars_in,
+        "chars_out": len(text),
+        "converted_script": normalized.converted,
+        "repaired_mojibake": normalized.repaired,
+        "removed_pinyin": removed["pinyin"],
+        "removed_mojibake": removed["mojibake"],
+        "removed_boilerplate": removed["boilerplate"],
+        "removed_whitespace": removed["whitespace"],
+        "non_cjk_share": round(noise_share, 4),
+        "boilerplate_rules": "; ".join(f"{rule} ({n})" for rule, n in normalized.boilerplate.most_common()),
+        "flag": "mostly broken" if (noise_share > 0.5 or removed_share > 0.6) else "",
+    }

@@ -30,20 +30,20 @@ def repeat_product(pattern: str) -> int:
         weight = 1
         if char == "\\":
             i += 2
-            if pattern[i - 1:i] in ("p", "P", "x", "N", "g") and pattern[i:i + 1] == "{":
+            if pattern[i - 1 : i] in ("p", "P", "x", "N", "g") and pattern[i : i + 1] == "{":
                 close = pattern.find("}", i)
                 i = n if close < 0 else close + 1
         elif char == "[":
             i += 1
-            if pattern[i:i + 1] == "^":
+            if pattern[i : i + 1] == "^":
                 i += 1
-            if pattern[i:i + 1] == "]":
+            if pattern[i : i + 1] == "]":
                 i += 1
             depth = 1
             while i < n and depth:
                 if pattern[i] == "\\":
                     i += 1
-                elif pattern[i] == "[" and pattern[i + 1:i + 2] == ":":  # [[:alpha:]] and regex's nested sets
+                elif pattern[i] == "[" and pattern[i + 1 : i + 2] == ":":  # [[:alpha:]] and regex's nested sets
                     depth += 1
                 elif pattern[i] == "]":
                     depth -= 1
@@ -74,22 +74,27 @@ class UserPattern:
         self.pattern, self.where = pattern, where
         shown = pattern if len(pattern) <= 60 else pattern[:60] + "..."
         if len(pattern) > MAX_LENGTH:
-            raise ToolkitError(f"{where} {shown!r} is {len(pattern):,} characters long, above the limit of "
-                               f"{MAX_LENGTH:,} for one pattern; split it into several")
+            raise ToolkitError(
+                f"{where} {shown!r} is {len(pattern):,} characters long, above the limit of "
+                f"{MAX_LENGTH:,} for one pattern; split it into several"
+            )
         try:
             repeats = repeat_product(pattern)
         except (ValueError, OverflowError):
             repeats = MAX_REPEATS + 1
         if repeats > MAX_REPEATS:
-            raise ToolkitError(f"{where} {shown!r} repeats {repeats:,} times through nested counts such as "
-                               f"(?:a{{1000}}){{1000}}, above the limit of {MAX_REPEATS:,}; use smaller counts")
+            raise ToolkitError(
+                f"{where} {shown!r} repeats {repeats:,} times through nested counts such as "
+                f"(?:a{{1000}}){{1000}}, above the limit of {MAX_REPEATS:,}; use smaller counts"
+            )
         try:
             self.compiled = regex.compile(pattern)
         except regex.error as exc:
             raise ToolkitError(f"{where} {shown!r} is not a regular expression: {exc}") from None
         except (MemoryError, RecursionError, OverflowError) as exc:
-            raise ToolkitError(f"{where} {shown!r} is too large to compile ({type(exc).__name__}); write a "
-                               "simpler pattern") from None
+            raise ToolkitError(
+                f"{where} {shown!r} is too large to compile ({type(exc).__name__}); write a simpler pattern"
+            ) from None
 
     @property
     def flags(self) -> int:
@@ -110,8 +115,10 @@ class UserPattern:
             return method(text, timeout=TIMEOUT)
         except TimeoutError:
             shown = text if len(text) <= 30 else text[:30] + "..."
-            raise ToolkitError(f"{self.where} {self.pattern!r} took more than {TIMEOUT:g} s on one text ({shown!r}); "
-                               "rewrite it without nested repeats such as (a+)+ or (a|aa)+") from None
+            raise ToolkitError(
+                f"{self.where} {self.pattern!r} took more than {TIMEOUT:g} s on one text ({shown!r}); "
+                "rewrite it without nested repeats such as (a+)+ or (a|aa)+"
+            ) from None
 
     def __repr__(self) -> str:
         return f"UserPattern({self.pattern!r})"

@@ -45,11 +45,17 @@ STORE_FORMAT = "toolkit-prepared v1"
 
 # ----- building the parts from a config ---------------------------------------------------------------
 
+
 def make_normalizer(config: Config) -> Normalizer:
     n = config["normalize"]
-    return Normalizer(to_simplified=n["to_simplified"], repair_mojibake=n["repair_mojibake"], strip_pinyin=n["strip_pinyin"],
-                      drop_boilerplate=n["drop_boilerplate"], remove_mojibake=n["remove_mojibake"],
-                      boilerplate_patterns=load_boilerplate_patterns(config.paths("normalize", "extra_boilerplate")))
+    return Normalizer(
+        to_simplified=n["to_simplified"],
+        repair_mojibake=n["repair_mojibake"],
+        strip_pinyin=n["strip_pinyin"],
+        drop_boilerplate=n["drop_boilerplate"],
+        remove_mojibake=n["remove_mojibake"],
+        boilerplate_patterns=load_boilerplate_patterns(config.paths("normalize", "extra_boilerplate")),
+    )
 
 
 def make_segmenter(config: Config, lexicon: Lexicon) -> Segmenter:
@@ -60,10 +66,17 @@ def make_segmenter(config: Config, lexicon: Lexicon) -> Segmenter:
     for path in config.paths("segment", "extra_dictionaries"):
         if not path.is_file():
             raise ToolkitError(f"dictionary file not found: {path}; fix segment.extra_dictionaries")
-    return Segmenter(backend=s["backend"], pos=tuple(s["pos"]), hmm=s["hmm"],
-                     dictionaries=tuple(config.paths("segment", "extra_dictionaries")),
-                     extra_words=tuple(sorted(lexicon.words)), stopwords=stopwords, min_chars=s["min_chars"],
-                     drop_numbers=s["drop_numbers"], keep=lexicon.words)
+    return Segmenter(
+        backend=s["backend"],
+        pos=tuple(s["pos"]),
+        hmm=s["hmm"],
+        dictionaries=tuple(config.paths("segment", "extra_dictionaries")),
+        extra_words=tuple(sorted(lexicon.words)),
+        stopwords=stopwords,
+        min_chars=s["min_chars"],
+        drop_numbers=s["drop_numbers"],
+        keep=lexicon.words,
+    )
 
 
 def _read_words(path: Path, what: str, key: str) -> list[str]:
@@ -85,19 +98,28 @@ def cache_root(config: Config) -> Path | None:
         return None
     root = Path(os.path.realpath(config.path("cache", "dir") or default_cache_dir()))
     texts = config.path("corpus", "texts")
-    where = "cache.dir" if config["cache"]["dir"] else "$TOOLKIT_CACHE_DIR" if os.environ.get(
-        "TOOLKIT_CACHE_DIR") else "the default cache folder"
+    where = (
+        "cache.dir"
+        if config["cache"]["dir"]
+        else "$TOOLKIT_CACHE_DIR"
+        if os.environ.get("TOOLKIT_CACHE_DIR")
+        else "the default cache folder"
+    )
     from ..output import atomic
 
     for folder in (root, *root.parents):  # an output folder is replaced whole by the next run into it
         if atomic._output_marker(folder) is not None:
-            raise ToolkitError(f"the cache folder {root} ({where}) {'is' if folder == root else 'lies inside'} "
-                               f"{folder}, an output folder of an earlier run, which a later run replaces; set "
-                               "cache.dir (or $TOOLKIT_CACHE_DIR) to a folder outside your outputs")
+            raise ToolkitError(
+                f"the cache folder {root} ({where}) {'is' if folder == root else 'lies inside'} "
+                f"{folder}, an output folder of an earlier run, which a later run replaces; set "
+                "cache.dir (or $TOOLKIT_CACHE_DIR) to a folder outside your outputs"
+            )
     if texts is not None and (root == texts or texts in root.parents):
-        raise ToolkitError(f"the cache folder {root} ({where}) {'is' if root == texts else 'lies inside'} the text "
-                           f"folder {texts}, where its files would be read as texts; set cache.dir (or "
-                           "$TOOLKIT_CACHE_DIR) to a folder outside corpus.texts, or cache.enabled = false")
+        raise ToolkitError(
+            f"the cache folder {root} ({where}) {'is' if root == texts else 'lies inside'} the text "
+            f"folder {texts}, where its files would be read as texts; set cache.dir (or "
+            "$TOOLKIT_CACHE_DIR) to a folder outside corpus.texts, or cache.enabled = false"
+        )
     return root
 
 
@@ -112,6 +134,7 @@ def protected_paths(config: Config) -> dict[str, Path]:
 
 
 # ----- the stage ---------------------------------------------------------------------------------------
+
 
 @dataclass
 class Prepared:
@@ -153,9 +176,14 @@ def load_inputs(config: Config) -> Inputs:
     c = config["corpus"]
     if not c["texts"]:
         raise ToolkitError(f"{config.source}: corpus.texts is required: set it to the folder of your text files")
-    corpus = load_corpus(config.path("corpus", "texts"), config.path("corpus", "metadata"),
-                         pattern=c["pattern"], year_min=c["year_min"], year_max=c["year_max"],
-                         encoding=c["encoding"])
+    corpus = load_corpus(
+        config.path("corpus", "texts"),
+        config.path("corpus", "metadata"),
+        pattern=c["pattern"],
+        year_min=c["year_min"],
+        year_max=c["year_max"],
+        encoding=c["encoding"],
+    )
     lexicon = load_lexicon(config.path("themes", "lexicon"))
     normalizer = make_normalizer(config)
     segmenter = make_segmenter(config, lexicon)
@@ -202,8 +230,7 @@ def prepare(config: Config, inputs: Inputs | None = None) -> Prepared:
         pair_counts = PairCounts.from_tables(stored.unigrams, stored.pairs, segmenter.stopwords)
     else:
         with timed(timings, "normalize and segment"):
-            quality, units, tokens, pair_counts, stats_segmented = prepare_documents(
-                corpus, normalizer, segmenter, config, root)
+            quality, units, tokens, pair_counts, stats_segmented = prepare_documents(corpus, normalizer, segmenter, config, root)
         stats.update(stats_segmented)
         if store:
             with timed(timings, "write cache"):
@@ -236,16 +263,22 @@ def _skip_documents_without_units(corpus: Corpus, quality: pd.DataFrame, units: 
     removed = quality.set_index("doc_id")
     for i in docs.index[empty]:
         row = removed.loc[docs.at[i, "doc_id"]]
-        rules = {rule: int(row[f"removed_{rule}"]) for rule in ("boilerplate", "mojibake", "pinyin")
-                 if int(row[f"removed_{rule}"])}
+        rules = {
+            rule: int(row[f"removed_{rule}"]) for rule in ("boilerplate", "mojibake", "pinyin") if int(row[f"removed_{rule}"])
+        }
         why = ", ".join(f"{n} characters removed as {rule}" for rule, n in sorted(rules.items(), key=lambda r: -r[1]))
         docs.loc[i, ["status", "reason"]] = ["skipped", "no text left after normalisation" + (f": {why}" if why else "")]
-    log.warning("skipped %d document(s) with no text left after normalisation (first: %s)", int(empty.sum()),
-                docs.loc[empty, "doc_id"].iloc[0])
+    log.warning(
+        "skipped %d document(s) with no text left after normalisation (first: %s)",
+        int(empty.sum()),
+        docs.loc[empty, "doc_id"].iloc[0],
+    )
     if not docs["status"].eq("used").any():
-        raise ToolkitError(f"no text left in any document after normalisation (first: "
-                           f"{docs.loc[empty, 'doc_id'].iloc[0]}: {docs.loc[empty, 'reason'].iloc[0]}); check "
-                           "normalize.extra_boilerplate or set normalize.drop_boilerplate = false")
+        raise ToolkitError(
+            f"no text left in any document after normalisation (first: "
+            f"{docs.loc[empty, 'doc_id'].iloc[0]}: {docs.loc[empty, 'reason'].iloc[0]}); check "
+            "normalize.extra_boilerplate or set normalize.drop_boilerplate = false"
+        )
 
 
 def _warn_boilerplate(quality: pd.DataFrame) -> None:
@@ -255,8 +288,13 @@ def _warn_boilerplate(quality: pd.DataFrame) -> None:
         return
     heavy = quality[quality["removed_boilerplate"] > BOILERPLATE_WARNING * quality["chars_in"].clip(lower=1)]
     for row in heavy.head(5).itertuples():
-        log.warning("boilerplate patterns removed %d of the %d characters of %s: %s", row.removed_boilerplate,
-                    row.chars_in, row.doc_id, row.boilerplate_rules)
+        log.warning(
+            "boilerplate patterns removed %d of the %d characters of %s: %s",
+            row.removed_boilerplate,
+            row.chars_in,
+            row.doc_id,
+            row.boilerplate_rules,
+        )
     if len(heavy) > 5:
         log.warning("... and from %d more documents; see removed_boilerplate in quality.csv", len(heavy) - 5)
 
@@ -268,8 +306,12 @@ def _warn_unwritable(what: str, why: str) -> None:
 # The config sections whose every option shapes the prepared corpus, less the options that cannot change it
 # (worker processes give the same tokens; the corpus's files are hashed one by one below; near duplicates are
 # flagged on every run from the prepared units).
-SHAPING_SECTIONS = {"normalize": (), "units": (), "segment": ("n_jobs",),
-                    "corpus": ("texts", "metadata", "name", "pattern", "year_min", "year_max", "near_duplicates")}
+SHAPING_SECTIONS = {
+    "normalize": (),
+    "units": (),
+    "segment": ("n_jobs",),
+    "corpus": ("texts", "metadata", "name", "pattern", "year_min", "year_max", "near_duplicates"),
+}
 
 
 def text_stage_modules() -> list[str]:
@@ -339,8 +381,9 @@ def prepared_key(corpus: Corpus, normalizer: Normalizer, config: Config, segment
     settings = {f.name: getattr(normalizer, f.name) for f in dataclasses.fields(normalizer)}
     settings["boilerplate_patterns"] = [(p.pattern, p.flags) for p in settings["boilerplate_patterns"]]
     digest.update(json.dumps(settings, ensure_ascii=False, sort_keys=True).encode())
-    options = {section: {k: v for k, v in config[section].items() if k not in skipped}
-               for section, skipped in SHAPING_SECTIONS.items()}
+    options = {
+        section: {k: v for k, v in config[section].items() if k not in skipped} for section, skipped in SHAPING_SECTIONS.items()
+    }
     digest.update(json.dumps(options, ensure_ascii=False, sort_keys=True, default=str).encode())
     digest.update(f"{segmenter.fingerprint} min_chars={segmenter.min_chars} numbers={segmenter.drop_numbers}\n".encode())
     for words in (segmenter.stopwords, segmenter.keep):
@@ -352,6 +395,7 @@ def prepared_key(corpus: Corpus, normalizer: Normalizer, config: Config, segment
 
 
 # ----- normalising and segmenting, chunk by chunk ----------------------------------------------------------
+
 
 def _chunks(corpus: Corpus, chunk_chars: int):
     """Lists of (doc_id, raw text) of about ``chunk_chars`` characters, read from disk as they are asked for."""
@@ -366,9 +410,16 @@ def _chunks(corpus: Corpus, chunk_chars: int):
         yield chunk
 
 
-def prepare_documents(corpus: Corpus, normalizer: Normalizer, segmenter: Segmenter, config: Config,
-                      cache_dir: Path | None = None, *, chunk_chars: int | None = None,
-                      min_parallel_chars: int | None = None):
+def prepare_documents(
+    corpus: Corpus,
+    normalizer: Normalizer,
+    segmenter: Segmenter,
+    config: Config,
+    cache_dir: Path | None = None,
+    *,
+    chunk_chars: int | None = None,
+    min_parallel_chars: int | None = None,
+):
     """Quality table, units table, tokens and pair counts of every used document, prepared chunk by chunk.
 
     With ``segment.n_jobs`` > 1 (0 = one per core) and at least ``min_parallel_chars`` characters (default
@@ -390,7 +441,8 @@ def prepare_documents(corpus: Corpus, normalizer: Normalizer, segmenter: Segment
         from joblib import Parallel, delayed
 
         results = Parallel(n_jobs=n_jobs, return_as="generator", pre_dispatch="n_jobs")(
-            delayed(prepare_chunk)(chunk, *settings) for chunk in chunks)
+            delayed(prepare_chunk)(chunk, *settings) for chunk in chunks
+        )
     else:
         results = (prepare_chunk(chunk, *settings) for chunk in chunks)
 
@@ -436,6 +488,11 @@ def units_table(doc_ids: list[str], years: list[int], texts) -> pd.DataFrame:
         number = number + 1 if doc_id == previous else 0
         previous = doc_id
         unit_ids.append(f"{doc_id}#{number:04d}")
-    return pd.DataFrame({"unit_id": pd.array(unit_ids, dtype="str"), "doc_id": pd.array(doc_ids, dtype="str"),
-                         "year": pd.array(years, dtype="int64"),
-                         "text": pd.array(texts, dtype="str")})
+    return pd.DataFrame(
+        {
+            "unit_id": pd.array(unit_ids, dtype="str"),
+            "doc_id": pd.array(doc_ids, dtype="str"),
+            "year": pd.array(years, dtype="int64"),
+            "text": pd.array(texts, dtype="str"),
+        }
+    )

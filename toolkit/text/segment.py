@@ -16,14 +16,23 @@ from ..options import NON_NEGATIVE, POSITIVE, Option, choice
 from ..resources import data_path, read_word_file
 
 OPTIONS = {
-    "backend": Option("jieba_fast_dat", "Segmenter: jieba's algorithm in C++ (8x faster, same tokens) or jieba.",
-                      *choice("jieba_fast_dat", "jieba")),
-    "hmm": Option(False, "Let jieba's HMM guess words missing from the dictionary (with the HMM on, use "
-                         "backend = 'jieba' for jieba's exact tokens: the C++ HMM splits numbers differently)."),
-    "pos": Option([], "Keep only words whose jieba POS tag starts with one of these, e.g. [\"n\", \"v\"]; "
-                      "[] keeps all (POS tagging uses jieba's posseg, several times slower).", kind=list),
-    "extra_dictionaries": Option([], "Files of extra dictionary words (jieba user-dictionary format).", kind=list,
-                                 path=True),
+    "backend": Option(
+        "jieba_fast_dat",
+        "Segmenter: jieba's algorithm in C++ (8x faster, same tokens) or jieba.",
+        *choice("jieba_fast_dat", "jieba"),
+    ),
+    "hmm": Option(
+        False,
+        "Let jieba's HMM guess words missing from the dictionary (with the HMM on, use "
+        "backend = 'jieba' for jieba's exact tokens: the C++ HMM splits numbers differently).",
+    ),
+    "pos": Option(
+        [],
+        'Keep only words whose jieba POS tag starts with one of these, e.g. ["n", "v"]; '
+        "[] keeps all (POS tagging uses jieba's posseg, several times slower).",
+        kind=list,
+    ),
+    "extra_dictionaries": Option([], "Files of extra dictionary words (jieba user-dictionary format).", kind=list, path=True),
     "extra_stopwords": Option([], "Files of extra stopwords, one or more per line.", kind=list, path=True),
     "n_jobs": Option(0, "Worker processes for segmenting large corpora; 0 for one per core.", *NON_NEGATIVE),
     "use_policy_stopwords": Option(True, "Also drop the shipped policy-boilerplate words (推进, 加快 ...)."),
@@ -99,10 +108,20 @@ class Segmenter:
     policy dictionary (for comparisons with plain jieba).
     """
 
-    def __init__(self, *, hmm: bool = False, dictionaries: tuple[str | Path, ...] = (),
-                 extra_words: tuple[str, ...] = (), stopwords: frozenset[str] | set[str] | None = None,
-                 min_chars: int = 2, drop_numbers: bool = True, keep: frozenset[str] | set[str] = frozenset(),
-                 backend: str = "jieba_fast_dat", pos: tuple[str, ...] = (), domain_dictionary: bool = True):
+    def __init__(
+        self,
+        *,
+        hmm: bool = False,
+        dictionaries: tuple[str | Path, ...] = (),
+        extra_words: tuple[str, ...] = (),
+        stopwords: frozenset[str] | set[str] | None = None,
+        min_chars: int = 2,
+        drop_numbers: bool = True,
+        keep: frozenset[str] | set[str] = frozenset(),
+        backend: str = "jieba_fast_dat",
+        pos: tuple[str, ...] = (),
+        domain_dictionary: bool = True,
+    ):
         if backend not in BACKENDS:
             raise ToolkitError(f"unknown segmenter backend {backend!r}; choose one of {', '.join(BACKENDS)}")
         self.backend = backend
@@ -129,8 +148,10 @@ class Segmenter:
         from importlib.metadata import version
 
         engine = "jieba" if self.pos else self.backend
-        digest.update(f"{engine} {version(engine.replace('_', '-'))} jieba {jieba.__version__} hmm={self.hmm} "
-                      f"pos={','.join(self.pos)} domain_freq={DOMAIN_FREQ}\n".encode())
+        digest.update(
+            f"{engine} {version(engine.replace('_', '-'))} jieba {jieba.__version__} hmm={self.hmm} "
+            f"pos={','.join(self.pos)} domain_freq={DOMAIN_FREQ}\n".encode()
+        )
         digest.update(hashlib.sha256(Path(_jieba_dictionary()).read_bytes()).digest())
         for word, freq, tag in self._entries:
             digest.update(f"{word} {freq} {tag}\n".encode())
@@ -161,8 +182,11 @@ class Segmenter:
         those tags)."""
         tokenizer = self._jieba()
         if self.pos:
-            return [p.word for p in tokenizer.lcut(text, HMM=self.hmm)
-                    if (keep_spaces or not p.word.isspace()) and (p.word in self.keep or p.flag.startswith(self.pos))]
+            return [
+                p.word
+                for p in tokenizer.lcut(text, HMM=self.hmm)
+                if (keep_spaces or not p.word.isspace()) and (p.word in self.keep or p.flag.startswith(self.pos))
+            ]
         words = tokenizer.lcut(text, HMM=self.hmm)
         return words if keep_spaces else list(filterfalse(str.isspace, words))
 
@@ -193,8 +217,11 @@ class Segmenter:
 
     def _keeps(self, word: str) -> bool:
         return word in self.keep or not (
-            word in self.stopwords or len(word) < self.min_chars or not _WORDLIKE.search(word)
-            or (self.drop_numbers and _NUMBER.match(word)))
+            word in self.stopwords
+            or len(word) < self.min_chars
+            or not _WORDLIKE.search(word)
+            or (self.drop_numbers and _NUMBER.match(word))
+        )
 
     @property
     def known_words(self) -> frozenset[str]:

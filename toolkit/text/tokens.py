@@ -63,7 +63,7 @@ class UnitTokens(Sequence):
         if not 0 <= i < len(self):
             raise IndexError("unit index out of range")
         words = self.words
-        return [words[j] for j in self.ids[self.offsets[i]:self.offsets[i + 1]].tolist()]
+        return [words[j] for j in self.ids[self.offsets[i] : self.offsets[i + 1]].tolist()]
 
     def __iter__(self):
         words, ids, offsets = self.words, self.ids.tolist(), self.offsets.tolist()
@@ -117,8 +117,10 @@ class UnitTokens(Sequence):
         """For each word (by id): its number of tokens and the number of units that hold it."""
         from .counting import units_with_word
 
-        return (np.bincount(self.ids, minlength=len(self.words)).astype(np.int64),
-                units_with_word(self.ids, self.offsets, len(self.words)))
+        return (
+            np.bincount(self.ids, minlength=len(self.words)).astype(np.int64),
+            units_with_word(self.ids, self.offsets, len(self.words)),
+        )
 
     def lookup(self, index: dict[str, int]) -> np.ndarray:
         """``index[word]`` (or -1) for every token: re-numbers the tokens into another word list."""
@@ -173,8 +175,11 @@ class TokenBuilder:
         self._offsets.frombytes((tokens.offsets[1:] + start).astype(np.int64).tobytes())
 
     def build(self) -> UnitTokens:
-        return UnitTokens(list(self._index), np.frombuffer(self._ids, dtype=np.int32).copy(),
-                          np.frombuffer(self._offsets, dtype=np.int64).copy())
+        return UnitTokens(
+            list(self._index),
+            np.frombuffer(self._ids, dtype=np.int32).copy(),
+            np.frombuffer(self._offsets, dtype=np.int64).copy(),
+        )
 
 
 def as_unit_tokens(tokens: "UnitTokens | Sequence[list[str]]") -> UnitTokens:

@@ -13,15 +13,18 @@ OPTIONS = {
     "kind": Option("paragraph", "Analysis unit.", *choice("paragraph", "document")),
     "max_chars": Option(400, "Paragraphs longer than this split at sentence ends.", *POSITIVE),
     "min_chars": Option(40, "Paragraphs shorter than this merge with a neighbour.", *NON_NEGATIVE),
-    "join_lines": Option(True, "Join lines broken inside a sentence (a PDF copy's lines of one width) before "
-                               "cutting units; see units.join_broken_lines."),
+    "join_lines": Option(
+        True,
+        "Join lines broken inside a sentence (a PDF copy's lines of one width) before "
+        "cutting units; see units.join_broken_lines.",
+    ),
 }
 
 
 def check_options(section: dict) -> None:
     if section["min_chars"] >= section["max_chars"]:
-        raise ToolkitError(f"units.min_chars ({section['min_chars']}) must be below units.max_chars "
-                           f"({section['max_chars']})")
+        raise ToolkitError(f"units.min_chars ({section['min_chars']}) must be below units.max_chars ({section['max_chars']})")
+
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 
@@ -38,8 +41,10 @@ _ENDS_SENTENCE = re.compile(r"[。！？；：…!?;:][”’」』》）)】\]\
 # punctuation that no line of a paragraph starts with (a typesetter never puts it there, a plain re-wrap may) ...
 _CONTINUES = re.compile(rf"[{HAN}“‘《「『(（\[【\w,、。.;:!?”’)）」』》】…]")
 # ... unless it starts an item of a list: 一、 (一) 1. 1、 (1) ① 第三条, or a bullet
-_ITEM = re.compile(r"[一二三四五六七八九十百零〇]+[、.]|[(（][一二三四五六七八九十百零〇\d]+[)）]|\d+(?:[、)）]|\.(?!\d))"
-                   r"|[\u2460-\u2473\u2776-\u277f]|第[一二三四五六七八九十百千零〇\d]+[条章节篇部款项]|[●○■□◆◇▪•·*\-—]")
+_ITEM = re.compile(
+    r"[一二三四五六七八九十百零〇]+[、.]|[(（][一二三四五六七八九十百零〇\d]+[)）]|\d+(?:[、)）]|\.(?!\d))"
+    r"|[\u2460-\u2473\u2776-\u277f]|第[一二三四五六七八九十百千零〇\d]+[条章节篇部款项]|[●○■□◆◇▪•·*\-—]"
+)
 
 
 def wrap_width(lengths: list[int]) -> int:
@@ -100,8 +105,9 @@ def _split_long(paragraph: str, max_chars: int) -> list[str]:
     return pieces
 
 
-def split_units(text: str, kind: str = "paragraph", max_chars: int = 400, min_chars: int = 40, *,
-                join_lines: bool = True) -> list[str]:
+def split_units(
+    text: str, kind: str = "paragraph", max_chars: int = 400, min_chars: int = 40, *, join_lines: bool = True
+) -> list[str]:
     """Units of a normalised text (one paragraph per line).
 
     With ``join_lines``, lines broken inside a sentence are joined first (:func:`join_broken_lines`).

@@ -16,15 +16,21 @@ if TYPE_CHECKING:
 
 OPTIONS = {
     "min_df": Option(2, "Drop words in fewer units than this (lexicon words excepted: see keep_lexicon).", *POSITIVE),
-    "max_df": Option(0.5, "Drop words in more than this share of units (lexicon words excepted: see keep_lexicon).",
-                     *FRACTION, kind=(float, int)),
+    "max_df": Option(
+        0.5,
+        "Drop words in more than this share of units (lexicon words excepted: see keep_lexicon).",
+        *FRACTION,
+        kind=(float, int),
+    ),
     "max_terms": Option(0, "Keep at most this many words (most frequent); 0 for all.", *NON_NEGATIVE),
-    "keep_lexicon": Option(True, "Keep the lexicon's words in the vocabulary however common or rare they are (min_df "
-                                 "and max_df do not apply to them): the themes are measured with them."),
+    "keep_lexicon": Option(
+        True,
+        "Keep the lexicon's words in the vocabulary however common or rare they are (min_df "
+        "and max_df do not apply to them): the themes are measured with them.",
+    ),
     "phrases": Option(False, "Join word pairs that recur together into one token (gensim Phrases, a_b)."),
     "phrase_min_count": Option(5, "Phrases: least count of a pair.", *POSITIVE),
-    "phrase_threshold": Option(10.0, "Phrases: score a pair needs (higher: fewer phrases).", *POSITIVE,
-                               kind=(float, int)),
+    "phrase_threshold": Option(10.0, "Phrases: score a pair needs (higher: fewer phrases).", *POSITIVE, kind=(float, int)),
 }
 
 
@@ -42,25 +48,36 @@ def word_frequencies(tokens: UnitTokens | list[list[str]]) -> pd.DataFrame:
     return pd.DataFrame({"count": count, "n_units": n_units}, index=pd.Index(tokens.words, name="word"))
 
 
-def _select(frequencies: pd.DataFrame, n_units: int, min_df: int, max_df: float, max_terms: int,
-            keep: frozenset[str] | set[str] = frozenset()) -> list[str]:
+def _select(
+    frequencies: pd.DataFrame,
+    n_units: int,
+    min_df: int,
+    max_df: float,
+    max_terms: int,
+    keep: frozenset[str] | set[str] = frozenset(),
+) -> list[str]:
     max_count = max_df * n_units
     if min_df > max_count:
-        raise ToolkitError(f"vocab.min_df ({min_df} units) is above vocab.max_df ({max_df} of {n_units} units "
-                           f"= {max_count:g}); lower min_df or raise max_df")
+        raise ToolkitError(
+            f"vocab.min_df ({min_df} units) is above vocab.max_df ({max_df} of {n_units} units "
+            f"= {max_count:g}); lower min_df or raise max_df"
+        )
     exempt = frequencies.index.isin(list(keep)) if keep else np.zeros(len(frequencies), dtype=bool)
     in_range = (frequencies["n_units"] >= min_df) & (frequencies["n_units"] <= max_count)
     kept = frequencies[in_range | (exempt & (frequencies["count"] > 0))]
     words = sorted(zip((-kept["count"]).tolist(), kept.index.tolist()))
-    words = [w for _, w in words[:max_terms or None]]
+    words = [w for _, w in words[: max_terms or None]]
     if not words:
-        raise ToolkitError(f"the vocabulary is empty: no word occurs in at least {min_df} of {n_units} units and "
-                           f"at most {max_df:g} of them; lower vocab.min_df or raise vocab.max_df")
+        raise ToolkitError(
+            f"the vocabulary is empty: no word occurs in at least {min_df} of {n_units} units and "
+            f"at most {max_df:g} of them; lower vocab.min_df or raise vocab.max_df"
+        )
     return words
 
 
-def build_vocabulary(tokens: UnitTokens | list[list[str]], *, min_df: int = 2, max_df: float = 0.5,
-                     max_terms: int = 0) -> list[str]:
+def build_vocabulary(
+    tokens: UnitTokens | list[list[str]], *, min_df: int = 2, max_df: float = 0.5, max_terms: int = 0
+) -> list[str]:
     """Words in at least ``min_df`` units and at most a ``max_df`` share of them, most frequent first.
 
     Ties are broken by the word itself, so the vocabulary does not depend on input order.
@@ -70,8 +87,14 @@ def build_vocabulary(tokens: UnitTokens | list[list[str]], *, min_df: int = 2, m
     return _select(word_frequencies(tokens), len(tokens), min_df, max_df, max_terms)
 
 
-def unit_counts(tokens: UnitTokens | list[list[str]], *, min_df: int = 2, max_df: float = 0.5, max_terms: int = 0,
-                keep: frozenset[str] | set[str] = frozenset()):
+def unit_counts(
+    tokens: UnitTokens | list[list[str]],
+    *,
+    min_df: int = 2,
+    max_df: float = 0.5,
+    max_terms: int = 0,
+    keep: frozenset[str] | set[str] = frozenset(),
+):
     """Vocabulary, the counts of the units that have a vocabulary word, and which units those are (bool mask).
 
     Words of ``keep`` (the lexicon's words) are exempt from ``min_df`` and ``max_df``: a theme is measured with
@@ -81,8 +104,9 @@ def unit_counts(tokens: UnitTokens | list[list[str]], *, min_df: int = 2, max_df
     counts = document_term_matrix(tokens, vocabulary)
     in_model = np.diff(counts.indptr) > 0
     if not in_model.any():
-        raise ToolkitError("no unit has a word of the vocabulary: the corpus is empty after filtering; "
-                           "check segment and vocab settings")
+        raise ToolkitError(
+            "no unit has a word of the vocabulary: the corpus is empty after filtering; check segment and vocab settings"
+        )
     return vocabulary, _without_empty_rows(counts, in_model), in_model
 
 
