@@ -61,7 +61,7 @@ def test_every_option_of_every_section_is_documented():
 def _figure_names() -> list[str]:
     """Every figure outputs.figure_specs can name (fixed and optional), read from its source."""
     source = inspect.getsource(outputs.figure_specs)
-    return list(dict.fromkeys(re.findall(r'\("(\w+)", "plot_', source)))
+    return list(dict.fromkeys(re.findall(r'\(\s*"(\w+)",\s*"plot_', source)))
 
 
 def test_readme_figure_list_names_every_figure():
