@@ -34,9 +34,10 @@ browser:  ## install Debian's chromium for the pyLDAvis browser check (as root w
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium not found and not installable here: the browser check will be skipped"; fi; }
 
-test: $(STAMP) browser  ## lint and format check (ruff), then the whole test suite (slow end-to-end tests and the browser check included)
+test: $(STAMP) browser  ## lint and format check (ruff), type check (mypy), then the whole test suite (slow end-to-end tests and the browser check included)
 	$(BIN)/ruff check toolkit tests bench scripts
 	$(BIN)/ruff format --check toolkit tests bench scripts
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)  ## the test suite without the slow end-to-end tests

@@ -236,7 +236,9 @@ def _checked_section(section: str, table: dict, source: str) -> dict:
             checked.setdefault(sub, {})
             if isinstance(table.get(sub), dict) and key in table[sub]:
                 continue  # the sub-table's own value wins
-            _sub_options(section, sub)[key].validate(f"{section}.{sub}.{key}", value)
+            sub_table = _sub_options(section, sub)
+            assert sub_table is not None  # MOVED names shipped kinds
+            sub_table[key].validate(f"{section}.{sub}.{key}", value)
             checked[sub][key] = copy.deepcopy(value)
             continue
         if key in options:
@@ -262,5 +264,6 @@ def _fill_sub_tables(section: str, values: dict) -> None:
         names.append(selected)
     for name in names:
         options = _sub_options(section, name)
+        assert options is not None  # every sub-table was checked against its options when the config was read
         given = values.get(name, {})
         values[name] = {k: copy.deepcopy(given.get(k, o.default)) for k, o in options.items()}

@@ -21,9 +21,13 @@ import functools
 import importlib
 import os
 import pkgutil
+from typing import TYPE_CHECKING
 
 from ..errors import ToolkitError
 from ..options import NON_NEGATIVE, POSITIVE, SEED, Option
+
+if TYPE_CHECKING:
+    from .base import TopicModel
 
 OPTIONS = {
     "kind": Option(
@@ -55,7 +59,7 @@ OPTIONS = {
 # Keys that once sat in [model] itself, and the kind whose sub-table holds them now.
 MOVED = {"passes": "lda", "iterations": "lda", "alpha": "lda", "seeded": "lda", "seed_strength": "lda", "max_iter": "nmf"}
 ENTRY_POINTS = "toolkit.models"  # the group of entry points that adds kinds
-_registered: dict[str, type] = {}
+_registered: dict[str, type[TopicModel]] = {}
 
 
 def _problem(kind: str, cls) -> tuple[type[Exception], str] | None:
@@ -95,7 +99,7 @@ def _entry_points() -> dict:
     read once per process)."""
     from importlib.metadata import entry_points
 
-    found = {}
+    found: dict = {}
     for entry_point in entry_points(group=ENTRY_POINTS):
         found.setdefault(entry_point.name, entry_point)
     return found
@@ -106,7 +110,7 @@ def kinds() -> list[str]:
     return sorted(set(_registered) | _shipped() | set(_entry_points()))
 
 
-def _load(entry_point) -> type:
+def _load(entry_point) -> type[TopicModel]:
     """The class an entry point names; a ToolkitError of one line when it cannot be loaded or is no model."""
     where = f"entry point {entry_point.name} = {entry_point.value} (group {ENTRY_POINTS}"
     if entry_point.dist is not None:
@@ -123,7 +127,7 @@ def _load(entry_point) -> type:
     return cls
 
 
-def model_class(kind: str) -> type:
+def model_class(kind: str) -> type[TopicModel]:
     """The class of ``kind``; ToolkitError naming the kinds there are for an unknown one."""
     if kind in _registered:
         return _registered[kind]

@@ -338,9 +338,9 @@ class _Chain:
         self.theta = np.zeros((n_units, K))
         self.n_draws = 0
         self.lengths = np.diff(offsets)
-        self.trace = []
+        self.trace: list[tuple[int, float]] = []
         self.sweeps = 0  # sweeps done
-        self.summaries = []  # per sweep: the summary quantities of the convergence check
+        self.summaries: list[np.ndarray] = []  # per sweep: the summary quantities of the convergence check
 
     @property
     def end(self) -> int:

@@ -46,6 +46,7 @@ class ChunkLdaModel(LdaModel):
             return sparse.csr_matrix(chunk)
         chunk = list(chunk)
         if chunk and isinstance(chunk[0], (int, np.integer)):
+            assert self.rows is not None  # numbers refer to the rows this corpus was made from
             return self.rows[np.asarray(chunk)]
         lengths = [len(doc) for doc in chunk]  # gensim bags of words: [(word id, count), ...] per document
         indptr = np.zeros(len(chunk) + 1, dtype=np.int64)
