@@ -1,12 +1,12 @@
 """Every file a run writes, declared once: each table (``<name>.csv``), each other file and each figure, with what
 it holds, what computes or draws it and when it is written.
 
-The declarations are read by the pipeline (:func:`check_tables`: a run writes exactly the declared tables of its
-config), by ``toolkit.output.tables.figure_specs`` (which figures a run draws, with which function and
-arguments), by ``report.html`` (figure order and captions) and by ``scripts/output_reference.py``, which writes
-the table of files in docs/outputs.md and the figure list of the README from them (``tests/test_docs.py`` fails
-while either is out of date). Adding an output is adding its declaration here; nothing in this module imports
-more than the standard library."""
+The declarations are read by the pipeline (:func:`check_tables`, before a run writes its tables), by
+``toolkit.output.tables.figure_specs`` (which figures a run draws, with which function and arguments), by
+``report.html`` (figure order and captions) and by ``scripts/output_reference.py``, which writes the table of
+files in docs/outputs.md and the figure list of the README from them (``tests/test_docs.py`` fails while either
+is out of date). An output is described here and nowhere else (how to add one: docs/architecture.md, Recipes);
+this module imports nothing but the standard library, so that reading it costs nothing."""
 
 from __future__ import annotations
 
@@ -298,10 +298,10 @@ def check_tables(names: Iterable[str], config) -> None:
     those declared here: a table not declared, one that every run writes missing, or one written though the
     option it needs is unset. (A table whose option is set may still be absent: group_change of one group.)"""
     names = list(names)
-    declared = {t.name: t for t in TABLES}
+    declared, allowed = {t.name: t for t in TABLES}, tables_of(config)
     wrong = [f"{n} (not declared)" for n in names if n not in declared]
     wrong += [f"{t.name} (missing)" for t in TABLES if not t.needs and t.name not in names]
-    wrong += [f"{n} (written without {declared[n].needs})" for n in names if n in declared and n not in tables_of(config)]
+    wrong += [f"{n} (written without {declared[n].needs})" for n in names if n in declared and n not in allowed]
     if wrong:
         raise RuntimeError(f"the run's tables differ from toolkit/output/catalog.py: {', '.join(wrong)}")
 
