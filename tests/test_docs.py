@@ -1,17 +1,17 @@
 """The documentation agrees with the code: docs/configuration.md is what scripts/configuration_reference.py
-writes from the declared options, README's figure list names every figure a run can draw, and every link
-between the README and docs/ reaches a file and a heading that exist."""
+writes from the declared options, README's figure list and docs/outputs.md's table of files are what
+scripts/output_reference.py writes from toolkit/output/catalog.py, and every link between the README and docs/
+reaches a file and a heading that exist."""
 
 from __future__ import annotations
 
 import importlib.util
-import inspect
 import re
 
 import pytest
 
 from toolkit import config, models
-from toolkit.output import tables as outputs
+from toolkit.output import catalog
 
 from .conftest import ROOT
 
@@ -58,21 +58,47 @@ def test_every_option_of_every_section_is_documented():
         assert f"\n## {section}\n" in text
 
 
-def _figure_names() -> list[str]:
-    """Every figure outputs.figure_specs can name (fixed and optional), read from its source."""
-    source = inspect.getsource(outputs.figure_specs)
-    return list(dict.fromkeys(re.findall(r'\(\s*"(\w+)",\s*"plot_', source)))
+def _output_reference():
+    spec = importlib.util.spec_from_file_location("output_reference", ROOT / "scripts" / "output_reference.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_readme_figure_list_and_the_table_of_files_are_what_the_script_writes():
+    for path, text in _output_reference().render().items():
+        assert path.read_text(encoding="utf-8") == text, "run: python scripts/output_reference.py"
+
+
+def test_output_reference_check_fails_on_a_stale_file(tmp_path, monkeypatch):
+    reference = _output_reference()
+    assert reference.main(["--check"]) == 0
+    for name in ("README", "OUTPUTS"):
+        stale = tmp_path / f"{name}.md"
+        text = getattr(reference, name).read_text(encoding="utf-8")
+        stale.write_text(text.replace("`theme_shares`", "`theme_share`").replace("`units.csv`", "`unit.csv`"), encoding="utf-8")
+        with monkeypatch.context() as patch:
+            patch.setattr(reference, name, stale)
+            assert reference.main(["--check"]) == 1
+            assert reference.main([]) == 0 and reference.main(["--check"]) == 0  # rewritten between the markers
+            assert stale.read_text(encoding="utf-8") == text
 
 
 def test_readme_figure_list_names_every_figure():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    names = _figure_names()
+    names = [figure.name for figure in catalog.FIGURES]
     assert {"theme_shares", "theme_groups", "theme_periods", "term_counts", "lexicon_sensitivity"} <= set(names)
     figures = readme.split("## Figures", 1)[1].split("\n## ", 1)[0]
     missing = [name for name in names if f"`{name}`" not in figures]
     assert not missing, f"README's figure list lacks {missing}"
     shipped = {path.stem for path in (ROOT / "figures").glob("*/*.png")} - {"sweep"}
     assert shipped <= set(names)
+
+
+def test_table_of_files_names_every_table():
+    text = (DOCS / "outputs.md").read_text(encoding="utf-8")
+    missing = [table.file for table in catalog.TABLES if f"| `{table.file}` |" not in text]
+    assert not missing, f"docs/outputs.md lacks {missing}"
 
 
 def test_readme_is_short():

@@ -25,7 +25,7 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from toolkit.analysis.themes import OTHER, load_lexicon
-from toolkit.output import plots
+from toolkit.output import catalog, plots
 from toolkit.output.report import caption
 from toolkit.output.tables import figure_specs
 
@@ -45,6 +45,12 @@ DRAWN = [
     "theme_words",
     "term_counts",
 ]
+# the catalog's other figures, not drawn on the shapes (they do not change with the corpus's shape)
+NOT_ON_SHAPES = {
+    "top_words": "a topic's words: no years, periods or groups",
+    "theme_validity": "one value per theme and check",
+    "lexicon_sensitivity": "one bar per keyword",
+}
 PROFILE = [0.25, 0.12, 0.08, 0.05, 0.04, 0.03, 0.02, 0.015, 0.012, 0.01, 0.008, 0.006, 0.005, 0.004, 0.003, 0.002, 0.001]
 
 
@@ -345,6 +351,10 @@ def _points(ax) -> np.ndarray:
             x, y, w, h = bar.get_x(), bar.get_y(), bar.get_width(), bar.get_height()
             parts.append(_finite([[x, y], [x + w, y + h]]))
     return np.concatenate(parts) if parts else np.zeros((0, 2))
+
+
+def test_every_figure_of_the_catalog_is_drawn_on_the_shapes_or_says_why_not():
+    assert sorted([*DRAWN, *NOT_ON_SHAPES]) == sorted(catalog.FIGURE), "add a new figure to DRAWN"
 
 
 @pytest.mark.parametrize("name", DRAWN)

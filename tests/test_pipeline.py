@@ -10,6 +10,7 @@ import pytest
 import toolkit
 from toolkit.config import Config
 from toolkit.errors import ToolkitError
+from toolkit.output import catalog
 
 from .conftest import FAST, ROOT, SEEDS, SEEDS_CONFIG
 
@@ -48,6 +49,9 @@ def test_outputs_are_written(seeds_run):
         "theme_change",
     ]:
         assert (out / "figures" / f"{figure}.png").is_file(), figure
+    # exactly the tables toolkit/output/catalog.py declares for the config (trends.by and terms.track: two groups)
+    assert sorted(p.stem for p in out.glob("*.csv")) == sorted(catalog.tables_of(Config.load(SEEDS_CONFIG)))
+    assert {p.stem for p in (out / "figures").iterdir()} <= set(catalog.FIGURE)
     assert not list((out / "figures").glob("*.svg"))  # SVG only when figures.formats asks for it
     assert [p.name for p in out.parent.glob(".seeds.*")] == [".seeds.lock"]  # no temporary folder left beside it
 

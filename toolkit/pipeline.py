@@ -422,6 +422,7 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
     from .analysis.evaluate import evaluate_model
     from .analysis.terms import candidate_terms
     from .analysis.themes import lexicon_coverage
+    from .output import catalog
     from .output import tables as outputs
 
     if not isinstance(config, Config):
@@ -509,6 +510,7 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
                 **({"effects": effects[0], "effects_expected": effects[1]} if effects else {}),
                 **({"term_counts": tracked[0], "kwic": tracked[1]} if tracked else {}),
             }
+            catalog.check_tables(tables, config)  # every table declared in toolkit/output/catalog.py
             with timed(timings, "figures"):
                 outputs.submit_figures(
                     drawing,

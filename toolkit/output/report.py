@@ -12,41 +12,16 @@ from pathlib import Path
 import pandas as pd
 
 from ..analysis.uncertainty import PRIOR_DF
-from . import atomic
+from . import atomic, catalog
 from .fonts import WEB_FAMILY, font_face_css
 from .plots import percent
 
-# Figures in reading order, each with a caption ({level}: the coverage of the run's intervals, trends.level);
-# others follow in name order.
-CAPTIONS = {
-    "theme_shares": "Theme shares by year, one panel per theme (each with its own y scale), with {level} intervals "
-    "that count documents, paragraphs and model seeds (bands; an error bar for a year alone between "
-    "gaps); hollow markers are years resting on one document.",
-    "theme_change": "Change between two years: thick bars are {level} intervals, thin bars simultaneous intervals "
-    "over all themes; filled markers are the changes judged clear.",
-    "theme_periods": "Theme shares by named period, with {level} intervals (error bars); hatched bars rest on one document.",
-    "theme_groups": "Theme shares by group over the years or periods, with {level} intervals (bands; error bars "
-    "along periods and where a group has a single year); hollow markers rest on one document.",
-    "theme_effects": "Expected theme shares along a covariate with {level} intervals (fractional logit, "
-    "document-clustered errors, seeds included); gaps where no documents support the curve.",
-    "theme_words": "How each theme is worded in each period (c-TF-IDF of share-weighted word counts).",
-    "theme_validity": "Validity: correlation of each theme's share with its keyword rate across years and documents, "
-    "and the split-half check (the share measured from half of its keywords against the rate of "
-    "the other half).",
-    "model_vs_keywords": "Model share beside keyword frequency, per theme and year.",
-    "theme_heatmap": "Year x theme shares.",
-    "theme_area": "Theme shares stacked to one.",
-    "document_themes": "Theme composition of each document (long titles shortened; full titles in document_themes.csv).",
-    "lexicon_sensitivity": "How far each theme's yearly (or group) shares move when one keyword is left out "
-    "(the three keywords that move it most; lexicon_sensitivity.csv lists every keyword).",
-    "top_words": "Top words of each topic, coloured by the theme it is labelled with.",
-    "term_counts": "Tracked terms per 10,000 characters by year.",
-}
-
 
 def caption(stem: str, level: float = 0.95) -> str:
-    """The report's caption of figure ``stem``, naming the coverage ``level`` of its intervals."""
-    return CAPTIONS.get(stem, "").format(level=percent(level))
+    """The report's caption of figure ``stem`` (declared in ``catalog.FIGURES``), naming the coverage ``level``
+    of its intervals; "" for a figure the catalog does not declare."""
+    figure = catalog.FIGURE.get(stem)
+    return figure.caption.format(level=percent(level)) if figure else ""
 
 
 PASSAGES_SHOWN = 3
@@ -268,7 +243,9 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
     if metrics:
         parts.append("<h2>Evaluation</h2>" + _table(pd.DataFrame([metrics]), "{:.4f}"))
     figures = {p.stem: p for p in (folder / "figures").glob("*.png")}
-    for stem in [*[s for s in CAPTIONS if s in figures], *sorted(s for s in figures if s not in CAPTIONS)]:
+    # in the catalog's reading order, then any figure it does not declare in name order
+    declared = [figure.name for figure in catalog.FIGURES if figure.name in figures]
+    for stem in [*declared, *sorted(s for s in figures if s not in catalog.FIGURE)]:
         data = base64.b64encode(figures[stem].read_bytes()).decode("ascii")
         parts.append(
             f"<h2>{html.escape(stem)}</h2><p>{html.escape(caption(stem, config['trends']['level']))}</p>"

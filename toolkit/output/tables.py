@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..options import Option
 from ..processes import BackgroundJobs
-from . import atomic
+from . import atomic, catalog
 from .manifest import git_revision, output_hashes, package_versions, platform_summary, sha256_file
 
 if TYPE_CHECKING:
@@ -114,56 +114,23 @@ def write_json(path: Path, data: dict) -> None:
     atomic.write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-SMALL_MULTIPLES = ("theme_shares", "model_vs_keywords", "top_words", "theme_groups", "theme_periods", "theme_effects")
+SMALL_MULTIPLES = tuple(figure.name for figure in catalog.FIGURES if figure.small_multiple)
 
 
 def figure_specs(tables: dict[str, pd.DataFrame], lexicon, options: dict, *, title: str = "", level: float = 0.95) -> list[tuple]:
     """(name, plotting function's name, arguments, keyword arguments) of every figure a run draws from its
-    ``tables`` (theme_by_year, keyword_by_year, model_vs_keywords, change, theme_by_period, theme_by_group_year,
-    effects_expected, topics, themes, document_themes, theme_words, lexicon_sensitivity, term_counts; absent or
-    empty tables give no
-    figure). The ``[figures]`` section is ``options``; ``level`` (``trends.level``) is the coverage that the
-    figures with intervals draw and name."""
+    ``tables``, as ``toolkit/output/catalog.py`` declares them (an optional figure whose table is absent or empty
+    is left out), in the catalog's drawing order. The ``[figures]`` section is ``options``; ``level``
+    (``trends.level``) is the coverage that the figures with intervals draw and name."""
     kw = {"language": options["language"], "title": title}
-    with_level = {**kw, "level": level}
-    yearly = tables["theme_by_year"]
-
-    def present(name: str) -> bool:
-        return tables.get(name) is not None and len(tables[name]) > 0
-
-    specs = [
-        (
-            "theme_shares",
-            "plot_theme_shares" if options["trend_style"] == "panels" else "plot_theme_lines",
-            (yearly, lexicon),
-            with_level,
-        ),
-        ("theme_area", "plot_theme_area", (yearly, lexicon), kw),
-        ("theme_heatmap", "plot_theme_heatmap", (yearly, lexicon), kw),
-        ("top_words", "plot_top_words", (tables["topics"], lexicon), {**kw, "n_words": options["top_words"]}),
-        ("document_themes", "plot_document_themes", (tables["document_themes"], lexicon), kw),
-        (
-            "model_vs_keywords",
-            "plot_model_vs_keywords",
-            (yearly, tables["keyword_by_year"], tables["model_vs_keywords"], lexicon),
-            kw,
-        ),
-        ("theme_validity", "plot_theme_validity", (tables["themes"], lexicon), kw),
-    ]
-    optional = [
-        ("theme_change", "plot_change", "change", {"level": level}),
-        ("theme_periods", "plot_theme_periods", "theme_by_period", {"level": level}),
-        ("theme_groups", "plot_theme_groups", "theme_by_group_year", {"level": level}),
-        ("theme_effects", "plot_effects", "effects_expected", {"level": level}),
-        ("theme_words", "plot_theme_words", "theme_words", {"n_words": options["theme_words"]}),
-    ]
-    for name, function, table, extra in optional:
-        if present(table):
-            specs.append((name, function, (tables[table], lexicon), {**kw, **extra}))
-    if present("lexicon_sensitivity"):
-        specs.append(("lexicon_sensitivity", "plot_lexicon_sensitivity", (tables["lexicon_sensitivity"], lexicon), kw))
-    if present("term_counts"):
-        specs.append(("term_counts", "plot_term_counts", (tables["term_counts"],), kw))
+    specs = []
+    for figure in catalog.drawing_order():
+        if not figure.drawn(tables):
+            continue
+        args = tuple(tables[name] for name in figure.tables) + ((lexicon,) if figure.lexicon else ())
+        kwargs = {**kw, **({"level": level} if figure.level else {})}
+        kwargs.update({keyword: options[option] for keyword, option in figure.options})
+        specs.append((figure.name, figure.function(options), args, kwargs))
     return specs
 
 

@@ -1,0 +1,101 @@
+"""toolkit/output/catalog.py, the one declaration of every output: its declarations hold together (functions
+that exist, tables that are declared, captions that name the level of the figures with intervals), figure_specs
+draws what it declares, and a run's tables that differ from it stop the run."""
+
+from __future__ import annotations
+
+import importlib
+import re
+
+import pandas as pd
+import pytest
+
+from toolkit.config import Config
+from toolkit.output import catalog, plots
+from toolkit.output.tables import SMALL_MULTIPLES, figure_specs
+
+from .conftest import SEEDS_CONFIG
+
+TABLE_NAMES = [table.name for table in catalog.TABLES]
+
+
+def _resolve(dotted: str):
+    """``module.function`` (or ``module.Class.method``) under toolkit, imported."""
+    parts = dotted.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            target = importlib.import_module("toolkit." + ".".join(parts[:cut]))
+        except ModuleNotFoundError:
+            continue
+        for name in parts[cut:]:
+            target = getattr(target, name)
+        return target
+    raise AssertionError(f"no module in {dotted}")
+
+
+def test_names_are_unique_and_every_producer_exists():
+    files = [output.file for output in catalog.OUTPUTS]
+    assert len(files) == len(set(files))
+    assert len(catalog.FIGURES) == len(catalog.FIGURE)
+    for output in catalog.OUTPUTS:
+        assert callable(_resolve(output.producer)), output.producer
+        assert output.about and not output.about.endswith("."), output.file  # a cell of docs/outputs.md
+
+
+@pytest.mark.parametrize("figure", catalog.FIGURES, ids=lambda figure: figure.name)
+def test_each_figure_is_drawn_by_a_function_from_declared_tables(figure):
+    for function in [figure.plot, *(style[2] for style in figure.styles)]:
+        assert callable(getattr(plots, function)), function
+    assert figure.tables and set(figure.tables) <= set(TABLE_NAMES)
+    assert bool(figure.when) == figure.optional  # the README says when an optional figure is not drawn
+    assert figure.about.endswith(".") and (not figure.when or figure.when.endswith("."))
+    # a figure with intervals names their coverage in its caption; no other placeholder
+    assert set(re.findall(r"\{(\w*)\}", figure.caption)) == ({"level"} if figure.level else set())
+    assert figure.name in catalog.DRAWING_ORDER  # a new figure may be left out: it is drawn after these
+
+
+def _tables(empty: tuple[str, ...] = ()) -> dict[str, pd.DataFrame]:
+    """One row (none for the names in ``empty``) per table of the catalog."""
+    return {name: pd.DataFrame({"x": [] if name in empty else [1]}) for name in TABLE_NAMES}
+
+
+OPTIONS = {"language": "en", "trend_style": "panels", "top_words": 7, "theme_words": 3}
+ALWAYS = [f.name for f in catalog.drawing_order() if not f.optional]
+
+
+def test_figure_specs_follow_the_declarations():
+    tables, lexicon = _tables(), object()
+    specs = figure_specs(tables, lexicon, OPTIONS, title="t", level=0.9)
+    assert [spec[0] for spec in specs] == list(catalog.DRAWING_ORDER)
+    for name, function, args, kwargs in specs:
+        figure = catalog.FIGURE[name]
+        assert function == figure.plot
+        assert list(args) == [tables[t] for t in figure.tables] + ([lexicon] if figure.lexicon else [])
+        assert kwargs["language"] == "en" and kwargs["title"] == "t" and kwargs.get("level") == (0.9 if figure.level else None)
+    by_name = {spec[0]: spec for spec in specs}
+    assert by_name["top_words"][3]["n_words"] == 7 and by_name["theme_words"][3]["n_words"] == 3
+    assert figure_specs(tables, lexicon, {**OPTIONS, "trend_style": "lines"})[0][1] == "plot_theme_lines"
+    small = {"theme_shares", "model_vs_keywords", "top_words", "theme_groups", "theme_periods", "theme_effects"}
+    assert set(SMALL_MULTIPLES) == small
+
+
+def test_optional_figures_need_rows():
+    optional = [t for f in catalog.FIGURES if f.optional for t in f.tables]
+    assert [spec[0] for spec in figure_specs(_tables(empty=tuple(optional)), None, OPTIONS)] == ALWAYS
+    absent = {k: v for k, v in _tables().items() if k not in optional}
+    assert [spec[0] for spec in figure_specs(absent, None, OPTIONS)] == ALWAYS
+
+
+def test_a_run_writes_exactly_the_declared_tables():
+    config = Config.load(SEEDS_CONFIG)  # trends.by and terms.track, no periods, no formula
+    expected = catalog.tables_of(config)
+    assert {"theme_by_group", "group_change", "term_counts", "kwic"} <= set(expected)
+    assert not {"theme_by_period", "effects", "effects_expected"} & set(expected)
+    catalog.check_tables(expected, config)
+    catalog.check_tables([n for n in expected if n != "group_change"], config)  # one group: no group change
+    with pytest.raises(RuntimeError, match=r"new_table \(not declared\)"):
+        catalog.check_tables([*expected, "new_table"], config)
+    with pytest.raises(RuntimeError, match=r"units \(missing\)"):
+        catalog.check_tables([n for n in expected if n != "units"], config)
+    with pytest.raises(RuntimeError, match=r"effects \(written without effects.formula\)"):
+        catalog.check_tables([*expected, "effects"], config)

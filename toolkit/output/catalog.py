@@ -1,0 +1,487 @@
+"""Every file a run writes, declared once: each table (``<name>.csv``), each other file and each figure, with what
+it holds, what computes or draws it and when it is written.
+
+The declarations are read by the pipeline (:func:`check_tables`, before a run writes its tables), by
+``toolkit.output.tables.figure_specs`` (which figures a run draws, with which function and arguments), by
+``report.html`` (figure order and captions) and by ``scripts/output_reference.py``, which writes the table of
+files in docs/outputs.md and the figure list of the README from them (``tests/test_docs.py`` fails while either
+is out of date). An output is described here and nowhere else (how to add one: docs/architecture.md, Recipes);
+this module imports nothing but the standard library, so that reading it costs nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of a run, written as ``<name>.csv`` (``tables.write_tables``) from the entry ``name`` of the
+    pipeline's ``tables``."""
+
+    name: str
+    about: str  # its row of docs/outputs.md (Markdown; links relative to docs/)
+    producer: str  # the function that computes it, as module.function under toolkit
+    needs: str = ""  # "section.key": a run writes it only when that option is set (true, non-empty); "": always
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.csv"
+
+
+@dataclass(frozen=True)
+class File:
+    """Any other file (or folder) of a run."""
+
+    file: str
+    about: str  # its row of docs/outputs.md
+    producer: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure of a run, ``figures/<name>.<format>``: ``plots.<plot>`` called with the run's ``tables`` (in
+    this order), then the lexicon unless ``lexicon`` is false, and the keyword arguments ``language`` and
+    ``title``, ``level`` (``trends.level``) when ``level``, and one per pair of ``options`` (keyword,
+    ``figures`` option)."""
+
+    name: str
+    plot: str  # the function of toolkit.output.plots that draws it
+    tables: tuple[str, ...]  # the tables it is drawn from, passed in this order
+    caption: str  # its caption in report.html; {level} is the coverage of the run's intervals (90%)
+    about: str  # what it shows, for the README's figure list
+    when: str = ""  # when it is not drawn, for the README's figure list; "" for a figure every run draws
+    optional: bool = False  # drawn only when each of its tables is in the run and has rows
+    lexicon: bool = True  # the lexicon is passed after the tables
+    level: bool = False  # it draws intervals: it takes level=trends.level
+    options: tuple[tuple[str, str], ...] = ()  # (keyword, figures option): n_words=figures.top_words
+    styles: tuple[tuple[str, str, str], ...] = ()  # (figures option, value, function): another function draws it
+    small_multiple: bool = False  # a panel per theme: slow to draw, so given to the workers first
+
+    def function(self, options: dict) -> str:
+        """The name of the function of toolkit.output.plots that draws it with the ``[figures]`` ``options``."""
+        for option, value, function in self.styles:
+            if options[option] == value:
+                return function
+        return self.plot
+
+    def drawn(self, tables: dict) -> bool:
+        """Whether a run with ``tables`` draws it."""
+        return not self.optional or all(tables.get(name) is not None and len(tables[name]) > 0 for name in self.tables)
+
+
+# ----- the files, in the order of docs/outputs.md ---------------------------------------------------------------
+
+INTERVALS_LINK = "(methods.md#uncertainty-comparisons-between-places-and-periods-covariate-effects)"
+
+OUTPUTS: tuple[Table | File, ...] = (
+    Table(
+        "documents",
+        "one row per entry of the text folder: doc id, path, title, date, year, where the date came from, place, "
+        "encoding, chars, SHA-256, `status` (`used`/`skipped`), the `reason` when skipped, `near_duplicate_of` (the "
+        "files of the used documents that share nearly all of its text, most similar first, `;`-separated) and "
+        "`similarity` (the Jaccard similarity to the first of them), `n_units`, `n_tokens`, and every extra column "
+        "of your metadata (a column named like one of ours gets a `meta_` prefix). No file is ever missing from it: "
+        "files that are not read (hidden files, symbolic links, FIFOs, names that are not UTF-8, unreadable files) "
+        "are listed with the reason",
+        "output.tables.documents_table",
+    ),
+    Table(
+        "quality",
+        "per document: characters in and out, characters converted to simplified script, characters removed by "
+        "each rule (pinyin readings, mojibake, boilerplate, whitespace) and by each boilerplate pattern, "
+        "`joined_lines` (lines broken inside a sentence that were joined), share of non-Chinese characters, and a "
+        "flag for documents that look mostly broken",
+        "text.preparation.prepare",
+    ),
+    Table(
+        "units",
+        "one row per analysis unit (a paragraph by default): unit id, doc id, year, normalised text, token count, "
+        "`in_model`, the share of each theme and `other`, the dominant theme, and `keyword_theme`, the keyword "
+        "scorer's theme. A unit without a single vocabulary word (a table of contents, a contact line, a row of "
+        "underscores, an English summary) stays in the table with empty shares and no dominant theme; "
+        "`manifest.json` counts them",
+        "pipeline.unit_table",
+    ),
+    Table(
+        "unit_topics",
+        "each modelled unit's share of every topic (of the first ensemble member, the topics of `topics.csv`)",
+        "pipeline.topic_table",
+    ),
+    Table(
+        "passages",
+        "per theme and per topic, the paragraphs with the largest share, overall and per period: kind, name, label, "
+        "scope (`all` or the period), rank, share, unit and document ids, title, date, year, place, tokens, the "
+        "keywords found, `holds_keyword` (false: a passage without a keyword of its theme, listed only because too "
+        "few hold one), the text; near-copies of a passage higher in its list are left out",
+        "pipeline.passages",
+    ),
+    Table(
+        "theme_words",
+        "each theme's top words per period (c-TF-IDF of share-weighted counts): theme, period, rank, word, score, "
+        "count, `new` (not in the period before)",
+        "pipeline.wording",
+    ),
+    Table(
+        "document_themes",
+        "every used document's token-weighted theme shares, with every metadata column of the document (title, "
+        "date, year, place, `level` and the other columns of your metadata), its units and tokens, and each share's "
+        "interval at `trends.level` (`<theme>_low`, `<theme>_high`; see [What an interval covers]"
+        f"{INTERVALS_LINK})",
+        "output.tables.document_shares",
+    ),
+    Table(
+        "term_counts",
+        "the tracked terms by year (as `toolkit terms`)",
+        "pipeline.tracked_terms",
+        needs="terms.track",
+    ),
+    Table(
+        "kwic",
+        "every occurrence of a tracked term in context (as `toolkit kwic --out`)",
+        "pipeline.tracked_terms",
+        needs="terms.track",
+    ),
+    Table(
+        "topics",
+        "topic id (from 1, as in pyLDAvis), theme, `labelled_by` (`keywords`: anchored; `free`; `top words` for "
+        "exploratory models), `suggested` theme and `suggested_score` (by the words that go with each theme's "
+        "keywords), the score of every theme by keyword overlap, top 20 words with weights",
+        "pipeline.fit",
+    ),
+    Table(
+        "themes",
+        "per theme: what to read before trusting it, and a last row on `other` (see [the checks of each theme]"
+        "(methods.md#the-checks-of-each-theme) and [what `validated` means](validation.md#what-validated-means))",
+        "pipeline.diagnose",
+    ),
+    Table(
+        "candidate_keywords",
+        "per theme, words that go with its keywords far above chance: counts, lift, p-value, example units",
+        "pipeline.lexicon_evidence",
+    ),
+    Table(
+        "lexicon_sensitivity",
+        "per theme and keyword: its share of the theme's keyword tokens, units where it is the only keyword, and the "
+        "largest shift of a yearly (or group) share without it",
+        "pipeline.lexicon_evidence",
+    ),
+    Table(
+        "theme_by_year",
+        "year, theme, share (weighted by tokens), `share_low`/`share_high` (95% interval, at `trends.level`, over "
+        f"documents, paragraphs and seeds, see [methods.md]{INTERVALS_LINK}), `share_sd`, `sampling_sd`, "
+        "`seed_sd`, `seed_min`/`seed_max` over the ensemble's members, `interval_basis`, and the documents, units "
+        "and tokens behind it. Years without data have an empty share: a gap, never a zero",
+        "pipeline.trends",
+    ),
+    Table(
+        "coverage",
+        "every lexicon word (and every corpus word a theme's pattern matches): its theme, how it got it, whether it "
+        "is in the vocabulary, how often it occurs (words that never occur show 0)",
+        "analysis.themes.lexicon_coverage",
+    ),
+    Table(
+        "candidate_terms",
+        "terms that jieba splits but that recur as a unit (联防联控, 西气东输, and longer ones it cuts into single "
+        "characters, 新 质 生产力 ...), with their pieces, count and PMI: candidates for your own dictionary",
+        "analysis.terms.candidate_terms",
+    ),
+    File(
+        "figures/",
+        'PNG (and SVG with `figures.formats = ["png", "svg"]`) of every figure; which one shows what, and when it '
+        "is not drawn: [the figure list of the README](../README.md#figures)",
+        "output.tables.figure_specs",
+    ),
+    Table(
+        "keyword_by_year",
+        "the model-free baseline: each theme's lexicon words per 10,000 tokens per year",
+        "pipeline.trends",
+    ),
+    Table(
+        "model_vs_keywords",
+        "each theme's Pearson correlation across years between the model's share and its keyword rate (`keyword_by_year.csv`)",
+        "pipeline.trends",
+    ),
+    Table(
+        "change",
+        "each theme's change in share between two years or periods (`trends.change_from`/`change_to`, default the "
+        "first and last year with two documents or more) with its interval at `trends.level` and its simultaneous "
+        "interval; `clear` when the simultaneous interval excludes 0; `note` when a side rests on one document",
+        "pipeline.trends",
+    ),
+    Table(
+        "theme_by_period",
+        "shares per named period, with the intervals of `theme_by_year.csv`",
+        "pipeline.trends",
+        needs="trends.periods",
+    ),
+    Table(
+        "theme_by_group",
+        "shares per group (a value of the `trends.by` column), with the same intervals",
+        "pipeline.trends",
+        needs="trends.by",
+    ),
+    Table(
+        "theme_by_group_year",
+        "shares per group and year (per group and period with `trends.periods`), with the same intervals",
+        "pipeline.trends",
+        needs="trends.by",
+    ),
+    Table(
+        "group_change",
+        "the change between two groups (`trends.compare`, default the two with the most tokens) with its intervals; "
+        "not written when there is one group or `trends.bootstrap = 0`",
+        "pipeline.trends",
+        needs="trends.by",
+    ),
+    Table(
+        "effects",
+        f"covariate effects (see [methods.md]{INTERVALS_LINK})",
+        "pipeline.covariate_effects",
+        needs="effects.formula",
+    ),
+    Table(
+        "effects_expected",
+        "expected shares along `effects.x` with their intervals (the `theme_effects` figure)",
+        "pipeline.covariate_effects",
+        needs="effects.formula",
+    ),
+    File(
+        "metrics.json",
+        "coherence (NPMI, c_v, u_mass) and diversity of the first ensemble member's topics",
+        "analysis.evaluate.evaluate_model",
+    ),
+    File(
+        "ldavis.html",
+        "the interactive pyLDAvis map of the topics, numbered as in `topics.csv`; d3, LDAvis.js and the glyphs of "
+        "the CJK font it needs are inlined, so it works offline and on a machine without Chinese fonts (checked in "
+        "headless Chromium by `make test`); not written with `figures.ldavis = false`",
+        "output.ldavis.write_ldavis",
+    ),
+    File(
+        "report.html",
+        "one self-contained page (figures and font inlined): the run's warnings, a methods paragraph to adapt (with "
+        "the corpus's shape: documents per year, named period and group; intervals at the configured "
+        "`trends.level`), figures with captions, the themes' checks, the top passages of each theme, topic, yearly, "
+        "change and term tables (p-values as `<0.001`), metrics and provenance, to send to a co-author",
+        "output.report.write_report",
+    ),
+    File(
+        "config.toml",
+        "the resolved config (paths relative to the output folder, so it loads back from anywhere)",
+        "config.Config.to_toml",
+    ),
+    File(
+        "manifest.json",
+        "config, seeds of the ensemble, package versions, the git commits of the toolkit and of the config's folder "
+        "(when they are work trees), SHA-256 of every text and of every file the config names and of every output "
+        "file (but `report.html`, which embeds the manifest), counts, cache use and wall time per stage",
+        "output.tables.manifest",
+    ),
+)
+
+TABLES: tuple[Table, ...] = tuple(o for o in OUTPUTS if isinstance(o, Table))
+
+
+def _is_set(config, key: str) -> bool:
+    section, name = key.split(".")
+    return bool(config[section][name])
+
+
+def tables_of(config) -> list[str]:
+    """The tables a run of ``config`` may write: every declared table but those whose option is unset."""
+    return [t.name for t in TABLES if not t.needs or _is_set(config, t.needs)]
+
+
+def check_tables(names: Iterable[str], config) -> None:
+    """Raise RuntimeError, a bug of the toolkit, when the tables a run of ``config`` is about to write are not
+    those declared here: a table not declared, one that every run writes missing, or one written though the
+    option it needs is unset. (A table whose option is set may still be absent: group_change of one group.)"""
+    names = list(names)
+    declared, allowed = {t.name: t for t in TABLES}, tables_of(config)
+    wrong = [f"{n} (not declared)" for n in names if n not in declared]
+    wrong += [f"{t.name} (missing)" for t in TABLES if not t.needs and t.name not in names]
+    wrong += [f"{n} (written without {declared[n].needs})" for n in names if n in declared and n not in allowed]
+    if wrong:
+        raise RuntimeError(f"the run's tables differ from toolkit/output/catalog.py: {', '.join(wrong)}")
+
+
+# ----- the figures, in reading order (report.html, the README) -------------------------------------------------
+
+FIGURES: tuple[Figure, ...] = (
+    Figure(
+        "theme_shares",
+        "plot_theme_shares",
+        ("theme_by_year",),
+        "Theme shares by year, one panel per theme (each with its own y scale), with {level} intervals that count "
+        "documents, paragraphs and model seeds (bands; an error bar for a year alone between gaps); hollow markers "
+        "are years resting on one document.",
+        "one panel per theme with its band (an error bar for a year alone between years without data) and the range "
+        "over the ensemble (dotted), the documents of each year in a strip below. Each panel has its own y axis "
+        "fitted to its values and band (a small theme would be flat on the scale of `other`; `theme_heatmap` and "
+        "`theme_area` compare themes on one scale). Years without data are gaps; a year resting on one document has "
+        'a hollow marker, and the title says so. `figures.trend_style = "lines"` draws every theme in one panel '
+        "instead.",
+        level=True,
+        styles=(("trend_style", "lines", "plot_theme_lines"),),
+        small_multiple=True,
+    ),
+    Figure(
+        "theme_change",
+        "plot_change",
+        ("change",),
+        "Change between two years: thick bars are {level} intervals, thin bars simultaneous intervals over all "
+        "themes; filled markers are the changes judged clear.",
+        "each theme's change between two years or periods with its interval and its simultaneous interval.",
+        "Not drawn when change.csv is empty (`trends.bootstrap = 0`; `change_from` and `change_to` name the same "
+        "year or one without documents; or the corpus has one year with documents).",
+        optional=True,
+        level=True,
+    ),
+    Figure(
+        "theme_periods",
+        "plot_theme_periods",
+        ("theme_by_period",),
+        "Theme shares by named period, with {level} intervals (error bars); hatched bars rest on one document.",
+        "a bar per period, named on the axis, with its error bar; a period of one document is hatched; each panel "
+        "has its own y axis.",
+        "Only with `trends.periods`.",
+        optional=True,
+        level=True,
+        small_multiple=True,
+    ),
+    Figure(
+        "theme_groups",
+        "plot_theme_groups",
+        ("theme_by_group_year",),
+        "Theme shares by group over the years or periods, with {level} intervals (bands; error bars along periods "
+        "and where a group has a single year); hollow markers rest on one document.",
+        "one panel per theme, a line and band per group along the years, or a point and error bar per period with "
+        "`trends.periods`; a group's value alone (one year, one period) has an error bar, cells of one document a "
+        "hollow marker; each panel has its own y axis fitted to its values and intervals (as in `theme_shares`).",
+        "Only with `trends.by`.",
+        optional=True,
+        level=True,
+        small_multiple=True,
+    ),
+    Figure(
+        "theme_effects",
+        "plot_effects",
+        ("effects_expected",),
+        "Expected theme shares along a covariate with {level} intervals (fractional logit, document-clustered "
+        "errors, seeds included); gaps where no documents support the curve.",
+        "the expected share along `effects.x`, a line and band along a number (broken where no documents support "
+        "the curve), a point and error bar per category along a category (no line); a y axis per panel.",
+        'Only with `effects.formula`, and not when `effects.x` is `""`, is no covariate of the formula or has one '
+        "value in the corpus (the run warns).",
+        optional=True,
+        level=True,
+        small_multiple=True,
+    ),
+    Figure(
+        "theme_words",
+        "plot_theme_words",
+        ("theme_words",),
+        "How each theme is worded in each period (c-TF-IDF of share-weighted word counts).",
+        "each theme's top words per period (`figures.theme_words` of them), the periods in the table's order.",
+        "Not drawn when the table is empty (no word of any theme reaches `wording.min_count` in a period).",
+        optional=True,
+        options=(("n_words", "theme_words"),),
+    ),
+    Figure(
+        "theme_validity",
+        "plot_theme_validity",
+        ("themes",),
+        "Validity: correlation of each theme's share with its keyword rate across years and documents, and the "
+        "split-half check (the share measured from half of its keywords against the rate of the other half).",
+        "each theme's agreement with its keywords and its split-half check.",
+    ),
+    Figure(
+        "model_vs_keywords",
+        "plot_model_vs_keywords",
+        ("theme_by_year", "keyword_by_year", "model_vs_keywords"),
+        "Model share beside keyword frequency, per theme and year.",
+        "per theme, the model's share (line) beside its keyword rate (bars) with r.",
+        small_multiple=True,
+    ),
+    Figure(
+        "theme_heatmap",
+        "plot_theme_heatmap",
+        ("theme_by_year",),
+        "Year x theme shares.",
+        "year x theme, one column per year with data, a white rule where years are missing between two columns.",
+    ),
+    Figure(
+        "theme_area",
+        "plot_theme_area",
+        ("theme_by_year",),
+        "Theme shares stacked to one.",
+        "the shares stacked to one, a bar per year with data.",
+    ),
+    Figure(
+        "document_themes",
+        "plot_document_themes",
+        ("document_themes",),
+        "Theme composition of each document (long titles shortened; full titles in document_themes.csv).",
+        "each document's theme composition, at most 60 evenly spaced in time (the figure says so); a long title is "
+        "shortened with an ellipsis where it still differs from the others, the full title stays in the CSV.",
+    ),
+    Figure(
+        "lexicon_sensitivity",
+        "plot_lexicon_sensitivity",
+        ("lexicon_sensitivity",),
+        "How far each theme's yearly (or group) shares move when one keyword is left out (the three keywords that "
+        "move it most; lexicon_sensitivity.csv lists every keyword).",
+        "per theme, the three keywords whose removal moves its yearly (or group) shares most, each bar labelled "
+        "with the word and where.",
+        "Drawn when a theme has a keyword in the corpus (in the vocabulary of the modelled units).",
+        optional=True,
+    ),
+    Figure(
+        "top_words",
+        "plot_top_words",
+        ("topics",),
+        "Top words of each topic, coloured by the theme it is labelled with.",
+        "each topic's top words (`figures.top_words` of them), coloured by its theme.",
+        options=(("n_words", "top_words"),),
+        small_multiple=True,
+    ),
+    Figure(
+        "term_counts",
+        "plot_term_counts",
+        ("term_counts",),
+        "Tracked terms per 10,000 characters by year.",
+        "each tracked term per 10,000 characters by year, every panel with its year labels.",
+        "Only with `terms.track`.",
+        optional=True,
+        lexicon=False,
+    ),
+)
+
+FIGURE = {figure.name: figure for figure in FIGURES}
+
+# figure_specs lists the figures in this order: that of the hand-written list the catalog replaced, so that a run
+# gives its workers the same figures in the same order as before. A figure not named here follows these, in
+# reading order; the small multiples are submitted first all the same (tables.submit_figures).
+DRAWING_ORDER = (
+    "theme_shares",
+    "theme_area",
+    "theme_heatmap",
+    "top_words",
+    "document_themes",
+    "model_vs_keywords",
+    "theme_validity",
+    "theme_change",
+    "theme_periods",
+    "theme_groups",
+    "theme_effects",
+    "theme_words",
+    "lexicon_sensitivity",
+    "term_counts",
+)
+
+
+def drawing_order() -> list[Figure]:
+    """The declared figures in the order figure_specs lists them (see DRAWING_ORDER)."""
+    rank = {name: i for i, name in enumerate(DRAWING_ORDER)}
+    return sorted(FIGURES, key=lambda figure: rank.get(figure.name, len(rank)))  # stable: the rest in reading order
