@@ -1,10 +1,14 @@
 """What every figure shares: its labels in both languages (``_TEXT``), the palette and each theme's colour, a new
-figure in the toolkit's matplotlib settings, the axes (years, categories, a y range that holds every value, a
-series with its band), text that fits (``wrap``, ``short_labels``), and the repeatable bytes of a figure."""
+figure in the toolkit's matplotlib settings (``_new_figure``) or a grid of small multiples (``_small_multiples``),
+the title (``_heading``), the axes (years, categories, a y range that holds every value, a series with its band),
+text that fits (``wrap``, ``short_labels``), and the repeatable bytes of a figure."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +19,7 @@ from .. import atomic
 from ..fonts import rc_params
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 _TEXT = {
@@ -155,12 +160,20 @@ def theme_colors(lexicon: Lexicon) -> dict[str, str]:
     return colors
 
 
-def _new_figure(width: float, height: float) -> Figure:
+@contextmanager
+def _new_figure(width: float, height: float) -> Iterator[Figure]:
+    """A new figure ``width`` x ``height`` inches (constrained layout), drawn in the ``with`` block under the toolkit's
+    matplotlib settings (``fonts.rc_params``: the CJK font, the SVG hash salt), which every text object keeps."""
     import matplotlib
     from matplotlib.figure import Figure
 
     with matplotlib.rc_context(rc_params()):
-        return Figure(figsize=(width, height), layout="constrained")
+        yield Figure(figsize=(width, height), layout="constrained")
+
+
+def _heading(title: str, subject: str, notes: Sequence[str] = ()) -> str:
+    """A figure's title: the corpus's ``title`` (when given), what the figure shows, and ``notes`` in brackets."""
+    return (f"{title}: " if title else "") + subject + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def year_ticks(years, max_ticks: int = 8) -> list[int]:
@@ -337,6 +350,63 @@ def _series(ax, x, values, low, high, color, *, single=None, linestyle="-", alph
                 markerfacecolor="white" if hollow else color,
                 markeredgewidth=1.0,
             )
+
+
+def _theme_columns(n_panels: int) -> int:
+    """Columns of a grid of one panel per theme: up to three, four past six panels."""
+    return 4 if n_panels > 6 else min(3, n_panels)
+
+
+@dataclass
+class _Panels:
+    """Small multiples (:func:`_small_multiples`): ``axes`` holds one axes per panel in reading order, ``strip`` the
+    full-width axes under them when there is one; ``width`` is the figure's, in inches."""
+
+    fig: Figure
+    axes: list[Axes]
+    width: float
+    strip: Axes | None = None
+
+    def title(self, heading: str, *, fontsize: float = 10, wrapped: bool = True, ylabel: str = "", xlabel: str = "") -> None:
+        """``heading`` over all panels (wrapped to the figure's width unless not ``wrapped``), and the labels of the
+        y and x axes that all panels share."""
+        self.fig.suptitle(wrap(heading, self.width - 0.4, fontsize) if wrapped else heading, fontsize=fontsize)
+        if ylabel:
+            self.fig.supylabel(ylabel, fontsize=9)
+        if xlabel:
+            self.fig.supxlabel(xlabel, fontsize=9)
+
+
+@contextmanager
+def _small_multiples(
+    n_panels: int,
+    n_cols: int,
+    *,
+    panel: tuple[float, float],
+    margin: float,
+    row_extra: float = 0.0,
+    sharex: bool = False,
+    strip: float | None = None,
+) -> Iterator[_Panels]:
+    """A new figure of ``n_panels`` panels in rows of ``n_cols``, each ``panel`` (width, height) inches, each row
+    ``row_extra`` inches more (room for the panels' titles) and ``margin`` inches in all for the figure's title and
+    labels; the cells of the last row that hold no panel are hidden. ``strip``: a full-width axes under the
+    panels, that high relative to a row, sharing x with them (and the panels share x with each other).
+    The ``with`` block draws under the toolkit's matplotlib settings, as :func:`_new_figure`."""
+    n_rows = max(1, int(np.ceil(n_panels / max(n_cols, 1))))
+    width = panel[0] * n_cols
+    with _new_figure(width, panel[1] * n_rows + row_extra * n_rows + margin) as fig:
+        if strip is None:
+            axes = list(fig.subplots(n_rows, n_cols, squeeze=False, sharex=sharex).flat)
+            for ax in axes[n_panels:]:
+                ax.set_visible(False)
+            yield _Panels(fig, axes[:n_panels], width)
+        else:
+            grid = fig.add_gridspec(n_rows + 1, n_cols, height_ratios=[*([1] * n_rows), strip])
+            axes = []
+            for index in range(n_panels):
+                axes.append(fig.add_subplot(grid[index // n_cols, index % n_cols], sharex=axes[0] if axes else None))
+            yield _Panels(fig, axes, width, fig.add_subplot(grid[n_rows, :], sharex=axes[0] if axes else None))
 
 
 def figure_bytes(fig: Figure, fmt: str = "png", *, dpi: int = 150) -> bytes:

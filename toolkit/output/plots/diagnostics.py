@@ -8,16 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...analysis.themes import Lexicon
-from ..fonts import rc_params
-from ._common import (
-    _PALETTE,
-    _TEXT,
-    _fit_y,
-    _new_figure,
-    _year_axis,
-    theme_colors,
-    wrap,
-)
+from ._common import _PALETTE, _TEXT, _fit_y, _heading, _new_figure, _small_multiples, _year_axis, theme_colors
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,15 +18,12 @@ if TYPE_CHECKING:
 def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "") -> Figure:
     """Per theme: how its share agrees with its keyword rate across years and across documents (bars), with
     the threshold a theme needs, and which themes are not validated (and the first reason why)."""
-    import matplotlib
-
     from ...analysis.themes import VALIDATION_RULES
 
     text = _TEXT[language]
     rows = diagnostics[diagnostics["theme"].isin(lexicon.names)].iloc[::-1]
     y = np.arange(len(rows))
-    with matplotlib.rc_context(rc_params()):
-        fig = _new_figure(10, 0.55 * len(rows) + 1.8)
+    with _new_figure(10, 0.55 * len(rows) + 1.8) as fig:
         ax = fig.add_subplot()
         ax.barh(y + 0.27, rows["r_years"].fillna(0), height=0.26, color="#1f77b4", label=text["r_years"])
         ax.barh(y, rows["r_documents"].fillna(0), height=0.26, color="#ff7f0e", label=text["r_documents"])
@@ -52,7 +40,7 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
         ax.set_xlim(-1, 1.0)
         ax.set_xlabel(text["validity_x"])
         ax.legend(loc="lower left", frameon=False, fontsize=8)
-        ax.set_title(f"{title}: {text['validity_title']}" if title else text["validity_title"])
+        ax.set_title(_heading(title, text["validity_title"]))
         ax.grid(axis="x", alpha=0.3)
     return fig
 
@@ -61,21 +49,13 @@ def plot_model_vs_keywords(
     shares: pd.DataFrame, rates: pd.DataFrame, agreement: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = ""
 ) -> Figure:
     """Per theme: the model's share (line, left axis) beside its keyword rate (bars, right axis), with r."""
-    import matplotlib
-
     text = _TEXT[language]
     colors = theme_colors(lexicon)
     r_of = agreement.set_index("theme")["pearson_r"]
     themes = lexicon.names
     years = sorted(set(shares.loc[shares["share"].notna(), "year"]) | set(rates.loc[rates["per_10k"].notna(), "year"]))
-    n_cols = 3
-    n_rows = int(np.ceil(len(themes) / n_cols))
-    with matplotlib.rc_context(rc_params()):
-        fig = _new_figure(4.2 * n_cols, 2.6 * n_rows + 0.6)
-        axes = fig.subplots(n_rows, n_cols, squeeze=False)
-        for ax in axes.flat[len(themes) :]:
-            ax.set_visible(False)
-        for ax, theme in zip(axes.flat, themes):
+    with _small_multiples(len(themes), 3, panel=(4.2, 2.6), margin=0.6) as grid:
+        for ax, theme in zip(grid.axes, themes):
             s = shares[shares["theme"] == theme].set_index("year")["share"]
             k = rates[rates["theme"] == theme].set_index("year")["per_10k"]
             twin = ax.twinx()
@@ -93,15 +73,9 @@ def plot_model_vs_keywords(
             twin.tick_params(labelsize=7)
             _fit_y(ax, s.to_numpy(dtype=float))
             _fit_y(twin, k.to_numpy(dtype=float))
-        axes.flat[0].set_ylabel(text["kw_share"], fontsize=8)
-        fig.suptitle(
-            wrap(
-                (f"{title}: " if title else "") + f"{text['kw_title']} ({text['kw_share']}: —, {text['kw_rate']}: ▮)",
-                4.2 * n_cols - 0.4,
-                12,
-            )
-        )
-    return fig
+        grid.axes[0].set_ylabel(text["kw_share"], fontsize=8)
+        grid.title(_heading(title, text["kw_title"], [f"{text['kw_share']}: —, {text['kw_rate']}: ▮"]), fontsize=12)
+    return grid.fig
 
 
 def plot_lexicon_sensitivity(
@@ -110,8 +84,6 @@ def plot_lexicon_sensitivity(
     """Per theme (lexicon_sensitivity.csv), the ``n_words`` keywords whose removal moves the theme's yearly (or
     group) shares most: one bar each, the largest change of a share, labelled with the word and the year or group
     where it happens. A theme whose bars are long rests on those words."""
-    import matplotlib
-
     text = _TEXT[language]
     colors = theme_colors(lexicon)
     themes = [t for t in lexicon.names if t in set(sensitivity["theme"])]
@@ -121,8 +93,7 @@ def plot_lexicon_sensitivity(
         for row in sensitivity[sensitivity["theme"] == theme].nlargest(n_words, "shift").itertuples()
     ]
     y = np.arange(len(rows))[::-1].astype(float)
-    with matplotlib.rc_context(rc_params()):
-        fig = _new_figure(10, 0.22 * max(len(rows), 1) + 1.6)
+    with _new_figure(10, 0.22 * max(len(rows), 1) + 1.6) as fig:
         ax = fig.add_subplot()
         shifts = np.array([row.shift for _, row in rows], dtype=float)
         ax.barh(y, shifts, height=0.75, color=[colors[theme] for theme, _ in rows])
@@ -136,7 +107,7 @@ def plot_lexicon_sensitivity(
         ax.set_ylim(-0.6, len(rows) - 0.4)
         ax.set_xlabel(text["sensitivity_x"], fontsize=9)
         ax.grid(axis="x", alpha=0.3)
-        heading = f"{title}: {text['sensitivity_title']}" if title else text["sensitivity_title"]
+        heading = _heading(title, text["sensitivity_title"])
         ax.set_title(heading + "\n" + text["sensitivity_note"], fontsize=9)
     return fig
 
@@ -153,22 +124,14 @@ _SWEEP_METRICS = [
 def plot_sweep(table: pd.DataFrame, *, heldout: dict[str, str] | None = None, language: str = "zh", title: str = "") -> Figure:
     """Each metric against the number of topics: a line per model kind (mean over seeds), a band for the range.
     ``heldout`` names the held-out measures in ``table`` and whether "lower" or "higher" is better."""
-    import matplotlib
-
     text = _TEXT[language]
     arrows = {"lower": "↓", "higher": "↑"}
     candidates = _SWEEP_METRICS + [(m, f"held-out {m.replace('_', ' ')} {arrows.get(d, '')}") for m, d in (heldout or {}).items()]
     metrics = [(m, label) for m, label in candidates if m in table.columns and table[m].notna().any()]
     kinds = sorted(table["kind"].unique())
     colors = {kind: _PALETTE[i % len(_PALETTE)] for i, kind in enumerate(kinds)}
-    with matplotlib.rc_context(rc_params()):
-        n_cols = 3
-        n_rows = int(np.ceil(len(metrics) / n_cols))
-        fig = _new_figure(4.2 * n_cols, 3.0 * n_rows + 0.6)
-        axes = fig.subplots(n_rows, n_cols, squeeze=False)
-        for ax in axes.flat[len(metrics) :]:
-            ax.set_visible(False)
-        for ax, (metric, label) in zip(axes.flat, metrics):
+    with _small_multiples(len(metrics), 3, panel=(4.2, 3.0), margin=0.6) as grid:
+        for ax, (metric, label) in zip(grid.axes, metrics):
             for kind, rows in table.groupby("kind"):
                 stats = rows.groupby("n_topics")[metric].agg(["mean", "min", "max"]).dropna()
                 if stats.empty:
@@ -180,6 +143,6 @@ def plot_sweep(table: pd.DataFrame, *, heldout: dict[str, str] | None = None, la
             ax.set_xlabel(text["n_topics"], fontsize=8)
             ax.tick_params(labelsize=8)
             ax.grid(alpha=0.3)
-        axes.flat[0].legend(fontsize=8, frameon=False)
-        fig.suptitle(f"{title}: {text['sweep_title']}" if title else text["sweep_title"])
-    return fig
+        grid.axes[0].legend(fontsize=8, frameon=False)
+        grid.title(_heading(title, text["sweep_title"]), fontsize=12, wrapped=False)
+    return grid.fig

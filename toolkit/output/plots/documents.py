@@ -7,13 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...analysis.themes import OTHER, Lexicon
-from ..fonts import rc_params
-from ._common import (
-    _TEXT,
-    _new_figure,
-    short_labels,
-    theme_colors,
-)
+from ._common import _TEXT, _heading, _new_figure, short_labels, theme_colors
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,8 +21,6 @@ def plot_document_themes(
     shares. With more than ``max_documents`` documents, that many are drawn, evenly spaced in date order, and the
     title says so. A long title is shortened with an ellipsis where it still differs from the others
     (:func:`short_labels`); the full titles are in document_themes.csv."""
-    import matplotlib
-
     text = _TEXT[language]
     colors = theme_colors(lexicon)
     themes = [t for t in [*lexicon.names, OTHER] if t in shares.columns]
@@ -41,8 +33,7 @@ def plot_document_themes(
         else list(shown["doc_id"].astype(str))
     )
     labels = [f"{year} {name}" for year, name in zip(shown["year"], short_labels(names))]
-    with matplotlib.rc_context(rc_params()):
-        fig = _new_figure(10, max(0.32 * len(shown), 0.2 * len(themes)) + 1.6)  # room for the legend of themes
+    with _new_figure(10, max(0.32 * len(shown), 0.2 * len(themes)) + 1.6) as fig:  # room for the legend of themes
         ax = fig.add_subplot()
         left = np.zeros(len(shown))
         for theme in themes:
@@ -54,7 +45,7 @@ def plot_document_themes(
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
         ax.set_xlabel(text["share"])
-        heading = f"{title}: {text['docs_title']}" if title else text["docs_title"]
+        heading = _heading(title, text["docs_title"])
         if len(shown) < len(shares):
             heading += "\n" + text["docs_shown"].format(shown=len(shown), total=len(shares))
         ax.set_title(heading, fontsize=10)

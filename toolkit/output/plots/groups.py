@@ -8,19 +8,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...analysis.themes import OTHER, Lexicon
-from ..fonts import rc_params
 from ._common import (
     _PALETTE,
     _TEXT,
     _category_axis,
     _fit_y,
-    _new_figure,
+    _heading,
     _say,
     _series,
+    _small_multiples,
+    _theme_columns,
     _year_axis,
     ordered,
     theme_colors,
-    wrap,
 )
 
 if TYPE_CHECKING:
@@ -55,13 +55,9 @@ def _panels(
     as in :func:`plot_theme_shares`: the panels compare groups (or periods) within a theme, and themes differ by
     an order of magnitude (``other`` near 0.4, a small theme near 0.01), so one axis for all would flatten the
     small themes. The title says so."""
-    import matplotlib
-
     text = _TEXT[language]
     colors = theme_colors(lexicon)
     themes = [t for t in [*lexicon.names, OTHER] if t in set(table["theme"])]
-    n_cols = 4 if len(themes) > 6 else min(3, len(themes))
-    n_rows = int(np.ceil(len(themes) / n_cols))
     time = "year" if "year" in table.columns else "period" if "period" in table.columns and column != "period" else None
     bands = "share_low" in table and "share_high" in table
     groups = (
@@ -80,12 +76,8 @@ def _panels(
             for g in groups
         )
     spread = min(0.3, 0.6 / max(len(groups), 1)) if time else 0.0
-    with matplotlib.rc_context(rc_params()):
-        fig = _new_figure(3.0 * n_cols, 2.1 * n_rows + 1.2)
-        axes = fig.subplots(n_rows, n_cols, squeeze=False)
-        for ax in axes.flat[len(themes) :]:
-            ax.set_visible(False)
-        for ax, theme in zip(axes.flat, themes):
+    with _small_multiples(len(themes), _theme_columns(len(themes)), panel=(3.0, 2.1), margin=1.2) as grid:
+        for ax, theme in zip(grid.axes, themes):
             rows = table[table["theme"] == theme]
             if time is None:  # one bar per period
                 x = np.arange(len(groups))
@@ -146,21 +138,13 @@ def _panels(
             ax.tick_params(labelsize=7)
             ax.grid(axis="y", alpha=0.3)
         if time is not None:
-            axes.flat[0].legend(fontsize=7, frameon=False)
+            grid.axes[0].legend(fontsize=7, frameon=False)
         notes = [text["own_y"]] if len(themes) > 1 else []
         notes += [_say(text, "bars" if time is None or time == "period" else "band", level)] if bands else []
         if bool(np.any(single)):
             notes.append(text["hollow"] if time else text["hatched"])
-        fig.suptitle(
-            wrap(
-                (f"{title}: " if title else "") + text[heading] + (f" ({'; '.join(notes)})" if notes else ""),
-                3.0 * n_cols - 0.4,
-                10,
-            ),
-            fontsize=10,
-        )
-        fig.supylabel(text["share"], fontsize=9)
-    return fig
+        grid.title(_heading(title, text[heading], notes), ylabel=text["share"])
+    return grid.fig
 
 
 def plot_effects(
@@ -172,24 +156,17 @@ def plot_effects(
     for a value alone between such gaps; along a category a point with its error bar per category and group, no
     line (categories have no order), the groups set a little apart. Each panel has its own y axis from 0 to its
     largest interval: themes differ by an order of magnitude, and the figure compares groups within a theme."""
-    import matplotlib
     import pandas as pd
 
     text = _TEXT[language]
     x = [c for c in expected.columns if c not in ("theme", "group", "expected", "low", "high", "supported")][0]
     themes = [t for t in lexicon.names if t in set(expected["theme"])]
-    n_cols = 4 if len(themes) > 6 else min(3, len(themes))
-    n_rows = int(np.ceil(len(themes) / n_cols))
     groups = list(dict.fromkeys(expected["group"].fillna("")))
     numeric = pd.api.types.is_numeric_dtype(expected[x])
     categories = list(dict.fromkeys(expected[x])) if not numeric else []
     spread = min(0.25, 0.6 / max(len(groups), 1))
-    with matplotlib.rc_context(rc_params()):
-        fig = _new_figure(3.0 * n_cols, 2.1 * n_rows + 1.2)
-        axes = fig.subplots(n_rows, n_cols, squeeze=False)
-        for ax in axes.flat[len(themes) :]:
-            ax.set_visible(False)
-        for ax, theme in zip(axes.flat, themes):
+    with _small_multiples(len(themes), _theme_columns(len(themes)), panel=(3.0, 2.1), margin=1.2) as grid:
+        for ax, theme in zip(grid.axes, themes):
             drawn = []
             for g, group in enumerate(groups):
                 rows = expected[(expected["theme"] == theme) & (expected["group"].fillna("") == group)]
@@ -240,8 +217,7 @@ def plot_effects(
             elif not numeric:
                 _category_axis(ax, categories)
         if len(groups) > 1:
-            axes.flat[0].legend(fontsize=7, frameon=False)
-        heading = (f"{title}: " if title else "") + text["effects_title"].format(x=x)
-        fig.suptitle(wrap(f"{heading} ({_say(text, 'interval95', level)}; {text['own_y']})", 3.0 * n_cols - 0.4, 10), fontsize=10)
-        fig.supylabel(text["share"], fontsize=9)
-    return fig
+            grid.axes[0].legend(fontsize=7, frameon=False)
+        notes = [_say(text, "interval95", level), text["own_y"]]
+        grid.title(_heading(title, text["effects_title"].format(x=x), notes), ylabel=text["share"])
+    return grid.fig

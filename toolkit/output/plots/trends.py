@@ -8,14 +8,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...analysis.themes import OTHER, Lexicon
-from ..fonts import rc_params
 from ._common import (
     _TEXT,
     _fit_y,
+    _heading,
     _isolated,
     _new_figure,
     _say,
     _series,
+    _small_multiples,
+    _theme_columns,
     _year_axis,
     theme_colors,
     wrap,
@@ -39,25 +41,16 @@ def plot_theme_shares(
     shares differ by more than an order of magnitude between themes (``other`` near 0.4, a small theme near
     0.01), and one axis for all would flatten the small themes into the floor. The title says so; the heatmap
     and the stacked figure compare themes on one scale."""
-    import matplotlib
-
     text = _TEXT[language]
     colors = theme_colors(lexicon)
     themes = [t for t in [*lexicon.names, OTHER] if t in set(table["theme"])]
     years = sorted(table["year"].unique())
-    n_cols = 4 if len(themes) > 6 else min(3, len(themes))
-    n_rows = int(np.ceil(len(themes) / n_cols))
     counts = table.drop_duplicates("year").set_index("year").reindex(years)
     documents = counts["n_documents"].fillna(0).to_numpy(dtype=float)
     with_data = [y for y, n in zip(years, documents) if n > 0] or years
     single = documents == 1
-    with matplotlib.rc_context(rc_params()):
-        fig = _new_figure(3.0 * n_cols, 2.1 * n_rows + 1.6)
-        grid = fig.add_gridspec(n_rows + 1, n_cols, height_ratios=[*([1] * n_rows), 0.45])
-        first = None
-        for index, theme in enumerate(themes):
-            ax = fig.add_subplot(grid[index // n_cols, index % n_cols], sharex=first)
-            first = first or ax
+    with _small_multiples(len(themes), _theme_columns(len(themes)), panel=(3.0, 2.1), margin=1.6, strip=0.45) as grid:
+        for ax, theme in zip(grid.axes, themes):
             rows = table[table["theme"] == theme].set_index("year").reindex(years)
             values = rows["share"].to_numpy(dtype=float)
             low = rows["share_low"].to_numpy(dtype=float) if "share_low" in rows else None
@@ -92,7 +85,7 @@ def plot_theme_shares(
             _year_axis(ax, with_data, 5)
             ax.tick_params(labelsize=7)
             ax.grid(axis="y", alpha=0.3)
-        strip = fig.add_subplot(grid[n_rows, :], sharex=first)
+        strip = grid.strip
         strip.bar(years, documents, color="#999999", width=0.8)
         strip.set_ylabel(text["documents"], fontsize=7)
         _year_axis(strip, with_data, 8)
@@ -106,10 +99,8 @@ def plot_theme_shares(
         )
         if "interval_basis" in table and table["interval_basis"].astype(str).str.startswith("one document").any():
             notes.append(text["one_document"])
-        heading = (f"{title}: " if title else "") + text["share_title"] + f" ({'; '.join(notes)})"
-        fig.suptitle(wrap(heading, 3.0 * n_cols - 0.4, 10), fontsize=10)
-        fig.supylabel(text["share"], fontsize=9)
-    return fig
+        grid.title(_heading(title, text["share_title"], notes), ylabel=text["share"])
+    return grid.fig
 
 
 def plot_theme_lines(
@@ -118,12 +109,9 @@ def plot_theme_lines(
     """Theme share by year, one line per theme in one panel with its ``level`` band (an error bar for a year
     alone between gaps); years without data are gaps, a year resting on one document has hollow markers.
     Counts under the axis when they fit."""
-    import matplotlib
-
     text = _TEXT[language]
     colors = theme_colors(lexicon)
-    with matplotlib.rc_context(rc_params()):
-        fig = _new_figure(9, 5.2)
+    with _new_figure(9, 5.2) as fig:
         ax = fig.add_subplot()
         years = sorted(table["year"].unique())
         counts = table.drop_duplicates("year").set_index("year").reindex(years)
@@ -168,7 +156,7 @@ def plot_theme_lines(
         ax.set_ylabel(text["share"])
         _fit_y(ax, *tops)
         ax.grid(axis="y", alpha=0.3)
-        ax.set_title(f"{title}: {text['share_title']}" if title else text["share_title"])
+        ax.set_title(_heading(title, text["share_title"]))
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
         notes = (
             ([_say(text, "band", level)] if "share_low" in table else [])
@@ -192,13 +180,10 @@ def _pivot(table: pd.DataFrame, lexicon: Lexicon, column: str = "share") -> pd.D
 def plot_theme_area(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "") -> Figure:
     """Theme shares of each year stacked to 1, one bar per year: a year without data has no bar (a gap), and an
     isolated year is as visible as any other."""
-    import matplotlib
-
     text = _TEXT[language]
     colors = theme_colors(lexicon)
     wide = _pivot(table, lexicon).dropna(how="all")
-    with matplotlib.rc_context(rc_params()):
-        fig = _new_figure(9, 5)
+    with _new_figure(9, 5) as fig:
         ax = fig.add_subplot()
         years = wide.index.to_numpy()
         bottom = np.zeros(len(years))
@@ -214,7 +199,7 @@ def plot_theme_area(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "z
         ax.set_ylim(0, 1)
         ax.set_xlabel(text["year"])
         ax.set_ylabel(text["share"])
-        ax.set_title(f"{title}: {text['area_title']}" if title else text["area_title"])
+        ax.set_title(_heading(title, text["area_title"]))
         handles, labels = ax.get_legend_handles_labels()  # listed top down, as the bands are stacked
         ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
     return fig
@@ -224,15 +209,12 @@ def plot_theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, *, language: str =
     """Year x theme heatmap of shares: one column per year with data (a long span with few such years is not
     stretched over its empty years), a white rule where years without data lie between two columns, each cell
     labelled while the cells are wide enough to read."""
-    import matplotlib
-
     text = _TEXT[language]
     wide = _pivot(table, lexicon).dropna(how="all")
     years = wide.index.to_numpy()
     n = max(len(years), 1)
     cell = min(0.5, max(0.14, 14.0 / n))  # inches per column: fixed up to 28 years, then narrower
-    with matplotlib.rc_context(rc_params()):
-        fig = _new_figure(cell * n + 3.2, 0.4 * len(wide.columns) + 1.9)
+    with _new_figure(cell * n + 3.2, 0.4 * len(wide.columns) + 1.9) as fig:
         ax = fig.add_subplot()
         values = wide.to_numpy(dtype=float).T
         image = ax.imshow(np.ma.masked_invalid(values), aspect="auto", cmap="YlGnBu", vmin=0)
@@ -258,10 +240,9 @@ def plot_theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, *, language: str =
                             color="white" if values[i, j] > np.nanmax(values) * 0.6 else "black",
                         )
         fig.colorbar(image, ax=ax, shrink=0.8, label=text["share"])
-        heading = f"{title}: {text['heatmap_title']}" if title else text["heatmap_title"]
-        ax.set_title(
-            wrap(heading + (f" ({text['gap_rule']})" if len(gaps) else ""), max(cell * n, 2.2), 10), fontsize=10
-        )  # over the columns: a narrow heatmap (one year) wraps its title
+        heading = _heading(title, text["heatmap_title"], [text["gap_rule"]] if len(gaps) else [])
+        # over the columns: a narrow heatmap (one year) wraps its title
+        ax.set_title(wrap(heading, max(cell * n, 2.2), 10), fontsize=10)
     return fig
 
 
@@ -274,8 +255,7 @@ def plot_change(change: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh",
     text = _TEXT[language]
     colors = theme_colors(lexicon)
     change = change[change["theme"] != OTHER].iloc[::-1]
-    with matplotlib.rc_context(rc_params()):
-        fig = _new_figure(7.5, 0.45 * len(change) + 1.8)
+    with _new_figure(7.5, 0.45 * len(change) + 1.8) as fig:
         ax = fig.add_subplot()
         for i, row in enumerate(change.itertuples()):
             color = colors[row.theme] if row.clear else "#999999"
@@ -295,7 +275,7 @@ def plot_change(change: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh",
         ax.set_yticklabels([lexicon.label(t, language) for t in change["theme"]])
         first, last = change["from"].iloc[0], change["to"].iloc[0]
         ax.set_xlabel(f"{text['change']} ({first} → {last})")
-        ax.set_title(f"{title}: {text['change_title']}" if title else text["change_title"])
+        ax.set_title(_heading(title, text["change_title"]))
         ax.grid(axis="x", alpha=0.3)
         handles = [
             matplotlib.lines.Line2D(

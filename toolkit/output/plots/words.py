@@ -4,19 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from ...analysis.themes import OTHER, Lexicon
-from ..fonts import rc_params
-from ._common import (
-    _PALETTE,
-    _TEXT,
-    _new_figure,
-    _year_axis,
-    ordered,
-    theme_colors,
-    wrap,
-)
+from ._common import _PALETTE, _TEXT, _heading, _new_figure, _small_multiples, _year_axis, ordered, theme_colors, wrap
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,8 +16,6 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
     """How each theme is worded in each period (theme_words.csv): a grid with a row per theme and a column per
     period, each cell the theme's top words there; a word new to the theme's list is in its colour. The periods
     keep the table's order (years sorted); the title, the period names and the theme labels wrap to fit."""
-    import matplotlib
-
     text = _TEXT[language]
     colors = theme_colors(lexicon)
     words = words[words["rank"] <= n_words]
@@ -36,8 +23,7 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
     periods = ordered(words.loc[words["theme"] == theme, "period"] for theme in dict.fromkeys(words["theme"]))
     column, side = 1.3, 1.4  # inches per period; inches for the theme labels
     width = max(6.0, side + 0.2 + column * max(len(periods), 1))
-    heading = f"{title}: {text['wording_title']}" if title else text["wording_title"]
-    heading = wrap(f"{heading} ({text['wording_note']})", width - 0.4, 10)
+    heading = wrap(_heading(title, text["wording_title"], [text["wording_note"]]), width - 0.4, 10)
     headers = [wrap(str(p), column - 0.1, 9) for p in periods]
     title_h = (heading.count("\n") + 1) * 10 * 1.3 / 72
     header_h = (max([h.count("\n") for h in headers], default=0) + 1) * 9 * 1.3 / 72
@@ -45,8 +31,7 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
     grid_h = (line * n_words + 0.12) * max(len(themes), 1)
     top = 0.12 + title_h + 0.08 + header_h + 0.05
     height = top + grid_h + 0.1
-    with matplotlib.rc_context(rc_params()):
-        fig = _new_figure(width, height)
+    with _new_figure(width, height) as fig:
         fig.set_layout_engine("none")
         ax = fig.add_axes((side / width, 0.1 / height, (column * max(len(periods), 1)) / width, grid_h / height))
         ax.set_xlim(-0.5, len(periods) - 0.5)
@@ -89,19 +74,11 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
 
 def plot_top_words(topics: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 10, language: str = "zh", title: str = "") -> Figure:
     """One small bar chart per topic with its top words, coloured by the topic's theme."""
-    import matplotlib
-
     text = _TEXT[language]
     colors = theme_colors(lexicon)
     n_topics = len(topics)
-    n_cols = min(5, n_topics)
-    n_rows = int(np.ceil(n_topics / n_cols))
-    with matplotlib.rc_context(rc_params()):
-        fig = _new_figure(2.4 * n_cols, 0.25 * n_words * n_rows + 0.6 * n_rows + 0.5)
-        axes = fig.subplots(n_rows, n_cols, squeeze=False)
-        for ax in axes.flat[n_topics:]:
-            ax.set_visible(False)
-        for ax, (_, row) in zip(axes.flat, topics.iterrows()):
+    with _small_multiples(n_topics, min(5, n_topics), panel=(2.4, 0.25 * n_words), row_extra=0.6, margin=0.5) as grid:
+        for ax, (_, row) in zip(grid.axes, topics.iterrows()):
             words = row["top_words"][:n_words][::-1]
             weights = row["top_weights"][:n_words][::-1]
             ax.barh(range(len(words)), weights, color=colors[row["theme"]])
@@ -109,27 +86,19 @@ def plot_top_words(topics: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 10,
             ax.set_yticklabels(words, fontsize=8)
             ax.tick_params(axis="x", labelsize=6)
             ax.set_title(f"{text['topic']} {row['topic']}: {lexicon.label(row['theme'], language)}", fontsize=9)
-        fig.suptitle(f"{title}: {text['words_title']}" if title else text["words_title"])
-    return fig
+        grid.title(_heading(title, text["words_title"]), fontsize=12, wrapped=False)
+    return grid.fig
 
 
 def plot_term_counts(counts: pd.DataFrame, *, language: str = "zh", title: str = "") -> Figure:
     """Each tracked term's occurrences per 10,000 characters by year (term_counts.csv): one panel per term,
     each with its own y axis (terms differ in frequency by orders of magnitude), a dot for every year with
     documents (years without are gaps)."""
-    import matplotlib
-
     text = _TEXT[language]
     terms = list(dict.fromkeys(counts["term"]))
-    n_cols = min(3, max(len(terms), 1))
-    n_rows = int(np.ceil(len(terms) / n_cols)) or 1
     years = sorted(counts["year"].unique())
-    with matplotlib.rc_context(rc_params()):
-        fig = _new_figure(3.6 * n_cols, 2.3 * n_rows + 0.8)
-        axes = fig.subplots(n_rows, n_cols, squeeze=False, sharex=True)
-        for ax in axes.flat[len(terms) :]:
-            ax.set_visible(False)
-        for k, (ax, term) in enumerate(zip(axes.flat, terms)):
+    with _small_multiples(len(terms), min(3, max(len(terms), 1)), panel=(3.6, 2.3), margin=0.8, sharex=True) as grid:
+        for k, (ax, term) in enumerate(zip(grid.axes, terms)):
             rows = counts[counts["term"] == term].set_index("year").reindex(range(min(years), max(years) + 1))
             ax.plot(
                 rows.index,
@@ -144,9 +113,5 @@ def plot_term_counts(counts: pd.DataFrame, *, language: str = "zh", title: str =
             ax.tick_params(labelsize=7, labelbottom=True)  # every panel's years, not only the bottom row's
             ax.grid(axis="y", alpha=0.3)
             ax.set_ylim(bottom=0)
-        fig.suptitle(
-            wrap(f"{title}: {text['terms_title']}" if title else text["terms_title"], 3.6 * n_cols - 0.4, 10), fontsize=10
-        )
-        fig.supylabel(text["per_10k"], fontsize=9)
-        fig.supxlabel(text["year"], fontsize=9)
-    return fig
+        grid.title(_heading(title, text["terms_title"]), ylabel=text["per_10k"], xlabel=text["year"])
+    return grid.fig
