@@ -114,7 +114,7 @@ def render() -> str:
     lines += [f"- [`[{section}]`](#{section})" for section in config.SECTIONS]
     for section, module_name in config.SECTIONS.items():
         module = importlib.import_module(f"toolkit.{module_name}")
-        path = module.__name__.replace(".", "/") + ("/__init__.py" if module.__name__ == "toolkit.models" else ".py")
+        path = module.__name__.replace(".", "/") + ("/__init__.py" if hasattr(module, "__path__") else ".py")  # a package
         lines += ["", f"## {section}", "", f"`[{section}]`, declared in `{path}`."]
         if hasattr(module, "check_options"):
             lines[-1] += " Keys that depend on each other are checked together (`check_options`)."

@@ -1,0 +1,427 @@
+"""What every figure shares: its labels in both languages (``_TEXT``), the palette and each theme's colour, a new
+figure in the toolkit's matplotlib settings (``_new_figure``) or a grid of small multiples (``_small_multiples``),
+the title (``_heading``), the axes (years, categories, a y range that holds every value, a series with its band),
+text that fits (``wrap``, ``short_labels``), and the repeatable bytes of a figure."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ...analysis.themes import OTHER, Lexicon
+from .. import atomic
+from ..fonts import rc_params
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+_TEXT = {
+    "zh": {
+        "share_title": "各主题占比的年度变化",
+        "year": "年份",
+        "share": "主题占比(按词数加权)",
+        "counts": "文档/段落",
+        "topic": "话题",
+        "words_title": "各话题的高频词",
+        "weight": "权重",
+        "other": "其他",
+        "absent": "无对应话题",
+        "sweep_title": "话题数的选择:各指标(均值与不同种子的范围)",
+        "n_topics": "话题数 K",
+        "band": "阴影:{level}区间(文档、段落与随机种子)",
+        "bars": "误差线:{level}区间(文档、段落与随机种子)",
+        "seeds": "点线:不同随机种子的范围",
+        "area_title": "各主题占比(堆积)",
+        "heatmap_title": "年份 × 主题占比",
+        "docs_title": "各文档的主题构成",
+        "kw_title": "模型占比与关键词频率",
+        "kw_share": "模型占比",
+        "kw_rate": "关键词/万词",
+        "change_title": "主题占比的变化",
+        "change": "占比变化",
+        "clear": "明确变化(同时区间不含0)",
+        "unclear": "不明确",
+        "documents": "文档数",
+        "interval95": "{level}区间",
+        "simultaneous": "同时区间(Bonferroni)",
+        "periods_title": "各时期的主题占比",
+        "groups_title": "各组的主题占比",
+        "gap_rule": "白线:其间有缺少数据的年份",
+        "docs_shown": "按日期均匀抽取 {shown} 份(共 {total} 份;全部见 document_themes.csv)",
+        "wording_title": "各主题在各时期的用词",
+        "wording_note": "彩色:该时期新进入前列的词,灰色:沿用上一时期;c-TF-IDF",
+        "terms_title": "词频的年度变化",
+        "per_10k": "每万字出现次数",
+        "one_document": "只有一份文档的年份:文档层面的不确定性取自其他文档",
+        "hollow": "空心点:只有一份文档",
+        "hatched": "斜线:只有一份文档",
+        "own_y": "各面板纵轴刻度不同",
+        "effects_title": "协变量效应:各主题的预期占比随 {x} 的变化(分数logit,文档聚类标准误,含随机种子)",
+        "validity_title": "主题测量的效度:模型占比与关键词频率的相关",
+        "r_years": "跨年份 r",
+        "r_documents": "跨文档 r",
+        "r_split": "半数关键词检验 r(跨文档)",
+        "sensitivity_title": "去掉单个关键词时主题占比的最大变化",
+        "sensitivity_x": "占比的最大变化(年份或组)",
+        "sensitivity_note": "每个主题影响最大的三个关键词;条旁:词与变化最大的年份或组",
+        "validity_x": "皮尔逊相关系数 r(虚线:0.5;✗ 未通过,原因见 themes.csv)",
+    },
+    "en": {
+        "share_title": "Theme shares by year",
+        "year": "Year",
+        "share": "Share of tokens",
+        "counts": "docs/units",
+        "topic": "Topic",
+        "words_title": "Top words per topic",
+        "weight": "Weight",
+        "other": "Other",
+        "absent": "No topic",
+        "sweep_title": "Choosing the number of topics (mean and range over seeds)",
+        "n_topics": "Number of topics K",
+        "band": "band: {level} interval (documents, units and seeds)",
+        "bars": "error bars: {level} interval (documents, units and seeds)",
+        "seeds": "dotted: range over seeds",
+        "area_title": "Theme shares (stacked)",
+        "heatmap_title": "Year x theme share",
+        "docs_title": "Themes of each document",
+        "kw_title": "Model share and keyword frequency",
+        "kw_share": "model share",
+        "kw_rate": "keywords per 10k tokens",
+        "change_title": "Change in theme shares",
+        "change": "change in share",
+        "clear": "clear (simultaneous interval excludes 0)",
+        "unclear": "not clear",
+        "documents": "documents",
+        "interval95": "{level} interval",
+        "simultaneous": "simultaneous (Bonferroni)",
+        "periods_title": "Theme shares by period",
+        "groups_title": "Theme shares by group",
+        "gap_rule": "white rule: years without data in between",
+        "docs_shown": "{shown} of {total} documents shown, evenly spaced by date (all in document_themes.csv)",
+        "wording_title": "How each theme is worded in each period",
+        "wording_note": "coloured: new to the list in that period, grey: carried over; c-TF-IDF",
+        "terms_title": "Terms by year",
+        "per_10k": "occurrences per 10,000 characters",
+        "one_document": "years with one document: the document level is estimated from the other documents",
+        "hollow": "hollow markers: one document",
+        "hatched": "hatched: one document",
+        "own_y": "each panel has its own y scale",
+        "effects_title": "Covariate effects: expected share of each theme along {x} (fractional logit, "
+        "errors clustered by document, seeds included)",
+        "validity_title": "Validity of each theme: model share against keyword rate",
+        "r_years": "r across years",
+        "r_documents": "r across documents",
+        "r_split": "split half: held-out keywords, r across documents",
+        "sensitivity_title": "How far a theme's shares move without one keyword",
+        "sensitivity_x": "largest change of a year's (or group's) share",
+        "sensitivity_note": "the three keywords that move each theme most; beside each bar: the word and where",
+        "validity_x": "Pearson r (dashed: 0.5; ✗ not validated, reasons in themes.csv)",
+    },
+}
+
+
+# 20 colours, none grey (grey is `other`): matplotlib's tab10 less its grey, then darker and paler ones of
+# tab20b/tab20 in hues not yet used, so the 17 shipped themes never share a colour.
+_PALETTE = [
+    "#1f77b4",
+    "#2ca02c",
+    "#17becf",
+    "#ff7f0e",
+    "#9467bd",
+    "#d62728",
+    "#8c564b",
+    "#e377c2",
+    "#bcbd22",
+    "#393b79",
+    "#637939",
+    "#8c6d31",
+    "#e7ba52",
+    "#7b4173",
+    "#6b6ecf",
+    "#ad494a",
+    "#9edae5",
+    "#98df8a",
+    "#ffbb78",
+    "#c49c94",
+]
+
+
+def theme_colors(lexicon: Lexicon) -> dict[str, str]:
+    """A fixed colour per theme, in lexicon order; ``other`` is grey."""
+    colors = {name: _PALETTE[i % len(_PALETTE)] for i, name in enumerate(lexicon.names)}
+    colors[OTHER] = "#7f7f7f"
+    return colors
+
+
+@contextmanager
+def _new_figure(width: float, height: float) -> Iterator[Figure]:
+    """A new figure ``width`` x ``height`` inches (constrained layout), drawn in the ``with`` block under the toolkit's
+    matplotlib settings (``fonts.rc_params``: the CJK font, the SVG hash salt), which every text object keeps."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context(rc_params()):
+        yield Figure(figsize=(width, height), layout="constrained")
+
+
+def _heading(title: str, subject: str, notes: Sequence[str] = ()) -> str:
+    """A figure's title: the corpus's ``title`` (when given), what the figure shows, and ``notes`` in brackets."""
+    return (f"{title}: " if title else "") + subject + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def year_ticks(years, max_ticks: int = 8) -> list[int]:
+    """At most ``max_ticks`` round years spanning ``years`` (every year of a short span; every 2, 5, 10, 20 or
+    50 years of a long one)."""
+    years = sorted(int(y) for y in years)
+    if not years:
+        return []
+    first, last = years[0], years[-1]
+    for step in (1, 2, 5, 10, 20, 50, 100):
+        ticks = [y for y in range(first - first % step, last + 1, step) if y >= first]
+        if len(ticks) <= max_ticks:
+            return ticks
+    return [first, last]
+
+
+def percent(level: float) -> str:
+    """An interval's coverage as a label: 0.95 -> '95%', 0.9 -> '90%', 0.995 -> '99.5%'."""
+    return f"{level * 100:.4g}%"
+
+
+def _say(text: dict, key: str, level: float) -> str:
+    return text[key].format(level=percent(level))
+
+
+def _em(text: str) -> float:
+    """Width of ``text`` in ems: a CJK character is one, any other about 0.6 (Noto Sans CJK's Latin is narrower,
+    so this errs on the wide side)."""
+    import unicodedata
+
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in text)
+
+
+def wrap(text: str, width: float, fontsize: float) -> str:
+    """``text`` broken into lines no wider than ``width`` inches at ``fontsize`` points: between words of Latin
+    text, between any two characters of Chinese."""
+    import re
+
+    limit = width * 72 / fontsize  # ems per line
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for token in re.findall(r"[!-~]+|\s+|.", paragraph):
+            if line.strip() and not token.isspace() and _em(line + token) > limit:
+                lines.append(line.rstrip())
+                line = token
+            else:
+                line += token
+        lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+def _cut(text: str, ems: float) -> str:
+    """The longest start of ``text`` no wider than ``ems``."""
+    width = 0.0
+    for i, c in enumerate(text):
+        width += _em(c)
+        if width > ems:
+            return text[:i]
+    return text
+
+
+def short_labels(titles: list[str], ems: float = 26) -> list[str]:
+    """Each title no wider than ``ems``: a longer one is cut with an ellipsis where it still differs from the
+    others; where its start is shared with another title (a run of "Notice from the General Office of ..."),
+    its start is kept short and the part where it begins to differ follows the ellipsis."""
+    import os
+
+    titles = [str(t) for t in titles]
+    labels = []
+    for i, title in enumerate(titles):
+        if _em(title) <= ems:
+            labels.append(title)
+            continue
+        shared = max(
+            (len(os.path.commonprefix([title, other])) for j, other in enumerate(titles) if j != i and other != title), default=0
+        )
+        head = _cut(title, ems - 1)
+        if shared < len(head):
+            labels.append(head + "…")
+            continue
+        lead = _cut(title, ems * 0.3)
+        tail = _cut(title[::-1], ems - _em(lead) - 1)[::-1]
+        if len(title) - len(tail) <= shared:  # the end holds where it differs: keep as much of it as fits
+            labels.append(lead + "…" + tail)
+            continue
+        start = max(len(lead), shared - 2)
+        rest = _cut(title[start:], ems - _em(lead) - 2)
+        labels.append(lead + "…" + rest + ("…" if start + len(rest) < len(title) else ""))
+    return labels
+
+
+def ordered(sequences) -> list:
+    """The values of ``sequences`` (each in its own order, e.g. the periods of each theme as a table lists them)
+    in one order that keeps each sequence's: a value first seen late goes before the next value its sequence
+    shares with the order. Numbers (years) are sorted."""
+    sequences = [list(dict.fromkeys(s)) for s in sequences]
+    values = [v for s in sequences for v in s]
+    if values and all(isinstance(v, (int, float, np.integer, np.floating)) for v in values):
+        return sorted(set(values))
+    order: list = []
+    for sequence in sequences:
+        for i, value in enumerate(sequence):
+            if value in order:
+                continue
+            later = [v for v in sequence[i + 1 :] if v in order]
+            order.insert(order.index(later[0]) if later else len(order), value)
+    return order
+
+
+def _year_axis(ax, years, max_ticks: int = 5, *, labels: bool = True) -> None:
+    """x ticks on whole years within ``years`` (every year of a short span), labelled as years, and the
+    limits half a year beyond the first and last, so one year is a column and not a point at 2022.75."""
+    years = sorted({int(y) for y in years})
+    if not years:
+        return
+    ticks = year_ticks(years, max_ticks)
+    ax.set_xticks(ticks, labels=[str(t) for t in ticks] if labels else [])
+    ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
+
+
+def _category_axis(ax, names, panel: float = 2.5) -> None:
+    """Categories (periods, levels) as x ticks at 0, 1, ... with their names, wrapped to the room each has in a
+    panel ``panel`` inches wide (slanted when there are too many to stand side by side)."""
+    room = panel / max(len(names), 1)
+    slanted = room < 0.45
+    ax.set_xticks(np.arange(len(names)), labels=[wrap(str(n), 1.2 if slanted else room - 0.05, 7) for n in names])
+    ax.set_xlim(-0.6, len(names) - 0.4)
+    ax.tick_params(axis="x", labelrotation=45 if slanted else 0)
+
+
+def _fit_y(ax, *arrays) -> None:
+    """y from 0 to a little above the largest value of ``arrays`` (every value drawn, bands included)."""
+    values = np.concatenate([np.asarray(a, dtype=float).ravel() for a in arrays]) if arrays else np.zeros(0)
+    top = np.nanmax(values) if np.isfinite(values).any() else np.nan
+    ax.set_ylim(0, top * 1.08 if np.isfinite(top) and top > 0 else 1)
+
+
+def _isolated(values: np.ndarray) -> np.ndarray:
+    present = ~np.isnan(values)
+    return present & ~np.r_[False, present[:-1]] & ~np.r_[present[1:], False]
+
+
+def _series(ax, x, values, low, high, color, *, single=None, linestyle="-", alpha=0.2, markersize=3.0, label=None) -> None:  # noqa: PLR0913 (a series' data and its drawing style)
+    """A line through ``values`` (NaN is a gap), its band from ``low`` to ``high``, and an error bar wherever a
+    value stands alone (a band over one x draws nothing); markers hollow where ``single`` (one document)."""
+    x = np.asarray(x, dtype=float)
+    values = np.asarray(values, dtype=float)
+    ax.plot(x, values, color=color, linewidth=1.3, linestyle=linestyle, label=label)
+    if low is not None:
+        low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+        ax.fill_between(x, low, high, color=color, alpha=alpha, linewidth=0)
+        alone = _isolated(values) & ~np.isnan(low)
+        if alone.any():
+            ax.errorbar(
+                x[alone],
+                values[alone],
+                yerr=[values[alone] - low[alone], high[alone] - values[alone]],
+                fmt="none",
+                ecolor=color,
+                elinewidth=1.2,
+                capsize=3,
+            )
+    single = np.zeros(len(x), bool) if single is None else np.asarray(single, bool)
+    for hollow in (False, True):
+        shown = (single == hollow) & ~np.isnan(values)
+        if shown.any():
+            ax.plot(
+                x[shown],
+                values[shown],
+                "o",
+                color=color,
+                markersize=markersize,
+                markerfacecolor="white" if hollow else color,
+                markeredgewidth=1.0,
+            )
+
+
+def _theme_columns(n_panels: int) -> int:
+    """Columns of a grid of one panel per theme: up to three, four past six panels."""
+    return 4 if n_panels > 6 else min(3, n_panels)
+
+
+@dataclass
+class _Panels:
+    """Small multiples (:func:`_small_multiples`): ``axes`` holds one axes per panel in reading order, ``strip`` the
+    full-width axes under them when there is one; ``width`` is the figure's, in inches."""
+
+    fig: Figure
+    axes: list[Axes]
+    width: float
+    strip: Axes | None = None
+
+    def title(self, heading: str, *, fontsize: float = 10, wrapped: bool = True, ylabel: str = "", xlabel: str = "") -> None:
+        """``heading`` over all panels (wrapped to the figure's width unless not ``wrapped``), and the labels of the
+        y and x axes that all panels share."""
+        self.fig.suptitle(wrap(heading, self.width - 0.4, fontsize) if wrapped else heading, fontsize=fontsize)
+        if ylabel:
+            self.fig.supylabel(ylabel, fontsize=9)
+        if xlabel:
+            self.fig.supxlabel(xlabel, fontsize=9)
+
+
+@contextmanager
+def _small_multiples(
+    n_panels: int,
+    n_cols: int,
+    *,
+    panel: tuple[float, float],
+    margin: float,
+    row_extra: float = 0.0,
+    sharex: bool = False,
+    strip: float | None = None,
+) -> Iterator[_Panels]:
+    """A new figure of ``n_panels`` panels in rows of ``n_cols``, each ``panel`` (width, height) inches, each row
+    ``row_extra`` inches more (room for the panels' titles) and ``margin`` inches in all for the figure's title and
+    labels; the cells of the last row that hold no panel are hidden. ``strip``: a full-width axes under the
+    panels, that high relative to a row, sharing x with them (and the panels share x with each other).
+    The ``with`` block draws under the toolkit's matplotlib settings, as :func:`_new_figure`."""
+    n_rows = max(1, int(np.ceil(n_panels / max(n_cols, 1))))
+    width = panel[0] * n_cols
+    with _new_figure(width, panel[1] * n_rows + row_extra * n_rows + margin) as fig:
+        if strip is None:
+            axes = list(fig.subplots(n_rows, n_cols, squeeze=False, sharex=sharex).flat)
+            for ax in axes[n_panels:]:
+                ax.set_visible(False)
+            yield _Panels(fig, axes[:n_panels], width)
+        else:
+            grid = fig.add_gridspec(n_rows + 1, n_cols, height_ratios=[*([1] * n_rows), strip])
+            axes = []
+            for index in range(n_panels):
+                axes.append(fig.add_subplot(grid[index // n_cols, index % n_cols], sharex=axes[0] if axes else None))
+            yield _Panels(fig, axes, width, fig.add_subplot(grid[n_rows, :], sharex=axes[0] if axes else None))
+
+
+def figure_bytes(fig: Figure, fmt: str = "png", *, dpi: int = 150) -> bytes:
+    """Render ``fig`` to PNG or SVG bytes with no timestamps or version strings, so output is repeatable."""
+    import matplotlib
+
+    metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(rc_params()):
+        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
+    return buffer.getvalue()
+
+
+def save_figure(fig: Figure, path: str | Path, *, dpi: int = 150) -> Path:
+    """Write ``fig`` atomically; the format follows the suffix (.png or .svg)."""
+    path = Path(path)
+    atomic.write_bytes(path, figure_bytes(fig, path.suffix.lstrip("."), dpi=dpi))
+    return path

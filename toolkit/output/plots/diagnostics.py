@@ -1,0 +1,148 @@
+"""Checks of a run: each theme against its keywords (validity, model against keyword rates, the sensitivity to
+single keywords), and the sweep over the number of topics."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ...analysis.themes import Lexicon
+from ._common import _PALETTE, _TEXT, _fit_y, _heading, _new_figure, _small_multiples, _year_axis, theme_colors
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+
+def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "") -> Figure:
+    """Per theme: how its share agrees with its keyword rate across years and across documents (bars), with
+    the threshold a theme needs, and which themes are not validated (and the first reason why)."""
+    from ...analysis.themes import VALIDATION_RULES
+
+    text = _TEXT[language]
+    rows = diagnostics[diagnostics["theme"].isin(lexicon.names)].iloc[::-1]
+    y = np.arange(len(rows))
+    with _new_figure(10, 0.55 * len(rows) + 1.8) as fig:
+        ax = fig.add_subplot()
+        ax.barh(y + 0.27, rows["r_years"].fillna(0), height=0.26, color="#1f77b4", label=text["r_years"])
+        ax.barh(y, rows["r_documents"].fillna(0), height=0.26, color="#ff7f0e", label=text["r_documents"])
+        if "r_split" in rows:
+            ax.barh(y - 0.27, rows["r_split"].fillna(0), height=0.26, color="#2ca02c", label=text["r_split"])
+        ax.axvline(VALIDATION_RULES["r_years"], color="#555555", linewidth=0.8, linestyle="--")
+        ax.axvline(0, color="#555555", linewidth=0.8)
+        ax.set_yticks(y)
+        ax.set_yticklabels(
+            [("" if ok else "✗ ") + lexicon.label(t, language) for t, ok in zip(rows["theme"], rows["validated"])], fontsize=9
+        )
+        for tick, ok in zip(ax.get_yticklabels(), rows["validated"]):
+            tick.set_color("#222222" if ok else "#c0392b")
+        ax.set_xlim(-1, 1.0)
+        ax.set_xlabel(text["validity_x"])
+        ax.legend(loc="lower left", frameon=False, fontsize=8)
+        ax.set_title(_heading(title, text["validity_title"]))
+        ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def plot_model_vs_keywords(
+    shares: pd.DataFrame, rates: pd.DataFrame, agreement: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = ""
+) -> Figure:
+    """Per theme: the model's share (line, left axis) beside its keyword rate (bars, right axis), with r."""
+    text = _TEXT[language]
+    colors = theme_colors(lexicon)
+    r_of = agreement.set_index("theme")["pearson_r"]
+    themes = lexicon.names
+    years = sorted(set(shares.loc[shares["share"].notna(), "year"]) | set(rates.loc[rates["per_10k"].notna(), "year"]))
+    with _small_multiples(len(themes), 3, panel=(4.2, 2.6), margin=0.6) as grid:
+        for ax, theme in zip(grid.axes, themes):
+            s = shares[shares["theme"] == theme].set_index("year")["share"]
+            k = rates[rates["theme"] == theme].set_index("year")["per_10k"]
+            twin = ax.twinx()
+            twin.bar(k.index, k.to_numpy(dtype=float), color="#cccccc", width=0.7)
+            ax.plot(s.index, s.to_numpy(dtype=float), color=colors[theme], marker="o", markersize=3)
+            ax.set_zorder(twin.get_zorder() + 1)
+            ax.patch.set_visible(False)
+            r = r_of.get(theme, np.nan)
+            ax.set_title(
+                f"{lexicon.label(theme, language)}  r = {r:.2f}" if not np.isnan(r) else lexicon.label(theme, language),
+                fontsize=9,
+            )
+            _year_axis(ax, years, 5)
+            ax.tick_params(labelsize=7)
+            twin.tick_params(labelsize=7)
+            _fit_y(ax, s.to_numpy(dtype=float))
+            _fit_y(twin, k.to_numpy(dtype=float))
+        grid.axes[0].set_ylabel(text["kw_share"], fontsize=8)
+        grid.title(_heading(title, text["kw_title"], [f"{text['kw_share']}: —, {text['kw_rate']}: ▮"]), fontsize=12)
+    return grid.fig
+
+
+def plot_lexicon_sensitivity(
+    sensitivity: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 3, language: str = "zh", title: str = ""
+) -> Figure:
+    """Per theme (lexicon_sensitivity.csv), the ``n_words`` keywords whose removal moves the theme's yearly (or
+    group) shares most: one bar each, the largest change of a share, labelled with the word and the year or group
+    where it happens. A theme whose bars are long rests on those words."""
+    text = _TEXT[language]
+    colors = theme_colors(lexicon)
+    themes = [t for t in lexicon.names if t in set(sensitivity["theme"])]
+    rows = [
+        (theme, row)
+        for theme in themes
+        for row in sensitivity[sensitivity["theme"] == theme].nlargest(n_words, "shift").itertuples()
+    ]
+    y = np.arange(len(rows))[::-1].astype(float)
+    with _new_figure(10, 0.22 * max(len(rows), 1) + 1.6) as fig:
+        ax = fig.add_subplot()
+        shifts = np.array([row.shift for _, row in rows], dtype=float)
+        ax.barh(y, shifts, height=0.75, color=[colors[theme] for theme, _ in rows])
+        top = float(shifts.max()) if len(shifts) else 0.0
+        for yy, (_, row) in zip(y, rows):
+            ax.text(row.shift + top * 0.01, yy, f"{row.word} ({row.at})", va="center", fontsize=7)
+        firsts = [i for i, (theme, _) in enumerate(rows) if i == 0 or rows[i - 1][0] != theme]
+        ax.set_yticks(y[firsts])
+        ax.set_yticklabels([lexicon.label(rows[i][0], language) for i in firsts], fontsize=8)
+        ax.set_xlim(0, top * 1.35 if top > 0 else 1)
+        ax.set_ylim(-0.6, len(rows) - 0.4)
+        ax.set_xlabel(text["sensitivity_x"], fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+        heading = _heading(title, text["sensitivity_title"])
+        ax.set_title(heading + "\n" + text["sensitivity_note"], fontsize=9)
+    return fig
+
+
+_SWEEP_METRICS = [
+    ("c_npmi", "NPMI ↑"),
+    ("c_v", "c_v ↑"),
+    ("u_mass", "u_mass ↑"),
+    ("diversity", "diversity ↑"),
+    ("stability", "stability ↑"),
+]
+
+
+def plot_sweep(table: pd.DataFrame, *, heldout: dict[str, str] | None = None, language: str = "zh", title: str = "") -> Figure:
+    """Each metric against the number of topics: a line per model kind (mean over seeds), a band for the range.
+    ``heldout`` names the held-out measures in ``table`` and whether "lower" or "higher" is better."""
+    text = _TEXT[language]
+    arrows = {"lower": "↓", "higher": "↑"}
+    candidates = _SWEEP_METRICS + [(m, f"held-out {m.replace('_', ' ')} {arrows.get(d, '')}") for m, d in (heldout or {}).items()]
+    metrics = [(m, label) for m, label in candidates if m in table.columns and table[m].notna().any()]
+    kinds = sorted(table["kind"].unique())
+    colors = {kind: _PALETTE[i % len(_PALETTE)] for i, kind in enumerate(kinds)}
+    with _small_multiples(len(metrics), 3, panel=(4.2, 3.0), margin=0.6) as grid:
+        for ax, (metric, label) in zip(grid.axes, metrics):
+            for kind, rows in table.groupby("kind"):
+                stats = rows.groupby("n_topics")[metric].agg(["mean", "min", "max"]).dropna()
+                if stats.empty:
+                    continue
+                ks = stats.index.to_numpy()
+                ax.plot(ks, stats["mean"], marker="o", markersize=3, color=colors[kind], label=kind.upper())
+                ax.fill_between(ks, stats["min"], stats["max"], color=colors[kind], alpha=0.2, linewidth=0)
+            ax.set_title(label, fontsize=10)
+            ax.set_xlabel(text["n_topics"], fontsize=8)
+            ax.tick_params(labelsize=8)
+            ax.grid(alpha=0.3)
+        grid.axes[0].legend(fontsize=8, frameon=False)
+        grid.title(_heading(title, text["sweep_title"]), fontsize=12, wrapped=False)
+    return grid.fig

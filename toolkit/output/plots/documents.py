@@ -1,0 +1,53 @@
+"""The theme shares of each document."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ...analysis.themes import OTHER, Lexicon
+from ._common import _TEXT, _heading, _new_figure, short_labels, theme_colors
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+
+def plot_document_themes(
+    shares: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", max_documents: int = 60
+) -> Figure:
+    """One horizontal bar per document (document_themes.csv, :func:`toolkit.output.tables.document_shares`): its theme
+    shares. With more than ``max_documents`` documents, that many are drawn, evenly spaced in date order, and the
+    title says so. A long title is shortened with an ellipsis where it still differs from the others
+    (:func:`short_labels`); the full titles are in document_themes.csv."""
+    text = _TEXT[language]
+    colors = theme_colors(lexicon)
+    themes = [t for t in [*lexicon.names, OTHER] if t in shares.columns]
+    shown = shares
+    if len(shares) > max_documents:
+        shown = shares.iloc[np.unique(np.linspace(0, len(shares) - 1, max_documents).round().astype(int))]
+    names = (
+        [str(row.title) if isinstance(row.title, str) and row.title else str(row.doc_id) for row in shown.itertuples()]
+        if "title" in shown
+        else list(shown["doc_id"].astype(str))
+    )
+    labels = [f"{year} {name}" for year, name in zip(shown["year"], short_labels(names))]
+    with _new_figure(10, max(0.32 * len(shown), 0.2 * len(themes)) + 1.6) as fig:  # room for the legend of themes
+        ax = fig.add_subplot()
+        left = np.zeros(len(shown))
+        for theme in themes:
+            values = shown[theme].to_numpy(dtype=float)
+            ax.barh(range(len(shown)), values, left=left, color=colors[theme], label=lexicon.label(theme, language))
+            left += values
+        ax.set_yticks(range(len(shown)))
+        ax.set_yticklabels(labels, fontsize=7)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        ax.set_xlabel(text["share"])
+        heading = _heading(title, text["docs_title"])
+        if len(shown) < len(shares):
+            heading += "\n" + text["docs_shown"].format(shown=len(shown), total=len(shares))
+        ax.set_title(heading, fontsize=10)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
+    return fig

@@ -1,0 +1,223 @@
+"""Theme shares by period, by group and along a covariate: one panel per theme, a bar per period or a series per
+group."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ...analysis.themes import OTHER, Lexicon
+from ._common import (
+    _PALETTE,
+    _TEXT,
+    _category_axis,
+    _fit_y,
+    _heading,
+    _say,
+    _series,
+    _small_multiples,
+    _theme_columns,
+    _year_axis,
+    ordered,
+    theme_colors,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+
+def plot_theme_periods(
+    table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", level: float = 0.95
+) -> Figure:
+    """Theme shares per named period: one panel per theme, a bar per period (in the table's order, labelled with
+    its name) with its ``level`` interval; a period resting on one document is a hatched bar."""
+    return _panels(table, "period", lexicon, language=language, title=title, heading="periods_title", level=level)
+
+
+def plot_theme_groups(
+    table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", level: float = 0.95
+) -> Figure:
+    """Theme shares per group over the years (or periods): one panel per theme, a line per group with its
+    ``level`` band, shared axes. A group's value alone between gaps (one year, or a corpus of one year) gets an
+    error bar, as does every value along periods (categories, ticked with their names); the groups are set a
+    little apart so that their bars do not hide each other, and a cell resting on one document has a hollow
+    marker. ``table``'s first column names the groups (as :func:`toolkit.analysis.trends.yearly_trends` writes it)."""
+    return _panels(table, table.columns[0], lexicon, language=language, title=title, heading="groups_title", level=level)
+
+
+def _panels(
+    table: pd.DataFrame, column: str, lexicon: Lexicon, *, language: str, title: str, heading: str, level: float = 0.95
+) -> Figure:
+    """Small multiples of shares by ``column``: bars per period (``column`` = period) or a series per group along
+    the years or periods. Each panel has its own y axis from 0 to its largest value drawn (intervals included),
+    as in :func:`plot_theme_shares`: the panels compare groups (or periods) within a theme, and themes differ by
+    an order of magnitude (``other`` near 0.4, a small theme near 0.01), so one axis for all would flatten the
+    small themes. The title says so."""
+    text = _TEXT[language]
+    colors = theme_colors(lexicon)
+    themes = [t for t in [*lexicon.names, OTHER] if t in set(table["theme"])]
+    time = "year" if "year" in table.columns else "period" if "period" in table.columns and column != "period" else None
+    bands = "share_low" in table and "share_high" in table
+    groups = (
+        list(dict.fromkeys(table[column]))
+        if column != "period"
+        else ordered(table.loc[table["theme"] == t, "period"] for t in dict.fromkeys(table["theme"]))
+    )
+    single = (table["n_documents"] == 1).to_numpy() if "n_documents" in table else np.zeros(len(table), bool)
+    if time == "year":
+        present = table.loc[table["share"].notna(), "year"] if table["share"].notna().any() else table["year"]
+        steps = list(range(int(table["year"].min()), int(table["year"].max()) + 1))
+    elif time == "period":
+        steps = ordered(
+            table.loc[(table["theme"] == t) & (table[column] == g), "period"]
+            for t in dict.fromkeys(table["theme"])
+            for g in groups
+        )
+    spread = min(0.3, 0.6 / max(len(groups), 1)) if time else 0.0
+    with _small_multiples(len(themes), _theme_columns(len(themes)), panel=(3.0, 2.1), margin=1.2) as grid:
+        for ax, theme in zip(grid.axes, themes):
+            rows = table[table["theme"] == theme]
+            if time is None:  # one bar per period
+                x = np.arange(len(groups))
+                values = rows.set_index(column).reindex(groups)
+                one = (values["n_documents"] == 1).to_numpy() if "n_documents" in values else np.zeros(len(x), bool)
+                bars = ax.bar(x, values["share"].fillna(0), color=colors[theme], alpha=0.8)
+                for bar, hatched in zip(bars, one):
+                    if hatched:
+                        bar.set_hatch("///")
+                        bar.set_facecolor("white")
+                        bar.set_edgecolor(colors[theme])
+                if bands:
+                    ax.errorbar(
+                        x,
+                        values["share"],
+                        yerr=[values["share"] - values["share_low"], values["share_high"] - values["share"]],
+                        fmt="none",
+                        ecolor="#333333",
+                        capsize=2,
+                        linewidth=0.8,
+                    )
+                _category_axis(ax, groups)
+            else:
+                for g, name in enumerate(groups):
+                    part = rows[rows[column] == name].set_index(time).reindex(steps)
+                    shade = _PALETTE[g % len(_PALETTE)]
+                    offset = (g - (len(groups) - 1) / 2) * spread
+                    values = part["share"].to_numpy(dtype=float)
+                    low = part["share_low"].to_numpy(dtype=float) if bands else None
+                    high = part["share_high"].to_numpy(dtype=float) if bands else None
+                    one = (part["n_documents"] == 1).to_numpy() if "n_documents" in part else None
+                    if time == "year":
+                        _series(
+                            ax,
+                            np.asarray(steps, dtype=float) + offset,
+                            values,
+                            low,
+                            high,
+                            shade,
+                            single=one,
+                            alpha=0.12,
+                            markersize=2.5,
+                            label=str(name),
+                        )
+                    else:  # periods are categories: a point and its error bar each, a thin line in time order
+                        x = np.arange(len(steps)) + offset
+                        if bands:
+                            ax.errorbar(
+                                x, values, yerr=[values - low, high - values], fmt="none", ecolor=shade, elinewidth=1.1, capsize=2
+                            )
+                        _series(ax, x, values, None, None, shade, single=one, markersize=3.5, label=str(name))
+                if time == "year":
+                    _year_axis(ax, present, 4)
+                else:
+                    _category_axis(ax, steps)
+            _fit_y(ax, *(rows[c].to_numpy(dtype=float) for c in ("share", "share_high") if c in rows))
+            ax.set_title(lexicon.label(theme, language), fontsize=9)
+            ax.tick_params(labelsize=7)
+            ax.grid(axis="y", alpha=0.3)
+        if time is not None:
+            grid.axes[0].legend(fontsize=7, frameon=False)
+        notes = [text["own_y"]] if len(themes) > 1 else []
+        notes += [_say(text, "bars" if time is None or time == "period" else "band", level)] if bands else []
+        if bool(np.any(single)):
+            notes.append(text["hollow"] if time else text["hatched"])
+        grid.title(_heading(title, text[heading], notes), ylabel=text["share"])
+    return grid.fig
+
+
+def plot_effects(
+    expected: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", level: float = 0.95
+) -> Figure:
+    """Expected share of each theme along a covariate (from effects_expected.csv): one panel per theme, one
+    series per group of the first categorical covariate. Along a number (year) a line with its ``level`` band,
+    broken where the curve is not supported by documents (``supported`` false, values empty), with an error bar
+    for a value alone between such gaps; along a category a point with its error bar per category and group, no
+    line (categories have no order), the groups set a little apart. Each panel has its own y axis from 0 to its
+    largest interval: themes differ by an order of magnitude, and the figure compares groups within a theme."""
+    import pandas as pd
+
+    text = _TEXT[language]
+    x = [c for c in expected.columns if c not in ("theme", "group", "expected", "low", "high", "supported")][0]
+    themes = [t for t in lexicon.names if t in set(expected["theme"])]
+    groups = list(dict.fromkeys(expected["group"].fillna("")))
+    numeric = pd.api.types.is_numeric_dtype(expected[x])
+    categories = list(dict.fromkeys(expected[x])) if not numeric else []
+    spread = min(0.25, 0.6 / max(len(groups), 1))
+    with _small_multiples(len(themes), _theme_columns(len(themes)), panel=(3.0, 2.1), margin=1.2) as grid:
+        for ax, theme in zip(grid.axes, themes):
+            drawn = []
+            for g, group in enumerate(groups):
+                rows = expected[(expected["theme"] == theme) & (expected["group"].fillna("") == group)]
+                shade = _PALETTE[g % len(_PALETTE)] if len(groups) > 1 else theme_colors(lexicon)[theme]
+                values, low, high = (rows[c].to_numpy(dtype=float) for c in ("expected", "low", "high"))
+                label = str(group) if group else None
+                if numeric:
+                    order = np.argsort(rows[x].to_numpy(dtype=float), kind="stable")
+                    _series(
+                        ax,
+                        rows[x].to_numpy(dtype=float)[order],
+                        values[order],
+                        low[order],
+                        high[order],
+                        shade,
+                        alpha=0.15,
+                        markersize=0,
+                        label=label,
+                    )
+                else:
+                    position = np.array([categories.index(v) for v in rows[x]], dtype=float)
+                    position += (g - (len(groups) - 1) / 2) * spread
+                    ax.errorbar(
+                        position,
+                        values,
+                        yerr=[values - low, high - values],
+                        fmt="o",
+                        color=shade,
+                        markersize=3.5,
+                        elinewidth=1.1,
+                        capsize=2,
+                        linestyle="none",
+                        label=label,
+                    )
+                drawn += [values, high]
+            _fit_y(ax, *drawn)
+            ax.set_title(lexicon.label(theme, language), fontsize=9)
+            ax.tick_params(labelsize=7)
+            ax.grid(axis="y", alpha=0.3)
+            if x == "year":
+                _year_axis(
+                    ax,
+                    expected.loc[expected["supported"].astype(str).isin(["True", "true"]), x]
+                    if "supported" in expected
+                    else expected[x],
+                    4,
+                )
+            elif not numeric:
+                _category_axis(ax, categories)
+        if len(groups) > 1:
+            grid.axes[0].legend(fontsize=7, frameon=False)
+        notes = [_say(text, "interval95", level), text["own_y"]]
+        grid.title(_heading(title, text["effects_title"].format(x=x), notes), ylabel=text["share"])
+    return grid.fig

@@ -1,0 +1,291 @@
+"""Theme shares over the years: small multiples with bands, all themes in one panel, stacked bars, a heatmap, and
+the change of each share between two years, periods or groups."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ...analysis.themes import OTHER, Lexicon
+from ._common import (
+    _TEXT,
+    _fit_y,
+    _heading,
+    _isolated,
+    _new_figure,
+    _say,
+    _series,
+    _small_multiples,
+    _theme_columns,
+    _year_axis,
+    theme_colors,
+    wrap,
+    year_ticks,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+
+def plot_theme_shares(
+    table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", level: float = 0.95
+) -> Figure:
+    """Theme shares by year as small multiples: one panel per theme (``other`` last), the ``level`` band (an
+    error bar for a year between two years without data, where a band would be invisible) and the range over
+    ensemble members; years without data are gaps, and a year that rests on one document has a hollow marker.
+    A strip under the panels shows the documents behind each year.
+
+    Each panel has its own y axis, from 0 to just above its largest value (band and seed range included):
+    shares differ by more than an order of magnitude between themes (``other`` near 0.4, a small theme near
+    0.01), and one axis for all would flatten the small themes into the floor. The title says so; the heatmap
+    and the stacked figure compare themes on one scale."""
+    text = _TEXT[language]
+    colors = theme_colors(lexicon)
+    themes = [t for t in [*lexicon.names, OTHER] if t in set(table["theme"])]
+    years = sorted(table["year"].unique())
+    counts = table.drop_duplicates("year").set_index("year").reindex(years)
+    documents = counts["n_documents"].fillna(0).to_numpy(dtype=float)
+    with_data = [y for y, n in zip(years, documents) if n > 0] or years
+    single = documents == 1
+    with _small_multiples(len(themes), _theme_columns(len(themes)), panel=(3.0, 2.1), margin=1.6, strip=0.45) as grid:
+        for ax, theme in zip(grid.axes, themes):
+            rows = table[table["theme"] == theme].set_index("year").reindex(years)
+            values = rows["share"].to_numpy(dtype=float)
+            low = rows["share_low"].to_numpy(dtype=float) if "share_low" in rows else None
+            high = rows["share_high"].to_numpy(dtype=float) if "share_high" in rows else None
+            if "seed_min" in rows:
+                alone = _isolated(values)
+                for column in ("seed_min", "seed_max"):
+                    seeds = rows[column].to_numpy(dtype=float)
+                    ax.plot(years, seeds, color=colors[theme], linewidth=0.6, linestyle=":")
+                    if alone.any():  # a dotted line through one year draws nothing: a dash at each end instead
+                        ax.plot(
+                            np.asarray(years)[alone],
+                            seeds[alone],
+                            linestyle="none",
+                            marker="_",
+                            markersize=6,
+                            color=colors[theme],
+                        )
+            _series(
+                ax,
+                years,
+                values,
+                low,
+                high,
+                colors[theme],
+                single=single,
+                linestyle="--" if theme == OTHER else "-",
+                markersize=3.0 if len(years) <= 30 else 2.0,
+            )
+            _fit_y(ax, values, *(rows[c].to_numpy(dtype=float) for c in ("share_high", "seed_max") if c in rows))
+            ax.set_title(lexicon.label(theme, language), fontsize=9)
+            _year_axis(ax, with_data, 5)
+            ax.tick_params(labelsize=7)
+            ax.grid(axis="y", alpha=0.3)
+        strip = grid.strip
+        strip.bar(years, documents, color="#999999", width=0.8)
+        strip.set_ylabel(text["documents"], fontsize=7)
+        _year_axis(strip, with_data, 8)
+        strip.tick_params(labelsize=7)
+        strip.set_xlabel(text["year"])
+        notes = (
+            [text["own_y"]]
+            + ([_say(text, "band", level)] if "share_low" in table else [])
+            + ([text["seeds"]] if "seed_min" in table else [])
+            + ([text["hollow"]] if single.any() else [])
+        )
+        if "interval_basis" in table and table["interval_basis"].astype(str).str.startswith("one document").any():
+            notes.append(text["one_document"])
+        grid.title(_heading(title, text["share_title"], notes), ylabel=text["share"])
+    return grid.fig
+
+
+def plot_theme_lines(
+    table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", level: float = 0.95
+) -> Figure:
+    """Theme share by year, one line per theme in one panel with its ``level`` band (an error bar for a year
+    alone between gaps); years without data are gaps, a year resting on one document has hollow markers.
+    Counts under the axis when they fit."""
+    text = _TEXT[language]
+    colors = theme_colors(lexicon)
+    with _new_figure(9, 5.2) as fig:
+        ax = fig.add_subplot()
+        years = sorted(table["year"].unique())
+        counts = table.drop_duplicates("year").set_index("year").reindex(years)
+        single = counts["n_documents"].fillna(0).to_numpy() == 1
+        absent, tops = [], []
+        for theme in [*lexicon.names, OTHER]:
+            rows = table[table["theme"] == theme].set_index("year").reindex(years)
+            if not (rows["share"] > 0).any():
+                absent.append(lexicon.label(theme, language))
+            else:
+                _series(
+                    ax,
+                    years,
+                    rows["share"].to_numpy(dtype=float),
+                    rows["share_low"].to_numpy(dtype=float) if "share_low" in rows else None,
+                    rows["share_high"].to_numpy(dtype=float) if "share_high" in rows else None,
+                    colors[theme],
+                    single=single,
+                    linestyle="--" if theme == OTHER else "-",
+                    alpha=0.15,
+                    markersize=4,
+                    label=lexicon.label(theme, language),
+                )
+                tops.extend(rows[c].to_numpy(dtype=float) for c in ("share", "share_high", "seed_max") if c in rows)
+                if "seed_min" in rows:
+                    for column in ("seed_min", "seed_max"):
+                        ax.plot(years, rows[column].to_numpy(dtype=float), color=colors[theme], linewidth=0.6, linestyle=":")
+        if len(years) <= 16:
+            ax.set_xticks(years)
+            ax.set_xticklabels(
+                [
+                    f"{y}\n{int(d)}/{int(u)}" if u else f"{y}\n–"
+                    for y, d, u in zip(years, counts["n_documents"], counts["n_units"])
+                ],
+                fontsize=8,
+            )
+            ax.set_xlim(min(years) - 0.6, max(years) + 0.6)
+            ax.set_xlabel(f"{text['year']} ({text['counts']})")
+        else:
+            _year_axis(ax, years, 10)
+            ax.set_xlabel(text["year"])
+        ax.set_ylabel(text["share"])
+        _fit_y(ax, *tops)
+        ax.grid(axis="y", alpha=0.3)
+        ax.set_title(_heading(title, text["share_title"]))
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
+        notes = (
+            ([_say(text, "band", level)] if "share_low" in table else [])
+            + ([text["seeds"]] if "seed_min" in table else [])
+            + ([text["hollow"]] if single.any() else [])
+        )
+        if absent:
+            notes.append(f"{text['absent']}: " + "、".join(absent))
+        if notes:
+            ax.annotate(
+                wrap("\n".join(notes), 2.4, 7), xy=(1.01, 0), xycoords="axes fraction", va="bottom", fontsize=7, color="#555555"
+            )
+    return fig
+
+
+def _pivot(table: pd.DataFrame, lexicon: Lexicon, column: str = "share") -> pd.DataFrame:
+    order = [t for t in [*lexicon.names, OTHER] if t in set(table["theme"])]
+    return table.pivot(index="year", columns="theme", values=column)[order]
+
+
+def plot_theme_area(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "") -> Figure:
+    """Theme shares of each year stacked to 1, one bar per year: a year without data has no bar (a gap), and an
+    isolated year is as visible as any other."""
+    text = _TEXT[language]
+    colors = theme_colors(lexicon)
+    wide = _pivot(table, lexicon).dropna(how="all")
+    with _new_figure(9, 5) as fig:
+        ax = fig.add_subplot()
+        years = wide.index.to_numpy()
+        bottom = np.zeros(len(years))
+        for theme in wide.columns:
+            values = np.nan_to_num(wide[theme].to_numpy(dtype=float))
+            ax.bar(
+                years, values, bottom=bottom, width=0.85, color=colors[theme], linewidth=0, label=lexicon.label(theme, language)
+            )
+            bottom = bottom + values
+        if len(years):
+            ax.set_xlim(years.min() - 0.6, years.max() + 0.6)
+            ax.set_xticks(year_ticks(years, 10))
+        ax.set_ylim(0, 1)
+        ax.set_xlabel(text["year"])
+        ax.set_ylabel(text["share"])
+        ax.set_title(_heading(title, text["area_title"]))
+        handles, labels = ax.get_legend_handles_labels()  # listed top down, as the bands are stacked
+        ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
+    return fig
+
+
+def plot_theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "") -> Figure:
+    """Year x theme heatmap of shares: one column per year with data (a long span with few such years is not
+    stretched over its empty years), a white rule where years without data lie between two columns, each cell
+    labelled while the cells are wide enough to read."""
+    text = _TEXT[language]
+    wide = _pivot(table, lexicon).dropna(how="all")
+    years = wide.index.to_numpy()
+    n = max(len(years), 1)
+    cell = min(0.5, max(0.14, 14.0 / n))  # inches per column: fixed up to 28 years, then narrower
+    with _new_figure(cell * n + 3.2, 0.4 * len(wide.columns) + 1.9) as fig:
+        ax = fig.add_subplot()
+        values = wide.to_numpy(dtype=float).T
+        image = ax.imshow(np.ma.masked_invalid(values), aspect="auto", cmap="YlGnBu", vmin=0)
+        step = max(1, int(np.ceil(n / 30)))
+        ax.set_xticks(range(0, len(years), step))
+        ax.set_xticklabels(years[::step], rotation=90, fontsize=8)
+        ax.set_yticks(range(len(wide.columns)))
+        ax.set_yticklabels([lexicon.label(t, language) for t in wide.columns], fontsize=9)
+        gaps = np.flatnonzero(np.diff(years) > 1)
+        for j in gaps:
+            ax.axvline(j + 0.5, color="white", linewidth=3)
+        if cell >= 0.4:
+            for i in range(values.shape[0]):
+                for j in range(values.shape[1]):
+                    if not np.isnan(values[i, j]):
+                        ax.text(
+                            j,
+                            i,
+                            f"{values[i, j]:.2f}"[1:] if values[i, j] < 1 else "1",
+                            ha="center",
+                            va="center",
+                            fontsize=6,
+                            color="white" if values[i, j] > np.nanmax(values) * 0.6 else "black",
+                        )
+        fig.colorbar(image, ax=ax, shrink=0.8, label=text["share"])
+        heading = _heading(title, text["heatmap_title"], [text["gap_rule"]] if len(gaps) else [])
+        # over the columns: a narrow heatmap (one year) wraps its title
+        ax.set_title(wrap(heading, max(cell * n, 2.2), 10), fontsize=10)
+    return fig
+
+
+def plot_change(change: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", level: float = 0.95) -> Figure:
+    """Change of each theme's share between two years, periods or groups: the point, its ``level`` interval (thick)
+    and its simultaneous interval over all themes (thin); a clear change (simultaneous interval excludes 0) is
+    a filled marker in the theme's colour, the others hollow and grey."""
+    import matplotlib
+
+    text = _TEXT[language]
+    colors = theme_colors(lexicon)
+    change = change[change["theme"] != OTHER].iloc[::-1]
+    with _new_figure(7.5, 0.45 * len(change) + 1.8) as fig:
+        ax = fig.add_subplot()
+        for i, row in enumerate(change.itertuples()):
+            color = colors[row.theme] if row.clear else "#999999"
+            ax.plot([row.simultaneous_low, row.simultaneous_high], [i, i], color=color, linewidth=0.8)
+            ax.plot([row.change_low, row.change_high], [i, i], color=color, linewidth=2.6, solid_capstyle="butt")
+            ax.plot(
+                row.change,
+                i,
+                "o",
+                markersize=6,
+                color=color,
+                markerfacecolor=color if row.clear else "white",
+                markeredgewidth=1.4,
+            )
+        ax.axvline(0, color="#555555", linewidth=0.8)
+        ax.set_yticks(range(len(change)))
+        ax.set_yticklabels([lexicon.label(t, language) for t in change["theme"]])
+        first, last = change["from"].iloc[0], change["to"].iloc[0]
+        ax.set_xlabel(f"{text['change']} ({first} → {last})")
+        ax.set_title(_heading(title, text["change_title"]))
+        ax.grid(axis="x", alpha=0.3)
+        handles = [
+            matplotlib.lines.Line2D(
+                [], [], marker="o", color="#333333", markerfacecolor="#333333", linestyle="", label=text["clear"]
+            ),
+            matplotlib.lines.Line2D(
+                [], [], marker="o", color="#999999", markerfacecolor="white", linestyle="", label=text["unclear"]
+            ),
+            matplotlib.lines.Line2D([], [], color="#333333", linewidth=2.6, label=_say(text, "interval95", level)),
+            matplotlib.lines.Line2D([], [], color="#333333", linewidth=0.8, label=text["simultaneous"]),
+        ]
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
+    return fig

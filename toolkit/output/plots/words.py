@@ -1,0 +1,117 @@
+"""Words: each theme's wording per period, the top words of each topic, tracked terms by year."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ...analysis.themes import OTHER, Lexicon
+from ._common import _PALETTE, _TEXT, _heading, _new_figure, _small_multiples, _year_axis, ordered, theme_colors, wrap
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+
+def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5, language: str = "zh", title: str = "") -> Figure:
+    """How each theme is worded in each period (theme_words.csv): a grid with a row per theme and a column per
+    period, each cell the theme's top words there; a word new to the theme's list is in its colour. The periods
+    keep the table's order (years sorted); the title, the period names and the theme labels wrap to fit."""
+    text = _TEXT[language]
+    colors = theme_colors(lexicon)
+    words = words[words["rank"] <= n_words]
+    themes = [t for t in [*lexicon.names, OTHER] if t in set(words["theme"])]
+    periods = ordered(words.loc[words["theme"] == theme, "period"] for theme in dict.fromkeys(words["theme"]))
+    column, side = 1.3, 1.4  # inches per period; inches for the theme labels
+    width = max(6.0, side + 0.2 + column * max(len(periods), 1))
+    heading = wrap(_heading(title, text["wording_title"], [text["wording_note"]]), width - 0.4, 10)
+    headers = [wrap(str(p), column - 0.1, 9) for p in periods]
+    title_h = (heading.count("\n") + 1) * 10 * 1.3 / 72
+    header_h = (max([h.count("\n") for h in headers], default=0) + 1) * 9 * 1.3 / 72
+    line = 0.16  # inches per word
+    grid_h = (line * n_words + 0.12) * max(len(themes), 1)
+    top = 0.12 + title_h + 0.08 + header_h + 0.05
+    height = top + grid_h + 0.1
+    with _new_figure(width, height) as fig:
+        fig.set_layout_engine("none")
+        ax = fig.add_axes((side / width, 0.1 / height, (column * max(len(periods), 1)) / width, grid_h / height))
+        ax.set_xlim(-0.5, len(periods) - 0.5)
+        ax.set_ylim(len(themes) - 0.5, -0.5)
+        ax.axis("off")
+        cells = words.set_index(["theme", "period"])
+        for j, header in enumerate(headers):
+            ax.text(j, -0.52, header, ha="center", va="bottom", fontsize=9)
+        for i, theme in enumerate(themes):
+            ax.text(
+                -0.55,
+                i,
+                wrap(lexicon.label(theme, language), side - 0.15, 9),
+                ha="right",
+                va="center",
+                fontsize=9,
+                color=colors[theme],
+            )
+            if i:
+                ax.axhline(i - 0.5, color="#dddddd", linewidth=0.6)
+            for j, period in enumerate(periods):
+                if (theme, period) not in cells.index:
+                    ax.text(j, i, "–", ha="center", va="center", fontsize=8, color="#999999")
+                    continue
+                rows = cells.loc[[(theme, period)]].sort_values("rank")
+                k = len(rows)
+                for r, row in enumerate(rows.itertuples()):
+                    ax.text(
+                        j,
+                        i + (r - (k - 1) / 2) / (n_words + 1),
+                        row.word,
+                        ha="center",
+                        va="center",
+                        fontsize=7.5,
+                        color=colors[theme] if row.new else "#555555",
+                    )
+        fig.suptitle(heading, fontsize=10, y=1 - 0.12 / height, va="top")
+    return fig
+
+
+def plot_top_words(topics: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 10, language: str = "zh", title: str = "") -> Figure:
+    """One small bar chart per topic with its top words, coloured by the topic's theme."""
+    text = _TEXT[language]
+    colors = theme_colors(lexicon)
+    n_topics = len(topics)
+    with _small_multiples(n_topics, min(5, n_topics), panel=(2.4, 0.25 * n_words), row_extra=0.6, margin=0.5) as grid:
+        for ax, (_, row) in zip(grid.axes, topics.iterrows()):
+            words = row["top_words"][:n_words][::-1]
+            weights = row["top_weights"][:n_words][::-1]
+            ax.barh(range(len(words)), weights, color=colors[row["theme"]])
+            ax.set_yticks(range(len(words)))
+            ax.set_yticklabels(words, fontsize=8)
+            ax.tick_params(axis="x", labelsize=6)
+            ax.set_title(f"{text['topic']} {row['topic']}: {lexicon.label(row['theme'], language)}", fontsize=9)
+        grid.title(_heading(title, text["words_title"]), fontsize=12, wrapped=False)
+    return grid.fig
+
+
+def plot_term_counts(counts: pd.DataFrame, *, language: str = "zh", title: str = "") -> Figure:
+    """Each tracked term's occurrences per 10,000 characters by year (term_counts.csv): one panel per term,
+    each with its own y axis (terms differ in frequency by orders of magnitude), a dot for every year with
+    documents (years without are gaps)."""
+    text = _TEXT[language]
+    terms = list(dict.fromkeys(counts["term"]))
+    years = sorted(counts["year"].unique())
+    with _small_multiples(len(terms), min(3, max(len(terms), 1)), panel=(3.6, 2.3), margin=0.8, sharex=True) as grid:
+        for k, (ax, term) in enumerate(zip(grid.axes, terms)):
+            rows = counts[counts["term"] == term].set_index("year").reindex(range(min(years), max(years) + 1))
+            ax.plot(
+                rows.index,
+                rows["per_10k"].to_numpy(dtype=float),
+                color=_PALETTE[k % len(_PALETTE)],
+                marker="o",
+                markersize=2.5,
+                linewidth=1.2,
+            )
+            ax.set_title(term, fontsize=10)
+            _year_axis(ax, years, 5)
+            ax.tick_params(labelsize=7, labelbottom=True)  # every panel's years, not only the bottom row's
+            ax.grid(axis="y", alpha=0.3)
+            ax.set_ylim(bottom=0)
+        grid.title(_heading(title, text["terms_title"]), ylabel=text["per_10k"], xlabel=text["year"])
+    return grid.fig
