@@ -12,11 +12,20 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-# One place for hypothesis's settings: no deadline, as the machines that run the suite are busy and a property's
-# first example pays for numba and jieba, and hypothesis's default of 100 examples; a test that needs more or
-# fewer says so with @settings(max_examples=...).
-settings.register_profile("ci", deadline=None, print_blob=True)
-settings.load_profile("ci")
+# Hypothesis's settings in one place: the profile named by HYPOTHESIS_PROFILE, "default" (make test) unless it
+# says "quick" (while editing) or "thorough" (a search five times as long). No deadline in any: the machines that
+# run the suite are busy and a property's first example pays for numba and jieba. A property whose examples each
+# fit a model or run the toolkit takes a share of the profile's examples (``examples`` below).
+PROFILES = {"default": 200, "quick": 20, "thorough": 1000}
+for _name, _examples in PROFILES.items():
+    settings.register_profile(_name, max_examples=_examples, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def examples(share: float) -> settings:
+    """Settings for a costly property: ``share`` of the loaded profile's examples (at least one), so that every
+    profile scales it too (``@examples(1 / 5)``, or ``settings(examples(1 / 5), derandomize=True)`` to add more)."""
+    return settings(max_examples=max(1, round(settings().max_examples * share)))
 
 
 ROOT = Path(__file__).resolve().parent.parent
