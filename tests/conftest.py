@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
-# One place for hypothesis's settings: no deadline, as the machines that run the suite are busy and a property's
-# first example pays for numba and jieba, and hypothesis's default of 100 examples; a test that needs more or
-# fewer says so with @settings(max_examples=...).
-settings.register_profile("ci", deadline=None, print_blob=True)
-settings.load_profile("ci")
+# Hypothesis's settings in one place: the profile named by HYPOTHESIS_PROFILE, "default" (make test) unless it
+# says "quick" (while editing) or "thorough" (a search five times as long). No deadline in any: the machines that
+# run the suite are busy and a property's first example pays for numba and jieba. A property whose examples each
+# fit a model or run the toolkit takes a share of the profile's examples (``examples`` below).
+PROFILES = {"default": 200, "quick": 20, "thorough": 1000}
+for _name, _examples in PROFILES.items():
+    settings.register_profile(_name, max_examples=_examples, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def examples(share: float) -> settings:
+    """Settings for a costly property: ``share`` of the loaded profile's examples (at least one), so that every
+    profile scales it too (``@examples(1 / 5)``, or ``settings(examples(1 / 5), derandomize=True)`` to add more)."""
+    return settings(max_examples=max(1, round(settings().max_examples * share)))
+
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -140,3 +152,74 @@ def write_config(path: Path, texts: Path, metadata: Path | None = None, **sectio
     corpus = {"texts": str(texts), **({"metadata": str(metadata)} if metadata is not None else {}), **sections.pop("corpus", {})}
     path.write_text(tomli_w.dumps({"corpus": corpus, **sections}), encoding="utf-8")
     return path
+
+
+def add_document(corpus: Path, name: str, content: str | bytes, title: str, date: str, precision: str = "day") -> None:
+    """One document more in a copy of the seeds (``small_corpus``): its file (text as UTF-8) and its metadata row,
+    a Wuhan document in simplified script."""
+    path = corpus / name
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    with (corpus / "metadata.csv").open("a", encoding="utf-8") as meta:
+        meta.write(f"{name},{title},{date},{precision},武汉市,x,simplified,\n")
+
+
+def snapshot(folder: Path) -> dict[str, object]:
+    """Everything below ``folder``, links not followed, by its path relative to ``folder``: a file's bytes, a
+    link's target, the mode of anything else (a folder, a FIFO). The same snapshot before and after: nothing was
+    written, deleted, replaced or relinked."""
+    found: dict[str, object] = {}
+    for root, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            path = os.path.join(root, name)
+            key = os.path.relpath(path, folder).replace(os.sep, "/")
+            if os.path.islink(path):
+                found[key] = ("link", os.readlink(path))
+            elif os.path.isfile(path):
+                with open(path, "rb") as handle:
+                    found[key] = handle.read()
+            else:
+                found[key] = ("mode", os.stat(path, follow_symlinks=False).st_mode)
+    return found
+
+
+def _finished(command: list[str], timeout: float, **options) -> subprocess.CompletedProcess:
+    """``command`` run to its end, its output captured as text (unless ``text=False``); a process still running
+    after ``timeout`` seconds fails the test (it would otherwise hang the suite)."""
+    options = {"capture_output": True, "text": True, **options}
+    try:
+        return subprocess.run(command, timeout=timeout, **options)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{' '.join(command[1:])[:200]!r} still running after {timeout} s")
+
+
+def _this_checkout(env: dict | None) -> dict:
+    """``env``, or this process's environment with this checkout first on the path, so a child imports the toolkit
+    under test whatever its working folder."""
+    if env is not None:
+        return env
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
+
+
+def toolkit_process(*args, cwd: Path = ROOT, env: dict | None = None, timeout: float = 300, **options):
+    """``toolkit ARGS`` in a fresh process, as a user runs it (``cli`` runs one in this process): its exit code and
+    output. ``options`` go to ``subprocess.run``."""
+    command = [sys.executable, "-m", "toolkit", *map(str, args)]
+    return _finished(command, timeout, cwd=cwd, env=_this_checkout(env), **options)
+
+
+def python_process(code: str, *args, env: dict | None = None, timeout: float = 60, **options):
+    """``python -c CODE ARGS`` in a fresh interpreter that imports this checkout's toolkit."""
+    return _finished([sys.executable, "-c", code, *map(str, args)], timeout, env=_this_checkout(env), **options)
+
+
+def started_toolkit(*args, env: dict | None = None, **options) -> subprocess.Popen:
+    """``toolkit ARGS`` started in a process of its own, returned once the first line of its log (``load ...``)
+    says the run has begun: a signal sent from then on lands in the toolkit's code, not in the interpreter's
+    start-up (which takes a while on a busy machine). ``options`` go to ``subprocess.Popen``."""
+    command = [sys.executable, "-m", "toolkit", *map(str, args)]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_this_checkout(env), **options
+    )
+    first = process.stderr.readline()
+    assert first.startswith("load"), first
+    return process

@@ -3,15 +3,13 @@
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
 
 from toolkit.output import atomic
 
-from .conftest import ROOT
+from .conftest import ROOT, python_process, snapshot, started_toolkit
 
 
 def test_write_leaves_no_temporary_file(tmp_path):
@@ -48,24 +46,18 @@ def test_a_swap_cut_in_the_middle_is_recovered(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [".run.lock", "run"]
 
 
-def _complete(folder, snapshot, n_topics):
-    """A finished output: its manifest lists every other file with the right hash, for the expected config
-    (report.html, which embeds the manifest, is written after it)."""
+def _complete(folder, taken, n_topics):
+    """A finished output (``taken``: its snapshot): its manifest lists every other file with the right hash, for
+    the expected config (report.html, which embeds the manifest, is written after it)."""
     import hashlib
 
-    manifest = json.loads(snapshot["manifest.json"])
+    manifest = json.loads(taken["manifest.json"])
     files = {
         name: hashlib.sha256(data).hexdigest()
-        for name, data in snapshot.items()
-        if name not in ("manifest.json", "report.html", atomic.MARKER)
+        for name, data in taken.items()
+        if isinstance(data, bytes) and name not in ("manifest.json", "report.html", atomic.MARKER)
     }
-    return (
-        "report.html" in snapshot and manifest["outputs_sha256"] == files and manifest["config"]["model"]["n_topics"] == n_topics
-    )
-
-
-def _snapshot(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return "report.html" in taken and manifest["outputs_sha256"] == files and manifest["config"]["model"]["n_topics"] == n_topics
 
 
 GWR_CONFIG = ROOT / "configs" / "gwr_national.toml"
@@ -99,24 +91,18 @@ def test_killed_runs_leave_the_previous_output_intact(tmp_path, sig, gwr_output,
     shutil.copytree(gwr_output / "gwr", out)  # the previous output (an earlier run's, as the toolkit wrote it)
     shutil.copytree(gwr_output / "cache", tmp_path / "cache")
     env = {**os.environ, "TOOLKIT_CACHE_DIR": str(tmp_path / "cache")}
-    before = _snapshot(out)
+    before = snapshot(out)
     assert json.loads(before["manifest.json"])["counts"]["documents_used"] == 23
     # the runs to kill take the shipped settings (three chains, every figure, the pyLDAvis page): a kill lands
-    # in any stage of a whole run
-    loud = [sys.executable, "-m", "toolkit", "run", str(GWR_CONFIG), "--out", str(out)]  # not -q: the stage log
-    # tells when the run has begun
+    # in any stage of a whole run; not -q: the stage log tells when the run has begun
     for delay in (0.0, 0.7, 1.7, 2.7, 3.7):
-        process = subprocess.Popen(
-            [*loud, "--set", "model.n_topics=18"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        # Signals sent before Python reaches the toolkit's code (interpreter start-up, which takes a while on a
-        # busy machine) end any program by the signal; count the delay from the run's first log line instead.
-        first = process.stderr.readline()
-        assert first.startswith("load"), first
+        # Signals sent before Python reaches the toolkit's code (interpreter start-up) end any program by the
+        # signal; count the delay from the run's first log line instead.
+        process = started_toolkit("run", GWR_CONFIG, "--out", out, "--set", "model.n_topics=18", env=env)
         time.sleep(delay)
         process.send_signal(sig)
         _, stderr = process.communicate(timeout=120)
-        now = _snapshot(out)
+        now = snapshot(out)
         if process.returncode == 0 or (now != before and _complete(out, now, n_topics=18)):
             # the run finished (swapped its complete output in) before the signal: nothing left to kill later
             assert _complete(out, now, n_topics=18)
@@ -130,7 +116,7 @@ def test_killed_runs_leave_the_previous_output_intact(tmp_path, sig, gwr_output,
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
     toolkit.run(toolkit.Config.load(GWR_CONFIG, FAST), out)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".gwr.lock", "cache", "gwr"]
-    assert _snapshot(out)["documents.csv"] == before["documents.csv"]
+    assert snapshot(out)["documents.csv"] == before["documents.csv"]
 
 
 def test_an_interrupt_during_start_up_is_reported_too(tmp_path):
@@ -146,7 +132,7 @@ def test_an_interrupt_during_start_up_is_reported_too(tmp_path):
         f"sys.argv = ['toolkit', 'run', {str(ROOT / 'configs' / 'seeds.toml')!r}, '--out', {str(tmp_path / 'out')!r}]\n"
         "runpy.run_module('toolkit', run_name='__main__', alter_sys=True)\n"
     )
-    result = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=60)
+    result = python_process(child)
     assert result.returncode == 130, result.stderr
     assert "interrupted" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
@@ -170,9 +156,7 @@ def test_workers_stopped_with_figures_still_queued_print_no_thread_traceback():
         "import threading\n"
         "threading.Thread(target=lambda: 1 / 0, name='其他').start()\n"
     )  # other threads' errors still show
-    result = subprocess.run(
-        [sys.executable, "-c", child], capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)}
-    )
+    result = python_process(child, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "8 futures done\n"
     assert "ExecutorManagerThread" not in result.stderr and "KeyError" not in result.stderr, result.stderr

@@ -2,28 +2,22 @@
 not their process, is asked run toolkit.cli.main in this process)."""
 
 import os
-import subprocess
-import sys
 
 import pytest
 
 from toolkit.pipeline import normalize_file, tokenize_file
 
-from .conftest import FAST, ROOT, SEEDS, cli
+from .conftest import FAST, ROOT, SEEDS, cli, python_process, toolkit_process
 
 SEED_004 = SEEDS / "004_1467077b33d2f3ae.txt"
 
 
-def toolkit_cli(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
-
-
 def test_normalize_and_tokens_print_what_run_uses():
-    normalized = toolkit_cli("normalize", str(SEED_004))
+    normalized = toolkit_process("normalize", str(SEED_004))
     assert normalized.returncode == 0
     assert normalized.stdout == normalize_file(SEED_004) + "\n"
     assert normalized.stdout.startswith("创新发展 协调发展")
-    tokens = toolkit_cli("tokens", str(SEED_004))
+    tokens = toolkit_process("tokens", str(SEED_004))
     assert tokens.returncode == 0
     lines = tokens.stdout.splitlines()
     assert lines == [" ".join(unit) for unit in tokenize_file(SEED_004)]
@@ -64,7 +58,7 @@ def test_run_writes_the_output_folder(tmp_path):
 )
 def test_errors_are_one_line_with_exit_code_2(tmp_path, args, message):
     out = tmp_path / "out"
-    result = toolkit_cli(*args, *(("--out", str(out)) if args[0] == "run" else ()))
+    result = toolkit_process(*args, *(("--out", str(out)) if args[0] == "run" else ()))
     assert result.returncode == 2
     errors = [line for line in result.stderr.splitlines() if line.startswith("toolkit: error:")]
     assert len(errors) == 1 and message in errors[0], result.stderr
@@ -82,7 +76,7 @@ def test_errors_are_one_line_with_exit_code_2(tmp_path, args, message):
 def test_broken_lexicon_stops_the_run_with_one_line(tmp_path, lexicon, message):
     path = tmp_path / "lexicon.toml"
     path.write_text(lexicon, encoding="utf-8")
-    result = toolkit_cli("run", "configs/seeds.toml", "--set", f'themes.lexicon="{path}"', "--out", str(tmp_path / "out"))
+    result = toolkit_process("run", "configs/seeds.toml", "--set", f'themes.lexicon="{path}"', "--out", str(tmp_path / "out"))
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
 
@@ -90,7 +84,7 @@ def test_broken_lexicon_stops_the_run_with_one_line(tmp_path, lexicon, message):
 def test_binary_file_is_refused_clearly(tmp_path):
     fake = tmp_path / "report.txt"
     fake.write_bytes(b"%PDF-1.7\n\x00\x01binary")
-    result = toolkit_cli("normalize", str(fake))
+    result = toolkit_process("normalize", str(fake))
     assert result.returncode == 2
     assert "binary file: a PDF document; extract its text first" in result.stderr
 
@@ -114,7 +108,7 @@ def test_sweep_command(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "2 runs (2 fitted now)" in result.stdout and "NMF with" in result.stdout
     assert (tmp_path / "sw" / "summary" / "sweep.csv").is_file()
-    bad = toolkit_cli("sweep", "configs/seeds.toml", "--out", str(tmp_path / "sw2"), "--grid", "model.n_topix=4")
+    bad = toolkit_process("sweep", "configs/seeds.toml", "--out", str(tmp_path / "sw2"), "--grid", "model.n_topix=4")
     assert bad.returncode == 2 and "did you mean 'n_topics'" in bad.stderr and "Traceback" not in bad.stderr
 
 
@@ -141,7 +135,7 @@ def test_sweep_refuses_absurd_numbers_before_any_work(tmp_path, capsys, args, me
 
 
 def test_help_lists_the_commands():
-    result = toolkit_cli("--help")
+    result = toolkit_process("--help")
     assert result.returncode == 0
     for command in ("run", "sweep", "normalize", "tokens", "config"):
         assert command in result.stdout
@@ -157,7 +151,7 @@ def test_help_and_config_import_no_heavy_library(args):
         "import sys\nfrom toolkit.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
         f"print(sorted(m for m in {HEAVY_LIBRARIES!r} if m in sys.modules), file=sys.stderr)"
     )
-    result = subprocess.run([sys.executable, "-c", script, *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = python_process(script, *args, cwd=ROOT, timeout=120)
     assert result.stdout  # the command did its job
     assert result.stderr.strip().splitlines()[-1] == "[]"
 
@@ -167,6 +161,6 @@ def test_help_and_config_import_no_heavy_library(args):
 def test_a_fifo_is_named_not_read(tmp_path, command):
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)  # nothing ever writes to it: reading would block until the timeout
-    result = toolkit_cli(command, str(fifo))
+    result = toolkit_process(command, str(fifo))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert f"toolkit: error: file {fifo} is a FIFO (named pipe), not a regular file" in result.stderr

@@ -7,7 +7,7 @@ import pytest
 from toolkit.errors import ToolkitError
 from toolkit.text.corpus import load_corpus
 
-from .conftest import GWR, SEEDS
+from .conftest import GWR, SEEDS, add_document
 
 
 def test_seed_corpus_loads_with_metadata_dates():
@@ -170,10 +170,8 @@ def test_metadata_include_column_and_extra_columns(small_corpus):
 
 
 def test_a_duplicate_with_another_date_names_both_dates(small_corpus):
-    copy = small_corpus / "copy.txt"
-    copy.write_bytes((SEEDS / "001_a277e5c0c743763f.txt").read_bytes())
+    add_document(small_corpus, "copy.txt", (SEEDS / "001_a277e5c0c743763f.txt").read_bytes(), title="副本", date="2018-03-01")
     meta = small_corpus / "metadata.csv"
-    meta.write_text(meta.read_text(encoding="utf-8") + "copy.txt,副本,2018-03-01,day,武汉市,x,simplified,\n", encoding="utf-8")
     docs = load_corpus(small_corpus, meta).documents.set_index("path")
     assert docs.loc["copy.txt", "reason"] == (
         "duplicate of 001_a277e5c0c743763f.txt (same bytes); its metadata date 2018-03-01 differs from "

@@ -9,7 +9,7 @@ from toolkit.text.corpus import load_corpus
 from toolkit.text.duplicates import SHINGLE, _codes, _shingle_hashes, jaccard, minhash, near_duplicates, shingle_set
 from toolkit.text.preparation import load_inputs, prepare
 
-from .conftest import GWR, SEEDS
+from .conftest import GWR, SEEDS, add_document
 
 ORIGINAL = "000_4635cf3c1d3ea286.txt"
 
@@ -26,10 +26,8 @@ def _reprint(text: str) -> str:
 
 
 def _add_reprint(folder, name="reprint.txt", date="2015-04-02"):
-    (folder / name).write_text(_reprint((SEEDS / ORIGINAL).read_text(encoding="utf-8")), encoding="utf-8")
-    meta = folder / "metadata.csv"
-    meta.write_text(meta.read_text(encoding="utf-8") + f"{name},转载,{date},day,武汉市,x,simplified,\n", encoding="utf-8")
-    return meta
+    add_document(folder, name, _reprint((SEEDS / ORIGINAL).read_text(encoding="utf-8")), title="转载", date=date)
+    return folder / "metadata.csv"
 
 
 def _config(folder, tmp_path, **corpus) -> Config:
@@ -112,10 +110,8 @@ def test_the_metadata_decides_and_the_threshold_can_turn_it_off(small_corpus, tm
 
 @pytest.mark.parametrize("date, warned", [("2018-03-01", True), ("2019-05-16", False)])
 def test_an_exact_copy_with_another_date_is_a_warning(small_corpus, caplog, date, warned):
-    copy = small_corpus / "copy.txt"
-    copy.write_bytes((SEEDS / "001_a277e5c0c743763f.txt").read_bytes())
+    add_document(small_corpus, "copy.txt", (SEEDS / "001_a277e5c0c743763f.txt").read_bytes(), title="副本", date=date)
     meta = small_corpus / "metadata.csv"
-    meta.write_text(meta.read_text(encoding="utf-8") + f"copy.txt,副本,{date},day,武汉市,x,simplified,\n", encoding="utf-8")
     with caplog.at_level("WARNING", logger="toolkit"):
         docs = load_corpus(small_corpus, meta).documents.set_index("path")
     assert docs.loc["copy.txt", "status"] == "skipped"

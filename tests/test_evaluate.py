@@ -1,9 +1,11 @@
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from toolkit.analysis.evaluate import CoherenceStatistics, diversity, holdout_split, match_topics, stability, top_words
+
+from .conftest import examples
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +79,7 @@ def test_large_corpora_are_sampled_for_coherence(seed_tokens):
 _VOCAB = ["创新", "科技", "生态", "绿色", "数字", "经济", "改革", "开放", "民生", "教育", "城市", "产业"]
 
 
-@settings(max_examples=40)
+@examples(1 / 5)  # each example counts its windows twice, here and with gensim
 @given(
     texts=st.lists(st.lists(st.sampled_from(_VOCAB + ["其他", "词语"]), max_size=40), min_size=2, max_size=25),
     measure=st.sampled_from(["c_npmi", "c_v", "u_mass"]),

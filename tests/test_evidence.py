@@ -12,6 +12,8 @@ from toolkit.analysis.evidence import representative_passages
 from toolkit.analysis.trends import year_spans
 from toolkit.analysis.wording import theme_words
 
+from .conftest import examples
+
 
 @pytest.fixture(scope="module")
 def run(seeds_run):
@@ -54,6 +56,7 @@ def test_passages_per_period_and_minimum_length():
     assert table[["scope", "unit_id"]].values.tolist() == [["all", "d#3"], ["十三五", "b#1"], ["十四五", "d#3"]]
 
 
+@examples(1 / 2)  # each example builds and ranks a table of units with pandas (about 60 ms)
 @given(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from([0.0, 0.3, 0.5, 0.9]), st.booleans()), min_size=1, max_size=12))
 def test_shares_of_some_units_give_the_passages_of_those_units(rows):
     """Shares given for the modelled units only (``rows=``) rank exactly as a column of every unit with no share

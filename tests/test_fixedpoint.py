@@ -5,7 +5,7 @@ import struct
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from toolkit.output import atomic
@@ -16,13 +16,11 @@ def _printf(values, decimals):
     return ["" if np.isnan(v) else f"%.{decimals}f" % v for v in np.asarray(values, dtype=float).tolist()]
 
 
-@settings(max_examples=300)
 @given(st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=40), st.integers(0, 9))
 def test_fixed_point_is_printf_for_any_double(values, decimals):
     assert fixed_point(np.array(values, dtype=float), decimals).tolist() == _printf(values, decimals)
 
 
-@settings(max_examples=200)
 @given(st.integers(0, 2**64 - 1))
 def test_fixed_point_is_printf_for_any_bit_pattern(bits):
     value = struct.unpack("<d", struct.pack("<Q", bits))[0]

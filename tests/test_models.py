@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from scipy import sparse
 from sklearn.base import clone
@@ -10,6 +10,8 @@ from toolkit.errors import ToolkitError
 from toolkit.models.base import check_counts
 from toolkit.models.lda import LdaTopicModel
 from toolkit.models.nmf import NmfTopicModel
+
+from .conftest import examples
 
 BLOCKS = [
     ["创新", "科技", "研发", "人才", "实验室", "专利"],
@@ -484,7 +486,7 @@ def _small_keyword_problem(draw):
     return sparse.csr_matrix(X), keywords, n_themes + n_free, draw(st.integers(0, 2**32 - 1))
 
 
-@settings(max_examples=40)
+@examples(1 / 5)  # each example fits a keyword model
 @given(_small_keyword_problem(), st.sampled_from(["units", "random"]))
 def test_a_theme_has_no_share_in_a_unit_without_its_keywords(problem, start):
     """docs/methods.md: with absent_prior = 0 a theme's share is exactly 0 in every unit without one of its keywords,

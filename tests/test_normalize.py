@@ -3,7 +3,7 @@ import unicodedata
 
 import opencc
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from toolkit.text.normalize import Normalizer, to_simplified
@@ -92,7 +92,6 @@ chinese = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4
 mixed = st.lists(st.one_of(chinese, pinyin_like, st.text(max_size=4)), max_size=12).map("".join)
 
 
-@settings(max_examples=300)
 @given(st.one_of(st.text(), mixed))
 def test_normalisation_never_raises_is_idempotent_and_never_grows_chinese(text):
     import ftfy
@@ -130,7 +129,6 @@ def test_mojibake_of_every_codec_ftfy_knows_is_still_repaired(normalizer, encodi
     assert normalizer.normalize(broken).text == normalizer.normalize(text).text
 
 
-@settings(max_examples=200)
 @given(st.one_of(st.text(), mixed), st.one_of(st.text(), mixed))
 def test_character_counts_agree_with_counting_one_by_one(text, other):
     from toolkit.text.normalize import _changed_count, _han_count, _meaningful_count
@@ -151,7 +149,6 @@ _nfkc_tricky = st.sampled_from(
 )
 
 
-@settings(max_examples=500)
 @given(st.one_of(st.text(), st.lists(st.one_of(chinese, _nfkc_tricky, st.text(max_size=3)), max_size=20).map("".join)))
 def test_quick_nfkc_is_unicode_nfkc(text):
     from toolkit.text.normalize import _nfkc
@@ -172,7 +169,6 @@ _pattern_text = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=500)
 @given(_pattern_text)
 def test_quick_patterns_match_the_rules_as_stated(text):
     from toolkit.text.normalize import _READING, _STRAY
@@ -205,7 +201,6 @@ _extra_patterns = st.lists(
 )
 
 
-@settings(max_examples=200)
 @given(_lines, _extra_patterns)
 def test_a_short_line_is_dropped_exactly_when_a_boilerplate_pattern_matches_it(lines, extra):
     """The shipped and a user's patterns (with back-references, flags and named groups, which cannot all be

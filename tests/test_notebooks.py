@@ -107,53 +107,27 @@ def _free_port() -> int:
 
 
 def _execute_over_websocket(port: int, token: str, kernel_id: str, code: str) -> list[dict]:
-    """Send one execute_request on the server's kernel channel; return the iopub messages it caused."""
-    from tornado.ioloop import IOLoop
-    from tornado.websocket import websocket_connect
+    """Send one execute_request on the server's kernel channel; return the messages it caused, up to its reply
+    and the kernel's return to idle."""
+    # A client of our own: jupyter_server's GatewayKernelClient opens this websocket without the server's token.
+    import websocket
+    from jupyter_client.jsonutil import json_default
+    from jupyter_client.session import Session
 
-    async def run():
-        ws = await websocket_connect(f"ws://127.0.0.1:{port}/api/kernels/{kernel_id}/channels?token={token}")
-        msg_id = uuid.uuid4().hex
-        ws.write_message(
-            json.dumps(
-                {
-                    "header": {
-                        "msg_id": msg_id,
-                        "username": "test",
-                        "session": uuid.uuid4().hex,
-                        "msg_type": "execute_request",
-                        "version": "5.3",
-                    },
-                    "parent_header": {},
-                    "metadata": {},
-                    "channel": "shell",
-                    "buffers": [],
-                    "content": {
-                        "code": code,
-                        "silent": False,
-                        "store_history": True,
-                        "user_expressions": {},
-                        "allow_stdin": False,
-                        "stop_on_error": True,
-                    },
-                }
-            )
-        )
-        seen, done_shell, idle = [], False, False
-        while not (done_shell and idle):
-            raw = await ws.read_message()
-            if raw is None:
-                raise ConnectionError("kernel channel closed")
-            message = json.loads(raw)
-            if message.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            seen.append(message)
-            done_shell |= message["msg_type"] == "execute_reply"
-            idle |= message["msg_type"] == "status" and message["content"]["execution_state"] == "idle"
-        ws.close()
+    request = Session().msg("execute_request", {"code": code})
+    url = f"ws://127.0.0.1:{port}/api/kernels/{kernel_id}/channels?token={token}"
+    channel = websocket.create_connection(url, timeout=TIME_LIMIT)
+    try:
+        channel.send(json.dumps({**request, "channel": "shell"}, default=json_default))
+        seen, done = [], set()
+        while not {"execute_reply", "idle"} <= done:
+            message = json.loads(channel.recv())
+            if message["parent_header"].get("msg_id") == request["msg_id"]:
+                seen.append(message)
+                done.add(message["content"].get("execution_state", message["msg_type"]))
         return seen
-
-    return IOLoop.current().run_sync(run, timeout=TIME_LIMIT)
+    finally:
+        channel.close()
 
 
 @pytest.mark.slow

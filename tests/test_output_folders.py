@@ -21,6 +21,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from toolkit.errors import ToolkitError
 from toolkit.output import atomic
 
+from .conftest import examples
+
 
 def _write(folder, files):
     """Files written as the toolkit writes every file (so an unfinished folder's journal lists them)."""
@@ -350,7 +352,7 @@ class OutputFolders(RuleBasedStateMachine):
                 ), (name, rel)
 
 
-OutputFolders.TestCase.settings = settings(max_examples=30, stateful_step_count=15)
+OutputFolders.TestCase.settings = settings(examples(3 / 20), stateful_step_count=15)  # each example: up to 15 runs
 test_output_folders_under_any_interleaving = OutputFolders.TestCase
 
 

@@ -221,15 +221,11 @@ def test_input_folder_is_never_written_and_a_document_left_without_text_is_liste
     import os
     import stat
 
-    from .conftest import write_config
+    from .conftest import add_document, write_config
 
     raw = (SEEDS / "003_627586bead8599d4.txt").read_text(encoding="utf-8")
-    (small_corpus / "one_line.txt").write_text("".join(raw.splitlines()), encoding="utf-8")  # scraped, no breaks
-    (small_corpus / "comments.txt").write_text("\n".join(raw.splitlines()[-6:]), encoding="utf-8")
-    with (small_corpus / "metadata.csv").open("a", encoding="utf-8") as meta:
-        meta.write(
-            "one_line.txt,一行,2021-07-27,day,武汉市,x,simplified,\ncomments.txt,评论区,2021-07-26,day,武汉市,x,simplified,\n"
-        )
+    add_document(small_corpus, "one_line.txt", "".join(raw.splitlines()), title="一行", date="2021-07-27")  # scraped, no breaks
+    add_document(small_corpus, "comments.txt", "\n".join(raw.splitlines()[-6:]), title="评论区", date="2021-07-26")
     config = write_config(
         tmp_path / "c.toml",
         small_corpus,

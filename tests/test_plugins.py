@@ -14,7 +14,7 @@ from toolkit.config import Config
 from toolkit.models.base import TopicModel, check_counts, normalize_rows
 from toolkit.options import POSITIVE, Option
 
-from .conftest import ROOT
+from .conftest import ROOT, toolkit_process
 
 
 class CentroidTopics(TopicModel):
@@ -148,15 +148,6 @@ def installed_plugin(tmp_path):
     return env
 
 
-def _toolkit(env, *args):
-    import subprocess
-    import sys
-
-    return subprocess.run(
-        [sys.executable, "-m", "toolkit", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
-    )
-
-
 def test_an_installed_plugin_runs_from_the_command_line(installed_plugin, tmp_path):
     from .conftest import FAST
 
@@ -167,18 +158,19 @@ def test_an_installed_plugin_runs_from_the_command_line(installed_plugin, tmp_pa
         for a in ("--set", s)
         if not s.startswith("model.keyatm")
     ]
-    result = _toolkit(installed_plugin, "run", "configs/seeds.toml", "--out", str(out), *settings)
+    result = toolkit_process("run", "configs/seeds.toml", "--out", str(out), *settings, env=installed_plugin, timeout=600)
     assert result.returncode == 0, result.stderr
     topics = pd.read_csv(out / "topics.csv")
     assert len(topics) == 6 and set(topics["labelled_by"]) == {"top words"}
     saved = tomllib.loads((out / "config.toml").read_text(encoding="utf-8"))  # (this process has no plug-in)
     assert saved["model"]["kind"] == "kmeans" and saved["model"]["kmeans"] == {"sharpness": 12}
-    listed = _toolkit(installed_plugin, "run", "configs/seeds.toml", "--set", "model.kind=kmean")
+    listed = toolkit_process("run", "configs/seeds.toml", "--set", "model.kind=kmean", env=installed_plugin)
     assert listed.returncode == 2 and "choose one of broken, keyatm, kmeans, lda, nmf" in listed.stderr
 
 
 def test_a_broken_plugin_is_one_line_of_error(installed_plugin, tmp_path):
-    result = _toolkit(installed_plugin, "run", "configs/seeds.toml", "--out", str(tmp_path / "out"), "--set", "model.kind=broken")
+    broken = ["--set", "model.kind=broken"]
+    result = toolkit_process("run", "configs/seeds.toml", "--out", tmp_path / "out", *broken, env=installed_plugin)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith(

@@ -11,7 +11,7 @@ from toolkit.text.preparation import make_normalizer, make_segmenter, prepare, p
 from toolkit.text.units import split_units
 from toolkit.text.vectorize import unit_counts
 
-from .conftest import GWR, SEEDS
+from .conftest import GWR, SEEDS, add_document
 
 
 @pytest.fixture(scope="module")
@@ -142,9 +142,7 @@ def test_no_cache_prepares_the_same(generated_corpus, tmp_path):
 
 def test_a_document_that_normalises_to_nothing_is_skipped_with_the_reason(small_corpus, tmp_path, caplog):
     comments = (SEEDS / "003_627586bead8599d4.txt").read_text(encoding="utf-8").splitlines()[-6:]
-    (small_corpus / "comments.txt").write_text("\n".join(comments), encoding="utf-8")  # the comment box alone
-    with (small_corpus / "metadata.csv").open("a", encoding="utf-8") as meta:
-        meta.write("comments.txt,评论区,2021-07-26,day,武汉市,x,simplified,\n")
+    add_document(small_corpus, "comments.txt", "\n".join(comments), title="评论区", date="2021-07-26")  # the comment box alone
     with caplog.at_level("WARNING", logger="toolkit"):
         prepared = prepare(_config(small_corpus, tmp_path))
     docs = prepared.corpus.documents.set_index("doc_id")

@@ -18,19 +18,10 @@ from toolkit.config import Config
 from toolkit.errors import INTERRUPTED, ToolkitError
 from toolkit.output import atomic
 
-from .conftest import ROOT, SEEDS, cli, write_config
+from .conftest import ROOT, SEEDS, cli, python_process, snapshot, started_toolkit, toolkit_process, write_config
 
 SEEDS_CONFIG = ROOT / "configs" / "seeds.toml"
 FAST = ["model.n_topics=5", 'figures.formats=["png"]', "figures.ldavis=false", "trends.bootstrap=0"]
-
-
-def _snapshot(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def _cli(*args, cwd=ROOT, env=None):
-    """A toolkit command in a process of its own (``cli`` from conftest.py runs one in this process)."""
-    return subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
 
 
 @pytest.fixture
@@ -72,12 +63,12 @@ def test_a_folder_of_the_users_files_is_refused_and_left_alone(project):
 )
 def test_outputs_never_overlap_the_inputs(project, where, message):
     tmp_path, config = project
-    before = _snapshot(tmp_path)
+    before = snapshot(tmp_path)
     out = tmp_path / where
     result = cli("run", str(config), "--out", str(out), cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
-    assert _snapshot(tmp_path) == before  # nothing written, nothing deleted
+    assert snapshot(tmp_path) == before  # nothing written, nothing deleted
 
 
 def test_a_folder_holding_the_inputs_is_refused(project):
@@ -107,11 +98,11 @@ def _linked_folder(tmp_path):
 def test_unusable_output_locations_are_one_line(project, where, message):
     tmp_path, config = project
     out = where(tmp_path)
-    before = _snapshot(tmp_path)
+    before = snapshot(tmp_path)
     result = cli("run", str(config), "--out", str(out), cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert result.stderr.startswith("toolkit: error: --out") and message in result.stderr, result.stderr
-    assert _snapshot(tmp_path) == before
+    assert snapshot(tmp_path) == before
 
 
 def test_corpus_name_cannot_point_outside_runs(project):
@@ -162,14 +153,14 @@ def test_outputs_of_earlier_versions_are_refused_as_they_cannot_be_checked(tmp_p
     elif edit == "manifest.json":
         manifest = json.loads((old / edit).read_text())
         (old / edit).write_text(json.dumps({**manifest, "my_note": "corpus checked by hand"}))
-    before = _snapshot(old)
+    before = snapshot(old)
     with pytest.raises(
         ToolkitError,
         match="is an output of an earlier toolkit version: its report.html and manifest.json cannot be checked for your edits",
     ):
         with atomic.output_folder(old) as work:
             (work / "units.csv").write_text("new")
-    assert _snapshot(old) == before
+    assert snapshot(old) == before
     (old / "thesis.docx").write_bytes(b"mine")
     with pytest.raises(ToolkitError, match="holds files the toolkit did not write"):
         atomic.check_output_location(old)
@@ -179,16 +170,9 @@ def test_a_second_run_into_a_busy_folder_stops_at_once(project):
     tmp_path, config = project
     out = tmp_path / "runs" / "busy"
     env = {**os.environ, "TOOLKIT_CACHE_DIR": str(tmp_path / "cache")}
-    first = subprocess.Popen(
-        [sys.executable, "-m", "toolkit", "run", str(config), "--out", str(out), "--set", "model.n_topics=6"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert first.stderr.readline().startswith("load")  # the first run holds the folder now
-    second = _cli("run", str(config), "--out", str(out), cwd=tmp_path, env=env)
+    # once started (its first log line), the first run holds the folder
+    first = started_toolkit("run", config, "--out", out, "--set", "model.n_topics=6", cwd=tmp_path, env=env)
+    second = toolkit_process("run", config, "--out", out, cwd=tmp_path, env=env)
     _, first_err = first.communicate(timeout=300)
     assert second.returncode == 2 and "is busy: another toolkit run is writing it" in second.stderr
     assert first.returncode == 0, first_err
@@ -219,17 +203,11 @@ def test_sigterm_stops_a_run_like_ctrl_c(project, to_group):
     out = tmp_path / "out"
     env = {**os.environ, "TOOLKIT_CACHE_DIR": str(tmp_path / "cache")}
     toolkit.run(config, out)
-    before = _snapshot(out)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "toolkit", "run", str(config), "--out", str(out), "--set", "model.n_topics=6"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
+    before = snapshot(out)
+    # once started (its first log line), the run holds its partial folder
+    process = started_toolkit(
+        "run", config, "--out", out, "--set", "model.n_topics=6", cwd=tmp_path, env=env, start_new_session=True
     )
-    assert process.stderr.readline().startswith("load")  # the run has begun: it holds its partial folder
     time.sleep(1.0)
     if to_group:
         os.killpg(process.pid, signal.SIGTERM)
@@ -238,7 +216,7 @@ def test_sigterm_stops_a_run_like_ctrl_c(project, to_group):
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 143, stderr
     assert INTERRUPTED in stderr and "Traceback" not in stderr, stderr
-    assert _snapshot(out) == before
+    assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "cache", "data", "out", "study.toml"]
     deadline = time.monotonic() + 10
     while _process_group(process.pid) and time.monotonic() < deadline:
@@ -301,12 +279,12 @@ def test_a_full_disk_leaves_the_previous_output_and_no_partial_folder(project):
     try:
         out = disk / "out"
         toolkit.run(config, out)
-        before = _snapshot(out)
+        before = snapshot(out)
         (disk / "other_data.bin").write_bytes(b"\0" * (shutil.disk_usage(disk).free - 300_000))  # nearly full
         result = cli("run", str(config), "--out", str(out), "--set", "model.n_topics=6", cwd=tmp_path)
         assert result.returncode == 2, result.stderr
         assert "no space left on the disk" in result.stderr and "Traceback" not in result.stderr, result.stderr
-        assert _snapshot(out) == before
+        assert snapshot(out) == before
         assert sorted(p.name for p in disk.iterdir()) == [".out.lock", "other_data.bin", "out"]
     finally:
         subprocess.run(["umount", str(disk)], check=False)
@@ -409,10 +387,5 @@ def test_a_fifo_among_git_files_is_never_opened_for_reading(tmp_path):
     git_dir = _git_folder(project)
     os.mkfifo(git_dir / "packed-refs")
     child = f"from toolkit.output.manifest import git_revision; print(git_revision({str(project)!r}))"
-    try:
-        result = subprocess.run(
-            [sys.executable, "-c", child], capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)}
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail("reading git's files still waits on a FIFO after 60 s")
+    result = python_process(child)  # a test still waiting on the FIFO after 60 s fails
     assert result.stdout == "{}\n", result.stderr

@@ -56,19 +56,16 @@ def test_phrases_join_pairs_that_recur(segmenter):
 
 # ----- term counts and keywords in context -------------------------------------------------------------------
 
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from toolkit.analysis.terms import kwic, term_counts  # noqa: E402
 from toolkit.errors import ToolkitError  # noqa: E402
 from toolkit.pipeline import concordance, count_terms  # noqa: E402
 
-from .conftest import ROOT, cli, write_config  # noqa: E402
+from .conftest import ROOT, cli, examples, toolkit_process, write_config  # noqa: E402
 
 GWR_CONFIG = ROOT / "configs" / "gwr_national.toml"
 
@@ -114,7 +111,7 @@ def test_traditional_terms_are_folded_like_the_texts():
     assert traditional["term"].iloc[0] == "数据要素"
 
 
-@settings(max_examples=40)
+@examples(1 / 5)  # each example segments its text with jieba
 @given(st.text(alphabet="创新改革发展就业。，\n数字经济", max_size=200), st.sampled_from(["创新", "改革", "经济", "。"]))
 def test_whole_words_never_outnumber_substrings_and_counts_are_exact(segmenter, text, term):
     doc = {"doc_id": "d", "title": "t", "date": "2020", "year": 2020}
@@ -140,12 +137,8 @@ def test_kwic_lines_carry_their_document_and_context():
         concordance(GWR_CONFIG, ["数字("], regex=True)
 
 
-def _cli(*args, cwd=ROOT):
-    return cli(*args, cwd=cwd)  # toolkit.cli.main in this process (conftest.py)
-
-
 def test_terms_and_kwic_commands(tmp_path):
-    result = _cli("terms", "configs/gwr_national.toml", "就业", "創新")
+    result = cli("terms", "configs/gwr_national.toml", "就业", "創新", cwd=ROOT)
     assert result.returncode == 0, result.stderr
     import io
 
@@ -153,15 +146,15 @@ def test_terms_and_kwic_commands(tmp_path):
     assert table[(table["term"] == "就业") & (table["year"] == 2022)]["count"].item() == 34
     assert set(table["term"]) == {"就业", "创新"}
     assert "就业: 607 occurrences in 23 of 23 documents; first 2000, last 2022" in result.stderr
-    by_place = _cli("terms", "configs/seeds.toml", "创新", "--by", "place,year")
+    by_place = cli("terms", "configs/seeds.toml", "创新", "--by", "place,year", cwd=ROOT)
     assert by_place.returncode == 0 and by_place.stdout.splitlines()[0].startswith("term,place,year,count")
-    bad = _cli("terms", "configs/seeds.toml", "创新", "--by", "province")
+    bad = cli("terms", "configs/seeds.toml", "创新", "--by", "province", cwd=ROOT)
     assert bad.returncode == 2 and bad.stderr.startswith("toolkit: error: --by: no column province")
     assert "Traceback" not in bad.stderr
-    lines = _cli("kwic", "configs/seeds.toml", "数字经济", "--limit", "3")
+    lines = cli("kwic", "configs/seeds.toml", "数字经济", "--limit", "3", cwd=ROOT)
     assert lines.returncode == 0 and len(lines.stdout.splitlines()) == 3
     assert all("【数字经济】" in line for line in lines.stdout.splitlines())
-    one_file = _cli("kwic", "seeds/001_a277e5c0c743763f.txt", "创新", "--context", "5")
+    one_file = cli("kwic", "seeds/001_a277e5c0c743763f.txt", "创新", "--context", "5", cwd=ROOT)
     assert one_file.returncode == 0 and one_file.stdout.count("【创新】") == 30
 
 
@@ -183,14 +176,14 @@ def test_kwic_refuses_numbers_out_of_range(capsys, flags, message):
 def test_out_never_overwrites_a_file_the_toolkit_did_not_write(tmp_path):
     mine = tmp_path / "notes.csv"
     mine.write_text("my own notes\n", encoding="utf-8")
-    refused = _cli("kwic", "configs/seeds.toml", "创新", "--out", str(mine))
+    refused = cli("kwic", "configs/seeds.toml", "创新", "--out", str(mine), cwd=ROOT)
     assert refused.returncode == 2 and "not a table this command wrote" in refused.stderr
     assert mine.read_text(encoding="utf-8") == "my own notes\n"
     out = tmp_path / "kwic.csv"
-    assert _cli("kwic", "configs/seeds.toml", "创新", "--out", str(out)).returncode == 0
+    assert cli("kwic", "configs/seeds.toml", "创新", "--out", str(out), cwd=ROOT).returncode == 0
     first = pd.read_csv(out)
     assert len(first) == 199 and (first["match"] == "创新").all()
-    assert _cli("kwic", "configs/seeds.toml", "数字经济", "--out", str(out)).returncode == 0  # its own output: replaced
+    assert cli("kwic", "configs/seeds.toml", "数字经济", "--out", str(out), cwd=ROOT).returncode == 0  # its own output: replaced
     assert (pd.read_csv(out)["match"] == "数字经济").all()
 
 
@@ -218,7 +211,6 @@ def test_a_run_tracks_terms(tmp_path):
 _unit = st.lists(st.sampled_from(["数字", "经济", "创新", "和", "发展", "AI", "2021", "的", "绿色", " ", "\n"]), max_size=8)
 
 
-@settings(max_examples=200)
 @given(st.lists(_unit, max_size=12), st.integers(0, 12))
 def test_pair_counts_are_the_counts_of_adjacent_chinese_words(units, split):
     """Counted one unit at a time, as arrays, or in two parts merged (as the workers do), the counts are those
@@ -262,12 +254,7 @@ def test_pair_counts_are_the_counts_of_adjacent_chinese_words(units, split):
 def test_kwic_regex_that_backtracks_without_end_stops_with_its_name(tmp_path, pattern, code, output):
     text = tmp_path / "报告.txt"
     text.write_text("政府工作报告\n推动数字经济发展 " + "a" * 60 + "! 加快建设数字中国\n", encoding="utf-8")
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "toolkit", "kwic", "--regex", str(text), pattern], capture_output=True, text=True, timeout=60
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail("kwic --regex still running after 60 s")
+    result = toolkit_process("kwic", "--regex", text, pattern, timeout=60)
     assert result.returncode == code and result.stderr.startswith(output), result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
@@ -282,13 +269,7 @@ def test_kwic_refuses_a_short_regex_whose_nested_counts_would_fill_the_memory(tm
     text = tmp_path / "报告.txt"
     text.write_text("推动数字经济发展\n", encoding="utf-8")
     pattern = "(?:(?:(?:a{1000}){1000}){1000})"
-    result = subprocess.run(
-        [sys.executable, "-m", "toolkit", "kwic", "--regex", str(text), pattern],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=_memory_limit,
-    )
+    result = toolkit_process("kwic", "--regex", text, pattern, timeout=120, preexec_fn=_memory_limit)
     assert result.returncode == 2, result.stderr
     assert result.stderr == (
         f"toolkit: error: the term {pattern!r} repeats 1,000,000,000 times through nested "
@@ -341,16 +322,7 @@ def test_kwic_out_that_is_a_fifo_is_named_never_opened(tmp_path):
 
     fifo = tmp_path / "结果.csv"
     os.mkfifo(fifo)
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "toolkit", "kwic", "seeds/001_a277e5c0c743763f.txt", "创新", "--out", str(fifo)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=120,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail("kwic --out FIFO still waits after 120 s")
+    result = toolkit_process("kwic", "seeds/001_a277e5c0c743763f.txt", "创新", "--out", fifo, timeout=120)
     assert result.returncode == 2
     assert result.stderr == (
         f"toolkit: error: --out {fifo} is a FIFO (named pipe), not a table this command wrote; "

@@ -12,6 +12,8 @@ from toolkit.analysis.themes import (
 )
 from toolkit.errors import ToolkitError
 
+from .conftest import python_process
+
 
 def test_shipped_lexicon_has_the_themes_users_expect(lexicon):
     assert lexicon.names[:3] == ["innovation", "digital_economy", "ecology"]
@@ -178,17 +180,6 @@ def test_the_dominant_theme_is_other_when_other_outweighs_every_named_theme():
     assert dominant_themes(tie).tolist() == ["agriculture"]
 
 
-def _finishes(code: str, seconds: float = 60):
-    """Run ``code`` in a fresh interpreter; fail the test when it is still running after ``seconds``."""
-    import subprocess
-    import sys
-
-    try:
-        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=seconds)
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"still running after {seconds} s")
-
-
 @pytest.mark.parametrize(
     "pattern, outcome",
     [
@@ -200,7 +191,7 @@ def test_a_pattern_that_backtracks_without_end_stops_with_its_name(tmp_path, pat
     path = tmp_path / "lexicon.toml"
     path.write_text(f'[ecology]\nwords = ["生态环境保护"]\npatterns = ["{pattern}"]\n', encoding="utf-8")
     token = "a" * 60 + "!"  # a long Latin token, as a corpus with web addresses or code gives
-    result = _finishes(
+    result = python_process(
         f"from toolkit.errors import ToolkitError\nfrom toolkit.analysis.themes import load_lexicon, word_themes\n"
         f"try:\n    print(word_themes(load_lexicon({str(path)!r}), ['生态环境保护', '{token}']))\n"
         f"except ToolkitError as exc:\n    print('ToolkitError:', exc)\n"

@@ -1,7 +1,7 @@
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from toolkit.text.normalize import Normalizer
@@ -34,7 +34,6 @@ def test_document_units_and_empty_text():
 _PARAGRAPHS = st.lists(st.text(alphabet=st.sampled_from(list("创新生态数字经济发展。！？；,、 ab1")), max_size=300), max_size=12)
 
 
-@settings(max_examples=200)
 @given(paragraphs=_PARAGRAPHS, max_chars=st.integers(5, 200), min_chars=st.integers(0, 60))
 def test_splitting_keeps_every_character_in_order(paragraphs, max_chars, min_chars):
     if min_chars >= max_chars:

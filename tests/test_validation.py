@@ -1,8 +1,6 @@
 """The hand-coding workflow: blinded sheets out, coded sheets in, scores against the model and the keywords."""
 
 import shutil
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
@@ -14,7 +12,7 @@ from toolkit.cli import main
 from toolkit.config import Config
 from toolkit.errors import ToolkitError
 
-from .conftest import ROOT
+from .conftest import ROOT, python_process
 
 
 @pytest.fixture(scope="module")
@@ -357,10 +355,5 @@ def test_a_fifo_given_as_a_sheet_is_named_never_waited_on(tmp_path):
         f"try:\n    read_table(Path({str(fifo)!r}), ('item',), 'give the saved sheet')\n"
         "except ToolkitError as exc:\n    print(exc)\n"
     )
-    try:
-        result = subprocess.run(
-            [sys.executable, "-c", child], capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)}
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail("reading a FIFO as a coding sheet still waits after 60 s")
+    result = python_process(child)  # a test still waiting on the FIFO after 60 s fails
     assert result.stdout == f"{fifo} is a FIFO (named pipe), not a regular file; give the saved sheet\n", result.stderr

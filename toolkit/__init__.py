@@ -11,11 +11,11 @@ Names are imported on first use, so ``import toolkit`` itself does no work.
 
 from __future__ import annotations
 
-import importlib
+from ._lazy import lazy_getattr
 
 __version__ = "0.1.0"
 
-_EXPORTS = {
+_EXPORTS = {  # a name: its module, or "module:that module's name for it"
     "Config": "config",
     "ToolkitError": "errors",
     "load_corpus": "text.corpus",
@@ -101,15 +101,7 @@ _EXPORTS = {
     "candidate_keywords": "analysis.lexicon_evidence",
 }
 __all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        module, _, attribute = _EXPORTS[name].partition(":")  # "module" or "module:its name for it"
-        value = getattr(importlib.import_module(f".{module}", __name__), attribute or name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
+__getattr__ = lazy_getattr(globals(), _EXPORTS)  # a name's module is imported when the name is first used
 
 
 def __dir__():

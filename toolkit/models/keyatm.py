@@ -7,6 +7,7 @@ for (``Model``).
 
 from __future__ import annotations
 
+from .._lazy import lazy_getattr
 from ..options import FRACTION, POSITIVE, UNIT_INTERVAL, Option, choice, interval
 
 OPTIONS = {
@@ -78,10 +79,4 @@ OPTIONS = {
     ),
 }
 
-
-def __getattr__(name: str):
-    if name in ("Model", "KeywordTopicModel"):
-        from ._keyatm import KeywordTopicModel
-
-        return KeywordTopicModel
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(globals(), {"Model": "_keyatm:KeywordTopicModel", "KeywordTopicModel": "_keyatm"})

@@ -7,6 +7,7 @@ for (``Model``).
 
 from __future__ import annotations
 
+from .._lazy import lazy_getattr
 from ..options import POSITIVE, Option, choice
 
 OPTIONS = {
@@ -23,10 +24,4 @@ OPTIONS = {
     ),
 }
 
-
-def __getattr__(name: str):
-    if name in ("Model", "LdaTopicModel"):
-        from ._lda import LdaTopicModel
-
-        return LdaTopicModel
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(globals(), {"Model": "_lda:LdaTopicModel", "LdaTopicModel": "_lda"})

@@ -7,6 +7,7 @@ for (``Model``).
 
 from __future__ import annotations
 
+from .._lazy import lazy_getattr
 from ..options import POSITIVE, Option, choice
 
 OPTIONS = {
@@ -19,10 +20,4 @@ OPTIONS = {
     ),
 }
 
-
-def __getattr__(name: str):
-    if name in ("Model", "NmfTopicModel"):
-        from ._nmf import NmfTopicModel
-
-        return NmfTopicModel
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(globals(), {"Model": "_nmf:NmfTopicModel", "NmfTopicModel": "_nmf"})
