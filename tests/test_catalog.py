@@ -51,7 +51,6 @@ def test_each_figure_is_drawn_by_a_function_from_declared_tables(figure):
     assert figure.about.endswith(".") and (not figure.when or figure.when.endswith("."))
     # a figure with intervals names their coverage in its caption; no other placeholder
     assert set(re.findall(r"\{(\w*)\}", figure.caption)) == ({"level"} if figure.level else set())
-    assert figure.name in catalog.DRAWING_ORDER  # a new figure may be left out: it is drawn after these
 
 
 def _tables(empty: tuple[str, ...] = ()) -> dict[str, pd.DataFrame]:
@@ -60,13 +59,13 @@ def _tables(empty: tuple[str, ...] = ()) -> dict[str, pd.DataFrame]:
 
 
 OPTIONS = {"language": "en", "trend_style": "panels", "top_words": 7, "theme_words": 3}
-ALWAYS = [f.name for f in catalog.drawing_order() if not f.optional]
+ALWAYS = [f.name for f in catalog.FIGURES if not f.optional]
 
 
 def test_figure_specs_follow_the_declarations():
     tables, lexicon = _tables(), object()
     specs = figure_specs(tables, lexicon, OPTIONS, title="t", level=0.9)
-    assert [spec[0] for spec in specs] == list(catalog.DRAWING_ORDER)
+    assert [spec[0] for spec in specs] == [figure.name for figure in catalog.FIGURES]
     for name, function, args, kwargs in specs:
         figure = catalog.FIGURE[name]
         assert function == figure.plot

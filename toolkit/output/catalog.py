@@ -459,29 +459,3 @@ FIGURES: tuple[Figure, ...] = (
 )
 
 FIGURE = {figure.name: figure for figure in FIGURES}
-
-# figure_specs lists the figures in this order: that of the hand-written list the catalog replaced, so that a run
-# gives its workers the same figures in the same order as before. A figure not named here follows these, in
-# reading order; the small multiples are submitted first all the same (tables.submit_figures).
-DRAWING_ORDER = (
-    "theme_shares",
-    "theme_area",
-    "theme_heatmap",
-    "top_words",
-    "document_themes",
-    "model_vs_keywords",
-    "theme_validity",
-    "theme_change",
-    "theme_periods",
-    "theme_groups",
-    "theme_effects",
-    "theme_words",
-    "lexicon_sensitivity",
-    "term_counts",
-)
-
-
-def drawing_order() -> list[Figure]:
-    """The declared figures in the order figure_specs lists them (see DRAWING_ORDER)."""
-    rank = {name: i for i, name in enumerate(DRAWING_ORDER)}
-    return sorted(FIGURES, key=lambda figure: rank.get(figure.name, len(rank)))  # stable: the rest in reading order

@@ -120,11 +120,11 @@ SMALL_MULTIPLES = tuple(figure.name for figure in catalog.FIGURES if figure.smal
 def figure_specs(tables: dict[str, pd.DataFrame], lexicon, options: dict, *, title: str = "", level: float = 0.95) -> list[tuple]:
     """(name, plotting function's name, arguments, keyword arguments) of every figure a run draws from its
     ``tables``, as ``toolkit/output/catalog.py`` declares them (an optional figure whose table is absent or empty
-    is left out), in the catalog's drawing order. The ``[figures]`` section is ``options``; ``level``
+    is left out), in the catalog's order (report.html's). The ``[figures]`` section is ``options``; ``level``
     (``trends.level``) is the coverage that the figures with intervals draw and name."""
     kw = {"language": options["language"], "title": title}
     specs = []
-    for figure in catalog.drawing_order():
+    for figure in catalog.FIGURES:
         if not figure.drawn(tables):
             continue
         args = tuple(tables[name] for name in figure.tables) + ((lexicon,) if figure.lexicon else ())
