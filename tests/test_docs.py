@@ -18,11 +18,16 @@ from .conftest import ROOT
 DOCS = ROOT / "docs"
 
 
-def _reference():
-    spec = importlib.util.spec_from_file_location("configuration_reference", ROOT / "scripts" / "configuration_reference.py")
+def _script(name: str):
+    """The module of ``scripts/<name>.py`` (the scripts are not a package)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _reference():
+    return _script("configuration_reference")
 
 
 def test_configuration_reference_is_what_the_script_writes():
@@ -59,10 +64,7 @@ def test_every_option_of_every_section_is_documented():
 
 
 def _output_reference():
-    spec = importlib.util.spec_from_file_location("output_reference", ROOT / "scripts" / "output_reference.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return _script("output_reference")
 
 
 def test_readme_figure_list_and_the_table_of_files_are_what_the_script_writes():
