@@ -395,26 +395,24 @@ def _small_multiples(
 ) -> Iterator[_Panels]:
     """A new figure of ``n_panels`` panels in rows of ``n_cols``, each ``panel`` (width, height) inches, each row
     ``row_extra`` inches more (room for the panels' titles) and ``margin`` inches in all for the figure's title and
-    labels; the cells of the last row that hold no panel are hidden. ``strip``: a full-width axes under the
+    labels; the cells of the last row that hold no panel stay empty. ``strip``: a full-width axes under the
     panels, that high relative to a row, sharing x with them (and the panels share x with each other).
     The ``with`` block draws under the toolkit's matplotlib settings, as :func:`_new_figure`; at its end the panels
     are placed (:func:`_place_panels`)."""
-    n_rows = max(1, int(np.ceil(n_panels / max(n_cols, 1))))
+    n_cols = max(n_cols, 1)
+    n_rows = max(1, int(np.ceil(n_panels / n_cols)))
     width = panel[0] * n_cols
     with _new_figure(width, panel[1] * n_rows + row_extra * n_rows + margin, layout=None) as fig:
-        if strip is None:
-            axes = list(fig.subplots(n_rows, n_cols, squeeze=False, sharex=sharex).flat)
-            for ax in axes[n_panels:]:
-                ax.set_visible(False)
-            panels = _Panels(fig, axes[:n_panels], width)
-        else:
-            grid = fig.add_gridspec(n_rows + 1, n_cols, height_ratios=[*([1] * n_rows), strip])
-            axes = []
-            for index in range(n_panels):
-                axes.append(fig.add_subplot(grid[index // n_cols, index % n_cols], sharex=axes[0] if axes else None))
-            panels = _Panels(fig, axes, width, fig.add_subplot(grid[n_rows, :], sharex=axes[0] if axes else None))
+        ratios = [1] * n_rows + ([strip] if strip is not None else [])
+        grid = fig.add_gridspec(len(ratios), n_cols, height_ratios=ratios)
+        axes: list[Axes] = []
+        for index in range(n_panels):
+            share = axes[0] if axes and (sharex or strip is not None) else None
+            axes.append(fig.add_subplot(grid[index // n_cols, index % n_cols], sharex=share))
+        below = fig.add_subplot(grid[n_rows, :], sharex=axes[0] if axes else None) if strip is not None else None
+        panels = _Panels(fig, axes, width, below)
         yield panels
-        _place_panels(panels, n_rows + (strip is not None), n_cols)
+        _place_panels(panels, len(ratios), n_cols)
 
 
 _PAD = 4.0  # points between the figure's edge, its title and labels, and the panels' labels
