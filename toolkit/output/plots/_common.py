@@ -165,13 +165,18 @@ def theme_colors(lexicon: Lexicon) -> dict[str, str]:
 def _new_figure(width: float, height: float, *, layout: str | None = "constrained") -> Iterator[Figure]:
     """A new figure ``width`` x ``height`` inches, drawn in the ``with`` block under the toolkit's matplotlib settings
     (``fonts.rc_params``: the CJK font, the SVG hash salt), which every text object keeps. ``layout``: matplotlib's
-    constrained layout, or None for a figure that places its axes itself (:func:`_small_multiples`), which is drawn
-    once when saved instead of twice (a dry run for the layout first)."""
+    constrained layout, computed once at the end of the block and then kept (saving would otherwise draw the figure
+    twice, a dry run to lay it out first, and lay it out in each draw), or None for a figure that places its axes
+    itself (:func:`_small_multiples`)."""
     import matplotlib
     from matplotlib.figure import Figure
 
     with matplotlib.rc_context(rc_params()):
-        yield Figure(figsize=(width, height), layout=layout)
+        fig = Figure(figsize=(width, height), layout=layout)
+        yield fig
+        if layout is not None:
+            fig.get_layout_engine().execute(fig)
+            fig.set_layout_engine(None)
 
 
 def _heading(title: str, subject: str, notes: Sequence[str] = ()) -> str:
