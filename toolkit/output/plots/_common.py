@@ -442,9 +442,7 @@ def _tick_room(axis) -> float:
 
 def _decorations(ax, renderer) -> dict[str, float]:
     """Points each side of ``ax`` that its tick labels, axis labels and title take ("left", "right", "bottom",
-    "top"), and how far its x tick labels reach beyond its left and right edges ("spill"; relative to its width:
-    points per point of width are not known before the layout, so the half width of the outer labels, in points,
-    and their place on the axis, as a fraction)."""
+    "top"; x tick labels that reach past its left or right edge: :func:`_spill`)."""
     import matplotlib
 
     need = dict(left=0.0, right=0.0, bottom=0.0, top=0.0)
@@ -492,6 +490,29 @@ def _span(ax, panel: float, gap: float) -> float:
     return columns * panel + (columns - 1) * gap
 
 
+def _pin_label(axis, renderer) -> None:
+    """Put ``axis``'s label where matplotlib would, ``labelpad`` beyond its tick labels, so that drawing does not
+    measure the tick labels again to place it (it does so even for an empty label, which gets fixed coordinates)."""
+    from matplotlib.transforms import offset_copy
+
+    ax = axis.axes
+    if not axis.label.get_text().strip():
+        axis.set_label_coords(0.5, 0.5)
+        return
+    side = axis.get_label_position()
+    ticks = axis.get_major_ticks()
+    width, height = _extent([t.label1 if side in ("bottom", "left") else t.label2 for t in ticks], renderer)
+    size = height if axis is ax.xaxis else width
+    offset = size + (_tick_room(axis) if size else 0.0) + axis.labelpad
+    x, y, dx, dy = {
+        "bottom": (0.5, 0, 0, -offset),
+        "top": (0.5, 1, 0, offset),
+        "left": (0, 0.5, -offset, 0),
+        "right": (1, 0.5, offset, 0),
+    }[side]
+    axis.set_label_coords(x, y, transform=offset_copy(ax.transAxes, ax.get_figure(root=True), x=dx, y=dy, units="points"))
+
+
 def _place_panels(panels: _Panels, n_rows: int, n_cols: int) -> None:
     """Place the grid of the figure's ``panels`` (``n_rows`` x ``n_cols`` cells, a strip under them counting as a row) from
     what their labels take, measured once, instead of matplotlib's constrained layout (which measures every tick
@@ -501,7 +522,6 @@ def _place_panels(panels: _Panels, n_rows: int, n_cols: int) -> None:
     Axes titles stay at the top of their axes and axis labels beside their tick labels, where this puts them,
     so drawing measures nothing again."""
     from matplotlib.backends.backend_agg import RendererAgg
-    from matplotlib.transforms import offset_copy
 
     fig = panels.fig
     renderer = RendererAgg(1, 1, fig.dpi)  # a text measures itself at the figure's dpi
@@ -538,21 +558,9 @@ def _place_panels(panels: _Panels, n_rows: int, n_cols: int) -> None:
         wspace=column_gap / panel_w,
         hspace=row_gap / panel_h,
     )
-    for ax in fig.axes:  # axis labels beside their tick labels, as measured: drawing measures nothing again
-        for axis, side in ((ax.xaxis, "bottom"), (ax.yaxis, ax.yaxis.get_label_position())):
-            if not axis.label.get_text().strip():
-                axis.set_label_coords(0.5, 0.5)
-                continue
-            labels = [t.label1 if side in ("bottom", "left") else t.label2 for t in axis.get_major_ticks()]
-            w, h = _extent(labels, renderer)
-            offset = (w if axis is ax.yaxis else h) + (_tick_room(axis) if (w if axis is ax.yaxis else h) else 0.0)
-            offset += axis.labelpad
-            if axis is ax.xaxis:
-                axis.set_label_coords(0.5, 0, transform=offset_copy(ax.transAxes, fig, y=-offset, units="points"))
-            elif side == "left":
-                axis.set_label_coords(0, 0.5, transform=offset_copy(ax.transAxes, fig, x=-offset, units="points"))
-            else:
-                axis.set_label_coords(1, 0.5, transform=offset_copy(ax.transAxes, fig, x=offset, units="points"))
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            _pin_label(axis, renderer)
     if title:
         title.set(y=1 - _PAD / height, verticalalignment="top")
     if ylabel:
