@@ -140,8 +140,7 @@ def draw_figure(folder: Path, name: str, function: str, args: tuple, kwargs: dic
 
     figure = getattr(plots, function)(*args, **kwargs)
     for fmt in formats:
-        plots.save_figure(figure, folder / f"{name}.{fmt}", dpi=dpi)
-        figure.set_layout_engine("none")  # the next format keeps this layout rather than computing it again
+        plots.save_figure(figure, folder / f"{name}.{fmt}", dpi=dpi)  # laid out once, when drawn (plots._new_figure)
     return name
 
 

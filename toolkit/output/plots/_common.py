@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,7 @@ from ..fonts import rc_params
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.text import Text
 
 _TEXT = {
     "zh": {
@@ -161,14 +162,21 @@ def theme_colors(lexicon: Lexicon) -> dict[str, str]:
 
 
 @contextmanager
-def _new_figure(width: float, height: float) -> Iterator[Figure]:
-    """A new figure ``width`` x ``height`` inches (constrained layout), drawn in the ``with`` block under the toolkit's
-    matplotlib settings (``fonts.rc_params``: the CJK font, the SVG hash salt), which every text object keeps."""
+def _new_figure(width: float, height: float, *, layout: str | None = "constrained") -> Iterator[Figure]:
+    """A new figure ``width`` x ``height`` inches, drawn in the ``with`` block under the toolkit's matplotlib settings
+    (``fonts.rc_params``: the CJK font, the SVG hash salt), which every text object keeps. ``layout``: matplotlib's
+    constrained layout, computed once at the end of the block and then kept (saving would otherwise draw the figure
+    twice, a dry run to lay it out first, and lay it out in each draw), or None for a figure that places its axes
+    itself (:func:`_small_multiples`)."""
     import matplotlib
     from matplotlib.figure import Figure
 
     with matplotlib.rc_context(rc_params()):
-        yield Figure(figsize=(width, height), layout="constrained")
+        fig = Figure(figsize=(width, height), layout=layout)
+        yield fig
+        if layout is not None:
+            fig.get_layout_engine().execute(fig)
+            fig.set_layout_engine(None)
 
 
 def _heading(title: str, subject: str, notes: Sequence[str] = ()) -> str:
@@ -366,15 +374,17 @@ class _Panels:
     axes: list[Axes]
     width: float
     strip: Axes | None = None
+    texts: dict[str, Text] = field(default_factory=dict)  # the figure's title and shared labels, as ``title`` made them
 
     def title(self, heading: str, *, fontsize: float = 10, wrapped: bool = True, ylabel: str = "", xlabel: str = "") -> None:
         """``heading`` over all panels (wrapped to the figure's width unless not ``wrapped``), and the labels of the
         y and x axes that all panels share."""
-        self.fig.suptitle(wrap(heading, self.width - 0.4, fontsize) if wrapped else heading, fontsize=fontsize)
+        heading = wrap(heading, self.width - 0.4, fontsize) if wrapped else heading
+        self.texts["title"] = self.fig.suptitle(heading, fontsize=fontsize)
         if ylabel:
-            self.fig.supylabel(ylabel, fontsize=9)
+            self.texts["ylabel"] = self.fig.supylabel(ylabel, fontsize=9)
         if xlabel:
-            self.fig.supxlabel(xlabel, fontsize=9)
+            self.texts["xlabel"] = self.fig.supxlabel(xlabel, fontsize=9)
 
 
 @contextmanager
@@ -390,23 +400,173 @@ def _small_multiples(
 ) -> Iterator[_Panels]:
     """A new figure of ``n_panels`` panels in rows of ``n_cols``, each ``panel`` (width, height) inches, each row
     ``row_extra`` inches more (room for the panels' titles) and ``margin`` inches in all for the figure's title and
-    labels; the cells of the last row that hold no panel are hidden. ``strip``: a full-width axes under the
+    labels; the cells of the last row that hold no panel stay empty. ``strip``: a full-width axes under the
     panels, that high relative to a row, sharing x with them (and the panels share x with each other).
-    The ``with`` block draws under the toolkit's matplotlib settings, as :func:`_new_figure`."""
-    n_rows = max(1, int(np.ceil(n_panels / max(n_cols, 1))))
+    The ``with`` block draws under the toolkit's matplotlib settings, as :func:`_new_figure`; at its end the panels
+    are placed (:func:`_place_panels`)."""
+    n_cols = max(n_cols, 1)
+    n_rows = max(1, int(np.ceil(n_panels / n_cols)))
     width = panel[0] * n_cols
-    with _new_figure(width, panel[1] * n_rows + row_extra * n_rows + margin) as fig:
-        if strip is None:
-            axes = list(fig.subplots(n_rows, n_cols, squeeze=False, sharex=sharex).flat)
-            for ax in axes[n_panels:]:
-                ax.set_visible(False)
-            yield _Panels(fig, axes[:n_panels], width)
-        else:
-            grid = fig.add_gridspec(n_rows + 1, n_cols, height_ratios=[*([1] * n_rows), strip])
-            axes = []
-            for index in range(n_panels):
-                axes.append(fig.add_subplot(grid[index // n_cols, index % n_cols], sharex=axes[0] if axes else None))
-            yield _Panels(fig, axes, width, fig.add_subplot(grid[n_rows, :], sharex=axes[0] if axes else None))
+    with _new_figure(width, panel[1] * n_rows + row_extra * n_rows + margin, layout=None) as fig:
+        ratios = [1] * n_rows + ([strip] if strip is not None else [])
+        grid = fig.add_gridspec(len(ratios), n_cols, height_ratios=ratios)
+        axes: list[Axes] = []
+        for index in range(n_panels):
+            share = axes[0] if axes and (sharex or strip is not None) else None
+            axes.append(fig.add_subplot(grid[index // n_cols, index % n_cols], sharex=share))
+        below = fig.add_subplot(grid[n_rows, :], sharex=axes[0] if axes else None) if strip is not None else None
+        panels = _Panels(fig, axes, width, below)
+        yield panels
+        _place_panels(panels, len(ratios), n_cols)
+
+
+_PAD = 4.0  # points between the figure's edge, its title and labels, and the panels' labels
+
+
+def _extent(texts, renderer) -> tuple[float, float]:
+    """The largest width and height, in points, of the visible ``texts`` that say something (``renderer``: at the
+    figure's dpi, in which texts measure themselves)."""
+    width = height = 0.0
+    for text in texts:
+        if text.get_visible() and text.get_text().strip():
+            box = text.get_window_extent(renderer)
+            width, height = max(width, box.width), max(height, box.height)
+    return width * 72 / renderer.dpi, height * 72 / renderer.dpi
+
+
+def _tick_room(axis) -> float:
+    """Points from an axes' edge to its tick labels: the tick's length (outward) and its pad."""
+    ticks = axis.get_major_ticks()
+    return ticks[0].get_tick_padding() + ticks[0].get_pad() if ticks else 7.0
+
+
+def _decorations(ax, renderer) -> dict[str, float]:
+    """Points each side of ``ax`` that its tick labels, axis labels and title take ("left", "right", "bottom",
+    "top"; x tick labels that reach past its left or right edge: :func:`_spill`)."""
+    import matplotlib
+
+    need = dict(left=0.0, right=0.0, bottom=0.0, top=0.0)
+    ax.yaxis.get_majorticklabels()  # the ticks of the axis's limits, labelled
+    ticks = ax.yaxis.get_major_ticks()
+    for side, labels in (("left", [t.label1 for t in ticks]), ("right", [t.label2 for t in ticks])):
+        width, _ = _extent(labels, renderer)
+        if width:
+            need[side] = width + _tick_room(ax.yaxis)
+    label_width, _ = _extent([ax.yaxis.label], renderer)
+    if label_width:
+        side = ax.yaxis.get_label_position()
+        need[side] += ax.yaxis.labelpad + label_width
+    ax.xaxis.get_majorticklabels()
+    xticks = ax.xaxis.get_major_ticks()
+    _, height = _extent([t.label1 for t in xticks], renderer)
+    if height:
+        need["bottom"] = height + _tick_room(ax.xaxis)
+    _, label_height = _extent([ax.xaxis.label], renderer)
+    if label_height:
+        need["bottom"] += ax.xaxis.labelpad + label_height
+    _, title_height = _extent([ax.title], renderer)
+    if title_height:
+        need["top"] = title_height + matplotlib.rcParams["axes.titlepad"]
+    return need
+
+
+def _spill(ax, renderer, width: float) -> tuple[float, float]:
+    """Points by which the x tick labels of ``ax``, ``width`` points wide, reach beyond its left and right edges."""
+    low, high = sorted(ax.get_xlim())
+    left = right = 0.0
+    for tick in ax.xaxis.get_major_ticks():
+        label = tick.label1
+        if not (label.get_visible() and label.get_text().strip()) or not low <= tick.get_loc() <= high:
+            continue
+        at = (tick.get_loc() - low) / (high - low) * width if high > low else width / 2
+        half = _extent([label], renderer)[0] / 2
+        left, right = max(left, half - at), max(right, at + half - width)
+    return left, right
+
+
+def _span(ax, panel: float, gap: float) -> float:
+    """The width of ``ax`` in a grid of columns ``panel`` wide, ``gap`` apart."""
+    columns = len(ax.get_subplotspec().colspan)
+    return columns * panel + (columns - 1) * gap
+
+
+def _pin_label(axis, renderer) -> None:
+    """Put ``axis``'s label where matplotlib would, ``labelpad`` beyond its tick labels, so that drawing does not
+    measure the tick labels again to place it (it does so even for an empty label, which gets fixed coordinates)."""
+    from matplotlib.transforms import offset_copy
+
+    ax = axis.axes
+    if not axis.label.get_text().strip():
+        axis.set_label_coords(0.5, 0.5)
+        return
+    side = axis.get_label_position()
+    ticks = axis.get_major_ticks()
+    width, height = _extent([t.label1 if side in ("bottom", "left") else t.label2 for t in ticks], renderer)
+    size = height if axis is ax.xaxis else width
+    offset = size + (_tick_room(axis) if size else 0.0) + axis.labelpad
+    x, y, dx, dy = {
+        "bottom": (0.5, 0, 0, -offset),
+        "top": (0.5, 1, 0, offset),
+        "left": (0, 0.5, -offset, 0),
+        "right": (1, 0.5, offset, 0),
+    }[side]
+    axis.set_label_coords(x, y, transform=offset_copy(ax.transAxes, ax.get_figure(root=True), x=dx, y=dy, units="points"))
+
+
+def _place_panels(panels: _Panels, n_rows: int, n_cols: int) -> None:
+    """Place the grid of the figure's ``panels`` (``n_rows`` x ``n_cols`` cells, a strip under them counting as a row) from
+    what their labels take, measured once, instead of matplotlib's constrained layout (which measures every tick
+    label of every axes several times, and makes saving draw the figure twice): the figure's title at the top,
+    the y label shared by all panels at the left and the x label at the bottom, each panel's tick labels, axis
+    labels and title in the gaps between the panels (the same gap between any two columns, and any two rows).
+    Axes titles stay at the top of their axes and axis labels beside their tick labels, where this puts them,
+    so drawing measures nothing again."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    fig = panels.fig
+    renderer = RendererAgg(1, 1, fig.dpi)  # a text measures itself at the figure's dpi
+    width_in, height_in = fig.get_size_inches()
+    width, height = width_in * 72, height_in * 72
+    axes = [ax for ax in fig.axes if ax.get_visible() and ax.get_subplotspec() is not None]
+    needs = [_decorations(ax, renderer) for ax in axes]
+    need = {side: max([n[side] for n in needs], default=0.0) for side in ("left", "right", "bottom", "top")}
+    title, ylabel, xlabel = (panels.texts.get(key) for key in ("title", "ylabel", "xlabel"))
+    title_h = _extent([title] if title else [], renderer)[1]
+    ylabel_w = _extent([ylabel] if ylabel else [], renderer)[0]
+    xlabel_h = _extent([xlabel] if xlabel else [], renderer)[1]
+    left = _PAD + (ylabel_w + _PAD if ylabel_w else 0.0) + need["left"]
+    right = _PAD + need["right"]
+    top = _PAD + (title_h + _PAD if title_h else 0.0) + need["top"]
+    bottom = _PAD + (xlabel_h + _PAD if xlabel_h else 0.0) + need["bottom"]
+    column_gap = need["right"] + need["left"] + 2 * _PAD
+    row_gap = need["bottom"] + need["top"] + _PAD
+    for _ in range(2):  # x tick labels that reach past a panel's edge widen the gaps (and margins) they reach into
+        panel_w = (width - left - right - column_gap * (n_cols - 1)) / n_cols
+        spills = [_spill(ax, renderer, _span(ax, panel_w, column_gap)) for ax in axes]
+        spill_left = max([s[0] for s in spills], default=0.0)
+        spill_right = max([s[1] for s in spills], default=0.0)
+        left = max(left, _PAD + spill_left)
+        right = max(right, _PAD + spill_right)
+        column_gap = max(column_gap, need["right"] + need["left"] + 2 * _PAD, spill_left + spill_right + _PAD)
+    panel_w = (width - left - right - column_gap * (n_cols - 1)) / n_cols
+    panel_h = (height - top - bottom - row_gap * (n_rows - 1)) / n_rows
+    fig.subplots_adjust(
+        left=left / width,
+        right=1 - right / width,
+        bottom=bottom / height,
+        top=1 - top / height,
+        wspace=column_gap / panel_w,
+        hspace=row_gap / panel_h,
+    )
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            _pin_label(axis, renderer)
+    if title:
+        title.set(y=1 - _PAD / height, verticalalignment="top")
+    if ylabel:
+        ylabel.set(x=_PAD / width, y=(bottom + (height - top)) / 2 / height)
+    if xlabel:
+        xlabel.set(x=(left + (width - right)) / 2 / width, y=_PAD / height, verticalalignment="bottom")
 
 
 def figure_bytes(fig: Figure, fmt: str = "png", *, dpi: int = 150) -> bytes:

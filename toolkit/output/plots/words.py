@@ -31,8 +31,7 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
     grid_h = (line * n_words + 0.12) * max(len(themes), 1)
     top = 0.12 + title_h + 0.08 + header_h + 0.05
     height = top + grid_h + 0.1
-    with _new_figure(width, height) as fig:
-        fig.set_layout_engine("none")
+    with _new_figure(width, height, layout=None) as fig:
         ax = fig.add_axes((side / width, 0.1 / height, (column * max(len(periods), 1)) / width, grid_h / height))
         ax.set_xlim(-0.5, len(periods) - 0.5)
         ax.set_ylim(len(themes) - 0.5, -0.5)

@@ -1,0 +1,100 @@
+"""Each figure's drawing time in one process (issue 29), this checkout against another, interleaved.
+
+The figures of a small corpus's run (seeds: configs/seeds.toml; gwr15: configs/gwr_national.toml with
+``corpus.year_min=2008``, when ../shared/corpora is beside the checkout) are captured once, with this checkout:
+the run's ``tables.submit_figures`` is replaced by one that pickles what it was given (the specs: each figure's
+function and tables). Then each checkout (``--against`` and this one, in turn, ``--repeat`` times) draws them
+all in a fresh process with its own ``tables.draw_figure``, PNG at the configured dpi, timing each; the first
+figure's time includes importing matplotlib. Prints each figure's median seconds per checkout and the sums.
+
+    python bench/figure_times.py --against ../main [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import ROOT, git_commit
+
+CORPORA = {
+    "seeds": ["configs/seeds.toml"],
+    "gwr15": ["configs/gwr_national.toml", "--set", "corpus.year_min=2008"],
+}
+
+
+def capture(out: str, args: list[str]) -> None:
+    """Run ``args`` (a config and settings) without drawing; pickle the figure specs and options to ``out``."""
+    from toolkit import cli
+    from toolkit.output import tables
+
+    def keep(jobs, folder, specs, options) -> None:
+        Path(out).write_bytes(pickle.dumps((specs, dict(options))))
+
+    tables.submit_figures = keep
+    with tempfile.TemporaryDirectory() as tmp:
+        cli.main(["run", *args, "--out", str(Path(tmp) / "run"), "--set", "figures.ldavis=false"])
+
+
+def draw(specs_file: str) -> None:
+    """Draw every captured figure; print each one's seconds as JSON."""
+    from toolkit.output import tables
+
+    specs, options = pickle.loads(Path(specs_file).read_bytes())
+    seconds = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for spec in specs:
+            start = time.perf_counter()
+            tables.draw_figure(Path(tmp), *spec, ["png"], options["dpi"])
+            seconds[spec[0]] = time.perf_counter() - start
+    print(json.dumps(seconds))
+
+
+def in_tree(tree: Path, *args: str) -> str:
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    command = [sys.executable, str(Path(__file__).resolve()), *args]
+    return subprocess.run(command, cwd=tree, env=env, check=True, capture_output=True, text=True).stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--against", type=Path, required=True, help="the other checkout (before)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--capture", help=argparse.SUPPRESS)
+    parser.add_argument("--draw", help=argparse.SUPPRESS)
+    options, rest = parser.parse_known_args()
+    if options.capture:
+        return capture(options.capture, rest)
+    if options.draw:
+        return draw(options.draw)
+    trees = {"before": options.against.resolve(), "after": ROOT}
+    if not (ROOT.parent / "shared" / "corpora" / "gwr_national").is_dir():
+        del CORPORA["gwr15"]
+    print(f"figures drawn in one process, {trees['before']} against {git_commit()}, {options.repeat} interleaved runs each")
+    with tempfile.TemporaryDirectory() as tmp:
+        for corpus, args in CORPORA.items():
+            specs_file = str(Path(tmp) / f"{corpus}.pickle")
+            in_tree(ROOT, "--against", ".", "--capture", specs_file, *args)
+            times: dict[str, list[dict]] = {name: [] for name in trees}
+            for _ in range(options.repeat):
+                for name, tree in trees.items():
+                    times[name].append(json.loads(in_tree(tree, "--against", ".", "--draw", specs_file)))
+            print(f"{corpus}: seconds per figure, median of {options.repeat} (before -> after)")
+            totals = {name: [sum(run.values()) for run in runs] for name, runs in times.items()}
+            for figure in times["after"][0]:
+                before, after = (statistics.median(run[figure] for run in times[name]) for name in trees)
+                print(f"  {figure:22s} {before:6.2f} -> {after:5.2f}")
+            before, after = (statistics.median(totals[name]) for name in trees)
+            print(f"  {'all figures':22s} {before:6.2f} -> {after:5.2f} ({after / before - 1:+.0%})")
+
+
+if __name__ == "__main__":
+    main()
