@@ -40,26 +40,6 @@ def test_page_is_self_contained_and_numbered_like_topics_csv(page):
     assert "数字经济" in data["tinfo"]["Term"]
 
 
-def test_relevance_ranks_the_terms_as_pyldavis_does():
-    """The page ranks each topic's terms by relevance in one numpy sort instead of pyLDAvis's pandas nlargest per
-    topic and value of lambda: the same terms in the same order, ties in term order."""
-    import numpy as np
-    import pandas as pd
-    from pyLDAvis import _prepare
-
-    from toolkit.output.ldavis import _find_relevance
-
-    rng = np.random.default_rng(0)
-    dists = rng.dirichlet(np.ones(60), size=7)
-    dists[:, 10:20] = dists[:, [10]]  # ties within a topic
-    names = pd.Index(range(60), name="term")
-    log_ttd = pd.DataFrame(np.log(dists), index=pd.Index(range(7), name="topic"), columns=names)
-    log_lift = log_ttd - np.log(dists.sum(axis=0) / dists.sum())
-    for lambda_ in (0.0, 0.01, 0.5, 1.0):
-        expected = _prepare._find_relevance(log_ttd, log_lift, 12, lambda_)
-        pd.testing.assert_frame_equal(_find_relevance(log_ttd, log_lift, 12, lambda_), expected)
-
-
 class _Recorder:
     """A TCP listener on loopback used as the browser's proxy: any network request would connect here."""
 

@@ -5,7 +5,6 @@ so the page loads nothing from the network and shows Chinese on a machine withou
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -38,31 +37,6 @@ new LDAvis("#ldavis", ldavis_data);
 """
 
 
-def _find_relevance(log_ttd, log_lift, R: int, lambda_: float):
-    """pyLDAvis's ``_find_relevance`` in one numpy sort: for each topic (a column), the indices of its ``R`` most
-    relevant terms at ``lambda_``, most relevant first, ties in term order (as pandas' ``nlargest`` gives them,
-    which pyLDAvis calls once per topic and per value of lambda: 101 x K calls, most of the page's time)."""
-    import pandas as pd
-
-    relevance = lambda_ * log_ttd + (1 - lambda_) * log_lift  # topics x terms
-    order = np.argsort(-relevance.to_numpy(), axis=1, kind="stable")[:, :R]
-    return pd.DataFrame(relevance.columns.to_numpy()[order].T, columns=relevance.index)
-
-
-@contextmanager
-def _fast_relevance():
-    """pyLDAvis's ranking of terms by relevance replaced by :func:`_find_relevance` inside the block (the same
-    terms in the same order: ``tests/test_ldavis.py`` compares the two)."""
-    from pyLDAvis import _prepare
-
-    original = _prepare._find_relevance
-    _prepare._find_relevance = _find_relevance
-    try:
-        yield
-    finally:
-        _prepare._find_relevance = original
-
-
 def ldavis_page(topic_term: np.ndarray, doc_topic: np.ndarray, counts, vocabulary: list[str], title: str) -> str:
     """The HTML of a pyLDAvis page for any topic model (topics numbered from 1, in our order)."""
     import pyLDAvis
@@ -71,18 +45,17 @@ def ldavis_page(topic_term: np.ndarray, doc_topic: np.ndarray, counts, vocabular
     counts = counts.tocsr()
     topic_term = np.asarray(topic_term, dtype=np.float64) + 1e-12  # NMF has exact zeros; pyLDAvis takes logs
     topic_term /= topic_term.sum(axis=1, keepdims=True)
-    with _fast_relevance():
-        data = pyLDAvis.prepare(
-            topic_term_dists=topic_term,
-            doc_topic_dists=doc_topic,
-            doc_lengths=np.asarray(counts.sum(axis=1)).ravel(),
-            vocab=list(vocabulary),
-            term_frequency=np.asarray(counts.sum(axis=0)).ravel(),
-            mds="pcoa",
-            sort_topics=False,
-            n_jobs=1,
-            start_index=1,
-        )
+    data = pyLDAvis.prepare(
+        topic_term_dists=topic_term,
+        doc_topic_dists=doc_topic,
+        doc_lengths=np.asarray(counts.sum(axis=1)).ravel(),
+        vocab=list(vocabulary),
+        term_frequency=np.asarray(counts.sum(axis=0)).ravel(),
+        mds="pcoa",
+        sort_topics=False,
+        n_jobs=1,
+        start_index=1,
+    )
 
     def read(path: str) -> str:
         return Path(path).read_text(encoding="utf-8").replace("</script>", "<\\/script>")
