@@ -7,7 +7,7 @@ import pytest
 
 from toolkit.pipeline import normalize_file, tokenize_file
 
-from .conftest import FAST, ROOT, SEEDS, cli, python_process, toolkit_process
+from .conftest import FAST, ROOT, SEEDS, cli, python_process, toolkit_process, write_config
 
 SEED_004 = SEEDS / "004_1467077b33d2f3ae.txt"
 
@@ -164,3 +164,15 @@ def test_a_fifo_is_named_not_read(tmp_path, command):
     result = toolkit_process(command, str(fifo))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert f"toolkit: error: file {fifo} is a FIFO (named pipe), not a regular file" in result.stderr
+
+
+def test_an_error_quoting_a_file_name_with_a_line_break_is_still_one_line(tmp_path):
+    # found by the random-folder property (test_real_corpora): no usable text, the most common reason naming a
+    # duplicate called "new\nline.txt"; here the folder's own name holds the line break
+    texts = tmp_path / "new\ntexts"
+    texts.mkdir()
+    (texts / "empty.txt").write_bytes(b"")
+    config = write_config(tmp_path / "c.toml", texts)
+    result = cli("-q", "run", config, "--out", tmp_path / "out")
+    assert result.returncode == 2 and result.stderr.startswith("toolkit: error: no usable text"), result.stderr
+    assert result.stderr.count("\n") == 1 and "new\\ntexts" in result.stderr, result.stderr
