@@ -204,11 +204,15 @@ def _build(folder, outside, spec):
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs and symbolic links")
 def test_random_corpus_folders_never_crash_and_lose_nothing(tmp_path_factory, monkeypatch):
     from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
 
-    # each example is a whole run; the same examples every time
+    # Each example is a whole run, to the tables and report; the same examples every time. About one in eight
+    # also draws the figures (in this process, so a traceback would raise here too): the figures are four fifths
+    # of a run, and what this property is about (an odd folder loaded, listed and left untouched) is decided
+    # before them.
     @settings(examples(1 / 8), suppress_health_check=[HealthCheck.function_scoped_fixture], derandomize=True)
-    @given(spec=_folders())
-    def check(spec):
+    @given(spec=_folders(), figures=st.sampled_from([False] * 7 + [True]))
+    def check(spec, figures):
         base = tmp_path_factory.mktemp("random")
         outside = base / "outside.txt"
         outside.write_text("2020年1月1日 不在文件夹里。", encoding="utf-8")
@@ -221,7 +225,8 @@ def test_random_corpus_folders_never_crash_and_lose_nothing(tmp_path_factory, mo
             model={"kind": "nmf", "n_topics": 2},
             vocab={"min_df": 1, "max_df": 1.0},
             units={"min_chars": 5},
-            **FAST,
+            figures={**FAST["figures"], "workers": 1} if figures else {"formats": [], "ldavis": False},
+            trends=FAST["trends"],
         )
         before = snapshot(folder)
         monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(base / "cache"))
