@@ -103,7 +103,7 @@ def seeds_run(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def fast_seeds_run(tmp_path_factory):
-    """The seed config with the FAST settings, run once per session with a token cache of its own that starts
+    """The seed config with the NO_FIGURES settings, run once per session with a token cache of its own that starts
     empty (its manifest records every document segmented); the cache is ``out_dir.parent / "cache"``. For the
     tests that compare a run's outputs with a working run's, and copy that cache before they damage it."""
     import toolkit
@@ -111,7 +111,7 @@ def fast_seeds_run(tmp_path_factory):
     base = tmp_path_factory.mktemp("fast-seeds")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TOOLKIT_CACHE_DIR", str(base / "cache"))
-        return toolkit.run(toolkit.Config.load(SEEDS_CONFIG, FAST), base / "run")
+        return toolkit.run(toolkit.Config.load(SEEDS_CONFIG, NO_FIGURES), base / "run")
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,7 @@ import pytest
 import toolkit
 from toolkit.config import Config
 
-from .conftest import FAST as FAST_OVERRIDES
-from .conftest import ROOT, SEEDS, add_document, cli, examples, snapshot, toolkit_process, write_config
+from .conftest import NO_FIGURES, ROOT, SEEDS, add_document, cli, examples, snapshot, toolkit_process, write_config
 
 FAST = {"figures": {"formats": ["png"], "ldavis": False, "dpi": 30}, "trends": {"bootstrap": 50}}
 TOC = "目录\n(一)总体要求......1\n(二)建设目标......3\n(三)主要任务......5\n"
@@ -104,7 +103,7 @@ def test_damaged_cache_metadata_of_the_wrong_shape_is_rebuilt(fast_seeds_run, tm
     for meta in (tmp_path / "cache" / "prepared").glob("*/meta.json"):
         meta.write_text("[]", encoding="utf-8")
     with caplog.at_level("WARNING", logger="toolkit"):
-        second = toolkit.run(Config.load(config, FAST_OVERRIDES), tmp_path / "b")
+        second = toolkit.run(Config.load(config, NO_FIGURES), tmp_path / "b")
     assert second.manifest["cache"]["prepared"] == "damaged"
     assert caplog.text.count("rebuilt a damaged prepared corpus") == 1
     assert second.manifest["outputs_sha256"]["units.csv"] == first.manifest["outputs_sha256"]["units.csv"]
