@@ -6,6 +6,7 @@ untouched)."""
 import json
 import os
 import shutil
+import zlib
 
 import pandas as pd
 import pytest
@@ -203,15 +204,15 @@ def _build(folder, outside, spec):
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs and symbolic links")
 def test_random_corpus_folders_never_crash_and_lose_nothing(tmp_path_factory, monkeypatch):
     from hypothesis import HealthCheck, given, settings
-    from hypothesis import strategies as st
 
-    # Each example is a whole run, to the tables and report; the same examples every time. About one in eight
-    # also draws the figures (in this process, so a traceback would raise here too): the figures are four fifths
-    # of a run, and what this property is about (an odd folder loaded, listed and left untouched) is decided
-    # before them.
+    # Each example is a whole run, to the tables and report; the same examples every time. One in six or so (by a
+    # hash of the example: hypothesis would favour the first of any choice it draws) also draws the figures, in
+    # this process so that a traceback would raise here too: the figures are four fifths of a run, and what this
+    # property is about (an odd folder loaded, listed and left untouched) is decided before them.
     @settings(examples(1 / 8), suppress_health_check=[HealthCheck.function_scoped_fixture], derandomize=True)
-    @given(spec=_folders(), figures=st.sampled_from([False] * 7 + [True]))
-    def check(spec, figures):
+    @given(spec=_folders())
+    def check(spec):
+        figures = zlib.crc32(repr(spec).encode("utf-8", "surrogatepass")) % 6 == 0
         base = tmp_path_factory.mktemp("random")
         outside = base / "outside.txt"
         outside.write_text("2020年1月1日 不在文件夹里。", encoding="utf-8")
