@@ -54,6 +54,11 @@ FAST = [
     "trends.bootstrap=0",
 ]
 
+# FAST without any figure (the tables and report.html are written all the same): for a run whose test reads
+# none of its figures. The figures are most of a FAST run too.
+NO_FIGURES = [*FAST, "figures.formats=[]"]
+GWR_CONFIG = ROOT / "configs" / "gwr_national.toml"
+
 
 @dataclass
 class CliResult:
@@ -98,7 +103,7 @@ def seeds_run(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def fast_seeds_run(tmp_path_factory):
-    """The seed config with the FAST settings, run once per session with a token cache of its own that starts
+    """The seed config with the NO_FIGURES settings, run once per session with a token cache of its own that starts
     empty (its manifest records every document segmented); the cache is ``out_dir.parent / "cache"``. For the
     tests that compare a run's outputs with a working run's, and copy that cache before they damage it."""
     import toolkit
@@ -106,7 +111,20 @@ def fast_seeds_run(tmp_path_factory):
     base = tmp_path_factory.mktemp("fast-seeds")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TOOLKIT_CACHE_DIR", str(base / "cache"))
-        return toolkit.run(toolkit.Config.load(SEEDS_CONFIG, FAST), base / "run")
+        return toolkit.run(toolkit.Config.load(SEEDS_CONFIG, NO_FIGURES), base / "run")
+
+
+@pytest.fixture(scope="session")
+def gwr_run(tmp_path_factory):
+    """The shipped State Council config run once per session with its defaults (about a minute and a half on two
+    busy cores), with a token cache of its own that starts empty (``out_dir.parent / "cache"``), for the tests
+    that read its outputs and those that copy them (and that cache) before they change them."""
+    import toolkit
+
+    base = tmp_path_factory.mktemp("gwr")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TOOLKIT_CACHE_DIR", str(base / "cache"))
+        return toolkit.run(GWR_CONFIG, base / "gwr")
 
 
 @pytest.fixture(scope="session")

@@ -60,22 +60,11 @@ def _complete(folder, taken, n_topics):
     return "report.html" in taken and manifest["outputs_sha256"] == files and manifest["config"]["model"]["n_topics"] == n_topics
 
 
-GWR_CONFIG = ROOT / "configs" / "gwr_national.toml"
-
-
 @pytest.fixture(scope="module")
-def gwr_output(tmp_path_factory):
-    """A finished run of the State Council reports (fast settings: only its files are asked) and the token
-    cache it filled, for each test below to copy."""
-    import toolkit
-
-    from .conftest import FAST
-
-    base = tmp_path_factory.mktemp("gwr-output")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TOOLKIT_CACHE_DIR", str(base / "cache"))
-        toolkit.run(toolkit.Config.load(GWR_CONFIG, FAST), base / "gwr")
-    return base
+def gwr_output(gwr_run):
+    """A finished run of the State Council reports (the session's, with the shipped config) and the token cache it
+    filled, for each test below to copy."""
+    return gwr_run.out_dir.parent
 
 
 @pytest.mark.slow
@@ -85,7 +74,7 @@ def test_killed_runs_leave_the_previous_output_intact(tmp_path, sig, gwr_output,
 
     import toolkit
 
-    from .conftest import FAST
+    from .conftest import GWR_CONFIG, NO_FIGURES
 
     out = tmp_path / "gwr"
     shutil.copytree(gwr_output / "gwr", out)  # the previous output (an earlier run's, as the toolkit wrote it)
@@ -94,27 +83,28 @@ def test_killed_runs_leave_the_previous_output_intact(tmp_path, sig, gwr_output,
     before = snapshot(out)
     assert json.loads(before["manifest.json"])["counts"]["documents_used"] == 23
     # the runs to kill take the shipped settings (three chains, every figure, the pyLDAvis page): a kill lands
-    # in any stage of a whole run; not -q: the stage log tells when the run has begun
+    # in any stage of a whole run; not -q: the stage log tells when the run has begun. One topic more than the
+    # previous output's: each file they would write differs from the one it would replace.
     for delay in (0.0, 0.7, 1.7, 2.7, 3.7):
         # Signals sent before Python reaches the toolkit's code (interpreter start-up) end any program by the
         # signal; count the delay from the run's first log line instead.
-        process = started_toolkit("run", GWR_CONFIG, "--out", out, "--set", "model.n_topics=18", env=env)
+        process = started_toolkit("run", GWR_CONFIG, "--out", out, "--set", "model.n_topics=19", env=env)
         time.sleep(delay)
         process.send_signal(sig)
         _, stderr = process.communicate(timeout=120)
         now = snapshot(out)
-        if process.returncode == 0 or (now != before and _complete(out, now, n_topics=18)):
+        if process.returncode == 0 or (now != before and _complete(out, now, n_topics=19)):
             # the run finished (swapped its complete output in) before the signal: nothing left to kill later
-            assert _complete(out, now, n_topics=18)
+            assert _complete(out, now, n_topics=19)
             break
         assert now == before, delay
         leftovers = [p.name for p in tmp_path.iterdir() if p.name not in ("gwr", "cache", ".gwr.lock")]
         assert all(name.startswith(".gwr.partial-") for name in leftovers), leftovers
         if sig == signal.SIGINT:
             assert process.returncode == 130 and "interrupted" in stderr and "Traceback" not in stderr
-    # the next run cleans up and succeeds, and the cache filled by killed runs is sound
+    # the next run cleans up and succeeds, and the cache filled by killed runs is sound (no figures: not read)
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
-    toolkit.run(toolkit.Config.load(GWR_CONFIG, FAST), out)
+    toolkit.run(toolkit.Config.load(GWR_CONFIG, NO_FIGURES), out)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".gwr.lock", "cache", "gwr"]
     assert snapshot(out)["documents.csv"] == before["documents.csv"]
 

@@ -7,17 +7,17 @@ import pytest
 
 from toolkit.pipeline import normalize_file, tokenize_file
 
-from .conftest import FAST, ROOT, SEEDS, cli, python_process, toolkit_process
+from .conftest import FAST, ROOT, SEEDS, cli, python_process, toolkit_process, write_config
 
 SEED_004 = SEEDS / "004_1467077b33d2f3ae.txt"
 
 
 def test_normalize_and_tokens_print_what_run_uses():
-    normalized = toolkit_process("normalize", str(SEED_004))
+    normalized = cli("normalize", SEED_004)
     assert normalized.returncode == 0
     assert normalized.stdout == normalize_file(SEED_004) + "\n"
     assert normalized.stdout.startswith("创新发展 协调发展")
-    tokens = toolkit_process("tokens", str(SEED_004))
+    tokens = cli("tokens", SEED_004)
     assert tokens.returncode == 0
     lines = tokens.stdout.splitlines()
     assert lines == [" ".join(unit) for unit in tokenize_file(SEED_004)]
@@ -58,12 +58,19 @@ def test_run_writes_the_output_folder(tmp_path):
 )
 def test_errors_are_one_line_with_exit_code_2(tmp_path, args, message):
     out = tmp_path / "out"
-    result = toolkit_process(*args, *(("--out", str(out)) if args[0] == "run" else ()))
+    result = cli(*args, *(("--out", str(out)) if args[0] == "run" else ()), cwd=ROOT)
     assert result.returncode == 2
     errors = [line for line in result.stderr.splitlines() if line.startswith("toolkit: error:")]
     assert len(errors) == 1 and message in errors[0], result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists() and not list(tmp_path.glob(".out.partial-*"))
+
+
+def test_an_error_is_the_exit_code_of_the_process():
+    """The errors above are asked of ``main`` in this process; here a fresh one exits with its code."""
+    result = toolkit_process("run", "configs/missing.toml")
+    assert result.returncode == 2 and result.stderr.startswith("toolkit: error: config file not found: configs/missing.toml")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -76,7 +83,7 @@ def test_errors_are_one_line_with_exit_code_2(tmp_path, args, message):
 def test_broken_lexicon_stops_the_run_with_one_line(tmp_path, lexicon, message):
     path = tmp_path / "lexicon.toml"
     path.write_text(lexicon, encoding="utf-8")
-    result = toolkit_process("run", "configs/seeds.toml", "--set", f'themes.lexicon="{path}"', "--out", str(tmp_path / "out"))
+    result = cli("run", "configs/seeds.toml", "--set", f'themes.lexicon="{path}"', "--out", tmp_path / "out", cwd=ROOT)
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
 
@@ -84,7 +91,7 @@ def test_broken_lexicon_stops_the_run_with_one_line(tmp_path, lexicon, message):
 def test_binary_file_is_refused_clearly(tmp_path):
     fake = tmp_path / "report.txt"
     fake.write_bytes(b"%PDF-1.7\n\x00\x01binary")
-    result = toolkit_process("normalize", str(fake))
+    result = cli("normalize", fake)
     assert result.returncode == 2
     assert "binary file: a PDF document; extract its text first" in result.stderr
 
@@ -164,3 +171,15 @@ def test_a_fifo_is_named_not_read(tmp_path, command):
     result = toolkit_process(command, str(fifo))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert f"toolkit: error: file {fifo} is a FIFO (named pipe), not a regular file" in result.stderr
+
+
+def test_an_error_quoting_a_file_name_with_a_line_break_is_still_one_line(tmp_path):
+    # found by the random-folder property (test_real_corpora): no usable text, the most common reason naming a
+    # duplicate called "new\nline.txt"; here the folder's own name holds the line break
+    texts = tmp_path / "new\ntexts"
+    texts.mkdir()
+    (texts / "empty.txt").write_bytes(b"")
+    config = write_config(tmp_path / "c.toml", texts)
+    result = cli("-q", "run", config, "--out", tmp_path / "out")
+    assert result.returncode == 2 and result.stderr.startswith("toolkit: error: no usable text"), result.stderr
+    assert result.stderr.count("\n") == 1 and "new\\ntexts" in result.stderr, result.stderr

@@ -4,15 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import toolkit
-
 from .conftest import ROOT
 
 
 @pytest.fixture(scope="module")
-def gwr(tmp_path_factory):
-    out = tmp_path_factory.mktemp("gwr") / "gwr"
-    return toolkit.run(ROOT / "configs" / "gwr_national.toml", out)
+def gwr(gwr_run):
+    return gwr_run  # the session's run with the shipped config (conftest.py): these tests only read it
 
 
 @pytest.mark.slow

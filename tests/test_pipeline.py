@@ -12,7 +12,7 @@ from toolkit.config import Config
 from toolkit.errors import ToolkitError
 from toolkit.output import catalog
 
-from .conftest import FAST, ROOT, SEEDS, SEEDS_CONFIG
+from .conftest import FAST, NO_FIGURES, ROOT, SEEDS, SEEDS_CONFIG
 
 # seeds_run (conftest.py): the seed config with its defaults, run once per session
 
@@ -256,7 +256,7 @@ def test_input_folder_is_never_written_and_a_document_left_without_text_is_liste
 
 def test_seeded_lda_runs_and_reports_seed_words(tmp_path):
     config = Config.load(
-        SEEDS_CONFIG, ["model.kind=lda", "model.lda.seeded=true", "model.n_topics=18", "model.lda.passes=5", *FAST]
+        SEEDS_CONFIG, ["model.kind=lda", "model.lda.seeded=true", "model.n_topics=18", "model.lda.passes=5", *NO_FIGURES]
     )
     result = toolkit.run(config, tmp_path / "seeded")
     coverage = pd.read_csv(tmp_path / "seeded" / "coverage.csv")
@@ -270,7 +270,7 @@ def test_damaged_cache_is_reported_and_rebuilt(fast_seeds_run, tmp_path, monkeyp
     cache = tmp_path / "cache"
     shutil.copytree(fast_seeds_run.out_dir.parent / "cache", cache)  # the cache that run filled from nothing
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(cache))
-    config = Config.load(SEEDS_CONFIG, FAST)
+    config = Config.load(SEEDS_CONFIG, NO_FIGURES)  # as that run's: no figures, drawn from the tables compared
     first = fast_seeds_run
     assert first.manifest["cache"] == {"prepared": "miss", "hits": 0, "misses": 5, "damaged": 0}
     # a damaged prepared corpus: noticed by its checksums, prepared again from the per-document token cache
@@ -319,7 +319,7 @@ def test_preprocessing_options_work_end_to_end(tmp_path):
             'segment.backend="jieba"',
             "model.n_topics=8",
             "model.kind=nmf",
-            *FAST,
+            *NO_FIGURES,
         ],
     )
     result = toolkit.run(config, tmp_path / "options")
@@ -337,7 +337,7 @@ def test_unusable_cache_folder_costs_time_not_the_run(fast_seeds_run, tmp_path, 
     working = fast_seeds_run  # the same config, with a working cache
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be", encoding="utf-8")
-    config = Config.load(SEEDS_CONFIG, [*FAST, f'cache.dir="{blocker / "cache"}"'])
+    config = Config.load(SEEDS_CONFIG, [*NO_FIGURES, f'cache.dir="{blocker / "cache"}"'])
     with caplog.at_level("WARNING", logger="toolkit"):
         result = toolkit.run(config, tmp_path / "out")
     assert "cannot write the token cache" in caplog.text and "cannot store the prepared corpus" in caplog.text

@@ -149,12 +149,13 @@ def installed_plugin(tmp_path):
 
 
 def test_an_installed_plugin_runs_from_the_command_line(installed_plugin, tmp_path):
-    from .conftest import FAST
+    from .conftest import NO_FIGURES
 
+    # the entry point found from the command line; the figures and the page of a plug-in's model are drawn above
     out = tmp_path / "out"
     settings = [
         a
-        for s in [*FAST, "model.kind=kmeans", "model.n_topics=6", "model.kmeans.sharpness=12"]
+        for s in [*NO_FIGURES, "model.kind=kmeans", "model.n_topics=6", "model.kmeans.sharpness=12"]
         for a in ("--set", s)
         if not s.startswith("model.keyatm")
     ]

@@ -6,6 +6,7 @@ untouched)."""
 import json
 import os
 import shutil
+import zlib
 
 import pandas as pd
 import pytest
@@ -13,8 +14,7 @@ import pytest
 import toolkit
 from toolkit.config import Config
 
-from .conftest import FAST as FAST_OVERRIDES
-from .conftest import ROOT, SEEDS, add_document, cli, examples, snapshot, toolkit_process, write_config
+from .conftest import NO_FIGURES, ROOT, SEEDS, add_document, cli, examples, snapshot, toolkit_process, write_config
 
 FAST = {"figures": {"formats": ["png"], "ldavis": False, "dpi": 30}, "trends": {"bootstrap": 50}}
 TOC = "目录\n(一)总体要求......1\n(二)建设目标......3\n(三)主要任务......5\n"
@@ -104,7 +104,7 @@ def test_damaged_cache_metadata_of_the_wrong_shape_is_rebuilt(fast_seeds_run, tm
     for meta in (tmp_path / "cache" / "prepared").glob("*/meta.json"):
         meta.write_text("[]", encoding="utf-8")
     with caplog.at_level("WARNING", logger="toolkit"):
-        second = toolkit.run(Config.load(config, FAST_OVERRIDES), tmp_path / "b")
+        second = toolkit.run(Config.load(config, NO_FIGURES), tmp_path / "b")
     assert second.manifest["cache"]["prepared"] == "damaged"
     assert caplog.text.count("rebuilt a damaged prepared corpus") == 1
     assert second.manifest["outputs_sha256"]["units.csv"] == first.manifest["outputs_sha256"]["units.csv"]
@@ -205,10 +205,14 @@ def _build(folder, outside, spec):
 def test_random_corpus_folders_never_crash_and_lose_nothing(tmp_path_factory, monkeypatch):
     from hypothesis import HealthCheck, given, settings
 
-    # each example is a whole run; the same examples every time
+    # Each example is a whole run, to the tables and report; the same examples every time. One in six or so (by a
+    # hash of the example: hypothesis would favour the first of any choice it draws) also draws the figures, in
+    # this process so that a traceback would raise here too: the figures are four fifths of a run, and what this
+    # property is about (an odd folder loaded, listed and left untouched) is decided before them.
     @settings(examples(1 / 8), suppress_health_check=[HealthCheck.function_scoped_fixture], derandomize=True)
     @given(spec=_folders())
     def check(spec):
+        figures = zlib.crc32(repr(spec).encode("utf-8", "surrogatepass")) % 6 == 0
         base = tmp_path_factory.mktemp("random")
         outside = base / "outside.txt"
         outside.write_text("2020年1月1日 不在文件夹里。", encoding="utf-8")
@@ -221,7 +225,8 @@ def test_random_corpus_folders_never_crash_and_lose_nothing(tmp_path_factory, mo
             model={"kind": "nmf", "n_topics": 2},
             vocab={"min_df": 1, "max_df": 1.0},
             units={"min_chars": 5},
-            **FAST,
+            figures={**FAST["figures"], "workers": 1} if figures else {"formats": [], "ldavis": False},
+            trends=FAST["trends"],
         )
         before = snapshot(folder)
         monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(base / "cache"))

@@ -117,7 +117,8 @@ def test_earlier_outputs_are_replaced_but_not_with_a_users_file_inside(project):
     out = tmp_path / "runs" / "study"
     toolkit.run(config, out)
     assert (out / atomic.MARKER).is_file()
-    toolkit.run(Config.load(config, ["model.n_topics=6"]), out)  # a folder the toolkit wrote: replaced
+    # a folder the toolkit wrote (its figures too): replaced, here by one without figures
+    toolkit.run(Config.load(config, ["model.n_topics=6", "figures.formats=[]"]), out)
     assert json.loads((out / "manifest.json").read_text())["config"]["model"]["n_topics"] == 6
     (out / "my_notes.md").write_text("reading notes", encoding="utf-8")
     with pytest.raises(ToolkitError, match="holds files the toolkit did not write"):
@@ -202,9 +203,9 @@ def test_sigterm_stops_a_run_like_ctrl_c(project, to_group):
     tmp_path, config = project
     out = tmp_path / "out"
     env = {**os.environ, "TOOLKIT_CACHE_DIR": str(tmp_path / "cache")}
-    toolkit.run(config, out)
+    toolkit.run(Config.load(config, ["figures.formats=[]"]), out)  # the previous output: its tables are enough
     before = snapshot(out)
-    # once started (its first log line), the run holds its partial folder
+    # once started (its first log line), the run holds its partial folder (and draws its figures in workers)
     process = started_toolkit(
         "run", config, "--out", out, "--set", "model.n_topics=6", cwd=tmp_path, env=env, start_new_session=True
     )

@@ -15,6 +15,7 @@ from .errors import INTERRUPTED, Terminated, ToolkitError
 from .options import MAX_SEED
 
 EXIT_USAGE = 2
+ONE_LINE = str.maketrans({"\n": "\\n", "\r": "\\r"})  # line breaks in a message (a file name may hold one), escaped
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a process ended by Ctrl-C
 EXIT_TERMINATED = 143  # 128 + SIGTERM
 MAX_CODED_UNITS = 10_000  # a person codes a few hundred; more is a typo
@@ -208,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
             _quiet_libraries()
         return _dispatch(args)
     except ToolkitError as exc:
-        print(f"toolkit: error: {exc}", file=sys.stderr)
+        # one line even when the message quotes a file name with a line break in it
+        print(f"toolkit: error: {str(exc).translate(ONE_LINE)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt as exc:
         print(INTERRUPTED, file=sys.stderr)
