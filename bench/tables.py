@@ -1,5 +1,5 @@
 """Speed of writing a run's largest tables: seconds per CSV file, interleaved with another commit's
-``atomic.write_csv``, and whether the two files are the same bytes.
+``csv_files.write_csv``, and whether the two files are the same bytes.
 
     .venv/bin/python bench/tables.py [--units 47297] [--repeats 5] [--against REF]
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import tempfile
 from functools import partial
 from pathlib import Path
@@ -53,7 +54,7 @@ def synthetic(units: int) -> dict[str, pd.DataFrame]:
 
 
 def main() -> None:
-    from toolkit.output.atomic import write_csv
+    from toolkit.output.csv_files import write_csv
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=47_297)
@@ -62,7 +63,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        reference = module_at(args.against, "toolkit/output/atomic.py", folder)
+        try:
+            reference = module_at(args.against, "toolkit/output/csv_files.py", folder)
+        except subprocess.CalledProcessError:  # a revision from before the CSV writing left atomic.py
+            reference = module_at(args.against, "toolkit/output/atomic.py", folder)
         writers = {"this checkout": write_csv, args.against: reference.write_csv}
         print(f"tables, toolkit {git_commit()} against {args.against}; {args.units:,} units, {args.repeats} interleaved repeats")
         for name, frame in synthetic(args.units).items():

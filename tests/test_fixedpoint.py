@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit.output import atomic
+from toolkit.output import csv_files
 from toolkit.output.fixedpoint import fixed_point
 
 
@@ -73,7 +73,7 @@ def test_write_csv_is_pandas_text_for_every_column_type(tmp_path):
     blocks of rows: floats (float32 too, negative, missing, infinite), integers, booleans, Chinese text with
     commas, quotes and line breaks, nullable numbers."""
     rng = np.random.default_rng(0)
-    n = atomic.CSV_ROWS * 2 + 17
+    n = csv_files.CSV_ROWS * 2 + 17
     frame = pd.DataFrame(
         {
             "unit_id": [f"文件_{i}#0001" for i in range(n)],
@@ -92,12 +92,12 @@ def test_write_csv_is_pandas_text_for_every_column_type(tmp_path):
     frame.loc[3, "effect"] = -np.inf
     frame.loc[4, "effect"] = -0.0
     frame.loc[5, "share"] = 1 / 128
-    atomic.write_csv(tmp_path / "t.csv", frame)
+    csv_files.write_csv(tmp_path / "t.csv", frame)
     expected = frame.to_csv(index=False, float_format="%.6f", lineterminator="\n")
     assert (tmp_path / "t.csv").read_text(encoding="utf-8") == expected
     one_column = pd.DataFrame({"share": [np.nan, 0.25, np.nan]})  # a row of one empty field is written as ""
-    atomic.write_csv(tmp_path / "one.csv", one_column)
+    csv_files.write_csv(tmp_path / "one.csv", one_column)
     assert (tmp_path / "one.csv").read_text() == one_column.to_csv(index=False, float_format="%.6f", lineterminator="\n")
     empty = frame.iloc[:0]
-    atomic.write_csv(tmp_path / "empty.csv", empty)
+    csv_files.write_csv(tmp_path / "empty.csv", empty)
     assert (tmp_path / "empty.csv").read_text() == empty.to_csv(index=False, lineterminator="\n")

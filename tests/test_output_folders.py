@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from toolkit.errors import ToolkitError
-from toolkit.output import atomic
+from toolkit.output import atomic, csv_files
 
 from .conftest import examples
 
@@ -469,4 +469,4 @@ def test_names_the_toolkit_uses_for_its_own_files_are_refused_as_out(tmp_path, m
         _run(Path(name), {"units.csv": b"1"})
     assert str(info.value).startswith(message) and "\n" not in str(info.value)
     with pytest.raises(ToolkitError, match="is a name the toolkit uses for its own files"):
-        atomic.write_csv_file(tmp_path / name, pd.DataFrame({"词": ["创新"]}))
+        csv_files.write_csv_file(tmp_path / name, pd.DataFrame({"词": ["创新"]}))

@@ -16,7 +16,7 @@ import pytest
 import toolkit
 from toolkit.config import Config
 from toolkit.errors import INTERRUPTED, ToolkitError
-from toolkit.output import atomic
+from toolkit.output import atomic, csv_files
 
 from .conftest import ROOT, SEEDS, cli, python_process, snapshot, started_toolkit, toolkit_process, write_config
 
@@ -262,7 +262,7 @@ def test_outputs_follow_the_umask_and_spreadsheet_formulas_are_neutralised_in_cs
     assert '\'=HYPERLINK("http://x.example","点击")' in set(written["title"])
     assert "'@武汉" in set(written["place"])
     assert not any(str(v).startswith(("=", "+", "@")) for v in written.to_numpy().ravel())
-    assert atomic.spreadsheet_safe("-1") == "'-1" and atomic.spreadsheet_safe(-1) == -1
+    assert csv_files.spreadsheet_safe("-1") == "'-1" and csv_files.spreadsheet_safe(-1) == -1
 
 
 def _mount_tmpfs(path, size):
@@ -303,7 +303,7 @@ def test_write_csv_neutralises_formulas_in_string_and_object_columns(tmp_path):
             "number": [-1.5, 2.0, 3.0, 4.0],
         }
     )
-    atomic.write_csv(tmp_path / "t.csv", frame)
+    csv_files.write_csv(tmp_path / "t.csv", frame)
     written = pd.read_csv(tmp_path / "t.csv", dtype=str, keep_default_na=False)
     assert written["text"].tolist() == ["'=SUM(A1)", "创新驱动", "", "'-1 项"]
     assert written["mixed"].tolist() == ["'+86", "3", "", "'@武汉"]

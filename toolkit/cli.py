@@ -309,9 +309,9 @@ def _write_table(table, out: str | None) -> None:
     if out:
         from pathlib import Path
 
-        from .output import atomic
+        from .output.csv_files import write_csv_file
 
-        atomic.write_csv_file(Path(out), table)
+        write_csv_file(Path(out), table)
     else:
         table.to_csv(sys.stdout, index=False)
 

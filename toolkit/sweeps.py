@@ -27,6 +27,7 @@ from .config import Config, parse_override
 from .errors import ToolkitError
 from .options import NON_NEGATIVE, OPEN_FRACTION, SEED, Option
 from .output import atomic
+from .output.csv_files import write_csv
 from .processes import stop_workers
 from .progress import Progress
 
@@ -253,7 +254,7 @@ def sweep(
         table = _collect(out_dir, runs)
         recommendation = recommend(table, skipped)
         with atomic.output_folder(out_dir / "summary") as work:
-            atomic.write_csv(work / "sweep.csv", table)
+            write_csv(work / "sweep.csv", table)
             atomic.write_text(work / "recommendation.md", recommendation)
             heldout = {m: d for kind in sorted(table["kind"].unique()) for m, d in model_class(kind).HELDOUT.items()}
             save_figure(

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..errors import ToolkitError
 from ..output import atomic
+from ..output.csv_files import write_csv
 from ..text.decoding import Unreadable, decode
 
 CODEBOOK = "codebook.md"
@@ -175,7 +176,7 @@ def export(
             (TOPIC_SHEET, topic_sheet),
             (TOPIC_KEY, topic_key),
         ):
-            atomic.write_csv(work / name, table, bom=True)  # coders open these in Excel
+            write_csv(work / name, table, bom=True)  # coders open these in Excel
         atomic.write_text(
             work / "validation.json",
             json.dumps(

@@ -32,7 +32,6 @@ _MARKER_FORMAT = "toolkit output v3"  # files (name -> SHA-256) and folders the 
 SWEEP_MARKER = ".toolkit-sweep.json"
 _SWEEP_FORMAT = "toolkit sweep v1"
 _NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
-CSV_ROWS = 10_000  # rows of a table turned into text at a time
 log = logging.getLogger(__name__)
 
 
@@ -93,92 +92,6 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> None:
 def write_text(path: str | os.PathLike, text: str) -> None:
     """Write UTF-8 text atomically (newlines written as given)."""
     write_bytes(path, text.encode("utf-8"))
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value):
-    """A text cell that a spreadsheet would run as a formula (it starts with = + - @, a tab or a carriage
-    return) gets a leading apostrophe, as OWASP recommends for CSV exports; anything else is returned as is."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _formula_cells(column):
-    """Which cells of a column :func:`spreadsheet_safe` would change (None for a column that holds no text).
-    Columns of pandas' string type are tested without making a Python string of every cell (a run's units.csv
-    holds every unit's text)."""
-    import pandas as pd
-
-    if isinstance(column.dtype, pd.StringDtype):
-        return column.str.startswith(_FORMULA_START).fillna(False).astype(bool)
-    if pd.api.types.is_object_dtype(column):
-        return column.map(lambda v: spreadsheet_safe(v) is not v).astype(bool)
-    return None
-
-
-def write_csv(path: str | os.PathLike, frame, *, bom: bool = False) -> None:
-    """A DataFrame as UTF-8 CSV (no index, floats to 6 decimals, \\n line ends), written atomically in pieces
-    so no copy of the whole table is built in memory. Text cells that a spreadsheet would read as a formula are
-    neutralised (:func:`spreadsheet_safe`); numbers are written as numbers. ``bom`` starts the file with a
-    byte-order mark, which Excel needs to read UTF-8 Chinese correctly."""
-    import numpy as np
-
-    from .fixedpoint import fixed_point
-
-    risky = {c: mask for c in frame.columns if (mask := _formula_cells(frame[c])) is not None and mask.any()}
-    if risky:
-        frame = frame.copy()
-        for column, mask in risky.items():
-            frame[column] = frame[column].where(~mask, "'" + frame[column].astype(str))
-    # floats are turned into text a block of rows at a time, as pandas writes (but not one value at a time)
-    floats = [i for i, dtype in enumerate(frame.dtypes) if isinstance(dtype, np.dtype) and dtype.kind == "f"]
-    with open_for_writing(path, "w") as handle:
-        if bom:
-            handle.write("\ufeff")
-        for start in range(0, max(len(frame), 1), CSV_ROWS):
-            rows = frame.iloc[start : start + CSV_ROWS]
-            if floats:
-                rows = rows.copy(deep=False)
-                for i in floats:
-                    rows.isetitem(i, fixed_point(rows.iloc[:, i].to_numpy(), 6))
-            rows.to_csv(handle, index=False, header=start == 0, float_format="%.6f", lineterminator="\n")
-
-
-def write_csv_file(path: str | os.PathLike, frame, *, flag: str = "--out") -> None:
-    """A table a command writes where its user says (``--out FILE``): written whole or not at all, and never
-    over a file the toolkit did not write. An existing file is replaced only when it is a table with the same
-    header (an earlier output of the same command)."""
-    path = Path(path)
-    check_reserved(path, flag)
-    if path.is_dir():
-        raise ToolkitError(f"{flag} {path} is a folder; give a file name such as {path / 'table.csv'}")
-    if path.exists() or path.is_symlink():
-        mode = os.lstat(path).st_mode
-        if not stat.S_ISREG(mode) and not stat.S_ISLNK(mode):  # never opened: a FIFO would wait for a writer
-            raise ToolkitError(
-                f"{flag} {path} is {file_kind(mode)}, not a table this command wrote; choose another "
-                "name (the toolkit writes only regular files)"
-            )
-        header = ",".join(str(c) for c in frame.columns)
-        try:
-            with open(path, encoding="utf-8-sig") as handle:
-                first = handle.readline().rstrip("\n")
-        except (OSError, UnicodeDecodeError):
-            first = None
-        if path.is_symlink() or first != header:
-            raise ToolkitError(
-                f"{flag} {path} exists and is not a table this command wrote; choose another name "
-                "or move it away (the toolkit does not overwrite files it did not write)"
-            )
-    if not path.parent.is_dir():
-        raise ToolkitError(f"{flag} {path}: folder {path.parent} does not exist")
-    try:
-        write_csv(path, frame)
-    except OSError as exc:
-        raise ToolkitError(f"cannot write {path}: {exc.strerror}") from None
 
 
 def file_kind(mode: int) -> str:

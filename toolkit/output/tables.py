@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ..options import Option
 from ..processes import BackgroundJobs
 from . import atomic, catalog
+from .csv_files import write_csv
 from .manifest import git_revision, output_hashes, package_versions, platform_summary, sha256_file
 
 if TYPE_CHECKING:
@@ -107,7 +108,7 @@ def write_tables(folder: Path, *, bom: bool = False, **tables: pd.DataFrame) -> 
         ]
         tables["topics"] = topics.drop(columns=["top_weights"])
     for name, frame in tables.items():
-        atomic.write_csv(folder / f"{name}.csv", frame, bom=bom)
+        write_csv(folder / f"{name}.csv", frame, bom=bom)
 
 
 def write_json(path: Path, data: dict) -> None:
