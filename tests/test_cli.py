@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from toolkit.pipeline import normalize_file, tokenize_file
+from toolkit.explore import normalize_file, tokenize_file
 
 from .conftest import FAST, ROOT, SEEDS, cli, python_process, toolkit_process, write_config
 

@@ -63,7 +63,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 from toolkit.analysis.terms import kwic, term_counts  # noqa: E402
 from toolkit.errors import ToolkitError  # noqa: E402
-from toolkit.pipeline import concordance, count_terms  # noqa: E402
+from toolkit.explore import concordance, count_terms  # noqa: E402
 
 from .conftest import ROOT, cli, examples, toolkit_process, write_config  # noqa: E402
 

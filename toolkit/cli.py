@@ -226,7 +226,7 @@ def _dispatch(args) -> int:
     if args.command == "config":  # before the pipeline's imports: printing a config needs no pandas
         print(_config(args).to_toml(), end="")
         return 0
-    from . import pipeline
+    from . import explore, pipeline
 
     if args.command == "run":
         config = _config(args)
@@ -269,7 +269,7 @@ def _dispatch(args) -> int:
         return 0
     if args.command == "terms":
         by = tuple(c.strip() for c in args.by.split(",") if c.strip())
-        table = pipeline.count_terms(args.source, args.terms, by=by, overrides=args.overrides)
+        table = explore.count_terms(args.source, args.terms, by=by, overrides=args.overrides)
         _write_table(table, args.out)
         for term, rows in table.groupby("term", sort=False):
             seen = rows.iloc[0]
@@ -286,7 +286,7 @@ def _dispatch(args) -> int:
             raise ToolkitError(f"--limit must be 0 (every line) or more, not {args.limit}")
         from .analysis.terms import format_kwic
 
-        table = pipeline.concordance(args.source, args.terms, context=args.context, regex=args.regex, overrides=args.overrides)
+        table = explore.concordance(args.source, args.terms, context=args.context, regex=args.regex, overrides=args.overrides)
         if args.out:
             _write_table(table, args.out)
         else:
@@ -297,9 +297,9 @@ def _dispatch(args) -> int:
         return 0
     config = _config(args)
     if args.command == "normalize":
-        sys.stdout.write(pipeline.normalize_file(args.path, config) + "\n")
+        sys.stdout.write(explore.normalize_file(args.path, config) + "\n")
     elif args.command == "tokens":
-        for unit_tokens in pipeline.tokenize_file(args.path, config):
+        for unit_tokens in explore.tokenize_file(args.path, config):
             sys.stdout.write(" ".join(unit_tokens) + "\n")
     return 0
 

@@ -1,0 +1,126 @@
+"""Looking at texts without a run: one file normalised or tokenised exactly as a run would (the CLI's
+``normalize`` and ``tokens``), counts of terms and keywords in context in a config's corpus or one file (``terms``
+and ``kwic``). Each reads the config's sections as a run does, through the stages of :mod:`toolkit.text`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .analysis.themes import load_lexicon
+from .config import Config
+from .errors import ToolkitError
+from .text.preparation import load_inputs, make_normalizer, make_segmenter, prepare
+from .text.units import split_units
+
+# ----- one file at a time (the CLI's normalize and tokens) ---------------------------------------------------
+
+
+def _read_one(path: str | Path) -> str:
+    from .text.corpus import regular_file
+    from .text.decoding import Unreadable, decode
+
+    path = regular_file(Path(path), "file", "give one text file")
+    try:
+        return decode(path.read_bytes()).text
+    except Unreadable as exc:
+        raise ToolkitError(f"{path}: {exc}") from None
+    except OSError as exc:
+        raise ToolkitError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def normalize_file(path: str | Path, config: Config | None = None) -> str:
+    """The normalised simplified text of one file, exactly as ``run`` normalises it."""
+    config = config or Config.from_dict({})
+    return make_normalizer(config).normalize(_read_one(path)).text
+
+
+def tokenize_file(path: str | Path, config: Config | None = None) -> list[list[str]]:
+    """The tokens of each unit of one file, exactly as ``run`` gives them to the model. With ``vocab.phrases``
+    on, word pairs are joined by the phrase model a run of ``config`` learns from its corpus (or, for a config
+    without a corpus, from this file alone)."""
+    from .analysis.terms import apply_phrases, learn_phrases
+
+    config = config or Config.from_dict({})
+    u, v = config["units"], config["vocab"]
+    units = split_units(normalize_file(path, config), u["kind"], u["max_chars"], u["min_chars"], join_lines=u["join_lines"])
+    segmenter = make_segmenter(config, load_lexicon(config.path("themes", "lexicon")))
+    tokens = [segmenter.tokens(text) for text in units]
+    if v["phrases"]:
+        phrases = (
+            prepare(config).phrases
+            if config["corpus"]["texts"]
+            else learn_phrases(tokens, min_count=v["phrase_min_count"], threshold=v["phrase_threshold"])
+        )
+        tokens = [list(unit) for unit in apply_phrases(phrases, tokens)]
+    return tokens
+
+
+# ----- terms and keywords in context (the CLI's terms and kwic) -----------------------------------------------
+
+
+def _text_source(source: Config | str | Path, overrides=()):
+    """The config, normalised (document, text) pairs, normaliser and segmenter of a config's corpus, or of one
+    text file (a config path ends in .toml)."""
+    from .text.preparation import normalized_texts
+
+    if isinstance(source, Config) or str(source).endswith(".toml"):
+        config = source if isinstance(source, Config) else Config.load(source, overrides)
+        inputs = load_inputs(config)
+        return (
+            config,
+            inputs.corpus.documents.columns,
+            normalized_texts(inputs.corpus, inputs.normalizer),
+            inputs.normalizer,
+            inputs.segmenter,
+        )
+    config = Config.load(None, overrides)
+    normalizer = make_normalizer(config)
+    path = Path(source)
+    doc = {"doc_id": path.name, "title": path.stem, "date": "", "year": ""}
+    texts = iter([(doc, normalizer.normalize(_read_one(path)).text)])
+    return config, pd.Index(list(doc)), texts, normalizer, make_segmenter(config, load_lexicon(None))
+
+
+def _check_columns(wanted, columns, what: str) -> None:
+    missing = [c for c in wanted if c not in columns]
+    if missing:
+        shown = ", ".join(
+            c
+            for c in columns
+            if c not in ("path", "encoding", "sha256", "status", "reason", "note", "near_duplicate_of", "similarity")
+        )
+        raise ToolkitError(f"{what}: no column {', '.join(missing)} in the documents; columns: {shown}")
+
+
+def count_terms(source: Config | str | Path, terms: list[str], *, by: tuple[str, ...] = ("year",), overrides=()) -> pd.DataFrame:
+    """Counts of ``terms`` in a config's corpus (or one text file) per year, or per ``by`` (e.g. ("place",
+    "year")): see :func:`toolkit.analysis.terms.term_counts`. Terms are normalised like the texts (數據 finds 数据)."""
+    from .analysis.terms import term_counts
+    from .text.preparation import normalized_terms
+
+    config, columns, texts, normalizer, segmenter = _text_source(source, overrides)
+    one_file = not isinstance(source, Config) and not str(source).endswith(".toml")
+    by = () if one_file else tuple(by)
+    _check_columns(by, columns, "--by")
+    return term_counts(texts, normalized_terms(terms, normalizer), cut=segmenter.cut, by=by)
+
+
+def concordance(
+    source: Config | str | Path, terms: list[str], *, context: int | None = None, regex: bool = False, overrides=()
+) -> pd.DataFrame:
+    """Keywords in context of ``terms`` in a config's corpus (or one text file): see :func:`toolkit.analysis.terms.kwic`.
+    ``context`` defaults to the config's ``terms.context``."""
+    from .analysis.terms import kwic
+    from .text.preparation import normalized_terms
+
+    config, columns, texts, normalizer, _ = _text_source(source, overrides)
+    extra = tuple(c for c in ("place",) if c in columns)
+    return kwic(
+        texts,
+        terms if regex else normalized_terms(terms, normalizer),
+        context=context or config["terms"]["context"],
+        regex=regex,
+        extra=extra,
+    )
