@@ -25,7 +25,7 @@ from common import ROOT, generated_corpus, git_commit, interleaved, spread
 
 def main() -> None:
     import toolkit
-    from toolkit.analysis.themes import keyword_ids
+    from toolkit.analysis.lexicon import keyword_ids
     from toolkit.models import fit_ensemble, members_at_once
     from toolkit.pipeline import count_units
 

@@ -108,7 +108,7 @@ def draw_arithmetic(  # noqa: PLR0913 (the plain-Python draw of the kernel, its 
 
 def main() -> None:
     import toolkit
-    from toolkit.analysis.themes import keyword_ids
+    from toolkit.analysis.lexicon import keyword_ids
     from toolkit.models import _gibbs as gibbs
     from toolkit.models._keyatm import _offsets_and_words
     from toolkit.models.base import check_counts

@@ -38,7 +38,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench-sampling"))
     args = parser.parse_args()
     toolkit, settings, config, prepared, counted = generated_run(args.work, args.chars)
-    from toolkit.analysis.themes import OTHER
+    from toolkit.analysis.lexicon import OTHER
 
     names = [*prepared.lexicon.names, OTHER]
     m = config["model"]

@@ -36,7 +36,7 @@ def corpus_lines(megabytes: float) -> list[str]:
 def main() -> None:
     import jieba
 
-    from toolkit.analysis.themes import load_lexicon
+    from toolkit.analysis.lexicon import load_lexicon
     from toolkit.config import Config
     from toolkit.text.preparation import make_segmenter
 

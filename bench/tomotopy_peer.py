@@ -56,7 +56,7 @@ def main() -> None:
     except ImportError:
         sys.exit("tomotopy is not installed: .venv/bin/pip install tomotopy==0.14.0")
     toolkit, settings, config, prepared, counted = generated_run(args.work, args.chars)
-    from toolkit.analysis.themes import keyword_ids
+    from toolkit.analysis.lexicon import keyword_ids
 
     vocabulary, counts, _ = counted
     k = config["model"]["n_topics"]

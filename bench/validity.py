@@ -161,7 +161,7 @@ def stopped(result) -> str:
 def hand_label_agreement(result) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]:
     """Share of the hand-labelled seed paragraphs whose dominant theme is their label; the model's, the keyword
     scorer's and the hand labels, and the label table."""
-    from toolkit.analysis.themes import keyword_counts, keyword_themes
+    from toolkit.analysis.lexicon import keyword_counts, keyword_themes
 
     labels = pd.read_csv(ROOT / "bench" / "data" / "seed_hand_labels.csv")
     units = result.units.set_index("unit_id")

@@ -134,7 +134,7 @@ def seed_texts() -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def lexicon():
-    from toolkit.analysis.themes import load_lexicon
+    from toolkit.analysis.lexicon import load_lexicon
 
     return load_lexicon()
 

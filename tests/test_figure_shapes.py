@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from toolkit.analysis.themes import OTHER, load_lexicon
+from toolkit.analysis.lexicon import OTHER, load_lexicon
 from toolkit.output import catalog, plots
 from toolkit.output.report import caption
 from toolkit.output.tables import figure_specs

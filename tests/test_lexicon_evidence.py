@@ -7,7 +7,8 @@ import pytest
 from scipy import sparse
 
 from toolkit.analysis import lexicon_evidence as evidence
-from toolkit.analysis.themes import OTHER, load_lexicon, other_diagnostics, validation_reasons
+from toolkit.analysis.diagnostics import other_diagnostics, validation_reasons
+from toolkit.analysis.lexicon import OTHER, load_lexicon
 
 # Three subjects, six words each; a document mixes them in its own proportions.
 BLOCKS = [

@@ -124,7 +124,7 @@ def test_chunked_inference_matches_gensim_on_state_council_paragraphs(n_topics):
     from gensim.matutils import Sparse2Corpus
     from gensim.models import LdaModel
 
-    from toolkit.analysis.themes import load_lexicon
+    from toolkit.analysis.lexicon import load_lexicon
     from toolkit.config import Config
     from toolkit.models._ldabatch import ChunkLdaModel, RowCorpus
     from toolkit.text.preparation import make_segmenter

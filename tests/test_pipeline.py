@@ -136,7 +136,7 @@ def test_no_theme_in_a_unit_without_its_keywords_and_the_checks_of_each_theme(se
     """docs/methods.md's promise on the real seed run (keyatm, absent_prior = 0): a theme's share is exactly 0 in every
     modelled unit that holds none of its keywords; themes.csv says for each theme whether the split-half check
     passed and ends with the row of `other`; report.html's methods paragraph names the validated themes."""
-    from toolkit.analysis.themes import keyword_counts
+    from toolkit.analysis.lexicon import keyword_counts
 
     prepared, lexicon = seeds_run.prepared, seeds_run.prepared.lexicon
     counts = keyword_counts(prepared.tokens, lexicon)

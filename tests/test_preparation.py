@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from toolkit.analysis.themes import load_lexicon
+from toolkit.analysis.lexicon import load_lexicon
 from toolkit.config import Config
 from toolkit.models.nmf import NmfTopicModel
 from toolkit.text.corpus import load_corpus

@@ -119,7 +119,7 @@ def test_damaged_cache_metadata_of_the_wrong_shape_is_rebuilt(fast_seeds_run, tm
     ],
 )
 def test_broken_lexicons_are_one_line(tmp_path, content, message):
-    from toolkit.analysis.themes import load_lexicon
+    from toolkit.analysis.lexicon import load_lexicon
     from toolkit.errors import ToolkitError
 
     path = tmp_path / "lexicon.toml"

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from toolkit.analysis import sampling
-from toolkit.analysis.themes import keyword_counts
+from toolkit.analysis.lexicon import keyword_counts
 from toolkit.config import Config
 from toolkit.pipeline import count_units, fit, prepare
 

@@ -1,15 +1,9 @@
 import numpy as np
 import pytest
 
-from toolkit.analysis.themes import (
-    OTHER,
-    dominant_themes,
-    label_topics,
-    lexicon_coverage,
-    load_lexicon,
-    theme_shares,
-    word_themes,
-)
+from toolkit.analysis.diagnostics import lexicon_coverage
+from toolkit.analysis.lexicon import OTHER, load_lexicon, word_themes
+from toolkit.analysis.themes import dominant_themes, label_topics, theme_shares
 from toolkit.errors import ToolkitError
 
 from .conftest import python_process
@@ -192,7 +186,7 @@ def test_a_pattern_that_backtracks_without_end_stops_with_its_name(tmp_path, pat
     path.write_text(f'[ecology]\nwords = ["生态环境保护"]\npatterns = ["{pattern}"]\n', encoding="utf-8")
     token = "a" * 60 + "!"  # a long Latin token, as a corpus with web addresses or code gives
     result = python_process(
-        f"from toolkit.errors import ToolkitError\nfrom toolkit.analysis.themes import load_lexicon, word_themes\n"
+        f"from toolkit.errors import ToolkitError\nfrom toolkit.analysis.lexicon import load_lexicon, word_themes\n"
         f"try:\n    print(word_themes(load_lexicon({str(path)!r}), ['生态环境保护', '{token}']))\n"
         f"except ToolkitError as exc:\n    print('ToolkitError:', exc)\n"
     )

@@ -113,7 +113,7 @@ def test_theme_by_year_point_estimates():
 
 
 def test_keyword_rates_and_agreement():
-    from toolkit.analysis.themes import Lexicon, Theme, keyword_counts
+    from toolkit.analysis.lexicon import Lexicon, Theme, keyword_counts
 
     lexicon = Lexicon(
         (Theme("ecology", "生态", "Ecology", ("生态", "绿色")), Theme("digital_economy", "数字经济", "Digital", ("数字经济",)))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .analysis.themes import load_lexicon
+from .analysis.lexicon import load_lexicon
 from .config import Config
 from .errors import ToolkitError
 from .text.preparation import load_inputs, make_normalizer, make_segmenter, prepare

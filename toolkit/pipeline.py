@@ -16,15 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .analysis.themes import (
-    OTHER,
-    dominant_themes,
-    keyword_counts,
-    keyword_ids,
-    keyword_themes,
-    label_topics,
-    theme_shares,
-)
+from .analysis.lexicon import OTHER, keyword_counts, keyword_ids, keyword_themes
+from .analysis.themes import dominant_themes, label_topics, theme_shares
 from .analysis.trends import Trends, yearly_trends
 from .config import Config
 from .output import atomic
@@ -222,7 +215,7 @@ def passages(
     """passages.csv: the units that carry each theme and each topic most, overall and per period (see
     :func:`toolkit.analysis.evidence.representative_passages`)."""
     from .analysis.evidence import representative_passages
-    from .analysis.themes import word_themes
+    from .analysis.lexicon import word_themes
     from .analysis.trends import period_of
 
     e, lexicon = config["evidence"], prepared.lexicon
@@ -351,9 +344,9 @@ def diagnose(
     evidence: LexiconEvidence,
     config: Config,
 ) -> pd.DataFrame:
-    """themes.csv: per theme, what to read before trusting it (see :func:`toolkit.analysis.themes.theme_diagnostics`),
+    """themes.csv: per theme, what to read before trusting it (see :func:`toolkit.analysis.diagnostics.theme_diagnostics`),
     and a last row on ``other`` that says whether it outweighs the themes and where to look."""
-    from .analysis.themes import other_diagnostics, theme_diagnostics
+    from .analysis.diagnostics import other_diagnostics, theme_diagnostics
 
     lexicon = prepared.lexicon
     n_themes = len(lexicon.themes)
@@ -416,9 +409,9 @@ def run(
 
 
 def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> RunResult:
+    from .analysis.diagnostics import lexicon_coverage
     from .analysis.evaluate import evaluate_model
     from .analysis.terms import candidate_terms
-    from .analysis.themes import lexicon_coverage
     from .output import catalog
     from .output import tables as outputs
 

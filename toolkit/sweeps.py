@@ -128,7 +128,7 @@ class _Corpus:
 
 def _prepare_group(config: Config, inputs) -> _Corpus:
     from .analysis.evaluate import CoherenceStatistics, holdout_split
-    from .analysis.themes import keyword_ids
+    from .analysis.lexicon import keyword_ids
     from .pipeline import count_units
     from .text.preparation import prepare
 

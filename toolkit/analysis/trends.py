@@ -356,7 +356,7 @@ def keyword_rates(
 ) -> pd.DataFrame:
     """Model-free baseline: occurrences of each theme's lexicon words per 10,000 tokens, per year.
 
-    ``keyword_counts`` (units x themes, :func:`toolkit.analysis.themes.keyword_counts`) holds the keyword tokens of each
+    ``keyword_counts`` (units x themes, :func:`toolkit.analysis.lexicon.keyword_counts`) holds the keyword tokens of each
     row of ``units`` (which needs year and n_tokens); ``themes`` names its columns.
     """
     import pandas as pd

@@ -178,7 +178,7 @@ OUTPUTS: tuple[Table | File, ...] = (
         "coverage",
         "every lexicon word (and every corpus word a theme's pattern matches): its theme, how it got it, whether it "
         "is in the vocabulary, how often it occurs (words that never occur show 0)",
-        "analysis.themes.lexicon_coverage",
+        "analysis.diagnostics.lexicon_coverage",
     ),
     Table(
         "candidate_terms",

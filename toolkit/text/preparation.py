@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..analysis.lexicon import Lexicon, load_lexicon
 from ..analysis.terms import PairCounts, apply_phrases, learn_phrases
-from ..analysis.themes import Lexicon, load_lexicon
 from ..config import Config
 from ..errors import ToolkitError
 from ..processes import stop_workers
@@ -317,7 +317,7 @@ SHAPING_SECTIONS = {
 def text_stage_modules() -> list[str]:
     """The toolkit modules whose source shapes a prepared corpus, as paths inside ``toolkit/``: every module of the
     text subpackage (``toolkit/text/``, this module's) and every toolkit module they import, followed through their
-    own imports (``themes.py`` for the lexicon, ``terms.py`` for phrases, ...). Found by reading the sources, so a
+    own imports (``lexicon.py`` for the lexicon, ``terms.py`` for phrases, ...). Found by reading the sources, so a
     module added to ``toolkit/text/`` or imported by one is covered without a list to keep."""
     import ast
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ...analysis.themes import OTHER, Lexicon
+from ...analysis.lexicon import OTHER, Lexicon
 from .. import atomic
 from ..fonts import rc_params
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ...analysis.themes import Lexicon
+from ...analysis.lexicon import Lexicon
 from ._common import _PALETTE, _TEXT, _fit_y, _heading, _new_figure, _small_multiples, _year_axis, theme_colors
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "") -> Figure:
     """Per theme: how its share agrees with its keyword rate across years and across documents (bars), with
     the threshold a theme needs, and which themes are not validated (and the first reason why)."""
-    from ...analysis.themes import VALIDATION_RULES
+    from ...analysis.diagnostics import VALIDATION_RULES
 
     text = _TEXT[language]
     rows = diagnostics[diagnostics["theme"].isin(lexicon.names)].iloc[::-1]

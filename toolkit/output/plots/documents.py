@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ...analysis.themes import OTHER, Lexicon
+from ...analysis.lexicon import OTHER, Lexicon
 from ._common import _TEXT, _heading, _new_figure, short_labels, theme_colors
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ...analysis.themes import OTHER, Lexicon
+from ...analysis.lexicon import OTHER, Lexicon
 from ._common import (
     _PALETTE,
     _TEXT,

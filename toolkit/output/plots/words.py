@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...analysis.themes import OTHER, Lexicon
+from ...analysis.lexicon import OTHER, Lexicon
 from ._common import _PALETTE, _TEXT, _heading, _new_figure, _small_multiples, _year_axis, ordered, theme_colors, wrap
 
 if TYPE_CHECKING:

@@ -1,0 +1,291 @@
+"""The checks of a theme: the lexicon's coverage of the corpus, and the validity rules behind themes.csv (what a
+user reads before trusting a theme)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .lexicon import OTHER, Lexicon, word_themes
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def lexicon_coverage(lexicon: Lexicon, vocabulary: list[str], tokens, match: str = "exact") -> pd.DataFrame:
+    """Every lexicon word, and every corpus word that a theme's pattern (or, with ``match='contains'``, a
+    contained lexicon word) gives a theme: its theme, how it got it (``listed``, ``pattern``, ``contains``),
+    whether it is in the model's vocabulary, its count and unit frequency.
+
+    A word that never occurs, or falls outside the vocabulary, cannot pull its theme; this table shows it.
+    ``tokens`` are the units' tokens (UnitTokens or lists of words).
+    """
+    import pandas as pd
+
+    from ..text.vectorize import word_frequencies
+
+    in_vocabulary = set(vocabulary)
+    frequencies = word_frequencies(tokens)
+    count, units = frequencies["count"].to_dict(), frequencies["n_units"].to_dict()
+    rows = [(t.name, w, "listed") for t in lexicon.themes for w in t.words]
+    listed = lexicon.words
+    found = word_themes(lexicon, sorted(set(frequencies.index) - listed), match)
+    pattern_words = word_themes(lexicon, sorted(found), "exact")
+    rows += [(theme, w, "pattern" if w in pattern_words else "contains") for w, theme in sorted(found.items())]
+    return pd.DataFrame(
+        [
+            {
+                "theme": theme,
+                "word": w,
+                "source": source,
+                "in_vocabulary": w in in_vocabulary,
+                "count": int(count.get(w, 0)),
+                "n_units": int(units.get(w, 0)),
+            }
+            for theme, w, source in rows
+        ]
+    )
+
+
+VALIDATION_RULES = {"r_years": 0.5, "r_documents": 0.5, "keyword_weight": 0.9, "member_r": 0.8, "min_years": 5}
+
+
+def _pearson(x: np.ndarray, y: np.ndarray) -> float:
+    ok = ~(np.isnan(x) | np.isnan(y))
+    x, y = x[ok], y[ok]
+    if len(x) < 3 or x.std() == 0 or y.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(x, y)[0, 1])
+
+
+def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
+    lexicon: Lexicon,
+    vocabulary: list[str],
+    components: np.ndarray,
+    anchors: np.ndarray,
+    keywords: list[np.ndarray],
+    units: pd.DataFrame,
+    keyword_counts: np.ndarray,
+    agreement: pd.DataFrame,
+    member_shares: np.ndarray | None = None,
+    split_half: pd.DataFrame | None = None,
+    sensitivity: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """What a user reads before trusting a theme, one row per theme.
+
+    ``components``/``anchors``: the (first) fitted model's topics and the theme each is anchored to;
+    ``keywords``: each theme's vocabulary ids; ``units``: the modelled units with doc_id, n_tokens and one share
+    column per theme; ``keyword_counts``: their keyword tokens per theme; ``agreement``: the correlation across
+    years of each theme's share with its keyword rate (theme, pearson_r, n_years); ``member_shares``: each
+    ensemble member's shares of the units (members x units x themes); ``split_half``: the held-out half of each
+    theme's keywords against the share measured from the other half (:func:`toolkit.analysis.lexicon_evidence.
+    split_half_agreement`, theme names); ``sensitivity``: single-keyword shifts (:func:`toolkit.analysis.lexicon_evidence.
+    keyword_sensitivity`).
+
+    Columns: the theme's topic (0 when none) and its top words; its keywords listed, in the vocabulary, kept
+    (the topic is each one's most likely topic) and lost (absent from the vocabulary, or more likely in another
+    topic); ``keyword_weight``, the share of the topic's top-20 word weight on its own keywords (near 1: the
+    topic is only its keywords, keyword counting rather than a topic); the theme's share; ``r_years`` and
+    ``r_documents``, the correlation of its share with its keyword rate across years and across documents;
+    ``r_split`` (across documents) and ``r_split_years``, with the lower end of their 95% intervals, the
+    split-half check; ``member_r``, the lowest correlation of its unit shares between two ensemble members;
+    ``top_keyword`` and ``top_keyword_tokens``, the keyword that carries most of its keyword tokens and that share;
+    ``largest_shift``, ``shift_word`` and ``shift_at``: the largest change of a yearly (or group) share when one
+    keyword is left out, the word and where; ``validated`` and, when not, ``why`` (:func:`validation_reasons`).
+    """
+    import pandas as pd
+
+    anchors = np.asarray(anchors)
+    anchored_model = bool((anchors >= 0).any())
+    best_topic = components.argmax(axis=0) if components.size else np.zeros(0, dtype=int)
+    tokens = units["n_tokens"].to_numpy(dtype=float)
+    doc_tokens = pd.Series(tokens).groupby(units["doc_id"].to_numpy()).sum()
+    by_theme = agreement.set_index("theme") if len(agreement) else pd.DataFrame(columns=["pearson_r", "n_years"])
+    split = (
+        split_half.set_index(["theme", "over"])
+        if split_half is not None and len(split_half)
+        else pd.DataFrame(columns=["r_split", "r_low"])
+    )
+
+    def split_value(theme: str, over: str, column: str) -> float:
+        return float(split.loc[(theme, over), column]) if (theme, over) in split.index else float("nan")
+
+    rows = []
+    for i, theme in enumerate(lexicon.themes):
+        topics = np.flatnonzero(anchors == i)
+        topic = int(topics[0]) if len(topics) else -1
+        ids = np.asarray(keywords[i], dtype=np.int64)
+        kept = [vocabulary[j] for j in ids if topic >= 0 and best_topic[j] == topic]
+        lost = [w for w in theme.words if w not in set(kept)]
+        top_words, keyword_weight = [], float("nan")
+        if topic >= 0:
+            order = np.argsort(-components[topic], kind="stable")[:20]
+            top_words = [vocabulary[j] for j in order[:10]]
+            keyword_weight = float(components[topic, np.intersect1d(order, ids)].sum() / components[topic, order].sum())
+        shares = units[theme.name].to_numpy(dtype=float)
+        doc_share = pd.Series(shares * tokens).groupby(units["doc_id"].to_numpy()).sum() / doc_tokens
+        doc_rate = pd.Series(keyword_counts[:, i]).groupby(units["doc_id"].to_numpy()).sum() / doc_tokens
+        member_r = float("nan")
+        if member_shares is not None and len(member_shares) > 1:
+            pairs = [
+                _pearson(member_shares[a][:, i], member_shares[b][:, i])
+                for a in range(len(member_shares))
+                for b in range(a + 1, len(member_shares))
+            ]
+            member_r = float(np.nanmin(pairs)) if not np.all(np.isnan(pairs)) else float("nan")
+
+        row = {
+            "theme": theme.name,
+            "label_zh": theme.label_zh,
+            "label_en": theme.label_en,
+            "topic": topic + 1,
+            "top_words": " ".join(top_words),
+            "keywords_listed": len(theme.words),
+            "keywords_in_vocabulary": int(len(ids)),
+            "keywords_kept": " ".join(kept),
+            "keywords_lost": " ".join(lost),
+            "keyword_weight": keyword_weight,
+            "share": float(np.dot(shares, tokens) / tokens.sum()),
+            "r_years": float(by_theme["pearson_r"].get(theme.name, np.nan)),
+            "n_years": int(by_theme["n_years"].get(theme.name, 0) or 0),
+            "r_documents": _pearson(doc_share.to_numpy(), doc_rate.to_numpy()),
+            "n_documents": int(len(doc_share)),
+            "r_split": split_value(theme.name, "documents", "r_split"),
+            "r_split_low": split_value(theme.name, "documents", "r_low"),
+            "r_split_years": split_value(theme.name, "years", "r_split"),
+            "r_split_years_low": split_value(theme.name, "years", "r_low"),
+            "keywords_split": int(
+                np.nan_to_num(split_value(theme.name, "documents", "keywords_a"))
+                + np.nan_to_num(split_value(theme.name, "documents", "keywords_b"))
+            ),
+            "member_r": member_r,
+        }
+        row.update(_keyword_reliance(sensitivity, theme.name))
+        row["why"] = "; ".join(validation_reasons(row, anchored_model, split_checked=split_half is not None))
+        row["validated"] = not row["why"]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _keyword_reliance(sensitivity: pd.DataFrame | None, theme: str) -> dict:
+    """The keyword that carries most of a theme's keyword tokens, and the largest shift of its shares when one
+    keyword is left out (the word and where)."""
+    empty = {
+        "top_keyword": "",
+        "top_keyword_tokens": float("nan"),
+        "largest_shift": float("nan"),
+        "shift_word": "",
+        "shift_at": "",
+    }
+    if sensitivity is None or not len(sensitivity):
+        return empty
+    rows = sensitivity[sensitivity["theme"] == theme]
+    if not len(rows):
+        return empty
+    carrier = rows.loc[rows["keyword_tokens"].idxmax()]
+    shift = rows.loc[rows["shift"].idxmax()]
+    return {
+        "top_keyword": carrier["word"],
+        "top_keyword_tokens": float(carrier["keyword_tokens"]),
+        "largest_shift": float(shift["shift"]),
+        "shift_word": shift["word"],
+        "shift_at": str(shift["at"]),
+    }
+
+
+def validation_reasons(row: dict, anchored_model: bool, *, split_checked: bool = True) -> list[str]:
+    """Why a theme is not validated (empty: it is). A theme must pass the floor of keyword agreement (its share
+    follows its keyword rate across documents, and across years when the corpus has ``min_years`` years or more),
+    be stable across seeds, be more than its keywords, and pass a check that a keyword count does not pass by
+    construction: the split-half check (its share measured from half of its keywords follows the rate of the
+    other half, the lower end of the 95% interval above 0, across documents or across years)."""
+    rules = VALIDATION_RULES
+    reasons = []
+    if not anchored_model:
+        reasons.append("exploratory model: its themes are labels read off top words, not measurements")
+    elif row["topic"] <= 0:
+        reasons.append("no keyword of the theme is in the vocabulary: the theme is not measured here")
+    if row["keyword_weight"] >= rules["keyword_weight"]:
+        reasons.append(
+            f"its topic is almost only its keywords ({row['keyword_weight']:.2f} of the top-20 weight): "
+            "keyword counting, not a topic"
+        )
+    checks = [("r_documents", "across documents")]
+    if row.get("n_years", 0) >= rules["min_years"]:
+        checks.append(("r_years", "across years"))
+    for key, what in checks:
+        if np.isnan(row[key]):
+            reasons.append(f"its agreement with its keyword rate {what} cannot be computed (too few cases or no spread)")
+        elif row[key] < rules[key]:
+            reasons.append(f"share and keyword rate agree weakly {what} (r = {row[key]:.2f} < {rules[key]})")
+    if not np.isnan(row["member_r"]) and row["member_r"] < rules["member_r"]:
+        reasons.append(
+            f"its shares change with the seed (r between ensemble members {row['member_r']:.2f} < {rules['member_r']})"
+        )
+    if anchored_model and row["topic"] > 0 and split_checked:
+        lows = [row.get("r_split_low", np.nan)]
+        if row.get("n_years", 0) >= rules["min_years"]:
+            lows.append(row.get("r_split_years_low", np.nan))
+        if row.get("keywords_split", 0) < 2:
+            reasons.append("fewer than two of its keywords occur: it cannot be checked against held-out keywords")
+        elif np.all(np.isnan(lows)):
+            reasons.append("the split-half check cannot be computed (fewer than four documents, or no spread)")
+        elif not np.nanmax(lows) > 0:
+            reasons.append(
+                f"split-half check failed: its share measured from half of its keywords does not follow "
+                f"the other half's rate (r = {row['r_split']:.2f} across documents, 95% interval from "
+                f"{row['r_split_low']:.2f}): its keywords may not measure one thing"
+            )
+    return reasons
+
+
+def other_diagnostics(units: pd.DataFrame, yearly: pd.DataFrame, topics: pd.DataFrame, lexicon: Lexicon) -> tuple[dict, str]:
+    """The row of themes.csv for ``other`` (the free topics, or the unlabelled ones): its share, the years in
+    which it is the largest share, the free topics' top words and suggested themes; and a warning ('' for none,
+    also the row's ``why``) when it is the largest share of the corpus or of at least a quarter of the years."""
+    tokens = units["n_tokens"].to_numpy(dtype=float)
+    share = {
+        t: float(np.dot(np.nan_to_num(units[t].to_numpy(dtype=float)), tokens) / max(tokens.sum(), 1))
+        for t in [*lexicon.names, OTHER]
+        if t in units
+    }
+    rows = yearly[yearly["share"].notna()] if len(yearly) else yearly
+    wide = rows.pivot_table(index="year", columns="theme", values="share") if len(rows) else None
+    years_largest = []
+    if wide is not None and OTHER in wide:
+        named = wide.drop(columns=[OTHER])
+        years_largest = [int(y) for y in wide.index[(wide[OTHER] > named.max(axis=1)).to_numpy()]]
+    n_years = 0 if wide is None else len(wide)
+    free = topics[topics["theme"] == OTHER]
+    words = " | ".join(f"{row.topic}: {' '.join(list(row.top_words)[:8])}" for row in free.itertuples())
+    suggested = " ".join(f"{row.topic}:{row.suggested}" for row in free.itertuples())
+    biggest = max((t for t in share if t != OTHER), key=share.get, default=None)
+    notes = []
+    if biggest is not None and share.get(OTHER, 0) > share[biggest]:
+        notes.append(f"'other' is the largest share of the corpus ({share[OTHER]:.2f} against {biggest} {share[biggest]:.2f})")
+    if years_largest and len(years_largest) >= max(2, n_years / 4):
+        notes.append(f"'other' is the largest share in {len(years_largest)} of {n_years} years")
+    why = ""
+    if notes:
+        why = (
+            "; ".join(notes)
+            + f": read its free topics (topics.csv, passages.csv): {words or 'none'}"
+            + (f" (suggested: {suggested})" if suggested else "")
+            + "; a subject of your study among them is a theme your lexicon lacks (candidate_keywords.csv "
+            "lists words that go with each theme's keywords)"
+        )
+    row = {
+        "theme": OTHER,
+        "label_zh": "其他",
+        "label_en": "other",
+        "topic": 0,
+        "top_words": words,
+        "share": share.get(OTHER, float("nan")),
+        "n_years": n_years,
+        "years_largest": " ".join(map(str, years_largest)),
+        "suggested": suggested,
+        "validated": False,
+        "why": why or "not a theme: what the lexicon does not name",
+    }
+    return row, why

@@ -1,0 +1,192 @@
+"""The theme lexicon: an editable list of themes and their words (and patterns), and keyword matching of a
+vocabulary or of units' tokens against it."""
+
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ToolkitError
+from ..resources import data_path
+from ..text.patterns import UserPattern
+
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    label_zh: str
+    label_en: str
+    words: tuple[str, ...]
+    patterns: tuple[str, ...] = ()  # regular expressions; a word they match in full belongs to the theme (see
+    # toolkit.text.patterns: run with a time limit)
+    note: str = ""  # where the words come from
+
+    def label(self, language: str = "zh") -> str:
+        return self.label_zh if language == "zh" else self.label_en
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    themes: tuple[Theme, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [t.name for t in self.themes]
+
+    @property
+    def words(self) -> set[str]:
+        return {w for t in self.themes for w in t.words}
+
+    def label(self, name: str, language: str = "zh") -> str:
+        for theme in self.themes:
+            if theme.name == name:
+                return theme.label(language)
+        return {"zh": "其他", "en": "Other"}[language] if name == OTHER else name
+
+
+def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each field of a user's lexicon checked with its own message)
+    """Read a theme lexicon (TOML: one table per theme with ``words`` and optional labels).
+
+    None reads the shipped lexicon. Raises ToolkitError naming the problem for a broken file.
+    """
+    path = Path(path) if path else data_path("lexicon.toml")
+    if path.is_dir():
+        raise ToolkitError(f"lexicon {path} is a folder; set themes.lexicon to a .toml file or '' for the shipped one")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise ToolkitError(f"lexicon file not found: {path}; fix themes.lexicon or set it to '' for the shipped one") from None
+    except UnicodeDecodeError:
+        raise ToolkitError(f"lexicon {path} is not UTF-8 text; save it as UTF-8") from None
+    except OSError as exc:
+        raise ToolkitError(f"cannot read lexicon {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ToolkitError(f"lexicon {path} is not valid TOML: {exc}") from None
+    themes = []
+    for name, table in data.items():
+        _no_control_characters(path, name, "name", name)
+        if not isinstance(table, dict):
+            raise ToolkitError(f"lexicon {path}: {name} must be a table like [{name}] with words = [...]")
+        words = table.get("words")
+        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+            raise ToolkitError(f'lexicon {path}: theme [{name}] needs words = ["...", ...], a list of words')
+        if not words:
+            raise ToolkitError(f"lexicon {path}: theme [{name}] has no words; add some or delete the theme")
+        if name == OTHER:
+            raise ToolkitError(f"lexicon {path}: '{OTHER}' is reserved for topics that match no theme; rename it")
+        unknown = set(table) - {"words", "label_zh", "label_en", "note", "patterns"}
+        if unknown:
+            raise ToolkitError(
+                f"lexicon {path}: theme [{name}] has unknown key {sorted(unknown)[0]!r}; "
+                "use words, patterns, label_zh, label_en, note"
+            )
+        patterns = table.get("patterns", [])
+        if not isinstance(patterns, list) or not all(isinstance(x, str) and x for x in patterns):
+            raise ToolkitError(f"lexicon {path}: theme [{name}] patterns must be a list of regular expressions")
+        for pattern in patterns:
+            UserPattern(pattern, f"lexicon {path}: theme [{name}] pattern")
+        for key in ("label_zh", "label_en", "note"):
+            if key in table and not (isinstance(table[key], str) and table[key].strip()):
+                raise ToolkitError(f'lexicon {path}: theme [{name}] {key} must be a text such as "生态环境", not {table[key]!r}')
+        for key in ("label_zh", "label_en", "note"):
+            _no_control_characters(path, name, key, table.get(key, ""))
+        for word in words:
+            _no_control_characters(path, name, "word", word.strip())
+        themes.append(
+            Theme(
+                name,
+                table.get("label_zh", name),
+                table.get("label_en", name),
+                tuple(dict.fromkeys(w.strip() for w in words)),
+                tuple(patterns),
+                table.get("note", ""),
+            )
+        )
+    if not themes:
+        raise ToolkitError(f"lexicon {path} defines no theme; add tables like [innovation] words = [...]")
+    first_theme: dict[str, str] = {}
+    for theme in themes:  # a word of two themes would count for both in coverage.csv and for one in the model
+        for word in theme.words:
+            if first_theme.setdefault(word, theme.name) != theme.name:
+                raise ToolkitError(
+                    f"lexicon {path}: the word {word} is in two themes, [{first_theme[word]}] and [{theme.name}]; keep it in one"
+                )
+    return Lexicon(tuple(themes))
+
+
+def _no_control_characters(path: Path, theme: str, key: str, text: str) -> None:
+    """Refuse a control character (ESC, BEL, tab, line break ...) in a theme's name, labels, note or words: they
+    would be written raw into the CSV files and report.html. (The name is checked first, so it is clean when the
+    other keys are.)"""
+    bad = next((c for c in text if unicodedata.category(c) == "Cc"), None)
+    if bad is not None:
+        where = f"theme name {text!r}" if key == "name" else f"theme [{theme}] {key} {text!r}"
+        raise ToolkitError(f"lexicon {path}: {where} holds the control character {bad!r}; remove it")
+
+
+def word_themes(lexicon: Lexicon, vocabulary: list[str], match: str = "exact") -> dict[str, str]:
+    """The theme of each vocabulary word that has one.
+
+    ``match='exact'`` (the default): the word is one of a theme's words, or a theme's pattern matches it in
+    full. ``match='contains'`` also gives a word the theme of the longest lexicon word inside it (环境污染 ->
+    ecology through 污染); beware: 文化大革命 then counts for culture through 文化. A listed word always wins;
+    ties between themes go to the first theme listed.
+    """
+    exact: dict[str, str] = {}
+    for theme in lexicon.themes:
+        for w in theme.words:
+            exact.setdefault(w, theme.name)
+    patterns = [(UserPattern(p, f"theme [{theme.name}] pattern"), theme.name) for theme in lexicon.themes for p in theme.patterns]
+    result = {}
+    by_length = sorted(exact, key=lambda w: (-len(w), w)) if match == "contains" else []
+    for word in vocabulary:
+        if word in exact:
+            result[word] = exact[word]
+            continue
+        for pattern, name in patterns:
+            if pattern.fullmatch(word):
+                result[word] = name
+                break
+        else:
+            for lexicon_word in by_length:
+                if len(lexicon_word) < len(word) and lexicon_word in word:
+                    result[word] = exact[lexicon_word]
+                    break
+    return result
+
+
+def keyword_ids(lexicon: Lexicon, vocabulary: list[str], match: str = "exact") -> list[np.ndarray]:
+    """For each theme, in lexicon order, the vocabulary ids of its words (see :func:`word_themes`)."""
+    themes_of = word_themes(lexicon, vocabulary, match)
+    column = {name: k for k, name in enumerate(lexicon.names)}
+    ids: list[list[int]] = [[] for _ in lexicon.themes]
+    for i, word in enumerate(vocabulary):
+        if word in themes_of:
+            ids[column[themes_of[word]]].append(i)
+    return [np.array(x, dtype=np.int64) for x in ids]
+
+
+def keyword_counts(tokens, lexicon: Lexicon, match: str = "exact") -> np.ndarray:
+    """Tokens of each unit that are words of each theme (units x themes, in lexicon order): the model-free
+    keyword baseline. ``tokens``: UnitTokens or lists of words."""
+    from ..text.tokens import as_unit_tokens
+
+    tokens = as_unit_tokens(tokens)
+    theme_of = word_themes(lexicon, tokens.words, match)
+    index = {name: k for k, name in enumerate(lexicon.names)}
+    theme_of_word = np.array([index.get(theme_of.get(w), -1) for w in tokens.words], dtype=np.int64)
+    counts = tokens.count_matrix(theme_of_word, len(lexicon.themes))
+    return counts.toarray().astype(np.float64)
+
+
+def keyword_themes(counts: np.ndarray, names: list[str]) -> np.ndarray:
+    """The keyword baseline's theme of each unit: the theme with the most keyword tokens (ties: the first
+    listed), '' for a unit with none."""
+    best = np.argmax(counts, axis=1)
+    return np.where(counts.max(axis=1) > 0, np.asarray(names, dtype=object)[best], "")
