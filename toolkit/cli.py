@@ -33,6 +33,10 @@ def _add_config_arguments(parser: argparse.ArgumentParser, *, required: bool) ->
         parser.add_argument("config", help="TOML config file, e.g. configs/seeds.toml")
     else:
         parser.add_argument("--config", help="TOML config whose [normalize] and [segment] settings to use")
+    _add_overrides(parser)
+
+
+def _add_overrides(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--set",
         dest="overrides",
@@ -130,14 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--by", default="year", help="comma-separated document columns to count by (default: year; e.g. place,year)"
     )
     terms.add_argument("--out", help="write the CSV to this file instead of stdout")
-    terms.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="SECTION.KEY=VALUE",
-        help="override a config key (repeatable)",
-    )
+    _add_overrides(terms)
 
     kwic = commands.add_parser(
         "kwic",
@@ -152,14 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     kwic.add_argument("--regex", action="store_true", help="read each TERM as a regular expression, e.g. 数字(经济|化)")
     kwic.add_argument("--limit", type=int, default=0, help="print at most this many lines (default: all)")
     kwic.add_argument("--out", help="write every line as CSV to this file instead of printing")
-    kwic.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="SECTION.KEY=VALUE",
-        help="override a config key (repeatable)",
-    )
+    _add_overrides(kwic)
 
     show = commands.add_parser("config", help="print a config with every default filled in")
     _add_config_arguments(show, required=True)
