@@ -164,20 +164,25 @@ def interleaved(calls: dict, repeats: int) -> dict[str, list[float]]:
     return seconds
 
 
+def generated_settings(work: Path, chars: int) -> list[str]:
+    """The ``--set`` overrides of bench/empty.toml that read a generated corpus of ``chars`` characters (made the
+    first time) with its cache in ``work``/cache."""
+    corpus = generated_corpus(work, chars)
+    return [
+        f'corpus.texts="{corpus}"',
+        f'corpus.metadata="{corpus / "metadata.csv"}"',
+        'corpus.name="bench"',
+        f'cache.dir="{work / "cache"}"',
+    ]
+
+
 def generated_run(work: Path, chars: int):
     """The toolkit, the settings, the config (bench/empty.toml with ``model.n_topics=20``), the prepared corpus
     and the counted units of a generated corpus of ``chars`` characters, prepared once into ``work``/cache."""
     sys.path.insert(0, str(ROOT))
     import toolkit
 
-    corpus = generated_corpus(work, chars)
-    settings = [
-        f'corpus.texts="{corpus}"',
-        f'corpus.metadata="{corpus / "metadata.csv"}"',
-        'corpus.name="bench"',
-        "model.n_topics=20",
-        f'cache.dir="{work / "cache"}"',
-    ]
+    settings = [*generated_settings(work, chars), "model.n_topics=20"]
     config = toolkit.Config.load(ROOT / "bench" / "empty.toml", settings)
     prepared = toolkit.prepare(config)
     return toolkit, settings, config, prepared, toolkit.count_units(prepared, config)

@@ -20,7 +20,7 @@ import sys
 from functools import partial
 from pathlib import Path
 
-from common import ROOT, generated_corpus, git_commit, interleaved, spread
+from common import ROOT, generated_corpus, generated_settings, git_commit, interleaved, spread
 
 
 def main() -> None:
@@ -36,16 +36,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/toolkit-bench"))
     args = parser.parse_args()
     corpus = generated_corpus(args.work, args.chars)
-    config = toolkit.Config.load(
-        ROOT / "bench" / "empty.toml",
-        [
-            f'corpus.texts="{corpus}"',
-            f'corpus.metadata="{corpus / "metadata.csv"}"',
-            'corpus.name="bench"',
-            f'cache.dir="{args.work / "cache"}"',
-            *args.set,
-        ],
-    )
+    config = toolkit.Config.load(ROOT / "bench" / "empty.toml", [*generated_settings(args.work, args.chars), *args.set])
     prepared = toolkit.prepare(config)
     vocabulary, counts, _ = count_units(prepared, config)
     keywords = keyword_ids(prepared.lexicon, vocabulary, config["themes"]["match"])

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from common import ROOT, generated_corpus, git_commit, module_at
+from common import ROOT, generated_corpus, generated_settings, git_commit, module_at
 from numba import njit
 
 
@@ -125,15 +125,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/toolkit-bench"))
     args = parser.parse_args()
     corpus = generated_corpus(args.work, args.chars)
-    config = toolkit.Config.load(
-        ROOT / "bench" / "empty.toml",
-        [
-            f'corpus.texts="{corpus}"',
-            f'corpus.metadata="{corpus / "metadata.csv"}"',
-            'corpus.name="bench"',
-            f'cache.dir="{args.work / "cache"}"',
-        ],
-    )
+    config = toolkit.Config.load(ROOT / "bench" / "empty.toml", [*generated_settings(args.work, args.chars)])
     prepared = toolkit.prepare(config)
     vocabulary, counts, _ = count_units(prepared, config)
     section = config["model"]
