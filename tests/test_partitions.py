@@ -58,13 +58,13 @@ def test_partitions_do_not_depend_on_the_number_of_threads(seeds, monkeypatch):
 
     counts, keywords, config = seeds
     threads_seen = set()
-    sweep_partition = gibbs.sweep_partition
+    sweep = gibbs.sweep
 
-    def spied(part, chain):
+    def spied(part):
         threads_seen.add(threading.get_ident())
-        sweep_partition(part, chain)
+        sweep(part)
 
-    monkeypatch.setattr(gibbs, "sweep_partition", spied)
+    monkeypatch.setattr(gibbs, "sweep", spied)
     section = {**config["model"], "ensemble": 1, "keyatm": {**config["model"]["keyatm"], "partitions": 4, "iterations": 150}}
     fits = {}
     for name, threads in (("one", 1), ("two", 2), ("again", 1)):

@@ -3,8 +3,8 @@
 Each chain draws from its own random stream (:mod:`toolkit.random_streams`, seeded per chain), visits units and
 tokens in a fixed order and releases the interpreter lock, so chains run in parallel threads and the result of a
 chain depends on its seed only, never on the number of threads. A chain may also be cut into a fixed number of
-partitions of its units, swept side by side against the counts of the sweep's start and merged after it
-(:func:`sweep_partition`, :func:`merge`): an approximation of the sampler whose result depends on the seed and
+partitions of its units, each swept by :func:`sweep` against its own copy of the word-topic counts as the sweep
+began and merged after it (:func:`merge`): an approximation of the sampler whose result depends on the seed and
 the number of partitions, never on the number of threads.
 """
 
@@ -221,30 +221,19 @@ def sweep(chain):  # noqa: C901 (the sampler's branches in one compiled loop, in
 
 
 @njit(cache=True, nogil=True)
-def sweep_partition(part, chain):
-    """One partition's share of a partitioned sweep (AD-LDA, Newman, Asuncion, Smyth and Welling 2009, JMLR 10):
-    ``part`` is a :class:`ChainState` over a block of ``chain``'s units (their slices of ``offsets``, ``present``
-    and ``n_dk``; ``z`` and ``s`` whole, indexed through those offsets) with word-topic counts of its own and a
-    stream of its own. They start as ``chain``'s are when the sweep begins (not changed until :func:`merge`), so
-    the partitions of a sweep depend on that state and their own streams only, whatever runs at the same time."""
-    part.n0_wk[:] = chain.n0_wk
-    part.n0_k[:] = chain.n0_k
-    part.n1_wk[:] = chain.n1_wk
-    part.n1_k[:] = chain.n1_k
-    sweep(part)
-
-
-@njit(cache=True, nogil=True)
-def merge(total, parts):
-    """The end of a partitioned sweep: each cell of ``total`` (counts as the sweep began, flattened) plus every
-    partition's change of it (``parts``: partitions x the same cells), added in partition order; integers, so
-    the sum is exact."""
-    for c in range(total.shape[0]):
-        start = total[c]
-        value = start
-        for p in range(parts.shape[0]):
-            value += parts[p, c] - start
-        total[c] = value
+def merge(total, parts, first, last):
+    """The end of a partitioned sweep (AD-LDA, Newman, Asuncion, Smyth and Welling 2009, JMLR 10), on cells
+    ``first:last`` of ``total`` (counts as the sweep began, flattened): each cell plus every partition's change
+    of it (``parts``: partitions x the same cells, each partition's own copy, which it swept against), added in
+    partition order (integers: exact); then every partition's copy is set to the sum, ready for the next
+    sweep. A cell's sum depends on that cell only, so the cells may be cut into ranges merged side by side."""
+    n = parts.shape[0]
+    value = total[first:last] * (1 - n)  # the start once, less once per partition: whole-range steps, vectorised
+    for p in range(n):
+        value += parts[p, first:last]
+    total[first:last] = value
+    for p in range(n):
+        parts[p, first:last] = value
 
 
 @njit(cache=True, nogil=True, inline="always")  # as a call, it cost more than its two divisions

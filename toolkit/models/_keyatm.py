@@ -361,12 +361,18 @@ class _Chain:
         self.summaries: list[np.ndarray] = []  # per sweep: the summary quantities of the convergence check
 
     def _partitions(self, streams: np.ndarray) -> list:
-        """The partitions of a partitioned sweep (:func:`toolkit.models._gibbs.sweep_partition`): one
-        :class:`~toolkit.models._gibbs.ChainState` per block of units (:func:`_partition_bounds`), over the
-        chain's arrays where the units are its own, with word-topic counts of its own (stacked here, so that
-        :func:`toolkit.models._gibbs.merge` reads them as one array) and stream ``p`` of ``streams``."""
+        """The partitions of a partitioned sweep: one :class:`~toolkit.models._gibbs.ChainState` per block of units
+        (:func:`_partition_bounds`), over the chain's arrays where the units are its own (``offsets``, ``present``
+        and ``n_dk`` sliced; ``z`` and ``s`` whole, read through those offsets), with stream ``p`` of ``streams``
+        and a copy of its own of the word-topic counts (the copies stacked in ``private``, one array per count,
+        as :func:`toolkit.models._gibbs.merge` reads them)."""
         state, n = self.state, len(streams)
-        self.private = [np.empty((n, *counts.shape), dtype=counts.dtype) for counts in self._counts(state)]
+        self.private = [np.repeat(counts[None], n, axis=0) for counts in self._counts(state)]
+        # the merge's ranges of cells of each count (a range per partition, merged side by side)
+        self.merged = [
+            (total.reshape(-1), private.reshape(n, -1), np.linspace(0, total.size, n + 1).astype(np.int64))
+            for total, private in zip(self._counts(state), self.private)
+        ]
         bounds = _partition_bounds(state.offsets, n)
         parts = []
         for p, (first, last) in enumerate(zip(bounds[:-1], bounds[1:])):
@@ -391,17 +397,22 @@ class _Chain:
         return state.n0_wk, state.n0_k, state.n1_wk, state.n1_k
 
     def _sweep(self, pool_map) -> None:
-        """One sweep: the sampler's, or with partitions (AD-LDA) each partition's against the counts as the
-        sweep began, ``pool_map`` running them side by side, then their changes merged in partition order."""
+        """One sweep: the sampler's; with partitions (AD-LDA), every partition's against its copy of the counts
+        as the sweep began, then their changes merged, ``pool_map`` running the partitions, and then the ranges
+        of the merge, side by side. Each partition's draws depend on the sweep's start and its own stream, and
+        each cell's merge on that cell, so the chain is the same for any number of threads."""
         from . import _gibbs as gibbs
 
-        state = self.state
         if not self.parts:
-            gibbs.sweep(state)
+            gibbs.sweep(self.state)
             return
-        list(pool_map(lambda part: gibbs.sweep_partition(part, state), self.parts))
-        for total, private in zip(self._counts(state), self.private):
-            gibbs.merge(total.reshape(-1), private.reshape(len(private), -1))
+
+        def merge(block: int) -> None:
+            for total, private, ranges in self.merged:
+                gibbs.merge(total, private, ranges[block], ranges[block + 1])
+
+        list(pool_map(gibbs.sweep, self.parts))
+        list(pool_map(merge, range(len(self.parts))))
 
     @property
     def end(self) -> int:
