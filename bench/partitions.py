@@ -1,16 +1,20 @@
 """One chain on several cores (issue 30): the fit of one keyword-assisted chain with ``model.keyatm.partitions``
 1, 2 and 4 on 1 and 2 threads, and how far the partitioned chains' yearly theme shares are from the sampler's.
 
-    .venv/bin/python bench/partitions.py [--repeats 3] [--partitions 1 2 4] [--threads 1 2] [--set section.key=value ...]
+    .venv/bin/python bench/partitions.py [--repeats 3] [--partitions 1 2 4] [--threads 1 2] [--chars N]
+        [--set section.key=value ...]
 
-The corpus is the State Council's (configs/gwr_national.toml), prepared once; ``--set`` overrides any setting for
-every fit. Each fit is ``toolkit.fit`` as a run calls it, with ``model.ensemble = 1`` (one chain, the shipped
-seed and stopping rule), ``model.keyatm.partitions = P`` and ``model.n_jobs = T``; every (P, T) is fitted in turn,
-``--repeats`` times (interleaved, so a drift of the machine's speed falls on all alike), and the medians are
-printed with each fit's sweeps. The threads must change no number: the shares of (P, 1) and (P, T) are compared
-byte for byte. Last, per theme, the Pearson r of the yearly shares (token-weighted means of the unit shares, as
-theme_by_year.csv) of each P against P = 1, and their largest difference over the years; beside them the same
-for a chain of another seed with P = 1, the distance between two exact chains.
+The corpus is the State Council's (configs/gwr_national.toml), or with ``--chars`` a generated one of that many
+characters (bench/common.py; bench/empty.toml with n_topics 20: up to about 8M characters, below
+``model.sample_above``, the chain is fitted on every unit; above, the time includes the fold-in of the units
+outside the sample), prepared once; ``--set`` overrides any setting for every fit. Each fit is ``toolkit.fit`` as
+a run calls it, with ``model.ensemble = 1`` (one chain, the shipped seed and stopping rule),
+``model.keyatm.partitions = P`` and ``model.n_jobs = T``; every (P, T) is fitted in turn, ``--repeats`` times
+(interleaved, so a drift of the machine's speed falls on all alike), and the medians are printed with each fit's
+sweeps. The threads must change no number: the shares of (P, T) and (P, first T) are compared byte for byte, and
+every repeat's with the last. Last, per theme, the Pearson r of the yearly shares (token-weighted means of the
+unit shares, as theme_by_year.csv) of each P against P = 1, and their largest difference over the years; beside
+them the same for a chain of the next seed with P = 1: the distance between two exact chains.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from common import ROOT, git_commit
+from common import ROOT, generated_settings, git_commit
 
 
 def yearly(prepared, fitted, names) -> pd.DataFrame:
@@ -46,10 +50,15 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--partitions", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--chars", type=int, help="a generated corpus of this many characters instead")
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/toolkit-bench"), help="where a generated corpus goes")
     args = parser.parse_args()
     base = ["model.ensemble=1", *args.set]
     config_path = ROOT / "configs" / "gwr_national.toml"
+    if args.chars:
+        config_path = ROOT / "bench" / "empty.toml"
+        base = [*generated_settings(args.work, args.chars), "model.n_topics=20", *base]
     config = toolkit.Config.load(config_path, base)
     prepared = toolkit.prepare(config)
     counted = count_units(prepared, config)
