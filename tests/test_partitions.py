@@ -80,6 +80,25 @@ def test_partitions_do_not_depend_on_the_number_of_threads(seeds, monkeypatch):
         np.testing.assert_array_equal(model.alpha_, one.alpha_)
 
 
+def test_the_copies_and_the_merge_lose_nothing(seeds, monkeypatch):
+    """With every unit in the first of three partitions (the others empty) and that partition drawing from the
+    chain's own stream, the partitioned chain is the sampler's, draw for draw: the private copies of the counts
+    and their merge after every sweep change nothing but what the partitions drew."""
+    from toolkit import random_streams
+    from toolkit.models import _keyatm
+
+    counts = seeds[0]
+    settings = {"iterations": 120, "samples": 5, "thin": 4}
+    exact = _model(seeds, 9, **settings)
+    shares = exact.fit_transform(counts)
+    monkeypatch.setattr(_keyatm, "_partition_bounds", lambda offsets, n: np.array([0] + [len(offsets) - 1] * n))
+    monkeypatch.setattr(random_streams, "split", lambda state, n: np.repeat(state[None], n, axis=0))
+    partitioned = _model(seeds, 9, partitions=3, n_jobs=2, **settings)
+    np.testing.assert_array_equal(partitioned.fit_transform(counts), shares)
+    np.testing.assert_array_equal(partitioned.components_, exact.components_)
+    np.testing.assert_array_equal(partitioned.alpha_, exact.alpha_)
+
+
 def test_partitioned_counts_stay_those_of_the_topics_drawn(seeds):
     """After partitioned sweeps, the merged word-topic counts are exactly the counts of the tokens' topics."""
     from toolkit.models import _gibbs as gibbs
