@@ -37,7 +37,8 @@ def _offsets_and_words(X: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
 def _partition_bounds(offsets: np.ndarray, n: int) -> np.ndarray:
     """Where ``n`` contiguous blocks of units of about equal token counts begin, and the end: block ``p`` holds
     units ``bounds[p]:bounds[p + 1]``, from the first unit that starts at or after ``p / n`` of the tokens. The
-    same units always give the same blocks; a block is empty when the units are fewer than ``n``."""
+    same units always give the same blocks; a block may be empty (fewer units than blocks, or a unit longer than
+    a block's share of the tokens)."""
     n_units = len(offsets) - 1
     targets = np.arange(1, n, dtype=np.int64) * int(offsets[-1]) // n
     return np.concatenate([[0], np.searchsorted(offsets[:n_units], targets, side="left"), [n_units]]).astype(np.int64)
