@@ -70,14 +70,6 @@ def _codepoints(text: str):
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
-def _count_between(text: str, low: int, high: int) -> int:
-    """Characters of ``text`` from ``low`` to ``high`` (code points, inclusive), counted with numpy."""
-    import numpy as np
-
-    points = _codepoints(text)
-    return int(np.count_nonzero((points >= low) & (points <= high)))
-
-
 @functools.lru_cache(maxsize=1)
 def _han_table():
     """For each code point, whether it is a Han character (HAN_RANGES): one look-up per character."""
@@ -90,8 +82,8 @@ def _han_table():
 
 
 def _han_count(text: str) -> int:
-    """Han characters (HAN_RANGES) of ``text``, looked up with numpy a million at a time (the pieces stay in the
-    processor's cache, and a long text is never copied whole)."""
+    """Han characters (HAN_RANGES) of ``text``, looked up with numpy a million at a time (on a text of 100M
+    characters that is faster than all at once, and its 400 MB of code points are never made whole)."""
     import numpy as np
 
     table, step = _han_table(), 1 << 20
