@@ -10,8 +10,19 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 OUT = Path(__file__).resolve().parent.parent / "notebooks"
 
 
+def make_cell(kind: str, source: str):
+    """A markdown ("md") or code ("code") cell; "parameters" is a code cell tagged ``parameters`` (as papermill
+    names it): the settings the notebook's toolkit calls use, as the repo ships them, for a reader to change. The
+    tests run the notebooks with faster settings appended to this cell (tests/test_notebooks.py)."""
+    if kind == "md":
+        return new_markdown_cell(source)
+    if kind == "parameters":
+        return new_code_cell(source, metadata={"tags": ["parameters"]})
+    return new_code_cell(source)
+
+
 def notebook(name: str, cells: list[tuple[str, str]]) -> None:
-    nb = new_notebook(cells=[new_markdown_cell(src) if kind == "md" else new_code_cell(src) for kind, src in cells])
+    nb = new_notebook(cells=[make_cell(kind, src) for kind, src in cells])
     for number, cell in enumerate(nb.cells):
         cell.id = f"cell-{number:02d}"  # fixed ids: writing the notebooks again changes nothing
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -31,8 +42,14 @@ notebook(
             "output folder.",
         ),
         (
+            "parameters",
+            "# The settings of this notebook, as shipped: the config, settings that replace its own (as "
+            '"section.key=value",\n# like `toolkit run --set`; docs/configuration.md lists them) and the output folder.\n'
+            'config_file = "../configs/seeds.toml"\noverrides = []\nout_dir = "../runs/nb-quickstart"',
+        ),
+        (
             "code",
-            '%matplotlib inline\nimport toolkit\n\nresult = toolkit.run("../configs/seeds.toml", "../runs/nb-quickstart")\n'
+            "%matplotlib inline\nimport toolkit\n\nresult = toolkit.run(toolkit.Config.load(config_file, overrides), out_dir)\n"
             'result.documents[["doc_id", "title", "date", "place", "status", "n_units"]]',
         ),
         (
@@ -89,9 +106,13 @@ notebook(
             "segmenter makes of the result, and how to extend the dictionary and the stopwords.",
         ),
         (
+            "parameters",
+            "# The settings of this notebook, as shipped: the config and the document to look at.\n"
+            'config_file = "../configs/seeds.toml"\ndocument = "../seeds/004_1467077b33d2f3ae.txt"',
+        ),
+        (
             "code",
-            'from pathlib import Path\n\nimport toolkit\n\nraw = Path("../seeds/004_1467077b33d2f3ae.txt").read_text(encoding="utf-8")\n'
-            "print(raw[:300])",
+            'from pathlib import Path\n\nimport toolkit\n\nraw = Path(document).read_text(encoding="utf-8")\nprint(raw[:300])',
         ),
         (
             "code",
@@ -101,8 +122,8 @@ notebook(
         ("md", "The same text as the pipeline uses it: units (paragraphs) and their tokens."),
         (
             "code",
-            'config = toolkit.Config.load("../configs/seeds.toml")\n'
-            'tokens = toolkit.tokenize_file("../seeds/004_1467077b33d2f3ae.txt", config)\n'
+            "config = toolkit.Config.load(config_file)\n"
+            "tokens = toolkit.tokenize_file(document, config)\n"
             'for unit in tokens[:3]:\n    print(" ".join(unit))',
         ),
         ("md", "## Lexicon coverage\n\nWhich theme words occur in the seed corpus, and which never do:"),
@@ -150,12 +171,19 @@ notebook(
             "skipped when a sweep is started again.",
         ),
         (
+            "parameters",
+            "# The settings of this notebook, as shipped: the config, settings that replace its own (as "
+            '"section.key=value",\n# like `toolkit sweep --set`), the grid (config key: values), the runs fitted at '
+            "once and the output folder.\n"
+            'config_file = "../configs/seeds.toml"\n'
+            'overrides = ["sweep.seeds=[1, 2]", "model.lda.passes=5", "model.keyatm.iterations=200"]\n'
+            'grid = {"model.kind": ["keyatm", "lda", "nmf"], "model.n_topics": [9, 12, 18, 20]}\n'
+            'n_jobs = 2\nout_dir = "../runs/nb-sweep"',
+        ),
+        (
             "code",
-            '%matplotlib inline\nimport toolkit\n\nconfig = toolkit.Config.load("../configs/seeds.toml", ["sweep.seeds=[1, 2]", "model.lda.passes=5",\n'
-            '                                                         "model.keyatm.iterations=200"])\n'
-            'result = toolkit.sweep(config, "../runs/nb-sweep",\n'
-            '                       grid={"model.kind": ["keyatm", "lda", "nmf"], "model.n_topics": [9, 12, 18, 20]},\n'
-            "                       n_jobs=2)\n"
+            "%matplotlib inline\nimport toolkit\n\nconfig = toolkit.Config.load(config_file, overrides)\n"
+            "result = toolkit.sweep(config, out_dir, grid=grid, n_jobs=n_jobs)\n"
             'result.table[["kind", "n_topics", "random_state", "c_npmi", "c_v", "diversity", "stability"]].round(3)',
         ),
         (
@@ -184,8 +212,14 @@ notebook(
             "ensemble of three seeds, and 95% bootstrap intervals (`configs/gwr_national.toml`).",
         ),
         (
+            "parameters",
+            "# The settings of this notebook, as shipped: the config, settings that replace its own (as "
+            '"section.key=value",\n# like `toolkit run --set`; docs/configuration.md lists them) and the output folder.\n'
+            'config_file = "../configs/gwr_national.toml"\noverrides = []\nout_dir = "../runs/nb-gwr"',
+        ),
+        (
             "code",
-            '%matplotlib inline\nimport toolkit\n\nresult = toolkit.run("../configs/gwr_national.toml", "../runs/nb-gwr")\n'
+            "%matplotlib inline\nimport toolkit\n\nresult = toolkit.run(toolkit.Config.load(config_file, overrides), out_dir)\n"
             "lexicon = result.prepared.lexicon\nyearly = result.theme_by_year",
         ),
         ("code", 'toolkit.plot_theme_shares(yearly[yearly.year.between(2012, 2022)], lexicon, title="国务院政府工作报告")'),
@@ -251,13 +285,21 @@ notebook(
             "marked as such.",
         ),
         (
-            "code",
-            "%matplotlib inline\nimport toolkit\n\n"
-            'config = toolkit.Config.load("../configs/seeds.toml", [\n'
+            "parameters",
+            "# The settings of this notebook, as shipped: the config, settings that replace its own (as "
+            '"section.key=value",\n# like `toolkit run --set`), the output folder, and the config of the corpus '
+            "whose terms are counted.\n"
+            'config_file = "../configs/seeds.toml"\n'
+            "overrides = [\n"
             "    'trends.by=\"place\"',\n"
             '    \'trends.periods={"十二五" = [2011, 2015], "十三五" = [2016, 2020], "十四五" = [2021, 2025]}\',\n'
-            "    'effects.formula=\"year + place\"'])\n"
-            'result = toolkit.run(config, "../runs/nb-places")\nlexicon = result.prepared.lexicon\ntrends = result.trends',
+            "    'effects.formula=\"year + place\"',\n]\n"
+            'out_dir = "../runs/nb-places"\nterms_config = "../configs/gwr_national.toml"',
+        ),
+        (
+            "code",
+            "%matplotlib inline\nimport toolkit\n\nresult = toolkit.run(toolkit.Config.load(config_file, overrides), out_dir)\n"
+            "lexicon = result.prepared.lexicon\ntrends = result.trends",
         ),
         (
             "md",
@@ -332,15 +374,13 @@ notebook(
         ),
         (
             "code",
-            'counts = toolkit.count_terms("../configs/gwr_national.toml", ["共同富裕", "数据要素", "新质生产力"])\n'
-            'counts[counts["count"] > 0]',
+            'counts = toolkit.count_terms(terms_config, ["共同富裕", "数据要素", "新质生产力"])\ncounts[counts["count"] > 0]',
         ),
         ("code", 'toolkit.plot_term_counts(counts, title="国务院政府工作报告")'),
         ("md", "Every occurrence in context (`toolkit kwic configs/gwr_national.toml 共同富裕`):"),
         (
             "code",
-            'lines = toolkit.concordance("../configs/gwr_national.toml", ["共同富裕"], context=15)\n'
-            "print(toolkit.format_kwic(lines, 15))",
+            'lines = toolkit.concordance(terms_config, ["共同富裕"], context=15)\nprint(toolkit.format_kwic(lines, 15))',
         ),
     ],
 )
@@ -357,6 +397,14 @@ notebook(
             "Point `TOOLKIT_MY_CORPUS` at a folder holding `texts/` (one UTF-8 text file per document) and "
             "`spreadsheet.csv`; without it, this notebook builds a small demonstration corpus there from the seed "
             "documents and four State Council reports, so that it runs anywhere.",
+        ),
+        (
+            "parameters",
+            "# The settings of this notebook: the [model] and [figures] tables of the study's config (below). Quicker "
+            "than the\n# defaults (3 chains of 500 sweeps, every figure format, the pyLDAvis page): use those for "
+            "the paper.\n"
+            'model_settings = {"n_topics": 19, "ensemble": 2, "keyatm": {"iterations": 100}}\n'
+            'figure_settings = {"ldavis": False, "formats": ["png"]}',
         ),
         (
             "code",
@@ -411,9 +459,8 @@ notebook(
             '    "corpus": {"name": "my-corpus", "texts": "texts", "metadata": "metadata.csv"},\n'
             '    "themes": {"lexicon": "lexicon.toml"},\n'
             '    "trends": {"by": "level"},\n'
-            "    # quicker than the defaults (3 chains of 500 sweeps): use those for the paper\n"
-            '    "model": {"n_topics": 19, "ensemble": 2, "keyatm": {"iterations": 100}},\n'
-            '    "figures": {"ldavis": False, "formats": ["png"]},\n'
+            '    "model": model_settings,\n'
+            '    "figures": figure_settings,\n'
             '}), encoding="utf-8")\n'
             "config = toolkit.Config.load(config_file)\n"
             "prepared = toolkit.prepare(config)\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -39,6 +40,12 @@ def pytest_configure(config):
     cache = Path(config.rootpath) / ".pytest_cache" / "toolkit-cache"
     shutil.rmtree(cache, ignore_errors=True)
     os.environ["TOOLKIT_CACHE_DIR"] = str(cache)
+    # The tests that send SIGINT to a toolkit process need it to take it as Ctrl-C. A shell without job control
+    # (``cmd &`` in a script) starts a command with SIGINT ignored, and its children inherit that: their Python
+    # then never raises KeyboardInterrupt, so an interrupted run went on to its end (test_atomic) or a sweep
+    # finished (test_sweep). With a handler here, a child starts with the default again.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 SEEDS_CONFIG = ROOT / "configs" / "seeds.toml"

@@ -1,4 +1,7 @@
-"""The notebooks run as shipped: executed here with a time limit, and once through a real Jupyter server."""
+"""The notebooks: committed without outputs, on the public API, with a parameters cell that holds the shipped
+settings; each executed here with a time limit and quicker settings put into that cell (the fits and the figures
+are the shipped configs' own work, which other tests check: ``seeds_run``, ``gwr_run``), and one of them, as
+shipped, through a real Jupyter server."""
 
 import ast
 import json
@@ -15,7 +18,7 @@ import pytest
 
 import toolkit
 
-from .conftest import ROOT
+from .conftest import NO_FIGURES, ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 TIME_LIMIT = 300  # seconds per cell
@@ -45,31 +48,100 @@ def test_notebooks_use_the_public_api_only():
         assert not re.search(r"from toolkit\.|import toolkit\.", code), path.name
 
 
+def _parameters_cell(nb):
+    (cell,) = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    return cell
+
+
+def parameters(path) -> dict:
+    """The values of a notebook's parameters cell, by name: its code is assignments of literals only."""
+    values = {}
+    for statement in ast.parse(_parameters_cell(nbformat.read(path, as_version=4)).source).body:
+        assert isinstance(statement, ast.Assign) and len(statement.targets) == 1, ast.unparse(statement)
+        values[statement.targets[0].id] = ast.literal_eval(statement.value)
+    return values
+
+
+def test_each_notebook_has_a_parameters_cell_with_the_shipped_settings():
+    """The first code cell of every notebook, tagged ``parameters`` (as papermill and the tests below find it):
+    the settings of the notebook's toolkit calls, for a reader to see and change. Each one is used by the cells
+    after it; a config it names is a shipped one, read as shipped (no overrides) where the notebook is about that
+    config's run (01 and 04)."""
+    shipped = {p.resolve() for p in (ROOT / "configs").glob("*.toml")}
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert code[0] is _parameters_cell(nb), path.name
+        values = parameters(path)
+        rest = "\n".join(c.source for c in code[1:])
+        assert values and all(re.search(rf"\b{name}\b", rest) for name in values), (path.name, values)
+        for name in ("config_file", "terms_config"):
+            if name in values:
+                assert (path.parent / values[name]).resolve() in shipped, (path.name, values[name])
+    assert parameters(NOTEBOOKS[0])["overrides"] == [] and parameters(NOTEBOOKS[3])["overrides"] == []
+
+
 OWN_CORPUS = ROOT / "notebooks" / "06_your_own_corpus.ipynb"
 
+# Appended to a notebook's overrides by the tests that execute it: NO_FIGURES (one short chain, no pyLDAvis page,
+# no figure files: the notebooks show their figures inline, drawn by the toolkit's plot functions, which the
+# tests check), with 50 bootstrap draws instead of none, since the change tables the notebooks read need some.
+QUICK = [*NO_FIGURES, "trends.bootstrap=50"]
 
-def _execute(path):
+
+def _execute(path, settings: dict | None = None):
+    """Execute the notebook at ``path`` with nbclient, ``settings`` (name: value) assigned at the end of its
+    parameters cell (where papermill injects them); its outputs."""
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
+    if settings:
+        cell = _parameters_cell(nb)
+        assert set(settings) <= set(parameters(path)), set(settings) - set(parameters(path))
+        cell.source += "\n\n# set by the test\n" + "\n".join(f"{name} = {value!r}" for name, value in settings.items())
     NotebookClient(nb, timeout=TIME_LIMIT, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     return [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
 
 
+def quick_settings(path, out_dir) -> dict:
+    """The settings a test executes a notebook with: its own, QUICK appended to its overrides and its output
+    folder in ``out_dir``; the sweep notebook's grid has two values of K (keyatm's 12, fewer than the themes,
+    skipped and listed as the shipped grid's 9 and 12 are), its runs are fitted with 20 sweeps and one LDA pass, in
+    this kernel's process (a sweep's worker processes are test_sweep's)."""
+    values = parameters(path)
+    settings = {}
+    if "overrides" in values:
+        settings["overrides"] = values["overrides"] + QUICK
+    if "out_dir" in values:
+        settings["out_dir"] = str(out_dir / path.stem)
+    if "grid" in values:
+        settings["grid"] = {**values["grid"], "model.n_topics": [12, 18]}
+        settings["overrides"] += ["model.keyatm.iterations=20", "model.lda.passes=1"]
+        settings["n_jobs"] = 1
+    return settings
+
+
+PREPROCESSING = ROOT / "notebooks" / "02_preprocessing.ipynb"
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p != OWN_CORPUS], ids=lambda p: p.stem)
-def test_notebook_executes_cleanly(path):
-    outputs = _execute(path)
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p not in (PREPROCESSING, OWN_CORPUS)], ids=lambda p: p.stem)
+def test_notebook_executes_cleanly(path, tmp_path):
+    """Notebooks 01, 03, 04 and 05 executed with ``quick_settings``: no cell fails, none prints a traceback, each
+    shows a figure. Their shipped settings run in full elsewhere (the shipped configs in ``seeds_run`` and
+    ``gwr_run``); 02, which fits nothing, runs as shipped through the Jupyter server below, 06 on a corpus of its
+    own."""
+    outputs = _execute(path, quick_settings(path, tmp_path))
     assert not [o for o in outputs if o.output_type == "error"]
     assert not [o for o in outputs if o.output_type == "stream" and o.name == "stderr" and "Traceback" in o.text]
-    if path.stem != "02_preprocessing":
-        assert any("image/png" in o.get("data", {}) for o in outputs), "a figure should be shown"
+    assert any("image/png" in o.get("data", {}) for o in outputs), "a figure should be shown"
 
 
 @pytest.mark.slow
 def test_the_own_corpus_notebook_runs_on_a_corpus_it_has_never_seen(tmp_path, monkeypatch):
     """Notebook 06 on a corpus built here: three State Council reports and three seed documents, and a
-    spreadsheet with Chinese headers saved by Excel (UTF-8 with a byte-order mark)."""
+    spreadsheet with Chinese headers saved by Excel (UTF-8 with a byte-order mark). Its model and figure
+    settings are the quick ones (one chain of 40 sweeps, no figure files; it shows its figures inline)."""
     import shutil
 
     import pandas as pd
@@ -90,7 +162,9 @@ def test_the_own_corpus_notebook_runs_on_a_corpus_it_has_never_seen(tmp_path, mo
         )
     pd.DataFrame(rows).to_csv(corpus / "spreadsheet.csv", index=False, encoding="utf-8-sig")
     monkeypatch.setenv("TOOLKIT_MY_CORPUS", str(corpus))
-    outputs = _execute(OWN_CORPUS)
+    settings = parameters(OWN_CORPUS)
+    model = {**settings["model_settings"], "ensemble": 1, "keyatm": {"iterations": 40}}
+    outputs = _execute(OWN_CORPUS, {"model_settings": model, "figure_settings": {"ldavis": False, "formats": []}})
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs)
     documents = pd.read_csv(corpus / "run" / "documents.csv")
@@ -132,6 +206,9 @@ def _execute_over_websocket(port: int, token: str, kernel_id: str, code: str) ->
 
 @pytest.mark.slow
 def test_a_notebook_runs_through_a_jupyter_server_on_loopback(tmp_path):
+    """Notebook 02, as shipped (its parameters cell unchanged), cell by cell through a Jupyter server's kernel
+    websocket: every cell replies ok and prints no traceback, and the last one prints its tokens. (The only run
+    of 02: test_notebook_executes_cleanly leaves it to this test.)"""
     import urllib.request
 
     port, token = _free_port(), uuid.uuid4().hex
@@ -179,6 +256,8 @@ def test_a_notebook_runs_through_a_jupyter_server_on_loopback(tmp_path):
             messages = _execute_over_websocket(port, token, kernel["id"], cell.source)
             reply = next(m for m in messages if m["msg_type"] == "execute_reply")
             assert reply["content"]["status"] == "ok", [m["content"] for m in messages if m["msg_type"] == "error"]
+            streams = [m["content"] for m in messages if m["msg_type"] == "stream"]
+            assert not [c for c in streams if c["name"] == "stderr" and "Traceback" in c["text"]], cell.source
         outputs = "".join(m["content"].get("text", "") for m in messages if m["msg_type"] == "stream")
         assert "热带雨林式" in outputs and "发布会" not in outputs  # the last cell's printed tokens
         call("DELETE", f"/kernels/{kernel['id']}")

@@ -218,7 +218,8 @@ def test_failed_run_keeps_the_previous_output(seeds_run, tmp_path):
 
 def test_input_folder_is_never_written_and_a_document_left_without_text_is_listed_as_skipped(small_corpus, tmp_path):
     """One run of a read-only corpus folder that holds two documents more: one scraped without line breaks,
-    one of comments only (all boilerplate)."""
+    one of comments only (all boilerplate). No figure files (the run writes its tables, report and manifest;
+    nothing it writes goes anywhere but its output folder, figures included: test_safety, test_atomic)."""
     import os
     import stat
 
@@ -232,7 +233,7 @@ def test_input_folder_is_never_written_and_a_document_left_without_text_is_liste
         small_corpus,
         small_corpus / "metadata.csv",
         model={"kind": "nmf", "n_topics": 5},
-        figures={"ldavis": False, "dpi": 30},
+        figures={"ldavis": False, "dpi": 30, "formats": []},
         trends={"bootstrap": 0},
     )
     paths = [small_corpus, *small_corpus.rglob("*")]

@@ -52,6 +52,8 @@ def test_units_without_vocabulary_words_are_kept_and_never_crash(messy_corpus, t
 
 
 def test_a_users_stopwords_may_empty_whole_paragraphs(small_corpus, tmp_path):
+    """The run's tables (no figure files: none is read here; test_units_without_vocabulary_words_are_kept_and_
+    never_crash draws them for units without vocabulary)."""
     stop = tmp_path / "stop.txt"
     stop.write_text("创新 发展 武汉 城市 科技\n", encoding="utf-8")
     config = write_config(
@@ -61,7 +63,7 @@ def test_a_users_stopwords_may_empty_whole_paragraphs(small_corpus, tmp_path):
         model={"kind": "lda", "n_topics": 5, "lda": {"passes": 2}},
         segment={"extra_stopwords": [str(stop)]},
         vocab={"min_df": 12},
-        **FAST,
+        **{**FAST, "figures": {"formats": [], "ldavis": False}},
     )
     result = toolkit.run(config, tmp_path / "out")
     assert result.manifest["counts"]["units_without_vocabulary"] > 0
