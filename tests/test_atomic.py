@@ -151,3 +151,21 @@ def test_workers_stopped_with_figures_still_queued_print_no_thread_traceback():
     assert result.stdout == "8 futures done\n"
     assert "ExecutorManagerThread" not in result.stderr and "KeyError" not in result.stderr, result.stderr
     assert "ZeroDivisionError" in result.stderr
+
+
+def test_the_drawing_workers_end_with_a_killed_run(tmp_path):
+    """The drawing workers start with the run (forked from a fork server that imported the drawing libraries) and
+    wait for figures while it prepares and fits: a run killed then, even by SIGKILL, which it cannot catch, leaves
+    none of its processes behind, idle or drawing."""
+    import psutil
+
+    from .conftest import SEEDS_CONFIG
+
+    process = started_toolkit("run", SEEDS_CONFIG, "--out", tmp_path / "out")
+    time.sleep(1.0)
+    descendants = psutil.Process(process.pid).children(recursive=True)
+    assert len(descendants) >= 2, "the drawing workers start with the run"
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=60)
+    _, alive = psutil.wait_procs(descendants, timeout=30)
+    assert alive == [], [" ".join(p.cmdline())[:100] for p in alive]
