@@ -463,6 +463,7 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
         )
         themes = [*prepared.lexicon.names, OTHER]
         tables: dict = {"quality": prepared.quality, "topics": fitted.topics}  # every table, as it is made
+        figures.offer(tables)
         with timed(timings, "themes"):
             units = unit_table(prepared, fitted)
             keywords = keyword_counts(prepared.tokens, prepared.lexicon, config["themes"]["match"])
