@@ -21,7 +21,6 @@ from .analysis.themes import dominant_themes, label_topics, theme_shares
 from .analysis.trends import Trends, yearly_trends
 from .config import Config
 from .output import atomic
-from .output.fonts import cjk_font_path
 from .processes import BackgroundJobs
 from .progress import collected_warnings, timed
 from .text.preparation import Prepared, load_inputs, prepare, protected_paths
@@ -421,16 +420,13 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
     out_dir = Path(out_dir) if out_dir is not None else default_out_dir(config)
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    drawing = BackgroundJobs(config["figures"]["workers"], modules=outputs.WORKER_MODULES, initializer=cjk_font_path)
     with (
         atomic.output_folder(out_dir, protected_paths(config)) as work,
         collected_warnings() as warned,
-        drawing,  # leaving the block (an error) stops the workers before the folder is cleaned up
-    ):
         # The pyLDAvis page and the figures are drawn in worker processes while the run goes on, each figure as
-        # soon as its tables exist; the workers start now, so that they are ready by then.
-        if config["figures"]["formats"] or config["figures"]["ldavis"]:
-            drawing.start()
+        # soon as its tables exist; leaving the block (an error) stops them before the folder is cleaned up.
+        BackgroundJobs(config["figures"]["workers"]) as drawing,
+    ):
         # the resolved config first: a small write that finds a full or unwritable disk before any work
         atomic.write_text(work / "config.toml", config.to_toml(relative_to=Path(out_dir).absolute()))
         with timed(timings, "load"):

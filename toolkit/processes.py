@@ -1,5 +1,5 @@
-"""Worker processes: joblib's pool, shut down as soon as a stage is done with it; the drawing workers, in which
-jobs (the figures and the pyLDAvis page) run while the run goes on; a Dask cluster for joblib's work."""
+"""Worker processes: joblib's pool is shut down as soon as a stage is done with it, and jobs (the figures and
+the pyLDAvis page) run in it while the run goes on."""
 
 from __future__ import annotations
 
@@ -51,51 +51,23 @@ class BackgroundJobs:
     this process when ``workers`` is 1. Each job writes its own files from its own arguments, so what they write
     does not depend on the number of workers. ``wait`` returns each job's (result, seconds) in the order they
     were submitted and raises the first error; leaving the ``with`` block stops the workers, the jobs not yet
-    run with them (an error elsewhere in the run, before its folder is cleaned up).
+    run with them (an error elsewhere in the run, before its folder is cleaned up). The workers are a loky
+    executor of their own (not joblib's, which the run's stages start and stop), started with the first job;
+    each ends when the process that started it does (:func:`_start_worker`)."""
 
-    ``start`` starts the workers before the first job, so that they are ready when it comes: ``modules`` (what
-    the jobs import) are imported once, in a fork server whose forks are the workers (where the platform has
-    one: Linux, macOS), else in each worker as it starts. The fork server is multiprocessing's, one per
-    process: it stays for the process's later runs (a notebook's), and keeps the modules it imported first.
-    ``initializer`` runs in each worker as it starts."""
-
-    def __init__(self, workers: int = 0, *, modules: tuple[str, ...] = (), initializer=None):
+    def __init__(self, workers: int = 0):
         self.workers = workers or os.cpu_count() or 1
-        self.modules = modules
-        self.initializer = initializer
         self.pool = None
         self.results: list = []  # futures, or (result, seconds) of the jobs run in this process
-
-    def start(self) -> None:
-        """Start the worker processes now (nothing when the jobs run in this process, or already started)."""
-        if self.workers <= 1 or self.pool is not None:
-            return
-        import multiprocessing
-
-        from joblib.externals.loky import ProcessPoolExecutor
-
-        if "forkserver" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(list(self.modules))  # used when this starts the fork server
-            modules: tuple[str, ...] = ()
-        else:
-            context, modules = multiprocessing.get_context("spawn"), self.modules
-        umask = os.umask(0o077)  # read by setting it: for that instant stricter, never looser
-        os.umask(umask)
-        self.pool = ProcessPoolExecutor(
-            self.workers,
-            context=context,
-            initializer=_start_worker,
-            initargs=(modules, self.initializer, umask, dict(os.environ)),
-        )
-        for _ in range(self.workers):  # loky starts its workers with the first job
-            self.pool.submit(int)
 
     def submit(self, function, *args, **kwargs) -> None:
         if self.workers <= 1:
             self.results.append(timed_call(function, *args, **kwargs))
             return
-        self.start()
+        if self.pool is None:
+            from joblib.externals.loky import ProcessPoolExecutor
+
+            self.pool = ProcessPoolExecutor(self.workers, initializer=_start_worker, initargs=(os.getpid(),))
         self.results.append(self.pool.submit(timed_call, function, *args, **kwargs))
 
     def wait(self) -> list[tuple[object, float]]:
@@ -117,34 +89,22 @@ class BackgroundJobs:
         self.stop()
 
 
-def _start_worker(modules: tuple[str, ...], initializer, umask: int, environ: dict[str, str]) -> None:
-    """A new drawing worker: it ends as soon as the run's process does (a run killed by SIGKILL, whose workers
-    would otherwise wait for work, or draw into its folder, for ever); SIGINT is left to the run, which stops its
-    workers itself (a worker would otherwise print its own traceback); it takes the run's ``umask`` and
-    ``environ`` (a fork server keeps those of the moment it started, an earlier run's); ``modules`` are imported
-    and ``initializer`` runs."""
-    import importlib
-    import multiprocessing
+def _start_worker(parent: int) -> None:
+    """A new worker of :class:`BackgroundJobs`: SIGINT is left to the run, which stops its workers itself (a
+    worker would otherwise print its own traceback); and it ends as soon as its ``parent`` process does. A run
+    killed by SIGKILL stops nothing: its workers drew the figures still queued into the dead run's folder and
+    then waited for work for minutes; loky's workers have no watch of their own on the process that started
+    them, so a thread of each checks its parent twice a second."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.umask(umask)
-    os.environ.clear()
-    os.environ.update(environ)
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
-    for module in modules:
-        importlib.import_module(module)
-    if initializer is not None:
-        initializer()
+    threading.Thread(target=_exit_after, args=(parent,), daemon=True).start()
 
 
-def _exit_with(sentinel: int) -> None:
-    """End this process as soon as ``sentinel`` (its parent's) is ready: the parent has ended."""
-    from multiprocessing.connection import wait
-
-    wait([sentinel])
+def _exit_after(parent: int) -> None:
+    """End this process once ``parent`` has ended (this process then has another parent)."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
     os._exit(1)
 
 

@@ -118,19 +118,6 @@ def write_json(path: Path, data: dict) -> None:
 
 SMALL_MULTIPLES = tuple(figure.name for figure in catalog.FIGURES if figure.small_multiple)
 
-# What drawing a figure or the pyLDAvis page imports: a run's drawing workers import it before their first job.
-WORKER_MODULES = (
-    "toolkit.output.tables",
-    "toolkit.output.plots",
-    "toolkit.output.ldavis",
-    "matplotlib.figure",
-    "matplotlib.backends.backend_agg",
-    "PIL.PngImagePlugin",
-    "pandas",
-    "pyLDAvis",
-    "fontTools.subset",
-)
-
 
 def figure_specs(
     tables: dict[str, pd.DataFrame],
