@@ -10,12 +10,14 @@ from pathlib import Path
 
 import jieba
 
+from toolkit.text.normalize import HAN_RANGES
+
 counts: Counter[str] = Counter()
 dict_path = Path(jieba.__file__).with_name("dict.txt")
 for line in dict_path.read_text(encoding="utf-8").splitlines():
     word, freq, *_ = line.split(" ")
     for ch in word:
-        if "\u4e00" <= ch <= "\u9fff":
+        if any(low <= ord(ch) <= high for low, high in HAN_RANGES):
             counts[ch] += int(freq)
 chars = "".join(ch for ch, _ in counts.most_common(4000))
 out = Path(__file__).resolve().parent.parent / "toolkit" / "data" / "common_chars.txt"

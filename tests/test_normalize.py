@@ -132,12 +132,22 @@ def test_mojibake_of_every_codec_ftfy_knows_is_still_repaired(normalizer, encodi
     assert normalizer.normalize(broken).text == normalizer.normalize(text).text
 
 
-@given(st.one_of(st.text(), mixed), st.one_of(st.text(), mixed))
+def _is_han(ch: str) -> bool:
+    """The Han character of the toolkit, as stated: Extension A, the URO, the compatibility ideographs, planes 2-3."""
+    return "\u3400" <= ch <= "\u4dbf" or "\u4e00" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or 2 <= ord(ch) >> 16 <= 3
+
+
+# Han characters beyond the URO (Extension A, a compatibility ideograph, Extensions B and H, one of the
+# compatibility supplement), and what lies next to the blocks and is no Han character (a Yijing hexagram, 〇, a radical).
+_han_edges = st.sampled_from(list("㐀䶿豈𠀾𩶘\U00031350\U0003ffff\U0002f800䷀〇⺀\U00040000"))
+
+
+@given(*[st.one_of(st.text(), mixed, st.lists(st.one_of(chinese, _han_edges), max_size=8).map("".join))] * 2)
 def test_character_counts_agree_with_counting_one_by_one(text, other):
     from toolkit.text.normalize import _changed_count, _han_count, _meaningful_count
 
-    assert _han_count(text) == sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
-    assert _meaningful_count(text) == sum(1 for ch in text if ch.isalnum() or "\u3400" <= ch <= "\u9fff")
+    assert _han_count(text) == sum(map(_is_han, text))
+    assert _meaningful_count(text) == sum(1 for ch in text if ch.isalnum() or _is_han(ch))
     assert _changed_count(text, other) == sum(a != b for a, b in zip(text, other))
 
 
@@ -161,14 +171,14 @@ def test_quick_nfkc_is_unicode_nfkc(text):
 
 # The look-behind-first forms of the reading and mojibake patterns, as the rules read; the shipped patterns put
 # the look-behinds after the first character (quicker to search) and must match exactly the same spans.
-_HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 _PINYIN = "a-züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _READING_AS_STATED = re.compile(rf"(?<=[{_HAN_RANGES}?\ufffd])(?:[(?][{_PINYIN}]{{1,7}}\))+")
 _STRAY_AS_STATED = re.compile(
     rf"\ufffd|(?<=[{_HAN_RANGES}])(?:[\u00c0-\u00ff\u0370-\u03ff\u0400-\u04ff]+|[a-z](?=[{_HAN_RANGES}(]))"
 )
 _pattern_text = st.lists(
-    st.one_of(chinese, pinyin_like, st.sampled_from(list("(?)\ufffdaézοжÀ ")), st.text(max_size=2)), max_size=20
+    st.one_of(chinese, pinyin_like, st.sampled_from(list("(?)\ufffdaézοжÀ 𠀾\U00031350䷀")), st.text(max_size=2)), max_size=20
 ).map("".join)
 
 
@@ -260,3 +270,41 @@ def test_an_empty_match_drops_no_short_line():
     normalizer = Normalizer(boilerplate_patterns=[re.compile("(本站声明)?")], to_simplified=False)
     text = "推动数字经济发展\n本站声明:转载请注明出处\n加快建设数字中国"
     assert normalizer.normalize(text).text == "推动数字经济发展\n加快建设数字中国"  # only the line it finds
+
+
+# ----- Han characters beyond the BMP ---------------------------------------------------------------------------
+# 𠀾 (U+2003E, Extension B) and U+31350 (Extension H, newer than Python's Unicode tables, so no letter to \w)
+# are Han characters to every rule, as a character of the URO is.
+BEYOND_BMP = ["\U0002003e", "\U00031350"]
+SENTENCE = "坚持创新在我国现代化建设全局中的核心地位"  # seed 002
+
+
+@pytest.mark.parametrize("ext", BEYOND_BMP)
+def test_a_reading_or_a_stray_letter_after_a_character_beyond_the_bmp_is_removed(normalizer, ext):
+    result = normalizer.normalize(f"{SENTENCE}{ext}(chuàng)新,{ext}ο{ext}a{ext}发展")
+    assert result.text == f"{SENTENCE}{ext}新,{ext}{ext}{ext}发展"
+    assert (result.removed["pinyin"], result.removed["mojibake"]) == (len("(chuàng)"), 2)
+
+
+@pytest.mark.parametrize("ext", BEYOND_BMP)
+def test_characters_beyond_the_bmp_count_toward_the_han_a_long_line_keeps(normalizer, ext):
+    """What a boilerplate match leaves of a long line stays when it holds MIN_KEPT_HAN Han characters."""
+    from toolkit.text.normalize import MIN_KEPT_HAN, SHORT_LINE
+
+    rest = SENTENCE[: MIN_KEPT_HAN // 2] + ext * (MIN_KEPT_HAN - MIN_KEPT_HAN // 2)
+    line = rest + "点击查看更多" * (SHORT_LINE // 6 + 1)
+    assert normalizer.normalize(line).text == rest
+    assert normalizer.normalize(line[1:]).text == ""  # one Han character fewer: the line goes
+
+
+@pytest.mark.parametrize("ext", BEYOND_BMP)
+def test_a_text_of_characters_beyond_the_bmp_is_chinese_to_the_quality_report(normalizer, ext):
+    from toolkit.text.normalize import quality_row
+
+    row = quality_row("d", normalizer.normalize(f"{ext * 5}{SENTENCE}{ext * 30}"))
+    assert (row["non_cjk_share"], row["flag"]) == (0.0, "")
+
+
+def test_utf8_characters_beyond_the_bmp_read_as_latin1_are_repaired(normalizer):
+    text = "\U0002003e\U00029d98\U0002003e"
+    assert normalizer.normalize(text.encode("utf-8").decode("latin-1")).text == normalizer.normalize(text).text

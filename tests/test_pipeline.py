@@ -90,6 +90,7 @@ def test_manifest_records_provenance(seeds_run):
     assert stop["stop"] == "converged" and stop["reason"] in ("converged", "ceiling") and stop["chains"] == 3
     assert stop["burn_in"] < stop["sweeps"] <= stop["ceiling"] == manifest["config"]["model"]["keyatm"]["iterations"]
     assert stop["checks"] and stop["checks"][-1] == [stop["burn_in"], stop["rhat"]]
+    assert stop["partitions"] == manifest["config"]["model"]["keyatm"]["partitions"] == 1  # the exact sampler
     assert manifest["config"]["segment"]["min_chars"] == 2  # defaults are written out too
     assert manifest["random_state"] == 42
     assert {"python", "gensim", "jieba", "scikit-learn", "opencc", "matplotlib"} <= set(manifest["versions"])

@@ -125,3 +125,9 @@ def test_tokens_are_stored_once_per_distinct_word(segmenter):
     first = segmenter.tokens("推进数字经济和实体经济深度融合")
     second = segmenter.tokens("数字经济是新的增长点")
     assert first[0] == "数字经济" and first[0] is second[0]
+
+
+@pytest.mark.parametrize("ext", ["\U0002003e", "\U00031350"])  # Extensions B and H (newer than Python's tables)
+def test_a_word_of_characters_beyond_the_bmp_is_kept(ext):
+    seg = Segmenter(stopwords=set(), min_chars=1)
+    assert seg.filter([ext, "创新", ext * 2, "，"]) == [ext, "创新", ext * 2]

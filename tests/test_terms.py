@@ -1,3 +1,5 @@
+import pytest
+
 from toolkit.analysis.terms import candidate_terms, join_phrases
 
 from .conftest import GWR
@@ -18,6 +20,13 @@ def test_recurring_pairs_are_proposed_and_known_terms_are_not():
     assert not any("。" in t for t in table["term"])
     row = table.set_index("term").loc["联防联控"]
     assert (row["parts"], row["count"]) == ("联防 联控", 9)
+
+
+@pytest.mark.parametrize("ext", ["\U0002003e", "\U00031350"])  # Extensions B and H
+def test_a_term_of_characters_beyond_the_bmp_is_proposed(ext):
+    words = [["推进", ext, "联控", "机制"], ["坚持", ext, "联控"], [ext, "联控", "和", "数字", "经济"]] * 3
+    table = candidate_terms(words, known=set(), stopwords={"和"}, min_count=3)
+    assert f"{ext}联控" in set(table["term"])
 
 
 def test_a_compound_the_segmenter_cuts_into_pieces_is_proposed_whole(segmenter):

@@ -148,3 +148,15 @@ def test_a_pdf_copy_is_joined_in_the_prepared_corpus_and_the_option_is_in_its_ca
     assert len(kept.units[kept.units["doc_id"] == "002_2c7342bd1836c4df"]) > len(
         joined.units[joined.units["doc_id"] == "002_2c7342bd1836c4df"]
     )
+
+
+@pytest.mark.parametrize("ext", ["\U0002003e", "\U00031350"])  # Extensions B and H
+def test_a_line_starting_with_a_character_beyond_the_bmp_is_joined(ext):
+    """A PDF copy of seed 002 whose lines start with a Han character of Extension B or H (Extension H is newer
+    than Python's Unicode tables) is joined as the copy whose lines start with 中."""
+    raw = (SEEDS / "002_2c7342bd1836c4df.txt").read_text(encoding="utf-8")
+    pdf = Normalizer().normalize(_as_pdf(raw)).text
+    bmp, beyond = (re.sub(r"(?m)^[\u4e00-\u9fff]", first, pdf) for first in ["中", ext])
+    joined, joins = join_broken_lines(beyond)
+    assert joins == join_broken_lines(bmp)[1] > 20
+    assert joined.replace(ext, "中") == join_broken_lines(bmp)[0]

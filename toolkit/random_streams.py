@@ -4,7 +4,8 @@ number of threads.
 A stream is splitmix64 (Steele, Lea and Flood 2014) over a uint64 array of one element, its state, which the
 kernels advance in place (:func:`uniform`, :func:`below`, :func:`normal`). :func:`stream` starts one from a seed
 (through numpy's ``SeedSequence``, so nearby seeds give unrelated streams); :func:`member_seeds` derives the
-seeds of an ensemble's members from the run's. The keyword-assisted sampler (:mod:`toolkit.models._gibbs`) and
+seeds of an ensemble's members from the run's; :func:`split` derives several streams from one (the partitions of a
+partitioned sweep). The keyword-assisted sampler (:mod:`toolkit.models._gibbs`) and
 the bootstrap of the trends (:mod:`toolkit.analysis.uncertainty`) draw from these streams.
 """
 
@@ -28,6 +29,13 @@ def member_seeds(random_state: int, n: int) -> list[int]:
     """Seeds of an ensemble of ``n`` models: ``random_state`` itself, then seeds derived from it (numpy's
     SeedSequence), so runs with nearby seeds share no member."""
     return [random_state, *(int(s) for s in np.random.SeedSequence(random_state).generate_state(n - 1))][:n]
+
+
+def split(state: np.ndarray, n: int) -> np.ndarray:
+    """``n`` new streams (n x 1 states: row ``i`` is stream ``i``) drawn from ``state``, which advances ``n``
+    draws: each starts at the next 64 bits of ``state``, well mixed, as SplittableRandom's ``split`` (Steele, Lea
+    and Flood 2014) with its gamma fixed. The same ``state`` always gives the same streams."""
+    return np.array([[_next(state)] for _ in range(n)], dtype=np.uint64).reshape(n, 1)
 
 
 @njit(cache=True, nogil=True)

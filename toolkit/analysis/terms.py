@@ -20,6 +20,7 @@ import numpy as np
 
 from ..errors import ToolkitError
 from ..options import POSITIVE, Option
+from ..text.normalize import HAN
 from ..text.patterns import UserPattern
 from ..text.tokens import UnitTokens, WordNumbering
 
@@ -221,7 +222,7 @@ def format_kwic(table: pd.DataFrame, context: int = 20) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-_HAN_WORD = re.compile(r"^[\u3400-\u9fff]+$")
+_HAN_WORD = re.compile(rf"^[{HAN}]+$")
 
 
 def learn_phrases(tokens, *, min_count: int = 5, threshold: float = 10.0):

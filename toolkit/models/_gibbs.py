@@ -2,7 +2,10 @@
 
 Each chain draws from its own random stream (:mod:`toolkit.random_streams`, seeded per chain), visits units and
 tokens in a fixed order and releases the interpreter lock, so chains run in parallel threads and the result of a
-chain depends on its seed only, never on the number of threads.
+chain depends on its seed only, never on the number of threads. A chain may also be cut into a fixed number of
+partitions of its units, each swept by :func:`sweep` against its own copy of the word-topic counts as the sweep
+began and merged after it (:func:`merge`): an approximation of the sampler whose result depends on the seed and
+the number of partitions, never on the number of threads.
 """
 
 from __future__ import annotations
@@ -215,6 +218,22 @@ def sweep(chain):  # noqa: C901 (the sampler's branches in one compiled loop, in
                         less0[k] = _regular_factor(n0_k[k] - 1, n1_k[k], gamma[k], v_beta)
                 if k != k_before:
                     _refresh_less(k_before, n0_k, n1_k, gamma, v_beta, less0, less1)
+
+
+@njit(cache=True, nogil=True)
+def merge(total, parts, first, last):
+    """The end of a partitioned sweep (AD-LDA, Newman, Asuncion, Smyth and Welling 2009, JMLR 10), on cells
+    ``first:last`` of ``total`` (counts as the sweep began, flattened): each cell plus every partition's change
+    of it (``parts``: partitions x the same cells, each partition's own copy, which it swept against), added in
+    partition order (integers: exact); then every partition's copy is set to the sum, ready for the next
+    sweep. A cell's sum depends on that cell only, so the cells may be cut into ranges merged side by side."""
+    n = parts.shape[0]
+    value = total[first:last] * (1 - n)  # the start once, less once per partition: whole-range steps, vectorised
+    for p in range(n):
+        value += parts[p, first:last]
+    total[first:last] = value
+    for p in range(n):
+        parts[p, first:last] = value
 
 
 @njit(cache=True, nogil=True, inline="always")  # as a call, it cost more than its two divisions

@@ -10,6 +10,7 @@ the words that go with the keywords in this corpus, so the topic is more than a 
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -33,6 +34,16 @@ def _offsets_and_words(X: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
     return offsets, words
 
 
+def _partition_bounds(offsets: np.ndarray, n: int) -> np.ndarray:
+    """Where ``n`` contiguous blocks of units of about equal token counts begin, and the end: block ``p`` holds
+    units ``bounds[p]:bounds[p + 1]``, from the first unit that starts at or after ``p / n`` of the tokens. The
+    same units always give the same blocks; a block may be empty (fewer units than blocks, or a unit longer than
+    a block's share of the tokens)."""
+    n_units = len(offsets) - 1
+    targets = np.arange(1, n, dtype=np.int64) * int(offsets[-1]) // n
+    return np.concatenate([[0], np.searchsorted(offsets[:n_units], targets, side="left"), [n_units]]).astype(np.int64)
+
+
 def _add_shares(theta, n_dk, alpha, present, absent, lengths, block=65536) -> None:
     """Add each unit's current topic shares, (n_dk + prior) / (length + sum of prior), to ``theta``, a block of
     units at a time: the same numbers as one expression over all units, without its temporaries (four arrays
@@ -54,11 +65,14 @@ class KeywordTopicModel(TopicModel):
         For each anchored theme, the vocabulary ids of its keywords; theme ``i`` owns topic ``i``. A word
         belongs to one keyword set at most. A theme whose keywords are all absent gets no topic (``anchors_``).
     iterations, stop, rhat, check_every, min_iterations, samples, thin, beta, keyword_beta, keyword_prior,
-    optimize_alpha, keyword_start, exclusive_keywords, absent_prior, start
+    optimize_alpha, keyword_start, exclusive_keywords, absent_prior, start, partitions
         See ``OPTIONS``. Fitted alone, a chain stops by its own two halves; :func:`toolkit.models.fit_ensemble`
         runs an ensemble's chains in lockstep and stops them when they agree (:func:`run_chains`).
     random_state : int or None
         Pass an int for reproducible results; the result does not depend on the number of threads.
+    n_jobs : int
+        Threads that sweep a chain's partitions side by side (with ``partitions`` > 1); the result does not
+        depend on it.
     """
 
     OPTIONS = OPTIONS
@@ -85,7 +99,9 @@ class KeywordTopicModel(TopicModel):
         exclusive_keywords=True,
         absent_prior=0.0,
         start="units",
+        partitions=1,
         random_state=None,
+        n_jobs=1,
     ):
         self.n_topics = n_topics
         self.keywords = keywords
@@ -104,11 +120,13 @@ class KeywordTopicModel(TopicModel):
         self.exclusive_keywords = exclusive_keywords
         self.absent_prior = absent_prior
         self.start = start
+        self.partitions = partitions
         self.random_state = random_state
+        self.n_jobs = n_jobs
 
     @classmethod
     def from_config(cls, *, n_topics, random_state, options, n_jobs=1, keywords=None, n_words=0, n_tokens=0):
-        return cls(n_topics, keywords=keywords, random_state=random_state, **options)
+        return cls(n_topics, keywords=keywords, random_state=random_state, n_jobs=n_jobs, **options)
 
     # ----- fitting -----------------------------------------------------------------------------------------
 
@@ -287,12 +305,12 @@ class _Chain:
     draw for draw; each sweep also records the topic shares of the corpus (``summaries``) for the check."""
 
     def __init__(self, model: KeywordTopicModel, X):
-        from ..random_streams import stream
+        from ..random_streams import split, stream
         from . import _gibbs as gibbs
 
         self.model = m = model
         X = check_counts(X, m.n_topics, keep_integers=True, whole=True, model=m)
-        for name in ("iterations", "samples", "thin"):
+        for name in ("iterations", "samples", "thin", "partitions"):
             if getattr(m, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
         _check_stop(m)
@@ -333,6 +351,7 @@ class _Chain:
             keyword_beta=float(m.keyword_beta),
             exclusive=bool(m.exclusive_keywords),
         )
+        self.parts = self._partitions(split(random, m.partitions)) if m.partitions > 1 else []
         self.ceiling = max(0, m.iterations - m.samples * m.thin)  # the burn-in's last possible end
         self.first_sample = self.ceiling
         self.theta = np.zeros((n_units, K))
@@ -341,6 +360,60 @@ class _Chain:
         self.trace: list[tuple[int, float]] = []
         self.sweeps = 0  # sweeps done
         self.summaries: list[np.ndarray] = []  # per sweep: the summary quantities of the convergence check
+
+    def _partitions(self, streams: np.ndarray) -> list:
+        """The partitions of a partitioned sweep: one :class:`~toolkit.models._gibbs.ChainState` per block of units
+        (:func:`_partition_bounds`), over the chain's arrays where the units are its own (``offsets``, ``present``
+        and ``n_dk`` sliced; ``z`` and ``s`` whole, read through those offsets), with stream ``p`` of ``streams``
+        and a copy of its own of the word-topic counts (the copies stacked in ``private``, one array per count,
+        as :func:`toolkit.models._gibbs.merge` reads them)."""
+        state, n = self.state, len(streams)
+        self.private = [np.repeat(counts[None], n, axis=0) for counts in self._counts(state)]
+        # the merge's ranges of cells of each count (a range per partition, merged side by side)
+        self.merged = [
+            (total.reshape(-1), private.reshape(n, -1), np.linspace(0, total.size, n + 1).astype(np.int64))
+            for total, private in zip(self._counts(state), self.private)
+        ]
+        bounds = _partition_bounds(state.offsets, n)
+        parts = []
+        for p, (first, last) in enumerate(zip(bounds[:-1], bounds[1:])):
+            n0_wk, n0_k, n1_wk, n1_k = (counts[p] for counts in self.private)
+            parts.append(
+                state._replace(
+                    offsets=state.offsets[first : last + 1],
+                    present=state.present[first:last],
+                    n_dk=state.n_dk[first:last],
+                    n0_wk=n0_wk,
+                    n0_k=n0_k,
+                    n1_wk=n1_wk,
+                    n1_k=n1_k,
+                    stream=streams[p],
+                )
+            )
+        return parts
+
+    @staticmethod
+    def _counts(state) -> tuple[np.ndarray, ...]:
+        """The counts that every unit's draws change: the word-topic counts and their sums over words."""
+        return state.n0_wk, state.n0_k, state.n1_wk, state.n1_k
+
+    def _sweep(self, pool_map) -> None:
+        """One sweep: the sampler's; with partitions (AD-LDA), every partition's against its copy of the counts
+        as the sweep began, then their changes merged, ``pool_map`` running the partitions, and then the ranges
+        of the merge, side by side. Each partition's draws depend on the sweep's start and its own stream, and
+        each cell's merge on that cell, so the chain is the same for any number of threads."""
+        from . import _gibbs as gibbs
+
+        if not self.parts:
+            gibbs.sweep(self.state)
+            return
+
+        def merge(block: int) -> None:
+            for total, private, ranges in self.merged:
+                gibbs.merge(total, private, ranges[block], ranges[block + 1])
+
+        list(pool_map(gibbs.sweep, self.parts))
+        list(pool_map(merge, range(len(self.parts))))
 
     @property
     def end(self) -> int:
@@ -364,34 +437,42 @@ class _Chain:
 
     def advance(self, until: int) -> None:
         """Sweep until ``until`` sweeps are done (at most :attr:`end`)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        until = min(until, self.end)
+        threads = min(max(1, self.model.n_jobs or 1), len(self.parts))
+        with ThreadPoolExecutor(threads) if threads > 1 else nullcontext() as pool:
+            for sweep in range(self.sweeps, until):
+                self._sweep(pool.map if pool else map)
+                self._after_sweep(sweep)
+
+    def _after_sweep(self, sweep: int) -> None:
+        """What follows sweep number ``sweep`` (from 0): alpha's update, a draw, a likelihood point, a summary."""
         from scipy.special import digamma
 
         from . import _gibbs as gibbs
 
         m, state = self.model, self.state
-        until = min(until, self.end)
-        for sweep in range(self.sweeps, until):
-            gibbs.sweep(state)
-            if m.optimize_alpha and sweep >= 100 and sweep % 20 == 0 and sweep < self.first_sample:
-                state.alpha[:] = _minka_alpha(state.alpha, state.n_dk, self.lengths, state.present, state.absent, digamma)
-            if sweep >= self.first_sample and (sweep - self.first_sample) % m.thin == m.thin - 1:
-                _add_shares(self.theta, state.n_dk, state.alpha, state.present, state.absent, self.lengths)
-                self.n_draws += 1
-            if sweep % 50 == 49 or sweep == self.end - 1:
-                phi = m._phi(state.n0_wk, state.n0_k, state.n1_wk, state.n1_k, self.key_topic, state.gamma)
-                self.trace.append(
-                    (
-                        sweep + 1,
-                        float(
-                            gibbs.mean_log_likelihood(
-                                state.words, state.offsets, state.n_dk, phi, state.alpha, state.present, state.absent
-                            )
-                        ),
-                    )
+        if m.optimize_alpha and sweep >= 100 and sweep % 20 == 0 and sweep < self.first_sample:
+            state.alpha[:] = _minka_alpha(state.alpha, state.n_dk, self.lengths, state.present, state.absent, digamma)
+        if sweep >= self.first_sample and (sweep - self.first_sample) % m.thin == m.thin - 1:
+            _add_shares(self.theta, state.n_dk, state.alpha, state.present, state.absent, self.lengths)
+            self.n_draws += 1
+        if sweep % 50 == 49 or sweep == self.end - 1:
+            phi = m._phi(state.n0_wk, state.n0_k, state.n1_wk, state.n1_k, self.key_topic, state.gamma)
+            self.trace.append(
+                (
+                    sweep + 1,
+                    float(
+                        gibbs.mean_log_likelihood(
+                            state.words, state.offsets, state.n_dk, phi, state.alpha, state.present, state.absent
+                        )
+                    ),
                 )
-            if sweep < self.first_sample:
-                self.summaries.append(self.summary())
-            self.sweeps = sweep + 1
+            )
+        if sweep < self.first_sample:
+            self.summaries.append(self.summary())
+        self.sweeps = sweep + 1
 
     def finish(self) -> np.ndarray:
         """Set the fitted model's attributes from the chain (run to its end) and return its training shares."""
@@ -518,6 +599,7 @@ def run_chains(chains: list[_Chain], pool_map=map) -> dict:
         "rhat": last,
         "rhat_threshold": threshold,
         "chains": len(chains),
+        "partitions": m.partitions,  # of each chain's units, swept side by side (1: the exact sampler)
         "checks": checks,
     }
     for chain in chains:

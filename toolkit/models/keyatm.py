@@ -77,6 +77,17 @@ OPTIONS = {
         "unit's keywords (units without keywords: a random topic); 'random', anywhere (keyATM).",
         *choice("units", "random"),
     ),
+    "partitions": Option(
+        1,
+        "Partitions of a chain's units, swept side by side (on the chain's share of model.n_jobs "
+        "threads) against the counts as the sweep began and merged after it (approximate distributed Gibbs, "
+        "Newman et al. 2009; seededlda's batch_size): 1, the exact sampler; more, one chain on "
+        "several cores, a different chain whose result depends on the seed and this number, "
+        "never on the threads (measured: on a small corpus the free topics lose share). Each "
+        "partition holds a copy of the word-topic counts (8 bytes per word and topic: 16 MB for "
+        "100,000 words and 20 topics). See docs/scale.md.",
+        *POSITIVE,
+    ),
 }
 
 __getattr__ = lazy_getattr(globals(), {"Model": "_keyatm:KeywordTopicModel", "KeywordTopicModel": "_keyatm"})

@@ -41,9 +41,9 @@ class Decoded:
 
 def _plausibility(text: str) -> float:
     """Share of Han characters that are common ones (after conversion to simplified script)."""
-    from .normalize import to_simplified
+    from .normalize import HAN, to_simplified
 
-    han = [ch for ch in to_simplified(text) if "\u4e00" <= ch <= "\u9fff"]
+    han = re.findall(f"[{HAN}]", to_simplified(text))  # a rare character of any block counts against a decoding
     if not han:
         return 0.0
     common = common_chars()

@@ -14,6 +14,7 @@ import numpy as np
 from ..errors import ToolkitError
 from ..options import NON_NEGATIVE, POSITIVE, Option, choice
 from ..resources import data_path, read_word_file
+from .normalize import HAN
 
 OPTIONS = {
     "backend": Option(
@@ -46,7 +47,7 @@ OPTIONS = {
 DOMAIN_FREQ = 100_000
 
 _NUMBER = re.compile(r"^[\d.,:/%+\-~]+[%‰]?$|^[零〇一二三四五六七八九十百千万亿两几]+$")
-_WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
+_WORDLIKE = re.compile(rf"[\w{HAN}]")  # HAN too: \w misses the ideographs newer than Python's Unicode tables
 
 
 def default_stopwords(policy: bool = True) -> set[str]:
