@@ -9,12 +9,25 @@ import time
 from contextlib import contextmanager
 
 
-def stop_workers() -> None:
+def stop_workers(results=None) -> None:
     """Shut down joblib's worker processes now rather than after their idle timeout, so a stage that returned or
-    was interrupted leaves no process behind."""
-    from joblib.externals.loky import get_reusable_executor
+    was interrupted leaves no process behind. ``results``: the generator of a joblib ``Parallel`` of the stage,
+    closed first: if it still runs (an interrupt between two of its results), joblib stops handing out tasks.
 
-    kill_executor(get_reusable_executor())  # starts no worker when there is none
+    The executor is read as it is, not through ``get_reusable_executor``: that holds loky's executor lock while
+    it waits for an executor that joblib's abort shut down, and loky's manager thread, in a result callback,
+    needs that lock to hand joblib's next task over: Ctrl-C on a sweep of quick runs hung there."""
+    if hasattr(results, "close"):  # a generator (a list: the results were all in)
+        import warnings
+
+        with warnings.catch_warnings():  # that the tasks left were cancelled: what stopping means
+            warnings.filterwarnings("ignore", message=".*(cancelled|not used)", category=UserWarning)
+            results.close()
+    from joblib.externals.loky import reusable_executor
+
+    executor = getattr(reusable_executor, "_executor", None)
+    if executor is not None:
+        kill_executor(executor)
 
 
 def kill_executor(executor) -> None:
