@@ -296,6 +296,8 @@ def test_an_interrupt_among_quick_runs_stops_the_sweep(tmp_path, gwr_run, finish
     import sys
     import time
 
+    import psutil
+
     shutil.copytree(gwr_run.out_dir.parent / "cache", tmp_path / "cache")
     out = tmp_path / "sw"
     command = [sys.executable, "-m", "toolkit", "sweep", str(ROOT / "configs" / "gwr_national.toml"), "--out", str(out)]
@@ -313,8 +315,9 @@ def test_an_interrupt_among_quick_runs_stops_the_sweep(tmp_path, gwr_run, finish
     try:
         _, stderr = process.communicate(timeout=60)
     except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
+        for child in [*psutil.Process(process.pid).children(recursive=True), psutil.Process(process.pid)]:
+            child.kill()  # its workers too, which hold its stderr open
+        process.communicate(timeout=60)
         raise AssertionError("the interrupted sweep hung") from None
     assert process.returncode == 130 and "interrupted" in stderr
     assert "Traceback" not in stderr and "Warning" not in stderr, stderr
