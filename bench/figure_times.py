@@ -2,7 +2,7 @@
 
 The figures of a small corpus's run (seeds: configs/seeds.toml; gwr15: configs/gwr_national.toml with
 ``corpus.year_min=2008``, when ../shared/corpora is beside the checkout) are captured once, with this checkout:
-the run's ``tables.submit_figures`` is replaced by one that pickles what it was given (the specs: each figure's
+the run's ``tables.submit_figures`` is replaced by one that pickles what it is given (the specs: each figure's
 function and tables). Then each checkout (``--against`` and this one, in turn, ``--repeat`` times) draws them
 all in a fresh process with its own ``tables.draw_figure``, PNG at the configured dpi, timing each; the first
 figure's time includes importing matplotlib. Prints each figure's median seconds per checkout and the sums.
@@ -36,8 +36,11 @@ def capture(out: str, args: list[str]) -> None:
     from toolkit import cli
     from toolkit.output import tables
 
-    def keep(jobs, folder, specs, options) -> None:
-        Path(out).write_bytes(pickle.dumps((specs, dict(options))))
+    captured: list = []
+
+    def keep(jobs, folder, specs, options) -> None:  # called as each figure's tables exist
+        captured.extend(specs)
+        Path(out).write_bytes(pickle.dumps((captured, dict(options))))
 
     tables.submit_figures = keep
     with tempfile.TemporaryDirectory() as tmp:

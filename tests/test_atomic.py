@@ -151,3 +151,23 @@ def test_workers_stopped_with_figures_still_queued_print_no_thread_traceback():
     assert result.stdout == "8 futures done\n"
     assert "ExecutorManagerThread" not in result.stderr and "KeyError" not in result.stderr, result.stderr
     assert "ZeroDivisionError" in result.stderr
+
+
+def test_the_drawing_workers_end_with_a_killed_run(tmp_path):
+    """A run killed by SIGKILL while its workers draw (it cannot stop them itself) leaves none of its processes
+    behind: the workers used to draw the figures still queued into the dead run's folder, then wait for work."""
+    import psutil
+
+    from .conftest import SEEDS_CONFIG
+
+    process = started_toolkit("run", SEEDS_CONFIG, "--out", tmp_path / "out")
+    for line in process.stderr:  # the page and the first figures are being drawn from the end of "trends"
+        if line.startswith("lexicon evidence"):
+            break
+    descendants = psutil.Process(process.pid).children(recursive=True)
+    commands = {p.pid: " ".join(p.cmdline()) for p in descendants}
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=60)
+    assert sum("loky" in command for command in commands.values()) >= 2, "the drawing workers had started"
+    _, alive = psutil.wait_procs(descendants, timeout=30)
+    assert alive == [], [commands[p.pid][:100] for p in alive]

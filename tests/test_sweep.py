@@ -280,3 +280,44 @@ def test_the_recommendation_is_honest_about_seeds():
     assert "NMF gave the same topics and scores for every seed here" in text
     assert "Its seeds gave the same topics and scores, so that range is one run" in text  # NMF K=6 is best
     assert "LDA gave the same" not in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("finished", [1, 3])
+def test_an_interrupt_among_quick_runs_stops_the_sweep(tmp_path, gwr_run, finished):
+    """Ctrl-C while runs finish quickly (20 sweeps each), after ``finished`` of them: joblib's result callback
+    hands the next run to loky's executor while the sweep stops it. Stopping it through ``get_reusable_executor``
+    held the lock that callback needed and waited for it: the sweep hung (in about one try of three)."""
+    import glob
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    shutil.copytree(gwr_run.out_dir.parent / "cache", tmp_path / "cache")
+    out = tmp_path / "sw"
+    command = [sys.executable, "-m", "toolkit", "sweep", str(ROOT / "configs" / "gwr_national.toml"), "--out", str(out)]
+    process = subprocess.Popen(
+        [*command, "--jobs", "2", "--set", "model.keyatm.iterations=20"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TOOLKIT_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    deadline = time.time() + 120
+    while time.time() < deadline and len(glob.glob(str(out / "runs" / "*" / "metrics.json"))) < finished:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    try:
+        _, stderr = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        for child in [*psutil.Process(process.pid).children(recursive=True), psutil.Process(process.pid)]:
+            child.kill()  # its workers too, which hold its stderr open
+        process.communicate(timeout=60)
+        raise AssertionError("the interrupted sweep hung") from None
+    assert process.returncode == 130 and "interrupted" in stderr
+    assert "Traceback" not in stderr and "Warning" not in stderr, stderr

@@ -420,7 +420,13 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
     out_dir = Path(out_dir) if out_dir is not None else default_out_dir(config)
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    with atomic.output_folder(out_dir, protected_paths(config)) as work, collected_warnings() as warned:
+    with (
+        atomic.output_folder(out_dir, protected_paths(config)) as work,
+        collected_warnings() as warned,
+        # The pyLDAvis page and the figures are drawn in worker processes while the run goes on, each figure as
+        # soon as its tables exist; leaving the block (an error) stops them before the folder is cleaned up.
+        BackgroundJobs(config["figures"]["workers"]) as drawing,
+    ):
         # the resolved config first: a small write that finds a full or unwritable disk before any work
         atomic.write_text(work / "config.toml", config.to_toml(relative_to=Path(out_dir).absolute()))
         with timed(timings, "load"):
@@ -431,96 +437,86 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
             counted = count_units(prepared, config)
         with timed(timings, "model"):
             fitted = fit(prepared, config, counted)
-        # The pyLDAvis page and the figures are drawn in worker processes while the run goes on; leaving the
-        # block (an error below) stops them before the folder is cleaned up.
-        with BackgroundJobs(config["figures"]["workers"]) as drawing:
-            if config["figures"]["ldavis"]:
-                from .output.ldavis import write_ldavis
+        if config["figures"]["ldavis"]:
+            from .output.ldavis import write_ldavis
 
-                drawing.submit(
-                    write_ldavis,
-                    work / "ldavis.html",
-                    fitted.model.components_,
-                    fitted.doc_topic,
-                    fitted.counts,
-                    fitted.vocabulary,
-                    f"{fitted.model.display_name}: {len(fitted.model.components_)} topics",
-                )
-            with timed(timings, "themes"):
-                units = unit_table(prepared, fitted)
-                keywords = keyword_counts(prepared.tokens, prepared.lexicon, config["themes"]["match"])
-                units.insert(
-                    units.columns.get_loc("dominant_theme") + 1, "keyword_theme", keyword_themes(keywords, prepared.lexicon.names)
-                )
-                unit_topics = topic_table(units, fitted)
-                coverage = lexicon_coverage(prepared.lexicon, fitted.vocabulary, prepared.tokens, config["themes"]["match"])
-                candidates = candidate_terms(
-                    prepared.pair_counts, known=prepared.segmenter.known_words, stopwords=prepared.segmenter.stopwords
-                )
-            with timed(timings, "trends"):
-                yearly = trends(prepared, fitted, units, keywords, config)
-            with timed(timings, "lexicon evidence"):
-                checks = lexicon_evidence(prepared, fitted, units, config)
-                diagnostics = diagnose(prepared, fitted, units, keywords, yearly, checks, config)
-            effects = None
-            if config["effects"]["formula"]:
-                with timed(timings, "effects"):
-                    effects = covariate_effects(prepared, fitted, units, config)
-            with timed(timings, "evidence"):
-                periods = run_periods(config, units.loc[fitted.in_model, "year"])
-                evidence = passages(prepared, fitted, units, config, periods)
-                words = wording(fitted, units, [*prepared.lexicon.names, OTHER], config, periods)
-                tracked = tracked_terms(inputs, config) if config["terms"]["track"] else None
-            with timed(timings, "evaluate"):
-                metrics = evaluate_model(prepared.tokens, fitted.vocabulary, fitted.model.components_)
-            documents = outputs.documents_table(prepared.corpus.documents, units)
-            tables = {
-                "documents": documents,
-                "quality": prepared.quality,
-                "units": units,
-                "unit_topics": unit_topics,
-                "document_themes": outputs.document_shares(
-                    units,
-                    documents,
-                    [*prepared.lexicon.names, OTHER],
-                    member_shares=fitted.member_shares,
-                    bootstrap=config["trends"]["bootstrap"],
-                    level=config["trends"]["level"],
-                    random_state=config["model"]["random_state"],
-                ),
-                "topics": fitted.topics,
-                "themes": diagnostics,
-                "coverage": coverage,
-                "candidate_terms": candidates,
-                "candidate_keywords": checks.candidates,
-                "lexicon_sensitivity": checks.sensitivity,
-                **yearly.tables(),
-                "passages": evidence,
-                "theme_words": words,
-                **({"effects": effects[0], "effects_expected": effects[1]} if effects else {}),
-                **({"term_counts": tracked[0], "kwic": tracked[1]} if tracked else {}),
-            }
-            catalog.check_tables(tables, config)  # every table declared in toolkit/output/catalog.py
-            with timed(timings, "figures"):
-                outputs.submit_figures(
-                    drawing,
-                    work / "figures",
-                    outputs.figure_specs(
-                        tables,
-                        prepared.lexicon,
-                        config["figures"],
-                        title=config["corpus"]["name"],
-                        level=config["trends"]["level"],
-                    ),
-                    config["figures"],
-                )
-            with timed(timings, "write"):
-                outputs.write_tables(work, bom=config["output"]["excel_bom"], **tables)
-                outputs.write_json(work / "metrics.json", metrics)
-            with timed(timings, "figures and ldavis (waiting)"):
-                drawn = drawing.wait()
-            # each job's own time, in its worker: what drawing costs, though it overlaps the rest of the run
-            timings["figures and ldavis (drawing, summed over workers)"] = round(sum(s for _, s in drawn), 3)
+            drawing.submit(
+                write_ldavis,
+                work / "ldavis.html",
+                fitted.model.components_,
+                fitted.doc_topic,
+                fitted.counts,
+                fitted.vocabulary,
+                f"{fitted.model.display_name}: {len(fitted.model.components_)} topics",
+            )
+        figures = outputs.FigureQueue(
+            drawing,
+            work / "figures",
+            prepared.lexicon,
+            config["figures"],
+            title=config["corpus"]["name"],
+            level=config["trends"]["level"],
+        )
+        themes = [*prepared.lexicon.names, OTHER]
+        tables: dict = {"quality": prepared.quality, "topics": fitted.topics}  # every table, as it is made
+        figures.offer(tables)
+        with timed(timings, "themes"):
+            units = unit_table(prepared, fitted)
+            keywords = keyword_counts(prepared.tokens, prepared.lexicon, config["themes"]["match"])
+            keyword_theme = keyword_themes(keywords, prepared.lexicon.names)
+            units.insert(units.columns.get_loc("dominant_theme") + 1, "keyword_theme", keyword_theme)
+            tables["units"] = units
+            tables["unit_topics"] = topic_table(units, fitted)
+            tables["coverage"] = coverage = lexicon_coverage(
+                prepared.lexicon, fitted.vocabulary, prepared.tokens, config["themes"]["match"]
+            )
+            tables["candidate_terms"] = candidates = candidate_terms(
+                prepared.pair_counts, known=prepared.segmenter.known_words, stopwords=prepared.segmenter.stopwords
+            )
+        with timed(timings, "trends"):
+            yearly = trends(prepared, fitted, units, keywords, config)
+            tables.update(yearly.tables())
+        figures.offer(tables)
+        with timed(timings, "lexicon evidence"):
+            checks = lexicon_evidence(prepared, fitted, units, config)
+            tables["themes"] = diagnostics = diagnose(prepared, fitted, units, keywords, yearly, checks, config)
+            tables["candidate_keywords"] = checks.candidates
+            tables["lexicon_sensitivity"] = checks.sensitivity
+        figures.offer(tables)
+        effects = None
+        if config["effects"]["formula"]:
+            with timed(timings, "effects"):
+                effects = covariate_effects(prepared, fitted, units, config)
+                tables.update({"effects": effects[0], "effects_expected": effects[1]})
+        with timed(timings, "evidence"):
+            periods = run_periods(config, units.loc[fitted.in_model, "year"])
+            tables["passages"] = passages(prepared, fitted, units, config, periods)
+            tables["theme_words"] = wording(fitted, units, themes, config, periods)
+            if config["terms"]["track"]:
+                tables["term_counts"], tables["kwic"] = tracked_terms(inputs, config)
+        figures.offer(tables)
+        with timed(timings, "evaluate"):
+            metrics = evaluate_model(prepared.tokens, fitted.vocabulary, fitted.model.components_)
+        tables["documents"] = documents = outputs.documents_table(prepared.corpus.documents, units)
+        tables["document_themes"] = outputs.document_shares(
+            units,
+            documents,
+            themes,
+            member_shares=fitted.member_shares,
+            bootstrap=config["trends"]["bootstrap"],
+            level=config["trends"]["level"],
+            random_state=config["model"]["random_state"],
+        )
+        catalog.check_tables(tables, config)  # every table declared in toolkit/output/catalog.py
+        with timed(timings, "figures"):
+            figures.finish(tables)
+        with timed(timings, "write"):
+            outputs.write_tables(work, bom=config["output"]["excel_bom"], **tables)
+            outputs.write_json(work / "metrics.json", metrics)
+        with timed(timings, "figures and ldavis (waiting)"):
+            drawn = drawing.wait()
+        # each job's own time, in its worker: what drawing costs, though it overlaps the rest of the run
+        timings["figures and ldavis (drawing, summed over workers)"] = round(sum(s for _, s in drawn), 3)
         timings["total"] = round(time.perf_counter() - started, 3)
         manifest = outputs.manifest(config, prepared, fitted, timings, work, metrics)
         manifest["warnings"] = list(dict.fromkeys(warned))

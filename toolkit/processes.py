@@ -9,17 +9,34 @@ import time
 from contextlib import contextmanager
 
 
-def stop_workers() -> None:
+def stop_workers(results=None) -> None:
     """Shut down joblib's worker processes now rather than after their idle timeout, so a stage that returned or
-    was interrupted leaves no process behind.
+    was interrupted leaves no process behind. ``results``: the generator of a joblib ``Parallel`` of the stage,
+    closed first: if it still runs (an interrupt between two of its results), joblib stops handing out tasks.
+
+    The executor is read as it is, not through ``get_reusable_executor``: that holds loky's executor lock while
+    it waits for an executor that joblib's abort shut down, and loky's manager thread, in a result callback,
+    needs that lock to hand joblib's next task over: Ctrl-C on a sweep of quick runs hung there."""
+    if hasattr(results, "close"):  # a generator (a list: the results were all in)
+        import warnings
+
+        with warnings.catch_warnings():  # that the tasks left were cancelled: what stopping means
+            warnings.filterwarnings("ignore", message=".*(cancelled|not used)", category=UserWarning)
+            results.close()
+    from joblib.externals.loky import reusable_executor
+
+    executor = getattr(reusable_executor, "_executor", None)
+    if executor is not None:
+        kill_executor(executor)
+
+
+def kill_executor(executor) -> None:
+    """End a loky executor's worker processes at once, the work still queued with them.
 
     Killed with work still queued (an interrupted run's figures), loky's manager thread stumbles over the work
     items the shutdown already failed (``KeyError`` in ``ExecutorManagerThread``) and Python prints that
     thread's traceback. The pending futures are failed all the same, so that one exception, of that one thread,
     during this shutdown only, is not printed; any other thread's exception is reported as usual."""
-    from joblib.externals.loky import get_reusable_executor
-
-    executor = get_reusable_executor()  # starts no worker when there is none
     manager = getattr(executor, "_executor_manager_thread", None)
     previous = threading.excepthook
 
@@ -47,22 +64,24 @@ class BackgroundJobs:
     this process when ``workers`` is 1. Each job writes its own files from its own arguments, so what they write
     does not depend on the number of workers. ``wait`` returns each job's (result, seconds) in the order they
     were submitted and raises the first error; leaving the ``with`` block stops the workers, the jobs not yet
-    run with them (an error elsewhere in the run, before its folder is cleaned up)."""
+    run with them (an error elsewhere in the run, before its folder is cleaned up). The workers are a loky
+    executor of their own (not joblib's, which the run's stages start and stop), started with the first job;
+    each ends when the process that started it does (:func:`_start_worker`)."""
 
     def __init__(self, workers: int = 0):
         self.workers = workers or os.cpu_count() or 1
-        self.executor = None
+        self.pool = None
         self.results: list = []  # futures, or (result, seconds) of the jobs run in this process
 
     def submit(self, function, *args, **kwargs) -> None:
         if self.workers <= 1:
             self.results.append(timed_call(function, *args, **kwargs))
             return
-        if self.executor is None:
-            from joblib.externals.loky import get_reusable_executor
+        if self.pool is None:
+            from joblib.externals.loky import ProcessPoolExecutor
 
-            self.executor = get_reusable_executor(max_workers=self.workers)
-        self.results.append(self.executor.submit(timed_call, function, *args, **kwargs))
+            self.pool = ProcessPoolExecutor(self.workers, initializer=_start_worker, initargs=(os.getpid(),))
+        self.results.append(self.pool.submit(timed_call, function, *args, **kwargs))
 
     def wait(self) -> list[tuple[object, float]]:
         try:
@@ -71,18 +90,35 @@ class BackgroundJobs:
             self.stop()
 
     def stop(self) -> None:
-        """End the worker processes at once, the jobs not yet run with them: none writes afterwards. (The
-        executor fails the pending futures itself; cancelling them first makes loky's manager thread raise. The
-        KeyError its manager thread meets in this shutdown is not printed: see stop_workers.)"""
-        if self.executor is not None:
-            stop_workers()
-            self.executor = None
+        """End the worker processes at once, the jobs not yet run with them: none writes afterwards."""
+        if self.pool is not None:
+            pool, self.pool = self.pool, None
+            kill_executor(pool)
 
     def __enter__(self) -> "BackgroundJobs":
         return self
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def _start_worker(parent: int) -> None:
+    """A new worker of :class:`BackgroundJobs`: SIGINT is left to the run, which stops its workers itself (a
+    worker would otherwise print its own traceback); and it ends as soon as its ``parent`` process does. A run
+    killed by SIGKILL stops nothing: its workers drew the figures still queued into the dead run's folder and
+    then waited for work for minutes; loky's workers have no watch of their own on the process that started
+    them, so a thread of each checks its parent twice a second."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_after, args=(parent,), daemon=True).start()
+
+
+def _exit_after(parent: int) -> None:
+    """End this process once ``parent`` has ended (this process then has another parent)."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 @contextmanager

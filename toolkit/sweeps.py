@@ -242,13 +242,14 @@ def sweep(
 
             tasks = (delayed(_fit_one)(models[rid], corpus.train, corpus.held_out) for _, _, rid, corpus in jobs)
             parallel = Parallel(n_jobs=workers, return_as="generator")
+            results = None
             try:
                 results = _on_dask(scheduler, parallel, tasks) if scheduler else parallel(tasks)
                 for (combo, run_config, rid, corpus), raw in zip(jobs, results):
                     _write_run(out_dir / "runs" / rid, combo, run_config, corpus, raw)
                     progress.advance()
             finally:
-                stop_workers()
+                stop_workers(results)
             progress.close()
 
         table = _collect(out_dir, runs)

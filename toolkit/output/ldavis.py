@@ -55,6 +55,11 @@ def ldavis_page(topic_term: np.ndarray, doc_topic: np.ndarray, counts, vocabular
         sort_topics=False,
         n_jobs=1,
         start_index=1,
+        # The relevance slider's step, and the values of lambda whose top terms the page holds: at every lambda
+        # the slider reaches, each topic's top terms are exact. A step of 0.05 instead of pyLDAvis's 0.01 takes a
+        # third of the time (0.27 against 0.95 s on 15 State Council reports), for a slider that stops at 0.6 or
+        # 0.65 but not between (5 of the 936 topic-term rows there were top terms only between such stops).
+        lambda_step=0.05,
     )
 
     def read(path: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -118,15 +119,25 @@ def write_json(path: Path, data: dict) -> None:
 SMALL_MULTIPLES = tuple(figure.name for figure in catalog.FIGURES if figure.small_multiple)
 
 
-def figure_specs(tables: dict[str, pd.DataFrame], lexicon, options: dict, *, title: str = "", level: float = 0.95) -> list[tuple]:
+def figure_specs(
+    tables: dict[str, pd.DataFrame],
+    lexicon,
+    options: dict,
+    *,
+    title: str = "",
+    level: float = 0.95,
+    only: Iterable[str] | None = None,
+) -> list[tuple]:
     """(name, plotting function's name, arguments, keyword arguments) of every figure a run draws from its
-    ``tables``, as ``toolkit/output/catalog.py`` declares them (an optional figure whose table is absent or empty
-    is left out), in the catalog's order (report.html's). The ``[figures]`` section is ``options``; ``level``
-    (``trends.level``) is the coverage that the figures with intervals draw and name."""
+    ``tables`` (of those named in ``only``, when given), as ``toolkit/output/catalog.py`` declares them (an
+    optional figure whose table is absent or empty is left out), in the catalog's order (report.html's). The
+    ``[figures]`` section is ``options``; ``level`` (``trends.level``) is the coverage that the figures with
+    intervals draw and name."""
     kw = {"language": options["language"], "title": title}
+    only = None if only is None else set(only)
     specs = []
     for figure in catalog.FIGURES:
-        if not figure.drawn(tables):
+        if (only is not None and figure.name not in only) or not figure.drawn(tables):
             continue
         args = tuple(tables[name] for name in figure.tables) + ((lexicon,) if figure.lexicon else ())
         kwargs = {**kw, **({"level": level} if figure.level else {})}
@@ -152,6 +163,31 @@ def submit_figures(jobs: BackgroundJobs, folder: Path, specs: list[tuple], optio
         return
     for spec in sorted(specs, key=lambda spec: spec[0] not in SMALL_MULTIPLES):  # stable: the rest in order
         jobs.submit(draw_figure, Path(folder), *spec, list(options["formats"]), options["dpi"])
+
+
+class FigureQueue:
+    """A run's figures, each given to the drawing ``jobs`` as soon as the tables it is drawn from exist, so that
+    drawing overlaps the rest of the run: :meth:`offer` the run's tables after each stage (a table is added once,
+    complete), :meth:`finish` with all of them. An optional figure whose table the run does not make waits for
+    :meth:`finish`, which decides it. The figures are those of :func:`figure_specs` on all the tables."""
+
+    def __init__(self, jobs: BackgroundJobs, folder: Path, lexicon, options: dict, *, title: str = "", level: float = 0.95):
+        self.jobs, self.folder, self.lexicon, self.options = jobs, Path(folder), lexicon, options
+        self.title, self.level = title, level
+        self.waiting = [figure.name for figure in catalog.FIGURES] if options["formats"] else []
+
+    def offer(self, tables: dict[str, pd.DataFrame], *, final: bool = False) -> None:
+        """Submit every waiting figure whose tables are all in ``tables`` (every one left when ``final``)."""
+        tables_of = {figure.name: figure.tables for figure in catalog.FIGURES}
+        ready = [name for name in self.waiting if final or all(table in tables for table in tables_of[name])]
+        if not ready:
+            return
+        self.waiting = [name for name in self.waiting if name not in ready]
+        specs = figure_specs(tables, self.lexicon, self.options, title=self.title, level=self.level, only=ready)
+        submit_figures(self.jobs, self.folder, specs, self.options)
+
+    def finish(self, tables: dict[str, pd.DataFrame]) -> None:
+        self.offer(tables, final=True)
 
 
 def input_hashes(config, corpus) -> dict[str, str]:

@@ -470,7 +470,7 @@ def prepare_documents(
             progress.advance(len(chunk.quality))
     finally:
         if parallel:
-            stop_workers()
+            stop_workers(results)
     progress.close()
     stats["damaged"] = len(damaged)
     if damaged:
