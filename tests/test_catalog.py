@@ -85,6 +85,32 @@ def test_optional_figures_need_rows():
     assert [spec[0] for spec in figure_specs(absent, None, OPTIONS)] == ALWAYS
 
 
+class _Recorded:
+    """Jobs that keep what they are given."""
+
+    def __init__(self):
+        self.submitted = []
+
+    def submit(self, function, *args, **kwargs):
+        self.submitted.append(args)
+
+
+def test_the_figure_queue_hands_each_figure_over_once_its_tables_exist_as_they_were_then(tmp_path):
+    from toolkit.output.tables import FigureQueue
+
+    jobs, tables = _Recorded(), _tables()
+    queue = FigureQueue(jobs, tmp_path, None, {**OPTIONS, "formats": ["png"], "dpi": 30})
+    queue.offer({"topics": tables["topics"]})
+    assert [args[1] for args in jobs.submitted] == ["top_words"]
+    tables["topics"]["x"] = [99]  # changed after it was offered (pickled for the workers in a thread of their own)
+    assert list(jobs.submitted[0][3][0]["x"]) == [1]
+    queue.offer({"topics": tables["topics"], "theme_by_year": tables["theme_by_year"]})
+    names = [args[1] for args in jobs.submitted]
+    assert "theme_shares" in names and len(names) == len(set(names))
+    queue.finish(tables)
+    assert sorted(args[1] for args in jobs.submitted) == sorted(f.name for f in catalog.FIGURES)
+
+
 def test_a_run_writes_exactly_the_declared_tables():
     config = Config.load(SEEDS_CONFIG)  # trends.by and terms.track, no periods, no formula
     expected = catalog.tables_of(config)

@@ -458,8 +458,7 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
             level=config["trends"]["level"],
         )
         themes = [*prepared.lexicon.names, OTHER]
-        tables: dict = {"quality": prepared.quality, "topics": fitted.topics}  # every table, as it is made
-        figures.offer(tables)
+        tables: dict = {"quality": prepared.quality}  # every table, once it is complete
         with timed(timings, "themes"):
             units = unit_table(prepared, fitted)
             keywords = keyword_counts(prepared.tokens, prepared.lexicon, config["themes"]["match"])
@@ -479,6 +478,7 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
         figures.offer(tables)
         with timed(timings, "lexicon evidence"):
             checks = lexicon_evidence(prepared, fitted, units, config)
+            tables["topics"] = fitted.topics  # complete: lexicon_evidence wrote the free topics' suggested themes
             tables["themes"] = diagnostics = diagnose(prepared, fitted, units, keywords, yearly, checks, config)
             tables["candidate_keywords"] = checks.candidates
             tables["lexicon_sensitivity"] = checks.sensitivity

@@ -168,8 +168,9 @@ def submit_figures(jobs: BackgroundJobs, folder: Path, specs: list[tuple], optio
 class FigureQueue:
     """A run's figures, each given to the drawing ``jobs`` as soon as the tables it is drawn from exist, so that
     drawing overlaps the rest of the run: :meth:`offer` the run's tables after each stage (a table is added once,
-    complete), :meth:`finish` with all of them. An optional figure whose table the run does not make waits for
-    :meth:`finish`, which decides it. The figures are those of :func:`figure_specs` on all the tables."""
+    complete: a figure is drawn from the table as it was offered), :meth:`finish` with all of them. An optional
+    figure whose table the run does not make waits for :meth:`finish`, which decides it. The figures are those of
+    :func:`figure_specs` on all the tables."""
 
     def __init__(self, jobs: BackgroundJobs, folder: Path, lexicon, options: dict, *, title: str = "", level: float = 0.95):
         self.jobs, self.folder, self.lexicon, self.options = jobs, Path(folder), lexicon, options
@@ -183,7 +184,10 @@ class FigureQueue:
         if not ready:
             return
         self.waiting = [name for name in self.waiting if name not in ready]
-        specs = figure_specs(tables, self.lexicon, self.options, title=self.title, level=self.level, only=ready)
+        # copies, taken now: the workers' arguments are pickled in a thread of their own while the run goes on
+        needed = {table for name in ready for table in tables_of[name]}
+        now = {name: table.copy() for name, table in tables.items() if name in needed}
+        specs = figure_specs(now, self.lexicon, self.options, title=self.title, level=self.level, only=ready)
         submit_figures(self.jobs, self.folder, specs, self.options)
 
     def finish(self, tables: dict[str, pd.DataFrame]) -> None:
