@@ -160,7 +160,7 @@ def test_partitions_give_another_chain_that_agrees_with_the_sampler(seeds):
 def test_bad_partition_counts_are_refused_on_one_line(value, message):
     with pytest.raises(ToolkitError) as info:
         Config.load(SEEDS_CONFIG, [f"model.keyatm.partitions={value}"])
-    assert message in str(info.value)
+    assert message in str(info.value) and "\n" not in str(info.value)
     assert "\n" not in str(info.value)
 
 

@@ -1,5 +1,5 @@
-"""Worker processes: joblib's pool is shut down as soon as a stage is done with it, and jobs (the figures and
-the pyLDAvis page) run in it while the run goes on."""
+"""Worker processes: joblib's pool, shut down as soon as a stage is done with it; the drawing workers, in which
+jobs (the figures and the pyLDAvis page) run while the run goes on; a Dask cluster for joblib's work."""
 
 from __future__ import annotations
 

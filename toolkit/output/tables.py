@@ -179,13 +179,12 @@ class FigureQueue:
 
     def offer(self, tables: dict[str, pd.DataFrame], *, final: bool = False) -> None:
         """Submit every waiting figure whose tables are all in ``tables`` (every one left when ``final``)."""
-        tables_of = {figure.name: figure.tables for figure in catalog.FIGURES}
-        ready = [name for name in self.waiting if final or all(table in tables for table in tables_of[name])]
+        ready = [name for name in self.waiting if final or all(table in tables for table in catalog.FIGURE[name].tables)]
         if not ready:
             return
         self.waiting = [name for name in self.waiting if name not in ready]
         # copies, taken now: the workers' arguments are pickled in a thread of their own while the run goes on
-        needed = {table for name in ready for table in tables_of[name]}
+        needed = {table for name in ready for table in catalog.FIGURE[name].tables}
         now = {name: table.copy() for name, table in tables.items() if name in needed}
         specs = figure_specs(now, self.lexicon, self.options, title=self.title, level=self.level, only=ready)
         submit_figures(self.jobs, self.folder, specs, self.options)
