@@ -4,6 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 CONFIGS := $(wildcard configs/*.toml)
+# The tests in one worker process per core (pytest-xdist), each test file whole in one worker (its module
+# fixtures made once); the session's shared runs are made once for all workers (tests/conftest.py).
+PARALLEL := -n auto --dist loadfile
 
 .PHONY: help install browser figures test test-fast lab lock clean
 
@@ -38,10 +41,10 @@ test: $(STAMP) browser  ## lint and format check (ruff), type check (mypy), then
 	$(BIN)/ruff check toolkit tests bench scripts
 	$(BIN)/ruff format --check toolkit tests bench scripts
 	$(BIN)/python -m mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
 
 test-fast: $(STAMP)  ## the test suite without the slow end-to-end tests
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest $(PARALLEL) -m "not slow"
 
 lab: $(STAMP)  ## start JupyterLab on the notebooks with the project's environment (127.0.0.1:8888)
 	$(BIN)/jupyter lab --ip 127.0.0.1 --no-browser --notebook-dir notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )

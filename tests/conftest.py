@@ -37,8 +37,11 @@ SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
 def pytest_configure(config):
     # Keep the token cache of the test run away from the user's cache (and from other runs).
+    # Emptied once per session: by pytest-xdist's controller (``make test`` runs the tests in one worker process
+    # per core), not again by each worker, which shares it.
     cache = Path(config.rootpath) / ".pytest_cache" / "toolkit-cache"
-    shutil.rmtree(cache, ignore_errors=True)
+    if not hasattr(config, "workerinput"):
+        shutil.rmtree(cache, ignore_errors=True)
     os.environ["TOOLKIT_CACHE_DIR"] = str(cache)
     # The tests that send SIGINT to a toolkit process need it to take it as Ctrl-C. A shell without job control
     # (``cmd &`` in a script) starts a command with SIGINT ignored, and its children inherit that: their Python
@@ -99,13 +102,47 @@ def cli(*args, cwd: Path | None = None) -> CliResult:
     return CliResult(code, out.getvalue(), err.getvalue())
 
 
+def once_per_session(tmp_path_factory, name: str, make):
+    """``make(folder)``, called once per test session with a new empty ``folder``, also when pytest-xdist runs the
+    tests in several worker processes: the first worker to ask makes it, in a folder all workers share, under a
+    lock; the others wait for it and read its result back (pickled). What ``make`` writes is shared by every
+    worker's tests: they read it or copy it, never change it."""
+    import pickle
+
+    from filelock import FileLock
+
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return make(tmp_path_factory.mktemp(name))
+    # beside each worker's own folder, as deep as a test's tmp_path (a run's config.toml holds relative paths)
+    folder = tmp_path_factory.getbasetemp().parent / "shared" / name
+    made = folder.with_name(name + ".pickle")
+    folder.parent.mkdir(exist_ok=True)
+    with FileLock(folder.with_name(name + ".lock")):
+        if made.is_file():
+            return pickle.loads(made.read_bytes())
+        shutil.rmtree(folder, ignore_errors=True)  # what a worker whose make failed left
+        folder.mkdir()
+        result = make(folder)
+        made.write_bytes(pickle.dumps(result))
+        return result
+
+
 @pytest.fixture(scope="session")
 def seeds_run(tmp_path_factory):
     """The shipped seed config run once per test session with its defaults, for the tests that only read its
     outputs (never write into its folder)."""
     import toolkit
 
-    return toolkit.run(SEEDS_CONFIG, tmp_path_factory.mktemp("runs") / "seeds")
+    return once_per_session(tmp_path_factory, "seeds-run", lambda base: toolkit.run(SEEDS_CONFIG, base / "seeds"))
+
+
+def _with_own_cache(base: Path, config, out: str):
+    """The run of ``config`` into ``base / out`` with a token cache of its own that starts empty (``base / "cache"``)."""
+    import toolkit
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TOOLKIT_CACHE_DIR", str(base / "cache"))
+        return toolkit.run(config, base / out)
 
 
 @pytest.fixture(scope="session")
@@ -113,12 +150,10 @@ def fast_seeds_run(tmp_path_factory):
     """The seed config with the NO_FIGURES settings, run once per session with a token cache of its own that starts
     empty (its manifest records every document segmented); the cache is ``out_dir.parent / "cache"``. For the
     tests that compare a run's outputs with a working run's, and copy that cache before they damage it."""
-    import toolkit
+    from toolkit import Config
 
-    base = tmp_path_factory.mktemp("fast-seeds")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TOOLKIT_CACHE_DIR", str(base / "cache"))
-        return toolkit.run(toolkit.Config.load(SEEDS_CONFIG, NO_FIGURES), base / "run")
+    config = Config.load(SEEDS_CONFIG, NO_FIGURES)
+    return once_per_session(tmp_path_factory, "fast-seeds", lambda base: _with_own_cache(base, config, "run"))
 
 
 @pytest.fixture(scope="session")
@@ -126,12 +161,7 @@ def gwr_run(tmp_path_factory):
     """The shipped State Council config run once per session with its defaults (about a minute and a half on two
     busy cores), with a token cache of its own that starts empty (``out_dir.parent / "cache"``), for the tests
     that read its outputs and those that copy them (and that cache) before they change them."""
-    import toolkit
-
-    base = tmp_path_factory.mktemp("gwr")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TOOLKIT_CACHE_DIR", str(base / "cache"))
-        return toolkit.run(GWR_CONFIG, base / "gwr")
+    return once_per_session(tmp_path_factory, "gwr", lambda base: _with_own_cache(base, GWR_CONFIG, "gwr"))
 
 
 @pytest.fixture(scope="session")
