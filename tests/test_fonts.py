@@ -1,0 +1,83 @@
+"""The font of the HTML pages: a subset of Noto Sans CJK SC holding every character of the page, cut from the
+shipped base (toolkit/data/web_font_base.ttf) when it can be, from the installed collection otherwise."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+
+import pytest
+from fontTools.pens.boundsPen import BoundsPen
+from fontTools.ttLib import TTFont
+
+from toolkit.output import fonts
+
+PASSAGE = "武汉市加快建设国家科技创新中心，推进数字经济和绿色低碳发展。2022年GDP增长4.0%（同比）"
+
+
+def _subset(css: str) -> TTFont:
+    data = re.search(r"base64,([A-Za-z0-9+/=]+)\)", css).group(1)
+    return TTFont(io.BytesIO(base64.b64decode(data)))
+
+
+def _bounds(font: TTFont, char: str) -> tuple:
+    glyphs = font.getGlyphSet()
+    pen = BoundsPen(glyphs)
+    glyphs[font.getBestCmap()[ord(char)]].draw(pen)
+    return pen.bounds
+
+
+@pytest.fixture(scope="module")
+def collection() -> TTFont:
+    return TTFont(fonts.cjk_font_path(), fontNumber=fonts._collection_number(), lazy=True)
+
+
+@pytest.fixture(scope="module")
+def rare(collection) -> str:
+    """A character of the collection that the base lacks (of extension A: 䶮 is in a person's name)."""
+    base = fonts._web_font_base()
+    assert base is not None, "web_font_base.ttf was not made from the installed font: run scripts/make_web_font.py"
+    cmap = collection.getBestCmap()
+    return next(c for c in "䶮㐀㙓㛃" if ord(c) in cmap and c not in base[1])
+
+
+def test_the_base_is_made_from_the_installed_collection_and_holds_common_text(collection):
+    base = fonts._web_font_base()
+    assert base is not None
+    assert set(PASSAGE) <= base[1]
+    ideographs = {chr(code) for code in collection.getBestCmap() if 0x4E00 <= code <= 0x9FFF}  # the BMP's unified
+    assert len(ideographs) > 20_900 and ideographs <= base[1]
+
+
+@pytest.mark.parametrize("extra", ["", "rare"])
+def test_a_pages_font_holds_every_character_of_its_text_with_the_collections_outlines(collection, rare, extra):
+    text = PASSAGE + (rare if extra else "")
+    subset = _subset(fonts.font_face_css(text))
+    cmap = subset.getBestCmap()
+    assert {ord(c) for c in text} <= set(cmap)
+    for char in "武汉数绿" + (rare if extra else ""):
+        got, want = _bounds(subset, char), _bounds(collection, char)
+        assert got is not None and all(abs(a - b) <= 2 for a, b in zip(got, want, strict=True)), (char, got, want)
+        assert subset["hmtx"][cmap[ord(char)]][0] == collection["hmtx"][collection.getBestCmap()[ord(char)]][0]
+
+
+def test_the_same_text_gives_the_same_bytes(rare):
+    assert fonts.font_face_css(PASSAGE) == fonts.font_face_css(PASSAGE)
+    assert fonts.font_face_css(PASSAGE + rare) == fonts.font_face_css(PASSAGE + rare)
+
+
+def test_a_base_made_from_another_collection_is_not_used(tmp_path, monkeypatch):
+    import toolkit.resources
+
+    real = toolkit.resources.data_path
+    record = json.loads(real("web_font_base.json").read_text(encoding="utf-8"))
+    (tmp_path / "web_font_base.json").write_text(json.dumps({**record, "source_sha256": "0" * 64}), encoding="utf-8")
+    monkeypatch.setattr(toolkit.resources, "data_path", lambda name: tmp_path / name if name.endswith(".json") else real(name))
+    fonts._web_font_base.cache_clear()
+    try:
+        assert fonts._web_font_base() is None
+        assert {ord(c) for c in PASSAGE} <= set(_subset(fonts.font_face_css(PASSAGE)).getBestCmap())
+    finally:
+        fonts._web_font_base.cache_clear()
