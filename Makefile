@@ -5,8 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 CONFIGS := $(wildcard configs/*.toml)
 # The tests in one worker process per core (pytest-xdist), each test file whole in one worker (its module
-# fixtures made once); the session's shared runs are made once for all workers (tests/conftest.py).
-PARALLEL := -n auto --dist loadfile
+# fixtures made once), the longest files first (tests/conftest.py); the session's shared runs are made once
+# for all workers.
+PARALLEL := -n auto --dist loadfile --no-loadscope-reorder
 
 .PHONY: help install browser figures test test-fast lab lock clean
 

@@ -51,6 +51,27 @@ def pytest_configure(config):
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+# The test files that take longest (``pytest --durations``), run first: ``make test`` gives each of its workers
+# (pytest-xdist) a whole file at a time, in the order of collection, so these start at once and the many quick
+# files fill the end instead of one long file running alone after the others.
+LONGEST_FIRST = [
+    "test_figure_shapes.py",
+    "test_sweep.py",
+    "test_atomic.py",
+    "test_real_corpora.py",
+    "test_safety.py",
+    "test_notebooks.py",
+    "test_pipeline.py",
+    "test_terms.py",
+    "test_cli.py",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest, and each file, in order
+
+
 SEEDS_CONFIG = ROOT / "configs" / "seeds.toml"
 # Settings for a run whose test reads neither its figures nor its model's numbers (cache, input and output
 # checks): one short chain, PNG only at low resolution, no pyLDAvis page, no bootstrap. The figures are most of
