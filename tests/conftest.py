@@ -296,6 +296,10 @@ def started_toolkit(*args, env: dict | None = None, **options) -> subprocess.Pop
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_this_checkout(env), **options
     )
-    first = process.stderr.readline()
-    assert first.startswith("load"), first
+    # Read byte by byte from the pipe itself: a line read through the text wrapper would take whatever else the
+    # pipe held into the wrapper's buffer, where ``communicate`` (which reads the pipe) never looks.
+    first = b""
+    while not first.endswith(b"\n") and (byte := os.read(process.stderr.fileno(), 1)):
+        first += byte
+    assert first.startswith(b"load"), first
     return process

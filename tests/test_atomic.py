@@ -101,12 +101,36 @@ def test_killed_runs_leave_the_previous_output_intact(tmp_path, sig, gwr_output,
         leftovers = [p.name for p in tmp_path.iterdir() if p.name not in ("gwr", "cache", ".gwr.lock")]
         assert all(name.startswith(".gwr.partial-") for name in leftovers), leftovers
         if sig == signal.SIGINT:
-            assert process.returncode == 130 and "interrupted" in stderr and "Traceback" not in stderr
+            assert process.returncode == 130 and "interrupted" in stderr and "Traceback" not in stderr, (
+                delay,
+                process.returncode,
+                stderr[-3000:],
+            )
     # the next run cleans up and succeeds, and the cache filled by killed runs is sound (no figures: not read)
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
     toolkit.run(toolkit.Config.load(GWR_CONFIG, NO_FIGURES), out)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".gwr.lock", "cache", "gwr"]
     assert snapshot(out)["documents.csv"] == before["documents.csv"]
+
+
+@pytest.mark.parametrize("gap", [0.05, 0.3])
+def test_a_second_ctrl_c_does_not_cut_the_clean_up_short(tmp_path, gap):
+    """Ctrl-C pressed twice: the second, during the clean-up or while the process ends (its worker pools shutting
+    down), changes nothing: the same line and exit code 130, no traceback, no partial folder. It used to end the
+    process by the signal (exit -2) after the clean-up, or with a traceback (exit 1) within it."""
+    out = tmp_path / "out"
+    for delay in (0.5, 2.0):
+        process = started_toolkit("run", ROOT / "configs" / "seeds.toml", "--out", out)
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        time.sleep(gap)
+        process.send_signal(signal.SIGINT)  # nothing if the process has ended
+        _, stderr = process.communicate(timeout=120)
+        if process.returncode == 0:  # the run ended before the first
+            continue
+        assert process.returncode == 130 and stderr.count("interrupted") == 1, (delay, process.returncode, stderr[-2000:])
+        assert "Traceback" not in stderr and not out.exists(), (delay, stderr[-2000:])
+        assert [p.name for p in tmp_path.iterdir()] == [".out.lock"]
 
 
 def test_an_interrupt_during_start_up_is_reported_too(tmp_path):

@@ -186,10 +186,23 @@ def _terminate(signum, frame):
     raise Terminated
 
 
+def _interrupt(signum, frame):
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # nor does a second Ctrl-C
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    """The ``toolkit`` command line. ``argv`` None: this process's own arguments, and the process ends when this
+    returns; after an interrupt, SIGINT and SIGTERM then stay ignored while it ends (its worker pools shut down
+    as Python exits: a second Ctrl-C there would end it by the signal, after the clean-up, with another exit code).
+    A list: a command run inside a process that goes on (a notebook, a test), whose handlers are given back."""
     handler = threading.current_thread() is threading.main_thread()  # signal handlers live in the main thread
+    previous = {}
     if handler:
-        previous = signal.signal(signal.SIGTERM, _terminate)
+        previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, _terminate)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not one its starter ignored, or its own
+            previous[signal.SIGINT] = signal.signal(signal.SIGINT, _interrupt)
+    interrupted = False
     try:
         _utf8_streams()
         args = build_parser().parse_args(argv)
@@ -203,13 +216,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"toolkit: error: {str(exc).translate(ONE_LINE)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt as exc:
+        interrupted = True
         print(INTERRUPTED, file=sys.stderr)
         return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     except BrokenPipeError:
         return 0
     finally:
-        if handler:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+        for signum, before in previous.items():
+            ending = interrupted and argv is None
+            signal.signal(signum, signal.SIG_IGN if ending else signal.SIG_DFL if before is None else before)
 
 
 def _dispatch(args) -> int:
