@@ -92,8 +92,8 @@ def _collection_number() -> int:
 def _web_font_base() -> tuple[bytes, frozenset[str]] | None:
     """The shipped base of the pages' font (toolkit/data/web_font_base.woff, made by scripts/make_web_font.py from
     the installed collection: TrueType outlines, no layout tables or hints; the unified ideographs of the BMP,
-    GB 2312, Latin, punctuation) and the characters it holds; None when the installed collection is not the one it was made from
-    (web_font_base.json records its SHA-256), so that the pages never show glyphs of another version of the font."""
+    GB 2312, Latin, punctuation) and the characters it holds; None when the installed collection is not the one
+    it was made from (web_font_base.json records its SHA-256): the pages never show another version's glyphs."""
     import hashlib
     import io
     import json
