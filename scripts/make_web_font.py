@@ -16,7 +16,6 @@ collection as before. ``fonts.py`` uses the base only while the installed collec
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from importlib import metadata
@@ -73,14 +72,12 @@ def to_truetype(font) -> None:
 
 
 def main() -> None:
-    import noto_cjk_sans_otc
     from fontTools import subset
-    from fontTools.ttLib import TTCollection, TTFont
+    from fontTools.ttLib import TTFont
 
-    source = Path(noto_cjk_sans_otc.FONT_PATH)
-    family = "Noto Sans CJK SC"
-    with TTCollection(str(source), lazy=True) as collection:
-        number = [font["name"].getDebugName(1) for font in collection.fonts].index(family)
+    from toolkit.output import fonts
+
+    source = Path(fonts.cjk_font_path())
     options = subset.Options()
     options.layout_features = []
     options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "vhea", "vmtx", "VORG"]
@@ -90,7 +87,7 @@ def main() -> None:
     options.name_languages = ["*"]
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=base_characters())
-    with TTFont(str(source), fontNumber=number, recalcTimestamp=False) as font:
+    with TTFont(str(source), fontNumber=fonts._collection_number(), recalcTimestamp=False) as font:
         subsetter.subset(font)
         to_truetype(font)
         font.flavor = "woff"  # zlib-compressed tables: half the bytes, read back in a few milliseconds
@@ -99,8 +96,8 @@ def main() -> None:
     (DATA / "web_font_base.woff").write_bytes(buffer.getvalue())
     record = {
         "source": f"noto-cjk-sans-otc {metadata.version('noto-cjk-sans-otc')}, {source.name}",
-        "face": family,
-        "source_sha256": hashlib.sha256(source.read_bytes()).hexdigest(),
+        "face": fonts.CJK_FAMILY,
+        "source_sha256": fonts.collection_sha256(),
         "source_bytes": source.stat().st_size,
     }
     (DATA / "web_font_base.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")

@@ -1,5 +1,5 @@
 """The font of the HTML pages: a subset of Noto Sans CJK SC holding every character of the page, cut from the
-shipped base (toolkit/data/web_font_base.ttf) when it can be, from the installed collection otherwise."""
+shipped base (toolkit/data/web_font_base.woff) when it can be, from the installed collection otherwise."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def collection() -> TTFont:
 def rare(collection) -> str:
     """A character of the collection that the base lacks (of extension A: 䶮 is in a person's name)."""
     base = fonts._web_font_base()
-    assert base is not None, "web_font_base.ttf was not made from the installed font: run scripts/make_web_font.py"
+    assert base is not None, "web_font_base.woff was not made from the installed font: run scripts/make_web_font.py"
     cmap = collection.getBestCmap()
     return next(c for c in "䶮㐀㙓㛃" if ord(c) in cmap and c not in base[1])
 

@@ -222,8 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     finally:
+        ending = interrupted and argv is None
         for signum, before in previous.items():
-            ending = interrupted and argv is None
             signal.signal(signum, signal.SIG_IGN if ending else signal.SIG_DFL if before is None else before)
 
 

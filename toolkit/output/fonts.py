@@ -88,13 +88,20 @@ def _collection_number() -> int:
         return [font["name"].getDebugName(1) for font in collection.fonts].index(CJK_FAMILY)
 
 
+def collection_sha256() -> str:
+    """The SHA-256 of the installed collection's file (what web_font_base.json records)."""
+    import hashlib
+
+    with open(cjk_font_path(), "rb") as source:
+        return hashlib.file_digest(source, "sha256").hexdigest()
+
+
 @functools.lru_cache(maxsize=1)
 def _web_font_base() -> tuple[bytes, frozenset[str]] | None:
     """The shipped base of the pages' font (toolkit/data/web_font_base.woff, made by scripts/make_web_font.py from
     the installed collection: TrueType outlines, no layout tables or hints; the unified ideographs of the BMP,
     GB 2312, Latin, punctuation) and the characters it holds; None when the installed collection is not the one
     it was made from (web_font_base.json records its SHA-256): the pages never show another version's glyphs."""
-    import hashlib
     import io
     import json
 
@@ -103,9 +110,8 @@ def _web_font_base() -> tuple[bytes, frozenset[str]] | None:
     from ..resources import data_path
 
     record = json.loads(data_path("web_font_base.json").read_text(encoding="utf-8"))
-    with open(cjk_font_path(), "rb") as source:
-        if hashlib.file_digest(source, "sha256").hexdigest() != record["source_sha256"]:
-            return None
+    if collection_sha256() != record["source_sha256"]:
+        return None
     data = data_path("web_font_base.woff").read_bytes()
     with TTFont(io.BytesIO(data), lazy=True) as font:
         chars = frozenset(chr(code) for code in font.getBestCmap())
