@@ -62,6 +62,21 @@ def test_split_half_passes_a_theme_of_one_subject_and_fails_one_of_two():
     assert bad["r_split"] < 0.2 and not bad["r_low"] > 0
 
 
+def test_split_half_is_the_same_for_any_number_of_threads(monkeypatch):
+    """The units are folded in in seeded blocks (several here), two at once or one by one: the same table."""
+    from toolkit.analysis import sampling
+
+    X, doc_of = documents_corpus()
+    index = {w: j for j, w in enumerate(VOCAB)}
+    keywords = [np.array([index[w] for w in ["创新", "科技", "研发", "人才"]]), np.array([index["生态"], index["养老"]])]
+    model = fitted_model(X, keywords)
+    monkeypatch.setattr(sampling, "BLOCK", 7)
+    assert X.shape[0] > 3 * sampling.BLOCK
+    tables = [evidence.split_half_agreement(model, X, keywords, {"documents": doc_of}, n_jobs=n) for n in (1, 2)]
+    pd.testing.assert_frame_equal(*tables)
+    assert tables[0]["r_split"].notna().all()
+
+
 def test_split_half_removes_the_held_out_half_from_the_text():
     """The measured share must not count the held-out words themselves: a theme of one word cannot be split."""
     X, doc_of = documents_corpus()

@@ -330,6 +330,7 @@ def lexicon_evidence(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, co
             fitted.counts,
             keywords,
             {"documents": modelled["doc_id"].to_numpy(), "years": modelled["year"].to_numpy()},
+            n_jobs=config["model"]["n_jobs"] or os.cpu_count() or 1,
         )
         split["theme"] = [lexicon.names[i] for i in split["theme"]]
     return LexiconEvidence(candidates, sensitivity, split)

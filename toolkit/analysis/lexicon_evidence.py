@@ -50,7 +50,12 @@ def keyword_halves(counts: sparse.csr_matrix, keywords: list[np.ndarray]) -> lis
 
 
 def split_half_agreement(
-    model, counts: sparse.csr_matrix, keywords: list[np.ndarray], groups: dict[str, np.ndarray], level: float = 0.95
+    model,
+    counts: sparse.csr_matrix,
+    keywords: list[np.ndarray],
+    groups: dict[str, np.ndarray],
+    level: float = 0.95,
+    n_jobs: int = 1,
 ) -> pd.DataFrame:
     """Whether a theme measured from half of its keywords follows the rate of the other half: a check a keyword
     count does not pass by construction.
@@ -63,10 +68,15 @@ def split_half_agreement(
     correlations averaged. It fails when the two halves of a lexicon do not go together, e.g. a theme made of
     words from two subjects, or one carried by a single word.
 
+    The units are folded in by :func:`toolkit.analysis.sampling.fold_in`, in seeded blocks, ``n_jobs`` at once:
+    the result does not depend on ``n_jobs``.
+
     Returns one row per theme and group: theme, over, r_split (mean of the two directions), r_low and r_high (the
     interval of a correlation of that size from that many groups), n (groups), keywords_a, keywords_b.
     """
     import pandas as pd
+
+    from .sampling import fold_in
 
     halves = keyword_halves(counts, keywords)
     topic_of = {int(a): k for k, a in enumerate(model.anchors_) if a >= 0}
@@ -80,7 +90,8 @@ def split_half_agreement(
         keep[removed] = 0
         kept = (counts @ _diagonal(keep)).tocsr()
         kept.eliminate_zeros()
-        shares = model.fold_in(kept, keyword_ids=[measure[int(a)] if a >= 0 else np.zeros(0, int) for a in model.anchors_])
+        measured = [measure[int(a)] if a >= 0 else np.zeros(0, int) for a in model.anchors_]
+        shares = fold_in(model, kept, n_jobs, keyword_ids=measured)
         kept_tokens = np.asarray(kept.sum(axis=1)).ravel().astype(float)
         directions.append((shares, kept_tokens, held))
     rows = []

@@ -46,14 +46,15 @@ def _seeded(model, seed: int):
     return copied
 
 
-def _transform(model, counts) -> np.ndarray:
-    return model.transform(counts)
+def _transform(model, counts, options: dict) -> np.ndarray:
+    return model.fold_in(counts, **options) if options else model.transform(counts)
 
 
-def fold_in(model, counts, n_jobs: int = 1, block: int | None = None) -> np.ndarray:
-    """Topic shares of every unit of ``counts`` under ``model``'s fitted topics (its ``transform``), in blocks of
-    ``block`` units (default :data:`BLOCK`), each folded in by a copy of ``model`` seeded with
-    :func:`block_seed`, ``n_jobs`` blocks at once; the result does not depend on ``n_jobs``."""
+def fold_in(model, counts, n_jobs: int = 1, block: int | None = None, **options) -> np.ndarray:
+    """Topic shares of every unit of ``counts`` under ``model``'s fitted topics (its ``transform``, or its
+    ``fold_in`` with ``options``), in blocks of ``block`` units (default :data:`BLOCK`), each folded in by a copy
+    of ``model`` seeded with :func:`block_seed`, ``n_jobs`` blocks at once; the result does not depend on
+    ``n_jobs``."""
     from joblib import Parallel, delayed
 
     block = block or BLOCK
@@ -65,7 +66,9 @@ def fold_in(model, counts, n_jobs: int = 1, block: int | None = None) -> np.ndar
     parallel = Parallel(n_jobs=max(1, min(n_jobs, len(starts))), prefer="threads")
     return np.vstack(
         parallel(
-            delayed(_transform)(_seeded(model, block_seed(seed, i) if seed is not None else None), counts[start : start + block])
+            delayed(_transform)(
+                _seeded(model, block_seed(seed, i) if seed is not None else None), counts[start : start + block], options
+            )
             for i, start in enumerate(starts)
         )
     )
