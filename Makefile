@@ -6,9 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 CONFIGS := $(wildcard configs/*.toml)
 # The tests in one worker process per core (pytest-xdist), each test file whole in one worker (its module
 # fixtures made once), the longest files first (tests/conftest.py); the session's shared runs are made once
-# for all workers. Used by test-fast only: under the load of two workers, one run of the SIGINT variant of
-# test_killed_runs_leave_the_previous_output_intact in three ends by the signal (exit -2) after its clean-up,
-# which one process never showed (bench/RESULTS.md); make test stays in one process until that is explained.
+# for all workers.
 PARALLEL := -n auto --dist loadfile --no-loadscope-reorder
 
 .PHONY: help install browser figures test test-fast lab lock clean
@@ -44,7 +42,7 @@ test: $(STAMP) browser  ## lint and format check (ruff), type check (mypy), then
 	$(BIN)/ruff check toolkit tests bench scripts
 	$(BIN)/ruff format --check toolkit tests bench scripts
 	$(BIN)/python -m mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
 
 test-fast: $(STAMP)  ## the test suite without the slow end-to-end tests
 	$(BIN)/python -m pytest $(PARALLEL) -m "not slow"
