@@ -426,8 +426,12 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
         collected_warnings() as warned,
         # The pyLDAvis page and the figures are drawn in worker processes while the run goes on, each figure as
         # soon as its tables exist; leaving the block (an error) stops them before the folder is cleaned up.
-        BackgroundJobs(config["figures"]["workers"]) as drawing,
+        BackgroundJobs(
+            config["figures"]["workers"], warm_up=outputs.warm_up_drawing if config["figures"]["formats"] else None
+        ) as drawing,
     ):
+        if config["figures"]["formats"] or config["figures"]["ldavis"]:
+            drawing.start()  # the workers import what drawing needs while the run reads and fits
         # the resolved config first: a small write that finds a full or unwritable disk before any work
         atomic.write_text(work / "config.toml", config.to_toml(relative_to=Path(out_dir).absolute()))
         with timed(timings, "load"):

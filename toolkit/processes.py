@@ -68,19 +68,27 @@ class BackgroundJobs:
     executor of their own (not joblib's, which the run's stages start and stop), started with the first job;
     each ends when the process that started it does (:func:`_start_worker`)."""
 
-    def __init__(self, workers: int = 0):
+    def __init__(self, workers: int = 0, *, warm_up=None):
         self.workers = workers or os.cpu_count() or 1
+        self.warm_up = warm_up
         self.pool = None
         self.results: list = []  # futures, or (result, seconds) of the jobs run in this process
+
+    def start(self) -> None:
+        """Start the worker processes now, before the first job (nothing when the jobs run in this process):
+        each imports what the jobs need (``warm_up``) while the caller is still busy with other work."""
+        if self.workers > 1 and self.pool is None:
+            from joblib.externals.loky import ProcessPoolExecutor
+
+            self.pool = ProcessPoolExecutor(self.workers, initializer=_start_worker, initargs=(os.getpid(), self.warm_up))
+            self.pool.submit(os.getpid)  # loky starts its workers with the first job
 
     def submit(self, function, *args, **kwargs) -> None:
         if self.workers <= 1:
             self.results.append(timed_call(function, *args, **kwargs))
             return
-        if self.pool is None:
-            from joblib.externals.loky import ProcessPoolExecutor
-
-            self.pool = ProcessPoolExecutor(self.workers, initializer=_start_worker, initargs=(os.getpid(),))
+        self.start()
+        assert self.pool is not None
         self.results.append(self.pool.submit(timed_call, function, *args, **kwargs))
 
     def wait(self) -> list[tuple[object, float]]:
@@ -102,16 +110,30 @@ class BackgroundJobs:
         self.stop()
 
 
-def _start_worker(parent: int) -> None:
+WORKER_NICE = 10  # how much lower the workers' priority is than the run's (POSIX nice): they take idle CPU first
+
+
+def _start_worker(parent: int, warm_up=None) -> None:
     """A new worker of :class:`BackgroundJobs`: SIGINT is left to the run, which stops its workers itself (a
     worker would otherwise print its own traceback); and it ends as soon as its ``parent`` process does. A run
     killed by SIGKILL stops nothing: its workers drew the figures still queued into the dead run's folder and
     then waited for work for minutes; loky's workers have no watch of their own on the process that started
-    them, so a thread of each checks its parent twice a second."""
+    them, so a thread of each checks its parent twice a second.
+
+    The worker runs at a lower priority (:data:`WORKER_NICE`): its jobs overlap the run, and the run's own
+    stages, on which every later job waits, go first when they want the same core. Then ``warm_up()``, if given
+    (an error in it is left to the job that meets it again)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_after, args=(parent,), daemon=True).start()
+    if hasattr(os, "nice"):
+        os.nice(WORKER_NICE)
+    if warm_up is not None:
+        try:
+            warm_up()
+        except Exception:  # the jobs import the same and report what fails
+            pass
 
 
 def _exit_after(parent: int) -> None:

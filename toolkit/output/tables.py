@@ -156,6 +156,19 @@ def draw_figure(folder: Path, name: str, function: str, args: tuple, kwargs: dic
     return name
 
 
+def warm_up_drawing() -> None:
+    """What the figures need first, done in each drawing worker as it starts, while the run is busy elsewhere:
+    pandas, matplotlib and the CJK font (a small figure with Chinese text drawn and thrown away). Not pyLDAvis:
+    one worker draws the page, and its import (1 s) in every worker delayed the first figures more than it saved."""
+    import pandas  # noqa: F401
+
+    from .plots._common import _new_figure, figure_bytes
+
+    with _new_figure(2, 1) as fig:
+        fig.add_subplot().set_title("主题 theme")
+    figure_bytes(fig, "png", dpi=72)
+
+
 def submit_figures(jobs: BackgroundJobs, folder: Path, specs: list[tuple], options: dict) -> None:
     """Give each figure of ``specs`` (see :func:`figure_specs`) to ``jobs``, the small multiples first (they take
     longest: started first, the workers finish together); nothing with no ``figures.formats``."""
