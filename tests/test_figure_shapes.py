@@ -318,7 +318,7 @@ def figure(shape_name: str, name: str):
     _, function, args, kwargs = spec
     fig = getattr(plots, function)(*args, **kwargs)
     FigureCanvasAgg(fig)  # a Figure alone has a canvas that does not draw
-    fig.canvas.draw()
+    fig.draw_without_rendering()  # laid out, ticks and texts placed; nothing rasterised
     return fig
 
 
@@ -450,7 +450,7 @@ def test_english_labels_lie_within_the_canvas_too(shape_name):
         if name in DRAWN:
             fig = getattr(plots, function)(*args, **{**kwargs, "language": "en"})
             FigureCanvasAgg(fig)
-            fig.canvas.draw()
+            fig.draw_without_rendering()
             outside = _cut_off(fig)
             assert not outside, f"{name}: cut off at the canvas's edge: {outside[:3]}"
 
