@@ -65,7 +65,7 @@ class BackgroundJobs:
     does not depend on the number of workers. ``wait`` returns each job's (result, seconds) in the order they
     were submitted and raises the first error; leaving the ``with`` block stops the workers, the jobs not yet
     run with them (an error elsewhere in the run, before its folder is cleaned up). The workers are a loky
-    executor of their own (not joblib's, which the run's stages start and stop), started with the first job;
+    executor of their own (not joblib's, which the run's stages start and stop), started by :meth:`start` or the first job;
     each ends when the process that started it does (:func:`_start_worker`)."""
 
     def __init__(self, workers: int = 0, *, warm_up=None):
