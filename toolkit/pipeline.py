@@ -443,14 +443,13 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
         with timed(timings, "model"):
             fitted = fit(prepared, config, counted)
         if config["figures"]["ldavis"]:
-            from .output.ldavis import write_ldavis
+            from .output.ldavis import corpus_sums, write_ldavis
 
             drawing.submit(
                 write_ldavis,
                 work / "ldavis.html",
                 fitted.model.components_,
-                fitted.doc_topic,
-                fitted.counts,
+                corpus_sums(fitted.doc_topic, fitted.counts),
                 fitted.vocabulary,
                 f"{fitted.model.display_name}: {len(fitted.model.components_)} topics",
             )

@@ -37,20 +37,25 @@ new LDAvis("#ldavis", ldavis_data);
 """
 
 
-def ldavis_page(topic_term: np.ndarray, doc_topic: np.ndarray, counts, vocabulary: list[str], title: str) -> str:
-    """The HTML of a pyLDAvis page for any topic model (topics numbered from 1, in our order)."""
+def ldavis_page(
+    topic_term: np.ndarray, topic_tokens: np.ndarray, term_frequency: np.ndarray, vocabulary: list[str], title: str
+) -> str:
+    """The HTML of a pyLDAvis page for any topic model (topics numbered from 1, in our order), from its topics'
+    word weights, the tokens of the corpus in each topic and each vocabulary word's count (:func:`corpus_sums`)."""
     import pyLDAvis
     from pyLDAvis import urls
 
-    counts = counts.tocsr()
     topic_term = np.asarray(topic_term, dtype=np.float64) + 1e-12  # NMF has exact zeros; pyLDAvis takes logs
     topic_term /= topic_term.sum(axis=1, keepdims=True)
+    total = float(np.sum(topic_tokens))
     data = pyLDAvis.prepare(
         topic_term_dists=topic_term,
-        doc_topic_dists=doc_topic,
-        doc_lengths=np.asarray(counts.sum(axis=1)).ravel(),
+        # pyLDAvis reads the documents only for each topic's tokens, sum_d share_dk * length_d: given as one
+        # document, so that the worker that draws the page gets K numbers, not a matrix of every unit
+        doc_topic_dists=np.asarray(topic_tokens, dtype=np.float64)[None] / total,
+        doc_lengths=np.array([total]),
         vocab=list(vocabulary),
-        term_frequency=np.asarray(counts.sum(axis=0)).ravel(),
+        term_frequency=np.asarray(term_frequency),
         mds="pcoa",
         sort_topics=False,
         n_jobs=1,
@@ -77,8 +82,19 @@ def ldavis_page(topic_term: np.ndarray, doc_topic: np.ndarray, counts, vocabular
     return _PAGE.format(**parts, font_face=font_face_css(_PAGE.format(**parts, font_face="")))
 
 
-def write_ldavis(path: Path, topic_term: np.ndarray, doc_topic: np.ndarray, counts, vocabulary: list[str], title: str) -> Path:
+def corpus_sums(doc_topic: np.ndarray, counts) -> tuple[np.ndarray, np.ndarray]:
+    """All the page reads of a fitted corpus: the tokens in each topic (each unit's share of it times its tokens,
+    summed over units, a column at a time: the same sums for any number of threads) and each vocabulary word's
+    count, from ``doc_topic`` (units x topics) and ``counts`` (units x words)."""
+    lengths = np.asarray(counts.sum(axis=1), dtype=np.float64).ravel()
+    topic_tokens = np.array([np.sum(doc_topic[:, k] * lengths) for k in range(doc_topic.shape[1])])
+    return topic_tokens, np.asarray(counts.sum(axis=0)).ravel()
+
+
+def write_ldavis(
+    path: Path, topic_term: np.ndarray, sums: tuple[np.ndarray, np.ndarray], vocabulary: list[str], title: str
+) -> Path:
     """Write ``ldavis.html`` for a fitted model's ``components_`` (any kind of model; a run titles it with the
-    model's ``display_name`` and number of topics)."""
-    atomic.write_text(path, ldavis_page(topic_term, doc_topic, counts, vocabulary, title))
+    model's ``display_name`` and number of topics); ``sums``: :func:`corpus_sums` of its units."""
+    atomic.write_text(path, ldavis_page(topic_term, *sums, vocabulary, title))
     return path
