@@ -86,21 +86,18 @@ def split_half_agreement(
         measure = [h[first] for h in halves]
         held = [h[1 - first] for h in halves]
         removed = np.concatenate([np.asarray(h, dtype=np.int64) for h in held]) if held else np.zeros(0, int)
-        keep = np.ones(counts.shape[1])
-        keep[removed] = 0
-        kept = (counts @ _diagonal(keep)).tocsr()
-        kept.eliminate_zeros()
         measured = [measure[int(a)] if a >= 0 else np.zeros(0, int) for a in model.anchors_]
-        shares = fold_in(model, kept, n_jobs, keyword_ids=measured)
-        kept_tokens = np.asarray(kept.sum(axis=1)).ravel().astype(float)
-        directions.append((shares, kept_tokens, held))
+        shares = fold_in(model, counts, n_jobs, drop=removed, keyword_ids=measured)
+        kept_tokens = tokens - np.asarray(counts[:, removed].sum(axis=1)).ravel()
+        # each theme's measured tokens per unit: the columns read below, not every topic's share
+        directions.append(({theme: shares[:, k] * kept_tokens for theme, k in topic_of.items()}, kept_tokens, held))
     rows = []
     for theme, (a, b) in enumerate(halves):
         for over, labels in groups.items():
             rs, n = [], 0
             if theme in topic_of and len(a) and len(b):
-                for shares, kept_tokens, held in directions:
-                    share = shares[:, topic_of[theme]] * kept_tokens
+                for share_tokens, kept_tokens, held in directions:
+                    share = share_tokens[theme]
                     rate = np.asarray(counts[:, held[theme]].sum(axis=1)).ravel()
                     frame = (
                         pd.DataFrame({"g": labels, "share": share, "kept": kept_tokens, "rate": rate, "tokens": tokens})
@@ -125,12 +122,6 @@ def split_half_agreement(
                 }
             )
     return pd.DataFrame(rows)
-
-
-def _diagonal(values: np.ndarray):
-    from scipy import sparse
-
-    return sparse.diags(values, format="csr")
 
 
 def candidate_keywords(

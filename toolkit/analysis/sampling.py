@@ -46,15 +46,20 @@ def _seeded(model, seed: int):
     return copied
 
 
-def _transform(model, counts, options: dict) -> np.ndarray:
+def _transform(model, counts, drop, options: dict) -> np.ndarray:
+    if drop is not None and len(drop):
+        counts = counts.tocsr(copy=True)
+        counts.data[np.isin(counts.indices, drop)] = 0
+        counts.eliminate_zeros()
     return model.fold_in(counts, **options) if options else model.transform(counts)
 
 
-def fold_in(model, counts, n_jobs: int = 1, block: int | None = None, **options) -> np.ndarray:
+def fold_in(model, counts, n_jobs: int = 1, block: int | None = None, drop=None, **options) -> np.ndarray:
     """Topic shares of every unit of ``counts`` under ``model``'s fitted topics (its ``transform``, or its
     ``fold_in`` with ``options``), in blocks of ``block`` units (default :data:`BLOCK`), each folded in by a copy
     of ``model`` seeded with :func:`block_seed`, ``n_jobs`` blocks at once; the result does not depend on
-    ``n_jobs``."""
+    ``n_jobs``. ``drop``: vocabulary ids taken out of every unit's text first, a block at a time (no copy of
+    the whole of ``counts`` is made)."""
     from joblib import Parallel, delayed
 
     block = block or BLOCK
@@ -67,7 +72,10 @@ def fold_in(model, counts, n_jobs: int = 1, block: int | None = None, **options)
     return np.vstack(
         parallel(
             delayed(_transform)(
-                _seeded(model, block_seed(seed, i) if seed is not None else None), counts[start : start + block], options
+                _seeded(model, block_seed(seed, i) if seed is not None else None),
+                counts[start : start + block],
+                drop,
+                options,
             )
             for i, start in enumerate(starts)
         )
