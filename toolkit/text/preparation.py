@@ -11,6 +11,7 @@ so a changed corpus re-segments only its new documents.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -319,38 +320,46 @@ def text_stage_modules() -> list[str]:
     text subpackage (``toolkit/text/``, this module's) and every toolkit module they import, followed through their
     own imports (``lexicon.py`` for the lexicon, ``terms.py`` for phrases, ...). Found by reading the sources, so a
     module added to ``toolkit/text/`` or imported by one is covered without a list to keep."""
-    import ast
-
     root = Path(__file__).parent.parent
-
-    def module_file(parts: list[str]) -> str | None:
-        for path in (root.joinpath(*parts).with_suffix(".py"), root.joinpath(*parts, "__init__.py")):
-            if parts and path.is_file():
-                return path.relative_to(root).as_posix()
-        return None
-
     seen, todo = set(), [path.relative_to(root).as_posix() for path in (root / "text").glob("*.py")]
     while todo:
         name = todo.pop()
         if name in seen:
             continue
         seen.add(name)
-        package = name.split("/")[:-1]
-        for node in ast.walk(ast.parse((root / name).read_text(encoding="utf-8"))):
-            if not isinstance(node, ast.ImportFrom):
-                continue
-            if node.level:
-                if node.level - 1 > len(package):
-                    continue
-                base = package[: len(package) - node.level + 1] + (node.module.split(".") if node.module else [])
-            elif node.module and node.module.split(".")[0] == "toolkit":
-                base = node.module.split(".")[1:]
-            else:
-                continue
-            for parts in (base, *([*base, alias.name] for alias in node.names)):
-                if (found := module_file(parts)) is not None:
-                    todo.append(found)
+        todo.extend(_imported_modules(str(root), name, (root / name).read_text(encoding="utf-8")))
     return sorted(seen)
+
+
+@functools.lru_cache(maxsize=256)
+def _imported_modules(root: str, name: str, source: str) -> tuple[str, ...]:
+    """The toolkit modules (paths inside ``root``) that module ``name``, whose text is ``source``, imports (parsed
+    once per process and version of the text)."""
+    import ast
+
+    def module_file(parts: list[str]) -> str | None:
+        for path in (Path(root).joinpath(*parts).with_suffix(".py"), Path(root).joinpath(*parts, "__init__.py")):
+            if parts and path.is_file():
+                return path.relative_to(root).as_posix()
+        return None
+
+    found = []
+    package = name.split("/")[:-1]
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if node.level:
+            if node.level - 1 > len(package):
+                continue
+            base = package[: len(package) - node.level + 1] + (node.module.split(".") if node.module else [])
+        elif node.module and node.module.split(".")[0] == "toolkit":
+            base = node.module.split(".")[1:]
+        else:
+            continue
+        for parts in (base, *([*base, alias.name] for alias in node.names)):
+            if (module := module_file(parts)) is not None:
+                found.append(module)
+    return tuple(found)
 
 
 def _read_source(path: Path) -> bytes:
