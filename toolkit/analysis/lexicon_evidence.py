@@ -150,17 +150,22 @@ def candidate_keywords(
     import pandas as pd
     from scipy.stats import hypergeom
 
-    present = (counts > 0).astype(np.float64).tocsc()
-    n_units = counts.shape[0]
-    units_word = np.asarray(present.sum(axis=0)).ravel()
-    any_keyword = np.zeros(counts.shape[1], dtype=bool)
+    # from the CSR matrix itself, no copy of it: the units holding each word, and per theme the units holding
+    # one of its keywords and the words of those units
+    counts = counts.tocsr()
+    n_units, n_words = counts.shape
+    held = counts.data > 0  # one entry per unit and word held (explicit zeros aside)
+    per_unit = np.diff(counts.indptr)
+    units_word = np.bincount(counts.indices[held], minlength=n_words).astype(np.float64)
+    any_keyword = np.zeros(n_words, dtype=bool)
     for ids in keywords:
         any_keyword[np.asarray(ids, dtype=np.int64)] = True
     holding, with_themes, lifts = [], [], []
     for ids in keywords:
         ids = np.asarray(ids, dtype=np.int64)
-        holds = np.asarray(present[:, ids].sum(axis=1)).ravel() > 0 if len(ids) else np.zeros(n_units, bool)
-        with_theme = np.asarray(present[holds].sum(axis=0)).ravel()
+        holds = (counts[:, ids] > 0).getnnz(axis=1) > 0 if len(ids) else np.zeros(n_units, bool)
+        entries = held & np.repeat(holds, per_unit)
+        with_theme = np.bincount(counts.indices[entries], minlength=n_words).astype(np.float64)
         expected = units_word * holds.sum() / n_units
         holding.append(holds)
         with_themes.append(with_theme)
@@ -184,7 +189,7 @@ def candidate_keywords(
         theme_units = np.flatnonzero(holds)
         for j in order:
             w = chosen[j]
-            column = present[:, w].toarray().ravel() > 0
+            column = counts[:, [w]].toarray().ravel() > 0
             shown = unit_ids[theme_units[column[theme_units]]][:examples]
             rows.append(
                 {
@@ -257,7 +262,6 @@ def keyword_sensitivity(
     labels, group_of = np.unique(groups, return_inverse=True)
     group_tokens = np.bincount(group_of, weights=tokens, minlength=len(labels))
     safe = np.where(group_tokens > 0, group_tokens, 1.0)
-    counts = counts.tocsc()
     rows = []
     for t, name in enumerate(theme_names):
         ids = np.asarray(keywords[t], dtype=np.int64)
