@@ -168,35 +168,46 @@ def _holding(ranked: pd.DataFrame, words: set[str], tokens, head: int) -> set[in
 
 
 def _choose(ranked: pd.DataFrame, per_document: int, n: int, by: list[str], texts_of, holds: set[int] | None) -> pd.DataFrame:
-    """:func:`_limit` of ``ranked``, passages holding a keyword first (when ``holds`` is given), and no passage
-    that repeats one above it in its list: a repeat is dropped and the list filled again until none is left."""
-    if holds is not None:
-        ranked = ranked.assign(_plain=~ranked["row"].isin(holds))
-    dropped: set[int] = set()
+    """The rows of ``ranked`` that :func:`_limit` picks, passages holding a keyword first (when ``holds`` is
+    given), and no passage that repeats one above it in its list: a repeat is dropped and the list filled again
+    until none is left."""
+    rows = ranked["row"].to_numpy()
+    group = ranked.groupby(by, sort=False).ngroup().to_numpy() if by else np.zeros(len(ranked), dtype=np.int64)
+    document = ranked["doc_id"].to_numpy()
+    plain = ~ranked["row"].isin(holds).to_numpy() if holds is not None else np.zeros(len(ranked), dtype=bool)
+    alive = np.ones(len(ranked), dtype=bool)
     while True:
-        picked = _limit(ranked[~ranked["row"].isin(dropped)] if dropped else ranked, per_document, n, by)
-        repeats = set()
-        for _, rows in picked.groupby(by, sort=False) if by else [((), picked)]:
-            kept: list[tuple[str, frozenset]] = []
-            for row in rows["row"].tolist():
-                text, grams = texts_of(row)
-                if any(text == t or len(grams & g) >= SAME_PASSAGE * len(grams | g) for t, g in kept):
-                    repeats.add(row)
-                else:
-                    kept.append((text, grams))
+        candidates = np.flatnonzero(alive)
+        picked = candidates[_limit(group[candidates], document[candidates], plain[candidates], per_document, n)]
+        kept: dict[int, list[tuple[str, frozenset]]] = {}
+        repeats = []
+        for i in picked.tolist():  # in the order of ``ranked``, each list on its own
+            text, grams = texts_of(rows[i])
+            listed = kept.setdefault(group[i], [])
+            if any(text == t or len(grams & g) >= SAME_PASSAGE * len(grams | g) for t, g in listed):
+                repeats.append(i)
+            else:
+                listed.append((text, grams))
         if not repeats:
-            return picked.drop(columns=[c for c in ("_plain",) if c in picked])
-        dropped |= repeats
+            return ranked.iloc[picked]
+        alive[repeats] = False
 
 
-def _limit(ranked: pd.DataFrame, per_document: int, n: int, by: list[str] | None = None) -> pd.DataFrame:
-    """The first ``n`` rows of ``ranked`` (per ``by`` group), at most ``per_document`` from one document while
-    other documents have rows to offer (and rows marked ``_plain`` only when the others run out); the list
-    keeps the order of ``ranked``."""
-    keys = by or []
-    within_document = ranked.groupby([*keys, "doc_id"], sort=False).cumcount().to_numpy()
-    ranked = ranked.assign(_over=within_document >= per_document, _position=np.arange(len(ranked)))
-    order = ["_plain", "_over", "_position"] if "_plain" in ranked else ["_over", "_position"]
-    preferred = ranked.sort_values(order, kind="stable")
-    picked = preferred.groupby(keys, sort=False).head(n) if keys else preferred.head(n)
-    return picked.sort_values("_position").drop(columns=["_over", "_position"])
+def _limit(group: np.ndarray, document: np.ndarray, plain: np.ndarray, per_document: int, n: int) -> np.ndarray:
+    """Positions (increasing) of the first ``n`` rows of each ``group`` (rows in ranked order), at most
+    ``per_document`` from one document while other documents have rows to offer, and rows marked ``plain`` only
+    when the others run out."""
+    count = len(group)
+    position = np.arange(count)
+    # each row's place among the earlier rows of its group and document
+    by_document = np.lexsort((position, document, group))
+    same = np.r_[
+        False, (group[by_document][1:] == group[by_document][:-1]) & (document[by_document][1:] == document[by_document][:-1])
+    ]
+    start = np.maximum.accumulate(np.where(same, 0, position))
+    within = np.empty(count, dtype=np.int64)
+    within[by_document] = position - start
+    # per group: plain rows last, then rows past their document's quota, else in ranked order; the first n
+    preferred = np.lexsort((position, within >= per_document, plain, group))
+    first = np.maximum.accumulate(np.where(np.r_[True, group[preferred][1:] != group[preferred][:-1]], position, 0))
+    return np.sort(preferred[position - first < n])
