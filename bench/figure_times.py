@@ -1,11 +1,13 @@
-"""Each figure's drawing time in one process (issue 29), this checkout against another, interleaved.
+"""Each figure's drawing time (CPU) in one process (issue 29), this checkout against another, interleaved.
 
 The figures of a small corpus's run (seeds: configs/seeds.toml; gwr15: configs/gwr_national.toml with
 ``corpus.year_min=2008``, when ../shared/corpora is beside the checkout) are captured once, with this checkout:
 the run's ``tables.submit_figures`` is replaced by one that pickles what it is given (the specs: each figure's
 function and tables). Then each checkout (``--against`` and this one, in turn, ``--repeat`` times) draws them
-all in a fresh process with its own ``tables.draw_figure``, PNG at the configured dpi, timing each; the first
-figure's time includes importing matplotlib. Prints each figure's median seconds per checkout and the sums.
+all in a fresh process with its own ``tables.draw_figure``, PNG at the configured dpi, timing each in CPU seconds
+of the process (``time.process_time``: on a busy machine this counts what the figure costs, not how long it
+waited for a core); the first figure's time includes importing matplotlib. Prints each figure's median seconds per
+checkout and the sums.
 
     python bench/figure_times.py --against ../main [--repeat 3]
 """
@@ -48,16 +50,16 @@ def capture(out: str, args: list[str]) -> None:
 
 
 def draw(specs_file: str) -> None:
-    """Draw every captured figure; print each one's seconds as JSON."""
+    """Draw every captured figure; print each one's CPU seconds as JSON."""
     from toolkit.output import tables
 
     specs, options = pickle.loads(Path(specs_file).read_bytes())
     seconds = {}
     with tempfile.TemporaryDirectory() as tmp:
         for spec in specs:
-            start = time.perf_counter()
+            start = time.process_time()
             tables.draw_figure(Path(tmp), *spec, ["png"], options["dpi"])
-            seconds[spec[0]] = time.perf_counter() - start
+            seconds[spec[0]] = time.process_time() - start
     print(json.dumps(seconds))
 
 
@@ -90,7 +92,7 @@ def main() -> None:
             for _ in range(options.repeat):
                 for name, tree in trees.items():
                     times[name].append(json.loads(in_tree(tree, "--against", ".", "--draw", specs_file)))
-            print(f"{corpus}: seconds per figure, median of {options.repeat} (before -> after)")
+            print(f"{corpus}: CPU seconds per figure, median of {options.repeat} (before -> after)")
             totals = {name: [sum(run.values()) for run in runs] for name, runs in times.items()}
             for figure in times["after"][0]:
                 before, after = (statistics.median(run[figure] for run in times[name]) for name in trees)
