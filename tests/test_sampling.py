@@ -70,6 +70,26 @@ def test_a_large_corpus_is_fitted_on_a_sample_and_the_rest_folded_in(prepared, m
     assert fit(data, config).sample is None
 
 
+def test_words_dropped_block_by_block_are_those_of_a_copy_without_them(prepared, monkeypatch):
+    """``fold_in(..., drop=ids)`` takes the words out of each block as it is folded in: the shares are those of
+    folding in a copy of the counts without those words (the split-half check's fold-in, without the copy), in
+    several blocks and on any number of threads."""
+    config, data = prepared
+    monkeypatch.setattr(sampling, "BLOCK", 16)
+    fitted = fit(data, config)
+    model, counts = fitted.model, fitted.counts
+    totals = np.asarray(counts.sum(axis=0)).ravel()
+    drop = np.argsort(-totals, kind="stable")[:40]  # the most frequent words: every unit loses some
+    copy = counts.tolil(copy=True)
+    copy[:, drop] = 0
+    copy = copy.tocsr()
+    copy.eliminate_zeros()
+    expected = sampling.fold_in(model, copy, 1)
+    for threads in (1, 2):
+        assert np.array_equal(sampling.fold_in(model, counts, threads, drop=drop), expected)
+    assert not np.array_equal(expected, sampling.fold_in(model, counts, 1))
+
+
 def test_the_sample_follows_the_full_fit(prepared):
     """Fitted on about half of the tokens, each theme's corpus share stays near the full fit's (a coarse check on
     a small corpus; bench/sampling.py measures the agreement of yearly shares on large ones)."""
