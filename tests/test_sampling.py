@@ -70,10 +70,11 @@ def test_a_large_corpus_is_fitted_on_a_sample_and_the_rest_folded_in(prepared, m
     assert fit(data, config).sample is None
 
 
-def test_words_dropped_block_by_block_are_those_of_a_copy_without_them(prepared, monkeypatch):
+def test_words_dropped_and_rows_picked_block_by_block_are_those_of_a_copy(prepared, monkeypatch):
     """``fold_in(..., drop=ids)`` takes the words out of each block as it is folded in: the shares are those of
     folding in a copy of the counts without those words (the split-half check's fold-in, without the copy), in
-    several blocks and on any number of threads."""
+    several blocks and on any number of threads; ``rows=`` folds in those units as a copy of their rows would be
+    (the units left out of a sample)."""
     config, data = prepared
     monkeypatch.setattr(sampling, "BLOCK", 16)
     fitted = fit(data, config)
@@ -88,6 +89,8 @@ def test_words_dropped_block_by_block_are_those_of_a_copy_without_them(prepared,
     for threads in (1, 2):
         assert np.array_equal(sampling.fold_in(model, counts, threads, drop=drop), expected)
     assert not np.array_equal(expected, sampling.fold_in(model, counts, 1))
+    rows = np.flatnonzero(np.arange(counts.shape[0]) % 3 != 1)
+    assert np.array_equal(sampling.fold_in(model, counts, 2, rows=rows), sampling.fold_in(model, counts[rows], 1))
 
 
 def test_the_sample_follows_the_full_fit(prepared):

@@ -39,7 +39,7 @@ class Fitted:
     vocabulary: list[str]
     counts: object  # sparse units x words, modelled units only
     in_model: np.ndarray  # bool per unit
-    doc_topics: list[np.ndarray]  # per member: modelled units x topics
+    doc_topic: np.ndarray  # the first member's topic shares: modelled units x topics (the others' are not kept)
     topics: pd.DataFrame  # the first member's topics: labels, scores, top words
     shares: pd.DataFrame  # all units x (themes + other), mean over members; NaN for units not modelled
     member_shares: np.ndarray  # members x modelled units x (themes + other)
@@ -48,10 +48,6 @@ class Fitted:
     @property
     def model(self):
         return self.models[0]
-
-    @property
-    def doc_topic(self) -> np.ndarray:
-        return self.doc_topics[0]
 
 
 def count_units(prepared: Prepared, config: Config):
@@ -75,8 +71,8 @@ def fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
     keywords = keyword_ids(lexicon, vocabulary, t["match"])
     models, doc_topics, sample = fit_on_sample(prepared, config, counts, in_model, keywords)
     names = [*lexicon.names, OTHER]
-    member_shares, topics = np.empty((len(models), counts.shape[0], len(names))), None  # filled, not stacked
-    for i, (model, doc_topic) in enumerate(zip(models, doc_topics)):
+    member_shares, topics, first = np.empty((len(models), counts.shape[0], len(names))), None, None  # filled, not stacked
+    for i, (model, doc_topic) in enumerate(zip(models, doc_topics)):  # one member's topic shares at a time
         labels = label_topics(
             model.components_,
             vocabulary,
@@ -88,20 +84,23 @@ def fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
         )
         member_shares[i] = theme_shares(doc_topic, labels["theme"].tolist(), lexicon.names).to_numpy()
         topics = labels if topics is None else topics
+        first = doc_topic if first is None else first
+        del doc_topic  # not held while the next member's shares are made
     main = models[0].components_
     top = np.argsort(-main, axis=1, kind="stable")[:, :TOP_WORDS]
     topics.insert(5, "top_words", [[vocabulary[j] for j in row] for row in top])
     topics.insert(6, "top_weights", [[float(main[k, j]) for j in row] for k, row in enumerate(top)])
     shares = pd.DataFrame(np.nan, index=range(len(prepared.units)), columns=names)
     shares.loc[in_model] = member_shares.mean(axis=0)
-    return Fitted(models, vocabulary, counts, in_model, doc_topics, topics, shares, member_shares, sample)
+    return Fitted(models, vocabulary, counts, in_model, first, topics, shares, member_shares, sample)
 
 
 def fit_on_sample(prepared: Prepared, config: Config, counts, in_model: np.ndarray, keywords):
-    """The ensemble's models and each member's shares of every modelled unit, and a summary of the sample (None
-    when the models saw every unit): above ``model.sample_above`` tokens the members are fitted on a sample of
-    about ``model.sample_tokens`` tokens stratified by document, and the other units are folded in with their
-    topics held fixed (:mod:`toolkit.analysis.sampling`)."""
+    """The ensemble's models, each member's shares of every modelled unit (an iterator: with a sample, a member's
+    units are folded in as it is reached, so that one member's shares of a large corpus are held at a time), and a
+    summary of the sample (None when the models saw every unit): above ``model.sample_above`` tokens the members
+    are fitted on a sample of about ``model.sample_tokens`` tokens stratified by document, and the other units are
+    folded in with their topics held fixed (:mod:`toolkit.analysis.sampling`)."""
     from .analysis.sampling import fold_in, sample_units
     from .models import fit_ensemble
 
@@ -112,13 +111,15 @@ def fit_on_sample(prepared: Prepared, config: Config, counts, in_model: np.ndarr
     doc_ids = prepared.units["doc_id"].to_numpy()[in_model]
     taken = sample_units(doc_ids, lengths, m["sample_tokens"], m["random_state"])
     models, fitted = fit_ensemble(m, counts[taken], keywords=keywords, n_tokens=int(lengths[taken].sum()))
-    rest = counts[~taken]
-    doc_topics = []
-    for model, part in zip(models, fitted):
-        shares = np.empty((counts.shape[0], part.shape[1]))
-        shares[taken] = part
-        shares[~taken] = fold_in(model, rest, m["n_jobs"] or os.cpu_count() or 1)
-        doc_topics.append(shares)
+    rest = np.flatnonzero(~taken)
+
+    def doc_topics():
+        for model, part in zip(models, fitted):
+            shares = np.empty((counts.shape[0], part.shape[1]))
+            shares[taken] = part
+            shares[rest] = fold_in(model, counts, m["n_jobs"] or os.cpu_count() or 1, rows=rest)
+            yield shares
+
     sample = {
         "units": int(taken.sum()),
         "of_units": len(taken),
@@ -133,7 +134,7 @@ def fit_on_sample(prepared: Prepared, config: Config, counts, in_model: np.ndarr
         sample["tokens"],
         sample["of_tokens"],
     )
-    return models, doc_topics, sample
+    return models, doc_topics(), sample
 
 
 def unit_table(prepared: Prepared, fitted: Fitted) -> pd.DataFrame:

@@ -187,10 +187,11 @@ def candidate_keywords(
         chosen, p = chosen[p < alpha / max(int(tried.sum()), 1)], p[p < alpha / max(int(tried.sum()), 1)]
         order = np.lexsort((chosen, -with_theme[chosen], -lift[chosen]))[:top_n]
         theme_units = np.flatnonzero(holds)
-        for j in order:
+        # the listed words' columns in one pass over the matrix, then the units of the theme holding each
+        holding_word = (counts[:, chosen[order]][theme_units] > 0).toarray()
+        for listed, j in enumerate(order):
             w = chosen[j]
-            column = counts[:, [w]].toarray().ravel() > 0
-            shown = unit_ids[theme_units[column[theme_units]]][:examples]
+            shown = unit_ids[theme_units[holding_word[:, listed]]][:examples]
             rows.append(
                 {
                     "theme": theme_names[t],
@@ -267,15 +268,17 @@ def keyword_sensitivity(
         ids = np.asarray(keywords[t], dtype=np.int64)
         if not len(ids):
             continue
-        block = counts[:, ids].toarray()  # units x the theme's keywords
+        block = counts[:, ids].tocsc()  # units x the theme's keywords, sparse (dense, 450 MB at 200M characters)
         total_keyword = block.sum()
         if total_keyword == 0:
             continue
         share = shares[:, t]
         base = np.bincount(group_of, weights=share * tokens, minlength=len(labels)) / safe
-        holding = (block > 0).sum(axis=1)
-        for j in np.flatnonzero(block.sum(axis=0) > 0):
-            w = block[:, j]
+        holding = np.asarray((block > 0).sum(axis=1)).ravel()
+        for j in np.flatnonzero(np.asarray(block.sum(axis=0)).ravel() > 0):
+            w = np.zeros(block.shape[0], dtype=block.dtype)
+            column = slice(block.indptr[j], block.indptr[j + 1])
+            w[block.indices[column]] = block.data[column]
             only = (w > 0) & (holding == 1)
             new = share.copy()
             new[only] = 0.0

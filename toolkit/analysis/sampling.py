@@ -54,16 +54,18 @@ def _transform(model, counts, drop, options: dict) -> np.ndarray:
     return model.fold_in(counts, **options) if options else model.transform(counts)
 
 
-def fold_in(model, counts, n_jobs: int = 1, block: int | None = None, drop=None, **options) -> np.ndarray:
+def fold_in(model, counts, n_jobs: int = 1, block: int | None = None, drop=None, rows=None, **options) -> np.ndarray:
     """Topic shares of every unit of ``counts`` under ``model``'s fitted topics (its ``transform``, or its
     ``fold_in`` with ``options``), in blocks of ``block`` units (default :data:`BLOCK`), each folded in by a copy
     of ``model`` seeded with :func:`block_seed`, ``n_jobs`` blocks at once; the result does not depend on
-    ``n_jobs``. ``drop``: vocabulary ids taken out of every unit's text first, a block at a time (no copy of
-    the whole of ``counts`` is made)."""
+    ``n_jobs``. ``drop``: vocabulary ids taken out of every unit's text first; ``rows``: the units to fold in
+    (row numbers of ``counts``, increasing; default all), their blocks as if they were the rows of a matrix of
+    their own. Either is applied a block at a time: no copy of the whole of ``counts`` is made."""
     from joblib import Parallel, delayed
 
     block = block or BLOCK
-    starts = range(0, counts.shape[0], block)
+    count = counts.shape[0] if rows is None else len(rows)
+    starts = range(0, count, block)
     if not starts:
         return np.zeros((0, len(model.components_)))
     seed = getattr(model, "random_state", None)
@@ -73,7 +75,7 @@ def fold_in(model, counts, n_jobs: int = 1, block: int | None = None, drop=None,
         parallel(
             delayed(_transform)(
                 _seeded(model, block_seed(seed, i) if seed is not None else None),
-                counts[start : start + block],
+                counts[start : start + block] if rows is None else counts[rows[start : start + block]],
                 drop,
                 options,
             )
