@@ -153,7 +153,7 @@ def unit_table(prepared: Prepared, fitted: Fitted) -> pd.DataFrame:
 def topic_table(units: pd.DataFrame, fitted: Fitted) -> pd.DataFrame:
     """unit_topics.csv: each modelled unit's share of every topic of the first ensemble member (the topics of
     topics.csv)."""
-    table = pd.DataFrame(fitted.doc_topic, columns=[f"topic_{k + 1}" for k in range(fitted.doc_topic.shape[1])])
+    table = pd.DataFrame(fitted.doc_topic, columns=[f"topic_{k + 1}" for k in range(fitted.doc_topic.shape[1])], copy=False)
     table.insert(0, "unit_id", units.loc[fitted.in_model, "unit_id"].to_numpy())
     return table
 

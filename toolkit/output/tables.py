@@ -63,7 +63,8 @@ def document_shares(
 
     from ..text.corpus import DOCUMENT_COLUMNS
 
-    modelled = units[units["in_model"].to_numpy(dtype=bool)]
+    # the columns read here, not the units' text (a copy of every modelled unit's text at 200M characters)
+    modelled = units.loc[units["in_model"].to_numpy(dtype=bool), ["doc_id", "n_tokens", *themes]]
     tokens = modelled["n_tokens"].to_numpy(dtype=float)
     weighted = modelled[themes].mul(tokens, axis=0).groupby(modelled["doc_id"]).sum()
     shares = weighted.div(weighted.sum(axis=1), axis=0)
@@ -77,13 +78,15 @@ def document_shares(
         )
         codes = pd.Index(shares.index).get_indexer(modelled["doc_id"])  # each unit's row of ``shares``
         order = np.argsort(codes, kind="stable")
+        if np.array_equal(order, np.arange(len(order))):
+            order = slice(None)  # the units already in the documents' order (a run's): views, not copies
         starts = np.flatnonzero(np.r_[True, codes[order][1:] != codes[order][:-1]])
         rng = np.random.default_rng(random_state)
         n_boot = min(int(bootstrap), DOCUMENT_BOOTSTRAP)
         replicates = np.empty((n_boot, len(shares), len(themes)))
         for b in range(n_boot):
             member = members[int(rng.integers(len(members)))][order]
-            w = tokens[order] * rng.poisson(1.0, size=len(order))
+            w = tokens[order] * rng.poisson(1.0, size=len(codes))
             total = np.add.reduceat(w, starts)
             with np.errstate(invalid="ignore", divide="ignore"):  # a document none of whose units was drawn
                 replicates[b] = np.add.reduceat(member * w[:, None], starts, axis=0) / total[:, None]
