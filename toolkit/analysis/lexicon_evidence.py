@@ -268,7 +268,7 @@ def keyword_sensitivity(
         ids = np.asarray(keywords[t], dtype=np.int64)
         if not len(ids):
             continue
-        block = counts[:, ids].tocsc()  # units x the theme's keywords, sparse (dense, 450 MB at 200M characters)
+        block = counts[:, ids].tocsc()  # units x the theme's keywords, sparse (dense: 450 MB at 200M characters)
         total_keyword = block.sum()
         if total_keyword == 0:
             continue
