@@ -321,27 +321,31 @@ def text_stage_modules() -> list[str]:
     own imports (``lexicon.py`` for the lexicon, ``terms.py`` for phrases, ...). Found by reading the sources, so a
     module added to ``toolkit/text/`` or imported by one is covered without a list to keep."""
     root = Path(__file__).parent.parent
+
+    def module_file(parts: tuple[str, ...]) -> str | None:
+        for path in (root.joinpath(*parts).with_suffix(".py"), root.joinpath(*parts, "__init__.py")):
+            if parts and path.is_file():
+                return path.relative_to(root).as_posix()
+        return None
+
     seen, todo = set(), [path.relative_to(root).as_posix() for path in (root / "text").glob("*.py")]
     while todo:
         name = todo.pop()
         if name in seen:
             continue
         seen.add(name)
-        todo.extend(_imported_modules(str(root), name, (root / name).read_text(encoding="utf-8")))
+        for parts in _imported_names(name, (root / name).read_text(encoding="utf-8")):
+            if (module := module_file(parts)) is not None:
+                todo.append(module)
     return sorted(seen)
 
 
 @functools.lru_cache(maxsize=256)
-def _imported_modules(root: str, name: str, source: str) -> tuple[str, ...]:
-    """The toolkit modules (paths inside ``root``) that module ``name``, whose text is ``source``, imports (parsed
-    once per process and version of the text)."""
+def _imported_names(name: str, source: str) -> tuple[tuple[str, ...], ...]:
+    """What module ``name`` (a path inside ``toolkit/``), whose text is ``source``, imports from the toolkit: each
+    ``from`` import's module and module.name, as path parts that may name a module file (parsed once per process
+    and text; which of them are files is looked up by the caller, each time)."""
     import ast
-
-    def module_file(parts: list[str]) -> str | None:
-        for path in (Path(root).joinpath(*parts).with_suffix(".py"), Path(root).joinpath(*parts, "__init__.py")):
-            if parts and path.is_file():
-                return path.relative_to(root).as_posix()
-        return None
 
     found = []
     package = name.split("/")[:-1]
@@ -356,9 +360,7 @@ def _imported_modules(root: str, name: str, source: str) -> tuple[str, ...]:
             base = node.module.split(".")[1:]
         else:
             continue
-        for parts in (base, *([*base, alias.name] for alias in node.names)):
-            if (module := module_file(parts)) is not None:
-                found.append(module)
+        found.extend(tuple(parts) for parts in (base, *([*base, alias.name] for alias in node.names)))
     return tuple(found)
 
 
