@@ -180,6 +180,39 @@ def test_an_interrupt_that_passed_through_exec_of_a_string_still_exits_130(tmp_p
     assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
 
 
+def test_an_interrupt_inside_a_compiled_kernel_still_exits_130(tmp_path):
+    """Ctrl-C while a numba kernel runs: the kernel calls back into Python, the handler's KeyboardInterrupt is
+    raised there, and it comes out of the kernel as ``SystemError: CPUDispatcher(...) returned a result with an
+    exception set`` (a fresh-clone CI run ended so, exit 1 with a traceback). The toolkit finds the interrupt behind
+    it: the same line and exit 130. Here the run counts words with the real kernel until a real SIGINT lands."""
+    module = tmp_path / "interrupting_toolkit.py"
+    module.write_text(
+        "import os, runpy, signal, threading\n"
+        "import numpy as np\n"
+        "import toolkit.pipeline\n"
+        "from toolkit.text.counting import unit_word_counts\n"
+        "real = toolkit.pipeline.load_inputs\n"
+        "def counting(config):\n"
+        "    real(config)\n"
+        "    ids = np.arange(2_000_000, dtype=np.int32) % 50_000\n"
+        "    offsets, columns = np.arange(0, 2_000_001, 200), np.arange(50_000)\n"
+        "    unit_word_counts(ids, offsets, columns, 50_000)\n"
+        "    threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT)).start()\n"
+        "    while True:\n"
+        "        unit_word_counts(ids, offsets, columns, 50_000)\n"
+        "toolkit.pipeline.load_inputs = counting\n"
+        "runpy.run_module('toolkit', run_name='__main__', alter_sys=True)\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(tmp_path)])}
+    args = ["run", str(ROOT / "configs" / "seeds.toml"), "--out", str(tmp_path / "out")]
+    result = subprocess.run(
+        [sys.executable, "-m", "interrupting_toolkit", *args], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert (result.returncode, result.stderr.count("interrupted")) == (130, 1), (result.returncode, result.stderr[-2000:])
+    assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
+
+
 def test_workers_stopped_with_figures_still_queued_print_no_thread_traceback():
     """An interrupt while figures wait: the pool is killed with work queued; loky's manager thread then raised
     KeyError and Python printed 'Exception in thread ExecutorManagerThread' after the interrupted line."""

@@ -191,6 +191,21 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def _interrupt_in(exc: BaseException) -> KeyboardInterrupt | None:
+    """The interrupt behind ``exc``: itself, or one that C code turned into another exception on its way out.
+    The signal handlers raise where Python code next runs, which can be inside a C call: numba's compiled
+    functions call back into Python, and the interrupt comes out as ``SystemError: CPUDispatcher(...) returned
+    a result with an exception set``, caused by it."""
+    seen = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """The ``toolkit`` command line. ``argv`` None: this process's own arguments, and the process ends when this
     returns; after an interrupt, SIGINT and SIGTERM then stay ignored while it ends (its worker pools shut down
@@ -215,12 +230,15 @@ def main(argv: list[str] | None = None) -> int:
         # one line even when the message quotes a file name with a line break in it
         print(f"toolkit: error: {str(exc).translate(ONE_LINE)}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt as exc:
-        interrupted = True
-        print(INTERRUPTED, file=sys.stderr)
-        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     except BrokenPipeError:
         return 0
+    except BaseException as exc:
+        interrupt = _interrupt_in(exc)
+        if interrupt is None:
+            raise
+        interrupted = True
+        print(INTERRUPTED, file=sys.stderr)
+        return EXIT_TERMINATED if isinstance(interrupt, Terminated) else EXIT_INTERRUPTED
     finally:
         ending = interrupted and argv is None
         for signum, before in previous.items():
