@@ -44,7 +44,7 @@ def main() -> None:
     m = config["model"]
     print(
         f"sample and fold-in, toolkit {git_commit()}, {args.chars:,} characters, {counted[1].sum():,.0f} tokens "
-        f"in {counted[1].shape[0]:,} units; bench/empty.toml with {'; '.join(settings[3:4])}; shipped "
+        f"in {counted[1].shape[0]:,} units; bench/empty.toml with {'; '.join(settings[4:])}; shipped "
         f"sample_above={m['sample_above']:,}, sample_tokens={m['sample_tokens']:,}"
     )
     fits = {}
