@@ -154,28 +154,30 @@ def test_an_interrupt_during_start_up_is_reported_too(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_an_interrupt_that_passed_through_exec_of_a_string_still_exits_130(tmp_path):
-    """CPython ends ``python -m`` by SIGINT (exit -2) when a KeyboardInterrupt went through ``exec`` or ``eval`` of a
-    string on its way to being caught, as when Ctrl-C lands while a dataclass or namedtuple is made (the imports of
-    a run's later stages, pandas' itertuples): about one interrupted run in three under load. The toolkit reports
-    the interrupt and exits 130 all the same. Here the interrupt is raised inside such an ``exec``, in the run."""
+def _seed_run_with_loading_followed_by(tmp_path, imports: str, then: str) -> subprocess.CompletedProcess:
+    """``python -m`` of a module that runs ``toolkit run configs/seeds.toml --out <tmp_path>/out`` as the command
+    line does, with the run's ``load_inputs`` followed by ``then`` (the lines of its body, ``imports`` above it)."""
     module = tmp_path / "interrupting_toolkit.py"
+    body = "".join(f"    {line}\n" for line in then.splitlines())
     module.write_text(
-        "import runpy\n"
-        "import toolkit.pipeline\n"
-        "real = toolkit.pipeline.load_inputs\n"
-        "def interrupted(config):\n"
-        "    real(config)\n"
-        "    exec('raise KeyboardInterrupt')\n"
-        "toolkit.pipeline.load_inputs = interrupted\n"
+        f"import runpy\nimport toolkit.pipeline\n{imports}real = toolkit.pipeline.load_inputs\n"
+        f"def replaced(config):\n    real(config)\n{body}toolkit.pipeline.load_inputs = replaced\n"
         "runpy.run_module('toolkit', run_name='__main__', alter_sys=True)\n",
         encoding="utf-8",
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(tmp_path)])}
     args = ["run", str(ROOT / "configs" / "seeds.toml"), "--out", str(tmp_path / "out")]
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "interrupting_toolkit", *args], capture_output=True, text=True, env=env, timeout=120
     )
+
+
+def test_an_interrupt_that_passed_through_exec_of_a_string_still_exits_130(tmp_path):
+    """CPython ends ``python -m`` by SIGINT (exit -2) when a KeyboardInterrupt went through ``exec`` or ``eval`` of a
+    string on its way to being caught, as when Ctrl-C lands while a dataclass or namedtuple is made (the imports of
+    a run's later stages, pandas' itertuples): about one interrupted run in three under load. The toolkit reports
+    the interrupt and exits 130 all the same. Here the interrupt is raised inside such an ``exec``, in the run."""
+    result = _seed_run_with_loading_followed_by(tmp_path, "", "exec('raise KeyboardInterrupt')")
     assert (result.returncode, result.stderr.count("interrupted")) == (130, 1), (result.returncode, result.stderr[-2000:])
     assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
 
@@ -185,29 +187,15 @@ def test_an_interrupt_inside_a_compiled_kernel_still_exits_130(tmp_path):
     raised there, and it comes out of the kernel as ``SystemError: CPUDispatcher(...) returned a result with an
     exception set`` (a fresh-clone CI run ended so, exit 1 with a traceback). The toolkit finds the interrupt behind
     it: the same line and exit 130. Here the run counts words with the real kernel until a real SIGINT lands."""
-    module = tmp_path / "interrupting_toolkit.py"
-    module.write_text(
-        "import os, runpy, signal, threading\n"
-        "import numpy as np\n"
-        "import toolkit.pipeline\n"
-        "from toolkit.text.counting import unit_word_counts\n"
-        "real = toolkit.pipeline.load_inputs\n"
-        "def counting(config):\n"
-        "    real(config)\n"
-        "    ids = np.arange(2_000_000, dtype=np.int32) % 50_000\n"
-        "    offsets, columns = np.arange(0, 2_000_001, 200), np.arange(50_000)\n"
-        "    unit_word_counts(ids, offsets, columns, 50_000)\n"
-        "    threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT)).start()\n"
-        "    while True:\n"
-        "        unit_word_counts(ids, offsets, columns, 50_000)\n"
-        "toolkit.pipeline.load_inputs = counting\n"
-        "runpy.run_module('toolkit', run_name='__main__', alter_sys=True)\n",
-        encoding="utf-8",
-    )
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(tmp_path)])}
-    args = ["run", str(ROOT / "configs" / "seeds.toml"), "--out", str(tmp_path / "out")]
-    result = subprocess.run(
-        [sys.executable, "-m", "interrupting_toolkit", *args], capture_output=True, text=True, env=env, timeout=120
+    result = _seed_run_with_loading_followed_by(
+        tmp_path,
+        "import os, signal, threading\nimport numpy as np\nfrom toolkit.text.counting import unit_word_counts\n",
+        "ids = np.arange(2_000_000, dtype=np.int32) % 50_000\n"
+        "offsets, columns = np.arange(0, 2_000_001, 200), np.arange(50_000)\n"
+        "unit_word_counts(ids, offsets, columns, 50_000)\n"
+        "threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT)).start()\n"
+        "while True:\n"
+        "    unit_word_counts(ids, offsets, columns, 50_000)",
     )
     assert (result.returncode, result.stderr.count("interrupted")) == (130, 1), (result.returncode, result.stderr[-2000:])
     assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
