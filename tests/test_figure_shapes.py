@@ -424,13 +424,31 @@ def _inside(box, canvas, slack: float = 1.0) -> bool:
     )
 
 
+def _undrawn_tick_labels(fig) -> set:
+    """The labels of ``fig``'s ticks that lie beyond their axis's limits: matplotlib makes them (a locator gives a
+    tick past each end) but does not draw them."""
+    undrawn = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            slack = (high - low) * 1e-10
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not low - slack <= tick.get_loc() <= high + slack:
+                    undrawn |= {tick.label1, tick.label2}
+    return undrawn
+
+
 def _cut_off(fig) -> list[str]:
     """The texts and legends of ``fig`` (drawn) that reach beyond its canvas."""
     renderer = fig.canvas.get_renderer()
+    undrawn = _undrawn_tick_labels(fig)
     boxes = [
         (text.get_text(), text.get_window_extent(renderer))
         for text in fig.findobj(matplotlib.text.Text)
-        if text.get_visible() and text.get_text().strip() and (text.axes is None or text.axes.get_visible())
+        if text.get_visible()
+        and text.get_text().strip()
+        and (text.axes is None or text.axes.get_visible())
+        and text not in undrawn
     ]
     boxes += [("legend", legend.get_window_extent(renderer)) for legend in fig.findobj(matplotlib.legend.Legend)]
     return [text for text, box in boxes if not _inside(box, fig.bbox)]

@@ -521,6 +521,20 @@ def _pin_label(axis, renderer) -> None:
     axis.set_label_coords(x, y, transform=offset_copy(ax.transAxes, ax.get_figure(root=True), x=dx, y=dy, units="points"))
 
 
+PANEL_TICKS = 4  # at most this many intervals (five ticks) on a panel's value axis
+
+
+def _few_ticks(ax) -> None:
+    """At most :data:`PANEL_TICKS` intervals between the ticks of each value axis of a small multiple's ``ax`` that
+    matplotlib would tick by itself (its automatic locator put up to nine on a panel's height: tick objects made
+    and drawn for little more to read); axes whose ticks a figure set (years, names) keep them."""
+    from matplotlib.ticker import AutoLocator, MaxNLocator
+
+    for axis in (ax.xaxis, ax.yaxis):
+        if type(axis.get_major_locator()) is AutoLocator:
+            axis.set_major_locator(MaxNLocator(nbins=PANEL_TICKS, steps=[1, 2, 2.5, 5, 10]))
+
+
 def _place_panels(panels: _Panels, n_rows: int, n_cols: int) -> None:
     """Place the grid of the figure's ``panels`` (``n_rows`` x ``n_cols`` cells, a strip under them counting as a row) from
     what their labels take, measured once, instead of matplotlib's constrained layout (which measures every tick
@@ -528,10 +542,12 @@ def _place_panels(panels: _Panels, n_rows: int, n_cols: int) -> None:
     the y label shared by all panels at the left and the x label at the bottom, each panel's tick labels, axis
     labels and title in the gaps between the panels (the same gap between any two columns, and any two rows).
     Axes titles stay at the top of their axes and axis labels beside their tick labels, where this puts them,
-    so drawing measures nothing again."""
+    so drawing measures nothing again. Value axes get few ticks first (:func:`_few_ticks`)."""
     from matplotlib.backends.backend_agg import RendererAgg
 
     fig = panels.fig
+    for ax in fig.axes:
+        _few_ticks(ax)
     renderer = RendererAgg(1, 1, fig.dpi)  # a text measures itself at the figure's dpi
     width_in, height_in = fig.get_size_inches()
     width, height = width_in * 72, height_in * 72
