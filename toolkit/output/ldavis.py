@@ -51,7 +51,7 @@ def ldavis_page(
     data = pyLDAvis.prepare(
         topic_term_dists=topic_term,
         # pyLDAvis reads the documents only for each topic's tokens, sum_d share_dk * length_d: given as one
-        # document, so that the worker that draws the page gets K numbers, not a matrix of every unit
+        # document, so that the page is made from K numbers, not a matrix of every unit
         doc_topic_dists=np.asarray(topic_tokens, dtype=np.float64)[None] / total,
         doc_lengths=np.array([total]),
         vocab=list(vocabulary),

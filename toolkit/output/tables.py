@@ -161,8 +161,8 @@ def draw_figure(folder: Path, name: str, function: str, args: tuple, kwargs: dic
 
 def warm_up_drawing() -> None:
     """What the figures need first, done in each drawing worker as it starts, while the run is busy elsewhere:
-    pandas, matplotlib and the CJK font (a small figure with Chinese text drawn and thrown away). Not pyLDAvis:
-    one worker draws the page, and its import (1 s) in every worker delayed the first figures more than it saved."""
+    pandas, matplotlib and the CJK font (a small figure with Chinese text drawn and thrown away). The pyLDAvis page
+    is not theirs: the run writes it itself, having imported what pyLDAvis needs."""
     import pandas  # noqa: F401
 
     from .plots._common import _new_figure, figure_bytes
