@@ -443,16 +443,6 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
             counted = count_units(prepared, config)
         with timed(timings, "model"):
             fitted = fit(prepared, config, counted)
-        page = None
-        if config["figures"]["ldavis"]:
-            from .output.ldavis import corpus_sums
-
-            page = (
-                fitted.model.components_,
-                corpus_sums(fitted.doc_topic, fitted.counts),
-                fitted.vocabulary,
-                f"{fitted.model.display_name}: {len(fitted.model.components_)} topics",
-            )
         figures = outputs.FigureQueue(
             drawing,
             work / "figures",
@@ -517,13 +507,19 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
         with timed(timings, "write"):
             outputs.write_tables(work, bom=config["output"]["excel_bom"], **tables)
             outputs.write_json(work / "metrics.json", metrics)
-        if page is not None:
+        if config["figures"]["ldavis"]:
             # here, not in a drawing worker: this process has imported what pyLDAvis needs (SciPy's statistics,
             # scikit-learn), which costs a fresh worker more than the page itself (1.2 against 1 CPU-s)
-            from .output.ldavis import write_ldavis
+            from .output.ldavis import corpus_sums, write_ldavis
 
             with timed(timings, "ldavis"):
-                write_ldavis(work / "ldavis.html", *page)
+                write_ldavis(
+                    work / "ldavis.html",
+                    fitted.model.components_,
+                    corpus_sums(fitted.doc_topic, fitted.counts),
+                    fitted.vocabulary,
+                    f"{fitted.model.display_name}: {len(fitted.model.components_)} topics",
+                )
         with timed(timings, "figures (waiting for the workers)"):
             drawn = drawing.wait()
         # each job's own time, in its worker: what drawing costs, though it overlaps the rest of the run
