@@ -177,3 +177,22 @@ def test_pages_draw_chinese_with_their_inlined_font(page, tmp_path, name):
     assert "Toolkit Noto Sans CJK SC" in check["computed"], check
     if check["system"]:
         pytest.skip("this machine has a CJK system font, so the control cannot show boxes; the inlined font works")
+
+
+def test_the_run_writes_the_page_itself_and_a_run_without_figures_starts_no_worker(tmp_path, monkeypatch):
+    """The page is made in the run's own process, which has imported what pyLDAvis needs (a drawing worker would
+    import it again): with the page and no figures, no worker process is started at all."""
+    import joblib.externals.loky
+
+    from .conftest import NO_FIGURES, SEEDS_CONFIG
+
+    def no_workers(*args, **kwargs):
+        raise AssertionError("a worker pool was started")
+
+    monkeypatch.setattr(joblib.externals.loky, "ProcessPoolExecutor", no_workers)
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
+    result = toolkit.run(toolkit.Config.load(SEEDS_CONFIG, [*NO_FIGURES, "figures.ldavis=true"]), tmp_path / "out")
+    html = (result.out_dir / "ldavis.html").read_text(encoding="utf-8")
+    assert "new LDAvis(" in html and '"mdsDat"' in html
+    assert not (result.out_dir / "figures").exists() or not any((result.out_dir / "figures").iterdir())
+    assert result.manifest["timings_seconds"]["ldavis"] > 0
