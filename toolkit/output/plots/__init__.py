@@ -63,9 +63,9 @@ OPTIONS = {
     "theme_words": Option(5, "Words per theme and period in the theme_words figure.", *POSITIVE),
     "workers": Option(
         0,
-        "Processes that draw the figures and the pyLDAvis page while the run goes on (the page from "
-        "the end of the fit, each figure as soon as its tables exist); 0 for one per core, 1 to draw "
-        "them one after another in the run's own process. The bytes are the same.",
+        "Processes that draw the figures while the run goes on, each as soon as its tables exist; 0 for "
+        "one per core, 1 to draw them one after another in the run's own process. The bytes are the "
+        "same. (The run writes the pyLDAvis page itself.)",
         *NON_NEGATIVE,
     ),
     "trend_style": Option(
