@@ -1,6 +1,8 @@
 """report.html: the methods paragraph states the corpus's shape and the configured interval level; p-values
 print as a paper prints them."""
 
+import html
+
 import pandas as pd
 
 from toolkit.config import Config
@@ -73,3 +75,43 @@ def test_report_of_a_one_year_corpus_states_its_shape_and_the_configured_level(t
     assert "95%" not in page
     assert "<td>&lt;0.0017</td>" in page and "<td>0.041</td>" in page and "p_value_bound" not in page
     assert "<h2>Warnings</h2>" in page
+
+
+def _stopped(**changes) -> dict:
+    return {
+        "stop": "converged",
+        "reason": "ceiling",
+        "burn_in": 400,
+        "sweeps": 500,
+        "ceiling": 500,
+        "rhat": 1.8119,
+        "rhat_threshold": 1.05,
+        "chains": 3,
+        "partitions": 1,
+        "checks": [[200, 2.7], [400, 1.8119]],
+        **changes,
+    }
+
+
+def test_the_methods_say_how_long_the_sampler_ran_and_whether_its_convergence_check_was_met():
+    from toolkit.output.report import sampler_sentence
+
+    at_ceiling = sampler_sentence(_stopped())
+    assert "ran to its ceiling of 400 sweeps, as the convergence check was not met" in at_ceiling
+    assert "across the 3 fits was 1.81, above 1.05" in at_ceiling and "then 100 sweeps were sampled" in at_ceiling
+    converged = sampler_sentence(_stopped(reason="converged", burn_in=250, sweeps=350, rhat=1.04))
+    assert "ended after 250 sweeps" in converged and "1.04 (below 1.05)" in converged and "not met" not in converged
+    fixed = sampler_sentence(_stopped(stop="ceiling"))
+    assert 'fixed 400 sweeps of burn-in (model.keyatm.stop = "ceiling")' in fixed and "not met" not in fixed
+    assert "between the two halves of the chain" in sampler_sentence(_stopped(chains=1))
+    assert "no check was possible" in sampler_sentence(_stopped(rhat=None, checks=[]))
+    assert sampler_sentence(None) == ""  # LDA and NMF record no stopping rule
+
+
+def test_a_runs_report_says_how_its_sampler_stopped(seeds_run):
+    from toolkit.output.report import sampler_sentence
+
+    stopped = seeds_run.manifest["convergence"]
+    page = (seeds_run.out_dir / "report.html").read_text(encoding="utf-8")
+    assert sampler_sentence(stopped) and html.escape(sampler_sentence(stopped)) in page
+    assert ("the convergence check was not met" in page) == (stopped["reason"] == "ceiling" and stopped["stop"] == "converged")

@@ -159,7 +159,9 @@ def methods_paragraph(
         "includes every lexicon keyword, "
         f"with standard and policy-specific stopwords removed. The vocabulary kept words in at least "
         f"{v['min_df']} {unit} and at most {v['max_df']:.0%} of them ({counts['vocabulary']} words, "
-        f"{counts['tokens']} tokens). Themes were measured with {model}. {ensemble} A paragraph's theme share is "
+        f"{counts['tokens']} tokens). Themes were measured with {model}. {ensemble} "
+        + (stopped + " " if (stopped := sampler_sentence(manifest.get("convergence"))) else "")
+        + "A paragraph's theme share is "
         "the share of its tokens assigned to the topics labelled with that theme; shares by year (and period or "
         f"group) are weighted by tokens. {intervals} {_validation_sentence(themes)} The paragraphs that carry "
         "each theme most are listed in passages.csv. Analysis with toolkit "
@@ -167,6 +169,29 @@ def methods_paragraph(
         "hashed in manifest.json."
         + (f" Named periods: {', '.join(periods)}." if periods else "")
         + (" The run warned: " + " ".join(w.rstrip(".") + "." for w in manifest["warnings"]) if manifest.get("warnings") else "")
+    )
+
+
+def sampler_sentence(convergence: dict | None) -> str:
+    """How long each fit's chain ran and why its burn-in ended (the manifest's ``convergence``, as the keyword
+    model's ``run_chains`` recorded it), in a sentence; '' for a model that records none. A burn-in that reached its
+    ceiling says that the convergence check was not met, with its largest split-R-hat."""
+    if not convergence:
+        return ""
+    sweeps, burn_in, chains = convergence["sweeps"], convergence["burn_in"], convergence["chains"]
+    rhat, threshold = convergence.get("rhat"), convergence["rhat_threshold"]
+    across = f"across the {chains} fits" if chains > 1 else "between the two halves of the chain"
+    measured = f"the largest rank-normalised split-R-hat of the topic shares {across} was {rhat:.2f}" if rhat else ""
+    sampled = f"then {sweeps - burn_in} sweeps were sampled"
+    if convergence["stop"] == "ceiling":
+        ran = f'Each fit ran a fixed {burn_in} sweeps of burn-in (model.keyatm.stop = "ceiling"), {sampled}'
+        return ran + (f"; at the burn-in's end {measured}." if measured else ".")
+    if convergence["reason"] == "converged":
+        return f"Each fit's burn-in ended after {burn_in} sweeps, when {measured} (below {threshold}); {sampled}."
+    return (
+        f"Each fit's burn-in ran to its ceiling of {burn_in} sweeps, as the convergence check was not met ("
+        + (f"{measured}, above {threshold}" if measured else "no check was possible")
+        + f"); {sampled}."
     )
 
 
