@@ -115,3 +115,23 @@ def test_a_runs_report_says_how_its_sampler_stopped(seeds_run):
     page = (seeds_run.out_dir / "report.html").read_text(encoding="utf-8")
     assert sampler_sentence(stopped) and html.escape(sampler_sentence(stopped)) in page
     assert ("the convergence check was not met" in page) == (stopped["reason"] == "ceiling" and stopped["stop"] == "converged")
+
+
+def test_the_methods_say_when_the_models_were_fitted_on_a_sample(tmp_path, monkeypatch):
+    """Above model.sample_above tokens each fit sees a sample of the units and folds the rest in: the methods
+    paragraph says so, with the manifest's numbers; a run on every unit does not."""
+    import toolkit
+    from toolkit.output.report import sample_sentence
+
+    from .conftest import NO_FIGURES, SEEDS_CONFIG
+
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
+    config = Config.load(SEEDS_CONFIG, [*NO_FIGURES, "model.sample_above=1000", "model.sample_tokens=2000"])
+    result = toolkit.run(config, tmp_path / "out")
+    sample = result.manifest["sample"]
+    assert sample and sample["units"] < sample["of_units"] == result.manifest["counts"]["units"]
+    sentence = sample_sentence(sample, config)
+    assert f"each fit saw a sample of {sample['units']} of its {sample['of_units']} paragraphs" in sentence
+    assert "folded in" in sentence and f"of the {sample['documents']} documents" in sentence
+    assert html.escape(sentence) in (result.out_dir / "report.html").read_text(encoding="utf-8")
+    assert sample_sentence(None, config) == ""

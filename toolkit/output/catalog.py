@@ -262,7 +262,8 @@ OUTPUTS: tuple[Table | File, ...] = (
         "report.html",
         "one self-contained page (figures and font inlined): the run's warnings, a methods paragraph to adapt (with "
         "the corpus's shape: documents per year, named period and group; how long the sampler ran and whether its "
-        "convergence check was met; intervals at the configured `trends.level`), figures with captions, the "
+        "convergence check was met; whether the fits saw a sample of the units; intervals at the configured "
+        "`trends.level`), figures with captions, the "
         "themes' checks, the top passages of each theme, topic, yearly, change and term tables (p-values as "
         "`<0.001`), metrics and provenance, to send to a co-author",
         "output.report.write_report",
