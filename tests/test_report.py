@@ -130,8 +130,8 @@ def test_the_methods_say_when_the_models_were_fitted_on_a_sample(tmp_path, monke
     result = toolkit.run(config, tmp_path / "out")
     sample = result.manifest["sample"]
     assert sample and sample["units"] < sample["of_units"] == result.manifest["counts"]["units"]
-    sentence = sample_sentence(sample, config)
+    sentence = sample_sentence(sample, config["model"]["sample_above"])
     assert f"each fit saw a sample of {sample['units']} of its {sample['of_units']} paragraphs" in sentence
     assert "folded in" in sentence and f"of the {sample['documents']} documents" in sentence
     assert html.escape(sentence) in (result.out_dir / "report.html").read_text(encoding="utf-8")
-    assert sample_sentence(None, config) == ""
+    assert sample_sentence(None, config["model"]["sample_above"]) == ""

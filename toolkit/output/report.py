@@ -161,7 +161,7 @@ def methods_paragraph(
         f"{v['min_df']} {unit} and at most {v['max_df']:.0%} of them ({counts['vocabulary']} words, "
         f"{counts['tokens']} tokens). Themes were measured with {model}. {ensemble} "
         + (stopped + " " if (stopped := sampler_sentence(manifest.get("convergence"))) else "")
-        + (sampled + " " if (sampled := sample_sentence(manifest.get("sample"), config)) else "")
+        + (sampled + " " if (sampled := sample_sentence(manifest.get("sample"), m["sample_above"], unit)) else "")
         + "A paragraph's theme share is "
         "the share of its tokens assigned to the topics labelled with that theme; shares by year (and period or "
         f"group) are weighted by tokens. {intervals} {_validation_sentence(themes)} The paragraphs that carry "
@@ -196,14 +196,13 @@ def sampler_sentence(convergence: dict | None) -> str:
     )
 
 
-def sample_sentence(sample: dict | None, config) -> str:
+def sample_sentence(sample: dict | None, above: int, unit: str = "paragraphs") -> str:
     """That the models were fitted on a sample of the units and the rest folded in (the manifest's ``sample``, above
-    ``model.sample_above`` tokens), in a sentence; '' when they saw every unit."""
+    ``model.sample_above`` tokens), in a sentence; '' when they saw every unit. ``unit``: what a unit is."""
     if not sample:
         return ""
-    unit = "paragraphs" if config["units"]["kind"] == "paragraph" else "documents"
     return (
-        f"As the corpus has more than {config['model']['sample_above']} tokens, each fit saw a sample of "
+        f"As the corpus has more than {above} tokens, each fit saw a sample of "
         f"{sample['units']} of its {sample['of_units']} {unit} ({sample['tokens']} of {sample['of_tokens']} tokens: "
         f"about the same share of each of the {sample['documents']} documents' tokens, taken in a seeded random "
         f"order); the other {unit}' shares were estimated with that fit's topics held fixed (folded in)."
