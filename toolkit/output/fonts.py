@@ -9,13 +9,20 @@ CJK_FAMILY = "Noto Sans CJK SC"
 WEB_FAMILY = "Toolkit Noto Sans CJK SC"  # the family name of the subset inlined into HTML pages
 
 
+def collection_path() -> str:
+    """The path of the installed Noto Sans CJK collection (what the HTML pages' font is cut from)."""
+    import noto_cjk_sans_otc
+
+    return str(noto_cjk_sans_otc.FONT_PATH)
+
+
 @functools.lru_cache(maxsize=1)
 def cjk_font_path() -> str:
-    """Register the shipped Noto Sans CJK collection with matplotlib (once) and return its path."""
-    import noto_cjk_sans_otc
+    """Register the shipped Noto Sans CJK collection with matplotlib (once) and return its path (the pages, which
+    only read the file, take :func:`collection_path`: a run need not import matplotlib for them)."""
     from matplotlib import font_manager
 
-    path = str(noto_cjk_sans_otc.FONT_PATH)
+    path = collection_path()
     font_manager.fontManager.addfont(path)
     return path
 
@@ -64,7 +71,7 @@ def font_face_css(text: str) -> str:
     if base is not None and drawn <= base[1]:
         source = {"file": io.BytesIO(base[0])}
     else:
-        source = {"file": cjk_font_path(), "fontNumber": _collection_number()}
+        source = {"file": collection_path(), "fontNumber": _collection_number()}
     buffer = io.BytesIO()
     # The source's bounding box and extents are kept (they bound the subset's glyphs too): recomputing them
     # runs every kept glyph's outline program, about half of the time of a page's subset from the collection.
@@ -84,7 +91,7 @@ def _collection_number() -> int:
     """The index of :data:`CJK_FAMILY` in the installed collection."""
     from fontTools.ttLib import TTCollection
 
-    with TTCollection(cjk_font_path(), lazy=True) as collection:
+    with TTCollection(collection_path(), lazy=True) as collection:
         return [font["name"].getDebugName(1) for font in collection.fonts].index(CJK_FAMILY)
 
 
@@ -92,7 +99,7 @@ def collection_sha256() -> str:
     """The SHA-256 of the installed collection's file (what web_font_base.json records)."""
     import hashlib
 
-    with open(cjk_font_path(), "rb") as source:
+    with open(collection_path(), "rb") as source:
         return hashlib.file_digest(source, "sha256").hexdigest()
 
 
