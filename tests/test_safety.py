@@ -226,6 +226,34 @@ def test_sigterm_stops_a_run_like_ctrl_c(project, to_group):
     assert _process_group(process.pid) == []
 
 
+def test_an_interrupt_that_c_code_swallowed_still_stops_the_run(project, monkeypatch, capsys):
+    """A signal handler's exception raised inside a callback from C (numba's through ctypes, as it loads its
+    kernels) is printed as ignored and lost: the run then finished as if not interrupted. It is kept and
+    raised as the next stage starts: the run stops, keeps no output and prints no traceback."""
+    import ctypes
+
+    from toolkit import pipeline
+    from toolkit.errors import Terminated
+
+    tmp_path, config = project
+
+    def handler_raising() -> None:
+        raise Terminated
+
+    callback = ctypes.CFUNCTYPE(None)(handler_raising)
+    counted = pipeline.count_units
+
+    def count_units(*args):
+        callback()  # returns: ctypes reports the exception as unraisable and goes on
+        return counted(*args)
+
+    monkeypatch.setattr(pipeline, "count_units", count_units)
+    with pytest.raises(Terminated):
+        toolkit.run(Config.load(config, ["figures.formats=[]", "figures.ldavis=false"]), tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    assert "Traceback" not in capsys.readouterr().err
+
+
 def test_an_unwritable_output_parent_is_reported_before_any_work(project, monkeypatch):
     tmp_path, config = project
     calls = []

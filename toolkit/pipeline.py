@@ -22,7 +22,7 @@ from .analysis.trends import Trends, yearly_trends
 from .config import Config
 from .output import atomic
 from .processes import BackgroundJobs
-from .progress import collected_warnings, timed
+from .progress import collected_warnings, kept_interrupts, timed
 from .text.preparation import Prepared, load_inputs, prepare, protected_paths
 from .text.vectorize import unit_counts
 
@@ -424,6 +424,7 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
     timings: dict[str, float] = {}
     with (
         atomic.output_folder(out_dir, protected_paths(config)) as work,
+        kept_interrupts(),  # inside the folder's block: a kept interrupt ends the run before the folder is kept
         collected_warnings() as warned,
         # The figures are drawn in worker processes while the run goes on, each as soon as its tables exist;
         # leaving the block (an error) stops them before the folder is cleaned up.

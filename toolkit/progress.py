@@ -46,11 +46,48 @@ class Progress:
 
 @contextmanager
 def timed(timings: dict[str, float], stage: str):
-    """Time the block into ``timings[stage]`` (seconds) and log its start."""
+    """Time the block into ``timings[stage]`` (seconds) and log its start; an interrupt that C code swallowed
+    before it (:func:`kept_interrupts`) stops the run instead."""
+    raise_kept_interrupt()
     start = time.perf_counter()
     log.info("%s ...", stage)
     yield
     timings[stage] = round(time.perf_counter() - start, 3)
+
+
+_KEPT: list[KeyboardInterrupt] = []  # the interrupts that C code swallowed during :func:`kept_interrupts`
+
+
+@contextmanager
+def kept_interrupts():
+    """While the block runs, an interrupt (Ctrl-C, SIGTERM: a ``KeyboardInterrupt``) that C code swallowed is
+    kept and raised when the next stage starts (:func:`timed`), or as the block ends without another error.
+    A signal handler raises wherever Python code next runs; where that is a callback from C (numba's notices
+    through ctypes as it loads its compiled kernels), the exception was printed as "Exception ignored" with its
+    traceback and lost, and the run went on to finish as if it had not been interrupted."""
+    previous = sys.unraisablehook
+
+    def keep(unraisable) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            _KEPT.append(unraisable.exc_value)
+        else:
+            previous(unraisable)
+
+    sys.unraisablehook = keep
+    try:
+        yield
+        raise_kept_interrupt()
+    finally:
+        sys.unraisablehook = previous
+        _KEPT.clear()
+
+
+def raise_kept_interrupt() -> None:
+    """Raise the interrupt that C code swallowed during :func:`kept_interrupts`, if there is one."""
+    if _KEPT:
+        interrupt = _KEPT[0]
+        _KEPT.clear()
+        raise interrupt
 
 
 class _Collect(logging.Handler):
