@@ -1,9 +1,13 @@
-"""The drawing workers (toolkit.processes.BackgroundJobs): lower priority than the run, warmed up as they start."""
+"""The drawing workers (toolkit.processes.BackgroundJobs): lower priority than the run, warmed up as they start
+or forked from a server that imported what they need."""
 
+import multiprocessing
 import os
 import sys
 
-from toolkit.output.tables import warm_up_drawing
+import pytest
+
+from toolkit.output.tables import DRAWING_MODULES, warm_up_drawing
 from toolkit.processes import WORKER_NICE, BackgroundJobs
 
 
@@ -37,3 +41,21 @@ def test_one_worker_means_the_jobs_run_here_at_once():
     assert jobs.pool is None
     jobs.submit(os.getpid)
     assert jobs.results[0][0] == os.getpid() and jobs.wait()[0][0] == os.getpid()
+
+
+def parent_command() -> str:
+    import psutil
+
+    return " ".join(psutil.Process(os.getppid()).cmdline())
+
+
+@pytest.mark.skipif("forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server here")
+def test_workers_with_a_preload_are_forked_from_a_server_that_imported_it():
+    """The modules a run's drawing needs are imported once, by the fork server, not by each worker: a worker with
+    no warm-up of its own has them, and its parent is the server."""
+    with BackgroundJobs(2, preload=DRAWING_MODULES) as jobs:
+        jobs.start()
+        jobs.submit(drawing_modules_loaded)
+        jobs.submit(parent_command)
+        (loaded, _), (parent, _) = jobs.wait()
+    assert loaded and "multiprocessing.forkserver" in parent
