@@ -82,13 +82,12 @@ def plot_theme_shares(
             )
             _fit_y(ax, values, *(rows[c].to_numpy(dtype=float) for c in ("share_high", "seed_max") if c in rows))
             ax.set_title(lexicon.label(theme, language), fontsize=9)
-            _year_axis(ax, with_data, 5)
             ax.tick_params(labelsize=7)
             ax.grid(axis="y", alpha=0.3)
         strip = grid.strip
         strip.bar(years, documents, color="#999999", width=0.8)
         strip.set_ylabel(text["documents"], fontsize=7)
-        _year_axis(strip, with_data, 8)
+        _year_axis(strip, with_data, 8)  # the panels share the strip's x axis, its ticks included
         strip.tick_params(labelsize=7)
         strip.set_xlabel(text["year"])
         notes = (
