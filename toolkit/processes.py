@@ -68,12 +68,12 @@ class BackgroundJobs:
     executor of their own (not joblib's, which the run's stages start and stop), started by :meth:`start` or the
     first job; each ends when the process that started it does (:func:`_start_worker`).
 
-    ``preload``: modules that every job needs. Where the platform has one (POSIX), the workers are then forked
-    from multiprocessing's fork server, which imports them once for all workers and for later runs of this
-    process: a worker of its own spends 0.7 CPU-s importing pandas and matplotlib, most of what it costs to
-    start one, and a run starts one per core. The fork server and the modules it preloads are the
-    multiprocessing module's, one per process: when something else started it first, the workers import what
-    they need themselves (``warm_up``)."""
+    ``preload``: modules that every job needs. Where the platform has one (POSIX) and this process's main module
+    is inert (:func:`_main_is_inert`), the workers are then forked from multiprocessing's fork server, which
+    imports them once for all workers and for later runs of this process: a worker of its own spends 0.7 CPU-s
+    importing pandas and matplotlib, most of what it costs to start one, and a run starts one per core. The fork
+    server and the modules it preloads are the multiprocessing module's, one per process: when something else
+    started it first, the workers import what they need themselves (``warm_up``)."""
 
     def __init__(self, workers: int = 0, *, preload: tuple[str, ...] = (), warm_up=None):
         self.workers = workers or os.cpu_count() or 1
@@ -92,7 +92,7 @@ class BackgroundJobs:
             from joblib.externals.loky import ProcessPoolExecutor
             from joblib.externals.loky.backend.context import get_context
 
-            forked = bool(self.preload) and "forkserver" in multiprocessing.get_all_start_methods()
+            forked = bool(self.preload) and "forkserver" in multiprocessing.get_all_start_methods() and _main_is_inert()
             context = get_context("forkserver") if forked else None
             if forked:
                 from multiprocessing import forkserver
@@ -131,6 +131,29 @@ class BackgroundJobs:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def _main_is_inert() -> bool:
+    """Whether this process's main module runs nothing when imported again. A process started by multiprocessing's
+    fork server (or spawn) imports its parent's main module first (as ``__mp_main__``), which runs a script's top
+    level again unless ``if __name__ == "__main__":`` guards it: a study script that calls ``toolkit.run`` at its
+    top level would run again in each worker. Inert: no main module (a ``python -c`` command, an interactive
+    session), a package's ``__main__`` (``python -m toolkit``, ``python -m pytest``: multiprocessing leaves it
+    alone) and the ``toolkit`` command that pip generates (its call is guarded). Any other (a user's script, a
+    Jupyter kernel's launcher): the workers are loky's own, which never import it."""
+    import sys
+    import sysconfig
+    from pathlib import Path
+
+    main = sys.modules.get("__main__")
+    name = getattr(getattr(main, "__spec__", None), "name", None)
+    if name is not None:
+        return name.endswith(".__main__")
+    path = getattr(main, "__file__", None)
+    if path is None:
+        return True
+    path = Path(path).resolve()
+    return path.name == "toolkit" and path.parent == Path(sysconfig.get_path("scripts")).resolve()
 
 
 WORKER_NICE = 10  # how much lower the workers' priority is than the run's (POSIX nice): they take idle CPU first
