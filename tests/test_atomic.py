@@ -239,11 +239,8 @@ def test_the_drawing_workers_end_with_a_killed_run(tmp_path):
             break
     descendants = psutil.Process(process.pid).children(recursive=True)
     commands = {p.pid: " ".join(p.cmdline()) for p in descendants}
-    # the workers: loky's own processes, or the fork server's children (the server is the run's child)
-    forked = [p for p in descendants if "forkserver" in commands[p.pid] and p.ppid() != process.pid]
-    workers = forked + [p for p in descendants if "loky" in commands[p.pid]]
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=60)
-    assert len(workers) >= 2, f"the drawing workers had started: {list(commands.values())}"
+    assert sum("loky" in command for command in commands.values()) >= 2, "the drawing workers had started"
     _, alive = psutil.wait_procs(descendants, timeout=30)
     assert alive == [], [commands[p.pid][:100] for p in alive]

@@ -277,12 +277,12 @@ def test_outputs_follow_the_umask_and_spreadsheet_formulas_are_neutralised_in_cs
     table.loc[2, "place"] = "@武汉"
     table.to_csv(metadata, index=False)
     previous = os.umask(0o027)
-    atomic.umask.cache_clear()
+    atomic._umask.cache_clear()
     try:
         result = toolkit.run(config, tmp_path / "out")
     finally:
         os.umask(previous)
-        atomic.umask.cache_clear()
+        atomic._umask.cache_clear()
     for name in ("units.csv", "config.toml", "manifest.json", "figures/theme_shares.png"):
         assert stat.S_IMODE((tmp_path / "out" / name).stat().st_mode) == 0o640, name
     assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == 0o750

@@ -65,46 +65,23 @@ class BackgroundJobs:
     does not depend on the number of workers. ``wait`` returns each job's (result, seconds) in the order they
     were submitted and raises the first error; leaving the ``with`` block stops the workers, the jobs not yet
     run with them (an error elsewhere in the run, before its folder is cleaned up). The workers are a loky
-    executor of their own (not joblib's, which the run's stages start and stop), started by :meth:`start` or the
-    first job; each ends when the process that started it does (:func:`_start_worker`).
+    executor of their own (not joblib's, which the run's stages start and stop), started by :meth:`start` or the first job;
+    each ends when the process that started it does (:func:`_start_worker`)."""
 
-    ``preload``: modules that every job needs. Where the platform has one (POSIX) and this process's main module
-    is inert (:func:`_main_is_inert`), the workers are then forked from multiprocessing's fork server, which
-    imports them once for all workers and for later runs of this process: a worker of its own spends 0.7 CPU-s
-    importing pandas and matplotlib, most of what it costs to start one, and a run starts one per core. The fork
-    server and the modules it preloads are the multiprocessing module's, one per process: when something else
-    started it first, the workers import what they need themselves (``warm_up``)."""
-
-    def __init__(self, workers: int = 0, *, preload: tuple[str, ...] = (), warm_up=None):
+    def __init__(self, workers: int = 0, *, warm_up=None):
         self.workers = workers or os.cpu_count() or 1
-        self.preload = preload
         self.warm_up = warm_up
         self.pool = None
         self.results: list = []  # futures, or (result, seconds) of the jobs run in this process
 
     def start(self) -> None:
-        """Start the workers now, before the first job (nothing when the jobs run in this process), so that what
-        they need is imported while the caller is still busy with other work: by the fork server (``preload``),
-        whose workers are forked at the first job, or by each worker (``warm_up``) as it starts."""
+        """Start the worker processes now, before the first job (nothing when the jobs run in this process):
+        each imports what the jobs need (``warm_up``) while the caller is still busy with other work."""
         if self.workers > 1 and self.pool is None:
-            import multiprocessing
-
             from joblib.externals.loky import ProcessPoolExecutor
-            from joblib.externals.loky.backend.context import get_context
 
-            forked = bool(self.preload) and "forkserver" in multiprocessing.get_all_start_methods() and _main_is_inert()
-            context = get_context("forkserver") if forked else None
-            if forked:
-                from multiprocessing import forkserver
-
-                context.set_forkserver_preload(list(self.preload))
-                forkserver.ensure_running()  # returns at once; forking a worker now would wait for the imports
-            from .output.atomic import umask
-
-            initargs = (self.warm_up, umask())
-            self.pool = ProcessPoolExecutor(self.workers, context=context, initializer=_start_worker, initargs=initargs)
-            if not forked:
-                self.pool.submit(os.getpid)  # loky starts its workers with the first job
+            self.pool = ProcessPoolExecutor(self.workers, initializer=_start_worker, initargs=(os.getpid(), self.warm_up))
+            self.pool.submit(os.getpid)  # loky starts its workers with the first job
 
     def submit(self, function, *args, **kwargs) -> None:
         if self.workers <= 1:
@@ -133,42 +110,15 @@ class BackgroundJobs:
         self.stop()
 
 
-def _main_is_inert() -> bool:
-    """Whether this process's main module runs nothing when imported again. A process started by multiprocessing's
-    fork server (or spawn) imports its parent's main module first (as ``__mp_main__``), which runs a script's top
-    level again unless ``if __name__ == "__main__":`` guards it: a study script that calls ``toolkit.run`` at its
-    top level would run again in each worker. Inert: no main module (a ``python -c`` command, an interactive
-    session), a package's ``__main__`` (``python -m toolkit``, ``python -m pytest``: multiprocessing leaves it
-    alone) and the ``toolkit`` command that pip generates (its call is guarded). Any other (a user's script, a
-    Jupyter kernel's launcher): the workers are loky's own, which never import it."""
-    import sys
-    import sysconfig
-    from pathlib import Path
-
-    main = sys.modules.get("__main__")
-    name = getattr(getattr(main, "__spec__", None), "name", None)
-    if name is not None:
-        return name.endswith(".__main__")
-    path = getattr(main, "__file__", None)
-    if path is None:
-        return True
-    path = Path(path).resolve()
-    return path.name == "toolkit" and path.parent == Path(sysconfig.get_path("scripts")).resolve()
-
-
 WORKER_NICE = 10  # how much lower the workers' priority is than the run's (POSIX nice): they take idle CPU first
 
 
-def _start_worker(warm_up=None, mask: int | None = None) -> None:
+def _start_worker(parent: int, warm_up=None) -> None:
     """A new worker of :class:`BackgroundJobs`: SIGINT is left to the run, which stops its workers itself (a
-    worker would otherwise print its own traceback); and it ends as soon as its parent process does. A run
+    worker would otherwise print its own traceback); and it ends as soon as its ``parent`` process does. A run
     killed by SIGKILL stops nothing: its workers drew the figures still queued into the dead run's folder and
     then waited for work for minutes; loky's workers have no watch of their own on the process that started
-    them, so a thread of each checks its parent twice a second. A worker forked by the fork server has the
-    server as its parent, which ends once the process that started it has ended and no process holds the
-    server's "alive" pipe, which multiprocessing gives each of the server's children: the worker closes its copy
-    (it starts no process through the server itself). Such a worker has the umask the server started with, so
-    it takes the run's (``mask``): the files it writes get the modes the run's own get.
+    them, so a thread of each checks its parent twice a second.
 
     The worker runs at a lower priority (:data:`WORKER_NICE`): its jobs overlap the run, and the run's own
     stages, on which every later job waits, go first when they want the same core. Then ``warm_up()``, if given
@@ -180,10 +130,7 @@ def _start_worker(warm_up=None, mask: int | None = None) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _let_go_of_fork_server()
-    if mask is not None:
-        os.umask(mask)
-    threading.Thread(target=_exit_after, args=(os.getppid(),), daemon=True).start()
+    threading.Thread(target=_exit_after, args=(parent,), daemon=True).start()
     if hasattr(os, "nice"):
         os.nice(WORKER_NICE)
     if warm_up is not None:
@@ -192,22 +139,6 @@ def _start_worker(warm_up=None, mask: int | None = None) -> None:
         except Exception:  # the jobs import the same and report what fails
             pass
     gc.freeze()
-
-
-def _let_go_of_fork_server() -> None:
-    """Close this process's copy of the fork server's "alive" pipe, if it has one (a child of the server): the
-    server ends when its last copy is closed, after the process that started it has ended."""
-    import sys
-
-    if "multiprocessing.forkserver" not in sys.modules:  # not a child of the fork server
-        return
-    from multiprocessing import forkserver
-
-    server = forkserver._forkserver
-    alive = getattr(server, "_forkserver_alive_fd", None)
-    if alive is not None:
-        server._forkserver_alive_fd = None
-        os.close(alive)
 
 
 def _exit_after(parent: int) -> None:

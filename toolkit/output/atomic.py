@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=1)
-def umask() -> int:
+def _umask() -> int:
     """The process's umask (read from /proc where possible: ``os.umask`` can only be read by setting it)."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
@@ -51,11 +51,11 @@ def umask() -> int:
 
 def file_mode() -> int:
     """Permissions of a new file under the user's umask (what ``open(path, "w")`` would give)."""
-    return 0o666 & ~umask()
+    return 0o666 & ~_umask()
 
 
 def folder_mode() -> int:
-    return 0o777 & ~umask()
+    return 0o777 & ~_umask()
 
 
 @contextlib.contextmanager

@@ -159,11 +159,6 @@ def draw_figure(folder: Path, name: str, function: str, args: tuple, kwargs: dic
     return name
 
 
-# the modules every figure needs, imported once for all drawing workers where they can be forked from a server
-# that has them (toolkit.processes.BackgroundJobs' ``preload``)
-DRAWING_MODULES = ("pandas", "matplotlib.figure", "matplotlib.backends.backend_agg", "toolkit.output.plots")
-
-
 def warm_up_drawing() -> None:
     """What the figures need first, done in each drawing worker as it starts, while the run is busy elsewhere:
     pandas, matplotlib and the CJK font (a small figure with Chinese text drawn and thrown away). The pyLDAvis page
