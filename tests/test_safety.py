@@ -254,6 +254,29 @@ def test_an_interrupt_that_c_code_swallowed_still_stops_the_run(project, monkeyp
     assert "Traceback" not in capsys.readouterr().err
 
 
+def test_only_the_main_threads_swallowed_interrupts_are_kept_and_the_hook_is_given_back(monkeypatch):
+    """Signal handlers raise in the main thread: an interrupt that C code swallowed in another thread (one of the
+    user's own) is reported as before, not raised into the run; the hook found is given back."""
+    import ctypes
+    import threading
+
+    from toolkit import progress
+
+    reported = []
+    monkeypatch.setattr(sys, "unraisablehook", reported.append)
+
+    def handler_raising() -> None:
+        raise KeyboardInterrupt
+
+    callback = ctypes.CFUNCTYPE(None)(handler_raising)
+    with progress.kept_interrupts():
+        thread = threading.Thread(target=callback)
+        thread.start()
+        thread.join()
+    assert [type(r.exc_value) for r in reported] == [KeyboardInterrupt]
+    assert sys.unraisablehook == reported.append
+
+
 def test_an_unwritable_output_parent_is_reported_before_any_work(project, monkeypatch):
     tmp_path, config = project
     calls = []

@@ -60,15 +60,19 @@ _KEPT: list[KeyboardInterrupt] = []  # the interrupts that C code swallowed duri
 
 @contextmanager
 def kept_interrupts():
-    """While the block runs, an interrupt (Ctrl-C, SIGTERM: a ``KeyboardInterrupt``) that C code swallowed is
-    kept and raised when the next stage starts (:func:`timed`), or as the block ends without another error.
-    A signal handler raises wherever Python code next runs; where that is a callback from C (numba's notices
+    """While the block runs, an interrupt (Ctrl-C, SIGTERM: a ``KeyboardInterrupt``) that C code swallowed in the
+    main thread is kept and raised when the next stage starts (:func:`timed`), or as the block ends without another
+    error. A signal handler raises wherever Python code next runs; where that is a callback from C (numba's notices
     through ctypes as it loads its compiled kernels), the exception was printed as "Exception ignored" with its
-    traceback and lost, and the run went on to finish as if it had not been interrupted."""
+    traceback and lost, and the run went on to finish as if it had not been interrupted. Only the main thread's
+    are kept, and raised there (signal handlers run in it); the hook given back at the end is the one found, unless
+    something replaced this one meanwhile."""
+    import threading
+
     previous = sys.unraisablehook
 
     def keep(unraisable) -> None:
-        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        if isinstance(unraisable.exc_value, KeyboardInterrupt) and threading.current_thread() is threading.main_thread():
             _KEPT.append(unraisable.exc_value)
         else:
             previous(unraisable)
@@ -78,13 +82,16 @@ def kept_interrupts():
         yield
         raise_kept_interrupt()
     finally:
-        sys.unraisablehook = previous
+        if sys.unraisablehook is keep:
+            sys.unraisablehook = previous
         _KEPT.clear()
 
 
 def raise_kept_interrupt() -> None:
-    """Raise the interrupt that C code swallowed during :func:`kept_interrupts`, if there is one."""
-    if _KEPT:
+    """In the main thread, raise the interrupt that C code swallowed during :func:`kept_interrupts`, if any."""
+    import threading
+
+    if _KEPT and threading.current_thread() is threading.main_thread():
         interrupt = _KEPT[0]
         _KEPT.clear()
         raise interrupt
