@@ -37,3 +37,26 @@ def test_one_worker_means_the_jobs_run_here_at_once():
     assert jobs.pool is None
     jobs.submit(os.getpid)
     assert jobs.results[0][0] == os.getpid() and jobs.wait()[0][0] == os.getpid()
+
+
+def test_a_users_script_without_a_main_guard_runs_once(tmp_path):
+    """A script that calls ``toolkit.run`` at its top level, as research scripts do, runs once: the drawing workers
+    do not import the script again (workers of multiprocessing's fork server or spawn would, which runs the code of
+    a script without an ``if __name__ == "__main__":`` guard again in each of them)."""
+    from .conftest import FAST, SEEDS_CONFIG, _finished, _this_checkout
+
+    log, out = tmp_path / "ran.txt", tmp_path / "out"
+    overrides = [*FAST, "figures.workers=2"]
+    script = tmp_path / "study.py"
+    script.write_text(
+        "import toolkit\n"
+        f"with open({str(log)!r}, 'a') as handle:\n"
+        "    handle.write('ran\\n')\n"
+        f"toolkit.run(toolkit.Config.load({str(SEEDS_CONFIG)!r}, {overrides!r}), {str(out)!r})\n",
+        encoding="utf-8",
+    )
+    env = {**_this_checkout(None), "TOOLKIT_CACHE_DIR": str(tmp_path / "cache")}
+    result = _finished([sys.executable, str(script)], 300, cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert log.read_text() == "ran\n"
+    assert (out / "figures" / "theme_shares.png").is_file()
