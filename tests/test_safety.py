@@ -256,7 +256,8 @@ def test_an_interrupt_that_c_code_swallowed_still_stops_the_run(project, monkeyp
 
 def test_only_the_main_threads_swallowed_interrupts_are_kept_and_the_hook_is_given_back(monkeypatch):
     """Signal handlers raise in the main thread: an interrupt that C code swallowed in another thread (one of the
-    user's own) is reported as before, not raised into the run; the hook found is given back."""
+    user's own) is reported as before, not raised into the run; the hook found is given back; a run in another
+    thread does not replace it."""
     import ctypes
     import threading
 
@@ -275,6 +276,16 @@ def test_only_the_main_threads_swallowed_interrupts_are_kept_and_the_hook_is_giv
         thread.join()
     assert [type(r.exc_value) for r in reported] == [KeyboardInterrupt]
     assert sys.unraisablehook == reported.append
+    hooks = []
+
+    def run_elsewhere() -> None:  # a run in another thread: no signal reaches it, nothing to keep
+        with progress.kept_interrupts():
+            hooks.append(sys.unraisablehook)
+
+    thread = threading.Thread(target=run_elsewhere)
+    thread.start()
+    thread.join()
+    assert hooks == [reported.append]
 
 
 def test_an_unwritable_output_parent_is_reported_before_any_work(project, monkeypatch):

@@ -64,11 +64,14 @@ def kept_interrupts():
     main thread is kept and raised when the next stage starts (:func:`timed`), or as the block ends without another
     error. A signal handler raises wherever Python code next runs; where that is a callback from C (numba's notices
     through ctypes as it loads its compiled kernels), the exception was printed as "Exception ignored" with its
-    traceback and lost, and the run went on to finish as if it had not been interrupted. Only the main thread's
-    are kept, and raised there (signal handlers run in it); the hook given back at the end is the one found, unless
-    something replaced this one meanwhile."""
+    traceback and lost, and the run went on to finish as if it had not been interrupted. Signal handlers run in the
+    main thread: only a block there keeps the main thread's interrupts, and only that thread raises them; the hook
+    given back at the end is the one found, unless something replaced this one meanwhile."""
     import threading
 
+    if threading.current_thread() is not threading.main_thread():  # a run in another thread gets no signal
+        yield
+        return
     previous = sys.unraisablehook
 
     def keep(unraisable) -> None:
