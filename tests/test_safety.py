@@ -254,6 +254,25 @@ def test_an_interrupt_that_c_code_swallowed_still_stops_the_run(project, monkeyp
     assert "Traceback" not in capsys.readouterr().err
 
 
+def test_a_swallowed_interrupt_stops_a_long_stage_at_its_next_progress():
+    """A long stage (segmenting a large corpus) reports its progress: a swallowed interrupt stops it there rather
+    than at the next stage, minutes later."""
+    import ctypes
+
+    from toolkit import progress
+
+    def handler_raising() -> None:
+        raise KeyboardInterrupt
+
+    steps = progress.Progress(3, "segment", "documents")
+    with pytest.raises(KeyboardInterrupt), progress.kept_interrupts():
+        steps.advance()
+        ctypes.CFUNCTYPE(None)(handler_raising)()  # swallowed: reported as unraisable
+        steps.advance()
+        pytest.fail("the second step ran")
+    assert steps.done == 1
+
+
 def test_only_the_main_threads_swallowed_interrupts_are_kept_and_the_hook_is_given_back(monkeypatch):
     """Signal handlers raise in the main thread: an interrupt that C code swallowed in another thread (one of the
     user's own) is reported as before, not raised into the run; the hook found is given back; a run in another

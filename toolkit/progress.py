@@ -31,6 +31,8 @@ class Progress:
         )
 
     def advance(self, n: int = 1) -> None:
+        """``n`` more done; an interrupt that C code swallowed since (:func:`kept_interrupts`) stops the work here."""
+        raise_kept_interrupt()
         self.done += n
         now = time.perf_counter()
         if self.active and (now - self.last >= self.every or self.done >= self.total):
@@ -61,12 +63,13 @@ _KEPT: list[KeyboardInterrupt] = []  # the interrupts that C code swallowed duri
 @contextmanager
 def kept_interrupts():
     """While the block runs, an interrupt (Ctrl-C, SIGTERM: a ``KeyboardInterrupt``) that C code swallowed in the
-    main thread is kept and raised when the next stage starts (:func:`timed`), or as the block ends without another
-    error. A signal handler raises wherever Python code next runs; where that is a callback from C (numba's notices
-    through ctypes as it loads its compiled kernels), the exception was printed as "Exception ignored" with its
-    traceback and lost, and the run went on to finish as if it had not been interrupted. Signal handlers run in the
-    main thread: only a block there keeps the main thread's interrupts, and only that thread raises them; the hook
-    given back at the end is the one found, unless something replaced this one meanwhile."""
+    main thread is kept and raised when the next stage starts (:func:`timed`) or a long stage reports progress
+    (:meth:`Progress.advance`), or as the block ends without another error. A signal handler raises wherever
+    Python code next runs; where that is a callback from C (numba's notices through ctypes as it loads its compiled
+    kernels), the exception was printed as "Exception ignored" with its traceback and lost, and the run went on to
+    finish as if it had not been interrupted. Signal handlers run in the main thread: only a block there keeps the
+    main thread's interrupts, and only that thread raises them; the hook given back at the end is the one found,
+    unless something replaced this one meanwhile."""
     import threading
 
     if threading.current_thread() is not threading.main_thread():  # a run in another thread gets no signal
