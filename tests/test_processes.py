@@ -6,6 +6,8 @@ import sys
 from toolkit.output.tables import warm_up_drawing
 from toolkit.processes import WORKER_NICE, BackgroundJobs
 
+from .conftest import python_process
+
 
 def drawing_modules_loaded() -> bool:
     return "matplotlib.backends.backend_agg" in sys.modules and "pandas" in sys.modules
@@ -60,3 +62,28 @@ def test_a_users_script_without_a_main_guard_runs_once(tmp_path):
     assert result.returncode == 0, result.stderr
     assert log.read_text() == "ran\n"
     assert (out / "figures" / "theme_shares.png").is_file()
+
+
+def test_a_ctrl_c_as_the_workers_start_prints_no_traceback():
+    """A terminal's Ctrl-C goes to every process of its foreground group: one that reached a drawing worker while it
+    still imported what it runs ended the worker with a traceback beside the run's own message. The workers are
+    started with SIGINT blocked, and ignore it once they can."""
+    code = (
+        "import os, signal, sys, time\n"
+        "from toolkit.output.tables import warm_up_drawing\n"
+        "from toolkit.processes import BackgroundJobs\n"
+        "jobs = BackgroundJobs(2, warm_up=warm_up_drawing)\n"
+        "try:\n"
+        "    jobs.start()\n"
+        "    time.sleep(float(sys.argv[1]))\n"
+        "    os.killpg(0, signal.SIGINT)\n"
+        "    time.sleep(5)\n"
+        "except KeyboardInterrupt:\n"
+        "    signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+        "    print('interrupted', file=sys.stderr)\n"
+        "finally:\n"
+        "    jobs.stop()\n"
+    )
+    for delay in (0.05, 0.2, 0.4):  # the workers import for about a second
+        result = python_process(code, delay, start_new_session=True, timeout=60)
+        assert "Traceback" not in result.stderr and "interrupted" in result.stderr, (delay, result.stderr[-2000:])

@@ -80,8 +80,9 @@ class BackgroundJobs:
         if self.workers > 1 and self.pool is None:
             from joblib.externals.loky import ProcessPoolExecutor
 
-            self.pool = ProcessPoolExecutor(self.workers, initializer=_start_worker, initargs=(os.getpid(), self.warm_up))
-            self.pool.submit(os.getpid)  # loky starts its workers with the first job
+            with _interrupts_held():  # the workers are started (forked and executed) in this thread, now
+                self.pool = ProcessPoolExecutor(self.workers, initializer=_start_worker, initargs=(os.getpid(), self.warm_up))
+                self.pool.submit(os.getpid)  # loky starts its workers with the first job
 
     def submit(self, function, *args, **kwargs) -> None:
         if self.workers <= 1:
@@ -110,6 +111,30 @@ class BackgroundJobs:
         self.stop()
 
 
+@contextmanager
+def _interrupts_held():
+    """SIGINT blocked in this thread for the block, in which worker processes are started: a Ctrl-C goes to every
+    process of the terminal's foreground group, and one that reached a worker still importing what it runs ended it
+    with a traceback printed beside the run's one-line message. A new process inherits the blocked signal (the
+    mask survives fork and exec), so a Ctrl-C then waits in each worker until it ignores SIGINT
+    (:func:`_start_worker`); this process gets its own as the block ends. multiprocessing's resource tracker, which
+    the workers' semaphores need, is started first: Python 3.11's unblocks SIGINT after starting (it does not
+    restore the mask it found), which let the workers start with SIGINT deliverable again."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):  # no POSIX signal masks (Windows)
+        yield
+        return
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 WORKER_NICE = 10  # how much lower the workers' priority is than the run's (POSIX nice): they take idle CPU first
 
 
@@ -130,6 +155,8 @@ def _start_worker(parent: int, warm_up=None) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # started with SIGINT blocked (_interrupts_held): one waiting is dropped
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     threading.Thread(target=_exit_after, args=(parent,), daemon=True).start()
     if hasattr(os, "nice"):
         os.nice(WORKER_NICE)
