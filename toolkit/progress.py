@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 import time
 from contextlib import contextmanager
 
@@ -70,15 +71,13 @@ def kept_interrupts():
     finish as if it had not been interrupted. Signal handlers run in the main thread: only a block there keeps the
     main thread's interrupts, and only that thread raises them; the hook given back at the end is the one found,
     unless something replaced this one meanwhile."""
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():  # a run in another thread gets no signal
+    if not _on_main_thread():  # a run in another thread gets no signal
         yield
         return
     previous = sys.unraisablehook
 
     def keep(unraisable) -> None:
-        if isinstance(unraisable.exc_value, KeyboardInterrupt) and threading.current_thread() is threading.main_thread():
+        if isinstance(unraisable.exc_value, KeyboardInterrupt) and _on_main_thread():
             _KEPT.append(unraisable.exc_value)
         else:
             previous(unraisable)
@@ -93,11 +92,13 @@ def kept_interrupts():
         _KEPT.clear()
 
 
+def _on_main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
 def raise_kept_interrupt() -> None:
     """In the main thread, raise the interrupt that C code swallowed during :func:`kept_interrupts`, if any."""
-    import threading
-
-    if _KEPT and threading.current_thread() is threading.main_thread():
+    if _KEPT and _on_main_thread():
         interrupt = _KEPT[0]
         _KEPT.clear()
         raise interrupt
