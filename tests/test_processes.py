@@ -57,8 +57,7 @@ def test_a_users_script_without_a_main_guard_runs_once(tmp_path):
         f"toolkit.run(toolkit.Config.load({str(SEEDS_CONFIG)!r}, {overrides!r}), {str(out)!r})\n",
         encoding="utf-8",
     )
-    env = {**_this_checkout(None), "TOOLKIT_CACHE_DIR": str(tmp_path / "cache")}
-    result = _finished([sys.executable, str(script)], 300, cwd=tmp_path, env=env)
+    result = _finished([sys.executable, str(script)], 300, cwd=tmp_path, env=_this_checkout(None))  # the session's cache
     assert result.returncode == 0, result.stderr
     assert log.read_text() == "ran\n"
     assert (out / "figures" / "theme_shares.png").is_file()
