@@ -254,6 +254,46 @@ def test_an_interrupt_that_c_code_swallowed_still_stops_the_run(project, monkeyp
     assert "Traceback" not in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_second_signal_stops_a_run_whose_first_c_code_swallowed(project, monkeypatch, sig):
+    """The command line ignores a signal after the first, which is stopping the run (a second Ctrl-C does not cut
+    its clean-up short). When C code swallowed the first (kept for the next stage), a second one raises at once:
+    pressing Ctrl-C again stopped nothing while a long stage (a fit) ran to its end."""
+    import ctypes
+
+    from toolkit import pipeline
+
+    tmp_path, config = project
+
+    def signalled_in_c() -> None:
+        os.kill(os.getpid(), sig)  # its handler runs here, in a callback from C: the exception is swallowed
+        sum(range(10_000))
+
+    callback = ctypes.CFUNCTYPE(None)(signalled_in_c)
+    counted, reached = pipeline.count_units, []
+
+    def count_units(*args):
+        callback()
+        os.kill(os.getpid(), sig)  # the second signal, while the stage goes on
+        for _ in range(100):
+            time.sleep(0.05)
+        reached.append("the end of the stage")
+        return counted(*args)
+
+    monkeypatch.setattr(pipeline, "count_units", count_units)
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: None)  # the run's own hook is put on top
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal (an xdist worker may differ)
+    try:
+        result = cli("run", config, "--out", tmp_path / "out", "--set", "figures.formats=[]")
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+    assert result.returncode == (130 if sig == signal.SIGINT else 143), result.stderr
+    assert reached == [] and not (tmp_path / "out").exists()
+    assert "Traceback" not in result.stderr
+
+
 def test_a_swallowed_interrupt_stops_a_long_stage_at_its_next_progress():
     """A long stage (segmenting a large corpus) reports its progress: a swallowed interrupt stops it there rather
     than at the next stage, minutes later."""

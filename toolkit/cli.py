@@ -181,14 +181,23 @@ def _quiet_libraries() -> None:
     pyarrow.enable_signal_handlers(False)
 
 
-def _terminate(signum, frame):
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM does not cut the clean-up short
-    raise Terminated
+def _stopping_handler():
+    """The handler of SIGINT and SIGTERM for one command: the first signal raises where Python code next runs
+    (``KeyboardInterrupt``, ``Terminated`` for SIGTERM) and the command stops, cleaning up; a later one is ignored,
+    so that it does not cut the clean-up short. Unless C code swallowed the first (``progress.kept_interrupts``
+    keeps it for the run's next stage or progress report, which a long fit reaches only at its end): then the
+    next signal raises again, and a second Ctrl-C stops the run at once."""
+    from .progress import interrupt_waiting
 
+    raised: list[int] = []
 
-def _interrupt(signum, frame):
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # nor does a second Ctrl-C
-    raise KeyboardInterrupt
+    def stop(signum, frame):
+        if raised and not interrupt_waiting():
+            return
+        raised.append(signum)
+        raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+
+    return stop
 
 
 def _interrupt_in(exc: BaseException) -> KeyboardInterrupt | None:
@@ -214,9 +223,10 @@ def main(argv: list[str] | None = None) -> int:
     handler = threading.current_thread() is threading.main_thread()  # signal handlers live in the main thread
     previous = {}
     if handler:
-        previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, _terminate)
+        stop = _stopping_handler()
+        previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, stop)
         if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not one its starter ignored, or its own
-            previous[signal.SIGINT] = signal.signal(signal.SIGINT, _interrupt)
+            previous[signal.SIGINT] = signal.signal(signal.SIGINT, stop)
     interrupted = False
     try:
         _utf8_streams()

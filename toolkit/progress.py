@@ -96,6 +96,11 @@ def _on_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
+def interrupt_waiting() -> bool:
+    """Whether an interrupt that C code swallowed waits to be raised (:func:`kept_interrupts`)."""
+    return bool(_KEPT)
+
+
 def raise_kept_interrupt() -> None:
     """In the main thread, raise the interrupt that C code swallowed during :func:`kept_interrupts`, if any."""
     if _KEPT and _on_main_thread():
