@@ -37,11 +37,16 @@ def test_run_writes_the_output_folder(tmp_path):
         "--set",
         "model.kind=nmf",
         *(arg for setting in FAST for arg in ("--set", setting)),
+        "--set",
+        'figures.only=["top_words", "theme_shares"]',  # these two figures of a paper: nothing else drawn
         cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
     assert "5 documents used, 0 skipped, 145 units, 10 topics" in result.stdout
-    assert (tmp_path / "out" / "figures" / "theme_shares.png").is_file()
+    assert sorted(p.name for p in (tmp_path / "out" / "figures").iterdir()) == ["theme_shares.png", "top_words.png"]
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert report.count("<img ") == 2 and "<h2>theme_shares</h2>" in report and "<h2>top_words</h2>" in report
+    assert (tmp_path / "out" / "theme_by_group.csv").is_file()  # the tables are all written (theme_groups's too)
 
 
 @pytest.mark.parametrize(
@@ -52,6 +57,10 @@ def test_run_writes_the_output_folder(tmp_path):
         (("run", "configs/seeds.toml", "--set", "vocab.min_df=60"), "vocab.min_df (60 units) is above vocab.max_df"),
         (("run", "configs/missing.toml"), "config file not found: configs/missing.toml"),
         (("run", "configs/seeds.toml", "--set", "corpus.texts=nowhere"), "text folder not found"),
+        (
+            ("run", "configs/seeds.toml", "--set", 'figures.only=["theme_shares", "theme_share"]'),
+            "figures.only names no figure 'theme_share': the figures are theme_shares, ",
+        ),
         (("normalize", "nowhere.txt"), "file not found: nowhere.txt"),
         (("tokens", "README.md", "--set", "units.kind=chapter"), "units.kind must be one of 'paragraph', 'document'"),
     ],

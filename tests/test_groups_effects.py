@@ -26,6 +26,7 @@ def grouped(tmp_path_factory):
             "figures.ldavis=false",
             'figures.formats=["png"]',
             "figures.dpi=30",
+            'figures.only=["theme_groups", "theme_periods", "theme_effects"]',  # the figures read below
             "model.keyatm.iterations=100",
         ],
     )

@@ -48,7 +48,7 @@ def test_a_users_script_without_a_main_guard_runs_once(tmp_path):
     from .conftest import FAST, SEEDS_CONFIG, _finished, _this_checkout
 
     log, out = tmp_path / "ran.txt", tmp_path / "out"
-    overrides = [*FAST, "figures.workers=2"]
+    overrides = [*FAST, "figures.workers=2", 'figures.only=["theme_shares"]']
     script = tmp_path / "study.py"
     script.write_text(
         "import toolkit\n"

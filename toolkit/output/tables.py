@@ -186,12 +186,14 @@ class FigureQueue:
     drawing overlaps the rest of the run: :meth:`offer` the run's tables after each stage (a table is added once,
     complete: a figure is drawn from the table as it was offered), :meth:`finish` with all of them. An optional
     figure whose table the run does not make waits for :meth:`finish`, which decides it. The figures are those of
-    :func:`figure_specs` on all the tables."""
+    :func:`figure_specs` on all the tables (those named by ``figures.only``, when it names some)."""
 
     def __init__(self, jobs: BackgroundJobs, folder: Path, lexicon, options: dict, *, title: str = "", level: float = 0.95):
         self.jobs, self.folder, self.lexicon, self.options = jobs, Path(folder), lexicon, options
         self.title, self.level = title, level
-        self.waiting = [figure.name for figure in catalog.FIGURES] if options["formats"] else []
+        only = set(options.get("only") or ())
+        drawn = [figure.name for figure in catalog.FIGURES if not only or figure.name in only]
+        self.waiting = drawn if options["formats"] else []
 
     def offer(self, tables: dict[str, pd.DataFrame], *, final: bool = False) -> None:
         """Submit every waiting figure whose tables are all in ``tables`` (every one left when ``final``)."""

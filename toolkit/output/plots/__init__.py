@@ -59,6 +59,12 @@ OPTIONS = {
         "the same).",
         kind=list,
     ),
+    "only": Option(
+        [],
+        "Names of the figures to draw (those of the README's figure list, e.g. ['theme_shares', 'theme_groups']: "
+        "the figures of a paper, or a quicker run); [] draws every figure. The tables are written all the same.",
+        kind=list,
+    ),
     "ldavis": Option(True, "Write ldavis.html, an interactive pyLDAvis page that works offline."),
     "theme_words": Option(5, "Words per theme and period in the theme_words figure.", *POSITIVE),
     "workers": Option(
@@ -77,6 +83,13 @@ OPTIONS = {
 
 
 def check_options(section: dict) -> None:
+    from .. import catalog
+
     formats = set(section["formats"])
     if not formats <= {"png", "svg"}:
         raise ToolkitError(f"figures.formats must list 'png' and/or 'svg' (or nothing, for no figures), not {sorted(formats)}")
+    unknown = [name for name in section["only"] if name not in catalog.FIGURE]
+    if unknown:
+        raise ToolkitError(
+            f"figures.only names no figure {', '.join(map(repr, unknown))}: the figures are {', '.join(catalog.FIGURE)}"
+        )
