@@ -38,12 +38,13 @@ def test_run_writes_the_output_folder(tmp_path):
         "model.kind=nmf",
         *(arg for setting in FAST for arg in ("--set", setting)),
         "--set",
-        'figures.only=["top_words", "theme_shares"]',  # these two figures of a paper: nothing else drawn
+        'figures.only=["top_words", "theme_shares", "theme_periods"]',  # a paper's figures: nothing else drawn
         cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
     assert "5 documents used, 0 skipped, 145 units, 10 topics" in result.stdout
     assert sorted(p.name for p in (tmp_path / "out" / "figures").iterdir()) == ["theme_shares.png", "top_words.png"]
+    assert "figures.only names theme_periods, which this run does not draw: Only with `trends.periods`" in result.stderr
     report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert report.count("<img ") == 2 and "<h2>theme_shares</h2>" in report and "<h2>top_words</h2>" in report
     assert (tmp_path / "out" / "theme_by_group.csv").is_file()  # the tables are all written (theme_groups's too)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +13,8 @@ from ..processes import BackgroundJobs
 from . import atomic, catalog
 from .csv_files import write_csv
 from .manifest import git_revision, output_hashes, package_versions, platform_summary, sha256_file
+
+log = logging.getLogger("toolkit")
 
 if TYPE_CHECKING:
     import numpy as np
@@ -208,6 +211,11 @@ class FigureQueue:
         submit_figures(self.jobs, self.folder, specs, self.options)
 
     def finish(self, tables: dict[str, pd.DataFrame]) -> None:
+        """Submit every figure left; warn of each that ``figures.only`` names and this run does not draw."""
+        for name in self.options.get("only") or ():
+            figure = catalog.FIGURE[name]
+            if self.options["formats"] and not figure.drawn(tables):
+                log.warning("warning: figures.only names %s, which this run does not draw: %s", name, figure.when)
         self.offer(tables, final=True)
 
 
