@@ -254,23 +254,28 @@ def test_an_interrupt_that_c_code_swallowed_still_stops_the_run(project, monkeyp
     assert "Traceback" not in capsys.readouterr().err
 
 
+def _signalled_in_c(sig):
+    """A callback from C in which ``sig`` is sent to this process: its handler's exception is swallowed there."""
+    import ctypes
+
+    def signalled() -> None:
+        os.kill(os.getpid(), sig)
+        sum(range(10_000))  # the handler runs here, inside the callback
+
+    return ctypes.CFUNCTYPE(None)(signalled)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_a_second_signal_stops_a_run_whose_first_c_code_swallowed(project, monkeypatch, sig):
     """The command line ignores a signal after the first, which is stopping the run (a second Ctrl-C does not cut
     its clean-up short). When C code swallowed the first (kept for the next stage), a second one raises at once:
-    pressing Ctrl-C again stopped nothing while a long stage (a fit) ran to its end."""
-    import ctypes
-
-    from toolkit import pipeline
+    pressing Ctrl-C again stopped nothing while a long stage (a fit) ran to its end. A third, as the drawing
+    workers are shut down, is ignored again: the shutdown completes, no worker is left."""
+    from toolkit import pipeline, processes
 
     tmp_path, config = project
-
-    def signalled_in_c() -> None:
-        os.kill(os.getpid(), sig)  # its handler runs here, in a callback from C: the exception is swallowed
-        sum(range(10_000))
-
-    callback = ctypes.CFUNCTYPE(None)(signalled_in_c)
-    counted, reached = pipeline.count_units, []
+    callback = _signalled_in_c(sig)
+    counted, killed, reached = pipeline.count_units, processes.kill_executor, []
 
     def count_units(*args):
         callback()
@@ -280,18 +285,81 @@ def test_a_second_signal_stops_a_run_whose_first_c_code_swallowed(project, monke
         reached.append("the end of the stage")
         return counted(*args)
 
+    def kill_executor(executor):
+        workers = list(executor._processes.values())
+        os.kill(os.getpid(), sig)  # a third, as the clean-up stops the drawing workers
+        sum(range(10_000))
+        killed(executor)
+        reached.append(("workers left", [w.pid for w in workers if w.is_alive()]))
+
     monkeypatch.setattr(pipeline, "count_units", count_units)
+    monkeypatch.setattr(processes, "kill_executor", kill_executor)
     monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: None)  # the run's own hook is put on top
     before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal (an xdist worker may differ)
     try:
-        result = cli("run", config, "--out", tmp_path / "out", "--set", "figures.formats=[]")
+        result = cli("run", config, "--out", tmp_path / "out", "--set", "figures.workers=2")
     finally:
         for s, handler in before.items():
             signal.signal(s, handler)
     assert result.returncode == (130 if sig == signal.SIGINT else 143), result.stderr
-    assert reached == [] and not (tmp_path / "out").exists()
+    assert reached == [("workers left", [])] and not (tmp_path / "out").exists()
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("first, second", [(signal.SIGINT, signal.SIGTERM), (signal.SIGTERM, signal.SIGINT)])
+def test_a_signal_of_the_other_kind_does_not_cut_the_clean_up_short(monkeypatch, first, second):
+    """Ctrl-C, then a SIGTERM during the clean-up (or the other way round): the clean-up completes and the exit code
+    is the first signal's. Each signal used to be ignored only after one of its own kind."""
+    from toolkit import cli as command_line
+
+    cleaned = []
+
+    def dispatch(args):
+        try:
+            os.kill(os.getpid(), first)
+            time.sleep(2)
+        finally:
+            os.kill(os.getpid(), second)  # during the clean-up
+            for _ in range(10):
+                time.sleep(0.02)
+            cleaned.append("done")
+
+    monkeypatch.setattr(command_line, "_dispatch", dispatch)
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        code = command_line.main(["config", str(SEEDS_CONFIG)])
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+    assert code == (130 if first == signal.SIGINT else 143) and cleaned == ["done"]
+
+
+def test_a_swallowed_ctrl_c_stops_a_sweep_in_this_process(tmp_path, monkeypatch):
+    """``toolkit sweep --jobs 1`` fits its runs in its own process: a Ctrl-C that C code swallowed there was
+    printed as ignored and lost, and the sweep ran every fit to the end with exit 0. Kept, it stops the sweep at its
+    next progress report: the one line, exit 130, no traceback."""
+    from toolkit import sweeps
+
+    callback, fit_one, fits = _signalled_in_c(signal.SIGINT), sweeps._fit_one, []
+
+    def fit(*args):
+        fits.append(1)
+        if len(fits) == 1:
+            callback()
+        return fit_one(*args)
+
+    monkeypatch.setattr(sweeps, "_fit_one", fit)
+    before = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        grid = ["--grid", "model.kind=nmf", "--grid", "model.n_topics=5,6"]
+        result = cli("sweep", SEEDS_CONFIG, "--out", tmp_path / "sw", "--jobs", "1", *grid)
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert result.returncode == 130 and INTERRUPTED in result.stderr, result.stderr
+    assert len(fits) < 6 and "Traceback" not in result.stderr
 
 
 def test_a_swallowed_interrupt_stops_a_long_stage_at_its_next_progress():

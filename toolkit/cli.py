@@ -186,13 +186,13 @@ def _stopping_handler():
     (``KeyboardInterrupt``, ``Terminated`` for SIGTERM) and the command stops, cleaning up; a later one is ignored,
     so that it does not cut the clean-up short. Unless C code swallowed the first (``progress.kept_interrupts``
     keeps it for the run's next stage or progress report, which a long fit reaches only at its end): then the
-    next signal raises again, and a second Ctrl-C stops the run at once."""
-    from .progress import interrupt_waiting
+    next signal raises in its place, and a second Ctrl-C stops the run at once (a third is ignored again)."""
+    from .progress import take_waiting_interrupt
 
     raised: list[int] = []
 
     def stop(signum, frame):
-        if raised and not interrupt_waiting():
+        if raised and not take_waiting_interrupt():
             return
         raised.append(signum)
         raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
@@ -235,7 +235,10 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("toolkit").setLevel(logging.WARNING if args.quiet else logging.INFO)
         if args.command != "config":
             _quiet_libraries()
-        return _dispatch(args)
+        from .progress import kept_interrupts
+
+        with kept_interrupts():  # every command's: a swallowed interrupt stops it at its next progress report
+            return _dispatch(args)
     except ToolkitError as exc:
         # one line even when the message quotes a file name with a line break in it
         print(f"toolkit: error: {str(exc).translate(ONE_LINE)}", file=sys.stderr)

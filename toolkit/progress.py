@@ -96,9 +96,12 @@ def _on_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-def interrupt_waiting() -> bool:
-    """Whether an interrupt that C code swallowed waits to be raised (:func:`kept_interrupts`)."""
-    return bool(_KEPT)
+def take_waiting_interrupt() -> bool:
+    """Whether an interrupt that C code swallowed waited to be raised (:func:`kept_interrupts`); it waits no
+    longer: the caller (a signal handler) raises one in its place, and the run's clean-up is then protected."""
+    waiting = bool(_KEPT)
+    _KEPT.clear()
+    return waiting
 
 
 def raise_kept_interrupt() -> None:

@@ -188,8 +188,8 @@ OUTPUTS: tuple[Table | File, ...] = (
     ),
     File(
         "figures/",
-        'PNG (and SVG with `figures.formats = ["png", "svg"]`) of every figure; which one shows what, and when it '
-        "is not drawn: [the figure list of the README](../README.md#figures)",
+        'PNG (and SVG with `figures.formats = ["png", "svg"]`) of every figure, or of those `figures.only` names; which one '
+        "shows what, and when it is not drawn: [the figure list of the README](../README.md#figures)",
         "output.tables.figure_specs",
     ),
     Table(

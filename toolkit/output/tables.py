@@ -212,7 +212,7 @@ class FigureQueue:
 
     def finish(self, tables: dict[str, pd.DataFrame]) -> None:
         """Submit every figure left; warn of each that ``figures.only`` names and this run does not draw."""
-        for name in self.options.get("only") or ():
+        for name in dict.fromkeys(self.options.get("only") or ()):
             figure = catalog.FIGURE[name]
             if self.options["formats"] and not figure.drawn(tables):
                 log.warning("warning: figures.only names %s, which this run does not draw: %s", name, figure.when)
