@@ -336,10 +336,11 @@ def test_a_signal_of_the_other_kind_does_not_cut_the_clean_up_short(monkeypatch,
     assert code == (130 if first == signal.SIGINT else 143) and cleaned == ["done"]
 
 
-def test_a_swallowed_ctrl_c_stops_a_sweep_in_this_process(tmp_path, monkeypatch):
-    """``toolkit sweep --jobs 1`` fits its runs in its own process: a Ctrl-C that C code swallowed there was
-    printed as ignored and lost, and the sweep ran every fit to the end with exit 0. Kept, it stops the sweep at its
-    next progress report: the one line, exit 130, no traceback."""
+@pytest.mark.parametrize("through", ["command line", "python"])
+def test_a_swallowed_ctrl_c_stops_a_sweep_in_this_process(tmp_path, monkeypatch, through):
+    """A sweep fitting its runs in its own process (``toolkit sweep --jobs 1``, or ``toolkit.sweep`` in a notebook):
+    a Ctrl-C that C code swallowed there was printed as ignored and lost, and the sweep ran every fit to the end with
+    exit 0. Kept, it stops the sweep at its next progress report: the one line, exit 130, no traceback."""
     from toolkit import sweeps
 
     callback, fit_one, fits = _signalled_in_c(signal.SIGINT), sweeps._fit_one, []
@@ -351,15 +352,23 @@ def test_a_swallowed_ctrl_c_stops_a_sweep_in_this_process(tmp_path, monkeypatch)
         return fit_one(*args)
 
     monkeypatch.setattr(sweeps, "_fit_one", fit)
+    lost: list = []
+    monkeypatch.setattr(sys, "unraisablehook", lost.append)  # what nothing kept would be reported to
     before = signal.getsignal(signal.SIGINT)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        grid = ["--grid", "model.kind=nmf", "--grid", "model.n_topics=5,6"]
-        result = cli("sweep", SEEDS_CONFIG, "--out", tmp_path / "sw", "--jobs", "1", *grid)
+        if through == "python":
+            grid = {"model.kind": ["nmf"], "model.n_topics": [5, 6]}
+            with pytest.raises(KeyboardInterrupt):
+                toolkit.sweep(Config.load(SEEDS_CONFIG), tmp_path / "sw", grid=grid, n_jobs=1)
+        else:
+            grid = ["--grid", "model.kind=nmf", "--grid", "model.n_topics=5,6"]
+            result = cli("sweep", SEEDS_CONFIG, "--out", tmp_path / "sw", "--jobs", "1", *grid)
+            assert result.returncode == 130 and INTERRUPTED in result.stderr, result.stderr
+            assert "Traceback" not in result.stderr
     finally:
         signal.signal(signal.SIGINT, before)
-    assert result.returncode == 130 and INTERRUPTED in result.stderr, result.stderr
-    assert len(fits) < 6 and "Traceback" not in result.stderr
+    assert len(fits) < 6 and lost == []
 
 
 def test_a_swallowed_interrupt_stops_a_long_stage_at_its_next_progress():

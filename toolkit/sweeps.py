@@ -29,7 +29,7 @@ from .options import NON_NEGATIVE, OPEN_FRACTION, SEED, Option
 from .output import atomic
 from .output.csv_files import write_csv
 from .processes import stop_workers
-from .progress import Progress
+from .progress import Progress, kept_interrupts
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -191,7 +191,8 @@ def sweep(
     scheduler = scheduler if scheduler is not None else s["scheduler"]
     combos = expand_grid(config, grid)
     run_configs = [(combo, config.with_values(**combo)) for combo in combos]
-    with atomic.sweep_folder(out_dir, protected_paths(config)):
+    # a swallowed interrupt (kept_interrupts) stops the sweep at its next run's end, as it stops a run
+    with atomic.sweep_folder(out_dir, protected_paths(config)), kept_interrupts():
         # the summary replaces the folder's summary/ at the end: refuse one that is not ours before any work
         atomic.check_output_location(out_dir / "summary", flag="the sweep's summary folder")
         groups: dict[str, list] = {}  # preprocessing settings -> [inputs, prepared corpus]
