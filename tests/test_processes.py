@@ -33,6 +33,16 @@ def test_workers_run_at_a_lower_priority_than_the_run():
     assert worker == min(os.nice(0) + WORKER_NICE, 19)
 
 
+def test_no_more_workers_start_than_there_are_jobs():
+    """``figures.only`` naming one figure: one drawing worker, not one per core, and still beside the run."""
+    with BackgroundJobs(2, most=1) as jobs:
+        jobs.start()
+        assert jobs.pool is not None and jobs.pool._max_workers == 1
+        jobs.submit(os.getpid)
+        [(worker, _)] = jobs.wait()
+    assert worker != os.getpid()
+
+
 def test_one_worker_means_the_jobs_run_here_at_once():
     jobs = BackgroundJobs(1, warm_up=warm_up_drawing)
     jobs.start()  # nothing to start

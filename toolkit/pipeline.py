@@ -428,7 +428,12 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
         collected_warnings() as warned,
         # The figures are drawn in worker processes while the run goes on, each as soon as its tables exist;
         # leaving the block (an error) stops them before the folder is cleaned up.
-        BackgroundJobs(config["figures"]["workers"], warm_up=outputs.warm_up_drawing) as drawing,
+        # No more workers than figures (those figures.only names): a machine with many cores starts no idle ones.
+        BackgroundJobs(
+            config["figures"]["workers"],
+            warm_up=outputs.warm_up_drawing,
+            most=len(set(config["figures"]["only"]) or catalog.FIGURES),
+        ) as drawing,
     ):
         if config["figures"]["formats"]:
             drawing.start()  # the workers import what drawing needs while the run reads and fits

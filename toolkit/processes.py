@@ -60,16 +60,19 @@ def timed_call(function, *args, **kwargs) -> tuple[object, float]:
 
 
 class BackgroundJobs:
-    """Jobs that run in ``workers`` worker processes (0 = one per core) while the caller goes on, or at once in
-    this process when ``workers`` is 1. Each job writes its own files from its own arguments, so what they write
+    """Jobs that run in ``workers`` worker processes (0 = one per core, at most ``most`` when given: no more
+    workers than jobs) while the caller goes on, or at once in this process when ``workers`` is 1 (or there is one
+    core). Each job writes its own files from its own arguments, so what they write
     does not depend on the number of workers. ``wait`` returns each job's (result, seconds) in the order they
     were submitted and raises the first error; leaving the ``with`` block stops the workers, the jobs not yet
     run with them (an error elsewhere in the run, before its folder is cleaned up). The workers are a loky
     executor of their own (not joblib's, which the run's stages start and stop), started by :meth:`start` or the first job;
     each ends when the process that started it does (:func:`_start_worker`)."""
 
-    def __init__(self, workers: int = 0, *, warm_up=None):
-        self.workers = workers or os.cpu_count() or 1
+    def __init__(self, workers: int = 0, *, warm_up=None, most: int | None = None):
+        asked = workers or os.cpu_count() or 1
+        self.here = asked <= 1  # the jobs run in this process
+        self.workers = max(1, min(asked, most)) if most else asked
         self.warm_up = warm_up
         self.pool = None
         self.results: list = []  # futures, or (result, seconds) of the jobs run in this process
@@ -77,7 +80,7 @@ class BackgroundJobs:
     def start(self) -> None:
         """Start the worker processes now, before the first job (nothing when the jobs run in this process):
         each imports what the jobs need (``warm_up``) while the caller is still busy with other work."""
-        if self.workers > 1 and self.pool is None:
+        if not self.here and self.pool is None:
             from joblib.externals.loky import ProcessPoolExecutor
 
             with _interrupts_held():  # the workers are started (forked and executed) in this thread, now
@@ -85,7 +88,7 @@ class BackgroundJobs:
                 self.pool.submit(os.getpid)  # loky starts its workers with the first job
 
     def submit(self, function, *args, **kwargs) -> None:
-        if self.workers <= 1:
+        if self.here:
             self.results.append(timed_call(function, *args, **kwargs))
             return
         self.start()

@@ -70,8 +70,8 @@ OPTIONS = {
     "workers": Option(
         0,
         "Processes that draw the figures while the run goes on, each as soon as its tables exist; 0 for "
-        "one per core, 1 to draw them one after another in the run's own process. The bytes are the "
-        "same. (The run writes the pyLDAvis page itself.)",
+        "one per core (no more than there are figures to draw), 1 to draw them one after another in the run's "
+        "own process. The bytes are the same. (The run writes the pyLDAvis page itself.)",
         *NON_NEGATIVE,
     ),
     "trend_style": Option(
