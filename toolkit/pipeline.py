@@ -430,9 +430,7 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
         # leaving the block (an error) stops them before the folder is cleaned up.
         # No more workers than figures (those figures.only names): a machine with many cores starts no idle ones.
         BackgroundJobs(
-            config["figures"]["workers"],
-            warm_up=outputs.warm_up_drawing,
-            most=len(set(config["figures"]["only"]) or catalog.FIGURES),
+            config["figures"]["workers"], warm_up=outputs.warm_up_drawing, most=len(outputs.figure_names(config["figures"]))
         ) as drawing,
     ):
         if config["figures"]["formats"]:

@@ -184,6 +184,13 @@ def submit_figures(jobs: BackgroundJobs, folder: Path, specs: list[tuple], optio
         jobs.submit(draw_figure, Path(folder), *spec, list(options["formats"]), options["dpi"])
 
 
+def figure_names(options: dict) -> list[str]:
+    """The figures a run with the ``[figures]`` ``options`` may draw, in the catalog's order: those ``only`` names,
+    or every one (whether a run draws an optional one is decided by its tables, :meth:`Figure.drawn`)."""
+    only = set(options.get("only") or ())
+    return [figure.name for figure in catalog.FIGURES if not only or figure.name in only]
+
+
 class FigureQueue:
     """A run's figures, each given to the drawing ``jobs`` as soon as the tables it is drawn from exist, so that
     drawing overlaps the rest of the run: :meth:`offer` the run's tables after each stage (a table is added once,
@@ -194,9 +201,7 @@ class FigureQueue:
     def __init__(self, jobs: BackgroundJobs, folder: Path, lexicon, options: dict, *, title: str = "", level: float = 0.95):
         self.jobs, self.folder, self.lexicon, self.options = jobs, Path(folder), lexicon, options
         self.title, self.level = title, level
-        only = set(options.get("only") or ())
-        drawn = [figure.name for figure in catalog.FIGURES if not only or figure.name in only]
-        self.waiting = drawn if options["formats"] else []
+        self.waiting = figure_names(options) if options["formats"] else []
 
     def offer(self, tables: dict[str, pd.DataFrame], *, final: bool = False) -> None:
         """Submit every waiting figure whose tables are all in ``tables`` (every one left when ``final``)."""
