@@ -254,23 +254,29 @@ def _refresh_less(k, n0_k, n1_k, gamma, v_beta, less0, less1):
 
 
 @njit(cache=True, nogil=True)
-def fold_in(words, offsets, phi_wk, alpha, present, absent, iterations, burn_in, state):
+def fold_in(words, offsets, phi_wk, alpha, present, absent, iterations, burn_in, state):  # noqa: C901 (one compiled loop, inline for speed)
     """Topic shares of new units under fixed topic-word probabilities ``phi_wk`` (words x topics): Gibbs
     sampling of each unit's topics alone, shares averaged over the draws after ``burn_in``. A unit's prior is
     ``alpha``, times ``absent`` for the topics not ``present`` in it, as in the fit: with ``absent`` = 0 such a
-    topic's share is exactly 0."""
+    topic's share is exactly 0.
+
+    A draw weighs only the unit's allowed topics (prior above 0): any other topic has weight exactly 0 (no token
+    starts or is drawn there), so leaving it out changes no sum and no draw, as in :func:`sweep`."""
     n_units = offsets.shape[0] - 1
     n_topics = alpha.shape[0]
     theta = np.zeros((n_units, n_topics))
-    p = np.empty(n_topics)
+    p = np.empty(n_topics)  # the cumulative weights of a draw, over the allowed topics
     prior = np.empty(n_topics)
     allowed = np.empty(n_topics, dtype=np.int64)
+    slot = np.empty(n_topics, dtype=np.int64)  # a topic's place among the allowed topics
+    unit = np.empty(n_topics)  # n_k + prior of each allowed topic (the same float as computing it afresh)
     for d in range(n_units):
         n_allowed = 0
         for t in range(n_topics):
             prior[t] = alpha[t] if present[d, t] else alpha[t] * absent
             if prior[t] > 0:
                 allowed[n_allowed] = t
+                slot[t] = n_allowed
                 n_allowed += 1
         prior_sum = prior.sum()
         start, end = offsets[d], offsets[d + 1]
@@ -284,25 +290,29 @@ def fold_in(words, offsets, phi_wk, alpha, present, absent, iterations, burn_in,
         for j in range(n):
             z[j] = allowed[below(state, n_allowed)]
             n_k[z[j]] += 1
+        for a in range(n_allowed):
+            unit[a] = n_k[allowed[a]] + prior[allowed[a]]
         kept = 0
         for it in range(iterations):
             for j in range(n):
-                w = words[start + j]
-                n_k[z[j]] -= 1
+                row = phi_wk[words[start + j]]
+                k = z[j]
+                n_k[k] -= 1
+                unit[slot[k]] = n_k[k] + prior[k]
                 total = 0.0
-                for t in range(n_topics):
-                    total += phi_wk[w, t] * (n_k[t] + prior[t])
-                    p[t] = total
+                for a in range(n_allowed):
+                    total += row[allowed[a]] * unit[a]
+                    p[a] = total
                 u = uniform(state) * total
-                lo, hi = 0, n_topics - 1
-                while lo < hi:
-                    mid = (lo + hi) // 2
-                    if p[mid] > u:
-                        hi = mid
-                    else:
-                        lo = mid + 1
-                z[j] = lo
-                n_k[lo] += 1
+                # the first allowed topic whose cumulative weight exceeds u (the weights never decrease: the
+                # number of them at or below u, counted without a branch per topic)
+                a = 0
+                for b in range(n_allowed - 1):
+                    a += p[b] <= u
+                k = allowed[a]
+                z[j] = k
+                n_k[k] += 1
+                unit[a] = n_k[k] + prior[k]
             if it >= burn_in:
                 kept += 1
                 for t in range(n_topics):
