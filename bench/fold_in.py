@@ -22,18 +22,10 @@ import time
 from pathlib import Path
 
 import numpy as np
-from common import ROOT, generated_corpus, generated_settings, git_commit, module_at
+from common import generated_run, git_commit, module_at
 
 
 def main() -> None:
-    import toolkit
-    from toolkit.analysis.lexicon import keyword_ids
-    from toolkit.models import _gibbs as gibbs
-    from toolkit.models._keyatm import _offsets_and_words
-    from toolkit.models.keyatm import Model
-    from toolkit.pipeline import count_units
-    from toolkit.random_streams import stream
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chars", type=int, default=10_000_000)
     parser.add_argument("--units", type=int, default=20_000, help="units the topics are fitted on")
@@ -41,10 +33,13 @@ def main() -> None:
     parser.add_argument("--against", default="HEAD~1")
     parser.add_argument("--work", type=Path, default=Path("/tmp/toolkit-bench"))
     args = parser.parse_args()
-    corpus = generated_corpus(args.work, args.chars)
-    config = toolkit.Config.load(ROOT / "bench" / "empty.toml", [*generated_settings(args.work, args.chars)])
-    prepared = toolkit.prepare(config)
-    vocabulary, counts, _ = count_units(prepared, config)
+    _, _, config, prepared, (vocabulary, counts, _) = generated_run(args.work, args.chars)
+    from toolkit.analysis.lexicon import keyword_ids
+    from toolkit.models import _gibbs as gibbs
+    from toolkit.models._keyatm import _offsets_and_words
+    from toolkit.models.keyatm import Model
+    from toolkit.random_streams import stream
+
     section = config["model"]
     options = {**section["keyatm"], "iterations": 50, "samples": 5, "thin": 2, "stop": "ceiling"}
     K = section["n_topics"]
@@ -79,9 +74,10 @@ def main() -> None:
     allowed = (present > 0).sum(axis=1) if absent == 0 else np.full(len(lengths), K)
     draws = len(words) * iterations
     print(
-        f"corpus {corpus.name}: {len(words):,} tokens in {counts.shape[0]:,} units, {counts.shape[1]:,} words; keyatm "
-        f"K={K} fitted on {min(args.units, counts.shape[0]):,} units (50 sweeps); fold-in of every unit, {iterations} "
-        f"draws per token ({burn_in} burn-in), absent_prior {absent:g}; {args.repeats} interleaved repeats"
+        f"corpus of {args.chars:,} generated characters: {len(words):,} tokens in {counts.shape[0]:,} units, "
+        f"{counts.shape[1]:,} words; keyatm K={K} fitted on {min(args.units, counts.shape[0]):,} units (50 sweeps); "
+        f"fold-in of every unit, {iterations} draws per token ({burn_in} burn-in), "
+        f"absent_prior {absent:g}; {args.repeats} interleaved repeats"
     )
     for name, values in seconds.items():
         per_draw = [v / draws * 1e9 for v in values]
