@@ -424,6 +424,59 @@ def test_the_compiled_sweep_draws_what_the_formula_says(absent, exclusive):
     np.testing.assert_array_equal(chains[0][2], chains[1][2])
 
 
+def _dense_fold_in(words, offsets, phi_wk, alpha, present, absent, iterations, burn_in, state):
+    """A unit's topics drawn under fixed topics written plainly over every topic, as the formula reads (slow;
+    small data only): weight of topic t for a token of word w, phi[w, t] * (n_t + prior_t)."""
+    from toolkit.random_streams import below, uniform
+
+    K = len(alpha)
+    theta = np.zeros((len(offsets) - 1, K))
+    for d in range(len(offsets) - 1):
+        prior = [alpha[t] if present[d, t] else alpha[t] * absent for t in range(K)]
+        allowed = [t for t in range(K) if prior[t] > 0]
+        tokens = words[offsets[d] : offsets[d + 1]]
+        if not len(tokens):
+            theta[d] = np.array(prior) / sum(prior)
+            continue
+        z = [allowed[below(state, len(allowed))] for _ in tokens]
+        n = np.bincount(z, minlength=K).astype(float)
+        for it in range(iterations):
+            for j, w in enumerate(tokens):
+                n[z[j]] -= 1
+                cumulative = np.cumsum([phi_wk[w, t] * (n[t] + prior[t]) for t in range(K)])
+                u = uniform(state) * cumulative[-1]
+                z[j] = next(t for t in range(K) if cumulative[t] > u)
+                n[z[j]] += 1
+            if it >= burn_in:
+                theta[d] += (n + prior) / (len(tokens) + sum(prior))
+        theta[d] /= iterations - burn_in
+    return theta
+
+
+@pytest.mark.parametrize("absent", [0.0, 0.3])
+def test_the_compiled_fold_in_draws_what_the_formula_says(absent):
+    """Folding in weighs only the topics a unit allows (with absent = 0, its keywords' themes and the free
+    topics); the draws, and so the shares, must be those of the formula over every topic."""
+    from toolkit.models import _gibbs as gibbs
+    from toolkit.models._keyatm import _offsets_and_words
+    from toolkit.random_streams import stream
+
+    X = planted_counts(n_units=12, seed=3)
+    offsets, words = _offsets_and_words(check_counts(X, 4))
+    K, V = 5, X.shape[1]
+    key_topic = np.full(V, -1, dtype=np.int64)
+    key_topic[[0, 1, 2]], key_topic[[6, 7]], key_topic[[10]] = 0, 1, 2
+    present = gibbs.present_topics(words, offsets, key_topic, K, 3)
+    assert 0 < present[:, :3].sum() < present[:, :3].size  # some units lack a theme's keywords
+    phi = np.random.default_rng(5).dirichlet(np.full(V, 0.5), K).T.copy()  # words x topics
+    alpha = np.array([0.2, 0.1, 0.3, 0.25, 0.15])
+    compiled = gibbs.fold_in(words, offsets, phi, alpha, present, absent, 12, 4, stream(11))
+    plain = _dense_fold_in(words, offsets, phi, alpha, present, absent, 12, 4, stream(11))
+    np.testing.assert_array_equal(compiled, plain)
+    if absent == 0:
+        assert (compiled[present == 0] == 0).all()
+
+
 def test_normalize_rows_scales_rows_and_leaves_its_input_alone():
     from toolkit.models.base import normalize_rows
 
