@@ -49,6 +49,17 @@ def keyword_halves(counts: sparse.csr_matrix, keywords: list[np.ndarray]) -> lis
     return halves
 
 
+def _column_sums(counts: sparse.csr_matrix, columns: list[np.ndarray]) -> sparse.csc_matrix:
+    """Units x len(columns), sparse: each unit's tokens of each set of vocabulary ids, in one product (the same
+    whole numbers as summing each set's columns; a column of it is one set's tokens per unit)."""
+    from scipy import sparse
+
+    rows = np.concatenate([np.asarray(c, dtype=np.int64) for c in columns]) if columns else np.zeros(0, np.int64)
+    sets = np.repeat(np.arange(len(columns)), [len(c) for c in columns])
+    indicator = sparse.csr_matrix((np.ones(len(rows), dtype=counts.dtype), (rows, sets)), shape=(counts.shape[1], len(columns)))
+    return (counts @ indicator).tocsc()
+
+
 def split_half_agreement(
     model,
     counts: sparse.csr_matrix,
@@ -90,15 +101,16 @@ def split_half_agreement(
         shares = fold_in(model, counts, n_jobs, drop=removed, keyword_ids=measured)
         kept_tokens = tokens - np.asarray(counts[:, removed].sum(axis=1)).ravel()
         # each theme's measured tokens per unit: the columns read below, not every topic's share
-        directions.append(({theme: shares[:, k] * kept_tokens for theme, k in topic_of.items()}, kept_tokens, held))
+        measured_tokens = {theme: shares[:, k] * kept_tokens for theme, k in topic_of.items()}
+        directions.append((measured_tokens, kept_tokens, _column_sums(counts, held)))
     rows = []
     for theme, (a, b) in enumerate(halves):
         for over, labels in groups.items():
             rs, n = [], 0
             if theme in topic_of and len(a) and len(b):
-                for share_tokens, kept_tokens, held in directions:
+                for share_tokens, kept_tokens, held_tokens in directions:
                     share = share_tokens[theme]
-                    rate = np.asarray(counts[:, held[theme]].sum(axis=1)).ravel()
+                    rate = held_tokens[:, [theme]].toarray().ravel()
                     frame = (
                         pd.DataFrame({"g": labels, "share": share, "kept": kept_tokens, "rate": rate, "tokens": tokens})
                         .groupby("g", sort=True)
