@@ -216,3 +216,15 @@ def test_the_sensitivity_figure_shows_the_words_that_move_each_theme_most():
     labels = [t.get_text() for t in ax.texts]
     assert labels[0] == "创新 (2016)" and "研发 (2001)" not in labels
     assert [t.get_text() for t in ax.get_yticklabels()] == [lexicon.label("innovation"), lexicon.label("ecology")]
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int8, np.int32, np.int64, np.float64, bool])
+def test_held_out_tokens_are_each_sets_column_sums_whatever_the_counts_type(dtype):
+    """The split-half check's held-out tokens per unit, all themes in one product: each set's column sums,
+    without the narrow type of the counts wrapping them (uint8 at 255) or making them an OR (bool)."""
+    rng = np.random.default_rng(0)
+    counts = sparse.random(200, 40, density=0.4, random_state=1, data_rvs=lambda n: rng.integers(1, 100, n)).tocsr()
+    counts = counts.astype(dtype)
+    sets = [np.array([0, 3, 7, 9, 12, 20]), np.array([], dtype=np.int64), np.array([10, 11])]
+    expected = np.column_stack([counts[:, ids].toarray().astype(np.float64).sum(axis=1) for ids in sets])
+    np.testing.assert_array_equal(evidence._column_sums(counts, sets).toarray(), expected)

@@ -456,18 +456,24 @@ def _dense_fold_in(words, offsets, phi_wk, alpha, present, absent, iterations, b
 @pytest.mark.parametrize("absent", [0.0, 0.3])
 def test_the_compiled_fold_in_draws_what_the_formula_says(absent):
     """Folding in weighs only the topics a unit allows (with absent = 0, its keywords' themes and the free
-    topics); the draws, and so the shares, must be those of the formula over every topic."""
+    topics); the draws, and so the shares, must be those of the formula over every topic: also in an empty unit,
+    a unit that allows one topic (not the first), and units where the last topic is not allowed."""
+    from scipy import sparse
+
     from toolkit.models import _gibbs as gibbs
     from toolkit.models._keyatm import _offsets_and_words
     from toolkit.random_streams import stream
 
-    X = planted_counts(n_units=12, seed=3)
+    planted = sparse.csr_matrix(planted_counts(n_units=12, seed=3))
+    X = sparse.vstack([planted, sparse.csr_matrix((1, planted.shape[1]), dtype=planted.dtype)]).tocsr()  # one empty unit
     offsets, words = _offsets_and_words(check_counts(X, 4))
     K, V = 5, X.shape[1]
-    key_topic = np.full(V, -1, dtype=np.int64)
-    key_topic[[0, 1, 2]], key_topic[[6, 7]], key_topic[[10]] = 0, 1, 2
-    present = gibbs.present_topics(words, offsets, key_topic, K, 3)
-    assert 0 < present[:, :3].sum() < present[:, :3].size  # some units lack a theme's keywords
+    present = (np.random.default_rng(2).random((X.shape[0], K)) < 0.5).astype(np.uint8)
+    present[0] = [1, 1, 1, 1, 1]
+    present[1] = [0, 0, 1, 0, 0]  # one topic allowed
+    present[2:5, K - 1] = 0  # the last topic ruled out
+    present[present.sum(axis=1) == 0, 1] = 1
+    assert np.diff(offsets)[-1] == 0 and (present[:, K - 1] == 0).sum() >= 3
     phi = np.random.default_rng(5).dirichlet(np.full(V, 0.5), K).T.copy()  # words x topics
     alpha = np.array([0.2, 0.1, 0.3, 0.25, 0.15])
     compiled = gibbs.fold_in(words, offsets, phi, alpha, present, absent, 12, 4, stream(11))
@@ -475,6 +481,7 @@ def test_the_compiled_fold_in_draws_what_the_formula_says(absent):
     np.testing.assert_array_equal(compiled, plain)
     if absent == 0:
         assert (compiled[present == 0] == 0).all()
+        np.testing.assert_array_equal(compiled[1], [0, 0, 1, 0, 0])
 
 
 def test_normalize_rows_scales_rows_and_leaves_its_input_alone():

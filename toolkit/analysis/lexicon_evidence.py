@@ -56,7 +56,8 @@ def _column_sums(counts: sparse.csr_matrix, columns: list[np.ndarray]) -> sparse
 
     rows = np.concatenate([np.asarray(c, dtype=np.int64) for c in columns]) if columns else np.zeros(0, np.int64)
     sets = np.repeat(np.arange(len(columns)), [len(c) for c in columns])
-    indicator = sparse.csr_matrix((np.ones(len(rows), dtype=counts.dtype), (rows, sets)), shape=(counts.shape[1], len(columns)))
+    kind = np.float64 if counts.dtype.kind == "f" else np.int64  # whole counts of any width summed as int64
+    indicator = sparse.csr_matrix((np.ones(len(rows), dtype=kind), (rows, sets)), shape=(counts.shape[1], len(columns)))
     return (counts @ indicator).tocsc()
 
 

@@ -261,7 +261,9 @@ def fold_in(words, offsets, phi_wk, alpha, present, absent, iterations, burn_in,
     topic's share is exactly 0.
 
     A draw weighs only the unit's allowed topics (prior above 0): any other topic has weight exactly 0 (no token
-    starts or is drawn there), so leaving it out changes no sum and no draw, as in :func:`sweep`."""
+    starts or is drawn there), so leaving it out changes no sum and no draw, as in :func:`sweep`. (Where every
+    allowed topic gives a word probability 0, which a fitted model's smoothed topics never do, the draw takes the
+    last allowed topic: a token never lands in a topic its unit rules out.)"""
     n_units = offsets.shape[0] - 1
     n_topics = alpha.shape[0]
     theta = np.zeros((n_units, n_topics))
