@@ -2,12 +2,22 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from toolkit.analysis.lexicon import load_lexicon
 from toolkit.config import Config
 from toolkit.models.nmf import NmfTopicModel
 from toolkit.text.corpus import load_corpus
-from toolkit.text.preparation import make_normalizer, make_segmenter, prepare, prepare_documents
+from toolkit.text.preparation import (
+    CHUNK_CHARS,
+    _chunks,
+    chunk_size,
+    make_normalizer,
+    make_segmenter,
+    prepare,
+    prepare_documents,
+)
 from toolkit.text.units import split_units
 from toolkit.text.vectorize import unit_counts
 
@@ -153,3 +163,27 @@ def test_a_document_that_normalises_to_nothing_is_skipped_with_the_reason(small_
     assert (docs["status"] == "used").sum() == 5 and "comments" not in set(prepared.units["doc_id"])
     assert "skipped 1 document(s) with no text left after normalisation (first: comments)" in caplog.text
     assert f"boilerplate patterns removed {removed} of the" in caplog.text and "点击查看更多 (17)" in caplog.text
+
+
+@given(total=st.integers(1, 10**11), n_jobs=st.integers(1, 512))
+def test_chunks_fill_every_worker_in_as_few_rounds_as_the_chunk_limit_allows(total, n_jobs):
+    size = chunk_size(total, n_jobs)
+    rounds = -(-total // (n_jobs * CHUNK_CHARS))  # the fewest rounds of n_jobs chunks within the limit
+    assert 1 <= size <= CHUNK_CHARS
+    assert -(-total // size) <= n_jobs * rounds  # at most that many chunks (a chunk holds at least `size`)
+    if total >= n_jobs:  # and no fewer than one per worker and round, less a last short one
+        assert -(-total // size) > n_jobs * (rounds - 1)
+        assert size <= -(-total // (n_jobs * rounds))
+
+
+def test_a_corpus_below_the_chunk_limit_goes_to_every_worker(generated_corpus):
+    """40 documents for 2 and 3 workers: as many chunks as workers, none empty, in document order (it was one
+    chunk whenever the corpus held less than the chunk limit: one worker prepared it while the others waited)."""
+    corpus = load_corpus(generated_corpus, generated_corpus / "metadata.csv")
+    total = int(corpus.used["chars"].sum())
+    for n_jobs in (2, 3):
+        chunks = list(_chunks(corpus, chunk_size(total, n_jobs)))
+        assert len(chunks) == n_jobs and all(chunks)
+        assert [doc for chunk in chunks for doc, _ in chunk] == corpus.used["doc_id"].tolist()
+        sizes = [sum(map(len, (text for _, text in chunk))) for chunk in chunks]
+        assert max(sizes) < 2 * total / n_jobs

@@ -39,7 +39,7 @@ from .tokens import TokenBuilder, UnitTokens
 
 log = logging.getLogger("toolkit")
 
-CHUNK_CHARS = 5_000_000  # documents are prepared in chunks of about this many characters
+CHUNK_CHARS = 5_000_000  # documents are prepared in chunks of at most about this many characters
 PARALLEL_MIN_CHARS = 2_000_000  # below this, starting worker processes costs more than it saves
 STORE_FORMAT = "toolkit-prepared v1"
 
@@ -408,6 +408,15 @@ def prepared_key(corpus: Corpus, normalizer: Normalizer, config: Config, segment
 # ----- normalising and segmenting, chunk by chunk ----------------------------------------------------------
 
 
+def chunk_size(total_chars: int, n_jobs: int) -> int:
+    """Characters per chunk of a corpus of ``total_chars`` prepared by ``n_jobs`` workers: the corpus cut into
+    as few rounds of ``n_jobs`` equal chunks as keep every chunk within CHUNK_CHARS, so that no worker is left
+    idle while another prepares a last chunk (5M characters on 2 workers: 2 chunks of 2.5M, not one of 5M).
+    Documents are never cut; the tokens and counts are the same for any chunk size."""
+    rounds = -(-total_chars // (n_jobs * CHUNK_CHARS))
+    return max(1, min(CHUNK_CHARS, -(-total_chars // (n_jobs * max(1, rounds)))))
+
+
 def _chunks(corpus: Corpus, chunk_chars: int):
     """Lists of (doc_id, raw text) of about ``chunk_chars`` characters, read from disk as they are asked for."""
     chunk, size = [], 0
@@ -440,11 +449,11 @@ def prepare_documents(
     """
     import pyarrow as pa
 
-    chunk_chars = chunk_chars or CHUNK_CHARS
     min_parallel_chars = PARALLEL_MIN_CHARS if min_parallel_chars is None else min_parallel_chars
     used = corpus.used
     n_jobs = config["segment"]["n_jobs"] or os.cpu_count() or 1
     total_chars = int(used["chars"].sum())
+    chunk_chars = chunk_chars or chunk_size(total_chars, n_jobs)
     chunks = _chunks(corpus, chunk_chars)
     settings = (normalizer, config["units"], segmenter, segmenter.fingerprint, cache_dir)
     parallel = n_jobs > 1 and total_chars >= min_parallel_chars and total_chars > chunk_chars
