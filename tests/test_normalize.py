@@ -308,3 +308,18 @@ def test_a_text_of_characters_beyond_the_bmp_is_chinese_to_the_quality_report(no
 def test_utf8_characters_beyond_the_bmp_read_as_latin1_are_repaired(normalizer):
     text = "\U0002003e\U00029d98\U0002003e"
     assert normalizer.normalize(text.encode("utf-8").decode("latin-1")).text == normalizer.normalize(text).text
+
+
+def test_a_boilerplate_pattern_that_backtracks_without_end_stops_with_its_file_and_line(tmp_path):
+    """The quick search of every line before its scan is under the user's time limit too (a pattern run on
+    every line of a corpus must not hang the run on one long run of letters, as a web address gives)."""
+    from toolkit.errors import ToolkitError
+    from toolkit.text.normalize import load_boilerplate_patterns
+
+    extra = tmp_path / "样板.txt"
+    extra.write_text("# 我的样板\n(a|aa)+$\n", encoding="utf-8")
+    normalizer = Normalizer(boilerplate_patterns=load_boilerplate_patterns([extra]), to_simplified=False)
+    assert normalizer.normalize("推动数字经济发展\naaaaab").text == "推动数字经济发展\naaaaab"  # finds nothing
+    with pytest.raises(ToolkitError) as info:
+        normalizer.normalize("推动数字经济发展\n" + "a" * 60 + "!")
+    assert str(info.value).startswith(f"{extra}:2: boilerplate pattern '(a|aa)+$' took more than 2 s on one text ('aaaa")

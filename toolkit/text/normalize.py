@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..options import Option
 from ..resources import data_path
-from .patterns import UserPattern
+from .patterns import UserPattern, found_in
 
 OPTIONS = {
     "to_simplified": Option(True, "Convert traditional to simplified script with OpenCC (t2s)."),
@@ -277,6 +277,8 @@ class Normalizer:
         """``line`` without the text the boilerplate patterns match; "" when the line is short (SHORT_LINE) and
         a pattern finds something (at least one character) in it, or fewer than MIN_KEPT_HAN Han characters
         would be left. Each removed character is counted for the pattern that removed it."""
+        if not found_in(self.boilerplate_patterns, line):  # most lines: one search per pattern, no scan
+            return line
         if len(line) <= SHORT_LINE:
             rule = next(
                 (p.pattern for p in self.boilerplate_patterns if any(m.end() > m.start() for m in p.finditer(line))), None

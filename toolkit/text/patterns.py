@@ -114,11 +114,31 @@ class UserPattern:
         try:
             return method(text, timeout=TIMEOUT)
         except TimeoutError:
-            shown = text if len(text) <= 30 else text[:30] + "..."
-            raise ToolkitError(
-                f"{self.where} {self.pattern!r} took more than {TIMEOUT:g} s on one text ({shown!r}); "
-                "rewrite it without nested repeats such as (a+)+ or (a|aa)+"
-            ) from None
+            raise self._too_slow(text) from None
+
+    def _too_slow(self, text: str) -> ToolkitError:
+        shown = text if len(text) <= 30 else text[:30] + "..."
+        return ToolkitError(
+            f"{self.where} {self.pattern!r} took more than {TIMEOUT:g} s on one text ({shown!r}); "
+            "rewrite it without nested repeats such as (a+)+ or (a|aa)+"
+        )
 
     def __repr__(self) -> str:
         return f"UserPattern({self.pattern!r})"
+
+
+def found_in(patterns, text: str) -> bool:
+    """Whether any of ``patterns`` (:class:`UserPattern`, or compiled ``re`` patterns given through the Python
+    API) matches somewhere in ``text``, an empty match included: one search each, a user's under the time limit.
+    The quick test before a scan for matches, since most texts hold none."""
+    for pattern in patterns:
+        if isinstance(pattern, UserPattern):
+            try:
+                found = pattern.compiled.search(text, timeout=TIMEOUT)
+            except TimeoutError:
+                raise pattern._too_slow(text) from None
+        else:
+            found = pattern.search(text)
+        if found is not None:
+            return True
+    return False
