@@ -323,3 +323,55 @@ def test_a_boilerplate_pattern_that_backtracks_without_end_stops_with_its_file_a
     with pytest.raises(ToolkitError) as info:
         normalizer.normalize("推动数字经济发展\n" + "a" * 60 + "!")
     assert str(info.value).startswith(f"{extra}:2: boilerplate pattern '(a|aa)+$' took more than 2 s on one text ('aaaa")
+
+
+# Patterns whose matches a search as one alternation could change if it took them in: back-references, group
+# calls, conditionals, inline flags and backtracking verbs ((*SKIP) moves the search past the next positions),
+# and patterns it may take in: anchors, lookarounds, atomic groups, possessive repeats, groups of the same name.
+_TRICKY = [
+    r"a+(*SKIP)(*FAIL)",
+    r"(.)\1",
+    r"(?i)xyz",
+    r"(?P<x>哈)(?P=x)",
+    r"(ab)(?1)",
+    r"(a)?(?(1)b|x)",
+    r"(?P<a>b)a",
+    r"(?P<a>a)b",
+    r"(?<!x)ab",
+    r"(?<=哈)经济",
+    r"\Aab",
+    r"b\Z",
+    r"^经济",
+    r"发展$",
+    r"(?>a+)b",
+    r"a++x",
+    r"(?=ab)a",
+    r"\bab\b",
+    r"ab",
+    r"b?!",
+    r"(x)y",
+]
+
+
+@given(st.lists(st.sampled_from(_TRICKY), max_size=6, unique=True), st.text("abxXyYzZ哈经济发展! ", max_size=12))
+@example(["(x)y", r"(.)\1"], "aa")  # joined, each of these would refer to the first pattern's group
+@example(["(x)y", "(ab)(?1)"], "abab")
+@example(["(x)y", "(a)?(?(1)b|x)"], "ab")
+@example([r"a+(*SKIP)(*FAIL)", "ab"], "aab")
+def test_a_pattern_set_finds_something_exactly_where_one_of_its_patterns_does(chosen, text):
+    from toolkit.text.patterns import PatternSet, UserPattern
+
+    patterns = [UserPattern(p, "test pattern") for p in chosen]
+    assert PatternSet(patterns).found_in(text) == any(regex.search(p, text) for p in chosen)
+
+
+def test_the_shipped_boilerplate_patterns_are_searched_as_one_and_a_verb_apart():
+    from toolkit.text.normalize import load_boilerplate_patterns
+    from toolkit.text.patterns import PatternSet, UserPattern
+
+    shipped = load_boilerplate_patterns()
+    assert PatternSet(shipped).alternation is not None and PatternSet(shipped).separate == ()
+    skip, ab = UserPattern(r"a+(*SKIP)(*FAIL)", "test pattern"), UserPattern("ab", "test pattern")
+    assert regex.search(r"(?:a+(*SKIP)(*FAIL))|(?:ab)", "aab") is None  # joined, "ab" would be lost
+    search = PatternSet([*shipped, skip, ab])
+    assert search.separate == (skip,) and search.found_in("aab") and not search.found_in("aax")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..options import Option
 from ..resources import data_path
-from .patterns import UserPattern, found_in
+from .patterns import PatternSet, UserPattern
 
 OPTIONS = {
     "to_simplified": Option(True, "Convert traditional to simplified script with OpenCC (t2s)."),
@@ -270,14 +270,22 @@ class Normalizer:
         result.removed["whitespace"] += len(text) - text.count("\n") - sum(map(len, lines))
         lines = [line for line in lines if line]
         if self.drop_boilerplate:
-            lines = [kept for line in lines if (kept := self._without_boilerplate(line, result))]
+            search = self._boilerplate_search()
+            lines = [kept for line in lines if (kept := self._without_boilerplate(line, result, search))]
         return "\n".join(lines)
 
-    def _without_boilerplate(self, line: str, result: Normalized) -> str:
+    def _boilerplate_search(self) -> PatternSet:
+        """The boilerplate patterns as one :class:`PatternSet`, made again when the list has changed."""
+        search = self.__dict__.get("_search")
+        if search is None or search.patterns != tuple(self.boilerplate_patterns or ()):
+            search = self.__dict__["_search"] = PatternSet(self.boilerplate_patterns or ())
+        return search
+
+    def _without_boilerplate(self, line: str, result: Normalized, search: PatternSet) -> str:
         """``line`` without the text the boilerplate patterns match; "" when the line is short (SHORT_LINE) and
         a pattern finds something (at least one character) in it, or fewer than MIN_KEPT_HAN Han characters
         would be left. Each removed character is counted for the pattern that removed it."""
-        if not found_in(self.boilerplate_patterns, line):  # most lines: one search per pattern, no scan
+        if not search.found_in(line):  # most lines: no pattern finds anything, and no scan is needed
             return line
         if len(line) <= SHORT_LINE:
             rule = next(
@@ -310,7 +318,7 @@ class Normalizer:
             result.boilerplate.update(removed)
             result.removed["boilerplate"] += len(line) - len(rest)
             if len(rest) <= SHORT_LINE:  # what is left is judged as the short line it now is
-                return self._without_boilerplate(rest, result) if rest else ""
+                return self._without_boilerplate(rest, result, search) if rest else ""
             line = rest
         return line
 

@@ -142,3 +142,40 @@ def found_in(patterns, text: str) -> bool:
         if found is not None:
             return True
     return False
+
+
+# What makes a pattern's matches depend on more than its own text, so that it cannot be one alternative among
+# others: a back-reference or a call of a group (numbered or named), a conditional, inline flags (which in the
+# regex package's default syntax apply to the whole expression) and the backtracking verbs such as (*SKIP)
+# (which move the search past positions where another alternative would match). Read conservatively: an
+# escaped "(?" or "(*", or "\\1" (an escaped backslash, then 1), also counts, and merely keeps that pattern apart.
+_NEEDS_ITS_OWN = regex.compile(r"\\[1-9g]|\(\?(?!:|P<|>|=|!|<=|<!|#)|\(\*")
+
+
+class PatternSet:
+    """Patterns to test a text against: :meth:`found_in` says whether any of them matches somewhere in it (an
+    empty match included), as :func:`found_in` does one by one, with fewer searches. The user's patterns that
+    need nothing of their own (``_NEEDS_ITS_OWN``) are searched as one alternation, one search per text: an
+    alternation matches at a position exactly where one of its alternatives does. The others, and compiled
+    ``re`` patterns of the Python API, are searched one by one."""
+
+    def __init__(self, patterns) -> None:
+        self.patterns = tuple(patterns)
+        joined = [p for p in self.patterns if isinstance(p, UserPattern) and not _NEEDS_ITS_OWN.search(p.pattern)]
+        self.alternation = None
+        self.separate = self.patterns
+        if len(joined) > 1:
+            try:
+                self.alternation = regex.compile("|".join(f"(?:{p.pattern})" for p in joined))
+            except (regex.error, MemoryError, RecursionError, OverflowError):
+                return  # each alone compiled: search them so
+            self.separate = tuple(p for p in self.patterns if not any(p is q for q in joined))
+
+    def found_in(self, text: str) -> bool:
+        if self.alternation is not None:
+            try:
+                if self.alternation.search(text, timeout=TIMEOUT) is not None:
+                    return True
+            except TimeoutError:  # one by one, each under its own limit: the one too slow alone is named
+                return found_in(self.patterns, text)
+        return found_in(self.separate, text)
