@@ -676,14 +676,18 @@ def test_an_ensemble_stops_when_its_chains_agree_and_says_so():
         assert top == set(BLOCKS[block]), (topic, top)
 
 
-def test_a_stopped_ensemble_does_not_depend_on_the_number_of_threads():
+@pytest.mark.parametrize("members, threads", [(3, 2), (5, 2), (5, 3), (4, 3)])
+def test_a_stopped_ensemble_does_not_depend_on_the_number_of_threads(members, threads):
+    """More chains than threads: the threads share the chains' sweeps out (``wrap_around``), a chain cut between
+    two threads in every block; each chain is the one a single thread sweeps, bit for bit."""
     from toolkit.models import fit_ensemble
 
     X = planted_counts()
     keywords = [np.array([0, 1, 2]), np.array([6, 7])]
-    one, shares_one = fit_ensemble(ENSEMBLE, X, keywords=keywords)
-    two, shares_two = fit_ensemble({**ENSEMBLE, "n_jobs": 2}, X, keywords=keywords)
-    assert one[0].stop_ == two[0].stop_ and one[0].stop_["reason"] == "converged"
+    one, shares_one = fit_ensemble({**ENSEMBLE, "ensemble": members}, X, keywords=keywords)
+    two, shares_two = fit_ensemble({**ENSEMBLE, "ensemble": members, "n_jobs": threads}, X, keywords=keywords)
+    assert one[0].stop_ == two[0].stop_ and one[0].stop_["chains"] == members
+    assert one[0].stop_["reason"] == "converged" or members != 3  # the stop, decided mid-way, is the same too
     for a, b in zip(shares_one, shares_two):
         np.testing.assert_array_equal(a, b)
     for a, b in zip(one, two):
@@ -710,3 +714,24 @@ def test_split_rhat_sees_chains_that_disagree_or_drift():
 def test_bad_stopping_options_are_refused(option, value, message):
     with pytest.raises(ValueError, match=message):
         keyword_model(**{option: value}).fit(planted_counts())
+
+
+@given(st.lists(st.integers(0, 60), min_size=1, max_size=9), st.integers(1, 6))
+def test_the_wrap_around_schedule_keeps_each_chain_in_order_on_one_thread_at_a_time(lengths, workers):
+    from toolkit.models._keyatm import wrap_around
+
+    plan = wrap_around(lengths, workers)
+    cap = max(max(lengths), -(-sum(lengths) // workers))
+    assert len(plan) == workers and all(sum(b - a for _, a, b in pieces) <= cap for pieces in plan)
+    timed = {}  # job -> its pieces as (first step, last step, start time, end time) at one step per unit of time
+    for pieces in plan:
+        clock = 0
+        for job, first, last in pieces:
+            assert last > first
+            timed.setdefault(job, []).append((first, last, clock, clock + last - first))
+            clock += last - first
+    assert sorted(timed) == [job for job, n in enumerate(lengths) if n]
+    for job, pieces in timed.items():
+        pieces.sort()
+        assert pieces[0][0] == 0 and pieces[-1][1] == lengths[job] and len(pieces) <= 2
+        assert all(a[1] == b[0] and a[3] <= b[2] for a, b in zip(pieces, pieces[1:]))  # in order, never at once

@@ -223,5 +223,8 @@ def fit_ensemble(section: dict, counts, *, keywords=None, n_tokens: int | None =
         shares = together(models, counts) if together else [fit_one(model) for model in models]
     else:
         with ThreadPoolExecutor(parallel) as pool:
-            shares = together(models, counts, pool.map) if together else list(pool.map(fit_one, models))
+            if together:  # more chains than cores: the cores share them out (keyatm's wrap_around)
+                shares = together(models, counts, pool.map, workers=min(parallel, n_jobs))
+            else:
+                shares = list(pool.map(fit_one, models))
     return models, shares

@@ -172,12 +172,12 @@ class KeywordTopicModel(TopicModel):
         return chain.finish()
 
     @staticmethod
-    def fit_together(models: list[KeywordTopicModel], X, pool_map=map) -> list[np.ndarray]:
+    def fit_together(models: list[KeywordTopicModel], X, pool_map=map, workers: int = 1) -> list[np.ndarray]:
         """Fit models that differ only in their seed (an ensemble) on ``X``, their chains in lockstep, stopped
-        together when they agree (:func:`run_chains`); each one's training shares. ``pool_map`` may run the
-        chains in threads: the result is the same."""
+        together when they agree (:func:`run_chains`); each one's training shares. ``pool_map`` may start and
+        finish the chains in threads, and ``workers`` threads sweep them: the result is the same."""
         chains = list(pool_map(lambda model: model.start_chain(X), models))
-        run_chains(chains, pool_map)
+        run_chains(chains, pool_map, workers)
         return list(pool_map(lambda chain: chain.finish(), chains))
 
     def start_chain(self, X) -> _Chain:
@@ -545,12 +545,71 @@ def split_rhat(draws: np.ndarray) -> np.ndarray:
     return np.where(constant, 1.0, np.maximum(bulk, tail))
 
 
-def run_chains(chains: list[_Chain], pool_map=map) -> dict:
+def wrap_around(lengths: list[int], workers: int) -> list[list[tuple[int, int, int]]]:
+    """McNaughton's wrap-around schedule (1959) of jobs of ``lengths`` steps on ``workers`` threads, each job's
+    steps in order: per thread, the pieces ``(job, first, last)`` (steps first:last of that job) it runs one after
+    another. Each thread holds at most L = max(longest job, total / workers, rounded up) steps, so all end
+    together, and no job runs on two threads at once: a job cut at a thread's end runs its first steps at the
+    start of the next thread and the rest at the end of this one, where they start at L - (their count), no
+    sooner than the first part ends (the job is no longer than L). Three chains of 25 sweeps on two threads:
+    chain 0 then sweeps 12-25 of chain 2 on one thread (38), sweeps 0-12 of chain 2 then chain 1 on the other
+    (37), instead of three threads taking turns on two cores."""
+    workers = max(1, workers)
+    steps = -(-sum(lengths) // workers)
+    cap = max(max(lengths, default=0), steps)
+    plan: list[list[tuple[int, int, int]]] = [[] for _ in range(workers)]
+    thread, room = 0, cap
+    for job, n in enumerate(lengths):
+        if n <= 0:
+            continue
+        if n > room:  # its first n - room steps open the next thread, the last room steps close this one
+            plan[thread + 1].append((job, 0, n - room))
+            plan[thread].append((job, n - room, n))
+            thread, room = thread + 1, cap - (n - room)
+        else:
+            plan[thread].append((job, 0, n))
+            room -= n
+        if room == 0 and thread + 1 < workers:
+            thread, room = thread + 1, cap
+    return plan
+
+
+def _advance_on_threads(chains: list[_Chain], until: int, workers: int) -> None:
+    """Advance every chain to ``until`` sweeps on ``workers`` threads by :func:`wrap_around`: each chain's sweeps
+    in order, on one thread at a time (the second piece of a chain cut in two waits for the first)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    starts = [chain.sweeps for chain in chains]
+    plan = wrap_around([max(0, min(until, chain.end) - chain.sweeps) for chain in chains], workers)
+    opened = [threading.Event() for _ in chains]  # a chain's first piece of this block is done
+    failed = [False] * len(chains)
+
+    def run(pieces: list[tuple[int, int, int]]) -> None:
+        for job, first, last in pieces:
+            if first > 0:
+                opened[job].wait()
+                if failed[job]:
+                    return  # the first piece's error is raised by its own thread
+            try:
+                chains[job].advance(starts[job] + last)
+            except BaseException:
+                failed[job] = True
+                raise
+            finally:
+                opened[job].set()
+
+    with ThreadPoolExecutor(len(plan)) as pool:
+        list(pool.map(run, plan))
+
+
+def run_chains(chains: list[_Chain], pool_map=map, workers: int = 1) -> dict:
     """Run chains of one model (an ensemble's members, or a single chain) to their end, in lockstep, and record
     on each model why it stopped (``stop_``, the same dict for every chain; returned too).
 
     The chains sweep in blocks of ``check_every`` sweeps (``pool_map`` may run the chains of a block in
-    threads); after a block that ends at ``min_iterations`` sweeps or later, the check: the split-R-hat
+    threads; with more chains than ``workers`` > 1, ``workers`` threads share them out by
+    :func:`wrap_around`); after a block that ends at ``min_iterations`` sweeps or later, the check: the split-R-hat
     (:func:`split_rhat`) of every summary quantity (:meth:`_Chain.summary`, recorded after every sweep) over
     the second half of the sweeps so far (the first half is discarded as warm-up, as Stan does), across the
     chains; a single chain compares its own two halves. When the largest R-hat is below ``rhat`` the burn-in
@@ -565,7 +624,10 @@ def run_chains(chains: list[_Chain], pool_map=map) -> dict:
     reason, done = "ceiling", 0
 
     def advance(until):
-        list(pool_map(lambda chain: chain.advance(until), chains))
+        if len(chains) > workers > 1:
+            _advance_on_threads(chains, until, workers)
+        else:
+            list(pool_map(lambda chain: chain.advance(until), chains))
 
     def check(sweeps):
         window = np.stack([np.asarray(chain.summaries[sweeps // 2 : sweeps]) for chain in chains])
