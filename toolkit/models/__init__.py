@@ -200,7 +200,8 @@ def fit_ensemble(section: dict, counts, *, keywords=None, n_tokens: int | None =
     Members are fitted in threads, as many at once as finish soonest on ``n_jobs`` cores (:func:`members_at_once`),
     each with its share of ``n_jobs``; every member's arithmetic is its own, so the result does not depend on
     the number of threads. A model whose class has ``fit_together`` (keyatm) fits its members together: their
-    chains advance in lockstep blocks and stop when they agree (all chains are held in memory at once). Every
+    chains advance in lockstep blocks, each block's sweeps shared out among the cores when there are more chains
+    than cores (``_keyatm.wrap_around``), and stop when they agree (all chains are held in memory at once). Every
     member has its own seed (NMF's nndsvda start too: its randomized SVD is seeded).
     """
     from concurrent.futures import ThreadPoolExecutor
