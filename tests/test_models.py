@@ -677,15 +677,23 @@ def test_an_ensemble_stops_when_its_chains_agree_and_says_so():
 
 
 @pytest.mark.parametrize("members, threads", [(3, 2), (5, 2), (5, 3), (4, 3)])
-def test_a_stopped_ensemble_does_not_depend_on_the_number_of_threads(members, threads):
+def test_a_stopped_ensemble_does_not_depend_on_the_number_of_threads(members, threads, monkeypatch):
     """More chains than threads: the threads share the chains' sweeps out (``wrap_around``), a chain cut between
     two threads in every block; each chain is the one a single thread sweeps, bit for bit."""
-    from toolkit.models import fit_ensemble
+    from toolkit.models import _keyatm, fit_ensemble
 
     X = planted_counts()
     keywords = [np.array([0, 1, 2]), np.array([6, 7])]
     one, shares_one = fit_ensemble({**ENSEMBLE, "ensemble": members}, X, keywords=keywords)
+    shared_out = []  # the blocks the threads shared out, as (chains, workers)
+    advance = _keyatm._advance_on_threads
+    monkeypatch.setattr(
+        _keyatm,
+        "_advance_on_threads",
+        lambda chains, until, workers: (shared_out.append((len(chains), workers)), advance(chains, until, workers)),
+    )
     two, shares_two = fit_ensemble({**ENSEMBLE, "ensemble": members, "n_jobs": threads}, X, keywords=keywords)
+    assert len(shared_out) > 2 and set(shared_out) == {(members, threads)}
     assert one[0].stop_ == two[0].stop_ and one[0].stop_["chains"] == members
     assert one[0].stop_["reason"] == "converged" or members != 3  # the stop, decided mid-way, is the same too
     for a, b in zip(shares_one, shares_two):

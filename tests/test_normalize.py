@@ -375,3 +375,15 @@ def test_the_shipped_boilerplate_patterns_are_searched_as_one_and_a_verb_apart()
     assert regex.search(r"(?:a+(*SKIP)(*FAIL))|(?:ab)", "aab") is None  # joined, "ab" would be lost
     search = PatternSet([*shipped, skip, ab])
     assert search.separate == (skip,) and search.found_in("aab") and not search.found_in("aax")
+
+
+def test_a_pattern_changed_in_place_is_searched_as_it_now_is():
+    from toolkit.text.patterns import UserPattern
+
+    normalizer = Normalizer(to_simplified=False)
+    normalizer.boilerplate_patterns.append(UserPattern("^数字", "test pattern"))
+    assert normalizer.normalize("数字经济发展").text == ""
+    pattern = normalizer.boilerplate_patterns[-1]
+    pattern.pattern, pattern.compiled = "^经济", regex.compile("^经济")
+    assert normalizer.normalize("数字经济发展").text == "数字经济发展"
+    assert normalizer.normalize("经济发展").text == ""

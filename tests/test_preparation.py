@@ -176,6 +176,19 @@ def test_chunks_fill_every_worker_in_as_few_rounds_as_the_chunk_limit_allows(tot
         assert size <= -(-total // (n_jobs * rounds))
 
 
+def test_the_preparation_cuts_the_corpus_for_its_workers(generated_corpus, tmp_path, monkeypatch):
+    from toolkit.text import preparation
+
+    corpus = load_corpus(generated_corpus, generated_corpus / "metadata.csv")
+    config = _config(generated_corpus, tmp_path, **{"segment.n_jobs": 2})
+    sizes = []
+    chunks = preparation._chunks
+    monkeypatch.setattr(preparation, "_chunks", lambda corpus, size: (sizes.append(size), chunks(corpus, size))[1])
+    lexicon = load_lexicon()
+    prepare_documents(corpus, make_normalizer(config), make_segmenter(config, lexicon), config, None, min_parallel_chars=0)
+    assert sizes == [chunk_size(int(corpus.used["chars"].sum()), 2)] and sizes[0] < CHUNK_CHARS
+
+
 def test_a_corpus_below_the_chunk_limit_goes_to_every_worker(generated_corpus):
     """40 documents for 2 and 3 workers: as many chunks as workers, none empty, in document order (it was one
     chunk whenever the corpus held less than the chunk limit: one worker prepared it while the others waited)."""

@@ -552,7 +552,7 @@ def wrap_around(lengths: list[int], workers: int) -> list[list[tuple[int, int, i
     together, and no job runs on two threads at once: a job cut at a thread's end runs its first steps at the
     start of the next thread and the rest at the end of this one, where they start at L - (their count), no
     sooner than the first part ends (the job is no longer than L). Three chains of 25 sweeps on two threads:
-    chain 0 then sweeps 12-25 of chain 2 on one thread (38), sweeps 0-12 of chain 2 then chain 1 on the other
+    chain 0 then sweeps 12-25 of chain 1 on one thread (38), sweeps 0-12 of chain 1 then chain 2 on the other
     (37), instead of three threads taking turns on two cores."""
     workers = max(1, workers)
     steps = -(-sum(lengths) // workers)

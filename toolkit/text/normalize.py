@@ -275,11 +275,13 @@ class Normalizer:
         return "\n".join(lines)
 
     def _boilerplate_search(self) -> PatternSet:
-        """The boilerplate patterns as one :class:`PatternSet`, made again when the list has changed."""
-        search = self.__dict__.get("_search")
-        if search is None or search.patterns != tuple(self.boilerplate_patterns or ()):
-            search = self.__dict__["_search"] = PatternSet(self.boilerplate_patterns or ())
-        return search
+        """The boilerplate patterns as one :class:`PatternSet`, made again when the list or a pattern in it has
+        changed (kept outside the dataclass's fields, which the prepared corpus's cache key reads)."""
+        patterns = self.boilerplate_patterns or ()
+        key = tuple((id(p), p.pattern, p.flags) for p in patterns)
+        if self.__dict__.get("_search_key") != key:
+            self.__dict__["_search"], self.__dict__["_search_key"] = PatternSet(patterns), key
+        return self.__dict__["_search"]
 
     def _without_boilerplate(self, line: str, result: Normalized, search: PatternSet) -> str:
         """``line`` without the text the boilerplate patterns match; "" when the line is short (SHORT_LINE) and
