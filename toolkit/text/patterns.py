@@ -148,8 +148,8 @@ def found_in(patterns, text: str) -> bool:
 # others: a back-reference or a call of a group (numbered or named), a conditional, the backtracking verbs such
 # as (*SKIP) (which move the search past positions where another alternative would match), and inline flags (a
 # precaution: the installed regex keeps (?i) within its alternative, but its syntax lets some flags, such as
-# (?V1) or (?x), change how the rest is read). Read conservatively: an
-# escaped "(?" or "(*", or "\\1" (an escaped backslash, then 1), also counts, and merely keeps that pattern apart.
+# (?V1) or (?x), change how the rest is read). Read conservatively: an escaped "(?" or "(*", or "\\1" (an
+# escaped backslash, then 1), also counts, and merely keeps that pattern apart.
 _NEEDS_ITS_OWN = regex.compile(r"\\[1-9g]|\(\?(?!:|P<|>|=|!|<=|<!|#)|\(\*")
 
 
