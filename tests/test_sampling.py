@@ -144,3 +144,18 @@ def test_a_run_on_a_dask_cluster_gives_the_bytes_of_a_local_run(tmp_path, monkey
         h.pop("config.toml")  # it names its cache folder
     assert hashes[0] == hashes[1]
     assert local.manifest["sample"] == remote.manifest["sample"] and local.manifest["sample"]["units"] < 145
+
+
+def test_on_a_dask_cluster_the_stages_use_every_thread_of_it():
+    """The preparation's chunks and the fold-in's blocks in flight: a set number, else every thread of the
+    cluster (it was this machine's core count, so a cluster of 64 cores prepared two chunks at a time)."""
+    from dask.distributed import LocalCluster
+    from joblib import cpu_count
+
+    from toolkit.processes import available_workers, on_dask
+
+    assert available_workers(0) == cpu_count() and available_workers(None) == cpu_count() and available_workers(5) == 5
+    with LocalCluster(n_workers=3, threads_per_worker=2, dashboard_address=None, processes=False) as cluster:
+        with on_dask(cluster.scheduler_address):
+            assert available_workers(0) == 6 and available_workers(4) == 4
+    assert available_workers(0) == cpu_count()

@@ -8,7 +8,6 @@ plain arguments; this module only reads the config and chains them.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from .analysis.themes import dominant_themes, label_topics, theme_shares
 from .analysis.trends import Trends, yearly_trends
 from .config import Config
 from .output import atomic
-from .processes import BackgroundJobs
+from .processes import BackgroundJobs, available_workers
 from .progress import collected_warnings, kept_interrupts, timed
 from .text.preparation import Prepared, load_inputs, prepare, protected_paths
 from .text.vectorize import unit_counts
@@ -117,7 +116,7 @@ def fit_on_sample(prepared: Prepared, config: Config, counts, in_model: np.ndarr
         for model, part in zip(models, fitted):
             shares = np.empty((counts.shape[0], part.shape[1]))
             shares[taken] = part
-            shares[rest] = fold_in(model, counts, m["n_jobs"] or os.cpu_count() or 1, rows=rest)
+            shares[rest] = fold_in(model, counts, available_workers(m["n_jobs"]), rows=rest)
             yield shares
 
     sample = {
@@ -331,7 +330,7 @@ def lexicon_evidence(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, co
             fitted.counts,
             keywords,
             {"documents": modelled["doc_id"].to_numpy(), "years": modelled["year"].to_numpy()},
-            n_jobs=config["model"]["n_jobs"] or os.cpu_count() or 1,
+            n_jobs=available_workers(config["model"]["n_jobs"]),
         )
         split["theme"] = [lexicon.names[i] for i in split["theme"]]
     return LexiconEvidence(candidates, sensitivity, split)

@@ -178,6 +178,17 @@ def _exit_after(parent: int) -> None:
     os._exit(1)
 
 
+def available_workers(configured: int | None = 0) -> int:
+    """Workers for a stage's joblib work (the preparation's chunks, the fold-in's blocks): ``configured`` when it
+    is set (> 0), else every worker of joblib's active backend: the Dask cluster's threads inside
+    :func:`on_dask`, this machine's usable cores otherwise."""
+    if configured and configured > 0:
+        return int(configured)
+    from joblib import effective_n_jobs
+
+    return max(1, int(effective_n_jobs(-1)))
+
+
 @contextmanager
 def on_dask(address: str | None):
     """joblib's parallel work inside the block (a run's preparation chunks and fold-in blocks, a sweep's runs)

@@ -44,7 +44,12 @@ OPTIONS = {
         "their mean, and their spread is reported.",
         *POSITIVE,
     ),
-    "n_jobs": Option(0, "Threads for fitting; 0 for one per core. Results do not depend on it.", *NON_NEGATIVE),
+    "n_jobs": Option(
+        0,
+        "Threads for fitting, and blocks of units folded in at once; 0 for one per core (the blocks: with "
+        "--scheduler, one per thread of the Dask cluster). Results do not depend on it.",
+        *NON_NEGATIVE,
+    ),
     "sample_above": Option(
         2_000_000,
         "Above this many tokens (of the modelled units) the models are fitted on a "

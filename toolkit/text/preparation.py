@@ -25,7 +25,7 @@ from ..analysis.lexicon import Lexicon, load_lexicon
 from ..analysis.terms import PairCounts, apply_phrases, learn_phrases
 from ..config import Config
 from ..errors import ToolkitError
-from ..processes import stop_workers
+from ..processes import available_workers, stop_workers
 from ..progress import Progress, timed
 from ..resources import read_word_file
 from .cache import default_cache_dir
@@ -451,7 +451,7 @@ def prepare_documents(
 
     min_parallel_chars = PARALLEL_MIN_CHARS if min_parallel_chars is None else min_parallel_chars
     used = corpus.used
-    n_jobs = config["segment"]["n_jobs"] or os.cpu_count() or 1
+    n_jobs = available_workers(config["segment"]["n_jobs"])
     total_chars = int(used["chars"].sum())
     chunk_chars = chunk_chars or chunk_size(total_chars, n_jobs)
     chunks = _chunks(corpus, chunk_chars)

@@ -35,7 +35,12 @@ OPTIONS = {
     ),
     "extra_dictionaries": Option([], "Files of extra dictionary words (jieba user-dictionary format).", kind=list, path=True),
     "extra_stopwords": Option([], "Files of extra stopwords, one or more per line.", kind=list, path=True),
-    "n_jobs": Option(0, "Worker processes for segmenting large corpora; 0 for one per core.", *NON_NEGATIVE),
+    "n_jobs": Option(
+        0,
+        "Worker processes for segmenting large corpora; 0 for one per core (with --scheduler, one per "
+        "thread of the Dask cluster).",
+        *NON_NEGATIVE,
+    ),
     "use_policy_stopwords": Option(True, "Also drop the shipped policy-boilerplate words (推进, 加快 ...)."),
     "min_chars": Option(2, "Drop tokens shorter than this many characters.", *POSITIVE),
     "drop_numbers": Option(True, "Drop numbers, percentages and Latin-only tokens other than lexicon words."),
