@@ -159,3 +159,16 @@ def test_on_a_dask_cluster_the_stages_use_every_thread_of_it():
         with on_dask(cluster.scheduler_address):
             assert available_workers(0) == 6 and available_workers(4) == 4
     assert available_workers(0) == cpu_count()
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_without_a_worker_is_one_line_of_error():
+    """joblib waits 10 s for a worker, then says so as a TimeoutError: a one-line error of the toolkit instead."""
+    from dask.distributed import LocalCluster
+
+    from toolkit.errors import ToolkitError
+    from toolkit.processes import available_workers, on_dask
+
+    with LocalCluster(n_workers=0, dashboard_address=None, processes=False) as cluster:
+        with on_dask(cluster.scheduler_address), pytest.raises(ToolkitError, match="the Dask cluster has no worker"):
+            available_workers(0)

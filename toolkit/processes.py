@@ -186,7 +186,12 @@ def available_workers(configured: int | None = 0) -> int:
         return int(configured)
     from joblib import effective_n_jobs
 
-    return max(1, int(effective_n_jobs(-1)))
+    try:
+        return max(1, int(effective_n_jobs(-1)))
+    except TimeoutError:  # joblib's Dask backend, on a cluster without a worker
+        from .errors import ToolkitError
+
+        raise ToolkitError("the Dask cluster has no worker: start one with `dask worker ADDRESS`") from None
 
 
 @contextmanager
