@@ -191,12 +191,17 @@ def test_preprocessing_options_in_the_grid(tmp_path):
 
 
 @pytest.mark.slow
-def test_dask_cluster_gives_the_local_results(local_sweep, tmp_path):
+def test_dask_cluster_gives_the_local_results(local_sweep, tmp_path, monkeypatch):
     from dask.distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True) as cluster:
+    from toolkit import sweeps
+
+    counted = []  # what the sweep was told of the workers: here, then on the cluster (3 threads, not this machine's 2)
+    available = sweeps.available_workers
+    monkeypatch.setattr(sweeps, "available_workers", lambda asked: counted.append(available(asked)) or counted[-1])
+    with LocalCluster(n_workers=3, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True) as cluster:
         remote = sweep(seeds_config(), tmp_path / "dask", grid=GRID, scheduler=cluster.scheduler_address)
-    assert remote.fitted == 8
+    assert remote.fitted == 8 and counted[-1] == 3
     pd.testing.assert_frame_equal(remote.table.drop(columns="fit_seconds"), local_sweep.table.drop(columns="fit_seconds"))
 
 

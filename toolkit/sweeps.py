@@ -28,7 +28,7 @@ from .errors import ToolkitError
 from .options import NON_NEGATIVE, OPEN_FRACTION, SEED, Option
 from .output import atomic
 from .output.csv_files import write_csv
-from .processes import stop_workers
+from .processes import available_workers, stop_workers
 from .progress import Progress, kept_interrupts
 
 if TYPE_CHECKING:
@@ -42,7 +42,9 @@ OPTIONS = {
         [1, 2, 3], "Random seeds of every grid point (unless the grid sets model.random_state).", *SEED, kind=list, item=int
     ),
     "holdout": Option(0.1, "Share of units held out for perplexity / reconstruction error.", *OPEN_FRACTION, kind=(float, int)),
-    "n_jobs": Option(0, "Runs in parallel; 0 for one per core.", *NON_NEGATIVE),
+    "n_jobs": Option(
+        0, "Runs in parallel; 0 for one per core (with a scheduler, one per thread of the Dask cluster).", *NON_NEGATIVE
+    ),
     "scheduler": Option("", "Address of a Dask scheduler (tcp://host:8786) to run on; '' to run here."),
 }
 # Sections whose change needs new tokens; everything else only changes the model.
@@ -187,7 +189,7 @@ def sweep(
         raise ToolkitError(f"n_jobs must be from 0 (one per core) to {MAX_JOBS:,}, not {n_jobs}")
     out_dir = Path(out_dir or Path("runs") / f"{config['corpus']['name'] or 'run'}-sweep")
     s = config["sweep"]
-    n_jobs = n_jobs or s["n_jobs"] or os.cpu_count() or 1
+    asked = n_jobs or s["n_jobs"]  # 0: one run per core here, or per thread of the scheduler's cluster
     scheduler = scheduler if scheduler is not None else s["scheduler"]
     combos = expand_grid(config, grid)
     run_configs = [(combo, config.with_values(**combo)) for combo in combos]
@@ -233,19 +235,18 @@ def sweep(
                 corpus.statistics.counts(measure)
 
         progress = Progress(len(runs), "sweep", "runs", done=len(runs) - len(pending))
-        workers = min(n_jobs, len(jobs))
+        workers = min(available_workers(asked), len(jobs))  # here; on a cluster, counted on it (_on_dask)
         threads = 1 if scheduler else max(1, (os.cpu_count() or 1) // max(workers, 1))  # model threads in each run
         for _, _, rid, _ in jobs:
             if hasattr(models[rid], "n_jobs"):
                 models[rid].set_params(n_jobs=threads)
         if jobs:
-            from joblib import Parallel, delayed
+            from joblib import delayed
 
             tasks = (delayed(_fit_one)(models[rid], corpus.train, corpus.held_out) for _, _, rid, corpus in jobs)
-            parallel = Parallel(n_jobs=workers, return_as="generator")
             results = None
             try:
-                results = _on_dask(scheduler, parallel, tasks) if scheduler else parallel(tasks)
+                results = _run_fits(tasks, len(jobs), workers, scheduler, asked)
                 for (combo, run_config, rid, corpus), raw in zip(jobs, results):
                     _write_run(out_dir / "runs" / rid, combo, run_config, corpus, raw)
                     progress.advance()
@@ -285,11 +286,17 @@ def _finished(folder: Path) -> bool:
     )
 
 
-def _on_dask(address: str, parallel, tasks):
+def _run_fits(tasks, n: int, workers: int, scheduler: str, asked: int):
+    """The ``n`` fits of the sweep's runs, in order: here in ``workers`` processes, or on the Dask cluster at
+    ``scheduler``, as many at once as ``asked`` or, for 0, as the cluster has threads."""
+    from joblib import Parallel
+
     from .processes import on_dask
 
-    with on_dask(address):
-        return list(parallel(tasks))
+    if not scheduler:
+        return Parallel(n_jobs=workers, return_as="generator")(tasks)
+    with on_dask(scheduler):
+        return list(Parallel(n_jobs=min(available_workers(asked), n))(tasks))
 
 
 def _write_run(folder: Path, combo: dict, run_config: Config, corpus: _Corpus, raw: dict) -> None:
