@@ -90,7 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECTION.KEY=V1,V2",
         help="grid values, e.g. --grid model.n_topics=5..15 --grid model.kind=lda,nmf (repeatable)",
     )
-    sweep.add_argument("--jobs", type=int, help="runs in parallel, 0 to 1,024 (default: sweep.n_jobs, 0 = one per core)")
+    sweep.add_argument(
+        "--jobs",
+        type=int,
+        help="runs in parallel, 0 to 1,024 (default: sweep.n_jobs; 0 = one per core, or per thread of the --scheduler's cluster)",
+    )
     sweep.add_argument("--scheduler", help="Dask scheduler address to run on, e.g. tcp://10.0.0.5:8786")
 
     validate = commands.add_parser(
