@@ -16,7 +16,7 @@ OPTIONS = {
     "join_lines": Option(
         True,
         "Join lines broken inside a sentence (a PDF copy's lines of one width) before "
-        "cutting units; see units.join_broken_lines.",
+        "cutting units (toolkit.text.units.join_broken_lines).",
     ),
 }
 
