@@ -37,6 +37,21 @@ def test_big5_traditional_text_is_recognised():
     assert "中共武漢市委" in decoded.text and to_simplified(decoded.text).count("武汉") == TEXT.count("武汉")
 
 
+@pytest.mark.parametrize("extension", ["恒", "裏", "墻", "碁"])
+def test_big5_as_windows_writes_it_is_read_too(extension):
+    """Windows saves Big5 as cp950, whose extensions (恒 in 持之以恒, 裏, 墻, 碁) Python's big5 codec refuses: such a
+    file was skipped as unreadable."""
+    import opencc
+
+    traditional = opencc.OpenCC("s2t").convert(TEXT[:600]).encode("cp950", errors="ignore").decode("cp950")
+    traditional += f"持之以{extension}。"
+    data = traditional.encode("cp950")
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("big5")
+    decoded = decode(data)
+    assert decoded.encoding == "cp950" and decoded.text == traditional
+
+
 def test_gbk_bytes_are_not_taken_for_big5():
     # Both codecs can decode some GBK byte strings; the plausibility check must choose GB18030.
     text = "推进数字经济和实体经济深度融合，加快建设国家创新型城市。" * 5

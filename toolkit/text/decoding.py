@@ -26,6 +26,9 @@ _BOMS = [
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
 CHINESE_CODECS = ("gb18030", "big5")
+# Big5 as Python reads it, then as Windows writes it (cp950: 恒, 裏, 墻, 碁 ...) and as Hong Kong does (HKSCS): the
+# first of these that decodes a file is its Big5 reading
+BIG5_VARIANTS = ("big5", "cp950", "big5hkscs")
 
 
 class Unreadable(ValueError):
@@ -61,8 +64,8 @@ def decode(data: bytes, encoding: str = "auto") -> Decoded:  # noqa: C901 (one b
     """Decode file bytes to text.
 
     ``encoding='auto'`` tries, in order: a byte-order mark (UTF-8, UTF-16, UTF-32); strict UTF-8 (a file cut
-    in the middle of its last character loses only that character, with a note); then GB18030 and Big5,
-    keeping the one whose characters are more plausibly Chinese. Raises :class:`Unreadable` with the reason
+    in the middle of its last character loses only that character, with a note); then GB18030 and Big5 (Python's,
+    else Windows' cp950, else HKSCS), keeping the one whose characters are more plausibly Chinese. Raises :class:`Unreadable` with the reason
     for empty, binary or undecodable files.
     """
     if not data.strip():
@@ -96,17 +99,19 @@ def decode(data: bytes, encoding: str = "auto") -> Decoded:  # noqa: C901 (one b
                 )
             )
     candidates = []
-    for codec in CHINESE_CODECS:
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        candidates.append((_plausibility(text), codec, text))
+    for family in CHINESE_CODECS:
+        for codec in BIG5_VARIANTS if family == "big5" else (family,):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            candidates.append((_plausibility(text), codec, text))
+            break
     if candidates:
         score, codec, text = max(candidates)
         if score >= 0.5:
             return _checked(Decoded(text, codec))
-    raise Unreadable("not readable as UTF-8, UTF-16, GB18030 or Big5; re-save the file as UTF-8")
+    raise Unreadable("not readable as UTF-8, UTF-16, GB18030 or Big5 (cp950, HKSCS); re-save the file as UTF-8")
 
 
 def _checked(decoded: Decoded) -> Decoded:
