@@ -169,6 +169,19 @@ def test_metadata_include_column_and_extra_columns(small_corpus):
     assert {"level", "notes", "source", "script", "meta_status"} <= set(corpus.metadata_columns)
 
 
+def test_a_metadata_column_and_its_renamed_twin_are_one_line_of_error(small_corpus):
+    import pandas as pd
+
+    meta = small_corpus / "metadata.csv"
+    table = pd.read_csv(meta, dtype=str, keep_default_na=False)
+    table["innovation"], table["meta_innovation"] = "1", "2"
+    table.to_csv(meta, index=False)
+    assert "innovation" in load_corpus(small_corpus, meta).metadata_columns  # no theme of that name: kept as it is
+    renamed = "a column 'innovation', a name the toolkit's tables use, and a column 'meta_innovation'"
+    with pytest.raises(ToolkitError, match=renamed):
+        load_corpus(small_corpus, meta, themes=["innovation", "other"])
+
+
 def test_a_duplicate_with_another_date_names_both_dates(small_corpus):
     add_document(small_corpus, "copy.txt", (SEEDS / "001_a277e5c0c743763f.txt").read_bytes(), title="副本", date="2018-03-01")
     meta = small_corpus / "metadata.csv"

@@ -85,6 +85,27 @@ def test_a_one_year_corpus_draws_without_warnings(small_corpus, tmp_path):
     assert len(result.trends.change) == 0
 
 
+def test_metadata_columns_named_like_the_runs_own_columns_are_renamed_not_crashed_on(small_corpus, tmp_path):
+    """A pilot-city flag named after a theme, a column ``other``, ``text`` or ``unit_id``: each reaches the tables as
+    ``meta_<name>`` beside the run's own column of that name (a column named after a theme made the run crash)."""
+    meta = small_corpus / "metadata.csv"
+    table = pd.read_csv(meta, dtype=str, keep_default_na=False)
+    mine = {"innovation": ["1", "0", "1", "0", "1"], "other": "v", "text": "x", "unit_id": "u", "ecology_high": "h"}
+    for column, values in mine.items():
+        table[column] = values
+    table.to_csv(meta, index=False)
+    config = Config.load(write_config(tmp_path / "c.toml", small_corpus, meta), NO_FIGURES)
+    result = toolkit.run(config, tmp_path / "out")
+    units = pd.read_csv(tmp_path / "out" / "units.csv", keep_default_na=False)
+    renamed = [f"meta_{c}" for c in mine]
+    assert set(renamed) <= set(result.prepared.corpus.metadata_columns) and set(renamed) <= set(units.columns)
+    modelled = units[units["in_model"].astype(str) == "True"]
+    assert pd.to_numeric(modelled["innovation"]).between(0, 1).all()  # the theme's share, not the flag
+    assert set(units["meta_innovation"].astype(str)) == {"0", "1"} and set(units["meta_other"]) == {"v"}
+    shares = pd.read_csv(tmp_path / "out" / "document_themes.csv")
+    assert {"meta_ecology_high", "meta_innovation"} <= set(shares.columns)  # no intervals here: no bootstrap
+
+
 def test_a_sweep_survives_units_without_vocabulary(messy_corpus, tmp_path):
     config = write_config(tmp_path / "c.toml", messy_corpus, messy_corpus / "metadata.csv", sweep={"seeds": [1]})
     result = toolkit.sweep(config, tmp_path / "sw", grid={"model.kind": ["nmf"], "model.n_topics": [4]}, n_jobs=1)

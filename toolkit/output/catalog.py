@@ -81,7 +81,8 @@ OUTPUTS: tuple[Table | File, ...] = (
         "encoding, chars, SHA-256, `status` (`used`/`skipped`), the `reason` when skipped, `near_duplicate_of` (the "
         "files of the used documents that share nearly all of its text, most similar first, `;`-separated) and "
         "`similarity` (the Jaccard similarity to the first of them), `n_units`, `n_tokens`, and every extra column "
-        "of your metadata (a column named like one of ours gets a `meta_` prefix). No file is ever missing from it: "
+        "of your metadata (a column named like one of the run's columns, e.g. `text` or a theme such as "
+        "`innovation`, gets a `meta_` prefix). No file is ever missing from it: "
         "files that are not read (hidden files, symbolic links, FIFOs, names that are not UTF-8, unreadable files) "
         "are listed with the reason",
         "output.tables.documents_table",

@@ -96,7 +96,16 @@ DOCUMENT_COLUMNS = [
     "near_duplicate_of",
     "similarity",
 ]
+# The columns of the run's tables that a document's metadata joins besides these (units.csv, document_themes.csv),
+# and, per theme, its share and interval (see :func:`reserved_columns`)
+TABLE_COLUMNS = ["unit_id", "text", "n_units", "n_tokens", "in_model", "dominant_theme", "keyword_theme"]
 _YES, _NO = {"", "1", "true", "yes", "y"}, {"0", "false", "no", "n"}
+
+
+def reserved_columns(themes=()) -> set[str]:
+    """Names a metadata column cannot keep (it becomes ``meta_<name>``): the documents table's own columns, those of
+    the tables it joins, and each of ``themes``' share columns (``<theme>``, ``<theme>_low``, ``<theme>_high``)."""
+    return {*DOCUMENT_COLUMNS, *TABLE_COLUMNS, *(f"{t}{end}" for t in themes for end in ("", "_low", "_high"))}
 
 
 @dataclass
@@ -104,7 +113,7 @@ class Corpus:
     """Documents table (one row per entry of the text folder); texts stay on disk and are read one at a time.
 
     ``documents`` also carries every extra column of the metadata table (place, level, province ...), named as
-    in the metadata (``meta_<name>`` where a name is one of the table's own columns).
+    in the metadata (``meta_<name>`` where a name is one the run's tables use: :func:`reserved_columns`).
     """
 
     documents: pd.DataFrame
@@ -341,12 +350,14 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
     year_min: int = 0,
     year_max: int = 0,
     encoding: str = "auto",
+    themes=(),
 ) -> Corpus:
     """Read every file under ``texts``; each becomes one row of ``documents``, used or skipped with a reason.
 
     Dates come from the metadata (``date`` or ``year`` column) or else from the text; ``date_source`` says
     which. Files outside ``[year_min, year_max]`` (0 = no bound), empty, binary, undecodable, unreadable,
-    duplicate or excluded (``include`` column: no/false/0) files are skipped, never dropped silently. Raises
+    duplicate or excluded (``include`` column: no/false/0) files are skipped, never dropped silently. ``themes``:
+    the names of the run's themes (and ``other``), whose share columns a metadata column must not take. Raises
     ToolkitError when nothing can be read at all.
     """
     import pandas as pd
@@ -364,7 +375,14 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
         for c in (meta.columns if meta is not None else [])
         if c not in ("file", "title", "date", "year", "place", "encoding", "include")
     ]
-    names = {c: (f"meta_{c}" if c in DOCUMENT_COLUMNS else c) for c in extra_columns}
+    reserved = reserved_columns(themes)
+    names = {c: (f"meta_{c}" if c in reserved else c) for c in extra_columns}
+    taken = [c for c in extra_columns if names[c] != c and names[c] in extra_columns]
+    if taken:
+        raise ToolkitError(
+            f"metadata {meta_path} has a column {taken[0]!r}, a name the toolkit's tables use, and a column "
+            f"{names[taken[0]]!r}, the name it would be given instead; rename one of them"
+        )
     rows: list[dict] = []
     sources: dict[str, tuple[Path, str, str]] = {}
     first_with_hash: dict[str, dict] = {}

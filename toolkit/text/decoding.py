@@ -65,8 +65,8 @@ def decode(data: bytes, encoding: str = "auto") -> Decoded:  # noqa: C901 (one b
 
     ``encoding='auto'`` tries, in order: a byte-order mark (UTF-8, UTF-16, UTF-32); strict UTF-8 (a file cut
     in the middle of its last character loses only that character, with a note); then GB18030 and Big5 (Python's,
-    else Windows' cp950, else HKSCS), keeping the one whose characters are more plausibly Chinese. Raises :class:`Unreadable` with the reason
-    for empty, binary or undecodable files.
+    else Windows' cp950, else HKSCS), keeping the one whose characters are more plausibly Chinese. Raises
+    :class:`Unreadable` with the reason for empty, binary or undecodable files.
     """
     if not data.strip():
         raise Unreadable("empty file" if not data else "file holds only whitespace")

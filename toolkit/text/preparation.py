@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..analysis.lexicon import Lexicon, load_lexicon
+from ..analysis.lexicon import OTHER, Lexicon, load_lexicon
 from ..analysis.terms import PairCounts, apply_phrases, learn_phrases
 from ..config import Config
 from ..errors import ToolkitError
@@ -177,6 +177,7 @@ def load_inputs(config: Config) -> Inputs:
     c = config["corpus"]
     if not c["texts"]:
         raise ToolkitError(f"{config.source}: corpus.texts is required: set it to the folder of your text files")
+    lexicon = load_lexicon(config.path("themes", "lexicon"))
     corpus = load_corpus(
         config.path("corpus", "texts"),
         config.path("corpus", "metadata"),
@@ -184,8 +185,8 @@ def load_inputs(config: Config) -> Inputs:
         year_min=c["year_min"],
         year_max=c["year_max"],
         encoding=c["encoding"],
+        themes=[*lexicon.names, OTHER],
     )
-    lexicon = load_lexicon(config.path("themes", "lexicon"))
     normalizer = make_normalizer(config)
     segmenter = make_segmenter(config, lexicon)
     return Inputs(corpus, lexicon, normalizer, segmenter, prepared_key(corpus, normalizer, config, segmenter))
