@@ -182,6 +182,28 @@ def test_a_metadata_column_and_its_renamed_twin_are_one_line_of_error(small_corp
         load_corpus(small_corpus, meta, themes=["innovation", "other"])
 
 
+def test_entries_that_would_share_a_document_id_keep_their_whole_paths(small_corpus):
+    """A metadata row naming "national_2011" beside national_2011.txt, and report.txt beside report.md (corpus.pattern
+    "*"), each gave two rows one id: the run crashed. Now each keeps its whole path as its id, and the missing
+    row says which file it probably meant."""
+    text = (GWR / "national_2011.txt").read_text(encoding="utf-8")
+    add_document(small_corpus, "national_2011.txt", text, title="2011", date="2011-03-05")
+    with (small_corpus / "metadata.csv").open("a", encoding="utf-8") as meta:
+        meta.write("national_2011,2011,2011-03-05,day,,,,\n")
+    (small_corpus / "report.txt").write_text(text[:3000], encoding="utf-8")
+    (small_corpus / "report.md").write_text(text[3000:6000], encoding="utf-8")
+    corpus = load_corpus(small_corpus, small_corpus / "metadata.csv", pattern="*")
+    docs = corpus.documents
+    assert docs["doc_id"].is_unique
+    rows = docs.set_index("doc_id")
+    assert rows.loc["national_2011.txt", "status"] == "used"
+    assert rows.loc["national_2011", "reason"] == (
+        "listed in the metadata but the file is missing; national_2011.txt is in the folder: name it so in the metadata"
+    )
+    assert {"report.txt", "report.md"} <= set(rows.index)
+    assert corpus.text("national_2011.txt") == text and set(corpus.sources) == set(corpus.used["doc_id"])
+
+
 def test_a_duplicate_with_another_date_names_both_dates(small_corpus):
     add_document(small_corpus, "copy.txt", (SEEDS / "001_a277e5c0c743763f.txt").read_bytes(), title="副本", date="2018-03-01")
     meta = small_corpus / "metadata.csv"

@@ -16,6 +16,7 @@ import logging
 import os
 import stat
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -475,7 +476,7 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
             )
             continue
         row["status"] = "used"
-        sources[row["doc_id"]] = (entry.path, declared, row["sha256"])
+        row["_source"] = (entry.path, declared, row["sha256"])
 
     if future:
         log.warning(
@@ -492,9 +493,23 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
             ", ".join(conflicts[:3]) + (" ..." if len(conflicts) > 3 else ""),
         )
     on_disk = {r["path"] for r in rows} | {PurePosixPath(r["path"]).name for r in rows}
+    by_id = {r["doc_id"]: r["path"] for r in rows}
     for rel in sorted(listed - on_disk):
         row = new_row(rel, meta.loc[rel])
         row["reason"] = "listed in the metadata but the file is missing"
+        if row["doc_id"] in by_id:  # "report" listed, report.txt on disk
+            row["reason"] += f"; {by_id[row['doc_id']]} is in the folder: name it so in the metadata"
+    # a document's id is its path without the suffix, unless another entry's would be the same (a.txt and a.md,
+    # or a metadata row "a" beside a.txt): then both keep their whole path
+    counts = Counter(r["doc_id"] for r in rows)
+    for row in rows:
+        if counts[row["doc_id"]] > 1:
+            row["doc_id"] = row["path"]
+        if "_source" in row:
+            sources[row["doc_id"]] = row.pop("_source")
+    clash = [doc_id for doc_id, n in Counter(r["doc_id"] for r in rows).items() if n > 1]
+    if clash:
+        raise ToolkitError(f"two entries of {root} would both be document {clash[0]!r}; rename one of them")
 
     columns = DOCUMENT_COLUMNS + [names[c] for c in extra_columns]
     documents = pd.DataFrame(rows, columns=columns)
