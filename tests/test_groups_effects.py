@@ -161,6 +161,18 @@ def test_a_covariate_with_one_value_is_a_clear_message(caplog):
     assert "effects.x = year is not in effects.formula: no expected-share curve" in caplog.text
 
 
+def test_a_formula_that_cannot_be_fitted_is_a_warning_not_silence(caplog):
+    """A spline with more degrees of freedom than documents: every theme's row says why, and a warning says that
+    nothing could be fitted (the run went on without a word; effects_expected.csv empty, no figure)."""
+    from toolkit.analysis.effects import estimate_effects
+
+    units, shares = _documents_by_year({"city": [2015, 2016, 2017, 2018]})
+    table, expected = estimate_effects(units, shares, ["theme"], "bs(year, df=10)", draws=20, x="year")
+    assert table["note"].str.startswith("could not be fitted").all() and expected.empty
+    assert "effects.formula 'bs(year, df=10)' could not be fitted for any theme" in caplog.text
+    assert "theme_effects is not drawn" in caplog.text
+
+
 @pytest.mark.parametrize(
     "overrides, message",
     [
@@ -181,11 +193,16 @@ def test_unknown_group_column_and_bad_formula_are_one_line(tmp_path):
     for setting, message in (
         ('trends.by="province"', "trends.by = 'province' is no column"),
         ('effects.formula="year + nonsense"', "effects.formula 'year + nonsense' cannot be used"),
+        # a column the run computes is no covariate: the theme's own share, regressed on itself, was a clear effect
+        ('effects.formula="year + innovation"', "'innovation' is no column of the documents; use columns of the documents"),
+        ('effects.formula="year + n_tokens"', "'n_tokens' is no column of the documents"),
+        ('trends.by="dominant_theme"', "trends.by = 'dominant_theme' is no column of the documents"),
     ):
         result = cli(
             "run", ROOT / "configs" / "seeds.toml", "--out", tmp_path / "out", "--set", setting, "--set", "trends.bootstrap=50"
         )  # toolkit.cli.main in this process: a traceback would raise here
         assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+        assert "fitting" not in result.stderr.lower() and not (tmp_path / "out").exists()  # before any fit
 
 
 CODE = "{__import__('os').system('id > PWNED')}"

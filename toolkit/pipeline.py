@@ -19,6 +19,7 @@ from .analysis.lexicon import OTHER, keyword_counts, keyword_ids, keyword_themes
 from .analysis.themes import dominant_themes, label_topics, theme_shares
 from .analysis.trends import Trends, yearly_trends
 from .config import Config
+from .errors import ToolkitError
 from .output import atomic
 from .processes import BackgroundJobs, available_workers
 from .progress import collected_warnings, kept_interrupts, timed
@@ -184,6 +185,30 @@ def trends(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, keywords: np
     )
 
 
+def document_columns(corpus) -> list[str]:
+    """The columns a grouping (``trends.by``) or a formula (``effects.formula``) may use: the documents' year and
+    place and the metadata's own columns, never a column the run computes (a theme's share, a unit's length)."""
+    return ["year", "place", *corpus.metadata_columns]
+
+
+def check_document_columns(corpus, config: Config) -> None:
+    """ToolkitError, one line, when ``trends.by`` or a name of ``effects.formula`` is no column of the documents."""
+    from .analysis.formulas import check_formula
+
+    allowed = document_columns(corpus)
+    by, formula = config["trends"]["by"], config["effects"]["formula"]
+    if by and by not in allowed:
+        raise ToolkitError(
+            f"trends.by = {by!r} is no column of the documents; use one of the metadata's columns ({', '.join(allowed)})"
+        )
+    unknown = [name for name in check_formula(formula) if name not in allowed] if formula else []
+    if unknown:
+        raise ToolkitError(
+            f"effects.formula {formula!r} cannot be used: {unknown[0]!r} is no column of the documents; use columns "
+            f"of the documents ({', '.join(allowed)})"
+        )
+
+
 def covariate_effects(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, config: Config):
     """effects.csv and the expected shares behind the effect figure (see :mod:`toolkit.analysis.effects`)."""
     from .analysis.effects import estimate_effects
@@ -198,6 +223,7 @@ def covariate_effects(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, c
         level=config["trends"]["level"],
         random_state=config["model"]["random_state"],
         x=e["x"],
+        covariates=document_columns(prepared.corpus),
     )
 
 
@@ -438,6 +464,7 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
         atomic.write_text(work / "config.toml", config.to_toml(relative_to=Path(out_dir).absolute()))
         with timed(timings, "load"):
             inputs = load_inputs(config)
+        check_document_columns(inputs.corpus, config)  # before the fit, not after it
         prepared = prepare(config, inputs)
         timings.update(prepared.timings)
         with timed(timings, "vocabulary"):

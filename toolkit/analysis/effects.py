@@ -58,11 +58,12 @@ def p_value(draws: np.ndarray) -> tuple[float, bool]:
     return round(min(p, 1.0), digits), False
 
 
-def _design(formula: str, data: pd.DataFrame):
+def _design(formula: str, data: pd.DataFrame, covariates: list[str] | None = None):
     import formulaic
 
-    columns = ", ".join(c for c in data.columns if c not in ("text",))[:200]
-    unknown = [name for name in check_formula(formula) if name not in data.columns or name == "text"]
+    allowed = [c for c in data.columns if c != "text"] if covariates is None else [c for c in covariates if c in data]
+    columns = ", ".join(allowed)[:200]
+    unknown = [name for name in check_formula(formula) if name not in allowed]
     if unknown:
         raise ToolkitError(
             f"effects.formula {formula!r} cannot be used: {unknown[0]!r} is no column of the "
@@ -87,12 +88,15 @@ def estimate_effects(
     level: float = 0.95,
     random_state: int = 0,
     x: str = "year",
+    covariates: list[str] | None = None,
 ):
     """Per theme and term: estimate, interval and p-value (pooled draws); and the expected share along ``x``
     (one curve per value of the first categorical covariate), as tidy tables.
 
     ``units``: the modelled units with doc_id, n_tokens and the covariates; ``member_shares``: members x units x
-    (themes..., other); ``themes``: the named themes to model (the first ones of ``member_shares``).
+    (themes..., other); ``themes``: the named themes to model (the first ones of ``member_shares``);
+    ``covariates``: the columns the formula may use (default: every column of ``units`` but the text). A theme
+    whose model cannot be fitted has a row that says why; when none can be, a warning says so.
     """
     import pandas as pd
     import statsmodels.api as sm
@@ -106,7 +110,7 @@ def estimate_effects(
             f"({values[0] if len(values) else 'none'}): its effect cannot be estimated; drop it from "
             "the formula (or set effects.formula = '')"
         )
-    matrix = _design(formula, units)
+    matrix = _design(formula, units, covariates)
     rows = matrix.index.to_numpy()
     X = np.asarray(matrix, dtype=float)
     terms = list(matrix.columns)
@@ -188,6 +192,16 @@ def estimate_effects(
                         "supported": covered,
                     }
                 )
+    failed = [row["theme"] for row in effect_rows if row.get("term") == ""]
+    if failed:
+        log.warning(
+            "warning: effects.formula %r could not be fitted for %s (%s): effects.csv says why%s; simplify the formula "
+            "(fewer terms or degrees of freedom than documents)",
+            formula,
+            "any theme" if len(failed) == len(themes) else f"{len(failed)} of {len(themes)} themes",
+            next(row["note"] for row in effect_rows if row.get("term") == ""),
+            ", and theme_effects is not drawn" if len(failed) == len(themes) else "",
+        )
     return pd.DataFrame(effect_rows), pd.DataFrame(expected_rows)
 
 
