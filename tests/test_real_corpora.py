@@ -47,6 +47,10 @@ def test_units_without_vocabulary_words_are_kept_and_never_crash(messy_corpus, t
     assert result.manifest["counts"]["units_without_vocabulary"] == len(empty)
     docs = pd.read_csv(tmp_path / "out" / "documents.csv", keep_default_na=False).set_index("doc_id")
     assert (docs.loc[["toc", "latin"], "status"] == "used").all()
+    # used, but in no share: said in documents.csv and in a warning (the counts of the report would not tell)
+    assert docs.loc[["latin", "numbers"], "note"].str.contains("no unit the model saw").all()
+    assert not docs.loc[docs.index.str.match(r"\d{3}_"), "note"].str.contains("no unit the model saw").any()
+    assert any("hold no word of the vocabulary" in w and "latin.txt" in w for w in result.manifest["warnings"])
     assert (tmp_path / "out" / "figures" / "document_themes.png").is_file()
     assert (tmp_path / "out" / "report.html").is_file()
 

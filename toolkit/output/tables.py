@@ -29,12 +29,21 @@ OPTIONS = {
 }
 
 
+UNMODELLED = "no unit the model saw (not a word of the vocabulary: another language, numbers or punctuation only?): in no share"
+
+
 def documents_table(documents: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
-    """The corpus's documents with the number of units and tokens of each."""
+    """The corpus's documents with the number of units and tokens of each; a used document none of whose units the
+    model saw (``units["in_model"]``) is noted (:data:`UNMODELLED`)."""
     per_doc = units.groupby("doc_id").agg(n_units=("unit_id", "size"), n_tokens=("n_tokens", "sum"))
     documents = documents.join(per_doc, on="doc_id")
     for column in ("n_units", "n_tokens"):
         documents[column] = documents[column].astype("Int64")
+    if "in_model" in units:
+        unseen = (documents["status"] == "used") & ~documents["doc_id"].isin(units.loc[units["in_model"], "doc_id"])
+        documents.loc[unseen, "note"] = [
+            f"{note}; {UNMODELLED}" if note else UNMODELLED for note in documents.loc[unseen, "note"]
+        ]
     return documents
 
 
