@@ -48,6 +48,21 @@ def test_wuhan_is_compared_with_anqing(grouped):
     assert (out / "figures" / "theme_groups.png").is_file()
 
 
+def test_documents_without_a_group_form_a_named_group_and_a_warning(small_corpus, tmp_path):
+    """A blank cell of the trends.by column made a group named "" in the tables and a line without a legend entry."""
+    from .conftest import NO_FIGURES, write_config
+
+    meta = small_corpus / "metadata.csv"
+    table = pd.read_csv(meta, dtype=str, keep_default_na=False)
+    table["province"] = ["湖北", "湖北", "", "湖北", "  "]
+    table.to_csv(meta, index=False)
+    config = Config.load(write_config(tmp_path / "c.toml", small_corpus, meta), [*NO_FIGURES, 'trends.by="province"'])
+    result = toolkit.run(config, tmp_path / "out")
+    groups = pd.read_csv(tmp_path / "out" / "theme_by_group.csv", keep_default_na=False)
+    assert set(groups["province"]) == {"湖北", "(missing)"}
+    assert any("2 document(s) have no province" in w and "'(missing)'" in w for w in result.manifest["warnings"])
+
+
 def test_metadata_columns_reach_units_and_documents(grouped):
     units = pd.read_csv(grouped.out_dir / "units.csv")
     assert {"place", "source", "script"} <= set(units.columns)

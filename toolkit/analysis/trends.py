@@ -67,6 +67,7 @@ OPTIONS = {
 }
 RETIRED = {"seeds": "extra seeds are now the ensemble: set model.ensemble (e.g. 3) instead of trends.seeds"}
 OTHER_COLUMNS = ("share_low", "share_high", "share_sd", "sampling_sd", "seed_sd", "seed_min", "seed_max")
+MISSING_GROUP = "(missing)"  # the group of the documents whose trends.by cell is empty
 
 
 def check_options(section: dict) -> None:
@@ -519,7 +520,18 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
             raise ToolkitError(
                 f"trends.by = {by!r} is no column of the documents; use one of the metadata's columns (place, level ...)"
             )
-        grouped = modelled.assign(**{by: modelled[by].astype(str)})
+        values = modelled[by].astype("string").fillna("").str.strip()
+        blank = values == ""
+        if blank.any():
+            documents = modelled.loc[blank.to_numpy(), "doc_id"].unique() if "doc_id" in modelled else []
+            log.warning(
+                "warning: %d document(s) have no %s (an empty cell of the metadata): they form the group %r of the "
+                "group tables and figures; fill the column to place them",
+                len(documents),
+                by,
+                MISSING_GROUP,
+            )
+        grouped = modelled.assign(**{by: values.mask(blank, MISSING_GROUP).astype(str).to_numpy()})
         model = ShareModel(grouped, member_shares, themes, bootstrap, level, random_state)
         trends.groups, _ = model.table([by])
         trends.group_years, _ = model.table([by, "period" if periods else "year"])
