@@ -106,10 +106,13 @@ def test_folder_without_usable_text(tmp_path):
         load_corpus(tmp_path / "nope")
 
 
-def test_metadata_without_dates_falls_back_to_the_text(small_corpus):
+def test_metadata_without_dates_falls_back_to_the_text(small_corpus, caplog):
     meta = small_corpus / "metadata.csv"
     meta.write_text("file,title\n" + "".join(f"{p.name},t\n" for p in sorted(small_corpus.glob("*.txt"))), encoding="utf-8")
     docs = load_corpus(small_corpus, meta).documents.set_index("doc_id")
+    # said, with the dates taken: the first full date of a text may be one it cites (a rule "from 2008-01-01")
+    assert "document(s) dated from a date found in their text" in caplog.text
+    assert "003_627586bead8599d4.txt (2021-07-26)" in caplog.text
     assert docs.loc["003_627586bead8599d4", ["date", "date_source"]].tolist() == ["2021-07-26", "text"]
     assert docs.loc["004_1467077b33d2f3ae", "date"] == "2020-09-19"  # 發布時間 in traditional script
     assert docs.loc["000_4635cf3c1d3ea286", "status"] == "skipped"  # its text states no date

@@ -478,6 +478,15 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
         row["status"] = "used"
         row["_source"] = (entry.path, declared, row["sha256"])
 
+    from_text = [f"{r['path']} ({r['date']})" for r in rows if r["status"] == "used" and r["date_source"] == "text"]
+    if from_text:
+        log.warning(
+            "warning: %d document(s) dated from a date found in their text, not from the metadata (a labelled date, "
+            "else the first full date in it, which may be one it cites): %s; check their date in documents.csv or "
+            "give it in the metadata",
+            len(from_text),
+            ", ".join(from_text[:3]) + (" ..." if len(from_text) > 3 else ""),
+        )
     if future:
         log.warning(
             "skipped %d document(s) dated after %d: %s; fix their dates",
