@@ -106,6 +106,22 @@ def test_folder_without_usable_text(tmp_path):
         load_corpus(tmp_path / "nope")
 
 
+def test_a_date_and_a_year_that_disagree_skip_the_document_with_both(small_corpus):
+    """date 2015-03-31 and year 2016 in one row: the document was used as 2015 without a word."""
+    import pandas as pd
+
+    meta = small_corpus / "metadata.csv"
+    table = pd.read_csv(meta, dtype=str, keep_default_na=False)
+    table["year"] = [d[:4] for d in table["date"]]
+    table.loc[0, "year"] = "2016"
+    table.to_csv(meta, index=False)
+    docs = load_corpus(small_corpus, meta).documents.set_index("doc_id")
+    first = docs.loc["000_4635cf3c1d3ea286"]
+    assert first["status"] == "skipped"
+    assert first["reason"] == "metadata: its date 2015-03-31 and year 2016 disagree; correct one, or keep only the date"
+    assert (docs.drop(index="000_4635cf3c1d3ea286")["status"] == "used").all()  # agreeing rows are used as before
+
+
 def test_metadata_without_dates_falls_back_to_the_text(small_corpus, caplog):
     meta = small_corpus / "metadata.csv"
     meta.write_text("file,title\n" + "".join(f"{p.name},t\n" for p in sorted(small_corpus.glob("*.txt"))), encoding="utf-8")

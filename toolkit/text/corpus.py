@@ -549,9 +549,13 @@ def _date_conflict(twin: dict, info) -> tuple[str, str] | None:
 
 
 def _document_date(info, text: str) -> DocDate | None:
+    """The metadata's date (else its year), else the text's; ValueError when the metadata's date and year differ."""
     if info is not None:
-        for column in ("date", "year"):
-            value = str(info.get(column, "")).strip()
-            if value:
-                return parse_date(value)
+        dates = {c: parse_date(v) for c in ("date", "year") if (v := str(info.get(c, "")).strip())}
+        if len(dates) == 2 and dates["date"].year != dates["year"].year:
+            raise ValueError(
+                f"its date {dates['date'].date} and year {dates['year'].year} disagree; correct one, or keep only the date"
+            )
+        if dates:
+            return dates.get("date") or dates["year"]
     return find_date(to_simplified(unicodedata.normalize("NFKC", text)))
