@@ -48,7 +48,7 @@ def test_export_writes_blinded_sheets_and_separate_keys(run, tmp_path):
     topics = pd.read_csv(out / validation.TOPIC_SHEET, keep_default_na=False)
     assert len(topics) == 10 and {"option_A", "option_D"} <= set(topics.columns)
     codebook = (out / validation.CODEBOOK).read_text(encoding="utf-8")
-    assert "`ecology`: 生态环境 / Ecology" in codebook and "`other`" in codebook
+    assert "`ecology`: 生态环境 / Ecology" in codebook and codebook.count("- `other`") == 1  # once, as the option
 
 
 def test_scores_of_a_coder_who_agrees_with_the_keyword_scorer(run, tmp_path):
@@ -80,9 +80,17 @@ def test_unknown_codes_and_empty_sheets_are_clear_errors(run, tmp_path):
         validation.score(out)
     sheet = pd.read_csv(out / validation.UNIT_SHEET, keep_default_na=False)
     sheet.loc[0, "theme"] = "space_exploration"
+    sheet.loc[1, "theme"] = " Ecology "  # a capital and spaces: still the theme
+    sheet.loc[2, "theme"] = "moon"
     sheet.to_csv(out / validation.UNIT_SHEET, index=False)
-    with pytest.raises(ToolkitError, match="coded theme 'space_exploration' is not in the codebook"):
+    with pytest.raises(ToolkitError) as error:
         validation.score(out)
+    items = sheet.loc[[0, 2], "item"].tolist()
+    assert f"2 coded theme(s) of {validation.UNIT_SHEET} not in the codebook" in str(error.value)
+    assert f"item {items[0]}: 'space_exploration'" in str(error.value) and f"item {items[1]}: 'moon'" in str(error.value)
+    sheet.loc[[0, 2], "theme"] = "OTHER"
+    sheet.to_csv(out / validation.UNIT_SHEET, index=False)
+    assert validation.score(out)["agreement"]["coded_units"].iloc[0] == 3
 
 
 def test_the_cli_exports_and_scores(run, tmp_path):

@@ -23,6 +23,7 @@ from ..errors import ToolkitError
 from ..output import atomic
 from ..output.csv_files import write_csv
 from ..text.decoding import Unreadable, decode
+from .lexicon import OTHER
 
 CODEBOOK = "codebook.md"
 UNIT_SHEET, UNIT_KEY = "coding_sheet.csv", "key_units.csv"
@@ -266,11 +267,13 @@ def _codebook(themes: pd.DataFrame, n_units: int, n_words: int, n_topics: int, n
         "",
     ]
     for row in themes.itertuples():
+        if row.theme == OTHER:  # themes.csv's last row, on what no theme measures: the option below
+            continue
         lines.append(
             f"- `{row.theme}`: {row.label_zh} / {row.label_en}. Keywords include: "
             f"{' '.join(str(row.keywords_kept).split()[:12]) or '(none in this corpus)'}"
         )
-    lines += ["- `other`: none of the above.", ""]
+    lines += [f"- `{OTHER}`: none of the above.", ""]
     return "\n".join(lines)
 
 
@@ -445,10 +448,14 @@ def score(
         key = _key(folder, UNIT_KEY)
         merged = _merged(coded[["item", "theme"]], key, path, UNIT_KEY)
         merged["theme"] = _answer(merged["theme"])
-        unknown = sorted(set(merged["theme"]) - themes_allowed)
-        if unknown:
+        by_case = {name.lower(): name for name in themes_allowed}  # 'Ecology' and 'ECOLOGY' are `ecology`
+        merged["theme"] = [by_case.get(value.lower(), value) for value in merged["theme"]]
+        unknown = merged.loc[~merged["theme"].isin(themes_allowed)]
+        if len(unknown):
+            cells = "; ".join(f"item {item}: {theme!r}" for item, theme in zip(unknown["item"][:5], unknown["theme"][:5]))
             raise ToolkitError(
-                f"coded theme {unknown[0]!r} is not in the codebook; use the theme names of {folder / CODEBOOK} or 'other'"
+                f"{len(unknown)} coded theme(s) of {path.name} not in the codebook ({cells}"
+                f"{' ...' if len(unknown) > 5 else ''}); use the theme names of {folder / CODEBOOK} or 'other'"
             )
         truth = merged["theme"].to_numpy()
         weights = merged["weight"].to_numpy(dtype=float)
