@@ -265,7 +265,7 @@ def test_the_recommendation_is_honest_about_seeds():
         for s, npmi in enumerate(values)
     ]
     text = recommend(pd.DataFrame(rows))
-    assert "K = 5 has the highest mean NPMI (0.0600, seeds 0.0500-0.0700)" in text
+    assert "K = 5 has the highest mean NPMI (0.0600, seeds 0.0500 to 0.0700)" in text
     assert "Indistinguishable from it (seed ranges overlap): K = 6." in text  # K = 7's range lies below
     assert "same topics and scores for every seed" not in text
     same = [

@@ -228,7 +228,12 @@ def sweep(
         if not runs:
             raise ToolkitError(f"no run of the sweep grid can be fitted: {skipped[0][1]}")
         pending = [r for r in runs if not _finished(out_dir / "runs" / r[2])]
-        log.info("sweep: %d runs, %d already done, %d skipped", len(runs), len(runs) - len(pending), len(skipped))
+        log.info(
+            "sweep: %d runs to fit, %d already done%s",
+            len(pending),
+            len(runs) - len(pending),
+            f", {len(skipped)} grid point(s) skipped (cannot be fitted: listed in recommendation.md)" if skipped else "",
+        )
         jobs = [(combo, run_config, rid, groups[key][1]) for combo, run_config, rid, key in pending]
         for corpus in {id(j[3]): j[3] for j in jobs}.values():  # count once, in the parent, before the runs
             for measure in MEASURES:
@@ -377,7 +382,7 @@ def recommend(table: pd.DataFrame, skipped: list | None = None) -> str:
     lines.append(
         f"**{best_overall['kind'].upper()} with {int(best_overall['n_topics'])} topics** has the highest "
         f"mean coherence (NPMI {best_overall['npmi']:.4f}, range over {int(best_overall['seeds'])} seeds "
-        f"{best_overall['low']:.4f}-{best_overall['high']:.4f})"
+        f"{best_overall['low']:.4f} to {best_overall['high']:.4f})"
         + (
             f"; {', '.join(f'{r.kind.upper()} K={int(r.n_topics)}' for r in rivals.itertuples())} "
             "overlap that range and are indistinguishable from it."
@@ -398,7 +403,7 @@ def recommend(table: pd.DataFrame, skipped: list | None = None) -> str:
         close = rows.iloc[1:][rows.iloc[1:]["high"] >= best["low"]]
         text = (
             f"- {kind.upper()}: K = {int(best['n_topics'])} has the highest mean NPMI ({best['npmi']:.4f}, "
-            f"seeds {best['low']:.4f}-{best['high']:.4f}), c_v {best['c_v']:.3f}, diversity "
+            f"seeds {best['low']:.4f} to {best['high']:.4f}), c_v {best['c_v']:.3f}, diversity "
             f"{best['diversity']:.2f}, stability {best['stability']:.2f} (mean matched top-10-word overlap "
             "across seeds). "
         )
