@@ -151,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     kwic.add_argument("terms", nargs="+", metavar="TERM")
     kwic.add_argument("--context", type=int, help="characters on each side, 1 to 10,000 (default: terms.context, 20)")
     kwic.add_argument("--regex", action="store_true", help="read each TERM as a regular expression, e.g. 数字(经济|化)")
-    kwic.add_argument("--limit", type=int, default=0, help="print at most this many lines (default: all)")
+    kwic.add_argument("--limit", type=int, default=0, help="print at most this many lines (0, the default: every line)")
     kwic.add_argument("--out", help="write every line as CSV to this file instead of printing")
     _add_overrides(kwic)
 
