@@ -273,7 +273,8 @@ def _dispatch(args) -> int:
         result = pipeline.run(config, args.out, scheduler=args.scheduler)
         counts = result.manifest["counts"]
         print(
-            f"{result.out_dir}: {counts['documents_used']} documents used, {counts['documents_skipped']} skipped, "
+            f"{result.out_dir}: {counts['documents_used']} document{'s' if counts['documents_used'] != 1 else ''} used, "
+            f"{counts['documents_skipped']} skipped, "
             f"{counts['units']} units, {len(result.topics)} topics"
         )
         return 0
