@@ -36,3 +36,10 @@ def test_unit_counts_leaves_out_units_without_a_vocabulary_word():
     full = document_term_matrix(units, vocabulary)[in_model]
     assert counts.shape == full.shape and counts.has_sorted_indices and counts.dtype == np.int64
     assert (counts != full).nnz == 0
+
+
+def test_units_without_any_word_say_so_not_min_df():
+    """Units of numbers and punctuation only (a corpus in the wrong folder) leave no word at all: the error says that,
+    not how to move vocab.min_df."""
+    with pytest.raises(ToolkitError, match="no word in any of the 3 units after cleaning and segmentation"):
+        build_vocabulary([[], [], []], min_df=1, max_df=1.0)

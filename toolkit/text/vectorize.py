@@ -57,6 +57,11 @@ def _select(
     keep: frozenset[str] | set[str] = frozenset(),
 ) -> list[str]:
     max_count = max_df * n_units
+    if not len(frequencies) or not frequencies["count"].sum():
+        raise ToolkitError(
+            f"no word in any of the {n_units} units after cleaning and segmentation: do the texts hold Chinese? "
+            "(text in another language, numbers and punctuation leave no word); `toolkit normalize` shows what is left"
+        )
     if min_df > max_count:
         raise ToolkitError(
             f"vocab.min_df ({min_df} units) is above vocab.max_df ({max_df} of {n_units} units "
