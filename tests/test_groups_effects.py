@@ -56,11 +56,14 @@ def test_documents_without_a_group_form_a_named_group_and_a_warning(small_corpus
     table = pd.read_csv(meta, dtype=str, keep_default_na=False)
     table["province"] = ["湖北", "湖北", "", "湖北", "  "]
     table.to_csv(meta, index=False)
-    config = Config.load(write_config(tmp_path / "c.toml", small_corpus, meta), [*NO_FIGURES, 'trends.by="province"'])
-    result = toolkit.run(config, tmp_path / "out")
+    settings = [*NO_FIGURES, 'trends.by="province"', "trends.bootstrap=20"]
+    result = toolkit.run(Config.load(write_config(tmp_path / "c.toml", small_corpus, meta), settings), tmp_path / "out")
     groups = pd.read_csv(tmp_path / "out" / "theme_by_group.csv", keep_default_na=False)
     assert set(groups["province"]) == {"湖北", "(missing)"}
     assert any("2 document(s) have no province" in w and "'(missing)'" in w for w in result.manifest["warnings"])
+    assert result.trends.group_change is None or len(result.trends.group_change) == 0  # never compared by default
+    sensitivity = pd.read_csv(tmp_path / "out" / "lexicon_sensitivity.csv", keep_default_na=False)
+    assert set(sensitivity["at"]) <= {"湖北", "(missing)"}  # the same groups as the trend tables
 
 
 def test_metadata_columns_reach_units_and_documents(grouped):
@@ -163,6 +166,15 @@ def test_the_expected_curve_stays_within_the_data():
     assert province.loc[2013:2022, "expected"].notna().all()
 
 
+def test_a_themes_own_share_is_no_covariate_of_the_api_either():
+    from toolkit.analysis.effects import estimate_effects
+
+    units, shares = _documents_by_year({"city": [2015, 2016, 2017, 2018, 2019]})
+    for column in ("theme", "other", "n_tokens"):
+        with pytest.raises(ToolkitError, match=f"{column!r} is no column of the documents"):
+            estimate_effects(units.assign(theme=0.2, other=0.8), shares, ["theme"], f"year + {column}", draws=10)
+
+
 def test_a_covariate_with_one_value_is_a_clear_message(caplog):
     """A corpus of one year: year in the formula cannot be estimated (one line naming it); effects.x = year with
     a formula without it says why no curve is drawn."""
@@ -217,7 +229,7 @@ def test_unknown_group_column_and_bad_formula_are_one_line(tmp_path):
             "run", ROOT / "configs" / "seeds.toml", "--out", tmp_path / "out", "--set", setting, "--set", "trends.bootstrap=50"
         )  # toolkit.cli.main in this process: a traceback would raise here
         assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
-        assert "fitting" not in result.stderr.lower() and not (tmp_path / "out").exists()  # before any fit
+        assert "model ..." not in result.stderr and "vocabulary ..." not in result.stderr  # refused before any fit
 
 
 CODE = "{__import__('os').system('id > PWNED')}"

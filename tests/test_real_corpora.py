@@ -94,7 +94,7 @@ def test_metadata_columns_named_like_the_runs_own_columns_are_renamed_not_crashe
     ``meta_<name>`` beside the run's own column of that name (a column named after a theme made the run crash)."""
     meta = small_corpus / "metadata.csv"
     table = pd.read_csv(meta, dtype=str, keep_default_na=False)
-    mine = {"innovation": ["1", "0", "1", "0", "1"], "other": "v", "text": "x", "unit_id": "u", "ecology_high": "h"}
+    mine = {"innovation": ["1", "0", "1", "0", "1"], "other": "v", "text": "x", "unit_id": "u", "ecology_high": "h", "theme": "t"}
     for column, values in mine.items():
         table[column] = values
     table.to_csv(meta, index=False)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .analysis.lexicon import OTHER, keyword_counts, keyword_ids, keyword_themes
 from .analysis.themes import dominant_themes, label_topics, theme_shares
-from .analysis.trends import Trends, yearly_trends
+from .analysis.trends import Trends, group_labels, yearly_trends
 from .config import Config
 from .errors import ToolkitError
 from .output import atomic
@@ -345,7 +345,7 @@ def lexicon_evidence(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, co
     topics["suggested"] = [lexicon.names[b] if scores[k, b] >= t["min_score"] else OTHER for k, b in enumerate(best)]
     topics.insert(topics.columns.get_loc("suggested") + 1, "suggested_score", scores[np.arange(len(best)), best].round(6))
     by = config["trends"]["by"]
-    groups = modelled[by].astype(str).to_numpy() if by else modelled["year"].to_numpy()
+    groups = group_labels(modelled[by]) if by else modelled["year"].to_numpy()
     sensitivity = evidence.keyword_sensitivity(
         fitted.counts, modelled[lexicon.names].to_numpy(dtype=float), keywords, fitted.vocabulary, lexicon.names, groups
     )

@@ -20,6 +20,7 @@ import numpy as np
 from ..errors import ToolkitError
 from ..options import POSITIVE, Option
 from .formulas import check_formula
+from .lexicon import OTHER
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,10 +59,14 @@ def p_value(draws: np.ndarray) -> tuple[float, bool]:
     return round(min(p, 1.0), digits), False
 
 
-def _design(formula: str, data: pd.DataFrame, covariates: list[str] | None = None):
-    import formulaic
+# columns of a run's units table that are no covariate of its documents (besides each theme's share)
+COMPUTED = ("text", "unit_id", "n_tokens", "in_model", "dominant_theme", "keyword_theme")
 
-    allowed = [c for c in data.columns if c != "text"] if covariates is None else [c for c in covariates if c in data]
+
+def _known(formula: str, data: pd.DataFrame, covariates: list[str] | None = None) -> str:
+    """ToolkitError when a name of ``formula`` is none of ``covariates`` (default: ``data``'s columns but
+    :data:`COMPUTED`) among ``data``'s columns; else those columns, listed for a message."""
+    allowed = [c for c in data.columns if c not in COMPUTED] if covariates is None else [c for c in covariates if c in data]
     columns = ", ".join(allowed)[:200]
     unknown = [name for name in check_formula(formula) if name not in allowed]
     if unknown:
@@ -69,6 +74,13 @@ def _design(formula: str, data: pd.DataFrame, covariates: list[str] | None = Non
             f"effects.formula {formula!r} cannot be used: {unknown[0]!r} is no column of the "
             f"documents; use columns of the documents ({columns})"
         )
+    return columns
+
+
+def _design(formula: str, data: pd.DataFrame, covariates: list[str] | None = None):
+    import formulaic
+
+    columns = _known(formula, data, covariates)
     try:  # an empty context: the formula's names are the data's columns and formulaic's transforms, nothing else
         matrix = formulaic.model_matrix(formula, data, context={})
     except Exception as exc:  # formulaic raises many kinds for a bad formula or an unknown column
@@ -95,13 +107,17 @@ def estimate_effects(
 
     ``units``: the modelled units with doc_id, n_tokens and the covariates; ``member_shares``: members x units x
     (themes..., other); ``themes``: the named themes to model (the first ones of ``member_shares``);
-    ``covariates``: the columns the formula may use (default: every column of ``units`` but the text). A theme
+    ``covariates``: the columns the formula may use (default: every column of ``units`` but the text, the
+    shares and what the run computes, :data:`COMPUTED`). A theme
     whose model cannot be fitted has a row that says why; when none can be, a warning says so.
     """
     import pandas as pd
     import statsmodels.api as sm
     from scipy.special import expit
 
+    computed = {*COMPUTED, *themes, OTHER}  # never a covariate: the shares modelled, and what the run derives
+    allowed = [c for c in units.columns if c not in computed] if covariates is None else covariates
+    _known(formula, units, allowed)  # an unknown name is refused first
     constant = [v for v in check_formula(formula) if v in units.columns and units[v].nunique(dropna=True) < 2]
     if constant:
         values = units[constant[0]].dropna().unique()
@@ -110,7 +126,7 @@ def estimate_effects(
             f"({values[0] if len(values) else 'none'}): its effect cannot be estimated; drop it from "
             "the formula (or set effects.formula = '')"
         )
-    matrix = _design(formula, units, covariates)
+    matrix = _design(formula, units, allowed)
     rows = matrix.index.to_numpy()
     X = np.asarray(matrix, dtype=float)
     terms = list(matrix.columns)

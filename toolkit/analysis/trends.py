@@ -70,6 +70,15 @@ OTHER_COLUMNS = ("share_low", "share_high", "share_sd", "sampling_sd", "seed_sd"
 MISSING_GROUP = "(missing)"  # the group of the documents whose trends.by cell is empty
 
 
+def group_labels(values) -> np.ndarray:
+    """The groups of a ``trends.by`` column as the tables name them: its cells as text, trimmed; an empty cell
+    (or one missing) is :data:`MISSING_GROUP`."""
+    import pandas as pd
+
+    text = pd.Series(values).astype("string").fillna("").str.strip()
+    return text.mask(text == "", MISSING_GROUP).astype(str).to_numpy()
+
+
 def check_options(section: dict) -> None:
     for name, span in section["periods"].items():
         if not (
@@ -520,10 +529,10 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
             raise ToolkitError(
                 f"trends.by = {by!r} is no column of the documents; use one of the metadata's columns (place, level ...)"
             )
-        values = modelled[by].astype("string").fillna("").str.strip()
-        blank = values == ""
+        values = group_labels(modelled[by])
+        blank = values == MISSING_GROUP
         if blank.any():
-            documents = modelled.loc[blank.to_numpy(), "doc_id"].unique() if "doc_id" in modelled else []
+            documents = modelled.loc[blank, "doc_id"].unique() if "doc_id" in modelled else []
             log.warning(
                 "warning: %d document(s) have no %s (an empty cell of the metadata): they form the group %r of the "
                 "group tables and figures; fill the column to place them",
@@ -531,12 +540,13 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
                 by,
                 MISSING_GROUP,
             )
-        grouped = modelled.assign(**{by: values.mask(blank, MISSING_GROUP).astype(str).to_numpy()})
+        grouped = modelled.assign(**{by: values})
         model = ShareModel(grouped, member_shares, themes, bootstrap, level, random_state)
         trends.groups, _ = model.table([by])
         trends.group_years, _ = model.table([by, "period" if periods else "year"])
         sizes = trends.groups.drop_duplicates(by).set_index(by)["n_tokens"].sort_values(ascending=False)
-        pair = [str(v) for v in compare] if compare else list(sizes.index[:2])
+        named = [group for group in sizes.index if group != MISSING_GROUP]  # no default comparison with "(missing)"
+        pair = [str(v) for v in compare] if compare else named[:2]
         missing = [v for v in pair if v not in sizes.index]
         if missing:
             raise ToolkitError(

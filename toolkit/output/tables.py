@@ -40,7 +40,8 @@ def documents_table(documents: pd.DataFrame, units: pd.DataFrame) -> pd.DataFram
     for column in ("n_units", "n_tokens"):
         documents[column] = documents[column].astype("Int64")
     if "in_model" in units:
-        unseen = (documents["status"] == "used") & ~documents["doc_id"].isin(units.loc[units["in_model"], "doc_id"])
+        modelled = units.loc[units["in_model"].to_numpy(dtype=bool), "doc_id"]
+        unseen = (documents["status"] == "used") & ~documents["doc_id"].isin(modelled)
         documents.loc[unseen, "note"] = [
             f"{note}; {UNMODELLED}" if note else UNMODELLED for note in documents.loc[unseen, "note"]
         ]

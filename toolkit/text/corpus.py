@@ -16,7 +16,6 @@ import logging
 import os
 import stat
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -97,9 +96,13 @@ DOCUMENT_COLUMNS = [
     "near_duplicate_of",
     "similarity",
 ]
-# The columns of the run's tables that a document's metadata joins besides these (units.csv, document_themes.csv),
-# and, per theme, its share and interval (see :func:`reserved_columns`)
-TABLE_COLUMNS = ["unit_id", "text", "n_units", "n_tokens", "in_model", "dominant_theme", "keyword_theme"]
+# The columns of the run's tables that a document's metadata joins or is grouped in besides these (units.csv,
+# document_themes.csv, the tables by group and period), and, per theme, its share and interval (:func:`reserved_columns`)
+TABLE_COLUMNS = [
+    *("unit_id", "text", "n_units", "n_tokens", "in_model", "dominant_theme", "keyword_theme"),  # units, documents
+    *("theme", "share", "period", "n_documents", "interval_basis", "share_low", "share_high", "share_sd"),  # trends
+    *("sampling_sd", "seed_sd", "seed_min", "seed_max", "group"),
+]
 _YES, _NO = {"", "1", "true", "yes", "y"}, {"0", "false", "no", "n"}
 
 
@@ -385,7 +388,7 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
             f"{names[taken[0]]!r}, the name it would be given instead; rename one of them"
         )
     rows: list[dict] = []
-    sources: dict[str, tuple[Path, str, str]] = {}
+    found: dict[str, tuple[Path, str, str]] = {}  # a used entry's file, encoding and hash, by its path
     first_with_hash: dict[str, dict] = {}
     listed = set(meta.index) if meta is not None else set()
     latest_year = datetime.date.today().year + 1  # later dates are typing errors (2099 for 2019), never a policy
@@ -476,7 +479,7 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
             )
             continue
         row["status"] = "used"
-        row["_source"] = (entry.path, declared, row["sha256"])
+        found[row["path"]] = (entry.path, declared, row["sha256"])
 
     from_text = [f"{r['path']} ({r['date']})" for r in rows if r["status"] == "used" and r["date_source"] == "text"]
     if from_text:
@@ -508,17 +511,8 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
         row["reason"] = "listed in the metadata but the file is missing"
         if row["doc_id"] in by_id:  # "report" listed, report.txt on disk
             row["reason"] += f"; {by_id[row['doc_id']]} is in the folder: name it so in the metadata"
-    # a document's id is its path without the suffix, unless another entry's would be the same (a.txt and a.md,
-    # or a metadata row "a" beside a.txt): then both keep their whole path
-    counts = Counter(r["doc_id"] for r in rows)
-    for row in rows:
-        if counts[row["doc_id"]] > 1:
-            row["doc_id"] = row["path"]
-        if "_source" in row:
-            sources[row["doc_id"]] = row.pop("_source")
-    clash = [doc_id for doc_id, n in Counter(r["doc_id"] for r in rows).items() if n > 1]
-    if clash:
-        raise ToolkitError(f"two entries of {root} would both be document {clash[0]!r}; rename one of them")
+    _unique_ids(rows)
+    sources = {row["doc_id"]: found[row["path"]] for row in rows if row["path"] in found}
 
     columns = DOCUMENT_COLUMNS + [names[c] for c in extra_columns]
     documents = pd.DataFrame(rows, columns=columns)
@@ -548,14 +542,37 @@ def _date_conflict(twin: dict, info) -> tuple[str, str] | None:
     return None
 
 
+def _unique_ids(rows: list[dict]) -> None:
+    """Make every row's ``doc_id`` (its path without the suffix) unique: where entries would share one (a.txt and
+    a.md, a metadata row "a" beside a.txt), the skipped ones take their whole path first, so a used document's id
+    does not change when a file beside it is added or removed; used ones that still share an id take theirs too.
+    Paths are unique, so this ends."""
+    while True:
+        by_id: dict[str, list[dict]] = {}
+        for row in rows:
+            by_id.setdefault(row["doc_id"], []).append(row)
+        clashes = [group for group in by_id.values() if len(group) > 1]
+        if not clashes:
+            return
+        for group in clashes:
+            movable = [row for row in group if row["doc_id"] != row["path"]]
+            skipped = [row for row in movable if row["status"] != "used"]
+            for row in skipped or movable:
+                row["doc_id"] = row["path"]
+
+
 def _document_date(info, text: str) -> DocDate | None:
     """The metadata's date (else its year), else the text's; ValueError when the metadata's date and year differ."""
     if info is not None:
-        dates = {c: parse_date(v) for c in ("date", "year") if (v := str(info.get(c, "")).strip())}
-        if len(dates) == 2 and dates["date"].year != dates["year"].year:
-            raise ValueError(
-                f"its date {dates['date'].date} and year {dates['year'].year} disagree; correct one, or keep only the date"
-            )
-        if dates:
-            return dates.get("date") or dates["year"]
+        date, year = (str(info.get(c, "")).strip() for c in ("date", "year"))
+        if not date:
+            return parse_date(year) if year else find_date(to_simplified(unicodedata.normalize("NFKC", text)))
+        parsed = parse_date(date)
+        try:  # a year cell beside a date only counts when it reads as another year (2015.0 from a spreadsheet is none)
+            other = parse_date(year).year if year else parsed.year
+        except ValueError:
+            other = parsed.year
+        if other != parsed.year:
+            raise ValueError(f"its date {parsed.date} and year {other} disagree; correct one, or keep only the date")
+        return parsed
     return find_date(to_simplified(unicodedata.normalize("NFKC", text)))
