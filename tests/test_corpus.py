@@ -170,6 +170,19 @@ def test_odd_entries_are_listed_with_a_reason_never_read_or_lost(small_corpus, t
     docs.reset_index().to_csv(tmp_path / "documents.csv")  # every path can be written as UTF-8
 
 
+def test_metadata_saved_by_chinese_excel_is_read(small_corpus):
+    """Excel on a Chinese Windows saves "CSV" as GBK: the metadata is read as the texts are (it was refused as
+    not UTF-8); bytes no encoding reads stay one line of error."""
+    meta = small_corpus / "metadata.csv"
+    utf8 = load_corpus(small_corpus, meta).documents
+    meta.write_bytes(meta.read_text(encoding="utf-8").encode("gb18030"))
+    gbk = load_corpus(small_corpus, meta).documents
+    assert gbk["title"].tolist() == utf8["title"].tolist() and "武汉市" in set(gbk["place"])
+    meta.write_bytes(b"file,title\n\x81\x30\xff\xfe\x00x.txt,\x80\x80\x80\n")
+    with pytest.raises(ToolkitError, match="cannot read metadata .*; save it as a UTF-8 CSV"):
+        load_corpus(small_corpus, meta)
+
+
 def test_metadata_include_column_and_extra_columns(small_corpus):
     import pandas as pd
 

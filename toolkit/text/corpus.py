@@ -170,11 +170,13 @@ def read_metadata(path: Path) -> pd.DataFrame:
 
     regular_file(path, "metadata file", "fix corpus.metadata or set it to '' to read dates from the texts")
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ToolkitError(f"cannot read metadata {path}: byte {exc.start} is not UTF-8; save it as a UTF-8 CSV") from None
+        data = path.read_bytes()
     except OSError as exc:
         raise ToolkitError(f"cannot read metadata {path}: {exc.strerror}") from None
+    try:  # as the texts are read: Excel on a Chinese Windows saves a CSV as GBK, which GB18030 reads
+        text = decode(data).text if data.strip() else ""
+    except Unreadable as exc:
+        raise ToolkitError(f"cannot read metadata {path}: {exc}; save it as a UTF-8 CSV") from None
     reader = csv.reader(io.StringIO(text, newline=""))  # rows end at \n, \r\n or \r only: not at U+2028, \x85 ...
     rows, header, line = [], None, 1
     try:
