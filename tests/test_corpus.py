@@ -271,6 +271,9 @@ def test_patterns_match_like_glob(small_corpus):
     assert matches("a.txt", "*.txt") and not matches("sub/a.txt", "*.txt")
     assert matches("sub/a.txt", "**/*.txt") and matches("a.txt", "**/*.txt")
     assert matches("sub/deeper/a.txt", "sub/**/*.txt") and not matches(".a.txt", "*.txt")
+    assert matches("REPORT.TXT", "*.txt") and matches("Sub/A.Txt", "sub/*.TXT")  # as Windows names them
+    (small_corpus / "UPPER.TXT").write_text("2019年3月5日 政府工作报告:坚持创新驱动发展。", encoding="utf-8")
+    assert load_corpus(small_corpus).documents.set_index("path").loc["UPPER.TXT", "status"] == "used"
     (small_corpus / "2020").mkdir()
     (small_corpus / "2020" / "report.txt").write_text("2020年3月5日 政府工作报告。", encoding="utf-8")
     docs = load_corpus(small_corpus, pattern="**/*.txt").documents.set_index("path")

@@ -58,7 +58,9 @@ OPTIONS = {
         "CSV with a `file` column and optionally title, date, place, encoding, include and any columns of your own; '' for none.",
         path=True,
     ),
-    "pattern": Option("*.txt", "Glob of the text files inside `texts` (**/*.txt for subfolders too)."),
+    "pattern": Option(
+        "*.txt", "Glob of the text files inside `texts` (**/*.txt for subfolders too; in any case: *.txt takes A.TXT)."
+    ),
     "year_min": Option(0, "First year to analyse; 0 for no bound.", *NON_NEGATIVE),
     "year_max": Option(0, "Last year to analyse; 0 for no bound.", *NON_NEGATIVE),
     "encoding": Option("auto", "Encoding of every file, or 'auto' to detect per file."),
@@ -236,7 +238,7 @@ def check_pattern(pattern: str) -> str:
 def matches(rel: str, pattern: str) -> bool:
     """Whether the relative POSIX path ``rel`` matches the glob ``pattern`` as ``Path.glob`` would: ``*`` stays
     inside one folder, ``**`` spans any number of folders, names starting with '.' match only a pattern that
-    does."""
+    does; case does not matter (``*.txt`` takes REPORT.TXT, as Windows and macOS folders hold it)."""
     parts, globs = rel.split("/"), pattern.replace("\\", "/").split("/")
 
     def match(i: int, j: int) -> bool:
@@ -247,7 +249,7 @@ def matches(rel: str, pattern: str) -> bool:
         if i == len(parts):
             return False
         hidden_ok = not parts[i].startswith(".") or globs[j].startswith(".")
-        return hidden_ok and fnmatch.fnmatchcase(parts[i], globs[j]) and match(i + 1, j + 1)
+        return hidden_ok and fnmatch.fnmatchcase(parts[i].casefold(), globs[j].casefold()) and match(i + 1, j + 1)
 
     return match(0, 0)
 
