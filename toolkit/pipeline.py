@@ -193,7 +193,7 @@ def document_columns(corpus) -> list[str]:
 
 def check_document_columns(corpus, config: Config) -> None:
     """ToolkitError, one line, when ``trends.by`` or a name of ``effects.formula`` is no column of the documents."""
-    from .analysis.formulas import check_formula
+    from .analysis.effects import check_covariates
 
     allowed = document_columns(corpus)
     by, formula = config["trends"]["by"], config["effects"]["formula"]
@@ -201,12 +201,8 @@ def check_document_columns(corpus, config: Config) -> None:
         raise ToolkitError(
             f"trends.by = {by!r} is no column of the documents; use one of the metadata's columns ({', '.join(allowed)})"
         )
-    unknown = [name for name in check_formula(formula) if name not in allowed] if formula else []
-    if unknown:
-        raise ToolkitError(
-            f"effects.formula {formula!r} cannot be used: {unknown[0]!r} is no column of the documents; use columns "
-            f"of the documents ({', '.join(allowed)})"
-        )
+    if formula:
+        check_covariates(formula, corpus.documents, allowed)
 
 
 def covariate_effects(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, config: Config):

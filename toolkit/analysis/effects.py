@@ -63,10 +63,10 @@ def p_value(draws: np.ndarray) -> tuple[float, bool]:
 COMPUTED = ("text", "unit_id", "n_tokens", "in_model", "dominant_theme", "keyword_theme")
 
 
-def _known(formula: str, data: pd.DataFrame, covariates: list[str] | None = None) -> str:
-    """ToolkitError when a name of ``formula`` is none of ``covariates`` (default: ``data``'s columns but
-    :data:`COMPUTED`) among ``data``'s columns; else those columns, listed for a message."""
-    allowed = [c for c in data.columns if c not in COMPUTED] if covariates is None else [c for c in covariates if c in data]
+def check_covariates(formula: str, data: pd.DataFrame, covariates: list[str]) -> str:
+    """ToolkitError, one line, when a name of ``formula`` is none of ``covariates`` among ``data``'s columns; else
+    those columns, listed for a message."""
+    allowed = [c for c in covariates if c in data]
     columns = ", ".join(allowed)[:200]
     unknown = [name for name in check_formula(formula) if name not in allowed]
     if unknown:
@@ -77,10 +77,10 @@ def _known(formula: str, data: pd.DataFrame, covariates: list[str] | None = None
     return columns
 
 
-def _design(formula: str, data: pd.DataFrame, covariates: list[str] | None = None):
+def _design(formula: str, data: pd.DataFrame, columns: str):
+    """The model matrix of ``formula`` (its names checked by :func:`check_covariates`, which lists ``columns``)."""
     import formulaic
 
-    columns = _known(formula, data, covariates)
     try:  # an empty context: the formula's names are the data's columns and formulaic's transforms, nothing else
         matrix = formulaic.model_matrix(formula, data, context={})
     except Exception as exc:  # formulaic raises many kinds for a bad formula or an unknown column
@@ -117,7 +117,7 @@ def estimate_effects(
 
     computed = {*COMPUTED, *themes, OTHER}  # never a covariate: the shares modelled, and what the run derives
     allowed = [c for c in units.columns if c not in computed] if covariates is None else covariates
-    _known(formula, units, allowed)  # an unknown name is refused first
+    columns = check_covariates(formula, units, allowed)  # an unknown name is refused first
     constant = [v for v in check_formula(formula) if v in units.columns and units[v].nunique(dropna=True) < 2]
     if constant:
         values = units[constant[0]].dropna().unique()
@@ -126,7 +126,7 @@ def estimate_effects(
             f"({values[0] if len(values) else 'none'}): its effect cannot be estimated; drop it from "
             "the formula (or set effects.formula = '')"
         )
-    matrix = _design(formula, units, allowed)
+    matrix = _design(formula, units, columns)
     rows = matrix.index.to_numpy()
     X = np.asarray(matrix, dtype=float)
     terms = list(matrix.columns)

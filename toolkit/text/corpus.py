@@ -567,10 +567,8 @@ def _unique_ids(rows: list[dict]) -> None:
 
 def _document_date(info, text: str) -> DocDate | None:
     """The metadata's date (else its year), else the text's; ValueError when the metadata's date and year differ."""
-    if info is not None:
-        date, year = (str(info.get(c, "")).strip() for c in ("date", "year"))
-        if not date:
-            return parse_date(year) if year else find_date(to_simplified(unicodedata.normalize("NFKC", text)))
+    date, year = (str(info.get(c, "")).strip() for c in ("date", "year")) if info is not None else ("", "")
+    if date:
         parsed = parse_date(date)
         try:  # a year cell beside a date only counts when it reads as another year (2015.0 from a spreadsheet is none)
             other = parse_date(year).year if year else parsed.year
@@ -579,4 +577,6 @@ def _document_date(info, text: str) -> DocDate | None:
         if other != parsed.year:
             raise ValueError(f"its date {parsed.date} and year {other} disagree; correct one, or keep only the date")
         return parsed
+    if year:
+        return parse_date(year)
     return find_date(to_simplified(unicodedata.normalize("NFKC", text)))
