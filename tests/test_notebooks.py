@@ -13,7 +13,6 @@ import sys
 import time
 import uuid
 
-import nbformat
 import pytest
 
 import toolkit
@@ -22,6 +21,14 @@ from .conftest import NO_FIGURES, ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 TIME_LIMIT = 300  # seconds per cell
+
+
+def read_notebook(path):
+    """The notebook at ``path`` (nbformat 4), nbformat imported here: it imports jsonschema, whose optional URI
+    grammars take about 2 s to build, which every worker collecting this file would pay otherwise."""
+    import nbformat
+
+    return nbformat.read(path, as_version=4)
 
 
 def test_the_notebooks_are_committed_without_outputs():
@@ -34,14 +41,14 @@ def test_the_notebooks_are_committed_without_outputs():
         "06_your_own_corpus.ipynb",
     ]
     for path in NOTEBOOKS:
-        for cell in nbformat.read(path, as_version=4).cells:
+        for cell in read_notebook(path).cells:
             if cell.cell_type == "code":
                 assert cell.outputs == [] and cell.execution_count is None, path.name
 
 
 def test_notebooks_use_the_public_api_only():
     for path in NOTEBOOKS:
-        code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+        code = "\n".join(c.source for c in read_notebook(path).cells if c.cell_type == "code")
         ast.parse("\n".join(line for line in code.splitlines() if not line.startswith("%")))
         used = set(re.findall(r"\btoolkit\.(\w+)", code))
         assert used <= set(toolkit.__all__), (path.name, used - set(toolkit.__all__))
@@ -56,7 +63,7 @@ def _parameters_cell(nb):
 def parameters(path) -> dict:
     """The values of a notebook's parameters cell, by name: its code is assignments of literals only."""
     values = {}
-    for statement in ast.parse(_parameters_cell(nbformat.read(path, as_version=4)).source).body:
+    for statement in ast.parse(_parameters_cell(read_notebook(path)).source).body:
         assert isinstance(statement, ast.Assign) and len(statement.targets) == 1, ast.unparse(statement)
         values[statement.targets[0].id] = ast.literal_eval(statement.value)
     return values
@@ -69,7 +76,7 @@ def test_each_notebook_has_a_parameters_cell_with_the_shipped_settings():
     config's run (01 and 04)."""
     shipped = {p.resolve() for p in (ROOT / "configs").glob("*.toml")}
     for path in NOTEBOOKS:
-        nb = nbformat.read(path, as_version=4)
+        nb = read_notebook(path)
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert code[0] is _parameters_cell(nb), path.name
         values = parameters(path)
@@ -94,7 +101,7 @@ def _execute(path, settings: dict | None = None):
     parameters cell (where papermill injects them); its outputs."""
     from nbclient import NotebookClient
 
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     if settings:
         cell = _parameters_cell(nb)
         assert set(settings) <= set(parameters(path)), set(settings) - set(parameters(path))
@@ -249,7 +256,7 @@ def test_a_notebook_runs_through_a_jupyter_server_on_loopback(tmp_path):
             except OSError:
                 time.sleep(0.2)
         kernel = call("POST", "/kernels", {"name": "python3", "path": ""})
-        nb = nbformat.read(ROOT / "notebooks" / "02_preprocessing.ipynb", as_version=4)
+        nb = read_notebook(ROOT / "notebooks" / "02_preprocessing.ipynb")
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue

@@ -163,12 +163,14 @@ def test_on_a_dask_cluster_the_stages_use_every_thread_of_it():
 
 @pytest.mark.slow
 def test_a_dask_cluster_without_a_worker_is_one_line_of_error():
-    """joblib waits 10 s for a worker, then says so as a TimeoutError: a one-line error of the toolkit instead."""
+    """joblib waits for a worker (10 s in a run; 1 s here), then says so as a TimeoutError: a one-line error of the
+    toolkit instead."""
     from dask.distributed import LocalCluster
 
     from toolkit.errors import ToolkitError
     from toolkit.processes import available_workers, on_dask
 
     with LocalCluster(n_workers=0, dashboard_address=None, processes=False) as cluster:
-        with on_dask(cluster.scheduler_address), pytest.raises(ToolkitError, match="the Dask cluster has no worker"):
-            available_workers(0)
+        with on_dask(cluster.scheduler_address, wait_for_workers=1):
+            with pytest.raises(ToolkitError, match="the Dask cluster has no worker"):
+                available_workers(0)

@@ -195,10 +195,11 @@ def available_workers(configured: int | None = 0) -> int:
 
 
 @contextmanager
-def on_dask(address: str | None):
+def on_dask(address: str | None, *, wait_for_workers: float = 10.0):
     """joblib's parallel work inside the block (a run's preparation chunks and fold-in blocks, a sweep's runs)
     on the Dask cluster whose scheduler is at ``address``; nothing changes for ``None`` or ''. The work is the
-    same functions on the same arguments, collected in order: the results are those of a local run."""
+    same functions on the same arguments, collected in order: the results are those of a local run. A cluster
+    with no worker is waited for ``wait_for_workers`` seconds (one may be starting), then refused."""
     if not address:
         yield
         return
@@ -213,5 +214,5 @@ def on_dask(address: str | None):
         client = Client(address, timeout="10s")
     except OSError as exc:
         raise ToolkitError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-    with client, parallel_config(backend="dask"):
+    with client, parallel_config(backend="dask", wait_for_workers_timeout=wait_for_workers):
         yield
