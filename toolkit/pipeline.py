@@ -516,7 +516,7 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
         with timed(timings, "evaluate"):
             metrics = evaluate_model(prepared.tokens, fitted.vocabulary, fitted.model.components_)
         tables["documents"] = documents = outputs.documents_table(prepared.corpus.documents, units)
-        unseen = documents.loc[documents["note"].astype(str).str.contains(outputs.UNMODELLED, regex=False), "path"].tolist()
+        unseen = documents.loc[outputs.unmodelled(documents, units), "path"].tolist()
         if unseen:
             log.warning(
                 "warning: %d used document(s) hold no word of the vocabulary (another language, numbers or punctuation "

@@ -39,13 +39,18 @@ def documents_table(documents: pd.DataFrame, units: pd.DataFrame) -> pd.DataFram
     documents = documents.join(per_doc, on="doc_id")
     for column in ("n_units", "n_tokens"):
         documents[column] = documents[column].astype("Int64")
-    if "in_model" in units:
-        modelled = units.loc[units["in_model"].to_numpy(dtype=bool), "doc_id"]
-        unseen = (documents["status"] == "used") & ~documents["doc_id"].isin(modelled)
-        documents.loc[unseen, "note"] = [
-            f"{note}; {UNMODELLED}" if note else UNMODELLED for note in documents.loc[unseen, "note"]
-        ]
+    unseen = unmodelled(documents, units)
+    documents.loc[unseen, "note"] = [f"{note}; {UNMODELLED}" if note else UNMODELLED for note in documents.loc[unseen, "note"]]
     return documents
+
+
+def unmodelled(documents: pd.DataFrame, units: pd.DataFrame) -> pd.Series:
+    """Which of the ``documents`` are used and yet have no unit the model saw (``units["in_model"]``; none when
+    the units do not say)."""
+    if "in_model" not in units:
+        return pd.Series(False, index=documents.index)
+    modelled = units.loc[units["in_model"].to_numpy(dtype=bool), "doc_id"]
+    return (documents["status"] == "used") & ~documents["doc_id"].isin(modelled)
 
 
 DOCUMENT_BOOTSTRAP = 200  # at most this many replicates behind document_themes.csv's intervals
