@@ -117,6 +117,32 @@ def test_a_runs_report_says_how_its_sampler_stopped(seeds_run):
     assert ("the convergence check was not met" in page) == (stopped["reason"] == "ceiling" and stopped["stop"] == "converged")
 
 
+def test_a_fit_whose_chains_did_not_converge_is_warned(caplog):
+    from toolkit.pipeline import warn_unconverged
+
+    def warned(stop) -> list[str]:
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="toolkit"):
+            warn_unconverged(stop)
+        return [r.getMessage() for r in caplog.records]
+
+    (message,) = warned(_stopped())
+    assert "did not meet the convergence check by the burn-in's ceiling of 400 sweeps" in message
+    assert "split-R-hat of the topic shares 1.81, threshold 1.05" in message and "model.keyatm.iterations" in message
+    assert warned(_stopped(reason="converged", burn_in=250, sweeps=350, rhat=1.04)) == []
+    assert warned(_stopped(stop="ceiling")) == []  # a fixed count asked for: the methods report its R-hat
+    assert warned(_stopped(rhat=None, checks=[])) == [] and warned(None) == []
+
+
+def test_a_runs_warnings_say_when_its_chains_did_not_converge(seeds_run):
+    stopped = seeds_run.manifest["convergence"]
+    unmet = stopped["reason"] == "ceiling" and stopped["rhat"] >= stopped["rhat_threshold"]
+    warned = [w for w in seeds_run.manifest["warnings"] if "did not meet the convergence check" in w]
+    assert len(warned) == unmet and (not unmet or f"{stopped['rhat']:.2f}" in warned[0])
+    page = (seeds_run.out_dir / "report.html").read_text(encoding="utf-8")
+    assert ("did not meet the convergence check" in page) == unmet
+
+
 def test_the_methods_say_when_the_models_were_fitted_on_a_sample(tmp_path, monkeypatch):
     """Above model.sample_above tokens each fit sees a sample of the units and folds the rest in: the methods
     paragraph says so, with the manifest's numbers; a run on every unit does not."""

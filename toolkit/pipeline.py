@@ -70,6 +70,7 @@ def fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
     lexicon = prepared.lexicon
     keywords = keyword_ids(lexicon, vocabulary, t["match"])
     models, doc_topics, sample = fit_on_sample(prepared, config, counts, in_model, keywords)
+    warn_unconverged(getattr(models[0], "stop_", None))
     names = [*lexicon.names, OTHER]
     member_shares, topics, first = np.empty((len(models), counts.shape[0], len(names))), None, None  # filled, not stacked
     for i, (model, doc_topic) in enumerate(zip(models, doc_topics)):  # one member's topic shares at a time
@@ -93,6 +94,23 @@ def fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
     shares = pd.DataFrame(np.nan, index=range(len(prepared.units)), columns=names)
     shares.loc[in_model] = member_shares.mean(axis=0)
     return Fitted(models, vocabulary, counts, in_model, first, topics, shares, member_shares, sample)
+
+
+def warn_unconverged(stop: dict | None) -> None:
+    """A warning when the chains' convergence check (``model.keyatm.stop = "converged"``) was not met by the
+    burn-in's ceiling (``stop``: the fitted model's ``stop_``; None for a model that has no check)."""
+    if not stop or stop["stop"] != "converged" or stop["reason"] != "ceiling" or stop["rhat"] is None:
+        return
+    if stop["rhat"] < stop["rhat_threshold"]:
+        return
+    log.warning(
+        "warning: the chains did not meet the convergence check by the burn-in's ceiling of %d sweeps (largest "
+        "split-R-hat of the topic shares %.2f, threshold %s): shares may still move with more sweeps "
+        "(model.keyatm.iterations), and the intervals do not count that drift",
+        stop["burn_in"],
+        stop["rhat"],
+        stop["rhat_threshold"],
+    )
 
 
 def fit_on_sample(prepared: Prepared, config: Config, counts, in_model: np.ndarray, keywords):
