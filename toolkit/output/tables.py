@@ -48,7 +48,7 @@ def unmodelled(documents: pd.DataFrame, units: pd.DataFrame) -> pd.Series:
     """Which of the ``documents`` are used and yet have no unit the model saw (``units["in_model"]``; none when
     the units do not say)."""
     if "in_model" not in units:
-        return pd.Series(False, index=documents.index)
+        return documents["doc_id"].isin(())
     modelled = units.loc[units["in_model"].to_numpy(dtype=bool), "doc_id"]
     return (documents["status"] == "used") & ~documents["doc_id"].isin(modelled)
 
