@@ -26,7 +26,8 @@ def test_corpus_shape_names_years_single_documents_periods_and_groups():
     )
     reports = _documents(list(range(2001, 2023)))
     assert corpus_shape(reports, periods={"十五": [2001, 2005], "十四五": [2021, 2025]}) == (
-        "The corpus holds 22 documents over 2001-2022, one in each of 22 years; documents per period: 十五 5, 十四五 2."
+        "The corpus holds 22 documents over 2001-2022, one in each of 22 years; documents per period: 十五 5, "
+        "十四五 2 (2 of its 5 years); 15 in no named period (2006, 2007, 2008, 2009, 2010, 2011, …)."
     )
     skipped = pd.concat([reports, _documents([1990]).assign(status="skipped")])
     assert corpus_shape(skipped).startswith("The corpus holds 22 documents over 2001-2022")
@@ -75,6 +76,26 @@ def test_report_of_a_one_year_corpus_states_its_shape_and_the_configured_level(t
     assert "95%" not in page
     assert "<td>&lt;0.0017</td>" in page and "<td>0.041</td>" in page and "p_value_bound" not in page
     assert "<h2>Warnings</h2>" in page
+
+
+def test_the_methods_say_what_validated_means_and_when_the_two_correlations_are_one_check():
+    from toolkit.output.report import methods_paragraph
+
+    config = Config.load(ROOT / "configs" / "seeds.toml")
+    manifest = {
+        "counts": {"documents_used": 22, "documents_skipped": 0, "units": 900, "tokens": 50000, "vocabulary": 3000},
+        "versions": {},
+        "warnings": [],
+    }
+    themes = pd.DataFrame({"theme": ["ecology", "industry", "other"], "validated": [True, False, False]})
+    reports = methods_paragraph(config, manifest, themes=themes, documents=_documents(list(range(2001, 2023))))
+    assert "with one document a year the two are the same check" in reports
+    assert "Validated means passing these automatic checks" in reports and "toolkit validate export" in reports
+    assert "Validated: ecology. Not validated (reasons in themes.csv): industry." in reports
+    several = methods_paragraph(config, manifest, themes=themes, documents=_documents([2001, 2001, 2002, 2002, 2003]))
+    assert "the same check" not in several and "Validated means" in several
+    one_year = methods_paragraph(config, manifest, themes=themes, documents=_documents([2024]))
+    assert "the same check" not in one_year
 
 
 def _stopped(**changes) -> dict:

@@ -55,6 +55,26 @@ def test_a_one_document_year_borrows_the_document_level_and_says_so():
     assert table.loc[(2014, "ecology"), "interval_basis"].startswith("4 documents")
 
 
+def test_a_document_level_estimated_as_zero_is_said_in_the_table_the_change_and_the_methods():
+    """Documents that differ less than their units' resampling implies (document_sd 0: the units' own noise is
+    all there is) get a between-document variance floored at zero; the interval then counts the units alone, and
+    every place that describes it says so, while documents that do differ (document_sd 0.1) do not."""
+    from toolkit.output.report import zero_variance_sentence
+
+    said = "estimated as zero: its documents differ no more than resampling their units implies"
+    for document_sd, zero in ((0.0, True), (0.1, False)):
+        units, shares = _units(np.random.default_rng(5), docs=1, years=range(2010, 2020), eco=[0.3] * 10, document_sd=document_sd)
+        model = ShareModel(units, shares, THEMES, n_boot=200)
+        table = model.table(["year"], [(y,) for y in range(2010, 2020)])[0]
+        ecology = table[table["theme"] == "ecology"]
+        assert ecology["interval_basis"].str.contains(said, regex=False).all() == zero
+        assert ecology["interval_basis"].str.contains(said, regex=False).any() == zero
+        note = model.change(["year"], (2010,), (2019,)).set_index("theme").loc["ecology", "note"]
+        assert note.startswith("rests on single documents") and (said in note) == zero
+        sentence = zero_variance_sentence(table)
+        assert ("ecology" in sentence or "every theme" in sentence) == zero
+
+
 def test_intervals_are_repeatable_and_gaps_stay_empty():
     units, shares = _units(np.random.default_rng(3), years=(2014, 2016), eco=(0.2, 0.5))
     a, b = _table(units, shares, n_boot=200, random_state=3), _table(units, shares, n_boot=200, random_state=3)

@@ -215,6 +215,7 @@ class ShareModel:
                 seed_min=member_share.min(axis=0), seed_max=member_share.max(axis=0), seed_sd=member_share.std(axis=0, ddof=1)
             )
         basis, total, weight = ["none"] * len(cells.labels), None, np.zeros(len(cells.labels))
+        zero = np.zeros((len(cells.labels), len(self.themes)), dtype=bool)  # a document level drawn, estimated as 0
         if self.n_boot:
             z = _z(self.level)
             pooled = self.cells(keys)
@@ -231,6 +232,7 @@ class ShareModel:
                 share_high=np.clip(share + z * sd, 0, 1),
             )
             basis, weight = total.basis, total.weight
+            zero = (total.df[:, None] > 0) & (total.variance == 0)
         frame = []
         for c, label in enumerate(cells.labels):
             n_docs, n_units, n_tokens = counts[c]
@@ -242,7 +244,7 @@ class ShareModel:
                     n_documents=n_docs,
                     n_units=n_units,
                     n_tokens=n_tokens,
-                    interval_basis=_basis(n_docs, basis[c], weight[c]) if self.n_boot else "",
+                    interval_basis=_basis(n_docs, basis[c], weight[c], zero[c, t]) if self.n_boot else "",
                 )
                 frame.append(row)
         return pd.DataFrame(frame), cells, total
@@ -281,25 +283,40 @@ class ShareModel:
                     "clear": bool(theme != "other" and (low_all > 0 or high_all < 0)),
                     "documents_from": sizes[0],
                     "documents_to": sizes[1],
-                    "note": (
-                        "rests on single documents: their document level is the pooled between-document variance"
-                        if min(sizes) == 1
-                        else ""
-                    ),
+                    "note": _change_note(sizes, replicates, t),
                 }
             )
         return pd.DataFrame(rows)
+
+
+def _change_note(sizes: list[int], replicates, theme: int) -> str:
+    """The note of a change whose sides rest on single documents (``sizes``: each side's documents): their
+    document level is the pooled between-document variance, said when it was estimated as zero for the theme."""
+    if min(sizes) != 1:
+        return ""
+    note = "rests on single documents: their document level is the pooled between-document variance"
+    if replicates is not None and all(
+        replicates.df[c] > 0 and replicates.variance[c, theme] == 0 for c, n in enumerate(sizes) if n == 1
+    ):
+        note += f", {ZERO_DOCUMENT_LEVEL}"
+    return note
 
 
 def _label(cell):
     return cell[0] if isinstance(cell, tuple) and len(cell) == 1 else cell
 
 
-def _basis(n_documents: int, pooled: str, weight: float) -> str:
+ZERO_DOCUMENT_LEVEL = "estimated as zero: its documents differ no more than resampling their units implies"
+
+
+def _basis(n_documents: int, pooled: str, weight: float, zero: bool = False) -> str:
     """How a cell's interval was made: its units resampled, its document level from its own documents (with
-    ``weight``) blended with the variance pooled over the table (see :mod:`toolkit.analysis.uncertainty`)."""
+    ``weight``) blended with the variance pooled over the table (see :mod:`toolkit.analysis.uncertainty`);
+    ``zero``: that variance was estimated as zero for this theme (:data:`ZERO_DOCUMENT_LEVEL`)."""
     if n_documents == 0:
         return ""
+    if zero:
+        return _basis(n_documents, pooled, weight) + f" ({ZERO_DOCUMENT_LEVEL})"
     few = "one document" if n_documents == 1 else f"{n_documents} documents"
     source = {
         "within cells": "pooled over the table's cells",

@@ -185,6 +185,7 @@ class Replicates:
     basis: list[str]  # per cell: how the pooled part of its between-document variance was estimated
     weight: np.ndarray  # per cell: the weight of its own documents in its between-document variance
     df: np.ndarray  # per cell: the degrees of freedom of that variance (0: none drawn)
+    variance: np.ndarray  # per cell and theme: that variance (tau2_c; 0 where its estimate was floored at zero)
 
 
 def document_variance(documents: Documents, cells: Cells, pooled: Cells | None = None) -> tuple:
@@ -248,7 +249,7 @@ def replicate(
         n_boot,
         state,
     )
-    return Replicates(values, basis, weight, df)
+    return Replicates(values, basis, weight, df, variance)
 
 
 def _nanstd(values: np.ndarray) -> np.ndarray:

@@ -207,7 +207,9 @@ OUTPUTS: tuple[Table | File, ...] = (
         "change",
         "each theme's change in share between two years or periods (`trends.change_from`/`change_to`, default the "
         "first and last year with two documents or more) with its interval at `trends.level` and its simultaneous "
-        "interval; `clear` when the simultaneous interval excludes 0; `note` when a side rests on one document",
+        "interval (Bonferroni over the named themes, `other` not counted); `clear` when the simultaneous interval "
+        "excludes 0; `p_value` two-sided and unadjusted (the simultaneous interval is the adjusted test); `note` when "
+        "a side rests on one document",
         "pipeline.trends",
     ),
     Table(
@@ -333,8 +335,8 @@ FIGURES: tuple[Figure, ...] = (
         "theme_change",
         "plot_change",
         ("change",),
-        "Change between two years: thick bars are {level} intervals, thin bars simultaneous intervals over all "
-        "themes; filled markers are the changes judged clear.",
+        "Change between two years: thick bars are {level} intervals, thin bars simultaneous intervals over the "
+        "named themes (Bonferroni); filled markers are the changes judged clear.",
         "each theme's change between two years or periods with its interval and its simultaneous interval.",
         "Not drawn when change.csv is empty (`trends.bootstrap = 0`; `change_from` and `change_to` name the same "
         "year or one without documents; or the corpus has one year with documents).",

@@ -84,8 +84,17 @@ def corpus_shape(documents: pd.DataFrame | None, by: str = "", periods: dict | N
             text += f", {single} year{'' if single == 1 else 's'} with one document"
     parts = [text]
     if periods:
-        counts = [f"{name} {int(years.between(*span).sum())}" for name, span in periods.items()]
+        counts = []
+        for name, (start, end) in periods.items():
+            inside = years[years.between(start, end)]
+            covered, length = inside.nunique(), end - start + 1
+            counts.append(f"{name} {len(inside)}" + (f" ({covered} of its {length} years)" if 0 < covered < length else ""))
         parts.append("documents per period: " + ", ".join(counts))
+        inside_any = pd.concat([years.between(a, b) for a, b in periods.values()], axis=1).any(axis=1)
+        outside = years[~inside_any]
+        if len(outside):
+            shown = ", ".join(str(y) for y in sorted(set(outside))[:6]) + (", …" if outside.nunique() > 6 else "")
+            parts.append(f"{len(outside)} in no named period ({shown})")
     if by and by in used:
         groups = used[by].astype(str).value_counts()
         shown = ", ".join(f"{g} {c}" for g, c in groups.head(6).items()) + (", …" if len(groups) > 6 else "")
@@ -100,12 +109,13 @@ def methods_paragraph(
     n_themes: int | None = None,
     themes: pd.DataFrame | None = None,
     documents: pd.DataFrame | None = None,
+    by_year: pd.DataFrame | None = None,
 ) -> str:
     """A plain-text description of the run that a paper's methods section can adapt: corpus (its shape, from
     ``documents``, documents.csv), preprocessing, model, uncertainty at the configured level and validation
     (which themes passed, from ``themes``, themes.csv), with the settings this run used and what it warned
     about. ``periods`` are the named periods (trends.periods), not the spans of years a short corpus is cut
-    into."""
+    into; ``by_year`` (theme_by_year.csv) tells for which themes the between-document variance was zero."""
     c, m, tr, v = config["corpus"], config["model"], config["trends"], config["vocab"]
     counts = manifest["counts"]
     versions = manifest.get("versions", {})
@@ -136,8 +146,12 @@ def methods_paragraph(
         f"((n - 1) + m) on its own, m being the pooled degrees of freedom, at most {PRIOR_DF} (an "
         "empirical-Bayes estimate, smooth in the number of documents); as that variance is estimated, a "
         "year's sampling variance is widened by the square of the t quantile (over z) for n - 1 + m "
-        "degrees of freedom. A change between two years is reported as clear only when its "
-        f"Bonferroni-adjusted simultaneous {percent(tr['level'])} interval over all themes excludes zero."
+        "degrees of freedom. "
+        + (zero + " " if (zero := zero_variance_sentence(by_year)) else "")
+        + "A change between two years is reported as clear only when its "
+        f"Bonferroni-adjusted simultaneous {percent(tr['level'])} interval over the "
+        f"{f'{n_themes} ' if n_themes else ''}named themes (not other) excludes zero; the p-values of change.csv "
+        "are unadjusted."
         if tr["bootstrap"]
         else "No intervals were computed (trends.bootstrap = 0)."
     )
@@ -164,12 +178,36 @@ def methods_paragraph(
         + (sampled + " " if (sampled := sample_sentence(manifest.get("sample"), m["sample_above"], unit)) else "")
         + "A paragraph's theme share is "
         "the share of its tokens assigned to the topics labelled with that theme; shares by year (and period or "
-        f"group) are weighted by tokens. {intervals} {_validation_sentence(themes)} The paragraphs that carry "
-        "each theme most are listed in passages.csv. Analysis with toolkit "
+        f"group) are weighted by tokens. {intervals} {_validation_sentence(themes, _one_per_year(documents))} "
+        "The paragraphs that carry each theme most are listed in passages.csv. Analysis with toolkit "
         f"{versions.get('toolkit', '')}; every setting is in config.toml and every input and output file is "
         "hashed in manifest.json."
         + (f" Named periods: {', '.join(periods)}." if periods else "")
         + (" The run warned: " + " ".join(w.rstrip(".") + "." for w in manifest["warnings"]) if manifest.get("warnings") else "")
+    )
+
+
+def zero_variance_sentence(by_year: pd.DataFrame | None) -> str:
+    """Which themes' between-document variance was estimated as zero in every year that drew one (theme_by_year.csv's
+    ``interval_basis``), in a sentence: their intervals are then the units' resampling and the seeds alone, which
+    is conservative for documents that differ less than that (a fixed make-up); '' when there is none."""
+    from ..analysis.trends import ZERO_DOCUMENT_LEVEL
+
+    if by_year is None or "interval_basis" not in by_year:
+        return ""
+    basis = by_year["interval_basis"].fillna("").astype(str)
+    drawn = by_year[basis.str.contains("document level") & ~basis.str.contains("too few documents")]
+    if drawn.empty:
+        return ""
+    zero = drawn["interval_basis"].astype(str).str.contains(ZERO_DOCUMENT_LEVEL, regex=False).groupby(drawn["theme"]).all()
+    themes = [str(t) for t in zero.index[zero.to_numpy()]]
+    if not themes:
+        return ""
+    which = "every theme" if len(themes) == len(zero) else f"{len(themes)} of the {len(zero)} themes ({', '.join(themes)})"
+    return (
+        f"For {which} the between-document variance was estimated as zero in every year (the documents differ "
+        "no more than resampling their units implies), so their intervals count the units' resampling and the "
+        "seeds only; for documents of a fixed make-up, which differ less than that, they are conservative."
     )
 
 
@@ -209,13 +247,26 @@ def sample_sentence(sample: dict | None, above: int, unit: str = "paragraphs") -
     )
 
 
-def _validation_sentence(themes: pd.DataFrame | None) -> str:
-    """Which themes passed the checks of themes.csv, and which did not, in a sentence."""
+def _one_per_year(documents: pd.DataFrame | None) -> bool:
+    """Whether each year of documents.csv's used rows holds exactly one document (and there are several years)."""
+    if documents is None or "year" not in documents:
+        return False
+    used = documents[documents["status"].astype(str) == "used"] if "status" in documents else documents
+    per_year = pd.to_numeric(used["year"], errors="coerce").dropna().astype(int).value_counts()
+    return len(per_year) > 1 and bool((per_year == 1).all())
+
+
+def _validation_sentence(themes: pd.DataFrame | None, one_per_year: bool = False) -> str:
+    """Which themes passed the checks of themes.csv, and which did not, in a sentence; ``one_per_year``: every
+    year holds one document, so that the checks across documents and across years are one."""
     base = (
         "Each theme was checked (themes.csv): its share against the rate of its own keywords across documents "
-        "(and across years where there are five or more), its stability across seeds, and a split-half check "
+        "(and across years where there are five or more"
+        + ("; with one document a year the two are the same check" if one_per_year else "")
+        + "), its stability across seeds, and a split-half check "
         "that a keyword count does not pass by construction (the share measured from half of its keywords "
-        "against the rate of the other half)."
+        "against the rate of the other half). Validated means passing these automatic checks; agreement with "
+        "human coders is measured apart from the run (toolkit validate export, then score)."
     )
     if themes is None or "validated" not in themes:
         return base
@@ -276,7 +327,7 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
             + "</ul>"
         )
     n_themes = int((themes["theme"] != "other").sum()) if themes is not None else None
-    methods = methods_paragraph(config, manifest, period_names, n_themes, themes, documents)
+    methods = methods_paragraph(config, manifest, period_names, n_themes, themes, documents, _read(folder, "theme_by_year.csv"))
     parts.append("<h2>Methods</h2><p class='methods'>" + html.escape(methods) + "</p>")
     metrics = manifest.get("metrics", {})
     if metrics:
