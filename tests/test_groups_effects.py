@@ -224,6 +224,8 @@ def test_unknown_group_column_and_bad_formula_are_one_line(tmp_path):
         ('effects.formula="year + innovation"', "'innovation' is no column of the documents; use columns of the documents"),
         ('effects.formula="year + n_tokens"', "'n_tokens' is no column of the documents"),
         ('trends.by="dominant_theme"', "trends.by = 'dominant_theme' is no column of the documents"),
+        # a term that is not finite (e^2015 overflows) was a statsmodels traceback after the fit
+        ('effects.formula="exp(year)"', "its term exp(year) is not finite for some documents"),
     ):
         result = cli(
             "run", ROOT / "configs" / "seeds.toml", "--out", tmp_path / "out", "--set", setting, "--set", "trends.bootstrap=50"

@@ -64,7 +64,8 @@ COMPUTED = ("text", "unit_id", "n_tokens", "in_model", "dominant_theme", "keywor
 
 
 def check_covariates(formula: str, data: pd.DataFrame, covariates: list[str]) -> str:
-    """ToolkitError, one line, when a name of ``formula`` is none of ``covariates`` among ``data``'s columns; else
+    """ToolkitError, one line, when a name of ``formula`` is none of ``covariates`` among ``data``'s columns, or
+    when its model matrix on ``data`` cannot be built or holds a value that is not finite (``exp(year)``); else
     those columns, listed for a message."""
     allowed = [c for c in covariates if c in data]
     columns = ", ".join(allowed)[:200]
@@ -74,6 +75,7 @@ def check_covariates(formula: str, data: pd.DataFrame, covariates: list[str]) ->
             f"effects.formula {formula!r} cannot be used: {unknown[0]!r} is no column of the "
             f"documents; use columns of the documents ({columns})"
         )
+    _design(formula, data, columns)
     return columns
 
 
@@ -82,11 +84,20 @@ def _design(formula: str, data: pd.DataFrame, columns: str):
     import formulaic
 
     try:  # an empty context: the formula's names are the data's columns and formulaic's transforms, nothing else
-        matrix = formulaic.model_matrix(formula, data, context={})
+        with np.errstate(all="ignore"):  # a term that overflows is refused below, by name
+            matrix = formulaic.model_matrix(formula, data, context={})
     except Exception as exc:  # formulaic raises many kinds for a bad formula or an unknown column
         raise ToolkitError(
             f"effects.formula {formula!r} cannot be used: {str(exc).splitlines()[0]}; use columns of the documents ({columns})"
         ) from None
+    values = np.asarray(matrix, dtype=float)
+    finite = np.isfinite(values).all(axis=0)
+    if not finite.all():
+        term = matrix.columns[int(np.argmin(finite))]
+        raise ToolkitError(
+            f"effects.formula {formula!r} cannot be used: its term {term} is not finite for some documents "
+            "(too large or undefined, as exp(year) or log(0)); centre or scale the covariate first, e.g. exp(center(year))"
+        )
     return matrix
 
 
@@ -117,7 +128,7 @@ def estimate_effects(
 
     computed = {*COMPUTED, *themes, OTHER}  # never a covariate: the shares modelled, and what the run derives
     allowed = [c for c in units.columns if c not in computed] if covariates is None else covariates
-    columns = check_covariates(formula, units, allowed)  # an unknown name is refused first
+    columns = check_covariates(formula, units, allowed)  # an unknown name or a term not finite is refused first
     constant = [v for v in check_formula(formula) if v in units.columns and units[v].nunique(dropna=True) < 2]
     if constant:
         values = units[constant[0]].dropna().unique()
