@@ -153,6 +153,9 @@ def test_grid_parsing_and_errors():
     assert combos == [{"model.n_topics": k, "model.random_state": s} for k in (5, 6) for s in (1, 2)]
     with pytest.raises(ToolkitError, match="non-empty list"):
         expand_grid(seeds_config(), {"model.n_topics": []})
+    # a value named twice (n_topics=4,4 or seeds [1, 1]) was two identical runs, fitted twice
+    twice = expand_grid(seeds_config(**{"sweep.seeds": "[1, 1, 2]"}), {"model.n_topics": [5, 6, 5]})
+    assert twice == combos
     with pytest.raises(ToolkitError, match="unknown config key model.n_topic"):
         sweep(seeds_config(), "/nonexistent/never-written", grid={"model.n_topic": [5]})
 
@@ -213,6 +216,17 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setattr(dask.distributed, "Client", lambda address, timeout: real(address, timeout="1s"))
     with pytest.raises(ToolkitError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         sweep(seeds_config(), tmp_path / "x", grid={"model.n_topics": [4], "model.kind": ["nmf"]}, scheduler="tcp://127.0.0.1:9")
+
+
+@pytest.mark.parametrize("command, address", [("sweep", "bogus"), ("sweep", "file:///x"), ("run", "tcp://host")])
+def test_a_scheduler_address_dask_cannot_read_is_one_line(tmp_path, command, address):
+    """An address that is no address was Dask's ValueError with a traceback (found by an adversarial pass)."""
+    from .conftest import cli
+
+    result = cli(command, ROOT / "configs" / "seeds.toml", "--out", tmp_path / "sw", "--scheduler", address)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"--scheduler {address!r} is no Dask scheduler address" in result.stderr
+    assert not (tmp_path / "sw").exists()
 
 
 @pytest.mark.slow
@@ -285,6 +299,16 @@ def test_the_recommendation_is_honest_about_seeds():
     assert "NMF gave the same topics and scores for every seed here" in text
     assert "Its seeds gave the same topics and scores, so that range is one run" in text  # NMF K=6 is best
     assert "LDA gave the same" not in text
+    # another setting of the grid is another point, not pooled with K's seeds (it was: min_df 1 and 5 as one K)
+    grid = [
+        {**row, "model.n_topics": row["n_topics"], "vocab.min_df": m, "run_id": f"{row['run_id']}-{m}"}
+        | {"c_npmi": row["c_npmi"] + m / 10}
+        for row in rows
+        for m in (1, 5)
+    ]
+    text = recommend(pd.DataFrame(grid))
+    assert "K = 5 (vocab.min_df=5) has the highest mean NPMI (0.5600, seeds 0.5500 to 0.5700)" in text
+    assert "Indistinguishable from it (seed ranges overlap): K = 6 (vocab.min_df=5)." in text
 
 
 @pytest.mark.slow

@@ -167,6 +167,21 @@ def test_terms_and_kwic_commands(tmp_path):
     assert one_file.returncode == 0 and one_file.stdout.count("【创新】") == 30
 
 
+def test_a_grouping_column_named_twice_or_like_a_count_column_is_one_line_not_a_pandas_error():
+    """--by year,year counted by year once; a metadata column named ``documents`` or ``count`` was pandas'
+    'cannot insert ..., already exists' with a traceback (found by an adversarial pass)."""
+    from toolkit.analysis.terms import term_counts
+
+    text = (ROOT / "seeds" / "001_a277e5c0c743763f.txt").read_text(encoding="utf-8")
+    doc = {"doc_id": "a", "title": "t", "date": "2022-01-01", "year": 2022, "documents": "x", "count": 1}
+    once = term_counts([(doc, text)], ["创新"], by=("year",))
+    pd.testing.assert_frame_equal(term_counts([(doc, text)], ["创新"], by=("year", "year")), once)
+    assert once["count"].item() == text.count("创新") > 0
+    for column in ("documents", "count"):
+        with pytest.raises(ToolkitError, match=f"cannot count by '{column}': the counts table has a column of that name"):
+            term_counts([(doc, text)], ["创新"], by=(column, "year"))
+
+
 @pytest.mark.parametrize(
     "flags, message",
     [

@@ -194,6 +194,34 @@ def available_workers(configured: int | None = 0) -> int:
         raise ToolkitError("the Dask cluster has no worker: start one with `dask worker ADDRESS`") from None
 
 
+def check_scheduler(address: str | None) -> None:
+    """ToolkitError, one line, when ``address`` is no Dask scheduler address ('bogus', 'file:///x'), before any
+    work; whether a scheduler answers there is known only on connecting (:func:`on_dask`)."""
+    if not address:
+        return
+    from .errors import ToolkitError
+
+    try:
+        from distributed.comm.addressing import parse_address, parse_host_port
+        from distributed.comm.registry import get_backend
+    except ImportError:
+        raise ToolkitError("--scheduler needs Dask: pip install 'toolkit[dask]' (dask and distributed)") from None
+    try:
+        scheme, location = parse_address(address)
+        get_backend(scheme)
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            parse_host_port(location)  # Dask's Client wants the port
+    except (ValueError, TypeError) as exc:
+        raise _not_an_address(address, exc) from None
+
+
+def _not_an_address(address: str, exc: Exception):
+    from .errors import ToolkitError
+
+    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return ToolkitError(f"--scheduler {address!r} is no Dask scheduler address ({message}); give one as tcp://host:8786")
+
+
 @contextmanager
 def on_dask(address: str | None, *, wait_for_workers: float = 10.0):
     """joblib's parallel work inside the block (a run's preparation chunks and fold-in blocks, a sweep's runs)
@@ -205,6 +233,7 @@ def on_dask(address: str | None, *, wait_for_workers: float = 10.0):
         return
     from .errors import ToolkitError
 
+    check_scheduler(address)
     try:
         from dask.distributed import Client
         from joblib import parallel_config
@@ -214,5 +243,7 @@ def on_dask(address: str | None, *, wait_for_workers: float = 10.0):
         client = Client(address, timeout="10s")
     except OSError as exc:
         raise ToolkitError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    except (ValueError, TypeError) as exc:  # what check_scheduler lets through and Dask cannot read
+        raise _not_an_address(address, exc) from None
     with client, parallel_config(backend="dask", wait_for_workers_timeout=wait_for_workers):
         yield

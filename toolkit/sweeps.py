@@ -97,6 +97,10 @@ def expand_grid(config: Config, grid: dict[str, list] | None = None) -> list[dic
             raise ToolkitError(f"sweep grid key {name!r} must be section.key of a run setting, e.g. model.n_topics")
         if not isinstance(values, list) or not values:
             raise ToolkitError(f"sweep grid {name} needs a non-empty list of values, e.g. [5, 10, 15]")
+        distinct = list({json.dumps(v, sort_keys=True): v for v in values}.values())
+        if len(distinct) < len(values):  # n_topics = 4,4 was two identical runs, fitted twice
+            log.warning("sweep grid %s names a value more than once (%s): each is fitted once", name, values)
+            merged[name] = distinct
     keys = sorted(merged)
     size = math.prod(len(merged[k]) for k in keys)
     if size > MAX_RUNS:
@@ -181,6 +185,7 @@ def sweep(
     from .analysis.evaluate import MEASURES
     from .models import build_model, model_class
     from .output.plots import plot_sweep, save_figure
+    from .processes import check_scheduler
     from .text.preparation import load_inputs, protected_paths
 
     if not isinstance(config, Config):
@@ -191,6 +196,7 @@ def sweep(
     s = config["sweep"]
     asked = n_jobs or s["n_jobs"]  # 0: one run per core here, or per thread of the scheduler's cluster
     scheduler = scheduler if scheduler is not None else s["scheduler"]
+    check_scheduler(scheduler)  # a malformed address is refused before any work; an unanswered one at the fits
     combos = expand_grid(config, grid)
     run_configs = [(combo, config.with_values(**combo)) for combo in combos]
     # a swallowed interrupt (kept_interrupts) stops the sweep at its next run's end, as it stops a run
@@ -356,13 +362,25 @@ def _collect(out_dir: Path, runs) -> pd.DataFrame:
     return table
 
 
+def _settings(table: pd.DataFrame) -> list[str]:
+    """The grid's settings in ``table`` besides the kind, the number of topics and the seed (vocab.min_df ...)."""
+    return [c for c in table.columns if "." in c and c not in ("model.kind", "model.n_topics", "model.random_state")]
+
+
+def _point(row, settings: list[str], form: str = "K = {}") -> str:
+    """A grid point as the recommendation names it: 'K = 5', or 'K = 5 (vocab.min_df=2)' when other settings vary."""
+    return form.format(int(row["n_topics"])) + (f" ({', '.join(f'{k}={row[k]}' for k in settings)})" if settings else "")
+
+
 def recommend(table: pd.DataFrame, skipped: list | None = None) -> str:
-    """Which number of topics, and how sure: per kind, the K with the highest mean NPMI over seeds, the Ks whose
-    range over seeds overlaps its range (indistinguishable from it), and whether the seeds were evidence at all
-    (seeds that gave the same topics and scores are one run, whatever their number)."""
+    """Which number of topics, and how sure: per kind, the grid point (K, and any other setting of the grid) with
+    the highest mean NPMI over seeds, the points whose range over seeds overlaps its range (indistinguishable from
+    it), and whether the seeds were evidence at all (seeds that gave the same topics and scores are one run,
+    whatever their number). Only seeds are pooled: runs that differ in another setting are other points."""
     lines = ["# Recommendation", ""]
+    settings = _settings(table)
     summary = (
-        table.groupby(["kind", "n_topics"])
+        table.groupby(["kind", "n_topics", *settings], dropna=False)
         .agg(
             npmi=("c_npmi", "mean"),
             low=("c_npmi", "min"),
@@ -380,11 +398,11 @@ def recommend(table: pd.DataFrame, skipped: list | None = None) -> str:
     best_overall = summary.sort_values(["npmi", "stability"], ascending=False).iloc[0]
     rivals = summary[(summary["kind"] != best_overall["kind"]) & (summary["high"] >= best_overall["low"])]
     lines.append(
-        f"**{best_overall['kind'].upper()} with {int(best_overall['n_topics'])} topics** has the highest "
+        f"**{best_overall['kind'].upper()} with {_point(best_overall, settings, '{} topics')}** has the highest "
         f"mean coherence (NPMI {best_overall['npmi']:.4f}, range over {int(best_overall['seeds'])} seeds "
         f"{best_overall['low']:.4f} to {best_overall['high']:.4f})"
         + (
-            f"; {', '.join(f'{r.kind.upper()} K={int(r.n_topics)}' for r in rivals.itertuples())} "
+            f"; {', '.join(f'{r.kind.upper()} {_point(r, settings)}' for _, r in rivals.iterrows())} "
             "overlap that range and are indistinguishable from it."
             if len(rivals)
             else "; no other kind's range reaches it."
@@ -402,17 +420,21 @@ def recommend(table: pd.DataFrame, skipped: list | None = None) -> str:
         best = rows.iloc[0]
         close = rows.iloc[1:][rows.iloc[1:]["high"] >= best["low"]]
         text = (
-            f"- {kind.upper()}: K = {int(best['n_topics'])} has the highest mean NPMI ({best['npmi']:.4f}, "
+            f"- {kind.upper()}: {_point(best, settings)} has the highest mean NPMI ({best['npmi']:.4f}, "
             f"seeds {best['low']:.4f} to {best['high']:.4f}), c_v {best['c_v']:.3f}, diversity "
             f"{best['diversity']:.2f}, stability {best['stability']:.2f} (mean matched top-10-word overlap "
             "across seeds). "
         )
         if len(rows) > 1:
             text += (
-                f"Indistinguishable from it (seed ranges overlap): K = {', '.join(str(int(k)) for k in close['n_topics'])}."
+                "Indistinguishable from it (seed ranges overlap): "
+                + ", ".join(
+                    _point(r, settings, "K = {}" if i == 0 or settings else "{}") for i, (_, r) in enumerate(close.iterrows())
+                )
+                + "."
                 if len(close)
-                else f"Its seed range lies above every other K's (next: K = "
-                f"{int(rows.iloc[1]['n_topics'])}, {rows.iloc[1]['npmi']:.4f})."
+                else f"Its seed range lies above every other point's (next: {_point(rows.iloc[1], settings)}, "
+                f"{rows.iloc[1]['npmi']:.4f})."
             )
         if not bool(best["varies"]):
             text += (

@@ -57,9 +57,21 @@ TextSource = Iterable[tuple[dict, str]]
 class TermCounter:
     """Counts of terms gathered one document at a time (see :func:`term_counts`)."""
 
+    # the table's own columns (and two working ones), which no grouping column may shadow
+    COLUMNS = (
+        "term", "count", "token_count", "characters", "per_10k", "documents", "documents_with",
+        "first_seen", "last_seen", "year_sort", "with",
+    )  # fmt: skip
+
     def __init__(self, terms: list[str], *, cut: Callable[[str], list[str]] | None = None, by: tuple[str, ...] = ("year",)):
         self.terms = [check_term(t) for t in dict.fromkeys(terms)]
-        self.cut, self.by = cut, tuple(by)
+        self.cut, self.by = cut, tuple(dict.fromkeys(by))  # year,year counts by year once
+        clash = [c for c in self.by if c in self.COLUMNS]
+        if clash:
+            raise ToolkitError(
+                f"cannot count by {clash[0]!r}: the counts table has a column of that name; "
+                "rename that column of the metadata to count by it"
+            )
         self.rows: list[dict] = []
 
     def add(self, doc: dict, text: str) -> None:
