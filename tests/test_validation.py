@@ -294,8 +294,11 @@ def test_export_of_fewer_units_than_strata_says_why_on_stderr_and_in_the_codeboo
     assert message in (tmp_path / "few" / validation.CODEBOOK).read_text(encoding="utf-8")
     assert len(pd.read_csv(tmp_path / "few" / validation.UNIT_SHEET)) == strata
     exact = cli("validate", "export", run, "--out", tmp_path / "exact", "--units", "20")
-    assert exact.returncode == 0 and "asked" not in exact.stderr
+    assert exact.returncode == 0 and "units asked" not in exact.stderr
     assert len(pd.read_csv(tmp_path / "exact" / validation.UNIT_SHEET)) == 20
+    # one topic-intrusion task per unit sampled: the default 50 asked of 20 units is said, not cut in silence
+    assert "50 topic-intrusion tasks asked, 20 written: one per unit sampled" in exact.stderr
+    assert len(pd.read_csv(tmp_path / "exact" / validation.TOPIC_SHEET)) == 20
 
 
 def test_score_reports_raw_and_weighted_agreement_with_intervals_and_counts(coded, tmp_path):
@@ -365,3 +368,84 @@ def test_a_fifo_given_as_a_sheet_is_named_never_waited_on(tmp_path):
     )
     result = python_process(child)  # a test still waiting on the FIFO after 60 s fails
     assert result.stdout == f"{fifo} is a FIFO (named pipe), not a regular file; give the saved sheet\n", result.stderr
+
+
+def _copy(coded, tmp_path):
+    folder = tmp_path / "tasks"
+    shutil.copytree(coded, folder)
+    return folder
+
+
+def test_an_item_coded_twice_or_a_sheet_of_another_export_is_refused(run, coded, tmp_path):
+    """A row copied (the item counted twice) and a sheet from another export of the same run (its items name
+    other paragraphs) were scored without a word (found by an adversarial pass)."""
+    folder = _copy(coded, tmp_path)
+    sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    pd.concat([sheet, sheet.iloc[[2]]]).to_csv(folder / validation.UNIT_SHEET, index=False)
+    with pytest.raises(ToolkitError, match=r"item 3 is coded more than once \(rows 4, 22\); keep one row per item"):
+        validation.score(folder)
+    other = validation.export(run, tmp_path / "other", n_units=20, n_topic_tasks=5, random_state=7)
+    foreign = pd.read_csv(other / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    foreign["theme"] = "other"
+    foreign.to_csv(folder / validation.UNIT_SHEET, index=False)
+    with pytest.raises(ToolkitError, match="the text of item 1 is not the text exported as item 1"):
+        validation.score(folder)
+    # the same texts saved again by a spreadsheet (line ends, spaces at the ends) are the same items
+    sheet.assign(text=" " + sheet["text"].str.replace("\n", "\r\n") + " ").to_csv(folder / validation.UNIT_SHEET, index=False)
+    assert len(validation.score(folder)["agreement"])
+
+
+def test_deleted_rows_are_said_and_a_theme_may_be_written_by_its_label(run, coded, tmp_path, caplog):
+    folder = _copy(coded, tmp_path)
+    sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    expected = validation.score(coded)["agreement"]
+    themes = pd.read_csv(run / "themes.csv", keep_default_na=False).set_index("theme")
+    labelled = sheet["theme"].map(lambda t: themes.loc[t, "label_zh"] if t in themes.index and t != "other" else t)
+    assert (labelled != sheet["theme"]).any() and labelled.str.contains(r"[\u4e00-\u9fff]").any()
+    sheet.assign(theme=labelled).to_csv(folder / validation.UNIT_SHEET, index=False)
+    pd.testing.assert_frame_equal(validation.score(folder)["agreement"], expected)  # 生态环境 is ecology
+    sheet.drop(index=[4, 9]).to_csv(folder / validation.UNIT_SHEET, index=False)
+    with caplog.at_level("WARNING", logger="toolkit"):
+        tables = validation.score(folder)
+    message = "coding_sheet.csv: 2 of 20 exported items are not in the sheet (items 5, 10): deleted rows are not scored"
+    assert message in caplog.text and message in (folder / "scores.md").read_text(encoding="utf-8")
+    assert (tables["agreement"]["coded_units"] == 18).all()
+
+
+@pytest.mark.parametrize(
+    "sheet_name, answer, message",
+    [
+        (validation.TOPIC_SHEET, "E", r"the answer 'E' of item \d+ is none of its options \(A, B, C, D\)"),
+        (validation.WORD_SHEET, "不存在的词", r"the answer '不存在的词' of item \d+ is none of its options"),
+    ],
+)
+def test_an_intruder_answer_outside_the_options_is_refused(coded, tmp_path, sheet_name, answer, message):
+    folder = _copy(coded, tmp_path)
+    sheet = pd.read_csv(folder / sheet_name, keep_default_na=False, dtype=str)
+    sheet.loc[0, "intruder"] = answer
+    sheet.to_csv(folder / sheet_name, index=False)
+    with pytest.raises(ToolkitError, match=message):
+        validation.score(folder)
+    sheet.loc[0, "intruder"] = sheet.loc[0, "word_2"] if sheet_name == validation.WORD_SHEET else "b"  # an option
+    sheet.to_csv(folder / sheet_name, index=False)
+    assert len(validation.score(folder)["word_intrusion" if sheet_name == validation.WORD_SHEET else "topic_intrusion"]) == 1
+
+
+@pytest.mark.parametrize("n_topics", [3, 4, 5, 6])
+def test_topic_intrusion_never_shows_a_top_topic_as_the_intruder(n_topics):
+    """With five topics or fewer the intruder was drawn from ranks that included the three largest: a task whose
+    'intruder' was one of the unit's own topics, or shown twice (found by an adversarial pass)."""
+    rng = np.random.default_rng(0)
+    units = pd.DataFrame({"unit_id": [f"u{i}" for i in range(40)], "item": range(1, 41), "text": "发展数字经济"})
+    shares = rng.dirichlet(np.ones(n_topics), size=40)
+    unit_topics = pd.DataFrame({"unit_id": units["unit_id"], **{f"topic_{k}": shares[:, k] for k in range(n_topics)}})
+    topics = pd.DataFrame({"topic": range(n_topics), "top_words": [f"词{k}:0.1 字{k}:0.1" for k in range(n_topics)]})
+    sheet, key, note = validation._topic_intrusion(units, topics, unit_topics, 40, rng)
+    if n_topics < 4:
+        assert sheet.empty and note == "no topic-intrusion task: the model has 3 topics, and a task needs 4"
+        return
+    assert len(sheet) == 40 and note == ""
+    for row, values in zip(key.itertuples(), shares):
+        shown = [getattr(row, f"option_{x}") for x in "ABCD"]
+        intruder = getattr(row, f"option_{row.intruder}")
+        assert len(set(shown)) == 4 and intruder not in np.argsort(-values, kind="stable")[:3]

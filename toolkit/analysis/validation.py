@@ -163,10 +163,14 @@ def export(
     sample = sample.iloc[order].reset_index(drop=True)
     sample.insert(0, "item", np.arange(1, len(sample) + 1))
     sheet = pd.DataFrame({"item": sample["item"], "text": sample["text"], "theme": "", "note": ""})
-    key = sample[["item", "unit_id", "doc_id", "year", "stratum", "weight", "dominant_theme", "keyword_theme"]]
+    # the key keeps each item's text: a sheet of another export (or with rows moved) is refused when scored
+    key = sample[["item", "unit_id", "doc_id", "year", "stratum", "weight", "dominant_theme", "keyword_theme", "text"]]
     key = key.rename(columns={"dominant_theme": "model_theme"})
     words_sheet, words_key = _word_intrusion(topics, rng)
-    topic_sheet, topic_key = _topic_intrusion(sample, topics, unit_topics, n_topic_tasks, rng)
+    topic_sheet, topic_key, topic_note = _topic_intrusion(sample, topics, unit_topics, n_topic_tasks, rng)
+    if topic_note:
+        log.warning("validate export: %s", topic_note)
+        note = f"{note}; {topic_note}" if note else topic_note
     with atomic.output_folder(out, {"the run": run}) as work:
         atomic.write_text(work / CODEBOOK, _codebook(themes, len(sheet), len(words_sheet), len(topic_sheet), note))
         for name, table in (
@@ -187,6 +191,12 @@ def export(
                     "n_units_asked": n_units,
                     "sample_note": note,
                     "random_state": random_state,
+                    # the names a coder may write for a theme: its name, or its Chinese or English label
+                    "themes": [
+                        {"theme": str(r.theme), "label_zh": str(r.label_zh), "label_en": str(r.label_en)}
+                        for r in themes.itertuples()
+                        if r.theme != OTHER
+                    ],
                 },
                 ensure_ascii=False,
                 indent=1,
@@ -210,15 +220,21 @@ def _word_intrusion(topics: pd.DataFrame, rng: np.random.Generator, n_words: int
         rng.shuffle(shown)
         sheet.append({"item": item, **{f"word_{i + 1}": w for i, w in enumerate(shown)}, "intruder": ""})
         key.append({"item": item, "topic": topic, "intruder": intruder})
-    return pd.DataFrame(sheet), pd.DataFrame(key)
+    words = [f"word_{i + 1}" for i in range(n_words + 1)]  # the columns, also of a sheet without a row
+    return pd.DataFrame(sheet, columns=["item", *words, "intruder"]), pd.DataFrame(key, columns=["item", "topic", "intruder"])
 
 
 def _topic_intrusion(sample: pd.DataFrame, topics: pd.DataFrame, unit_topics: pd.DataFrame, n: int, rng: np.random.Generator):
-    """For ``n`` sampled units: the unit's three largest topics and one of its smallest, each shown by its top
-    8 words, in random order as options A-D; the coder names the one that does not belong."""
+    """For ``n`` sampled units: the unit's three largest topics and one of its smallest half (never one of the
+    three), each shown by its top 8 words, in random order as options A-D; the coder names the one that does not
+    belong. The third value says why there are fewer than ``n`` tasks, when there are."""
     described = {row.topic: " ".join(_words(row.top_words)[:8]) for row in topics.itertuples()}
     shares = unit_topics.set_index("unit_id")
     columns = [c for c in shares.columns if c.startswith("topic_")]
+    if n and len(columns) < 4:
+        n, note = 0, f"no topic-intrusion task: the model has {len(columns)} topics, and a task needs 4"
+    else:
+        note = f"{n} topic-intrusion tasks asked, {len(sample)} written: one per unit sampled" if n > len(sample) else ""
     sheet, key = [], []
     for row in sample.head(n).itertuples():
         if row.unit_id not in shares.index:
@@ -226,7 +242,7 @@ def _topic_intrusion(sample: pd.DataFrame, topics: pd.DataFrame, unit_topics: pd
         values = shares.loc[row.unit_id, columns].to_numpy(dtype=float)
         ranked = np.argsort(-values, kind="stable")
         largest = [int(columns[k].split("_")[1]) for k in ranked[:3]]
-        smallest = [int(columns[k].split("_")[1]) for k in ranked[len(ranked) // 2 :]]
+        smallest = [int(columns[k].split("_")[1]) for k in ranked[max(3, len(ranked) // 2) :]]
         intruder = smallest[int(rng.integers(len(smallest)))]
         shown = [*largest, intruder]
         rng.shuffle(shown)
@@ -240,9 +256,15 @@ def _topic_intrusion(sample: pd.DataFrame, topics: pd.DataFrame, unit_topics: pd
                 "unit_id": row.unit_id,
                 "intruder": letters[shown.index(intruder)],
                 **{f"option_{x}": t for x, t in zip(letters, shown)},
+                "text": row.text,
             }
         )
-    return pd.DataFrame(sheet), pd.DataFrame(key)
+    options = [f"option_{x}" for x in "ABCD"]  # the columns, also of a sheet without a row
+    return (
+        pd.DataFrame(sheet, columns=["item", "text", *options, "intruder"]),
+        pd.DataFrame(key, columns=["item", "unit_id", "intruder", *options, "text"]),
+        note,
+    )
 
 
 def _codebook(themes: pd.DataFrame, n_units: int, n_words: int, n_topics: int, note: str = "") -> str:
@@ -253,9 +275,9 @@ def _codebook(themes: pd.DataFrame, n_units: int, n_words: int, n_topics: int, n
         "Three tasks. Work from the sheets only: they hold no model output. Keep the key files away from the coders.",
         "",
         f"1. `{UNIT_SHEET}` ({n_units} paragraphs): write in `theme` the one theme below that the paragraph is "
-        "mainly about (most of its sentences deal with it), or `other` (or `none`) when it is about none of "
-        "them. Decide "
-        "from the text alone; use `note` for doubts.",
+        "mainly about (most of its sentences deal with it), by its name or either label, or `other` (or `none`) "
+        "when it is about none of them. Decide from the text alone; use `note` for doubts. Keep each row's "
+        "`item` and `text` as they are.",
         f"2. `{WORD_SHEET}` ({n_words} sets): each row shows six words; five belong together. Write the odd "
         "one out in `intruder`.",
         f"3. `{TOPIC_SHEET}` ({n_topics} paragraphs): each paragraph comes with four word lists (options A-D); "
@@ -282,15 +304,16 @@ def _codebook(themes: pd.DataFrame, n_units: int, n_words: int, n_topics: int, n
 SCORES = "scores.md"
 
 
-def _coded(path: Path, column: str) -> tuple[pd.DataFrame, int]:
+def _coded(path: Path, column: str) -> tuple[pd.DataFrame, set[int]]:
     """The coded rows of a sheet (blank rows and rows not coded yet left out), ``item`` as an integer, and the
-    number of the sheet's rows (blank rows left out)."""
+    item numbers of all the sheet's rows (blank rows left out). An item coded twice is refused."""
     if not path.exists():
         raise ToolkitError(f"{path} not found; pass the folder `toolkit validate export` wrote")
     fix = f"keep the columns `item` and `{column}` of the sheet `toolkit validate export` wrote"
     table = read_table(path, ("item", column), fix, dtype=str)
     table = table.assign(**{c: table[c].str.strip() for c in ("item", column)})
-    rows = int((table["item"] != "").sum())
+    listed = pd.to_numeric(table["item"], errors="coerce")
+    rows = {int(i) for i in listed[listed.notna() & (listed % 1 == 0)]}
     table = table[table[column] != ""]
     items = pd.to_numeric(table["item"], errors="coerce")
     bad = ~(items.notna() & (items % 1 == 0))
@@ -300,7 +323,52 @@ def _coded(path: Path, column: str) -> tuple[pd.DataFrame, int]:
             f"{path}: item {table['item'].iloc[row]!r} (row {table.index[row] + 2}) is not an item "
             "number; keep the `item` column as exported"
         )
-    return table.assign(item=items.astype(int)), rows
+    table = table.assign(item=items.astype(int))
+    twice = table[table["item"].duplicated(keep=False)]
+    if len(twice):
+        item = int(twice["item"].iloc[0])
+        lines = ", ".join(str(i + 2) for i in twice.index[twice["item"] == item])
+        raise ToolkitError(f"{path}: item {item} is coded more than once (rows {lines}); keep one row per item, as exported")
+    return table, rows
+
+
+def _same_items(path: Path, coded: pd.DataFrame, rows: set[int], key: pd.DataFrame, folder: Path) -> str:
+    """ToolkitError when a coded row's text is not the text exported under its item (a sheet of another export,
+    or rows edited); else a note naming exported items the sheet no longer has (deleted rows), or ''."""
+    if "text" in coded and "text" in key:
+        exported = dict(zip(key["item"].astype(int), key["text"].astype(str)))
+        for item, text in zip(coded["item"], coded["text"].astype(str)):
+            if item in exported and " ".join(text.split()) != " ".join(exported[item].split()):
+                raise ToolkitError(
+                    f"{path}: the text of item {item} is not the text exported as item {item} "
+                    f"({text[:20]!r} ...): the sheet is not from the export in {folder}, or its texts were edited; "
+                    "score a sheet with the folder that holds its keys"
+                )
+    missing = sorted(set(key["item"].astype(int)) - rows)
+    if not missing:
+        return ""
+    shown = ", ".join(map(str, missing[:5])) + (" ..." if len(missing) > 5 else "")
+    return (
+        f"{path.name}: {len(missing)} of {len(key)} exported items are not in the sheet (items {shown}): "
+        "deleted rows are not scored"
+    )
+
+
+def _check_answers(path: Path, answers: pd.DataFrame) -> None:
+    """ToolkitError when a coded intruder is none of the options its row shows: a letter of the topic sheet's
+    options (A-D), a word of the word sheet (either compared without case)."""
+    words = [c for c in answers.columns if c.startswith("word_")]
+    letters = [c for c in answers.columns if c.startswith("option_")]
+    for _, row in answers.iterrows():
+        if words:
+            options = [str(row[c]).strip() for c in words]
+        else:  # the topic sheet: the letters of its options
+            options = [c.removeprefix("option_") for c in letters if str(row[c]).strip()]
+        if options and row["intruder"].upper() not in {o.upper() for o in options}:
+            raise ToolkitError(
+                f"{path}: the answer {row['intruder']!r} of item {row['item']} is none of its options "
+                f"({', '.join(options)}); write the one that does not belong"
+            )
 
 
 def _key(folder: Path, name: str) -> pd.DataFrame:
@@ -430,10 +498,14 @@ def score(
     except (OSError, ValueError, TypeError, AttributeError):
         random_state = 0
     path = Path(units_file) if units_file else folder / UNIT_SHEET
-    coded, n_rows = _coded(path, "theme")
-    themes_allowed = {*_codebook_themes(folder), "other"}
+    coded, listed = _coded(path, "theme")
+    n_rows = len(listed)
+    names = _theme_names(folder)
+    themes_allowed = {*names.values(), "other"}
     tables: dict[str, pd.DataFrame] = {}
     notes = []
+    if (folder / UNIT_KEY).is_file():
+        notes.append(_same_items(path, coded, listed, _key(folder, UNIT_KEY), folder))
     if len(coded) < n_rows:
         notes.append(
             f"{path.name}: {n_rows - len(coded)} of {n_rows} rows not coded"
@@ -448,7 +520,8 @@ def score(
         key = _key(folder, UNIT_KEY)
         merged = _merged(coded[["item", "theme"]], key, path, UNIT_KEY)
         merged["theme"] = _answer(merged["theme"])
-        by_case = {name.lower(): name for name in themes_allowed}  # 'Ecology' and 'ECOLOGY' are `ecology`
+        # 'Ecology', 'ECOLOGY' and the theme's labels (生态环境, Ecology and environment) are `ecology`
+        by_case = {**{name.lower(): name for name in themes_allowed}, **names}
         merged["theme"] = [by_case.get(value.lower(), value) for value in merged["theme"]]
         unknown = merged.loc[~merged["theme"].isin(themes_allowed)]
         if len(unknown):
@@ -494,22 +567,14 @@ def score(
         ("word_intrusion", WORD_SHEET, WORD_KEY, words_file),
         ("topic_intrusion", TOPIC_SHEET, TOPIC_KEY, topics_file),
     ):
-        path = Path(file) if file else folder / sheet
-        answers, n_rows = _coded(path, "intruder")
-        if n_rows and not len(answers):
-            notes.append(f"{path.name}: not coded (none of {n_rows} rows)")
-        elif len(answers) < n_rows:
-            notes.append(f"{path.name}: {n_rows - len(answers)} of {n_rows} rows not coded; scored on the {len(answers)} coded")
-        if len(answers):
-            key = _key(folder, key_name)
-            merged = _merged(answers[["item", "intruder"]], key, path, key_name, suffixes=("_coded", ""))
-            merged["correct"] = merged["intruder_coded"].str.upper() == merged["intruder"].astype(str).str.upper()
-            group = "topic" if name == "word_intrusion" else "item"
-            tables[name] = merged.groupby(group)["correct"].mean().reset_index().rename(columns={"correct": "precision"})
+        found = _intruders_found(folder, Path(file) if file else folder / sheet, key_name, notes)
+        if found is not None:
+            tables[name] = found
     if not tables:
         raise ToolkitError(
             f"no coded answer in {folder}: fill the `theme` column of {UNIT_SHEET} (or the intruder columns) first"
         )
+    notes = [note for note in notes if note]
     for note in notes:
         log.warning("validate score: %s", note)
     tables["notes"] = pd.DataFrame({"note": notes}, dtype=object)
@@ -517,9 +582,41 @@ def score(
     return tables
 
 
-def _codebook_themes(folder: Path) -> list[str]:
-    text = (folder / CODEBOOK).read_text(encoding="utf-8") if (folder / CODEBOOK).is_file() else ""
-    return [line.split("`")[1] for line in text.splitlines() if line.startswith("- `")]
+def _intruders_found(folder: Path, path: Path, key_name: str, notes: list[str]) -> pd.DataFrame | None:
+    """Per topic (word intrusion) or item (topic intrusion): the share of coded intruders that are the key's; None
+    when the sheet at ``path`` has no coded row. What was not coded or is missing goes to ``notes``."""
+    answers, listed = _coded(path, "intruder")
+    n_rows = len(listed)
+    if (folder / key_name).is_file():
+        notes.append(_same_items(path, answers, listed, _key(folder, key_name), folder))
+    if n_rows and not len(answers):
+        notes.append(f"{path.name}: not coded (none of {n_rows} rows)")
+    elif len(answers) < n_rows:
+        notes.append(f"{path.name}: {n_rows - len(answers)} of {n_rows} rows not coded; scored on the {len(answers)} coded")
+    if not len(answers):
+        return None
+    _check_answers(path, answers)
+    key = _key(folder, key_name)
+    merged = _merged(answers[["item", "intruder"]], key, path, key_name, suffixes=("_coded", ""))
+    merged["correct"] = merged["intruder_coded"].str.upper() == merged["intruder"].astype(str).str.upper()
+    group = "topic" if key_name == WORD_KEY else "item"
+    return merged.groupby(group)["correct"].mean().reset_index().rename(columns={"correct": "precision"})
+
+
+def _theme_names(folder: Path) -> dict[str, str]:
+    """What a coder may write for each theme, lowercased, to the theme: its name and its Chinese and English
+    labels (from validation.json; an older export's codebook gives the names only)."""
+    try:
+        themes = json.loads((folder / "validation.json").read_text(encoding="utf-8"))["themes"]
+        return {
+            str(alias).strip().lower(): str(t["theme"])
+            for t in themes
+            for alias in (t["theme"], t["label_zh"], t["label_en"])
+            if str(alias).strip()
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        text = (folder / CODEBOOK).read_text(encoding="utf-8") if (folder / CODEBOOK).is_file() else ""
+        return {name.lower(): name for name in (line.split("`")[1] for line in text.splitlines() if line.startswith("- `"))}
 
 
 def format_scores(tables: dict[str, pd.DataFrame]) -> str:
