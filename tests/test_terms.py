@@ -211,6 +211,43 @@ def test_out_never_overwrites_a_file_the_toolkit_did_not_write(tmp_path):
     assert (pd.read_csv(out)["match"] == "数字经济").all()
 
 
+@pytest.mark.parametrize("command", ["terms", "kwic"])
+def test_out_inside_the_corpus_is_refused_before_any_work(tmp_path, command):
+    """A table written into the text folder would become a document of the next run, or replace the
+    metadata; ``run`` refused such an --out, terms and kwic wrote it (found by an adversarial pass)."""
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "seeds", corpus)
+    config = tmp_path / "study.toml"
+    config.write_text('[corpus]\ntexts = "corpus"\nmetadata = "corpus/metadata.csv"\n', encoding="utf-8")
+    before = sorted(p.name for p in corpus.iterdir())
+    for out, message in (
+        (corpus / "counts.txt", f"--out {corpus / 'counts.txt'} lies inside corpus.texts"),
+        (corpus / "metadata.csv", "metadata.csv lies inside corpus.texts"),
+        (config, "is the config"),
+    ):
+        result = cli(command, config, "创新", "--out", out)
+        assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in corpus.iterdir()) == before
+    assert cli(command, config, "创新", "--out", tmp_path / "out.csv").returncode == 0
+
+
+@pytest.mark.parametrize("command", ["terms", "kwic"])
+def test_terms_and_kwic_name_the_files_they_skip(tmp_path, command):
+    """A file of the corpus that is not read (here binary) was left out of the counts without a word."""
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "seeds", corpus)
+    (corpus / "扫描件.txt").write_bytes(b"\x00\x01\x02 scanned")
+    config = tmp_path / "study.toml"
+    config.write_text('[corpus]\ntexts = "corpus"\nmetadata = "corpus/metadata.csv"\n', encoding="utf-8")
+    result = cli(command, config, "创新")
+    assert result.returncode == 0, result.stderr
+    assert "1 of 6 files skipped, not counted: 扫描件.txt (binary file" in result.stderr
+
+
 def test_a_run_tracks_terms(tmp_path):
     import toolkit
 

@@ -10,6 +10,7 @@ import logging
 import signal
 import sys
 import threading
+from pathlib import Path
 
 from .errors import INTERRUPTED, Terminated, ToolkitError
 from .options import MAX_SEED
@@ -310,8 +311,9 @@ def _dispatch(args) -> int:
         return 0
     if args.command == "terms":
         by = tuple(c.strip() for c in args.by.split(",") if c.strip())
+        inputs = _inputs_beside(args)
         table = explore.count_terms(args.source, args.terms, by=by, overrides=args.overrides)
-        _write_table(table, args.out)
+        _write_table(table, args.out, inputs)
         for term, rows in table.groupby("term", sort=False):
             seen = rows.iloc[0]
             span = f"; first {seen['first_seen']}, last {seen['last_seen']}" if seen["first_seen"] else ""
@@ -327,9 +329,10 @@ def _dispatch(args) -> int:
             raise ToolkitError(f"--limit must be 0 (every line) or more, not {args.limit}")
         from .analysis.terms import format_kwic
 
+        inputs = _inputs_beside(args)
         table = explore.concordance(args.source, args.terms, context=args.context, regex=args.regex, overrides=args.overrides)
         if args.out:
-            _write_table(table, args.out)
+            _write_table(table, args.out, inputs)
         else:
             shown = table.head(args.limit) if args.limit > 0 else table
             width = args.context or int(table["left"].str.len().max()) if len(table) else 0
@@ -345,14 +348,25 @@ def _dispatch(args) -> int:
     return 0
 
 
-def _write_table(table, out: str | None) -> None:
-    """A table as CSV: to ``out`` (written whole or not at all) or to stdout."""
-    if out:
-        from pathlib import Path
+def _inputs_beside(args):
+    """The inputs of a terms or kwic command with ``--out``, after refusing an ``--out`` among them (before any
+    work: a table written into the text folder would replace or become an input); None without ``--out``."""
+    if not args.out:
+        return None
+    from . import explore
+    from .output.atomic import check_outside_inputs
 
+    inputs = explore.source_inputs(args.source, args.overrides)
+    check_outside_inputs(Path(args.out), inputs, example="a file in another folder")
+    return inputs
+
+
+def _write_table(table, out: str | None, inputs=None) -> None:
+    """A table as CSV: to ``out`` (written whole or not at all, never among ``inputs``) or to stdout."""
+    if out:
         from .output.csv_files import write_csv_file
 
-        write_csv_file(Path(out), table)
+        write_csv_file(Path(out), table, inputs=inputs)
     else:
         table.to_csv(sys.stdout, index=False)
 

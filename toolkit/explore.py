@@ -4,6 +4,7 @@ and ``kwic``). Each reads the config's sections as a run does, through the stage
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +14,8 @@ from .config import Config
 from .errors import ToolkitError
 from .text.preparation import load_inputs, make_normalizer, make_segmenter, prepare
 from .text.units import split_units
+
+log = logging.getLogger("toolkit")
 
 # ----- one file at a time (the CLI's normalize and tokens) ---------------------------------------------------
 
@@ -68,6 +71,7 @@ def _text_source(source: Config | str | Path, overrides=()):
     if isinstance(source, Config) or str(source).endswith(".toml"):
         config = source if isinstance(source, Config) else Config.load(source, overrides)
         inputs = load_inputs(config)
+        _say_skipped(inputs.corpus.documents)
         return (
             config,
             inputs.corpus.documents.columns,
@@ -81,6 +85,31 @@ def _text_source(source: Config | str | Path, overrides=()):
     doc = {"doc_id": path.name, "title": path.stem, "date": "", "year": ""}
     texts = iter([(doc, normalizer.normalize(_read_one(path)).text)])
     return config, pd.Index(list(doc)), texts, normalizer, make_segmenter(config, load_lexicon(None))
+
+
+def _say_skipped(documents: pd.DataFrame) -> None:
+    """A warning naming the files a count or concordance leaves out, with their reasons (as a run's
+    documents.csv lists them): its numbers are of the used documents only."""
+    skipped = documents[documents["status"] != "used"]
+    if len(skipped):
+        shown = "; ".join(f"{row.path} ({row.reason})" for row in skipped.head(3).itertuples())
+        log.warning(
+            "%d of %d files skipped, not counted: %s%s",
+            len(skipped),
+            len(documents),
+            shown,
+            " ..." if len(skipped) > 3 else "",
+        )
+
+
+def source_inputs(source: Config | str | Path, overrides=()) -> dict[str, Path]:
+    """The inputs of ``terms`` or ``kwic`` on ``source`` (a config's corpus, or one text file), which no output
+    of theirs may replace or join (see :func:`toolkit.output.atomic.check_outside_inputs`)."""
+    from .text.preparation import protected_paths
+
+    if isinstance(source, Config) or str(source).endswith(".toml"):
+        return protected_paths(source if isinstance(source, Config) else Config.load(source, overrides))
+    return {"the text file": Path(source)}
 
 
 def _check_columns(wanted, columns, what: str) -> None:

@@ -306,6 +306,22 @@ def check_reserved(path: Path, flag: str) -> None:
         )
 
 
+def check_outside_inputs(
+    final: Path, inputs: dict[str, Path] | None, *, flag: str = "--out", example: str = "runs/my_run"
+) -> None:
+    """ToolkitError when ``final`` equals, contains or lies inside one of ``inputs`` (name -> path: the config,
+    the text folder, the metadata, the lexicon, the cache ...): an output there could replace an input or
+    become one."""
+    resolved = Path(os.path.realpath(final))
+    for name, path in (inputs or {}).items():
+        path = Path(os.path.realpath(path))
+        if _is_within(path, resolved):
+            what = "is" if path == resolved else "contains"
+            raise ToolkitError(f"{flag} {final} {what} {name} {path}; choose a place outside your inputs, such as {example}")
+        if not path.is_file() and _is_within(resolved, path):  # a folder, or one not made yet (the cache)
+            raise ToolkitError(f"{flag} {final} lies inside {name} {path}; choose a place outside your inputs, such as {example}")
+
+
 def check_output_location(
     final: Path, inputs: dict[str, Path] | None = None, *, flag: str = "--out", sweep: bool = False
 ) -> Path:
@@ -325,15 +341,7 @@ def check_output_location(
     resolved = Path(os.path.realpath(final))  # not Path.resolve: it raises RuntimeError on a symbolic link loop
     if _is_within(cwd, resolved):
         raise ToolkitError(f"{flag} {final} is the current folder or contains it; choose a new folder such as runs/my_run")
-    for name, path in (inputs or {}).items():
-        path = Path(os.path.realpath(path))
-        if _is_within(path, resolved):
-            what = "is" if path == resolved else "contains"
-            raise ToolkitError(f"{flag} {final} {what} {name} {path}; choose a folder outside your inputs, such as runs/my_run")
-        if not path.is_file() and _is_within(resolved, path):  # a folder, or one not made yet (the cache)
-            raise ToolkitError(
-                f"{flag} {final} lies inside {name} {path}; choose a folder outside your inputs, such as runs/my_run"
-            )
+    check_outside_inputs(final, inputs, flag=flag)
     if final.is_symlink():
         raise ToolkitError(f"{flag} {final} is a symbolic link; give a real folder (an empty or new one)")
     if final.exists() and not final.is_dir():

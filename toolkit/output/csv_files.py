@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 from ..errors import ToolkitError
-from .atomic import check_reserved, file_kind, open_for_writing
+from .atomic import check_outside_inputs, check_reserved, file_kind, open_for_writing
 
 CSV_ROWS = 10_000  # rows of a table turned into text at a time
 
@@ -65,12 +65,14 @@ def write_csv(path: str | os.PathLike, frame, *, bom: bool = False) -> None:
             rows.to_csv(handle, index=False, header=start == 0, float_format="%.6f", lineterminator="\n")
 
 
-def write_csv_file(path: str | os.PathLike, frame, *, flag: str = "--out") -> None:
-    """A table a command writes where its user says (``--out FILE``): written whole or not at all, and never
-    over a file the toolkit did not write. An existing file is replaced only when it is a table with the same
-    header (an earlier output of the same command)."""
+def write_csv_file(path: str | os.PathLike, frame, *, flag: str = "--out", inputs: dict[str, Path] | None = None) -> None:
+    """A table a command writes where its user says (``--out FILE``): written whole or not at all, never over a
+    file the toolkit did not write and never among the command's ``inputs`` (see
+    :func:`~toolkit.output.atomic.check_outside_inputs`). An existing file is replaced only when it is a table
+    with the same header (an earlier output of the same command)."""
     path = Path(path)
     check_reserved(path, flag)
+    check_outside_inputs(path, inputs, flag=flag, example="a file in another folder")
     if path.is_dir():
         raise ToolkitError(f"{flag} {path} is a folder; give a file name such as {path / 'table.csv'}")
     if path.exists() or path.is_symlink():
