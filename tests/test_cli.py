@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from toolkit.cli import build_parser, main
 from toolkit.explore import normalize_file, tokenize_file
 
 from .conftest import FAST, ROOT, SEEDS, cli, python_process, toolkit_process, write_config
@@ -74,6 +75,32 @@ def test_errors_are_one_line_with_exit_code_2(tmp_path, args, message):
     assert len(errors) == 1 and message in errors[0], result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists() and not list(tmp_path.glob(".out.partial-*"))
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("run",), "toolkit: error: the following arguments are required: config (see toolkit run -h)"),
+        (("validate", "export"), "the following arguments are required: run (see toolkit validate export -h)"),
+        (("bogus",), "argument COMMAND: invalid choice: 'bogus'"),
+        (("kwic", "x.txt", "创新", "--limit", "many"), "argument --limit: invalid int value: 'many'"),
+    ],
+)
+def test_a_usage_error_is_one_line_too(capsys, args, message):
+    """argparse printed its usage over several lines before the error; every other error is one line."""
+    with pytest.raises(SystemExit) as info:
+        main(list(args))
+    error = capsys.readouterr().err
+    assert info.value.code == 2 and error.count("\n") == 1 and error.startswith("toolkit: error: ") and message in error
+
+
+def test_quiet_may_follow_the_command(tmp_path):
+    """-q was refused after the command ('unrecognized arguments: -q'), the place most people type it."""
+    command = ["terms", str(SEED_004), "创新"]
+    assert build_parser().parse_args(["-q", *command]).quiet and build_parser().parse_args([*command, "-q"]).quiet
+    assert not build_parser().parse_args(command).quiet
+    result = cli("run", "configs/seeds.toml", "--out", tmp_path / "out", "-q", "--set", "model.n_topics=400", cwd=ROOT)
+    assert result.returncode == 2 and "cannot fit 400 topics" in result.stderr and "load ..." not in result.stderr
 
 
 def test_an_error_is_the_exit_code_of_the_process():

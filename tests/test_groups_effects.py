@@ -327,6 +327,8 @@ def test_formulas_of_the_grammar_give_their_columns(formula, names):
         ("year + place[0]", "'[0]'"),
         ("year + bs(year, df='3')", "bs(year, df='3')"),
         ("year + bs(year", "'bs(year' opens a parenthesis that is never closed"),
+        # arithmetic inside a call is named as such, with what to write instead
+        ("log(year + 1)", "a function's arguments are columns, not arithmetic (year + 1); use np.log1p(x) for log(x + 1)"),
     ],
 )
 def test_formulas_outside_the_grammar_are_refused_naming_the_term(formula, term):

@@ -48,9 +48,21 @@ def _add_overrides(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser whose usage errors are one line, as every other error of the toolkit (argparse prints
+    the usage first); the subcommands' parsers are of this class too."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"toolkit: error: {message} (see {self.prog} -h)\n")
+
+
+def _add_quiet(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument("-q", "--quiet", action="store_true", default=default, help="print only warnings and errors")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="toolkit", description="Themes in Chinese policy texts and how they shift over time.")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
+    parser = _Parser(prog="toolkit", description="Themes in Chinese policy texts and how they shift over time.")
+    _add_quiet(parser, False)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser(
@@ -158,6 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     show = commands.add_parser("config", help="print a config with every default filled in")
     _add_config_arguments(show, required=True)
+    for command in (run, norm, tokens, sweep, export, grade, terms, kwic, show):  # -q after the command too
+        _add_quiet(command, argparse.SUPPRESS)  # not given there: the value before the command stands
     return parser
 
 

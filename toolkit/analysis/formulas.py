@@ -153,6 +153,11 @@ def _expression(node: ast.AST, term: str, what: str) -> list[str]:
                     f"number or a list of numbers; {_GRAMMAR}"
                 )
         return names
+    if isinstance(node, (ast.BinOp, ast.UnaryOp)):  # only inside a call: the scanner splits a term at its operators
+        raise ToolkitError(
+            f"{what}: {term!r} is not allowed: a function's arguments are columns, not arithmetic "
+            f"({ast.unparse(node)}); use np.log1p(x) for log(x + 1), center(x) or scale(x) to shift or scale a column"
+        )
     raise ToolkitError(f"{what}: {term!r} is not allowed: {_GRAMMAR}")
 
 
