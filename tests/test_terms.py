@@ -267,6 +267,11 @@ def test_a_run_tracks_terms(tmp_path):
     lines = pd.read_csv(result.out_dir / "kwic.csv")
     assert len(lines) == counts["count"].sum()
     assert (result.out_dir / "figures" / "term_counts.png").is_file()
+    # report.html's table: one header row, year then the terms (the columns' name made a second, shifted row)
+    report = (result.out_dir / "report.html").read_text(encoding="utf-8")
+    table = report[report.index("<h2>Tracked terms") :].split("</table>")[0]
+    head = table[table.index("<thead>") : table.index("</thead>")]
+    assert head.count("<tr") == 1 and [h.split("</th>")[0] for h in head.split("<th>")[1:]] == ["year", "创新", "数字经济"]
 
 
 _unit = st.lists(st.sampled_from(["数字", "经济", "创新", "和", "发展", "AI", "2021", "的", "绿色", " ", "\n"]), max_size=8)

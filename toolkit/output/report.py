@@ -384,7 +384,8 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
     if terms is not None and len(terms):
         parts.append(
             "<h2>Tracked terms (count by year)</h2>"
-            + _table(terms.pivot(index="year", columns="term", values="count").reset_index(), "{:.0f}")
+            # no name on the columns: to_html gave it a header row of its own, above the year's
+            + _table(terms.pivot(index="year", columns="term", values="count").rename_axis(columns=None).reset_index(), "{:.0f}")
         )
     if (folder / "ldavis.html").is_file():
         parts.append('<p>Interactive topic map: <a href="ldavis.html">ldavis.html</a> (next to this file).</p>')
