@@ -252,6 +252,17 @@ def test_a_long_line_loses_only_the_boilerplate_a_short_one_goes_whole(normalize
     assert result.boilerplate == {"点击查看更多": 6 + len("已有0人参与,点击查看更多精彩评论")}
 
 
+def test_the_source_lines_of_a_newspaper_reprint_go_and_a_sentence_citing_the_paper_stays(normalizer):
+    """The State Council reports of 2018, 2021 and 2022 end with Xinhua's dateline and the People's Daily page, and
+    the 1950s ones with its date in spaced digits: lines of no report, which quality.csv did not flag."""
+    ending = "为把我国建设成为富强民主文明和谐美丽的社会主义现代化强国、实现中华民族伟大复兴的中国梦不懈奋斗！"
+    cited = "人民日报最近发表过太原热电站建设工程中的浪费情况，就是一个惊人的例子。"
+    tails = ("（新华社北京3月12日电）", "《 人民日报 》（ 2021年03月13日 01 版）", "（《人民日报》1 9 7 5 0 1 2 1 第1 版）")
+    result = normalizer.normalize("\n".join([ending, *tails, cited]))
+    assert result.text == normalizer.normalize(f"{ending}\n{cited}").text
+    assert result.removed["boilerplate"] == sum(map(len, tails))
+
+
 @pytest.mark.parametrize("pattern", ["(本站声明)?", "(?:转载)*", "^", "(?=声明)?"])
 def test_a_boilerplate_pattern_that_matches_the_empty_string_is_refused_when_loaded(tmp_path, pattern):
     from toolkit.errors import ToolkitError
