@@ -185,6 +185,20 @@ def test_sheets_saved_by_excel_are_scored_blank_rows_and_all(coded, tmp_path, en
     pd.testing.assert_frame_equal(validation.score(folder)["units"], expected)
 
 
+def test_a_sheet_sorted_in_a_spreadsheet_gives_the_same_scores_and_intervals(coded, tmp_path):
+    """The bootstrap drew the coded rows by their place in the sheet: a coder who sorted it by theme changed the
+    intervals (found by an adversarial pass)."""
+    expected = validation.score(coded)
+    folder = _copy(coded, tmp_path)
+    sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    sorted_sheet = sheet.sort_values(["theme", "text"], ascending=False)
+    assert not sorted_sheet["item"].equals(sheet["item"])
+    sorted_sheet.to_csv(folder / validation.UNIT_SHEET, index=False)
+    scores = validation.score(folder)
+    for table in ("agreement", "units"):
+        pd.testing.assert_frame_equal(scores[table], expected[table])
+
+
 def test_score_never_overwrites_a_scores_md_the_toolkit_did_not_write(coded, tmp_path):
     folder = tmp_path / "tasks"
     shutil.copytree(coded, folder)

@@ -518,7 +518,8 @@ def score(
         )
     if len(coded):
         key = _key(folder, UNIT_KEY)
-        merged = _merged(coded[["item", "theme"]], key, path, UNIT_KEY)
+        # in item order: a sheet sorted in a spreadsheet gives the same bootstrap intervals
+        merged = _merged(coded[["item", "theme"]], key, path, UNIT_KEY).sort_values("item", kind="stable")
         merged["theme"] = _answer(merged["theme"])
         # 'Ecology', 'ECOLOGY' and the theme's labels (生态环境, Ecology and environment) are `ecology`
         by_case = {**{name.lower(): name for name in themes_allowed}, **names}
