@@ -226,6 +226,8 @@ def test_unknown_group_column_and_bad_formula_are_one_line(tmp_path):
         ('trends.by="dominant_theme"', "trends.by = 'dominant_theme' is no column of the documents"),
         # a term that is not finite (e^2015 overflows) was a statsmodels traceback after the fit
         ('effects.formula="exp(year)"', "its term exp(year) is not finite for some documents"),
+        # undefined (NaN) for the years below the mean: formulaic dropped those documents, and the run crashed later
+        ('effects.formula="np.log(center(year))"', "it is undefined for 2 of 5 documents (e.g. year=2015"),
     ):
         result = cli(
             "run", ROOT / "configs" / "seeds.toml", "--out", tmp_path / "out", "--set", setting, "--set", "trends.bootstrap=50"

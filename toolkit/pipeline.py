@@ -220,7 +220,7 @@ def check_document_columns(corpus, config: Config) -> None:
             f"trends.by = {by!r} is no column of the documents; use one of the metadata's columns ({', '.join(allowed)})"
         )
     if formula:
-        check_covariates(formula, corpus.documents, allowed)
+        check_covariates(formula, corpus.used, allowed)  # the documents the model will see
 
 
 def covariate_effects(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, config: Config):

@@ -96,7 +96,20 @@ def _design(formula: str, data: pd.DataFrame, columns: str):
         term = matrix.columns[int(np.argmin(finite))]
         raise ToolkitError(
             f"effects.formula {formula!r} cannot be used: its term {term} is not finite for some documents "
-            "(too large or undefined, as exp(year) or log(0)); centre or scale the covariate first, e.g. exp(center(year))"
+            "(too large, as exp(year), or log(0)); use a transform finite for every value of the column, "
+            "e.g. exp(center(year))"
+        )
+    # formulaic drops a row whose term is undefined (NaN: the log of a negative number) as it drops a row
+    # without a value: such documents would leave the model without a word
+    names = [name for name in check_formula(formula) if name in data]
+    present = data.index[data[names].notna().all(axis=1)] if names else data.index
+    lost = present.difference(matrix.index)
+    if len(lost):
+        example = ", ".join(f"{name}={data.loc[lost[0], name]}" for name in names)
+        raise ToolkitError(
+            f"effects.formula {formula!r} cannot be used: it is undefined for {len(lost)} of {len(present)} documents "
+            f"(e.g. {example}: the log or root of a value at or below zero?); use a transform defined for every "
+            "value of the column"
         )
     return matrix
 
