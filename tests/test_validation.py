@@ -310,9 +310,11 @@ def test_export_of_fewer_units_than_strata_says_why_on_stderr_and_in_the_codeboo
     exact = cli("validate", "export", run, "--out", tmp_path / "exact", "--units", "20")
     assert exact.returncode == 0 and "units asked" not in exact.stderr
     assert len(pd.read_csv(tmp_path / "exact" / validation.UNIT_SHEET)) == 20
-    # one topic-intrusion task per unit sampled: the default 50 asked of 20 units is said, not cut in silence
-    assert "50 topic-intrusion tasks asked, 20 written: one per unit sampled" in exact.stderr
-    assert len(pd.read_csv(tmp_path / "exact" / validation.TOPIC_SHEET)) == 20
+    # one topic-intrusion task per unit sampled: by default silently, 50 asked of 20 units is said, not cut in silence
+    assert "topic-intrusion" not in exact.stderr and len(pd.read_csv(tmp_path / "exact" / validation.TOPIC_SHEET)) == 20
+    asked = cli("validate", "export", run, "--out", tmp_path / "asked", "--units", "20", "--topic-tasks", "50")
+    assert "50 topic-intrusion tasks asked, 20 written: one per unit sampled" in asked.stderr
+    assert len(pd.read_csv(tmp_path / "asked" / validation.TOPIC_SHEET)) == 20
 
 
 def test_score_reports_raw_and_weighted_agreement_with_intervals_and_counts(coded, tmp_path):
@@ -463,3 +465,48 @@ def test_topic_intrusion_never_shows_a_top_topic_as_the_intruder(n_topics):
         shown = [getattr(row, f"option_{x}") for x in "ABCD"]
         intruder = getattr(row, f"option_{row.intruder}")
         assert len(set(shown)) == 4 and intruder not in np.argsort(-values, kind="stable")[:3]
+
+
+def test_a_gbk_sheet_whose_text_lost_characters_to_question_marks_is_still_its_exports(coded, tmp_path):
+    """Excel's GBK cannot hold • or 𠮷 and writes '?': the text check refused such a sheet as another export's."""
+    folder = _copy(coded, tmp_path)
+    key = pd.read_csv(folder / validation.UNIT_KEY, keep_default_na=False, dtype=str)
+    sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    key.loc[0, "text"] = sheet.loc[0, "text"] = "• 𠮷" + sheet.loc[0, "text"]
+    key.to_csv(folder / validation.UNIT_KEY, index=False)
+    (folder / validation.UNIT_SHEET).write_bytes(sheet.to_csv(index=False).encode("gbk", errors="replace"))
+    assert "? ?" in (folder / validation.UNIT_SHEET).read_bytes().decode("gbk")
+    pd.testing.assert_frame_equal(validation.score(folder)["agreement"], validation.score(coded)["agreement"])
+    sheet.loc[0, "text"] = sheet.loc[0, "text"].replace("• 𠮷", "? ?")[:-1]  # a character short: another text
+    sheet.to_csv(folder / validation.UNIT_SHEET, index=False)
+    with pytest.raises(ToolkitError, match="the text of item 1 is not the text exported as item 1"):
+        validation.score(folder)
+
+
+def test_a_label_is_never_taken_for_another_themes_name_or_for_other(coded, tmp_path):
+    """A user's lexicon may label a theme 'Industry' or 'Other': the coders' `industry` and `none` were then
+    scored as that theme."""
+    import json
+
+    folder = _copy(coded, tmp_path)
+    settings = json.loads((folder / "validation.json").read_text(encoding="utf-8"))
+    themes = {t["theme"]: t for t in settings["themes"]}
+    themes["livelihood"]["label_en"] = "Industry"
+    themes["ecology"]["label_en"] = "Other"
+    themes["innovation"]["label_zh"] = themes["industry"]["label_zh"]  # a label two themes share means neither
+    (folder / "validation.json").write_text(json.dumps(settings, ensure_ascii=False), encoding="utf-8")
+    names = validation._theme_names(folder)
+    assert names["industry"] == "industry" and "other" not in names and names["livelihood"] == "livelihood"
+    assert themes["industry"]["label_zh"].lower() not in names
+    pd.testing.assert_frame_equal(validation.score(folder)["units"], validation.score(coded)["units"])
+
+
+def test_a_word_sheet_of_another_export_is_refused(run, coded, tmp_path):
+    folder = _copy(coded, tmp_path)
+    other = validation.export(run, tmp_path / "other", n_units=20, n_topic_tasks=5, random_state=7)
+    foreign = pd.read_csv(other / validation.WORD_SHEET, keep_default_na=False, dtype=str)
+    key = pd.read_csv(other / validation.WORD_KEY, keep_default_na=False, dtype=str)
+    foreign["intruder"] = key["intruder"]  # coded perfectly, for the other export
+    foreign.to_csv(folder / validation.WORD_SHEET, index=False)
+    with pytest.raises(ToolkitError, match=r"the words of item \d+ are not the words exported as item \d+"):
+        validation.score(folder)

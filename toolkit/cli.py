@@ -55,6 +55,14 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # type: ignore[override]
         self.exit(2, f"toolkit: error: {message} (see {self.prog} -h)\n")
 
+    def parse_args(self, args=None, namespace=None):  # type: ignore[override]
+        """As argparse's, but an argument no parser knows points to the help of the command it followed."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            command = " ".join(str(c) for c in (getattr(parsed, "command", None), getattr(parsed, "step", None)) if c)
+            self.exit(2, f"toolkit: error: unrecognized arguments: {' '.join(extras)} (see {self.prog} {command} -h)\n")
+        return parsed
+
 
 def _add_quiet(parser: argparse.ArgumentParser, default) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", default=default, help="print only warnings and errors")
@@ -129,7 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="units to code (default 200, at most 10,000; at least one "
         "per theme the model uses: fewer are raised to that, and the codebook says so)",
     )
-    export.add_argument("--topic-tasks", type=int, default=50, help="topic-intrusion tasks (default 50, at most 10,000)")
+    export.add_argument(
+        "--topic-tasks", type=int, help="topic-intrusion tasks, one per unit at most (default 50, or one per unit when fewer)"
+    )
     export.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
     grade = steps.add_parser("score", help="score the coded sheets against the model and the keyword baseline")
     grade.add_argument("folder", help="the folder `validate export` wrote, with the coded sheets")
@@ -170,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     show = commands.add_parser("config", help="print a config with every default filled in")
     _add_config_arguments(show, required=True)
-    for command in (run, norm, tokens, sweep, export, grade, terms, kwic, show):  # -q after the command too
+    for command in (run, norm, tokens, sweep, validate, export, grade, terms, kwic, show):  # -q after the command too
         _add_quiet(command, argparse.SUPPRESS)  # not given there: the value before the command stands
     return parser
 

@@ -13,6 +13,7 @@ import errno
 import io
 import json
 import logging
+import re
 import string
 from pathlib import Path
 
@@ -147,11 +148,20 @@ def sample_units(units: pd.DataFrame, n: int, rng: np.random.Generator, minimum:
     return pd.concat(parts, ignore_index=True), note
 
 
+TOPIC_TASKS = 50  # topic-intrusion tasks when none are asked for (or one per unit sampled, when fewer)
+
+
 def export(
-    run: str | Path, out: str | Path | None = None, *, n_units: int = 200, n_topic_tasks: int = 50, random_state: int = 0
+    run: str | Path,
+    out: str | Path | None = None,
+    *,
+    n_units: int = 200,
+    n_topic_tasks: int | None = None,
+    random_state: int = 0,
 ) -> Path:
     """Write the coding sheets, their keys and a codebook for the run in ``run`` into ``out`` (default:
-    ``<run>-validation``)."""
+    ``<run>-validation``). ``n_topic_tasks``: topic-intrusion tasks, one per unit sampled at most (default
+    :data:`TOPIC_TASKS`, or one per unit when fewer are sampled; more asked than units is said)."""
     run = Path(run).resolve()  # "." has no name to add "-validation" to
     units, topics, themes, unit_topics = _read_run(run)
     out = Path(out) if out is not None else run.with_name(run.name + "-validation")
@@ -167,7 +177,8 @@ def export(
     key = sample[["item", "unit_id", "doc_id", "year", "stratum", "weight", "dominant_theme", "keyword_theme", "text"]]
     key = key.rename(columns={"dominant_theme": "model_theme"})
     words_sheet, words_key = _word_intrusion(topics, rng)
-    topic_sheet, topic_key, topic_note = _topic_intrusion(sample, topics, unit_topics, n_topic_tasks, rng)
+    tasks = min(TOPIC_TASKS, len(sample)) if n_topic_tasks is None else n_topic_tasks
+    topic_sheet, topic_key, topic_note = _topic_intrusion(sample, topics, unit_topics, tasks, rng)
     if topic_note:
         log.warning("validate export: %s", topic_note)
         note = f"{note}; {topic_note}" if note else topic_note
@@ -333,25 +344,51 @@ def _coded(path: Path, column: str) -> tuple[pd.DataFrame, set[int]]:
 
 
 def _same_items(path: Path, coded: pd.DataFrame, rows: set[int], key: pd.DataFrame, folder: Path) -> str:
-    """ToolkitError when a coded row's text is not the text exported under its item (a sheet of another export,
-    or rows edited); else a note naming exported items the sheet no longer has (deleted rows), or ''."""
+    """ToolkitError when a coded row's text (or, on the word sheet, its words) is not what was exported under its
+    item (a sheet of another export, or rows edited); else a note naming exported items the sheet no longer has
+    (deleted rows) or saying that it could not be checked, or ''."""
     if "text" in coded and "text" in key:
         exported = dict(zip(key["item"].astype(int), key["text"].astype(str)))
         for item, text in zip(coded["item"], coded["text"].astype(str)):
-            if item in exported and " ".join(text.split()) != " ".join(exported[item].split()):
+            if item in exported and not _same_text(text, exported[item]):
                 raise ToolkitError(
                     f"{path}: the text of item {item} is not the text exported as item {item} "
                     f"({text[:20]!r} ...): the sheet is not from the export in {folder}, or its texts were edited; "
                     "score a sheet with the folder that holds its keys"
                 )
+    words = [c for c in coded.columns if c.startswith("word_")]
+    if words and "intruder" in key:  # the word sheet: each row shows its key's intruder among its words
+        intruders = dict(zip(key["item"].astype(int), key["intruder"].astype(str)))
+        for _, row in coded.iterrows():
+            shown = {str(row[c]).strip() for c in words}
+            if row["item"] in intruders and intruders[row["item"]].strip() not in shown:
+                raise ToolkitError(
+                    f"{path}: the words of item {row['item']} are not the words exported as item {row['item']}: "
+                    f"the sheet is not from the export in {folder}, or its words were edited; score a sheet with "
+                    "the folder that holds its keys"
+                )
+    notes = []
+    if "text" in key and "text" not in coded:
+        notes.append(f"{path.name} has no `text` column: whether it belongs to this export was not checked")
     missing = sorted(set(key["item"].astype(int)) - rows)
-    if not missing:
-        return ""
-    shown = ", ".join(map(str, missing[:5])) + (" ..." if len(missing) > 5 else "")
-    return (
-        f"{path.name}: {len(missing)} of {len(key)} exported items are not in the sheet (items {shown}): "
-        "deleted rows are not scored"
-    )
+    if missing:
+        shown_items = ", ".join(map(str, missing[:5])) + (" ..." if len(missing) > 5 else "")
+        notes.append(
+            f"{path.name}: {len(missing)} of {len(key)} exported items are not in the sheet (items {shown_items}): "
+            "deleted rows are not scored"
+        )
+    return "; ".join(notes)
+
+
+def _same_text(saved: str, exported: str) -> bool:
+    """Whether ``saved`` (a sheet's text, perhaps saved again by a spreadsheet) is the ``exported`` text: the same
+    words, whatever the spaces and line ends, where a '?' may stand for a character the sheet's encoding lacks
+    (Excel's GBK turns • and 𠮷 into '?', or '??')."""
+    saved, exported = " ".join(saved.split()), " ".join(exported.split())
+    if saved == exported or "?" not in saved:
+        return saved == exported
+    pattern = ".{1,2}".join(re.escape(part) for part in saved.split("?"))
+    return re.fullmatch(pattern, exported, flags=re.DOTALL) is not None
 
 
 def _check_answers(path: Path, answers: pd.DataFrame) -> None:
@@ -522,7 +559,7 @@ def score(
         merged = _merged(coded[["item", "theme"]], key, path, UNIT_KEY).sort_values("item", kind="stable")
         merged["theme"] = _answer(merged["theme"])
         # 'Ecology', 'ECOLOGY' and the theme's labels (生态环境, Ecology and environment) are `ecology`
-        by_case = {**{name.lower(): name for name in themes_allowed}, **names}
+        by_case = {**names, **{name.lower(): name for name in themes_allowed}}  # a name is never another's label
         merged["theme"] = [by_case.get(value.lower(), value) for value in merged["theme"]]
         unknown = merged.loc[~merged["theme"].isin(themes_allowed)]
         if len(unknown):
@@ -609,12 +646,15 @@ def _theme_names(folder: Path) -> dict[str, str]:
     labels (from validation.json; an older export's codebook gives the names only)."""
     try:
         themes = json.loads((folder / "validation.json").read_text(encoding="utf-8"))["themes"]
-        return {
-            str(alias).strip().lower(): str(t["theme"])
-            for t in themes
-            for alias in (t["theme"], t["label_zh"], t["label_en"])
-            if str(alias).strip()
-        }
+        claims: dict[str, set[str]] = {}
+        for t in themes:
+            for alias in (t["label_zh"], t["label_en"]):
+                if str(alias).strip():
+                    claims.setdefault(str(alias).strip().lower(), set()).add(str(t["theme"]))
+        # a label two themes share means neither, and a theme's name or other/none is never another's label
+        names = {alias: next(iter(owners)) for alias, owners in claims.items() if len(owners) == 1}
+        names.update({str(t["theme"]).lower(): str(t["theme"]) for t in themes})
+        return {alias: theme for alias, theme in names.items() if alias not in OTHER_ANSWERS}
     except (OSError, ValueError, KeyError, TypeError):
         text = (folder / CODEBOOK).read_text(encoding="utf-8") if (folder / CODEBOOK).is_file() else ""
         return {name.lower(): name for name in (line.split("`")[1] for line in text.splitlines() if line.startswith("- `"))}
