@@ -84,6 +84,8 @@ def test_errors_are_one_line_with_exit_code_2(tmp_path, args, message):
         (("validate", "export"), "the following arguments are required: run (see toolkit validate export -h)"),
         (("bogus",), "argument COMMAND: invalid choice: 'bogus'"),
         (("kwic", "x.txt", "创新", "--limit", "many"), "argument --limit: invalid int value: 'many'"),
+        (("run", "configs/seeds.toml", "--bogus"), "unrecognized arguments: --bogus (see toolkit run -h)"),
+        (("validate", "score", "x", "--zz"), "unrecognized arguments: --zz (see toolkit validate score -h)"),
     ],
 )
 def test_a_usage_error_is_one_line_too(capsys, args, message):

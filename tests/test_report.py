@@ -96,6 +96,8 @@ def test_the_methods_say_what_validated_means_and_when_the_two_correlations_are_
     assert "the same check" not in several and "Validated means" in several
     one_year = methods_paragraph(config, manifest, themes=themes, documents=_documents([2024]))
     assert "the same check" not in one_year
+    few_years = methods_paragraph(config, manifest, themes=themes, documents=_documents([2020, 2021, 2022]))
+    assert "the same check" not in few_years  # no check across years below five years: nothing to be the same as
 
 
 def _stopped(**changes) -> dict:

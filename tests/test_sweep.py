@@ -218,14 +218,16 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
         sweep(seeds_config(), tmp_path / "x", grid={"model.n_topics": [4], "model.kind": ["nmf"]}, scheduler="tcp://127.0.0.1:9")
 
 
-@pytest.mark.parametrize("command, address", [("sweep", "bogus"), ("sweep", "file:///x"), ("run", "tcp://host")])
+@pytest.mark.parametrize(
+    "command, address", [("sweep", "bogus"), ("sweep", "file:///x"), ("run", "tcp://host"), ("run", "tcp://host:99999")]
+)
 def test_a_scheduler_address_dask_cannot_read_is_one_line(tmp_path, command, address):
     """An address that is no address was Dask's ValueError with a traceback (found by an adversarial pass)."""
     from .conftest import cli
 
     result = cli(command, ROOT / "configs" / "seeds.toml", "--out", tmp_path / "sw", "--scheduler", address)
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert f"--scheduler {address!r} is no Dask scheduler address" in result.stderr
+    assert f"the scheduler {address!r} (--scheduler or sweep.scheduler) is no Dask scheduler address" in result.stderr
     assert not (tmp_path / "sw").exists()
 
 
@@ -308,6 +310,13 @@ def test_the_recommendation_is_honest_about_seeds():
     ]
     text = recommend(pd.DataFrame(grid))
     assert "K = 5 (vocab.min_df=5) has the highest mean NPMI (0.5600, seeds 0.5500 to 0.5700)" in text
+    # and the figure: a line per kind and min_df, not their mean (it said "mean over seeds")
+    from toolkit.output.plots import plot_sweep
+
+    axes = plot_sweep(pd.DataFrame(grid)).axes[0]
+    lines = {line.get_label(): line.get_ydata().tolist() for line in axes.get_lines()}
+    assert set(lines) == {"LDA (vocab.min_df=1)", "LDA (vocab.min_df=5)"}
+    assert lines["LDA (vocab.min_df=5)"] == pytest.approx([0.56, 0.5593333, 0.5123333], abs=1e-6)
     assert "Indistinguishable from it (seed ranges overlap): K = 6 (vocab.min_df=5)." in text
 
 

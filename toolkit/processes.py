@@ -210,7 +210,9 @@ def check_scheduler(address: str | None) -> None:
         scheme, location = parse_address(address)
         get_backend(scheme)
         if scheme in ("tcp", "tls", "ws", "wss"):
-            parse_host_port(location)  # Dask's Client wants the port
+            _, port = parse_host_port(location)  # Dask's Client wants the port
+            if not 0 < port < 65536:
+                raise ValueError(f"port {port} is not from 1 to 65535")
     except (ValueError, TypeError) as exc:
         raise _not_an_address(address, exc) from None
 
@@ -219,7 +221,10 @@ def _not_an_address(address: str, exc: Exception):
     from .errors import ToolkitError
 
     message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return ToolkitError(f"--scheduler {address!r} is no Dask scheduler address ({message}); give one as tcp://host:8786")
+    return ToolkitError(
+        f"the scheduler {address!r} (--scheduler or sweep.scheduler) is no Dask scheduler address ({message}); "
+        "give one as tcp://host:8786"
+    )
 
 
 @contextmanager

@@ -362,9 +362,12 @@ def _collect(out_dir: Path, runs) -> pd.DataFrame:
     return table
 
 
+POINT_KEYS = ("model.kind", "model.n_topics", "model.random_state")  # what the recommendation names, and the seed
+
+
 def _settings(table: pd.DataFrame) -> list[str]:
     """The grid's settings in ``table`` besides the kind, the number of topics and the seed (vocab.min_df ...)."""
-    return [c for c in table.columns if "." in c and c not in ("model.kind", "model.n_topics", "model.random_state")]
+    return [c for c in table.columns if "." in c and c not in POINT_KEYS]
 
 
 def _point(row, settings: list[str], form: str = "K = {}") -> str:
@@ -450,8 +453,11 @@ def recommend(table: pd.DataFrame, skipped: list | None = None) -> str:
     ]
     if skipped:
         points: dict[str, set[tuple]] = {}
-        for combo, problem in skipped:
-            points.setdefault(problem, set()).add((str(combo.get("model.kind", "")), combo.get("model.n_topics", 0)))
+        for combo, problem in skipped:  # one point per setting but the seed
+            others = tuple(f"{k}={v}" for k, v in combo.items() if k not in POINT_KEYS)
+            points.setdefault(problem, set()).add((str(combo.get("model.kind", "")), combo.get("model.n_topics", 0), others))
         lines += ["", f"Skipped grid points ({len(skipped)} runs), which cannot be fitted:"]
-        lines += [f"- {', '.join(f'{kind} K={k}' for kind, k in sorted(names))}: {problem}" for problem, names in points.items()]
+        for problem, names in points.items():
+            named = [f"{kind} K={k}" + (f" ({', '.join(others)})" if others else "") for kind, k, others in sorted(names)]
+            lines.append(f"- {', '.join(named)}: {problem}")
     return "\n".join(lines) + "\n"

@@ -248,12 +248,15 @@ def sample_sentence(sample: dict | None, above: int, unit: str = "paragraphs") -
 
 
 def _one_per_year(documents: pd.DataFrame | None) -> bool:
-    """Whether each year of documents.csv's used rows holds exactly one document (and there are several years)."""
+    """Whether each year of documents.csv's used rows holds exactly one document, in enough years for the check
+    across years (``min_years`` of the validity rules)."""
+    from ..analysis.diagnostics import VALIDATION_RULES
+
     if documents is None or "year" not in documents:
         return False
     used = documents[documents["status"].astype(str) == "used"] if "status" in documents else documents
     per_year = pd.to_numeric(used["year"], errors="coerce").dropna().astype(int).value_counts()
-    return len(per_year) > 1 and bool((per_year == 1).all())
+    return len(per_year) >= VALIDATION_RULES["min_years"] and bool((per_year == 1).all())
 
 
 def _validation_sentence(themes: pd.DataFrame | None, one_per_year: bool = False) -> str:

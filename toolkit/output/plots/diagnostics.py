@@ -122,23 +122,28 @@ _SWEEP_METRICS = [
 
 
 def plot_sweep(table: pd.DataFrame, *, heldout: dict[str, str] | None = None, language: str = "zh", title: str = "") -> Figure:
-    """Each metric against the number of topics: a line per model kind (mean over seeds), a band for the range.
-    ``heldout`` names the held-out measures in ``table`` and whether "lower" or "higher" is better."""
+    """Each metric against the number of topics: a line per model kind (mean over seeds), a band for the range;
+    a line per kind and value of any other grid setting in ``table`` (its ``section.key`` columns, as
+    ``vocab.min_df``), never pooled over them. ``heldout`` names the held-out measures in ``table`` and whether
+    "lower" or "higher" is better."""
     text = _TEXT[language]
     arrows = {"lower": "↓", "higher": "↑"}
     candidates = _SWEEP_METRICS + [(m, f"held-out {m.replace('_', ' ')} {arrows.get(d, '')}") for m, d in (heldout or {}).items()]
     metrics = [(m, label) for m, label in candidates if m in table.columns and table[m].notna().any()]
-    kinds = sorted(table["kind"].unique())
-    colors = {kind: _PALETTE[i % len(_PALETTE)] for i, kind in enumerate(kinds)}
+    settings = [c for c in table.columns if "." in c and c not in ("model.kind", "model.n_topics", "model.random_state")]
+    series = list(table.groupby(["kind", *settings], sort=True, dropna=False))
+    colors = {key: _PALETTE[i % len(_PALETTE)] for i, (key, _) in enumerate(series)}
     with _small_multiples(len(metrics), 3, panel=(4.2, 3.0), margin=0.6) as grid:
         for ax, (metric, label) in zip(grid.axes, metrics):
-            for kind, rows in table.groupby("kind"):
+            for key, rows in series:
+                kind, *values = key
                 stats = rows.groupby("n_topics")[metric].agg(["mean", "min", "max"]).dropna()
                 if stats.empty:
                     continue
                 ks = stats.index.to_numpy()
-                ax.plot(ks, stats["mean"], marker="o", markersize=3, color=colors[kind], label=kind.upper())
-                ax.fill_between(ks, stats["min"], stats["max"], color=colors[kind], alpha=0.2, linewidth=0)
+                name = kind.upper() + (f" ({', '.join(f'{k}={v}' for k, v in zip(settings, values))})" if settings else "")
+                ax.plot(ks, stats["mean"], marker="o", markersize=3, color=colors[key], label=name)
+                ax.fill_between(ks, stats["min"], stats["max"], color=colors[key], alpha=0.2, linewidth=0)
             ax.set_title(label, fontsize=10)
             ax.set_xlabel(text["n_topics"], fontsize=8)
             ax.tick_params(labelsize=8)
