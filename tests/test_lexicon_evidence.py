@@ -187,6 +187,8 @@ def test_other_row_warns_when_other_outweighs_the_themes_and_names_its_free_topi
     assert warning == row["why"] and row["theme"] == OTHER and row["years_largest"] == "2020 2021"
     assert "largest share of the corpus" in row["why"] and "智能 标准 技术" in row["why"]
     assert "18:digital_economy" in row["why"]
+    unsuggested, _ = other_diagnostics(units, yearly, topics.assign(suggested=[OTHER]), lexicon)
+    assert "suggested" not in unsuggested["why"] and unsuggested["suggested"] == ""  # 'suggested: 18:other' was no help
     calm_yearly = yearly.assign(share=np.where(yearly["theme"] == OTHER, 0.005, 0.01))
     calm, warning = other_diagnostics(units.assign(other=[0.005, 0.005]), calm_yearly, topics, lexicon)
     assert warning == "" and "largest" not in calm["why"]

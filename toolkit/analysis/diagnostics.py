@@ -290,7 +290,10 @@ def other_diagnostics(
     n_years = 0 if wide is None else len(wide)
     free = topics[topics["theme"] == OTHER]
     words = " | ".join(f"{row.topic}: {' '.join(list(row.top_words)[:8])}" for row in free.itertuples())
-    suggested = " ".join(f"{row.topic}:{row.suggested}" for row in free.itertuples())
+    # a free topic no theme's words reach is suggested nothing (topics.csv writes `other`): not a suggestion
+    suggested = " ".join(
+        f"{row.topic}:{row.suggested}" for row in free.itertuples() if str(row.suggested) not in ("", OTHER, "nan")
+    )
     biggest = max((t for t in share if t != OTHER), key=share.get, default=None)
     notes = []
     if biggest is not None and share.get(OTHER, 0) > share[biggest]:
