@@ -2,6 +2,7 @@ import re
 import unicodedata
 
 import opencc
+import pandas as pd
 import pytest
 import regex
 from hypothesis import example, given
@@ -261,6 +262,31 @@ def test_the_source_lines_of_a_newspaper_reprint_go_and_a_sentence_citing_the_pa
     result = normalizer.normalize("\n".join([ending, *tails, cited]))
     assert result.text == normalizer.normalize(f"{ending}\n{cited}").text
     assert result.removed["boilerplate"] == sum(map(len, tails))
+
+
+def test_a_notes_appendix_is_measured_and_warned_and_a_note_in_the_text_is_not(normalizer, caplog):
+    """The State Council reports of 2010 and 2012 end with the editors' definitions of terms (注释: 1、物联网: 是指 ...),
+    which the model reads as the report's words (物联网 is a keyword of the digital economy); nothing said so."""
+    from toolkit.text.normalize import notes_appendix, quality_row
+    from toolkit.text.preparation import _warn_notes
+
+    report = (GWR / "national_2010.txt").read_text(encoding="utf-8")
+    normalized = normalizer.normalize(report)
+    start = normalized.text.index("注释")
+    assert notes_appendix(normalized.text) == len(normalized.text) - start > 1000
+    assert "物联网" in normalized.text[start:] and quality_row("national_2010", normalized)["notes_appendix"] > 1000
+    # a note inside the text, and a heading followed by paragraphs rather than definitions, are no appendix
+    body = normalized.text[:start]
+    assert notes_appendix(body) == 0
+    assert notes_appendix(body[:3000] + "\n注:\n本报告数据为初步统计数。\n" + body[3000:6000]) == 0
+    assert notes_appendix(body[:3000] + "\n注:\n1、数据为初步统计数。\n") == 0  # one numbered line is no list
+    quality = pd.DataFrame([quality_row("national_2010", normalized), quality_row("body", normalizer.normalize(body))])
+    with caplog.at_level("WARNING", logger="toolkit"):
+        _warn_notes(quality)
+    assert (
+        "1 document(s) end with a notes appendix" in caplog.text
+        and f"national_2010 ({len(normalized.text) - start:,}" in caplog.text
+    )
 
 
 @pytest.mark.parametrize("pattern", ["(本站声明)?", "(?:转载)*", "^", "(?=声明)?"])

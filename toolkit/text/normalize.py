@@ -358,6 +358,23 @@ class Normalizer:
         return pattern.sub(drop, text)
 
 
+# A notes appendix: a heading line (注释：, 附注：, 注：, 名词解释) and numbered entries (1、物联网：是指 ...) to the end.
+_NOTES_HEADING = re.compile(r"^(?:注释|附注|注|名词解释|名词注释)\s*[:：]?\s*$", re.M)
+_NOTE_ENTRY = re.compile(r"^\s*[(（]?\d{1,3}[)）]?\s*[、.．]?\s*[^\s:：]{1,40}[:：]")
+
+
+def notes_appendix(text: str) -> int:
+    """Characters of the notes appendix ``text`` ends with (editorial notes that define terms, as printed reports
+    add them: a heading line and numbered entries, most lines of what follows); 0 when there is none."""
+    headings = list(_NOTES_HEADING.finditer(text))
+    if not headings:
+        return 0
+    heading = headings[-1]
+    lines = [line for line in text[heading.end() :].split("\n") if line.strip()]
+    entries = sum(bool(_NOTE_ENTRY.match(line)) for line in lines)
+    return len(text) - heading.start() if entries >= 2 and entries * 2 >= len(lines) else 0
+
+
 def quality_row(doc_id: str, normalized: Normalized) -> dict:
     """One row of quality.csv: what normalisation removed from a document, rule by rule."""
     text = normalized.text
@@ -378,5 +395,6 @@ def quality_row(doc_id: str, normalized: Normalized) -> dict:
         "removed_whitespace": removed["whitespace"],
         "non_cjk_share": round(noise_share, 4),
         "boilerplate_rules": "; ".join(f"{rule} ({n})" for rule, n in normalized.boilerplate.most_common()),
+        "notes_appendix": notes_appendix(text),
         "flag": "mostly broken" if (noise_share > 0.5 or removed_share > 0.6) else "",
     }

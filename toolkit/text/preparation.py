@@ -241,6 +241,7 @@ def prepare(config: Config, inputs: Inputs | None = None) -> Prepared:
                 _warn_unwritable("store the prepared corpus", store.unwritable)
     _skip_documents_without_units(corpus, quality, units)
     _warn_boilerplate(quality)
+    _warn_notes(quality)
     with timed(timings, "near duplicates"):
         flag_near_duplicates(corpus.documents, units, config["corpus"]["near_duplicates"])
     v = config["vocab"]
@@ -299,6 +300,24 @@ def _warn_boilerplate(quality: pd.DataFrame) -> None:
         )
     if len(heavy) > 5:
         log.warning("... and from %d more documents; see removed_boilerplate in quality.csv", len(heavy) - 5)
+
+
+def _warn_notes(quality: pd.DataFrame) -> None:
+    """One log line naming the documents that end with a notes appendix (quality.csv's ``notes_appendix``): the
+    editors' definitions of terms, counted as the text's own words."""
+    if "notes_appendix" not in quality:
+        return
+    noted = quality[quality["notes_appendix"] > 0]
+    if len(noted):
+        shown = ", ".join(f"{row.doc_id} ({row.notes_appendix:,} characters)" for row in noted.head(5).itertuples())
+        log.warning(
+            "%d document(s) end with a notes appendix (a heading such as 注释: and numbered definitions of terms), "
+            "analysed as their text: %s%s; cut it from the file if the editors' notes should not count "
+            "(notes_appendix in quality.csv)",
+            len(noted),
+            shown,
+            " ..." if len(noted) > 5 else "",
+        )
 
 
 def _warn_unwritable(what: str, why: str) -> None:
