@@ -194,47 +194,6 @@ def test_other_row_warns_when_other_outweighs_the_themes_and_names_its_free_topi
     assert warning == "" and "largest" not in calm["why"]
 
 
-def _yearly_and_keywords(other_share, coverage):
-    years = range(2000, 2000 + len(other_share))
-    yearly = pd.DataFrame([{"year": y, "theme": OTHER, "share": s} for y, s in zip(years, other_share)])
-    keywords = pd.DataFrame(
-        [
-            {"year": y, "theme": theme, "count": int(c * 10_000 * part), "n_tokens": 10_000}
-            for y, c in zip(years, coverage)
-            for theme, part in (("ecology", 0.4), ("innovation", 0.6))
-        ]
-    )
-    return yearly, keywords
-
-
-def test_other_falling_as_the_keywords_cover_more_is_said_and_a_chance_pattern_is_not():
-    """A hostile reading of the State Council run: `other` fell from 0.17 to 0.08 while the lexicon's keywords went
-    from 20% to 26% of the tokens, and nothing said that part of that trend may be the lexicon's fit to the years."""
-    from toolkit.analysis.diagnostics import coverage_drift
-
-    rng = np.random.default_rng(3)
-    coverage = np.linspace(0.20, 0.26, 12) + rng.normal(0, 0.004, 12)
-    yearly, keywords = _yearly_and_keywords(0.45 - 1.4 * coverage + rng.normal(0, 0.01, 12), coverage)
-    r, note = coverage_drift(yearly, keywords)
-    first, last = (keywords.groupby("year")["count"].sum() / 10_000).iloc[[0, -1]]
-    assert r < -0.8 and f"r = {r:.2f} over 12 years" in note
-    assert f"keywords are {first:.1%} of the tokens in 2000, {last:.1%} in 2011" in note
-    lexicon = load_lexicon()
-    units = pd.DataFrame({"doc_id": ["a"], "n_tokens": [100], **{n: [0.05] for n in lexicon.names}, OTHER: [0.1]})
-    topics = pd.DataFrame({"topic": [18], "theme": [OTHER], "suggested": [""], "top_words": [["数据"]]})
-    row, warning = other_diagnostics(units, yearly, topics, lexicon, keywords)
-    assert note in warning and row["r_coverage"] == r
-    # no relation, or too few years to tell: nothing said
-    unrelated, keywords = _yearly_and_keywords([0.1 + 0.01 * (-1) ** i for i in range(12)], np.linspace(0.20, 0.26, 12))
-    r, note = coverage_drift(unrelated, keywords)
-    assert abs(r) < 0.3 and note == ""
-    rising, keywords = _yearly_and_keywords(np.linspace(0.05, 0.1, 12), np.linspace(0.20, 0.26, 12))
-    assert coverage_drift(rising, keywords)[1] == ""  # other rising with the coverage is no sign of the lexicon's fit
-    few, keywords = _yearly_and_keywords([0.2, 0.15, 0.1, 0.05], [0.2, 0.22, 0.24, 0.26])
-    r, note = coverage_drift(few, keywords)
-    assert np.isnan(r) and note == ""
-
-
 def test_the_sensitivity_figure_shows_the_words_that_move_each_theme_most():
     from toolkit.output.plots import plot_lexicon_sensitivity
 

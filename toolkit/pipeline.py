@@ -404,7 +404,7 @@ def diagnose(
         split_half=evidence.split_half,
         sensitivity=evidence.sensitivity,
     )
-    other, warning = other_diagnostics(modelled_units(units), yearly.yearly, fitted.topics, lexicon, yearly.keywords)
+    other, warning = other_diagnostics(modelled_units(units), yearly.yearly, fitted.topics, lexicon)
     if warning:
         log.warning("warning: %s", warning)
     return pd.concat([themes, pd.DataFrame([other])], ignore_index=True)

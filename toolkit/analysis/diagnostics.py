@@ -240,41 +240,10 @@ def validation_reasons(row: dict, anchored_model: bool, *, split_checked: bool =
     return reasons
 
 
-def coverage_drift(yearly: pd.DataFrame, keywords: pd.DataFrame | None) -> tuple[float, str]:
-    """Across years, the correlation of ``other``'s share (``yearly``) with the share of tokens that are keywords
-    of any theme (``keywords``: keyword_by_year.csv), and a note ('' for none) when it is negative beyond its 95%
-    interval (Fisher's z): ``other`` then falls where the lexicon covers more of the wording, and part of its trend
-    may be how well the lexicon fits each year's language. NaN and '' below ``min_years`` years."""
-    if keywords is None or not len(keywords) or not len(yearly):
-        return float("nan"), ""
-    per_year = keywords.groupby("year").agg(count=("count", "sum"), n_tokens=("n_tokens", "first"))
-    per_year = per_year[per_year["n_tokens"] > 0]
-    coverage = per_year["count"] / per_year["n_tokens"]
-    other = yearly[(yearly["theme"] == OTHER) & yearly["share"].notna()].set_index("year")["share"]
-    years = coverage.index.intersection(other.index)
-    n = len(years)
-    if n < VALIDATION_RULES["min_years"] or coverage[years].std() == 0 or other[years].std() == 0:
-        return float("nan"), ""
-    r = float(np.corrcoef(coverage[years], other[years])[0, 1])
-    high = float(np.tanh(np.arctanh(min(r, 0.999999)) + 1.96 / np.sqrt(n - 3)))
-    if high >= 0:
-        return r, ""
-    first, last = int(years.min()), int(years.max())
-    return r, (
-        f"'other' falls as the lexicon's keywords cover more of the text (r = {r:.2f} over {n} years; keywords are "
-        f"{coverage[first]:.1%} of the tokens in {first}, {coverage[last]:.1%} in {last}): part of its trend, and of the "
-        "named themes', may be how well the lexicon fits each year's wording rather than what the texts are about"
-    )
-
-
-def other_diagnostics(
-    units: pd.DataFrame, yearly: pd.DataFrame, topics: pd.DataFrame, lexicon: Lexicon, keywords: pd.DataFrame | None = None
-) -> tuple[dict, str]:
+def other_diagnostics(units: pd.DataFrame, yearly: pd.DataFrame, topics: pd.DataFrame, lexicon: Lexicon) -> tuple[dict, str]:
     """The row of themes.csv for ``other`` (the free topics, or the unlabelled ones): its share, the years in
-    which it is the largest share, the free topics' top words and suggested themes, and the correlation of its
-    yearly share with the keywords' coverage (:func:`coverage_drift`, from ``keywords``); and a warning ('' for
-    none, also the row's ``why``) when it is the largest share of the corpus or of at least a quarter of the
-    years, or when it falls as the coverage rises."""
+    which it is the largest share, the free topics' top words and suggested themes; and a warning ('' for none,
+    also the row's ``why``) when it is the largest share of the corpus or of at least a quarter of the years."""
     tokens = units["n_tokens"].to_numpy(dtype=float)
     share = {
         t: float(np.dot(np.nan_to_num(units[t].to_numpy(dtype=float)), tokens) / max(tokens.sum(), 1))
@@ -300,9 +269,6 @@ def other_diagnostics(
         notes.append(f"'other' is the largest share of the corpus ({share[OTHER]:.2f} against {biggest} {share[biggest]:.2f})")
     if years_largest and len(years_largest) >= max(2, n_years / 4):
         notes.append(f"'other' is the largest share in {len(years_largest)} of {n_years} years")
-    r_coverage, drift = coverage_drift(yearly, keywords)
-    if drift:
-        notes.append(drift)
     why = ""
     if notes:
         why = (
@@ -321,7 +287,6 @@ def other_diagnostics(
         "share": share.get(OTHER, float("nan")),
         "n_years": n_years,
         "years_largest": " ".join(map(str, years_largest)),
-        "r_coverage": r_coverage,
         "suggested": suggested,
         "validated": False,
         "why": why or "not a theme: what the lexicon does not name",
