@@ -481,6 +481,25 @@ def test_a_gbk_sheet_whose_text_lost_characters_to_question_marks_is_still_its_e
     sheet.to_csv(folder / validation.UNIT_SHEET, index=False)
     with pytest.raises(ToolkitError, match="the text of item 1 is not the text exported as item 1"):
         validation.score(folder)
+    # Excel writes one '?' per UTF-16 unit: 𠮷 (outside the BMP) becomes '??'
+    assert validation._same_text("推进??发展", "推进𠮷发展") and validation._same_text("推进?发展", "推进𠮷发展")
+    assert not validation._same_text("推进???发展", "推进𠮷发展")
+
+
+def test_a_sheet_that_lost_its_chinese_to_question_marks_is_scored_with_a_note_and_never_hangs(coded, tmp_path, caplog):
+    """Saved as ASCII or Latin-1, every Chinese character is '?': the text can no longer be checked (said), and the
+    check, a regex of '.{1,2}' per '?', backtracked for minutes on such a text (a second review)."""
+    folder = _copy(coded, tmp_path)
+    sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    (folder / validation.UNIT_SHEET).write_bytes(sheet.to_csv(index=False).encode("ascii", errors="replace"))
+    with caplog.at_level("WARNING", logger="toolkit"):
+        scores = validation.score(folder)
+    pd.testing.assert_frame_equal(scores["agreement"], validation.score(coded)["agreement"])
+    assert "the texts of 20 rows lost most of their characters to '?'" in caplog.text
+    from .conftest import python_process
+
+    check = "from toolkit.analysis.validation import _same_text; print(_same_text('?' * 40 + 'a', '政' * 60 + 'b'))"
+    assert python_process(check, timeout=30).stdout == "False\n"
 
 
 def test_a_label_is_never_taken_for_another_themes_name_or_for_other(coded, tmp_path):

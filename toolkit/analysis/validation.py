@@ -13,7 +13,6 @@ import errno
 import io
 import json
 import logging
-import re
 import string
 from pathlib import Path
 
@@ -347,10 +346,13 @@ def _same_items(path: Path, coded: pd.DataFrame, rows: set[int], key: pd.DataFra
     """ToolkitError when a coded row's text (or, on the word sheet, its words) is not what was exported under its
     item (a sheet of another export, or rows edited); else a note naming exported items the sheet no longer has
     (deleted rows) or saying that it could not be checked, or ''."""
+    lost = 0
     if "text" in coded and "text" in key:
         exported = dict(zip(key["item"].astype(int), key["text"].astype(str)))
         for item, text in zip(coded["item"], coded["text"].astype(str)):
-            if item in exported and not _same_text(text, exported[item]):
+            if _lost_characters(text):
+                lost += 1
+            elif item in exported and not _same_text(text, exported[item]):
                 raise ToolkitError(
                     f"{path}: the text of item {item} is not the text exported as item {item} "
                     f"({text[:20]!r} ...): the sheet is not from the export in {folder}, or its texts were edited; "
@@ -368,6 +370,11 @@ def _same_items(path: Path, coded: pd.DataFrame, rows: set[int], key: pd.DataFra
                     "the folder that holds its keys"
                 )
     notes = []
+    if lost:
+        notes.append(
+            f"{path.name}: the texts of {lost} rows lost most of their characters to '?' (saved in an encoding "
+            "without Chinese): whether they belong to this export was not checked"
+        )
     if "text" in key and "text" not in coded:
         notes.append(f"{path.name} has no `text` column: whether it belongs to this export was not checked")
     missing = sorted(set(key["item"].astype(int)) - rows)
@@ -380,15 +387,34 @@ def _same_items(path: Path, coded: pd.DataFrame, rows: set[int], key: pd.DataFra
     return "; ".join(notes)
 
 
+LOST = 0.5  # a text more than half of whose characters a spreadsheet turned into '?' can no longer be checked
+
+
+def _lost_characters(saved: str) -> bool:
+    """Whether a spreadsheet's encoding lost most of ``saved`` (turned into '?': a sheet saved as ASCII or Latin-1)."""
+    text = "".join(saved.split())
+    return bool(text) and text.count("?") > LOST * len(text)
+
+
+def _wild_equal(saved, exported, wild) -> bool:
+    """Whether two sequences are equal where ``saved`` holds ``wild``, which stands for any one item."""
+    return len(saved) == len(exported) and all(a == b or a == wild for a, b in zip(saved, exported))
+
+
+def _utf16_units(text: str) -> list[bytes]:
+    data = text.encode("utf-16-le", "surrogatepass")
+    return [data[i : i + 2] for i in range(0, len(data), 2)]
+
+
 def _same_text(saved: str, exported: str) -> bool:
     """Whether ``saved`` (a sheet's text, perhaps saved again by a spreadsheet) is the ``exported`` text: the same
-    words, whatever the spaces and line ends, where a '?' may stand for a character the sheet's encoding lacks
-    (Excel's GBK turns • and 𠮷 into '?', or '??')."""
-    saved, exported = " ".join(saved.split()), " ".join(exported.split())
+    characters, whatever the spaces and line ends, where a '?' may stand for a character the sheet's encoding lacks,
+    one per character (Python's codecs) or one per UTF-16 unit (Excel: '??' for 𠮷). Linear in the texts' length."""
+    saved, exported = "".join(saved.split()), "".join(exported.split())
     if saved == exported or "?" not in saved:
         return saved == exported
-    pattern = ".{1,2}".join(re.escape(part) for part in saved.split("?"))
-    return re.fullmatch(pattern, exported, flags=re.DOTALL) is not None
+    question = "?".encode("utf-16-le")
+    return _wild_equal(saved, exported, "?") or _wild_equal(_utf16_units(saved), _utf16_units(exported), question)
 
 
 def _check_answers(path: Path, answers: pd.DataFrame) -> None:
