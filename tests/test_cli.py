@@ -86,6 +86,7 @@ def test_errors_are_one_line_with_exit_code_2(tmp_path, args, message):
         (("kwic", "x.txt", "创新", "--limit", "many"), "argument --limit: invalid int value: 'many'"),
         (("run", "configs/seeds.toml", "--bogus"), "unrecognized arguments: --bogus (see toolkit run -h)"),
         (("validate", "score", "x", "--zz"), "unrecognized arguments: --zz (see toolkit validate score -h)"),
+        (("--bogus", "run", "configs/seeds.toml"), "unrecognized arguments: --bogus (see toolkit -h)"),
     ],
 )
 def test_a_usage_error_is_one_line_too(capsys, args, message):

@@ -275,11 +275,25 @@ def test_a_notes_appendix_is_measured_and_warned_and_a_note_in_the_text_is_not(n
     start = normalized.text.index("注释")
     assert notes_appendix(normalized.text) == len(normalized.text) - start > 1000
     assert "物联网" in normalized.text[start:] and quality_row("national_2010", normalized)["notes_appendix"] > 1000
-    # a note inside the text, and a heading followed by paragraphs rather than definitions, are no appendix
     body = normalized.text[:start]
     assert notes_appendix(body) == 0
-    assert notes_appendix(body[:3000] + "\n注:\n本报告数据为初步统计数。\n" + body[3000:6000]) == 0
-    assert notes_appendix(body[:3000] + "\n注:\n1、数据为初步统计数。\n") == 0  # one numbered line is no list
+    for tail, appendix in (
+        # the layouts of printed notes: numbered 1、 (一) [1], the heading bracketed or carrying the first note,
+        # a term defined without a colon or with a space in it, and a table's note after the appendix
+        ("注释:\n(一)物联网:是指通过信息传感设备\n(二)云计算:是基于互联网的服务", True),
+        ("【注释】\n[1]物联网:是指通过信息传感设备\n[2]云计算:是基于互联网的服务", True),
+        ("注释:1、物联网:是指通过信息传感设备\n2、云计算:是基于互联网的服务", True),
+        ("注释\n1.物联网,是指通过信息传感设备\n2.云计算,是指基于互联网的服务", True),
+        ("注释:\n1、5G 网络:是指第五代移动通信网络\n2、云计算:是基于互联网的服务\n注:\n表中数据为初步统计。", True),
+        # not an appendix: one note, a note then the text going on, dated lines (2023年..., 1月15日...)
+        ("注:\n1、数据:为初步统计数。", False),
+        ("注:\n本报告数据为初步统计数。\n" + body[3000:6000], False),
+        ("注:\n1、数据:为初步统计数\n2、口径:按可比价格\n" + body[3000:6000], False),
+        ("注:\n2023年主要预期目标:增长5%左右\n2024年主要预期目标:增长5%左右", False),
+        ("注:\n1月15日:召开全体会议\n2月3日:发布通知", False),
+    ):
+        text = body[:3000] + "\n" + tail + "\n"
+        assert notes_appendix(text) == (len(text) - 3001 if appendix else 0), tail
     quality = pd.DataFrame([quality_row("national_2010", normalized), quality_row("body", normalizer.normalize(body))])
     with caplog.at_level("WARNING", logger="toolkit"):
         _warn_notes(quality)

@@ -227,7 +227,13 @@ def test_a_scheduler_address_dask_cannot_read_is_one_line(tmp_path, command, add
 
     result = cli(command, ROOT / "configs" / "seeds.toml", "--out", tmp_path / "sw", "--scheduler", address)
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert f"the scheduler {address!r} (--scheduler or sweep.scheduler) is no Dask scheduler address" in result.stderr
+    assert f"--scheduler {address!r} is no Dask scheduler address" in result.stderr
+    assert not (tmp_path / "sw").exists()
+
+
+def test_a_scheduler_from_the_config_is_named_as_such(tmp_path):
+    with pytest.raises(ToolkitError, match="sweep.scheduler 'bogus' is no Dask scheduler address"):
+        sweep(seeds_config(**{"sweep.scheduler": '"bogus"'}), tmp_path / "sw", grid={"model.kind": ["nmf"]})
     assert not (tmp_path / "sw").exists()
 
 

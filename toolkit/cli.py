@@ -59,8 +59,11 @@ class _Parser(argparse.ArgumentParser):
         """As argparse's, but an argument no parser knows points to the help of the command it followed."""
         parsed, extras = self.parse_known_args(args, namespace)
         if extras:
-            command = " ".join(str(c) for c in (getattr(parsed, "command", None), getattr(parsed, "step", None)) if c)
-            self.exit(2, f"toolkit: error: unrecognized arguments: {' '.join(extras)} (see {self.prog} {command} -h)\n")
+            words = list(sys.argv[1:] if args is None else args)
+            command = [str(c) for c in (getattr(parsed, "command", None), getattr(parsed, "step", None)) if c]
+            before = bool(command) and {extras[0], command[0]} <= set(words) and words.index(extras[0]) < words.index(command[0])
+            where = " ".join([self.prog, *([] if before else command)])  # a flag before the command is toolkit's
+            self.exit(2, f"toolkit: error: unrecognized arguments: {' '.join(extras)} (see {where} -h)\n")
         return parsed
 
 

@@ -195,8 +195,10 @@ def sweep(
     out_dir = Path(out_dir or Path("runs") / f"{config['corpus']['name'] or 'run'}-sweep")
     s = config["sweep"]
     asked = n_jobs or s["n_jobs"]  # 0: one run per core here, or per thread of the scheduler's cluster
-    scheduler = scheduler if scheduler is not None else s["scheduler"]
-    check_scheduler(scheduler)  # a malformed address is refused before any work; an unanswered one at the fits
+    scheduler_given = scheduler is not None
+    scheduler = scheduler if scheduler_given else s["scheduler"]
+    # a malformed address is refused before any work; an unanswered one at the fits
+    check_scheduler(scheduler, "--scheduler" if scheduler_given else "sweep.scheduler")
     combos = expand_grid(config, grid)
     run_configs = [(combo, config.with_values(**combo)) for combo in combos]
     # a swallowed interrupt (kept_interrupts) stops the sweep at its next run's end, as it stops a run

@@ -358,21 +358,23 @@ class Normalizer:
         return pattern.sub(drop, text)
 
 
-# A notes appendix: a heading line (注释：, 附注：, 注：, 名词解释) and numbered entries (1、物联网：是指 ...) to the end.
-_NOTES_HEADING = re.compile(r"^(?:注释|附注|注|名词解释|名词注释)\s*[:：]?\s*$", re.M)
-_NOTE_ENTRY = re.compile(r"^\s*[(（]?\d{1,3}[)）]?\s*[、.．]?\s*[^\s:：]{1,40}[:：]")
+# A notes appendix: a heading (注释：, 【注释】, 附注, 注：, 名词解释) and numbered notes (1、物联网：是指 ...,
+# （一）..., [1] ...) to the end of the text; the heading may carry the first note on its line.
+_NOTES_HEADING = re.compile(r"^[【\[]?\s*(?:注\s*释|附\s*注|注|名词解释|名词注释)\s*[】\]]?\s*[:：]?(.*)$", re.M)
+_CHINESE_NUMBER = "[一二三四五六七八九十]{1,3}"
+_NOTE_NUMBER = rf"(?:\d{{1,3}}\s*[、.．)）]|[(（]\d{{1,3}}[)）]|[(（]{_CHINESE_NUMBER}[)）]|{_CHINESE_NUMBER}、|\[\d{{1,3}}\])"
+_NOTE_ENTRY = re.compile(rf"^\s*{_NOTE_NUMBER}\s*[^:：\n]{{1,40}}?(?:[:：]|，?是指)")
 
 
 def notes_appendix(text: str) -> int:
-    """Characters of the notes appendix ``text`` ends with (editorial notes that define terms, as printed reports
-    add them: a heading line and numbered entries, most lines of what follows); 0 when there is none."""
-    headings = list(_NOTES_HEADING.finditer(text))
-    if not headings:
-        return 0
-    heading = headings[-1]
-    lines = [line for line in text[heading.end() :].split("\n") if line.strip()]
-    entries = sum(bool(_NOTE_ENTRY.match(line)) for line in lines)
-    return len(text) - heading.start() if entries >= 2 and entries * 2 >= len(lines) else 0
+    """Characters of the notes appendix ``text`` ends with (notes that define terms, as printed reports add them: a
+    heading and numbered notes, at least two, most lines of what follows it); 0 when there is none."""
+    for heading in _NOTES_HEADING.finditer(text):  # the first heading that opens an appendix
+        lines = [line for line in [heading.group(1), *text[heading.end() :].split("\n")] if line.strip()]
+        entries = sum(bool(_NOTE_ENTRY.match(line)) for line in lines)
+        if entries >= 2 and entries * 2 >= len(lines):
+            return len(text) - heading.start()
+    return 0
 
 
 def quality_row(doc_id: str, normalized: Normalized) -> dict:

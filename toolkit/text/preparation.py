@@ -311,7 +311,8 @@ def _warn_notes(quality: pd.DataFrame) -> None:
     if len(noted):
         shown = ", ".join(f"{row.doc_id} ({row.notes_appendix:,} characters)" for row in noted.head(5).itertuples())
         log.warning(
-            "%d document(s) end with a notes appendix (a heading such as 注释: and numbered definitions of terms), "
+            "%d document(s) end with a notes appendix (a heading such as 注释: and numbered notes, as printed reports "
+            "define their terms), "
             "analysed as their text: %s%s; cut it from the file if the editors' notes should not count "
             "(notes_appendix in quality.csv)",
             len(noted),
