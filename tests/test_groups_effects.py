@@ -236,6 +236,33 @@ def test_unknown_group_column_and_bad_formula_are_one_line(tmp_path):
         assert "model ..." not in result.stderr and "vocabulary ..." not in result.stderr  # refused before any fit
 
 
+def test_a_document_left_without_text_does_not_decide_whether_the_formula_can_be_computed(tmp_path):
+    """The formula's values were checked on every document used at loading, also one that preparation then skips
+    (no text left once its boilerplate is removed): its value, undefined under the formula, refused the run."""
+    import shutil
+
+    import pandas as pd
+
+    from .conftest import NO_FIGURES, cli
+
+    corpus = tmp_path / "texts"
+    shutil.copytree(ROOT / "seeds", corpus)
+    (corpus / "shell.txt").write_text("点击查看更多\n抢沙发\n", encoding="utf-8")  # boilerplate only
+    metadata = pd.read_csv(corpus / "metadata.csv", dtype=str, keep_default_na=False)
+    shell = {**{c: "" for c in metadata.columns}, "file": "shell.txt", "title": "空壳", "date": "2020-01-01", "place": "武汉市"}
+    metadata = pd.concat([metadata, pd.DataFrame([shell])], ignore_index=True)
+    metadata["budget"] = [str(v) for v in range(1, len(metadata))] + ["-5"]
+    metadata.to_csv(corpus / "metadata.csv", index=False)
+    settings = [*NO_FIGURES, 'effects.formula="np.log(budget)"', "effects.x=budget"]
+    args = ["run", ROOT / "configs" / "seeds.toml", "--out", tmp_path / "out"]
+    overrides = [f"corpus.texts={str(corpus)!r}", f"corpus.metadata={str(corpus / 'metadata.csv')!r}", *settings]
+    result = cli(*args, *[a for o in overrides for a in ("--set", o)])
+    assert result.returncode == 0, result.stderr
+    documents = pd.read_csv(tmp_path / "out" / "documents.csv", keep_default_na=False).set_index("doc_id")
+    assert documents.loc["shell", "status"] == "skipped" and "no text left" in documents.loc["shell", "reason"]
+    assert "np.log(budget)" in set(pd.read_csv(tmp_path / "out" / "effects.csv")["term"])
+
+
 CODE = "{__import__('os').system('id > PWNED')}"
 
 

@@ -209,8 +209,10 @@ def document_columns(corpus) -> list[str]:
     return ["year", "place", *corpus.metadata_columns]
 
 
-def check_document_columns(corpus, config: Config) -> None:
-    """ToolkitError, one line, when ``trends.by`` or a name of ``effects.formula`` is no column of the documents."""
+def check_document_columns(corpus, config: Config, *, design: bool = True) -> None:
+    """ToolkitError, one line, when ``trends.by`` or a name of ``effects.formula`` is no column of the documents,
+    or (with ``design``) when the formula cannot be computed on the used documents (see
+    :func:`toolkit.analysis.effects.check_covariates`)."""
     from .analysis.effects import check_covariates
 
     allowed = document_columns(corpus)
@@ -220,7 +222,7 @@ def check_document_columns(corpus, config: Config) -> None:
             f"trends.by = {by!r} is no column of the documents; use one of the metadata's columns ({', '.join(allowed)})"
         )
     if formula:
-        check_covariates(formula, corpus.used, allowed)  # the documents the model will see
+        check_covariates(formula, corpus.used, allowed, design=design)
 
 
 def covariate_effects(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, config: Config):
@@ -478,8 +480,11 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
         atomic.write_text(work / "config.toml", config.to_toml(relative_to=Path(out_dir).absolute()))
         with timed(timings, "load"):
             inputs = load_inputs(config)
-        check_document_columns(inputs.corpus, config)  # before the fit, not after it
+        check_document_columns(inputs.corpus, config, design=False)  # the names, before any work
         prepared = prepare(config, inputs)
+        # the formula's values on the documents the model will see (preparation skips those left without text),
+        # before the fit, not after it
+        check_document_columns(prepared.corpus, config)
         timings.update(prepared.timings)
         with timed(timings, "vocabulary"):
             counted = count_units(prepared, config)

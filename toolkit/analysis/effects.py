@@ -63,10 +63,28 @@ def p_value(draws: np.ndarray) -> tuple[float, bool]:
 COMPUTED = ("text", "unit_id", "n_tokens", "in_model", "dominant_theme", "keyword_theme")
 
 
-def check_covariates(formula: str, data: pd.DataFrame, covariates: list[str]) -> str:
+def numeric_covariates(data: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """``data`` with each of its columns among ``names`` that is text of numbers (a metadata column: budget, GDP,
+    population; blank cells allowed, as missing) read as numbers, so that a formula takes it as a number (write
+    C(column) for categories); ``data`` itself when there is none."""
+    import pandas as pd
+
+    numbers = {}
+    for name in dict.fromkeys(names):
+        if name not in data or pd.api.types.is_numeric_dtype(data[name]):
+            continue
+        text = data[name].astype("string").str.strip()
+        filled = text.notna() & (text != "")
+        values = pd.to_numeric(text.where(filled), errors="coerce")
+        if filled.any() and values[filled].notna().all():
+            numbers[name] = values.astype(float)
+    return data.assign(**numbers) if numbers else data
+
+
+def check_covariates(formula: str, data: pd.DataFrame, covariates: list[str], *, design: bool = True) -> str:
     """ToolkitError, one line, when a name of ``formula`` is none of ``covariates`` among ``data``'s columns, or
-    when its model matrix on ``data`` cannot be built or holds a value that is not finite (``exp(year)``); else
-    those columns, listed for a message."""
+    (with ``design``) when its model matrix on ``data`` cannot be built or is not finite or not defined for every
+    row (``exp(year)``, ``np.log(center(year))``); else those columns, listed for a message."""
     allowed = [c for c in covariates if c in data]
     columns = ", ".join(allowed)[:200]
     unknown = [name for name in check_formula(formula) if name not in allowed]
@@ -75,7 +93,8 @@ def check_covariates(formula: str, data: pd.DataFrame, covariates: list[str]) ->
             f"effects.formula {formula!r} cannot be used: {unknown[0]!r} is no column of the "
             f"documents; use columns of the documents ({columns})"
         )
-    _design(formula, data, columns)
+    if design:
+        _design(formula, numeric_covariates(data, check_formula(formula)), columns)
     return columns
 
 
@@ -141,6 +160,7 @@ def estimate_effects(
 
     computed = {*COMPUTED, *themes, OTHER}  # never a covariate: the shares modelled, and what the run derives
     allowed = [c for c in units.columns if c not in computed] if covariates is None else covariates
+    units = numeric_covariates(units, [name for name in check_formula(formula) if name in allowed])
     columns = check_covariates(formula, units, allowed)  # an unknown name or a term not finite is refused first
     constant = [v for v in check_formula(formula) if v in units.columns and units[v].nunique(dropna=True) < 2]
     if constant:
