@@ -324,8 +324,8 @@ def _coded(path: Path, column: str) -> tuple[pd.DataFrame, set[int]]:
     table = table.assign(**{c: table[c].str.strip() for c in ("item", column)})
     listed = pd.to_numeric(table["item"], errors="coerce")
     rows = {int(i) for i in listed[listed.notna() & (listed % 1 == 0)]}
-    table = table[table[column] != ""]
-    items = pd.to_numeric(table["item"], errors="coerce")
+    coded = (table[column] != "").to_numpy()
+    table, items = table[coded], listed[coded]
     bad = ~(items.notna() & (items % 1 == 0))
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
@@ -567,8 +567,9 @@ def score(
     themes_allowed = {*names.values(), "other"}
     tables: dict[str, pd.DataFrame] = {}
     notes = []
-    if (folder / UNIT_KEY).is_file():
-        notes.append(_same_items(path, coded, listed, _key(folder, UNIT_KEY), folder))
+    key = _key(folder, UNIT_KEY) if (folder / UNIT_KEY).is_file() else None  # read once; a lost key is said below
+    if key is not None:
+        notes.append(_same_items(path, coded, listed, key, folder))
     if len(coded) < n_rows:
         notes.append(
             f"{path.name}: {n_rows - len(coded)} of {n_rows} rows not coded"
@@ -580,7 +581,7 @@ def score(
             )
         )
     if len(coded):
-        key = _key(folder, UNIT_KEY)
+        key = key if key is not None else _key(folder, UNIT_KEY)  # refuses: the key is lost
         # in item order: a sheet sorted in a spreadsheet gives the same bootstrap intervals
         merged = _merged(coded[["item", "theme"]], key, path, UNIT_KEY).sort_values("item", kind="stable")
         merged["theme"] = _answer(merged["theme"])
@@ -651,8 +652,9 @@ def _intruders_found(folder: Path, path: Path, key_name: str, notes: list[str]) 
     when the sheet at ``path`` has no coded row. What was not coded or is missing goes to ``notes``."""
     answers, listed = _coded(path, "intruder")
     n_rows = len(listed)
-    if (folder / key_name).is_file():
-        notes.append(_same_items(path, answers, listed, _key(folder, key_name), folder))
+    key = _key(folder, key_name) if (folder / key_name).is_file() else None  # read once; a lost key is said below
+    if key is not None:
+        notes.append(_same_items(path, answers, listed, key, folder))
     if n_rows and not len(answers):
         notes.append(f"{path.name}: not coded (none of {n_rows} rows)")
     elif len(answers) < n_rows:
@@ -660,7 +662,7 @@ def _intruders_found(folder: Path, path: Path, key_name: str, notes: list[str]) 
     if not len(answers):
         return None
     _check_answers(path, answers)
-    key = _key(folder, key_name)
+    key = key if key is not None else _key(folder, key_name)  # refuses: the key is lost
     merged = _merged(answers[["item", "intruder"]], key, path, key_name, suffixes=("_coded", ""))
     merged["correct"] = merged["intruder_coded"].str.upper() == merged["intruder"].astype(str).str.upper()
     group = "topic" if key_name == WORD_KEY else "item"
