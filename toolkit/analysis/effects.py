@@ -161,7 +161,7 @@ def estimate_effects(
     computed = {*COMPUTED, *themes, OTHER}  # never a covariate: the shares modelled, and what the run derives
     allowed = [c for c in units.columns if c not in computed] if covariates is None else covariates
     units = numeric_covariates(units, [name for name in check_formula(formula) if name in allowed])
-    columns = check_covariates(formula, units, allowed)  # an unknown name or a term not finite is refused first
+    columns = check_covariates(formula, units, allowed, design=False)  # an unknown name is refused first
     constant = [v for v in check_formula(formula) if v in units.columns and units[v].nunique(dropna=True) < 2]
     if constant:
         values = units[constant[0]].dropna().unique()
@@ -170,7 +170,7 @@ def estimate_effects(
             f"({values[0] if len(values) else 'none'}): its effect cannot be estimated; drop it from "
             "the formula (or set effects.formula = '')"
         )
-    matrix = _design(formula, units, columns)
+    matrix = _design(formula, units, columns)  # a term not finite, or not defined for every unit, is refused
     rows = matrix.index.to_numpy()
     X = np.asarray(matrix, dtype=float)
     terms = list(matrix.columns)
