@@ -12,6 +12,15 @@ from toolkit.text.dates import find_date, parse_date
         ("2015/3/31", "2015-03-31", 2015),
         ("2021年7月26日", "2021-07-26", 2021),
         (" 2019-05-16 ", "2019-05-16", 2019),
+        # as spreadsheets and Chinese input methods write them
+        ("2015.0", "2015", 2015),  # a year column with blanks, written by pandas
+        ("2015-03-05 00:00:00", "2015-03-05", 2015),
+        ("2016/3/5 0:00", "2016-03-05", 2016),
+        ("２０１６－０３－０５", "2016-03-05", 2016),
+        ("2017．3", "2017-03", 2017),
+        ("20150305", "2015-03-05", 2015),
+        ("42068", "2015-03-05", 2015),  # Excel's day number of 2015-03-05
+        ("43525.5", "2019-03-01", 2019),  # and of noon that day
     ],
 )
 def test_metadata_dates(value, iso, year):
@@ -19,7 +28,7 @@ def test_metadata_dates(value, iso, year):
     assert (date.date, date.year, date.source) == (iso, year, "metadata")
 
 
-@pytest.mark.parametrize("value", ["2021-13-01", "2021-02-30", "May 2021", "21-05-01", "1066"])
+@pytest.mark.parametrize("value", ["2021-13-01", "2021-02-30", "May 2021", "21-05-01", "1066", "20151305", "2015-03-05 25h"])
 def test_bad_metadata_dates_are_refused(value):
     with pytest.raises(ValueError, match="date"):
         parse_date(value)

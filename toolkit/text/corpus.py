@@ -570,7 +570,7 @@ def _document_date(info, text: str) -> DocDate | None:
     date, year = (str(info.get(c, "")).strip() for c in ("date", "year")) if info is not None else ("", "")
     if date:
         parsed = parse_date(date)
-        try:  # a year cell beside a date only counts when it reads as another year (2015.0 from a spreadsheet is none)
+        try:  # a year cell beside a date only counts when it reads as a year (2015.0 from a spreadsheet is 2015)
             other = parse_date(year).year if year else parsed.year
         except ValueError:
             other = parsed.year

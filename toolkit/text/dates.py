@@ -5,8 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_ISO = re.compile(r"^\s*(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?\s*$")
-_CN = re.compile(r"^\s*(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?\s*$")
+# a spreadsheet's time of day after a date (2015-03-05 00:00:00, 2016/3/5 0:00): read and left out
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_ISO = re.compile(rf"^(\d{{4}})(?:[-/.](\d{{1,2}})(?:[-/.](\d{{1,2}}))?)?{_TIME}$")
+_CN = re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")  # 20150305
+_FLOAT_YEAR = re.compile(r"^(\d{4})\.0+$")  # 2015.0: a year column with blanks, as pandas writes it
+_EXCEL_SERIAL = re.compile(r"^(\d{5})(?:\.\d+)?$")  # Excel's day number (days since 1899-12-30) of a date cell
 # In running text: a labelled publication date first, then the first full date anywhere.
 _LABELLED = re.compile(r"(?:发布时间|发布日期|发表时间|日期|时间)\s*[:：]?\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _FULL = re.compile(r"(?<!\d)(\d{4})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|-(\d{1,2})-(\d{1,2})(?!\d))")
@@ -37,15 +42,27 @@ def _iso(year: int, month: int | None, day: int | None) -> str:
 
 
 def parse_date(value: str) -> DocDate:
-    """A metadata date: ``2021``, ``2022-01``, ``2015-03-31``, ``2015/3/31`` or ``2021年7月26日``.
+    """A metadata date: ``2021``, ``2022-01``, ``2015-03-31``, ``2015/3/31``, ``2015.3.31`` or ``2021年7月26日``, in
+    full-width digits too; also as spreadsheets write dates: with a time of day (``2015-03-05 00:00:00``), as
+    ``20150305``, a year as ``2015.0``, or Excel's day number (``42068`` is 2015-03-05).
 
     Raises ValueError with a message for anything else.
     """
+    import unicodedata
+
     text = str(value).strip()
-    match = _ISO.match(text) or _CN.match(text)
-    if not match:
+    plain = unicodedata.normalize("NFKC", text).strip()  # ２０１６－０３－０５, 2017．3
+    if match := _FLOAT_YEAR.match(plain):
+        year, month, day = int(match.group(1)), None, None
+    elif match := _EXCEL_SERIAL.match(plain):
+        import datetime
+
+        date = datetime.date(1899, 12, 30) + datetime.timedelta(days=int(match.group(1)))
+        year, month, day = date.year, date.month, date.day
+    elif match := _ISO.match(plain) or _CN.match(plain) or _COMPACT.match(plain):
+        year, month, day = (int(g) if g else None for g in match.groups())
+    else:
         raise ValueError(f"malformed date {text!r}; write it as YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = (int(g) if g else None for g in match.groups())
     if not _valid(year, month, day):
         raise ValueError(f"impossible date {text!r}; write it as YYYY, YYYY-MM or YYYY-MM-DD")
     return DocDate(_iso(year, month, day), year, "metadata")
