@@ -1,7 +1,10 @@
 import codecs
 import os
 import re
+import shutil
+import unicodedata
 
+import pandas as pd
 import pytest
 
 from toolkit.errors import ToolkitError
@@ -360,3 +363,70 @@ def test_a_cell_holding_a_unicode_line_separator_stays_in_its_row(small_corpus, 
     assert docs.loc["001_a277e5c0c743763f", "title"] == f"武汉用创新{separator}创造打开城市未来"
     assert docs.loc["001_a277e5c0c743763f", "place"] == "武汉市"
     assert (docs["status"] == "used").sum() == 5
+
+
+def test_a_bare_name_that_fits_files_in_several_folders_dates_none_of_them(tmp_path):
+    """政府工作报告.txt in the folders 2017, 2018 and 2019, one metadata row with that name and 2019's date: the
+    date was copied onto all three (three reports in 2019, none in 2017 or 2018). Now none takes it, each says why,
+    and a row naming each by its path dates each."""
+    for year in (2017, 2018, 2019):
+        (tmp_path / "texts" / str(year)).mkdir(parents=True)
+        shutil.copy(GWR / f"national_{year}.txt", tmp_path / "texts" / str(year) / "政府工作报告.txt")
+    shutil.copy(GWR / "national_2016.txt", tmp_path / "texts" / "national_2016.txt")
+    meta = tmp_path / "m.csv"
+    meta.write_text("file,date\n政府工作报告.txt,2019-03-05\nnational_2016.txt,2016-03-05\n", encoding="utf-8")
+    docs = load_corpus(tmp_path / "texts", meta, pattern="**/*.txt").documents.set_index("path")
+    assert docs.loc["national_2016.txt", "status"] == "used"
+    for year in (2017, 2018, 2019):
+        row = docs.loc[f"{year}/政府工作报告.txt"]
+        assert row["status"] == "skipped" and row["year"] is pd.NA, row
+        expected = "the metadata row '政府工作报告.txt' fits 3 files (2017/政府工作报告.txt, "
+        assert row["reason"].startswith(expected), row["reason"]
+    assert "政府工作报告.txt" not in docs.index  # the row is not "missing": it fits too many files
+    rows = "".join(f"{y}/政府工作报告.txt,{y}-03-05\n" for y in (2017, 2018, 2019)) + "national_2016.txt,2016-03-05\n"
+    meta.write_text("file,date\n" + rows, encoding="utf-8")
+    docs = load_corpus(tmp_path / "texts", meta, pattern="**/*.txt").documents
+    assert sorted(docs["year"]) == [2016, 2017, 2018, 2019] and (docs["status"] == "used").all()
+
+
+def test_names_written_otherwise_in_the_metadata_still_find_their_file(tmp_path):
+    """A name decomposed on disk (macOS) but composed in the table, another case, a Windows path, a path from the
+    config's folder: each row finds its file (they were "missing" while their files were "not listed")."""
+    texts = tmp_path / "texts"
+    (texts / "2017").mkdir(parents=True)
+    copies = {
+        unicodedata.normalize("NFD", "Lǚ_2015.txt"): 2015,
+        "Report_2016.TXT": 2016,
+        "2017/政府工作报告.txt": 2017,
+        "r2018.txt": 2018,
+    }
+    for name, year in copies.items():
+        shutil.copy(GWR / f"national_{year}.txt", texts / name)
+    meta = tmp_path / "m.csv"
+    rows = ["Lǚ_2015.txt,2015-03-05", "report_2016.txt,2016-03-05", "2017\\政府工作报告.txt,2017-03-05"]
+    rows.append("texts/r2018.txt,2018-03-05")
+    meta.write_text("file,date\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    docs = load_corpus(texts, meta, pattern="**/*.txt").documents
+    assert (docs["status"] == "used").all() and len(docs) == 4, docs[["path", "status", "reason"]]
+    assert (docs["date_source"] == "metadata").all()
+    assert sorted(docs["year"]) == [2015, 2016, 2017, 2018]
+    assert all("written otherwise" in note for note in docs["note"]), docs["note"].tolist()
+
+
+def test_a_copy_is_skipped_as_the_duplicate_of_the_file_that_is_used(tmp_path):
+    """政府工作报告2015 (1).txt (a browser's second download, sorted first, not in the metadata and without a date
+    in its text) and 政府工作报告2015.txt, listed: the listed one was skipped as the duplicate of the other, which was
+    skipped for want of a date, and the 2015 report was lost. The one the metadata names is used."""
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    text = (GWR / "national_2015.txt").read_text(encoding="utf-8")
+    for name in ("政府工作报告2015 (1).txt", "政府工作报告2015.txt"):
+        (texts / name).write_text(text, encoding="utf-8")
+    shutil.copy(GWR / "national_2016.txt", texts / "政府工作报告2016.txt")
+    meta = tmp_path / "m.csv"
+    meta.write_text("file,date\n政府工作报告2015.txt,2015-03-05\n政府工作报告2016.txt,2016-03-05\n", encoding="utf-8")
+    docs = load_corpus(texts, meta).documents
+    assert docs["path"].tolist() == ["政府工作报告2015 (1).txt", "政府工作报告2015.txt", "政府工作报告2016.txt"]  # folder order
+    rows = docs.set_index("path")
+    assert rows.loc["政府工作报告2015.txt", "status"] == "used" and rows.loc["政府工作报告2015.txt", "year"] == 2015
+    assert rows.loc["政府工作报告2015 (1).txt", "reason"] == "duplicate of 政府工作报告2015.txt (same bytes)"

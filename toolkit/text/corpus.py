@@ -345,6 +345,80 @@ def _problem(path: Path, name: str, real_root: Path) -> str:
     return ""
 
 
+def _canonical(name: str) -> str:
+    """A file name as it is compared with the metadata's at the last step of :func:`metadata_rows`: Unicode NFC
+    (macOS writes names decomposed), / for \\ (a path typed on Windows), without a leading ./, case folded."""
+    name = unicodedata.normalize("NFC", name).replace("\\", "/")
+    while name.startswith("./"):
+        name = name[2:]
+    return name.casefold()
+
+
+def metadata_rows(paths: list[str], keys: list[str]) -> tuple[dict[str, str], dict[str, str], set[str]]:
+    """Which metadata row (its ``file`` cell) describes each file (its path under the text folder): (row of each
+    file, the reason of each file that a row fits ambiguously, the rows that fit ambiguously).
+
+    A row is taken, step by step, by the file whose path it is; else, when it gives a name alone, by the only file
+    of that name in any folder; else by the only file it names once both are compared in :func:`_canonical` form,
+    or whose path its own ends with (``texts/a.txt`` or ``C:\\data\\texts\\a.txt`` for ``a.txt``). A row that
+    fits several files at one step, or a file that fits several rows, is taken by none: the row's date copied
+    onto files of one name in several folders would put them in the wrong year."""
+    from collections import defaultdict
+
+    taken: dict[str, str] = {}
+    ambiguous: dict[str, str] = {}
+    unclear: set[str] = set()
+    free = sorted(set(keys))
+    by_name: dict[str, list[str]] = defaultdict(list)
+    by_canonical: dict[str, list[str]] = defaultdict(list)
+    by_canonical_name: dict[str, list[str]] = defaultdict(list)
+    for path in paths:
+        by_name[PurePosixPath(path).name].append(path)
+        by_canonical[_canonical(path)].append(path)
+        by_canonical_name[PurePosixPath(_canonical(path)).name].append(path)
+    exact = set(paths)
+
+    def same_path(key: str) -> list[str]:
+        return [key] if key in exact else []
+
+    def same_name(key: str) -> list[str]:
+        return by_name.get(key, []) if "/" not in key else []
+
+    def same_canonical(key: str) -> list[str]:
+        parts = _canonical(key).split("/")
+        for i in range(len(parts)):  # the row's whole path, then each of its tails: texts/a.txt, a.txt
+            found = by_canonical.get("/".join(parts[i:]))
+            if found:
+                return found
+        return by_canonical_name.get(parts[-1], []) if len(parts) == 1 else []
+
+    for fits in (same_path, same_name, same_canonical):
+        candidates = {key: [p for p in fits(key) if p not in taken and p not in ambiguous] for key in free}
+        claims: dict[str, list[str]] = defaultdict(list)
+        for key, fitting in candidates.items():
+            for path in fitting:
+                claims[path].append(key)
+        for key, fitting in candidates.items():
+            if not fitting:
+                continue
+            if len(fitting) == 1 and len(claims[fitting[0]]) == 1:
+                taken[fitting[0]] = key
+                continue
+            unclear.add(key)
+            for path in fitting:
+                if len(claims[path]) > 1:
+                    ambiguous[path] = "fits the metadata rows " + " and ".join(repr(k) for k in claims[path][:3])
+                    ambiguous[path] += "; keep one row per file, named by its path under the text folder"
+                else:
+                    shown = ", ".join(fitting[:3]) + (" ..." if len(fitting) > 3 else "")
+                    ambiguous[path] = (
+                        f"the metadata row {key!r} fits {len(fitting)} files ({shown}); name each file by its path "
+                        "under the text folder in the metadata"
+                    )
+        free = [key for key in free if key not in unclear and key not in taken.values()]
+    return taken, ambiguous, unclear
+
+
 def _flag(value: str) -> bool | None:
     value = str(value).strip().lower()
     return True if value in _YES else False if value in _NO else None
@@ -408,19 +482,25 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
         rows.append(row)
         return row
 
-    for entry in _entries(root, {meta_path} if meta_path else set()):
-        info = None
-        if meta is not None:
-            if entry.rel in listed:
-                info = meta.loc[entry.rel]
-            elif PurePosixPath(entry.rel).name in listed:
-                info = meta.loc[PurePosixPath(entry.rel).name]
+    entries = _entries(root, {meta_path} if meta_path else set())
+    row_of, ambiguous, unclear = metadata_rows([e.rel for e in entries], sorted(listed))
+    # The files that a metadata row describes first: of two copies with the same bytes, the one the metadata names
+    # is used and the other is its duplicate (the table keeps the folder's order).
+    order = {entry.rel: i for i, entry in enumerate(entries)}
+    for entry in sorted(entries, key=lambda e: e.rel not in row_of):
+        key = row_of.get(entry.rel)
+        info = meta.loc[key] if meta is not None and key is not None else None
         row = new_row(entry.rel, info)
-        if info is None and meta is not None and not entry.problem:
-            row["note"] = "not listed in the metadata"
         if entry.problem:
             row["reason"] = entry.problem
             continue
+        if entry.rel in ambiguous:
+            row["reason"] = ambiguous[entry.rel]
+            continue
+        if info is None and meta is not None:
+            row["note"] = "not listed in the metadata"
+        elif key not in (entry.rel, PurePosixPath(entry.rel).name):
+            row["note"] = f"metadata row {key!r} (written otherwise: case, Unicode form or folder)"
         if not matches(entry.rel, pattern):
             row["reason"] = f"does not match corpus.pattern {pattern!r}"
             continue
@@ -447,7 +527,6 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
                 )
                 conflicts.append(f"{row['path']} ({conflict[0]}) copies {twin['path']} ({conflict[1]})")
             continue
-        first_with_hash.setdefault(row["sha256"], row)
         declared = (info.get("encoding", "") if info is not None else "") or encoding
         try:
             decoded = decode(data, declared)
@@ -484,6 +563,8 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
             continue
         row["status"] = "used"
         found[row["path"]] = (entry.path, declared, row["sha256"])
+        first_with_hash.setdefault(row["sha256"], row)  # a copy is the duplicate of a file that is used, never of one skipped
+    rows.sort(key=lambda r: order[r["path"]])
 
     from_text = [f"{r['path']} ({r['date']})" for r in rows if r["status"] == "used" and r["date_source"] == "text"]
     if from_text:
@@ -508,9 +589,8 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
             "y" if len(conflicts) == 1 else "ies",
             ", ".join(conflicts[:3]) + (" ..." if len(conflicts) > 3 else ""),
         )
-    on_disk = {r["path"] for r in rows} | {PurePosixPath(r["path"]).name for r in rows}
     by_id = {r["doc_id"]: r["path"] for r in rows}
-    for rel in sorted(listed - on_disk):
+    for rel in sorted(listed - set(row_of.values()) - unclear - {r["path"] for r in rows}):
         row = new_row(rel, meta.loc[rel])
         row["reason"] = "listed in the metadata but the file is missing"
         if row["doc_id"] in by_id:  # "report" listed, report.txt on disk
