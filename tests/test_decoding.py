@@ -5,7 +5,7 @@ import pytest
 from toolkit.text.decoding import Unreadable, decode
 from toolkit.text.normalize import to_simplified
 
-from .conftest import SEEDS
+from .conftest import GWR, SEEDS
 
 TEXT = (SEEDS / "003_627586bead8599d4.txt").read_text(encoding="utf-8")[:3000]
 
@@ -93,3 +93,27 @@ def test_declared_encoding_is_used_and_checked():
 def test_round_trip_through_traditional_script_is_readable():
     traditional = (SEEDS / "004_1467077b33d2f3ae.txt").read_text(encoding="utf-8")
     assert to_simplified(decode(traditional.encode("utf-16")).text).startswith("创(chuàng)新")
+
+
+def test_a_utf8_file_with_a_few_bad_bytes_is_read_without_them_and_says_so():
+    """One byte of 0xff in the middle of a State Council report (a copy damaged on its way): the whole file was
+    skipped as "not readable ...; re-save the file as UTF-8", which it already was."""
+    text = (GWR / "national_2007.txt").read_text(encoding="utf-8")
+    data = text.encode("utf-8")
+    damaged = data[:20414] + b"\xff" + data[20414:]
+    decoded = decode(damaged)
+    assert (decoded.encoding, decoded.text) == ("utf-8", text)
+    assert decoded.note == "1 byte sequence(s) not valid UTF-8 dropped (the first at byte 20414)"
+    # a file in another encoding is never read as UTF-8 with its characters dropped
+    assert decode(text.encode("gb18030")).encoding == "gb18030"
+    mostly_ascii = "Annual report, section 1. " * 400 + "政府工作报告"
+    assert decode(mostly_ascii.encode("gbk")).text == mostly_ascii
+    with pytest.raises(Unreadable, match=r"as UTF-8 it is invalid from byte 0, in \d+ places"):
+        decode(bytes(range(0x80, 0x100)) * 50)
+
+
+def test_a_short_big5_title_is_not_read_as_gb18030():
+    """A Big5 file holding a title alone: both readings had only common Han characters (GB18030's 现 and 厨 beside
+    box drawing and private-use characters), and the tie went to GB18030: 2019现┎厨."""
+    for title in ("2019年政府工作報告\n", "關於推進數據要素市場化的意見\n"):
+        assert decode(title.encode("cp950")).text == title

@@ -26,6 +26,10 @@ _BOMS = [
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
 CHINESE_CODECS = ("gb18030", "big5")
+# A file that is UTF-8 but for this many invalid byte sequences (or this share of its characters, if more) is read
+# as UTF-8 without them, with a note; a file in another encoding read as UTF-8 fails at nearly every character
+MAX_BAD_UTF8 = 10
+MAX_BAD_UTF8_SHARE = 0.001
 # Big5 as Python reads it, then as Windows writes it (cp950: 恒, 裏, 墻, 碁 ...) and as Hong Kong does (HKSCS): the
 # first of these that decodes a file is its Big5 reading
 BIG5_VARIANTS = ("big5", "cp950", "big5hkscs")
@@ -42,15 +46,22 @@ class Decoded:
     note: str = ""
 
 
+# What a wrong two-byte reading makes besides rare Han: private-use and unassigned code points, box drawing and
+# block elements, half-width katakana (Big5 read as GB18030 gives 现┎厨 for 政府工作報告)
+_ODD = re.compile("[\ue000-\uf8ff\u2500-\u259f\uff61-\uff9f]")
+
+
 def _plausibility(text: str) -> float:
-    """Share of Han characters that are common ones (after conversion to simplified script)."""
+    """Share of Han characters that are common ones (after conversion to simplified script), with the characters
+    a wrong reading makes (:data:`_ODD`) counted as rare ones."""
     from .normalize import HAN, to_simplified
 
     han = re.findall(f"[{HAN}]", to_simplified(text))  # a rare character of any block counts against a decoding
+    odd = len(_ODD.findall(text))
     if not han:
         return 0.0
     common = common_chars()
-    return sum(ch in common for ch in han) / len(han)
+    return sum(ch in common for ch in han) / (len(han) + odd)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")  # control characters other than \t \n \v \f \r
@@ -79,7 +90,10 @@ def decode(data: bytes, encoding: str = "auto") -> Decoded:  # noqa: C901 (one b
         except LookupError:
             raise Unreadable(f"unknown encoding {encoding!r} in the metadata; use e.g. utf-8, gb18030, big5") from None
         except UnicodeDecodeError as exc:
-            raise Unreadable(f"not valid {encoding} at byte {exc.start}; fix the encoding column") from None
+            raise Unreadable(
+                f"not valid {encoding} at byte {exc.start}; fix the declared encoding (the metadata's encoding "
+                "column, else corpus.encoding)"
+            ) from None
         return _checked(Decoded(text, encoding))
     for bom, codec in _BOMS:
         if data.startswith(bom):
@@ -98,6 +112,7 @@ def decode(data: bytes, encoding: str = "auto") -> Decoded:  # noqa: C901 (one b
                     data[: exc.start].decode("utf-8"), "utf-8", "file ends inside a character; the partial character was dropped"
                 )
             )
+        utf8_error = exc.start
     candidates = []
     for family in CHINESE_CODECS:
         for codec in BIG5_VARIANTS if family == "big5" else (family,):
@@ -111,7 +126,16 @@ def decode(data: bytes, encoding: str = "auto") -> Decoded:  # noqa: C901 (one b
         score, codec, text = max(candidates)
         if score >= 0.5:
             return _checked(Decoded(text, codec))
-    raise Unreadable("not readable as UTF-8, UTF-16, GB18030 or Big5 (cp950, HKSCS); re-save the file as UTF-8")
+    # UTF-8 but for a few bytes (a file damaged in a copy, two files joined): read, the bad bytes noted and dropped
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+    if bad <= max(MAX_BAD_UTF8, MAX_BAD_UTF8_SHARE * len(text)):
+        note = f"{bad} byte sequence(s) not valid UTF-8 dropped (the first at byte {utf8_error})"
+        return _checked(Decoded(data.decode("utf-8", errors="ignore"), "utf-8", note))
+    raise Unreadable(
+        "not readable as UTF-8, UTF-16, GB18030 or Big5 (cp950, HKSCS); re-save the file as UTF-8 "
+        f"(as UTF-8 it is invalid from byte {utf8_error}, in {bad} places)"
+    )
 
 
 def _checked(decoded: Decoded) -> Decoded:
