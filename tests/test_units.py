@@ -19,6 +19,19 @@ def test_long_paragraphs_split_at_sentence_ends():
     assert "".join(units) == paragraph
 
 
+def test_a_text_without_sentence_punctuation_is_cut_at_commas_then_by_length():
+    """The 2021 State Council report with its 。！？； and line breaks taken out (as some extracted pages are): one
+    unit of 16,935 characters with units.max_chars = 400. Now cut at its commas, and a stretch without any by length."""
+    from .conftest import GWR
+
+    text = re.sub(r"[。！？；\n]", "", (GWR / "national_2021.txt").read_text(encoding="utf-8"))
+    units = split_units(text, max_chars=400, min_chars=40)
+    assert len(units) > 40 and "".join(units) == text
+    assert max(map(len, units)) <= 400 and sum(u.endswith(("，", ",", "、", "：", ":")) for u in units) > len(units) / 2
+    bare = "数字经济" * 300  # no punctuation at all
+    assert split_units(bare, max_chars=400, min_chars=40) == [bare[i : i + 400] for i in range(0, 1200, 400)]
+
+
 def test_short_lines_merge_with_their_neighbour():
     text = "一、发展目标\n到2025年,武汉高质量发展取得明显成效,在区域协调发展中引领作用充分发挥。\n谢谢。"
     units = split_units(text, max_chars=400, min_chars=20)
@@ -45,6 +58,9 @@ def test_splitting_keeps_every_character_in_order(paragraphs, max_chars, min_cha
     joined = split_units(text, max_chars=max_chars, min_chars=min_chars)  # joins add at most a space
     assert "".join("".join(joined).split()) == "".join(text.split())
     assert len(units) <= 1 or all(len(u.replace("\n", "")) >= min(min_chars, 1) for u in units)
+    # no unit is much longer than max_chars, with or without punctuation: a piece is at most max_chars, and a
+    # unit is a piece with the short ones before it merged into it (and, the last, those after it)
+    assert all(len(u.replace("\n", "")) <= max_chars + 2 * max(min_chars - 1, 0) for u in units)
 
 
 # ----- lines broken inside a sentence (PDF copies) -----------------------------------------------------------

@@ -11,7 +11,11 @@ from .normalize import HAN
 
 OPTIONS = {
     "kind": Option("paragraph", "Analysis unit.", *choice("paragraph", "document")),
-    "max_chars": Option(400, "Paragraphs longer than this split at sentence ends.", *POSITIVE),
+    "max_chars": Option(
+        400,
+        "Paragraphs longer than this split at sentence ends (a longer sentence at its commas, a longer clause by length).",
+        *POSITIVE,
+    ),
     "min_chars": Option(40, "Paragraphs shorter than this merge with a neighbour.", *NON_NEGATIVE),
     "join_lines": Option(
         True,
@@ -27,6 +31,7 @@ def check_options(section: dict) -> None:
 
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
+_CLAUSE_END = re.compile(r"(?<=[，、：,:])")
 
 # Joining lines broken inside a sentence. A PDF copy breaks every line at the page's width, whatever the
 # sentence: its text has many lines of about one length, the width, and a paragraph ends on a shorter line (or
@@ -91,18 +96,33 @@ def join_broken_lines(text: str) -> tuple[str, int]:
     return "\n".join(out), joins
 
 
-def _split_long(paragraph: str, max_chars: int) -> list[str]:
-    if len(paragraph) <= max_chars:
-        return [paragraph]
+def _pack(parts, max_chars: int) -> list[str]:
+    """Consecutive ``parts`` joined into pieces of at most ``max_chars`` characters (a part longer than that alone)."""
     pieces, current = [], ""
-    for sentence in (s for s in _SENTENCE_END.split(paragraph) if s):
-        if current and len(current) + len(sentence) > max_chars:
+    for part in parts:
+        if current and len(current) + len(part) > max_chars:
             pieces.append(current)
             current = ""
-        current += sentence
+        current += part
     if current:
         pieces.append(current)
     return pieces
+
+
+def _split_long(paragraph: str, max_chars: int) -> list[str]:
+    """``paragraph`` cut at sentence ends into pieces of at most ``max_chars``; a sentence longer than that is cut at
+    its clause breaks (，、：), and a clause longer than that every ``max_chars`` characters (a text without
+    punctuation, as text extracted from some pages is, would otherwise be one unit however long)."""
+    if len(paragraph) <= max_chars:
+        return [paragraph]
+    parts = []
+    for sentence in (s for s in _SENTENCE_END.split(paragraph) if s):
+        if len(sentence) <= max_chars:
+            parts.append(sentence)
+            continue
+        for clause in (c for c in _CLAUSE_END.split(sentence) if c):
+            parts.extend(clause[i : i + max_chars] for i in range(0, len(clause), max_chars))
+    return _pack(parts, max_chars)
 
 
 def split_units(
@@ -112,7 +132,8 @@ def split_units(
 
     With ``join_lines``, lines broken inside a sentence are joined first (:func:`join_broken_lines`).
     ``kind='document'`` gives the whole text as one unit. Otherwise each paragraph is a unit; paragraphs
-    over ``max_chars`` split at sentence ends (a sentence longer than that stays whole), and units under
+    over ``max_chars`` split at sentence ends (a sentence longer than that at its clause breaks, and a clause
+    longer than that by length: :func:`_split_long`), and units under
     ``min_chars`` merge into the next unit (the last one into the previous), so headings join their text.
     """
     if join_lines:
