@@ -117,3 +117,31 @@ def test_a_short_big5_title_is_not_read_as_gb18030():
     box drawing and private-use characters), and the tie went to GB18030: 2019现┎厨."""
     for title in ("2019年政府工作報告\n", "關於推進數據要素市場化的意見\n"):
         assert decode(title.encode("cp950")).text == title
+
+
+def test_a_web_page_saved_as_text_is_read_as_the_text_a_browser_shows(tmp_path):
+    """A State Council report as a browser saves it (GBK, a head with a script and a style, a navigation bar,
+    one <p> per paragraph, character references) and renamed to .txt: it was analysed markup and all (``div``
+    among a theme's top words). Now its text is what a browser shows, and its note says so."""
+    from toolkit.text.corpus import load_corpus
+
+    paragraphs = [p for p in (GWR / "national_2012.txt").read_text(encoding="utf-8").split("\n") if p.strip()][:6]
+    page = (
+        '<!DOCTYPE html>\n<html lang="zh">\n<head><meta charset="gbk"><title>政府工作报告_中国政府网</title>\n'
+        '<script>var nav = ["首页", "政务公开"]; if (a < b) {}</script><style>p { color: #333 }</style></head>\n'
+        '<body><div class="nav"><a href="/">首页</a> | <a href="/zw">政务公开</a></div>\n'
+        + "".join(f"<p>\n  {p}\n</p>\n" for p in paragraphs)
+        + "<p>创新&amp;发展<br/>第二行</p><script>track();</script></body></html>\n"
+    )
+    decoded = decode(page.encode("gbk"))
+    assert decoded.text.split("\n") == ["首页 | 政务公开", *paragraphs, "创新&发展", "第二行"]
+    assert decoded.note.startswith("a web page: its text taken, ") and decoded.encoding == "gb18030"
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "page_2012.txt").write_bytes(page.encode("gbk"))
+    (tmp_path / "m.csv").write_text("file,date\npage_2012.txt,2012-03-05\n", encoding="utf-8")
+    corpus = load_corpus(tmp_path / "texts", tmp_path / "m.csv")
+    row = corpus.documents.iloc[0]
+    assert row["status"] == "used" and "a web page" in row["note"] and row["chars"] == len(decoded.text)
+    assert corpus.text(row["doc_id"]) == decoded.text
+    # text with a tag or two in it is not a page, and stays as it is
+    assert decode("<p>一段话</p>".encode()).text == "<p>一段话</p>"
