@@ -182,8 +182,15 @@ def test_metadata_saved_by_chinese_excel_is_read(small_corpus):
     gbk = load_corpus(small_corpus, meta).documents
     assert gbk["title"].tolist() == utf8["title"].tolist() and "武汉市" in set(gbk["place"])
     meta.write_bytes(b"file,title\n\x81\x30\xff\xfe\x00x.txt,\x80\x80\x80\n")
-    with pytest.raises(ToolkitError, match="cannot read metadata .*; save it as a UTF-8 CSV"):
+    with pytest.raises(ToolkitError, match=r"cannot read metadata .*; save it from the spreadsheet as a CSV \(UTF-8\)"):
         load_corpus(small_corpus, meta)
+    meta.write_bytes(b"PK\x03\x04 an Excel workbook")  # its advice once, for a table (it said "save it as plain text" too)
+    with pytest.raises(ToolkitError) as error:
+        load_corpus(small_corpus, meta)
+    assert str(error.value) == (
+        f"cannot read metadata {meta}: binary file: a ZIP archive or Office document (.docx/.xlsx); save it from the "
+        "spreadsheet as a CSV (UTF-8)"
+    )
 
 
 def test_metadata_include_column_and_extra_columns(small_corpus):

@@ -246,6 +246,12 @@ def test_terms_and_kwic_name_the_files_they_skip(tmp_path, command):
     result = cli(command, config, "创新")
     assert result.returncode == 0, result.stderr
     assert "1 of 6 files skipped, not counted: 扫描件.txt (binary file" in result.stderr
+    # a metadata row without its file is no file: said apart (it was counted among the files skipped)
+    with open(corpus / "metadata.csv", "a", encoding="utf-8") as table:
+        table.write("不在这里.txt,标题,2021-01-01,,,,,\n")
+    result = cli(command, config, "创新")
+    assert "1 of 6 files skipped, not counted: 扫描件.txt (binary file" in result.stderr
+    assert "1 metadata row(s) name a file that is not in the folder: 不在这里.txt" in result.stderr
 
 
 def test_a_run_tracks_terms(tmp_path):

@@ -90,15 +90,23 @@ def _text_source(source: Config | str | Path, overrides=()):
 def _say_skipped(documents: pd.DataFrame) -> None:
     """A warning naming the files a count or concordance leaves out, with their reasons (as a run's
     documents.csv lists them): its numbers are of the used documents only."""
-    skipped = documents[documents["status"] != "used"]
+    missing = documents["reason"].str.startswith("listed in the metadata but the file is missing")
+    skipped = documents[(documents["status"] != "used") & ~missing]
     if len(skipped):
         shown = "; ".join(f"{row.path} ({row.reason})" for row in skipped.head(3).itertuples())
         log.warning(
             "%d of %d files skipped, not counted: %s%s",
             len(skipped),
-            len(documents),
+            int((~missing).sum()),
             shown,
             " ..." if len(skipped) > 3 else "",
+        )
+    if missing.any():
+        log.warning(
+            "%d metadata row(s) name a file that is not in the folder: %s%s",
+            int(missing.sum()),
+            ", ".join(documents.loc[missing, "path"].head(3)),
+            " ..." if missing.sum() > 3 else "",
         )
 
 

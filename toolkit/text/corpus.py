@@ -178,7 +178,8 @@ def read_metadata(path: Path) -> pd.DataFrame:
     try:  # as the texts are read: Excel on a Chinese Windows saves a CSV as GBK, which GB18030 reads
         text = decode(data).text if data.strip() else ""
     except Unreadable as exc:
-        raise ToolkitError(f"cannot read metadata {path}: {exc}; save it as a UTF-8 CSV") from None
+        what = str(exc).split(";")[0]  # the advice for a text file is not the advice for a table
+        raise ToolkitError(f"cannot read metadata {path}: {what}; save it from the spreadsheet as a CSV (UTF-8)") from None
     reader = csv.reader(io.StringIO(text, newline=""))  # rows end at \n, \r\n or \r only: not at U+2028, \x85 ...
     rows, header, line = [], None, 1
     try:
