@@ -58,7 +58,11 @@ def test_run_writes_the_output_folder(tmp_path):
         (("run", "configs/seeds.toml", "--set", "model.n_topics=400"), "cannot fit 400 topics to 145 units"),
         (("run", "configs/seeds.toml", "--set", "vocab.min_df=60"), "vocab.min_df (60 units) is above vocab.max_df"),
         (("run", "configs/missing.toml"), "config file not found: configs/missing.toml"),
-        (("run", "configs/seeds.toml", "--set", "corpus.texts=nowhere"), "text folder not found"),
+        (
+            ("run", "configs/seeds.toml", "--set", "corpus.texts=nowhere"),
+            f"text folder not found: {ROOT / 'configs' / 'nowhere'} (corpus.texts 'nowhere' is read from the config's "
+            f"folder, {ROOT / 'configs'})",
+        ),
         (
             ("run", "configs/seeds.toml", "--set", 'figures.only=["theme_shares", "theme_share"]'),
             "figures.only names no figure 'theme_share': the figures are theme_shares, ",

@@ -177,6 +177,12 @@ def load_inputs(config: Config) -> Inputs:
     c = config["corpus"]
     if not c["texts"]:
         raise ToolkitError(f"{config.source}: corpus.texts is required: set it to the folder of your text files")
+    texts = config.path("corpus", "texts")
+    if texts is not None and not texts.exists() and not Path(c["texts"]).is_absolute():
+        raise ToolkitError(
+            f"text folder not found: {texts} (corpus.texts {c['texts']!r} is read from the config's folder, "
+            f"{config.base_dir}); set corpus.texts to the folder of your .txt files"
+        )
     lexicon = load_lexicon(config.path("themes", "lexicon"))
     corpus = load_corpus(
         config.path("corpus", "texts"),
