@@ -437,3 +437,41 @@ def test_a_copy_is_skipped_as_the_duplicate_of_the_file_that_is_used(tmp_path):
     rows = docs.set_index("path")
     assert rows.loc["政府工作报告2015.txt", "status"] == "used" and rows.loc["政府工作报告2015.txt", "year"] == 2015
     assert rows.loc["政府工作报告2015 (1).txt", "reason"] == "duplicate of 政府工作报告2015.txt (same bytes)"
+
+
+def test_a_row_names_a_file_only_through_the_text_folders_own_path(tmp_path):
+    """A row's folders before the file's path must be the text folder's own (texts/a.txt, or its absolute path):
+    2018/report.txt gave its date to report.txt at the top of the folder, and a/x.txt to x.txt."""
+    from toolkit.text.corpus import metadata_rows
+
+    root = tmp_path / "data" / "texts"
+    assert metadata_rows(["report.txt", "2017/report.txt"], ["2018/report.txt"], root)[0] == {}
+    assert metadata_rows(["x.txt", "b/a/x.txt"], ["a/x.txt"], root)[0] == {}
+    for key in ("texts/r.txt", "data/texts/r.txt", str(root / "r.txt"), "C:\\Users\\me\\data\\texts\\r.txt"):
+        assert metadata_rows(["r.txt"], [key], root)[0] == {"r.txt": key}, key
+    # a bare name is no file's when another file has that name, even one its own path's row describes
+    taken, ambiguous, _ = metadata_rows(["a/x.txt", "b/x.txt"], ["a/x.txt", "x.txt"], root)
+    assert taken == {"a/x.txt": "a/x.txt"} and ambiguous["b/x.txt"].startswith("the metadata row 'x.txt' fits 2 files")
+
+
+def test_a_copy_of_a_listed_file_that_is_skipped_stays_its_duplicate(tmp_path):
+    """report.txt listed as 2009 and outside the window, report_copy.txt the same bytes and not listed: the copy
+    was used as the year its text gives once only used files counted as originals."""
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    for name in ("report.txt", "report_copy.txt"):
+        shutil.copy(GWR / "national_2015.txt", texts / name)
+    shutil.copy(GWR / "national_2016.txt", texts / "r2016.txt")
+    (tmp_path / "m.csv").write_text("file,date\nreport.txt,2009-03-05\nr2016.txt,2016-03-05\n", encoding="utf-8")
+    docs = load_corpus(texts, tmp_path / "m.csv", year_min=2010).documents.set_index("path")
+    assert docs.loc["report.txt", "reason"].startswith("year 2009 outside the window")
+    assert docs.loc["report_copy.txt", "reason"] == "duplicate of report.txt (same bytes)"
+
+
+def test_a_metadata_table_with_a_damaged_byte_is_refused_not_read_without_it(tmp_path, small_corpus):
+    meta = small_corpus / "metadata.csv"
+    data = meta.read_bytes()
+    at = data.index("武汉".encode()) + 1
+    meta.write_bytes(data[:at] + data[at + 1 :])  # one byte of 武 lost: a title would lose a character
+    with pytest.raises(ToolkitError, match="cannot read metadata"):
+        load_corpus(small_corpus, meta)

@@ -28,7 +28,9 @@ def test_metadata_dates(value, iso, year):
     assert (date.date, date.year, date.source) == (iso, year, "metadata")
 
 
-@pytest.mark.parametrize("value", ["2021-13-01", "2021-02-30", "May 2021", "21-05-01", "1066", "20151305", "2015-03-05 25h"])
+@pytest.mark.parametrize(
+    "value", ["2021-13-01", "2021-02-30", "May 2021", "21-05-01", "1066", "20151305", "20153", "20191", "10000", "2015-03-05 25h"]
+)
 def test_bad_metadata_dates_are_refused(value):
     with pytest.raises(ValueError, match="date"):
         parse_date(value)

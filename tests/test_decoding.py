@@ -104,12 +104,27 @@ def test_a_utf8_file_with_a_few_bad_bytes_is_read_without_them_and_says_so():
     decoded = decode(damaged)
     assert (decoded.encoding, decoded.text) == ("utf-8", text)
     assert decoded.note == "1 byte sequence(s) not valid UTF-8 dropped (the first at byte 20414)"
-    # a file in another encoding is never read as UTF-8 with its characters dropped
+    # a file in another encoding is never read as UTF-8 with its characters dropped: a GBK list of names of rare
+    # characters (which no reading finds plausible) stays unreadable, as it was
     assert decode(text.encode("gb18030")).encoding == "gb18030"
     mostly_ascii = "Annual report, section 1. " * 400 + "政府工作报告"
     assert decode(mostly_ascii.encode("gbk")).text == mostly_ascii
+    with pytest.raises(Unreadable, match="not readable as UTF-8"):
+        decode(("Name list: " * 50 + "蔺彧 赟 喆 堃").encode("gbk"))
+    with pytest.raises(Unreadable, match="not readable as UTF-8"):
+        decode(damaged, repair=False)  # a metadata table or a coding sheet: a dropped byte is refused
     with pytest.raises(Unreadable, match=r"as UTF-8 it is invalid from byte 0, in \d+ places"):
         decode(bytes(range(0x80, 0x100)) * 50)
+
+
+def test_a_gbk_table_drawn_with_box_characters_is_gbk():
+    """Box drawing counts against a reading only to break a tie: a GBK report with a table drawn in ┌─┐ was
+    refused, and a short one read as Big5 (庚岸庖...), when it weighed against GB18030's score."""
+    text = (GWR / "national_2012.txt").read_text(encoding="utf-8")[:300]
+    table = text + "\n┌──┬──┐\n" + "│ 指标 │ 2012 │\n├──┼──┤\n" * 20
+    for sample in (table, "┌─┐│项目│└─┘"):
+        decoded = decode(sample.encode("gbk"))
+        assert (decoded.encoding, decoded.text) == ("gb18030", sample)
 
 
 def test_a_short_big5_title_is_not_read_as_gb18030():
@@ -145,3 +160,13 @@ def test_a_web_page_saved_as_text_is_read_as_the_text_a_browser_shows(tmp_path):
     assert corpus.text(row["doc_id"]) == decoded.text
     # text with a tag or two in it is not a page, and stays as it is
     assert decode("<p>一段话</p>".encode()).text == "<p>一段话</p>"
+
+
+def test_the_page_test_reads_comments_once_and_tables_keep_their_rows():
+    from toolkit.text.markup import is_page, page_text
+
+    # a pattern with nested repetition took seconds for 22 comments, hours for 40
+    assert not is_page("<!-- 注释 -->\n" * 5000 + "正文") and is_page("<!-- 注释 -->\n" * 5000 + "<html><body>正文")
+    assert is_page("<?xml version='1.0'?>\n<!DOCTYPE html>") and not is_page("<htmlx>") and not is_page("<!-- 未完")
+    page = "<html><body><table><tr><td>指标</td><td>2012</td></tr><tr><th>GDP</th><td>47</td></tr></table></body></html>"
+    assert page_text(page) == "指标 2012\nGDP 47"

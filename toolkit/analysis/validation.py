@@ -59,7 +59,7 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
             raise ToolkitError(f"{path} {exc.strerror[3:]}; {fix}") from None
         raise ToolkitError(f"cannot read {path}: {exc.strerror}; {fix}") from None
     try:
-        text = decode(data).text
+        text = decode(data, repair=False).text
     except Unreadable as exc:
         raise ToolkitError(f"{path}: {exc}; {fix}") from None
     try:

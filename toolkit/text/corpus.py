@@ -176,7 +176,7 @@ def read_metadata(path: Path) -> pd.DataFrame:
     except OSError as exc:
         raise ToolkitError(f"cannot read metadata {path}: {exc.strerror}") from None
     try:  # as the texts are read: Excel on a Chinese Windows saves a CSV as GBK, which GB18030 reads
-        text = decode(data).text if data.strip() else ""
+        text = decode(data, repair=False).text if data.strip() else ""  # a byte dropped from a title: refused
     except Unreadable as exc:
         what = str(exc).split(";")[0]  # the advice for a text file is not the advice for a table
         raise ToolkitError(f"cannot read metadata {path}: {what}; save it from the spreadsheet as a CSV (UTF-8)") from None
@@ -355,21 +355,24 @@ def _canonical(name: str) -> str:
     return name.casefold()
 
 
-def metadata_rows(paths: list[str], keys: list[str]) -> tuple[dict[str, str], dict[str, str], set[str]]:
-    """Which metadata row (its ``file`` cell) describes each file (its path under the text folder): (row of each
-    file, the reason of each file that a row fits ambiguously, the rows that fit ambiguously).
+def metadata_rows(  # noqa: C901 (three steps of matching, each with its ambiguities)
+    paths: list[str], keys: list[str], root: Path | None = None
+) -> tuple[dict[str, str], dict[str, str], set[str]]:
+    """Which metadata row (its ``file`` cell) describes each file (its path under the text folder ``root``): (row of
+    each file, the reason of each file that a row fits ambiguously, the rows that fit ambiguously).
 
-    A row is taken, step by step, by the file whose path it is; else, when it gives a name alone, by the only file
-    of that name in any folder; else by the only file it names once both are compared in :func:`_canonical` form,
-    or whose path its own ends with (``texts/a.txt`` or ``C:\\data\\texts\\a.txt`` for ``a.txt``). A row that
-    fits several files at one step, or a file that fits several rows, is taken by none: the row's date copied
-    onto files of one name in several folders would put them in the wrong year."""
+    A row is taken, step by step, by the file whose path it is; else, when it gives a name alone, by the file of
+    that name when no other file in any folder has it; else by the file it names once both are compared in
+    :func:`_canonical` form, also when the row's path goes through the text folder (its folders before the
+    file's path end with the text folder's name: ``texts/a.txt`` or ``C:\\data\\texts\\a.txt`` for ``a.txt``
+    in ``.../texts``). A row that fits several files at one step, or a file that fits several rows, is taken by
+    none: the row's date copied onto files of one name in several folders would put them in the wrong year."""
     from collections import defaultdict
 
     taken: dict[str, str] = {}
+    used_keys: set[str] = set()
     ambiguous: dict[str, str] = {}
     unclear: set[str] = set()
-    free = sorted(set(keys))
     by_name: dict[str, list[str]] = defaultdict(list)
     by_canonical: dict[str, list[str]] = defaultdict(list)
     by_canonical_name: dict[str, list[str]] = defaultdict(list)
@@ -378,6 +381,7 @@ def metadata_rows(paths: list[str], keys: list[str]) -> tuple[dict[str, str], di
         by_canonical[_canonical(path)].append(path)
         by_canonical_name[PurePosixPath(_canonical(path)).name].append(path)
     exact = set(paths)
+    root_parts = [_canonical(part) for part in root.resolve().parts[1:]] if root is not None else []
 
     def same_path(key: str) -> list[str]:
         return [key] if key in exact else []
@@ -385,29 +389,41 @@ def metadata_rows(paths: list[str], keys: list[str]) -> tuple[dict[str, str], di
     def same_name(key: str) -> list[str]:
         return by_name.get(key, []) if "/" not in key else []
 
+    def within_root(prefix: list[str]) -> bool:
+        """Whether ``prefix`` (a row's folders before the file's path) leads to the text folder: none, or folders
+        that end with the text folder's name (``texts``, ``data/texts``, ``C:\\Users\\me\\data\\texts``)."""
+        prefix = [part for part in prefix if part]  # an absolute path's leading /
+        return not prefix or (bool(root_parts) and prefix[-1] == root_parts[-1])
+
     def same_canonical(key: str) -> list[str]:
         parts = _canonical(key).split("/")
-        for i in range(len(parts)):  # the row's whole path, then each of its tails: texts/a.txt, a.txt
-            found = by_canonical.get("/".join(parts[i:]))
-            if found:
+        if len(parts) == 1:
+            return by_canonical_name.get(parts[0], [])
+        for i in range(len(parts)):  # the row's whole path, then each tail whose folders lead to the text folder
+            if within_root(parts[:i]) and (found := by_canonical.get("/".join(parts[i:]))):
                 return found
-        return by_canonical_name.get(parts[-1], []) if len(parts) == 1 else []
+        return []
 
     for fits in (same_path, same_name, same_canonical):
-        candidates = {key: [p for p in fits(key) if p not in taken and p not in ambiguous] for key in free}
+        free = [key for key in keys if key not in used_keys and key not in unclear]
+        candidates = {key: fits(key) for key in free}
         claims: dict[str, list[str]] = defaultdict(list)
         for key, fitting in candidates.items():
             for path in fitting:
-                claims[path].append(key)
+                if path not in taken and path not in ambiguous:
+                    claims[path].append(key)
         for key, fitting in candidates.items():
-            if not fitting:
-                continue
+            open_paths = [p for p in fitting if p not in taken and p not in ambiguous]
+            if not open_paths:
+                continue  # no file, or its only file described by an earlier row: listed as missing
             if len(fitting) == 1 and len(claims[fitting[0]]) == 1:
                 taken[fitting[0]] = key
+                used_keys.add(key)
                 continue
             unclear.add(key)
-            for path in fitting:
+            for path in open_paths:
                 if len(claims[path]) > 1:
+                    unclear.update(claims[path])
                     ambiguous[path] = "fits the metadata rows " + " and ".join(repr(k) for k in claims[path][:3])
                     ambiguous[path] += "; keep one row per file, named by its path under the text folder"
                 else:
@@ -416,7 +432,6 @@ def metadata_rows(paths: list[str], keys: list[str]) -> tuple[dict[str, str], di
                         f"the metadata row {key!r} fits {len(fitting)} files ({shown}); name each file by its path "
                         "under the text folder in the metadata"
                     )
-        free = [key for key in free if key not in unclear and key not in taken.values()]
     return taken, ambiguous, unclear
 
 
@@ -484,7 +499,7 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
         return row
 
     entries = _entries(root, {meta_path} if meta_path else set())
-    row_of, ambiguous, unclear = metadata_rows([e.rel for e in entries], sorted(listed))
+    row_of, ambiguous, unclear = metadata_rows([e.rel for e in entries], sorted(listed), root)
     # The files that a metadata row describes first: of two copies with the same bytes, the one the metadata names
     # is used and the other is its duplicate (the table keeps the folder's order).
     order = {entry.rel: i for i, entry in enumerate(entries)}
@@ -495,15 +510,15 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
         if entry.problem:
             row["reason"] = entry.problem
             continue
-        if entry.rel in ambiguous:
-            row["reason"] = ambiguous[entry.rel]
-            continue
-        if info is None and meta is not None:
+        if info is None and meta is not None and entry.rel not in ambiguous:
             row["note"] = "not listed in the metadata"
-        elif key not in (entry.rel, PurePosixPath(entry.rel).name):
+        elif info is not None and key not in (entry.rel, PurePosixPath(entry.rel).name):
             row["note"] = f"metadata row {key!r} (written otherwise: case, Unicode form or folder)"
         if not matches(entry.rel, pattern):
             row["reason"] = f"does not match corpus.pattern {pattern!r}"
+            continue
+        if entry.rel in ambiguous:
+            row["reason"] = ambiguous[entry.rel]
             continue
         include = _flag(info.get("include", "")) if info is not None else True
         if include is None:
@@ -528,6 +543,7 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
                 )
                 conflicts.append(f"{row['path']} ({conflict[0]}) copies {twin['path']} ({conflict[1]})")
             continue
+        first_with_hash.setdefault(row["sha256"], row)
         declared = (info.get("encoding", "") if info is not None else "") or encoding
         try:
             decoded = decode(data, declared)
@@ -564,7 +580,6 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
             continue
         row["status"] = "used"
         found[row["path"]] = (entry.path, declared, row["sha256"])
-        first_with_hash.setdefault(row["sha256"], row)  # a copy is the duplicate of a file that is used, never of one skipped
     rows.sort(key=lambda r: order[r["path"]])
 
     from_text = [f"{r['path']} ({r['date']})" for r in rows if r["status"] == "used" and r["date_source"] == "text"]

@@ -12,6 +12,8 @@ _CN = re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")  # 20150305
 _FLOAT_YEAR = re.compile(r"^(\d{4})\.0+$")  # 2015.0: a year column with blanks, as pandas writes it
 _EXCEL_SERIAL = re.compile(r"^(\d{5})(?:\.\d+)?$")  # Excel's day number (days since 1899-12-30) of a date cell
+# the day numbers read as dates: 1980-01-01 to 2099-12-31 (20153, a year and month typed without a dot, is refused)
+EXCEL_DAYS = (29221, 73050)
 # In running text: a labelled publication date first, then the first full date anywhere.
 _LABELLED = re.compile(r"(?:发布时间|发布日期|发表时间|日期|时间)\s*[:：]?\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _FULL = re.compile(r"(?<!\d)(\d{4})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|-(\d{1,2})-(\d{1,2})(?!\d))")
@@ -44,7 +46,8 @@ def _iso(year: int, month: int | None, day: int | None) -> str:
 def parse_date(value: str) -> DocDate:
     """A metadata date: ``2021``, ``2022-01``, ``2015-03-31``, ``2015/3/31``, ``2015.3.31`` or ``2021年7月26日``, in
     full-width digits too; also as spreadsheets write dates: with a time of day (``2015-03-05 00:00:00``), as
-    ``20150305``, a year as ``2015.0``, or Excel's day number (``42068`` is 2015-03-05).
+    ``20150305``, a year as ``2015.0``, or Excel's day number (``42068`` is 2015-03-05;
+    from 1980 to 2099, :data:`EXCEL_DAYS`).
 
     Raises ValueError with a message for anything else.
     """
@@ -54,7 +57,7 @@ def parse_date(value: str) -> DocDate:
     plain = unicodedata.normalize("NFKC", text).strip()  # ２０１６－０３－０５, 2017．3
     if match := _FLOAT_YEAR.match(plain):
         year, month, day = int(match.group(1)), None, None
-    elif match := _EXCEL_SERIAL.match(plain):
+    elif (match := _EXCEL_SERIAL.match(plain)) and EXCEL_DAYS[0] <= int(match.group(1)) <= EXCEL_DAYS[1]:
         import datetime
 
         date = datetime.date(1899, 12, 30) + datetime.timedelta(days=int(match.group(1)))

@@ -46,22 +46,21 @@ class Decoded:
     note: str = ""
 
 
-# What a wrong two-byte reading makes besides rare Han: private-use and unassigned code points, box drawing and
-# block elements, half-width katakana (Big5 read as GB18030 gives 现┎厨 for 政府工作報告)
+# What a wrong two-byte reading makes besides rare Han: private-use code points, box drawing and block elements,
+# half-width katakana (Big5 read as GB18030 gives 现┎厨 for 政府工作報告). Counted only to break a tie between two
+# readings whose Han characters are all common: a GBK table drawn with ┌─┐ is GBK.
 _ODD = re.compile("[\ue000-\uf8ff\u2500-\u259f\uff61-\uff9f]")
 
 
 def _plausibility(text: str) -> float:
-    """Share of Han characters that are common ones (after conversion to simplified script), with the characters
-    a wrong reading makes (:data:`_ODD`) counted as rare ones."""
+    """Share of Han characters that are common ones (after conversion to simplified script)."""
     from .normalize import HAN, to_simplified
 
     han = re.findall(f"[{HAN}]", to_simplified(text))  # a rare character of any block counts against a decoding
-    odd = len(_ODD.findall(text))
     if not han:
         return 0.0
     common = common_chars()
-    return sum(ch in common for ch in han) / (len(han) + odd)
+    return sum(ch in common for ch in han) / len(han)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")  # control characters other than \t \n \v \f \r
@@ -71,13 +70,16 @@ def _control_share(text: str) -> float:
     return len(_CONTROL.findall(text)) / max(len(text), 1)
 
 
-def decode(data: bytes, encoding: str = "auto") -> Decoded:  # noqa: C901 (one branch per piece of evidence about an encoding)
+def decode(data: bytes, encoding: str = "auto", *, repair: bool = True) -> Decoded:  # noqa: C901 (one branch per piece of evidence about an encoding)
     """Decode file bytes to text.
 
     ``encoding='auto'`` tries, in order: a byte-order mark (UTF-8, UTF-16, UTF-32); strict UTF-8 (a file cut
     in the middle of its last character loses only that character, with a note); then GB18030 and Big5 (Python's,
-    else Windows' cp950, else HKSCS), keeping the one whose characters are more plausibly Chinese. Raises
-    :class:`Unreadable` with the reason for empty, binary or undecodable files.
+    else Windows' cp950, else HKSCS), keeping the one whose characters are more plausibly Chinese (on a tie, the
+    one with fewer characters a wrong reading makes); then, with ``repair``, UTF-8 without a few invalid byte
+    sequences (at most MAX_BAD_UTF8, or MAX_BAD_UTF8_SHARE of the text, and a hundred characters beyond ASCII
+    for each), with a note. A whole HTML page becomes the text a browser shows (:mod:`.markup`), with a note.
+    Raises :class:`Unreadable` with the reason for empty, binary or undecodable files.
     """
     if not data.strip():
         raise Unreadable("empty file" if not data else "file holds only whitespace")
@@ -120,18 +122,20 @@ def decode(data: bytes, encoding: str = "auto") -> Decoded:  # noqa: C901 (one b
                 text = data.decode(codec)
             except UnicodeDecodeError:
                 continue
-            candidates.append((_plausibility(text), codec, text))
+            candidates.append((_plausibility(text), -len(_ODD.findall(text)), codec, text))
             break
     if candidates:
-        score, codec, text = max(candidates)
+        score, _, codec, text = max(candidates)
         if score >= 0.5:
             return _checked(Decoded(text, codec))
-    # UTF-8 but for a few bytes (a file damaged in a copy, two files joined): read, the bad bytes noted and dropped
-    text = data.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
-    if bad <= max(MAX_BAD_UTF8, MAX_BAD_UTF8_SHARE * len(text)):
+    # UTF-8 but for a few bytes (a file damaged in a copy, two files joined): read, the bad bytes noted and dropped;
+    # only where the rest is plainly UTF-8 (many characters beyond ASCII read, a hundred for each bad sequence)
+    kept = data.decode("utf-8", errors="ignore")
+    bad = data.decode("utf-8", errors="replace").count("\ufffd") - kept.count("\ufffd")
+    beyond_ascii = sum(1 for ch in kept if ord(ch) > 0x7F)
+    if repair and bad <= max(MAX_BAD_UTF8, MAX_BAD_UTF8_SHARE * len(kept)) and beyond_ascii >= 100 * bad:
         note = f"{bad} byte sequence(s) not valid UTF-8 dropped (the first at byte {utf8_error})"
-        return _checked(Decoded(data.decode("utf-8", errors="ignore"), "utf-8", note))
+        return _checked(Decoded(kept, "utf-8", note))
     raise Unreadable(
         "not readable as UTF-8, UTF-16, GB18030 or Big5 (cp950, HKSCS); re-save the file as UTF-8 "
         f"(as UTF-8 it is invalid from byte {utf8_error}, in {bad} places)"

@@ -5,21 +5,32 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-# A whole page: an XML declaration or comments, then <!DOCTYPE html> or <html>. Text with a tag or two in it
-# is left as it is.
-_PAGE = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL)
+_START = re.compile(r"<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE)
 _SKIPPED = {"head", "script", "style", "noscript", "template", "svg", "math", "object"}
 _BLOCKS = {
     "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure", "footer",
     "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section",
-    "table", "td", "th", "tr", "ul",
+    "table", "tr", "ul",
 }  # fmt: skip
+_CELLS = {"td", "th"}  # a table row's cells: one line, the cells apart
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")
 
 
 def is_page(text: str) -> bool:
-    """Whether ``text`` is a whole HTML page (a browser's "save as" renamed to .txt)."""
-    return bool(_PAGE.match(text))
+    """Whether ``text`` is a whole HTML page (a browser's "save as" renamed to .txt): after any XML declaration and
+    comments, it starts with ``<!DOCTYPE html`` or ``<html``. Text with a tag or two in it is not one. Read from
+    the start, once (no pattern that could backtrack)."""
+    at = len(text) - len(text.lstrip())
+    if text.startswith("<?xml", at):
+        at = text.find(">", at) + 1 or len(text)
+    while True:
+        at += len(text[at : at + 200]) - len(text[at : at + 200].lstrip())  # blank space between comments
+        if not text.startswith("<!--", at):
+            return bool(_START.match(text, at))
+        end = text.find("-->", at + 4)
+        if end < 0:
+            return False
+        at = end + 3
 
 
 class _PageText(HTMLParser):
@@ -27,6 +38,7 @@ class _PageText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping: list[str] = []
+        self.preformatted = 0  # inside <pre>: its line breaks are the text's
 
     def handle_starttag(self, tag: str, attrs) -> None:
         if tag == "body":
@@ -35,6 +47,9 @@ class _PageText(HTMLParser):
             self.skipping.append(tag)
         elif tag in _BLOCKS:
             self.parts.append("\n")
+            self.preformatted += tag == "pre"
+        elif tag in _CELLS:
+            self.parts.append(" ")
 
     def handle_startendtag(self, tag: str, attrs) -> None:
         if tag in _BLOCKS:
@@ -45,15 +60,17 @@ class _PageText(HTMLParser):
             del self.skipping[len(self.skipping) - 1 - self.skipping[::-1].index(tag) :]
         elif tag in _BLOCKS:
             self.parts.append("\n")
+            self.preformatted -= tag == "pre" and self.preformatted > 0
 
     def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.parts.append(_SPACE.sub(" ", data))  # line breaks in a page's source are spaces, as a browser shows them
+        if not self.skipping:  # line breaks in a page's source are spaces, as a browser shows them (but in <pre>)
+            self.parts.append(data if self.preformatted else _SPACE.sub(" ", data))
 
 
 def page_text(text: str) -> str:
-    """The text a browser shows of the page ``text``: one line per paragraph, heading, list item or table row,
-    character references resolved; the head, scripts and styles left out."""
+    """The text a browser shows of the page ``text``: one line per paragraph, heading, list item or table row (its
+    cells apart), the lines of ``<pre>`` kept, character references resolved; the head, scripts and styles left
+    out."""
     parser = _PageText()
     parser.feed(text)
     parser.close()
