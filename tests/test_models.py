@@ -702,6 +702,48 @@ def test_a_stopped_ensemble_does_not_depend_on_the_number_of_threads(members, th
         np.testing.assert_array_equal(a.components_, b.components_)
 
 
+def test_an_interrupt_while_the_chains_are_handed_to_threads_leaves_no_thread_waiting(monkeypatch):
+    """Ctrl-C while ``_advance_on_threads`` hands its plans to the threads (3 chains on 2: chain 1 cut in two, its
+    second piece on the first thread): the first thread, given its plan, waited for ever for chain 1's first piece,
+    which no thread was given, and the run hung after printing "interrupted" (the pool's shutdown waited for it)."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from toolkit.models import _keyatm
+
+    class Chain:  # what _advance_on_threads reads of a chain
+        def __init__(self):
+            self.sweeps, self.end = 0, 100
+
+        def advance(self, until):
+            time.sleep(0.01)
+            self.sweeps = until
+
+    assert _keyatm.wrap_around([100, 100, 100], 2)[0] == [(0, 0, 100), (1, 50, 100)]  # the case described
+    submit, handed = ThreadPoolExecutor.submit, []
+
+    def interrupted_at_the_second(pool, *args, **kwargs):
+        handed.append(args)
+        if len(handed) == 2:
+            raise KeyboardInterrupt
+        return submit(pool, *args, **kwargs)
+
+    monkeypatch.setattr(ThreadPoolExecutor, "submit", interrupted_at_the_second)
+    ended = []
+
+    def advance():
+        try:
+            _keyatm._advance_on_threads([Chain(), Chain(), Chain()], 100, 2)
+        except KeyboardInterrupt:
+            ended.append("interrupted")
+
+    caller = threading.Thread(target=advance, daemon=True)
+    caller.start()
+    caller.join(60)
+    assert ended == ["interrupted"] and not caller.is_alive()
+
+
 def test_split_rhat_sees_chains_that_disagree_or_drift():
     from toolkit.models._keyatm import split_rhat
 

@@ -584,6 +584,7 @@ def _advance_on_threads(chains: list[_Chain], until: int, workers: int) -> None:
     plan = wrap_around([max(0, min(until, chain.end) - chain.sweeps) for chain in chains], workers)
     opened = [threading.Event() for _ in chains]  # a chain's first piece of this block is done
     failed = [False] * len(chains)
+    stopped = threading.Event()  # this thread left (an interrupt): no piece starts any more
 
     def run(pieces: list[tuple[int, int, int]]) -> None:
         for job, first, last in pieces:
@@ -591,6 +592,8 @@ def _advance_on_threads(chains: list[_Chain], until: int, workers: int) -> None:
                 opened[job].wait()
                 if failed[job]:
                     return  # the first piece's error is raised by its own thread
+            if stopped.is_set():
+                return
             try:
                 chains[job].advance(starts[job] + last)
             except BaseException:
@@ -600,7 +603,15 @@ def _advance_on_threads(chains: list[_Chain], until: int, workers: int) -> None:
                 opened[job].set()
 
     with ThreadPoolExecutor(len(plan)) as pool:
-        list(pool.map(run, plan))
+        try:
+            list(pool.map(run, plan))
+        except BaseException:
+            # An interrupt while map hands out the plans can leave a thread waiting for a chain's first piece that
+            # no thread was given: it would wait for ever, and the pool's shutdown (and Python's exit) with it.
+            stopped.set()
+            for event in opened:
+                event.set()
+            raise
 
 
 def run_chains(chains: list[_Chain], pool_map=map, workers: int = 1) -> dict:
