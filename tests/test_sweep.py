@@ -249,8 +249,10 @@ def test_an_interrupted_sweep_leaves_no_process_behind(tmp_path):
     import psutil
 
     out = tmp_path / "sw"
+    command = [sys.executable, "-m", "toolkit", "sweep", str(ROOT / "configs" / "gwr_national.toml"), "--out", str(out)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "toolkit", "sweep", str(ROOT / "configs" / "gwr_national.toml"), "--out", str(out), "--jobs", "2"],
+        # fits of 100 sweeps: the workers are mid-fit when the interrupt comes all the same, two fits sooner
+        [*command, "--jobs", "2", "--set", "model.keyatm.iterations=100"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
