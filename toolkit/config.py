@@ -71,6 +71,16 @@ def _closest(word: str, options) -> str:
     return f"; did you mean '{match[0]}'?" if match else f"; valid keys: {', '.join(options)}"
 
 
+def _override_list(overrides) -> list[str]:
+    """``overrides`` as a list of strings; a single string (``"model.n_topics=18"``, a list's brackets forgotten)
+    is refused, not read one character at a time."""
+    if isinstance(overrides, str) or not all(isinstance(text, str) for text in overrides):
+        raise ToolkitError(
+            f"overrides must be a list of section.key=value strings, such as ['model.n_topics=18'], not {overrides!r}"
+        )
+    return list(overrides)
+
+
 def parse_override(text: str) -> tuple[str, str, Any]:
     """Split ``section.key=value`` into its parts; the value is read as TOML, else as a string."""
     if "=" not in text or "." not in text.split("=", 1)[0]:
@@ -133,6 +143,7 @@ class Config:
     @classmethod
     def load(cls, path: str | Path | None, overrides: list[str] | tuple[str, ...] = ()) -> "Config":
         """Read a TOML config file (None: every default) and apply ``section.key=value`` overrides."""
+        overrides = _override_list(overrides)
         if path is None:
             data = {}
         else:
@@ -162,6 +173,14 @@ class Config:
 
     def __getitem__(self, section: str) -> dict[str, Any]:
         return self.values[section]
+
+    def with_overrides(self, overrides: list[str] | tuple[str, ...]) -> "Config":
+        """A copy with ``section.key=value`` overrides applied, as :meth:`load` applies them to a file's values."""
+        data = copy.deepcopy(self.values)
+        for text in _override_list(overrides):
+            section, key, value = parse_override(text)
+            _set_dotted(data.setdefault(section, {}), key, value, f"--set {text}")
+        return Config.from_dict(data, base_dir=self.base_dir, source=self.source)
 
     def with_values(self, **dotted: Any) -> "Config":
         """A copy with some keys changed: ``config.with_values(**{"model.n_topics": 5})`` (also

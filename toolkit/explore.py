@@ -69,7 +69,7 @@ def _text_source(source: Config | str | Path, overrides=()):
     from .text.preparation import normalized_texts
 
     if isinstance(source, Config) or str(source).endswith(".toml"):
-        config = source if isinstance(source, Config) else Config.load(source, overrides)
+        config = source.with_overrides(overrides) if isinstance(source, Config) else Config.load(source, overrides)
         inputs = load_inputs(config)
         _say_skipped(inputs.corpus.documents)
         return (
@@ -131,27 +131,31 @@ def _check_columns(wanted, columns, what: str) -> None:
         raise ToolkitError(f"{what}: no column {', '.join(missing)} in the documents; columns: {shown}")
 
 
-def count_terms(source: Config | str | Path, terms: list[str], *, by: tuple[str, ...] = ("year",), overrides=()) -> pd.DataFrame:
+def count_terms(
+    source: Config | str | Path, terms: list[str] | str, *, by: tuple[str, ...] | str = ("year",), overrides=()
+) -> pd.DataFrame:
     """Counts of ``terms`` in a config's corpus (or one text file) per year, or per ``by`` (e.g. ("place",
     "year")): see :func:`toolkit.analysis.terms.term_counts`. Terms are normalised like the texts (數據 finds 数据)."""
     from .analysis.terms import term_counts
     from .text.preparation import normalized_terms
 
+    terms = [terms] if isinstance(terms, str) else terms  # one term, not its characters
     config, columns, texts, normalizer, segmenter = _text_source(source, overrides)
     one_file = not isinstance(source, Config) and not str(source).endswith(".toml")
-    by = () if one_file else tuple(by)
+    by = () if one_file else (by,) if isinstance(by, str) else tuple(by)
     _check_columns(by, columns, "--by")
     return term_counts(texts, normalized_terms(terms, normalizer), cut=segmenter.cut, by=by)
 
 
 def concordance(
-    source: Config | str | Path, terms: list[str], *, context: int | None = None, regex: bool = False, overrides=()
+    source: Config | str | Path, terms: list[str] | str, *, context: int | None = None, regex: bool = False, overrides=()
 ) -> pd.DataFrame:
     """Keywords in context of ``terms`` in a config's corpus (or one text file): see :func:`toolkit.analysis.terms.kwic`.
     ``context`` defaults to the config's ``terms.context``."""
     from .analysis.terms import kwic
     from .text.preparation import normalized_terms
 
+    terms = [terms] if isinstance(terms, str) else terms  # one term, not its characters
     config, columns, texts, normalizer, _ = _text_source(source, overrides)
     extra = tuple(c for c in ("place",) if c in columns)
     return kwic(

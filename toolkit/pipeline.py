@@ -438,7 +438,8 @@ def default_out_dir(config: Config) -> Path:
 def run(
     config: Config | str | Path, out_dir: str | Path | None = None, *, overrides=(), scheduler: str | None = None
 ) -> RunResult:
-    """Run the whole analysis of ``config`` (a Config or a TOML path) and write it into ``out_dir``.
+    """Run the whole analysis of ``config`` (a Config or a TOML path, with ``overrides`` applied: a list of
+    ``section.key=value`` strings) and write it into ``out_dir``.
 
     ``out_dir`` defaults to ``runs/<corpus name>``. It must be new, empty or an earlier output of the toolkit,
     and outside every input; it is replaced only when the run succeeds. With ``scheduler`` (a Dask scheduler's
@@ -458,8 +459,7 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
     from .output import catalog
     from .output import tables as outputs
 
-    if not isinstance(config, Config):
-        config = Config.load(config, overrides)
+    config = config.with_overrides(overrides) if isinstance(config, Config) else Config.load(config, overrides)
     out_dir = Path(out_dir) if out_dir is not None else default_out_dir(config)
     started = time.perf_counter()
     timings: dict[str, float] = {}

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..errors import ToolkitError
 from ..options import OPEN_FRACTION, POSITIVE, Option, choice
 from .lexicon import OTHER, Lexicon, word_themes
 
@@ -92,6 +93,11 @@ def theme_shares(doc_topic: np.ndarray, topic_themes: list[str], theme_names: li
     import pandas as pd
 
     columns = [*theme_names, OTHER]
+    if len(topic_themes) != doc_topic.shape[1]:
+        raise ToolkitError(f"{len(topic_themes)} topic labels for {doc_topic.shape[1]} topics; give one per topic")
+    unknown = sorted(set(topic_themes) - set(columns))
+    if unknown:
+        raise ToolkitError(f"topics labelled {', '.join(map(repr, unknown))}, which is no theme of {columns}")
     shares = np.zeros((doc_topic.shape[0], len(columns)))
     for k, theme in enumerate(topic_themes):
         shares[:, columns.index(theme)] += doc_topic[:, k]

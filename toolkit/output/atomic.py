@@ -35,15 +35,20 @@ _NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
 log = logging.getLogger(__name__)
 
 
-@functools.lru_cache(maxsize=1)
 def _umask() -> int:
-    """The process's umask (read from /proc where possible: ``os.umask`` can only be read by setting it)."""
+    """The process's umask as it is now (read from /proc where possible: a user may change it between two runs of
+    one process; else by setting it, once per process, as other threads may be creating files)."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith("Umask:"):
                 return int(line.split()[1], 8)
     except (OSError, ValueError, IndexError):
         pass
+    return _umask_by_setting()
+
+
+@functools.lru_cache(maxsize=1)
+def _umask_by_setting() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import random
 from dataclasses import dataclass
 
 import numpy as np
@@ -147,15 +148,20 @@ def near_duplicates(
         return item() if callable(item) else item
 
     perms = permutations(num_perm, seed)
-    # above 0.95 datasketch finds too few bands: index as for 0.95, the exact check keeps the pairs above threshold
-    lsh = MinHashLSH(num_perm=num_perm, params=_lsh_params(min(threshold, LSH_MAX_THRESHOLD), num_perm))
-    hashes = {}
-    for i in range(len(texts)):
-        m = minhash(read(i), perms, shingle=shingle, seed=seed)
-        if m is not None:
-            lsh.insert(i, m, check_duplication=False)
-            hashes[i] = m
-    candidates = sorted({(min(i, j), max(i, j)) for i, m in hashes.items() for j in lsh.query(m) if j != i})
+    # datasketch's index draws from Python's global random generator: the user's seeded sequence is given back
+    user_random = random.getstate()
+    try:
+        # above 0.95 datasketch finds too few bands: index as for 0.95, the exact check keeps the pairs above threshold
+        lsh = MinHashLSH(num_perm=num_perm, params=_lsh_params(min(threshold, LSH_MAX_THRESHOLD), num_perm))
+        hashes = {}
+        for i in range(len(texts)):
+            m = minhash(read(i), perms, shingle=shingle, seed=seed)
+            if m is not None:
+                lsh.insert(i, m, check_duplication=False)
+                hashes[i] = m
+        candidates = sorted({(min(i, j), max(i, j)) for i, m in hashes.items() for j in lsh.query(m) if j != i})
+    finally:
+        random.setstate(user_random)
     pairs, sets = [], {}
     for i, j in candidates:
         for k in (i, j):

@@ -170,8 +170,8 @@ class Segmenter:
 
             engine = "jieba" if self.pos else self.backend
             module = importlib.import_module(engine)
-            if hasattr(module, "setLogLevel") and engine != "jieba":
-                logging.getLogger(engine).setLevel(logging.WARNING)
+            if hasattr(module, "setLogLevel") and engine != "jieba" and logging.getLogger(engine).level == logging.NOTSET:
+                logging.getLogger(engine).setLevel(logging.WARNING)  # its dictionary notices; unless the user set a level
             tokenizer = module.Tokenizer(_jieba_dictionary())
             tokenizer.initialize()
             for word, freq, tag in self._entries:

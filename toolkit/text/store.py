@@ -66,7 +66,7 @@ class PreparedStore:
             for name, sha256 in meta["files"].items():
                 if _sha256(entry / name) != sha256:
                     raise ValueError(f"{name} does not match its checksum")
-            tables = {name: pd.read_parquet(entry / f"{name}.parquet") for name in _TABLES}
+            tables = {name: pd.read_parquet(entry / f"{name}.parquet", engine="pyarrow") for name in _TABLES}
             tokens = UnitTokens.load(entry / "tokens")
             if len(tokens) != len(tables["units"]):
                 raise ValueError("tokens and units differ in number")
@@ -87,7 +87,7 @@ class PreparedStore:
             return
         try:
             for name in _TABLES:
-                getattr(corpus, name).to_parquet(work / f"{name}.parquet", index=False)
+                getattr(corpus, name).to_parquet(work / f"{name}.parquet", index=False, engine="pyarrow")
             corpus.tokens.save(work / "tokens")
             files = sorted(p.relative_to(work).as_posix() for p in work.rglob("*") if p.is_file())
             meta = {"format": _FORMAT, "key": key, "files": {name: _sha256(work / name) for name in files}}

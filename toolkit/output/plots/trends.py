@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...analysis.lexicon import OTHER, Lexicon
+from ...errors import ToolkitError
 from ._common import (
     _TEXT,
     _fit_y,
@@ -254,6 +255,11 @@ def plot_change(change: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh",
     text = _TEXT[language]
     colors = theme_colors(lexicon)
     change = change[change["theme"] != OTHER].iloc[::-1]
+    if change.empty:
+        raise ToolkitError(
+            "the change table is empty (trends.bootstrap = 0, or trends.change_from and change_to name no two years "
+            "or periods with documents): there is no change to draw"
+        )
     with _new_figure(7.5, 0.45 * len(change) + 1.8) as fig:
         ax = fig.add_subplot()
         for i, row in enumerate(change.itertuples()):
