@@ -69,3 +69,34 @@ def test_a_run_leaves_the_users_random_generator_loggers_and_pandas_options_alon
         assert logging.getLogger("jieba_fast_dat").level == logging.ERROR
     finally:
         logging.getLogger("jieba_fast_dat").setLevel(logging.NOTSET)
+
+
+def test_a_runs_warnings_are_its_own_whatever_the_loggers_level(tmp_path):
+    """With the toolkit's logger set to ERROR by the user, a run's warnings were missing from its manifest and
+    report.html (and not printed, as the user asked); a warning another thread logged during a run was taken for
+    the run's."""
+    import threading
+
+    from toolkit.progress import collected_warnings
+
+    ours = logging.getLogger("toolkit")
+    heard = []
+    handler = logging.Handler()
+    handler.emit = heard.append
+    ours.addHandler(handler)
+    ours.setLevel(logging.ERROR)
+    try:
+        config = toolkit.Config.load(SEEDS_CONFIG, [*NO_FIGURES, "trends.change_from=2016", "trends.bootstrap=20"])
+        result = toolkit.run(config, tmp_path / "out")
+        assert any("trends.change_from = 2016" in w for w in result.manifest["warnings"]), result.manifest["warnings"]
+        assert "trends.change_from = 2016" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+        assert not [r for r in heard if r.levelno < logging.ERROR] and ours.level == logging.ERROR
+    finally:
+        ours.removeHandler(handler)
+        ours.setLevel(logging.NOTSET)
+    with collected_warnings() as warned:
+        ours.warning("this run's")
+        other = threading.Thread(target=ours.warning, args=("another run's, in another thread",))
+        other.start()
+        other.join()
+    assert warned == ["this run's"]

@@ -112,24 +112,34 @@ def raise_kept_interrupt() -> None:
         raise interrupt
 
 
-class _Collect(logging.Handler):
-    def __init__(self, into: list[str]):
-        super().__init__(logging.WARNING)
-        self.into = into
+class _Collect(logging.Filter):
+    """On the toolkit's logger while a run's block runs: keeps the warnings its own thread logs (another run in
+    another thread of the process has its own), and lets through to the handlers what the logger's level let
+    through before the block (a user's ``setLevel(logging.ERROR)`` still silences the warnings, not the report's)."""
 
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        self.into.append(message.removeprefix("warning: "))
+    def __init__(self, into: list[str], thread: int, passes: int):
+        super().__init__()
+        self.into, self.thread, self.passes = into, thread, passes
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING and record.thread == self.thread:
+            self.into.append(record.getMessage().removeprefix("warning: "))
+        return record.levelno >= self.passes
 
 
 @contextmanager
 def collected_warnings():
-    """The toolkit's warnings logged while the block runs, as a list filled as they come (for the manifest and
-    report.html); they are still logged as usual."""
+    """The toolkit's warnings logged by this thread while the block runs, as a list filled as they come (for the
+    manifest and report.html), whatever the toolkit logger's level; they are logged as usual."""
     warnings: list[str] = []
-    handler = _Collect(warnings)
-    log.addHandler(handler)
+    level, passes = log.level, log.getEffectiveLevel()
+    collect = _Collect(warnings, threading.get_ident(), passes)
+    log.addFilter(collect)
+    if passes > logging.WARNING:
+        log.setLevel(logging.WARNING)  # the warnings are made, for the list; the filter keeps them from the handlers
     try:
         yield warnings
     finally:
-        log.removeHandler(handler)
+        log.removeFilter(collect)
+        if passes > logging.WARNING and log.level == logging.WARNING:
+            log.setLevel(level)

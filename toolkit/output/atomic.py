@@ -32,7 +32,7 @@ _MARKER_FORMAT = "toolkit output v3"  # files (name -> SHA-256) and folders the 
 SWEEP_MARKER = ".toolkit-sweep.json"
 _SWEEP_FORMAT = "toolkit sweep v1"
 _NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
-log = logging.getLogger(__name__)
+log = logging.getLogger("toolkit")  # the one logger: a run collects its warnings there (progress.collected_warnings)
 
 
 def _umask() -> int:
