@@ -100,3 +100,21 @@ def test_a_runs_warnings_are_its_own_whatever_the_loggers_level(tmp_path):
         other.start()
         other.join()
     assert warned == ["this run's"]
+
+
+def test_a_fit_refuses_a_config_that_prepares_another_corpus(tmp_path):
+    """prepare(config) then fit(prepared, other) with another lexicon or unit size: the fit was of the first
+    corpus, with the first lexicon's themes, labelled as the second config's."""
+    import shutil
+
+    from toolkit.resources import data_path
+
+    config = toolkit.Config.load(SEEDS_CONFIG, ["model.ensemble=1", "model.keyatm.iterations=20"])
+    prepared = toolkit.prepare(config)
+    lexicon = tmp_path / "lexicon.toml"
+    shutil.copy(data_path("lexicon.toml"), lexicon)
+    for changed, key in ((f"themes.lexicon='{lexicon}'", "themes.lexicon"), ("units.max_chars=100", "units.max_chars")):
+        with pytest.raises(ToolkitError, match=f"the corpus was prepared with {key} = .* prepare it with this config"):
+            toolkit.fit(prepared, config.with_overrides([changed]))
+    fitted = toolkit.fit(prepared, config.with_overrides(["model.keyatm.iterations=30"]))  # the model's own settings: fine
+    assert len(fitted.shares) == len(prepared.units)

@@ -65,6 +65,7 @@ def count_units(prepared: Prepared, config: Config):
 def fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
     """The ensemble of models, topic labels and theme shares of every unit (``counted``: the result of
     ``count_units``, computed here when not given)."""
+    check_prepared_with(prepared, config)
     t = config["themes"]
     vocabulary, counts, in_model = counted or count_units(prepared, config)
     lexicon = prepared.lexicon
@@ -111,6 +112,22 @@ def warn_unconverged(stop: dict | None) -> None:
         stop["rhat"],
         stop["rhat_threshold"],
     )
+
+
+def check_prepared_with(prepared: Prepared, config: Config) -> None:
+    """Refuse a config that would have prepared another corpus than ``prepared`` (another lexicon, unit size,
+    segmenter option, text folder ...): its fit would be of the first config's corpus, labelled as the second's."""
+    from .text.preparation import preparation_settings
+
+    if not prepared.settings:
+        return  # made by hand, not by prepare
+    wanted = preparation_settings(config)
+    for key, value in prepared.settings.items():
+        if wanted.get(key) != value:
+            raise ToolkitError(
+                f"the corpus was prepared with {key} = {value!r} and this config has {wanted.get(key)!r}; prepare it "
+                "with this config (toolkit.prepare(config)) before fitting"
+            )
 
 
 def fit_on_sample(prepared: Prepared, config: Config, counts, in_model: np.ndarray, keywords):

@@ -151,6 +151,7 @@ class Prepared:
     timings: dict[str, float] = field(default_factory=dict)
     cache_stats: dict[str, int | str] = field(default_factory=dict)
     phrases: object = None  # the phrase model joined into ``tokens`` (vocab.phrases), else None
+    settings: dict = field(default_factory=dict)  # what it was prepared with (preparation_settings)
 
 
 @dataclass
@@ -256,7 +257,25 @@ def prepare(config: Config, inputs: Inputs | None = None) -> Prepared:
         with timed(timings, "phrases"):
             phrases = learn_phrases(tokens, min_count=v["phrase_min_count"], threshold=v["phrase_threshold"])
             tokens = apply_phrases(phrases, tokens)
-    return Prepared(corpus, quality, units, tokens, pair_counts, lexicon, segmenter, timings, stats, phrases)
+    return Prepared(
+        corpus, quality, units, tokens, pair_counts, lexicon, segmenter, timings, stats, phrases, preparation_settings(config)
+    )
+
+
+def preparation_settings(config: Config) -> dict[str, object]:
+    """The settings a prepared corpus was made with, by dotted key: the options of the sections that shape it, the
+    files and years it reads, the lexicon and the phrase options (what a fit of it must not be given otherwise)."""
+    settings = {
+        f"{section}.{key}": value
+        for section in SHAPING_SECTIONS
+        for key, value in config[section].items()
+        if key not in ("n_jobs", "name", "near_duplicates")
+    }
+    settings["themes.lexicon"] = str(config.path("themes", "lexicon") or "")
+    for key in ("texts", "metadata"):  # paths as files, not as written
+        settings[f"corpus.{key}"] = str(config.path("corpus", key) or "")
+    settings.update({f"vocab.{k}": v for k, v in config["vocab"].items() if k.startswith("phrase")})
+    return settings
 
 
 BOILERPLATE_WARNING = 0.2  # share of a document's characters removed as boilerplate above which the log says so
