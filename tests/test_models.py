@@ -744,6 +744,29 @@ def test_an_interrupt_while_the_chains_are_handed_to_threads_leaves_no_thread_wa
     assert ended == ["interrupted"] and not caller.is_alive()
 
 
+def test_a_fixed_count_ensemble_sweeps_in_blocks_with_the_same_chains(monkeypatch):
+    """stop = "ceiling" ran the whole burn-in as one block: an interrupt waited for its end (7 s on the State
+    Council reports), as threads finish the piece they were given. It sweeps in blocks of check_every now, the
+    same chains bit for bit as one block."""
+    from toolkit.models import _keyatm, fit_ensemble
+
+    X = planted_counts()
+    keywords = [np.array([0, 1, 2]), np.array([6, 7])]
+    settings = {**ENSEMBLE, "n_jobs": 2, "keyatm": {**ENSEMBLE["keyatm"], "stop": "ceiling", "iterations": 200}}
+    blocks = []
+    advance = _keyatm._advance_on_threads
+    monkeypatch.setattr(
+        _keyatm, "_advance_on_threads", lambda chains, until, workers: (blocks.append(until), advance(chains, until, workers))
+    )
+    models, shares = fit_ensemble(settings, X, keywords=keywords)
+    assert blocks[:-1] == list(range(25, 150 + 1, 25)) and blocks[-1] == 200  # burn-in to 150, then the samples
+    monkeypatch.setattr(_keyatm, "_advance_on_threads", advance)
+    one_block = {**settings, "keyatm": {**settings["keyatm"], "check_every": 1000}}
+    again, shares_again = fit_ensemble(one_block, X, keywords=keywords)
+    for a, b in zip(shares, shares_again):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_split_rhat_sees_chains_that_disagree_or_drift():
     from toolkit.models._keyatm import split_rhat
 

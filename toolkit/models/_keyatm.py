@@ -655,8 +655,9 @@ def run_chains(chains: list[_Chain], pool_map=map, workers: int = 1) -> dict:
                 reason = "converged"
                 break
     if reason == "ceiling":
-        done = ceiling
-        advance(done)
+        while done < ceiling:  # in blocks as above (the same sweeps): an interrupt waits for one block at most
+            done = min(done + every, ceiling)
+            advance(done)
         if ceiling >= 4:
             check(done)
     for chain in chains:
