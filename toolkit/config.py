@@ -81,6 +81,16 @@ def _override_list(overrides) -> list[str]:
     return list(overrides)
 
 
+def _apply_overrides(data: dict, overrides: list[str], source) -> None:
+    """Set each ``section.key=value`` of ``overrides`` in ``data`` (a config's tables, from ``source``)."""
+    for text in overrides:
+        section, key, value = parse_override(text)
+        table = data.setdefault(section, {})
+        if not isinstance(table, dict):
+            raise ToolkitError(f"--set {text}: [{section}] in {source} is not a table")
+        _set_dotted(table, key, value, f"--set {text}")
+
+
 def parse_override(text: str) -> tuple[str, str, Any]:
     """Split ``section.key=value`` into its parts; the value is read as TOML, else as a string."""
     if "=" not in text or "." not in text.split("=", 1)[0]:
@@ -158,12 +168,7 @@ class Config:
                 raise ToolkitError(f"{path} is not valid TOML: {exc}") from None
             except OSError as exc:
                 raise ToolkitError(f"cannot read {path}: {exc.strerror}") from None
-        for text in overrides:
-            section, key, value = parse_override(text)
-            table = data.setdefault(section, {})
-            if not isinstance(table, dict):
-                raise ToolkitError(f"--set {text}: [{section}] in {path} is not a table")
-            _set_dotted(table, key, value, f"--set {text}")
+        _apply_overrides(data, overrides, path)
         if path is None:
             return cls.from_dict(data, source="defaults")
         config = cls.from_dict(data, base_dir=path.parent, source=str(path))
@@ -177,9 +182,7 @@ class Config:
     def with_overrides(self, overrides: list[str] | tuple[str, ...]) -> "Config":
         """A copy with ``section.key=value`` overrides applied, as :meth:`load` applies them to a file's values."""
         data = copy.deepcopy(self.values)
-        for text in _override_list(overrides):
-            section, key, value = parse_override(text)
-            _set_dotted(data.setdefault(section, {}), key, value, f"--set {text}")
+        _apply_overrides(data, _override_list(overrides), self.source)
         return Config.from_dict(data, base_dir=self.base_dir, source=self.source)
 
     def with_values(self, **dotted: Any) -> "Config":

@@ -90,7 +90,9 @@ def _text_source(source: Config | str | Path, overrides=()):
 def _say_skipped(documents: pd.DataFrame) -> None:
     """A warning naming the files a count or concordance leaves out, with their reasons (as a run's
     documents.csv lists them): its numbers are of the used documents only."""
-    missing = documents["reason"].str.startswith("listed in the metadata but the file is missing")
+    from .text.corpus import MISSING_FILE
+
+    missing = documents["reason"].str.startswith(MISSING_FILE)
     skipped = documents[(documents["status"] != "used") & ~missing]
     if len(skipped):
         shown = "; ".join(f"{row.path} ({row.reason})" for row in skipped.head(3).itertuples())

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 
 log = logging.getLogger("toolkit")
+MISSING_FILE = "listed in the metadata but the file is missing"  # the reason of a metadata row without its file
 
 
 def _plain_name(name: str) -> bool:
@@ -606,9 +607,9 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
             ", ".join(conflicts[:3]) + (" ..." if len(conflicts) > 3 else ""),
         )
     by_id = {r["doc_id"]: r["path"] for r in rows}
-    for rel in sorted(listed - set(row_of.values()) - unclear - {r["path"] for r in rows}):
+    for rel in sorted(listed - set(row_of.values()) - unclear):  # a row that is a file's path was taken by it
         row = new_row(rel, meta.loc[rel])
-        row["reason"] = "listed in the metadata but the file is missing"
+        row["reason"] = MISSING_FILE
         if row["doc_id"] in by_id:  # "report" listed, report.txt on disk
             row["reason"] += f"; {by_id[row['doc_id']]} is in the folder: name it so in the metadata"
     _unique_ids(rows)

@@ -14,17 +14,18 @@ _BLOCKS = {
 }  # fmt: skip
 _CELLS = {"td", "th"}  # a table row's cells: one line, the cells apart
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")
+_BLANK = re.compile(r"\s*")
 
 
 def is_page(text: str) -> bool:
     """Whether ``text`` is a whole HTML page (a browser's "save as" renamed to .txt): after any XML declaration and
     comments, it starts with ``<!DOCTYPE html`` or ``<html``. Text with a tag or two in it is not one. Read from
     the start, once (no pattern that could backtrack)."""
-    at = len(text) - len(text.lstrip())
+    at = _BLANK.match(text).end()
     if text.startswith("<?xml", at):
         at = text.find(">", at) + 1 or len(text)
     while True:
-        at += len(text[at : at + 200]) - len(text[at : at + 200].lstrip())  # blank space between comments
+        at = _BLANK.match(text, at).end()  # blank space before and between comments
         if not text.startswith("<!--", at):
             return bool(_START.match(text, at))
         end = text.find("-->", at + 4)
