@@ -118,3 +118,77 @@ def test_a_fit_refuses_a_config_that_prepares_another_corpus(tmp_path):
             toolkit.fit(prepared, config.with_overrides([changed]))
     fitted = toolkit.fit(prepared, config.with_overrides(["model.keyatm.iterations=30"]))  # the model's own settings: fine
     assert len(fitted.shares) == len(prepared.units)
+
+
+def test_stage_functions_given_the_wrong_tables_or_settings_say_so_in_one_line(fast_seeds_run):
+    """A notebook calling a stage function with an empty table, another run's lexicon, a table read back from its
+    CSV or a setting outside its option's rule got a bare KeyError, IndexError, ValueError or AttributeError from
+    deep inside (each call below did); the same rules as the config's, in a ToolkitError that names the argument."""
+    from toolkit.analysis.lexicon import Lexicon
+
+    run = fast_seeds_run
+    units, lexicon = run.units, run.prepared.lexicon
+    modelled = units[units["in_model"]]
+    themes = [*lexicon.names, "other"]
+    refused = {
+        "theme_by_year: no units to tabulate": lambda: toolkit.theme_by_year(modelled.iloc[:0], themes),
+        "theme_by_year: units has no column 创新": lambda: toolkit.theme_by_year(modelled, ["创新"]),
+        "keyword_rates: no units to tabulate": lambda: toolkit.keyword_rates(units.iloc[:0], np.zeros((0, 1)), ["ecology"]),
+        "keyword_rates: keyword_counts is 3 x 1; it needs a row per unit": lambda: toolkit.keyword_rates(
+            units, np.zeros((3, 1)), ["ecology"]
+        ),
+        "yearly_trends: argument level must be a number in \\(0, 1\\), not 95": lambda: toolkit.yearly_trends(
+            units, np.zeros((len(units), len(lexicon.names))), themes, window=(2015, 2022), level=95
+        ),
+        "split_units: argument max_chars must be greater than 0, not 0": lambda: toolkit.split_units(
+            "一句话。" * 30, max_chars=0
+        ),
+        "split_units: argument kind must be one of 'paragraph', 'document', not 'sentence'": lambda: toolkit.split_units(
+            "一句话。", kind="sentence"
+        ),
+        "match must be one of 'exact', 'contains', not 'fuzzy'": lambda: toolkit.label_topics(
+            run.fitted.model.components_, run.fitted.vocabulary, lexicon, match="fuzzy"
+        ),
+        "label_topics: anchors must give each of the 19 topics the index of its theme in the lexicon \\(0 to 0\\)": lambda: (
+            toolkit.label_topics(
+                run.fitted.model.components_,
+                run.fitted.vocabulary,
+                Lexicon(lexicon.themes[:1]),
+                anchors=run.fitted.model.anchors_,
+            )
+        ),
+        "the table names theme 'digital_economy', which the lexicon the figure was given lacks": lambda: toolkit.plot_top_words(
+            run.topics, Lexicon(lexicon.themes[:1])
+        ),
+        "language must be one of 'zh', 'en', not 'fr'": lambda: toolkit.plot_top_words(run.topics, lexicon, language="fr"),
+        "level is the coverage of the intervals, a number in \\(0, 1\\) such as 0.95, not 1.5": lambda: toolkit.plot_theme_shares(
+            run.theme_by_year, lexicon, level=1.5
+        ),
+    }
+    for message, call in refused.items():
+        with pytest.raises(ToolkitError, match=message):
+            call()
+
+
+def test_what_a_notebook_reads_back_or_writes_by_hand_is_taken(fast_seeds_run, tmp_path):
+    """topics.csv read back draws the same top words as the run's table (its word:weight pairs); a boilerplate
+    pattern written as a string is a pattern like a file's line (it was an AttributeError), and a pattern that
+    matches nothing is refused as in a file."""
+    from toolkit.output.tables import write_tables
+
+    run = fast_seeds_run
+    write_tables(tmp_path, topics=run.topics)
+    read_back = pd.read_csv(tmp_path / "topics.csv")
+    drawn, again = (toolkit.plot_top_words(t, run.prepared.lexicon) for t in (run.topics, read_back))
+    labels = [[t.get_text() for t in ax.get_yticklabels()] for ax in drawn.axes]
+    assert labels == [[t.get_text() for t in ax.get_yticklabels()] for ax in again.axes] and "创新" in labels[0]
+    widths = [[round(p.get_width(), 5) for p in ax.patches] for ax in drawn.axes]
+    assert widths == [[round(p.get_width(), 5) for p in ax.patches] for ax in again.axes]
+
+    text = "本报讯 记者王某报道\n武汉市推进生态文明建设，加快发展数字经济。"
+    for patterns in (["^本报讯.*报道$"], "^本报讯.*报道$"):
+        assert (
+            toolkit.Normalizer(boilerplate_patterns=patterns).normalize(text).text == "武汉市推进生态文明建设,加快发展数字经济。"
+        )
+    with pytest.raises(ToolkitError, match="matches the empty string"):
+        toolkit.Normalizer(boilerplate_patterns=["(本报讯)?"])

@@ -21,6 +21,7 @@ _EXPORTS = {  # a name: its module, or "module:that module's name for it"
     "load_corpus": "text.corpus",
     "Corpus": "text.corpus",
     "decode": "text.decoding",
+    "Unreadable": "text.decoding",
     "Normalizer": "text.normalize",
     "to_simplified": "text.normalize",
     "split_units": "text.units",

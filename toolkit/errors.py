@@ -13,3 +13,12 @@ class ToolkitError(Exception):
 class Terminated(KeyboardInterrupt):
     """SIGTERM (``kill``, ``timeout``, a batch scheduler), raised in the main thread so that a run stops as
     after Ctrl-C: its temporary folder removed, its worker processes stopped, earlier outputs untouched."""
+
+
+def require_columns(table, columns, function: str, name: str) -> None:
+    """Raise ToolkitError when ``table`` (argument ``name`` of ``function``) lacks any of ``columns``: a notebook that
+    passes the wrong table gets a sentence that names what is missing, not pandas' KeyError from deep inside."""
+    missing = [str(c) for c in dict.fromkeys(columns) if c not in table.columns]
+    if missing:
+        have = ", ".join(map(str, table.columns[:30])) + (" ..." if len(table.columns) > 30 else "")
+        raise ToolkitError(f"{function}: {name} has no column {', '.join(missing)} (its columns: {have or 'none'})")

@@ -31,8 +31,9 @@ class Option:
     item: type = str  # type of the items of a list
     path: bool = False
 
-    def validate(self, name: str, value: Any) -> None:
-        """Raise ToolkitError naming ``name`` when ``value`` is of the wrong type or breaks the rule."""
+    def validate(self, name: str, value: Any, *, subject: str = "config key") -> None:
+        """Raise ToolkitError naming ``name`` (a ``subject``: a config key, or a function's argument) when ``value``
+        is of the wrong type or breaks the rule."""
         kind = self.kind or type(self.default)
         kinds = kind if isinstance(kind, tuple) else (kind,)
         ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
@@ -40,18 +41,25 @@ class Option:
             ok = all(isinstance(v, self.item) and not (isinstance(v, bool) and self.item is not bool) for v in value)
         if not ok:
             items = (" of integers" if self.item is int else " of strings") if kind is list else ""
-            raise ToolkitError(f"config key {name} must be {_type_name(kind)}{items}, not {value!r}; {self.help}")
+            raise ToolkitError(f"{subject} {name} must be {_type_name(kind)}{items}, not {value!r}; {self.help}")
         values = value if kind is list else [value]
         if any(isinstance(v, float) and not math.isfinite(v) for v in values):
             shown = next(v for v in values if isinstance(v, float) and not math.isfinite(v))
             rule = f" ({self.rule})" if self.rule else ""
-            raise ToolkitError(f"config key {name} must be a finite number{rule}, not {shown!r}; {self.help}")
+            raise ToolkitError(f"{subject} {name} must be a finite number{rule}, not {shown!r}; {self.help}")
         if self.check is not None:
             bad = [v for v in values if not self.check(v)]
             if bad:
                 shown = bad[0] if kind is list else value
                 each = "each item of " if kind is list else ""
-                raise ToolkitError(f"config key {each}{name} must be {self.rule}, not {shown!r}; {self.help}")
+                raise ToolkitError(f"{subject} {each}{name} must be {self.rule}, not {shown!r}; {self.help}")
+
+
+def check_arguments(function: str, options: dict[str, Option], **values: Any) -> None:
+    """Check the arguments of a stage ``function`` that are the options of its config section (``options``) by
+    the rules of those options: a notebook's call gets the one-line error a config gets."""
+    for name, value in values.items():
+        options[name].validate(name, value, subject=f"{function}: argument")
 
 
 def _type_name(kind) -> str:

@@ -130,6 +130,9 @@ def _no_control_characters(path: Path, theme: str, key: str, text: str) -> None:
         raise ToolkitError(f"lexicon {path}: {where} holds the control character {bad!r}; remove it")
 
 
+MATCHES = ("exact", "contains")  # how a vocabulary word counts for a theme (themes.match)
+
+
 def word_themes(lexicon: Lexicon, vocabulary: list[str], match: str = "exact") -> dict[str, str]:
     """The theme of each vocabulary word that has one.
 
@@ -138,6 +141,8 @@ def word_themes(lexicon: Lexicon, vocabulary: list[str], match: str = "exact") -
     ecology through 污染); beware: 文化大革命 then counts for culture through 文化. A listed word always wins;
     ties between themes go to the first theme listed.
     """
+    if match not in MATCHES:
+        raise ToolkitError(f"match must be one of {', '.join(map(repr, MATCHES))}, not {match!r}")
     exact: dict[str, str] = {}
     for theme in lexicon.themes:
         for w in theme.words:

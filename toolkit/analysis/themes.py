@@ -9,7 +9,7 @@ import numpy as np
 
 from ..errors import ToolkitError
 from ..options import OPEN_FRACTION, POSITIVE, Option, choice
-from .lexicon import OTHER, Lexicon, word_themes
+from .lexicon import MATCHES, OTHER, Lexicon, word_themes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -25,7 +25,7 @@ OPTIONS = {
         "A word counts for a theme if it is one of its words or matches one of its patterns "
         "('exact'), or also if it contains one of its words ('contains': 文化大革命 then counts "
         "for culture).",
-        *choice("exact", "contains"),
+        *choice(*MATCHES),
     ),
 }
 
@@ -52,9 +52,20 @@ def label_topics(
     """
     import pandas as pd
 
+    if np.ndim(components) != 2 or np.shape(components)[1] != len(vocabulary):
+        raise ToolkitError(
+            f"label_topics: components are {np.shape(components)}; they need a column per word of the vocabulary "
+            f"({len(vocabulary)})"
+        )
     themes_of = word_themes(lexicon, vocabulary, match)
     column = np.array([lexicon.names.index(themes_of[w]) if w in themes_of else -1 for w in vocabulary])
     anchors = np.full(len(components), -1) if anchors is None else np.asarray(anchors)
+    if len(anchors) != len(components) or (anchors >= len(lexicon.names)).any():
+        raise ToolkitError(
+            f"label_topics: anchors must give each of the {len(components)} topics the index of its theme in the lexicon "
+            f"(0 to {len(lexicon.names) - 1}) or -1 for a free topic, not {anchors.tolist()}: a model fitted with "
+            "another lexicon?"
+        )
     anchored_model = bool((anchors >= 0).any())
     rows = []
     for k, weights in enumerate(components):

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import ToolkitError
-from ..options import NON_NEGATIVE, POSITIVE, PROBABILITY, Option
+from ..errors import ToolkitError, require_columns
+from ..options import NON_NEGATIVE, POSITIVE, PROBABILITY, Option, check_arguments
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -354,7 +354,8 @@ def theme_by_year(units: pd.DataFrame, themes: list[str], *, years: tuple[int, i
     """
     import pandas as pd
 
-    first, last = years if years else (int(units["year"].min()), int(units["year"].max()))
+    require_columns(units, ["year", "doc_id", "n_tokens", *themes], "theme_by_year", "units")
+    first, last = _window(units, years, "theme_by_year")
     rows = []
     for year in range(first, last + 1):
         in_year = units[units["year"] == year]
@@ -375,6 +376,15 @@ def theme_by_year(units: pd.DataFrame, themes: list[str], *, years: tuple[int, i
     return pd.DataFrame(rows)
 
 
+def _window(units: pd.DataFrame, years: tuple[int, int] | None, function: str) -> tuple[int, int]:
+    """The years a table over time spans: ``years``, else the units' first to last."""
+    if years:
+        return int(years[0]), int(years[1])
+    if not len(units):
+        raise ToolkitError(f"{function}: no units to tabulate (give years=(first, last) for a table of empty years)")
+    return int(units["year"].min()), int(units["year"].max())
+
+
 # ----- keywords --------------------------------------------------------------------------------------------
 
 
@@ -388,7 +398,13 @@ def keyword_rates(
     """
     import pandas as pd
 
-    first, last = years if years else (int(units["year"].min()), int(units["year"].max()))
+    require_columns(units, ["year", "n_tokens"], "keyword_rates", "units")
+    if np.shape(keyword_counts) != (len(units), len(themes)):
+        raise ToolkitError(
+            f"keyword_rates: keyword_counts is {' x '.join(map(str, np.shape(keyword_counts)))}; it needs a row per unit and a "
+            f"column per theme ({len(units)} x {len(themes)})"
+        )
+    first, last = _window(units, years, "keyword_rates")
     n_years = last - first + 1
     year_of_unit = units["year"].to_numpy(dtype=np.int64) - first
     in_window = (year_of_unit >= 0) & (year_of_unit < n_years)
@@ -502,6 +518,8 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
     """
     import pandas as pd
 
+    check_arguments("yearly_trends", OPTIONS, bootstrap=bootstrap, level=level)
+    require_columns(units, ["doc_id", "year", "n_tokens", "in_model", *themes, *([by] if by else [])], "yearly_trends", "units")
     periods = periods or {}
     # the columns the tables read, so that no copy of other columns (the units' text) is made
     columns = [c for c in dict.fromkeys(("doc_id", "year", "n_tokens", by, *themes)) if c and c in units.columns]

@@ -192,15 +192,23 @@ def load_boilerplate_patterns(extra_files: list[Path] | tuple[Path, ...] = ()) -
             raise ToolkitError(f"cannot read boilerplate patterns {path}: {exc.strerror}") from None
         for n, line in enumerate(lines, 1):
             if line.strip() and not line.lstrip().startswith("#"):
-                pattern = UserPattern(line.strip(), f"{path}:{n}: boilerplate pattern")
-                if pattern.search("") is not None:
-                    raise ToolkitError(
-                        f"{path}:{n}: boilerplate pattern {pattern.pattern!r} matches the empty "
-                        "string, so it would find something in every line; make it match at least "
-                        "one character (no ? or * around the whole pattern)"
-                    )
-                patterns.append(pattern)
+                patterns.append(boilerplate_pattern(line.strip(), f"{path}:{n}: boilerplate pattern"))
     return patterns
+
+
+def boilerplate_pattern(pattern: str, where: str = "boilerplate pattern") -> UserPattern:
+    """A boilerplate-line pattern (a regex), run with a time limit; refused when it matches the empty string."""
+    from ..errors import ToolkitError
+
+    if not isinstance(pattern, str):
+        raise ToolkitError(f"{where} must be a regular expression (a string), not {pattern!r}")
+    compiled = UserPattern(pattern, where)
+    if compiled.search("") is not None:
+        raise ToolkitError(
+            f"{where} {pattern!r} matches the empty string, so it would find something in every line; make it "
+            "match at least one character (no ? or * around the whole pattern)"
+        )
+    return compiled
 
 
 # A line where a boilerplate pattern matches is dropped whole when it is short (a credit, a comment-box count,
@@ -225,7 +233,8 @@ class Normalized:
 
 @dataclass
 class Normalizer:
-    """Turns raw text into clean simplified text. Parameters mirror the ``[normalize]`` config section."""
+    """Turns raw text into clean simplified text. Parameters mirror the ``[normalize]`` config section;
+    ``boilerplate_patterns`` are regexes (strings, or compiled) of the lines to drop, the shipped ones when None."""
 
     to_simplified: bool = True
     repair_mojibake: bool = True
@@ -237,6 +246,11 @@ class Normalizer:
     def __post_init__(self):
         if self.boilerplate_patterns is None:
             self.boilerplate_patterns = load_boilerplate_patterns()
+        else:
+            given = self.boilerplate_patterns
+            given = [given] if isinstance(given, str) or hasattr(given, "finditer") else given  # one, not its characters
+            # strings compiled as a file's lines are; compiled patterns (UserPattern, re, regex) taken as they are
+            self.boilerplate_patterns = [p if hasattr(p, "finditer") else boilerplate_pattern(p) for p in given]
 
     def normalize(self, text: str) -> Normalized:
         """Normalise ``text``; idempotent (normalising the result again changes nothing)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..errors import ToolkitError
-from ..options import NON_NEGATIVE, POSITIVE, Option, choice
+from ..options import NON_NEGATIVE, POSITIVE, Option, check_arguments, choice
 from .normalize import HAN
 
 OPTIONS = {
@@ -136,6 +136,7 @@ def split_units(
     longer than that by length: :func:`_split_long`), and units under
     ``min_chars`` merge into the next unit (the last one into the previous), so headings join their text.
     """
+    check_arguments("split_units", OPTIONS, kind=kind, max_chars=max_chars, min_chars=min_chars)
     if join_lines:
         text = join_broken_lines(text)[0]
     if kind == "document":

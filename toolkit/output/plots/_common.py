@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...analysis.lexicon import OTHER, Lexicon
+from ...errors import ToolkitError
 from .. import atomic
 from ..fonts import rc_params
 
@@ -154,11 +155,33 @@ _PALETTE = [
 ]
 
 
+class _ThemeColors(dict):
+    """Each theme's colour; a theme the lexicon lacks is a ToolkitError that says so (a table of one run drawn
+    with another run's lexicon), not a KeyError."""
+
+    def __missing__(self, theme):
+        names = ", ".join(name for name in self if name != OTHER)
+        raise ToolkitError(
+            f"the table names theme {theme!r}, which the lexicon the figure was given lacks (its themes: {names}); "
+            "draw it with the lexicon of the run it comes from (RunResult.prepared.lexicon)"
+        )
+
+
 def theme_colors(lexicon: Lexicon) -> dict[str, str]:
     """A fixed colour per theme, in lexicon order; ``other`` is grey."""
-    colors = {name: _PALETTE[i % len(_PALETTE)] for i, name in enumerate(lexicon.names)}
+    colors = _ThemeColors({name: _PALETTE[i % len(_PALETTE)] for i, name in enumerate(lexicon.names)})
     colors[OTHER] = "#7f7f7f"
     return colors
+
+
+def _labels(language: str, level: float | None = None) -> dict[str, str]:
+    """The figures' labels in ``language`` ('zh' or 'en'); a figure with intervals gives their coverage, ``level``,
+    which is checked here whether or not its table has intervals to draw."""
+    if language not in _TEXT:
+        raise ToolkitError(f"language must be one of {', '.join(map(repr, _TEXT))}, not {language!r}")
+    if level is not None:
+        percent(level)
+    return _TEXT[language]
 
 
 @contextmanager
@@ -200,6 +223,8 @@ def year_ticks(years, max_ticks: int = 8) -> list[int]:
 
 def percent(level: float) -> str:
     """An interval's coverage as a label: 0.95 -> '95%', 0.9 -> '90%', 0.995 -> '99.5%'."""
+    if not 0 < level < 1:
+        raise ToolkitError(f"level is the coverage of the intervals, a number in (0, 1) such as 0.95, not {level!r}")
     return f"{level * 100:.4g}%"
 
 

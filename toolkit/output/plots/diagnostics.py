@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...analysis.lexicon import Lexicon
-from ._common import _PALETTE, _TEXT, _fit_y, _heading, _new_figure, _small_multiples, _year_axis, theme_colors
+from ._common import _PALETTE, _fit_y, _heading, _labels, _new_figure, _small_multiples, _year_axis, theme_colors
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -20,7 +20,7 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
     the threshold a theme needs, and which themes are not validated (and the first reason why)."""
     from ...analysis.diagnostics import VALIDATION_RULES
 
-    text = _TEXT[language]
+    text = _labels(language)
     rows = diagnostics[diagnostics["theme"].isin(lexicon.names)].iloc[::-1]
     y = np.arange(len(rows))
     with _new_figure(10, 0.55 * len(rows) + 1.8) as fig:
@@ -49,7 +49,7 @@ def plot_model_vs_keywords(
     shares: pd.DataFrame, rates: pd.DataFrame, agreement: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = ""
 ) -> Figure:
     """Per theme: the model's share (line, left axis) beside its keyword rate (bars, right axis), with r."""
-    text = _TEXT[language]
+    text = _labels(language)
     colors = theme_colors(lexicon)
     r_of = agreement.set_index("theme")["pearson_r"]
     themes = lexicon.names
@@ -84,7 +84,7 @@ def plot_lexicon_sensitivity(
     """Per theme (lexicon_sensitivity.csv), the ``n_words`` keywords whose removal moves the theme's yearly (or
     group) shares most: one bar each, the largest change of a share, labelled with the word and the year or group
     where it happens. A theme whose bars are long rests on those words."""
-    text = _TEXT[language]
+    text = _labels(language)
     colors = theme_colors(lexicon)
     themes = [t for t in lexicon.names if t in set(sensitivity["theme"])]
     rows = [
@@ -126,7 +126,7 @@ def plot_sweep(table: pd.DataFrame, *, heldout: dict[str, str] | None = None, la
     a line per kind and value of any other grid setting in ``table`` (its ``section.key`` columns, as
     ``vocab.min_df``), never pooled over them. ``heldout`` names the held-out measures in ``table`` and whether
     "lower" or "higher" is better."""
-    text = _TEXT[language]
+    text = _labels(language)
     arrows = {"lower": "↓", "higher": "↑"}
     candidates = _SWEEP_METRICS + [(m, f"held-out {m.replace('_', ' ')} {arrows.get(d, '')}") for m, d in (heldout or {}).items()]
     metrics = [(m, label) for m, label in candidates if m in table.columns and table[m].notna().any()]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...analysis.lexicon import OTHER, Lexicon
-from ._common import _TEXT, _heading, _new_figure, short_labels, theme_colors
+from ._common import _heading, _labels, _new_figure, short_labels, theme_colors
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,7 +21,7 @@ def plot_document_themes(
     shares. With more than ``max_documents`` documents, that many are drawn, evenly spaced in date order, and the
     title says so. A long title is shortened with an ellipsis where it still differs from the others
     (:func:`short_labels`); the full titles are in document_themes.csv."""
-    text = _TEXT[language]
+    text = _labels(language)
     colors = theme_colors(lexicon)
     themes = [t for t in [*lexicon.names, OTHER] if t in shares.columns]
     shown = shares

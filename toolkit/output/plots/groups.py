@@ -10,10 +10,10 @@ import numpy as np
 from ...analysis.lexicon import OTHER, Lexicon
 from ._common import (
     _PALETTE,
-    _TEXT,
     _category_axis,
     _fit_y,
     _heading,
+    _labels,
     _say,
     _series,
     _small_multiples,
@@ -55,7 +55,7 @@ def _panels(
     as in :func:`plot_theme_shares`: the panels compare groups (or periods) within a theme, and themes differ by
     an order of magnitude (``other`` near 0.4, a small theme near 0.01), so one axis for all would flatten the
     small themes. The title says so."""
-    text = _TEXT[language]
+    text = _labels(language, level)
     colors = theme_colors(lexicon)
     themes = [t for t in [*lexicon.names, OTHER] if t in set(table["theme"])]
     time = "year" if "year" in table.columns else "period" if "period" in table.columns and column != "period" else None
@@ -158,7 +158,7 @@ def plot_effects(
     largest interval: themes differ by an order of magnitude, and the figure compares groups within a theme."""
     import pandas as pd
 
-    text = _TEXT[language]
+    text = _labels(language, level)
     x = [c for c in expected.columns if c not in ("theme", "group", "expected", "low", "high", "supported")][0]
     themes = [t for t in lexicon.names if t in set(expected["theme"])]
     groups = list(dict.fromkeys(expected["group"].fillna("")))

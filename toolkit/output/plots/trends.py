@@ -10,10 +10,10 @@ import numpy as np
 from ...analysis.lexicon import OTHER, Lexicon
 from ...errors import ToolkitError
 from ._common import (
-    _TEXT,
     _fit_y,
     _heading,
     _isolated,
+    _labels,
     _new_figure,
     _say,
     _series,
@@ -42,7 +42,7 @@ def plot_theme_shares(
     shares differ by more than an order of magnitude between themes (``other`` near 0.4, a small theme near
     0.01), and one axis for all would flatten the small themes into the floor. The title says so; the heatmap
     and the stacked figure compare themes on one scale."""
-    text = _TEXT[language]
+    text = _labels(language, level)
     colors = theme_colors(lexicon)
     themes = [t for t in [*lexicon.names, OTHER] if t in set(table["theme"])]
     years = sorted(table["year"].unique())
@@ -109,7 +109,7 @@ def plot_theme_lines(
     """Theme share by year, one line per theme in one panel with its ``level`` band (an error bar for a year
     alone between gaps); years without data are gaps, a year resting on one document has hollow markers.
     Counts under the axis when they fit."""
-    text = _TEXT[language]
+    text = _labels(language, level)
     colors = theme_colors(lexicon)
     with _new_figure(9, 5.2) as fig:
         ax = fig.add_subplot()
@@ -180,7 +180,7 @@ def _pivot(table: pd.DataFrame, lexicon: Lexicon, column: str = "share") -> pd.D
 def plot_theme_area(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "") -> Figure:
     """Theme shares of each year stacked to 1, one bar per year: a year without data has no bar (a gap), and an
     isolated year is as visible as any other."""
-    text = _TEXT[language]
+    text = _labels(language)
     colors = theme_colors(lexicon)
     wide = _pivot(table, lexicon).dropna(how="all")
     with _new_figure(9, 5) as fig:
@@ -209,7 +209,7 @@ def plot_theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, *, language: str =
     """Year x theme heatmap of shares: one column per year with data (a long span with few such years is not
     stretched over its empty years), a white rule where years without data lie between two columns, each cell
     labelled while the cells are wide enough to read."""
-    text = _TEXT[language]
+    text = _labels(language)
     wide = _pivot(table, lexicon).dropna(how="all")
     years = wide.index.to_numpy()
     n = max(len(years), 1)
@@ -252,7 +252,7 @@ def plot_change(change: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh",
     a filled marker in the theme's colour, the others hollow and grey."""
     import matplotlib
 
-    text = _TEXT[language]
+    text = _labels(language, level)
     colors = theme_colors(lexicon)
     change = change[change["theme"] != OTHER].iloc[::-1]
     if change.empty:

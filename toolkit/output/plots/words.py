@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...analysis.lexicon import OTHER, Lexicon
-from ._common import _PALETTE, _TEXT, _heading, _new_figure, _small_multiples, _year_axis, ordered, theme_colors, wrap
+from ...errors import ToolkitError, require_columns
+from ._common import _PALETTE, _heading, _labels, _new_figure, _small_multiples, _year_axis, ordered, theme_colors, wrap
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -16,7 +17,7 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
     """How each theme is worded in each period (theme_words.csv): a grid with a row per theme and a column per
     period, each cell the theme's top words there; a word new to the theme's list is in its colour. The periods
     keep the table's order (years sorted); the title, the period names and the theme labels wrap to fit."""
-    text = _TEXT[language]
+    text = _labels(language)
     colors = theme_colors(lexicon)
     words = words[words["rank"] <= n_words]
     themes = [t for t in [*lexicon.names, OTHER] if t in set(words["theme"])]
@@ -72,14 +73,16 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
 
 
 def plot_top_words(topics: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 10, language: str = "zh", title: str = "") -> Figure:
-    """One small bar chart per topic with its top words, coloured by the topic's theme."""
-    text = _TEXT[language]
+    """One small bar chart per topic with its top words, coloured by the topic's theme. ``topics``: a run's
+    (``RunResult.topics``: lists of top words and their weights), or topics.csv read back (``word:weight ...``)."""
+    text = _labels(language)
+    require_columns(topics, ["topic", "theme", "top_words"], "plot_top_words", "topics")
     colors = theme_colors(lexicon)
     n_topics = len(topics)
     with _small_multiples(n_topics, min(5, n_topics), panel=(2.4, 0.25 * n_words), row_extra=0.6, margin=0.5) as grid:
         for ax, (_, row) in zip(grid.axes, topics.iterrows()):
-            words = row["top_words"][:n_words][::-1]
-            weights = row["top_weights"][:n_words][::-1]
+            words, weights = _top_words(row)
+            words, weights = words[:n_words][::-1], weights[:n_words][::-1]
             ax.barh(range(len(words)), weights, color=colors[row["theme"]])
             ax.set_yticks(range(len(words)))
             ax.set_yticklabels(words, fontsize=8)
@@ -89,11 +92,33 @@ def plot_top_words(topics: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 10,
     return grid.fig
 
 
+def _top_words(row) -> tuple[list[str], list[float]]:
+    """A topic's top words and their weights: the lists of a run's topics table, or topics.csv's ``word:weight``
+    pairs."""
+    if "top_weights" in row.index:
+        return list(row["top_words"]), [float(w) for w in row["top_weights"]]
+    pairs = [pair.rpartition(":") for pair in str(row["top_words"]).split()]
+    if not all(sep and _is_number(weight) for _, sep, weight in pairs):
+        raise ToolkitError(
+            f"plot_top_words: topic {row['topic']}'s top_words are neither lists with top_weights (RunResult.topics) "
+            f"nor topics.csv's 'word:weight' pairs: {str(row['top_words'])[:60]!r}"
+        )
+    return [word for word, _, _ in pairs], [float(weight) for _, _, weight in pairs]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def plot_term_counts(counts: pd.DataFrame, *, language: str = "zh", title: str = "") -> Figure:
     """Each tracked term's occurrences per 10,000 characters by year (term_counts.csv): one panel per term,
     each with its own y axis (terms differ in frequency by orders of magnitude), a dot for every year with
     documents (years without are gaps)."""
-    text = _TEXT[language]
+    text = _labels(language)
     terms = list(dict.fromkeys(counts["term"]))
     years = sorted(counts["year"].unique())
     with _small_multiples(len(terms), min(3, max(len(terms), 1)), panel=(3.6, 2.3), margin=0.8, sharex=True) as grid:
