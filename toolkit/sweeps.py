@@ -367,8 +367,9 @@ def _collect(out_dir: Path, runs) -> pd.DataFrame:
 POINT_KEYS = ("model.kind", "model.n_topics", "model.random_state")  # what the recommendation names, and the seed
 
 
-def _settings(table: pd.DataFrame) -> list[str]:
-    """The grid's settings in ``table`` besides the kind, the number of topics and the seed (vocab.min_df ...)."""
+def grid_settings(table: pd.DataFrame) -> list[str]:
+    """The grid's settings in a sweep ``table`` besides the kind, the number of topics and the seed (vocab.min_df
+    ...): each value of one is another point of the grid (the recommendation's and the figure's)."""
     return [c for c in table.columns if "." in c and c not in POINT_KEYS]
 
 
@@ -383,7 +384,7 @@ def recommend(table: pd.DataFrame, skipped: list | None = None) -> str:
     it), and whether the seeds were evidence at all (seeds that gave the same topics and scores are one run,
     whatever their number). Only seeds are pooled: runs that differ in another setting are other points."""
     lines = ["# Recommendation", ""]
-    settings = _settings(table)
+    settings = grid_settings(table)
     summary = (
         table.groupby(["kind", "n_topics", *settings], dropna=False)
         .agg(

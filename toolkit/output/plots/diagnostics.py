@@ -130,7 +130,9 @@ def plot_sweep(table: pd.DataFrame, *, heldout: dict[str, str] | None = None, la
     arrows = {"lower": "↓", "higher": "↑"}
     candidates = _SWEEP_METRICS + [(m, f"held-out {m.replace('_', ' ')} {arrows.get(d, '')}") for m, d in (heldout or {}).items()]
     metrics = [(m, label) for m, label in candidates if m in table.columns and table[m].notna().any()]
-    settings = [c for c in table.columns if "." in c and c not in ("model.kind", "model.n_topics", "model.random_state")]
+    from ...sweeps import grid_settings
+
+    settings = grid_settings(table)
     series = list(table.groupby(["kind", *settings], sort=True, dropna=False))
     colors = {key: _PALETTE[i % len(_PALETTE)] for i, (key, _) in enumerate(series)}
     with _small_multiples(len(metrics), 3, panel=(4.2, 3.0), margin=0.6) as grid:
