@@ -192,3 +192,25 @@ def test_what_a_notebook_reads_back_or_writes_by_hand_is_taken(fast_seeds_run, t
         )
     with pytest.raises(ToolkitError, match="matches the empty string"):
         toolkit.Normalizer(boilerplate_patterns=["(本报讯)?"])
+
+
+def test_an_interrupted_run_leaves_no_thread_behind_in_the_process(tmp_path, monkeypatch):
+    """Each run interrupted while its figures were queued for the drawing workers left a thread (the worker pool's
+    queue feeder, blocked for ever writing to a pipe nobody read) and its pipe in a notebook's kernel. Here Ctrl-C
+    lands right after the first figures were handed over, three times."""
+    import threading
+
+    import toolkit.pipeline
+
+    config = toolkit.Config.load(SEEDS_CONFIG, ["model.ensemble=1", "model.keyatm.iterations=40", "figures.ldavis=false"])
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(toolkit.pipeline, "lexicon_evidence", interrupted)  # the stage after the first figures
+    before = {thread.ident for thread in threading.enumerate()}
+    for attempt in range(3):
+        with pytest.raises(KeyboardInterrupt):
+            toolkit.run(config, tmp_path / f"out{attempt}")
+    left = [thread.name for thread in threading.enumerate() if thread.ident not in before]
+    assert left == [] and not any((tmp_path / f"out{attempt}").exists() for attempt in range(3)), left

@@ -45,11 +45,36 @@ def kill_executor(executor) -> None:
             previous(args)
 
     threading.excepthook = quiet_manager
+    call_queue = getattr(executor, "_call_queue", None)
     try:
         executor.shutdown(wait=True, kill_workers=True)
     finally:
         if threading.excepthook is quiet_manager:
             threading.excepthook = previous
+    _drain(call_queue)
+
+
+def _drain(call_queue) -> None:
+    """Let the feeder thread of a killed executor's ``call_queue`` end. Killed with jobs still queued (an
+    interrupted run's figures, whose tables fill the pipe), that thread stayed blocked for ever writing to a pipe
+    nobody read (the queue's read end is this process's): each interrupted run left a thread and its pipe in a
+    notebook's kernel. What it still writes is read and dropped here until it reaches the end of the queue."""
+    feeder = getattr(call_queue, "_thread", None)
+    reader = getattr(call_queue, "_reader", None)
+    if feeder is None or reader is None:
+        return
+    call_queue.close()  # the end of the queue, if the shutdown had not put it there
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while feeder.is_alive() and time.monotonic() < deadline:
+        try:
+            if reader.poll(0.05):
+                reader.recv_bytes()
+        except (OSError, EOFError):  # the thread closed the pipe as it ended
+            break
+    feeder.join(timeout=1)
+
+
+DRAIN_SECONDS = 10  # at most this long to read what a killed executor's feeder thread still writes
 
 
 def timed_call(function, *args, **kwargs) -> tuple[object, float]:
