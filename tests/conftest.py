@@ -100,17 +100,18 @@ class CliResult:
 
 def cli(*args, cwd: Path | None = None) -> CliResult:
     """``toolkit ARGS`` run in this process by ``toolkit.cli.main``, its output captured as a terminal would show
-    it: stdout, and on stderr the one-line errors and the log (as ``main`` sets it up in a fresh process, the
-    message alone). For the tests whose point is not a fresh interpreter, a signal or the process's own exit."""
+    it: stdout, and on stderr the one-line errors and the log (as ``main`` sets it up in a fresh process: the
+    message, a warning's after ``warning: ``). For the tests whose point is not a fresh interpreter, a signal or
+    the process's own exit."""
     import contextlib
     import io
     import logging
 
-    from toolkit.cli import main
+    from toolkit.cli import LogFormat, main
 
     out, err = io.StringIO(), io.StringIO()
     handler = logging.StreamHandler(err)
-    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.setFormatter(LogFormat())
     root, ours = logging.getLogger(), logging.getLogger("toolkit")
     level = ours.level
     root.addHandler(handler)

@@ -8,7 +8,7 @@ import pytest
 from toolkit.cli import build_parser, main
 from toolkit.explore import normalize_file, tokenize_file
 
-from .conftest import FAST, ROOT, SEEDS, cli, python_process, toolkit_process, write_config
+from .conftest import FAST, NO_FIGURES, ROOT, SEEDS, add_document, cli, python_process, toolkit_process, write_config
 
 SEED_004 = SEEDS / "004_1467077b33d2f3ae.txt"
 
@@ -49,6 +49,25 @@ def test_run_writes_the_output_folder(tmp_path):
     report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert report.count("<img ") == 2 and "<h2>theme_shares</h2>" in report and "<h2>top_words</h2>" in report
     assert (tmp_path / "out" / "theme_by_group.csv").is_file()  # the tables are all written (theme_groups's too)
+
+
+def test_every_warning_on_stderr_says_it_is_one(small_corpus, tmp_path):
+    """Some warnings were printed as bare sentences (a near-duplicate pair, a skipped future date), others after
+    ``warning: ``; the CLI now says it for every warning, and the manifest keeps the sentences alone."""
+    import json
+
+    text = SEED_004.read_text(encoding="utf-8")
+    add_document(small_corpus, "copy.txt", text + "\n另外补充一句话。", "副本", "2016-05-01")  # a near-duplicate
+    add_document(small_corpus, "future.txt", text[: len(text) // 2], "未来", "2099-01-01")  # skipped: after today
+    config = write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv")
+    result = cli("-q", "run", config, "--out", tmp_path / "out", *(arg for setting in NO_FIGURES for arg in ("--set", setting)))
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    said = [line for line in lines if "pair(s) of near-duplicate documents" in line or "document(s) dated after" in line]
+    assert len(said) == 2 and all(line.startswith("warning: ") for line in said), lines
+    warnings = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["warnings"]
+    assert any("pair(s) of near-duplicate documents" in w for w in warnings)
+    assert not any(w.startswith("warning") for w in warnings), warnings
 
 
 @pytest.mark.parametrize(

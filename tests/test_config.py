@@ -70,6 +70,7 @@ def test_committed_configs_load_and_their_saved_copies_parse(tmp_path):
         ({"corpus": {"pattern": "../*.txt"}}, "corpus.pattern '../*.txt' leaves the text folder"),
         ({"corpus": {"pattern": "/etc/*"}}, "is an absolute path"),
         ({"corpus": {"pattern": ""}}, "corpus.pattern is empty"),
+        ({"corpus": {"encoding": "klingon"}}, "corpus.encoding 'klingon' is no encoding Python knows; use 'auto' or e.g."),
         ({"model": {"keyatm": {"beta": float("inf")}}}, "model.keyatm.beta must be a finite number (greater than 0), not inf"),
         ({"vocab": {"max_df": float("nan")}}, "vocab.max_df must be a finite number (a fraction in (0, 1]), not nan"),
         ({"trends": {"level": 1}}, "trends.level must be a number in (0, 1), not 1"),

@@ -263,7 +263,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _utf8_streams()
         args = build_parser().parse_args(argv)
-        logging.basicConfig(format="%(message)s", stream=sys.stderr)
+        root = logging.getLogger()
+        if not root.handlers:  # as logging.basicConfig: not over a host's own (a notebook's, a test's)
+            stream = logging.StreamHandler(sys.stderr)
+            stream.setFormatter(LogFormat())
+            root.addHandler(stream)
         logging.getLogger("toolkit").setLevel(logging.WARNING if args.quiet else logging.INFO)
         if args.command != "config":
             _quiet_libraries()
@@ -373,6 +377,15 @@ def _dispatch(args) -> int:
         for unit_tokens in explore.tokenize_file(args.path, config):
             sys.stdout.write(" ".join(unit_tokens) + "\n")
     return 0
+
+
+class LogFormat(logging.Formatter):
+    """The log on stderr: each message alone, a warning's after ``warning: `` (said here, for every warning, not
+    by each message)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = super().format(record)
+        return f"warning: {message}" if record.levelno == logging.WARNING else message
 
 
 def _inputs_beside(args):

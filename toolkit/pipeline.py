@@ -105,7 +105,7 @@ def warn_unconverged(stop: dict | None) -> None:
     if stop["rhat"] < stop["rhat_threshold"]:
         return
     log.warning(
-        "warning: the chains did not meet the convergence check by the burn-in's ceiling of %d sweeps (largest "
+        "the chains did not meet the convergence check by the burn-in's ceiling of %d sweeps (largest "
         "split-R-hat of the topic shares %.2f, threshold %s): shares may still move with more sweeps "
         "(model.keyatm.iterations), and the intervals do not count that drift",
         stop["burn_in"],
@@ -425,7 +425,7 @@ def diagnose(
     )
     other, warning = other_diagnostics(modelled_units(units), yearly.yearly, fitted.topics, lexicon)
     if warning:
-        log.warning("warning: %s", warning)
+        log.warning("%s", warning)
     return pd.concat([themes, pd.DataFrame([other])], ignore_index=True)
 
 
@@ -559,7 +559,7 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
         unseen = documents.loc[outputs.unmodelled(documents, units), "path"].tolist()
         if unseen:
             log.warning(
-                "warning: %d used document(s) hold no word of the vocabulary (another language, numbers or punctuation "
+                "%d used document(s) hold no word of the vocabulary (another language, numbers or punctuation "
                 "only?) and count in no share: %s; documents.csv notes them",
                 len(unseen),
                 ", ".join(unseen[:3]) + (" ..." if len(unseen) > 3 else ""),

@@ -123,7 +123,7 @@ class _Collect(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno >= logging.WARNING and record.thread == self.thread:
-            self.into.append(record.getMessage().removeprefix("warning: "))
+            self.into.append(record.getMessage())
         return record.levelno >= self.passes
 
 

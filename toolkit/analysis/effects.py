@@ -181,7 +181,7 @@ def estimate_effects(
     grid, group_column = _grid(units, matrix, x)
     if x and grid is None:
         log.warning(
-            "warning: effects.x = %s %s: no expected-share curve (effects_expected.csv and the figure); set "
+            "effects.x = %s %s: no expected-share curve (effects_expected.csv and the figure); set "
             "effects.x to a covariate of effects.formula with two values or more, or to ''",
             x,
             "is not in effects.formula" if x not in matrix.model_spec.required_variables else "has one value in this corpus",
@@ -255,7 +255,7 @@ def estimate_effects(
     failed = [row["theme"] for row in effect_rows if row.get("term") == ""]
     if failed:
         log.warning(
-            "warning: effects.formula %r could not be fitted for %s (%s): effects.csv says why%s; simplify the formula "
+            "effects.formula %r could not be fitted for %s (%s): effects.csv says why%s; simplify the formula "
             "(fewer terms or degrees of freedom than documents)",
             formula,
             "any theme" if len(failed) == len(themes) else f"{len(failed)} of {len(themes)} themes",

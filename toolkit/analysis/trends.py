@@ -569,7 +569,7 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
         if blank.any():
             documents = modelled.loc[blank, "doc_id"].unique() if "doc_id" in modelled else []
             log.warning(
-                "warning: %d document(s) have no %s (an empty cell of the metadata): they form the group %r of the "
+                "%d document(s) have no %s (an empty cell of the metadata): they form the group %r of the "
                 "group tables and figures; fill the column to place them",
                 len(documents),
                 by,

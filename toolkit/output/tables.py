@@ -235,7 +235,7 @@ class FigureQueue:
         for name in dict.fromkeys(self.options.get("only") or ()):
             figure = catalog.FIGURE[name]
             if self.options["formats"] and not figure.drawn(tables):
-                log.warning("warning: figures.only names %s, which this run does not draw: %s", name, figure.when)
+                log.warning("figures.only names %s, which this run does not draw: %s", name, figure.when)
         self.offer(tables, final=True)
 
 

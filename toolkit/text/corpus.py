@@ -80,6 +80,15 @@ def check_options(section: dict) -> None:
     if section["year_min"] and section["year_max"] and section["year_min"] > section["year_max"]:
         raise ToolkitError(f"corpus.year_min ({section['year_min']}) is after corpus.year_max ({section['year_max']})")
     check_pattern(section["pattern"])
+    if section["encoding"] != "auto":
+        import codecs
+
+        try:
+            codecs.lookup(section["encoding"])
+        except LookupError:
+            raise ToolkitError(
+                f"corpus.encoding {section['encoding']!r} is no encoding Python knows; use 'auto' or e.g. utf-8, gb18030, big5"
+            ) from None
 
 
 DOCUMENT_COLUMNS = [
@@ -586,7 +595,7 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
     from_text = [f"{r['path']} ({r['date']})" for r in rows if r["status"] == "used" and r["date_source"] == "text"]
     if from_text:
         log.warning(
-            "warning: %d document(s) dated from a date found in their text, not from the metadata (a labelled date, "
+            "%d document(s) dated from a date found in their text, not from the metadata (a labelled date, "
             "else the first full date in it, which may be one it cites): %s; check their date in documents.csv or "
             "give it in the metadata",
             len(from_text),
