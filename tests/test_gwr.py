@@ -63,5 +63,8 @@ def test_the_ensemble_agrees_with_itself_and_the_change_table_is_consistent(gwr)
 @pytest.mark.slow
 def test_committed_figures_are_what_this_code_draws(gwr):
     """A staleness check (run `make figures` after changing anything that draws), not a correctness check."""
-    for png in (gwr.out_dir / "figures").glob("*.png"):
-        assert (ROOT / "figures" / "gwr_national" / png.name).read_bytes() == png.read_bytes(), png.name
+    drawn = sorted((gwr.out_dir / "figures").iterdir())  # PNG and SVG
+    committed = {p.name for p in (ROOT / "figures" / "gwr_national").iterdir()} - {"sweep.png", "recommendation.md"}
+    assert {p.name for p in drawn} == committed, "figures/gwr_national is stale: run `make figures`"
+    for figure in drawn:
+        assert (ROOT / "figures" / "gwr_national" / figure.name).read_bytes() == figure.read_bytes(), figure.name

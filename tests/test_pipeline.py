@@ -347,3 +347,18 @@ def test_unusable_cache_folder_costs_time_not_the_run(fast_seeds_run, tmp_path, 
     ours = {k: v for k, v in result.manifest["outputs_sha256"].items() if k != "config.toml"}
     reference = {k: v for k, v in working.manifest["outputs_sha256"].items() if k != "config.toml"}
     assert ours == reference  # the same results as a run with a working cache
+
+
+def test_excel_bom_starts_every_csv_with_a_byte_order_mark_and_changes_nothing_else(fast_seeds_run, tmp_path):
+    """output.excel_bom (docs/outputs.md): every CSV of the run starts with UTF-8's byte-order mark, so that Excel
+    reads it as UTF-8; after the mark, each is the file a run without it writes."""
+    import codecs
+
+    config = Config.load(SEEDS_CONFIG, [*NO_FIGURES, "output.excel_bom=true"])
+    out = toolkit.run(config, tmp_path / "out").out_dir
+    plain = fast_seeds_run.out_dir
+    written = sorted(p.name for p in out.glob("*.csv"))
+    assert written == sorted(p.name for p in plain.glob("*.csv")) and "units.csv" in written
+    for name in written:
+        data = (out / name).read_bytes()
+        assert data.startswith(codecs.BOM_UTF8) and data[len(codecs.BOM_UTF8) :] == (plain / name).read_bytes(), name

@@ -101,7 +101,7 @@ OUTPUTS: tuple[Table | File, ...] = (
         "one row per analysis unit (a paragraph by default): unit id, doc id, year, normalised text, token count, "
         "`in_model`, the share of each theme and `other`, the dominant theme, and `keyword_theme`, the keyword "
         "scorer's theme. A unit without a single vocabulary word (a table of contents, a contact line, a row of "
-        "underscores, an English summary) stays in the table with empty shares and no dominant theme; "
+        "underscores or of numbers) stays in the table with empty shares and no dominant theme; "
         "`manifest.json` counts them",
         "pipeline.unit_table",
     ),

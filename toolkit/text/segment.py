@@ -43,7 +43,11 @@ OPTIONS = {
     ),
     "use_policy_stopwords": Option(True, "Also drop the shipped policy-boilerplate words (推进, 加快 ...)."),
     "min_chars": Option(2, "Drop tokens shorter than this many characters.", *POSITIVE),
-    "drop_numbers": Option(True, "Drop numbers, percentages and Latin-only tokens other than lexicon words."),
+    "drop_numbers": Option(
+        True,
+        "Drop numbers and percentages (2020, 6.5%, 三十) other than lexicon words; Latin words (GDP, 5G, APP, an English "
+        "passage's words) are kept as tokens.",
+    ),
 }
 
 # Frequency given to a dictionary word listed without one. High enough that jieba keeps the word whole
