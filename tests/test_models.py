@@ -808,3 +808,24 @@ def test_the_wrap_around_schedule_keeps_each_chain_in_order_on_one_thread_at_a_t
         pieces.sort()
         assert pieces[0][0] == 0 and pieces[-1][1] == lengths[job] and len(pieces) <= 2
         assert all(a[1] == b[0] and a[3] <= b[2] for a, b in zip(pieces, pieces[1:]))  # in order, never at once
+
+
+def test_lda_and_keyatm_perplexity_is_one_measure_on_a_sensible_scale(fast_seeds_run):
+    """LDA's held-out perplexity was 2 to the minus gensim's bound per word, whose term of the topics themselves,
+    divided by the held-out words, gave 3e7 to 2e8 on the seed vocabulary of 804 words (a uniform guess scores
+    804), growing with K. Both kinds now score e to the minus the mean log probability of the words."""
+    from toolkit import Config, count_units
+
+    from .conftest import NO_FIGURES, SEEDS_CONFIG
+
+    run = fast_seeds_run
+    vocabulary, X, _ = count_units(run.prepared, Config.load(SEEDS_CONFIG, NO_FIGURES))
+    held_out = sparse.csr_matrix(X[:15])
+    rows, cols = held_out.nonzero()
+    counts = np.asarray(held_out[rows, cols]).ravel()
+    lda = LdaTopicModel(18, random_state=0).fit(X[15:])
+    for model in (lda, run.fitted.model):  # the run's keyatm saw these units too: the scale is the point here
+        scored = model.heldout_scores(held_out)["perplexity"]
+        assert 1 < scored < len(vocabulary), (type(model).__name__, scored)  # better than a uniform guess
+        probabilities = (model.transform(held_out) @ model.components_)[rows, cols]
+        assert scored == pytest.approx(np.exp(-(counts * np.log(probabilities)).sum() / counts.sum()))

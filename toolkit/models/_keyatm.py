@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import ToolkitError
-from .base import TopicModel, check_counts, check_fitted, normalize_rows
+from .base import TopicModel, check_counts, check_fitted, normalize_rows, perplexity
 from .keyatm import OPTIONS
 
 if TYPE_CHECKING:
@@ -246,15 +246,7 @@ class KeywordTopicModel(TopicModel):
     def heldout_scores(self, X) -> dict[str, float]:
         """Perplexity of ``X``: exp of minus the mean log probability of its tokens under their units' folded-in
         shares (lower is better; comparable between runs on the same units)."""
-        from scipy import sparse
-
-        X = sparse.csr_matrix(X, dtype=np.float64)
-        theta = self.transform(X)
-        probabilities = theta @ self.components_
-        rows, cols = X.nonzero()
-        weights = np.asarray(X[rows, cols]).ravel()
-        log_p = np.log(probabilities[rows, cols])
-        return {"perplexity": float(np.exp(-(weights * log_p).sum() / max(weights.sum(), 1)))}
+        return {"perplexity": perplexity(X, self.transform(X), self.components_)}
 
 
 def _minka_alpha(

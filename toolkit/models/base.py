@@ -67,6 +67,20 @@ def normalize_rows(matrix: np.ndarray, *, copy: bool = True) -> np.ndarray:
     return matrix
 
 
+def perplexity(X, shares: np.ndarray, components: np.ndarray) -> float:
+    """e to the minus the mean log probability of the tokens of ``X`` (units x words, counts) under their units'
+    topic ``shares`` and the topics' word distributions (``components``, rows summing to 1): lower is better, and
+    the same measure for every model that gives shares and topics (what a sweep compares on one axis)."""
+    from scipy import sparse
+
+    X = sparse.csr_matrix(X, dtype=np.float64)
+    rows, cols = X.nonzero()
+    weights = np.asarray(X[rows, cols]).ravel()
+    probabilities = np.einsum("ik,ik->i", shares[rows], components[:, cols].T)
+    log_p = np.log(np.maximum(probabilities, np.finfo(float).tiny))
+    return float(np.exp(-(weights * log_p).sum() / max(weights.sum(), 1)))
+
+
 class TopicModel(TransformerMixin, BaseEstimator):
     """Base of the toolkit's models: scikit-learn's estimator contract (``get_params``, ``set_params``,
     ``clone``, tags; ``fit_transform`` from ``TransformerMixin``) plus what the toolkit reads.
