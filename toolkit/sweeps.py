@@ -378,6 +378,23 @@ def _point(row, settings: list[str], form: str = "K = {}") -> str:
     return form.format(int(row["n_topics"])) + (f" ({', '.join(f'{k}={row[k]}' for k in settings)})" if settings else "")
 
 
+def _edge_note(best, rows: pd.DataFrame, settings: list[str]) -> str:
+    """A sentence when ``best``'s number of topics is the smallest or largest that ``rows`` (its kind's points
+    with the same other settings) tried: the best may lie beyond the grid."""
+    same = rows
+    for setting in settings:
+        same = same[same[setting].astype(str) == str(best[setting])]
+    ks = sorted(set(same["n_topics"]))
+    if len(ks) < 2 or best["n_topics"] not in (ks[0], ks[-1]):
+        return ""
+    which, where = ("smallest", "below") if best["n_topics"] == ks[0] else ("largest", "above")
+    limit = " (the measurement model needs a topic per theme)" if where == "below" and best["kind"] == "keyatm" else ""
+    return (
+        f" K = {int(best['n_topics'])} is the {which} number of topics the grid tried: a better one may lie {where} "
+        f"it; extend the grid{limit}."
+    )
+
+
 def recommend(table: pd.DataFrame, skipped: list | None = None) -> str:
     """Which number of topics, and how sure: per kind, the grid point (K, and any other setting of the grid) with
     the highest mean NPMI over seeds, the points whose range over seeds overlaps its range (indistinguishable from
@@ -419,6 +436,7 @@ def recommend(table: pd.DataFrame, skipped: list | None = None) -> str:
             else " Its seeds gave the same topics and scores, so that range is one run, not a spread: it says "
             "nothing about how robust the topics are."
         )
+        + _edge_note(best_overall, summary[summary["kind"] == best_overall["kind"]], settings)
     )
     lines.append("")
     for kind, rows in summary.groupby("kind"):
@@ -441,6 +459,12 @@ def recommend(table: pd.DataFrame, skipped: list | None = None) -> str:
                 if len(close)
                 else f"Its seed range lies above every other point's (next: {_point(rows.iloc[1], settings)}, "
                 f"{rows.iloc[1]['npmi']:.4f})."
+            )
+        text += _edge_note(best, rows, settings)
+        if len(rows) > 2 and len(close) == len(rows) - 1:
+            text += (
+                " Every point of the grid lies within the seeds' range of it: the grid does not single out a number "
+                "of topics; choose by reading the topics."
             )
         if not bool(best["varies"]):
             text += (
