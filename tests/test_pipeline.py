@@ -4,6 +4,7 @@ import json
 import shutil
 import tomllib
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -362,3 +363,28 @@ def test_excel_bom_starts_every_csv_with_a_byte_order_mark_and_changes_nothing_e
     for name in written:
         data = (out / name).read_bytes()
         assert data.startswith(codecs.BOM_UTF8) and data[len(codecs.BOM_UTF8) :] == (plain / name).read_bytes(), name
+
+
+def test_a_theme_without_a_keyword_in_the_vocabulary_is_said_unmeasured_and_left_out_of_the_comparisons(seeds_run):
+    """No seed document holds a diplomacy keyword: its topic is free and the theme has no share anywhere. The methods
+    paragraph said "17 of them seeded" and the simultaneous intervals of change.csv counted it among the themes
+    compared (Bonferroni over 17 named themes); it is now named as not measured, and the family is the 16 measured."""
+    from statistics import NormalDist
+
+    out = seeds_run.out_dir
+    themes = pd.read_csv(out / "themes.csv")
+    named = themes[themes["theme"] != "other"]
+    unmeasured = named.loc[named["share"] == 0, "theme"].tolist()
+    assert unmeasured == ["diplomacy_unification"]
+    assert named.set_index("theme").loc["diplomacy_unification", "keywords_in_vocabulary"] == 0
+    measured = len(named) - len(unmeasured)
+    change = pd.read_csv(out / "change.csv")
+    change = change[(change["theme"] != "other") & (change["change_high"] > change["change"])]
+    ratio = (change["simultaneous_high"] - change["change"]) / (change["change_high"] - change["change"])
+    level = seeds_run.manifest["config"]["trends"]["level"]
+    expected = NormalDist().inv_cdf(1 - (1 - level) / (2 * measured)) / NormalDist().inv_cdf(1 - (1 - level) / 2)
+    assert np.allclose(ratio, expected, rtol=1e-4)  # the CSV holds rounded numbers
+    methods = (out / "report.html").read_text(encoding="utf-8")
+    assert f"{measured} of them seeded with the keywords of a theme" in methods
+    assert "The theme diplomacy_unification has no share in any of the paragraphs" in methods
+    assert f"simultaneous 95% interval over the {measured} named themes" in methods

@@ -256,7 +256,9 @@ class ShareModel:
         from .uncertainty import difference_sd
 
         table, _, replicates = self._table(keys, [first, last])  # the two cells' shares and their replicates
-        rows, named = [], [t for t in self.themes if t != "other"]
+        # the family of the simultaneous intervals: the named themes measured here (a theme without a share in any
+        # unit, none of its keywords in the vocabulary, changes by nothing and is no comparison)
+        rows, named = [], [t for k, t in enumerate(self.themes) if t != "other" and self.member_shares[:, :, k].any()]
         z = _z(self.level)
         z_all = _z(1 - (1 - self.level) / max(len(named), 1))
         sd = difference_sd(replicates, 0, 1) if replicates is not None else np.full(len(self.themes), np.nan)

@@ -102,6 +102,14 @@ def corpus_shape(documents: pd.DataFrame | None, by: str = "", periods: dict | N
     return "; ".join(parts) + "."
 
 
+def _measured(themes: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The named themes of themes.csv with a share somewhere in the corpus, and those without (not measured: none of
+    their keywords is in the vocabulary, or no topic counts for them)."""
+    named = themes[themes["theme"] != "other"]
+    has_share = named["share"].fillna(0).to_numpy() > 0
+    return named.loc[has_share, "theme"].tolist(), named.loc[~has_share, "theme"].tolist()
+
+
 def methods_paragraph(
     config,
     manifest: dict,
@@ -173,17 +181,35 @@ def methods_paragraph(
         "includes every lexicon keyword, "
         f"with standard and policy-specific stopwords removed. The vocabulary kept words in at least "
         f"{v['min_df']} {unit} and at most {v['max_df']:.0%} of them ({counts['vocabulary']} words, "
-        f"{counts['tokens']} tokens). Themes were measured with {model}. {ensemble} "
+        f"{counts['tokens']} tokens). Themes were measured with {model}. "
+        + (unmeasured + " " if (unmeasured := _unmeasured_sentence(themes, unit)) else "")
+        + f"{ensemble} "
         + (stopped + " " if (stopped := sampler_sentence(manifest.get("convergence"))) else "")
         + (sampled + " " if (sampled := sample_sentence(manifest.get("sample"), m["sample_above"], unit)) else "")
         + "A paragraph's theme share is "
         "the share of its tokens assigned to the topics labelled with that theme; shares by year (and period or "
         f"group) are weighted by tokens. {intervals} {_validation_sentence(themes, _one_per_year(documents))} "
         "The paragraphs that carry each theme most are listed in passages.csv. Analysis with toolkit "
-        f"{versions.get('toolkit', '')}; every setting is in config.toml and every input and output file is "
-        "hashed in manifest.json."
+        f"{versions.get('toolkit', '')}; every setting is in config.toml, and manifest.json holds the hash of every "
+        "input and of every output file but itself and this report."
         + (f" Named periods: {', '.join(periods)}." if periods else "")
         + (" The run warned: " + " ".join(w.rstrip(".") + "." for w in manifest["warnings"]) if manifest.get("warnings") else "")
+    )
+
+
+def _unmeasured_sentence(themes: pd.DataFrame | None, unit: str) -> str:
+    """The lexicon's themes that have no share in any unit, in a sentence: not measured in this corpus."""
+    if themes is None:
+        return ""
+    missing = _measured(themes)[1]
+    if not missing:
+        return ""
+    names = ", ".join(missing)
+    return (
+        f"{'The theme' if len(missing) == 1 else 'The themes'} {names} {'has' if len(missing) == 1 else 'have'} no share "
+        f"in any of the {unit} (none of {'its' if len(missing) == 1 else 'their'} keywords is in the vocabulary, or no "
+        f"topic counts for {'it' if len(missing) == 1 else 'them'}): not measured in this corpus, and left out of the "
+        "comparisons below."
     )
 
 
@@ -329,7 +355,7 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
             + "".join(f"<li>{html.escape(w)}</li>" for w in manifest["warnings"])
             + "</ul>"
         )
-    n_themes = int((themes["theme"] != "other").sum()) if themes is not None else None
+    n_themes = len(_measured(themes)[0]) if themes is not None else None
     methods = methods_paragraph(config, manifest, period_names, n_themes, themes, documents, _read(folder, "theme_by_year.csv"))
     parts.append("<h2>Methods</h2><p class='methods'>" + html.escape(methods) + "</p>")
     metrics = manifest.get("metrics", {})
