@@ -631,16 +631,44 @@ def figure_bytes(fig: Figure, fmt: str = "png", *, dpi: int = 150) -> bytes:
 
 
 def _png_bytes(fig: Figure, dpi: int) -> bytes:
-    """``fig`` rasterised at ``dpi`` and written as PNG by Pillow: RGB when every pixel is opaque (a toolkit figure's
-    are), at zlib level 3. matplotlib's own PNG (RGBA at level 6) took twice as long to encode, for a larger file."""
-    from PIL import Image
+    """``fig`` rasterised at ``dpi`` and written as PNG (:func:`_png`): RGB when every pixel is opaque (a toolkit
+    figure's are)."""
+    rgba = _rgba(fig, dpi)
+    if not (rgba[..., 3] == 255).all():
+        return _png(rgba, dpi)
+    height, width, _ = rgba.shape
+    rgb = np.arange(width * 4).reshape(width, 4)[:, :3].ravel()  # each pixel's first three bytes
+    return _png(np.take(rgba.reshape(height, width * 4), rgb, axis=1).reshape(height, width, 3), dpi)
 
-    image = Image.fromarray(_rgba(fig, dpi))
-    if image.getextrema()[3] == (255, 255):
-        image = image.convert("RGB")
-    buffer = io.BytesIO()
-    image.save(buffer, format="png", compress_level=3, dpi=(dpi, dpi))
-    return buffer.getvalue()
+
+def _png(pixels: np.ndarray, dpi: int) -> bytes:
+    """``pixels`` (height x width x RGB or RGBA, 8 bits) as PNG bytes, the resolution ``dpi`` recorded: every row
+    with PNG's "up" filter (its difference from the row above), deflated at zlib level 3, in one IDAT chunk.
+    Pillow's PNG (the same level) chose a filter for each row by trying all five, which took three quarters of the
+    time of writing a figure, for a file of the same size (a figure's rows mostly repeat the row above)."""
+    import struct
+    import zlib
+
+    height, width, channels = pixels.shape
+    rows = np.empty((height, width * channels + 1), np.uint8)
+    rows[:, 0] = 2  # the filter of each row: up
+    flat = pixels.reshape(height, width * channels)
+    rows[0, 1:] = flat[0]  # the row above the first is zeros
+    np.subtract(flat[1:], flat[:-1], out=rows[1:, 1:])  # modulo 256, as PNG wants it
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    per_metre = int(dpi / 0.0254 + 0.5)
+    return b"".join(
+        [
+            b"\x89PNG\r\n\x1a\n",
+            chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6 if channels == 4 else 2, 0, 0, 0)),
+            chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+            chunk(b"IDAT", zlib.compress(rows.data, 3)),
+            chunk(b"IEND", b""),
+        ]
+    )
 
 
 def _rgba(fig: Figure, dpi: int) -> np.ndarray:
