@@ -388,3 +388,4 @@ def test_a_theme_without_a_keyword_in_the_vocabulary_is_said_unmeasured_and_left
     assert f"{measured} of them seeded with the keywords of a theme" in methods
     assert "The theme diplomacy_unification has no share in any of the paragraphs" in methods
     assert f"simultaneous 95% interval over the {measured} named themes" in methods
+    assert "These checks rest on 5 documents: with fewer than 10, passing them is weak evidence" in methods

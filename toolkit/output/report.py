@@ -306,11 +306,23 @@ def _validation_sentence(themes: pd.DataFrame | None, one_per_year: bool = False
     failed = named.loc[~named["theme"].isin(passed), "theme"].tolist()
     if not passed:
         return base + f" No theme passed every check ({len(failed)} themes): no share is a validated measurement."
+    most = pd.to_numeric(named["n_documents"], errors="coerce").max() if "n_documents" in named else float("nan")
+    documents = int(most) if pd.notna(most) else 0
+    few = (
+        f" These checks rest on {documents} documents: with fewer than {FEW_DOCUMENTS}, passing them is weak evidence "
+        "(the correlations are of a handful of points, some of them zero)."
+        if 0 < documents < FEW_DOCUMENTS
+        else ""
+    )
     return (
         base
         + f" Validated: {', '.join(passed)}."
         + (f" Not validated (reasons in themes.csv): {', '.join(failed)}." if failed else "")
+        + few
     )
+
+
+FEW_DOCUMENTS = 10  # below this many documents the methods paragraph calls its validation weak evidence
 
 
 def _passages_html(passages: pd.DataFrame, lexicon_order: list[str]) -> str:
