@@ -258,3 +258,28 @@ def test_figures_are_written_as_png_that_decodes_to_the_drawn_pixels(yearly, lex
         pixels[5:9] = pixels[4]  # repeated rows, as a figure's are
         with Image.open(io.BytesIO(_png(pixels, 150))) as image:
             assert image.mode == mode and np.array_equal(np.asarray(image), pixels)
+
+
+def test_the_validity_figure_draws_what_the_split_half_check_asks(lexicon):
+    """A theme passes the split-half check when the low end of r_split's interval is above 0, which the figure did
+    not draw: a theme with r_split 0.87 was marked failed beside one of 0.885 that passed. Each theme's interval
+    now runs from its low end to r_split."""
+    import matplotlib.collections
+
+    from toolkit.output.plots import plot_theme_validity
+
+    names = lexicon.names[:4]
+    themes = pd.DataFrame(
+        {
+            "theme": names,
+            "r_years": [0.9, 0.8, 0.7, 0.6],
+            "r_documents": [0.9, 0.8, 0.7, 0.6],
+            "r_split": [0.87, 0.885, np.nan, -0.2],
+            "r_split_low": [-0.04, 0.013, np.nan, -0.9],
+            "validated": [False, True, False, False],
+        }
+    )
+    ax = plot_theme_validity(themes, lexicon).axes[0]
+    whiskers = [c for c in ax.collections if isinstance(c, matplotlib.collections.LineCollection)]
+    spans = sorted(tuple(np.round(sorted(segment[:, 0]), 3)) for c in whiskers for segment in c.get_segments())
+    assert spans == [(-0.9, -0.2), (-0.04, 0.87), (0.013, 0.885)]  # none for the theme without a split half

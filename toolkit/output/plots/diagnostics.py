@@ -29,6 +29,19 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
         ax.barh(y, rows["r_documents"].fillna(0), height=0.26, color="#ff7f0e", label=text["r_documents"])
         if "r_split" in rows:
             ax.barh(y - 0.27, rows["r_split"].fillna(0), height=0.26, color="#2ca02c", label=text["r_split"])
+            if "r_split_low" in rows:  # what the split-half check asks: the low end of r's interval above 0
+                r, low = (rows[c].to_numpy(dtype=float) for c in ("r_split", "r_split_low"))
+                shown = np.isfinite(r) & np.isfinite(low)
+                ax.errorbar(
+                    r[shown],
+                    (y - 0.27)[shown],
+                    xerr=[r[shown] - low[shown], np.zeros(int(shown.sum()))],
+                    fmt="none",
+                    ecolor="#222222",
+                    elinewidth=0.8,
+                    capsize=2.5,
+                    label=text["r_split_low"],
+                )
         ax.axvline(VALIDATION_RULES["r_years"], color="#555555", linewidth=0.8, linestyle="--")
         ax.axvline(0, color="#555555", linewidth=0.8)
         ax.set_yticks(y)
@@ -39,7 +52,7 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
             tick.set_color("#222222" if ok else "#c0392b")
         ax.set_xlim(-1, 1.0)
         ax.set_xlabel(text["validity_x"])
-        ax.legend(loc="lower left", frameon=False, fontsize=8)
+        fig.legend(loc="outside lower center", ncols=2, frameon=False, fontsize=8)  # below the axes: no bar hidden
         ax.set_title(_heading(title, text["validity_title"]))
         ax.grid(axis="x", alpha=0.3)
     return fig
