@@ -95,6 +95,7 @@ def test_manifest_records_provenance(seeds_run):
     assert manifest["config"]["segment"]["min_chars"] == 2  # defaults are written out too
     assert manifest["random_state"] == 42
     assert {"python", "gensim", "jieba", "scikit-learn", "opencc", "matplotlib"} <= set(manifest["versions"])
+    assert len(manifest["toolkit_source_sha256"]) == 64
     assert len([k for k in manifest["inputs_sha256"] if k.startswith("texts/")]) == 5
     assert {"themes.lexicon", "corpus.metadata", "the config"} <= set(manifest["inputs_sha256"])
     assert set(manifest["outputs_sha256"]) >= {"units.csv", "figures/theme_shares.png"}

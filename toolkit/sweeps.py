@@ -112,11 +112,15 @@ def expand_grid(config: Config, grid: dict[str, list] | None = None) -> list[dic
 
 
 def run_id(config: Config, fingerprint: str = "") -> str:
-    """Hash of every setting that can change a run's result, and of its inputs' ``fingerprint``."""
+    """Hash of every setting that can change a run's result, of its inputs' ``fingerprint`` and of the toolkit's
+    code (``manifest.source_sha256``: a run of older code, such as LDA's perplexity before it was mended, is not
+    taken as done)."""
+    from .output.manifest import source_sha256
+
     settings = {s: v for s, v in config.to_dict().items() if s not in NOT_IN_RUN_HASH}
     # threads change no result; a sweep fits one model per seed (its seeds are the grid's), never an ensemble
     settings["model"] = {k: v for k, v in settings["model"].items() if k not in ("n_jobs", "ensemble")}
-    text = json.dumps(settings, sort_keys=True, ensure_ascii=False) + fingerprint
+    text = json.dumps(settings, sort_keys=True, ensure_ascii=False) + fingerprint + source_sha256()
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import platform
@@ -24,6 +25,19 @@ PACKAGES = [
     "stopwordsiso",
     "noto-cjk-sans-otc",
 ]
+
+
+@functools.lru_cache(maxsize=1)
+def source_sha256() -> str:
+    """SHA-256 of the toolkit's own code and data as installed (each file of the package by its path, compiled
+    caches aside): two builds of one version number that compute differently differ here. A sweep keys its runs
+    with it, so that a sweep resumed after the code changed fits its runs again rather than mixing old results in."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".nbi", ".nbc"):
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def package_versions() -> dict[str, str]:

@@ -12,7 +12,7 @@ from ..options import Option
 from ..processes import BackgroundJobs
 from . import atomic, catalog
 from .csv_files import write_csv
-from .manifest import git_revision, output_hashes, package_versions, platform_summary, sha256_file
+from .manifest import git_revision, output_hashes, package_versions, platform_summary, sha256_file, source_sha256
 
 log = logging.getLogger("toolkit")
 
@@ -269,6 +269,7 @@ def manifest(config, prepared, fitted, timings: dict, work: Path, metrics: dict)
         # the sample of units the models were fitted on above model.sample_above tokens (the rest folded in)
         "sample": getattr(fitted, "sample", None),
         "versions": package_versions(),
+        "toolkit_source_sha256": source_sha256(),  # this build's code and data, whatever its version number says
         "git": {
             "toolkit": git_revision(Path(__file__).parent),
             **({"config": git_revision(Path(config.source).parent)} if Path(config.source).is_file() else {}),
