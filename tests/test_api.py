@@ -165,9 +165,14 @@ def test_stage_functions_given_the_wrong_tables_or_settings_say_so_in_one_line(f
             run.theme_by_year, lexicon, level=1.5
         ),
     }
+    sizes = "units.min_chars \\(40\\) must be below units.max_chars \\(30\\)"
+    refused[sizes] = lambda: toolkit.split_units("一句话。", max_chars=30)
     for message, call in refused.items():
         with pytest.raises(ToolkitError, match=message):
             call()
+    # numbers as a table or numpy gives them are numbers: np.int64(400) was refused as "not an integer"
+    text = "加快建设数字中国。" * 60
+    assert toolkit.split_units(text, max_chars=np.int64(400), min_chars=np.int64(40)) == toolkit.split_units(text)
 
 
 def test_what_a_notebook_reads_back_or_writes_by_hand_is_taken(fast_seeds_run, tmp_path):

@@ -340,3 +340,16 @@ def test_a_passage_copied_into_a_longer_one_is_a_repeat_too():
     )
     listed = table.loc[table["name"] == "digital_economy", "unit_id"].tolist()
     assert listed == ["b#1", "c#2"]  # the longer copy ranks first; the entry alone is its repeat
+    # the other way round the longer passage is no repeat: more than a fifth of it is new
+    shares["digital_economy"] = [0.95, 0.9, 0.6]
+    table = representative_passages(
+        units,
+        shares,
+        {"digital_economy": "D"},
+        kind="theme",
+        n=3,
+        per_period=0,
+        keywords={"digital_economy": {"三网融合", "数字经济"}},
+        tokens=tokens,
+    )
+    assert table.loc[table["name"] == "digital_economy", "unit_id"].tolist() == ["a#0", "b#1", "c#2"]

@@ -300,7 +300,9 @@ def test_the_recommendation_is_honest_about_seeds():
     assert "Indistinguishable from it (seed ranges overlap): K = 6." in text  # K = 7's range lies below
     assert "same topics and scores for every seed" not in text
     # K = 5 is the grid's smallest: the best may lie below it; K = 7 lies apart, so the grid tells K = 5, 6 from 7
-    assert text.count("K = 5 is the smallest number of topics the grid tried: a better one may lie below it") == 2
+    assert text.count("K = 5 is the smallest number of topics the grid tried: a better one may lie below it") == 1
+    unfittable = [({"model.kind": "lda", "model.n_topics": 3}, "cannot fit 3 topics")]  # the grid went below K = 5
+    assert "number of topics the grid tried" not in recommend(pd.DataFrame(rows), unfittable)
     assert "the grid does not single out a number of topics" not in text
     flat = recommend(pd.DataFrame([{**row, "c_npmi": row["c_npmi"] % 0.01 + 0.05} for row in rows]))
     assert "the grid does not single out a number of topics" in flat  # every K within the best's seed range

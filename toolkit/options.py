@@ -34,6 +34,8 @@ class Option:
     def validate(self, name: str, value: Any, *, subject: str = "config key") -> None:
         """Raise ToolkitError naming ``name`` (a ``subject``: a config key, or a function's argument) when ``value``
         is of the wrong type or breaks the rule."""
+        if type(value).__module__ == "numpy" and hasattr(value, "item"):  # np.int64(400) from a table: 400
+            value = value.item()
         kind = self.kind or type(self.default)
         kinds = kind if isinstance(kind, tuple) else (kind,)
         ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)

@@ -382,21 +382,21 @@ def _point(row, settings: list[str], form: str = "K = {}") -> str:
     return form.format(int(row["n_topics"])) + (f" ({', '.join(f'{k}={row[k]}' for k in settings)})" if settings else "")
 
 
-def _edge_note(best, rows: pd.DataFrame, settings: list[str]) -> str:
+def _edge_note(best, rows: pd.DataFrame, settings: list[str], unfitted: list) -> str:
     """A sentence when ``best``'s number of topics is the smallest or largest that ``rows`` (its kind's points
-    with the same other settings) tried: the best may lie beyond the grid."""
+    with the same other settings) fitted and the grid asked for none beyond it (``unfitted``: the numbers of topics
+    of its kind that could not be fitted, such as keyatm's below one per theme): the best may lie beyond the grid."""
     same = rows
     for setting in settings:
         same = same[same[setting].astype(str) == str(best[setting])]
     ks = sorted(set(same["n_topics"]))
-    if len(ks) < 2 or best["n_topics"] not in (ks[0], ks[-1]):
+    k = best["n_topics"]
+    if len(ks) < 2 or k not in (ks[0], ks[-1]):
         return ""
-    which, where = ("smallest", "below") if best["n_topics"] == ks[0] else ("largest", "above")
-    limit = " (the measurement model needs a topic per theme)" if where == "below" and best["kind"] == "keyatm" else ""
-    return (
-        f" K = {int(best['n_topics'])} is the {which} number of topics the grid tried: a better one may lie {where} "
-        f"it; extend the grid{limit}."
-    )
+    which, where = ("smallest", "below") if k == ks[0] else ("largest", "above")
+    if any(isinstance(u, (int, float)) and (u < k if where == "below" else u > k) for u in unfitted):
+        return ""  # the grid went beyond it, and those could not be fitted (the skipped points say why)
+    return f" K = {int(k)} is the {which} number of topics the grid tried: a better one may lie {where} it; extend the grid."
 
 
 def recommend(table: pd.DataFrame, skipped: list | None = None) -> str:
@@ -440,7 +440,6 @@ def recommend(table: pd.DataFrame, skipped: list | None = None) -> str:
             else " Its seeds gave the same topics and scores, so that range is one run, not a spread: it says "
             "nothing about how robust the topics are."
         )
-        + _edge_note(best_overall, summary[summary["kind"] == best_overall["kind"]], settings)
     )
     lines.append("")
     for kind, rows in summary.groupby("kind"):
@@ -464,7 +463,8 @@ def recommend(table: pd.DataFrame, skipped: list | None = None) -> str:
                 else f"Its seed range lies above every other point's (next: {_point(rows.iloc[1], settings)}, "
                 f"{rows.iloc[1]['npmi']:.4f})."
             )
-        text += _edge_note(best, rows, settings)
+        unfitted = [c.get("model.n_topics") for c, _ in skipped or () if c.get("model.kind", kind) == kind]
+        text += _edge_note(best, rows, settings, unfitted)
         if len(rows) > 2 and len(close) == len(rows) - 1:
             text += (
                 " Every point of the grid lies within the seeds' range of it: the grid does not single out a number "

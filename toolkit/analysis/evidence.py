@@ -47,9 +47,10 @@ COLUMNS = [
     "holds_keyword",
     "text",
 ]
-# share of the shorter passage's character trigrams found in the other at which two passages count as one: a
-# paragraph copied into near-duplicate documents, or into a longer paragraph (Jaccard missed the 三网融合 entry of
-# the 2010 and 2012 reports' glossaries, 94% of one inside the other, and a 2015 seed passage inside another)
+# share of a passage's character trigrams found in one listed above it at which it is that one's repeat: a paragraph
+# copied into near-duplicate documents, or a part of a longer one listed above it (Jaccard missed the 三网融合 entry
+# of the 2010 and 2012 reports' glossaries, 94% of one inside the other); a longer passage that adds to one listed
+# above it is no repeat
 SAME_PASSAGE = 0.8
 
 
@@ -78,8 +79,8 @@ def representative_passages(  # noqa: PLR0913 (the [evidence] options as keyword
     Passages have at least ``min_tokens`` tokens and a share of at least ``min_share``, at most ``per_document``
     from one document per list while other documents have passages to offer (then the list is filled from the
     same documents); the largest share first, ties in corpus order. A passage that repeats one listed above it
-    (the same text once spaces and punctuation are removed, or 80% of the shorter one's character trigrams in the
-    other: one paragraph copied into near-duplicate documents, or into a longer one) is left out of the list.
+    (the same text once spaces and punctuation are removed, or 80% of its character trigrams in that one: a
+    paragraph copied into near-duplicate documents, or a part of a longer one) is left out of the list.
     With ``keywords`` (words per column) and ``tokens`` (each unit's tokens), ``keywords`` lists the words of the
     column found in the passage, and passages holding none of a column's keywords (boilerplate that happens to carry the share)
     are listed only when too few passages hold one; ``holds_keyword`` says which (empty for a column without
@@ -187,7 +188,7 @@ def _choose(ranked: pd.DataFrame, per_document: int, n: int, by: list[str], text
         for i in picked.tolist():  # in the order of ``ranked``, each list on its own
             text, grams = texts_of(rows[i])
             listed = kept.setdefault(group[i], [])
-            if any(text == t or len(grams & g) >= SAME_PASSAGE * max(min(len(grams), len(g)), 1) for t, g in listed):
+            if any(text == t or len(grams & g) >= SAME_PASSAGE * max(len(grams), 1) for t, g in listed):
                 repeats.append(i)
             else:
                 listed.append((text, grams))

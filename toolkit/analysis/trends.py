@@ -521,7 +521,11 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
     import pandas as pd
 
     check_arguments("yearly_trends", OPTIONS, bootstrap=bootstrap, level=level)
-    require_columns(units, ["doc_id", "year", "n_tokens", "in_model", *themes, *([by] if by else [])], "yearly_trends", "units")
+    require_columns(units, ["doc_id", "year", "n_tokens", "in_model", *themes], "yearly_trends", "units")
+    if by and by not in units.columns:
+        raise ToolkitError(
+            f"trends.by = {by!r} is no column of the documents; use one of the metadata's columns (place, level ...)"
+        )
     periods = periods or {}
     # the columns the tables read, so that no copy of other columns (the units' text) is made
     columns = [c for c in dict.fromkeys(("doc_id", "year", "n_tokens", by, *themes)) if c and c in units.columns]
@@ -562,10 +566,6 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
     if first != last and first in present and last in present and bootstrap:
         trends.change = model.change([key], (first,), (last,))
     if by:
-        if by not in modelled.columns:
-            raise ToolkitError(
-                f"trends.by = {by!r} is no column of the documents; use one of the metadata's columns (place, level ...)"
-            )
         values = group_labels(modelled[by])
         blank = values == MISSING_GROUP
         if blank.any():

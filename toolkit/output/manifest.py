@@ -36,7 +36,7 @@ def source_sha256() -> str:
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".nbi", ".nbc"):
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + bytes.fromhex(sha256_file(path)))
     return digest.hexdigest()
 
 

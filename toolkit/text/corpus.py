@@ -84,11 +84,14 @@ def check_options(section: dict) -> None:
         import codecs
 
         try:
-            codecs.lookup(section["encoding"])
+            text_encoding = codecs.lookup(section["encoding"])._is_text_encoding  # base64, rot13, zlib are not
         except LookupError:
+            text_encoding = False
+        if not text_encoding:
             raise ToolkitError(
-                f"corpus.encoding {section['encoding']!r} is no encoding Python knows; use 'auto' or e.g. utf-8, gb18030, big5"
-            ) from None
+                f"corpus.encoding {section['encoding']!r} is no text encoding Python knows; use 'auto' or e.g. utf-8, "
+                "gb18030, big5"
+            )
 
 
 DOCUMENT_COLUMNS = [

@@ -137,6 +137,7 @@ def split_units(
     ``min_chars`` merge into the next unit (the last one into the previous), so headings join their text.
     """
     check_arguments("split_units", OPTIONS, kind=kind, max_chars=max_chars, min_chars=min_chars)
+    check_options({"min_chars": min_chars, "max_chars": max_chars})
     if join_lines:
         text = join_broken_lines(text)[0]
     if kind == "document":

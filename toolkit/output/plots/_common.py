@@ -651,6 +651,8 @@ def _png(pixels: np.ndarray, dpi: int) -> bytes:
     import struct
     import zlib
 
+    if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] not in (3, 4) or not pixels.size:
+        raise ValueError(f"_png writes 8-bit RGB or RGBA images, not {pixels.dtype} of shape {pixels.shape}")
     height, width, channels = pixels.shape
     rows = np.empty((height, width * channels + 1), np.uint8)
     rows[:, 0] = 2  # the filter of each row: up
