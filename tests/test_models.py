@@ -810,10 +810,11 @@ def test_the_wrap_around_schedule_keeps_each_chain_in_order_on_one_thread_at_a_t
         assert all(a[1] == b[0] and a[3] <= b[2] for a, b in zip(pieces, pieces[1:]))  # in order, never at once
 
 
-def test_lda_and_keyatm_perplexity_is_one_measure_on_a_sensible_scale(fast_seeds_run):
+def test_lda_and_keyatm_perplexity_is_document_completion_on_a_sensible_scale(fast_seeds_run):
     """LDA's held-out perplexity was 2 to the minus gensim's bound per word, whose term of the topics themselves,
     divided by the held-out words, gave 3e7 to 2e8 on the seed vocabulary of 804 words (a uniform guess scores
-    804), growing with K. Both kinds now score e to the minus the mean log probability of the words."""
+    804), growing with K. Both kinds now score document completion: a unit's shares inferred from half of its
+    tokens (dealt alternately, in word order), the other half scored."""
     from toolkit import Config, count_units
 
     from .conftest import NO_FIGURES, SEEDS_CONFIG
@@ -821,11 +822,15 @@ def test_lda_and_keyatm_perplexity_is_one_measure_on_a_sensible_scale(fast_seeds
     run = fast_seeds_run
     vocabulary, X, _ = count_units(run.prepared, Config.load(SEEDS_CONFIG, NO_FIGURES))
     held_out = sparse.csr_matrix(X[:15])
-    rows, cols = held_out.nonzero()
-    counts = np.asarray(held_out[rows, cols]).ravel()
     lda = LdaTopicModel(18, random_state=0).fit(X[15:])
     for model in (lda, run.fitted.model):  # the run's keyatm saw these units too: the scale is the point here
         scored = model.heldout_scores(held_out)["perplexity"]
         assert 1 < scored < len(vocabulary), (type(model).__name__, scored)  # better than a uniform guess
-        probabilities = (model.transform(held_out) @ model.components_)[rows, cols]
-        assert scored == pytest.approx(np.exp(-(counts * np.log(probabilities)).sum() / counts.sum()))
+        # one unit by hand: its tokens in word order, every other one shown to the model, the rest scored
+        unit = held_out[3]
+        tokens = np.repeat(unit.indices[np.argsort(unit.indices)], np.rint(unit.data[np.argsort(unit.indices)]).astype(int))
+        shown = sparse.csr_matrix(
+            (np.ones(len(tokens[0::2])), (np.zeros(len(tokens[0::2]), int), tokens[0::2])), shape=unit.shape
+        )
+        probabilities = (model.transform(shown) @ model.components_)[0, tokens[1::2]]
+        assert model.heldout_scores(unit)["perplexity"] == pytest.approx(np.exp(-np.log(probabilities).mean()))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import ToolkitError
-from .base import TopicModel, check_counts, check_fitted, normalize_rows, perplexity
+from .base import TopicModel, check_counts, check_fitted, completion_perplexity, normalize_rows
 from .keyatm import OPTIONS
 
 if TYPE_CHECKING:
@@ -244,9 +244,10 @@ class KeywordTopicModel(TopicModel):
         return normalize_rows(theta, copy=False)
 
     def heldout_scores(self, X) -> dict[str, float]:
-        """Perplexity of ``X``: exp of minus the mean log probability of its tokens under their units' folded-in
-        shares (lower is better; comparable between runs on the same units)."""
-        return {"perplexity": perplexity(X, self.transform(X), self.components_)}
+        """Held-out perplexity of ``X`` by document completion (:func:`toolkit.models.base.completion_perplexity`):
+        each unit's shares folded in from half of its tokens, the other half scored (lower is better; comparable
+        between runs on the same units)."""
+        return {"perplexity": completion_perplexity(self, X)}
 
 
 def _minka_alpha(

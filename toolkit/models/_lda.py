@@ -6,7 +6,7 @@ import os
 
 import numpy as np
 
-from .base import TopicModel, check_counts, check_fitted, normalize_rows, perplexity
+from .base import TopicModel, check_counts, check_fitted, completion_perplexity, normalize_rows
 from .lda import OPTIONS
 
 
@@ -129,13 +129,11 @@ class LdaTopicModel(TopicModel):
         return normalize_rows(self._gamma(X))
 
     def perplexity(self, X) -> float:
-        """Perplexity of ``X``: e to the minus the mean log probability of its tokens under their units' inferred
-        shares and the topics (:func:`toolkit.models.base.perplexity`, keyatm's measure), lower is better.
-
-        It was 2 to the minus gensim's variational bound per word, which also holds a term of the topics
-        themselves (their prior against their posterior, the same whatever the units): divided by the held-out words
-        it made the perplexity tens of millions on a small corpus, growing with the number of topics."""
-        return perplexity(X, self.transform(X), self.components_)
+        """Held-out perplexity of ``X`` by document completion (:func:`toolkit.models.base.completion_perplexity`,
+        keyatm's measure), lower is better. It was 2 to the minus gensim's variational bound per word, which also
+        holds a term of the topics themselves: divided by the held-out words it made the perplexity tens of millions
+        on a small corpus, growing with the number of topics."""
+        return completion_perplexity(self, X)
 
     def heldout_scores(self, X) -> dict[str, float]:
         return {"perplexity": self.perplexity(X)}
