@@ -310,11 +310,17 @@ def test_export_of_fewer_units_than_strata_says_why_on_stderr_and_in_the_codeboo
     exact = cli("validate", "export", run, "--out", tmp_path / "exact", "--units", "20")
     assert exact.returncode == 0 and "units asked" not in exact.stderr
     assert len(pd.read_csv(tmp_path / "exact" / validation.UNIT_SHEET)) == 20
-    # one topic-intrusion task per unit sampled: by default silently, 50 asked of 20 units is said, not cut in silence
-    assert "topic-intrusion" not in exact.stderr and len(pd.read_csv(tmp_path / "exact" / validation.TOPIC_SHEET)) == 20
-    asked = cli("validate", "export", run, "--out", tmp_path / "asked", "--units", "20", "--topic-tasks", "50")
-    assert "50 topic-intrusion tasks asked, 20 written: one per unit sampled" in asked.stderr
-    assert len(pd.read_csv(tmp_path / "asked" / validation.TOPIC_SHEET)) == 20
+    # the topic-intrusion tasks show units off the coding sheet (they show the model's topics), those with three
+    # clear topics: more asked than there are is said, not cut in silence
+    topic_key = pd.read_csv(tmp_path / "exact" / validation.TOPIC_KEY)
+    sheet_key = pd.read_csv(tmp_path / "exact" / validation.UNIT_KEY)
+    assert len(topic_key) == validation.TOPIC_TASKS and not set(topic_key["unit_id"]) & set(sheet_key["unit_id"])
+    asked = cli("validate", "export", run, "--out", tmp_path / "asked", "--units", "20", "--topic-tasks", "5000")
+    written = len(pd.read_csv(tmp_path / "asked" / validation.TOPIC_SHEET))
+    assert 0 < written < len(units) - 20
+    assert (
+        f"5000 topic-intrusion tasks asked, {written} written: only {written} modelled units off the coding sheet" in asked.stderr
+    )
 
 
 def test_score_reports_raw_and_weighted_agreement_with_intervals_and_counts(coded, tmp_path):
@@ -456,15 +462,22 @@ def test_topic_intrusion_never_shows_a_top_topic_as_the_intruder(n_topics):
     shares = rng.dirichlet(np.ones(n_topics), size=40)
     unit_topics = pd.DataFrame({"unit_id": units["unit_id"], **{f"topic_{k}": shares[:, k] for k in range(n_topics)}})
     topics = pd.DataFrame({"topic": range(n_topics), "top_words": [f"词{k}:0.1 字{k}:0.1" for k in range(n_topics)]})
-    sheet, key, note = validation._topic_intrusion(units, topics, unit_topics, 40, rng)
+    sheet, key, note = validation._topic_intrusion(units, topics, unit_topics, 40, rng, asked=True)
     if n_topics < 4:
         assert sheet.empty and note == "no topic-intrusion task: the model has 3 topics, and a task needs 4"
         return
-    assert len(sheet) == 40 and note == ""
-    for row, values in zip(key.itertuples(), shares):
+    # a unit takes a task only with three clear topics (each at least TOPIC_SHARE) and an intruder below that: with a
+    # third topic of share 0 the task had no right answer (the review of the hand-coding workflow found 6 of 50)
+    ordered = np.sort(shares, axis=1)
+    clear = (ordered[:, -3] >= validation.TOPIC_SHARE) & (ordered[:, 0] < validation.TOPIC_SHARE)
+    assert len(sheet) == clear.sum() < 40 and note.startswith(f"40 topic-intrusion tasks asked, {clear.sum()} written")
+    assert key["item"].tolist() == list(range(1, len(key) + 1))
+    for row in key.itertuples():
+        values = shares[int(row.unit_id[1:])]
         shown = [getattr(row, f"option_{x}") for x in "ABCD"]
         intruder = getattr(row, f"option_{row.intruder}")
         assert len(set(shown)) == 4 and intruder not in np.argsort(-values, kind="stable")[:3]
+        assert values[intruder] < validation.TOPIC_SHARE <= min(values[t] for t in shown if t != intruder)
 
 
 def test_a_gbk_sheet_whose_text_lost_characters_to_question_marks_is_still_its_exports(coded, tmp_path):

@@ -147,7 +147,11 @@ def sample_units(units: pd.DataFrame, n: int, rng: np.random.Generator, minimum:
     return pd.concat(parts, ignore_index=True), note
 
 
-TOPIC_TASKS = 50  # topic-intrusion tasks when none are asked for (or one per unit sampled, when fewer)
+TOPIC_TASKS = 50  # topic-intrusion tasks when none are asked for
+# a unit takes a topic-intrusion task only when each of its three largest topics holds at least this share and the
+# intruder, from its smallest half, less: a task whose "three that describe it" include a topic it does not hold has
+# no right answer (263 of the State Council reports' 2,171 paragraphs have a third topic of share 0)
+TOPIC_SHARE = 0.05
 
 
 def export(
@@ -159,8 +163,9 @@ def export(
     random_state: int = 0,
 ) -> Path:
     """Write the coding sheets, their keys and a codebook for the run in ``run`` into ``out`` (default:
-    ``<run>-validation``). ``n_topic_tasks``: topic-intrusion tasks, one per unit sampled at most (default
-    :data:`TOPIC_TASKS`, or one per unit when fewer are sampled; more asked than units is said)."""
+    ``<run>-validation``). ``n_topic_tasks``: topic-intrusion tasks (default :data:`TOPIC_TASKS`), each of a
+    modelled unit that is not on the coding sheet and whose three largest topics are clear (:data:`TOPIC_SHARE`);
+    fewer such units than asked is said."""
     run = Path(run).resolve()  # "." has no name to add "-validation" to
     units, topics, themes, unit_topics = _read_run(run)
     out = Path(out) if out is not None else run.with_name(run.name + "-validation")
@@ -176,8 +181,12 @@ def export(
     key = sample[["item", "unit_id", "doc_id", "year", "stratum", "weight", "dominant_theme", "keyword_theme", "text"]]
     key = key.rename(columns={"dominant_theme": "model_theme"})
     words_sheet, words_key = _word_intrusion(topics, rng)
-    tasks = min(TOPIC_TASKS, len(sample)) if n_topic_tasks is None else n_topic_tasks
-    topic_sheet, topic_key, topic_note = _topic_intrusion(sample, topics, unit_topics, tasks, rng)
+    tasks = TOPIC_TASKS if n_topic_tasks is None else n_topic_tasks
+    # the topic tasks show a unit's topics: never a unit of the coding sheet, whose coders would see the model's view
+    others = units[units["in_model"].astype(str).isin(["True", "true"]) & ~units["unit_id"].isin(sample["unit_id"])]
+    topic_sheet, topic_key, topic_note = _topic_intrusion(
+        others, topics, unit_topics, tasks, rng, asked=n_topic_tasks is not None
+    )
     if topic_note:
         log.warning("validate export: %s", topic_note)
         note = f"{note}; {topic_note}" if note else topic_note
@@ -234,46 +243,61 @@ def _word_intrusion(topics: pd.DataFrame, rng: np.random.Generator, n_words: int
     return pd.DataFrame(sheet, columns=["item", *words, "intruder"]), pd.DataFrame(key, columns=["item", "topic", "intruder"])
 
 
-def _topic_intrusion(sample: pd.DataFrame, topics: pd.DataFrame, unit_topics: pd.DataFrame, n: int, rng: np.random.Generator):
-    """For ``n`` sampled units: the unit's three largest topics and one of its smallest half (never one of the
-    three), each shown by its top 8 words, in random order as options A-D; the coder names the one that does not
-    belong. The third value says why there are fewer than ``n`` tasks, when there are."""
+def _topic_intrusion(
+    units: pd.DataFrame, topics: pd.DataFrame, unit_topics: pd.DataFrame, n: int, rng: np.random.Generator, *, asked: bool
+):
+    """For ``n`` of ``units`` drawn at random among those whose three largest topics each hold at least
+    :data:`TOPIC_SHARE`: the unit's three largest topics and one of its smallest half with less than that share (never
+    one of the three), each shown by its top 8 words, in random order as options A-D; the coder names the one that
+    does not belong. Items are numbered from 1, apart from the coding sheet's. The third value says why there are
+    fewer than ``n`` tasks, when there are (and ``asked``: when the number was the user's, or there are none)."""
     described = {row.topic: " ".join(_words(row.top_words)[:8]) for row in topics.itertuples()}
     shares = unit_topics.set_index("unit_id")
     columns = [c for c in shares.columns if c.startswith("topic_")]
+    note = ""
     if n and len(columns) < 4:
-        n, note = 0, f"no topic-intrusion task: the model has {len(columns)} topics, and a task needs 4"
-    else:
-        note = f"{n} topic-intrusion tasks asked, {len(sample)} written: one per unit sampled" if n > len(sample) else ""
+        return *_intrusion_tables([], []), f"no topic-intrusion task: the model has {len(columns)} topics, and a task needs 4"
+    candidates = units[units["unit_id"].isin(shares.index)]
+    values = shares.loc[candidates["unit_id"], columns].to_numpy(dtype=float)
+    ordered = np.sort(values, axis=1)
+    # three clear topics, and a topic below the threshold to be the intruder (the smallest is in the smallest half)
+    eligible = np.flatnonzero((ordered[:, -3] >= TOPIC_SHARE) & (ordered[:, 0] < TOPIC_SHARE)) if len(values) else []
+    chosen = rng.permutation(eligible)[:n]
+    if n and len(chosen) < n and (asked or not len(chosen)):
+        note = (
+            f"{n} topic-intrusion tasks asked, {len(chosen)} written: only {len(eligible)} modelled units off the coding "
+            f"sheet have three topics of at least {TOPIC_SHARE:.0%} each and one below it"
+        )
     sheet, key = [], []
-    for row in sample.head(n).itertuples():
-        if row.unit_id not in shares.index:
-            continue
-        values = shares.loc[row.unit_id, columns].to_numpy(dtype=float)
-        ranked = np.argsort(-values, kind="stable")
+    for item, index in enumerate(sorted(chosen), start=1):
+        row = candidates.iloc[index]
+        ranked = np.argsort(-values[index], kind="stable")
         largest = [int(columns[k].split("_")[1]) for k in ranked[:3]]
-        smallest = [int(columns[k].split("_")[1]) for k in ranked[max(3, len(ranked) // 2) :]]
+        smallest = [int(columns[k].split("_")[1]) for k in ranked[max(3, len(ranked) // 2) :] if values[index, k] < TOPIC_SHARE]
         intruder = smallest[int(rng.integers(len(smallest)))]
         shown = [*largest, intruder]
         rng.shuffle(shown)
         letters = string.ascii_uppercase[: len(shown)]
         sheet.append(
-            {"item": row.item, "text": row.text, **{f"option_{x}": described[t] for x, t in zip(letters, shown)}, "intruder": ""}
+            {"item": item, "text": row["text"], **{f"option_{x}": described[t] for x, t in zip(letters, shown)}, "intruder": ""}
         )
         key.append(
             {
-                "item": row.item,
-                "unit_id": row.unit_id,
+                "item": item,
+                "unit_id": row["unit_id"],
                 "intruder": letters[shown.index(intruder)],
                 **{f"option_{x}": t for x, t in zip(letters, shown)},
-                "text": row.text,
+                "text": row["text"],
             }
         )
+    return *_intrusion_tables(sheet, key), note
+
+
+def _intrusion_tables(sheet: list, key: list) -> tuple[pd.DataFrame, pd.DataFrame]:
     options = [f"option_{x}" for x in "ABCD"]  # the columns, also of a sheet without a row
     return (
         pd.DataFrame(sheet, columns=["item", "text", *options, "intruder"]),
         pd.DataFrame(key, columns=["item", "unit_id", "intruder", *options, "text"]),
-        note,
     )
 
 
