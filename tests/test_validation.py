@@ -217,6 +217,21 @@ def test_score_never_overwrites_a_scores_md_the_toolkit_did_not_write(coded, tmp
     assert mine.read_text(encoding="utf-8").endswith("审阅意见:一致。\n")
 
 
+def test_a_second_coders_sheet_is_scored_beside_the_first_and_each_says_what_it_scored(coded, tmp_path):
+    """`validate score --units coder_b.csv` wrote scores.md over the first coder's scores, and neither file said
+    which sheet it held (hostile pass of the hand-coding workflow)."""
+    folder = _copy(coded, tmp_path)
+    first = validation.score(folder)
+    sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    sheet.loc[sheet["theme"] != "", "theme"] = "other"  # a second coder who saw no theme anywhere
+    sheet.to_csv(folder / "coder_b.csv", index=False)
+    second = validation.score(folder, units_file=folder / "coder_b.csv")
+    own, other = (folder / "scores.md").read_text(encoding="utf-8"), (folder / "scores-coder_b.md").read_text(encoding="utf-8")
+    assert "Sheets scored: `coding_sheet.csv`, `word_intrusion.csv`, `topic_intrusion.csv`" in own
+    assert "Sheets scored: `coder_b.csv`" in other and own != other
+    assert own == validation.format_scores(first) and other == validation.format_scores(second)
+
+
 def _resave_units(folder, change=lambda t: t, encoding="utf-8", name="units.csv"):
     path = folder / name
     change(pd.read_csv(path, keep_default_na=False, dtype=str)).to_csv(path, index=False, encoding=encoding)

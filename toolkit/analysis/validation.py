@@ -573,12 +573,14 @@ def score(
     rows are scored: a partial sheet is scored on its coded rows, and ``notes`` (printed as warnings and
     written to ``scores.md``) says how many rows were not coded and which sheets were not coded at all.
     Sheets saved again by a spreadsheet are read as UTF-8 or GBK/GB18030. The scores are written to
-    ``scores.md`` in ``folder``, never over a ``scores.md`` the toolkit did not write."""
+    ``scores.md`` in ``folder`` (``scores-<sheet>.md`` for a theme sheet of another name: a second coder's), never over
+    a file the toolkit did not write; they name the sheets scored."""
     from sklearn.metrics import precision_recall_fscore_support
 
     folder = Path(folder)
     _validation_folder(folder)
-    atomic.check_own_file(folder / SCORES)
+    written = scores_file(folder, units_file)
+    atomic.check_own_file(written)
     settings = folder / "validation.json"
     try:
         random_state = int(json.loads(settings.read_text(encoding="utf-8")).get("random_state", 0))
@@ -667,8 +669,18 @@ def score(
     for note in notes:
         log.warning("validate score: %s", note)
     tables["notes"] = pd.DataFrame({"note": notes}, dtype=object)
-    atomic.write_own_file(folder / SCORES, format_scores(tables))
+    sheets = [path, *(Path(f) if f else folder / s for f, s in ((words_file, WORD_SHEET), (topics_file, TOPIC_SHEET)))]
+    tables["sheets"] = pd.DataFrame({"sheet": [str(p) for p in sheets]}, dtype=object)
+    atomic.write_own_file(written, format_scores(tables))
     return tables
+
+
+def scores_file(folder: Path, units_file: str | Path | None) -> Path:
+    """Where ``score`` writes: ``scores.md``, or ``scores-<sheet>.md`` for a theme sheet of another name (a second
+    coder's: each coder's scores are kept, and named)."""
+    if units_file is None or Path(units_file).resolve() == (folder / UNIT_SHEET).resolve():
+        return folder / SCORES
+    return folder / f"{Path(SCORES).stem}-{Path(units_file).stem}.md"
 
 
 def _intruders_found(folder: Path, path: Path, key_name: str, notes: list[str]) -> pd.DataFrame | None:
@@ -714,6 +726,9 @@ def _theme_names(folder: Path) -> dict[str, str]:
 
 def format_scores(tables: dict[str, pd.DataFrame]) -> str:
     lines = ["# Validation scores", ""]
+    sheets = tables.get("sheets")
+    if sheets is not None and len(sheets):
+        lines += ["Sheets scored: " + ", ".join(f"`{Path(sheet).name}`" for sheet in sheets["sheet"]), ""]
     notes = tables.get("notes")
     if notes is not None and len(notes):
         lines += ["Not coded:", "", *[f"- {note}" for note in notes["note"]], ""]
