@@ -217,6 +217,32 @@ def test_score_never_overwrites_a_scores_md_the_toolkit_did_not_write(coded, tmp
     assert mine.read_text(encoding="utf-8").endswith("审阅意见:一致。\n")
 
 
+def test_a_partial_sheet_is_weighted_by_each_strata_coded_units_and_says_which_strata_it_lacks(coded, tmp_path):
+    """On a partial sheet each coded unit kept the weight of the units drawn (a stratum with half its units coded
+    counted for half its size in the corpus estimate), and a stratum with no coded unit vanished without a word
+    (hostile pass of the hand-coding workflow). Weights are now each stratum's size over its coded units."""
+    folder = _copy(coded, tmp_path)
+    key = pd.read_csv(folder / validation.UNIT_KEY, keep_default_na=False)
+    sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    strata = key.groupby("stratum")["weight"].sum()  # each stratum's units in the corpus
+    lost = strata.index[0]
+    coded = (key["stratum"] != lost) & (key.index % 2 == 0)  # half of the rest, none of the first stratum
+    sheet["theme"] = key["model_theme"].where(key.index % 3 != 0, "other").where(coded, "")
+    sheet.to_csv(folder / validation.UNIT_SHEET, index=False)
+    tables = validation.score(folder)
+    rows = key[coded]
+    truth = sheet.loc[coded, "theme"].replace("", "other").to_numpy()
+    model = rows["model_theme"].replace("", "other").to_numpy()
+    weights = (rows["stratum"].map(strata) / rows["stratum"].map(rows["stratum"].value_counts())).to_numpy()
+    agreement = tables["agreement"].set_index(["source", "weighting", "measure"])
+    expected = (weights * (truth == model)).sum() / weights.sum()
+    assert agreement.loc[("model", "weighted", "accuracy"), "estimate"] == pytest.approx(expected)
+    missing = [stratum for stratum in strata.index if stratum not in set(rows["stratum"])]  # the first among them
+    share = strata[missing].sum() / strata.sum()
+    said = f"no coded unit of the stratum {', '.join(missing)} ({share:.1%} of the corpus)"
+    assert lost in missing and said in " ".join(tables["notes"]["note"])
+
+
 def test_a_second_coders_sheet_is_scored_beside_the_first_and_each_says_what_it_scored(coded, tmp_path):
     """`validate score --units coder_b.csv` wrote scores.md over the first coder's scores, and neither file said
     which sheet it held (hostile pass of the hand-coding workflow)."""

@@ -600,8 +600,8 @@ def score(
         notes.append(
             f"{path.name}: {n_rows - len(coded)} of {n_rows} rows not coded"
             + (
-                f"; the theme scores rest on the {len(coded)} coded rows only (their sampling weights "
-                "estimate the corpus only if the coded rows are a random part of the sheet)"
+                f"; the theme scores rest on the {len(coded)} coded rows only (weighted by each stratum's coded "
+                "rows, they estimate the corpus if the coded rows are a random part of their strata)"
                 if len(coded)
                 else ""
             )
@@ -622,7 +622,9 @@ def score(
                 f"{' ...' if len(unknown) > 5 else ''}); use the theme names of {folder / CODEBOOK} or 'other'"
             )
         truth = merged["theme"].to_numpy()
-        weights = merged["weight"].to_numpy(dtype=float)
+        weights, uncovered = _coded_weights(merged, key)
+        if uncovered:
+            notes.append(uncovered)
         sources = {
             source: _answer(merged[column]).to_numpy()
             for source, column in (("model", "model_theme"), ("keywords", "keyword_theme"))
@@ -673,6 +675,25 @@ def score(
     tables["sheets"] = pd.DataFrame({"sheet": [str(p) for p in sheets]}, dtype=object)
     atomic.write_own_file(written, format_scores(tables))
     return tables
+
+
+def _coded_weights(merged: pd.DataFrame, key: pd.DataFrame) -> tuple[np.ndarray, str]:
+    """The coded units' weights for the corpus estimates: each stratum's units in the corpus over the units of it
+    that were coded (the export's weight is over the units drawn: on a partial sheet a stratum with half its units
+    coded counted for half of its size), and which strata no coded unit stands for (said: the weighted scores leave
+    them out)."""
+    key = key.assign(weight=pd.to_numeric(key["weight"], errors="coerce"))
+    size = key.groupby("stratum")["weight"].sum()  # the stratum's modelled units
+    coded = merged.groupby("stratum").size()
+    weights = (merged["stratum"].map(size) / merged["stratum"].map(coded)).to_numpy(dtype=float)
+    missing = [str(stratum) for stratum in size.index if stratum not in coded.index]
+    if not missing:
+        return weights, ""
+    share = size[missing].sum() / size.sum()
+    return weights, (
+        f"no coded unit of the stratum {', '.join(missing)} ({share:.1%} of the corpus): the weighted scores stand for "
+        "the rest of it only"
+    )
 
 
 def scores_file(folder: Path, units_file: str | Path | None) -> Path:
