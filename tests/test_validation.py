@@ -467,6 +467,26 @@ def test_deleted_rows_are_said_and_a_theme_may_be_written_by_its_label(run, code
     assert (labelled != sheet["theme"]).any() and labelled.str.contains(r"[\u4e00-\u9fff]").any()
     sheet.assign(theme=labelled).to_csv(folder / validation.UNIT_SHEET, index=False)
     pd.testing.assert_frame_equal(validation.score(folder)["agreement"], expected)  # 生态环境 is ecology
+    # as coders type them: full-width letters, spaces or hyphens inside a name or label, 其他 for other (all refused
+    # as "not in the codebook" before; hostile pass of the hand-coding workflow)
+    import unicodedata
+
+    def typed(theme: str, i: int) -> str:
+        if theme == "other":
+            return ["其他", "无", "Other"][i % 3]
+        return [
+            "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in theme),  # ｅｃｏｌｏｇｙ
+            " ".join(str(themes.loc[theme, "label_zh"])),  # 生 态 环 境
+            theme.replace("_", "-").title(),  # Digital-Economy
+        ][i % 3]
+
+    typed_themes = [typed(t, i) if t else t for i, t in enumerate(sheet["theme"])]
+    assert any(unicodedata.normalize("NFKC", t) != t for t in typed_themes)
+    sheet.assign(theme=typed_themes).to_csv(folder / validation.UNIT_SHEET, index=False)
+    pd.testing.assert_frame_equal(validation.score(folder)["agreement"], expected)
+    sheet.assign(theme=["生态环境；数字经济", *sheet["theme"][1:]]).to_csv(folder / validation.UNIT_SHEET, index=False)
+    with pytest.raises(ToolkitError, match="one theme per row"):
+        validation.score(folder)
     sheet.drop(index=[4, 9]).to_csv(folder / validation.UNIT_SHEET, index=False)
     with caplog.at_level("WARNING", logger="toolkit"):
         tables = validation.score(folder)

@@ -13,6 +13,7 @@ import errno
 import io
 import json
 import logging
+import re
 import string
 from pathlib import Path
 
@@ -30,7 +31,7 @@ UNIT_SHEET, UNIT_KEY = "coding_sheet.csv", "key_units.csv"
 WORD_SHEET, WORD_KEY = "word_intrusion.csv", "key_word_intrusion.csv"
 TOPIC_SHEET, TOPIC_KEY = "topic_intrusion.csv", "key_topic_intrusion.csv"
 NOT_CODED = "toolkit: this sheet has not been coded yet"
-OTHER_ANSWERS = {"other", "none"}  # a coder's answer for a unit about no theme of the codebook
+OTHER_ANSWERS = {"other", "none", "其他", "其它", "无"}  # a coder's answer for a unit about no theme of the codebook
 BOOTSTRAP = 1000  # replicates (over coded units) behind the intervals of the agreement scores
 
 log = logging.getLogger("toolkit")
@@ -549,10 +550,18 @@ def agreement(
     return rows
 
 
+def _plain(answer: str) -> str:
+    """A coder's answer as it is compared: full-width forms folded (ｅｃｏｌｏｇｙ), lowercased, without spaces, hyphens
+    and underscores (生态 环境, digital-economy, Digital Economy)."""
+    import unicodedata
+
+    return re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", str(answer))).lower()
+
+
 def _answer(values: pd.Series) -> pd.Series:
     """Coders' and the keyword scorer's themes as the scores compare them: `none`, `None` and '' are `other`."""
     cleaned = values.fillna("").astype(str).str.strip()
-    return cleaned.where(~cleaned.str.lower().isin(OTHER_ANSWERS | {""}), "other")
+    return cleaned.where(~cleaned.map(_plain).isin(OTHER_ANSWERS | {""}), "other")
 
 
 def score(
@@ -612,14 +621,16 @@ def score(
         merged = _merged(coded[["item", "theme"]], key, path, UNIT_KEY).sort_values("item", kind="stable")
         merged["theme"] = _answer(merged["theme"])
         # 'Ecology', 'ECOLOGY' and the theme's labels (生态环境, Ecology and environment) are `ecology`
-        by_case = {**names, **{name.lower(): name for name in themes_allowed}}  # a name is never another's label
-        merged["theme"] = [by_case.get(value.lower(), value) for value in merged["theme"]]
+        by_case = {**{_plain(a): t for a, t in names.items()}, **{_plain(n): n for n in themes_allowed}}  # names win
+        merged["theme"] = [by_case.get(_plain(value), value) for value in merged["theme"]]
         unknown = merged.loc[~merged["theme"].isin(themes_allowed)]
         if len(unknown):
             cells = "; ".join(f"item {item}: {theme!r}" for item, theme in zip(unknown["item"][:5], unknown["theme"][:5]))
+            several = any(re.search(r"[;；,，、/]", str(theme)) for theme in unknown["theme"])
             raise ToolkitError(
                 f"{len(unknown)} coded theme(s) of {path.name} not in the codebook ({cells}"
                 f"{' ...' if len(unknown) > 5 else ''}); use the theme names of {folder / CODEBOOK} or 'other'"
+                + (", one theme per row (the one most of the paragraph is about)" if several else "")
             )
         truth = merged["theme"].to_numpy()
         weights, uncovered = _coded_weights(merged, key)
