@@ -58,8 +58,19 @@ def test_scores_of_a_coder_who_agrees_with_the_keyword_scorer(run, tmp_path):
     sheet["theme"] = key["keyword_theme"].replace("", "other")  # a coder who always sides with the keywords
     sheet.to_csv(out / validation.UNIT_SHEET, index=False)
     words = pd.read_csv(out / validation.WORD_SHEET, keep_default_na=False)
-    words["intruder"] = pd.read_csv(out / validation.WORD_KEY)["intruder"]  # finds every intruder
+    word_key = pd.read_csv(out / validation.WORD_KEY)
+    words["intruder"] = word_key["intruder"]  # finds every intruder
     words.to_csv(out / validation.WORD_SHEET, index=False)
+    missed = words.assign(intruder=words["word_1"].where(words["word_1"] != word_key["intruder"], words["word_2"]))
+    missed.to_csv(out / "missed.csv", index=False)
+    # per topic, and with an interval: scores.md said only "found in 72.2% of 18 tasks" (hostile pass of the workflow)
+    from statsmodels.stats.proportion import proportion_confint
+
+    n = len(words)
+    report = validation.format_scores(validation.score(out, words_file=out / "missed.csv"))
+    low, high = proportion_confint(0, n, method="wilson")
+    assert f"Word intrusion: the intruder was found in 0 of {n} tasks, 0.0% (95% interval {low:.1%} to {high:.1%}" in report
+    assert f"not found for topics {', '.join(map(str, word_key['topic']))}" in report
     tables = validation.score(out)
     overall = tables["agreement"].query("weighting == 'weighted'").set_index(["source", "measure"])["estimate"]
     assert overall["keywords", "accuracy"] == pytest.approx(1.0)

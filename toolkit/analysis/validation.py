@@ -802,12 +802,20 @@ def format_scores(tables: dict[str, pd.DataFrame]) -> str:
                 lines.append(f"| {theme} | " + " | ".join(cells) + " |")
     for name, label in (("word_intrusion", "Word intrusion"), ("topic_intrusion", "Topic intrusion")):
         if name in tables:
+            from statsmodels.stats.proportion import proportion_confint
+
             table = tables[name]
+            found, n = int(round(table["precision"].sum())), len(table)
+            low, high = proportion_confint(found, n, alpha=0.05, method="wilson")
             lines += [
                 "",
-                f"- {label}: the intruder was found in {table['precision'].mean():.1%} of "
-                f"{len(table)} tasks (chance: {'1 in 6' if name == 'word_intrusion' else '1 in 4'})",
+                f"- {label}: the intruder was found in {found} of {n} tasks, {found / n:.1%} (95% interval {low:.1%} to "
+                f"{high:.1%}, Wilson; chance: {'1 in 6' if name == 'word_intrusion' else '1 in 4'})",
             ]
+            missed = table.loc[table["precision"] < 1, "topic" if name == "word_intrusion" else "item"].astype(str).tolist()
+            if missed:
+                what = "topic" if name == "word_intrusion" else "item"
+                lines.append(f"  not found for {what}{'s' if len(missed) > 1 else ''} {', '.join(missed)}")
     return "\n".join(lines) + "\n"
 
 
