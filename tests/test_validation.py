@@ -49,6 +49,7 @@ def test_export_writes_blinded_sheets_and_separate_keys(run, tmp_path):
     assert len(topics) == 10 and {"option_A", "option_D"} <= set(topics.columns)
     codebook = (out / validation.CODEBOOK).read_text(encoding="utf-8")
     assert "`ecology`: 生态环境 / Ecology" in codebook and codebook.count("- `other`") == 1  # once, as the option
+    assert "These are the model's own keywords: code by what the paragraph is about" in codebook  # not anchored on them
 
 
 def test_scores_of_a_coder_who_agrees_with_the_keyword_scorer(run, tmp_path):

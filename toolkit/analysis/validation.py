@@ -322,12 +322,17 @@ def _codebook(themes: pd.DataFrame, n_units: int, n_words: int, n_topics: int, n
         "",
         "## Themes",
         "",
+        "Each theme's labels, with words of its lexicon as examples. These are the model's own keywords: code by what "
+        "the paragraph is about, not by whether one of them occurs in it (a coder who codes by the words agrees with "
+        "the keyword scorer by construction). Before handing this out, replace the examples with definitions of your "
+        "own where you can.",
+        "",
     ]
     for row in themes.itertuples():
         if row.theme == OTHER:  # themes.csv's last row, on what no theme measures: the option below
             continue
         lines.append(
-            f"- `{row.theme}`: {row.label_zh} / {row.label_en}. Keywords include: "
+            f"- `{row.theme}`: {row.label_zh} / {row.label_en}. Example words: "
             f"{' '.join(str(row.keywords_kept).split()[:12]) or '(none in this corpus)'}"
         )
     lines += [f"- `{OTHER}`: none of the above.", ""]
