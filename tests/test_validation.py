@@ -270,6 +270,34 @@ def test_a_second_coders_sheet_is_scored_beside_the_first_and_each_says_what_it_
     assert own == validation.format_scores(first) and other == validation.format_scores(second)
 
 
+def test_two_coders_agreement_is_measured_on_the_items_both_coded(coded, tmp_path):
+    """Inter-coder reliability, which a reviewer asks for beside the model's agreement with each coder, was not
+    computed (hostile pass of the hand-coding workflow): `validate agree` gives the two sheets' agreement and
+    Cohen's kappa on the items both coded, raw and weighted, with bootstrap intervals."""
+    from sklearn.metrics import cohen_kappa_score
+
+    from .conftest import cli
+
+    folder = _copy(coded, tmp_path)
+    first = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    second = first.copy()
+    second.loc[second.index % 4 == 0, "theme"] = "其他"  # the second coder sees no theme in a quarter of them
+    second.loc[second.index % 7 == 1, "theme"] = ""  # and left some rows uncoded
+    first.to_csv(folder / "coder_a.csv", index=False)
+    second.to_csv(folder / "coder_b.csv", index=False)
+    done = cli("validate", "agree", folder, folder / "coder_a.csv", folder / "coder_b.csv")
+    assert done.returncode == 0, done.stderr
+    both = (first["theme"] != "") & (second["theme"] != "")
+    a = first.loc[both, "theme"].replace({"none": "other"}).to_numpy()
+    b = second.loc[both, "theme"].replace({"其他": "other", "none": "other"}).to_numpy()
+    table = validation.agree(folder, folder / "coder_a.csv", folder / "coder_b.csv").set_index(["weighting", "measure"])
+    assert table.loc[("raw", "accuracy"), "estimate"] == pytest.approx((a == b).mean()) and (a != b).any()
+    assert table.loc[("raw", "kappa"), "estimate"] == pytest.approx(cohen_kappa_score(a, b))
+    assert (table["coded_units"] == both.sum()).all()
+    said = (folder / "agreement-coder_a-coder_b.md").read_text(encoding="utf-8")
+    assert said == done.stdout and f"`coder_a.csv` and `coder_b.csv` on the {both.sum()} items both coded" in said
+
+
 def _resave_units(folder, change=lambda t: t, encoding="utf-8", name="units.csv"):
     path = folder / name
     change(pd.read_csv(path, keep_default_na=False, dtype=str)).to_csv(path, index=False, encoding=encoding)

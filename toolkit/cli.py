@@ -127,7 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="export: blinded coding sheets (theme coding of a stratified sample of units, word intrusion, "
         "topic intrusion) with a codebook; score: accuracy and Cohen's kappa (raw and weighted, with "
         "bootstrap intervals), per-theme precision, recall and F1 with their support, of the model "
-        "and of the keyword baseline against the coders, and intrusion accuracy.",
+        "and of the keyword baseline against the coders, and intrusion accuracy; agree: the same measures between "
+        "two coders' sheets.",
     )
     steps = validate.add_subparsers(dest="step", required=True, metavar="STEP")
     export = steps.add_parser("export", help="write the coding sheets, keys and codebook for a run folder")
@@ -149,6 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--units", help="the coded theme sheet if not the folder's coding_sheet.csv")
     grade.add_argument("--words", help="the coded word-intrusion sheet if not the folder's")
     grade.add_argument("--topics", help="the coded topic-intrusion sheet if not the folder's")
+    agree = steps.add_parser("agree", help="agreement between two coders' theme sheets (inter-coder reliability)")
+    agree.add_argument("folder", help="the folder `validate export` wrote")
+    agree.add_argument("first", help="one coder's theme sheet (a copy of coding_sheet.csv, coded)")
+    agree.add_argument("second", help="the other coder's")
 
     terms = commands.add_parser(
         "terms",
@@ -336,6 +341,8 @@ def _dispatch(args) -> int:
                 f"{out}: give {validation.UNIT_SHEET}, {validation.WORD_SHEET}, {validation.TOPIC_SHEET} and "
                 f"{validation.CODEBOOK} to the coders (not the key_*.csv files), then run: toolkit validate score {out}"
             )
+        elif args.step == "agree":
+            sys.stdout.write(validation.format_agreement(validation.agree(args.folder, args.first, args.second)))
         else:
             tables = validation.score(args.folder, units_file=args.units, words_file=args.words, topics_file=args.topics)
             sys.stdout.write(validation.format_scores(tables))

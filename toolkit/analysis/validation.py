@@ -595,16 +595,11 @@ def score(
     _validation_folder(folder)
     written = scores_file(folder, units_file)
     atomic.check_own_file(written)
-    settings = folder / "validation.json"
-    try:
-        random_state = int(json.loads(settings.read_text(encoding="utf-8")).get("random_state", 0))
-    except (OSError, ValueError, TypeError, AttributeError):
-        random_state = 0
+    random_state = _export_seed(folder)
     path = Path(units_file) if units_file else folder / UNIT_SHEET
     coded, listed = _coded(path, "theme")
     n_rows = len(listed)
     names = _theme_names(folder)
-    themes_allowed = {*names.values(), "other"}
     tables: dict[str, pd.DataFrame] = {}
     notes = []
     key = _key(folder, UNIT_KEY) if (folder / UNIT_KEY).is_file() else None  # read once; a lost key is said below
@@ -624,19 +619,7 @@ def score(
         key = key if key is not None else _key(folder, UNIT_KEY)  # refuses: the key is lost
         # in item order: a sheet sorted in a spreadsheet gives the same bootstrap intervals
         merged = _merged(coded[["item", "theme"]], key, path, UNIT_KEY).sort_values("item", kind="stable")
-        merged["theme"] = _answer(merged["theme"])
-        # 'Ecology', 'ECOLOGY' and the theme's labels (生态环境, Ecology and environment) are `ecology`
-        by_case = {**{_plain(a): t for a, t in names.items()}, **{_plain(n): n for n in themes_allowed}}  # names win
-        merged["theme"] = [by_case.get(_plain(value), value) for value in merged["theme"]]
-        unknown = merged.loc[~merged["theme"].isin(themes_allowed)]
-        if len(unknown):
-            cells = "; ".join(f"item {item}: {theme!r}" for item, theme in zip(unknown["item"][:5], unknown["theme"][:5]))
-            several = any(re.search(r"[;；,，、/]", str(theme)) for theme in unknown["theme"])
-            raise ToolkitError(
-                f"{len(unknown)} coded theme(s) of {path.name} not in the codebook ({cells}"
-                f"{' ...' if len(unknown) > 5 else ''}); use the theme names of {folder / CODEBOOK} or 'other'"
-                + (", one theme per row (the one most of the paragraph is about)" if several else "")
-            )
+        merged["theme"] = _themes_coded(merged, names, folder, path)
         truth = merged["theme"].to_numpy()
         weights, uncovered = _coded_weights(merged, key)
         if uncovered:
@@ -691,6 +674,84 @@ def score(
     tables["sheets"] = pd.DataFrame({"sheet": [str(p) for p in sheets]}, dtype=object)
     atomic.write_own_file(written, format_scores(tables))
     return tables
+
+
+def _themes_coded(coded: pd.DataFrame, names: dict[str, str], folder: Path, path: Path) -> list[str]:
+    """The themes a coder wrote in ``coded`` (items and themes of the sheet at ``path``) as the codebook names them:
+    'Ecology', 'ＥＣＯＬＯＧＹ' and the theme's labels (生态环境, Ecology and environment) are `ecology`, `none` and
+    其他 are `other`; an answer that is no theme is refused, naming its items."""
+    allowed = {*names.values(), OTHER}
+    by_plain = {**{_plain(a): t for a, t in names.items()}, **{_plain(n): n for n in allowed}}  # a name wins
+    themes = [by_plain.get(_plain(value), value) for value in _answer(coded["theme"])]
+    unknown = [(item, theme) for item, theme in zip(coded["item"], themes) if theme not in allowed]
+    if unknown:
+        cells = "; ".join(f"item {item}: {theme!r}" for item, theme in unknown[:5])
+        several = any(re.search(r"[;；,，、/]", str(theme)) for _, theme in unknown)
+        raise ToolkitError(
+            f"{len(unknown)} coded theme(s) of {path.name} not in the codebook ({cells}"
+            f"{' ...' if len(unknown) > 5 else ''}); use the theme names of {folder / CODEBOOK} or 'other'"
+            + (", one theme per row (the one most of the paragraph is about)" if several else "")
+        )
+    return themes
+
+
+def agree(folder: str | Path, first: str | Path, second: str | Path) -> pd.DataFrame:
+    """Agreement between two coders' theme sheets of the export in ``folder`` on the items both coded: accuracy
+    (the share of items given the same theme) and Cohen's kappa, raw and weighted by the sampling weights, each with
+    a 95% bootstrap interval (:func:`agreement`, seeded by the export's seed). The inter-coder reliability a
+    reviewer asks for beside the model's agreement with each coder; written to ``agreement-<first>-<second>.md``."""
+    folder = Path(folder)
+    _validation_folder(folder)
+    first, second = Path(first), Path(second)
+    written = folder / f"agreement-{first.stem}-{second.stem}.md"
+    atomic.check_own_file(written)
+    names, key = _theme_names(folder), _key(folder, UNIT_KEY)
+    sheets = []
+    for path in (first, second):
+        coded, listed = _coded(path, "theme")
+        note = _same_items(path, coded, listed, key, folder)
+        if note:
+            log.warning("validate agree: %s", note)
+        sheets.append(coded[["item"]].assign(theme=_themes_coded(coded, names, folder, path)))
+    both = sheets[0].merge(sheets[1], on="item", suffixes=("_first", "_second")).merge(key[["item", "weight"]], on="item")
+    if not len(both):
+        raise ToolkitError(f"{first.name} and {second.name} have no coded item in common: nothing to compare")
+    both = both.sort_values("item", kind="stable")
+    labels = sorted(set(both["theme_first"]) | set(both["theme_second"]))
+    rows = agreement(
+        both["theme_first"].to_numpy(),
+        both["theme_second"].to_numpy(),
+        pd.to_numeric(both["weight"], errors="coerce").to_numpy(dtype=float),
+        labels,
+        random_state=_export_seed(folder),
+    )
+    table = pd.DataFrame(rows).assign(first=first.name, second=second.name, coded_units=len(both))
+    atomic.write_own_file(written, format_agreement(table))
+    return table
+
+
+def format_agreement(table: pd.DataFrame) -> str:
+    """:func:`agree`'s table as the Markdown it writes and the CLI prints."""
+    first, second, n = table["first"].iloc[0], table["second"].iloc[0], int(table["coded_units"].iloc[0])
+    lines = [
+        "# Agreement between coders",
+        "",
+        f"`{first}` and `{second}` on the {n} items both coded, with 95% intervals (bootstrap over the items). Raw: "
+        "the items as they are; weighted: by the sampling weights, an estimate for the whole corpus.",
+        "",
+    ]
+    for weighting, rows_of in table.groupby("weighting", sort=False):
+        cells = {r.measure: f"{r.estimate:.3f} [{r.low:.3f}, {r.high:.3f}]" for r in rows_of.itertuples()}
+        lines.append(f"- {weighting}: agreement {cells['accuracy']}, Cohen's kappa {cells['kappa']}")
+    return "\n".join(lines) + "\n"
+
+
+def _export_seed(folder: Path) -> int:
+    """The seed the export in ``folder`` was made with (validation.json), which seeds the bootstrap too."""
+    try:
+        return int(json.loads((folder / "validation.json").read_text(encoding="utf-8")).get("random_state", 0))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return 0
 
 
 def _coded_weights(merged: pd.DataFrame, key: pd.DataFrame) -> tuple[np.ndarray, str]:
