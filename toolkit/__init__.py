@@ -98,6 +98,7 @@ _EXPORTS = {  # a name: its module, or "module:that module's name for it"
     "export_coding_sheets": "analysis.validation:export",
     "score_coding_sheets": "analysis.validation:score",
     "format_scores": "analysis.validation",
+    "coder_agreement": "analysis.validation:agree",
     "data_path": "resources",
     "candidate_keywords": "analysis.lexicon_evidence",
 }

@@ -713,17 +713,16 @@ def agree(folder: str | Path, first: str | Path, second: str | Path) -> pd.DataF
         if note:
             log.warning("validate agree: %s", note)
         sheets.append(coded[["item"]].assign(theme=_themes_coded(coded, names, folder, path)))
-    both = sheets[0].merge(sheets[1], on="item", suffixes=("_first", "_second")).merge(key[["item", "weight"]], on="item")
+    both = sheets[0].merge(sheets[1], on="item", suffixes=("_first", "_second")).merge(key[["item", "stratum"]], on="item")
     if not len(both):
         raise ToolkitError(f"{first.name} and {second.name} have no coded item in common: nothing to compare")
     both = both.sort_values("item", kind="stable")
+    weights, uncovered = _coded_weights(both, key)  # as score weighs a partial sheet
+    if uncovered:
+        log.warning("validate agree: %s", uncovered)
     labels = sorted(set(both["theme_first"]) | set(both["theme_second"]))
     rows = agreement(
-        both["theme_first"].to_numpy(),
-        both["theme_second"].to_numpy(),
-        pd.to_numeric(both["weight"], errors="coerce").to_numpy(dtype=float),
-        labels,
-        random_state=_export_seed(folder),
+        both["theme_first"].to_numpy(), both["theme_second"].to_numpy(), weights, labels, random_state=_export_seed(folder)
     )
     table = pd.DataFrame(rows).assign(first=first.name, second=second.name, coded_units=len(both))
     atomic.write_own_file(written, format_agreement(table))
