@@ -318,7 +318,7 @@ def test_document_themes_carry_every_metadata_column_and_an_interval_per_share()
 def test_a_passage_copied_into_a_longer_one_is_a_repeat_too():
     """A glossary entry copied from one report into the next with a sentence added (the 三网融合 entry of the 2010
     and 2012 State Council reports: 94% of one's trigrams in the other, Jaccard 0.46) was listed twice for digital
-    economy: the overlap is now measured against the shorter passage."""
+    economy: the overlap is now measured against the passage's own trigrams."""
     units = _units(["a", "b", "c"], [2010, 2012, 2012])
     entry = "三网融合:是指电信网、广播电视网、互联网在向宽带通信网、数字电视网、下一代互联网演进过程中,实现网络互联互通。"
     units["text"] = [
@@ -327,29 +327,21 @@ def test_a_passage_copied_into_a_longer_one_is_a_repeat_too():
         "加快发展数字经济,推进数字产业化和产业数字化,建设数字中国。",
     ]
     tokens = [["三网融合", "互联网"], ["三网融合", "互联网"], ["数字经济", "数字中国"]]
-    shares = pd.DataFrame({"digital_economy": [0.9, 0.95, 0.6], "other": [0.1, 0.05, 0.4]})
-    table = representative_passages(
-        units,
-        shares,
-        {"digital_economy": "D"},
-        kind="theme",
-        n=3,
-        per_period=0,
-        keywords={"digital_economy": {"三网融合", "数字经济"}},
-        tokens=tokens,
-    )
-    listed = table.loc[table["name"] == "digital_economy", "unit_id"].tolist()
-    assert listed == ["b#1", "c#2"]  # the longer copy ranks first; the entry alone is its repeat
+
+    def listed(entry_share: float, longer_share: float) -> list[str]:
+        shares = pd.DataFrame({"digital_economy": [entry_share, longer_share, 0.6], "other": 0.0})
+        table = representative_passages(
+            units,
+            shares,
+            {"digital_economy": "D"},
+            kind="theme",
+            n=3,
+            per_period=0,
+            keywords={"digital_economy": {"三网融合", "数字经济"}},
+            tokens=tokens,
+        )
+        return table.loc[table["name"] == "digital_economy", "unit_id"].tolist()
+
+    assert listed(0.9, 0.95) == ["b#1", "c#2"]  # the longer copy ranks first; the entry alone is its repeat
     # the other way round the longer passage is no repeat: more than a fifth of it is new
-    shares["digital_economy"] = [0.95, 0.9, 0.6]
-    table = representative_passages(
-        units,
-        shares,
-        {"digital_economy": "D"},
-        kind="theme",
-        n=3,
-        per_period=0,
-        keywords={"digital_economy": {"三网融合", "数字经济"}},
-        tokens=tokens,
-    )
-    assert table.loc[table["name"] == "digital_economy", "unit_id"].tolist() == ["a#0", "b#1", "c#2"]
+    assert listed(0.95, 0.9) == ["a#0", "b#1", "c#2"]
