@@ -97,7 +97,9 @@ def _read_run(run: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.D
 
 
 def _words(cell: str) -> list[str]:
-    return [pair.rsplit(":", 1)[0] for pair in str(cell).split()]
+    from ..output.tables import topic_word_pairs
+
+    return [word for word, _ in topic_word_pairs(cell)]
 
 
 def allocate(sizes: np.ndarray, n: int, minimum: int = 5) -> tuple[np.ndarray, str]:

@@ -15,6 +15,7 @@ from ..analysis.uncertainty import PRIOR_DF
 from . import atomic, catalog
 from .fonts import WEB_FAMILY, font_face_css
 from .plots import percent
+from .tables import topic_word_pairs
 
 
 def caption(stem: str, level: float = 0.95) -> str:
@@ -408,7 +409,7 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
         order = list(themes["theme"]) if themes is not None else []
         parts.append(_passages_html(passages, [*order, "other"]))
     topics = _read(folder, "topics.csv")
-    topics["top_words"] = topics["top_words"].map(lambda s: " ".join(w.split(":")[0] for w in str(s).split()[:12]))
+    topics["top_words"] = topics["top_words"].map(lambda cell: " ".join(word for word, _ in topic_word_pairs(cell)[:12]))
     parts.append("<h2>Topics</h2>" + _table(topics[["topic", "theme", "score", "top_words"]]))
     yearly = _read(folder, "theme_by_year.csv")
     parts.append(

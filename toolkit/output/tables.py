@@ -120,6 +120,16 @@ def document_shares(
     return table.sort_values(["year", "date", "doc_id"], kind="stable").reset_index(drop=True)
 
 
+def topic_word_pairs(cell) -> list[tuple[str, str]]:
+    """A topic's top words as topics.csv holds them (``word:weight ...``, as :func:`write_tables` writes them): each
+    (word, weight as written; '' for a word without one). What reads topics.csv back reads it here."""
+    pairs = []
+    for pair in str(cell).split():
+        word, colon, weight = pair.rpartition(":")
+        pairs.append((word, weight) if colon else (pair, ""))
+    return pairs
+
+
 def write_tables(folder: Path, *, bom: bool = False, **tables: pd.DataFrame) -> None:
     """Each table as ``<name>.csv`` (with a byte-order mark for Excel when ``bom``); a topics table's word
     lists as ``word:weight`` pairs."""

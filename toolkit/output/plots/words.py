@@ -98,13 +98,15 @@ def _top_words(row) -> tuple[list[str], list[float]]:
     pairs."""
     if "top_weights" in row.index:
         return list(row["top_words"]), [float(w) for w in row["top_weights"]]
-    pairs = [pair.rpartition(":") for pair in str(row["top_words"]).split()]
-    if not all(sep and _is_number(weight) for _, sep, weight in pairs):
+    from ..tables import topic_word_pairs
+
+    pairs = topic_word_pairs(row["top_words"])
+    if not all(weight and _is_number(weight) for _, weight in pairs):
         raise ToolkitError(
             f"plot_top_words: topic {row['topic']}'s top_words are neither lists with top_weights (RunResult.topics) "
             f"nor topics.csv's 'word:weight' pairs: {str(row['top_words'])[:60]!r}"
         )
-    return [word for word, _, _ in pairs], [float(weight) for _, _, weight in pairs]
+    return [word for word, _ in pairs], [float(weight) for _, weight in pairs]
 
 
 def _is_number(text: str) -> bool:
