@@ -126,12 +126,17 @@ def allocate(sizes: np.ndarray, n: int, minimum: int = 5) -> tuple[np.ndarray, s
     return alloc, ""
 
 
+def _modelled(units: pd.DataFrame) -> pd.Series:
+    """Which rows of units.csv the model was fitted to (``in_model``, as a spreadsheet may have saved it)."""
+    return units["in_model"].astype(str).str.strip().str.lower().isin(["true", "1"])
+
+
 def sample_units(units: pd.DataFrame, n: int, rng: np.random.Generator, minimum: int = 5) -> tuple[pd.DataFrame, str]:
     """A sample of ``n`` modelled units stratified by the model's dominant theme (``other`` included when it is
     the largest share): see :func:`allocate`; each unit with its sampling weight (stratum size over units drawn
     from it), so weighted scores estimate the whole corpus. The second value says why the sample is not ``n``
     units, when it is not."""
-    modelled = units[units["in_model"].astype(str).str.strip().str.lower().isin(["true", "1"])]
+    modelled = units[_modelled(units)]
     if modelled.empty:
         raise ToolkitError(
             "the run has no unit the model was fitted to (no row of units.csv has in_model True); "
@@ -186,7 +191,7 @@ def export(
     words_sheet, words_key = _word_intrusion(topics, rng)
     tasks = TOPIC_TASKS if n_topic_tasks is None else n_topic_tasks
     # the topic tasks show a unit's topics: never a unit of the coding sheet, whose coders would see the model's view
-    others = units[units["in_model"].astype(str).isin(["True", "true"]) & ~units["unit_id"].isin(sample["unit_id"])]
+    others = units[_modelled(units) & ~units["unit_id"].isin(sample["unit_id"])]
     topic_sheet, topic_key, topic_note = _topic_intrusion(
         others, topics, unit_topics, tasks, rng, asked=n_topic_tasks is not None
     )
