@@ -25,6 +25,7 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from toolkit.analysis.lexicon import OTHER, load_lexicon
+from toolkit.analysis.trends import NOT_MEASURED
 from toolkit.output import catalog, plots
 from toolkit.output.report import caption
 from toolkit.output.tables import figure_specs
@@ -202,6 +203,49 @@ def _effects(names: list[str], x: str, values: list, groups: list[str], supporte
     return pd.DataFrame(rows)
 
 
+def _with_years(table: pd.DataFrame, spans: dict, years: list[int]) -> pd.DataFrame:
+    """A table by period with each period's configured ``span`` and the ``years`` of its documents."""
+    table = table.copy()
+    at = table.columns.get_loc("theme")
+    table.insert(at, "span", [f"{spans[p][0]}-{spans[p][1]}" for p in table["period"]])
+    inside = {p: sorted({y for y in years if a <= y <= b}) for p, (a, b) in spans.items()}
+    table.insert(at + 1, "years", [", ".join(map(str, inside[p])) for p in table["period"]])
+    return table
+
+
+# what the period ticks read: a period the corpus does not reach the start or end of has its first and last year
+PERIOD_TICKS = {
+    "century": [
+        "新民主主义革命时期 (1921-1945)",
+        "社会主义革命和建设时期 (1956-1977)",
+        "改革开放和社会主义现代化建设新时期 (1982-2002)",
+        "中国特色社会主义新时代",
+    ],
+    "policy": ["十二五 (2013-2015)", "十三五", "十四五"],
+}
+UNMEASURED = "diplomacy_unification"
+
+
+def _not_measured(tables: dict[str, pd.DataFrame], theme: str) -> None:
+    """``theme`` without a share anywhere in ``tables``, as a run writes a theme that is not measured (its keyword
+    rates stay: a keyword may be in the text and not in the vocabulary)."""
+    for name, table in tables.items():
+        if name == "document_themes":
+            table[theme] = 0.0
+        elif name == "change":
+            rows = table["theme"] == theme
+            for column in ("change", "change_low", "change_high", "simultaneous_low", "simultaneous_high"):
+                table.loc[rows, column] = 0.0
+            table["note"] = np.where(rows, NOT_MEASURED, "")
+        elif "theme" in table and name not in ("keyword_by_year", "model_vs_keywords", "themes", "topics", "theme_words"):
+            rows = table["theme"] == theme
+            for column in ("share", "share_low", "share_high", "seed_min", "seed_max", "expected", "low", "high"):
+                if column in table:
+                    table.loc[rows & table[column].notna(), column] = 0.0
+        elif name == "themes":
+            table["share"] = np.where(table["theme"] == theme, 0.0, 0.05)
+
+
 @lru_cache
 def shape(name: str) -> dict:
     """The tables of a run on corpus shape ``name``, the settings, and what its figures must show."""
@@ -212,7 +256,7 @@ def shape(name: str) -> dict:
     seed_titles = _titles(SEEDS / "metadata.csv")
     tables: dict[str, pd.DataFrame] = {}
     if name == "one_year":
-        level, years, periods, by = 0.9, [2024], None, "tier"
+        level, years, periods, by, spans = 0.9, [2024], None, "tier", {}
         tiers = ["一线城市", "新一线城市", "二线城市", "三线及以下城市"]
         calendar, counts = [2024], [140]
         groups = _cells([{by: tier, "year": 2024} for tier in tiers], [20, 30, 40, 50], themes, rng)
@@ -231,7 +275,7 @@ def shape(name: str) -> dict:
             "改革开放和社会主义现代化建设新时期": (1978, 2011),
             "中国特色社会主义新时代": (2012, 2022),
         }
-        periods = list(eras)
+        periods, spans = list(eras), eras
         calendar = list(range(1921, 2023))
         counts = [1 if y in years else 0 for y in calendar]
         era_of = {y: next(e for e, (a, b) in eras.items() if a <= y <= b) for y in years}
@@ -256,7 +300,7 @@ def shape(name: str) -> dict:
         calendar = years = list(range(2013, 2026))
         counts = [1] + [18] * 10 + [22, 18]
         plans = {"十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025)}
-        periods = list(plans)
+        periods, spans = list(plans), plans
         tables["theme_by_period"] = _cells([{"period": p} for p in periods], [37, 90, 94], themes, rng)
         groups = _cells(
             [{by: lv, "period": p} for lv in ["中央", "省级"] for p in periods], [20, 40, 45, 17, 50, 49], themes, rng
@@ -268,7 +312,7 @@ def shape(name: str) -> dict:
         word_periods = periods
         change = ("十二五", "十四五")
     else:
-        level, by, periods = 0.95, "place", None
+        level, by, periods, spans = 0.95, "place", None, {}
         years = [2015, 2019, 2020, 2021, 2022]
         calendar = list(range(2015, 2023))
         counts = [1 if y in years else 0 for y in calendar]
@@ -296,6 +340,11 @@ def shape(name: str) -> dict:
     )
     if change:
         tables["change"] = _change(themes, *change)
+    if name in ("seeds", "policy"):  # as in the seed run: a theme none of whose keywords is in the vocabulary
+        _not_measured(tables, UNMEASURED)
+    for table in ("theme_by_period", "theme_by_group_year"):
+        if periods and table in tables:
+            tables[table] = _with_years(tables[table], spans, doc_years)
     options = {"language": "zh", "trend_style": "panels", "top_words": 10, "theme_words": 5}
     specs = {spec[0]: spec for spec in figure_specs(tables, lexicon, options, title=name, level=level)}
     return {
@@ -412,7 +461,10 @@ def test_ticks_are_years_of_the_data_or_period_names(shape_name, name):
             if len(years) == 1:
                 assert ticks == years
         else:
-            assert labels == [str(p) for p in kind], f"{name}: ticks {labels}, not {kind}"
+            expected = PERIOD_TICKS[shape_name] if name in ("theme_periods", "theme_groups") else [str(p) for p in kind]
+            assert [t.replace(" ", "") for t in labels] == [t.replace(" ", "") for t in expected], f"{name}: ticks {labels}"
+            if expected != list(kind):
+                assert "括号:有文档的首末年份" in fig.get_suptitle().replace("\n", "")
 
 
 def _inside(box, canvas, slack: float = 1.0) -> bool:
@@ -508,6 +560,8 @@ def test_every_value_has_the_band_the_caption_promises(shape_name, name):
     level = plots.percent(s["level"])
     assert level in caption(name, s["level"]) and level in fig.get_suptitle().replace("\n", "")
     themes = set(s["specs"][name][2][0]["theme"])
+    if shape_name in ("seeds", "policy"):
+        themes -= {UNMEASURED}  # a theme not measured has no panel of data
     panels = [ax for ax in _data_axes(fig) if ax.get_title()]
     assert len(panels) == len(themes if name != "theme_effects" else themes - {OTHER})
     for ax in panels:
@@ -595,3 +649,41 @@ def test_categories_are_points_with_error_bars_not_lines(shape_name):
         for category in unsupported:  # its tick stays, with nothing drawn over it
             position = labels.index(category)
             assert not any(abs(x - position) < 0.5 for x, _, _ in bars)
+
+
+@pytest.mark.parametrize("shape_name", ["seeds", "policy"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "theme_shares",
+        "theme_area",
+        "theme_heatmap",
+        "theme_change",
+        "theme_periods",
+        "theme_groups",
+        "theme_effects",
+        "model_vs_keywords",
+    ],
+)
+def test_a_theme_that_is_not_measured_is_named_so_and_not_drawn_as_a_measured_zero(shape_name, name):
+    """The seed run's diplomacy theme has no keyword in the vocabulary: its panels were flat lines at 0 on a 0-1
+    axis, its change a point at 0, its heatmap row .00: a measured zero to a reader. Each figure now says that
+    it is not measured and draws no value for it."""
+    fig = _drawn(shape_name, name)
+    label = shape(shape_name)["lexicon"].label(UNMEASURED, "zh")
+    texts = [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_visible()]
+    panels = [ax for ax in fig.axes if ax.get_title().split("  ")[0] == label]
+    if panels:  # small multiples: the theme's panel says why and draws nothing
+        (ax,) = panels
+        assert any("未测量" in t.get_text() for t in ax.texts)
+        assert len(_points(ax)) == 0
+    else:  # one axis of all themes: its label says so
+        assert f"{label} (未测量)" in texts
+    if name == "theme_change":
+        ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+        row = ticks.index(f"{label} (未测量)")
+        assert not any(abs(y - row) < 0.5 for _, y in _points(fig.axes[0]))
+    if name == "theme_heatmap":
+        (image,) = fig.axes[0].images
+        rows = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+        assert image.get_array().mask[rows.index(f"{label} (未测量)")].all()

@@ -41,11 +41,28 @@ def test_wuhan_is_compared_with_anqing(grouped):
     assert wuhan["n_documents"].iloc[0] == 4 and wuhan["share"].sum() == pytest.approx(1, abs=1e-5)  # CSV: 6 decimals
     change = pd.read_csv(out / "group_change.csv")
     assert (change["from"] == "武汉市").all() and (change["to"] == "安庆市大观区(安徽)").all()
-    assert change["note"].str.startswith("rests on single documents").all()  # Anqing is one document
+    measured = change["theme"] != "diplomacy_unification"  # no keyword of it in the seeds' vocabulary
+    assert change.loc[measured, "note"].str.startswith("rests on single documents").all()  # Anqing is one document
+    assert change.loc[~measured, "note"].str.startswith("not measured in this corpus").all()
     assert (change["simultaneous_low"] <= change["change_low"]).all()
     by_year = pd.read_csv(out / "theme_by_group_year.csv")
     assert set(by_year.columns) >= {"place", "period", "theme", "share", "share_low", "share_high"}
+    # the years of each cell that hold documents beside the period's span: Wuhan's 十三五 is 2019, Anqing's 2020
+    cells = by_year.drop_duplicates(["place", "period"]).set_index(["place", "period"])
+    assert cells.loc[("武汉市", "十三五"), ["span", "years"]].tolist() == ["2016-2020", "2019"]
+    assert cells.loc[("安庆市大观区(安徽)", "十三五"), "years"] == "2020"
     assert (out / "figures" / "theme_groups.png").is_file()
+
+
+def test_a_period_the_corpus_covers_in_part_says_which_years_it_holds(grouped):
+    """十四五 is 2021-2025; the seeds end in 2022. theme_by_period.csv said nothing of it, and the figure drew the
+    period like a whole one."""
+    periods = pd.read_csv(grouped.out_dir / "theme_by_period.csv", dtype={"years": str}).drop_duplicates("period")
+    assert periods[["period", "span", "years"]].values.tolist() == [
+        ["十二五", "2011-2015", "2015"],
+        ["十三五", "2016-2020", "2019-2020"],
+        ["十四五", "2021-2025", "2021-2022"],
+    ]
 
 
 def test_documents_without_a_group_form_a_named_group_and_a_warning(small_corpus, tmp_path):

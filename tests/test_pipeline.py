@@ -380,6 +380,7 @@ def test_a_theme_without_a_keyword_in_the_vocabulary_is_said_unmeasured_and_left
     assert named.set_index("theme").loc["diplomacy_unification", "keywords_in_vocabulary"] == 0
     measured = len(named) - len(unmeasured)
     change = pd.read_csv(out / "change.csv")
+    assert change.set_index("theme").loc["diplomacy_unification", "note"].startswith("not measured in this corpus")
     change = change[(change["theme"] != "other") & (change["change_high"] > change["change"])]
     ratio = (change["simultaneous_high"] - change["change"]) / (change["change_high"] - change["change"])
     level = seeds_run.manifest["config"]["trends"]["level"]

@@ -98,15 +98,27 @@ def check_options(section: dict) -> None:
         raise ToolkitError("trends.compare needs trends.by: the metadata column the groups come from")
 
 
-def _year_ranges(years) -> str:
+def year_ranges(years) -> str:
     """Years as runs: 2011-2015, 2018, 2020-2022."""
     runs: list[list[int]] = []
-    for year in sorted(int(y) for y in years):
+    for year in sorted({int(y) for y in years}):
         if runs and year == runs[-1][1] + 1:
             runs[-1][1] = year
         else:
             runs.append([year, year])
     return ", ".join(f"{a}-{b}" if b > a else f"{a}" for a, b in runs)
+
+
+def _period_years(table: pd.DataFrame, units: pd.DataFrame, keys: list[str], periods: dict) -> pd.DataFrame:
+    """``table`` (cells of ``keys``, the last a period) with each period's ``span`` (its first and last year, as
+    configured) and the ``years`` of its cell that hold documents: a period the corpus covers in part (十四五 of
+    2021-2022) says so."""
+    years = units.groupby(keys, sort=False)["year"].agg(year_ranges)
+    cells = list(table[keys].itertuples(index=False, name=None))
+    at = table.columns.get_loc("theme")
+    table.insert(at, "span", [f"{periods[p][0]}-{periods[p][1]}" if p in periods else "" for p in table["period"]])
+    table.insert(at + 1, "years", [years.get(cell if len(keys) > 1 else cell[0], "") for cell in cells])
+    return table
 
 
 def period_of(years, periods: dict) -> np.ndarray:
@@ -285,7 +297,7 @@ class ShareModel:
                     "clear": bool(theme != "other" and (low_all > 0 or high_all < 0)),
                     "documents_from": sizes[0],
                     "documents_to": sizes[1],
-                    "note": _change_note(sizes, replicates, t),
+                    "note": _change_note(sizes, replicates, t) if theme in named or theme == "other" else NOT_MEASURED,
                 }
             )
         return pd.DataFrame(rows)
@@ -308,6 +320,9 @@ def _label(cell):
     return cell[0] if isinstance(cell, tuple) and len(cell) == 1 else cell
 
 
+NOT_MEASURED = (
+    "not measured in this corpus: no share in any unit (none of its keywords in the vocabulary, or no topic counts for it)"
+)
 ZERO_DOCUMENT_LEVEL = "estimated as zero: its documents differ no more than resampling their units implies"
 
 
@@ -541,7 +556,7 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
     agreement = model_keyword_agreement(yearly, keywords)
     trends = Trends(yearly, keywords, agreement, pd.DataFrame(columns=CHANGE_COLUMNS))
     if periods:
-        trends.periods, _ = model.table(["period"], [(name,) for name in periods])
+        trends.periods = _period_years(model.table(["period"], [(name,) for name in periods])[0], modelled, ["period"], periods)
     with_data = sorted(yearly.loc[yearly["n_units"] > 0, "year"].unique())
     # by default the first and last years with two documents or more, when two such years exist: a change that
     # starts or ends on a single document rests on that one text
@@ -561,7 +576,7 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
             "%s: no document there, so change.csv is empty; %s with documents: %s",
             " and ".join(empty),
             "periods" if key == "period" else "years",
-            ", ".join(p for p in periods if p in present) if key == "period" else _year_ranges(present),
+            ", ".join(p for p in periods if p in present) if key == "period" else year_ranges(present),
         )
     if first != last and first in present and last in present and bootstrap:
         trends.change = model.change([key], (first,), (last,))
@@ -581,6 +596,8 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
         model = ShareModel(grouped, member_shares, themes, bootstrap, level, random_state)
         trends.groups, _ = model.table([by])
         trends.group_years, _ = model.table([by, "period" if periods else "year"])
+        if periods:
+            trends.group_years = _period_years(trends.group_years, grouped, [by, "period"], periods)
         sizes = trends.groups.drop_duplicates(by).set_index(by)["n_tokens"].sort_values(ascending=False)
         named = [group for group in sizes.index if group != MISSING_GROUP]  # no default comparison with "(missing)"
         pair = [str(v) for v in compare] if compare else named[:2]

@@ -215,7 +215,8 @@ OUTPUTS: tuple[Table | File, ...] = (
     ),
     Table(
         "theme_by_period",
-        "shares per named period, with the intervals of `theme_by_year.csv`",
+        "shares per named period, with the intervals of `theme_by_year.csv`; `span`: the period's years as configured, "
+        "`years`: those of them with documents (十四五 of a corpus ending in 2022: 2021-2022)",
         "pipeline.trends",
         needs="trends.periods",
     ),
@@ -227,7 +228,8 @@ OUTPUTS: tuple[Table | File, ...] = (
     ),
     Table(
         "theme_by_group_year",
-        "shares per group and year (per group and period with `trends.periods`), with the same intervals",
+        "shares per group and year (per group and period with `trends.periods`, with `span` and `years` as in "
+        "`theme_by_period.csv`), with the same intervals",
         "pipeline.trends",
         needs="trends.by",
     ),
@@ -351,8 +353,8 @@ FIGURES: tuple[Figure, ...] = (
         "plot_theme_periods",
         ("theme_by_period",),
         "Theme shares by named period, with {level} intervals (error bars); hatched bars rest on one document.",
-        "a bar per period, named on the axis, with its error bar; a period of one document is hatched; each panel "
-        "has its own y axis.",
+        "a bar per period, named on the axis (with its first and last year of data when the corpus falls short of "
+        "its span), with its error bar; a period of one document is hatched; a y axis per panel.",
         "Only with `trends.periods`.",
         optional=True,
         level=True,

@@ -6,6 +6,7 @@ text that fits (``wrap``, ``short_labels``), and the repeatable bytes of a figur
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from .. import atomic
 from ..fonts import rc_params
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
     from matplotlib.text import Text
@@ -34,7 +36,9 @@ _TEXT = {
         "words_title": "各话题的高频词",
         "weight": "权重",
         "other": "其他",
-        "absent": "无对应话题",
+        "not_measured": "未测量",
+        "part_period": "括号:有文档的首末年份,未及该时期的首尾",
+        "not_measured_why": "未测量:本语料中无其关键词或对应话题",
         "sweep_title": "话题数的选择:各指标(均值与不同种子的范围)",
         "n_topics": "话题数 K",
         "band": "阴影:{level}区间(文档、段落与随机种子)",
@@ -85,7 +89,9 @@ _TEXT = {
         "words_title": "Top words per topic",
         "weight": "Weight",
         "other": "Other",
-        "absent": "No topic",
+        "not_measured": "not measured",
+        "part_period": "years in brackets: the first and last with documents, short of the period's",
+        "not_measured_why": "not measured: none of its keywords or topics in this corpus",
         "sweep_title": "Choosing the number of topics (mean and range over seeds)",
         "n_topics": "Number of topics K",
         "band": "band: {level} interval (documents, units and seeds)",
@@ -245,8 +251,6 @@ def _em(text: str) -> float:
 def wrap(text: str, width: float, fontsize: float) -> str:
     """``text`` broken into lines no wider than ``width`` inches at ``fontsize`` points: between words of Latin
     text, between any two characters of Chinese."""
-    import re
-
     limit = width * 72 / fontsize  # ems per line
     lines = []
     for paragraph in text.split("\n"):
@@ -338,6 +342,62 @@ def _category_axis(ax, names, panel: float = 2.5) -> None:
     ax.set_xticks(np.arange(len(names)), labels=[wrap(str(n), 1.2 if slanted else room - 0.05, 7) for n in names])
     ax.set_xlim(-0.6, len(names) - 0.4)
     ax.tick_params(axis="x", labelrotation=45 if slanted else 0)
+
+
+def period_labels(table: pd.DataFrame, periods: Sequence) -> tuple[list[str], bool]:
+    """The names of ``periods`` as tick labels, each followed by its first and last year with documents where the
+    corpus does not reach the start or the end of its configured span (the ``years`` and ``span`` columns of a
+    table by period: 十四五 of a corpus that ends in 2022 is 十四五 (2021-2022)), and whether any is."""
+    if not {"years", "span", "period"} <= set(table.columns):
+        return [str(p) for p in periods], False
+    labels, part = [], False
+    for period in periods:
+        rows = table[table["period"] == period]
+        years = [int(y) for text in rows["years"].dropna().astype(str) for y in re.findall(r"\d+", text)]
+        span = [int(y) for text in rows["span"].dropna().astype(str)[:1] for y in re.findall(r"\d+", text)]
+        short = bool(years and len(span) == 2) and (min(years) > span[0] or max(years) < span[1])
+        reach = f"{min(years)}-{max(years)}" if short and min(years) < max(years) else str(min(years, default=""))
+        labels.append(f"{period} ({reach})" if short else str(period))
+        part = part or short
+    return labels, part
+
+
+def unmeasured(table: pd.DataFrame, column: str = "share") -> set[str]:
+    """The named themes of the long ``table`` (a ``theme`` column) whose ``column`` is zero or empty in every row:
+    not measured in this corpus (none of their keywords in the vocabulary, or no topic counts for them). A figure
+    names them as such rather than draw a measured zero."""
+    values = table[column].astype(float).fillna(0).abs().groupby(table["theme"]).max()
+    return {theme for theme, top in values.items() if top == 0 and theme != OTHER}
+
+
+def _theme_label(lexicon: Lexicon, theme: str, language: str, missing) -> str:
+    """A theme's label, said to be not measured when it is in ``missing`` (see :func:`unmeasured`)."""
+    label = lexicon.label(theme, language)
+    return f"{label} ({_TEXT[language]['not_measured']})" if theme in missing else label
+
+
+def _not_measured(ax, text: dict) -> None:
+    """An axes of a theme that is not measured: the reason in its middle, no y scale."""
+    ax.text(
+        0.5,
+        0.5,
+        wrap(text["not_measured_why"], 2.4, 8),
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=8,
+        color="#666666",
+    )
+    ax.set_yticks([])
+
+
+def _legend(axes, **options) -> None:
+    """The legend of a grid of panels, in the first panel that has a labelled series (a theme's panel that is not
+    measured has none)."""
+    for ax in axes:
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(**options)
+            return
 
 
 def _fit_y(ax, *arrays) -> None:

@@ -8,7 +8,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...analysis.lexicon import Lexicon
-from ._common import _PALETTE, _fit_y, _heading, _labels, _new_figure, _small_multiples, _year_axis, theme_colors
+from ._common import (
+    _PALETTE,
+    _fit_y,
+    _heading,
+    _labels,
+    _new_figure,
+    _not_measured,
+    _small_multiples,
+    _theme_label,
+    _year_axis,
+    theme_colors,
+    unmeasured,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,8 +57,13 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
         ax.axvline(VALIDATION_RULES["r_years"], color="#555555", linewidth=0.8, linestyle="--")
         ax.axvline(0, color="#555555", linewidth=0.8)
         ax.set_yticks(y)
+        missing = unmeasured(rows) if "share" in rows else set()
         ax.set_yticklabels(
-            [("" if ok else "✗ ") + lexicon.label(t, language) for t, ok in zip(rows["theme"], rows["validated"])], fontsize=9
+            [
+                ("" if ok else "✗ ") + _theme_label(lexicon, t, language, missing)
+                for t, ok in zip(rows["theme"], rows["validated"])
+            ],
+            fontsize=9,
         )
         for tick, ok in zip(ax.get_yticklabels(), rows["validated"]):
             tick.set_color("#222222" if ok else "#c0392b")
@@ -67,13 +84,17 @@ def plot_model_vs_keywords(
     r_of = agreement.set_index("theme")["pearson_r"]
     themes = lexicon.names
     years = sorted(set(shares.loc[shares["share"].notna(), "year"]) | set(rates.loc[rates["per_10k"].notna(), "year"]))
+    missing = unmeasured(shares)
     with _small_multiples(len(themes), 3, panel=(4.2, 2.6), margin=0.6) as grid:
         for ax, theme in zip(grid.axes, themes):
             s = shares[shares["theme"] == theme].set_index("year")["share"]
             k = rates[rates["theme"] == theme].set_index("year")["per_10k"]
             twin = ax.twinx()
             twin.bar(k.index, k.to_numpy(dtype=float), color="#cccccc", width=0.7)
-            ax.plot(s.index, s.to_numpy(dtype=float), color=colors[theme], marker="o", markersize=3)
+            if theme in missing:  # its keywords may still be counted in the text: the bars stay
+                _not_measured(ax, text)
+            else:
+                ax.plot(s.index, s.to_numpy(dtype=float), color=colors[theme], marker="o", markersize=3)
             ax.set_zorder(twin.get_zorder() + 1)
             ax.patch.set_visible(False)
             r = r_of.get(theme, np.nan)

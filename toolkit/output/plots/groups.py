@@ -14,13 +14,17 @@ from ._common import (
     _fit_y,
     _heading,
     _labels,
+    _legend,
+    _not_measured,
     _say,
     _series,
     _small_multiples,
     _theme_columns,
     _year_axis,
     ordered,
+    period_labels,
     theme_colors,
+    unmeasured,
 )
 
 if TYPE_CHECKING:
@@ -76,75 +80,80 @@ def _panels(
             for g in groups
         )
     spread = min(0.3, 0.6 / max(len(groups), 1)) if time else 0.0
+    missing = unmeasured(table)
+    names, partial = period_labels(table, steps if time == "period" else groups) if time != "year" else ([], False)
     with _small_multiples(len(themes), _theme_columns(len(themes)), panel=(3.0, 2.1), margin=1.2) as grid:
         for ax, theme in zip(grid.axes, themes):
-            rows = table[table["theme"] == theme]
-            if time is None:  # one bar per period
-                x = np.arange(len(groups))
-                values = rows.set_index(column).reindex(groups)
-                one = (values["n_documents"] == 1).to_numpy() if "n_documents" in values else np.zeros(len(x), bool)
-                bars = ax.bar(x, values["share"].fillna(0), color=colors[theme], alpha=0.8)
-                for bar, hatched in zip(bars, one):
-                    if hatched:
-                        bar.set_hatch("///")
-                        bar.set_facecolor("white")
-                        bar.set_edgecolor(colors[theme])
-                if bands:
-                    ax.errorbar(
-                        x,
-                        values["share"],
-                        yerr=[values["share"] - values["share_low"], values["share_high"] - values["share"]],
-                        fmt="none",
-                        ecolor="#333333",
-                        capsize=2,
-                        linewidth=0.8,
-                    )
-                _category_axis(ax, groups)
-            else:
-                for g, name in enumerate(groups):
-                    part = rows[rows[column] == name].set_index(time).reindex(steps)
-                    shade = _PALETTE[g % len(_PALETTE)]
-                    offset = (g - (len(groups) - 1) / 2) * spread
-                    values = part["share"].to_numpy(dtype=float)
-                    low = part["share_low"].to_numpy(dtype=float) if bands else None
-                    high = part["share_high"].to_numpy(dtype=float) if bands else None
-                    one = (part["n_documents"] == 1).to_numpy() if "n_documents" in part else None
-                    if time == "year":
-                        _series(
-                            ax,
-                            np.asarray(steps, dtype=float) + offset,
-                            values,
-                            low,
-                            high,
-                            shade,
-                            single=one,
-                            alpha=0.12,
-                            markersize=2.5,
-                            label=str(name),
-                        )
-                    else:  # periods are categories: a point and its error bar each, a thin line in time order
-                        x = np.arange(len(steps)) + offset
-                        if bands:
-                            ax.errorbar(
-                                x, values, yerr=[values - low, high - values], fmt="none", ecolor=shade, elinewidth=1.1, capsize=2
-                            )
-                        _series(ax, x, values, None, None, shade, single=one, markersize=3.5, label=str(name))
-                if time == "year":
-                    _year_axis(ax, present, 4)
-                else:
-                    _category_axis(ax, steps)
-            _fit_y(ax, *(rows[c].to_numpy(dtype=float) for c in ("share", "share_high") if c in rows))
             ax.set_title(lexicon.label(theme, language), fontsize=9)
             ax.tick_params(labelsize=7)
-            ax.grid(axis="y", alpha=0.3)
+            rows = table[table["theme"] == theme]
+            if theme in missing:
+                _not_measured(ax, text)
+            elif time is None:  # one bar per period
+                _period_bars(ax, rows.set_index(column).reindex(groups), colors[theme], bands)
+            else:
+                for g, name in enumerate(groups):
+                    offset = (g - (len(groups) - 1) / 2) * spread
+                    part = rows[rows[column] == name].set_index(time).reindex(steps)
+                    _group_series(ax, part, time, steps, offset, _PALETTE[g % len(_PALETTE)], str(name), bands)
+            if time == "year":
+                _year_axis(ax, present, 4)
+            else:
+                _category_axis(ax, names)
+            if theme not in missing:
+                _fit_y(ax, *(rows[c].to_numpy(dtype=float) for c in ("share", "share_high") if c in rows))
+                ax.grid(axis="y", alpha=0.3)
         if time is not None:
-            grid.axes[0].legend(fontsize=7, frameon=False)
+            _legend(grid.axes, fontsize=7, frameon=False)
         notes = [text["own_y"]] if len(themes) > 1 else []
         notes += [_say(text, "bars" if time is None or time == "period" else "band", level)] if bands else []
         if bool(np.any(single)):
             notes.append(text["hollow"] if time else text["hatched"])
+        if partial:
+            notes.append(text["part_period"])
         grid.title(_heading(title, text[heading], notes), ylabel=text["share"])
     return grid.fig
+
+
+def _period_bars(ax, values: pd.DataFrame, color: str, bands: bool) -> None:
+    """A theme's bar per period (``values``: its rows indexed by period), its interval as an error bar; a period
+    resting on one document hatched."""
+    x = np.arange(len(values))
+    one = (values["n_documents"] == 1).to_numpy() if "n_documents" in values else np.zeros(len(x), bool)
+    bars = ax.bar(x, values["share"].fillna(0), color=color, alpha=0.8)
+    for bar, hatched in zip(bars, one):
+        if hatched:
+            bar.set_hatch("///")
+            bar.set_facecolor("white")
+            bar.set_edgecolor(color)
+    if bands:
+        ax.errorbar(
+            x,
+            values["share"],
+            yerr=[values["share"] - values["share_low"], values["share_high"] - values["share"]],
+            fmt="none",
+            ecolor="#333333",
+            capsize=2,
+            linewidth=0.8,
+        )
+
+
+def _group_series(ax, part: pd.DataFrame, time: str, steps: list, offset: float, shade: str, name: str, bands: bool) -> None:  # noqa: PLR0913 (a series' data and its place)
+    """A group's series of a theme (``part``: its rows indexed by ``steps``), set ``offset`` apart from the other
+    groups: a line with its band along the years; along periods (categories) a point and its error bar each,
+    joined by a thin line in time order."""
+    values = part["share"].to_numpy(dtype=float)
+    low = part["share_low"].to_numpy(dtype=float) if bands else None
+    high = part["share_high"].to_numpy(dtype=float) if bands else None
+    one = (part["n_documents"] == 1).to_numpy() if "n_documents" in part else None
+    if time == "year":
+        x = np.asarray(steps, dtype=float) + offset
+        _series(ax, x, values, low, high, shade, single=one, alpha=0.12, markersize=2.5, label=name)
+        return
+    x = np.arange(len(steps)) + offset
+    if low is not None and high is not None:
+        ax.errorbar(x, values, yerr=[values - low, high - values], fmt="none", ecolor=shade, elinewidth=1.1, capsize=2)
+    _series(ax, x, values, None, None, shade, single=one, markersize=3.5, label=name)
 
 
 def plot_effects(
@@ -165,10 +174,13 @@ def plot_effects(
     numeric = pd.api.types.is_numeric_dtype(expected[x])
     categories = list(dict.fromkeys(expected[x])) if not numeric else []
     spread = min(0.25, 0.6 / max(len(groups), 1))
+    missing = unmeasured(expected, "expected")
     with _small_multiples(len(themes), _theme_columns(len(themes)), panel=(3.0, 2.1), margin=1.2) as grid:
         for ax, theme in zip(grid.axes, themes):
             drawn = []
-            for g, group in enumerate(groups):
+            if theme in missing:
+                _not_measured(ax, text)
+            for g, group in enumerate([] if theme in missing else groups):
                 rows = expected[(expected["theme"] == theme) & (expected["group"].fillna("") == group)]
                 shade = _PALETTE[g % len(_PALETTE)] if len(groups) > 1 else theme_colors(lexicon)[theme]
                 values, low, high = (rows[c].to_numpy(dtype=float) for c in ("expected", "low", "high"))
@@ -202,7 +214,8 @@ def plot_effects(
                         label=label,
                     )
                 drawn += [values, high]
-            _fit_y(ax, *drawn)
+            if drawn:
+                _fit_y(ax, *drawn)
             ax.set_title(lexicon.label(theme, language), fontsize=9)
             ax.tick_params(labelsize=7)
             ax.grid(axis="y", alpha=0.3)
@@ -217,7 +230,7 @@ def plot_effects(
             elif not numeric:
                 _category_axis(ax, categories)
         if len(groups) > 1:
-            grid.axes[0].legend(fontsize=7, frameon=False)
+            _legend(grid.axes, fontsize=7, frameon=False)
         notes = [_say(text, "interval95", level), text["own_y"]]
         grid.title(_heading(title, text["effects_title"].format(x=x), notes), ylabel=text["share"])
     return grid.fig

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...analysis.lexicon import OTHER, Lexicon
+from ...analysis.trends import NOT_MEASURED
 from ...errors import ToolkitError
 from ._common import (
     _fit_y,
@@ -15,12 +16,15 @@ from ._common import (
     _isolated,
     _labels,
     _new_figure,
+    _not_measured,
     _say,
     _series,
     _small_multiples,
     _theme_columns,
+    _theme_label,
     _year_axis,
     theme_colors,
+    unmeasured,
     wrap,
     year_ticks,
 )
@@ -50,8 +54,14 @@ def plot_theme_shares(
     documents = counts["n_documents"].fillna(0).to_numpy(dtype=float)
     with_data = [y for y, n in zip(years, documents) if n > 0] or years
     single = documents == 1
+    missing = unmeasured(table)
     with _small_multiples(len(themes), _theme_columns(len(themes)), panel=(3.0, 2.1), margin=1.6, strip=0.45) as grid:
         for ax, theme in zip(grid.axes, themes):
+            ax.set_title(lexicon.label(theme, language), fontsize=9)
+            ax.tick_params(labelsize=7)
+            if theme in missing:
+                _not_measured(ax, text)
+                continue
             rows = table[table["theme"] == theme].set_index("year").reindex(years)
             values = rows["share"].to_numpy(dtype=float)
             low = rows["share_low"].to_numpy(dtype=float) if "share_low" in rows else None
@@ -82,8 +92,6 @@ def plot_theme_shares(
                 markersize=3.0 if len(years) <= 30 else 2.0,
             )
             _fit_y(ax, values, *(rows[c].to_numpy(dtype=float) for c in ("share_high", "seed_max") if c in rows))
-            ax.set_title(lexicon.label(theme, language), fontsize=9)
-            ax.tick_params(labelsize=7)
             ax.grid(axis="y", alpha=0.3)
         strip = grid.strip
         strip.bar(years, documents, color="#999999", width=0.8)
@@ -116,12 +124,10 @@ def plot_theme_lines(
         years = sorted(table["year"].unique())
         counts = table.drop_duplicates("year").set_index("year").reindex(years)
         single = counts["n_documents"].fillna(0).to_numpy() == 1
-        absent, tops = [], []
+        missing, tops = unmeasured(table), []
         for theme in [*lexicon.names, OTHER]:
             rows = table[table["theme"] == theme].set_index("year").reindex(years)
-            if not (rows["share"] > 0).any():
-                absent.append(lexicon.label(theme, language))
-            else:
+            if theme not in missing and theme in set(table["theme"]):
                 _series(
                     ax,
                     years,
@@ -163,8 +169,9 @@ def plot_theme_lines(
             + ([text["seeds"]] if "seed_min" in table else [])
             + ([text["hollow"]] if single.any() else [])
         )
-        if absent:
-            notes.append(f"{text['absent']}: " + "、".join(absent))
+        if missing:
+            names = "、".join(lexicon.label(t, language) for t in lexicon.names if t in missing)
+            notes.append(f"{text['not_measured_why']}: {names}")
         if notes:
             ax.annotate(
                 wrap("\n".join(notes), 2.4, 7), xy=(1.01, 0), xycoords="axes fraction", va="bottom", fontsize=7, color="#555555"
@@ -183,15 +190,15 @@ def plot_theme_area(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "z
     text = _labels(language)
     colors = theme_colors(lexicon)
     wide = _pivot(table, lexicon).dropna(how="all")
+    missing = unmeasured(table)
     with _new_figure(9, 5) as fig:
         ax = fig.add_subplot()
         years = wide.index.to_numpy()
         bottom = np.zeros(len(years))
         for theme in wide.columns:
             values = np.nan_to_num(wide[theme].to_numpy(dtype=float))
-            ax.bar(
-                years, values, bottom=bottom, width=0.85, color=colors[theme], linewidth=0, label=lexicon.label(theme, language)
-            )
+            label = _theme_label(lexicon, theme, language, missing)
+            ax.bar(years, values, bottom=bottom, width=0.85, color=colors[theme], linewidth=0, label=label)
             bottom = bottom + values
         if len(years):
             ax.set_xlim(years.min() - 0.6, years.max() + 0.6)
@@ -211,6 +218,8 @@ def plot_theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, *, language: str =
     labelled while the cells are wide enough to read."""
     text = _labels(language)
     wide = _pivot(table, lexicon).dropna(how="all")
+    missing = unmeasured(table)
+    wide[[t for t in wide.columns if t in missing]] = np.nan  # a blank row, not a measured zero: its label says why
     years = wide.index.to_numpy()
     n = max(len(years), 1)
     cell = min(0.5, max(0.14, 14.0 / n))  # inches per column: fixed up to 28 years, then narrower
@@ -222,7 +231,10 @@ def plot_theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, *, language: str =
         ax.set_xticks(range(0, len(years), step))
         ax.set_xticklabels(years[::step], rotation=90, fontsize=8)
         ax.set_yticks(range(len(wide.columns)))
-        ax.set_yticklabels([lexicon.label(t, language) for t in wide.columns], fontsize=9)
+        ax.set_yticklabels(
+            [_theme_label(lexicon, t, language, missing) for t in wide.columns],
+            fontsize=9,
+        )
         gaps = np.flatnonzero(np.diff(years) > 1)
         for j in gaps:
             ax.axvline(j + 0.5, color="white", linewidth=3)
@@ -255,6 +267,7 @@ def plot_change(change: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh",
     text = _labels(language, level)
     colors = theme_colors(lexicon)
     change = change[change["theme"] != OTHER].iloc[::-1]
+    missing = change["note"].astype(str).eq(NOT_MEASURED).to_numpy() if "note" in change else np.zeros(len(change), bool)
     if change.empty:
         raise ToolkitError(
             "the change table is empty (trends.bootstrap = 0, or trends.change_from and change_to name no two years "
@@ -263,6 +276,8 @@ def plot_change(change: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh",
     with _new_figure(7.5, 0.45 * len(change) + 1.8) as fig:
         ax = fig.add_subplot()
         for i, row in enumerate(change.itertuples()):
+            if missing[i]:  # no change to draw: its label says why
+                continue
             color = colors[row.theme] if row.clear else "#999999"
             ax.plot([row.simultaneous_low, row.simultaneous_high], [i, i], color=color, linewidth=0.8)
             ax.plot([row.change_low, row.change_high], [i, i], color=color, linewidth=2.6, solid_capstyle="butt")
@@ -277,7 +292,10 @@ def plot_change(change: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh",
             )
         ax.axvline(0, color="#555555", linewidth=0.8)
         ax.set_yticks(range(len(change)))
-        ax.set_yticklabels([lexicon.label(t, language) for t in change["theme"]])
+        ax.set_yticklabels([_theme_label(lexicon, t, language, set(change["theme"][missing])) for t in change["theme"]])
+        for tick, m in zip(ax.get_yticklabels(), missing):
+            if m:
+                tick.set_color("#888888")
         first, last = change["from"].iloc[0], change["to"].iloc[0]
         ax.set_xlabel(f"{text['change']} ({first} → {last})")
         ax.set_title(_heading(title, text["change_title"]))
