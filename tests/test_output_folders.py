@@ -470,3 +470,19 @@ def test_names_the_toolkit_uses_for_its_own_files_are_refused_as_out(tmp_path, m
     assert str(info.value).startswith(message) and "\n" not in str(info.value)
     with pytest.raises(ToolkitError, match="is a name the toolkit uses for its own files"):
         csv_files.write_csv_file(tmp_path / name, pd.DataFrame({"词": ["创新"]}))
+
+
+def test_a_runs_folder_given_to_a_sweep_and_a_sweeps_to_a_run_are_named_as_such(tmp_path):
+    """Both were refused as holding "files the toolkit did not write", which it had written."""
+    from toolkit.output.atomic import SWEEP_MARKER, check_output_location
+
+    run = tmp_path / "run"
+    _run(run, {"units.csv": b"1"})
+    with pytest.raises(ToolkitError, match="is a run's output folder, not a sweep's"):
+        check_output_location(run, flag="--out", sweep=True)
+    swept = tmp_path / "swept"
+    swept.mkdir()
+    (swept / SWEEP_MARKER).write_text(json.dumps({"format": "toolkit sweep v1"}), encoding="utf-8")
+    check_output_location(swept, sweep=True)  # a sweep's folder is a sweep's
+    with pytest.raises(ToolkitError, match="is a sweep's output folder, not a run's"):
+        check_output_location(swept, flag="--out")

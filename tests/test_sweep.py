@@ -298,7 +298,7 @@ def test_the_recommendation_is_honest_about_seeds():
     text = recommend(pd.DataFrame(rows))
     assert "K = 5 has the highest mean NPMI (0.0600, seeds 0.0500 to 0.0700)" in text
     assert "Indistinguishable from it (seed ranges overlap): K = 6." in text  # K = 7's range lies below
-    assert "same topics and scores for every seed" not in text
+    assert "gave the same topics and scores" not in text
     # K = 5 is the grid's smallest: the best may lie below it; K = 7 lies apart, so the grid tells K = 5, 6 from 7
     assert text.count("K = 5 is the smallest number of topics the grid tried: a better one may lie below it") == 1
     unfittable = [({"model.kind": "lda", "model.n_topics": 3}, "cannot fit 3 topics")]  # the grid went below K = 5
@@ -322,9 +322,17 @@ def test_the_recommendation_is_honest_about_seeds():
         for i in range(3)
     ]
     text = recommend(pd.DataFrame(rows + same))
-    assert "NMF gave the same topics and scores for every seed here" in text
-    assert "Its seeds gave the same topics and scores, so that range is one run" in text  # NMF K=6 is best
-    assert "LDA gave the same" not in text
+    nmf = next(line for line in text.splitlines() if line.startswith("- NMF"))
+    lda = next(line for line in text.splitlines() if line.startswith("- LDA"))
+    assert "Its 3 seeds gave the same topics and scores: they are one run" in nmf
+    assert "Its 3 seeds gave the same topics and scores" in text.splitlines()[2]  # NMF K=6 is best of all
+    assert "no other kind's range reaches it" not in text  # a range of one run reaches nothing
+    # NMF's K = 6 lay "above every other point's range" on seeds that are one run: no evidence of that
+    assert "lies above" not in nmf and "The order of the points is no evidence" in nmf
+    assert "gave the same" not in lda
+    # one seed per point: no range at all (it claimed "Its seed range lies above every other point's")
+    single = recommend(pd.DataFrame([row for row in rows if row["run_id"].endswith("-0")]))
+    assert "lies above" not in single and "It was fitted with one seed" in single
     # another setting of the grid is another point, not pooled with K's seeds (it was: min_df 1 and 5 as one K)
     grid = [
         {**row, "model.n_topics": row["n_topics"], "vocab.min_df": m, "run_id": f"{row['run_id']}-{m}"}
@@ -383,3 +391,62 @@ def test_an_interrupt_among_quick_runs_stops_the_sweep(tmp_path, gwr_run, finish
         raise AssertionError("the interrupted sweep hung") from None
     assert process.returncode == 130 and "interrupted" in stderr
     assert "Traceback" not in stderr and "Warning" not in stderr, stderr
+
+
+@pytest.mark.parametrize(
+    "grid, said",
+    [
+        ({"model.ensemble": [1, 3]}, "not model.n_jobs, model.ensemble"),  # six runs said, three fitted, each twice
+        ({"model.n_jobs": [1, 2]}, "not model.n_jobs, model.ensemble"),  # a KeyError in sweep.csv's collection
+        ({"trends.level": [0.9, 0.95]}, "section.key of corpus, normalize"),  # the same model fitted twice
+        ({"figures.dpi": [100, 200]}, "section.key of corpus, normalize"),
+        ({"model": {"n_topics": [5, 8]}}, 'quote it: "model.n_topics" = [...]'),  # [sweep.grid] unquoted in TOML
+    ],
+)
+def test_grid_keys_that_change_no_run_of_a_sweep_are_refused(grid, said):
+    from toolkit.sweeps import expand_grid
+
+    with pytest.raises(ToolkitError, match=re.escape(said)):
+        expand_grid(seeds_config(), grid)
+
+
+def test_a_grid_key_given_twice_is_refused_not_replaced():
+    from toolkit.sweeps import parse_grid_options
+
+    assert parse_grid_options(["model.n_topics=5,8", "model.kind=lda"]) == {"model.n_topics": [5, 8], "model.kind": ["lda"]}
+    with pytest.raises(ToolkitError, match="--grid model.n_topics is given twice"):  # K = 8 alone was fitted
+        parse_grid_options(["model.n_topics=5", "model.n_topics=8", "model.kind=lda"])
+
+
+def test_the_held_out_share_is_part_of_a_runs_identity_and_the_analysis_settings_are_not():
+    """A sweep resumed with sweep.holdout = 0 took the runs scored on 10% held out as done (NPMI 0.1759 where a
+    fresh sweep gives 0.1849); a run setting the sweep never reads (trends.level) refitted every run."""
+    from toolkit.sweeps import run_id
+
+    base = run_id(seeds_config())
+    assert run_id(seeds_config(**{"sweep.holdout": 0})) != base
+    assert run_id(seeds_config(**{"trends.level": 0.9, "figures.dpi": 99, "model.ensemble": 5})) == base
+
+
+def test_a_resumed_sweep_with_a_new_grid_key_names_the_runs_it_reuses(tmp_path):
+    """The runs done before vocab.min_df joined the grid (at its default, 2) had an empty vocab.min_df in sweep.csv
+    and the recommendation read "K = 4 (vocab.min_df=nan)"."""
+    out = tmp_path / "sw"
+    grid = {"model.kind": ["nmf"], "model.n_topics": [4]}
+    sweep(seeds_config(**{"sweep.seeds": "[1]"}), out, grid=grid, n_jobs=1)
+    again = sweep(seeds_config(**{"sweep.seeds": "[1]"}), out, grid={**grid, "vocab.min_df": [2, 3]}, n_jobs=1)
+    assert again.fitted == 1 and sorted(again.table["vocab.min_df"]) == [2, 3]
+    assert "nan" not in again.recommendation and (again.table["holdout"] == 0.1).all()
+
+
+def test_no_advice_to_extend_the_grid_below_the_fewest_topics_a_kind_can_fit():
+    from toolkit.sweeps import recommend
+
+    rows = [
+        {"kind": "keyatm", "n_topics": k, "run_id": f"{k}-{s}", "c_npmi": 0.1 - k / 1000 + s / 100, "c_v": 0.5}
+        | {"stability": 0.6, "diversity": 0.8}
+        for k in (16, 17, 18)
+        for s in range(3)
+    ]
+    assert "may lie below it" in recommend(pd.DataFrame(rows))
+    assert "may lie below it" not in recommend(pd.DataFrame(rows), floors={"keyatm": 16})  # 15 cannot be fitted

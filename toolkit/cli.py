@@ -316,11 +316,10 @@ def _dispatch(args) -> int:
         )
         return 0
     if args.command == "sweep":
-        from .sweeps import MAX_JOBS, parse_grid_option, sweep
+        from .sweeps import MAX_JOBS, parse_grid_options, sweep
 
         _check_range("--jobs", args.jobs, 0, MAX_JOBS, " (one per core)")
-        grid = dict(parse_grid_option(g) for g in args.grid)
-        result = sweep(_config(args), args.out, grid=grid, n_jobs=args.jobs, scheduler=args.scheduler)
+        result = sweep(_config(args), args.out, grid=parse_grid_options(args.grid), n_jobs=args.jobs, scheduler=args.scheduler)
         print(
             f"{result.out_dir}: {len(result.table)} runs ({result.fitted} fitted now); "
             f"{result.out_dir / 'summary'} holds sweep.csv, sweep.png, recommendation.md"

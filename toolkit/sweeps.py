@@ -49,7 +49,11 @@ OPTIONS = {
 }
 # Sections whose change needs new tokens; everything else only changes the model.
 PREPROCESSING = ("corpus", "normalize", "units", "segment", "vocab")
-NOT_IN_RUN_HASH = ("sweep", "figures", "cache")
+# What a sweep's run fits and scores: a grid key of another section (trends, figures ...) would fit the same model
+# twice under two names; threads and the ensemble change no run of a sweep (it fits one model per seed, its seeds
+# are sweep.seeds)
+SWEPT = (*PREPROCESSING, "model", "themes")
+NOT_SWEPT = ("model.n_jobs", "model.ensemble")
 _GRID_SYNTAX = (
     "--grid expects section.key=VALUES with VALUES a list (lda,nmf or 0.3,0.5) or a range of "
     "integers (5..15), e.g. --grid model.n_topics=5..15"
@@ -86,6 +90,17 @@ def parse_grid_option(text: str) -> tuple[str, list]:
     return f"{section}.{key}", [parse_override(f"{section}.{key}={v.strip()}")[2] for v in values]
 
 
+def parse_grid_options(texts: list[str]) -> dict[str, list]:
+    """The grid of several ``--grid`` options (:func:`parse_grid_option` each); a key given twice is refused (the
+    second replaced the first: K = 8 alone where 5 and 8 were asked for)."""
+    grid: dict[str, list] = {}
+    for name, values in map(parse_grid_option, texts):
+        if name in grid:
+            raise ToolkitError(f"--grid {name} is given twice; give all its values in one: --grid {name}=a,b,c")
+        grid[name] = values
+    return grid
+
+
 def expand_grid(config: Config, grid: dict[str, list] | None = None) -> list[dict]:
     """Every combination of the grid (config's ``[sweep.grid]`` updated by ``grid``), seeds included."""
     merged = {**config["sweep"]["grid"], **(grid or {})}
@@ -93,8 +108,16 @@ def expand_grid(config: Config, grid: dict[str, list] | None = None) -> list[dic
         merged["model.random_state"] = config["sweep"]["seeds"]
     for name, values in merged.items():
         section = name.split(".", 1)[0]
-        if "." not in name or section == "sweep":
-            raise ToolkitError(f"sweep grid key {name!r} must be section.key of a run setting, e.g. model.n_topics")
+        if "." not in name and isinstance(values, dict):  # [sweep.grid] model.n_topics = [...] unquoted in TOML
+            raise ToolkitError(
+                f"sweep grid key {name!r} must be section.key of a run setting; in a config, quote it: "
+                f'"{name}.{next(iter(values), "n_topics")}" = [...] (unquoted, TOML reads the dot as a table)'
+            )
+        if "." not in name or section not in SWEPT or name in NOT_SWEPT:
+            raise ToolkitError(
+                f"sweep grid key {name!r}: a sweep fits and scores topics, so its grid takes settings that change "
+                f"them, section.key of {', '.join(SWEPT)} (e.g. model.n_topics), not {', '.join(NOT_SWEPT)}"
+            )
         if not isinstance(values, list) or not values:
             raise ToolkitError(f"sweep grid {name} needs a non-empty list of values, e.g. [5, 10, 15]")
         distinct = list({json.dumps(v, sort_keys=True): v for v in values}.values())
@@ -117,9 +140,9 @@ def run_id(config: Config, fingerprint: str = "") -> str:
     taken as done)."""
     from .output.manifest import source_sha256
 
-    settings = {s: v for s, v in config.to_dict().items() if s not in NOT_IN_RUN_HASH}
-    # threads change no result; a sweep fits one model per seed (its seeds are the grid's), never an ensemble
-    settings["model"] = {k: v for k, v in settings["model"].items() if k not in ("n_jobs", "ensemble")}
+    settings = {s: v for s, v in config.to_dict().items() if s in SWEPT}
+    settings["model"] = {k: v for k, v in settings["model"].items() if f"model.{k}" not in NOT_SWEPT}
+    settings["sweep.holdout"] = config["sweep"]["holdout"]  # the held-out units: every score but stability
     text = json.dumps(settings, sort_keys=True, ensure_ascii=False) + fingerprint + source_sha256()
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
@@ -187,7 +210,7 @@ def sweep(
     Grid points that cannot be fitted (more topics than units; keyatm with fewer topics than themes) are
     skipped, and the recommendation lists them."""
     from .analysis.evaluate import MEASURES
-    from .models import build_model, model_class
+    from .models import model_class
     from .output.plots import plot_sweep, save_figure
     from .processes import check_scheduler
     from .text.preparation import load_inputs, protected_paths
@@ -220,23 +243,7 @@ def sweep(
             runs.append((combo, run_config, run_id(run_config, groups[key][0].fingerprint), key))
         for key, group in groups.items():
             group[1] = _prepare_group(next(rc for _, rc, _, k in runs if k == key), group[0])
-        models, skipped, valid = {}, [], []
-        for combo, run_config, rid, key in runs:
-            corpus = groups[key][1]
-            model = build_model(
-                run_config["model"],
-                n_jobs=1,
-                keywords=corpus.keywords,
-                n_words=len(corpus.vocabulary),
-                n_tokens=int(corpus.train.sum()),
-            )
-            problem = model.fit_problem(corpus.train.shape[0], len(corpus.vocabulary))
-            if problem:
-                skipped.append((combo, problem))
-                continue
-            models[rid] = model
-            valid.append((combo, run_config, rid, key))
-        runs = valid
+        models, runs, skipped, floors = _fittable(runs, {key: group[1] for key, group in groups.items()})
         if not runs:
             raise ToolkitError(f"no run of the sweep grid can be fitted: {skipped[0][1]}")
         pending = [r for r in runs if not _finished(out_dir / "runs" / r[2])]
@@ -272,7 +279,7 @@ def sweep(
             progress.close()
 
         table = _collect(out_dir, runs)
-        recommendation = recommend(table, skipped)
+        recommendation = recommend(table, skipped, floors)
         with atomic.output_folder(out_dir / "summary") as work:
             write_csv(work / "sweep.csv", table)
             atomic.write_text(work / "recommendation.md", recommendation)
@@ -283,6 +290,34 @@ def sweep(
                 dpi=config["figures"]["dpi"],
             )
     return SweepResult(out_dir, table, recommendation, len(jobs))
+
+
+def _fittable(runs: list, corpora: dict) -> tuple[dict, list, list, dict]:
+    """The runs that can be fitted, with their models by run id; the grid points that cannot, with the reason (more
+    topics than units; keyatm with fewer topics than themes); and the fewest topics each kind can fit here."""
+    models, valid, skipped, floors = {}, [], [], {}
+    for combo, run_config, rid, key in runs:
+        corpus = corpora[key]
+        model = _model(run_config["model"], corpus)
+        problem = model.fit_problem(corpus.train.shape[0], len(corpus.vocabulary))
+        if problem:
+            skipped.append((combo, problem))
+            continue
+        models[rid] = model
+        valid.append((combo, run_config, rid, key))
+        kind, k = run_config["model"]["kind"], run_config["model"]["n_topics"]
+        if k <= 1 or _model({**run_config["model"], "n_topics": k - 1}, corpus).fit_problem(*corpus.train.shape):
+            floors[kind] = min(floors.get(kind, k), k)
+    return models, valid, skipped, floors
+
+
+def _model(settings: dict, corpus: _Corpus):
+    """The model of a run's ``settings`` (the config's model section) on the sweep's ``corpus``."""
+    from .models import build_model
+
+    return build_model(
+        settings, n_jobs=1, keywords=corpus.keywords, n_words=len(corpus.vocabulary), n_tokens=int(corpus.train.sum())
+    )
 
 
 def _finished(folder: Path) -> bool:
@@ -337,6 +372,7 @@ def _write_run(folder: Path, combo: dict, run_config: Config, corpus: _Corpus, r
         "kind": run_config["model"]["kind"],
         "n_topics": run_config["model"]["n_topics"],
         "random_state": run_config["model"]["random_state"],
+        "holdout": run_config["sweep"]["holdout"],
         **topic_metrics(corpus.statistics, words),
         "themes_found": len({t for t in labels["theme"] if t != "other"}),
     }
@@ -355,9 +391,11 @@ def _collect(out_dir: Path, runs) -> pd.DataFrame:
     from .analysis.evaluate import stability
 
     rows, tops = [], {}
-    for _, _, rid, _ in runs:
+    for combo, _, rid, _ in runs:
         folder = out_dir / "runs" / rid
-        rows.append(json.loads((folder / "metrics.json").read_text(encoding="utf-8")))
+        # the grid's values as this sweep names them: a run done by an earlier sweep without a key of this grid
+        # (vocab.min_df at its default) lacks it in its metrics.json
+        rows.append({**json.loads((folder / "metrics.json").read_text(encoding="utf-8")), **combo})
         tops[rid] = [w[:10] for w in json.loads((folder / "topics.json").read_text(encoding="utf-8"))["top_words"]]
     table = pd.DataFrame(rows)
     group_keys = [k for k in runs[0][0] if k != "model.random_state"]
@@ -399,11 +437,23 @@ def _edge_note(best, rows: pd.DataFrame, settings: list[str], unfitted: list) ->
     return f" K = {int(k)} is the {which} number of topics the grid tried: a better one may lie {where} it; extend the grid."
 
 
-def recommend(table: pd.DataFrame, skipped: list | None = None) -> str:
+def _one_run(point) -> str:
+    """Why a grid point has no range over seeds."""
+    if point["seeds"] < 2:
+        return "It was fitted with one seed: it has no range over seeds to tell it from other points by."
+    return (
+        f"Its {int(point['seeds'])} seeds gave the same topics and scores: they are one run, so its range and its "
+        "stability of 1.00 are no evidence of robustness, and no range to tell it from other points by."
+    )
+
+
+def recommend(table: pd.DataFrame, skipped: list | None = None, floors: dict[str, int] | None = None) -> str:
     """Which number of topics, and how sure: per kind, the grid point (K, and any other setting of the grid) with
     the highest mean NPMI over seeds, the points whose range over seeds overlaps its range (indistinguishable from
-    it), and whether the seeds were evidence at all (seeds that gave the same topics and scores are one run,
-    whatever their number). Only seeds are pooled: runs that differ in another setting are other points."""
+    it), and whether the seeds were evidence at all (one seed, or seeds that gave the same topics and scores, are
+    one run, whatever their number: no range to tell points apart by). Only seeds are pooled: runs that differ in
+    another setting are other points. ``floors``: the fewest topics each kind can fit here (no advice to extend the
+    grid below them)."""
     lines = ["# Recommendation", ""]
     settings = grid_settings(table)
     summary = (
@@ -420,8 +470,10 @@ def recommend(table: pd.DataFrame, skipped: list | None = None) -> str:
         .reset_index()
     )
     # Observed, not assumed: a start that looks deterministic may still use its seed (scikit-learn's NMF starts
-    # from a randomized SVD), and a seeded model may land on the same topics every time.
-    summary["varies"] = (summary["seeds"] < 2) | (summary["high"] - summary["low"] > 1e-9) | (summary["stability"] < 0.999)
+    # from a randomized SVD), and a seeded model may land on the same topics every time. A point fitted with one
+    # seed, or whose seeds gave one run, has no range: nothing can be told apart from it by ranges.
+    summary["same"] = (summary["seeds"] >= 2) & (summary["high"] - summary["low"] <= 1e-9) & (summary["stability"] >= 0.999)
+    summary["one_run"] = (summary["seeds"] < 2) | summary["same"]
     best_overall = summary.sort_values(["npmi", "stability"], ascending=False).iloc[0]
     rivals = summary[(summary["kind"] != best_overall["kind"]) & (summary["high"] >= best_overall["low"])]
     lines.append(
@@ -429,17 +481,14 @@ def recommend(table: pd.DataFrame, skipped: list | None = None) -> str:
         f"mean coherence (NPMI {best_overall['npmi']:.4f}, range over {int(best_overall['seeds'])} seeds "
         f"{best_overall['low']:.4f} to {best_overall['high']:.4f})"
         + (
-            f"; {', '.join(f'{r.kind.upper()} {_point(r, settings)}' for _, r in rivals.iterrows())} "
+            "."
+            if bool(best_overall["one_run"])
+            else f"; {', '.join(f'{r.kind.upper()} {_point(r, settings)}' for _, r in rivals.iterrows())} "
             "overlap that range and are indistinguishable from it."
             if len(rivals)
             else "; no other kind's range reaches it."
         )
-        + (
-            ""
-            if bool(best_overall["varies"])
-            else " Its seeds gave the same topics and scores, so that range is one run, not a spread: it says "
-            "nothing about how robust the topics are."
-        )
+        + (" " + _one_run(best_overall) if bool(best_overall["one_run"]) else "")
     )
     lines.append("")
     for kind, rows in summary.groupby("kind"):
@@ -449,10 +498,19 @@ def recommend(table: pd.DataFrame, skipped: list | None = None) -> str:
         text = (
             f"- {kind.upper()}: {_point(best, settings)} has the highest mean NPMI ({best['npmi']:.4f}, "
             f"seeds {best['low']:.4f} to {best['high']:.4f}), c_v {best['c_v']:.3f}, diversity "
-            f"{best['diversity']:.2f}, stability {best['stability']:.2f} (mean matched top-10-word overlap "
-            "across seeds). "
+            f"{best['diversity']:.2f}, "
+            + (
+                f"stability {best['stability']:.2f} (mean matched top-10-word overlap across seeds). "
+                if best["seeds"] >= 2
+                else "no stability (one seed). "
+            )
         )
-        if len(rows) > 1:
+        if len(rows) > 1 and bool(best["one_run"]):
+            text += (
+                f"Next: {_point(rows.iloc[1], settings)}, {rows.iloc[1]['npmi']:.4f}. " + _one_run(best) + " The order "
+                "of the points is no evidence for a number of topics: give sweep.seeds several seeds, or read the topics."
+            )
+        elif len(rows) > 1:
             text += (
                 "Indistinguishable from it (seed ranges overlap): "
                 + ", ".join(
@@ -464,17 +522,16 @@ def recommend(table: pd.DataFrame, skipped: list | None = None) -> str:
                 f"{rows.iloc[1]['npmi']:.4f})."
             )
         unfitted = [c.get("model.n_topics") for c, _ in skipped or () if c.get("model.kind", kind) == kind]
+        if floors and kind in floors:  # the kind can fit no fewer topics here (keyatm: one per theme with a keyword)
+            unfitted.append(floors[kind] - 1)
         text += _edge_note(best, rows, settings, unfitted)
-        if len(rows) > 2 and len(close) == len(rows) - 1:
+        if len(rows) > 2 and len(close) == len(rows) - 1 and not bool(best["one_run"]):
             text += (
                 " Every point of the grid lies within the seeds' range of it: the grid does not single out a number "
                 "of topics; choose by reading the topics."
             )
-        if not bool(best["varies"]):
-            text += (
-                f" {kind.upper()} gave the same topics and scores for every seed here: its seeds are one run, "
-                "so its range and its stability of 1.00 are no evidence of robustness."
-            )
+        if len(rows) == 1 and bool(best["one_run"]):
+            text += _one_run(best)
         lines.append(text)
     lines += [
         "",

@@ -362,6 +362,9 @@ def check_output_location(
                     "and manifest.json cannot be checked for your edits, so it is not replaced; "
                     "move it away or choose an empty or new folder"
                 )
+        if not ours and (_is_sweep_folder(final) if not sweep else _output_marker(final) is not None):
+            other, this = ("a sweep's", "a run's") if not sweep else ("a run's", "a sweep's")
+            raise ToolkitError(f"{flag} {final} is {other} output folder, not {this}; choose an empty or new folder for this one")
         if not ours:
             raise ToolkitError(f"{flag} {final} holds files the toolkit did not write; choose an empty or new folder")
     return final
