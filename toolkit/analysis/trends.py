@@ -600,6 +600,14 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
             trends.group_years = _period_years(trends.group_years, grouped, [by, "period"], periods)
         sizes = trends.groups.drop_duplicates(by).set_index(by)["n_tokens"].sort_values(ascending=False)
         named = [group for group in sizes.index if group != MISSING_GROUP]  # no default comparison with "(missing)"
+        if len(named) < 2 and not compare:
+            log.warning(
+                "trends.by = %r has %s in the modelled documents%s: there are no groups to compare, so "
+                "group_change.csv is empty; choose a column whose values differ between documents",
+                by,
+                f"one value ({named[0]})" if named else "no value",
+                f" besides {MISSING_GROUP}" if MISSING_GROUP in sizes.index else "",
+            )
         pair = [str(v) for v in compare] if compare else named[:2]
         missing = [v for v in pair if v not in sizes.index]
         if missing:
