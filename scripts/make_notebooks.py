@@ -394,9 +394,10 @@ notebook(
             "research assistant keeps, a lexicon started from the shipped one and extended with the candidate "
             "keywords the corpus suggests, a run, what to read before trusting a theme (and `other`), a hand-coding "
             "sample exported and scored, and a comparison of groups.\n\n"
-            "Point `TOOLKIT_MY_CORPUS` at a folder holding `texts/` (one UTF-8 text file per document) and "
-            "`spreadsheet.csv`; without it, this notebook builds a small demonstration corpus there from the seed "
-            "documents and four State Council reports, so that it runs anywhere.",
+            "Point `TOOLKIT_MY_CORPUS` at a folder holding `texts/` (one text file per document) and "
+            "`spreadsheet.csv`; without it, this notebook builds a small demonstration corpus in `runs/my-corpus` "
+            "from the seed documents and four State Council reports, so that it runs anywhere. It never writes a "
+            "demonstration into your folder.",
         ),
         (
             "parameters",
@@ -410,8 +411,13 @@ notebook(
             "code",
             "%matplotlib inline\nimport os\nimport shutil\nimport tomllib\nfrom pathlib import Path\n\n"
             "import pandas as pd\nimport tomli_w\n\nimport toolkit\n\n"
-            'corpus = Path(os.environ.get("TOOLKIT_MY_CORPUS", "../runs/my-corpus")).resolve()\n'
-            'if not (corpus / "spreadsheet.csv").is_file():  # the demonstration corpus\n'
+            'mine = os.environ.get("TOOLKIT_MY_CORPUS", "")\n'
+            'corpus = Path(mine or "../runs/my-corpus").resolve()\n'
+            'if mine and not (corpus / "spreadsheet.csv").is_file():\n'
+            '    raise FileNotFoundError(f"no spreadsheet.csv in {corpus}: save the spreadsheet there as CSV "\n'
+            '                            "(Excel: Save As, CSV UTF-8)")\n'
+            'if not (corpus / "spreadsheet.csv").is_file():  # the demonstration corpus, under runs/\n'
+            '    print(f"building a demonstration corpus in {corpus}")\n'
             '    (corpus / "texts").mkdir(parents=True, exist_ok=True)\n'
             '    seeds = pd.read_csv("../seeds/metadata.csv")\n'
             "    rows = []\n"
@@ -433,11 +439,12 @@ notebook(
             "The toolkit reads a CSV with a `file` column naming each text file; `title`, `date` (YYYY, YYYY-MM or "
             "YYYY-MM-DD), `place` and any column of your own (here `level`) come along into every table. Save the "
             "spreadsheet as CSV (Excel's \"CSV UTF-8\"; Excel's default on Chinese Windows, GB18030, is read too) "
-            "and rename its columns once:",
+            "and rename its columns once (`toolkit.decode` reads it as the toolkit reads texts and tables):",
         ),
         (
             "code",
-            'sheet = pd.read_csv(corpus / "spreadsheet.csv", encoding="utf-8-sig")\n'
+            "import io\n\n"
+            'sheet = pd.read_csv(io.StringIO(toolkit.decode((corpus / "spreadsheet.csv").read_bytes()).text), dtype=str)\n'
             'metadata = sheet.rename(columns={"文件": "file", "标题": "title", "日期": "date", "地区": "place",\n'
             '                                 "级别": "level"})\n'
             'metadata.to_csv(corpus / "metadata.csv", index=False)\nmetadata',
@@ -473,13 +480,17 @@ notebook(
         ),
         (
             "md",
-            "Say the strongest candidate of a theme belongs to it: add it to that theme in your copy of the lexicon "
-            "(editing the file by hand keeps its comments; `tomli_w` rewrites it without them):",
+            "A word that goes with the keywords of several themes (机制, 企业) speaks of every theme at once: leave "
+            "it out. Say the strongest candidate that goes with one theme only belongs to it: add it to that theme "
+            "in your copy of the lexicon (editing the file by hand keeps its comments; `tomli_w` rewrites it "
+            "without them):",
         ),
         (
             "code",
-            "if len(candidates):\n"
-            "    chosen = candidates.iloc[0]\n"
+            'themes_of_word = candidates.groupby("word")["theme"].nunique()\n'
+            'specific = candidates[candidates["word"].map(themes_of_word) == 1]\n'
+            "if len(specific):\n"
+            "    chosen = specific.iloc[0]\n"
             '    lexicon = tomllib.loads(lexicon_file.read_text(encoding="utf-8"))\n'
             '    if chosen["word"] not in lexicon[chosen["theme"]]["words"]:\n'
             '        lexicon[chosen["theme"]]["words"].append(chosen["word"])\n'
@@ -525,12 +536,20 @@ notebook(
         ),
         (
             "md",
-            '## 6. Comparing groups\n\nWith `trends.by = "level"` the run compares the central reports with the '
-            "local documents, theme by theme, with intervals that count documents, paragraphs and seeds; a change "
-            "is `clear` only when its simultaneous interval excludes zero:",
+            '## 6. Comparing groups\n\nWith `trends.by = "level"` the run compares the two levels with the most '
+            "tokens (in the demonstration the central reports and the local documents; `trends.compare` names "
+            "others), theme by theme, with intervals that count documents, paragraphs and seeds; a change is "
+            "`clear` only when its simultaneous interval excludes zero:",
         ),
-        ("code", 'result.trends.group_change[["theme", "change", "change_low", "change_high", "clear", "note"]].round(3)'),
-        ("code", 'toolkit.plot_change(result.trends.group_change, result.prepared.lexicon, title="中央 → 地方")'),
+        (
+            "code",
+            "change = result.trends.group_change\n"
+            "if change is None or change.empty:  # one level in the corpus: the run warned, nothing to compare\n"
+            '    print("no groups to compare:", [w for w in result.manifest["warnings"] if "trends.by" in w])\n'
+            "else:\n"
+            '    display(change[["theme", "from", "to", "change", "change_low", "change_high", "clear", "note"]].round(3))\n'
+            '    display(toolkit.plot_change(change, result.prepared.lexicon, title="my-corpus"))',
+        ),
     ],
 )
 print("wrote", sorted(p.name for p in OUT.glob("*.ipynb")))

@@ -147,8 +147,9 @@ def test_notebook_executes_cleanly(path, tmp_path):
 @pytest.mark.slow
 def test_the_own_corpus_notebook_runs_on_a_corpus_it_has_never_seen(tmp_path, monkeypatch):
     """Notebook 06 on a corpus built here: three State Council reports and three seed documents, and a
-    spreadsheet with Chinese headers saved by Excel (UTF-8 with a byte-order mark). Its model and figure
-    settings are the quick ones (one chain of 40 sweeps, no figure files; it shows its figures inline)."""
+    spreadsheet with Chinese headers saved by Excel on a Chinese Windows (GB18030, which the notebook says it reads;
+    its reading cell raised a UnicodeDecodeError). Its model and figure settings are the quick ones (one chain of
+    40 sweeps, no figure files; it shows its figures inline)."""
     import shutil
 
     import pandas as pd
@@ -167,7 +168,7 @@ def test_the_own_corpus_notebook_runs_on_a_corpus_it_has_never_seen(tmp_path, mo
         rows.append(
             {"文件": f"national_{year}.txt", "标题": f"{year}年政府工作报告", "日期": str(year), "地区": "全国", "级别": "中央"}
         )
-    pd.DataFrame(rows).to_csv(corpus / "spreadsheet.csv", index=False, encoding="utf-8-sig")
+    pd.DataFrame(rows).to_csv(corpus / "spreadsheet.csv", index=False, encoding="gb18030")
     monkeypatch.setenv("TOOLKIT_MY_CORPUS", str(corpus))
     settings = parameters(OWN_CORPUS)
     model = {**settings["model_settings"], "ensemble": 1, "keyatm": {"iterations": 40}}
@@ -179,6 +180,21 @@ def test_the_own_corpus_notebook_runs_on_a_corpus_it_has_never_seen(tmp_path, mo
     assert (corpus / "coding" / "scores.md").is_file() and (corpus / "run" / "themes.csv").is_file()
     printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert "agreement" in printed.lower()
+
+
+def test_the_own_corpus_notebook_never_writes_its_demonstration_into_a_researchers_folder(tmp_path, monkeypatch):
+    """With TOOLKIT_MY_CORPUS set and no spreadsheet.csv there (the sheet saved as .xlsx), the notebook copied nine
+    demonstration documents into the researcher's texts/, wrote a spreadsheet of them and analysed those."""
+    from nbclient.exceptions import CellExecutionError
+
+    corpus = tmp_path / "study"
+    (corpus / "texts").mkdir(parents=True)
+    (corpus / "texts" / "hb_000.txt").write_text("湖北省人民政府工作报告。推进科技创新。", encoding="utf-8")
+    (corpus / "spreadsheet.xlsx").write_bytes(b"PK\x03\x04")
+    monkeypatch.setenv("TOOLKIT_MY_CORPUS", str(corpus))
+    with pytest.raises(CellExecutionError, match="no spreadsheet.csv in"):
+        _execute(OWN_CORPUS)
+    assert sorted(str(p.relative_to(corpus)) for p in corpus.rglob("*")) == ["spreadsheet.xlsx", "texts", "texts/hb_000.txt"]
 
 
 def _free_port() -> int:
