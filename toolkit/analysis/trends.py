@@ -320,6 +320,15 @@ def _label(cell):
     return cell[0] if isinstance(cell, tuple) and len(cell) == 1 else cell
 
 
+def unmeasured(table: pd.DataFrame, column: str = "share") -> set[str]:
+    """The named themes of the long ``table`` (a ``theme`` column: theme_by_year.csv, themes.csv ...) whose
+    ``column`` is zero or empty in every row: not measured in this corpus (none of their keywords in the
+    vocabulary, or no topic counts for them). Figures and the methods paragraph name them as such rather than
+    report a measured zero."""
+    values = table[column].astype(float).fillna(0).abs().groupby(table["theme"]).max()
+    return {theme for theme, top in values.items() if top == 0 and theme != "other"}
+
+
 NOT_MEASURED = (
     "not measured in this corpus: no share in any unit (none of its keywords in the vocabulary, or no topic counts for it)"
 )

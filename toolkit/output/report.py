@@ -106,11 +106,11 @@ def corpus_shape(documents: pd.DataFrame | None, by: str = "", periods: dict | N
 def _measured(themes: pd.DataFrame) -> tuple[list[str], list[str]]:
     """The named themes of themes.csv with a share somewhere in the corpus, and those without (not measured: none of
     their keywords is in the vocabulary, or no topic counts for them)."""
-    named = themes[themes["theme"] != "other"]
-    if "share" not in named:  # a table without the shares: every theme taken as measured
-        return named["theme"].tolist(), []
-    has_share = named["share"].fillna(0).to_numpy() > 0
-    return named.loc[has_share, "theme"].tolist(), named.loc[~has_share, "theme"].tolist()
+    from ..analysis.trends import unmeasured
+
+    named = themes.loc[themes["theme"] != "other", "theme"].tolist()
+    missing = unmeasured(themes) if "share" in themes else set()  # without the shares: every theme taken as measured
+    return [t for t in named if t not in missing], [t for t in named if t in missing]
 
 
 def methods_paragraph(

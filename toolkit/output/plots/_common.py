@@ -362,16 +362,8 @@ def period_labels(table: pd.DataFrame, periods: Sequence) -> tuple[list[str], bo
     return labels, part
 
 
-def unmeasured(table: pd.DataFrame, column: str = "share") -> set[str]:
-    """The named themes of the long ``table`` (a ``theme`` column) whose ``column`` is zero or empty in every row:
-    not measured in this corpus (none of their keywords in the vocabulary, or no topic counts for them). A figure
-    names them as such rather than draw a measured zero."""
-    values = table[column].astype(float).fillna(0).abs().groupby(table["theme"]).max()
-    return {theme for theme, top in values.items() if top == 0 and theme != OTHER}
-
-
 def _theme_label(lexicon: Lexicon, theme: str, language: str, missing) -> str:
-    """A theme's label, said to be not measured when it is in ``missing`` (see :func:`unmeasured`)."""
+    """A theme's label, said to be not measured when it is in ``missing`` (see :func:`toolkit.analysis.trends.unmeasured`)."""
     label = lexicon.label(theme, language)
     return f"{label} ({_TEXT[language]['not_measured']})" if theme in missing else label
 

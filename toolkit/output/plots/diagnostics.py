@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...analysis.lexicon import Lexicon
+from ...analysis.trends import unmeasured
 from ._common import (
     _PALETTE,
     _fit_y,
@@ -19,7 +20,6 @@ from ._common import (
     _theme_label,
     _year_axis,
     theme_colors,
-    unmeasured,
 )
 
 if TYPE_CHECKING:

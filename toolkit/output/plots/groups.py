@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...analysis.lexicon import OTHER, Lexicon
+from ...analysis.trends import unmeasured
 from ._common import (
     _PALETTE,
     _category_axis,
@@ -24,7 +25,6 @@ from ._common import (
     ordered,
     period_labels,
     theme_colors,
-    unmeasured,
 )
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...analysis.lexicon import OTHER, Lexicon
-from ...analysis.trends import NOT_MEASURED
+from ...analysis.trends import NOT_MEASURED, unmeasured
 from ...errors import ToolkitError
 from ._common import (
     _fit_y,
@@ -24,7 +24,6 @@ from ._common import (
     _theme_label,
     _year_axis,
     theme_colors,
-    unmeasured,
     wrap,
     year_ticks,
 )
