@@ -90,7 +90,7 @@ _TEXT = {
         "weight": "Weight",
         "other": "Other",
         "not_measured": "not measured",
-        "part_period": "years in brackets: the first and last with documents, short of the period's",
+        "part_period": "years in parentheses: the first and last with documents, short of the period's",
         "not_measured_why": "not measured: none of its keywords or topics in this corpus",
         "sweep_title": "Choosing the number of topics (mean and range over seeds)",
         "n_topics": "Number of topics K",
