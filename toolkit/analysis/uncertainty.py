@@ -24,12 +24,13 @@ counts as ten documents' worth at most (a prior under which the cells' variances
 = 58%, as a coefficient of variation). The weight grows smoothly with the documents (a pool of ten degrees of
 freedom or more): 0 for one, 1/11 for two, 9/19 for ten, 19/29 for twenty; so an interval never switches method
 when a document is added or dropped. As the variance is itself estimated, the cell's sampling variance (tau2_c /
-n_eff plus the unit part) is widened by (t(df_c) / z)^2 at 95%, the t interval of a mean of documents; df_c = n_c -
-1 + m, the posterior's degrees of freedom (with one document, t(m) is the predictive distribution of a document
-effect whose variance scatters as the prior says). The pool leaves the cell itself out, so that its own estimate
-and the pool's are independent: when the documents of every cell vary alike and m is not capped, the blend is the
-pooled estimate of all the cells, with their degrees of freedom. The replicates are drawn in a compiled kernel from
-a seeded stream, so the same seed gives the same intervals.
+n_eff plus the unit part) is widened by (t(df_c) / z)^2 at the intervals' level, the t interval of a mean of
+documents; df_c = n_c - 1 + m, the posterior's degrees of freedom (with one document, t(m) is the predictive
+distribution of a document effect whose variance scatters as the prior says); a change's simultaneous interval and
+p-value take the t of their own quantile (trends.ShareModel.change). The pool leaves the cell itself out, so that
+its own estimate and the pool's are independent: when the documents of every cell vary alike and m is not capped,
+the blend is the pooled estimate of all the cells, with their degrees of freedom. The replicates are drawn in a
+compiled kernel from a seeded stream, so the same seed gives the same intervals.
 """
 
 from __future__ import annotations
@@ -210,19 +211,34 @@ def document_variance(documents: Documents, cells: Cells, pooled: Cells | None =
     return blended, weight, df, basis
 
 
+def t_widening(df, level: float) -> np.ndarray:
+    """t(df) / z at the two-sided ``level``: how much wider a t interval of ``df`` degrees of freedom is than a
+    normal one (1 where df is 0: no estimated variance)."""
+    from scipy.stats import norm, t
+
+    df = np.asarray(df, dtype=float)
+    q = 0.5 + level / 2
+    return np.where(df > 0, t.ppf(q, np.maximum(df, 1e-3)) / norm.ppf(q), 1.0)
+
+
 def replicate(
-    documents: Documents, cells: Cells, n_boot: int, random_state: int, *, with_members: bool = True, pooled: Cells | None = None
+    documents: Documents,
+    cells: Cells,
+    n_boot: int,
+    random_state: int,
+    *,
+    with_members: bool = True,
+    pooled: Cells | None = None,
+    level: float = 0.95,
 ) -> Replicates:
     """Replicates of the cells (see the module's docstring). The pooled part of the between-document variance
     comes from ``pooled`` (every cell of the table's grouping, default ``cells``), so a table of a few cells
     still borrows from all the documents. As that variance is itself estimated (df degrees of freedom), a cell's
-    variance of sampling (documents and units, tau2 / n_eff + U) is widened by (t(df) / z)^2: the document draw
-    carries the widened document part and the widening of the unit part U that its units' resampling gives,
-    the t interval of a mean of documents whose variance is estimated."""
-    from scipy.stats import norm, t
-
+    variance of sampling (documents and units, tau2 / n_eff + U) is widened by (t(df) / z)^2 at the intervals'
+    ``level``: the document draw carries the widened document part and the widening of the unit part U that its
+    units' resampling gives, the t interval of a mean of documents whose variance is estimated."""
     variance, weight, df, basis = document_variance(documents, cells, pooled)
-    widen = np.where(df > 0, t.ppf(0.975, np.maximum(df, 1e-3)) / norm.ppf(0.975), 1.0)
+    widen = t_widening(df, level)
     shares = documents.shares if with_members else documents.shares.mean(axis=0, keepdims=True)
     cell_docs = (
         np.concatenate([np.asarray(d, dtype=np.int64) for d in cells.documents])
