@@ -103,13 +103,22 @@ def test_named_periods(grouped):
 
 
 def test_covariate_effects_with_the_ensemble(grouped):
-    effects = pd.read_csv(grouped.out_dir / "effects.csv")
-    assert set(effects["term"]) == {"Intercept", "year", "place[T.武汉市]"}
-    assert (effects["members"] == 3).all()  # method of composition over the ensemble
-    assert (effects["low"] <= effects["estimate"]).all() and (effects["estimate"] <= effects["high"]).all()
-    assert effects["note"].str.contains("fewer than 20 documents").all()
+    effects = pd.read_csv(grouped.out_dir / "effects.csv", keep_default_na=False, na_values=[""])
+    measured = effects[effects["theme"] != "diplomacy_unification"]  # no keyword of it in the seeds' vocabulary
+    assert effects.loc[effects["theme"] == "diplomacy_unification", "note"].str.startswith("not measured").all()
+    assert set(measured["term"]) == {"Intercept", "year", "place[T.武汉市]"}
+    assert (measured["members"] == 3).all()  # method of composition over the ensemble
+    # Anqing is one document: its contrast rests on one cluster, which gave p < 0.0017 for 7 of 17 themes
+    place = measured[measured["term"] == "place[T.武汉市]"]
+    assert place["note"].str.startswith("not estimable: ").all() and place["estimate"].isna().all()
+    assert place["note"].str.contains("1 document(s) lack it", regex=False).sum() >= 10  # the others: Anqing lacks the theme too
+    estimated = measured[measured["estimate"].notna()]
+    assert (estimated["low"] <= estimated["estimate"]).all() and (estimated["estimate"] <= estimated["high"]).all()
+    assert estimated["note"].str.contains("fewer than 20 documents").all()
+    assert (estimated["p_adjusted"] >= estimated["p_value"]).all()
     expected = pd.read_csv(grouped.out_dir / "effects_expected.csv")
     assert set(expected["group"]) == {"武汉市", "安庆市大观区(安徽)"} and expected["year"].between(2015, 2022).all()
+    assert not expected.loc[expected["group"] == "安庆市大观区(安徽)", "supported"].any()  # one document: no curve
     drawn = expected[expected["supported"]]
     assert (drawn["low"] <= drawn["expected"]).all() and (drawn["expected"] <= drawn["high"]).all()
     assert expected.loc[~expected["supported"], ["expected", "low", "high"]].isna().all().all()
@@ -432,3 +441,54 @@ def test_a_recursion_error_while_reading_a_formula_is_one_line(monkeypatch):
     monkeypatch.setattr(ast, "parse", too_deep)
     with pytest.raises(ToolkitError, match="effects.formula is too deeply nested to read"):
         formulas.check_formula("bs(year, df=3) + 省份")
+
+
+def _by_level(levels: dict[str, int], shares_of: dict[str, float], seed: int = 0, years=range(2001, 2021)):
+    """Documents of each level (``levels``: how many), ten units each, the theme's share around ``shares_of``."""
+    rng = np.random.default_rng(seed)
+    rows, shares = [], []
+    for level, n in levels.items():
+        for d in range(n):
+            year = list(years)[(d * 7) % len(years)]
+            for _ in range(10):
+                base = shares_of[level]
+                value = 0.0 if base == 0 else float(np.clip(base + rng.normal(0, 0.05), 0.001, 0.999))
+                rows.append({"doc_id": f"{level}{d}", "year": year, "level": level, "tier": 1 + d % 3, "n_tokens": 40})
+                shares.append([value, 1 - value])
+    return pd.DataFrame(rows), np.array(shares)[None]
+
+
+def test_a_category_of_one_document_or_without_the_theme_is_not_estimable():
+    """From a hostile statistical review: a level with one of 30 documents came out significant in 55% of null
+    corpora (its document-clustered standard error has no variance of its own), and a level whose documents lack
+    the theme (exact zeros, as the measurement gives) got +21 log-odds with a narrow interval."""
+    from toolkit.analysis.effects import estimate_effects
+
+    units, shares = _by_level({"a": 15, "b": 14, "c": 1}, {"a": 0.2, "b": 0.2, "c": 0.2})
+    table, expected = estimate_effects(units, shares, ["theme"], "year + level", draws=100, x="year")
+    rows = table.set_index("term")
+    assert np.isnan(rows.loc["level[T.c]", "estimate"]) and "1 document(s) have it" in rows.loc["level[T.c]", "note"]
+    assert np.isfinite(rows.loc["level[T.b]", "estimate"])
+    assert not expected.loc[expected["group"] == "c", "supported"].any()
+    units, shares = _by_level({"a": 10, "b": 10}, {"a": 0.2, "b": 0.0})
+    rows = estimate_effects(units, shares, ["theme"], "year + level", draws=100)[0].set_index("term")
+    assert np.isnan(rows.loc["level[T.b]", "estimate"]) and "separation" in rows.loc["level[T.b]", "note"]
+
+
+def test_nested_categories_and_categories_of_numbers_are_read_as_such(caplog):
+    """C(place) + C(province), place within province, gave ±180,000 log-odds without a word; C(tier) of numbers was
+    held "at its mean" (tier 2.33), silently the reference tier; C(year) drew years without documents."""
+    from toolkit.analysis.effects import estimate_effects
+
+    units, shares = _by_level({"a": 10, "b": 10}, {"a": 0.2, "b": 0.3})
+    units["region"] = units["level"].map({"a": "north", "b": "south"})
+    with caplog.at_level("WARNING", logger="toolkit"):
+        table, _ = estimate_effects(units, shares, ["theme"], "C(level) + C(region)", draws=20)
+    assert table["note"].str.contains("C(region)[T.south] is determined by the terms before it", regex=False).all()
+    assert any("could not be fitted for any theme" in r.getMessage() for r in caplog.records)
+    _, expected = estimate_effects(units, shares, ["theme"], "year + C(tier)", draws=50, x="year")
+    assert set(expected["group"]) == {"1", "2", "3"}  # a curve per tier, not one at tier 2.33
+    kept = ~units["year"].isin([2004, 2005]).to_numpy()
+    units, shares = units[kept].reset_index(drop=True), shares[:, kept]
+    _, expected = estimate_effects(units, shares, ["theme"], "C(year)", draws=50, x="year")
+    assert not {2004, 2005} & set(expected["year"])

@@ -12,6 +12,7 @@ share scale.
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from ..errors import ToolkitError
 from ..options import POSITIVE, Option
 from .formulas import check_formula
 from .lexicon import OTHER
+from .trends import NOT_MEASURED
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -176,6 +178,9 @@ def estimate_effects(
     terms = list(matrix.columns)
     weights = units["n_tokens"].to_numpy(dtype=float)[rows]
     groups = pd.factorize(units["doc_id"].to_numpy()[rows])[0]
+    collinear = _collinear(X, terms)
+    indicators = _indicators(X)
+    thin = _thin_terms(X, groups, terms, indicators)
     rng = np.random.default_rng(random_state)
     tail = (1 - level) / 2
     grid, group_column = _grid(units, matrix, x)
@@ -188,7 +193,14 @@ def estimate_effects(
         )
     grid_X = np.asarray(matrix.model_spec.get_model_matrix(grid), dtype=float) if grid is not None else None
     effect_rows, expected_rows = [], []
+    missing = unmeasured_themes(member_shares, themes)
+    family = max(len(themes) - len(missing), 1)  # the p-values' Bonferroni family: each term over the measured themes
     for t, theme in enumerate(themes):
+        if theme in missing or collinear:  # no share in any unit: nothing to regress; or no model to fit
+            effect_rows.append(
+                {"theme": theme, "term": "", "note": f"could not be fitted: {collinear}" if collinear else NOT_MEASURED}
+            )
+            continue
         pooled, problems = [], []
         for member in member_shares:
             y = np.clip(member[rows, t], 0.0, 1.0)
@@ -219,28 +231,35 @@ def estimate_effects(
             if n_documents < 20
             else ""
         )
+        separated = _separated(pooled, terms, indicators)
+        why = {**thin, **separated}  # terms whose coefficient the data cannot estimate
         for j, term in enumerate(terms):
             values = pooled[:, j]
             p, bound = p_value(values)
+            row = {"theme": theme, "term": term, "n_units": int(len(rows)), "n_documents": n_documents}
+            row["members"] = len(pooled) // draws
+            if term in why:
+                effect_rows.append({**row, "note": f"not estimable: {why[term]}"})
+                continue
             effect_rows.append(
                 {
-                    "theme": theme,
-                    "term": term,
+                    **row,
                     "estimate": float(values.mean()),
                     "low": float(np.quantile(values, tail)),
                     "high": float(np.quantile(values, 1 - tail)),
                     "p_value": p,
                     "p_value_bound": bound,
-                    "n_units": int(len(rows)),
-                    "n_documents": n_documents,
-                    "members": len(pooled) // draws,
+                    "p_adjusted": min(1.0, p * family),
                     "note": note,
                 }
             )
         if grid_X is not None:
             curves = expit(grid_X @ pooled.T)  # grid points x draws
+            unknown = [j for j, term in enumerate(terms) if term in separated]
             for i in range(len(grid)):
-                covered = bool(grid["supported"].iloc[i])
+                # a point whose curve goes through a coefficient that is not finite is not drawn (nor, by the grid,
+                # the curve of a category of one document)
+                covered = bool(grid["supported"].iloc[i]) and not np.any(grid_X[i, unknown] != 0)
                 expected_rows.append(
                     {
                         "theme": theme,
@@ -252,17 +271,72 @@ def estimate_effects(
                         "supported": covered,
                     }
                 )
-    failed = [row["theme"] for row in effect_rows if row.get("term") == ""]
+    failed = [row["theme"] for row in effect_rows if row.get("term") == "" and row["note"] != NOT_MEASURED]
     if failed:
         log.warning(
             "effects.formula %r could not be fitted for %s (%s): effects.csv says why%s; simplify the formula "
             "(fewer terms or degrees of freedom than documents)",
             formula,
             "any theme" if len(failed) == len(themes) else f"{len(failed)} of {len(themes)} themes",
-            next(row["note"] for row in effect_rows if row.get("term") == ""),
+            next(row["note"] for row in effect_rows if row["theme"] in failed),
             ", and theme_effects is not drawn" if len(failed) == len(themes) else "",
         )
     return pd.DataFrame(effect_rows), pd.DataFrame(expected_rows)
+
+
+def unmeasured_themes(member_shares: np.ndarray, themes: list[str]) -> set[str]:
+    """The named themes without a share in any unit of any member (none of their keywords in the vocabulary)."""
+    return {theme for t, theme in enumerate(themes) if not member_shares[:, :, t].any()}
+
+
+def _collinear(X: np.ndarray, terms: list[str]) -> str:
+    """Why the model matrix cannot be fitted when a term is a combination of the terms before it in this corpus (a
+    place that determines its province: C(place) + C(province); a spline with more columns than years): their
+    coefficients would be anything (±180,000 log-odds); '' when none is."""
+    if np.linalg.matrix_rank(X) == X.shape[1]:
+        return ""
+    j = next(j for j in range(X.shape[1]) if np.linalg.matrix_rank(X[:, : j + 1]) <= j)
+    return (
+        f"its term {terms[j]} is determined by the terms before it in this corpus (a category nested in another, a "
+        "column that repeats one, or more degrees of freedom than values)"
+    )
+
+
+def _indicators(X: np.ndarray) -> list[int]:
+    """The columns of ``X`` that mark a category (0 or 1; not the intercept, a number or a spline's column)."""
+    return [j for j in range(X.shape[1]) if np.isin(X[:, j], (0.0, 1.0)).all() and not np.all(X[:, j] == 1)]
+
+
+def _thin_terms(X: np.ndarray, groups: np.ndarray, terms: list[str], indicators: list[int]) -> dict[str, str]:
+    """The indicator terms (a category's column) with fewer than two documents on either side: a standard error
+    clustered by document has no variance of its own for them (MacKinnon and Webb 2017), so a level of one document
+    came out "significant" in 55% of simulated corpora without an effect."""
+    out = {}
+    for j in indicators:
+        inside = len(np.unique(groups[X[:, j] == 1]))
+        outside = len(np.unique(groups[X[:, j] == 0]))
+        if min(inside, outside) < 2:
+            out[terms[j]] = (
+                f"{min(inside, outside)} document(s) {'have' if inside < 2 else 'lack'} it: a standard error "
+                "clustered by document has no variance of its own for it"
+            )
+    return out
+
+
+SEPARATED = 15.0  # log-odds: an odds ratio of 3 million, no effect a corpus can show; a sign of separation
+
+
+def _separated(pooled: np.ndarray, terms: list[str], indicators: list[int]) -> dict[str, str]:
+    """The indicator terms whose draws run beyond ±SEPARATED log-odds: the theme has no share in the documents of a
+    category (the measurement gives exact zeros where a theme's keywords are absent), so its log-odds are not finite
+    and the fit stops anywhere (+21 with an interval [20.5, 22.2] for a theme absent from one place's document).
+    Numbers are not checked: an intercept at year 0 is far out on the log-odds scale by nature."""
+    return {
+        terms[j]: "the theme is absent from the documents of a category, or from all the others (separation): its "
+        "log-odds are not finite"
+        for j in indicators
+        if np.abs(pooled[:, j]).max() > SEPARATED
+    }
 
 
 def _grid(units: pd.DataFrame, matrix, x: str):
@@ -278,7 +352,11 @@ def _grid(units: pd.DataFrame, matrix, x: str):
     variables = [v for v in matrix.model_spec.required_variables if v in units.columns]
     if not x or x not in variables:
         return None, ""
-    numeric = pd.api.types.is_numeric_dtype(units[x])
+    formula = str(matrix.model_spec.formula)
+    # a column the formula reads as categories (C(year), C(tier) of numbers) is one: C(year) has no value between
+    # its years, and C(tier) at tier's mean was silently the reference tier
+    as_category = {v for v in variables if re.search(rf"\bC\(\s*{re.escape(v)}\s*[,)]", formula)}
+    numeric = pd.api.types.is_numeric_dtype(units[x]) and x not in as_category
     if units[x].nunique(dropna=True) < 2:
         return None, ""
     xs = (
@@ -286,28 +364,35 @@ def _grid(units: pd.DataFrame, matrix, x: str):
         if numeric and x == "year"
         else np.linspace(units[x].min(), units[x].max(), 25)
         if numeric
+        else np.sort(units[x].dropna().unique())
+        if pd.api.types.is_numeric_dtype(units[x])
         else units[x].dropna().unique()
     )
-    categorical = [v for v in variables if v != x and not pd.api.types.is_numeric_dtype(units[v])]
+    categorical = [v for v in variables if v != x and (v in as_category or not pd.api.types.is_numeric_dtype(units[v]))]
     group = categorical[0] if categorical else ""
     levels = list(units[group].dropna().unique()) if group else [None]
+    # the usual spacing of the corpus's documents along x (not of one level's: a level with documents in 2002 and
+    # 2012 only spans a decade without any)
+    spread = np.unique(units[x].dropna().to_numpy(float)) if numeric else np.zeros(0)
+    reach = max(float(np.median(np.diff(spread))), 1.0) if len(spread) > 1 else 1.0
     rows = []
     for level in levels:
         values = (units[x] if level is None else units.loc[units[group] == level, x]).dropna()
+        # a category of one document: its curve's interval would rest on one cluster (see _thin_terms)
+        alone = level is not None and units.loc[units[group] == level, "doc_id"].nunique() < 2
         seen = np.unique(values.to_numpy(float)) if numeric else set(values)
-        reach = max(float(np.median(np.diff(seen))), 1.0) if numeric and len(seen) > 1 else 1.0
         for value in xs:
             if numeric:
                 nearest = float(np.min(np.abs(seen - value))) if len(seen) else np.inf
-                row = {"supported": len(seen) > 0 and seen[0] <= value <= seen[-1] and nearest <= reach}
+                row = {"supported": not alone and len(seen) > 0 and seen[0] <= value <= seen[-1] and nearest <= reach}
             else:
-                row = {"supported": value in seen}
+                row = {"supported": not alone and value in seen}
             for v in variables:
                 if v == x:
                     row[v] = value
                 elif v == group:
                     row[v] = level
-                elif pd.api.types.is_numeric_dtype(units[v]):
+                elif pd.api.types.is_numeric_dtype(units[v]) and v not in as_category:
                     row[v] = float(units[v].mean())
                 else:
                     row[v] = units[v].mode().iloc[0]

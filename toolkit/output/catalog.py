@@ -242,7 +242,8 @@ OUTPUTS: tuple[Table | File, ...] = (
     ),
     Table(
         "effects",
-        f"covariate effects (see [methods.md]{INTERVALS_LINK})",
+        f"covariate effects: estimate (log-odds), interval, `p_value`, `p_adjusted` (Bonferroni over the measured "
+        f"themes), and `note` (why a term is not estimable) (see [methods.md]{INTERVALS_LINK})",
         "pipeline.covariate_effects",
         needs="effects.formula",
     ),

@@ -46,12 +46,13 @@ def format_p(p, bound=False) -> str:
 
 
 def _p_values(table: pd.DataFrame) -> pd.DataFrame:
-    """``table`` with its p_value column as text (``<0.001`` style); a p_value_bound column is folded into it."""
+    """``table`` with its p_value (and p_adjusted) column as text (``<0.001`` style); a p_value_bound column is folded
+    into them (a bound of the p-value is one of its Bonferroni multiple too)."""
     if "p_value" not in table.columns:
         return table
     bounds = table["p_value_bound"] if "p_value_bound" in table.columns else [False] * len(table)
-    shown = [format_p(p, b) for p, b in zip(table["p_value"], bounds)]
-    return table.drop(columns=[c for c in ("p_value_bound",) if c in table.columns]).assign(p_value=shown)
+    shown = {c: [format_p(p, b) for p, b in zip(table[c], bounds)] for c in ("p_value", "p_adjusted") if c in table.columns}
+    return table.drop(columns=[c for c in ("p_value_bound",) if c in table.columns]).assign(**shown)
 
 
 def _read(folder: Path, name: str) -> pd.DataFrame | None:
