@@ -158,17 +158,32 @@ def stopped(result) -> str:
     )
 
 
+def labelled_units(result) -> pd.DataFrame:
+    """The hand labels with the unit id each labelled paragraph has in ``result``: the unit of the same document
+    whose text starts as the label's (whitespace aside: normalisation closes up a space between two Chinese
+    characters), so that a unit cut earlier or later in a document keeps its label; exits when a label finds no
+    unit or several."""
+    labels = pd.read_csv(ROOT / "bench" / "data" / "seed_hand_labels.csv")
+    units = result.units[["unit_id", "text"]].assign(
+        document=lambda t: t["unit_id"].str.split("#").str[0], start=lambda t: t["text"].str.replace(r"\s", "", regex=True)
+    )
+    found = []
+    for row in labels.itertuples():
+        start = re.sub(r"\s", "", row.text_start)
+        same = units[(units["document"] == row.unit_id.split("#")[0]) & units["start"].str.startswith(start)]
+        if len(same) != 1:
+            sys.exit(f"the hand label of {row.unit_id} ({row.text_start}) matches {len(same)} units: relabel before comparing")
+        found.append(same["unit_id"].iloc[0])
+    return labels.assign(unit_id=found)
+
+
 def hand_label_agreement(result) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]:
     """Share of the hand-labelled seed paragraphs whose dominant theme is their label; the model's, the keyword
     scorer's and the hand labels, and the label table."""
     from toolkit.analysis.lexicon import keyword_counts, keyword_themes
 
-    labels = pd.read_csv(ROOT / "bench" / "data" / "seed_hand_labels.csv")
+    labels = labelled_units(result)
     units = result.units.set_index("unit_id")
-    missing = set(labels["unit_id"]) - set(units.index)
-    starts = units.loc[labels["unit_id"], "text"].str[:24].str.replace("\n", " ").tolist() if not missing else []
-    if missing or starts != labels["text_start"].tolist():
-        sys.exit("the seed units are cut differently from when they were labelled: relabel before comparing")
     lexicon = result.prepared.lexicon
     counts = keyword_counts(result.prepared.tokens, lexicon, result.manifest["config"]["themes"]["match"])
     baseline = pd.Series(keyword_themes(counts, lexicon.names), index=result.units["unit_id"])

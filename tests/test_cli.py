@@ -17,7 +17,7 @@ def test_normalize_and_tokens_print_what_run_uses():
     normalized = cli("normalize", SEED_004)
     assert normalized.returncode == 0
     assert normalized.stdout == normalize_file(SEED_004) + "\n"
-    assert normalized.stdout.startswith("创新发展 协调发展")
+    assert normalized.stdout.startswith("创新发展协调发展")
     tokens = cli("tokens", SEED_004)
     assert tokens.returncode == 0
     lines = tokens.stdout.splitlines()
@@ -43,7 +43,7 @@ def test_run_writes_the_output_folder(tmp_path):
         cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
-    assert "5 documents used, 0 skipped, 145 units, 10 topics" in result.stdout
+    assert "5 documents used, 0 skipped, 144 units, 10 topics" in result.stdout
     assert sorted(p.name for p in (tmp_path / "out" / "figures").iterdir()) == ["theme_shares.png", "top_words.png"]
     assert "figures.only names theme_periods, which this run does not draw: Only with `trends.periods`" in result.stderr
     report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
@@ -74,7 +74,7 @@ def test_every_warning_on_stderr_says_it_is_one(small_corpus, tmp_path):
     "args, message",
     [
         (("run", "configs/seeds.toml", "--set", "model.n_topcs=5"), "unknown config key model.n_topcs; did you mean 'n_topics'?"),
-        (("run", "configs/seeds.toml", "--set", "model.n_topics=400"), "cannot fit 400 topics to 145 units"),
+        (("run", "configs/seeds.toml", "--set", "model.n_topics=400"), "cannot fit 400 topics to 144 units"),
         (("run", "configs/seeds.toml", "--set", "vocab.min_df=60"), "vocab.min_df (60 units) is above vocab.max_df"),
         (("run", "configs/missing.toml"), "config file not found: configs/missing.toml"),
         (

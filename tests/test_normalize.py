@@ -19,13 +19,13 @@ def test_seed_004_reads_as_clean_simplified_chinese(normalizer):
     raw = (SEEDS / "004_1467077b33d2f3ae.txt").read_text(encoding="utf-8")
     result = normalizer.normalize(raw)
     text = result.text
-    assert text.startswith("创新发展 协调发展——大观区党政代表团赴长三角地区考察学习研讨会")
+    assert text.startswith("创新发展协调发展——大观区党政代表团赴长三角地区考察学习研讨会")  # a title's spaces closed up
     assert not PINYIN_IN_PARENS.search(text)
     assert to_simplified(text) == text
     assert opencc.OpenCC("t2s").convert(text) == text
     assert not re.search(r"\?[a-z]|[a-zα-ωο]", text)  # question marks (如何...创新?) stay
     # the 7 parentheses that hold Chinese are kept
-    assert "吴爱德(区委副书记)" in text and "(大观区委宣传部新闻中心 项顺平 报道)" in text
+    assert "吴爱德(区委副书记)" in text and "(大观区委宣传部新闻中心项顺平报道)" in text
     assert result.removed["pinyin"] > 2500  # 553+ readings of 4-8 characters each
     assert result.converted > 500
 
@@ -224,7 +224,8 @@ def test_a_short_line_is_dropped_exactly_when_a_boilerplate_pattern_matches_it(l
     patterns = load_boilerplate_patterns() + [re.compile(p) for p in extra]
     normalizer = Normalizer(boilerplate_patterns=patterns, to_simplified=False)
     result = normalizer.normalize("\n".join(lines))
-    stripped = [line.strip() for line in lines if line.strip()]
+    # a space between two Han characters is layout, closed up before the patterns look (新华社 浏览 -> 新华社浏览)
+    stripped = [re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", line.strip()) for line in lines if line.strip()]
     kept = [line for line in stripped if not any(p.search(line) for p in patterns)]
     assert result.text == "\n".join(kept)
     assert result.removed["boilerplate"] == sum(map(len, stripped)) - sum(map(len, kept))
@@ -438,3 +439,27 @@ def test_a_pattern_changed_in_place_is_searched_as_it_now_is():
     pattern.pattern, pattern.compiled = "^经济", regex.compile("^经济")
     assert normalizer.normalize("数字经济发展").text == "数字经济发展"
     assert normalizer.normalize("经济发展").text == ""
+
+
+def test_invisible_characters_and_spaces_inside_chinese_words_do_not_cut_them(normalizer):
+    """A hostile pass of the preprocessing: a zero-width space, a byte-order mark mid-text or a no-break space
+    inside a word (scraped pages and PDFs hold them) made jieba cut it: 碳达峰 was lost, 数字经济 split."""
+    import unicodedata
+
+    raw = "实现碳\u200b达峰，推动数字\u00a0经济，共同\ufeff富裕，碳\u200c中和，政 府 工 作 报 告。GDP 增长"
+    text = normalizer.normalize(raw).text
+    assert text == "实现碳达峰,推动数字经济,共同富裕,碳中和,政府工作报告。GDP 增长"
+    every_format_character = "".join(chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf")
+    assert normalizer.normalize(f"数字{every_format_character}经济").text == "数字经济"
+
+
+def test_circled_numbers_still_mark_list_items(normalizer):
+    """NFKC made ① a bare 1, which no list-item rule knows: a PDF's wrapped lines were joined across three items
+    into one unit (…推动发展1加强生态环境保护…)."""
+    from toolkit.text.units import join_broken_lines
+
+    text = normalizer.normalize("推动发展\n①加强生态环境保护\n⑫发展数字经济").text
+    assert text == "推动发展\n(1)加强生态环境保护\n(12)发展数字经济"
+    width = "加快建设现代化产业体系推进新型工业化着力提升产业链供应链韧性和安全水平"
+    wrapped = "\n".join([width, width, "①加强生态环境保护和污染防治攻坚战推动绿色低碳发展不断取得新成效", width])
+    assert "\n(1)加强" in join_broken_lines(normalizer.normalize(wrapped).text)[0]

@@ -22,7 +22,7 @@ SEEDS_CONFIG = ROOT / "configs" / "seeds.toml"
 
 @pytest.fixture(scope="module")
 def seeds():
-    """The seed corpus's counted units (145 units, 3,671 tokens) and each theme's keyword ids, and its config."""
+    """The seed corpus's counted units (144 units) and each theme's keyword ids, and its config."""
     config = Config.load(SEEDS_CONFIG)
     prepared = prepare(config)
     vocabulary, counts, _ = count_units(prepared, config)

@@ -212,7 +212,7 @@ def test_failed_run_keeps_the_previous_output(seeds_run, tmp_path):
     shutil.copytree(seeds_run.out_dir, out)
     before = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     config = Config.load(SEEDS_CONFIG, ["model.n_topics=999"])
-    with pytest.raises(ToolkitError, match="cannot fit 999 topics to 145 units"):
+    with pytest.raises(ToolkitError, match="cannot fit 999 topics to 144 units"):
         toolkit.run(config, out)
     assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [".kept.lock", "kept"]

@@ -120,7 +120,7 @@ def test_printing_chinese_under_a_c_locale():
     env = {**os.environ, "PYTHONUTF8": "0", "LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": ""}
     result = toolkit_process("normalize", SEEDS / "004_1467077b33d2f3ae.txt", env=env, timeout=120, text=False)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.decode("utf-8").startswith("创新发展 协调发展")
+    assert result.stdout.decode("utf-8").startswith("创新发展协调发展")
 
 
 def test_damaged_cache_metadata_of_the_wrong_shape_is_rebuilt(fast_seeds_run, tmp_path, monkeypatch, caplog):

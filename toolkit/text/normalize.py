@@ -59,6 +59,17 @@ _ONE_READING = re.compile(rf"[(?]([{_PINYIN_CHARS}]{{1,7}})\)")
 _STRAY_LETTERS = "\u00c0-\u00ff\u0370-\u03ff\u0400-\u04ff"
 _STRAY = re.compile(rf"\ufffd|[{_STRAY_LETTERS}](?<=[{HAN}].)[{_STRAY_LETTERS}]*|[a-z](?<=[{HAN}].)(?=[{HAN}(])")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+# Unicode's format characters (category Cf: zero-width space and joiners, the byte-order mark inside a text, the
+# soft hyphen, direction marks ...): invisible, and jieba cuts a word at each (碳\u200b达峰 lost the keyword)
+_FORMAT = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+_CIRCLED = {0x2460 + i: f"({i + 1})" for i in range(20)}  # ① ... ⑳ -> (1) ... (20)
+# a space between two Han characters is layout (a justified PDF line, a spaced-out title 政 府 工 作 报 告), never
+# a word boundary a reader sees: jieba would cut 数字 经济 where the text says 数字经济
+_HAN_GAP = re.compile(rf"(?<=[{HAN}]) (?=[{HAN}])")
 
 
 _OTHER_ALNUM_RUN = re.compile(rf"[^\W_{HAN}]+")  # letters and digits of any script but Han
@@ -167,7 +178,10 @@ def to_simplified(text: str) -> str:
 
     Mainland text goes through ``t2s``. Text in traditional script (t2s changes over 1% of its Han
     characters) first has its Taiwan and Hong Kong variants reverted (``tw2s`` then ``hk2s``, so 著力 and
-    衞生 become 着力 and 卫生); doing that to mainland text would wrongly turn 显著 into 显着.
+    衞生 become 着力 and 卫生); doing that to mainland text would wrongly turn 显著 into 显着. Characters only, not
+    vocabulary: OpenCC's ``tw2sp`` also maps Taiwan's words, but its computing phrases turn 核心 into 内核, 建立
+    into 创建 and 文件 into 文档 in any policy text; the lexicon lists the regional terms of a theme instead
+    (数位经济, 软体 ...).
     """
     t2s, tw2s, hk2s = _converters()
     simplified = t2s.convert(text)
@@ -267,7 +281,9 @@ class Normalizer:
     def _normalize_once(self, text: str, result: Normalized) -> str:
         if self.repair_mojibake:
             text = self._repair(text, result)
-        text = _nfkc(text).replace("\r\n", "\n").replace("\r", "\n")
+        # circled numbers mark list items (① 加强...); NFKC would make them bare digits, which no longer start an item
+        text = _nfkc(text.translate(_CIRCLED)).replace("\r\n", "\n").replace("\r", "\n")
+        text = self._sub_counting(_FORMAT, text, "whitespace", result.removed)
         for _ in range(4):  # removals can bring new matches next to each other; stop at the fixed point
             before = text
             if self.strip_pinyin:
@@ -280,7 +296,7 @@ class Normalizer:
             simplified = to_simplified(text)
             result.converted = _changed_count(text, simplified)
             text = _nfkc(simplified)
-        lines = [line.strip() for line in _SPACES.sub(" ", text).split("\n")]
+        lines = [_HAN_GAP.sub("", line.strip()) for line in _SPACES.sub(" ", text).split("\n")]
         result.removed["whitespace"] += len(text) - text.count("\n") - sum(map(len, lines))
         lines = [line for line in lines if line]
         if self.drop_boilerplate:

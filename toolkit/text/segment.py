@@ -55,7 +55,8 @@ OPTIONS = {
 # hidden inside a phrase whose other half is a stopword; a longer domain term still beats its parts.
 DOMAIN_FREQ = 100_000
 
-_NUMBER = re.compile(r"^[\d.,:/%+\-~]+[%‰]?$|^[零〇一二三四五六七八九十百千万亿两几]+$")
+# numbers, but not the five-year plans' names (十一五 ... 十九五; 十五 is fifteen as often as the tenth plan)
+_NUMBER = re.compile(r"^[\d.,:/%+\-~]+[%‰]?$|^(?!十[一二三四五六七八九]五$)[零〇一二三四五六七八九十百千万亿两几]+$")
 _WORDLIKE = re.compile(rf"[\w{HAN}]")  # HAN too: \w misses the ideographs newer than Python's Unicode tables
 
 
@@ -145,7 +146,10 @@ class Segmenter:
         self.drop_numbers = drop_numbers
         self.keep = frozenset(keep)
         self._entries = [e for path in self.dictionaries for e in read_dictionary(path)]
-        self._entries += [(w, None, None) for w in self.extra_words]
+        # a word once: jieba adds a word's frequency to its total at every add_word, and the lexicon's words, which
+        # the domain dictionary holds too, raised the total by half (推进改革 then stayed whole, its keyword hidden)
+        listed = {word for word, _, _ in self._entries}
+        self._entries += [(w, None, None) for w in self.extra_words if w not in listed]
         self._tokenizer = None
         self._decided: dict[str, str] = {}  # word -> itself interned if filter keeps it, else ""
 
