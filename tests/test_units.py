@@ -176,3 +176,18 @@ def test_a_line_starting_with_a_character_beyond_the_bmp_is_joined(ext):
     joined, joins = join_broken_lines(beyond)
     assert joins == join_broken_lines(bmp)[1] > 20
     assert joined.replace(ext, "中") == join_broken_lines(bmp)[0]
+
+
+def test_a_long_paragraphs_short_tail_stays_with_its_paragraph():
+    """A hostile pass of the preprocessing: a 401-character digital-economy paragraph was cut into 392 + 9, and the
+    tail 大力发展数字经济。 merged into the next (ecology) paragraph, giving it a digital-economy keyword."""
+    from toolkit.text.units import split_units
+
+    sentence = "推进数字产业化和产业数字化,建设数据中心和算力网络,培育平台经济和电子商务新业态。"  # 41 characters
+    paragraph = sentence * 9 + sentence[:22] + "。" + "大力发展数字经济。"  # 401 characters: 392 + 9
+    assert len(paragraph) == 401
+    ecology = "加强生态环境保护,打好污染防治攻坚战,推进绿色低碳发展和碳达峰碳中和工作,建设美丽中国。"
+    units = split_units(paragraph + "\n" + ecology, max_chars=400, min_chars=40)
+    assert "数字经济" not in units[-1] and units[-1].endswith(ecology)
+    assert any(unit.endswith("大力发展数字经济。") for unit in units)
+    assert all(len(unit) < 400 + 40 for unit in units)

@@ -16,7 +16,11 @@ OPTIONS = {
         "Paragraphs longer than this split at sentence ends (a longer sentence at its commas, a longer clause by length).",
         *POSITIVE,
     ),
-    "min_chars": Option(40, "Paragraphs shorter than this merge with a neighbour.", *NON_NEGATIVE),
+    "min_chars": Option(
+        40,
+        "Paragraphs shorter than this merge with a neighbour; a long paragraph's last piece shorter than this stays with it.",
+        *NON_NEGATIVE,
+    ),
     "join_lines": Option(
         True,
         "Join lines broken inside a sentence (a PDF copy's lines of one width) before "
@@ -109,10 +113,13 @@ def _pack(parts, max_chars: int) -> list[str]:
     return pieces
 
 
-def _split_long(paragraph: str, max_chars: int) -> list[str]:
+def _split_long(paragraph: str, max_chars: int, min_chars: int = 0) -> list[str]:
     """``paragraph`` cut at sentence ends into pieces of at most ``max_chars``; a sentence longer than that is cut at
     its clause breaks (，、：), and a clause longer than that every ``max_chars`` characters (a text without
-    punctuation, as text extracted from some pages is, would otherwise be one unit however long)."""
+    punctuation, as text extracted from some pages is, would otherwise be one unit however long). A last piece
+    shorter than ``min_chars`` stays with the piece before it (a unit then exceeds ``max_chars`` by less than
+    ``min_chars``): merged into the next paragraph, as a short unit is, it gave that paragraph its sentence's
+    keywords (大力发展数字经济。 in an ecology paragraph)."""
     if len(paragraph) <= max_chars:
         return [paragraph]
     parts = []
@@ -122,7 +129,10 @@ def _split_long(paragraph: str, max_chars: int) -> list[str]:
             continue
         for clause in (c for c in _CLAUSE_END.split(sentence) if c):
             parts.extend(clause[i : i + max_chars] for i in range(0, len(clause), max_chars))
-    return _pack(parts, max_chars)
+    pieces = _pack(parts, max_chars)
+    if len(pieces) > 1 and len(pieces[-1]) < min_chars:
+        pieces[-2:] = [pieces[-2] + pieces[-1]]
+    return pieces
 
 
 def split_units(
@@ -133,8 +143,9 @@ def split_units(
     With ``join_lines``, lines broken inside a sentence are joined first (:func:`join_broken_lines`).
     ``kind='document'`` gives the whole text as one unit. Otherwise each paragraph is a unit; paragraphs
     over ``max_chars`` split at sentence ends (a sentence longer than that at its clause breaks, and a clause
-    longer than that by length: :func:`_split_long`), and units under
-    ``min_chars`` merge into the next unit (the last one into the previous), so headings join their text.
+    longer than that by length: :func:`_split_long`; a paragraph's short last piece stays with its paragraph), and
+    units under ``min_chars`` merge into the next unit (the last one into the previous), so headings join their
+    text.
     """
     check_arguments("split_units", OPTIONS, kind=kind, max_chars=max_chars, min_chars=min_chars)
     check_options({"min_chars": min_chars, "max_chars": max_chars})
@@ -142,7 +153,7 @@ def split_units(
         text = join_broken_lines(text)[0]
     if kind == "document":
         return [text] if text.strip() else []
-    pieces = [piece for line in text.split("\n") if line.strip() for piece in _split_long(line.strip(), max_chars)]
+    pieces = [piece for line in text.split("\n") if line.strip() for piece in _split_long(line.strip(), max_chars, min_chars)]
     units: list[str] = []
     carry = ""
     for piece in pieces:
