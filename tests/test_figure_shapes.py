@@ -229,7 +229,12 @@ UNMEASURED = "diplomacy_unification"
 def _not_measured(tables: dict[str, pd.DataFrame], theme: str) -> None:
     """``theme`` without a share anywhere in ``tables``, as a run writes a theme that is not measured (its keyword
     rates stay: a keyword may be in the text and not in the vocabulary)."""
+    if "effects_expected" in tables:  # estimate_effects leaves such a theme out
+        expected = tables["effects_expected"]
+        tables["effects_expected"] = expected[expected["theme"] != theme].reset_index(drop=True)
     for name, table in tables.items():
+        if name == "effects_expected":
+            continue
         if name == "document_themes":
             table[theme] = 0.0
         elif name == "change":
@@ -242,6 +247,8 @@ def _not_measured(tables: dict[str, pd.DataFrame], theme: str) -> None:
             for column in ("share", "share_low", "share_high", "seed_min", "seed_max", "expected", "low", "high"):
                 if column in table:
                     table.loc[rows & table[column].notna(), column] = 0.0
+            if "interval_basis" in table:  # as ShareModel writes it: the whole corpus was looked at
+                table.loc[rows & (table["n_documents"] > 0), "interval_basis"] = NOT_MEASURED
         elif name == "themes":
             table["share"] = np.where(table["theme"] == theme, 0.0, 0.05)
 
@@ -661,7 +668,6 @@ def test_categories_are_points_with_error_bars_not_lines(shape_name):
         "theme_change",
         "theme_periods",
         "theme_groups",
-        "theme_effects",
         "model_vs_keywords",
     ],
 )
@@ -687,3 +693,18 @@ def test_a_theme_that_is_not_measured_is_named_so_and_not_drawn_as_a_measured_ze
         (image,) = fig.axes[0].images
         rows = [t.get_text() for t in fig.axes[0].get_yticklabels()]
         assert image.get_array().mask[rows.index(f"{label} (未测量)")].all()
+
+
+def test_a_theme_without_a_share_in_the_named_periods_is_not_called_unmeasured():
+    """A period table may leave years out: a theme of 2021-2022 has no share in 十二五 and 十三五 and was labelled
+    "not measured" there; only a theme the whole corpus lacks (ShareModel's interval_basis says so) is."""
+    from toolkit.analysis.trends import unmeasured
+
+    table = shape("policy")["tables"]["theme_by_period"].copy()
+    late = table["theme"] == "security_risk"
+    table.loc[late, ["share", "share_low", "share_high"]] = 0.0
+    assert unmeasured(table) == {UNMEASURED}
+    fig = plots.plot_theme_periods(table, shape("policy")["lexicon"], level=0.9)
+    label = shape("policy")["lexicon"].label("security_risk", "zh")
+    (panel,) = [ax for ax in fig.axes if ax.get_title() == label]
+    assert not any("未测量" in t.get_text() for t in panel.texts)

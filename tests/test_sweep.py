@@ -396,10 +396,12 @@ def test_an_interrupt_among_quick_runs_stops_the_sweep(tmp_path, gwr_run, finish
 @pytest.mark.parametrize(
     "grid, said",
     [
-        ({"model.ensemble": [1, 3]}, "not model.n_jobs, model.ensemble"),  # six runs said, three fitted, each twice
-        ({"model.n_jobs": [1, 2]}, "not model.n_jobs, model.ensemble"),  # a KeyError in sweep.csv's collection
+        ({"model.ensemble": [1, 3]}, "(model.n_jobs, model.ensemble"),  # six runs said, three fitted, each twice
+        ({"model.n_jobs": [1, 2]}, "(model.n_jobs, model.ensemble"),  # a KeyError in sweep.csv's collection
         ({"trends.level": [0.9, 0.95]}, "section.key of corpus, normalize"),  # the same model fitted twice
         ({"figures.dpi": [100, 200]}, "section.key of corpus, normalize"),
+        ({"segment.n_jobs": [1, 2]}, "not a setting that changes no result"),  # workers give the same tokens
+        ({"corpus.name": ["a", "b"]}, "not a setting that changes no result"),
         ({"model": {"n_topics": [5, 8]}}, 'quote it: "model.n_topics" = [...]'),  # [sweep.grid] unquoted in TOML
     ],
 )
@@ -425,7 +427,8 @@ def test_the_held_out_share_is_part_of_a_runs_identity_and_the_analysis_settings
 
     base = run_id(seeds_config())
     assert run_id(seeds_config(**{"sweep.holdout": 0})) != base
-    assert run_id(seeds_config(**{"trends.level": 0.9, "figures.dpi": 99, "model.ensemble": 5})) == base
+    same = {"trends.level": 0.9, "figures.dpi": 99, "model.ensemble": 5, "segment.n_jobs": 2, "corpus.name": '"x"'}
+    assert run_id(seeds_config(**same)) == base
 
 
 def test_a_resumed_sweep_with_a_new_grid_key_names_the_runs_it_reuses(tmp_path):

@@ -30,6 +30,7 @@ from .output import atomic
 from .output.csv_files import write_csv
 from .processes import available_workers, stop_workers
 from .progress import Progress, kept_interrupts
+from .text import NOT_SHAPING
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,7 +54,7 @@ PREPROCESSING = ("corpus", "normalize", "units", "segment", "vocab")
 # twice under two names; threads and the ensemble change no run of a sweep (it fits one model per seed, its seeds
 # are sweep.seeds)
 SWEPT = (*PREPROCESSING, "model", "themes")
-NOT_SWEPT = ("model.n_jobs", "model.ensemble")
+NOT_SWEPT = ("model.n_jobs", "model.ensemble", *(f"{s}.{k}" for s in PREPROCESSING for k in NOT_SHAPING))
 _GRID_SYNTAX = (
     "--grid expects section.key=VALUES with VALUES a list (lda,nmf or 0.3,0.5) or a range of "
     "integers (5..15), e.g. --grid model.n_topics=5..15"
@@ -116,7 +117,8 @@ def expand_grid(config: Config, grid: dict[str, list] | None = None) -> list[dic
         if "." not in name or section not in SWEPT or name in NOT_SWEPT:
             raise ToolkitError(
                 f"sweep grid key {name!r}: a sweep fits and scores topics, so its grid takes settings that change "
-                f"them, section.key of {', '.join(SWEPT)} (e.g. model.n_topics), not {', '.join(NOT_SWEPT)}"
+                f"them, section.key of {', '.join(SWEPT)} (e.g. model.n_topics), not a setting that changes no result "
+                f"({', '.join(k for k in NOT_SWEPT if k.split('.')[1] in config[k.split('.')[0]])})"
             )
         if not isinstance(values, list) or not values:
             raise ToolkitError(f"sweep grid {name} needs a non-empty list of values, e.g. [5, 10, 15]")
@@ -140,8 +142,11 @@ def run_id(config: Config, fingerprint: str = "") -> str:
     taken as done)."""
     from .output.manifest import source_sha256
 
-    settings = {s: v for s, v in config.to_dict().items() if s in SWEPT}
-    settings["model"] = {k: v for k, v in settings["model"].items() if f"model.{k}" not in NOT_SWEPT}
+    settings = {
+        section: {k: v for k, v in values.items() if f"{section}.{k}" not in NOT_SWEPT}
+        for section, values in config.to_dict().items()
+        if section in SWEPT
+    }
     settings["sweep.holdout"] = config["sweep"]["holdout"]  # the held-out units: every score but stability
     text = json.dumps(settings, sort_keys=True, ensure_ascii=False) + fingerprint + source_sha256()
     return hashlib.sha256(text.encode()).hexdigest()[:12]

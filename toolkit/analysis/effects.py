@@ -22,7 +22,7 @@ from ..errors import ToolkitError
 from ..options import POSITIVE, Option
 from .formulas import check_formula
 from .lexicon import OTHER
-from .trends import NOT_MEASURED
+from .trends import NOT_MEASURED, unmeasured_in
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -193,7 +193,7 @@ def estimate_effects(
         )
     grid_X = np.asarray(matrix.model_spec.get_model_matrix(grid), dtype=float) if grid is not None else None
     effect_rows, expected_rows = [], []
-    missing = unmeasured_themes(member_shares, themes)
+    missing = unmeasured_in(member_shares[:, :, : len(themes)], themes)
     family = max(len(themes) - len(missing), 1)  # the p-values' Bonferroni family: each term over the measured themes
     for t, theme in enumerate(themes):
         if theme in missing or collinear:  # no share in any unit: nothing to regress; or no model to fit
@@ -282,11 +282,6 @@ def estimate_effects(
             ", and theme_effects is not drawn" if len(failed) == len(themes) else "",
         )
     return pd.DataFrame(effect_rows), pd.DataFrame(expected_rows)
-
-
-def unmeasured_themes(member_shares: np.ndarray, themes: list[str]) -> set[str]:
-    """The named themes without a share in any unit of any member (none of their keywords in the vocabulary)."""
-    return {theme for t, theme in enumerate(themes) if not member_shares[:, :, t].any()}
 
 
 def _collinear(X: np.ndarray, terms: list[str]) -> str:

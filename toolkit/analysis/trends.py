@@ -250,6 +250,7 @@ class ShareModel:
             basis, weight = total.basis, total.weight
             zero = (total.df[:, None] > 0) & (total.variance == 0)
         frame = []
+        missing = unmeasured_in(self.member_shares, self.themes)
         for c, label in enumerate(cells.labels):
             n_docs, n_units, n_tokens = counts[c]
             for t, theme in enumerate(self.themes):
@@ -260,7 +261,11 @@ class ShareModel:
                     n_documents=n_docs,
                     n_units=n_units,
                     n_tokens=n_tokens,
-                    interval_basis=_basis(n_docs, basis[c], weight[c], zero[c, t]) if self.n_boot else "",
+                    interval_basis=NOT_MEASURED
+                    if n_docs and theme in missing
+                    else _basis(n_docs, basis[c], weight[c], zero[c, t])
+                    if self.n_boot
+                    else "",
                 )
                 frame.append(row)
         return pd.DataFrame(frame), cells, total
@@ -275,7 +280,8 @@ class ShareModel:
         table, _, replicates = self._table(keys, [first, last])  # the two cells' shares and their replicates
         # the family of the simultaneous intervals: the named themes measured here (a theme without a share in any
         # unit, none of its keywords in the vocabulary, changes by nothing and is no comparison)
-        rows, named = [], [t for k, t in enumerate(self.themes) if t != "other" and self.member_shares[:, :, k].any()]
+        missing = unmeasured_in(self.member_shares, self.themes)
+        rows, named = [], [t for t in self.themes if t != "other" and t not in missing]
         family = 1 - (1 - self.level) / max(len(named), 1)
         # The replicates' spread is widened to a t interval at the table's level (uncertainty.replicate); the
         # simultaneous interval and the p-value need the t of their own quantile, with the degrees of freedom of the
@@ -333,11 +339,22 @@ def _label(cell):
     return cell[0] if isinstance(cell, tuple) and len(cell) == 1 else cell
 
 
+def unmeasured_in(member_shares: np.ndarray, themes: list[str]) -> set[str]:
+    """The themes of ``member_shares`` (members x units x themes) without a share in any unit of any member."""
+    measured = member_shares.any(axis=(0, 1))
+    return {theme for theme, flag in zip(themes, measured) if not flag}
+
+
 def unmeasured(table: pd.DataFrame, column: str = "share") -> set[str]:
-    """The named themes of the long ``table`` (a ``theme`` column: theme_by_year.csv, themes.csv ...) whose
-    ``column`` is zero or empty in every row: not measured in this corpus (none of their keywords in the
-    vocabulary, or no topic counts for them). Figures and the methods paragraph name them as such rather than
-    report a measured zero."""
+    """The named themes of the long ``table`` (a ``theme`` column) not measured in this corpus (none of their
+    keywords in the vocabulary, or no topic counts for them): in a table of shares by year, period or group, those
+    whose ``interval_basis`` says so (:data:`NOT_MEASURED`: the whole corpus was looked at, not the table's cells
+    only, which may leave years out); in another (themes.csv), those whose ``column`` is zero or empty in every
+    row. Figures and the methods paragraph name them as such rather than report a measured zero."""
+    if "interval_basis" in table:
+        rows = table[table["n_documents"] > 0] if "n_documents" in table else table
+        said = rows["interval_basis"].astype(str).eq(NOT_MEASURED).groupby(rows["theme"]).all()
+        return {theme for theme, flag in said.items() if flag and theme != "other"}
     values = table[column].astype(float).fillna(0).abs().groupby(table["theme"]).max()
     return {theme for theme, top in values.items() if top == 0 and theme != "other"}
 

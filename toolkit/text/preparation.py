@@ -28,6 +28,7 @@ from ..errors import ToolkitError
 from ..processes import available_workers, stop_workers
 from ..progress import Progress, timed
 from ..resources import read_word_file
+from . import NOT_SHAPING
 from .cache import default_cache_dir
 from .chunks import prepare_chunk
 from .corpus import Corpus, load_corpus
@@ -269,7 +270,7 @@ def preparation_settings(config: Config) -> dict[str, object]:
         f"{section}.{key}": value
         for section in SHAPING_SECTIONS
         for key, value in config[section].items()
-        if key not in ("n_jobs", "name", "near_duplicates")
+        if key not in NOT_SHAPING
     }
     settings["themes.lexicon"] = str(config.path("themes", "lexicon") or "")
     for key in ("texts", "metadata"):  # paths as files, not as written

@@ -174,13 +174,10 @@ def plot_effects(
     numeric = pd.api.types.is_numeric_dtype(expected[x])
     categories = list(dict.fromkeys(expected[x])) if not numeric else []
     spread = min(0.25, 0.6 / max(len(groups), 1))
-    missing = unmeasured(expected, "expected")
     with _small_multiples(len(themes), _theme_columns(len(themes)), panel=(3.0, 2.1), margin=1.2) as grid:
         for ax, theme in zip(grid.axes, themes):
-            drawn = []
-            if theme in missing:
-                _not_measured(ax, text)
-            for g, group in enumerate([] if theme in missing else groups):
+            drawn = []  # a theme not measured has no rows (estimate_effects leaves it out); nor a curve that
+            for g, group in enumerate(groups):  # its categories' documents cannot estimate (all unsupported)
                 rows = expected[(expected["theme"] == theme) & (expected["group"].fillna("") == group)]
                 shade = _PALETTE[g % len(_PALETTE)] if len(groups) > 1 else theme_colors(lexicon)[theme]
                 values, low, high = (rows[c].to_numpy(dtype=float) for c in ("expected", "low", "high"))
