@@ -150,3 +150,23 @@ def test_a_keyword_inside_a_compound_and_short_slogans_are_found(segmenter):
         "规划",
     ]
     assert segmenter.tokens("第十五次会议,一百二十") == ["第十五次"]  # numbers still go
+
+
+def test_a_lexicon_word_stays_whole_whatever_frequency_a_users_dictionary_gives_it(lexicon, tmp_path):
+    """Adding each word once let a user's dictionary line 数字经济 3 n set the keyword's frequency: it was cut."""
+    from toolkit.config import Config
+    from toolkit.text.preparation import make_segmenter
+
+    mine = tmp_path / "mine.txt"
+    mine.write_text("数字经济 3 n\n", encoding="utf-8")
+    segmenter = make_segmenter(Config.from_dict({"segment": {"extra_dictionaries": [str(mine)]}}), lexicon)
+    assert "数字经济" in segmenter.cut("大力发展数字经济推动转型")
+    assert segmenter.cut("推进改革") == ["推进", "改革"]
+
+
+def test_regional_words_of_a_theme_are_not_words_of_another_sense(segmenter, lexicon):
+    """软体 (Taiwan's software) is also upholstered furniture (软体家具), 宽频 a seismograph's band (宽频带): kept out of
+    the digital economy's keywords; 数位经济 and 人工智慧 are in."""
+    (digital,) = [set(t.words) for t in lexicon.themes if t.name == "digital_economy"]
+    assert not set(segmenter.tokens("大力发展软体家具产业集群,建设宽频带地震监测台网")) & digital
+    assert {"数位经济", "人工智慧"} <= set(segmenter.tokens("推动数位经济与人工智慧")) & digital

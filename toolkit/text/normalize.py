@@ -66,7 +66,12 @@ _FORMAT = re.compile(
     "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
     "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
 )
-_CIRCLED = {0x2460 + i: f"({i + 1})" for i in range(20)}  # ① ... ⑳ -> (1) ... (20)
+# ① ... ⑳, ㉑ ... ㉟, ㊱ ... ㊿ -> (1) ... (50)
+_CIRCLED = {
+    **{0x2460 + i: f"({i + 1})" for i in range(20)},
+    **{0x3251 + i: f"({i + 21})" for i in range(15)},
+    **{0x32B1 + i: f"({i + 36})" for i in range(15)},
+}
 # a space between two Han characters is layout (a justified PDF line, a spaced-out title 政 府 工 作 报 告), never
 # a word boundary a reader sees: jieba would cut 数字 经济 where the text says 数字经济
 _HAN_GAP = re.compile(rf"(?<=[{HAN}]) (?=[{HAN}])")
@@ -296,13 +301,15 @@ class Normalizer:
             simplified = to_simplified(text)
             result.converted = _changed_count(text, simplified)
             text = _nfkc(simplified)
-        lines = [_HAN_GAP.sub("", line.strip()) for line in _SPACES.sub(" ", text).split("\n")]
+        lines = [line.strip() for line in _SPACES.sub(" ", text).split("\n")]
         result.removed["whitespace"] += len(text) - text.count("\n") - sum(map(len, lines))
         lines = [line for line in lines if line]
-        if self.drop_boilerplate:
+        if self.drop_boilerplate:  # before the spaces are closed up: patterns are written from the text as it reads
             search = self._boilerplate_search()
             lines = [kept for line in lines if (kept := self._without_boilerplate(line, result, search))]
-        return "\n".join(lines)
+        closed = [_HAN_GAP.sub("", line) for line in lines]  # after: a removal can leave two Han characters apart
+        result.removed["whitespace"] += sum(map(len, lines)) - sum(map(len, closed))
+        return "\n".join(closed)
 
     def _boilerplate_search(self) -> PatternSet:
         """The boilerplate patterns as one :class:`PatternSet`, made again when the list or a pattern in it has

@@ -145,11 +145,16 @@ class Segmenter:
         self.min_chars = min_chars
         self.drop_numbers = drop_numbers
         self.keep = frozenset(keep)
-        self._entries = [e for path in self.dictionaries for e in read_dictionary(path)]
-        # a word once: jieba adds a word's frequency to its total at every add_word, and the lexicon's words, which
-        # the domain dictionary holds too, raised the total by half (推进改革 then stayed whole, its keyword hidden)
-        listed = {word for word, _, _ in self._entries}
-        self._entries += [(w, None, None) for w in self.extra_words if w not in listed]
+        # Each word once (jieba adds a word's frequency to its total at every add_word: the lexicon's words, which
+        # the domain dictionary holds too, raised the total by half, and 推进改革 stayed whole, its keyword hidden),
+        # with the last dictionary's entry (a user's after the shipped one); a lexicon word at least at DOMAIN_FREQ,
+        # so that it stays whole whatever frequency a dictionary gives it.
+        entries = {word: (word, freq, tag) for path in self.dictionaries for word, freq, tag in read_dictionary(path)}
+        for word in self.extra_words:
+            listed = entries.get(word)
+            if listed is None or (listed[1] is not None and listed[1] < DOMAIN_FREQ):
+                entries[word] = (word, None, listed[2] if listed else None)
+        self._entries = list(entries.values())
         self._tokenizer = None
         self._decided: dict[str, str] = {}  # word -> itself interned if filter keeps it, else ""
 
