@@ -372,6 +372,8 @@ def test_a_theme_without_a_keyword_in_the_vocabulary_is_said_unmeasured_and_left
     compared (Bonferroni over 17 named themes); it is now named as not measured, and the family is the 16 measured."""
     from statistics import NormalDist
 
+    from scipy.stats import t as student
+
     out = seeds_run.out_dir
     themes = pd.read_csv(out / "themes.csv")
     named = themes[themes["theme"] != "other"]
@@ -384,7 +386,9 @@ def test_a_theme_without_a_keyword_in_the_vocabulary_is_said_unmeasured_and_left
     change = change[(change["theme"] != "other") & (change["change_high"] > change["change"])]
     ratio = (change["simultaneous_high"] - change["change"]) / (change["change_high"] - change["change"])
     level = seeds_run.manifest["config"]["trends"]["level"]
-    expected = NormalDist().inv_cdf(1 - (1 - level) / (2 * measured)) / NormalDist().inv_cdf(1 - (1 - level) / 2)
+    (df,) = set(change["df"])  # the t of the comparison's degrees of freedom, at each level (0: a normal)
+    quantile = (lambda q: student.ppf(q, df)) if df > 0 else NormalDist().inv_cdf
+    expected = quantile(1 - (1 - level) / (2 * measured)) / quantile(1 - (1 - level) / 2)
     assert np.allclose(ratio, expected, rtol=1e-4)  # the CSV holds rounded numbers
     methods = (out / "report.html").read_text(encoding="utf-8")
     assert f"{measured} of them seeded with the keywords of a theme" in methods

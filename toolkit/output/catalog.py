@@ -209,7 +209,8 @@ OUTPUTS: tuple[Table | File, ...] = (
         "each theme's change in share between two years or periods (`trends.change_from`/`change_to`, default the "
         "first and last year with two documents or more) with its interval at `trends.level` and its simultaneous "
         "interval (Bonferroni over the named themes, `other` not counted); `clear` when the simultaneous interval "
-        "excludes 0; `p_value` two-sided and unadjusted (the simultaneous interval is the adjusted test); `note` when "
+        "excludes 0; `p_value` two-sided and unadjusted (the simultaneous interval is the adjusted test), from a t of "
+        "`df` degrees of freedom (0: a normal); `note` when "
         "a side rests on one document",
         "pipeline.trends",
     ),
