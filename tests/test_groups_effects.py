@@ -114,7 +114,7 @@ def test_covariate_effects_with_the_ensemble(grouped):
     assert place["note"].str.contains("1 document(s) lack it", regex=False).sum() >= 10  # the others: Anqing lacks the theme too
     estimated = measured[measured["estimate"].notna()]
     assert (estimated["low"] <= estimated["estimate"]).all() and (estimated["estimate"] <= estimated["high"]).all()
-    assert estimated["note"].str.contains("fewer than 20 documents").all()
+    assert estimated["note"].str.contains("fewer than 50 documents: clustered standard errors are too narrow").all()
     assert (estimated["p_adjusted"] >= estimated["p_value"]).all()
     expected = pd.read_csv(grouped.out_dir / "effects_expected.csv")
     assert set(expected["group"]) == {"武汉市", "安庆市大观区(安徽)"} and expected["year"].between(2015, 2022).all()

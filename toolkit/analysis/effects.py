@@ -227,8 +227,8 @@ def estimate_effects(
         pooled = np.concatenate(pooled)
         n_documents = int(groups.max() + 1)
         note = NOTE + (
-            "; fewer than 20 documents: clustered standard errors are unreliable, read the intervals as rough"
-            if n_documents < 20
+            f"; fewer than {ROUGH_BELOW} documents: clustered standard errors are too narrow, read the intervals as rough"
+            if n_documents < ROUGH_BELOW
             else ""
         )
         separated = _separated(pooled, terms, indicators)
@@ -318,6 +318,9 @@ def _thin_terms(X: np.ndarray, groups: np.ndarray, terms: list[str], indicators:
     return out
 
 
+# documents below which document-clustered standard errors (CR1) are too narrow: in simulations without an effect a
+# year term was "significant" at 5% in 8.5% of corpora of 23 documents, 13% of 10 (5.0% of 60)
+ROUGH_BELOW = 50
 SEPARATED = 15.0  # log-odds: an odds ratio of 3 million, no effect a corpus can show; a sign of separation
 
 
