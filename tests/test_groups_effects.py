@@ -119,6 +119,9 @@ def test_covariate_effects_with_the_ensemble(grouped):
     expected = pd.read_csv(grouped.out_dir / "effects_expected.csv")
     assert set(expected["group"]) == {"武汉市", "安庆市大观区(安徽)"} and expected["year"].between(2015, 2022).all()
     assert not expected.loc[expected["group"] == "安庆市大观区(安徽)", "supported"].any()  # one document: no curve
+    methods = (grouped.out_dir / "report.html").read_text(encoding="utf-8")  # the paragraph said nothing of effects
+    assert "Covariate effects (year + place) were estimated" in methods
+    assert "The terms place[T.武汉市] were not estimated" in methods and "the intervals are rough" in methods
     drawn = expected[expected["supported"]]
     assert (drawn["low"] <= drawn["expected"]).all() and (drawn["expected"] <= drawn["high"]).all()
     assert expected.loc[~expected["supported"], ["expected", "low", "high"]].isna().all().all()

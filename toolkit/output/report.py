@@ -122,12 +122,14 @@ def methods_paragraph(
     themes: pd.DataFrame | None = None,
     documents: pd.DataFrame | None = None,
     by_year: pd.DataFrame | None = None,
+    effects: pd.DataFrame | None = None,
 ) -> str:
     """A plain-text description of the run that a paper's methods section can adapt: corpus (its shape, from
     ``documents``, documents.csv), preprocessing, model, uncertainty at the configured level and validation
-    (which themes passed, from ``themes``, themes.csv), with the settings this run used and what it warned
-    about. ``periods`` are the named periods (trends.periods), not the spans of years a short corpus is cut
-    into; ``by_year`` (theme_by_year.csv) tells for which themes the between-document variance was zero."""
+    (which themes passed, from ``themes``, themes.csv), covariate effects (``effects``, effects.csv), with the
+    settings this run used and what it warned about. ``periods`` are the named periods (trends.periods), not the
+    spans of years a short corpus is cut into; ``by_year`` (theme_by_year.csv) tells for which themes the
+    between-document variance was zero."""
     c, m, tr, v = config["corpus"], config["model"], config["trends"], config["vocab"]
     counts = manifest["counts"]
     versions = manifest.get("versions", {})
@@ -162,8 +164,9 @@ def methods_paragraph(
         + (zero + " " if (zero := zero_variance_sentence(by_year)) else "")
         + "A change between two years is reported as clear only when its "
         f"Bonferroni-adjusted simultaneous {percent(tr['level'])} interval over the "
-        f"{f'{n_themes} ' if n_themes else ''}named themes (not other) excludes zero; the p-values of change.csv "
-        "are unadjusted."
+        f"{f'{n_themes} ' if n_themes else ''}named themes (not other), with the t quantile of that level for "
+        "the fewer degrees of freedom of its two sides, excludes zero; the p-values of change.csv are unadjusted "
+        "and come from the same t."
         if tr["bootstrap"]
         else "No intervals were computed (trends.bootstrap = 0)."
     )
@@ -192,7 +195,9 @@ def methods_paragraph(
         + (sampled + " " if (sampled := sample_sentence(manifest.get("sample"), m["sample_above"], unit)) else "")
         + "A paragraph's theme share is "
         "the share of its tokens assigned to the topics labelled with that theme; shares by year (and period or "
-        f"group) are weighted by tokens. {intervals} {_validation_sentence(themes, _one_per_year(documents))} "
+        f"group) are weighted by tokens. {intervals} "
+        + (said + " " if (said := effects_sentence(config["effects"]["formula"], effects, unit)) else "")
+        + f"{_validation_sentence(themes, _one_per_year(documents))} "
         "The paragraphs that carry each theme most are listed in passages.csv. Analysis with toolkit "
         f"{versions.get('toolkit', '')}; every setting is in config.toml, and manifest.json holds the hash of every "
         "input and of every output file but itself and this report."
@@ -215,6 +220,37 @@ def _unmeasured_sentence(themes: pd.DataFrame | None, unit: str) -> str:
         f"topic counts for {'it' if len(missing) == 1 else 'them'}): not measured in this corpus, and left out of the "
         "comparisons below."
     )
+
+
+def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "paragraphs") -> str:
+    """The covariate effects of effects.csv in a sentence: the method, the adjustment, the terms that could not be
+    estimated, and how rough the intervals are with few documents; '' without a formula or a table."""
+    from ..analysis.effects import ROUGH_BELOW
+
+    if not formula or effects is None or effects.empty:
+        return ""
+    text = (
+        f"Covariate effects ({formula}) were estimated in the manner of stm's estimateEffect: a fractional logit of "
+        f"each theme's {unit} shares weighted by tokens, standard errors clustered by document, the seeds carried "
+        "by the method of composition; p_adjusted in effects.csv is Bonferroni-adjusted over the measured themes."
+    )
+    notes = effects["note"].astype(str) if "note" in effects else pd.Series(dtype=str)
+    thin = effects.loc[notes.str.contains("clustered by document has no variance", regex=False), "term"]
+    separated = effects.loc[notes.str.contains("(separation)", regex=False), "theme"]
+    if len(thin):
+        text += (
+            f" The terms {', '.join(sorted(set(map(str, thin))))} were not estimated: a category of fewer than two "
+            "documents gives a document-clustered standard error no variance of its own."
+        )
+    if len(separated):
+        text += (
+            f" For {len(set(separated))} theme(s) a category's documents lack the theme (separation): those "
+            "effects are not finite and were not estimated."
+        )
+    documents = effects["n_documents"].max() if "n_documents" in effects else None
+    if documents is not None and pd.notna(documents) and documents < ROUGH_BELOW:
+        text += f" With {int(documents)} documents clustered standard errors are too narrow: the intervals are rough."
+    return text
 
 
 def zero_variance_sentence(by_year: pd.DataFrame | None) -> str:
@@ -372,7 +408,16 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
             + "</ul>"
         )
     n_themes = len(_measured(themes)[0]) if themes is not None else None
-    methods = methods_paragraph(config, manifest, period_names, n_themes, themes, documents, _read(folder, "theme_by_year.csv"))
+    methods = methods_paragraph(
+        config,
+        manifest,
+        period_names,
+        n_themes,
+        themes,
+        documents,
+        _read(folder, "theme_by_year.csv"),
+        _read(folder, "effects.csv"),
+    )
     parts.append("<h2>Methods</h2><p class='methods'>" + html.escape(methods) + "</p>")
     metrics = manifest.get("metrics", {})
     if metrics:
