@@ -48,6 +48,9 @@ def test_wuhan_is_compared_with_anqing(grouped):
     by_year = pd.read_csv(out / "theme_by_group_year.csv")
     assert set(by_year.columns) >= {"place", "period", "theme", "share", "share_low", "share_high"}
     # the years of each cell that hold documents beside the period's span: Wuhan's 十三五 is 2019, Anqing's 2020
+    for _, rows in by_year.groupby("place", sort=False):  # in the configured order (十三五 sorted before 十二五)
+        periods = list(dict.fromkeys(rows["period"]))
+        assert periods == sorted(periods, key=["十二五", "十三五", "十四五"].index)
     cells = by_year.drop_duplicates(["place", "period"]).set_index(["place", "period"])
     assert cells.loc[("武汉市", "十三五"), ["span", "years"]].tolist() == ["2016-2020", "2019"]
     assert cells.loc[("安庆市大观区(安徽)", "十三五"), "years"] == "2020"
@@ -121,7 +124,10 @@ def test_covariate_effects_with_the_ensemble(grouped):
     assert not expected.loc[expected["group"] == "安庆市大观区(安徽)", "supported"].any()  # one document: no curve
     methods = (grouped.out_dir / "report.html").read_text(encoding="utf-8")  # the paragraph said nothing of effects
     assert "Covariate effects (year + place) were estimated" in methods
-    assert "The terms place[T.武汉市] were not estimated" in methods and "the intervals are rough" in methods
+    assert "The term place[T.武汉市] was not estimated" in methods and "the intervals are rough" in methods
+    # the same comparison in group_change.csv: Anqing is one document, so no change is called clear
+    change = pd.read_csv(grouped.out_dir / "group_change.csv")
+    assert not change["clear"].any() and change["note"].str.contains("a group of one document").all()
     drawn = expected[expected["supported"]]
     assert (drawn["low"] <= drawn["expected"]).all() and (drawn["expected"] <= drawn["high"]).all()
     assert expected.loc[~expected["supported"], ["expected", "low", "high"]].isna().all().all()
@@ -495,3 +501,13 @@ def test_nested_categories_and_categories_of_numbers_are_read_as_such(caplog):
     units, shares = units[kept].reset_index(drop=True), shares[:, kept]
     _, expected = estimate_effects(units, shares, ["theme"], "C(year)", draws=50, x="year")
     assert not {2004, 2005} & set(expected["year"])
+
+
+def test_a_covariate_of_two_values_is_two_categories_on_the_curve():
+    """A 0/1 column was drawn as a curve from 0 to 1 with values at 0.5 'supported', where no document lies."""
+    from toolkit.analysis.effects import estimate_effects
+
+    units, shares = _by_level({"a": 10, "b": 10}, {"a": 0.2, "b": 0.3})
+    units["plan"] = (units["level"] == "b").astype(int)
+    _, expected = estimate_effects(units, shares, ["theme"], "year + plan", draws=50, x="plan")
+    assert sorted(expected["plan"]) == [0, 1] and expected["supported"].all()

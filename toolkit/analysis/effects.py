@@ -354,7 +354,8 @@ def _grid(units: pd.DataFrame, matrix, x: str):
     # a column the formula reads as categories (C(year), C(tier) of numbers) is one: C(year) has no value between
     # its years, and C(tier) at tier's mean was silently the reference tier
     as_category = {v for v in variables if re.search(rf"\bC\(\s*{re.escape(v)}\s*[,)]", formula)}
-    numeric = pd.api.types.is_numeric_dtype(units[x]) and x not in as_category
+    # two values (a 0/1 column) are two categories: a curve between them speaks of documents that do not exist
+    numeric = pd.api.types.is_numeric_dtype(units[x]) and x not in as_category and units[x].nunique(dropna=True) > 2
     if units[x].nunique(dropna=True) < 2:
         return None, ""
     xs = (

@@ -298,7 +298,8 @@ class ShareModel:
             change = values[1] - values[0]
             statistic = abs(change) / (sd[t] / widened) if sd[t] > 0 else float("nan")
             p = float(2 * (student.sf(statistic, df) if df > 0 else _normal_tail(statistic))) if sd[t] > 0 else float("nan")
-            low_all, high_all = change - z_all * sd[t], change + z_all * sd[t]
+            # a change of shares lies in [-1, 1]: an interval wider than that (a pool of two degrees of freedom) is cut
+            low_all, high_all = max(change - z_all * sd[t], -1.0), min(change + z_all * sd[t], 1.0)
             rows.append(
                 {
                     "theme": theme,
@@ -308,8 +309,8 @@ class ShareModel:
                     "share_to": values[1],
                     "change": change,
                     "change_sd": sd[t],
-                    "change_low": change - z * sd[t],
-                    "change_high": change + z * sd[t],
+                    "change_low": max(change - z * sd[t], -1.0),
+                    "change_high": min(change + z * sd[t], 1.0),
                     "simultaneous_low": low_all,
                     "simultaneous_high": high_all,
                     "p_value": p,
@@ -321,6 +322,22 @@ class ShareModel:
                 }
             )
         return pd.DataFrame(rows)
+
+
+ONE_DOCUMENT_GROUP = (
+    "a group of one document: its between-document variance is the other group's, so no change is called clear "
+    "(as no effect is estimated for a category of one document)"
+)
+
+
+def _one_document_group(change: pd.DataFrame) -> pd.DataFrame:
+    """A group change with a side of one document called clear nowhere: the document level of that side is borrowed
+    from the other group, documents of another kind (a province's report against the central government's), which
+    a year's borrowing from other years of the same series is not; the effects leave such a category out too."""
+    if change.empty or min(change["documents_from"].min(), change["documents_to"].min()) >= 2:
+        return change
+    notes = change["note"].astype(str)
+    return change.assign(clear=False, note=[f"{n}; {ONE_DOCUMENT_GROUP}" if n else ONE_DOCUMENT_GROUP for n in notes])
 
 
 def _change_note(sizes: list[int], replicates, theme: int) -> str:
@@ -636,7 +653,13 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
         grouped = modelled.assign(**{by: values})
         model = ShareModel(grouped, member_shares, themes, bootstrap, level, random_state)
         trends.groups, _ = model.table([by])
-        trends.group_years, _ = model.table([by, "period" if periods else "year"])
+        if periods:  # each group's periods in their configured order (sorted as text, 十三五 came before 十二五)
+            order = {name: i for i, name in enumerate(periods)}
+            cells = {tuple(row) for row in grouped[[by, "period"]].drop_duplicates().itertuples(index=False)}
+            labels = sorted(cells, key=lambda cell: (str(cell[0]), order.get(cell[1], len(order)), str(cell[1])))
+            trends.group_years, _ = model.table([by, "period"], labels)
+        else:
+            trends.group_years, _ = model.table([by, "year"])
         if periods:
             trends.group_years = _period_years(trends.group_years, grouped, [by, "period"], periods)
         sizes = trends.groups.drop_duplicates(by).set_index(by)["n_tokens"].sort_values(ascending=False)
@@ -656,5 +679,5 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
                 f"trends.compare: no document has {by} = {missing[0]!r}; the groups are {', '.join(sizes.index[:10])}"
             )
         if len(pair) == 2 and bootstrap:
-            trends.group_change = model.change([by], (pair[0],), (pair[1],))
+            trends.group_change = _one_document_group(model.change([by], (pair[0],), (pair[1],)))
     return trends

@@ -342,7 +342,7 @@ FIGURES: tuple[Figure, ...] = (
         "theme_change",
         "plot_change",
         ("change",),
-        "Change between two years: thick bars are {level} intervals, thin bars simultaneous intervals over the "
+        "Change between two years or periods: thick bars are {level} intervals, thin bars simultaneous intervals over the "
         "named themes (Bonferroni); filled markers are the changes judged clear.",
         "each theme's change between two years or periods with its interval and its simultaneous interval.",
         "Not drawn when change.csv is empty (`trends.bootstrap = 0`; `change_from` and `change_to` name the same "

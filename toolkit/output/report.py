@@ -162,7 +162,7 @@ def methods_paragraph(
         "year's sampling variance is widened by the square of the t quantile (over z) for n - 1 + m "
         "degrees of freedom. "
         + (zero + " " if (zero := zero_variance_sentence(by_year)) else "")
-        + "A change between two years is reported as clear only when its "
+        + "A change between two years (or periods, or groups) is reported as clear only when its "
         f"Bonferroni-adjusted simultaneous {percent(tr['level'])} interval over the "
         f"{f'{n_themes} ' if n_themes else ''}named themes (not other), with the t quantile of that level for "
         "the fewer degrees of freedom of its two sides, excludes zero; the p-values of change.csv are unadjusted "
@@ -231,7 +231,7 @@ def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "pa
         return ""
     text = (
         f"Covariate effects ({formula}) were estimated in the manner of stm's estimateEffect: a fractional logit of "
-        f"each theme's {unit} shares weighted by tokens, standard errors clustered by document, the seeds carried "
+        f"each theme's shares of the {unit} weighted by tokens, standard errors clustered by document, the seeds carried "
         "by the method of composition; p_adjusted in effects.csv is Bonferroni-adjusted over the measured themes."
     )
     notes = effects["note"].astype(str) if "note" in effects else pd.Series(dtype=str)
@@ -239,7 +239,8 @@ def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "pa
     separated = effects.loc[notes.str.contains("(separation)", regex=False), "theme"]
     if len(thin):
         text += (
-            f" The terms {', '.join(sorted(set(map(str, thin))))} were not estimated: a category of fewer than two "
+            f" {'The terms' if len(set(thin)) > 1 else 'The term'} {', '.join(sorted(set(map(str, thin))))} "
+            f"{'were' if len(set(thin)) > 1 else 'was'} not estimated: a category of fewer than two "
             "documents gives a document-clustered standard error no variance of its own."
         )
     if len(separated):
@@ -462,7 +463,7 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
         "<h2>Theme share by year</h2>" + _table(yearly.pivot(index="year", columns="theme", values="share").reset_index())
     )
     for file, title in [
-        ("change.csv", "Change between two years"),
+        ("change.csv", "Change between two years or periods"),
         ("group_change.csv", "Change between groups"),
         ("model_vs_keywords.csv", "Model against keyword frequency"),
         ("effects.csv", "Covariate effects"),

@@ -171,7 +171,7 @@ def plot_effects(
     x = [c for c in expected.columns if c not in ("theme", "group", "expected", "low", "high", "supported")][0]
     themes = [t for t in lexicon.names if t in set(expected["theme"])]
     groups = list(dict.fromkeys(expected["group"].fillna("")))
-    numeric = pd.api.types.is_numeric_dtype(expected[x])
+    numeric = pd.api.types.is_numeric_dtype(expected[x]) and expected[x].nunique() > 2  # 0/1: two categories
     categories = list(dict.fromkeys(expected[x])) if not numeric else []
     spread = min(0.25, 0.6 / max(len(groups), 1))
     with _small_multiples(len(themes), _theme_columns(len(themes)), panel=(3.0, 2.1), margin=1.2) as grid:
