@@ -511,3 +511,16 @@ def test_a_covariate_of_two_values_is_two_categories_on_the_curve():
     units["plan"] = (units["level"] == "b").astype(int)
     _, expected = estimate_effects(units, shares, ["theme"], "year + plan", draws=50, x="plan")
     assert sorted(expected["plan"]) == [0, 1] and expected["supported"].all()
+
+
+def test_the_effects_legend_names_only_the_groups_drawn():
+    """A category of one document has no curve; the legend still named it."""
+    from toolkit.analysis.effects import estimate_effects
+    from toolkit.analysis.lexicon import load_lexicon
+    from toolkit.output.plots import plot_effects
+
+    units, shares = _by_level({"a": 15, "b": 14, "c": 1}, {"a": 0.2, "b": 0.2, "c": 0.2})
+    _, expected = estimate_effects(units, shares, ["innovation"], "year + level", draws=50, x="year")
+    fig = plot_effects(expected, load_lexicon())
+    (legend,) = [ax.get_legend() for ax in fig.axes if ax.get_legend()]
+    assert [t.get_text() for t in legend.get_texts()] == ["a", "b"]

@@ -273,3 +273,18 @@ def test_clear_changes_keep_their_family_wise_error_with_two_documents_a_year():
         change = model.change(["year"], (2001,), (2003,))
         called += bool(change.loc[change["theme"] != "other", "clear"].any())
     assert called / 120 < 0.1
+
+
+def test_a_change_on_few_degrees_of_freedom_is_warned(caplog):
+    """Two years of two documents: each side's between-document variance has two degrees of freedom, and the change's
+    intervals were [-5.6, 5.8] (now cut at [-1, 1]) without a word."""
+    from toolkit.analysis.trends import yearly_trends
+
+    units, shares = _units(np.random.default_rng(9), years=(2014, 2015), eco=(0.2, 0.3), docs=2)
+    units = units.assign(in_model=True, ecology=shares[0, :, 0], other=shares[0, :, 1])
+    with caplog.at_level("WARNING", logger="toolkit"):
+        trends = yearly_trends(units, np.zeros((len(units), 1)), THEMES, window=(2014, 2015), bootstrap=50)
+    assert set(trends.change["df"]) == {2.0}
+    assert "change.csv (2014 -> 2015) rests on a between-document variance of 2 degrees of freedom" in caplog.text
+    assert (trends.change[["change_low", "simultaneous_low"]] >= -1).all().all()
+    assert (trends.change[["change_high", "simultaneous_high"]] <= 1).all().all()

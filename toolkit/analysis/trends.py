@@ -324,6 +324,28 @@ class ShareModel:
         return pd.DataFrame(rows)
 
 
+FEW_DEGREES = 4  # below this, a change's t quantile at the Bonferroni level is several times the normal one
+
+
+def _few_degrees_warning(change: pd.DataFrame, name: str) -> None:
+    """Warn when a change table rests on a between-document variance of fewer than FEW_DEGREES degrees of freedom
+    (few documents in the cells compared and in the pool): its intervals are then very wide (a change interval of
+    [-5.6, 5.8] was seen with two, before it was cut at [-1, 1]), and a reader should know why."""
+    if change.empty or "df" not in change:
+        return
+    df = float(change["df"].iloc[0])
+    if 0 < df < FEW_DEGREES:
+        log.warning(
+            "%s (%s -> %s) rests on a between-document variance of %d degrees of freedom (few documents in the cells "
+            "compared and in the rest of the table): its intervals are wide and only a large change is clear; more "
+            "documents a year, period or group narrow them",
+            name,
+            change["from"].iloc[0],
+            change["to"].iloc[0],
+            int(df),
+        )
+
+
 ONE_DOCUMENT_GROUP = (
     "a group of one document: its between-document variance is the other group's, so no change is called clear "
     "(as no effect is estimated for a category of one document)"
@@ -638,6 +660,7 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
         )
     if first != last and first in present and last in present and bootstrap:
         trends.change = model.change([key], (first,), (last,))
+        _few_degrees_warning(trends.change, "change.csv")
     if by:
         values = group_labels(modelled[by])
         blank = values == MISSING_GROUP
@@ -680,4 +703,5 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
             )
         if len(pair) == 2 and bootstrap:
             trends.group_change = _one_document_group(model.change([by], (pair[0],), (pair[1],)))
+            _few_degrees_warning(trends.group_change, "group_change.csv")
     return trends

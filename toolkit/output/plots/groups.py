@@ -181,6 +181,8 @@ def plot_effects(
                 rows = expected[(expected["theme"] == theme) & (expected["group"].fillna("") == group)]
                 shade = _PALETTE[g % len(_PALETTE)] if len(groups) > 1 else theme_colors(lexicon)[theme]
                 values, low, high = (rows[c].to_numpy(dtype=float) for c in ("expected", "low", "high"))
+                if not np.isfinite(values).any():  # no supported point: nothing drawn, nor named in the legend
+                    continue
                 label = str(group) if group else None
                 if numeric:
                     order = np.argsort(rows[x].to_numpy(dtype=float), kind="stable")
