@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="SECTION.KEY=V1,V2",
-        help="grid values, e.g. --grid model.n_topics=5..15 --grid model.kind=lda,nmf (repeatable)",
+        help="grid values, e.g. --grid model.n_topics=5..15 --grid model.kind=lda,nmf (repeatable, once per key)",
     )
     sweep.add_argument(
         "--jobs",
