@@ -311,16 +311,16 @@ def _thin_terms(X: np.ndarray, groups: np.ndarray, terms: list[str], indicators:
         inside = len(np.unique(groups[X[:, j] == 1]))
         outside = len(np.unique(groups[X[:, j] == 0]))
         if min(inside, outside) < 2:
-            out[terms[j]] = (
-                f"{min(inside, outside)} document(s) {'have' if inside < 2 else 'lack'} it: a standard error "
-                "clustered by document has no variance of its own for it"
-            )
+            out[terms[j]] = f"{min(inside, outside)} document(s) {'have' if inside < 2 else 'lack'} it: {NO_OWN_VARIANCE}"
     return out
 
 
 # documents below which document-clustered standard errors (CR1) are too narrow: in simulations without an effect a
 # year term was "significant" at 5% in 8.5% of corpora of 23 documents, 13% of 10 (5.0% of 60)
 ROUGH_BELOW = 50
+# what effects.csv's note says of a term not estimated, as report.html's methods paragraph finds it
+NO_OWN_VARIANCE = "a standard error clustered by document has no variance of its own for it"
+SEPARATION = "(separation)"
 SEPARATED = 15.0  # log-odds: an odds ratio of 3 million, no effect a corpus can show; a sign of separation
 
 
@@ -330,7 +330,7 @@ def _separated(pooled: np.ndarray, terms: list[str], indicators: list[int]) -> d
     and the fit stops anywhere (+21 with an interval [20.5, 22.2] for a theme absent from one place's document).
     Numbers are not checked: an intercept at year 0 is far out on the log-odds scale by nature."""
     return {
-        terms[j]: "the theme is absent from the documents of a category, or from all the others (separation): its "
+        terms[j]: f"the theme is absent from the documents of a category, or from all the others {SEPARATION}: its "
         "log-odds are not finite"
         for j in indicators
         if np.abs(pooled[:, j]).max() > SEPARATED

@@ -225,7 +225,7 @@ def _unmeasured_sentence(themes: pd.DataFrame | None, unit: str) -> str:
 def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "paragraphs") -> str:
     """The covariate effects of effects.csv in a sentence: the method, the adjustment, the terms that could not be
     estimated, and how rough the intervals are with few documents; '' without a formula or a table."""
-    from ..analysis.effects import ROUGH_BELOW
+    from ..analysis.effects import NO_OWN_VARIANCE, ROUGH_BELOW, SEPARATION
 
     if not formula or effects is None or effects.empty:
         return ""
@@ -235,8 +235,8 @@ def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "pa
         "by the method of composition; p_adjusted in effects.csv is Bonferroni-adjusted over the measured themes."
     )
     notes = effects["note"].astype(str) if "note" in effects else pd.Series(dtype=str)
-    thin = effects.loc[notes.str.contains("clustered by document has no variance", regex=False), "term"]
-    separated = effects.loc[notes.str.contains("(separation)", regex=False), "theme"]
+    thin = effects.loc[notes.str.contains(NO_OWN_VARIANCE, regex=False), "term"]
+    separated = effects.loc[notes.str.contains(SEPARATION, regex=False), "theme"]
     if len(thin):
         text += (
             f" {'The terms' if len(set(thin)) > 1 else 'The term'} {', '.join(sorted(set(map(str, thin))))} "
