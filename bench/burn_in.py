@@ -1,25 +1,32 @@
 """How long the keyword-assisted chains take to settle (issue 30: "stop when the chains agree"): the shipped
-ensemble's chains run far past the shipped ceiling, and at each check the split-R-hat of the theme shares and
-how far the shares measured then lie from where the chains end up.
+ensemble's chains run far past the shipped ceiling, and for a burn-in ending at each check, the split-R-hat of the
+theme shares, how much they still drift, and how far the estimate a run would then make lies from where the
+chains settle.
 
-    .venv/bin/python bench/burn_in.py [--sweeps 2000] [--every 100] [--set section.key=value ...]
+    .venv/bin/python bench/burn_in.py [--sweeps 2000] [--every 100] [--tolerance 0.001 0.002 0.003]
 
 For each shipped corpus (configs/seeds.toml; configs/gwr_national.toml, the State Council reports in the
 repository), prepared and counted as a run does, the ensemble's members (the run's seeds) are started as
-``toolkit.fit_ensemble`` starts them and swept together ``--sweeps`` times without the stopping rule (the first
-sweeps are the shipped run's own: a chain's draws do not depend on its ceiling). The quantities are those of the
-model's check, with the free topics summed into ``other`` (what the run reports): each keyword topic's share of
-the corpus's tokens and the free topics' together. At each check ``t`` (every ``--every`` sweeps):
+``toolkit.fit_ensemble`` starts them and swept ``--sweeps`` times and then the shipped sampling sweeps, without the
+stopping rule (the first sweeps are the shipped run's own: a chain's draws do not depend on its ceiling). The
+quantities are those a run reports: each keyword topic's share of the corpus's tokens and ``other`` (the free
+topics summed). For a burn-in ending at sweep ``t`` (the columns):
 
-- R-hat: the largest rank-normalised split-R-hat over the second half of the sweeps so far (as the check does);
-- between chains: the largest standard deviation of the chains' mean shares over that window;
-- from the end: the largest difference between the ensemble's mean share over that window and its mean over
-  the last half of all sweeps (where the shares settle, if they do), and its quantity.
+- R-hat: the largest rank-normalised split-R-hat over the second half of the sweeps so far (the shipped check);
+- spread: the largest standard deviation of the chains' mean shares over that window;
+- drift: the largest change of the ensemble's mean share between that window's two halves;
+- estimate off: the largest difference between the ensemble's mean share over the sampling sweeps that would
+  follow (``samples * thin``: what a run averages) and its mean over the last half of all the sweeps (where the
+  shares settle, if they do), and its quantity.
+
+Then, for each ``--tolerance``, the first check (every ``check_every`` sweeps from ``min_iterations``) at which the
+drift is below it, and how far that estimate is off: what a stopping rule on the drift would do.
 """
 
 from __future__ import annotations
 
 import argparse
+from functools import partial
 
 import numpy as np
 from common import ROOT, git_commit
@@ -34,6 +41,20 @@ def theme_shares(chain) -> np.ndarray:
     return np.concatenate([summaries[:, :kw], summaries[:, kw:].sum(axis=1, keepdims=True)], axis=1)
 
 
+def burn_in_at(shares: np.ndarray, settled: np.ndarray, sampling: int, t: int) -> tuple[float, float, float, float, int]:
+    """For a burn-in ending at sweep ``t`` of ``shares`` (chains x sweeps x quantities): R-hat, spread, drift, how far
+    the estimate is off (see the module's docstring) and the quantity that is furthest off."""
+    from toolkit.models._keyatm import split_rhat
+
+    window = shares[:, t // 2 : t]
+    half = window.shape[1] // 2
+    rhat = float(split_rhat(window).max())
+    spread = float(window.mean(axis=1).std(axis=0, ddof=1).max()) if len(shares) > 1 else float("nan")
+    drift = float(np.abs(window[:, half:].mean(axis=(0, 1)) - window[:, :half].mean(axis=(0, 1))).max())
+    off = np.abs(shares[:, t : t + sampling].mean(axis=(0, 1)) - settled)
+    return rhat, spread, drift, float(off.max()), int(off.argmax())
+
+
 def main() -> None:
     import toolkit
     from toolkit.analysis.lexicon import keyword_ids
@@ -44,6 +65,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sweeps", type=int, default=2000)
     parser.add_argument("--every", type=int, default=100)
+    parser.add_argument("--tolerance", type=float, nargs="+", default=[0.001, 0.002, 0.003])
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE")
     args = parser.parse_args()
     print(f"burn-in of the shipped ensemble, toolkit {git_commit()}, {args.sweeps} sweeps without the stopping rule")
@@ -54,13 +76,14 @@ def main() -> None:
         keywords = keyword_ids(prepared.lexicon, vocabulary, config["themes"]["match"])
         section = config["model"]
         settings = section["keyatm"]
+        sampling = settings["samples"] * settings["thin"]
         common = {"keywords": keywords, "n_words": counts.shape[1], "n_tokens": int(counts.sum())}
         models = [
             build_model(section, random_state=seed, n_jobs=1, **common)
             for seed in member_seeds(section["random_state"], section["ensemble"])
         ]
         for model in models:
-            model.set_params(stop="ceiling", iterations=args.sweeps + model.samples * model.thin)
+            model.set_params(stop="ceiling", iterations=args.sweeps + sampling)
         chains = [model.start_chain(counts) for model in models]
         _keyatm.run_chains(chains)
         shares = np.stack([theme_shares(chain)[: args.sweeps] for chain in chains])  # chains x sweeps x quantities
@@ -69,20 +92,27 @@ def main() -> None:
         if len(labels) != shares.shape[2]:
             labels = [str(q) for q in range(shares.shape[2])]
         settled = shares[:, args.sweeps // 2 :].mean(axis=(0, 1))
-        ceiling = settings["iterations"] - settings["samples"] * settings["thin"]
+        ceiling = settings["iterations"] - sampling
+
+        at = partial(burn_in_at, shares, settled, sampling)
         print(
             f"\n{name}: {counts.shape[0]:,} units, {int(counts.sum()):,} tokens, {len(chains)} chains, "
             f"{shares.shape[2]} quantities (keyword topics and other); the shipped burn-in ends at sweep {ceiling}"
         )
-        print("  sweeps  R-hat  between chains  from the end (quantity)")
-        for t in sorted({*range(args.every, args.sweeps + 1, args.every), ceiling}):
-            window = shares[:, t // 2 : t]
-            rhat = float(_keyatm.split_rhat(window).max())
-            between = float(window.mean(axis=1).std(axis=0, ddof=1).max()) if len(chains) > 1 else float("nan")
-            gap = np.abs(window.mean(axis=(0, 1)) - settled)
-            which = labels[int(gap.argmax())]
+        print("  burn-in  R-hat  spread  drift   estimate off (quantity)")
+        last = args.sweeps - sampling  # the estimate needs the sampling sweeps after t inside the settled half's run
+        for t in sorted({*range(args.every, last + 1, args.every), ceiling}):
+            rhat, spread, drift, off, quantity = at(t)
+            which = labels[quantity]
             mark = "  <- the shipped burn-in" if t == ceiling else ""
-            print(f"  {t:6d}  {rhat:5.2f}  {between:14.4f}  {gap.max():.4f} ({which}){mark}")
+            print(f"  {t:7d}  {rhat:5.2f}  {spread:6.4f}  {drift:6.4f}  {off:.4f} ({which}){mark}")
+        checks = range(settings["min_iterations"], last + 1, settings["check_every"])
+        for tolerance in args.tolerance:
+            stop = next((t for t in checks if at(t)[2] < tolerance), None)
+            if stop is None:
+                print(f"  a rule on the drift below {tolerance}: not met by sweep {last}")
+            else:
+                print(f"  a rule on the drift below {tolerance}: stops at {stop}, the estimate off by {at(stop)[3]:.4f}")
 
 
 if __name__ == "__main__":
