@@ -15,6 +15,11 @@ changes on the State Council reports dealt out at random to years.
    11 at most): the share of themes whose change is called clear (simultaneous intervals; goal <= 5%) and
    whose ordinary 95% interval excludes 0 (nominal 5%); then the same deals with ecology planted 0.2 higher
    in the later year (power).
+3. Short documents: one document a year over 16 years, of 2-3 paragraphs in odd years and 30 in even ones,
+   every paragraph drawn from one population (no change): it holds each of two themes with probability 0.25 and
+   0.1 (a share uniform on 0.05-0.4), else none of it (the model's exact membership: a theme has no share in a
+   paragraph without its keywords), 20-80 tokens. Coverage of the true share by the 95% intervals of the short
+   and of the long years, and how many intervals have zero width (``--short`` simulations).
 """
 
 from __future__ import annotations
@@ -132,17 +137,52 @@ def deals(n_deals: int, sizes=DEALT) -> None:
         )
 
 
+def short_documents(simulations: int) -> None:
+    from toolkit.analysis.trends import ShareModel
+
+    themes, present, low, high = ["a", "b", "other"], np.array([0.25, 0.1]), 0.05, 0.4
+    truth = dict(zip(themes, present * (low + high) / 2))
+    rng = np.random.default_rng(11)
+    held = {"short": [], "long": []}
+    zero = {"short": 0, "long": 0}
+    for simulation in range(simulations):
+        rows, shares = [], []
+        for year in range(2000, 2016):
+            for _ in range(int(rng.integers(2, 4)) if year % 2 else 30):
+                share = np.where(rng.random(2) < present, rng.uniform(low, high, 2), 0.0)
+                shares.append([*share, 1 - share.sum()])
+                rows.append({"year": year, "doc_id": f"{year}", "n_tokens": int(rng.integers(20, 81))})
+        table, _ = ShareModel(pd.DataFrame(rows), np.array(shares)[None], themes, n_boot=300, random_state=simulation).table(
+            ["year"]
+        )
+        table = table[table["theme"] != "other"]
+        for kind, part in (("short", table[table["n_units"] <= 3]), ("long", table[table["n_units"] > 3])):
+            expected = part["theme"].map(truth)
+            held[kind] += ((part["share_low"] <= expected) & (expected <= part["share_high"])).tolist()
+            zero[kind] += int((part["share_high"] - part["share_low"] < 1e-9).sum())
+    print(f"3. one document a year, of 2-3 or of 30 paragraphs, themes absent from most paragraphs ({simulations} simulations):")
+    for kind in held:
+        print(
+            f"   {kind} years: the 95% interval holds the true share in {np.mean(held[kind]):.1%} of {len(held[kind])}; "
+            f"{zero[kind]} of zero width",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--simulations", type=int, default=400)
     parser.add_argument("--deals", type=int, default=200)
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="documents a simulated period")
+    parser.add_argument("--short", type=int, default=100, help="simulations of short documents")
     parser.add_argument("--dealt", default=",".join(map(str, DEALT)), help="reports a year in the deals")
     args = parser.parse_args()
     if args.simulations:
         coverage(args.simulations, [int(n) for n in args.sizes.split(",")])
     if args.deals:
         deals(args.deals, [int(n) for n in args.dealt.split(",")])
+    if args.short:
+        short_documents(args.short)
 
 
 if __name__ == "__main__":

@@ -288,3 +288,33 @@ def test_a_change_on_few_degrees_of_freedom_is_warned(caplog):
     assert "change.csv (2014 -> 2015) rests on a between-document variance of 2 degrees of freedom" in caplog.text
     assert (trends.change[["change_low", "simultaneous_low"]] >= -1).all().all()
     assert (trends.change[["change_high", "simultaneous_high"]] <= 1).all().all()
+
+
+def test_a_year_of_a_few_paragraphs_is_not_certain_of_a_zero():
+    """One document a year, of two or three paragraphs or of thirty, each paragraph drawn from one population (no
+    change): a theme holds a share only in the paragraphs with its keywords (the model's exact membership), so a
+    short document often has none of it in every paragraph. Its units' resampling then drew no variance, the
+    document level was estimated as zero, and the year read [0, 0]: 89% of short years' intervals held the
+    true share. A document's unit variance now borrows the corpus's spread of paragraphs (Documents.unit_variance)."""
+    rng = np.random.default_rng(11)
+    themes = ["ecology", "digital_economy", "other"]
+    present, low, high = np.array([0.25, 0.1]), 0.05, 0.4
+    truth = present * (low + high) / 2  # per token: paragraphs of every length hold the same expected share
+    covered, short, zero = 0, 0, 0
+    for simulation in range(12):
+        rows, shares = [], []
+        for year in range(2000, 2016):
+            n = int(rng.integers(2, 4)) if year % 2 else 30
+            for _ in range(n):
+                share = np.where(rng.random(2) < present, rng.uniform(low, high, 2), 0.0)
+                shares.append([*share, 1 - share.sum()])
+                rows.append({"year": year, "doc_id": f"{year}", "n_tokens": int(rng.integers(20, 81))})
+        model = ShareModel(pd.DataFrame(rows), np.array(shares)[None], themes, n_boot=400, random_state=simulation)
+        table, _ = model.table(["year"])
+        table = table[(table["theme"] != "other") & (table["n_units"] <= 3)]
+        expected = table["theme"].map(dict(zip(themes, truth)))
+        short += len(table)
+        covered += int(((table["share_low"] <= expected) & (expected <= table["share_high"])).sum())
+        zero += int((table["share_high"] - table["share_low"] < 1e-9).sum())
+    assert zero == 0
+    assert covered / short >= 0.93, covered / short

@@ -231,7 +231,7 @@ class ShareModel:
         if self.n_boot:
             z = _z(self.level)
             pooled = self.cells(keys)
-            docs.document_shares()  # computed once, before the two threads below read it
+            docs.unit_variance()  # computed once (with the document shares), before the two threads below read it
             with ThreadPoolExecutor(1) as pool:  # each set draws from its own stream: one in a thread, one here
                 with_members = pool.submit(
                     replicate, docs, cells, self.n_boot, self.random_state, pooled=pooled, level=self.level

@@ -15,7 +15,10 @@ is a normal draw of variance tau2_c / n_eff for the cell's own estimate
 variance of the cell's n_c document shares less their mean unit noise (n_c - 1 degrees of freedom; none for one
 document), and s2_pooled, the same over the other cells of the table's grouping, pooled (or, when the cells of
 several documents hold fewer than two degrees of freedom in all, half the mean squared difference of consecutive
-documents by date, less the unit noise: conservative where shares trend). It is the posterior mean of the
+documents by date, less the unit noise: conservative where shares trend). The unit noise of a document is its own
+variance over its units shrunk the same way towards the corpus's (:meth:`Documents.unit_variance`): a document of a
+few units understates it (none at all when no unit holds a theme), and what its resampled units understate is drawn
+on top of the document level. The blend of tau2_c is the posterior mean of the
 empirical-Bayes (limma-style) model in which the cells' variances scatter around the pooled one as a scaled inverse
 chi-square with m degrees of freedom: a variance from n_c - 1 degrees of freedom and a prior worth m, each weighted
 by its degrees of freedom. m is the pooled estimate's degrees of freedom, at most ``PRIOR_DF`` = 10: pooling
@@ -103,6 +106,7 @@ class Documents:
     shares: np.ndarray  # members x units x themes
     order: np.ndarray  # document indices in the order of their dates
     _document_shares: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    _unit_variance: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, doc_ids: np.ndarray, weights: np.ndarray, shares: np.ndarray, dates=None) -> "Documents":
@@ -130,6 +134,32 @@ class Documents:
             within = np.add.reduceat(residual, starts, axis=0) / tokens[:, None] ** 2
             self._document_shares = (doc_share, tokens, within)
         return self._document_shares
+
+    def unit_variance(self) -> np.ndarray:
+        """Per document and theme, the variance of its share over its units, shrunk towards the corpus's: the
+        blend (k v_d + m s2 / T_d) / (k + m) of the document's own unbiased estimate v_d (k = its units - 1
+        degrees of freedom) and the one its T_d tokens would have at the spread of units around their documents'
+        shares pooled over every document of two units or more (s2 per token, m = min(PRIOR_DF, the pool's
+        degrees of freedom)), as the document level blends a cell's own variance with the pool's. A document of
+        a few units all without a theme's keywords shares none of it in each (the model's exact membership):
+        its own estimate is zero, which is no evidence that another cut of the year into paragraphs would find
+        none either; its blend keeps the pool's. Zero where no document has two units."""
+        if self._unit_variance is None:
+            _, tokens, within = self.document_shares()
+            n = np.diff(self.offsets).astype(np.float64)
+            several = n >= 2
+            own_df = np.maximum(n - 1, 0)
+            squares = within * tokens[:, None] ** 2  # sum over a document's units of (w_u (p_u - p_d))^2
+            # E[squares] = s2 T_d (n - 1) / n for unit shares of variance s2 / w_u around the document's share
+            exposure = (tokens * own_df / np.maximum(n, 1))[several].sum()
+            pooled = squares[several].sum(axis=0) / exposure if exposure > 0 else np.zeros(within.shape[1])
+            prior = min(PRIOR_DF, own_df.sum())
+            own = np.where(several[:, None], within * (n / np.maximum(n - 1, 1))[:, None], 0.0)
+            total_df = own_df + prior
+            with np.errstate(invalid="ignore", divide="ignore"):
+                blend = (own_df[:, None] * own + prior * pooled[None, :] / tokens[:, None]) / total_df[:, None]
+            self._unit_variance = np.where(total_df[:, None] > 0, blend, within)
+        return self._unit_variance
 
 
 def _moments(doc_share: np.ndarray, within: np.ndarray, docs: np.ndarray) -> np.ndarray:
@@ -162,7 +192,7 @@ def between_variance(documents: Documents, cells: Cells, leave_out=None, sums: t
     documents are ``leave_out`` (none left: zero variance of zero degrees of freedom, as that cell's own documents
     are all there is); else half the mean squared difference of consecutive documents (by date), less the unit
     noise. Returns the variances, which estimate was used, and its degrees of freedom."""
-    doc_share, _, within = documents.document_shares()
+    doc_share, within = documents.document_shares()[0], documents.unit_variance()
     per_cell, (squares, df, noise, count) = _cell_sums(doc_share, within, cells) if sums is None else sums
     if df >= 2:
         left = per_cell.get(tuple(sorted(np.asarray(leave_out).tolist()))) if leave_out is not None else None
@@ -194,7 +224,7 @@ def document_variance(documents: Documents, cells: Cells, pooled: Cells | None =
     moment estimate and the estimate pooled over the other cells of ``pooled`` (default ``cells``), so that the
     two are independent and their degrees of freedom add. Also per cell: its weight on its own documents, the
     degrees of freedom n - 1 + m of the blend, and how its pooled part was estimated."""
-    doc_share, _, within = documents.document_shares()
+    doc_share, within = documents.document_shares()[0], documents.unit_variance()
     sums = _cell_sums(doc_share, within, pooled or cells)
     blended = np.zeros((len(cells.documents), doc_share.shape[1]))
     weight, df = np.zeros(len(cells.documents)), np.zeros(len(cells.documents))
@@ -248,13 +278,16 @@ def replicate(
     cell_offsets = np.r_[0, np.cumsum([len(d) for d in cells.documents])].astype(np.int64)
     state = stream(random_state)
     _, tokens, within = documents.document_shares()
+    shrunk = documents.unit_variance()
     noise_var = np.zeros_like(variance)
     for c, docs in enumerate(cells.documents):
         if len(docs):
             share_of = tokens[docs] / tokens[docs].sum()
-            units = (share_of[:, None] ** 2 * within[docs]).sum(axis=0)  # U: the unit part of the cell's variance
+            units = (share_of[:, None] ** 2 * within[docs]).sum(axis=0)  # U: the unit part the resampling gives
+            # what a document's few units understate of it (Documents.unit_variance), drawn on top
+            short = np.maximum((share_of[:, None] ** 2 * shrunk[docs]).sum(axis=0) - units, 0.0)
             neff = 1 / (share_of**2).sum()
-            noise_var[c] = widen[c] ** 2 * variance[c] / neff + (widen[c] ** 2 - 1) * units
+            noise_var[c] = widen[c] ** 2 * (variance[c] / neff + short) + (widen[c] ** 2 - 1) * units
     values = _replicates(
         documents.offsets,
         documents.weights,
