@@ -44,6 +44,13 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
             if "r_split_low" in rows:  # what the split-half check asks: the low end of r's interval above 0
                 r, low = (rows[c].to_numpy(dtype=float) for c in ("r_split", "r_split_low"))
                 shown = np.isfinite(r) & np.isfinite(low)
+                # the level of those intervals, adjusted for the number of checks (analysis.diagnostics)
+                level = float(rows["split_level"].iloc[0]) if "split_level" in rows else 0.95
+                checks = int(rows["split_checks"].iloc[0]) if "split_checks" in rows else 1
+                if not np.isfinite(level):  # no split-half check was run
+                    level, checks = 0.95, 1
+                key = "r_split_adjusted" if checks > 1 else "r_split_low"
+                shown_level = f"{level:.1%}" if checks > 1 else f"{level:.0%}"
                 ax.errorbar(
                     r[shown],
                     (y - 0.27)[shown],
@@ -52,7 +59,7 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
                     ecolor="#222222",
                     elinewidth=0.8,
                     capsize=2.5,
-                    label=text["r_split_low"],
+                    label=text[key].format(level=shown_level, checks=checks),
                 )
         ax.axvline(VALIDATION_RULES["r_years"], color="#555555", linewidth=0.8, linestyle="--")
         ax.axvline(0, color="#555555", linewidth=0.8)
