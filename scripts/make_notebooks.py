@@ -397,7 +397,9 @@ notebook(
             "Point `TOOLKIT_MY_CORPUS` at a folder holding `texts/` (one text file per document) and "
             "`spreadsheet.csv`; without it, this notebook builds a small demonstration corpus in `runs/my-corpus` "
             "from the seed documents and four State Council reports, so that it runs anywhere. It never writes a "
-            "demonstration into your folder.",
+            "demonstration into your folder, and it changes nothing there: what it writes (the metadata table, the "
+            "config, your copy of the lexicon, the run, the coding sheets) goes into a folder of its own, "
+            "`toolkit-study/` beside `texts/`, which it makes (and refuses to use if something else made it).",
         ),
         (
             "parameters",
@@ -431,6 +433,14 @@ notebook(
             '        rows.append({"文件": name, "标题": f"{year}年国务院政府工作报告", "日期": f"{year}-03-05",\n'
             '                     "地区": "全国", "级别": "中央"})\n'
             '    pd.DataFrame(rows).to_csv(corpus / "spreadsheet.csv", index=False, encoding="utf-8-sig")\n'
+            "# everything this notebook writes, in a folder of its own; one it did not make is refused, not written into\n"
+            'study = corpus / "toolkit-study"\n'
+            'marker = study / ".made-by-notebook-06"\n'
+            "if study.exists() and not marker.is_file():\n"
+            '    raise FileExistsError(f"{study} was not made by this notebook: move it away, or copy texts/ and "\n'
+            '                          "spreadsheet.csv to a folder of their own")\n'
+            "study.mkdir(exist_ok=True)\n"
+            "marker.touch()\n"
             'sorted(p.name for p in (corpus / "texts").iterdir())',
         ),
         (
@@ -439,7 +449,9 @@ notebook(
             "The toolkit reads a CSV with a `file` column naming each text file; `title`, `date` (YYYY, YYYY-MM or "
             "YYYY-MM-DD), `place` and any column of your own (here `level`) come along into every table. Save the "
             "spreadsheet as CSV (Excel's \"CSV UTF-8\"; Excel's default on Chinese Windows, GB18030, is read too) "
-            "and rename its columns once (`toolkit.decode` reads it as the toolkit reads texts and tables):",
+            "and rename its columns once (`toolkit.decode` reads it as the toolkit reads texts and tables). The "
+            "table is written to `toolkit-study/metadata.csv` each time this cell runs: edit the spreadsheet, not "
+            "the table.",
         ),
         (
             "code",
@@ -447,7 +459,7 @@ notebook(
             'sheet = pd.read_csv(io.StringIO(toolkit.decode((corpus / "spreadsheet.csv").read_bytes()).text), dtype=str)\n'
             'metadata = sheet.rename(columns={"文件": "file", "标题": "title", "日期": "date", "地区": "place",\n'
             '                                 "级别": "level"})\n'
-            'metadata.to_csv(corpus / "metadata.csv", index=False)\nmetadata',
+            'metadata.to_csv(study / "metadata.csv", index=False)\nmetadata',
         ),
         (
             "md",
@@ -458,14 +470,16 @@ notebook(
         ),
         (
             "code",
-            'lexicon_file = corpus / "lexicon.toml"\n'
-            "if not lexicon_file.is_file():\n"
+            "# your copy of the lexicon: made once, then yours (this notebook never rewrites a copy it did not just make)\n"
+            'lexicon_file = study / "lexicon.toml"\n'
+            "made_lexicon = not lexicon_file.is_file()\n"
+            "if made_lexicon:\n"
             '    shutil.copy(toolkit.data_path("lexicon.toml"), lexicon_file)\n'
-            'config_file = corpus / "study.toml"\n'
+            'config_file = study / "study.toml"  # written each time from the settings above\n'
             "config_file.write_text(tomli_w.dumps({\n"
-            '    "corpus": {"name": "my-corpus", "texts": "texts", "metadata": "metadata.csv"},\n'
+            '    "corpus": {"name": corpus.name, "texts": "../texts", "metadata": "metadata.csv"},\n'
             '    "themes": {"lexicon": "lexicon.toml"},\n'
-            '    "trends": {"by": "level"},\n'
+            '    "trends": {"by": "level"} if "level" in metadata else {},  # groups: a column the spreadsheet has\n'
             '    "model": model_settings,\n'
             '    "figures": figure_settings,\n'
             '}), encoding="utf-8")\n'
@@ -480,10 +494,11 @@ notebook(
         ),
         (
             "md",
-            "A word that goes with the keywords of several themes (机制, 企业) speaks of every theme at once: leave "
-            "it out. Say the strongest candidate that goes with one theme only belongs to it: add it to that theme "
-            "in your copy of the lexicon (editing the file by hand keeps its comments; `tomli_w` rewrites it "
-            "without them):",
+            "A word that goes with the keywords of several themes speaks of every theme at once: leave it out. The "
+            "cell below keeps the candidates that go with one theme only; a general word (机制, 企业, 规划) can "
+            "still go with one theme in a small corpus, so read each one's example units before you add it to "
+            "your copy of the lexicon, by hand (which keeps the file's comments). In the demonstration the "
+            "strongest is added to the copy just made, to show the mechanics; on your corpus it is only named:",
         ),
         (
             "code",
@@ -491,17 +506,20 @@ notebook(
             'specific = candidates[candidates["word"].map(themes_of_word) == 1]\n'
             "if len(specific):\n"
             "    chosen = specific.iloc[0]\n"
-            '    lexicon = tomllib.loads(lexicon_file.read_text(encoding="utf-8"))\n'
-            '    if chosen["word"] not in lexicon[chosen["theme"]]["words"]:\n'
+            "    found = (f\"{chosen['word']} goes with {chosen['theme']} (lift {chosen['lift']:.1f}, units \"\n"
+            "             f\"{chosen['example_units']})\")\n"
+            "    if not mine and made_lexicon:  # the demonstration, on the copy made above\n"
+            '        lexicon = tomllib.loads(lexicon_file.read_text(encoding="utf-8"))\n'
             '        lexicon[chosen["theme"]]["words"].append(chosen["word"])\n'
             '        lexicon_file.write_text(tomli_w.dumps(lexicon), encoding="utf-8")\n'
-            "    print(f\"added {chosen['word']} to {chosen['theme']} (lift {chosen['lift']:.1f}, units \"\n"
-            "          f\"{chosen['example_units']})\")",
+            '        print("added:", found)\n'
+            "    else:\n"
+            '        print(f"{found}: read its units; if it belongs, add it to {lexicon_file} by hand")',
         ),
         ("md", "## 3. The run"),
         (
             "code",
-            'result = toolkit.run(config_file, corpus / "run")\n'
+            'result = toolkit.run(config_file, study / "run")\n'
             'result.documents[["doc_id", "title", "year", "level", "status", "n_units"]]',
         ),
         (
@@ -526,7 +544,7 @@ notebook(
         ),
         (
             "code",
-            'sheets = toolkit.export_coding_sheets(result.out_dir, corpus / "coding", n_units=30, n_topic_tasks=5)\n'
+            'sheets = toolkit.export_coding_sheets(result.out_dir, study / "coding", n_units=30, n_topic_tasks=5)\n'
             'sheet = pd.read_csv(sheets / "coding_sheet.csv", encoding="utf-8-sig", dtype=str).fillna("")\n'
             'key = pd.read_csv(sheets / "key_units.csv", encoding="utf-8-sig", dtype=str).fillna("")\n'
             'stand_in = key.set_index("item")["keyword_theme"].replace("", "other")\n'

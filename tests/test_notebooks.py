@@ -169,17 +169,55 @@ def test_the_own_corpus_notebook_runs_on_a_corpus_it_has_never_seen(tmp_path, mo
             {"文件": f"national_{year}.txt", "标题": f"{year}年政府工作报告", "日期": str(year), "地区": "全国", "级别": "中央"}
         )
     pd.DataFrame(rows).to_csv(corpus / "spreadsheet.csv", index=False, encoding="gb18030")
+    # the researcher's own files beside the texts, which the notebook overwrote (a curated metadata table lost its
+    # include column, a commented lexicon its comments, a config was replaced): left as they are
+    own = {
+        "metadata.csv": "file,title,date,include\nnational_2016.txt,报告,2016,no\n",
+        "lexicon.toml": "# 我的词表: 注释\n[ecology]\nlabel_zh = \"生态\"\nwords = [\"生态\"]\n",
+        "study.toml": "# my own config\n[corpus]\ntexts = \"texts\"\n",
+    }
+    for name, text in own.items():
+        (corpus / name).write_text(text, encoding="utf-8")
     monkeypatch.setenv("TOOLKIT_MY_CORPUS", str(corpus))
     settings = parameters(OWN_CORPUS)
     model = {**settings["model_settings"], "ensemble": 1, "keyatm": {"iterations": 40}}
     outputs = _execute(OWN_CORPUS, {"model_settings": model, "figure_settings": {"ldavis": False, "formats": []}})
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs)
-    documents = pd.read_csv(corpus / "run" / "documents.csv")
+    assert {name: (corpus / name).read_text(encoding="utf-8") for name in own} == own
+    study = corpus / "toolkit-study"
+    documents = pd.read_csv(study / "run" / "documents.csv")
     assert sorted(documents["level"]) == ["中央"] * 3 + ["地方"] * 3 and (documents["status"] == "used").all()
-    assert (corpus / "coding" / "scores.md").is_file() and (corpus / "run" / "themes.csv").is_file()
+    assert (study / "coding" / "scores.md").is_file() and (study / "run" / "themes.csv").is_file()
     printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert "agreement" in printed.lower()
+    # on a researcher's corpus no candidate keyword is added by itself: the copy of the shipped lexicon is the same
+    from toolkit.resources import data_path
+
+    assert (study / "lexicon.toml").read_bytes() == data_path("lexicon.toml").read_bytes()
+
+
+def test_the_own_corpus_notebook_refuses_a_study_folder_it_did_not_make(tmp_path, monkeypatch):
+    """A toolkit-study/ folder that the notebook did not make (no marker) is refused before anything is written."""
+    from nbclient.exceptions import CellExecutionError
+
+    corpus = tmp_path / "study"
+    (corpus / "texts").mkdir(parents=True)
+    (corpus / "texts" / "a.txt").write_text("推进科技创新。", encoding="utf-8")
+    (corpus / "spreadsheet.csv").write_text("文件,日期\na.txt,2020\n", encoding="utf-8")
+    (corpus / "toolkit-study").mkdir()
+    (corpus / "toolkit-study" / "metadata.csv").write_text("mine", encoding="utf-8")
+    monkeypatch.setenv("TOOLKIT_MY_CORPUS", str(corpus))
+    with pytest.raises(CellExecutionError, match="was not made by this notebook"):
+        _execute(OWN_CORPUS)
+    assert sorted(str(p.relative_to(corpus)) for p in corpus.rglob("*")) == [
+        "spreadsheet.csv",
+        "texts",
+        "texts/a.txt",
+        "toolkit-study",
+        "toolkit-study/metadata.csv",
+    ]
+    assert (corpus / "toolkit-study" / "metadata.csv").read_text(encoding="utf-8") == "mine"
 
 
 def test_the_own_corpus_notebook_never_writes_its_demonstration_into_a_researchers_folder(tmp_path, monkeypatch):
