@@ -173,8 +173,8 @@ def test_the_own_corpus_notebook_runs_on_a_corpus_it_has_never_seen(tmp_path, mo
     # include column, a commented lexicon its comments, a config was replaced): left as they are
     own = {
         "metadata.csv": "file,title,date,include\nnational_2016.txt,报告,2016,no\n",
-        "lexicon.toml": "# 我的词表: 注释\n[ecology]\nlabel_zh = \"生态\"\nwords = [\"生态\"]\n",
-        "study.toml": "# my own config\n[corpus]\ntexts = \"texts\"\n",
+        "lexicon.toml": '# 我的词表: 注释\n[ecology]\nlabel_zh = "生态"\nwords = ["生态"]\n',
+        "study.toml": '# my own config\n[corpus]\ntexts = "texts"\n',
     }
     for name, text in own.items():
         (corpus / name).write_text(text, encoding="utf-8")
