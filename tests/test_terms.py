@@ -201,7 +201,7 @@ def test_out_never_overwrites_a_file_the_toolkit_did_not_write(tmp_path):
     mine = tmp_path / "notes.csv"
     mine.write_text("my own notes\n", encoding="utf-8")
     refused = cli("kwic", "configs/seeds.toml", "创新", "--out", str(mine), cwd=ROOT)
-    assert refused.returncode == 2 and "not a table this command wrote" in refused.stderr
+    assert refused.returncode == 2 and "not a table this toolkit wrote there" in refused.stderr
     assert mine.read_text(encoding="utf-8") == "my own notes\n"
     out = tmp_path / "kwic.csv"
     assert cli("kwic", "configs/seeds.toml", "创新", "--out", str(out), cwd=ROOT).returncode == 0
@@ -209,6 +209,13 @@ def test_out_never_overwrites_a_file_the_toolkit_did_not_write(tmp_path):
     assert len(first) == 199 and (first["match"] == "创新").all()
     assert cli("kwic", "configs/seeds.toml", "数字经济", "--out", str(out), cwd=ROOT).returncode == 0  # its own output: replaced
     assert (pd.read_csv(out)["match"] == "数字经济").all()
+    # a table kept and annotated by hand, with the command's header still on it, was written over: now refused
+    lines = out.read_text(encoding="utf-8").splitlines()
+    kept = "\n".join(lines[:5]) + ",<- RELEVANT (coded by hand)\n"
+    out.write_text(kept, encoding="utf-8")
+    again = cli("kwic", "configs/seeds.toml", "数字经济", "--out", str(out), cwd=ROOT)
+    assert again.returncode == 2 and "unchanged since" in again.stderr
+    assert out.read_text(encoding="utf-8") == kept
 
 
 @pytest.mark.parametrize("command", ["terms", "kwic"])

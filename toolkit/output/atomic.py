@@ -263,11 +263,18 @@ def write_own_file(path: Path, text: str) -> None:
     check_own_file(path)
     try:
         write_text(path, text)
-        marker = _marker(path.parent) or {"format": _MARKER_FORMAT, "files": {}}
-        marker["files"][path.name] = _sha256(path)
-        write_text(path.parent / MARKER, json.dumps(marker, ensure_ascii=False, indent=1) + "\n")
+        list_own_file(path)
     except OSError as exc:
         raise ToolkitError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def list_own_file(path: Path) -> None:
+    """List the file the toolkit just wrote at ``path`` with its SHA-256 in its folder's marker, so that a later
+    :func:`check_own_file` lets the toolkit replace it while nobody has changed it. A marker of files alone (no
+    folders) does not make the folder the toolkit's: an output is never written over it (:func:`_written_by_toolkit`)."""
+    marker = _marker(path.parent) or {"format": _MARKER_FORMAT, "files": {}}
+    marker["files"][path.name] = _sha256(path)
+    write_text(path.parent / MARKER, json.dumps(marker, ensure_ascii=False, indent=1) + "\n")
 
 
 def _is_within(path: Path, folder: Path) -> bool:

@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 from ..errors import ToolkitError
-from .atomic import check_outside_inputs, check_reserved, file_kind, open_for_writing
+from .atomic import check_outside_inputs, check_own_file, check_reserved, file_kind, list_own_file, open_for_writing
 
 CSV_ROWS = 10_000  # rows of a table turned into text at a time
 
@@ -68,8 +68,9 @@ def write_csv(path: str | os.PathLike, frame, *, bom: bool = False) -> None:
 def write_csv_file(path: str | os.PathLike, frame, *, flag: str = "--out", inputs: dict[str, Path] | None = None) -> None:
     """A table a command writes where its user says (``--out FILE``): written whole or not at all, never over a
     file the toolkit did not write and never among the command's ``inputs`` (see
-    :func:`~toolkit.output.atomic.check_outside_inputs`). An existing file is replaced only when it is a table
-    with the same header (an earlier output of the same command)."""
+    :func:`~toolkit.output.atomic.check_outside_inputs`). An existing file is replaced only when the toolkit wrote
+    it there and nobody has changed it since (listed with its SHA-256 in the folder's marker): a table kept and
+    annotated by hand is not written over, whatever its header."""
     path = Path(path)
     check_reserved(path, flag)
     check_outside_inputs(path, inputs, flag=flag, example="a file in another folder")
@@ -82,20 +83,17 @@ def write_csv_file(path: str | os.PathLike, frame, *, flag: str = "--out", input
                 f"{flag} {path} is {file_kind(mode)}, not a table this command wrote; choose another "
                 "name (the toolkit writes only regular files)"
             )
-        header = ",".join(str(c) for c in frame.columns)
         try:
-            with open(path, encoding="utf-8-sig") as handle:
-                first = handle.readline().rstrip("\n")
-        except (OSError, UnicodeDecodeError):
-            first = None
-        if path.is_symlink() or first != header:
+            check_own_file(path)
+        except ToolkitError:
             raise ToolkitError(
-                f"{flag} {path} exists and is not a table this command wrote; choose another name "
-                "or move it away (the toolkit does not overwrite files it did not write)"
-            )
+                f"{flag} {path} exists and is not a table this toolkit wrote there, unchanged since; choose another "
+                "name or move it away (the toolkit does not overwrite files it did not write, or edited ones)"
+            ) from None
     if not path.parent.is_dir():
         raise ToolkitError(f"{flag} {path}: folder {path.parent} does not exist")
     try:
         write_csv(path, frame)
+        list_own_file(path)
     except OSError as exc:
         raise ToolkitError(f"cannot write {path}: {exc.strerror}") from None
