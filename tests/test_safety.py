@@ -591,3 +591,35 @@ def test_a_fifo_among_git_files_is_never_opened_for_reading(tmp_path):
     child = f"from toolkit.output.manifest import git_revision; print(git_revision({str(project)!r}))"
     result = python_process(child)  # a test still waiting on the FIFO after 60 s fails
     assert result.stdout == "{}\n", result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+@pytest.mark.parametrize(
+    "setting, message",
+    [
+        ('themes.lexicon="{fifo}"', "cannot read lexicon {fifo}: it is a FIFO (named pipe), not a regular file"),
+        ('normalize.extra_boilerplate=["{fifo}"]', "cannot read boilerplate patterns {fifo}: it is a FIFO (named pipe)"),
+        ('segment.extra_stopwords=["{fifo}"]', "cannot read stopword file {fifo}: it is a FIFO (named pipe)"),
+        ('segment.extra_dictionaries=["{fifo}"]', "dictionary {fifo} is a FIFO (named pipe), not a regular file"),
+        ('themes.lexicon="/dev/zero"', "cannot read lexicon /dev/zero: it is a character device, not a regular file"),
+    ],
+)
+def test_a_pipe_or_a_device_named_in_a_config_is_refused_not_waited_on(tmp_path, setting, message):
+    """A lexicon, pattern, stopword or dictionary file that is a FIFO made the run wait for a writer for ever, and
+    /dev/zero as the lexicon grew past 24 GB: each is refused in one line, before anything is read."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    done = toolkit_process(
+        "-q", "run", ROOT / "configs" / "seeds.toml", "--out", tmp_path / "out", "--set", setting.format(fifo=fifo), timeout=120
+    )
+    assert done.returncode == 2 and done.stderr.startswith("toolkit: error: " + message.format(fifo=fifo)), done.stderr
+    assert done.stderr.count("\n") == 1 and not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+def test_a_config_that_is_a_pipe_is_refused_not_waited_on(tmp_path):
+    fifo = tmp_path / "study.toml"
+    os.mkfifo(fifo)
+    done = toolkit_process("-q", "run", fifo, "--out", tmp_path / "out", timeout=60)
+    message = f"toolkit: error: cannot read {fifo}: it is a FIFO (named pipe), not a regular file\n"
+    assert (done.returncode, done.stderr) == (2, message)

@@ -160,10 +160,12 @@ class Config:
             path = Path(path)
             if path.is_dir():
                 raise ToolkitError(f"{path} is a folder; pass the path of a .toml config file such as configs/seeds.toml")
-            if not path.is_file():
+            if not path.exists():
                 raise ToolkitError(f"config file not found: {path}; pass the path of a .toml file such as configs/seeds.toml")
             try:
-                data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+                from .resources import read_text_file
+
+                data = tomllib.loads(read_text_file(path))
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
                 raise ToolkitError(f"{path} is not valid TOML: {exc}") from None
             except OSError as exc:

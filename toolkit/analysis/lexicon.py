@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ToolkitError
-from ..resources import data_path
+from ..resources import data_path, read_text_file
 from ..text.patterns import UserPattern
 
 OTHER = "other"
@@ -59,7 +59,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each
     if path.is_dir():
         raise ToolkitError(f"lexicon {path} is a folder; set themes.lexicon to a .toml file or '' for the shipped one")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        data = tomllib.loads(read_text_file(path))
     except FileNotFoundError:
         raise ToolkitError(f"lexicon file not found: {path}; fix themes.lexicon or set it to '' for the shipped one") from None
     except UnicodeDecodeError:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..options import Option
-from ..resources import data_path
+from ..resources import data_path, read_text_file
 from .patterns import PatternSet, UserPattern
 
 OPTIONS = {
@@ -204,7 +204,7 @@ def load_boilerplate_patterns(extra_files: list[Path] | tuple[Path, ...] = ()) -
     patterns = []
     for path in [data_path("boilerplate_lines.txt"), *extra_files]:
         try:
-            lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+            lines = read_text_file(path).splitlines()
         except UnicodeDecodeError:
             raise ToolkitError(f"boilerplate patterns {path} are not UTF-8 text; save the file as UTF-8") from None
         except OSError as exc:

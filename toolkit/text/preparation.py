@@ -66,8 +66,13 @@ def make_segmenter(config: Config, lexicon: Lexicon) -> Segmenter:
     for path in config.paths("segment", "extra_stopwords"):
         stopwords |= set(_read_words(path, "stopword file", "segment.extra_stopwords"))
     for path in config.paths("segment", "extra_dictionaries"):
-        if not path.is_file():
+        if not path.exists():
             raise ToolkitError(f"dictionary file not found: {path}; fix segment.extra_dictionaries")
+        if not path.is_file():
+            from ..output.atomic import file_kind
+
+            kind = file_kind(path.stat().st_mode)
+            raise ToolkitError(f"dictionary {path} is {kind}, not a regular file; fix segment.extra_dictionaries")
     return Segmenter(
         backend=s["backend"],
         pos=tuple(s["pos"]),
@@ -82,7 +87,7 @@ def make_segmenter(config: Config, lexicon: Lexicon) -> Segmenter:
 
 
 def _read_words(path: Path, what: str, key: str) -> list[str]:
-    if not path.is_file():
+    if not path.exists():
         raise ToolkitError(f"{what} not found: {path}; fix {key}")
     try:
         return read_word_file(path)

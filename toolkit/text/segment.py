@@ -13,7 +13,7 @@ import numpy as np
 
 from ..errors import ToolkitError
 from ..options import NON_NEGATIVE, POSITIVE, Option, choice
-from ..resources import data_path, read_word_file
+from ..resources import data_path, read_text_file, read_word_file
 from .normalize import HAN
 
 OPTIONS = {
@@ -74,7 +74,7 @@ def read_dictionary(path: str | Path) -> list[tuple[str, int | None, str | None]
     """Entries of a jieba-style user dictionary (``word [freq] [tag]`` per line; '#' starts a comment)."""
     entries = []
     try:
-        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+        lines = read_text_file(path).splitlines()
     except UnicodeDecodeError:
         raise ToolkitError(f"dictionary {path} is not UTF-8 text; save it as UTF-8") from None
     except OSError as exc:
