@@ -1,8 +1,12 @@
-"""Files that ship inside the package (toolkit/data), read on demand, never at import."""
+"""Files that ship inside the package (toolkit/data), read on demand, never at import; and the reading of the files
+a config names, as regular files only."""
 
 from __future__ import annotations
 
+import errno
 import functools
+import os
+import stat
 from importlib.resources import files
 from pathlib import Path
 
@@ -12,12 +16,39 @@ def data_path(name: str) -> Path:
     return Path(str(files("toolkit") / "data" / name))
 
 
+def file_kind(mode: int) -> str:
+    """What a file of ``mode`` that is not a regular file is, for messages ("a FIFO (named pipe)" ...)."""
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISLNK, "a symbolic link"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def read_regular(path: str | os.PathLike) -> bytes:
+    """The bytes of the regular file ``path``; opened without waiting and checked before reading, so a FIFO (or
+    a device) never blocks: OSError ``EINVAL`` naming what it is instead (``FileNotFoundError`` and the like as
+    open raises them)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, f"it is {file_kind(mode)}, not a regular file", str(path))
+        return handle.read()
+
+
 def read_text_file(path: str | Path) -> str:
     """The text of a file a config names (a lexicon, a word or pattern list, a dictionary, the config itself):
     UTF-8, a byte-order mark dropped, read only when it is a regular file, so that a FIFO or a device named there
     is refused (OSError naming what it is) instead of waited on for ever or read without end."""
-    from .output.atomic import read_regular
-
     return read_regular(path).decode("utf-8-sig")
 
 

@@ -26,6 +26,7 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from ..errors import ToolkitError
+from ..resources import file_kind, read_regular  # noqa: F401 (read_regular: where the rest of the toolkit finds it)
 
 MARKER = ".toolkit-output.json"
 _MARKER_FORMAT = "toolkit output v3"  # files (name -> SHA-256) and folders the toolkit wrote
@@ -97,35 +98,6 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> None:
 def write_text(path: str | os.PathLike, text: str) -> None:
     """Write UTF-8 text atomically (newlines written as given)."""
     write_bytes(path, text.encode("utf-8"))
-
-
-def file_kind(mode: int) -> str:
-    """What a file of ``mode`` that is not a regular file is, for messages ("a FIFO (named pipe)" ...)."""
-    for test, name in (
-        (stat.S_ISFIFO, "a FIFO (named pipe)"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISDIR, "a folder"),
-        (stat.S_ISLNK, "a symbolic link"),
-    ):
-        if test(mode):
-            return name
-    return "not a regular file"
-
-
-def read_regular(path: str | os.PathLike) -> bytes:
-    """The bytes of the regular file ``path``; opened without waiting and checked before reading, so a FIFO (or
-    a device) never blocks: OSError ``EINVAL`` naming what it is instead (``FileNotFoundError`` and the like as
-    open raises them)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
-        if not stat.S_ISREG(mode):
-            raise OSError(errno.EINVAL, f"it is {file_kind(mode)}, not a regular file", str(path))
-        return handle.read()
 
 
 # ----- output folders ---------------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ def make_segmenter(config: Config, lexicon: Lexicon) -> Segmenter:
         if not path.exists():
             raise ToolkitError(f"dictionary file not found: {path}; fix segment.extra_dictionaries")
         if not path.is_file():
-            from ..output.atomic import file_kind
+            from ..resources import file_kind
 
             kind = file_kind(path.stat().st_mode)
             raise ToolkitError(f"dictionary {path} is {kind}, not a regular file; fix segment.extra_dictionaries")
