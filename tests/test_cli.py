@@ -246,3 +246,21 @@ def test_an_error_quoting_a_file_name_with_a_line_break_is_still_one_line(tmp_pa
     result = cli("-q", "run", config, "--out", tmp_path / "out")
     assert result.returncode == 2 and result.stderr.startswith("toolkit: error: no usable text"), result.stderr
     assert result.stderr.count("\n") == 1 and "new\\ntexts" in result.stderr, result.stderr
+
+
+def test_paths_the_system_cannot_follow_are_one_line_errors(tmp_path):
+    """A name longer than the file system allows and a loop of symbolic links were tracebacks (OSError 36,
+    RuntimeError "Symlink loop") from run, kwic and validate."""
+    long = "长" * 100  # 300 bytes in UTF-8: past the 255 of a name
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    seeds = ROOT / "configs" / "seeds.toml"
+    for args, said in [
+        (["run", tmp_path / f"{long}.toml"], "File name too long"),
+        (["kwic", seeds, "创新", "--out", tmp_path / f"{long}.csv"], "File name too long"),
+        (["validate", "export", tmp_path / "a"], "a loop of symbolic links"),
+        (["run", seeds, "--set", f'corpus.metadata="{tmp_path / "a"}"', "--out", tmp_path / "out"], "symbolic links"),
+    ]:
+        result = cli("-q", *args)
+        assert result.returncode == 2 and result.stderr.startswith("toolkit: error: "), (args, result.stderr)
+        assert said in result.stderr and result.stderr.count("\n") == 1, (args, result.stderr)

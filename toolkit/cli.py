@@ -6,6 +6,7 @@ Every user error is one line on stderr and exit code 2; no traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import signal
 import sys
@@ -252,6 +253,9 @@ def _interrupt_in(exc: BaseException) -> KeyboardInterrupt | None:
     return None
 
 
+_PATH_ERRNOS = {errno.ENAMETOOLONG, errno.ELOOP}
+
+
 def main(argv: list[str] | None = None) -> int:
     """The ``toolkit`` command line. ``argv`` None: this process's own arguments, and the process ends when this
     returns; after an interrupt, SIGINT and SIGTERM then stay ignored while it ends (its worker pools shut down
@@ -286,6 +290,17 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        if exc.errno not in _PATH_ERRNOS:
+            raise
+        # a path the user gave that the system cannot follow (a name too long, a loop of symbolic links)
+        print(f"toolkit: error: {exc.filename}: {exc.strerror}".translate(ONE_LINE), file=sys.stderr)
+        return EXIT_USAGE
+    except RuntimeError as exc:
+        if not str(exc).startswith("Symlink loop"):  # pathlib's resolve() meeting a loop of symbolic links
+            raise
+        print(f"toolkit: error: {exc}: a loop of symbolic links".translate(ONE_LINE), file=sys.stderr)
+        return EXIT_USAGE
     except BaseException as exc:
         interrupt = _interrupt_in(exc)
         if interrupt is None:
