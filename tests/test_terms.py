@@ -407,3 +407,25 @@ def test_kwic_out_that_is_a_fifo_is_named_never_opened(tmp_path):
         f"toolkit: error: --out {fifo} is a FIFO (named pipe), not a table this command wrote; "
         "choose another name (the toolkit writes only regular files)\n"
     )
+
+
+def test_the_table_on_stdout_is_as_safe_to_open_as_the_file(tmp_path):
+    """`terms` prints CSV that users redirect to a file and open in a spreadsheet: a metadata value that a
+    spreadsheet would run as a formula was printed as is (``--out`` neutralised it)."""
+    import io
+    import shutil
+
+    from .conftest import SEEDS
+
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    shutil.copy(SEEDS / "002_2c7342bd1836c4df.txt", texts / "a.txt")
+    formula = "=cmd|' /C calc'!A0"
+    (tmp_path / "metadata.csv").write_text(f'file,date,place\na.txt,2022,"{formula}"\n', encoding="utf-8")
+    config = write_config(tmp_path / "c.toml", texts, tmp_path / "metadata.csv")
+    printed = cli("-q", "terms", config, "创新", "--by", "place")
+    assert printed.returncode == 0, printed.stderr
+    rows = pd.read_csv(io.StringIO(printed.stdout), dtype=str)
+    assert rows["place"].tolist() == ["'" + formula]
+    assert cli("-q", "terms", config, "创新", "--by", "place", "--out", tmp_path / "t.csv").returncode == 0
+    assert (tmp_path / "t.csv").read_text(encoding="utf-8") == printed.stdout

@@ -423,13 +423,17 @@ def _inputs_beside(args):
 
 
 def _write_table(table, out: str | None, inputs=None) -> None:
-    """A table as CSV: to ``out`` (written whole or not at all, never among ``inputs``) or to stdout."""
+    """A table as CSV: to ``out`` (written whole or not at all, never among ``inputs``) or to stdout, as the
+    toolkit writes every CSV (a cell a spreadsheet would run as a formula neutralised: stdout is redirected to a
+    file and opened too)."""
     if out:
         from .output.csv_files import write_csv_file
 
         write_csv_file(Path(out), table, inputs=inputs)
     else:
-        table.to_csv(sys.stdout, index=False)
+        from .output.csv_files import write_csv_to
+
+        write_csv_to(sys.stdout, table)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,15 @@ def write_csv(path: str | os.PathLike, frame, *, bom: bool = False) -> None:
     so no copy of the whole table is built in memory. Text cells that a spreadsheet would read as a formula are
     neutralised (:func:`spreadsheet_safe`); numbers are written as numbers. ``bom`` starts the file with a
     byte-order mark, which Excel needs to read UTF-8 Chinese correctly."""
+    with open_for_writing(path, "w") as handle:
+        if bom:
+            handle.write("\ufeff")
+        write_csv_to(handle, frame)
+
+
+def write_csv_to(handle, frame) -> None:
+    """A DataFrame as CSV text on the open text stream ``handle`` (a file, or stdout for a command's table), as
+    :func:`write_csv` writes it: formula cells neutralised, floats to 6 decimals, a block of rows at a time."""
     import numpy as np
 
     from .fixedpoint import fixed_point
@@ -53,16 +62,13 @@ def write_csv(path: str | os.PathLike, frame, *, bom: bool = False) -> None:
             frame[column] = frame[column].where(~mask, "'" + frame[column].astype(str))
     # floats are turned into text a block of rows at a time, as pandas writes (but not one value at a time)
     floats = [i for i, dtype in enumerate(frame.dtypes) if isinstance(dtype, np.dtype) and dtype.kind == "f"]
-    with open_for_writing(path, "w") as handle:
-        if bom:
-            handle.write("\ufeff")
-        for start in range(0, max(len(frame), 1), CSV_ROWS):
-            rows = frame.iloc[start : start + CSV_ROWS]
-            if floats:
-                rows = rows.copy(deep=False)
-                for i in floats:
-                    rows.isetitem(i, fixed_point(rows.iloc[:, i].to_numpy(), 6))
-            rows.to_csv(handle, index=False, header=start == 0, float_format="%.6f", lineterminator="\n")
+    for start in range(0, max(len(frame), 1), CSV_ROWS):
+        rows = frame.iloc[start : start + CSV_ROWS]
+        if floats:
+            rows = rows.copy(deep=False)
+            for i in floats:
+                rows.isetitem(i, fixed_point(rows.iloc[:, i].to_numpy(), 6))
+        rows.to_csv(handle, index=False, header=start == 0, float_format="%.6f", lineterminator="\n")
 
 
 def write_csv_file(path: str | os.PathLike, frame, *, flag: str = "--out", inputs: dict[str, Path] | None = None) -> None:
