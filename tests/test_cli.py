@@ -264,3 +264,21 @@ def test_paths_the_system_cannot_follow_are_one_line_errors(tmp_path):
         result = cli("-q", *args)
         assert result.returncode == 2 and result.stderr.startswith("toolkit: error: "), (args, result.stderr)
         assert said in result.stderr and result.stderr.count("\n") == 1, (args, result.stderr)
+
+
+def test_escape_sequences_from_the_data_never_reach_the_terminal(tmp_path):
+    """A metadata title or a file name holding a terminal escape sequence (retitle the window, clear the screen: a
+    clear could wipe the very warning that lists skipped inputs) was printed as is by kwic and in the warnings."""
+    import shutil
+
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    shutil.copy(SEEDS / "002_2c7342bd1836c4df.txt", texts / "a.txt")
+    (texts / "b\x1b[2J.txt").write_text("没有日期的文件。", encoding="utf-8")  # unlisted, undated: skipped and named
+    title = "武汉市人民政府工作报告" * 30 + "\x1b]0;PWNED\x07"  # a few control characters among many: read
+    (tmp_path / "metadata.csv").write_text(f"file,date,title\na.txt,2022,{title}\n", encoding="utf-8")
+    config = write_config(tmp_path / "c.toml", texts, tmp_path / "metadata.csv")
+    shown = cli("kwic", config, "创新", "--limit", "3")
+    assert shown.returncode == 0, shown.stderr
+    assert "报告\\x1b]0;PWNED\\x07" in shown.stdout and "\x1b" not in shown.stdout + shown.stderr
+    assert "b\\x1b[2J.txt" in shown.stderr

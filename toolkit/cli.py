@@ -17,7 +17,11 @@ from .errors import INTERRUPTED, Terminated, ToolkitError
 from .options import MAX_SEED
 
 EXIT_USAGE = 2
-ONE_LINE = str.maketrans({"\n": "\\n", "\r": "\\r"})  # line breaks in a message (a file name may hold one), escaped
+# Control characters that a terminal would act on (a title or a file name may hold an escape sequence that clears
+# the screen or retitles the window), shown escaped on stderr and in kwic's lines, never sent; a tab and a line
+# break stay, but not in a one-line error (ONE_LINE: a file name may hold a line break).
+SHOWN = str.maketrans({c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)] if c not in (0x09, 0x0A)})
+ONE_LINE = str.maketrans({**SHOWN, ord("\n"): "\\n", ord("\r"): "\\r"})
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a process ended by Ctrl-C
 EXIT_TERMINATED = 143  # 128 + SIGTERM
 MAX_CODED_UNITS = 10_000  # a person codes a few hundred; more is a typo
@@ -388,7 +392,7 @@ def _dispatch(args) -> int:
         else:
             shown = table.head(args.limit) if args.limit > 0 else table
             width = args.context or int(table["left"].str.len().max()) if len(table) else 0
-            sys.stdout.write(format_kwic(shown, width))
+            sys.stdout.write(format_kwic(shown, width).translate(SHOWN))
         print(f"{len(table)} lines" + (f" ({args.limit} shown)" if 0 < args.limit < len(table) else ""), file=sys.stderr)
         return 0
     config = _config(args)
@@ -405,7 +409,7 @@ class LogFormat(logging.Formatter):
     by each message)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        message = super().format(record)
+        message = super().format(record).translate(SHOWN)
         return f"warning: {message}" if record.levelno == logging.WARNING else message
 
 
