@@ -149,3 +149,13 @@ def test_input_paths_name_every_file_the_config_uses(tmp_path):
     assert named["the config"] == (ROOT / "configs" / "gwr_national.toml").resolve()
     assert named["corpus.texts"] == (ROOT / "corpus" / ".." / "corpora" / "gwr_national" / "texts").resolve()
     assert named["corpus.metadata"].name == "metadata.csv"
+
+
+def test_a_resolution_that_would_draw_a_canvas_of_gigabytes_is_refused():
+    """figures.dpi=100000 ended in a worker's MemoryError traceback and 5000 took 15.6 GB: at most 1200."""
+    from toolkit.config import Config
+    from toolkit.errors import ToolkitError
+
+    assert Config.from_dict({"figures": {"dpi": 600}})["figures"]["dpi"] == 600
+    with pytest.raises(ToolkitError, match=r"figures.dpi must be a number in \[1, 1200\], not 5000"):
+        Config.from_dict({"figures": {"dpi": 5000}})

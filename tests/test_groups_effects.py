@@ -376,6 +376,7 @@ def test_the_effects_stage_reads_its_formula_as_a_formula_only(tmp_path, monkeyp
         ("np.log(year) * level - 1", ["year", "level"]),
         ("(year + place)**2 + cr(year, df=4)", ["year", "place"]),
         ("0 + year:省份 + poly(year, degree=2)", ["year", "省份"]),
+        ("bs(year, knots=[2010, 2015], degree=3)", ["year"]),  # knots are places, not counts: years pass
     ],
 )
 def test_formulas_of_the_grammar_give_their_columns(formula, names):
@@ -397,6 +398,10 @@ def test_formulas_of_the_grammar_give_their_columns(formula, names):
         ("year + bs(year", "'bs(year' opens a parenthesis that is never closed"),
         # arithmetic inside a call is named as such, with what to write instead
         ("log(year + 1)", "a function's arguments are columns, not arithmetic (year + 1); use np.log1p(x) for log(x + 1)"),
+        # sizes without end: bs(year, df=10000000) grew past 5 GB before it was stopped
+        ("year + bs(year, df=10000000)", "asks for 10,000,000 degrees of freedom, above the limit of 50"),
+        ("poly(year, 60)", "asks for 60 degrees of freedom"),
+        ("bs(year, knots=[" + ", ".join(map(str, range(2000, 2060))) + "])", "a list of 60 numbers, above the limit of 50"),
     ],
 )
 def test_formulas_outside_the_grammar_are_refused_naming_the_term(formula, term):

@@ -32,6 +32,9 @@ _GRAMMAR = (
 
 MAX_LENGTH = 2_000  # characters of a formula: a model of a few dozen terms fits in a few hundred
 MAX_DEPTH = 20  # parentheses inside one another
+# a spline's or polynomial's degrees of freedom (df=, degree=, a number given to it) and the length of a list given
+# to it: bs(year, df=10000000) made a design matrix past 5 GB; a model of a few hundred documents takes a few
+MAX_ARGUMENT = 50
 
 
 def check_formula(formula: str, what: str = "effects.formula") -> list[str]:
@@ -145,13 +148,17 @@ def _expression(node: ast.AST, term: str, what: str) -> list[str]:
             )
         names = []
         for argument in node.args:
-            names += [] if _is_constant(argument) else _expression(argument, term, what)
+            if _is_constant(argument):
+                _check_size(argument, term, what)
+            else:
+                names += _expression(argument, term, what)
         for keyword in node.keywords:
             if keyword.arg is None or "__" in keyword.arg or not _is_constant(keyword.value):
                 raise ToolkitError(
                     f"{what}: {term!r} is not allowed: a keyword argument's value must be a "
                     f"number or a list of numbers; {_GRAMMAR}"
                 )
+            _check_size(keyword.value, term, what, counts=keyword.arg in ("df", "degree"))
         return names
     if isinstance(node, (ast.BinOp, ast.UnaryOp)):  # only inside a call: the scanner splits a term at its operators
         raise ToolkitError(
@@ -159,6 +166,21 @@ def _expression(node: ast.AST, term: str, what: str) -> list[str]:
             f"({ast.unparse(node)}); use np.log1p(x) for log(x + 1), center(x) or scale(x) to shift or scale a column"
         )
     raise ToolkitError(f"{what}: {term!r} is not allowed: {_GRAMMAR}")
+
+
+def _check_size(node: ast.AST, term: str, what: str, *, counts: bool = True) -> None:
+    """Refuse a constant argument that would make a design matrix without end: a list longer than MAX_ARGUMENT, or,
+    where ``counts`` (a positional number, df=, degree=: degrees of freedom, not a knot's place), a number above it."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        if len(node.elts) > MAX_ARGUMENT:
+            raise ToolkitError(f"{what}: {term!r} gives a list of {len(node.elts)} numbers, above the limit of {MAX_ARGUMENT}")
+        return
+    value = node.value if isinstance(node, ast.Constant) else None
+    if counts and isinstance(value, (int, float)) and not isinstance(value, bool) and value > MAX_ARGUMENT:
+        raise ToolkitError(
+            f"{what}: {term!r} asks for {value:,} degrees of freedom, above the limit of {MAX_ARGUMENT}; a model of "
+            "documents takes a few"
+        )
 
 
 def _is_constant(node: ast.AST) -> bool:
