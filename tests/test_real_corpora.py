@@ -269,3 +269,28 @@ def test_random_corpus_folders_never_crash_and_lose_nothing(tmp_path_factory, mo
         assert snapshot(folder) == before
 
     check()
+
+
+def test_a_corpus_without_a_keyword_of_the_lexicon_says_so_not_that_the_model_is_exploratory(tmp_path):
+    """Texts that hold no keyword of any theme (a diary of walks and meals): the keyword model seeds no topic. Every
+    theme's reason was "exploratory model: labels read off top words", every topic "labelled by top words", and the
+    methods paragraph read "one per of them seeded"."""
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    diary = [
+        "今天早上天气晴朗，我们沿着湖边散步，看见许多老人在树下下棋。中午在小饭馆吃了一碗热干面，味道很好。",
+        "下午下起了小雨，我在家里读小说，喝了两杯茶。晚上和朋友一起去看电影，回家的路上买了水果。",
+        "周末带孩子去公园放风筝，草地上有很多小狗在跑。傍晚回到家里，一家人包饺子，聊了很久。",
+    ]
+    rows = ["file,date"]
+    for year, text in zip((2019, 2020, 2021), diary):
+        (texts / f"d{year}.txt").write_text("\n".join([text] * 4), encoding="utf-8")
+        rows.append(f"d{year}.txt,{year}")
+    (tmp_path / "metadata.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    config = write_config(tmp_path / "c.toml", texts, tmp_path / "metadata.csv", model={"n_topics": 3}, vocab={"min_df": 1})
+    result = toolkit.run(Config.load(config, NO_FIGURES), tmp_path / "out")
+    themes = result.themes[result.themes["theme"] != "other"]
+    assert themes["why"].str.startswith("no keyword of the theme is in the vocabulary").all(), themes["why"].iloc[0]
+    assert (result.topics["labelled_by"] == "free").all() and (result.topics["theme"] == "other").all()
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "none of them seeded, as no keyword of the lexicon is in the vocabulary" in report

@@ -131,7 +131,9 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
     import pandas as pd
 
     anchors = np.asarray(anchors)
-    anchored_model = bool((anchors >= 0).any())
+    # a keyword model, or any model of a corpus without a keyword in its vocabulary: then no theme is measured,
+    # which is the reason to give, not that the model is exploratory
+    anchored_model = bool((anchors >= 0).any()) or not any(len(ids) for ids in keywords)
     best_topic = components.argmax(axis=0) if components.size else np.zeros(0, dtype=int)
     tokens = units["n_tokens"].to_numpy(dtype=float)
     doc_tokens = pd.Series(tokens).groupby(units["doc_id"].to_numpy()).sum()

@@ -66,7 +66,8 @@ def label_topics(
             f"(0 to {len(lexicon.names) - 1}) or -1 for a free topic, not {anchors.tolist()}: a model fitted with "
             "another lexicon?"
         )
-    anchored_model = bool((anchors >= 0).any())
+    # without a word of the lexicon in the vocabulary no topic can be a theme, by keywords or by top words: free
+    anchored_model = bool((anchors >= 0).any()) or not (column >= 0).any()
     rows = []
     for k, weights in enumerate(components):
         top = np.argsort(-weights, kind="stable")[:top_n]

@@ -137,9 +137,17 @@ def methods_paragraph(
     model = {
         "keyatm": (
             f"a keyword-assisted topic model in the manner of keyATM (Eshima, Imai and Sasaki 2024) with "
-            f"{m['n_topics']} topics, {n_themes or 'one per'} of them seeded with the keywords of a theme "
-            "of the lexicon (a topic's keywords are exclusive to it) and the rest free, fitted by collapsed "
-            "Gibbs sampling"
+            f"{m['n_topics']} topics, "
+            + (
+                f"{n_themes} of them seeded with the keywords of a theme of the lexicon (a topic's keywords are "
+                "exclusive to it) and the rest free"
+                if n_themes
+                else "none of them seeded, as no keyword of the lexicon is in the vocabulary"
+                if n_themes == 0
+                else "one seeded with the keywords of each theme of the lexicon (a topic's keywords are exclusive "
+                "to it) and the rest free"
+            )
+            + ", fitted by collapsed Gibbs sampling"
         ),
         "lda": f"latent Dirichlet allocation (gensim) with {m['n_topics']} topics",
         "nmf": f"non-negative matrix factorisation (scikit-learn) with {m['n_topics']} topics",
