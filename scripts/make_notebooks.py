@@ -520,7 +520,7 @@ notebook(
         (
             "code",
             'result = toolkit.run(config_file, study / "run")\n'
-            'result.documents[["doc_id", "title", "year", "level", "status", "n_units"]]',
+            'result.documents[[c for c in ["doc_id", "title", "year", "level", "status", "n_units"] if c in result.documents]]',
         ),
         (
             "md",
@@ -539,18 +539,25 @@ notebook(
         (
             "md",
             "## 5. Hand coding\n\nExport a stratified sample for coders (they see only the text), then score their "
-            "sheet against the model and a keyword scorer. Here the sheet is filled in by a stand-in, the keyword "
-            "scorer's own answer, only to show the mechanics: your coders fill `theme` by hand.",
+            "sheet against the model and a keyword scorer. On your corpus the sample is exported once, to "
+            "`toolkit-study/coding/`: your coders fill its `theme` column by hand, and running this cell again scores "
+            "it. In the demonstration a stand-in, the keyword scorer's own answer, fills the sheet, only to show the "
+            "mechanics.",
         ),
         (
             "code",
-            'sheets = toolkit.export_coding_sheets(result.out_dir, study / "coding", n_units=30, n_topic_tasks=5)\n'
+            'sheets = study / "coding"\n'
+            'if not (sheets / "coding_sheet.csv").is_file():  # exported once: a sheet being coded is never replaced\n'
+            "    toolkit.export_coding_sheets(result.out_dir, sheets, n_units=30, n_topic_tasks=5)\n"
             'sheet = pd.read_csv(sheets / "coding_sheet.csv", encoding="utf-8-sig", dtype=str).fillna("")\n'
-            'key = pd.read_csv(sheets / "key_units.csv", encoding="utf-8-sig", dtype=str).fillna("")\n'
-            'stand_in = key.set_index("item")["keyword_theme"].replace("", "other")\n'
-            'sheet["theme"] = sheet["item"].map(stand_in)\n'
-            'sheet.to_csv(sheets / "coding_sheet.csv", index=False, encoding="utf-8-sig")\n'
-            "print(toolkit.format_scores(toolkit.score_coding_sheets(sheets)))",
+            'if not mine and (sheet["theme"] == "").all():  # the demonstration only: a stand-in coder\n'
+            '    key = pd.read_csv(sheets / "key_units.csv", encoding="utf-8-sig", dtype=str).fillna("")\n'
+            '    sheet["theme"] = sheet["item"].map(key.set_index("item")["keyword_theme"].replace("", "other"))\n'
+            '    sheet.to_csv(sheets / "coding_sheet.csv", index=False, encoding="utf-8-sig")\n'
+            'if (sheet["theme"] != "").any():\n'
+            "    print(toolkit.format_scores(toolkit.score_coding_sheets(sheets)))\n"
+            "else:\n"
+            "    print(f\"coders fill the theme column of {sheets / 'coding_sheet.csv'}; run this cell again to score it\")",
         ),
         (
             "md",

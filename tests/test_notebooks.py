@@ -188,13 +188,25 @@ def test_the_own_corpus_notebook_runs_on_a_corpus_it_has_never_seen(tmp_path, mo
     study = corpus / "toolkit-study"
     documents = pd.read_csv(study / "run" / "documents.csv")
     assert sorted(documents["level"]) == ["中央"] * 3 + ["地方"] * 3 and (documents["status"] == "used").all()
-    assert (study / "coding" / "scores.md").is_file() and (study / "run" / "themes.csv").is_file()
-    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
-    assert "agreement" in printed.lower()
-    # on a researcher's corpus no candidate keyword is added by itself: the copy of the shipped lexicon is the same
+    assert (study / "run" / "themes.csv").is_file()
+    # on a researcher's corpus nothing is coded or added by itself: the sheet waits for the coders (a stand-in
+    # filled it and scores.md reported its agreement), the copy of the shipped lexicon is the same
     from toolkit.resources import data_path
 
+    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert "coders fill the theme column" in printed and not (study / "coding" / "scores.md").exists()
     assert (study / "lexicon.toml").read_bytes() == data_path("lexicon.toml").read_bytes()
+    # a coder fills the sheet; the notebook runs again (it failed: the export refused the coded folder), on a
+    # spreadsheet without the level column (its run cell asked for one)
+    sheet_file = study / "coding" / "coding_sheet.csv"
+    sheet = pd.read_csv(sheet_file, encoding="utf-8-sig", dtype=str).fillna("")
+    sheet["theme"] = "ecology"
+    sheet.to_csv(sheet_file, index=False, encoding="utf-8-sig")
+    pd.DataFrame(rows).drop(columns="级别").to_csv(corpus / "spreadsheet.csv", index=False, encoding="gb18030")
+    again = _execute(OWN_CORPUS, {"model_settings": model, "figure_settings": {"ldavis": False, "formats": []}})
+    assert not [o for o in again if o.output_type == "error"]
+    assert "agreement" in "".join(o.get("text", "") for o in again if o.output_type == "stream").lower()
+    assert (study / "coding" / "scores.md").is_file() and "level" not in pd.read_csv(study / "run" / "documents.csv")
 
 
 def test_the_own_corpus_notebook_refuses_a_study_folder_it_did_not_make(tmp_path, monkeypatch):
