@@ -15,10 +15,10 @@ is a normal draw of variance tau2_c / n_eff for the cell's own estimate
 variance of the cell's n_c document shares less their mean unit noise (n_c - 1 degrees of freedom; none for one
 document), and s2_pooled, the same over the other cells of the table's grouping, pooled (or, when the cells of
 several documents hold fewer than two degrees of freedom in all, half the mean squared difference of consecutive
-documents by date, less the unit noise: conservative where shares trend). The unit noise of a document is its own
-variance over its units shrunk the same way towards the corpus's (:meth:`Documents.unit_variance`): a document of a
-few units understates it (none at all when no unit holds a theme), and what its resampled units understate is drawn
-on top of the document level. The blend of tau2_c is the posterior mean of the
+documents by date, less the unit noise: conservative where shares trend). The unit noise of a document of several
+units is its own variance over its units shrunk the same way towards the corpus's (:meth:`Documents.unit_variance`):
+a document of a few units understates it (none at all when no unit holds a theme), and what its resampled units
+understate is drawn on top of the document level, in its own cells only. The blend of tau2_c is the posterior mean of the
 empirical-Bayes (limma-style) model in which the cells' variances scatter around the pooled one as a scaled inverse
 chi-square with m degrees of freedom: a variance from n_c - 1 degrees of freedom and a prior worth m, each weighted
 by its degrees of freedom. m is the pooled estimate's degrees of freedom, at most ``PRIOR_DF`` = 10: pooling
@@ -136,29 +136,36 @@ class Documents:
         return self._document_shares
 
     def unit_variance(self) -> np.ndarray:
-        """Per document and theme, the variance of its share over its units, shrunk towards the corpus's: the
-        blend (k v_d + m s2 / T_d) / (k + m) of the document's own unbiased estimate v_d (k = its units - 1
-        degrees of freedom) and the one its T_d tokens would have at the spread of units around their documents'
-        shares pooled over every document of two units or more (s2 per token, m = min(PRIOR_DF, the pool's
-        degrees of freedom)), as the document level blends a cell's own variance with the pool's. A document of
-        a few units all without a theme's keywords shares none of it in each (the model's exact membership):
-        its own estimate is zero, which is no evidence that another cut of the year into paragraphs would find
-        none either; its blend keeps the pool's. Zero where no document has two units."""
+        """Per document and theme, the variance of its share over resamples of its units, for a document of two
+        units or more shrunk towards the corpus's: the blend (k v_d + m s2 / T_d) / (k + m) of the document's own
+        unbiased estimate v_d (k = its units - 1 degrees of freedom) and what its T_d tokens would give at the
+        spread of units pooled over those documents (s2 per token: unit shares of variance s2 / w_u around their
+        document's share, whose squared deviations sum to s2 (T_d - sum w_u^2 / T_d) in expectation; m =
+        min(PRIOR_DF, the pool's degrees of freedom)), as the document level blends a cell's own variance with the
+        pool's. A document of a few units all without a theme's keywords shares none of it in each (the model's
+        exact membership): its own estimate is zero, which is no evidence that another cut of the year into
+        paragraphs would find none either; its blend keeps the pool's. A document of one unit keeps its own (none):
+        its paragraph is not told apart from the document, and the between-document variance counts it. Only what
+        this adds to the resampling is drawn (:func:`replicate`); the between-document variance is estimated from
+        the documents' own unit noise, as before, so a document of a few units widens its own cells only."""
         if self._unit_variance is None:
             _, tokens, within = self.document_shares()
+            starts = self.offsets[:-1]
             n = np.diff(self.offsets).astype(np.float64)
             several = n >= 2
-            own_df = np.maximum(n - 1, 0)
-            squares = within * tokens[:, None] ** 2  # sum over a document's units of (w_u (p_u - p_d))^2
-            # E[squares] = s2 T_d (n - 1) / n for unit shares of variance s2 / w_u around the document's share
-            exposure = (tokens * own_df / np.maximum(n, 1))[several].sum()
-            pooled = squares[several].sum(axis=0) / exposure if exposure > 0 else np.zeros(within.shape[1])
+            squares = within * tokens[:, None] ** 2  # per document: sum over its units of (w_u (p_u - p_d))^2
+            exposure = tokens - np.add.reduceat(self.weights**2, starts) / tokens  # E[squares] / s2
+            pooled = (
+                squares[several].sum(axis=0) / exposure[several].sum()
+                if several.any() and exposure[several].sum() > 0
+                else np.zeros(within.shape[1])
+            )
+            own_df = np.where(several, n - 1, 0.0)
             prior = min(PRIOR_DF, own_df.sum())
-            own = np.where(several[:, None], within * (n / np.maximum(n - 1, 1))[:, None], 0.0)
-            total_df = own_df + prior
             with np.errstate(invalid="ignore", divide="ignore"):
-                blend = (own_df[:, None] * own + prior * pooled[None, :] / tokens[:, None]) / total_df[:, None]
-            self._unit_variance = np.where(total_df[:, None] > 0, blend, within)
+                own = squares / exposure[:, None] / tokens[:, None]  # v_d's unbiased estimate under that model
+                blend = (own_df[:, None] * own + prior * pooled[None, :] / tokens[:, None]) / (own_df + prior)[:, None]
+            self._unit_variance = np.where(several[:, None] & (prior > 0), blend, within)
         return self._unit_variance
 
 
@@ -192,7 +199,7 @@ def between_variance(documents: Documents, cells: Cells, leave_out=None, sums: t
     documents are ``leave_out`` (none left: zero variance of zero degrees of freedom, as that cell's own documents
     are all there is); else half the mean squared difference of consecutive documents (by date), less the unit
     noise. Returns the variances, which estimate was used, and its degrees of freedom."""
-    doc_share, within = documents.document_shares()[0], documents.unit_variance()
+    doc_share, _, within = documents.document_shares()
     per_cell, (squares, df, noise, count) = _cell_sums(doc_share, within, cells) if sums is None else sums
     if df >= 2:
         left = per_cell.get(tuple(sorted(np.asarray(leave_out).tolist()))) if leave_out is not None else None
@@ -224,7 +231,7 @@ def document_variance(documents: Documents, cells: Cells, pooled: Cells | None =
     moment estimate and the estimate pooled over the other cells of ``pooled`` (default ``cells``), so that the
     two are independent and their degrees of freedom add. Also per cell: its weight on its own documents, the
     degrees of freedom n - 1 + m of the blend, and how its pooled part was estimated."""
-    doc_share, within = documents.document_shares()[0], documents.unit_variance()
+    doc_share, _, within = documents.document_shares()
     sums = _cell_sums(doc_share, within, pooled or cells)
     blended = np.zeros((len(cells.documents), doc_share.shape[1]))
     weight, df = np.zeros(len(cells.documents)), np.zeros(len(cells.documents))
