@@ -429,3 +429,18 @@ def test_the_table_on_stdout_is_as_safe_to_open_as_the_file(tmp_path):
     assert rows["place"].tolist() == ["'" + formula]
     assert cli("-q", "terms", config, "创新", "--by", "place", "--out", tmp_path / "t.csv").returncode == 0
     assert (tmp_path / "t.csv").read_text(encoding="utf-8") == printed.stdout
+
+
+def test_out_inside_a_run_folder_is_refused_as_the_next_run_would_replace_it(fast_seeds_run, tmp_path):
+    """A table written into a run's folder was listed in the run's own marker, so the next run into that folder
+    replaced the folder and the table went with it (before the marker listed it, that run was refused)."""
+    import shutil
+
+    from .conftest import snapshot
+
+    run = tmp_path / "run"
+    shutil.copytree(fast_seeds_run.out_dir, run)
+    before = snapshot(run)
+    refused = cli("-q", "terms", "configs/seeds.toml", "创新", "--out", run / "my_terms.csv", cwd=ROOT)
+    assert refused.returncode == 2 and "an output the toolkit replaces whole" in refused.stderr, refused.stderr
+    assert snapshot(run) == before

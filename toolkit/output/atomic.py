@@ -181,6 +181,14 @@ def _output_marker(folder: Path) -> dict | None:
     return None
 
 
+def is_output_folder(folder: Path) -> bool:
+    """Whether ``folder`` is an output the toolkit writes whole (a run's, a sweep's, an export's: its marker lists
+    its folders, or is of an earlier version), which its next run replaces; a marker of single files written into
+    a user's folder (:func:`list_own_file`) is not one."""
+    marker = _output_marker(folder)
+    return marker is not None and ("folders" in marker or marker["format"] in _OLD_MARKER_FORMATS)
+
+
 def _written_by_toolkit(folder: Path) -> bool:
     """True when everything under ``folder`` is what the toolkit wrote there and nobody changed since: files
     listed with their SHA-256 in the folder's marker and the folders it records. A coder's filled-in sheet, an

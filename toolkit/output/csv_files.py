@@ -8,7 +8,15 @@ import stat
 from pathlib import Path
 
 from ..errors import ToolkitError
-from .atomic import check_outside_inputs, check_own_file, check_reserved, file_kind, list_own_file, open_for_writing
+from .atomic import (
+    check_outside_inputs,
+    check_own_file,
+    check_reserved,
+    file_kind,
+    is_output_folder,
+    list_own_file,
+    open_for_writing,
+)
 
 CSV_ROWS = 10_000  # rows of a table turned into text at a time
 
@@ -82,6 +90,11 @@ def write_csv_file(path: str | os.PathLike, frame, *, flag: str = "--out", input
     check_outside_inputs(path, inputs, flag=flag, example="a file in another folder")
     if path.is_dir():
         raise ToolkitError(f"{flag} {path} is a folder; give a file name such as {path / 'table.csv'}")
+    if is_output_folder(path.parent):
+        raise ToolkitError(
+            f"{flag} {path} is inside {path.parent}, an output the toolkit replaces whole when it runs again (the "
+            "table would go with it); choose a file elsewhere"
+        )
     if path.exists() or path.is_symlink():
         mode = os.lstat(path).st_mode
         if not stat.S_ISREG(mode) and not stat.S_ISLNK(mode):  # never opened: a FIFO would wait for a writer
