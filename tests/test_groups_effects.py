@@ -529,3 +529,14 @@ def test_the_effects_legend_names_only_the_groups_drawn():
     fig = plot_effects(expected, load_lexicon())
     (legend,) = [ax.get_legend() for ax in fig.axes if ax.get_legend()]
     assert [t.get_text() for t in legend.get_texts()] == ["a", "b"]
+
+
+def test_a_formula_whose_matrix_has_columns_without_end_is_refused_before_the_fit(tmp_path):
+    """Each spline within the limit of its degrees of freedom, their interaction 117,601 columns: it passed the
+    formula's grammar and built a matrix of 1.2 GB for a thousand units (a four-way one ran out of memory)."""
+    from .conftest import cli
+
+    formula = "year + bs(year, df=50):bs(year, df=49):bs(year, df=48)"
+    result = cli("-q", "run", ROOT / "configs" / "seeds.toml", "--out", tmp_path / "out", "--set", f'effects.formula="{formula}"')
+    assert result.returncode == 2 and "makes 117,602 columns, above the limit of 200" in result.stderr, result.stderr
+    assert not (tmp_path / "out").exists()
