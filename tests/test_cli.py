@@ -282,3 +282,5 @@ def test_escape_sequences_from_the_data_never_reach_the_terminal(tmp_path):
     assert shown.returncode == 0, shown.stderr
     assert "报告\\x1b]0;PWNED\\x07" in shown.stdout and "\x1b" not in shown.stdout + shown.stderr
     assert "b\\x1b[2J.txt" in shown.stderr
+    counted = cli("-q", "terms", config, "创新", "--by", "title")  # the table terms prints (CSV on stdout)
+    assert counted.returncode == 0 and "\x1b" not in counted.stdout and "PWNED\\x07" in counted.stdout

@@ -18,7 +18,7 @@ from .options import MAX_SEED
 
 EXIT_USAGE = 2
 # Control characters that a terminal would act on (a title or a file name may hold an escape sequence that clears
-# the screen or retitles the window), shown escaped on stderr and in kwic's lines, never sent; a tab and a line
+# the screen or retitles the window), shown escaped on stderr and in what kwic and terms print, never sent; a tab and a line
 # break stay, but not in a one-line error (ONE_LINE: a file name may hold a line break).
 SHOWN = str.maketrans({c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)] if c not in (0x09, 0x0A)})
 ONE_LINE = str.maketrans({**SHOWN, ord("\n"): "\\n", ord("\r"): "\\r"})
@@ -435,9 +435,13 @@ def _write_table(table, out: str | None, inputs=None) -> None:
 
         write_csv_file(Path(out), table, inputs=inputs)
     else:
+        import io
+
         from .output.csv_files import write_csv_to
 
-        write_csv_to(sys.stdout, table)
+        text = io.StringIO()
+        write_csv_to(text, table)
+        sys.stdout.write(text.getvalue().translate(SHOWN))  # on a terminal too: no escape sequence of the data sent
 
 
 if __name__ == "__main__":
