@@ -259,6 +259,7 @@ def test_paths_the_system_cannot_follow_are_one_line_errors(tmp_path):
         (["run", tmp_path / f"{long}.toml"], "File name too long"),
         (["kwic", seeds, "创新", "--out", tmp_path / f"{long}.csv"], "File name too long"),
         (["validate", "export", tmp_path / "a"], "a loop of symbolic links"),
+        (["run", tmp_path / "a"], "Too many levels of symbolic links"),  # was "config file not found"
         (["run", seeds, "--set", f'corpus.metadata="{tmp_path / "a"}"', "--out", tmp_path / "out"], "symbolic links"),
     ]:
         result = cli("-q", *args)

@@ -160,7 +160,7 @@ class Config:
             path = Path(path)
             if path.is_dir():
                 raise ToolkitError(f"{path} is a folder; pass the path of a .toml config file such as configs/seeds.toml")
-            if not path.exists():
+            if not path.exists() and not path.is_symlink():  # a loop of links is said when it is read
                 raise ToolkitError(f"config file not found: {path}; pass the path of a .toml file such as configs/seeds.toml")
             try:
                 from .resources import read_text_file

@@ -349,7 +349,7 @@ def check_output_location(
                     "and manifest.json cannot be checked for your edits, so it is not replaced; "
                     "move it away or choose an empty or new folder"
                 )
-        if not ours and (_is_sweep_folder(final) if not sweep else _output_marker(final) is not None):
+        if not ours and (_is_sweep_folder(final) if not sweep else is_output_folder(final)):
             other, this = ("a sweep's", "a run's") if not sweep else ("a run's", "a sweep's")
             raise ToolkitError(f"{flag} {final} is {other} output folder, not {this}; choose an empty or new folder for this one")
         if not ours:
