@@ -538,5 +538,35 @@ def test_a_formula_whose_matrix_has_columns_without_end_is_refused_before_the_fi
 
     formula = "year + bs(year, df=50):bs(year, df=49):bs(year, df=48)"
     result = cli("-q", "run", ROOT / "configs" / "seeds.toml", "--out", tmp_path / "out", "--set", f'effects.formula="{formula}"')
-    assert result.returncode == 2 and "makes 117,602 columns, above the limit of 200" in result.stderr, result.stderr
+    said = "about 117,602 columns for 5 rows, above the limit of 1,000 columns"
+    assert result.returncode == 2 and said in result.stderr, result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_the_size_of_a_formulas_matrix_is_told_before_it_is_made(monkeypatch):
+    """The columns of a formula, estimated without making its matrix (counting them on the distinct rows made it:
+    four splines of 50 degrees of freedom each took 8.7 GB on 20 documents): fixed effects of 333 places pass (they
+    were refused at 200 columns), four splines do not, at once."""
+    from toolkit.analysis.effects import check_covariates
+    from toolkit.analysis.formulas import columns_estimate
+
+    rng = np.random.default_rng(0)
+    documents = pd.DataFrame(
+        {
+            "place": [f"p{i % 333}" for i in range(3000)],
+            "year": rng.integers(2000, 2023, 3000),
+            "gdp": rng.random(3000),
+            "pop": rng.random(3000),
+            "area": rng.random(3000),
+        }
+    )
+    assert columns_estimate("C(place) + bs(year, df=4)", documents) == 338  # 333 levels, 4, the intercept
+    check_covariates("C(place) + bs(year, df=4)", documents, list(documents.columns))
+    import formulaic
+
+    def never(*args, **kwargs):
+        raise AssertionError("the matrix was made")
+
+    monkeypatch.setattr(formulaic, "model_matrix", never)
+    with pytest.raises(ToolkitError, match="about 6,250,001 columns for 3,000 rows"):
+        check_covariates("bs(gdp, df=50):bs(pop, df=50):bs(area, df=50):bs(year, df=50)", documents, list(documents.columns))

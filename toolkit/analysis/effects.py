@@ -20,7 +20,7 @@ import numpy as np
 
 from ..errors import ToolkitError
 from ..options import POSITIVE, Option
-from .formulas import check_formula
+from .formulas import check_formula, columns_estimate
 from .lexicon import OTHER
 from .trends import NOT_MEASURED, unmeasured_in
 
@@ -63,9 +63,11 @@ def p_value(draws: np.ndarray) -> tuple[float, bool]:
 
 # columns of a run's units table that are no covariate of its documents (besides each theme's share)
 COMPUTED = ("text", "unit_id", "n_tokens", "in_model", "dominant_theme", "keyword_theme")
-# columns of a formula's model matrix: bs(year, df=50):bs(year, df=49):bs(year, df=48) made 117,601 (1.2 GB at a
-# thousand units); a model of documents, each term's degrees of freedom at most 50 (formulas.MAX_ARGUMENT), takes a few
-MAX_COLUMNS = 200
+# a formula's model matrix: bs(year, df=50):bs(year, df=49):bs(year, df=48) made 117,601 columns (1.2 GB at a
+# thousand units); fixed effects of a few hundred places are a model of documents, a hundred thousand columns are not;
+# and a matrix of every unit at most this many values (400 MB as numbers)
+MAX_COLUMNS = 1_000
+MAX_CELLS = 50_000_000
 
 
 def numeric_covariates(data: pd.DataFrame, names: list[str]) -> pd.DataFrame:
@@ -108,23 +110,21 @@ def _design(formula: str, data: pd.DataFrame, columns: str):
     import formulaic
 
     names = [name for name in check_formula(formula) if name in data]
+    # its columns estimated without making the matrix, so that one without end is refused before it is made
+    width = columns_estimate(formula, data)
+    if width > MAX_COLUMNS or width * len(data) > MAX_CELLS:
+        raise ToolkitError(
+            f"effects.formula {formula!r} would make a matrix of about {width:,} columns for {len(data):,} rows, "
+            f"above the limit of {MAX_COLUMNS:,} columns and {MAX_CELLS:,} values; use fewer or coarser terms (a "
+            "spline's degrees of freedom, a categorical column's levels and an interaction's factors multiply)"
+        )
     try:  # an empty context: the formula's names are the data's columns and formulaic's transforms, nothing else
         with np.errstate(all="ignore"):  # a term that overflows is refused below, by name
-            # its columns counted first on the distinct values of its columns (as many columns as on every row),
-            # so that an interaction of splines is refused before a matrix of every unit is made
-            distinct = data[names].drop_duplicates() if names else data.head(1)
-            width = formulaic.model_matrix(formula, distinct, context={}).shape[1]
-            if width <= MAX_COLUMNS:
-                matrix = formulaic.model_matrix(formula, data, context={})
+            matrix = formulaic.model_matrix(formula, data, context={})
     except Exception as exc:  # formulaic raises many kinds for a bad formula or an unknown column
         raise ToolkitError(
             f"effects.formula {formula!r} cannot be used: {str(exc).splitlines()[0]}; use columns of the documents ({columns})"
         ) from None
-    if width > MAX_COLUMNS:
-        raise ToolkitError(
-            f"effects.formula {formula!r} makes {width:,} columns, above the limit of {MAX_COLUMNS}; a model of "
-            "documents estimates a few (interactions of splines multiply their degrees of freedom)"
-        )
     values = np.asarray(matrix, dtype=float)
     finite = np.isfinite(values).all(axis=0)
     if not finite.all():

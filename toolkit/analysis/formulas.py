@@ -193,3 +193,48 @@ def _is_constant(node: ast.AST) -> bool:
     if isinstance(node, (ast.List, ast.Tuple)):
         return all(_is_constant(e) for e in node.elts)
     return False
+
+
+SPLINES = ("bs", "cr", "cs", "cc")
+
+
+def columns_estimate(formula: str, data) -> int:
+    """About how many columns the model matrix of ``formula`` (checked by :func:`check_formula`) has on ``data``,
+    without making it: per term, the product of its factors' widths (a spline's or polynomial's degrees of freedom,
+    a categorical column's levels, 1 for a number), summed over the terms. An upper bound as near as the encoding
+    allows (a categorical's reference level is counted), for refusing a matrix without end before it is made."""
+    import formulaic
+    import pandas as pd
+
+    def width(expr: str) -> int:
+        node = ast.parse(expr, mode="eval").body
+        if isinstance(node, ast.Constant):
+            return 1
+        if isinstance(node, ast.Name):
+            column = data[node.id] if node.id in data else None
+            numeric = column is None or pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)
+            return 1 if numeric else max(int(column.nunique()), 1)
+        if not isinstance(node, ast.Call):
+            return 1
+        name = node.func.id if isinstance(node.func, ast.Name) else ""
+        keywords = {k.arg: k.value for k in node.keywords}
+        numbers = [a.value for a in node.args[1:] if isinstance(a, ast.Constant) and isinstance(a.value, (int, float))]
+        if name == "C":
+            return width(ast.unparse(node.args[0])) if node.args and isinstance(node.args[0], ast.Name) else 1
+        if name in SPLINES or name == "poly":
+            given = keywords.get("df", keywords.get("degree"))
+            if isinstance(given, ast.Constant) and isinstance(given.value, (int, float)):
+                return max(int(given.value), 1)
+            if numbers:
+                return max(int(numbers[0]), 1)
+            knots = keywords.get("knots")
+            return (len(knots.elts) if isinstance(knots, (ast.List, ast.Tuple)) else 0) + 3
+        return 1
+
+    total = 0
+    for term in formulaic.Formula(formula):
+        product = 1
+        for factor in term.factors:
+            product *= width(str(factor.expr))
+        total += product
+    return total
