@@ -101,7 +101,10 @@ def test_change_is_clear_only_when_it_is_larger_than_its_simultaneous_interval()
     model = ShareModel(units, shares, THEMES, n_boot=500)
     big = model.change(["year"], (2014,), (2021,)).set_index("theme").loc["ecology"]
     assert big["change"] == pytest.approx(0.4, abs=0.06) and big["clear"]
-    assert big["simultaneous_low"] <= big["change_low"] < big["change"] < big["change_high"] <= big["simultaneous_high"]
+    # one named theme: the simultaneous interval is the ordinary one (equal but for the last bit of the arithmetic)
+    tiny = 1e-12
+    assert big["simultaneous_low"] <= big["change_low"] + tiny and big["change_high"] <= big["simultaneous_high"] + tiny
+    assert big["change_low"] < big["change"] < big["change_high"]
     small = model.change(["year"], (2014,), (2015,)).set_index("theme")
     assert not small.loc["ecology", "clear"] and not small.loc["other", "clear"]  # 'other' is never a finding
 
@@ -361,3 +364,16 @@ def test_the_pooled_spread_of_paragraphs_is_unbiased_for_paragraphs_of_unequal_l
             # a document's blended variance is s2 / T_d when its own estimate agrees with the pool: recover s2
             estimates.append(float(np.median(documents.unit_variance()[:, 0] * tokens)))
         assert np.mean(estimates) == pytest.approx(0.5, rel=0.1), (lengths, np.mean(estimates))
+
+
+def test_a_unit_without_tokens_leaves_the_document_level_in_place():
+    """A document of two units, one of them of no tokens: its unit variance was 0/0, NaN, and the kernel then drew no
+    document level for the whole cell (its interval narrower, without a word)."""
+    units, shares = _units(np.random.default_rng(3), years=(2001, 2002, 2003), docs=3, n=2)
+    with_empty = units.copy()
+    with_empty.loc[0, "n_tokens"] = 0  # the first unit of the first document of 2001
+    documents = ShareModel(with_empty, shares, THEMES, n_boot=0).documents
+    assert np.isfinite(documents.unit_variance()).all()
+    wide = _table(units, shares, n_boot=400, random_state=1)
+    empty = _table(with_empty, shares, n_boot=400, random_state=1)
+    assert (empty["share_sd"] > 0.5 * wide["share_sd"]).all()

@@ -416,7 +416,9 @@ def _basis(n_documents: int, pooled: str, weight: float, zero: bool = False) -> 
     few = "one document" if n_documents == 1 else f"{n_documents} documents"
     source = {
         "within cells": "pooled over the table's cells",
-        "consecutive documents": "from consecutive documents (conservative where shares trend)",
+        "consecutive documents": (
+            "from consecutive documents (wide where shares trend; narrow for a short document among long ones)"
+        ),
     }
     if pooled not in source or weight == 1:
         return (

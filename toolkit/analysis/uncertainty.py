@@ -15,12 +15,14 @@ is a normal draw of variance tau2_c / n_eff for the cell's own estimate
 variance of the cell's n_c document shares less their mean unit noise (n_c - 1 degrees of freedom; none for one
 document), and s2_pooled, the same over the other cells of the table's grouping, pooled (or, when the cells of
 several documents hold fewer than two degrees of freedom in all, half the mean squared difference of consecutive
-documents by date, less the unit noise: conservative where shares trend). The unit noise of a document of several
-units is its own variance over its units shrunk the same way towards the corpus's (:meth:`Documents.unit_variance`):
-a document of a few units understates it (none at all when no unit holds a theme), and what its resampled units
-understate is drawn on top of the document level, in its own cells only. The blend of tau2_c is the posterior mean of the
-empirical-Bayes (limma-style) model in which the cells' variances scatter around the pooled one as a scaled inverse
-chi-square with m degrees of freedom: a variance from n_c - 1 degrees of freedom and a prior worth m, each weighted
+documents by date, less the unit noise: conservative where shares trend; where one-paragraph documents alternate
+with long ones it averages their noise, too narrow for the short ones: a review measured 87% coverage there).
+The unit noise of a document of several units is its own variance over its units shrunk the same way towards the
+corpus's (:meth:`Documents.unit_variance`): a document of a few units understates it (none at all when no unit
+holds a theme), and what its resampled units understate is drawn on top of the document level; the between-document
+variance is estimated net of the same noise. The blend of tau2_c is the posterior mean of the empirical-Bayes
+(limma-style) model in which the cells' variances scatter around the pooled one as a scaled inverse chi-square with
+m degrees of freedom: a variance from n_c - 1 degrees of freedom and a prior worth m, each weighted
 by its degrees of freedom. m is the pooled estimate's degrees of freedom, at most ``PRIOR_DF`` = 10: pooling
 assumes that documents vary as much in every cell, which may be false (a year of one kind of document), so the pool
 counts as ten documents' worth at most (a prior under which the cells' variances differ by about sqrt(2 / (10 - 4))
@@ -146,15 +148,17 @@ class Documents:
         exact membership): its own estimate is zero, which is no evidence that another cut of the year into
         paragraphs would find none either; its blend keeps the pool's. A document of one unit keeps its own (none):
         its paragraph is not told apart from the document, and the between-document variance counts it. Only what
-        this adds to the resampling is drawn (:func:`replicate`); the between-document variance is estimated from
-        the documents' own unit noise, as before, so a document of a few units widens its own cells only."""
+        this adds to the resampling is drawn (:func:`replicate`), and the between-document variance is estimated
+        net of this noise, the same that is drawn (net of the resampling's own, it took in what that understates,
+        and a short document's cells counted it twice)."""
         if self._unit_variance is None:
             _, tokens, within = self.document_shares()
             starts = self.offsets[:-1]
             n = np.diff(self.offsets).astype(np.float64)
-            several = n >= 2
+            with np.errstate(invalid="ignore", divide="ignore"):
+                exposure = tokens - np.add.reduceat(self.weights**2, starts) / tokens  # E[squares] / s2
+            several = (n >= 2) & (exposure > 0)  # units of tokens: a unit of none has no share to vary
             squares = within * tokens[:, None] ** 2  # per document: sum over its units of (w_u (p_u - p_d))^2
-            exposure = tokens - np.add.reduceat(self.weights**2, starts) / tokens  # E[squares] / s2
             pooled = (
                 squares[several].sum(axis=0) / exposure[several].sum()
                 if several.any() and exposure[several].sum() > 0
@@ -165,7 +169,7 @@ class Documents:
             with np.errstate(invalid="ignore", divide="ignore"):
                 own = squares / exposure[:, None] / tokens[:, None]  # v_d's unbiased estimate under that model
                 blend = (own_df[:, None] * own + prior * pooled[None, :] / tokens[:, None]) / (own_df + prior)[:, None]
-            self._unit_variance = np.where(several[:, None] & (prior > 0), blend, within)
+            self._unit_variance = np.nan_to_num(np.where(several[:, None] & (prior > 0), blend, within))
         return self._unit_variance
 
 
@@ -199,7 +203,7 @@ def between_variance(documents: Documents, cells: Cells, leave_out=None, sums: t
     documents are ``leave_out`` (none left: zero variance of zero degrees of freedom, as that cell's own documents
     are all there is); else half the mean squared difference of consecutive documents (by date), less the unit
     noise. Returns the variances, which estimate was used, and its degrees of freedom."""
-    doc_share, _, within = documents.document_shares()
+    doc_share, within = documents.document_shares()[0], documents.unit_variance()
     per_cell, (squares, df, noise, count) = _cell_sums(doc_share, within, cells) if sums is None else sums
     if df >= 2:
         left = per_cell.get(tuple(sorted(np.asarray(leave_out).tolist()))) if leave_out is not None else None
@@ -231,7 +235,7 @@ def document_variance(documents: Documents, cells: Cells, pooled: Cells | None =
     moment estimate and the estimate pooled over the other cells of ``pooled`` (default ``cells``), so that the
     two are independent and their degrees of freedom add. Also per cell: its weight on its own documents, the
     degrees of freedom n - 1 + m of the blend, and how its pooled part was estimated."""
-    doc_share, _, within = documents.document_shares()
+    doc_share, within = documents.document_shares()[0], documents.unit_variance()
     sums = _cell_sums(doc_share, within, pooled or cells)
     blended = np.zeros((len(cells.documents), doc_share.shape[1]))
     weight, df = np.zeros(len(cells.documents)), np.zeros(len(cells.documents))
