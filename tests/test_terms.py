@@ -441,6 +441,7 @@ def test_out_inside_a_run_folder_is_refused_as_the_next_run_would_replace_it(fas
     run = tmp_path / "run"
     shutil.copytree(fast_seeds_run.out_dir, run)
     before = snapshot(run)
-    refused = cli("-q", "terms", "configs/seeds.toml", "创新", "--out", run / "my_terms.csv", cwd=ROOT)
-    assert refused.returncode == 2 and "an output the toolkit replaces whole" in refused.stderr, refused.stderr
+    for inside in (run / "my_terms.csv", run / "figures" / "my_terms.csv"):  # below it too: it kept the run out
+        refused = cli("-q", "terms", "configs/seeds.toml", "创新", "--out", inside, cwd=ROOT)
+        assert refused.returncode == 2 and f"inside {run}, an output the toolkit replaces" in refused.stderr, refused.stderr
     assert snapshot(run) == before

@@ -90,10 +90,11 @@ def write_csv_file(path: str | os.PathLike, frame, *, flag: str = "--out", input
     check_outside_inputs(path, inputs, flag=flag, example="a file in another folder")
     if path.is_dir():
         raise ToolkitError(f"{flag} {path} is a folder; give a file name such as {path / 'table.csv'}")
-    if is_output_folder(path.parent):
+    output = next((folder for folder in path.absolute().parents if is_output_folder(folder)), None)
+    if output is not None:
         raise ToolkitError(
-            f"{flag} {path} is inside {path.parent}, an output the toolkit replaces whole when it runs again (the "
-            "table would go with it); choose a file elsewhere"
+            f"{flag} {path} is inside {output}, an output the toolkit replaces whole when it runs again (the table "
+            "would go with it, or keep it from being replaced); choose a file elsewhere"
         )
     if path.exists() or path.is_symlink():
         mode = os.lstat(path).st_mode
