@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ToolkitError
 from ..options import NON_NEGATIVE, UNIT_INTERVAL, Option
+from ..resources import file_kind
 from .dates import DocDate, find_date, parse_date
 from .decoding import Unreadable, decode
 from .normalize import to_simplified
@@ -171,7 +172,7 @@ def regular_file(path: Path, what: str, fix: str) -> Path:
     if stat.S_ISDIR(mode):
         raise ToolkitError(f"{what} {path} is a folder, not a file; {fix}")
     if not stat.S_ISREG(mode):
-        raise ToolkitError(f"{what} {path} is {_kind(mode)}, not a regular file; {fix}")
+        raise ToolkitError(f"{what} {path} is {file_kind(mode)}, not a regular file; {fix}")
     return path
 
 
@@ -280,18 +281,6 @@ class _Entry:
     problem: str = ""  # why it cannot be read, found without reading it
 
 
-def _kind(mode: int) -> str:
-    for test, name in (
-        (stat.S_ISFIFO, "a FIFO (named pipe)"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-    ):
-        if test(mode):
-            return name
-    return "not a regular file"
-
-
 def _entries(root: Path, exclude: set[Path]) -> list[_Entry]:
     """Every file-like entry under ``root`` (symbolic links not followed), each with the problem that keeps it
     from being read, if any. Hidden folders are one entry each, not searched."""
@@ -355,7 +344,7 @@ def _problem(path: Path, name: str, real_root: Path) -> str:
     except OSError as exc:
         return f"cannot be read: {exc.strerror}"
     if not stat.S_ISREG(mode):
-        return f"{_kind(mode)}, not a text file"
+        return f"{file_kind(mode)}, not a text file"
     return ""
 
 
