@@ -23,6 +23,7 @@ import pandas as pd
 from ..errors import ToolkitError
 from ..output import atomic
 from ..output.csv_files import write_csv
+from ..resources import read_regular
 from ..text.decoding import Unreadable, decode
 from .lexicon import OTHER
 
@@ -50,7 +51,7 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
     without a byte-order mark, or GBK/GB18030 as Excel on Chinese Windows saves it. Every problem (a missing,
     empty, binary or unparsable file, a renamed column of ``needed``) is a ToolkitError ending with ``fix``."""
     try:
-        data = atomic.read_regular(path)  # a FIFO is named, never waited on
+        data = read_regular(path)  # a FIFO is named, never waited on
     except FileNotFoundError:
         raise ToolkitError(f"{path} not found; {fix}") from None
     except IsADirectoryError:

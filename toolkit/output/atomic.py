@@ -26,7 +26,6 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from ..errors import ToolkitError
-from ..resources import file_kind, read_regular  # noqa: F401 (read_regular: where the rest of the toolkit finds it)
 
 MARKER = ".toolkit-output.json"
 _MARKER_FORMAT = "toolkit output v3"  # files (name -> SHA-256) and folders the toolkit wrote

@@ -8,11 +8,11 @@ import stat
 from pathlib import Path
 
 from ..errors import ToolkitError
+from ..resources import file_kind
 from .atomic import (
     check_outside_inputs,
     check_own_file,
     check_reserved,
-    file_kind,
     is_output_folder,
     list_own_file,
     open_for_writing,
