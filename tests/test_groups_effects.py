@@ -538,7 +538,7 @@ def test_a_formula_whose_matrix_has_columns_without_end_is_refused_before_the_fi
 
     formula = "year + bs(year, df=50):bs(year, df=49):bs(year, df=48)"
     result = cli("-q", "run", ROOT / "configs" / "seeds.toml", "--out", tmp_path / "out", "--set", f'effects.formula="{formula}"')
-    said = "about 117,602 columns for 5 rows, above the limit of 1,000 columns"
+    said = "about 117,602 columns, above the limit of 1,000"
     assert result.returncode == 2 and said in result.stderr, result.stderr
     assert not (tmp_path / "out").exists()
 
@@ -568,5 +568,5 @@ def test_the_size_of_a_formulas_matrix_is_told_before_it_is_made(monkeypatch):
         raise AssertionError("the matrix was made")
 
     monkeypatch.setattr(formulaic, "model_matrix", never)
-    with pytest.raises(ToolkitError, match="about 6,250,001 columns for 3,000 rows"):
+    with pytest.raises(ToolkitError, match="about 6,250,001 columns, above the limit of 1,000"):
         check_covariates("bs(gdp, df=50):bs(pop, df=50):bs(area, df=50):bs(year, df=50)", documents, list(documents.columns))

@@ -63,11 +63,10 @@ def p_value(draws: np.ndarray) -> tuple[float, bool]:
 
 # columns of a run's units table that are no covariate of its documents (besides each theme's share)
 COMPUTED = ("text", "unit_id", "n_tokens", "in_model", "dominant_theme", "keyword_theme")
-# a formula's model matrix: bs(year, df=50):bs(year, df=49):bs(year, df=48) made 117,601 columns (1.2 GB at a
-# thousand units); fixed effects of a few hundred places are a model of documents, a hundred thousand columns are not;
-# and a matrix of every unit at most this many values (400 MB as numbers)
+# columns of a formula's model matrix, checked on the documents before the fit: bs(year, df=50):bs(year, df=49):
+# bs(year, df=48) made 117,601 (1.2 GB at a thousand units); fixed effects of a few hundred places are a model of
+# documents, a hundred thousand columns are not
 MAX_COLUMNS = 1_000
-MAX_CELLS = 50_000_000
 
 
 def numeric_covariates(data: pd.DataFrame, names: list[str]) -> pd.DataFrame:
@@ -112,11 +111,11 @@ def _design(formula: str, data: pd.DataFrame, columns: str):
     names = [name for name in check_formula(formula) if name in data]
     # its columns estimated without making the matrix, so that one without end is refused before it is made
     width = columns_estimate(formula, data)
-    if width > MAX_COLUMNS or width * len(data) > MAX_CELLS:
+    if width > MAX_COLUMNS:
         raise ToolkitError(
-            f"effects.formula {formula!r} would make a matrix of about {width:,} columns for {len(data):,} rows, "
-            f"above the limit of {MAX_COLUMNS:,} columns and {MAX_CELLS:,} values; use fewer or coarser terms (a "
-            "spline's degrees of freedom, a categorical column's levels and an interaction's factors multiply)"
+            f"effects.formula {formula!r} would make a matrix of about {width:,} columns, above the limit of "
+            f"{MAX_COLUMNS:,}; use fewer or coarser terms (a spline's degrees of freedom, a categorical column's "
+            "levels and an interaction's factors multiply)"
         )
     try:  # an empty context: the formula's names are the data's columns and formulaic's transforms, nothing else
         with np.errstate(all="ignore"):  # a term that overflows is refused below, by name

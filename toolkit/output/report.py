@@ -166,9 +166,11 @@ def methods_paragraph(
         "its own estimate (the variance of its documents' shares less their paragraph noise, n - 1 degrees "
         "of freedom for n documents) and the estimate pooled over the other years, with weight (n - 1) / "
         f"((n - 1) + m) on its own, m being the pooled degrees of freedom, at most {PRIOR_DF} (an "
-        "empirical-Bayes estimate, smooth in the number of documents); as that variance is estimated, a "
-        "year's sampling variance is widened by the square of the t quantile (over z) for n - 1 + m "
-        "degrees of freedom. "
+        "empirical-Bayes estimate, smooth in the number of documents). A document's paragraph noise is "
+        "blended the same way with the corpus's pooled spread of paragraphs per token, and what its resampled "
+        "paragraphs understate of it is added (a document of a few paragraphs without a theme's keywords would "
+        "otherwise be certain of a zero). As these variances are estimated, a year's sampling variance is "
+        "widened by the square of the t quantile (over z) for n - 1 + m degrees of freedom. "
         + (zero + " " if (zero := zero_variance_sentence(by_year)) else "")
         + "A change between two years (or periods, or groups) is reported as clear only when its "
         f"Bonferroni-adjusted simultaneous {percent(tr['level'])} interval over the "
@@ -343,7 +345,10 @@ def _validation_sentence(themes: pd.DataFrame | None, one_per_year: bool = False
         + ("; with one document a year the two are the same check" if one_per_year else "")
         + "), its stability across seeds, and a split-half check "
         "that a keyword count does not pass by construction (the share measured from half of its keywords "
-        "against the rate of the other half). Validated means passing these automatic checks; agreement with "
+        "against the rate of the other half, the lower end of its interval above zero; the intervals' level is "
+        "adjusted for the checks made over all the themes, by Benjamini and Hochberg's procedure at 2.5%, so that "
+        "on average at most 2.5% of the checks passed are false passes). Validated means passing these automatic "
+        "checks; agreement with "
         "human coders is measured apart from the run (toolkit validate export, then score)."
     )
     if themes is None or "validated" not in themes:
