@@ -283,3 +283,12 @@ def test_the_validity_figure_draws_what_the_split_half_check_asks(lexicon):
     whiskers = [c for c in ax.collections if isinstance(c, matplotlib.collections.LineCollection)]
     spans = sorted(tuple(np.round(sorted(segment[:, 0]), 3)) for c in whiskers for segment in c.get_segments())
     assert spans == [(-0.9, -0.2), (-0.04, 0.87), (0.013, 0.885)]  # none for the theme without a split half
+    # a theme validated by the check across years (its documents' interval reaching below 0) was drawn by its check
+    # across documents, under a legend that says the low end must be above 0: the better of the two is drawn
+    across_years = themes.assign(
+        r_split_years=[0.6, 0.885, np.nan, -0.2], r_split_years_low=[0.155, 0.013, np.nan, -0.9], n_years=12
+    )
+    ax = plot_theme_validity(across_years.assign(validated=[True, True, False, False]), lexicon).axes[0]
+    whiskers = [c for c in ax.collections if isinstance(c, matplotlib.collections.LineCollection)]
+    spans = sorted(tuple(np.round(sorted(segment[:, 0]), 3)) for c in whiskers for segment in c.get_segments())
+    assert spans == [(-0.9, -0.2), (0.013, 0.885), (0.155, 0.6)]

@@ -40,9 +40,17 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
         ax.barh(y + 0.27, rows["r_years"].fillna(0), height=0.26, color="#1f77b4", label=text["r_years"])
         ax.barh(y, rows["r_documents"].fillna(0), height=0.26, color="#ff7f0e", label=text["r_documents"])
         if "r_split" in rows:
-            ax.barh(y - 0.27, rows["r_split"].fillna(0), height=0.26, color="#2ca02c", label=text["r_split"])
+            r = rows["r_split"].to_numpy(dtype=float)
+            low = rows["r_split_low"].to_numpy(dtype=float) if "r_split_low" in rows else np.full(len(r), np.nan)
+            if {"r_split_years", "r_split_years_low", "n_years"} <= set(rows.columns):
+                # the check passes across documents or across years: draw the one of the two that does better
+                years_low = rows["r_split_years_low"].to_numpy(dtype=float)
+                counted = rows["n_years"].to_numpy(dtype=float) >= VALIDATION_RULES["min_years"]
+                better = counted & np.isfinite(years_low) & ~(years_low <= np.nan_to_num(low, nan=-np.inf))
+                r = np.where(better, rows["r_split_years"].to_numpy(dtype=float), r)
+                low = np.where(better, years_low, low)
+            ax.barh(y - 0.27, np.nan_to_num(r), height=0.26, color="#2ca02c", label=text["r_split"])
             if "r_split_low" in rows:  # what the split-half check asks: the low end of r's interval above 0
-                r, low = (rows[c].to_numpy(dtype=float) for c in ("r_split", "r_split_low"))
                 shown = np.isfinite(r) & np.isfinite(low)
                 # the level of those intervals, adjusted for the number of checks (analysis.diagnostics)
                 level = float(rows["split_level"].iloc[0]) if "split_level" in rows else 0.95
