@@ -465,8 +465,8 @@ notebook(
             "md",
             "## 2. A lexicon of your own, with evidence\n\n"
             "Start from the shipped lexicon (17 themes, each with its sources) and let the corpus suggest words: "
-            "`candidate_keywords` lists the words that occur with a theme's keywords far above chance. Nothing is "
-            "added by itself: read the example units, then add what belongs to the theme.",
+            "`candidate_keywords` lists the words that occur with a theme's keywords far above chance. On your "
+            "corpus nothing is added by itself: read the example units, then add what belongs to the theme.",
         ),
         (
             "code",
@@ -527,7 +527,7 @@ notebook(
             "## 4. Before trusting a theme\n\nA theme is validated only when its share follows its keywords, holds "
             "across seeds, is more than its keywords, and passes the split-half check (measured from half of its "
             "keywords, it follows the other half's rate): a check a keyword count cannot pass by construction. "
-            "With nine documents few themes can pass; the table says why. The last row is `other`: when it "
+            "With few documents few themes can pass; the table says why. The last row is `other`: when it "
             "outweighs the themes, the run warns and names its free topics' words.",
         ),
         (
@@ -561,7 +561,8 @@ notebook(
         ),
         (
             "md",
-            '## 6. Comparing groups\n\nWith `trends.by = "level"` the run compares the two levels with the most '
+            '## 6. Comparing groups\n\nWhen the spreadsheet has a level column (`trends.by = "level"`), the run '
+            "compares the two levels with the most "
             "tokens (in the demonstration the central reports and the local documents; `trends.compare` names "
             "others), theme by theme, with intervals that count documents, paragraphs and seeds; a change is "
             "`clear` only when its simultaneous interval excludes zero:",
@@ -569,8 +570,9 @@ notebook(
         (
             "code",
             "change = result.trends.group_change\n"
-            "if change is None or change.empty:  # one level in the corpus: the run warned, nothing to compare\n"
-            '    print("no groups to compare:", [w for w in result.manifest["warnings"] if "trends.by" in w])\n'
+            "if change is None or change.empty:  # no level column, or one level (then the run warned)\n"
+            '    print("no groups to compare:", [w for w in result.manifest["warnings"] if "trends.by" in w]\n'
+            '          or "the spreadsheet has no level column")\n'
             "else:\n"
             '    display(change[["theme", "from", "to", "change", "change_low", "change_high", "clear", "note"]].round(3))\n'
             '    display(toolkit.plot_change(change, result.prepared.lexicon, title="my-corpus"))',

@@ -173,7 +173,11 @@ def build_parser() -> argparse.ArgumentParser:
     terms.add_argument(
         "--by", default="year", help="comma-separated document columns to count by (default: year; e.g. place,year)"
     )
-    terms.add_argument("--out", help="write the CSV to this file instead of stdout")
+    terms.add_argument(
+        "--out",
+        help="write the CSV to this file instead of stdout (it replaces only a table it wrote there, unchanged since: "
+        "its SHA-256 is kept in .toolkit-output.json beside it; never inside a run's or a sweep's folder)",
+    )
     _add_overrides(terms)
 
     kwic = commands.add_parser(
@@ -188,7 +192,11 @@ def build_parser() -> argparse.ArgumentParser:
     kwic.add_argument("--context", type=int, help="characters on each side, 1 to 10,000 (default: terms.context, 20)")
     kwic.add_argument("--regex", action="store_true", help="read each TERM as a regular expression, e.g. 数字(经济|化)")
     kwic.add_argument("--limit", type=int, default=0, help="print at most this many lines (0, the default: every line)")
-    kwic.add_argument("--out", help="write every line as CSV to this file instead of printing")
+    kwic.add_argument(
+        "--out",
+        help="write every line as CSV to this file instead of printing (replacing only a table it wrote there, "
+        "unchanged since; never inside a run's or a sweep's folder)",
+    )
     _add_overrides(kwic)
 
     show = commands.add_parser("config", help="print a config with every default filled in")
