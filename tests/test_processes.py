@@ -1,5 +1,6 @@
 """The drawing workers (toolkit.processes.BackgroundJobs): lower priority than the run, warmed up as they start."""
 
+import ast
 import os
 import sys
 
@@ -96,3 +97,31 @@ def test_a_ctrl_c_as_the_workers_start_prints_no_traceback():
     for delay in (0.05, 0.2, 0.4):  # the workers import for about a second
         result = python_process(code, delay, start_new_session=True, timeout=60)
         assert "Traceback" not in result.stderr and "interrupted" in result.stderr, (delay, result.stderr[-2000:])
+
+
+def test_the_command_line_starts_the_drawing_workers_before_it_imports_the_pipeline(tmp_path):
+    """``toolkit run`` starts its drawing workers from the config alone, so that they import what drawing needs
+    while the command imports the pipeline, and the run draws with those workers (no second set)."""
+    from .conftest import FAST, SEEDS_CONFIG
+
+    code = (
+        "import sys\n"
+        "from toolkit import cli, processes\n"
+        "seen = []\n"
+        "start = processes.BackgroundJobs.start\n"
+        "def recorded(self):\n"
+        "    seen.append((id(self), 'toolkit.pipeline' in sys.modules, self.pool is None))\n"
+        "    start(self)\n"
+        "processes.BackgroundJobs.start = recorded\n"
+        "status = cli.main(sys.argv[1:])\n"
+        "print(seen)\n"
+        "sys.exit(status)\n"
+    )
+    overrides = [*FAST, "figures.workers=2", 'figures.only=["theme_shares"]']
+    out = tmp_path / "out"
+    result = python_process(code, "run", SEEDS_CONFIG, "--out", out, *[x for o in overrides for x in ("--set", o)], timeout=300)
+    assert result.returncode == 0, result.stderr
+    seen = ast.literal_eval(result.stdout.strip().splitlines()[-1])
+    assert seen[0][1:] == (False, True)  # started, the first time, before the pipeline was imported
+    assert {pool for pool, _, _ in seen} == {seen[0][0]}  # the run's figures went to the same workers
+    assert (out / "figures" / "theme_shares.png").is_file()

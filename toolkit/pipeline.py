@@ -453,7 +453,12 @@ def default_out_dir(config: Config) -> Path:
 
 
 def run(
-    config: Config | str | Path, out_dir: str | Path | None = None, *, overrides=(), scheduler: str | None = None
+    config: Config | str | Path,
+    out_dir: str | Path | None = None,
+    *,
+    overrides=(),
+    scheduler: str | None = None,
+    drawing: BackgroundJobs | None = None,
 ) -> RunResult:
     """Run the whole analysis of ``config`` (a Config or a TOML path, with ``overrides`` applied: a list of
     ``section.key=value`` strings) and write it into ``out_dir``.
@@ -461,15 +466,17 @@ def run(
     ``out_dir`` defaults to ``runs/<corpus name>``. It must be new, empty or an earlier output of the toolkit,
     and outside every input; it is replaced only when the run succeeds. With ``scheduler`` (a Dask scheduler's
     address) the preparation's chunks and the fold-in of a sampled fit run on that cluster, with the same
-    results.
+    results. ``drawing``: the drawing workers, started beforehand by ``output.tables.drawing_workers`` with this
+    config's ``[figures]`` (the command line starts them before it imports this module); by default the run starts
+    its own. The run stops them either way.
     """
     from .processes import on_dask
 
     with on_dask(scheduler):
-        return _run(config, out_dir, overrides)
+        return _run(config, out_dir, overrides, drawing)
 
 
-def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> RunResult:
+def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, drawing: BackgroundJobs | None) -> RunResult:
     from .analysis.diagnostics import lexicon_coverage
     from .analysis.evaluate import evaluate_model
     from .analysis.terms import candidate_terms
@@ -486,13 +493,8 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides) -> 
         collected_warnings() as warned,
         # The figures are drawn in worker processes while the run goes on, each as soon as its tables exist;
         # leaving the block (an error) stops them before the folder is cleaned up.
-        # No more workers than figures (those figures.only names): a machine with many cores starts no idle ones.
-        BackgroundJobs(
-            config["figures"]["workers"], warm_up=outputs.warm_up_drawing, most=len(outputs.figure_names(config["figures"]))
-        ) as drawing,
+        outputs.drawing_workers(config["figures"]) if drawing is None else drawing as drawing,
     ):
-        if config["figures"]["formats"]:
-            drawing.start()  # the workers import what drawing needs while the run reads and fits
         # the resolved config first: a small write that finds a full or unwritable disk before any work
         atomic.write_text(work / "config.toml", config.to_toml(relative_to=Path(out_dir).absolute()))
         with timed(timings, "load"):

@@ -200,6 +200,17 @@ def warm_up_drawing() -> None:
     figure_bytes(fig, "png", dpi=72)
 
 
+def drawing_workers(options: dict) -> BackgroundJobs:
+    """The drawing workers of a run with the ``[figures]`` ``options``: no more than its figures (a machine with
+    many cores starts no idle ones), each warmed up (:func:`warm_up_drawing`); started at once when the run draws
+    any figure, so that they import what drawing needs while the run (or the command line) imports and reads. Use
+    it as a ``with`` block: leaving it stops them."""
+    jobs = BackgroundJobs(options["workers"], warm_up=warm_up_drawing, most=len(figure_names(options)))
+    if options["formats"]:
+        jobs.start()
+    return jobs
+
+
 def submit_figures(jobs: BackgroundJobs, folder: Path, specs: list[tuple], options: dict) -> None:
     """Give each figure of ``specs`` (see :func:`figure_specs`) to ``jobs``, the small multiples first (they take
     longest: started first, the workers finish together); nothing with no ``figures.formats``."""
