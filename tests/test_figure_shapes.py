@@ -708,3 +708,20 @@ def test_a_theme_without_a_share_in_the_named_periods_is_not_called_unmeasured()
     label = shape("policy")["lexicon"].label("security_risk", "zh")
     (panel,) = [ax for ax in fig.axes if ax.get_title() == label]
     assert not any("未测量" in t.get_text() for t in panel.texts)
+
+
+def test_effects_along_two_years_are_drawn_at_those_years():
+    """A formula of ``year`` on a corpus of two years: two categories, each a point with its error bar under its
+    year (the year axis of a longer span left them outside the axes: every panel was empty)."""
+    lexicon = load_lexicon()
+    expected = _effects(lexicon.names, "year", [2021, 2020], [""], lambda v, g: True)
+    fig = plots.plot_effects(expected, lexicon, level=0.9)
+    FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    panels = _data_axes(fig)
+    assert len(panels) == len(lexicon.names)
+    for ax in panels:
+        points = _points(ax)
+        low, high = sorted(ax.get_xlim())
+        assert len(points) and ((points[:, 0] >= low) & (points[:, 0] <= high)).all()
+        assert [t.get_text() for t in ax.get_xticklabels()] == ["2020", "2021"]

@@ -172,7 +172,9 @@ def plot_effects(
     themes = [t for t in lexicon.names if t in set(expected["theme"])]
     groups = list(dict.fromkeys(expected["group"].fillna("")))
     numeric = pd.api.types.is_numeric_dtype(expected[x]) and expected[x].nunique() > 2  # 0/1: two categories
-    categories = list(dict.fromkeys(expected[x])) if not numeric else []
+    categories = [] if numeric else list(dict.fromkeys(expected[x]))
+    if categories and pd.api.types.is_numeric_dtype(expected[x]):  # two years, or 0/1: in order, whole numbers so
+        categories = [int(v) if float(v).is_integer() else v for v in sorted(categories)]
     spread = min(0.25, 0.6 / max(len(groups), 1))
     with _small_multiples(len(themes), _theme_columns(len(themes)), panel=(3.0, 2.1), margin=1.2) as grid:
         for ax, theme in zip(grid.axes, themes):
@@ -218,7 +220,9 @@ def plot_effects(
             ax.set_title(lexicon.label(theme, language), fontsize=9)
             ax.tick_params(labelsize=7)
             ax.grid(axis="y", alpha=0.3)
-            if x == "year":
+            if not numeric:  # two years are two categories too (a 0/1 covariate's are)
+                _category_axis(ax, categories)
+            elif x == "year":
                 _year_axis(
                     ax,
                     expected.loc[expected["supported"].astype(str).isin(["True", "true"]), x]
@@ -226,8 +230,6 @@ def plot_effects(
                     else expected[x],
                     4,
                 )
-            elif not numeric:
-                _category_axis(ax, categories)
         if len(groups) > 1:
             _legend(grid.axes, fontsize=7, frameon=False)
         notes = [_say(text, "interval95", level), text["own_y"]]
