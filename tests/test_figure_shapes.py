@@ -725,3 +725,23 @@ def test_effects_along_two_years_are_drawn_at_those_years():
         low, high = sorted(ax.get_xlim())
         assert len(points) and ((points[:, 0] >= low) & (points[:, 0] <= high)).all()
         assert [t.get_text() for t in ax.get_xticklabels()] == ["2020", "2021"]
+
+
+def test_a_legend_of_many_groups_lies_between_the_title_and_the_panels():
+    """Sixteen provinces: the legend names each once, inside the canvas, over no panel and under the title (inside
+    the first panel it covered the data and the title, and its first entry left the canvas)."""
+    lexicon = load_lexicon()
+    provinces = "上海 北京 广东 江苏 浙江 山东 河南 四川 湖北 湖南 安徽 福建 江西 陕西 辽宁 内蒙古自治区".split()
+    keys = [{"province": p, "year": y} for p in provinces for y in (2018, 2019, 2020, 2021)]
+    table = _cells(keys, [2] * len(keys), [*lexicon.names, OTHER], np.random.default_rng(16))
+    fig = plots.plot_theme_groups(table, lexicon, title="十六省")
+    FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    [legend] = fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == provinces
+    box = legend.get_window_extent(renderer)
+    assert _inside(box, fig.bbox) and not _cut_off(fig)
+    for ax in _data_axes(fig):
+        assert not box.overlaps(ax.get_tightbbox(renderer)), ax.get_title()
+    assert box.y1 <= fig._suptitle.get_window_extent(renderer).y0

@@ -527,7 +527,7 @@ def test_the_effects_legend_names_only_the_groups_drawn():
     units, shares = _by_level({"a": 15, "b": 14, "c": 1}, {"a": 0.2, "b": 0.2, "c": 0.2})
     _, expected = estimate_effects(units, shares, ["innovation"], "year + level", draws=50, x="year")
     fig = plot_effects(expected, load_lexicon())
-    (legend,) = [ax.get_legend() for ax in fig.axes if ax.get_legend()]
+    (legend,) = fig.legends
     assert [t.get_text() for t in legend.get_texts()] == ["a", "b"]
 
 

@@ -150,7 +150,7 @@ def test_each_panel_fits_its_own_theme(lexicon):
     innovation, other = fig.axes[0].get_ylim()[1], fig.axes[1].get_ylim()[1]
     assert 0.135 <= innovation <= 0.135 * 1.15  # its widest interval (2022: 0.12 + 0.015), not other's 0.72
     assert 0.72 <= other <= 0.72 * 1.15
-    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["武汉", "安庆"]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["武汉", "安庆"]
 
 
 @pytest.fixture

@@ -385,15 +385,6 @@ def _not_measured(ax, text: dict) -> None:
     ax.set_yticks([])
 
 
-def _legend(axes, **options) -> None:
-    """The legend of a grid of panels, in the first panel that has a labelled series (a theme's panel that is not
-    measured has none)."""
-    for ax in axes:
-        if ax.get_legend_handles_labels()[0]:
-            ax.legend(**options)
-            return
-
-
 def _fit_y(ax, *arrays) -> None:
     """y from 0 to a little above the largest value of ``arrays`` (every value drawn, bands included)."""
     values = np.concatenate([np.asarray(a, dtype=float).ravel() for a in arrays]) if arrays else np.zeros(0)
@@ -456,6 +447,22 @@ class _Panels:
     width: float
     strip: Axes | None = None
     texts: dict[str, Text] = field(default_factory=dict)  # the figure's title and shared labels, as ``title`` made them
+
+    def legend(self, *, fontsize: float = 7) -> None:
+        """The series of all panels named once, between the title and the panels, in as many columns as the
+        figure's width holds (inside a panel, a legend of many groups covered its data and left the canvas);
+        :func:`_place_panels` makes room for it. Nothing when no series is named."""
+        entries: dict = {}
+        for ax in self.axes:  # a theme that is not measured, or a group without a value, names nothing there
+            for handle, label in zip(*ax.get_legend_handles_labels()):
+                entries.setdefault(label, handle)
+        if not entries:
+            return
+        entry = (max(_em(label) for label in entries) + 3.5) * fontsize  # points: its line, the gaps and its name
+        columns = max(1, min(len(entries), int((self.width * 72 - 2 * _PAD) // entry)))
+        self.texts["legend"] = self.fig.legend(
+            list(entries.values()), list(entries), loc="upper center", ncols=columns, fontsize=fontsize, frameon=False
+        )
 
     def title(self, heading: str, *, fontsize: float = 10, wrapped: bool = True, ylabel: str = "", xlabel: str = "") -> None:
         """``heading`` over all panels (wrapped to the figure's width unless not ``wrapped``), and the labels of the
@@ -635,13 +642,21 @@ def _place_panels(panels: _Panels, n_rows: int, n_cols: int) -> None:
     axes = [ax for ax in fig.axes if ax.get_visible() and ax.get_subplotspec() is not None]
     needs = [_decorations(ax, renderer) for ax in axes]
     need = {side: max([n[side] for n in needs], default=0.0) for side in ("left", "right", "bottom", "top")}
-    title, ylabel, xlabel = (panels.texts.get(key) for key in ("title", "ylabel", "xlabel"))
+    title, ylabel, xlabel, legend = (panels.texts.get(key) for key in ("title", "ylabel", "xlabel", "legend"))
     title_h = _extent([title] if title else [], renderer)[1]
+    above = _PAD + (title_h + _PAD if title_h else 0.0)  # the legend's top, under the title
+    if legend is not None:  # the figure grows by the legend's height: the panels keep theirs
+        legend_h = legend.get_window_extent(renderer).height * 72 / renderer.dpi
+        fig.set_size_inches(width_in, height_in + (legend_h + _PAD) / 72)
+        width_in, height_in = fig.get_size_inches()
+        width, height = width_in * 72, height_in * 72
+        legend.set_bbox_to_anchor((0.5, 1 - above / height), transform=fig.transFigure)
+        above += legend_h + _PAD
     ylabel_w = _extent([ylabel] if ylabel else [], renderer)[0]
     xlabel_h = _extent([xlabel] if xlabel else [], renderer)[1]
     left = _PAD + (ylabel_w + _PAD if ylabel_w else 0.0) + need["left"]
     right = _PAD + need["right"]
-    top = _PAD + (title_h + _PAD if title_h else 0.0) + need["top"]
+    top = above + need["top"]
     bottom = _PAD + (xlabel_h + _PAD if xlabel_h else 0.0) + need["bottom"]
     column_gap = need["right"] + need["left"] + 2 * _PAD
     row_gap = need["bottom"] + need["top"] + _PAD

@@ -15,7 +15,6 @@ from ._common import (
     _fit_y,
     _heading,
     _labels,
-    _legend,
     _not_measured,
     _say,
     _series,
@@ -95,7 +94,7 @@ def _panels(
                 for g, name in enumerate(groups):
                     offset = (g - (len(groups) - 1) / 2) * spread
                     part = rows[rows[column] == name].set_index(time).reindex(steps)
-                    _group_series(ax, part, time, steps, offset, _PALETTE[g % len(_PALETTE)], str(name), bands)
+                    _group_series(ax, part, time, steps, offset, g, str(name), bands)
             if time == "year":
                 _year_axis(ax, present, 4)
             else:
@@ -104,7 +103,7 @@ def _panels(
                 _fit_y(ax, *(rows[c].to_numpy(dtype=float) for c in ("share", "share_high") if c in rows))
                 ax.grid(axis="y", alpha=0.3)
         if time is not None:
-            _legend(grid.axes, fontsize=7, frameon=False)
+            grid.legend(fontsize=7)
         notes = [text["own_y"]] if len(themes) > 1 else []
         notes += [_say(text, "bars" if time is None or time == "period" else "band", level)] if bands else []
         if bool(np.any(single)):
@@ -138,22 +137,24 @@ def _period_bars(ax, values: pd.DataFrame, color: str, bands: bool) -> None:
         )
 
 
-def _group_series(ax, part: pd.DataFrame, time: str, steps: list, offset: float, shade: str, name: str, bands: bool) -> None:  # noqa: PLR0913 (a series' data and its place)
-    """A group's series of a theme (``part``: its rows indexed by ``steps``), set ``offset`` apart from the other
+def _group_series(ax, part: pd.DataFrame, time: str, steps: list, offset: float, g: int, name: str, bands: bool) -> None:  # noqa: PLR0913 (a series' data and its place)
+    """Group ``g``'s series of a theme (``part``: its rows indexed by ``steps``), set ``offset`` apart from the other
     groups: a line with its band along the years; along periods (categories) a point and its error bar each,
-    joined by a thin line in time order."""
+    joined by a thin line in time order. Past the palette's colours the groups' lines are dashed, then dotted."""
+    shade = _PALETTE[g % len(_PALETTE)]
+    style = ("-", "--", ":")[min(g // len(_PALETTE), 2)]
     values = part["share"].to_numpy(dtype=float)
     low = part["share_low"].to_numpy(dtype=float) if bands else None
     high = part["share_high"].to_numpy(dtype=float) if bands else None
     one = (part["n_documents"] == 1).to_numpy() if "n_documents" in part else None
     if time == "year":
         x = np.asarray(steps, dtype=float) + offset
-        _series(ax, x, values, low, high, shade, single=one, alpha=0.12, markersize=2.5, label=name)
+        _series(ax, x, values, low, high, shade, single=one, linestyle=style, alpha=0.12, markersize=2.5, label=name)
         return
     x = np.arange(len(steps)) + offset
     if low is not None and high is not None:
         ax.errorbar(x, values, yerr=[values - low, high - values], fmt="none", ecolor=shade, elinewidth=1.1, capsize=2)
-    _series(ax, x, values, None, None, shade, single=one, markersize=3.5, label=name)
+    _series(ax, x, values, None, None, shade, single=one, linestyle=style, markersize=3.5, label=name)
 
 
 def plot_effects(
@@ -231,7 +232,7 @@ def plot_effects(
                     4,
                 )
         if len(groups) > 1:
-            _legend(grid.axes, fontsize=7, frameon=False)
+            grid.legend(fontsize=7)
         notes = [_say(text, "interval95", level), text["own_y"]]
         grid.title(_heading(title, text["effects_title"].format(x=x), notes), ylabel=text["share"])
     return grid.fig
