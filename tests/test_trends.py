@@ -30,3 +30,15 @@ def test_window_adds_empty_years():
     table = theme_by_year(units, ["ecology"], years=(2013, 2016))
     assert table["year"].tolist() == [2013, 2014, 2015, 2016]
     assert table["share"].isna().tolist() == [True, True, False, True]
+
+
+def test_periods_are_kept_in_time_order_whatever_order_the_config_lists_them_in():
+    """十四五, 十二五, 十三五 as written: every table, figure and line of groups follows time, not the config (a group's
+    line ran 十四五 -> 十二五 -> 十三五)."""
+    from toolkit.config import Config
+
+    periods = {"十四五": [2021, 2025], "十二五": [2011, 2015], "十三五": [2016, 2020]}
+    config = Config.from_dict({"trends": {"periods": periods}})
+    assert list(config["trends"]["periods"]) == ["十二五", "十三五", "十四五"]
+    assert config["trends"]["periods"]["十三五"] == [2016, 2020]
+    assert list(Config.load(None, ['trends.periods={"b" = [2000, 2001], "a" = [1990, 1999]}'])["trends"]["periods"]) == ["a", "b"]

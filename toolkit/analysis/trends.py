@@ -49,7 +49,8 @@ OPTIONS = {
     ),
     "periods": Option(
         {},
-        'Named periods, e.g. {"十二五" = [2011, 2015], "十三五" = [2016, 2020]}: shares, intervals and figures per period too.',
+        'Named periods, e.g. {"十二五" = [2011, 2015], "十三五" = [2016, 2020]} (kept in time order): shares, '
+        "intervals and figures per period too.",
         kind=dict,
     ),
     "spans": Option(
@@ -92,6 +93,8 @@ def check_options(section: dict) -> None:
     for (_, end, name), (start, _, other) in zip(spans, spans[1:]):
         if start <= end:
             raise ToolkitError(f"trends.periods: {name} and {other} overlap; a year belongs to one period")
+    # the periods in time order, whatever order the config lists them in: every table, figure and line follows it
+    section["periods"] = {name: section["periods"][name] for _, _, name in spans}
     if section["compare"] and len(section["compare"]) != 2:
         raise ToolkitError(f"trends.compare names two groups, not {section['compare']!r}")
     if section["compare"] and not section["by"]:
