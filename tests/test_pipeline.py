@@ -395,3 +395,20 @@ def test_a_theme_without_a_keyword_in_the_vocabulary_is_said_unmeasured_and_left
     assert "The theme diplomacy_unification has no share in any of the paragraphs" in methods
     assert f"simultaneous 95% interval over the {measured} named themes" in methods
     assert "These checks rest on 5 documents: with fewer than 10, passing them is weak evidence" in methods
+
+
+def test_report_embeds_svg_figures_when_the_run_wrote_no_png(seeds_run, tmp_path):
+    """figures.formats = ["svg"]: report.html held no figure at all and did not say so."""
+    from toolkit.output import plots
+    from toolkit.output.report import write_report
+
+    folder = tmp_path / "run"
+    shutil.copytree(seeds_run.out_dir, folder)
+    for png in (folder / "figures").glob("*.png"):
+        png.unlink()
+    fig = plots.plot_theme_shares(seeds_run.theme_by_year, seeds_run.prepared.lexicon)
+    plots.save_figure(fig, folder / "figures" / "theme_shares.svg")
+    config = Config.from_dict(seeds_run.manifest["config"]).with_overrides(['figures.formats=["svg"]'])
+    write_report(folder, config, seeds_run.manifest)
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert html.count("<img") == 1 and 'src="data:image/svg+xml;base64,' in html

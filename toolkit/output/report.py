@@ -26,6 +26,7 @@ def caption(stem: str, level: float = 0.95) -> str:
 
 
 PASSAGES_SHOWN = 3
+_IMAGE_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}  # the figures' formats, as a data: URL names them
 
 
 def _table(frame: pd.DataFrame, float_format: str = "{:.3f}") -> str:
@@ -436,21 +437,22 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
     metrics = manifest.get("metrics", {})
     if metrics:
         parts.append("<h2>Evaluation</h2>" + _table(pd.DataFrame([metrics]), "{:.4f}"))
-    figures = {p.stem: p for p in (folder / "figures").glob("*.png")}
+    # each figure as PNG, or as SVG when the run wrote no PNG of it (figures.formats = ["svg"])
+    figures = {p.stem: p for suffix in ("svg", "png") for p in sorted((folder / "figures").glob(f"*.{suffix}"))}
     # in the catalog's reading order, then any figure it does not declare in name order
     declared = [figure.name for figure in catalog.FIGURES if figure.name in figures]
     for stem in [*declared, *sorted(s for s in figures if s not in catalog.FIGURE)]:
         data = base64.b64encode(figures[stem].read_bytes()).decode("ascii")
         parts.append(
             f"<h2>{html.escape(stem)}</h2><p>{html.escape(caption(stem, config['trends']['level']))}</p>"
-            f'<img alt="{html.escape(stem)}" src="data:image/png;base64,{data}">'
+            f'<img alt="{html.escape(stem)}" src="data:{_IMAGE_TYPES[figures[stem].suffix]};base64,{data}">'
         )
     if themes is not None:
         shown = [
             c
             for c in (
                 "theme",
-                "label_zh",
+                "label_en" if config["figures"]["language"] == "en" else "label_zh",
                 "validated",
                 "share",
                 "r_years",
@@ -510,7 +512,7 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
         "pre{white-space:pre-wrap;font-size:12px}"
     )
     page = (
-        "<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>"
+        f"<!DOCTYPE html><html lang='{config['figures']['language']}'><head><meta charset='utf-8'><title>"
         + name
         + "</title><style>"
         + font_face_css(name + body)
