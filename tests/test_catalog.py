@@ -49,8 +49,19 @@ def test_each_figure_is_drawn_by_a_function_from_declared_tables(figure):
     assert figure.tables and set(figure.tables) <= set(TABLE_NAMES)
     assert bool(figure.when) == figure.optional  # the README says when an optional figure is not drawn
     assert figure.about.endswith(".") and (not figure.when or figure.when.endswith("."))
-    # a figure with intervals names their coverage in its caption; no other placeholder
-    assert set(re.findall(r"\{(\w*)\}", figure.caption)) == ({"level"} if figure.level else set())
+    # a figure with intervals names their coverage in its caption, and in that of each style; no other placeholder
+    for caption in [figure.caption, *(style[3] for style in figure.styles)]:
+        assert set(re.findall(r"\{(\w*)\}", caption)) == ({"level"} if figure.level else set())
+
+
+def test_the_caption_is_that_of_the_style_drawn():
+    """``figures.trend_style = "lines"`` draws every theme in one panel; the report's caption said one panel per
+    theme."""
+    from toolkit.output.report import caption
+
+    assert "one panel per theme" in caption("theme_shares", 0.9, {"trend_style": "panels"})
+    lines = caption("theme_shares", 0.9, {"trend_style": "lines"})
+    assert "one panel per theme" not in lines and "in one panel" in lines and "90%" in lines
 
 
 def _tables(empty: tuple[str, ...] = ()) -> dict[str, pd.DataFrame]:

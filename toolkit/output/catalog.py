@@ -55,15 +55,23 @@ class Figure:
     lexicon: bool = True  # the lexicon is passed after the tables
     level: bool = False  # it draws intervals: it takes level=trends.level
     options: tuple[tuple[str, str], ...] = ()  # (keyword, figures option): n_words=figures.top_words
-    styles: tuple[tuple[str, str, str], ...] = ()  # (figures option, value, function): another function draws it
+    # (figures option, value, function, caption): with that option's value another function draws it, so captioned
+    styles: tuple[tuple[str, str, str, str], ...] = ()
     small_multiple: bool = False  # a panel per theme: slow to draw, so given to the workers first
 
     def function(self, options: dict) -> str:
         """The name of the function of toolkit.output.plots that draws it with the ``[figures]`` ``options``."""
-        for option, value, function in self.styles:
+        for option, value, function, _ in self.styles:
             if options[option] == value:
                 return function
         return self.plot
+
+    def caption_for(self, options: dict | None = None) -> str:
+        """Its caption in report.html for the ``[figures]`` ``options`` (that of the style they choose)."""
+        for option, value, _, caption in self.styles:
+            if options and options.get(option) == value:
+                return caption
+        return self.caption
 
     def drawn(self, tables: dict) -> bool:
         """Whether a run with ``tables`` draws it."""
@@ -335,7 +343,16 @@ FIGURES: tuple[Figure, ...] = (
         'a hollow marker, and the title says so. `figures.trend_style = "lines"` draws every theme in one panel '
         "instead.",
         level=True,
-        styles=(("trend_style", "lines", "plot_theme_lines"),),
+        styles=(
+            (
+                "trend_style",
+                "lines",
+                "plot_theme_lines",
+                "Theme shares by year, every theme a line in one panel (one y scale), with {level} intervals that "
+                "count documents, paragraphs and model seeds (bands; an error bar for a year alone between gaps); "
+                "hollow markers are years resting on one document.",
+            ),
+        ),
         small_multiple=True,
     ),
     Figure(

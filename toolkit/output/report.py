@@ -18,11 +18,11 @@ from .plots import percent
 from .tables import topic_word_pairs
 
 
-def caption(stem: str, level: float = 0.95) -> str:
-    """The report's caption of figure ``stem`` (declared in ``catalog.FIGURES``), naming the coverage ``level``
-    of its intervals; "" for a figure the catalog does not declare."""
+def caption(stem: str, level: float = 0.95, options: dict | None = None) -> str:
+    """The report's caption of figure ``stem`` (declared in ``catalog.FIGURES``) as the ``[figures]`` ``options``
+    draw it, naming the coverage ``level`` of its intervals; "" for a figure the catalog does not declare."""
     figure = catalog.FIGURE.get(stem)
-    return figure.caption.format(level=percent(level)) if figure else ""
+    return figure.caption_for(options).format(level=percent(level)) if figure else ""
 
 
 PASSAGES_SHOWN = 3
@@ -444,7 +444,7 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
     for stem in [*declared, *sorted(s for s in figures if s not in catalog.FIGURE)]:
         data = base64.b64encode(figures[stem].read_bytes()).decode("ascii")
         parts.append(
-            f"<h2>{html.escape(stem)}</h2><p>{html.escape(caption(stem, config['trends']['level']))}</p>"
+            f"<h2>{html.escape(stem)}</h2><p>{html.escape(caption(stem, config['trends']['level'], config['figures']))}</p>"
             f'<img alt="{html.escape(stem)}" src="data:{_IMAGE_TYPES[figures[stem].suffix]};base64,{data}">'
         )
     if themes is not None:
