@@ -292,3 +292,38 @@ def test_the_validity_figure_draws_what_the_split_half_check_asks(lexicon):
     whiskers = [c for c in ax.collections if isinstance(c, matplotlib.collections.LineCollection)]
     spans = sorted(tuple(np.round(sorted(segment[:, 0]), 3)) for c in whiskers for segment in c.get_segments())
     assert spans == [(-0.9, -0.2), (0.013, 0.885), (0.155, 0.6)]
+
+
+def test_an_r_that_cannot_be_computed_is_said_not_drawn_as_zero(lexicon):
+    """One document: every r of theme_validity is NaN, and each was a bar of length 0 under a legend of four
+    series, the figure empty without a word."""
+    from toolkit.output.plots import plot_theme_validity
+
+    names = lexicon.names[:3]
+    themes = pd.DataFrame(
+        {
+            "theme": names,
+            "r_years": [np.nan, 0.8, np.nan],
+            "r_documents": [np.nan, 0.7, 0.5],
+            "r_split": [np.nan, 0.6, 0.4],
+            "r_split_low": [np.nan, 0.1, 0.05],
+            "validated": [False, True, False],
+        }
+    )
+    ax = plot_theme_validity(themes, lexicon).axes[0]
+    said = [t for t in ax.texts if t.get_text() == "无法计算"]
+    assert len(said) == 4  # the first theme's three r and the last theme's r_years
+    assert "无法计算:年份或文档太少" in ax.get_title()
+    assert "无法计算" not in plot_theme_validity(themes.fillna(0.3), lexicon).axes[0].get_title()
+
+
+def test_a_corpus_too_small_for_the_document_level_is_not_said_to_borrow_it(yearly, lexicon):
+    """A single document: the title said its year's document level came from the other documents; there are none."""
+    alone = yearly[yearly["year"] == 2015].assign(
+        interval_basis="one document: units only (too few documents to estimate the document level)"
+    )
+    title = plot_theme_shares(alone, lexicon).texts[0].get_text().replace("\n", "")
+    assert "区间只计段落与随机种子" in title and "取自其他文档" not in title
+    borrowed = yearly.assign(interval_basis="one document: units resampled, document level pooled over the table's cells")
+    title = plot_theme_shares(borrowed, lexicon).texts[0].get_text().replace("\n", "")
+    assert "取自其他文档" in title and "区间只计段落" not in title

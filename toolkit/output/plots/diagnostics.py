@@ -69,6 +69,12 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
                     capsize=2.5,
                     label=text[key].format(level=shown_level, checks=checks),
                 )
+        # an r that could not be computed (too few years or documents) is said where its bar would be, not drawn as 0
+        series = [(0.27, rows["r_years"].to_numpy(dtype=float)), (0.0, rows["r_documents"].to_numpy(dtype=float))]
+        series += [(-0.27, r)] if "r_split" in rows else []
+        blank = [at for offset, values in series for at in (y + offset)[~np.isfinite(values)]]
+        for at in blank:
+            ax.text(0.01, at, text["no_r"], fontsize=6, color="#777777", ha="left", va="center")
         ax.axvline(VALIDATION_RULES["r_years"], color="#555555", linewidth=0.8, linestyle="--")
         ax.axvline(0, color="#555555", linewidth=0.8)
         ax.set_yticks(y)
@@ -85,7 +91,7 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
         ax.set_xlim(-1, 1.0)
         ax.set_xlabel(text["validity_x"])
         fig.legend(loc="outside lower center", ncols=2, frameon=False, fontsize=8)  # below the axes: no bar hidden
-        ax.set_title(_heading(title, text["validity_title"]))
+        ax.set_title(_heading(title, text["validity_title"], [text["no_r_note"]] if blank else []))
         ax.grid(axis="x", alpha=0.3)
     return fig
 

@@ -104,8 +104,11 @@ def plot_theme_shares(
             + ([text["seeds"]] if "seed_min" in table else [])
             + ([text["hollow"]] if single.any() else [])
         )
-        if "interval_basis" in table and table["interval_basis"].astype(str).str.startswith("one document").any():
+        basis = [str(b) for b in table["interval_basis"]] if "interval_basis" in table else []
+        if any(b.startswith("one document") and "units only" not in b for b in basis):  # its document level borrowed
             notes.append(text["one_document"])
+        if any("units only" in b for b in basis):  # no other document to borrow it from
+            notes.append(text["units_only"])
         grid.title(_heading(title, text["share_title"], notes), ylabel=text["share"])
     return grid.fig
 
