@@ -745,3 +745,29 @@ def test_a_legend_of_many_groups_lies_between_the_title_and_the_panels():
     for ax in _data_axes(fig):
         assert not box.overlaps(ax.get_tightbbox(renderer)), ax.get_title()
     assert box.y1 <= fig._suptitle.get_window_extent(renderer).y0
+
+
+def test_long_theme_labels_wrap_inside_their_panels():
+    """Labels twenty characters longer (a researcher's own lexicon): the panels' titles ran into each other and
+    past the canvas (theme_shares, top_words)."""
+    from dataclasses import replace
+
+    base = load_lexicon()
+    long = "(含政策文件中与该主题相关的全部表述)"
+    lexicon = replace(base, themes=tuple(replace(theme, label_zh=theme.label_zh + long) for theme in base.themes))
+    s = shape("policy")
+    topics = pd.DataFrame(
+        {
+            "topic": range(6),
+            "theme": lexicon.names[:6],
+            "top_words": [["创新", "人才"]] * 6,
+            "top_weights": [[0.1, 0.05]] * 6,
+        }
+    )
+    for fig in (plots.plot_theme_shares(s["tables"]["theme_by_year"], lexicon), plots.plot_top_words(topics, lexicon)):
+        FigureCanvasAgg(fig)
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        titles = [ax.title.get_window_extent(renderer) for ax in fig.axes if ax.get_visible() and ax.title.get_text()]
+        assert len(titles) >= 6 and not _cut_off(fig)
+        assert not any(a.overlaps(b) for i, a in enumerate(titles) for b in titles[i + 1 :])

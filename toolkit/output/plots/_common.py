@@ -642,6 +642,10 @@ def _place_panels(panels: _Panels, n_rows: int, n_cols: int) -> None:
     fig = panels.fig
     for ax in fig.axes:
         _few_ticks(ax)
+    column = panels.width / max(n_cols, 1)  # inches: a panel's title wraps to the panel's width, about 3/4 of its
+    for ax in panels.axes:  # column (a long theme label ran into its neighbour's and past the canvas)
+        if ax.title.get_text():
+            ax.title.set_text(wrap(ax.title.get_text(), 0.75 * column, ax.title.get_fontsize()))
     renderer = RendererAgg(1, 1, fig.dpi)  # a text measures itself at the figure's dpi
     width_in, height_in = fig.get_size_inches()
     width, height = width_in * 72, height_in * 72
