@@ -771,3 +771,25 @@ def test_long_theme_labels_wrap_inside_their_panels():
         titles = [ax.title.get_window_extent(renderer) for ax in fig.axes if ax.get_visible() and ax.title.get_text()]
         assert len(titles) >= 6 and not _cut_off(fig)
         assert not any(a.overlaps(b) for i, a in enumerate(titles) for b in titles[i + 1 :])
+
+
+def test_a_few_years_far_apart_are_the_ticks_and_stand_off_the_axes_edges():
+    """Three reports, 1954, 1978 and 2022: the ticks read 1960 ... 2020, never a year with data, and the first
+    and last years' error bars sat on the axes' edges (half a year of padding on a 70-year axis)."""
+    lexicon = load_lexicon()
+    years = [1954, 1978, 2022]
+    calendar = list(range(1954, 2023))
+    table = _cells(
+        [{"year": y} for y in calendar],
+        [1 if y in years else 0 for y in calendar],
+        [*lexicon.names, OTHER],
+        np.random.default_rng(3),
+    )
+    fig = plots.plot_theme_shares(table, lexicon)
+    FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    for ax in _data_axes(fig):
+        assert [t.get_text() for t in ax.get_xticklabels() if t.get_text()] in ([], ["1954", "1978", "2022"])
+        low, high = ax.get_xlim()
+        assert 1954 - low >= 2 and high - 2022 >= 2
+    assert [t.get_text() for t in fig.axes[-1].get_xticklabels()] == ["1954", "1978", "2022"]  # the strip's
