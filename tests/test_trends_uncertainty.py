@@ -377,3 +377,21 @@ def test_a_unit_without_tokens_leaves_the_document_level_in_place():
     wide = _table(units, shares, n_boot=400, random_state=1)
     empty = _table(with_empty, shares, n_boot=400, random_state=1)
     assert (empty["share_sd"] > 0.5 * wide["share_sd"]).all()
+
+
+def test_groups_keep_the_order_the_documents_first_name_them():
+    """City tiers: theme_by_group(_year) sorted them as text (一线, 三线及以下, 二线, 新一线) while the effects kept the
+    metadata's order; the documents' order now, with (missing) last, and each group's years by number."""
+    from toolkit.analysis.trends import MISSING_GROUP, yearly_trends
+
+    rng = np.random.default_rng(9)
+    units, shares = _units(rng, years=(2019, 2020), docs=6, n=5)
+    tiers = ["一线城市", "新一线城市", "二线城市", "三线及以下城市", "", "一线城市"]
+    units = units.assign(
+        in_model=True, ecology=shares[0, :, 0], other=shares[0, :, 1], tier=[tiers[int(d[-1])] for d in units["doc_id"]]
+    )
+    trends = yearly_trends(units, np.zeros((len(units), 1)), THEMES, window=(2019, 2020), bootstrap=20, by="tier")
+    expected = ["一线城市", "新一线城市", "二线城市", "三线及以下城市", MISSING_GROUP]
+    assert list(dict.fromkeys(trends.groups["tier"])) == expected
+    cells = list(dict.fromkeys(zip(trends.group_years["tier"], trends.group_years["year"])))
+    assert cells == [(tier, year) for tier in expected for year in (2019, 2020)]

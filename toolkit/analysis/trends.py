@@ -680,14 +680,16 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
             )
         grouped = modelled.assign(**{by: values})
         model = ShareModel(grouped, member_shares, themes, bootstrap, level, random_state)
-        trends.groups, _ = model.table([by])
-        if periods:  # each group's periods in their configured order (sorted as text, 十三五 came before 十二五)
-            order = {name: i for i, name in enumerate(periods)}
-            cells = {tuple(row) for row in grouped[[by, "period"]].drop_duplicates().itertuples(index=False)}
-            labels = sorted(cells, key=lambda cell: (str(cell[0]), order.get(cell[1], len(order)), str(cell[1])))
-            trends.group_years, _ = model.table([by, "period"], labels)
-        else:
-            trends.group_years, _ = model.table([by, "year"])
+        # the groups in the order the documents first name them (the metadata's: 一线, 新一线, 二线 ..., as the
+        # effects have them; sorted as text they read 一线, 三线及以下, 二线, 新一线), the missing group last
+        first = {group: i for i, group in enumerate(dict.fromkeys(values))}
+        rank = {group: (group == MISSING_GROUP, i) for group, i in first.items()}
+        trends.groups, _ = model.table([by], [(group,) for group in sorted(first, key=rank.__getitem__)])
+        time = "period" if periods else "year"
+        order = {name: i for i, name in enumerate(periods or ())}  # a group's periods in their order, years by number
+        cells = {tuple(row) for row in grouped[[by, time]].drop_duplicates().itertuples(index=False)}
+        labels = sorted(cells, key=lambda cell: (rank[cell[0]], order.get(cell[1], len(order)), cell[1]))
+        trends.group_years, _ = model.table([by, time], labels)
         if periods:
             trends.group_years = _period_years(trends.group_years, grouped, [by, "period"], periods)
         sizes = trends.groups.drop_duplicates(by).set_index(by)["n_tokens"].sort_values(ascending=False)
