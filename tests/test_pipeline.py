@@ -412,3 +412,22 @@ def test_report_embeds_svg_figures_when_the_run_wrote_no_png(seeds_run, tmp_path
     write_report(folder, config, seeds_run.manifest)
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert html.count("<img") == 1 and 'src="data:image/svg+xml;base64,' in html
+
+
+def test_report_shares_by_year_have_a_row_per_year_with_data_and_other_last(seeds_run, tmp_path):
+    """The table had an empty first column headed "theme", the themes in alphabetical order with other among them,
+    and a row for every year without data (65 empty rows for a century's corpus)."""
+    import re
+    import shutil
+
+    from toolkit.output.report import write_report
+
+    folder = tmp_path / "run"
+    shutil.copytree(seeds_run.out_dir, folder)
+    write_report(folder, Config.from_dict(seeds_run.manifest["config"]), seeds_run.manifest)
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    table = html.split("<h2>Theme share by year</h2>", 1)[1].split("</table>", 1)[0]
+    header = re.findall(r"<th>([^<]*)</th>", table.split("</thead>")[0])
+    assert header[:2] == ["year", "innovation"] and header[-1] == "other" and "theme" not in header
+    years = re.findall(r"<tr>\s*<td>(\d{4})</td>", table)
+    assert years == ["2015", "2019", "2020", "2021", "2022"]  # the seed documents' years, not 2016-2018

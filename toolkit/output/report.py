@@ -474,9 +474,10 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
     topics["top_words"] = topics["top_words"].map(lambda cell: " ".join(word for word, _ in topic_word_pairs(cell)[:12]))
     parts.append("<h2>Topics</h2>" + _table(topics[["topic", "theme", "score", "top_words"]]))
     yearly = _read(folder, "theme_by_year.csv")
-    parts.append(
-        "<h2>Theme share by year</h2>" + _table(yearly.pivot(index="year", columns="theme", values="share").reset_index())
-    )
+    # the years with data (a century's corpus has decades without), the themes in the table's order, other last
+    by_year = yearly.pivot(index="year", columns="theme", values="share").dropna(how="all")
+    by_year = by_year[list(dict.fromkeys(yearly["theme"]))].rename_axis(columns=None).reset_index()
+    parts.append("<h2>Theme share by year</h2>" + _table(by_year))
     for file, title in [
         ("change.csv", "Change between two years or periods"),
         ("group_change.csv", "Change between groups"),
