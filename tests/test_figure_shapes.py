@@ -793,3 +793,17 @@ def test_a_few_years_far_apart_are_the_ticks_and_stand_off_the_axes_edges():
         low, high = ax.get_xlim()
         assert 1954 - low >= 2 and high - 2022 >= 2
     assert [t.get_text() for t in fig.axes[-1].get_xticklabels()] == ["1954", "1978", "2022"]  # the strip's
+
+
+@pytest.mark.parametrize("name", ["theme_shares", "theme_groups"])
+def test_a_corpus_of_one_year_is_said_to_have_error_bars_not_bands(name):
+    """One year: every value is an error bar; the titles said "阴影" (shading), which nothing was."""
+    title = _drawn("one_year", name).get_suptitle().replace("\n", "")
+    assert "误差线" in title and "阴影" not in title
+    assert "阴影" in _drawn("seeds", name).get_suptitle().replace("\n", "")  # years that follow each other: bands
+
+
+def test_the_documents_strip_counts_whole_documents():
+    for shape_name in SHAPES:
+        strip = _drawn(shape_name, "theme_shares").axes[-1]
+        assert all(float(t).is_integer() for t in strip.get_yticks()), shape_name

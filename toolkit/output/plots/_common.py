@@ -404,6 +404,14 @@ def _fit_y(ax, *arrays) -> None:
     ax.set_ylim(0, top * 1.08 if np.isfinite(top) and top > 0 else 1)
 
 
+def _interval_note(text: dict, level: float, years) -> str:
+    """The title's note on the intervals of a series along ``years`` (those with data): bands where two of them
+    follow each other, else error bars alone (a corpus of one year, or of years far apart, has no band)."""
+    years = sorted({int(y) for y in years})
+    together = any(b - a == 1 for a, b in zip(years, years[1:]))
+    return _say(text, "band" if together else "bars", level)
+
+
 def _isolated(values: np.ndarray) -> np.ndarray:
     present = ~np.isnan(values)
     return present & ~np.r_[False, present[:-1]] & ~np.r_[present[1:], False]

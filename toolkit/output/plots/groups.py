@@ -14,6 +14,7 @@ from ._common import (
     _category_axis,
     _fit_y,
     _heading,
+    _interval_note,
     _labels,
     _not_measured,
     _say,
@@ -105,7 +106,7 @@ def _panels(
         if time is not None:
             grid.legend(fontsize=7)
         notes = [text["own_y"]] if len(themes) > 1 else []
-        notes += [_say(text, "bars" if time is None or time == "period" else "band", level)] if bands else []
+        notes += [_say(text, "bars", level) if time != "year" else _interval_note(text, level, present)] if bands else []
         if bool(np.any(single)):
             notes.append(text["hollow"] if time else text["hatched"])
         if partial:

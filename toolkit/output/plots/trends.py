@@ -13,6 +13,7 @@ from ...errors import ToolkitError
 from ._common import (
     _fit_y,
     _heading,
+    _interval_note,
     _isolated,
     _labels,
     _new_figure,
@@ -93,14 +94,17 @@ def plot_theme_shares(
             _fit_y(ax, values, *(rows[c].to_numpy(dtype=float) for c in ("share_high", "seed_max") if c in rows))
             ax.grid(axis="y", alpha=0.3)
         strip = grid.strip
+        from matplotlib.ticker import MaxNLocator
+
         strip.bar(years, documents, color="#999999", width=0.8)
+        strip.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))  # whole documents, not 0.5
         strip.set_ylabel(text["documents"], fontsize=7)
         _year_axis(strip, with_data, 8)  # the panels share the strip's x axis, its ticks included
         strip.tick_params(labelsize=7)
         strip.set_xlabel(text["year"])
         notes = (
             [text["own_y"]]
-            + ([_say(text, "band", level)] if "share_low" in table else [])
+            + ([_interval_note(text, level, with_data)] if "share_low" in table else [])
             + ([text["seeds"]] if "seed_min" in table else [])
             + ([text["hollow"]] if single.any() else [])
         )
@@ -167,7 +171,7 @@ def plot_theme_lines(
         ax.set_title(_heading(title, text["share_title"]))
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
         notes = (
-            ([_say(text, "band", level)] if "share_low" in table else [])
+            ([_interval_note(text, level, table.loc[table["share"].notna(), "year"])] if "share_low" in table else [])
             + ([text["seeds"]] if "seed_min" in table else [])
             + ([text["hollow"]] if single.any() else [])
         )
