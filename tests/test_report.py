@@ -184,3 +184,20 @@ def test_the_methods_say_when_the_models_were_fitted_on_a_sample(tmp_path, monke
     assert "folded in" in sentence and f"of the {sample['documents']} documents" in sentence
     assert html.escape(sentence) in (result.out_dir / "report.html").read_text(encoding="utf-8")
     assert sample_sentence(None, config["model"]["sample_above"]) == ""
+
+
+def test_the_methods_of_a_single_document_claim_no_between_document_variation_nor_changes():
+    from toolkit.output.report import methods_paragraph
+
+    config = Config.load(ROOT / "configs" / "seeds.toml")
+    manifest = {
+        "counts": {"documents_used": 1, "documents_skipped": 0, "units": 30, "tokens": 5000, "vocabulary": 800},
+        "versions": {},
+        "warnings": [],
+    }
+    one = methods_paragraph(config, manifest, documents=_documents([2022]))
+    assert "no between-document variation to estimate" in one and "no change" in one
+    assert "between-document and model (seed) variation" not in one and "reported as clear only when" not in one
+    manifest["counts"]["documents_used"] = 2
+    two = methods_paragraph(config, manifest, documents=_documents([2021, 2022]))
+    assert "between-document and model (seed) variation" in two and "reported as clear only when" in two

@@ -159,8 +159,14 @@ def methods_paragraph(
         if m["ensemble"] > 1
         else f"The model was fitted once (seed {m['random_state']})."
     )
+    single = counts.get("documents_used", 2) < 2  # no between-document variation to estimate, no change
     intervals = (
-        f"Intervals ({percent(tr['level'])}) come from a bootstrap with {tr['bootstrap']} replicates: each "
+        f"Intervals ({percent(tr['level'])}) come from a bootstrap with {tr['bootstrap']} replicates over the "
+        "paragraphs of the one document and the fitted models (seeds): with one document there is no "
+        "between-document variation to estimate, so the intervals hold for this document only, and no change "
+        "between years, periods or groups is computed."
+        if tr["bootstrap"] and single
+        else f"Intervals ({percent(tr['level'])}) come from a bootstrap with {tr['bootstrap']} replicates: each "
         "replicate draws one of the fitted models, resamples the paragraphs within each document and adds a "
         "normal document-level deviation, so the intervals include paragraph, between-document and "
         "model (seed) variation. A year's between-document variance is the precision-weighted blend of "
