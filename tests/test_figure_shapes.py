@@ -807,3 +807,18 @@ def test_the_documents_strip_counts_whole_documents():
     for shape_name in SHAPES:
         strip = _drawn(shape_name, "theme_shares").axes[-1]
         assert all(float(t).is_integer() for t in strip.get_yticks()), shape_name
+
+
+def test_a_lexicon_of_one_theme_draws_one_panel_wide():
+    """model_vs_keywords kept three columns for one theme: two thirds of the canvas blank."""
+    from dataclasses import replace
+
+    base = load_lexicon()
+    one = replace(base, themes=base.themes[:1])
+    s = shape("policy")
+    tables = s["tables"]
+    fig = plots.plot_model_vs_keywords(tables["theme_by_year"], tables["keyword_by_year"], tables["model_vs_keywords"], one)
+    assert fig.get_size_inches()[0] <= 4.2 + 1e-9
+    FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    assert not _cut_off(fig)

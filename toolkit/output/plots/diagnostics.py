@@ -106,7 +106,7 @@ def plot_model_vs_keywords(
     themes = lexicon.names
     years = sorted(set(shares.loc[shares["share"].notna(), "year"]) | set(rates.loc[rates["per_10k"].notna(), "year"]))
     missing = unmeasured(shares)
-    with _small_multiples(len(themes), 3, panel=(4.2, 2.6), margin=0.6) as grid:
+    with _small_multiples(len(themes), min(3, max(len(themes), 1)), panel=(4.2, 2.6), margin=0.6) as grid:
         for ax, theme in zip(grid.axes, themes):
             s = shares[shares["theme"] == theme].set_index("year")["share"]
             k = rates[rates["theme"] == theme].set_index("year")["per_10k"]
@@ -129,7 +129,7 @@ def plot_model_vs_keywords(
             _fit_y(ax, s.to_numpy(dtype=float))
             _fit_y(twin, k.to_numpy(dtype=float))
         grid.axes[0].set_ylabel(text["kw_share"], fontsize=8)
-        grid.title(_heading(title, text["kw_title"], [f"{text['kw_share']}: —, {text['kw_rate']}: ▮"]), fontsize=12)
+        grid.title(_heading(title, text["kw_title"], [f"{text['kw_share']}: ●—, {text['kw_rate']}: ▮"]), fontsize=12)
     return grid.fig
 
 
