@@ -822,3 +822,15 @@ def test_a_lexicon_of_one_theme_draws_one_panel_wide():
     FigureCanvasAgg(fig)
     fig.draw_without_rendering()
     assert not _cut_off(fig)
+
+
+def test_a_period_without_documents_is_said_so_on_its_tick():
+    """A configured period the corpus has no document in (文革 among three reports) was a blank slot, unexplained."""
+    lexicon = load_lexicon()
+    spans = {"建国初期": (1949, 1965), "文革": (1966, 1976), "改革开放": (1977, 2022)}
+    table = _cells([{"period": p} for p in spans], [1, 0, 2], [*lexicon.names, OTHER], np.random.default_rng(4))
+    fig = plots.plot_theme_periods(_with_years(table, spans, [1954, 1978, 2022]), lexicon)
+    FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    labels = [t.get_text().replace("\n", "") for t in _data_axes(fig)[0].get_xticklabels()]
+    assert labels[1] == "文革 (无文档)" and "无文档" not in labels[0] + labels[2]

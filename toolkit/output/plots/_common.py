@@ -67,6 +67,7 @@ _TEXT = {
         "per_10k": "每万字出现次数",
         "one_document": "只有一份文档的年份:文档层面的不确定性取自其他文档",
         "units_only": "文档太少,无法估计文档层面的不确定性:区间只计段落与随机种子",
+        "no_documents": "无文档",
         "no_r": "无法计算",
         "no_r_note": "无法计算:年份或文档太少",
         "hollow": "空心点:只有一份文档",
@@ -124,6 +125,7 @@ _TEXT = {
         "per_10k": "occurrences per 10,000 characters",
         "one_document": "years with one document: the document level is estimated from the other documents",
         "units_only": "too few documents to estimate the document level: intervals count paragraphs and seeds only",
+        "no_documents": "no documents",
         "no_r": "n/a",
         "no_r_note": "n/a: too few years or documents to compute r",
         "hollow": "hollow markers: one document",
@@ -358,15 +360,19 @@ def _category_axis(ax, names, panel: float = 2.5) -> None:
     ax.tick_params(axis="x", labelrotation=45 if slanted else 0)
 
 
-def period_labels(table: pd.DataFrame, periods: Sequence) -> tuple[list[str], bool]:
+def period_labels(table: pd.DataFrame, periods: Sequence, empty: str = "") -> tuple[list[str], bool]:
     """The names of ``periods`` as tick labels, each followed by its first and last year with documents where the
     corpus does not reach the start or the end of its configured span (the ``years`` and ``span`` columns of a
-    table by period: 十四五 of a corpus that ends in 2022 is 十四五 (2021-2022)), and whether any is."""
+    table by period: 十四五 of a corpus that ends in 2022 is 十四五 (2021-2022)), or by ``empty`` where it has no
+    document (an empty slot said so), and whether any is part of its span."""
     if not {"years", "span", "period"} <= set(table.columns):
         return [str(p) for p in periods], False
     labels, part = [], False
     for period in periods:
         rows = table[table["period"] == period]
+        if empty and "n_documents" in rows and not (rows["n_documents"] > 0).any():
+            labels.append(f"{period} ({empty})")
+            continue
         years = [int(y) for text in rows["years"].dropna().astype(str) for y in re.findall(r"\d+", text)]
         span = [int(y) for text in rows["span"].dropna().astype(str)[:1] for y in re.findall(r"\d+", text)]
         short = bool(years and len(span) == 2) and (min(years) > span[0] or max(years) < span[1])

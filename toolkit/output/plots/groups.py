@@ -81,7 +81,9 @@ def _panels(
         )
     spread = min(0.3, 0.6 / max(len(groups), 1)) if time else 0.0
     missing = unmeasured(table)
-    names, partial = period_labels(table, steps if time == "period" else groups) if time != "year" else ([], False)
+    names, partial = (
+        period_labels(table, steps if time == "period" else groups, text["no_documents"]) if time != "year" else ([], False)
+    )
     with _small_multiples(len(themes), _theme_columns(len(themes)), panel=(3.0, 2.1), margin=1.2) as grid:
         for ax, theme in zip(grid.axes, themes):
             ax.set_title(lexicon.label(theme, language), fontsize=9)
