@@ -791,7 +791,7 @@ def test_a_few_years_far_apart_are_the_ticks_and_stand_off_the_axes_edges():
     for ax in _data_axes(fig):
         assert [t.get_text() for t in ax.get_xticklabels() if t.get_text()] in ([], ["1954", "1978", "2022"])
         low, high = ax.get_xlim()
-        assert 1954 - low >= 2 and high - 2022 >= 2
+        assert 1954 - low >= 3 and high - 2022 >= 3
     assert [t.get_text() for t in fig.axes[-1].get_xticklabels()] == ["1954", "1978", "2022"]  # the strip's
 
 

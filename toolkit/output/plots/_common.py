@@ -337,7 +337,7 @@ def _year_axis(ax, years, max_ticks: int = 5, *, labels: bool = True) -> None:
     """x ticks on whole years within ``years`` (the years with data), labelled as years: those years themselves
     when there are at most ``max_ticks`` of them, far enough apart to be read side by side (1954, 1978, 2022,
     which round ticks never named), else round years (every year of a short span). The limits lie beyond the
-    first and last year by half a year or 3% of the span, whichever is more, so one year is a column and not a
+    first and last year by half a year or 5% of the span, whichever is more, so one year is a column and not a
     point at 2022.75, and the intervals of a century's first and last years are not drawn on the axes' edges."""
     years = sorted({int(y) for y in years})
     if not years:
@@ -346,7 +346,7 @@ def _year_axis(ax, years, max_ticks: int = 5, *, labels: bool = True) -> None:
     apart = min((b - a for a, b in zip(years, years[1:])), default=span)
     ticks = years if len(years) <= max_ticks and apart >= span / (1.5 * max_ticks) else year_ticks(years, max_ticks)
     ax.set_xticks(ticks, labels=[str(t) for t in ticks] if labels else [])
-    pad = max(0.6, 0.03 * span)
+    pad = max(0.6, 0.05 * span)
     ax.set_xlim(years[0] - pad, years[-1] + pad)
 
 
