@@ -17,10 +17,7 @@ help:  ## list the targets
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -c requirements.lock -e '.[test]'
-	@# the packages' bytecode, which pip would compile file after file on one core, on every core while the numba
-	@# kernels compile (a file that is no Python 3.11, as some packages ship for tests, is left as pip leaves it)
-	$(BIN)/python -m compileall -qq -j 0 $(VENV)/lib >/dev/null 2>&1 & bytecode=$$!; \
-	  $(BIN)/python scripts/compile_kernels.py; kernels=$$?; wait $$bytecode; exit $$kernels
+	$(BIN)/python scripts/compile_kernels.py --bytecode
 	@touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install the project with pinned dependencies

@@ -727,11 +727,19 @@ def test_effects_along_two_years_are_drawn_at_those_years():
         assert [t.get_text() for t in ax.get_xticklabels()] == ["2020", "2021"]
 
 
-def test_a_legend_of_many_groups_lies_between_the_title_and_the_panels():
-    """Sixteen provinces: the legend names each once, inside the canvas, over no panel and under the title (inside
-    the first panel it covered the data and the title, and its first entry left the canvas)."""
+@pytest.mark.parametrize(
+    "provinces",
+    [
+        "上海 北京 广东 江苏 浙江 山东 河南 四川 湖北 湖南 安徽 福建 江西 陕西 辽宁 内蒙古自治区".split(),
+        "北京 上海 天津 重庆 河北 山西 辽宁 吉林 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川".split(),
+    ],
+    ids=["sixteen", "twenty-short"],
+)
+def test_a_legend_of_many_groups_lies_between_the_title_and_the_panels(provinces):
+    """Sixteen or twenty provinces: the legend names each once, inside the canvas, over no panel and under the
+    title (inside the first panel it covered the data and the title, and its first entry left the canvas; twenty
+    short names in as many columns reached past both edges)."""
     lexicon = load_lexicon()
-    provinces = "上海 北京 广东 江苏 浙江 山东 河南 四川 湖北 湖南 安徽 福建 江西 陕西 辽宁 内蒙古自治区".split()
     keys = [{"province": p, "year": y} for p in provinces for y in (2018, 2019, 2020, 2021)]
     table = _cells(keys, [2] * len(keys), [*lexicon.names, OTHER], np.random.default_rng(16))
     fig = plots.plot_theme_groups(table, lexicon, title="十六省")
@@ -834,3 +842,20 @@ def test_a_period_without_documents_is_said_so_on_its_tick():
     fig.draw_without_rendering()
     labels = [t.get_text().replace("\n", "") for t in _data_axes(fig)[0].get_xticklabels()]
     assert labels[1] == "文革 (无文档)" and "无文档" not in labels[0] + labels[2]
+
+
+def test_titles_that_fit_their_panel_are_not_wrapped():
+    """English topic titles ("Topic 11: Security and risk") were split over two lines in panels they fit; only one
+    at the grid's edge that would reach past the canvas is wrapped."""
+    lexicon = load_lexicon()
+    topics = pd.DataFrame(
+        {"topic": range(12), "theme": lexicon.names[:12], "top_words": [["创新", "人才"]] * 12, "top_weights": [[0.1, 0.05]] * 12}
+    )
+    fig = plots.plot_top_words(topics, lexicon, language="en")
+    inner = [ax.title.get_text() for ax in fig.axes if ax.title.get_text() and ax.get_subplotspec().colspan.start not in (0, 4)]
+    assert len(inner) == 7 and not [t for t in inner if "\n" in t]  # 6: Reform and governance, among them
+    FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    boxes = [ax.title.get_window_extent(renderer) for ax in fig.axes if ax.title.get_text()]
+    assert not _cut_off(fig) and not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])

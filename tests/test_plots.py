@@ -315,6 +315,11 @@ def test_an_r_that_cannot_be_computed_is_said_not_drawn_as_zero(lexicon):
     assert len(said) == 4  # the first theme's three r and the last theme's r_years
     assert "无法计算:年份或文档太少" in ax.get_title()
     assert "无法计算" not in plot_theme_validity(themes.fillna(0.3), lexicon).axes[0].get_title()
+    # a theme not measured (its share 0 everywhere) has no r either: its label says why, no n/a is added
+    unmeasured = themes.fillna(0.3).assign(share=[0.1, 0.2, 0.0])
+    unmeasured.loc[2, ["r_years", "r_documents", "r_split", "r_split_low"]] = np.nan
+    ax = plot_theme_validity(unmeasured, lexicon).axes[0]
+    assert "无法计算" not in ax.get_title() and not [t for t in ax.texts if t.get_text() == "无法计算"]
 
 
 def test_a_corpus_too_small_for_the_document_level_is_not_said_to_borrow_it(yearly, lexicon):

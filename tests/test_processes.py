@@ -125,3 +125,25 @@ def test_the_command_line_starts_the_drawing_workers_before_it_imports_the_pipel
     assert seen[0][1:] == (False, True)  # started, the first time, before the pipeline was imported
     assert {pool for pool, _, _ in seen} == {seen[0][0]}  # the run's figures went to the same workers
     assert (out / "figures" / "theme_shares.png").is_file()
+
+
+def test_a_run_refused_for_its_output_folder_or_scheduler_starts_no_worker(tmp_path):
+    """The errors met most (an --out holding a user's file, a scheduler address that is no address) are said before
+    the drawing workers start: they doubled the CPU of a one-line error."""
+    from .conftest import SEEDS_CONFIG
+
+    code = (
+        "import sys\n"
+        "from toolkit import cli, processes\n"
+        "def refused(self):\n"
+        "    raise SystemExit('a drawing worker was started')\n"
+        "processes.BackgroundJobs.start = refused\n"
+        "sys.exit(cli.main(sys.argv[1:]))\n"
+    )
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.docx").write_bytes(b"years of work")
+    for extra in (["--out", mine], ["--out", tmp_path / "new", "--scheduler", "not an address"]):
+        result = python_process(code, "run", SEEDS_CONFIG, *extra, timeout=120)
+        assert result.returncode == 2 and result.stderr.startswith("toolkit: error: "), result.stderr
+    assert (mine / "thesis.docx").read_bytes() == b"years of work"

@@ -328,9 +328,16 @@ def _run(args) -> int:
     """``toolkit run``: the drawing workers are started first, from the config alone, so that they import what
     drawing needs while this process imports the pipeline (half a second before the run itself could start
     them, on a core the imports leave idle)."""
+    from .output.atomic import check_output_location
     from .output.tables import drawing_workers
+    from .processes import check_scheduler
 
     config = _config(args)
+    # the errors a user meets most, said before any worker starts (the run checks these and the rest again)
+    if args.scheduler:
+        check_scheduler(args.scheduler)
+    if args.out is not None:
+        check_output_location(Path(args.out), config.input_paths())
     with drawing_workers(config["figures"]) as drawing:
         _quiet_libraries()
         from . import pipeline

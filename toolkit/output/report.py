@@ -195,7 +195,8 @@ def methods_paragraph(
         else f"jieba {versions.get('jieba', '')}"
     )
     return (
-        f"We analysed {counts['documents_used']} documents ({counts['documents_skipped']} further files were "
+        f"We analysed {counts['documents_used']} document{'' if counts['documents_used'] == 1 else 's'} "
+        f"({counts['documents_skipped']} further files were "
         f"skipped, each with its reason in documents.csv){window}. "
         + (shape + " " if (shape := corpus_shape(documents, tr.get("by", ""), tr.get("periods"))) else "")
         + "Texts were converted to "

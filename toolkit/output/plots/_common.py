@@ -473,6 +473,7 @@ class _Panels:
     width: float
     strip: Axes | None = None
     texts: dict[str, Text] = field(default_factory=dict)  # the figure's title and shared labels, as ``title`` made them
+    legend_columns: int = 0  # the columns of the legend ``legend`` made
 
     def legend(self, *, fontsize: float = 7) -> None:
         """The series of all panels named once, between the title and the panels, in as many columns as the
@@ -484,8 +485,11 @@ class _Panels:
                 entries.setdefault(label, handle)
         if not entries:
             return
-        entry = (max(_em(label) for label in entries) + 3.5) * fontsize  # points: its line, the gaps and its name
+        # points an entry takes: its name, its line (2 em), the gap after it (0.8 em) and between columns (2 em);
+        # :func:`_place_panels` takes columns away while the legend is still wider than the figure
+        entry = (max(_em(label) for label in entries) + 4.8) * fontsize
         columns = max(1, min(len(entries), int((self.width * 72 - 2 * _PAD) // entry)))
+        self.legend_columns = columns
         self.texts["legend"] = self.fig.legend(
             list(entries.values()), list(entries), loc="upper center", ncols=columns, fontsize=fontsize, frameon=False
         )
@@ -662,11 +666,16 @@ def _place_panels(panels: _Panels, n_rows: int, n_cols: int) -> None:
     fig = panels.fig
     for ax in fig.axes:
         _few_ticks(ax)
-    column = panels.width / max(n_cols, 1)  # inches: a panel's title wraps to the panel's width, about 3/4 of its
-    for ax in panels.axes:  # column (a long theme label ran into its neighbour's and past the canvas)
-        if ax.title.get_text():
-            ax.title.set_text(wrap(ax.title.get_text(), 0.75 * column, ax.title.get_fontsize()))
     renderer = RendererAgg(1, 1, fig.dpi)  # a text measures itself at the figure's dpi
+    # A panel's title that would reach its neighbour's (wider than 9/10 of a column) or, at the grid's left or
+    # right edge, the canvas's (wider than the panel, about 3/4 of its column) wraps to the panel's width (a long
+    # theme label ran into the next and past the canvas); one that fits stays on one line.
+    column = panels.width / max(n_cols, 1)  # inches
+    for ax in panels.axes:
+        span = ax.get_subplotspec().colspan
+        edge = span.start == 0 or span.stop == n_cols
+        if _extent([ax.title], renderer)[0] > (0.75 if edge else 0.9) * column * 72:
+            ax.title.set_text(wrap(ax.title.get_text(), 0.75 * column, ax.title.get_fontsize()))
     width_in, height_in = fig.get_size_inches()
     width, height = width_in * 72, height_in * 72
     axes = [ax for ax in fig.axes if ax.get_visible() and ax.get_subplotspec() is not None]
@@ -676,6 +685,10 @@ def _place_panels(panels: _Panels, n_rows: int, n_cols: int) -> None:
     title_h = _extent([title] if title else [], renderer)[1]
     above = _PAD + (title_h + _PAD if title_h else 0.0)  # the legend's top, under the title
     if legend is not None:  # the figure grows by the legend's height: the panels keep theirs
+        columns = panels.legend_columns
+        while legend.get_window_extent(renderer).width * 72 / renderer.dpi > width - 2 * _PAD and columns > 1:
+            columns -= 1
+            legend.set_ncols(columns)
         legend_h = legend.get_window_extent(renderer).height * 72 / renderer.dpi
         fig.set_size_inches(width_in, height_in + (legend_h + _PAD) / 72)
         width_in, height_in = fig.get_size_inches()
