@@ -201,3 +201,14 @@ def test_the_methods_of_a_single_document_claim_no_between_document_variation_no
     manifest["counts"]["documents_used"] = 2
     two = methods_paragraph(config, manifest, documents=_documents([2021, 2022]))
     assert "between-document and model (seed) variation" in two and "reported as clear only when" in two
+
+
+def test_the_methods_of_one_or_two_documents_say_no_theme_could_be_checked():
+    from toolkit.output.report import _validation_sentence
+
+    themes = pd.DataFrame({"theme": ["ecology", "other"], "validated": [False, False], "n_documents": [1, 1]})
+    one = _validation_sentence(themes)
+    assert one.startswith("No theme could be checked") and "1 document gives no correlation" in one
+    assert "across documents (" not in one
+    several = _validation_sentence(themes.assign(n_documents=5))
+    assert several.startswith("Each theme was checked") and "No theme passed every check" in several

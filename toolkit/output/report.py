@@ -361,6 +361,14 @@ def _validation_sentence(themes: pd.DataFrame | None, one_per_year: bool = False
     )
     if themes is None or "validated" not in themes:
         return base
+    counted = pd.to_numeric(themes["n_documents"], errors="coerce").max() if "n_documents" in themes else float("nan")
+    if pd.notna(counted) and 0 < counted < 3:  # a correlation needs three points
+        return (
+            "No theme could be checked against its keywords: the checks correlate a theme's share with the rate of "
+            f"its keywords across documents and years, and {int(counted)} "
+            f"{'document gives' if counted == 1 else 'documents give'} no correlation (themes.csv leaves them "
+            "empty); no share is a validated measurement."
+        )
     named = themes[themes["theme"] != "other"]
     passed = named.loc[named["validated"].astype(str).isin(["True", "true"]), "theme"].tolist()
     failed = named.loc[~named["theme"].isin(passed), "theme"].tolist()
