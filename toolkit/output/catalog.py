@@ -372,8 +372,9 @@ FIGURES: tuple[Figure, ...] = (
         "plot_theme_periods",
         ("theme_by_period",),
         "Theme shares by named period, with {level} intervals (error bars); hatched bars rest on one document.",
-        "a bar per period, named on the axis (with its first and last year of data when the corpus falls short of "
-        "its span), with its error bar; a period of one document is hatched; a y axis per panel.",
+        "a bar per period in time order, named on the axis (with its first and last year of data when the corpus "
+        "falls short of its span, or that it has no document), with its error bar; one of one document is hatched; a "
+        "y axis per panel.",
         "Only with `trends.periods`.",
         optional=True,
         level=True,
@@ -387,7 +388,8 @@ FIGURES: tuple[Figure, ...] = (
         "and where a group has a single year); hollow markers rest on one document.",
         "one panel per theme, a line and band per group along the years, or a point and error bar per period with "
         "`trends.periods`; a group's value alone (one year, one period) has an error bar, cells of one document a "
-        "hollow marker; each panel has its own y axis fitted to its values and intervals (as in `theme_shares`).",
+        "hollow marker; a y axis per panel; the groups, in the order the documents first name them, named once "
+        "above the panels.",
         "Only with `trends.by`.",
         optional=True,
         level=True,
