@@ -402,6 +402,7 @@ def unmeasured(table: pd.DataFrame, column: str = "share") -> set[str]:
     return {theme for theme, top in values.items() if top == 0 and theme != "other"}
 
 
+UNITS_ONLY = "units only (too few documents to estimate the document level)"  # a cell's interval_basis says so
 NOT_MEASURED = (
     "not measured in this corpus: no share in any unit (none of its keywords in the vocabulary, or no topic counts for it)"
 )
@@ -424,11 +425,7 @@ def _basis(n_documents: int, pooled: str, weight: float, zero: bool = False) -> 
         ),
     }
     if pooled not in source or weight == 1:
-        return (
-            f"{few}: units resampled, document level from its documents"
-            if weight > 0
-            else f"{few}: units only (too few documents to estimate the document level)"
-        )
+        return f"{few}: units resampled, document level from its documents" if weight > 0 else f"{few}: {UNITS_ONLY}"
     if weight == 0:
         return f"{few}: units resampled, document level {source[pooled]}"
     return f"{few}: units resampled, document level {weight:.0%} from its documents, {1 - weight:.0%} {source[pooled]}"

@@ -72,14 +72,14 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
         # an r that could not be computed (too few years or documents) is said where its bar would be, not drawn as 0
         series = [(0.27, rows["r_years"].to_numpy(dtype=float)), (0.0, rows["r_documents"].to_numpy(dtype=float))]
         series += [(-0.27, r)] if "r_split" in rows else []
-        measured = ~rows["theme"].isin(unmeasured(rows) if "share" in rows else set()).to_numpy()  # not: its label says so
+        missing = unmeasured(rows) if "share" in rows else set()
+        measured = ~rows["theme"].isin(missing).to_numpy()  # a theme not measured: its label says why it has no r
         blank = [at for offset, values in series for at in (y + offset)[~np.isfinite(values) & measured]]
         for at in blank:
             ax.text(0.01, at, text["no_r"], fontsize=6, color="#777777", ha="left", va="center")
         ax.axvline(VALIDATION_RULES["r_years"], color="#555555", linewidth=0.8, linestyle="--")
         ax.axvline(0, color="#555555", linewidth=0.8)
         ax.set_yticks(y)
-        missing = unmeasured(rows) if "share" in rows else set()
         ax.set_yticklabels(
             [
                 ("" if ok else "✗ ") + _theme_label(lexicon, t, language, missing)

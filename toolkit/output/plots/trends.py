@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...analysis.lexicon import OTHER, Lexicon
-from ...analysis.trends import NOT_MEASURED, unmeasured
+from ...analysis.trends import NOT_MEASURED, UNITS_ONLY, unmeasured
 from ...errors import ToolkitError
 from ._common import (
     _fit_y,
@@ -109,9 +109,9 @@ def plot_theme_shares(
             + ([text["hollow"]] if single.any() else [])
         )
         basis = [str(b) for b in table["interval_basis"]] if "interval_basis" in table else []
-        if any(b.startswith("one document") and "units only" not in b for b in basis):  # its document level borrowed
+        if any(b.startswith("one document") and UNITS_ONLY not in b for b in basis):  # its document level borrowed
             notes.append(text["one_document"])
-        if any("units only" in b for b in basis):  # no other document to borrow it from
+        if any(UNITS_ONLY in b for b in basis):  # no other document to borrow it from
             notes.append(text["units_only"])
         grid.title(_heading(title, text["share_title"], notes), ylabel=text["share"])
     return grid.fig
