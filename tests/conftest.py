@@ -304,3 +304,16 @@ def started_toolkit(*args, env: dict | None = None, **options) -> subprocess.Pop
         first += byte
     assert first.startswith(b"load"), first
     return process
+
+
+def read_log_until(process: subprocess.Popen, stage: str) -> str:
+    """Read the log of a :func:`started_toolkit` process up to and including the line that starts ``stage`` (a
+    run logs ``stage ...`` as it begins each one), byte by byte from the pipe as that function does; what was
+    read. Fails the test when the log ends first (the run ended, or never reached the stage)."""
+    read = b""
+    while not (read.endswith(b"\n") and read.splitlines()[-1].startswith(stage.encode())):
+        byte = os.read(process.stderr.fileno(), 1)
+        if not byte:
+            pytest.fail(f"the run's log ended before {stage!r}: {read.decode(errors='replace')[-2000:]}")
+        read += byte
+    return read.decode()
