@@ -27,7 +27,11 @@ TINY = [
     "model.keyatm.samples=1",
     "model.keyatm.thin=1",
     "figures.ldavis=false",
+    # one figure, small: the drawing workers start and matplotlib builds its font list (on its first import in
+    # a new environment); the other figures compile nothing and cost the set-up 5 CPU-s
     'figures.formats=["png"]',
+    'figures.only=["theme_shares"]',
+    "figures.dpi=30",
     "trends.bootstrap=20",
 ]
 
