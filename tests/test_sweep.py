@@ -274,8 +274,26 @@ def test_an_interrupted_sweep_leaves_no_process_behind(tmp_path):
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130 and "interrupted" in stderr
     assert "Traceback" not in stderr and "Warning" not in stderr, stderr
-    time.sleep(2)
-    assert not [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+    assert not _still_running(children, within=5.0)
+
+
+def _still_running(processes, within: float) -> list:
+    """Those of ``processes`` still running (not ended, not a zombie) ``within`` seconds from now, or as soon as none
+    is (the sweep's workers end as it does, or a moment after)."""
+    import time
+
+    import psutil
+
+    def running(process) -> bool:
+        try:
+            return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    deadline = time.monotonic() + within
+    while (left := [p for p in processes if running(p)]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
 
 
 def test_grid_points_that_cannot_be_fitted_are_skipped_with_the_reason(tmp_path):
