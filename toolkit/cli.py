@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gc
 import logging
 import signal
 import sys
@@ -322,6 +323,11 @@ def main(argv: list[str] | None = None) -> int:
         ending = interrupted and argv is None
         for signum, before in previous.items():
             signal.signal(signum, signal.SIG_IGN if ending else signal.SIG_DFL if before is None else before)
+        if argv is None:
+            # The process ends now: its objects are left to the operating system. Python's collections as it
+            # ends traversed every one of them (pandas, scikit-learn, numba): 0.3-0.6 s of each command.
+            # Objects freed by their reference counts still are, and exit handlers still run.
+            gc.freeze()
 
 
 def _run(args) -> int:
