@@ -80,7 +80,13 @@ def test_scores_of_a_coder_who_agrees_with_the_keyword_scorer(run, tmp_path):
     assert (tables["word_intrusion"]["precision"] == 1).all()
     assert "topic_intrusion" not in tables  # not coded yet
     report = (out / "scores.md").read_text(encoding="utf-8")
-    assert "keywords, weighted: accuracy 1.000 [1.000, 1.000], Cohen's kappa 1.000 [1.000, 1.000]" in report
+    # every coded unit agrees: the interval is still an interval (a bootstrap of the units said [1.000, 1.000]):
+    # Wilson's for the accuracy (raw: over the 40 units), none for kappa, whose resamples all give 1, and why
+    low, _ = proportion_confint(40, 40, method="wilson")
+    assert f"keywords, raw: accuracy 1.000 [{low:.3f}, 1.000], Cohen's kappa 1.000 [no interval]" in report
+    weighted = tables["agreement"].query("source == 'keywords' and weighting == 'weighted' and measure == 'accuracy'")
+    assert 0.8 < weighted["low"].iloc[0] < 1 and weighted["high"].iloc[0] == pytest.approx(1.0)
+    assert "[no interval]: every resample of the coded units gives the same kappa" in report
     # a coded folder is the coders' work now: exporting over it is refused
     with pytest.raises(ToolkitError, match="holds files the toolkit did not write"):
         validation.export(run, out, n_units=40)
@@ -264,10 +270,70 @@ def test_a_second_coders_sheet_is_scored_beside_the_first_and_each_says_what_it_
     sheet.loc[sheet["theme"] != "", "theme"] = "other"  # a second coder who saw no theme anywhere
     sheet.to_csv(folder / "coder_b.csv", index=False)
     second = validation.score(folder, units_file=folder / "coder_b.csv")
-    own, other = (folder / "scores.md").read_text(encoding="utf-8"), (folder / "scores-coder_b.md").read_text(encoding="utf-8")
-    assert "Sheets scored: `coding_sheet.csv`, `word_intrusion.csv`, `topic_intrusion.csv`" in own
-    assert "Sheets scored: `coder_b.csv`" in other and own != other
+    written = validation.scores_file(folder, folder / "coder_b.csv")
+    assert written.name == f"scores-coder_b-{validation.sheet_tag(folder / 'coder_b.csv')[-8:]}.md"
+    own, other = (folder / "scores.md").read_text(encoding="utf-8"), written.read_text(encoding="utf-8")
+    sheets = ", ".join(f"`{folder / name}`" for name in ("coding_sheet.csv", "word_intrusion.csv", "topic_intrusion.csv"))
+    assert f"Sheets scored: {sheets}" in own
+    assert f"Sheets scored: `{folder / 'coder_b.csv'}`" in other and own != other
     assert own == validation.format_scores(first) and other == validation.format_scores(second)
+
+
+def test_coders_sheets_of_the_same_name_keep_their_own_scores(coded, tmp_path):
+    """Coders return the sheet under the name they were given (coder_a/coding_sheet.csv, coder_b/coding_sheet.csv):
+    the second's scores replaced the first's, and the agreement of A and C replaced that of A and B (hostile pass
+    of the hand-coding tools). Each file is named by its sheets' names and paths and names them in full."""
+    folder = _copy(coded, tmp_path)
+    sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    coders = {}
+    for coder, change in (("a", lambda t: t), ("b", lambda t: t.assign(theme=t["theme"].where(t["theme"] == "", "other")))):
+        (tmp_path / coder).mkdir()
+        coders[coder] = tmp_path / coder / validation.UNIT_SHEET
+        change(sheet).to_csv(coders[coder], index=False)
+        validation.score(folder, units_file=coders[coder])
+    a, b = (validation.scores_file(folder, coders[c]) for c in "ab")
+    assert a != b and a.name.startswith("scores-coding_sheet-")
+    assert f"Sheets scored: `{coders['a']}`" in a.read_text(encoding="utf-8")
+    assert f"Sheets scored: `{coders['b']}`" in b.read_text(encoding="utf-8")
+    # the agreement of two pairs of such sheets: two files; the same sheet twice (a path or a link): refused
+    (tmp_path / "c").mkdir()
+    shutil.copy(coders["b"], tmp_path / "c" / validation.UNIT_SHEET)
+    validation.agree(folder, coders["a"], coders["b"])
+    validation.agree(folder, coders["a"], tmp_path / "c" / validation.UNIT_SHEET)
+    assert len(list(folder.glob("agreement-*.md"))) == 2
+    (tmp_path / "link.csv").symlink_to(coders["a"])
+    with pytest.raises(ToolkitError, match="are the same sheet; pass two coders' sheets"):
+        validation.agree(folder, coders["a"], tmp_path / "link.csv")
+    # long Chinese names (a file name has at most 255 bytes): cut, and still told apart by their paths
+    long = tmp_path / ("政策文本编码表第二轮复核" * 4 + ".csv")
+    shutil.copy(coders["b"], long)
+    validation.agree(folder, long, coders["a"])
+    assert len(list(folder.glob("agreement-*.md"))) == 3
+
+
+def test_an_answer_key_is_not_scored_as_a_coded_sheet(coded, tmp_path):
+    """The export's keys passed as the coders' sheets scored 100% on both intrusion tasks (hostile pass): they show
+    no options to choose from, and hold the answers. Refused, by name and (a copy under another name) by content."""
+    folder = _copy(coded, tmp_path)
+    for option, key in (("words_file", validation.WORD_KEY), ("topics_file", validation.TOPIC_KEY)):
+        with pytest.raises(ToolkitError, match="is a key of the export"):
+            validation.score(folder, **{option: folder / key})
+        shutil.copy(folder / key, tmp_path / "answers.csv")
+        with pytest.raises(ToolkitError, match="shows no options"):
+            validation.score(folder, **{option: tmp_path / "answers.csv"})
+    with pytest.raises(ToolkitError, match="is a key of the export"):
+        validation.score(folder, units_file=folder / validation.UNIT_KEY)
+
+
+def test_a_mark_is_not_an_answer(coded, tmp_path):
+    """A coder's '-' (or '_', '--') for a row they skipped counted as a coded `other`: its hyphens were stripped as a
+    theme's are (digital-economy), which left nothing, and nothing was `other`. Refused, naming the item."""
+    folder = _copy(coded, tmp_path)
+    sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    sheet.loc[0, "theme"] = "-"
+    sheet.to_csv(folder / "marked.csv", index=False)
+    with pytest.raises(ToolkitError, match=r"not in the codebook \(item 1: '-'"):
+        validation.score(folder, units_file=folder / "marked.csv")
 
 
 def test_two_coders_agreement_is_measured_on_the_items_both_coded(coded, tmp_path):
@@ -294,8 +360,10 @@ def test_two_coders_agreement_is_measured_on_the_items_both_coded(coded, tmp_pat
     assert table.loc[("raw", "accuracy"), "estimate"] == pytest.approx((a == b).mean()) and (a != b).any()
     assert table.loc[("raw", "kappa"), "estimate"] == pytest.approx(cohen_kappa_score(a, b))
     assert (table["coded_units"] == both.sum()).all()
-    said = (folder / "agreement-coder_a-coder_b.md").read_text(encoding="utf-8")
-    assert said == done.stdout and f"`coder_a.csv` and `coder_b.csv` on the {both.sum()} items both coded" in said
+    tags = [validation.sheet_tag(folder / name) for name in ("coder_a.csv", "coder_b.csv")]
+    said = (folder / f"agreement-{tags[0]}-{tags[1]}.md").read_text(encoding="utf-8")
+    assert said == done.stdout
+    assert f"`{folder / 'coder_a.csv'}` and `{folder / 'coder_b.csv'}` on the {both.sum()} items both coded" in said
 
 
 def _resave_units(folder, change=lambda t: t, encoding="utf-8", name="units.csv"):
@@ -643,3 +711,16 @@ def test_a_word_sheet_of_another_export_is_refused(run, coded, tmp_path):
     foreign.to_csv(folder / validation.WORD_SHEET, index=False)
     with pytest.raises(ToolkitError, match=r"the words of item \d+ are not the words exported as item \d+"):
         validation.score(folder)
+
+
+def test_intruders_written_in_full_width_letters_are_read(coded, tmp_path):
+    """The theme column folds full-width forms (ｅｃｏｌｏｇｙ); the intrusion sheets refused `Ａ` as none of A-D
+    (hostile pass). A Chinese input method writes them so: the same answer."""
+    folder = _copy(coded, tmp_path)
+    key = pd.read_csv(folder / validation.TOPIC_KEY, keep_default_na=False, dtype=str)
+    sheet = pd.read_csv(folder / validation.TOPIC_SHEET, keep_default_na=False, dtype=str)
+    full_width = {letter: chr(ord(letter) - ord("A") + ord("Ａ")) for letter in "ABCD"}
+    sheet["intruder"] = key["intruder"].map(full_width)
+    sheet.to_csv(folder / "topics.csv", index=False)
+    found = validation.score(folder, topics_file=folder / "topics.csv")["topic_intrusion"]
+    assert len(found) == len(key) and (found["precision"] == 1).all()

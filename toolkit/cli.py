@@ -131,10 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
         "validate",
         help="hand-coding tasks for a finished run, and their scores against the model",
         description="export: blinded coding sheets (theme coding of a stratified sample of units, word intrusion, "
-        "topic intrusion) with a codebook; score: accuracy and Cohen's kappa (raw and weighted, with "
-        "bootstrap intervals), per-theme precision, recall and F1 with their support, of the model "
-        "and of the keyword baseline against the coders, and intrusion accuracy; agree: the same measures between "
-        "two coders' sheets.",
+        "topic intrusion) with a codebook; score: accuracy and Cohen's kappa (raw and weighted, with 95% "
+        "intervals: Wilson's, and a bootstrap over the units for kappa), per-theme precision, recall and F1 with "
+        "their support, of the model and of the keyword baseline against the coders, and intrusion accuracy; "
+        "agree: the same measures between two coders' sheets.",
     )
     steps = validate.add_subparsers(dest="step", required=True, metavar="STEP")
     export = steps.add_parser("export", help="write the coding sheets, keys and codebook for a run folder")

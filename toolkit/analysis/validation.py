@@ -33,7 +33,8 @@ WORD_SHEET, WORD_KEY = "word_intrusion.csv", "key_word_intrusion.csv"
 TOPIC_SHEET, TOPIC_KEY = "topic_intrusion.csv", "key_topic_intrusion.csv"
 NOT_CODED = "toolkit: this sheet has not been coded yet"
 OTHER_ANSWERS = {"other", "none", "其他", "其它", "无"}  # a coder's answer for a unit about no theme of the codebook
-BOOTSTRAP = 1000  # replicates (over coded units) behind the intervals of the agreement scores
+BOOTSTRAP = 1000  # replicates (over coded units) behind the intervals of kappa
+INTERVALS = "accuracy: Wilson's, weighted over the effective number of units; Cohen's kappa: bootstrap over the units"
 
 log = logging.getLogger("toolkit")
 
@@ -352,11 +353,20 @@ def _codebook(themes: pd.DataFrame, n_units: int, n_words: int, n_topics: int, n
 SCORES = "scores.md"
 
 
+KEYS = (UNIT_KEY, WORD_KEY, TOPIC_KEY)
+
+
 def _coded(path: Path, column: str) -> tuple[pd.DataFrame, set[int]]:
     """The coded rows of a sheet (blank rows and rows not coded yet left out), ``item`` as an integer, and the
-    item numbers of all the sheet's rows (blank rows left out). An item coded twice is refused."""
+    item numbers of all the sheet's rows (blank rows left out). An item coded twice is refused, and so is a key
+    file of the export (its answers are no coder's)."""
     if not path.exists():
         raise ToolkitError(f"{path} not found; pass the folder `toolkit validate export` wrote")
+    if path.name in KEYS:
+        raise ToolkitError(
+            f"{path} is a key of the export (the answers the sheets are scored against), not a coded sheet; pass the "
+            "sheet the coder filled in"
+        )
     fix = f"keep the columns `item` and `{column}` of the sheet `toolkit validate export` wrote"
     table = read_table(path, ("item", column), fix, dtype=str)
     table = table.assign(**{c: table[c].str.strip() for c in ("item", column)})
@@ -455,17 +465,28 @@ def _same_text(saved: str, exported: str) -> bool:
     return _wild_equal(saved, exported, "?") or _wild_equal(_utf16_units(saved), _utf16_units(exported), question)
 
 
-def _check_answers(path: Path, answers: pd.DataFrame) -> None:
+def _check_answers(path: Path, answers: pd.DataFrame, key_name: str) -> None:
     """ToolkitError when a coded intruder is none of the options its row shows: a letter of the topic sheet's
-    options (A-D), a word of the word sheet (either compared without case)."""
+    options (A-D), a word of the word sheet (either compared without case, full-width forms folded), or when the
+    sheet shows no options at all (the key, or a sheet whose words were cut away: nothing a coder chose from)."""
     words = [c for c in answers.columns if c.startswith("word_")]
     letters = [c for c in answers.columns if c.startswith("option_")]
+    shown = words if key_name == WORD_KEY else letters
+    cells = answers[letters].astype(str).apply(lambda column: column.str.strip()) if letters else None
+    if cells is not None and (cells != "").to_numpy().any() and cells.apply(lambda c: c.str.fullmatch(r"\d*")).to_numpy().all():
+        shown = []  # topic numbers, as in the key: not the topics' words a coder chose from
+    if not shown:
+        columns = "word_1 ... word_6" if key_name == WORD_KEY else "option_A ... option_D, each a topic's words"
+        raise ToolkitError(
+            f"{path} shows no options ({columns}): it is not a coded sheet of `toolkit validate export` (the key "
+            "holds the answers, not a coder's); pass the sheet the coder filled in"
+        )
     for _, row in answers.iterrows():
         if words:
             options = [str(row[c]).strip() for c in words]
         else:  # the topic sheet: the letters of its options
             options = [c.removeprefix("option_") for c in letters if str(row[c]).strip()]
-        if options and row["intruder"].upper() not in {o.upper() for o in options}:
+        if options and _plain(row["intruder"]) not in {_plain(o) for o in options}:
             raise ToolkitError(
                 f"{path}: the answer {row['intruder']!r} of item {row['item']} is none of its options "
                 f"({', '.join(options)}); write the one that does not belong"
@@ -527,8 +548,13 @@ def agreement(
     level: float = 0.95,
 ) -> list[dict]:
     """Accuracy and Cohen's kappa of ``predicted`` against ``truth``, raw and weighted by ``weights`` (the
-    sampling weights), each with a percentile interval from ``n_boot`` resamples of the coded units (seeded:
-    the same answers give the same intervals)."""
+    sampling weights), each with an interval at ``level``: Wilson's for the accuracy (a share of units: weighted,
+    over the weights' effective number of units, Kish's), a percentile interval from ``n_boot`` resamples of the
+    coded units for kappa (seeded: the same answers give the same intervals). A bootstrap of accuracy had no
+    spread when every coded unit agreed ([1.000, 1.000] from any number of units); a kappa whose resamples have
+    none gets no interval (NaN)."""
+    from statsmodels.stats.proportion import proportion_confint
+
     index = {label: i for i, label in enumerate(labels)}
     t = np.array([index[x] for x in truth])
     p = np.array([index[x] for x in predicted])
@@ -538,26 +564,20 @@ def agreement(
     rows = []
     for weighting, w in (("raw", np.ones(len(t))), ("weighted", np.asarray(weights, dtype=float))):
         accuracy = float(np.average(t == p, weights=w))
-        replicates = np.average(t[draws] == p[draws], weights=w[draws], axis=1)
-        rows.append(
-            {
-                "measure": "accuracy",
-                "weighting": weighting,
-                "estimate": accuracy,
-                "low": float(np.percentile(replicates, tail)),
-                "high": float(np.percentile(replicates, 100 - tail)),
-            }
-        )
+        n_units = float(w.sum() ** 2 / np.square(w).sum())  # Kish's effective number: len(t) when unweighted
+        low, high = proportion_confint(accuracy * n_units, n_units, alpha=1 - level, method="wilson")
+        rows.append({"measure": "accuracy", "weighting": weighting, "estimate": accuracy, "low": float(low), "high": float(high)})
         estimate = float(kappa(t, p, len(labels), w)[0])
         replicates = kappa(t[draws], p[draws], len(labels), w[draws])
         finite = replicates[np.isfinite(replicates)]
+        spread = len(finite) and np.ptp(finite) > 1e-12
         rows.append(
             {
                 "measure": "kappa",
                 "weighting": weighting,
                 "estimate": estimate,
-                "low": float(np.percentile(finite, tail)) if len(finite) else np.nan,
-                "high": float(np.percentile(finite, 100 - tail)) if len(finite) else np.nan,
+                "low": float(np.percentile(finite, tail)) if spread else np.nan,
+                "high": float(np.percentile(finite, 100 - tail)) if spread else np.nan,
             }
         )
     return rows
@@ -572,9 +592,10 @@ def _plain(answer: str) -> str:
 
 
 def _answer(values: pd.Series) -> pd.Series:
-    """Coders' and the keyword scorer's themes as the scores compare them: `none`, `None` and '' are `other`."""
+    """Coders' and the keyword scorer's themes as the scores compare them: `none`, `None` and '' are `other`; a
+    mark such as '-' or '_' stays what it is (no theme: refused where a coder wrote it)."""
     cleaned = values.fillna("").astype(str).str.strip()
-    return cleaned.where(~cleaned.map(_plain).isin(OTHER_ANSWERS | {""}), "other")
+    return cleaned.where(~((cleaned == "") | cleaned.map(_plain).isin(OTHER_ANSWERS)), "other")
 
 
 def score(
@@ -711,7 +732,9 @@ def agree(folder: str | Path, first: str | Path, second: str | Path) -> pd.DataF
     folder = Path(folder)
     _validation_folder(folder)
     first, second = Path(first), Path(second)
-    written = folder / f"agreement-{first.stem}-{second.stem}.md"
+    if first.exists() and second.exists() and first.resolve() == second.resolve():
+        raise ToolkitError(f"{first} and {second} are the same sheet; pass two coders' sheets")
+    written = folder / f"agreement-{sheet_tag(first)}-{sheet_tag(second)}.md"
     atomic.check_own_file(written)
     names, key = _theme_names(folder), _key(folder, UNIT_KEY)
     sheets = []
@@ -732,7 +755,7 @@ def agree(folder: str | Path, first: str | Path, second: str | Path) -> pd.DataF
     rows = agreement(
         both["theme_first"].to_numpy(), both["theme_second"].to_numpy(), weights, labels, random_state=_export_seed(folder)
     )
-    table = pd.DataFrame(rows).assign(first=first.name, second=second.name, coded_units=len(both))
+    table = pd.DataFrame(rows).assign(first=str(first), second=str(second), coded_units=len(both))
     atomic.write_own_file(written, format_agreement(table))
     return table
 
@@ -743,14 +766,15 @@ def format_agreement(table: pd.DataFrame) -> str:
     lines = [
         "# Agreement between coders",
         "",
-        f"`{first}` and `{second}` on the {n} items both coded, with 95% intervals (bootstrap over the items). Raw: "
-        "the items as they are; weighted: by the sampling weights, an estimate for the whole corpus.",
+        f"`{first}` and `{second}` on the {n} items both coded, with 95% intervals ({INTERVALS}). Raw: the items as "
+        "they are; weighted: by the sampling weights, an estimate for the whole corpus.",
         "",
     ]
     for weighting, rows_of in table.groupby("weighting", sort=False):
-        cells = {r.measure: f"{r.estimate:.3f} [{r.low:.3f}, {r.high:.3f}]" for r in rows_of.itertuples()}
+        cells = {r.measure: _estimate(r.estimate, r.low, r.high) for r in rows_of.itertuples()}
         lines.append(f"- {weighting}: agreement {cells['accuracy']}, Cohen's kappa {cells['kappa']}")
-    return "\n".join(lines) + "\n"
+    note = _kappa_note(table)
+    return "\n".join([*lines, *([note] if note else [])]) + "\n"
 
 
 def _export_seed(folder: Path) -> int:
@@ -781,11 +805,24 @@ def _coded_weights(merged: pd.DataFrame, key: pd.DataFrame) -> tuple[np.ndarray,
 
 
 def scores_file(folder: Path, units_file: str | Path | None) -> Path:
-    """Where ``score`` writes: ``scores.md``, or ``scores-<sheet>.md`` for a theme sheet of another name (a second
-    coder's: each coder's scores are kept, and named)."""
+    """Where ``score`` writes: ``scores.md``, or ``scores-<sheet>.md`` for another theme sheet (a second coder's:
+    each coder's scores are kept, and named; :func:`sheet_tag`)."""
     if units_file is None or Path(units_file).resolve() == (folder / UNIT_SHEET).resolve():
         return folder / SCORES
-    return folder / f"{Path(SCORES).stem}-{Path(units_file).stem}.md"
+    return folder / f"{Path(SCORES).stem}-{sheet_tag(units_file)}.md"
+
+
+def sheet_tag(path: str | Path, most_bytes: int = 60) -> str:
+    """A sheet's name in the files written about it: its file name without the suffix, cut to ``most_bytes`` bytes
+    of UTF-8 (two such names and the rest fit a file name), and eight hex digits of its absolute path's SHA-256.
+    Coders return sheets under the name they were given (coder_a/coding_sheet.csv, coder_b/coding_sheet.csv):
+    the name alone made one coder's scores replace the other's."""
+    import hashlib
+
+    path = Path(path)
+    stem = path.stem.encode("utf-8")[:most_bytes].decode("utf-8", errors="ignore")
+    digest = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return f"{stem}-{digest}"
 
 
 def _intruders_found(folder: Path, path: Path, key_name: str, notes: list[str]) -> pd.DataFrame | None:
@@ -802,10 +839,10 @@ def _intruders_found(folder: Path, path: Path, key_name: str, notes: list[str]) 
         notes.append(f"{path.name}: {n_rows - len(answers)} of {n_rows} rows not coded; scored on the {len(answers)} coded")
     if not len(answers):
         return None
-    _check_answers(path, answers)
+    _check_answers(path, answers, key_name)
     key = key if key is not None else _key(folder, key_name)  # refuses: the key is lost
     merged = _merged(answers[["item", "intruder"]], key, path, key_name, suffixes=("_coded", ""))
-    merged["correct"] = merged["intruder_coded"].str.upper() == merged["intruder"].astype(str).str.upper()
+    merged["correct"] = merged["intruder_coded"].map(_plain) == merged["intruder"].astype(str).map(_plain)
     group = "topic" if key_name == WORD_KEY else "item"
     return merged.groupby(group)["correct"].mean().reset_index().rename(columns={"correct": "precision"})
 
@@ -833,7 +870,7 @@ def format_scores(tables: dict[str, pd.DataFrame]) -> str:
     lines = ["# Validation scores", ""]
     sheets = tables.get("sheets")
     if sheets is not None and len(sheets):
-        lines += ["Sheets scored: " + ", ".join(f"`{Path(sheet).name}`" for sheet in sheets["sheet"]), ""]
+        lines += ["Sheets scored: " + ", ".join(f"`{sheet}`" for sheet in sheets["sheet"]), ""]
     notes = tables.get("notes")
     if notes is not None and len(notes):
         lines += ["Not coded:", "", *[f"- {note}" for note in notes["note"]], ""]
@@ -841,20 +878,19 @@ def format_scores(tables: dict[str, pd.DataFrame]) -> str:
     if overall is not None:
         n = int(overall["coded_units"].iloc[0])
         lines += [
-            f"Agreement with the coders on {n} coded units, with 95% intervals (bootstrap over the coded "
-            "units). Raw: the coded units as they are; weighted: by the sampling weights, an estimate for "
-            "the whole corpus.",
+            f"Agreement with the coders on {n} coded units, with 95% intervals ({INTERVALS}). Raw: the coded units "
+            "as they are; weighted: by the sampling weights, an estimate for the whole corpus.",
             "",
         ]
         for source in ("model", "keywords"):
             for weighting in ("raw", "weighted"):
                 rows = overall[(overall["source"] == source) & (overall["weighting"] == weighting)].set_index("measure")
                 cells = [
-                    f"{label} {_number(rows.loc[m, 'estimate'], 3)} [{_number(rows.loc[m, 'low'], 3)}, "
-                    f"{_number(rows.loc[m, 'high'], 3)}]"
+                    f"{label} {_estimate(rows.loc[m, 'estimate'], rows.loc[m, 'low'], rows.loc[m, 'high'])}"
                     for m, label in (("accuracy", "accuracy"), ("kappa", "Cohen's kappa"))
                 ]
                 lines.append(f"- {source}, {weighting}: " + ", ".join(cells))
+        lines += [_kappa_note(overall)] if _kappa_note(overall) else []
     units = tables.get("units")
     if units is not None:
         for prefix, title in (("", "Per theme, raw"), ("weighted_", "Per theme, weighted by the sampling weights")):
@@ -890,6 +926,30 @@ def format_scores(tables: dict[str, pd.DataFrame]) -> str:
                 what = "topic" if name == "word_intrusion" else "item"
                 lines.append(f"  not found for {what}{'s' if len(missed) > 1 else ''} {', '.join(missed)}")
     return "\n".join(lines) + "\n"
+
+
+def _estimate(estimate, low, high) -> str:
+    """An estimate and its interval, "-" for what is not defined (kappa of one label throughout), "no interval"
+    for an interval that could not be estimated."""
+    if pd.isna(estimate):
+        return "-"
+    if pd.isna(low) or pd.isna(high):
+        return f"{_number(estimate, 3)} [no interval]"
+    return f"{_number(estimate, 3)} [{_number(low, 3)}, {_number(high, 3)}]"
+
+
+def _kappa_note(table: pd.DataFrame) -> str:
+    """What a kappa without its number or its interval means, when a row of ``table`` (:func:`agreement`'s) has one."""
+    kappas = table[table["measure"] == "kappa"]
+    notes = []
+    if kappas["estimate"].isna().any():
+        notes.append("a kappa shown as - is not defined: one theme throughout, so agreement by chance is certain")
+    if (kappas["estimate"].notna() & kappas["low"].isna()).any():
+        notes.append(
+            "[no interval]: every resample of the coded units gives the same kappa (all of them agree, or there are "
+            "too few): code more units"
+        )
+    return "\n" + "; ".join(notes).capitalize() + "." if notes else ""
 
 
 def _number(value, digits: int) -> str:
