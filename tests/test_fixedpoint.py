@@ -101,3 +101,20 @@ def test_write_csv_is_pandas_text_for_every_column_type(tmp_path):
     empty = frame.iloc[:0]
     csv_files.write_csv(tmp_path / "empty.csv", empty)
     assert (tmp_path / "empty.csv").read_text() == empty.to_csv(index=False, lineterminator="\n")
+
+
+def test_p_values_keep_their_precision_in_csv(tmp_path):
+    """A change's p of 1e-15 was written as 0.000000 (six decimals, as every float): a p of zero to a co-author
+    who opens change.csv (hostile pass). p-values are written to six significant digits; other floats as before."""
+    import pandas as pd
+
+    from toolkit.output.csv_files import write_csv
+
+    table = pd.DataFrame(
+        {"change": [0.45, -0.02, 0.1], "p_value": [1.234567e-15, 0.0412345678, float("nan")], "p_adjusted": [3e-9, 1.0, 0.5]}
+    )
+    write_csv(tmp_path / "change.csv", table)
+    lines = (tmp_path / "change.csv").read_text(encoding="utf-8").splitlines()
+    assert lines == ["change,p_value,p_adjusted", "0.450000,1.23457e-15,3e-09", "-0.020000,0.0412346,1", "0.100000,,0.5"]
+    back = pd.read_csv(tmp_path / "change.csv")
+    assert back["p_value"].iloc[0] == pytest.approx(1.23457e-15) and back["p_value"].iloc[0] > 0

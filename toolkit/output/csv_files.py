@@ -1,5 +1,6 @@
-"""CSV files of a run and of the commands: UTF-8, floats to six decimals (the same text on every machine), text
-cells that a spreadsheet would run as a formula neutralised, written atomically (:mod:`toolkit.output.atomic`)."""
+"""CSV files of a run and of the commands: UTF-8, floats to six decimals (p-values to six significant digits; the
+same text on every machine), text cells that a spreadsheet would run as a formula neutralised, written atomically
+(:mod:`toolkit.output.atomic`)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ from .atomic import (
 )
 
 CSV_ROWS = 10_000  # rows of a table turned into text at a time
+# Columns of p-values: written to six significant digits (1.23457e-09), not six decimals, which wrote a change's
+# p of 1e-15 as 0.000000, a p of zero (report.html shows them as <0.001).
+P_VALUES = ("p_value", "p_adjusted")
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -75,7 +79,11 @@ def write_csv_to(handle, frame) -> None:
         if floats:
             rows = rows.copy(deep=False)
             for i in floats:
-                rows.isetitem(i, fixed_point(rows.iloc[:, i].to_numpy(), 6))
+                values = rows.iloc[:, i].to_numpy()
+                if frame.columns[i] in P_VALUES:
+                    rows.isetitem(i, np.array(["" if np.isnan(p) else f"{p:.6g}" for p in values], dtype=object))
+                else:
+                    rows.isetitem(i, fixed_point(values, 6))
         rows.to_csv(handle, index=False, header=start == 0, float_format="%.6f", lineterminator="\n")
 
 
