@@ -125,6 +125,7 @@ def test_quiet_may_follow_the_command(tmp_path):
     command = ["terms", str(SEED_004), "创新"]
     assert build_parser().parse_args(["-q", *command]).quiet and build_parser().parse_args([*command, "-q"]).quiet
     assert not build_parser().parse_args(command).quiet
+    assert build_parser().parse_args(["validate", "agree", "folder", "a.csv", "b.csv", "-q"]).quiet  # as score's
     result = cli("run", "configs/seeds.toml", "--out", tmp_path / "out", "-q", "--set", "model.n_topics=400", cwd=ROOT)
     assert result.returncode == 2 and "cannot fit 400 topics" in result.stderr and "load ..." not in result.stderr
 

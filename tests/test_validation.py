@@ -724,3 +724,15 @@ def test_intruders_written_in_full_width_letters_are_read(coded, tmp_path):
     sheet.to_csv(folder / "topics.csv", index=False)
     found = validation.score(folder, topics_file=folder / "topics.csv")["topic_intrusion"]
     assert len(found) == len(key) and (found["precision"] == 1).all()
+
+
+@pytest.mark.parametrize("separator, encoding", [("\t", "utf-16"), (";", "utf-8-sig")], ids=["unicode-text", "semicolons"])
+def test_a_sheet_saved_with_tabs_or_semicolons_is_read(coded, tmp_path, separator, encoding):
+    """Excel saves UTF-16 only as "Unicode Text", tab-separated; a European locale's CSV uses semicolons. Both were
+    refused as "not a readable CSV table" (hostile pass); they are the same sheet."""
+    folder = _copy(coded, tmp_path)
+    sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    sheet.to_csv(folder / "saved.txt", index=False, sep=separator, encoding=encoding)
+    expected = validation.score(folder)["agreement"]
+    again = validation.score(folder, units_file=folder / "saved.txt")["agreement"]
+    pd.testing.assert_frame_equal(again, expected)

@@ -202,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     show = commands.add_parser("config", help="print a config with every default filled in")
     _add_config_arguments(show, required=True)
-    for command in (run, norm, tokens, sweep, validate, export, grade, terms, kwic, show):  # -q after the command too
+    for command in (run, norm, tokens, sweep, validate, export, grade, agree, terms, kwic, show):  # -q after it too
         _add_quiet(command, argparse.SUPPRESS)  # not given there: the value before the command stands
     return parser
 

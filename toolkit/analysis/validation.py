@@ -49,7 +49,8 @@ RUN_COLUMNS = {
 
 def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.DataFrame:
     """A CSV table that the toolkit wrote and a person may have opened, edited and saved again: UTF-8 with or
-    without a byte-order mark, or GBK/GB18030 as Excel on Chinese Windows saves it. Every problem (a missing,
+    without a byte-order mark, or GBK/GB18030 as Excel on Chinese Windows saves it, or UTF-16; its cells
+    separated by commas, or by tabs (Excel's "Unicode Text") or semicolons when its header has no comma. Every problem (a missing,
     empty, binary or unparsable file, a renamed column of ``needed``) is a ToolkitError ending with ``fix``."""
     try:
         data = read_regular(path)  # a FIFO is named, never waited on
@@ -65,8 +66,11 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
         text = decode(data, repair=False).text
     except Unreadable as exc:
         raise ToolkitError(f"{path}: {exc}; {fix}") from None
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    # Excel saves UTF-16 only as "Unicode Text", with tabs between the cells; a European locale's CSV has semicolons
+    separator = next((s for s in ("\t", ";") if "," not in header and s in header), ",")
     try:
-        table = pd.read_csv(io.StringIO(text), **{"keep_default_na": False, **options})
+        table = pd.read_csv(io.StringIO(text), **{"keep_default_na": False, "sep": separator, **options})
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ToolkitError(f"{path} is not a readable CSV table ({reason}); {fix}") from None
