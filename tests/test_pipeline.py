@@ -431,3 +431,18 @@ def test_report_shares_by_year_have_a_row_per_year_with_data_and_other_last(seed
     assert header[:2] == ["year", "innovation"] and header[-1] == "other" and "theme" not in header
     years = re.findall(r"<tr>\s*<td>(\d{4})</td>", table)
     assert years == ["2015", "2019", "2020", "2021", "2022"]  # the seed documents' years, not 2016-2018
+
+
+def test_themes_csv_writes_its_counts_as_whole_numbers(seeds_run):
+    """The `other` row has no keywords or split-half checks: its empty cells turned the themes' counts into floats,
+    written as 45.000000 (hostile pass). They are whole numbers, `other`'s cells empty."""
+    import csv
+
+    with open(seeds_run.out_dir / "themes.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for column in ("keywords_listed", "keywords_in_vocabulary", "n_documents", "n_years", "keywords_split", "split_checks"):
+        values = [row[column] for row in rows if row["theme"] != "other"]
+        assert values and all(value.isdigit() for value in values), (column, values[:3])
+    other = next(row for row in rows if row["theme"] == "other")
+    assert other["keywords_listed"] == "" and other["n_years"].isdigit()
+    assert seeds_run.themes["keywords_listed"].iloc[0] == int(rows[0]["keywords_listed"])

@@ -426,7 +426,10 @@ def diagnose(
     other, warning = other_diagnostics(modelled_units(units), yearly.yearly, fitted.topics, lexicon)
     if warning:
         log.warning("%s", warning)
-    return pd.concat([themes, pd.DataFrame([other])], ignore_index=True)
+    table = pd.concat([themes, pd.DataFrame([other])], ignore_index=True)
+    # the themes' counts stay whole numbers where `other` has none (nullable integers: 45 in themes.csv, not 45.000000)
+    counts = [c for c in themes.columns if themes[c].dtype.kind in "iu" and table[c].dtype.kind == "f"]
+    return table.astype(dict.fromkeys(counts, "Int64"))
 
 
 @dataclass
