@@ -6,6 +6,7 @@ Every user error is one line on stderr and exit code 2; no traceback.
 from __future__ import annotations
 
 import argparse
+import atexit
 import errno
 import gc
 import logging
@@ -324,10 +325,11 @@ def main(argv: list[str] | None = None) -> int:
         for signum, before in previous.items():
             signal.signal(signum, signal.SIG_IGN if ending else signal.SIG_DFL if before is None else before)
         if argv is None:
-            # The process ends now: its objects are left to the operating system. Python's collections as it
-            # ends traversed every one of them (pandas, scikit-learn, numba): 0.3-0.6 s of each command.
-            # Objects freed by their reference counts still are, and exit handlers still run.
-            gc.freeze()
+            # When the interpreter ends (a command's process, after this returns; never earlier: `%run -m toolkit`
+            # in a notebook's kernel goes on), its objects are left to the operating system: Python's collections
+            # at exit traversed every one of them (pandas, scikit-learn, numba), 0.3-0.6 s of each command. Exit
+            # handlers still run, and objects freed by their reference counts still are.
+            atexit.register(gc.freeze)
 
 
 def _run(args) -> int:
