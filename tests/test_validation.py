@@ -1,5 +1,6 @@
 """The hand-coding workflow: blinded sheets out, coded sheets in, scores against the model and the keywords."""
 
+import os
 import shutil
 
 import numpy as np
@@ -302,8 +303,20 @@ def test_coders_sheets_of_the_same_name_keep_their_own_scores(coded, tmp_path):
     validation.agree(folder, coders["a"], tmp_path / "c" / validation.UNIT_SHEET)
     assert len(list(folder.glob("agreement-*.md"))) == 2
     (tmp_path / "link.csv").symlink_to(coders["a"])
-    with pytest.raises(ToolkitError, match="are the same sheet; pass two coders' sheets"):
-        validation.agree(folder, coders["a"], tmp_path / "link.csv")
+    os.link(coders["a"], tmp_path / "hard.csv")
+    for same in (tmp_path / "link.csv", tmp_path / "hard.csv"):
+        with pytest.raises(ToolkitError, match="are the same sheet; pass two coders' sheets"):
+            validation.agree(folder, coders["a"], same)
+    # one coder who gave every unit the same theme: kappa 0 in every resample, and the note says why
+    said = validation.format_agreement(validation.agree(folder, coders["a"], coders["b"]))
+    assert "Cohen's kappa 0.000 [no interval]" in said and "one side gave every unit the same theme" in said
+    # a name that is no UTF-8 (written on another system): scored, its bytes shown as �
+    odd = tmp_path / os.fsdecode(b"coder\xff.csv")
+    shutil.copy(coders["b"], odd)
+    validation.score(folder, units_file=odd)
+    assert "Sheets scored: `" + str(tmp_path) + "/coder\ufffd.csv`" in validation.scores_file(folder, odd).read_text(
+        encoding="utf-8"
+    )
     # long Chinese names (a file name has at most 255 bytes): cut, and still told apart by their paths
     long = tmp_path / ("政策文本编码表第二轮复核" * 4 + ".csv")
     shutil.copy(coders["b"], long)
@@ -321,6 +334,26 @@ def test_an_answer_key_is_not_scored_as_a_coded_sheet(coded, tmp_path):
         shutil.copy(folder / key, tmp_path / "answers.csv")
         with pytest.raises(ToolkitError, match="shows no options"):
             validation.score(folder, **{option: tmp_path / "answers.csv"})
+    # the topic key's copy with its option cells blanked, written as floats or as "topic 19", or without the units'
+    # ids (a review found the first three scored 100%)
+    key = pd.read_csv(folder / validation.TOPIC_KEY, keep_default_na=False, dtype=str)
+    options = [f"option_{x}" for x in "ABCD"]
+    for changed in (
+        key.assign(**dict.fromkeys(options, "")),
+        key.assign(**{c: key[c] + ".0" for c in options}),
+        key.assign(**{c: "topic " + key[c] for c in options}),
+        key.drop(columns="unit_id"),
+    ):
+        changed.to_csv(tmp_path / "answers.csv", index=False)
+        with pytest.raises(ToolkitError, match="shows no options"):
+            validation.score(folder, topics_file=tmp_path / "answers.csv")
+    # a coded sheet whose words of one row were cut away
+    sheet = pd.read_csv(folder / validation.TOPIC_SHEET, keep_default_na=False, dtype=str)
+    sheet["intruder"] = key["intruder"]
+    sheet.loc[2, options] = ""
+    sheet.to_csv(tmp_path / "cut.csv", index=False)
+    with pytest.raises(ToolkitError, match=f"item {sheet.loc[2, 'item']} shows no options to choose from"):
+        validation.score(folder, topics_file=tmp_path / "cut.csv")
     with pytest.raises(ToolkitError, match="is a key of the export"):
         validation.score(folder, units_file=folder / validation.UNIT_KEY)
 

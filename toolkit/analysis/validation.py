@@ -13,6 +13,7 @@ import errno
 import io
 import json
 import logging
+import os
 import re
 import string
 from pathlib import Path
@@ -477,8 +478,9 @@ def _check_answers(path: Path, answers: pd.DataFrame, key_name: str) -> None:
     letters = [c for c in answers.columns if c.startswith("option_")]
     shown = words if key_name == WORD_KEY else letters
     cells = answers[letters].astype(str).apply(lambda column: column.str.strip()) if letters else None
-    if cells is not None and (cells != "").to_numpy().any() and cells.apply(lambda c: c.str.fullmatch(r"\d*")).to_numpy().all():
-        shown = []  # topic numbers, as in the key: not the topics' words a coder chose from
+    numbers = cells is not None and cells.apply(lambda c: c.str.fullmatch(r"(topic\s*)?\d*(\.0)?")).to_numpy().all()
+    if numbers or "unit_id" in answers.columns:
+        shown = []  # topic numbers and the units' ids, as in the key: not the topics' words a coder chose from
     if not shown:
         columns = "word_1 ... word_6" if key_name == WORD_KEY else "option_A ... option_D, each a topic's words"
         raise ToolkitError(
@@ -490,7 +492,11 @@ def _check_answers(path: Path, answers: pd.DataFrame, key_name: str) -> None:
             options = [str(row[c]).strip() for c in words]
         else:  # the topic sheet: the letters of its options
             options = [c.removeprefix("option_") for c in letters if str(row[c]).strip()]
-        if options and _plain(row["intruder"]) not in {_plain(o) for o in options}:
+        if not any(options):
+            raise ToolkitError(
+                f"{path}: item {row['item']} shows no options to choose from: its words were cut away; keep the sheet as exported"
+            )
+        if _plain(row["intruder"]) not in {_plain(o) for o in options}:
             raise ToolkitError(
                 f"{path}: the answer {row['intruder']!r} of item {row['item']} is none of its options "
                 f"({', '.join(options)}); write the one that does not belong"
@@ -704,7 +710,7 @@ def score(
         log.warning("validate score: %s", note)
     tables["notes"] = pd.DataFrame({"note": notes}, dtype=object)
     sheets = [path, *(Path(f) if f else folder / s for f, s in ((words_file, WORD_SHEET), (topics_file, TOPIC_SHEET)))]
-    tables["sheets"] = pd.DataFrame({"sheet": [str(p) for p in sheets]}, dtype=object)
+    tables["sheets"] = pd.DataFrame({"sheet": [shown_path(p) for p in sheets]}, dtype=object)
     atomic.write_own_file(written, format_scores(tables))
     return tables
 
@@ -736,7 +742,7 @@ def agree(folder: str | Path, first: str | Path, second: str | Path) -> pd.DataF
     folder = Path(folder)
     _validation_folder(folder)
     first, second = Path(first), Path(second)
-    if first.exists() and second.exists() and first.resolve() == second.resolve():
+    if first.exists() and second.exists() and os.path.samefile(first, second):  # a path, a link or a hard link
         raise ToolkitError(f"{first} and {second} are the same sheet; pass two coders' sheets")
     written = folder / f"agreement-{sheet_tag(first)}-{sheet_tag(second)}.md"
     atomic.check_own_file(written)
@@ -759,7 +765,7 @@ def agree(folder: str | Path, first: str | Path, second: str | Path) -> pd.DataF
     rows = agreement(
         both["theme_first"].to_numpy(), both["theme_second"].to_numpy(), weights, labels, random_state=_export_seed(folder)
     )
-    table = pd.DataFrame(rows).assign(first=str(first), second=str(second), coded_units=len(both))
+    table = pd.DataFrame(rows).assign(first=shown_path(first), second=shown_path(second), coded_units=len(both))
     atomic.write_own_file(written, format_agreement(table))
     return table
 
@@ -824,9 +830,14 @@ def sheet_tag(path: str | Path, most_bytes: int = 60) -> str:
     import hashlib
 
     path = Path(path)
-    stem = path.stem.encode("utf-8")[:most_bytes].decode("utf-8", errors="ignore")
-    digest = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    stem = os.fsencode(path.stem)[:most_bytes].decode("utf-8", errors="ignore")  # a name's bytes that are no UTF-8 too
+    digest = hashlib.sha256(os.fsencode(path.resolve())).hexdigest()[:8]
     return f"{stem}-{digest}"
+
+
+def shown_path(path: str | Path) -> str:
+    """``path`` as the scores name it: its bytes that are no UTF-8 (a name written on another system) shown as �."""
+    return os.fsencode(path).decode("utf-8", errors="replace")
 
 
 def _intruders_found(folder: Path, path: Path, key_name: str, notes: list[str]) -> pd.DataFrame | None:
@@ -950,8 +961,8 @@ def _kappa_note(table: pd.DataFrame) -> str:
         notes.append("a kappa shown as - is not defined: one theme throughout, so agreement by chance is certain")
     if (kappas["estimate"].notna() & kappas["low"].isna()).any():
         notes.append(
-            "[no interval]: every resample of the coded units gives the same kappa (all of them agree, or there are "
-            "too few): code more units"
+            "[no interval]: every resample of the coded units gives the same kappa: all of them agree, or one side "
+            "gave every unit the same theme (then kappa is 0 whatever is coded), or there are too few units"
         )
     return "\n" + "; ".join(notes).capitalize() + "." if notes else ""
 
