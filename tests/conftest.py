@@ -315,12 +315,21 @@ def started_toolkit(*args, env: dict | None = None, **options) -> subprocess.Pop
     return process
 
 
-def read_log_until(process: subprocess.Popen, stage: str) -> str:
+def read_log_until(process: subprocess.Popen, stage: str, timeout: float = 120) -> str:
     """Read the log of a :func:`started_toolkit` process up to and including the line that starts ``stage`` (a
     run logs ``stage ...`` as it begins each one), byte by byte from the pipe as that function does; what was
-    read. Fails the test when the log ends first (the run ended, or never reached the stage)."""
+    read. Fails the test when the log ends first (the run ended, or never reached the stage), or when no line
+    starts the stage within ``timeout`` seconds (the process is killed: a run that stalls would hang the suite)."""
+    import select
+    import time
+
+    deadline = time.monotonic() + timeout
     read = b""
     while not (read.endswith(b"\n") and read.splitlines()[-1].startswith(stage.encode())):
+        ready, _, _ = select.select([process.stderr], [], [], max(deadline - time.monotonic(), 0))
+        if not ready:
+            process.kill()
+            pytest.fail(f"no {stage!r} in the run's log after {timeout} s: {read.decode(errors='replace')[-2000:]}")
         byte = os.read(process.stderr.fileno(), 1)
         if not byte:
             pytest.fail(f"the run's log ended before {stage!r}: {read.decode(errors='replace')[-2000:]}")
