@@ -52,12 +52,14 @@ def pytest_configure(config):
 
 
 def pytest_unconfigure(config):
-    # The session is over and the process ends: its objects are left to the operating system, as the toolkit's
-    # command leaves its own (toolkit.cli.main). Python's collections at exit traversed everything the tests made
-    # and imported: about a second of each worker's end, with the suite waiting for the last.
+    # When the interpreter ends, its objects are left to the operating system, as the toolkit's command leaves its
+    # own (toolkit.cli.main): Python's collections at exit traversed everything the tests made and imported, about
+    # a second of each worker's end, with the suite waiting for the last. An exit handler, not now: a process that
+    # called pytest.main() may go on.
+    import atexit
     import gc
 
-    gc.freeze()
+    atexit.register(gc.freeze)
 
 
 # The test files that take longest (``pytest --durations``), run first: ``make test`` gives each of its workers
