@@ -769,3 +769,15 @@ def test_a_sheet_saved_with_tabs_or_semicolons_is_read(coded, tmp_path, separato
     expected = validation.score(folder)["agreement"]
     again = validation.score(folder, units_file=folder / "saved.txt")["agreement"]
     pd.testing.assert_frame_equal(again, expected)
+    # a coder's own column whose name holds a comma: the cells are still separated by the sheet's separator
+    sheet.assign(**{"note, doubts": ""}).to_csv(folder / "noted.txt", index=False, sep=separator, encoding=encoding)
+    pd.testing.assert_frame_equal(validation.score(folder, units_file=folder / "noted.txt")["agreement"], expected)
+
+
+def test_a_key_without_a_positive_weight_is_a_clear_error(coded, tmp_path):
+    """A key whose weights were all edited to 0 was a traceback (ZeroDivisionError in the weights) from score."""
+    folder = _copy(coded, tmp_path)
+    key = pd.read_csv(folder / validation.UNIT_KEY, keep_default_na=False, dtype=str)
+    key.assign(weight="0").to_csv(folder / validation.UNIT_KEY, index=False)
+    with pytest.raises(ToolkitError, match="has no positive weight"):
+        validation.score(folder)

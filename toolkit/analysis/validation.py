@@ -67,9 +67,7 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
         text = decode(data, repair=False).text
     except Unreadable as exc:
         raise ToolkitError(f"{path}: {exc}; {fix}") from None
-    header = text.lstrip("\ufeff").split("\n", 1)[0]
-    # Excel saves UTF-16 only as "Unicode Text", with tabs between the cells; a European locale's CSV has semicolons
-    separator = next((s for s in ("\t", ";") if "," not in header and s in header), ",")
+    separator = _separator(text.lstrip("\ufeff").split("\n", 1)[0], needed)
     try:
         table = pd.read_csv(io.StringIO(text), **{"keep_default_na": False, "sep": separator, **options})
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
@@ -80,6 +78,19 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
     if missing:
         raise ToolkitError(f"{path} has no {missing[0]!r} column (its columns: {', '.join(table.columns)}); {fix}")
     return table
+
+
+def _separator(header: str, needed: tuple[str, ...]) -> str:
+    """What separates a table's cells, read from its ``header`` line: the first of comma, tab (Excel saves UTF-16
+    only as "Unicode Text", tab-separated) and semicolon (a European locale's CSV) that gives every ``needed``
+    column, as a cell (a comma inside a tab-separated header's cell is no separator); else a comma."""
+    import csv
+
+    for separator in (",", "\t", ";"):
+        cells = {cell.strip() for cell in next(csv.reader([header], delimiter=separator), [])}
+        if all(column in cells for column in needed):
+            return separator
+    return ","
 
 
 def _read_run(run: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -801,6 +812,11 @@ def _coded_weights(merged: pd.DataFrame, key: pd.DataFrame) -> tuple[np.ndarray,
     coded counted for half of its size), and which strata no coded unit stands for (said: the weighted scores leave
     them out)."""
     key = key.assign(weight=pd.to_numeric(key["weight"], errors="coerce"))
+    if not (key["weight"] > 0).any():
+        raise ToolkitError(
+            f"{UNIT_KEY} has no positive weight (its `weight` column was edited?): the weighted scores cannot be "
+            "computed; export again"
+        )
     size = key.groupby("stratum")["weight"].sum()  # the stratum's modelled units
     coded = merged.groupby("stratum").size()
     weights = (merged["stratum"].map(size) / merged["stratum"].map(coded)).to_numpy(dtype=float)
