@@ -51,7 +51,7 @@ RUN_COLUMNS = {
 def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.DataFrame:
     """A CSV table that the toolkit wrote and a person may have opened, edited and saved again: UTF-8 with or
     without a byte-order mark, or GBK/GB18030 as Excel on Chinese Windows saves it, or UTF-16; its cells
-    separated by commas, or by tabs (Excel's "Unicode Text") or semicolons when its header has no comma. Every problem (a missing,
+    separated by commas, tabs (Excel's "Unicode Text") or semicolons (:func:`_separator`). Every problem (a missing,
     empty, binary or unparsable file, a renamed column of ``needed``) is a ToolkitError ending with ``fix``."""
     try:
         data = read_regular(path)  # a FIFO is named, never waited on
@@ -921,7 +921,8 @@ def format_scores(tables: dict[str, pd.DataFrame]) -> str:
                     for m, label in (("accuracy", "accuracy"), ("kappa", "Cohen's kappa"))
                 ]
                 lines.append(f"- {source}, {weighting}: " + ", ".join(cells))
-        lines += [_kappa_note(overall)] if _kappa_note(overall) else []
+        note = _kappa_note(overall)
+        lines += [note] if note else []
     units = tables.get("units")
     if units is not None:
         for prefix, title in (("", "Per theme, raw"), ("weighted_", "Per theme, weighted by the sampling weights")):
@@ -980,7 +981,8 @@ def _kappa_note(table: pd.DataFrame) -> str:
             "[no interval]: every resample of the coded units gives the same kappa: all of them agree, or one side "
             "gave every unit the same theme (then kappa is 0 whatever is coded), or there are too few units"
         )
-    return "\n" + "; ".join(notes).capitalize() + "." if notes else ""
+    text = "; ".join(notes)
+    return f"\n{text[0].upper()}{text[1:]}." if notes else ""
 
 
 def _number(value, digits: int) -> str:
