@@ -5,7 +5,8 @@ LDA) in a temporary folder, with a temporary token cache, and leaves nothing els
 
 With ``--bytecode`` it also byte-compiles the installed packages (``compileall`` on every core, in a child
 process beside the kernels' compilation, stopped with this script), which the Makefile's set-up asks of it
-instead of pip (pip compiles file after file on one core): the set-up takes 10 s less on two cores.
+instead of pip (pip compiles file after file on one core): the set-up takes 10 s less on two cores. It leaves
+out what neither a run nor the tests import (``never_imported``): 6 s less again.
 
     .venv/bin/python scripts/compile_kernels.py --bytecode        (the Makefile's set-up runs it)
 """
@@ -13,6 +14,7 @@ instead of pip (pip compiles file after file on one core): the set-up takes 10 s
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import sysconfig
@@ -43,7 +45,7 @@ def main() -> None:
         # in this process's group: a Ctrl-C reaches it (and its workers) too; a file that is no Python 3.11, as
         # some packages ship for their tests, is left without bytecode, as pip leaves it
         packages = sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
-        command = [sys.executable, "-m", "compileall", "-qq", "-j", "0", *packages]
+        command = [sys.executable, "-m", "compileall", "-qq", "-j", "0", "-x", never_imported(packages), *packages]
         bytecode = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         compile_kernels()
@@ -56,6 +58,17 @@ def main() -> None:
     print(f"compiled the numba kernels{' and the bytecode' if bytecode else ''} in {time.perf_counter() - start:.0f} s")
 
 
+def never_imported(packages: list[str]) -> str:
+    """A pattern (compileall's ``-x``) of the installed files that neither a run nor this project's tests import:
+    the packages' own test suites (``tests/`` or ``test/`` below a package), pip and setuptools: 5,000 of the 12,100
+    modules of the environment. Measured: the whole test suite, run in a fresh environment without precompiled
+    bytecode, wrote the bytecode of 4,036 modules, none of them matched here. Anchored at the installation's own
+    folders, so that a checkout inside a folder named ``tests`` is compiled all the same."""
+    roots = "|".join(re.escape(os.path.join(folder, "")) for folder in packages)
+    separator = re.escape(os.sep)
+    return rf"^({roots})((pip|setuptools){separator}|.*{separator}tests?{separator})"
+
+
 def compile_kernels() -> None:
     with tempfile.TemporaryDirectory(prefix="toolkit-compile-") as work:
         os.environ["TOOLKIT_CACHE_DIR"] = str(Path(work) / "cache")
@@ -63,7 +76,7 @@ def compile_kernels() -> None:
 
         import toolkit
 
-        logging.getLogger("toolkit").setLevel(logging.WARNING)
+        logging.getLogger("toolkit").setLevel(logging.ERROR)  # the tiny runs' warnings are about them, not the set-up
         config = ROOT / "configs" / "seeds.toml"
         toolkit.run(toolkit.Config.load(config, TINY), Path(work) / "keyatm")
         toolkit.run(toolkit.Config.load(config, [*TINY, 'model.kind="lda"', "model.n_topics=5"]), Path(work) / "lda")

@@ -77,3 +77,18 @@ def test_citation_file_names_this_version():
     version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
     assert citation["cff-version"] == "1.2.0" and citation["version"] == version
     assert {r["doi"] for r in citation["references"]} >= {"10.1111/ajps.12779", "10.18637/jss.v091.i02"}
+
+
+def test_the_set_up_leaves_only_the_packages_tests_pip_and_setuptools_without_bytecode(tmp_path):
+    """The Makefile's set-up byte-compiles the environment except what no run or test imports; the pattern is anchored
+    at the installation's folders, so that a checkout inside a folder named ``tests`` is compiled all the same."""
+    import runpy
+
+    never_imported = runpy.run_path(str(ROOT / "scripts" / "compile_kernels.py"))["never_imported"]
+    site = str(tmp_path / "tests" / "venv" / "lib" / "python3.11" / "site-packages")
+    pattern = re.compile(never_imported([site]))
+    skipped = ["pandas/tests/frame/test_api.py", "gensim/test/utils.py", "pip/__init__.py", "setuptools/dist.py"]
+    compiled = ["pandas/core/frame.py", "pandas/_testing/__init__.py", "pkg_resources/__init__.py", "_distutils_hack/__init__.py"]
+    compiled += ["pipx/main.py", "pytest_timeout.py", "numpy/testing/__init__.py", "hypothesis/extra/pandas/impl.py"]
+    assert [name for name in skipped + compiled if pattern.search(f"{site}/{name}")] == skipped
+    assert not pattern.search(str(tmp_path / "tests" / "project" / "toolkit" / "cli.py"))
