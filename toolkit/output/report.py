@@ -249,8 +249,9 @@ def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "pa
         return ""
     text = (
         f"Covariate effects ({formula}) were estimated in the manner of stm's estimateEffect: a fractional logit of "
-        f"each theme's shares of the {unit} weighted by tokens, standard errors clustered by document, the seeds carried "
-        "by the method of composition; p_adjusted in effects.csv is Bonferroni-adjusted over the measured themes."
+        f"each theme's shares of the {unit} weighted by tokens, standard errors clustered by document and read against "
+        "Student's t with the documents less one degrees of freedom, the seeds carried by the method of composition; "
+        "p_adjusted in effects.csv is Bonferroni-adjusted over the measured themes."
     )
     notes = effects["note"].astype(str) if "note" in effects else pd.Series(dtype=str)
     thin = effects.loc[notes.str.contains(NO_OWN_VARIANCE, regex=False), "term"]
