@@ -530,6 +530,22 @@ def test_a_category_of_one_document_or_without_the_theme_is_not_estimable():
     assert np.isnan(rows.loc["level[T.b]", "estimate"]) and "separation" in rows.loc["level[T.b]", "note"]
 
 
+@pytest.mark.parametrize("x", ["year", "level"])
+def test_no_curve_is_drawn_for_a_reference_category_whose_documents_lack_the_theme(x):
+    """From a hostile pass of the figures: when the documents of the reference category (the first level) all lack
+    the theme, its log-odds went into the intercept (-35, interval -150 to 103), which the separation check of the
+    terms does not judge, and its curve was drawn at a share of 0.34 with a 0-1 band, while the categories that
+    hold the theme were left out (their terms flagged as separated)."""
+    from toolkit.analysis.effects import estimate_effects
+
+    units, shares = _by_level({"a": 10, "b": 10, "c": 10}, {"a": 0.0, "b": 0.2, "c": 0.1})
+    _, expected = estimate_effects(units, shares, ["theme"], "year + level", draws=100, x=x)
+    absent = expected[(expected["group"] == "a") if x == "year" else (expected["level"] == "a")]
+    assert len(absent) and not absent["supported"].any() and absent["expected"].isna().all()
+    drawn = expected[expected["supported"]]
+    assert ((drawn["expected"] > 0.0) & (drawn["expected"] < 0.5)).all()
+
+
 def test_nested_categories_and_categories_of_numbers_are_read_as_such(caplog):
     """C(place) + C(province), place within province, gave ±180,000 log-odds without a word; C(tier) of numbers was
     held "at its mean" (tier 2.33), silently the reference tier; C(year) drew years without documents."""
@@ -570,6 +586,22 @@ def test_the_effects_legend_names_only_the_groups_drawn():
     fig = plot_effects(expected, load_lexicon())
     (legend,) = fig.legends
     assert [t.get_text() for t in legend.get_texts()] == ["a", "b"]
+
+
+def test_a_theme_without_a_curve_the_documents_support_says_so_in_its_panel():
+    """Every category of a theme without a supported curve (here: one of a single document, the other without
+    the theme) left an empty frame with a 0-1 axis; the panel now says why nothing is drawn."""
+    from toolkit.analysis.effects import estimate_effects
+    from toolkit.analysis.lexicon import load_lexicon
+    from toolkit.output.plots import plot_effects
+
+    units, shares = _by_level({"a": 10, "b": 1}, {"a": 0.0, "b": 0.2})
+    _, expected = estimate_effects(units, shares, ["innovation"], "year + level", draws=50, x="year")
+    assert not expected["supported"].any()
+    for language, said in [("zh", "无可由文档估计的曲线"), ("en", "no curve the documents")]:
+        fig = plot_effects(expected, load_lexicon(), language=language)
+        (ax,) = [ax for ax in fig.axes if ax.get_title()]
+        assert any(said in t.get_text().replace("\n", "") for t in ax.texts), [t.get_text() for t in ax.texts]
 
 
 def test_a_formula_whose_matrix_has_columns_without_end_is_refused_before_the_fit(tmp_path):

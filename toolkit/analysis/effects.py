@@ -198,7 +198,7 @@ def estimate_effects(
     thin = _thin_terms(X, groups, terms, indicators)
     rng = np.random.default_rng(random_state)
     tail = (1 - level) / 2
-    grid, group_column = _grid(units, matrix, x)
+    grid, group_column, keys = _grid(units, matrix, x)
     if x and grid is None:
         log.warning(
             "effects.x = %s %s: no expected-share curve (effects_expected.csv and the figure); set "
@@ -207,6 +207,7 @@ def estimate_effects(
             "is not in effects.formula" if x not in matrix.model_spec.required_variables else "has one value in this corpus",
         )
     grid_X = np.asarray(matrix.model_spec.get_model_matrix(grid), dtype=float) if grid is not None else None
+    cells = _cells(units.iloc[rows], grid, keys) if grid is not None else []
     effect_rows, expected_rows = [], []
     missing = unmeasured_in(member_shares[:, :, : len(themes)], themes)
     family = max(len(themes) - len(missing), 1)  # the p-values' Bonferroni family: each term over the measured themes
@@ -271,10 +272,13 @@ def estimate_effects(
         if grid_X is not None:
             curves = expit(grid_X @ pooled.T)  # grid points x draws
             unknown = [j for j, term in enumerate(terms) if term in separated]
+            held = (member_shares[:, rows, t] > 0).any(axis=0)  # the units that hold the theme in any member
             for i in range(len(grid)):
                 # a point whose curve goes through a coefficient that is not finite is not drawn (nor, by the grid,
-                # the curve of a category of one document)
-                covered = bool(grid["supported"].iloc[i]) and not np.any(grid_X[i, unknown] != 0)
+                # the curve of a category of one document), nor one of categories whose documents all lack the
+                # theme: its log-odds are not finite whichever coefficient carries them (the reference category's
+                # go into the intercept, which the separation check of the terms does not judge)
+                covered = bool(grid["supported"].iloc[i]) and not np.any(grid_X[i, unknown] != 0) and bool(held[cells[i]].any())
                 expected_rows.append(
                     {
                         "theme": theme,
@@ -364,6 +368,19 @@ def _separated(pooled: np.ndarray, terms: list[str], indicators: list[int]) -> d
     }
 
 
+def _cells(units: pd.DataFrame, grid: pd.DataFrame, keys: list[str]) -> list[np.ndarray]:
+    """For each point of the ``grid``, the positions in ``units`` of the units of the categories it speaks for:
+    those whose value of each of the ``keys`` (the grid's categorical columns: the group, and ``x`` when it is a
+    category) is the point's."""
+    out = []
+    for i in range(len(grid)):
+        mask = np.ones(len(units), dtype=bool)
+        for key in keys:
+            mask &= (units[key] == grid[key].iloc[i]).to_numpy()
+        out.append(np.flatnonzero(mask))
+    return out
+
+
 def _grid(units: pd.DataFrame, matrix, x: str):
     """Values of ``x`` across the range of the data (every year for year), one row per level of the first
     categorical covariate, the other covariates at their mean (numbers) or most frequent value (categories).
@@ -371,12 +388,13 @@ def _grid(units: pd.DataFrame, matrix, x: str):
     documents of that level, or (a number) farther from the nearest document than the usual spacing of the
     documents' values (the median gap, at least 1): a span without documents, e.g. the years between two
     congresses a decade apart; a category that level has no document of. An ``x`` with a single value gives no
-    grid (None)."""
+    grid (None). Also returned: the first categorical covariate's name ('' for none) and the grid's columns
+    that name categories (that covariate, and ``x`` when it is one)."""
     import pandas as pd
 
     variables = [v for v in matrix.model_spec.required_variables if v in units.columns]
     if not x or x not in variables:
-        return None, ""
+        return None, "", []
     formula = str(matrix.model_spec.formula)
     # a column the formula reads as categories (C(year), C(tier) of numbers) is one: C(year) has no value between
     # its years, and C(tier) at tier's mean was silently the reference tier
@@ -384,7 +402,7 @@ def _grid(units: pd.DataFrame, matrix, x: str):
     # two values (a 0/1 column) are two categories: a curve between them speaks of documents that do not exist
     numeric = pd.api.types.is_numeric_dtype(units[x]) and x not in as_category and units[x].nunique(dropna=True) > 2
     if units[x].nunique(dropna=True) < 2:
-        return None, ""
+        return None, "", []
     xs = (
         np.arange(int(units[x].min()), int(units[x].max()) + 1)
         if numeric and x == "year"
@@ -423,4 +441,4 @@ def _grid(units: pd.DataFrame, matrix, x: str):
                 else:
                     row[v] = units[v].mode().iloc[0]
             rows.append(row)
-    return pd.DataFrame(rows), group
+    return pd.DataFrame(rows), group, [*([group] if group else []), *([] if numeric else [x])]

@@ -39,6 +39,7 @@ _TEXT = {
         "not_measured": "未测量",
         "part_period": "括号:有文档的首末年份,未及该时期的首尾",
         "not_measured_why": "未测量:本语料中无其关键词或对应话题",
+        "no_curve": "无可由文档估计的曲线(原因见 effects.csv)",
         "sweep_title": "话题数的选择:各指标(均值与不同种子的范围)",
         "n_topics": "话题数 K",
         "band": "阴影:{level}区间(文档、段落与随机种子)",
@@ -97,6 +98,7 @@ _TEXT = {
         "not_measured": "not measured",
         "part_period": "years in parentheses: the first and last with documents, short of the period's",
         "not_measured_why": "not measured: none of its keywords or topics in this corpus",
+        "no_curve": "no curve the documents can estimate (why: effects.csv)",
         "sweep_title": "Choosing the number of topics (mean and range over seeds)",
         "n_topics": "Number of topics K",
         "band": "band: {level} interval (documents, units and seeds)",
@@ -388,12 +390,13 @@ def _theme_label(lexicon: Lexicon, theme: str, language: str, missing) -> str:
     return f"{label} ({_TEXT[language]['not_measured']})" if theme in missing else label
 
 
-def _not_measured(ax, text: dict) -> None:
-    """An axes of a theme that is not measured: the reason in its middle, no y scale."""
+def _not_measured(ax, text: dict, why: str = "not_measured_why") -> None:
+    """An axes of a theme that is not measured (or has nothing to draw: ``why``, a key of ``text``): the reason in
+    its middle, no y scale."""
     ax.text(
         0.5,
         0.5,
-        wrap(text["not_measured_why"], 2.4, 8),
+        wrap(text[why], 2.4, 8),
         transform=ax.transAxes,
         ha="center",
         va="center",

@@ -221,6 +221,8 @@ def plot_effects(
                 drawn += [values, high]
             if drawn:
                 _fit_y(ax, *drawn)
+            else:  # every category's curve unsupported: say so, not an empty frame
+                _not_measured(ax, text, "no_curve")
             ax.set_title(lexicon.label(theme, language), fontsize=9)
             ax.tick_params(labelsize=7)
             ax.grid(axis="y", alpha=0.3)
