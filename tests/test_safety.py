@@ -463,7 +463,10 @@ def test_outputs_follow_the_umask_and_spreadsheet_formulas_are_neutralised_in_cs
     assert '\'=HYPERLINK("http://x.example","点击")' in set(written["title"])
     assert "'@武汉" in set(written["place"])
     assert not any(str(v).startswith(("=", "+", "@")) for v in written.to_numpy().ravel())
-    assert csv_files.spreadsheet_safe("-1") == "'-1" and csv_files.spreadsheet_safe(-1) == -1
+    assert csv_files.spreadsheet_safe("-1 项") == "'-1 项" and csv_files.spreadsheet_safe(-1) == -1
+    # report.html shows the title as the metadata has it, not as the CSV guards it
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "&#x27;=HYPERLINK" not in page and "&#x27;@武汉" not in page and "@武汉" in page
 
 
 def _mount_tmpfs(path, size):
@@ -500,16 +503,43 @@ def test_write_csv_neutralises_formulas_in_string_and_object_columns(tmp_path):
     frame = pd.DataFrame(
         {
             "text": pd.array(["=SUM(A1)", "创新驱动", None, "-1 项"], dtype="str"),
-            "mixed": pd.Series(["+86", 3, None, "@武汉"], dtype=object),
+            "mixed": pd.Series(["+86 027", 3, None, "@武汉"], dtype=object),
             "number": [-1.5, 2.0, 3.0, 4.0],
         }
     )
     csv_files.write_csv(tmp_path / "t.csv", frame)
     written = pd.read_csv(tmp_path / "t.csv", dtype=str, keep_default_na=False)
     assert written["text"].tolist() == ["'=SUM(A1)", "创新驱动", "", "'-1 项"]
-    assert written["mixed"].tolist() == ["'+86", "3", "", "'@武汉"]
+    assert written["mixed"].tolist() == ["'+86 027", "3", "", "'@武汉"]
     assert written["number"].tolist() == ["-1.500000", "2.000000", "3.000000", "4.000000"]
     assert frame["text"][0] == "=SUM(A1)"  # the caller's table is not changed
+
+
+def test_numbers_written_as_text_stay_numbers_and_every_guarded_cell_reads_back_as_it_was(tmp_path):
+    """From a hostile pass of the outputs: a metadata column of growth rates (-0.5, -2) was written as '-0.5 and
+    '-2, which pandas and Excel read as text, a group named -0.5 became '-0.5 in the group tables, and report.html
+    showed the apostrophes. A plain number is no formula; any other cell the guard changes reads back as it was."""
+    import pandas as pd
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    cells = ["-0.5", "+3", "-2e5", ".5", "-1-1", "-0.5 ", "=1+1", "'=1", "''@x", "'创新"]
+    frame = pd.DataFrame({"growth": pd.Series(cells, dtype=object), "text": pd.array(cells, dtype="str")})
+    csv_files.write_csv(tmp_path / "t.csv", frame)
+    written = pd.read_csv(tmp_path / "t.csv", dtype=str, keep_default_na=False)
+    expected = ["-0.5", "+3", "-2e5", ".5", "'-1-1", "'-0.5 ", "'=1+1", "''=1", "'''@x", "'创新"]
+    assert written["growth"].tolist() == expected and written["text"].tolist() == expected
+    assert [csv_files.unguarded(v) for v in expected] == cells
+    assert pd.read_csv(tmp_path / "t.csv").loc[:3, "growth"].astype(float).tolist() == [-0.5, 3.0, -2e5, 0.5]
+
+    @given(st.text(alphabet="'=+-@\t\r0123456789.eE 创新", max_size=8))
+    def round_trip(value):
+        safe = csv_files.spreadsheet_safe(value)
+        assert csv_files.unguarded(safe) == value
+        if safe.startswith(("=", "+", "-", "@", "\t", "\r")):
+            float(safe)  # a plain number, which a spreadsheet reads as one
+
+    round_trip()
 
 
 def test_the_manifest_reads_git_from_files_and_runs_nothing_of_the_projects_git_config(tmp_path):

@@ -26,13 +26,32 @@ P_VALUES = ("p_value", "p_adjusted")
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# a cell that is a plain number (-0.5, +3, -2e5): a spreadsheet reads it as that number, never as a formula
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+
+
+def _guarded(text: str) -> bool:
+    """Whether a text cell is written with a leading apostrophe: it would start a formula (= + - @, a tab or a
+    carriage return) once any apostrophes of its own are read away, and it is not a plain number."""
+    import re
+
+    return text.lstrip("'").startswith(_FORMULA_START) and re.fullmatch(_NUMBER, text) is None
 
 
 def spreadsheet_safe(value):
     """A text cell that a spreadsheet would run as a formula (it starts with = + - @, a tab or a carriage
-    return) gets a leading apostrophe, as OWASP recommends for CSV exports; anything else is returned as is."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    return) gets a leading apostrophe, as OWASP recommends for CSV exports (a number such as -0.5 stays a number);
+    so does one that starts with apostrophes before such a character, so that :func:`unguarded` gives every value
+    back as it was. Anything else is returned as is."""
+    if isinstance(value, str) and _guarded(value):
         return "'" + value
+    return value
+
+
+def unguarded(value):
+    """A cell of a CSV this module wrote, as it was before :func:`spreadsheet_safe` (what report.html shows)."""
+    if isinstance(value, str) and value.startswith("'") and _guarded(value[1:]):
+        return value[1:]
     return value
 
 
@@ -43,7 +62,8 @@ def _formula_cells(column):
     import pandas as pd
 
     if isinstance(column.dtype, pd.StringDtype):
-        return column.str.startswith(_FORMULA_START).fillna(False).astype(bool)
+        starts = column.str.lstrip("'").str.startswith(_FORMULA_START).fillna(False).astype(bool)
+        return starts & ~column.str.fullmatch(_NUMBER).fillna(False).astype(bool)
     if pd.api.types.is_object_dtype(column):
         return column.map(lambda v: spreadsheet_safe(v) is not v).astype(bool)
     return None

@@ -57,8 +57,18 @@ def _p_values(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read(folder: Path, name: str) -> pd.DataFrame | None:
+    """A table of the run's folder with its text as the run had it (the apostrophe that keeps a spreadsheet from
+    running a cell as a formula taken away again), or None when the run did not write it."""
+    from .csv_files import unguarded
+
     path = folder / name
-    return pd.read_csv(path, keep_default_na=False, na_values=[""], encoding="utf-8-sig") if path.is_file() else None
+    if not path.is_file():
+        return None
+    table = pd.read_csv(path, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+    for column in table.columns:
+        if pd.api.types.is_string_dtype(table[column]):
+            table[column] = table[column].map(unguarded)
+    return table
 
 
 def corpus_shape(documents: pd.DataFrame | None, by: str = "", periods: dict | None = None) -> str:
