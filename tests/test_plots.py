@@ -205,6 +205,21 @@ def test_figures_read_at_a_century_span_with_gaps(century, lexicon):
     assert isolated and set(isolated) <= marked
 
 
+@pytest.mark.parametrize("years", [[2019, 2020], [2019, 2020, 2021], [1948, 1949]])
+def test_the_area_figure_ticks_its_years_as_years(lexicon, years):
+    """From a hostile pass of the figures: a corpus of two years (2019 and 2020) had its area figure ticked -1 and
+    0 with an offset +2.02e3 (its ticks were set without labels; the other figures label theirs)."""
+    from toolkit.output.plots import plot_theme_area
+
+    themes = [*lexicon.names, "other"]
+    rows = [{"year": y, "theme": t, "share": 1 / len(themes)} for y in years for t in themes]
+    fig = plot_theme_area(pd.DataFrame(rows), lexicon, language="en")
+    _render(fig)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [str(y) for y in years]
+    assert ax.xaxis.get_offset_text().get_text() == ""
+
+
 def test_document_figure_says_what_it_leaves_out(lexicon):
     from toolkit.output.plots import plot_document_themes
 

@@ -26,7 +26,6 @@ from ._common import (
     _year_axis,
     theme_colors,
     wrap,
-    year_ticks,
 )
 
 if TYPE_CHECKING:
@@ -206,9 +205,7 @@ def plot_theme_area(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "z
             label = _theme_label(lexicon, theme, language, missing)
             ax.bar(years, values, bottom=bottom, width=0.85, color=colors[theme], linewidth=0, label=label)
             bottom = bottom + values
-        if len(years):
-            ax.set_xlim(years.min() - 0.6, years.max() + 0.6)
-            ax.set_xticks(year_ticks(years, 10))
+        _year_axis(ax, years, 10)  # labelled as years: two years ticked bare read -1 and 0 "+2.02e3"
         ax.set_ylim(0, 1)
         ax.set_xlabel(text["year"])
         ax.set_ylabel(text["share"])
