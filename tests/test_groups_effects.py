@@ -546,6 +546,24 @@ def test_no_curve_is_drawn_for_a_reference_category_whose_documents_lack_the_the
     assert ((drawn["expected"] > 0.0) & (drawn["expected"] < 0.5)).all()
 
 
+def test_effects_counts_stay_whole_numbers_beside_a_theme_without_them(tmp_path):
+    """From a hostile pass of the outputs: a theme not measured has a row without counts, so effects.csv wrote
+    n_units, n_documents and members as 144.000000, and report.html showed 5.000 documents."""
+    from toolkit.analysis.effects import estimate_effects
+    from toolkit.output.csv_files import write_csv
+    from toolkit.output.report import _read, _table
+
+    units, shares = _by_level({"a": 6, "b": 6}, {"a": 0.2, "b": 0.1})
+    shares = np.concatenate([shares[:, :, :1], np.zeros_like(shares[:, :, :1]), shares[:, :, 1:]], axis=2)
+    effects, _ = estimate_effects(units, shares, ["theme", "absent"], "year", draws=20)
+    assert effects.loc[effects["theme"] == "absent", "n_units"].isna().all()
+    write_csv(tmp_path / "effects.csv", effects)
+    text = (tmp_path / "effects.csv").read_text(encoding="utf-8")
+    assert ",120,12,1," in text and "120.000000" not in text
+    html = _table(_read(tmp_path, "effects.csv")[["theme", "n_units", "n_documents", "members"]])
+    assert "<td>120</td>" in html and "<td>12</td>" in html and "120.000" not in html
+
+
 def test_nested_categories_and_categories_of_numbers_are_read_as_such(caplog):
     """C(place) + C(province), place within province, gave ±180,000 log-odds without a word; C(tier) of numbers was
     held "at its mean" (tier 2.33), silently the reference tier; C(year) drew years without documents."""

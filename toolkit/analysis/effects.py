@@ -300,7 +300,10 @@ def estimate_effects(
             next(row["note"] for row in effect_rows if row["theme"] in failed),
             ", and theme_effects is not drawn" if len(failed) == len(themes) else "",
         )
-    return pd.DataFrame(effect_rows), pd.DataFrame(expected_rows)
+    effects = pd.DataFrame(effect_rows)
+    # whole numbers where a theme's note-only row has none (nullable integers: 144 in effects.csv, not 144.000000)
+    counts = [c for c in ("n_units", "n_documents", "members") if c in effects]
+    return effects.astype(dict.fromkeys(counts, "Int64")), pd.DataFrame(expected_rows)
 
 
 def _draws(rng, covariance: np.ndarray, draws: int, df: int) -> tuple[np.ndarray, np.ndarray]:

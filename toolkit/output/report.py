@@ -68,7 +68,14 @@ def _read(folder: Path, name: str) -> pd.DataFrame | None:
     for column in table.columns:
         if pd.api.types.is_string_dtype(table[column]):
             table[column] = table[column].map(unguarded)
+        elif _is_count(column) and table[column].dtype.kind == "f" and (table[column].dropna() % 1 == 0).all():
+            table[column] = table[column].astype("Int64")  # a count with blanks reads as floats: 5, not 5.000
     return table
+
+
+def _is_count(column: str) -> bool:
+    """Whether a column of the run's tables holds counts (of units, documents, members)."""
+    return column.startswith(("n_", "documents_")) or column in ("members", "keywords_listed")
 
 
 def corpus_shape(documents: pd.DataFrame | None, by: str = "", periods: dict | None = None) -> str:
