@@ -31,6 +31,9 @@ def test_corpus_shape_names_years_single_documents_periods_and_groups():
     )
     skipped = pd.concat([reports, _documents([1990]).assign(status="skipped")])
     assert corpus_shape(skipped).startswith("The corpus holds 22 documents over 2001-2022")
+    # documents without a group are the tables' group (missing): "6 documents ... (武汉市 4, 安庆市 1)" left it out
+    places = _documents([2015, 2016, 2017, 2018, 2019, 2020], place=["武汉市"] * 4 + ["安庆市", None])
+    assert corpus_shape(places, "place").endswith("in 3 groups of place (武汉市 4, 安庆市 1, (missing) 1).")
 
 
 def test_report_of_a_one_year_corpus_states_its_shape_and_the_configured_level(tmp_path):
@@ -154,7 +157,11 @@ def test_a_fit_whose_chains_did_not_converge_is_warned(caplog):
     assert "split-R-hat of the topic shares 1.81, threshold 1.05" in message and "model.keyatm.iterations" in message
     assert warned(_stopped(reason="converged", burn_in=250, sweeps=350, rhat=1.04)) == []
     assert warned(_stopped(stop="ceiling")) == []  # a fixed count asked for: the methods report its R-hat
-    assert warned(_stopped(rhat=None, checks=[])) == [] and warned(None) == []
+    assert warned(None) == []
+    # a burn-in too short for any check (iterations 100, 20 samples 5 apart: none) said nothing, while a longer one
+    # that failed the check was warned about (hostile pass of the outputs)
+    (message,) = warned(_stopped(rhat=None, checks=[], burn_in=0))
+    assert "not checked for convergence: a burn-in of 0 sweeps" in message and "model.keyatm.iterations" in message
 
 
 def test_a_runs_warnings_say_when_its_chains_did_not_converge(seeds_run):

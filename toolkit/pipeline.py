@@ -99,8 +99,17 @@ def fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
 
 def warn_unconverged(stop: dict | None) -> None:
     """A warning when the chains' convergence check (``model.keyatm.stop = "converged"``) was not met by the
-    burn-in's ceiling (``stop``: the fitted model's ``stop_``; None for a model that has no check)."""
-    if not stop or stop["stop"] != "converged" or stop["reason"] != "ceiling" or stop["rhat"] is None:
+    burn-in's ceiling, or could not be made in a burn-in that short (``stop``: the fitted model's ``stop_``; None
+    for a model that has no check)."""
+    if not stop or stop["stop"] != "converged" or stop["reason"] != "ceiling":
+        return
+    if stop["rhat"] is None:  # a burn-in too short to be checked at all is no better than one that failed the check
+        log.warning(
+            "the chains were not checked for convergence: a burn-in of %d sweeps (model.keyatm.iterations less the "
+            "samples' sweeps) leaves no room for the check; shares may still move with more sweeps, and the "
+            "intervals do not count that drift: raise model.keyatm.iterations",
+            stop["burn_in"],
+        )
         return
     if stop["rhat"] < stop["rhat_threshold"]:
         return

@@ -116,7 +116,10 @@ def corpus_shape(documents: pd.DataFrame | None, by: str = "", periods: dict | N
             shown = ", ".join(str(y) for y in sorted(set(outside))[:6]) + (", …" if outside.nunique() > 6 else "")
             parts.append(f"{len(outside)} in no named period ({shown})")
     if by and by in used:
-        groups = used[by].astype(str).value_counts()
+        from ..analysis.trends import group_labels
+
+        # as the tables name the groups: documents without one are the group (missing), which the counts left out
+        groups = pd.Series(group_labels(used[by])).value_counts()
         shown = ", ".join(f"{g} {c}" for g, c in groups.head(6).items()) + (", …" if len(groups) > 6 else "")
         parts.append(f"in {len(groups)} group{'' if len(groups) == 1 else 's'} of {by} ({shown})")
     return "; ".join(parts) + "."
