@@ -219,3 +219,28 @@ def test_the_methods_of_one_or_two_documents_say_no_theme_could_be_checked():
     assert "across documents (" not in one
     several = _validation_sentence(themes.assign(n_documents=5))
     assert several.startswith("Each theme was checked") and "No theme passed every check" in several
+
+
+def test_the_methods_say_when_stability_across_seeds_was_not_checked_and_when_the_model_is_exploratory():
+    """From a hostile pass of the outputs: with one fit (model.ensemble = 1) the methods paragraph said each theme's
+    stability across seeds was checked, and themes.csv's member_r was empty; an LDA run's paragraph listed the checks
+    and concluded "No theme passed every check", as if that were a finding about the corpus."""
+    from toolkit.output.report import _validation_sentence
+
+    themes = pd.DataFrame(
+        {
+            "theme": ["ecology", "innovation", "other"],
+            "validated": [True, False, False],
+            "n_documents": [20, 20, 20],
+            "member_r": [0.95, 0.9, None],
+            "why": ["", "its share does not follow its keywords", ""],
+        }
+    )
+    three = _validation_sentence(themes)
+    assert "its stability across seeds, and" in three and "not checked here" not in three
+    one = _validation_sentence(themes.assign(member_r=None))
+    assert "stability across seeds (not checked here: the model was fitted once, model.ensemble = 1)" in one
+    assert "Validated: ecology." in one
+    exploratory = "exploratory model: its themes are labels read off top words, not measurements"
+    lda = _validation_sentence(themes.assign(validated=False, member_r=None, why=exploratory))
+    assert "no theme can be validated by construction" in lda and "No theme passed every check" not in lda

@@ -367,12 +367,17 @@ def _one_per_year(documents: pd.DataFrame | None) -> bool:
 
 def _validation_sentence(themes: pd.DataFrame | None, one_per_year: bool = False) -> str:
     """Which themes passed the checks of themes.csv, and which did not, in a sentence; ``one_per_year``: every
-    year holds one document, so that the checks across documents and across years are one."""
+    year holds one document, so that the checks across documents and across years are one. The stability across
+    seeds is said to be unchecked when no theme has a correlation between ensemble members (one fit), and an
+    exploratory model's themes to be unvalidated by construction."""
+    seeds_checked = themes is None or ("member_r" in themes and pd.to_numeric(themes["member_r"], errors="coerce").notna().any())
     base = (
         "Each theme was checked (themes.csv): its share against the rate of its own keywords across documents "
         "(and across years where there are five or more"
         + ("; with one document a year the two are the same check" if one_per_year else "")
-        + "), its stability across seeds, and a split-half check "
+        + "), its stability across seeds"
+        + ("" if seeds_checked else " (not checked here: the model was fitted once, model.ensemble = 1)")
+        + ", and a split-half check "
         "that a keyword count does not pass by construction (the share measured from half of its keywords "
         "against the rate of the other half, the lower end of its interval above zero; the intervals' level is "
         "adjusted for the checks made over all the themes, by Benjamini and Hochberg's procedure at 2.5%, so that "
@@ -393,6 +398,12 @@ def _validation_sentence(themes: pd.DataFrame | None, one_per_year: bool = False
     named = themes[themes["theme"] != "other"]
     passed = named.loc[named["validated"].astype(str).isin(["True", "true"]), "theme"].tolist()
     failed = named.loc[~named["theme"].isin(passed), "theme"].tolist()
+    exploratory = "why" in named and named["why"].astype(str).str.contains("exploratory model", regex=False).all()
+    if exploratory:
+        return base + (
+            " The model is exploratory (no keywords anchor its topics; the themes are labels read off their top "
+            "words): no theme can be validated by construction, and no share is a validated measurement."
+        )
     if not passed:
         return base + f" No theme passed every check ({len(failed)} themes): no share is a validated measurement."
     most = pd.to_numeric(named["n_documents"], errors="coerce").max() if "n_documents" in named else float("nan")
