@@ -859,3 +859,31 @@ def test_titles_that_fit_their_panel_are_not_wrapped():
     renderer = fig.canvas.get_renderer()
     boxes = [ax.title.get_window_extent(renderer) for ax in fig.axes if ax.title.get_text()]
     assert not _cut_off(fig) and not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("dpi", [60, 150])
+def test_a_two_year_heatmap_and_the_validity_figure_keep_their_labels_inside_the_canvas(language, dpi):
+    """From a hostile pass of the figures (a corpus of 2019 and 2020): the heatmap's width left 3.2 inches for the
+    theme labels and the colour bar, so its English labels pushed the bar's label off the canvas; the validity
+    figure's title, centred over an axes the labels push right, ran off the canvas's right edge."""
+    lexicon = load_lexicon()
+    themes = [*lexicon.names, OTHER]
+    rows = [{"year": y, "theme": t, "share": 0.05} for y in (2019, 2020) for t in themes]
+    diagnostics = pd.DataFrame(
+        {
+            "theme": lexicon.names,
+            "r_years": np.nan,
+            "r_documents": 0.9,
+            "validated": [i % 3 != 0 for i in range(len(lexicon.names))],
+        }
+    )
+    for fig in (
+        plots.plot_theme_heatmap(pd.DataFrame(rows), lexicon, language=language, title="twoyears_groups"),
+        plots.plot_theme_validity(diagnostics, lexicon, language=language, title="twoyears_groups"),
+    ):
+        fig.set_dpi(dpi)
+        FigureCanvasAgg(fig)
+        fig.draw_without_rendering()
+        outside = _cut_off(fig)
+        assert not outside, f"cut off at the canvas's edge: {outside[:3]}"

@@ -260,6 +260,12 @@ def _em(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in text)
 
 
+def _label_inches(labels, fontsize: float) -> float:
+    """The width in inches of the widest of ``labels`` at ``fontsize`` points (by :func:`_em`, on the wide side), with
+    the tick's own padding: what a column of tick labels takes beside its axes."""
+    return max((_em(str(label)) for label in labels), default=0.0) * fontsize / 72 + 0.15
+
+
 def wrap(text: str, width: float, fontsize: float) -> str:
     """``text`` broken into lines no wider than ``width`` inches at ``fontsize`` points: between words of Latin
     text, between any two characters of Chinese."""

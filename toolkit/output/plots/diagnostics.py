@@ -13,6 +13,7 @@ from ._common import (
     _PALETTE,
     _fit_y,
     _heading,
+    _label_inches,
     _labels,
     _new_figure,
     _not_measured,
@@ -20,6 +21,7 @@ from ._common import (
     _theme_label,
     _year_axis,
     theme_colors,
+    wrap,
 )
 
 if TYPE_CHECKING:
@@ -80,19 +82,18 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
         ax.axvline(VALIDATION_RULES["r_years"], color="#555555", linewidth=0.8, linestyle="--")
         ax.axvline(0, color="#555555", linewidth=0.8)
         ax.set_yticks(y)
-        ax.set_yticklabels(
-            [
-                ("" if ok else "✗ ") + _theme_label(lexicon, t, language, missing)
-                for t, ok in zip(rows["theme"], rows["validated"])
-            ],
-            fontsize=9,
-        )
+        labels = [
+            ("" if ok else "✗ ") + _theme_label(lexicon, t, language, missing) for t, ok in zip(rows["theme"], rows["validated"])
+        ]
+        ax.set_yticklabels(labels, fontsize=9)
         for tick, ok in zip(ax.get_yticklabels(), rows["validated"]):
             tick.set_color("#222222" if ok else "#c0392b")
         ax.set_xlim(-1, 1.0)
         ax.set_xlabel(text["validity_x"])
         fig.legend(loc="outside lower center", ncols=2, frameon=False, fontsize=8)  # below the axes: no bar hidden
-        ax.set_title(_heading(title, text["validity_title"], [text["no_r_note"]] if blank else []))
+        # centred over the axes, which the theme labels push right: wrapped to the axes' width, not the canvas's
+        heading = _heading(title, text["validity_title"], [text["no_r_note"]] if blank else [])
+        ax.set_title(wrap(heading, 10 - _label_inches(labels, 9) - 0.4, 12), fontsize=12)
         ax.grid(axis="x", alpha=0.3)
     return fig
 

@@ -15,6 +15,7 @@ from ._common import (
     _heading,
     _interval_note,
     _isolated,
+    _label_inches,
     _labels,
     _new_figure,
     _not_measured,
@@ -226,7 +227,9 @@ def plot_theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, *, language: str =
     years = wide.index.to_numpy()
     n = max(len(years), 1)
     cell = min(0.5, max(0.14, 14.0 / n))  # inches per column: fixed up to 28 years, then narrower
-    with _new_figure(cell * n + 3.2, 0.4 * len(wide.columns) + 1.9) as fig:
+    labels = [_theme_label(lexicon, t, language, missing) for t in wide.columns]
+    # beside the columns: the theme labels (English ones run to 3 inches) and the colour bar with its label
+    with _new_figure(cell * n + max(3.2, _label_inches(labels, 9) + 1.5), 0.4 * len(wide.columns) + 1.9) as fig:
         ax = fig.add_subplot()
         values = wide.to_numpy(dtype=float).T
         image = ax.imshow(np.ma.masked_invalid(values), aspect="auto", cmap="YlGnBu", vmin=0)
@@ -234,10 +237,7 @@ def plot_theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, *, language: str =
         ax.set_xticks(range(0, len(years), step))
         ax.set_xticklabels(years[::step], rotation=90, fontsize=8)
         ax.set_yticks(range(len(wide.columns)))
-        ax.set_yticklabels(
-            [_theme_label(lexicon, t, language, missing) for t in wide.columns],
-            fontsize=9,
-        )
+        ax.set_yticklabels(labels, fontsize=9)
         gaps = np.flatnonzero(np.diff(years) > 1)
         for j in gaps:
             ax.axvline(j + 0.5, color="white", linewidth=3)
