@@ -347,3 +347,26 @@ def test_a_corpus_too_small_for_the_document_level_is_not_said_to_borrow_it(year
     borrowed = yearly.assign(interval_basis="one document: units resampled, document level pooled over the table's cells")
     title = plot_theme_shares(borrowed, lexicon).texts[0].get_text().replace("\n", "")
     assert "取自其他文档" in title and "区间只计段落" not in title
+
+
+def test_the_groups_figure_promises_bands_only_where_a_group_draws_one(lexicon):
+    """From a hostile pass of the figures: 32 cities, each with documents in one year of 2019-2020; the title said
+    "band: 80% interval" because the years pooled over the groups follow each other, but no group's series has two
+    years in a row, so every value is an error bar."""
+    from toolkit.output.plots import plot_theme_groups
+
+    def table(years_of):
+        return pd.DataFrame(
+            [
+                {"place": place, "year": year, "theme": theme, "share": 0.1, "share_low": 0.05, "share_high": 0.15}
+                for place, years in years_of.items()
+                for year in years
+                for theme in ("innovation", "other")
+            ]
+        )
+
+    apart = plot_theme_groups(table({"武汉": [2019], "安庆": [2020], "合肥": [2019]}), lexicon, language="en", level=0.8)
+    title = apart.get_suptitle().replace("\n", " ")
+    assert "error bars: 80% interval" in title and "band:" not in title
+    together = plot_theme_groups(table({"武汉": [2019, 2020], "安庆": [2020]}), lexicon, language="en", level=0.8)
+    assert "band: 80% interval" in together.get_suptitle().replace("\n", " ")

@@ -422,9 +422,13 @@ def _fit_y(ax, *arrays) -> None:
 def _interval_note(text: dict, level: float, years) -> str:
     """The title's note on the intervals of a series along ``years`` (those with data): bands where two of them
     follow each other, else error bars alone (a corpus of one year, or of years far apart, has no band)."""
+    return _say(text, "band" if _banded(years) else "bars", level)
+
+
+def _banded(years) -> bool:
+    """Whether a series with data in ``years`` draws a band: two of them follow each other."""
     years = sorted({int(y) for y in years})
-    together = any(b - a == 1 for a, b in zip(years, years[1:]))
-    return _say(text, "band" if together else "bars", level)
+    return any(b - a == 1 for a, b in zip(years, years[1:]))
 
 
 def _isolated(values: np.ndarray) -> np.ndarray:

@@ -11,10 +11,10 @@ from ...analysis.lexicon import OTHER, Lexicon
 from ...analysis.trends import unmeasured
 from ._common import (
     _PALETTE,
+    _banded,
     _category_axis,
     _fit_y,
     _heading,
-    _interval_note,
     _labels,
     _not_measured,
     _say,
@@ -108,7 +108,12 @@ def _panels(
         if time is not None:
             grid.legend(fontsize=7)
         notes = [text["own_y"]] if len(themes) > 1 else []
-        notes += [_say(text, "bars", level) if time != "year" else _interval_note(text, level, present)] if bands else []
+        if bands and time == "year":  # a band only where one group's series has two years in a row
+            rows = table[table["share"].notna()]
+            series = [part["year"] for _, part in rows.groupby([rows["theme"], rows[column].astype(str)], sort=False)]
+            notes += [_say(text, "band" if any(_banded(years) for years in series) else "bars", level)]
+        elif bands:
+            notes += [_say(text, "bars", level)]
         if bool(np.any(single)):
             notes.append(text["hollow"] if time else text["hatched"])
         if partial:
