@@ -395,3 +395,26 @@ def test_groups_keep_the_order_the_documents_first_name_them():
     assert list(dict.fromkeys(trends.groups["tier"])) == expected
     cells = list(dict.fromkeys(zip(trends.group_years["tier"], trends.group_years["year"])))
     assert cells == [(tier, year) for tier in expected for year in (2019, 2020)]
+
+
+def test_group_tables_by_period_leave_out_the_years_outside_every_period():
+    """From a hostile pass of the figures: the years outside every named period formed a period named '' in
+    theme_by_group_year.csv (theme_by_period leaves them out), which theme_groups drew as a category without a
+    name, joined by the groups' lines to the real periods."""
+    from toolkit.analysis.lexicon import load_lexicon
+    from toolkit.analysis.trends import yearly_trends
+    from toolkit.output.plots import plot_theme_groups
+
+    rng = np.random.default_rng(3)
+    units, shares = _units(rng, years=(2014, 2015, 2016, 2017), eco=(0.2, 0.3, 0.4, 0.5), docs=2)
+    units = units.assign(in_model=True, ecology=shares[0, :, 0], other=shares[0, :, 1])
+    units["place"] = np.where(units["doc_id"].str.endswith("-0"), "甲地", "乙地")
+    periods = {"前期": [2014, 2015], "后期": [2016, 2016]}  # 2017 is in no period
+    trends = yearly_trends(
+        units, np.zeros((len(units), 1)), THEMES, window=(2014, 2017), bootstrap=50, periods=periods, by="place"
+    )
+    assert set(trends.group_years["period"]) == {"前期", "后期"}
+    assert set(trends.periods["period"]) == {"前期", "后期"}
+    fig = plot_theme_groups(trends.group_years, load_lexicon(), language="zh")
+    ticks = [t.get_text().split("\n")[0] for t in fig.axes[0].get_xticklabels()]
+    assert ticks == ["前期", "后期"]

@@ -685,6 +685,8 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
         time = "period" if periods else "year"
         order = {name: i for i, name in enumerate(periods or ())}  # a group's periods in their order, years by number
         cells = {tuple(row) for row in grouped[[by, time]].drop_duplicates().itertuples(index=False)}
+        if periods:  # as theme_by_period: the years outside every named period are in no cell (a blank period was)
+            cells = {cell for cell in cells if cell[1] in order}
         labels = sorted(cells, key=lambda cell: (rank[cell[0]], order.get(cell[1], len(order)), cell[1]))
         trends.group_years, _ = model.table([by, time], labels)
         if periods:
