@@ -370,3 +370,28 @@ def test_the_groups_figure_promises_bands_only_where_a_group_draws_one(lexicon):
     assert "error bars: 80% interval" in title and "band:" not in title
     together = plot_theme_groups(table({"武汉": [2019, 2020], "安庆": [2020]}), lexicon, language="en", level=0.8)
     assert "band: 80% interval" in together.get_suptitle().replace("\n", " ")
+
+
+def test_groups_past_the_palette_are_told_apart_by_their_markers_too(lexicon):
+    """From a hostile pass of the figures: past the palette's 20 colours a group had the colour of an earlier one and
+    only a dashed line to tell it apart, which a value alone (one year, drawn as a point with an error bar) does
+    not show: 武汉市 and the 21st city were two identical blue marks. Their markers differ now, in the legend too."""
+    from toolkit.output.plots import plot_theme_groups
+
+    cities = [f"城市{i:02d}" for i in range(24)]
+    table = pd.DataFrame(
+        [
+            {"city": city, "year": 2019 + i % 2, "theme": theme, "share": 0.1, "share_low": 0.05, "share_high": 0.15}
+            for i, city in enumerate(cities)
+            for theme in ("innovation", "other")
+        ]
+    )
+    fig = plot_theme_groups(table, lexicon, language="zh")
+    _render(fig)
+    ax = fig.axes[0]
+    handles = {t.get_text(): h for t, h in zip(fig.legends[0].get_texts(), fig.legends[0].legend_handles)}
+    colour = handles[cities[0]].get_color()
+    assert handles[cities[20]].get_color() == colour  # the 21st city: the palette's first colour again
+    points = {line.get_marker() for line in ax.get_lines() if line.get_linestyle() == "None" and line.get_color() == colour}
+    assert points == {"o", "s"}  # the first city's points are circles, the 21st's squares
+    assert handles[cities[20]].get_marker() == "s" and handles[cities[0]].get_marker() in ("None", "", None, "o")

@@ -436,12 +436,17 @@ def _isolated(values: np.ndarray) -> np.ndarray:
     return present & ~np.r_[False, present[:-1]] & ~np.r_[present[1:], False]
 
 
-def _series(ax, x, values, low, high, color, *, single=None, linestyle="-", alpha=0.2, markersize=3.0, label=None) -> None:  # noqa: PLR0913 (a series' data and its drawing style)
+def _series(  # noqa: PLR0913 (a series' data and its drawing style)
+    ax, x, values, low, high, color, *, single=None, linestyle="-", alpha=0.2, markersize=3.0, label=None, marker="o"
+) -> None:
     """A line through ``values`` (NaN is a gap), its band from ``low`` to ``high``, and an error bar wherever a
-    value stands alone (a band over one x draws nothing); markers hollow where ``single`` (one document)."""
+    value stands alone (a band over one x draws nothing); ``marker``s, hollow where ``single`` (one document). A
+    marker other than the circle is shown in the legend too (groups past the palette's colours: a point alone
+    between gaps shows no line style, so its marker tells it apart)."""
     x = np.asarray(x, dtype=float)
     values = np.asarray(values, dtype=float)
-    ax.plot(x, values, color=color, linewidth=1.3, linestyle=linestyle, label=label)
+    shape = {} if marker == "o" else {"marker": marker, "markevery": [], "markersize": markersize + 1}
+    ax.plot(x, values, color=color, linewidth=1.3, linestyle=linestyle, label=label, **shape)
     if low is not None:
         low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
         ax.fill_between(x, low, high, color=color, alpha=alpha, linewidth=0)
@@ -463,7 +468,7 @@ def _series(ax, x, values, low, high, color, *, single=None, linestyle="-", alph
             ax.plot(
                 x[shown],
                 values[shown],
-                "o",
+                marker,
                 color=color,
                 markersize=markersize,
                 markerfacecolor="white" if hollow else color,

@@ -148,21 +148,24 @@ def _period_bars(ax, values: pd.DataFrame, color: str, bands: bool) -> None:
 def _group_series(ax, part: pd.DataFrame, time: str, steps: list, offset: float, g: int, name: str, bands: bool) -> None:  # noqa: PLR0913 (a series' data and its place)
     """Group ``g``'s series of a theme (``part``: its rows indexed by ``steps``), set ``offset`` apart from the other
     groups: a line with its band along the years; along periods (categories) a point and its error bar each,
-    joined by a thin line in time order. Past the palette's colours the groups' lines are dashed, then dotted."""
+    joined by a thin line in time order. Past the palette's colours the groups' lines are dashed, then dotted, and
+    their markers squares, then triangles."""
     shade = _PALETTE[g % len(_PALETTE)]
     style = ("-", "--", ":")[min(g // len(_PALETTE), 2)]
+    marker = ("o", "s", "^")[min(g // len(_PALETTE), 2)]  # a value alone shows no line style: its marker tells
     values = part["share"].to_numpy(dtype=float)
     low = part["share_low"].to_numpy(dtype=float) if bands else None
     high = part["share_high"].to_numpy(dtype=float) if bands else None
     one = (part["n_documents"] == 1).to_numpy() if "n_documents" in part else None
     if time == "year":
         x = np.asarray(steps, dtype=float) + offset
-        _series(ax, x, values, low, high, shade, single=one, linestyle=style, alpha=0.12, markersize=2.5, label=name)
+        drawn = {"single": one, "linestyle": style, "markersize": 2.5, "label": name, "marker": marker}
+        _series(ax, x, values, low, high, shade, alpha=0.12, **drawn)
         return
     x = np.arange(len(steps)) + offset
     if low is not None and high is not None:
         ax.errorbar(x, values, yerr=[values - low, high - values], fmt="none", ecolor=shade, elinewidth=1.1, capsize=2)
-    _series(ax, x, values, None, None, shade, single=one, linestyle=style, markersize=3.5, label=name)
+    _series(ax, x, values, None, None, shade, single=one, linestyle=style, markersize=3.5, label=name, marker=marker)
 
 
 def plot_effects(
