@@ -79,6 +79,12 @@ def test_report_of_a_one_year_corpus_states_its_shape_and_the_configured_level(t
     assert "95%" not in page
     assert "<td>&lt;0.0017</td>" in page and "<td>0.041</td>" in page and "p_value_bound" not in page
     assert "<h2>Warnings</h2>" in page
+    # no replicates drawn (trends.bootstrap = 0): the caption said "with 90% intervals that count documents ..." of a
+    # figure without any (hostile pass of the outputs)
+    bare = Config.load(ROOT / "configs" / "seeds.toml", ["trends.level=0.9", "trends.by=level", "trends.bootstrap=0"])
+    page = write_report(tmp_path, bare, manifest).read_text(encoding="utf-8")
+    assert "one panel per theme (each with its own y scale), without intervals (trends.bootstrap = 0); hollow" in page
+    assert "intervals that count" not in page
 
 
 def test_the_methods_say_what_validated_means_and_when_the_two_correlations_are_one_check():

@@ -78,6 +78,21 @@ class Figure:
         return not self.optional or all(tables.get(name) is not None and len(tables[name]) > 0 for name in self.tables)
 
 
+def without_intervals(caption: str) -> str:
+    """A figure's ``caption`` for a run that computed no intervals (``trends.bootstrap = 0``): its clause ", with
+    {level} intervals ..." (up to the ``;`` or ``.`` that ends it outside brackets) says so instead."""
+    start = caption.find(", with {level} intervals")
+    if start < 0:
+        return caption
+    depth, end = 0, len(caption)
+    for i in range(start + 2, len(caption)):
+        depth += {"(": 1, ")": -1}.get(caption[i], 0)
+        if depth == 0 and caption[i] in ";." and (i + 1 == len(caption) or caption[i + 1] == " "):
+            end = i
+            break
+    return caption[:start] + ", without intervals (trends.bootstrap = 0)" + caption[end:]
+
+
 # ----- the files, in the order of docs/outputs.md ---------------------------------------------------------------
 
 INTERVALS_LINK = "(methods.md#uncertainty-comparisons-between-places-and-periods-covariate-effects)"

@@ -18,11 +18,18 @@ from .plots import percent
 from .tables import topic_word_pairs
 
 
-def caption(stem: str, level: float = 0.95, options: dict | None = None) -> str:
+def caption(stem: str, level: float = 0.95, options: dict | None = None, *, intervals: bool = True) -> str:
     """The report's caption of figure ``stem`` (declared in ``catalog.FIGURES``) as the ``[figures]`` ``options``
-    draw it, naming the coverage ``level`` of its intervals; "" for a figure the catalog does not declare."""
+    draw it, naming the coverage ``level`` of its intervals, or, for a figure of the trend tables when the run drew
+    no replicates (``intervals`` false: ``trends.bootstrap = 0``), saying it has none; "" for a figure the catalog
+    does not declare."""
     figure = catalog.FIGURE.get(stem)
-    return figure.caption_for(options).format(level=percent(level)) if figure else ""
+    if not figure:
+        return ""
+    text = figure.caption_for(options)
+    if not intervals and figure.level and stem != "theme_effects":  # the effects' intervals are their own draws
+        text = catalog.without_intervals(text)
+    return text.format(level=percent(level))
 
 
 PASSAGES_SHOWN = 3
@@ -490,8 +497,9 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
     declared = [figure.name for figure in catalog.FIGURES if figure.name in figures]
     for stem in [*declared, *sorted(s for s in figures if s not in catalog.FIGURE)]:
         data = base64.b64encode(figures[stem].read_bytes()).decode("ascii")
+        said = caption(stem, config["trends"]["level"], config["figures"], intervals=config["trends"]["bootstrap"] > 0)
         parts.append(
-            f"<h2>{html.escape(stem)}</h2><p>{html.escape(caption(stem, config['trends']['level'], config['figures']))}</p>"
+            f"<h2>{html.escape(stem)}</h2><p>{html.escape(said)}</p>"
             f'<img alt="{html.escape(stem)}" src="data:{_IMAGE_TYPES[figures[stem].suffix]};base64,{data}">'
         )
     if themes is not None:
