@@ -250,3 +250,43 @@ def test_the_methods_say_when_stability_across_seeds_was_not_checked_and_when_th
     exploratory = "exploratory model: its themes are labels read off top words, not measurements"
     lda = _validation_sentence(themes.assign(validated=False, member_r=None, why=exploratory))
     assert "no theme can be validated by construction" in lda and "No theme passed every check" not in lda
+
+
+def test_passages_mark_each_keyword_once_and_a_measured_theme_without_passages_is_named():
+    """From a hostile pass of the outputs: keywords that hold one another were marked inside each other
+    (<mark>战略性新兴<mark>产业</mark></mark>), and a validated theme with no paragraph above evidence.min_share had no
+    passages and no word about it."""
+    from toolkit.output.report import _passages_html
+
+    passages = pd.DataFrame(
+        {
+            "kind": ["theme"],
+            "scope": ["all"],
+            "name": ["industry"],
+            "label": ["产业发展"],
+            "text": ["培育战略性新兴产业,推动产业升级。"],
+            "keywords": ["产业 战略性新兴产业"],
+            "title": ["报告"],
+            "date": ["2020-01-01"],
+            "share": [0.6],
+        }
+    )
+    page = _passages_html(passages, ["industry", "other"], ["农业农村"], 0.2)
+    assert "培育<mark>战略性新兴产业</mark>,推动<mark>产业</mark>升级" in page and "<mark><mark>" not in page
+    assert page.count("<mark>") == 2 and "产业</mark></mark>" not in page
+    assert "No paragraph carries a share of 0.2 or more (evidence.min_share) of: 农业农村" in page
+    assert "No paragraph carries" not in _passages_html(passages, ["industry", "other"])
+
+
+def test_the_report_names_the_measured_themes_without_passages(seeds_run):
+    from toolkit.analysis.trends import unmeasured
+
+    out = seeds_run.out_dir
+    themes = pd.read_csv(out / "themes.csv", keep_default_na=False, na_values=[""])
+    passages = pd.read_csv(out / "passages.csv", keep_default_na=False, na_values=[""])
+    listed = set(passages.loc[(passages["kind"] == "theme") & (passages["scope"] == "all"), "name"])
+    named = themes[themes["theme"] != "other"]
+    without = [label for theme, label in zip(named["theme"], named["label_zh"]) if theme not in listed | unmeasured(themes)]
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert ("No paragraph carries a share of" in page) == bool(without)
+    assert all(html.escape(label) in page.split("No paragraph carries", 1)[-1].split("</p>", 1)[0] for label in without)

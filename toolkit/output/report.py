@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -432,21 +433,29 @@ def _validation_sentence(themes: pd.DataFrame | None, one_per_year: bool = False
 FEW_DOCUMENTS = 10  # below this many documents the methods paragraph calls its validation weak evidence
 
 
-def _passages_html(passages: pd.DataFrame, lexicon_order: list[str]) -> str:
+def _passages_html(passages: pd.DataFrame, lexicon_order: list[str], without: list[str] = (), min_share: float = 0.2) -> str:
+    """The top passages of each theme, its keywords highlighted; ``without``: the labels of measured themes that have
+    none (no paragraph carries ``min_share`` of them), said rather than skipped in silence."""
     themes = passages[(passages["kind"] == "theme") & (passages["scope"] == "all")]
     parts = [
         "<h2>Passages behind each theme</h2><p>The paragraphs with the largest share of each theme over the "
         f"whole corpus (top {PASSAGES_SHOWN}; passages.csv has more, per period and per topic). Keywords of "
         "the theme are highlighted.</p>"
     ]
+    if without:
+        parts.append(
+            f"<p>No paragraph carries a share of {min_share:g} or more (evidence.min_share) of: "
+            f"{html.escape(', '.join(without))}; these themes' shares are spread thin over many paragraphs, and "
+            "passages.csv lists none for them.</p>"
+        )
     order = {name: i for i, name in enumerate(lexicon_order)}
     for _, rows in sorted(themes.groupby("name", sort=False), key=lambda item: order.get(item[0], len(order))):
         parts.append(f"<h3>{html.escape(str(rows['label'].iloc[0]))}</h3>")
         for row in rows.head(PASSAGES_SHOWN).itertuples():
             text = html.escape(str(row.text))
-            for word in sorted(str(row.keywords or "").split(), key=len, reverse=True):
-                escaped = html.escape(word)
-                text = text.replace(escaped, f"<mark>{escaped}</mark>")
+            words = sorted({html.escape(word) for word in str(row.keywords or "").split()}, key=len, reverse=True)
+            if words:  # in one pass, the longest first: 战略性新兴产业 and 产业 gave nested marks
+                text = re.sub("|".join(map(re.escape, words)), lambda match: f"<mark>{match.group(0)}</mark>", text)
             where = " · ".join(
                 html.escape(str(x)) for x in (row.title, row.date, getattr(row, "place", "")) if str(x) not in ("", "nan")
             )
@@ -524,7 +533,13 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
     passages = _read(folder, "passages.csv")
     if passages is not None and len(passages):
         order = list(themes["theme"]) if themes is not None else []
-        parts.append(_passages_html(passages, [*order, "other"]))
+        listed = set(passages.loc[(passages["kind"] == "theme") & (passages["scope"] == "all"), "name"])
+        without = [] if themes is None else [t for t in _measured(themes)[0] if t not in listed]
+        label = "label_en" if config["figures"]["language"] == "en" else "label_zh"
+        labels = dict(zip(themes["theme"], themes[label])) if themes is not None and label in themes else {}
+        parts.append(
+            _passages_html(passages, [*order, "other"], [str(labels.get(t, t)) for t in without], config["evidence"]["min_share"])
+        )
     topics = _read(folder, "topics.csv")
     topics["top_words"] = topics["top_words"].map(lambda cell: " ".join(word for word, _ in topic_word_pairs(cell)[:12]))
     parts.append("<h2>Topics</h2>" + _table(topics[["topic", "theme", "score", "top_words"]]))
