@@ -85,9 +85,10 @@ def test_documents_without_a_group_form_a_named_group_and_a_warning(small_corpus
     assert any("2 document(s) have no province" in w and "'(missing)'" in w for w in result.manifest["warnings"])
     assert result.trends.group_change is None or len(result.trends.group_change) == 0  # never compared by default
     # one named group: nothing to compare, which the run said nowhere (a notebook's comparison cell then failed)
-    assert any(
-        "trends.by = 'province' has one value (湖北)" in w and "no groups to compare" in w for w in result.manifest["warnings"]
-    )
+    said = [w for w in result.manifest["warnings"] if "trends.by = 'province' has one value (湖北)" in w]
+    assert len(said) == 1 and "no groups to compare" in said[0]
+    # and the file it names is as it says (it said "group_change.csv is empty" of a file not written)
+    assert "no group_change.csv is written" in said[0] and not (tmp_path / "out" / "group_change.csv").exists()
     sensitivity = pd.read_csv(tmp_path / "out" / "lexicon_sensitivity.csv", keep_default_na=False)
     assert set(sensitivity["at"]) <= {"湖北", "(missing)"}  # the same groups as the trend tables
 

@@ -696,7 +696,7 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
         if len(named) < 2 and not compare:
             log.warning(
                 "trends.by = %r has %s in the modelled documents%s: there are no groups to compare, so "
-                "group_change.csv is empty; choose a column whose values differ between documents",
+                "no group_change.csv is written; choose a column whose values differ between documents",
                 by,
                 f"one value ({named[0]})" if named else "no value",
                 f" besides {MISSING_GROUP}" if MISSING_GROUP in sizes.index else "",
