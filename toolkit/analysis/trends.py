@@ -258,14 +258,15 @@ class ShareModel:
             n_docs, n_units, n_tokens = counts[c]
             for t, theme in enumerate(self.themes):
                 row = dict(zip(keys, label))
+                absent = bool(n_docs) and theme in missing  # no measured zero: its cells are empty, and say why
                 row.update(
                     theme=theme,
-                    **{name: float(values[c, t]) for name, values in rows.items()},
+                    **{name: float("nan") if absent else float(values[c, t]) for name, values in rows.items()},
                     n_documents=n_docs,
                     n_units=n_units,
                     n_tokens=n_tokens,
                     interval_basis=NOT_MEASURED
-                    if n_docs and theme in missing
+                    if absent
                     else _basis(n_docs, basis[c], weight[c], zero[c, t])
                     if self.n_boot
                     else "",
