@@ -290,3 +290,24 @@ def test_the_report_names_the_measured_themes_without_passages(seeds_run):
     page = (out / "report.html").read_text(encoding="utf-8")
     assert ("No paragraph carries a share of" in page) == bool(without)
     assert all(html.escape(label) in page.split("No paragraph carries", 1)[-1].split("</p>", 1)[0] for label in without)
+
+
+def test_the_methods_of_a_run_on_whole_documents_speak_of_documents_not_paragraphs():
+    """From a hostile pass of the outputs: with units.kind = "document" the methods paragraph said the texts were
+    "split into 5 documents (long paragraphs split at sentence ends, short ones merged)", that "a paragraph's theme
+    share" was measured, and that the bootstrap "resamples the paragraphs within each document"."""
+    from toolkit.output.report import methods_paragraph
+
+    manifest = {
+        "counts": {"documents_used": 5, "documents_skipped": 0, "units": 5, "tokens": 5000, "vocabulary": 800},
+        "versions": {},
+        "warnings": [],
+    }
+    whole = methods_paragraph(Config.load(ROOT / "configs" / "seeds.toml", ['units.kind="document"']), manifest)
+    assert "each document was analysed whole, as one unit (5 units)" in whole and "split into" not in whole
+    assert "A document's theme share" in whole and "The documents that carry each theme most" in whole
+    assert "resamples the paragraphs" not in whole and "(each document is one unit)" in whole
+    manifest["counts"]["units"] = 145
+    parts = methods_paragraph(Config.load(ROOT / "configs" / "seeds.toml"), manifest)
+    assert "split into 145 paragraphs (long paragraphs split at sentence ends" in parts
+    assert "A paragraph's theme share" in parts and "resamples the paragraphs within each document" in parts

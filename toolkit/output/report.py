@@ -188,6 +188,15 @@ def methods_paragraph(
         else f"The model was fitted once (seed {m['random_state']})."
     )
     single = counts.get("documents_used", 2) < 2  # no between-document variation to estimate, no change
+    paragraphs = config["units"]["kind"] == "paragraph"  # else each document is one unit (units.kind = "document")
+    unit, one = ("paragraphs", "paragraph") if paragraphs else ("documents", "document")
+    resampled = (
+        "resamples the paragraphs within each document and adds a normal document-level deviation, so the intervals "
+        "include paragraph, between-document and model (seed) variation"
+        if paragraphs
+        else "adds a normal document-level deviation to each document's share (each document is one unit), so the "
+        "intervals include between-document and model (seed) variation"
+    )
     intervals = (
         f"Intervals ({percent(tr['level'])}) come from a bootstrap with {tr['bootstrap']} replicates over the "
         "paragraphs of the one document and the fitted models (seeds): with one document there is no "
@@ -195,11 +204,9 @@ def methods_paragraph(
         "between years, periods or groups is computed."
         if tr["bootstrap"] and single
         else f"Intervals ({percent(tr['level'])}) come from a bootstrap with {tr['bootstrap']} replicates: each "
-        "replicate draws one of the fitted models, resamples the paragraphs within each document and adds a "
-        "normal document-level deviation, so the intervals include paragraph, between-document and "
-        "model (seed) variation. A year's between-document variance is the precision-weighted blend of "
-        "its own estimate (the variance of its documents' shares less their paragraph noise, n - 1 degrees "
-        "of freedom for n documents) and the estimate pooled over the other years, with weight (n - 1) / "
+        f"replicate draws one of the fitted models and {resampled}. A year's between-document variance is the "
+        "precision-weighted blend of its own estimate (the variance of its documents' shares less their paragraph "
+        "noise, n - 1 degrees of freedom for n documents) and the estimate pooled over the other years, with weight (n - 1) / "
         f"((n - 1) + m) on its own, m being the pooled degrees of freedom, at most {PRIOR_DF} (an "
         "empirical-Bayes estimate, smooth in the number of documents). A document's paragraph noise is "
         "blended the same way with the corpus's pooled spread of paragraphs per token, and what its resampled "
@@ -216,7 +223,6 @@ def methods_paragraph(
         else "No intervals were computed (trends.bootstrap = 0)."
     )
     window = f", restricted to {c['year_min'] or '…'}–{c['year_max'] or '…'}" if c["year_min"] or c["year_max"] else ""
-    unit = "paragraphs" if config["units"]["kind"] == "paragraph" else "documents"
     segmenter = (
         f"jieba's algorithm (jieba_fast_dat, the same tokens as jieba {versions.get('jieba', '')})"
         if config["segment"]["backend"] == "jieba_fast_dat"
@@ -229,8 +235,13 @@ def methods_paragraph(
         + (shape + " " if (shape := corpus_shape(documents, tr.get("by", ""), tr.get("periods"))) else "")
         + "Texts were converted to "
         "simplified script with OpenCC, normalised for character width and punctuation, and cleaned of pinyin, "
-        f"mojibake and boilerplate lines; they were split into {counts['units']} {unit} (long paragraphs split at "
-        f"sentence ends, short ones merged) and segmented with {segmenter} using a domain dictionary that "
+        "mojibake and boilerplate lines; "
+        + (
+            f"they were split into {counts['units']} paragraphs (long paragraphs split at sentence ends, short ones merged)"
+            if paragraphs
+            else f"each document was analysed whole, as one unit ({counts['units']} units)"
+        )
+        + f" and segmented with {segmenter} using a domain dictionary that "
         "includes every lexicon keyword, "
         f"with standard and policy-specific stopwords removed. The vocabulary kept words in at least "
         f"{v['min_df']} {unit} and at most {v['max_df']:.0%} of them ({counts['vocabulary']} words, "
@@ -239,12 +250,12 @@ def methods_paragraph(
         + f"{ensemble} "
         + (stopped + " " if (stopped := sampler_sentence(manifest.get("convergence"))) else "")
         + (sampled + " " if (sampled := sample_sentence(manifest.get("sample"), m["sample_above"], unit)) else "")
-        + "A paragraph's theme share is "
+        + f"A {one}'s theme share is "
         "the share of its tokens assigned to the topics labelled with that theme; shares by year (and period or "
         f"group) are weighted by tokens. {intervals} "
         + (said + " " if (said := effects_sentence(config["effects"]["formula"], effects, unit)) else "")
         + f"{_validation_sentence(themes, _one_per_year(documents))} "
-        "The paragraphs that carry each theme most are listed in passages.csv. Analysis with toolkit "
+        f"The {unit} that carry each theme most are listed in passages.csv. Analysis with toolkit "
         f"{versions.get('toolkit', '')}; every setting is in config.toml, and manifest.json holds the hash of every "
         "input and of every output file but itself and this report."
         + (f" Named periods: {', '.join(periods)}." if periods else "")
