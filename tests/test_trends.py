@@ -42,3 +42,20 @@ def test_periods_are_kept_in_time_order_whatever_order_the_config_lists_them_in(
     assert list(config["trends"]["periods"]) == ["十二五", "十三五", "十四五"]
     assert config["trends"]["periods"]["十三五"] == [2016, 2020]
     assert list(Config.load(None, ['trends.periods={"b" = [2000, 2001], "a" = [1990, 1999]}'])["trends"]["periods"]) == ["a", "b"]
+
+
+def test_the_model_keyword_agreement_keeps_a_row_and_its_columns_for_a_theme_without_shares():
+    """A theme not measured has empty shares (no measured zero): it keeps its row, without r and with no years
+    compared, and a table of such themes alone keeps its columns (it was written as an empty file that
+    report.html could not read: "No columns to parse from file")."""
+    from toolkit.analysis.trends import model_keyword_agreement
+
+    years = [2019, 2020, 2021]
+    shares = pd.DataFrame({"year": years * 2, "theme": ["生态"] * 3 + ["外交"] * 3, "share": [0.1, 0.2, 0.3, None, None, None]})
+    rates = pd.DataFrame({"year": years * 2, "theme": ["生态"] * 3 + ["外交"] * 3, "per_10k": [1.0, 2.5, 2.9, 0, 0, 0]})
+    table = model_keyword_agreement(shares, rates).set_index("theme")
+    assert table.loc["生态", "pearson_r"] > 0.9 and table.loc["生态", "n_years"] == 3
+    assert np.isnan(table.loc["外交", "pearson_r"]) and table.loc["外交", "n_years"] == 0
+    alone = model_keyword_agreement(shares[shares["theme"] == "外交"], rates)
+    assert list(alone.columns) == ["theme", "pearson_r", "n_years"]
+    assert list(model_keyword_agreement(shares.iloc[:0], rates).columns) == ["theme", "pearson_r", "n_years"]

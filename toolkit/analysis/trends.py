@@ -531,13 +531,14 @@ def model_keyword_agreement(shares: pd.DataFrame, rates: pd.DataFrame) -> pd.Dat
     """Pearson correlation across years between each theme's model share and its keyword rate."""
     import pandas as pd
 
-    merged = shares.merge(rates, on=["year", "theme"]).dropna(subset=["share", "per_10k"])
+    merged = shares.merge(rates, on=["year", "theme"])
     rows = []
-    for theme, rows_theme in merged.groupby("theme", sort=False):
+    for theme, rows_theme in merged.groupby("theme", sort=False):  # a row per theme, one not measured too (no r)
+        rows_theme = rows_theme.dropna(subset=["share", "per_10k"])
         ok = len(rows_theme) >= 3 and rows_theme["share"].std() > 0 and rows_theme["per_10k"].std() > 0
         r = float(np.corrcoef(rows_theme["share"], rows_theme["per_10k"])[0, 1]) if ok else np.nan
         rows.append({"theme": theme, "pearson_r": r, "n_years": len(rows_theme)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["theme", "pearson_r", "n_years"])
 
 
 # ----- the stage ---------------------------------------------------------------------------------------------

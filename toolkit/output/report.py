@@ -72,7 +72,10 @@ def _read(folder: Path, name: str) -> pd.DataFrame | None:
     path = folder / name
     if not path.is_file():
         return None
-    table = pd.read_csv(path, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+    try:
+        table = pd.read_csv(path, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+    except pd.errors.EmptyDataError:  # a table without columns, written empty
+        return pd.DataFrame()
     for column in table.columns:
         if pd.api.types.is_string_dtype(table[column]):
             table[column] = table[column].map(unguarded)
