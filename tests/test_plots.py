@@ -395,3 +395,28 @@ def test_groups_past_the_palette_are_told_apart_by_their_markers_too(lexicon):
     points = {line.get_marker() for line in ax.get_lines() if line.get_linestyle() == "None" and line.get_color() == colour}
     assert points == {"o", "s"}  # the first city's points are circles, the 21st's squares
     assert handles[cities[20]].get_marker() == "s" and handles[cities[0]].get_marker() in ("None", "", None, "o")
+
+
+def test_a_theme_without_keyword_counts_has_no_keyword_scale(lexicon):
+    """From a hostile pass of the figures: model_vs_keywords ticked its keyword axis 0-1.00 beside a theme that is
+    not measured and whose keywords the text never holds, a scale of nothing."""
+    from toolkit.analysis.trends import NOT_MEASURED
+    from toolkit.output.plots import plot_model_vs_keywords
+
+    years = [2019, 2020, 2021]
+    shares = pd.DataFrame(
+        {
+            "year": years * 2,
+            "theme": ["ecology"] * 3 + ["diplomacy_unification"] * 3,
+            "share": [0.1, 0.2, 0.3, np.nan, np.nan, np.nan],
+            "n_documents": 2,
+            "interval_basis": [""] * 3 + [NOT_MEASURED] * 3,
+        }
+    )
+    rates = pd.DataFrame({"year": years * 2, "theme": shares["theme"], "per_10k": [1.0, 2.0, 3.0, 0.0, 0.0, 0.0]})
+    agreement = pd.DataFrame({"theme": ["ecology", "diplomacy_unification"], "pearson_r": [1.0, np.nan], "n_years": [3, 0]})
+    fig = plot_model_vs_keywords(shares, rates, agreement, lexicon, language="en")
+    _render(fig)
+    twins = [ax for ax in fig.axes if ax.get_shared_x_axes().get_siblings(ax) and ax.yaxis.get_label_position() == "right"]
+    ticked = {bool(len(ax.get_yticks())) for ax in twins}
+    assert ticked == {True, False}  # ecology's keyword scale is ticked, diplomacy's is not

@@ -130,6 +130,8 @@ def plot_model_vs_keywords(
             twin.tick_params(labelsize=7)
             _fit_y(ax, s.to_numpy(dtype=float))
             _fit_y(twin, k.to_numpy(dtype=float))
+            if not np.nan_to_num(k.to_numpy(dtype=float)).any():  # no keyword counted: no scale of nothing (0-1)
+                twin.set_yticks([])
         grid.axes[0].set_ylabel(text["kw_share"], fontsize=8)
         grid.title(_heading(title, text["kw_title"], [f"{text['kw_share']}: ●—, {text['kw_rate']}: ▮"]), fontsize=12)
     return grid.fig
