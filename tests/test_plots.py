@@ -420,3 +420,29 @@ def test_a_theme_without_keyword_counts_has_no_keyword_scale(lexicon):
     twins = [ax for ax in fig.axes if ax.get_shared_x_axes().get_siblings(ax) and ax.yaxis.get_label_position() == "right"]
     ticked = {bool(len(ax.get_yticks())) for ax in twins}
     assert ticked == {True, False}  # ecology's keyword scale is ticked, diplomacy's is not
+
+
+def test_the_first_period_of_a_themes_wording_is_not_grey(lexicon):
+    """From a hostile pass of the figures: grey means "carried over from the period before", but every word of a
+    theme's first period was grey (theme_words.csv's `new` is false where there is no period before)."""
+    from matplotlib.colors import to_hex
+
+    from toolkit.output.plots import plot_theme_words
+    from toolkit.output.plots._common import theme_colors
+
+    words = pd.DataFrame(
+        {
+            "theme": ["ecology"] * 4,
+            "period": ["十三五", "十三五", "十四五", "十四五"],
+            "rank": [1, 2, 1, 2],
+            "word": ["生态", "环境", "生态", "双碳"],
+            "new": [False, False, False, True],
+        }
+    )
+    fig = plot_theme_words(words, lexicon, n_words=2)
+    colour = {t.get_text(): [] for t in fig.axes[0].texts}
+    for t in fig.axes[0].texts:
+        colour[t.get_text()].append(to_hex(t.get_color()))
+    ecology = to_hex(theme_colors(lexicon)["ecology"])
+    assert colour["环境"] == [ecology] and colour["双碳"] == [ecology]  # the first period's, and the new word
+    assert sorted(colour["生态"]) == sorted([ecology, "#555555"])  # carried over into 十四五: grey there only

@@ -53,12 +53,14 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
             )
             if i:
                 ax.axhline(i - 0.5, color="#dddddd", linewidth=0.6)
+            first = True  # the theme's first period with words: nothing was carried over into it, none is grey
             for j, period in enumerate(periods):
                 if (theme, period) not in cells:
                     ax.text(j, i, "–", ha="center", va="center", fontsize=8, color="#999999")
                     continue
                 rows = cells[(theme, period)].sort_values("rank")
                 k = len(rows)
+                starts, first = first, False
                 for r, row in enumerate(rows.itertuples()):
                     ax.text(
                         j,
@@ -67,7 +69,7 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
                         ha="center",
                         va="center",
                         fontsize=7.5,
-                        color=colors[theme] if row.new else "#555555",
+                        color=colors[theme] if row.new or starts else "#555555",
                     )
         fig.suptitle(heading, fontsize=10, y=1 - 0.12 / height, va="top")
     return fig
