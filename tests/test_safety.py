@@ -523,11 +523,11 @@ def test_numbers_written_as_text_stay_numbers_and_every_guarded_cell_reads_back_
     from hypothesis import given
     from hypothesis import strategies as st
 
-    cells = ["-0.5", "+3", "-2e5", ".5", "-1-1", "-0.5 ", "=1+1", "'=1", "''@x", "'创新"]
+    cells = ["-0.5", "+3", "-2e5", ".5", "-1-1", "-0.5 ", "=1+1", "'=1", "''@x", "'创新", "-５"]
     frame = pd.DataFrame({"growth": pd.Series(cells, dtype=object), "text": pd.array(cells, dtype="str")})
     csv_files.write_csv(tmp_path / "t.csv", frame)
     written = pd.read_csv(tmp_path / "t.csv", dtype=str, keep_default_na=False)
-    expected = ["-0.5", "+3", "-2e5", ".5", "'-1-1", "'-0.5 ", "'=1+1", "''=1", "'''@x", "'创新"]
+    expected = ["-0.5", "+3", "-2e5", ".5", "'-1-1", "'-0.5 ", "'=1+1", "''=1", "'''@x", "'创新", "'-５"]  # full-width: text
     assert written["growth"].tolist() == expected and written["text"].tolist() == expected
     assert [csv_files.unguarded(v) for v in expected] == cells
     assert pd.read_csv(tmp_path / "t.csv").loc[:3, "growth"].astype(float).tolist() == [-0.5, 3.0, -2e5, 0.5]

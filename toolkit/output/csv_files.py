@@ -5,6 +5,7 @@ same text on every machine), text cells that a spreadsheet would run as a formul
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -27,15 +28,13 @@ P_VALUES = ("p_value", "p_adjusted")
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # a cell that is a plain number (-0.5, +3, -2e5): a spreadsheet reads it as that number, never as a formula
-_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
 def _guarded(text: str) -> bool:
     """Whether a text cell is written with a leading apostrophe: it would start a formula (= + - @, a tab or a
     carriage return) once any apostrophes of its own are read away, and it is not a plain number."""
-    import re
-
-    return text.lstrip("'").startswith(_FORMULA_START) and re.fullmatch(_NUMBER, text) is None
+    return text.lstrip("'").startswith(_FORMULA_START) and _NUMBER.fullmatch(text) is None
 
 
 def spreadsheet_safe(value):
