@@ -3,10 +3,11 @@ regressed on document covariates (a Wilkinson formula read by formulaic), with t
 by the method of composition over the ensemble.
 
 For every theme and every ensemble member, a fractional logit (statsmodels' binomial GLM on the unit shares,
-each unit weighted by its tokens) with standard errors clustered by document; coefficients are drawn from
-each member's sampling distribution (Student's t with the documents less one degrees of freedom) and the draws of
-all members pooled, so an interval counts both the documents and the seeds. Estimates are on the log-odds scale;
-the expected shares behind the figure are on the share scale.
+each unit weighted by its tokens) with standard errors clustered by document (CR2, each coefficient read against
+Student's t with its Bell-McCaffrey degrees of freedom: :mod:`toolkit.analysis.clustered`); coefficients are drawn
+from each member's sampling distribution and the draws of all members pooled, so an interval counts both the
+documents and the seeds. Estimates are on the log-odds scale; the expected shares behind the figure are on the
+share scale.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 
 from ..errors import ToolkitError
 from ..options import POSITIVE, Option
+from .clustered import cr2, working_regression
 from .formulas import check_formula, columns_estimate
 from .lexicon import OTHER
 from .trends import NOT_MEASURED, unmeasured_in
@@ -47,7 +49,7 @@ def check_options(section: dict) -> None:
 
 
 NOTE = (
-    "log-odds (fractional logit); standard errors clustered by document, t with documents - 1 df; "
+    "log-odds (fractional logit); standard errors clustered by document (CR2, t with Bell-McCaffrey df); "
     "method of composition over the ensemble"
 )
 
@@ -223,19 +225,17 @@ def estimate_effects(
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 try:
-                    fit = sm.GLM(y, X, family=sm.families.Binomial(), var_weights=weights).fit(
-                        cov_type="cluster", cov_kwds={"groups": groups}
-                    )
+                    fit = sm.GLM(y, X, family=sm.families.Binomial(), var_weights=weights).fit()
+                    covariance, df = cr2(*working_regression(X, y, np.asarray(fit.mu), weights), groups)
                 except (ValueError, np.linalg.LinAlgError) as exc:
                     problems.append(str(exc).splitlines()[0])
                     continue
-            covariance = np.asarray(fit.cov_params())
             if not np.all(np.isfinite(covariance)):
                 problems.append("the covariance of the coefficients is not finite")
                 continue
-            covariance = (covariance + covariance.T) / 2  # clustered covariances can be off by rounding
-            normal, scale = _draws(rng, covariance, draws, int(groups.max()))  # documents less one
-            pooled.append(np.asarray(fit.params) + normal / scale[:, None])
+            covariance = (covariance + covariance.T) / 2  # symmetric to the last bit
+            normal, scale = _draws(rng, covariance, draws, df)
+            pooled.append(np.asarray(fit.params) + normal / scale)
             spread.append(np.asarray(fit.params) + normal)
         if not pooled:
             effect_rows.append({"theme": theme, "term": "", "note": f"could not be fitted: {problems[0]}"})
@@ -243,8 +243,8 @@ def estimate_effects(
         pooled = np.concatenate(pooled)
         n_documents = int(groups.max() + 1)
         note = NOTE + (
-            f"; fewer than {ROUGH_BELOW} documents: clustered standard errors are too narrow, read the intervals as rough"
-            if n_documents < ROUGH_BELOW
+            f"; fewer than {FEW_DOCUMENTS} documents: small-sample (CR2) errors and degrees of freedom, wide intervals"
+            if n_documents < FEW_DOCUMENTS
             else ""
         )
         separated = _separated(np.concatenate(spread), terms, indicators)
@@ -306,14 +306,19 @@ def estimate_effects(
     return effects.astype(dict.fromkeys(counts, "Int64")), pd.DataFrame(expected_rows)
 
 
-def _draws(rng, covariance: np.ndarray, draws: int, df: int) -> tuple[np.ndarray, np.ndarray]:
-    """``draws`` deviations from the multivariate normal with the clustered ``covariance``, and the scale that makes
-    each a draw of the multivariate t with ``df`` degrees of freedom (the number of documents less one), ``normal /
-    scale``: the reference distribution of a cluster-robust statistic from few clusters (Cameron and Miller 2015;
-    Stata's default), where the normal called a year term without an effect significant at 5% in 25% of corpora of
-    5 documents and 13% of 10 (16% and 9% with the t; bench/effects_calibration.py)."""
+def _draws(rng, covariance: np.ndarray, draws: int, df: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``draws`` deviations from the multivariate normal with the clustered ``covariance``, and the scales (draws x
+    coefficients) that make coefficient j of ``normal / scale`` a draw of Student's t with ``df[j]`` degrees of
+    freedom: one uniform per draw, through each coefficient's chi-square quantile, so the coefficients keep their
+    correlation and each its own t (the degrees of freedom of CR2 differ by coefficient: a category of few documents
+    has few). With few documents the normal called a year term without an effect significant at 5% in 25% of
+    corpora of 5 documents and 13% of 10 (bench/effects_calibration.py)."""
+    from scipy import stats
+
     normal = rng.multivariate_normal(np.zeros(len(covariance)), covariance, size=draws, method="eigh", check_valid="ignore")
-    return normal, np.sqrt(rng.chisquare(max(df, 1), size=draws) / max(df, 1))
+    quantile = rng.uniform(size=draws)[:, None]
+    df = np.asarray(df, dtype=float)[None, :]
+    return normal, np.sqrt(stats.chi2.ppf(quantile, df) / df)
 
 
 def _collinear(X: np.ndarray, terms: list[str]) -> str:
@@ -347,11 +352,11 @@ def _thin_terms(X: np.ndarray, groups: np.ndarray, terms: list[str], indicators:
     return out
 
 
-# documents below which document-clustered standard errors (CR1) are too narrow even against Student's t with the
-# documents less one degrees of freedom: in simulations without an effect a year term was "significant" at 5% in 16%
-# of corpora of 5 documents, 9% of 10 and of 23, 7% of 60 (bench/effects_calibration.py; 25%, 13%, 10%, 8.5% with
-# the normal)
-ROUGH_BELOW = 50
+# documents below which effects.csv's note says the errors are small-sample ones, and the intervals wide: CR2 with
+# each coefficient's degrees of freedom (toolkit.analysis.clustered) keeps a year term without an effect
+# "significant" at 5% in 3.5% of corpora of 5 documents, 4% of 10, 7% of 23, 6% of 60 (bench/effects_calibration.py;
+# CR1 against the normal: 25%, 13%, 10%, 8.5%), at the price of wider intervals
+FEW_DOCUMENTS = 50
 # what effects.csv's note says of a term not estimated, as report.html's methods paragraph finds it
 NO_OWN_VARIANCE = "a standard error clustered by document has no variance of its own for it"
 SEPARATION = "(separation)"

@@ -285,14 +285,15 @@ def _unmeasured_sentence(themes: pd.DataFrame | None, unit: str) -> str:
 def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "paragraphs") -> str:
     """The covariate effects of effects.csv in a sentence: the method, the adjustment, the terms that could not be
     estimated, and how rough the intervals are with few documents; '' without a formula or a table."""
-    from ..analysis.effects import NO_OWN_VARIANCE, ROUGH_BELOW, SEPARATION
+    from ..analysis.effects import FEW_DOCUMENTS, NO_OWN_VARIANCE, SEPARATION
 
     if not formula or effects is None or effects.empty:
         return ""
     text = (
         f"Covariate effects ({formula}) were estimated in the manner of stm's estimateEffect: a fractional logit of "
-        f"each theme's shares of the {unit} weighted by tokens, standard errors clustered by document and read against "
-        "Student's t with the documents less one degrees of freedom, the seeds carried by the method of composition; "
+        f"each theme's shares of the {unit} weighted by tokens, standard errors clustered by document with the "
+        "small-sample correction CR2 and read against Student's t with Bell-McCaffrey degrees of freedom, the seeds "
+        "carried by the method of composition; "
         "p_adjusted in effects.csv is Bonferroni-adjusted over the measured themes."
     )
     notes = effects["note"].astype(str) if "note" in effects else pd.Series(dtype=str)
@@ -310,8 +311,12 @@ def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "pa
             "effects are not finite and were not estimated."
         )
     documents = effects["n_documents"].max() if "n_documents" in effects else None
-    if documents is not None and pd.notna(documents) and documents < ROUGH_BELOW:
-        text += f" With {int(documents)} documents clustered standard errors are too narrow: the intervals are rough."
+    if documents is not None and pd.notna(documents) and documents < FEW_DOCUMENTS:
+        text += (
+            f" With {int(documents)} documents the errors are small-sample ones (CR2, each coefficient with its "
+            "Bell-McCaffrey degrees of freedom, which are few where a term rests on few documents): the intervals are "
+            "wide."
+        )
     return text
 
 
