@@ -326,7 +326,8 @@ notebook(
             "## Covariate effects\n\nEach theme's paragraph shares regressed on year and place (a fractional logit "
             "with errors clustered by document; the ensemble's seeds carried by the method of composition). "
             "Estimates are log-odds; the figure shows the expected share per place over the years. With five "
-            "documents, clustered errors are unreliable: read them as rough.",
+            "documents the errors are small-sample ones (CR2, each term read against t with its own, few, degrees "
+            "of freedom): the intervals are wide, and a place of one document has no estimate.",
         ),
         (
             "code",
