@@ -271,7 +271,7 @@ def test_passages_mark_each_keyword_once_and_a_measured_theme_without_passages_i
             "share": [0.6],
         }
     )
-    page = _passages_html(passages, ["industry", "other"], ["农业农村"], 0.2)
+    page = _passages_html(passages, ["industry", "other"], {"industry": "产业发展", "agriculture_rural": "农业农村"}, 0.2)
     assert "培育<mark>战略性新兴产业</mark>,推动<mark>产业</mark>升级" in page and "<mark><mark>" not in page
     assert page.count("<mark>") == 2 and "产业</mark></mark>" not in page
     assert "No paragraph carries a share of 0.2 or more (evidence.min_share) of: 农业农村" in page

@@ -284,7 +284,7 @@ def _unmeasured_sentence(themes: pd.DataFrame | None, unit: str) -> str:
 
 def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "paragraphs") -> str:
     """The covariate effects of effects.csv in a sentence: the method, the adjustment, the terms that could not be
-    estimated, and how rough the intervals are with few documents; '' without a formula or a table."""
+    estimated, and that the intervals of few documents are wide; '' without a formula or a table."""
     from ..analysis.effects import FEW_DOCUMENTS, NO_OWN_VARIANCE, SEPARATION
 
     if not formula or effects is None or effects.empty:
@@ -452,10 +452,13 @@ def _validation_sentence(themes: pd.DataFrame | None, one_per_year: bool = False
 FEW_DOCUMENTS = 10  # below this many documents the methods paragraph calls its validation weak evidence
 
 
-def _passages_html(passages: pd.DataFrame, lexicon_order: list[str], without: list[str] = (), min_share: float = 0.2) -> str:
-    """The top passages of each theme, its keywords highlighted; ``without``: the labels of measured themes that have
-    none (no paragraph carries ``min_share`` of them), said rather than skipped in silence."""
+def _passages_html(
+    passages: pd.DataFrame, lexicon_order: list[str], measured: dict[str, str] | None = None, min_share: float = 0.2
+) -> str:
+    """The top passages of each theme, its keywords highlighted; the ``measured`` themes (name: label) that have none
+    (no paragraph carries ``min_share`` of them) are named rather than skipped in silence."""
     themes = passages[(passages["kind"] == "theme") & (passages["scope"] == "all")]
+    without = [label for name, label in (measured or {}).items() if name not in set(themes["name"])]
     parts = [
         "<h2>Passages behind each theme</h2><p>The paragraphs with the largest share of each theme over the "
         f"whole corpus (top {PASSAGES_SHOWN}; passages.csv has more, per period and per topic). Keywords of "
@@ -552,13 +555,10 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
     passages = _read(folder, "passages.csv")
     if passages is not None and len(passages):
         order = list(themes["theme"]) if themes is not None else []
-        listed = set(passages.loc[(passages["kind"] == "theme") & (passages["scope"] == "all"), "name"])
-        without = [] if themes is None else [t for t in _measured(themes)[0] if t not in listed]
         label = "label_en" if config["figures"]["language"] == "en" else "label_zh"
         labels = dict(zip(themes["theme"], themes[label])) if themes is not None and label in themes else {}
-        parts.append(
-            _passages_html(passages, [*order, "other"], [str(labels.get(t, t)) for t in without], config["evidence"]["min_share"])
-        )
+        measured = {t: str(labels.get(t, t)) for t in _measured(themes)[0]} if themes is not None else {}
+        parts.append(_passages_html(passages, [*order, "other"], measured, config["evidence"]["min_share"]))
     topics = _read(folder, "topics.csv")
     topics["top_words"] = topics["top_words"].map(lambda cell: " ".join(word for word, _ in topic_word_pairs(cell)[:12]))
     parts.append("<h2>Topics</h2>" + _table(topics[["topic", "theme", "score", "top_words"]]))
