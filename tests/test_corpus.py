@@ -73,6 +73,34 @@ def test_every_file_is_used_or_skipped_with_a_reason(small_corpus):
     assert all(docs.loc[docs["status"] == "skipped", "reason"] != "")
 
 
+def test_a_skipped_file_keeps_the_date_its_metadata_row_gives(small_corpus):
+    """documents.csv is where a reader looks up what was left out: a skipped file listed in the metadata shows its
+    listed date and year (from the date, else the year column), as its title and place; a file not listed, or
+    listed with a date that does not read, shows none."""
+    _write(small_corpus, "blank.txt", "   \n".encode())
+    _write(small_corpus, "copy.txt", (SEEDS / "000_4635cf3c1d3ea286.txt").read_bytes())
+    _write(small_corpus, "stray.txt", b"")
+    (small_corpus / "metadata.csv").write_text(
+        (SEEDS / "metadata.csv").read_text(encoding="utf-8")
+        + "blank.txt,空白,2018-05-01,day,武汉市,x,simplified,\n"
+        + "copy.txt,副本,2016,year,武汉市,x,simplified,\n"
+        + "missing.txt,不存在的文件,2017-03,month,武汉市,x,simplified,\n"
+        + "typo.txt,日期有误,2017-13-01,day,武汉市,x,simplified,\n",
+        encoding="utf-8",
+    )
+    docs = load_corpus(small_corpus, small_corpus / "metadata.csv").documents.set_index("path")
+    skipped = docs[docs["status"] == "skipped"]
+    assert set(skipped.index) == {"blank.txt", "copy.txt", "stray.txt", "missing.txt", "typo.txt"}
+    shown = skipped[["date", "year", "date_source"]]
+    assert tuple(shown.loc["blank.txt"]) == ("2018-05-01", 2018, "metadata")
+    assert tuple(shown.loc["copy.txt"]) == ("2016", 2016, "metadata")
+    assert tuple(shown.loc["missing.txt"]) == ("2017-03", 2017, "metadata")
+    assert (skipped.loc["missing.txt", "title"], skipped.loc["missing.txt", "place"]) == ("不存在的文件", "武汉市")
+    for unknown in ("stray.txt", "typo.txt"):
+        assert shown.loc[unknown, "date"] == "" and pd.isna(shown.loc[unknown, "year"])
+    assert docs.loc["000_4635cf3c1d3ea286.txt", "date"] == "2015-03-31"  # the used twin keeps its own
+
+
 def test_malformed_metadata_date_skips_that_file_only(small_corpus):
     meta = small_corpus / "metadata.csv"
     meta.write_text(meta.read_text(encoding="utf-8").replace("2019-05-16", "2019-15-16"), encoding="utf-8")

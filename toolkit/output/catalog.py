@@ -100,7 +100,8 @@ INTERVALS_LINK = "(methods.md#uncertainty-comparisons-between-places-and-periods
 OUTPUTS: tuple[Table | File, ...] = (
     Table(
         "documents",
-        "one row per entry of the text folder: doc id, path, title, date, year, where the date came from, place, "
+        "one row per entry of the text folder: doc id, path, title, date, year, where the date came from (a skipped "
+        "file's from its metadata row when that gives one), place, "
         "encoding, chars, SHA-256, `status` (`used`/`skipped`), the `reason` when skipped, `near_duplicate_of` (the "
         "files of the used documents that share nearly all of its text, most similar first, `;`-separated) and "
         "`similarity` (the Jaccard similarity to the first of them), `n_units`, `n_tokens`, and every extra column "

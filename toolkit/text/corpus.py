@@ -497,6 +497,12 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
         if info is not None:
             row.update(title=info.get("title", ""), place=info.get("place", ""))
             row.update({names[c]: info.get(c, "") for c in extra_columns})
+            try:  # a skipped file keeps the date its metadata row gives (a used one's is set again below)
+                listed_date = _metadata_date(info)
+            except ValueError:
+                listed_date = None
+            if listed_date is not None:
+                row.update(date=listed_date.date, year=listed_date.year, date_source=listed_date.source)
         rows.append(row)
         return row
 
@@ -665,6 +671,12 @@ def _unique_ids(rows: list[dict]) -> None:
 
 def _document_date(info, text: str) -> DocDate | None:
     """The metadata's date (else its year), else the text's; ValueError when the metadata's date and year differ."""
+    return _metadata_date(info) or find_date(to_simplified(unicodedata.normalize("NFKC", text)))
+
+
+def _metadata_date(info) -> DocDate | None:
+    """The date (else the year) of a metadata row, None without either; ValueError when they differ or do not read
+    as a date."""
     date, year = (str(info.get(c, "")).strip() for c in ("date", "year")) if info is not None else ("", "")
     if date:
         parsed = parse_date(date)
@@ -677,4 +689,4 @@ def _document_date(info, text: str) -> DocDate | None:
         return parsed
     if year:
         return parse_date(year)
-    return find_date(to_simplified(unicodedata.normalize("NFKC", text)))
+    return None
