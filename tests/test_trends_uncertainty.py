@@ -418,3 +418,32 @@ def test_group_tables_by_period_leave_out_the_years_outside_every_period():
     fig = plot_theme_groups(trends.group_years, load_lexicon(), language="zh")
     ticks = [t.get_text().split("\n")[0] for t in fig.axes[0].get_xticklabels()]
     assert ticks == ["前期", "后期"]
+
+
+def test_group_tables_by_period_hold_every_named_period_for_every_group(lexicon):
+    """Issue 29: a named period without documents (十三五 here) was missing from theme_by_group_year's period
+    table, so theme_groups drew 十二五 and 十四五 side by side as if one followed the other; a group without
+    documents in a period had no row either. Every group now has every named period, in order, the empty cells
+    with no documents and no share; theme_groups ticks the empty period as such."""
+    from toolkit.analysis.trends import yearly_trends
+    from toolkit.output.plots import plot_theme_groups
+
+    rng = np.random.default_rng(3)
+    units, shares = _units(rng, years=(2014, 2015, 2022), eco=(0.2, 0.3, 0.6))
+    units = units.assign(in_model=True, ecology=shares[0, :, 0], other=shares[0, :, 1])
+    units["place"] = np.where(units["doc_id"].str.endswith(("-0", "-1")), "武汉", "安庆")
+    units.loc[(units["year"] == 2022) & (units["place"] == "安庆"), "place"] = "武汉"  # 安庆 has no 十四五
+    periods = {"十二五": [2011, 2015], "十三五": [2016, 2020], "十四五": [2021, 2025]}
+    trends = yearly_trends(
+        units, np.zeros((len(units), 1)), THEMES, window=(2014, 2022), bootstrap=50, periods=periods, by="place"
+    )
+    table = trends.group_years
+    cells = table.drop_duplicates(["place", "period"])
+    assert cells[["place", "period"]].values.tolist() == [[g, p] for g in ("武汉", "安庆") for p in periods]
+    empty = table[table["period"] == "十三五"]
+    assert (empty["n_documents"] == 0).all() and empty["share"].isna().all()
+    assert table.loc[(table["place"] == "安庆") & (table["period"] == "十四五"), "share"].isna().all()
+    assert table.loc[table["period"] != "十三五"].query("place == '武汉'")["share"].notna().all()
+    figure = plot_theme_groups(table, lexicon, language="en")
+    ticks = [label.get_text() for label in figure.axes[0].get_xticklabels()]
+    assert [tick.replace("\n", " ") for tick in ticks] == ["十二五 (2014-2015)", "十三五 (no documents)", "十四五 (2022)"]

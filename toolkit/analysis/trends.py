@@ -686,9 +686,11 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
         trends.groups, _ = model.table([by], [(group,) for group in sorted(first, key=rank.__getitem__)])
         time = "period" if periods else "year"
         order = {name: i for i, name in enumerate(periods or ())}  # a group's periods in their order, years by number
-        cells = {tuple(row) for row in grouped[[by, time]].drop_duplicates().itertuples(index=False)}
-        if periods:  # as theme_by_period: the years outside every named period are in no cell (a blank period was)
-            cells = {cell for cell in cells if cell[1] in order}
+        if periods:  # as theme_by_period, every named period, one without documents too (n 0, no share); the
+            # years outside every named period in no cell (a blank period was)
+            cells = {(group, name) for group in first for name in periods}
+        else:
+            cells = {tuple(row) for row in grouped[[by, time]].drop_duplicates().itertuples(index=False)}
         labels = sorted(cells, key=lambda cell: (rank[cell[0]], order.get(cell[1], len(order)), cell[1]))
         trends.group_years, _ = model.table([by, time], labels)
         if periods:

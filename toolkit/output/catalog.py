@@ -254,7 +254,8 @@ OUTPUTS: tuple[Table | File, ...] = (
     Table(
         "theme_by_group_year",
         "shares per group and year (per group and period with `trends.periods`, with `span` and `years` as in "
-        "`theme_by_period.csv`), with the same intervals",
+        "`theme_by_period.csv`: every group in every named period, a cell without documents with `n_documents` 0 "
+        "and no share), with the same intervals",
         "pipeline.trends",
         needs="trends.by",
     ),
