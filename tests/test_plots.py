@@ -446,3 +446,32 @@ def test_the_first_period_of_a_themes_wording_is_not_grey(lexicon):
     ecology = to_hex(theme_colors(lexicon)["ecology"])
     assert colour["环境"] == [ecology] and colour["双碳"] == [ecology]  # the first period's, and the new word
     assert sorted(colour["生态"]) == sorted([ecology, "#555555"])  # carried over into 十四五: grey there only
+
+
+def test_wrap_breaks_chinese_between_words_where_it_can():
+    """A wrapped Chinese title breaks after a space or a punctuation mark in the line's second half, not inside
+    a word (主题占比 stays whole); with no such place it breaks between characters. Every line fits the width
+    (no token is wider than a line here) and the lines hold the whole text in order."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from toolkit.output.plots import _em, wrap
+
+    title = "two_years: 年份 × 主题占比 (白线: 其间有缺少数据的年份)"
+    assert wrap(title, 2.2, 10).split("\n") == ["two_years: 年份 × 主题占比", "(白线: 其间有缺少数据的年份)"]
+    lines = wrap("一二三四五六七八九十一二三四五六七八九十", 1.0, 10).split("\n")
+    assert lines == ["一二三四五六七", "八九十一二三四", "五六七八九十"]
+    english = "seeds: Year x theme share (white rule: years without data in between)"
+    assert wrap(english, 2.2, 10).split("\n") == ["seeds: Year x theme share", "(white rule: years without", "data in between)"]
+
+    pieces = st.sampled_from(["主题", "占比", "数字经济", "，", "、", ": ", " ", "share", "(白线)", "年份", "x"])
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(pieces, max_size=30), st.floats(1.0, 4.0))
+    def fits(parts, width):
+        text = "".join(parts)
+        lines = wrap(text, width, 10).split("\n")
+        assert all(_em(line) <= width * 72 / 10 for line in lines)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+    fits()

@@ -268,19 +268,36 @@ def _label_inches(labels, fontsize: float) -> float:
 
 def wrap(text: str, width: float, fontsize: float) -> str:
     """``text`` broken into lines no wider than ``width`` inches at ``fontsize`` points: between words of Latin
-    text, between any two characters of Chinese."""
+    text; in Chinese after a space or a punctuation mark when the line has one in its second half (so that
+    年份 × 主题占比 keeps its words), else between any two characters."""
     limit = width * 72 / fontsize  # ems per line
     lines = []
     for paragraph in text.split("\n"):
-        line = ""
+        line: list[str] = []
         for token in re.findall(r"[!-~]+|\s+|.", paragraph):
-            if line.strip() and not token.isspace() and _em(line + token) > limit:
-                lines.append(line.rstrip())
-                line = token
+            if "".join(line).strip() and not token.isspace() and _em("".join(line) + token) > limit:
+                cut = _break_at(line, limit)
+                lines.append("".join(line[:cut]).rstrip())
+                line = [*line[cut:], token]
+                while line and line[0].isspace():
+                    line.pop(0)
             else:
-                line += token
-        lines.append(line.rstrip())
+                line.append(token)
+        lines.append("".join(line).rstrip())
     return "\n".join(lines)
+
+
+_BREAKS_AFTER = set("，、。：；！？）》」』】,.:;!?)")  # punctuation a Chinese line may end with
+
+
+def _break_at(tokens: list[str], limit: float) -> int:
+    """Where a full line of ``tokens`` is best broken (the number of tokens it keeps): after its last space or
+    closing punctuation mark that leaves it at least half of ``limit`` ems wide, else at its end."""
+    for i in range(len(tokens), 0, -1):
+        token = tokens[i - 1]
+        if (token.isspace() or token[-1] in _BREAKS_AFTER) and _em("".join(tokens[:i]).rstrip()) >= limit / 2:
+            return i
+    return len(tokens)
 
 
 def _cut(text: str, ems: float) -> str:
