@@ -834,3 +834,31 @@ def test_lda_and_keyatm_perplexity_is_document_completion_on_a_sensible_scale(fa
         )
         probabilities = (model.transform(shown) @ model.components_)[0, tokens[1::2]]
         assert model.heldout_scores(unit)["perplexity"] == pytest.approx(np.exp(-np.log(probabilities).mean()))
+
+
+def test_nmf_members_fitted_side_by_side_leave_the_warning_filters_as_they_were(caplog):
+    """Each NMF member recorded scikit-learn's warnings with ``catch_warnings`` in its own thread; the threads
+    restored each other's saved filters, so after an ensemble stopped at max_iter every later warning of the
+    process went to a list nobody read. The filters are now touched only by the calling thread, and the run says
+    which config key to raise, in its own warning."""
+    import warnings
+
+    import sklearn.decomposition  # noqa: F401 (its import adds filters of its own)
+    from scipy import sparse
+
+    from toolkit.config import Config
+    from toolkit.models import fit_ensemble
+
+    counts = sparse.csr_matrix(np.random.default_rng(0).poisson(0.5, size=(200, 300)))
+    section = Config.load(
+        None, ["model.kind='nmf'", "model.n_topics=8", "model.nmf.max_iter=3", "model.ensemble=3", "model.n_jobs=2"]
+    )["model"]
+    filters, show = list(warnings.filters), warnings._showwarnmsg_impl
+    for _ in range(4):
+        models, _shares = fit_ensemble(section, counts)
+    assert warnings.filters == filters and warnings._showwarnmsg_impl is show
+    assert not any(model.converged_ for model in models)
+    said = [r.getMessage() for r in caplog.records if r.name == "toolkit"]
+    assert said and said[-1] == "NMF stopped at model.nmf.max_iter = 3 iterations before converging: raise it (3 of 3 fits)"
+    converged, _ = fit_ensemble(Config.load(None, ["model.kind='nmf'", "model.n_topics=3", "model.ensemble=1"])["model"], counts)
+    assert converged[0].converged_ and converged[0].fit_problem_after() == ""

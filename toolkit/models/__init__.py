@@ -19,12 +19,16 @@ from __future__ import annotations
 
 import functools
 import importlib
+import logging
 import os
 import pkgutil
+import warnings
 from typing import TYPE_CHECKING
 
 from ..errors import ToolkitError
 from ..options import NON_NEGATIVE, POSITIVE, SEED, Option
+
+log = logging.getLogger("toolkit")
 
 if TYPE_CHECKING:
     from .base import TopicModel
@@ -225,12 +229,20 @@ def fit_ensemble(section: dict, counts, *, keywords=None, n_tokens: int | None =
     def fit_one(model):
         return model.fit_transform(counts)
 
-    if parallel == 1:
-        shares = together(models, counts) if together else [fit_one(model) for model in models]
-    else:
-        with ThreadPoolExecutor(parallel) as pool:
-            if together:  # more chains than cores: the cores share them out (keyatm's wrap_around)
-                shares = together(models, counts, pool.map, workers=min(parallel, n_jobs))
-            else:
-                shares = list(pool.map(fit_one, models))
+    # a library's warnings that the model's own check replaces are ignored here, in this thread, around the
+    # fitting threads: catch_warnings in those threads would restore each other's filters in any order
+    with warnings.catch_warnings():
+        for category in type(models[0]).replaced_warnings():
+            warnings.filterwarnings("ignore", category=category)
+        if parallel == 1:
+            shares = together(models, counts) if together else [fit_one(model) for model in models]
+        else:
+            with ThreadPoolExecutor(parallel) as pool:
+                if together:  # more chains than cores: the cores share them out (keyatm's wrap_around)
+                    shares = together(models, counts, pool.map, workers=min(parallel, n_jobs))
+                else:
+                    shares = list(pool.map(fit_one, models))
+    problems = [problem for problem in (model.fit_problem_after() for model in models) if problem]
+    if problems:
+        log.warning("%s (%d of %d fits)", problems[0], len(problems), len(models))
     return models, shares

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from .base import TopicModel, check_counts, check_fitted, normalize_rows
@@ -40,21 +38,32 @@ class NmfTopicModel(TopicModel):
 
     def fit(self, X, y=None):
         from sklearn.decomposition import NMF
-        from sklearn.exceptions import ConvergenceWarning
         from sklearn.feature_extraction.text import TfidfTransformer
 
         X = check_counts(X, self.n_topics, whole=True, model=self)  # sublinear tf, 1 + log(count), needs counts
         self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(X)
         self.nmf_ = NMF(n_components=self.n_topics, init=self.init, max_iter=self.max_iter, random_state=self.random_state)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", ConvergenceWarning)
-            self.nmf_.fit(self.tfidf_.transform(X))
-        self.converged_ = not any(issubclass(w.category, ConvergenceWarning) for w in caught)
+        self.nmf_.fit(self.tfidf_.transform(X))
+        # scikit-learn warns when it stops at max_iter (with a tolerance): the same test, without touching the
+        # process's warning filters (which other threads share: fit_ensemble fits members side by side)
+        self.converged_ = bool(self.nmf_.n_iter_ < self.max_iter or self.nmf_.tol <= 0)
         self.components_ = normalize_rows(self.nmf_.components_)
         self.reconstruction_err_ = float(self.nmf_.reconstruction_err_)
         self.n_iter_ = int(self.nmf_.n_iter_)
         self.anchors_ = self.free_anchors()
         return self
+
+    @classmethod
+    def replaced_warnings(cls):
+        from sklearn.exceptions import ConvergenceWarning
+
+        return (ConvergenceWarning,)
+
+    def fit_problem_after(self) -> str:
+        check_fitted(self, "nmf_")
+        if self.converged_:
+            return ""
+        return f"NMF stopped at model.nmf.max_iter = {self.max_iter} iterations before converging: raise it"
 
     def transform(self, X):
         """Document-topic shares (rows sum to 1; a unit with no weight gets equal shares)."""

@@ -156,5 +156,16 @@ class TopicModel(TransformerMixin, BaseEstimator):
         """Measures of fit on units the model did not see (keys as in ``HELDOUT``)."""
         return {}
 
+    @classmethod
+    def replaced_warnings(cls) -> tuple[type[Warning], ...]:
+        """The categories of a library's warnings that this model's own check replaces (:meth:`fit_problem_after`
+        says it, naming the config key): :func:`toolkit.models.fit_ensemble` ignores them around its fits, in its
+        own thread (``warnings.catch_warnings`` in the fitting threads would not be thread-safe)."""
+        return ()
+
+    def fit_problem_after(self) -> str:
+        """What a fitted model's run should warn of ('' when nothing), such as a limit of iterations reached."""
+        return ""
+
     def free_anchors(self) -> np.ndarray:
         return np.full(self.n_topics, -1, dtype=np.int64)
