@@ -781,3 +781,27 @@ def test_a_key_without_a_positive_weight_is_a_clear_error(coded, tmp_path):
     key.assign(weight="0").to_csv(folder / validation.UNIT_KEY, index=False)
     with pytest.raises(ToolkitError, match="has no positive weight"):
         validation.score(folder)
+
+
+def test_a_paragraph_that_reads_as_a_formula_is_guarded_once_on_the_sheet_and_scored_as_excel_saves_it(run, tmp_path):
+    """units.csv guards a text that starts like a formula (=, +, -, @) with one apostrophe; export read it with the
+    apostrophe and wrote the sheet and key with a second one (''=HYPERLINK...), so coders read altered paragraphs,
+    and a sheet saved by a spreadsheet (which drops the apostrophe) was refused as edited (found by a review)."""
+    from toolkit.output.csv_files import write_csv
+
+    copy = tmp_path / "run"
+    shutil.copytree(run, copy)
+    units = pd.read_csv(copy / "units.csv", keep_default_na=False, dtype=str)
+    units["text"] = ["=HYPERLINK(1)" + text if i % 2 else "-1+2 " + text for i, text in enumerate(units["text"])]
+    write_csv(copy / "units.csv", units)  # as the run writes it: each such text guarded once
+    out = validation.export(copy, tmp_path / "tasks", n_units=20, n_topic_tasks=0)
+    raw = pd.read_csv(out / validation.UNIT_SHEET, keep_default_na=False)  # the cells as a spreadsheet shows them
+    assert raw["text"].str.match(r"'(=HYPERLINK\(1\)|-1\+2 )").all() and not raw["text"].str.startswith("''").any()
+    key = pd.read_csv(out / validation.UNIT_KEY, keep_default_na=False)
+    assert (key["text"] == raw["text"]).all()
+    # coded and saved by a spreadsheet, which writes the cells without the apostrophe: the sheet is still its export's
+    raw.assign(text=raw["text"].str[1:], theme=key["keyword_theme"].replace("", "other")).to_csv(
+        out / validation.UNIT_SHEET, index=False
+    )
+    agreement = validation.score(out)["agreement"].query("source == 'keywords' and weighting == 'raw'")
+    assert agreement.set_index("measure").loc["accuracy", "estimate"] == pytest.approx(1.0)

@@ -52,7 +52,12 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
     """A CSV table that the toolkit wrote and a person may have opened, edited and saved again: UTF-8 with or
     without a byte-order mark, or GBK/GB18030 as Excel on Chinese Windows saves it, or UTF-16; its cells
     separated by commas, tabs (Excel's "Unicode Text") or semicolons (:func:`_separator`). Every problem (a missing,
-    empty, binary or unparsable file, a renamed column of ``needed``) is a ToolkitError ending with ``fix``."""
+    empty, binary or unparsable file, a renamed column of ``needed``) is a ToolkitError ending with ``fix``. A text
+    cell reads as it was before the toolkit wrote it (:func:`toolkit.output.csv_files.unguarded`: the apostrophe
+    that keeps a spreadsheet from running a cell such as ``=HYPERLINK(...)`` is taken away again, and a cell a
+    spreadsheet saved without it reads the same), so that a table written from it is guarded once, not twice."""
+    from ..output.csv_files import unguarded
+
     try:
         data = read_regular(path)  # a FIFO is named, never waited on
     except FileNotFoundError:
@@ -77,6 +82,9 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
     missing = [c for c in needed if c not in table.columns]
     if missing:
         raise ToolkitError(f"{path} has no {missing[0]!r} column (its columns: {', '.join(table.columns)}); {fix}")
+    for column in table.columns:
+        if table[column].dtype == object or pd.api.types.is_string_dtype(table[column]):
+            table[column] = table[column].map(unguarded)
     return table
 
 
