@@ -1,5 +1,6 @@
 import numpy as np
 import pandas as pd
+import pytest
 
 from toolkit.analysis.trends import theme_by_year
 
@@ -59,3 +60,22 @@ def test_the_model_keyword_agreement_keeps_a_row_and_its_columns_for_a_theme_wit
     alone = model_keyword_agreement(shares[shares["theme"] == "外交"], rates)
     assert list(alone.columns) == ["theme", "pearson_r", "n_years"]
     assert list(model_keyword_agreement(shares.iloc[:0], rates).columns) == ["theme", "pearson_r", "n_years"]
+
+
+def test_theme_by_year_reads_years_written_as_text_and_refuses_what_is_no_year():
+    """A units table read with its years as text (``dtype=str``, or a spreadsheet's 2015.0) compared no year: every
+    year became a gap with n_units 0 (found by a review of the API); reversed years gave a table without columns."""
+    from toolkit.analysis.trends import theme_by_year
+    from toolkit.errors import ToolkitError
+
+    units = pd.DataFrame(
+        {"year": [2015, 2015, 2017], "doc_id": ["a", "a", "b"], "n_tokens": [10, 30, 20], "ecology": [0.2, 0.6, 0.1]}
+    )
+    expected = theme_by_year(units, ["ecology"])
+    assert expected["n_units"].tolist() == [2, 0, 1] and expected["share"].iloc[0] == pytest.approx(0.5)
+    for written in (units["year"].astype(str), units["year"].astype(float), units["year"].astype("string")):
+        pd.testing.assert_frame_equal(theme_by_year(units.assign(year=written), ["ecology"]), expected)
+    with pytest.raises(ToolkitError, match="theme_by_year: the year column holds '2015年', not a year"):
+        theme_by_year(units.assign(year=["2015年", "2015", "2017"]), ["ecology"])
+    with pytest.raises(ToolkitError, match=r"years=\(2022, 2015\) must be \(first, last\)"):
+        theme_by_year(units, ["ecology"], years=(2022, 2015))

@@ -454,10 +454,11 @@ def theme_by_year(units: pd.DataFrame, themes: list[str], *, years: tuple[int, i
     import pandas as pd
 
     require_columns(units, ["year", "doc_id", "n_tokens", *themes], "theme_by_year", "units")
-    first, last = _window(units, years, "theme_by_year")
+    unit_years = _whole_years(units["year"], "theme_by_year")
+    first, last = _window(units.assign(year=unit_years), years, "theme_by_year")
     rows = []
     for year in range(first, last + 1):
-        in_year = units[units["year"] == year]
+        in_year = units[unit_years == year]
         tokens = in_year["n_tokens"].to_numpy(dtype=float)
         total = tokens.sum()
         for theme in themes:
@@ -475,9 +476,23 @@ def theme_by_year(units: pd.DataFrame, themes: list[str], *, years: tuple[int, i
     return pd.DataFrame(rows)
 
 
+def _whole_years(column: pd.Series, function: str) -> np.ndarray:
+    """A ``year`` column as whole numbers (text such as "2015" or 2015.0 read from a CSV too); a ToolkitError for a
+    value that is no year: compared as it is, text matched no year and every year became a gap."""
+    import pandas as pd
+
+    years = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+    bad = np.isnan(years) | (years % 1 != 0)
+    if bad.any():
+        raise ToolkitError(f"{function}: the year column holds {column[bad].iloc[0]!r}, not a year (whole numbers such as 2015)")
+    return years.astype(np.int64)
+
+
 def _window(units: pd.DataFrame, years: tuple[int, int] | None, function: str) -> tuple[int, int]:
     """The years a table over time spans: ``years``, else the units' first to last."""
     if years:
+        if int(years[0]) > int(years[1]):
+            raise ToolkitError(f"{function}: years={tuple(years)!r} must be (first, last), the first no later than the last")
         return int(years[0]), int(years[1])
     if not len(units):
         raise ToolkitError(f"{function}: no units to tabulate (give years=(first, last) for a table of empty years)")
