@@ -805,3 +805,17 @@ def test_a_paragraph_that_reads_as_a_formula_is_guarded_once_on_the_sheet_and_sc
     )
     agreement = validation.score(out)["agreement"].query("source == 'keywords' and weighting == 'raw'")
     assert agreement.set_index("measure").loc["accuracy", "estimate"] == pytest.approx(1.0)
+
+
+def test_the_codebook_of_an_exploratory_model_gives_each_theme_example_words(tmp_path):
+    """An LDA run keeps no keywords for any theme (no topic is anchored to one): the codebook said "Example words:
+    (none in this corpus)" for innovation, whose word 创新 the seeds use 199 times (found by a review)."""
+    from .conftest import NO_FIGURES
+
+    out = tmp_path / "lda"
+    toolkit.run(Config.load(ROOT / "configs" / "seeds.toml", [*NO_FIGURES, "model.kind='lda'", "model.n_topics=8"]), out)
+    codebook = (validation.export(out, tmp_path / "tasks", n_units=20) / validation.CODEBOOK).read_text(encoding="utf-8")
+    innovation = next(line for line in codebook.splitlines() if line.startswith("- `innovation`"))
+    assert "创新" in innovation.split("Example words: ")[1]
+    diplomacy = next(line for line in codebook.splitlines() if line.startswith("- `diplomacy_unification`"))
+    assert diplomacy.endswith("Example words: (none in this corpus)")  # no word of it in the seeds' vocabulary

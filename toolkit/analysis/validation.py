@@ -364,9 +364,15 @@ def _codebook(themes: pd.DataFrame, n_units: int, n_words: int, n_topics: int, n
     for row in themes.itertuples():
         if row.theme == OTHER:  # themes.csv's last row, on what no theme measures: the option below
             continue
+        # the words the model kept for the theme; an exploratory model (LDA, NMF) keeps none: the lexicon's words,
+        # when any of them is in the corpus's vocabulary
+        examples = str(row.keywords_kept).split()
+        in_vocabulary = pd.to_numeric(getattr(row, "keywords_in_vocabulary", ""), errors="coerce")
+        if not examples and in_vocabulary > 0 and hasattr(row, "keywords_lost"):
+            examples = str(row.keywords_lost).split()
         lines.append(
             f"- `{row.theme}`: {row.label_zh} / {row.label_en}. Example words: "
-            f"{' '.join(str(row.keywords_kept).split()[:12]) or '(none in this corpus)'}"
+            f"{' '.join(examples[:12]) or '(none in this corpus)'}"
         )
     lines += [f"- `{OTHER}`: none of the above.", ""]
     return "\n".join(lines)
