@@ -445,3 +445,19 @@ def test_out_inside_a_run_folder_is_refused_as_the_next_run_would_replace_it(fas
         refused = cli("-q", "terms", "configs/seeds.toml", "创新", "--out", inside, cwd=ROOT)
         assert refused.returncode == 2 and f"inside {run}, an output the toolkit replaces" in refused.stderr, refused.stderr
     assert snapshot(run) == before
+
+
+def test_first_and_last_seen_are_each_places_own_when_counted_by_place():
+    """数字经济 in the seeds: Anqing's report of 2020-09-19, then Wuhan's of 2021-07-26 and 2022-01. Counted by place,
+    Wuhan's rows said first_seen 2020-09-19, the Anqing document's date (found by a review); by year, the dates
+    are the corpus's, the same on every row."""
+    seeds = ROOT / "configs" / "seeds.toml"
+    by_place = count_terms(seeds, ["数字经济"], by="place").set_index("place")
+    assert by_place.loc["武汉市", ["first_seen", "last_seen"]].tolist() == ["2021-07-26", "2022-01"]
+    assert by_place.loc["安庆市大观区(安徽)", ["first_seen", "last_seen"]].tolist() == ["2020-09-19", "2020-09-19"]
+    by_both = count_terms(seeds, ["数字经济"], by=("place", "year"))
+    assert set(by_both.loc[by_both["place"] == "武汉市", "first_seen"]) == {"2021-07-26"}
+    by_year = count_terms(seeds, ["数字经济"])
+    assert set(by_year["first_seen"]) == {"2020-09-19"} and set(by_year["last_seen"]) == {"2022-01"}
+    result = cli("terms", seeds, "数字经济", "--by", "place")
+    assert "数字经济: 11 occurrences in 3 of 5 documents; first 2020-09-19, last 2022-01" in result.stderr

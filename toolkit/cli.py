@@ -168,7 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Count each TERM in the normalised texts of a config's corpus (or of one text file), per year: "
         "count (occurrences as a substring), token_count (occurrences as a whole word as the segmenter "
         "cuts the text), characters, per_10k (count per 10,000 characters), documents, documents_with, "
-        "first_seen and last_seen. Traditional characters in a TERM are folded like the texts.",
+        "first_seen and last_seen (in the corpus, or in each group of --by's other columns). Traditional "
+        "characters in a TERM are folded like the texts.",
     )
     terms.add_argument("source", help="a TOML config (its corpus) or one text file")
     terms.add_argument("terms", nargs="+", metavar="TERM")
@@ -406,8 +407,8 @@ def _dispatch(args) -> int:
         table = explore.count_terms(args.source, args.terms, by=by, overrides=args.overrides)
         _write_table(table, args.out, inputs)
         for term, rows in table.groupby("term", sort=False):
-            seen = rows.iloc[0]
-            span = f"; first {seen['first_seen']}, last {seen['last_seen']}" if seen["first_seen"] else ""
+            first, last = rows["first_seen"][rows["first_seen"] != ""], rows["last_seen"][rows["last_seen"] != ""]
+            span = f"; first {first.min()}, last {last.max()}" if len(first) else ""  # ISO dates: text order is time's
             print(
                 f"{term}: {int(rows['count'].sum())} occurrences in {int(rows['documents_with'].sum())} of "
                 f"{int(rows['documents'].sum())} documents{span}",

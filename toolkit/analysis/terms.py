@@ -127,10 +127,12 @@ class TermCounter:
             .reset_index()
         )
         table["per_10k"] = np.round(table["count"] / table["characters"].clip(lower=1) * 1e4, 4)
-        seen = docs[docs["with"]].sort_values(["year_sort", "date"], kind="stable").groupby("term")["date"]
-        first, last = seen.first().to_dict(), seen.last().to_dict()
-        table["first_seen"] = [first.get(t, "") for t in table["term"]]
-        table["last_seen"] = [last.get(t, "") for t in table["term"]]
+        # the first and last document with the term in each group of the columns other than year (a place's own
+        # first use, not the corpus's, on a place's rows; the corpus's when counted by year alone)
+        within = ["term", *(c for c in self.by if c != "year")]
+        seen = docs[docs["with"]].sort_values(["year_sort", "date"], kind="stable").groupby(within, sort=False)["date"]
+        spans = seen.agg(first_seen="first", last_seen="last").reset_index()
+        table = table.merge(spans, on=within, how="left").fillna({"first_seen": "", "last_seen": ""})
         table["term"] = pd.Categorical(table["term"], categories=self.terms)
         table = table.sort_values(["term", *self.by], kind="stable").reset_index(drop=True)
         table["term"] = table["term"].astype(str)
@@ -143,7 +145,8 @@ def term_counts(
     """Per term and per value of ``by`` (default: year): count (substring occurrences), token_count (whole
     words as ``cut`` gives them; omitted without ``cut``), characters and documents behind it, per_10k (count
     per 10,000 characters), documents_with (documents where the term occurs), and the term's first_seen and
-    last_seen (date of the first and last document that has it, over the whole corpus)."""
+    last_seen (date of the first and last document that has it: over the whole corpus when counted by year, within
+    each group of the other ``by`` columns, such as a place, otherwise)."""
     counter = TermCounter(terms, cut=cut, by=by)
     for doc, text in texts:
         counter.add(doc, text)
