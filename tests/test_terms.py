@@ -461,3 +461,30 @@ def test_first_and_last_seen_are_each_places_own_when_counted_by_place():
     assert set(by_year["first_seen"]) == {"2020-09-19"} and set(by_year["last_seen"]) == {"2022-01"}
     result = cli("terms", seeds, "数字经济", "--by", "place")
     assert "数字经济: 11 occurrences in 3 of 5 documents; first 2020-09-19, last 2022-01" in result.stderr
+
+
+def test_quiet_leaves_out_the_summaries_of_terms_and_kwic():
+    """-q prints only warnings and errors: the summary lines of terms ("创新: 199 occurrences ...") and kwic ("N
+    lines") were printed all the same (found by a review)."""
+    seeds = ROOT / "configs" / "seeds.toml"
+    for command in (["terms", seeds, "创新"], ["kwic", seeds, "创新", "--limit", "1"]):
+        loud, quiet = cli(*command), cli("-q", *command)
+        assert loud.returncode == quiet.returncode == 0 and loud.stdout == quiet.stdout
+        assert loud.stderr.strip() and quiet.stderr == ""
+
+
+def test_excel_bom_starts_the_tables_of_terms_kwic_and_sweep_too(tmp_path):
+    """output.excel_bom starts every CSV with a byte-order mark (docs/outputs.md); the tables that terms --out,
+    kwic --out and a sweep's summary write were without one (found by a review)."""
+    from toolkit.config import Config
+    from toolkit.sweeps import sweep
+
+    seeds = ROOT / "configs" / "seeds.toml"
+    for command in ("terms", "kwic"):
+        for bom in (True, False):
+            out = tmp_path / f"{command}-{bom}.csv"
+            assert cli(command, seeds, "创新", "--set", f"output.excel_bom={str(bom).lower()}", "--out", out).returncode == 0
+            assert out.read_bytes().startswith(b"\xef\xbb\xbf") is bom and out.read_bytes()[3 * bom :].startswith(b"term,")
+    settings = ["output.excel_bom=true", "sweep.seeds=[1]", "sweep.grid={}", "model.nmf.max_iter=50"]
+    done = sweep(Config.load(seeds, settings), tmp_path / "sweep", grid={"model.kind": ["nmf"], "model.n_topics": [4]})
+    assert (done.out_dir / "summary" / "sweep.csv").read_bytes().startswith(b"\xef\xbb\xbf")

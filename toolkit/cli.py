@@ -19,6 +19,7 @@ from .errors import INTERRUPTED, Terminated, ToolkitError
 from .options import MAX_SEED
 
 EXIT_USAGE = 2
+log = logging.getLogger("toolkit")
 # Control characters that a terminal would act on (a title or a file name may hold an escape sequence that clears
 # the screen or retitles the window), shown escaped on stderr and in what kwic and terms print, never sent; a tab and a line
 # break stay, but not in a one-line error (ONE_LINE: a file name may hold a line break).
@@ -405,14 +406,17 @@ def _dispatch(args) -> int:
         by = tuple(c.strip() for c in args.by.split(",") if c.strip())
         inputs = _inputs_beside(args)
         table = explore.count_terms(args.source, args.terms, by=by, overrides=args.overrides)
-        _write_table(table, args.out, inputs)
+        _write_table(table, args.out, inputs, args)
         for term, rows in table.groupby("term", sort=False):
             first, last = rows["first_seen"][rows["first_seen"] != ""], rows["last_seen"][rows["last_seen"] != ""]
             span = f"; first {first.min()}, last {last.max()}" if len(first) else ""  # ISO dates: text order is time's
-            print(
-                f"{term}: {int(rows['count'].sum())} occurrences in {int(rows['documents_with'].sum())} of "
-                f"{int(rows['documents'].sum())} documents{span}",
-                file=sys.stderr,
+            log.info(  # a summary on stderr, left out with -q
+                "%s: %d occurrences in %d of %d documents%s",
+                term,
+                int(rows["count"].sum()),
+                int(rows["documents_with"].sum()),
+                int(rows["documents"].sum()),
+                span,
             )
         return 0
     if args.command == "kwic":
@@ -424,12 +428,12 @@ def _dispatch(args) -> int:
         inputs = _inputs_beside(args)
         table = explore.concordance(args.source, args.terms, context=args.context, regex=args.regex, overrides=args.overrides)
         if args.out:
-            _write_table(table, args.out, inputs)
+            _write_table(table, args.out, inputs, args)
         else:
             shown = table.head(args.limit) if args.limit > 0 else table
             width = args.context or int(table["left"].str.len().max()) if len(table) else 0
             sys.stdout.write(format_kwic(shown, width).translate(SHOWN))
-        print(f"{len(table)} lines" + (f" ({args.limit} shown)" if 0 < args.limit < len(table) else ""), file=sys.stderr)
+        log.info("%d lines%s", len(table), f" ({args.limit} shown)" if 0 < args.limit < len(table) else "")  # not with -q
         return 0
     config = _config(args)
     if args.command == "normalize":
@@ -462,14 +466,20 @@ def _inputs_beside(args):
     return inputs
 
 
-def _write_table(table, out: str | None, inputs=None) -> None:
-    """A table as CSV: to ``out`` (written whole or not at all, never among ``inputs``) or to stdout, as the
-    toolkit writes every CSV (a cell a spreadsheet would run as a formula neutralised: stdout is redirected to a
-    file and opened too)."""
+def _write_table(table, out: str | None, inputs=None, args=None) -> None:
+    """A table as CSV: to ``out`` (written whole or not at all, never among ``inputs``; with a byte-order mark when
+    the config of ``args``, the command's arguments, sets ``output.excel_bom``) or to stdout, as the toolkit writes
+    every CSV (a cell a spreadsheet would run as a formula neutralised: stdout is redirected to a file and opened
+    too)."""
     if out:
+        from .config import Config
         from .output.csv_files import write_csv_file
 
-        write_csv_file(Path(out), table, inputs=inputs)
+        bom = False
+        if args is not None:
+            source = args.source if str(args.source).endswith(".toml") else None  # one text file: the defaults
+            bom = Config.load(source, args.overrides)["output"]["excel_bom"]
+        write_csv_file(Path(out), table, inputs=inputs, bom=bom)
     else:
         import io
 

@@ -286,7 +286,7 @@ def sweep(
         table = _collect(out_dir, runs)
         recommendation = recommend(table, skipped, floors)
         with atomic.output_folder(out_dir / "summary") as work:
-            write_csv(work / "sweep.csv", table)
+            write_csv(work / "sweep.csv", table, bom=config["output"]["excel_bom"])
             atomic.write_text(work / "recommendation.md", recommendation)
             heldout = {m: d for kind in sorted(table["kind"].unique()) for m, d in model_class(kind).HELDOUT.items()}
             save_figure(

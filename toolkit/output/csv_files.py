@@ -106,12 +106,14 @@ def write_csv_to(handle, frame) -> None:
         rows.to_csv(handle, index=False, header=start == 0, float_format="%.6f", lineterminator="\n")
 
 
-def write_csv_file(path: str | os.PathLike, frame, *, flag: str = "--out", inputs: dict[str, Path] | None = None) -> None:
+def write_csv_file(
+    path: str | os.PathLike, frame, *, flag: str = "--out", inputs: dict[str, Path] | None = None, bom: bool = False
+) -> None:
     """A table a command writes where its user says (``--out FILE``): written whole or not at all, never over a
     file the toolkit did not write and never among the command's ``inputs`` (see
     :func:`~toolkit.output.atomic.check_outside_inputs`). An existing file is replaced only when the toolkit wrote
     it there and nobody has changed it since (listed with its SHA-256 in the folder's marker): a table kept and
-    annotated by hand is not written over, whatever its header."""
+    annotated by hand is not written over, whatever its header. ``bom``: as :func:`write_csv` (``output.excel_bom``)."""
     path = Path(path)
     check_reserved(path, flag)
     check_outside_inputs(path, inputs, flag=flag, example="a file in another folder")
@@ -140,7 +142,7 @@ def write_csv_file(path: str | os.PathLike, frame, *, flag: str = "--out", input
     if not path.parent.is_dir():
         raise ToolkitError(f"{flag} {path}: folder {path.parent} does not exist")
     try:
-        write_csv(path, frame)
+        write_csv(path, frame, bom=bom)
         list_own_file(path)
     except OSError as exc:
         raise ToolkitError(f"cannot write {path}: {exc.strerror}") from None
