@@ -488,3 +488,20 @@ def test_excel_bom_starts_the_tables_of_terms_kwic_and_sweep_too(tmp_path):
     settings = ["output.excel_bom=true", "sweep.seeds=[1]", "sweep.grid={}", "model.nmf.max_iter=50"]
     done = sweep(Config.load(seeds, settings), tmp_path / "sweep", grid={"model.kind": ["nmf"], "model.n_topics": [4]})
     assert (done.out_dir / "summary" / "sweep.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_kwic_prints_one_line_per_occurrence_whatever_the_titles_hold(small_corpus):
+    """A metadata title with a line break ("多行\\n标题") split its concordance lines in two on the terminal (18
+    lines for 13 occurrences, found by a review); it is shown with ｜, as line breaks in the contexts are."""
+    from toolkit.analysis.terms import format_kwic
+
+    meta = small_corpus / "metadata.csv"
+    table = pd.read_csv(meta, dtype=str, keep_default_na=False)
+    table.loc[table["file"] == "002_2c7342bd1836c4df.txt", "title"] = "多行\n标题\r\n第三行"
+    table.to_csv(meta, index=False)
+    config = write_config(small_corpus / "c.toml", small_corpus, meta)
+    lines = concordance(config, ["数字经济"])
+    printed = format_kwic(lines).splitlines()
+    assert len(printed) == len(lines) == 11
+    shown = sum(line.endswith("2022 多行｜标题｜第三行") for line in printed)
+    assert shown == (lines["title"] == "多行\n标题\r\n第三行").sum() > 0

@@ -226,14 +226,19 @@ def track_terms(
     return counter.table(), concordance.table()
 
 
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")  # what str.splitlines breaks at
+
+
 def format_kwic(table: pd.DataFrame, context: int = 20) -> str:
-    """Concordance lines for a terminal: left context right-aligned (padded with ideographic spaces so Chinese
-    lines align), the match in brackets, the right context, then year and title."""
+    """Concordance lines for a terminal, one per occurrence: left context right-aligned (padded with ideographic
+    spaces so Chinese lines align), the match in brackets, the right context, then year and title (a line break in
+    a title or a match shown as ｜, as in the contexts)."""
     lines = []
     for row in table.itertuples():
         left = str(row.left).rjust(context, "\u3000")
         right = str(row.right).ljust(context, "\u3000")
-        lines.append(f"{left} 【{row.match}】 {right}  {row.year} {row.title or row.doc_id}")
+        match, title = (_LINE_BREAK.sub("｜", str(value)) for value in (row.match, row.title or row.doc_id))
+        lines.append(f"{left} 【{match}】 {right}  {row.year} {title}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
