@@ -35,7 +35,7 @@ def main() -> None:
                 start = time.perf_counter()
                 result = toolkit.sweep(config, work / f"jobs{jobs}-{repeat}", n_jobs=jobs)
                 times[jobs].append(time.perf_counter() - start)
-                tables.append(result.table.drop(columns="fit_seconds"))
+                tables.append(result.table)
                 runs = len(result.table)
         print(
             f"sweep of configs/gwr_national.toml ({runs} runs), toolkit {git_commit()}, {args.repeats} interleaved "

@@ -201,6 +201,7 @@ class SweepResult:
     table: pd.DataFrame
     recommendation: str
     fitted: int  # runs fitted by this call (the others were found done)
+    timings: pd.DataFrame  # each run's fit_seconds (summary/timings.csv): apart, as they differ between two sweeps
 
 
 def sweep(
@@ -283,10 +284,11 @@ def sweep(
                 stop_workers(results)
             progress.close()
 
-        table = _collect(out_dir, runs)
+        table, timings = _collect(out_dir, runs)
         recommendation = recommend(table, skipped, floors)
         with atomic.output_folder(out_dir / "summary") as work:
             write_csv(work / "sweep.csv", table, bom=config["output"]["excel_bom"])
+            write_csv(work / "timings.csv", timings, bom=config["output"]["excel_bom"])
             atomic.write_text(work / "recommendation.md", recommendation)
             heldout = {m: d for kind in sorted(table["kind"].unique()) for m, d in model_class(kind).HELDOUT.items()}
             save_figure(
@@ -294,7 +296,7 @@ def sweep(
                 work / "sweep.png",
                 dpi=config["figures"]["dpi"],
             )
-    return SweepResult(out_dir, table, recommendation, len(jobs))
+    return SweepResult(out_dir, table, recommendation, len(jobs), timings)
 
 
 def _fittable(runs: list, corpora: dict) -> tuple[dict, list, list, dict]:
@@ -381,34 +383,42 @@ def _write_run(folder: Path, combo: dict, run_config: Config, corpus: _Corpus, r
         **topic_metrics(corpus.statistics, words),
         "themes_found": len({t for t in labels["theme"] if t != "other"}),
     }
-    metrics.update({k: v for k, v in raw.items() if k not in ("components", "anchors")})
+    metrics.update({k: v for k, v in raw.items() if k not in ("components", "anchors", "fit_seconds")})
     folder.mkdir(parents=True, exist_ok=True)
     atomic.write_text(folder / "config.toml", run_config.to_toml(relative_to=folder))
+    # the fit's time apart from its results: the same config gives the same metrics.json, not the same time
+    atomic.write_text(folder / "timing.json", json.dumps({"fit_seconds": raw["fit_seconds"]}))
     atomic.write_text(
         folder / "topics.json", json.dumps({"top_words": words, "themes": labels["theme"].tolist()}, ensure_ascii=False, indent=1)
     )
     atomic.write_text(folder / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=1))  # written last
 
 
-def _collect(out_dir: Path, runs) -> pd.DataFrame:
+def _collect(out_dir: Path, runs) -> tuple[pd.DataFrame, pd.DataFrame]:
     import pandas as pd
 
     from .analysis.evaluate import stability
 
-    rows, tops = [], {}
+    rows, tops, seconds = [], {}, []
     for combo, _, rid, _ in runs:
         folder = out_dir / "runs" / rid
         # the grid's values as this sweep names them: a run done by an earlier sweep without a key of this grid
         # (vocab.min_df at its default) lacks it in its metrics.json
         rows.append({**json.loads((folder / "metrics.json").read_text(encoding="utf-8")), **combo})
+        rows[-1].pop("fit_seconds", None)  # in the metrics of runs fitted before timing.json
         tops[rid] = [w[:10] for w in json.loads((folder / "topics.json").read_text(encoding="utf-8"))["top_words"]]
+        try:
+            seconds.append(float(json.loads((folder / "timing.json").read_text(encoding="utf-8"))["fit_seconds"]))
+        except (OSError, ValueError, KeyError, TypeError):  # a run fitted before the file, or a damaged one
+            seconds.append(np.nan)
     table = pd.DataFrame(rows)
     group_keys = [k for k in runs[0][0] if k != "model.random_state"]
     groups = table.groupby(group_keys, sort=False, dropna=False) if group_keys else [(None, table)]
     table["stability"] = np.nan
     for _, members in groups:
         table.loc[members.index, "stability"] = stability([tops[rid] for rid in members["run_id"]])
-    return table
+    timings = table[[c for c in ("run_id", *runs[0][0], "kind", "n_topics", "random_state") if c in table]]
+    return table, timings.loc[:, ~timings.columns.duplicated()].assign(fit_seconds=seconds)
 
 
 POINT_KEYS = ("model.kind", "model.n_topics", "model.random_state")  # what the recommendation names, and the seed
