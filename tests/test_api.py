@@ -219,3 +219,39 @@ def test_an_interrupted_run_leaves_no_thread_behind_in_the_process(tmp_path, mon
             toolkit.run(config, tmp_path / f"out{attempt}")
     left = [thread.name for thread in threading.enumerate() if thread.ident not in before]
     assert left == [] and not any((tmp_path / f"out{attempt}").exists() for attempt in range(3)), left
+
+
+def test_functions_that_take_a_config_take_its_path_too_and_refuse_anything_else_in_one_line():
+    """run, sweep, count_terms and concordance took a config's path; prepare, fit, normalize_file and tokenize_file
+    failed on one with "string indices must be integers" from inside, tokenize_file on a dict with KeyError:
+    'vocab', and overrides=None with "'NoneType' object is not iterable" (found by a review of the API)."""
+    from .conftest import SEEDS
+
+    path = SEEDS / "001_a277e5c0c743763f.txt"
+    config = toolkit.Config.load(SEEDS_CONFIG, NO_FIGURES)
+    assert toolkit.normalize_file(path, str(SEEDS_CONFIG)) == toolkit.normalize_file(path, toolkit.Config.load(SEEDS_CONFIG))
+    assert toolkit.tokenize_file(path, SEEDS_CONFIG) == toolkit.tokenize_file(path, toolkit.Config.load(SEEDS_CONFIG))
+    prepared = toolkit.prepare(SEEDS_CONFIG)
+    assert prepared.units.equals(toolkit.prepare(config).units)
+    assert toolkit.Config.load(SEEDS_CONFIG, None).to_dict() == toolkit.Config.load(SEEDS_CONFIG).to_dict()
+    for function, call in {
+        "tokenize_file": lambda: toolkit.tokenize_file(path, {"vocab": {}}),
+        "normalize_file": lambda: toolkit.normalize_file(path, 42),
+        "prepare": lambda: toolkit.prepare({"corpus": {}}),
+        "fit": lambda: toolkit.fit(prepared, ["configs/seeds.toml"]),
+    }.items():
+        with pytest.raises(ToolkitError, match=f"^{function}: config must be a Config or the path of a TOML config"):
+            call()
+
+
+def test_concordance_takes_the_context_it_is_given_and_refuses_one_below_1():
+    """context=0 became the config's 20 (``context or ...``) and context=-5 gave empty contexts without a word;
+    the CLI refuses both (found by a review of the API)."""
+    from .conftest import SEEDS_CONFIG
+
+    three = toolkit.concordance(SEEDS_CONFIG, "数字经济", context=3)
+    assert (three["left"].str.len() <= 3).all() and (three["left"].str.len() == 3).any()
+    assert toolkit.concordance(SEEDS_CONFIG, "数字经济")["left"].str.len().max() == 20  # the config's terms.context
+    for context in (0, -5, "5"):
+        with pytest.raises(ToolkitError, match="^concordance: argument context must be"):
+            toolkit.concordance(SEEDS_CONFIG, "数字经济", context=context)

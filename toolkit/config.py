@@ -72,13 +72,30 @@ def _closest(word: str, options) -> str:
 
 
 def _override_list(overrides) -> list[str]:
-    """``overrides`` as a list of strings; a single string (``"model.n_topics=18"``, a list's brackets forgotten)
-    is refused, not read one character at a time."""
-    if isinstance(overrides, str) or not all(isinstance(text, str) for text in overrides):
+    """``overrides`` as a list of strings (None: none); a single string (``"model.n_topics=18"``, a list's brackets
+    forgotten) is refused, not read one character at a time."""
+    if overrides is None:
+        return []
+    if isinstance(overrides, str) or not isinstance(overrides, (list, tuple)) or not all(isinstance(t, str) for t in overrides):
         raise ToolkitError(
             f"overrides must be a list of section.key=value strings, such as ['model.n_topics=18'], not {overrides!r}"
         )
     return list(overrides)
+
+
+def as_config(config, function: str) -> Config:
+    """What a function of the API was given as its ``config``: a Config, the path of a TOML config (read), or None
+    (every default); anything else is a ToolkitError naming ``function``, not a KeyError from deep inside it."""
+    if config is None:
+        return Config.from_dict({})
+    if isinstance(config, Config):
+        return config
+    if isinstance(config, (str, os.PathLike)):
+        return Config.load(Path(config))
+    raise ToolkitError(
+        f"{function}: config must be a Config or the path of a TOML config (toolkit.Config.load(path)), "
+        f"not {type(config).__name__}"
+    )
 
 
 def _apply_overrides(data: dict, overrides: list[str], source) -> None:

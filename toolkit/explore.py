@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from .analysis.lexicon import load_lexicon
-from .config import Config
+from .config import Config, as_config
 from .errors import ToolkitError
 from .text.preparation import load_inputs, make_normalizer, make_segmenter, prepare
 from .text.units import split_units
@@ -34,8 +34,9 @@ def _read_one(path: str | Path) -> str:
 
 
 def normalize_file(path: str | Path, config: Config | None = None) -> str:
-    """The normalised simplified text of one file, exactly as ``run`` normalises it."""
-    config = config or Config.from_dict({})
+    """The normalised simplified text of one file, exactly as ``run`` normalises it (``config``: a Config, a TOML
+    config's path, or None for the defaults)."""
+    config = as_config(config, "normalize_file")
     return make_normalizer(config).normalize(_read_one(path)).text
 
 
@@ -45,7 +46,7 @@ def tokenize_file(path: str | Path, config: Config | None = None) -> list[list[s
     without a corpus, from this file alone)."""
     from .analysis.terms import apply_phrases, learn_phrases
 
-    config = config or Config.from_dict({})
+    config = as_config(config, "tokenize_file")
     u, v = config["units"], config["vocab"]
     units = split_units(normalize_file(path, config), u["kind"], u["max_chars"], u["min_chars"], join_lines=u["join_lines"])
     segmenter = make_segmenter(config, load_lexicon(config.path("themes", "lexicon")))
@@ -153,17 +154,20 @@ def concordance(
     source: Config | str | Path, terms: list[str] | str, *, context: int | None = None, regex: bool = False, overrides=()
 ) -> pd.DataFrame:
     """Keywords in context of ``terms`` in a config's corpus (or one text file): see :func:`toolkit.analysis.terms.kwic`.
-    ``context`` defaults to the config's ``terms.context``."""
-    from .analysis.terms import kwic
+    ``context`` (characters on each side, 1 or more) defaults to the config's ``terms.context``."""
+    from .analysis.terms import OPTIONS, kwic
+    from .options import check_arguments
     from .text.preparation import normalized_terms
 
+    if context is not None:  # 0 is refused, not read as "the config's" (it was)
+        check_arguments("concordance", OPTIONS, context=context)
     terms = [terms] if isinstance(terms, str) else terms  # one term, not its characters
     config, columns, texts, normalizer, _ = _text_source(source, overrides)
     extra = tuple(c for c in ("place",) if c in columns)
     return kwic(
         texts,
         terms if regex else normalized_terms(terms, normalizer),
-        context=context or config["terms"]["context"],
+        context=config["terms"]["context"] if context is None else context,
         regex=regex,
         extra=extra,
     )

@@ -18,7 +18,7 @@ import pandas as pd
 from .analysis.lexicon import OTHER, keyword_counts, keyword_ids, keyword_themes
 from .analysis.themes import dominant_themes, label_topics, theme_shares
 from .analysis.trends import Trends, group_labels, yearly_trends
-from .config import Config
+from .config import Config, as_config
 from .errors import ToolkitError
 from .output import atomic
 from .processes import BackgroundJobs, available_workers
@@ -64,7 +64,8 @@ def count_units(prepared: Prepared, config: Config):
 
 def fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
     """The ensemble of models, topic labels and theme shares of every unit (``counted``: the result of
-    ``count_units``, computed here when not given)."""
+    ``count_units``, computed here when not given; ``config``: a Config or a TOML config's path)."""
+    config = as_config(config, "fit")
     check_prepared_with(prepared, config)
     t = config["themes"]
     vocabulary, counts, in_model = counted or count_units(prepared, config)

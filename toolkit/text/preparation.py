@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..analysis.lexicon import OTHER, Lexicon, load_lexicon
 from ..analysis.terms import PairCounts, apply_phrases, learn_phrases
-from ..config import Config
+from ..config import Config, as_config
 from ..errors import ToolkitError
 from ..processes import available_workers, stop_workers
 from ..progress import Progress, timed
@@ -224,7 +224,9 @@ def normalized_terms(terms: list[str], normalizer: Normalizer) -> list[str]:
 
 
 def prepare(config: Config, inputs: Inputs | None = None) -> Prepared:
-    """Load, normalise, split into units and segment, or read all of it back from the cache."""
+    """Load, normalise, split into units and segment, or read all of it back from the cache (``config``: a Config
+    or a TOML config's path)."""
+    config = as_config(config, "prepare")
     timings: dict[str, float] = {}
     if inputs is None:
         with timed(timings, "load"):
