@@ -239,8 +239,10 @@ notebook(
         ("code", "trends.agreement.round(2)"),
         (
             "md",
-            "## Change from 2014 to 2021\n\nThe change of each theme's share with its bootstrap interval; `clear` "
-            "marks changes whose interval excludes zero.",
+            "## Change from 2014 to 2021\n\nThe change of each theme's share with its bootstrap interval and its "
+            "simultaneous interval over all the themes; `clear` marks changes whose simultaneous interval excludes "
+            "zero (a theme's own interval can exclude zero while the simultaneous one does not: among 16 themes, "
+            "one excludes zero by chance far more often than one time in twenty).",
         ),
         ("code", "trends.change.round(3)"),
         (
