@@ -479,3 +479,16 @@ def test_no_advice_to_extend_the_grid_below_the_fewest_topics_a_kind_can_fit():
     ]
     assert "may lie below it" in recommend(pd.DataFrame(rows))
     assert "may lie below it" not in recommend(pd.DataFrame(rows), floors={"keyatm": 16})  # 15 cannot be fitted
+
+
+def test_a_sweep_that_stops_before_its_first_run_leaves_no_folder_it_made(tmp_path):
+    """A grid nothing can fit (keyatm with fewer topics than themes) exits with one line, and left the folder it
+    had made holding only its marker (found by a review); an empty folder that was there before stays, empty."""
+    grid = {"model.kind": ["keyatm"], "model.n_topics": [5]}
+    with pytest.raises(ToolkitError, match="no run of the sweep grid can be fitted"):
+        sweep(seeds_config(), tmp_path / "new", grid=grid)
+    assert not (tmp_path / "new").exists()
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ToolkitError, match="no run of the sweep grid can be fitted"):
+        sweep(seeds_config(), tmp_path / "empty", grid=grid)
+    assert (tmp_path / "empty").is_dir() and not any((tmp_path / "empty").iterdir())

@@ -825,10 +825,21 @@ def sweep_folder(final: str | os.PathLike, inputs: dict[str, Path] | None = None
     final = check_output_location(Path(final), inputs, flag=flag, sweep=True)
     with locked(final):
         final = check_output_location(final, inputs, flag=flag, sweep=True)
+        created, marked = not final.exists(), False
         try:
             final.mkdir(parents=True, exist_ok=True)
             if not (final / SWEEP_MARKER).is_file():
                 write_text(final / SWEEP_MARKER, json.dumps({"format": _SWEEP_FORMAT}) + "\n")
+                marked = True
         except OSError as exc:
             raise ToolkitError(f"cannot write into {final}: {exc.strerror}; choose another output folder") from None
-        yield final
+        try:
+            yield final
+        except BaseException:
+            # a sweep that stops before its first run (a grid nothing can fit, an interrupt) takes back the marker
+            # it wrote, and the folder it made; a folder with runs stays, to be resumed
+            if marked and [p.name for p in final.iterdir()] == [SWEEP_MARKER]:
+                (final / SWEEP_MARKER).unlink()
+                if created:
+                    final.rmdir()
+            raise
