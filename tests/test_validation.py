@@ -819,3 +819,13 @@ def test_the_codebook_of_an_exploratory_model_gives_each_theme_example_words(tmp
     assert "创新" in innovation.split("Example words: ")[1]
     diplomacy = next(line for line in codebook.splitlines() if line.startswith("- `diplomacy_unification`"))
     assert diplomacy.endswith("Example words: (none in this corpus)")  # no word of it in the seeds' vocabulary
+
+
+def test_export_refuses_its_out_folder_before_it_samples(run):
+    """An --out inside the run was refused only after the export had sampled and printed its warnings (three units
+    for 17 strata), so the one-line error came after lines about a sample never written (found by a review)."""
+    from .conftest import cli
+
+    result = cli("validate", "export", run, "--units", "3", "--out", run / "val")
+    assert result.returncode == 2 and not (run / "val").exists()
+    assert result.stderr.startswith("toolkit: error: --out") and result.stderr.count("\n") == 1, result.stderr

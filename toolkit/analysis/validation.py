@@ -203,6 +203,7 @@ def export(
     run = Path(run).resolve()  # "." has no name to add "-validation" to
     units, topics, themes, unit_topics = _read_run(run)
     out = Path(out) if out is not None else run.with_name(run.name + "-validation")
+    atomic.check_output_location(out, {"the run": run})  # before the sampling's warnings (output_folder checks again)
     rng = np.random.default_rng(random_state)
     sample, note = sample_units(units, n_units, rng)
     if note:
