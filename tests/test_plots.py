@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from toolkit.errors import ToolkitError
 from toolkit.output.plots import (
     figure_bytes,
     plot_theme_groups,
@@ -475,3 +476,23 @@ def test_wrap_breaks_chinese_between_words_where_it_can():
         assert "".join(lines).replace(" ", "") == text.replace(" ", "")
 
     fits()
+
+
+def test_a_theme_the_lexicon_lacks_is_refused_not_dropped(yearly, lexicon):
+    """A run with a theme of its own (health) drawn with the shipped lexicon lost health's panel, line or row
+    without a word (found by a review of the API); every figure of themes now says which lexicon it needs."""
+    from toolkit.output.plots import plot_theme_area, plot_theme_heatmap
+
+    custom = yearly.assign(theme=yearly["theme"].replace("ecology", "health"))
+    groups = custom.assign(place="武汉市")[["place", *custom.columns]]
+    for plot, table in [
+        (plot_theme_shares, custom),
+        (plot_theme_lines, custom),
+        (plot_theme_heatmap, custom),
+        (plot_theme_area, custom),
+        (plot_theme_groups, groups),
+    ]:
+        with pytest.raises(ToolkitError, match="the table names theme 'health', which the lexicon the figure was given lacks"):
+            plot(table, lexicon)
+    titles = [ax.get_title() for ax in plot_theme_shares(yearly, lexicon).axes]
+    assert titles[:3] == ["科技创新", "生态环境", "其他"]  # the lexicon's own themes draw as before

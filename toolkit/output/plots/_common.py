@@ -194,6 +194,16 @@ def theme_colors(lexicon: Lexicon) -> dict[str, str]:
     return colors
 
 
+def table_themes(names, lexicon: Lexicon) -> list[str]:
+    """The themes a table names (its ``theme`` column) in the lexicon's order, ``other`` last; a theme the lexicon
+    lacks is a ToolkitError (a table of a run with a theme of its own, drawn with another lexicon, lost that theme's
+    panel without a word)."""
+    present, colors = set(names), theme_colors(lexicon)
+    for name in sorted(present - set(colors)):
+        colors[name]  # says which lexicon the table needs
+    return [t for t in colors if t in present]
+
+
 def _labels(language: str, level: float | None = None) -> dict[str, str]:
     """The figures' labels in ``language`` ('zh' or 'en'); a figure with intervals gives their coverage, ``level``,
     which is checked here whether or not its table has intervals to draw."""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ...analysis.lexicon import OTHER, Lexicon
+from ...analysis.lexicon import Lexicon
 from ...analysis.trends import unmeasured
 from ._common import (
     _PALETTE,
@@ -24,6 +24,7 @@ from ._common import (
     _year_axis,
     ordered,
     period_labels,
+    table_themes,
     theme_colors,
 )
 
@@ -61,7 +62,7 @@ def _panels(
     small themes. The title says so."""
     text = _labels(language, level)
     colors = theme_colors(lexicon)
-    themes = [t for t in [*lexicon.names, OTHER] if t in set(table["theme"])]
+    themes = table_themes(table["theme"], lexicon)
     time = "year" if "year" in table.columns else "period" if "period" in table.columns and column != "period" else None
     bands = "share_low" in table and "share_high" in table
     groups = (

@@ -25,6 +25,7 @@ from ._common import (
     _theme_columns,
     _theme_label,
     _year_axis,
+    table_themes,
     theme_colors,
     wrap,
 )
@@ -48,7 +49,7 @@ def plot_theme_shares(
     and the stacked figure compare themes on one scale."""
     text = _labels(language, level)
     colors = theme_colors(lexicon)
-    themes = [t for t in [*lexicon.names, OTHER] if t in set(table["theme"])]
+    themes = table_themes(table["theme"], lexicon)
     years = sorted(table["year"].unique())
     counts = table.drop_duplicates("year").set_index("year").reindex(years)
     documents = counts["n_documents"].fillna(0).to_numpy(dtype=float)
@@ -131,7 +132,7 @@ def plot_theme_lines(
         counts = table.drop_duplicates("year").set_index("year").reindex(years)
         single = counts["n_documents"].fillna(0).to_numpy() == 1
         missing, tops = unmeasured(table), []
-        for theme in [*lexicon.names, OTHER]:
+        for theme in table_themes(table["theme"], lexicon):
             rows = table[table["theme"] == theme].set_index("year").reindex(years)
             if theme not in missing and theme in set(table["theme"]):
                 _series(
@@ -186,7 +187,7 @@ def plot_theme_lines(
 
 
 def _pivot(table: pd.DataFrame, lexicon: Lexicon, column: str = "share") -> pd.DataFrame:
-    order = [t for t in [*lexicon.names, OTHER] if t in set(table["theme"])]
+    order = table_themes(table["theme"], lexicon)
     return table.pivot(index="year", columns="theme", values=column)[order]
 
 

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...analysis.lexicon import OTHER, Lexicon
+from ...analysis.lexicon import Lexicon
 from ...errors import ToolkitError, require_columns
-from ._common import _PALETTE, _heading, _labels, _new_figure, _small_multiples, _year_axis, ordered, theme_colors, wrap
+from ._common import (
+    _PALETTE,
+    _heading,
+    _labels,
+    _new_figure,
+    _small_multiples,
+    _year_axis,
+    ordered,
+    table_themes,
+    theme_colors,
+    wrap,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -20,7 +31,7 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
     text = _labels(language)
     colors = theme_colors(lexicon)
     words = words[words["rank"] <= n_words]
-    themes = [t for t in [*lexicon.names, OTHER] if t in set(words["theme"])]
+    themes = table_themes(words["theme"], lexicon)
     periods = ordered(words.loc[words["theme"] == theme, "period"] for theme in dict.fromkeys(words["theme"]))
     column, side = 1.3, 1.4  # inches per period; inches for the theme labels
     width = max(6.0, side + 0.2 + column * max(len(periods), 1))
