@@ -79,3 +79,19 @@ def test_theme_by_year_reads_years_written_as_text_and_refuses_what_is_no_year()
         theme_by_year(units.assign(year=["2015年", "2015", "2017"]), ["ecology"])
     with pytest.raises(ToolkitError, match=r"years=\(2022, 2015\) must be \(first, last\)"):
         theme_by_year(units, ["ecology"], years=(2022, 2015))
+
+
+def test_year_spans_keeps_to_max_spans_and_refuses_fewer_than_one():
+    """year_spans(range(1954, 2023), 1) gave two spans, one of them [2000, 2999]; max_spans=0 was taken (found by
+    a review of the API)."""
+    from toolkit.analysis.trends import year_spans
+    from toolkit.errors import ToolkitError
+
+    assert year_spans(range(1954, 2023), 1) == {"1954-2022": [1954, 2022]}
+    for most in (1, 2, 3, 6):
+        spans = year_spans(range(1954, 2023), most)
+        assert 1 <= len(spans) <= most
+        assert all(any(a <= y <= b for a, b in spans.values()) for y in range(1954, 2023))
+    for bad in (0, -2, 1.5):
+        with pytest.raises(ToolkitError, match="year_spans: max_spans must be a whole number of 1 or more"):
+            year_spans([2000, 2001], bad)

@@ -829,3 +829,16 @@ def test_export_refuses_its_out_folder_before_it_samples(run):
     result = cli("validate", "export", run, "--units", "3", "--out", run / "val")
     assert result.returncode == 2 and not (run / "val").exists()
     assert result.stderr.startswith("toolkit: error: --out") and result.stderr.count("\n") == 1, result.stderr
+
+
+def test_export_refuses_a_count_below_its_least_in_one_line(run, tmp_path):
+    """export(n_units=-5) was accepted and said "-5 units asked, 14 written"; the command line refused it
+    (found by a review of the API)."""
+    for arguments, message in [
+        ({"n_units": -5}, "export: n_units must be a whole number of 1 or more, not -5"),
+        ({"n_units": "30"}, "export: n_units must be a whole number of 1 or more, not '30'"),
+        ({"n_topic_tasks": -1}, "export: n_topic_tasks must be a whole number of 0 or more, not -1"),
+    ]:
+        with pytest.raises(ToolkitError, match=f"^{message}$"):
+            validation.export(run, tmp_path / "tasks", **arguments)
+    assert not (tmp_path / "tasks").exists()

@@ -136,6 +136,8 @@ def year_spans(years, max_spans: int = 6) -> dict[str, list[int]]:
     """Periods for a table over time when none are named: every year of a short span, else spans of 2, 5,
     10, 20, 25 or 50 years aligned to round years (2000-2004, 2005-2009 ...), at most ``max_spans`` of them,
     each named by its first and last year with data."""
+    if isinstance(max_spans, bool) or not isinstance(max_spans, (int, np.integer)) or max_spans < 1:
+        raise ToolkitError(f"year_spans: max_spans must be a whole number of 1 or more, not {max_spans!r}")
     years = sorted({int(y) for y in years})
     if not years:
         return {}
@@ -145,6 +147,8 @@ def year_spans(years, max_spans: int = 6) -> dict[str, list[int]]:
         starts = sorted({y - y % step for y in years})
         if len(starts) <= max_spans:
             break
+    else:  # no round span is long enough: one span, the years with data
+        return {f"{years[0]}-{years[-1]}": [years[0], years[-1]]}
     spans = {}
     for start in starts:
         inside = [y for y in years if start <= y < start + step]

@@ -200,6 +200,11 @@ def export(
     ``<run>-validation``). ``n_topic_tasks``: topic-intrusion tasks (default :data:`TOPIC_TASKS`), each of a
     modelled unit that is not on the coding sheet and whose three largest topics are clear (:data:`TOPIC_SHARE`);
     fewer such units than asked is said."""
+    for name, value, low in (("n_units", n_units, 1), ("n_topic_tasks", n_topic_tasks, 0), ("random_state", random_state, 0)):
+        if value is None and name == "n_topic_tasks":
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+            raise ToolkitError(f"export: {name} must be a whole number of {low} or more, not {value!r}")
     run = Path(run).resolve()  # "." has no name to add "-validation" to
     units, topics, themes, unit_topics = _read_run(run)
     out = Path(out) if out is not None else run.with_name(run.name + "-validation")
