@@ -255,3 +255,23 @@ def test_concordance_takes_the_context_it_is_given_and_refuses_one_below_1():
     for context in (0, -5, "5"):
         with pytest.raises(ToolkitError, match="^concordance: argument context must be"):
             toolkit.concordance(SEEDS_CONFIG, "数字经济", context=context)
+
+
+def test_functions_given_a_table_or_argument_of_the_wrong_kind_say_so_in_one_line(lexicon):
+    """plot_theme_shares without n_documents, plot_term_counts of counts by place and load_corpus given a DataFrame
+    as its metadata failed inside pandas (KeyError, "truth value of a DataFrame is ambiguous"); found by a review."""
+    from toolkit.text.corpus import load_corpus
+
+    from .conftest import SEEDS
+
+    shares = pd.DataFrame({"year": [2020, 2021], "theme": ["ecology", "ecology"], "share": [0.1, 0.2]})
+    by_place = toolkit.count_terms(SEEDS / "001_a277e5c0c743763f.txt", ["创新"], by="place")
+    for message, call in {
+        "plot_theme_shares: table has no column n_documents": lambda: toolkit.plot_theme_shares(shares, lexicon),
+        "plot_term_counts: counts \\(counted by year, as by default\\) has no column year": lambda: toolkit.plot_term_counts(
+            by_place
+        ),
+        "load_corpus: metadata is the path of a metadata table": lambda: load_corpus(SEEDS, pd.read_csv(SEEDS / "metadata.csv")),
+    }.items():
+        with pytest.raises(ToolkitError, match=f"^{message}"):
+            call()

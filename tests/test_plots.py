@@ -1,3 +1,4 @@
+import re
 import warnings
 
 import numpy as np
@@ -451,8 +452,8 @@ def test_the_first_period_of_a_themes_wording_is_not_grey(lexicon):
 
 def test_wrap_breaks_chinese_between_words_where_it_can():
     """A wrapped Chinese title breaks after a space or a punctuation mark in the line's second half, not inside
-    a word (主题占比 stays whole); with no such place it breaks between characters. Every line fits the width
-    (no token is wider than a line here) and the lines hold the whole text in order."""
+    a word (主题占比 stays whole); with no such place it breaks between characters. Every line fits the width but
+    a run of Latin letters wider than a line, alone on its line, and the lines hold the whole text in order."""
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
@@ -467,12 +468,13 @@ def test_wrap_breaks_chinese_between_words_where_it_can():
 
     pieces = st.sampled_from(["主题", "占比", "数字经济", "，", "、", ": ", " ", "share", "(白线)", "年份", "x"])
 
-    @settings(max_examples=200, deadline=None)
+    @settings(max_examples=300, deadline=None, derandomize=True)
     @given(st.lists(pieces, max_size=30), st.floats(1.0, 4.0))
     def fits(parts, width):
         text = "".join(parts)
         lines = wrap(text, width, 10).split("\n")
-        assert all(_em(line) <= width * 72 / 10 for line in lines)
+        # a line is wider only when it is one unbreakable run of Latin letters ("shareshare")
+        assert all(_em(line) <= width * 72 / 10 or len(re.findall(r"[!-~]+|\s+|.", line)) == 1 for line in lines)
         assert "".join(lines).replace(" ", "") == text.replace(" ", "")
 
     fits()

@@ -462,6 +462,13 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
     """
     import pandas as pd
 
+    for name, value in (("texts", texts), ("metadata", metadata)):
+        if not isinstance(value, (str, os.PathLike)) and (value is not None or name == "texts"):
+            raise ToolkitError(
+                f"load_corpus: {name} is the path of a "
+                + ("folder of text files" if name == "texts" else "metadata table (write a DataFrame with to_csv first)")
+                + f", not {type(value).__name__}"
+            )
     root = Path(texts)
     if root.is_file():
         raise ToolkitError(f"corpus.texts {root} is a file; set it to the folder that holds your text files")

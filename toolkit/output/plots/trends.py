@@ -9,7 +9,7 @@ import numpy as np
 
 from ...analysis.lexicon import OTHER, Lexicon
 from ...analysis.trends import NOT_MEASURED, UNITS_ONLY, unmeasured
-from ...errors import ToolkitError
+from ...errors import ToolkitError, require_columns
 from ._common import (
     _fit_y,
     _heading,
@@ -47,6 +47,7 @@ def plot_theme_shares(
     shares differ by more than an order of magnitude between themes (``other`` near 0.4, a small theme near
     0.01), and one axis for all would flatten the small themes into the floor. The title says so; the heatmap
     and the stacked figure compare themes on one scale."""
+    require_columns(table, ["year", "theme", "share", "n_documents"], "plot_theme_shares", "table")
     text = _labels(language, level)
     colors = theme_colors(lexicon)
     themes = table_themes(table["theme"], lexicon)

@@ -134,6 +134,7 @@ def plot_term_counts(counts: pd.DataFrame, *, language: str = "zh", title: str =
     """Each tracked term's occurrences per 10,000 characters by year (term_counts.csv): one panel per term,
     each with its own y axis (terms differ in frequency by orders of magnitude), a dot for every year with
     documents (years without are gaps)."""
+    require_columns(counts, ["term", "year", "per_10k"], "plot_term_counts", "counts (counted by year, as by default)")
     text = _labels(language)
     terms = list(dict.fromkeys(counts["term"]))
     years = sorted(counts["year"].unique())
