@@ -286,11 +286,13 @@ def wrap(text: str, width: float, fontsize: float) -> str:
         line: list[str] = []
         for token in re.findall(r"[!-~]+|\s+|.", paragraph):
             if "".join(line).strip() and not token.isspace() and _em("".join(line) + token) > limit:
-                cut = _break_at(line, limit)
+                cut = _break_at(line, token, limit)
                 lines.append("".join(line[:cut]).rstrip())
                 line = [*line[cut:], token]
                 while line and line[0].isspace():
                     line.pop(0)
+            elif token.isspace() and not "".join(line).strip():
+                continue  # no line starts with a space
             else:
                 line.append(token)
         lines.append("".join(line).rstrip())
@@ -300,12 +302,15 @@ def wrap(text: str, width: float, fontsize: float) -> str:
 _BREAKS_AFTER = set("，、。：；！？）》」』】,.:;!?)")  # punctuation a Chinese line may end with
 
 
-def _break_at(tokens: list[str], limit: float) -> int:
-    """Where a full line of ``tokens`` is best broken (the number of tokens it keeps): after its last space or
-    closing punctuation mark that leaves it at least half of ``limit`` ems wide, else at its end."""
+def _break_at(tokens: list[str], following: str, limit: float) -> int:
+    """Where a full line of ``tokens`` is best broken before the token ``following`` (the number of tokens it
+    keeps): after its last space or closing punctuation mark that leaves it at least half of ``limit`` ems wide
+    and the next line, with ``following``, within it; else at its end."""
     for i in range(len(tokens), 0, -1):
         token = tokens[i - 1]
-        if (token.isspace() or token[-1] in _BREAKS_AFTER) and _em("".join(tokens[:i]).rstrip()) >= limit / 2:
+        if not (token.isspace() or token[-1] in _BREAKS_AFTER) or _em("".join(tokens[:i]).rstrip()) < limit / 2:
+            continue
+        if _em("".join(tokens[i:]).lstrip() + following) <= limit:
             return i
     return len(tokens)
 
