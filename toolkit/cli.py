@@ -109,7 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     sweep = commands.add_parser(
         "sweep",
         help="fit a grid of models, evaluate them and recommend a number of topics",
-        description="Fit every combination of the grid (config [sweep] or --grid), evaluate coherence, diversity, "
+        description="Fit every combination of the grid (the config's [sweep.grid], each --grid key replacing that "
+        "key's values or adding a key; the seeds are sweep.seeds unless the grid names model.random_state), evaluate "
+        "coherence, diversity, "
         "stability and held-out fit, and write sweep.csv, sweep.png and recommendation.md under "
         "OUT/summary. Finished runs (OUT/runs/<hash>) are skipped when the sweep is started again.",
     )
@@ -120,7 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="SECTION.KEY=V1,V2",
-        help="grid values, e.g. --grid model.n_topics=5..15 --grid model.kind=lda,nmf (repeatable, once per key)",
+        help="grid values, e.g. --grid model.n_topics=5..15 --grid model.kind=lda,nmf (repeatable, once per key; "
+        "replaces the config's values of that key, keeps its other keys)",
     )
     sweep.add_argument(
         "--jobs",
