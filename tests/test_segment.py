@@ -170,3 +170,18 @@ def test_regional_words_of_a_theme_are_not_words_of_another_sense(segmenter, lex
     (digital,) = [set(t.words) for t in lexicon.themes if t.name == "digital_economy"]
     assert not set(segmenter.tokens("大力发展软体家具产业集群,建设宽频带地震监测台网")) & digital
     assert {"数位经济", "人工智慧"} <= set(segmenter.tokens("推动数位经济与人工智慧")) & digital
+
+
+def test_with_pos_the_words_kept_whatever_their_tag_are_part_of_the_fingerprint(tmp_path):
+    """With segment.pos the lexicon's words pass the tag filter; a lexicon word a user's dictionary lists already
+    added no dictionary entry, so the fingerprint (the token cache's key) stayed and a run reused tokens cut without
+    it (found by a review: 赋能, tagged v, added to the lexicon of a run with pos = ["n"], counted 0)."""
+    words = tmp_path / "dict.txt"
+    words.write_text("赋能 v\n", encoding="utf-8")
+    without = Segmenter(dictionaries=(words,), pos=("n",))
+    kept = Segmenter(dictionaries=(words,), pos=("n",), keep={"赋能"})
+    text = "数字技术赋能产业发展"
+    assert "赋能" in kept.cut(text) and "赋能" not in without.cut(text)  # the cut differs ...
+    assert kept.fingerprint != without.fingerprint  # ... and so does the key
+    # without pos the words kept are a filter after the cut, which the cache does not store: the same key
+    assert Segmenter(dictionaries=(words,)).fingerprint == Segmenter(dictionaries=(words,), keep={"赋能"}).fingerprint

@@ -160,7 +160,8 @@ class Segmenter:
 
     @property
     def fingerprint(self) -> str:
-        """Hash of everything that changes ``cut``: jieba version, its dictionary, ours, and the HMM flag."""
+        """Hash of everything that changes ``cut``: jieba version, its dictionary, ours, the HMM flag, and with
+        ``pos`` the tags and the words kept whatever their tag."""
         import jieba
 
         digest = hashlib.sha256()
@@ -174,6 +175,8 @@ class Segmenter:
         digest.update(hashlib.sha256(Path(_jieba_dictionary()).read_bytes()).digest())
         for word, freq, tag in self._entries:
             digest.update(f"{word} {freq} {tag}\n".encode())
+        if self.pos:  # the words kept whatever their tag (the lexicon's): a word a dictionary lists already is no entry
+            digest.update(("keep " + " ".join(sorted(self.keep)) + "\n").encode())
         return digest.hexdigest()
 
     def _jieba(self):
