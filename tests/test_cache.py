@@ -186,3 +186,37 @@ def test_a_cache_inside_an_earlier_output_folder_is_refused(small_corpus, tmp_pa
     )
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "缓存"))
     assert cache_root(config) == tmp_path / "缓存"
+
+
+def test_a_token_entry_reads_back_what_was_put_an_empty_unit_too(tmp_path):
+    """One unit whose segmentation is empty (an English note with segment.pos) was written as an empty body and
+    read back as no unit: judged damaged at every later run, and rebuilt (found by a review)."""
+    from toolkit.text.cache import TokenCache
+
+    cache = TokenCache(tmp_path)
+    for key, units in [("a" * 64, [[]]), ("b" * 64, []), ("c" * 64, [[], []]), ("d" * 64, [["创新"], [], ["数字", "经济"]])]:
+        cache.put(key, units)
+        assert cache.get(key) == units
+    assert cache.damaged == [] and cache.hits == 4
+
+
+def test_a_damaged_token_entry_in_a_cache_this_process_cannot_write_is_a_miss_not_a_traceback(tmp_path, monkeypatch):
+    """Removing a damaged entry from a read-only cache raised OSError (Read-only file system) out of the run, exit
+    1 with a traceback (found by a review); the entry is a miss and the run goes on, saying the cache is unwritable."""
+    import errno
+    from pathlib import Path
+
+    from toolkit.text.cache import TokenCache
+
+    cache = TokenCache(tmp_path)
+    key = "e" * 64
+    cache.put(key, [["创新"]])
+    path = cache._path(key)
+    path.write_bytes(path.read_bytes()[:50])  # cut short
+
+    def read_only(self, missing_ok=False):
+        raise OSError(errno.EROFS, "Read-only file system", str(self))
+
+    monkeypatch.setattr(Path, "unlink", read_only)
+    assert cache.get(key) is None
+    assert cache.damaged == [str(path)] and "Read-only file system" in cache.unwritable

@@ -63,12 +63,16 @@ class TokenCache:
             magic_key, n_units, body_hash = header.rsplit(" ", 2)
             if magic_key != f"{_MAGIC} {key}" or hashlib.sha256(body.encode()).hexdigest() != body_hash:
                 raise ValueError
-            units = [line.split(" ") if line else [] for line in body.split("\n")] if body else []
-            if len(units) != int(n_units):
+            # k units are k lines joined by k - 1 line breaks: one unit without tokens is an empty body, as none is
+            units = [line.split(" ") if line else [] for line in body.split("\n")] if int(n_units) else []
+            if len(units) != int(n_units) or (not units and body):
                 raise ValueError
         except (ValueError, UnicodeDecodeError):
             self.damaged.append(str(path))
-            path.unlink(missing_ok=True)
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as exc:  # a cache folder this process cannot write: the entry stays, the run goes on
+                self.unwritable = f"{self.root}: {exc.strerror or exc}"
             self.misses += 1
             return None
         self.hits += 1
