@@ -275,3 +275,21 @@ def test_functions_given_a_table_or_argument_of_the_wrong_kind_say_so_in_one_lin
     }.items():
         with pytest.raises(ToolkitError, match=f"^{message}"):
             call()
+
+
+def test_normalize_and_tokens_read_a_file_with_the_encoding_a_run_reads_it_with(tmp_path):
+    """A short Big5 file that detection takes for GB18030 is read right by a run when its metadata row says big5
+    (or corpus.encoding does); normalize_file and tokenize_file, which say they are what a run gives the model,
+    ignored both and gave mojibake (found by a review)."""
+    from .conftest import write_config
+
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "short.txt").write_bytes("和政務APP,不準相互推諉扯皮,不準“只".encode("big5"))
+    (tmp_path / "metadata.csv").write_text("file,date,encoding\nshort.txt,2020-01-01,big5\n", encoding="utf-8")
+    config = write_config(tmp_path / "c.toml", texts, tmp_path / "metadata.csv", units={"min_chars": 5})
+    assert not toolkit.normalize_file(texts / "short.txt").startswith("和政务")  # detection alone: GB18030's reading
+    assert toolkit.normalize_file(texts / "short.txt", config).startswith("和政务APP")
+    by_setting = toolkit.Config.load(None, ['corpus.encoding="big5"'])
+    assert toolkit.normalize_file(texts / "short.txt", by_setting).startswith("和政务APP")
+    assert "推诿" in [word for unit in toolkit.tokenize_file(texts / "short.txt", config) for word in unit]

@@ -20,24 +20,46 @@ log = logging.getLogger("toolkit")
 # ----- one file at a time (the CLI's normalize and tokens) ---------------------------------------------------
 
 
-def _read_one(path: str | Path) -> str:
+def _read_one(path: str | Path, config: Config | None = None) -> str:
+    """One file's text, decoded as a run of ``config`` decodes it: by its metadata row's ``encoding`` when the file
+    is in the config's corpus, else by ``corpus.encoding``."""
     from .text.corpus import regular_file
     from .text.decoding import Unreadable, decode
 
     path = regular_file(Path(path), "file", "give one text file")
+    encoding = _declared_encoding(path, config) if config is not None else "auto"
     try:
-        return decode(path.read_bytes()).text
+        return decode(path.read_bytes(), encoding).text
     except Unreadable as exc:
         raise ToolkitError(f"{path}: {exc}") from None
     except OSError as exc:
         raise ToolkitError(f"cannot read {path}: {exc.strerror}") from None
 
 
+def _declared_encoding(path: Path, config: Config) -> str:
+    """The encoding a run of ``config`` reads ``path`` with: its metadata row's, when the config's text folder holds
+    the file and the metadata lists it with one, else ``corpus.encoding``."""
+    from .text.corpus import metadata_rows, read_metadata
+
+    declared = config["corpus"]["encoding"]
+    texts, metadata = config.path("corpus", "texts"), config.path("corpus", "metadata")
+    if texts is None or metadata is None or not metadata.is_file():
+        return declared
+    try:
+        rel = path.resolve().relative_to(texts.resolve()).as_posix()
+    except ValueError:  # not a file of the corpus
+        return declared
+    meta = read_metadata(metadata)
+    row = metadata_rows([rel], sorted(meta.index), texts)[0].get(rel)
+    listed = str(meta.loc[row].get("encoding", "") or "").strip() if row is not None else ""
+    return listed or declared
+
+
 def normalize_file(path: str | Path, config: Config | None = None) -> str:
     """The normalised simplified text of one file, exactly as ``run`` normalises it (``config``: a Config, a TOML
     config's path, or None for the defaults)."""
     config = as_config(config, "normalize_file")
-    return make_normalizer(config).normalize(_read_one(path)).text
+    return make_normalizer(config).normalize(_read_one(path, config)).text
 
 
 def tokenize_file(path: str | Path, config: Config | None = None) -> list[list[str]]:
@@ -84,7 +106,7 @@ def _text_source(source: Config | str | Path, overrides=()):
     normalizer = make_normalizer(config)
     path = Path(source)
     doc = {"doc_id": path.name, "title": path.stem, "date": "", "year": ""}
-    texts = iter([(doc, normalizer.normalize(_read_one(path)).text)])
+    texts = iter([(doc, normalizer.normalize(_read_one(path, config)).text)])
     return config, pd.Index(list(doc)), texts, normalizer, make_segmenter(config, load_lexicon(None))
 
 
