@@ -185,3 +185,21 @@ def test_with_pos_the_words_kept_whatever_their_tag_are_part_of_the_fingerprint(
     assert kept.fingerprint != without.fingerprint  # ... and so does the key
     # without pos the words kept are a filter after the cut, which the cache does not store: the same key
     assert Segmenter(dictionaries=(words,)).fingerprint == Segmenter(dictionaries=(words,), keep={"赋能"}).fingerprint
+
+
+def test_a_dictionary_line_that_is_no_word_frequency_tag_is_refused_with_its_line(tmp_path):
+    """智慧 城市 建设 on one line was read as the word 智慧 tagged 建设 at frequency 100,000, which then split the lexicon's
+    智慧城市 (found by a review); such a line is a one-line error naming the file and line. jieba's own dictionary and
+    the shipped one read as before."""
+    from toolkit.errors import ToolkitError
+
+    good = tmp_path / "good.txt"
+    good.write_text("# mine\n韧性城市 n\n数据要素 300\n新质生产力 5000 n\n碳达峰\n", encoding="utf-8")
+    expected = [("韧性城市", None, "n"), ("数据要素", 300, None), ("新质生产力", 5000, "n"), ("碳达峰", None, None)]
+    assert read_dictionary(good) == expected
+    for line in ("智慧 城市 建设", "数字经济 n 300", "数字经济 300 400", "数字经济 n v"):
+        bad = tmp_path / "bad.txt"
+        bad.write_text(f"韧性城市 n\n{line}\n", encoding="utf-8")
+        with pytest.raises(ToolkitError, match=f"dictionary .*bad.txt line 2: '{line}' is not 'word \\[frequency\\] \\[tag\\]'"):
+            read_dictionary(bad)
+    assert len(read_dictionary(data_path("policy_dict.txt"))) > 500

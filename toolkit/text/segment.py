@@ -79,18 +79,27 @@ def read_dictionary(path: str | Path) -> list[tuple[str, int | None, str | None]
         raise ToolkitError(f"dictionary {path} is not UTF-8 text; save it as UTF-8") from None
     except OSError as exc:
         raise ToolkitError(f"cannot read dictionary {path}: {exc.strerror}") from None
-    for line in lines:
+    for number, line in enumerate(lines, 1):
         fields = line.split("#", 1)[0].split() if not line.startswith("#") else []
         if not fields:
             continue
         word, freq, tag = fields[0], None, None
         for extra in fields[1:]:
-            if extra.isdigit():
+            if extra.isdigit() and freq is None and tag is None:
                 freq = int(extra)
-            else:
+            elif _TAG.fullmatch(extra) and tag is None:
                 tag = extra
+            else:  # 智慧 城市 建设 was read as the word 智慧 tagged 建设: a word has no spaces
+                raise ToolkitError(
+                    f"dictionary {path} line {number}: {line.strip()!r} is not 'word [frequency] [tag]' (one word "
+                    "without spaces, then a whole number and a part-of-speech tag such as n, both optional); "
+                    "write each word on its own line"
+                )
         entries.append((word, freq, tag))
     return entries
+
+
+_TAG = re.compile(r"[A-Za-z]+")  # jieba's part-of-speech tags: n, nr, v, eng ...
 
 
 BACKENDS = ("jieba_fast_dat", "jieba")
