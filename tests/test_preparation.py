@@ -200,3 +200,30 @@ def test_a_corpus_below_the_chunk_limit_goes_to_every_worker(generated_corpus):
         assert [doc for chunk in chunks for doc, _ in chunk] == corpus.used["doc_id"].tolist()
         sizes = [sum(map(len, (text for _, text in chunk))) for chunk in chunks]
         assert max(sizes) < 2 * total / n_jobs
+
+
+def test_words_of_the_users_lists_that_normalised_texts_never_hold_are_named(tmp_path, caplog, small_corpus):
+    """The texts are folded to simplified, half-width characters; a lexicon, dictionary or stopword list written
+    with traditional or full-width characters matched nothing, without a word (ecology unmeasured with 生態 and
+    環境; found by a review). Each list with such words is named with examples; the shipped lists have none."""
+    from toolkit.text.preparation import load_inputs
+
+    from .conftest import ROOT, write_config
+
+    lexicon = tmp_path / "lexicon.toml"
+    shipped = (ROOT / "toolkit" / "data" / "lexicon.toml").read_text(encoding="utf-8")
+    lexicon.write_text(shipped.replace('"生态环境",', '"生態環境",', 1), encoding="utf-8")  # a word, not the label
+    (tmp_path / "stop.txt").write_text("召開\nＧＤＰ\n会议\n", encoding="utf-8")
+    (tmp_path / "dict.txt").write_text("韌性城市 n\n数据要素\n", encoding="utf-8")
+    config = write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv")
+    settings = [f'themes.lexicon="{lexicon}"', f'segment.extra_stopwords=["{tmp_path / "stop.txt"}"]']
+    settings.append(f'segment.extra_dictionaries=["{tmp_path / "dict.txt"}"]')
+    load_inputs(Config.load(config, settings))
+    said = [r.getMessage() for r in caplog.records if "normalised texts never hold" in r.getMessage()]
+    assert len(said) == 3
+    assert said[0].startswith("1 lexicon words (themes.lexicon)") and "生態環境 -> 生态环境" in said[0]
+    assert said[1].startswith("2 stopwords") and "召開 -> 召开" in said[1] and "ＧＤＰ -> GDP" in said[1]
+    assert said[2].startswith("1 dictionary words") and "韌性城市 -> 韧性城市" in said[2]
+    caplog.clear()
+    load_inputs(Config.load(config))
+    assert not [r for r in caplog.records if "normalised texts never hold" in r.getMessage()]

@@ -34,7 +34,7 @@ from .chunks import prepare_chunk
 from .corpus import Corpus, load_corpus
 from .duplicates import flag_near_duplicates
 from .normalize import Normalizer, load_boilerplate_patterns
-from .segment import Segmenter, default_stopwords
+from .segment import Segmenter, default_stopwords, read_dictionary
 from .store import PreparedStore, StoredCorpus
 from .tokens import TokenBuilder, UnitTokens
 
@@ -202,7 +202,43 @@ def load_inputs(config: Config) -> Inputs:
     )
     normalizer = make_normalizer(config)
     segmenter = make_segmenter(config, lexicon)
+    warn_unmatchable(config, lexicon)
     return Inputs(corpus, lexicon, normalizer, segmenter, prepared_key(corpus, normalizer, config, segmenter))
+
+
+def warn_unmatchable(config: Config, lexicon: Lexicon) -> None:
+    """A warning for each list of the user's words (the lexicon, extra dictionaries and stopwords) that holds words
+    the normalised texts never contain: traditional characters (with ``normalize.to_simplified``) or full-width
+    forms, which normalisation folds in the texts but not in the lists, so that such a word matches nothing."""
+    import unicodedata
+
+    from .normalize import to_simplified
+
+    def folded(word: str) -> str:
+        word = unicodedata.normalize("NFKC", word)
+        return to_simplified(word) if config["normalize"]["to_simplified"] else word
+
+    lists = {"lexicon words (themes.lexicon)": sorted(lexicon.words)}
+    lists["stopwords (segment.extra_stopwords)"] = [
+        word
+        for path in config.paths("segment", "extra_stopwords")
+        for word in _read_words(path, "stopword file", "segment.extra_stopwords")
+    ]
+    lists["dictionary words (segment.extra_dictionaries)"] = [
+        word for path in config.paths("segment", "extra_dictionaries") for word, _, _ in read_dictionary(path)
+    ]
+    for what, words in lists.items():
+        changed = {word: folded(word) for word in dict.fromkeys(words) if folded(word) != word}
+        if changed:
+            shown = ", ".join(f"{word} -> {form}" for word, form in list(changed.items())[:5])
+            log.warning(
+                "%d %s are written in forms the normalised texts never hold (traditional or full-width: %s%s), so "
+                "they match nothing; write them as the texts read once normalised (toolkit normalize FILE shows it)",
+                len(changed),
+                what,
+                shown,
+                " ..." if len(changed) > 5 else "",
+            )
 
 
 def normalized_texts(corpus: Corpus, normalizer: Normalizer):
