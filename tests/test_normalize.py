@@ -474,3 +474,18 @@ def test_boilerplate_patterns_see_the_text_as_written_and_normalisation_stays_id
     marks = Normalizer(boilerplate_patterns=[r"\[\d+\]"], to_simplified=False)
     once = marks.normalize("坚持创新驱动发展 [12] 坚持" + "推进高质量发展" * 20).text
     assert " " not in once and marks.normalize(once).text == once
+
+
+def test_characters_a_narrower_encoding_lost_are_removed_as_mojibake_a_question_is_kept():
+    """remove_mojibake says it removes ? marks in Chinese; 数字??经济 (two characters GBK could not hold) kept its
+    question marks and lost the keyword 数字经济 (found by a review). Two or more ? between Chinese characters are
+    removed; one is kept (为什么？因为: NFKC folds the full-width question mark to ?), as are ? beside other text."""
+    from toolkit.text.normalize import Normalizer
+
+    normalize = Normalizer().normalize
+    assert normalize("推进数字??经济发展,加快???创新驱动").text == "推进数字经济发展,加快创新驱动"
+    assert normalize("为什么？因为创新").text == "为什么?因为创新"
+    assert normalize("abc??def 创新??").text == "abc??def 创新??"
+    assert Normalizer(remove_mojibake=False).normalize("数字??经济").text == "数字??经济"
+    once = normalize("数字??经济,为什么?因为").text
+    assert normalize(once).text == once  # idempotent

@@ -26,7 +26,11 @@ OPTIONS = {
         "Remove web boilerplate (comment boxes, credits, pagination): the text a "
         "pattern matches, or its whole line when little else is left on it.",
     ),
-    "remove_mojibake": Option(True, "Remove runs of mojibake (stray Latin/Greek letters and ? marks in Chinese)."),
+    "remove_mojibake": Option(
+        True,
+        "Remove runs of mojibake (stray Latin/Greek letters in Chinese, and two or more ? between Chinese "
+        "characters: the characters a narrower encoding lost).",
+    ),
     "extra_boilerplate": Option([], "Files of extra boilerplate-line patterns (one regex per line).", kind=list, path=True),
 }
 
@@ -57,7 +61,11 @@ _ONE_READING = re.compile(rf"[(?]([{_PINYIN_CHARS}]{{1,7}})\)")
 # with the wrong codec leaves behind.
 # (Look-behinds after the first character, as in _READING.)
 _STRAY_LETTERS = "\u00c0-\u00ff\u0370-\u03ff\u0400-\u04ff"
-_STRAY = re.compile(rf"\ufffd|[{_STRAY_LETTERS}](?<=[{HAN}].)[{_STRAY_LETTERS}]*|[a-z](?<=[{HAN}].)(?=[{HAN}(])")
+# ... and two or more ? between Chinese characters: the characters a conversion to a narrower encoding lost (one ? is
+# left: with full-width punctuation folded by NFKC, 为什么?因为 is a question)
+_STRAY = re.compile(
+    rf"\ufffd|[{_STRAY_LETTERS}](?<=[{HAN}].)[{_STRAY_LETTERS}]*|[a-z](?<=[{HAN}].)(?=[{HAN}(])|\?(?<=[{HAN}]\?)\?+(?=[{HAN}])"
+)
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 # Unicode's format characters (category Cf: zero-width space and joiners, the byte-order mark inside a text, the
 # soft hyphen, direction marks ...): invisible, and jieba cuts a word at each (碳\u200b达峰 lost the keyword)
