@@ -41,7 +41,11 @@ def _add_config_arguments(parser: argparse.ArgumentParser, *, required: bool) ->
     if required:
         parser.add_argument("config", help="TOML config file, e.g. configs/seeds.toml")
     else:
-        parser.add_argument("--config", help="TOML config whose [normalize] and [segment] settings to use")
+        parser.add_argument(
+            "--config",
+            help="TOML config whose settings to use, as a run of it would: [normalize] and the file's encoding (its "
+            "metadata row's, or corpus.encoding); for tokens also [units], [segment], [vocab] and the lexicon",
+        )
     _add_overrides(parser)
 
 
