@@ -489,3 +489,16 @@ def test_characters_a_narrower_encoding_lost_are_removed_as_mojibake_a_question_
     assert Normalizer(remove_mojibake=False).normalize("数字??经济").text == "数字??经济"
     once = normalize("数字??经济,为什么?因为").text
     assert normalize(once).text == once  # idempotent
+
+
+def test_a_reading_of_a_word_is_stripped_with_its_syllables_apart_or_capitalised():
+    """碳达峰(tàn dá fēng) kept its reading, which became the token ng, and 創(Chuàng)新 lost the keyword 创新 to
+    Chu ng (found by a review). A reading whose every syllable is pinyin with its tone mark goes; (AI), (Li Qiang)
+    and English glosses stay."""
+    from toolkit.text.normalize import Normalizer
+
+    normalize = Normalizer().normalize
+    assert normalize("推进碳达峰(tàn dá fēng)行动").text == "推进碳达峰行动"
+    assert normalize("創(Chuàng)新發展").text == "创新发展"
+    for kept in ("人工智能(AI)发展", "李强(Li Qiang)总理", "数字经济(digital economy)", "发展(Development)"):
+        assert normalize(kept).text == kept

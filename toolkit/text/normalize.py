@@ -56,6 +56,9 @@ _NEUTRAL = {"de", "le", "me", "men", "ne", "ma", "ba", "zi", "zhe", "guo", "li",
 # character so that the regex engine can skip to candidates by that character instead of trying every position.
 _READING = re.compile(rf"[(?](?<=[{HAN}?\ufffd].)[{_PINYIN_CHARS}]{{1,7}}\)(?:[(?][{_PINYIN_CHARS}]{{1,7}}\))*")
 _ONE_READING = re.compile(rf"[(?]([{_PINYIN_CHARS}]{{1,7}})\)")
+# A reading of a word, its syllables apart or capitalised: 碳达峰(tàn dá fēng), 創(Chuàng). Each syllable must be
+# pinyin with its tone mark (or a neutral one), so (AI) and (Li Qiang) stay.
+_WORD_READING = re.compile(rf"\((?<=[{HAN}?\ufffd]\()[{_PINYIN_CHARS}]{{1,7}}(?: [{_PINYIN_CHARS}]{{1,7}}){{0,9}}\)", re.I)
 # Mojibake that ftfy cannot repair: the replacement character, and lone letters wedged inside Chinese text (Greek, Cyrillic,
 # Latin-1 letters, or one lower-case ASCII letter between Han characters), which are what text decoded
 # with the wrong codec leaves behind.
@@ -392,7 +395,13 @@ class Normalizer:
                 return ""
             return match.group()
 
-        return _READING.sub(drop, text)
+        def drop_word(match: re.Match) -> str:
+            if all(_is_pinyin(syllable.lower()) for syllable in match.group()[1:-1].split()):
+                removed["pinyin"] += len(match.group())
+                return ""
+            return match.group()
+
+        return _WORD_READING.sub(drop_word, _READING.sub(drop, text))
 
     @staticmethod
     def _sub_counting(pattern: re.Pattern, text: str, rule: str, removed: Counter) -> str:
