@@ -115,6 +115,27 @@ def test_an_edit_to_any_module_of_the_text_subpackage_changes_the_prepared_key(p
     assert preparation.prepared_key(inputs.corpus, inputs.normalizer, config, inputs.segmenter) != key
 
 
+def test_the_prepared_key_changes_with_pythons_unicode_tables_and_the_common_characters(prepared_inputs, monkeypatch, tmp_path):
+    """NFKC and the Han classes follow Python's Unicode tables, and auto-detection weighs the shipped list of common
+    characters; neither was part of the key, so a cache shared by two Pythons or releases could serve texts prepared
+    by the other (a suspicion of a review, read from the code)."""
+    import unicodedata
+
+    from toolkit.resources import data_path
+    from toolkit.text import preparation
+
+    config_path, inputs = prepared_inputs
+    config = Config.load(config_path)
+    key = preparation.prepared_key(inputs.corpus, inputs.normalizer, config, inputs.segmenter)
+    monkeypatch.setattr(unicodedata, "unidata_version", "99.0.0")
+    assert preparation.prepared_key(inputs.corpus, inputs.normalizer, config, inputs.segmenter) != key
+    monkeypatch.undo()
+    edited = tmp_path / "common_chars.txt"
+    edited.write_bytes(data_path("common_chars.txt").read_bytes() + "龘".encode())
+    monkeypatch.setattr(preparation, "data_path", lambda name: edited if name == "common_chars.txt" else data_path(name))
+    assert preparation.prepared_key(inputs.corpus, inputs.normalizer, config, inputs.segmenter) != key
+
+
 # One value other than the default for every option of the sections that shape the prepared corpus. A new option
 # there needs a line here, or this test fails: the key must be seen to change with it.
 _OTHER_VALUES = {

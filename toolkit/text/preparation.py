@@ -16,6 +16,8 @@ import hashlib
 import json
 import logging
 import os
+import sys
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +29,7 @@ from ..config import Config, as_config
 from ..errors import ToolkitError
 from ..processes import available_workers, stop_workers
 from ..progress import Progress, timed
-from ..resources import read_word_file
+from ..resources import data_path, read_word_file
 from . import NOT_SHAPING
 from .cache import default_cache_dir
 from .chunks import prepare_chunk
@@ -210,7 +212,6 @@ def warn_unmatchable(config: Config, lexicon: Lexicon) -> None:
     """A warning for each list of the user's words (the lexicon, extra dictionaries and stopwords) that holds words
     the normalised texts never contain: traditional characters (with ``normalize.to_simplified``) or full-width
     forms, which normalisation folds in the texts but not in the lists, so that such a word matches nothing."""
-    import unicodedata
 
     from .normalize import to_simplified
 
@@ -479,6 +480,10 @@ def prepared_key(corpus: Corpus, normalizer: Normalizer, config: Config, segment
     digest.update(source_digest().encode())
     for package in ("opencc", "ftfy", "regex"):
         digest.update(f"{package} {version(package)}\n".encode())
+    # NFKC and the character classes follow Python's Unicode tables, and auto-detection of an encoding weighs
+    # the shipped list of common characters: a cache shared by two Pythons or two releases keeps them apart
+    digest.update(f"python {sys.version_info[0]}.{sys.version_info[1]} unicode {unicodedata.unidata_version}\n".encode())
+    digest.update(hashlib.sha256(data_path("common_chars.txt").read_bytes()).digest())
     settings = {f.name: getattr(normalizer, f.name) for f in dataclasses.fields(normalizer)}
     settings["boilerplate_patterns"] = [(p.pattern, p.flags) for p in settings["boilerplate_patterns"]]
     digest.update(json.dumps(settings, ensure_ascii=False, sort_keys=True).encode())
