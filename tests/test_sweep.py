@@ -492,3 +492,19 @@ def test_a_sweep_that_stops_before_its_first_run_leaves_no_folder_it_made(tmp_pa
     with pytest.raises(ToolkitError, match="no run of the sweep grid can be fitted"):
         sweep(seeds_config(), tmp_path / "empty", grid=grid)
     assert (tmp_path / "empty").is_dir() and not any((tmp_path / "empty").iterdir())
+
+
+def test_a_fit_stopped_at_its_limit_is_said_in_sweep_csv_not_printed_by_each_worker(tmp_path):
+    """NMF's ConvergenceWarning was recorded and dropped by each fit; with the fits' warnings no longer recorded
+    (they corrupted a process's filters from threads), a sweep's workers would print scikit-learn's warning. Each
+    run's fit_note says it instead, and the sweep warns once."""
+    from .conftest import toolkit_process
+
+    out = tmp_path / "sw"
+    settings = ["--set", "sweep.seeds=[1,2]", "--set", "model.nmf.max_iter=3", "--grid", "model.kind=nmf"]
+    result = toolkit_process("sweep", ROOT / "configs" / "seeds.toml", *settings, "--grid", "model.n_topics=6", "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert "ConvergenceWarning" not in result.stderr and "Traceback" not in result.stderr
+    assert "2 of 2 runs say in sweep.csv's fit_note" in result.stderr
+    notes = pd.read_csv(out / "summary" / "sweep.csv")["fit_note"]
+    assert (notes == "NMF stopped at model.nmf.max_iter = 3 iterations before converging: raise it").all()

@@ -185,14 +185,26 @@ def _prepare_group(config: Config, inputs) -> _Corpus:
 
 def _fit_one(model, train, held_out) -> dict:
     """Fit one unfitted model on the training units (one BLAS thread) and return what the sweep keeps."""
+    import warnings
+
     from threadpoolctl import threadpool_limits
 
-    with threadpool_limits(1):
+    # a library's warning the model's own check replaces (NMF's ConvergenceWarning) is said in sweep.csv's
+    # fit_note, not printed by each worker (a worker process fits one model at a time)
+    with threadpool_limits(1), warnings.catch_warnings():
+        for category in type(model).replaced_warnings():
+            warnings.filterwarnings("ignore", category=category)
         start = time.perf_counter()
         model.fit(train)
         seconds = time.perf_counter() - start
         scores = model.heldout_scores(held_out) if held_out.shape[0] else {}
-    return {"components": model.components_, "anchors": model.anchors_, "fit_seconds": round(seconds, 3), **scores}
+    return {
+        "components": model.components_,
+        "anchors": model.anchors_,
+        "fit_seconds": round(seconds, 3),
+        **scores,
+        "fit_note": model.fit_problem_after(),
+    }
 
 
 @dataclass
@@ -285,6 +297,14 @@ def sweep(
             progress.close()
 
         table, timings = _collect(out_dir, runs)
+        noted = table["fit_note"].fillna("").astype(str) if "fit_note" in table else None
+        if noted is not None and (noted != "").any():
+            log.warning(
+                "%d of %d runs say in sweep.csv's fit_note that their fit did not finish as it should (first: %s)",
+                int((noted != "").sum()),
+                len(table),
+                noted[noted != ""].iloc[0],
+            )
         recommendation = recommend(table, skipped, floors)
         with atomic.output_folder(out_dir / "summary") as work:
             write_csv(work / "sweep.csv", table, bom=config["output"]["excel_bom"])
