@@ -170,3 +170,17 @@ def test_the_page_test_reads_comments_once_and_tables_keep_their_rows():
     assert is_page("<?xml version='1.0'?>\n<!DOCTYPE html>") and not is_page("<htmlx>") and not is_page("<!-- 未完")
     page = "<html><body><table><tr><td>指标</td><td>2012</td></tr><tr><th>GDP</th><td>47</td></tr></table></body></html>"
     assert page_text(page) == "指标 2012\nGDP 47"
+
+
+def test_the_markup_of_a_pages_body_is_read_as_its_text_a_tag_or_two_is_not():
+    """A scraper's output, the body's markup without the page's head (<p>...&nbsp;...</p> lines), passed through:
+    nbsp, br, div and class became tokens (found by a review). Most lines starting with a tag make it markup, read
+    as a page's text; a text with a tag or two keeps them."""
+    from toolkit.text.decoding import decode
+
+    scraped = '<p>推进数字经济发展&nbsp;建设数字政府</p><br/>\n<div class="x">加强生态环境保护&amp;治理</div>\n<p>加快创新</p>\n'
+    decoded = decode(scraped.encode("utf-8"))
+    assert decoded.text == "推进数字经济发展\xa0建设数字政府\n加强生态环境保护&治理\n加快创新"
+    assert "a page's markup: its text taken" in decoded.note
+    prose = "第一段提到<b>创新</b>。\n第二段。\n<p>第三段</p>\n第四段。\n"
+    assert decode(prose.encode("utf-8")).text == prose and not decode(prose.encode("utf-8")).note

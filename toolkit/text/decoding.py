@@ -143,11 +143,12 @@ def decode(data: bytes, encoding: str = "auto", *, repair: bool = True) -> Decod
 
 
 def _checked(decoded: Decoded) -> Decoded:
-    from .markup import is_page, page_text
+    from .markup import is_markup, is_page, page_text
 
-    if is_page(decoded.text):
+    if is_page(decoded.text) or is_markup(decoded.text):
         text = page_text(decoded.text)
-        note = f"a web page: its text taken, {len(decoded.text) - len(text):,} characters of markup, scripts and styles left out"
+        what = "a web page" if is_page(decoded.text) else "a page's markup"
+        note = f"{what}: its text taken, {len(decoded.text) - len(text):,} characters of markup, scripts and styles left out"
         decoded = Decoded(text, decoded.encoding, "; ".join(n for n in (decoded.note, note) if n))
     if _control_share(decoded.text) > 0.01:
         raise Unreadable(f"binary file: decodes as {decoded.encoding} but is full of control characters")

@@ -34,6 +34,18 @@ def is_page(text: str) -> bool:
         at = end + 3
 
 
+_TAGGED_LINE = re.compile(r"\s*</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>\n]{0,300})?/?>")
+
+
+def is_markup(text: str) -> bool:
+    """Whether ``text`` is the markup of a page's body saved without its head (a scraper's output): at least two
+    of its lines, and most of them, start with an HTML tag (``<p>``, ``<div class="x">``, ``</li>``). A text with
+    a tag or two in it is not."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    tagged = sum(1 for line in lines if _TAGGED_LINE.match(line))
+    return tagged >= 2 and tagged * 2 > len(lines)
+
+
 class _PageText(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
