@@ -502,3 +502,17 @@ def test_a_reading_of_a_word_is_stripped_with_its_syllables_apart_or_capitalised
     assert normalize("創(Chuàng)新發展").text == "创新发展"
     for kept in ("人工智能(AI)发展", "李强(Li Qiang)总理", "数字经济(digital economy)", "发展(Development)"):
         assert normalize(kept).text == kept
+
+
+def test_a_text_repaired_whole_is_not_flagged_as_mostly_broken():
+    """A seed text saved as UTF-8 and read as Latin-1 comes back whole from ftfy; quality.csv flagged it 'mostly
+    broken', the repair's shrinking (three characters to one) counted as removal (found by a review)."""
+    from toolkit.text.normalize import quality_row
+
+    text = (SEEDS / "001_a277e5c0c743763f.txt").read_text(encoding="utf-8")
+    garbled = text.encode("utf-8").decode("latin-1")
+    repaired, clean = Normalizer().normalize(garbled), Normalizer().normalize(text)
+    assert repaired.repaired > 0 and repaired.text == clean.text
+    assert quality_row("001", repaired)["flag"] == "" == quality_row("001", clean)["flag"]
+    broken = Normalizer().normalize("第一章 ÃÂÃÂ" + "#$%&" * 400)
+    assert quality_row("x", broken)["flag"] == "mostly broken"

@@ -438,7 +438,10 @@ def quality_row(doc_id: str, normalized: Normalized) -> dict:
     han = _han_count(text)
     noise_share = 1 - han / meaningful if meaningful else 1.0
     removed = normalized.removed
-    removed_share = (normalized.chars_in - len(text)) / max(normalized.chars_in, 1)
+    # what the rules removed, against the text once repaired (a repair shortens mojibake, 3 characters to 1: the
+    # text is whole, not removed)
+    repaired_in = normalized.chars_in - normalized.repaired
+    removed_share = (repaired_in - len(text)) / max(repaired_in, 1)
     return {
         "doc_id": doc_id,
         "chars_in": normalized.chars_in,
