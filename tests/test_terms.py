@@ -505,3 +505,12 @@ def test_kwic_prints_one_line_per_occurrence_whatever_the_titles_hold(small_corp
     assert len(printed) == len(lines) == 11
     shown = sum(line.endswith("2022 多行｜标题｜第三行") for line in printed)
     assert shown == (lines["title"] == "多行\n标题\r\n第三行").sum() > 0
+
+
+def test_terms_context_has_the_limit_of_kwic_context():
+    """--context refused 20,000 characters while --set terms.context=20000 was taken (found by a review)."""
+    seeds = ROOT / "configs" / "seeds.toml"
+    for flags in (["--context", "20000"], ["--set", "terms.context=20000"]):
+        result = cli("kwic", seeds, "创新", *flags)
+        assert result.returncode == 2 and "10,000" in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert cli("kwic", seeds, "数字经济", "--set", "terms.context=10000", "--limit", "1").returncode == 0

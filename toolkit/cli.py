@@ -28,7 +28,6 @@ ONE_LINE = str.maketrans({**SHOWN, ord("\n"): "\\n", ord("\r"): "\\r"})
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a process ended by Ctrl-C
 EXIT_TERMINATED = 143  # 128 + SIGTERM
 MAX_CODED_UNITS = 10_000  # a person codes a few hundred; more is a typo
-MAX_CONTEXT = 10_000  # characters on each side of a concordance line
 
 
 def _check_range(flag: str, value: int | None, low: int, high: int, meaning: str = "") -> None:
@@ -427,6 +426,8 @@ def _dispatch(args) -> int:
             )
         return 0
     if args.command == "kwic":
+        from .analysis.terms import MAX_CONTEXT
+
         _check_range("--context", args.context, 1, MAX_CONTEXT, " character")
         if args.limit < 0:
             raise ToolkitError(f"--limit must be 0 (every line) or more, not {args.limit}")

@@ -19,13 +19,15 @@ from typing import TYPE_CHECKING, Callable, Iterable
 import numpy as np
 
 from ..errors import ToolkitError
-from ..options import POSITIVE, Option
+from ..options import Option
 from ..text.normalize import HAN
 from ..text.patterns import UserPattern
 from ..text.tokens import UnitTokens, WordNumbering
 
 if TYPE_CHECKING:
     import pandas as pd
+
+MAX_CONTEXT = 10_000  # characters on each side of a concordance line
 
 OPTIONS = {
     "track": Option(
@@ -34,7 +36,12 @@ OPTIONS = {
         '(kwic.csv), e.g. ["共同富裕", "数据要素"].',
         kind=list,
     ),
-    "context": Option(20, "Characters on each side of a keyword in context.", *POSITIVE),
+    "context": Option(
+        20,
+        "Characters on each side of a keyword in context (at most 10,000, as kwic --context).",
+        lambda v: 1 <= v <= MAX_CONTEXT,
+        "from 1 to 10,000",
+    ),
 }
 
 
