@@ -461,6 +461,7 @@ def test_wrap_breaks_chinese_between_words_where_it_can():
 
     title = "two_years: 年份 × 主题占比 (白线: 其间有缺少数据的年份)"
     assert wrap(title, 2.2, 10).split("\n") == ["two_years: 年份 × 主题占比", "(白线: 其间有缺少数据的年份)"]
+    assert wrap("空期 (无文档)", 0.6, 7).split("\n") == ["空期", "(无文档)"]  # a short first word breaks too
     lines = wrap("一二三四五六七八九十一二三四五六七八九十", 1.0, 10).split("\n")
     assert lines == ["一二三四五六七", "八九十一二三四", "五六七八九十"]
     english = "seeds: Year x theme share (white rule: years without data in between)"

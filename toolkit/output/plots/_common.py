@@ -278,8 +278,8 @@ def _label_inches(labels, fontsize: float) -> float:
 
 def wrap(text: str, width: float, fontsize: float) -> str:
     """``text`` broken into lines no wider than ``width`` inches at ``fontsize`` points: between words of Latin
-    text; in Chinese after a space or a punctuation mark when the line has one in its second half (so that
-    年份 × 主题占比 keeps its words), else between any two characters."""
+    text; in Chinese after a space or a punctuation mark when the next line then fits (so that 年份 × 主题占比 and
+    空期 (无文档) keep their words), else between any two characters."""
     limit = width * 72 / fontsize  # ems per line
     lines = []
     for paragraph in text.split("\n"):
@@ -304,11 +304,11 @@ _BREAKS_AFTER = set("，、。：；！？）》」』】,.:;!?)")  # punctuatio
 
 def _break_at(tokens: list[str], following: str, limit: float) -> int:
     """Where a full line of ``tokens`` is best broken before the token ``following`` (the number of tokens it
-    keeps): after its last space or closing punctuation mark that leaves it at least half of ``limit`` ems wide
-    and the next line, with ``following``, within it; else at its end."""
+    keeps): after its last space or closing punctuation mark that leaves it two ems wide or more (a word) and the
+    next line, with ``following``, within ``limit``; else at its end."""
     for i in range(len(tokens), 0, -1):
         token = tokens[i - 1]
-        if not (token.isspace() or token[-1] in _BREAKS_AFTER) or _em("".join(tokens[:i]).rstrip()) < limit / 2:
+        if not (token.isspace() or token[-1] in _BREAKS_AFTER) or _em("".join(tokens[:i]).rstrip()) < min(2, limit / 2):
             continue
         if _em("".join(tokens[i:]).lstrip() + following) <= limit:
             return i
