@@ -56,7 +56,7 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
     cell reads as it was before the toolkit wrote it (:func:`toolkit.output.csv_files.unguarded`: the apostrophe
     that keeps a spreadsheet from running a cell such as ``=HYPERLINK(...)`` is taken away again, and a cell a
     spreadsheet saved without it reads the same), so that a table written from it is guarded once, not twice."""
-    from ..output.csv_files import unguarded
+    from ..output.csv_files import unguarded_table
 
     try:
         data = read_regular(path)  # a FIFO is named, never waited on
@@ -82,10 +82,7 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
     missing = [c for c in needed if c not in table.columns]
     if missing:
         raise ToolkitError(f"{path} has no {missing[0]!r} column (its columns: {', '.join(table.columns)}); {fix}")
-    for column in table.columns:
-        if table[column].dtype == object or pd.api.types.is_string_dtype(table[column]):
-            table[column] = table[column].map(unguarded)
-    return table
+    return unguarded_table(table)
 
 
 def _separator(header: str, needed: tuple[str, ...]) -> str:

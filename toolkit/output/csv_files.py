@@ -54,6 +54,17 @@ def unguarded(value):
     return value
 
 
+def unguarded_table(table):
+    """``table`` (read back from a CSV this module wrote, or a spreadsheet saved again) with each text cell as it
+    was before :func:`spreadsheet_safe`: written from it again, a cell is guarded once, not twice."""
+    import pandas as pd
+
+    for column in table.columns:
+        if table[column].dtype == object or pd.api.types.is_string_dtype(table[column]):
+            table[column] = table[column].map(unguarded)
+    return table
+
+
 def _formula_cells(column):
     """Which cells of a column :func:`spreadsheet_safe` would change (None for a column that holds no text).
     Columns of pandas' string type are tested without making a Python string of every cell (a run's units.csv

@@ -67,7 +67,7 @@ def _p_values(table: pd.DataFrame) -> pd.DataFrame:
 def _read(folder: Path, name: str) -> pd.DataFrame | None:
     """A table of the run's folder with its text as the run had it (the apostrophe that keeps a spreadsheet from
     running a cell as a formula taken away again), or None when the run did not write it."""
-    from .csv_files import unguarded
+    from .csv_files import unguarded_table
 
     path = folder / name
     if not path.is_file():
@@ -76,10 +76,9 @@ def _read(folder: Path, name: str) -> pd.DataFrame | None:
         table = pd.read_csv(path, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
     except pd.errors.EmptyDataError:  # a table without columns, written empty
         return pd.DataFrame()
+    table = unguarded_table(table)
     for column in table.columns:
-        if pd.api.types.is_string_dtype(table[column]):
-            table[column] = table[column].map(unguarded)
-        elif _is_count(column) and table[column].dtype.kind == "f" and (table[column].dropna() % 1 == 0).all():
+        if _is_count(column) and table[column].dtype.kind == "f" and (table[column].dropna() % 1 == 0).all():
             table[column] = table[column].astype("Int64")  # a count with blanks reads as floats: 5, not 5.000
     return table
 
