@@ -480,13 +480,10 @@ def _write_table(table, out: str | None, inputs=None, args=None) -> None:
     every CSV (a cell a spreadsheet would run as a formula neutralised: stdout is redirected to a file and opened
     too)."""
     if out:
-        from .config import Config
+        from .explore import source_config
         from .output.csv_files import write_csv_file
 
-        bom = False
-        if args is not None:
-            source = args.source if str(args.source).endswith(".toml") else None  # one text file: the defaults
-            bom = Config.load(source, args.overrides)["output"]["excel_bom"]
+        bom = args is not None and source_config(args.source, args.overrides)["output"]["excel_bom"]
         write_csv_file(Path(out), table, inputs=inputs, bom=bom)
     else:
         import io

@@ -86,13 +86,26 @@ def tokenize_file(path: str | Path, config: Config | None = None) -> list[list[s
 # ----- terms and keywords in context (the CLI's terms and kwic) -----------------------------------------------
 
 
+def is_config_source(source) -> bool:
+    """Whether the ``source`` of terms or kwic is a config (its corpus) rather than one text file."""
+    return isinstance(source, Config) or str(source).endswith(".toml")
+
+
+def source_config(source: Config | str | Path, overrides=()) -> Config:
+    """The config terms and kwic use for ``source``: the config it is, or names, with ``overrides``; for one text
+    file, the defaults with ``overrides``."""
+    if isinstance(source, Config):
+        return source.with_overrides(overrides)
+    return Config.load(source if is_config_source(source) else None, overrides)
+
+
 def _text_source(source: Config | str | Path, overrides=()):
     """The config, normalised (document, text) pairs, normaliser and segmenter of a config's corpus, or of one
     text file (a config path ends in .toml)."""
     from .text.preparation import normalized_texts
 
-    if isinstance(source, Config) or str(source).endswith(".toml"):
-        config = source.with_overrides(overrides) if isinstance(source, Config) else Config.load(source, overrides)
+    config = source_config(source, overrides)
+    if is_config_source(source):
         inputs = load_inputs(config)
         _say_skipped(inputs.corpus.documents)
         return (
@@ -102,7 +115,6 @@ def _text_source(source: Config | str | Path, overrides=()):
             inputs.normalizer,
             inputs.segmenter,
         )
-    config = Config.load(None, overrides)
     normalizer = make_normalizer(config)
     path = Path(source)
     doc = {"doc_id": path.name, "title": path.stem, "date": "", "year": ""}
