@@ -438,7 +438,7 @@ def _collect(out_dir: Path, runs) -> tuple[pd.DataFrame, pd.DataFrame]:
     for _, members in groups:
         table.loc[members.index, "stability"] = stability([tops[rid] for rid in members["run_id"]])
     timings = table[[c for c in ("run_id", *runs[0][0], "kind", "n_topics", "random_state") if c in table]]
-    return table, timings.loc[:, ~timings.columns.duplicated()].assign(fit_seconds=seconds)
+    return table, timings.assign(fit_seconds=seconds)
 
 
 POINT_KEYS = ("model.kind", "model.n_topics", "model.random_state")  # what the recommendation names, and the seed

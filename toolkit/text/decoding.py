@@ -145,9 +145,10 @@ def decode(data: bytes, encoding: str = "auto", *, repair: bool = True) -> Decod
 def _checked(decoded: Decoded) -> Decoded:
     from .markup import is_markup, is_page, page_text
 
-    if is_page(decoded.text) or is_markup(decoded.text):
+    page = is_page(decoded.text)
+    if page or is_markup(decoded.text):
         text = page_text(decoded.text)
-        what = "a web page" if is_page(decoded.text) else "a page's markup"
+        what = "a web page" if page else "a page's markup"
         note = f"{what}: its text taken, {len(decoded.text) - len(text):,} characters of markup, scripts and styles left out"
         decoded = Decoded(text, decoded.encoding, "; ".join(n for n in (decoded.note, note) if n))
     if _control_share(decoded.text) > 0.01:

@@ -388,20 +388,19 @@ class Normalizer:
 
     @staticmethod
     def _strip_readings(text: str, removed: Counter) -> str:
-        def drop(match: re.Match) -> str:
-            readings = _ONE_READING.findall(match.group())
-            if all(_is_pinyin(r) for r in readings):
-                removed["pinyin"] += len(match.group())
-                return ""
-            return match.group()
+        def dropper(syllables):
+            """A replacement that drops a match whose every syllable (``syllables`` of the match) is pinyin."""
 
-        def drop_word(match: re.Match) -> str:
-            if all(_is_pinyin(syllable.lower()) for syllable in match.group()[1:-1].split()):
-                removed["pinyin"] += len(match.group())
-                return ""
-            return match.group()
+            def drop(match: re.Match) -> str:
+                if all(_is_pinyin(syllable) for syllable in syllables(match.group())):
+                    removed["pinyin"] += len(match.group())
+                    return ""
+                return match.group()
 
-        return _WORD_READING.sub(drop_word, _READING.sub(drop, text))
+            return drop
+
+        text = _READING.sub(dropper(_ONE_READING.findall), text)
+        return _WORD_READING.sub(dropper(lambda reading: reading[1:-1].lower().split()), text)
 
     @staticmethod
     def _sub_counting(pattern: re.Pattern, text: str, rule: str, removed: Counter) -> str:

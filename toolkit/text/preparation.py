@@ -212,7 +212,6 @@ def warn_unmatchable(config: Config, lexicon: Lexicon) -> None:
     """A warning for each list of the user's words (the lexicon, extra dictionaries and stopwords) that holds words
     the normalised texts never contain: traditional characters (with ``normalize.to_simplified``) or full-width
     forms, which normalisation folds in the texts but not in the lists, so that such a word matches nothing."""
-
     from .normalize import to_simplified
 
     def folded(word: str) -> str:
@@ -229,7 +228,8 @@ def warn_unmatchable(config: Config, lexicon: Lexicon) -> None:
         word for path in config.paths("segment", "extra_dictionaries") for word, _, _ in read_dictionary(path)
     ]
     for what, words in lists.items():
-        changed = {word: folded(word) for word in dict.fromkeys(words) if folded(word) != word}
+        forms = ((word, folded(word)) for word in dict.fromkeys(words))
+        changed = {word: form for word, form in forms if form != word}
         if changed:
             shown = ", ".join(f"{word} -> {form}" for word, form in list(changed.items())[:5])
             log.warning(
