@@ -94,6 +94,26 @@ def test_figures_are_byte_for_byte_repeatable(yearly, topics, lexicon):
     assert b"matplotlib" not in figure_bytes(plot_top_words(topics, lexicon), "png").lower()
 
 
+def test_a_sessions_own_matplotlib_settings_do_not_change_the_figures(yearly, topics, lexicon):
+    """A notebook that set a style of its own (or read a matplotlibrc file) and then draws in its own process
+    (``figures.workers = 1``, or a plot function called there): the figures are the bytes that matplotlib's
+    defaults give, as in a fresh drawing worker. A thicker line, a grey ggplot panel and a black background leaked
+    into them."""
+    import matplotlib
+    import matplotlib.style
+
+    def drawn():
+        figures = [figure_bytes(plot_theme_shares(yearly, lexicon), fmt, dpi=50) for fmt in ("png", "svg")]
+        return [*figures, figure_bytes(plot_top_words(topics, lexicon, n_words=3), "png", dpi=50)]
+
+    with matplotlib.style.context("default"):
+        plain = drawn()
+    own = {"lines.linewidth": 4, "font.size": 14, "savefig.facecolor": "black", "axes.titlepad": 20, "text.hinting": "none"}
+    with matplotlib.style.context("ggplot"), matplotlib.rc_context(own):
+        assert drawn() == plain
+        assert matplotlib.rcParams["lines.linewidth"] == 4  # and the session's settings are left as they were
+
+
 def test_gap_years_are_not_drawn(yearly, lexicon):
     fig = plot_theme_shares(yearly, lexicon, language="en")
     assert [ax.get_title() for ax in fig.axes[:3]] == ["Innovation", "Ecology", "Other"]  # one panel per theme

@@ -215,16 +215,28 @@ def _labels(language: str, level: float | None = None) -> dict[str, str]:
 
 
 @contextmanager
+def drawing_settings() -> Iterator[None]:
+    """matplotlib's own defaults with the toolkit's settings (``fonts.rc_params``) on top, for the block, whatever a
+    session's style, its ``rcParams`` or a matplotlibrc file changed: a figure drawn in a notebook that set a style
+    of its own (``figures.workers = 1``, or a plot function called there) is the bytes a fresh drawing worker
+    draws."""
+    import matplotlib
+    import matplotlib.style
+
+    with matplotlib.style.context("default"), matplotlib.rc_context(rc_params()):
+        yield
+
+
+@contextmanager
 def _new_figure(width: float, height: float, *, layout: str | None = "constrained") -> Iterator[Figure]:
     """A new figure ``width`` x ``height`` inches, drawn in the ``with`` block under the toolkit's matplotlib settings
-    (``fonts.rc_params``: the CJK font, the SVG hash salt), which every text object keeps. ``layout``: matplotlib's
+    (:func:`drawing_settings`: the CJK font, the SVG hash salt), which every text object keeps. ``layout``: matplotlib's
     constrained layout, computed once at the end of the block and then kept (saving would otherwise draw the figure
     twice, a dry run to lay it out first, and lay it out in each draw), or None for a figure that places its axes
     itself (:func:`_small_multiples`)."""
-    import matplotlib
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context(rc_params()):
+    with drawing_settings():
         fig = Figure(figsize=(width, height), layout=layout)
         yield fig
         if layout is not None:
@@ -784,12 +796,11 @@ def _place_panels(panels: _Panels, n_rows: int, n_cols: int) -> None:
 
 def figure_bytes(fig: Figure, fmt: str = "png", *, dpi: int = 150) -> bytes:
     """Render ``fig`` to PNG or SVG bytes with no timestamps or version strings, so output is repeatable."""
-    import matplotlib
 
     if fmt == "png":
         return _png_bytes(fig, dpi)
     buffer = io.BytesIO()
-    with matplotlib.rc_context(rc_params()):
+    with drawing_settings():
         fig.savefig(buffer, format=fmt, dpi=dpi, metadata={"Date": None, "Creator": None})
     return buffer.getvalue()
 
@@ -839,13 +850,12 @@ def _png(pixels: np.ndarray, dpi: int) -> bytes:
 
 def _rgba(fig: Figure, dpi: int) -> np.ndarray:
     """``fig`` drawn by Agg at ``dpi`` under the toolkit's settings, as savefig draws it: height x width x RGBA."""
-    import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     canvas, dpi_before = fig.canvas, fig.dpi
     agg = canvas if isinstance(canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     try:
-        with matplotlib.rc_context(rc_params()):
+        with drawing_settings():
             fig.set_dpi(dpi)
             agg.draw()
         return np.array(agg.buffer_rgba())
