@@ -372,6 +372,30 @@ def test_a_fifo_as_metadata_is_named_not_read(small_corpus, tmp_path):
         load_corpus(small_corpus, fifo)
 
 
+def test_names_written_decomposed_give_the_documents_of_names_written_composed_in_the_same_order(tmp_path):
+    """A folder copied from macOS (or out of some zip files) holds é000.txt decomposed: e and a combining accent.
+    It sorted after f001.txt where the composed name sorts before it, so the documents came in another order,
+    and with them every share the sampler drew; its doc_id was written decomposed."""
+    renamed = {"000_4635cf3c1d3ea286.txt": "é000.txt", "001_a277e5c0c743763f.txt": "f001.txt"}
+    loaded = {}
+    for form in ("NFC", "NFD"):
+        folder = tmp_path / form
+        folder.mkdir()
+        meta = (SEEDS / "metadata.csv").read_text(encoding="utf-8")
+        for old, new in renamed.items():
+            meta = meta.replace(old, new)  # the metadata composed, as a spreadsheet writes it
+        (folder / "metadata.csv").write_text(meta, encoding="utf-8")
+        for path in sorted(SEEDS.glob("*.txt")):
+            shutil.copyfile(path, folder / unicodedata.normalize(form, renamed.get(path.name, path.name)))
+        documents = load_corpus(folder, folder / "metadata.csv").documents
+        assert (documents["status"] == "used").all(), documents[["path", "reason"]]
+        loaded[form] = documents
+    assert loaded["NFD"]["doc_id"].tolist() == loaded["NFC"]["doc_id"].tolist()
+    assert loaded["NFC"]["doc_id"].tolist()[-2:] == ["f001", "é000"]  # é (U+00E9) after f; e and its accent before
+    assert [unicodedata.normalize("NFC", p) for p in loaded["NFD"]["path"]] == loaded["NFC"]["path"].tolist()
+    assert loaded["NFD"]["title"].tolist() == loaded["NFC"]["title"].tolist()
+
+
 def test_a_date_in_the_future_skips_that_file_with_a_warning(small_corpus, caplog):
     import datetime
 

@@ -315,7 +315,10 @@ def _entries(root: Path, exclude: set[Path]) -> list[_Entry]:
             if Path(os.path.realpath(path)) in exclude:  # realpath: a symbolic link loop raises nothing
                 continue
             entries.append(_Entry(rel, path, _problem(path, name, real_root)))
-    return sorted(entries, key=lambda e: e.rel)
+    # in the order of the names' composed forms (NFC): a folder copied from macOS or out of some zip files holds
+    # é000.txt decomposed (e and an accent), which sorted apart from its composed twin and so changed the
+    # documents' order, and with it every share the sampler draws
+    return sorted(entries, key=lambda e: (unicodedata.normalize("NFC", e.rel), e.rel))
 
 
 def _problem(path: Path, name: str, real_root: Path) -> str:
@@ -500,7 +503,8 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
 
     def new_row(rel: str, info) -> dict:
         row = {c: "" for c in DOCUMENT_COLUMNS}
-        row.update(doc_id=str(PurePosixPath(rel).with_suffix("")) if not rel.endswith("/") else rel, path=rel, status="skipped")
+        doc_id = str(PurePosixPath(rel).with_suffix("")) if not rel.endswith("/") else rel
+        row.update(doc_id=unicodedata.normalize("NFC", doc_id), path=rel, status="skipped")  # the id as the name reads
         if info is not None:
             row.update(title=info.get("title", ""), place=info.get("place", ""))
             row.update({names[c]: info.get(c, "") for c in extra_columns})
