@@ -58,7 +58,7 @@ def test_every_warning_on_stderr_says_it_is_one(small_corpus, tmp_path):
 
     text = SEED_004.read_text(encoding="utf-8")
     add_document(small_corpus, "copy.txt", text + "\n另外补充一句话。", "副本", "2016-05-01")  # a near-duplicate
-    add_document(small_corpus, "future.txt", text[: len(text) // 2], "未来", "2099-01-01")  # skipped: after today
+    add_document(small_corpus, "future.txt", text[: len(text) // 2], "未来", "2099-01-01")  # warned about: after next year
     config = write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv")
     result = cli("-q", "run", config, "--out", tmp_path / "out", *(arg for setting in NO_FIGURES for arg in ("--set", setting)))
     assert result.returncode == 0, result.stderr

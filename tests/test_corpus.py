@@ -396,20 +396,33 @@ def test_names_written_decomposed_give_the_documents_of_names_written_composed_i
     assert loaded["NFD"]["title"].tolist() == loaded["NFC"]["title"].tolist()
 
 
-def test_a_date_in_the_future_skips_that_file_with_a_warning(small_corpus, caplog):
+def test_a_date_in_the_future_is_warned_about_and_used_whatever_the_clock_says(small_corpus, caplog, monkeypatch):
+    """A document dated after next year (2099 for 2019) is a typing error the run names; it was skipped, so which
+    documents a run read depended on the day it ran (a 2027 report skipped in 2025 and used in 2026)."""
     import datetime
+
+    import toolkit.text.corpus as corpus
 
     meta = small_corpus / "metadata.csv"
     meta.write_text(meta.read_text(encoding="utf-8").replace("2019-05-16", "2099-05-16"), encoding="utf-8")
-    latest = datetime.date.today().year + 1
-    with caplog.at_level("WARNING", logger="toolkit"):
-        docs = load_corpus(small_corpus, meta).documents.set_index("path")
-    assert docs.loc["001_a277e5c0c743763f.txt", "status"] == "skipped"
-    assert docs.loc["001_a277e5c0c743763f.txt", "reason"] == (
-        f"date 2099-05-16 is in the future (after {latest}); fix its metadata date"
-    )
-    assert docs.loc[docs["status"] == "used", "year"].max() == 2022 and (docs["status"] == "used").sum() == 4
-    assert f"skipped 1 document(s) dated after {latest}: 001_a277e5c0c743763f.txt (2099-05-16)" in caplog.text
+    read = {}
+    for now in (datetime.date(2026, 12, 5), datetime.date(2099, 6, 1)):
+
+        class Clock(datetime.date):
+            @classmethod
+            def today(cls, now=now):
+                return now
+
+        monkeypatch.setattr(corpus.datetime, "date", Clock)
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="toolkit"):
+            read[now.year] = load_corpus(small_corpus, meta).documents
+        said = "1 document(s) dated after 2027, next year by this machine's clock: 001_a277e5c0c743763f.txt (2099-05-16)"
+        assert (said in caplog.text) == (now.year == 2026), caplog.text
+    pd.testing.assert_frame_equal(read[2026], read[2099])
+    docs = read[2026].set_index("path")
+    assert docs.loc["001_a277e5c0c743763f.txt", ["status", "year"]].tolist() == ["used", 2099]
+    assert (docs["status"] == "used").all()
 
 
 @pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85", "\x0c", "\x1c", "\x1d", "\x1e", "\x0b"])

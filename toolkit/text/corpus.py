@@ -497,7 +497,9 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
     found: dict[str, tuple[Path, str, str]] = {}  # a used entry's file, encoding and hash, by its path
     first_with_hash: dict[str, dict] = {}
     listed = set(meta.index) if meta is not None else set()
-    latest_year = datetime.date.today().year + 1  # later dates are typing errors (2099 for 2019), never a policy
+    # later dates are typing errors (2099 for 2019), never a policy: warned about, not skipped, so that which
+    # documents a run reads does not depend on the day it runs
+    latest_year = datetime.date.today().year + 1
     future: list[str] = []
     conflicts: list[str] = []  # exact copies whose metadata date differs from their twin's
 
@@ -585,12 +587,6 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
             )
             continue
         row.update(date=doc_date.date, year=doc_date.year, date_source=doc_date.source)
-        if doc_date.year > latest_year:
-            row["reason"] = f"date {doc_date.date} is in the future (after {latest_year}); fix its " + (
-                "metadata date" if doc_date.source == "metadata" else "date"
-            )
-            future.append(f"{row['path']} ({doc_date.date})")
-            continue
         if (year_min and doc_date.year < year_min) or (year_max and doc_date.year > year_max):
             row["reason"] = (
                 f"year {doc_date.year} outside the window "
@@ -599,6 +595,8 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
             continue
         row["status"] = "used"
         found[row["path"]] = (entry.path, declared, row["sha256"])
+        if doc_date.year > latest_year:
+            future.append(f"{row['path']} ({doc_date.date})")
     rows.sort(key=lambda r: order[r["path"]])
 
     from_text = [f"{r['path']} ({r['date']})" for r in rows if r["status"] == "used" and r["date_source"] == "text"]
@@ -612,7 +610,8 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
         )
     if future:
         log.warning(
-            "skipped %d document(s) dated after %d: %s; fix their dates",
+            "%d document(s) dated after %d, next year by this machine's clock: %s; analysed as dated (a typing "
+            "error, 2099 for 2019?): fix their dates",
             len(future),
             latest_year,
             ", ".join(future[:3]) + (" ..." if len(future) > 3 else ""),
