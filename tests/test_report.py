@@ -57,8 +57,7 @@ def test_report_of_a_one_year_corpus_states_its_shape_and_the_configured_level(t
             "theme": ["ecology", "ecology"],
             "term": ["Intercept", "level[T.省级]"],
             "estimate": [-1.0, 0.8],
-            "p_value": [0.0017, 0.0412],
-            "p_value_bound": [True, False],
+            "p_value": [0.00017, 0.0412],
         }
     ).to_csv(tmp_path / "effects.csv", index=False)
     (tmp_path / "figures").mkdir()
@@ -77,7 +76,7 @@ def test_report_of_a_one_year_corpus_states_its_shape_and_the_configured_level(t
     assert "Periods: 2024" not in page and "Named periods" not in page
     assert "Intervals (90%)" in page and "simultaneous 90% interval" in page and "with 90% intervals" in page
     assert "95%" not in page
-    assert "<td>&lt;0.0017</td>" in page and "<td>0.041</td>" in page and "p_value_bound" not in page
+    assert "<td>&lt;0.001</td>" in page and "<td>0.041</td>" in page
     assert "<h2>Warnings</h2>" in page
     # no replicates drawn (trends.bootstrap = 0): the caption said "with 90% intervals that count documents ..." of a
     # figure without any (hostile pass of the outputs)

@@ -54,16 +54,16 @@ NOTE = (
 )
 
 
-def p_value(draws: np.ndarray) -> tuple[float, bool]:
-    """The two-sided p-value of zero among ``draws`` of a coefficient, rounded to what the draws resolve (one
-    decimal below 1 / number of draws: 0.0017 with 600 draws), and whether it is a bound: when no draw crosses
-    zero the p-value is only known to be below 1 / number of draws, which is then given with ``True``."""
-    n = len(draws)
-    p = 2 * min(float((draws <= 0).mean()), float((draws >= 0).mean()))
-    digits = int(np.ceil(np.log10(n))) + 1
-    if p * n < 1:
-        return round(1 / n, digits), True
-    return round(min(p, 1.0), digits), False
+def p_value(estimates: np.ndarray, errors: np.ndarray, df: np.ndarray) -> float:
+    """The two-sided p-value of zero under the pooled draws' distribution, computed exactly: the equal mixture of
+    the members' ``estimates + errors * t(df)`` (each member's coefficient, its clustered standard error and its
+    Bell-McCaffrey degrees of freedom), of which the draws are a sample. Counting the draws on the other side of
+    zero gave no p-value below one over their number (0.0017 with 600 draws; with Bonferroni over 15 themes no
+    effect could reach 0.05 on one member's 200 draws)."""
+    from scipy import stats
+
+    below = float(np.mean(stats.t.cdf(-np.asarray(estimates) / np.asarray(errors), np.asarray(df))))
+    return min(1.0, 2 * min(below, 1 - below))
 
 
 # columns of a run's units table that are no covariate of its documents (besides each theme's share)
@@ -220,6 +220,7 @@ def estimate_effects(
             )
             continue
         pooled, spread, problems = [], [], []  # t draws, and their normal part (what separation is judged by)
+        fitted = []  # each member's coefficients, standard errors and degrees of freedom
         for member in member_shares:
             y = np.clip(member[rows, t], 0.0, 1.0)
             with warnings.catch_warnings():
@@ -237,10 +238,12 @@ def estimate_effects(
             normal, scale = _draws(rng, covariance, draws, df)
             pooled.append(np.asarray(fit.params) + normal / scale)
             spread.append(np.asarray(fit.params) + normal)
+            fitted.append((np.asarray(fit.params), np.sqrt(np.diag(covariance)), np.asarray(df, dtype=float)))
         if not pooled:
             effect_rows.append({"theme": theme, "term": "", "note": f"could not be fitted: {problems[0]}"})
             continue
         pooled = np.concatenate(pooled)
+        estimates, errors, dfs = (np.stack(part) for part in zip(*fitted))  # members x coefficients
         n_documents = int(groups.max() + 1)
         note = NOTE + (
             f"; fewer than {FEW_DOCUMENTS} documents: small-sample (CR2) errors and degrees of freedom, wide intervals"
@@ -251,7 +254,6 @@ def estimate_effects(
         why = {**thin, **separated}  # terms whose coefficient the data cannot estimate
         for j, term in enumerate(terms):
             values = pooled[:, j]
-            p, bound = p_value(values)
             row = {"theme": theme, "term": term, "n_units": int(len(rows)), "n_documents": n_documents}
             row["members"] = len(pooled) // draws
             if term in why:
@@ -260,11 +262,12 @@ def estimate_effects(
             effect_rows.append(
                 {
                     **row,
-                    "estimate": float(values.mean()),
+                    # the members' coefficients averaged: the mean of the t draws, whose variance is not finite
+                    # at 1-2 degrees of freedom, moved with the seed (-3.4 to -0.03 for a slope of -0.17)
+                    "estimate": float(estimates[:, j].mean()),
                     "low": float(np.quantile(values, tail)),
                     "high": float(np.quantile(values, 1 - tail)),
-                    "p_value": p,
-                    "p_value_bound": bound,
+                    "p_value": (p := p_value(estimates[:, j], errors[:, j], dfs[:, j])),
                     "p_adjusted": min(1.0, p * family),
                     "note": note,
                 }

@@ -43,25 +43,18 @@ def _table(frame: pd.DataFrame, float_format: str = "{:.3f}") -> str:
     )
 
 
-def format_p(p, bound=False) -> str:
-    """A p-value as a paper prints it: ``<0.001`` below 0.001, three decimals above; a bound (no draw crossed
-    zero: the p-value is below 1 / draws) as ``<`` that bound."""
+def format_p(p) -> str:
+    """A p-value as a paper prints it: ``<0.001`` below 0.001, three decimals above."""
     if p is None or pd.isna(p):
         return ""
     p = float(p)
-    if str(bound) in ("True", "true", "1", "1.0"):
-        return f"<{max(p, 0.001):.2g}" if p < 0.01 else f"<{p:.3f}"
     return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def _p_values(table: pd.DataFrame) -> pd.DataFrame:
-    """``table`` with its p_value (and p_adjusted) column as text (``<0.001`` style); a p_value_bound column is folded
-    into them (a bound of the p-value is one of its Bonferroni multiple too)."""
-    if "p_value" not in table.columns:
-        return table
-    bounds = table["p_value_bound"] if "p_value_bound" in table.columns else [False] * len(table)
-    shown = {c: [format_p(p, b) for p, b in zip(table[c], bounds)] for c in ("p_value", "p_adjusted") if c in table.columns}
-    return table.drop(columns=[c for c in ("p_value_bound",) if c in table.columns]).assign(**shown)
+    """``table`` with its p_value (and p_adjusted) column as text (``<0.001`` style)."""
+    shown = {c: [format_p(p) for p in table[c]] for c in ("p_value", "p_adjusted") if c in table.columns}
+    return table.assign(**shown)
 
 
 def _read(folder: Path, name: str) -> pd.DataFrame | None:
