@@ -42,6 +42,20 @@ def test_intervals_hold_the_share_and_count_documents_more_than_units():
     ).mean() < widths[1] / 2  # ten times the documents narrows it
 
 
+def test_units_in_any_order_give_the_tables_of_units_grouped_by_document():
+    """From a hostile methods review: the tables took each run of a document's units for a document, so units given
+    in another order (a table sorted by share) made 28 "documents" of 3 a year and intervals a third narrower."""
+    units, shares = _units(np.random.default_rng(3), docs=3, n=10)
+    order = np.random.default_rng(4).permutation(len(units))
+    units, shares = units.iloc[order].reset_index(drop=True), shares[:, order]
+    shuffled = _table(units, shares, n_boot=200)
+    assert (shuffled["n_documents"] == 3).all()
+    # the same as the units grouped by document, the documents in the order of their first units (the bootstrap
+    # draws documents by their place in that order)
+    grouped = np.argsort(pd.factorize(units["doc_id"])[0], kind="stable")
+    pd.testing.assert_frame_equal(shuffled, _table(units.iloc[grouped].reset_index(drop=True), shares[:, grouped], n_boot=200))
+
+
 def test_a_one_document_year_borrows_the_document_level_and_says_so():
     rng = np.random.default_rng(2)
     units, shares = _units(rng, docs=4)

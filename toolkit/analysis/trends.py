@@ -163,7 +163,7 @@ def year_spans(years, max_spans: int = 6) -> dict[str, list[int]]:
 class ShareModel:
     """The modelled units, their documents and the ensemble's shares: what every table is computed from."""
 
-    units: pd.DataFrame  # modelled units (doc_id contiguous), with year, n_tokens and any grouping columns
+    units: pd.DataFrame  # modelled units, with doc_id, year, n_tokens and any grouping columns
     member_shares: np.ndarray  # members x units x themes
     themes: list[str]  # the lexicon's themes, then 'other'
     n_boot: int = 1000
@@ -172,8 +172,18 @@ class ShareModel:
     documents: object = field(init=False)
 
     def __post_init__(self):
+        import pandas as pd
+
         from .uncertainty import Documents
 
+        # a document's units together, in the order of their documents' first units: units given in another order
+        # (a table sorted by theme or share) made each run of a document's units a document of its own, 28
+        # "documents" for 3 and intervals a third narrower
+        codes = pd.factorize(self.units["doc_id"])[0]
+        if np.any(np.diff(codes) < 0):
+            order = np.argsort(codes, kind="stable")
+            self.units = self.units.iloc[order].reset_index(drop=True)
+            self.member_shares = np.asarray(self.member_shares)[:, order]
         doc_ids = self.units["doc_id"].to_numpy()
         first = np.flatnonzero(np.r_[True, doc_ids[1:] != doc_ids[:-1]])
         dates = [(y, str(d)) for y, d in zip(self.units["year"].to_numpy()[first], doc_ids[first])]
