@@ -156,7 +156,7 @@ def _references(data: pd.DataFrame, names: list[str]) -> pd.DataFrame:
             enough[0],
             levels[0],
         )
-        values = data[name].astype(object).where(data[name].notna(), None)
+        values = [None if pd.isna(value) else str(value) for value in data[name]]  # the categories' own spelling
         changed[name] = pd.Categorical(values, categories=[enough[0], *(level for level in levels if level != enough[0])])
     return data.assign(**changed) if changed else data
 
