@@ -70,6 +70,30 @@ def test_every_warning_on_stderr_says_it_is_one(small_corpus, tmp_path):
     assert not any(w.startswith("warning") for w in warnings), warnings
 
 
+def test_a_run_names_the_files_its_spreadsheet_kept_out_by_mistake_and_those_it_does_not_list(small_corpus, tmp_path):
+    """From a hostile pass of the own-corpus workflow: files skipped for a malformed date or a missing file were
+    said only in documents.csv (terms and kwic warned, a run did not), and a file left out of the spreadsheet was
+    analysed without a word. The skips a config asks for (the year window) are not warned about."""
+    import json
+
+    text = SEED_004.read_text(encoding="utf-8")
+    add_document(small_corpus, "typo.txt", text[: len(text) // 2], "日期错误", "2018-13-01")  # a malformed date
+    add_document(small_corpus, "gone.txt", "", "不在文件夹", "2019-01-01")
+    (small_corpus / "gone.txt").unlink()  # listed, not in the folder
+    (small_corpus / "extra.txt").write_text("发布时间:2021-03-05\n" + text[len(text) // 2 :], encoding="utf-8")
+    config = write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv", corpus={"year_min": 2016})
+    result = cli("run", config, "--out", tmp_path / "out", *(arg for setting in NO_FIGURES for arg in ("--set", setting)))
+    assert result.returncode == 0, result.stderr
+    said = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    skipped = [line for line in said if "files skipped, not analysed" in line]
+    assert len(skipped) == 1 and "typo.txt (metadata: impossible date '2018-13-01'" in skipped[0], said
+    assert "2015" not in skipped[0] and "000_4635cf3c1d3ea286.txt" not in skipped[0]  # outside corpus.year_min: asked for
+    assert any("1 metadata row(s) name a file that is not in the folder: gone.txt" in line for line in said), said
+    assert any("1 file(s) the metadata does not list are analysed all the same: extra.txt" in line for line in said), said
+    warnings = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["warnings"]
+    assert any("typo.txt" in w for w in warnings) and any("extra.txt" in w for w in warnings)
+
+
 @pytest.mark.parametrize(
     "args, message",
     [

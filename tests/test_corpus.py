@@ -234,7 +234,7 @@ def test_metadata_include_column_and_extra_columns(small_corpus):
     docs = corpus.documents.set_index("doc_id")
     assert docs.loc["001_a277e5c0c743763f", "reason"] == "excluded in the metadata (include = no)"
     assert docs.loc["003_627586bead8599d4", "reason"] == "excluded in the metadata (include = no)"
-    assert docs.loc["004_1467077b33d2f3ae", "reason"] == "metadata: include must be yes or no, not 'maybe'"
+    assert docs.loc["004_1467077b33d2f3ae", "reason"] == "metadata: include must be yes or no (是/否), not 'maybe'"
     assert list(docs.loc[docs["status"] == "used"].index) == ["000_4635cf3c1d3ea286", "002_2c7342bd1836c4df"]
     assert docs.loc["004_1467077b33d2f3ae", "level"] == "district"  # any extra column reaches the table
     assert docs.loc["000_4635cf3c1d3ea286", "notes"].startswith("Meeting held")
@@ -370,6 +370,25 @@ def test_a_fifo_as_metadata_is_named_not_read(small_corpus, tmp_path):
     os.mkfifo(fifo)  # nothing ever writes to it: reading it would block
     with pytest.raises(ToolkitError, match="metadata file .* is a FIFO \\(named pipe\\), not a regular file"):
         load_corpus(small_corpus, fifo)
+
+
+def test_spaces_around_a_cell_are_not_part_of_its_value_and_include_may_be_said_in_chinese(small_corpus):
+    """From a hostile pass of the own-corpus workflow: "武汉市 " (a space a spreadsheet keeps out of sight) was a
+    category of its own in effects.formula while trends.by trimmed it, and documents.csv kept it; include = 否 was
+    refused."""
+    meta = small_corpus / "metadata.csv"
+    lines = meta.read_text(encoding="utf-8").splitlines()
+    lines[0] += ",include"
+    lines[1] = lines[1].replace(",武汉市,", ", 武汉市 ,") + ",否"
+    lines[2] = lines[2].replace(",武汉市,", ",武汉市  ,") + ",是"
+    lines[3:] = [line + "," for line in lines[3:]]
+    meta.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    docs = load_corpus(small_corpus, meta).documents.set_index("path")
+    excluded = docs.loc["000_4635cf3c1d3ea286.txt", ["status", "reason"]].tolist()
+    assert excluded == ["skipped", "excluded in the metadata (include = no)"]
+    assert docs.loc["001_a277e5c0c743763f.txt", ["status", "place"]].tolist() == ["used", "武汉市"]
+    places = docs.loc[docs["status"] == "used", "place"]
+    assert (places == places.str.strip()).all()
 
 
 def test_names_written_decomposed_give_the_documents_of_names_written_composed_in_the_same_order(tmp_path):

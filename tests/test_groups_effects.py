@@ -356,6 +356,20 @@ def test_unknown_group_column_and_bad_formula_are_one_line(tmp_path):
         assert "model ..." not in result.stderr and "vocabulary ..." not in result.stderr  # refused before any fit
 
 
+def test_a_column_with_a_space_in_its_name_is_refused_saying_to_rename_it():
+    """From a hostile pass of the own-corpus workflow: a metadata column 'city tier' (which trends.by takes) was
+    refused as "'city' is no column ... use columns of the documents (..., city tier)"."""
+    from toolkit.analysis.effects import check_covariates
+
+    documents = pd.DataFrame({"doc_id": ["a", "b"], "year": [2020, 2021], "city tier": ["一线", "二线"]})
+    with pytest.raises(ToolkitError) as info:
+        check_covariates("year + city tier", documents, ["year", "city tier"])
+    assert str(info.value) == (
+        "effects.formula 'year + city tier' cannot use the column 'city tier': a formula cannot name a column with a "
+        "space in its name; rename it in the metadata ('city_tier') and use that name"
+    )
+
+
 def test_a_document_left_without_text_does_not_decide_whether_the_formula_can_be_computed(tmp_path):
     """The formula's values were checked on every document used at loading, also one that preparation then skips
     (no text left once its boilerplate is removed): its value, undefined under the formula, refused the run."""

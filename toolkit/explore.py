@@ -107,7 +107,9 @@ def _text_source(source: Config | str | Path, overrides=()):
     config = source_config(source, overrides)
     if is_config_source(source):
         inputs = load_inputs(config)
-        _say_skipped(inputs.corpus.documents)
+        from .text.corpus import warn_skipped
+
+        warn_skipped(inputs.corpus.documents, counted="not counted")
         return (
             config,
             inputs.corpus.documents.columns,
@@ -120,31 +122,6 @@ def _text_source(source: Config | str | Path, overrides=()):
     doc = {"doc_id": path.name, "title": path.stem, "date": "", "year": ""}
     texts = iter([(doc, normalizer.normalize(_read_one(path, config)).text)])
     return config, pd.Index(list(doc)), texts, normalizer, make_segmenter(config, load_lexicon(None))
-
-
-def _say_skipped(documents: pd.DataFrame) -> None:
-    """A warning naming the files a count or concordance leaves out, with their reasons (as a run's
-    documents.csv lists them): its numbers are of the used documents only."""
-    from .text.corpus import MISSING_FILE
-
-    missing = documents["reason"].str.startswith(MISSING_FILE)
-    skipped = documents[(documents["status"] != "used") & ~missing]
-    if len(skipped):
-        shown = "; ".join(f"{row.path} ({row.reason})" for row in skipped.head(3).itertuples())
-        log.warning(
-            "%d of %d files skipped, not counted: %s%s",
-            len(skipped),
-            int((~missing).sum()),
-            shown,
-            " ..." if len(skipped) > 3 else "",
-        )
-    if missing.any():
-        log.warning(
-            "%d metadata row(s) name a file that is not in the folder: %s%s",
-            int(missing.sum()),
-            ", ".join(documents.loc[missing, "path"].head(3)),
-            " ..." if missing.sum() > 3 else "",
-        )
 
 
 def source_inputs(source: Config | str | Path, overrides=()) -> dict[str, Path]:

@@ -23,6 +23,7 @@ from .errors import ToolkitError
 from .output import atomic
 from .processes import BackgroundJobs, available_workers
 from .progress import collected_warnings, kept_interrupts, timed
+from .text.corpus import warn_skipped
 from .text.preparation import Prepared, load_inputs, prepare, protected_paths
 from .text.vectorize import unit_counts
 
@@ -512,6 +513,7 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
         atomic.write_text(work / "config.toml", config.to_toml(relative_to=Path(out_dir).absolute()))
         with timed(timings, "load"):
             inputs = load_inputs(config)
+        warn_skipped(inputs.corpus.documents, counted="not analysed", chosen=False)
         check_document_columns(inputs.corpus, config, design=False)  # the names, before any work
         prepared = prepare(config, inputs)
         # the formula's values on the documents the model will see (preparation skips those left without text),

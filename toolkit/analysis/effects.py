@@ -168,6 +168,12 @@ def check_covariates(formula: str, data: pd.DataFrame, covariates: list[str], *,
     allowed = [c for c in covariates if c in data]
     columns = ", ".join(allowed)[:200]
     unknown = [name for name in check_formula(formula) if name not in allowed]
+    spaced = [c for c in allowed if unknown and unknown[0] in str(c).split()]
+    if spaced:  # a formula cannot name a column with a space: 'city tier' reads as two names
+        raise ToolkitError(
+            f"effects.formula {formula!r} cannot use the column {spaced[0]!r}: a formula cannot name a column with a "
+            f"space in its name; rename it in the metadata ({str(spaced[0]).replace(' ', '_')!r}) and use that name"
+        )
     if unknown:
         raise ToolkitError(
             f"effects.formula {formula!r} cannot be used: {unknown[0]!r} is no column of the "

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("toolkit")
 MISSING_FILE = "listed in the metadata but the file is missing"  # the reason of a metadata row without its file
+NOT_LISTED = "not listed in the metadata"  # the note of a file the metadata does not name
 
 
 def _plain_name(name: str) -> bool:
@@ -119,7 +120,8 @@ TABLE_COLUMNS = [
     *("theme", "share", "period", "n_documents", "interval_basis", "share_low", "share_high", "share_sd"),  # trends
     *("sampling_sd", "seed_sd", "seed_min", "seed_max", "group"),
 ]
-_YES, _NO = {"", "1", "true", "yes", "y"}, {"0", "false", "no", "n"}
+# the include column's values, English and Chinese (a Chinese spreadsheet says 是/否)
+_YES, _NO = {"", "1", "true", "yes", "y", "是", "包括", "保留"}, {"0", "false", "no", "n", "否", "不", "排除"}
 
 
 def reserved_columns(themes=()) -> set[str]:
@@ -222,8 +224,10 @@ def read_metadata(path: Path) -> pd.DataFrame:
         if column in seen_columns:
             raise ToolkitError(f"metadata {path} has the column {column!r} twice; keep one")
         seen_columns.add(column)
+    # every cell without the spaces around it: "中央 " is the group 中央, in trends.by as in effects.formula and
+    # documents.csv (a space a spreadsheet keeps out of sight made a category of its own)
     table = pd.DataFrame([fields for _, fields in rows], columns=header, dtype=object).astype(str)
-    table["file"] = table["file"].str.strip()
+    table = table.apply(lambda column: column.str.strip())
     seen: dict[str, int] = {}
     for (line, _), name in zip(rows, table["file"]):
         if not name:
@@ -440,6 +444,48 @@ def metadata_rows(  # noqa: C901 (three steps of matching, each with its ambigui
     return taken, ambiguous, unclear
 
 
+# reasons of a skip the config or the metadata asked for, or that the toolkit decides alone (an exact copy, a file
+# the pattern does not take, such as the metadata itself): a run names the others, which are problems to fix
+_CHOSEN = ("does not match corpus.pattern", "excluded in the metadata", "duplicate of ", "year ")
+
+
+def warn_skipped(documents: pd.DataFrame, *, counted: str, chosen: bool = True) -> None:
+    """Warnings naming the files skipped with their reasons (as documents.csv lists them; ``counted`` says what
+    they are left out of: "not counted"), those ``_CHOSEN`` only when ``chosen``; the metadata rows without their
+    file; and, of a run (``chosen`` False), the files the metadata does not list that are used all the same,
+    dated from their text (a file left out of the spreadsheet is read: include = no leaves it out)."""
+    missing = documents["reason"].str.startswith(MISSING_FILE)
+    skipped = (documents["status"] != "used") & ~missing
+    if not chosen:
+        skipped &= ~documents["reason"].str.startswith(_CHOSEN)
+    if skipped.any():
+        shown = "; ".join(f"{row.path} ({row.reason})" for row in documents[skipped].head(3).itertuples())
+        log.warning(
+            "%d of %d files skipped, %s: %s%s%s",
+            int(skipped.sum()),
+            int((~missing).sum()),
+            counted,
+            shown,
+            " ..." if skipped.sum() > 3 else "",
+            "" if chosen else "; documents.csv gives each one's reason",
+        )
+    if missing.any():
+        log.warning(
+            "%d metadata row(s) name a file that is not in the folder: %s%s",
+            int(missing.sum()),
+            ", ".join(documents.loc[missing, "path"].head(3)),
+            " ..." if missing.sum() > 3 else "",
+        )
+    unlisted = (documents["status"] == "used") & (documents["note"] == NOT_LISTED)
+    if not chosen and unlisted.any():
+        log.warning(
+            "%d file(s) the metadata does not list are analysed all the same: %s%s; list them (include = no leaves a file out)",
+            int(unlisted.sum()),
+            ", ".join(documents.loc[unlisted, "path"].head(3)),
+            " ..." if unlisted.sum() > 3 else "",
+        )
+
+
 def _flag(value: str) -> bool | None:
     value = str(value).strip().lower()
     return True if value in _YES else False if value in _NO else None
@@ -532,7 +578,7 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
             row["reason"] = entry.problem
             continue
         if info is None and meta is not None and entry.rel not in ambiguous:
-            row["note"] = "not listed in the metadata"
+            row["note"] = NOT_LISTED
         elif info is not None and key not in (entry.rel, PurePosixPath(entry.rel).name):
             row["note"] = f"metadata row {key!r} (written otherwise: case, Unicode form or folder)"
         if not matches(entry.rel, pattern):
@@ -543,7 +589,7 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
             continue
         include = _flag(info.get("include", "")) if info is not None else True
         if include is None:
-            row["reason"] = f"metadata: include must be yes or no, not {info.get('include')!r}"
+            row["reason"] = f"metadata: include must be yes or no (是/否), not {info.get('include')!r}"
             continue
         if not include:
             row["reason"] = "excluded in the metadata (include = no)"
