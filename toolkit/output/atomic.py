@@ -352,7 +352,10 @@ def check_output_location(
             other, this = ("a sweep's", "a run's") if not sweep else ("a run's", "a sweep's")
             raise ToolkitError(f"{flag} {final} is {other} output folder, not {this}; choose an empty or new folder for this one")
         if not ours:
-            raise ToolkitError(f"{flag} {final} holds files the toolkit did not write; choose an empty or new folder")
+            raise ToolkitError(
+                f"{flag} {final} holds files the toolkit did not write, or changed since it wrote them (a sheet coded by "
+                "hand); choose an empty or new folder"
+            )
     return final
 
 
