@@ -77,8 +77,9 @@ def split_half_agreement(
     allowed only where a word of the first half occurs. That share is correlated with the rate of the held-out
     half (its tokens per vocabulary token) across the ``groups`` (name -> a label per unit, e.g. documents,
     years), token-weighted, both ways round (A measures, B is held out; then B measures), and the two
-    correlations averaged. It fails when the two halves of a lexicon do not go together, e.g. a theme made of
-    words from two subjects, or one carried by a single word.
+    correlations averaged. It fails when the two halves' rates do not move together (words without a common
+    signal); it does not catch a theme of two unrelated subjects (each half, dealt alternately by frequency, holds
+    both) nor unrelated words with a common trend (the levels are not detrended): docs/methods.md.
 
     The units are folded in by :func:`toolkit.analysis.sampling.fold_in`, in seeded blocks, ``n_jobs`` at once:
     the result does not depend on ``n_jobs``.
