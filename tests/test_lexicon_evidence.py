@@ -62,6 +62,43 @@ def test_split_half_passes_a_theme_of_one_subject_and_fails_one_of_two():
     assert bad["r_split"] < 0.2 and not bad["r_low"] > 0
 
 
+def test_two_words_that_share_a_trend_but_never_a_paragraph_fail_the_check_within_documents():
+    """From a hostile methods review: levels across documents and years pass words that merely rise and fall
+    together (four unrelated pairs of the State Council reports, r_split 0.75-0.93; each report's words shuffled:
+    eight themes validated). Here 生态 and 养老 grow together from document to document but never meet in a unit:
+    across documents their halves agree, within documents they do not; innovation's words agree in both."""
+    rng = np.random.default_rng(5)
+    index = {w: j for j, w in enumerate(VOCAB)}
+    rows, doc_of = [], []
+    for d in range(30):
+        rising = 0.02 + 0.4 * d / 29  # the chance of an ecology unit, and of a welfare unit: a common trend
+        for _ in range(40):
+            block = rng.choice([1, 2, 0, 3], p=[rising, rising, (1 - 2 * rising) / 2, (1 - 2 * rising) / 2])
+            row = np.zeros(len(VOCAB), dtype=np.int64)
+            np.add.at(row, rng.choice(range(block * 6, block * 6 + 6), size=18), 1)
+            rows.append(row)
+            doc_of.append(d)
+    X, doc_of = sparse.csr_matrix(np.array(rows)), np.array(doc_of)
+    coherent = np.array([index[w] for w in ["创新", "科技", "研发", "人才"]])
+    pair = np.array([index["生态"], index["养老"]])
+    model = fitted_model(X, [coherent, pair])
+    table = evidence.split_half_agreement(model, X, [coherent, pair], {"documents": doc_of}, within={"paragraphs": doc_of})
+    table = table.set_index(["theme", "over"])
+    assert table.loc[(1, "documents"), "r_low"] > 0.5  # the trend: the levels agree
+    assert table.loc[(1, "paragraphs"), "r_split"] < 0 and not table.loc[(1, "paragraphs"), "r_low"] > 0
+    assert table.loc[(1, "paragraphs"), "n"] == 1200 - 30 + 1  # the units less one per document
+    assert table.loc[(0, "paragraphs"), "r_low"] > 0.3 and table.loc[(0, "documents"), "r_low"] > 0
+    row = {
+        "theme": "pair", "topic": 2, "keyword_weight": 0.5, "r_documents": 0.9, "r_years": np.nan, "n_years": 0,
+        "member_r": 0.95, "keywords_split": 2, "r_split": 0.9, "r_split_low": 0.6, "split_level": 0.95, "split_checks": 1,
+        "r_split_paragraphs": table.loc[(1, "paragraphs"), "r_split"],
+        "r_split_paragraphs_low": table.loc[(1, "paragraphs"), "r_low"],
+    }  # fmt: skip
+    assert any("split-half check within documents failed" in reason for reason in validation_reasons(row, True))
+    assert not validation_reasons({**row, "r_split_paragraphs": 0.5, "r_split_paragraphs_low": 0.3}, True)
+    assert not validation_reasons({**row, "r_split_paragraphs": np.nan, "r_split_paragraphs_low": np.nan}, True)
+
+
 def test_split_half_is_the_same_for_any_number_of_threads(monkeypatch):
     """The units are folded in in seeded blocks (several here), two at once or one by one: the same table."""
     from toolkit.analysis import sampling

@@ -401,6 +401,7 @@ def lexicon_evidence(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, co
             keywords,
             {"documents": modelled["doc_id"].to_numpy(), "years": modelled["year"].to_numpy()},
             n_jobs=available_workers(config["model"]["n_jobs"]),
+            within={"paragraphs": modelled["doc_id"].to_numpy()},
         )
         split["theme"] = [lexicon.names[i] for i in split["theme"]]
     return LexiconEvidence(candidates, sensitivity, split)

@@ -148,7 +148,8 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
         split_half, split_level, split_checks = adjusted_split_half(
             split_half,
             lambda theme, over: (
-                over == "documents" or (distinct and (years_of.get(theme, 0) or 0) >= VALIDATION_RULES["min_years"])
+                over in ("documents", "paragraphs")
+                or (distinct and (years_of.get(theme, 0) or 0) >= VALIDATION_RULES["min_years"])
             ),
         )
     split = (
@@ -204,6 +205,8 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
             "r_split_low": split_value(theme.name, "documents", "r_low"),
             "r_split_years": split_value(theme.name, "years", "r_split"),
             "r_split_years_low": split_value(theme.name, "years", "r_low"),
+            "r_split_paragraphs": split_value(theme.name, "paragraphs", "r_split"),
+            "r_split_paragraphs_low": split_value(theme.name, "paragraphs", "r_low"),
             "split_level": split_level,
             "split_checks": split_checks,
             "keywords_split": int(
@@ -250,8 +253,9 @@ def validation_reasons(row: dict, anchored_model: bool, *, split_checked: bool =
     follows its keyword rate across documents, and across years when the corpus has ``min_years`` years or more),
     be stable across seeds, be more than its keywords, and pass a check that a keyword count does not pass by
     construction: the split-half check (its share measured from half of its keywords follows the rate of the
-    other half, the lower end of its interval above 0, across documents or across years; the intervals'
-    level adjusted for the number of checks, :func:`adjusted_split_half`)."""
+    other half, the lower end of its interval above 0, across documents or across years, and within documents,
+    across paragraphs, where that can be computed; the intervals' level adjusted for the number of checks,
+    :func:`adjusted_split_half`)."""
     rules = VALIDATION_RULES
     reasons = []
     if not anchored_model:
@@ -283,18 +287,27 @@ def validation_reasons(row: dict, anchored_model: bool, *, split_checked: bool =
             reasons.append("fewer than two of its keywords occur: it cannot be checked against held-out keywords")
         elif np.all(np.isnan(lows)):
             reasons.append("the split-half check cannot be computed (fewer than four documents, or no spread)")
-        elif not np.nanmax(lows) > 0:
+        else:
             level = row.get("split_level", SPLIT_LEVEL)
             interval = (
                 f"{level:.1%} interval, adjusted for the {row['split_checks']} checks over the themes,"
                 if row.get("split_checks", 0) > 1
                 else f"{level:.0%} interval"
             )
-            reasons.append(
-                f"split-half check failed: its share measured from half of its keywords does not follow "
-                f"the other half's rate (r = {row['r_split']:.2f} across documents, {interval} from "
-                f"{row['r_split_low']:.2f}): its keywords may not measure one thing"
-            )
+            if not np.nanmax(lows) > 0:
+                reasons.append(
+                    f"split-half check failed: its share measured from half of its keywords does not follow "
+                    f"the other half's rate (r = {row['r_split']:.2f} across documents, {interval} from "
+                    f"{row['r_split_low']:.2f}): its keywords may not measure one thing"
+                )
+            within = row.get("r_split_paragraphs_low", np.nan)
+            if not np.isnan(within) and not within > 0:  # not computed: no document of two paragraphs
+                reasons.append(
+                    f"split-half check within documents failed: the two halves of its keywords do not go together "
+                    f"in the same paragraphs (r = {row['r_split_paragraphs']:.2f} across paragraphs, each against "
+                    f"its document's, {interval} from {within:.2f}): their rates may only share a trend or a "
+                    "document's emphasis"
+                )
     return reasons
 
 

@@ -398,11 +398,12 @@ def _validation_sentence(themes: pd.DataFrame | None, one_per_year: bool = False
         + ("" if seeds_checked else " (not checked here: the model was fitted once, model.ensemble = 1)")
         + ", and a split-half check "
         "that a keyword count does not pass by construction (the share measured from half of its keywords "
-        "against the rate of the other half, the lower end of its interval above zero; the intervals' level is "
+        "against the rate of the other half, across documents or years and within documents across paragraphs, "
+        "the lower end of each interval above zero; the intervals' level is "
         "adjusted for the checks made over all the themes, by Benjamini and Hochberg's procedure at 2.5%, so that "
         "on average at most 2.5% of the checks passed are false passes). Validated means passing these automatic "
-        "checks, which show that a theme's keywords move together, not that they measure one construct: a theme of "
-        "two unrelated subjects, or unrelated words with a common trend over the years, can pass them; agreement "
+        "checks, which show that a theme's keywords go together in the texts, not that they measure one construct: "
+        "a theme of two unrelated subjects can pass them; agreement "
         "with human coders is measured apart from the run (toolkit validate export, then score)."
     )
     if themes is None or "validated" not in themes:

@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "") -> Figure:
     """Per theme: how its share agrees with its keyword rate across years and across documents (bars), with
-    the threshold a theme needs, and which themes are not validated (and the first reason why)."""
+    the threshold a theme needs, the split-half check that decides (the better of documents and years, or the
+    check within documents where that does worse), and which themes are not validated (and the first reason why)."""
     from ...analysis.diagnostics import VALIDATION_RULES
 
     text = _labels(language)
@@ -51,6 +52,12 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
                 better = counted & np.isfinite(years_low) & ~(years_low <= np.nan_to_num(low, nan=-np.inf))
                 r = np.where(better, rows["r_split_years"].to_numpy(dtype=float), r)
                 low = np.where(better, years_low, low)
+            if {"r_split_paragraphs", "r_split_paragraphs_low"} <= set(rows.columns):
+                # and it must pass within documents too: where that check does worse, it is the one that decides
+                within_low = rows["r_split_paragraphs_low"].to_numpy(dtype=float)
+                worse = np.isfinite(within_low) & ~(within_low >= np.nan_to_num(low, nan=np.inf))
+                r = np.where(worse, rows["r_split_paragraphs"].to_numpy(dtype=float), r)
+                low = np.where(worse, within_low, low)
             ax.barh(y - 0.27, np.nan_to_num(r), height=0.26, color="#2ca02c", label=text["r_split"])
             if "r_split_low" in rows:  # what the split-half check asks: the low end of r's interval above 0
                 shown = np.isfinite(r) & np.isfinite(low)
