@@ -81,6 +81,10 @@ def test_a_run_names_the_files_its_spreadsheet_kept_out_by_mistake_and_those_it_
     add_document(small_corpus, "gone.txt", "", "不在文件夹", "2019-01-01")
     (small_corpus / "gone.txt").unlink()  # listed, not in the folder
     (small_corpus / "extra.txt").write_text("发布时间:2021-03-05\n" + text[len(text) // 2 :], encoding="utf-8")
+    # a page saved from a browser, not listed either (its note says more than "not listed"), and a hidden file
+    page = "<html><body><p>发布时间:2022-01-05</p><p>" + text[: len(text) // 3] + "</p></body></html>"
+    (small_corpus / "page.txt").write_text(page, encoding="utf-8")
+    (small_corpus / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
     config = write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv", corpus={"year_min": 2016})
     result = cli("run", config, "--out", tmp_path / "out", *(arg for setting in NO_FIGURES for arg in ("--set", setting)))
     assert result.returncode == 0, result.stderr
@@ -89,7 +93,8 @@ def test_a_run_names_the_files_its_spreadsheet_kept_out_by_mistake_and_those_it_
     assert len(skipped) == 1 and "typo.txt (metadata: impossible date '2018-13-01'" in skipped[0], said
     assert "2015" not in skipped[0] and "000_4635cf3c1d3ea286.txt" not in skipped[0]  # outside corpus.year_min: asked for
     assert any("1 metadata row(s) name a file that is not in the folder: gone.txt" in line for line in said), said
-    assert any("1 file(s) the metadata does not list are analysed all the same: extra.txt" in line for line in said), said
+    assert any("2 file(s) the metadata does not list are analysed all the same: extra.txt, page.txt" in line for line in said)
+    assert ".DS_Store" not in result.stderr  # a hidden file is no problem to fix
     warnings = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["warnings"]
     assert any("typo.txt" in w for w in warnings) and any("extra.txt" in w for w in warnings)
 

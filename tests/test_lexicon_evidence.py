@@ -309,3 +309,21 @@ def test_the_adjusted_split_half_check_passes_exactly_the_themes_benjamini_hochb
     assert (table["r_low"] > 0).sum() == 9 and level == pytest.approx(1 - 0.05 * 9 / 17)
     _, _, counted = adjusted_split_half(_split_table(r, 23), lambda theme, over: theme != "t16")
     assert counted == 16
+
+
+def test_the_checks_within_documents_can_take_a_validation_away_but_never_give_one():
+    """An adversarial review: in one Benjamini-Hochberg family with the checks across documents, ten checks within
+    documents that pass easily (500 paragraphs each) raised the family's level, and a theme with r 0.45 across 30
+    documents among nine without agreement went from failing to passing. Each kind is now its own family."""
+    from toolkit.analysis.diagnostics import split_families
+
+    across = _split_table(np.array([0.45] + [0.0] * 9), 30)
+    within = across.assign(over="paragraphs", r_split=0.6, n=500)
+    alone, level, checks, _, within_checks = split_families(across, lambda theme, over: True)
+    both, level_both, checks_both, within_level, within_checks = split_families(
+        pd.concat([across, within], ignore_index=True), lambda theme, over: True
+    )
+    assert not alone.loc[0, "r_low"] > 0  # fails across documents
+    first = both[(both["theme"] == "t0") & (both["over"] == "documents")].iloc[0]
+    assert first["r_low"] == alone.loc[0, "r_low"] and (level_both, checks_both) == (level, checks) == (level, 10)
+    assert within_checks == 10 and (both.loc[both["over"] == "paragraphs", "r_low"] > 0).all()

@@ -57,7 +57,8 @@ SPLIT_LEVEL = 0.95  # the split-half check: at most (1 - SPLIT_LEVEL) / 2 of the
 def adjusted_split_half(split: pd.DataFrame, checked, level: float = SPLIT_LEVEL) -> tuple[pd.DataFrame, float, int]:
     """The split-half table (:func:`toolkit.analysis.lexicon_evidence.split_half_agreement`) with every interval
     at the level that controls false passes over the family of checks the validation reads (``checked(theme,
-    over)``: the check across documents, and across years where a theme has enough years): Benjamini and
+    over)``: the check across documents, and across years where a theme has enough years; or, in a family of
+    their own, the checks within documents): Benjamini and
     Hochberg's procedure at q = (1 - ``level``) / 2 on the one-sided p-values of r > 0 (Fisher's z), shown as
     Benjamini and Yekutieli's (2005) false-coverage adjusted intervals, at the two-sided level 1 - 2 q R / m for
     R checks passed of m. The low end of a check's interval is above 0 exactly when the procedure passes it. On
@@ -82,6 +83,20 @@ def adjusted_split_half(split: pd.DataFrame, checked, level: float = SPLIT_LEVEL
     split["r_low"] = [low for low, _ in bounds]
     split["r_high"] = [high for _, high in bounds]
     return split, adjusted, len(p)
+
+
+def split_families(split: pd.DataFrame, checked) -> tuple[pd.DataFrame, float, int, float, int]:
+    """The split-half table with the checks across documents and years (``checked(theme, over)``) adjusted as one
+    family and the checks within documents (``over`` "paragraphs") as another (:func:`adjusted_split_half`):
+    in one family, the many passes of the checks within documents (hundreds of paragraphs each) raised the level
+    of the others, and so could validate a theme the checks across documents alone failed. Returns the table,
+    and each family's level and number of checks."""
+    import pandas as pd
+
+    across, level, checks = adjusted_split_half(split, lambda theme, over: over != "paragraphs" and checked(theme, over))
+    within, within_level, within_checks = adjusted_split_half(split, lambda theme, over: over == "paragraphs")
+    table = pd.concat([across[across["over"] != "paragraphs"], within[within["over"] == "paragraphs"]])
+    return table.reset_index(drop=True), level, checks, within_level, within_checks
 
 
 def _pearson(x: np.ndarray, y: np.ndarray) -> float:
@@ -123,8 +138,9 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
     ``r_documents``, the correlation of its share with its keyword rate across years and across documents;
     ``r_split`` (across documents) and ``r_split_years``, with the lower end of their intervals, the
     split-half check (``split_level``, the intervals' level, adjusted for the ``split_checks`` checks made over
-    the themes: :func:`adjusted_split_half`); ``member_r``, the lowest correlation of its unit shares between two
-    ensemble members;
+    the themes: :func:`adjusted_split_half`), and ``r_split_paragraphs`` the same within documents, across
+    paragraphs (its own family: ``split_paragraphs_level``, ``split_paragraphs_checks``); ``member_r``, the
+    lowest correlation of its unit shares between two ensemble members;
     ``top_keyword`` and ``top_keyword_tokens``, the keyword that carries most of its keyword tokens and that share;
     ``largest_shift``, ``shift_word`` and ``shift_at``: the largest change of a yearly (or group) share when one
     keyword is left out, the word and where; ``validated`` and, when not, ``why`` (:func:`validation_reasons`).
@@ -139,17 +155,17 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
     tokens = units["n_tokens"].to_numpy(dtype=float)
     doc_tokens = pd.Series(tokens).groupby(units["doc_id"].to_numpy()).sum()
     by_theme = agreement.set_index("theme") if len(agreement) else pd.DataFrame(columns=["pearson_r", "n_years"])
-    split_level, split_checks = float("nan"), 0
+    split_level, split_checks, within_level, within_checks = float("nan"), 0, float("nan"), 0
     if split_half is not None and len(split_half):
         years_of = by_theme["n_years"].to_dict() if "n_years" in by_theme else {}
         # with one document a year the check across years is the check across documents: one check, not two
         per_year = units.groupby("year")["doc_id"].nunique() if "year" in units else pd.Series([2])
         distinct = bool((per_year > 1).any())
-        split_half, split_level, split_checks = adjusted_split_half(
+        split_half, split_level, split_checks, within_level, within_checks = split_families(
             split_half,
             lambda theme, over: (
-                over in ("documents", "paragraphs")
-                or (distinct and (years_of.get(theme, 0) or 0) >= VALIDATION_RULES["min_years"])
+                over == "documents"
+                or (over == "years" and distinct and (years_of.get(theme, 0) or 0) >= VALIDATION_RULES["min_years"])
             ),
         )
     split = (
@@ -207,6 +223,8 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
             "r_split_years_low": split_value(theme.name, "years", "r_low"),
             "r_split_paragraphs": split_value(theme.name, "paragraphs", "r_split"),
             "r_split_paragraphs_low": split_value(theme.name, "paragraphs", "r_low"),
+            "split_paragraphs_level": within_level,
+            "split_paragraphs_checks": within_checks,
             "split_level": split_level,
             "split_checks": split_checks,
             "keywords_split": int(
@@ -301,7 +319,13 @@ def validation_reasons(row: dict, anchored_model: bool, *, split_checked: bool =
                     f"{row['r_split_low']:.2f}): its keywords may not measure one thing"
                 )
             within = row.get("r_split_paragraphs_low", np.nan)
-            if not np.isnan(within) and not within > 0:  # not computed: no document of two paragraphs
+            if not np.isnan(within) and not within > 0:  # not computed: too few paragraphs beside the documents
+                level = row.get("split_paragraphs_level", SPLIT_LEVEL)
+                interval = (
+                    f"{level:.1%} interval, adjusted for the {row['split_paragraphs_checks']} such checks over the themes,"
+                    if row.get("split_paragraphs_checks", 0) > 1
+                    else f"{level:.0%} interval"
+                )
                 reasons.append(
                     f"split-half check within documents failed: the two halves of its keywords do not go together "
                     f"in the same paragraphs (r = {row['r_split_paragraphs']:.2f} across paragraphs, each against "

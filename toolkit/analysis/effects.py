@@ -62,8 +62,9 @@ def p_value(estimates: np.ndarray, errors: np.ndarray, df: np.ndarray) -> float:
     effect could reach 0.05 on one member's 200 draws)."""
     from scipy import stats
 
-    below = float(np.mean(stats.t.cdf(-np.asarray(estimates) / np.asarray(errors), np.asarray(df))))
-    return min(1.0, 2 * min(below, 1 - below))
+    with np.errstate(divide="ignore", invalid="ignore"):  # an error of 0: the coefficient is known (p 0 or NaN)
+        below = float(np.mean(stats.t.cdf(-np.asarray(estimates) / np.asarray(errors), np.asarray(df))))
+    return float("nan") if np.isnan(below) else min(1.0, 2 * min(below, 1 - below))
 
 
 # columns of a run's units table that are no covariate of its documents (besides each theme's share)
@@ -130,21 +131,46 @@ def _missing_and_mixed(data: pd.DataFrame, names: list[str], raw: pd.DataFrame) 
                 )
 
 
-def _references(data: pd.DataFrame, names: list[str]) -> pd.DataFrame:
-    """``data`` with each text column among ``names`` ordered so that its reference category (the first, which the
-    other categories' terms are compared with) is the first in sorted order with two documents or more, when two
-    categories have that many: a reference of one document has no variance of its own in errors clustered by
-    document, and every contrast with it came out "significant" in 29-35% of simulated corpora without an effect
-    (a hostile methods review; MacKinnon and Webb 2017). The one-document category keeps a term of its own, which
-    is not estimated (:func:`_thin_terms`)."""
+def _terms(formula: str) -> list[str]:
+    """The formula's terms: its text cut at each + or - outside parentheses, stripped."""
+    terms, depth, current = [], 0, ""
+    for char in formula:
+        depth += (char == "(") - (char == ")")
+        if char in "+-" and depth == 0:
+            terms.append(current.strip())
+            current = ""
+        else:
+            current += char
+    return [term for term in [*terms, current.strip()] if term]
+
+
+def _categories_alone(formula: str, name: str, numeric: bool) -> bool:
+    """Whether ``formula`` uses column ``name`` only as categories of their own: the term ``name`` (text) or
+    ``C(name)``, never inside an interaction or another function, where a category's column is no 0/1 indicator
+    whose documents :func:`_thin_terms` can count."""
+    uses = [term for term in _terms(formula) if re.search(rf"(?<![\w.]){re.escape(name)}(?![\w.])", term)]
+    alone = [term for term in uses if re.fullmatch(rf"C\(\s*{re.escape(name)}\s*\)", term) or (not numeric and term == name)]
+    return bool(uses) and len(alone) == len(uses)
+
+
+def _references(data: pd.DataFrame, names: list[str], formula: str) -> pd.DataFrame:
+    """``data`` with each column among ``names`` that ``formula`` takes as categories alone (a text column, or
+    ``C(column)`` of numbers; :func:`_categories_alone`) ordered so that its reference category (the first,
+    which the other categories' terms are compared with) is the first in sorted order with two documents or more,
+    when two categories have that many: a reference of one document has no variance of its own in errors
+    clustered by document, and every contrast with it came out "significant" in 29-35% of simulated corpora
+    without an effect (a hostile methods review; MacKinnon and Webb 2017). The one-document category keeps a
+    term of its own, which is not estimated (:func:`_thin_terms`). In an interaction (``level:year``) the
+    column is left as it is: there the one-document category's term is a slope, which that check cannot see."""
     import pandas as pd
 
     changed = {}
     for name in dict.fromkeys(names):
-        if name not in data or pd.api.types.is_numeric_dtype(data[name]):
+        numeric = name in data and pd.api.types.is_numeric_dtype(data[name])
+        if name not in data or not _categories_alone(formula, name, numeric):
             continue
         counts = data.groupby(name, sort=True, observed=True)["doc_id"].nunique()
-        levels = [str(level) for level in counts.index]
+        levels = list(counts.index)
         enough = [level for level, n in zip(levels, counts.to_numpy()) if n >= 2]
         if len(enough) < 2 or enough[0] == levels[0]:  # one category of two documents or more: no contrast to keep
             continue
@@ -156,8 +182,12 @@ def _references(data: pd.DataFrame, names: list[str]) -> pd.DataFrame:
             enough[0],
             levels[0],
         )
-        values = [None if pd.isna(value) else str(value) for value in data[name]]  # the categories' own spelling
-        changed[name] = pd.Categorical(values, categories=[enough[0], *(level for level in levels if level != enough[0])])
+        order = [enough[0], *(level for level in levels if level != enough[0])]
+        if numeric:
+            changed[name] = pd.Categorical(data[name], categories=order)
+        else:  # each value as the text of its category
+            values = [None if pd.isna(value) else str(value) for value in data[name]]
+            changed[name] = pd.Categorical(values, categories=[str(level) for level in order])
     return data.assign(**changed) if changed else data
 
 
@@ -266,7 +296,7 @@ def estimate_effects(
             "the formula (or set effects.formula = '')"
         )
     _missing_and_mixed(units, used, raw)
-    units = _references(units, used)
+    units = _references(units, used, formula)
     matrix = _design(formula, units, columns)  # a term not finite, or not defined for every unit, is refused
     rows = matrix.index.to_numpy()
     X = np.asarray(matrix, dtype=float)

@@ -40,21 +40,22 @@ def _within_pearson(
 ) -> tuple[float, int]:
     """The token-weighted correlation across units of the measured share (``share_tokens / kept``) and the held-out
     rate (``held / tokens``), each a deviation from its document's (``labels``) weighted mean; and the number of
-    units less one per document with units (what a Fisher interval of the deviations counts). NaN, 0 when no
-    document has two units or either has no spread."""
+    units less one per document with units, plus one (what a Fisher interval of the deviations counts). NaN, 0
+    when that leaves fewer than four, or either has no spread within documents."""
     import pandas as pd
 
     use = (kept > 0) & (tokens > 0)
     codes = pd.factorize(np.asarray(labels)[use])[0]
-    if not len(codes) or len(codes) - (codes.max() + 1) < 2:
+    if not len(codes) or len(codes) - (codes.max() + 1) < 3:  # an interval needs four (see pearson_interval)
         return float("nan"), 0
     weight = tokens[use]
     x, y = share_tokens[use] / kept[use], held[use] / tokens[use]
+    spread = np.dot(weight, x * x), np.dot(weight, y * y)
     total = np.bincount(codes, weight)
     x = x - (np.bincount(codes, weight * x) / total)[codes]
     y = y - (np.bincount(codes, weight * y) / total)[codes]
     xx, yy = np.dot(weight, x * x), np.dot(weight, y * y)
-    if xx <= 0 or yy <= 0:
+    if xx <= 1e-12 * spread[0] or yy <= 1e-12 * spread[1]:  # constant within documents, but for rounding
         return float("nan"), 0
     # units less one per document, plus the 1 that a Pearson correlation's own degrees of freedom count
     return float(np.dot(weight, x * y) / np.sqrt(xx * yy)), int(len(codes) - codes.max())
@@ -112,8 +113,9 @@ def split_half_agreement(
     halves go together in the same paragraphs of a document. Levels across documents and years pass words that
     merely share a trend (two unrelated words that both fall over the years: r 0.75-0.93 on the State Council
     reports) or a document's overall emphasis (each report's words shuffled: eight themes validated); within
-    documents such words give r near 0 and the lexicon's themes 0.33-0.70 there. Its interval counts the units
-    less one per document (the document means taken out); not computed when no document has two units.
+    documents such words give r near 0 and the lexicon's themes 0.37-0.76 there. Its interval counts the units
+    less one per document (the document means taken out); not computed when the units outnumber the documents
+    by fewer than three.
 
     The units are folded in by :func:`toolkit.analysis.sampling.fold_in`, in seeded blocks, ``n_jobs`` at once:
     the result does not depend on ``n_jobs``.
@@ -144,10 +146,13 @@ def split_half_agreement(
         for over, labels in (within or {}).items():
             rs, n = [], 0
             if theme in topic_of and len(a) and len(b):
+                ns = []
                 for share_tokens, kept_tokens, held_tokens in directions:
                     rate = held_tokens[:, [theme]].toarray().ravel()
-                    r, n = _within_pearson(share_tokens[theme], kept_tokens, rate, tokens, labels)
+                    r, used = _within_pearson(share_tokens[theme], kept_tokens, rate, tokens, labels)
                     rs.append(r)
+                    ns.append(used)
+                n = min(ns)  # each direction leaves out the units without a word of its measuring half's text
             r = float(np.mean(rs)) if rs and not np.isnan(rs).any() else float("nan")
             low, high = pearson_interval(r, n, level)
             rows.append(

@@ -445,8 +445,9 @@ def metadata_rows(  # noqa: C901 (three steps of matching, each with its ambigui
 
 
 # reasons of a skip the config or the metadata asked for, or that the toolkit decides alone (an exact copy, a file
-# the pattern does not take, such as the metadata itself): a run names the others, which are problems to fix
-_CHOSEN = ("does not match corpus.pattern", "excluded in the metadata", "duplicate of ", "year ")
+# the pattern does not take, such as the metadata itself, a hidden file or folder: .DS_Store, .git): a run names
+# the others, which are problems to fix
+_CHOSEN = ("does not match corpus.pattern", "excluded in the metadata", "duplicate of ", "year ", "hidden ")
 
 
 def warn_skipped(documents: pd.DataFrame, *, counted: str, chosen: bool = True) -> None:
@@ -476,7 +477,7 @@ def warn_skipped(documents: pd.DataFrame, *, counted: str, chosen: bool = True) 
             ", ".join(documents.loc[missing, "path"].head(3)),
             " ..." if missing.sum() > 3 else "",
         )
-    unlisted = (documents["status"] == "used") & (documents["note"] == NOT_LISTED)
+    unlisted = (documents["status"] == "used") & documents["note"].str.startswith(NOT_LISTED)  # and what decoding noted
     if not chosen and unlisted.any():
         log.warning(
             "%d file(s) the metadata does not list are analysed all the same: %s%s; list them (include = no leaves a file out)",
