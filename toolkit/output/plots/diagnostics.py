@@ -52,6 +52,7 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
                 better = counted & np.isfinite(years_low) & ~(years_low <= np.nan_to_num(low, nan=-np.inf))
                 r = np.where(better, rows["r_split_years"].to_numpy(dtype=float), r)
                 low = np.where(better, years_low, low)
+            worse = np.zeros(len(r), dtype=bool)
             if {"r_split_paragraphs", "r_split_paragraphs_low"} <= set(rows.columns):
                 # and it must pass within documents too: where that check does worse, it is the one that decides
                 within_low = rows["r_split_paragraphs_low"].to_numpy(dtype=float)
@@ -66,18 +67,27 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
                 checks = int(rows["split_checks"].iloc[0]) if "split_checks" in rows else 1
                 if not np.isfinite(level):  # no split-half check was run
                     level, checks = 0.95, 1
-                key = "r_split_adjusted" if checks > 1 else "r_split_low"
-                shown_level = f"{level:.1%}" if checks > 1 else f"{level:.0%}"
-                ax.errorbar(
-                    r[shown],
-                    (y - 0.27)[shown],
-                    xerr=[r[shown] - low[shown], np.zeros(int(shown.sum()))],
-                    fmt="none",
-                    ecolor="#222222",
-                    elinewidth=0.8,
-                    capsize=2.5,
-                    label=text[key].format(level=shown_level, checks=checks),
-                )
+                # the checks within documents are a family of their own, at their own level: their whiskers apart
+                within_level = float(rows["split_paragraphs_level"].iloc[0]) if "split_paragraphs_level" in rows else level
+                within_checks = int(rows["split_paragraphs_checks"].iloc[0]) if "split_paragraphs_checks" in rows else checks
+                for part, (at, count, color, prefix) in enumerate(
+                    ((level, checks, "#222222", ""), (within_level, within_checks, "#8c564b", text["within_documents"]))
+                ):
+                    drawn = shown & (worse if part else ~worse)
+                    if not drawn.any():
+                        continue
+                    key = "r_split_adjusted" if count > 1 else "r_split_low"
+                    shown_level = f"{at:.1%}" if count > 1 else f"{at:.0%}"
+                    ax.errorbar(
+                        r[drawn],
+                        (y - 0.27)[drawn],
+                        xerr=[r[drawn] - low[drawn], np.zeros(int(drawn.sum()))],
+                        fmt="none",
+                        ecolor=color,
+                        elinewidth=0.8,
+                        capsize=2.5,
+                        label=prefix + text[key].format(level=shown_level, checks=count),
+                    )
         # an r that could not be computed (too few years or documents) is said where its bar would be, not drawn as 0
         series = [(0.27, rows["r_years"].to_numpy(dtype=float)), (0.0, rows["r_documents"].to_numpy(dtype=float))]
         series += [(-0.27, r)] if "r_split" in rows else []
