@@ -35,6 +35,23 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.corrcoef(x, y)[0, 1])
 
 
+def _group_pearson(
+    share_tokens: np.ndarray, kept: np.ndarray, held: np.ndarray, tokens: np.ndarray, labels: np.ndarray
+) -> tuple[float, int]:
+    """The correlation across groups (``labels``: a document or a year per unit) of the measured share (the
+    group's ``share_tokens`` over its ``kept`` tokens) and the held-out rate (its ``held`` over its ``tokens``),
+    token-weighted by summing units; and the number of groups with tokens in both."""
+    import pandas as pd
+
+    frame = (
+        pd.DataFrame({"g": labels, "share": share_tokens, "kept": kept, "rate": held, "tokens": tokens})
+        .groupby("g", sort=True)
+        .sum()
+    )
+    frame = frame[(frame["kept"] > 0) & (frame["tokens"] > 0)]
+    return _pearson((frame["share"] / frame["kept"]).to_numpy(), (frame["rate"] / frame["tokens"]).to_numpy()), len(frame)
+
+
 def _within_pearson(
     share_tokens: np.ndarray, kept: np.ndarray, held: np.ndarray, tokens: np.ndarray, labels: np.ndarray
 ) -> tuple[float, int]:
@@ -141,47 +158,21 @@ def split_half_agreement(
         # each theme's measured tokens per unit: the columns read below, not every topic's share
         measured_tokens = {theme: shares[:, k] * kept_tokens for theme, k in topic_of.items()}
         directions.append((measured_tokens, kept_tokens, _column_sums(counts, held)))
+    # the checks across groups (sums of their units), then those within documents (deviations of each unit)
+    kinds = [(over, labels, _group_pearson) for over, labels in groups.items()]
+    kinds += [(over, labels, _within_pearson) for over, labels in (within or {}).items()]
     rows = []
     for theme, (a, b) in enumerate(halves):
-        for over, labels in (within or {}).items():
-            rs, n = [], 0
+        for over, labels, correlate in kinds:
+            rs, ns = [], []
             if theme in topic_of and len(a) and len(b):
-                ns = []
                 for share_tokens, kept_tokens, held_tokens in directions:
                     rate = held_tokens[:, [theme]].toarray().ravel()
-                    r, used = _within_pearson(share_tokens[theme], kept_tokens, rate, tokens, labels)
+                    r, used = correlate(share_tokens[theme], kept_tokens, rate, tokens, labels)
                     rs.append(r)
                     ns.append(used)
-                n = min(ns)  # each direction leaves out the units without a word of its measuring half's text
             r = float(np.mean(rs)) if rs and not np.isnan(rs).any() else float("nan")
-            low, high = pearson_interval(r, n, level)
-            rows.append(
-                {
-                    "theme": theme,
-                    "over": over,
-                    "r_split": r,
-                    "r_low": low,
-                    "r_high": high,
-                    "n": n,
-                    "keywords_a": len(a),
-                    "keywords_b": len(b),
-                }
-            )
-        for over, labels in groups.items():
-            rs, n = [], 0
-            if theme in topic_of and len(a) and len(b):
-                for share_tokens, kept_tokens, held_tokens in directions:
-                    share = share_tokens[theme]
-                    rate = held_tokens[:, [theme]].toarray().ravel()
-                    frame = (
-                        pd.DataFrame({"g": labels, "share": share, "kept": kept_tokens, "rate": rate, "tokens": tokens})
-                        .groupby("g", sort=True)
-                        .sum()
-                    )
-                    frame = frame[(frame["kept"] > 0) & (frame["tokens"] > 0)]
-                    n = len(frame)
-                    rs.append(_pearson((frame["share"] / frame["kept"]).to_numpy(), (frame["rate"] / frame["tokens"]).to_numpy()))
-            r = float(np.mean(rs)) if rs and not np.isnan(rs).any() else float("nan")
+            n = min(ns) if ns else 0  # each direction leaves out what holds no word of its measuring half's text
             low, high = pearson_interval(r, n, level)
             rows.append(
                 {
