@@ -327,3 +327,46 @@ def test_the_checks_within_documents_can_take_a_validation_away_but_never_give_o
     first = both[(both["theme"] == "t0") & (both["over"] == "documents")].iloc[0]
     assert first["r_low"] == alone.loc[0, "r_low"] and (level_both, checks_both) == (level, checks) == (level, 10)
     assert within_checks == 10 and (both.loc[both["over"] == "paragraphs", "r_low"] > 0).all()
+
+
+def test_a_correlation_across_documents_needs_three_that_hold_each_half():
+    """A hostile pass: one long document holding the theme among four short ones without it gave r_split 1.000
+    with a low end of 0.99998: a "validated" theme of one document. Fewer than three groups holding each half
+    give no correlation, which the validation reads as a check that cannot be computed."""
+    from toolkit.analysis.lexicon_evidence import _group_pearson
+
+    labels = np.repeat(["d0", "d1", "d2", "d3", "d4"], 4)
+    tokens = np.full(20, 50.0)
+    one = np.where(labels == "d2", 10.0, 0.0)  # the theme's tokens in one document only
+    assert np.isnan(_group_pearson(one, tokens, one, tokens, labels)[0])
+    three = np.where(np.isin(labels, ["d1", "d2", "d4"]), [3.0, 5.0, 8.0, 2.0] * 5, 0.0)
+    r, n = _group_pearson(three, tokens, three * 0.5 + 1 * (three > 0), tokens, labels)
+    assert n == 5 and r > 0.9
+    row = {
+        "theme": "t", "topic": 1, "keyword_weight": 0.5, "r_documents": 0.9, "r_years": np.nan, "n_years": 0,
+        "member_r": 0.95, "keywords_split": 4, "r_split": np.nan, "r_split_low": np.nan, "split_level": 0.95,
+        "split_checks": 3, "r_split_paragraphs": 0.6, "r_split_paragraphs_low": 0.4, "split_paragraphs_checks": 3,
+    }  # fmt: skip
+    assert "fewer than three that hold each half" in " ".join(validation_reasons(row, True))
+    # within documents: a theme whose rates do not vary there fails when the check ran for the others
+    row = {**row, "r_split": 0.8, "r_split_low": 0.5, "r_split_paragraphs": np.nan, "r_split_paragraphs_low": np.nan}
+    assert "within documents cannot be computed for it" in " ".join(validation_reasons(row, True))
+    assert not validation_reasons({**row, "split_paragraphs_checks": 0}, True)  # it ran for no theme: not asked
+
+
+def test_a_run_of_one_unit_per_document_says_the_check_within_documents_was_not_run(tmp_path, caplog):
+    """A hostile pass: with each document one unit the check within documents cannot run, yet report.html said it
+    had, and nothing said the validations rested on the checks across documents alone."""
+    import toolkit
+
+    from .conftest import GWR_CONFIG, NO_FIGURES
+
+    config = toolkit.Config.load(GWR_CONFIG, [*NO_FIGURES, 'units.kind="document"', "vocab.max_df=1.0"])
+    with caplog.at_level("WARNING", logger="toolkit"):
+        result = toolkit.run(config, tmp_path / "out")
+    assert "the split-half check within documents could not be run" in caplog.text
+    assert (result.themes["split_paragraphs_checks"].fillna(0) == 0).all()
+    assert result.themes["split_paragraphs_level"].isna().all()
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "not within documents: a document is one unit here" in page
+    assert "and within documents across paragraphs" not in page

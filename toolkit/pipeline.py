@@ -435,6 +435,12 @@ def diagnose(
         split_half=evidence.split_half,
         sensitivity=evidence.sensitivity,
     )
+    if len(evidence.split_half) and "split_paragraphs_checks" in themes and not themes["split_paragraphs_checks"].any():
+        log.warning(
+            "the split-half check within documents could not be run (each document is one unit, or nearly: the units "
+            "must outnumber the documents by three): the themes validated rest on the checks across documents and "
+            "years only, which words that merely share a trend can pass; cut the documents into paragraphs (units.kind)"
+        )
     other, warning = other_diagnostics(modelled_units(units), yearly.yearly, fitted.topics, lexicon)
     if warning:
         log.warning("%s", warning)

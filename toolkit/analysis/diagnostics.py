@@ -95,6 +95,7 @@ def split_families(split: pd.DataFrame, checked) -> tuple[pd.DataFrame, float, i
 
     across, level, checks = adjusted_split_half(split, lambda theme, over: over != "paragraphs" and checked(theme, over))
     within, within_level, within_checks = adjusted_split_half(split, lambda theme, over: over == "paragraphs")
+    within_level = within_level if within_checks else float("nan")  # no family: no level (one unit per document)
     table = pd.concat([across[across["over"] != "paragraphs"], within[within["over"] == "paragraphs"]])
     return table.reset_index(drop=True), level, checks, within_level, within_checks
 
@@ -298,40 +299,57 @@ def validation_reasons(row: dict, anchored_model: bool, *, split_checked: bool =
             f"its shares change with the seed (r between ensemble members {row['member_r']:.2f} < {rules['member_r']})"
         )
     if anchored_model and row["topic"] > 0 and split_checked:
-        lows = [row.get("r_split_low", np.nan)]
-        if row.get("n_years", 0) >= rules["min_years"]:
-            lows.append(row.get("r_split_years_low", np.nan))
-        if row.get("keywords_split", 0) < 2:
-            reasons.append("fewer than two of its keywords occur: it cannot be checked against held-out keywords")
-        elif np.all(np.isnan(lows)):
-            reasons.append("the split-half check cannot be computed (fewer than four documents, or no spread)")
-        else:
-            level = row.get("split_level", SPLIT_LEVEL)
+        reasons += _split_half_reasons(row)
+    return reasons
+
+
+def _split_half_reasons(row: dict) -> list[str]:
+    """Why a theme fails the split-half checks (across documents or years, and within documents): see
+    :func:`validation_reasons`."""
+    rules = VALIDATION_RULES
+    reasons: list[str] = []
+    lows = [row.get("r_split_low", np.nan)]
+    if row.get("n_years", 0) >= rules["min_years"]:
+        lows.append(row.get("r_split_years_low", np.nan))
+    if row.get("keywords_split", 0) < 2:
+        reasons.append("fewer than two of its keywords occur: it cannot be checked against held-out keywords")
+    elif np.all(np.isnan(lows)):
+        reasons.append(
+            "the split-half check cannot be computed (fewer than four documents, fewer than three that hold each "
+            "half of its keywords, or no spread)"
+        )
+    else:
+        level = row.get("split_level", SPLIT_LEVEL)
+        interval = (
+            f"{level:.1%} interval, adjusted for the {row['split_checks']} checks over the themes,"
+            if row.get("split_checks", 0) > 1
+            else f"{level:.0%} interval"
+        )
+        if not np.nanmax(lows) > 0:
+            reasons.append(
+                f"split-half check failed: its share measured from half of its keywords does not follow "
+                f"the other half's rate (r = {row['r_split']:.2f} across documents, {interval} from "
+                f"{row['r_split_low']:.2f}): its keywords may not measure one thing"
+            )
+        within = row.get("r_split_paragraphs_low", np.nan)
+        if np.isnan(within) and row.get("split_paragraphs_checks", 0) > 0:  # computed for other themes
+            reasons.append(
+                "the split-half check within documents cannot be computed for it (its keywords' rates do not vary "
+                "within documents)"
+            )
+        elif not np.isnan(within) and not within > 0:
+            level = row.get("split_paragraphs_level", SPLIT_LEVEL)
             interval = (
-                f"{level:.1%} interval, adjusted for the {row['split_checks']} checks over the themes,"
-                if row.get("split_checks", 0) > 1
+                f"{level:.1%} interval, adjusted for the {row['split_paragraphs_checks']} such checks over the themes,"
+                if row.get("split_paragraphs_checks", 0) > 1
                 else f"{level:.0%} interval"
             )
-            if not np.nanmax(lows) > 0:
-                reasons.append(
-                    f"split-half check failed: its share measured from half of its keywords does not follow "
-                    f"the other half's rate (r = {row['r_split']:.2f} across documents, {interval} from "
-                    f"{row['r_split_low']:.2f}): its keywords may not measure one thing"
-                )
-            within = row.get("r_split_paragraphs_low", np.nan)
-            if not np.isnan(within) and not within > 0:  # not computed: too few paragraphs beside the documents
-                level = row.get("split_paragraphs_level", SPLIT_LEVEL)
-                interval = (
-                    f"{level:.1%} interval, adjusted for the {row['split_paragraphs_checks']} such checks over the themes,"
-                    if row.get("split_paragraphs_checks", 0) > 1
-                    else f"{level:.0%} interval"
-                )
-                reasons.append(
-                    f"split-half check within documents failed: the two halves of its keywords do not go together "
-                    f"in the same paragraphs (r = {row['r_split_paragraphs']:.2f} across paragraphs, each against "
-                    f"its document's, {interval} from {within:.2f}): their rates may only share a trend or a "
-                    "document's emphasis"
-                )
+            reasons.append(
+                f"split-half check within documents failed: the two halves of its keywords do not go together "
+                f"in the same paragraphs (r = {row['r_split_paragraphs']:.2f} across paragraphs, each against "
+                f"its document's, {interval} from {within:.2f}): their rates may only share a trend or a "
+                "document's emphasis"
+            )
     return reasons
 
 

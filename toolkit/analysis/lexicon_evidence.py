@@ -49,7 +49,13 @@ def _group_pearson(
         .sum()
     )
     frame = frame[(frame["kept"] > 0) & (frame["tokens"] > 0)]
+    if min((frame["share"] > 0).sum(), (frame["rate"] > 0).sum()) < MIN_HOLDING:
+        # one long document holding the theme among short ones without it: r 1.000 that says nothing
+        return float("nan"), len(frame)
     return _pearson((frame["share"] / frame["kept"]).to_numpy(), (frame["rate"] / frame["tokens"]).to_numpy()), len(frame)
+
+
+MIN_HOLDING = 3  # groups (documents, years) that must hold each half for a correlation across them to say anything
 
 
 def _within_pearson(

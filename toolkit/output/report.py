@@ -390,6 +390,11 @@ def _validation_sentence(themes: pd.DataFrame | None, one_per_year: bool = False
     seeds is said to be unchecked when no theme has a correlation between ensemble members (one fit), and an
     exploratory model's themes to be unvalidated by construction."""
     seeds_checked = themes is None or ("member_r" in themes and pd.to_numeric(themes["member_r"], errors="coerce").notna().any())
+
+    def checks(column: str) -> bool:  # whether any check of that family was made
+        return themes is not None and column in themes and bool((pd.to_numeric(themes[column], errors="coerce") > 0).any())
+
+    within = checks("split_paragraphs_checks") or not checks("split_checks")  # not said of a run without the check
     base = (
         "Each theme was checked (themes.csv): its share against the rate of its own keywords across documents "
         "(and across years where there are five or more"
@@ -398,8 +403,13 @@ def _validation_sentence(themes: pd.DataFrame | None, one_per_year: bool = False
         + ("" if seeds_checked else " (not checked here: the model was fitted once, model.ensemble = 1)")
         + ", and a split-half check "
         "that a keyword count does not pass by construction (the share measured from half of its keywords "
-        "against the rate of the other half, across documents or years and within documents across paragraphs, "
-        "the lower end of each interval above zero; the intervals' level is "
+        "against the rate of the other half, across documents or years"
+        + (
+            " and within documents across paragraphs"
+            if within
+            else " (not within documents: a document is one unit here, so words that merely share a trend can pass)"
+        )
+        + ", the lower end of each interval above zero; the intervals' level is "
         "adjusted for the checks made over all the themes, by Benjamini and Hochberg's procedure at 2.5%, so that "
         "on average at most 2.5% of the checks passed are false passes). Validated means passing these automatic "
         "checks, which show that a theme's keywords go together in the texts, not that they measure one construct: "

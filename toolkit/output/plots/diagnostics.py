@@ -59,7 +59,8 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
                 worse = np.isfinite(within_low) & ~(within_low >= np.nan_to_num(low, nan=np.inf))
                 r = np.where(worse, rows["r_split_paragraphs"].to_numpy(dtype=float), r)
                 low = np.where(worse, within_low, low)
-            ax.barh(y - 0.27, np.nan_to_num(r), height=0.26, color="#2ca02c", label=text["r_split"])
+            split_label = text["r_split"] if worse.any() else text["r_split_across"]
+            ax.barh(y - 0.27, np.nan_to_num(r), height=0.26, color="#2ca02c", label=split_label)
             if "r_split_low" in rows:  # what the split-half check asks: the low end of r's interval above 0
                 shown = np.isfinite(r) & np.isfinite(low)
                 # the level of those intervals, adjusted for the number of checks (analysis.diagnostics)
@@ -71,7 +72,7 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
                 within_level = float(rows["split_paragraphs_level"].iloc[0]) if "split_paragraphs_level" in rows else level
                 within_checks = int(rows["split_paragraphs_checks"].iloc[0]) if "split_paragraphs_checks" in rows else checks
                 for part, (at, count, color, prefix) in enumerate(
-                    ((level, checks, "#222222", ""), (within_level, within_checks, "#8c564b", text["within_documents"]))
+                    ((level, checks, "#222222", ""), (within_level, within_checks, "#6b2f00", text["within_documents"]))
                 ):
                     drawn = shown & (worse if part else ~worse)
                     if not drawn.any():
