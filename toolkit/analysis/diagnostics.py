@@ -319,12 +319,7 @@ def _split_half_reasons(row: dict) -> list[str]:
             "half of its keywords, or no spread)"
         )
     else:
-        level = row.get("split_level", SPLIT_LEVEL)
-        interval = (
-            f"{level:.1%} interval, adjusted for the {row['split_checks']} checks over the themes,"
-            if row.get("split_checks", 0) > 1
-            else f"{level:.0%} interval"
-        )
+        interval = _interval(row.get("split_level", SPLIT_LEVEL), row.get("split_checks", 0), "checks")
         if not np.nanmax(lows) > 0:
             reasons.append(
                 f"split-half check failed: its share measured from half of its keywords does not follow "
@@ -338,12 +333,8 @@ def _split_half_reasons(row: dict) -> list[str]:
                 "within documents)"
             )
         elif not np.isnan(within) and not within > 0:
-            level = row.get("split_paragraphs_level", SPLIT_LEVEL)
-            interval = (
-                f"{level:.1%} interval, adjusted for the {row['split_paragraphs_checks']} such checks over the themes,"
-                if row.get("split_paragraphs_checks", 0) > 1
-                else f"{level:.0%} interval"
-            )
+            level, checks = row.get("split_paragraphs_level", SPLIT_LEVEL), row.get("split_paragraphs_checks", 0)
+            interval = _interval(level, checks, "such checks")
             reasons.append(
                 f"split-half check within documents failed: the two halves of its keywords do not go together "
                 f"in the same paragraphs (r = {row['r_split_paragraphs']:.2f} across paragraphs, each against "
@@ -351,6 +342,11 @@ def _split_half_reasons(row: dict) -> list[str]:
                 "document's emphasis"
             )
     return reasons
+
+
+def _interval(level: float, checks: int, what: str) -> str:
+    """How a reason names an interval: its level, and the family of ``checks`` (``what``) it is adjusted for."""
+    return f"{level:.1%} interval, adjusted for the {checks} {what} over the themes," if checks > 1 else f"{level:.0%} interval"
 
 
 def other_diagnostics(units: pd.DataFrame, yearly: pd.DataFrame, topics: pd.DataFrame, lexicon: Lexicon) -> tuple[dict, str]:
