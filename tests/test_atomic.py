@@ -48,13 +48,6 @@ def test_a_swap_cut_in_the_middle_is_recovered(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [".run.lock", "run"]
 
 
-@pytest.fixture(scope="module")
-def gwr_output(gwr_run):
-    """A finished run of the State Council reports (the session's, with the shipped config) and the token cache it
-    filled, for each test below to copy."""
-    return gwr_run.out_dir.parent
-
-
 # Where the runs below are killed: as each of these stages of a run begins (its log line): before anything is
 # written, in the compiled sampler's threads, with the tables written and the figures being drawn, and while the
 # run waits for its drawing workers (the page written too). Fixed delays from the start all landed in the model's
@@ -64,25 +57,25 @@ KILLED_IN = ["load", "model", "ldavis", "figures (waiting for the workers)"]
 
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
-def test_killed_runs_leave_the_previous_output_intact(tmp_path, sig, gwr_output, monkeypatch):
+def test_killed_runs_leave_the_previous_output_intact(tmp_path, sig, fast_seeds_run, monkeypatch):
     import shutil
 
     import toolkit
 
-    from .conftest import GWR_CONFIG, NO_FIGURES, read_log_until
+    from .conftest import NO_FIGURES, SEEDS_CONFIG, read_log_until
 
-    out = tmp_path / "gwr"
-    shutil.copytree(gwr_output / "gwr", out)  # the previous output (an earlier run's, as the toolkit wrote it)
-    shutil.copytree(gwr_output / "cache", tmp_path / "cache")
+    out = tmp_path / "seeds"
+    shutil.copytree(fast_seeds_run.out_dir, out)  # the previous output (an earlier run's, as the toolkit wrote it)
+    shutil.copytree(fast_seeds_run.out_dir.parent / "cache", tmp_path / "cache")  # the token cache it filled
     env = {**os.environ, "TOOLKIT_CACHE_DIR": str(tmp_path / "cache")}
     before = snapshot(out)
-    assert json.loads(before["manifest.json"])["counts"]["documents_used"] == 23
+    assert json.loads(before["manifest.json"])["counts"]["documents_used"] == 5
     # the runs to kill take the shipped settings (three chains, every figure, the pyLDAvis page) but for fewer
     # sweeps (the stages and processes are the same); not -q: the stage log tells when each stage begins. One
     # topic more than the previous output's: each file they would write differs from the one it would replace.
     for stage in KILLED_IN:
         process = started_toolkit(
-            "run", GWR_CONFIG, "--out", out, "--set", "model.n_topics=19", "--set", "model.keyatm.iterations=20", env=env
+            "run", SEEDS_CONFIG, "--out", out, "--set", "model.n_topics=20", "--set", "model.keyatm.iterations=20", env=env
         )
         if stage != "load":  # started_toolkit has read that line
             read_log_until(process, stage)
@@ -90,8 +83,8 @@ def test_killed_runs_leave_the_previous_output_intact(tmp_path, sig, gwr_output,
         _, stderr = process.communicate(timeout=120)
         assert process.returncode != 0, (stage, stderr[-2000:])  # the rest of a run takes longer than a signal
         assert snapshot(out) == before, stage
-        leftovers = [p.name for p in tmp_path.iterdir() if p.name not in ("gwr", "cache", ".gwr.lock")]
-        assert all(name.startswith(".gwr.partial-") for name in leftovers), leftovers
+        leftovers = [p.name for p in tmp_path.iterdir() if p.name not in ("seeds", "cache", ".seeds.lock")]
+        assert all(name.startswith(".seeds.partial-") for name in leftovers), leftovers
         if sig == signal.SIGINT:
             assert process.returncode == 130 and "interrupted" in stderr and "Traceback" not in stderr, (
                 stage,
@@ -100,8 +93,8 @@ def test_killed_runs_leave_the_previous_output_intact(tmp_path, sig, gwr_output,
             )
     # the next run cleans up and succeeds, and the cache filled by killed runs is sound (no figures: not read)
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
-    toolkit.run(toolkit.Config.load(GWR_CONFIG, NO_FIGURES), out)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".gwr.lock", "cache", "gwr"]
+    toolkit.run(toolkit.Config.load(SEEDS_CONFIG, NO_FIGURES), out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".seeds.lock", "cache", "seeds"]
     assert snapshot(out)["documents.csv"] == before["documents.csv"]
 
 
