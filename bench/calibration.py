@@ -1,7 +1,7 @@
 """Calibration of the intervals: coverage on simulated corpora with a known truth, and false and true "clear"
 changes on the State Council reports dealt out at random to years.
 
-    .venv/bin/python bench/calibration.py [--simulations 400] [--deals 200] [--sizes 1,2,3] [--dealt 1,10]
+    .venv/bin/python bench/calibration.py [--simulations 400] [--deals 200] [--dealt 1,10] [--short 100] [--rare 200]
 
 1. Simulated corpora: a period of n documents (1, 2, 3, 5, 8, 10, 12, 15, 20) among four more periods of
    max(n, 2) documents; each document's share of a theme is the period's true share (0.20) plus a document
@@ -20,6 +20,12 @@ changes on the State Council reports dealt out at random to years.
    0.1 (a share uniform on 0.05-0.4), else none of it (the model's exact membership: a theme has no share in a
    paragraph without its keywords), 20-80 tokens. Coverage of the true share by the 95% intervals of the short
    and of the long years, and how many intervals have zero width (``--short`` simulations).
+4. Rare themes: six years of n documents (3, 5, 10, 20) of 10-30 paragraphs (20-80 tokens); a theme held by a
+   share of the documents (0.15, 0.3, 0.6), in 25% (0.15) or 40% of their paragraphs (a share uniform on
+   0.05-0.4), else exact zeros; a second theme in 10% of every document's paragraphs. Coverage of the true share
+   by each year's 95% interval, and how often the truth lies above it and below it (2.5% each, nominal): the
+   interval is symmetric, the sampling distribution of a share made mostly of zeros is not (``--rare``
+   simulations).
 """
 
 from __future__ import annotations
@@ -169,12 +175,53 @@ def short_documents(simulations: int) -> None:
         )
 
 
+def rare_themes(simulations: int) -> None:
+    from toolkit.analysis.trends import ShareModel
+
+    print(f"4. themes held by few documents and paragraphs, six years of n documents ({simulations} simulations each):")
+    for n_documents in (3, 5, 10, 20):
+        for held_by in (0.15, 0.3, 0.6):
+            in_paragraphs = 0.25 if held_by < 0.2 else 0.4
+            truth = {"rare": held_by * in_paragraphs * 0.225, "spread": 0.1 * 0.225}
+            rng = np.random.default_rng(100 * n_documents + int(100 * held_by))
+            above = dict.fromkeys(truth, 0)
+            below = dict.fromkeys(truth, 0)
+            cells = 0
+            for simulation in range(simulations):
+                rows, shares = [], []
+                for year in range(2001, 2007):
+                    for d in range(n_documents):
+                        holds = rng.random() < held_by
+                        for _ in range(int(rng.integers(10, 31))):
+                            rare = rng.uniform(0.05, 0.4) if holds and rng.random() < in_paragraphs else 0.0
+                            spread = rng.uniform(0.05, 0.4) if rng.random() < 0.1 else 0.0
+                            shares.append([rare, spread, 1 - rare - spread])
+                            rows.append({"year": year, "doc_id": f"{year}-{d}", "n_tokens": int(rng.integers(20, 81))})
+                table, _ = ShareModel(
+                    pd.DataFrame(rows), np.array(shares)[None], ["rare", "spread", "other"], n_boot=300, random_state=simulation
+                ).table(["year"])
+                for theme, value in truth.items():
+                    part = table[table["theme"] == theme]
+                    above[theme] += int((part["share_high"] < value).sum())
+                    below[theme] += int((part["share_low"] > value).sum())
+                cells += 6
+            print(
+                f"   {n_documents:2d} documents a year, rare theme in {held_by:.0%} of them (truth {truth['rare']:.4f}): "
+                f"covered {1 - (above['rare'] + below['rare']) / cells:.1%} of {cells} (truth above "
+                f"{above['rare'] / cells:.1%}, below {below['rare'] / cells:.1%}); theme in 10% of every document's "
+                f"paragraphs: covered {1 - (above['spread'] + below['spread']) / cells:.1%} (above "
+                f"{above['spread'] / cells:.1%}, below {below['spread'] / cells:.1%})",
+                flush=True,
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--simulations", type=int, default=400)
     parser.add_argument("--deals", type=int, default=200)
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="documents a simulated period")
     parser.add_argument("--short", type=int, default=100, help="simulations of short documents")
+    parser.add_argument("--rare", type=int, default=200, help="simulations of rare themes")
     parser.add_argument("--dealt", default=",".join(map(str, DEALT)), help="reports a year in the deals")
     args = parser.parse_args()
     if args.simulations:
@@ -183,6 +230,8 @@ def main() -> None:
         deals(args.deals, [int(n) for n in args.dealt.split(",")])
     if args.short:
         short_documents(args.short)
+    if args.rare:
+        rare_themes(args.rare)
 
 
 if __name__ == "__main__":
