@@ -167,3 +167,15 @@ def test_bad_partition_counts_are_refused_on_one_line(value, message):
 def test_a_model_refuses_fewer_than_one_partition(seeds):
     with pytest.raises(ValueError, match="partitions must be at least 1"):
         _model(seeds, partitions=0).fit(seeds[0])
+
+
+def test_more_partitions_than_units_is_refused_in_one_line(seeds):
+    """Partitions beyond the units are empty, each with its own copy of the word-topic counts (500 of them on the
+    seed corpus's 144 units ran without a word): refused, and a sweep skips such a grid point with the reason."""
+    counts, _, _ = seeds
+    model = _model(seeds, partitions=counts.shape[0] + 1, iterations=10, samples=2, thin=1)
+    refused = r"^cannot sweep 144 units in 145 partitions: ask for at most 144 \(model.keyatm.partitions\)$"
+    with pytest.raises(ToolkitError, match=refused):
+        model.fit(counts)
+    assert model.fit_problem(counts.shape[0], counts.shape[1]) == "cannot sweep 144 units in 145 partitions"
+    assert _model(seeds, partitions=counts.shape[0]).fit_problem(counts.shape[0], counts.shape[1]) == ""

@@ -109,6 +109,40 @@ def test_the_sample_follows_the_full_fit(prepared):
     assert np.corrcoef(corpus["full"], corpus["half"])[0, 1] > 0.8
 
 
+def test_a_sample_is_said_only_when_it_is_one_and_must_hold_the_topics(prepared, caplog):
+    """The sample's odd sizes (a hostile pass, 2026-12-05): one that takes every unit was reported as a sample
+    ("each fit saw a sample of 144 of its 144 paragraphs"); one of fewer units than topics failed with "use smaller
+    units (units.max_chars)", naming neither the sample nor model.sample_tokens; a theme whose keywords fell
+    outside the sample was listed as fitted, its keywords "kept", without a word."""
+    import logging
+
+    from toolkit.errors import ToolkitError
+
+    config, data = prepared
+
+    def sampled(tokens: int, seed: int = 42):
+        options = [*FAST, "model.sample_above=1000", f"model.sample_tokens={tokens}", f"model.random_state={seed}"]
+        return fit(data, Config.load(ROOT / "configs" / "seeds.toml", options))
+
+    whole = sampled(100_000)
+    assert whole.sample is None
+    assert np.array_equal(whole.member_shares, fit(data, config).member_shares)  # the fit on every unit
+    with pytest.raises(ToolkitError, match=r"^the fit's sample holds 5 of the 144 units .*model.sample_tokens\), fewer than the"):
+        sampled(1)
+    # which themes' keywords a small sample misses, counted here from the tokens of the units it took
+    vocabulary, counts, in_model = count_units(data, config)
+    names = list(data.lexicon.names)
+    keywords = keyword_counts(data.tokens, data.lexicon, config["themes"]["match"])[in_model]
+    doc_ids = data.units["doc_id"].to_numpy()[in_model]
+    taken = sampling.sample_units(doc_ids, np.asarray(counts.sum(axis=1)).ravel(), 400, 46)
+    missed = [n for t, n in enumerate(names) if keywords[:, t].sum() and not keywords[taken, t].sum()]
+    assert missed  # this sample misses some (livelihood, agriculture_rural ...)
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        sampled(400, 46)
+    said = [r.getMessage() for r in caplog.records if "without a keyword in the fit's sample" in r.getMessage()]
+    assert len(said) == 1 and f"of {int(taken.sum())} of 144 units: {', '.join(missed)} (" in said[0], said
+
+
 @pytest.mark.slow
 def test_a_run_on_a_dask_cluster_gives_the_bytes_of_a_local_run(tmp_path, monkeypatch):
     """`toolkit run --scheduler`: the preparation's chunks and the fold-in's blocks go to a Dask cluster (a
@@ -173,4 +207,85 @@ def test_a_dask_cluster_without_a_worker_is_one_line_of_error():
     with LocalCluster(n_workers=0, dashboard_address=None, processes=False) as cluster:
         with on_dask(cluster.scheduler_address, wait_for_workers=1):
             with pytest.raises(ToolkitError, match="the Dask cluster has no worker"):
+                available_workers(0)
+
+
+@pytest.fixture
+def no_scheduler():
+    """Start a TCP server on 127.0.0.1 that is no Dask scheduler: ``start(reply)`` answers each connection with
+    ``reply`` and closes it, or, with None, holds it open and says nothing (as a web server waits for a request);
+    returns its address. Stopped after the test."""
+    import socket
+    import threading
+
+    servers = []
+
+    def start(reply: bytes | None) -> str:
+        server = socket.create_server(("127.0.0.1", 0))
+        held = []
+
+        def serve() -> None:
+            while True:
+                try:
+                    connection, _ = server.accept()
+                except OSError:  # closed: the test is over
+                    return
+                if reply is None:
+                    held.append(connection)
+                else:
+                    connection.sendall(reply)
+                    connection.close()
+
+        threading.Thread(target=serve, daemon=True).start()
+        servers.append((server, held))
+        return f"tcp://127.0.0.1:{server.getsockname()[1]}"
+
+    yield start
+    for server, held in servers:
+        server.close()
+        for connection in held:
+            connection.close()
+
+
+@pytest.mark.parametrize("reply", [b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n", None], ids=["answers", "silent"])
+def test_a_scheduler_address_where_no_dask_scheduler_answers_is_one_line_of_error(tmp_path, monkeypatch, no_scheduler, reply):
+    """Something listening at the address that is no Dask scheduler (a hostile pass, 2026-12-05): a server that
+    answered with text made Dask read it as a frame of 3 exabytes (a MemoryError's traceback, exit 1), and a web
+    server that waits for a request kept the run waiting for ever (Dask's timeout does not cover its handshake)."""
+    from toolkit import processes
+
+    from .conftest import cli
+
+    monkeypatch.setattr(processes, "CONNECT_SECONDS", 1)
+    monkeypatch.setattr(processes, "CONNECT_MARGIN", 1)
+    address = no_scheduler(reply)
+    result = cli("run", ROOT / "configs" / "seeds.toml", "--out", tmp_path / "out", "--scheduler", address)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith(f"toolkit: error: cannot reach the Dask scheduler at {address}: ")
+    said = "what answers there is no Dask scheduler" if reply else "no answer within 2 s"
+    assert said in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_a_cluster_lost_during_the_work_is_one_line_of_error(monkeypatch):
+    """The scheduler gone while a run works on it (the cluster stopped, the network down): Dask's errors of it
+    (CommClosedError, CancelledError, "ConnectionPool closing") came out as tracebacks with exit 1; they are one
+    line of the toolkit's now. An error of the work itself, the cluster alive, stays what it is."""
+    from dask.distributed import LocalCluster
+    from joblib import Parallel, delayed
+
+    from toolkit import processes
+    from toolkit.errors import ToolkitError
+    from toolkit.processes import available_workers, on_dask
+
+    monkeypatch.setattr(processes, "CONNECT_SECONDS", 1)  # how long the client tries to reconnect, too
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None, processes=False) as cluster:
+        with pytest.raises(ZeroDivisionError):
+            with on_dask(cluster.scheduler_address):
+                Parallel(n_jobs=2)(delayed(divmod)(1, i) for i in range(2))
+        with pytest.raises(ToolkitError, match=r"^lost the Dask scheduler at \S+ during the work \(.+\); start the cluster"):
+            with on_dask(cluster.scheduler_address):
+                assert Parallel(n_jobs=2)(delayed(abs)(-i) for i in range(3)) == [0, 1, 2]
+                cluster.close()
                 available_workers(0)

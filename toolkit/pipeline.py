@@ -99,6 +99,24 @@ def fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
     return Fitted(models, vocabulary, counts, in_model, first, topics, shares, member_shares, sample)
 
 
+def warn_themes_outside_sample(counts, taken: np.ndarray, keywords: list[np.ndarray], names: list[str]) -> None:
+    """A warning naming the themes whose keywords occur in the corpus but in no unit of the fit's sample
+    (``taken``): their topics were fitted without a keyword of theirs, so their shares come from folding the
+    other units in alone (read as keyword counts); a larger sample takes them in."""
+    corpus = np.asarray(counts.sum(axis=0)).ravel()
+    sampled = np.asarray(counts[taken].sum(axis=0)).ravel()
+    outside = [name for name, ids in zip(names, keywords) if corpus[ids].sum() > 0 and sampled[ids].sum() == 0]
+    if outside:
+        log.warning(
+            "themes without a keyword in the fit's sample of %d of %d units: %s (their keywords occur only in the "
+            "units folded in, so their topics were fitted without them and their shares rest on the fold-in "
+            "alone); raise model.sample_tokens",
+            int(taken.sum()),
+            len(taken),
+            ", ".join(outside),
+        )
+
+
 def warn_unconverged(stop: dict | None) -> None:
     """A warning when the chains' convergence check (``model.keyatm.stop = "converged"``) was not met by the
     burn-in's ceiling, or could not be made in a burn-in that short (``stop``: the fitted model's ``stop_``; None
@@ -156,6 +174,15 @@ def fit_on_sample(prepared: Prepared, config: Config, counts, in_model: np.ndarr
         return (*fit_ensemble(m, counts, keywords=keywords), None)
     doc_ids = prepared.units["doc_id"].to_numpy()[in_model]
     taken = sample_units(doc_ids, lengths, m["sample_tokens"], m["random_state"])
+    if taken.all():  # model.sample_tokens holds the whole corpus: the fit on every unit, and no sample said
+        return (*fit_ensemble(m, counts, keywords=keywords), None)
+    if taken.sum() < m["n_topics"]:
+        raise ToolkitError(
+            f"the fit's sample holds {int(taken.sum())} of the {len(taken)} units (about {m['sample_tokens']} tokens, "
+            f"model.sample_tokens), fewer than the {m['n_topics']} topics: raise model.sample_tokens, or "
+            "model.sample_above to fit on every unit"
+        )
+    warn_themes_outside_sample(counts, taken, keywords, prepared.lexicon.names)
     models, fitted = fit_ensemble(m, counts[taken], keywords=keywords, n_tokens=int(lengths[taken].sum()))
     rest = np.flatnonzero(~taken)
 

@@ -245,8 +245,7 @@ def check_scheduler(address: str | None, what: str = "--scheduler") -> None:
 def _not_an_address(address: str, exc: Exception, what: str = "--scheduler"):
     from .errors import ToolkitError
 
-    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return ToolkitError(f"{what} {address!r} is no Dask scheduler address ({message}); give one as tcp://host:8786")
+    return ToolkitError(f"{what} {address!r} is no Dask scheduler address ({_first_line(exc)}); give one as tcp://host:8786")
 
 
 @contextmanager
@@ -266,11 +265,63 @@ def on_dask(address: str | None, *, wait_for_workers: float = 10.0):
         from joblib import parallel_config
     except ImportError:
         raise ToolkitError("--scheduler needs Dask: pip install 'toolkit[dask]' (dask and distributed)") from None
-    try:
-        client = Client(address, timeout="10s")
-    except OSError as exc:
-        raise ToolkitError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-    except (ValueError, TypeError) as exc:  # what check_scheduler lets through and Dask cannot read
-        raise _not_an_address(address, exc) from None
+    client = _connect(Client, address)
     with client, parallel_config(backend="dask", wait_for_workers_timeout=wait_for_workers):
-        yield
+        try:
+            yield
+        except BaseException as exc:
+            if client.status == "running" or isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit, ToolkitError)):
+                raise
+            # the scheduler was lost during the work (the cluster stopped or the network failed): Dask's errors
+            # of it (CommClosedError, CancelledError, a closing connection pool) are one line of the toolkit
+            raise ToolkitError(
+                f"lost the Dask scheduler at {address} during the work ({type(exc).__name__}: {_first_line(exc)}); "
+                "start the cluster again, or go on without --scheduler"
+            ) from None
+
+
+CONNECT_SECONDS = 10  # how long a scheduler has to answer (Dask's timeout of the connection)
+CONNECT_MARGIN = 5  # and how much longer the handshake may take before the toolkit gives up
+
+
+def _connect(client_class, address: str):
+    """A Dask client of the scheduler at ``address`` (``client_class``: Dask's ``Client``), or a one-line
+    ToolkitError within :data:`CONNECT_SECONDS` and :data:`CONNECT_MARGIN`: an address where nothing listens, or
+    where something that is no Dask scheduler answers. Dask's own timeout does not cover every handshake: a web server there kept
+    the client waiting for ever, and a server that answers with text had Dask read it as a frame of exabytes
+    (MemoryError); so the client is made in a thread of its own, waited for that long and the margin more."""
+    from .errors import ToolkitError
+
+    outcome: dict = {}
+
+    def connect() -> None:
+        try:
+            outcome["client"] = client_class(address, timeout=f"{CONNECT_SECONDS}s")
+        except BaseException as exc:  # handed to the caller's thread, which raises it as its error
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=connect, name="toolkit-dask-connect", daemon=True)
+    thread.start()
+    thread.join(CONNECT_SECONDS + CONNECT_MARGIN)
+    if thread.is_alive():
+        raise ToolkitError(
+            f"cannot reach the Dask scheduler at {address}: no answer within {CONNECT_SECONDS + CONNECT_MARGIN} s (is a Dask "
+            "scheduler listening there?)"
+        )
+    error = outcome.get("error")
+    if isinstance(error, (ValueError, TypeError)):  # what check_scheduler lets through and Dask cannot read
+        raise _not_an_address(address, error) from None
+    if isinstance(error, OSError):
+        raise ToolkitError(f"cannot reach the Dask scheduler at {address}: {_first_line(error)}") from None
+    if error is not None:  # something answered there, not in Dask's protocol
+        raise ToolkitError(
+            f"cannot reach the Dask scheduler at {address}: what answers there is no Dask scheduler "
+            f"({type(error).__name__}: {_first_line(error)})"
+        ) from None
+    return outcome["client"]
+
+
+def _first_line(exc: BaseException) -> str:
+    """An exception's message on one line (its class name when it has none)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -134,6 +134,8 @@ class KeywordTopicModel(TopicModel):
         themes = sum(1 for ids in self.keywords or [] if len(ids))
         if themes > self.n_topics:
             return f"keyatm needs at least {themes} topics here, one per theme with a keyword in the vocabulary"
+        if self.partitions > n_units:
+            return f"cannot sweep {n_units} units in {self.partitions} partitions"
         return super().fit_problem(n_units, n_words)
 
     def _anchoring(self, n_words: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -308,6 +310,10 @@ class _Chain:
                 raise ValueError(f"{name} must be at least 1")
         _check_stop(m)
         n_units, n_words = X.shape
+        if m.partitions > n_units:  # empty partitions, each with its own copy of the word-topic counts
+            raise ToolkitError(
+                f"cannot sweep {n_units} units in {m.partitions} partitions: ask for at most {n_units} (model.keyatm.partitions)"
+            )
         self.anchors, self.key_topic, self.n_keywords = m._anchoring(n_words)
         self.n_keyword_topics = int((self.anchors >= 0).sum())
         offsets, words = _offsets_and_words(X)

@@ -368,7 +368,8 @@ def sample_sentence(sample: dict | None, above: int, unit: str = "paragraphs") -
         f"As the corpus has more than {above} tokens, each fit saw a sample of "
         f"{sample['units']} of its {sample['of_units']} {unit} ({sample['tokens']} of {sample['of_tokens']} tokens: "
         f"about the same share of each of the {sample['documents']} documents' tokens, taken in a seeded random "
-        f"order); the other {unit}' shares were estimated with that fit's topics held fixed (folded in)."
+        f"order); the other {unit}' shares were estimated with that fit's topics held fixed (folded in). Every "
+        "fit saw the same sample: the intervals do not count which units it drew."
     )
 
 
