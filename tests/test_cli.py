@@ -336,3 +336,19 @@ def test_a_command_that_ends_the_process_leaves_its_objects_to_the_system():
     assert result.returncode == 0, result.stderr
     said = [line for line in result.stderr.splitlines() if "frozen" in line]
     assert said == ["frozen False True", "at exit frozen True"], result.stderr[-500:]
+
+
+def test_a_commands_own_log_leaves_out_dask_lines():
+    """A cluster lost during a run made Dask log "Failed to reconnect to scheduler after 10.00 seconds, closing
+    client" above the command's one line of error: the handler of a command's own process drops Dask's records."""
+    import logging
+
+    from toolkit.cli import command_line_handler
+
+    handler = command_line_handler()
+
+    def record(name: str) -> logging.LogRecord:
+        return logging.LogRecord(name, logging.ERROR, __file__, 1, "a line", None, None)
+
+    assert not handler.filter(record("distributed.client")) and not handler.filter(record("dask"))
+    assert handler.filter(record("toolkit")) and handler.filter(record("distributedish"))

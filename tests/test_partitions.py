@@ -174,7 +174,7 @@ def test_more_partitions_than_units_is_refused_in_one_line(seeds):
     seed corpus's 144 units ran without a word): refused, and a sweep skips such a grid point with the reason."""
     counts, _, _ = seeds
     model = _model(seeds, partitions=counts.shape[0] + 1, iterations=10, samples=2, thin=1)
-    refused = r"^cannot sweep 144 units in 145 partitions: ask for at most 144 \(model.keyatm.partitions\)$"
+    refused = r"^cannot sweep the fit's 144 units in 145 partitions: ask for at most 144 \(model.keyatm.partitions; a fit"
     with pytest.raises(ToolkitError, match=refused):
         model.fit(counts)
     assert model.fit_problem(counts.shape[0], counts.shape[1]) == "cannot sweep 144 units in 145 partitions"

@@ -228,7 +228,7 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
 
     real = dask.distributed.Client
     # the toolkit gives a scheduler 10 s to answer; a refused connection fails the same way within 1 s
-    monkeypatch.setattr(dask.distributed, "Client", lambda address, timeout: real(address, timeout="1s"))
+    monkeypatch.setattr(dask.distributed, "Client", lambda address, timeout, **options: real(address, timeout="1s", **options))
     with pytest.raises(ToolkitError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         sweep(seeds_config(), tmp_path / "x", grid={"model.n_topics": [4], "model.kind": ["nmf"]}, scheduler="tcp://127.0.0.1:9")
 

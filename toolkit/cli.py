@@ -296,9 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         root = logging.getLogger()
         if not root.handlers:  # as logging.basicConfig: not over a host's own (a notebook's, a test's)
-            stream = logging.StreamHandler(sys.stderr)
-            stream.setFormatter(LogFormat())
-            root.addHandler(stream)
+            root.addHandler(command_line_handler())
         logging.getLogger("toolkit").setLevel(logging.WARNING if args.quiet else logging.INFO)
         from .progress import kept_interrupts
 
@@ -450,6 +448,16 @@ def _dispatch(args) -> int:
         for unit_tokens in explore.tokenize_file(args.path, config):
             sys.stdout.write(" ".join(unit_tokens) + "\n")
     return 0
+
+
+def command_line_handler() -> logging.Handler:
+    """The handler of a command's own process: its log lines on stderr (:class:`LogFormat`), without Dask's. A
+    cluster lost during a run made Dask log "Failed to reconnect to scheduler ..." before the command's one line
+    of error, which says that and what to do."""
+    stream = logging.StreamHandler(sys.stderr)
+    stream.setFormatter(LogFormat())
+    stream.addFilter(lambda record: record.name.split(".")[0] not in ("distributed", "dask"))
+    return stream
 
 
 class LogFormat(logging.Formatter):

@@ -99,13 +99,21 @@ def fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
     return Fitted(models, vocabulary, counts, in_model, first, topics, shares, member_shares, sample)
 
 
-def warn_themes_outside_sample(counts, taken: np.ndarray, keywords: list[np.ndarray], names: list[str]) -> None:
-    """A warning naming the themes whose keywords occur in the corpus but in no unit of the fit's sample
-    (``taken``): their topics were fitted without a keyword of theirs, so their shares come from folding the
-    other units in alone (read as keyword counts); a larger sample takes them in."""
+def warn_themes_outside_sample(
+    counts, taken: np.ndarray, keywords: list[np.ndarray], names: list[str], anchors: np.ndarray
+) -> None:
+    """A warning naming the themes anchored to a topic (``anchors``: the fitted model's ``anchors_``) whose keywords
+    occur in the corpus but in no unit of the fit's sample (``taken``): their topics were fitted without a keyword
+    of theirs, so their shares come from folding the other units in alone (read as keyword counts); a larger
+    sample takes them in. A model that anchors no topic to a theme (exploratory) has no such theme."""
     corpus = np.asarray(counts.sum(axis=0)).ravel()
     sampled = np.asarray(counts[taken].sum(axis=0)).ravel()
-    outside = [name for name, ids in zip(names, keywords) if corpus[ids].sum() > 0 and sampled[ids].sum() == 0]
+    anchored = {int(a) for a in np.asarray(anchors) if a >= 0}
+    outside = [
+        name
+        for i, (name, ids) in enumerate(zip(names, keywords))
+        if i in anchored and corpus[ids].sum() > 0 and sampled[ids].sum() == 0
+    ]
     if outside:
         log.warning(
             "themes without a keyword in the fit's sample of %d of %d units: %s (their keywords occur only in the "
@@ -182,8 +190,8 @@ def fit_on_sample(prepared: Prepared, config: Config, counts, in_model: np.ndarr
             f"model.sample_tokens), fewer than the {m['n_topics']} topics: raise model.sample_tokens, or "
             "model.sample_above to fit on every unit"
         )
-    warn_themes_outside_sample(counts, taken, keywords, prepared.lexicon.names)
     models, fitted = fit_ensemble(m, counts[taken], keywords=keywords, n_tokens=int(lengths[taken].sum()))
+    warn_themes_outside_sample(counts, taken, keywords, prepared.lexicon.names, models[0].anchors_)
     rest = np.flatnonzero(~taken)
 
     def doc_topics():

@@ -253,9 +253,10 @@ def on_dask(address: str | None, *, wait_for_workers: float = 10.0):
     """joblib's parallel work inside the block (a run's preparation chunks and fold-in blocks, a sweep's runs)
     on the Dask cluster whose scheduler is at ``address``; nothing changes for ``None`` or ''. The work is the
     same functions on the same arguments, collected in order: the results are those of a local run. A cluster
-    with no worker is waited for ``wait_for_workers`` seconds (one may be starting), then refused."""
+    with no worker is waited for ``wait_for_workers`` seconds (one may be starting), then refused. Yields the
+    client (None without an address); a scheduler lost during the block is a one-line ToolkitError."""
     if not address:
-        yield
+        yield None
         return
     from .errors import ToolkitError
 
@@ -265,19 +266,32 @@ def on_dask(address: str | None, *, wait_for_workers: float = 10.0):
         from joblib import parallel_config
     except ImportError:
         raise ToolkitError("--scheduler needs Dask: pip install 'toolkit[dask]' (dask and distributed)") from None
-    client = _connect(Client, address)
-    with client, parallel_config(backend="dask", wait_for_workers_timeout=wait_for_workers):
+    client = _connect(Client, address)  # not the process's default client: given to joblib's backend here
+    with client, parallel_config(backend="dask", client=client, wait_for_workers_timeout=wait_for_workers):
         try:
-            yield
+            yield client
         except BaseException as exc:
-            if client.status == "running" or isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit, ToolkitError)):
+            if client.status == "running" or not _of_a_lost_connection(exc):
                 raise
             # the scheduler was lost during the work (the cluster stopped or the network failed): Dask's errors
             # of it (CommClosedError, CancelledError, a closing connection pool) are one line of the toolkit
             raise ToolkitError(
                 f"lost the Dask scheduler at {address} during the work ({type(exc).__name__}: {_first_line(exc)}); "
                 "start the cluster again, or go on without --scheduler"
-            ) from None
+            ) from exc
+
+
+def _of_a_lost_connection(exc: BaseException) -> bool:
+    """Whether ``exc`` is how Dask fails work whose scheduler is gone: a connection's OSError without an errno
+    (CommClosedError, "ConnectionPool closing", "Timed out trying to connect") or a cancelled task or future. An
+    error of the work itself (a full disk's OSError has its errno, a KeyError, an interrupt) is not, even while
+    the client reconnects."""
+    import asyncio
+    import concurrent.futures
+
+    if isinstance(exc, OSError):
+        return exc.errno is None
+    return isinstance(exc, (asyncio.CancelledError, concurrent.futures.CancelledError))
 
 
 CONNECT_SECONDS = 10  # how long a scheduler has to answer (Dask's timeout of the connection)
@@ -287,23 +301,35 @@ CONNECT_MARGIN = 5  # and how much longer the handshake may take before the tool
 def _connect(client_class, address: str):
     """A Dask client of the scheduler at ``address`` (``client_class``: Dask's ``Client``), or a one-line
     ToolkitError within :data:`CONNECT_SECONDS` and :data:`CONNECT_MARGIN`: an address where nothing listens, or
-    where something that is no Dask scheduler answers. Dask's own timeout does not cover every handshake: a web server there kept
-    the client waiting for ever, and a server that answers with text had Dask read it as a frame of exabytes
-    (MemoryError); so the client is made in a thread of its own, waited for that long and the margin more."""
+    where something that is no Dask scheduler answers. Dask's own timeout does not cover every handshake: a web
+    server there kept the client waiting for ever, and a server that answers with text had Dask read it as a frame
+    of exabytes (MemoryError); so the client is made in a thread of its own, waited for that long and the margin
+    more, and closed if it connects after that. It is not made the process's default client (a notebook's later
+    ``dask.compute`` would go to it, or wait for a client that never connected)."""
     from .errors import ToolkitError
 
     outcome: dict = {}
+    decided = threading.Lock()  # the client is either handed over or, once the caller gave up, closed
 
     def connect() -> None:
         try:
-            outcome["client"] = client_class(address, timeout=f"{CONNECT_SECONDS}s")
+            client = client_class(address, timeout=f"{CONNECT_SECONDS}s", set_as_default=False)
         except BaseException as exc:  # handed to the caller's thread, which raises it as its error
             outcome["error"] = exc
+            return
+        with decided:
+            if outcome.get("abandoned"):
+                client.close()  # connected after the caller's deadline: nobody else would close it
+            else:
+                outcome["client"] = client
 
     thread = threading.Thread(target=connect, name="toolkit-dask-connect", daemon=True)
     thread.start()
     thread.join(CONNECT_SECONDS + CONNECT_MARGIN)
-    if thread.is_alive():
+    with decided:
+        late = "client" not in outcome and "error" not in outcome
+        outcome["abandoned"] = late
+    if late:
         raise ToolkitError(
             f"cannot reach the Dask scheduler at {address}: no answer within {CONNECT_SECONDS + CONNECT_MARGIN} s (is a Dask "
             "scheduler listening there?)"

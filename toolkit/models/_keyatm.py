@@ -312,7 +312,8 @@ class _Chain:
         n_units, n_words = X.shape
         if m.partitions > n_units:  # empty partitions, each with its own copy of the word-topic counts
             raise ToolkitError(
-                f"cannot sweep {n_units} units in {m.partitions} partitions: ask for at most {n_units} (model.keyatm.partitions)"
+                f"cannot sweep the fit's {n_units} units in {m.partitions} partitions: ask for at most {n_units} "
+                "(model.keyatm.partitions; a fit on a sample, above model.sample_above, has the sample's units)"
             )
         self.anchors, self.key_topic, self.n_keywords = m._anchoring(n_words)
         self.n_keyword_topics = int((self.anchors >= 0).sum())
