@@ -346,19 +346,23 @@ def _split_half_reasons(row: dict) -> list[str]:
                 "the split-half check within documents cannot be computed for it (its keywords' rates do not vary "
                 "within documents)"
             )
-        for kind, check, groups, reading in (
-            ("paragraphs", "within documents", "the two halves of its keywords", "their rates may only share a trend "
-             "or a document's emphasis"),
-            ("clusters", "by clusters", "the two groups of its keywords that occur most apart", "it may join two subjects"),
-        ):  # fmt: skip
-            low = row.get(f"r_split_{kind}_low", np.nan)
-            if np.isnan(low) or low > 0:
-                continue
-            interval = _interval(row.get(f"split_{kind}_level", SPLIT_LEVEL), row.get(f"split_{kind}_checks", 0), "such checks")
+        elif not np.isnan(within) and not within > 0:
+            level, checks = row.get("split_paragraphs_level", SPLIT_LEVEL), row.get("split_paragraphs_checks", 0)
+            interval = _interval(level, checks, "such checks")
             reasons.append(
-                f"split-half check {check} failed: {groups} do not go together in the same paragraphs (r = "
-                f"{row[f'r_split_{kind}']:.2f} across paragraphs, each against its document's, {interval} from {low:.2f}): "
-                f"{reading}"
+                f"split-half check within documents failed: the two halves of its keywords do not go together "
+                f"in the same paragraphs (r = {row['r_split_paragraphs']:.2f} across paragraphs, each against "
+                f"its document's, {interval} from {within:.2f}): their rates may only share a trend or a "
+                "document's emphasis"
+            )
+        apart = row.get("r_split_clusters_low", np.nan)
+        if not np.isnan(apart) and not apart > 0:
+            level, checks = row.get("split_clusters_level", SPLIT_LEVEL), row.get("split_clusters_checks", 0)
+            interval = _interval(level, checks, "such checks")
+            reasons.append(
+                f"split-half check by clusters failed: the two groups of its keywords that occur most apart do not "
+                f"go together in the same paragraphs (r = {row['r_split_clusters']:.2f} across paragraphs, each "
+                f"against its document's, {interval} from {apart:.2f}): it may join two subjects"
             )
     return reasons
 
