@@ -99,57 +99,6 @@ def test_two_words_that_share_a_trend_but_never_a_paragraph_fail_the_check_withi
     assert not validation_reasons({**row, "r_split_paragraphs": np.nan, "r_split_paragraphs_low": np.nan}, True)
 
 
-def test_a_theme_of_two_subjects_fails_the_check_of_its_keyword_clusters():
-    """From a hostile methods review: a theme joining two unrelated subjects (ecology's words and welfare's)
-    passed the split-half check, since the halves dealt alternately by frequency each hold words of both (on the
-    State Council reports ecology with party building: r_split 0.57, within documents 0.68). Its keywords split
-    by co-occurrence are the two subjects, and those do not go together in the paragraphs of a document; a theme
-    of one subject (innovation) goes together both ways."""
-    X, doc_of = documents_corpus(n_documents=30, units_per_document=20, seed=3)
-    index = {w: j for j, w in enumerate(VOCAB)}
-    coherent = np.array([index[w] for w in BLOCKS[0]])
-    chimera = np.array([index[w] for w in BLOCKS[1][:4] + BLOCKS[2][:4]])
-    keywords = [coherent, chimera]
-    clusters = evidence.keyword_clusters(X, keywords)
-    assert {frozenset(VOCAB[j] for j in group) for group in clusters[1]} == {frozenset(BLOCKS[1][:4]), frozenset(BLOCKS[2][:4])}
-    model = fitted_model(X, keywords)
-    within = {"paragraphs": doc_of}
-    by_frequency = evidence.split_half_agreement(model, X, keywords, {}, within=within).set_index("theme")
-    by_clusters = evidence.split_half_agreement(model, X, keywords, {}, within=within, split=evidence.keyword_clusters)
-    by_clusters = by_clusters.set_index("theme")
-    assert by_frequency.loc[1, "r_low"] > 0.3  # each half holds both subjects: the check by frequency passes it
-    assert by_clusters.loc[1, "r_split"] < 0 and not by_clusters.loc[1, "r_low"] > 0
-    assert by_clusters.loc[0, "r_low"] > 0.3 and by_frequency.loc[0, "r_low"] > 0.3
-    row = {
-        "theme": "chimera", "topic": 2, "keyword_weight": 0.5, "r_documents": 0.9, "r_years": np.nan, "n_years": 0,
-        "member_r": 0.95, "keywords_split": 8, "r_split": 0.9, "r_split_low": 0.6, "split_level": 0.95, "split_checks": 1,
-        "r_split_paragraphs": by_frequency.loc[1, "r_split"], "r_split_paragraphs_low": by_frequency.loc[1, "r_low"],
-        "r_split_clusters": by_clusters.loc[1, "r_split"], "r_split_clusters_low": by_clusters.loc[1, "r_low"],
-    }  # fmt: skip
-    assert [r for r in validation_reasons(row, True) if r.startswith("split-half check by clusters failed")]
-    assert not validation_reasons({**row, "r_split_clusters": 0.5, "r_split_clusters_low": 0.3}, True)
-    assert not validation_reasons({**row, "r_split_clusters": np.nan, "r_split_clusters_low": np.nan}, True)
-
-
-def test_keyword_clusters_leave_each_group_a_quarter_of_the_tokens_and_few_keywords_to_the_halves():
-    """A rare word that occurs alone is no subject: each group holds at least a quarter of the theme's keyword
-    tokens (without that bound, a word seen in a few paragraphs of its own was split off and every theme with one
-    failed: 9 -> 6 validated on the State Council reports in a trial). Fewer than four keywords: the halves by
-    frequency."""
-    X, doc_of = documents_corpus(n_documents=20, units_per_document=10, seed=4)
-    rare = np.zeros((X.shape[0], 1), dtype=np.int64)
-    alone = np.flatnonzero(np.asarray(X[:, :6].sum(axis=1)).ravel() == 0)
-    rare[alone[::10], 0] = 1  # a word of its own units, never with another of the theme's keywords
-    X = sparse.hstack([X, sparse.csr_matrix(rare)]).tocsr()
-    ids = np.array([*range(6), X.shape[1] - 1])  # innovation's six words and the rare one
-    first, second = evidence.keyword_clusters(X, [ids])[0]
-    totals = np.asarray(X.sum(axis=0)).ravel()
-    assert min(totals[first].sum(), totals[second].sum()) >= 0.25 * totals[ids].sum()
-    assert sorted([*first, *second]) == sorted(ids)
-    few = np.array([0, 1, 2])
-    assert [list(h) for h in evidence.keyword_clusters(X, [few])[0]] == [list(h) for h in evidence.keyword_halves(X, [few])[0]]
-
-
 def test_split_half_is_the_same_for_any_number_of_threads(monkeypatch):
     """The units are folded in in seeded blocks (several here), two at once or one by one: the same table."""
     from toolkit.analysis import sampling
@@ -370,18 +319,14 @@ def test_the_checks_within_documents_can_take_a_validation_away_but_never_give_o
 
     across = _split_table(np.array([0.45] + [0.0] * 9), 30)
     within = across.assign(over="paragraphs", r_split=0.6, n=500)
-    alone, families = split_families(across, lambda theme, over: True)
-    both, families_both = split_families(pd.concat([across, within], ignore_index=True), lambda theme, over: True)
+    alone, level, checks, _, within_checks = split_families(across, lambda theme, over: True)
+    both, level_both, checks_both, within_level, within_checks = split_families(
+        pd.concat([across, within], ignore_index=True), lambda theme, over: True
+    )
     assert not alone.loc[0, "r_low"] > 0  # fails across documents
     first = both[(both["theme"] == "t0") & (both["over"] == "documents")].iloc[0]
-    level, checks = families["across"]
-    assert first["r_low"] == alone.loc[0, "r_low"] and families_both["across"] == (level, checks) == (level, 10)
-    assert families_both["paragraphs"][1] == 10 and (both.loc[both["over"] == "paragraphs", "r_low"] > 0).all()
-    # the checks of the clusters of keywords are a family of their own as well
-    clusters = within.assign(over="clusters")
-    all_three, families_three = split_families(pd.concat([across, within, clusters], ignore_index=True), lambda t, o: True)
-    assert families_three["across"] == (level, 10) and families_three["clusters"] == families_both["paragraphs"]
-    assert np.isnan(families["clusters"][0]) and families["clusters"][1] == 0
+    assert first["r_low"] == alone.loc[0, "r_low"] and (level_both, checks_both) == (level, checks) == (level, 10)
+    assert within_checks == 10 and (both.loc[both["over"] == "paragraphs", "r_low"] > 0).all()
 
 
 def test_a_correlation_across_documents_needs_three_that_hold_each_half():

@@ -438,19 +438,6 @@ def lexicon_evidence(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, co
             n_jobs=available_workers(config["model"]["n_jobs"]),
             within={"paragraphs": modelled["doc_id"].to_numpy()},
         )
-        # the same within documents for the two groups of each theme's keywords that occur most apart: a theme
-        # joining two subjects fails it (themes with too few keywords for groups are not checked so)
-        clusters = evidence.split_half_agreement(
-            fitted.model,
-            fitted.counts,
-            keywords,
-            {},
-            n_jobs=available_workers(config["model"]["n_jobs"]),
-            within={"clusters": modelled["doc_id"].to_numpy()},
-            split=evidence.keyword_clusters,
-        )
-        grouped = clusters["keywords_a"] + clusters["keywords_b"] >= evidence.MIN_CLUSTERED
-        split = pd.concat([split, clusters[grouped]], ignore_index=True)
         split["theme"] = [lexicon.names[i] for i in split["theme"]]
     return LexiconEvidence(candidates, sensitivity, split)
 

@@ -85,26 +85,19 @@ def adjusted_split_half(split: pd.DataFrame, checked, level: float = SPLIT_LEVEL
     return split, adjusted, len(p)
 
 
-WITHIN = ("paragraphs", "clusters")  # the checks within documents: by frequency halves, by clusters of keywords
-
-
-def split_families(split: pd.DataFrame, checked) -> tuple[pd.DataFrame, dict[str, tuple[float, int]]]:
+def split_families(split: pd.DataFrame, checked) -> tuple[pd.DataFrame, float, int, float, int]:
     """The split-half table with the checks across documents and years (``checked(theme, over)``) adjusted as one
-    family, and each kind of check within documents (``over`` "paragraphs": the halves by frequency; "clusters":
-    the two groups of keywords that occur most apart) as a family of its own (:func:`adjusted_split_half`): in one
-    family, the many passes of the checks within documents (hundreds of paragraphs each) raised the level of the
-    others, and so could validate a theme the checks across documents alone failed. Returns the table and each
-    family's level and number of checks, by name ("across", then each of :data:`WITHIN`; a family without a
-    check has no level, NaN)."""
+    family and the checks within documents (``over`` "paragraphs") as another (:func:`adjusted_split_half`):
+    in one family, the many passes of the checks within documents (hundreds of paragraphs each) raised the level
+    of the others, and so could validate a theme the checks across documents alone failed. Returns the table,
+    and each family's level and number of checks."""
     import pandas as pd
 
-    across, level, checks = adjusted_split_half(split, lambda theme, over: over not in WITHIN and checked(theme, over))
-    parts, families = [across[~across["over"].isin(WITHIN)]], {"across": (level, checks)}
-    for kind in WITHIN:
-        within, within_level, within_checks = adjusted_split_half(split, lambda theme, over, kind=kind: over == kind)
-        parts.append(within[within["over"] == kind])
-        families[kind] = (within_level if within_checks else float("nan"), within_checks)
-    return pd.concat(parts).reset_index(drop=True), families
+    across, level, checks = adjusted_split_half(split, lambda theme, over: over != "paragraphs" and checked(theme, over))
+    within, within_level, within_checks = adjusted_split_half(split, lambda theme, over: over == "paragraphs")
+    within_level = within_level if within_checks else float("nan")  # no family: no level (one unit per document)
+    table = pd.concat([across[across["over"] != "paragraphs"], within[within["over"] == "paragraphs"]])
+    return table.reset_index(drop=True), level, checks, within_level, within_checks
 
 
 def _pearson(x: np.ndarray, y: np.ndarray) -> float:
@@ -147,9 +140,7 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
     ``r_split`` (across documents) and ``r_split_years``, with the lower end of their intervals, the
     split-half check (``split_level``, the intervals' level, adjusted for the ``split_checks`` checks made over
     the themes: :func:`adjusted_split_half`), and ``r_split_paragraphs`` the same within documents, across
-    paragraphs (its own family: ``split_paragraphs_level``, ``split_paragraphs_checks``), and
-    ``r_split_clusters`` within documents for the two groups of keywords that occur most apart (a family of its
-    own too: ``split_clusters_level``, ``split_clusters_checks``); ``member_r``, the
+    paragraphs (its own family: ``split_paragraphs_level``, ``split_paragraphs_checks``); ``member_r``, the
     lowest correlation of its unit shares between two ensemble members;
     ``top_keyword`` and ``top_keyword_tokens``, the keyword that carries most of its keyword tokens and that share;
     ``largest_shift``, ``shift_word`` and ``shift_at``: the largest change of a yearly (or group) share when one
@@ -165,13 +156,13 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
     tokens = units["n_tokens"].to_numpy(dtype=float)
     doc_tokens = pd.Series(tokens).groupby(units["doc_id"].to_numpy()).sum()
     by_theme = agreement.set_index("theme") if len(agreement) else pd.DataFrame(columns=["pearson_r", "n_years"])
-    families: dict[str, tuple[float, int]] = {}
+    split_level, split_checks, within_level, within_checks = float("nan"), 0, float("nan"), 0
     if split_half is not None and len(split_half):
         years_of = by_theme["n_years"].to_dict() if "n_years" in by_theme else {}
         # with one document a year the check across years is the check across documents: one check, not two
         per_year = units.groupby("year")["doc_id"].nunique() if "year" in units else pd.Series([2])
         distinct = bool((per_year > 1).any())
-        split_half, families = split_families(
+        split_half, split_level, split_checks, within_level, within_checks = split_families(
             split_half,
             lambda theme, over: (
                 over == "documents"
@@ -233,14 +224,10 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
             "r_split_years_low": split_value(theme.name, "years", "r_low"),
             "r_split_paragraphs": split_value(theme.name, "paragraphs", "r_split"),
             "r_split_paragraphs_low": split_value(theme.name, "paragraphs", "r_low"),
-            "split_paragraphs_level": families.get("paragraphs", (float("nan"), 0))[0],
-            "split_paragraphs_checks": families.get("paragraphs", (float("nan"), 0))[1],
-            "r_split_clusters": split_value(theme.name, "clusters", "r_split"),
-            "r_split_clusters_low": split_value(theme.name, "clusters", "r_low"),
-            "split_clusters_level": families.get("clusters", (float("nan"), 0))[0],
-            "split_clusters_checks": families.get("clusters", (float("nan"), 0))[1],
-            "split_level": families.get("across", (float("nan"), 0))[0],
-            "split_checks": families.get("across", (float("nan"), 0))[1],
+            "split_paragraphs_level": within_level,
+            "split_paragraphs_checks": within_checks,
+            "split_level": split_level,
+            "split_checks": split_checks,
             "keywords_split": int(
                 np.nan_to_num(split_value(theme.name, "documents", "keywords_a"))
                 + np.nan_to_num(split_value(theme.name, "documents", "keywords_b"))
@@ -286,8 +273,7 @@ def validation_reasons(row: dict, anchored_model: bool, *, split_checked: bool =
     be stable across seeds, be more than its keywords, and pass a check that a keyword count does not pass by
     construction: the split-half check (its share measured from half of its keywords follows the rate of the
     other half, the lower end of its interval above 0, across documents or across years, and within documents,
-    across paragraphs, where that can be computed, for its keywords halved by frequency and split into the two
-    groups that occur most apart; the intervals' level adjusted for the number of checks,
+    across paragraphs, where that can be computed; the intervals' level adjusted for the number of checks,
     :func:`adjusted_split_half`)."""
     rules = VALIDATION_RULES
     reasons = []
@@ -354,15 +340,6 @@ def _split_half_reasons(row: dict) -> list[str]:
                 f"in the same paragraphs (r = {row['r_split_paragraphs']:.2f} across paragraphs, each against "
                 f"its document's, {interval} from {within:.2f}): their rates may only share a trend or a "
                 "document's emphasis"
-            )
-        apart = row.get("r_split_clusters_low", np.nan)
-        if not np.isnan(apart) and not apart > 0:
-            level, checks = row.get("split_clusters_level", SPLIT_LEVEL), row.get("split_clusters_checks", 0)
-            interval = _interval(level, checks, "such checks")
-            reasons.append(
-                f"split-half check by clusters failed: the two groups of its keywords that occur most apart do not "
-                f"go together in the same paragraphs (r = {row['r_split_clusters']:.2f} across paragraphs, each "
-                f"against its document's, {interval} from {apart:.2f}): it may join two subjects"
             )
     return reasons
 

@@ -98,50 +98,6 @@ def keyword_halves(counts: sparse.csr_matrix, keywords: list[np.ndarray]) -> lis
     return halves
 
 
-MIN_CLUSTERED = 4  # occurring keywords a theme needs for its keywords to be split by where they occur
-LEAST_GROUP = 0.25  # the least share of a theme's keyword tokens that each of its two groups holds
-
-
-def keyword_clusters(counts: sparse.csr_matrix, keywords: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Each theme's keywords that occur, split in the two groups that occur most apart: along the Fiedler vector
-    of their co-occurrence graph (words joined by the cosine of the units they occur in), the cut of least
-    conductance (Shi and Malik's normalised cut, found as spectral clustering does) among those that leave each
-    group at least :data:`LEAST_GROUP` of the theme's keyword tokens (else a rare word that occurs alone would be
-    a "subject"; the cut nearest that when no cut leaves it). Two subjects joined in one theme (the words of
-    ecology and of party building) fall apart here, where :func:`keyword_halves`, dealing words alternately, gives
-    each half some of both. A theme with fewer than :data:`MIN_CLUSTERED` keywords that occur has no groups to
-    find: its halves are :func:`keyword_halves`'s (so that a fold-in measures every theme as the check by
-    frequency does). Deterministic (ties by vocabulary id)."""
-    totals = np.asarray(counts.sum(axis=0)).ravel()
-    presence = (counts > 0).astype(np.float64).tocsc()
-    halves = []
-    for ids, by_frequency in zip(keywords, keyword_halves(counts, keywords)):
-        ids = np.sort(np.asarray(ids, dtype=np.int64))
-        ids = ids[totals[ids] > 0]
-        if len(ids) < MIN_CLUSTERED:
-            halves.append(by_frequency)
-            continue
-        held = presence[:, ids]
-        together = (held.T @ held).toarray()
-        units = np.diag(together).copy()
-        affinity = together / np.sqrt(np.outer(units, units))
-        np.fill_diagonal(affinity, 0.0)
-        degree = np.maximum(affinity.sum(axis=1), 1e-9)  # a word that never meets another: at an end of the order
-        scale = 1 / np.sqrt(degree)
-        _, vectors = np.linalg.eigh(np.eye(len(ids)) - affinity * np.outer(scale, scale))
-        order = np.lexsort((ids, np.round(vectors[:, 1] * scale, 9)))
-        volume, inside = degree.sum(), np.cumsum(degree[order])[:-1]
-        conductance = np.array([affinity[np.ix_(order[:k], order[k:])].sum() for k in range(1, len(ids))])
-        conductance /= np.maximum(np.minimum(inside, volume - inside), 1e-12)
-        weight = np.cumsum(totals[ids][order])[:-1] / totals[ids].sum()
-        balance = np.minimum(weight, 1 - weight)
-        allowed = balance >= LEAST_GROUP
-        cut = 1 + int(np.argmin(np.where(allowed, conductance, np.inf)) if allowed.any() else np.argmax(balance))
-        first, second = np.sort(ids[order[:cut]]), np.sort(ids[order[cut:]])
-        halves.append((first, second) if first[0] < second[0] else (second, first))
-    return halves
-
-
 def _column_sums(counts: sparse.csr_matrix, columns: list[np.ndarray]) -> sparse.csc_matrix:
     """Units x len(columns), sparse: each unit's tokens of each set of vocabulary ids, in one product (the same
     whole numbers as summing each set's columns; a column of it is one set's tokens per unit)."""
@@ -162,7 +118,6 @@ def split_half_agreement(
     level: float = 0.95,
     n_jobs: int = 1,
     within: dict[str, np.ndarray] | None = None,
-    split=None,
 ) -> pd.DataFrame:
     """Whether a theme measured from half of its keywords follows the rate of the other half: a check a keyword
     count does not pass by construction.
@@ -173,9 +128,8 @@ def split_half_agreement(
     half (its tokens per vocabulary token) across the ``groups`` (name -> a label per unit, e.g. documents,
     years), token-weighted, both ways round (A measures, B is held out; then B measures), and the two
     correlations averaged. It fails when the two halves' rates do not move together (words without a common
-    signal; across documents and years, words that only share a trend pass: see ``within``); with the halves
-    dealt alternately by frequency it does not catch a theme of two unrelated subjects (each half holds both):
-    ``split`` = :func:`keyword_clusters` does (docs/methods.md).
+    signal; across documents and years, words that only share a trend pass: see ``within``); it does not catch
+    a theme of two unrelated subjects (each half, dealt alternately by frequency, holds both): docs/methods.md.
 
     ``within`` (name -> a label per unit, its document) adds a check across the units themselves, each unit's
     measured share and held-out rate taken as deviations from its document's (token-weighted): whether the
@@ -185,10 +139,6 @@ def split_half_agreement(
     documents such words give r near 0 and the lexicon's themes 0.37-0.76 there. Its interval counts the units
     less one per document (the document means taken out); not computed when the units outnumber the documents
     by fewer than three.
-
-    ``split`` (counts, keywords -> halves) splits the keywords, :func:`keyword_halves` by default; with
-    :func:`keyword_clusters` the halves are the two groups of keywords that occur most apart, which fail the
-    check within documents when a theme joins two subjects.
 
     The units are folded in by :func:`toolkit.analysis.sampling.fold_in`, in seeded blocks, ``n_jobs`` at once:
     the result does not depend on ``n_jobs``.
@@ -200,7 +150,7 @@ def split_half_agreement(
 
     from .sampling import fold_in
 
-    halves = (split or keyword_halves)(counts, keywords)
+    halves = keyword_halves(counts, keywords)
     topic_of = {int(a): k for k, a in enumerate(model.anchors_) if a >= 0}
     tokens = np.asarray(counts.sum(axis=1)).ravel().astype(float)
     directions = []

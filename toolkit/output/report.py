@@ -406,17 +406,15 @@ def _validation_sentence(themes: pd.DataFrame | None, one_per_year: bool = False
         "that a keyword count does not pass by construction (the share measured from half of its keywords "
         "against the rate of the other half, across documents or years"
         + (
-            " and within documents across paragraphs, for its keywords halved by frequency and for the two groups of "
-            "them that occur most apart, which a theme joining two subjects fails"
+            " and within documents across paragraphs"
             if within
-            else " (not within documents: a document is one unit here, so words that merely share a trend, and a "
-            "theme joining two subjects, can pass)"
+            else " (not within documents: a document is one unit here, so words that merely share a trend can pass)"
         )
         + ", the lower end of each interval above zero; the intervals' level is "
         "adjusted for the checks made over all the themes, by Benjamini and Hochberg's procedure at 2.5%, so that "
         "on average at most 2.5% of the checks passed are false passes). Validated means passing these automatic "
-        "checks, which show that a theme's keywords go together in the texts, not that they measure the construct "
-        "its label names; agreement "
+        "checks, which show that a theme's keywords go together in the texts, not that they measure one construct: "
+        "a theme of two unrelated subjects can pass them; agreement "
         "with human coders is measured apart from the run (toolkit validate export, then score)."
     )
     if themes is None or "validated" not in themes:

@@ -52,17 +52,13 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
                 better = counted & np.isfinite(years_low) & ~(years_low <= np.nan_to_num(low, nan=-np.inf))
                 r = np.where(better, rows["r_split_years"].to_numpy(dtype=float), r)
                 low = np.where(better, years_low, low)
-            # and it must pass within documents too, for its halves by frequency and for its clusters of keywords:
-            # where one of those does worse, it is the one that decides
-            decides = np.full(len(r), "", dtype=object)
-            for kind in ("paragraphs", "clusters"):
-                if {f"r_split_{kind}", f"r_split_{kind}_low"} <= set(rows.columns):
-                    within_low = rows[f"r_split_{kind}_low"].to_numpy(dtype=float)
-                    lower = np.isfinite(within_low) & ~(within_low >= np.nan_to_num(low, nan=np.inf))
-                    r = np.where(lower, rows[f"r_split_{kind}"].to_numpy(dtype=float), r)
-                    low = np.where(lower, within_low, low)
-                    decides = np.where(lower, kind, decides)
-            worse = decides != ""
+            worse = np.zeros(len(r), dtype=bool)
+            if {"r_split_paragraphs", "r_split_paragraphs_low"} <= set(rows.columns):
+                # and it must pass within documents too: where that check does worse, it is the one that decides
+                within_low = rows["r_split_paragraphs_low"].to_numpy(dtype=float)
+                worse = np.isfinite(within_low) & ~(within_low >= np.nan_to_num(low, nan=np.inf))
+                r = np.where(worse, rows["r_split_paragraphs"].to_numpy(dtype=float), r)
+                low = np.where(worse, within_low, low)
             split_label = text["r_split"] if worse.any() else text["r_split_across"]
             ax.barh(y - 0.27, np.nan_to_num(r), height=0.26, color="#2ca02c", label=split_label)
             if "r_split_low" in rows:  # what the split-half check asks: the low end of r's interval above 0
@@ -72,14 +68,13 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
                 checks = int(rows["split_checks"].iloc[0]) if "split_checks" in rows else 1
                 if not np.isfinite(level):  # no split-half check was run
                     level, checks = 0.95, 1
-                # each kind of check within documents is a family of its own, at its own level: their whiskers apart
-                parts = [("", level, checks, "#222222", "")]
-                for kind, color in (("paragraphs", "#6b2f00"), ("clusters", "#5b2a86")):
-                    at = float(rows[f"split_{kind}_level"].iloc[0]) if f"split_{kind}_level" in rows else level
-                    count = int(rows[f"split_{kind}_checks"].iloc[0]) if f"split_{kind}_checks" in rows else checks
-                    parts.append((kind, at, count, color, text[f"within_{kind}"]))
-                for kind, at, count, color, prefix in parts:
-                    drawn = shown & (decides == kind)
+                # the checks within documents are a family of their own, at their own level: their whiskers apart
+                within_level = float(rows["split_paragraphs_level"].iloc[0]) if "split_paragraphs_level" in rows else level
+                within_checks = int(rows["split_paragraphs_checks"].iloc[0]) if "split_paragraphs_checks" in rows else checks
+                for part, (at, count, color, prefix) in enumerate(
+                    ((level, checks, "#222222", ""), (within_level, within_checks, "#6b2f00", text["within_documents"]))
+                ):
+                    drawn = shown & (worse if part else ~worse)
                     if not drawn.any():
                         continue
                     key = "r_split_adjusted" if count > 1 else "r_split_low"
