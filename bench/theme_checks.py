@@ -8,7 +8,9 @@ corpora built to have no theme worth the name (a hostile methods review, 2026-12
    own themes), ``model.n_topics=22``;
 4. gwr, shuffled: each report of 2000-2022 cut by jieba (with the lexicon's words), its words shuffled within the
    report and written as paragraphs of 60 words: every document keeps its words and their counts, no paragraph
-   its context.
+   its context;
+5. gwr, chimeras: the shipped lexicon with three pairs of its themes each joined into one theme of two subjects
+   (ecology + party_building, diplomacy_unification + livelihood, digital_economy + agriculture_rural).
 
 Each run with ``figures.formats=[]`` and ``figures.ldavis=false``, in a temporary folder. Prints, per case, the
 themes validated, and for the trend pairs and the shuffled reports the split-half correlations of every theme
@@ -38,6 +40,11 @@ PAIRS = {
     "pair_crossborder_livelihood": ["跨境", "民生"],
     "pair_macro_village": ["宏观政策", "乡村"],
 }
+CHIMERAS = {
+    "chimera_ecology_party": ("ecology", "party_building"),
+    "chimera_diplomacy_livelihood": ("diplomacy_unification", "livelihood"),
+    "chimera_digital_agriculture": ("digital_economy", "agriculture_rural"),
+}
 QUIET = ["--set", "figures.formats=[]", "--set", "figures.ldavis=false"]
 
 
@@ -63,6 +70,20 @@ def pairs_lexicon(path: Path) -> None:
         words = [w for w in theme["words"] if w not in taken] if name not in PAIRS else theme["words"]
         lines += [f"[{name}]", f"label_zh = {quoted(theme['label_zh'])}", f"label_en = {quoted(theme['label_en'])}"]
         lines += [f"words = [{', '.join(quoted(w) for w in words)}]", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def chimeras_lexicon(path: Path) -> None:
+    lexicon = tomllib.loads((ROOT / "toolkit" / "data" / "lexicon.toml").read_text(encoding="utf-8"))
+    themes = {name: theme for name, theme in lexicon.items() if isinstance(theme, dict)}
+    joined = {part for parts in CHIMERAS.values() for part in parts}
+    kept = {name: theme for name, theme in themes.items() if name not in joined}
+    for name, (a, b) in CHIMERAS.items():
+        kept[name] = {"label_zh": f"{a}+{b}", "label_en": f"{a}+{b}", "words": themes[a]["words"] + themes[b]["words"]}
+    lines = []
+    for name, theme in kept.items():
+        lines += [f"[{name}]", f"label_zh = {quoted(theme['label_zh'])}", f"label_en = {quoted(theme['label_en'])}"]
+        lines += [f"words = [{', '.join(quoted(w) for w in theme['words'])}]", ""]
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -100,7 +121,16 @@ def say(case: str, themes: pd.DataFrame, detail: list[str] | None = None) -> Non
     print(f"{case}: {len(validated)} of {len(themes)} validated: {', '.join(validated) or '-'}")
     if detail is not None:
         shown = themes[themes["theme"].isin(detail)] if detail else themes
-        columns = [c for c in ("theme", "r_split", "r_split_low", "r_split_paragraphs", "r_split_paragraphs_low") if c in shown]
+        wanted = (
+            "theme",
+            "r_split",
+            "r_split_low",
+            "r_split_paragraphs",
+            "r_split_paragraphs_low",
+            "r_split_clusters",
+            "r_split_clusters_low",
+        )
+        columns = [c for c in wanted if c in shown]
         print(shown[columns].round(3).to_string(index=False))
 
 
@@ -122,6 +152,11 @@ def main() -> None:
         )
         say("gwr, trend pairs", themes, list(PAIRS))
         say("gwr, shuffled within each report", run(shuffled_corpus(base / "shuffled"), base / "shuffled-run"), [])
+        chimeras_lexicon(base / "chimeras.toml")
+        themes = run(
+            ROOT / "configs" / "gwr_national.toml", base / "chimeras", f"themes.lexicon={quoted(str(base / 'chimeras.toml'))}"
+        )
+        say("gwr, chimeras", themes, list(CHIMERAS))
 
 
 if __name__ == "__main__":
