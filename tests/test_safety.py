@@ -516,6 +516,45 @@ def test_write_csv_neutralises_formulas_in_string_and_object_columns(tmp_path):
     assert frame["text"][0] == "=SUM(A1)"  # the caller's table is not changed
 
 
+def test_column_names_that_a_spreadsheet_would_run_are_neutralised_too(tmp_path):
+    """A hostile pass: a metadata column named =HYPERLINK("http://evil","x"), or -2+3, reached documents.csv's and
+    terms' header as is, where the cells beneath were guarded. A name that is a number stays as it is."""
+    import pandas as pd
+
+    frame = pd.DataFrame([[1, "a", 2, 3]], columns=['=HYPERLINK("http://evil","x")', "-2+3", "-0.5", "place"])
+    csv_files.write_csv(tmp_path / "t.csv", frame)
+    header = pd.read_csv(tmp_path / "t.csv", dtype=str).columns.tolist()
+    assert header == ['\'=HYPERLINK("http://evil","x")', "'-2+3", "-0.5", "place"]
+    assert frame.columns[0].startswith("=")  # the caller's table is not changed
+
+
+def test_a_file_size_limit_is_one_line_and_leaves_the_previous_output(tmp_path):
+    """A hostile pass: under a file-size limit (ulimit -f, a batch scheduler's) a run ended with OSError EFBIG's
+    traceback, exit 1. It is one line now, exit 2, and the previous output stays as it was."""
+    import resource
+    import subprocess
+    import sys
+
+    from .conftest import NO_FIGURES, SEEDS_CONFIG, _this_checkout
+
+    out = tmp_path / "out"
+    settings = [arg for setting in NO_FIGURES for arg in ("--set", setting)]
+    command = [sys.executable, "-m", "toolkit", "-q", "run", str(SEEDS_CONFIG), "--out", str(out), *settings]
+    env = {**_this_checkout(None), "TOOLKIT_CACHE_DIR": str(tmp_path / "cache")}
+    subprocess.run(command, check=True, capture_output=True, env=env)
+    before = snapshot(out)
+
+    def limited() -> None:  # units.csv, with every unit's text, is larger than this
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+
+    result = subprocess.run([*command, "--set", "model.n_topics=20"], capture_output=True, text=True, env=env, preexec_fn=limited)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    error = [line for line in result.stderr.splitlines() if not line.startswith("warning: ")]  # the run's warnings
+    assert len(error) == 1 and error[0].startswith("toolkit: error: a file of the outputs of "), result.stderr
+    assert "file-size limit" in error[0]
+    assert snapshot(out) == before and sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "cache", "out"]
+
+
 def test_numbers_written_as_text_stay_numbers_and_every_guarded_cell_reads_back_as_it_was(tmp_path):
     """From a hostile pass of the outputs: a metadata column of growth rates (-0.5, -2) was written as '-0.5 and
     '-2, which pandas and Excel read as text, a group named -0.5 became '-0.5 in the group tables, and report.html

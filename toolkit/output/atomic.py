@@ -793,6 +793,11 @@ def output_folder(final: str | os.PathLike, inputs: dict[str, Path] | None = Non
                     f"no space left on the disk of {final} while writing the outputs; "
                     "the previous output is untouched: free some space and run again"
                 ) from None
+            if isinstance(exc, OSError) and exc.errno == errno.EFBIG:  # a file-size limit (ulimit -f, a scheduler's)
+                raise ToolkitError(
+                    f"a file of the outputs of {final} grew past the largest file this process may write (a file-size "
+                    "limit: ulimit -f, a batch scheduler's, or the file system's); the previous output is untouched"
+                ) from None
             raise
         changed = _changed_by_user(final)
         if changed:

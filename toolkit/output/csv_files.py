@@ -94,9 +94,13 @@ def write_csv_to(handle, frame) -> None:
     """A DataFrame as CSV text on the open text stream ``handle`` (a file, or stdout for a command's table), as
     :func:`write_csv` writes it: formula cells neutralised, floats to 6 decimals, a block of rows at a time."""
     import numpy as np
+    import pandas as pd
 
     from .fixedpoint import fixed_point
 
+    names = pd.Series([str(c) for c in frame.columns], dtype=object)
+    if _formula_cells(names).any():  # a column named by the user's metadata ('=HYPERLINK(...)', '-2+3')
+        frame = frame.set_axis([spreadsheet_safe(name) for name in names], axis=1)
     risky = {c: mask for c in frame.columns if (mask := _formula_cells(frame[c])) is not None and mask.any()}
     if risky:
         frame = frame.copy()
