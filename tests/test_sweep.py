@@ -28,6 +28,19 @@ def local_sweep(tmp_path_factory):
     return sweep(seeds_config(), tmp_path_factory.mktemp("sweep") / "s", grid=GRID, n_jobs=2)
 
 
+@pytest.mark.parametrize("where", ["t.csv", "runs/{run}/t.csv"])
+def test_a_table_of_terms_is_not_written_into_a_sweeps_folder(local_sweep, where):
+    """A hostile pass: `terms --out` wrote its table, and a marker beside it, into a sweep's folder and into one of
+    its runs, against its own help ("never inside a run's or a sweep's folder")."""
+    from .conftest import cli
+
+    run = next(p.name for p in (local_sweep.out_dir / "runs").iterdir() if p.is_dir())
+    out = local_sweep.out_dir / where.format(run=run)
+    result = cli("terms", ROOT / "configs" / "seeds.toml", "创新", "--out", out)
+    assert result.returncode == 2 and "is inside" in result.stderr and "choose a file elsewhere" in result.stderr, result.stderr
+    assert not out.exists() and not (out.parent / ".toolkit-output.json").exists()
+
+
 def test_sweep_table_and_outputs(local_sweep):
     table = local_sweep.table
     assert len(table) == 8 and local_sweep.fitted == 8

@@ -260,7 +260,9 @@ def _is_within(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def _is_sweep_folder(folder: Path) -> bool:
+def is_sweep_folder(folder: Path) -> bool:
+    """Whether ``folder`` is a sweep's output (its marker ``.toolkit-sweep.json``): its runs and summary are the
+    toolkit's, replaced when the sweep runs again."""
     marker = _read_json(folder / SWEEP_MARKER)
     return bool(marker) and marker.get("format") == _SWEEP_FORMAT
 
@@ -339,7 +341,7 @@ def check_output_location(
         raise ToolkitError(f"{flag} {final} is a file, not a folder; choose an empty or new folder")
     if final.is_dir() and any(final.iterdir()):
         if sweep:
-            ours = _is_sweep_folder(final)
+            ours = is_sweep_folder(final)
         else:
             ours = _written_by_toolkit(final)
             if not ours and _output_of_an_earlier_version(final):
@@ -348,7 +350,7 @@ def check_output_location(
                     "and manifest.json cannot be checked for your edits, so it is not replaced; "
                     "move it away or choose an empty or new folder"
                 )
-        if not ours and (_is_sweep_folder(final) if not sweep else is_output_folder(final)):
+        if not ours and (is_sweep_folder(final) if not sweep else is_output_folder(final)):
             other, this = ("a sweep's", "a run's") if not sweep else ("a run's", "a sweep's")
             raise ToolkitError(f"{flag} {final} is {other} output folder, not {this}; choose an empty or new folder for this one")
         if not ours:

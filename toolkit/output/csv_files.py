@@ -16,6 +16,7 @@ from .atomic import (
     check_own_file,
     check_reserved,
     is_output_folder,
+    is_sweep_folder,
     list_own_file,
     open_for_writing,
 )
@@ -134,7 +135,7 @@ def write_csv_file(
     check_outside_inputs(path, inputs, flag=flag, example="a file in another folder")
     if path.is_dir():
         raise ToolkitError(f"{flag} {path} is a folder; give a file name such as {path / 'table.csv'}")
-    output = next((folder for folder in path.absolute().parents if is_output_folder(folder)), None)
+    output = next((f for f in path.absolute().parents if is_output_folder(f) or is_sweep_folder(f)), None)
     if output is not None:
         raise ToolkitError(
             f"{flag} {path} is inside {output}, an output the toolkit replaces whole when it runs again (the table "
