@@ -574,6 +574,24 @@ def test_a_fifo_given_as_a_sheet_is_named_never_waited_on(tmp_path):
     assert result.stdout == f"{fifo} is a FIFO (named pipe), not a regular file; give the saved sheet\n", result.stderr
 
 
+def test_a_fifo_in_place_of_an_exports_or_a_sweeps_json_is_never_waited_on(tmp_path):
+    """A hostile pass: a FIFO named validation.json (an export) or metrics.json (a sweep's run) kept `validate
+    score` and a resumed sweep waiting for ever; they read it as a file that is not there (a seed of 0, a run to fit
+    again)."""
+    import os
+
+    (tmp_path / "run").mkdir()
+    os.mkfifo(tmp_path / "validation.json")
+    os.mkfifo(tmp_path / "run" / "metrics.json")
+    child = (
+        "from pathlib import Path; from toolkit.analysis import validation; from toolkit import sweeps\n"
+        f"folder = Path({str(tmp_path)!r})\n"
+        "print(validation._export_seed(folder), sweeps._finished(folder / 'run'))\n"
+    )
+    result = python_process(child)  # a test still waiting on the FIFO after 60 s fails
+    assert result.stdout == "0 False\n", result.stderr
+
+
 def _copy(coded, tmp_path):
     folder = tmp_path / "tasks"
     shutil.copytree(coded, folder)

@@ -30,6 +30,7 @@ from .output import atomic
 from .output.csv_files import write_csv
 from .processes import available_workers, stop_workers
 from .progress import Progress, kept_interrupts
+from .resources import read_text_file
 from .text import NOT_SHAPING
 
 if TYPE_CHECKING:
@@ -351,8 +352,8 @@ def _finished(folder: Path) -> bool:
     """A run whose metrics.json and topics.json read back whole; a run with a damaged or missing one (a
     killed sweep, a disk that filled up, a hand edit) is fitted again."""
     try:
-        metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
-        topics = json.loads((folder / "topics.json").read_text(encoding="utf-8"))
+        metrics = json.loads(read_text_file(folder / "metrics.json"))
+        topics = json.loads(read_text_file(folder / "topics.json"))
     except (OSError, ValueError):
         return False
     return (
@@ -424,11 +425,11 @@ def _collect(out_dir: Path, runs) -> tuple[pd.DataFrame, pd.DataFrame]:
         folder = out_dir / "runs" / rid
         # the grid's values as this sweep names them: a run done by an earlier sweep without a key of this grid
         # (vocab.min_df at its default) lacks it in its metrics.json
-        rows.append({**json.loads((folder / "metrics.json").read_text(encoding="utf-8")), **combo})
+        rows.append({**json.loads(read_text_file(folder / "metrics.json")), **combo})
         rows[-1].pop("fit_seconds", None)  # in the metrics of runs fitted before timing.json
-        tops[rid] = [w[:10] for w in json.loads((folder / "topics.json").read_text(encoding="utf-8"))["top_words"]]
+        tops[rid] = [w[:10] for w in json.loads(read_text_file(folder / "topics.json"))["top_words"]]
         try:
-            seconds.append(float(json.loads((folder / "timing.json").read_text(encoding="utf-8"))["fit_seconds"]))
+            seconds.append(float(json.loads(read_text_file(folder / "timing.json"))["fit_seconds"]))
         except (OSError, ValueError, KeyError, TypeError):  # a run fitted before the file, or a damaged one
             seconds.append(np.nan)
     table = pd.DataFrame(rows)

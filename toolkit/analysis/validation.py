@@ -24,7 +24,7 @@ import pandas as pd
 from ..errors import ToolkitError
 from ..output import atomic
 from ..output.csv_files import write_csv
-from ..resources import read_regular
+from ..resources import read_regular, read_text_file
 from ..text.decoding import Unreadable, decode
 from .lexicon import OTHER
 
@@ -818,7 +818,7 @@ def format_agreement(table: pd.DataFrame) -> str:
 def _export_seed(folder: Path) -> int:
     """The seed the export in ``folder`` was made with (validation.json), which seeds the bootstrap too."""
     try:
-        return int(json.loads((folder / "validation.json").read_text(encoding="utf-8")).get("random_state", 0))
+        return int(json.loads(read_text_file(folder / "validation.json")).get("random_state", 0))
     except (OSError, ValueError, TypeError, AttributeError):
         return 0
 
@@ -899,7 +899,7 @@ def _theme_names(folder: Path) -> dict[str, str]:
     """What a coder may write for each theme, lowercased, to the theme: its name and its Chinese and English
     labels (from validation.json; an older export's codebook gives the names only)."""
     try:
-        themes = json.loads((folder / "validation.json").read_text(encoding="utf-8"))["themes"]
+        themes = json.loads(read_text_file(folder / "validation.json"))["themes"]
         claims: dict[str, set[str]] = {}
         for t in themes:
             for alias in (t["label_zh"], t["label_en"]):
