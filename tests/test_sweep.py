@@ -36,9 +36,10 @@ def test_a_table_of_terms_is_not_written_into_a_sweeps_folder(local_sweep, where
 
     run = next(p.name for p in (local_sweep.out_dir / "runs").iterdir() if p.is_dir())
     out = local_sweep.out_dir / where.format(run=run)
+    before = sorted(p.name for p in out.parent.iterdir())
     result = cli("terms", ROOT / "configs" / "seeds.toml", "创新", "--out", out)
     assert result.returncode == 2 and "is inside" in result.stderr and "choose a file elsewhere" in result.stderr, result.stderr
-    assert not out.exists() and not (out.parent / ".toolkit-output.json").exists()
+    assert sorted(p.name for p in out.parent.iterdir()) == before  # neither the table nor a marker of it
 
 
 def test_sweep_table_and_outputs(local_sweep):
@@ -86,20 +87,54 @@ def test_results_do_not_depend_on_the_number_of_workers(local_sweep, tmp_path):
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda run: (run / "metrics.json").write_text('{"run_id": "', encoding="utf-8"),  # cut off by a full disk
+        lambda run: (run / "metrics.json").write_text('{"run_id": "', encoding="utf-8"),  # cut off
         lambda run: (run / "metrics.json").write_bytes(b""),
         lambda run: (run / "metrics.json").write_text('{"备注": "手工改过"}', encoding="utf-8"),  # valid JSON, no metrics
-        lambda run: (run / "topics.json").unlink(),
         lambda run: (run / "topics.json").write_bytes("创新 发展".encode("gbk")),
+        # a run to fit again (its metrics.json gone) whose config.toml was annotated
+        lambda run: ((run / "config.toml").write_text("# 我的笔记\n", encoding="utf-8"), (run / "metrics.json").unlink()),
     ],
 )
-def test_a_damaged_run_is_fitted_again(local_sweep, damage):
+def test_a_run_file_changed_since_the_sweep_wrote_it_is_not_written_over(local_sweep, damage):
+    """A hostile pass: a resumed sweep fitted such a run again and wrote over its files, a hand-annotated
+    config.toml or topics.json included (what the sweep wrote is listed with its SHA-256 in the run folder's
+    marker): the sweep now stops with one line naming the file, which is left as it is."""
     victim = local_sweep.out_dir / "runs" / local_sweep.table["run_id"][5]
+    saved = {p.name: p.read_bytes() for p in victim.iterdir()}
     damage(victim)
+    changed = {p.name: p.read_bytes() for p in victim.iterdir()}
+    try:  # refused before any fit
+        with pytest.raises(ToolkitError, match=r"exists and the toolkit did not write it \(or it was edited since\)"):
+            sweep(seeds_config(), local_sweep.out_dir, grid=GRID, n_jobs=1)
+        assert {p.name: p.read_bytes() for p in victim.iterdir()} == changed
+    finally:
+        for name, data in saved.items():
+            (victim / name).write_bytes(data)
+
+
+def test_a_run_missing_a_file_is_fitted_again_and_a_linked_run_folder_is_refused(local_sweep, tmp_path):
+    """A file the sweep wrote and nobody changed is replaced when its run is fitted again (a killed sweep, a
+    deleted file); a run folder that is a symbolic link (moved into a user's folder and linked back) is never
+    written through."""
+    victim = local_sweep.out_dir / "runs" / local_sweep.table["run_id"][5]
+    (victim / "topics.json").unlink()
     again = sweep(seeds_config(), local_sweep.out_dir, grid=GRID, n_jobs=1)
     assert again.fitted == 1
     pd.testing.assert_frame_equal(again.table, local_sweep.table)
     assert json.loads((victim / "topics.json").read_text(encoding="utf-8"))["top_words"]
+    mine = tmp_path / "我的最佳运行"
+    victim.rename(mine)
+    victim.symlink_to(mine)
+    (mine / "metrics.json").unlink()
+    before = {p.name: p.read_bytes() for p in mine.iterdir()}
+    try:
+        with pytest.raises(ToolkitError, match="is a symbolic link; a sweep writes its runs into folders of its own"):
+            sweep(seeds_config(), local_sweep.out_dir, grid=GRID, n_jobs=1)
+        assert {p.name: p.read_bytes() for p in mine.iterdir()} == before
+    finally:
+        victim.unlink()
+        mine.rename(victim)
+    assert sweep(seeds_config(), local_sweep.out_dir, grid=GRID, n_jobs=1).fitted == 1  # whole again
 
 
 def test_a_summary_folder_that_is_not_the_toolkits_is_refused_before_any_fit(tmp_path):

@@ -266,6 +266,8 @@ def sweep(
         if not runs:
             raise ToolkitError(f"no run of the sweep grid can be fitted: {skipped[0][1]}")
         pending = [r for r in runs if not _finished(out_dir / "runs" / r[2])]
+        for run in pending:  # before any fit: a run folder whose files cannot be written stops the sweep now
+            _check_run_folder(out_dir / "runs" / run[2])
         log.info(
             "sweep: %d runs to fit, %d already done%s",
             len(pending),
@@ -379,6 +381,20 @@ def _run_fits(tasks, n: int, workers: int, scheduler: str, asked: int):
         return list(Parallel(n_jobs=min(available_workers(asked), n))(tasks))
 
 
+RUN_FILES = ("config.toml", "timing.json", "topics.json", "metrics.json")  # what a run's folder holds, in order
+
+
+def _check_run_folder(folder: Path) -> None:
+    """Refuse to write a run into ``folder`` unless it is the sweep's own: not a symbolic link to a folder
+    elsewhere, and each of :data:`RUN_FILES` in it absent or as the sweep wrote it (listed with its SHA-256 in the
+    folder's marker). A hostile pass found a run folder moved into a user's folder and linked back, and files
+    annotated by hand, written over when their run was fitted again."""
+    if folder.is_symlink():
+        raise ToolkitError(f"{folder} is a symbolic link; a sweep writes its runs into folders of its own: move it away")
+    for name in RUN_FILES:
+        atomic.check_own_file(folder / name)
+
+
 def _write_run(folder: Path, combo: dict, run_config: Config, corpus: _Corpus, raw: dict) -> None:
     from .analysis.evaluate import top_words, topic_metrics
     from .analysis.themes import label_topics
@@ -405,14 +421,15 @@ def _write_run(folder: Path, combo: dict, run_config: Config, corpus: _Corpus, r
         "themes_found": len({t for t in labels["theme"] if t != "other"}),
     }
     metrics.update({k: v for k, v in raw.items() if k not in ("components", "anchors", "fit_seconds")})
+    _check_run_folder(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    atomic.write_text(folder / "config.toml", run_config.to_toml(relative_to=folder))
+    atomic.write_own_file(folder / "config.toml", run_config.to_toml(relative_to=folder))
     # the fit's time apart from its results: the same config gives the same metrics.json, not the same time
-    atomic.write_text(folder / "timing.json", json.dumps({"fit_seconds": raw["fit_seconds"]}))
-    atomic.write_text(
+    atomic.write_own_file(folder / "timing.json", json.dumps({"fit_seconds": raw["fit_seconds"]}))
+    atomic.write_own_file(
         folder / "topics.json", json.dumps({"top_words": words, "themes": labels["theme"].tolist()}, ensure_ascii=False, indent=1)
     )
-    atomic.write_text(folder / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=1))  # written last
+    atomic.write_own_file(folder / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=1))  # written last
 
 
 def _collect(out_dir: Path, runs) -> tuple[pd.DataFrame, pd.DataFrame]:
