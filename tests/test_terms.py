@@ -366,6 +366,14 @@ def test_kwic_refuses_a_short_regex_whose_nested_counts_would_fill_the_memory(tm
         ("(?:(?:a{1000}){1000}){1000}", 10**9),
         (r"(x|[)(]{9}){10}", 90),
         ("a{1000}b{1000}", 1000),
+        # a hostile pass: a comment, verbose whitespace or a lone [: between a group and its count hid the nesting
+        # (compiling such a pattern took more than 11.5 GB before failing)
+        ("(?:(?:创{1000})(?#c){1000})(?#c){1000}", 10**9),
+        ("(?x)(?:(?:创{1000}) {1000})  # a comment\n {1000}", 10**9),
+        ("[[:](?:(?:创{1000}){1000}){1000}", 10**9),
+        ("[[:](?:(?:创{1000}){1000}){1000}[:]", 10**9),
+        ("[[:alpha:]]{5}", 5),
+        ("[[:^digit:]x]{7}", 7),
     ],
 )
 def test_the_repeat_product_of_a_pattern_is_read_without_compiling_it(pattern, product):

@@ -19,15 +19,25 @@ MAX_REPEATS = 100_000  # repeat counts multiplied through nesting: (?:(?:a{1000}
 _QUANTIFIER = regex.compile(r"\{(\d*)(?:,(\d*))?\}")
 
 
+_POSIX_CLASS = regex.compile(r"\[:\^?[A-Za-z]+:\]")
+_VERBOSE = regex.compile(r"\(\?[a-zA-Z]*x")  # an inline verbose flag, (?x) or (?ix:...): whitespace and # comments
+
+
 def repeat_product(pattern: str) -> int:
     """The largest product of the counts of repeats nested in one another in ``pattern`` (``{m}``, ``{m,n}``;
     ``*``, ``+`` and ``?`` count 1): what compiling it may have to unroll. A scan of the text, before any compile:
-    escapes, classes ``[...]`` and groups ``(...)`` are followed, nothing else of the syntax is needed."""
+    escapes, classes ``[...]`` and groups ``(...)`` are followed, comments ``(?#...)`` (and, with a verbose flag
+    anywhere, whitespace and ``#`` comments) skipped between an atom and its count, nothing else of the syntax is
+    needed. It errs on the high side: whitespace before a count is skipped whether or not the flag is in force there."""
+    verbose = bool(_VERBOSE.search(pattern))
     levels = [1]  # per open group: the largest product of a repeat inside it so far
     i, n = 0, len(pattern)
     while i < n:
         char = pattern[i]
         weight = 1
+        if pattern.startswith("(?#", i):  # a comment is no atom: what follows it counts for the atom before
+            i = _ignored(pattern, i, verbose)
+            continue
         if char == "\\":
             i += 2
             if pattern[i - 1 : i] in ("p", "P", "x", "N", "g") and pattern[i : i + 1] == "{":
@@ -43,8 +53,8 @@ def repeat_product(pattern: str) -> int:
             while i < n and depth:
                 if pattern[i] == "\\":
                     i += 1
-                elif pattern[i] == "[" and pattern[i + 1 : i + 2] == ":":  # [[:alpha:]] and regex's nested sets
-                    depth += 1
+                elif posix := _POSIX_CLASS.match(pattern, i):  # [[:alpha:]] skipped whole; a lone [: is two characters
+                    i = posix.end() - 1
                 elif pattern[i] == "]":
                     depth -= 1
                 i += 1
@@ -58,12 +68,31 @@ def repeat_product(pattern: str) -> int:
         else:
             i += 1
         count = 1
+        i = _ignored(pattern, i, verbose)
         quantifier = _QUANTIFIER.match(pattern, i)
         if quantifier and (quantifier.group(1) or quantifier.group(2)):
             count = max(int(g) for g in quantifier.groups() if g)
             i = quantifier.end()
         levels[-1] = max(levels[-1], weight * count)
     return max(levels)
+
+
+def _ignored(pattern: str, i: int, verbose: bool) -> int:
+    """The position after what the engine ignores at ``i``: comments ``(?#...)``, and with ``verbose`` whitespace
+    and ``#`` comments to the end of the line."""
+    n = len(pattern)
+    while i < n:
+        if pattern.startswith("(?#", i):
+            close = pattern.find(")", i)
+            i = n if close < 0 else close + 1
+        elif verbose and pattern[i].isspace():
+            i += 1
+        elif verbose and pattern[i] == "#":
+            end = pattern.find("\n", i)
+            i = n if end < 0 else end + 1
+        else:
+            break
+    return i
 
 
 class UserPattern:
