@@ -21,7 +21,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from toolkit.errors import ToolkitError
 from toolkit.output import atomic, csv_files
 
-from .conftest import examples
+from .conftest import examples, snapshot
 
 
 def _write(folder, files):
@@ -486,3 +486,24 @@ def test_a_runs_folder_given_to_a_sweep_and_a_sweeps_to_a_run_are_named_as_such(
     check_output_location(swept, sweep=True)  # a sweep's folder is a sweep's
     with pytest.raises(ToolkitError, match="is a sweep's output folder, not a run's"):
         check_output_location(swept, flag="--out")
+
+
+def test_an_output_of_one_kind_never_replaces_one_of_another(tmp_path):
+    """A hostile pass: `validate export --out` given a run's folder replaced the run's tables with coding sheets
+    (hours of fitting lost to a typo), and a run given an export's folder replaced the export. Each output records
+    its kind in its marker; another kind is refused, the same kind replaces it as before."""
+    run, export = tmp_path / "run", tmp_path / "export"
+    _run(run, {"units.csv": b"1"})
+    with atomic.output_folder(export, kind="export") as work:
+        _write(work, {"coding_sheet.csv": b"item\n1\n"})
+    before = {folder: snapshot(folder) for folder in (run, export)}
+    with pytest.raises(ToolkitError, match=r"is a run's output folder, not a hand-coding export's; choose an empty"):
+        with atomic.output_folder(run, kind="export"):
+            pass
+    with pytest.raises(ToolkitError, match=r"is a hand-coding export's output folder, not a run's"):
+        atomic.check_output_location(export, kind="run")
+    with pytest.raises(ToolkitError, match=r"is a run's output folder, not a sweep summary's"):
+        atomic.check_output_location(run, kind="summary")
+    assert {folder: snapshot(folder) for folder in (run, export)} == before
+    _run(run, {"units.csv": b"2"})  # a run replaces a run
+    assert (run / "units.csv").read_bytes() == b"2"

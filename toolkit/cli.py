@@ -351,7 +351,7 @@ def _run(args) -> int:
     if args.scheduler:
         check_scheduler(args.scheduler)
     if args.out is not None:
-        check_output_location(Path(args.out), config.input_paths())
+        check_output_location(Path(args.out), config.input_paths(), kind="run")
     with drawing_workers(config["figures"]) as drawing:
         _quiet_libraries()
         from . import pipeline

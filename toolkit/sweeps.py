@@ -250,7 +250,7 @@ def sweep(
     # a swallowed interrupt (kept_interrupts) stops the sweep at its next run's end, as it stops a run
     with atomic.sweep_folder(out_dir, protected_paths(config)), kept_interrupts():
         # the summary replaces the folder's summary/ at the end: refuse one that is not ours before any work
-        atomic.check_output_location(out_dir / "summary", flag="the sweep's summary folder")
+        atomic.check_output_location(out_dir / "summary", flag="the sweep's summary folder", kind="summary")
         groups: dict[str, list] = {}  # preprocessing settings -> [inputs, prepared corpus]
         runs = []
         for combo, run_config in run_configs:
@@ -309,7 +309,7 @@ def sweep(
                 noted[noted != ""].iloc[0],
             )
         recommendation = recommend(table, skipped, floors)
-        with atomic.output_folder(out_dir / "summary") as work:
+        with atomic.output_folder(out_dir / "summary", kind="summary") as work:
             write_csv(work / "sweep.csv", table, bom=config["output"]["excel_bom"])
             write_csv(work / "timings.csv", timings, bom=config["output"]["excel_bom"])
             atomic.write_text(work / "recommendation.md", recommendation)

@@ -205,7 +205,8 @@ def export(
     run = Path(run).resolve()  # "." has no name to add "-validation" to
     units, topics, themes, unit_topics = _read_run(run)
     out = Path(out) if out is not None else run.with_name(run.name + "-validation")
-    atomic.check_output_location(out, {"the run": run})  # before the sampling's warnings (output_folder checks again)
+    # before the sampling's warnings (output_folder checks again)
+    atomic.check_output_location(out, {"the run": run}, kind="export")
     rng = np.random.default_rng(random_state)
     sample, note = sample_units(units, n_units, rng)
     if note:
@@ -227,7 +228,7 @@ def export(
     if topic_note:
         log.warning("validate export: %s", topic_note)
         note = f"{note}; {topic_note}" if note else topic_note
-    with atomic.output_folder(out, {"the run": run}) as work:
+    with atomic.output_folder(out, {"the run": run}, kind="export") as work:
         atomic.write_text(work / CODEBOOK, _codebook(themes, len(sheet), len(words_sheet), len(topic_sheet), note))
         for name, table in (
             (UNIT_SHEET, sheet),

@@ -315,8 +315,11 @@ def check_outside_inputs(
             raise ToolkitError(f"{flag} {final} lies inside {name} {path}; choose a place outside your inputs, such as {example}")
 
 
+KINDS = {"run": "a run's", "export": "a hand-coding export's", "summary": "a sweep summary's"}  # what an output is
+
+
 def check_output_location(
-    final: Path, inputs: dict[str, Path] | None = None, *, flag: str = "--out", sweep: bool = False
+    final: Path, inputs: dict[str, Path] | None = None, *, flag: str = "--out", sweep: bool = False, kind: str = ""
 ) -> Path:
     """The absolute output path, after refusing every location whose use could lose a user's file.
 
@@ -324,7 +327,8 @@ def check_output_location(
     folder that equals, contains or lies inside one of ``inputs`` (name -> path: the config, the text folder,
     the metadata, the lexicon, dictionaries ...), a name too long for the toolkit's temporary folders, and a
     non-empty folder the toolkit did not write (for a run, one holding anything its marker does not list; for a
-    ``sweep``, one without a sweep marker). An output of a version before the marker is refused too: its
+    ``sweep``, one without a sweep marker), and an output of another ``kind`` (:data:`KINDS`: a hand-coding export
+    given a run's folder replaced its tables). An output of a version before the marker is refused too: its
     manifest.json and report.html cannot be checked for the user's edits.
     """
     final = Path(os.path.abspath(final))
@@ -350,6 +354,11 @@ def check_output_location(
                     "and manifest.json cannot be checked for your edits, so it is not replaced; "
                     "move it away or choose an empty or new folder"
                 )
+        written = (_output_marker(final) or {}).get("kind", "") if ours else ""
+        if written in KINDS and kind in KINDS and written != kind:
+            raise ToolkitError(
+                f"{flag} {final} is {KINDS[written]} output folder, not {KINDS[kind]}; choose an empty or new folder for this one"
+            )
         if not ours and (is_sweep_folder(final) if not sweep else is_output_folder(final)):
             other, this = ("a sweep's", "a run's") if not sweep else ("a run's", "a sweep's")
             raise ToolkitError(f"{flag} {final} is {other} output folder, not {this}; choose an empty or new folder for this one")
@@ -755,7 +764,7 @@ def _keep_beside(wrapper: Path, work: Path, final: Path, changed: list[str], fla
 
 
 @contextlib.contextmanager
-def output_folder(final: str | os.PathLike, inputs: dict[str, Path] | None = None, *, flag: str = "--out"):
+def output_folder(final: str | os.PathLike, inputs: dict[str, Path] | None = None, *, flag: str = "--out", kind: str = "run"):
     """Build an output folder under a temporary name; swap it in only when the block succeeds.
 
     Before the block: the location is checked (:func:`check_output_location`), locked against other runs, and
@@ -763,9 +772,10 @@ def output_folder(final: str | os.PathLike, inputs: dict[str, Path] | None = Non
     is killed at any moment leaves the previous complete folder in place: the new folder replaces it in one
     atomic exchange. Leftovers of a killed run are hidden folders beside it (``.<name>.partial-*``) that carry
     the toolkit's marker, never read, and removed by the next run into any folder beside it. A full disk while
-    writing is one error, with nothing left behind.
+    writing is one error, with nothing left behind. ``kind`` (:data:`KINDS`) is recorded in the marker: an output
+    of one kind never replaces one of another.
     """
-    final = check_output_location(Path(final), inputs, flag=flag)
+    final = check_output_location(Path(final), inputs, flag=flag, kind=kind)
     parent = final.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -773,7 +783,7 @@ def output_folder(final: str | os.PathLike, inputs: dict[str, Path] | None = Non
         raise ToolkitError(f"cannot create {parent}: {exc.strerror}; choose another output folder") from None
     with locked(final):
         _tidy_parent(parent, final.name)
-        final = check_output_location(final, inputs, flag=flag)  # again, now that no other run can change it
+        final = check_output_location(final, inputs, flag=flag, kind=kind)  # again, now that no other run can change it
         if final.is_dir() and not os.access(final, os.W_OK):  # it could not be moved aside at the end
             raise ToolkitError(f"cannot write into {final}: it is read-only; choose another output folder")
         try:
@@ -785,7 +795,12 @@ def output_folder(final: str | os.PathLike, inputs: dict[str, Path] | None = Non
             work.mkdir()
             yield work
             files, folders, _ = _walk(work)
-            marker = {"format": _MARKER_FORMAT, "files": {name: _sha256(work / name) for name in files}, "folders": folders}
+            marker = {
+                "format": _MARKER_FORMAT,
+                "kind": kind,
+                "files": {name: _sha256(work / name) for name in files},
+                "folders": folders,
+            }
             write_text(work / MARKER, json.dumps(marker, ensure_ascii=False, indent=1) + "\n")
             os.chmod(work, folder_mode())
         except BaseException as exc:
