@@ -802,3 +802,20 @@ def test_the_size_of_a_formulas_matrix_is_told_before_it_is_made(monkeypatch):
     monkeypatch.setattr(formulaic, "model_matrix", never)
     with pytest.raises(ToolkitError, match="about 6,250,001 columns, above the limit of 1,000"):
         check_covariates("bs(gdp, df=50):bs(pop, df=50):bs(area, df=50):bs(year, df=50)", documents, list(documents.columns))
+
+
+def test_a_category_of_one_document_prints_no_numpy_warning(fast_seeds_run):
+    """A hostile pass: `effects.formula = "place"` on the seed documents (Anqing's one report, the reference)
+    printed numpy's "RuntimeWarning: invalid value encountered in sqrt" lines on stderr, three per theme: the
+    contrast's CR2 variance is negative. Its row says "not estimable", and nothing else is printed."""
+    from toolkit.analysis.effects import estimate_effects
+    from toolkit.pipeline import modelled_units
+
+    run = fast_seeds_run
+    units = modelled_units(run.units).reset_index(drop=True)
+    themes = [theme for theme in run.themes["theme"] if theme != "other"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        table, _ = estimate_effects(units, run.fitted.member_shares, themes, "place", draws=20, x="")
+    contrasts = table[table["term"].str.startswith("place[")]
+    assert len(contrasts) and contrasts["estimate"].isna().all() and contrasts["note"].str.startswith("not estimable").all()

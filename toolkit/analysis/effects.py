@@ -346,7 +346,9 @@ def estimate_effects(
             normal, scale = _draws(rng, covariance, draws, df)
             pooled.append(np.asarray(fit.params) + normal / scale)
             spread.append(np.asarray(fit.params) + normal)
-            fitted.append((np.asarray(fit.params), np.sqrt(np.diag(covariance)), np.asarray(df, dtype=float)))
+            with np.errstate(invalid="ignore"):  # a negative variance (a term of one document) is NaN: not estimable
+                errors = np.sqrt(np.diag(covariance))
+            fitted.append((np.asarray(fit.params), errors, np.asarray(df, dtype=float)))
         if not pooled:
             effect_rows.append({"theme": theme, "term": "", "note": f"could not be fitted: {problems[0]}"})
             continue
