@@ -50,13 +50,22 @@ def test_every_file_is_used_or_skipped_with_a_reason(small_corpus):
     (small_corpus / "metadata.csv").write_text(
         (SEEDS / "metadata.csv").read_text(encoding="utf-8")
         + "missing.txt,不存在的文件,2020,day,武汉市,x,simplified,\n"
-        + "gbk.txt,GBK 副本,2019-05-16,day,武汉市,x,simplified,\n",
+        + "gbk.txt,GBK 副本,2019-05-16,day,武汉市,x,simplified,\n"
+        + "../outside.txt,文件夹外,2020,day,武汉市,x,simplified,\n"
+        + "/tmp/absolute.txt,绝对路径,2020,day,武汉市,x,simplified,\n",
         encoding="utf-8",
     )
     corpus = load_corpus(small_corpus, small_corpus / "metadata.csv")
     docs = corpus.documents.set_index("path")
     on_disk = {p.name for p in small_corpus.iterdir()} - {"metadata.csv"}
-    assert on_disk | {"missing.txt"} == set(docs.index)
+    outside = {"../outside.txt", "/tmp/absolute.txt"}
+    assert on_disk | {"missing.txt"} | outside == set(docs.index)
+    # a row naming a path outside the text folder says so (a hostile pass: it read as a file gone missing)
+    for path in outside:
+        assert docs.loc[path, "reason"] == (
+            "listed in the metadata but the file is missing; it names a path outside the text folder "
+            "(corpus.texts), whose files alone are read"
+        ), docs.loc[path, "reason"]
     reasons = docs["reason"]
     assert reasons["empty.txt"] == "empty file"
     assert "PDF" in reasons["scan.txt"]
@@ -69,7 +78,7 @@ def test_every_file_is_used_or_skipped_with_a_reason(small_corpus):
     assert docs.loc["bom16.txt", "status"] == "used"
     assert (docs.loc["bom16.txt", "date"], docs.loc["bom16.txt", "date_source"]) == ("2018-04-02", "text")
     assert docs.loc["bom16.txt", "note"] == "not listed in the metadata"
-    assert (docs["status"] == "skipped").sum() == 6
+    assert (docs["status"] == "skipped").sum() == 6 + len(outside)
     assert all(docs.loc[docs["status"] == "skipped", "reason"] != "")
 
 

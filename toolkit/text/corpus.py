@@ -674,7 +674,9 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
     for rel in sorted(listed - set(row_of.values()) - unclear):  # a row that is a file's path was taken by it
         row = new_row(rel, meta.loc[rel])
         row["reason"] = MISSING_FILE
-        if row["doc_id"] in by_id:  # "report" listed, report.txt on disk
+        if PurePosixPath(rel).is_absolute() or ".." in PurePosixPath(rel).parts:  # only the text folder is read
+            row["reason"] += "; it names a path outside the text folder (corpus.texts), whose files alone are read"
+        elif row["doc_id"] in by_id:  # "report" listed, report.txt on disk
             row["reason"] += f"; {by_id[row['doc_id']]} is in the folder: name it so in the metadata"
     _unique_ids(rows)
     sources = {row["doc_id"]: found[row["path"]] for row in rows if row["path"] in found}
