@@ -351,8 +351,9 @@ def _model(settings: dict, corpus: _Corpus):
 
 
 def _finished(folder: Path) -> bool:
-    """A run whose metrics.json and topics.json read back whole; a run with a damaged or missing one (a
-    killed sweep, a disk that filled up, a hand edit) is fitted again."""
+    """A run whose metrics.json and topics.json read back whole. A run with one missing (a killed sweep, a file
+    deleted) is fitted again; one with a file changed since the sweep wrote it (damaged, edited by hand) stops the
+    sweep before any fit (:func:`_check_run_folder`), the file left as it is."""
     try:
         metrics = json.loads(read_text_file(folder / "metrics.json"))
         topics = json.loads(read_text_file(folder / "topics.json"))
