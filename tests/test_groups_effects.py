@@ -724,6 +724,34 @@ def test_nested_categories_and_categories_of_numbers_are_read_as_such(caplog):
     assert not {2004, 2005} & set(expected["year"])
 
 
+def test_as_many_coefficients_as_documents_are_not_judged(caplog):
+    """From a hostile statistical review: ``year`` on two documents and ``year + pop`` on three fit each document's
+    mean exactly; the error clustered by document then had no residual to go by, and effects.csv gave p-values of
+    1e-10 and 0 with intervals of +-0.004 (report.html: "<0.001")."""
+    from toolkit.analysis.effects import estimate_effects
+
+    rng = np.random.default_rng(3)
+    rows = [{"doc_id": f"d{d}", "year": 2015 + 3 * d, "pop": [1, 5, 2][d], "n_tokens": 40} for d in range(3) for _ in range(30)]
+    value = np.clip(0.3 - 0.02 * np.array([r["year"] - 2015 for r in rows]) + rng.normal(0, 0.05, len(rows)), 0.01, 0.99)
+    units, shares = pd.DataFrame(rows), np.stack([value, 1 - value], axis=1)[None]
+    two = (units["doc_id"] != "d1").to_numpy()
+    for data, theirs, formula, said in [
+        (units[two].reset_index(drop=True), shares[:, two], "year", "2 coefficients for 2 documents"),
+        (units, shares, "year + pop", "3 coefficients for 3 documents"),
+    ]:
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="toolkit"):
+            table, expected = estimate_effects(data, theirs, ["theme"], formula, draws=50, x="year")
+        (row,) = table.to_dict("records")
+        assert row["term"] == "" and row["note"].startswith(f"could not be fitted: {said}"), row
+        assert "p_value" not in table or table["p_value"].isna().all()
+        assert expected.empty and any("could not be fitted for any theme" in r.getMessage() for r in caplog.records)
+    # fewer coefficients than documents: judged, and with three documents not "significant" to the tenth decimal
+    table, _ = estimate_effects(units, shares, ["theme"], "year", draws=200)
+    slope = table.set_index("term").loc["year"]
+    assert np.isfinite(slope["estimate"]) and slope["p_value"] > 1e-4
+
+
 def test_a_covariate_of_two_values_is_two_categories_on_the_curve():
     """A 0/1 column was drawn as a curve from 0 to 1 with values at 0.5 'supported', where no document lies."""
     from toolkit.analysis.effects import estimate_effects

@@ -303,7 +303,7 @@ def estimate_effects(
     terms = list(matrix.columns)
     weights = units["n_tokens"].to_numpy(dtype=float)[rows]
     groups = pd.factorize(units["doc_id"].to_numpy()[rows])[0]
-    collinear = _collinear(X, terms)
+    collinear = _collinear(X, terms) or _as_many_coefficients_as_documents(X, groups)
     indicators = _indicators(X)
     thin = _thin_terms(X, groups, terms, indicators)
     rng = np.random.default_rng(random_state)
@@ -444,6 +444,20 @@ def _collinear(X: np.ndarray, terms: list[str]) -> str:
     return (
         f"its term {terms[j]} is determined by the terms before it in this corpus (a category nested in another, a "
         "column that repeats one, or more degrees of freedom than values)"
+    )
+
+
+def _as_many_coefficients_as_documents(X: np.ndarray, groups: np.ndarray) -> str:
+    """Why the model cannot be judged when it has as many coefficients as documents or more (``year`` on two
+    documents, ``year + pop`` on three): it fits each document's mean, so no residual is left between documents for
+    an error clustered by them, which came out near zero (p-values of 1e-10 and 0 from three documents); ''
+    otherwise."""
+    n_documents = len(np.unique(groups))
+    if n_documents > X.shape[1]:
+        return ""
+    return (
+        f"{X.shape[1]} coefficients for {n_documents} documents leave no variation between documents to judge them by "
+        "(an error clustered by document needs more documents than coefficients)"
     )
 
 
