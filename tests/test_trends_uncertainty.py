@@ -307,6 +307,29 @@ def test_a_change_on_few_degrees_of_freedom_is_warned(caplog):
     assert (trends.change[["change_high", "simultaneous_high"]] <= 1).all().all()
 
 
+def test_two_single_document_years_call_no_change_clear(caplog):
+    """From a hostile statistical review: two documents, one a year, a large change between them. No cell holds two
+    documents, so no between-document variance exists to judge it by (df 0); the change was read against the
+    normal quantile on units and seeds only, called clear with p 0.001, and its note spoke of "the pooled
+    between-document variance", which there was none of."""
+    from toolkit.analysis.trends import NO_DOCUMENT_LEVEL, yearly_trends
+
+    units, shares = _units(np.random.default_rng(5), years=(2015, 2022), eco=(0.2, 0.6), docs=1, n=40, document_sd=0)
+    units = units.assign(in_model=True, ecology=shares[0, :, 0], other=shares[0, :, 1])
+    with caplog.at_level("WARNING", logger="toolkit"):
+        trends = yearly_trends(units, np.zeros((len(units), 1)), THEMES, window=(2015, 2022), bootstrap=100)
+    change = trends.change.set_index("theme")
+    assert change.loc["ecology", "change"] > 0.3 and set(change["df"]) == {0.0}
+    assert not change["clear"].any() and change["p_value"].isna().all()
+    assert change["note"].eq(NO_DOCUMENT_LEVEL).all()
+    assert "change.csv (2015 -> 2022): no year, period or group compared holds two documents" in caplog.text
+    # one year of two documents gives the table a document level: the change is judged again
+    units, shares = _units(np.random.default_rng(5), years=(2015, 2022), eco=(0.2, 0.6), docs=2, n=40)
+    units = units.assign(in_model=True, ecology=shares[0, :, 0], other=shares[0, :, 1])
+    trends = yearly_trends(units, np.zeros((len(units), 1)), THEMES, window=(2015, 2022), bootstrap=100)
+    assert (trends.change["df"] > 0).all() and not trends.change["note"].eq(NO_DOCUMENT_LEVEL).any()
+
+
 def test_a_year_of_a_few_paragraphs_is_not_certain_of_a_zero():
     """One document a year, of two or three paragraphs or of thirty, each paragraph drawn from one population (no
     change): a theme holds a share only in the paragraphs with its keywords (the model's exact membership), so a

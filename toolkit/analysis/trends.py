@@ -306,6 +306,9 @@ class ShareModel:
         # two cells' between-document variance (the fewer: conservative). With a normal quantile at the Bonferroni
         # level on a spread widened at 95%, "clear" changes came 3-6 times too often with few documents.
         df = min((d for d in (replicates.df if replicates is not None else []) if d > 0), default=0.0)
+        # no cell of the table holds two documents (two one-document years): no document level could be estimated,
+        # so the intervals count the units and seeds only and can call nothing clear (as a group of one document)
+        no_document_level = replicates is not None and df == 0
         widened = float(t_widening(df, self.level))
         z = _z(self.level)
         z_all = _z(family) * float(t_widening(df, family)) / widened
@@ -315,7 +318,7 @@ class ShareModel:
             values = table[table["theme"] == theme]["share"].to_numpy()
             change = values[1] - values[0]
             statistic = abs(change) / (sd[t] / widened) if sd[t] > 0 else float("nan")
-            p = float(2 * (student.sf(statistic, df) if df > 0 else _normal_tail(statistic))) if sd[t] > 0 else float("nan")
+            p = float(2 * student.sf(statistic, df)) if sd[t] > 0 and df > 0 else float("nan")
             # a change of shares lies in [-1, 1]: an interval wider than that (a pool of two degrees of freedom) is cut
             low_all, high_all = max(change - z_all * sd[t], -1.0), min(change + z_all * sd[t], 1.0)
             rows.append(
@@ -333,10 +336,14 @@ class ShareModel:
                     "simultaneous_high": high_all,
                     "p_value": p,
                     "df": df,
-                    "clear": bool(theme != "other" and (low_all > 0 or high_all < 0)),
+                    "clear": bool(theme != "other" and not no_document_level and (low_all > 0 or high_all < 0)),
                     "documents_from": sizes[0],
                     "documents_to": sizes[1],
-                    "note": _change_note(sizes, replicates, t) if theme in named or theme == "other" else NOT_MEASURED,
+                    "note": NOT_MEASURED
+                    if theme not in named and theme != "other"
+                    else NO_DOCUMENT_LEVEL
+                    if no_document_level
+                    else _change_note(sizes, replicates, t),
                 }
             )
         return pd.DataFrame(rows)
@@ -352,7 +359,16 @@ def _few_degrees_warning(change: pd.DataFrame, name: str) -> None:
     if change.empty or "df" not in change:
         return
     df = float(change["df"].iloc[0])
-    if 0 < df < FEW_DEGREES:
+    if df == 0 and change["note"].astype(str).str.startswith(NO_DOCUMENT_LEVEL).any():
+        log.warning(
+            "%s (%s -> %s): no year, period or group compared holds two documents, so no variation between documents "
+            "could be estimated: its intervals count units and seeds only, and no change is called clear; more "
+            "documents a year, period or group give it one",
+            name,
+            change["from"].iloc[0],
+            change["to"].iloc[0],
+        )
+    elif 0 < df < FEW_DEGREES:
         log.warning(
             "%s (%s -> %s) rests on a between-document variance of %d degrees of freedom (few documents in the cells "
             "compared and in the rest of the table): its intervals are wide and only a large change is clear; more "
@@ -364,6 +380,10 @@ def _few_degrees_warning(change: pd.DataFrame, name: str) -> None:
         )
 
 
+NO_DOCUMENT_LEVEL = (
+    "no cell holds two documents: no variation between documents could be estimated, the interval counts units and "
+    "seeds only, so no change is called clear (and no p-value given)"
+)
 ONE_DOCUMENT_GROUP = (
     "a group of one document: its between-document variance is the other group's, so no change is called clear "
     "(as no effect is estimated for a category of one document)"
@@ -450,12 +470,6 @@ def _z(level: float) -> float:
     from scipy.stats import norm
 
     return float(norm.ppf(0.5 + level / 2))
-
-
-def _normal_tail(x: float) -> float:
-    from scipy.stats import norm
-
-    return float(norm.sf(x))
 
 
 def theme_by_year(units: pd.DataFrame, themes: list[str], *, years: tuple[int, int] | None = None) -> pd.DataFrame:
