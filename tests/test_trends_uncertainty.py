@@ -360,6 +360,38 @@ def test_a_year_of_a_few_paragraphs_is_not_certain_of_a_zero():
     assert covered / short >= 0.93, covered / short
 
 
+def test_a_year_of_one_paragraph_is_not_more_certain_than_a_year_of_reports():
+    """From a hostile statistical review: a year of one 40-token paragraph among years of two reports each whose
+    documents differ no more than their paragraphs imply (the pooled document level estimated as zero) got the
+    narrowest interval of the table, and with one seed none at all: a one-unit document drew no paragraph noise
+    and the document level was zero. Paragraphs drawn from one population (no change, no document effect): the
+    one-paragraph years' intervals hold the true share, and are wider than the reports' years."""
+    rng = np.random.default_rng(21)
+    themes = ["ecology", "other"]
+    present, low, high = 0.4, 0.05, 0.4
+    truth = present * (low + high) / 2
+    held, single_width, report_width = [], [], []
+    for simulation in range(30):
+        rows, shares = [], []
+        for year in range(2000, 2012):
+            documents = [(f"{year}-0", 1)] if year % 3 == 0 else [(f"{year}-{k}", 15) for k in range(2)]
+            for doc_id, n in documents:
+                for _ in range(n):
+                    share = float(rng.uniform(low, high)) if rng.random() < present else 0.0
+                    shares.append([share, 1 - share])
+                    rows.append({"year": year, "doc_id": doc_id, "n_tokens": 40})
+        model = ShareModel(pd.DataFrame(rows), np.array(shares)[None], themes, n_boot=300, random_state=simulation)
+        table, _ = model.table(["year"])
+        table = table[table["theme"] == "ecology"]
+        single = table["n_units"] == 1
+        held += ((table.loc[single, "share_low"] <= truth) & (truth <= table.loc[single, "share_high"])).tolist()
+        width = table["share_high"] - table["share_low"]
+        single_width.append(width[single].median())
+        report_width.append(width[~single].median())
+    assert np.mean(held) >= 0.9, np.mean(held)
+    assert np.median(single_width) > np.median(report_width), (np.median(single_width), np.median(report_width))
+
+
 def test_a_long_report_among_one_paragraph_notices_keeps_its_document_level():
     """Six one-paragraph notices a year, and in three years one report of thirty paragraphs; documents differ (sd
     0.08) and a paragraph's spread does not shrink with its length. A first version of the shrunk paragraph noise

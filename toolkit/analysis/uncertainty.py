@@ -20,10 +20,13 @@ with long ones it averages their noise, too narrow for the short ones: a review 
 The unit noise of a document of several units is its own variance over its units shrunk the same way towards the
 corpus's (:meth:`Documents.unit_variance`): a document of a few units understates it (none at all when no unit
 holds a theme), and what its resampled units understate is drawn on top of the document level; the between-document
-variance is estimated net of the same noise. The blend of tau2_c is the posterior mean of the empirical-Bayes
-(limma-style) model in which the cells' variances scatter around the pooled one as a scaled inverse chi-square with
-m degrees of freedom: a variance from n_c - 1 degrees of freedom and a prior worth m, each weighted
-by its degrees of freedom. m is the pooled estimate's degrees of freedom, at most ``PRIOR_DF`` = 10: pooling
+variance is estimated net of the same noise. A document of one unit draws the noise that a paragraph of its tokens
+has at the pooled spread (its one unit resamples to itself), while the between-document variance is estimated
+without it, as before (:meth:`Documents.one_unit_noise`): counted twice at most where a cell's documents are all
+of one unit, once where reports beside it supply the document level. The blend of tau2_c is the posterior mean
+of the empirical-Bayes (limma-style) model in which the cells' variances scatter around the pooled one as a scaled
+inverse chi-square with m degrees of freedom: a variance from n_c - 1 degrees of freedom and a prior worth m, each
+weighted by its degrees of freedom. m is the pooled estimate's degrees of freedom, at most ``PRIOR_DF`` = 10: pooling
 assumes that documents vary as much in every cell, which may be false (a year of one kind of document), so the pool
 counts as ten documents' worth at most (a prior under which the cells' variances differ by about sqrt(2 / (10 - 4))
 = 58%, as a coefficient of variation). The weight grows smoothly with the documents (a pool of ten degrees of
@@ -109,6 +112,7 @@ class Documents:
     order: np.ndarray  # document indices in the order of their dates
     _document_shares: tuple | None = field(default=None, init=False, repr=False, compare=False)
     _unit_variance: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+    _one_unit_noise: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, doc_ids: np.ndarray, weights: np.ndarray, shares: np.ndarray, dates=None) -> "Documents":
@@ -170,7 +174,22 @@ class Documents:
                 own = squares / exposure[:, None] / tokens[:, None]  # v_d's unbiased estimate under that model
                 blend = (own_df[:, None] * own + prior * pooled[None, :] / tokens[:, None]) / (own_df + prior)[:, None]
             self._unit_variance = np.nan_to_num(np.where(several[:, None] & (prior > 0), blend, within))
+            # a document of one unit: what its tokens would give at the pooled spread (see one_unit_noise)
+            alone = (n == 1) & (tokens > 0) & (prior > 0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                self._one_unit_noise = np.where(alone[:, None], pooled[None, :] / tokens[:, None], 0.0)
         return self._unit_variance
+
+    def one_unit_noise(self) -> np.ndarray:
+        """Per document and theme, for a document of one unit, the variance of its share that a paragraph of its
+        tokens has at the spread of units pooled over the documents of several (:meth:`unit_variance`); zero for
+        the others, and for all when no document has several units. :meth:`unit_variance` keeps a one-unit
+        document's own (none), so the between-document variance is estimated as before (net of it, a notice's
+        pooled noise took the document level of the long reports beside it to zero: a test holds this); but the
+        noise is drawn for it (:func:`replicate`): a year of one paragraph among reports whose documents differ
+        little read as certain as its one paragraph's share, a zero-width interval with one seed."""
+        self.unit_variance()
+        return self._one_unit_noise
 
 
 def _moments(doc_share: np.ndarray, within: np.ndarray, docs: np.ndarray) -> np.ndarray:
@@ -289,7 +308,7 @@ def replicate(
     cell_offsets = np.r_[0, np.cumsum([len(d) for d in cells.documents])].astype(np.int64)
     state = stream(random_state)
     _, tokens, within = documents.document_shares()
-    shrunk = documents.unit_variance()
+    shrunk = documents.unit_variance() + documents.one_unit_noise()
     noise_var = np.zeros_like(variance)
     for c, docs in enumerate(cells.documents):
         if len(docs):
