@@ -315,6 +315,42 @@ def test_document_themes_carry_every_metadata_column_and_an_interval_per_share()
     assert "ecology_low" not in bare and bare["ecology"].tolist() == table["ecology"].tolist()
 
 
+def test_a_theme_not_measured_is_empty_in_document_themes_and_left_out_of_its_figure():
+    """From a hostile statistical review: a theme none of whose keywords is in the vocabulary was 0.0 with an
+    interval of [0, 0] for every document in document_themes.csv (theme_by_year.csv leaves it empty: "not measured
+    in this corpus"), and the document_themes figure named it in its legend."""
+    from toolkit.analysis.lexicon import Lexicon, Theme
+    from toolkit.output.plots import plot_document_themes
+    from toolkit.output.tables import document_shares
+
+    rng = np.random.default_rng(2)
+    eco = rng.uniform(0, 0.8, 12)
+    units = pd.DataFrame(
+        {
+            "doc_id": ["a"] * 6 + ["b"] * 6,
+            "in_model": True,
+            "n_tokens": 30,
+            "ecology": eco,
+            "diplomacy": 0.0,
+            "other": 1 - eco,
+        }
+    )
+    documents = pd.DataFrame(
+        {"doc_id": ["a", "b"], "title": ["生态报告", "第二份报告"], "date": ["2020", "2021"], "year": [2020, 2021]}
+    )
+    themes = ["ecology", "diplomacy", "other"]
+    members = np.stack([units[themes].to_numpy(dtype=float)] * 2)
+    table = document_shares(units, documents, themes, member_shares=members, random_state=1)
+    assert table[["diplomacy", "diplomacy_low", "diplomacy_high"]].isna().all().all()
+    assert table[["ecology", "ecology_low", "ecology_high", "other"]].notna().all().all()
+    lexicon = Lexicon((Theme("ecology", "生态", "Ecology", ("生态",)), Theme("diplomacy", "外交", "Diplomacy", ("外交",))))
+    figure = plot_document_themes(table, lexicon, language="en")
+    (ax,) = figure.axes
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Ecology", lexicon.label("other", "en")]
+    widths = [bar.get_x() + bar.get_width() for bar in ax.patches]
+    assert np.isfinite(widths).all() and max(widths) == pytest.approx(1.0)
+
+
 def test_a_passage_copied_into_a_longer_one_is_a_repeat_too():
     """A glossary entry copied from one report into the next with a sentence added (the 三网融合 entry of the 2010
     and 2012 State Council reports: 94% of one's trigrams in the other, Jaccard 0.46) was listed twice for digital

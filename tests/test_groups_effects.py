@@ -47,7 +47,7 @@ def test_wuhan_is_compared_with_anqing(grouped):
     assert change.loc[measured, "note"].str.startswith("rests on single documents").all()  # Anqing is one document
     assert change.loc[~measured, "note"].str.startswith("not measured in this corpus").all()
     assert (change.loc[measured, "simultaneous_low"] <= change.loc[measured, "change_low"]).all()
-    assert change.loc[~measured, ["change", "change_low", "simultaneous_low"]].isna().all().all()  # no measured zero
+    assert change.loc[~measured, ["change", "change_sd", "change_low", "simultaneous_low"]].isna().all().all()  # no measured zero
     by_year = pd.read_csv(out / "theme_by_group_year.csv")
     assert set(by_year.columns) >= {"place", "period", "theme", "share", "share_low", "share_high"}
     # the years of each cell that hold documents beside the period's span: Wuhan's 十三五 is 2019, Anqing's 2020

@@ -314,6 +314,7 @@ class ShareModel:
         z_all = _z(family) * float(t_widening(df, family)) / widened
         sd = difference_sd(replicates, 0, 1) if replicates is not None else np.full(len(self.themes), np.nan)
         sizes = table.drop_duplicates(keys)["n_documents"].tolist()
+        sd = np.where([t in missing for t in self.themes], np.nan, sd)  # not measured: no spread of 0 either
         for t, theme in enumerate(self.themes):
             values = table[table["theme"] == theme]["share"].to_numpy()
             change = values[1] - values[0]

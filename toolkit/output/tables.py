@@ -117,6 +117,15 @@ def document_shares(
             bounds[f"{theme}_high"] = np.maximum(high[:, t], shares[theme].to_numpy())
         parts.append(pd.DataFrame(bounds, index=shares.index).round(6))
     table = pd.concat(parts, axis=1).reset_index()
+    # a theme without a share in any unit of any member (none of its keywords in the vocabulary) is not measured
+    # here: empty, as in theme_by_year.csv, not a measured zero with an interval of [0, 0]
+    from ..analysis.lexicon import OTHER
+    from ..analysis.trends import unmeasured_in
+
+    named = [t for t in themes if t != OTHER]
+    measured_by = member_shares if member_shares is not None else modelled[themes].to_numpy(dtype=float)[None]
+    for theme in unmeasured_in(np.asarray(measured_by, dtype=float)[:, :, [themes.index(t) for t in named]], named):
+        table[[c for c in (theme, f"{theme}_low", f"{theme}_high") if c in table]] = np.nan
     return table.sort_values(["year", "date", "doc_id"], kind="stable").reset_index(drop=True)
 
 

@@ -23,7 +23,8 @@ def plot_document_themes(
     (:func:`short_labels`); the full titles are in document_themes.csv."""
     text = _labels(language)
     colors = theme_colors(lexicon)
-    themes = [t for t in [*lexicon.names, OTHER] if t in shares.columns]
+    # a theme not measured in the corpus (an empty column) is neither drawn nor named in the legend
+    themes = [t for t in [*lexicon.names, OTHER] if t in shares.columns and shares[t].notna().any()]
     shown = shares
     if len(shares) > max_documents:
         shown = shares.iloc[np.unique(np.linspace(0, len(shares) - 1, max_documents).round().astype(int))]
