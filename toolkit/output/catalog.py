@@ -153,7 +153,7 @@ OUTPUTS: tuple[Table | File, ...] = (
         "every used document's token-weighted theme shares, with every metadata column of the document (title, "
         "date, year, place, `level` and the other columns of your metadata), its units and tokens, and each share's "
         "interval at `trends.level` (`<theme>_low`, `<theme>_high`; see [What an interval covers]"
-        f"{INTERVALS_LINK})",
+        f"{INTERVALS_LINK}); a theme not measured in the corpus is empty there, as in `theme_by_year.csv`",
         "output.tables.document_shares",
     ),
     Table(
