@@ -209,6 +209,25 @@ def test_a_cache_inside_an_earlier_output_folder_is_refused(small_corpus, tmp_pa
     assert cache_root(config) == tmp_path / "缓存"
 
 
+def test_a_table_written_by_kwic_into_a_folder_above_the_cache_blocks_nothing(small_corpus, tmp_path, monkeypatch):
+    """From a hostile pass of the docs: `kwic --out ~/kwic.csv` records the table in a marker beside it; every later
+    command then refused the cache below the home folder as lying in "an output folder of an earlier run" (none
+    ran there), `terms --out` into that folder too."""
+    from toolkit.text.preparation import cache_root
+
+    from .conftest import cli
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(home / ".cache" / "toolkit"))
+    config = write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv", **FAST)
+    first = cli("kwic", str(config), "创新", "--out", str(home / "kwic.csv"))
+    assert first.returncode == 0, first.stderr
+    assert cache_root(Config.load(config)) == home / ".cache" / "toolkit"
+    second = cli("terms", str(config), "创新", "--out", str(home / "terms.csv"))
+    assert second.returncode == 0 and (home / "terms.csv").is_file(), second.stderr
+
+
 def test_a_token_entry_reads_back_what_was_put_an_empty_unit_too(tmp_path):
     """One unit whose segmentation is empty (an English note with segment.pos) was written as an empty body and
     read back as no unit: judged damaged at every later run, and rebuilt (found by a review)."""

@@ -102,7 +102,8 @@ def _read_words(path: Path, what: str, key: str) -> list[str]:
 def cache_root(config: Config) -> Path | None:
     """The cache folder of ``config``, or None when caching is off. Raises ToolkitError when it is the text
     folder or lies inside it: its files would be read as texts by the next run (``corpus.pattern = **/*.txt``);
-    or when it is or lies inside an output folder (one holding the toolkit's marker), which a run replaces."""
+    or when it is or lies inside an output folder (a run's, an export's, a sweep summary's), which a later one
+    replaces; a folder into which `terms`/`kwic --out` wrote a table is the user's, not one."""
     if not config["cache"]["enabled"]:
         return None
     root = Path(os.path.realpath(config.path("cache", "dir") or default_cache_dir()))
@@ -117,7 +118,7 @@ def cache_root(config: Config) -> Path | None:
     from ..output import atomic
 
     for folder in (root, *root.parents):  # an output folder is replaced whole by the next run into it
-        if atomic._output_marker(folder) is not None:
+        if atomic.is_output_folder(folder):
             raise ToolkitError(
                 f"the cache folder {root} ({where}) {'is' if folder == root else 'lies inside'} "
                 f"{folder}, an output folder of an earlier run, which a later run replaces; set "
