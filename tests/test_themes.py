@@ -82,6 +82,11 @@ def test_patterns_add_words_explicitly(tmp_path):
         ('[ecology]\nlabel_en = "Ecology\\u0007"\nwords = ["生态"]\n', "holds the control character '\\x07'"),
         ('[ecology]\nwords = ["生\\u0000态"]\n', "theme [ecology] word '生\\x00态' holds the control character '\\x00'"),
         ('["eco\\u001blogy"]\nwords = ["生态"]\n', "theme name 'eco\\x1blogy' holds the control character '\\x1b'"),
+        # named like a column of the run's tables: KeyError and TypeError tracebacks in the run (hostile docs pass)
+        ("[text]\nwords = ['生态']", "theme [text] is named like a column of the run's tables"),
+        ("[year]\nwords = ['生态']", "theme [year] is named like a column of the run's tables"),
+        ("[dominant_theme]\nwords = ['生态']", "rename it (e.g. [dominant_theme_theme])"),
+        ("[eco]\nwords = ['生态']\n[eco_low]\nwords = ['产业']", "theme [eco_low] is named like the interval column of"),
     ],
 )
 def test_broken_lexicon_files(tmp_path, text, message):

@@ -50,6 +50,13 @@ class Lexicon:
         return {"zh": "其他", "en": "Other"}[language] if name == OTHER else name
 
 
+def _column_names() -> set[str]:
+    """The columns of the run's tables that a theme's share column (named as the theme) would collide with."""
+    from ..text.corpus import DOCUMENT_COLUMNS, TABLE_COLUMNS
+
+    return {*DOCUMENT_COLUMNS, *TABLE_COLUMNS}
+
+
 def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each field of a user's lexicon checked with its own message)
     """Read a theme lexicon (TOML: one table per theme with ``words`` and optional labels).
 
@@ -80,6 +87,11 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each
             raise ToolkitError(f"lexicon {path}: theme [{name}] has no words; add some or delete the theme")
         if name == OTHER:
             raise ToolkitError(f"lexicon {path}: '{OTHER}' is reserved for topics that match no theme; rename it")
+        if name in _column_names():
+            raise ToolkitError(
+                f"lexicon {path}: theme [{name}] is named like a column of the run's tables ({name} in units.csv or "
+                f"documents.csv), which its share column would take the place of; rename it (e.g. [{name}_theme])"
+            )
         unknown = set(table) - {"words", "label_zh", "label_en", "note", "patterns"}
         if unknown:
             raise ToolkitError(
@@ -110,6 +122,14 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each
         )
     if not themes:
         raise ToolkitError(f"lexicon {path} defines no theme; add tables like [innovation] words = [...]")
+    names = {theme.name for theme in themes}
+    for theme in themes:  # document_themes.csv's interval columns of one theme would be another's share column
+        for end in ("_low", "_high"):
+            if theme.name + end in names:
+                raise ToolkitError(
+                    f"lexicon {path}: theme [{theme.name + end}] is named like the interval column of theme "
+                    f"[{theme.name}] ({theme.name + end} in document_themes.csv); rename one of them"
+                )
     first_theme: dict[str, str] = {}
     for theme in themes:  # a word of two themes would count for both in coverage.csv and for one in the model
         for word in theme.words:
