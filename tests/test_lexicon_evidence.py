@@ -370,3 +370,21 @@ def test_a_run_of_one_unit_per_document_says_the_check_within_documents_was_not_
     page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "not within documents: a document is one unit here" in page
     assert "and within documents across paragraphs" not in page
+
+
+def test_themes_of_one_keyword_each_are_said_to_be_unchecked_for_that_reason(tmp_path, caplog):
+    """A hostile pass of the docs: with one keyword a theme, the warning said the check within documents could not
+    run because each document was one unit, or nearly (the seeds: 144 units of 5 documents)."""
+    import toolkit
+
+    from .conftest import NO_FIGURES, SEEDS_CONFIG
+
+    lexicon = tmp_path / "lexicon.toml"
+    lexicon.write_text('[digital]\nwords = ["数字经济"]\n[ecology]\nwords = ["生态"]\n', encoding="utf-8")
+    config = toolkit.Config.load(SEEDS_CONFIG, [*NO_FIGURES, f"themes.lexicon={str(lexicon)!r}", "model.n_topics=5"])
+    with caplog.at_level("WARNING", logger="toolkit"):
+        result = toolkit.run(config, tmp_path / "out")
+    named = result.themes[result.themes["theme"] != "other"]
+    assert (named["keywords_split"] < 2).all() and not named["validated"].astype(bool).any()
+    assert "no theme has two of its keywords in this corpus's vocabulary" in caplog.text
+    assert "each document is one unit" not in caplog.text

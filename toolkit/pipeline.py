@@ -470,13 +470,21 @@ def diagnose(
         split_half=evidence.split_half,
         sensitivity=evidence.sensitivity,
     )
-    if len(evidence.split_half) and "split_paragraphs_checks" in themes and not themes["split_paragraphs_checks"].any():
+    modelled = modelled_units(units)
+    few_units = len(modelled) - modelled["doc_id"].nunique() < 3  # what the check within documents needs
+    unchecked = len(evidence.split_half) and "split_paragraphs_checks" in themes and not themes["split_paragraphs_checks"].any()
+    if unchecked and not few_units and "keywords_split" in themes and (themes["keywords_split"] < 2).all():
+        log.warning(
+            "no theme has two of its keywords in this corpus's vocabulary, so none could be checked against held-out "
+            "keywords (split-half) and none is validated (themes.csv: keywords_split, why); list more keywords per theme"
+        )
+    elif unchecked and few_units:
         log.warning(
             "the split-half check within documents could not be run (each document is one unit, or nearly: the units "
             "must outnumber the documents by three): the themes validated rest on the checks across documents and "
             "years only, which words that merely share a trend can pass; cut the documents into paragraphs (units.kind)"
         )
-    other, warning = other_diagnostics(modelled_units(units), yearly.yearly, fitted.topics, lexicon)
+    other, warning = other_diagnostics(modelled, yearly.yearly, fitted.topics, lexicon)
     if warning:
         log.warning("%s", warning)
     table = pd.concat([themes, pd.DataFrame([other])], ignore_index=True)
