@@ -259,6 +259,12 @@ def test_terms_and_kwic_name_the_files_they_skip(tmp_path, command):
     result = cli(command, config, "创新")
     assert "1 of 6 files skipped, not counted: 扫描件.txt (binary file" in result.stderr
     assert "1 metadata row(s) name a file that is not in the folder: 不在这里.txt" in result.stderr
+    # the files a config leaves out on purpose (its year window) are not warned about, as a run does not (a hostile
+    # pass of the docs: terms on the State Council config warned of 30 reports "skipped, not counted")
+    config.write_text('[corpus]\ntexts = "corpus"\nmetadata = "corpus/metadata.csv"\nyear_min = 2019\n', encoding="utf-8")
+    result = cli(command, config, "创新")
+    assert result.returncode == 0 and "outside the window" not in result.stderr, result.stderr
+    assert "1 of 6 files skipped, not counted: 扫描件.txt (binary file" in result.stderr
 
 
 def test_a_run_tracks_terms(tmp_path):

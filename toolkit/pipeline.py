@@ -563,7 +563,7 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
         atomic.write_text(work / "config.toml", config.to_toml(relative_to=Path(out_dir).absolute()))
         with timed(timings, "load"):
             inputs = load_inputs(config)
-        warn_skipped(inputs.corpus.documents, counted="not analysed", chosen=False)
+        warn_skipped(inputs.corpus.documents, counted="not analysed", run=True)
         check_document_columns(inputs.corpus, config, design=False)  # the names, before any work
         prepared = prepare(config, inputs)
         # the formula's values on the documents the model will see (preparation skips those left without text),

@@ -450,15 +450,14 @@ def metadata_rows(  # noqa: C901 (three steps of matching, each with its ambigui
 _CHOSEN = ("does not match corpus.pattern", "excluded in the metadata", "duplicate of ", "year ", "hidden ")
 
 
-def warn_skipped(documents: pd.DataFrame, *, counted: str, chosen: bool = True) -> None:
-    """Warnings naming the files skipped with their reasons (as documents.csv lists them; ``counted`` says what
-    they are left out of: "not counted"), those ``_CHOSEN`` only when ``chosen``; the metadata rows without their
-    file; and, of a run (``chosen`` False), the files the metadata does not list that are used all the same,
-    dated from their text (a file left out of the spreadsheet is read: include = no leaves it out)."""
+def warn_skipped(documents: pd.DataFrame, *, counted: str, run: bool = False) -> None:
+    """Warnings naming the files skipped with their reasons, but those skipped as asked (``_CHOSEN``: the year
+    window, include = no); ``counted`` says what they are left out of ("not analysed", "not counted"); the
+    metadata rows without their file; and the files the metadata does not list that are used all the same, dated
+    from their text (a file left out of the spreadsheet is read: include = no leaves it out). ``run``: the
+    warnings of a run, which lists every file's reason in documents.csv (terms and kwic write no such table)."""
     missing = documents["reason"].str.startswith(MISSING_FILE)
-    skipped = (documents["status"] != "used") & ~missing
-    if not chosen:
-        skipped &= ~documents["reason"].str.startswith(_CHOSEN)
+    skipped = (documents["status"] != "used") & ~missing & ~documents["reason"].str.startswith(_CHOSEN)
     if skipped.any():
         shown = "; ".join(f"{row.path} ({row.reason})" for row in documents[skipped].head(3).itertuples())
         log.warning(
@@ -468,7 +467,7 @@ def warn_skipped(documents: pd.DataFrame, *, counted: str, chosen: bool = True) 
             counted,
             shown,
             " ..." if skipped.sum() > 3 else "",
-            "" if chosen else "; documents.csv gives each one's reason",
+            "; documents.csv gives each one's reason" if run else "",
         )
     if missing.any():
         log.warning(
@@ -478,10 +477,11 @@ def warn_skipped(documents: pd.DataFrame, *, counted: str, chosen: bool = True) 
             " ..." if missing.sum() > 3 else "",
         )
     unlisted = (documents["status"] == "used") & documents["note"].str.startswith(NOT_LISTED)  # and what decoding noted
-    if not chosen and unlisted.any():
+    if unlisted.any():
         log.warning(
-            "%d file(s) the metadata does not list are analysed all the same: %s%s; list them (include = no leaves a file out)",
+            "%d file(s) the metadata does not list are %s all the same: %s%s; list them (include = no leaves a file out)",
             int(unlisted.sum()),
+            counted.removeprefix("not "),
             ", ".join(documents.loc[unlisted, "path"].head(3)),
             " ..." if unlisted.sum() > 3 else "",
         )
