@@ -230,6 +230,29 @@ def test_metadata_saved_by_chinese_excel_is_read(small_corpus):
     )
 
 
+@pytest.mark.parametrize("separator, encoding", [("\t", "utf-16"), ("\t", "utf-8"), (";", "utf-8-sig")])
+def test_metadata_saved_as_unicode_text_or_with_semicolons_is_read(small_corpus, separator, encoding):
+    """Excel saves UTF-16 only as "Unicode Text" (tab-separated) and a European locale's CSV has semicolons: the
+    metadata was refused with "has no 'file' column (it has: file\tdate ...)", which it plainly had (hand-coding
+    sheets were read either way). A title holding a comma stays one cell."""
+    import csv
+    import io
+
+    meta = small_corpus / "metadata.csv"
+    utf8 = load_corpus(small_corpus, meta).documents
+    rows = list(csv.reader(io.StringIO(meta.read_text(encoding="utf-8"))))
+    rows[1][1] = rows[1][1] + ",附件"  # a comma inside a cell: no separator here
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=separator, lineterminator="\r\n").writerows(rows)
+    meta.write_bytes(buffer.getvalue().encode(encoding))
+    read = load_corpus(small_corpus, meta).documents
+    assert read["date"].tolist() == utf8["date"].tolist() and set(read["place"]) == set(utf8["place"])
+    assert (
+        read["title"].iloc[0] == utf8["title"].iloc[0] + ",附件"
+        and read["title"].iloc[1:].tolist() == utf8["title"].iloc[1:].tolist()
+    )
+
+
 def test_metadata_include_column_and_extra_columns(small_corpus):
     import pandas as pd
 

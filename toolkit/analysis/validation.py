@@ -25,6 +25,7 @@ from ..errors import ToolkitError
 from ..output import atomic
 from ..output.csv_files import write_csv
 from ..resources import read_regular, read_text_file
+from ..text.corpus import cell_separator
 from ..text.decoding import Unreadable, decode
 from .lexicon import OTHER
 
@@ -51,8 +52,9 @@ RUN_COLUMNS = {
 def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.DataFrame:
     """A CSV table that the toolkit wrote and a person may have opened, edited and saved again: UTF-8 with or
     without a byte-order mark, or GBK/GB18030 as Excel on Chinese Windows saves it, or UTF-16; its cells
-    separated by commas, tabs (Excel's "Unicode Text") or semicolons (:func:`_separator`). Every problem (a missing,
-    empty, binary or unparsable file, a renamed column of ``needed``) is a ToolkitError ending with ``fix``. A text
+    separated by commas, tabs (Excel's "Unicode Text") or semicolons (:func:`~toolkit.text.corpus.cell_separator`).
+    Every problem (a missing, empty, binary or unparsable file, a renamed column of ``needed``) is a ToolkitError
+    ending with ``fix``. A text
     cell reads as it was before the toolkit wrote it (:func:`toolkit.output.csv_files.unguarded`: the apostrophe
     that keeps a spreadsheet from running a cell such as ``=HYPERLINK(...)`` is taken away again, and a cell a
     spreadsheet saved without it reads the same), so that a table written from it is guarded once, not twice."""
@@ -72,7 +74,7 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
         text = decode(data, repair=False).text
     except Unreadable as exc:
         raise ToolkitError(f"{path}: {exc}; {fix}") from None
-    separator = _separator(text.lstrip("\ufeff").split("\n", 1)[0], needed)
+    separator = cell_separator(text.lstrip("\ufeff").split("\n", 1)[0], needed)
     try:
         table = pd.read_csv(io.StringIO(text), **{"keep_default_na": False, "sep": separator, **options})
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
@@ -83,19 +85,6 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
     if missing:
         raise ToolkitError(f"{path} has no {missing[0]!r} column (its columns: {', '.join(table.columns)}); {fix}")
     return unguarded_table(table)
-
-
-def _separator(header: str, needed: tuple[str, ...]) -> str:
-    """What separates a table's cells, read from its ``header`` line: the first of comma, tab (Excel saves UTF-16
-    only as "Unicode Text", tab-separated) and semicolon (a European locale's CSV) that gives every ``needed``
-    column, as a cell (a comma inside a tab-separated header's cell is no separator); else a comma."""
-    import csv
-
-    for separator in (",", "\t", ";"):
-        cells = {cell.strip() for cell in next(csv.reader([header], delimiter=separator), [])}
-        if all(column in cells for column in needed):
-            return separator
-    return ","
 
 
 def _read_run(run: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:

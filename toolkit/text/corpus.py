@@ -178,6 +178,19 @@ def regular_file(path: Path, what: str, fix: str) -> Path:
     return path
 
 
+def cell_separator(header: str, needed: tuple[str, ...]) -> str:
+    """What separates a table's cells, read from its ``header`` line: the first of comma, tab (Excel saves UTF-16
+    only as "Unicode Text", tab-separated) and semicolon (a European locale's CSV) that gives every ``needed``
+    column, as a cell (a comma inside a tab-separated header's cell is no separator); else a comma."""
+    import csv
+
+    for separator in (",", "\t", ";"):
+        cells = {cell.strip().lower() for cell in next(csv.reader([header], delimiter=separator), [])}
+        if all(column in cells for column in needed):
+            return separator
+    return ","
+
+
 def read_metadata(path: Path) -> pd.DataFrame:
     """The metadata CSV as strings, one row per file; raises ToolkitError on an unusable table: a row with more
     fields than the header (the columns would shift), a row without a file name, a file named twice. A row with
@@ -196,7 +209,10 @@ def read_metadata(path: Path) -> pd.DataFrame:
     except Unreadable as exc:
         what = str(exc).split(";")[0]  # the advice for a text file is not the advice for a table
         raise ToolkitError(f"cannot read metadata {path}: {what}; save it from the spreadsheet as a CSV (UTF-8)") from None
-    reader = csv.reader(io.StringIO(text, newline=""))  # rows end at \n, \r\n or \r only: not at U+2028, \x85 ...
+    first = next((line for line in text.lstrip("\ufeff").splitlines() if line.strip()), "")
+    # Excel's "Unicode Text" is tab-separated, a European locale's CSV semicolon-separated
+    separator = cell_separator(first, ("file",))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)  # rows end at \n, \r\n or \r only
     rows, header, line = [], None, 1
     try:
         for fields in reader:
