@@ -175,7 +175,24 @@ def test_metadata_without_dates_falls_back_to_the_text(small_corpus, caplog):
     assert docs.loc["003_627586bead8599d4", ["date", "date_source"]].tolist() == ["2021-07-26", "text"]
     assert docs.loc["004_1467077b33d2f3ae", "date"] == "2020-09-19"  # 發布時間 in traditional script
     assert docs.loc["000_4635cf3c1d3ea286", "status"] == "skipped"  # its text states no date
-    assert "fill its date column" in docs.loc["000_4635cf3c1d3ea286", "reason"]
+    # a table without a date column is not told to fill one (a hostile pass of the docs: a 日期 header)
+    assert docs.loc["000_4635cf3c1d3ea286", "reason"] == (
+        "no date in the text, and the metadata has no date column (its columns: file, title); add one named date"
+    )
+
+
+@pytest.mark.parametrize("date", ["2019-05-16", ""])
+def test_a_year_cell_that_is_no_year_is_named_as_such(small_corpus, date):
+    """A metadata year cell holding a place (武汉市) beside a valid date was ignored without a word; with no date the
+    file was skipped as "malformed date '武汉市'", naming the wrong column."""
+    meta = small_corpus / "metadata.csv"
+    name = sorted(p.name for p in small_corpus.glob("*.txt"))[0]
+    meta.write_text(f"file,title,date,year\n{name},t,{date},武汉市\n", encoding="utf-8")
+    docs = load_corpus(small_corpus, meta).documents.set_index("path")
+    assert docs.loc[name, "status"] == "skipped"
+    assert docs.loc[name, "reason"] == "metadata: its year '武汉市' is not a year; write it as YYYY, or empty the cell"
+    meta.write_text(f"file,title,date,year\n{name},t,{date or 2019},2019.0\n", encoding="utf-8")  # as a spreadsheet writes it
+    assert load_corpus(small_corpus, meta).documents.set_index("path").loc[name, "year"] == 2019
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs and symbolic links")

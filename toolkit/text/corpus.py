@@ -647,6 +647,9 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
                 "no date in the metadata or the text; add the file with a date to the metadata"
                 if info is None
                 else "no date in the metadata row or the text; fill its date column"
+                if "date" in info.index or "year" in info.index
+                else "no date in the text, and the metadata has no date column (its columns: "
+                f"{', '.join(map(str, info.index))}); add one named date"
             )
             continue
         row.update(date=doc_date.date, year=doc_date.year, date_source=doc_date.source)
@@ -753,15 +756,15 @@ def _metadata_date(info) -> DocDate | None:
     """The date (else the year) of a metadata row, None without either; ValueError when they differ or do not read
     as a date."""
     date, year = (str(info.get(c, "")).strip() for c in ("date", "year")) if info is not None else ("", "")
+    try:  # a year cell reads as a year (2015.0 from a spreadsheet is 2015); one that does not is named as such
+        year_date = parse_date(year) if year else None
+    except ValueError:
+        raise ValueError(f"its year {year!r} is not a year; write it as YYYY, or empty the cell") from None
     if date:
         parsed = parse_date(date)
-        try:  # a year cell beside a date only counts when it reads as a year (2015.0 from a spreadsheet is 2015)
-            other = parse_date(year).year if year else parsed.year
-        except ValueError:
-            other = parsed.year
-        if other != parsed.year:
-            raise ValueError(f"its date {parsed.date} and year {other} disagree; correct one, or keep only the date")
+        if year_date is not None and year_date.year != parsed.year:
+            raise ValueError(
+                f"its date {parsed.date} and year {year_date.year} disagree; correct one, or keep only the date"
+            )
         return parsed
-    if year:
-        return parse_date(year)
-    return None
+    return year_date
