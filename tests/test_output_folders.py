@@ -94,22 +94,25 @@ def test_what_the_user_put_in_a_leftover_is_kept_with_a_warning(tmp_path, caplog
 
 
 @pytest.mark.parametrize(
-    "make",
+    "make, first",
     [
-        lambda out, mine: (out / "empty").mkdir(),
-        lambda out, mine: (out / "figures" / "drafts").mkdir(),
-        lambda out, mine: (out / "linked").symlink_to(mine, target_is_directory=True),
+        (lambda out, mine: (out / "empty").mkdir(), "empty"),
+        (lambda out, mine: (out / "figures" / "drafts").mkdir(), "figures/drafts"),
+        (lambda out, mine: (out / "linked").symlink_to(mine, target_is_directory=True), "linked"),
+        (lambda out, mine: (out / "mynote.txt").write_text("mine"), "mynote.txt"),
+        (lambda out, mine: (out / "units.csv").write_bytes(b"1 coded"), "units.csv"),
     ],
-    ids=["empty folder", "nested empty folder", "link to a folder"],
+    ids=["empty folder", "nested empty folder", "link to a folder", "a note of the user's", "an edited table"],
 )
-def test_an_output_holding_anything_the_toolkit_did_not_write_is_not_replaced(tmp_path, make):
+def test_an_output_holding_anything_the_toolkit_did_not_write_is_not_replaced(tmp_path, make, first):
+    """... and the refusal names the first such entry (a hostile pass of the docs: it named none)."""
     mine = tmp_path / "mine"
     _user_files(mine)
     final = tmp_path / "run"
     _run(final, {"units.csv": b"1", "figures/a.png": b"png"})
     make(final, mine)
     before = _tree(final)
-    with pytest.raises(ToolkitError, match="holds files the toolkit did not write"):
+    with pytest.raises(ToolkitError, match=f"holds files the toolkit did not write.*; {first} first\\)"):
         _run(final, {"units.csv": b"2"})
     assert _tree(final) == before
     assert _tree(mine) == ["sub", "sub/notes.md", "thesis.docx"]

@@ -206,6 +206,19 @@ def _written_by_toolkit(folder: Path) -> bool:
     return _only(folder, listed, folders, {MARKER})
 
 
+def _first_of_the_user(folder: Path) -> str:
+    """The first entry under ``folder`` (relative POSIX path) that makes it the user's (:func:`_written_by_toolkit`):
+    one its marker does not list, a listed file whose bytes changed, a link or FIFO, a folder not recorded; '' when
+    none is found (an empty folder of the user's, an unreadable marker's folder)."""
+    marker = _output_marker(folder) or {"files": {}, "folders": []}
+    listed = marker["files"]
+    folders = set(marker["folders"]) if isinstance(marker.get("folders"), list) else _holding_folders(listed)
+    files, found, others = _walk(folder)
+    changed = [name for name in files if name != MARKER and (name not in listed or _sha256(folder / name) != listed[name])]
+    candidates = [*others, *(name for name in found if name not in folders), *changed]
+    return min(candidates) if candidates else ""
+
+
 def _output_of_an_earlier_version(folder: Path) -> bool:
     """An output written before the marker existed, unchanged as far as can be checked: its manifest.json lists
     the SHA-256 of every other file but itself and report.html."""
@@ -363,9 +376,10 @@ def check_output_location(
             other, this = ("a sweep's", "a run's") if not sweep else ("a run's", "a sweep's")
             raise ToolkitError(f"{flag} {final} is {other} output folder, not {this}; choose an empty or new folder for this one")
         if not ours:
+            first = _first_of_the_user(final)
             raise ToolkitError(
                 f"{flag} {final} holds files the toolkit did not write, or changed since it wrote them (a sheet coded by "
-                "hand); choose an empty or new folder"
+                f"hand{f'; {first} first' if first else ''}); choose an empty or new folder"
             )
     return final
 

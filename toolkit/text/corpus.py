@@ -763,8 +763,6 @@ def _metadata_date(info) -> DocDate | None:
     if date:
         parsed = parse_date(date)
         if year_date is not None and year_date.year != parsed.year:
-            raise ValueError(
-                f"its date {parsed.date} and year {year_date.year} disagree; correct one, or keep only the date"
-            )
+            raise ValueError(f"its date {parsed.date} and year {year_date.year} disagree; correct one, or keep only the date")
         return parsed
     return year_date
