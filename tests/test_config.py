@@ -137,6 +137,11 @@ def test_invalid_toml_missing_file_and_folder(tmp_path):
     bad.write_text("[model\nn_topics = 5", encoding="utf-8")
     with pytest.raises(ToolkitError, match="is not valid TOML"):
         Config.load(bad)
+    # saved as GBK by an editor on a Chinese Windows: Python's codec error was the message (a hostile pass of the docs)
+    bad.write_bytes('[corpus]\nname = "市级报告"\n'.encode("gbk"))
+    with pytest.raises(ToolkitError) as info:
+        Config.load(bad)
+    assert str(info.value) == f"{bad} is not UTF-8 text (byte 18 is not UTF-8: GBK or another encoding?); save it as UTF-8"
     with pytest.raises(ToolkitError, match="config file not found"):
         Config.load(tmp_path / "absent.toml")
     with pytest.raises(ToolkitError, match="is a folder; pass the path of a .toml config file"):

@@ -183,7 +183,11 @@ class Config:
                 from .resources import read_text_file
 
                 data = tomllib.loads(read_text_file(path))
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            except UnicodeDecodeError as exc:  # an editor on a Chinese Windows saves GBK
+                raise ToolkitError(
+                    f"{path} is not UTF-8 text (byte {exc.start + 1} is not UTF-8: GBK or another encoding?); save it as UTF-8"
+                ) from None
+            except tomllib.TOMLDecodeError as exc:
                 raise ToolkitError(f"{path} is not valid TOML: {exc}") from None
             except OSError as exc:
                 raise ToolkitError(f"cannot read {path}: {exc.strerror}") from None
