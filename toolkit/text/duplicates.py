@@ -205,7 +205,7 @@ def flag_near_duplicates(documents, units, threshold: float) -> list[Pair]:
         documents.at[row, "near_duplicate_of"] = "; ".join(path[other] for _, other in found)
         documents.at[row, "similarity"] = round(-found[0][0], 3)
     named = [
-        f"{path[row_of[doc_ids[starts[p.first]]]]} ~ {path[row_of[doc_ids[starts[p.second]]]]} ({p.similarity:.2f})"
+        f"{path[row_of[doc_ids[starts[p.first]]]]} ~ {path[row_of[doc_ids[starts[p.second]]]]} ({p.similarity:.3f})"
         for p in sorted(pairs, key=lambda p: -p.similarity)
     ]
     log.warning(
