@@ -330,6 +330,31 @@ def test_two_single_document_years_call_no_change_clear(caplog):
     assert (trends.change["df"] > 0).all() and not trends.change["note"].eq(NO_DOCUMENT_LEVEL).any()
 
 
+def test_a_period_named_at_one_end_of_the_change_defaults_the_other_to_a_period():
+    """A hostile pass of the docs: trends.change_from = "十三五" alone compared it with the last year, 2022, and the
+    error (after the fit) said trends.periods lacked "十三五, 2022"; names that are no period are now refused when
+    the config is read, a period with a year too, and the other end is the first or last period with documents."""
+    from toolkit.analysis.trends import yearly_trends
+    from toolkit.config import Config
+    from toolkit.errors import ToolkitError
+
+    with pytest.raises(ToolkitError) as info:
+        Config.from_dict({"trends": {"change_from": "十三五"}})
+    assert (
+        str(info.value)
+        == "trends.change_from = '十三五' is not a period of trends.periods (it defines none); name one, or give a year"
+    )
+    periods = {"十二五": [2011, 2015], "十三五": [2016, 2020], "十四五": [2021, 2025]}
+    with pytest.raises(ToolkitError, match="compare two periods or two years, not one of each"):
+        Config.from_dict({"trends": {"periods": periods, "change_from": "十二五", "change_to": 2020}})
+    units, shares = _units(np.random.default_rng(2), years=tuple(range(2011, 2021)), eco=[0.2] * 5 + [0.4] * 5, docs=2)
+    units = units.assign(in_model=True, ecology=shares[0, :, 0], other=shares[0, :, 1])
+    options = dict(window=(2011, 2020), bootstrap=50, periods=periods)
+    for given, expected in [({"change_from": "十二五"}, ("十二五", "十三五")), ({"change_to": "十三五"}, ("十二五", "十三五"))]:
+        change = yearly_trends(units, np.zeros((len(units), 1)), THEMES, **options, **given).change  # 十四五: no document
+        assert set(zip(change["from"], change["to"])) == {expected}, given
+
+
 def test_a_year_of_a_few_paragraphs_is_not_certain_of_a_zero():
     """One document a year, of two or three paragraphs or of thirty, each paragraph drawn from one population (no
     change): a theme holds a share only in the paragraphs with its keywords (the model's exact membership), so a

@@ -95,6 +95,16 @@ def check_options(section: dict) -> None:
             raise ToolkitError(f"trends.periods: {name} and {other} overlap; a year belongs to one period")
     # the periods in time order, whatever order the config lists them in: every table, figure and line follows it
     section["periods"] = {name: section["periods"][name] for _, _, name in spans}
+    names = ", ".join(section["periods"]) or "it defines none"
+    for key in ("change_from", "change_to"):  # refused before any work, not after the fit
+        value = section[key]
+        if isinstance(value, str) and value and value not in section["periods"]:
+            raise ToolkitError(f"trends.{key} = {value!r} is not a period of trends.periods ({names}); name one, or give a year")
+    ends = [section[key] for key in ("change_from", "change_to") if section[key] not in (0, "")]
+    if len(ends) == 2 and isinstance(ends[0], str) != isinstance(ends[1], str):
+        raise ToolkitError(
+            f"trends.change_from = {ends[0]!r} and change_to = {ends[1]!r}: compare two periods or two years, not one of each"
+        )
     if section["compare"] and len(section["compare"]) != 2:
         raise ToolkitError(f"trends.compare names two groups, not {section['compare']!r}")
     if section["compare"] and not section["by"]:
@@ -690,10 +700,15 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
     # starts or ends on a single document rests on that one text
     several = sorted(yearly.loc[yearly["n_documents"] >= 2, "year"].unique())
     ends = several if len(several) >= 2 else with_data
+    if isinstance(change_from, str) and change_from or isinstance(change_to, str) and change_to:
+        # a period named at one end: the other defaults to the first or last period with documents (check_options
+        # has made sure that the names are periods)
+        key = "period"
+        held = [name for name in periods if name in set(trends.periods.loc[trends.periods["n_units"] > 0, "period"])]
+        ends = held or list(periods)
+    else:
+        key = "year"
     first, last = change_from or ends[0], change_to or ends[-1]
-    key = "period" if isinstance(first, str) or isinstance(last, str) else "year"
-    if key == "period" and not (first in periods and last in periods):
-        raise ToolkitError(f"trends.change_from/change_to name periods that trends.periods lacks: {first}, {last}")
     cells = trends.periods if key == "period" else yearly
     present = set(cells.loc[cells["n_units"] > 0, key])
     empty = [
