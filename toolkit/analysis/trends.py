@@ -38,13 +38,15 @@ OPTIONS = {
     "change_from": Option(
         0,
         "First year (or period name) of the change table; 0 for the first year with two "
-        "documents or more (the first with data when fewer than two years have two).",
+        "documents or more (the first with data when fewer than two years have two), or the first period with "
+        "documents when change_to names a period.",
         kind=(int, str),
     ),
     "change_to": Option(
         0,
         "Last year (or period name) of the change table; 0 for the last year with two "
-        "documents or more (the last with data when fewer than two years have two).",
+        "documents or more (the last with data when fewer than two years have two), or the last period with "
+        "documents when change_from names a period.",
         kind=(int, str),
     ),
     "periods": Option(
