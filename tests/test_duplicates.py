@@ -109,7 +109,12 @@ def test_the_metadata_decides_and_the_threshold_can_turn_it_off(small_corpus, tm
     assert (docs["near_duplicate_of"] == "").all()
 
 
-@pytest.mark.parametrize("date, warned", [("2018-03-01", True), ("2019-05-16", False)])
+# a date of the same day, or of its month or year (a hostile pass of the docs: 2015 against 2015-03-31 "differed"),
+# agrees; another day of the same month, or another year, does not
+@pytest.mark.parametrize(
+    "date, warned",
+    [("2018-03-01", True), ("2019-05-16", False), ("2019", False), ("2019-05", False), ("2019-05-17", True), ("2018", True)],
+)
 def test_an_exact_copy_with_another_date_is_a_warning(small_corpus, caplog, date, warned):
     add_document(small_corpus, "copy.txt", (SEEDS / "001_a277e5c0c743763f.txt").read_bytes(), title="副本", date=date)
     meta = small_corpus / "metadata.csv"
@@ -118,7 +123,7 @@ def test_an_exact_copy_with_another_date_is_a_warning(small_corpus, caplog, date
     assert docs.loc["copy.txt", "status"] == "skipped"
     if warned:
         assert (
-            "skipped 1 exact copy whose metadata date differs from the file's it copies: copy.txt (2018-03-01) "
+            f"skipped 1 exact copy whose metadata date differs from the file's it copies: copy.txt ({date}) "
             "copies 001_a277e5c0c743763f.txt (2019-05-16)"
         ) in caplog.text
     else:

@@ -714,7 +714,8 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
 
 def _date_conflict(twin: dict, info) -> tuple[str, str] | None:
     """(the copy's metadata date, the twin's date) when a file with the same bytes as ``twin`` has a metadata
-    date that differs from the twin's, else None: a wrong date must be visible, not resolved silently."""
+    date that differs from the twin's, else None: a wrong date must be visible, not resolved silently. Dates of
+    two precisions agree when the finer lies within the coarser (2015 and 2015-03-31)."""
     if info is None or not twin["date"]:
         return None
     for column in ("date", "year"):
@@ -723,8 +724,9 @@ def _date_conflict(twin: dict, info) -> tuple[str, str] | None:
             try:
                 own = parse_date(value).date
             except ValueError:
-                own = value
-            return (own, twin["date"]) if own != twin["date"] else None
+                return (value, twin["date"])
+            coarse, fine = sorted((own, twin["date"]), key=len)
+            return None if fine == coarse or fine.startswith(coarse + "-") else (own, twin["date"])
     return None
 
 
