@@ -96,6 +96,15 @@ def test_optional_figures_need_rows():
     assert [spec[0] for spec in figure_specs(absent, None, OPTIONS)] == ALWAYS
 
 
+def test_tables_of_cells_without_a_document_draw_no_figure():
+    """From a hostile statistical review: named periods that the corpus misses (three 2020 documents, periods of
+    the 1950s-2000s) drew theme_periods and theme_groups as 18 empty panels captioned "with 99% intervals"."""
+    empty = pd.DataFrame({"period": ["一五", "十五"], "theme": "ecology", "share": float("nan"), "n_documents": 0})
+    for name, table in (("theme_periods", "theme_by_period"), ("theme_groups", "theme_by_group_year")):
+        assert not catalog.FIGURE[name].drawn({table: empty}), name
+        assert catalog.FIGURE[name].drawn({table: empty.assign(n_documents=[0, 2])}), name
+
+
 class _Recorded:
     """Jobs that keep what they are given."""
 

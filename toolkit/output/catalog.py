@@ -74,8 +74,16 @@ class Figure:
         return self.caption
 
     def drawn(self, tables: dict) -> bool:
-        """Whether a run with ``tables`` draws it."""
-        return not self.optional or all(tables.get(name) is not None and len(tables[name]) > 0 for name in self.tables)
+        """Whether a run with ``tables`` draws it: an optional figure when each of its tables has rows, and of a
+        table of cells (``n_documents``), a cell with documents (named periods that the corpus misses were drawn as
+        empty panels captioned with their intervals)."""
+        return not self.optional or all(_holds_data(tables.get(name)) for name in self.tables)
+
+
+def _holds_data(table) -> bool:
+    if table is None or len(table) == 0:
+        return False
+    return "n_documents" not in table or bool((table["n_documents"].fillna(0) > 0).any())
 
 
 def without_intervals(caption: str) -> str:
@@ -392,7 +400,7 @@ FIGURES: tuple[Figure, ...] = (
         "a bar per period in time order, named on the axis (with its first and last year of data when the corpus "
         "falls short of its span, or that it has no document), with its error bar; one of one document is hatched; a "
         "y axis per panel.",
-        "Only with `trends.periods`.",
+        "Only with `trends.periods`, and a period that holds documents.",
         optional=True,
         level=True,
         small_multiple=True,
@@ -407,7 +415,7 @@ FIGURES: tuple[Figure, ...] = (
         "`trends.periods`; a group's value alone (one year, one period) has an error bar, cells of one document a "
         "hollow marker; a y axis per panel; the groups, in the order the documents first name them, named once "
         "above the panels.",
-        "Only with `trends.by`.",
+        "Only with `trends.by` (and documents in its years or periods).",
         optional=True,
         level=True,
         small_multiple=True,
