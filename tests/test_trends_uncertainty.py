@@ -417,6 +417,35 @@ def test_a_year_of_one_paragraph_is_not_more_certain_than_a_year_of_reports():
     assert np.median(single_width) > np.median(report_width), (np.median(single_width), np.median(report_width))
 
 
+def test_one_short_report_among_notices_does_not_widen_every_year():
+    """A review of the paragraph noise drawn for one-unit documents: in a corpus of one-paragraph notices (six a year,
+    documents differing), one document of two paragraphs switched that noise on for every notice, on top of a
+    document level that holds it already (estimated from the notices): some years' intervals widened threefold.
+    The noise is now drawn only where it exceeds the document level, and counted by the pool's degrees of freedom."""
+    rng = np.random.default_rng(8)
+    ratios = []
+    for simulation in range(12):
+        rows, shares = [], []
+        for year in range(2000, 2016):
+            for k in range(6):
+                share = 0.2 + 0.05 * rng.normal() + 0.1 * rng.normal()
+                shares.append([share, 1 - share])
+                rows.append({"year": year, "doc_id": f"{year}-{k}", "n_tokens": 60})
+        widths = []
+        for extra in (0, 2):
+            more = [0.2 + 0.05 * rng.normal() + 0.1 * rng.normal() for _ in range(extra)]
+            units = pd.DataFrame(rows + [{"year": 2005, "doc_id": "2005-x", "n_tokens": 60}] * extra)
+            values = np.array(shares + [[m, 1 - m] for m in more])
+            order = np.argsort(units["doc_id"].to_numpy(), kind="stable")  # a document's units together
+            model = ShareModel(units.iloc[order].reset_index(drop=True), values[order][None], ["a", "other"], n_boot=300,
+                               random_state=simulation)  # fmt: skip
+            table, _ = model.table(["year"])
+            table = table[(table["theme"] == "a") & (table["year"] != 2005)]
+            widths.append((table["share_high"] - table["share_low"]).to_numpy())
+        ratios += list(widths[1] / widths[0])
+    assert np.median(ratios) < 1.1 and max(ratios) < 1.5, (np.median(ratios), max(ratios))
+
+
 def test_a_long_report_among_one_paragraph_notices_keeps_its_document_level():
     """Six one-paragraph notices a year, and in three years one report of thirty paragraphs; documents differ (sd
     0.08) and a paragraph's spread does not shrink with its length. A first version of the shrunk paragraph noise

@@ -18,27 +18,27 @@ several documents hold fewer than two degrees of freedom in all, half the mean s
 documents by date, less the unit noise: conservative where shares trend; where one-paragraph documents alternate
 with long ones it averages their noise, too narrow for the short ones: a review measured 87% coverage there).
 The unit noise of a document of several units is its own variance over its units shrunk the same way towards the
-corpus's (:meth:`Documents.unit_variance`): a document of a few units understates it (none at all when no unit
-holds a theme), and what its resampled units understate is drawn on top of the document level; the between-document
-variance is estimated net of the same noise. A document of one unit draws the noise that a paragraph of its tokens
-has at the pooled spread (its one unit resamples to itself), while the between-document variance is estimated
-without it, as before (:meth:`Documents.one_unit_noise`): counted twice at most where a cell's documents are all
-of one unit, once where reports beside it supply the document level. The blend of tau2_c is the posterior mean
-of the empirical-Bayes (limma-style) model in which the cells' variances scatter around the pooled one as a scaled
-inverse chi-square with m degrees of freedom: a variance from n_c - 1 degrees of freedom and a prior worth m, each
-weighted by its degrees of freedom. m is the pooled estimate's degrees of freedom, at most ``PRIOR_DF`` = 10: pooling
-assumes that documents vary as much in every cell, which may be false (a year of one kind of document), so the pool
-counts as ten documents' worth at most (a prior under which the cells' variances differ by about sqrt(2 / (10 - 4))
-= 58%, as a coefficient of variation). The weight grows smoothly with the documents (a pool of ten degrees of
-freedom or more): 0 for one, 1/11 for two, 9/19 for ten, 19/29 for twenty; so an interval never switches method
-when a document is added or dropped. As the variance is itself estimated, the cell's sampling variance (tau2_c /
-n_eff plus the unit part) is widened by (t(df_c) / z)^2 at the intervals' level, the t interval of a mean of
-documents; df_c = n_c - 1 + m, the posterior's degrees of freedom (with one document, t(m) is the predictive
-distribution of a document effect whose variance scatters as the prior says); a change's simultaneous interval and
-p-value take the t of their own quantile (trends.ShareModel.change). The pool leaves the cell itself out, so that
-its own estimate and the pool's are independent: when the documents of every cell vary alike and m is not capped,
-the blend is the pooled estimate of all the cells, with their degrees of freedom. The replicates are drawn in a
-compiled kernel from a seeded stream, so the same seed gives the same intervals.
+corpus's (:meth:`Documents.unit_variance`): a document of a few units understates it (none at all when no unit holds
+a theme), and what its resampled units understate is drawn on top of the document level; the between-document
+variance is estimated net of the same noise. A cell's one-unit documents (a unit resamples to itself) draw the noise
+that a paragraph of their tokens has at the pooled spread where it exceeds the cell's document level, which is
+estimated without it as before (:meth:`Documents.one_unit_noise`): where the document level comes from one-unit
+documents it holds their noise already, where it comes from reports that differ little it does not. The blend of
+tau2_c is the posterior mean of the empirical-Bayes (limma-style) model in which the cells' variances scatter around
+the pooled one as a scaled inverse chi-square with m degrees of freedom: a variance from n_c - 1 degrees of freedom
+and a prior worth m, each weighted by its degrees of freedom. m is the pooled estimate's degrees of freedom, at most
+``PRIOR_DF`` = 10: pooling assumes that documents vary as much in every cell, which may be false (a year of one kind
+of document), so the pool counts as ten documents' worth at most (a prior under which the cells' variances differ by
+about sqrt(2 / (10 - 4)) = 58%, as a coefficient of variation). The weight grows smoothly with the documents (a pool
+of ten degrees of freedom or more): 0 for one, 1/11 for two, 9/19 for ten, 19/29 for twenty; so an interval never
+switches method when a document is added or dropped. As the variance is itself estimated, the cell's sampling
+variance (tau2_c / n_eff plus the unit part) is widened by (t(df_c) / z)^2 at the intervals' level, the t interval
+of a mean of documents; df_c = n_c - 1 + m, the posterior's degrees of freedom (with one document, t(m) is the
+predictive distribution of a document effect whose variance scatters as the prior says); a change's simultaneous
+interval and p-value take the t of their own quantile (trends.ShareModel.change). The pool leaves the cell itself
+out, so that its own estimate and the pool's are independent: when the documents of every cell vary alike and m is
+not capped, the blend is the pooled estimate of all the cells, with their degrees of freedom. The replicates are
+drawn in a compiled kernel from a seeded stream, so the same seed gives the same intervals.
 """
 
 from __future__ import annotations
@@ -174,20 +174,25 @@ class Documents:
                 own = squares / exposure[:, None] / tokens[:, None]  # v_d's unbiased estimate under that model
                 blend = (own_df[:, None] * own + prior * pooled[None, :] / tokens[:, None]) / (own_df + prior)[:, None]
             self._unit_variance = np.nan_to_num(np.where(several[:, None] & (prior > 0), blend, within))
-            # a document of one unit: what its tokens would give at the pooled spread (see one_unit_noise)
+            # a document of one unit: what its tokens would give at the pooled spread, in proportion to the pool's
+            # degrees of freedom up to PRIOR_DF (a pool of one two-paragraph document says little; see one_unit_noise)
             alone = (n == 1) & (tokens > 0) & (prior > 0)
             with np.errstate(invalid="ignore", divide="ignore"):
-                self._one_unit_noise = np.where(alone[:, None], pooled[None, :] / tokens[:, None], 0.0)
+                noise = pooled[None, :] / tokens[:, None] * (prior / PRIOR_DF)
+                self._one_unit_noise = np.where(alone[:, None], noise, 0.0)
         return self._unit_variance
 
     def one_unit_noise(self) -> np.ndarray:
         """Per document and theme, for a document of one unit, the variance of its share that a paragraph of its
-        tokens has at the spread of units pooled over the documents of several (:meth:`unit_variance`); zero for
-        the others, and for all when no document has several units. :meth:`unit_variance` keeps a one-unit
-        document's own (none), so the between-document variance is estimated as before (net of it, a notice's
-        pooled noise took the document level of the long reports beside it to zero: a test holds this); but the
-        noise is drawn for it (:func:`replicate`): a year of one paragraph among reports whose documents differ
-        little read as certain as its one paragraph's share, a zero-width interval with one seed."""
+        tokens has at the spread of units pooled over the documents of several (:meth:`unit_variance`), counted in
+        proportion to that pool's degrees of freedom up to PRIOR_DF (one two-paragraph document among notices
+        widened some years threefold); zero for the others, and for all when no document has several units.
+        :meth:`unit_variance` keeps a one-unit document's own (none), so the between-document variance is
+        estimated as before (net of it, a notice's pooled noise took the document level of the long reports beside
+        it to zero: a test holds this); :func:`replicate` draws the larger of the two for a cell, not both: a year
+        of one paragraph among reports whose documents differ little read as certain as its one paragraph's share,
+        a zero-width interval with one seed, and where the document level comes from one-unit documents it holds
+        their noise already."""
         self.unit_variance()
         return self._one_unit_noise
 
@@ -308,7 +313,7 @@ def replicate(
     cell_offsets = np.r_[0, np.cumsum([len(d) for d in cells.documents])].astype(np.int64)
     state = stream(random_state)
     _, tokens, within = documents.document_shares()
-    shrunk = documents.unit_variance() + documents.one_unit_noise()
+    shrunk, alone = documents.unit_variance(), documents.one_unit_noise()
     noise_var = np.zeros_like(variance)
     for c, docs in enumerate(cells.documents):
         if len(docs):
@@ -317,7 +322,10 @@ def replicate(
             # what a document's few units understate of it (Documents.unit_variance), drawn on top
             short = np.maximum((share_of[:, None] ** 2 * shrunk[docs]).sum(axis=0) - units, 0.0)
             neff = 1 / (share_of**2).sum()
-            noise_var[c] = widen[c] ** 2 * (variance[c] / neff + short) + (widen[c] ** 2 - 1) * units
+            # the paragraph noise of its one-unit documents, where the document level does not already hold as much
+            # (estimated from one-unit documents, it holds their noise: drawn once, not twice)
+            level = np.maximum(variance[c] / neff, (share_of[:, None] ** 2 * alone[docs]).sum(axis=0))
+            noise_var[c] = widen[c] ** 2 * (level + short) + (widen[c] ** 2 - 1) * units
     values = _replicates(
         documents.offsets,
         documents.weights,
