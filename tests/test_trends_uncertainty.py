@@ -322,7 +322,7 @@ def test_two_single_document_years_call_no_change_clear(caplog):
     assert change.loc["ecology", "change"] > 0.3 and set(change["df"]) == {0.0}
     assert not change["clear"].any() and change["p_value"].isna().all()
     assert change["note"].eq(NO_DOCUMENT_LEVEL).all()
-    assert "change.csv (2015 -> 2022): no year, period or group compared holds two documents" in caplog.text
+    assert "change.csv (2015 -> 2022): too few documents to estimate how documents vary" in caplog.text
     # one year of two documents gives the table a document level: the change is judged again
     units, shares = _units(np.random.default_rng(5), years=(2015, 2022), eco=(0.2, 0.6), docs=2, n=40)
     units = units.assign(in_model=True, ecology=shares[0, :, 0], other=shares[0, :, 1])

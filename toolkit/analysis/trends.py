@@ -318,8 +318,9 @@ class ShareModel:
         # two cells' between-document variance (the fewer: conservative). With a normal quantile at the Bonferroni
         # level on a spread widened at 95%, "clear" changes came 3-6 times too often with few documents.
         df = min((d for d in (replicates.df if replicates is not None else []) if d > 0), default=0.0)
-        # no cell of the table holds two documents (two one-document years): no document level could be estimated,
-        # so the intervals count the units and seeds only and can call nothing clear (as a group of one document)
+        # no between-document variance could be estimated (no cell of two documents, and fewer than three documents
+        # for the consecutive-documents estimate: two reports, one a year): the intervals count the units and seeds
+        # only and can call nothing clear (as a group of one document)
         no_document_level = replicates is not None and df == 0
         widened = float(t_widening(df, self.level))
         z = _z(self.level)
@@ -374,9 +375,8 @@ def _few_degrees_warning(change: pd.DataFrame, name: str) -> None:
     df = float(change["df"].iloc[0])
     if df == 0 and change["note"].astype(str).str.startswith(NO_DOCUMENT_LEVEL).any():
         log.warning(
-            "%s (%s -> %s): no year, period or group compared holds two documents, so no variation between documents "
-            "could be estimated: its intervals count units and seeds only, and no change is called clear; more "
-            "documents a year, period or group give it one",
+            "%s (%s -> %s): too few documents to estimate how documents vary (no cell of two, fewer than three in "
+            "all): its intervals count units and seeds only, and no change is called clear; more documents give it one",
             name,
             change["from"].iloc[0],
             change["to"].iloc[0],
@@ -394,8 +394,8 @@ def _few_degrees_warning(change: pd.DataFrame, name: str) -> None:
 
 
 NO_DOCUMENT_LEVEL = (
-    "no cell holds two documents: no variation between documents could be estimated, the interval counts units and "
-    "seeds only, so no change is called clear (and no p-value given)"
+    "too few documents to estimate how documents vary (no cell of two, fewer than three in all): the interval counts "
+    "units and seeds only, so no change is called clear (and no p-value given)"
 )
 ONE_DOCUMENT_GROUP = (
     "a group of one document: its between-document variance is the other group's, so no change is called clear "
