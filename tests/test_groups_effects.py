@@ -752,6 +752,42 @@ def test_as_many_coefficients_as_documents_are_not_judged(caplog):
     assert np.isfinite(slope["estimate"]) and slope["p_value"] > 1e-4
 
 
+def test_coefficients_that_documents_fit_exactly_are_not_judged(caplog):
+    """An adversarial review: `year * place` with place A of two documents has as many documents as coefficients in
+    all (8 against 4), but A's intercept and slope fit its two documents exactly: no residual is left for the
+    clustered error, and A's slope came out "significant" in 56 of 100 corpora without an effect (p 4e-5, an interval
+    of +-0.0003). Every coefficient that those documents move is now not estimable; with three documents of A the
+    model is judged."""
+    from toolkit.analysis.clustered import exactly_fitted, moves_along
+    from toolkit.analysis.effects import EXACTLY_FITTED, estimate_effects
+
+    def corpus(years_of_a, seed=1):
+        rng = np.random.default_rng(seed)
+        documents = [("A", year) for year in years_of_a] + [("B", year) for year in range(2014, 2020)]
+        rows, values = [], []
+        for d, (place, year) in enumerate(documents):
+            level = 0.2 + rng.normal(0, 0.04)
+            for _ in range(20):
+                values.append(float(np.clip(rng.beta(20 * level, 20 * (1 - level)), 0.01, 0.99)))
+                rows.append({"doc_id": f"d{d}", "year": year, "place": place, "n_tokens": 40})
+        values = np.array(values)
+        return pd.DataFrame(rows), np.stack([values, 1 - values], axis=1)[None]
+
+    units, shares = corpus([2015, 2020])
+    with caplog.at_level("WARNING", logger="toolkit"):
+        table, expected = estimate_effects(units, shares, ["theme"], "year * place", draws=50, x="year")
+    assert (table["note"] == f"not estimable: {EXACTLY_FITTED}").all() and table["p_value"].isna().all()
+    assert "no term of any theme can be estimated" in caplog.text
+    # B's curve (its own intercept and slope, whatever A's are) is drawn; A's, which its two documents fit, is not
+    assert expected.groupby("group")["supported"].any().to_dict() == {"A": False, "B": True}
+    units, shares = corpus([2015, 2020, 2018])
+    table, _ = estimate_effects(units, shares, ["theme"], "year * place", draws=50, x="year")
+    assert np.isfinite(table.set_index("term").loc["year", "p_value"])
+    # a category of one document is such a direction too (_thin_terms says so in its own words)
+    design = np.repeat(np.array([[1, 2015 + d, int(d == 0)] for d in range(6)], float), 2, axis=0)
+    assert moves_along(np.eye(3), exactly_fitted(design, np.repeat(np.arange(6), 2))).tolist() == [False, False, True]
+
+
 def test_a_covariate_of_two_values_is_two_categories_on_the_curve():
     """A 0/1 column was drawn as a curve from 0 to 1 with values at 0.5 'supported', where no document lies."""
     from toolkit.analysis.effects import estimate_effects

@@ -57,3 +57,43 @@ def working_regression(X: np.ndarray, y: np.ndarray, mu: np.ndarray, weights: np
     working = weights * mu * (1.0 - mu)
     root = np.sqrt(np.maximum(working, 1e-300))
     return X * root[:, None], weights * (y - mu) / root
+
+
+def exactly_fitted(X: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """The directions of the coefficients of the design ``X`` clustered by ``groups`` (coefficients x directions,
+    each scaled to unit length; none: zero columns) that some cluster fits and no other informs (full leverage: place
+    A's intercept and slope in ``year * place`` from its two documents; a category of one cluster). The clustered
+    error has no residual along them (:func:`cr2` gives it none), so a coefficient, or a prediction ``x' b``, that
+    moves along one has a variance that says nothing of it: p-values of 4e-5 with no effect. Positive weights do not
+    change which directions these are, so the design's distinct rows per cluster are read, unweighted."""
+    rows = np.column_stack([groups, X])
+    distinct = np.unique(rows, axis=0)
+    labels, Z = distinct[:, 0], distinct[:, 1:]
+    # the hat matrix and the pseudo-inverse from the SVD of the design itself, not from Z'Z: a year column of 2015s
+    # squares the condition number, and two documents fitted exactly had leverage 0.999999 (not 1) that way
+    u, singular, vt = np.linalg.svd(Z, full_matrices=False)
+    keep = singular > singular.max() * max(Z.shape) * np.finfo(float).eps if singular.size else singular > 0
+    u, pinv_rows = u[:, keep], vt[keep].T / singular[keep]  # Z+ = pinv_rows @ u'
+    directions = [np.zeros((X.shape[1], 0))]
+    for g in np.unique(labels):
+        ug = u[labels == g]
+        leverage, vectors = np.linalg.eigh(ug @ ug.T)
+        full = vectors[:, leverage > 1 - 1e-6]
+        if full.size:
+            moved = pinv_rows @ (ug.T @ full)  # how the coefficients move along each fully fitted direction
+            directions.append(moved / np.maximum(np.linalg.norm(moved, axis=0), 1e-300))
+    return np.concatenate(directions, axis=1)
+
+
+def moves_along(values: np.ndarray, directions: np.ndarray) -> np.ndarray:
+    """Per row of ``values`` (weights on the coefficients: the identity for the coefficients themselves, a grid's
+    design for its predictions): whether it moves along one of ``directions`` (:func:`exactly_fitted`), beyond
+    rounding."""
+    values = np.atleast_2d(np.asarray(values, dtype=float))
+    if not directions.size:
+        return np.zeros(len(values), dtype=bool)
+    # against the size of the sum's terms (a year of 2015 times a small slope component is no rounding: the row's own
+    # size would call it one), and above the rounding of the unit-length directions themselves
+    moved = np.abs(values @ directions)
+    terms = np.abs(values) @ np.abs(directions)
+    return ((moved > 1e-6 * terms) & (moved > 1e-9 * np.linalg.norm(values, axis=1, keepdims=True))).any(axis=1)

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..errors import ToolkitError
 from ..options import POSITIVE, Option
-from .clustered import cr2, working_regression
+from .clustered import cr2, exactly_fitted, moves_along, working_regression
 from .formulas import check_formula, columns_estimate
 from .lexicon import OTHER
 from .trends import NOT_MEASURED, unmeasured_in
@@ -306,6 +306,9 @@ def estimate_effects(
     collinear = _collinear(X, terms) or _as_many_coefficients_as_documents(X, groups)
     indicators = _indicators(X)
     thin = _thin_terms(X, groups, terms, indicators)
+    fitted_exactly = exactly_fitted(X, groups)  # directions of the coefficients no clustered error can judge
+    exact = {term: EXACTLY_FITTED for term, flag in zip(terms, moves_along(np.eye(len(terms)), fitted_exactly)) if flag}
+    exact = {term: reason for term, reason in exact.items() if term not in thin}
     rng = np.random.default_rng(random_state)
     tail = (1 - level) / 2
     grid, group_column, keys = _grid(units, matrix, x)
@@ -360,8 +363,10 @@ def estimate_effects(
             if n_documents < FEW_DOCUMENTS
             else ""
         )
-        separated = _separated(np.concatenate(spread), terms, indicators)
-        why = {**thin, **separated}  # terms whose coefficient the data cannot estimate
+        # a term that documents fit exactly has draws that say nothing, of separation either (a contrast at year 0
+        # that ran past ±15 log-odds was called separated)
+        separated = {t: why for t, why in _separated(np.concatenate(spread), terms, indicators).items() if t not in exact}
+        why = {**separated, **exact, **thin}  # terms whose coefficient the data cannot estimate (the last reason wins)
         for j, term in enumerate(terms):
             values = pooled[:, j]
             row = {"theme": theme, "term": term, "n_units": int(len(rows)), "n_documents": n_documents}
@@ -385,13 +390,20 @@ def estimate_effects(
         if grid_X is not None:
             curves = expit(grid_X @ pooled.T)  # grid points x draws
             unknown = [j for j, term in enumerate(terms) if term in separated]
+            # a point whose prediction moves along a direction that documents fit exactly: no band to draw
+            exactly = moves_along(grid_X, fitted_exactly)
             held = (member_shares[:, rows, t] > 0).any(axis=0)  # the units that hold the theme in any member
             for i in range(len(grid)):
                 # a point whose curve goes through a coefficient that is not finite is not drawn (nor, by the grid,
                 # the curve of a category of one document), nor one of categories whose documents all lack the
                 # theme: its log-odds are not finite whichever coefficient carries them (the reference category's
                 # go into the intercept, which the separation check of the terms does not judge)
-                covered = bool(grid["supported"].iloc[i]) and not np.any(grid_X[i, unknown] != 0) and bool(held[cells[i]].any())
+                covered = (
+                    bool(grid["supported"].iloc[i])
+                    and not np.any(grid_X[i, unknown] != 0)
+                    and not exactly[i]
+                    and bool(held[cells[i]].any())
+                )
                 expected_rows.append(
                     {
                         "theme": theme,
@@ -413,7 +425,18 @@ def estimate_effects(
             next(row["note"] for row in effect_rows if row["theme"] in failed),
             ", and theme_effects is not drawn" if len(failed) == len(themes) else "",
         )
+    if not failed and effect_rows and not any("estimate" in row for row in effect_rows):
+        judged = [row for row in effect_rows if row.get("term")]
+        log.warning(
+            "effects.formula %r: no term of any theme can be estimated (%s): effects.csv says why for each; use "
+            "fewer terms, or more documents in each category",
+            formula,
+            judged[0]["note"].removeprefix("not estimable: ") if judged else NOT_MEASURED,
+        )
+    # the same columns whether or not any term was estimated (a table of reasons only had no estimate column)
     effects = pd.DataFrame(effect_rows)
+    order = ["theme", "term", "n_units", "n_documents", "members", *ESTIMATE_COLUMNS, "note"]
+    effects = effects.reindex(columns=[*order, *(c for c in effects.columns if c not in order)])
     # whole numbers where a theme's note-only row has none (nullable integers: 144 in effects.csv, not 144.000000)
     counts = [c for c in ("n_units", "n_documents", "members") if c in effects]
     return effects.astype(dict.fromkeys(counts, "Int64")), pd.DataFrame(expected_rows)
@@ -484,8 +507,13 @@ def _thin_terms(X: np.ndarray, groups: np.ndarray, terms: list[str], indicators:
 # "significant" at 5% in 3.5% of corpora of 5 documents, 4% of 10, 7% of 23, 6% of 60 (bench/effects_calibration.py;
 # CR1 against the normal: 25%, 13%, 10%, 8.5%), at the price of wider intervals
 FEW_DOCUMENTS = 50
+ESTIMATE_COLUMNS = ("estimate", "low", "high", "p_value", "p_adjusted")  # effects.csv's columns of an estimated term
 # what effects.csv's note says of a term not estimated, as report.html's methods paragraph finds it
 NO_OWN_VARIANCE = "a standard error clustered by document has no variance of its own for it"
+EXACTLY_FITTED = (
+    "it rests on documents the model fits exactly (their shares fitted by coefficients of their own), which leave no "
+    "residual for a clustered error"
+)
 SEPARATION = "(separation)"
 SEPARATED = 15.0  # log-odds: an odds ratio of 3 million, no effect a corpus can show; a sign of separation
 

@@ -81,7 +81,11 @@ class Figure:
 
 
 def _holds_data(table) -> bool:
+    """Whether ``table`` has rows, and a cell with documents (``n_documents``) or a point the data support
+    (``supported``: an expected-share curve none of whose coefficients could be estimated has none)."""
     if table is None or len(table) == 0:
+        return False
+    if "supported" in table and not table["supported"].astype(bool).any():
         return False
     return "n_documents" not in table or bool((table["n_documents"].fillna(0) > 0).any())
 
