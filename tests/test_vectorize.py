@@ -13,6 +13,16 @@ def test_vocabulary_bounds_and_order():
     assert build_vocabulary(UNITS, min_df=1, max_df=1.0, max_terms=2) == ["创新", "生态"]
 
 
+def test_lexicon_words_are_kept_beyond_max_terms():
+    """A hostile pass of the lexicon tools: vocab.max_terms = 100 dropped 222 keywords that occur (four themes then
+    'not measured'), though keep_lexicon promises the lexicon's words whatever their frequency."""
+    from toolkit.text.vectorize import unit_counts
+
+    vocabulary, counts, _ = unit_counts(UNITS, min_df=1, max_df=1.0, max_terms=1, keep={"数字经济", "碳中和"})
+    assert vocabulary == ["创新", "数字经济"]  # the most frequent word, and the kept one that occurs
+    assert counts.sum() == 5
+
+
 def test_counts():
     vocab = ["创新", "生态"]
     X = document_term_matrix(UNITS, vocab)

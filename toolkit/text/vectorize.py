@@ -22,11 +22,13 @@ OPTIONS = {
         *FRACTION,
         kind=(float, int),
     ),
-    "max_terms": Option(0, "Keep at most this many words (most frequent); 0 for all.", *NON_NEGATIVE),
+    "max_terms": Option(
+        0, "Keep at most this many words (most frequent), and the lexicon's with keep_lexicon; 0 for all.", *NON_NEGATIVE
+    ),
     "keep_lexicon": Option(
         True,
-        "Keep the lexicon's words in the vocabulary however common or rare they are (min_df "
-        "and max_df do not apply to them): the themes are measured with them.",
+        "Keep the lexicon's words in the vocabulary however common or rare they are (min_df, "
+        "max_df and max_terms do not apply to them): the themes are measured with them.",
     ),
     "phrases": Option(False, "Join word pairs that recur together into one token (gensim Phrases, a_b)."),
     "phrase_min_count": Option(5, "Phrases: least count of a pair.", *POSITIVE),
@@ -70,8 +72,12 @@ def _select(
     exempt = frequencies.index.isin(list(keep)) if keep else np.zeros(len(frequencies), dtype=bool)
     in_range = (frequencies["n_units"] >= min_df) & (frequencies["n_units"] <= max_count)
     kept = frequencies[in_range | (exempt & (frequencies["count"] > 0))]
-    words = sorted(zip((-kept["count"]).tolist(), kept.index.tolist()))
-    words = [w for _, w in words[: max_terms or None]]
+    ranked = [w for _, w in sorted(zip((-kept["count"]).tolist(), kept.index.tolist()))]
+    if max_terms:  # the most frequent words up to max_terms, and the kept lexicon words whatever their rank
+        own = set(frequencies.index[exempt & (frequencies["count"] > 0)])
+        top = set(ranked[:max_terms])
+        ranked = [w for w in ranked if w in top or w in own]
+    words = ranked
     if not words:
         raise ToolkitError(
             f"the vocabulary is empty: no word occurs in at least {min_df} of {n_units} units and "
@@ -102,8 +108,8 @@ def unit_counts(
 ):
     """Vocabulary, the counts of the units that have a vocabulary word, and which units those are (bool mask).
 
-    Words of ``keep`` (the lexicon's words) are exempt from ``min_df`` and ``max_df``: a theme is measured with
-    its keywords, its most frequent one is no boilerplate and its rarest is still evidence."""
+    Words of ``keep`` (the lexicon's words) are exempt from ``min_df``, ``max_df`` and ``max_terms``: a theme is
+    measured with its keywords, its most frequent one is no boilerplate and its rarest is still evidence."""
     tokens = as_unit_tokens(tokens)
     vocabulary = _select(word_frequencies(tokens), len(tokens), min_df, max_df, max_terms, keep)
     counts = document_term_matrix(tokens, vocabulary)
