@@ -1,3 +1,5 @@
+import io
+
 import pytest
 
 from toolkit.analysis.terms import candidate_terms, join_phrases
@@ -165,6 +167,23 @@ def test_terms_and_kwic_commands(tmp_path):
     assert all("【数字经济】" in line for line in lines.stdout.splitlines())
     one_file = cli("kwic", "seeds/001_a277e5c0c743763f.txt", "创新", "--context", "5", cwd=ROOT)
     assert one_file.returncode == 0 and one_file.stdout.count("【创新】") == 30
+
+
+def test_terms_of_one_file_segment_with_the_lexicon_given(tmp_path):
+    """A hostile pass of the lexicon tools: `terms FILE --set themes.lexicon=...` segmented with the shipped
+    lexicon (`tokens` used the one given), and a lexicon file that does not exist was not noticed."""
+    text = tmp_path / "t.txt"
+    text.write_text("建设科技创新中心。", encoding="utf-8")
+    lexicon = tmp_path / "lexicon.toml"
+    lexicon.write_text('[hub]\nwords = ["创新中心"]\n', encoding="utf-8")
+    shipped = cli("terms", text, "科技创新")
+    given = cli("terms", text, "科技创新", "--set", f"themes.lexicon={str(lexicon)!r}")
+    assert shipped.returncode == given.returncode == 0, given.stderr
+    # the term as a whole word: once with the shipped lexicon (科技创新 is one of its words), never when 创新中心 is one
+    assert pd.read_csv(io.StringIO(shipped.stdout))["token_count"].sum() == 1
+    assert pd.read_csv(io.StringIO(given.stdout))["token_count"].sum() == 0
+    missing = cli("terms", text, "科技创新", "--set", f"themes.lexicon={str(tmp_path / 'none.toml')!r}")
+    assert missing.returncode == 2 and "lexicon file not found" in missing.stderr
 
 
 def test_a_grouping_column_named_twice_or_like_a_count_column_is_one_line_not_a_pandas_error():

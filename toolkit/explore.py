@@ -121,7 +121,7 @@ def _text_source(source: Config | str | Path, overrides=()):
     path = Path(source)
     doc = {"doc_id": path.name, "title": path.stem, "date": "", "year": ""}
     texts = iter([(doc, normalizer.normalize(_read_one(path, config)).text)])
-    return config, pd.Index(list(doc)), texts, normalizer, make_segmenter(config, load_lexicon(None))
+    return config, pd.Index(list(doc)), texts, normalizer, make_segmenter(config, load_lexicon(config.path("themes", "lexicon")))
 
 
 def source_inputs(source: Config | str | Path, overrides=()) -> dict[str, Path]:
