@@ -112,6 +112,13 @@ def test_words_get_themes_exactly_or_by_containment(lexicon):
     assert contains["大气污染物"] == "ecology"  # through 大气污染, the longest lexicon word inside it
     assert contains["营商环境"] == "reform_governance"
     assert "发布会" not in contains
+    # of two lexicon words of one length inside a word, the first theme listed wins, as the docstring says (the word
+    # that sorted first did: 科技园区 went to industry through 园区; a hostile pass of the lexicon tools)
+    from toolkit.analysis.lexicon import Lexicon, Theme
+
+    two = (Theme("innovation", "创新", "Innovation", ("科技",)), Theme("industry", "产业", "Industry", ("园区",)))
+    assert word_themes(Lexicon(two), ["科技园区"], "contains") == {"科技园区": "innovation"}
+    assert word_themes(Lexicon(two[::-1]), ["科技园区"], "contains") == {"科技园区": "industry"}
 
 
 def test_topics_get_the_theme_with_most_weight_or_other(lexicon):

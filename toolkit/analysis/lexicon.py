@@ -169,7 +169,10 @@ def word_themes(lexicon: Lexicon, vocabulary: list[str], match: str = "exact") -
             exact.setdefault(w, theme.name)
     patterns = [(UserPattern(p, f"theme [{theme.name}] pattern"), theme.name) for theme in lexicon.themes for p in theme.patterns]
     result = {}
-    by_length = sorted(exact, key=lambda w: (-len(w), w)) if match == "contains" else []
+    # the longest lexicon word inside a vocabulary word; of equal length, the first theme's (as listed), not the
+    # word that sorts first (科技园区 went to industry through 园区, though innovation, listed first, holds 科技)
+    order = {name: i for i, name in enumerate(lexicon.names)}
+    by_length = sorted(exact, key=lambda w: (-len(w), order[exact[w]], w)) if match == "contains" else []
     for word in vocabulary:
         if word in exact:
             result[word] = exact[word]
