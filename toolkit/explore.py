@@ -71,13 +71,14 @@ def tokenize_file(path: str | Path, config: Config | None = None) -> list[list[s
     config = as_config(config, "tokenize_file")
     u, v = config["units"], config["vocab"]
     units = split_units(normalize_file(path, config), u["kind"], u["max_chars"], u["min_chars"], join_lines=u["join_lines"])
-    segmenter = make_segmenter(config, load_lexicon(config.path("themes", "lexicon")))
+    lexicon = load_lexicon(config.path("themes", "lexicon"))
+    segmenter = make_segmenter(config, lexicon)
     tokens = [segmenter.tokens(text) for text in units]
     if v["phrases"]:
         phrases = (
             prepare(config).phrases
             if config["corpus"]["texts"]
-            else learn_phrases(tokens, min_count=v["phrase_min_count"], threshold=v["phrase_threshold"])
+            else learn_phrases(tokens, min_count=v["phrase_min_count"], threshold=v["phrase_threshold"], keep=lexicon.words)
         )
         tokens = [list(unit) for unit in apply_phrases(phrases, tokens)]
     return tokens

@@ -252,12 +252,17 @@ def format_kwic(table: pd.DataFrame, context: int = 20) -> str:
 _HAN_WORD = re.compile(rf"^[{HAN}]+$")
 
 
-def learn_phrases(tokens, *, min_count: int = 5, threshold: float = 10.0):
+def learn_phrases(tokens, *, min_count: int = 5, threshold: float = 10.0, keep: frozenset[str] | set[str] = frozenset()):
     """gensim's ``Phrases`` (default scorer) learned from ``tokens`` and frozen: ``phrases[unit]`` joins the
-    word pairs of a unit's tokens that recur together into one token ``a_b``."""
+    word pairs of a unit's tokens that recur together into one token ``a_b``; never a pair holding a word of
+    ``keep`` (the lexicon's words: 中部地区 went into 中部地区_崛起, and with it out of its theme's counts)."""
     from gensim.models.phrases import Phrases
 
-    return Phrases(tokens, min_count=min_count, threshold=threshold, delimiter="_").freeze()
+    phrases = Phrases(tokens, min_count=min_count, threshold=threshold, delimiter="_").freeze()
+    if keep:
+        for phrase in [p for p in phrases.phrasegrams if any(word in keep for word in p.split("_"))]:
+            del phrases.phrasegrams[phrase]
+    return phrases
 
 
 def apply_phrases(phrases, tokens) -> UnitTokens:

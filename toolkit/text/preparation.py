@@ -301,7 +301,7 @@ def prepare(config: Config, inputs: Inputs | None = None) -> Prepared:
     phrases = None
     if v["phrases"]:
         with timed(timings, "phrases"):
-            phrases = learn_phrases(tokens, min_count=v["phrase_min_count"], threshold=v["phrase_threshold"])
+            phrases = learn_phrases(tokens, min_count=v["phrase_min_count"], threshold=v["phrase_threshold"], keep=lexicon.words)
             tokens = apply_phrases(phrases, tokens)
     return Prepared(
         corpus, quality, units, tokens, pair_counts, lexicon, segmenter, timings, stats, phrases, preparation_settings(config)

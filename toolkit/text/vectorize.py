@@ -30,7 +30,9 @@ OPTIONS = {
         "Keep the lexicon's words in the vocabulary however common or rare they are (min_df, "
         "max_df and max_terms do not apply to them): the themes are measured with them.",
     ),
-    "phrases": Option(False, "Join word pairs that recur together into one token (gensim Phrases, a_b)."),
+    "phrases": Option(
+        False, "Join word pairs that recur together into one token (gensim Phrases, a_b); never a pair holding a lexicon word."
+    ),
     "phrase_min_count": Option(5, "Phrases: least count of a pair.", *POSITIVE),
     "phrase_threshold": Option(10.0, "Phrases: score a pair needs (higher: fewer phrases).", *POSITIVE, kind=(float, int)),
 }
