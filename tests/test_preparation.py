@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from toolkit.analysis.lexicon import load_lexicon
 from toolkit.config import Config
+from toolkit.errors import ToolkitError
 from toolkit.models.nmf import NmfTopicModel
 from toolkit.text.corpus import load_corpus
 from toolkit.text.preparation import (
@@ -227,3 +228,16 @@ def test_words_of_the_users_lists_that_normalised_texts_never_hold_are_named(tmp
     caplog.clear()
     load_inputs(Config.load(config))
     assert not [r for r in caplog.records if "normalised texts never hold" in r.getMessage()]
+    assert not [r for r in caplog.records if "mark the segmenter cuts at" in r.getMessage()]  # 互联网+ is one word
+    # a space or a mark jieba cuts at inside a word (a hostile pass of the lexicon tools: they counted 0, silently)
+    lexicon.write_text(
+        '[a]\nwords = ["数字 经济", "长江·经济带", "碳达峰、碳中和", "科技\u3000创新", "互联网+"]\n', encoding="utf-8"
+    )
+    caplog.clear()
+    load_inputs(Config.load(config, [f'themes.lexicon="{lexicon}"']))
+    (said,) = [r.getMessage() for r in caplog.records if "mark the segmenter cuts at" in r.getMessage()]
+    assert said.startswith("4 lexicon words (themes.lexicon) hold a space or a mark") and "互联网+" not in said
+    # a word of punctuation only is no keyword (、 was kept and measured as a theme)
+    lexicon.write_text('[a]\nwords = ["、", "生态"]\n', encoding="utf-8")
+    with pytest.raises(ToolkitError, match="theme \\[a\\] word '、' holds no character, letter or digit"):
+        load_inputs(Config.load(config, [f'themes.lexicon="{lexicon}"']))

@@ -110,6 +110,11 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each
             _no_control_characters(path, name, key, table.get(key, ""))
         for word in words:
             _no_control_characters(path, name, "word", word.strip())
+            if not any(c.isalnum() for c in word):  # 、 or 。 was kept as a keyword and measured as a theme
+                raise ToolkitError(
+                    f"lexicon {path}: theme [{name}] word {word.strip()!r} holds no character, letter or digit "
+                    "(punctuation or symbols only); remove it"
+                )
         themes.append(
             Theme(
                 name,

@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import sys
 import unicodedata
 from dataclasses import dataclass, field
@@ -209,6 +210,9 @@ def load_inputs(config: Config) -> Inputs:
     return Inputs(corpus, lexicon, normalizer, segmenter, prepared_key(corpus, normalizer, config, segmenter))
 
 
+_CUT_AT = re.compile(r"[^\w+#&.%\-]|_")  # what jieba's words never hold: anything but these characters
+
+
 def warn_unmatchable(config: Config, lexicon: Lexicon) -> None:
     """A warning for each list of the user's words (the lexicon, extra dictionaries and stopwords) that holds words
     the normalised texts never contain: traditional characters (with ``normalize.to_simplified``) or full-width
@@ -231,6 +235,18 @@ def warn_unmatchable(config: Config, lexicon: Lexicon) -> None:
     for what, words in lists.items():
         forms = ((word, folded(word)) for word in dict.fromkeys(words))
         changed = {word: form for word, form in forms if form != word}
+        # a space or a mark that jieba cuts at (、 · “ ” ...) inside a word: no token of the segmented text holds one
+        # (jieba's words are runs of characters, letters, digits and + # & . % -)
+        cut = [word for word in dict.fromkeys(words) if len(folded(word)) > 1 and _CUT_AT.search(folded(word))]
+        if cut:
+            log.warning(
+                "%d %s hold a space or a mark the segmenter cuts at (%s%s), so no token is ever one of them and they "
+                "match nothing; write each as one word without it (数字经济, not 数字 经济), or list its parts",
+                len(cut),
+                what,
+                ", ".join(cut[:5]),
+                " ..." if len(cut) > 5 else "",
+            )
         if changed:
             shown = ", ".join(f"{word} -> {form}" for word, form in list(changed.items())[:5])
             log.warning(
