@@ -86,6 +86,7 @@ def make_segmenter(config: Config, lexicon: Lexicon) -> Segmenter:
         min_chars=s["min_chars"],
         drop_numbers=s["drop_numbers"],
         keep=lexicon.words,
+        keep_patterns=tuple(p for theme in lexicon.themes for p in theme.patterns),
     )
 
 
@@ -509,7 +510,7 @@ def prepared_key(corpus: Corpus, normalizer: Normalizer, config: Config, segment
     }
     digest.update(json.dumps(options, ensure_ascii=False, sort_keys=True, default=str).encode())
     digest.update(f"{segmenter.fingerprint} min_chars={segmenter.min_chars} numbers={segmenter.drop_numbers}\n".encode())
-    for words in (segmenter.stopwords, segmenter.keep):
+    for words in (segmenter.stopwords, segmenter.keep, segmenter.keep_patterns):
         digest.update("\x1f".join(sorted(words)).encode() + b"\x1e")
     for doc in corpus.used.itertuples():
         path, declared, sha256 = corpus.sources[doc.doc_id]

@@ -128,7 +128,7 @@ class Segmenter:
     policy dictionary (for comparisons with plain jieba).
     """
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (every setting of the segmenter and its filter, by keyword)
         self,
         *,
         hmm: bool = False,
@@ -138,6 +138,7 @@ class Segmenter:
         min_chars: int = 2,
         drop_numbers: bool = True,
         keep: frozenset[str] | set[str] = frozenset(),
+        keep_patterns: tuple[str, ...] = (),
         backend: str = "jieba_fast_dat",
         pos: tuple[str, ...] = (),
         domain_dictionary: bool = True,
@@ -154,6 +155,11 @@ class Segmenter:
         self.min_chars = min_chars
         self.drop_numbers = drop_numbers
         self.keep = frozenset(keep)
+        # the lexicon's patterns: a word one of them matches in full is kept too, a stopword or not (发展 and 推进, policy
+        # stopwords, fell out before `\w*发展` and `推\w` could match them, though coverage.csv promises every word a
+        # pattern matches); compiled on first use, with the time limit of every user pattern
+        self.keep_patterns = tuple(keep_patterns)
+        self._keep_compiled: list | None = None
         # Each word once (jieba adds a word's frequency to its total at every add_word: the lexicon's words, which
         # the domain dictionary holds too, raised the total by half, and 推进改革 stayed whole, its keyword hidden),
         # with the last dictionary's entry (a user's after the shipped one); a lexicon word at least at DOMAIN_FREQ,
@@ -247,12 +253,25 @@ class Segmenter:
         return decided
 
     def _keeps(self, word: str) -> bool:
-        return word in self.keep or not (
-            word in self.stopwords
-            or len(word) < self.min_chars
-            or not _WORDLIKE.search(word)
-            or (self.drop_numbers and _NUMBER.match(word))
+        return (
+            word in self.keep
+            or not (
+                word in self.stopwords
+                or len(word) < self.min_chars
+                or not _WORDLIKE.search(word)
+                or (self.drop_numbers and _NUMBER.match(word))
+            )
+            or self._matches_a_kept_pattern(word)
         )
+
+    def _matches_a_kept_pattern(self, word: str) -> bool:
+        if not self.keep_patterns:
+            return False
+        if self._keep_compiled is None:
+            from .patterns import UserPattern
+
+            self._keep_compiled = [UserPattern(p, "lexicon pattern") for p in self.keep_patterns]
+        return any(pattern.fullmatch(word) for pattern in self._keep_compiled)
 
     @property
     def known_words(self) -> frozenset[str]:
@@ -266,4 +285,5 @@ class Segmenter:
         state = self.__dict__.copy()
         state["_tokenizer"] = None
         state["_decided"] = {}
+        state["_keep_compiled"] = None  # compiled again where used
         return state
