@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import csv
 import itertools
+import sys
 import tomllib
+from pathlib import Path
 
 import numpy as np
 from common import ROOT, git_commit
@@ -124,5 +126,42 @@ def main() -> None:
         )
 
 
+def shipped_check() -> None:
+    """The check a run makes (toolkit.analysis.lexicon_evidence.theme_structure) on the units and vocabulary of the
+    State Council config as shipped, with the shipped lexicon and with three pairs of its themes joined (the
+    chimeras of bench/theme_checks.py)."""
+    import tempfile
+
+    import pandas as pd
+
+    from toolkit.analysis.lexicon import keyword_ids
+    from toolkit.analysis.lexicon_evidence import theme_structure
+    from toolkit.config import Config
+    from toolkit.text.preparation import prepare
+    from toolkit.text.vectorize import unit_counts
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from theme_checks import chimeras_lexicon
+
+    pd.set_option("display.width", 250)
+    with tempfile.TemporaryDirectory() as tmp:
+        chimeras = Path(tmp) / "chimeras.toml"
+        chimeras_lexicon(chimeras)
+        for name, settings in (("shipped lexicon", []), ("three pairs joined", [f'themes.lexicon="{chimeras}"'])):
+            config = Config.load(ROOT / "configs" / "gwr_national.toml", settings)
+            prepared = prepare(config)
+            v = config["vocab"]
+            vocabulary, counts, in_model = unit_counts(
+                prepared.tokens, min_df=v["min_df"], max_df=v["max_df"], max_terms=v["max_terms"], keep=prepared.lexicon.words
+            )
+            keywords = keyword_ids(prepared.lexicon, vocabulary, config["themes"]["match"])
+            table = theme_structure(counts, keywords, prepared.units["doc_id"].to_numpy()[in_model], vocabulary)
+            table.insert(0, "theme", prepared.lexicon.names)
+            print(f"the run's check, State Council reports, {name}:")
+            print(table.round(3).to_string(index=False))
+
+
 if __name__ == "__main__":
     main()
+    if GWR.is_dir():
+        shipped_check()

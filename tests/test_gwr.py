@@ -68,3 +68,17 @@ def test_committed_figures_are_what_this_code_draws(gwr):
     assert {p.name for p in drawn} == committed, "figures/gwr_national is stale: run `make figures`"
     for figure in drawn:
         assert (ROOT / "figures" / "gwr_national" / figure.name).read_bytes() == figure.read_bytes(), figure.name
+
+
+@pytest.mark.slow
+def test_a_theme_of_two_subjects_is_said_to_be_a_composite(gwr):
+    """diplomacy_unification joins foreign policy (外交, 多边) and the cross-strait and Hong Kong-Macau subjects (两岸,
+    香港), which the reports treat in separate paragraphs: a composite by design, which the split-half check passes
+    (each of its halves holds both); themes.csv now says so, and a warning names it."""
+    themes = gwr.themes[gwr.themes["theme"] != "other"].set_index("theme")
+    composite = themes["composite"].astype(bool)
+    assert (composite == (themes["subjects_rho_high"] < 0.5)).all()
+    row = themes.loc["diplomacy_unification"]
+    assert row["composite"] and {"外交", "两岸"} <= set(f"{row['subject_a']} {row['subject_b']}".split())
+    assert "两岸" not in row["subject_a"].split() or "外交" not in row["subject_a"].split()  # in different groups
+    assert any(w.startswith(f"{composite.sum()} theme(s) add up two subjects") for w in gwr.manifest["warnings"])

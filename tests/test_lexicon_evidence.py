@@ -388,3 +388,53 @@ def test_themes_of_one_keyword_each_are_said_to_be_unchecked_for_that_reason(tmp
     assert (named["keywords_split"] < 2).all() and not named["validated"].astype(bool).any()
     assert "no theme has two of its keywords in this corpus's vocabulary" in caplog.text
     assert "each document is one unit" not in caplog.text
+
+
+def _structure_corpus(seed: int = 0, documents: int = 12, paragraphs: int = 30):
+    """Units x vocabulary counts: a theme `joined` of two subjects (words a0-a3 in some paragraphs, b0-b3 in others,
+    never together: ecology and party building joined), a theme `one` whose words c0-c7 occur together, and filler."""
+    from scipy import sparse
+
+    rng = np.random.default_rng(seed)
+    vocabulary = [f"a{i}" for i in range(4)] + [f"b{i}" for i in range(4)] + [f"c{i}" for i in range(8)] + ["filler"]
+    rows, labels = [], []
+    for d in range(documents):
+        for _ in range(paragraphs):
+            row = np.zeros(len(vocabulary))
+            row[-1] = 40
+            kind = rng.choice(["a", "b", "none"], p=[0.3, 0.3, 0.4])
+            if kind == "a":
+                row[0:4] += rng.poisson(0.8, 4)
+            elif kind == "b":
+                row[4:8] += rng.poisson(0.8, 4)
+            if rng.random() < 0.4:  # the one-subject theme: its words together, more or fewer of them
+                row[8:16] += rng.poisson(rng.uniform(0.2, 1.2), 8)
+            rows.append(row)
+            labels.append(f"d{d}")
+    return sparse.csr_matrix(np.array(rows)), vocabulary, np.array(labels)
+
+
+def test_a_theme_of_two_subjects_is_called_a_composite_and_one_subject_is_not():
+    """The split-half check passes a theme of two joined subjects (each half holds both): its keywords split into
+    the two groups that occur most apart within documents, and the correlation of their true rates (corrected for
+    attenuation) is near zero for the joined theme, near one for a theme whose words go together."""
+    from toolkit.analysis.lexicon_evidence import COMPOSITE, theme_structure
+
+    counts, vocabulary, documents = _structure_corpus()
+    joined, one = np.arange(0, 8), np.arange(8, 16)
+    table = theme_structure(counts, [joined, one, np.arange(0, 2)], documents, vocabulary)
+    first, second, few = table.to_dict("records")
+    assert first["composite"] and first["subjects_rho_high"] < COMPOSITE
+    assert {frozenset(first["subject_a"].split()), frozenset(first["subject_b"].split())} == {
+        frozenset({"a0", "a1", "a2", "a3"}),
+        frozenset({"b0", "b1", "b2", "b3"}),
+    }
+    assert 0.3 < first["subject_b_share"] < 0.7
+    assert not second["composite"] and not second["subjects_rho"] < 0.7  # NaN: no two groups apart
+    assert not few["composite"] and np.isnan(few["subjects_rho"]) and few["subject_a"] == ""  # two words: no split
+    again = theme_structure(counts, [joined, one, np.arange(0, 2)], documents, vocabulary)
+    pd.testing.assert_frame_equal(table, again)  # deterministic
+    # a few documents of a few paragraphs: the interval is wide, and nothing is called a composite on so little
+    small, vocabulary, labels = _structure_corpus(seed=1, documents=3, paragraphs=6)
+    (row,) = theme_structure(small, [one], labels, vocabulary).to_dict("records")
+    assert not row["composite"]

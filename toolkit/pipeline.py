@@ -402,6 +402,7 @@ class LexiconEvidence:
     candidates: pd.DataFrame  # candidate_keywords.csv
     sensitivity: pd.DataFrame  # lexicon_sensitivity.csv
     split_half: pd.DataFrame  # per theme and grouping: the held-out half of its keywords against its share
+    structure: pd.DataFrame  # per theme: its keywords' two most separate groups and how far they are one subject
 
 
 def lexicon_evidence(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, config: Config) -> LexiconEvidence:
@@ -439,7 +440,8 @@ def lexicon_evidence(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, co
             within={"paragraphs": modelled["doc_id"].to_numpy()},
         )
         split["theme"] = [lexicon.names[i] for i in split["theme"]]
-    return LexiconEvidence(candidates, sensitivity, split)
+    structure = evidence.theme_structure(fitted.counts, keywords, modelled["doc_id"].to_numpy(), fitted.vocabulary)
+    return LexiconEvidence(candidates, sensitivity, split, structure)
 
 
 def diagnose(
@@ -484,6 +486,7 @@ def diagnose(
             "must outnumber the documents by three): the themes validated rest on the checks across documents and "
             "years only, which words that merely share a trend can pass; cut the documents into paragraphs (units.kind)"
         )
+    themes = _with_structure(themes, evidence.structure)
     other, warning = other_diagnostics(modelled, yearly.yearly, fitted.topics, lexicon)
     if warning:
         log.warning("%s", warning)
@@ -491,6 +494,27 @@ def diagnose(
     # the themes' counts stay whole numbers where `other` has none (nullable integers: 45 in themes.csv, not 45.000000)
     counts = [c for c in themes.columns if themes[c].dtype.kind in "iu" and table[c].dtype.kind == "f"]
     return table.astype(dict.fromkeys(counts, "Int64"))
+
+
+def _with_structure(themes: pd.DataFrame, structure: pd.DataFrame) -> pd.DataFrame:
+    """themes.csv's rows with the columns of :func:`toolkit.analysis.lexicon_evidence.theme_structure` (one row per
+    theme, in the same order), and a warning naming the themes that are composites of two subjects."""
+    themes = pd.concat([themes.reset_index(drop=True), structure.reset_index(drop=True)], axis=1)
+    composites = themes[themes["composite"].astype(bool)]
+    if len(composites):
+        named = [
+            f"{row.theme} ({row.subject_a} | {row.subject_b}; rho {row.subjects_rho:.2f}, at most {row.subjects_rho_high:.2f})"
+            for row in composites.head(5).itertuples()
+        ]
+        log.warning(
+            "%d theme(s) add up two subjects whose keywords rarely share a paragraph (themes.csv: subjects_rho, "
+            "subject_a, subject_b): %s%s; such a theme's share is the sum of its two subjects': split it in two, or read it as "
+            "a composite on purpose",
+            len(composites),
+            "; ".join(named),
+            " ..." if len(composites) > 5 else "",
+        )
+    return themes
 
 
 @dataclass

@@ -195,6 +195,159 @@ def split_half_agreement(
     return pd.DataFrame(rows)
 
 
+COMPOSITE = 0.5  # a theme is a composite when the upper end of its two word groups' rho lies below this
+MIN_GROUP_TOKENS = 30  # keyword tokens each group needs before its rate's correlation is read
+MIN_WORD_TOKENS = 3  # tokens a keyword needs to take part in the split (rarer ones say nothing of co-occurrence)
+MIN_GROUP_SHARE = 0.1  # of the theme's keyword tokens: a smaller group is a few stray words, set aside
+
+
+def _within_covariance(
+    counts: sparse.csr_matrix, tokens: np.ndarray, member: sparse.csr_matrix, reweight: np.ndarray | None = None
+) -> np.ndarray:
+    """The token-weighted covariance across units of the rates (``counts`` / ``tokens``) of each column, each rate a
+    deviation from its document's (``member``: documents x units, 1 where a unit is the document's), each unit
+    weighted ``reweight`` times more (a bootstrap's Poisson draws): sum_u p_u w_u (x_u - m_d)(x_u - m_d)', from
+    sparse products (units x columns is never made dense)."""
+    from scipy import sparse
+
+    p = np.ones(counts.shape[0]) if reweight is None else reweight
+    weight = np.where(tokens > 0, tokens, 1.0)
+    raw = (counts.T @ sparse.diags(p / weight) @ counts).toarray()  # sum_u p_u c_u c_u' / w_u
+    scaled = member @ sparse.diags(p)
+    sums = (scaled @ counts).toarray()  # per document: its (reweighted) counts
+    totals = np.asarray(scaled @ tokens).ravel()
+    return raw - (sums.T / np.where(totals > 0, totals, 1.0)) @ sums  # less sum_d S_d S_d' / W_d
+
+
+def _correlations(covariance: np.ndarray) -> np.ndarray:
+    spread = np.sqrt(np.clip(np.diag(covariance), 1e-300, None))
+    return covariance / np.outer(spread, spread)
+
+
+def _two_groups(R: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Two groups of words (positions into ``R``, a correlation matrix) that occur apart: the top split of average
+    linkage on 1 - R; a side of one word, or holding less than MIN_GROUP_SHARE of ``weights`` (tokens), is set aside
+    as stray words and the rest split again, until both sides are two words or more and hold that much (empty groups
+    when that is never so: the words go together, or too few are left).
+    Deterministic: the linkage of a given matrix, the groups in the order of their first word."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    left = np.arange(len(R))
+    total = weights.sum()
+    while len(left) >= 2:
+        distance = 1 - np.clip(np.nan_to_num(R[np.ix_(left, left)]), -1, 1)
+        labels = fcluster(linkage(distance[np.triu_indices(len(left), 1)], "average"), 2, "maxclust")
+        a, b = left[labels == 1], left[labels == 2]
+        if not len(b):
+            break
+        if min(len(a), len(b)) < 2:  # a lone word is stray, whatever its tokens
+            small, large = (a, b) if len(a) < 2 else (b, a)
+        else:
+            small, large = (a, b) if weights[a].sum() <= weights[b].sum() else (b, a)
+        if len(small) >= 2 and weights[small].sum() >= MIN_GROUP_SHARE * total:
+            return (a, b) if a.min() < b.min() else (b, a)
+        left = large
+    return np.zeros(0, int), np.zeros(0, int)
+
+
+def _rho(covariance: np.ndarray, words: np.ndarray, totals: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    """The two groups of a theme's keywords (positions ``words`` into ``covariance``, the within-document covariance
+    of the keywords' rates; ``totals``: their tokens) that occur most apart (:func:`_two_groups`), and the
+    correlation of the groups' true rates: their rates' correlation (a group's rate is the sum of its words', so its
+    covariances are sums of theirs) over the square root of the groups' reliabilities (Spearman's correction for
+    attenuation; a group's reliability from its halves dealt alternately by frequency, Spearman-Brown). NaN without
+    two groups of MIN_GROUP_TOKENS tokens each, both of a positive reliability."""
+    sub = covariance[np.ix_(words, words)]
+    a, b = _two_groups(_correlations(sub), totals[words])
+    if not len(a) or min(totals[words[a]].sum(), totals[words[b]].sum()) < MIN_GROUP_TOKENS:
+        return float("nan"), a, b
+    sets = [a, b]
+    for group in (a, b):
+        ranked = group[np.lexsort((group, -totals[words[group]]))]
+        sets += [ranked[0::2], ranked[1::2]]
+    indicator = np.zeros((len(words), len(sets)))
+    for k, members in enumerate(sets):
+        indicator[members, k] = 1.0
+    R = _correlations(indicator.T @ sub @ indicator)
+    reliability = [2 * r / (1 + r) if r > 0 else float("nan") for r in (R[2, 3], R[4, 5])]
+    if not all(r > 0 for r in reliability):
+        return float("nan"), a, b
+    return float(R[0, 1] / np.sqrt(reliability[0] * reliability[1])), a, b
+
+
+STRUCTURE_FOLDS = 20  # the units dealt to this many groups, each left out once (the jackknife of rho's interval)
+
+
+def theme_structure(
+    counts: sparse.csr_matrix, keywords: list[np.ndarray], documents: np.ndarray, vocabulary: list[str], *, level: float = 0.95
+) -> pd.DataFrame:
+    """Whether a theme's keywords are one subject or two (a diagnostic beside ``validated``, not part of it).
+
+    The theme's keywords (those of MIN_WORD_TOKENS tokens or more) are split into the two groups that occur most
+    apart within documents (:func:`_two_groups` on the correlations of the words' rates across paragraphs, each a
+    deviation from its document's), and the correlation of the two groups' rates is corrected for each group's
+    unreliability (:func:`_rho`): near 1, one subject; near 0, two subjects that do not share paragraphs, whose
+    shares the theme adds up. The split-half check cannot see this (each of its halves holds both subjects). Its
+    interval at ``level`` is the jackknife's: the units dealt in turn to STRUCTURE_FOLDS groups, each left out once
+    and the theme split again (so that it counts the choice of the split too), Student's t on the folds less one
+    (none when more than a tenth of the folds find no two groups).
+    A theme is a ``composite`` when the upper end lies below COMPOSITE: its two groups' true rates share less than a
+    quarter of their variance. The shipped lexicon has composites by design (diplomacy_unification;
+    bench/theme_structure.py). Deterministic, and one covariance of every keyword per fold.
+
+    ``documents``: a label per unit. Returns one row per theme: subjects_rho, subjects_rho_low, subjects_rho_high
+    (NaN where two groups of MIN_GROUP_TOKENS tokens with a positive reliability are not found), subject_a and
+    subject_b (up to five of each group's words, most frequent first), subject_b_share (the second group's share
+    of the two groups' tokens), composite."""
+    import pandas as pd
+    from scipy import sparse
+    from scipy.stats import t as student
+
+    counts = sparse.csr_matrix(counts, dtype=float)
+    tokens = np.asarray(counts.sum(axis=1)).ravel()
+    totals = np.asarray(counts.sum(axis=0)).ravel()
+    codes = pd.factorize(np.asarray(documents))[0]
+    n_documents = int(codes.max()) + 1 if len(codes) else 0
+    member = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(n_documents, len(codes)))
+    eligible = [np.asarray(ids, dtype=np.int64)[totals[np.asarray(ids, dtype=np.int64)] >= MIN_WORD_TOKENS] for ids in keywords]
+    used = np.unique(np.concatenate([ids for ids in eligible if len(ids) >= 4] or [np.zeros(0, np.int64)]))
+    position = {int(word): k for k, word in enumerate(used)}
+    columns = counts[:, used]
+    full = _within_covariance(columns, tokens, member) if len(used) else np.zeros((0, 0))
+    folds = np.arange(len(codes)) % STRUCTURE_FOLDS
+    left_out = (
+        [_within_covariance(columns, tokens, member, (folds != f).astype(float)) for f in range(STRUCTURE_FOLDS)]
+        if len(used)
+        else []
+    )
+    rows = []
+    for ids in eligible:
+        row = dict.fromkeys(("subjects_rho", "subjects_rho_low", "subjects_rho_high", "subject_b_share"), float("nan"))
+        row.update(subject_a="", subject_b="", composite=False)
+        rows.append(row)
+        if len(ids) < 4:
+            continue
+        words = np.array([position[int(i)] for i in ids])
+        rho, a, b = _rho(full, words, totals[used])
+        if not len(a):
+            continue
+        lead = [" ".join(vocabulary[i] for i in ids[g][np.lexsort((ids[g], -totals[ids[g]]))][:5]) for g in (a, b)]
+        row.update(
+            subject_a=lead[0], subject_b=lead[1], subject_b_share=float(totals[ids[b]].sum() / totals[ids[[*a, *b]]].sum())
+        )
+        if np.isnan(rho):
+            continue
+        thetas = np.array([_rho(cov, words, totals[used])[0] for cov in left_out])
+        row["subjects_rho"] = rho
+        if np.isfinite(thetas).mean() >= 0.9:  # a fold or two may find no two groups: the others are read
+            thetas = thetas[np.isfinite(thetas)]
+            g = len(thetas)
+            error = np.sqrt((g - 1) / g * ((thetas - thetas.mean()) ** 2).sum())
+            half = float(student.ppf(0.5 + level / 2, g - 1)) * error
+            row.update(subjects_rho_low=rho - half, subjects_rho_high=rho + half, composite=bool(rho + half < COMPOSITE))
+    return pd.DataFrame(rows)
+
+
 def candidate_keywords(
     counts: sparse.csr_matrix,
     vocabulary: list[str],

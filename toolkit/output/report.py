@@ -414,7 +414,8 @@ def _validation_sentence(themes: pd.DataFrame | None, one_per_year: bool = False
         "adjusted for the checks made over all the themes, by Benjamini and Hochberg's procedure at 2.5%, so that "
         "on average at most 2.5% of the checks passed are false passes). Validated means passing these automatic "
         "checks, which show that a theme's keywords go together in the texts, not that they measure one construct: "
-        "a theme of two unrelated subjects can pass them; agreement "
+        "a theme of two unrelated subjects can pass them (themes.csv's composite column says where its keywords fall "
+        "into two groups that rarely share a paragraph, beside the verdict); agreement "
         "with human coders is measured apart from the run (toolkit validate export, then score)."
     )
     if themes is None or "validated" not in themes:
