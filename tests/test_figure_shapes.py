@@ -532,6 +532,38 @@ def test_english_labels_lie_within_the_canvas_too(shape_name):
             assert not outside, f"{name}: cut off at the canvas's edge: {outside[:3]}"
 
 
+def test_labels_of_a_hundred_characters_are_shortened_not_squeezed_into_the_axes():
+    """A hostile pass of the lexicon tools: a theme label of 120 characters, as a tick or legend label, squeezed the
+    heatmap's axes to nothing and matplotlib's layout gave up with a warning on stderr. Labels are shortened where
+    they still differ (the full ones are in the lexicon and the CSVs); every figure is laid out, nothing cut off."""
+    import dataclasses
+    import warnings
+
+    from toolkit.analysis.lexicon import Lexicon
+
+    spec = shape("seeds")
+    lexicon = spec["lexicon"]
+    long = [
+        dataclasses.replace(theme, label_zh=theme.label_zh * 12, label_en=(theme.label_en + " and more ") * 6) if i < 2 else theme
+        for i, theme in enumerate(lexicon.themes)
+    ]
+    longer = Lexicon(tuple(long))
+    for language in ("zh", "en"):
+        for name, (_, function, args, kwargs) in spec["specs"].items():
+            if name not in DRAWN:
+                continue
+            args = tuple(longer if arg is lexicon else arg for arg in args)
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", UserWarning)  # constrained layout that gives up warns
+                fig = getattr(plots, function)(*args, **{**kwargs, "language": language})
+                FigureCanvasAgg(fig)
+                fig.draw_without_rendering()
+            outside = _cut_off(fig)
+            assert not outside, f"{name} ({language}): cut off at the canvas's edge: {outside[:3]}"
+            shown = [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
+            assert not any(longer.themes[0].label(language) in text for text in shown), name  # shortened everywhere
+
+
 def _bands(ax):
     """Vertical extents drawn as intervals: error bars (x, low, high), and bands as polygons of some width."""
     bars, polygons = [], []

@@ -438,9 +438,17 @@ def period_labels(table: pd.DataFrame, periods: Sequence, empty: str = "") -> tu
     return labels, part
 
 
-def _theme_label(lexicon: Lexicon, theme: str, language: str, missing) -> str:
-    """A theme's label, said to be not measured when it is in ``missing`` (see :func:`toolkit.analysis.trends.unmeasured`)."""
-    label = lexicon.label(theme, language)
+THEME_LABEL_EMS = 20  # the widest a theme's label is drawn on an axis or in a legend (longer ones are shortened)
+
+
+def _theme_label(lexicon: Lexicon, theme: str, language: str, missing=()) -> str:
+    """A theme's label as an axis or a legend draws it: no wider than THEME_LABEL_EMS (a label of 120 characters
+    squeezed the axes to nothing, and matplotlib's layout gave up with a warning on stderr), shortened where it
+    still differs from the other themes' (:func:`short_labels`; the full label is in the lexicon and the CSVs), and
+    said to be not measured when it is in ``missing`` (see :func:`toolkit.analysis.trends.unmeasured`)."""
+    names = [*lexicon.names, OTHER]
+    labels = [lexicon.label(name, language) for name in names]
+    label = short_labels(labels, THEME_LABEL_EMS)[names.index(theme)] if theme in names else lexicon.label(theme, language)
     return f"{label} ({_TEXT[language]['not_measured']})" if theme in missing else label
 
 

@@ -179,7 +179,7 @@ def plot_lexicon_sensitivity(
             ax.text(row.shift + top * 0.01, yy, f"{row.word} ({row.at})", va="center", fontsize=7)
         firsts = [i for i, (theme, _) in enumerate(rows) if i == 0 or rows[i - 1][0] != theme]
         ax.set_yticks(y[firsts])
-        ax.set_yticklabels([lexicon.label(rows[i][0], language) for i in firsts], fontsize=8)
+        ax.set_yticklabels([_theme_label(lexicon, rows[i][0], language) for i in firsts], fontsize=8)
         ax.set_xlim(0, top * 1.35 if top > 0 else 1)
         ax.set_ylim(-0.6, len(rows) - 0.4)
         ax.set_xlabel(text["sensitivity_x"], fontsize=9)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...analysis.lexicon import OTHER, Lexicon
-from ._common import _heading, _labels, _new_figure, short_labels, theme_colors
+from ._common import _heading, _labels, _new_figure, _theme_label, short_labels, theme_colors
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,7 +39,7 @@ def plot_document_themes(
         left = np.zeros(len(shown))
         for theme in themes:
             values = shown[theme].to_numpy(dtype=float)
-            ax.barh(range(len(shown)), values, left=left, color=colors[theme], label=lexicon.label(theme, language))
+            ax.barh(range(len(shown)), values, left=left, color=colors[theme], label=_theme_label(lexicon, theme, language))
             left += values
         ax.set_yticks(range(len(shown)))
         ax.set_yticklabels(labels, fontsize=7)

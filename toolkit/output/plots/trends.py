@@ -147,7 +147,7 @@ def plot_theme_lines(
                     linestyle="--" if theme == OTHER else "-",
                     alpha=0.15,
                     markersize=4,
-                    label=lexicon.label(theme, language),
+                    label=_theme_label(lexicon, theme, language),
                 )
                 tops.extend(rows[c].to_numpy(dtype=float) for c in ("share", "share_high", "seed_max") if c in rows)
                 if "seed_min" in rows:
