@@ -438,3 +438,31 @@ def test_a_theme_of_two_subjects_is_called_a_composite_and_one_subject_is_not():
     small, vocabulary, labels = _structure_corpus(seed=1, documents=3, paragraphs=6)
     (row,) = theme_structure(small, [one], labels, vocabulary).to_dict("records")
     assert not row["composite"]
+
+
+def test_words_of_other_years_or_one_unit_documents_make_no_composite_and_unit_order_changes_nothing():
+    """A review of the composite check: one subject written with older words in earlier documents and newer ones
+    later (转变经济发展方式, then 高质量发展) was called a composite, rho 0 with an interval of [0, 0]: the groups never
+    share a document, so no within-document correlation exists to read; documents of one unit gave numbers from
+    rounding; and the interval moved with the order of the units."""
+    from scipy import sparse
+
+    from toolkit.analysis.lexicon_evidence import theme_structure
+
+    counts, vocabulary, documents = _structure_corpus()
+    dense = counts.toarray()
+    later = np.isin(documents, [f"d{d}" for d in range(6, 12)])
+    dense[later, 4:8], dense[later, 0:4] = dense[later, 0:4] + dense[later, 4:8], 0  # a-words before, b-words after
+    dense[~later, 4:8] = 0
+    (row,) = theme_structure(sparse.csr_matrix(dense), [np.arange(0, 8)], documents, vocabulary).to_dict("records")
+    assert row["subjects_shared_documents"] == 0 and not row["composite"]
+    # the joined theme again, its units in another order: the same table
+    order = np.random.default_rng(5).permutation(counts.shape[0])
+    table = theme_structure(counts, [np.arange(0, 8)], documents, vocabulary)
+    pd.testing.assert_frame_equal(theme_structure(counts[order], [np.arange(0, 8)], documents[order], vocabulary), table)
+    assert table["composite"].item()
+    # one unit per document: nothing to read within documents
+    one_each = theme_structure(counts, [np.arange(0, 8)], np.arange(counts.shape[0]).astype(str), vocabulary)
+    assert np.isnan(one_each["subjects_rho"].item()) and one_each["subject_a"].item() == "" and not one_each["composite"].item()
+    # no keywords at all: the columns all the same
+    assert list(theme_structure(counts, [], documents, vocabulary).columns) == list(table.columns)

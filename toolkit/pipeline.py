@@ -507,9 +507,9 @@ def _with_structure(themes: pd.DataFrame, structure: pd.DataFrame) -> pd.DataFra
             for row in composites.head(5).itertuples()
         ]
         log.warning(
-            "%d theme(s) add up two subjects whose keywords rarely share a paragraph (themes.csv: subjects_rho, "
-            "subject_a, subject_b): %s%s; such a theme's share is the sum of its two subjects': split it in two, or read it as "
-            "a composite on purpose",
+            "%d theme(s) have keywords in two groups that do not go together across paragraphs (themes.csv: "
+            "subjects_rho, subject_a, subject_b): %s%s; two subjects, whose shares the theme adds up (split it in two, "
+            "or read it as a composite on purpose), or two ways of writing one subject (the words say which)",
             len(composites),
             "; ".join(named),
             " ..." if len(composites) > 5 else "",

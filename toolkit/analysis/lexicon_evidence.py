@@ -275,7 +275,33 @@ def _rho(covariance: np.ndarray, words: np.ndarray, totals: np.ndarray) -> tuple
     return float(R[0, 1] / np.sqrt(reliability[0] * reliability[1])), a, b
 
 
-STRUCTURE_FOLDS = 20  # the units dealt to this many groups, each left out once (the jackknife of rho's interval)
+STRUCTURE_FOLDS = 20  # at most this many groups of documents, each left out once (the jackknife of rho's interval)
+
+
+STRUCTURE_COLUMNS = (
+    "subjects_rho",
+    "subjects_rho_low",
+    "subjects_rho_high",
+    "subject_a",
+    "subject_b",
+    "subject_b_share",
+    "subjects_shared_documents",
+    "composite",
+)
+SHARED_DOCUMENTS = 0.5  # of each group's tokens in documents that hold the other group, for the groups to be compared
+
+
+def _folds(labels: np.ndarray) -> np.ndarray:
+    """The jackknife's group of each unit: its document's (each document one group up to STRUCTURE_FOLDS documents,
+    else the CRC-32 of its label modulo STRUCTURE_FOLDS), so that the groups depend on the documents, not on the
+    order of the units."""
+    import zlib
+
+    names = np.asarray(labels).astype(str)
+    unique, codes = np.unique(names, return_inverse=True)
+    if len(unique) <= STRUCTURE_FOLDS:
+        return codes
+    return np.array([zlib.crc32(name.encode("utf-8", "surrogatepass")) % STRUCTURE_FOLDS for name in unique])[codes]
 
 
 def theme_structure(
@@ -287,18 +313,25 @@ def theme_structure(
     apart within documents (:func:`_two_groups` on the correlations of the words' rates across paragraphs, each a
     deviation from its document's), and the correlation of the two groups' rates is corrected for each group's
     unreliability (:func:`_rho`): near 1, one subject; near 0, two subjects that do not share paragraphs, whose
-    shares the theme adds up. The split-half check cannot see this (each of its halves holds both subjects). Its
-    interval at ``level`` is the jackknife's: the units dealt in turn to STRUCTURE_FOLDS groups, each left out once
-    and the theme split again (so that it counts the choice of the split too), Student's t on the folds less one
-    (none when more than a tenth of the folds find no two groups).
-    A theme is a ``composite`` when the upper end lies below COMPOSITE: its two groups' true rates share less than a
-    quarter of their variance. The shipped lexicon has composites by design (diplomacy_unification;
-    bench/theme_structure.py). Deterministic, and one covariance of every keyword per fold.
+    shares the theme adds up, or two ways of writing one subject that paragraphs choose between (which statistics of
+    paragraphs cannot tell apart: the groups' words say which). The split-half check cannot see this (each of its
+    halves holds both). Its interval at ``level`` is the jackknife's over documents (each left out in turn, or
+    STRUCTURE_FOLDS groups of them, :func:`_folds`), the theme split again each time (so that it counts the choice
+    of the split), Student's t on the folds less one (none when more than a tenth of the folds find no two groups).
 
-    ``documents``: a label per unit. Returns one row per theme: subjects_rho, subjects_rho_low, subjects_rho_high
-    (NaN where two groups of MIN_GROUP_TOKENS tokens with a positive reliability are not found), subject_a and
-    subject_b (up to five of each group's words, most frequent first), subject_b_share (the second group's share
-    of the two groups' tokens), composite."""
+    A theme is a ``composite`` when the upper end of the interval lies below COMPOSITE (the groups' true rates do
+    not rise and fall together across paragraphs: near 0, independent; negative, one group where the other is not)
+    and each group has at least SHARED_DOCUMENTS of its tokens in documents that hold the other
+    (``subjects_shared_documents``: groups of other years' documents, 转变经济发展方式 then 高质量发展, never share one and have
+    no within-document correlation to read). Not computed where the units outnumber the documents by fewer than
+    three (a document one unit). A second subject of one word is not found (a group needs two words for its
+    reliability). The shipped lexicon has composites by design (diplomacy_unification; bench/theme_structure.py).
+    Deterministic, and one covariance of every keyword per fold.
+
+    ``documents``: a label per unit. Returns one row per theme, :data:`STRUCTURE_COLUMNS`: subjects_rho and its
+    interval (NaN where two groups of MIN_GROUP_TOKENS tokens with a positive reliability are not found), subject_a
+    and subject_b (up to five of each group's words, most frequent first), subject_b_share (the second group's share
+    of the two groups' tokens), subjects_shared_documents, composite."""
     import pandas as pd
     from scipy import sparse
     from scipy.stats import t as student
@@ -309,20 +342,22 @@ def theme_structure(
     codes = pd.factorize(np.asarray(documents))[0]
     n_documents = int(codes.max()) + 1 if len(codes) else 0
     member = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(n_documents, len(codes)))
-    eligible = [np.asarray(ids, dtype=np.int64)[totals[np.asarray(ids, dtype=np.int64)] >= MIN_WORD_TOKENS] for ids in keywords]
+    eligible = [np.unique(np.asarray(ids, dtype=np.int64)) for ids in keywords]
+    eligible = [ids[totals[ids] >= MIN_WORD_TOKENS] for ids in eligible]
+    if len(codes) - n_documents < 3:  # each document one unit, or nearly: no within-document variation to read
+        eligible = [ids[:0] for ids in eligible]
     used = np.unique(np.concatenate([ids for ids in eligible if len(ids) >= 4] or [np.zeros(0, np.int64)]))
     position = {int(word): k for k, word in enumerate(used)}
     columns = counts[:, used]
     full = _within_covariance(columns, tokens, member) if len(used) else np.zeros((0, 0))
-    folds = np.arange(len(codes)) % STRUCTURE_FOLDS
+    by_document = (member @ columns).toarray() if len(used) else np.zeros((n_documents, 0))  # tokens per document
+    folds = _folds(np.asarray(documents)) if len(codes) else np.zeros(0, int)
     left_out = (
-        [_within_covariance(columns, tokens, member, (folds != f).astype(float)) for f in range(STRUCTURE_FOLDS)]
-        if len(used)
-        else []
+        [_within_covariance(columns, tokens, member, (folds != f).astype(float)) for f in np.unique(folds)] if len(used) else []
     )
     rows = []
     for ids in eligible:
-        row = dict.fromkeys(("subjects_rho", "subjects_rho_low", "subjects_rho_high", "subject_b_share"), float("nan"))
+        row = dict.fromkeys(STRUCTURE_COLUMNS, float("nan"))
         row.update(subject_a="", subject_b="", composite=False)
         rows.append(row)
         if len(ids) < 4:
@@ -332,20 +367,31 @@ def theme_structure(
         if not len(a):
             continue
         lead = [" ".join(vocabulary[i] for i in ids[g][np.lexsort((ids[g], -totals[ids[g]]))][:5]) for g in (a, b)]
+        per_document = [by_document[:, words[g]].sum(axis=1) for g in (a, b)]
+        both = (per_document[0] > 0) & (per_document[1] > 0)
+        shared = min(float(d[both].sum() / d.sum()) if d.sum() else 0.0 for d in per_document)
         row.update(
-            subject_a=lead[0], subject_b=lead[1], subject_b_share=float(totals[ids[b]].sum() / totals[ids[[*a, *b]]].sum())
+            subject_a=lead[0],
+            subject_b=lead[1],
+            subject_b_share=float(totals[ids[b]].sum() / totals[ids[[*a, *b]]].sum()),
+            subjects_shared_documents=shared,
         )
         if np.isnan(rho):
             continue
         thetas = np.array([_rho(cov, words, totals[used])[0] for cov in left_out])
         row["subjects_rho"] = rho
-        if np.isfinite(thetas).mean() >= 0.9:  # a fold or two may find no two groups: the others are read
+        if len(thetas) >= 3 and np.isfinite(thetas).mean() >= 0.9:  # a fold or two may find no two groups
             thetas = thetas[np.isfinite(thetas)]
             g = len(thetas)
             error = np.sqrt((g - 1) / g * ((thetas - thetas.mean()) ** 2).sum())
             half = float(student.ppf(0.5 + level / 2, g - 1)) * error
-            row.update(subjects_rho_low=rho - half, subjects_rho_high=rho + half, composite=bool(rho + half < COMPOSITE))
-    return pd.DataFrame(rows)
+            low, high = rho - half, rho + half
+            row.update(
+                subjects_rho_low=low,
+                subjects_rho_high=high,
+                composite=bool(high < COMPOSITE and shared >= SHARED_DOCUMENTS),
+            )
+    return pd.DataFrame(rows, columns=list(STRUCTURE_COLUMNS))
 
 
 def candidate_keywords(
