@@ -78,6 +78,19 @@ def test_mainland_text_is_left_alone_by_the_variant_tables():
     assert to_simplified(text) == text
 
 
+def test_a_mainland_paragraph_of_a_file_in_traditional_script_keeps_its_words():
+    """A hostile pass of the lexicon tools: in a file mostly in traditional script, the Taiwan variant table turned
+    the mainland paragraph's 显著 into 显着, and `terms` and `kwic` then found no 显著 in a file that has it. Lines
+    plainly in simplified script are left to t2s; the traditional ones, and lines both scripts write, get the
+    variant tables (著力 becomes 着力)."""
+    traditional = "這是顯著進步。我們著力推進改革，擴大對外開放。\n"
+    mixed = traditional * 3 + "这是显著的成绩，我们要继续努力。\n" + "著力\n"
+    assert (
+        to_simplified(mixed)
+        == "这是显著进步。我们着力推进改革，扩大对外开放。\n" * 3 + "这是显著的成绩，我们要继续努力。\n着力\n"
+    )
+
+
 def test_idempotent_on_every_seed(normalizer):
     for path in SEED_FILES:
         once = normalizer.normalize(path.read_text(encoding="utf-8")).text

@@ -183,7 +183,7 @@ def _is_pinyin(syllable: str) -> bool:
 def _converters():
     import opencc
 
-    return opencc.OpenCC("t2s"), opencc.OpenCC("tw2s"), opencc.OpenCC("hk2s")
+    return opencc.OpenCC("t2s"), opencc.OpenCC("tw2s"), opencc.OpenCC("hk2s"), opencc.OpenCC("s2t")
 
 
 TRADITIONAL_SHARE = 0.01  # share of Han characters that t2s changes, above which a text counts as traditional
@@ -194,16 +194,22 @@ def to_simplified(text: str) -> str:
 
     Mainland text goes through ``t2s``. Text in traditional script (t2s changes over 1% of its Han
     characters) first has its Taiwan and Hong Kong variants reverted (``tw2s`` then ``hk2s``, so 著力 and
-    衞生 become 着力 and 卫生); doing that to mainland text would wrongly turn 显著 into 显着. Characters only, not
+    衞生 become 着力 and 卫生), but in its lines plainly in simplified script; doing that to mainland text (or to a
+    mainland paragraph of a mixed file) would wrongly turn 显著 into 显着. Characters only, not
     vocabulary: OpenCC's ``tw2sp`` also maps Taiwan's words, but its computing phrases turn 核心 into 内核, 建立
     into 创建 and 文件 into 文档 in any policy text; the lexicon lists the regional terms of a theme instead
     (数位经济, 软体 ...).
     """
-    t2s, tw2s, hk2s = _converters()
+    t2s, tw2s, hk2s, s2t = _converters()
     simplified = t2s.convert(text)
     han = _han_count(text)  # of every block, as the changes counted are: t2s changes 1,556 characters outside the URO
     if han and _changed_count(text, simplified) / han > TRADITIONAL_SHARE:
-        return hk2s.convert(tw2s.convert(text))
+        # the variants reverted but in a line plainly in simplified script (a character that only simplified script
+        # writes, none that t2s changes): a mainland paragraph of a mixed file keeps 显著, which tw2s turns into 显着
+        # (a hostile pass of the lexicon tools); a line of characters both scripts write (著力) is the file's
+        lines = text.splitlines(keepends=True)
+        plain = [s2t.convert(line) != line and t2s.convert(line) == line for line in lines]
+        return "".join(line if simple else hk2s.convert(tw2s.convert(line)) for line, simple in zip(lines, plain))
     return simplified
 
 
