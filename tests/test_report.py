@@ -98,6 +98,12 @@ def test_the_methods_say_what_validated_means_and_when_the_two_correlations_are_
     themes = pd.DataFrame({"theme": ["ecology", "industry", "other"], "validated": [True, False, False]})
     reports = methods_paragraph(config, manifest, themes=themes, documents=_documents(list(range(2001, 2023))))
     assert "with one document a year the two are the same check" in reports
+    # the lexicon's words are kept whatever the stopword lists and the frequency bounds say (a hostile pass of the
+    # lexicon tools: the paragraph said stopwords were removed while 的, listed in a lexicon, stayed)
+    assert "stopwords removed (a lexicon word is kept even when it is one)" in reports
+    assert "(and the lexicon's words, whatever their frequency)" in reports
+    bare = methods_paragraph(config.with_values(**{"vocab.keep_lexicon": False}), manifest, themes=themes)
+    assert "whatever their frequency" not in bare
     assert "Validated means passing these automatic checks" in reports and "toolkit validate export" in reports
     assert "Validated: ecology. Not validated (reasons in themes.csv): industry." in reports
     several = methods_paragraph(config, manifest, themes=themes, documents=_documents([2001, 2001, 2002, 2002, 2003]))

@@ -238,8 +238,10 @@ def methods_paragraph(
         )
         + f" and segmented with {segmenter} using a domain dictionary that "
         "includes every lexicon keyword, "
-        f"with standard and policy-specific stopwords removed. The vocabulary kept words in at least "
-        f"{v['min_df']} {unit} and at most {v['max_df']:.0%} of them ({counts['vocabulary']} words, "
+        f"with standard and policy-specific stopwords removed (a lexicon word is kept even when it is one). The "
+        f"vocabulary kept words in at least {v['min_df']} {unit} and at most {v['max_df']:.0%} of them "
+        + ("(and the lexicon's words, whatever their frequency) " if v.get("keep_lexicon", True) else "")
+        + f"({counts['vocabulary']} words, "
         f"{counts['tokens']} tokens). Themes were measured with {model}. "
         + (unmeasured + " " if (unmeasured := _unmeasured_sentence(themes, unit)) else "")
         + f"{ensemble} "
