@@ -82,3 +82,4 @@ def test_a_theme_of_two_subjects_is_said_to_be_a_composite(gwr):
     assert row["composite"] and {"外交", "两岸"} <= set(f"{row['subject_a']} {row['subject_b']}".split())
     assert "两岸" not in row["subject_a"].split() or "外交" not in row["subject_a"].split()  # in different groups
     assert any(w.startswith(f"{composite.sum()} theme(s) have keywords in two groups") for w in gwr.manifest["warnings"])
+    assert "<th>composite</th>" in (gwr.out_dir / "report.html").read_text(encoding="utf-8")  # in report.html's table

@@ -548,6 +548,7 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
                 "theme",
                 "label_en" if config["figures"]["language"] == "en" else "label_zh",
                 "validated",
+                "composite",
                 "share",
                 "r_years",
                 "r_documents",
