@@ -350,6 +350,8 @@ def test_a_period_named_at_one_end_of_the_change_defaults_the_other_to_a_period(
     units, shares = _units(np.random.default_rng(2), years=tuple(range(2011, 2021)), eco=[0.2] * 5 + [0.4] * 5, docs=2)
     units = units.assign(in_model=True, ecology=shares[0, :, 0], other=shares[0, :, 1])
     options = dict(window=(2011, 2020), bootstrap=50, periods=periods)
+    with pytest.raises(ToolkitError, match="name 十三五, not periods of trends.periods"):  # called without a config
+        yearly_trends(units, np.zeros((len(units), 1)), THEMES, window=(2011, 2020), bootstrap=50, change_from="十三五")
     for given, expected in [({"change_from": "十二五"}, ("十二五", "十三五")), ({"change_to": "十三五"}, ("十二五", "十三五"))]:
         change = yearly_trends(units, np.zeros((len(units), 1)), THEMES, **options, **given).change  # 十四五: no document
         assert set(zip(change["from"], change["to"])) == {expected}, given

@@ -650,6 +650,23 @@ CHANGE_COLUMNS = [
 ]
 
 
+def _change_ends(yearly: pd.DataFrame, by_period, periods: dict, change_from, change_to) -> tuple[str, object, object]:
+    """What change.csv compares: "year" or "period", and its two ends. By default the first and last years with two
+    documents or more, when two such years exist (a change that starts or ends on a single document rests on that
+    one text), else the first and last with data; a period named at one end makes the other default to the first or
+    last period with documents (``by_period``, the table by period)."""
+    if isinstance(change_from, str) and change_from or isinstance(change_to, str) and change_to:
+        named = [value for value in (change_from, change_to) if isinstance(value, str) and value]
+        if not all(name in periods for name in named):  # as check_options refuses it, for a caller without a config
+            raise ToolkitError(f"trends.change_from/change_to name {', '.join(named)}, not periods of trends.periods")
+        held = set(by_period.loc[by_period["n_units"] > 0, "period"])
+        ends = [name for name in periods if name in held] or list(periods)
+        return "period", change_from or ends[0], change_to or ends[-1]
+    several = sorted(yearly.loc[yearly["n_documents"] >= 2, "year"].unique())
+    ends = several if len(several) >= 2 else sorted(yearly.loc[yearly["n_units"] > 0, "year"].unique())
+    return "year", change_from or ends[0], change_to or ends[-1]
+
+
 def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
     units: pd.DataFrame,
     keyword_counts: np.ndarray,
@@ -697,20 +714,7 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
     trends = Trends(yearly, keywords, agreement, pd.DataFrame(columns=CHANGE_COLUMNS))
     if periods:
         trends.periods = _period_years(model.table(["period"], [(name,) for name in periods])[0], modelled, ["period"], periods)
-    with_data = sorted(yearly.loc[yearly["n_units"] > 0, "year"].unique())
-    # by default the first and last years with two documents or more, when two such years exist: a change that
-    # starts or ends on a single document rests on that one text
-    several = sorted(yearly.loc[yearly["n_documents"] >= 2, "year"].unique())
-    ends = several if len(several) >= 2 else with_data
-    if isinstance(change_from, str) and change_from or isinstance(change_to, str) and change_to:
-        # a period named at one end: the other defaults to the first or last period with documents (check_options
-        # has made sure that the names are periods)
-        key = "period"
-        held = [name for name in periods if name in set(trends.periods.loc[trends.periods["n_units"] > 0, "period"])]
-        ends = held or list(periods)
-    else:
-        key = "year"
-    first, last = change_from or ends[0], change_to or ends[-1]
+    key, first, last = _change_ends(yearly, trends.periods, periods, change_from, change_to)
     cells = trends.periods if key == "period" else yearly
     present = set(cells.loc[cells["n_units"] > 0, key])
     empty = [
