@@ -164,13 +164,19 @@ def _holding_folders(names) -> set[str]:
     return {parent.as_posix() for name in names for parent in PurePosixPath(name).parents if parent.name}
 
 
-def _only(folder: Path, listed: dict, folders: set[str], also: set[str]) -> bool:
-    """Everything under ``folder`` is a regular file listed (name -> SHA-256) with those very bytes or named in
-    ``also``, or one of ``folders``; any other entry (a folder, a symbolic link, a FIFO) is the user's."""
+def _strays(folder: Path, listed: dict, folders: set[str], also: set[str]) -> list[str]:
+    """The entries under ``folder`` (sorted relative POSIX paths) that are not a regular file listed (name ->
+    SHA-256) with those very bytes or named in ``also``, nor one of ``folders``: the user's (a folder, a symbolic
+    link, a FIFO, a file not listed or changed)."""
     files, found, others = _walk(folder)
-    if others or not set(found) <= folders:
-        return False
-    return all(name in also or (name in listed and _sha256(folder / name) == listed[name]) for name in files)
+    changed = [name for name in files if name not in also and (name not in listed or _sha256(folder / name) != listed[name])]
+    return sorted([*others, *(name for name in found if name not in folders), *changed])
+
+
+def _only(folder: Path, listed: dict, folders: set[str], also: set[str]) -> bool:
+    """Everything under ``folder`` is a regular file listed with those very bytes or named in ``also``, or one of
+    ``folders`` (:func:`_strays` finds none)."""
+    return not _strays(folder, listed, folders, also)
 
 
 def _output_marker(folder: Path) -> dict | None:
@@ -188,35 +194,32 @@ def is_output_folder(folder: Path) -> bool:
     return marker is not None and ("folders" in marker or marker["format"] in _OLD_MARKER_FORMATS)
 
 
+def _marker_listing(folder: Path) -> tuple[dict, set[str]] | None:
+    """The files (name -> SHA-256) and folders the marker of ``folder`` records as the toolkit's; None without a
+    readable marker."""
+    marker = _output_marker(folder)
+    if marker is None:
+        return None
+    listed = marker["files"]
+    if marker["format"] != _MARKER_FORMAT:
+        return listed, _holding_folders(listed)
+    folders = marker.get("folders")
+    return (listed, set(folders)) if isinstance(folders, list) else None
+
+
 def _written_by_toolkit(folder: Path) -> bool:
     """True when everything under ``folder`` is what the toolkit wrote there and nobody changed since: files
     listed with their SHA-256 in the folder's marker and the folders it records. A coder's filled-in sheet, an
     edited table, an empty folder or a symbolic link of the user's makes the folder the user's."""
-    marker = _output_marker(folder)
-    if marker is None:
-        return False
-    listed = marker["files"]
-    if marker["format"] == _MARKER_FORMAT:
-        folders = marker.get("folders")
-        if not isinstance(folders, list):
-            return False
-        folders = set(folders)
-    else:
-        folders = _holding_folders(listed)
-    return _only(folder, listed, folders, {MARKER})
+    listing = _marker_listing(folder)
+    return listing is not None and _only(folder, *listing, {MARKER})
 
 
 def _first_of_the_user(folder: Path) -> str:
-    """The first entry under ``folder`` (relative POSIX path) that makes it the user's (:func:`_written_by_toolkit`):
-    one its marker does not list, a listed file whose bytes changed, a link or FIFO, a folder not recorded; '' when
-    none is found (an empty folder of the user's, an unreadable marker's folder)."""
-    marker = _output_marker(folder) or {"files": {}, "folders": []}
-    listed = marker["files"]
-    folders = set(marker["folders"]) if isinstance(marker.get("folders"), list) else _holding_folders(listed)
-    files, found, others = _walk(folder)
-    changed = [name for name in files if name != MARKER and (name not in listed or _sha256(folder / name) != listed[name])]
-    candidates = [*others, *(name for name in found if name not in folders), *changed]
-    return min(candidates) if candidates else ""
+    """The first entry under ``folder`` that makes it the user's (:func:`_written_by_toolkit`, :func:`_strays`); ''
+    when none is found (an empty folder of the user's)."""
+    strays = _strays(folder, *(_marker_listing(folder) or ({}, set())), {MARKER})
+    return strays[0] if strays else ""
 
 
 def _output_of_an_earlier_version(folder: Path) -> bool:
