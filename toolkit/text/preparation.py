@@ -234,11 +234,11 @@ def warn_unmatchable(config: Config, lexicon: Lexicon) -> None:
         word for path in config.paths("segment", "extra_dictionaries") for word, _, _ in read_dictionary(path)
     ]
     for what, words in lists.items():
-        forms = ((word, folded(word)) for word in dict.fromkeys(words))
-        changed = {word: form for word, form in forms if form != word}
+        forms = {word: folded(word) for word in words}
+        changed = {word: form for word, form in forms.items() if form != word}
         # a space or a mark that jieba cuts at (、 · “ ” ...) inside a word: no token of the segmented text holds one
         # (jieba's words are runs of characters, letters, digits and + # & . % -)
-        cut = [word for word in dict.fromkeys(words) if len(folded(word)) > 1 and _CUT_AT.search(folded(word))]
+        cut = [word for word, form in forms.items() if len(form) > 1 and _CUT_AT.search(form)]
         if cut:
             log.warning(
                 "%d %s hold a space or a mark the segmenter cuts at (%s%s), so no token is ever one of them and they "
