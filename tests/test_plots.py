@@ -94,6 +94,28 @@ def test_figures_are_byte_for_byte_repeatable(yearly, topics, lexicon):
     assert b"matplotlib" not in figure_bytes(plot_top_words(topics, lexicon), "png").lower()
 
 
+@pytest.mark.parametrize("rotation", [0, 90])
+def test_a_texts_measured_size_does_not_depend_on_where_it_stood_first(rotation):
+    """Text sizes are measured once in a process (a drawing worker's figures repeat the same tick labels in every
+    panel), and which figures a worker draws first depends on the number of workers: a size measured where the
+    text stood differed in its last bits from one place to another (seen as other bytes of model_vs_keywords.png
+    on one core than on two), so the measure must be the text's alone."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    from toolkit.output.plots import _common
+
+    sizes = set()
+    for x, y in [(0.0, 0.0), (0.1234567, 0.7654321), (0.999, 0.333), (3.3, -2.7)]:
+        _common._SIZES.clear()
+        with _common._new_figure(4, 3, layout=None) as fig:
+            text = fig.text(x, y, "0.2 科技创新", fontsize=7, rotation=rotation)
+            renderer = RendererAgg(1, 1, 100)
+            sizes.add(_common._size(text, renderer))
+            box = text.get_window_extent(renderer)
+            assert _common._size(text, renderer) == pytest.approx((box.width, box.height), abs=1e-9)
+    assert len(sizes) == 1
+
+
 def test_a_sessions_own_matplotlib_settings_do_not_change_the_figures(yearly, topics, lexicon):
     """A notebook that set a style of its own (or read a matplotlibrc file) and then draws in its own process
     (``figures.workers = 1``, or a plot function called there): the figures are the bytes that matplotlib's

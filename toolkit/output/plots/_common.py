@@ -621,9 +621,70 @@ def _extent(texts, renderer) -> tuple[float, float]:
     width = height = 0.0
     for text in texts:
         if text.get_visible() and text.get_text().strip():
-            box = text.get_window_extent(renderer)
-            width, height = max(width, box.width), max(height, box.height)
+            size = _size(text, renderer)
+            width, height = max(width, size[0]), max(height, size[1])
     return width * 72 / renderer.dpi, height * 72 / renderer.dpi
+
+
+_SIZES: dict[tuple, tuple[float, float]] = {}  # what :func:`_size` has measured in this process
+_SIZES_KEPT = 20_000
+
+
+def _size(text: Text, renderer) -> tuple[float, float]:
+    """The width and height in pixels of ``text`` drawn by ``renderer``, measured once in a process for each string,
+    font, rotation, line spacing and dpi (the small multiples repeat the same tick labels in every panel and
+    figure: measuring them was a third of placing the panels). A text's size does not depend on where it is;
+    the key holds everything matplotlib's text layout reads for it, the fonts that generic families stand for and
+    the hinting settings too."""
+    import matplotlib
+
+    font = text.get_fontproperties()
+    families = tuple(font.get_family())
+    rc = matplotlib.rcParams
+    key = (
+        text.get_text(),
+        families,
+        tuple(tuple(rc[f"font.{name}"]) for name in families if f"font.{name}" in rc),
+        font.get_style(),
+        font.get_variant(),
+        font.get_weight(),
+        font.get_stretch(),
+        font.get_size_in_points(),
+        font.get_file(),
+        font.get_math_fontfamily(),
+        text.get_rotation(),
+        text.get_linespacing(),
+        text.get_usetex(),
+        text.get_parse_math(),
+        renderer.dpi,
+        rc["text.hinting"],
+        rc["text.hinting_factor"],
+        rc["text.kerning_factor"],
+    )
+    size = _SIZES.get(key)
+    if size is None:
+        if len(_SIZES) >= _SIZES_KEPT:
+            _SIZES.clear()
+        from matplotlib.text import Text as Label
+        from matplotlib.transforms import IdentityTransform
+
+        # measured at the origin: a text's box where it stands differs from it in the last bits (the position
+        # added to both ends), which would make the size depend on which text of the string was measured first
+        probe = Label(
+            0,
+            0,
+            text.get_text(),
+            fontproperties=font,
+            rotation=text.get_rotation(),
+            linespacing=text.get_linespacing(),
+            usetex=text.get_usetex(),
+            parse_math=text.get_parse_math(),
+            transform=IdentityTransform(),
+        )
+        probe.set_figure(text.get_figure(root=True))
+        box = probe.get_window_extent(renderer, dpi=renderer.dpi)
+        size = _SIZES[key] = (box.width, box.height)
+    return size
 
 
 def _ticks(axis, *, labelled: bool = False) -> list:
