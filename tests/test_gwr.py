@@ -83,3 +83,24 @@ def test_a_theme_of_two_subjects_is_said_to_be_a_composite(gwr):
     assert "两岸" not in row["subject_a"].split() or "外交" not in row["subject_a"].split()  # in different groups
     assert any(w.startswith(f"{composite.sum()} theme(s) have keywords in two groups") for w in gwr.manifest["warnings"])
     assert "<th>composite</th>" in (gwr.out_dir / "report.html").read_text(encoding="utf-8")  # in report.html's table
+
+
+@pytest.mark.slow
+def test_nmf_gives_the_same_topics_on_one_blas_thread_and_on_two(gwr):
+    """The same config and seed give the same bytes for any number of threads: NMF iterates on BLAS sums, which a
+    BLAS of two threads splits in another order than one, and its topics on the State Council reports differed in
+    their last bits with the thread count (tied rows of lexicon_sensitivity.csv swapped with them)."""
+    from threadpoolctl import threadpool_limits
+
+    from toolkit import Config
+    from toolkit.models import fit_ensemble
+    from toolkit.pipeline import count_units
+
+    config = Config.load(ROOT / "configs" / "gwr_national.toml", ['model.kind="nmf"', "model.n_topics=12", "model.ensemble=1"])
+    _, counts, _ = count_units(gwr.prepared, config)
+    fitted = []
+    for threads in (2, 1):
+        with threadpool_limits(threads):
+            models, shares = fit_ensemble(config["model"], counts)
+        fitted.append((models[0].components_, shares[0]))
+    assert np.array_equal(fitted[0][0], fitted[1][0]) and np.array_equal(fitted[0][1], fitted[1][1])

@@ -183,6 +183,17 @@ def test_keyword_sensitivity_shows_a_trend_carried_by_one_word():
     assert table.set_index("word").loc["科技", "keyword_tokens"] == pytest.approx(5 / 14)
 
 
+def test_keywords_whose_shifts_tie_as_written_are_listed_by_name():
+    """lexicon_sensitivity.csv writes the shift to six decimals: words whose shifts differ only in their last
+    bits (NMF on one BLAS thread against two) are listed in the order of their names, not of those bits."""
+    words = ["创新", "科技", "其他"]
+    X = sparse.csr_matrix(np.array([[5, 0, 5], [0, 5, 5]]))
+    for tiny in (1e-12, -1e-12):
+        shares = np.array([[0.5], [0.5 + tiny]])
+        table = evidence.keyword_sensitivity(X, shares, [np.array([0, 1])], words, ["innovation"], np.array([2020, 2021]))
+        assert table["word"].tolist() == ["创新", "科技"]
+
+
 def test_one_year_of_many_documents_can_validate_a_theme():
     """A corpus of one year: agreement across years cannot be computed and is not asked for; agreement across
     documents and the split-half check decide."""

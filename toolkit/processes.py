@@ -7,6 +7,7 @@ import os
 import threading
 import time
 from contextlib import contextmanager
+from typing import Any
 
 
 def stop_workers(results=None) -> None:
@@ -99,7 +100,7 @@ class BackgroundJobs:
         self.here = asked <= 1  # the jobs run in this process
         self.workers = max(1, min(asked, most)) if most else asked
         self.warm_up = warm_up
-        self.pool = None
+        self.pool: Any = None  # a loky ProcessPoolExecutor once started
         self.results: list = []  # futures, or (result, seconds) of the jobs run in this process
 
     def start(self) -> None:
@@ -201,6 +202,19 @@ def _exit_after(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(0.5)
     os._exit(1)
+
+
+@contextmanager
+def one_blas_thread():
+    """BLAS (and OpenMP) limited to one thread in this process for the block, restored after it: a BLAS of several
+    threads splits its sums by the number of threads, so NMF's iterations ended a few units in the last place
+    apart on one core and on two. Entered once around work done in threads (a model's fit, the fold-in's blocks),
+    never in those threads: their limits would restore one another's. Dask's workers run with one BLAS thread of
+    their own (their nanny sets it)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        yield
 
 
 def available_workers(configured: int | None = 0) -> int:

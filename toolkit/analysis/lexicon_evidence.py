@@ -574,5 +574,7 @@ def keyword_sensitivity(
         ["theme", "shift", "word"],
         ascending=[True, False, True],
         kind="stable",
-        key=lambda c: c.map(theme_names.index) if c.name == "theme" else c,
+        # the shift as written (six decimals): words it ties in the file are in the order of their names, not of
+        # the last bits of the shares
+        key=lambda c: c.map(theme_names.index) if c.name == "theme" else c.round(6) if c.name == "shift" else c,
     ).reset_index(drop=True)

@@ -63,22 +63,26 @@ def fold_in(model, counts, n_jobs: int = 1, block: int | None = None, drop=None,
     their own. Either is applied a block at a time: no copy of the whole of ``counts`` is made."""
     from joblib import Parallel, delayed
 
+    from ..processes import one_blas_thread
+
     block = block or BLOCK
     count = counts.shape[0] if rows is None else len(rows)
     starts = range(0, count, block)
     if not starts:
         return np.zeros((0, len(model.components_)))
     seed = getattr(model, "random_state", None)
-    # threads here (the kernels release the GIL); the blocks of a run on a Dask cluster (toolkit.processes.on_dask)
+    # threads here (the kernels release the GIL); the blocks of a run on a Dask cluster (toolkit.processes.on_dask);
+    # one BLAS thread (NMF's transform iterates on BLAS sums), as the model was fitted
     parallel = Parallel(n_jobs=max(1, min(n_jobs, len(starts))), prefer="threads")
-    return np.vstack(
-        parallel(
-            delayed(_transform)(
-                _seeded(model, block_seed(seed, i) if seed is not None else None),
-                counts[start : start + block] if rows is None else counts[rows[start : start + block]],
-                drop,
-                options,
+    with one_blas_thread():
+        return np.vstack(
+            parallel(
+                delayed(_transform)(
+                    _seeded(model, block_seed(seed, i) if seed is not None else None),
+                    counts[start : start + block] if rows is None else counts[rows[start : start + block]],
+                    drop,
+                    options,
+                )
+                for i, start in enumerate(starts)
             )
-            for i, start in enumerate(starts)
         )
-    )

@@ -215,6 +215,7 @@ def fit_ensemble(section: dict, counts, *, keywords=None, n_tokens: int | None =
     """
     from concurrent.futures import ThreadPoolExecutor
 
+    from ..processes import one_blas_thread
     from ..random_streams import member_seeds
 
     n_jobs = section["n_jobs"] or os.cpu_count() or 1
@@ -230,8 +231,10 @@ def fit_ensemble(section: dict, counts, *, keywords=None, n_tokens: int | None =
         return model.fit_transform(counts)
 
     # a library's warnings that the model's own check replaces are ignored here, in this thread, around the
-    # fitting threads: catch_warnings in those threads would restore each other's filters in any order
-    with warnings.catch_warnings():
+    # fitting threads: catch_warnings in those threads would restore each other's filters in any order; and BLAS
+    # has one thread, set here for the same reason: a BLAS of two threads sums in another order than one (NMF's
+    # topics differed in their last bits, and the order of tied rows of lexicon_sensitivity.csv with them)
+    with warnings.catch_warnings(), one_blas_thread():
         for category in type(models[0]).replaced_warnings():
             warnings.filterwarnings("ignore", category=category)
         if parallel == 1:
