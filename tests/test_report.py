@@ -105,6 +105,8 @@ def test_the_methods_say_what_validated_means_and_when_the_two_correlations_are_
     bare = methods_paragraph(config.with_values(**{"vocab.keep_lexicon": False}), manifest, themes=themes)
     assert "whatever their frequency" not in bare
     assert "Validated means passing these automatic checks" in reports and "toolkit validate export" in reports
+    # every rule of validation_reasons, the keyword-counting one too (a methods review: the paragraph listed three)
+    assert "almost only its own keywords (90% or more of its top-20 word weight) is keyword counting" in reports
     assert "Validated: ecology. Not validated (reasons in themes.csv): industry." in reports
     several = methods_paragraph(config, manifest, themes=themes, documents=_documents([2001, 2001, 2002, 2002, 2003]))
     assert "the same check" not in several and "Validated means" in several
@@ -316,3 +318,21 @@ def test_the_methods_of_a_run_on_whole_documents_speak_of_documents_not_paragrap
     parts = methods_paragraph(Config.load(ROOT / "configs" / "seeds.toml"), manifest)
     assert "split into 145 paragraphs (long paragraphs split at sentence ends" in parts
     assert "A paragraph's theme share" in parts and "resamples the paragraphs within each document" in parts
+
+
+def test_the_methods_say_when_the_document_level_came_from_consecutive_documents(seeds_run):
+    """The seed documents, one a year: no year's documents give a variance to pool, so every year's document
+    level is half the mean squared difference of consecutive documents (theme_by_year.csv says so), while the
+    methods paragraph described only the pooling over the other years' documents."""
+    from toolkit.analysis.trends import _basis
+    from toolkit.output.report import consecutive_sentence
+
+    said = consecutive_sentence(seeds_run.theme_by_year)
+    assert said.startswith("In this corpus the years hold too few documents to pool their variances")
+    assert "for every year the pooled estimate is instead half the mean squared difference of consecutive" in said
+    assert html.escape(said) in (seeds_run.out_dir / "report.html").read_text(encoding="utf-8")
+    bases = [_basis(3, "within cells", 0.4), _basis(1, "within cells", 0.0)]
+    pooled = pd.DataFrame({"theme": ["eco", "eco"], "interval_basis": bases})
+    assert consecutive_sentence(pooled) == "" and consecutive_sentence(None) == ""
+    mixed = pd.concat([pooled, pd.DataFrame({"theme": ["eco"], "interval_basis": [_basis(1, "consecutive documents", 0.0)]})])
+    assert "for the years whose table says so" in consecutive_sentence(mixed)

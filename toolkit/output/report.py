@@ -203,7 +203,9 @@ def methods_paragraph(
         "precision-weighted blend of its own estimate (the variance of its documents' shares less their paragraph "
         "noise, n - 1 degrees of freedom for n documents) and the estimate pooled over the other years, with weight (n - 1) / "
         f"((n - 1) + m) on its own, m being the pooled degrees of freedom, at most {PRIOR_DF} (an "
-        "empirical-Bayes estimate, smooth in the number of documents). A document's paragraph noise is "
+        "empirical-Bayes estimate, smooth in the number of documents). "
+        + (consecutive + " " if (consecutive := consecutive_sentence(by_year)) else "")
+        + "A document's paragraph noise is "
         "blended the same way with the corpus's pooled spread of paragraphs per token, and what its resampled "
         "paragraphs understate of it is added (a document of a few paragraphs without a theme's keywords would "
         "otherwise be certain of a zero). As these variances are estimated, a year's sampling variance is "
@@ -314,6 +316,27 @@ def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "pa
     return text
 
 
+def consecutive_sentence(by_year: pd.DataFrame | None) -> str:
+    """How the pooled estimate was made when the years held too few documents to pool their own variances (fewer
+    than two degrees of freedom in all, as with one report a year: theme_by_year.csv's ``interval_basis`` says
+    "from consecutive documents"), in a sentence; '' when every year's pooled part came from the years' documents.
+    The paragraph above describes the pooling over years, which such a run does not use."""
+    if by_year is None or "interval_basis" not in by_year:
+        return ""
+    basis = by_year["interval_basis"].fillna("").astype(str)
+    drawn = basis[basis.str.contains("document level")]
+    consecutive = drawn.str.contains("from consecutive documents", regex=False)
+    if not consecutive.any():
+        return ""
+    which = "every year" if consecutive.all() else "the years whose table says so (theme_by_year.csv's interval_basis)"
+    return (
+        f"In this corpus the years hold too few documents to pool their variances (fewer than two degrees of freedom "
+        f"in all), so for {which} the pooled estimate is instead half the mean squared difference of consecutive "
+        "documents by date, less their paragraph noise: conservative where shares trend, and it moves with the "
+        "documents of other years."
+    )
+
+
 def zero_variance_sentence(by_year: pd.DataFrame | None) -> str:
     """Which themes' between-document variance was estimated as zero in every year that drew one (theme_by_year.csv's
     ``interval_basis``), in a sentence: their intervals are then the units' resampling and the seeds alone, which
@@ -392,6 +415,8 @@ def _validation_sentence(themes: pd.DataFrame | None, one_per_year: bool = False
     year holds one document, so that the checks across documents and across years are one. The stability across
     seeds is said to be unchecked when no theme has a correlation between ensemble members (one fit), and an
     exploratory model's themes to be unvalidated by construction."""
+    from ..analysis.diagnostics import VALIDATION_RULES
+
     seeds_checked = themes is None or ("member_r" in themes and pd.to_numeric(themes["member_r"], errors="coerce").notna().any())
 
     def checks(column: str) -> bool:  # whether any check of that family was made
@@ -414,7 +439,9 @@ def _validation_sentence(themes: pd.DataFrame | None, one_per_year: bool = False
         )
         + ", the lower end of each interval above zero; the intervals' level is "
         "adjusted for the checks made over all the themes, by Benjamini and Hochberg's procedure at 2.5%, so that "
-        "on average at most 2.5% of the checks passed are false passes). Validated means passing these automatic "
+        "on average at most 2.5% of the checks passed are false passes); a theme whose topic is almost only its "
+        f"own keywords ({VALIDATION_RULES['keyword_weight']:.0%} or more of its top-20 word weight) is keyword "
+        "counting, not a topic, and is not validated either. Validated means passing these automatic "
         "checks, which show that a theme's keywords go together in the texts, not that they measure one construct: "
         "a theme of two unrelated subjects can pass them (themes.csv's composite column says where its keywords fall "
         "into two groups that rarely share a paragraph, beside the verdict); agreement "
