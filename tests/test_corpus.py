@@ -247,7 +247,9 @@ def test_metadata_saved_by_chinese_excel_is_read(small_corpus):
     )
 
 
-@pytest.mark.parametrize("separator, encoding", [("\t", "utf-16"), ("\t", "utf-8"), (";", "utf-8-sig")])
+@pytest.mark.parametrize(
+    "separator, encoding", [("\t", "utf-16"), ("\t", "utf-16-le"), (",", "utf-16-be"), ("\t", "utf-8"), (";", "utf-8-sig")]
+)
 def test_metadata_saved_as_unicode_text_or_with_semicolons_is_read(small_corpus, separator, encoding):
     """Excel saves UTF-16 only as "Unicode Text" (tab-separated) and a European locale's CSV has semicolons: the
     metadata was refused with "has no 'file' column (it has: file\tdate ...)", which it plainly had (hand-coding

@@ -17,6 +17,9 @@ TEXT = (SEEDS / "003_627586bead8599d4.txt").read_text(encoding="utf-8")[:3000]
         (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8 (BOM)"),
         (TEXT.encode("utf-16"), "utf-16 (BOM)"),
         (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16 (BOM)"),
+        # written without a byte-order mark (a script's or an export's): was "binary file: contains NUL bytes"
+        (TEXT.encode("utf-16-le"), "utf-16-le"),
+        (TEXT.encode("utf-16-be"), "utf-16-be"),
         (TEXT.encode("gb18030"), "gb18030"),
     ],
 )
@@ -74,6 +77,9 @@ def test_file_cut_inside_a_character_keeps_the_rest():
         (b"PK\x03\x04\x14\x00\x06\x00word/document.xml", ".docx"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG"),
         (b"abc\x00\x00def" * 10, "NUL bytes"),
+        # zero bytes on one side of their pairs, but no text: control characters, or a Han reading of rare characters
+        (bytes([1, 0, 2, 0, 3, 0, 4, 0]) * 40, "control characters"),
+        (bytes([0x12, 0x34, 0xAB, 0x4F, 0x0A, 0x00]) * 40, "NUL bytes"),
         (bytes(range(128, 256)) * 4, "not readable"),
     ],
 )

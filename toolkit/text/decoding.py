@@ -104,7 +104,7 @@ def decode(data: bytes, encoding: str = "auto", *, repair: bool = True) -> Decod
             except UnicodeDecodeError:
                 raise Unreadable(f"starts with a {codec} byte-order mark but is not valid {codec}") from None
     if b"\x00" in data:
-        raise Unreadable("binary file: contains NUL bytes and no UTF-16 byte-order mark")
+        return _checked(_utf16_without_bom(data))
     try:
         return _checked(Decoded(data.decode("utf-8"), "utf-8"))
     except UnicodeDecodeError as exc:
@@ -140,6 +140,25 @@ def decode(data: bytes, encoding: str = "auto", *, repair: bool = True) -> Decod
         "not readable as UTF-8, UTF-16, GB18030 or Big5 (cp950, HKSCS); re-save the file as UTF-8 "
         f"(as UTF-8 it is invalid from byte {utf8_error}, in {bad} places)"
     )
+
+
+def _utf16_without_bom(data: bytes) -> Decoded:
+    """UTF-16 saved without a byte-order mark (some exports and scripts write it so): every line break, digit,
+    comma and Latin letter has a zero byte, on the same side of its pair (the second byte in little-endian, the
+    first in big-endian; a few Han characters, 一 U+4E00, have one on the other), where a binary file's zero bytes
+    fall on both sides alike. Read so when three in four of the zero bytes are on one side and the text is valid
+    UTF-16 whose Han characters, if any, are mostly common ones (the other byte order reads Latin letters as rare
+    Han); else the file is binary."""
+    odd, even = data[1::2].count(0), data[0::2].count(0)
+    if len(data) % 2 == 0 and max(odd, even) >= 3 * min(odd, even) + 1:
+        codec = "utf-16-le" if odd > even else "utf-16-be"
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            text = ""
+        if text and "\x00" not in text and (_plausibility(text) >= 0.5 or not re.search(r"[\u3400-\u9fff]", text)):
+            return Decoded(text, codec, f"{codec.upper()} without a byte-order mark")
+    raise Unreadable("binary file: contains NUL bytes and is not UTF-16 (with or without a byte-order mark)")
 
 
 def _checked(decoded: Decoded) -> Decoded:
