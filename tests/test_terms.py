@@ -86,6 +86,28 @@ def test_a_run_with_phrases_never_joins_a_lexicon_word(small_corpus, tmp_path, m
     assert not {t for t in joined if set(t.split("_")) & prepared.lexicon.words}
 
 
+def test_a_run_with_phrases_never_joins_a_word_a_lexicon_pattern_makes_a_keyword(small_corpus, tmp_path, monkeypatch):
+    """A word that a theme's pattern matches is a keyword as much as a listed one: joined into a phrase, its tokens
+    left the theme's counts (the lexicon's listed words were kept out of phrases, the matched ones were not)."""
+    import re
+
+    from toolkit.config import Config
+    from toolkit.resources import data_path
+    from toolkit.text.preparation import prepare
+
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
+    settings = ["vocab.phrases=true", "vocab.phrase_min_count=2", "vocab.phrase_threshold=1"]
+    config = Config.load(write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv"), settings)
+    joined = sorted({t for unit in prepare(config).tokens for t in unit if "_" in t})
+    word = next(w for t in joined for w in t.split("_") if re.fullmatch(r"[\u4e00-\u9fff]{2,}", w))
+    lexicon = tmp_path / "lexicon.toml"
+    extra = f'\n[extra]\nwords = ["某某某某"]\npatterns = ["{re.escape(word)}"]\n'
+    lexicon.write_text(data_path("lexicon.toml").read_text(encoding="utf-8") + extra, encoding="utf-8")
+    prepared = prepare(Config.load(tmp_path / "c.toml", [*settings, f'themes.lexicon="{lexicon}"']))
+    tokens = [t for unit in prepared.tokens for t in unit]
+    assert not [t for t in tokens if "_" in t and word in t.split("_")] and word in tokens
+
+
 # ----- term counts and keywords in context -------------------------------------------------------------------
 
 import pandas as pd  # noqa: E402

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..analysis.lexicon import OTHER, Lexicon, load_lexicon
+from ..analysis.lexicon import OTHER, Lexicon, load_lexicon, word_themes
 from ..analysis.terms import PairCounts, apply_phrases, learn_phrases
 from ..config import Config, as_config
 from ..errors import ToolkitError
@@ -318,7 +318,10 @@ def prepare(config: Config, inputs: Inputs | None = None) -> Prepared:
     phrases = None
     if v["phrases"]:
         with timed(timings, "phrases"):
-            phrases = learn_phrases(tokens, min_count=v["phrase_min_count"], threshold=v["phrase_threshold"], keep=lexicon.words)
+            # never a keyword in a phrase: the lexicon's words, and the corpus's words its patterns (or, with
+            # themes.match = "contains", its words inside them) make keywords
+            keep = lexicon.words | set(word_themes(lexicon, tokens.words, config["themes"]["match"]))
+            phrases = learn_phrases(tokens, min_count=v["phrase_min_count"], threshold=v["phrase_threshold"], keep=keep)
             tokens = apply_phrases(phrases, tokens)
     return Prepared(
         corpus, quality, units, tokens, pair_counts, lexicon, segmenter, timings, stats, phrases, preparation_settings(config)
@@ -338,6 +341,8 @@ def preparation_settings(config: Config) -> dict[str, object]:
     for key in ("texts", "metadata"):  # paths as files, not as written
         settings[f"corpus.{key}"] = str(config.path("corpus", key) or "")
     settings.update({f"vocab.{k}": v for k, v in config["vocab"].items() if k.startswith("phrase")})
+    if config["vocab"]["phrases"]:  # which words are keywords, and so never joined into a phrase
+        settings["themes.match"] = config["themes"]["match"]
     return settings
 
 
