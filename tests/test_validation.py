@@ -574,6 +574,29 @@ def test_a_fifo_given_as_a_sheet_is_named_never_waited_on(tmp_path):
     assert result.stdout == f"{fifo} is a FIFO (named pipe), not a regular file; give the saved sheet\n", result.stderr
 
 
+def test_a_fifo_in_place_of_a_runs_table_is_named_not_called_missing(tmp_path):
+    """`validate export` of a run whose units.csv is a FIFO: it said "units.csv missing", though it is there; now
+    it names what it is, and waits on nothing."""
+    import os
+
+    run = tmp_path / "run"
+    run.mkdir()
+    for name in ("topics.csv", "themes.csv", "unit_topics.csv"):
+        (run / name).write_text("x\n1\n", encoding="utf-8")
+    os.mkfifo(run / "units.csv")
+    child = (
+        "from pathlib import Path; from toolkit.analysis import validation\n"
+        "from toolkit.errors import ToolkitError\n"
+        f"try:\n    validation._read_run(Path({str(run)!r}))\n"
+        "except ToolkitError as exc:\n    print(exc)\n"
+    )
+    result = python_process(child)  # a test still waiting on the FIFO after 60 s fails
+    assert result.stdout.startswith(f"{run / 'units.csv'} is a FIFO (named pipe), not a regular file;"), result.stdout
+    (run / "units.csv").unlink()
+    result = python_process(child)
+    assert result.stdout.startswith(f"{run} is not the output of a toolkit run (units.csv missing)"), result.stdout
+
+
 def test_a_fifo_in_place_of_an_exports_or_a_sweeps_json_is_never_waited_on(tmp_path):
     """A hostile pass: a FIFO named validation.json (an export) or metrics.json (a sweep's run) kept `validate
     score` and a resumed sweep waiting for ever; they read it as a file that is not there (a seed of 0, a run to fit
