@@ -142,6 +142,25 @@ def test_the_shipped_corpora_have_no_line_to_join():
         assert join_broken_lines(text) == (text, 0), path.name
 
 
+def test_paragraphs_one_a_line_a_few_of_one_length_by_chance_are_not_joined():
+    """A document assembled from report paragraphs, one a line, 60 to 400 characters: when 5 of its 20 happened to
+    be about 70 characters long it read as a page 70 wide, and every longer paragraph was joined to the next (20
+    paragraphs became 14 units, silently). A page breaks its lines at the width: lines longer than that outnumber
+    its full lines only where there is no page."""
+    normalizer = Normalizer()
+    texts = [normalizer.normalize(path.read_text(encoding="utf-8")).text for path in sorted(GWR.glob("*.txt"))]
+    lines = [line for text in texts for line in text.split("\n") if 60 <= len(line) <= 400]
+    near = [line for line in lines if 68 <= len(line) <= 72][:5]
+    longer = [line for line in lines if len(line) > 100][:15]
+    assert len(near) == 5 and len(longer) == 15
+    document = "\n".join(line for pair in zip(longer, near + [""] * 10) for line in pair if line)
+    assert join_broken_lines(document) == (document, 0)
+    assert len(split_units(document)) == 20
+    # a page of that width is still one: its lines at the width, the paragraphs' last lines shorter
+    page = _as_pdf("\n".join(longer), 70)
+    assert wrap_width([len(line) for line in page.split("\n")]) == 70 and join_broken_lines(page)[1] > 15
+
+
 def test_a_pdf_copy_is_joined_in_the_prepared_corpus_and_the_option_is_in_its_cache_key(small_corpus, tmp_path):
     from toolkit.config import Config
     from toolkit.text.preparation import load_inputs, prepare
