@@ -105,6 +105,9 @@ def test_the_methods_say_what_validated_means_and_when_the_two_correlations_are_
     bare = methods_paragraph(config.with_values(**{"vocab.keep_lexicon": False}), manifest, themes=themes)
     assert "whatever their frequency" not in bare
     assert "Validated means passing these automatic checks" in reports and "toolkit validate export" in reports
+    # what a share is not (a planted-truth review: a paragraph wholly about ecology reads about half ecology)
+    assert "A share is the weight of the theme's own vocabulary, not the share of the text about the theme" in reports
+    assert "read at about half the share of the paragraphs about a theme" in reports
     # every rule of validation_reasons, the keyword-counting one too (a methods review: the paragraph listed three)
     assert "almost only its own keywords (90% or more of its top-20 word weight) is keyword counting" in reports
     assert "Validated: ecology. Not validated (reasons in themes.csv): industry." in reports

@@ -251,7 +251,11 @@ def methods_paragraph(
         + (sampled + " " if (sampled := sample_sentence(manifest.get("sample"), m["sample_above"], unit)) else "")
         + f"A {one}'s theme share is "
         "the share of its tokens assigned to the topics labelled with that theme; shares by year (and period or "
-        f"group) are weighted by tokens. {intervals} "
+        "group) are weighted by tokens. A share is the weight of the theme's own vocabulary, not the share of the "
+        f"text about the theme: the words every {one} uses go to the free topics (other), so that on corpora with a "
+        f"planted mix a {one} wholly about a theme gave it about half of its tokens, and shares, trends and "
+        f"differences read at about half the share of the {unit} about a theme (toolkit's bench/planted.py). "
+        f"{intervals} "
         + (said + " " if (said := effects_sentence(config["effects"]["formula"], effects, unit)) else "")
         + f"{_validation_sentence(themes, _one_per_year(documents))} "
         f"The {unit} that carry each theme most are listed in passages.csv. Analysis with toolkit "
