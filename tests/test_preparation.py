@@ -65,9 +65,9 @@ def _in_memory(folder, config: Config):
     u = config["units"]
     texts, tokens = [], []
     for path in sorted(folder.glob("*.txt")):
-        for unit in split_units(
-            normalizer.normalize(path.read_text(encoding="utf-8")).text, u["kind"], u["max_chars"], u["min_chars"]
-        ):
+        text = normalizer.normalize(path.read_text(encoding="utf-8")).text
+        units = split_units(text, u["kind"], u["max_chars"], u["min_chars"])
+        for unit in dict.fromkeys(units):  # a unit repeated word for word in its document, once
             texts.append(unit)
             tokens.append(segmenter.tokens(unit))
     return texts, tokens
@@ -164,6 +164,24 @@ def test_a_document_that_normalises_to_nothing_is_skipped_with_the_reason(small_
     assert (docs["status"] == "used").sum() == 5 and "comments" not in set(prepared.units["doc_id"])
     assert "skipped 1 document(s) with no text left after normalisation (first: comments)" in caplog.text
     assert f"boilerplate patterns removed {removed} of the" in caplog.text and "点击查看更多 (17)" in caplog.text
+
+
+def test_a_text_saved_twice_in_its_file_is_analysed_once_and_said(small_corpus, tmp_path, caplog):
+    """Two of the State Council reports (1959, 1991) hold their whole text twice: each paragraph was a unit twice,
+    resampled twice in the bootstrap (narrowing that year) and counted twice in the vocabulary's frequencies."""
+    name = "002_2c7342bd1836c4df.txt"
+    once = prepare(_config(small_corpus, tmp_path))
+    text = (small_corpus / name).read_text(encoding="utf-8")
+    (small_corpus / name).write_text(text + "\n" + text, encoding="utf-8")
+    with caplog.at_level("WARNING", logger="toolkit"):
+        twice = prepare(_config(small_corpus, tmp_path))
+    doc = twice.corpus.documents.set_index("path").loc[name, "doc_id"]
+    units = once.units.loc[once.units["doc_id"] == doc, "text"].tolist()
+    assert twice.units.loc[twice.units["doc_id"] == doc, "text"].tolist() == units
+    assert twice.quality.set_index("doc_id").loc[doc, "repeated_units"] == len(units)
+    assert (once.quality["repeated_units"] == 0).all()
+    said = "1 document(s) repeat paragraphs word for word (a text saved twice in one file?), each analysed once"
+    assert f"{said}: {doc} ({len(units)})" in caplog.text
 
 
 @given(total=st.integers(1, 10**11), n_jobs=st.integers(1, 512))

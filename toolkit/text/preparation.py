@@ -312,6 +312,7 @@ def prepare(config: Config, inputs: Inputs | None = None) -> Prepared:
     _skip_documents_without_units(corpus, quality, units)
     _warn_boilerplate(quality)
     _warn_notes(quality)
+    _warn_repeats(quality)
     with timed(timings, "near duplicates"):
         flag_near_duplicates(corpus.documents, units, config["corpus"]["near_duplicates"])
     v = config["vocab"]
@@ -411,6 +412,23 @@ def _warn_notes(quality: pd.DataFrame) -> None:
             len(noted),
             shown,
             " ..." if len(noted) > 5 else "",
+        )
+
+
+def _warn_repeats(quality: pd.DataFrame) -> None:
+    """One log line naming the documents that repeat units word for word (quality.csv's ``repeated_units``), which
+    were analysed once: a text saved twice in one file, or a paragraph pasted twice."""
+    if "repeated_units" not in quality:
+        return
+    repeating = quality[quality["repeated_units"] > 0].sort_values("repeated_units", ascending=False, kind="stable")
+    if len(repeating):
+        shown = ", ".join(f"{row.doc_id} ({row.repeated_units})" for row in repeating.head(5).itertuples())
+        log.warning(
+            "%d document(s) repeat paragraphs word for word (a text saved twice in one file?), each analysed once: "
+            "%s%s (repeated_units in quality.csv)",
+            len(repeating),
+            shown,
+            " ..." if len(repeating) > 5 else "",
         )
 
 
