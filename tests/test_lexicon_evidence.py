@@ -242,6 +242,39 @@ def test_other_row_warns_when_other_outweighs_the_themes_and_names_its_free_topi
     assert warning == "" and "largest" not in calm["why"]
 
 
+def test_other_names_its_years_and_the_era_the_lexicon_lacks():
+    """The State Council reports 1954-2022: 'other' was the largest share in 26 of 53 years, said without which
+    years, nor that it falls from about 0.5 before 1979 to under 0.1 after 2000 (the planned economy's words that
+    the lexicon lacks), which every named theme's rise partly is."""
+    from toolkit.analysis.diagnostics import year_runs
+
+    lexicon = load_lexicon()
+    names = lexicon.names
+    years = [1954, 1955, 1956, 1957, 1959, 1960, 1964, 1975, *range(1978, 2023)]
+    other = {y: 0.5 if y < 1979 else 0.3 if y < 2000 else 0.03 for y in years}
+    other.update({1991: 0.02, 1995: 0.03})  # years in which a named theme is larger
+    yearly = pd.DataFrame(
+        [
+            {"year": y, "theme": t, "share": other[y] if t == OTHER else (1 - other[y]) / len(names)}
+            for y in years
+            for t in [*names, OTHER]
+        ]
+    )
+    units = pd.DataFrame({"doc_id": ["a"], "n_tokens": [100], **{n: [0.04] for n in names}, OTHER: [0.3]})
+    topics = pd.DataFrame({"topic": [18], "theme": [OTHER], "suggested": [""], "top_words": [["国家", "必须", "生产", "计划"]]})
+    row, warning = other_diagnostics(units, yearly, topics, lexicon)
+    assert "'other' is the largest share in 28 of 53 years (1954-1990, 1992-1994, 1996-1999)" in warning
+    assert (
+        "its share is 0.41 in the first third of the years and 0.03 in the last: the lexicon may lack the words of 1954-1986"
+        in warning
+    )
+    # a run never breaks at a year without documents; the same years in a corpus of every year break at them
+    assert year_runs([1957, 1959, 1960], [1956, 1957, 1959, 1960, 1964]) == "1957-1960"
+    assert year_runs([1957, 1959], list(range(1950, 1970))) == "1957, 1959"
+    flat = yearly.assign(share=np.where(yearly["theme"] == OTHER, 0.3, 0.7 / len(names)))
+    assert "first third" not in other_diagnostics(units, flat, topics, lexicon)[1]
+
+
 def test_the_sensitivity_figure_shows_the_words_that_move_each_theme_most():
     from toolkit.output.plots import plot_lexicon_sensitivity
 

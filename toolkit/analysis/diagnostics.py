@@ -349,6 +349,42 @@ def _interval(level: float, checks: int, what: str) -> str:
     return f"{level:.1%} interval, adjusted for the {checks} {what} over the themes," if checks > 1 else f"{level:.0%} interval"
 
 
+def year_runs(years: list[int], corpus_years: list[int]) -> str:
+    """``years`` as runs of the corpus's consecutive years with data: "1954-1990, 1992-1994, 1996" (a run does not
+    break at a year the corpus has no document for), at most eight runs, then "..."."""
+    chosen, runs = set(years), []
+    for year in sorted(corpus_years):
+        if year not in chosen:
+            runs.append(None)
+        elif runs and runs[-1] is not None:
+            runs[-1][1] = year
+        else:
+            runs.append([year, year])
+    spans = [f"{a}-{b}" if a != b else str(a) for a, b in (run for run in runs if run is not None)]
+    return ", ".join(spans[:8]) + (", ..." if len(spans) > 8 else "")
+
+
+def _drift(other: pd.Series) -> str:
+    """A note when `other`'s share in the first third of the years with data is at least twice, and 0.1 above,
+    its share in the last third (or the other way round): the words of one era that the lexicon lacks, which a
+    lexicon with the words of those years (candidate keywords of those years) would name; '' otherwise."""
+    other = other.dropna().sort_index()
+    third = len(other) // 3
+    if third < 2:
+        return ""
+    first, last = float(other.iloc[:third].mean()), float(other.iloc[-third:].mean())
+    low, high = sorted((first, last))
+    if high - low < 0.1 or high < 2 * low:
+        return ""
+    span = other.index[:third] if first > last else other.index[-third:]
+    era = f"{int(span[0])}-{int(span[-1])}"
+    return (
+        f"its share is {first:.2f} in the first third of the years and {last:.2f} in the last: the lexicon may lack "
+        f"the words of {era} (the named themes' shares then rise or fall with it; candidate_keywords.csv of a run of "
+        "those years lists words that go with each theme's keywords there)"
+    )
+
+
 def other_diagnostics(units: pd.DataFrame, yearly: pd.DataFrame, topics: pd.DataFrame, lexicon: Lexicon) -> tuple[dict, str]:
     """The row of themes.csv for ``other`` (the free topics, or the unlabelled ones): its share, the years in
     which it is the largest share, the free topics' top words and suggested themes; and a warning ('' for none,
@@ -377,7 +413,11 @@ def other_diagnostics(units: pd.DataFrame, yearly: pd.DataFrame, topics: pd.Data
     if biggest is not None and share.get(OTHER, 0) > share[biggest]:
         notes.append(f"'other' is the largest share of the corpus ({share[OTHER]:.2f} against {biggest} {share[biggest]:.2f})")
     if years_largest and len(years_largest) >= max(2, n_years / 4):
-        notes.append(f"'other' is the largest share in {len(years_largest)} of {n_years} years")
+        runs = year_runs(years_largest, [int(y) for y in wide.index])
+        notes.append(f"'other' is the largest share in {len(years_largest)} of {n_years} years ({runs})")
+        drift = _drift(wide[OTHER])
+        if drift:
+            notes.append(drift)
     why = ""
     if notes:
         why = (
