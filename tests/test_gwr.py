@@ -81,7 +81,11 @@ def test_a_theme_of_two_subjects_is_said_to_be_a_composite(gwr):
     row = themes.loc["diplomacy_unification"]
     assert row["composite"] and {"外交", "两岸"} <= set(f"{row['subject_a']} {row['subject_b']}".split())
     assert "两岸" not in row["subject_a"].split() or "外交" not in row["subject_a"].split()  # in different groups
-    assert any(w.startswith(f"{composite.sum()} theme(s) have keywords in two groups") for w in gwr.manifest["warnings"])
+    (said,) = [w for w in gwr.manifest["warnings"] if w.startswith(f"{composite.sum()} theme(s) have keywords in two groups")]
+    # every composite named, the clearest first (the warning named five, then "...": the two clearest were cut)
+    assert all(theme in said for theme in themes.index[composite])
+    clearest = themes[composite]["subjects_rho_high"].idxmin()
+    assert said.index(clearest) < min(said.index(t) for t in themes.index[composite] if t != clearest)
     assert "<th>composite</th>" in (gwr.out_dir / "report.html").read_text(encoding="utf-8")  # in report.html's table
 
 

@@ -504,15 +504,17 @@ def _with_structure(themes: pd.DataFrame, structure: pd.DataFrame) -> pd.DataFra
     if len(composites):
         named = [
             f"{row.theme} ({row.subject_a} | {row.subject_b}; rho {row.subjects_rho:.2f}, at most {row.subjects_rho_high:.2f})"
-            for row in composites.head(5).itertuples()
+            # the clearest first (the lowest upper end of the interval): the five named are the five most apart
+            for row in composites.sort_values("subjects_rho_high", kind="stable").head(5).itertuples()
         ]
+        rest = [str(t) for t in composites.sort_values("subjects_rho_high", kind="stable")["theme"].iloc[5:]]
         log.warning(
             "%d theme(s) have keywords in two groups that do not go together across paragraphs (themes.csv: "
             "subjects_rho, subject_a, subject_b): %s%s; two subjects, whose shares the theme adds up (split it in two, "
             "or read it as a composite on purpose), or two ways of writing one subject (the words say which)",
             len(composites),
             "; ".join(named),
-            " ..." if len(composites) > 5 else "",
+            f"; and {', '.join(rest)}" if rest else "",
         )
     return themes
 
