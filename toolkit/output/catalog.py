@@ -365,13 +365,13 @@ FIGURES: tuple[Figure, ...] = (
         ("theme_by_year",),
         "Theme shares by year, one panel per theme (each with its own y scale), with {level} intervals that count "
         "documents, paragraphs and model seeds (bands; an error bar for a year alone between gaps); hollow markers "
-        "are years resting on one document.",
+        "are years resting on one document (when every year rests on one, the title says so instead).",
         "one panel per theme with its band (an error bar for a year alone between years without data) and the range "
         "over the ensemble (dotted), the documents of each year in a strip below. Each panel has its own y axis "
         "fitted to its values and band (a small theme would be flat on the scale of `other`; `theme_heatmap` and "
         "`theme_area` compare themes on one scale). Years without data are gaps; a year resting on one document has "
-        'a hollow marker, and the title says so. `figures.trend_style = "lines"` draws every theme in one panel '
-        "instead.",
+        "a hollow marker (solid if all do), and the title says so. "
+        '`figures.trend_style = "lines"` draws every theme in one panel instead.',
         level=True,
         styles=(
             (

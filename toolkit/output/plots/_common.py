@@ -72,6 +72,7 @@ _TEXT = {
         "no_r": "无法计算",
         "no_r_note": "无法计算:年份或文档太少",
         "hollow": "空心点:只有一份文档",
+        "all_single": "每年只有一份文档",
         "hatched": "斜线:只有一份文档",
         "own_y": "各面板纵轴刻度不同",
         "effects_title": "协变量效应:各主题的预期占比随 {x} 的变化(分数logit,文档聚类标准误,含随机种子)",
@@ -133,6 +134,7 @@ _TEXT = {
         "no_r": "n/a",
         "no_r_note": "n/a: too few years or documents to compute r",
         "hollow": "hollow markers: one document",
+        "all_single": "one document a year",
         "hatched": "hatched: one document",
         "own_y": "each panel has its own y scale",
         "effects_title": "Covariate effects: expected share of each theme along {x} (fractional logit, "
@@ -479,6 +481,16 @@ def _interval_note(text: dict, level: float, years) -> str:
     """The title's note on the intervals of a series along ``years`` (those with data): bands where two of them
     follow each other, else error bars alone (a corpus of one year, or of years far apart, has no band)."""
     return _say(text, "band" if _banded(years) else "bars", level)
+
+
+def _one_document_years(documents: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Which years a series marks hollow (one document), and the note that says so, from each year's number of
+    ``documents``: none, and "one document a year", when every year with data has one (a corpus of annual reports:
+    every marker hollow told nothing apart); the years of one document and "hollow markers" otherwise."""
+    single = documents == 1
+    if single.any() and single[documents > 0].all():
+        return np.zeros_like(single), ["all_single"]
+    return single, ["hollow"] if single.any() else []
 
 
 def _banded(years) -> bool:

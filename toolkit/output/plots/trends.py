@@ -19,6 +19,7 @@ from ._common import (
     _labels,
     _new_figure,
     _not_measured,
+    _one_document_years,
     _say,
     _series,
     _small_multiples,
@@ -55,7 +56,7 @@ def plot_theme_shares(
     counts = table.drop_duplicates("year").set_index("year").reindex(years)
     documents = counts["n_documents"].fillna(0).to_numpy(dtype=float)
     with_data = [y for y, n in zip(years, documents) if n > 0] or years
-    single = documents == 1
+    single, said = _one_document_years(documents)
     missing = unmeasured(table)
     with _small_multiples(len(themes), _theme_columns(len(themes)), panel=(3.0, 2.1), margin=1.6, strip=0.45) as grid:
         for ax, theme in zip(grid.axes, themes):
@@ -108,7 +109,7 @@ def plot_theme_shares(
             [text["own_y"]]
             + ([_interval_note(text, level, with_data)] if "share_low" in table else [])
             + ([text["seeds"]] if "seed_min" in table else [])
-            + ([text["hollow"]] if single.any() else [])
+            + [text[key] for key in said]
         )
         basis = [str(b) for b in table["interval_basis"]] if "interval_basis" in table else []
         if any(b.startswith("one document") and UNITS_ONLY not in b for b in basis):  # its document level borrowed
@@ -131,7 +132,7 @@ def plot_theme_lines(
         ax = fig.add_subplot()
         years = sorted(table["year"].unique())
         counts = table.drop_duplicates("year").set_index("year").reindex(years)
-        single = counts["n_documents"].fillna(0).to_numpy() == 1
+        single, said = _one_document_years(counts["n_documents"].fillna(0).to_numpy())
         missing, tops = unmeasured(table), []
         for theme in table_themes(table["theme"], lexicon):
             rows = table[table["theme"] == theme].set_index("year").reindex(years)
@@ -175,7 +176,7 @@ def plot_theme_lines(
         notes = (
             ([_interval_note(text, level, table.loc[table["share"].notna(), "year"])] if "share_low" in table else [])
             + ([text["seeds"]] if "seed_min" in table else [])
-            + ([text["hollow"]] if single.any() else [])
+            + [text[key] for key in said]
         )
         if missing:
             names = "、".join(lexicon.label(t, language) for t in lexicon.names if t in missing)
