@@ -281,6 +281,10 @@ def test_document_figure_says_what_it_leaves_out(lexicon):
     assert "60 of 140 documents shown" in fig.axes[0].get_title()
     small = plot_document_themes(table.head(20), lexicon, language="en")
     assert "shown" not in small.axes[0].get_title() and len(small.axes[0].get_yticklabels()) == 20
+    # a title that starts with its year is not prefixed with it again ("1954 1954年政府工作报告")
+    dated = table.head(3).assign(title=["1954年政府工作报告", "报告", "1955年政府工作报告"])
+    labels = [t.get_text() for t in plot_document_themes(dated, lexicon).axes[0].get_yticklabels()]
+    assert labels == ["1954年政府工作报告", "1954 报告", "1955年政府工作报告"]
 
 
 def test_one_word_for_topic_and_one_for_theme():

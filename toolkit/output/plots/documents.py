@@ -33,7 +33,8 @@ def plot_document_themes(
         if "title" in shown
         else list(shown["doc_id"].astype(str))
     )
-    labels = [f"{year} {name}" for year, name in zip(shown["year"], short_labels(names))]
+    # the year before each title, unless the title starts with it (1954年政府工作报告 read "1954 1954年...")
+    labels = [name if name.startswith(str(year)) else f"{year} {name}" for year, name in zip(shown["year"], short_labels(names))]
     with _new_figure(10, max(0.32 * len(shown), 0.2 * len(themes)) + 1.6) as fig:  # room for the legend of themes
         ax = fig.add_subplot()
         left = np.zeros(len(shown))
