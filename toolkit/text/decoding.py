@@ -144,21 +144,45 @@ def decode(data: bytes, encoding: str = "auto", *, repair: bool = True) -> Decod
 
 def _utf16_without_bom(data: bytes) -> Decoded:
     """UTF-16 saved without a byte-order mark (some exports and scripts write it so): every line break, digit,
-    comma and Latin letter has a zero byte, on the same side of its pair (the second byte in little-endian, the
-    first in big-endian; a few Han characters, 一 U+4E00, have one on the other), where a binary file's zero bytes
-    fall on both sides alike. Read so when three in four of the zero bytes are on one side and the text is valid
-    UTF-16 whose Han characters, if any, are mostly common ones (the other byte order reads Latin letters as rare
-    Han); else the file is binary."""
-    odd, even = data[1::2].count(0), data[0::2].count(0)
-    if len(data) % 2 == 0 and max(odd, even) >= 3 * min(odd, even) + 1:
-        codec = "utf-16-le" if odd > even else "utf-16-be"
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            text = ""
-        if text and "\x00" not in text and (_plausibility(text) >= 0.5 or not re.search(r"[\u3400-\u9fff]", text)):
-            return Decoded(text, codec, f"{codec.upper()} without a byte-order mark")
-    raise Unreadable("binary file: contains NUL bytes and is not UTF-16 (with or without a byte-order mark)")
+    comma and Latin letter has a zero byte, and so have common Han characters (一 U+4E00, 开 U+5F00), on either
+    side of their pairs. Both byte orders are read, and the one whose reading is plainly text is kept (at least
+    95% of its characters printable ASCII, whitespace, common Han characters or CJK punctuation: :func:`_textual`);
+    the other order reads Latin letters as Han of every kind among symbols of other scripts, and a binary file
+    reads as neither."""
+    best = None
+    if len(data) % 2 == 0:
+        for codec in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            score = (_textual(text), len(re.findall(r"[\u3400-\u9fff]", text)))  # a tie: the reading with Han
+            if score[0] >= 0.95 and (best is None or score > best[0]):
+                best = (score, codec, text)
+    if best is None:
+        raise Unreadable("binary file: contains NUL bytes and is not UTF-16 (with or without a byte-order mark)")
+    _, codec, text = best
+    return Decoded(text, codec, f"{codec.upper()} without a byte-order mark")
+
+
+# printable ASCII and whitespace, Latin letters with diacritics (pinyin's à ǎ), general punctuation, circled
+# numbers, CJK symbols and punctuation, full-width forms
+_PLAIN = re.compile(r"[ -~\t\n\r\u00a0-\u024f\u2000-\u206f\u2460-\u24ff\u3000-\u303f\uff00-\uffef]")
+
+
+def _textual(text: str) -> float:
+    """The share of ``text``'s characters that a Chinese or Latin text is made of: printable ASCII and whitespace,
+    CJK and full-width punctuation, and Han characters that are common ones (after conversion to simplified
+    script)."""
+    from .normalize import HAN, to_simplified
+
+    if not text:
+        return 0.0
+    common = common_chars()
+    simplified = to_simplified(text)
+    han = re.findall(f"[{HAN}]", simplified)
+    good = len(_PLAIN.findall(simplified)) + sum(ch in common for ch in han)
+    return good / len(simplified)
 
 
 def _checked(decoded: Decoded) -> Decoded:
