@@ -56,22 +56,26 @@ _ITEM = re.compile(
 )
 
 
-def wrap_width(lengths: list[int]) -> int:
+def wrap_width(lengths: list[int], ends: list[bool] | None = None) -> int:
     """The width at which a text's lines were broken (a PDF copy), or 0 when they were not: the most common
     line length of at least WRAP_MIN characters (the longest of equally common ones), when at least
-    WRAP_MIN_LINES lines and WRAP_SHARE of all lines are within WRAP_SLACK characters of it, and fewer lines are
-    longer than that (a page breaks its lines at the width: longer ones are those of half-width digits and
-    letters). A text of one paragraph per line, 5 of its 20 paragraphs of about 70 characters by chance, read as a
-    page 70 wide, and every longer paragraph was joined to the next."""
+    WRAP_MIN_LINES lines and WRAP_SHARE of all lines are within WRAP_SLACK characters of it, and (given ``ends``,
+    whether each line ends a sentence) fewer than half of those lines end a sentence: a page breaks its lines
+    wherever the width falls, mostly inside sentences, where a text of one paragraph per line ends each with 。 (5
+    of 20 paragraphs about 70 characters long by chance read as a page 70 wide, and every longer paragraph was
+    joined to the next)."""
     from collections import Counter
 
     counts = Counter(n for n in lengths if n >= WRAP_MIN)
     if not counts:
         return 0
     width = max(counts, key=lambda n: (counts[n], n))
-    near = sum(counts[n] for n in range(width - WRAP_SLACK, width + WRAP_SLACK + 1))
-    longer = sum(count for n, count in counts.items() if n > width + WRAP_SLACK)
-    return width if near >= max(WRAP_MIN_LINES, WRAP_SHARE * len(lengths)) and longer < near else 0
+    near = [i for i, n in enumerate(lengths) if abs(n - width) <= WRAP_SLACK]
+    if len(near) < max(WRAP_MIN_LINES, WRAP_SHARE * len(lengths)):
+        return 0
+    if ends is not None and 2 * sum(ends[i] for i in near) >= len(near):
+        return 0
+    return width
 
 
 def join_broken_lines(text: str) -> tuple[str, int]:
@@ -88,7 +92,8 @@ def join_broken_lines(text: str) -> tuple[str, int]:
     without a space (with one between two Latin letters or digits).
     """
     lines = text.split("\n")
-    width = wrap_width([len(line) for line in lines if line.strip()])
+    kept = [line for line in lines if line.strip()]
+    width = wrap_width([len(line) for line in kept], [bool(_ENDS_SENTENCE.search(line)) for line in kept])
     if not width:
         return text, 0
     out, joins, piece = [lines[0]], 0, lines[0]  # piece: the last line as it was, before any join
