@@ -108,6 +108,12 @@ def test_the_methods_say_what_validated_means_and_when_the_two_correlations_are_
     # what a share is not (a planted-truth review: a paragraph wholly about ecology reads about half ecology)
     assert "A share is the weight of the theme's own vocabulary, not the share of the text about the theme" in reports
     assert "read at about half the share of the paragraphs about a theme" in reports
+    # measured for the keyword model with free topics only: not said of NMF, nor of a fit without a free topic
+    nmf = methods_paragraph(config.with_values(**{"model.kind": "nmf"}), manifest, themes=themes)
+    assert "own vocabulary" not in nmf
+    no_free = methods_paragraph(config, manifest, themes=themes.assign(share=[0.6, 0.4, 0.0]))
+    assert "own vocabulary" not in no_free
+    assert "own vocabulary" in methods_paragraph(config, manifest, themes=themes.assign(share=[0.5, 0.3, 0.2]))
     # every rule of validation_reasons, the keyword-counting one too (a methods review: the paragraph listed three)
     assert "almost only its own keywords (90% or more of its top-20 word weight) is keyword counting" in reports
     assert "Validated: ecology. Not validated (reasons in themes.csv): industry." in reports

@@ -251,11 +251,7 @@ def methods_paragraph(
         + (sampled + " " if (sampled := sample_sentence(manifest.get("sample"), m["sample_above"], unit)) else "")
         + f"A {one}'s theme share is "
         "the share of its tokens assigned to the topics labelled with that theme; shares by year (and period or "
-        "group) are weighted by tokens. A share is the weight of the theme's own vocabulary, not the share of the "
-        f"text about the theme: the words every {one} uses go to the free topics (other), so that on corpora with a "
-        f"planted mix a {one} wholly about a theme gave it about half of its tokens, and shares, trends and "
-        f"differences read at about half the share of the {unit} about a theme (toolkit's bench/planted.py). "
-        f"{intervals} "
+        f"group) are weighted by tokens. {_share_caveat(config, themes)}{intervals} "
         + (said + " " if (said := effects_sentence(config["effects"]["formula"], effects, unit)) else "")
         + f"{_validation_sentence(themes, _one_per_year(documents))} "
         f"The {unit} that carry each theme most are listed in passages.csv. Analysis with toolkit "
@@ -318,6 +314,24 @@ def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "pa
             "wide."
         )
     return text
+
+
+def _share_caveat(config, themes: pd.DataFrame | None) -> str:
+    """What a share is not, for the keyword-assisted model with free topics, where it was measured (bench/planted.py,
+    on paragraphs): the share of the text about the theme. '' for the exploratory models and for a fit without a
+    free topic (`other` holds no share), of which nothing was measured."""
+    if config["model"]["kind"] != "keyatm":
+        return ""
+    if themes is not None and "share" in themes and (themes["theme"] == "other").any():
+        other = pd.to_numeric(themes.loc[themes["theme"] == "other", "share"], errors="coerce").iloc[0]
+        if not other > 0:
+            return ""
+    return (
+        "A share is the weight of the theme's own vocabulary, not the share of the text about the theme: the words "
+        "every paragraph uses go to the free topics (other), so that on corpora with a planted mix of paragraphs a "
+        "paragraph wholly about a theme gave it about half of its tokens, and shares, trends and differences read at "
+        "about half the share of the paragraphs about a theme (toolkit's bench/planted.py). "
+    )
 
 
 def consecutive_sentence(by_year: pd.DataFrame | None) -> str:
