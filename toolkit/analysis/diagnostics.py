@@ -349,18 +349,16 @@ def _interval(level: float, checks: int, what: str) -> str:
     return f"{level:.1%} interval, adjusted for the {checks} {what} over the themes," if checks > 1 else f"{level:.0%} interval"
 
 
-def year_runs(years: list[int], corpus_years: list[int]) -> str:
-    """``years`` as runs of the corpus's consecutive years with data: "1954-1990, 1992-1994, 1996" (a run does not
-    break at a year the corpus has no document for), at most eight runs, then "..."."""
-    chosen, runs = set(years), []
-    for year in sorted(corpus_years):
-        if year not in chosen:
-            runs.append(None)
-        elif runs and runs[-1] is not None:
+def year_runs(years: list[int]) -> str:
+    """``years`` as runs of consecutive calendar years: "1954-1957, 1959-1960, 1964", at most eight runs, then
+    "..." (a run across years without documents read as a span of data: "1964-1979" for four reports)."""
+    runs: list[list[int]] = []
+    for year in sorted(set(years)):
+        if runs and year == runs[-1][1] + 1:
             runs[-1][1] = year
         else:
             runs.append([year, year])
-    spans = [f"{a}-{b}" if a != b else str(a) for a, b in (run for run in runs if run is not None)]
+    spans = [f"{a}-{b}" if a != b else str(a) for a, b in runs]
     return ", ".join(spans[:8]) + (", ..." if len(spans) > 8 else "")
 
 
@@ -413,7 +411,7 @@ def other_diagnostics(units: pd.DataFrame, yearly: pd.DataFrame, topics: pd.Data
     if biggest is not None and share.get(OTHER, 0) > share[biggest]:
         notes.append(f"'other' is the largest share of the corpus ({share[OTHER]:.2f} against {biggest} {share[biggest]:.2f})")
     if years_largest and len(years_largest) >= max(2, n_years / 4):
-        runs = year_runs(years_largest, [int(y) for y in wide.index])
+        runs = year_runs(years_largest)
         notes.append(f"'other' is the largest share in {len(years_largest)} of {n_years} years ({runs})")
         drift = _drift(wide[OTHER])
         if drift:
