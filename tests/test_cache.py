@@ -145,6 +145,7 @@ _OTHER_VALUES = {
     "normalize.drop_boilerplate": False,
     "normalize.remove_mojibake": False,
     "normalize.extra_boilerplate": ["extra_boilerplate.txt"],
+    "normalize.drop_repeated_lines": False,
     "units.kind": "document",
     "units.max_chars": 300,
     "units.min_chars": 20,

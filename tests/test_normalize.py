@@ -529,3 +529,19 @@ def test_a_text_repaired_whole_is_not_flagged_as_mostly_broken():
     assert quality_row("001", repaired)["flag"] == "" == quality_row("001", clean)["flag"]
     broken = Normalizer().normalize("第一章 ÃÂÃÂ" + "#$%&" * 400)
     assert quality_row("x", broken)["flag"] == "mostly broken"
+
+
+def test_a_line_repeated_word_for_word_is_removed_and_counted_but_a_short_one_is_kept():
+    """A file holding its text twice (two of the State Council reports do): the second copy of every paragraph is
+    removed and counted; a short repeated line (一、 or 同志们:) is a heading or a salutation and stays."""
+    from toolkit.text.normalize import quality_row
+
+    paragraph = "坚持创新在我国现代化建设全局中的核心地位，把科技自立自强作为国家发展的战略支撑。"
+    text = "\n".join(["一、", paragraph, "同志们:", "一、", paragraph, "推动绿色发展，促进人与自然和谐共生。"])
+    normalized = Normalizer().normalize(text)
+    written = paragraph.replace("，", ",")  # full-width commas are made half-width
+    assert normalized.text.split("\n") == ["一、", written, "同志们:", "一、", "推动绿色发展,促进人与自然和谐共生。"]
+    assert normalized.repeated_lines == 1 and quality_row("d", normalized)["repeated_lines"] == 1
+    assert Normalizer().normalize(normalized.text).text == normalized.text  # idempotent
+    kept = Normalizer(drop_repeated_lines=False).normalize(text).text
+    assert kept.split("\n").count(written) == 2

@@ -67,7 +67,7 @@ def _in_memory(folder, config: Config):
     for path in sorted(folder.glob("*.txt")):
         text = normalizer.normalize(path.read_text(encoding="utf-8")).text
         units = split_units(text, u["kind"], u["max_chars"], u["min_chars"])
-        for unit in dict.fromkeys(units):  # a unit repeated word for word in its document, once
+        for unit in units:
             texts.append(unit)
             tokens.append(segmenter.tokens(unit))
     return texts, tokens
@@ -168,20 +168,30 @@ def test_a_document_that_normalises_to_nothing_is_skipped_with_the_reason(small_
 
 def test_a_text_saved_twice_in_its_file_is_analysed_once_and_said(small_corpus, tmp_path, caplog):
     """Two of the State Council reports (1959, 1991) hold their whole text twice: each paragraph was a unit twice,
-    resampled twice in the bootstrap (narrowing that year) and counted twice in the vocabulary's frequencies."""
+    resampled twice in the bootstrap (narrowing that year), counted twice in the vocabulary's frequencies, and
+    twice in term_counts.csv and kwic.csv (an adversarial review: units once, the term counts twice)."""
+    from toolkit.explore import concordance, count_terms
+
     name = "002_2c7342bd1836c4df.txt"
     once = prepare(_config(small_corpus, tmp_path))
     text = (small_corpus / name).read_text(encoding="utf-8")
+    config = _config(small_corpus, tmp_path)
+    counted_once, seen_once = count_terms(config, ["创新"]), concordance(config, "创新")
     (small_corpus / name).write_text(text + "\n" + text, encoding="utf-8")
     with caplog.at_level("WARNING", logger="toolkit"):
         twice = prepare(_config(small_corpus, tmp_path))
     doc = twice.corpus.documents.set_index("path").loc[name, "doc_id"]
     units = once.units.loc[once.units["doc_id"] == doc, "text"].tolist()
     assert twice.units.loc[twice.units["doc_id"] == doc, "text"].tolist() == units
-    assert twice.quality.set_index("doc_id").loc[doc, "repeated_units"] == len(units)
-    assert (once.quality["repeated_units"] == 0).all()
-    said = "1 document(s) repeat paragraphs word for word (a text saved twice in one file?), each analysed once"
-    assert f"{said}: {doc} ({len(units)})" in caplog.text
+    repeated = twice.quality.set_index("doc_id").loc[doc, "repeated_lines"]
+    assert repeated >= len(units) - 2 and (once.quality["repeated_lines"] == 0).all()
+    said = "1 document(s) repeat paragraphs word for word (a text saved twice in one file?), each kept once"
+    assert f"{said}: {doc} ({repeated})" in caplog.text
+    # the term counts and keywords in context read the same text as the units
+    assert count_terms(config, ["创新"]).equals(counted_once)
+    assert concordance(config, "创新").equals(seen_once)
+    kept = prepare(_config(small_corpus, tmp_path, **{"normalize.drop_repeated_lines": False}))
+    assert len(kept.units.loc[kept.units["doc_id"] == doc]) >= 2 * len(units) - 1
 
 
 @given(total=st.integers(1, 10**11), n_jobs=st.integers(1, 512))

@@ -12,7 +12,6 @@ import pandas as pd
 from .analysis.lexicon import load_lexicon
 from .config import Config, as_config
 from .errors import ToolkitError
-from .text.chunks import without_repeats
 from .text.preparation import load_inputs, make_normalizer, make_segmenter, prepare
 from .text.units import split_units
 
@@ -72,7 +71,6 @@ def tokenize_file(path: str | Path, config: Config | None = None) -> list[list[s
     config = as_config(config, "tokenize_file")
     u, v = config["units"], config["vocab"]
     units = split_units(normalize_file(path, config), u["kind"], u["max_chars"], u["min_chars"], join_lines=u["join_lines"])
-    units = without_repeats(units)[0]  # as a run cuts them
     lexicon = load_lexicon(config.path("themes", "lexicon"))
     segmenter = make_segmenter(config, lexicon)
     tokens = [segmenter.tokens(text) for text in units]

@@ -127,8 +127,8 @@ OUTPUTS: tuple[Table | File, ...] = (
         "quality",
         "per document: characters in and out, characters converted to simplified script, characters removed by "
         "each rule (pinyin readings, mojibake, boilerplate, whitespace) and by each boilerplate pattern, "
-        "`joined_lines` (lines broken inside a sentence that were joined), `repeated_units` (units that repeat an earlier "
-        "unit of the document word for word, analysed once), share of non-Chinese characters, "
+        "`joined_lines` (lines broken inside a sentence that were joined), `repeated_lines` (lines that repeat an earlier "
+        "line of the text word for word, removed), share of non-Chinese characters, "
         "`notes_appendix` (characters of a notes appendix the text ends with: 注释: and numbered definitions, "
         "warned about, analysed as text), and a flag for documents that look mostly broken",
         "text.preparation.prepare",

@@ -32,20 +32,6 @@ class Chunk:
     unwritable: str = ""
 
 
-def without_repeats(texts: list[str]) -> tuple[list[str], int]:
-    """A document's units without those that repeat an earlier unit of it word for word, and how many there were:
-    a page saved with its text twice (two of the State Council reports hold theirs twice) counted every paragraph
-    twice in the bootstrap and in the vocabulary's document frequencies. quality.csv's ``repeated_units`` counts
-    them, and the run warns of a document that repeats many."""
-    seen: set[str] = set()
-    kept = []
-    for text in texts:
-        if text not in seen:
-            seen.add(text)
-            kept.append(text)
-    return kept, len(texts) - len(kept)
-
-
 def prepare_chunk(
     documents: list[tuple[str, str]],
     normalizer: Normalizer,
@@ -62,9 +48,8 @@ def prepare_chunk(
     for doc_id, raw in documents:
         normalized = normalizer.normalize(raw)
         text, joined = join_broken_lines(normalized.text) if units["join_lines"] else (normalized.text, 0)
+        quality.append({**quality_row(doc_id, normalized), "joined_lines": joined})
         texts = split_units(text, units["kind"], units["max_chars"], units["min_chars"], join_lines=False)
-        texts, repeated = without_repeats(texts)
-        quality.append({**quality_row(doc_id, normalized), "joined_lines": joined, "repeated_units": repeated})
         unit_texts.append(pa.array(texts, type=pa.large_string()))
         key = entry_key(texts, fingerprint) if cache else ""
         words = cache.get(key) if cache else None

@@ -17,6 +17,7 @@ from ..options import Option
 from ..resources import data_path, read_text_file
 from .patterns import PatternSet, UserPattern
 
+REPEATED_MIN = 20  # a repeated line shorter than this (一、, 同志们:) is kept: headings and salutations repeat
 OPTIONS = {
     "to_simplified": Option(True, "Convert traditional to simplified script with OpenCC (t2s)."),
     "repair_mojibake": Option(True, "Repair text decoded with the wrong codec where ftfy can (UTF-8 read as Latin-1)."),
@@ -32,6 +33,11 @@ OPTIONS = {
         "characters: the characters a narrower encoding lost).",
     ),
     "extra_boilerplate": Option([], "Files of extra boilerplate-line patterns (one regex per line).", kind=list, path=True),
+    "drop_repeated_lines": Option(
+        True,
+        f"Remove a line (a paragraph) of at least {REPEATED_MIN} characters that repeats an earlier line of the "
+        "same text word for word: a text saved twice in one file (quality.csv's repeated_lines counts them).",
+    ),
 }
 
 # A Han character, for every rule that asks whether a character is Chinese: an ideograph of any CJK block,
@@ -265,6 +271,7 @@ class Normalized:
     boilerplate: Counter = field(default_factory=Counter)  # characters removed by each boilerplate pattern
     converted: int = 0  # characters changed by the script conversion
     repaired: int = 0  # characters saved by repairing mojibake (ftfy): how much shorter the repaired text is
+    repeated_lines: int = 0  # lines removed as repeating an earlier line word for word
 
 
 @dataclass
@@ -278,6 +285,7 @@ class Normalizer:
     drop_boilerplate: bool = True
     remove_mojibake: bool = True
     boilerplate_patterns: list[UserPattern] | None = None
+    drop_repeated_lines: bool = True
 
     def __post_init__(self):
         if self.boilerplate_patterns is None:
@@ -326,7 +334,31 @@ class Normalizer:
             lines = [kept for line in lines if (kept := self._without_boilerplate(line, result, search))]
         closed = [_HAN_GAP.sub("", line) for line in lines]  # after: a removal can leave two Han characters apart
         result.removed["whitespace"] += sum(map(len, lines)) - sum(map(len, closed))
+        if self.drop_repeated_lines:
+            closed = self._without_repeats(closed, result)
         return "\n".join(closed)
+
+    @staticmethod
+    def _without_repeats(lines: list[str], result: Normalized) -> list[str]:
+        """``lines`` without those of REPEATED_MIN characters or more that repeat an earlier line word for word (the
+        State Council reports of 1959 and 1991 hold their text twice: every paragraph counted twice, in the
+        bootstrap, the vocabulary's frequencies, term counts and keywords in context), counted in ``result``. Not in
+        a page's lines (a PDF copy, :func:`toolkit.text.units.wrap_width`): there a line is a piece of a sentence,
+        which a repeated phrase can make again."""
+        from .units import ends_sentence, wrap_width
+
+        if wrap_width([len(line) for line in lines], [ends_sentence(line) for line in lines]):
+            return lines
+        seen: set[str] = set()
+        kept = []
+        for line in lines:
+            if len(line) >= REPEATED_MIN and line in seen:
+                result.repeated_lines += 1
+                result.removed["repeated"] += len(line)
+                continue
+            seen.add(line)
+            kept.append(line)
+        return kept
 
     def _boilerplate_search(self) -> PatternSet:
         """The boilerplate patterns as one :class:`PatternSet`, made again when the list or a pattern in it has
@@ -457,6 +489,7 @@ def quality_row(doc_id: str, normalized: Normalized) -> dict:
         "removed_mojibake": removed["mojibake"],
         "removed_boilerplate": removed["boilerplate"],
         "removed_whitespace": removed["whitespace"],
+        "repeated_lines": normalized.repeated_lines,
         "non_cjk_share": round(noise_share, 4),
         "boilerplate_rules": "; ".join(f"{rule} ({n})" for rule, n in normalized.boilerplate.most_common()),
         "notes_appendix": notes_appendix(text),

@@ -60,6 +60,7 @@ def make_normalizer(config: Config) -> Normalizer:
         drop_boilerplate=n["drop_boilerplate"],
         remove_mojibake=n["remove_mojibake"],
         boilerplate_patterns=load_boilerplate_patterns(config.paths("normalize", "extra_boilerplate")),
+        drop_repeated_lines=n["drop_repeated_lines"],
     )
 
 
@@ -416,16 +417,16 @@ def _warn_notes(quality: pd.DataFrame) -> None:
 
 
 def _warn_repeats(quality: pd.DataFrame) -> None:
-    """One log line naming the documents that repeat units word for word (quality.csv's ``repeated_units``), which
-    were analysed once: a text saved twice in one file, or a paragraph pasted twice."""
-    if "repeated_units" not in quality:
+    """One log line naming the documents whose lines repeat earlier ones word for word (quality.csv's
+    ``repeated_lines``), which were kept once: a text saved twice in one file, or a paragraph pasted twice."""
+    if "repeated_lines" not in quality:
         return
-    repeating = quality[quality["repeated_units"] > 0].sort_values("repeated_units", ascending=False, kind="stable")
+    repeating = quality[quality["repeated_lines"] > 0].sort_values("repeated_lines", ascending=False, kind="stable")
     if len(repeating):
-        shown = ", ".join(f"{row.doc_id} ({row.repeated_units})" for row in repeating.head(5).itertuples())
+        shown = ", ".join(f"{row.doc_id} ({row.repeated_lines})" for row in repeating.head(5).itertuples())
         log.warning(
-            "%d document(s) repeat paragraphs word for word (a text saved twice in one file?), each analysed once: "
-            "%s%s (repeated_units in quality.csv)",
+            "%d document(s) repeat paragraphs word for word (a text saved twice in one file?), each kept once: "
+            "%s%s (repeated_lines in quality.csv; normalize.drop_repeated_lines = false keeps them)",
             len(repeating),
             shown,
             " ..." if len(repeating) > 5 else "",

@@ -56,6 +56,11 @@ _ITEM = re.compile(
 )
 
 
+def ends_sentence(line: str) -> bool:
+    """Whether ``line`` ends a sentence: sentence punctuation, then any closing quotes or brackets."""
+    return bool(_ENDS_SENTENCE.search(line))
+
+
 def wrap_width(lengths: list[int], ends: list[bool] | None = None) -> int:
     """The width at which a text's lines were broken (a PDF copy), or 0 when they were not: the most common
     line length of at least WRAP_MIN characters (the longest of equally common ones), when at least
@@ -93,7 +98,7 @@ def join_broken_lines(text: str) -> tuple[str, int]:
     """
     lines = text.split("\n")
     kept = [line for line in lines if line.strip()]
-    width = wrap_width([len(line) for line in kept], [bool(_ENDS_SENTENCE.search(line)) for line in kept])
+    width = wrap_width([len(line) for line in kept], [ends_sentence(line) for line in kept])
     if not width:
         return text, 0
     out, joins, piece = [lines[0]], 0, lines[0]  # piece: the last line as it was, before any join
