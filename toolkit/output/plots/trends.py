@@ -236,7 +236,9 @@ def plot_theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, *, language: str =
         ax = fig.add_subplot()
         values = wide.to_numpy(dtype=float).T
         image = ax.imshow(np.ma.masked_invalid(values), aspect="auto", cmap="YlGnBu", vmin=0)
-        step = max(1, int(np.ceil(n / 30)))
+        # every year labelled while a column is wide enough for its label (8 points, rotated: about 0.15 inch),
+        # every second or third one only on the narrowest columns (a span of 53 years left 1957 and 1975 unnamed)
+        step = max(1, int(np.ceil(0.15 / cell - 1e-9)))
         ax.set_xticks(range(0, len(years), step))
         ax.set_xticklabels(years[::step], rotation=90, fontsize=8)
         ax.set_yticks(range(len(wide.columns)))
