@@ -562,3 +562,21 @@ def test_the_heatmap_names_every_year_while_its_columns_are_wide_enough(lexicon)
     assert labels(reports) == [str(y) for y in reports]
     century = list(range(1900, 2021))
     assert labels(century) == [str(y) for y in century[::2]]
+
+
+def test_the_validity_figure_draws_one_bar_where_one_document_a_year_makes_the_two_correlations_one(lexicon):
+    """The State Council reports, one a year: r across years and across documents are the same numbers, and the
+    figure drew each twice, side by side; it draws them once, and its legend says why."""
+    from toolkit.output.plots import plot_theme_validity
+
+    names = lexicon.names[:3]
+    r = np.array([0.9, 0.4, np.nan])
+    # the run computes them from years and from documents: equal but for the order of their sums
+    same = pd.DataFrame({"theme": names, "r_years": r, "r_documents": r + 1e-15, "validated": [True, False, False]})
+    ax = plot_theme_validity(same, lexicon, language="en").axes[0]
+    legend = [t.get_text() for t in ax.get_figure().legends[0].get_texts()]
+    assert "r across documents (one a year: the same as across years)" in legend and "r across years" not in legend
+    assert len([p for p in ax.patches if p.get_width() > 0]) == 2  # one bar for each theme with an r
+    apart = same.assign(r_documents=[0.8, 0.5, 0.1])
+    legend = [t.get_text() for t in plot_theme_validity(apart, lexicon, language="en").legends[0].get_texts()]
+    assert "r across years" in legend and "r across documents" in legend

@@ -453,8 +453,9 @@ FIGURES: tuple[Figure, ...] = (
         "theme_validity",
         "plot_theme_validity",
         ("themes",),
-        "Validity: correlation of each theme's share with its keyword rate across years and documents, and the "
-        "split-half check (the share measured from half of its keywords against the rate of the other half).",
+        "Validity: correlation of each theme's share with its keyword rate across years and documents (one bar "
+        "where one document a year makes them one check), and the split-half check (the share measured from half "
+        "of its keywords against the rate of the other half).",
         "each theme's agreement with its keywords and its split-half check.",
     ),
     Figure(

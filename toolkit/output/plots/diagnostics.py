@@ -40,8 +40,14 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
     y = np.arange(len(rows))
     with _new_figure(10, 0.55 * len(rows) + 1.8) as fig:
         ax = fig.add_subplot()
-        ax.barh(y + 0.27, rows["r_years"].fillna(0), height=0.26, color="#1f77b4", label=text["r_years"])
-        ax.barh(y, rows["r_documents"].fillna(0), height=0.26, color="#ff7f0e", label=text["r_documents"])
+        years_r, documents_r = rows["r_years"].to_numpy(dtype=float), rows["r_documents"].to_numpy(dtype=float)
+        # one document a year: the two correlations are one check, drawn once (two identical bars told nothing)
+        # (the same up to the order of their sums: computed from years and from documents)
+        one_a_year = bool(np.isfinite(documents_r).any()) and np.allclose(years_r, documents_r, rtol=0, atol=1e-9, equal_nan=True)
+        if not one_a_year:
+            ax.barh(y + 0.27, np.nan_to_num(years_r), height=0.26, color="#1f77b4", label=text["r_years"])
+        documents_label = text["r_one_a_year"] if one_a_year else text["r_documents"]
+        ax.barh(y, np.nan_to_num(documents_r), height=0.26, color="#ff7f0e", label=documents_label)
         if "r_split" in rows:
             r = rows["r_split"].to_numpy(dtype=float)
             low = rows["r_split_low"].to_numpy(dtype=float) if "r_split_low" in rows else np.full(len(r), np.nan)
@@ -90,7 +96,7 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
                         label=prefix + text[key].format(level=shown_level, checks=count),
                     )
         # an r that could not be computed (too few years or documents) is said where its bar would be, not drawn as 0
-        series = [(0.27, rows["r_years"].to_numpy(dtype=float)), (0.0, rows["r_documents"].to_numpy(dtype=float))]
+        series = ([] if one_a_year else [(0.27, years_r)]) + [(0.0, documents_r)]
         series += [(-0.27, r)] if "r_split" in rows else []
         missing = unmeasured(rows) if "share" in rows else set()
         measured = ~rows["theme"].isin(missing).to_numpy()  # a theme not measured: its label says why it has no r
