@@ -535,6 +535,29 @@ def test_p_values_are_exact_below_one_over_the_draws_and_print_as_papers_print_t
     assert shown["p_value"].tolist() == ["<0.001", "<0.001", "0.250", ""]
 
 
+def test_an_effects_interval_excludes_zero_exactly_when_its_p_value_is_below_the_level():
+    """The interval was the quantiles of the draws (600 a member) and the p-value the exact mixture at zero: near
+    0.05 they disagreed in 16 of 1,173 effects of a planted-truth review ([0.015, 0.615] beside p 0.061; p 0.036
+    beside [-0.01, 1.66]). Both now come from the same mixture, exactly."""
+    from scipy import stats
+
+    from toolkit.analysis.effects import mixture_quantile, p_value
+
+    # one member: the t quantile; several: the mixture's cdf at the quantile is the asked probability
+    one = mixture_quantile(0.025, np.array([0.3]), np.array([0.1]), np.array([5.0]))
+    assert one == pytest.approx(0.3 + 0.1 * stats.t.ppf(0.025, 5))
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        members = int(rng.integers(1, 4))
+        estimates, errors = rng.normal(0, 1, members), rng.uniform(0.2, 1.0, members)
+        df = rng.uniform(1, 30, members)
+        low, high = (mixture_quantile(q, estimates, errors, df) for q in (0.025, 0.975))
+        cdf = [np.mean(stats.t.cdf((x - estimates) / errors, df)) for x in (low, high)]
+        assert cdf == pytest.approx([0.025, 0.975], abs=1e-9)
+        assert (low > 0 or high < 0) == (p_value(estimates, errors, df) < 0.05)
+    assert np.isnan(mixture_quantile(0.025, np.array([0.3]), np.array([0.0]), np.array([5.0])))
+
+
 def test_the_estimate_is_the_members_coefficient_not_the_mean_of_heavy_tailed_draws():
     """With four documents the clustered errors have one or two degrees of freedom, whose t draws have no finite
     variance: their mean, reported as the estimate, ran from -3.4 to -0.03 over seeds for a fitted slope of -0.17."""
