@@ -185,7 +185,7 @@ def test_a_text_saved_twice_in_its_file_is_analysed_once_and_said(small_corpus, 
     assert twice.units.loc[twice.units["doc_id"] == doc, "text"].tolist() == units
     repeated = twice.quality.set_index("doc_id").loc[doc, "repeated_lines"]
     assert repeated >= len(units) - 2 and (once.quality["repeated_lines"] == 0).all()
-    said = "1 document(s) repeat paragraphs word for word (a text saved twice in one file?), each kept once"
+    said = "1 document(s) repeat lines word for word (a text saved twice in one file, or lines doubled in a copy), each kept once"
     assert f"{said}: {doc} ({repeated})" in caplog.text
     # the term counts and keywords in context read the same text as the units
     assert count_terms(config, ["创新"]).equals(counted_once)

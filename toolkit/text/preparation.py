@@ -425,8 +425,8 @@ def _warn_repeats(quality: pd.DataFrame) -> None:
     if len(repeating):
         shown = ", ".join(f"{row.doc_id} ({row.repeated_lines})" for row in repeating.head(5).itertuples())
         log.warning(
-            "%d document(s) repeat paragraphs word for word (a text saved twice in one file?), each kept once: "
-            "%s%s (repeated_lines in quality.csv; normalize.drop_repeated_lines = false keeps them)",
+            "%d document(s) repeat lines word for word (a text saved twice in one file, or lines doubled in a copy), "
+            "each kept once: %s%s (repeated_lines in quality.csv; normalize.drop_repeated_lines = false keeps them)",
             len(repeating),
             shown,
             " ..." if len(repeating) > 5 else "",
