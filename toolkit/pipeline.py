@@ -500,14 +500,14 @@ def _with_structure(themes: pd.DataFrame, structure: pd.DataFrame) -> pd.DataFra
     """themes.csv's rows with the columns of :func:`toolkit.analysis.lexicon_evidence.theme_structure` (one row per
     theme, in the same order), and a warning naming the themes that are composites of two subjects."""
     themes = pd.concat([themes.reset_index(drop=True), structure.reset_index(drop=True)], axis=1)
-    composites = themes[themes["composite"].astype(bool)]
+    # the clearest first (the lowest upper end of the interval): the five named in full are the five most apart
+    composites = themes[themes["composite"].astype(bool)].sort_values("subjects_rho_high", kind="stable")
     if len(composites):
         named = [
             f"{row.theme} ({row.subject_a} | {row.subject_b}; rho {row.subjects_rho:.2f}, at most {row.subjects_rho_high:.2f})"
-            # the clearest first (the lowest upper end of the interval): the five named are the five most apart
-            for row in composites.sort_values("subjects_rho_high", kind="stable").head(5).itertuples()
+            for row in composites.head(5).itertuples()
         ]
-        rest = [str(t) for t in composites.sort_values("subjects_rho_high", kind="stable")["theme"].iloc[5:]]
+        rest = [str(t) for t in composites["theme"].iloc[5:]]
         log.warning(
             "%d theme(s) have keywords in two groups that do not go together across paragraphs (themes.csv: "
             "subjects_rho, subject_a, subject_b): %s%s; two subjects, whose shares the theme adds up (split it in two, "

@@ -188,11 +188,11 @@ def _fit_one(model, train, held_out) -> dict:
     """Fit one unfitted model on the training units (one BLAS thread) and return what the sweep keeps."""
     import warnings
 
-    from threadpoolctl import threadpool_limits
+    from .processes import one_blas_thread
 
     # a library's warning the model's own check replaces (NMF's ConvergenceWarning) is said in sweep.csv's
     # fit_note, not printed by each worker (a worker process fits one model at a time)
-    with threadpool_limits(1), warnings.catch_warnings():
+    with one_blas_thread(), warnings.catch_warnings():
         for category in type(model).replaced_warnings():
             warnings.filterwarnings("ignore", category=category)
         start = time.perf_counter()

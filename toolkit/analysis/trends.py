@@ -455,6 +455,7 @@ NOT_MEASURED = (
     "not measured in this corpus: no share in any unit (none of its keywords in the vocabulary, or no topic counts for it)"
 )
 ZERO_DOCUMENT_LEVEL = "estimated as zero: its documents differ no more than resampling their units implies"
+CONSECUTIVE_DOCUMENTS = "from consecutive documents"  # a cell's interval_basis: the document level of one a year
 
 
 def _basis(n_documents: int, pooled: str, weight: float, zero: bool = False) -> str:
@@ -469,7 +470,7 @@ def _basis(n_documents: int, pooled: str, weight: float, zero: bool = False) -> 
     source = {
         "within cells": "pooled over the table's cells",
         "consecutive documents": (
-            "from consecutive documents (wide where shares trend; narrow for a short document among long ones)"
+            f"{CONSECUTIVE_DOCUMENTS} (wide where shares trend; narrow for a short document among long ones)"
         ),
     }
     if pooled not in source or weight == 1:

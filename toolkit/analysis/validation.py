@@ -89,7 +89,7 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
 
 def _read_run(run: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     # missing: not there at all (a FIFO, a folder or a broken link in its place is named by read_table)
-    missing = [name for name in RUN_COLUMNS if not ((run / name).exists() or (run / name).is_symlink())]
+    missing = [name for name in RUN_COLUMNS if not os.path.lexists(run / name)]
     if missing:
         raise ToolkitError(f"{run} is not the output of a toolkit run ({missing[0]} missing); pass a run folder")
     fix = "export from the run's folder as the toolkit wrote it, or run the analysis again"

@@ -339,11 +339,13 @@ def consecutive_sentence(by_year: pd.DataFrame | None) -> str:
     than two degrees of freedom in all, as with one report a year: theme_by_year.csv's ``interval_basis`` says
     "from consecutive documents"), in a sentence; '' when every year's pooled part came from the years' documents.
     The paragraph above describes the pooling over years, which such a run does not use."""
+    from ..analysis.trends import CONSECUTIVE_DOCUMENTS
+
     if by_year is None or "interval_basis" not in by_year:
         return ""
     basis = by_year["interval_basis"].fillna("").astype(str)
     drawn = basis[basis.str.contains("document level")]
-    consecutive = drawn.str.contains("from consecutive documents", regex=False)
+    consecutive = drawn.str.contains(CONSECUTIVE_DOCUMENTS, regex=False)
     if not consecutive.any():
         return ""
     which = "every year" if consecutive.all() else "the years whose table says so (theme_by_year.csv's interval_basis)"

@@ -345,9 +345,9 @@ class Normalizer:
         bootstrap, the vocabulary's frequencies, term counts and keywords in context), counted in ``result``. Not in
         a page's lines (a PDF copy, :func:`toolkit.text.units.wrap_width`): there a line is a piece of a sentence,
         which a repeated phrase can make again."""
-        from .units import ends_sentence, wrap_width
+        from .units import page_width
 
-        if wrap_width([len(line) for line in lines], [ends_sentence(line) for line in lines]):
+        if page_width(lines):
             return lines
         seen: set[str] = set()
         kept = []

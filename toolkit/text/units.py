@@ -83,6 +83,11 @@ def wrap_width(lengths: list[int], ends: list[bool] | None = None) -> int:
     return width
 
 
+def page_width(lines: list[str]) -> int:
+    """:func:`wrap_width` of a text's non-empty ``lines``: the width of the page they were broken at, 0 for none."""
+    return wrap_width([len(line) for line in lines], [ends_sentence(line) for line in lines])
+
+
 def join_broken_lines(text: str) -> tuple[str, int]:
     """``text`` (one paragraph per line) with each line broken inside a sentence joined to the next, and the
     number of joins.
@@ -97,13 +102,12 @@ def join_broken_lines(text: str) -> tuple[str, int]:
     without a space (with one between two Latin letters or digits).
     """
     lines = text.split("\n")
-    kept = [line for line in lines if line.strip()]
-    width = wrap_width([len(line) for line in kept], [ends_sentence(line) for line in kept])
+    width = page_width([line for line in lines if line.strip()])
     if not width:
         return text, 0
     out, joins, piece = [lines[0]], 0, lines[0]  # piece: the last line as it was, before any join
     for line in lines[1:]:
-        full = len(piece) >= width if _ENDS_SENTENCE.search(piece) else len(piece) >= width - WRAP_SLACK
+        full = len(piece) >= width if ends_sentence(piece) else len(piece) >= width - WRAP_SLACK
         if full and _CONTINUES.match(line) and not _ITEM.match(line):
             latin = piece[-1:].isascii() and piece[-1:].isalnum() and line[:1].isascii() and line[:1].isalnum()
             out[-1] += (" " if latin else "") + line
