@@ -268,7 +268,9 @@ notebook(
             "**What they cannot show.** One report per year is one text per year: the intervals describe uncertainty "
             "over paragraphs within a report, not over the reports the State Council could have written. Shares are "
             "relative, so one theme rising must push others down (2020's short, pandemic-dominated report moves every "
-            "line). The themes are the lexicon's categories: a topic labelled ecology may also carry energy or "
+            "line). A share is the weight of the theme's own words, not the share of the report about the theme: the "
+            "words every paragraph uses go to `other`, so a paragraph wholly about ecology gives ecology about half "
+            "of its tokens (`bench/planted.py`); read the levels and the size of a change on that scale. The themes are the lexicon's categories: a topic labelled ecology may also carry energy or "
             "consumption words, and `other` holds what the lexicon does not name. A theme's topic exists only in "
             "paragraphs that use at least one of its keywords, by design: a theme the lexicon words badly is measured "
             "badly, and hand coding is how to find out. Nothing here says why the emphasis changed.",
