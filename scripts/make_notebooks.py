@@ -107,8 +107,10 @@ notebook(
         ),
         (
             "parameters",
-            "# The settings of this notebook, as shipped: the config and the document to look at.\n"
-            'config_file = "../configs/seeds.toml"\ndocument = "../seeds/004_1467077b33d2f3ae.txt"',
+            "# The settings of this notebook, as shipped: the config, the document to look at and the folder for the files\n"
+            "# of words it writes.\n"
+            'config_file = "../configs/seeds.toml"\ndocument = "../seeds/004_1467077b33d2f3ae.txt"\n'
+            'out_dir = "../runs/nb-preprocessing"',
         ),
         (
             "code",
@@ -126,10 +128,15 @@ notebook(
             "tokens = toolkit.tokenize_file(document, config)\n"
             'for unit in tokens[:3]:\n    print(" ".join(unit))',
         ),
-        ("md", "## Lexicon coverage\n\nWhich theme words occur in the seed corpus, and which never do:"),
+        (
+            "md",
+            "## Lexicon coverage\n\nWhich theme words occur in the seed corpus, which never do, and which are in the "
+            "model's vocabulary, built as a run builds it (`toolkit.count_units`: the config's `[vocab]` settings, "
+            "lexicon words kept however rare or common; the run's `coverage.csv` is this table):",
+        ),
         (
             "code",
-            "prepared = toolkit.prepare(config)\nvocabulary = toolkit.build_vocabulary(prepared.tokens, min_df=2, max_df=0.3)\n"
+            "prepared = toolkit.prepare(config)\nvocabulary, _, _ = toolkit.count_units(prepared, config)\n"
             "coverage = toolkit.lexicon_coverage(prepared.lexicon, vocabulary, prepared.tokens)\n"
             'coverage.groupby("theme").agg(words=("word", "size"), occurring=("count", lambda c: int((c > 0).sum())),'
             ' in_vocabulary=("in_vocabulary", "sum"))',
@@ -149,7 +156,9 @@ notebook(
         ),
         (
             "code",
-            'import tempfile\n\nfolder = Path(tempfile.mkdtemp())\n(folder / "words.txt").write_text("热带雨林式\\n", encoding="utf-8")\n'
+            "# in a folder that stays: a config names these files (a temporary folder would vanish with the kernel)\n"
+            "folder = Path(out_dir)\nfolder.mkdir(parents=True, exist_ok=True)\n"
+            '(folder / "words.txt").write_text("热带雨林式\\n", encoding="utf-8")\n'
             '(folder / "stop.txt").write_text("发布会\\n", encoding="utf-8")\n'
             'mine = config.with_values(**{"segment.extra_dictionaries": [str(folder / "words.txt")],\n'
             '                             "segment.extra_stopwords": [str(folder / "stop.txt")]})\n'
@@ -222,18 +231,36 @@ notebook(
             "%matplotlib inline\nimport toolkit\n\nresult = toolkit.run(toolkit.Config.load(config_file, overrides), out_dir)\n"
             "lexicon = result.prepared.lexicon\nyearly = result.theme_by_year",
         ),
+        (
+            "md",
+            "The run's warnings (above) are part of the reading. The 2010 and 2012 reports end with the editors' "
+            "glossary, analysed as their text: it lifts digital_economy in 2012 (the config's comment says so). The "
+            "chains did not meet the convergence check: on this corpus the shares still drift a little at the "
+            "burn-in's ceiling (docs/methods.md), which the intervals do not count. Themes whose keywords fall in two "
+            "groups that do not go together are composites: their share adds two subjects.",
+        ),
         ("code", 'toolkit.plot_theme_shares(yearly[yearly.year.between(2012, 2022)], lexicon, title="国务院政府工作报告")'),
         (
             "md",
             "## Can each theme be trusted here?\n\nPer theme: its share's agreement with its keyword rate across the "
-            "years, the lowest agreement between two ensemble members, and whether it passes the toolkit's checks "
-            "(`why` says which it fails). For a paper, add hand coding: `toolkit validate export runs/gwr_national`.",
+            "years (`r_years`) and the lowest agreement between two ensemble members (`member_r`), floors that a "
+            "keyword model passes almost by construction; then the check a keyword count cannot pass by "
+            "construction, the split-half check (`r_split_low`: the share measured from half of the theme's keywords "
+            "against the other half's rate, its lower bound), which decides most verdicts here; `composite` (two "
+            "subjects in one theme); and `why`, the check a theme fails. For a paper, add hand coding: `toolkit "
+            "validate export runs/nb-gwr` (the folder this notebook writes).",
         ),
-        ("code", 'result.themes[["theme", "top_words", "r_years", "member_r", "validated", "why"]].round(2)'),
+        (
+            "code",
+            'import pandas as pd\n\npd.set_option("display.max_colwidth", None)  # `why` in full\n'
+            'result.themes[["theme", "r_years", "member_r", "r_split", "r_split_low", "composite", "validated", "why"]].round(2)',
+        ),
         (
             "md",
             "## The model beside a model-free baseline\n\nFor each theme: how often its lexicon words occur per 10,000 "
-            "tokens (bars) and the model's share (line), with their correlation over the years.",
+            "tokens (bars) and the model's share (line), with their correlation over the years. This is no "
+            "independent confirmation: a theme's topic exists only in paragraphs with its keywords, so the two lines "
+            "move together largely by construction. A low r is the warning sign; a high one is expected.",
         ),
         ("code", "trends = result.trends\ntoolkit.plot_model_vs_keywords(yearly, trends.keywords, trends.agreement, lexicon)"),
         ("code", "trends.agreement.round(2)"),
@@ -241,7 +268,7 @@ notebook(
             "md",
             "## Change from 2014 to 2021\n\nThe change of each theme's share with its bootstrap interval and its "
             "simultaneous interval over all the themes; `clear` marks changes whose simultaneous interval excludes "
-            "zero (a theme's own interval can exclude zero while the simultaneous one does not: among 16 themes, "
+            "zero (a theme's own interval can exclude zero while the simultaneous one does not: among 17 themes, "
             "one excludes zero by chance far more often than one time in twenty).",
         ),
         ("code", "trends.change.round(3)"),
@@ -253,17 +280,27 @@ notebook(
         ("code", "toolkit.plot_change(trends.change, lexicon)"),
         (
             "code",
-            'focus = yearly[yearly.year.between(2014, 2021) & yearly.theme.isin(["innovation", "digital_economy", "ecology"])]\n'
+            'focus_themes = ["innovation", "digital_economy", "ecology"]\n'
+            "focus = yearly[yearly.year.between(2014, 2021) & yearly.theme.isin(focus_themes)]\n"
             'focus.pivot(index="year", columns="theme", values="share").round(3)',
+        ),
+        (
+            "code",
+            "# whether each of them passed the checks in this run: read one that did not as the trend of some of its words\n"
+            'checks = result.themes.set_index("theme")\n'
+            "for theme in focus_themes:\n"
+            '    print(theme, "validated" if checks.validated[theme] else "NOT validated: " + checks.why[theme])',
         ),
         (
             "md",
             "## Reading\n\n"
             "**What the figures show.** Shares are token-weighted shares of each theme's keyword topic, per year: how "
             "much of each year's report the model attributes to the theme, its keywords and the words that go with "
-            "them. Where the keyword line and the model line move together (high r), the two measurements agree; "
-            "where they do not, look at the paragraphs before believing either. The change table answers the "
-            "2014-2021 question with its uncertainty: a change is only worth reporting when `clear` is true (the cell "
+            "them. The keyword line and the model line should move together (they share the keywords by "
+            "construction); where they do not, look at the paragraphs before believing either. Only validated themes "
+            "are read as themes (the cell above says which of the three are, at the shipped settings innovation "
+            "fails the split-half check: its trend is the trend of some of its words). The change table answers the "
+            "2014-2021 question with its uncertainty: a change is only worth reporting when `clear` is true (a cell "
             "above counts them for this run).\n\n"
             "**What they cannot show.** One report per year is one text per year: the intervals describe uncertainty "
             "over paragraphs within a report, not over the reports the State Council could have written. Shares are "
@@ -310,7 +347,11 @@ notebook(
             "## Wuhan against Anqing\n\nShares per place, pooled over the years, with 95% intervals that count "
             "documents, paragraphs and the model's seeds:",
         ),
-        ("code", 'trends.groups.pivot(index="theme", columns="place", values="share").round(3)'),
+        (
+            "code",
+            'trends.groups.pivot(index="theme", columns="place", values=["share", "share_low", "share_high"])\\\n'
+            "    .swaplevel(axis=1).sort_index(axis=1, level=0, sort_remaining=False).round(3)",
+        ),
         (
             "md",
             "The change from one place to the other, theme by theme. `clear` needs the simultaneous interval "
@@ -329,9 +370,11 @@ notebook(
             "md",
             "## Covariate effects\n\nEach theme's paragraph shares regressed on year and place (a fractional logit "
             "with errors clustered by document; the ensemble's seeds carried by the method of composition). "
-            "Estimates are log-odds; the figure shows the expected share per place over the years. With five "
-            "documents the errors are small-sample ones (CR2, each term read against t with its own, few, degrees "
-            "of freedom): the intervals are wide, and a place of one document has no estimate.",
+            "Estimates are log-odds. With five documents the errors are small-sample ones (CR2, each term read against "
+            "t with its own, few, degrees of freedom): the intervals are wide, and a place of one document has no "
+            "estimate (Anqing's term is empty in the table, for every theme). The figure shows the expected share "
+            "over the years of the places that have one, here Wuhan only; a theme without an estimable curve says "
+            "so in its panel, and the gap is 2017, a year without a document.",
         ),
         (
             "code",
@@ -374,8 +417,10 @@ notebook(
             "md",
             "## Single terms and keywords in context\n\nTerm counts by year in the State Council reports "
             "(`toolkit terms configs/gwr_national.toml 共同富裕 数据要素 新质生产力` on the command line). `count` "
-            "counts the term as a substring of the normalised text, `token_count` as a whole word as jieba cuts it; "
-            "新质生产力 dates from 2023, after this corpus ends:",
+            "counts the term as a substring of the normalised text, `token_count` as a whole word as jieba cuts it. "
+            "`first_seen` and `last_seen` are the first and last years with the term within the corpus the config "
+            "reads (2000-2022): 共同富裕's 2000 is where the corpus starts, not where the term does (the reports of "
+            "the 1980s and 1990s use it too). 新质生产力 dates from 2023, after this corpus ends:",
         ),
         (
             "code",
@@ -408,15 +453,15 @@ notebook(
         ),
         (
             "parameters",
-            "# The settings of this notebook: the [model] and [figures] tables of the study's config (below). Quicker "
-            "than the\n# defaults (3 chains of 500 sweeps, every figure format, the pyLDAvis page): use those for "
-            "the paper.\n"
-            'model_settings = {"n_topics": 19, "ensemble": 2, "keyatm": {"iterations": 100}}\n'
+            "# The settings of this notebook: the [model] and [figures] tables of the study's config (below). The model\n"
+            "# takes its defaults (3 chains of 500 sweeps: fewer leave the chains no burn-in); the figures are quicker\n"
+            "# than the defaults (PNG only, no pyLDAvis page).\n"
+            'model_settings = {"n_topics": 19}\n'
             'figure_settings = {"ldavis": False, "formats": ["png"]}',
         ),
         (
             "code",
-            "%matplotlib inline\nimport os\nimport shutil\nimport tomllib\nfrom pathlib import Path\n\n"
+            "%matplotlib inline\nimport os\nimport shutil\nfrom pathlib import Path\n\n"
             "import pandas as pd\nimport tomli_w\n\nimport toolkit\n\n"
             'mine = os.environ.get("TOOLKIT_MY_CORPUS", "")\n'
             'corpus = Path(mine or "../runs/my-corpus").resolve()\n'
@@ -453,15 +498,19 @@ notebook(
             "## 1. The metadata, from the spreadsheet\n\n"
             "The toolkit reads a CSV with a `file` column naming each text file; `title`, `date` (YYYY, YYYY-MM or "
             "YYYY-MM-DD), `place` and any column of your own (here `level`) come along into every table. Save the "
-            "spreadsheet as CSV (Excel's \"CSV UTF-8\"; Excel's default on Chinese Windows, GB18030, is read too) "
-            "and rename its columns once (`toolkit.decode` reads it as the toolkit reads texts and tables). The "
+            "spreadsheet as CSV (Excel's \"CSV UTF-8\"; Excel's default on Chinese Windows, GB18030, is read too, "
+            'and so are Excel\'s tab-separated "Unicode Text" and a semicolon-separated CSV) and rename its columns '
+            "once (`toolkit.decode` reads it as the toolkit reads texts and tables). The "
             "table is written to `toolkit-study/metadata.csv` each time this cell runs: edit the spreadsheet, not "
             "the table.",
         ),
         (
             "code",
             "import io\n\n"
-            'sheet = pd.read_csv(io.StringIO(toolkit.decode((corpus / "spreadsheet.csv").read_bytes()).text), dtype=str)\n'
+            'text = toolkit.decode((corpus / "spreadsheet.csv").read_bytes()).text\n'
+            'header = text.lstrip("\\ufeff").splitlines()[0]\n'
+            'separator = max([",", "\\t", ";"], key=header.count)  # CSV, Excel\'s Unicode Text, a European CSV\n'
+            "sheet = pd.read_csv(io.StringIO(text), sep=separator, dtype=str)\n"
             'metadata = sheet.rename(columns={"文件": "file", "标题": "title", "日期": "date", "地区": "place",\n'
             '                                 "级别": "level"})\n'
             'metadata.to_csv(study / "metadata.csv", index=False)\nmetadata',
@@ -470,15 +519,14 @@ notebook(
             "md",
             "## 2. A lexicon of your own, with evidence\n\n"
             "Start from the shipped lexicon (17 themes, each with its sources) and let the corpus suggest words: "
-            "`candidate_keywords` lists the words that occur with a theme's keywords far above chance. On your "
-            "corpus nothing is added by itself: read the example units, then add what belongs to the theme.",
+            "`candidate_keywords` lists the words that occur with a theme's keywords far above chance. Nothing is "
+            "added by itself: read the example units, then add what belongs to the theme.",
         ),
         (
             "code",
             "# your copy of the lexicon: made once, then yours (this notebook never rewrites a copy it did not just make)\n"
             'lexicon_file = study / "lexicon.toml"\n'
-            "made_lexicon = not lexicon_file.is_file()\n"
-            "if made_lexicon:\n"
+            "if not lexicon_file.is_file():\n"
             '    shutil.copy(toolkit.data_path("lexicon.toml"), lexicon_file)\n'
             'config_file = study / "study.toml"  # written each time from the settings above\n'
             "config_file.write_text(tomli_w.dumps({\n"
@@ -493,33 +541,29 @@ notebook(
             "vocabulary, counts, in_model = toolkit.count_units(prepared, config)\n"
             "keywords = toolkit.keyword_ids(prepared.lexicon, vocabulary)\n"
             'unit_ids = prepared.units.loc[in_model, "unit_id"].to_numpy()\n'
-            "candidates = toolkit.candidate_keywords(counts, vocabulary, keywords, prepared.lexicon.names, unit_ids,\n"
-            "                                        min_units=2)\n"
+            "candidates = toolkit.candidate_keywords(counts, vocabulary, keywords, prepared.lexicon.names, unit_ids)\n"
             'candidates.groupby("theme").head(3)',
         ),
         (
             "md",
             "A word that goes with the keywords of several themes speaks of every theme at once: leave it out. The "
-            "cell below keeps the candidates that go with one theme only; a general word (机制, 企业, 规划) can "
-            "still go with one theme in a small corpus, so read each one's example units before you add it to "
-            "your copy of the lexicon, by hand (which keeps the file's comments). In the demonstration the "
-            "strongest is added to the copy just made, to show the mechanics; on your corpus it is only named:",
+            "cell below lists the candidates that go with one theme only, the strongest (by lift) first, each in one "
+            "of its units. A general word (机制, 企业, 规划, 居民) can still go with one theme in a small corpus: the "
+            "shipped lexicon leaves such words out on purpose (its header and each theme's `note` say which). "
+            "Nothing is added by itself: read the units, add what belongs to a theme to your copy of the lexicon by "
+            "hand, in an editor (which keeps the file's comments), and run the cells from here again.",
         ),
         (
             "code",
             'themes_of_word = candidates.groupby("word")["theme"].nunique()\n'
-            'specific = candidates[candidates["word"].map(themes_of_word) == 1]\n'
-            "if len(specific):\n"
-            "    chosen = specific.iloc[0]\n"
-            "    found = (f\"{chosen['word']} goes with {chosen['theme']} (lift {chosen['lift']:.1f}, units \"\n"
-            "             f\"{chosen['example_units']})\")\n"
-            "    if not mine and made_lexicon:  # the demonstration, on the copy made above\n"
-            '        lexicon = tomllib.loads(lexicon_file.read_text(encoding="utf-8"))\n'
-            '        lexicon[chosen["theme"]]["words"].append(chosen["word"])\n'
-            '        lexicon_file.write_text(tomli_w.dumps(lexicon), encoding="utf-8")\n'
-            '        print("added:", found)\n'
-            "    else:\n"
-            '        print(f"{found}: read its units; if it belongs, add it to {lexicon_file} by hand")',
+            'specific = candidates[candidates["word"].map(themes_of_word) == 1].sort_values("lift", ascending=False)\n'
+            'texts = prepared.units.set_index("unit_id")["text"]\n'
+            "for row in specific.head(5).itertuples():\n"
+            "    text = texts[row.example_units.split()[0]]\n"
+            "    at = max(text.find(row.word), 0)\n"
+            '    print(f"{row.word} -> {row.theme} (lift {row.lift:.1f}, {row.units_with} units): "\n'
+            '          f"...{text[max(at - 20, 0):at + 25]}...")\n'
+            'print(f"{len(specific)} candidate(s) of one theme; nothing was added to {lexicon_file}")',
         ),
         ("md", "## 3. The run"),
         (
@@ -532,8 +576,10 @@ notebook(
             "## 4. Before trusting a theme\n\nA theme is validated only when its share follows its keywords, holds "
             "across seeds, is more than its keywords, and passes the split-half check (measured from half of its "
             "keywords, it follows the other half's rate): a check a keyword count cannot pass by construction. "
-            "With few documents few themes can pass; the table says why. The last row is `other`: when it "
-            "outweighs the themes, the run warns and names its free topics' words.",
+            "With few documents every check has little power and a theme can pass on a handful of paragraphs: read "
+            "how each theme was checked (`r_split_low`, `why`), not only how many passed. The last row is `other`: "
+            "when it is the largest share in most years the run warns (above), naming the years and its free "
+            "topics' words; a subject of your study among those words is a theme your lexicon is missing.",
         ),
         (
             "code",
@@ -560,6 +606,9 @@ notebook(
             '    sheet["theme"] = sheet["item"].map(key.set_index("item")["keyword_theme"].replace("", "other"))\n'
             '    sheet.to_csv(sheets / "coding_sheet.csv", index=False, encoding="utf-8-sig")\n'
             'if (sheet["theme"] != "").any():\n'
+            "    if not mine:\n"
+            '        print("DEMONSTRATION: the stand-in coder copied the keyword scorer, so the keyword scorer agrees "\n'
+            '              "with itself; these scores show the mechanics, not the model\'s validity\\n")\n'
             "    print(toolkit.format_scores(toolkit.score_coding_sheets(sheets)))\n"
             "else:\n"
             "    print(f\"coders fill the theme column of {sheets / 'coding_sheet.csv'}; run this cell again to score it\")",

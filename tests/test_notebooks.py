@@ -86,6 +86,11 @@ def test_each_notebook_has_a_parameters_cell_with_the_shipped_settings():
             if name in values:
                 assert (path.parent / values[name]).resolve() in shipped, (path.name, values[name])
     assert parameters(NOTEBOOKS[0])["overrides"] == [] and parameters(NOTEBOOKS[3])["overrides"] == []
+    # notebook 06's model settings leave the chains a burn-in the convergence check can use (100 sweeps left none)
+    from toolkit import Config
+
+    sampler = Config.from_dict({"model": parameters(OWN_CORPUS)["model_settings"]})["model"]["keyatm"]
+    assert sampler["iterations"] - sampler["samples"] * sampler["thin"] >= sampler["min_iterations"], sampler
 
 
 OWN_CORPUS = ROOT / "notebooks" / "06_your_own_corpus.ipynb"
@@ -202,7 +207,8 @@ def test_the_own_corpus_notebook_runs_on_a_corpus_it_has_never_seen(tmp_path, mo
     sheet = pd.read_csv(sheet_file, encoding="utf-8-sig", dtype=str).fillna("")
     sheet["theme"] = "ecology"
     sheet.to_csv(sheet_file, index=False, encoding="utf-8-sig")
-    pd.DataFrame(rows).drop(columns="级别").to_csv(corpus / "spreadsheet.csv", index=False, encoding="gb18030")
+    # saved the second time as Excel's "Unicode Text" (UTF-16, tab-separated), which the notebook read as one column
+    pd.DataFrame(rows).drop(columns="级别").to_csv(corpus / "spreadsheet.csv", index=False, sep="\t", encoding="utf-16")
     again = _execute(OWN_CORPUS, {"model_settings": model, "figure_settings": {"ldavis": False, "formats": []}})
     assert not [o for o in again if o.output_type == "error"]
     assert "agreement" in "".join(o.get("text", "") for o in again if o.output_type == "stream").lower()
@@ -279,9 +285,9 @@ def _execute_over_websocket(port: int, token: str, kernel_id: str, code: str) ->
 
 @pytest.mark.slow
 def test_a_notebook_runs_through_a_jupyter_server_on_loopback(tmp_path):
-    """Notebook 02, as shipped (its parameters cell unchanged), cell by cell through a Jupyter server's kernel
-    websocket: every cell replies ok and prints no traceback, and the last one prints its tokens. (The only run
-    of 02: test_notebook_executes_cleanly leaves it to this test.)"""
+    """Notebook 02, as shipped (its parameters cell unchanged but for its output folder), cell by cell through a
+    Jupyter server's kernel websocket: every cell replies ok and prints no traceback, and the last one prints its
+    tokens. (The only run of 02: test_notebook_executes_cleanly leaves it to this test.)"""
     import urllib.request
 
     port, token = _free_port(), uuid.uuid4().hex
@@ -323,6 +329,8 @@ def test_a_notebook_runs_through_a_jupyter_server_on_loopback(tmp_path):
                 time.sleep(0.2)
         kernel = call("POST", "/kernels", {"name": "python3", "path": ""})
         nb = read_notebook(ROOT / "notebooks" / "02_preprocessing.ipynb")
+        parameters_cell = _parameters_cell(nb)
+        parameters_cell.source += f"\nout_dir = {str(tmp_path / 'out')!r}"  # where papermill sets it: not the checkout
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue
@@ -333,6 +341,7 @@ def test_a_notebook_runs_through_a_jupyter_server_on_loopback(tmp_path):
             assert not [c for c in streams if c["name"] == "stderr" and "Traceback" in c["text"]], cell.source
         outputs = "".join(m["content"].get("text", "") for m in messages if m["msg_type"] == "stream")
         assert "热带雨林式" in outputs and "发布会" not in outputs  # the last cell's printed tokens
+        assert (tmp_path / "out" / "words.txt").read_text(encoding="utf-8") == "热带雨林式\n"  # a file that stays
         call("DELETE", f"/kernels/{kernel['id']}")
     finally:
         server.terminate()
