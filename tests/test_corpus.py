@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from toolkit.errors import ToolkitError
-from toolkit.text.corpus import load_corpus
+from toolkit.progress import collected_warnings
+from toolkit.text.corpus import load_corpus, warn_skipped
 
 from .conftest import GWR, SEEDS, add_document
 
@@ -225,6 +226,26 @@ def test_odd_entries_are_listed_with_a_reason_never_read_or_lost(small_corpus, t
     assert reasons["caf\\xe9.txt"] == "file name is not valid UTF-8; rename the file"
     assert (docs["status"] == "used").sum() == 5
     docs.reset_index().to_csv(tmp_path / "documents.csv")  # every path can be written as UTF-8
+
+
+def test_a_listed_file_inside_a_hidden_folder_is_said_to_be_there_not_missing(small_corpus):
+    """A metadata row naming a file inside a hidden folder (.old/ or .git/, which are not searched) was "listed in
+    the metadata but the file is missing", and the warning said the file is not in the folder: the file is there,
+    and the fix is to move it out of the hidden folder."""
+    (small_corpus / ".old").mkdir()
+    (small_corpus / ".old" / "早期报告.txt").write_text("2014年3月5日 一份放在隐藏文件夹里的报告。", encoding="utf-8")
+    with open(small_corpus / "metadata.csv", "a", encoding="utf-8") as handle:
+        handle.write(".old/早期报告.txt,早期报告,2014-03-05\nnowhere.txt,不存在,2014\n")
+    docs = load_corpus(small_corpus, small_corpus / "metadata.csv").documents
+    assert docs.set_index("path").loc[".old/早期报告.txt", "reason"] == (
+        "listed in the metadata, but inside .old/, which is not searched: hidden folder (name starts with '.')"
+    )
+    assert docs.set_index("path").loc["nowhere.txt", "reason"] == "listed in the metadata but the file is missing"
+    with collected_warnings() as warnings:
+        warn_skipped(docs, counted="not analysed")
+    warned = " ".join(warnings)
+    assert "skipped, not analysed: .old/早期报告.txt (listed in the metadata, but inside .old/" in warned
+    assert "name a file that is not in the folder: nowhere.txt" in warned and ".old/早期报告.txt," not in warned
 
 
 def test_metadata_saved_by_chinese_excel_is_read(small_corpus):

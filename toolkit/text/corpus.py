@@ -583,6 +583,7 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
         return row
 
     entries = _entries(root, {meta_path} if meta_path else set())
+    unsearched = [entry for entry in entries if entry.rel.endswith("/")]  # hidden or unreadable folders
     row_of, ambiguous, unclear = metadata_rows([e.rel for e in entries], sorted(listed), root)
     # The files that a metadata row describes first: of two copies with the same bytes, the one the metadata names
     # is used and the other is its duplicate (the table keeps the folder's order).
@@ -693,7 +694,11 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
     for rel in sorted(listed - set(row_of.values()) - unclear):  # a row that is a file's path was taken by it
         row = new_row(rel, meta.loc[rel])
         row["reason"] = MISSING_FILE
-        if PurePosixPath(rel).is_absolute() or ".." in PurePosixPath(rel).parts:  # only the text folder is read
+        if folder := next((e for e in unsearched if _canonical(rel).startswith(_canonical(e.rel))), None):
+            # a problem to fix, not a missing file: the file may well be there
+            what = folder.problem.split(";")[0]
+            row["reason"] = f"listed in the metadata, but inside {folder.rel}, which is not searched: {what}"
+        elif PurePosixPath(rel).is_absolute() or ".." in PurePosixPath(rel).parts:  # only the text folder is read
             row["reason"] += "; it names a path outside the text folder (corpus.texts), whose files alone are read"
         elif row["doc_id"] in by_id:  # "report" listed, report.txt on disk
             row["reason"] += f"; {by_id[row['doc_id']]} is in the folder: name it so in the metadata"
