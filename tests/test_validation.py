@@ -883,3 +883,69 @@ def test_export_refuses_a_count_below_its_least_in_one_line(run, tmp_path):
         with pytest.raises(ToolkitError, match=f"^{message}$"):
             validation.export(run, tmp_path / "tasks", **arguments)
     assert not (tmp_path / "tasks").exists()
+
+
+def test_a_sheet_saved_as_excels_western_csv_is_scored_with_its_lost_texts_said(coded, tmp_path, caplog):
+    """Excel's "CSV (Comma delimited)" on a Western Windows writes Windows-1252: the Chinese becomes '?', and a
+    coder's curly quotes and dashes in `note` stay single bytes that no encoding the toolkit tried reads, so the
+    sheet was refused (with advice to re-save it as UTF-8, which cannot bring the Chinese back) though every answer
+    in it was intact (an adversarial pass of the hand-coding tools)."""
+    folder = _copy(coded, tmp_path)
+    sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    sheet.loc[0, "note"] = "“unsure” – reread"
+    (folder / validation.UNIT_SHEET).write_bytes(sheet.to_csv(index=False).encode("cp1252", errors="replace"))
+    with caplog.at_level("WARNING", logger="toolkit"):
+        scores = validation.score(folder)
+    pd.testing.assert_frame_equal(scores["agreement"], validation.score(coded)["agreement"])
+    assert "the texts of 20 rows lost most of their characters to '?'" in caplog.text
+    # bytes that are no table at all are still refused with the encodings tried
+    (folder / validation.UNIT_SHEET).write_bytes(bytes(range(1, 256)) * 4)
+    with pytest.raises(ToolkitError, match="not readable as UTF-8"):
+        validation.score(folder)
+
+
+def test_agree_refuses_an_item_the_export_lacks_and_says_what_was_not_coded(coded, tmp_path, caplog):
+    """`validate agree` dropped a coded row whose item the export does not have (score refuses it) and said nothing
+    of a half-coded sheet (score warns); both as score does now (an adversarial pass of the hand-coding tools)."""
+    folder = _copy(coded, tmp_path)
+    first = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    half = first.copy()
+    half.loc[half.index % 2 == 0, "theme"] = ""
+    half.to_csv(folder / "half.csv", index=False)
+    first.to_csv(folder / "first.csv", index=False)
+    with caplog.at_level("WARNING", logger="toolkit"):
+        validation.agree(folder, folder / "first.csv", folder / "half.csv")
+    assert "half.csv: 10 of 20 rows not coded" in caplog.text
+    renumbered = first.copy()
+    renumbered.loc[2, "item"] = "99"
+    renumbered.to_csv(folder / "renumbered.csv", index=False)
+    with pytest.raises(ToolkitError, match="renumbered.csv: item 99 is not in key_units.csv"):
+        validation.agree(folder, folder / "first.csv", folder / "renumbered.csv")
+
+
+def test_a_sheet_of_its_header_alone_is_named_when_nothing_is_coded(coded, tmp_path):
+    """A sheet passed with --units that kept its header only was refused as "no coded answer in <folder>: fill the
+    theme column of coding_sheet.csv": the default sheet, not the one passed, and not that it lacks every item."""
+    folder = _copy(coded, tmp_path)
+    (tmp_path / "header.csv").write_text("item,text,theme,note\n", encoding="utf-8")
+    for name in (validation.WORD_SHEET, validation.TOPIC_SHEET):  # no intruder answered either
+        sheet = pd.read_csv(folder / name, keep_default_na=False, dtype=str)
+        sheet.to_csv(folder / name, index=False)
+        sheet.assign(intruder="").to_csv(folder / name, index=False)
+    with pytest.raises(ToolkitError) as error:
+        validation.score(folder, units_file=tmp_path / "header.csv")
+    assert str(error.value).startswith(f"no coded answer in {tmp_path / 'header.csv'} (20 of 20 exported items are not")
+
+
+def test_the_codebook_gives_no_task_without_items(run, tmp_path):
+    """An export without topic-intrusion tasks (--topic-tasks 0, or a corpus too small for them) handed coders a
+    task "topic_intrusion.csv (0 paragraphs): each paragraph comes with four word lists ..."."""
+    codebook = (validation.export(run, tmp_path / "tasks", n_units=20, n_topic_tasks=0) / validation.CODEBOOK).read_text(
+        encoding="utf-8"
+    )
+    assert "2 tasks." in codebook and "2. `word_intrusion.csv`" in codebook and "(0 paragraphs)" not in codebook
+    assert "(`topic_intrusion.csv`: no item, nothing to code there.)" in codebook
+    full = (validation.export(run, tmp_path / "all", n_units=20, n_topic_tasks=3) / validation.CODEBOOK).read_text(
+        encoding="utf-8"
+    )
+    assert "3 tasks." in full and "3. `topic_intrusion.csv` (3 paragraphs)" in full and "nothing to code" not in full

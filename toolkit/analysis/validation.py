@@ -51,7 +51,8 @@ RUN_COLUMNS = {
 
 def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.DataFrame:
     """A CSV table that the toolkit wrote and a person may have opened, edited and saved again: UTF-8 with or
-    without a byte-order mark, or GBK/GB18030 as Excel on Chinese Windows saves it, or UTF-16; its cells
+    without a byte-order mark, or GBK/GB18030 as Excel on Chinese Windows saves it, or UTF-16, or Windows-1252 as
+    Excel on a Western Windows saves it (:func:`_western_excel`); its cells
     separated by commas, tabs (Excel's "Unicode Text") or semicolons (:func:`~toolkit.text.corpus.cell_separator`).
     Every problem (a missing, empty, binary or unparsable file, a renamed column of ``needed``) is a ToolkitError
     ending with ``fix``. A text
@@ -73,7 +74,9 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
     try:
         text = decode(data, repair=False).text
     except Unreadable as exc:
-        raise ToolkitError(f"{path}: {exc}; {fix}") from None
+        text = _western_excel(data, needed)
+        if text is None:
+            raise ToolkitError(f"{path}: {exc}; {fix}") from None
     separator = cell_separator(text.lstrip("\ufeff").split("\n", 1)[0], needed)
     try:
         table = pd.read_csv(io.StringIO(text), **{"keep_default_na": False, "sep": separator, **options})
@@ -85,6 +88,22 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
     if missing:
         raise ToolkitError(f"{path} has no {missing[0]!r} column (its columns: {', '.join(table.columns)}); {fix}")
     return unguarded_table(table)
+
+
+def _western_excel(data: bytes, needed: tuple[str, ...]) -> str | None:
+    """``data`` as Excel's "CSV (Comma delimited)" saves a sheet on a Western Windows (Windows-1252: its Chinese
+    already lost to '?', its curly quotes and dashes single bytes no other encoding reads), when its header holds
+    the ``needed`` columns; else None. The answers a coder typed (theme names, letters) survive it, and the lost
+    texts are said when the sheet is scored."""
+    if b"\x00" in data:
+        return None
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    cells = {cell.strip() for cell in header.replace("\t", ",").replace(";", ",").split(",")}
+    return text if all(column in cells for column in needed) else None
 
 
 def _read_run(run: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -330,20 +349,40 @@ def _intrusion_tables(sheet: list, key: list) -> tuple[pd.DataFrame, pd.DataFram
 
 
 def _codebook(themes: pd.DataFrame, n_units: int, n_words: int, n_topics: int, note: str = "") -> str:
+    # the tasks that have items (an export of no topic-intrusion task, or a corpus too small for one, has none)
+    described = [
+        (
+            UNIT_SHEET,
+            n_units,
+            f"`{UNIT_SHEET}` ({n_units} paragraphs): write in `theme` the one theme below that the paragraph is "
+            "mainly about (most of its sentences deal with it), by its name or either label, or `other` (or `none`) "
+            "when it is about none of them. Decide from the text alone; use `note` for doubts. Keep each row's "
+            "`item` and `text` as they are.",
+        ),
+        (
+            WORD_SHEET,
+            n_words,
+            f"`{WORD_SHEET}` ({n_words} sets): each row shows six words; five belong together. Write the odd one out "
+            "in `intruder`.",
+        ),
+        (
+            TOPIC_SHEET,
+            n_topics,
+            f"`{TOPIC_SHEET}` ({n_topics} paragraphs): each paragraph comes with four word lists (options A-D); "
+            "three describe the paragraph. Write the letter of the one that does not in `intruder`.",
+        ),
+    ]
+    tasks = [text for _, n, text in described if n]
+    empty = [name for name, n, _ in described if not n]
     lines = [
         "# Codebook",
         "",
         *([f"Sample: {note}.", ""] if note else []),
-        "Three tasks. Work from the sheets only: they hold no model output. Keep the key files away from the coders.",
+        f"{len(tasks)} task{'s' if len(tasks) > 1 else ''}. Work from the sheets only: they hold no model output. "
+        "Keep the key files away from the coders.",
         "",
-        f"1. `{UNIT_SHEET}` ({n_units} paragraphs): write in `theme` the one theme below that the paragraph is "
-        "mainly about (most of its sentences deal with it), by its name or either label, or `other` (or `none`) "
-        "when it is about none of them. Decide from the text alone; use `note` for doubts. Keep each row's "
-        "`item` and `text` as they are.",
-        f"2. `{WORD_SHEET}` ({n_words} sets): each row shows six words; five belong together. Write the odd "
-        "one out in `intruder`.",
-        f"3. `{TOPIC_SHEET}` ({n_topics} paragraphs): each paragraph comes with four word lists (options A-D); "
-        "three describe the paragraph. Write the letter of the one that does not in `intruder`.",
+        *(f"{i}. {task}" for i, task in enumerate(tasks, 1)),
+        *([f"({' and '.join(f'`{name}`' for name in empty)}: no item, nothing to code there.)"] if empty else []),
         "",
         "Then: `toolkit validate score <this folder>`.",
         "",
@@ -412,6 +451,18 @@ def _coded(path: Path, column: str) -> tuple[pd.DataFrame, set[int]]:
         lines = ", ".join(str(i + 2) for i in twice.index[twice["item"] == item])
         raise ToolkitError(f"{path}: item {item} is coded more than once (rows {lines}); keep one row per item, as exported")
     return table, rows
+
+
+def _uncoded(path: Path, coded: pd.DataFrame, rows: set[int]) -> str:
+    """A note on the rows of the sheet at ``path`` not coded yet (``rows``: its items), or ''."""
+    if len(coded) >= len(rows):
+        return ""
+    return f"{path.name}: {len(rows) - len(coded)} of {len(rows)} rows not coded" + (
+        f"; the theme scores rest on the {len(coded)} coded rows only (weighted by each stratum's coded rows, they "
+        "estimate the corpus if the coded rows are a random part of their strata)"
+        if len(coded)
+        else ""
+    )
 
 
 def _same_items(path: Path, coded: pd.DataFrame, rows: set[int], key: pd.DataFrame, folder: Path) -> str:
@@ -656,23 +707,13 @@ def score(
     random_state = _export_seed(folder)
     path = Path(units_file) if units_file else folder / UNIT_SHEET
     coded, listed = _coded(path, "theme")
-    n_rows = len(listed)
     names = _theme_names(folder)
     tables: dict[str, pd.DataFrame] = {}
     notes = []
     key = _key(folder, UNIT_KEY) if (folder / UNIT_KEY).is_file() else None  # read once; a lost key is said below
     if key is not None:
         notes.append(_same_items(path, coded, listed, key, folder))
-    if len(coded) < n_rows:
-        notes.append(
-            f"{path.name}: {n_rows - len(coded)} of {n_rows} rows not coded"
-            + (
-                f"; the theme scores rest on the {len(coded)} coded rows only (weighted by each stratum's coded "
-                "rows, they estimate the corpus if the coded rows are a random part of their strata)"
-                if len(coded)
-                else ""
-            )
-        )
+    notes.append(_uncoded(path, coded, listed))
     if len(coded):
         key = key if key is not None else _key(folder, UNIT_KEY)  # refuses: the key is lost
         # in item order: a sheet sorted in a spreadsheet gives the same bootstrap intervals
@@ -721,8 +762,11 @@ def score(
         if found is not None:
             tables[name] = found
     if not tables:
+        lacking = next((note for note in notes if "exported items are not in the sheet" in note), "")
         raise ToolkitError(
-            f"no coded answer in {folder}: fill the `theme` column of {UNIT_SHEET} (or the intruder columns) first"
+            f"no coded answer in {shown_path(path)}"
+            + (f" ({lacking.split(': ', 1)[1].split(' (items')[0]})" if lacking else "")
+            + " nor in the intruder sheets: fill the `theme` column (or the intruder columns) first"
         )
     notes = [note for note in notes if note]
     for note in notes:
@@ -769,9 +813,10 @@ def agree(folder: str | Path, first: str | Path, second: str | Path) -> pd.DataF
     sheets = []
     for path in (first, second):
         coded, listed = _coded(path, "theme")
-        note = _same_items(path, coded, listed, key, folder)
-        if note:
-            log.warning("validate agree: %s", note)
+        _merged(coded[["item"]], key, path, UNIT_KEY)  # an item the export does not have is refused
+        for note in (_same_items(path, coded, listed, key, folder), _uncoded(path, coded, listed)):
+            if note:
+                log.warning("validate agree: %s", note)
         sheets.append(coded[["item"]].assign(theme=_themes_coded(coded, names, folder, path)))
     both = sheets[0].merge(sheets[1], on="item", suffixes=("_first", "_second")).merge(key[["item", "stratum"]], on="item")
     if not len(both):
