@@ -489,6 +489,11 @@ def test_a_runs_folder_given_to_a_sweep_and_a_sweeps_to_a_run_are_named_as_such(
     check_output_location(swept, sweep=True)  # a sweep's folder is a sweep's
     with pytest.raises(ToolkitError, match="is a sweep's output folder, not a run's"):
         check_output_location(swept, flag="--out")
+    export = tmp_path / "export"  # a hand-coding export given to a sweep was called a run's folder
+    with atomic.output_folder(export, kind="export") as work:
+        _write(work, {"coding_sheet.csv": b"item\n1\n"})
+    with pytest.raises(ToolkitError, match="is a hand-coding export's output folder, not a sweep's"):
+        check_output_location(export, flag="--out", sweep=True)
 
 
 def test_an_output_of_one_kind_never_replaces_one_of_another(tmp_path):

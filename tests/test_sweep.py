@@ -160,6 +160,19 @@ def test_run_folders_are_named_by_settings_and_inputs(local_sweep):
     assert saved["model"]["n_topics"] == 6 and saved.path("corpus", "texts") == config.path("corpus", "texts")
 
 
+def test_a_runs_id_holds_its_own_kinds_settings_only():
+    """A sweep run's id hashed every kind's sub-table: re-running an LDA and NMF grid with another
+    `model.keyatm.iterations` fitted every run again (correct, but all the work twice; an adversarial pass)."""
+    base = seeds_config()
+    for kind in ("lda", "nmf"):
+        config = base.with_values(**{"model.kind": kind})
+        assert run_id(config) == run_id(config.with_values(**{"model.keyatm.iterations": 60}))
+    keyatm = base.with_values(**{"model.kind": "keyatm"})
+    assert run_id(keyatm) != run_id(keyatm.with_values(**{"model.keyatm.iterations": 60}))
+    lda = base.with_values(**{"model.kind": "lda"})
+    assert run_id(lda) != run_id(lda.with_values(**{"model.lda.passes": 5}))
+
+
 def test_a_changed_input_is_fitted_again(small_corpus, tmp_path):
     from .conftest import write_config
 

@@ -138,13 +138,20 @@ def expand_grid(config: Config, grid: dict[str, list] | None = None) -> list[dic
 
 
 def run_id(config: Config, fingerprint: str = "") -> str:
-    """Hash of every setting that can change a run's result, of its inputs' ``fingerprint`` and of the toolkit's
+    """Hash of every setting that can change a run's result (of its model, the settings of its own kind only), of its
+    inputs' ``fingerprint`` and of the toolkit's
     code (``manifest.source_sha256``: a run of older code, such as LDA's perplexity before it was mended, is not
     taken as done)."""
     from .output.manifest import source_sha256
 
+    kind = config["model"]["kind"]
     settings = {
-        section: {k: v for k, v in values.items() if f"{section}.{k}" not in NOT_SWEPT}
+        section: {
+            k: v
+            for k, v in values.items()
+            # nor another kind's own settings (model.keyatm.* for an LDA run): the model reads its kind's alone
+            if f"{section}.{k}" not in NOT_SWEPT and not (section == "model" and isinstance(v, dict) and k != kind)
+        }
         for section, values in config.to_dict().items()
         if section in SWEPT
     }

@@ -376,7 +376,8 @@ def check_output_location(
                 f"{flag} {final} is {KINDS[written]} output folder, not {KINDS[kind]}; choose an empty or new folder for this one"
             )
         if not ours and (is_sweep_folder(final) if not sweep else is_output_folder(final)):
-            other, this = ("a sweep's", "a run's") if not sweep else ("a run's", "a sweep's")
+            made = KINDS.get((_output_marker(final) or {}).get("kind", ""), "a run's")  # a run's, an export's ...
+            other, this = ("a sweep's", KINDS.get(kind, "a run's")) if not sweep else (made, "a sweep's")
             raise ToolkitError(f"{flag} {final} is {other} output folder, not {this}; choose an empty or new folder for this one")
         if not ours:
             first = _first_of_the_user(final)
