@@ -471,6 +471,7 @@ def diagnose(
         fitted.member_shares[:, :, :n_themes],
         split_half=evidence.split_half,
         sensitivity=evidence.sensitivity,
+        split_possible=hasattr(fitted.model, "fold_in"),
     )
     modelled = modelled_units(units)
     few_units = len(modelled) - modelled["doc_id"].nunique() < 3  # what the check within documents needs

@@ -120,6 +120,7 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
     member_shares: np.ndarray | None = None,
     split_half: pd.DataFrame | None = None,
     sensitivity: pd.DataFrame | None = None,
+    split_possible: bool = True,
 ) -> pd.DataFrame:
     """What a user reads before trusting a theme, one row per theme.
 
@@ -130,7 +131,8 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
     ensemble member's shares of the units (members x units x themes); ``split_half``: the held-out half of each
     theme's keywords against the share measured from the other half (:func:`toolkit.analysis.lexicon_evidence.
     split_half_agreement`, theme names); ``sensitivity``: single-keyword shifts (:func:`toolkit.analysis.lexicon_evidence.
-    keyword_sensitivity`).
+    keyword_sensitivity`); ``split_possible``: whether the model can fold held-out text in, as the split-half check
+    needs (keyatm; not LDA seeded with the lexicon, whose themes are then not validated, and say so).
 
     Columns: the theme's topic (0 when none) and its top words; its keywords listed, in the vocabulary, kept
     (the topic is each one's most likely topic) and lost (absent from the vocabulary, or more likely in another
@@ -235,7 +237,9 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
             "member_r": member_r,
         }
         row.update(_keyword_reliance(sensitivity, theme.name))
-        row["why"] = "; ".join(validation_reasons(row, anchored_model, split_checked=split_half is not None))
+        row["why"] = "; ".join(
+            validation_reasons(row, anchored_model, split_checked=split_half is not None, split_possible=split_possible)
+        )
         row["validated"] = not row["why"]
         rows.append(row)
     return pd.DataFrame(rows)
@@ -267,7 +271,7 @@ def _keyword_reliance(sensitivity: pd.DataFrame | None, theme: str) -> dict:
     }
 
 
-def validation_reasons(row: dict, anchored_model: bool, *, split_checked: bool = True) -> list[str]:
+def validation_reasons(row: dict, anchored_model: bool, *, split_checked: bool = True, split_possible: bool = True) -> list[str]:
     """Why a theme is not validated (empty: it is). A theme must pass the floor of keyword agreement (its share
     follows its keyword rate across documents, and across years when the corpus has ``min_years`` years or more),
     be stable across seeds, be more than its keywords, and pass a check that a keyword count does not pass by
@@ -298,7 +302,12 @@ def validation_reasons(row: dict, anchored_model: bool, *, split_checked: bool =
         reasons.append(
             f"its shares change with the seed (r between ensemble members {row['member_r']:.2f} < {rules['member_r']})"
         )
-    if anchored_model and row["topic"] > 0 and split_checked:
+    if anchored_model and row["topic"] > 0 and split_checked and not split_possible:
+        reasons.append(
+            "the split-half check, which a keyword count cannot pass, needs a model that folds held-out text in "
+            "(the keyword-assisted model, keyatm): not run for this model, so none of its themes is validated"
+        )
+    elif anchored_model and row["topic"] > 0 and split_checked:
         reasons += _split_half_reasons(row)
     return reasons
 
