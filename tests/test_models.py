@@ -640,7 +640,7 @@ def test_a_chain_run_to_the_ceiling_is_the_fixed_count_chain(iterations, stop, r
     np.testing.assert_array_equal(
         model.topic_word_regular_, ((n0_wk + model.beta) / (n0_wk.sum(axis=0) + n_words * model.beta)).T
     )
-    assert model.n_iter_ == iterations and model.stop_["reason"] == "ceiling"
+    assert model.n_iter_ == iterations and model.stop_["reason"] == "ceiling" and model.stop_["converged"] is False
     assert model.stop_["burn_in"] == iterations - 50 and model.stop_["chains"] == 1
     assert model.stop_["rhat"] is not None and model.stop_["rhat"] >= (1.0001 if stop == "converged" else 0)
 
@@ -661,7 +661,7 @@ def test_an_ensemble_stops_when_its_chains_agree_and_says_so():
     X = planted_counts()
     models, shares = fit_ensemble(ENSEMBLE, X, keywords=[np.array([0, 1, 2]), np.array([6, 7])])
     stop = models[0].stop_
-    assert stop["reason"] == "converged" and stop["chains"] == 3 and stop["stop"] == "converged"
+    assert stop["reason"] == "converged" and stop["converged"] is True and stop["chains"] == 3 and stop["stop"] == "converged"
     assert stop["burn_in"] < 350 and stop["burn_in"] % 25 == 0 and stop["burn_in"] >= 50
     assert stop["sweeps"] == stop["burn_in"] + 50 < 400  # the 10 draws 5 apart after the stop, then done
     assert stop["rhat"] < 1.1 and stop["checks"][-1] == [stop["burn_in"], stop["rhat"]]

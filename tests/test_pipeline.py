@@ -278,8 +278,41 @@ def test_seeded_lda_runs_and_reports_seed_words(tmp_path):
     # and the reason says so (it said "fewer than two of its keywords occur" of ecology's 33; a docs review)
     measured = result.themes[(result.themes["theme"] != "other") & (result.themes["topic"] > 0)]
     assert len(measured) > 10 and not measured["validated"].any()
-    assert measured["why"].str.contains("needs a model that folds held-out text in").all()
+    assert measured["why"].str.contains("split-half check, which a keyword count cannot pass, needs the keyword").all()
     assert not measured["why"].str.contains("fewer than two of its keywords occur").any()
+    # a theme without a keyword in the vocabulary seeds nothing: no topic of its own, no share (diplomacy had topic
+    # 15, share 0.077 and a rising trend; a review of the exploratory models)
+    diplomacy = result.themes.set_index("theme").loc["diplomacy_unification"]
+    assert diplomacy["keywords_in_vocabulary"] == 0 and diplomacy["topic"] == 0 and not diplomacy["share"] > 0
+    assert "diplomacy_unification" not in set(result.topics["theme"])
+    # report.html says what was fitted and what was not checked: the seeding, no split-half check
+    report = (tmp_path / "seeded" / "report.html").read_text(encoding="utf-8")
+    assert "seeded through its prior with the theme&#x27;s keywords" in report
+    assert "a split-half check that a keyword count does not pass" not in report
+    assert "needs the keyword-assisted model (keyatm) and was not run for this model: no theme is validated" in report
+    assert "the sum of its topic proportions" in report and "the share of its tokens assigned" not in report
+    # its validity figure says the split-half check is not this model's, not that the years or documents were few
+    figure = toolkit.plot_theme_validity(result.themes, result.prepared.lexicon, language="en", title="seeds")
+    texts = " ".join(t.get_text() for t in figure.findobj(lambda a: hasattr(a, "get_text")))
+    assert "split half" not in texts
+    bars = [t.get_text() for t in figure.legends[0].get_texts()] if figure.legends else []
+    assert bars and not any("split half" in bar for bar in bars), bars
+    # and every figure of the run names the model
+    assert toolkit.pipeline.figure_title(config, result.fitted.model) == "seeds · LDA (seeded)"
+    assert toolkit.pipeline.figure_title(Config.load(SEEDS_CONFIG), result.fitted.model) == "seeds"  # keyatm: the corpus
+
+
+def test_an_nmf_runs_report_says_what_its_shares_and_its_other_are(tmp_path):
+    """An NMF run's methods paragraph called a paragraph's theme share "the share of its tokens assigned to" the
+    theme's topics (it is NMF's weight on them, normalised), described a split-half check it never ran, and its
+    'other' warning sent the reader to "free topics" NMF does not have (a review of the exploratory models)."""
+    config = Config.load(SEEDS_CONFIG, ["model.kind=nmf", "figures.formats=[]", "figures.ldavis=false", "trends.bootstrap=0"])
+    result = toolkit.run(config, tmp_path / "nmf")
+    report = (tmp_path / "nmf" / "report.html").read_text(encoding="utf-8")
+    assert "normalised to sum to one over the topics: a share of weight, not of tokens" in report
+    assert "the share of its tokens assigned" not in report and "a split-half check that a keyword count" not in report
+    other = [w for w in result.manifest["warnings"] if w.startswith("'other' is the largest share")]
+    assert other and "read its topics that no theme's words label" in other[0] and "free topics" not in other[0]
 
 
 def test_damaged_cache_is_reported_and_rebuilt(fast_seeds_run, tmp_path, monkeypatch, caplog):

@@ -539,6 +539,17 @@ class RunResult:
     trends: Trends
 
 
+def figure_title(config: Config, model) -> str:
+    """The name the figures of a run carry: the corpus's, and with any model but the measurement model (keyatm)
+    that model's (LDA, seeded LDA, NMF, a plug-in's), so that its figures cannot pass for the measurement model's
+    once they leave the report."""
+    name, kind = config["corpus"]["name"], config["model"]["kind"]
+    if kind == "keyatm":
+        return name
+    shown = model.display_name + (" (seeded)" if config["model"].get(kind, {}).get("seeded") else "")
+    return f"{name} · {shown}" if name else shown
+
+
 def default_out_dir(config: Config) -> Path:
     return Path("runs") / (config["corpus"]["name"] or "run")
 
@@ -606,7 +617,7 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
             work / "figures",
             prepared.lexicon,
             config["figures"],
-            title=config["corpus"]["name"],
+            title=figure_title(config, fitted.model),
             level=config["trends"]["level"],
         )
         themes = [*prepared.lexicon.names, OTHER]

@@ -271,6 +271,9 @@ def _keyword_reliance(sensitivity: pd.DataFrame | None, theme: str) -> dict:
     }
 
 
+SPLIT_NOT_RUN = "not run for this model"  # the reason's words for a model without the split-half check (report.py)
+
+
 def validation_reasons(row: dict, anchored_model: bool, *, split_checked: bool = True, split_possible: bool = True) -> list[str]:
     """Why a theme is not validated (empty: it is). A theme must pass the floor of keyword agreement (its share
     follows its keyword rate across documents, and across years when the corpus has ``min_years`` years or more),
@@ -304,8 +307,9 @@ def validation_reasons(row: dict, anchored_model: bool, *, split_checked: bool =
         )
     if anchored_model and row["topic"] > 0 and split_checked and not split_possible:
         reasons.append(
-            "the split-half check, which a keyword count cannot pass, needs a model that folds held-out text in "
-            "(the keyword-assisted model, keyatm): not run for this model, so none of its themes is validated"
+            "the split-half check, which a keyword count cannot pass, needs the keyword-assisted model (keyatm "
+            f"measures the units again from half of each theme's keywords): {SPLIT_NOT_RUN}, so none of its themes "
+            "is validated"
         )
     elif anchored_model and row["topic"] > 0 and split_checked:
         reasons += _split_half_reasons(row)
@@ -410,6 +414,9 @@ def other_diagnostics(units: pd.DataFrame, yearly: pd.DataFrame, topics: pd.Data
         years_largest = [int(y) for y in wide.index[(wide[OTHER] > named.max(axis=1)).to_numpy()]]
     n_years = 0 if wide is None else len(wide)
     free = topics[topics["theme"] == OTHER]
+    # the keyword models' free topics; an exploratory model's are the topics its top words gave no theme
+    anchored = "labelled_by" in free and bool((free["labelled_by"] == "free").any())
+    which = "free topics" if anchored or "labelled_by" not in free else "topics that no theme's words label"
     words = " | ".join(f"{row.topic}: {' '.join(list(row.top_words)[:8])}" for row in free.itertuples())
     # a free topic no theme's words reach is suggested nothing (topics.csv writes `other`): not a suggestion
     suggested = " ".join(
@@ -429,7 +436,7 @@ def other_diagnostics(units: pd.DataFrame, yearly: pd.DataFrame, topics: pd.Data
     if notes:
         why = (
             "; ".join(notes)
-            + f": read its free topics (topics.csv, passages.csv): {words or 'none'}"
+            + f": read its {which} (topics.csv, passages.csv): {words or 'none'}"
             + (f" (suggested: {suggested})" if suggested else "")
             + "; a subject of your study among them is a theme your lexicon lacks (candidate_keywords.csv "
             "lists words that go with each theme's keywords)"

@@ -665,8 +665,9 @@ def run_chains(chains: list[_Chain], pool_map=map, workers: int = 1) -> dict:
     advance(max(chain.end for chain in chains))
     last = checks[-1][1] if checks else None
     stop = {
-        "stop": m.stop,
-        "reason": reason,
+        "stop": m.stop,  # the rule asked for (model.keyatm.stop), not its outcome:
+        "reason": reason,  # why the burn-in ended, the check met ("converged") or the ceiling reached
+        "converged": reason == "converged",
         "burn_in": done,
         "sweeps": chains[0].end,
         "ceiling": m.iterations,

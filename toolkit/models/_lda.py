@@ -67,7 +67,8 @@ class LdaTopicModel(TopicModel):
 
             keywords = keywords or []
             eta = seeded_eta(keywords, n_topics, n_words, strength=options["seed_strength"], n_tokens=n_tokens)
-            anchors = [k if k < len(keywords) else -1 for k in range(n_topics)]
+            # a theme without a keyword in the vocabulary seeds nothing: its topic is free, not the theme's
+            anchors = [k if k < len(keywords) and len(keywords[k]) else -1 for k in range(n_topics)]
         return cls(
             n_topics,
             passes=options["passes"],

@@ -173,7 +173,13 @@ def methods_paragraph(
             )
             + ", fitted by collapsed Gibbs sampling"
         ),
-        "lda": f"latent Dirichlet allocation (gensim) with {m['n_topics']} topics",
+        "lda": f"latent Dirichlet allocation (gensim) with {m['n_topics']} topics"
+        + (
+            ", one per theme of the lexicon seeded through its prior with the theme's keywords (extra pseudo-counts of "
+            f"{m['lda']['seed_strength']} times an average topic's tokens, model.lda.seed_strength) and the rest free"
+            if m.get("lda", {}).get("seeded")
+            else ""
+        ),
         "nmf": f"non-negative matrix factorisation (scikit-learn) with {m['n_topics']} topics",
     }.get(kind, f"a {kind} topic model with {m['n_topics']} topics")
     ensemble = (
@@ -249,8 +255,7 @@ def methods_paragraph(
         + f"{ensemble} "
         + (stopped + " " if (stopped := sampler_sentence(manifest.get("convergence"))) else "")
         + (sampled + " " if (sampled := sample_sentence(manifest.get("sample"), m["sample_above"], unit)) else "")
-        + f"A {one}'s theme share is "
-        "the share of its tokens assigned to the topics labelled with that theme; shares by year (and period or "
+        + f"A {one}'s theme share is {SHARE_OF.get(kind, SHARE_OF[''])}; shares by year (and period or "
         f"group) are weighted by tokens. {_share_caveat(config, themes)}{intervals} "
         + (said + " " if (said := effects_sentence(config["effects"]["formula"], effects, unit)) else "")
         + f"{_validation_sentence(themes, _one_per_year(documents))} "
@@ -270,10 +275,18 @@ def _unmeasured_sentence(themes: pd.DataFrame | None, unit: str) -> str:
     if not missing:
         return ""
     names = ", ".join(missing)
+    one = len(missing) == 1
+    exploratory = "why" in themes and themes["why"].astype(str).str.contains("exploratory model", regex=False).any()
+    if exploratory:  # its labels come from top words: a subject of the corpus may get no topic of its own
+        return (
+            f"{'The theme' if one else 'The themes'} {names} {'has' if one else 'have'} no share in any of the {unit}: "
+            f"no topic's top words were labelled with {'it' if one else 'them'}, which says nothing of whether the "
+            f"{unit} speak of {'it' if one else 'them'}; left out of the comparisons below."
+        )
     return (
-        f"{'The theme' if len(missing) == 1 else 'The themes'} {names} {'has' if len(missing) == 1 else 'have'} no share "
-        f"in any of the {unit} (none of {'its' if len(missing) == 1 else 'their'} keywords is in the vocabulary, or no "
-        f"topic counts for {'it' if len(missing) == 1 else 'them'}): not measured in this corpus, and left out of the "
+        f"{'The theme' if one else 'The themes'} {names} {'has' if one else 'have'} no share "
+        f"in any of the {unit} (none of {'its' if one else 'their'} keywords is in the vocabulary, or no "
+        f"topic counts for {'it' if one else 'them'}): not measured in this corpus, and left out of the "
         "comparisons below."
     )
 
@@ -430,12 +443,23 @@ def _one_per_year(documents: pd.DataFrame | None) -> bool:
     return len(per_year) >= VALIDATION_RULES["min_years"] and bool((per_year == 1).all())
 
 
+# what a unit's theme share is, per kind of model
+SHARE_OF = {
+    "keyatm": "the share of its tokens assigned to the topics labelled with that theme",
+    "lda": "the sum of its topic proportions (the model's posterior estimate) over the topics labelled with that theme",
+    "nmf": "the sum of its weights on the topics labelled with that theme (NMF of its TF-IDF vector), normalised to "
+    "sum to one over the topics: a share of weight, not of tokens",
+    "": "the sum of its topic shares (as the model gives them) over the topics labelled with that theme",
+}
+
+
 def _validation_sentence(themes: pd.DataFrame | None, one_per_year: bool = False) -> str:
     """Which themes passed the checks of themes.csv, and which did not, in a sentence; ``one_per_year``: every
     year holds one document, so that the checks across documents and across years are one. The stability across
     seeds is said to be unchecked when no theme has a correlation between ensemble members (one fit), and an
-    exploratory model's themes to be unvalidated by construction."""
-    from ..analysis.diagnostics import VALIDATION_RULES
+    exploratory model's themes to be unvalidated by construction, and a model that cannot run the split-half
+    check (LDA seeded with the lexicon) to validate none."""
+    from ..analysis.diagnostics import SPLIT_NOT_RUN, VALIDATION_RULES
 
     seeds_checked = themes is None or ("member_r" in themes and pd.to_numeric(themes["member_r"], errors="coerce").notna().any())
 
@@ -443,13 +467,29 @@ def _validation_sentence(themes: pd.DataFrame | None, one_per_year: bool = False
         return themes is not None and column in themes and bool((pd.to_numeric(themes[column], errors="coerce") > 0).any())
 
     within = checks("split_paragraphs_checks") or not checks("split_checks")  # not said of a run without the check
-    base = (
+    why = themes["why"].astype(str) if themes is not None and "why" in themes else pd.Series(dtype=str)
+    named_why = why[themes["theme"] != "other"] if themes is not None and "theme" in themes else why
+    exploratory = len(named_why) > 0 and named_why.str.contains("exploratory model", regex=False).all()
+    # LDA seeded with the lexicon measures its themes but cannot run the split-half check (keyatm alone can)
+    unsplit = len(named_why) > 0 and named_why.str.contains(SPLIT_NOT_RUN, regex=False).any()
+    checked = (
         "Each theme was checked (themes.csv): its share against the rate of its own keywords across documents "
         "(and across years where there are five or more"
         + ("; with one document a year the two are the same check" if one_per_year else "")
         + "), its stability across seeds"
         + ("" if seeds_checked else " (not checked here: the model was fitted once, model.ensemble = 1)")
-        + ", and a split-half check "
+    )
+    if exploratory or unsplit:
+        return checked + (
+            ". The model is exploratory (no keywords anchor its topics; the themes are labels read off their top "
+            "words): no theme can be validated by construction, and no share is a validated measurement."
+            if exploratory
+            else ". The split-half check, which a keyword count cannot pass, needs the keyword-assisted model "
+            "(keyatm) and was not run for this model: no theme is validated, and no share is a validated "
+            "measurement."
+        )
+    base = (
+        checked + ", and a split-half check "
         "that a keyword count does not pass by construction (the share measured from half of its keywords "
         "against the rate of the other half, across documents or years"
         + (
@@ -480,12 +520,6 @@ def _validation_sentence(themes: pd.DataFrame | None, one_per_year: bool = False
     named = themes[themes["theme"] != "other"]
     passed = named.loc[named["validated"].astype(str).isin(["True", "true"]), "theme"].tolist()
     failed = named.loc[~named["theme"].isin(passed), "theme"].tolist()
-    exploratory = "why" in named and named["why"].astype(str).str.contains("exploratory model", regex=False).all()
-    if exploratory:
-        return base + (
-            " The model is exploratory (no keywords anchor its topics; the themes are labels read off their top "
-            "words): no theme can be validated by construction, and no share is a validated measurement."
-        )
     if not passed:
         return base + f" No theme passed every check ({len(failed)} themes): no share is a validated measurement."
     most = pd.to_numeric(named["n_documents"], errors="coerce").max() if "n_documents" in named else float("nan")

@@ -33,10 +33,18 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
     """Per theme: how its share agrees with its keyword rate across years and across documents (bars), with
     the threshold a theme needs, the split-half check that decides (the better of documents and years, or the
     check within documents where that does worse), and which themes are not validated (and the first reason why)."""
-    from ...analysis.diagnostics import VALIDATION_RULES
+    from ...analysis.diagnostics import SPLIT_NOT_RUN, VALIDATION_RULES
 
     text = _labels(language)
     rows = diagnostics[diagnostics["theme"].isin(lexicon.names)].iloc[::-1]
+    # the split-half check is keyatm's: an exploratory model, or LDA seeded with the lexicon, runs none (no bar, and
+    # no "too few years or documents" where the model is the reason; a theme of either kind says so in its reason)
+    reasons = rows["why"].astype(str) if "why" in rows else None
+    split_run = "r_split" in rows and not (
+        reasons is not None
+        and len(reasons) > 0
+        and (reasons.str.contains("exploratory model", regex=False) | reasons.str.contains(SPLIT_NOT_RUN, regex=False)).any()
+    )
     y = np.arange(len(rows))
     with _new_figure(10, 0.55 * len(rows) + 1.8) as fig:
         ax = fig.add_subplot()
@@ -48,7 +56,7 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
             ax.barh(y + 0.27, np.nan_to_num(years_r), height=0.26, color="#1f77b4", label=text["r_years"])
         documents_label = text["r_one_a_year"] if one_a_year else text["r_documents"]
         ax.barh(y, np.nan_to_num(documents_r), height=0.26, color="#ff7f0e", label=documents_label)
-        if "r_split" in rows:
+        if split_run:
             r = rows["r_split"].to_numpy(dtype=float)
             low = rows["r_split_low"].to_numpy(dtype=float) if "r_split_low" in rows else np.full(len(r), np.nan)
             if {"r_split_years", "r_split_years_low", "n_years"} <= set(rows.columns):
@@ -97,7 +105,7 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
                     )
         # an r that could not be computed (too few years or documents) is said where its bar would be, not drawn as 0
         series = ([] if one_a_year else [(0.27, years_r)]) + [(0.0, documents_r)]
-        series += [(-0.27, r)] if "r_split" in rows else []
+        series += [(-0.27, r)] if split_run else []
         missing = unmeasured(rows) if "share" in rows else set()
         measured = ~rows["theme"].isin(missing).to_numpy()  # a theme not measured: its label says why it has no r
         blank = [at for offset, values in series for at in (y + offset)[~np.isfinite(values) & measured]]
