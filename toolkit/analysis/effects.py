@@ -22,7 +22,7 @@ import numpy as np
 from ..errors import ToolkitError
 from ..options import POSITIVE, Option
 from .clustered import cr2, exactly_fitted, moves_along, working_regression
-from .formulas import check_formula, columns_estimate
+from .formulas import check_formula, check_syntax, columns_estimate
 from .lexicon import OTHER
 from .trends import NOT_MEASURED, unmeasured_in
 
@@ -227,6 +227,7 @@ def check_covariates(formula: str, data: pd.DataFrame, covariates: list[str], *,
             f"effects.formula {formula!r} cannot be used: {unknown[0]!r} is no column of the "
             f"documents; use columns of the documents ({columns})"
         )
+    check_syntax(formula)
     if design:
         _design(formula, numeric_covariates(data, check_formula(formula)), columns)
     return columns

@@ -53,11 +53,27 @@ def check_formula(formula: str, what: str = "effects.formula") -> list[str]:
             f"{what} nests {deepest} parentheses inside one another, above the limit of {MAX_DEPTH}; write a flatter formula"
         )
     try:
-        return _check(formula, what)
+        names = _check(formula, what)
     except (RecursionError, MemoryError):
         raise ToolkitError(
             f"{what} is too deeply nested to read (too many operators or calls inside one another); write a simpler formula"
         ) from None
+    return names
+
+
+def check_syntax(formula: str, what: str = "effects.formula") -> None:
+    """Raise ToolkitError when formulaic cannot parse ``formula`` (``year +``, ``(year``): its syntax error, which
+    escaped as a traceback, on one line. Parsing evaluates nothing (the factors are evaluated when a matrix is
+    made); call it on a formula :func:`check_formula` passed, once its names are known to be columns (a column
+    with a space in its name is a syntax error too, better said as such)."""
+    import formulaic
+
+    try:
+        formulaic.Formula(formula)
+    except Exception as exc:  # formulaic's FormulaSyntaxError and the parser's other errors on a malformed formula
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()
+        reason = text.splitlines()[0].rstrip(".") if text else type(exc).__name__
+        raise ToolkitError(f"{what} {formula!r} is not a formula: {reason}; write terms joined by + (year + place)") from None
 
 
 def _check(formula: str, what: str) -> list[str]:
