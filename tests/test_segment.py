@@ -1,6 +1,7 @@
 import jieba
 import pytest
 
+from toolkit.errors import ToolkitError
 from toolkit.resources import data_path
 from toolkit.text.segment import Segmenter, default_stopwords, read_dictionary
 
@@ -222,3 +223,16 @@ def test_a_dictionary_line_that_is_no_word_frequency_tag_is_refused_with_its_lin
         with pytest.raises(ToolkitError, match=f"dictionary .*bad.txt line 2: '{line}' is not 'word \\[frequency\\] \\[tag\\]'"):
             read_dictionary(bad)
     assert len(read_dictionary(data_path("policy_dict.txt"))) > 500
+
+
+def test_a_pos_tag_that_starts_no_tag_is_refused(tmp_path):
+    """segment.pos = ["N"] (jieba's tags are lowercase) or ["zzz"] kept no word but the lexicon's, silently: the
+    tokens of the seed run fell from 4,692 to 1,270 and the free topics came out uniform (a review of the options).
+    A tag a user's dictionary gives its words is a tag too."""
+    for tags in (("N",), ("n", "zzz")):
+        with pytest.raises(ToolkitError, match=f"segment.pos '{tags[-1]}' starts no part-of-speech tag"):
+            Segmenter(pos=tags)
+    assert Segmenter(pos=("n", "v", "ns", "")).pos == ("n", "v", "ns", "")
+    words = tmp_path / "words.txt"
+    words.write_text("园林城市 5 zcity\n", encoding="utf-8")
+    assert "园林城市" in Segmenter(pos=("zc",), dictionaries=(words,)).cut("建设国家园林城市")

@@ -19,7 +19,8 @@ from .normalize import HAN
 OPTIONS = {
     "backend": Option(
         "jieba_fast_dat",
-        "Segmenter: jieba's algorithm in C++ (8x faster, same tokens) or jieba.",
+        "Segmenter: jieba's algorithm in C++ (8x faster; at least 99.5% of the tokens the same on the shipped "
+        "texts, a compound now and then cut otherwise: 生态 园林城市 for 生态园林 城市) or jieba.",
         *choice("jieba_fast_dat", "jieba"),
     ),
     "hmm": Option(
@@ -113,6 +114,16 @@ def _jieba_dictionary() -> str:
         return handle.name
 
 
+# the tags jieba's posseg gives words outside its dictionary: Latin letters, numbers, anything else
+UNLISTED_TAGS = frozenset({"eng", "m", "x"})
+
+
+def jieba_tags() -> frozenset[str]:
+    """The part-of-speech tags of jieba's dictionary (its third column) and of the words it does not list."""
+    with open(_jieba_dictionary(), encoding="utf-8") as handle:
+        return frozenset(parts[2] for line in handle if len(parts := line.split()) > 2) | UNLISTED_TAGS
+
+
 class Segmenter:
     """jieba segmentation with a domain dictionary, then token filtering.
 
@@ -170,6 +181,14 @@ class Segmenter:
             if listed is None or (listed[1] is not None and listed[1] < DOMAIN_FREQ):
                 entries[word] = (word, None, listed[2] if listed else None)
         self._entries = list(entries.values())
+        if self.pos:  # a tag that starts no tag keeps no word but the lexicon's ("N" for "n": jieba's are lowercase)
+            known = jieba_tags() | {tag or "n" for _, _, tag in self._entries}
+            unknown = [tag for tag in self.pos if not any(k.startswith(tag) for k in known)]
+            if unknown:
+                raise ToolkitError(
+                    f"segment.pos {unknown[0]!r} starts no part-of-speech tag of jieba or of the dictionaries, so it "
+                    f"would keep no word but the lexicon's; jieba's tags are lowercase: {', '.join(sorted(known)[:20])} ..."
+                )
         self._tokenizer = None
         self._decided: dict[str, str] = {}  # word -> itself interned if filter keeps it, else ""
 
