@@ -160,6 +160,13 @@ def test_run_folders_are_named_by_settings_and_inputs(local_sweep):
     assert saved["model"]["n_topics"] == 6 and saved.path("corpus", "texts") == config.path("corpus", "texts")
 
 
+def test_an_empty_list_of_seeds_is_named_as_written():
+    """sweep.seeds = [] was refused as "sweep grid model.random_state needs a non-empty list", a key the user never
+    wrote (a review of the options)."""
+    with pytest.raises(ToolkitError, match=r"^sweep.seeds is empty; give at least one seed"):
+        expand_grid(seeds_config().with_values(**{"sweep.seeds": []}), {"model.n_topics": [18]})
+
+
 def test_a_runs_id_holds_its_own_kinds_settings_only():
     """A sweep run's id hashed every kind's sub-table: re-running an LDA and NMF grid with another
     `model.keyatm.iterations` fitted every run again (correct, but all the work twice; an adversarial pass)."""

@@ -590,3 +590,15 @@ def test_terms_context_has_the_limit_of_kwic_context():
         result = cli("kwic", seeds, "创新", *flags)
         assert result.returncode == 2 and "10,000" in result.stderr and result.stderr.count("\n") == 1, result.stderr
     assert cli("kwic", seeds, "数字经济", "--set", "terms.context=10000", "--limit", "1").returncode == 0
+
+
+def test_a_boilerplate_pattern_never_empties_a_tracked_term():
+    """A boilerplate pattern that matches 创新 emptied the tracked term 创新 ("the term '创新' is empty once
+    normalised", an error after the whole fit, a review of the options): a term is folded as the texts' characters
+    are (traditional and full-width forms), while the boilerplate rules remove lines of texts, not terms."""
+    from toolkit.text.normalize import Normalizer
+    from toolkit.text.preparation import normalized_terms
+
+    normalizer = Normalizer(boilerplate_patterns=["创新", "^本站声明"])
+    assert normalized_terms(["创新", "數據要素", "ＡＩ"], normalizer) == ["创新", "数据要素", "AI"]
+    assert normalizer.normalize("推进创新\n坚持开放").text == "坚持开放"  # the texts lose the line all the same

@@ -107,6 +107,8 @@ def expand_grid(config: Config, grid: dict[str, list] | None = None) -> list[dic
     """Every combination of the grid (config's ``[sweep.grid]`` updated by ``grid``), seeds included."""
     merged = {**config["sweep"]["grid"], **(grid or {})}
     if "model.random_state" not in merged:
+        if not config["sweep"]["seeds"]:  # named as what the user wrote, not as the grid key it becomes
+            raise ToolkitError("sweep.seeds is empty; give at least one seed, e.g. sweep.seeds = [1, 2, 3]")
         merged["model.random_state"] = config["sweep"]["seeds"]
     for name, values in merged.items():
         section = name.split(".", 1)[0]

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import ToolkitError
-from ..options import POSITIVE, Option
+from ..options import Option
 from .clustered import cr2, exactly_fitted, moves_along, working_regression
 from .formulas import check_formula, check_syntax, columns_estimate
 from .lexicon import OTHER
@@ -39,7 +39,14 @@ OPTIONS = {
         "\"bs(year, df=3) + place\"; '' for none. Read as a formula only: columns, numbers, "
         "+ - * : / ** ( ) and a few named functions (see toolkit.analysis.formulas); nothing is run.",
     ),
-    "draws": Option(200, "Coefficient draws per ensemble member (method of composition).", *POSITIVE),
+    "draws": Option(
+        200,
+        "Coefficient draws per ensemble member (method of composition) for the expected shares of "
+        "effects_expected.csv, whose intervals are the draws' quantiles; effects.csv's estimates, intervals and "
+        "p-values are exact, whatever the draws.",
+        (lambda v: v >= 50),
+        "50 or more (a quantile of fewer draws is no interval)",
+    ),
     "x": Option("year", "The covariate on the x axis of the expected-share figure; '' for none."),
 }
 

@@ -50,7 +50,7 @@ OPTIONS = {
     "optimize_alpha": Option(
         True,
         "Estimate each topic's document-topic prior from the data (Minka's "
-        "fixed point, every 20 sweeps after the first 100), as keyATM does.",
+        "fixed point, every 20 sweeps after the first 100 of the burn-in, and not after it), as keyATM does.",
     ),
     "keyword_start": Option(
         0.7, "Share of keyword tokens that start in their keyword distribution (keyATM's start).", *FRACTION, kind=(float, int)

@@ -128,7 +128,8 @@ OUTPUTS: tuple[Table | File, ...] = (
         "per document: characters in and out, characters converted to simplified script, characters removed by "
         "each rule (pinyin readings, mojibake, boilerplate, whitespace) and by each boilerplate pattern, "
         "`joined_lines` (lines broken inside a sentence that were joined), `repeated_lines` (lines that repeat an earlier "
-        "line of the text word for word, removed), share of non-Chinese characters, "
+        "line of the text word for word, removed unless `normalize.drop_repeated_lines = false`), share of non-Chinese "
+        "characters, "
         "`notes_appendix` (characters of a notes appendix the text ends with: 注释: and numbered definitions, "
         "warned about, analysed as text), and a flag for documents that look mostly broken",
         "text.preparation.prepare",
@@ -208,8 +209,11 @@ OUTPUTS: tuple[Table | File, ...] = (
     Table(
         "theme_by_year",
         "year, theme, share (weighted by tokens), `share_low`/`share_high` (95% interval, at `trends.level`, over "
-        f"documents, paragraphs and seeds, see [methods.md]{INTERVALS_LINK}), `share_sd`, `sampling_sd`, "
-        "`seed_sd`, `seed_min`/`seed_max` over the ensemble's members, `interval_basis`, and the documents, units "
+        f"documents, paragraphs and seeds, see [methods.md]{INTERVALS_LINK}), `share_sd` and `sampling_sd` (the "
+        "replicates' spread with and without the seeds, widened as a t interval of the between-document variance's "
+        "degrees of freedom is at `trends.level`, so that the interval is share ± z · share_sd: with few documents "
+        "they grow with the level), `seed_sd`, `seed_min`/`seed_max` over the ensemble's members, `interval_basis`, "
+        "and the documents, units "
         "and tokens behind it. Years without data have an empty share: a gap, never a zero",
         "pipeline.trends",
     ),

@@ -334,17 +334,16 @@ class Normalizer:
             lines = [kept for line in lines if (kept := self._without_boilerplate(line, result, search))]
         closed = [_HAN_GAP.sub("", line) for line in lines]  # after: a removal can leave two Han characters apart
         result.removed["whitespace"] += sum(map(len, lines)) - sum(map(len, closed))
-        if self.drop_repeated_lines:
-            closed = self._without_repeats(closed, result)
+        closed = self._without_repeats(closed, result, drop=self.drop_repeated_lines)  # counted whether kept or not
         return "\n".join(closed)
 
     @staticmethod
-    def _without_repeats(lines: list[str], result: Normalized) -> list[str]:
+    def _without_repeats(lines: list[str], result: Normalized, drop: bool = True) -> list[str]:
         """``lines`` without those of REPEATED_MIN characters or more that repeat an earlier line word for word (the
         State Council reports of 1959 and 1991 hold their text twice: every paragraph counted twice, in the
         bootstrap, the vocabulary's frequencies, term counts and keywords in context), counted in ``result``. Not in
         a page's lines (a PDF copy, :func:`toolkit.text.units.wrap_width`): there a line is a piece of a sentence,
-        which a repeated phrase can make again."""
+        which a repeated phrase can make again. With ``drop`` false they are counted and kept."""
         from .units import page_width
 
         if page_width(lines):
@@ -354,8 +353,9 @@ class Normalizer:
         for line in lines:
             if len(line) >= REPEATED_MIN and line in seen:
                 result.repeated_lines += 1
-                result.removed["repeated"] += len(line)
-                continue
+                if drop:
+                    result.removed["repeated"] += len(line)
+                    continue
             seen.add(line)
             kept.append(line)
         return kept

@@ -269,7 +269,12 @@ def normalized_texts(corpus: Corpus, normalizer: Normalizer):
 
 def normalized_terms(terms: list[str], normalizer: Normalizer) -> list[str]:
     """``terms`` as they appear in normalised text (traditional characters and full-width forms folded), so a
-    search for 數據要素 finds 数据要素."""
+    search for 數據要素 finds 数据要素. The rules that drop whole lines of a text (boilerplate, repeated lines) are
+    not a term's: a boilerplate pattern matching 创新 emptied the term 创新 (an error after the fit) where it
+    removes the lines that hold it from the texts."""
+    from dataclasses import replace
+
+    normalizer = replace(normalizer, drop_boilerplate=False, drop_repeated_lines=False)
     out = []
     for term in terms:
         folded = normalizer.normalize(term).text.strip() if term.strip() else ""
@@ -313,7 +318,7 @@ def prepare(config: Config, inputs: Inputs | None = None) -> Prepared:
     _skip_documents_without_units(corpus, quality, units)
     _warn_boilerplate(quality)
     _warn_notes(quality)
-    _warn_repeats(quality)
+    _warn_repeats(quality, dropped=normalizer.drop_repeated_lines)
     with timed(timings, "near duplicates"):
         flag_near_duplicates(corpus.documents, units, config["corpus"]["near_duplicates"])
     v = config["vocab"]
@@ -416,9 +421,10 @@ def _warn_notes(quality: pd.DataFrame) -> None:
         )
 
 
-def _warn_repeats(quality: pd.DataFrame) -> None:
+def _warn_repeats(quality: pd.DataFrame, dropped: bool = True) -> None:
     """One log line naming the documents whose lines repeat earlier ones word for word (quality.csv's
-    ``repeated_lines``), which were kept once: a text saved twice in one file, or a paragraph pasted twice."""
+    ``repeated_lines``), which were kept once (``dropped``) or, as asked, every time: a text saved twice in one
+    file, or a paragraph pasted twice."""
     if "repeated_lines" not in quality:
         return
     repeating = quality[quality["repeated_lines"] > 0].sort_values("repeated_lines", ascending=False, kind="stable")
@@ -426,7 +432,11 @@ def _warn_repeats(quality: pd.DataFrame) -> None:
         shown = ", ".join(f"{row.doc_id} ({row.repeated_lines})" for row in repeating.head(5).itertuples())
         log.warning(
             "%d document(s) repeat lines word for word (a text saved twice in one file, or lines doubled in a copy), "
-            "each kept once: %s%s (repeated_lines in quality.csv; normalize.drop_repeated_lines = false keeps them)",
+            + (
+                "each kept once: %s%s (repeated_lines in quality.csv; normalize.drop_repeated_lines = false keeps them)"
+                if dropped
+                else "every copy kept, as normalize.drop_repeated_lines = false asks (each counts again): %s%s"
+            ),
             len(repeating),
             shown,
             " ..." if len(repeating) > 5 else "",
