@@ -18,7 +18,11 @@ OPTIONS = {
     "lexicon": Option("", "Theme lexicon (TOML); '' for the shipped one.", path=True),
     "top_n": Option(30, "Top words of a topic that labelling looks at.", *POSITIVE),
     "min_score": Option(
-        0.1, "Share of a topic's top-word weight a theme needs, else the topic is 'other'.", *OPEN_FRACTION, kind=(float, int)
+        0.1,
+        "Share of a topic's top-word weight a theme needs to label it (an exploratory model's topics, else 'other'; "
+        "a keyword topic keeps its theme and this sets only its `suggested` column).",
+        *OPEN_FRACTION,
+        kind=(float, int),
     ),
     "match": Option(
         "exact",

@@ -30,12 +30,17 @@ OPTIONS = {
     ),
     "pos": Option(
         [],
-        'Keep only words whose jieba POS tag starts with one of these, e.g. ["n", "v"]; '
-        "[] keeps all (POS tagging uses jieba's posseg, several times slower).",
+        'Keep only words whose jieba POS tag starts with one of these, e.g. ["n", "v"], and lexicon words whatever '
+        "their tag; [] keeps all (POS tagging uses jieba's posseg, several times slower).",
         kind=list,
     ),
     "extra_dictionaries": Option([], "Files of extra dictionary words (jieba user-dictionary format).", kind=list, path=True),
-    "extra_stopwords": Option([], "Files of extra stopwords, one or more per line.", kind=list, path=True),
+    "extra_stopwords": Option(
+        [],
+        "Files of extra stopwords, one or more per line (a lexicon word listed there is kept all the same).",
+        kind=list,
+        path=True,
+    ),
     "n_jobs": Option(
         0,
         "Worker processes for segmenting large corpora; 0 for one per core (with --scheduler, one per "
@@ -43,7 +48,7 @@ OPTIONS = {
         *NON_NEGATIVE,
     ),
     "use_policy_stopwords": Option(True, "Also drop the shipped policy-boilerplate words (推进, 加快 ...)."),
-    "min_chars": Option(2, "Drop tokens shorter than this many characters.", *POSITIVE),
+    "min_chars": Option(2, "Drop tokens shorter than this many characters, but lexicon words.", *POSITIVE),
     "drop_numbers": Option(
         True,
         "Drop numbers and percentages (2020, 6.5%, 三十) other than lexicon words; Latin words (GDP, 5G, APP, an English "
