@@ -228,23 +228,29 @@ def test_odd_entries_are_listed_with_a_reason_never_read_or_lost(small_corpus, t
     docs.reset_index().to_csv(tmp_path / "documents.csv")  # every path can be written as UTF-8
 
 
-def test_a_listed_file_inside_a_hidden_folder_is_said_to_be_there_not_missing(small_corpus):
+def test_a_listed_file_inside_a_hidden_folder_is_said_to_be_there_not_missing(small_corpus, tmp_path):
     """A metadata row naming a file inside a hidden folder (.old/ or .git/, which are not searched) was "listed in
     the metadata but the file is missing", and the warning said the file is not in the folder: the file is there,
     and the fix is to move it out of the hidden folder."""
     (small_corpus / ".old").mkdir()
     (small_corpus / ".old" / "早期报告.txt").write_text("2014年3月5日 一份放在隐藏文件夹里的报告。", encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()  # and a link to a folder, which is not followed either
+    (tmp_path / "elsewhere" / "r3.txt").write_text("2013年3月5日 链接文件夹里的报告。", encoding="utf-8")
+    os.symlink(tmp_path / "elsewhere", small_corpus / "linked")
     with open(small_corpus / "metadata.csv", "a", encoding="utf-8") as handle:
-        handle.write(".old/早期报告.txt,早期报告,2014-03-05\nnowhere.txt,不存在,2014\n")
+        handle.write(".old/早期报告.txt,早期报告,2014-03-05\nnowhere.txt,不存在,2014\nlinked/r3.txt,链接,2013\n")
     docs = load_corpus(small_corpus, small_corpus / "metadata.csv").documents
     assert docs.set_index("path").loc[".old/早期报告.txt", "reason"] == (
         "listed in the metadata, but inside .old/, which is not searched: hidden folder (name starts with '.')"
     )
     assert docs.set_index("path").loc["nowhere.txt", "reason"] == "listed in the metadata but the file is missing"
+    assert docs.set_index("path").loc["linked/r3.txt", "reason"] == (
+        "listed in the metadata, but inside linked/, which is not searched: symbolic link to a folder"
+    )
     with collected_warnings() as warnings:
         warn_skipped(docs, counted="not analysed")
     warned = " ".join(warnings)
-    assert "skipped, not analysed: .old/早期报告.txt (listed in the metadata, but inside .old/" in warned
+    assert "skipped, not analysed: " in warned and ".old/早期报告.txt (listed in the metadata, but inside .old/" in warned
     assert "name a file that is not in the folder: nowhere.txt" in warned and ".old/早期报告.txt," not in warned
 
 

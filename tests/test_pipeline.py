@@ -297,8 +297,19 @@ def test_seeded_lda_runs_and_reports_seed_words(tmp_path):
     assert "split half" not in texts
     bars = [t.get_text() for t in figure.legends[0].get_texts()] if figure.legends else []
     assert bars and not any("split half" in bar for bar in bars), bars
+    # and the figure's caption in report.html does not describe the check either (a review of the diff)
+    from toolkit.analysis.diagnostics import split_half_run
+    from toolkit.output.report import caption
+
+    assert not split_half_run(result.themes)
+    assert "no split-half check" in caption("theme_validity", split_half=False) and "half of its keywords" not in caption(
+        "theme_validity", split_half=False
+    )
+    assert "half of its keywords" in caption("theme_validity")
     # and every figure of the run names the model
-    assert toolkit.pipeline.figure_title(config, result.fitted.model) == "seeds · LDA (seeded)"
+    assert toolkit.pipeline.figure_title(config, result.fitted.model) == "seeds · LDA(种子词)"
+    english = config.with_values(**{"figures.language": "en"})
+    assert toolkit.pipeline.figure_title(english, result.fitted.model) == "seeds · LDA (seeded)"
     assert toolkit.pipeline.figure_title(Config.load(SEEDS_CONFIG), result.fitted.model) == "seeds"  # keyatm: the corpus
 
 

@@ -596,9 +596,13 @@ def test_a_boilerplate_pattern_never_empties_a_tracked_term():
     """A boilerplate pattern that matches 创新 emptied the tracked term 创新 ("the term '创新' is empty once
     normalised", an error after the whole fit, a review of the options): a term is folded as the texts' characters
     are (traditional and full-width forms), while the boilerplate rules remove lines of texts, not terms."""
+    from toolkit.progress import collected_warnings
     from toolkit.text.normalize import Normalizer
     from toolkit.text.preparation import normalized_terms
 
     normalizer = Normalizer(boilerplate_patterns=["创新", "^本站声明"])
-    assert normalized_terms(["创新", "數據要素", "ＡＩ"], normalizer) == ["创新", "数据要素", "AI"]
+    with collected_warnings() as warnings:
+        assert normalized_terms(["创新", "數據要素", "ＡＩ"], normalizer) == ["创新", "数据要素", "AI"]
     assert normalizer.normalize("推进创新\n坚持开放").text == "坚持开放"  # the texts lose the line all the same
+    # and the term then counts nothing where the pattern took it: said (it counted 0 in silence; a review of the diff)
+    assert len(warnings) == 1 and "remove the term(s) 创新 (or the lines that hold them)" in warnings[0]

@@ -898,6 +898,18 @@ def test_a_sheet_saved_as_excels_western_csv_is_scored_with_its_lost_texts_said(
         scores = validation.score(folder)
     pd.testing.assert_frame_equal(scores["agreement"], validation.score(coded)["agreement"])
     assert "the texts of 20 rows lost most of their characters to '?'" in caplog.text
+    # Excel on a Central European or Cyrillic Windows writes its own code page (a note's Ź or Џ is no Windows-1252 byte)
+    for code_page, note in (("cp1250", "Źle"), ("cp1251", "Џ ђ ќ")):
+        sheet.loc[0, "note"] = note
+        (folder / validation.UNIT_SHEET).write_bytes(sheet.to_csv(index=False).encode(code_page, errors="replace"))
+        pd.testing.assert_frame_equal(validation.score(folder)["agreement"], validation.score(coded)["agreement"])
+    # the word sheet's answers are Chinese words: lost to '?', they cannot be scored, and the error says why
+    words = pd.read_csv(folder / validation.WORD_SHEET, keep_default_na=False, dtype=str)
+    words["intruder"] = words["word_1"]
+    (folder / validation.WORD_SHEET).write_bytes(words.to_csv(index=False).encode("cp1252", errors="replace"))
+    with pytest.raises(ToolkitError, match="the words of item 1 were lost to '\\?' \\(the sheet was saved in an encoding"):
+        validation.score(folder)
+    (folder / validation.WORD_SHEET).unlink()
     # bytes that are no table at all are still refused with the encodings tried
     (folder / validation.UNIT_SHEET).write_bytes(bytes(range(1, 256)) * 4)
     with pytest.raises(ToolkitError, match="not readable as UTF-8"):
@@ -927,14 +939,14 @@ def test_a_sheet_of_its_header_alone_is_named_when_nothing_is_coded(coded, tmp_p
     """A sheet passed with --units that kept its header only was refused as "no coded answer in <folder>: fill the
     theme column of coding_sheet.csv": the default sheet, not the one passed, and not that it lacks every item."""
     folder = _copy(coded, tmp_path)
-    (tmp_path / "header.csv").write_text("item,text,theme,note\n", encoding="utf-8")
+    (tmp_path / "coder: v2.csv").write_text("item,text,theme,note\n", encoding="utf-8")  # ': ' in its name too
     for name in (validation.WORD_SHEET, validation.TOPIC_SHEET):  # no intruder answered either
         sheet = pd.read_csv(folder / name, keep_default_na=False, dtype=str)
         sheet.to_csv(folder / name, index=False)
         sheet.assign(intruder="").to_csv(folder / name, index=False)
     with pytest.raises(ToolkitError) as error:
-        validation.score(folder, units_file=tmp_path / "header.csv")
-    assert str(error.value).startswith(f"no coded answer in {tmp_path / 'header.csv'} (20 of 20 exported items are not")
+        validation.score(folder, units_file=tmp_path / "coder: v2.csv")
+    assert str(error.value).startswith(f"no coded answer in {tmp_path / 'coder: v2.csv'} (20 of 20 exported items are not")
 
 
 def test_the_codebook_gives_no_task_without_items(run, tmp_path):

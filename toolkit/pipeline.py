@@ -546,7 +546,8 @@ def figure_title(config: Config, model) -> str:
     name, kind = config["corpus"]["name"], config["model"]["kind"]
     if kind == "keyatm":
         return name
-    shown = model.display_name + (" (seeded)" if config["model"].get(kind, {}).get("seeded") else "")
+    seeded = "(种子词)" if config["figures"]["language"] == "zh" else " (seeded)"  # in the figures' language
+    shown = model.display_name + (seeded if config["model"].get(kind, {}).get("seeded") else "")
     return f"{name} · {shown}" if name else shown
 
 

@@ -274,6 +274,16 @@ def _keyword_reliance(sensitivity: pd.DataFrame | None, theme: str) -> dict:
 SPLIT_NOT_RUN = "not run for this model"  # the reason's words for a model without the split-half check (report.py)
 
 
+def split_half_run(themes) -> bool:
+    """Whether the model of themes.csv's ``themes`` runs the split-half check (keyatm does; an exploratory model and
+    LDA seeded with the lexicon do not, and a theme's ``why`` says so): the figure and report.html describe it only
+    then."""
+    if themes is None or "why" not in themes:
+        return True
+    reasons = themes["why"].astype(str)
+    return not (reasons.str.contains("exploratory model", regex=False) | reasons.str.contains(SPLIT_NOT_RUN, regex=False)).any()
+
+
 def validation_reasons(row: dict, anchored_model: bool, *, split_checked: bool = True, split_possible: bool = True) -> list[str]:
     """Why a theme is not validated (empty: it is). A theme must pass the floor of keyword agreement (its share
     follows its keyword rate across documents, and across years when the corpus has ``min_years`` years or more),

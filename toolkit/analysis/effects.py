@@ -43,7 +43,7 @@ OPTIONS = {
         200,
         "Coefficient draws per ensemble member (method of composition) for the expected shares of "
         "effects_expected.csv, whose intervals are the draws' quantiles; effects.csv's estimates, intervals and "
-        "p-values are exact, whatever the draws.",
+        "p-values are exact, but for the check of separation (a term the draws show unbounded is not estimated).",
         (lambda v: v >= 50),
         "50 or more (a quantile of fewer draws is no interval)",
     ),

@@ -90,20 +90,28 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
     return unguarded_table(table)
 
 
+# what Excel's "CSV (Comma delimited)" writes on a Windows set to a language without Chinese: its ANSI code page
+# (Western, Central European, Cyrillic, Greek, Turkish, Baltic)
+ANSI_CODE_PAGES = ("cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1257")
+
+
 def _western_excel(data: bytes, needed: tuple[str, ...]) -> str | None:
-    """``data`` as Excel's "CSV (Comma delimited)" saves a sheet on a Western Windows (Windows-1252: its Chinese
-    already lost to '?', its curly quotes and dashes single bytes no other encoding reads), when its header holds
-    the ``needed`` columns; else None. The answers a coder typed (theme names, letters) survive it, and the lost
-    texts are said when the sheet is scored."""
+    """``data`` as Excel's "CSV (Comma delimited)" saves a sheet on a Windows without Chinese (an ANSI code page:
+    its Chinese already lost to '?', its curly quotes, dashes and accented letters single bytes that UTF-8 and
+    GB18030 do not read), when its header holds the ``needed`` columns; else None. The answers a coder typed in
+    Latin letters (theme names, option letters) survive it; the texts and words lost to '?' are said when the sheet
+    is scored."""
     if b"\x00" in data:
         return None
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        return None
-    header = text.lstrip("\ufeff").split("\n", 1)[0]
-    cells = {cell.strip() for cell in header.replace("\t", ",").replace(";", ",").split(",")}
-    return text if all(column in cells for column in needed) else None
+    for code_page in ANSI_CODE_PAGES:
+        try:
+            text = data.decode(code_page)
+        except UnicodeDecodeError:
+            continue
+        header = text.lstrip("\ufeff").split("\n", 1)[0]
+        cells = {cell.strip() for cell in header.replace("\t", ",").replace(";", ",").split(",")}
+        return text if all(column in cells for column in needed) else None
+    return None
 
 
 def _read_run(run: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -486,6 +494,12 @@ def _same_items(path: Path, coded: pd.DataFrame, rows: set[int], key: pd.DataFra
         intruders = dict(zip(key["item"].astype(int), key["intruder"].astype(str)))
         for _, row in coded.iterrows():
             shown = {str(row[c]).strip() for c in words}
+            if _lost_characters(" ".join(shown) + " " + str(row.get("intruder", ""))):
+                raise ToolkitError(
+                    f"{path}: the words of item {row['item']} were lost to '?' (the sheet was saved in an encoding "
+                    "without Chinese, such as Excel's CSV on a Windows set to another language): its answers cannot be "
+                    'read; save the coded sheet as "CSV UTF-8" and score that'
+                )
             if row["item"] in intruders and intruders[row["item"]].strip() not in shown:
                 raise ToolkitError(
                     f"{path}: the words of item {row['item']} are not the words exported as item {row['item']}: "
@@ -762,10 +776,10 @@ def score(
         if found is not None:
             tables[name] = found
     if not tables:
-        lacking = next((note for note in notes if "exported items are not in the sheet" in note), "")
+        lacking = len(set(key["item"].astype(int)) - listed) if key is not None else 0
         raise ToolkitError(
             f"no coded answer in {shown_path(path)}"
-            + (f" ({lacking.split(': ', 1)[1].split(' (items')[0]})" if lacking else "")
+            + (f" ({lacking} of {len(key)} exported items are not in the sheet)" if lacking else "")
             + " nor in the intruder sheets: fill the `theme` column (or the intruder columns) first"
         )
     notes = [note for note in notes if note]

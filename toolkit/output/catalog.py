@@ -108,6 +108,11 @@ def without_intervals(caption: str) -> str:
 # ----- the files, in the order of docs/outputs.md ---------------------------------------------------------------
 
 INTERVALS_LINK = "(methods.md#uncertainty-comparisons-between-places-and-periods-covariate-effects)"
+# theme_validity's caption in report.html for a model that runs no split-half check (LDA, seeded LDA, NMF)
+VALIDITY_WITHOUT_SPLIT_HALF = (
+    "Validity: correlation of each theme's share with its keyword rate across years and documents (one bar where one "
+    "document a year makes them one check); no split-half check, which only the keyword-assisted model runs."
+)
 
 OUTPUTS: tuple[Table | File, ...] = (
     Table(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..analysis.diagnostics import split_half_run
 from ..analysis.uncertainty import PRIOR_DF
 from . import atomic, catalog
 from .fonts import WEB_FAMILY, font_face_css
@@ -19,15 +20,20 @@ from .plots import percent
 from .tables import topic_word_pairs
 
 
-def caption(stem: str, level: float = 0.95, options: dict | None = None, *, intervals: bool = True) -> str:
+def caption(
+    stem: str, level: float = 0.95, options: dict | None = None, *, intervals: bool = True, split_half: bool = True
+) -> str:
     """The report's caption of figure ``stem`` (declared in ``catalog.FIGURES``) as the ``[figures]`` ``options``
     draw it, naming the coverage ``level`` of its intervals, or, for a figure of the trend tables when the run drew
-    no replicates (``intervals`` false: ``trends.bootstrap = 0``), saying it has none; "" for a figure the catalog
-    does not declare."""
+    no replicates (``intervals`` false: ``trends.bootstrap = 0``), saying it has none, and of the validity figure of
+    a model that runs no split-half check (``split_half`` false), saying so; "" for a figure the catalog does not
+    declare."""
     figure = catalog.FIGURE.get(stem)
     if not figure:
         return ""
     text = figure.caption_for(options)
+    if stem == "theme_validity" and not split_half:
+        text = catalog.VALIDITY_WITHOUT_SPLIT_HALF
     if not intervals and figure.level and stem != "theme_effects":  # the effects' intervals are their own draws
         text = catalog.without_intervals(text)
     return text.format(level=percent(level))
@@ -459,7 +465,7 @@ def _validation_sentence(themes: pd.DataFrame | None, one_per_year: bool = False
     seeds is said to be unchecked when no theme has a correlation between ensemble members (one fit), and an
     exploratory model's themes to be unvalidated by construction, and a model that cannot run the split-half
     check (LDA seeded with the lexicon) to validate none."""
-    from ..analysis.diagnostics import SPLIT_NOT_RUN, VALIDATION_RULES
+    from ..analysis.diagnostics import VALIDATION_RULES
 
     seeds_checked = themes is None or ("member_r" in themes and pd.to_numeric(themes["member_r"], errors="coerce").notna().any())
 
@@ -471,7 +477,7 @@ def _validation_sentence(themes: pd.DataFrame | None, one_per_year: bool = False
     named_why = why[themes["theme"] != "other"] if themes is not None and "theme" in themes else why
     exploratory = len(named_why) > 0 and named_why.str.contains("exploratory model", regex=False).all()
     # LDA seeded with the lexicon measures its themes but cannot run the split-half check (keyatm alone can)
-    unsplit = len(named_why) > 0 and named_why.str.contains(SPLIT_NOT_RUN, regex=False).any()
+    unsplit = not exploratory and not split_half_run(themes)
     checked = (
         "Each theme was checked (themes.csv): its share against the rate of its own keywords across documents "
         "(and across years where there are five or more"
@@ -617,7 +623,13 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
     declared = [figure.name for figure in catalog.FIGURES if figure.name in figures]
     for stem in [*declared, *sorted(s for s in figures if s not in catalog.FIGURE)]:
         data = base64.b64encode(figures[stem].read_bytes()).decode("ascii")
-        said = caption(stem, config["trends"]["level"], config["figures"], intervals=config["trends"]["bootstrap"] > 0)
+        said = caption(
+            stem,
+            config["trends"]["level"],
+            config["figures"],
+            intervals=config["trends"]["bootstrap"] > 0,
+            split_half=split_half_run(themes),
+        )
         parts.append(
             f"<h2>{html.escape(stem)}</h2><p>{html.escape(said)}</p>"
             f'<img alt="{html.escape(stem)}" src="data:{_IMAGE_TYPES[figures[stem].suffix]};base64,{data}">'

@@ -583,7 +583,12 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
         return row
 
     entries = _entries(root, {meta_path} if meta_path else set())
-    unsearched = [entry for entry in entries if entry.rel.endswith("/")]  # hidden or unreadable folders
+    # the folders whose files are not read: hidden or unreadable ones (their entries end with /) and links to folders
+    unsearched = [
+        (entry.rel if entry.rel.endswith("/") else entry.rel + "/", entry.problem)
+        for entry in entries
+        if entry.rel.endswith("/") or entry.problem.startswith("symbolic link to a folder")
+    ]
     row_of, ambiguous, unclear = metadata_rows([e.rel for e in entries], sorted(listed), root)
     # The files that a metadata row describes first: of two copies with the same bytes, the one the metadata names
     # is used and the other is its duplicate (the table keeps the folder's order).
@@ -694,10 +699,9 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
     for rel in sorted(listed - set(row_of.values()) - unclear):  # a row that is a file's path was taken by it
         row = new_row(rel, meta.loc[rel])
         row["reason"] = MISSING_FILE
-        if folder := next((e for e in unsearched if _canonical(rel).startswith(_canonical(e.rel))), None):
+        if folder := next((f for f in unsearched if _canonical(rel).startswith(_canonical(f[0]))), None):
             # a problem to fix, not a missing file: the file may well be there
-            what = folder.problem.split(";")[0]
-            row["reason"] = f"listed in the metadata, but inside {folder.rel}, which is not searched: {what}"
+            row["reason"] = f"listed in the metadata, but inside {folder[0]}, which is not searched: {folder[1].split(';')[0]}"
         elif PurePosixPath(rel).is_absolute() or ".." in PurePosixPath(rel).parts:  # only the text folder is read
             row["reason"] += "; it names a path outside the text folder (corpus.texts), whose files alone are read"
         elif row["doc_id"] in by_id:  # "report" listed, report.txt on disk

@@ -274,13 +274,21 @@ def normalized_terms(terms: list[str], normalizer: Normalizer) -> list[str]:
     removes the lines that hold it from the texts."""
     from dataclasses import replace
 
-    normalizer = replace(normalizer, drop_boilerplate=False, drop_repeated_lines=False)
-    out = []
+    folding = replace(normalizer, drop_boilerplate=False, drop_repeated_lines=False)
+    out, removed = [], []
     for term in terms:
-        folded = normalizer.normalize(term).text.strip() if term.strip() else ""
+        folded = folding.normalize(term).text.strip() if term.strip() else ""
         if not folded:
             raise ToolkitError(f"the term {term!r} is empty once normalised; give a word or phrase")
+        if normalizer.drop_boilerplate and normalizer.normalize(folded).text.strip() != folded:
+            removed.append(folded)  # a boilerplate pattern takes it: the lines of the texts that hold it are gone
         out.append(folded)
+    if removed:
+        log.warning(
+            "the boilerplate patterns (the shipped ones and normalize.extra_boilerplate) remove the term(s) %s (or the "
+            "lines that hold them) from the texts, so they count only where the patterns leave them: check the patterns",
+            ", ".join(removed),
+        )
     return out
 
 

@@ -33,18 +33,13 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
     """Per theme: how its share agrees with its keyword rate across years and across documents (bars), with
     the threshold a theme needs, the split-half check that decides (the better of documents and years, or the
     check within documents where that does worse), and which themes are not validated (and the first reason why)."""
-    from ...analysis.diagnostics import SPLIT_NOT_RUN, VALIDATION_RULES
+    from ...analysis.diagnostics import VALIDATION_RULES, split_half_run
 
     text = _labels(language)
     rows = diagnostics[diagnostics["theme"].isin(lexicon.names)].iloc[::-1]
     # the split-half check is keyatm's: an exploratory model, or LDA seeded with the lexicon, runs none (no bar, and
-    # no "too few years or documents" where the model is the reason; a theme of either kind says so in its reason)
-    reasons = rows["why"].astype(str) if "why" in rows else None
-    split_run = "r_split" in rows and not (
-        reasons is not None
-        and len(reasons) > 0
-        and (reasons.str.contains("exploratory model", regex=False) | reasons.str.contains(SPLIT_NOT_RUN, regex=False)).any()
-    )
+    # no "too few years or documents" where the model is the reason)
+    split_run = "r_split" in rows and split_half_run(rows)
     y = np.arange(len(rows))
     with _new_figure(10, 0.55 * len(rows) + 1.8) as fig:
         ax = fig.add_subplot()
