@@ -176,7 +176,10 @@ def test_an_error_is_the_exit_code_of_the_process():
 def test_broken_lexicon_stops_the_run_with_one_line(tmp_path, lexicon, message):
     path = tmp_path / "lexicon.toml"
     path.write_text(lexicon, encoding="utf-8")
-    result = cli("run", "configs/seeds.toml", "--set", f'themes.lexicon="{path}"', "--out", tmp_path / "out", cwd=ROOT)
+    no_figures = ("--set", "figures.formats=[]")  # refused before any work: no drawing workers to start
+    result = cli(
+        "run", "configs/seeds.toml", "--set", f'themes.lexicon="{path}"', *no_figures, "--out", tmp_path / "out", cwd=ROOT
+    )
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
 

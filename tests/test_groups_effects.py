@@ -352,8 +352,19 @@ def test_unknown_group_column_and_bad_formula_are_one_line(tmp_path):
         ('effects.formula="year +"', "effects.formula 'year +' is not a formula: Operator `+` has "),
         ('effects.formula="(year"', "effects.formula '(year' is not a formula: "),
     ):
+        # no figures: a run refused before any work draws none, but its drawing workers would start (and import
+        # matplotlib) from the config alone, twice per case
         result = cli(
-            "run", ROOT / "configs" / "seeds.toml", "--out", tmp_path / "out", "--set", setting, "--set", "trends.bootstrap=50"
+            "run",
+            ROOT / "configs" / "seeds.toml",
+            "--out",
+            tmp_path / "out",
+            "--set",
+            setting,
+            "--set",
+            "trends.bootstrap=50",
+            "--set",
+            "figures.formats=[]",
         )  # toolkit.cli.main in this process: a traceback would raise here
         assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
         assert "model ..." not in result.stderr and "vocabulary ..." not in result.stderr  # refused before any fit
