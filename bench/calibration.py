@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 TRUTH = 0.20
+N_BOOT = 300  # bootstrap replicates of every table below
 
 
 def simulated_period(n_documents: int, rng, truth: float = TRUTH) -> tuple[pd.DataFrame, np.ndarray]:
@@ -61,7 +62,7 @@ DEALT = (1, 2, 3, 5, 8, 10, 11)
 def _interval(units: pd.DataFrame, shares: np.ndarray, seed: int) -> tuple[float, float]:
     from toolkit.analysis.trends import ShareModel
 
-    table, _ = ShareModel(units, shares, ["theme", "other"], n_boot=300, random_state=seed).table(["year"], [(2001,)])
+    table, _ = ShareModel(units, shares, ["theme", "other"], n_boot=N_BOOT, random_state=seed).table(["year"], [(2001,)])
     row = table[table["theme"] == "theme"].iloc[0]
     return float(row["share_low"]), float(row["share_high"])
 
@@ -124,7 +125,7 @@ def deals(n_deals: int, sizes=DEALT) -> None:
             order = np.argsort(dealt["year"].to_numpy(), kind="stable")
             dealt = dealt.iloc[order].reset_index(drop=True)
             shares = fitted.member_shares[:, keep][:, order]
-            change = ShareModel(dealt, shares, themes, n_boot=300, random_state=deal).change(["year"], (2001,), (2002,))
+            change = ShareModel(dealt, shares, themes, n_boot=N_BOOT, random_state=deal).change(["year"], (2001,), (2002,))
             named = change[change["theme"] != "other"]
             clear += int(named["clear"].sum())
             excluded += int(((named["change_low"] > 0) | (named["change_high"] < 0)).sum())
@@ -132,7 +133,7 @@ def deals(n_deals: int, sizes=DEALT) -> None:
             late = dealt["year"].to_numpy() == 2002
             shifted[:, late] *= 0.8
             shifted[:, late, ecology] += 0.2
-            row = ShareModel(dealt, shifted, themes, n_boot=300, random_state=deal).change(["year"], (2001,), (2002,))
+            row = ShareModel(dealt, shifted, themes, n_boot=N_BOOT, random_state=deal).change(["year"], (2001,), (2002,))
             planted += int(row.set_index("theme").loc["ecology", "clear"])
         tested = n_deals * (len(themes) - 1)
         print(
@@ -158,7 +159,7 @@ def short_documents(simulations: int) -> None:
                 share = np.where(rng.random(2) < present, rng.uniform(low, high, 2), 0.0)
                 shares.append([*share, 1 - share.sum()])
                 rows.append({"year": year, "doc_id": f"{year}", "n_tokens": int(rng.integers(20, 81))})
-        table, _ = ShareModel(pd.DataFrame(rows), np.array(shares)[None], themes, n_boot=300, random_state=simulation).table(
+        table, _ = ShareModel(pd.DataFrame(rows), np.array(shares)[None], themes, n_boot=N_BOOT, random_state=simulation).table(
             ["year"]
         )
         table = table[table["theme"] != "other"]
@@ -198,7 +199,11 @@ def rare_themes(simulations: int) -> None:
                             shares.append([rare, spread, 1 - rare - spread])
                             rows.append({"year": year, "doc_id": f"{year}-{d}", "n_tokens": int(rng.integers(20, 81))})
                 table, _ = ShareModel(
-                    pd.DataFrame(rows), np.array(shares)[None], ["rare", "spread", "other"], n_boot=300, random_state=simulation
+                    pd.DataFrame(rows),
+                    np.array(shares)[None],
+                    ["rare", "spread", "other"],
+                    n_boot=N_BOOT,
+                    random_state=simulation,
                 ).table(["year"])
                 for theme, value in truth.items():
                     part = table[table["theme"] == theme]
@@ -224,6 +229,12 @@ def main() -> None:
     parser.add_argument("--rare", type=int, default=200, help="simulations of rare themes")
     parser.add_argument("--dealt", default=",".join(map(str, DEALT)), help="reports a year in the deals")
     args = parser.parse_args()
+    from common import git_commit
+
+    print(
+        f"calibration of the intervals, toolkit {git_commit()}: {N_BOOT} bootstrap replicates a table, trends.level "
+        f"0.95; deals from configs/gwr_national.toml with figures.ldavis=false; options {vars(args)}"
+    )
     if args.simulations:
         coverage(args.simulations, [int(n) for n in args.sizes.split(",")])
     if args.deals:

@@ -119,7 +119,7 @@ def git_commit() -> str:
         ).stdout.strip() + (
             "+changes"
             if subprocess.run(
-                ["git", "-C", str(ROOT), "status", "--porcelain", "toolkit"], capture_output=True, text=True
+                ["git", "-C", str(ROOT), "status", "--porcelain", "toolkit", "bench", "configs"], capture_output=True, text=True
             ).stdout.strip()
             else ""
         )

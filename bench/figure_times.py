@@ -1,7 +1,7 @@
 """Each figure's drawing time (CPU) in one process (issue 29), this checkout against another, interleaved.
 
 The figures of a small corpus's run (seeds: configs/seeds.toml; gwr15: configs/gwr_national.toml with
-``corpus.year_min=2008``, when ../shared/corpora is beside the checkout) are captured once, with this checkout:
+``corpus.year_min=2008``, the repository's own corpora/gwr_national) are captured once, with this checkout:
 the run's ``tables.submit_figures`` is replaced by one that pickles what it is given (the specs: each figure's
 function and tables). Then each checkout (``--against`` and this one, in turn, ``--repeat`` times) draws them
 all in a fresh process with its own ``tables.draw_figure``, PNG at the configured dpi, timing each in CPU seconds
@@ -100,8 +100,6 @@ def main() -> None:
     if options.draw:
         return draw(options.draw, options.in_worker)
     trees = {"before": options.against.resolve(), "after": ROOT}
-    if not (ROOT.parent / "shared" / "corpora" / "gwr_national").is_dir():
-        del CORPORA["gwr15"]
     where = "in a warmed-up drawing worker" if options.in_worker else "in one process"
     print(f"figures drawn {where}, {trees['before']} against {git_commit()}, {options.repeat} interleaved runs each")
     with tempfile.TemporaryDirectory() as tmp:

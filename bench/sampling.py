@@ -3,8 +3,9 @@
     .venv/bin/python bench/sampling.py [--chars 10000000] [--work /tmp/bench-sampling]
 
 A corpus of ``--chars`` characters is generated with ../shared/bench/make_scale_corpus.py (resampled State Council
-paragraphs, dated 1954-2022) and prepared once. Then, in one process, the measurement model is fitted with the
-shipped defaults of bench/empty.toml (the lexicon's themes, n_topics 20, ensemble 3, the stopping rule) twice:
+paragraphs, dated 2014-2021, the generator's default) and prepared once. Then, in one process, the measurement
+model is fitted with the shipped defaults of bench/empty.toml (the lexicon's themes, n_topics 20, ensemble 3, the
+stopping rule) twice:
 with ``model.sample_above = 0`` (every unit) and with the shipped ``model.sample_above`` / ``model.sample_tokens``
 (a sample, the rest folded in). Printed: each fit's seconds and sweeps, the sample's size, and per theme the
 Pearson r of the two fits' yearly shares (token-weighted means of the ensemble's unit shares) and their largest

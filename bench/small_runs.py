@@ -4,9 +4,9 @@ Two corpora, each run with the shipped defaults of its config and, interleaved w
 figures nor pyLDAvis page (``--set figures.formats=[] --set figures.ldavis=false``), ``--repeat`` times each
 (default 3), every run a fresh ``toolkit run`` process with a warm cache (one run of each config first fills it):
 
-- seeds: configs/seeds.toml, the five seed documents (145 paragraphs);
+- seeds: configs/seeds.toml, the five seed documents (144 paragraphs);
 - gwr15: configs/gwr_national.toml with ``corpus.year_min=2008``: 15 State Council reports 2008-2022 (needs
-  ../shared/corpora beside the checkout).
+  the repository's own corpora/gwr_national).
 
 Prints the medians (with their range) of the whole process's wall time, the cost of drawing (the difference of
 the medians) as a share of the default run, and, from the default runs' manifests, the seconds the run spent on
@@ -57,8 +57,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     repeat = parser.parse_args().repeat
-    if not (ROOT.parent / "shared" / "corpora" / "gwr_national").is_dir():
-        del CORPORA["gwr15"]
     print(f"drawing in small runs, toolkit {git_commit()}, {repeat} interleaved pairs per corpus, warm cache")
     with tempfile.TemporaryDirectory() as tmp:
         for name, args in CORPORA.items():

@@ -2,7 +2,7 @@
 corpora built to have no theme worth the name (a hostile methods review, 2026-12-05).
 
 1. seeds: configs/seeds.toml as shipped;
-2. gwr: configs/gwr_national.toml as shipped (needs ../shared/corpora beside the checkout, as do 3 and 4);
+2. gwr: configs/gwr_national.toml as shipped (the repository's corpora/gwr_national, as 3 and 4 read);
 3. gwr, trend pairs: the shipped lexicon with four themes of two unrelated words each that rise or fall together
    over the years (小微企业+脱贫, 退耕还林+世贸组织, 跨境+民生, 宏观政策+乡村; the eight words taken out of their
    own themes), ``model.n_topics=22``;
@@ -33,7 +33,7 @@ from pathlib import Path
 import pandas as pd
 from common import ROOT, git_commit
 
-GWR = ROOT.parent / "shared" / "corpora" / "gwr_national" / "texts"
+GWR = ROOT / "corpora" / "gwr_national" / "texts"  # the State Council reports, shipped with the repository
 PAIRS = {
     "pair_smallbiz_poverty": ["小微企业", "脱贫"],
     "pair_forest_wto": ["退耕还林", "世贸组织"],
@@ -140,7 +140,7 @@ def main() -> None:
         base = Path(tmp)
         say("seeds", run(ROOT / "configs" / "seeds.toml", base / "seeds"))
         if not GWR.is_dir():
-            print("gwr: ../shared/corpora not found; the other cases need it")
+            print(f"gwr: {GWR} not found; the other cases need it")
             return
         say("gwr", run(ROOT / "configs" / "gwr_national.toml", base / "gwr"))
         pairs_lexicon(base / "pairs.toml")

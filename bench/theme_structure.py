@@ -2,7 +2,7 @@
 two groups of its words, corrected for each group's own unreliability (a measurement, 2026-12-05, seventh
 session; nothing of the package uses it yet).
 
-The State Council reports 2000-2022 (../shared/corpora/gwr_national), each line of 30 characters or more a
+The State Council reports 2000-2022 (the repository's corpora/gwr_national), each line of 30 characters or more a
 paragraph, cut by jieba with the lexicon's words added (the toolkit's own normalisation and units are not used:
 this looks at the lexicon, not at a run). For two groups of keywords A and B:
 
@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 from common import ROOT, git_commit
 
-GWR = ROOT.parent / "shared" / "corpora" / "gwr_national" / "texts"
+GWR = ROOT / "corpora" / "gwr_national" / "texts"  # the State Council reports, shipped with the repository
 
 
 def paragraphs(themes: dict[str, list[str]]):
@@ -67,7 +67,7 @@ def main() -> None:
     lexicon = tomllib.loads((ROOT / "toolkit" / "data" / "lexicon.toml").read_text(encoding="utf-8"))
     themes = {name: theme["words"] for name, theme in lexicon.items() if isinstance(theme, dict)}
     if not GWR.is_dir():
-        print("../shared/corpora/gwr_national not found")
+        print(f"{GWR} not found")
         return
     X, doc, ntok, vocab, n_docs = paragraphs(themes)
     column = {w: i for i, w in enumerate(vocab)}
