@@ -164,3 +164,13 @@ def test_a_resolution_that_would_draw_a_canvas_of_gigabytes_is_refused():
     assert Config.from_dict({"figures": {"dpi": 600}})["figures"]["dpi"] == 600
     with pytest.raises(ToolkitError, match=r"figures.dpi must be a number in \[1, 1200\], not 5000"):
         Config.from_dict({"figures": {"dpi": 5000}})
+
+
+def test_effects_draws_below_fifty_are_refused():
+    """The expected shares' intervals are quantiles of effects.draws draws a member: draws = 1 gave "95%" intervals
+    such as [0.4318, 0.4325] (a review of the options); fewer than 50 are refused, with the rule."""
+    with pytest.raises(
+        ToolkitError, match=r"effects.draws must be 50 or more \(a quantile of fewer draws is no interval\), not 10"
+    ):
+        Config.from_dict({"effects": {"draws": 10}})
+    assert Config.from_dict({"effects": {"draws": 50}})["effects"]["draws"] == 50

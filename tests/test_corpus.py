@@ -637,3 +637,13 @@ def test_a_metadata_table_with_a_damaged_byte_is_refused_not_read_without_it(tmp
     meta.write_bytes(data[:at] + data[at + 1 :])  # one byte of 武 lost: a title would lose a character
     with pytest.raises(ToolkitError, match="cannot read metadata"):
         load_corpus(small_corpus, meta)
+
+
+def test_a_file_two_metadata_rows_fit_takes_neither():
+    """Two rows that fit one file (A.TXT and ./a.txt both name a.txt) are ambiguous: the file takes neither row's
+    date, and says so; a mutation that let the first row win passed every test (a mutation audit)."""
+    from toolkit.text.corpus import metadata_rows
+
+    taken, ambiguous, unclear = metadata_rows(["a.txt", "b.txt"], ["A.TXT", "./a.txt"])
+    assert "a.txt" not in taken and ambiguous["a.txt"].startswith("fits the metadata rows 'A.TXT' and './a.txt'")
+    assert unclear == {"A.TXT", "./a.txt"}

@@ -920,3 +920,31 @@ def test_a_category_of_one_document_prints_no_numpy_warning(fast_seeds_run):
         table, _ = estimate_effects(units, run.fitted.member_shares, themes, "place", draws=20, x="")
     contrasts = table[table["term"].str.startswith("place[")]
     assert len(contrasts) and contrasts["estimate"].isna().all() and contrasts["note"].str.startswith("not estimable").all()
+
+
+def test_p_values_are_adjusted_over_the_themes_and_intervals_are_the_exact_mixtures_quantiles():
+    """Bonferroni over the measured themes (p_adjusted = min(1, p x themes)) and each interval's end the exact
+    quantile of the members' mixture, not of its draws: a mutation that dropped either passed every test (a
+    mutation audit; the tests checked p_adjusted >= p and one theme only)."""
+    from toolkit.analysis.effects import _bound, estimate_effects, mixture_quantile
+
+    rng = np.random.default_rng(1)
+    rows, shares = [], []
+    for d in range(40):
+        year = 2000 + d % 10
+        for _ in range(10):
+            a = float(np.clip(0.2 + 0.01 * (year - 2005) + rng.normal(0, 0.05), 0.001, 0.6))
+            b = float(np.clip(0.3 + rng.normal(0, 0.05), 0.001, 0.39))
+            rows.append({"doc_id": f"d{d}", "year": year, "n_tokens": 40})
+            shares.append([a, b, 1 - a - b])
+    table, _ = estimate_effects(pd.DataFrame(rows), np.array(shares)[None], ["rising", "flat"], "year", draws=200)
+    year = table[table["term"] == "year"].set_index("theme")
+    assert len(year) == 2
+    for theme in ("rising", "flat"):
+        assert year.loc[theme, "p_adjusted"] == pytest.approx(min(1.0, 2 * year.loc[theme, "p_value"]))
+    assert year.loc["rising", "p_value"] < 0.01 < year.loc["flat", "p_adjusted"] or year.loc["flat", "p_adjusted"] == 1.0
+    # an end of an interval is the mixture's quantile, whatever draws are at hand
+    estimates, errors, df = np.array([0.2, 0.3]), np.array([0.1, 0.12]), np.array([4.0, 6.0])
+    draws = np.zeros(50)  # draws that say otherwise
+    for q in (0.025, 0.975):
+        assert _bound(q, draws, estimates, errors, df) == pytest.approx(mixture_quantile(q, estimates, errors, df))

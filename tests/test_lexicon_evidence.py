@@ -511,3 +511,41 @@ def test_words_of_other_years_or_one_unit_documents_make_no_composite_and_unit_o
     assert np.isnan(one_each["subjects_rho"].item()) and one_each["subject_a"].item() == "" and not one_each["composite"].item()
     # no keywords at all: the columns all the same
     assert list(theme_structure(counts, [], documents, vocabulary).columns) == list(table.columns)
+
+
+def test_each_validation_rule_decides_at_the_threshold_validation_md_states():
+    """Each rule of `validated` at the value docs/validation.md gives it, just below and just above: a mutation
+    that dropped the stability rule, moved a threshold or read the split-half check across documents AND years
+    (the rule is "or") passed every test (a mutation audit)."""
+    passing = {
+        "topic": 3,
+        "keyword_weight": 0.5,
+        "r_documents": 0.8,
+        "r_years": 0.8,
+        "n_years": 8,
+        "member_r": 0.95,
+        "keywords_split": 6,
+        "r_split": 0.6,
+        "r_split_low": 0.3,
+        "r_split_years": 0.5,
+        "r_split_years_low": 0.2,
+        "r_split_paragraphs": np.nan,
+        "r_split_paragraphs_low": np.nan,
+        "split_paragraphs_checks": 0,
+        "split_checks": 17,
+        "split_level": 0.97,
+    }
+    assert validation_reasons(passing, True) == []
+
+    def reasons(**changed) -> str:
+        return "; ".join(validation_reasons({**passing, **changed}, True))
+
+    assert "almost only its keywords" in reasons(keyword_weight=0.9) and not reasons(keyword_weight=0.89)
+    assert "agree weakly across documents" in reasons(r_documents=0.49) and not reasons(r_documents=0.5)
+    assert "agree weakly across years" in reasons(r_years=0.49) and not reasons(r_years=0.5)
+    assert not reasons(r_years=0.1, n_years=4)  # fewer than five years: no check across years
+    assert "change with the seed" in reasons(member_r=0.79) and not reasons(member_r=0.8)
+    # the split-half check passes across documents or across years
+    assert not reasons(r_split_low=0.3, r_split_years_low=-0.1) and not reasons(r_split_low=-0.1, r_split_years_low=0.2)
+    assert "split-half check failed" in reasons(r_split_low=-0.1, r_split_years_low=0.0)
+    assert "split-half check failed" in reasons(r_split_low=-0.1, r_split_years_low=0.2, n_years=4)  # years not read

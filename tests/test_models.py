@@ -862,3 +862,14 @@ def test_nmf_members_fitted_side_by_side_leave_the_warning_filters_as_they_were(
     assert said and said[-1] == "NMF stopped at model.nmf.max_iter = 3 iterations before converging: raise it (3 of 3 fits)"
     converged, _ = fit_ensemble(Config.load(None, ["model.kind='nmf'", "model.n_topics=3", "model.ensemble=1"])["model"], counts)
     assert converged[0].converged_ and converged[0].fit_problem_after() == ""
+
+
+def test_seeded_lda_anchors_only_the_themes_with_a_keyword():
+    """A theme without a keyword in the vocabulary seeds nothing: its topic is free (anchor -1), not the theme's
+    (diplomacy had a topic and a share on the seeds; only an end-to-end test caught a mutation of this)."""
+    from toolkit.models.lda import LdaTopicModel
+
+    keywords = [np.array([0, 1]), np.array([], dtype=np.int64), np.array([2])]
+    options = {"passes": 1, "iterations": 5, "seeded": True, "seed_strength": 0.5, "alpha": "symmetric"}
+    model = LdaTopicModel.from_config(n_topics=4, random_state=0, options=options, keywords=keywords, n_words=6, n_tokens=60)
+    assert list(model.anchors) == [0, -1, 2, -1]

@@ -85,10 +85,25 @@ def test_what_the_user_put_in_a_leftover_is_kept_with_a_warning(tmp_path, caplog
     leftover = _killed(tmp_path, "run", {"units.csv": b"half", "figures/a.png": b"png"})
     (leftover / "run" / "figures" / "linked").symlink_to(mine, target_is_directory=True)
     (leftover / "notes.md").write_bytes(b"kept here by hand")
+    # beside the unfinished files: the temporary file of one the journal lists is the toolkit's, but a name shaped
+    # like a temporary file of a file it never wrote, or a file of the user's, is not (a mutation that took every
+    # name for a temporary file passed the tests)
+    (leftover / "run" / ".units.csv.abcd1234.tmp").write_bytes(b"the toolkit's, half written")
+    (leftover / "run" / ".draft.csv.abcd1234.tmp").write_bytes(b"the user's")
+    (leftover / "run" / "mine.txt").write_bytes(b"the user's")
     with caplog.at_level(logging.WARNING, logger="toolkit"):
         _run(final, {"a.csv": b"1"})
     assert "which the toolkit did not write" in caplog.text
-    assert _tree(leftover) == [atomic.JOURNAL, atomic.LEFTOVER, "notes.md", "run", "run/figures", "run/figures/linked"]
+    assert _tree(leftover) == [
+        atomic.JOURNAL,
+        atomic.LEFTOVER,
+        "notes.md",
+        "run",
+        "run/.draft.csv.abcd1234.tmp",
+        "run/figures",
+        "run/figures/linked",
+        "run/mine.txt",
+    ]
     assert (leftover / "notes.md").read_bytes() == b"kept here by hand"
     assert _tree(mine) == ["sub", "sub/notes.md", "thesis.docx"]  # the link was not followed
 

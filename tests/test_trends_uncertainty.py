@@ -572,3 +572,16 @@ def test_group_tables_by_period_hold_every_named_period_for_every_group(lexicon)
     figure = plot_theme_groups(table, lexicon, language="en")
     ticks = [label.get_text() for label in figure.axes[0].get_xticklabels()]
     assert [tick.replace("\n", " ") for tick in ticks] == ["十二五 (2014-2015)", "十三五 (no documents)", "十四五 (2022)"]
+
+
+def test_a_t_widening_is_the_two_sided_t_quantile_over_the_normals():
+    """t_widening widens every interval of few documents: at level 0.95 it is t(0.975, df) / z(0.975), two-sided;
+    a mutation to the one-sided quantile (intervals narrower than labelled) passed every test (a mutation audit)."""
+    from scipy.stats import norm, t
+
+    from toolkit.analysis.uncertainty import t_widening
+
+    for df, level in ((3, 0.95), (1.5, 0.9), (20, 0.99)):
+        q = 0.5 + level / 2
+        assert float(t_widening(df, level)) == pytest.approx(t.ppf(q, df) / norm.ppf(q))
+    assert float(t_widening(0, 0.95)) == 1.0  # no estimated variance: no widening

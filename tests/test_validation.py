@@ -961,3 +961,28 @@ def test_the_codebook_gives_no_task_without_items(run, tmp_path):
         encoding="utf-8"
     )
     assert "3 tasks." in full and "3. `topic_intrusion.csv` (3 paragraphs)" in full and "nothing to code" not in full
+
+
+def test_agreements_intervals_are_at_their_level_and_count_the_weights_effective_units():
+    """The weighted accuracy's Wilson interval is over Kish's effective number of units (not the units coded), and
+    kappa's interval is the 2.5th to 97.5th percentile of its resamples at level 0.95: a mutation to either (the
+    units coded; a 90% interval labelled 95%) passed every test (a mutation audit)."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    rng = np.random.default_rng(7)
+    labels = ["ecology", "innovation", "other"]
+    truth = rng.choice(labels, size=40)
+    predicted = np.where(rng.random(40) < 0.7, truth, rng.choice(labels, size=40))
+    weights = np.where(np.arange(40) < 10, 9.0, 1.0)  # one stratum weighs nine times the others
+    rows = {(r["measure"], r["weighting"]): r for r in validation.agreement(truth, predicted, weights, labels, random_state=3)}
+    accuracy = float(np.average(truth == predicted, weights=weights))
+    effective = weights.sum() ** 2 / np.square(weights).sum()
+    assert effective < 30  # far fewer than the 40 units coded
+    low, high = proportion_confint(accuracy * effective, effective, alpha=0.05, method="wilson")
+    assert (rows[("accuracy", "weighted")]["low"], rows[("accuracy", "weighted")]["high"]) == pytest.approx((low, high))
+    index = {label: i for i, label in enumerate(labels)}
+    t, p = np.array([index[x] for x in truth]), np.array([index[x] for x in predicted])
+    draws = np.random.default_rng(3).integers(0, 40, size=(validation.BOOTSTRAP, 40))
+    replicates = validation.kappa(t[draws], p[draws], len(labels), np.ones(40)[draws])
+    expected = np.percentile(replicates[np.isfinite(replicates)], [2.5, 97.5])
+    assert (rows[("kappa", "raw")]["low"], rows[("kappa", "raw")]["high"]) == pytest.approx(tuple(expected))
