@@ -585,3 +585,20 @@ def test_a_t_widening_is_the_two_sided_t_quantile_over_the_normals():
         q = 0.5 + level / 2
         assert float(t_widening(df, level)) == pytest.approx(t.ppf(q, df) / norm.ppf(q))
     assert float(t_widening(0, 0.95)) == 1.0  # no estimated variance: no widening
+
+
+def test_a_change_reads_the_fewer_degrees_of_freedom_of_its_two_cells():
+    """A change's t quantile and p-value take the smaller of its two cells' degrees of freedom (conservative); a
+    mutation to the larger passed every test (a mutation audit)."""
+    from toolkit.analysis.uncertainty import document_variance
+
+    rng = np.random.default_rng(5)
+    few, few_shares = _units(rng, years=(2001,), docs=2, eco=(0.3,))
+    many, many_shares = _units(rng, years=(2002, 2003), docs=9, eco=(0.35, 0.4))  # 2003 lends to the pool only
+    units = pd.concat([few, many], ignore_index=True)
+    shares = np.concatenate([few_shares, many_shares], axis=1)
+    model = ShareModel(units, shares, THEMES, n_boot=50)
+    change = model.change(["year"], (2001,), (2002,))
+    _, _, df, _ = document_variance(model.documents, model.cells(["year"], [(2001,), (2002,)]), model.cells(["year"]))
+    assert df[0] != df[1] and (df > 0).all(), df
+    assert (change["df"] == df.min()).all()
