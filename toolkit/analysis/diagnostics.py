@@ -271,7 +271,9 @@ def _keyword_reliance(sensitivity: pd.DataFrame | None, theme: str) -> dict:
     }
 
 
-SPLIT_NOT_RUN = "not run for this model"  # the reason's words for a model without the split-half check (report.py)
+# the words of the reasons that say a model cannot validate a theme (report.py and the validity figure read them)
+EXPLORATORY = "exploratory model"  # an unanchored model's themes: labels read off top words
+SPLIT_NOT_RUN = "not run for this model"  # a model without the split-half check (LDA seeded with the lexicon)
 
 
 def split_half_run(themes) -> bool:
@@ -281,7 +283,7 @@ def split_half_run(themes) -> bool:
     if themes is None or "why" not in themes:
         return True
     reasons = themes["why"].astype(str)
-    return not (reasons.str.contains("exploratory model", regex=False) | reasons.str.contains(SPLIT_NOT_RUN, regex=False)).any()
+    return not (reasons.str.contains(EXPLORATORY, regex=False) | reasons.str.contains(SPLIT_NOT_RUN, regex=False)).any()
 
 
 def validation_reasons(row: dict, anchored_model: bool, *, split_checked: bool = True, split_possible: bool = True) -> list[str]:
@@ -295,7 +297,7 @@ def validation_reasons(row: dict, anchored_model: bool, *, split_checked: bool =
     rules = VALIDATION_RULES
     reasons = []
     if not anchored_model:
-        reasons.append("exploratory model: its themes are labels read off top words, not measurements")
+        reasons.append(f"{EXPLORATORY}: its themes are labels read off top words, not measurements")
     elif row["topic"] <= 0:
         reasons.append("no keyword of the theme is in the vocabulary: the theme is not measured here")
     if row["keyword_weight"] >= rules["keyword_weight"]:

@@ -53,12 +53,11 @@ def check_formula(formula: str, what: str = "effects.formula") -> list[str]:
             f"{what} nests {deepest} parentheses inside one another, above the limit of {MAX_DEPTH}; write a flatter formula"
         )
     try:
-        names = _check(formula, what)
+        return _check(formula, what)
     except (RecursionError, MemoryError):
         raise ToolkitError(
             f"{what} is too deeply nested to read (too many operators or calls inside one another); write a simpler formula"
         ) from None
-    return names
 
 
 def check_syntax(formula: str, what: str = "effects.formula") -> None:

@@ -9,6 +9,7 @@ to a unit?). The coding sheets hold no model output; the answers stay in the key
 
 from __future__ import annotations
 
+import csv
 import errno
 import io
 import json
@@ -109,8 +110,8 @@ def _western_excel(data: bytes, needed: tuple[str, ...]) -> str | None:
         except UnicodeDecodeError:
             continue
         header = text.lstrip("\ufeff").split("\n", 1)[0]
-        cells = {cell.strip() for cell in header.replace("\t", ",").replace(";", ",").split(",")}
-        return text if all(column in cells for column in needed) else None
+        cells = next(csv.reader([header], delimiter=cell_separator(header, needed)), [])
+        return text if set(needed) <= {cell.strip() for cell in cells} else None
     return None
 
 

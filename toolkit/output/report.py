@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..analysis.diagnostics import split_half_run
+from ..analysis.diagnostics import EXPLORATORY, split_half_run
 from ..analysis.uncertainty import PRIOR_DF
 from . import atomic, catalog
 from .fonts import WEB_FAMILY, font_face_css
@@ -282,7 +282,7 @@ def _unmeasured_sentence(themes: pd.DataFrame | None, unit: str) -> str:
         return ""
     names = ", ".join(missing)
     one = len(missing) == 1
-    exploratory = "why" in themes and themes["why"].astype(str).str.contains("exploratory model", regex=False).any()
+    exploratory = "why" in themes and themes["why"].astype(str).str.contains(EXPLORATORY, regex=False).any()
     if exploratory:  # its labels come from top words: a subject of the corpus may get no topic of its own
         return (
             f"{'The theme' if one else 'The themes'} {names} {'has' if one else 'have'} no share in any of the {unit}: "
@@ -475,7 +475,7 @@ def _validation_sentence(themes: pd.DataFrame | None, one_per_year: bool = False
     within = checks("split_paragraphs_checks") or not checks("split_checks")  # not said of a run without the check
     why = themes["why"].astype(str) if themes is not None and "why" in themes else pd.Series(dtype=str)
     named_why = why[themes["theme"] != "other"] if themes is not None and "theme" in themes else why
-    exploratory = len(named_why) > 0 and named_why.str.contains("exploratory model", regex=False).all()
+    exploratory = len(named_why) > 0 and named_why.str.contains(EXPLORATORY, regex=False).all()
     # LDA seeded with the lexicon measures its themes but cannot run the split-half check (keyatm alone can)
     unsplit = not exploratory and not split_half_run(themes)
     checked = (
