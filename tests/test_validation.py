@@ -559,19 +559,27 @@ def test_a_partial_sheet_is_scored_on_its_coded_rows_and_says_so(run, tmp_path, 
         assert message in report and message in caplog.text
 
 
+def _error_in_a_child(call: str) -> str:
+    """The ToolkitError that ``call`` (of ``validation``) raises in a child process, as printed: a FIFO it would
+    wait on for ever makes the child time out (after 60 s) and the test fail, not hang."""
+    child = (
+        "from pathlib import Path; from toolkit.analysis import validation\n"
+        "from toolkit.errors import ToolkitError\n"
+        f"try:\n    {call}\n"
+        "except ToolkitError as exc:\n    print(exc)\n"
+    )
+    result = python_process(child)
+    assert not result.stderr.strip(), result.stderr
+    return result.stdout
+
+
 def test_a_fifo_given_as_a_sheet_is_named_never_waited_on(tmp_path):
     import os
 
     fifo = tmp_path / "编码表.csv"
     os.mkfifo(fifo)
-    child = (
-        "from pathlib import Path; from toolkit.analysis.validation import read_table\n"
-        "from toolkit.errors import ToolkitError\n"
-        f"try:\n    read_table(Path({str(fifo)!r}), ('item',), 'give the saved sheet')\n"
-        "except ToolkitError as exc:\n    print(exc)\n"
-    )
-    result = python_process(child)  # a test still waiting on the FIFO after 60 s fails
-    assert result.stdout == f"{fifo} is a FIFO (named pipe), not a regular file; give the saved sheet\n", result.stderr
+    said = _error_in_a_child(f"validation.read_table(Path({str(fifo)!r}), ('item',), 'give the saved sheet')")
+    assert said == f"{fifo} is a FIFO (named pipe), not a regular file; give the saved sheet\n"
 
 
 def test_a_fifo_in_place_of_a_runs_table_is_named_not_called_missing(tmp_path):
@@ -584,17 +592,11 @@ def test_a_fifo_in_place_of_a_runs_table_is_named_not_called_missing(tmp_path):
     for name in ("topics.csv", "themes.csv", "unit_topics.csv"):
         (run / name).write_text("x\n1\n", encoding="utf-8")
     os.mkfifo(run / "units.csv")
-    child = (
-        "from pathlib import Path; from toolkit.analysis import validation\n"
-        "from toolkit.errors import ToolkitError\n"
-        f"try:\n    validation._read_run(Path({str(run)!r}))\n"
-        "except ToolkitError as exc:\n    print(exc)\n"
-    )
-    result = python_process(child)  # a test still waiting on the FIFO after 60 s fails
-    assert result.stdout.startswith(f"{run / 'units.csv'} is a FIFO (named pipe), not a regular file;"), result.stdout
+    said = _error_in_a_child(f"validation._read_run(Path({str(run)!r}))")
+    assert said.startswith(f"{run / 'units.csv'} is a FIFO (named pipe), not a regular file;"), said
     (run / "units.csv").unlink()
-    result = python_process(child)
-    assert result.stdout.startswith(f"{run} is not the output of a toolkit run (units.csv missing)"), result.stdout
+    said = _error_in_a_child(f"validation._read_run(Path({str(run)!r}))")
+    assert said.startswith(f"{run} is not the output of a toolkit run (units.csv missing)"), said
 
 
 def test_a_fifo_in_place_of_an_exports_or_a_sweeps_json_is_never_waited_on(tmp_path):
