@@ -449,7 +449,8 @@ notebook(
             "from the seed documents and four State Council reports, so that it runs anywhere. It never writes a "
             "demonstration into your folder, and it changes nothing there: what it writes (the metadata table, the "
             "config, your copy of the lexicon, the run, the coding sheets) goes into a folder of its own, "
-            "`toolkit-study/` beside `texts/`, which it makes (and refuses to use if something else made it).",
+            "`toolkit-study/` beside `texts/` (or the folder `TOOLKIT_STUDY_DIR` names, for texts on a read-only share), "
+            "which it makes (and refuses to use if something else made it).",
         ),
         (
             "parameters",
@@ -483,14 +484,19 @@ notebook(
             '        rows.append({"文件": name, "标题": f"{year}年国务院政府工作报告", "日期": f"{year}-03-05",\n'
             '                     "地区": "全国", "级别": "中央"})\n'
             '    pd.DataFrame(rows).to_csv(corpus / "spreadsheet.csv", index=False, encoding="utf-8-sig")\n'
-            "# everything this notebook writes, in a folder of its own; one it did not make is refused, not written into\n"
-            'study = corpus / "toolkit-study"\n'
+            "# everything this notebook writes, in a folder of its own (toolkit-study/ beside texts/, or the folder\n"
+            "# TOOLKIT_STUDY_DIR names: for a corpus on a read-only share); one it did not make is refused, not written into\n"
+            'study = Path(os.environ.get("TOOLKIT_STUDY_DIR") or corpus / "toolkit-study").resolve()\n'
             'marker = study / ".made-by-notebook-06"\n'
-            "if study.exists() and not marker.is_file():\n"
-            '    raise FileExistsError(f"{study} was not made by this notebook: move it away, or copy texts/ and "\n'
-            '                          "spreadsheet.csv to a folder of their own")\n'
-            "study.mkdir(exist_ok=True)\n"
-            "marker.touch()\n"
+            "if study.exists() and not marker.is_file() and any(study.iterdir()):\n"
+            '    raise FileExistsError(f"{study} was not made by this notebook: move it away, or set TOOLKIT_STUDY_DIR "\n'
+            '                          "to a new folder")\n'
+            "try:\n"
+            "    study.mkdir(parents=True, exist_ok=True)\n"
+            "    marker.touch()\n"
+            "except PermissionError:\n"
+            '    raise PermissionError(f"cannot write {study} (is the corpus folder read-only?): set TOOLKIT_STUDY_DIR "\n'
+            '                          "to a folder of your own and run again") from None\n'
             'sorted(p.name for p in (corpus / "texts").iterdir())',
         ),
         (
@@ -529,8 +535,13 @@ notebook(
             "if not lexicon_file.is_file():\n"
             '    shutil.copy(toolkit.data_path("lexicon.toml"), lexicon_file)\n'
             'config_file = study / "study.toml"  # written each time from the settings above\n'
+            "try:\n"
+            '    texts_from_study = Path(os.path.relpath(corpus / "texts", study)).as_posix()\n'
+            "except ValueError:  # another drive (Windows)\n"
+            '    texts_from_study = (corpus / "texts").as_posix()\n'
             "config_file.write_text(tomli_w.dumps({\n"
-            '    "corpus": {"name": corpus.name, "texts": "../texts", "metadata": "metadata.csv"},\n'
+            "    # the texts where they are, relative to this config when they are on the same drive\n"
+            '    "corpus": {"name": corpus.name, "texts": texts_from_study, "metadata": "metadata.csv"},\n'
             '    "themes": {"lexicon": "lexicon.toml"},\n'
             '    "trends": {"by": "level"} if "level" in metadata else {},  # groups: a column the spreadsheet has\n'
             '    "model": model_settings,\n'

@@ -184,13 +184,18 @@ def test_the_own_corpus_notebook_runs_on_a_corpus_it_has_never_seen(tmp_path, mo
     for name, text in own.items():
         (corpus / name).write_text(text, encoding="utf-8")
     monkeypatch.setenv("TOOLKIT_MY_CORPUS", str(corpus))
+    # the study's folder away from the texts (TOOLKIT_STUDY_DIR: texts on a read-only share): the config it writes
+    # finds them there, and the corpus's folder is left exactly as it was
+    study = tmp_path / "elsewhere" / "my-study"
+    monkeypatch.setenv("TOOLKIT_STUDY_DIR", str(study))
+    before = sorted(p.relative_to(corpus) for p in corpus.rglob("*"))
     settings = parameters(OWN_CORPUS)
     model = {**settings["model_settings"], "ensemble": 1, "keyatm": {"iterations": 40}}
     outputs = _execute(OWN_CORPUS, {"model_settings": model, "figure_settings": {"ldavis": False, "formats": []}})
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs)
     assert {name: (corpus / name).read_text(encoding="utf-8") for name in own} == own
-    study = corpus / "toolkit-study"
+    assert sorted(p.relative_to(corpus) for p in corpus.rglob("*")) == before
     documents = pd.read_csv(study / "run" / "documents.csv")
     assert sorted(documents["level"]) == ["中央"] * 3 + ["地方"] * 3 and (documents["status"] == "used").all()
     assert (study / "run" / "themes.csv").is_file()
@@ -215,27 +220,35 @@ def test_the_own_corpus_notebook_runs_on_a_corpus_it_has_never_seen(tmp_path, mo
     assert (study / "coding" / "scores.md").is_file() and "level" not in pd.read_csv(study / "run" / "documents.csv")
 
 
-def test_the_own_corpus_notebook_refuses_a_study_folder_it_did_not_make(tmp_path, monkeypatch):
-    """A toolkit-study/ folder that the notebook did not make (no marker) is refused before anything is written."""
+@pytest.mark.parametrize("named", [False, True], ids=["beside-texts", "TOOLKIT_STUDY_DIR"])
+def test_the_own_corpus_notebook_refuses_a_study_folder_it_did_not_make(tmp_path, monkeypatch, named):
+    """A study folder that the notebook did not make (no marker) and that holds something is refused before
+    anything is written: toolkit-study/ beside the texts, or the folder TOOLKIT_STUDY_DIR names."""
     from nbclient.exceptions import CellExecutionError
 
     corpus = tmp_path / "study"
     (corpus / "texts").mkdir(parents=True)
     (corpus / "texts" / "a.txt").write_text("推进科技创新。", encoding="utf-8")
     (corpus / "spreadsheet.csv").write_text("文件,日期\na.txt,2020\n", encoding="utf-8")
-    (corpus / "toolkit-study").mkdir()
-    (corpus / "toolkit-study" / "metadata.csv").write_text("mine", encoding="utf-8")
+    study = tmp_path / "mine" if named else corpus / "toolkit-study"
+    study.mkdir()
+    (study / "metadata.csv").write_text("mine", encoding="utf-8")
     monkeypatch.setenv("TOOLKIT_MY_CORPUS", str(corpus))
+    if named:
+        monkeypatch.setenv("TOOLKIT_STUDY_DIR", str(study))
     with pytest.raises(CellExecutionError, match="was not made by this notebook"):
         _execute(OWN_CORPUS)
-    assert sorted(str(p.relative_to(corpus)) for p in corpus.rglob("*")) == [
-        "spreadsheet.csv",
-        "texts",
-        "texts/a.txt",
-        "toolkit-study",
-        "toolkit-study/metadata.csv",
-    ]
-    assert (corpus / "toolkit-study" / "metadata.csv").read_text(encoding="utf-8") == "mine"
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == sorted(
+        [
+            "study",
+            "study/spreadsheet.csv",
+            "study/texts",
+            "study/texts/a.txt",
+            str(study.relative_to(tmp_path)),
+            str(study.relative_to(tmp_path) / "metadata.csv"),
+        ]
+    )
+    assert (study / "metadata.csv").read_text(encoding="utf-8") == "mine"
 
 
 def test_the_own_corpus_notebook_never_writes_its_demonstration_into_a_researchers_folder(tmp_path, monkeypatch):
