@@ -580,3 +580,59 @@ def test_the_validity_figure_draws_one_bar_where_one_document_a_year_makes_the_t
     apart = same.assign(r_documents=[0.8, 0.5, 0.1])
     legend = [t.get_text() for t in plot_theme_validity(apart, lexicon, language="en").legends[0].get_texts()]
     assert "r across years" in legend and "r across documents" in legend
+
+
+def test_themes_past_the_palette_are_told_apart_in_stacked_bars_and_lines(tmp_path):
+    """A lexicon of 24 themes: past the palette's 20 colours the 21st theme's bars in theme_area and
+    document_themes and its line in the one-panel trend figure looked exactly like the first theme's. Each theme's
+    bars now differ in colour or hatch, and its line in colour or line style, in the legend too."""
+    from toolkit.analysis.lexicon import load_lexicon
+    from toolkit.output.plots import plot_document_themes, plot_theme_area, plot_theme_lines
+
+    names = [f"t{i:02d}" for i in range(24)]
+    path = tmp_path / "lexicon.toml"
+    path.write_text("".join(f'[{n}]\nlabel_zh = "主题{n}"\nwords = ["词{n}"]\n' for n in names), encoding="utf-8")
+    lexicon = load_lexicon(path)
+    themes = [*names, "other"]
+    table = pd.DataFrame(
+        [
+            {"year": year, "theme": theme, "share": 0.04, "share_low": 0.03, "share_high": 0.05, "n_documents": 3, "n_units": 9}
+            for year in (2019, 2020, 2021)
+            for theme in themes
+        ]
+    )
+
+    def bar_looks(fig):
+        ax = fig.axes[0]
+        looks = {}
+        for container in ax.containers:
+            patch = container.patches[0]
+            looks[container.get_label()] = (patch.get_facecolor(), patch.get_hatch() or "")
+        return looks
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from .test_figure_shapes import _cut_off as cut_off
+
+    def _cut_off(fig):
+        FigureCanvasAgg(fig)
+        fig.draw_without_rendering()
+        return cut_off(fig)
+
+    for fig in (
+        plot_theme_area(table, lexicon),
+        plot_document_themes(
+            pd.DataFrame([{"doc_id": "a", "title": "报告", "year": 2020, **{t: 1 / 25 for t in themes}}]), lexicon
+        ),
+    ):
+        _render(fig)
+        assert not _cut_off(fig)  # the legend of 25 themes too
+        looks = bar_looks(fig)
+        assert len(looks) == 25 and len(set(looks.values())) == 25, looks
+        assert looks["主题t00"][1] == "" and looks["主题t20"][1] != ""  # the shipped 17 themes stay plain
+    fig = plot_theme_lines(table, lexicon, level=0.95)
+    _render(fig)
+    assert not _cut_off(fig)
+    handles = {t.get_text(): h for t, h in zip(fig.axes[0].get_legend().get_texts(), fig.axes[0].get_legend().legend_handles)}
+    styles = {label: (h.get_color(), str(h.get_linestyle())) for label, h in handles.items()}
+    assert len(styles) == 25 and len(set(styles.values())) == 25, styles

@@ -202,6 +202,28 @@ def theme_colors(lexicon: Lexicon) -> dict[str, str]:
     return colors
 
 
+# Beside a theme's colour, for the figures that show several themes in one panel: the palette's colours come round
+# again past its 20th theme, each round with a bar hatch and a line style of its own (the first round plain, so every
+# shipped theme is drawn as before); `other` keeps its grey, plain bars and dashed line.
+_HATCHES = ("", "///", "\\\\\\", "xxx", "...")
+_LINESTYLES = ("-", "-.", (0, (3, 1, 1, 1, 1, 1)), (0, (1, 1)), (0, (6, 2)))
+
+
+def _round(lexicon: Lexicon) -> dict[str, int]:
+    return {name: i // len(_PALETTE) for i, name in enumerate(lexicon.names)}
+
+
+def theme_hatches(lexicon: Lexicon) -> dict[str, str]:
+    """A bar hatch per theme (white on its colour): none for the palette's first 20 themes, then one per round of
+    the palette's colours, so that no two themes of a long lexicon look alike in a stacked bar."""
+    return {**{name: _HATCHES[r % len(_HATCHES)] for name, r in _round(lexicon).items()}, OTHER: ""}
+
+
+def theme_linestyles(lexicon: Lexicon) -> dict[str, object]:
+    """A line style per theme, as :func:`theme_hatches` (solid for the first 20 themes; `other` dashed)."""
+    return {**{name: _LINESTYLES[r % len(_LINESTYLES)] for name, r in _round(lexicon).items()}, OTHER: "--"}
+
+
 def table_themes(names, lexicon: Lexicon) -> list[str]:
     """The themes a table names (its ``theme`` column) in the lexicon's order, ``other`` last; a theme the lexicon
     lacks is a ToolkitError (a table of a run with a theme of its own, drawn with another lexicon, lost that theme's
@@ -250,6 +272,17 @@ def _new_figure(width: float, height: float, *, layout: str | None = "constraine
         if layout is not None:
             fig.get_layout_engine().execute(fig)
             fig.set_layout_engine(None)
+
+
+def side_legend(ax, handles=None, labels=None, *, fontsize: float):
+    """A legend of ``ax``'s entries (or ``handles`` and ``labels``) right of the panel, from its top down, in as many
+    columns as keep it within the figure's height: a lexicon of 25 themes ran past the canvas's foot. An entry takes
+    about 1.8 times the font size (its text and the spacing); the panel's top lies under the title."""
+    entries = (handles, labels) if handles is not None else ()
+    count = len(handles) if handles is not None else len(ax.get_legend_handles_labels()[0])
+    room = 0.85 * ax.figure.get_size_inches()[1] * 72  # points
+    columns = max(1, int(np.ceil(count * 1.8 * fontsize / room)))
+    return ax.legend(*entries, loc="upper left", bbox_to_anchor=(1.01, 1), ncols=columns, frameon=False, fontsize=fontsize)
 
 
 def _heading(title: str, subject: str, notes: Sequence[str] = ()) -> str:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...analysis.lexicon import OTHER, Lexicon
-from ._common import _heading, _labels, _new_figure, _theme_label, short_labels, theme_colors
+from ._common import _heading, _labels, _new_figure, _theme_label, short_labels, side_legend, theme_colors, theme_hatches
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -22,7 +22,7 @@ def plot_document_themes(
     title says so. A long title is shortened with an ellipsis where it still differs from the others
     (:func:`short_labels`); the full titles are in document_themes.csv."""
     text = _labels(language)
-    colors = theme_colors(lexicon)
+    colors, hatches = theme_colors(lexicon), theme_hatches(lexicon)
     # a theme not measured in the corpus (an empty column) is neither drawn nor named in the legend
     themes = [t for t in [*lexicon.names, OTHER] if t in shares.columns and shares[t].notna().any()]
     shown = shares
@@ -40,7 +40,16 @@ def plot_document_themes(
         left = np.zeros(len(shown))
         for theme in themes:
             values = shown[theme].to_numpy(dtype=float)
-            ax.barh(range(len(shown)), values, left=left, color=colors[theme], label=_theme_label(lexicon, theme, language))
+            ax.barh(
+                range(len(shown)),
+                values,
+                left=left,
+                color=colors[theme],
+                hatch=hatches[theme] or None,
+                edgecolor="white",
+                linewidth=0,
+                label=_theme_label(lexicon, theme, language),
+            )
             left += values
         ax.set_yticks(range(len(shown)))
         ax.set_yticklabels(labels, fontsize=7)
@@ -51,5 +60,5 @@ def plot_document_themes(
         if len(shown) < len(shares):
             heading += "\n" + text["docs_shown"].format(shown=len(shown), total=len(shares))
         ax.set_title(heading, fontsize=10)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
+        side_legend(ax, fontsize=8)
     return fig

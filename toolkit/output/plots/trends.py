@@ -26,8 +26,11 @@ from ._common import (
     _theme_columns,
     _theme_label,
     _year_axis,
+    side_legend,
     table_themes,
     theme_colors,
+    theme_hatches,
+    theme_linestyles,
     wrap,
 )
 
@@ -127,7 +130,7 @@ def plot_theme_lines(
     alone between gaps); years without data are gaps, a year resting on one document has hollow markers.
     Counts under the axis when they fit."""
     text = _labels(language, level)
-    colors = theme_colors(lexicon)
+    colors, linestyles = theme_colors(lexicon), theme_linestyles(lexicon)
     with _new_figure(9, 5.2) as fig:
         ax = fig.add_subplot()
         years = sorted(table["year"].unique())
@@ -145,7 +148,7 @@ def plot_theme_lines(
                     rows["share_high"].to_numpy(dtype=float) if "share_high" in rows else None,
                     colors[theme],
                     single=single,
-                    linestyle="--" if theme == OTHER else "-",
+                    linestyle=linestyles[theme],
                     alpha=0.15,
                     markersize=4,
                     label=_theme_label(lexicon, theme, language),
@@ -172,7 +175,7 @@ def plot_theme_lines(
         _fit_y(ax, *tops)
         ax.grid(axis="y", alpha=0.3)
         ax.set_title(_heading(title, text["share_title"]))
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
+        side_legend(ax, fontsize=9)
         notes = (
             ([_interval_note(text, level, table.loc[table["share"].notna(), "year"])] if "share_low" in table else [])
             + ([text["seeds"]] if "seed_min" in table else [])
@@ -197,7 +200,7 @@ def plot_theme_area(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "z
     """Theme shares of each year stacked to 1, one bar per year: a year without data has no bar (a gap), and an
     isolated year is as visible as any other."""
     text = _labels(language)
-    colors = theme_colors(lexicon)
+    colors, hatches = theme_colors(lexicon), theme_hatches(lexicon)
     wide = _pivot(table, lexicon).dropna(how="all")
     missing = unmeasured(table)
     with _new_figure(9, 5) as fig:
@@ -207,7 +210,17 @@ def plot_theme_area(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "z
         for theme in wide.columns:
             values = np.nan_to_num(wide[theme].to_numpy(dtype=float))
             label = _theme_label(lexicon, theme, language, missing)
-            ax.bar(years, values, bottom=bottom, width=0.85, color=colors[theme], linewidth=0, label=label)
+            ax.bar(
+                years,
+                values,
+                bottom=bottom,
+                width=0.85,
+                color=colors[theme],
+                hatch=hatches[theme] or None,
+                edgecolor="white",
+                linewidth=0,
+                label=label,
+            )
             bottom = bottom + values
         _year_axis(ax, years, 10)  # labelled as years: two years ticked bare read -1 and 0 "+2.02e3"
         ax.set_ylim(0, 1)
@@ -215,7 +228,7 @@ def plot_theme_area(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "z
         ax.set_ylabel(text["share"])
         ax.set_title(_heading(title, text["area_title"]))
         handles, labels = ax.get_legend_handles_labels()  # listed top down, as the bands are stacked
-        ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=9)
+        side_legend(ax, handles[::-1], labels[::-1], fontsize=9)
     return fig
 
 
