@@ -261,3 +261,48 @@ def test_a_damaged_token_entry_in_a_cache_this_process_cannot_write_is_a_miss_no
     monkeypatch.setattr(Path, "unlink", read_only)
     assert cache.get(key) is None
     assert cache.damaged == [str(path)] and "Read-only file system" in cache.unwritable
+
+
+def test_no_two_documents_share_a_token_entry_whatever_their_text_holds(tmp_path, monkeypatch):
+    """From a hostile pass of the cache: the entry's key joined the units with U+001E, which survives
+    normalisation, so a document of units ["X\\x1eY", "Z"] and one of ["X", "Y\\x1eZ"] had one key: the second
+    was given the first's tokens (its first unit X counted X and Y), in that run and every later one; with units
+    ["X\\x1eY"] and ["X", "Y"] the counts of units and tokens disagreed and the run crashed. Now the key holds each
+    unit's length, and an entry of another number of units is a miss: the cached corpus is the uncached one."""
+    import shutil
+
+    from toolkit.text.preparation import prepare
+
+    x = "武汉市坚持创新驱动发展战略，加快建设具有全国影响力的科技创新中心，推动科技成果转化和高新技术产业发展。"
+    y = "全面推进生态文明建设，持续改善长江流域生态环境质量，坚决打好污染防治攻坚战，建设美丽中国先行区。"
+    z = "大力发展数字经济，推进数字产业化和产业数字化，建设新型基础设施，培育壮大人工智能和大数据产业。"
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "a.txt").write_text(f"{x}\x1e{y}\n\n{z}\n", encoding="utf-8")
+    (texts / "b.txt").write_text(f"{x}\n\n{y}\x1e{z}\n", encoding="utf-8")
+    (texts / "c.txt").write_text(f"{x}\x1e{y}\n", encoding="utf-8")
+    (texts / "d.txt").write_text(f"{x}\n\n{y}\n", encoding="utf-8")
+    (tmp_path / "meta.csv").write_text("file,date\na.txt,2020\nb.txt,2021\nc.txt,2020\nd.txt,2021\n", encoding="utf-8")
+    config = write_config(tmp_path / "c.toml", texts, tmp_path / "meta.csv")
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
+
+    def tokens(overrides, hits):
+        prepared = prepare(Config.load(config, overrides))
+        assert prepared.cache_stats.get("hits", 0) == hits, prepared.cache_stats
+        units = prepared.units.assign(tokens=[" ".join(t) for t in prepared.tokens])
+        return units[["unit_id", "text", "tokens"]].to_dict("records")
+
+    uncached = tokens(["cache.enabled=false"], 0)
+    assert "\x1e" in uncached[0]["text"]  # the separator is in the text the key is made from
+    assert tokens([], 0) == uncached  # the first run with the cache: no document takes another's entry
+    shutil.rmtree(tmp_path / "cache" / "prepared")
+    assert tokens([], 4) == uncached  # every document's own entry read back
+
+
+def test_a_token_entry_of_another_number_of_units_is_a_miss(tmp_path):
+    cache = TokenCache(tmp_path)
+    key = entry_key(["创新驱动", "绿色发展"], "fp")
+    cache.put(key, [["创新驱动"], ["绿色", "发展"]])
+    assert cache.get(key, 2) == [["创新驱动"], ["绿色", "发展"]]
+    assert cache.get(key, 3) is None and cache.damaged
+    assert entry_key(["X\x1eY", "Z"], "fp") != entry_key(["X", "Y\x1eZ"], "fp") != entry_key(["X", "Y", "Z"], "fp")

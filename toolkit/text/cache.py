@@ -31,9 +31,15 @@ def default_cache_dir() -> Path:
 
 
 def entry_key(units: list[str], fingerprint: str) -> str:
+    """The token cache's key of a document's ``units`` segmented with the settings ``fingerprint`` stands for: the
+    number of units, then each unit's length in bytes before its bytes, so that no two lists of units share a key
+    (with a separator instead, ["X\x1eY", "Z"] and ["X", "Y\x1eZ"] did: a control character survives
+    normalisation, and the second document was given the first's tokens)."""
     digest = hashlib.sha256(fingerprint.encode())
+    digest.update(len(units).to_bytes(8, "little"))
     for unit in units:
-        digest.update(b"\x1e" + unit.encode("utf-8"))
+        data = unit.encode("utf-8")
+        digest.update(len(data).to_bytes(8, "little") + data)
     return digest.hexdigest()
 
 
@@ -50,8 +56,9 @@ class TokenCache:
     def _path(self, key: str) -> Path:
         return self.root / "tokens" / key[:2] / f"{key}.txt"
 
-    def get(self, key: str) -> list[list[str]] | None:
-        """The cached units for ``key``; None when absent or damaged (a damaged entry is noted and removed)."""
+    def get(self, key: str, expected: int | None = None) -> list[list[str]] | None:
+        """The cached units for ``key``; None when absent or damaged (a damaged entry is noted and removed), or when
+        it does not hold ``expected`` units (when given: the document's)."""
         path = self._path(key)
         try:
             raw = path.read_bytes()
@@ -65,7 +72,7 @@ class TokenCache:
                 raise ValueError
             # k units are k lines joined by k - 1 line breaks: one unit without tokens is an empty body, as none is
             units = [line.split(" ") if line else [] for line in body.split("\n")] if int(n_units) else []
-            if len(units) != int(n_units) or (not units and body):
+            if len(units) != int(n_units) or (not units and body) or (expected is not None and len(units) != expected):
                 raise ValueError
         except (ValueError, UnicodeDecodeError):
             self.damaged.append(str(path))

@@ -52,7 +52,7 @@ def prepare_chunk(
         texts = split_units(text, units["kind"], units["max_chars"], units["min_chars"], join_lines=False)
         unit_texts.append(pa.array(texts, type=pa.large_string()))
         key = entry_key(texts, fingerprint) if cache else ""
-        words = cache.get(key) if cache else None
+        words = cache.get(key, len(texts)) if cache else None
         if words is None:
             # whitespace words are dropped when counting, or here for the cache (whose format separates words
             # by spaces and units by newlines)
