@@ -306,3 +306,24 @@ def test_a_token_entry_of_another_number_of_units_is_a_miss(tmp_path):
     assert cache.get(key, 2) == [["创新驱动"], ["绿色", "发展"]]
     assert cache.get(key, 3) is None and cache.damaged
     assert entry_key(["X\x1eY", "Z"], "fp") != entry_key(["X", "Y\x1eZ"], "fp") != entry_key(["X", "Y", "Z"], "fp")
+
+
+def test_a_pattern_moved_to_another_theme_changes_the_inputs_fingerprint(small_corpus, tmp_path):
+    """From a hostile pass of the cache: the fingerprint a sweep names its runs by held each theme's words but not
+    its patterns, so a pattern moved from ecology to innovation left the run ids as they were and a resumed sweep
+    kept the runs fitted with the old lexicon ("0 runs to fit, 1 already done", their scores stale)."""
+    from toolkit.resources import data_path
+    from toolkit.text.preparation import load_inputs
+
+    shipped = data_path("lexicon.toml").read_text(encoding="utf-8")
+    prints = []
+    for theme in ("ecology", "innovation"):
+        lexicon = tmp_path / f"{theme}.toml"
+        text = shipped.replace(f"[{theme}]\n", f'[{theme}]\npatterns = ["推\\\\w"]\n', 1)
+        assert text != shipped
+        lexicon.write_text(text, encoding="utf-8")
+        config = write_config(
+            tmp_path / f"{theme}-c.toml", small_corpus, small_corpus / "metadata.csv", themes={"lexicon": str(lexicon)}
+        )
+        prints.append(load_inputs(Config.load(config, ["cache.enabled=false"])).fingerprint)
+    assert prints[0] != prints[1]

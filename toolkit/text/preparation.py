@@ -180,8 +180,9 @@ class Inputs:
     @property
     def fingerprint(self) -> str:
         """Hash of every input that can change a model's result: the prepared corpus's key and the lexicon
-        (which words belong to which theme)."""
-        lexicon = [(t.name, t.words) for t in self.lexicon.themes]
+        (which words and patterns belong to which theme: a pattern moved to another theme, which the prepared key,
+        holding every pattern, does not see, kept a sweep's runs of the old lexicon as done)."""
+        lexicon = [(t.name, t.words, t.patterns) for t in self.lexicon.themes]
         return hashlib.sha256((self.key + json.dumps(lexicon, ensure_ascii=False)).encode()).hexdigest()
 
 
