@@ -130,6 +130,13 @@ def test_the_prepared_key_changes_with_pythons_unicode_tables_and_the_common_cha
     monkeypatch.setattr(unicodedata, "unidata_version", "99.0.0")
     assert preparation.prepared_key(inputs.corpus, inputs.normalizer, config, inputs.segmenter) != key
     monkeypatch.undo()
+    # a patch release too: html.parser, which reads a web page saved as text, changes in them
+    import sys
+
+    patched = (*sys.version_info[:2], sys.version_info[2] + 1, "final", 0)
+    monkeypatch.setattr(preparation.sys, "version_info", patched)
+    assert preparation.prepared_key(inputs.corpus, inputs.normalizer, config, inputs.segmenter) != key
+    monkeypatch.undo()
     edited = tmp_path / "common_chars.txt"
     edited.write_bytes(data_path("common_chars.txt").read_bytes() + "龘".encode())
     monkeypatch.setattr(preparation, "data_path", lambda name: edited if name == "common_chars.txt" else data_path(name))
@@ -327,3 +334,26 @@ def test_a_pattern_moved_to_another_theme_changes_the_inputs_fingerprint(small_c
         )
         prints.append(load_inputs(Config.load(config, ["cache.enabled=false"])).fingerprint)
     assert prints[0] != prints[1]
+
+
+def test_a_damaged_prepared_corpus_in_a_cache_that_cannot_be_written_is_not_called_rebuilt(
+    small_corpus, tmp_path, monkeypatch, caplog
+):
+    """From a hostile pass of the cache: on a read-only cache the run said it had "rebuilt a damaged prepared
+    corpus in the cache", then that it could not store it: nothing was rebuilt there."""
+    from toolkit.text import store
+    from toolkit.text.preparation import prepare
+
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
+    config = Config.load(write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv"))
+    prepare(config)
+    ids = next((tmp_path / "cache" / "prepared").glob("*/tokens/ids.npy"))
+    ids.write_bytes(ids.read_bytes()[:-40])
+
+    def read_only(self, key, stored):
+        self.unwritable = f"{self.folder}: Read-only file system"
+
+    monkeypatch.setattr(store.PreparedStore, "put", read_only)
+    with caplog.at_level("WARNING", logger="toolkit"):
+        prepare(config)
+    assert "found (and could not replace) a damaged prepared corpus" in caplog.text and "rebuilt" not in caplog.text

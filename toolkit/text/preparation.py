@@ -310,8 +310,6 @@ def prepare(config: Config, inputs: Inputs | None = None) -> Prepared:
         with timed(timings, "read cache"):
             stored = store.get(inputs.key)
         stats["prepared"] = "hit" if stored else "damaged" if store.damaged else "miss"
-        if store.damaged:
-            log.warning("rebuilt a damaged prepared corpus in the cache (%s)", store.damaged[0])
     if stored:
         quality, units, tokens = stored.quality, stored.units, stored.tokens
         pair_counts = PairCounts.from_tables(stored.unigrams, stored.pairs, segmenter.stopwords)
@@ -322,6 +320,9 @@ def prepare(config: Config, inputs: Inputs | None = None) -> Prepared:
         if store:
             with timed(timings, "write cache"):
                 store.put(inputs.key, StoredCorpus(quality, units, tokens, *pair_counts.to_tables()))
+            if store.damaged:  # prepared again from the texts; replaced in the cache unless it cannot be written
+                done = "found (and could not replace)" if store.unwritable else "rebuilt"
+                log.warning("%s a damaged prepared corpus in the cache (%s)", done, store.damaged[0])
             if store.unwritable:
                 _warn_unwritable("store the prepared corpus", store.unwritable)
     _skip_documents_without_units(corpus, quality, units)
@@ -541,9 +542,11 @@ def prepared_key(corpus: Corpus, normalizer: Normalizer, config: Config, segment
     digest.update(source_digest().encode())
     for package in ("opencc", "ftfy", "regex"):
         digest.update(f"{package} {version(package)}\n".encode())
-    # NFKC and the character classes follow Python's Unicode tables, and auto-detection of an encoding weighs
+    # NFKC and the character classes follow Python's Unicode tables, the markup of a web page saved as text is read
+    # by the standard library's html.parser (changed in patch releases), and auto-detection of an encoding weighs
     # the shipped list of common characters: a cache shared by two Pythons or two releases keeps them apart
-    digest.update(f"python {sys.version_info[0]}.{sys.version_info[1]} unicode {unicodedata.unidata_version}\n".encode())
+    python = ".".join(map(str, sys.version_info[:3]))
+    digest.update(f"python {python} unicode {unicodedata.unidata_version}\n".encode())
     digest.update(hashlib.sha256(data_path("common_chars.txt").read_bytes()).digest())
     settings = {f.name: getattr(normalizer, f.name) for f in dataclasses.fields(normalizer)}
     settings["boilerplate_patterns"] = [(p.pattern, p.flags) for p in settings["boilerplate_patterns"]]
@@ -650,7 +653,8 @@ def prepare_documents(
     progress.close()
     stats["damaged"] = len(damaged)
     if damaged:
-        log.warning("rebuilt %d damaged cache entries (first: %s)", len(damaged), damaged[0])
+        done = "found (and could not replace)" if unwritable else "rebuilt"
+        log.warning("%s %d damaged cache entries (first: %s)", done, len(damaged), damaged[0])
     if unwritable:
         _warn_unwritable("write the token cache", unwritable)
     units = units_table(doc_ids, years, pa.chunked_array(text_arrays, type=pa.large_string()))
