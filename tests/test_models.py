@@ -645,6 +645,37 @@ def test_a_chain_run_to_the_ceiling_is_the_fixed_count_chain(iterations, stop, r
     assert model.stop_["rhat"] is not None and model.stop_["rhat"] >= (1.0001 if stop == "converged" else 0)
 
 
+def test_a_burn_in_too_short_to_check_records_no_r_hat_and_the_manifest_stays_json(tmp_path):
+    """From a hostile pass of the scale path: a burn-in of 5 sweeps (too few draws to split in halves) recorded
+    R-hat as infinity, which made manifest.json invalid JSON ("rhat": Infinity) and the warning speak of an R-hat
+    of inf; it is None (null) now, and JSON files are written without non-finite numbers."""
+    import json
+
+    from toolkit.output.tables import write_json
+
+    model = keyword_model(stop="ceiling").set_params(iterations=55)  # 50 sampling sweeps: a burn-in of 5
+    model.fit(planted_counts())
+    assert model.stop_["burn_in"] == 5 and model.stop_["rhat"] is None and model.stop_["checks"] == [[5, None]]
+    write_json(tmp_path / "m.json", {"convergence": model.stop_, "nan": float("nan"), "deep": [{"x": float("inf")}]})
+    text = (tmp_path / "m.json").read_text(encoding="utf-8")
+    assert "Infinity" not in text and "NaN" not in text
+    assert json.loads(text)["deep"] == [{"x": None}]
+
+
+def test_a_check_met_at_the_ceiling_is_recorded_as_converged():
+    """From a hostile pass of the scale path: with min_iterations above the ceiling the only check is the one at the
+    ceiling; met there (R-hat below the threshold), the manifest said reason "ceiling", converged false, and
+    report.html that the check was not met (an R-hat of 1.96 "above 2.0")."""
+    from toolkit.output.report import sampler_sentence
+
+    model = keyword_model(stop="converged", rhat=50.0, min_iterations=1000).set_params(iterations=150)
+    model.fit(planted_counts())
+    stop = model.stop_
+    assert stop["burn_in"] == 100 and stop["rhat"] < 50.0
+    assert stop["reason"] == "converged" and stop["converged"] is True
+    assert "was not met" not in sampler_sentence(stop) and "below 50.0" in sampler_sentence(stop)
+
+
 ENSEMBLE = {
     "kind": "keyatm",
     "n_topics": 3,

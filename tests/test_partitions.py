@@ -179,3 +179,22 @@ def test_more_partitions_than_units_is_refused_in_one_line(seeds):
         model.fit(counts)
     assert model.fit_problem(counts.shape[0], counts.shape[1]) == "cannot sweep 144 units in 145 partitions"
     assert _model(seeds, partitions=counts.shape[0]).fit_problem(counts.shape[0], counts.shape[1]) == ""
+
+
+def test_partitions_whose_copies_would_not_fit_in_memory_are_refused_before_the_fit(seeds, monkeypatch):
+    """From a hostile pass of the scale path: partitions up to the number of units were taken, each with its own copy
+    of the word-topic counts (1,000 partitions of 15 reports: 2 GB, and under a memory limit numpy's MemoryError
+    traceback). A count whose copies would take more than half of the process's memory is refused, in a line that
+    says how much they need; one that fits runs as before."""
+    from toolkit.models import _keyatm
+
+    counts = seeds[0]
+    words, topics = counts.shape[1], seeds[2]["model"]["n_topics"]
+    need = 8 * words * topics * 4  # four partitions' copies
+    monkeypatch.setattr(_keyatm, "_memory_bytes", lambda: 2 * need - 1)
+    with pytest.raises(ToolkitError, match=r"model.keyatm.partitions = 4 needs .* GiB per chain .* fewer partitions"):
+        _model(seeds, partitions=4, iterations=60, samples=5, thin=1).fit(counts)
+    monkeypatch.setattr(_keyatm, "_memory_bytes", lambda: 2 * need)
+    _model(seeds, partitions=4, iterations=60, samples=5, thin=1).fit(counts)
+    monkeypatch.undo()
+    assert _keyatm._memory_bytes() > 2**28  # this machine's memory, read (a quarter of a GiB at least)

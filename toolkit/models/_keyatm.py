@@ -10,6 +10,7 @@ the words that go with the keywords in this corpus, so the topic is more than a 
 
 from __future__ import annotations
 
+import os
 from contextlib import nullcontext
 from typing import TYPE_CHECKING
 
@@ -315,6 +316,7 @@ class _Chain:
                 f"cannot sweep the fit's {n_units} units in {m.partitions} partitions: ask for at most {n_units} "
                 "(model.keyatm.partitions; a fit on a sample, above model.sample_above, has the sample's units)"
             )
+        _check_partition_memory(m.partitions, n_words, m.n_topics)
         self.anchors, self.key_topic, self.n_keywords = m._anchoring(n_words)
         self.n_keyword_topics = int((self.anchors >= 0).sum())
         offsets, words = _offsets_and_words(X)
@@ -498,6 +500,42 @@ class _Chain:
         return m.training_shares_
 
 
+def _memory_bytes() -> int | None:
+    """This process's memory: the machine's physical memory, or its address-space limit (``ulimit -v``) when lower;
+    None where neither can be read."""
+    limits = []
+    try:
+        limits.append(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, OSError, ValueError):  # not POSIX
+        pass
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_AS)[0]
+        if soft != resource.RLIM_INFINITY:
+            limits.append(soft)
+    except (ImportError, AttributeError, OSError, ValueError):  # Windows has no resource module
+        pass
+    return min(limits) if limits else None
+
+
+def _check_partition_memory(partitions: int, n_words: int, n_topics: int) -> None:
+    """Refuse a partition count whose copies of the word-topic counts (two int32 counts per word and topic, one copy
+    per partition, for each chain) would take more than half of this process's memory (:func:`_memory_bytes`):
+    1,000 partitions of a small corpus took 2 GB and ended in numpy's MemoryError traceback under a limit."""
+    if partitions <= 1:
+        return
+    need = partitions * n_words * n_topics * 2 * 4
+    memory = _memory_bytes()
+    if memory is not None and need > memory / 2:
+        raise ToolkitError(
+            f"model.keyatm.partitions = {partitions} needs {need / 2**30:.1f} GiB per chain for the partitions' copies "
+            f"of the word-topic counts ({partitions} x {n_words:,} words x {n_topics} topics x 8 bytes), more than "
+            f"half of the {memory / 2**30:.1f} GiB this process may use: ask for fewer partitions (as many as the "
+            "threads that sweep them, model.n_jobs, is enough)"
+        )
+
+
 def _check_stop(model) -> None:
     if model.stop not in ("converged", "ceiling"):
         raise ValueError(f"stop must be 'converged' or 'ceiling', not {model.stop!r}")
@@ -641,9 +679,11 @@ def run_chains(chains: list[_Chain], pool_map=map, workers: int = 1) -> dict:
             list(pool_map(lambda chain: chain.advance(until), chains))
 
     def check(sweeps):
+        """The largest split-R-hat over the second half of ``sweeps``; None (recorded as null) when that half has
+        fewer than 4 draws, too few to split (it was infinity, which made manifest.json invalid JSON)."""
         window = np.stack([np.asarray(chain.summaries[sweeps // 2 : sweeps]) for chain in chains])
-        value = float(split_rhat(window).max()) if window.size else float("inf")
-        checks.append([sweeps, round(value, 4)])
+        value = float(split_rhat(window).max()) if window.shape[1] >= 4 and window.size else None
+        checks.append([sweeps, round(value, 4) if value is not None and np.isfinite(value) else None])
         return value
 
     if m.stop == "converged":
@@ -651,7 +691,7 @@ def run_chains(chains: list[_Chain], pool_map=map, workers: int = 1) -> dict:
             target = max(done + every, -(-first // every) * every)  # the next multiple of every, from min_iterations
             done = min(target, ceiling)
             advance(done)
-            if done < ceiling and check(done) < threshold:
+            if done < ceiling and (value := check(done)) is not None and value < threshold:
                 reason = "converged"
                 break
     if reason == "ceiling":
@@ -659,7 +699,10 @@ def run_chains(chains: list[_Chain], pool_map=map, workers: int = 1) -> dict:
             done = min(done + every, ceiling)
             advance(done)
         if ceiling >= 4:
-            check(done)
+            value = check(done)
+            # the check at the ceiling counts too: met there, the chains converged as late as they were allowed to
+            if m.stop == "converged" and value is not None and value < threshold:
+                reason = "converged"
     for chain in chains:
         chain.end_burn_in(done)
     advance(max(chain.end for chain in chains))

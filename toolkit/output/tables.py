@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -153,7 +154,19 @@ def write_tables(folder: Path, *, bom: bool = False, **tables: pd.DataFrame) -> 
 
 
 def write_json(path: Path, data: dict) -> None:
-    atomic.write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    """``data`` as JSON that every reader takes: a number that is not finite (NaN, infinity), which Python writes
+    as ``NaN``/``Infinity`` and JSON has not, is written as null."""
+    atomic.write_text(path, json.dumps(_finite(data), ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+
+
+def _finite(value):
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
 
 
 SMALL_MULTIPLES = tuple(figure.name for figure in catalog.FIGURES if figure.small_multiple)
