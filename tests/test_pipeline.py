@@ -94,6 +94,10 @@ def test_manifest_records_provenance(seeds_run):
     assert stop["partitions"] == manifest["config"]["model"]["keyatm"]["partitions"] == 1  # the exact sampler
     assert manifest["config"]["segment"]["min_chars"] == 2  # defaults are written out too
     assert manifest["random_state"] == 42
+    # every kept token and the vocabulary's tokens that the models see (which model.sample_above counts)
+    counts, units = manifest["counts"], pd.read_csv(seeds_run.out_dir / "units.csv")
+    assert counts["tokens"] == units["n_tokens"].sum() > counts["tokens_modelled"] > 0
+    assert counts["tokens_modelled"] == seeds_run.fitted.counts.sum()
     assert {"python", "gensim", "jieba", "scikit-learn", "opencc", "matplotlib"} <= set(manifest["versions"])
     assert len(manifest["toolkit_source_sha256"]) == 64
     assert len([k for k in manifest["inputs_sha256"] if k.startswith("texts/")]) == 5

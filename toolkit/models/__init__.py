@@ -62,7 +62,10 @@ OPTIONS = {
         *NON_NEGATIVE,
     ),
     "sample_tokens": Option(
-        1_000_000, "Tokens of that sample (each document gives the same share of its tokens, at least one unit).", *POSITIVE
+        1_000_000,
+        "Tokens of that sample, about: each document gives the same share of its tokens in whole units (at least "
+        "one), so a corpus of many short documents can exceed it by up to a unit per document.",
+        *POSITIVE,
     ),
 }
 # Keys that once sat in [model] itself, and the kind whose sub-table holds them now.

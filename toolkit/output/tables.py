@@ -326,7 +326,9 @@ def manifest(config, prepared, fitted, timings: dict, work: Path, metrics: dict)
             "units_modelled": int(fitted.in_model.sum()),
             "units_without_vocabulary": int((~fitted.in_model).sum()),
             "vocabulary": len(fitted.vocabulary),
-            "tokens": prepared.tokens.n_tokens,
+            "tokens": prepared.tokens.n_tokens,  # every token kept by segmentation
+            # the tokens the models see (the vocabulary's words): what model.sample_above is compared with
+            "tokens_modelled": int(fitted.counts.sum()),
         },
         "segmenter_fingerprint": prepared.segmenter.fingerprint,
         "cache": prepared.cache_stats,
