@@ -1,13 +1,15 @@
-"""Write the notebooks in notebooks/ (without outputs). Edit the cells here, then run:
+"""Write the notebooks in notebooks/ (without outputs), or in the folder given as the one argument (the tests compare
+that with notebooks/). Edit the cells here, then run:
 .venv/bin/python scripts/make_notebooks.py
 """
 
+import sys
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-OUT = Path(__file__).resolve().parent.parent / "notebooks"
+OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "notebooks"
 
 
 def make_cell(kind: str, source: str):

@@ -293,3 +293,22 @@ def test_normalize_and_tokens_read_a_file_with_the_encoding_a_run_reads_it_with(
     by_setting = toolkit.Config.load(None, ['corpus.encoding="big5"'])
     assert toolkit.normalize_file(texts / "short.txt", by_setting).startswith("和政务APP")
     assert "推诿" in [word for unit in toolkit.tokenize_file(texts / "short.txt", config) for word in unit]
+
+
+def test_every_public_name_loads_on_first_use_in_a_fresh_process():
+    """README: the names of the API (toolkit.load_corpus, toolkit.Normalizer ...) load on first use: a fresh
+    `import toolkit` has imported none of the heavy libraries, and every name of toolkit.__all__ then resolves."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, toolkit\n"
+        "heavy = {'pandas', 'sklearn', 'matplotlib', 'jieba', 'gensim', 'numba', 'scipy'} & set(sys.modules)\n"
+        "assert not heavy, heavy\n"
+        "missing = [name for name in toolkit.__all__ if getattr(toolkit, name, None) is None]\n"
+        "assert not missing, missing\n"
+        "print(len(toolkit.__all__))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) >= 20

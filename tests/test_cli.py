@@ -25,6 +25,32 @@ def test_normalize_and_tokens_print_what_run_uses():
     assert lines[0].split()[:3] == ["创新", "协调发展", "大观区"]
 
 
+def test_normalize_and_tokens_with_a_config_give_what_its_run_gives_the_model(tmp_path, monkeypatch):
+    """README: `normalize` and `tokens` "use exactly the pipeline that `run` uses" and "pass `--config` to use a
+    config's settings". The run's own units of the document (prepare, as `run` calls it) with a config whose
+    text and tokens differ from the defaults' (the traditional script kept, single characters kept, shorter units)
+    against both commands given that config on the command line: the same tokens unit for unit, and each unit's
+    text in the normalised text."""
+    from toolkit.config import Config
+    from toolkit.pipeline import prepare
+
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
+    sections = {"normalize": {"to_simplified": False}, "segment": {"min_chars": 1}, "units": {"max_chars": 120}}
+    config = write_config(tmp_path / "c.toml", SEEDS, SEEDS / "metadata.csv", **sections)
+    prepared = prepare(Config.load(config))
+    mine = (prepared.units["doc_id"] == SEED_004.stem).to_numpy()
+    assert mine.sum() > 5
+    run_tokens = [list(tokens) for tokens, is_mine in zip(prepared.tokens, mine) if is_mine]
+    assert run_tokens != tokenize_file(SEED_004) and "結束" in normalize_file(SEED_004, config)  # the settings matter
+    printed = cli("tokens", SEED_004, "--config", config)
+    assert printed.returncode == 0 and printed.stdout.splitlines() == [" ".join(unit) for unit in run_tokens]
+    normalized = cli("normalize", SEED_004, "--config", config)
+    assert normalized.returncode == 0
+    at = 0
+    for text in prepared.units.loc[mine, "text"]:
+        at = normalized.stdout.index(str(text), at) + len(str(text))  # ValueError when a unit's text is not there
+
+
 def test_run_writes_the_output_folder(tmp_path):
     # toolkit.cli.main in this process (the exit codes of a real process are asked below)
     result = cli(

@@ -203,3 +203,15 @@ def test_the_markup_of_a_pages_body_is_read_as_its_text_a_tag_or_two_is_not():
     assert "a page's markup: its text taken" in decoded.note
     prose = "第一段提到<b>创新</b>。\n第二段。\n<p>第三段</p>\n第四段。\n"
     assert decode(prose.encode("utf-8")).text == prose and not decode(prose.encode("utf-8")).note
+
+
+def test_the_common_characters_are_the_4000_most_frequent_han_characters_of_jiebas_dictionary():
+    """README: toolkit/data/common_chars.txt holds "the 4,000 most frequent characters of jieba's dictionary": 4,000
+    distinct Han characters, the most frequent first (一, 人 and 国 among the first ten; a rare one, 龘, absent)."""
+    from toolkit.resources import common_chars, data_path
+    from toolkit.text.normalize import HAN_RANGES
+
+    text = data_path("common_chars.txt").read_text(encoding="utf-8").replace("\n", "")
+    assert len(text) == len(set(text)) == len(common_chars()) == 4000
+    assert all(any(low <= ord(ch) <= high for low, high in HAN_RANGES) for ch in text)
+    assert {"一", "人", "国"} <= set(text[:10]) and "龘" not in text

@@ -130,3 +130,16 @@ def test_links_reach_files_and_headings(page):
         assert linked.exists(), f"{page} links to {target}, which does not exist"
         if anchor and linked.suffix == ".md":
             assert anchor in _anchors(linked), f"{page} links to {target}: no such heading"
+
+
+def test_the_notebooks_are_what_their_script_writes(tmp_path):
+    """README: the six notebooks are written by scripts/make_notebooks.py (edited there, not in Jupyter): the
+    committed notebooks are byte for byte what it writes now."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_notebooks.py"), str(tmp_path)], check=True, capture_output=True)
+    written = sorted(p.name for p in tmp_path.glob("*.ipynb"))
+    assert written == sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")) and len(written) == 6
+    stale = [name for name in written if (tmp_path / name).read_bytes() != (ROOT / "notebooks" / name).read_bytes()]
+    assert not stale, f"run: python scripts/make_notebooks.py ({stale} differ)"

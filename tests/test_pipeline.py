@@ -506,3 +506,33 @@ def test_themes_csv_writes_its_counts_as_whole_numbers(seeds_run):
     other = next(row for row in rows if row["theme"] == "other")
     assert other["keywords_listed"] == "" and other["n_years"].isdigit()
     assert seeds_run.themes["keywords_listed"].iloc[0] == int(rows[0]["keywords_listed"])
+
+
+def test_a_run_needs_no_network_and_its_saved_config_repeats_it_from_any_folder(tmp_path, monkeypatch, fast_seeds_run):
+    """README: "nothing is downloaded at run time" and "a run's saved config repeats it, from any folder". A run
+    (with its pyLDAvis page and report.html, which carry their JavaScript and font) with every network connection
+    refused in this process, then the run of its saved config.toml from another working folder: every output the
+    same bytes (but config.toml, whose paths are written relative to its folder). Without the page
+    (`figures.ldavis = false`) no ldavis.html is written."""
+    import socket
+
+    from .conftest import NO_FIGURES, SEEDS_CONFIG
+
+    def refused(*args, **kwargs):
+        raise OSError("the test refuses every network connection")
+
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
+    for name in ("connect", "connect_ex"):
+        monkeypatch.setattr(socket.socket, name, refused)
+    monkeypatch.setattr(socket, "create_connection", refused)
+    monkeypatch.setattr(socket, "getaddrinfo", refused)
+    first = toolkit.run(Config.load(SEEDS_CONFIG, [*NO_FIGURES, "figures.ldavis=true"]), tmp_path / "first")
+    assert (tmp_path / "first" / "ldavis.html").is_file() and (tmp_path / "first" / "report.html").is_file()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    again = toolkit.run(tmp_path / "first" / "config.toml", tmp_path / "again")
+    hashes = [{k: v for k, v in r.manifest["outputs_sha256"].items() if k != "config.toml"} for r in (first, again)]
+    assert hashes[0] == hashes[1] and "ldavis.html" in hashes[0] and "units.csv" in hashes[0]
+    no_page = fast_seeds_run.out_dir  # figures.ldavis = false
+    assert not (no_page / "ldavis.html").exists() and (no_page / "report.html").is_file()

@@ -186,6 +186,16 @@ def test_a_change_year_without_documents_is_named_with_the_years_that_have_some(
     with caplog.at_level("WARNING", logger="toolkit"):
         trends = yearly_trends(units, np.zeros((len(units), 1)), THEMES, window=(2014, 2018), bootstrap=50, change_from=2014)
     assert len(trends.change) and not caplog.text
+    # README's other two cases of an empty change.csv (and so no theme_change figure): no bootstrap draws, and
+    # change_from and change_to the same year
+    from toolkit.output import catalog
+
+    assert catalog.FIGURE["theme_change"].drawn({"change": trends.change})
+
+    for settings in ({"bootstrap": 0}, {"bootstrap": 50, "change_from": 2015, "change_to": 2015}):
+        trends = yearly_trends(units, np.zeros((len(units), 1)), THEMES, window=(2014, 2018), **settings)
+        assert trends.change.empty, settings
+        assert not catalog.FIGURE["theme_change"].drawn({"change": trends.change}), settings
 
 
 def _periods(seed, n_first, sd_first, sd_other, n_other=6, units=20):
