@@ -357,3 +357,40 @@ def test_a_damaged_prepared_corpus_in_a_cache_that_cannot_be_written_is_not_call
     with caplog.at_level("WARNING", logger="toolkit"):
         prepare(config)
     assert "found (and could not replace) a damaged prepared corpus" in caplog.text and "rebuilt" not in caplog.text
+
+
+def test_the_prepared_key_changes_with_what_the_files_it_names_and_the_metadata_hold(prepared_inputs, tmp_path):
+    """From a mutation audit: the key's parts for a document's year and declared encoding, the stopwords and the
+    lexicon's patterns could each be dropped with every test passing (their options, which name files, are in
+    the key; the files' contents and the metadata's rows are only through these parts). Each edit below keeps
+    every option's value and changes the key."""
+    import shutil
+
+    from toolkit.resources import data_path
+    from toolkit.text.preparation import load_inputs
+
+    config_path, inputs = prepared_inputs
+    corpus = Path(Config.load(config_path)["corpus"]["texts"])
+    lexicon = tmp_path / "lexicon.toml"
+    shutil.copy(data_path("lexicon.toml"), lexicon)
+    settings = ["segment.extra_stopwords=['stop.txt']", f"themes.lexicon='{lexicon}'"]
+
+    def key():
+        return load_inputs(Config.load(config_path, settings)).key
+
+    base = key()
+    (tmp_path / "stop.txt").write_text("坚持\n牛鼻子\n", encoding="utf-8")  # the same file, another stopword
+    assert key() != base
+    base = key()
+    lexicon.write_text(lexicon.read_text(encoding="utf-8").replace("[ecology]\n", '[ecology]\npatterns = ["\\\\w+污染"]\n', 1))
+    assert key() != base
+    base = key()
+    metadata = corpus / "metadata.csv"
+    rows = metadata.read_text(encoding="utf-8")
+    metadata.write_text(rows.replace(",2015-03-31,", ",2016-03-31,", 1), encoding="utf-8")  # a year corrected
+    assert key() != base
+    base = key()
+    header, *lines = metadata.read_text(encoding="utf-8").splitlines()
+    with_encoding = [f"{header},encoding", *(f"{line},{'utf-8' if i == 0 else ''}" for i, line in enumerate(lines))]
+    metadata.write_text("\n".join(with_encoding) + "\n", encoding="utf-8")  # one row's encoding declared
+    assert key() != base

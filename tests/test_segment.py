@@ -236,3 +236,11 @@ def test_a_pos_tag_that_starts_no_tag_is_refused(tmp_path):
     words = tmp_path / "words.txt"
     words.write_text("园林城市 5 zcity\n", encoding="utf-8")
     assert "园林城市" in Segmenter(pos=("zc",), dictionaries=(words,)).cut("建设国家园林城市")
+
+
+def test_a_stopword_that_a_pattern_matches_only_in_part_is_still_dropped():
+    """From a mutation audit: a lexicon pattern keeps a stopword it matches in full (as its theme's keyword); a
+    stopword it matches only in part is no keyword and stays dropped (with ``search`` instead of ``fullmatch``,
+    推\\w kept the stopword 推进工作 because of its first two characters)."""
+    segmenter = Segmenter(stopwords={"推进", "推进工作"}, keep_patterns=("推\\w",))
+    assert segmenter.filter(["推进", "推进工作", "数字经济"]) == ["推进", "数字经济"]

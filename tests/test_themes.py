@@ -204,3 +204,45 @@ def test_a_pattern_that_backtracks_without_end_stops_with_its_name(tmp_path, pat
     )
     assert result.stdout.startswith(outcome), result.stdout + result.stderr
     assert result.stdout.count("\n") == 1
+
+
+def test_patterns_match_words_in_full_and_contains_takes_the_longest_word_inside():
+    """From a mutation audit, each of these could change with every test passing: a theme's pattern gives a word
+    its theme only when it matches the whole word (数字\\w matches 数字化, not 数字经济体系, as README and the
+    lexicon's header say); with ``match = "contains"`` the longest lexicon word inside a word decides (大气污染物
+    through 大气污染, listed in the second theme, not 污染 of the first); and the keyword baseline gives a unit
+    without any keyword no theme."""
+    from toolkit.analysis.lexicon import Lexicon, Theme, keyword_themes
+
+    lexicon = Lexicon(
+        (
+            Theme("digital", "数字", "Digital", ("互联网",), patterns=("数字\\w",)),
+            Theme("water", "水", "Water", ("污染",)),
+            Theme("air", "大气", "Air", ("大气污染",)),
+        )
+    )
+    assert word_themes(lexicon, ["数字化", "数字经济体系"]) == {"数字化": "digital"}
+    assert word_themes(lexicon, ["大气污染物", "水污染"], "contains") == {"大气污染物": "air", "水污染": "water"}
+    counts = np.array([[0.0, 0.0, 0.0], [0.0, 2.0, 1.0], [1.0, 0.0, 1.0]])
+    assert keyword_themes(counts, lexicon.names).tolist() == ["", "water", "digital"]  # ties: the first listed
+
+
+def test_topic_labels_at_their_boundaries():
+    """From a mutation audit, each could change with every test passing: of two themes whose words carry a topic's
+    top weight equally, the first listed is suggested; a score exactly at ``min_score`` suggests its theme; a model
+    without a single lexicon word in its vocabulary has free topics only (labelled 'free', not by top words); and a
+    unit whose shares are all zero is `other`'s, not the first theme's."""
+    import pandas as pd
+
+    from toolkit.analysis.lexicon import Lexicon, Theme
+
+    lexicon = Lexicon((Theme("a", "甲", "A", ("创新",)), Theme("b", "乙", "B", ("生态",))))
+    vocabulary = ["创新", "生态", "会议", "同志"]
+    tied = label_topics(np.array([[0.3, 0.3, 0.2, 0.2]]), vocabulary, lexicon, min_score=0.3)
+    assert tied["suggested"].tolist() == ["a"] and tied["score"].tolist() == [0.3] and tied["theme"].tolist() == ["a"]
+    assert label_topics(np.array([[0.0, 0.3, 0.7, 0.0]]), vocabulary, lexicon, min_score=0.3)["suggested"].tolist() == ["b"]
+    assert label_topics(np.array([[0.0, 0.3, 0.7, 0.0]]), vocabulary, lexicon, min_score=0.31)["suggested"].tolist() == ["other"]
+    none = label_topics(np.array([[0.5, 0.5], [0.9, 0.1]]), ["会议", "同志"], lexicon)
+    assert none["labelled_by"].tolist() == ["free", "free"] and none["theme"].tolist() == ["other", "other"]
+    shares = pd.DataFrame({"a": [0.0, 0.6], "b": [0.0, 0.2], "other": [0.0, 0.2]})
+    assert dominant_themes(shares).tolist() == ["other", "a"]
