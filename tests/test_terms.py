@@ -606,3 +606,21 @@ def test_a_boilerplate_pattern_never_empties_a_tracked_term():
     assert normalizer.normalize("推进创新\n坚持开放").text == "坚持开放"  # the texts lose the line all the same
     # and the term then counts nothing where the pattern took it: said (it counted 0 in silence; a review of the diff)
     assert len(warnings) == 1 and "remove the term(s) 创新 (or the lines that hold them)" in warnings[0]
+
+
+def test_kwic_at_the_start_of_a_text_across_lines_with_empty_matches_and_a_term_given_twice():
+    """From a mutation audit, each could change with every test passing: a match near the start of a text has the
+    text before it as its left context (a negative slice made it empty); a line break in the right context is shown
+    as ｜ (a concordance line broken in two); a pattern that can match nothing (创?) lists only its real matches;
+    and a term given twice is counted once (its rows and counts were doubled)."""
+    doc = {"doc_id": "a", "title": "报告", "date": "2020-03-05", "year": 2020}
+    text = "坚持创新驱动发展战略\n推动科技创新和产业创新深度融合，加快建设创新型国家。" * 2
+    rows = kwic([(doc, text)], ["创新"], context=20)
+    first = rows.iloc[0]
+    assert (first["position"], first["left"], first["match"]) == (2, "坚持", "创新")
+    assert first["right"] == "驱动发展战略｜推动科技创新和产业创新深度" and "\n" not in "".join(rows["right"])
+    maybe = kwic([(doc, text)], ["创?"], context=4, regex=True)
+    assert len(maybe) == text.count("创") and set(maybe["match"]) == {"创"}
+    once = term_counts([(doc, text)], ["创新"])
+    twice = term_counts([(doc, text)], ["创新", "创新"])
+    assert len(twice) == len(once) == 1 and twice["count"].tolist() == once["count"].tolist() == [text.count("创新")]
