@@ -95,3 +95,47 @@ def test_year_spans_keeps_to_max_spans_and_refuses_fewer_than_one():
     for bad in (0, -2, 1.5):
         with pytest.raises(ToolkitError, match="year_spans: max_spans must be a whole number of 1 or more"):
             year_spans([2000, 2001], bad)
+
+
+def test_year_ranges_write_a_lone_year_once():
+    """change.csv's warning and theme_by_period's ``years`` name the years with documents as runs: a year alone is
+    written once, not as "2018-2018"; a mutation to ``b >= a`` passed every test (a mutation audit)."""
+    from toolkit.analysis.trends import year_ranges
+
+    assert year_ranges([2018, 2020, 2021]) == "2018, 2020-2021"
+    assert year_ranges([2021, 2018, 2020, 2020]) == "2018, 2020-2021"  # any order, repeats once
+    assert year_ranges([2015]) == "2015"
+
+
+def test_year_spans_cut_at_round_years_with_the_boundaries_exact():
+    """The spans of the tables by period without named periods, worked out by hand: a corpus of as many years as
+    max_spans gets a span per year (with ``<`` it got 2000-2001 and 2002-2003 for three years), and a span of a
+    step holds its first year up to the next start, not the next start itself (with ``<=`` 2000-2001 read
+    2000-2002, the year counted twice); both mutations passed every test (a mutation audit)."""
+    from toolkit.analysis.trends import year_spans
+
+    assert year_spans([2001, 2002, 2003], 3) == {"2001": [2001, 2001], "2002": [2002, 2002], "2003": [2003, 2003]}
+    # twelve years, six spans at most: spans of two years from 2000
+    assert year_spans(range(2000, 2012), 6) == {f"{y}-{y + 1}": [y, y + 1] for y in range(2000, 2012, 2)}
+    # six scattered years, three spans at most: spans of 2 and 5 years give 6 and 5 starts, of 10 three; each span
+    # is named by its first and last year with data, a span of one year by that year
+    assert year_spans([2003, 2005, 2010, 2012, 2016, 2020], 3) == {
+        "2003-2005": [2000, 2009],
+        "2010-2016": [2010, 2019],
+        "2020": [2020, 2029],
+    }
+
+
+def test_the_model_keyword_agreement_reports_no_correlation_over_two_years():
+    """A Pearson r over two years is +1 or -1 whatever the data (two points make a line): model_vs_keywords.csv
+    leaves it empty below three years; a mutation to ``>= 2`` reported r = 1 and passed every test (a mutation
+    audit)."""
+    from toolkit.analysis.trends import model_keyword_agreement
+
+    shares = pd.DataFrame({"year": [2019, 2020, 2021], "theme": ["生态"] * 3, "share": [0.1, 0.3, 0.2]})
+    rates = pd.DataFrame({"year": [2019, 2020, 2021], "theme": ["生态"] * 3, "per_10k": [1.0, 2.0, 4.0]})
+    two = model_keyword_agreement(shares.iloc[:2], rates).set_index("theme")
+    assert np.isnan(two.loc["生态", "pearson_r"]) and two.loc["生态", "n_years"] == 2
+    # with a third year, r is reported: deviations (-0.1, 0.1, 0) and (-4/3, -1/3, 5/3) give 0.1 / sqrt(0.02 * 14/3) = sqrt(3/28)
+    three = model_keyword_agreement(shares, rates).set_index("theme")
+    assert three.loc["生态", "pearson_r"] == pytest.approx(np.sqrt(3 / 28)) and three.loc["生态", "n_years"] == 3

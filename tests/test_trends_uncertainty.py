@@ -612,3 +612,152 @@ def test_a_change_reads_the_fewer_degrees_of_freedom_of_its_two_cells():
     _, _, df, _ = document_variance(model.documents, model.cells(["year"], [(2001,), (2002,)]), model.cells(["year"]))
     assert df[0] != df[1] and (df > 0).all(), df
     assert (change["df"] == df.min()).all()
+
+
+def _named_units(seed, levels, docs=3, n=10, document_sd=0.03):
+    """Units of ``docs`` documents a year for the themes a, b, c and other: a and b at the year's ``levels`` (a
+    year -> (a, b)) plus a document effect and paragraph noise, c in no unit at all (not measured), other the rest."""
+    rng = np.random.default_rng(seed)
+    rows, shares = [], []
+    for year, (a, b) in levels.items():
+        for d in range(docs):
+            doc_a, doc_b = a + rng.normal(0, document_sd), b + rng.normal(0, document_sd)
+            for _ in range(n):
+                share_a, share_b = np.clip([rng.normal(doc_a, 0.05), rng.normal(doc_b, 0.05)], 0.01, 0.45)
+                rows.append({"year": year, "doc_id": f"{year}-{d}", "n_tokens": int(rng.integers(20, 60))})
+                shares.append([share_a, share_b, 0.0, 1 - share_a - share_b])
+    return pd.DataFrame(rows), np.array(shares)[None]
+
+
+def test_the_simultaneous_change_interval_is_bonferroni_over_the_measured_named_themes():
+    """change.csv's simultaneous interval holds for all the named themes at once: Bonferroni over the named themes
+    measured in the corpus, not over 'other' (never a finding) nor a theme with no share anywhere (it cannot
+    change). Here a and b are measured, c is not: the half-width over the change's sd is the t quantile of the
+    table's degrees of freedom at 1 - (1 - level) / 2 (two-sided: 1 - (1 - level) / 4), over the widening to a t
+    interval at ``level`` that the sd carries already. Counting every theme (four) made the intervals too wide and
+    called too few changes clear; the mutation passed every test (a mutation audit)."""
+    from scipy.stats import norm, t
+
+    from toolkit.analysis.trends import NOT_MEASURED
+
+    units, shares = _named_units(3, {2014: (0.2, 0.3), 2015: (0.25, 0.3)})
+    for level in (0.95, 0.9):
+        change = ShareModel(units, shares, ["a", "b", "c", "other"], n_boot=100, level=level).change(["year"], (2014,), (2015,))
+        change = change.set_index("theme")
+        df = change["df"].iloc[0]
+        assert df > 0 and (change["df"] == df).all()
+        widened = t.ppf(0.5 + level / 2, df) / norm.ppf(0.5 + level / 2)
+        expected = t.ppf(1 - (1 - level) / (2 * 2), df) / widened  # two named themes measured: a and b
+        for theme in ("a", "b", "other"):
+            row = change.loc[theme]
+            assert -1 < row["simultaneous_low"] and row["simultaneous_high"] < 1  # not cut at [-1, 1]
+            half = (row["simultaneous_high"] - row["simultaneous_low"]) / 2
+            assert half / row["change_sd"] == pytest.approx(expected, rel=1e-9), (level, theme)
+            assert (row["change_high"] - row["change_low"]) / 2 / row["change_sd"] == pytest.approx(norm.ppf(0.5 + level / 2))
+        assert change.loc["c", "note"] == NOT_MEASURED and np.isnan(change.loc["c", "change_sd"])
+
+
+def test_a_change_interval_that_touches_zero_is_not_clear():
+    """A change is clear when its simultaneous interval excludes zero, strictly: an interval that ends at 0 holds
+    it. Every paragraph here holds exactly 1/4 of theme a in both years (and b 1/4 then 1/2: exact in binary), so
+    both changes have no spread at all; a's interval is [0, 0], which a mutation to ``>= 0 / <= 0`` called a clear
+    change, of nothing, and passed every test (a mutation audit). b's change of 1/4 without spread is clear."""
+    rows, shares = [], []
+    for year, b in ((2014, 0.25), (2015, 0.5)):
+        for d in range(2):
+            for k in range(3):
+                rows.append({"year": year, "doc_id": f"{year}-{d}", "n_tokens": 20 + 4 * k})
+                shares.append([0.25, b, 0.75 - b])
+    model = ShareModel(pd.DataFrame(rows), np.array(shares)[None], ["a", "b", "other"], n_boot=50)
+    change = model.change(["year"], (2014,), (2015,)).set_index("theme")
+    assert (change["df"] > 0).all()  # two documents a year: a document level is estimated (estimated as zero)
+    a = change.loc["a"]
+    assert a["change"] == 0 and a["change_sd"] == 0
+    assert a["simultaneous_low"] == 0 and a["simultaneous_high"] == 0
+    assert not a["clear"]
+    b = change.loc["b"]
+    assert b["change"] == 0.25 and b["change_sd"] == 0 and b["clear"]
+
+
+def test_the_other_row_is_never_a_clear_change_however_large():
+    """'other' is what no named theme holds: its change is the sum of the others' with the sign turned, no finding
+    of its own, and change.csv never calls it clear, even when its simultaneous interval lies far from zero (here
+    ecology rises from 0.2 to 0.8 and 'other' falls by 0.6); a mutation that dropped the 'other' condition passed
+    every test (a mutation audit)."""
+    units, shares = _units(np.random.default_rng(6), years=(2014, 2015), eco=(0.2, 0.8))
+    change = ShareModel(units, shares, THEMES, n_boot=200).change(["year"], (2014,), (2015,)).set_index("theme")
+    assert change.loc["ecology", "clear"] and change.loc["ecology", "simultaneous_low"] > 0
+    assert change.loc["other", "change"] == pytest.approx(-0.6, abs=0.06)
+    assert change.loc["other", "simultaneous_high"] < 0  # an interval that excludes zero ...
+    assert not change.loc["other", "clear"]  # ... and still no finding
+
+
+def test_the_p_value_of_a_change_is_the_t_test_on_the_unwidened_sd():
+    """A change's p-value is the two-sided t test of change / sd at the table's degrees of freedom, where sd is the
+    replicates' sd less the widening to a t interval at ``level`` that they carry (uncertainty.replicate): sd /
+    (t(df) / z) at the level's quantile. Read against the widened sd, p-values came out too large (fewer changes
+    significant than the data say); the mutation passed every test (a mutation audit)."""
+    from scipy.stats import norm, t
+
+    units, shares = _named_units(5, {2014: (0.2, 0.3), 2015: (0.24, 0.28)})
+    for level in (0.95, 0.8):
+        model = ShareModel(units, shares, ["a", "b", "c", "other"], n_boot=100, level=level)
+        change = model.change(["year"], (2014,), (2015,)).set_index("theme")
+        for theme in ("a", "b", "other"):
+            row = change.loc[theme]
+            df = row["df"]
+            widened = t.ppf(0.5 + level / 2, df) / norm.ppf(0.5 + level / 2)
+            expected = 2 * t.sf(abs(row["change"]) / (row["change_sd"] / widened), df)
+            assert row["p_value"] == pytest.approx(expected, rel=1e-9), (level, theme)
+        assert 0.001 < change.loc["a", "p_value"] < 0.5  # a p-value of neither extreme, where the sd matters
+        assert np.isnan(change.loc["c", "p_value"])  # not measured: no test
+
+
+def test_the_seed_spread_is_the_sample_sd_of_the_members():
+    """seed_sd is the sample standard deviation over the ensemble's members (n - 1 in the denominator, as the
+    members are a sample of the seeds the model could have run): two members of shares 0.2 and 0.4 give
+    sqrt(0.02) = 0.1414, not 0.1; a mutation to ``ddof=0`` passed every test (a mutation audit)."""
+    units = pd.DataFrame({"year": [2020], "doc_id": ["a"], "n_tokens": [50]})
+    members = np.array([[[0.2, 0.8]], [[0.4, 0.6]]])
+    row = ShareModel(units, members, THEMES, n_boot=0).table(["year"])[0].set_index("theme").loc["ecology"]
+    assert row["share"] == pytest.approx(0.3)
+    assert (row["seed_min"], row["seed_max"]) == (0.2, 0.4)
+    assert row["seed_sd"] == pytest.approx(np.sqrt(0.02))
+
+
+def test_the_between_document_variance_of_a_cell_is_the_sample_variance_less_the_unit_noise():
+    """A cell's own between-document variance (uncertainty._moments) by hand: three documents of two 10-token
+    paragraphs, shares 0.1, 0.3, 0.5 +- 0.02. Their sample variance (n - 1 in the denominator) is 0.08 / 2 = 0.04; a
+    document's unit noise, the squared standard error of a mean of two paragraphs 0.04 apart, is (0.02^2 * 2 / 1) / 2
+    = 0.0004 (the same from its own paragraphs and from the pool); 0.04 - 0.0004 = 0.0396. Alone in its table (no
+    pool to borrow from), the cell's variance is its own. With ``/ n`` it read 0.0263, intervals too narrow; the
+    mutation passed every test (a mutation audit)."""
+    from toolkit.analysis.uncertainty import Cells, Documents, document_variance
+
+    centres = [0.1, 0.3, 0.5]
+    share = np.array([c + s for c in centres for s in (-0.02, 0.02)])
+    documents = Documents.of(np.repeat([0, 1, 2], 2), np.full(6, 10.0), np.stack([share, 1 - share], axis=1)[None])
+    np.testing.assert_allclose(documents.unit_variance(), 0.0004)
+    variance, weight, df, basis = document_variance(documents, Cells([(2020,)], [np.array([0, 1, 2])]))
+    assert weight[0] == 1 and df[0] == 2 and basis == ["within cells"]
+    np.testing.assert_allclose(variance[0], [0.0396, 0.0396])
+
+
+def test_the_replicates_sd_is_the_sample_sd():
+    """share_sd and change_sd are the sample standard deviations of the bootstrap replicates (n - 1 in the
+    denominator), NaN for a cell without replicate values: replicates 0.2 and 0.4 give sqrt(0.02), not 0.1, and a
+    cell's share_sd in the table is that of its replicates drawn directly. A mutation to ``ddof=0`` passed every test
+    (a mutation audit)."""
+    from toolkit.analysis.uncertainty import Replicates, difference_sd, replicate, standard_deviations
+
+    values = np.array([[[0.2], [np.nan], [0.5]], [[0.4], [np.nan], [0.5]]])  # replicates x cells x themes
+    replicates = Replicates(values, ["none"] * 3, np.zeros(3), np.zeros(3), np.zeros((3, 1)))
+    sd = standard_deviations(replicates)
+    assert sd[0, 0] == pytest.approx(np.sqrt(0.02)) and np.isnan(sd[1, 0]) and sd[2, 0] == 0
+    assert difference_sd(replicates, 0, 2)[0] == pytest.approx(np.sqrt(0.02))  # differences 0.3 and 0.1
+    units, shares = _units(np.random.default_rng(2), years=(2014, 2015), docs=2, n=5)
+    model = ShareModel(units, shares, THEMES, n_boot=30, random_state=4)
+    table = model.table(["year"], [(2014,), (2015,)])[0]
+    direct = replicate(model.documents, model.cells(["year"], [(2014,), (2015,)]), 30, 4, pooled=model.cells(["year"]))
+    by_hand = np.sqrt(((direct.values - direct.values.mean(axis=0)) ** 2).sum(axis=0) / (30 - 1))
+    np.testing.assert_allclose(table["share_sd"].to_numpy(), by_hand.ravel(), rtol=1e-12)
