@@ -677,6 +677,8 @@ def test_a_change_interval_that_touches_zero_is_not_clear():
     assert not a["clear"]
     b = change.loc["b"]
     assert b["change"] == 0.25 and b["change_sd"] == 0 and b["clear"]
+    # their p-values say the same (they were NaN, beside a change called clear): certain, and nothing
+    assert b["p_value"] == 0 and a["p_value"] == 1
 
 
 def test_the_other_row_is_never_a_clear_change_however_large():

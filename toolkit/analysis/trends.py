@@ -333,6 +333,8 @@ class ShareModel:
             change = values[1] - values[0]
             statistic = abs(change) / (sd[t] / widened) if sd[t] > 0 else float("nan")
             p = float(2 * student.sf(statistic, df)) if sd[t] > 0 and df > 0 else float("nan")
+            if sd[t] == 0 and df > 0:  # no spread in any replicate: a change is certain (p 0, and clear), none is p 1
+                p = 0.0 if change != 0 else 1.0
             # a change of shares lies in [-1, 1]: an interval wider than that (a pool of two degrees of freedom) is cut
             low_all, high_all = max(change - z_all * sd[t], -1.0), min(change + z_all * sd[t], 1.0)
             rows.append(
