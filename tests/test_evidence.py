@@ -381,3 +381,60 @@ def test_a_passage_copied_into_a_longer_one_is_a_repeat_too():
     assert listed(0.9, 0.95) == ["b#1", "c#2"]  # the longer copy ranks first; the entry alone is its repeat
     # the other way round the longer passage is no repeat: more than a fifth of it is new
     assert listed(0.95, 0.9) == ["a#0", "b#1", "c#2"]
+
+
+def test_passages_at_the_thresholds_keyword_passages_before_the_quota_and_no_list_outside_the_periods():
+    """From a mutation audit, each could change with every test passing: a passage of exactly ``min_tokens`` tokens
+    and exactly ``min_share`` is listed (the limits are inclusive, as documented); passages holding a keyword come
+    before any that hold none, even past their document's quota (a third keyword passage of one document before a
+    plain one of another); and units outside every period (scope '') get no list of their own."""
+    texts = {
+        "a1": "坚持生态优先、绿色发展，加强长江大保护。",
+        "a2": "推进生态环境综合治理，打好蓝天碧水净土保卫战。",
+        "a3": "建设生态文明示范区，加快湿地保护与修复。",
+        "b1": "会议强调要统一思想，狠抓落实，确保各项任务完成。",
+        "c1": "完善生态补偿机制，推动绿色低碳循环发展。",
+    }
+    docs = {"a1": "A", "a2": "A", "a3": "A", "b1": "B", "c1": "C"}
+    units = pd.DataFrame(
+        {
+            "unit_id": list(texts),
+            "doc_id": [docs[u] for u in texts],
+            "title": [f"文件{docs[u]}" for u in texts],
+            "date": "2020-01-01",
+            "year": 2020,
+            "n_tokens": [20, 20, 20, 20, 15],
+            "text": list(texts.values()),
+        }
+    )
+    shares = pd.DataFrame({"ecology": [0.9, 0.8, 0.7, 0.95, 0.2]})
+    tokens = [["生态" if "生态" in t else "会议", "发展"] for t in texts.values()]
+    table = representative_passages(
+        units,
+        shares,
+        {"ecology": "生态环境"},
+        kind="theme",
+        scopes=np.array(["十三五", "十三五", "十三五", "", ""], dtype=object),
+        keywords={"ecology": ["生态"]},
+        tokens=tokens,
+        n=4,
+        per_period=2,
+        min_tokens=15,
+        min_share=0.2,
+        per_document=2,
+    )
+    overall = table[table["scope"] == "all"]
+    assert overall["unit_id"].tolist() == ["a1", "a2", "a3", "c1"]  # b1, the largest share, holds no keyword
+    assert (overall["holds_keyword"] == "True").all()
+    assert set(table["scope"]) == {"all", "十三五"}
+
+
+def test_keyword_passages_are_looked_for_in_each_periods_own_head():
+    """The rows whose tokens are read for keywords are the first ``head`` of the ranking and of each period's (a
+    period whose units all rank below the corpus's first ``head`` had its keyword passages passed over: a
+    mutation audit)."""
+    from toolkit.analysis.evidence import _holding
+
+    ranked = pd.DataFrame({"row": np.arange(200), "_period": np.where(np.arange(200) >= 150, "十四五", "十三五")})
+    tokens = [["生态"] if r >= 150 else ["会议"] for r in range(200)]
+    assert _holding(ranked, {"生态"}, tokens, 10) == set(range(150, 160))
