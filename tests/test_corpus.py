@@ -647,3 +647,40 @@ def test_a_file_two_metadata_rows_fit_takes_neither():
     taken, ambiguous, unclear = metadata_rows(["a.txt", "b.txt"], ["A.TXT", "./a.txt"])
     assert "a.txt" not in taken and ambiguous["a.txt"].startswith("fits the metadata rows 'A.TXT' and './a.txt'")
     assert unclear == {"A.TXT", "./a.txt"}
+
+
+def test_two_empty_files_are_each_skipped_as_empty_not_as_a_duplicate(small_corpus):
+    """Two empty files have the same bytes (none), but an empty file is no text to copy: each is skipped as "empty
+    file", neither as a duplicate of the other (a mutation audit: the second was "duplicate of empty_1.txt")."""
+    _write(small_corpus, "empty_1.txt", b"")
+    _write(small_corpus, "empty_2.txt", b"")
+    docs = load_corpus(small_corpus, small_corpus / "metadata.csv").documents.set_index("path")
+    assert docs.loc[["empty_1.txt", "empty_2.txt"], "reason"].tolist() == ["empty file", "empty file"]
+    assert (docs.loc[["empty_1.txt", "empty_2.txt"], "status"] == "skipped").all()
+    assert (docs.drop(["empty_1.txt", "empty_2.txt"])["status"] == "used").all()
+
+
+def test_a_document_dated_next_year_is_not_warned_about_and_one_after_it_is(small_corpus, caplog, monkeypatch):
+    """Dates after next year by the machine's clock are typing errors the run names; next year itself is not (a plan
+    or a report published for it). With the clock at 2026-12-05, a document dated 2027 is used unnamed and one
+    dated 2028 is named (a mutation audit: the warning named documents of next year too)."""
+    import datetime
+
+    import toolkit.text.corpus as corpus
+
+    class Clock(datetime.date):
+        @classmethod
+        def today(cls):
+            return datetime.date(2026, 12, 5)
+
+    monkeypatch.setattr(corpus.datetime, "date", Clock)
+    meta = small_corpus / "metadata.csv"
+    text = meta.read_text(encoding="utf-8").replace("2019-05-16", "2027-05-16").replace("2021-07-26", "2028-07-26")
+    meta.write_text(text, encoding="utf-8")
+    with caplog.at_level("WARNING", logger="toolkit"):
+        docs = load_corpus(small_corpus, meta).documents.set_index("path")
+    assert docs.loc[["001_a277e5c0c743763f.txt", "003_627586bead8599d4.txt"], "year"].tolist() == [2027, 2028]
+    assert (docs["status"] == "used").all()
+    said = "1 document(s) dated after 2027, next year by this machine's clock: 003_627586bead8599d4.txt (2028-07-26);"
+    assert said in caplog.text, caplog.text
+    assert "001_a277e5c0c743763f.txt (2027-05-16)" not in caplog.text

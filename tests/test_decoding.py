@@ -215,3 +215,70 @@ def test_the_common_characters_are_the_4000_most_frequent_han_characters_of_jieb
     assert len(text) == len(set(text)) == len(common_chars()) == 4000
     assert all(any(low <= ord(ch) <= high for low, high in HAN_RANGES) for ch in text)
     assert {"一", "人", "国"} <= set(text[:10]) and "龘" not in text
+
+
+def test_a_chinese_reading_is_taken_when_half_its_characters_are_common_and_refused_below():
+    """Bytes that are no UTF-8 are read as GB18030 (or Big5) only when at least half of that reading's Han characters
+    are common ones: a wrong reading is mostly rare characters. A GBK list whose characters are half common is read;
+    one whose characters are 4 in 10 common (5 in 11) is refused as unreadable (a mutation audit: a bar of 0.3 took
+    those too)."""
+    from toolkit.resources import common_chars
+
+    rare = "蔺彧赟喆堃焱淼"  # characters of names, none among the 4,000 common ones
+    assert not set(rare) & common_chars() and set("发展创新改革") <= common_chars()
+    for text in ("发展创新改" + rare[:5], "发展创新改革" + rare[:6]):  # 5 of 10, 6 of 12
+        decoded = decode(text.encode("gbk"))
+        assert (decoded.encoding, decoded.text) == ("gb18030", text)
+    for text in ("发展创新" + rare[:6], "发展创新改" + rare[:6]):  # 4 of 10, 5 of 11
+        with pytest.raises(Unreadable, match="not readable as UTF-8, UTF-16, GB18030 or Big5"):
+            decode(text.encode("gbk"))
+
+
+def _with_bad_bytes(text: str, bad: int) -> bytes:
+    """``text`` as UTF-8 with ``bad`` single 0xff bytes (never valid UTF-8, nor a lead byte of GB18030 or Big5) spread
+    through it, between characters."""
+    step = len(text) // (bad + 1)
+    pieces = [text[i * step : (i + 1) * step] for i in range(bad)] + [text[bad * step :]]
+    return b"\xff".join(piece.encode("utf-8") for piece in pieces)
+
+
+def test_utf8_with_a_bad_byte_is_read_only_with_a_hundred_characters_beyond_ascii_for_it():
+    """A UTF-8 file with an invalid byte is read without it only where the rest is plainly UTF-8: a hundred characters
+    beyond ASCII for each bad sequence. 100 Chinese characters and one bad byte are read; 99 are refused (a mutation
+    audit: ten for each read a 12-character text with a bad byte as UTF-8)."""
+    report = (GWR / "national_2007.txt").read_text(encoding="utf-8")
+    chinese = "".join(ch for ch in report if not ch.isascii())
+    decoded = decode(_with_bad_bytes(chinese[:100], 1))
+    assert (decoded.encoding, decoded.text) == ("utf-8", chinese[:100])
+    at = len(chinese[:50].encode("utf-8"))  # the bad byte, after the first 50 characters
+    assert decoded.note == f"1 byte sequence(s) not valid UTF-8 dropped (the first at byte {at})"
+    for text in (chinese[:99], chinese[:12]):
+        with pytest.raises(Unreadable, match=r"as UTF-8 it is invalid from byte \d+, in 1 places"):
+            decode(_with_bad_bytes(text, 1))
+
+
+def test_utf8_with_ten_bad_bytes_is_read_and_with_eleven_is_refused():
+    """At most MAX_BAD_UTF8 (10) invalid sequences are dropped from a file of fewer than 10,000 characters (above that,
+    one in a thousand): 1,500 Chinese characters with 10 bad bytes are read, with 11 refused (a mutation audit: a
+    limit of 100 read a file with 11)."""
+    report = (GWR / "national_2007.txt").read_text(encoding="utf-8")
+    chinese = "".join(ch for ch in report if not ch.isascii())[:1500]
+    decoded = decode(_with_bad_bytes(chinese, 10))
+    assert (decoded.encoding, decoded.text) == ("utf-8", chinese)
+    assert decoded.note.startswith("10 byte sequence(s) not valid UTF-8 dropped")
+    with pytest.raises(Unreadable, match=r"as UTF-8 it is invalid from byte \d+, in 11 places"):
+        decode(_with_bad_bytes(chinese, 11))
+
+
+def test_text_with_more_than_one_percent_control_characters_is_binary():
+    """A file that decodes but whose characters are more than 1% control characters (other than tab and line breaks)
+    is binary: 11 BEL characters in 1,001 are refused, 10 in 1,000 read (a mutation audit: a bar of 10% read a file
+    of one control character in 91)."""
+    report = (GWR / "national_2007.txt").read_text(encoding="utf-8")
+    chinese = "".join(ch for ch in report if not ch.isascii())[:990]
+    at_one_percent = "\x07".join(chinese[i : i + 99] for i in range(0, 990, 99)) + "\x07"  # 10 in 1,000
+    assert len(at_one_percent) == 1000 and at_one_percent.count("\x07") == 10
+    assert decode(at_one_percent.encode("utf-8")).text == at_one_percent
+    for text in (at_one_percent + "\x07", chinese[:90] + "\x07"):  # 11 in 1,001; 1 in 91
+        with pytest.raises(Unreadable, match="binary file: decodes as utf-8 but is full of control characters"):
+            decode(text.encode("utf-8"))

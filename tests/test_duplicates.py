@@ -139,3 +139,70 @@ def test_a_threshold_above_what_datasketch_can_index_still_finds_the_pairs(thres
     expected = [(i, j, jaccard(sets[i], sets[j])) for i, j in [(0, 1), (0, 2), (1, 2)] if jaccard(sets[i], sets[j]) >= threshold]
     assert expected[0] == (0, 1, 1.0) and len(expected) == (3 if threshold < 1 else 1)
     assert [(p.first, p.second, p.similarity) for p in near_duplicates(texts, threshold)] == expected
+
+
+def test_shingles_and_jaccard_similarity_are_those_worked_out_by_hand():
+    """A text's shingles are every run of SHINGLE (5) characters once whitespace is removed, the last one too, and
+    the similarity of two texts is the Jaccard similarity of their shingle sets: shared over all (a mutation audit:
+    the last shingle was left out, and the similarity was divided by the larger set, not the union)."""
+    assert SHINGLE == 5
+    assert shingle_set("推进数字经济发展") == {"推进数字经", "进数字经济", "数字经济发", "字经济发展"}
+    assert shingle_set("数字 经济\n发") == {"数字经济发"} and shingle_set("数字经济") == set()
+    # 推进数字经济发展 and 推进数字经济建设 share 推进数字经 and 进数字经济, of 6 shingles in all
+    assert jaccard(shingle_set("推进数字经济发展"), shingle_set("推进数字经济建设")) == 2 / 6
+
+
+def _report_and_two_edits():
+    """199 characters of the 2018 report (195 shingles, no two alike), that text with one character changed (5
+    shingles replaced) and with three changed far apart (15 replaced), by characters it does not hold."""
+    paragraph = next(
+        line
+        for line in (GWR / "national_2018.txt").read_text(encoding="utf-8").split("\n")
+        if line.startswith("五年来，创新驱动发展成果丰硕")
+    )
+    original = paragraph[:199]
+    assert len(shingle_set(original)) == 195 and not set("甲乙丙丁") & set(original)
+    one = original[:50] + "甲" + original[51:]
+    three = original[:100] + "乙" + original[101:130] + "丙" + original[131:160] + "丁" + original[161:]
+    return original, one, three
+
+
+def test_near_duplicates_report_the_exact_jaccard_similarity():
+    """One character changed of 199: 190 shingles shared of 200, 0.95; three changed: 180 of 210; the two edits
+    with each other: 175 of 215 (a mutation audit: similarities divided by the larger set passed every test)."""
+    original, one, three = _report_and_two_edits()
+    pairs = near_duplicates([original, three, one], 0.5)  # well below each: the index proposes every pair
+    assert [(p.first, p.second, p.similarity) for p in pairs] == [(0, 1, 180 / 210), (0, 2, 190 / 200), (1, 2, 175 / 215)]
+
+
+def test_a_document_with_two_near_duplicates_names_the_more_similar_first():
+    """near_duplicate_of lists a document's twins most similar first and similarity is that to the first: the
+    original, listed before its copy with three characters changed (0.857) and after its copy with one (0.95), names
+    the copy with one first and gives 0.95 (a mutation audit: the twins were listed in input order, or the
+    similarity was that of the last)."""
+    import pandas as pd
+
+    from toolkit.text.duplicates import flag_near_duplicates
+
+    original, one, three = _report_and_two_edits()
+    documents = pd.DataFrame({"doc_id": ["a", "c", "b"], "path": ["a.txt", "c.txt", "b.txt"]})
+    texts = [original[:99], original[99:], three[:99], three[99:], one[:99], one[99:]]  # two units each
+    units = pd.DataFrame({"doc_id": ["a", "a", "c", "c", "b", "b"], "text": texts})
+    flag_near_duplicates(documents, units, 0.5)
+    flags = documents.set_index("path")
+    assert flags["near_duplicate_of"].to_dict() == {"a.txt": "b.txt; c.txt", "c.txt": "a.txt; b.txt", "b.txt": "a.txt; c.txt"}
+    assert flags["similarity"].to_dict() == {"a.txt": 0.95, "c.txt": 0.857, "b.txt": 0.95}
+
+
+def test_looking_for_near_duplicates_leaves_the_users_random_sequence_as_it_was():
+    """datasketch's index draws from Python's global random generator; a user's seeded sequence must come out the
+    same whether or not near duplicates were looked for in between (a mutation audit: the state was not given
+    back and no test saw it)."""
+    import random
+
+    original, one, _ = _report_and_two_edits()
+    random.seed(2024)
+    expected = [random.random() for _ in range(3)]
+    random.seed(2024)
+    assert len(near_duplicates([original, one], 0.8)) == 1
+    assert [random.random() for _ in range(3)] == expected

@@ -549,3 +549,78 @@ def test_a_line_repeated_word_for_word_is_removed_and_counted_but_a_short_one_is
     assert kept.text.split("\n").count(written) == 2
     # kept, and counted all the same: quality.csv's repeated_lines read 0 when they were kept (a review of the options)
     assert kept.repeated_lines == 1 and kept.removed["repeated"] == 0
+
+
+def test_a_repeated_line_of_exactly_repeated_min_characters_is_removed():
+    """drop_repeated_lines removes a repeated line "of at least REPEATED_MIN (20) characters": a paragraph of exactly 20
+    characters said twice goes the second time, one of 19 stays (a mutation audit: a repeat of exactly 20 was kept
+    and no test saw it)."""
+    from toolkit.text.normalize import REPEATED_MIN
+
+    twenty, nineteen = "建设现代化产业体系,推动经济高质量发展。", "始终坚持以人民为中心的发展思想不动摇。"
+    other = "推动绿色发展,促进人与自然和谐共生。"
+    assert (len(twenty), len(nineteen)) == (REPEATED_MIN, REPEATED_MIN - 1) == (20, 19)
+    result = Normalizer().normalize("\n".join([twenty, nineteen, other, twenty, nineteen]))
+    assert result.text.split("\n") == [twenty, nineteen, other, nineteen]
+    assert result.repeated_lines == 1 and result.removed["repeated"] == 20
+
+
+def test_a_boilerplate_line_of_exactly_short_line_characters_goes_whole():
+    """A line where a boilerplate pattern matches is dropped whole when it is "short", up to SHORT_LINE (100)
+    characters: one of exactly 100 goes whole, one of 101 loses only the match (a mutation audit: the line of exactly
+    100 kept its text)."""
+    from toolkit.text.normalize import SHORT_LINE
+
+    body = ("加快建设国家级吸引和集聚人才的平台,打造适应武汉高质量发展需要的人才队伍。" * 3)[:95]
+    other = "推动绿色发展,促进人与自然和谐共生。"
+    short, long = body[:94] + "点击查看更多", body + "点击查看更多"
+    assert (len(short), len(long)) == (SHORT_LINE, SHORT_LINE + 1) == (100, 101)
+    result = Normalizer().normalize(f"{short}\n{other}")
+    assert result.text == other
+    assert result.boilerplate == {"点击查看更多": 100} and result.removed["boilerplate"] == 100
+    result = Normalizer().normalize(f"{long}\n{other}")
+    assert result.text == f"{body}\n{other}"
+    assert result.boilerplate == {"点击查看更多": 6}
+
+
+def test_a_repair_that_recovers_no_chinese_is_not_kept_and_normalisation_stays_idempotent():
+    """ftfy's repair is kept only when it yields more Chinese characters ("ftfy's other fixes are not ours"). A
+    Japanese name (トヨタ) whose UTF-8 was read as Latin-1, after a no-break space: ftfy can only turn its C1 controls
+    into cp1252 punctuation, a change of no length, which counts as no repair, so the fixed point was never sought and
+    normalising the result again changed it (a mutation audit: a repair adding no Han character was kept). The text
+    comes out as without repair, and normalising it again changes nothing."""
+    garbled = "丰田公司\xa0" + "トヨタ".encode("utf-8").decode("latin-1") + "在武汉投资建厂。"
+    result = Normalizer().normalize(garbled)
+    assert result.repaired == 0
+    assert result.text == Normalizer(repair_mojibake=False).normalize(garbled).text
+    assert Normalizer().normalize(result.text).text == result.text
+
+
+def test_mojibake_that_a_first_repair_leaves_is_repaired_on_the_way_to_the_fixed_point():
+    """Two paragraphs whose UTF-8 was read as Latin-1, the second indented with no-break spaces (as a web page's
+    &nbsp; gives them, decoded apart from the text): ftfy repairs the first but not 深化 after the spaces; once the
+    line is stripped a second pass repairs it. The text comes out as the paragraphs themselves normalise, and
+    normalising it again changes nothing (a mutation audit: a single pass left æ·±åŒ–改革开放)."""
+    first, second = "推进数字经济发展，加快建设创新型国家。", "深化改革开放。"
+    garbled = first.encode("utf-8").decode("latin-1") + "\n\xa0\xa0" + second.encode("utf-8").decode("latin-1")
+    result = Normalizer().normalize(garbled)
+    assert result.text == "推进数字经济发展,加快建设创新型国家。\n深化改革开放。"
+    assert result.repaired > 0 and Normalizer().normalize(result.text).text == result.text
+
+
+def test_a_repeated_piece_of_a_pdf_page_is_kept():
+    """In a PDF copy (lines broken at the page's width) a line is a piece of a sentence, and two paragraphs that open
+    with the same 20 characters give two equal lines: both are text and stay, uncounted (a mutation audit: without
+    the page check the second was removed as a repeated paragraph)."""
+    from toolkit.text.units import page_width
+
+    opening = "各地区各部门要坚持以人民为中心的发展思想"  # 20 characters, the width of the page
+    paragraphs = [
+        opening + ",着力解决群众急难愁盼问题,推动就业教育医疗养老等民生事业全面发展,不断增强人民群众的获得感幸福感安全感。",
+        opening + ",加快建设美丽中国,推进生态环境保护和绿色低碳转型,让人民群众享有更多蓝天碧水净土。",
+    ]
+    page = [paragraph[i : i + 20] for paragraph in paragraphs for i in range(0, len(paragraph), 20)]
+    assert page_width(page) == 20
+    result = Normalizer().normalize("\n".join(page))
+    assert result.text.split("\n") == page
+    assert result.repeated_lines == 0 and result.removed["repeated"] == 0

@@ -242,3 +242,74 @@ def test_a_long_paragraphs_short_tail_stays_with_its_paragraph():
     assert "数字经济" not in units[-1] and units[-1].endswith(ecology)
     assert any(unit.endswith("大力发展数字经济。") for unit in units)
     assert all(len(unit) < 400 + 40 for unit in units)
+
+
+# ----- exact boundaries (a mutation audit) ----------------------------------------------------------------------
+# sentences of 9, 9 and 7 characters
+_NINE, _NINE_TOO, _SEVEN = "推动数字经济发展。", "加快建设数字中国。", "建设美丽中国。"
+
+
+def test_sentences_that_fill_max_chars_exactly_make_one_unit():
+    """A long paragraph is cut into pieces of "at most max_chars": two sentences of 9 characters fill a piece of 18
+    together, and the third starts the next (a mutation audit: a piece had to stay under max_chars, and each sentence
+    became a unit of its own)."""
+    assert (len(_NINE), len(_NINE_TOO), len(_SEVEN)) == (9, 9, 7)
+    units = split_units(_NINE + _NINE_TOO + _SEVEN, max_chars=18, min_chars=0, join_lines=False)
+    assert units == [_NINE + _NINE_TOO, _SEVEN]
+
+
+def test_a_long_paragraphs_last_piece_of_exactly_min_chars_is_a_unit_of_its_own():
+    """Only a last piece "shorter than min_chars" stays with the piece before it: one of exactly min_chars (7) is a
+    unit (a mutation audit: it was merged into the piece before, or carried into the unit before)."""
+    units = split_units(_NINE + _NINE_TOO + _SEVEN, max_chars=18, min_chars=7, join_lines=False)
+    assert units == [_NINE + _NINE_TOO, _SEVEN]
+    # one character shorter than min_chars, it stays with its paragraph
+    assert split_units(_NINE + _NINE_TOO + _SEVEN, max_chars=18, min_chars=8, join_lines=False) == [_NINE + _NINE_TOO + _SEVEN]
+
+
+def test_a_paragraph_of_exactly_min_chars_is_a_unit_and_a_shorter_one_merges():
+    """Units "under min_chars" merge into the next: a heading of exactly min_chars (7) is a unit of its own, one of 5
+    joins the paragraph after it (a mutation audit: the paragraph of exactly min_chars was merged too)."""
+    assert split_units(f"{_SEVEN}\n{_NINE}", max_chars=400, min_chars=7) == [_SEVEN, _NINE]
+    assert split_units(f"美丽中国。\n{_NINE}", max_chars=400, min_chars=7) == [f"美丽中国。\n{_NINE}"]
+
+
+def test_the_width_of_a_page_takes_lines_within_two_characters_of_it():
+    """A page's full lines are those within WRAP_SLACK (2) characters of its width: two lines of 20 and one of 18 (or
+    22) make three full lines of a page 20 wide among eight; one of 17 leaves two, too few (a mutation audit: lines
+    exactly 2 away did not count)."""
+    assert wrap_width([20, 20, 18, 5, 5, 5, 5, 5]) == 20
+    assert wrap_width([20, 20, 22, 5, 5, 5, 5, 5]) == 20
+    assert wrap_width([20, 20, 17, 5, 5, 5, 5, 5]) == 0
+
+
+def test_lines_at_the_width_half_of_which_end_a_sentence_are_no_page():
+    """A page breaks its lines mostly inside sentences: it is one when "fewer than half" of its full lines end a
+    sentence. Four lines of 20, two ending with 。, are no page; one ending with 。 leaves a page (a mutation audit:
+    exactly half made a page)."""
+    assert wrap_width([20, 20, 20, 20], [True, True, False, False]) == 0
+    assert wrap_width([20, 20, 20, 20], [True, False, False, False]) == 20
+
+
+def test_the_width_of_a_page_is_the_longest_of_equally_common_lengths():
+    """Three lines of 20 and three of 30 characters: the width is 30, "the longest of equally common ones" (a
+    mutation audit: the shortest was taken)."""
+    assert wrap_width([20, 20, 20, 30, 30, 30]) == 30
+    assert wrap_width([30, 30, 30, 20, 20, 20]) == 30
+
+
+def test_latin_words_broken_across_lines_of_a_page_are_joined_with_a_space():
+    """Lines of a page are joined without a space, but with one between two Latin letters or digits: a PDF line that
+    ends with Made in and the next that starts with China 2025 give "Made in China 2025", as the sentence reads (a
+    mutation audit: they gave "Made inChina 2025")."""
+    lines = [  # a page 20 characters wide
+        "各地区各部门要坚持以人民为中心的发展思想",
+        ",加快推进制造强国建设,实施Made in",
+        "China 2025战略,推动制造业高端",
+        "化绿色化发展,不断增强人民群众的获得感幸",
+        "福感安全感。",
+    ]
+    assert [len(line) for line in lines] == [20, 21, 20, 20, 6]
+    paragraph = lines[0] + lines[1] + " " + "".join(lines[2:])
+    joined, joins = join_broken_lines("\n".join(lines))
+    assert (joined, joins) == (paragraph, len(lines) - 1)
