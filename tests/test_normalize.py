@@ -624,3 +624,20 @@ def test_a_repeated_piece_of_a_pdf_page_is_kept():
     result = Normalizer().normalize("\n".join(page))
     assert result.text.split("\n") == page
     assert result.repeated_lines == 0 and result.removed["repeated"] == 0
+
+
+def test_mojibake_after_a_no_break_space_is_repaired_whole():
+    """From a helper writing the mutation audit's tests: UTF-8 Chinese read as Latin-1 after an indentation of
+    &nbsp; (U+00A0) was repaired in part by ftfy, and the soft hyphen left of 字's bytes was then deleted as a format
+    character: 推进数字经济发展 came out as 'æŽ ̈进数—经济发展', the keyword 数字经济 lost. A no-break space that is
+    no byte of a character is a space to the repair; one inside a character's bytes (加 is E5 8A A0) is not."""
+    from toolkit.text.normalize import Normalizer
+
+    def garbled(text):
+        return text.encode("utf-8").decode("latin-1")
+
+    normalizer = Normalizer()
+    assert normalizer.normalize("\xa0\xa0" + garbled("推进数字经济发展")).text == "推进数字经济发展"
+    assert normalizer.normalize("会议指出。\xa0" + garbled("推进数字经济发展")).text == "会议指出。 推进数字经济发展"
+    assert normalizer.normalize("\xa0" + garbled("加强数字经济建设")).text == "加强数字经济建设"
+    assert "数字经济" in normalizer.normalize(garbled("会议指出。") + "\xa0" + garbled("推进数字经济发展")).text

@@ -177,6 +177,41 @@ def _nfkc(text: str) -> str:
     return replaced if unicodedata.is_normalized("NFKC", replaced) else unicodedata.normalize("NFKC", replaced)
 
 
+def _byte_of(char: str) -> int | None:
+    """The byte that ``char`` stands for in text decoded as Latin-1 or cp1252 (None for any other character)."""
+    code = ord(char)
+    return code if code < 0x100 else _CP1252_BYTES.get(char)
+
+
+_CP1252_BYTES = {bytes([b]).decode("cp1252"): b for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+
+
+def _space_stray_nbsp(text: str) -> str:
+    """``text`` with each no-break space that is no continuation byte of a UTF-8 sequence (read as Latin-1 or
+    cp1252) made a plain space: an indentation of &nbsp; before mojibake (U+00A0, byte A0, which UTF-8 only has
+    inside a character) made ftfy repair the rest in part, and the stray soft hyphen it left was then deleted as a
+    format character, with the character it belonged to (数字经济 lost its 字). A0 inside a character's bytes
+    (加 is E5 8A A0) stays."""
+    if "\xa0" not in text:
+        return text
+    out, need = [], 0
+    for char in text:
+        byte = _byte_of(char)
+        if byte is None or byte < 0x80 or byte > 0xF4:
+            need = 0
+        elif byte >= 0xC2:
+            need = 1 if byte < 0xE0 else 2 if byte < 0xF0 else 3
+        elif byte <= 0xBF:
+            if need:
+                need -= 1
+            elif char == "\xa0":
+                char = " "
+        else:  # C0, C1: never in UTF-8
+            need = 0
+        out.append(char)
+    return "".join(out)
+
+
 def _is_pinyin(syllable: str) -> bool:
     bare = "".join(c for c in unicodedata.normalize("NFD", syllable) if not unicodedata.combining(c))
     bare = bare.replace("ü", "v").replace("\u0308", "")
@@ -419,6 +454,9 @@ class Normalizer:
         import ftfy
 
         repaired = ftfy.fix_encoding(text)
+        spaced = _space_stray_nbsp(text)  # read as Latin-1 or cp1252; another codec's text may need its A0 bytes
+        if spaced != text:
+            repaired = max(repaired, ftfy.fix_encoding(spaced), key=_han_count)  # the first of a tie
         if repaired != text and _han_count(repaired) > _han_count(text):
             result.repaired += len(text) - len(repaired)
             return repaired
