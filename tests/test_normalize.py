@@ -641,3 +641,17 @@ def test_mojibake_after_a_no_break_space_is_repaired_whole():
     assert normalizer.normalize("会议指出。\xa0" + garbled("推进数字经济发展")).text == "会议指出。 推进数字经济发展"
     assert normalizer.normalize("\xa0" + garbled("加强数字经济建设")).text == "加强数字经济建设"
     assert "数字经济" in normalizer.normalize(garbled("会议指出。") + "\xa0" + garbled("推进数字经济发展")).text
+
+
+def test_control_characters_are_removed_and_cut_no_word():
+    """A control character left in a text (a PDF's form feed at a page break, a record separator, a bell) cut the
+    word around it: 数字\\x0c经济 gave no keyword 数字经济 (found reviewing the cache key, which joined units with
+    U+001E). They are removed and counted as whitespace; a form feed after a page's last line break leaves the
+    line break."""
+    from toolkit.text.normalize import Normalizer
+
+    normalizer = Normalizer()
+    assert normalizer.normalize("推进数字\x0c经济发展").text == "推进数字经济发展"
+    assert normalizer.normalize("加快建设科技强国。\n\x0c推进\x1e创新\x07发展。").text == "加快建设科技强国。\n推进创新发展。"
+    assert normalizer.normalize("推进\x00创新").removed["whitespace"] == 1
+    assert normalizer.normalize("推进\t创新\n发展").text == "推进创新\n发展"  # tab and line break are whitespace as before

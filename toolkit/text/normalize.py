@@ -78,6 +78,10 @@ _STRAY = re.compile(
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 # Unicode's format characters (category Cf: zero-width space and joiners, the byte-order mark inside a text, the
 # soft hyphen, direction marks ...): invisible, and jieba cuts a word at each (碳\u200b达峰 lost the keyword)
+# Control characters (C0 and DEL; \t, \n and \r are whitespace): invisible, and each left in a text cut the word
+# around it (数字\x0c经济 was no keyword). A form feed is a PDF's page break, written after the page's last line
+# break: removed, the line break stays and the pages' lines are joined as any wrapped lines are.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FORMAT = re.compile(
     "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
     "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
@@ -348,6 +352,7 @@ class Normalizer:
             text = self._repair(text, result)
         # circled numbers mark list items (① 加强...); NFKC would make them bare digits, which no longer start an item
         text = _nfkc(text.translate(_CIRCLED)).replace("\r\n", "\n").replace("\r", "\n")
+        text = self._sub_counting(_CONTROLS, text, "whitespace", result.removed)
         text = self._sub_counting(_FORMAT, text, "whitespace", result.removed)
         for _ in range(4):  # removals can bring new matches next to each other; stop at the fixed point
             before = text
