@@ -179,6 +179,8 @@ class KeywordTopicModel(TopicModel):
         """Fit models that differ only in their seed (an ensemble) on ``X``, their chains in lockstep, stopped
         together when they agree (:func:`run_chains`); each one's training shares. ``pool_map`` may start and
         finish the chains in threads, and ``workers`` threads sweep them: the result is the same."""
+        if models:  # every chain is made before any sweeps: their partitions' copies are in memory together
+            _check_partition_memory(models[0].partitions, X.shape[1], models[0].n_topics, chains=len(models))
         chains = list(pool_map(lambda model: model.start_chain(X), models))
         run_chains(chains, pool_map, workers)
         return list(pool_map(lambda chain: chain.finish(), chains))
@@ -500,14 +502,27 @@ class _Chain:
         return m.training_shares_
 
 
+# the memory limit of this process's control group (cgroup v2, then v1): a container's or a batch job's
+_CGROUP_LIMITS = ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")
+
+
 def _memory_bytes() -> int | None:
-    """This process's memory: the machine's physical memory, or its address-space limit (``ulimit -v``) when lower;
-    None where neither can be read."""
+    """This process's memory: the machine's physical memory, or when lower its control group's limit (a container,
+    a Slurm job) or its address-space limit (``ulimit -v``); None where none can be read."""
     limits = []
     try:
         limits.append(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
     except (AttributeError, OSError, ValueError):  # not POSIX
         pass
+    for path in _CGROUP_LIMITS:
+        try:
+            with open(path, encoding="ascii") as limit:
+                value = limit.read().strip()
+        except OSError:
+            continue
+        if value.isdigit():  # "max": no limit
+            limits.append(int(value))
+        break
     try:
         import resource
 
@@ -519,20 +534,26 @@ def _memory_bytes() -> int | None:
     return min(limits) if limits else None
 
 
-def _check_partition_memory(partitions: int, n_words: int, n_topics: int) -> None:
+def _size(count: float) -> str:
+    return f"{count / 2**30:.1f} GiB" if count >= 2**30 else f"{count / 2**20:.1f} MiB"
+
+
+def _check_partition_memory(partitions: int, n_words: int, n_topics: int, chains: int = 1) -> None:
     """Refuse a partition count whose copies of the word-topic counts (two int32 counts per word and topic, one copy
-    per partition, for each chain) would take more than half of this process's memory (:func:`_memory_bytes`):
-    1,000 partitions of a small corpus took 2 GB and ended in numpy's MemoryError traceback under a limit."""
+    per partition, for each of the ``chains`` made together: an ensemble's members) would take more than half of
+    this process's memory (:func:`_memory_bytes`): 1,000 partitions of a small corpus took 2 GB and ended in
+    numpy's MemoryError traceback under a limit."""
     if partitions <= 1:
         return
-    need = partitions * n_words * n_topics * 2 * 4
+    need = chains * partitions * n_words * n_topics * 2 * 4
     memory = _memory_bytes()
     if memory is not None and need > memory / 2:
+        each = f" ({chains} chains, made together)" if chains > 1 else ""
         raise ToolkitError(
-            f"model.keyatm.partitions = {partitions} needs {need / 2**30:.1f} GiB per chain for the partitions' copies "
-            f"of the word-topic counts ({partitions} x {n_words:,} words x {n_topics} topics x 8 bytes), more than "
-            f"half of the {memory / 2**30:.1f} GiB this process may use: ask for fewer partitions (as many as the "
-            "threads that sweep them, model.n_jobs, is enough)"
+            f"model.keyatm.partitions = {partitions} needs {_size(need)} for the partitions' copies of the "
+            f"word-topic counts{each}: {partitions} x {n_words:,} words x {n_topics} topics x 8 bytes per chain, more "
+            f"than half of the {_size(memory)} this process may use: ask for fewer partitions (as many as "
+            "the threads that sweep them, model.n_jobs, is enough)"
         )
 
 
