@@ -496,9 +496,9 @@ notebook(
             "try:\n"
             "    study.mkdir(parents=True, exist_ok=True)\n"
             "    marker.touch()\n"
-            "except PermissionError:\n"
-            '    raise PermissionError(f"cannot write {study} (is the corpus folder read-only?): set TOOLKIT_STUDY_DIR "\n'
-            '                          "to a folder of your own and run again") from None\n'
+            "except OSError as error:  # no permission, or a read-only share (EROFS)\n"
+            '    raise PermissionError(f"cannot write {study} ({error.strerror}): set TOOLKIT_STUDY_DIR to a folder "\n'
+            '                          "of your own and run again") from None\n'
             'sorted(p.name for p in (corpus / "texts").iterdir())',
         ),
         (

@@ -220,20 +220,31 @@ def test_the_own_corpus_notebook_runs_on_a_corpus_it_has_never_seen(tmp_path, mo
     assert (study / "coding" / "scores.md").is_file() and "level" not in pd.read_csv(study / "run" / "documents.csv")
 
 
-@pytest.mark.parametrize("named", [False, True], ids=["beside-texts", "TOOLKIT_STUDY_DIR"])
+@pytest.mark.parametrize("named", ["", "mine", "file/study"], ids=["beside-texts", "TOOLKIT_STUDY_DIR", "unwritable"])
 def test_the_own_corpus_notebook_refuses_a_study_folder_it_did_not_make(tmp_path, monkeypatch, named):
     """A study folder that the notebook did not make (no marker) and that holds something is refused before
-    anything is written: toolkit-study/ beside the texts, or the folder TOOLKIT_STUDY_DIR names."""
+    anything is written: toolkit-study/ beside the texts, or the folder TOOLKIT_STUDY_DIR names; one it cannot make
+    (here under a file: a read-only share raised EROFS, which the cell let through as a bare OSError) says to set
+    TOOLKIT_STUDY_DIR."""
     from nbclient.exceptions import CellExecutionError
 
     corpus = tmp_path / "study"
     (corpus / "texts").mkdir(parents=True)
     (corpus / "texts" / "a.txt").write_text("推进科技创新。", encoding="utf-8")
     (corpus / "spreadsheet.csv").write_text("文件,日期\na.txt,2020\n", encoding="utf-8")
-    study = tmp_path / "mine" if named else corpus / "toolkit-study"
+    monkeypatch.setenv("TOOLKIT_MY_CORPUS", str(corpus))
+    if named == "file/study":
+        (tmp_path / "file").write_text("mine", encoding="utf-8")
+        monkeypatch.setenv("TOOLKIT_STUDY_DIR", str(tmp_path / named))
+        with pytest.raises(CellExecutionError, match=r"cannot write .*study \(Not a directory\): set TOOLKIT_STUDY_DIR"):
+            _execute(OWN_CORPUS)
+        assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == [
+            "file", "study", "study/spreadsheet.csv", "study/texts", "study/texts/a.txt"
+        ]  # fmt: skip
+        return
+    study = tmp_path / named if named else corpus / "toolkit-study"
     study.mkdir()
     (study / "metadata.csv").write_text("mine", encoding="utf-8")
-    monkeypatch.setenv("TOOLKIT_MY_CORPUS", str(corpus))
     if named:
         monkeypatch.setenv("TOOLKIT_STUDY_DIR", str(study))
     with pytest.raises(CellExecutionError, match="was not made by this notebook"):
