@@ -660,6 +660,11 @@ def test_a_burn_in_too_short_to_check_records_no_r_hat_and_the_manifest_stays_js
     text = (tmp_path / "m.json").read_text(encoding="utf-8")
     assert "Infinity" not in text and "NaN" not in text
     assert json.loads(text)["deep"] == [{"x": None}]
+    # a sweep's run files are written the same way (its metrics.json held NaN for a perplexity without held-out
+    # words: an adversarial review)
+    from toolkit.output.tables import json_text
+
+    assert json_text({"perplexity": float("nan")}, indent=1) == '{\n "perplexity": null\n}'
 
 
 def test_a_check_met_at_the_ceiling_is_recorded_as_converged():

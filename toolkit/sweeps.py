@@ -408,6 +408,7 @@ def _check_run_folder(folder: Path) -> None:
 def _write_run(folder: Path, combo: dict, run_config: Config, corpus: _Corpus, raw: dict) -> None:
     from .analysis.evaluate import top_words, topic_metrics
     from .analysis.themes import label_topics
+    from .output.tables import json_text
 
     t = run_config["themes"]
     words = top_words(raw["components"], corpus.vocabulary, 25)
@@ -435,11 +436,9 @@ def _write_run(folder: Path, combo: dict, run_config: Config, corpus: _Corpus, r
     folder.mkdir(parents=True, exist_ok=True)
     atomic.write_own_file(folder / "config.toml", run_config.to_toml(relative_to=folder))
     # the fit's time apart from its results: the same config gives the same metrics.json, not the same time
-    atomic.write_own_file(folder / "timing.json", json.dumps({"fit_seconds": raw["fit_seconds"]}))
-    atomic.write_own_file(
-        folder / "topics.json", json.dumps({"top_words": words, "themes": labels["theme"].tolist()}, ensure_ascii=False, indent=1)
-    )
-    atomic.write_own_file(folder / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=1))  # written last
+    atomic.write_own_file(folder / "timing.json", json_text({"fit_seconds": raw["fit_seconds"]}, indent=None))
+    atomic.write_own_file(folder / "topics.json", json_text({"top_words": words, "themes": labels["theme"].tolist()}, indent=1))
+    atomic.write_own_file(folder / "metrics.json", json_text(metrics, indent=1))  # written last (a NaN score: null)
 
 
 def _collect(out_dir: Path, runs) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -452,7 +451,9 @@ def _collect(out_dir: Path, runs) -> tuple[pd.DataFrame, pd.DataFrame]:
         folder = out_dir / "runs" / rid
         # the grid's values as this sweep names them: a run done by an earlier sweep without a key of this grid
         # (vocab.min_df at its default) lacks it in its metrics.json
-        rows.append({**json.loads(read_text_file(folder / "metrics.json")), **combo})
+        # a score that was NaN is written as null (JSON has no NaN): read back as NaN
+        metrics = json.loads(read_text_file(folder / "metrics.json"))
+        rows.append({**{k: np.nan if v is None else v for k, v in metrics.items()}, **combo})
         rows[-1].pop("fit_seconds", None)  # in the metrics of runs fitted before timing.json
         tops[rid] = [w[:10] for w in json.loads(read_text_file(folder / "topics.json"))["top_words"]]
         try:

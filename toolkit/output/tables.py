@@ -154,9 +154,14 @@ def write_tables(folder: Path, *, bom: bool = False, **tables: pd.DataFrame) -> 
 
 
 def write_json(path: Path, data: dict) -> None:
+    """``data`` written as :func:`json_text`."""
+    atomic.write_text(path, json_text(data) + "\n")
+
+
+def json_text(data, *, indent: int | None = 2) -> str:
     """``data`` as JSON that every reader takes: a number that is not finite (NaN, infinity), which Python writes
     as ``NaN``/``Infinity`` and JSON has not, is written as null."""
-    atomic.write_text(path, json.dumps(_finite(data), ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+    return json.dumps(_finite(data), ensure_ascii=False, indent=indent, allow_nan=False)
 
 
 def _finite(value):
