@@ -667,6 +667,29 @@ def test_a_burn_in_too_short_to_check_records_no_r_hat_and_the_manifest_stays_js
     assert json_text({"perplexity": float("nan")}, indent=1) == '{\n "perplexity": null\n}'
 
 
+def test_an_infinite_r_hat_is_told_apart_from_a_check_too_short_to_make(monkeypatch, caplog):
+    """From an adversarial review: an R-hat that is infinite (a topic's share constant within each chain and
+    different between them: chains stuck apart) was recorded as null, like a burn-in too short to check, and the
+    warning and report.html said no check was possible. It is recorded as null (JSON has no infinity) with
+    ``rhat_infinite``, and both say the check failed."""
+    from toolkit.models import _keyatm
+    from toolkit.output.report import sampler_sentence
+    from toolkit.pipeline import warn_unconverged
+
+    monkeypatch.setattr(_keyatm, "split_rhat", lambda draws: np.full(draws.shape[2], np.inf))
+    model = keyword_model(stop="converged", min_iterations=50).set_params(iterations=150)
+    model.fit(planted_counts())
+    stop = model.stop_
+    assert stop["rhat"] is None and stop["rhat_infinite"] is True and stop["reason"] == "ceiling"
+    with caplog.at_level("WARNING", logger="toolkit"):
+        warn_unconverged(stop)
+    assert "is infinite" in caplog.text and "leaves no room" not in caplog.text
+    assert "was infinite" in sampler_sentence(stop) and "no check was possible" not in sampler_sentence(stop)
+    short = keyword_model(stop="converged").set_params(iterations=55)  # 5 sweeps of burn-in: too short to check
+    short.fit(planted_counts())
+    assert short.stop_["rhat"] is None and short.stop_["rhat_infinite"] is False
+
+
 def test_a_check_met_at_the_ceiling_is_recorded_as_converged():
     """From a hostile pass of the scale path: with min_iterations above the ceiling the only check is the one at the
     ceiling; met there (R-hat below the threshold), the manifest said reason "ceiling", converged false, and

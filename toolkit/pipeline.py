@@ -131,6 +131,14 @@ def warn_unconverged(stop: dict | None) -> None:
     for a model that has no check)."""
     if not stop or stop["stop"] != "converged" or stop["reason"] != "ceiling":
         return
+    if stop.get("rhat_infinite"):
+        log.warning(
+            "the chains did not meet the convergence check by the burn-in's ceiling of %d sweeps (the split-R-hat of a "
+            "topic's share is infinite: constant within each chain and different between them, chains stuck apart); "
+            "the shares are not to be trusted: raise model.keyatm.iterations or look at the lexicon",
+            stop["burn_in"],
+        )
+        return
     if stop["rhat"] is None:  # a burn-in too short to be checked at all is no better than one that failed the check
         log.warning(
             "the chains were not checked for convergence: a burn-in of %d sweeps (model.keyatm.iterations less the "

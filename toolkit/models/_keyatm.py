@@ -690,7 +690,7 @@ def run_chains(chains: list[_Chain], pool_map=map, workers: int = 1) -> dict:
     m = chains[0].model
     ceiling = chains[0].ceiling
     every, first, threshold = m.check_every, m.min_iterations, m.rhat
-    checks = []
+    checks, values = [], []  # values: each check's R-hat as computed (infinity too; None: too few draws)
     reason, done = "ceiling", 0
 
     def advance(until):
@@ -705,6 +705,7 @@ def run_chains(chains: list[_Chain], pool_map=map, workers: int = 1) -> dict:
         window = np.stack([np.asarray(chain.summaries[sweeps // 2 : sweeps]) for chain in chains])
         value = float(split_rhat(window).max()) if window.shape[1] >= 4 and window.size else None
         checks.append([sweeps, round(value, 4) if value is not None and np.isfinite(value) else None])
+        values.append(value)
         return value
 
     if m.stop == "converged":
@@ -736,6 +737,9 @@ def run_chains(chains: list[_Chain], pool_map=map, workers: int = 1) -> dict:
         "sweeps": chains[0].end,
         "ceiling": m.iterations,
         "rhat": last,
+        # a check made whose R-hat is infinite (a topic's share constant within each chain, different between them),
+        # which JSON cannot hold: recorded as null like a check too short to make, and told apart here
+        "rhat_infinite": bool(values and values[-1] is not None and np.isinf(values[-1])),
         "rhat_threshold": threshold,
         "chains": len(chains),
         "partitions": m.partitions,  # of each chain's units, swept side by side (1: the exact sampler)

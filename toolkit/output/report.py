@@ -410,6 +410,8 @@ def sampler_sentence(convergence: dict | None) -> str:
     rhat, threshold = convergence.get("rhat"), convergence["rhat_threshold"]
     across = f"across the {chains} fits" if chains > 1 else "between the two halves of the chain"
     measured = f"the largest rank-normalised split-R-hat of the topic shares {across} was {rhat:.2f}" if rhat else ""
+    if convergence.get("rhat_infinite"):
+        measured = f"the split-R-hat of a topic's share {across} was infinite (constant within each chain, not between)"
     sampled = f"then {sweeps - burn_in} sweeps were sampled"
     if convergence["stop"] == "ceiling":
         ran = f'Each fit ran a fixed {burn_in} sweeps of burn-in (model.keyatm.stop = "ceiling"), {sampled}'
@@ -418,7 +420,13 @@ def sampler_sentence(convergence: dict | None) -> str:
         return f"Each fit's burn-in ended after {burn_in} sweeps, when {measured} (below {threshold}); {sampled}."
     return (
         f"Each fit's burn-in ran to its ceiling of {burn_in} sweeps, as the convergence check was not met ("
-        + (f"{measured}, above {threshold}" if measured else "no check was possible")
+        + (
+            measured
+            if convergence.get("rhat_infinite")
+            else f"{measured}, above {threshold}"
+            if measured
+            else "no check was possible"
+        )
         + f"); {sampled}."
     )
 
