@@ -214,7 +214,7 @@ def test_pairs_just_above_the_threshold_are_found_nearly_always():
     similarity 0.80-0.85 less than half the time (a reprinted report not flagged). Every proposal is checked by
     its exact similarity, so the index now favours finding: 40 pairs of Chinese texts with an exact similarity
     between 0.80 and 0.85 (12 characters of 600 changed), each looked for at 0.8: at least 34 are found (the
-    design's recall there is 95-99%; it was 40-69%), and none of 40 pairs at 0.5-0.7 is reported."""
+    design's recall there is 95-99%; it was 40-69%)."""
     import numpy as np
 
     from toolkit.resources import common_chars
@@ -222,17 +222,14 @@ def test_pairs_just_above_the_threshold_are_found_nearly_always():
 
     chars = np.array(sorted(common_chars()))
     rng = np.random.default_rng(11)
-    found, far, tried = 0, 0, 0
+    found, tried = 0, 0
     while tried < 40:
         base = rng.choice(chars, 600)
-        near, apart = base.copy(), base.copy()
+        near = base.copy()
         near[rng.choice(600, 12, replace=False)] = rng.choice(chars, 12)
-        apart[rng.choice(600, 40, replace=False)] = rng.choice(chars, 40)
-        a, b, c = ("".join(x) for x in (base, near, apart))
-        similarity = jaccard(shingle_set(a, SHINGLE), shingle_set(b, SHINGLE))
-        if not 0.80 <= similarity <= 0.85 or not 0.5 <= jaccard(shingle_set(a, SHINGLE), shingle_set(c, SHINGLE)) < 0.7:
+        a, b = "".join(base), "".join(near)
+        if not 0.80 <= jaccard(shingle_set(a, SHINGLE), shingle_set(b, SHINGLE)) <= 0.85:
             continue
         tried += 1
         found += len(near_duplicates([a, b], 0.8)) == 1
-        far += len(near_duplicates([a, c], 0.8))
-    assert found >= 34 and far == 0, (found, far)
+    assert found >= 34, found

@@ -148,9 +148,10 @@ def near_duplicates(
 ) -> list[Pair]:
     """The pairs of ``texts`` (a sequence of strings, or of callables returning one, read twice at most: once
     for the MinHash, again for a proposed pair) whose shingle sets have a Jaccard similarity of at least
-    ``threshold``, in input order. The pairs are proposed by MinHash LSH (datasketch) set to miss few (a pair at
-    the threshold is found 95% of the time, one 0.05 above it 99%: :data:`LSH_WEIGHTS`), and each proposed pair
-    is kept by its exact similarity. Texts shorter than one shingle are never paired."""
+    ``threshold``, in input order. The pairs are proposed by MinHash LSH (datasketch) set to miss few (at the
+    default threshold 0.8 a pair at it is found 95% of the time, one 0.05 above it 99%; at 0.9, 90%:
+    :data:`LSH_WEIGHTS`), and each proposed pair is kept by its exact similarity. Texts shorter than one shingle
+    are never paired."""
     from datasketch import MinHashLSH
 
     def read(i: int) -> str:

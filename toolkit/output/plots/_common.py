@@ -215,7 +215,8 @@ def _round(lexicon: Lexicon) -> dict[str, int]:
 
 def theme_hatches(lexicon: Lexicon) -> dict[str, str]:
     """A bar hatch per theme (white on its colour): none for the palette's first 20 themes, then one per round of
-    the palette's colours, so that no two themes of a long lexicon look alike in a stacked bar."""
+    the palette's colours, so that no two themes of a long lexicon look alike in a stacked bar (up to 100 themes:
+    five rounds of hatches, then they come round again)."""
     return {**{name: _HATCHES[r % len(_HATCHES)] for name, r in _round(lexicon).items()}, OTHER: ""}
 
 
