@@ -105,6 +105,18 @@ def test_tables_of_cells_without_a_document_draw_no_figure():
         assert catalog.FIGURE[name].drawn({table: empty.assign(n_documents=[0, 2])}), name
 
 
+def test_an_expected_share_curve_is_drawn_when_any_of_its_points_is_supported():
+    """theme_effects is drawn when some point of effects_expected.csv is supported by documents (the figure breaks
+    the curve where none are), and not when none is (no coefficient could be estimated): a mutation audit drew it
+    only when every point was supported, losing the figure of any covariate with a gap, and no test saw it."""
+    curve = pd.DataFrame({"theme": "ecology", "x": [1.0, 2.0, 3.0], "share": [0.2, float("nan"), 0.3]})
+    figure = catalog.FIGURE["theme_effects"]
+    assert figure.drawn({"effects_expected": curve.assign(supported=[True, False, True])})
+    assert figure.drawn({"effects_expected": curve.assign(supported=True)})
+    assert not figure.drawn({"effects_expected": curve.assign(supported=False)})
+    assert not figure.drawn({"effects_expected": curve.iloc[:0].assign(supported=True)})
+
+
 class _Recorded:
     """Jobs that keep what they are given."""
 

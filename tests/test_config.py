@@ -76,6 +76,9 @@ def test_committed_configs_load_and_their_saved_copies_parse(tmp_path):
         ({"vocab": {"max_df": float("nan")}}, "vocab.max_df must be a finite number (a fraction in (0, 1]), not nan"),
         ({"trends": {"level": 1}}, "trends.level must be a number in (0, 1), not 1"),
         ({"trends": {"level": 0.0}}, "trends.level must be a number in (0, 1), not 0.0"),
+        # from a mutation audit: each end of a rule as its message states it
+        ({"vocab": {"max_df": 0}}, "vocab.max_df must be a fraction in (0, 1], not 0"),
+        ({"sweep": {"holdout": 1}}, "sweep.holdout must be a fraction in [0, 1), not 1"),
     ],
 )
 def test_bad_values_are_named_with_a_fix(data, message):
@@ -100,6 +103,16 @@ def test_overrides_outside_their_range_are_refused(override, message):
     assert "\n" not in str(info.value)
 
 
+def test_the_ends_each_rule_includes_are_accepted():
+    """A mutation audit: the ends a rule's message includes are accepted (the largest seed, a max_df of 1, no
+    units held out), and a number may be written as an integer where a fraction is asked for."""
+    config = Config.from_dict(
+        {"model": {"random_state": 2**32 - 1}, "vocab": {"max_df": 1}, "sweep": {"holdout": 0, "seeds": [0, 2**32 - 1]}}
+    )
+    assert config["model"]["random_state"] == 2**32 - 1 and config["vocab"]["max_df"] == 1
+    assert config["sweep"]["holdout"] == 0 and config["sweep"]["seeds"] == [0, 2**32 - 1]
+
+
 def test_plain_corpus_names_are_accepted():
     for name in ("seeds", "武汉_2021", "gwr-national.v2"):
         assert Config.from_dict({"corpus": {"name": name}})["corpus"]["name"] == name
@@ -111,6 +124,9 @@ def test_old_flat_model_keys_still_work_with_a_warning(caplog):
     assert config["model"]["lda"]["passes"] == 3 and config["model"]["lda"]["seeded"] is True
     assert "passes" not in config["model"]
     assert "config key model.passes is deprecated: write it as passes in [model.lda]" in caplog.text
+    # the sub-table's own value wins over the old flat key, whichever comes first (a mutation audit)
+    for data in ({"lda": {"passes": 7}, "passes": 3}, {"passes": 3, "lda": {"passes": 7}}):
+        assert Config.from_dict({"model": {"kind": "lda", **data}})["model"]["lda"]["passes"] == 7
 
 
 def test_overrides_are_read_as_toml(tmp_path):
@@ -129,6 +145,11 @@ def test_overrides_are_read_as_toml(tmp_path):
     assert parse_override("units.kind=document") == ("units", "kind", "document")
     with pytest.raises(ToolkitError, match="section.key=value"):
         parse_override("n_topics=5")
+    # a dot in the value or dots alone are no section.key (a mutation audit looked for the dot anywhere)
+    assert parse_override("vocab.max_df=0.5") == ("vocab", "max_df", 0.5)
+    for text in ("n_topics=0.5", "model..=5"):
+        with pytest.raises(ToolkitError, match="section.key=value"):
+            parse_override(text)
     assert config.with_values(**{"model.lda.passes": 4})["model"]["lda"]["passes"] == 4
 
 

@@ -315,6 +315,39 @@ def test_document_themes_carry_every_metadata_column_and_an_interval_per_share()
     assert "ecology_low" not in bare and bare["ecology"].tolist() == table["ecology"].tolist()
 
 
+def test_document_theme_intervals_have_the_asked_level_and_always_hold_the_share():
+    """A document of one unit whose ensemble members give it shares spread evenly over [0, 1): its interval at
+    level 0.5 is the members' quartiles, about [0.25, 0.75] (a mutation audit took the whole 1 - level from each
+    tail, which gave the median twice, and no test saw it). A document whose members all agree but one in a hundred
+    has a share (the members' mean) just above what nearly every replicate draws: its interval still holds its
+    share (the audit dropped that guard and no test saw it)."""
+    from toolkit.output.tables import document_shares
+
+    spread = np.arange(100) / 100
+    lone = np.r_[np.full(99, 0.3), 0.9]
+    units = pd.DataFrame(
+        {
+            "unit_id": ["a#0", "b#0"],
+            "doc_id": ["a", "b"],
+            "in_model": True,
+            "n_tokens": [40, 40],
+            "ecology": [spread.mean(), lone.mean()],
+            "other": [1 - spread.mean(), 1 - lone.mean()],
+        }
+    )
+    documents = pd.DataFrame({"doc_id": ["a", "b"], "title": ["A", "B"], "date": ["2020", "2021"], "year": [2020, 2021]})
+    members = np.zeros((100, 2, 2))
+    members[:, 0, 0], members[:, 1, 0] = spread, lone
+    members[:, :, 1] = 1 - members[:, :, 0]
+    rows = document_shares(units, documents, ["ecology", "other"], member_shares=members, level=0.5, random_state=0)
+    a = rows.set_index("doc_id").loc["a"]
+    assert a["ecology_low"] == pytest.approx(0.25, abs=0.1) and a["ecology_high"] == pytest.approx(0.75, abs=0.1)
+    rows = document_shares(units, documents, ["ecology", "other"], member_shares=members, random_state=0).set_index("doc_id")
+    assert (rows["ecology_low"] <= rows["ecology"]).all() and (rows["ecology"] <= rows["ecology_high"]).all()
+    assert (rows["other_low"] <= rows["other"]).all() and (rows["other"] <= rows["other_high"]).all()
+    assert rows.loc["b", "ecology"] == pytest.approx(0.306)
+
+
 def test_a_theme_not_measured_is_empty_in_document_themes_and_left_out_of_its_figure():
     """From a hostile statistical review: a theme none of whose keywords is in the vocabulary was 0.0 with an
     interval of [0, 0] for every document in document_themes.csv (theme_by_year.csv leaves it empty: "not measured

@@ -276,6 +276,22 @@ def test_other_names_its_years_and_the_era_the_lexicon_lacks():
     assert "first third" not in other_diagnostics(units, flat, topics, lexicon)[1]
 
 
+def test_an_era_is_named_only_when_others_share_doubles_and_moves_by_a_tenth():
+    """docs/methods.md: the era note needs other's share in one third of the years to be at least twice, and 0.1
+    above, its share in the other: a rise from 0.30 to 0.45 (0.15 above, not twice) is no era the lexicon lacks (a
+    mutation audit dropped the doubling and no test saw it), nor is one from 0.04 to 0.12 (twice, 0.08 above)."""
+    from toolkit.analysis.diagnostics import _drift
+
+    def other(first: float, last: float) -> pd.Series:
+        return pd.Series([first] * 3 + [0.3] * 3 + [last] * 3, index=range(2001, 2010))
+
+    assert _drift(other(0.30, 0.45)) == ""
+    assert _drift(other(0.04, 0.12)) == ""
+    assert "0.20 in the first third of the years and 0.45 in the last" in _drift(other(0.20, 0.45))
+    assert "the words of 2007-2009" in _drift(other(0.20, 0.45))
+    assert "the words of 2001-2003" in _drift(other(0.45, 0.20))
+
+
 def test_the_sensitivity_figure_shows_the_words_that_move_each_theme_most():
     from toolkit.output.plots import plot_lexicon_sensitivity
 
@@ -544,8 +560,64 @@ def test_each_validation_rule_decides_at_the_threshold_validation_md_states():
     assert "agree weakly across documents" in reasons(r_documents=0.49) and not reasons(r_documents=0.5)
     assert "agree weakly across years" in reasons(r_years=0.49) and not reasons(r_years=0.5)
     assert not reasons(r_years=0.1, n_years=4)  # fewer than five years: no check across years
+    # topic 0 is no topic (themes.csv counts topics from 1): the theme is not measured (a mutation audit)
+    assert "not measured here" in reasons(topic=0) and "not measured" not in reasons(topic=1)
     assert "change with the seed" in reasons(member_r=0.79) and not reasons(member_r=0.8)
     # the split-half check passes across documents or across years
     assert not reasons(r_split_low=0.3, r_split_years_low=-0.1) and not reasons(r_split_low=-0.1, r_split_years_low=0.2)
     assert "split-half check failed" in reasons(r_split_low=-0.1, r_split_years_low=0.0)
     assert "split-half check failed" in reasons(r_split_low=-0.1, r_split_years_low=0.2, n_years=4)  # years not read
+    # within documents the same rule: the low end above zero, so a low end of exactly 0 fails (a mutation audit
+    # failed only a negative one, and no test saw it)
+    within = {"r_split_paragraphs": 0.3, "split_paragraphs_checks": 5, "split_paragraphs_level": 0.99}
+    assert "within documents failed" in reasons(**within, r_split_paragraphs_low=0.0)
+    assert not reasons(**within, r_split_paragraphs_low=0.01)
+
+
+def _one_theme_diagnostics(doc_years, member_shares=None):
+    """theme_diagnostics of one theme (ecology, four keywords in its topic) on one unit per document of the given
+    years, with a split-half check across documents and across years that passes."""
+    from toolkit.analysis.diagnostics import theme_diagnostics
+    from toolkit.analysis.lexicon import Lexicon, Theme
+
+    lexicon = Lexicon((Theme("ecology", "生态", "Ecology", ("生态", "绿色", "环境", "湿地")),))
+    vocabulary = ["生态", "绿色", "环境", "湿地", "发展"]
+    components = np.array([[5.0, 4.0, 3.0, 2.0, 1.0], [0.1, 0.1, 0.1, 0.1, 9.0]])
+    n, years = len(doc_years), len(set(doc_years))
+    units = pd.DataFrame({"doc_id": [f"d{i}" for i in range(n)], "year": doc_years, "n_tokens": 50})
+    units["ecology"] = np.random.default_rng(0).uniform(0.1, 0.9, n)
+    keyword_counts = (units["ecology"].to_numpy() * 15).round()[:, None]
+    agreement = pd.DataFrame({"theme": ["ecology"], "pearson_r": [0.8], "n_years": [years]})
+    split = pd.DataFrame(
+        {"theme": "ecology", "over": ["documents", "years"], "r_split": 0.7, "n": [n, years], "keywords_a": 2, "keywords_b": 2}
+    )
+    return theme_diagnostics(
+        lexicon,
+        vocabulary,
+        components,
+        np.array([0, -1]),
+        [np.arange(4)],
+        units,
+        keyword_counts,
+        agreement,
+        member_shares=member_shares,
+        split_half=split,
+    ).iloc[0]
+
+
+def test_one_document_a_year_makes_one_split_half_check_and_member_r_is_the_lowest_pair():
+    """With one document a year the check across years is the check across documents: one check of the family
+    the level is adjusted for, not two (ten annual reports counted twice made the adjustment stricter than it is);
+    with two documents a year they are two checks. member_r is the lowest correlation between two ensemble members,
+    as docs/validation.md states (a seed that disagrees must show). Each of these was changed by a mutation audit
+    without any test failing."""
+    annual = _one_theme_diagnostics(list(range(2010, 2020)))
+    assert annual["split_checks"] == 1
+    assert _one_theme_diagnostics([y for y in range(2010, 2020) for _ in range(2)])["split_checks"] == 2
+    shares = np.random.default_rng(1).uniform(0.1, 0.9, 10)
+    members = np.stack([shares, shares + 0.01 * np.arange(10) % 0.03, np.r_[shares[:5], shares[5:][::-1]]])[:, :, None]
+    row = _one_theme_diagnostics(list(range(2010, 2020)), members)
+    pairs = [np.corrcoef(members[a, :, 0], members[b, :, 0])[0, 1] for a, b in ((0, 1), (0, 2), (1, 2))]
+    assert min(pairs) < 0.8 < max(pairs)
+    assert row["member_r"] == pytest.approx(min(pairs))
+    assert "change with the seed" in row["why"]

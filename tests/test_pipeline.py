@@ -77,6 +77,30 @@ def test_documents_table_accounts_for_every_file(seeds_run):
     assert docs["n_units"].sum() == len(seeds_run.units)
 
 
+def test_only_a_used_document_without_a_modelled_unit_is_noted_unmodelled():
+    """documents.csv notes a used document none of whose units the model saw; a skipped file has no units at all
+    and already says why in its reason: it is not noted as unmodelled (a mutation audit: dropping the "used"
+    condition noted every skipped file, and no test saw it)."""
+    from toolkit.output.tables import UNMODELLED, documents_table
+
+    documents = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c"],
+            "status": ["used", "used", "skipped"],
+            "reason": ["", "", "empty file"],
+            "note": ["", "", ""],
+        }
+    )
+    units = pd.DataFrame(
+        {"doc_id": ["a", "a", "b"], "unit_id": ["a#0", "a#1", "b#0"], "n_tokens": [10, 5, 3], "in_model": [True, False, False]}
+    )
+    table = documents_table(documents, units).set_index("doc_id")
+    assert table.loc["a", "note"] == "" and table.loc["c", "note"] == ""
+    assert table.loc["b", "note"] == UNMODELLED
+    assert table["n_units"].tolist()[:2] == [2, 1] and table["n_tokens"].tolist()[:2] == [15, 3]
+    assert pd.isna(table.loc["c", "n_units"])
+
+
 def _seeds_topics() -> int:
     """The number of topics configs/seeds.toml asks for, read from the file itself."""
     return tomllib.loads(SEEDS_CONFIG.read_text(encoding="utf-8"))["model"]["n_topics"]
@@ -98,6 +122,10 @@ def test_manifest_records_provenance(seeds_run):
     counts, units = manifest["counts"], pd.read_csv(seeds_run.out_dir / "units.csv")
     assert counts["tokens"] == units["n_tokens"].sum() > counts["tokens_modelled"] > 0
     assert counts["tokens_modelled"] == seeds_run.fitted.counts.sum()
+    # the units the model saw and those it could not (no word of the vocabulary) add up to every unit; a mutation
+    # audit counted the modelled units twice and no test saw it
+    assert counts["units_modelled"] == int(units["in_model"].sum())
+    assert counts["units_modelled"] + counts["units_without_vocabulary"] == counts["units"] == len(units)
     assert {"python", "gensim", "jieba", "scikit-learn", "opencc", "matplotlib"} <= set(manifest["versions"])
     assert len(manifest["toolkit_source_sha256"]) == 64
     assert len([k for k in manifest["inputs_sha256"] if k.startswith("texts/")]) == 5

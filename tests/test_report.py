@@ -29,11 +29,20 @@ def test_corpus_shape_names_years_single_documents_periods_and_groups():
         "The corpus holds 22 documents over 2001-2022, one in each of 22 years; documents per period: 十五 5, "
         "十四五 2 (2 of its 5 years); 15 in no named period (2006, 2007, 2008, 2009, 2010, 2011, …)."
     )
+    # a period the corpus misses has no documents and no years of them: "九五 0", not "(0 of its 5 years)" (a
+    # mutation audit)
+    missed = corpus_shape(reports, periods={"九五": [1996, 2000], "十五": [2001, 2005]})
+    assert "documents per period: 九五 0, 十五 5; 17 in no named period" in missed
     skipped = pd.concat([reports, _documents([1990]).assign(status="skipped")])
     assert corpus_shape(skipped).startswith("The corpus holds 22 documents over 2001-2022")
     # documents without a group are the tables' group (missing): "6 documents ... (武汉市 4, 安庆市 1)" left it out
     places = _documents([2015, 2016, 2017, 2018, 2019, 2020], place=["武汉市"] * 4 + ["安庆市", None])
     assert corpus_shape(places, "place").endswith("in 3 groups of place (武汉市 4, 安庆市 1, (missing) 1).")
+    # six groups are all named; of seven, six and an ellipsis (a mutation audit dropped it at seven)
+    six = _documents([2020] * 6, place=list("ABCDEF"))
+    assert corpus_shape(six, "place").endswith("in 6 groups of place (A 1, B 1, C 1, D 1, E 1, F 1).")
+    seven = _documents([2020] * 8, place=list("AABCDEFG"))
+    assert corpus_shape(seven, "place").endswith("in 7 groups of place (A 2, B 1, C 1, D 1, E 1, F 1, …).")
 
 
 def test_report_of_a_one_year_corpus_states_its_shape_and_the_configured_level(tmp_path):
@@ -153,6 +162,8 @@ def test_the_methods_say_how_long_the_sampler_ran_and_whether_its_convergence_ch
     assert 'fixed 400 sweeps of burn-in (model.keyatm.stop = "ceiling")' in fixed and "not met" not in fixed
     assert "between the two halves of the chain" in sampler_sentence(_stopped(chains=1))
     assert "no check was possible" in sampler_sentence(_stopped(rhat=None, checks=[]))
+    # two fits (model.ensemble = 2) are compared with each other, not each chain's halves (a mutation audit)
+    assert "across the 2 fits was 1.81" in sampler_sentence(_stopped(chains=2))
     assert sampler_sentence(None) == ""  # LDA and NMF record no stopping rule
 
 
@@ -215,6 +226,33 @@ def test_the_methods_say_when_the_models_were_fitted_on_a_sample(tmp_path, monke
     assert sample_sentence(None, config["model"]["sample_above"]) == ""
 
 
+def test_the_sample_sentence_names_the_threshold_and_the_samples_own_numbers():
+    """The sentence states model.sample_above as the threshold the corpus passed and the sample's units and tokens
+    out of the corpus's; a mutation audit wrote the corpus's own tokens as the threshold ("more than 180000 tokens"
+    for a threshold of 100000) and no test saw it."""
+    from toolkit.output.report import sample_sentence
+
+    sample = {"units": 400, "of_units": 900, "tokens": 80000, "of_tokens": 180000, "documents": 12}
+    sentence = sample_sentence(sample, 100000, "paragraphs")
+    assert sentence.startswith("As the corpus has more than 100000 tokens, each fit saw a sample of 400 of its 900 paragraphs")
+    assert "(80000 of 180000 tokens" in sentence and "each of the 12 documents' tokens" in sentence
+    assert "the other paragraphs' shares were estimated" in sentence
+
+
+def test_the_methods_end_with_what_the_run_warned_about():
+    """A paper's methods adapted from the paragraph must not lose the run's caveats: the paragraph ends with each
+    warning of the manifest as a sentence of its own, and says nothing of warnings when there were none (a mutation
+    audit dropped the sentence and no test saw it)."""
+    from toolkit.output.report import methods_paragraph
+
+    config = Config.load(ROOT / "configs" / "seeds.toml")
+    counts = {"documents_used": 22, "documents_skipped": 0, "units": 900, "tokens": 50000, "vocabulary": 3000}
+    warned = {"counts": counts, "versions": {}, "warnings": ["2 files were skipped", "theme x has no keyword."]}
+    text = methods_paragraph(config, warned)
+    assert text.endswith(" The run warned: 2 files were skipped. theme x has no keyword.")
+    assert "warned" not in methods_paragraph(config, {**warned, "warnings": []})
+
+
 def test_the_methods_of_a_single_document_claim_no_between_document_variation_nor_changes():
     from toolkit.output.report import methods_paragraph
 
@@ -241,6 +279,29 @@ def test_the_methods_of_one_or_two_documents_say_no_theme_could_be_checked():
     assert "across documents (" not in one
     several = _validation_sentence(themes.assign(n_documents=5))
     assert several.startswith("Each theme was checked") and "No theme passed every check" in several
+
+
+def test_the_validation_sentence_decides_at_the_limits_its_rules_state():
+    """From a mutation audit, each limit at its value: a correlation needs three documents (two give none, three
+    do); the checks are weak evidence below 10 documents (9), not at 10; with one document in each of five years,
+    the minimum for the check across years, the two checks are one (the paragraph must say so at five, not only at
+    six). Each moved limit passed every test."""
+    from toolkit.output.report import _validation_sentence, methods_paragraph
+
+    themes = pd.DataFrame({"theme": ["ecology", "industry", "other"], "validated": [True, False, False]})
+    two = _validation_sentence(themes.assign(n_documents=2))
+    assert two.startswith("No theme could be checked") and "2 documents give no correlation" in two
+    assert _validation_sentence(themes.assign(n_documents=3)).startswith("Each theme was checked")
+    assert "weak evidence" in _validation_sentence(themes.assign(n_documents=9))
+    assert "These checks rest on 9 documents: with fewer than 10" in _validation_sentence(themes.assign(n_documents=9))
+    assert "weak evidence" not in _validation_sentence(themes.assign(n_documents=10))
+    config = Config.load(ROOT / "configs" / "seeds.toml")
+    counts = {"documents_used": 5, "documents_skipped": 0, "units": 900, "tokens": 50000, "vocabulary": 3000}
+    manifest = {"counts": counts, "versions": {}, "warnings": []}
+    five = methods_paragraph(config, manifest, themes=themes, documents=_documents([2018, 2019, 2020, 2021, 2022]))
+    assert "with one document a year the two are the same check" in five
+    four = methods_paragraph(config, manifest, themes=themes, documents=_documents([2019, 2020, 2021, 2022]))
+    assert "the same check" not in four
 
 
 def test_the_methods_say_when_stability_across_seeds_was_not_checked_and_when_the_model_is_exploratory():
@@ -345,3 +406,23 @@ def test_the_methods_say_when_the_document_level_came_from_consecutive_documents
     assert consecutive_sentence(pooled) == "" and consecutive_sentence(None) == ""
     mixed = pd.concat([pooled, pd.DataFrame({"theme": ["eco"], "interval_basis": [_basis(1, "consecutive documents", 0.0)]})])
     assert "for the years whose table says so" in consecutive_sentence(mixed)
+
+
+def test_the_methods_name_the_themes_whose_document_level_was_zero_in_every_year():
+    """zero_variance_sentence names the themes whose between-document variance was estimated as zero in every year
+    that drew one, and says "every theme" only when that is all of them (a mutation audit said "every theme" as soon
+    as one was, and no test saw it); a year of too few documents to draw a document level does not count."""
+    from toolkit.analysis.trends import _basis
+    from toolkit.output.report import zero_variance_sentence
+
+    def table(rows):
+        return pd.DataFrame(rows, columns=["theme", "interval_basis"])
+
+    zero, drawn = _basis(3, "within cells", 0.5, zero=True), _basis(3, "within cells", 0.5)
+    too_few = _basis(1, "", 0.0)
+    assert "units only" in too_few
+    one_of_two = zero_variance_sentence(table([("eco", zero), ("eco", zero), ("ind", zero), ("ind", drawn)]))
+    assert one_of_two.startswith("For 1 of the 2 themes (eco) the between-document variance was estimated as zero")
+    every = zero_variance_sentence(table([("eco", zero), ("eco", zero), ("ind", zero), ("ind", too_few)]))
+    assert every.startswith("For every theme the between-document variance")
+    assert zero_variance_sentence(table([("eco", drawn), ("ind", zero), ("ind", drawn)])) == ""

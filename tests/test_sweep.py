@@ -229,6 +229,11 @@ def test_malformed_grid_values_are_one_line_with_the_syntax(text):
 
 def test_grid_parsing_and_errors():
     assert parse_grid_option("model.n_topics=5..8") == ("model.n_topics", [5, 6, 7, 8])
+    # FIRST <= LAST, as the error says: a range of one value is one value, and only a reversed one is refused (a
+    # mutation audit refused 5..5 and no test saw it)
+    assert parse_grid_option("model.n_topics=5..5") == ("model.n_topics", [5])
+    with pytest.raises(ToolkitError, match="FIRST <= LAST"):
+        parse_grid_option("model.n_topics=6..5")
     assert parse_grid_option("model.lda.passes=2,4") == ("model.lda.passes", [2, 4])
     assert parse_grid_option("model.kind=lda,nmf") == ("model.kind", ["lda", "nmf"])
     assert parse_grid_option("vocab.max_df=0.3,0.5") == ("vocab.max_df", [0.3, 0.5])
@@ -424,6 +429,20 @@ def test_the_recommendation_is_honest_about_seeds():
     # NMF's K = 6 lay "above every other point's range" on seeds that are one run: no evidence of that
     assert "lies above" not in nmf and "The order of the points is no evidence" in nmf
     assert "gave the same" not in lda
+    # seeds are one run only when they gave the same topics as well as the same scores: seeds whose scores tie but
+    # whose topics differ (stability 0.6) are three runs (a mutation audit called them one, and no test saw it)
+    tied = recommend(pd.DataFrame([{**row, "kind": "nmf", "run_id": f"t{row['run_id']}", "stability": 0.6} for row in same]))
+    assert "gave the same topics and scores" not in tied and "The order of the points is no evidence" not in tied
+    assert "stability 0.60" in tied
+    # ranges overlap when one's top reaches the other's bottom, not its mean: NMF's seeds up to 0.055 reach LDA
+    # K = 5's lowest seed (0.050), below its mean 0.060 (a mutation audit compared with the mean; no test saw it)
+    near = [
+        {**row, "kind": "nmf", "n_topics": 5, "run_id": f"n{i}", "c_npmi": npmi}
+        for i, (row, npmi) in enumerate(zip(rows, [0.040, 0.045, 0.055]))
+    ]
+    overlapping = recommend(pd.DataFrame(rows + near))
+    assert "**LDA with 5 topics** has the highest mean coherence" in overlapping
+    assert "; NMF K = 5 overlap that range and are indistinguishable from it." in overlapping
     # one seed per point: no range at all (it claimed "Its seed range lies above every other point's")
     single = recommend(pd.DataFrame([row for row in rows if row["run_id"].endswith("-0")]))
     assert "lies above" not in single and "It was fitted with one seed" in single

@@ -534,6 +534,17 @@ def test_score_reports_raw_and_weighted_agreement_with_intervals_and_counts(code
     assert units.loc[("model", "other"), "predicted"] == (model == "other").sum()
     assert units.loc["model", "support"].sum() == len(sheet)
     assert {"precision", "recall", "f1", "weighted_precision", "weighted_recall", "weighted_f1"} <= set(units)
+    # the weighted columns weigh each unit by its sampling weight, worked out by hand for every theme the model
+    # gave (a mutation audit wrote the raw scores into them, and no test saw it)
+    weight = key["weight"].to_numpy(dtype=float)
+    assert len(set(weight)) > 1  # the strata weigh differently: weighted and raw scores differ
+    for theme in set(model):
+        hit, given, coded_as = (truth == theme) & (model == theme), weight[model == theme], weight[truth == theme]
+        scored = units.loc[("model", theme)]
+        assert scored["weighted_precision"] == pytest.approx(weight[hit].sum() / given.sum())
+        if len(coded_as):
+            assert scored["weighted_recall"] == pytest.approx(weight[hit].sum() / coded_as.sum())
+            assert scored["weighted_support"] == pytest.approx(coded_as.sum())
     report = (folder / "scores.md").read_text(encoding="utf-8")
     assert "- model, raw: accuracy" in report and "- model, weighted: accuracy" in report
     assert "| other |" in report and "support" in report
