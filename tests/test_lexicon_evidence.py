@@ -621,3 +621,26 @@ def test_one_document_a_year_makes_one_split_half_check_and_member_r_is_the_lowe
     assert min(pairs) < 0.8 < max(pairs)
     assert row["member_r"] == pytest.approx(min(pairs))
     assert "change with the seed" in row["why"]
+
+
+def test_other_is_warned_about_in_a_quarter_of_the_years_and_two_at_least():
+    """methods.md: the run warns when `other` is the largest share of at least a quarter of the years, and two at
+    least (one year of a short corpus is not a pattern; the docs had not said so, a mutation audit). Four years,
+    `other` smaller than the themes in the corpus: largest in one year, no warning; in two, a warning naming them."""
+    lexicon = load_lexicon()
+    names = lexicon.names
+    units = pd.DataFrame({"doc_id": ["a"], "n_tokens": [100], **{n: [0.05] for n in names}, OTHER: [0.02]})
+    topics = pd.DataFrame({"topic": [18], "theme": [OTHER], "suggested": [""], "top_words": [["会议", "同志"]]})
+
+    def warned(leading):
+        yearly = pd.DataFrame(
+            [
+                {"year": y, "theme": t, "share": (0.4 if y in leading else 0.01) if t == OTHER else 0.03}
+                for y in (2019, 2020, 2021, 2022)
+                for t in [*names, OTHER]
+            ]
+        )
+        return other_diagnostics(units, yearly, topics, lexicon)[1]
+
+    assert warned({2020}) == ""
+    assert "'other' is the largest share in 2 of 4 years (2020-2021)" in warned({2020, 2021})

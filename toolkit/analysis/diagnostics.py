@@ -411,7 +411,8 @@ def _drift(other: pd.Series) -> str:
 def other_diagnostics(units: pd.DataFrame, yearly: pd.DataFrame, topics: pd.DataFrame, lexicon: Lexicon) -> tuple[dict, str]:
     """The row of themes.csv for ``other`` (the free topics, or the unlabelled ones): its share, the years in
     which it is the largest share, the free topics' top words and suggested themes; and a warning ('' for none,
-    also the row's ``why``) when it is the largest share of the corpus or of at least a quarter of the years."""
+    also the row's ``why``) when it is the largest share of the corpus or of at least a quarter of the years (two
+    at least)."""
     tokens = units["n_tokens"].to_numpy(dtype=float)
     share = {
         t: float(np.dot(np.nan_to_num(units[t].to_numpy(dtype=float)), tokens) / max(tokens.sum(), 1))
