@@ -115,6 +115,18 @@ def _execute(path, settings: dict | None = None):
     return [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
 
 
+def _run_in_process(path, monkeypatch):
+    """Run the notebook at ``path``'s code cells in this process, in order, from its folder, as its kernel would
+    (IPython's line magics, ``%matplotlib``, left out), until one raises: for the tests of a refusal in the first
+    cells, which need no kernel of their own (a kernel's start is most of such a test's 5 seconds)."""
+    monkeypatch.chdir(path.parent)
+    namespace: dict = {"__name__": "__main__"}
+    for cell in read_notebook(path).cells:
+        if cell.cell_type == "code":
+            source = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith("%"))
+            exec(compile(source, str(path), "exec"), namespace)  # noqa: S102 (the repository's own notebook)
+
+
 def quick_settings(path, out_dir) -> dict:
     """The settings a test executes a notebook with: its own, QUICK appended to its overrides and its output
     folder in ``out_dir``; the sweep notebook's grid has two values of K (keyatm's 12, fewer than the themes,
@@ -226,8 +238,6 @@ def test_the_own_corpus_notebook_refuses_a_study_folder_it_did_not_make(tmp_path
     anything is written: toolkit-study/ beside the texts, or the folder TOOLKIT_STUDY_DIR names; one it cannot make
     (here under a file: a read-only share raised EROFS, which the cell let through as a bare OSError) says to set
     TOOLKIT_STUDY_DIR."""
-    from nbclient.exceptions import CellExecutionError
-
     corpus = tmp_path / "study"
     (corpus / "texts").mkdir(parents=True)
     (corpus / "texts" / "a.txt").write_text("推进科技创新。", encoding="utf-8")
@@ -236,8 +246,8 @@ def test_the_own_corpus_notebook_refuses_a_study_folder_it_did_not_make(tmp_path
     if named == "file/study":
         (tmp_path / "file").write_text("mine", encoding="utf-8")
         monkeypatch.setenv("TOOLKIT_STUDY_DIR", str(tmp_path / named))
-        with pytest.raises(CellExecutionError, match=r"cannot write .*study \(Not a directory\): set TOOLKIT_STUDY_DIR"):
-            _execute(OWN_CORPUS)
+        with pytest.raises(PermissionError, match=r"cannot write .*study \(Not a directory\): set TOOLKIT_STUDY_DIR"):
+            _run_in_process(OWN_CORPUS, monkeypatch)
         assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == [
             "file", "study", "study/spreadsheet.csv", "study/texts", "study/texts/a.txt"
         ]  # fmt: skip
@@ -247,8 +257,8 @@ def test_the_own_corpus_notebook_refuses_a_study_folder_it_did_not_make(tmp_path
     (study / "metadata.csv").write_text("mine", encoding="utf-8")
     if named:
         monkeypatch.setenv("TOOLKIT_STUDY_DIR", str(study))
-    with pytest.raises(CellExecutionError, match="was not made by this notebook"):
-        _execute(OWN_CORPUS)
+    with pytest.raises(FileExistsError, match="was not made by this notebook"):
+        _run_in_process(OWN_CORPUS, monkeypatch)
     assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == sorted(
         [
             "study",
@@ -265,15 +275,13 @@ def test_the_own_corpus_notebook_refuses_a_study_folder_it_did_not_make(tmp_path
 def test_the_own_corpus_notebook_never_writes_its_demonstration_into_a_researchers_folder(tmp_path, monkeypatch):
     """With TOOLKIT_MY_CORPUS set and no spreadsheet.csv there (the sheet saved as .xlsx), the notebook copied nine
     demonstration documents into the researcher's texts/, wrote a spreadsheet of them and analysed those."""
-    from nbclient.exceptions import CellExecutionError
-
     corpus = tmp_path / "study"
     (corpus / "texts").mkdir(parents=True)
     (corpus / "texts" / "hb_000.txt").write_text("湖北省人民政府工作报告。推进科技创新。", encoding="utf-8")
     (corpus / "spreadsheet.xlsx").write_bytes(b"PK\x03\x04")
     monkeypatch.setenv("TOOLKIT_MY_CORPUS", str(corpus))
-    with pytest.raises(CellExecutionError, match="no spreadsheet.csv in"):
-        _execute(OWN_CORPUS)
+    with pytest.raises(FileNotFoundError, match="no spreadsheet.csv in"):
+        _run_in_process(OWN_CORPUS, monkeypatch)
     assert sorted(str(p.relative_to(corpus)) for p in corpus.rglob("*")) == ["spreadsheet.xlsx", "texts", "texts/hb_000.txt"]
 
 
