@@ -33,8 +33,8 @@ def default_cache_dir() -> Path:
 def entry_key(units: list[str], fingerprint: str) -> str:
     """The token cache's key of a document's ``units`` segmented with the settings ``fingerprint`` stands for: the
     number of units, then each unit's length in bytes before its bytes, so that no two lists of units share a key
-    (with a separator instead, ["X\x1eY", "Z"] and ["X", "Y\x1eZ"] did: a control character survives
-    normalisation, and the second document was given the first's tokens)."""
+    (with a separator instead, ["X\x1eY", "Z"] and ["X", "Y\x1eZ"] did while normalisation kept control
+    characters: the second document was given the first's tokens)."""
     digest = hashlib.sha256(fingerprint.encode())
     digest.update(len(units).to_bytes(8, "little"))
     for unit in units:

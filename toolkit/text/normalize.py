@@ -76,12 +76,12 @@ _STRAY = re.compile(
     rf"\ufffd|[{_STRAY_LETTERS}](?<=[{HAN}].)[{_STRAY_LETTERS}]*|[a-z](?<=[{HAN}].)(?=[{HAN}(])|\?(?<=[{HAN}]\?)\?+(?=[{HAN}])"
 )
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
-# Unicode's format characters (category Cf: zero-width space and joiners, the byte-order mark inside a text, the
-# soft hyphen, direction marks ...): invisible, and jieba cuts a word at each (碳\u200b达峰 lost the keyword)
 # Control characters (C0 and DEL; \t, \n and \r are whitespace): invisible, and each left in a text cut the word
 # around it (数字\x0c经济 was no keyword). A form feed is a PDF's page break, written after the page's last line
 # break: removed, the line break stays and the pages' lines are joined as any wrapped lines are.
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Unicode's format characters (category Cf: zero-width space and joiners, the byte-order mark inside a text, the
+# soft hyphen, direction marks ...): invisible, and jieba cuts a word at each (碳\u200b达峰 lost the keyword)
 _FORMAT = re.compile(
     "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
     "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
@@ -181,13 +181,14 @@ def _nfkc(text: str) -> str:
     return replaced if unicodedata.is_normalized("NFKC", replaced) else unicodedata.normalize("NFKC", replaced)
 
 
+# the characters cp1252 gives bytes 80-9F (five of them it leaves undefined), and back
+_CP1252_BYTES = {bytes([b]).decode("cp1252"): b for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+
+
 def _byte_of(char: str) -> int | None:
     """The byte that ``char`` stands for in text decoded as Latin-1 or cp1252 (None for any other character)."""
     code = ord(char)
     return code if code < 0x100 else _CP1252_BYTES.get(char)
-
-
-_CP1252_BYTES = {bytes([b]).decode("cp1252"): b for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
 
 
 def _space_stray_nbsp(text: str) -> str:
