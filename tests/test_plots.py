@@ -636,3 +636,33 @@ def test_themes_past_the_palette_are_told_apart_in_stacked_bars_and_lines(tmp_pa
     handles = {t.get_text(): h for t, h in zip(fig.axes[0].get_legend().get_texts(), fig.axes[0].get_legend().legend_handles)}
     styles = {label: (h.get_color(), str(h.get_linestyle())) for label, h in handles.items()}
     assert len(styles) == 25 and len(set(styles.values())) == 25, styles
+
+
+def test_the_one_panel_trend_figure_never_prints_two_years_over_each_other(lexicon):
+    """Found looking at the figures of the session's changes: with `trend_style = "lines"` every year of a corpus of
+    16 years or fewer was a tick with its counts, so 1950 and 1951 on an axis running to 2020 were printed over
+    each other. Years that close take the round-year ticks of a long span; years that fit keep their counts."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from toolkit.output.plots import plot_theme_lines
+
+    def labels(years):
+        table = pd.DataFrame(
+            [
+                {"year": y, "theme": t, "share": 0.3, "share_low": 0.2, "share_high": 0.4, "n_documents": 2, "n_units": 9}
+                for y in years
+                for t in ("innovation", "other")
+            ]
+        )
+        fig = plot_theme_lines(table, lexicon, level=0.9)
+        FigureCanvasAgg(fig)
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        ticks = [t for t in fig.axes[0].get_xticklabels() if t.get_text()]
+        boxes = [t.get_window_extent(renderer) for t in ticks]
+        assert all(a.x1 <= b.x0 for a, b in zip(boxes, boxes[1:])), [t.get_text() for t in ticks]
+        return [t.get_text() for t in ticks]
+
+    assert labels([2015, 2019, 2020, 2021, 2022])[0] == "2015\n2/9"  # each year with its documents and units
+    century = labels([1950, 1951, 1990, 2020])
+    assert "1950\n2/9" not in century and len(century) >= 3

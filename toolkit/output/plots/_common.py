@@ -427,6 +427,15 @@ def ordered(sequences) -> list:
     return order
 
 
+def each_year_fits(years, max_ticks: int) -> bool:
+    """Whether every year of ``years`` (sorted, distinct) can be a tick labelled side by side on an axis of their
+    span: at most ``max_ticks`` of them, and no two closer than the span's share of a tick (1950 and 1951 on an axis
+    running to 2020 were printed over each other)."""
+    span = years[-1] - years[0] if years else 0
+    apart = min((b - a for a, b in zip(years, years[1:])), default=span)
+    return len(years) <= max_ticks and apart >= span / (1.5 * max_ticks)
+
+
 def _year_axis(ax, years, max_ticks: int = 5, *, labels: bool = True) -> None:
     """x ticks on whole years within ``years`` (the years with data), labelled as years: those years themselves
     when there are at most ``max_ticks`` of them, far enough apart to be read side by side (1954, 1978, 2022,
@@ -437,8 +446,7 @@ def _year_axis(ax, years, max_ticks: int = 5, *, labels: bool = True) -> None:
     if not years:
         return
     span = years[-1] - years[0]
-    apart = min((b - a for a, b in zip(years, years[1:])), default=span)
-    ticks = years if len(years) <= max_ticks and apart >= span / (1.5 * max_ticks) else year_ticks(years, max_ticks)
+    ticks = years if each_year_fits(years, max_ticks) else year_ticks(years, max_ticks)
     ax.set_xticks(ticks, labels=[str(t) for t in ticks] if labels else [])
     pad = max(0.6, 0.05 * span)
     ax.set_xlim(years[0] - pad, years[-1] + pad)

@@ -26,6 +26,7 @@ from ._common import (
     _theme_columns,
     _theme_label,
     _year_axis,
+    each_year_fits,
     side_legend,
     table_themes,
     theme_colors,
@@ -157,7 +158,7 @@ def plot_theme_lines(
                 if "seed_min" in rows:
                     for column in ("seed_min", "seed_max"):
                         ax.plot(years, rows[column].to_numpy(dtype=float), color=colors[theme], linewidth=0.6, linestyle=":")
-        if len(years) <= 16:
+        if each_year_fits([int(y) for y in years], 16):  # each year ticked with its counts under it
             ax.set_xticks(years)
             ax.set_xticklabels(
                 [
