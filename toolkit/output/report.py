@@ -421,9 +421,7 @@ def sampler_sentence(convergence: dict | None) -> str:
     return (
         f"Each fit's burn-in ran to its ceiling of {burn_in} sweeps, as the convergence check was not met ("
         + (
-            measured
-            if convergence.get("rhat_infinite")
-            else f"{measured}, above {threshold}"
+            (measured + ("" if convergence.get("rhat_infinite") else f", above {threshold}"))
             if measured
             else "no check was possible"
         )
