@@ -624,3 +624,34 @@ def test_kwic_at_the_start_of_a_text_across_lines_with_empty_matches_and_a_term_
     once = term_counts([(doc, text)], ["创新"])
     twice = term_counts([(doc, text)], ["创新", "创新"])
     assert len(twice) == len(once) == 1 and twice["count"].tolist() == once["count"].tolist() == [text.count("创新")]
+
+
+def _rebroken(text: str, width: int = 36) -> str:
+    """``text`` with every paragraph cut into lines of ``width`` characters, as a PDF copy of it reads."""
+    return "\n".join(line[i : i + width] for line in text.split("\n") for i in range(0, max(len(line), 1), width))
+
+
+def test_terms_cut_at_a_line_break_of_a_pdf_copy_count_as_in_the_web_text(tmp_path):
+    """The same reports copied from a PDF (every line 36 characters, so 高质量 may end one line and 发展 start the
+    next) give the counts, characters and concordance lines of the reports as published, as the run's units do
+    (lines broken inside a sentence joined first, units.join_lines): counted before the joining they lost a
+    quarter of 高质量发展 and a whole document of 共同富裕. Spaces and line breaks are no characters of the text."""
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    meta = (GWR / "metadata.csv").read_text(encoding="utf-8").splitlines()
+    kept = [meta[0], *(row for row in meta[1:] if row.split(",")[0] in {f"national_{y}.txt" for y in range(2017, 2023)})]
+    (texts / "metadata.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    for row in kept[1:]:
+        name = row.split(",")[0]
+        (texts / name).write_text(_rebroken((GWR / name).read_text(encoding="utf-8")), encoding="utf-8")
+    config = write_config(tmp_path / "pdf.toml", texts, texts / "metadata.csv", corpus={"year_min": 2017})
+    terms = ["高质量发展", "共同富裕", "创新", "数字经济"]
+    published = count_terms(GWR_CONFIG, terms, overrides=["corpus.year_min=2017"]).set_index(["term", "year"])
+    copied = count_terms(config, terms).set_index(["term", "year"])
+    columns = ["count", "token_count", "characters", "documents_with"]
+    pd.testing.assert_frame_equal(copied[columns], published[columns])
+    unjoined = count_terms(config, terms, overrides=["units.join_lines=false"]).set_index(["term", "year"])
+    assert unjoined.loc["高质量发展", "count"].sum() < published.loc["高质量发展", "count"].sum()  # what was counted
+    assert len(concordance(config, ["高质量发展"])) == published.loc["高质量发展", "count"].sum()
+    one = count_terms(texts / "national_2022.txt", terms).set_index("term")
+    assert one["count"].tolist() == published.xs(2022, level="year").loc[terms, "count"].tolist()

@@ -13,7 +13,7 @@ from .analysis.lexicon import load_lexicon
 from .config import Config, as_config
 from .errors import ToolkitError
 from .text.preparation import load_inputs, make_normalizer, make_segmenter, prepare
-from .text.units import split_units
+from .text.units import document_text, split_units
 
 log = logging.getLogger("toolkit")
 
@@ -114,14 +114,15 @@ def _text_source(source: Config | str | Path, overrides=()):
         return (
             config,
             inputs.corpus.documents.columns,
-            normalized_texts(inputs.corpus, inputs.normalizer),
+            normalized_texts(inputs.corpus, inputs.normalizer, config["units"]["join_lines"]),
             inputs.normalizer,
             inputs.segmenter,
         )
     normalizer = make_normalizer(config)
     path = Path(source)
     doc = {"doc_id": path.name, "title": path.stem, "date": "", "year": ""}
-    texts = iter([(doc, normalizer.normalize(_read_one(path, config)).text)])
+    text = document_text(normalizer.normalize(_read_one(path, config)).text, config["units"]["join_lines"])[0]
+    texts = iter([(doc, text)])
     return config, pd.Index(list(doc)), texts, normalizer, make_segmenter(config, load_lexicon(config.path("themes", "lexicon")))
 
 

@@ -395,7 +395,7 @@ def tracked_terms(inputs, config: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
     corpus = inputs.corpus
     extra = tuple(c for c in ("place",) if c in corpus.documents.columns)
     return track_terms(
-        normalized_texts(corpus, inputs.normalizer),
+        normalized_texts(corpus, inputs.normalizer, config["units"]["join_lines"]),
         normalized_terms(config["terms"]["track"], inputs.normalizer),
         cut=inputs.segmenter.cut,
         context=config["terms"]["context"],

@@ -1,10 +1,10 @@
 """Corpus-level word statistics: term counts by year, keywords in context, detected phrases, and candidate
 terms for the domain dictionary.
 
-Term counts and concordances read the normalised text of each document (the text a run analyses, before it
-is split into units): ``count`` is how often the term occurs as a substring, ``token_count`` how often the
-run's segmenter cuts it out as a whole word (jieba may cut 改革开放 as one word, so 改革 then counts in
-``count`` only).
+Term counts and concordances read the normalised text of each document as a run analyses it, before it is
+split into units (its lines broken inside a sentence joined, :func:`toolkit.text.units.document_text`):
+``count`` is how often the term occurs as a substring, ``token_count`` how often the run's segmenter cuts it
+out as a whole word (jieba may cut 改革开放 as one word, so 改革 then counts in ``count`` only).
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ class TermCounter:
                     "year_sort": int(doc["year"] or 0),
                     "count": text.count(term),
                     "token_count": token_counts[term],
-                    "characters": len(text),
+                    "characters": len("".join(text.split())),  # not its spaces and line breaks: a layout's
                 }
             )
 
@@ -150,10 +150,11 @@ def term_counts(
     texts: TextSource, terms: list[str], *, cut: Callable[[str], list[str]] | None = None, by: tuple[str, ...] = ("year",)
 ) -> pd.DataFrame:
     """Per term and per value of ``by`` (default: year): count (substring occurrences), token_count (whole
-    words as ``cut`` gives them; omitted without ``cut``), characters and documents behind it, per_10k (count
-    per 10,000 characters), documents_with (documents where the term occurs), and the term's first_seen and
-    last_seen (date of the first and last document that has it: over the whole corpus when counted by year, within
-    each group of the other ``by`` columns, such as a place, otherwise)."""
+    words as ``cut`` gives them; omitted without ``cut``), characters (spaces and line breaks not counted) and
+    documents behind it, per_10k (count per 10,000 characters), documents_with (documents where the term
+    occurs), and the term's first_seen and last_seen (date of the first and last document that has it: over the
+    whole corpus when counted by year, within each group of the other ``by`` columns, such as a place,
+    otherwise)."""
     counter = TermCounter(terms, cut=cut, by=by)
     for doc, text in texts:
         counter.add(doc, text)

@@ -13,7 +13,7 @@ from .cache import TokenCache, entry_key
 from .normalize import Normalizer, quality_row
 from .segment import Segmenter
 from .tokens import TokenBuilder, UnitTokens
-from .units import join_broken_lines, split_units
+from .units import document_text, split_units
 
 
 @dataclass
@@ -47,7 +47,7 @@ def prepare_chunk(
     quality, unit_texts, raw_tokens = [], [], TokenBuilder()  # every raw token, as an id into the chunk's words
     for doc_id, raw in documents:
         normalized = normalizer.normalize(raw)
-        text, joined = join_broken_lines(normalized.text) if units["join_lines"] else (normalized.text, 0)
+        text, joined = document_text(normalized.text, units["join_lines"])
         quality.append({**quality_row(doc_id, normalized), "joined_lines": joined})
         texts = split_units(text, units["kind"], units["max_chars"], units["min_chars"], join_lines=False)
         unit_texts.append(pa.array(texts, type=pa.large_string()))

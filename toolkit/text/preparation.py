@@ -40,6 +40,7 @@ from .normalize import Normalizer, load_boilerplate_patterns
 from .segment import Segmenter, default_stopwords, read_dictionary
 from .store import PreparedStore, StoredCorpus
 from .tokens import TokenBuilder, UnitTokens
+from .units import document_text
 
 log = logging.getLogger("toolkit")
 
@@ -262,10 +263,11 @@ def warn_unmatchable(config: Config, lexicon: Lexicon) -> None:
             )
 
 
-def normalized_texts(corpus: Corpus, normalizer: Normalizer):
-    """(document row as a dict, normalised text) of every used document, read from disk one at a time."""
+def normalized_texts(corpus: Corpus, normalizer: Normalizer, join_lines: bool):
+    """(document row as a dict, normalised text) of every used document, read from disk one at a time: the text
+    a run reads (:func:`toolkit.text.units.document_text`, with ``join_lines`` its broken lines joined)."""
     for doc in corpus.used.to_dict("records"):
-        yield doc, normalizer.normalize(corpus.text(doc["doc_id"])).text
+        yield doc, document_text(normalizer.normalize(corpus.text(doc["doc_id"])).text, join_lines)[0]
 
 
 def normalized_terms(terms: list[str], normalizer: Normalizer) -> list[str]:

@@ -24,7 +24,7 @@ OPTIONS = {
     "join_lines": Option(
         True,
         "Join lines broken inside a sentence (a PDF copy's lines of one width) before "
-        "cutting units (toolkit.text.units.join_broken_lines).",
+        "cutting units and counting or showing terms (toolkit.text.units.join_broken_lines).",
     ),
 }
 
@@ -118,6 +118,13 @@ def join_broken_lines(text: str) -> tuple[str, int]:
     return "\n".join(out), joins
 
 
+def document_text(text: str, join_lines: bool) -> tuple[str, int]:
+    """A normalised text as a run reads it, to cut it into units and to count and show its terms: with
+    ``join_lines`` (``units.join_lines``), its lines broken inside a sentence joined (:func:`join_broken_lines`, so
+    that 高质量 at a line's end and 发展 at the next line's start read as 高质量发展); and the number of joins."""
+    return join_broken_lines(text) if join_lines else (text, 0)
+
+
 def _pack(parts, max_chars: int) -> list[str]:
     """Consecutive ``parts`` joined into pieces of at most ``max_chars`` characters (a part longer than that alone)."""
     pieces, current = [], ""
@@ -167,8 +174,7 @@ def split_units(
     """
     check_arguments("split_units", OPTIONS, kind=kind, max_chars=max_chars, min_chars=min_chars)
     check_options({"min_chars": min_chars, "max_chars": max_chars})
-    if join_lines:
-        text = join_broken_lines(text)[0]
+    text = document_text(text, join_lines)[0]
     if kind == "document":
         return [text] if text.strip() else []
     pieces = [piece for line in text.split("\n") if line.strip() for piece in _split_long(line.strip(), max_chars, min_chars)]
