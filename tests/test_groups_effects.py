@@ -129,6 +129,11 @@ def test_covariate_effects_with_the_ensemble(grouped):
     methods = (grouped.out_dir / "report.html").read_text(encoding="utf-8")  # the paragraph said nothing of effects
     assert "Covariate effects (year + place) were estimated" in methods
     assert "The term place[T.武汉市] was not estimated" in methods and "the intervals are wide" in methods
+    # the category compared with, in the table and the paragraph (formulaic's name place[T.武汉市] alone left it unsaid)
+    assert (place["reference"] == "place = 安庆市大观区(安徽)").all() and measured.loc[
+        measured["term"] != "place[T.武汉市]", "reference"
+    ].isna().all()
+    assert "difference from the reference category (place = 安庆市大观区(安徽))" in methods
     # the same comparison in group_change.csv: Anqing is one document, so no change is called clear
     change = pd.read_csv(grouped.out_dir / "group_change.csv")
     assert not change["clear"].any() and change["note"].str.contains("a group of one document").all()
@@ -411,6 +416,24 @@ def test_a_document_left_without_text_does_not_decide_whether_the_formula_can_be
     assert "np.log(budget)" in set(pd.read_csv(tmp_path / "out" / "effects.csv")["term"])
 
 
+def test_a_column_of_one_value_is_refused_before_the_model_is_fitted(tmp_path):
+    """From a hostile pass of the effects: a column with one value in the corpus was refused at the effects stage,
+    after the model, the trends and the lexicon evidence had run (a minute or an hour for nothing)."""
+    import shutil
+
+    from .conftest import NO_FIGURES, cli
+
+    corpus = tmp_path / "texts"
+    shutil.copytree(ROOT / "seeds", corpus)
+    metadata = pd.read_csv(corpus / "metadata.csv", dtype=str, keep_default_na=False)
+    metadata.assign(kind="工作报告").to_csv(corpus / "metadata.csv", index=False)
+    overrides = [f"corpus.texts={str(corpus)!r}", f"corpus.metadata={str(corpus / 'metadata.csv')!r}", *NO_FIGURES]
+    overrides.append('effects.formula="year + kind"')
+    result = cli("run", ROOT / "configs" / "seeds.toml", "--out", tmp_path / "out", *[a for o in overrides for a in ("--set", o)])
+    assert result.returncode == 2 and "uses kind, which has one value in this corpus (工作报告)" in result.stderr
+    assert "model ..." not in result.stderr and not (tmp_path / "out").exists()
+
+
 CODE = "{__import__('os').system('id > PWNED')}"
 
 
@@ -510,6 +533,8 @@ def test_formulas_of_the_grammar_give_their_columns(formula, names):
         # sizes without end: bs(year, df=10000000) grew past 5 GB before it was stopped
         ("year + bs(year, df=10000000)", "asks for 10,000,000 degrees of freedom, above the limit of 50"),
         ("poly(year, 60)", "asks for 60 degrees of freedom"),
+        # a value not listed made its documents missing in silence (a hostile pass of the effects)
+        ("C(year, levels=[2000, 2001])", "a category's levels are the values of its column"),
         ("bs(year, knots=[" + ", ".join(map(str, range(2000, 2060))) + "])", "a list of 60 numbers, above the limit of 50"),
     ],
 )
@@ -664,6 +689,7 @@ def test_a_reference_category_of_one_document_gives_way_to_one_of_two_or_more(ca
         with caplog.at_level("WARNING", logger="toolkit"):
             rows = estimate_effects(units, shares, ["theme"], "level", draws=100, x="")[0].set_index("term")
         assert set(rows.index) == {"Intercept", "level[T.a]", "level[T.c]"}  # b, of five documents, is the reference
+        assert rows.loc["level[T.c]", "reference"] == "level = b"  # and effects.csv says so
         assert np.isnan(rows.loc["level[T.a]", "estimate"]) and "1 document(s) have it" in rows.loc["level[T.a]", "note"]
         called += bool(rows.loc["level[T.c]", "low"] > 0 or rows.loc["level[T.c]", "high"] < 0)
     assert called <= 9, called  # nominal 5% of 60 is 3; with the one-document reference it was about 21
@@ -948,3 +974,106 @@ def test_p_values_are_adjusted_over_the_themes_and_intervals_are_the_exact_mixtu
     draws = np.zeros(50)  # draws that say otherwise
     for q in (0.025, 0.975):
         assert _bound(q, draws, estimates, errors, df) == pytest.approx(mixture_quantile(q, estimates, errors, df))
+
+
+def test_a_covariate_in_its_natural_units_gets_the_p_value_it_has_in_any_other_units():
+    """From a hostile pass of the effects: GDP in yuan beside year (a design of condition number 1e9) had its CR2
+    covariance from the inverse of X'X (1e18), which dropped a direction as rounding: a slope without an effect got
+    p 2e-5, significant after Bonferroni for 14 of 17 themes. A slope's estimate scales with its column's units;
+    its standard error's ratio to it, its degrees of freedom, p-value and interval in those units do not."""
+    from toolkit.analysis.effects import estimate_effects
+
+    units, shares = _by_level({"a": 12, "b": 12}, {"a": 0.2, "b": 0.2}, seed=3)
+    rng = np.random.default_rng(3)
+    growth = {
+        doc: float(np.exp(0.09 * (year - 2000)) * rng.uniform(0.9, 1.1)) for doc, year in zip(units["doc_id"], units["year"])
+    }
+    tables = {}
+    for scale in (1e13, 1.0):  # yuan, and units of 10 trillion yuan
+        units["gdp"] = units["doc_id"].map(growth) * scale
+        tables[scale] = estimate_effects(units, shares, ["theme"], "year + gdp", draws=50, x="")[0].set_index("term")
+    natural, scaled = tables[1e13].loc["gdp"], tables[1.0].loc["gdp"]
+    assert scaled["p_value"] > 0.01  # no effect in the data
+    assert natural["p_value"] == pytest.approx(scaled["p_value"], rel=1e-4)
+    for end in ("estimate", "low", "high"):
+        assert natural[end] * 1e13 == pytest.approx(scaled[end], rel=1e-4)
+
+
+def test_a_category_in_an_interaction_with_year_is_estimated_where_every_category_holds_the_theme():
+    """From a hostile pass of the effects: in year * level (the interaction docs/methods.md shows) a category's own
+    term is its contrast at year 0, dozens of log-odds, and separation was judged by that size: every such term was
+    "not estimable (separation)" with the theme in every category, and no curve of those categories was drawn.
+    Separation is read from the data now: the same model with the theme absent from one category still says so."""
+    from toolkit.analysis.effects import estimate_effects
+
+    units, shares = _by_level({"a": 10, "b": 10, "c": 10}, {"a": 0.2, "b": 0.3, "c": 0.1})
+    table, expected = estimate_effects(units, shares, ["theme"], "year * level", draws=100, x="year")
+    rows = table.set_index("term")
+    assert not rows["note"].str.contains("separation").any()
+    assert np.isfinite(rows.loc[["level[T.b]", "level[T.c]", "year:level[T.b]"], "estimate"]).all()
+    assert expected.groupby("group")["supported"].any().all()  # a curve for each category
+    units, shares = _by_level({"a": 10, "b": 10, "c": 10}, {"a": 0.2, "b": 0.0, "c": 0.1})
+    rows = estimate_effects(units, shares, ["theme"], "year * level", draws=100, x="")[0].set_index("term")
+    assert "separation" in rows.loc["level[T.b]", "note"] and "separation" not in rows.loc["level[T.c]", "note"]
+
+
+def test_p_values_far_below_any_threshold_are_their_size_not_zero():
+    """The two-sided p-value of a coefficient 20 standard errors from zero is about 1e-14 at 30 degrees of freedom:
+    computed as one less the probability below, it was 0 (effects.csv wrote 0 for the intercept of
+    center(year) * level)."""
+    from scipy import stats
+
+    from toolkit.analysis.effects import p_value
+
+    for estimate in (10.0, -10.0):
+        p = p_value(np.array([estimate, estimate]), np.array([0.5, 0.5]), np.array([30.0, 30.0]))
+        assert p == pytest.approx(2 * stats.t.sf(20, 30), rel=1e-9) and p > 0
+    assert p_value(np.array([0.0]), np.array([1.0]), np.array([5.0])) == 1.0
+
+
+def test_cr2_of_nearly_collinear_columns_is_that_of_the_same_model_written_with_well_separated_ones():
+    """A population series beside year is nearly a line in year (the design's condition number 1e7 even with
+    columns of unit length): inverting X'X squared it past what floating point holds, a direction was dropped, and
+    population's slope got p 0.003 where it has 0.4. The covariance is the same model's written with a column
+    orthogonal to the others: population less its fit on the first two (Frisch-Waugh: its coefficient, variance and
+    degrees of freedom are population's), whatever the conditioning."""
+    from toolkit.analysis.clustered import cr2
+
+    rng = np.random.default_rng(11)
+    sizes = rng.integers(3, 8, 23)
+    groups = np.repeat(np.arange(23), sizes)
+    year = np.repeat(np.arange(2000, 2023, dtype=float), sizes)
+    line = 126_743 + 640.0 * (year - 2000)
+    pop = line + np.repeat(rng.normal(0, 0.1, 23), sizes)  # people: a line in year but for a tenth of a person
+    X = np.column_stack([np.ones(len(year)), year, pop])
+    X = X / np.linalg.norm(X, axis=0)  # as the effects fit it: columns of unit length
+    assert np.linalg.cond(X) > 1e7
+    Z = np.column_stack([X[:, :2], X[:, 2] - X[:, :2] @ np.linalg.lstsq(X[:, :2], X[:, 2], rcond=None)[0]])
+    residuals = rng.normal(size=len(year))
+    covariance, df = cr2(X, residuals, groups)
+    covariance_z, df_z = cr2(Z, residuals, groups)
+    np.testing.assert_allclose(covariance[2, 2], covariance_z[2, 2], rtol=1e-4)
+    np.testing.assert_allclose(df[2], df_z[2], rtol=1e-4)
+
+
+def test_numbers_written_with_thousands_separators_percent_signs_or_full_width_digits_are_numbers():
+    """From a hostile pass of the effects: GDP written 10,000 became 23 categories (or "determined by the terms
+    before it" beside year), growth rates written 7.5% nine categories, full-width １００ the same, with no warning:
+    each is the slope it is written as, the same as the plain numbers' to the last digit."""
+    from toolkit.analysis.effects import estimate_effects
+
+    units, shares = _by_level({"a": 8, "b": 8}, {"a": 0.2, "b": 0.2}, seed=4)
+    value = {doc: 1000 + 37 * i for i, doc in enumerate(sorted(set(units["doc_id"])))}
+    units["plain"] = units["doc_id"].map(value).astype(float)
+    units["written"] = units["doc_id"].map(lambda doc: f"{value[doc]:,}")  # 1,000 ... 1,555
+    units["full_width"] = units["doc_id"].map(
+        lambda doc: str(value[doc]).translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"})
+    )
+    units["percent"] = units["doc_id"].map(lambda doc: f"{value[doc]}%")
+    assert units["written"].str.contains(",").all() and units["full_width"].str.contains("１").all()
+    plain = estimate_effects(units, shares, ["theme"], "year + plain", draws=50, x="")[0]
+    for column in ("written", "full_width", "percent"):
+        table = estimate_effects(units, shares, ["theme"], f"year + {column}", draws=50, x="")[0]
+        assert table["term"].tolist() == ["Intercept", "year", column]
+        np.testing.assert_allclose(table["estimate"], plain["estimate"], rtol=1e-9)
+        np.testing.assert_allclose(table["p_value"], plain["p_value"], rtol=1e-9)

@@ -70,8 +70,10 @@ def p_value(estimates: np.ndarray, errors: np.ndarray, df: np.ndarray) -> float:
     from scipy import stats
 
     with np.errstate(divide="ignore", invalid="ignore"):  # an error of 0: the coefficient is known (p 0 or NaN)
-        below = float(np.mean(stats.t.cdf(-np.asarray(estimates) / np.asarray(errors), np.asarray(df))))
-    return float("nan") if np.isnan(below) else min(1.0, 2 * min(below, 1 - below))
+        z = -np.asarray(estimates) / np.asarray(errors)
+        # each tail computed as itself, not as one less the other: 1 - (1 - 3e-18) is 0 in floating point
+        below, above = float(np.mean(stats.t.cdf(z, np.asarray(df)))), float(np.mean(stats.t.sf(z, np.asarray(df))))
+    return float("nan") if np.isnan(below) else min(1.0, 2 * min(below, above))
 
 
 def mixture_quantile(q: float, estimates: np.ndarray, errors: np.ndarray, df: np.ndarray) -> float:
@@ -100,6 +102,29 @@ COMPUTED = ("text", "unit_id", "n_tokens", "in_model", "dominant_theme", "keywor
 MAX_COLUMNS = 1_000
 
 
+# a number as a spreadsheet or a person writes it: thousands separated by commas (10,000), a percent sign (7.5%,
+# read in percentage points), full-width digits (１００, made ASCII by NFKC before this is matched)
+_WRITTEN_NUMBER = re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?%?")
+
+
+def as_numbers(cells: pd.Series) -> pd.Series:
+    """Text cells as numbers (NaN where a cell is none): 10,000 and １００ and 7.5% as 10000, 100 and 7.5, as a
+    reader takes them (pandas reads none of them, so a column of GDP written with commas became a category per
+    value, and one of growth rates in percent a factor of nine levels)."""
+    import unicodedata
+
+    import pandas as pd
+
+    def plain(cell):
+        if not isinstance(cell, str):
+            return cell
+        text = unicodedata.normalize("NFKC", cell).strip()
+        match = _WRITTEN_NUMBER.fullmatch(text)
+        return (match[1] + match[2] + (match[3] or "")).replace(",", "") if match else text
+
+    return pd.to_numeric(cells.map(plain), errors="coerce")
+
+
 def numeric_covariates(data: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     """``data`` with each of its columns among ``names`` as a formula should read it: text of numbers (a metadata
     column: budget, GDP, population; blank cells allowed) as numbers, so that a formula takes it as a number (write
@@ -114,7 +139,7 @@ def numeric_covariates(data: pd.DataFrame, names: list[str]) -> pd.DataFrame:
             continue
         text = data[name].astype(str).str.strip().where(data[name].notna())
         filled = (text.notna() & (text != "")).to_numpy()
-        values = pd.to_numeric(text.where(filled), errors="coerce")
+        values = as_numbers(text.where(filled))
         if filled.any() and values[filled].notna().all():
             changed[name] = values.astype(float)
         elif not filled.all():
@@ -144,7 +169,7 @@ def _missing_and_mixed(data: pd.DataFrame, names: list[str], raw: pd.DataFrame) 
         if not pd.api.types.is_numeric_dtype(data[name]):
             cells = raw[name].dropna().astype(str).str.strip()
             cells = cells[cells != ""]
-            numbers = pd.to_numeric(cells, errors="coerce")
+            numbers = as_numbers(cells)
             if len(cells) and numbers.notna().mean() >= 0.5:
                 stray = sorted(set(cells[numbers.isna()]))
                 log.warning(
@@ -235,6 +260,14 @@ def check_covariates(formula: str, data: pd.DataFrame, covariates: list[str], *,
             f"documents; use columns of the documents ({columns})"
         )
     check_syntax(formula)
+    constant = [name for name in check_formula(formula) if data[name].nunique(dropna=True) < 2]
+    if constant:  # before the fit, not after it
+        values = data[constant[0]].dropna().unique()
+        raise ToolkitError(
+            f"effects.formula {formula!r} uses {constant[0]}, which has one value in this corpus "
+            f"({values[0] if len(values) else 'none'}): its effect cannot be estimated; drop it from "
+            "the formula (or set effects.formula = '')"
+        )
     if design:
         _design(formula, numeric_covariates(data, check_formula(formula)), columns)
     return columns
@@ -313,26 +346,25 @@ def estimate_effects(
     used = [name for name in check_formula(formula) if name in allowed]
     raw, units = units, numeric_covariates(units, used)
     columns = check_covariates(formula, units, allowed, design=False)  # an unknown name is refused first
-    constant = [v for v in check_formula(formula) if v in units.columns and units[v].nunique(dropna=True) < 2]
-    if constant:
-        values = units[constant[0]].dropna().unique()
-        raise ToolkitError(
-            f"effects.formula {formula!r} uses {constant[0]}, which has one value in this corpus "
-            f"({values[0] if len(values) else 'none'}): its effect cannot be estimated; drop it from "
-            "the formula (or set effects.formula = '')"
-        )
     _missing_and_mixed(units, used, raw)
     units = _references(units, used, formula)
     matrix = _design(formula, units, columns)  # a term not finite, or not defined for every unit, is refused
     rows = matrix.index.to_numpy()
     X = np.asarray(matrix, dtype=float)
     terms = list(matrix.columns)
+    references = term_references(matrix)
     weights = units["n_tokens"].to_numpy(dtype=float)[rows]
     groups = pd.factorize(units["doc_id"].to_numpy()[rows])[0]
-    collinear = _collinear(X, terms) or _as_many_coefficients_as_documents(X, groups)
+    # the model is fitted on columns of unit length, its coefficients and covariance mapped back: a covariate in its
+    # natural units (GDP in yuan, 1e13, beside year) made a design whose rank and inverse were lost to rounding
+    scale = np.linalg.norm(X, axis=0)
+    scale[scale == 0] = 1.0
+    unit = X / scale
+    collinear = _collinear(unit, terms) or _as_many_coefficients_as_documents(X, groups)
     indicators = _indicators(X)
     thin = _thin_terms(X, groups, terms, indicators)
-    fitted_exactly = exactly_fitted(X, groups)  # directions of the coefficients no clustered error can judge
+    fitted_exactly = exactly_fitted(unit, groups) / scale[:, None]  # directions no clustered error can judge
+    fitted_exactly /= np.maximum(np.linalg.norm(fitted_exactly, axis=0), 1e-300)
     exact = {term: EXACTLY_FITTED for term, flag in zip(terms, moves_along(np.eye(len(terms)), fitted_exactly)) if flag}
     exact = {term: reason for term, reason in exact.items() if term not in thin}
     rng = np.random.default_rng(random_state)
@@ -356,15 +388,15 @@ def estimate_effects(
                 {"theme": theme, "term": "", "note": f"could not be fitted: {collinear}" if collinear else NOT_MEASURED}
             )
             continue
-        pooled, spread, problems = [], [], []  # t draws, and their normal part (what separation is judged by)
+        pooled, problems = [], []  # t draws
         fitted = []  # each member's coefficients, standard errors and degrees of freedom
         for member in member_shares:
             y = np.clip(member[rows, t], 0.0, 1.0)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 try:
-                    fit = sm.GLM(y, X, family=sm.families.Binomial(), var_weights=weights).fit()
-                    covariance, df = cr2(*working_regression(X, y, np.asarray(fit.mu), weights), groups)
+                    fit = sm.GLM(y, unit, family=sm.families.Binomial(), var_weights=weights).fit()
+                    covariance, df = cr2(*working_regression(unit, y, np.asarray(fit.mu), weights), groups)
                 except (ValueError, np.linalg.LinAlgError) as exc:
                     problems.append(str(exc).splitlines()[0])
                     continue
@@ -372,12 +404,13 @@ def estimate_effects(
                 problems.append("the covariance of the coefficients is not finite")
                 continue
             covariance = (covariance + covariance.T) / 2  # symmetric to the last bit
-            normal, scale = _draws(rng, covariance, draws, df)
-            pooled.append(np.asarray(fit.params) + normal / scale)
-            spread.append(np.asarray(fit.params) + normal)
+            normal, chi = _draws(rng, covariance, draws, df)  # drawn on the columns of unit length, then mapped
+            params = np.asarray(fit.params) / scale
+            pooled.append(params + normal / chi / scale)
+            covariance = covariance / np.outer(scale, scale)
             with np.errstate(invalid="ignore"):  # a negative variance (a term of one document) is NaN: not estimable
                 errors = np.sqrt(np.diag(covariance))
-            fitted.append((np.asarray(fit.params), errors, np.asarray(df, dtype=float)))
+            fitted.append((params, errors, np.asarray(df, dtype=float)))
         if not pooled:
             effect_rows.append({"theme": theme, "term": "", "note": f"could not be fitted: {problems[0]}"})
             continue
@@ -389,13 +422,13 @@ def estimate_effects(
             if n_documents < FEW_DOCUMENTS
             else ""
         )
-        # a term that documents fit exactly has draws that say nothing, of separation either (a contrast at year 0
-        # that ran past ±15 log-odds was called separated)
-        separated = {t: why for t, why in _separated(np.concatenate(spread), terms, indicators).items() if t not in exact}
+        absent = _separated(X, np.clip(member_shares[:, rows, t], 0.0, 1.0), terms, indicators)
+        separated = {term: why for term, why in absent.items() if term not in exact}
         why = {**separated, **exact, **thin}  # terms whose coefficient the data cannot estimate (the last reason wins)
         for j, term in enumerate(terms):
             values = pooled[:, j]
-            row = {"theme": theme, "term": term, "n_units": int(len(rows)), "n_documents": n_documents}
+            row = {"theme": theme, "term": term, "reference": references.get(term, "")}
+            row |= {"n_units": int(len(rows)), "n_documents": n_documents}
             row["members"] = len(pooled) // draws
             if term in why:
                 effect_rows.append({**row, "note": f"not estimable: {why[term]}"})
@@ -461,7 +494,7 @@ def estimate_effects(
         )
     # the same columns whether or not any term was estimated (a table of reasons only had no estimate column)
     effects = pd.DataFrame(effect_rows)
-    order = ["theme", "term", "n_units", "n_documents", "members", *ESTIMATE_COLUMNS, "note"]
+    order = ["theme", "term", "reference", "n_units", "n_documents", "members", *ESTIMATE_COLUMNS, "note"]
     effects = effects.reindex(columns=[*order, *(c for c in effects.columns if c not in order)])
     # whole numbers where a theme's note-only row has none (nullable integers: 144 in effects.csv, not 144.000000)
     counts = [c for c in ("n_units", "n_documents", "members") if c in effects]
@@ -488,6 +521,26 @@ def _draws(rng, covariance: np.ndarray, draws: int, df: np.ndarray) -> tuple[np.
     quantile = rng.uniform(size=draws)[:, None]
     df = np.asarray(df, dtype=float)[None, :]
     return normal, np.sqrt(stats.chi2.ppf(quantile, df) / df)
+
+
+def term_references(matrix) -> dict[str, str]:
+    """For each column of the model ``matrix`` that contrasts a category with another (treatment coding:
+    ``level[T.b]``, ``year:C(tier)[T.3]``), the category it is compared with, as ``level = a`` (``; ``-joined for an
+    interaction of two categorical factors); the others (numbers, splines, full-rank categories) have none."""
+    from formulaic.transforms.contrasts import TreatmentContrasts
+
+    bases = {  # the first level: a formula of the grammar (toolkit.analysis.formulas) cannot set another base
+        str(factor): state.levels[0]
+        for factor, state in matrix.model_spec.factor_contrasts.items()
+        if isinstance(state.contrasts, TreatmentContrasts) and state.levels
+    }
+    out = {}
+    for column in matrix.columns:
+        pieces = re.split(r":(?![^\[]*\])", str(column))  # a colon inside a level's brackets is the level's
+        named = [m[1] for piece in pieces if (m := re.fullmatch(r"(.+)\[T\..*\]", piece)) and m[1] in bases]
+        if named:
+            out[str(column)] = "; ".join(f"{factor} = {bases[factor]}" for factor in named)
+    return out
 
 
 def _collinear(X: np.ndarray, terms: list[str]) -> str:
@@ -548,20 +601,26 @@ EXACTLY_FITTED = (
     "residual for a clustered error"
 )
 SEPARATION = "(separation)"
-SEPARATED = 15.0  # log-odds: an odds ratio of 3 million, no effect a corpus can show; a sign of separation
 
 
-def _separated(pooled: np.ndarray, terms: list[str], indicators: list[int]) -> dict[str, str]:
-    """The indicator terms whose draws run beyond ±SEPARATED log-odds: the theme has no share in the documents of a
-    category (the measurement gives exact zeros where a theme's keywords are absent), so its log-odds are not finite
-    and the fit stops anywhere (+21 with an interval [20.5, 22.2] for a theme absent from one place's document).
-    Numbers are not checked: an intercept at year 0 is far out on the log-odds scale by nature."""
-    return {
-        terms[j]: f"the theme is absent from the documents of a category, or from all the others {SEPARATION}: its "
-        "log-odds are not finite"
-        for j in indicators
-        if np.abs(pooled[:, j]).max() > SEPARATED
-    }
+def _separated(X: np.ndarray, shares: np.ndarray, terms: list[str], indicators: list[int]) -> dict[str, str]:
+    """The indicator terms (a category's 0/1 column of ``X``) on one side of which the theme has no share in any
+    unit of some member (``shares``: members x units; or its whole share on that side): the theme is absent from
+    the documents of a category, or from all the others (the measurement gives exact zeros where a theme's
+    keywords are absent), so the likelihood grows without end along that column, its log-odds are not finite and
+    the fit stops anywhere (+21 with an interval [20.5, 22.2] for a theme absent from one place's document). Read
+    from the data, not from the size of the fitted coefficient: in ``year * place`` a place's own term is its
+    contrast at year 0, dozens of log-odds by nature, and was called separated with the theme in every place."""
+    out = {}
+    for j in indicators:
+        inside = X[:, j] == 1
+        for side in (inside, ~inside):
+            if side.any() and ((shares[:, side] == 0).all(axis=1) | (shares[:, side] == 1).all(axis=1)).any():
+                out[terms[j]] = (
+                    f"the theme is absent from the documents of a category, or from all the others {SEPARATION}: its "
+                    "log-odds are not finite"
+                )
+    return out
 
 
 def _cells(units: pd.DataFrame, grid: pd.DataFrame, keys: list[str]) -> list[np.ndarray]:

@@ -173,6 +173,11 @@ def _expression(node: ast.AST, term: str, what: str) -> list[str]:
                     f"{what}: {term!r} is not allowed: a keyword argument's value must be a "
                     f"number or a list of numbers; {_GRAMMAR}"
                 )
+            if keyword.arg == "levels":  # C(x, levels=[...]): a value not listed made its documents missing, silently
+                raise ToolkitError(
+                    f"{what}: {term!r} is not allowed: a category's levels are the values of its column (a document "
+                    "whose value is not listed would be left out); write C(column)"
+                )
             _check_size(keyword.value, term, what, counts=keyword.arg in ("df", "degree"))
         return names
     if isinstance(node, (ast.BinOp, ast.UnaryOp)):  # only inside a call: the scanner splits a term at its operators

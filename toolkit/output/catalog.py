@@ -291,7 +291,8 @@ OUTPUTS: tuple[Table | File, ...] = (
     Table(
         "effects",
         f"covariate effects: estimate (log-odds), interval, `p_value`, `p_adjusted` (Bonferroni over the measured "
-        f"themes), and `note` (why a term is not estimable) (see [methods.md]{INTERVALS_LINK})",
+        f"themes), `reference` (the category a category's term is compared with: `level = a`), and `note` (why a "
+        f"term is not estimable) (see [methods.md]{INTERVALS_LINK})",
         "pipeline.covariate_effects",
         needs="effects.formula",
     ),

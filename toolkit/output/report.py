@@ -311,6 +311,10 @@ def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "pa
         "carried by the method of composition; "
         "p_adjusted in effects.csv is Bonferroni-adjusted over the measured themes."
     )
+    if "reference" in effects:
+        references = sorted({part for value in effects["reference"].dropna().astype(str) for part in value.split("; ") if part})
+        if references:
+            text += f" A category's term is its difference from the reference category ({', '.join(references)})."
     notes = effects["note"].astype(str) if "note" in effects else pd.Series(dtype=str)
     thin = effects.loc[notes.str.contains(NO_OWN_VARIANCE, regex=False), "term"]
     separated = effects.loc[notes.str.contains(SEPARATION, regex=False), "theme"]
