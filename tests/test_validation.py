@@ -1,5 +1,6 @@
 """The hand-coding workflow: blinded sheets out, coded sheets in, scores against the model and the keywords."""
 
+import csv
 import os
 import shutil
 
@@ -999,3 +1000,67 @@ def test_agreements_intervals_are_at_their_level_and_count_the_weights_effective
     replicates = validation.kappa(t[draws], p[draws], len(labels), np.ones(40)[draws])
     expected = np.percentile(replicates[np.isfinite(replicates)], [2.5, 97.5])
     assert (rows[("kappa", "raw")]["low"], rows[("kappa", "raw")]["high"]) == pytest.approx(tuple(expected))
+
+
+def test_sheets_with_mac_line_ends_or_a_stray_comma_are_read_or_refused_not_misread(coded, tmp_path):
+    """From a hostile pass of the hand-coding tools: a sheet saved with \\r line ends (a Mac's "CSV") was a csv
+    traceback; a first row with a cell more than the header (a note typed as `不确定, 可能是生态` without quotes) made
+    pandas take the first column as the index, every column shifted: a traceback, or, with the header cut to
+    item,text,theme, exit 0 with no theme scored at all. Now the \\r sheet scores as the original, and a row with
+    more cells than the header is refused naming its line."""
+    expected = validation.score(coded)["agreement"]
+    folder = _copy(coded, tmp_path)
+    sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    text = sheet.to_csv(index=False, lineterminator="\r", quoting=csv.QUOTE_ALL)  # a cell's own line breaks quoted
+    (folder / validation.UNIT_SHEET).write_text(text, encoding="utf-8")
+    pd.testing.assert_frame_equal(validation.score(folder)["agreement"], expected)
+    rows = sheet.to_numpy().tolist()
+    rows[0] += ["不确定", " 可能是生态"]  # the note's cell and a stray one: two cells more than the header
+
+    def write(header, rows):
+        with open(folder / validation.UNIT_SHEET, "w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows([header, *rows])
+
+    write(list(sheet.columns), rows)
+    with pytest.raises(ToolkitError, match="coding_sheet.csv line 2 has 6 cells, the header 4: a cell holds the separator"):
+        validation.score(folder)
+    write(["item", "text", "theme"], rows)  # the note's column deleted, its cells kept
+    with pytest.raises(ToolkitError, match="line 2 has 6 cells, the header 3"):
+        validation.score(folder)
+    # a spreadsheet's empty trailing cells are no extra cells
+    write(list(sheet.columns), [row + ["", ""] for row in sheet.to_numpy().tolist()])
+    pd.testing.assert_frame_equal(validation.score(folder)["agreement"], expected)
+
+
+def test_a_study_that_coded_themes_only_is_scored_without_the_intrusion_sheets(coded, tmp_path, caplog):
+    """From a hostile pass: with word_intrusion.csv deleted (a study coding themes only), `validate score` refused
+    to score at all ("word_intrusion.csv not found"). A missing intrusion sheet of the folder is said, not fatal; one
+    named with --words must exist."""
+    expected = validation.score(coded)["agreement"]
+    folder = _copy(coded, tmp_path)
+    (folder / validation.WORD_SHEET).unlink()
+    (folder / validation.TOPIC_SHEET).unlink()
+    with caplog.at_level("WARNING", logger="toolkit"):
+        tables = validation.score(folder)
+    pd.testing.assert_frame_equal(tables["agreement"], expected)
+    report = (folder / "scores.md").read_text(encoding="utf-8")
+    for sheet, what in ((validation.WORD_SHEET, "word intrusion"), (validation.TOPIC_SHEET, "topic intrusion")):
+        assert f"{sheet}: not in {folder} (not returned): no {what} scores" in report
+        assert f"`{folder / sheet}`" not in report  # not among the sheets scored
+    with pytest.raises(ToolkitError, match="elsewhere.csv not found"):
+        validation.score(folder, words_file=tmp_path / "elsewhere.csv")
+
+
+def test_agree_names_each_coders_sheet_by_its_path_when_their_names_are_the_same(coded, tmp_path, caplog):
+    """`validate agree` said "coding_sheet.csv: 10 of 20 rows not coded" of coder_a/coding_sheet.csv against
+    coder_b/coding_sheet.csv: which coder?"""
+    folder = _copy(coded, tmp_path)
+    sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    for coder in ("coder_a", "coder_b"):
+        (tmp_path / coder).mkdir()
+    sheet.to_csv(tmp_path / "coder_a" / validation.UNIT_SHEET, index=False)
+    half = sheet.assign(theme=sheet["theme"].where(sheet.index % 2 == 1, ""))
+    half.to_csv(tmp_path / "coder_b" / validation.UNIT_SHEET, index=False)
+    with caplog.at_level("WARNING", logger="toolkit"):
+        validation.agree(folder, tmp_path / "coder_a" / validation.UNIT_SHEET, tmp_path / "coder_b" / validation.UNIT_SHEET)
+    assert f"{tmp_path / 'coder_b' / validation.UNIT_SHEET}: 10 of 20 rows not coded" in caplog.text

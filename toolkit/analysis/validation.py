@@ -17,6 +17,7 @@ import logging
 import os
 import re
 import string
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -78,9 +79,13 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
         text = _western_excel(data, needed)
         if text is None:
             raise ToolkitError(f"{path}: {exc}; {fix}") from None
-    separator = cell_separator(text.lstrip("\ufeff").split("\n", 1)[0], needed)
-    try:
-        table = pd.read_csv(io.StringIO(text), **{"keep_default_na": False, "sep": separator, **options})
+    # the first line whatever ends it (a Mac's "CSV" ends lines with \r alone)
+    separator = cell_separator(next(iter(text.lstrip("\ufeff").splitlines()), ""), needed)
+    _check_row_lengths(path, text, separator, fix)
+    try:  # index_col=False: a first row longer than the header made its first cells the index, the columns shifted
+        with warnings.catch_warnings():  # of the empty cells past the header's, which are no loss (checked above)
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            table = pd.read_csv(io.StringIO(text), **{"keep_default_na": False, "sep": separator, "index_col": False, **options})
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ToolkitError(f"{path} is not a readable CSV table ({reason}); {fix}") from None
@@ -89,6 +94,27 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
     if missing:
         raise ToolkitError(f"{path} has no {missing[0]!r} column (its columns: {', '.join(table.columns)}); {fix}")
     return unguarded_table(table)
+
+
+def _check_row_lengths(path: Path, text: str, separator: str, fix: str) -> None:
+    """ToolkitError naming the first row with more cells than the header (a comma typed in a note without quotes:
+    the cells after it would be read under the wrong columns), empty extra cells aside (a spreadsheet's trailing
+    separators)."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=separator)
+    header = None
+    try:
+        for fields in reader:
+            if not any(f.strip() for f in fields):
+                continue
+            if header is None:
+                header = len(fields)
+            elif len(fields) > header and any(f.strip() for f in fields[header:]):
+                raise ToolkitError(
+                    f"{path} line {reader.line_num} has {len(fields)} cells, the header {header}: a cell holds the "
+                    f'separator {separator!r} without quotes ("a, b"); quote it or remove the extra cells; {fix}'
+                )
+    except csv.Error as exc:
+        raise ToolkitError(f"{path} is not a readable CSV table (line {reader.line_num}: {exc}); {fix}") from None
 
 
 # what Excel's "CSV (Comma delimited)" writes on a Windows set to a language without Chinese: its ANSI code page
@@ -462,11 +488,12 @@ def _coded(path: Path, column: str) -> tuple[pd.DataFrame, set[int]]:
     return table, rows
 
 
-def _uncoded(path: Path, coded: pd.DataFrame, rows: set[int]) -> str:
-    """A note on the rows of the sheet at ``path`` not coded yet (``rows``: its items), or ''."""
+def _uncoded(path: Path, coded: pd.DataFrame, rows: set[int], name: str = "") -> str:
+    """A note on the rows of the sheet at ``path`` (shown as ``name``, default its file name) not coded yet
+    (``rows``: its items), or ''."""
     if len(coded) >= len(rows):
         return ""
-    return f"{path.name}: {len(rows) - len(coded)} of {len(rows)} rows not coded" + (
+    return f"{name or path.name}: {len(rows) - len(coded)} of {len(rows)} rows not coded" + (
         f"; the theme scores rest on the {len(coded)} coded rows only (weighted by each stratum's coded rows, they "
         "estimate the corpus if the coded rows are a random part of their strata)"
         if len(coded)
@@ -474,10 +501,12 @@ def _uncoded(path: Path, coded: pd.DataFrame, rows: set[int]) -> str:
     )
 
 
-def _same_items(path: Path, coded: pd.DataFrame, rows: set[int], key: pd.DataFrame, folder: Path) -> str:
+def _same_items(path: Path, coded: pd.DataFrame, rows: set[int], key: pd.DataFrame, folder: Path, name: str = "") -> str:
     """ToolkitError when a coded row's text (or, on the word sheet, its words) is not what was exported under its
     item (a sheet of another export, or rows edited); else a note naming exported items the sheet no longer has
-    (deleted rows) or saying that it could not be checked, or ''."""
+    (deleted rows) or saying that it could not be checked, or '' (the sheet shown as ``name``, default its file
+    name)."""
+    name = name or path.name
     lost = 0
     if "text" in coded and "text" in key:
         exported = dict(zip(key["item"].astype(int), key["text"].astype(str)))
@@ -510,16 +539,16 @@ def _same_items(path: Path, coded: pd.DataFrame, rows: set[int], key: pd.DataFra
     notes = []
     if lost:
         notes.append(
-            f"{path.name}: the texts of {lost} rows lost most of their characters to '?' (saved in an encoding "
+            f"{name}: the texts of {lost} rows lost most of their characters to '?' (saved in an encoding "
             "without Chinese): whether they belong to this export was not checked"
         )
     if "text" in key and "text" not in coded:
-        notes.append(f"{path.name} has no `text` column: whether it belongs to this export was not checked")
+        notes.append(f"{name} has no `text` column: whether it belongs to this export was not checked")
     missing = sorted(set(key["item"].astype(int)) - rows)
     if missing:
         shown_items = ", ".join(map(str, missing[:5])) + (" ..." if len(missing) > 5 else "")
         notes.append(
-            f"{path.name}: {len(missing)} of {len(key)} exported items are not in the sheet (items {shown_items}): "
+            f"{name}: {len(missing)} of {len(key)} exported items are not in the sheet (items {shown_items}): "
             "deleted rows are not scored"
         )
     return "; ".join(notes)
@@ -773,6 +802,9 @@ def score(
         ("word_intrusion", WORD_SHEET, WORD_KEY, words_file),
         ("topic_intrusion", TOPIC_SHEET, TOPIC_KEY, topics_file),
     ):
+        if not file and not os.path.lexists(folder / sheet):  # a study that coded themes only, and deleted it
+            notes.append(f"{sheet}: not in {shown_path(folder)} (not returned): no {name.replace('_', ' ')} scores")
+            continue
         found = _intruders_found(folder, Path(file) if file else folder / sheet, key_name, notes)
         if found is not None:
             tables[name] = found
@@ -788,6 +820,7 @@ def score(
         log.warning("validate score: %s", note)
     tables["notes"] = pd.DataFrame({"note": notes}, dtype=object)
     sheets = [path, *(Path(f) if f else folder / s for f, s in ((words_file, WORD_SHEET), (topics_file, TOPIC_SHEET)))]
+    sheets = [sheet for sheet in sheets if os.path.lexists(sheet)]
     tables["sheets"] = pd.DataFrame({"sheet": [shown_path(p) for p in sheets]}, dtype=object)
     atomic.write_own_file(written, format_scores(tables))
     return tables
@@ -829,7 +862,9 @@ def agree(folder: str | Path, first: str | Path, second: str | Path) -> pd.DataF
     for path in (first, second):
         coded, listed = _coded(path, "theme")
         _merged(coded[["item"]], key, path, UNIT_KEY)  # an item the export does not have is refused
-        for note in (_same_items(path, coded, listed, key, folder), _uncoded(path, coded, listed)):
+        # the sheets' paths where their names are the same (coder_a/coding_sheet.csv, coder_b/coding_sheet.csv)
+        name = shown_path(path) if first.name == second.name else path.name
+        for note in (_same_items(path, coded, listed, key, folder, name), _uncoded(path, coded, listed, name)):
             if note:
                 log.warning("validate agree: %s", note)
         sheets.append(coded[["item"]].assign(theme=_themes_coded(coded, names, folder, path)))
