@@ -655,3 +655,22 @@ def test_terms_cut_at_a_line_break_of_a_pdf_copy_count_as_in_the_web_text(tmp_pa
     assert len(concordance(config, ["高质量发展"])) == published.loc["高质量发展", "count"].sum()
     one = count_terms(texts / "national_2022.txt", terms).set_index("term")
     assert one["count"].tolist() == published.xs(2022, level="year").loc[terms, "count"].tolist()
+
+
+def test_a_regex_in_traditional_characters_is_warned_of_not_silently_empty(caplog):
+    """From a hostile pass: `kwic FILE 創新 --regex` printed nothing and exited 0, while 創新 without --regex found 61
+    (a term is folded to simplified like the texts; a pattern is left as written)."""
+    seed = ROOT / "seeds" / "004_1467077b33d2f3ae.txt"
+    with caplog.at_level("WARNING", logger="toolkit"):
+        assert len(concordance(seed, ["創新"], regex=True)) == 0
+    assert "the pattern(s) 創新 hold traditional characters" in caplog.text and "write them simplified (创新)" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="toolkit"):
+        assert len(concordance(seed, ["创新(驱动|发展)"], regex=True)) > 0
+    assert "traditional" not in caplog.text
+
+
+def test_a_corpus_folder_given_to_terms_says_to_give_its_config():
+    for command in ("terms", "kwic"):
+        result = cli(command, ROOT / "seeds", "创新")
+        assert result.returncode == 2 and "is a folder, not a file; give one text file, or a config (.toml)" in result.stderr

@@ -20,13 +20,13 @@ log = logging.getLogger("toolkit")
 # ----- one file at a time (the CLI's normalize and tokens) ---------------------------------------------------
 
 
-def _read_one(path: str | Path, config: Config | None = None) -> str:
+def _read_one(path: str | Path, config: Config | None = None, fix: str = "give one text file") -> str:
     """One file's text, decoded as a run of ``config`` decodes it: by its metadata row's ``encoding`` when the file
     is in the config's corpus, else by ``corpus.encoding``."""
     from .text.corpus import regular_file
     from .text.decoding import Unreadable, decode
 
-    path = regular_file(Path(path), "file", "give one text file")
+    path = regular_file(Path(path), "file", fix)
     encoding = _declared_encoding(path, config) if config is not None else "auto"
     try:
         return decode(path.read_bytes(), encoding).text
@@ -121,7 +121,8 @@ def _text_source(source: Config | str | Path, overrides=()):
     normalizer = make_normalizer(config)
     path = Path(source)
     doc = {"doc_id": path.name, "title": path.stem, "date": "", "year": ""}
-    text = document_text(normalizer.normalize(_read_one(path, config)).text, config["units"]["join_lines"])[0]
+    raw = _read_one(path, config, "give one text file, or a config (.toml) for its whole corpus")
+    text = document_text(normalizer.normalize(raw).text, config["units"]["join_lines"])[0]
     texts = iter([(doc, text)])
     return config, pd.Index(list(doc)), texts, normalizer, make_segmenter(config, load_lexicon(config.path("themes", "lexicon")))
 
@@ -176,6 +177,8 @@ def concordance(
         check_arguments("concordance", OPTIONS, context=context)
     terms = [terms] if isinstance(terms, str) else terms  # one term, not its characters
     config, columns, texts, normalizer, _ = _text_source(source, overrides)
+    if regex and normalizer.to_simplified:
+        _warn_traditional(terms)
     extra = tuple(c for c in ("place",) if c in columns)
     return kwic(
         texts,
@@ -184,3 +187,18 @@ def concordance(
         regex=regex,
         extra=extra,
     )
+
+
+def _warn_traditional(patterns: list[str]) -> None:
+    """Warn of regular expressions that hold traditional characters: the normalised texts are simplified, so they
+    match nothing there (a term without --regex is folded, 創新 to 创新; a pattern is not, its syntax being the user's)."""
+    from .text.normalize import to_simplified
+
+    changed = [(p, to_simplified(p)) for p in patterns if to_simplified(p) != p]
+    if changed:
+        log.warning(
+            "the pattern(s) %s hold traditional characters, which the texts never hold once normalised to simplified "
+            "script, so they find nothing there; write them simplified (%s)",
+            ", ".join(p for p, _ in changed[:3]),
+            ", ".join(s for _, s in changed[:3]),
+        )
