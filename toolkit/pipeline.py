@@ -463,7 +463,7 @@ def diagnose(
 ) -> pd.DataFrame:
     """themes.csv: per theme, what to read before trusting it (see :func:`toolkit.analysis.diagnostics.theme_diagnostics`),
     and a last row on ``other`` that says whether it outweighs the themes and where to look."""
-    from .analysis.diagnostics import other_diagnostics, theme_diagnostics
+    from .analysis.diagnostics import other_diagnostics, subject_free_words, theme_diagnostics
 
     lexicon = prepared.lexicon
     n_themes = len(lexicon.themes)
@@ -480,6 +480,7 @@ def diagnose(
         split_half=evidence.split_half,
         sensitivity=evidence.sensitivity,
         split_possible=hasattr(fitted.model, "fold_in"),
+        subject_free=subject_free_words(),
     )
     modelled = modelled_units(units)
     few_units = len(modelled) - modelled["doc_id"].nunique() < 3  # what the check within documents needs

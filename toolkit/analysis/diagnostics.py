@@ -48,7 +48,24 @@ def lexicon_coverage(lexicon: Lexicon, vocabulary: list[str], tokens, match: str
     )
 
 
-VALIDATION_RULES = {"r_years": 0.5, "r_documents": 0.5, "keyword_weight": 0.9, "member_r": 0.8, "min_years": 5}
+VALIDATION_RULES = {
+    "r_years": 0.5,
+    "r_documents": 0.5,
+    "keyword_weight": 0.9,
+    "member_r": 0.8,
+    "min_years": 5,
+    "stopword_share": 0.5,  # most of a theme's keyword tokens words of every subject: a way of writing, no subject
+}
+
+
+def subject_free_words() -> set[str]:
+    """The words the shipped stopword lists hold (stopwords-iso's Chinese list and the policy list: 发展, 工作, 推进,
+    加快 ...), whatever ``segment.use_policy_stopwords`` says: words of every subject, by the lists' own account.
+    Keywords made of them co-occur in the same list-like paragraphs and share the reports' trends, so a theme of
+    them passed every other check (validated, and the largest share of a run, in a hostile review)."""
+    from ..text.segment import default_stopwords
+
+    return default_stopwords(policy=True)
 
 
 SPLIT_LEVEL = 0.95  # the split-half check: at most (1 - SPLIT_LEVEL) / 2 of the checks it passes are false passes
@@ -121,6 +138,7 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
     split_half: pd.DataFrame | None = None,
     sensitivity: pd.DataFrame | None = None,
     split_possible: bool = True,
+    subject_free: set[str] = frozenset(),
 ) -> pd.DataFrame:
     """What a user reads before trusting a theme, one row per theme.
 
@@ -146,7 +164,9 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
     lowest correlation of its unit shares between two ensemble members;
     ``top_keyword`` and ``top_keyword_tokens``, the keyword that carries most of its keyword tokens and that share;
     ``largest_shift``, ``shift_word`` and ``shift_at``: the largest change of a yearly (or group) share when one
-    keyword is left out, the word and where; ``validated`` and, when not, ``why`` (:func:`validation_reasons`).
+    keyword is left out, the word and where; ``stopword_share`` and ``stopword_keywords``, the share of its keyword
+    tokens that are words of every subject (``subject_free``: :func:`subject_free_words`) and those words;
+    ``validated`` and, when not, ``why`` (:func:`validation_reasons`).
     """
     import pandas as pd
 
@@ -237,12 +257,23 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
             "member_r": member_r,
         }
         row.update(_keyword_reliance(sensitivity, theme.name))
+        row.update(_subject_free_share(sensitivity, theme.name, subject_free))
         row["why"] = "; ".join(
             validation_reasons(row, anchored_model, split_checked=split_half is not None, split_possible=split_possible)
         )
         row["validated"] = not row["why"]
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _subject_free_share(sensitivity: pd.DataFrame | None, theme: str, subject_free: set[str]) -> dict:
+    """The share of a theme's keyword tokens that are words of every subject (``subject_free``:
+    :func:`subject_free_words`), and those keywords, most tokens first (NaN and '' without the sensitivity table)."""
+    rows = sensitivity[sensitivity["theme"] == theme] if sensitivity is not None and len(sensitivity) else None
+    if rows is None or not len(rows):
+        return {"stopword_share": float("nan"), "stopword_keywords": ""}
+    listed = rows[rows["word"].isin(subject_free)].sort_values("keyword_tokens", ascending=False, kind="stable")
+    return {"stopword_share": float(listed["keyword_tokens"].sum()), "stopword_keywords": " ".join(listed["word"])}
 
 
 def _keyword_reliance(sensitivity: pd.DataFrame | None, theme: str) -> dict:
@@ -312,10 +343,18 @@ def validation_reasons(row: dict, anchored_model: bool, *, split_checked: bool =
         if np.isnan(row[key]):
             reasons.append(f"its agreement with its keyword rate {what} cannot be computed (too few cases or no spread)")
         elif row[key] < rules[key]:
-            reasons.append(f"share and keyword rate agree weakly {what} (r = {row[key]:.2f} < {rules[key]})")
+            reasons.append(f"share and keyword rate agree weakly {what} (r = {_below(row[key], rules[key])} < {rules[key]})")
+    subject_free = row.get("stopword_share", np.nan)
+    if subject_free >= rules["stopword_share"]:
+        words = " ".join(str(row.get("stopword_keywords", "")).split()[:4])
+        reasons.append(
+            f"{subject_free:.0%} of its keyword tokens are words the stopword lists name as words of every subject "
+            f"({words} ...): a share of them measures a way of writing, not a subject"
+        )
     if not np.isnan(row["member_r"]) and row["member_r"] < rules["member_r"]:
         reasons.append(
-            f"its shares change with the seed (r between ensemble members {row['member_r']:.2f} < {rules['member_r']})"
+            f"its shares change with the seed (r between ensemble members {_below(row['member_r'], rules['member_r'])} "
+            f"< {rules['member_r']})"
         )
     if anchored_model and row["topic"] > 0 and split_checked and not split_possible:
         reasons.append(
@@ -326,6 +365,14 @@ def validation_reasons(row: dict, anchored_model: bool, *, split_checked: bool =
     elif anchored_model and row["topic"] > 0 and split_checked:
         reasons += _split_half_reasons(row)
     return reasons
+
+
+def _below(value: float, rule: float) -> str:
+    """``value`` (below ``rule``) to two decimals, or to as many more as show it below (0.497, not 0.50 < 0.5)."""
+    for digits in range(2, 6):
+        if round(value, digits) < rule:
+            return f"{value:.{digits}f}"
+    return f"{value:.6f}"
 
 
 def _split_half_reasons(row: dict) -> list[str]:
@@ -346,10 +393,12 @@ def _split_half_reasons(row: dict) -> list[str]:
     else:
         interval = _interval(row.get("split_level", SPLIT_LEVEL), row.get("split_checks", 0), "checks")
         if not np.nanmax(lows) > 0:
+            documents = row.get("n_documents", 0)
             reasons.append(
-                f"split-half check failed: its share measured from half of its keywords does not follow "
-                f"the other half's rate (r = {row['r_split']:.2f} across documents, {interval} from "
-                f"{row['r_split_low']:.2f}): its keywords may not measure one thing"
+                f"split-half check not passed: with {documents} documents it is not shown that its share measured "
+                f"from half of its keywords follows the other half's rate (r = {row['r_split']:.2f} across "
+                f"documents, {interval} from {row['r_split_low']:.2f}, which must be above 0): its keywords may not "
+                "measure one thing, or the documents are too few to show it"
             )
         within = row.get("r_split_paragraphs_low", np.nan)
         if np.isnan(within) and row.get("split_paragraphs_checks", 0) > 0:  # computed for other themes

@@ -211,7 +211,26 @@ def load_inputs(config: Config) -> Inputs:
     normalizer = make_normalizer(config)
     segmenter = make_segmenter(config, lexicon)
     warn_unmatchable(config, lexicon)
+    warn_subject_free(lexicon)
     return Inputs(corpus, lexicon, normalizer, segmenter, prepared_key(corpus, normalizer, config, segmenter))
+
+
+def warn_subject_free(lexicon: Lexicon) -> None:
+    """A warning naming the lexicon's words that the shipped stopword lists hold (发展, 工作, 推进: words of every
+    subject, :func:`toolkit.analysis.diagnostics.subject_free_words`): they are kept as keywords (a lexicon word is
+    never a stopword), but a theme made mostly of them measures a way of writing, and is not validated."""
+    from ..analysis.diagnostics import subject_free_words
+
+    listed = sorted(lexicon.words & subject_free_words())
+    if listed:
+        log.warning(
+            "%d lexicon word(s) are on the stopword lists, words of every subject (%s%s): they count as keywords, but "
+            "a theme whose keyword tokens are mostly such words measures a way of writing, not a subject, and is not "
+            "validated (themes.csv: stopword_share)",
+            len(listed),
+            ", ".join(listed[:5]),
+            " ..." if len(listed) > 5 else "",
+        )
 
 
 _CUT_AT = re.compile(r"[^\w+#&.%\-]|_")  # what jieba's words never hold: anything but these characters
