@@ -224,12 +224,17 @@ def test_exclusive_keywords_are_drawn_by_their_own_topic_only():
     assert exclusive.keyword_share_[0] > 0 and exclusive.keyword_share_[2] == 0  # a free topic has no keyword part
 
 
-def test_too_few_topics_for_the_themes_is_a_clear_error():
+@pytest.mark.parametrize("n_topics", [1, 2])
+def test_too_few_topics_for_the_themes_and_a_free_one_is_a_clear_error(n_topics):
+    """One topic per theme and none free (an adversarial review): a unit without any keyword had no topic of its
+    own to take and was given every theme, so the themes took all the text and `other` was empty."""
     from toolkit.models.keyatm import KeywordTopicModel
 
-    model = KeywordTopicModel(1, keywords=[np.array([0]), np.array([6])], iterations=5)
-    assert "needs at least 2 topics here, one per theme" in model.fit_problem(90, len(VOCAB))
-    with pytest.raises(ToolkitError, match="raise model.n_topics to at least 2"):
+    model = KeywordTopicModel(n_topics, keywords=[np.array([0]), np.array([6])], iterations=5)
+    assert "needs at least 3 topics here, one per theme with a keyword in the vocabulary and a free one" in (
+        model.fit_problem(90, len(VOCAB))
+    )
+    with pytest.raises(ToolkitError, match="at least one free topic .* raise model.n_topics to at least 3"):
         model.fit(planted_counts())
 
 
@@ -529,9 +534,9 @@ def test_minka_update_by_blocks_is_the_whole_matrix_update():
 @st.composite
 def _small_keyword_problem(draw):
     """A small corpus of the planted vocabulary's words (some units very short, some without any keyword) and
-    a lexicon of one to three disjoint keyword sets, with zero to three free topics."""
+    a lexicon of one to three disjoint keyword sets, with one to three free topics (keyatm needs one)."""
     n_words = len(VOCAB)
-    n_themes, n_free = draw(st.integers(1, 3)), draw(st.integers(0, 3))
+    n_themes, n_free = draw(st.integers(1, 3)), draw(st.integers(1, 3))
     n_units = draw(st.integers(n_themes + n_free, 12))
     rows = [draw(st.lists(st.integers(0, n_words - 1), min_size=0, max_size=12)) for _ in range(n_units)]
     X = np.zeros((n_units, n_words), dtype=np.int64)
@@ -550,17 +555,15 @@ def _small_keyword_problem(draw):
 @given(_small_keyword_problem(), st.sampled_from(["units", "random"]))
 def test_a_theme_has_no_share_in_a_unit_without_its_keywords(problem, start):
     """docs/methods.md: with absent_prior = 0 a theme's share is exactly 0 in every unit without one of its keywords,
-    from the first sweep, in the fit's shares and in the fold-in of new units alike. (A model without free
-    topics has nowhere else to put a unit that holds no keyword at all: such units are the one exception.)"""
+    from the first sweep, in the fit's shares and in the fold-in of new units alike, a unit without any keyword
+    included (it takes the free topics: keyatm refuses a model without one, where such a unit took every theme)."""
     from toolkit.models.keyatm import KeywordTopicModel
 
     X, keywords, n_topics, seed = problem
     model = KeywordTopicModel(n_topics, keywords=keywords, iterations=3, samples=2, thin=1, start=start, random_state=seed)
     dense = X.toarray()
-    free_topics = n_topics > len(keywords)
     for shares, rows in ((model.fit_transform(X), dense), (model.transform(X), dense), (model.transform(X[::-1]), dense[::-1])):
-        any_keyword = rows[:, np.concatenate(keywords)].sum(axis=1) > 0
-        checked = (rows.sum(axis=1) > 0) & (any_keyword | free_topics)
+        checked = rows.sum(axis=1) > 0
         for k, ids in enumerate(keywords):
             without = checked & (rows[:, ids].sum(axis=1) == 0)
             assert (shares[without, model.anchors_.tolist().index(k)] == 0).all(), (k, shares[without])

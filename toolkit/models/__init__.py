@@ -40,7 +40,9 @@ OPTIONS = {
         "model), 'lda' or 'nmf' (exploration), or any registered kind; its own settings are in "
         "the sub-table [model.<kind>].",
     ),
-    "n_topics": Option(20, "Number of topics (keyatm: one per theme with a keyword in the corpus, the rest free).", *POSITIVE),
+    "n_topics": Option(
+        20, "Number of topics (keyatm: one per theme with a keyword in the corpus, the rest free: at least one).", *POSITIVE
+    ),
     "random_state": Option(42, "Seed: the same seed and config give the same topics.", *SEED),
     "ensemble": Option(
         3,

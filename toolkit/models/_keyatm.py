@@ -133,8 +133,10 @@ class KeywordTopicModel(TopicModel):
 
     def fit_problem(self, n_units: int, n_words: int) -> str:
         themes = sum(1 for ids in self.keywords or [] if len(ids))
-        if themes > self.n_topics:
-            return f"keyatm needs at least {themes} topics here, one per theme with a keyword in the vocabulary"
+        if themes >= self.n_topics:
+            return (
+                f"keyatm needs at least {themes + 1} topics here, one per theme with a keyword in the vocabulary and a free one"
+            )
         if self.partitions > n_units:
             return f"cannot sweep {n_units} units in {self.partitions} partitions"
         return super().fit_problem(n_units, n_words)
@@ -143,11 +145,14 @@ class KeywordTopicModel(TopicModel):
         """Which theme each keyword topic belongs to (themes without a keyword in the vocabulary get none),
         the keyword topic of each word (-1: none), and the number of keywords of each topic."""
         themes = [i for i, ids in enumerate(self.keywords or []) if len(ids)]
-        if len(themes) > self.n_topics:
+        if len(themes) >= self.n_topics:
+            # without a free topic a unit without any keyword had no topic of its own to take: it was given every
+            # theme (the themes took all the text, `other` was empty, and a theme had a share where none of its
+            # keywords occur: an adversarial review)
             raise ToolkitError(
-                f"keyatm needs one topic per theme with a keyword in the vocabulary: model.n_topics "
-                f"is {self.n_topics} but {len(themes)} themes have keywords; raise model.n_topics "
-                f"to at least {len(themes)} (and a few more for free topics)"
+                f"keyatm needs one topic per theme with a keyword in the vocabulary and at least one free topic for "
+                f"the text the lexicon does not name: model.n_topics is {self.n_topics} and {len(themes)} themes "
+                f"have keywords; raise model.n_topics to at least {len(themes) + 1}"
             )
         key_topic = np.full(n_words, -1, dtype=np.int64)
         n_keywords = np.zeros(self.n_topics, dtype=np.int64)
