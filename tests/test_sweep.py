@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -595,3 +596,36 @@ def test_a_fit_stopped_at_its_limit_is_said_in_sweep_csv_not_printed_by_each_wor
     assert "2 of 2 runs say in sweep.csv's fit_note" in result.stderr
     notes = pd.read_csv(out / "summary" / "sweep.csv")["fit_note"]
     assert (notes == "NMF stopped at model.nmf.max_iter = 3 iterations before converging: raise it").all()
+
+
+def test_keyatm_chains_not_converged_are_said_in_the_fit_note(tmp_path):
+    """From a hostile pass: a keyatm sweep's fit_note was empty, with no warning, for fits whose chains never met
+    the convergence check by the ceiling (`toolkit run` warns of it): a reviewer read the sweep's scores as those
+    of converged fits."""
+    config = seeds_config(**{"model.keyatm.iterations": 30, "model.keyatm.samples": 2, "sweep.seeds": "[1]"})
+    result = sweep(config, tmp_path / "sw", grid={"model.kind": ["keyatm"], "model.n_topics": [18]}, n_jobs=1)
+    notes = result.table["fit_note"]
+    assert notes.str.match(r"the chains (did not meet the convergence check|were not checked for convergence)").all()
+    config = seeds_config(**{"model.keyatm.iterations": 30, "model.keyatm.stop": '"ceiling"', "sweep.seeds": "[1]"})
+    result = sweep(config, tmp_path / "fixed", grid={"model.kind": ["keyatm"], "model.n_topics": [18]}, n_jobs=1)
+    assert result.table["fit_note"].fillna("").eq("").all()  # a fixed count asked for: no check to meet
+
+
+def test_a_grid_key_of_an_earlier_sweep_is_no_column_of_the_next(tmp_path):
+    """From a hostile pass: a run fitted by an earlier sweep over vocab.min_df kept that key in its metrics.json,
+    and a later sweep of the same folder without it had a vocab.min_df column (2.0 or empty) and named its runs
+    by it in the recommendation ("LDA with 10 topics (vocab.min_df=2.0)"): the same table as a fresh folder's now."""
+    sweep(seeds_config(), tmp_path / "sw", grid={"model.kind": ["lda"], "model.n_topics": [5], "vocab.min_df": [2]}, n_jobs=1)
+    grid = {"model.kind": ["lda"], "model.n_topics": [5, 6]}
+    again, fresh = (sweep(seeds_config(), tmp_path / out, grid=grid, n_jobs=1) for out in ("sw", "new"))
+    assert "vocab.min_df" not in again.table and "vocab.min_df" not in again.recommendation
+    columns = [c for c in fresh.table.columns if c != "fit_seconds"]
+    pd.testing.assert_frame_equal(again.table[columns], fresh.table[columns])
+
+
+@pytest.mark.parametrize("key", ["model.sample_above", "model.sample_tokens"])
+def test_settings_a_sweep_does_not_use_are_no_grid_keys(key):
+    """A sweep fits every unit: two values of model.sample_above were two identical fits under two run ids, called
+    indistinguishable by the recommendation."""
+    with pytest.raises(ToolkitError, match=f"sweep grid key '{key}': a sweep fits and scores topics"):
+        sweep(seeds_config(), Path("unused"), grid={key: [0, 1000]})

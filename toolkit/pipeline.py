@@ -126,37 +126,14 @@ def warn_themes_outside_sample(
 
 
 def warn_unconverged(stop: dict | None) -> None:
-    """A warning when the chains' convergence check (``model.keyatm.stop = "converged"``) was not met by the
-    burn-in's ceiling, or could not be made in a burn-in that short (``stop``: the fitted model's ``stop_``; None
-    for a model that has no check)."""
-    if not stop or stop["stop"] != "converged" or stop["reason"] != "ceiling":
-        return
-    if stop.get("rhat_infinite"):
-        log.warning(
-            "the chains did not meet the convergence check by the burn-in's ceiling of %d sweeps (the split-R-hat of a "
-            "topic's share is infinite: constant within each chain and different between them, chains stuck apart); "
-            "the shares are not to be trusted: raise model.keyatm.iterations or look at the lexicon",
-            stop["burn_in"],
-        )
-        return
-    if stop["rhat"] is None:  # a burn-in too short to be checked at all is no better than one that failed the check
-        log.warning(
-            "the chains were not checked for convergence: a burn-in of %d sweeps (model.keyatm.iterations less the "
-            "samples' sweeps) leaves no room for the check; shares may still move with more sweeps, and the "
-            "intervals do not count that drift: raise model.keyatm.iterations",
-            stop["burn_in"],
-        )
-        return
-    if stop["rhat"] < stop["rhat_threshold"]:
-        return
-    log.warning(
-        "the chains did not meet the convergence check by the burn-in's ceiling of %d sweeps (largest "
-        "split-R-hat of the topic shares %.2f, threshold %s): shares may still move with more sweeps "
-        "(model.keyatm.iterations), and the intervals do not count that drift",
-        stop["burn_in"],
-        stop["rhat"],
-        stop["rhat_threshold"],
-    )
+    """A warning when the chains' convergence check was not met, or not made
+    (:func:`toolkit.models.keyatm.convergence_problem`; ``stop``: the fitted model's ``stop_``, None for a model
+    that has no check)."""
+    from .models.keyatm import convergence_problem
+
+    problem = convergence_problem(stop)
+    if problem:
+        log.warning("%s", problem)
 
 
 def check_prepared_with(prepared: Prepared, config: Config) -> None:

@@ -55,7 +55,15 @@ PREPROCESSING = ("corpus", "normalize", "units", "segment", "vocab")
 # twice under two names; threads and the ensemble change no run of a sweep (it fits one model per seed, its seeds
 # are sweep.seeds)
 SWEPT = (*PREPROCESSING, "model", "themes")
-NOT_SWEPT = ("model.n_jobs", "model.ensemble", *(f"{s}.{k}" for s in PREPROCESSING for k in NOT_SHAPING))
+# settings that change no result of a sweep: a sweep fits every unit (model.sample_above and sample_tokens are a
+# run's: two values of them were two identical fits under two run ids, "indistinguishable" in the recommendation)
+NOT_SWEPT = (
+    "model.n_jobs",
+    "model.ensemble",
+    "model.sample_above",
+    "model.sample_tokens",
+    *(f"{s}.{k}" for s in PREPROCESSING for k in NOT_SHAPING),
+)
 _GRID_SYNTAX = (
     "--grid expects section.key=VALUES with VALUES a list (lda,nmf or 0.3,0.5) or a range of "
     "integers (5..15), e.g. --grid model.n_topics=5..15"
@@ -197,6 +205,7 @@ def _fit_one(model, train, held_out) -> dict:
     """Fit one unfitted model on the training units (one BLAS thread) and return what the sweep keeps."""
     import warnings
 
+    from .models.keyatm import convergence_problem
     from .processes import one_blas_thread
 
     # a library's warning the model's own check replaces (NMF's ConvergenceWarning) is said in sweep.csv's
@@ -213,7 +222,8 @@ def _fit_one(model, train, held_out) -> dict:
         "anchors": model.anchors_,
         "fit_seconds": round(seconds, 3),
         **scores,
-        "fit_note": model.fit_problem_after(),
+        # keyatm's chains not converged by the ceiling, as a run warns of it (a sweep said nothing of it)
+        "fit_note": model.fit_problem_after() or convergence_problem(getattr(model, "stop_", None)),
     }
 
 
@@ -453,6 +463,9 @@ def _collect(out_dir: Path, runs) -> tuple[pd.DataFrame, pd.DataFrame]:
         # (vocab.min_df at its default) lacks it in its metrics.json
         # a score that was NaN is written as null (JSON has no NaN): read back as NaN
         metrics = json.loads(read_text_file(folder / "metrics.json"))
+        # a grid key of the earlier sweep that fitted the run (vocab.min_df) is none of this one's: it made a column
+        # of this sweep's table and named its runs in the recommendation (a hostile pass)
+        metrics = {k: v for k, v in metrics.items() if "." not in k or k in combo}
         rows.append({**{k: np.nan if v is None else v for k, v in metrics.items()}, **combo})
         rows[-1].pop("fit_seconds", None)  # in the metrics of runs fitted before timing.json
         tops[rid] = [w[:10] for w in json.loads(read_text_file(folder / "topics.json"))["top_words"]]

@@ -91,3 +91,31 @@ OPTIONS = {
 }
 
 __getattr__ = lazy_getattr(globals(), {"Model": "_keyatm:KeywordTopicModel", "KeywordTopicModel": "_keyatm"})
+
+
+def convergence_problem(stop: dict | None) -> str:
+    """What a run (a warning) and a sweep (sweep.csv's ``fit_note``) say when the chains' convergence check
+    (``model.keyatm.stop = "converged"``) was not met by the burn-in's ceiling, or could not be made in a burn-in
+    that short; '' when it was met, or not asked for (``stop``: the fitted model's ``stop_``; None for a model that
+    has no check)."""
+    if not stop or stop["stop"] != "converged" or stop["reason"] != "ceiling":
+        return ""
+    if stop.get("rhat_infinite"):
+        return (
+            f"the chains did not meet the convergence check by the burn-in's ceiling of {stop['burn_in']} sweeps (the "
+            "split-R-hat of a topic's share is infinite: constant within each chain and different between them, chains "
+            "stuck apart); the shares are not to be trusted: raise model.keyatm.iterations or look at the lexicon"
+        )
+    if stop["rhat"] is None:  # a burn-in too short to be checked at all is no better than one that failed the check
+        return (
+            f"the chains were not checked for convergence: a burn-in of {stop['burn_in']} sweeps (model.keyatm.iterations "
+            "less the samples' sweeps) leaves no room for the check; shares may still move with more sweeps, and the "
+            "intervals do not count that drift: raise model.keyatm.iterations"
+        )
+    if stop["rhat"] < stop["rhat_threshold"]:
+        return ""
+    return (
+        f"the chains did not meet the convergence check by the burn-in's ceiling of {stop['burn_in']} sweeps (largest "
+        f"split-R-hat of the topic shares {stop['rhat']:.2f}, threshold {stop['rhat_threshold']}): shares may still "
+        "move with more sweeps (model.keyatm.iterations), and the intervals do not count that drift"
+    )
