@@ -227,3 +227,34 @@ def test_the_drawing_workers_end_with_a_killed_run(tmp_path):
     assert sum("loky" in command for command in commands.values()) >= 2, "the drawing workers had started"
     _, alive = psutil.wait_procs(descendants, timeout=30)
     assert alive == [], [commands[p.pid][:100] for p in alive]
+
+
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_between_writing_a_file_and_listing_it_is_taken_after_both(tmp_path, monkeypatch, number):
+    """From a hostile pass of the sweeps: a Ctrl-C between writing a run's file and listing it in its folder's
+    marker left a file the toolkit wrote but did not list; its own check then refused it ("exists and the toolkit
+    did not write it"), and the sweep could not be resumed. The signal is now taken once both are done."""
+    received = []
+
+    def handler(signum, frame):
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(number, handler)
+    listing = atomic.list_own_file
+
+    def interrupted_listing(path):
+        signal.raise_signal(number)  # arrives between the file and its listing
+        listing(path)
+
+    monkeypatch.setattr(atomic, "list_own_file", interrupted_listing)
+    path = tmp_path / "metrics.json"
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            atomic.write_own_file(path, '{"c_npmi": 0.1}\n')
+    finally:
+        signal.signal(number, previous)
+    assert received == [number]
+    atomic.check_own_file(path)  # listed: the next sweep may replace it
+    monkeypatch.setattr(atomic, "list_own_file", listing)
+    atomic.write_own_file(path, '{"c_npmi": 0.2}\n')

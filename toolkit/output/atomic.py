@@ -254,13 +254,41 @@ def check_own_file(path: Path) -> None:
 
 def write_own_file(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` in a folder the toolkit wrote (e.g. scores added to a validation folder), after
-    :func:`check_own_file`, and list it in the folder's marker so that a later call may replace it."""
+    :func:`check_own_file`, and list it in the folder's marker so that a later call may replace it: the two as one,
+    a Ctrl-C or SIGTERM between them taken after both (:func:`_interrupts_deferred`)."""
     check_own_file(path)
     try:
-        write_text(path, text)
-        list_own_file(path)
+        with _interrupts_deferred():
+            write_text(path, text)
+            list_own_file(path)
     except OSError as exc:
         raise ToolkitError(f"cannot write {path}: {exc.strerror}") from None
+
+
+@contextlib.contextmanager
+def _interrupts_deferred():
+    """Hold SIGINT and SIGTERM that arrive inside the block and take them after it, as they would have been taken
+    there: a sweep interrupted between writing a run's file and listing it in the folder's marker left a file the
+    toolkit wrote but did not list, which its own check then refused, and the sweep never resumed (a hostile pass).
+    Only in the main thread, which Python's signal handlers run in (elsewhere the block runs as it is)."""
+    import signal
+    import threading
+
+    names = [s for s in (signal.SIGINT, signal.SIGTERM) if signal.getsignal(s) is not None]  # None: not Python's
+    if threading.current_thread() is not threading.main_thread() or not names:
+        yield
+        return
+    caught: list[int] = []
+    previous = {s: signal.getsignal(s) for s in names}
+    for s in names:
+        signal.signal(s, lambda number, frame: caught.append(number))
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        if caught:
+            signal.raise_signal(caught[0])  # now, to the handler that was there
 
 
 def list_own_file(path: Path) -> None:
