@@ -443,7 +443,13 @@ def test_the_recommendation_is_honest_about_seeds():
     ]
     overlapping = recommend(pd.DataFrame(rows + near))
     assert "**LDA with 5 topics** has the highest mean coherence" in overlapping
-    assert "; NMF K = 5 overlap that range and are indistinguishable from it." in overlapping
+    # its own kind's K = 6 (0.055 to 0.065) reaches it too, and the headline, which the command prints alone, says so
+    assert "; LDA K = 6, NMF K = 5 overlap that range and are indistinguishable from it." in overlapping
+    # one kind, one other point reaching it: said (the headline said "no other kind's range reaches it")
+    lda = recommend(pd.DataFrame(rows))
+    assert "; LDA K = 6 overlaps that range and is indistinguishable from it." in lda.splitlines()[2]
+    apart = [{**row, "c_npmi": row["c_npmi"] - (0.03 if row["n_topics"] != 5 else 0)} for row in rows]
+    assert "; no other point's range reaches it (only LDA was fitted)." in recommend(pd.DataFrame(apart)).splitlines()[2]
     # one seed per point: no range at all (it claimed "Its seed range lies above every other point's")
     single = recommend(pd.DataFrame([row for row in rows if row["run_id"].endswith("-0")]))
     assert "lies above" not in single and "It was fitted with one seed" in single

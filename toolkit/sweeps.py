@@ -531,6 +531,8 @@ def recommend(table: pd.DataFrame, skipped: list | None = None, floors: dict[str
     one run, whatever their number: no range to tell points apart by). Only seeds are pooled: runs that differ in
     another setting are other points. ``floors``: the fewest topics each kind can fit here (no advice to extend the
     grid below them)."""
+    import pandas as pd
+
     lines = ["# Recommendation", ""]
     settings = grid_settings(table)
     summary = (
@@ -551,8 +553,15 @@ def recommend(table: pd.DataFrame, skipped: list | None = None, floors: dict[str
     # seed, or whose seeds gave one run, has no range: nothing can be told apart from it by ranges.
     summary["same"] = (summary["seeds"] >= 2) & (summary["high"] - summary["low"] <= 1e-9) & (summary["stability"] >= 0.999)
     summary["one_run"] = (summary["seeds"] < 2) | summary["same"]
-    best_overall = summary.sort_values(["npmi", "stability"], ascending=False).iloc[0]
-    rivals = summary[(summary["kind"] != best_overall["kind"]) & (summary["high"] >= best_overall["low"])]
+    ranked = summary.sort_values(["npmi", "stability"], ascending=False)
+    best_overall = ranked.iloc[0]
+    # the points whose seed range reaches the best's: of other kinds, and of its own (the headline, which the
+    # command prints alone, said "no other kind's range reaches it" beside a K of its own kind that did, or with
+    # no other kind fitted at all: a hostile pass)
+    reaching = ranked.iloc[1:][ranked.iloc[1:]["high"] >= best_overall["low"]]
+    own = reaching["kind"] == best_overall["kind"]
+    named = [f"{r.kind.upper()} {_point(r, settings)}" for _, r in pd.concat([reaching[own], reaching[~own]]).iterrows()]
+    others = summary["kind"].ne(best_overall["kind"]).any()
     lines.append(
         f"**{best_overall['kind'].upper()} with {_point(best_overall, settings, '{} topics')}** has the highest "
         f"mean coherence (NPMI {best_overall['npmi']:.4f}, range over {int(best_overall['seeds'])} seeds "
@@ -560,10 +569,12 @@ def recommend(table: pd.DataFrame, skipped: list | None = None, floors: dict[str
         + (
             "."
             if bool(best_overall["one_run"])
-            else f"; {', '.join(f'{r.kind.upper()} {_point(r, settings)}' for _, r in rivals.iterrows())} "
-            "overlap that range and are indistinguishable from it."
-            if len(rivals)
-            else "; no other kind's range reaches it."
+            else f"; {', '.join(named)} overlap{'s' if len(named) == 1 else ''} that range and "
+            f"{'is' if len(named) == 1 else 'are'} indistinguishable from it."
+            if named
+            else "; no other point's range reaches it."
+            if others
+            else f"; no other point's range reaches it (only {best_overall['kind'].upper()} was fitted)."
         )
         + (" " + _one_run(best_overall) if bool(best_overall["one_run"]) else "")
     )
