@@ -7,6 +7,7 @@ import errno
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -530,3 +531,29 @@ def test_an_output_of_one_kind_never_replaces_one_of_another(tmp_path):
     assert {folder: snapshot(folder) for folder in (run, export)} == before
     _run(run, {"units.csv": b"2"})  # a run replaces a run
     assert (run / "units.csv").read_bytes() == b"2"
+
+
+def test_an_output_inside_another_output_is_refused(fast_seeds_run, tmp_path):
+    """From a hostile pass of the sweeps: `sweep --out a_run/sw` and `sweep --out a_sweep/summary/sw` were accepted,
+    and then the run (or sweep) could not be run again: "holds files the toolkit did not write" of the files it
+    wrote. An output of any kind inside another is refused before any work, naming the outer folder."""
+    from toolkit.errors import ToolkitError
+    from toolkit.output import atomic
+
+    run = tmp_path / "run"
+    shutil.copytree(fast_seeds_run.out_dir, run)
+    sweep = tmp_path / "sweep"
+    with atomic.sweep_folder(sweep):
+        pass
+    (sweep / "runs").mkdir()
+    for outer, inner, kind, is_sweep in (
+        (run, run / "sw", "", True),
+        (run, run / "figures" / "again", "run", False),
+        (run, run / "validation", "export", False),
+        (sweep, sweep / "runs" / "inner", "run", False),
+        (sweep, sweep / "other", "", True),
+    ):
+        with pytest.raises(ToolkitError, match=f"lies inside {re.escape(str(outer))}, a (run's|sweep's) output folder"):
+            atomic.check_output_location(inner, kind=kind, sweep=is_sweep)
+    assert atomic.check_output_location(sweep / "summary", kind="summary") == sweep / "summary"  # the sweep's own
+    assert atomic.check_output_location(tmp_path / "beside", kind="run") == tmp_path / "beside"

@@ -383,6 +383,7 @@ def check_output_location(
     if _is_within(cwd, resolved):
         raise ToolkitError(f"{flag} {final} is the current folder or contains it; choose a new folder such as runs/my_run")
     check_outside_inputs(final, inputs, flag=flag)
+    _check_outside_outputs(final, flag, kind)
     if final.is_symlink():
         raise ToolkitError(f"{flag} {final} is a symbolic link; give a real folder (an empty or new one)")
     if final.exists() and not final.is_dir():
@@ -414,6 +415,22 @@ def check_output_location(
                 f"hand{f'; {first} first' if first else ''}); choose an empty or new folder"
             )
     return final
+
+
+def _check_outside_outputs(final: Path, flag: str, kind: str) -> None:
+    """Refuse an output inside another output of the toolkit (a run's, an export's, a sweep's; a sweep's own
+    summary aside): its next run replaces that folder whole, or refused to ("holds files the toolkit did not
+    write", of files it wrote), a hostile pass found (``toolkit sweep --out a_run/sw``)."""
+    for folder in final.parents:
+        if kind == "summary" and folder == final.parent and is_sweep_folder(folder):
+            continue
+        if is_output_folder(folder) or is_sweep_folder(folder):
+            written = (_output_marker(folder) or {}).get("kind", "")
+            made = "a sweep's" if is_sweep_folder(folder) else KINDS.get(written, "a run's")
+            raise ToolkitError(
+                f"{flag} {final} lies inside {folder}, {made} output folder, which the toolkit replaces or adds to as a "
+                "whole; choose a folder outside it"
+            )
 
 
 def _cannot_write(parent: Path, exc: OSError) -> ToolkitError:
