@@ -635,3 +635,31 @@ def test_settings_a_sweep_does_not_use_are_no_grid_keys(key):
     indistinguishable by the recommendation."""
     with pytest.raises(ToolkitError, match=f"sweep grid key '{key}': a sweep fits and scores topics"):
         sweep(seeds_config(), Path("unused"), grid={key: [0, 1000]})
+
+
+@pytest.mark.slow
+def test_a_sweep_on_a_cluster_writes_each_run_as_it_is_fitted(tmp_path, monkeypatch):
+    """From a hostile pass: on a Dask cluster a sweep collected every fit before it wrote the first, so an
+    interrupted (or failed) cluster sweep kept no run to resume from. The runs fitted before a failure are kept."""
+    from dask.distributed import LocalCluster
+
+    from toolkit import sweeps
+
+    fit = sweeps._fit_one
+
+    def lost_at_six(model, train, held_out):
+        if model.n_topics == 6:
+            raise RuntimeError("the worker of this fit was lost")
+        return fit(model, train, held_out)
+
+    monkeypatch.setattr(sweeps, "_fit_one", lost_at_six)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        with pytest.raises(RuntimeError, match="the worker of this fit was lost"):
+            sweep(
+                seeds_config(),
+                tmp_path / "sw",
+                grid={"model.kind": ["nmf"], "model.n_topics": [5, 6]},
+                scheduler=cluster.scheduler_address,
+            )
+    kept = [json.loads(path.read_text())["n_topics"] for path in (tmp_path / "sw" / "runs").glob("*/metrics.json")]
+    assert kept == [5, 5]  # both seeds of K = 5, fitted before K = 6 failed

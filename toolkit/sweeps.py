@@ -389,16 +389,19 @@ def _finished(folder: Path) -> bool:
 
 
 def _run_fits(tasks, n: int, workers: int, scheduler: str, asked: int):
-    """The ``n`` fits of the sweep's runs, in order: here in ``workers`` processes, or on the Dask cluster at
-    ``scheduler``, as many at once as ``asked`` or, for 0, as the cluster has threads."""
+    """The ``n`` fits of the sweep's runs, in order, each as soon as it and those before it are done (so that each
+    run is written then, and an interrupted sweep keeps them): here in ``workers`` processes, or on the Dask
+    cluster at ``scheduler``, as many at once as ``asked`` or, for 0, as the cluster has threads (on a cluster
+    every fit was collected before the first was written: an interrupted cluster sweep kept none, a hostile pass)."""
     from joblib import Parallel
 
     from .processes import on_dask
 
     if not scheduler:
-        return Parallel(n_jobs=workers, return_as="generator")(tasks)
+        yield from Parallel(n_jobs=workers, return_as="generator")(tasks)
+        return
     with on_dask(scheduler):
-        return list(Parallel(n_jobs=min(available_workers(asked), n))(tasks))
+        yield from Parallel(n_jobs=min(available_workers(asked), n), return_as="generator")(tasks)
 
 
 RUN_FILES = ("config.toml", "timing.json", "topics.json", "metrics.json")  # what a run's folder holds, in order
