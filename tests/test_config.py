@@ -67,6 +67,8 @@ def test_committed_configs_load_and_their_saved_copies_parse(tmp_path):
         ({"corpus": {"name": "."}}, "corpus.name must be a plain name"),
         ({"corpus": {"name": "../elsewhere"}}, "corpus.name must be a plain name"),
         ({"corpus": {"name": "a/b"}}, "corpus.name must be a plain name"),
+        ({"corpus": {"name": "政府工作报告 "}}, "corpus.name must be a plain name"),  # a space a folder name hides
+        ({"corpus": {"name": " 政府工作报告"}}, "corpus.name must be a plain name"),
         ({"corpus": {"pattern": "../*.txt"}}, "corpus.pattern '../*.txt' leaves the text folder"),
         ({"corpus": {"pattern": "/etc/*"}}, "is an absolute path"),
         ({"corpus": {"pattern": ""}}, "corpus.pattern is empty"),
@@ -111,6 +113,9 @@ def test_the_ends_each_rule_includes_are_accepted():
     )
     assert config["model"]["random_state"] == 2**32 - 1 and config["vocab"]["max_df"] == 1
     assert config["sweep"]["holdout"] == 0 and config["sweep"]["seeds"] == [0, 2**32 - 1]
+    # a window of one year (a second mutation audit: year_min equal to year_max was refused as "after" it)
+    config = Config.from_dict({"corpus": {"year_min": 2019, "year_max": 2019}})
+    assert (config["corpus"]["year_min"], config["corpus"]["year_max"]) == (2019, 2019)
 
 
 def test_plain_corpus_names_are_accepted():

@@ -684,3 +684,188 @@ def test_a_document_dated_next_year_is_not_warned_about_and_one_after_it_is(smal
     said = "1 document(s) dated after 2027, next year by this machine's clock: 003_627586bead8599d4.txt (2028-07-26);"
     assert said in caplog.text, caplog.text
     assert "001_a277e5c0c743763f.txt (2027-05-16)" not in caplog.text
+
+
+# ----- a second mutation audit of corpus.py: each test fails on one mutant that passed every test -------------------
+
+
+def _gwr_texts(tmp_path, years=(2015, 2016)):
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    for year in years:
+        shutil.copy(GWR / f"national_{year}.txt", texts / f"政府工作报告{year}.txt")
+    return texts
+
+
+def test_a_spreadsheets_blank_rows_of_empty_cells_are_skipped_like_blank_lines(tmp_path):
+    """Excel saves a row whose cells were cleared as ",,": such a row names no file and is no error (a mutation that
+    skipped only empty lines made it "line 3 has an empty 'file' cell")."""
+    texts = _gwr_texts(tmp_path)
+    meta = tmp_path / "m.csv"
+    meta.write_text(
+        "file,date,标题\n政府工作报告2015.txt,2015-03-05,报告\n,,\n  , ,\n政府工作报告2016.txt,2016-03-05,报告\n",
+        encoding="utf-8",
+    )
+    docs = load_corpus(texts, meta).documents.set_index("path")
+    assert docs["status"].tolist() == ["used", "used"] and docs["year"].tolist() == [2015, 2016]
+
+
+def test_column_names_are_read_whatever_their_case(tmp_path):
+    """A header typed File,Date,Title,Include in a spreadsheet: every column is the toolkit's (a mutation that kept
+    the case found no 'file' column)."""
+    texts = _gwr_texts(tmp_path)
+    meta = tmp_path / "m.csv"
+    meta.write_text(
+        "File,Date,Title,Include\n政府工作报告2015.txt,2015-03-05,二〇一五年报告,是\n政府工作报告2016.txt,2016-03-05,二〇一六年报告,否\n",
+        encoding="utf-8",
+    )
+    docs = load_corpus(texts, meta).documents.set_index("path")
+    assert docs.loc["政府工作报告2015.txt", ["status", "title", "date_source"]].tolist() == ["used", "二〇一五年报告", "metadata"]
+    assert docs.loc["政府工作报告2016.txt", "reason"] == "excluded in the metadata (include = no)"
+
+
+def test_a_column_named_twice_is_one_error(tmp_path):
+    """Two date columns (2015 and 2016 for one file): which one dates the file cannot be guessed."""
+    texts = _gwr_texts(tmp_path)
+    meta = tmp_path / "m.csv"
+    meta.write_text("file,date,Date\n政府工作报告2015.txt,2015-03-05,2016-03-05\n", encoding="utf-8")
+    with pytest.raises(ToolkitError, match=f"metadata {re.escape(str(meta))} has the column 'date' twice; keep one"):
+        load_corpus(texts, meta)
+
+
+def test_a_bad_rows_line_is_counted_in_lines_of_the_file_past_a_cell_of_several_lines(tmp_path):
+    """A title cell that holds a line break spans two lines of the file: the row after it starts on line 4, and the
+    error names line 4, where an editor shows it (a mutation that counted rows named line 3)."""
+    texts = _gwr_texts(tmp_path)
+    meta = tmp_path / "m.csv"
+    meta.write_text(
+        'file,date,title\n政府工作报告2015.txt,2015-03-05,"政府工作报告\n——2015年3月5日"\n,2016-03-05,缺文件名\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ToolkitError, match="line 4 has an empty 'file' cell"):
+        load_corpus(texts, meta)
+
+
+def test_a_metadata_table_of_file_names_alone_keeps_a_semicolon_inside_a_name(tmp_path):
+    """A table with the one column file is read as comma-separated (the first separator that gives it): a name with
+    a ';' in it is one cell (a mutation that tried ';' first split it and refused the table)."""
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    shutil.copy(SEEDS / "001_a277e5c0c743763f.txt", texts / "武汉;创新.txt")  # dated in its text
+    meta = tmp_path / "m.csv"
+    meta.write_text("file\n武汉;创新.txt\n", encoding="utf-8")
+    docs = load_corpus(texts, meta).documents
+    assert docs[["path", "status", "note", "date"]].values.tolist() == [["武汉;创新.txt", "used", "", "2019-05-16"]]
+
+
+@pytest.mark.parametrize("pattern", ["C:\\语料\\*.txt", "D:/政府工作报告/*.txt", "c:*.txt"])
+def test_a_pattern_with_a_windows_drive_is_an_absolute_path(pattern):
+    from toolkit.text.corpus import check_pattern
+
+    with pytest.raises(ToolkitError, match="is an absolute path; give a glob inside corpus.texts"):
+        check_pattern(pattern)
+
+
+def test_the_metadatas_encoding_for_a_file_wins_over_corpus_encoding(tmp_path):
+    """corpus.encoding = gb18030 for a folder of GB18030 files, one of which the metadata says is UTF-8: that one is
+    read as UTF-8 (a mutation that let corpus.encoding win read it as GB18030 mojibake)."""
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    report_2015 = (GWR / "national_2015.txt").read_text(encoding="utf-8")
+    report_2016 = (GWR / "national_2016.txt").read_text(encoding="utf-8")
+    (texts / "gb.txt").write_bytes(report_2015.encode("gb18030"))
+    (texts / "utf8.txt").write_bytes(report_2016.encode("utf-8"))
+    meta = tmp_path / "m.csv"
+    meta.write_text("file,date,encoding\ngb.txt,2015-03-05,\nutf8.txt,2016-03-05,utf-8\n", encoding="utf-8")
+    corpus = load_corpus(texts, meta, encoding="gb18030")
+    assert corpus.documents.set_index("path")["encoding"].to_dict() == {"gb.txt": "gb18030", "utf8.txt": "utf-8"}
+    assert corpus.text("gb") == report_2015 and corpus.text("utf8") == report_2016
+
+
+def test_a_file_changed_after_loading_is_refused_not_read_as_another_text(tmp_path):
+    texts = _gwr_texts(tmp_path)
+    meta = tmp_path / "m.csv"
+    meta.write_text("file,date\n政府工作报告2015.txt,2015-03-05\n政府工作报告2016.txt,2016-03-05\n", encoding="utf-8")
+    corpus = load_corpus(texts, meta)
+    (texts / "政府工作报告2015.txt").write_text("政府工作报告（修改稿）", encoding="utf-8")
+    with pytest.raises(ToolkitError, match="政府工作报告2015.txt changed while the run was reading it; run again"):
+        corpus.text("政府工作报告2015")
+    assert corpus.text("政府工作报告2016").startswith((GWR / "national_2016.txt").read_text(encoding="utf-8")[:20])
+
+
+def test_a_symbolic_link_loop_given_as_a_table_is_named_as_such(tmp_path):
+    from toolkit.text.corpus import regular_file
+
+    (tmp_path / "元数据.csv").symlink_to(tmp_path / "元数据.csv")
+    with pytest.raises(ToolkitError, match="metadata file .*元数据.csv is a symbolic link loop; fix it"):
+        regular_file(tmp_path / "元数据.csv", "metadata file", "fix it")
+
+
+def test_metadata_that_is_a_symbolic_link_loop_is_one_toolkit_error_from_load_corpus(tmp_path):
+    """A mutation audit: load_corpus resolved the metadata path first, and Path.resolve raised RuntimeError on a
+    loop of links before the loop could be named."""
+    texts = _gwr_texts(tmp_path)
+    (tmp_path / "元数据.csv").symlink_to(tmp_path / "元数据.csv")
+    with pytest.raises(ToolkitError, match="metadata file .*元数据.csv is a symbolic link loop; fix corpus.metadata"):
+        load_corpus(texts, tmp_path / "元数据.csv")
+
+
+def test_hidden_files_and_folders_are_skipped_without_a_warning(small_corpus, caplog):
+    """.DS_Store and .git are skipped as chosen, as the pattern's non-matches are: a run does not warn about them
+    (a mutation that dropped 'hidden ' from the chosen reasons warned about both)."""
+    (small_corpus / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (small_corpus / ".git").mkdir()
+    (small_corpus / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (small_corpus / "扫描件.txt").write_bytes(b"%PDF-1.4\n")  # a problem to fix: named
+    docs = load_corpus(small_corpus, small_corpus / "metadata.csv").documents
+    assert set(docs.loc[docs["reason"].str.startswith("hidden "), "path"]) == {".DS_Store", ".git/"}
+    with caplog.at_level("WARNING", logger="toolkit"):
+        warn_skipped(docs, counted="not analysed", run=True)
+    assert "1 of 8 files skipped, not analysed: 扫描件.txt (binary file" in caplog.text, caplog.text
+    assert ".DS_Store" not in caplog.text and ".git" not in caplog.text
+
+
+@pytest.mark.parametrize("row", ["./.草稿/政府工作报告2016.txt", ".草稿\\政府工作报告2016.txt", ".草稿/政府工作报告2016.TXT"])
+def test_a_row_written_otherwise_that_names_a_file_in_a_hidden_folder_says_so(tmp_path, row):
+    """A row naming a file inside the hidden folder .草稿 as a Windows path, with ./ or in another case is told the
+    folder is not searched, as the row written as the path is (a mutation that compared the raw names called the
+    file missing)."""
+    texts = _gwr_texts(tmp_path, years=(2015,))
+    (texts / ".草稿").mkdir()
+    shutil.copy(GWR / "national_2016.txt", texts / ".草稿" / "政府工作报告2016.txt")
+    meta = tmp_path / "m.csv"
+    meta.write_text(f"file,date\n政府工作报告2015.txt,2015-03-05\n{row},2016-03-05\n", encoding="utf-8")
+    docs = load_corpus(texts, meta).documents.set_index("path")
+    assert docs.loc[row, "reason"].startswith("listed in the metadata, but inside .草稿/, which is not searched"), docs.loc[
+        row, "reason"
+    ]
+
+
+def test_a_file_that_a_row_fits_ambiguously_is_not_also_said_to_be_unlisted(tmp_path):
+    """政府工作报告.txt in two folders and one row of that name: each file says the row fits two files, and not that
+    the metadata does not list it (a mutation that added the note contradicted the reason)."""
+    for year in (2017, 2018):
+        (tmp_path / "texts" / str(year)).mkdir(parents=True)
+        shutil.copy(GWR / f"national_{year}.txt", tmp_path / "texts" / str(year) / "政府工作报告.txt")
+    shutil.copy(GWR / "national_2016.txt", tmp_path / "texts" / "national_2016.txt")
+    meta = tmp_path / "m.csv"
+    meta.write_text("file,date\n政府工作报告.txt,2018-03-05\n", encoding="utf-8")
+    docs = load_corpus(tmp_path / "texts", meta, pattern="**/*.txt").documents.set_index("path")
+    for year in (2017, 2018):
+        row = docs.loc[f"{year}/政府工作报告.txt"]
+        assert row["reason"].startswith("the metadata row '政府工作报告.txt' fits 2 files") and row["note"] == "", row
+    assert docs.loc["national_2016.txt", "note"] == "not listed in the metadata"
+
+
+def test_include_written_as_excel_writes_booleans_or_capitalised_is_read(small_corpus):
+    """Excel writes a checkbox column as TRUE/FALSE; a user types Yes/No: each is read (a mutation that compared
+    the case refused them all)."""
+    import pandas as pd
+
+    meta = small_corpus / "metadata.csv"
+    table = pd.read_csv(meta, dtype=str, keep_default_na=False)
+    table["include"] = ["TRUE", "FALSE", "Yes", "NO", "N"]
+    table.to_csv(meta, index=False)
+    docs = load_corpus(small_corpus, meta).documents.set_index("doc_id")
+    assert docs["status"].tolist() == ["used", "skipped", "used", "skipped", "skipped"]
+    assert set(docs.loc[docs["status"] == "skipped", "reason"]) == {"excluded in the metadata (include = no)"}

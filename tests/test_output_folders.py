@@ -557,3 +557,286 @@ def test_an_output_inside_another_output_is_refused(fast_seeds_run, tmp_path):
             atomic.check_output_location(inner, kind=kind, sweep=is_sweep)
     assert atomic.check_output_location(sweep / "summary", kind="summary") == sweep / "summary"  # the sweep's own
     assert atomic.check_output_location(tmp_path / "beside", kind="run") == tmp_path / "beside"
+
+
+# ----- a second mutation audit of atomic.py: each test fails on one mutant that passed every test -----------------
+
+
+@pytest.mark.parametrize("files", [["units.csv"], None, "units.csv"], ids=["a list", "null", "a string"])
+def test_an_output_whose_markers_file_list_is_damaged_is_the_users(tmp_path, files):
+    """A marker whose "files" is no table of names and SHA-256 (edited by hand, written by another tool) makes the
+    folder the user's: refused in one line, nothing touched (a mutation that took any "files" crashed with a
+    TypeError)."""
+    final = tmp_path / "结果"
+    _run(final, {"units.csv": "主题,比例\n生态,0.5\n".encode()})
+    marker = json.loads((final / atomic.MARKER).read_text(encoding="utf-8"))
+    (final / atomic.MARKER).write_text(json.dumps({**marker, "files": files}), encoding="utf-8")
+    before = snapshot(final)
+    assert not atomic._written_by_toolkit(final) and not atomic.is_output_folder(final)
+    with pytest.raises(ToolkitError, match="holds files the toolkit did not write"):
+        _run(final, {"units.csv": b"2"})
+    assert snapshot(final) == before
+
+
+def test_a_users_folder_holding_only_a_table_the_toolkit_wrote_into_it_is_not_replaced(tmp_path):
+    """`toolkit terms --out 分析/词频.csv` lists the table in a marker of files alone beside it: 分析 stays the user's
+    folder, and a run given --out 分析 is refused, not written over it (a mutation that read a marker without
+    folders as one of an output whose folders hold its files replaced it)."""
+    import pandas as pd
+
+    folder = tmp_path / "分析"
+    folder.mkdir()
+    csv_files.write_csv_file(folder / "词频.csv", pd.DataFrame({"词": ["创新", "改革"], "次数": [12, 7]}))
+    assert sorted(json.loads((folder / atomic.MARKER).read_text(encoding="utf-8"))) == ["files", "format"]
+    before = snapshot(folder)
+    with pytest.raises(ToolkitError, match="分析 holds files the toolkit did not write"):
+        _run(folder, {"units.csv": b"1"})
+    assert snapshot(folder) == before
+
+
+def test_a_symbolic_link_in_place_of_a_file_the_toolkit_wrote_is_not_replaced(tmp_path):
+    """The user put a link to their own copy (the very same bytes) where the toolkit wrote 词频.csv: the link is
+    theirs, and check_own_file refuses to write over it (a mutation that followed the link took it for the
+    toolkit's file)."""
+    import pandas as pd
+
+    folder = tmp_path / "分析"
+    folder.mkdir()
+    table = folder / "词频.csv"
+    csv_files.write_csv_file(table, pd.DataFrame({"词": ["创新"], "次数": [12]}))
+    mine = tmp_path / "论文" / "词频.csv"
+    mine.parent.mkdir()
+    mine.write_bytes(table.read_bytes())
+    table.unlink()
+    table.symlink_to(mine)
+    with pytest.raises(ToolkitError, match="词频.csv exists and the toolkit did not write it"):
+        atomic.check_own_file(table)
+    with pytest.raises(ToolkitError, match="词频.csv exists and is not a table this toolkit wrote there"):
+        csv_files.write_csv_file(table, pd.DataFrame({"词": ["改革"], "次数": [7]}))
+    assert table.is_symlink() and mine.read_bytes().decode("utf-8").count("创新") == 1
+
+
+def test_an_output_that_holds_the_current_folder_is_not_replaced(tmp_path, monkeypatch):
+    """A user in 结果/figures of a finished run gives --out .. (that very run): refused, the run's folder is not
+    swapped away under the shell that stands in it (a mutation that refused only the current folder itself
+    replaced it)."""
+    final = tmp_path / "结果"
+    _run(final, {"units.csv": b"1", "figures/a.png": b"png"})
+    monkeypatch.chdir(final / "figures")
+    before = snapshot(final)
+    with pytest.raises(ToolkitError, match=r"--out .*结果 is the current folder or contains it"):
+        with atomic.output_folder(Path("..")) as work:
+            _write(work, {"units.csv": b"2"})
+    assert snapshot(final) == before and Path.cwd() == final / "figures"
+
+
+def test_a_copy_of_a_killed_runs_folder_is_the_users(tmp_path):
+    """The user kept a killed run's unfinished folder by copying it (cp -a .run.partial-x .run.partial-x.bak): the
+    copy carries the toolkit's leftover marker, but that names the folder it was written in, so the copy is the
+    user's, kept whole (a mutation that did not compare the name removed the copy's files)."""
+    leftover = _killed(tmp_path, "run", {"units.csv": "主题,比例\n生态,0.5\n".encode(), "figures/a.png": b"png"})
+    copy = tmp_path / (leftover.name + ".bak")
+    shutil.copytree(leftover, copy, symlinks=True)
+    before = snapshot(copy)
+    _run(tmp_path / "run", {"units.csv": b"1"})
+    assert not leftover.exists()  # the toolkit's own leftover is gone
+    assert snapshot(copy) == before
+
+
+def test_a_users_file_named_almost_like_a_temporary_file_in_a_killed_runs_folder_is_kept(tmp_path):
+    """The toolkit's temporary files are .<name>.XXXXXXXX.tmp: an editor's .units.csv~autosave.tmp beside the
+    unfinished units.csv is the user's (a mutation that did not check the dot before the eight characters took it
+    for the toolkit's and deleted it)."""
+    leftover = _killed(tmp_path, "run", {"units.csv": b"half"})
+    (leftover / "run" / ".units.csv~autosave.tmp").write_text("主题,比例\n生态,0.5\n", encoding="utf-8")
+    (leftover / "run" / ".units.csv.abcd1234.tmp").write_bytes(b"the toolkit's")
+    _run(tmp_path / "other", {"a.csv": b"1"})
+    assert _tree(leftover) == [atomic.JOURNAL, atomic.LEFTOVER, "run", "run/.units.csv~autosave.tmp"]
+
+
+def test_an_empty_folder_the_user_made_in_a_killed_runs_folder_is_kept(tmp_path, caplog):
+    """Only the folders that held files the killed run wrote are removed; an empty folder of the user's (草稿, or
+    figures/旧图 beside the run's figures) is kept and named (a mutation that removed every folder left empty
+    deleted them)."""
+    leftover = _killed(tmp_path, "run", {"units.csv": b"half", "figures/a.png": b"png"})
+    (leftover / "run" / "草稿").mkdir()
+    (leftover / "run" / "figures" / "旧图").mkdir()
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        _run(tmp_path / "other", {"a.csv": b"1"})
+    assert _tree(leftover) == [atomic.JOURNAL, atomic.LEFTOVER, "run", "run/figures", "run/figures/旧图", "run/草稿"]
+    assert "which the toolkit did not write" in caplog.text
+
+
+def test_a_real_folder_swapped_in_for_a_folder_during_removal_is_not_pruned(tmp_path, monkeypatch):
+    """Between listing a killed run's folder and opening its sub-folder, a real folder of the user's (with a file of
+    the very name the journal lists) takes its place: it is not the folder that was listed, so nothing in it is
+    deleted (a mutation that dropped the check that the folder opened is the one listed deleted 论文/a.csv)."""
+    mine = tmp_path / "论文"
+    mine.mkdir()
+    (mine / "a.csv").write_text("论文数据", encoding="utf-8")
+    leftover = _killed(tmp_path, "run", {"sub/a.csv": b"half"})
+    inner = leftover / "run"
+    real_open = os.open
+    swapped = []
+
+    def open_(path, flags, mode=0o777, *, dir_fd=None):
+        if not swapped and path == "sub" and dir_fd is not None:
+            os.replace(inner / "sub", leftover / "moved")
+            os.replace(mine, inner / "sub")  # a real folder now, not a link: O_NOFOLLOW does not stop it
+            swapped.append(True)
+        return real_open(path, flags, mode, dir_fd=dir_fd)
+
+    monkeypatch.setattr(os, "open", open_)
+    atomic._remove_leftover(leftover, "run")
+    monkeypatch.undo()
+    assert swapped
+    assert (inner / "sub" / "a.csv").read_text(encoding="utf-8") == "论文数据"
+
+
+def test_a_killed_runs_finished_folder_never_becomes_the_output(tmp_path):
+    """A first run into 结果 killed after its marker was written but before the swap: its folder is a complete output,
+    but the run was stopped, so 结果 does not appear (only a previous output that a swap cut in the middle is put
+    back); a mutation that put back any leftover's output made the killed run's the output."""
+    leftover = _killed(tmp_path, "结果", {"units.csv": "主题,比例\n生态,0.5\n".encode(), "figures/a.png": b"png"})
+    work = leftover / "结果"
+    files, folders, _ = atomic._walk(work)
+    marker = {
+        "format": "toolkit output v3",
+        "kind": "run",
+        "files": {f: atomic._sha256(work / f) for f in files},
+        "folders": folders,
+    }
+    atomic.write_text(work / atomic.MARKER, json.dumps(marker))
+    _run(tmp_path / "其他", {"a.csv": b"1"})
+    assert not (tmp_path / "结果").exists() and not leftover.exists()
+
+
+def test_a_table_of_the_previous_output_edited_during_a_run_is_not_replaced(tmp_path):
+    """A user codes units.csv of the previous output by hand while the next run goes on: the edit is theirs, the
+    previous output is not replaced and the new one is left beside it (a mutation that only looked for new files
+    replaced the edited table)."""
+    final = tmp_path / "结果"
+    _run(final, {"units.csv": "单元,主题\n1,生态\n".encode(), "figures/a.png": b"png"})
+    with pytest.raises(
+        ToolkitError, match=r"结果 changed during the run \(it now holds .*units.csv, which the toolkit did not write\)"
+    ):
+        with atomic.output_folder(final) as work:
+            atomic.write_text(work / "units.csv", "单元,主题\n1,改革\n")
+            (final / "units.csv").write_text("单元,主题,编码员\n1,生态,张\n", encoding="utf-8")
+    assert (final / "units.csv").read_text(encoding="utf-8") == "单元,主题,编码员\n1,生态,张\n"
+    (new,) = tmp_path.glob("结果.new-*")
+    assert (new / "units.csv").read_text(encoding="utf-8") == "单元,主题\n1,改革\n"
+
+
+def test_a_disk_quota_exceeded_is_one_error_like_a_full_disk(tmp_path):
+    """On a cluster the disk rarely fills; the user's quota does (EDQUOT): one line, the previous output untouched,
+    nothing left behind (a mutation that knew only ENOSPC let the OSError through)."""
+    final = tmp_path / "结果"
+    _run(final, {"units.csv": b"previous"})
+    before = snapshot(final)
+    with pytest.raises(
+        ToolkitError, match="no space left on the disk of .*结果 while writing the outputs; the previous output is untouched"
+    ):
+        with atomic.output_folder(final) as work:
+            atomic.write_text(work / "units.csv", "主题,比例\n")
+            raise OSError(errno.EDQUOT, os.strerror(errno.EDQUOT))
+    assert snapshot(final) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".结果.lock", "结果"]
+
+
+def test_a_previous_output_that_could_not_be_put_back_is_kept_for_the_next_run(tmp_path, monkeypatch):
+    """Without an atomic exchange, the previous output is moved aside first; when moving the new one in fails and so
+    does putting the previous one back, the previous one stays in its leftover, and the next run puts it back (a
+    mutation that removed that leftover whenever a swap had begun deleted the previous output)."""
+    final = tmp_path / "结果"
+    _run(final, {"units.csv": "主题,比例\n生态,0.5\n".encode()})
+    real_replace = os.replace
+
+    def replace(src, dst):
+        if Path(dst) == final:  # the new output moved in, or the previous one moved back: both fail
+            raise PermissionError(errno.EACCES, "Permission denied")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(atomic, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(OSError):
+        _run(final, {"units.csv": b"new"})
+    monkeypatch.undo()
+    assert not final.exists()
+    (kept,) = [p for p in tmp_path.iterdir() if p.name.startswith(".结果.old-")]
+    assert (kept / "结果" / "units.csv").read_text(encoding="utf-8") == "主题,比例\n生态,0.5\n"
+    with atomic.locked(final):
+        atomic._tidy_parent(tmp_path, "结果")  # what the next run does first
+    assert (final / "units.csv").read_text(encoding="utf-8") == "主题,比例\n生态,0.5\n" and not kept.exists()
+
+
+def test_the_error_for_a_table_edited_during_a_run_names_that_table_alone(tmp_path):
+    """A mutation audit: with one table of the previous output edited during a run, the error named every file the
+    toolkit had written as files it did not write."""
+    final = tmp_path / "结果"
+    _run(final, {"units.csv": "单元,主题\n1,生态\n".encode(), "figures/a.png": b"png"})
+    with pytest.raises(ToolkitError) as info:
+        with atomic.output_folder(final) as work:
+            atomic.write_text(work / "units.csv", "单元,主题\n1,改革\n")
+            (final / "units.csv").write_text("单元,主题,编码员\n1,生态,张\n", encoding="utf-8")
+    assert "(it now holds units.csv, which" in str(info.value), str(info.value)  # not figures/a.png, untouched
+
+
+def test_a_group_writable_umask_gives_group_writable_outputs(tmp_path):
+    """A research group's shared project folder with umask 002: what the toolkit writes is group-writable, as a file
+    written with open() would be (a mutation that started from 0o644 rather than 0o666 made it read-only for the
+    group, a difference umask 022 or 027 does not show)."""
+    previous = os.umask(0o002)
+    try:
+        _run(tmp_path / "结果", {"units.csv": "主题,比例\n生态,0.5\n".encode()})
+        atomic.write_text(tmp_path / "笔记.txt", "共享")
+    finally:
+        os.umask(previous)
+    import stat
+
+    for path in (tmp_path / "结果" / "units.csv", tmp_path / "结果" / atomic.MARKER, tmp_path / "笔记.txt"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o664, path
+    assert stat.S_IMODE((tmp_path / "结果").stat().st_mode) == 0o775
+
+
+def test_the_refusal_names_the_first_of_the_users_entries_in_order(tmp_path):
+    final = tmp_path / "结果"
+    _run(final, {"units.csv": b"1"})
+    (final / "笔记.md").write_text("我的", encoding="utf-8")
+    (final / "a_草稿.txt").write_text("我的", encoding="utf-8")
+    with pytest.raises(ToolkitError, match=r"a sheet coded by hand; a_草稿.txt first\)"):
+        _run(final, {"units.csv": b"2"})
+
+
+def test_a_link_the_user_puts_where_the_output_goes_during_a_run_is_not_replaced(tmp_path):
+    """The output did not exist when the run began; during it the user made 结果 a link to an empty folder of theirs:
+    the link is theirs and stays, the new output is left beside it (a mutation that followed the link saw an
+    empty folder and moved the link away into a hidden folder)."""
+    mine = tmp_path / "我的文件夹"
+    mine.mkdir()
+    final = tmp_path / "结果"
+    with pytest.raises(ToolkitError, match=r"结果 changed during the run \(it now holds 结果, which the toolkit did not write\)"):
+        with atomic.output_folder(final) as work:
+            atomic.write_text(work / "units.csv", "主题,比例\n生态,0.5\n")
+            final.symlink_to(mine, target_is_directory=True)
+    assert final.is_symlink() and os.readlink(final) == str(mine) and not any(mine.iterdir())
+    (new,) = tmp_path.glob("结果.new-*")
+    assert (new / "units.csv").read_text(encoding="utf-8") == "主题,比例\n生态,0.5\n"
+
+
+def test_a_sweep_that_stops_before_its_first_run_keeps_the_marker_it_found(tmp_path):
+    """A sweep folder that held only its marker (its runs deleted by hand) stays a sweep's folder when the next
+    sweep stops before its first run: only a marker the stopped sweep wrote itself is taken back (a mutation that
+    took back any marker left a plain empty folder)."""
+    final = tmp_path / "扫描"
+    final.mkdir()
+    (final / atomic.SWEEP_MARKER).write_text(json.dumps({"format": "toolkit sweep v1"}) + "\n", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="没有可拟合的模型"):
+        with atomic.sweep_folder(final):
+            raise RuntimeError("没有可拟合的模型")
+    assert atomic.is_sweep_folder(final)
+    fresh = tmp_path / "新扫描"
+    with pytest.raises(RuntimeError):
+        with atomic.sweep_folder(fresh):
+            raise RuntimeError("没有可拟合的模型")
+    assert not fresh.exists()  # the folder it made and the marker it wrote are taken back

@@ -800,7 +800,8 @@ def _changed_by_user(final: Path) -> list[str]:
     ours = set(marker.get("folders", [])) if isinstance(marker.get("folders"), list) else _holding_folders(listed)
     theirs = [name for name in files if name != MARKER and name not in listed] + others
     theirs += [name for name in folders if name not in ours]
-    return sorted(theirs) or [name for name in files if name in listed]  # edited files of the toolkit's
+    # else the toolkit's files the user edited (not every file the marker lists: the message named them all)
+    return sorted(theirs) or [name for name in files if name in listed and _sha256(final / name) != listed[name]]
 
 
 def _keep_beside(wrapper: Path, work: Path, final: Path, changed: list[str], flag: str):

@@ -541,7 +541,8 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
     if not root.is_dir():
         raise ToolkitError(f"text folder not found: {root}; set corpus.texts to the folder of your .txt files")
     check_pattern(pattern)
-    meta_path = Path(metadata).resolve() if metadata else None
+    # realpath, not Path.resolve: that raises RuntimeError on a loop of links, which read_metadata names
+    meta_path = Path(os.path.realpath(metadata)) if metadata else None
     meta = read_metadata(meta_path) if meta_path else None
     extra_columns = [
         c
