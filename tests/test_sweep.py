@@ -663,3 +663,16 @@ def test_a_sweep_on_a_cluster_writes_each_run_as_it_is_fitted(tmp_path, monkeypa
             )
     kept = [json.loads(path.read_text())["n_topics"] for path in (tmp_path / "sw" / "runs").glob("*/metrics.json")]
     assert kept == [5, 5]  # both seeds of K = 5, fitted before K = 6 failed
+
+
+def test_a_setting_of_another_kind_does_not_repeat_a_kinds_runs(tmp_path):
+    """From a hostile pass: a grid over model.lda.passes beside keyatm listed each keyatm run once per value of
+    passes (the same run id twice in sweep.csv), named by a setting keyatm does not read, and the recommendation
+    compared the run with itself. Each run is listed once, without the other kind's setting."""
+    config = seeds_config(**{"model.keyatm.iterations": 30, "model.keyatm.samples": 2, "sweep.seeds": "[1]"})
+    grid = {"model.kind": ["keyatm", "lda"], "model.n_topics": [18], "model.lda.passes": [1, 2]}
+    result = sweep(config, tmp_path / "sw", grid=grid, n_jobs=1)
+    table = result.table
+    assert table["run_id"].is_unique and len(table) == 3  # keyatm once, LDA with each number of passes
+    assert table.loc[table["kind"] == "keyatm", "model.lda.passes"].isna().all()
+    assert sorted(table.loc[table["kind"] == "lda", "model.lda.passes"]) == [1, 2]

@@ -147,6 +147,41 @@ def expand_grid(config: Config, grid: dict[str, list] | None = None) -> list[dic
     return [dict(zip(keys, combo)) for combo in itertools.product(*(merged[k] for k in keys))]
 
 
+def _grid_runs(run_configs) -> tuple[list, dict[str, list]]:
+    """The runs of the grid's points (``run_configs``: (combo, config) pairs), each run once: (combo with its kind's
+    own settings, config, run id, preprocessing key); and per preprocessing key, [its inputs, None] (the prepared
+    corpus, filled later)."""
+    from .text.preparation import load_inputs
+
+    groups: dict[str, list] = {}
+    runs, seen = [], set()
+    for combo, run_config in run_configs:
+        key = json.dumps({sec: run_config[sec] for sec in PREPROCESSING}, sort_keys=True) + json.dumps(
+            run_config["themes"], sort_keys=True
+        )
+        if key not in groups:
+            groups[key] = [load_inputs(run_config), None]
+        rid = run_id(run_config, groups[key][0].fingerprint)
+        if rid in seen:  # the same run by another value of a setting its kind does not read (model.lda.*)
+            continue
+        seen.add(rid)
+        runs.append((_own_settings(combo, run_config), run_config, rid, key))
+    return runs, groups
+
+
+def _own_settings(combo: dict, config: Config) -> dict:
+    """``combo`` (a grid point) with the settings of another model kind than ``config``'s blanked (None): a grid over
+    model.lda.passes beside keyatm gave each keyatm run once per value of passes, the same run twice in sweep.csv,
+    named by a setting it does not read, and the recommendation compared it with itself (a hostile pass)."""
+    kind = config["model"]["kind"]
+
+    def other_kind(key: str) -> bool:
+        parts = key.split(".")
+        return len(parts) > 2 and parts[0] == "model" and isinstance(config["model"].get(parts[1]), dict) and parts[1] != kind
+
+    return {k: None if other_kind(k) else v for k, v in combo.items()}
+
+
 def run_id(config: Config, fingerprint: str = "") -> str:
     """Hash of every setting that can change a run's result (of its model, the settings of its own kind only), of its
     inputs' ``fingerprint`` and of the toolkit's
@@ -251,7 +286,7 @@ def sweep(
     from .models import model_class
     from .output.plots import plot_sweep, save_figure
     from .processes import check_scheduler
-    from .text.preparation import load_inputs, protected_paths
+    from .text.preparation import protected_paths
 
     if not isinstance(config, Config):
         config = Config.load(config)
@@ -270,15 +305,7 @@ def sweep(
     with atomic.sweep_folder(out_dir, protected_paths(config)), kept_interrupts():
         # the summary replaces the folder's summary/ at the end: refuse one that is not ours before any work
         atomic.check_output_location(out_dir / "summary", flag="the sweep's summary folder", kind="summary")
-        groups: dict[str, list] = {}  # preprocessing settings -> [inputs, prepared corpus]
-        runs = []
-        for combo, run_config in run_configs:
-            key = json.dumps({sec: run_config[sec] for sec in PREPROCESSING}, sort_keys=True) + json.dumps(
-                run_config["themes"], sort_keys=True
-            )
-            if key not in groups:
-                groups[key] = [load_inputs(run_config), None]
-            runs.append((combo, run_config, run_id(run_config, groups[key][0].fingerprint), key))
+        runs, groups = _grid_runs(run_configs)
         for key, group in groups.items():
             group[1] = _prepare_group(next(rc for _, rc, _, k in runs if k == key), group[0])
         models, runs, skipped, floors = _fittable(runs, {key: group[1] for key, group in groups.items()})
