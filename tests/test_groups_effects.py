@@ -1077,3 +1077,38 @@ def test_numbers_written_with_thousands_separators_percent_signs_or_full_width_d
         assert table["term"].tolist() == ["Intercept", "year", column]
         np.testing.assert_allclose(table["estimate"], plain["estimate"], rtol=1e-9)
         np.testing.assert_allclose(table["p_value"], plain["p_value"], rtol=1e-9)
+
+
+def test_a_covariate_that_moves_with_another_is_named_with_their_correlation(caplog):
+    """GDP beside year (r 0.99 across the documents): each slope is estimated with the other held fixed, from what
+    little of GDP moves on its own, so its interval is many times that of either alone. The fit stands and said
+    nothing; now a warning names the pair, their correlation and the variance inflation (1 / (1 - r^2) for two).
+    A covariate that does not move with year (a budget drawn apart from it) is not named, in any units."""
+    import logging
+
+    from toolkit.analysis.effects import estimate_effects
+
+    units, shares = _by_level({"a": 12, "b": 12}, {"a": 0.2, "b": 0.2}, seed=3)
+    rng = np.random.default_rng(3)
+    documents = units.drop_duplicates("doc_id").set_index("doc_id")["year"]
+    gdp = {doc: float(np.exp(0.09 * (year - 2000)) * rng.uniform(0.97, 1.03)) for doc, year in documents.items()}
+    budget = {doc: float(rng.uniform(1, 2)) * 1e9 for doc in documents.index}
+    units["gdp"], units["budget"] = units["doc_id"].map(gdp), units["doc_id"].map(budget)
+    r = np.corrcoef(documents.to_numpy(dtype=float), documents.index.map(gdp).to_numpy())[0, 1]
+    assert r > 0.95
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        table = estimate_effects(units, shares, ["theme"], "year + gdp + budget", draws=50, x="")[0].set_index("term")
+    said = [record.getMessage() for record in caplog.records if "moves with" in record.getMessage()]
+    assert len(said) == 2 and all(f"r = {r:.2f}" in message for message in said), said
+    assert said[0].startswith("effects.formula: year moves with gdp") and "budget" not in " ".join(said)
+    # year's inflation: 1 / (1 - R^2) of year on gdp and budget across the documents, by least squares
+    X = np.column_stack([np.ones(len(documents)), documents.index.map(gdp), documents.index.map(budget)])
+    y = documents.to_numpy(dtype=float)
+    residual = y - X @ np.linalg.lstsq(X, y, rcond=None)[0]
+    inflation = 1 / (residual @ residual / ((y - y.mean()) @ (y - y.mean())))
+    assert inflation >= 10 and f"variance inflation {inflation:.0f})" in said[0], (inflation, said[0])
+    assert np.isfinite(table.loc["gdp", "estimate"])  # the fit stands
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        estimate_effects(units, shares, ["theme"], "year + budget", draws=50, x="")
+    assert not [record for record in caplog.records if "moves with" in record.getMessage()]

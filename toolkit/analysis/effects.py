@@ -181,6 +181,47 @@ def _missing_and_mixed(data: pd.DataFrame, names: list[str], raw: pd.DataFrame) 
                 )
 
 
+# a covariate whose variance inflation across the documents reaches this is named (the usual rule of thumb, Kutner
+# et al. 2005: nine tenths of its variation is that of the others; two covariates correlated |r| >= 0.95)
+INFLATED = 10.0
+
+
+def _warn_correlated(data: pd.DataFrame, names: list[str]) -> None:
+    """Warn of each numeric covariate among ``names`` whose values across the documents (a document's own, as
+    metadata gives them) the other numeric covariates nearly determine: variance inflation of :data:`INFLATED` or
+    more (GDP beside year). Its effect is estimated with the others held fixed, from what little of it moves on its
+    own, so its interval is wide and its estimate unstable; the fit is right, and said so, not refused."""
+    import pandas as pd
+    from statsmodels.stats.outliers_influence import variance_inflation_factor
+
+    numeric = [n for n in dict.fromkeys(names) if n in data and n != "doc_id" and pd.api.types.is_numeric_dtype(data[n])]
+    if len(numeric) < 2:
+        return
+    documents = data.groupby("doc_id", sort=True)[numeric].first().dropna()
+    values = documents.to_numpy(dtype=float)
+    if len(values) <= len(numeric) + 1 or (values.std(axis=0) == 0).any():
+        return
+    values = (values - values.mean(axis=0)) / values.std(axis=0)  # the same inflation, in any units
+    design = np.column_stack([np.ones(len(values)), values])
+    if np.linalg.matrix_rank(design) < design.shape[1]:  # one determined by the others: the fit says so itself
+        return
+    correlation = np.corrcoef(values, rowvar=False)
+    for j, name in enumerate(numeric):
+        with np.errstate(divide="ignore"):
+            inflation = variance_inflation_factor(design, j + 1)
+        if inflation >= INFLATED:
+            partner = max((k for k in range(len(numeric)) if k != j), key=lambda k: abs(correlation[j, k]))
+            log.warning(
+                "effects.formula: %s moves with %s across the documents (r = %.2f; variance inflation %s): "
+                "effects.csv gives its effect with the others held fixed, which the data hardly separate: its "
+                "interval is wide; leave one of them out, or read their effects together",
+                name,
+                numeric[partner],
+                correlation[j, partner],
+                f"{inflation:.0f}",
+            )
+
+
 def _terms(formula: str) -> list[str]:
     """The formula's terms: its text cut at each + or - outside parentheses, stripped."""
     terms, depth, current = [], 0, ""
@@ -347,6 +388,7 @@ def estimate_effects(
     raw, units = units, numeric_covariates(units, used)
     columns = check_covariates(formula, units, allowed, design=False)  # an unknown name is refused first
     _missing_and_mixed(units, used, raw)
+    _warn_correlated(units, used)
     units = _references(units, used, formula)
     matrix = _design(formula, units, columns)  # a term not finite, or not defined for every unit, is refused
     rows = matrix.index.to_numpy()
