@@ -24,7 +24,7 @@ from ..errors import ToolkitError
 from ..options import NON_NEGATIVE, UNIT_INTERVAL, Option
 from ..resources import file_kind
 from .dates import DocDate, find_date, parse_date
-from .decoding import Unreadable, decode
+from .decoding import Unreadable, binary_kind, decode
 from .normalize import to_simplified
 
 if TYPE_CHECKING:
@@ -508,6 +508,26 @@ def _flag(value: str) -> bool | None:
     return True if value in _YES else False if value in _NO else None
 
 
+def _not_taken(entry, pattern: str) -> str:
+    """Why a file that its metadata row lists is not read, when ``corpus.pattern`` does not take it (a problem to fix,
+    which a run names, not a choice: a report saved as .docx, or put in a subfolder, left the corpus without a
+    word), and what to do: extract a document's text, widen the pattern to subfolders, or say include = no."""
+    reason = f"listed in the metadata, but corpus.pattern {pattern!r} does not take it"
+    try:
+        with open(entry.path, "rb") as handle:
+            what = binary_kind(handle.read(16))
+    except OSError:
+        what = ""
+    name = PurePosixPath(entry.rel).name
+    if what:
+        return f"{reason}: {what}"
+    if "/" in entry.rel and matches(name, pattern):
+        return f"{reason}: it is in a subfolder; set corpus.pattern = '**/{pattern}' to read subfolders"
+    suffix = PurePosixPath(name).suffix
+    widen = f" (e.g. '*{suffix}')" if suffix else ""
+    return f"{reason}; widen the pattern to take it{widen}, or set include = no in its row"
+
+
 def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its reason)
     texts: str | Path,
     metadata: str | Path | None = None,
@@ -607,6 +627,8 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
             row["note"] = f"metadata row {key!r} (written otherwise: case, Unicode form or folder)"
         if not matches(entry.rel, pattern):
             row["reason"] = f"does not match corpus.pattern {pattern!r}"
+            if info is not None and _flag(info.get("include", "")) is not False:  # a file the user meant to study
+                row["reason"] = _not_taken(entry, pattern)
             continue
         if entry.rel in ambiguous:
             row["reason"] = ambiguous[entry.rel]

@@ -70,6 +70,12 @@ def _control_share(text: str) -> float:
     return len(_CONTROL.findall(text)) / max(len(text), 1)
 
 
+def binary_kind(head: bytes) -> str:
+    """What a file that starts with ``head`` is, and what to do, when it is a document or image that is not text
+    (a PDF, an Office document, an image: :data:`_MAGIC`); '' otherwise."""
+    return next((what for magic, what in _MAGIC if head.startswith(magic)), "")
+
+
 def decode(data: bytes, encoding: str = "auto", *, repair: bool = True) -> Decoded:  # noqa: C901 (one branch per piece of evidence about an encoding)
     """Decode file bytes to text.
 
@@ -83,9 +89,8 @@ def decode(data: bytes, encoding: str = "auto", *, repair: bool = True) -> Decod
     """
     if not data.strip():
         raise Unreadable("empty file" if not data else "file holds only whitespace")
-    for magic, what in _MAGIC:
-        if data.startswith(magic):
-            raise Unreadable(f"binary file: {what}")
+    if what := binary_kind(data):
+        raise Unreadable(f"binary file: {what}")
     if encoding != "auto":
         try:
             text = data.decode(encoding)
