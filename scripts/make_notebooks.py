@@ -641,7 +641,8 @@ notebook(
             '    print("no groups to compare:", [w for w in result.manifest["warnings"] if "trends.by" in w]\n'
             '          or "the spreadsheet has no level column")\n'
             "else:\n"
-            '    display(change[["theme", "from", "to", "change", "change_low", "change_high", "clear", "note"]].round(3))\n'
+            '    display(change[["theme", "from", "to", "change", "change_low", "change_high", "simultaneous_low",\n'
+            '                    "simultaneous_high", "clear", "note"]].round(3))\n'
             '    display(toolkit.plot_change(change, result.prepared.lexicon, title="my-corpus"))',
         ),
     ],

@@ -1112,3 +1112,22 @@ def test_a_covariate_that_moves_with_another_is_named_with_their_correlation(cap
     with caplog.at_level(logging.WARNING, logger="toolkit"):
         estimate_effects(units, shares, ["theme"], "year + budget", draws=50, x="")
     assert not [record for record in caplog.records if "moves with" in record.getMessage()]
+
+
+def test_effects_take_the_shares_of_exactly_their_units_by_position():
+    """From a hostile pass of the API: estimate_effects read a unit's shares at its index label, so the modelled units
+    of a run (labels with gaps, ``units[units.in_model]``) raised IndexError, and a subset of units given with every
+    unit's shares gave other units' shares and wrong effects (-0.28 for -0.03) without a word. Shares go by position
+    now, and a count that does not match is refused."""
+    from toolkit.analysis.effects import estimate_effects
+
+    units, shares = _by_level({"a": 12, "b": 12}, {"a": 0.2, "b": 0.35}, seed=5)
+    expected = estimate_effects(units, shares, ["theme"], "year + level", draws=50, x="")[0]
+    relabelled = units.set_index(np.arange(len(units)) * 3 + 7)  # the labels of a filtered table
+    pd.testing.assert_frame_equal(estimate_effects(relabelled, shares, ["theme"], "year + level", draws=50, x="")[0], expected)
+    subset = units["level"].eq("a").to_numpy()
+    with pytest.raises(ToolkitError, match=f"member_shares holds {len(units)} units .* and units {subset.sum()} rows"):
+        estimate_effects(units[subset].reset_index(drop=True), shares, ["theme"], "year", draws=50, x="")
+    alone = estimate_effects(units[subset], shares[:, subset], ["theme"], "year", draws=50, x="")[0]
+    again = estimate_effects(units[subset].reset_index(drop=True), shares[:, subset], ["theme"], "year", draws=50, x="")[0]
+    pd.testing.assert_frame_equal(alone, again)

@@ -666,3 +666,31 @@ def test_the_one_panel_trend_figure_never_prints_two_years_over_each_other(lexic
     assert labels([2015, 2019, 2020, 2021, 2022])[0] == "2015\n2/9"  # each year with its documents and units
     century = labels([1950, 1951, 1990, 2020])
     assert "1950\n2/9" not in century and len(century) >= 3
+
+
+def test_a_figure_drawn_from_python_names_the_level_of_its_tables_intervals(fast_seeds_run, lexicon):
+    """From a hostile pass of the API: a run at trends.level = 0.8, its tables drawn from Python with the plotting
+    functions (README's example, notebook 06), labelled every interval 95% (their default level). The tables carry
+    their intervals' level now, which the figures name; a level that differs from it is refused."""
+    from toolkit.analysis.trends import yearly_trends
+    from toolkit.output.plots import plot_change, plot_theme_groups, plot_theme_shares
+
+    units = pd.read_csv(fast_seeds_run.out_dir / "units.csv")
+    themes = [*lexicon.names, "other"]
+    counts = np.zeros((len(units), len(lexicon.names)))
+    trends = yearly_trends(
+        units, counts, themes, window=(2015, 2022), bootstrap=50, level=0.8, change_from=2015, change_to=2022, by="place"
+    )
+    drawn = {
+        "shares": plot_theme_shares(trends.yearly, lexicon, language="en"),
+        "change": plot_change(trends.change, lexicon, language="en"),
+        "groups": plot_theme_groups(trends.group_years, lexicon, language="en"),
+    }
+    for name, fig in drawn.items():
+        said = " ".join(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")) if t.get_text())
+        assert "80% interval" in said and "95%" not in said, (name, said[:500])
+    with pytest.raises(ToolkitError, match="level = 0.95 asked for a table whose intervals are 80% ones"):
+        plot_theme_shares(trends.yearly, lexicon, level=0.95)
+    plain = trends.yearly.copy()
+    plain.attrs = {}  # as read from theme_by_year.csv: the level given, else 95%
+    assert "90% interval" in plot_theme_shares(plain, lexicon, language="en", level=0.9).get_suptitle()

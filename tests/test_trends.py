@@ -139,3 +139,26 @@ def test_the_model_keyword_agreement_reports_no_correlation_over_two_years():
     # with a third year, r is reported: deviations (-0.1, 0.1, 0) and (-4/3, -1/3, 5/3) give 0.1 / sqrt(0.02 * 14/3) = sqrt(3/28)
     three = model_keyword_agreement(shares, rates).set_index("theme")
     assert three.loc["生态", "pearson_r"] == pytest.approx(np.sqrt(3 / 28)) and three.loc["生态", "n_years"] == 3
+
+
+def test_theme_by_year_of_a_runs_units_leaves_out_those_the_model_did_not_see(tmp_path):
+    """From a hostile pass of the API: a run's units.csv holds every unit, those the model did not see (no word of
+    the vocabulary left, raised min_df) with NaN shares; theme_by_year on it gave NaN for every year holding one, where
+    the run's own table has the year's share. It counts the measured units now, as the run does."""
+    import toolkit
+    from toolkit import Config
+
+    from .conftest import NO_FIGURES, SEEDS_CONFIG
+
+    result = toolkit.run(Config.load(SEEDS_CONFIG, [*NO_FIGURES, "vocab.min_df=12"]), tmp_path / "run")
+    units = pd.read_csv(tmp_path / "run" / "units.csv")
+    assert (~units["in_model"]).sum() > 0 and units.loc[~units["in_model"], "ecology"].isna().all()
+    themes = [*result.prepared.lexicon.names, "other"]
+    table = theme_by_year(units, themes).set_index(["year", "theme"])
+    run = result.theme_by_year.set_index(["year", "theme"])
+    measured = run["share"].groupby("theme").count() > 0  # a theme left without a keyword is NaN in the run's table
+    for year, theme in run.index:
+        if measured[theme]:
+            assert table.loc[(year, theme), "share"] == pytest.approx(run.loc[(year, theme), "share"], abs=1e-6, nan_ok=True)
+        assert table.loc[(year, theme), "n_units"] == run.loc[(year, theme), "n_units"]
+    assert measured.sum() > 5

@@ -382,6 +382,13 @@ def estimate_effects(
     import statsmodels.api as sm
     from scipy.special import expit
 
+    if member_shares.ndim != 3 or member_shares.shape[1] != len(units):
+        raise ToolkitError(
+            f"estimate_effects: member_shares holds {member_shares.shape[1] if member_shares.ndim == 3 else '?'} units "
+            f"(members x units x themes) and units {len(units)} rows: give the shares of exactly these units, in their "
+            "order (a run's fitted.member_shares go with the units of the model, units[units.in_model])"
+        )
+    units = units.reset_index(drop=True)  # a unit's row in member_shares is its position, whatever its label
     computed = {*COMPUTED, *themes, OTHER}  # never a covariate: the shares modelled, and what the run derives
     allowed = [c for c in units.columns if c not in computed] if covariates is None else covariates
     used = [name for name in check_formula(formula) if name in allowed]
@@ -540,7 +547,9 @@ def estimate_effects(
     effects = effects.reindex(columns=[*order, *(c for c in effects.columns if c not in order)])
     # whole numbers where a theme's note-only row has none (nullable integers: 144 in effects.csv, not 144.000000)
     counts = [c for c in ("n_units", "n_documents", "members") if c in effects]
-    return effects.astype(dict.fromkeys(counts, "Int64")), pd.DataFrame(expected_rows)
+    effects, expected = effects.astype(dict.fromkeys(counts, "Int64")), pd.DataFrame(expected_rows)
+    effects.attrs["level"] = expected.attrs["level"] = level  # the coverage of the intervals, which the figure names
+    return effects, expected
 
 
 def _bound(q: float, values: np.ndarray, estimates: np.ndarray, errors: np.ndarray, df: np.ndarray) -> float:

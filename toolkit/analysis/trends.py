@@ -493,16 +493,19 @@ def theme_by_year(units: pd.DataFrame, themes: list[str], *, years: tuple[int, i
 
     ``units`` needs columns year, doc_id, n_tokens and one share column per theme. A year's share is the
     token-weighted mean of its units' shares. Every year from the first to the last (or ``years``) appears;
-    a year without units has share NaN and zero counts: a gap, never a zero.
+    a year without units has share NaN and zero counts: a gap, never a zero. A unit without shares (one the model
+    did not see, as a run's units.csv holds them: NaN) counts in no year, as in the run's own tables; a whole year
+    of them is a gap.
     """
     import pandas as pd
 
     require_columns(units, ["year", "doc_id", "n_tokens", *themes], "theme_by_year", "units")
     unit_years = _whole_years(units["year"], "theme_by_year")
     first, last = _window(units.assign(year=unit_years), years, "theme_by_year")
+    measured = units[themes].notna().all(axis=1).to_numpy() if themes else np.ones(len(units), dtype=bool)
     rows = []
     for year in range(first, last + 1):
-        in_year = units[unit_years == year]
+        in_year = units[(unit_years == year) & measured]
         tokens = in_year["n_tokens"].to_numpy(dtype=float)
         total = tokens.sum()
         for theme in themes:
@@ -782,4 +785,13 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
         if len(pair) == 2 and bootstrap:
             trends.group_change = _one_document_group(model.change([by], (pair[0],), (pair[1],)))
             _few_degrees_warning(trends.group_change, "group_change.csv")
+    return _recording_level(trends, level)
+
+
+def _recording_level(trends: Trends, level: float) -> Trends:
+    """``trends`` with the coverage of their intervals recorded on each table (``attrs["level"]``), which a figure
+    drawn from it names (:func:`toolkit.output.plots.interval_level`; a table read from CSV has none)."""
+    for table in (trends.yearly, trends.change, trends.periods, trends.groups, trends.group_years, trends.group_change):
+        if table is not None:
+            table.attrs["level"] = level
     return trends

@@ -312,6 +312,21 @@ def percent(level: float) -> str:
     return f"{level * 100:.4g}%"
 
 
+def interval_level(table: pd.DataFrame, level: float | None) -> float:
+    """The coverage of ``table``'s intervals, which a figure names: the level its maker recorded
+    (``table.attrs["level"]``: the tables of a run and of :func:`toolkit.analysis.trends.yearly_trends` and
+    :func:`toolkit.analysis.effects.estimate_effects` carry it; a table read from a CSV file does not), else
+    ``level``, else 0.95. A ``level`` that differs from the recorded one is refused: the label would misstate the
+    band (a run at trends.level = 0.8 drawn from Python said 95%)."""
+    recorded = table.attrs.get("level")
+    if recorded is not None and level is not None and not np.isclose(float(recorded), float(level)):
+        raise ToolkitError(
+            f"level = {level} asked for a table whose intervals are {percent(float(recorded))} ones (trends.level of "
+            "its run): leave level out, or compute the table again at that level"
+        )
+    return float(recorded if recorded is not None else level if level is not None else 0.95)
+
+
 def _say(text: dict, key: str, level: float) -> str:
     return text[key].format(level=percent(level))
 

@@ -22,6 +22,7 @@ from ._common import (
     _small_multiples,
     _theme_columns,
     _year_axis,
+    interval_level,
     ordered,
     period_labels,
     table_themes,
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 
 
 def plot_theme_periods(
-    table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", level: float = 0.95
+    table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", level: float | None = None
 ) -> Figure:
     """Theme shares per named period: one panel per theme, a bar per period (in the table's order, labelled with
     its name) with its ``level`` interval; a period resting on one document is a hatched bar."""
@@ -42,7 +43,7 @@ def plot_theme_periods(
 
 
 def plot_theme_groups(
-    table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", level: float = 0.95
+    table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", level: float | None = None
 ) -> Figure:
     """Theme shares per group over the years (or periods): one panel per theme, a line per group with its
     ``level`` band, shared axes. A group's value alone between gaps (one year, or a corpus of one year) gets an
@@ -53,13 +54,14 @@ def plot_theme_groups(
 
 
 def _panels(
-    table: pd.DataFrame, column: str, lexicon: Lexicon, *, language: str, title: str, heading: str, level: float = 0.95
+    table: pd.DataFrame, column: str, lexicon: Lexicon, *, language: str, title: str, heading: str, level: float | None = None
 ) -> Figure:
     """Small multiples of shares by ``column``: bars per period (``column`` = period) or a series per group along
     the years or periods. Each panel has its own y axis from 0 to its largest value drawn (intervals included),
     as in :func:`plot_theme_shares`: the panels compare groups (or periods) within a theme, and themes differ by
     an order of magnitude (``other`` near 0.4, a small theme near 0.01), so one axis for all would flatten the
     small themes. The title says so."""
+    level = interval_level(table, level)
     text = _labels(language, level)
     colors = theme_colors(lexicon)
     themes = table_themes(table["theme"], lexicon)
@@ -170,7 +172,7 @@ def _group_series(ax, part: pd.DataFrame, time: str, steps: list, offset: float,
 
 
 def plot_effects(
-    expected: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", level: float = 0.95
+    expected: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", level: float | None = None
 ) -> Figure:
     """Expected share of each theme along a covariate (from effects_expected.csv): one panel per theme, one
     series per group of the first categorical covariate. Along a number (year) a line with its ``level`` band,
@@ -180,6 +182,7 @@ def plot_effects(
     largest interval: themes differ by an order of magnitude, and the figure compares groups within a theme."""
     import pandas as pd
 
+    level = interval_level(expected, level)
     text = _labels(language, level)
     x = [c for c in expected.columns if c not in ("theme", "group", "expected", "low", "high", "supported")][0]
     themes = [t for t in lexicon.names if t in set(expected["theme"])]

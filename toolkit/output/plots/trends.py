@@ -27,6 +27,7 @@ from ._common import (
     _theme_label,
     _year_axis,
     each_year_fits,
+    interval_level,
     side_legend,
     table_themes,
     theme_colors,
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 
 
 def plot_theme_shares(
-    table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", level: float = 0.95
+    table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", level: float | None = None
 ) -> Figure:
     """Theme shares by year as small multiples: one panel per theme (``other`` last), the ``level`` band (an
     error bar for a year between two years without data, where a band would be invisible) and the range over
@@ -53,6 +54,7 @@ def plot_theme_shares(
     0.01), and one axis for all would flatten the small themes into the floor. The title says so; the heatmap
     and the stacked figure compare themes on one scale."""
     require_columns(table, ["year", "theme", "share", "n_documents"], "plot_theme_shares", "table")
+    level = interval_level(table, level)
     text = _labels(language, level)
     colors = theme_colors(lexicon)
     themes = table_themes(table["theme"], lexicon)
@@ -125,11 +127,12 @@ def plot_theme_shares(
 
 
 def plot_theme_lines(
-    table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", level: float = 0.95
+    table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", level: float | None = None
 ) -> Figure:
     """Theme share by year, one line per theme in one panel with its ``level`` band (an error bar for a year
     alone between gaps); years without data are gaps, a year resting on one document has hollow markers.
     Counts under the axis when they fit."""
+    level = interval_level(table, level)
     text = _labels(language, level)
     colors, linestyles = theme_colors(lexicon), theme_linestyles(lexicon)
     with _new_figure(9, 5.2) as fig:
@@ -280,12 +283,15 @@ def plot_theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, *, language: str =
     return fig
 
 
-def plot_change(change: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", level: float = 0.95) -> Figure:
+def plot_change(
+    change: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "", level: float | None = None
+) -> Figure:
     """Change of each theme's share between two years, periods or groups: the point, its ``level`` interval (thick)
     and its simultaneous interval over all themes (thin); a clear change (simultaneous interval excludes 0) is
     a filled marker in the theme's colour, the others hollow and grey."""
     import matplotlib
 
+    level = interval_level(change, level)
     text = _labels(language, level)
     colors = theme_colors(lexicon)
     change = change[change["theme"] != OTHER].iloc[::-1]
