@@ -763,3 +763,42 @@ def test_the_replicates_sd_is_the_sample_sd():
     direct = replicate(model.documents, model.cells(["year"], [(2014,), (2015,)]), 30, 4, pooled=model.cells(["year"]))
     by_hand = np.sqrt(((direct.values - direct.values.mean(axis=0)) ** 2).sum(axis=0) / (30 - 1))
     np.testing.assert_allclose(table["share_sd"].to_numpy(), by_hand.ravel(), rtol=1e-12)
+
+
+def test_two_short_notices_in_one_year_leave_the_document_level_of_the_report_years():
+    """From a hostile pass of the intervals: 23 reports, one a year, and two one-paragraph notices dated 2003. The
+    notices' spread around 2003's report (their paragraph noise, 0 and 0.79 of a theme at 0.06) became the pooled
+    document level of every report year, widened for its two degrees of freedom: each year read [0, 1]. The report
+    years pool over the documents of several paragraphs now; their intervals are those without the notices."""
+    rng = np.random.default_rng(4)
+    rows, shares = [], []
+    for year in range(2000, 2023):
+        document = 0.06 + rng.normal(0, 0.015)
+        for _ in range(40):
+            share = float(rng.beta(20 * document, 20 * (1 - document)))
+            rows.append({"year": year, "doc_id": f"r{year}", "n_tokens": 125})
+            shares.append([share, 1 - share])
+    years = [(y,) for y in range(2000, 2023)]
+    widths = []
+    for notices in ([], [(0.0, 44), (0.79, 81)]):
+        more = [{"year": 2003, "doc_id": f"n{k}", "n_tokens": tokens} for k, (_, tokens) in enumerate(notices)]
+        values = np.array(shares + [[share, 1 - share] for share, _ in notices])[None]
+        table = ShareModel(pd.DataFrame(rows + more), values, THEMES, n_boot=400).table(["year"], years)[0]
+        table = table[(table["theme"] == "ecology") & (table["year"] != 2003)]
+        widths.append((table["share_high"] - table["share_low"]).to_numpy())
+    without, beside = widths
+    assert np.all(beside < 1.2 * without) and np.median(beside) < 0.15, (np.median(without), np.median(beside))
+
+
+def test_a_year_losing_its_documents_one_by_one_among_single_document_years_never_narrows_by_a_switch():
+    """From a hostile pass of the intervals: four years of one document and a year of eight. The pooled document
+    level came from that year's documents at two degrees of freedom or more, else from consecutive documents: going
+    from three of its documents to two switched estimates and narrowed its interval by about 30%. The two are
+    weighted by their degrees of freedom now: no step narrows by more than a fifth, nor widens past the bound of the
+    test of periods above (but the last, from two documents to one, which also loses the year's own degree of
+    freedom: five documents in all, t with four against five)."""
+    units, shares = _periods(2, 8, sd_first=0.04, sd_other=0.04, n_other=1)
+    widths = [_width_of_2001(units, shares, n) for n in range(8, 0, -1)]
+    for n, (wider, narrower) in zip(range(8, 1, -1), zip(widths[1:], widths[:-1])):
+        assert 0.8 < wider / narrower, (n, wider / narrower, np.round(widths, 4))
+        assert n == 2 or wider / narrower <= 1.25 * np.sqrt(n / (n - 1)), (n, wider / narrower, np.round(widths, 4))

@@ -474,6 +474,7 @@ def _basis(n_documents: int, pooled: str, weight: float, zero: bool = False) -> 
         "consecutive documents": (
             f"{CONSECUTIVE_DOCUMENTS} (wide where shares trend; narrow for a short document among long ones)"
         ),
+        "within cells and consecutive documents": f"pooled over the table's cells and {CONSECUTIVE_DOCUMENTS}",
     }
     if pooled not in source or weight == 1:
         return f"{few}: units resampled, document level from its documents" if weight > 0 else f"{few}: {UNITS_ONLY}"

@@ -13,10 +13,13 @@ is a normal draw of variance tau2_c / n_eff for the cell's own estimate
 
 (floored at zero), a precision-weighted blend of two moment estimates of the between-document variance: s2_c, the
 variance of the cell's n_c document shares less their mean unit noise (n_c - 1 degrees of freedom; none for one
-document), and s2_pooled, the same over the other cells of the table's grouping, pooled (or, when the cells of
-several documents hold fewer than two degrees of freedom in all, half the mean squared difference of consecutive
-documents by date, less the unit noise: conservative where shares trend; where one-paragraph documents alternate
-with long ones it averages their noise, too narrow for the short ones: a review measured 87% coverage there).
+document), and s2_pooled, the same over the other cells of the table's grouping, pooled (where those cells hold
+fewer than ten degrees of freedom, filled up to ten with half the mean squared difference of consecutive documents
+by date, less the unit noise, each weighted by its degrees of freedom, so that no document added or dropped
+switches from one estimate to the other: conservative where shares trend; where one-paragraph documents alternate
+with long ones it averages their noise, too narrow for the short ones: a review measured 87% coverage there). In a
+corpus that mixes one-paragraph documents with documents of several, a cell of documents of several paragraphs
+pools over such documents only (:func:`document_variance`).
 The unit noise of a document of several units is its own variance over its units shrunk the same way towards the
 corpus's (:meth:`Documents.unit_variance`): a document of a few units understates it (none at all when no unit holds
 a theme), and what its resampled units understate is drawn on top of the document level; the between-document
@@ -204,12 +207,13 @@ def _moments(doc_share: np.ndarray, within: np.ndarray, docs: np.ndarray) -> np.
     return ((values - values.mean(axis=0)) ** 2).sum(axis=0) / (len(docs) - 1) - within[docs].mean(axis=0)
 
 
-def _cell_sums(doc_share: np.ndarray, within: np.ndarray, cells: Cells) -> tuple[dict, tuple]:
+def _cell_sums(doc_share: np.ndarray, within: np.ndarray, cells: Cells, among=None) -> tuple[dict, tuple]:
     """Per cell of two or more documents (keyed by its sorted documents): its sum of squared deviations of
     document shares from their mean, its degrees of freedom, its documents' summed unit noise, its documents;
-    and the totals of the four over those cells."""
+    and the totals of the four over those cells. ``among``: which documents count (a mask; default all)."""
     sums = {}
     for docs in cells.documents:
+        docs = np.asarray(docs) if among is None else np.asarray(docs)[among[np.asarray(docs, dtype=np.int64)]]
         if len(docs) >= 2:
             values = doc_share[docs]
             sums[tuple(sorted(np.asarray(docs).tolist()))] = (
@@ -221,26 +225,42 @@ def _cell_sums(doc_share: np.ndarray, within: np.ndarray, cells: Cells) -> tuple
     return sums, tuple(sum(value[i] for value in sums.values()) for i in range(4))
 
 
-def between_variance(documents: Documents, cells: Cells, leave_out=None, sums: tuple | None = None) -> tuple:
+def between_variance(documents: Documents, cells: Cells, leave_out=None, sums: tuple | None = None, among=None) -> tuple:
     """Per theme, the variance of document shares around their cell's mean that is not unit noise, pooled over
-    the cells with several documents when they hold two degrees of freedom or more, leaving out the cell whose
-    documents are ``leave_out`` (none left: zero variance of zero degrees of freedom, as that cell's own documents
-    are all there is); else half the mean squared difference of consecutive documents (by date), less the unit
-    noise. Returns the variances, which estimate was used, and its degrees of freedom."""
+    the cells with several documents, leaving out the cell whose documents are ``leave_out``; where those cells hold
+    fewer than ``PRIOR_DF`` degrees of freedom, filled up to that with half the mean squared difference of
+    consecutive documents (by date) less the unit noise, each estimate weighted by its degrees of freedom: the
+    consecutive documents' count for at most as many as there are documents outside the left-out cell, less one
+    (none outside: the cell's own variance is all there is, zero of zero degrees of freedom). A document added to
+    a cell moves the weight by one degree of freedom in ten: the estimate never switches from one to the other (it
+    switched at two degrees of freedom: two short notices in one year among reports, one a year, made that year's
+    spread the document level of every report, [0, 1] intervals; and dropping one of three documents narrowed a
+    year's interval by a third). ``among``: the documents that count (a mask; default all: see
+    :func:`document_variance`). Returns the variances, which estimates were used, and their degrees of freedom."""
     doc_share, within = documents.document_shares()[0], documents.unit_variance()
-    per_cell, (squares, df, noise, count) = _cell_sums(doc_share, within, cells) if sums is None else sums
-    if df >= 2:
-        left = per_cell.get(tuple(sorted(np.asarray(leave_out).tolist()))) if leave_out is not None else None
+    per_cell, (squares, df, noise, count) = _cell_sums(doc_share, within, cells, among) if sums is None else sums
+    pooled_cells = df >= 1
+    if leave_out is not None:
+        left_docs = np.asarray(leave_out, dtype=np.int64)
+        left_docs = left_docs if among is None else left_docs[among[left_docs]]
+        left = per_cell.get(tuple(sorted(left_docs.tolist())))
         if left is not None:  # the totals less the left-out cell's (one pass over the cells for all of them)
             squares, df, noise, count = squares - left[0], df - left[1], noise - left[2], count - left[3]
+    order = documents.order if among is None else documents.order[among[documents.order]]
+    ordered = doc_share[order]
+    outside = len(ordered) - (len(left_docs) if leave_out is not None else 0)
+    fill = max(0, min(PRIOR_DF, outside - 1, len(ordered) - 1) - df) if len(ordered) >= 3 else 0
+    if df == 0 and fill == 0:
+        return np.zeros(doc_share.shape[1]), "within cells" if pooled_cells else "none", 0
+    if fill:
+        mssd = (np.diff(ordered, axis=0) ** 2).mean(axis=0) / 2
+        consecutive = np.maximum(mssd - within[order].mean(axis=0), 0.0)
         if df == 0:
-            return np.zeros(doc_share.shape[1]), "within cells", 0
-        return np.maximum(squares / df - noise / count, 0.0), "within cells", df
-    ordered = doc_share[documents.order]
-    if len(ordered) < 3:
-        return np.zeros(doc_share.shape[1]), "none", 0
-    mssd = (np.diff(ordered, axis=0) ** 2).mean(axis=0) / 2
-    return np.maximum(mssd - within.mean(axis=0), 0.0), "consecutive documents", len(ordered) - 1
+            return consecutive, "consecutive documents", len(ordered) - 1
+    own = np.maximum(squares / df - noise / count, 0.0) if df else 0.0
+    if not fill:
+        return own, "within cells", df
+    return (df * own + fill * consecutive) / (df + fill), "within cells and consecutive documents", df + fill
 
 
 @dataclass
@@ -258,14 +278,28 @@ def document_variance(documents: Documents, cells: Cells, pooled: Cells | None =
     """Per cell and theme, the between-document variance of the module's docstring: the blend of the cell's own
     moment estimate and the estimate pooled over the other cells of ``pooled`` (default ``cells``), so that the
     two are independent and their degrees of freedom add. Also per cell: its weight on its own documents, the
-    degrees of freedom n - 1 + m of the blend, and how its pooled part was estimated."""
+    degrees of freedom n - 1 + m of the blend, and how its pooled part was estimated.
+
+    In a corpus that mixes documents of one paragraph (notices) with documents of several (reports), a cell whose
+    documents all have several paragraphs pools over those documents only: a one-paragraph document's spread around
+    its cell holds its paragraph noise (which the estimate keeps, :meth:`Documents.one_unit_noise`), and two short
+    notices in one year made every report year's document level theirs (intervals [0, 1]). A cell that holds a
+    one-paragraph document pools over all documents, as before; a corpus of one kind is not changed."""
     doc_share, within = documents.document_shares()[0], documents.unit_variance()
     sums = _cell_sums(doc_share, within, pooled or cells)
+    several = np.diff(documents.offsets) >= 2
+    kinds = bool(several.any() and not several.all())  # one-paragraph documents beside documents of several
+    sums_several = _cell_sums(doc_share, within, pooled or cells, several) if kinds else sums
     blended = np.zeros((len(cells.documents), doc_share.shape[1]))
     weight, df = np.zeros(len(cells.documents)), np.zeros(len(cells.documents))
     basis = []
     for c, docs in enumerate(cells.documents):
-        variance, source, df_pooled = between_variance(documents, pooled or cells, leave_out=docs, sums=sums)
+        if kinds and len(docs) and several[np.asarray(docs, dtype=np.int64)].all():
+            variance, source, df_pooled = between_variance(
+                documents, pooled or cells, leave_out=docs, sums=sums_several, among=several
+            )
+        else:
+            variance, source, df_pooled = between_variance(documents, pooled or cells, leave_out=docs, sums=sums)
         basis.append(source)
         own, prior = max(len(docs) - 1, 0), min(PRIOR_DF, df_pooled)
         if own + prior == 0:

@@ -359,9 +359,9 @@ def _share_caveat(config, themes: pd.DataFrame | None) -> str:
 
 def consecutive_sentence(by_year: pd.DataFrame | None) -> str:
     """How the pooled estimate was made when the years held too few documents to pool their own variances (fewer
-    than two degrees of freedom in all, as with one report a year: theme_by_year.csv's ``interval_basis`` says
+    than ten degrees of freedom in all; none with one report a year: theme_by_year.csv's ``interval_basis`` says
     "from consecutive documents"), in a sentence; '' when every year's pooled part came from the years' documents.
-    The paragraph above describes the pooling over years, which such a run does not use."""
+    The paragraph above describes the pooling over years, which such a run uses in part or not at all."""
     from ..analysis.trends import CONSECUTIVE_DOCUMENTS
 
     if by_year is None or "interval_basis" not in by_year:
@@ -372,11 +372,13 @@ def consecutive_sentence(by_year: pd.DataFrame | None) -> str:
     if not consecutive.any():
         return ""
     which = "every year" if consecutive.all() else "the years whose table says so (theme_by_year.csv's interval_basis)"
+    alone = not drawn[consecutive].str.contains("pooled over the table's cells", regex=False).any()
     return (
-        f"In this corpus the years hold too few documents to pool their variances (fewer than two degrees of freedom "
-        f"in all), so for {which} the pooled estimate is instead half the mean squared difference of consecutive "
-        "documents by date, less their paragraph noise: conservative where shares trend, and it moves with the "
-        "documents of other years."
+        f"In this corpus the years hold too few documents to pool their variances (fewer than ten degrees of freedom "
+        f"in all), so for {which} the pooled estimate is "
+        + ("instead" if alone else "in part, weighted by their degrees of freedom up to ten,")
+        + " half the mean squared difference of consecutive documents by date, less their paragraph noise: "
+        "conservative where shares trend, and it moves with the documents of other years."
     )
 
 
