@@ -1,6 +1,7 @@
 """The hand-coding workflow: blinded sheets out, coded sheets in, scores against the model and the keywords."""
 
 import csv
+import json
 import os
 import shutil
 
@@ -744,6 +745,9 @@ def test_a_gbk_sheet_whose_text_lost_characters_to_question_marks_is_still_its_e
     sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
     key.loc[0, "text"] = sheet.loc[0, "text"] = "• 𠮷" + sheet.loc[0, "text"]
     key.to_csv(folder / validation.UNIT_KEY, index=False)
+    # an export of a run whose paragraph held them (not kept: the score reads the run's themes only when it is there)
+    record = json.loads((folder / "validation.json").read_text(encoding="utf-8"))
+    (folder / "validation.json").write_text(json.dumps({**record, "run": str(tmp_path / "gone")}), encoding="utf-8")
     (folder / validation.UNIT_SHEET).write_bytes(sheet.to_csv(index=False).encode("gbk", errors="replace"))
     assert "? ?" in (folder / validation.UNIT_SHEET).read_bytes().decode("gbk")
     pd.testing.assert_frame_equal(validation.score(folder)["agreement"], validation.score(coded)["agreement"])
@@ -1064,3 +1068,45 @@ def test_agree_names_each_coders_sheet_by_its_path_when_their_names_are_the_same
     with caplog.at_level("WARNING", logger="toolkit"):
         validation.agree(folder, tmp_path / "coder_a" / validation.UNIT_SHEET, tmp_path / "coder_b" / validation.UNIT_SHEET)
     assert f"{tmp_path / 'coder_b' / validation.UNIT_SHEET}: 10 of 20 rows not coded" in caplog.text
+
+
+def test_scores_are_of_the_run_as_it_is_now_and_say_so(run, tmp_path, caplog):
+    """From a hostile pass of the notebooks: notebook 06 exports a sample once and asks to edit the lexicon and run
+    again into the same folder; the key kept the export's model themes, so the scores were the old model's without a
+    word (accuracy 0.72 printed, 0.56 for the model in the folder). The score reads the run's themes as they are now
+    and says when they changed; a run whose units are no longer the sample's is refused; a run that is gone is said,
+    and the export's themes scored."""
+    import logging
+    import shutil
+
+    mine = tmp_path / "seeds"
+    shutil.copytree(run, mine)
+    folder = _coded_folder(mine, tmp_path / "tasks")
+    before = validation.score(folder)["agreement"].set_index(["source", "measure", "weighting"])
+    settings = ["figures.ldavis=false", "figures.formats=[]", "trends.bootstrap=0", "model.ensemble=1"]
+    # the same paragraphs, another model (NMF): other dominant themes for some of the sampled units
+    toolkit.run(Config.load(ROOT / "configs" / "seeds.toml", [*settings, 'model.kind="nmf"', "model.n_topics=18"]), mine)
+    units = pd.read_csv(mine / "units.csv", keep_default_na=False).set_index("unit_id")
+    key = pd.read_csv(folder / validation.UNIT_KEY, keep_default_na=False)
+    sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False)
+    now = units.loc[key["unit_id"], "dominant_theme"].replace("", "other").to_numpy()
+    changed = int((now != key["model_theme"].replace("", "other").to_numpy()).sum())
+    assert changed > 0
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        after = validation.score(folder)["agreement"].set_index(["source", "measure", "weighting"])
+    assert f"was run again since the export: scored its themes as they are now ({changed} of 20 items" in caplog.text
+    coded = sheet.sort_values("item")["theme"].to_numpy()
+    model_now = pd.Series(now, index=key["item"]).sort_index().to_numpy()
+    assert after.loc[("model", "accuracy", "raw"), "estimate"] == pytest.approx((coded == model_now).mean())
+    assert after.loc[("model", "accuracy", "raw"), "estimate"] != before.loc[("model", "accuracy", "raw"), "estimate"]
+    assert "was run again since the export" in (folder / "scores.md").read_text(encoding="utf-8")
+    # other paragraphs (a unit of at least 200 characters): not this sample's units
+    toolkit.run(Config.load(ROOT / "configs" / "seeds.toml", [*settings, "units.min_chars=200"]), mine)
+    with pytest.raises(ToolkitError, match="no longer holds the units of this sample .* export a new sample from it"):
+        validation.score(folder)
+    shutil.rmtree(mine)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        gone = validation.score(folder)["agreement"].set_index(["source", "measure", "weighting"])
+    assert "that the sample was exported from is not there any more" in caplog.text
+    pd.testing.assert_frame_equal(gone, before)

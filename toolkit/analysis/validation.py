@@ -617,6 +617,50 @@ def _check_answers(path: Path, answers: pd.DataFrame, key_name: str) -> None:
             )
 
 
+def _as_the_run_is_now(folder: Path, key: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """``key`` (key_units.csv) with each item's model and keyword themes as the run it was exported from gives them
+    now, and a note when they differ from the export's: a study that edits its lexicon and runs again into the same
+    folder (notebook 06) scores the model it has, not the one it had at the export, whose themes the key kept (its
+    scores were the old model's, without a word). The sample's weights stay right: they are the chances with which
+    the export drew each unit. The run's units must be those of the sample (the same ids and texts), else a
+    ToolkitError; a run no longer there is said, and the key's themes scored."""
+    try:
+        run = Path(json.loads(read_text_file(folder / "validation.json"))["run"])
+    except (OSError, ValueError, KeyError, TypeError):  # an export without its record of the run
+        return key, ""
+    if not (run / "units.csv").is_file():
+        return key, (
+            f"the run {shown_path(run)} that the sample was exported from is not there any more: scored the model's "
+            f"and the keywords' themes as they were at the export ({UNIT_KEY})"
+        )
+    fix = f"score against the run the sample was exported from ({shown_path(run)}) as the toolkit wrote it"
+    units = read_table(run / "units.csv", ("unit_id", "text", "dominant_theme", "keyword_theme"), fix, na_values=[""])
+    now = units.drop_duplicates("unit_id").set_index(units.drop_duplicates("unit_id")["unit_id"].astype(str))
+    ids = key["unit_id"].astype(str)
+    held = ids.isin(now.index)
+    same = held.to_numpy().copy()
+    same[held.to_numpy()] = (
+        now.loc[ids[held], "text"].fillna("").astype(str).to_numpy() == key.loc[held, "text"].fillna("").astype(str).to_numpy()
+    )
+    if not same.all():
+        raise ToolkitError(
+            f"the run {shown_path(run)} no longer holds the units of this sample ({int((~same).sum())} of {len(key)} "
+            "items' units are gone or hold other text: it was run again on other texts or with other unit settings); "
+            "export a new sample from it (toolkit validate export), or restore the run the sample was exported from"
+        )
+    themes_now = {column: now.loc[ids, source].fillna("").astype(str).to_numpy() for column, source in
+                  (("model_theme", "dominant_theme"), ("keyword_theme", "keyword_theme"))}  # fmt: skip
+    changed = np.zeros(len(key), dtype=bool)
+    for column, values in themes_now.items():
+        changed |= key[column].fillna("").astype(str).to_numpy() != values
+    if not changed.any():
+        return key, ""
+    return key.assign(**themes_now), (
+        f"the run {shown_path(run)} was run again since the export: scored its themes as they are now "
+        f"({int(changed.sum())} of {len(key)} items have another model or keyword theme than at the export)"
+    )
+
+
 def _key(folder: Path, name: str) -> pd.DataFrame:
     return read_table(
         folder / name,
@@ -760,6 +804,8 @@ def score(
     notes.append(_uncoded(path, coded, listed))
     if len(coded):
         key = key if key is not None else _key(folder, UNIT_KEY)  # refuses: the key is lost
+        key, run_note = _as_the_run_is_now(folder, key)
+        notes.append(run_note)
         # in item order: a sheet sorted in a spreadsheet gives the same bootstrap intervals
         merged = _merged(coded[["item", "theme"]], key, path, UNIT_KEY).sort_values("item", kind="stable")
         merged["theme"] = _themes_coded(merged, names, folder, path)
