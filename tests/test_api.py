@@ -3,6 +3,7 @@ user's own settings (random generator, loggers, pandas options) left as they wer
 
 import logging
 import random
+import re
 
 import numpy as np
 import pandas as pd
@@ -11,7 +12,7 @@ import pytest
 import toolkit
 from toolkit.errors import ToolkitError
 
-from .conftest import NO_FIGURES, SEEDS_CONFIG
+from .conftest import NO_FIGURES, ROOT, SEEDS_CONFIG
 
 
 def test_a_config_object_takes_the_overrides_given_to_run(tmp_path):
@@ -118,6 +119,45 @@ def test_a_fit_refuses_a_config_that_prepares_another_corpus(tmp_path):
             toolkit.fit(prepared, config.with_overrides([changed]))
     fitted = toolkit.fit(prepared, config.with_overrides(["model.keyatm.iterations=30"]))  # the model's own settings: fine
     assert len(fitted.shares) == len(prepared.units)
+
+
+def test_a_fit_refuses_a_lexicon_or_word_list_edited_since_the_corpus_was_prepared(tmp_path):
+    """From a hostile pass of the API: prepare(config), then a keyword added to the lexicon file (or a word to a
+    stopword list, a date to the metadata), then fit(prepared, config): the paths were the same, so the fit went on
+    with the lexicon as prepared, the new keyword absent without a word. The files' content is compared now."""
+    import shutil
+
+    from toolkit.resources import data_path
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "seeds", corpus)
+    lexicon, stopwords = tmp_path / "lexicon.toml", tmp_path / "stop.txt"
+    shutil.copy(data_path("lexicon.toml"), lexicon)
+    stopwords.write_text("会议\n", encoding="utf-8")
+    config = toolkit.Config.load(
+        SEEDS_CONFIG,
+        [
+            "model.ensemble=1",
+            "model.keyatm.iterations=20",
+            f"themes.lexicon='{lexicon}'",
+            f"segment.extra_stopwords=['{stopwords}']",
+            f"corpus.texts='{corpus}'",
+            f"corpus.metadata='{corpus / 'metadata.csv'}'",
+        ],
+    )
+    prepared = toolkit.prepare(config)
+    for path, edit in (
+        (lexicon, lambda text: text.replace('"创新驱动"', '"创新驱动", "会晤"', 1)),
+        (stopwords, lambda text: text + "发展\n"),
+        (corpus / "metadata.csv", lambda text: text.replace("2015-03-31", "2016-03-31")),
+    ):
+        before = path.read_text(encoding="utf-8")
+        assert edit(before) != before
+        path.write_text(edit(before), encoding="utf-8")
+        with pytest.raises(ToolkitError, match=f"{re.escape(str(path))} has changed since the corpus was prepared"):
+            toolkit.fit(prepared, config)
+        path.write_text(before, encoding="utf-8")
+    assert len(toolkit.fit(prepared, config).shares) == len(prepared.units)  # as prepared again: fine
 
 
 def test_stage_functions_given_the_wrong_tables_or_settings_say_so_in_one_line(fast_seeds_run):

@@ -145,6 +145,11 @@ def check_prepared_with(prepared: Prepared, config: Config) -> None:
         return  # made by hand, not by prepare
     wanted = preparation_settings(config)
     for key, value in prepared.settings.items():
+        if key.startswith("file:") and key in wanted and wanted[key] != value:
+            raise ToolkitError(
+                f"{key.removeprefix('file:')} has changed since the corpus was prepared (the lexicon, a word list or "
+                "the metadata edited?); prepare it again (toolkit.prepare(config)) before fitting"
+            )
         if wanted.get(key) != value:
             raise ToolkitError(
                 f"the corpus was prepared with {key} = {value!r} and this config has {wanted.get(key)!r}; prepare it "

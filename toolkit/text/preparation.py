@@ -381,6 +381,20 @@ def preparation_settings(config: Config) -> dict[str, object]:
     settings.update({f"vocab.{k}": v for k, v in config["vocab"].items() if k.startswith("phrase")})
     if config["vocab"]["phrases"]:  # which words are keywords, and so never joined into a phrase
         settings["themes.match"] = config["themes"]["match"]
+    # the content of the files a person edits between a prepare and a fit (a lexicon's new keyword was fitted as
+    # if absent: the paths were the same), by path: ``file:<path>`` (:func:`toolkit.pipeline.check_prepared_with`)
+    files = [
+        config.path("themes", "lexicon"),
+        config.path("corpus", "metadata"),
+        *config.paths("normalize", "extra_boilerplate"),
+        *config.paths("segment", "extra_stopwords"),
+        *config.paths("segment", "extra_dictionaries"),
+    ]
+    for path in dict.fromkeys(p for p in files if p is not None):
+        try:
+            settings[f"file:{path}"] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            settings[f"file:{path}"] = "unreadable"
     return settings
 
 
