@@ -319,6 +319,8 @@ def interval_level(table: pd.DataFrame, level: float | None) -> float:
     ``level``, else 0.95. A ``level`` that differs from the recorded one is refused: the label would misstate the
     band (a run at trends.level = 0.8 drawn from Python said 95%)."""
     recorded = table.attrs.get("level")
+    if level is not None:
+        percent(level)  # a number in (0, 1), else said so first
     if recorded is not None and level is not None and not np.isclose(float(recorded), float(level)):
         raise ToolkitError(
             f"level = {level} asked for a table whose intervals are {percent(float(recorded))} ones (trends.level of "
