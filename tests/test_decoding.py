@@ -177,8 +177,8 @@ def test_a_web_page_saved_as_text_is_read_as_the_text_a_browser_shows(tmp_path):
     row = corpus.documents.iloc[0]
     assert row["status"] == "used" and "a web page" in row["note"] and row["chars"] == len(decoded.text)
     assert corpus.text(row["doc_id"]) == decoded.text
-    # text with a tag or two in it is not a page, and stays as it is
-    assert decode("<p>一段话</p>".encode()).text == "<p>一段话</p>"
+    # text with a tag or two in it is not a page: its tags are taken out (stray_markup), its text kept
+    assert decode("<p>一段话</p>".encode()).text == "\n一段话\n"
 
 
 def test_the_page_test_reads_comments_once_and_tables_keep_their_rows():
@@ -202,7 +202,31 @@ def test_the_markup_of_a_pages_body_is_read_as_its_text_a_tag_or_two_is_not():
     assert decoded.text == "推进数字经济发展\xa0建设数字政府\n加强生态环境保护&治理\n加快创新"
     assert "a page's markup: its text taken" in decoded.note
     prose = "第一段提到<b>创新</b>。\n第二段。\n<p>第三段</p>\n第四段。\n"
-    assert decode(prose.encode("utf-8")).text == prose and not decode(prose.encode("utf-8")).note
+    decoded = decode(prose.encode("utf-8"))
+    assert decoded.text == "第一段提到创新。\n第二段。\n\n第三段\n\n第四段。\n"  # not markup: its tags taken out alone
+    assert decoded.note == "HTML in the text (copied from a web page?): 4 tag(s) taken out"
+
+
+def test_html_left_in_plain_text_is_resolved_and_taken_out_and_a_body_on_one_line_is_markup():
+    """From a hostile pass of the input side: the State Council reports with &nbsp; indents, &ldquo;/&rdquo; quotes
+    and a <br> at each line's end (as scraped corpora are): ldquo and rdquo became digital_economy's third and fourth
+    top words, and 数字&nbsp;经济 lost 数字经济; a page's body saved on one line (<p style="text-indent: 2em;
+    font-family: 宋体;">...</p><p>...) was not read as markup, its style words the file's most frequent tokens.
+    A ``<`` or ``&`` that is no HTML (x<5, R&D, AT&T) stays."""
+    from toolkit.text.markup import stray_markup
+
+    text = "&nbsp;&nbsp;&ldquo;十四五&rdquo;时期，大力发展数字&nbsp;经济<br>生态文明<br/>"
+    text += "建设<span class='a'>共同</span>富裕&#12290;"
+    decoded = decode(text.encode("utf-8"))
+    assert decoded.text == "\xa0\xa0“十四五”时期，大力发展数字\xa0经济\n生态文明\n建设共同富裕。"
+    assert decoded.note == "HTML in the text (copied from a web page?): 6 character reference(s) resolved and 4 tag(s) taken out"
+    kept = "研发投入R&D; 增长, AT&T 与 x<5 及 a < b > c, &unknown; 保持"
+    assert stray_markup(kept) == (kept, 0, 0)
+    paragraphs = [p for p in (GWR / "national_2019.txt").read_text(encoding="utf-8").split("\n") if p.strip()][:5]
+    body = "".join(f'<p style="text-indent: 2em; font-family: 宋体;">{p}</p>' for p in paragraphs)
+    decoded = decode(body.encode("utf-8"))
+    assert decoded.text.split("\n") == paragraphs and decoded.note.startswith("a page's markup: its text taken")
+    assert "style" not in decoded.text and "宋体" not in decoded.text
 
 
 def test_the_common_characters_are_the_4000_most_frequent_han_characters_of_jiebas_dictionary():

@@ -191,7 +191,7 @@ def _textual(text: str) -> float:
 
 
 def _checked(decoded: Decoded) -> Decoded:
-    from .markup import is_markup, is_page, page_text
+    from .markup import is_markup, is_page, page_text, stray_markup
 
     page = is_page(decoded.text)
     if page or is_markup(decoded.text):
@@ -199,6 +199,15 @@ def _checked(decoded: Decoded) -> Decoded:
         what = "a web page" if page else "a page's markup"
         note = f"{what}: its text taken, {len(decoded.text) - len(text):,} characters of markup, scripts and styles left out"
         decoded = Decoded(text, decoded.encoding, "; ".join(n for n in (decoded.note, note) if n))
+    else:
+        text, references, tags = stray_markup(decoded.text)
+        if references or tags:
+            said = [
+                f"{references:,} character reference(s) resolved" if references else "",
+                f"{tags:,} tag(s) taken out" if tags else "",
+            ]
+            note = "HTML in the text (copied from a web page?): " + " and ".join(part for part in said if part)
+            decoded = Decoded(text, decoded.encoding, "; ".join(n for n in (decoded.note, note) if n))
     if _control_share(decoded.text) > 0.01:
         raise Unreadable(f"binary file: decodes as {decoded.encoding} but is full of control characters")
     if not decoded.text.strip():

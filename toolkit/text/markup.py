@@ -37,13 +37,62 @@ def is_page(text: str) -> bool:
 _TAGGED_LINE = re.compile(r"\s*</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>\n]{0,300})?/?>")
 
 
+_BLOCK_TAG = re.compile(r"<(?:p|div|br|li|tr|td|h[1-6]|section|article|table|ul|ol|blockquote)[\s>/]", re.IGNORECASE)
+
+
 def is_markup(text: str) -> bool:
-    """Whether ``text`` is the markup of a page's body saved without its head (a scraper's output): at least two
-    of its lines, and most of them, start with an HTML tag (``<p>``, ``<div class="x">``, ``</li>``). A text with
-    a tag or two in it is not."""
+    """Whether ``text`` is the markup of a page's body saved without its head (a scraper's output): most of its
+    lines start with an HTML tag (``<p>``, ``<div class="x">``, ``</li>``), and it holds two such lines, or two
+    block tags (a body saved on one line: ``<p style="...">...</p><p>...</p>``, whose style words became the
+    text's most frequent tokens). A text with a tag or two in it is not."""
     lines = [line for line in text.split("\n") if line.strip()]
     tagged = sum(1 for line in lines if _TAGGED_LINE.match(line))
-    return tagged >= 2 and tagged * 2 > len(lines)
+    if not tagged * 2 > len(lines):
+        return False
+    return tagged >= 2 or sum(1 for _, _ in zip(range(2), _BLOCK_TAG.finditer(text))) >= 2
+
+
+_INLINE = {
+    "a", "abbr", "b", "big", "cite", "code", "em", "font", "i", "img", "ins", "label", "s", "small", "span", "strike",
+    "strong", "sub", "sup", "u",
+}  # fmt: skip
+_TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]{0,15})(?:\s[^<>\n]{0,300})?\s*/?>")
+_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def stray_markup(text: str) -> tuple[str, int, int]:
+    """``text`` (plain text, not a page: :func:`is_page`, :func:`is_markup`) without the HTML a copy from a web
+    page leaves in it: character references that HTML knows (``&nbsp;``, ``&ldquo;``, ``&#8220;``: each ends with
+    its semicolon) resolved, and tags of HTML's elements taken out, a block's (``<br>``, ``<p>``) as a line break,
+    a cell's as a space, an inline one's (``<span>``, ``<b>``) as nothing; ``<`` and ``&`` that are no such
+    markup are kept. Returns the text, the references resolved and the tags taken out (``ldquo`` and ``nbsp`` were
+    top words of a theme, and ``数字&nbsp;经济`` lost 数字经济)."""
+    import html
+
+    references = tags = 0
+
+    def resolve(match: re.Match) -> str:
+        nonlocal references
+        resolved = html.unescape(match[0])
+        references += resolved != match[0]
+        return resolved
+
+    def take(match: re.Match) -> str:
+        nonlocal tags
+        name = match[1].lower()
+        if name in _BLOCKS:
+            tags += 1
+            return "\n"
+        if name in _CELLS or name in _INLINE:
+            tags += 1
+            return " " if name in _CELLS else ""
+        return match[0]
+
+    if "<" in text:
+        text = _TAG.sub(take, text)
+    if "&" in text:
+        text = _REFERENCE.sub(resolve, text)
+    return text, references, tags
 
 
 class _PageText(HTMLParser):
