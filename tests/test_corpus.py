@@ -44,7 +44,7 @@ def test_every_file_is_used_or_skipped_with_a_reason(small_corpus):
     _write(small_corpus, "empty.txt", b"")
     _write(small_corpus, "scan.txt", b"%PDF-1.4\n...")
     _write(small_corpus, "copy.txt", (SEEDS / "000_4635cf3c1d3ea286.txt").read_bytes())
-    _write(small_corpus, "gbk.txt", text.encode("gb18030"))
+    _write(small_corpus, "gbk.txt", (text + "\n附：GBK 版本。").encode("gb18030"))  # not 001's text: no copy of it
     _write(small_corpus, "bom16.txt", text.replace("2019-05-16", "2018-04-02").encode("utf-16"))
     _write(small_corpus, "undated.txt", "没有日期的一段文字。".encode())
     _write(small_corpus, "notes.docx", b"PK\x03\x04")
@@ -910,3 +910,29 @@ def test_files_the_metadata_lists_but_the_pattern_does_not_take_are_named_with_w
     said = " ".join(record.getMessage() for record in caplog.records)
     assert said.startswith("4 of ") and "r2019.docx" in said and "r2020.pdf" in said and "2021/r2021.txt" in said, said
     assert "unlisted.docx" not in said and "dropped.text" not in said
+
+
+def test_the_same_text_in_other_bytes_is_a_copy_like_one_of_the_same_bytes(small_corpus, caplog):
+    """From a hostile pass of the input side: a report saved again (GBK, or UTF-8 with a byte-order mark and Windows
+    line ends) beside its original was analysed twice, its year's weight doubled and its interval narrowed, and only
+    flagged as a near duplicate (similarity 1.000). It is a copy, skipped as one of the same bytes is (the
+    metadata's date differing from the original's named); a text that differs by a sentence is not."""
+    import logging
+
+    original = (SEEDS / "001_a277e5c0c743763f.txt").read_text(encoding="utf-8")
+    _write(small_corpus, "resaved_gbk.txt", original.encode("gb18030"))
+    _write(small_corpus, "resaved_bom.txt", codecs.BOM_UTF8 + original.replace("\n", "\r\n").encode("utf-8"))
+    _write(small_corpus, "longer.txt", (original + "\n另附一段。").encode("utf-8"))
+    with (small_corpus / "metadata.csv").open("a", encoding="utf-8") as meta:
+        meta.write("resaved_gbk.txt,副本,2019-05-16,day,武汉市,x,simplified,\n")
+        meta.write("resaved_bom.txt,副本,2018-01-01,day,武汉市,x,simplified,\n")
+        meta.write("longer.txt,增补,2019-05-16,day,武汉市,x,simplified,\n")
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        docs = load_corpus(small_corpus, small_corpus / "metadata.csv").documents.set_index("path")
+    same = "duplicate of 001_a277e5c0c743763f.txt (the same text in other bytes: another encoding, byte-order mark or line ends)"
+    assert docs.loc["resaved_gbk.txt", "reason"] == same
+    assert docs.loc["resaved_bom.txt", "reason"] == (
+        same + "; its metadata date 2018-01-01 differs from 001_a277e5c0c743763f.txt's 2019-05-16: check which is right"
+    )
+    assert "resaved_bom.txt (2018-01-01) copies 001_a277e5c0c743763f.txt (2019-05-16)" in caplog.text
+    assert docs.loc["longer.txt", "status"] == docs.loc["001_a277e5c0c743763f.txt", "status"] == "used"

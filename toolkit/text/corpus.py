@@ -580,6 +580,7 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
     rows: list[dict] = []
     found: dict[str, tuple[Path, str, str]] = {}  # a used entry's file, encoding and hash, by its path
     first_with_hash: dict[str, dict] = {}
+    first_with_text: dict[bytes, dict] = {}
     listed = set(meta.index) if meta is not None else set()
     # later dates are typing errors (2099 for 2019), never a policy: warned about, not skipped, so that which
     # documents a run reads does not depend on the day it runs
@@ -648,13 +649,7 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
         row["sha256"] = hashlib.sha256(data).hexdigest()
         twin = first_with_hash.get(row["sha256"])
         if twin is not None and data:
-            row["reason"] = f"duplicate of {twin['path']} (same bytes)"
-            conflict = _date_conflict(twin, info)
-            if conflict:
-                row["reason"] += (
-                    f"; its metadata date {conflict[0]} differs from {twin['path']}'s {conflict[1]}: check which is right"
-                )
-                conflicts.append(f"{row['path']} ({conflict[0]}) copies {twin['path']} ({conflict[1]})")
+            _copy_of(row, twin, info, "same bytes", conflicts)
             continue
         first_with_hash.setdefault(row["sha256"], row)
         declared = (info.get("encoding", "") if info is not None else "") or encoding
@@ -663,6 +658,14 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
         except Unreadable as exc:
             row["reason"] = str(exc)
             continue
+        # the same text in other bytes (saved again in another encoding, with a byte-order mark or Windows line
+        # ends): a copy as much as one of the same bytes, which was analysed twice, its year's weight doubled
+        text_key = hashlib.sha256("\n".join(line.rstrip() for line in decoded.text.splitlines()).strip().encode()).digest()
+        twin = first_with_text.get(text_key)
+        if twin is not None:
+            _copy_of(row, twin, info, "the same text in other bytes: another encoding, byte-order mark or line ends", conflicts)
+            continue
+        first_with_text.setdefault(text_key, row)
         row["encoding"] = decoded.encoding
         row["note"] = "; ".join(n for n in (row["note"], decoded.note) if n)
         row["chars"] = len(decoded.text)
@@ -742,6 +745,16 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
         detail = f" (most common reason: {reasons.index[0]})" if len(reasons) else ""
         raise ToolkitError(f"no usable text in {root}: {len(documents)} file(s) found, none usable{detail}")
     return Corpus(documents=documents, root=root, sources=sources, metadata_columns=[names[c] for c in extra_columns])
+
+
+def _copy_of(row: dict, twin: dict, info, what: str, conflicts: list[str]) -> None:
+    """Skip the file of ``row`` as a copy of ``twin``'s (``what`` says how it is one), naming a metadata date that
+    differs from the twin's in its reason and in ``conflicts``."""
+    row["reason"] = f"duplicate of {twin['path']} ({what})"
+    conflict = _date_conflict(twin, info)
+    if conflict:
+        row["reason"] += f"; its metadata date {conflict[0]} differs from {twin['path']}'s {conflict[1]}: check which is right"
+        conflicts.append(f"{row['path']} ({conflict[0]}) copies {twin['path']} ({conflict[1]})")
 
 
 def _date_conflict(twin: dict, info) -> tuple[str, str] | None:
