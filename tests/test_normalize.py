@@ -655,3 +655,31 @@ def test_control_characters_are_removed_and_cut_no_word():
     assert normalizer.normalize("加快建设科技强国。\n\x0c推进\x1e创新\x07发展。").text == "加快建设科技强国。\n推进创新发展。"
     assert normalizer.normalize("推进\x00创新").removed["whitespace"] == 1
     assert normalizer.normalize("推进\t创新\n发展").text == "推进创新\n发展"  # tab and line break are whitespace as before
+
+
+def test_a_pdf_copys_running_heads_and_page_numbers_are_taken_out_and_its_pages_joined():
+    """From a hostile pass of the input side: a PDF copy of the 2019 report (36 characters a line, 38 lines a page)
+    with the gazette's running head 国务院公报 2019年第5号 on each page and a page number ·n· under it: the head
+    was kept (公报 counted 17 more times, 国务院 6 -> 23) and stood between a page's last line and the next page's
+    first, so that words across the break were cut (雄安新 | 区). Taken out as boilerplate, the pages read as the copy
+    without them; a short line that recurs in a text that is not broken into a page's lines is not touched."""
+    from toolkit.text.normalize import PAGE_HEAD_RULE
+    from toolkit.text.units import document_text
+
+    text = (GWR / "national_2019.txt").read_text(encoding="utf-8")
+    flat = "".join(line.strip() for line in text.split("\n") if line.strip())
+    lines = [flat[i : i + 36] for i in range(0, len(flat), 36)]
+    pages = [lines[i : i + 38] for i in range(0, len(lines), 38)]
+    for number in ("·{}·", "第{}页", "{}/15"):
+        headed = "\n".join(
+            "国务院公报 2019年第5号\n" + "\n".join(page) + "\n" + number.format(k + 1) for k, page in enumerate(pages)
+        )
+        normalizer = Normalizer()
+        plain = document_text(normalizer.normalize("\n".join(map("\n".join, pages))).text, True)[0]
+        result = normalizer.normalize(headed)
+        assert document_text(result.text, True)[0] == plain, number
+        assert result.boilerplate[PAGE_HEAD_RULE] == sum(len(f"国务院公报 2019年第5号{number.format(k + 1)}") for k in range(15))
+        assert "雄安新区" in plain and plain.count("国务院") == flat.count("国务院")
+    paragraphs = "\n".join(["加强科技创新，推进高质量发展。", "附件一", "建设数字中国，发展数字经济。", "附件一"] * 3)
+    kept = Normalizer().normalize(paragraphs)  # one paragraph a line: not a PDF's pages
+    assert kept.text.split("\n").count("附件一") == 6 and not kept.boilerplate

@@ -298,6 +298,11 @@ def boilerplate_pattern(pattern: str, where: str = "boilerplate pattern") -> Use
 # match is removed has fewer Han characters than MIN_KEPT_HAN; from a longer line only the matches go, so a
 # paragraph, or a document scraped without line breaks, keeps its text.
 SHORT_LINE = 100
+# a PDF copy's running head or page number (Normalizer._without_page_heads): a line of at most this many characters
+# that recurs at least this many times, its digits aside
+PAGE_HEAD_MAX, PAGE_HEAD_REPEATS = 24, 3
+PAGE_HEAD_RULE = "a running head or page number of a PDF's pages"
+_DIGITS = re.compile(r"[0-9]+")
 MIN_KEPT_HAN = 10
 
 
@@ -375,8 +380,35 @@ class Normalizer:
             lines = [kept for line in lines if (kept := self._without_boilerplate(line, result, search))]
         closed = [_HAN_GAP.sub("", line) for line in lines]  # after: a removal can leave two Han characters apart
         result.removed["whitespace"] += sum(map(len, lines)) - sum(map(len, closed))
+        if self.drop_boilerplate:
+            closed = self._without_page_heads(closed, result)
         closed = self._without_repeats(closed, result, drop=self.drop_repeated_lines)  # counted whether kept or not
         return "\n".join(closed)
+
+    @staticmethod
+    def _without_page_heads(lines: list[str], result: Normalized) -> list[str]:
+        """``lines`` without the running heads and page numbers of a PDF copy's pages (:func:`page_width`): a short
+        line (at most PAGE_HEAD_MAX characters and half the page's width) that ends no sentence and recurs
+        PAGE_HEAD_REPEATS times or more, its digits aside (国务院公报 2019年第5号, ·3·, 第3页, 3/17). Such a line stood
+        between a page's last line and the next page's first, so that a word across the page break was cut (雄安新 |
+        区) and the gazette's name counted as the text's words; taken out, the two lines are joined as any broken
+        line is (:func:`toolkit.text.units.join_broken_lines`). Counted as boilerplate (:data:`PAGE_HEAD_RULE`)."""
+        from .units import ends_sentence, page_width
+
+        width = page_width(lines)
+        if not width:
+            return lines
+        limit = min(PAGE_HEAD_MAX, width // 2)
+        shapes = [_DIGITS.sub("#", line) if len(line) <= limit and not ends_sentence(line) else None for line in lines]
+        counts = Counter(shape for shape in shapes if shape is not None)
+        kept = []
+        for line, shape in zip(lines, shapes):
+            if shape is not None and counts[shape] >= PAGE_HEAD_REPEATS:
+                result.boilerplate[PAGE_HEAD_RULE] += len(line)
+                result.removed["boilerplate"] += len(line)
+                continue
+            kept.append(line)
+        return kept
 
     @staticmethod
     def _without_repeats(lines: list[str], result: Normalized, drop: bool = True) -> list[str]:
