@@ -233,8 +233,8 @@ def test_figures_read_at_a_century_span_with_gaps(century, lexicon):
     assert len(heatmap.axes[0].lines) == len(with_data) - 2  # a rule wherever years are missing in between
     area = plot_theme_area(yearly, lexicon, language="en")
     _render(area)
-    bars = area.axes[0].patches
-    centres = sorted({round(b.get_x() + b.get_width() / 2) for b in bars if b.get_height() > 0})
+    bars = [path.vertices for band in area.axes[0].collections for path in band.get_paths()]  # a band per theme
+    centres = sorted({round(v[:, 0].mean()) for v in bars if np.ptp(v[:, 1]) > 0})
     assert centres == with_data  # every year with data drawn, isolated ones too; none for the gaps
     assert len(area.axes[0].get_xticks()) <= 10
     shares = plot_theme_shares(yearly, lexicon, language="en")
@@ -605,9 +605,11 @@ def test_themes_past_the_palette_are_told_apart_in_stacked_bars_and_lines(tmp_pa
     def bar_looks(fig):
         ax = fig.axes[0]
         looks = {}
-        for container in ax.containers:
+        for container in ax.containers:  # bars
             patch = container.patches[0]
             looks[container.get_label()] = (patch.get_facecolor(), patch.get_hatch() or "")
+        for band in ax.collections:  # theme_area: a collection of each theme's bars
+            looks[band.get_label()] = (tuple(band.get_facecolor()[0]), band.get_hatch() or "")
         return looks
 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
