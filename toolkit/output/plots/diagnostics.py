@@ -20,6 +20,7 @@ from ._common import (
     _small_multiples,
     _theme_label,
     _year_axis,
+    bar_collection,
     theme_colors,
     wrap,
 )
@@ -140,7 +141,7 @@ def plot_model_vs_keywords(
             s = shares[shares["theme"] == theme].set_index("year")["share"]
             k = rates[rates["theme"] == theme].set_index("year")["per_10k"]
             twin = ax.twinx()
-            twin.bar(k.index, k.to_numpy(dtype=float), color="#cccccc", width=0.7)
+            bar_collection(twin, k.index, k.to_numpy(dtype=float), width=0.7, facecolors="#cccccc")
             if theme in missing:  # its keywords may still be counted in the text: the bars stay
                 _not_measured(ax, text)
             else:

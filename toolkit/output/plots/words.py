@@ -13,6 +13,7 @@ from ._common import (
     _new_figure,
     _small_multiples,
     _year_axis,
+    bar_collection,
     ordered,
     table_themes,
     theme_colors,
@@ -97,7 +98,7 @@ def plot_top_words(topics: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 10,
         for ax, (_, row) in zip(grid.axes, topics.iterrows()):
             words, weights = _top_words(row)
             words, weights = words[:n_words][::-1], weights[:n_words][::-1]
-            ax.barh(range(len(words)), weights, color=colors[row["theme"]])
+            bar_collection(ax, range(len(words)), weights, horizontal=True, facecolors=colors[row["theme"]])
             ax.set_yticks(range(len(words)))
             ax.set_yticklabels(words, fontsize=8)
             ax.tick_params(axis="x", labelsize=6)
