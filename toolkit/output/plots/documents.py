@@ -7,7 +7,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...analysis.lexicon import OTHER, Lexicon
-from ._common import _heading, _labels, _new_figure, _theme_label, short_labels, side_legend, theme_colors, theme_hatches
+from ._common import (
+    _heading,
+    _labels,
+    _new_figure,
+    _theme_label,
+    bar_collection,
+    short_labels,
+    side_legend,
+    theme_colors,
+    theme_hatches,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,30 +45,24 @@ def plot_document_themes(
     )
     # the year before each title, unless the title starts with it (1954年政府工作报告 read "1954 1954年...")
     labels = [name if name.startswith(str(year)) else f"{year} {name}" for year, name in zip(shown["year"], short_labels(names))]
-    from matplotlib.collections import PolyCollection
-
     with _new_figure(10, max(0.32 * len(shown), 0.2 * len(themes)) + 1.6) as fig:  # room for the legend of themes
         ax = fig.add_subplot()
         left = np.zeros(len(shown))
-        rows = np.arange(len(shown), dtype=float)
-        low, high = rows - 0.4, rows + 0.4  # bars 0.8 of a row high
         for theme in themes:
             values = shown[theme].to_numpy(dtype=float)
-            right = left + values
-            # one collection of a theme's bars, not a patch per bar (60 documents of 18 themes made 1,080 patches)
-            corners = np.stack([np.c_[left, low], np.c_[right, low], np.c_[right, high], np.c_[left, high]], axis=1)
-            ax.add_collection(
-                PolyCollection(
-                    list(corners[np.isfinite(right) & (values > 0)]),
-                    facecolors=colors[theme],
-                    hatch=hatches[theme] or None,
-                    edgecolors="white",
-                    linewidths=0,
-                    label=_theme_label(lexicon, theme, language),
-                ),
-                autolim=False,
+            bar_collection(
+                ax,
+                np.arange(len(shown)),
+                values,
+                base=left,
+                horizontal=True,
+                facecolors=colors[theme],
+                hatch=hatches[theme] or None,
+                edgecolors="white",
+                linewidths=0,
+                label=_theme_label(lexicon, theme, language),
             )
-            left = right
+            left = left + values
         margin = 0.05 * (len(shown) - 0.2)  # the limits bars would have: their extent and matplotlib's 5% margins
         ax.set_ylim(-0.4 - margin, len(shown) - 0.6 + margin)
         ax.set_yticks(range(len(shown)))

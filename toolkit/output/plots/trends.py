@@ -26,6 +26,7 @@ from ._common import (
     _theme_columns,
     _theme_label,
     _year_axis,
+    bar_collection,
     each_year_fits,
     interval_level,
     side_legend,
@@ -207,32 +208,25 @@ def plot_theme_area(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "z
     colors, hatches = theme_colors(lexicon), theme_hatches(lexicon)
     wide = _pivot(table, lexicon).dropna(how="all")
     missing = unmeasured(table)
-    from matplotlib.collections import PolyCollection
-
     with _new_figure(9, 5) as fig:
         ax = fig.add_subplot()
         years = wide.index.to_numpy()
         bottom = np.zeros(len(years))
-        left, right = years - 0.425, years + 0.425  # bars 0.85 of a year wide
         for theme in wide.columns:
             values = np.nan_to_num(wide[theme].to_numpy(dtype=float))
-            label = _theme_label(lexicon, theme, language, missing)
-            top = bottom + values
-            # one collection of a theme's bars, not a patch per bar: a century's 18 themes made 954 patches, each
-            # added, clipped and measured on its own
-            corners = np.stack([np.c_[left, bottom], np.c_[right, bottom], np.c_[right, top], np.c_[left, top]], axis=1)
-            ax.add_collection(
-                PolyCollection(
-                    list(corners[values > 0]),
-                    facecolors=colors[theme],
-                    hatch=hatches[theme] or None,
-                    edgecolors="white",
-                    linewidths=0,
-                    label=label,
-                ),
-                autolim=False,
+            bar_collection(
+                ax,
+                years,
+                values,
+                width=0.85,
+                base=bottom,
+                facecolors=colors[theme],
+                hatch=hatches[theme] or None,
+                edgecolors="white",
+                linewidths=0,
+                label=_theme_label(lexicon, theme, language, missing),
             )
-            bottom = top
+            bottom = bottom + values
         _year_axis(ax, years, 10)  # labelled as years: two years ticked bare read -1 and 0 "+2.02e3"
         ax.set_ylim(0, 1)
         ax.set_xlabel(text["year"])
