@@ -802,3 +802,20 @@ def test_a_year_losing_its_documents_one_by_one_among_single_document_years_neve
     for n, (wider, narrower) in zip(range(8, 1, -1), zip(widths[1:], widths[:-1])):
         assert 0.8 < wider / narrower, (n, wider / narrower, np.round(widths, 4))
         assert n == 2 or wider / narrower <= 1.25 * np.sqrt(n / (n - 1)), (n, wider / narrower, np.round(widths, 4))
+
+
+def test_consecutive_documents_follow_their_dates_not_their_names():
+    """From a hostile pass of the intervals: the differences of "consecutive documents by date" took a year's
+    documents in the order of their names (p2018 before r2018 whatever their dates). With the documents' dates
+    given (a run gives them), they follow the dates, then the names; without, their years as before."""
+    rows, shares = [], []
+    for doc_id, year in (("z-early", 2018), ("a-late", 2018), ("m", 2019)):
+        for _ in range(3):
+            rows.append({"year": year, "doc_id": doc_id, "n_tokens": 30})
+            shares.append([0.2, 0.8])
+    units, values = pd.DataFrame(rows), np.array(shares)[None]
+    ids = ["z-early", "a-late", "m"]  # the documents in the order of their first units
+    dated = ShareModel(units, values, THEMES, dates={"z-early": "2018-01-05", "a-late": "2018-11-30", "m": "2019"})
+    assert [ids[d] for d in dated.documents.order] == ["z-early", "a-late", "m"]
+    named = ShareModel(units, values, THEMES)
+    assert [ids[d] for d in named.documents.order] == ["a-late", "z-early", "m"]

@@ -253,6 +253,7 @@ def trends(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, keywords: np
         periods=tr["periods"],
         by=tr["by"],
         compare=tr["compare"],
+        dates=dict(zip(prepared.corpus.documents["doc_id"], prepared.corpus.documents["date"])),
     )
 
 

@@ -181,6 +181,7 @@ class ShareModel:
     n_boot: int = 1000
     level: float = 0.95
     random_state: int = 0
+    dates: dict | None = None  # each document's date (ISO, any precision) by doc_id; default its year
     documents: object = field(init=False)
 
     def __post_init__(self):
@@ -198,10 +199,14 @@ class ShareModel:
             self.member_shares = np.asarray(self.member_shares)[:, order]
         doc_ids = self.units["doc_id"].to_numpy()
         first = np.flatnonzero(np.r_[True, doc_ids[1:] != doc_ids[:-1]])
-        dates = [(y, str(d)) for y, d in zip(self.units["year"].to_numpy()[first], doc_ids[first])]
-        self.documents = Documents.of(
-            doc_ids, self.units["n_tokens"].to_numpy(dtype=float), self.member_shares, dates=[f"{y:06d}{d}" for y, d in dates]
-        )
+        # consecutive documents are those of consecutive dates (a document's year when its date is not given), then
+        # of doc_id: ordered by year and doc_id, a year's documents followed their names, not their dates
+        dated = self.dates or {}
+        keys = [
+            f"{str(dated.get(d) or '') or f'{int(y):04d}'}\x1f{d}"
+            for y, d in zip(self.units["year"].to_numpy()[first], doc_ids[first])
+        ]
+        self.documents = Documents.of(doc_ids, self.units["n_tokens"].to_numpy(dtype=float), self.member_shares, dates=keys)
         self.doc_frame = self.units.iloc[first].reset_index(drop=True)
 
     def cells(self, keys: list[str], labels: list | None = None):
@@ -689,13 +694,15 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
     periods: dict | None = None,
     by: str = "",
     compare: list | None = None,
+    dates: dict | None = None,
 ) -> Trends:
     """Every table of a run.
 
     ``units``: every unit with year, doc_id, n_tokens, in_model, one share column per name in ``themes`` (the
     lexicon's themes, then ``other``) and the ``by`` column when given; ``keyword_counts``: their keyword tokens
     per theme (units x the lexicon's themes); ``member_shares``: each ensemble member's shares of the modelled
-    units (members x units x themes; default: the shares in ``units``, one member).
+    units (members x units x themes; default: the shares in ``units``, one member); ``dates``: each document's date
+    by doc_id (ISO, any precision), which orders consecutive documents (default: their years).
     """
     import pandas as pd
 
@@ -713,7 +720,7 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
         member_shares = modelled[themes].to_numpy(dtype=float)[None]
     if periods:
         modelled = modelled.assign(period=period_of(modelled["year"].to_numpy(), periods))
-    model = ShareModel(modelled, member_shares, themes, bootstrap, level, random_state)
+    model = ShareModel(modelled, member_shares, themes, bootstrap, level, random_state, dates)
     years = [(y,) for y in range(window[0], window[1] + 1)]
     yearly, _ = model.table(["year"], years)
     keywords = keyword_rates(units, keyword_counts, themes[: keyword_counts.shape[1]], years=window)
@@ -750,7 +757,7 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
                 MISSING_GROUP,
             )
         grouped = modelled.assign(**{by: values})
-        model = ShareModel(grouped, member_shares, themes, bootstrap, level, random_state)
+        model = ShareModel(grouped, member_shares, themes, bootstrap, level, random_state, dates)
         # the groups in the order the documents first name them (the metadata's: 一线, 新一线, 二线 ..., as the
         # effects have them; sorted as text they read 一线, 三线及以下, 二线, 新一线), the missing group last
         first = {group: i for i, group in enumerate(dict.fromkeys(values))}
