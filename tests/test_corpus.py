@@ -936,3 +936,24 @@ def test_the_same_text_in_other_bytes_is_a_copy_like_one_of_the_same_bytes(small
     )
     assert "resaved_bom.txt (2018-01-01) copies 001_a277e5c0c743763f.txt (2019-05-16)" in caplog.text
     assert docs.loc["longer.txt", "status"] == docs.loc["001_a277e5c0c743763f.txt", "status"] == "used"
+
+
+def test_a_copy_of_a_file_skipped_for_want_of_a_date_is_used_when_it_has_one(small_corpus):
+    """From an adversarial review: the first of two copies (same bytes, or the same text in GB18030) had no date in
+    the metadata and was skipped for it; the second, dated, was skipped as its duplicate: the document was lost. A
+    file is the one its copies are copies of only once it has a date."""
+    text = (SEEDS / "001_a277e5c0c743763f.txt").read_text(encoding="utf-8").replace("2019", "")  # no date in the text
+    meta = pd.read_csv(small_corpus / "metadata.csv", dtype=str, keep_default_na=False)
+    for first, second, data in (
+        ("a_undated.txt", "b_dated.txt", text.encode("utf-8")),
+        ("c_undated.txt", "d_dated_gbk.txt", None),
+    ):
+        other = text + "\n另一份文件。"  # the second pair: another text than the first's
+        _write(small_corpus, first, other.encode("utf-8") if data is None else data)
+        _write(small_corpus, second, other.encode("gb18030") if data is None else data)
+        meta = pd.concat([meta, pd.DataFrame([{"file": first, "date": ""}, {"file": second, "date": "2019-03-05"}])])
+    meta.fillna("").to_csv(small_corpus / "metadata.csv", index=False)
+    docs = load_corpus(small_corpus, small_corpus / "metadata.csv").documents.set_index("path")
+    for undated, dated in (("a_undated.txt", "b_dated.txt"), ("c_undated.txt", "d_dated_gbk.txt")):
+        assert docs.loc[undated, "status"] == "skipped"  # for want of a date, or as the dated one's copy
+        assert docs.loc[dated, "status"] == "used" and docs.loc[dated, "date"] == "2019-03-05", docs.loc[dated, "reason"]

@@ -651,7 +651,6 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
         if twin is not None and data:
             _copy_of(row, twin, info, "same bytes", conflicts)
             continue
-        first_with_hash.setdefault(row["sha256"], row)
         declared = (info.get("encoding", "") if info is not None else "") or encoding
         try:
             decoded = decode(data, declared)
@@ -665,7 +664,6 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
         if twin is not None:
             _copy_of(row, twin, info, "the same text in other bytes: another encoding, byte-order mark or line ends", conflicts)
             continue
-        first_with_text.setdefault(text_key, row)
         row["encoding"] = decoded.encoding
         row["note"] = "; ".join(n for n in (row["note"], decoded.note) if n)
         row["chars"] = len(decoded.text)
@@ -685,6 +683,10 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
             )
             continue
         row.update(date=doc_date.date, year=doc_date.year, date_source=doc_date.source)
+        # the copy that later files are copies of: a dated one (a first copy without a date, or whose metadata row is
+        # wrong, is skipped for that, and its dated copy was skipped as its duplicate: the document lost)
+        first_with_hash.setdefault(row["sha256"], row)
+        first_with_text.setdefault(text_key, row)
         if (year_min and doc_date.year < year_min) or (year_max and doc_date.year > year_max):
             row["reason"] = (
                 f"year {doc_date.year} outside the window "
