@@ -696,3 +696,26 @@ def test_a_figure_drawn_from_python_names_the_level_of_its_tables_intervals(fast
     plain = trends.yearly.copy()
     plain.attrs = {}  # as read from theme_by_year.csv: the level given, else 95%
     assert "90% interval" in plot_theme_shares(plain, lexicon, language="en", level=0.9).get_suptitle()
+
+
+def test_the_tables_of_a_share_model_carry_their_level_too(lexicon):
+    """From an adversarial review: ShareModel (exported) made tables without their intervals' level, so a figure
+    drawn from ShareModel(..., level=0.8).table(...) still said 95%."""
+    from toolkit.analysis.trends import ShareModel
+    from toolkit.output.plots import plot_change, plot_theme_shares
+
+    rng = np.random.default_rng(0)
+    rows, shares = [], []
+    for year in (2019, 2020, 2021):
+        for d in range(3):
+            for _ in range(5):
+                share = float(rng.uniform(0.1, 0.3))
+                rows.append({"year": year, "doc_id": f"{year}-{d}", "n_tokens": 40})
+                shares.append([share, 1 - share])
+    model = ShareModel(pd.DataFrame(rows), np.array(shares)[None], ["ecology", "other"], n_boot=50, level=0.8)
+    table, _ = model.table(["year"])
+    change = model.change(["year"], (2019,), (2021,))
+    assert table.attrs["level"] == change.attrs["level"] == 0.8
+    assert "80%" in plot_theme_shares(table, lexicon, language="en").get_suptitle()
+    texts = [t.get_text() for t in plot_change(change, lexicon, language="en").findobj(lambda a: hasattr(a, "get_text"))]
+    assert any("80%" in text for text in texts) and not any("95%" in text for text in texts)

@@ -223,8 +223,10 @@ class ShareModel:
         return Cells(labels, [np.asarray(d, dtype=np.int64) for d in documents])
 
     def table(self, keys: list[str], labels: list | None = None):
-        """One row per cell and theme: keys, theme, share, interval and its parts, seed spread, counts."""
+        """One row per cell and theme: keys, theme, share, interval and its parts, seed spread, counts; the
+        intervals' level recorded (``attrs["level"]``, which a figure drawn from it names)."""
         frame, cells, _ = self._table(keys, labels)
+        frame.attrs["level"] = self.level
         return frame, cells
 
     def _table(self, keys: list[str], labels: list | None):
@@ -306,7 +308,8 @@ class ShareModel:
         return pd.DataFrame(frame), cells, total
 
     def change(self, keys: list[str], first, last) -> pd.DataFrame:
-        """The change of every theme's share from cell ``first`` to cell ``last`` (tuples of ``keys`` values)."""
+        """The change of every theme's share from cell ``first`` to cell ``last`` (tuples of ``keys`` values), the
+        intervals' level recorded as :meth:`table` records it."""
         import pandas as pd
         from scipy.stats import t as student
 
@@ -367,7 +370,9 @@ class ShareModel:
                     else _change_note(sizes, replicates, t),
                 }
             )
-        return pd.DataFrame(rows)
+        change = pd.DataFrame(rows)
+        change.attrs["level"] = self.level
+        return change
 
 
 FEW_DEGREES = 4  # below this, a change's t quantile at the Bonferroni level is several times the normal one
