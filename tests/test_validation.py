@@ -1110,3 +1110,28 @@ def test_scores_are_of_the_run_as_it_is_now_and_say_so(run, tmp_path, caplog):
         gone = validation.score(folder)["agreement"].set_index(["source", "measure", "weighting"])
     assert "that the sample was exported from is not there any more" in caplog.text
     pd.testing.assert_frame_equal(gone, before)
+
+
+def test_a_run_whose_corpus_changed_since_the_export_is_not_scored_as_the_samples_population(tmp_path):
+    """From an adversarial review: a sample exported from a run of four documents, the fifth added and the run made
+    again into the same folder: the score checked only the sampled units (all still there) and gave weighted
+    accuracy "an estimate for the whole corpus" whose new units could never have been drawn. The population's
+    units are recorded at the export now; a run with other units is refused, saying why."""
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "seeds", corpus)
+    meta = pd.read_csv(corpus / "metadata.csv", dtype=str, keep_default_na=False)
+    meta.assign(include=["yes", "yes", "yes", "yes", "no"]).to_csv(corpus / "metadata.csv", index=False)
+    settings = [
+        "figures.ldavis=false", "figures.formats=[]", "trends.bootstrap=0", "model.ensemble=1",
+        "model.keyatm.iterations=20", f"corpus.texts='{corpus}'", f"corpus.metadata='{corpus / 'metadata.csv'}'",
+    ]  # fmt: skip
+    run = tmp_path / "run"
+    toolkit.run(Config.load(ROOT / "configs" / "seeds.toml", settings), run)
+    folder = _coded_folder(run, tmp_path / "tasks")
+    validation.score(folder)  # the run as exported: scored
+    meta.assign(include="yes").to_csv(corpus / "metadata.csv", index=False)
+    toolkit.run(Config.load(ROOT / "configs" / "seeds.toml", settings), run)
+    with pytest.raises(ToolkitError, match=r"holds other units than when the sample was exported \(\d+ now, \d+ then"):
+        validation.score(folder)

@@ -288,6 +288,9 @@ def export(
             json.dumps(
                 {
                     "run": str(run.resolve()),
+                    # the population the sample was drawn from: a run whose units differ at scoring is another corpus
+                    "run_units": len(units),
+                    "run_units_sha256": units_digest(units),
                     "n_units": len(sheet),
                     "n_units_asked": n_units,
                     "sample_note": note,
@@ -617,6 +620,16 @@ def _check_answers(path: Path, answers: pd.DataFrame, key_name: str) -> None:
             )
 
 
+def units_digest(units: pd.DataFrame) -> str:
+    """Hash of a run's units (each one's id and text, in order): the population a sample is drawn from."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for unit_id, text in zip(units["unit_id"].astype(str), units["text"].fillna("").astype(str)):
+        digest.update(f"{unit_id}\x1f{text}\x1e".encode())
+    return digest.hexdigest()
+
+
 def _as_the_run_is_now(folder: Path, key: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     """``key`` (key_units.csv) with each item's model and keyword themes as the run it was exported from gives them
     now, and a note when they differ from the export's: a study that edits its lexicon and runs again into the same
@@ -625,7 +638,8 @@ def _as_the_run_is_now(folder: Path, key: pd.DataFrame) -> tuple[pd.DataFrame, s
     the export drew each unit. The run's units must be those of the sample (the same ids and texts), else a
     ToolkitError; a run no longer there is said, and the key's themes scored."""
     try:
-        run = Path(json.loads(read_text_file(folder / "validation.json"))["run"])
+        record = json.loads(read_text_file(folder / "validation.json"))
+        run = Path(record["run"])
     except (OSError, ValueError, KeyError, TypeError):  # an export without its record of the run
         return key, ""
     if not (run / "units.csv").is_file():
@@ -642,6 +656,14 @@ def _as_the_run_is_now(folder: Path, key: pd.DataFrame) -> tuple[pd.DataFrame, s
     same[held.to_numpy()] = (
         now.loc[ids[held], "text"].fillna("").astype(str).to_numpy() == key.loc[held, "text"].fillna("").astype(str).to_numpy()
     )
+    recorded = record.get("run_units_sha256") if isinstance(record, dict) else None
+    if same.all() and recorded and units_digest(units) != recorded:
+        raise ToolkitError(
+            f"the run {shown_path(run)} holds other units than when the sample was exported ({len(units)} now, "
+            f"{record.get('run_units', '?')} then: documents added or removed, or cut into other units): the sample's "
+            "weights are not those of this corpus; export a new sample from it (toolkit validate export), or restore "
+            "the run the sample was exported from"
+        )
     if not same.all():
         raise ToolkitError(
             f"the run {shown_path(run)} no longer holds the units of this sample ({int((~same).sum())} of {len(key)} "
@@ -1053,7 +1075,7 @@ def format_scores(tables: dict[str, pd.DataFrame]) -> str:
         lines += ["Sheets scored: " + ", ".join(f"`{sheet}`" for sheet in sheets["sheet"]), ""]
     notes = tables.get("notes")
     if notes is not None and len(notes):
-        lines += ["Not coded:", "", *[f"- {note}" for note in notes["note"]], ""]
+        lines += ["Notes:", "", *[f"- {note}" for note in notes["note"]], ""]
     overall = tables.get("agreement")
     if overall is not None:
         n = int(overall["coded_units"].iloc[0])
