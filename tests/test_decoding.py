@@ -222,6 +222,8 @@ def test_html_left_in_plain_text_is_resolved_and_taken_out_and_a_body_on_one_lin
     assert decoded.note == "HTML in the text (copied from a web page?): 6 character reference(s) resolved and 4 tag(s) taken out"
     kept = "研发投入R&D; 增长, AT&T 与 x<5 及 a < b > c, &unknown; 保持"
     assert stray_markup(kept) == (kept, 0, 0)
+    # escaped twice, as some scrapers store it: the tags come out of their references, then are taken out
+    assert stray_markup("&lt;p&gt;数字经济&lt;/p&gt;") == ("\n数字经济\n", 4, 2)
     paragraphs = [p for p in (GWR / "national_2019.txt").read_text(encoding="utf-8").split("\n") if p.strip()][:5]
     body = "".join(f'<p style="text-indent: 2em; font-family: 宋体;">{p}</p>' for p in paragraphs)
     decoded = decode(body.encode("utf-8"))

@@ -683,3 +683,16 @@ def test_a_pdf_copys_running_heads_and_page_numbers_are_taken_out_and_its_pages_
     paragraphs = "\n".join(["加强科技创新，推进高质量发展。", "附件一", "建设数字中国，发展数字经济。", "附件一"] * 3)
     kept = Normalizer().normalize(paragraphs)  # one paragraph a line: not a PDF's pages
     assert kept.text.split("\n").count("附件一") == 6 and not kept.boilerplate
+
+
+def test_normalising_a_pdf_copy_with_repeated_lines_removes_its_running_heads_in_one_pass():
+    """From an adversarial review: a PDF copy's pages followed by a sentence repeated 200 times: the repeats hid the
+    page width, the repeats were removed, and only a second pass found the pages and removed their running heads:
+    normalising was not idempotent. The heads are looked for after the repeats are gone."""
+    text = (GWR / "national_2019.txt").read_text(encoding="utf-8")
+    flat = "".join(line.strip() for line in text.split("\n") if line.strip())[: 36 * 38 * 3]
+    lines = [flat[i : i + 36] for i in range(0, len(flat), 36)]
+    pages = ["国务院公报 2019年第5号\n" + "\n".join(lines[i : i + 38]) for i in range(0, len(lines), 38)]
+    copy = "\n".join(pages) + "\n" + "\n".join(["这是一个重复的句子，用来测试规范化的幂等性。"] * 200)
+    once = Normalizer().normalize(copy).text
+    assert Normalizer().normalize(once).text == once and "国务院公报" not in once

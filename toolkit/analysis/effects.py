@@ -187,8 +187,9 @@ INFLATED = 10.0
 
 
 def _warn_correlated(data: pd.DataFrame, names: list[str]) -> None:
-    """Warn of each numeric covariate among ``names`` whose values across the documents (a document's own, as
-    metadata gives them) the other numeric covariates nearly determine: variance inflation of :data:`INFLATED` or
+    """Warn of each numeric covariate among ``names`` (those the formula reads as numbers: ``C(year)`` is categories)
+    whose values across the documents (a document's own, as metadata gives them) the other numeric covariates
+    nearly determine: variance inflation of :data:`INFLATED` or
     more (GDP beside year). Its effect is estimated with the others held fixed, from what little of it moves on its
     own, so its interval is wide and its estimate unstable; the fit is right, and said so, not refused."""
     import pandas as pd
@@ -395,7 +396,7 @@ def estimate_effects(
     raw, units = units, numeric_covariates(units, used)
     columns = check_covariates(formula, units, allowed, design=False)  # an unknown name is refused first
     _missing_and_mixed(units, used, raw)
-    _warn_correlated(units, used)
+    _warn_correlated(units, [name for name in used if not _categories_alone(formula, name, numeric=True)])
     units = _references(units, used, formula)
     matrix = _design(formula, units, columns)  # a term not finite, or not defined for every unit, is refused
     rows = matrix.index.to_numpy()

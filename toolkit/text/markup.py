@@ -88,10 +88,10 @@ def stray_markup(text: str) -> tuple[str, int, int]:
             return " " if name in _CELLS else ""
         return match[0]
 
+    if "&" in text:  # first: a text escaped twice (&lt;p&gt;) holds its tags as references
+        text = _REFERENCE.sub(resolve, text)
     if "<" in text:
         text = _TAG.sub(take, text)
-    if "&" in text:
-        text = _REFERENCE.sub(resolve, text)
     return text, references, tags
 
 

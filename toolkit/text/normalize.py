@@ -380,9 +380,9 @@ class Normalizer:
             lines = [kept for line in lines if (kept := self._without_boilerplate(line, result, search))]
         closed = [_HAN_GAP.sub("", line) for line in lines]  # after: a removal can leave two Han characters apart
         result.removed["whitespace"] += sum(map(len, lines)) - sum(map(len, closed))
-        if self.drop_boilerplate:
-            closed = self._without_page_heads(closed, result)
         closed = self._without_repeats(closed, result, drop=self.drop_repeated_lines)  # counted whether kept or not
+        if self.drop_boilerplate:  # after: repeated lines gone, a PDF's pages can show (normalising stays idempotent)
+            closed = self._without_page_heads(closed, result)
         return "\n".join(closed)
 
     @staticmethod
