@@ -509,6 +509,7 @@ def test_the_effects_stage_reads_its_formula_as_a_formula_only(tmp_path, monkeyp
         ("(year + place)**2 + cr(year, df=4)", ["year", "place"]),
         ("0 + year:省份 + poly(year, degree=2)", ["year", "省份"]),
         ("bs(year, knots=[2010, 2015], degree=3)", ["year"]),  # knots are places, not counts: years pass
+        ("bs(year, df=3, lower_bound=1990, upper_bound=2030)", ["year"]),  # bounds are places too
     ],
 )
 def test_formulas_of_the_grammar_give_their_columns(formula, names):
@@ -536,6 +537,13 @@ def test_formulas_of_the_grammar_give_their_columns(formula, names):
         # a value not listed made its documents missing in silence (a hostile pass of the effects)
         ("C(year, levels=[2000, 2001])", "a category's levels are the values of its column"),
         ("bs(year, knots=[" + ", ".join(map(str, range(2000, 2060))) + "])", "a list of 60 numbers, above the limit of 50"),
+        # numpy's functions beyond the transforms listed, names with '__', a number run into a name, a unary operator
+        # other than minus: each was let through when its check was dropped, and no test failed (a mutation audit)
+        ("year + np.ones(year)", "np.ones() is not one of the functions a formula may call"),
+        ("year + C(__builtins__)", "names with '__' are not columns"),
+        ("year + 2year", "'2year' is not allowed"),
+        ("bs(year, df=not 3)", "a keyword argument's value must be a number"),
+        ("year + " * 285 + "year_1", "is 2,001 characters long, above the limit of 2,000"),  # one past it
     ],
 )
 def test_formulas_outside_the_grammar_are_refused_naming_the_term(formula, term):
@@ -929,6 +937,9 @@ def test_the_size_of_a_formulas_matrix_is_told_before_it_is_made(monkeypatch):
     monkeypatch.setattr(formulaic, "model_matrix", never)
     with pytest.raises(ToolkitError, match="about 6,250,001 columns, above the limit of 1,000"):
         check_covariates("bs(gdp, df=50):bs(pop, df=50):bs(area, df=50):bs(year, df=50)", documents, list(documents.columns))
+    # just past the limit too, not only far past it (a limit ten times as high passed every test: a mutation audit)
+    with pytest.raises(ToolkitError, match="about 1,601 columns, above the limit of 1,000"):
+        check_covariates("bs(gdp, df=40):bs(pop, df=40)", documents, list(documents.columns))
 
 
 def test_a_category_of_one_document_prints_no_numpy_warning(fast_seeds_run):
@@ -1132,3 +1143,212 @@ def test_effects_take_the_shares_of_exactly_their_units_by_position():
     alone = estimate_effects(units[subset], shares[:, subset], ["theme"], "year", draws=50, x="")[0]
     again = estimate_effects(units[subset].reset_index(drop=True), shares[:, subset], ["theme"], "year", draws=50, x="")[0]
     pd.testing.assert_frame_equal(alone, again)
+
+
+def test_the_bonferroni_family_counts_the_measured_themes_only():
+    """p_adjusted is Bonferroni over the named themes measured in the corpus: a theme without a share in any unit
+    (none of its keywords in the vocabulary) is no test. Counting it doubled every p_adjusted here; the mutation
+    passed every test (a mutation audit)."""
+    from toolkit.analysis.effects import estimate_effects
+
+    units, shares = _by_level({"a": 8, "b": 8}, {"a": 0.2, "b": 0.3})
+    shares = np.concatenate([shares[:, :, :1], np.zeros_like(shares[:, :, :1]), shares[:, :, 1:]], axis=2)
+    table, _ = estimate_effects(units, shares, ["theme", "absent"], "year + level", draws=50, x="")
+    rows = table[table["theme"] == "theme"].set_index("term")
+    assert rows.loc["level[T.b]", "p_value"] < 0.1  # a p-value that doubling would show
+    np.testing.assert_array_equal(rows["p_adjusted"], rows["p_value"])
+
+
+def _working_fit(X, y, w, groups):
+    """The fractional logit of ``y`` on ``X`` (statsmodels) and its CR2 covariance and degrees of freedom."""
+    import statsmodels.api as sm
+
+    from toolkit.analysis.clustered import cr2, working_regression
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = sm.GLM(y, X, family=sm.families.Binomial(), var_weights=w).fit()
+    covariance, df = cr2(*working_regression(X, y, fit.mu, w), groups)
+    return np.asarray(fit.params), np.sqrt(np.diag(covariance)), df
+
+
+def test_the_expected_share_band_of_a_category_is_its_coefficients_t_interval():
+    """Without an intercept (``0 + level``) each category's expected share is expit of its own coefficient, so its
+    band in effects_expected.csv is expit of that coefficient's t interval: estimate +- t(df) x CR2 error (statsmodels'
+    fit, CR2 checked against its definition above). Draws of normal x chi for normal / chi, quantiles at 5% for 2.5%,
+    and draws not mapped back from the columns of unit length each passed every test (a mutation audit)."""
+    from scipy import stats
+    from scipy.special import logit
+
+    from toolkit.analysis.effects import estimate_effects
+
+    rng = np.random.default_rng(2)
+    rows, values = [], []
+    for level, base in (("a", 0.2), ("b", 0.35)):
+        for d in range(4):  # four documents a category: about three degrees of freedom, far from the normal
+            document = base + rng.normal(0, 0.04)
+            for _ in range(8):
+                values.append(float(np.clip(document + rng.normal(0, 0.05), 0.01, 0.99)))
+                rows.append({"doc_id": f"{level}{d}", "level": level, "n_tokens": int(rng.integers(20, 60))})
+    units, values = pd.DataFrame(rows), np.array(values)
+    shares = np.stack([values, 1 - values], axis=1)[None]
+    _, expected = estimate_effects(units, shares, ["theme"], "0 + level", draws=40_000, x="level")
+    expected = expected.set_index("level")
+    X = np.column_stack([(units["level"] == level).to_numpy(float) for level in ("a", "b")])
+    params, errors, df = _working_fit(X, values, units["n_tokens"].to_numpy(float), pd.factorize(units["doc_id"])[0])
+    assert (df < 4).all()
+    for j, level in enumerate(("a", "b")):
+        low, high = logit(expected.loc[level, ["low", "high"]].to_numpy(float))
+        assert (low + high) / 2 == pytest.approx(params[j], abs=0.05 * errors[j])
+        assert (high - low) / 2 / errors[j] == pytest.approx(stats.t.ppf(0.975, df[j]), rel=0.04)
+
+
+def test_the_estimate_is_the_mean_of_the_members_coefficients():
+    """effects.csv's estimate is the mean over the ensemble's members of each member's fitted coefficient (the centre
+    of the mixture that the interval and p-value read); three members whose slopes differ: their mean, not their
+    median (the mutation passed every test: a mutation audit)."""
+    import statsmodels.api as sm
+
+    from toolkit.analysis.effects import estimate_effects
+
+    rng = np.random.default_rng(4)
+    rows = [{"doc_id": f"d{d}", "year": 2000 + d, "n_tokens": 30} for d in range(12) for _ in range(6)]
+    years = np.array([r["year"] for r in rows], float)
+    members = []
+    for shift in (0.0, 0.02, 0.1):  # the third seed sees more of the theme and a steeper rise
+        value = np.clip(0.2 + shift + (0.005 + shift / 10) * (years - 2000) + rng.normal(0, 0.04, len(rows)), 0.01, 0.99)
+        members.append(np.stack([value, 1 - value], axis=1))
+    members = np.array(members)
+    X, w = sm.add_constant(years), np.full(len(rows), 30.0)
+    slopes = [sm.GLM(m[:, 0], X, family=sm.families.Binomial(), var_weights=w).fit().params[1] for m in members]
+    assert abs(np.mean(slopes) - np.median(slopes)) > 1e-3
+    table, _ = estimate_effects(pd.DataFrame(rows), members, ["theme"], "year", draws=50, x="")
+    assert table.set_index("term").loc["year", "estimate"] == pytest.approx(np.mean(slopes), rel=1e-6)
+
+
+def test_a_category_separated_in_one_member_or_holding_the_whole_share_is_not_estimated_nor_drawn():
+    """Separation makes a category's log-odds infinite whichever side it is on: a theme absent from a category's
+    documents in one member of the ensemble only (the pooled draws mix that member's -30 log-odds with the
+    others'), or a theme that holds the whole share of every unit of the category. Both rows say "not estimable
+    (separation)" and no curve of that category is drawn; with the check read over all members, or for absence only,
+    they were estimated, and the curve drawn through them, passing every test (a mutation audit)."""
+    from toolkit.analysis.effects import estimate_effects
+
+    units, present = _by_level({"a": 6, "b": 6}, {"a": 0.2, "b": 0.2}, seed=5)
+    in_b = (units["level"] == "b").to_numpy()
+    absent = present.copy()
+    absent[0, in_b, 0], absent[0, in_b, 1] = 0.0, 1.0
+    whole = present.copy()
+    whole[0, in_b, 0], whole[0, in_b, 1] = 1.0, 0.0
+    for shares in (np.concatenate([present, absent]), whole):
+        table, expected = estimate_effects(units, shares, ["theme"], "year + level", draws=50, x="year")
+        row = table.set_index("term").loc["level[T.b]"]
+        assert np.isnan(row["estimate"]) and "(separation)" in row["note"]
+        assert not expected.loc[expected["group"] == "b", "supported"].any()
+        assert expected.loc[expected["group"] == "a", "supported"].any()
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "year + bs(year, df=4)",
+        "poly(year, 3)",
+        "poly(year, degree=2)",
+        "bs(year, 4)",
+        "bs(year, knots=[2005, 2010])",
+        "cr(year, df=5)",
+        "np.log(gdp) + center(year)",
+        "bs(year, df=3):C(place)",
+        "year * place",
+    ],
+)
+def test_the_columns_estimated_for_a_formula_bound_those_of_its_matrix(formula):
+    """columns_estimate, which refuses a matrix without end before it is made, is an upper bound of the columns of
+    the matrix formulaic makes, and exact for numbers and splines (it overcounts a category's reference level only):
+    a spline's knots counted without its degree, or a positional degree of freedom read as one, passed every test
+    (a mutation audit)."""
+    import formulaic
+
+    from toolkit.analysis.formulas import columns_estimate
+
+    rng = np.random.default_rng(0)
+    data = pd.DataFrame({"year": rng.integers(2000, 2021, 200), "place": [f"p{i % 7}" for i in range(200)]})
+    data["gdp"] = rng.uniform(1, 100, 200)
+    made = formulaic.model_matrix(formula, data, context={}).shape[1]
+    estimate = columns_estimate(formula, data)
+    assert estimate >= made
+    if "place" not in formula:
+        assert estimate == made
+
+
+def test_a_spline_of_knots_and_a_degree_counts_its_knots():
+    """bs(x, knots=[...], degree=d) has len(knots) + d columns (formulaic); the estimate of the columns must bound
+    that, else bs(year, knots=[50], degree=1):bs(gdp, knots=[50], degree=1), 2,602 columns, passes the limit of
+    1,000 (and a third factor makes 132,651)."""
+    import formulaic
+
+    from toolkit.analysis.effects import check_covariates
+    from toolkit.analysis.formulas import columns_estimate
+
+    rng = np.random.default_rng(0)
+    data = pd.DataFrame({"year": rng.uniform(2000, 2020, 300), "gdp": rng.uniform(0, 50, 300)})
+    formula = "bs(year, knots=[2005, 2010, 2015], degree=1)"
+    assert columns_estimate(formula, data) >= formulaic.model_matrix(formula, data, context={}).shape[1]  # 4
+    knots = ", ".join(f"{0.98 * i:.2f}" for i in range(1, 51))
+    years = ", ".join(f"{2000 + 0.39 * i:.2f}" for i in range(1, 51))
+    with pytest.raises(ToolkitError, match="above the limit of 1,000"):
+        check_covariates(f"bs(year, knots=[{years}], degree=1):bs(gdp, knots=[{knots}], degree=1)", data, ["year", "gdp"])
+
+
+def test_the_expected_curve_is_not_drawn_across_a_gap_wider_than_the_usual_spacing():
+    """Documents every year from 2000 to 2010 and from 2014 to 2020: the usual spacing is a year, so the curve is
+    drawn one year from the nearest document (2011, 2013) and not two (2012); twice the spacing passed every test
+    (a mutation audit)."""
+    from toolkit.analysis.effects import estimate_effects
+
+    units, shares = _documents_by_year({"city": [*range(2000, 2011), *range(2014, 2021)]})
+    _, expected = estimate_effects(units, shares, ["theme"], "year", draws=50, x="year")
+    supported = expected.set_index("year")["supported"]
+    assert supported.loc[[2010, 2011, 2013, 2014]].all() and not supported.loc[2012]
+
+
+def test_a_document_of_high_but_not_full_leverage_leaves_its_slope_estimated():
+    """Only directions a document fits exactly (leverage 1) leave the clustered error without a residual: a
+    province whose GDP lies far from the others' (leverage 0.995, the others still inform the slope) keeps its
+    slope estimated, with CR2's wide interval. A threshold of 0.99 called it exactly fitted and passed every test
+    (a mutation audit)."""
+    from toolkit.analysis.effects import estimate_effects
+
+    gdp = np.r_[np.linspace(0, 1, 19), 20.0]
+    design = np.column_stack([np.ones(20), gdp])
+    leverage = np.diag(design @ np.linalg.pinv(design))[-1]
+    assert 0.99 < leverage < 0.999
+    rng = np.random.default_rng(0)
+    rows, values = [], []
+    for d in range(20):
+        level = 0.2 + rng.normal(0, 0.03)
+        for _ in range(10):
+            values.append(float(np.clip(level + rng.normal(0, 0.05), 0.01, 0.99)))
+            rows.append({"doc_id": f"d{d}", "gdp": gdp[d], "n_tokens": 40})
+    values = np.array(values)
+    shares = np.stack([values, 1 - values], axis=1)[None]
+    table, _ = estimate_effects(pd.DataFrame(rows), shares, ["theme"], "gdp", draws=50, x="")
+    slope = table.set_index("term").loc["gdp"]
+    assert np.isfinite(slope["p_value"]) and slope["low"] < slope["estimate"] < slope["high"]
+
+
+def test_the_draws_of_coefficients_of_equal_degrees_of_freedom_are_multivariate_t():
+    """Each draw scales all its coefficients by one chi-square quantile, so coefficients of the same degrees of
+    freedom are drawn from the multivariate t and keep their correlation: two perfectly correlated ones draw the same
+    value, and the sum of two independent ones over root two is t(df). A uniform of its own per coefficient (a sum of
+    independent t's, lighter-tailed: the expected shares' bands too narrow) passed every test (a mutation audit)."""
+    from scipy import stats
+
+    from toolkit.analysis.effects import _draws
+
+    rng = np.random.default_rng(0)
+    normal, scale = _draws(rng, np.ones((2, 2)), 20_000, np.array([3.0, 3.0]))
+    np.testing.assert_allclose(normal[:, 0] / scale[:, 0], normal[:, 1] / scale[:, 1], rtol=1e-6, atol=1e-9)
+    normal, scale = _draws(rng, np.eye(2), 20_000, np.array([3.0, 3.0]))
+    combined = (normal / scale).sum(axis=1) / np.sqrt(2)
+    assert stats.kstest(combined, stats.t(3).cdf).pvalue > 0.001

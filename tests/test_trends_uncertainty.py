@@ -866,3 +866,149 @@ def test_the_consecutive_documents_count_for_the_documents_outside_the_cell_less
     _, weight, df, basis = document_variance(documents, cells)
     assert weight[0] == pytest.approx(2 / 5) and df[0] == 5 and basis[0] == "consecutive documents"
     assert weight[1] == 0 and df[1] == 5 and basis[1] == "within cells and consecutive documents"
+
+
+def _two_paragraph_documents(centres):
+    """Documents of two 10-token paragraphs at ``centres`` +- 0.02: each document's unit noise (the squared standard
+    error of a mean of two paragraphs 0.04 apart) is 0.0004, from its own paragraphs and from the pool alike."""
+    from toolkit.analysis.uncertainty import Documents
+
+    share = np.array([c + s for c in centres for s in (-0.02, 0.02)])
+    ids = np.repeat(np.arange(len(centres)), 2)
+    return Documents.of(ids, np.full(len(share), 10.0), np.stack([share, 1 - share], axis=1)[None])
+
+
+def test_a_cells_document_level_blends_its_own_variance_with_the_others_pooled_by_hand():
+    """The blend of uncertainty's docstring by hand: a cell of three documents (0.1, 0.3, 0.5) among twelve cells of
+    two (0.1 apart), each document's unit noise 0.0004. The cell's own estimate is 0.04 - 0.0004; the others' pooled
+    is their summed squares over their degrees of freedom less their mean unit noise, 0.005 - 0.0004; the pool counts
+    for min(10, 12) = 10 degrees of freedom, so the weight of the cell's own is 2 / 12. A cell of two, with the first
+    cell in its pool: (0.08 + 11 x 0.005) / 13 - 0.0004, weight 1 / 11. The pooled noise read per degree of freedom
+    rather than per document passed every test (a mutation audit)."""
+    from toolkit.analysis.uncertainty import Cells, document_variance
+
+    pairs = [(0.2 + 0.01 * k, 0.3 + 0.01 * k) for k in range(12)]
+    documents = _two_paragraph_documents([0.1, 0.3, 0.5, *(c for pair in pairs for c in pair)])
+    np.testing.assert_allclose(documents.unit_variance(), 0.0004)
+    cells = Cells(list(range(13)), [np.array([0, 1, 2]), *(np.array([3 + 2 * k, 4 + 2 * k]) for k in range(12))])
+    variance, weight, df, basis = document_variance(documents, cells)
+    assert basis == ["within cells"] * 13
+    assert (weight[0], df[0]) == (pytest.approx(2 / 12), 12) and (weight[1], df[1]) == (pytest.approx(1 / 11), 11)
+    first = 2 / 12 * (0.04 - 0.0004) + 10 / 12 * (0.005 - 0.0004)
+    second = 1 / 11 * (0.005 - 0.0004) + 10 / 11 * ((0.08 + 11 * 0.005) / 13 - 0.0004)
+    np.testing.assert_allclose(variance[:2, 0], [first, second], rtol=1e-9)
+
+
+def test_a_cells_document_level_is_floored_at_zero_when_its_documents_agree():
+    """A cell of two documents with the same share has an own estimate of minus the unit noise (-0.0004); blended
+    with a pool of little spread, the cell's between-document variance is floored at zero, not negative (a negative
+    variance made the kernel's document draw NaN and skip it in silence; the mutation passed every test: a
+    mutation audit)."""
+    from toolkit.analysis.uncertainty import Cells, document_variance
+
+    documents = _two_paragraph_documents([0.3, 0.3, 0.3, 0.3005])
+    cells = Cells([2001, 2002], [np.array([0, 1]), np.array([2, 3])])
+    variance, weight, df, _ = document_variance(documents, cells)
+    assert 0.5 * -0.0004 + 0.5 * max(0.0005**2 / 2 - 0.0004, 0) < 0  # the blend, were it not floored
+    assert (weight == 0.5).all() and (df == 2).all()
+    np.testing.assert_array_equal(variance, 0.0)
+
+
+def test_a_cells_replicates_have_the_widened_variance_of_a_mean_of_documents():
+    """uncertainty's docstring: a cell's sampling variance, tau2_c / n_eff plus the unit noise sum (T_d / T)^2 v_d,
+    widened by (t(df_c) / z)^2. By hand: two years of two documents, of two and of six 20-token paragraphs whose
+    shares have a sample variance of 0.00025 around 0.30 and 0.32 (0.50, 0.52), so v_d = 0.00025 / n_d, T_d / T is
+    1/4 and 3/4 and n_eff 1.6; the own and the pooled moments weigh 1/2 each, df 2. The replicates' variance
+    (100,000 of them) is that within 2%; n_eff taken as the number of documents, the unit noise left unwidened, or
+    what a document's few paragraphs understate left out each passed every test (a mutation audit)."""
+    from scipy.stats import norm, t
+
+    from toolkit.analysis.uncertainty import Cells, Documents, replicate
+
+    def paragraphs(n):  # deviations of sample variance 0.00025
+        spread = np.linspace(-1, 1, n)
+        return spread * np.sqrt(0.00025 / spread.var(ddof=1))
+
+    centres = [(0.30, 2), (0.32, 6), (0.50, 2), (0.52, 6)]
+    share = np.concatenate([c + paragraphs(n) for c, n in centres])
+    ids = np.concatenate([[d] * n for d, (_, n) in enumerate(centres)])
+    documents = Documents.of(ids, np.full(len(share), 20.0), np.stack([share, 1 - share], axis=1)[None])
+    v = np.array([0.00025 / n for _, n in centres])
+    np.testing.assert_allclose(documents.unit_variance()[:, 0], v)
+    cells = Cells([2001, 2002], [np.array([0, 1]), np.array([2, 3])])
+    replicates = replicate(documents, cells, 100_000, 3)
+    moment = [np.var([centres[d][0] for d in docs], ddof=1) - v[docs].mean() for docs in cells.documents]
+    widen = t.ppf(0.975, 2) / norm.ppf(0.975)
+    for c, docs in enumerate(cells.documents):
+        tau2 = (moment[c] + moment[1 - c]) / 2
+        a = np.array([centres[d][1] for d in docs]) / sum(centres[d][1] for d in docs)
+        expected = widen**2 * (tau2 * (a**2).sum() + (a**2 * v[docs]).sum())
+        assert replicates.values[:, c, 0].var(ddof=1) == pytest.approx(expected, rel=0.02)
+
+
+def test_one_unit_documents_draw_the_larger_of_the_document_level_and_their_paragraph_noise():
+    """A year of two one-paragraph notices (10 tokens each, the same share) among eleven years of two two-paragraph
+    documents: the notices' paragraph noise at the pooled spread is 0.008 / 10 per notice (s2 0.008 per token from
+    the pool, counted fully: its degrees of freedom reach PRIOR_DF), 0.0004 for the year; the year's document level
+    is 10/11 of the pool's 0.005 - 0.0004 (eleven degrees of freedom within years: no consecutive differences fill
+    it) over n_eff 2. The larger is drawn, not their sum (one noise counted twice; the mutation passed every test: a
+    mutation audit), widened by t(11) / z."""
+    from scipy.stats import norm, t
+
+    from toolkit.analysis.uncertainty import Cells, Documents, replicate
+
+    rows = [(d, 0.3, 10.0) for d in range(2)]  # the notices: doc, share, tokens
+    for k in range(11):
+        for d, centre in enumerate((0.2 + 0.01 * k, 0.3 + 0.01 * k)):
+            rows += [(2 + 2 * k + d, centre + s, 10.0) for s in (-0.02, 0.02)]
+    ids, share, tokens = (np.array(column) for column in zip(*rows))
+    documents = Documents.of(ids, tokens, np.stack([share, 1 - share], axis=1)[None])
+    np.testing.assert_allclose(documents.one_unit_noise()[:2, 0], 0.008 / 10)
+    cells = Cells(list(range(12)), [np.array([0, 1]), *(np.array([2 + 2 * k, 3 + 2 * k]) for k in range(11))])
+    replicates = replicate(documents, cells, 100_000, 5)
+    level = 10 / 11 * (0.005 - 0.0004) / 2
+    assert level > 0.0004
+    expected = (t.ppf(0.975, 11) / norm.ppf(0.975)) ** 2 * level
+    assert replicates.df[0] == 11 and replicates.values[:, 0, 0].var(ddof=1) == pytest.approx(expected, rel=0.02)
+
+
+def test_without_a_cell_of_several_documents_the_document_level_comes_from_consecutive_documents_by_date():
+    """When no cell holds several documents (one document a year), the between-document variance is half the mean
+    squared difference of consecutive documents in order of their dates, less the unit noise (none: one paragraph
+    each), counted for the documents outside the cell less one. By hand, the documents named in another order than
+    their years'; the pooled estimate of one degree of freedom, an order by name, or as many degrees of freedom as
+    documents each passed every test (a mutation audit)."""
+    from toolkit.analysis.uncertainty import document_variance
+
+    by_year = [(2001, "c", 0.1), (2002, "f", 0.3), (2003, "a", 0.2), (2004, "e", 0.25), (2005, "b", 0.5), (2006, "d", 0.4)]
+    units = pd.DataFrame([{"year": y, "doc_id": d, "n_tokens": 20} for y, d, _ in by_year])
+    share = np.array([s for *_, s in by_year])
+    model = ShareModel(units, np.stack([share, 1 - share], axis=1)[None], THEMES, n_boot=0)
+    variance, weight, df, basis = document_variance(model.documents, model.cells(["year"]))
+    expected = (np.diff(share) ** 2).mean() / 2  # in the order of the years, not of the names
+    assert set(basis) == {"consecutive documents"}
+    np.testing.assert_array_equal(df, [4] * 6)  # the five documents outside each year, less one
+    np.testing.assert_allclose(variance[:, 0], expected, rtol=1e-9)
+    assert not weight.any()
+
+
+def test_intervals_wider_than_a_share_or_a_change_can_be_are_cut_at_its_bounds():
+    """A share lies in [0, 1] and a change of shares in [-1, 1]: two years of two documents that differ by 0.4 (df 2)
+    give theme a's change an sd of about 0.6, whose intervals are cut at -1 and 1, the ordinary and the simultaneous
+    alike, and its yearly shares intervals that are cut at 0; without the cut at any one of these ends a mutation
+    passed every test (a mutation audit)."""
+    rows, shares = [], []
+    for year, documents in ((2014, (0.05, 0.45)), (2015, (0.1, 0.5))):
+        for d, a in enumerate(documents):
+            for _ in range(3):
+                rows.append({"year": year, "doc_id": f"{year}-{d}", "n_tokens": 30})
+                shares.append([a, 0.4 - a / 2, 0.6 - a / 2])
+    model = ShareModel(pd.DataFrame(rows), np.array(shares)[None], ["a", "b", "other"], n_boot=200)
+    change = model.change(["year"], (2014,), (2015,)).set_index("theme")
+    assert change.loc["a", "change_sd"] > 0.5
+    lows, highs = change[["change_low", "simultaneous_low"]], change[["change_high", "simultaneous_high"]]
+    assert (lows >= -1).all().all() and (highs <= 1).all().all()
+    assert (lows.loc["a"] == -1).all() and (highs.loc["a"] == 1).all()
+    table = model.table(["year"])[0]
+    assert (table["share_low"] >= 0).all() and (table["share_high"] <= 1).all()
+    assert (table.loc[table["theme"] == "a", "share_low"] == 0).all()
