@@ -218,6 +218,11 @@ def _is_constant(node: ast.AST) -> bool:
 SPLINES = ("bs", "cr", "cs", "cc")
 
 
+def _number(node) -> float | None:
+    """The value of a literal number in a formula's call (``df=4``), else None."""
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) else None
+
+
 def columns_estimate(formula: str, data) -> int:
     """About how many columns the model matrix of ``formula`` (checked by :func:`check_formula`) has on ``data``,
     without making it: per term, the product of its factors' widths (a spline's or polynomial's degrees of freedom,
@@ -242,13 +247,15 @@ def columns_estimate(formula: str, data) -> int:
         if name == "C":
             return width(ast.unparse(node.args[0])) if node.args and isinstance(node.args[0], ast.Name) else 1
         if name in SPLINES or name == "poly":
-            given = keywords.get("df", keywords.get("degree"))
-            if isinstance(given, ast.Constant) and isinstance(given.value, (int, float)):
-                return max(int(given.value), 1)
-            if numbers:
-                return max(int(numbers[0]), 1)
+            df, degree = (_number(keywords.get(key)) for key in ("df", "degree"))
+            if name == "poly" and (degree or numbers):
+                return max(int(degree or numbers[0]), 1)
+            if df or numbers:
+                return max(int(df or numbers[0]), 1)
             knots = keywords.get("knots")
-            return (len(knots.elts) if isinstance(knots, (ast.List, ast.Tuple)) else 0) + 3
+            # knots and no df: a column per knot and per degree (bs's default degree 3), bs(x, knots=[50 knots],
+            # degree=1) 51 columns, not the one its degree read as df counted
+            return (len(knots.elts) if isinstance(knots, (ast.List, ast.Tuple)) else 0) + int(3 if degree is None else degree)
         return 1
 
     total = 0
