@@ -227,8 +227,11 @@ def test_what_a_notebook_reads_back_or_writes_by_hand_is_taken(fast_seeds_run, t
     drawn, again = (toolkit.plot_top_words(t, run.prepared.lexicon) for t in (run.topics, read_back))
     labels = [[t.get_text() for t in ax.get_yticklabels()] for ax in drawn.axes]
     assert labels == [[t.get_text() for t in ax.get_yticklabels()] for ax in again.axes] and "创新" in labels[0]
-    widths = [[round(p.get_width(), 5) for p in ax.patches] for ax in drawn.axes]
-    assert widths == [[round(p.get_width(), 5) for p in ax.patches] for ax in again.axes]
+
+    def widths(fig):  # each panel's bars (a collection of them)
+        return [[round(float(np.ptp(p.vertices[:, 0])), 5) for c in ax.collections for p in c.get_paths()] for ax in fig.axes]
+
+    assert widths(drawn) == widths(again) and len(widths(drawn)[0]) == 10
 
     text = "本报讯 记者王某报道\n武汉市推进生态文明建设，加快发展数字经济。"
     for patterns in (["^本报讯.*报道$"], "^本报讯.*报道$"):
