@@ -1300,6 +1300,25 @@ def test_a_spline_of_knots_and_a_degree_counts_its_knots():
         check_covariates(f"bs(year, knots=[{years}], degree=1):bs(gdp, knots=[{knots}], degree=1)", data, ["year", "gdp"])
 
 
+def test_a_spline_of_knots_and_a_degree_given_by_position_counts_its_knots():
+    """bs(x, df, knots, degree) takes its arguments by position too (formulaic's signature): bs(year, None, [three
+    knots], 1) has 4 columns, as with knots= and degree=, and the interaction of two such splines of 50 knots is
+    refused before its 2,602 columns are made, as the same formula with keywords is."""
+    import formulaic
+
+    from toolkit.analysis.effects import check_covariates
+    from toolkit.analysis.formulas import columns_estimate
+
+    rng = np.random.default_rng(0)
+    data = pd.DataFrame({"year": rng.uniform(2000, 2020, 300), "gdp": rng.uniform(0, 50, 300)})
+    formula = "bs(year, None, [2005, 2010, 2015], 1)"
+    assert columns_estimate(formula, data) >= formulaic.model_matrix(formula, data, context={}).shape[1]
+    knots = ", ".join(f"{0.98 * i:.2f}" for i in range(1, 51))
+    years = ", ".join(f"{2000 + 0.39 * i:.2f}" for i in range(1, 51))
+    with pytest.raises(ToolkitError, match="above the limit of 1,000"):
+        check_covariates(f"bs(year, None, [{years}], 1):bs(gdp, None, [{knots}], 1)", data, ["year", "gdp"])
+
+
 def test_the_expected_curve_is_not_drawn_across_a_gap_wider_than_the_usual_spacing():
     """Documents every year from 2000 to 2010 and from 2014 to 2020: the usual spacing is a year, so the curve is
     drawn one year from the nearest document (2011, 2013) and not two (2012); twice the spacing passed every test

@@ -1012,3 +1012,63 @@ def test_intervals_wider_than_a_share_or_a_change_can_be_are_cut_at_its_bounds()
     table = model.table(["year"])[0]
     assert (table["share_low"] >= 0).all() and (table["share_high"] <= 1).all()
     assert (table.loc[table["theme"] == "a", "share_low"] == 0).all()
+
+
+def test_two_documents_one_a_year_count_units_only_and_say_so():
+    """Two documents, one a year: no cell holds two and too few documents for consecutive differences (the documents
+    outside a year, less one: none), so no document level is estimated (df 0, basis "none") and the table's interval
+    basis says the intervals count units only. With that early return dropped, the basis read "within cells" and the
+    table said the document level was "pooled over the table's cells", of which there was none; the mutation passed
+    every test (a mutation audit)."""
+    from toolkit.analysis.trends import UNITS_ONLY
+    from toolkit.analysis.uncertainty import document_variance
+
+    units = pd.DataFrame([{"year": 2001, "doc_id": "b", "n_tokens": 20}, {"year": 2002, "doc_id": "a", "n_tokens": 20}])
+    model = ShareModel(units, np.array([[[0.1, 0.9], [0.3, 0.7]]]), THEMES, n_boot=50)
+    _, weight, df, basis = document_variance(model.documents, model.cells(["year"]))
+    assert basis == ["none", "none"] and not df.any() and not weight.any()
+    assert model.table(["year"])[0]["interval_basis"].str.endswith(UNITS_ONLY).all()
+
+
+def test_a_cell_holding_a_one_paragraph_document_pools_over_every_document():
+    """uncertainty.document_variance: a cell whose documents all have several paragraphs pools over such documents
+    only, a cell that holds a one-paragraph document over all. By hand: a year of a notice (0.3) and a report (0.32)
+    among ten years of two reports (0.1 apart, unit noise 0.0004 each) and a year of two notices (0.1 and 0.5): the
+    mixed year pools all eleven other years (squares 10 x 0.005 + 0.08 over 11 degrees of freedom, less the mean
+    unit noise 0.008 / 22), its own estimate is 0.0002 less the mean noise 0.0002, weight 1 / 11. Pooling the
+    reports only there (the check read as any, not all) passed every test (a mutation audit)."""
+    from toolkit.analysis.uncertainty import Cells, Documents, document_variance
+
+    rows = [(0, 0.3, 10.0), (1, 0.32 - 0.02, 10.0), (1, 0.32 + 0.02, 10.0), (2, 0.1, 10.0), (3, 0.5, 10.0)]
+    for k in range(10):
+        for d, centre in enumerate((0.2 + 0.01 * k, 0.3 + 0.01 * k)):
+            rows += [(4 + 2 * k + d, centre + s, 10.0) for s in (-0.02, 0.02)]
+    ids, share, tokens = (np.array(column) for column in zip(*rows))
+    documents = Documents.of(ids, tokens, np.stack([share, 1 - share], axis=1)[None])
+    cells = Cells(list(range(12)), [np.array([0, 1]), np.array([2, 3]), *(np.array([4 + 2 * k, 5 + 2 * k]) for k in range(10))])
+    variance, weight, df, basis = document_variance(documents, cells)
+    assert basis[0] == "within cells" and weight[0] == pytest.approx(1 / 11) and df[0] == 11
+    pooled = (10 * 0.005 + 0.08) / 11 - 10 * 2 * 0.0004 / 22
+    own = 0.01**2 * 2 - (0 + 0.0004) / 2
+    np.testing.assert_allclose(variance[0, 0], own / 11 + pooled * 10 / 11, rtol=1e-9)
+
+
+def test_a_pool_of_few_degrees_of_freedom_is_filled_from_consecutive_documents_by_hand():
+    """Years of one document (one paragraph each) and 2003 of two: a single year's pool is 2003's spread (one degree
+    of freedom), filled with half the mean squared difference of consecutive documents by date up to the documents
+    outside the year less one (three more), the two weighted by their degrees of freedom: (1 x own + 3 x
+    consecutive) / 4, four degrees of freedom. By hand, the documents named against the order of their years; the
+    plain mean of the two estimates passed every test (a mutation audit)."""
+    from toolkit.analysis.uncertainty import document_variance
+
+    documents = [(2001, "e", 0.1), (2002, "d", 0.3), (2003, "c", 0.2), (2003, "f", 0.26), (2004, "b", 0.5), (2005, "a", 0.4)]
+    units = pd.DataFrame([{"year": y, "doc_id": d, "n_tokens": 20} for y, d, _ in documents])
+    share = np.array([s for *_, s in documents])
+    model = ShareModel(units, np.stack([share, 1 - share], axis=1)[None], THEMES, n_boot=0)
+    variance, weight, df, basis = document_variance(model.documents, model.cells(["year"]))
+    consecutive = (np.diff(share) ** 2).mean() / 2  # listed in the order of their dates (2003's c before f)
+    own = (0.26 - 0.2) ** 2 / 2  # 2003's sample variance
+    single = [0, 1, 3, 4]  # the cells of one document: 2001, 2002, 2004, 2005
+    assert {basis[c] for c in single} == {"within cells and consecutive documents"} and not weight[single].any()
+    np.testing.assert_array_equal(df[single], 4)
+    np.testing.assert_allclose(variance[single, 0], (1 * own + 3 * consecutive) / 4, rtol=1e-9)
