@@ -216,6 +216,12 @@ def _is_constant(node: ast.AST) -> bool:
 
 
 SPLINES = ("bs", "cr", "cs", "cc")
+# the parameters of formulaic's transforms that a formula may give by position, in order
+POSITIONAL = {
+    "bs": ("x", "df", "knots", "degree"),
+    **dict.fromkeys(("cr", "cs", "cc"), ("x", "df", "knots")),
+    "poly": ("x", "degree"),
+}
 
 
 def _number(node) -> float | None:
@@ -243,19 +249,18 @@ def columns_estimate(formula: str, data) -> int:
             return 1
         name = node.func.id if isinstance(node.func, ast.Name) else ""
         keywords = {k.arg: k.value for k in node.keywords}
-        numbers = [a.value for a in node.args[1:] if isinstance(a, ast.Constant) and isinstance(a.value, (int, float))]
         if name == "C":
             return width(ast.unparse(node.args[0])) if node.args and isinstance(node.args[0], ast.Name) else 1
         if name in SPLINES or name == "poly":
-            df, degree = (_number(keywords.get(key)) for key in ("df", "degree"))
-            if name == "poly" and (degree or numbers):
-                return max(int(degree or numbers[0]), 1)
-            if df or numbers:
-                return max(int(df or numbers[0]), 1)
-            knots = keywords.get("knots")
-            # knots and no df: a column per knot and per degree (bs's default degree 3), bs(x, knots=[50 knots],
-            # degree=1) 51 columns, not the one its degree read as df counted
-            return (len(knots.elts) if isinstance(knots, (ast.List, ast.Tuple)) else 0) + int(3 if degree is None else degree)
+            # the arguments by name, those given by position too (bs(x, df, knots, degree), cr(x, df, knots),
+            # poly(x, degree)): bs(x, None, [50 knots], 1) read its degree as its df, 1 column for 51
+            given = dict(zip(POSITIONAL[name], node.args)) | keywords
+            df, degree, knots = _number(given.get("df")), _number(given.get("degree")), given.get("knots")
+            if name == "poly":
+                return max(int(degree or 1), 1)
+            # a column per knot and per degree (bs's default degree 3; a cubic cr, cs or cc makes as many), or df
+            n_knots = len(knots.elts) if isinstance(knots, (ast.List, ast.Tuple)) else 0
+            return max(int(df or 0), n_knots + int(3 if degree is None else degree), 1)
         return 1
 
     total = 0
