@@ -696,3 +696,15 @@ def test_normalising_a_pdf_copy_with_repeated_lines_removes_its_running_heads_in
     copy = "\n".join(pages) + "\n" + "\n".join(["这是一个重复的句子，用来测试规范化的幂等性。"] * 200)
     once = Normalizer().normalize(copy).text
     assert Normalizer().normalize(once).text == once and "国务院公报" not in once
+
+
+def test_a_photo_caption_whose_photographer_is_spaced_off_is_boilerplate_too():
+    """From an adversarial review: the caption pattern read 记者 and a name of one to six characters without a space,
+    so the State Council reports of 2007 (新华社记者 姚大伟摄) and 2012 (记者 李 舸摄) kept their photo captions in the
+    analysed text, while 2014's (新华社记者姚大伟摄) was removed. A space after 记者 or inside the name is allowed;
+    a sentence about reporters and photography is no caption."""
+    for caption in ("新华社记者 姚大伟摄", "记者 李 舸摄", "新华社记者姚大伟摄", "（记者　王小明　摄）"):
+        line = "3月5日，国务院总理在全国人民代表大会上作政府工作报告。" + caption
+        assert Normalizer().normalize(line + "\n加强科技创新。").text == "加强科技创新。", caption
+    for prose in ("记者采访了摄影师。", "加强新闻记者队伍建设，规范新闻摄影。"):
+        assert Normalizer().normalize(prose).text.replace(",", "，") == prose
