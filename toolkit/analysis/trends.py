@@ -202,10 +202,7 @@ class ShareModel:
         # consecutive documents are those of consecutive dates (a document's year when its date is not given), then
         # of doc_id: ordered by year and doc_id, a year's documents followed their names, not their dates
         dated = self.dates or {}
-        keys = [
-            f"{str(dated.get(d) or '') or f'{int(y):04d}'}\x1f{d}"
-            for y, d in zip(self.units["year"].to_numpy()[first], doc_ids[first])
-        ]
+        keys = [f"{dated.get(d) or f'{int(y):04d}'}\x1f{d}" for y, d in zip(self.units["year"].to_numpy()[first], doc_ids[first])]
         self.documents = Documents.of(doc_ids, self.units["n_tokens"].to_numpy(dtype=float), self.member_shares, dates=keys)
         self.doc_frame = self.units.iloc[first].reset_index(drop=True)
 
@@ -798,13 +795,4 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
         if len(pair) == 2 and bootstrap:
             trends.group_change = _one_document_group(model.change([by], (pair[0],), (pair[1],)))
             _few_degrees_warning(trends.group_change, "group_change.csv")
-    return _recording_level(trends, level)
-
-
-def _recording_level(trends: Trends, level: float) -> Trends:
-    """``trends`` with the coverage of their intervals recorded on each table (``attrs["level"]``), which a figure
-    drawn from it names (:func:`toolkit.output.plots.interval_level`; a table read from CSV has none)."""
-    for table in (trends.yearly, trends.change, trends.periods, trends.groups, trends.group_years, trends.group_change):
-        if table is not None:
-            table.attrs["level"] = level
     return trends
