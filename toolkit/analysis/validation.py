@@ -649,26 +649,27 @@ def _as_the_run_is_now(folder: Path, key: pd.DataFrame) -> tuple[pd.DataFrame, s
         )
     fix = f"score against the run the sample was exported from ({shown_path(run)}) as the toolkit wrote it"
     units = read_table(run / "units.csv", ("unit_id", "text", "dominant_theme", "keyword_theme"), fix, na_values=[""])
-    now = units.drop_duplicates("unit_id").set_index(units.drop_duplicates("unit_id")["unit_id"].astype(str))
+    now = units.drop_duplicates("unit_id")
+    now = now.set_index(now["unit_id"].astype(str))
     ids = key["unit_id"].astype(str)
     held = ids.isin(now.index)
     same = held.to_numpy().copy()
     same[held.to_numpy()] = (
         now.loc[ids[held], "text"].fillna("").astype(str).to_numpy() == key.loc[held, "text"].fillna("").astype(str).to_numpy()
     )
-    recorded = record.get("run_units_sha256") if isinstance(record, dict) else None
-    if same.all() and recorded and units_digest(units) != recorded:
-        raise ToolkitError(
-            f"the run {shown_path(run)} holds other units than when the sample was exported ({len(units)} now, "
-            f"{record.get('run_units', '?')} then: documents added or removed, or cut into other units): the sample's "
-            "weights are not those of this corpus; export a new sample from it (toolkit validate export), or restore "
-            "the run the sample was exported from"
-        )
     if not same.all():
         raise ToolkitError(
             f"the run {shown_path(run)} no longer holds the units of this sample ({int((~same).sum())} of {len(key)} "
             "items' units are gone or hold other text: it was run again on other texts or with other unit settings); "
             "export a new sample from it (toolkit validate export), or restore the run the sample was exported from"
+        )
+    recorded = record.get("run_units_sha256")  # an export before it was recorded: the sample's units alone checked
+    if recorded and units_digest(units) != recorded:
+        raise ToolkitError(
+            f"the run {shown_path(run)} holds other units than when the sample was exported ({len(units)} now, "
+            f"{record.get('run_units', '?')} then: documents added or removed, or cut into other units): the sample's "
+            "weights are not those of this corpus; export a new sample from it (toolkit validate export), or restore "
+            "the run the sample was exported from"
         )
     themes_now = {column: now.loc[ids, source].fillna("").astype(str).to_numpy() for column, source in
                   (("model_theme", "dominant_theme"), ("keyword_theme", "keyword_theme"))}  # fmt: skip
