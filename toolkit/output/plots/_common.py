@@ -314,7 +314,7 @@ def percent(level: float) -> str:
 
 def interval_level(table: pd.DataFrame, level: float | None) -> float:
     """The coverage of ``table``'s intervals, which a figure names: the level its maker recorded
-    (``table.attrs["level"]``: the tables of a run and of :func:`toolkit.analysis.trends.yearly_trends` and
+    (``table.attrs["level"]``: the tables of :class:`toolkit.analysis.trends.ShareModel`, and so of a run, and of
     :func:`toolkit.analysis.effects.estimate_effects` carry it; a table read from a CSV file does not), else
     ``level``, else 0.95. A ``level`` that differs from the recorded one is refused: the label would misstate the
     band (a run at trends.level = 0.8 drawn from Python said 95%)."""

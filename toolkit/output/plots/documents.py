@@ -63,8 +63,6 @@ def plot_document_themes(
                 label=_theme_label(lexicon, theme, language),
             )
             left = left + values
-        margin = 0.05 * (len(shown) - 0.2)  # the limits bars would have: their extent and matplotlib's 5% margins
-        ax.set_ylim(-0.4 - margin, len(shown) - 0.6 + margin)
         ax.set_yticks(range(len(shown)))
         ax.set_yticklabels(labels, fontsize=7)
         ax.invert_yaxis()
