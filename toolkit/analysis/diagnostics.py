@@ -461,7 +461,7 @@ def other_diagnostics(units: pd.DataFrame, yearly: pd.DataFrame, topics: pd.Data
     """The row of themes.csv for ``other`` (the free topics, or the unlabelled ones): its share, the years in
     which it is the largest share, the free topics' top words and suggested themes; and a warning ('' for none,
     also the row's ``why``) when it is the largest share of the corpus or of at least a quarter of the years (two
-    at least)."""
+    at least), or when its share drifts between the first and the last third of the years (``_drift``)."""
     tokens = units["n_tokens"].to_numpy(dtype=float)
     share = {
         t: float(np.dot(np.nan_to_num(units[t].to_numpy(dtype=float)), tokens) / max(tokens.sum(), 1))
@@ -491,9 +491,9 @@ def other_diagnostics(units: pd.DataFrame, yearly: pd.DataFrame, topics: pd.Data
     if years_largest and len(years_largest) >= max(2, n_years / 4):
         runs = year_runs(years_largest)
         notes.append(f"'other' is the largest share in {len(years_largest)} of {n_years} years ({runs})")
-        drift = _drift(wide[OTHER])
-        if drift:
-            notes.append(drift)
+    drift = _drift(wide[OTHER]) if wide is not None and OTHER in wide else ""
+    if drift:  # on its own too: the named themes' shares rise or fall with it, whichever share is the largest
+        notes.append(drift if notes else f"'other' drifts: {drift}")
     why = ""
     if notes:
         why = (
