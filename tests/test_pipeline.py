@@ -221,6 +221,26 @@ def test_committed_figures_are_what_this_code_draws(seeds_run):
         assert committed.read_bytes() == figure.read_bytes(), f"{committed} is stale: run `make figures`"
 
 
+def test_a_theme_not_measured_is_empty_in_units_and_themes_csv(seeds_run):
+    """From a reviewer's read of a run: diplomacy_unification (no keyword of it in the seeds' vocabulary) was
+    empty in theme_by_year.csv but 0 in all 148 rows of units.csv and 0.000 in themes.csv, read as a measured
+    zero; units.csv read back by theme_by_year still gives every measured theme's yearly share."""
+    from toolkit.analysis.trends import theme_by_year
+
+    units = pd.read_csv(seeds_run.out_dir / "units.csv")
+    modelled = units[units["in_model"]]
+    assert modelled["diplomacy_unification"].isna().all()
+    assert modelled["ecology"].notna().all() and modelled["other"].notna().all()
+    themes = pd.read_csv(seeds_run.out_dir / "themes.csv").set_index("theme")
+    assert np.isnan(themes.loc["diplomacy_unification", "share"]) and themes.loc["ecology", "share"] > 0
+    names = [*seeds_run.prepared.lexicon.names, "other"]
+    again = theme_by_year(units, names).set_index(["year", "theme"])["share"]
+    run = seeds_run.theme_by_year.set_index(["year", "theme"])["share"]
+    assert again.xs("diplomacy_unification", level="theme").isna().all()
+    measured = again.drop("diplomacy_unification", level="theme")
+    assert np.allclose(measured, run.drop("diplomacy_unification", level="theme"), atol=1e-5, equal_nan=True)
+
+
 def test_uncertainty_keyword_baseline_and_change(seeds_run):
     yearly = seeds_run.theme_by_year
     absent = yearly["interval_basis"].astype(str).str.startswith("not measured in this corpus")

@@ -235,7 +235,8 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
             "keywords_kept": " ".join(kept),
             "keywords_lost": " ".join(lost),
             "keyword_weight": keyword_weight,
-            "share": float(np.dot(shares, tokens) / tokens.sum()),
+            # a theme with no share in any unit is not measured here: empty, not a measured zero
+            "share": float(np.dot(shares, tokens) / tokens.sum()) if np.nan_to_num(shares).any() else float("nan"),
             "r_years": float(by_theme["pearson_r"].get(theme.name, np.nan)),
             "n_years": int(by_theme["n_years"].get(theme.name, 0) or 0),
             "r_documents": _pearson(doc_share.to_numpy(), doc_rate.to_numpy()),

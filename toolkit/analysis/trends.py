@@ -503,14 +503,16 @@ def theme_by_year(units: pd.DataFrame, themes: list[str], *, years: tuple[int, i
     token-weighted mean of its units' shares. Every year from the first to the last (or ``years``) appears;
     a year without units has share NaN and zero counts: a gap, never a zero. A unit without shares (one the model
     did not see, as a run's units.csv holds them: NaN) counts in no year, as in the run's own tables; a whole year
-    of them is a gap.
+    of them is a gap. A theme empty in every unit (not measured in the corpus, as units.csv holds it) is a gap in
+    every year.
     """
     import pandas as pd
 
     require_columns(units, ["year", "doc_id", "n_tokens", *themes], "theme_by_year", "units")
     unit_years = _whole_years(units["year"], "theme_by_year")
     first, last = _window(units.assign(year=unit_years), years, "theme_by_year")
-    measured = units[themes].notna().all(axis=1).to_numpy() if themes else np.ones(len(units), dtype=bool)
+    # a unit the model saw has a share of every measured theme; one it did not see has none
+    measured = units[themes].notna().any(axis=1).to_numpy() if themes else np.ones(len(units), dtype=bool)
     rows = []
     for year in range(first, last + 1):
         in_year = units[(unit_years == year) & measured]

@@ -145,7 +145,8 @@ OUTPUTS: tuple[Table | File, ...] = (
         "`in_model`, the share of each theme and `other`, the dominant theme, and `keyword_theme`, the keyword "
         "scorer's theme. A unit without a single vocabulary word (a table of contents, a contact line, a row of "
         "underscores or of numbers) stays in the table with empty shares and no dominant theme; "
-        "`manifest.json` counts them",
+        "`manifest.json` counts them. A theme not measured in the corpus (no share in any unit) is empty in every "
+        "row, as in `theme_by_year.csv` and in `themes.csv`'s `share`",
         "pipeline.unit_table",
     ),
     Table(

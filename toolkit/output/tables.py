@@ -118,16 +118,26 @@ def document_shares(
             bounds[f"{theme}_high"] = np.maximum(high[:, t], shares[theme].to_numpy())
         parts.append(pd.DataFrame(bounds, index=shares.index).round(6))
     table = pd.concat(parts, axis=1).reset_index()
-    # a theme without a share in any unit of any member (none of its keywords in the vocabulary) is not measured
-    # here: empty, as in theme_by_year.csv, not a measured zero with an interval of [0, 0]
+    measured_by = member_shares if member_shares is not None else modelled[themes].to_numpy(dtype=float)[None]
+    table = unmeasured_emptied(table, themes, measured_by)
+    return table.sort_values(["year", "date", "doc_id"], kind="stable").reset_index(drop=True)
+
+
+def unmeasured_emptied(table: pd.DataFrame, themes: list[str], member_shares) -> pd.DataFrame:
+    """``table`` with the columns of each named theme that has no share in any unit of any member of
+    ``member_shares`` (members x modelled units x ``themes``; none of its keywords in the vocabulary) emptied, its
+    interval's too: not measured here, a gap as in theme_by_year.csv, not a measured zero with an interval of
+    [0, 0]. ``table`` itself is left as it is."""
+    import numpy as np
+
     from ..analysis.lexicon import OTHER
     from ..analysis.trends import unmeasured_in
 
     named = [t for t in themes if t != OTHER]
-    measured_by = member_shares if member_shares is not None else modelled[themes].to_numpy(dtype=float)[None]
-    for theme in unmeasured_in(np.asarray(measured_by, dtype=float)[:, :, [themes.index(t) for t in named]], named):
-        table[[c for c in (theme, f"{theme}_low", f"{theme}_high") if c in table]] = np.nan
-    return table.sort_values(["year", "date", "doc_id"], kind="stable").reset_index(drop=True)
+    shares = np.asarray(member_shares, dtype=float)[:, :, [themes.index(t) for t in named]]
+    columns = [c for theme in sorted(unmeasured_in(shares, named)) for c in (theme, f"{theme}_low", f"{theme}_high")]
+    columns = [c for c in columns if c in table]
+    return table.assign(**{c: np.nan for c in columns}) if columns else table
 
 
 def topic_word_pairs(cell) -> list[tuple[str, str]]:
