@@ -426,3 +426,40 @@ def test_the_methods_name_the_themes_whose_document_level_was_zero_in_every_year
     every = zero_variance_sentence(table([("eco", zero), ("eco", zero), ("ind", zero), ("ind", too_few)]))
     assert every.startswith("For every theme the between-document variance")
     assert zero_variance_sentence(table([("eco", drawn), ("ind", zero), ("ind", drawn)])) == ""
+
+
+def test_the_methods_count_the_tokens_the_model_saw_and_other_apart_from_the_themes():
+    """From a reviewer's read of report.html: the vocabulary's sentence gave every segmented token (81,409) as if
+    the model saw them (72,595 were in the vocabulary); "For 9 of the 18 themes" counted `other` beside "17
+    named themes"; a df read back as 14.000."""
+    from toolkit.analysis.trends import _basis
+    from toolkit.output.report import _table, methods_paragraph, zero_variance_sentence
+
+    config = Config.load(ROOT / "configs" / "seeds.toml")
+    counts = {
+        "documents_used": 17,
+        "documents_skipped": 0,
+        "units": 900,
+        "tokens": 81409,
+        "tokens_modelled": 72595,
+        "vocabulary": 4549,
+    }
+    text = methods_paragraph(config, {"counts": counts, "versions": {}, "warnings": []})
+    assert "(4549 words, 72595 tokens of the 81409 segmented)" in text
+    zero, drawn = _basis(3, "within cells", 0.5, zero=True), _basis(3, "within cells", 0.5)
+    rows = [("eco", zero), ("ind", drawn), ("dig", drawn), ("other", zero)]
+    said = zero_variance_sentence(pd.DataFrame(rows, columns=["theme", "interval_basis"]))
+    assert said.startswith("For 2 of the 3 themes and other (eco, other) the between-document variance")
+    table = _table(pd.DataFrame({"theme": ["eco", "ind"], "df": [14.0, float("nan")], "share": [0.25, 1.0]}))
+    assert "<td>14</td>" in table and "14.000" not in table and "<td>1.000</td>" in table
+
+
+def test_a_theme_without_passages_is_not_said_to_be_spread_thin():
+    """A theme in 6 of 520 paragraphs has no passage because it is rare, not because its share is spread thin
+    over many paragraphs, as the report said of every such theme."""
+    from toolkit.output.report import _passages_html
+
+    passages = pd.DataFrame(columns=["kind", "scope", "name", "label", "text", "keywords", "title", "date", "share"])
+    said = _passages_html(passages, ["digital_economy"], {"digital_economy": "数字经济"}, 0.2)
+    assert "数字经济" in said and "spread thin over many paragraphs, and" not in said
+    assert "a theme rare in the corpus, or spread thin" in said

@@ -259,7 +259,7 @@ def test_the_width_falls_like_one_over_root_n_as_documents_are_added():
 def test_the_default_change_skips_single_document_years_and_a_single_document_change_says_so():
     """Issue 29: one document in 2013 among years of four became the default change_from; a change against a
     single-document year (asked for) carries a note."""
-    from toolkit.analysis.trends import yearly_trends
+    from toolkit.analysis.trends import OTHER_CHANGE, yearly_trends
 
     rng = np.random.default_rng(5)
     units, shares = _units(rng, years=(2014, 2015, 2016))
@@ -270,7 +270,10 @@ def test_the_default_change_skips_single_document_years_and_a_single_document_ch
     trends = yearly_trends(units, np.zeros((len(units), 1)), THEMES, window=(2013, 2016), bootstrap=50)
     change = trends.change.set_index("theme")
     assert change.loc["ecology", "from"] == 2014 and change.loc["ecology", "to"] == 2016
-    assert (change["note"] == "").all()
+    assert change.loc["ecology", "note"] == ""
+    # other is no theme: never clear, whatever its interval, and its note says why (a reviewer read clear=False
+    # beside a simultaneous interval of [-0.50, -0.16] against the docs' "clear when it excludes 0")
+    assert change.loc["other", "note"] == OTHER_CHANGE and not change.loc["other", "clear"]
     asked = yearly_trends(
         units, np.zeros((len(units), 1)), THEMES, window=(2013, 2016), bootstrap=50, change_from=2013
     ).change.set_index("theme")

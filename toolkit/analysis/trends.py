@@ -364,7 +364,9 @@ class ShareModel:
                     if theme not in named and theme != "other"
                     else NO_DOCUMENT_LEVEL
                     if no_document_level
-                    else _change_note(sizes, replicates, t),
+                    else "; ".join(
+                        n for n in (_change_note(sizes, replicates, t), OTHER_CHANGE if theme == "other" else "") if n
+                    ),
                 }
             )
         change = pd.DataFrame(rows)
@@ -402,6 +404,10 @@ def _few_degrees_warning(change: pd.DataFrame, name: str) -> None:
         )
 
 
+OTHER_CHANGE = (
+    "not a theme (what the lexicon does not name): left out of the simultaneous intervals' adjustment and never "
+    "called clear; read it beside keyword_by_year.csv"
+)
 NO_DOCUMENT_LEVEL = (
     "too few documents to estimate how documents vary (no cell of two, fewer than three in all): the interval counts "
     "units and seeds only, so no change is called clear (and no p-value given)"

@@ -121,7 +121,9 @@ OUTPUTS: tuple[Table | File, ...] = (
         "file's from its metadata row when that gives one), place, "
         "encoding, chars, SHA-256, `status` (`used`/`skipped`), the `reason` when skipped, `near_duplicate_of` (the "
         "files of the used documents that share nearly all of its text, most similar first, `;`-separated) and "
-        "`similarity` (the Jaccard similarity to the first of them), `n_units`, `n_tokens`, and every extra column "
+        "`similarity` (the Jaccard similarity to the first of them), `note` (what the run noticed about a file it "
+        "used: not listed in the metadata, a row written otherwise, damaged bytes or markup taken out, no unit the "
+        "model saw), `n_units`, `n_tokens`, and every extra column "
         "of your metadata (a column named like one of the run's columns, e.g. `text` or a theme such as "
         "`innovation`, gets a `meta_` prefix). No file is ever missing from it: "
         "files that are not read (hidden files, symbolic links, FIFOs, names that are not UTF-8, unreadable files) "
@@ -218,7 +220,8 @@ OUTPUTS: tuple[Table | File, ...] = (
         f"documents, paragraphs and seeds, see [methods.md]{INTERVALS_LINK}), `share_sd` and `sampling_sd` (the "
         "replicates' spread with and without the seeds, widened as a t interval of the between-document variance's "
         "degrees of freedom is at `trends.level`, so that the interval is share ± z · share_sd: with few documents "
-        "they grow with the level), `seed_sd`, `seed_min`/`seed_max` over the ensemble's members, `interval_basis`, "
+        "they grow with the level), `seed_sd`, `seed_min`/`seed_max` over the ensemble's members (with an ensemble "
+        "of two or more), `interval_basis`, "
         "and the documents, units "
         "and tokens behind it. Years without data have an empty share: a gap, never a zero",
         "pipeline.trends",
@@ -256,7 +259,8 @@ OUTPUTS: tuple[Table | File, ...] = (
         "each theme's change in share between two years or periods (`trends.change_from`/`change_to`, default the "
         "first and last year with two documents or more) with its interval at `trends.level` and its simultaneous "
         "interval (Bonferroni over the named themes, `other` not counted); `clear` when the simultaneous interval "
-        "excludes 0; `p_value` two-sided and unadjusted (the simultaneous interval is the adjusted test), from a t of "
+        "excludes 0 (never for `other`, which is no theme: its `note` says so); `p_value` two-sided and "
+        "unadjusted (the simultaneous interval is the adjusted test), from a t of "
         "`df` degrees of freedom (0: a normal); `note` when "
         "a side rests on one document",
         "pipeline.trends",

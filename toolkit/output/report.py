@@ -43,8 +43,18 @@ PASSAGES_SHOWN = 3
 _IMAGE_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}  # the figures' formats, as a data: URL names them
 
 
+COUNT_COLUMNS = ("df", "n_documents", "n_units", "n_tokens", "n_years", "topic", "from", "to")  # whole numbers
+
+
 def _table(frame: pd.DataFrame, float_format: str = "{:.3f}") -> str:
-    return frame.to_html(
+    """``frame`` as an HTML table, its numbers to ``float_format``; a count (:data:`COUNT_COLUMNS`) as a whole
+    number when it is one (a CSV read back makes a column with an empty cell floats: df 14.000)."""
+    counts = {
+        c: frame[c].astype("Int64")
+        for c in COUNT_COLUMNS
+        if c in frame and pd.api.types.is_float_dtype(frame[c]) and (frame[c].dropna() % 1 == 0).all()
+    }
+    return frame.assign(**counts).to_html(
         index=False, border=0, classes="t", na_rep="", float_format=lambda x: float_format.format(x), escape=True
     )
 
@@ -256,7 +266,8 @@ def methods_paragraph(
         f"vocabulary kept words in at least {v['min_df']} {unit} and at most {v['max_df']:.0%} of them "
         + ("(and the lexicon's words, whatever their frequency) " if v.get("keep_lexicon", True) else "")
         + f"({counts['vocabulary']} words, "
-        f"{counts['tokens']} tokens). Themes were measured with {model}. "
+        f"{counts.get('tokens_modelled', counts['tokens'])} tokens of the {counts['tokens']} segmented). Themes were "
+        f"measured with {model}. "
         + (unmeasured + " " if (unmeasured := _unmeasured_sentence(themes, unit)) else "")
         + f"{ensemble} "
         + (stopped + " " if (stopped := sampler_sentence(manifest.get("convergence"))) else "")
@@ -398,7 +409,9 @@ def zero_variance_sentence(by_year: pd.DataFrame | None) -> str:
     themes = [str(t) for t in zero.index[zero.to_numpy()]]
     if not themes:
         return ""
-    which = "every theme" if len(themes) == len(zero) else f"{len(themes)} of the {len(zero)} themes ({', '.join(themes)})"
+    # `other` is no theme: counted apart ("9 of the 18 themes" beside "17 named themes" in the same paragraph)
+    whole = f"{len(zero) - 1} themes and other" if "other" in zero.index else f"{len(zero)} themes"
+    which = "every theme" if len(themes) == len(zero) else f"{len(themes)} of the {whole} ({', '.join(themes)})"
     return (
         f"For {which} the between-document variance was estimated as zero in every year (the documents differ "
         "no more than resampling their units implies), so their intervals count the units' resampling and the "
@@ -574,8 +587,8 @@ def _passages_html(
     if without:
         parts.append(
             f"<p>No paragraph carries a share of {min_share:g} or more (evidence.min_share) of: "
-            f"{html.escape(', '.join(without))}; these themes' shares are spread thin over many paragraphs, and "
-            "passages.csv lists none for them.</p>"
+            f"{html.escape(', '.join(without))}; passages.csv lists none for them (a theme rare in the corpus, or "
+            "spread thin over many paragraphs: its share in themes.csv and units.csv tells which).</p>"
         )
     order = {name: i for i, name in enumerate(lexicon_order)}
     for _, rows in sorted(themes.groupby("name", sort=False), key=lambda item: order.get(item[0], len(order))):
