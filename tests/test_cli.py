@@ -382,3 +382,39 @@ def test_a_commands_own_log_leaves_out_dask_lines():
 
     assert not handler.filter(record("distributed.client")) and not handler.filter(record("dask"))
     assert handler.filter(record("toolkit")) and handler.filter(record("distributedish"))
+
+
+def test_normalize_prints_the_text_terms_counts_in_with_broken_lines_joined(tmp_path):
+    """From a hostile pass: a PDF copy (lines of 20 characters, words cut at their ends) gave 6 数字经济 in the text
+    `normalize` printed and 9 in `terms` (which counts after units.join_lines joins lines broken inside a sentence),
+    and kwic's `position` pointed into a text no command showed."""
+    import io
+
+    import pandas as pd
+
+    text = SEED_004.read_text(encoding="utf-8")
+    pdf = tmp_path / "pdf.txt"
+    pdf.write_text(
+        "\n".join(line[i : i + 20] for line in text.split("\n") for i in range(0, max(len(line), 1), 20)), encoding="utf-8"
+    )
+    shown = cli("normalize", pdf).stdout
+    counted = pd.read_csv(io.StringIO(cli("terms", pdf, "数字经济").stdout))["count"].iloc[0]
+    assert shown.count("数字经济") == counted == cli("normalize", SEED_004).stdout.count("数字经济") > 0
+    from toolkit.explore import concordance
+
+    lines = concordance(pdf, ["数字经济"])
+    assert len(lines) == counted and all(shown[p : p + 4] == "数字经济" for p in lines["position"])
+    kept = cli("normalize", pdf, "--set", "units.join_lines=false").stdout
+    assert kept.count("\n") > shown.count("\n")  # the lines as the file breaks them, when the run keeps them
+
+
+def test_tokens_with_a_config_warns_of_lexicon_words_that_match_nothing(tmp_path):
+    """`tokens --config` is how a new lexicon is checked, yet it said nothing of words that can match nothing (創新
+    traditional, ＧＤＰ full-width, 科技　创新 with a space) while run and terms warned of them."""
+    lexicon = tmp_path / "lexicon.toml"
+    lexicon.write_text('[innovation]\nwords = ["創新", "ＧＤＰ", "科技　创新", "研发"]\n', encoding="utf-8")
+    config = write_config(tmp_path / "c.toml", SEEDS, SEEDS / "metadata.csv", themes={"lexicon": str(lexicon)})
+    result = cli("tokens", SEED_004, "--config", config)
+    assert result.returncode == 0
+    assert "are written in forms the normalised texts never hold" in result.stderr and "創新 -> 创新" in result.stderr
+    assert "hold a space or a mark the segmenter cuts at" in result.stderr

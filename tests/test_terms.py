@@ -663,14 +663,82 @@ def test_a_regex_in_traditional_characters_is_warned_of_not_silently_empty(caplo
     seed = ROOT / "seeds" / "004_1467077b33d2f3ae.txt"
     with caplog.at_level("WARNING", logger="toolkit"):
         assert len(concordance(seed, ["創新"], regex=True)) == 0
-    assert "the pattern(s) 創新 hold traditional characters" in caplog.text and "write them simplified (创新)" in caplog.text
+    assert "the pattern(s) 創新 hold characters the texts never hold" in caplog.text
+    assert "write them as the texts read (创新;" in caplog.text
     caplog.clear()
     with caplog.at_level("WARNING", logger="toolkit"):
         assert len(concordance(seed, ["创新(驱动|发展)"], regex=True)) > 0
-    assert "traditional" not in caplog.text
+    assert "never hold" not in caplog.text
 
 
 def test_a_corpus_folder_given_to_terms_says_to_give_its_config():
     for command in ("terms", "kwic"):
         result = cli(command, ROOT / "seeds", "创新")
         assert result.returncode == 2 and "is a folder, not a file; give one text file, or a config (.toml)" in result.stderr
+
+
+def test_a_regex_with_full_width_punctuation_or_a_space_between_characters_is_warned_of(caplog):
+    """From a hostile pass: `kwic --regex '创新[，。]'` listed only the sentences ending in 。 (the texts' ， is , once
+    normalised), and '创新，' or '数字 经济' found nothing, each in silence."""
+    seed = ROOT / "seeds" / "004_1467077b33d2f3ae.txt"
+    with caplog.at_level("WARNING", logger="toolkit"):
+        partial = concordance(seed, ["创新[，。]"], regex=True)
+    assert "创新[，。] hold characters the texts never hold" in caplog.text and "(创新[,。];" in caplog.text
+    assert len(partial) < len(concordance(seed, ["创新[,。]"], regex=True))
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="toolkit"):
+        concordance(seed, ["数字 经济"], regex=True)
+    assert "(数字经济;" in caplog.text
+
+
+def test_a_term_written_as_taiwan_writes_it_is_said_to_read_otherwise_in_traditional_texts(tmp_path):
+    """From a hostile pass: 著力 counted 0 in a traditional text that holds it twice (normalised, the text's Taiwan
+    variant is reverted to 着力; the term, whose characters mainland script writes too, is not), in silence."""
+    text = tmp_path / "tw.txt"
+    text.write_text("要著力推進改革，著力提升創新能力。\n", encoding="utf-8")
+    result = cli("terms", text, "著力", "着力")
+    assert result.returncode == 0
+    assert "texts in traditional script hold 着力 where 著力 was written once normalised" in result.stderr
+    counts = pd.read_csv(io.StringIO(result.stdout)).set_index("term")["count"]
+    assert counts.to_dict() == {"著力": 0, "着力": 2}
+    plain = cli("terms", text, "创新")
+    assert plain.returncode == 0 and "traditional script hold" not in plain.stderr
+
+
+def test_terms_written_two_ways_are_counted_once_and_said_to_be_one(tmp_path):
+    text = ROOT / "seeds" / "004_1467077b33d2f3ae.txt"
+    result = cli("terms", text, "創新", "创新", "数字经济")
+    assert result.returncode == 0 and "the terms 創新 and 创新 (= 创新) are one term once normalised" in result.stderr
+    assert pd.read_csv(io.StringIO(result.stdout))["term"].tolist() == ["创新", "数字经济"]
+
+
+def test_a_term_or_out_name_in_another_encoding_is_one_error_not_a_traceback(tmp_path):
+    """From a hostile pass: a term typed in a GBK terminal talking to a UTF-8 session (bytes Python keeps as lone
+    surrogates) was a UnicodeEncodeError in OpenCC; an --out name that is not UTF-8 was one after the CSV was written
+    (its marker could not record it), and a run's --out one before any work."""
+    gbk = "创新".encode("gbk").decode("utf-8", "surrogateescape")
+    seed = ROOT / "seeds" / "004_1467077b33d2f3ae.txt"
+    for args in (("terms", seed, gbk), ("kwic", seed, gbk), ("kwic", seed, gbk, "--regex")):
+        result = cli(*args)
+        assert result.returncode == 2 and "is not valid text in this session's encoding" in result.stderr, args
+        assert "\\xb4\\xb4" in result.stderr and "Traceback" not in result.stderr
+    name = "\udcff.csv"
+    result = cli("terms", seed, "创新", "--out", tmp_path / name)
+    assert result.returncode == 2 and "is not a UTF-8 name" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+    run = cli("run", ROOT / "configs" / "seeds.toml", "--out", tmp_path / "\udcffrun")
+    assert run.returncode == 2 and "is not a UTF-8 name" in run.stderr and list(tmp_path.iterdir()) == []
+
+
+def test_a_config_named_in_capitals_is_a_config_for_terms(tmp_path):
+    """`toolkit config C.TOML` read it as a config, while terms counted the words of the TOML file itself."""
+    import shutil
+
+    config = tmp_path / "SEEDS.TOML"
+    shutil.copy(ROOT / "configs" / "seeds.toml", config)
+    text = (ROOT / "configs" / "seeds.toml").read_text(encoding="utf-8")
+    config.write_text(text.replace('"../seeds', f'"{ROOT / "seeds"}'), encoding="utf-8")
+    assert cli("config", config).returncode == 0
+    lower = cli("terms", ROOT / "configs" / "seeds.toml", "创新", "--by", "place")
+    upper = cli("terms", config, "创新", "--by", "place")
+    assert upper.returncode == 0 and upper.stdout == lower.stdout and "武汉市" in upper.stdout

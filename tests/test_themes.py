@@ -87,6 +87,13 @@ def test_patterns_add_words_explicitly(tmp_path):
         ("[year]\nwords = ['生态']", "theme [year] is named like a column of the run's tables"),
         ("[dominant_theme]\nwords = ['生态']", "rename it (e.g. [dominant_theme_theme])"),
         ("[eco]\nwords = ['生态']\n[eco_low]\nwords = ['产业']", "theme [eco_low] is named like the interval column of"),
+        # a blank name headed a blank column of document_themes.csv and rows of no theme (a hostile pass)
+        ('[""]\nwords = ["生态"]', "theme [''] has a blank name"),
+        ('[" 生态 "]\nwords = ["生态"]', "theme [' 生态 '] has a blank name or spaces around it"),
+        # a pattern that takes any token made every mark and number a keyword, past the stopword filters
+        ("[eco]\nwords = ['生态']\npatterns = ['.*']", "pattern '.*' matches '' (the empty word)"),
+        ("[eco]\nwords = ['生态']\npatterns = ['.+']", "pattern '.+' matches ','"),
+        ("[eco]\nwords = ['生态']\npatterns = ['\\d+']", "matches '1' (a mark, a number or a function word)"),
     ],
 )
 def test_broken_lexicon_files(tmp_path, text, message):

@@ -42,8 +42,9 @@ def _add_config_arguments(parser: argparse.ArgumentParser, *, required: bool) ->
     else:
         parser.add_argument(
             "--config",
-            help="TOML config whose settings to use, as a run of it would: [normalize] and the file's encoding (its "
-            "metadata row's, or corpus.encoding); for tokens also [units], [segment], [vocab] and the lexicon",
+            help="TOML config whose settings to use, as a run of it would: [normalize], units.join_lines and the "
+            "file's encoding (its metadata row's, or corpus.encoding); for tokens also [units], [segment], [vocab] "
+            "and the lexicon",
         )
     _add_overrides(parser)
 
@@ -101,7 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
         "fold in the units of a sampled fit on that cluster",
     )
 
-    norm = commands.add_parser("normalize", help="print the normalised simplified text of one file")
+    norm = commands.add_parser(
+        "normalize",
+        help="print the normalised simplified text of one file, as run, terms and kwic read it (lines broken inside "
+        "a sentence joined)",
+    )
     norm.add_argument("path", help="a text file")
     _add_config_arguments(norm, required=False)
 

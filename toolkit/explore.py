@@ -56,10 +56,12 @@ def _declared_encoding(path: Path, config: Config) -> str:
 
 
 def normalize_file(path: str | Path, config: Config | None = None) -> str:
-    """The normalised simplified text of one file, exactly as ``run`` normalises it (``config``: a Config, a TOML
-    config's path, or None for the defaults)."""
+    """The normalised simplified text of one file, exactly as ``run`` reads it (``config``: a Config, a TOML
+    config's path, or None for the defaults): with ``units.join_lines`` its lines broken inside a sentence joined,
+    the text that ``terms`` counts in and kwic's ``position`` points into."""
     config = as_config(config, "normalize_file")
-    return make_normalizer(config).normalize(_read_one(path, config)).text
+    normalized = make_normalizer(config).normalize(_read_one(path, config)).text
+    return document_text(normalized, config["units"]["join_lines"])[0]
 
 
 def tokenize_file(path: str | Path, config: Config | None = None) -> list[list[str]]:
@@ -67,11 +69,13 @@ def tokenize_file(path: str | Path, config: Config | None = None) -> list[list[s
     on, word pairs are joined by the phrase model a run of ``config`` learns from its corpus (or, for a config
     without a corpus, from this file alone)."""
     from .analysis.terms import apply_phrases, learn_phrases
+    from .text.preparation import warn_unmatchable
 
     config = as_config(config, "tokenize_file")
     u, v = config["units"], config["vocab"]
     units = split_units(normalize_file(path, config), u["kind"], u["max_chars"], u["min_chars"], join_lines=u["join_lines"])
     lexicon = load_lexicon(config.path("themes", "lexicon"))
+    warn_unmatchable(config, lexicon)  # the command to check a new lexicon's words with: its words that match nothing
     segmenter = make_segmenter(config, lexicon)
     tokens = [segmenter.tokens(text) for text in units]
     if v["phrases"]:
@@ -89,7 +93,7 @@ def tokenize_file(path: str | Path, config: Config | None = None) -> list[list[s
 
 def is_config_source(source) -> bool:
     """Whether the ``source`` of terms or kwic is a config (its corpus) rather than one text file."""
-    return isinstance(source, Config) or str(source).endswith(".toml")
+    return isinstance(source, Config) or str(source).lower().endswith(".toml")
 
 
 def source_config(source: Config | str | Path, overrides=()) -> Config:
@@ -132,7 +136,7 @@ def source_inputs(source: Config | str | Path, overrides=()) -> dict[str, Path]:
     of theirs may replace or join (see :func:`toolkit.output.atomic.check_outside_inputs`)."""
     from .text.preparation import protected_paths
 
-    if isinstance(source, Config) or str(source).endswith(".toml"):
+    if is_config_source(source):
         return protected_paths(source if isinstance(source, Config) else Config.load(source, overrides))
     return {"the text file": Path(source)}
 
@@ -158,7 +162,7 @@ def count_terms(
 
     terms = [terms] if isinstance(terms, str) else terms  # one term, not its characters
     config, columns, texts, normalizer, segmenter = _text_source(source, overrides)
-    one_file = not isinstance(source, Config) and not str(source).endswith(".toml")
+    one_file = not is_config_source(source)
     by = () if one_file else (by,) if isinstance(by, str) else tuple(by)
     _check_columns(by, columns, "--by")
     return term_counts(texts, normalized_terms(terms, normalizer), cut=segmenter.cut, by=by)
@@ -177,8 +181,8 @@ def concordance(
         check_arguments("concordance", OPTIONS, context=context)
     terms = [terms] if isinstance(terms, str) else terms  # one term, not its characters
     config, columns, texts, normalizer, _ = _text_source(source, overrides)
-    if regex and normalizer.to_simplified:
-        _warn_traditional(terms)
+    if regex:
+        _warn_unfolded(terms, normalizer)
     extra = tuple(c for c in ("place",) if c in columns)
     return kwic(
         texts,
@@ -189,16 +193,26 @@ def concordance(
     )
 
 
-def _warn_traditional(patterns: list[str]) -> None:
-    """Warn of regular expressions that hold traditional characters: the normalised texts are simplified, so they
-    match nothing there (a term without --regex is folded, 創新 to 创新; a pattern is not, its syntax being the user's)."""
-    from .text.normalize import to_simplified
+def _warn_unfolded(patterns: list[str], normalizer) -> None:
+    """Warn of regular expressions that hold what the normalised texts never hold: traditional characters, full-width
+    punctuation or letters, a space between Chinese characters (a term without --regex is folded as the texts are,
+    創新 to 创新 and ， to ,; a pattern is not, its syntax being the user's: 创新[，。] found only the sentences
+    ending in 。, in silence)."""
+    from dataclasses import replace
 
-    changed = [(p, to_simplified(p)) for p in patterns if to_simplified(p) != p]
+    from .text.preparation import text_of_the_terminal
+
+    folding = replace(normalizer, drop_boilerplate=False, drop_repeated_lines=False)
+    changed = []
+    for pattern in patterns:
+        folded = folding.normalize(text_of_the_terminal(pattern, "the pattern")).text
+        if folded != pattern:
+            changed.append((pattern, folded))
     if changed:
         log.warning(
-            "the pattern(s) %s hold traditional characters, which the texts never hold once normalised to simplified "
-            "script, so they find nothing there; write them simplified (%s)",
+            "the pattern(s) %s hold characters the texts never hold once normalised (traditional script, full-width "
+            "punctuation, letters or spaces, a space between Chinese characters), so those parts find nothing; write "
+            "them as the texts read (%s; toolkit normalize FILE shows a text)",
             ", ".join(p for p, _ in changed[:3]),
             ", ".join(s for _, s in changed[:3]),
         )

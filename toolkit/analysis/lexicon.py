@@ -78,6 +78,11 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each
     themes = []
     for name, table in data.items():
         _no_control_characters(path, name, "name", name)
+        if not name.strip() or name != name.strip():
+            raise ToolkitError(
+                f"lexicon {path}: theme [{name!r}] has a blank name or spaces around it, which would head an empty "
+                "or blank column of the run's tables; name it (e.g. [ecology])"
+            )
         if not isinstance(table, dict):
             raise ToolkitError(f"lexicon {path}: {name} must be a table like [{name}] with words = [...]")
         words = table.get("words")
@@ -102,7 +107,16 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each
         if not isinstance(patterns, list) or not all(isinstance(x, str) and x for x in patterns):
             raise ToolkitError(f"lexicon {path}: theme [{name}] patterns must be a list of regular expressions")
         for pattern in patterns:
-            UserPattern(pattern, f"lexicon {path}: theme [{name}] pattern")
+            compiled = UserPattern(pattern, f"lexicon {path}: theme [{name}] pattern")
+            # a word it matches is a keyword kept whatever the stopword, length and number filters say: a pattern
+            # that takes no word, a mark, a number or 的 (".*") made every token of the texts the theme's
+            caught = next((probe for probe in NOT_A_KEYWORD if compiled.fullmatch(probe)), None)
+            if caught is not None:
+                raise ToolkitError(
+                    f"lexicon {path}: theme [{name}] pattern {pattern!r} matches {caught!r} "
+                    f"({'the empty word' if not caught else 'a mark, a number or a function word'}), so it would make "
+                    "any token a keyword; write one that matches the theme's words only (e.g. '数字.+')"
+                )
         for key in ("label_zh", "label_en", "note"):
             if key in table and not (isinstance(table[key], str) and table[key].strip()):
                 raise ToolkitError(f'lexicon {path}: theme [{name}] {key} must be a text such as "生态环境", not {table[key]!r}')
@@ -155,6 +169,7 @@ def _no_control_characters(path: Path, theme: str, key: str, text: str) -> None:
         raise ToolkitError(f"lexicon {path}: {where} holds the control character {bad!r}; remove it")
 
 
+NOT_A_KEYWORD = ("", ",", "。", "1", "的")  # what no theme's pattern may match
 MATCHES = ("exact", "contains")  # how a vocabulary word counts for a theme (themes.match)
 
 

@@ -336,6 +336,14 @@ def _reserved(name: str) -> bool:
 
 
 def check_reserved(path: Path, flag: str) -> None:
+    """A ToolkitError for a name the toolkit keeps for its own files, or one that is not UTF-8 (bytes a terminal of
+    another encoding passed: the markers that record what the toolkit wrote are UTF-8 text, so it could not record
+    the output, nor could a run's tables name it)."""
+    try:
+        os.fsdecode(os.fsencode(path)).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+        raise ToolkitError(f"{flag} {shown} is not a UTF-8 name; choose a name in UTF-8, such as runs/my_run") from None
     if _reserved(path.name):
         raise ToolkitError(
             f"{flag} {path}: {path.name} is a name the toolkit uses for its own files (markers, "
@@ -349,6 +357,7 @@ def check_outside_inputs(
     """ToolkitError when ``final`` equals, contains or lies inside one of ``inputs`` (name -> path: the config,
     the text folder, the metadata, the lexicon, the cache ...): an output there could replace an input or
     become one."""
+    check_reserved(final, flag)
     resolved = Path(os.path.realpath(final))
     for name, path in (inputs or {}).items():
         path = Path(os.path.realpath(path))

@@ -232,6 +232,13 @@ def _converters():
     return opencc.OpenCC("t2s"), opencc.OpenCC("tw2s"), opencc.OpenCC("hk2s"), opencc.OpenCC("s2t")
 
 
+def regional_form(text: str) -> str:
+    """``text`` (simplified already) as a text in traditional script gives it once normalised: its Taiwan and Hong
+    Kong variants reverted (著力 -> 着力, 衞生 -> 卫生), which :func:`to_simplified` does in traditional texts only."""
+    _, tw2s, hk2s, _ = _converters()
+    return hk2s.convert(tw2s.convert(text))
+
+
 TRADITIONAL_SHARE = 0.01  # share of Han characters that t2s changes, above which a text counts as traditional
 
 

@@ -240,11 +240,13 @@ def warn_unmatchable(config: Config, lexicon: Lexicon) -> None:
     """A warning for each list of the user's words (the lexicon, extra dictionaries and stopwords) that holds words
     the normalised texts never contain: traditional characters (with ``normalize.to_simplified``) or full-width
     forms, which normalisation folds in the texts but not in the lists, so that such a word matches nothing."""
-    from .normalize import to_simplified
+    from .normalize import regional_form, to_simplified
+
+    to_simplify = config["normalize"]["to_simplified"]
 
     def folded(word: str) -> str:
         word = unicodedata.normalize("NFKC", word)
-        return to_simplified(word) if config["normalize"]["to_simplified"] else word
+        return to_simplified(word) if to_simplify else word
 
     lists = {"lexicon words (themes.lexicon)": sorted(lexicon.words)}
     lists["stopwords (segment.extra_stopwords)"] = [
@@ -280,6 +282,17 @@ def warn_unmatchable(config: Config, lexicon: Lexicon) -> None:
                 shown,
                 " ..." if len(changed) > 5 else "",
             )
+        # 著力: a mainland form too, kept in a mainland text, but 着力 in a traditional one (its Taiwan variant reverted)
+        regional = {form: regional_form(form) for form in forms.values() if to_simplify and regional_form(form) != form}
+        if regional:
+            log.warning(
+                "%d %s are written otherwise in texts in traditional script once normalised (Taiwan and Hong Kong "
+                "variants reverted there, not in mainland texts: %s%s); list that form too if the corpus has such texts",
+                len(regional),
+                what,
+                ", ".join(f"{word} -> {form}" for word, form in list(regional.items())[:5]),
+                " ..." if len(regional) > 5 else "",
+            )
 
 
 def normalized_texts(corpus: Corpus, normalizer: Normalizer, join_lines: bool):
@@ -289,6 +302,20 @@ def normalized_texts(corpus: Corpus, normalizer: Normalizer, join_lines: bool):
         yield doc, document_text(normalizer.normalize(corpus.text(doc["doc_id"])).text, join_lines)[0]
 
 
+def text_of_the_terminal(text: str, what: str) -> str:
+    """``text`` (a term, pattern or name typed on the command line) when it is text; a ToolkitError when it holds
+    bytes the terminal's encoding could not decode (Python keeps them as lone surrogates: a GBK terminal talking to a
+    UTF-8 session), which no text holds and nothing can print."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = text.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+        raise ToolkitError(
+            f"{what} {shown} is not valid text in this session's encoding (UTF-8): type it again, or set the terminal to UTF-8"
+        ) from None
+    return text
+
+
 def normalized_terms(terms: list[str], normalizer: Normalizer) -> list[str]:
     """``terms`` as they appear in normalised text (traditional characters and full-width forms folded), so a
     search for 數據要素 finds 数据要素. The rules that drop whole lines of a text (boilerplate, repeated lines) are
@@ -296,15 +323,34 @@ def normalized_terms(terms: list[str], normalizer: Normalizer) -> list[str]:
     removes the lines that hold it from the texts."""
     from dataclasses import replace
 
+    from .normalize import regional_form
+
     folding = replace(normalizer, drop_boilerplate=False, drop_repeated_lines=False)
-    out, removed = [], []
+    out, removed, regional, written = [], [], {}, {}
     for term in terms:
+        text_of_the_terminal(term, "the term")
         folded = folding.normalize(term).text.strip() if term.strip() else ""
         if not folded:
             raise ToolkitError(f"the term {term!r} is empty once normalised; give a word or phrase")
         if normalizer.drop_boilerplate and normalizer.normalize(folded).text.strip() != folded:
             removed.append(folded)  # a boilerplate pattern takes it: the lines of the texts that hold it are gone
-        out.append(folded)
+        if normalizer.to_simplified and regional_form(folded) != folded:
+            regional[folded] = regional_form(folded)
+        written.setdefault(folded, []).append(term)
+        if len(written[folded]) == 1:  # 創新 and 创新: one term once folded, counted once
+            out.append(folded)
+    same = {term: forms for term, forms in written.items() if len(forms) > 1}
+    if same:
+        log.warning(
+            "the terms %s are one term once normalised as the texts are: counted once",
+            "; ".join(" and ".join(forms) + f" (= {term})" for term, forms in same.items()),
+        )
+    if regional:
+        log.warning(
+            "texts in traditional script hold %s once normalised (their Taiwan and Hong Kong variants are reverted, "
+            "a mainland text's are not): search those forms too if the corpus has such texts",
+            ", ".join(f"{form} where {term} was written" for term, form in regional.items()),
+        )
     if removed:
         log.warning(
             "the boilerplate patterns (the shipped ones and normalize.extra_boilerplate) remove the term(s) %s (or the "
