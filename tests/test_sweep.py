@@ -676,3 +676,106 @@ def test_a_setting_of_another_kind_does_not_repeat_a_kinds_runs(tmp_path):
     assert table["run_id"].is_unique and len(table) == 3  # keyatm once, LDA with each number of passes
     assert table.loc[table["kind"] == "keyatm", "model.lda.passes"].isna().all()
     assert sorted(table.loc[table["kind"] == "lda", "model.lda.passes"]) == [1, 2]
+
+
+def test_a_value_written_two_ways_is_one_point_of_the_grid():
+    """From a hostile pass: `--grid vocab.max_df=1,1.0` fitted each seed twice under two run ids, and the
+    recommendation read the six runs as six seeds of one point."""
+    combos = expand_grid(seeds_config(), {"model.n_topics": [3], "vocab.max_df": [1, 1.0, 0.5, 1]})
+    assert [c["vocab.max_df"] for c in combos] == [1, 0.5, 1, 0.5]  # for each of two seeds, the first spelling kept
+    keep_order = expand_grid(seeds_config(), {"model.n_topics": [4, 3, 4.0], "model.random_state": [1]})
+    assert [c["model.n_topics"] for c in keep_order] == [4, 3]
+
+
+def test_exact_ties_are_said_to_be_ties_and_a_setting_a_kind_does_not_read_is_not_named():
+    """From a hostile pass: a grid setting that changes no fit (themes.min_score for NMF) gave two points of one fit
+    and the headline named the first as "the highest", its twin "next" at the same NPMI; an NMF point was named
+    "(model.lda.passes=nan)" and an LDA one "passes=8.0"."""
+    from toolkit.sweeps import recommend
+
+    rows = [
+        {"kind": "nmf", "n_topics": k, "run_id": f"{k}-{m}-{s}", "c_npmi": -0.09 - k / 100 + s / 1000, "c_v": 0.5,
+         "stability": 0.4, "diversity": 0.8, "themes.min_score": m, "model.lda.passes": None}
+        for k in (2, 3) for m in (0.1, 0.3) for s in (0, 1)
+    ]  # fmt: skip
+    rows += [
+        {"kind": "lda", "n_topics": 2, "run_id": f"l{p}-{s}", "c_npmi": -0.3 + p / 100 + s / 1000, "c_v": 0.4,
+         "stability": 0.3, "diversity": 0.7, "themes.min_score": 0.1, "model.lda.passes": p}
+        for p in (4, 8) for s in (0, 1)
+    ]  # fmt: skip
+    table = pd.DataFrame(rows).astype({"model.lda.passes": "Int64"})
+    text = recommend(table)
+    headline = text.splitlines()[2]
+    assert headline.startswith("**NMF with 2 topics (themes.min_score=0.1)** has the highest mean coherence")
+    assert "Tied with NMF K = 2 (themes.min_score=0.3): the same mean NPMI" in headline
+    assert "nan" not in text and "passes=8.0" not in text and "(themes.min_score=0.1, model.lda.passes=8)" in text
+    untied = recommend(table[table["themes.min_score"] == 0.1])
+    assert "Tied" not in untied
+
+
+def test_the_recommendation_says_what_its_scores_rest_on():
+    """From a hostile pass: perplexity from one held-out unit of 17 tokens was compared as any other; an LDA
+    perplexity no run could compute vanished from the figure in silence; keyatm runs whose chains were not checked
+    for convergence were recommended without a word."""
+    from toolkit.sweeps import recommend
+
+    rows = [
+        {"kind": kind, "n_topics": k, "run_id": f"{kind}{k}-{s}", "c_npmi": 0.05 + k / 100 + s / 1000, "c_v": 0.5,
+         "stability": 0.4, "diversity": 0.8, "heldout_units": 1, "heldout_tokens": 17,
+         "perplexity": float("nan") if kind == "lda" else 900.0, "reconstruction_error": 0.99 if kind == "nmf" else None,
+         "fit_note": "the chains were not checked for convergence" if kind == "keyatm" else ""}
+        for kind in ("lda", "nmf", "keyatm") for k in (17, 18) for s in (0, 1)
+    ]  # fmt: skip
+    text = recommend(pd.DataFrame(rows), heldout=["perplexity", "reconstruction_error"])
+    assert "4 of 4 KEYATM runs did not finish their fit as they should (the chains were not checked" in text
+    assert "rest on 1 held-out unit of 17 tokens (sweep.holdout): too few to tell points apart by" in text
+    assert "LDA's perplexity could not be computed" in text and "KEYATM's perplexity" not in text
+    # the headline named NMF first by coherence, and a notebook's reader chose it over the measurement model
+    assert "KEYATM is the measurement model" in text
+    assert "measurement model" not in recommend(pd.DataFrame(rows).query("kind == 'keyatm'"))
+    plenty = pd.DataFrame(rows).assign(heldout_units=40, heldout_tokens=5000, perplexity=900.0, fit_note="")
+    assert "What the scores rest on" not in recommend(plenty, heldout=["perplexity", "reconstruction_error"])
+
+
+def test_a_table_of_settings_in_the_grid_is_a_point_and_every_reason_a_grid_cannot_be_fitted_is_given(tmp_path):
+    """From a hostile pass: `--grid 'model.lda={passes=12}'` ended the sweep in a traceback after every fit
+    (a table cannot group runs); a grid no point of which could be fitted named the first reason only, and its
+    advice (15 topics) then failed on the units that the held-out share leaves."""
+    result = sweep(
+        seeds_config(**{"sweep.seeds": "[1]"}),
+        tmp_path / "t",
+        grid={"model.kind": ["lda"], "model.n_topics": [2], "model.lda": [{"passes": 1}, {"passes": 2}]},
+        n_jobs=1,
+    )
+    assert sorted(result.table["model.lda"]) == ['{"passes": 1}', '{"passes": 2}']
+    assert '(model.lda={"passes": 1})' in result.recommendation or '(model.lda={"passes": 2})' in result.recommendation
+    with pytest.raises(ToolkitError) as error:
+        sweep(seeds_config(), tmp_path / "u", grid={"model.kind": ["keyatm"], "model.n_topics": [2, 500]}, n_jobs=1)
+    said = str(error.value)
+    assert "keyatm K=2: keyatm needs at least" in said and "keyatm K=500: cannot fit 500 topics to" in said
+    assert "sweep.holdout keeps" in said
+
+
+def test_the_sweep_figure_ticks_the_grids_numbers_of_topics_and_keeps_its_legend_off_the_data():
+    """From a hostile pass: a grid of K = 2, 3 was ticked 2.0, 2.5, 3.0 and one of 3, 5, 8 ticked 4, 6, 8 (3 and 5
+    unlabelled); the legend of six series lay over the lines and bands of the first panel; NMF's series was named
+    "(model.lda.passes=nan)"."""
+    from toolkit.output.plots import plot_sweep
+
+    rows = [
+        {"kind": kind, "n_topics": k, "run_id": f"{kind}{k}{s}{p}", "c_npmi": 0.1 * k + s / 100, "c_v": 0.5,
+         "stability": 0.5, "diversity": 0.8, "model.lda.passes": p if kind == "lda" else None}
+        for kind in ("lda", "nmf") for k in (3, 5, 8) for s in (0, 1) for p in ((4, 8) if kind == "lda" else (None,))
+    ]  # fmt: skip
+    figure = plot_sweep(pd.DataFrame(rows).astype({"model.lda.passes": "Int64"}))
+    figure.canvas.draw()
+    for axes in figure.axes:
+        assert [t.get_text() for t in axes.get_xticklabels()] == ["3", "5", "8"]
+        assert axes.get_legend() is None
+    (legend,) = figure.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["LDA (model.lda.passes=4)", "LDA (model.lda.passes=8)", "NMF"]
+    canvas = figure.bbox
+    box = legend.get_window_extent()
+    assert canvas.x0 <= box.x0 and box.x1 <= canvas.x1 and box.y1 <= canvas.y1
+    panels = [a.get_window_extent() for a in figure.axes]
+    assert all(box.y0 >= p.y1 for p in panels)  # above the panels, not over their data

@@ -133,7 +133,12 @@ def expand_grid(config: Config, grid: dict[str, list] | None = None) -> list[dic
             )
         if not isinstance(values, list) or not values:
             raise ToolkitError(f"sweep grid {name} needs a non-empty list of values, e.g. [5, 10, 15]")
-        distinct = list({json.dumps(v, sort_keys=True): v for v in values}.values())
+        # 1 and 1.0 are one value of a setting (every numeric setting reads them alike): fitted twice, their runs
+        # were then pooled as further seeds of one point (a hostile pass)
+        first: dict[str, object] = {}
+        for value in values:
+            first.setdefault(json.dumps(_canonical(value), sort_keys=True), value)
+        distinct = list(first.values())
         if len(distinct) < len(values):  # n_topics = 4,4 was two identical runs, fitted twice
             log.warning("sweep grid %s names a value more than once (%s): each is fitted once", name, values)
             merged[name] = distinct
@@ -145,6 +150,25 @@ def expand_grid(config: Config, grid: dict[str, list] | None = None) -> list[dic
             f"above the limit of {MAX_RUNS:,}; give fewer values"
         )
     return [dict(zip(keys, combo)) for combo in itertools.product(*(merged[k] for k in keys))]
+
+
+def _canonical(value):
+    """A grid value as it is compared with another: a whole float as the integer it equals (1.0 as 1), inside tables
+    and lists too; true and false stay themselves."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    return value
+
+
+def _cell(value):
+    """A grid value as a cell of sweep.csv: a table or list of settings as its JSON text (a value to group the
+    runs by: a table itself cannot be one, and `--grid 'model.lda={passes=12}'` ended the sweep in a traceback after
+    every fit)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False) if isinstance(value, (dict, list)) else value
 
 
 def _grid_runs(run_configs) -> tuple[list, dict[str, list]]:
@@ -253,6 +277,9 @@ def _fit_one(model, train, held_out) -> dict:
         seconds = time.perf_counter() - start
         scores = model.heldout_scores(held_out) if held_out.shape[0] else {}
     return {
+        # what the held-out scores rest on (one unit of 17 tokens read as a perplexity like any other)
+        "heldout_units": int(held_out.shape[0]),
+        "heldout_tokens": int(held_out.sum()),
         "components": model.components_,
         "anchors": model.anchors_,
         "fit_seconds": round(seconds, 3),
@@ -309,8 +336,21 @@ def sweep(
         for key, group in groups.items():
             group[1] = _prepare_group(next(rc for _, rc, _, k in runs if k == key), group[0])
         models, runs, skipped, floors = _fittable(runs, {key: group[1] for key, group in groups.items()})
-        if not runs:
-            raise ToolkitError(f"no run of the sweep grid can be fitted: {skipped[0][1]}")
+        if not runs:  # every reason, each with its points (the first alone led to the next error)
+            reasons: dict[str, list] = {}
+            for combo, problem in skipped:
+                reasons.setdefault(problem, []).append(f"{combo.get('model.kind', '')} K={combo.get('model.n_topics')}")
+            held = {(g[1].train.shape[0], g[1].held_out.shape[0]) for g in groups.values()}
+            train, out = min(held)
+            raise ToolkitError(
+                "no run of the sweep grid can be fitted: "
+                + "; ".join(f"{', '.join(dict.fromkeys(points))}: {problem}" for problem, points in reasons.items())
+                + (
+                    f" (the sweep fits on {train} units: sweep.holdout keeps {out} of {train + out} for held-out scores)"
+                    if out
+                    else ""
+                )
+            )
         pending = [r for r in runs if not _finished(out_dir / "runs" / r[2])]
         for run in pending:  # before any fit: a run folder whose files cannot be written stops the sweep now
             _check_run_folder(out_dir / "runs" / run[2])
@@ -354,12 +394,12 @@ def sweep(
                 len(table),
                 noted[noted != ""].iloc[0],
             )
-        recommendation = recommend(table, skipped, floors)
+        heldout = {m: d for kind in sorted(table["kind"].unique()) for m, d in model_class(kind).HELDOUT.items()}
+        recommendation = recommend(table, skipped, floors, heldout=list(heldout))
         with atomic.output_folder(out_dir / "summary", kind="summary") as work:
             write_csv(work / "sweep.csv", table, bom=config["output"]["excel_bom"])
             write_csv(work / "timings.csv", timings, bom=config["output"]["excel_bom"])
             atomic.write_text(work / "recommendation.md", recommendation)
-            heldout = {m: d for kind in sorted(table["kind"].unique()) for m, d in model_class(kind).HELDOUT.items()}
             save_figure(
                 plot_sweep(table, heldout=heldout, language=config["figures"]["language"], title=config["corpus"]["name"]),
                 work / "sweep.png",
@@ -496,7 +536,7 @@ def _collect(out_dir: Path, runs) -> tuple[pd.DataFrame, pd.DataFrame]:
         # a grid key of the earlier sweep that fitted the run (vocab.min_df) is none of this one's: it made a column
         # of this sweep's table and named its runs in the recommendation (a hostile pass)
         metrics = {k: v for k, v in metrics.items() if "." not in k or k in combo}
-        rows.append({**{k: np.nan if v is None else v for k, v in metrics.items()}, **combo})
+        rows.append({**{k: np.nan if v is None else v for k, v in metrics.items()}, **{k: _cell(v) for k, v in combo.items()}})
         rows[-1].pop("fit_seconds", None)  # in the metrics of runs fitted before timing.json
         tops[rid] = [w[:10] for w in json.loads(read_text_file(folder / "topics.json"))["top_words"]]
         try:
@@ -504,6 +544,10 @@ def _collect(out_dir: Path, runs) -> tuple[pd.DataFrame, pd.DataFrame]:
         except (OSError, ValueError, KeyError, TypeError):  # a run fitted before the file, or a damaged one
             seconds.append(np.nan)
     table = pd.DataFrame(rows)
+    for key in runs[0][0]:  # a whole-number setting blank where its kind does not read it: 4, not 4.000000
+        values = [combo[key] for combo, *_ in runs if combo.get(key) is not None]
+        if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            table[key] = table[key].astype("Int64")
     group_keys = [k for k in runs[0][0] if k != "model.random_state"]
     groups = table.groupby(group_keys, sort=False, dropna=False) if group_keys else [(None, table)]
     table["stability"] = np.nan
@@ -523,8 +567,12 @@ def grid_settings(table: pd.DataFrame) -> list[str]:
 
 
 def _point(row, settings: list[str], form: str = "K = {}") -> str:
-    """A grid point as the recommendation names it: 'K = 5', or 'K = 5 (vocab.min_df=2)' when other settings vary."""
-    return form.format(int(row["n_topics"])) + (f" ({', '.join(f'{k}={row[k]}' for k in settings)})" if settings else "")
+    """A grid point as the recommendation names it: 'K = 5', or 'K = 5 (vocab.min_df=2)' when other settings vary;
+    a setting its kind does not read (model.lda.passes of an NMF point, blank) is not named."""
+    import pandas as pd
+
+    named = [f"{k}={row[k]}" for k in settings if not pd.isna(row[k])]
+    return form.format(int(row["n_topics"])) + (f" ({', '.join(named)})" if named else "")
 
 
 def _edge_note(best, rows: pd.DataFrame, settings: list[str], unfitted: list) -> str:
@@ -554,7 +602,64 @@ def _one_run(point) -> str:
     )
 
 
-def recommend(table: pd.DataFrame, skipped: list | None = None, floors: dict[str, int] | None = None) -> str:
+def _tied(rows: pd.DataFrame, best, settings: list[str], kinds: bool = False) -> str:
+    """A sentence naming the points of ``rows`` (best first) whose mean NPMI equals ``best``'s to the last digit, ''
+    when none does: the order among them is the grid's, not the data's (a setting that changes no fit, such as
+    themes.min_score for an exploratory model, gave two points of one fit, and the first was "the highest")."""
+    same = rows.iloc[1:][np.isclose(rows.iloc[1:]["npmi"].to_numpy(dtype=float), float(best["npmi"]), rtol=0, atol=1e-12)]
+    if same.empty:
+        return ""
+    names = [(f"{r.kind.upper()} " if kinds else "") + _point(r, settings) for _, r in same.iterrows()]
+    return (
+        f" Tied with {', '.join(names)}: the same mean NPMI, so which is named first is the grid's order, no evidence "
+        "(a setting that changes no fit gives points of the same fit)."
+    )
+
+
+HELDOUT_FEW = 1_000  # held-out tokens below which the held-out scores are said to be too few to compare points by
+
+
+def _fit_notes(table: pd.DataFrame, heldout: list[str]) -> list[str]:
+    """Lines of the recommendation on what its scores rest on: runs whose fit did not finish as it should
+    (sweep.csv's ``fit_note``: keyatm's chains not converged), held-out scores of too few tokens, and a held-out
+    score no run could compute (the figure leaves its panel out)."""
+    lines = []
+    if "fit_note" in table:
+        noted = table[table["fit_note"].fillna("").astype(str) != ""]
+        for kind, rows in noted.groupby("kind"):
+            lines.append(
+                f"- {len(rows)} of {int((table['kind'] == kind).sum())} {kind.upper()} runs did not finish their fit as "
+                f"they should ({rows['fit_note'].iloc[0]}; sweep.csv's fit_note): their scores are of those fits, "
+                "and their ranking with them."
+            )
+    present = [m for m in heldout if m in table]
+    if present and "heldout_tokens" in table and table["heldout_tokens"].notna().any():
+        units, tokens = int(table["heldout_units"].min()), int(table["heldout_tokens"].min())
+        if tokens < HELDOUT_FEW:
+            lines.append(
+                f"- The held-out scores ({', '.join(present)}) rest on {units} held-out unit{'s' if units != 1 else ''} "
+                f"of {tokens} tokens (sweep.holdout): too few to tell points apart by; read the coherence, or hold "
+                "out more of a larger corpus."
+            )
+    from .models import model_class
+
+    for metric in present:
+        for kind, rows in table.groupby("kind"):
+            if rows[metric].isna().all() and metric in model_class(kind).HELDOUT:
+                lines.append(
+                    f"- {kind.upper()}'s {metric.replace('_', ' ')} could not be computed (the held-out units hold "
+                    "too few words of the vocabulary): empty in sweep.csv, no panel in sweep.png."
+                )
+    return ["", "What the scores rest on:", *lines] if lines else []
+
+
+def recommend(
+    table: pd.DataFrame,
+    skipped: list | None = None,
+    floors: dict[str, int] | None = None,
+    *,
+    heldout: list[str] | None = None,
+) -> str:
     """Which number of topics, and how sure: per kind, the grid point (K, and any other setting of the grid) with
     the highest mean NPMI over seeds, the points whose range over seeds overlaps its range (indistinguishable from
     it), and whether the seeds were evidence at all (one seed, or seeds that gave the same topics and scores, are
@@ -594,7 +699,8 @@ def recommend(table: pd.DataFrame, skipped: list | None = None, floors: dict[str
     others = summary["kind"].ne(best_overall["kind"]).any()
     lines.append(
         f"**{best_overall['kind'].upper()} with {_point(best_overall, settings, '{} topics')}** has the highest "
-        f"mean coherence (NPMI {best_overall['npmi']:.4f}, range over {int(best_overall['seeds'])} seeds "
+        f"mean coherence (NPMI {best_overall['npmi']:.4f}, range over {int(best_overall['seeds'])} "
+        f"seed{'s' if best_overall['seeds'] != 1 else ''} "
         f"{best_overall['low']:.4f} to {best_overall['high']:.4f})"
         + (
             "."
@@ -607,7 +713,15 @@ def recommend(table: pd.DataFrame, skipped: list | None = None, floors: dict[str
             else f"; no other point's range reaches it (only {best_overall['kind'].upper()} was fitted)."
         )
         + (" " + _one_run(best_overall) if bool(best_overall["one_run"]) else "")
+        + _tied(ranked, best_overall, settings, kinds=True)
     )
+    if "keyatm" in set(summary["kind"]) and summary["kind"].nunique() > 1:  # the headline is no choice of model
+        lines += [
+            "",
+            "KEYATM is the measurement model: its topics follow the lexicon's keywords, not the words that occur "
+            "together most, so its coherence is lower by design and is compared with its own points only; choose "
+            "its K below and by its run's themes.csv, and read LDA and NMF as exploration.",
+        ]
     lines.append("")
     for kind, rows in summary.groupby("kind"):
         rows = rows.sort_values("npmi", ascending=False)
@@ -642,7 +756,7 @@ def recommend(table: pd.DataFrame, skipped: list | None = None, floors: dict[str
         unfitted = [c.get("model.n_topics") for c, _ in skipped or () if c.get("model.kind", kind) == kind]
         if floors and kind in floors:  # the kind can fit no fewer topics here (keyatm: one per theme with a keyword)
             unfitted.append(floors[kind] - 1)
-        text += _edge_note(best, rows, settings, unfitted)
+        text += _edge_note(best, rows, settings, unfitted) + _tied(rows, best, settings)
         if len(rows) > 2 and len(close) == len(rows) - 1 and not bool(best["one_run"]):
             text += (
                 " Every point of the grid lies within the seeds' range of it: the grid does not single out a number "
@@ -657,12 +771,13 @@ def recommend(table: pd.DataFrame, skipped: list | None = None, floors: dict[str
         "0.5 means the topics change with the seed: do not read much into any single run. Coherence does not "
         "measure whether a theme is measured well: for the keyword-assisted model, read the run's themes.csv.",
     ]
+    lines += _fit_notes(table, heldout or [])
     if skipped:
         points: dict[str, set[tuple]] = {}
         for combo, problem in skipped:  # one point per setting but the seed
             others = tuple(f"{k}={v}" for k, v in combo.items() if k not in POINT_KEYS)
             points.setdefault(problem, set()).add((str(combo.get("model.kind", "")), combo.get("model.n_topics", 0), others))
-        lines += ["", f"Skipped grid points ({len(skipped)} runs), which cannot be fitted:"]
+        lines += ["", f"Skipped grid points ({len(skipped)} run{'s' if len(skipped) != 1 else ''}), which cannot be fitted:"]
         for problem, names in points.items():
             named = [f"{kind} K={k}" + (f" ({', '.join(others)})" if others else "") for kind, k, others in sorted(names)]
             lines.append(f"- {', '.join(named)}: {problem}")

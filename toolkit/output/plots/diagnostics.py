@@ -217,11 +217,15 @@ def plot_sweep(table: pd.DataFrame, *, heldout: dict[str, str] | None = None, la
     arrows = {"lower": "↓", "higher": "↑"}
     candidates = _SWEEP_METRICS + [(m, f"held-out {m.replace('_', ' ')} {arrows.get(d, '')}") for m, d in (heldout or {}).items()]
     metrics = [(m, label) for m, label in candidates if m in table.columns and table[m].notna().any()]
+    import pandas as pd
+    from matplotlib.ticker import MaxNLocator
+
     from ...sweeps import grid_settings
 
     settings = grid_settings(table)
     series = list(table.groupby(["kind", *settings], sort=True, dropna=False))
     colors = {key: _PALETTE[i % len(_PALETTE)] for i, (key, _) in enumerate(series)}
+    tried = sorted({int(k) for k in table["n_topics"]})  # the grid's numbers of topics, as its ticks (not 2.5)
     with _small_multiples(len(metrics), 3, panel=(4.2, 3.0), margin=0.6) as grid:
         for ax, (metric, label) in zip(grid.axes, metrics):
             for key, rows in series:
@@ -230,13 +234,19 @@ def plot_sweep(table: pd.DataFrame, *, heldout: dict[str, str] | None = None, la
                 if stats.empty:
                     continue
                 ks = stats.index.to_numpy()
-                name = kind.upper() + (f" ({', '.join(f'{k}={v}' for k, v in zip(settings, values))})" if settings else "")
+                # a setting its kind does not read (model.lda.passes of NMF) is blank: not named "nan"
+                named = [f"{k}={v}" for k, v in zip(settings, values) if not pd.isna(v)]
+                name = kind.upper() + (f" ({', '.join(named)})" if named else "")
                 ax.plot(ks, stats["mean"], marker="o", markersize=3, color=colors[key], label=name)
                 ax.fill_between(ks, stats["min"], stats["max"], color=colors[key], alpha=0.2, linewidth=0)
             ax.set_title(label, fontsize=10)
+            if len(tried) <= 12:
+                ax.set_xticks(tried)
+            else:
+                ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
             ax.set_xlabel(text["n_topics"], fontsize=8)
             ax.tick_params(labelsize=8)
             ax.grid(alpha=0.3)
-        grid.axes[0].legend(fontsize=8, frameon=False)
+        grid.legend(fontsize=8)  # above the panels: inside the first it lay over the lines and bands of the data
         grid.title(_heading(title, text["sweep_title"]), fontsize=12, wrapped=False)
     return grid.fig
