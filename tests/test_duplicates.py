@@ -233,3 +233,49 @@ def test_pairs_just_above_the_threshold_are_found_nearly_always():
         tried += 1
         found += len(near_duplicates([a, b], 0.8)) == 1
     assert found >= 34, found
+
+
+def test_an_excerpt_of_a_report_is_flagged_with_its_source_and_an_unrelated_document_is_not(small_corpus, tmp_path, caplog):
+    """From a reviewer's read of a run: two documents made of three paragraphs of seed 003 each (a reprinted
+    excerpt) were no near duplicates of it (Jaccard: the excerpt's length over the report's), so 2021 counted
+    those paragraphs twice without a word. Each is flagged as an excerpt of 003 with the share of its text found
+    there; the report itself, the other seeds, and a document quoting one paragraph among text of its own are not."""
+    source = "003_627586bead8599d4.txt"
+    paragraphs = [p for p in (SEEDS / source).read_text(encoding="utf-8").splitlines() if len(p.strip()) > 60]
+    add_document(small_corpus, "excerpt.txt", "\n".join(paragraphs[5:8]) + "\n", title="节选", date="2021-06-01")
+    own = "我区今年以来坚持生态优先、绿色发展，持续推进长江大保护，加快建设美丽乡村，群众获得感明显增强。" * 3
+    add_document(
+        small_corpus, "quoting.txt", own + "\n" + paragraphs[9] + "\n" + own[::-1] + "\n", title="引用", date="2021-07-01"
+    )
+    config = _config(small_corpus, tmp_path)
+    with caplog.at_level("WARNING", logger="toolkit"):
+        docs = prepare(config, load_inputs(config)).corpus.documents.set_index("path")
+    assert docs.loc["excerpt.txt", "excerpt_of"] == source and docs.loc["excerpt.txt", "contained"] == 1.0
+    assert docs.loc["excerpt.txt", "near_duplicate_of"] == ""  # no near duplicate: 3 paragraphs of a long report
+    assert (docs.drop("excerpt.txt")["excerpt_of"] == "").all() and docs.drop("excerpt.txt")["contained"].isna().all()
+    assert "1 document(s) are excerpts of longer ones" in caplog.text and f"excerpt.txt in {source} (100%)" in caplog.text
+    off = _config(small_corpus, tmp_path / "off", near_duplicates=0)
+    assert (prepare(off, load_inputs(off)).corpus.documents["excerpt_of"] == "").all()
+
+
+def test_excerpts_count_each_units_characters_by_hand():
+    """A document of three units, two of them (90 and 120 characters) units of a longer one and one (90) its own:
+    210 of 300 characters found, an excerpt at 0.7 and not at 0.8; a heading shorter than 20 characters found in
+    both counts in the length only; the longer document is never an excerpt of the shorter; nor is a document two
+    units of which are in 51 documents (boilerplate)."""
+    from toolkit.text.duplicates import excerpts
+
+    a, b, own = "甲" * 90, "乙" * 120, "丙" * 90
+    report = [a, "丁" * 200, b, "戊" * 100]
+    texts = [a, b, own, *report]
+    codes = [0, 0, 0, 1, 1, 1, 1]
+    (found,) = excerpts(codes, texts, 0.7)
+    assert (found.part, found.whole) == (0, 1) and found.contained == pytest.approx(0.7)
+    assert excerpts(codes, texts, 0.8) == []
+    heading = "一、主要工作"
+    (with_heading,) = excerpts([0, 0, 0, 0, 1, 1, 1, 1, 1], [heading, *texts[:3], heading, *report], 0.6)
+    assert with_heading.contained == pytest.approx(210 / (300 + len(heading)))
+    short = excerpts(codes, ["甲" * 30, "乙" * 40, "丙" * 30, "甲" * 30, "丁" * 200, "乙" * 40], 0.5)
+    assert short == []  # 70 characters found: under the 100 an excerpt needs
+    spread = [a, b] + [t for _ in range(50) for t in (a, b, "己" * 300)]
+    assert excerpts([0, 0] + [d for d in range(1, 51) for _ in range(3)], spread, 0.5) == []

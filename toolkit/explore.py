@@ -147,7 +147,19 @@ def _check_columns(wanted, columns, what: str) -> None:
         shown = ", ".join(
             c
             for c in columns
-            if c not in ("path", "encoding", "sha256", "status", "reason", "note", "near_duplicate_of", "similarity")
+            if c
+            not in (
+                "path",
+                "encoding",
+                "sha256",
+                "status",
+                "reason",
+                "note",
+                "near_duplicate_of",
+                "similarity",
+                "excerpt_of",
+                "contained",
+            )
         )
         raise ToolkitError(f"{what}: no column {', '.join(missing)} in the documents; columns: {shown}")
 

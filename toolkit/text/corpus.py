@@ -71,7 +71,9 @@ OPTIONS = {
         0.8,
         "Jaccard similarity of their 5-character shingles from which two used documents "
         "are flagged as near duplicates in documents.csv (near_duplicate_of, similarity) "
-        "and in the log; nothing is dropped. 0 to not look.",
+        "and in the log, and the share of a document's text found word for word in the paragraphs of a longer "
+        "one from which it is flagged as an excerpt of it (excerpt_of, contained); nothing is dropped. 0 to not "
+        "look.",
         *UNIT_INTERVAL,
         kind=(float, int),
     ),
@@ -112,6 +114,8 @@ DOCUMENT_COLUMNS = [
     "note",
     "near_duplicate_of",
     "similarity",
+    "excerpt_of",
+    "contained",
 ]
 # The columns of the run's tables that a document's metadata joins or is grouped in besides these (units.csv,
 # document_themes.csv, the tables by group and period), and, per theme, its share and interval (:func:`reserved_columns`)
@@ -742,6 +746,7 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
     documents["year"] = pd.array([int(y) if y != "" else pd.NA for y in documents["year"]], dtype="Int64")
     documents["chars"] = pd.array([int(c) if c != "" else pd.NA for c in documents["chars"]], dtype="Int64")
     documents["similarity"] = pd.array([pd.NA] * len(documents), dtype="Float64")  # see flag_near_duplicates
+    documents["contained"] = pd.array([pd.NA] * len(documents), dtype="Float64")  # see flag_excerpts
     if not sources:
         reasons = documents["reason"].value_counts()
         detail = f" (most common reason: {reasons.index[0]})" if len(reasons) else ""

@@ -227,3 +227,116 @@ def flag_near_duplicates(documents, units, threshold: float) -> list[Pair]:
         ", ".join(named[:5]) + (f" and {len(named) - 5} more" if len(named) > 5 else ""),
     )
     return pairs
+
+
+EXCERPT_MIN_UNIT = 20  # characters of a paragraph that can show an excerpt: a shorter one (a heading) recurs by chance
+EXCERPT_MIN_CHARS = 100  # characters of an excerpt found in its source, at least
+EXCERPT_MAX_DOCUMENTS = 50  # a paragraph in more documents than this is boilerplate, no sign of one excerpting another
+EXCERPT_MAX_PAIRS = 5_000_000  # (paragraph, two documents) triples above which no excerpt is looked for: recombined text
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """Document ``part`` (a position among the documents, in their units' order), ``contained`` share of whose
+    text is paragraphs of the longer document ``whole``, word for word."""
+
+    part: int
+    whole: int
+    contained: float
+
+
+def excerpts(doc_codes: np.ndarray, texts, share: float) -> list[Excerpt]:
+    """The documents whose text is, for at least ``share`` of its characters (and :data:`EXCERPT_MIN_CHARS`), units
+    of one longer document word for word (whitespace aside): a reprinted excerpt of a report, which a Jaccard
+    similarity of the two (the excerpt's length over the report's) never flags. ``doc_codes``: each unit's document
+    (0, 1, ... in the units' order); ``texts``: the units' texts. Units under :data:`EXCERPT_MIN_UNIT` characters
+    count in a document's length but never as found; a unit in more than :data:`EXCERPT_MAX_DOCUMENTS` documents is
+    boilerplate. Exact matching of the units by a hash of their text: memory of a few numbers a unit."""
+    doc_codes = np.asarray(doc_codes, dtype=np.int64)
+    if not share or len(doc_codes) == 0:
+        return []
+    lengths = np.empty(len(doc_codes), dtype=np.int64)
+    keys = np.zeros(len(doc_codes), dtype=np.int64)
+    for i, text in enumerate(texts):
+        text = compact(text)
+        lengths[i] = len(text)
+        if len(text) >= EXCERPT_MIN_UNIT:
+            keys[i] = hash(text) or 1  # 0: no key
+    totals = np.bincount(doc_codes, weights=lengths)
+    keyed = np.flatnonzero(keys)
+    # each (paragraph, document) once, with the characters the document's copies of it hold (one it repeats too)
+    order = keyed[np.lexsort((doc_codes[keyed], keys[keyed]))]
+    cell = np.flatnonzero(np.r_[True, (keys[order][1:] != keys[order][:-1]) | (doc_codes[order][1:] != doc_codes[order][:-1])])
+    cell_key, cell_doc = keys[order][cell], doc_codes[order][cell]
+    cell_chars = np.add.reduceat(lengths[order], cell) if len(cell) else np.zeros(0, dtype=np.int64)
+    group = np.flatnonzero(np.r_[True, cell_key[1:] != cell_key[:-1], True]) if len(cell) else np.array([0])
+    sizes = np.diff(group)
+    shared = np.flatnonzero((sizes >= 2) & (sizes <= EXCERPT_MAX_DOCUMENTS))
+    work = int((sizes[shared] * (sizes[shared] - 1)).sum())
+    if work > EXCERPT_MAX_PAIRS:
+        log.info("not looking for excerpts: %d pairs of documents share paragraphs (a corpus of recombined text?)", work)
+        return []
+    parts, wholes, chars = [], [], []
+    for g in shared:
+        docs, held = cell_doc[group[g] : group[g + 1]], cell_chars[group[g] : group[g + 1]]
+        a, b = np.meshgrid(np.arange(len(docs)), np.arange(len(docs)), indexing="ij")
+        other = a != b
+        parts.append(docs[a[other]])
+        wholes.append(docs[b[other]])
+        chars.append(held[a[other]])
+    if not parts:
+        return []
+    n = int(doc_codes.max()) + 1
+    pair = np.concatenate(parts) * n + np.concatenate(wholes)
+    codes, where = np.unique(pair, return_inverse=True)
+    found = dict(zip((divmod(int(c), n) for c in codes), np.bincount(where, weights=np.concatenate(chars)).astype(np.int64)))
+    out = []
+    for (part, whole), chars in sorted(found.items()):
+        contained = chars / totals[part] if totals[part] else 0.0
+        if contained >= share and chars >= EXCERPT_MIN_CHARS and totals[part] < totals[whole]:
+            out.append(Excerpt(part, whole, min(contained, 1.0)))
+    return out
+
+
+def flag_excerpts(documents, units, share: float, near: list[Pair] = ()) -> list[Excerpt]:
+    """Fill ``excerpt_of`` (the paths of the longer documents that hold its paragraphs, most of it first, "; ") and
+    ``contained`` (the share of its text found in the first) of every used document that is an excerpt of another
+    (:func:`excerpts`; a pair already flagged as near duplicates, ``near``, is not flagged again). Logs a warning
+    naming them; drops nothing. ``share`` 0 looks for none."""
+    import pandas as pd
+
+    documents["excerpt_of"] = ""
+    documents["contained"] = pd.array([pd.NA] * len(documents), dtype="Float64")
+    if not share or units.empty:
+        return []
+    doc_ids = units["doc_id"].to_numpy()
+    codes, uniques = pd.factorize(doc_ids)
+    near_pairs = {frozenset((p.first, p.second)) for p in near}
+    starts = np.flatnonzero(np.r_[True, doc_ids[1:] != doc_ids[:-1]])
+    position = {doc_ids[s]: k for k, s in enumerate(starts)}  # a document's position, as near_duplicates numbers them
+    found = [
+        e
+        for e in excerpts(codes, units["text"].tolist(), share)
+        if frozenset((position[uniques[e.part]], position[uniques[e.whole]])) not in near_pairs
+    ]
+    if not found:
+        return []
+    row_of = dict(zip(documents["doc_id"], documents.index))
+    path = documents["path"]
+    sources: dict[int, list[tuple[float, int]]] = {}
+    for e in found:
+        sources.setdefault(row_of[uniques[e.part]], []).append((-e.contained, row_of[uniques[e.whole]]))
+    for row, wholes in sources.items():
+        wholes.sort()
+        documents.at[row, "excerpt_of"] = "; ".join(path[w] for _, w in wholes)
+        documents.at[row, "contained"] = round(-wholes[0][0], 3)
+    named = [f"{path[row]} in {path[wholes[0][1]]} ({-wholes[0][0]:.0%})" for row, wholes in sources.items()]
+    log.warning(
+        "%d document(s) are excerpts of longer ones (%g or more of their text is paragraphs of the other, word for "
+        "word; excerpt_of in documents.csv): %s; those paragraphs count twice in the shares unless you set "
+        "include = no for the excerpt in the metadata",
+        len(sources),
+        share,
+        ", ".join(named[:5]) + (f" and {len(named) - 5} more" if len(named) > 5 else ""),
+    )
+    return found

@@ -35,7 +35,7 @@ from . import NOT_SHAPING
 from .cache import default_cache_dir
 from .chunks import prepare_chunk
 from .corpus import Corpus, load_corpus
-from .duplicates import flag_near_duplicates
+from .duplicates import flag_excerpts, flag_near_duplicates
 from .normalize import Normalizer, load_boilerplate_patterns
 from .segment import Segmenter, default_stopwords, read_dictionary
 from .store import PreparedStore, StoredCorpus
@@ -397,7 +397,8 @@ def prepare(config: Config, inputs: Inputs | None = None) -> Prepared:
     _warn_notes(quality)
     _warn_repeats(quality, dropped=normalizer.drop_repeated_lines)
     with timed(timings, "near duplicates"):
-        flag_near_duplicates(corpus.documents, units, config["corpus"]["near_duplicates"])
+        near = flag_near_duplicates(corpus.documents, units, config["corpus"]["near_duplicates"])
+        flag_excerpts(corpus.documents, units, config["corpus"]["near_duplicates"], near)
     v = config["vocab"]
     phrases = None
     if v["phrases"]:
