@@ -957,3 +957,187 @@ def test_a_copy_of_a_file_skipped_for_want_of_a_date_is_used_when_it_has_one(sma
     for undated, dated in (("a_undated.txt", "b_dated.txt"), ("c_undated.txt", "d_dated_gbk.txt")):
         assert docs.loc[undated, "status"] == "skipped"  # for want of a date, or as the dated one's copy
         assert docs.loc[dated, "status"] == "used" and docs.loc[dated, "date"] == "2019-03-05", docs.loc[dated, "reason"]
+
+
+# ----- a third mutation audit (the metadata side): each test fails on a mutant that passed every test -----------------
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "File;Date\n政府工作报告2015.txt;2015-03-05\n政府工作报告2016.txt;2016-03-05\n",  # a header in capitals
+        "\n\nfile;date\n政府工作报告2015.txt;2015-03-05\n政府工作报告2016.txt;2016-03-05\n",  # blank lines above it
+        "file\tdate\t\t\n政府工作报告2015.txt\t2015-03-05\t\t\n政府工作报告2016.txt\t2016-03-05\t\t\n",  # empty columns
+    ],
+)
+def test_a_semicolon_or_tab_separated_table_is_read_whatever_its_header_looks_like(tmp_path, table):
+    """A European Excel's table with File;Date, one with blank lines above its header, one with two empty columns
+    at its right (Excel keeps cleared columns): each is read (mutations that compared the header's case, looked at
+    its first line whether blank or not, or named both empty columns "unnamed" refused them)."""
+    texts = _gwr_texts(tmp_path)
+    meta = tmp_path / "m.csv"
+    meta.write_text(table, encoding="utf-8")
+    docs = load_corpus(texts, meta).documents
+    assert docs["status"].tolist() == ["used", "used"] and docs["date"].tolist() == ["2015-03-05", "2016-03-05"]
+
+
+def test_a_table_without_a_file_column_lists_the_columns_it_has(tmp_path):
+    """The columns are read as comma-separated when no separator gives a file column: the error lists name, date
+    (a mutation that fell back to ';' listed one column "name,date")."""
+    texts = _gwr_texts(tmp_path)
+    meta = tmp_path / "m.csv"
+    meta.write_text("name,date\n政府工作报告2015.txt,2015-03-05\n", encoding="utf-8")
+    with pytest.raises(ToolkitError, match=re.escape("has no 'file' column (it has: name, date); add one")):
+        load_corpus(texts, meta)
+
+
+@pytest.mark.parametrize("data", [b"", b" \r\n\n"])
+def test_an_empty_metadata_file_is_said_to_be_empty(tmp_path, data):
+    """An empty table (or one of blank lines) is "empty", with what to give (a mutation that decoded it first said
+    "cannot read metadata ...: empty file; save it from the spreadsheet as a CSV")."""
+    texts = _gwr_texts(tmp_path)
+    meta = tmp_path / "m.csv"
+    meta.write_bytes(data)
+    with pytest.raises(ToolkitError, match="is empty; give a CSV with a header row and a 'file' column"):
+        load_corpus(texts, meta)
+
+
+def test_rows_written_otherwise_still_find_their_file(tmp_path):
+    """A row ././a.txt, a row texts//r.txt (a doubled slash), a bare name in capitals for the one file of that
+    name in a subfolder, a row through a text folder whose name has capitals: each finds its file (mutations that
+    took one ./ off, kept the empty folder between //, looked for a bare name at the top only, or compared the text
+    folder's name without folding its case found none)."""
+    from toolkit.text.corpus import metadata_rows
+
+    assert metadata_rows(["a.txt"], ["././a.txt"]) == ({"a.txt": "././a.txt"}, {}, set())
+    assert metadata_rows(["r.txt"], ["texts//r.txt"], tmp_path / "data" / "texts")[0] == {"r.txt": "texts//r.txt"}
+    assert metadata_rows(["2017/report.txt", "a.txt"], ["REPORT.TXT"])[0] == {"2017/report.txt": "REPORT.TXT"}
+    assert metadata_rows(["r.txt"], ["Texts/r.txt"], tmp_path / "Texts")[0] == {"r.txt": "Texts/r.txt"}
+
+
+def test_without_metadata_no_file_is_noted_as_not_listed(small_corpus):
+    """The note "not listed in the metadata" is a note for a run that has a metadata table; without one no file has it (a
+    mutation noted every file, and the run then warned that the metadata does not list them)."""
+    docs = load_corpus(small_corpus).documents
+    assert (docs["status"] == "used").sum() == 3  # 001, 003 and 004 state their date
+    assert (docs["note"] == "").all(), docs[["path", "note"]]
+
+
+def test_a_bare_name_of_a_file_in_a_subfolder_is_no_name_written_otherwise(tmp_path):
+    """A row giving 政府工作报告2017.txt for 2017/政府工作报告2017.txt (the one file of that name) names it plainly:
+    no note "written otherwise" (a mutation noted every row that was not the file's whole path)."""
+    texts = _gwr_texts(tmp_path, years=(2016,))
+    (texts / "2017").mkdir()
+    shutil.copy(GWR / "national_2017.txt", texts / "2017" / "政府工作报告2017.txt")
+    meta = tmp_path / "m.csv"
+    meta.write_text("file,date\n政府工作报告2016.txt,2016-03-05\n政府工作报告2017.txt,2017-03-05\n", encoding="utf-8")
+    docs = load_corpus(texts, meta, pattern="**/*.txt").documents.set_index("path")
+    assert docs.loc["2017/政府工作报告2017.txt", ["status", "date", "note"]].tolist() == ["used", "2017-03-05", ""]
+
+
+def test_a_listed_file_the_pattern_does_not_take_gets_advice_that_fits_it(small_corpus):
+    """r2021.text in a subfolder is not read by **/*.txt either: the advice is to widen the pattern, not to read
+    subfolders; a row whose include cell says neither yes nor no still listed its file (mutations: the advice named
+    **/*.txt; an unreadable include made the skip a silent choice)."""
+    text = (SEEDS / "000_4635cf3c1d3ea286.txt").read_text(encoding="utf-8")
+    (small_corpus / "2021").mkdir()
+    (small_corpus / "2021" / "r2021.text").write_text(text, encoding="utf-8")
+    (small_corpus / "r2022.text").write_text(text + "\n附件。", encoding="utf-8")
+    with (small_corpus / "metadata.csv").open("a", encoding="utf-8") as meta:
+        meta.write("2021/r2021.text,报告2021,2021,year,武汉市,x,simplified,\n")
+    table = pd.read_csv(small_corpus / "metadata.csv", dtype=str, keep_default_na=False)
+    more = pd.DataFrame([{"file": "r2022.text", "date": "2022", "include": "待定"}])
+    pd.concat([table.assign(include=""), more]).fillna("").to_csv(small_corpus / "metadata.csv", index=False)
+    docs = load_corpus(small_corpus, small_corpus / "metadata.csv").documents.set_index("path")
+    widen = (
+        "listed in the metadata, but corpus.pattern '*.txt' does not take it; widen the pattern to take it "
+        "(e.g. '*.text'), or set include = no in its row"
+    )
+    assert docs.loc["2021/r2021.text", "reason"] == widen
+    assert docs.loc["r2022.text", "reason"] == widen
+
+
+def test_a_table_with_a_year_column_alone(tmp_path):
+    """A table of file and year: the year dates its file, and is no extra column (meta_year); a file with an empty
+    year cell and no date in its text is told to fill the metadata's cell, not that the table has no date column (a
+    mutation audit: the year column was carried as meta_year; the reason said "the metadata has no date column")."""
+    texts = _gwr_texts(tmp_path)
+    meta = tmp_path / "m.csv"
+    meta.write_text("file,year\n政府工作报告2015.txt,\n政府工作报告2016.txt,2016\n", encoding="utf-8")
+    corpus = load_corpus(texts, meta)
+    docs = corpus.documents.set_index("path")
+    assert docs.loc["政府工作报告2016.txt", ["status", "date", "year"]].tolist() == ["used", "2016", 2016]
+    assert docs.loc["政府工作报告2015.txt", "reason"].startswith("no date in the metadata row or the text")
+    assert corpus.metadata_columns == [] and "meta_year" not in docs.columns
+
+
+def test_a_date_and_a_year_that_agree_give_the_date(tmp_path):
+    """date 2015-03-05 and year 2015 agree: the document is dated 2015-03-05, the finer of the two (a mutation
+    returned the year, dating it 2015)."""
+    texts = _gwr_texts(tmp_path)
+    meta = tmp_path / "m.csv"
+    meta.write_text("file,date,year\n政府工作报告2015.txt,2015-03-05,2015\n政府工作报告2016.txt,2016-03,2016\n", encoding="utf-8")
+    docs = load_corpus(texts, meta).documents
+    assert docs["date"].tolist() == ["2015-03-05", "2016-03"] and docs["year"].tolist() == [2015, 2016]
+
+
+def test_a_themes_share_columns_are_reserved_with_their_interval():
+    """A metadata column innovation_high beside the theme innovation would take the place of its interval's upper
+    bound in the tables: it is renamed as innovation and innovation_low are (a mutation reserved two of the three)."""
+    from toolkit.text.corpus import reserved_columns
+
+    assert {"innovation", "innovation_low", "innovation_high"} <= reserved_columns(["innovation"])
+
+
+def test_include_in_every_chinese_form(small_corpus):
+    """include = 包括 or 保留 keeps a file, 排除, 不 or 否 leaves it out (a mutation that forgot 排除 refused it as
+    "include must be yes or no")."""
+    meta = small_corpus / "metadata.csv"
+    table = pd.read_csv(meta, dtype=str, keep_default_na=False)
+    table["include"] = ["包括", "保留", "排除", "不", "否"]
+    table.to_csv(meta, index=False)
+    docs = load_corpus(small_corpus, meta).documents
+    assert docs["status"].tolist() == ["used", "used", "skipped", "skipped", "skipped"]
+    assert set(docs["reason"][2:]) == {"excluded in the metadata (include = no)"}
+
+
+def test_a_copy_whose_year_or_unreadable_date_differs_from_its_twins_says_so(tmp_path):
+    """Two exact copies of the 2015 report: one listed with the year 2016 alone, one with the date 2015-13-05, which
+    does not read: each is named as a copy whose metadata date differs from the original's (mutations compared the
+    date column only, or let a date that does not read agree)."""
+    texts = _gwr_texts(tmp_path)
+    for name in ("政府工作报告2015副本.txt", "政府工作报告2015副本2.txt"):
+        shutil.copy(texts / "政府工作报告2015.txt", texts / name)
+    meta = tmp_path / "m.csv"
+    rows = ["政府工作报告2015.txt,2015-03-05,", "政府工作报告2015副本.txt,,2016", "政府工作报告2015副本2.txt,2015-13-05,"]
+    meta.write_text("file,date,year\n" + "\n".join(rows + ["政府工作报告2016.txt,2016-03-05,"]) + "\n", encoding="utf-8")
+    docs = load_corpus(texts, meta).documents.set_index("path")
+    copy = "duplicate of 政府工作报告2015.txt (same bytes); its metadata date {} differs from 政府工作报告2015.txt's 2015-03-05"
+    assert docs.loc["政府工作报告2015副本.txt", "reason"].startswith(copy.format("2016"))
+    assert docs.loc["政府工作报告2015副本2.txt", "reason"].startswith(copy.format("2015-13-05"))
+
+
+def test_dates_in_a_text_written_in_full_width_digits_or_traditional_script(tmp_path):
+    """A text dated ２０２０－０９－１９ (full-width) is dated 2020-09-19; a text in traditional script with its
+    publication date labelled 發布時間 is dated by that label, not by the meeting's date before it (mutations that
+    searched the text without NFKC, or without converting it to simplified script)."""
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "全角.txt").write_text("２０２０－０９－１９ 市政府召开常务会议,研究部署数字经济发展工作。", encoding="utf-8")
+    (texts / "繁體.txt").write_text("大觀區黨政代表團於2020年9月15日赴長三角地區考察學習。發布時間:2020-09-19", encoding="utf-8")
+    docs = load_corpus(texts).documents.set_index("path")
+    assert docs.loc["全角.txt", ["status", "date", "date_source"]].tolist() == ["used", "2020-09-19", "text"]
+    assert docs.loc["繁體.txt", ["status", "date", "date_source"]].tolist() == ["used", "2020-09-19", "text"]
+
+
+def test_files_outside_the_year_window_are_skipped_without_a_warning(tmp_path, caplog):
+    """The year window is a choice: the 2015 report outside corpus.year_min = 2016 is skipped with its reason in the
+    table, and no warning names it (a mutation that dropped "year " from the chosen reasons warned)."""
+    texts = _gwr_texts(tmp_path)
+    meta = tmp_path / "m.csv"
+    meta.write_text("file,date\n政府工作报告2015.txt,2015-03-05\n政府工作报告2016.txt,2016-03-05\n", encoding="utf-8")
+    docs = load_corpus(texts, meta, year_min=2016).documents
+    assert docs["reason"].tolist() == ["year 2015 outside the window 2016-any (corpus.year_min, corpus.year_max)", ""]
+    with caplog.at_level("WARNING", logger="toolkit"):
+        warn_skipped(docs, counted="not analysed", run=True)
+    assert caplog.text == ""

@@ -52,3 +52,48 @@ def test_dates_found_in_text(text, iso):
 def test_no_date_in_text():
     assert find_date("我市昨日利用一整天时间,召开建设国家创新型城市专题研讨会。") is None
     assert find_date("增长了2021年13月45日") is None
+
+
+# ----- a mutation audit: each test fails on a mutant that passed every test before -------------------------------
+
+
+@pytest.mark.parametrize(
+    "value, iso",
+    [
+        ("2020-12-31", "2020-12-31"),  # December (a mutation that refused month 12)
+        ("2021年12月", "2021-12"),
+        ("2021年7月", "2021-07"),  # a Chinese date of a month, or a year (mutations that wanted its day, or month)
+        ("2021年", "2021"),
+        ("1900", "1900"),  # the first and the last year read, YEAR_RANGE
+        ("2100-01-01", "2100-01-01"),
+        ("2015-03-05T08:30:00", "2015-03-05"),  # an ISO time of day, with T or fractions of a second
+        ("2015-03-05 00:00:00.000", "2015-03-05"),
+        ("29221", "1980-01-01"),  # the first and the last of Excel's day numbers read, EXCEL_DAYS
+        ("73050", "2099-12-31"),
+    ],
+)
+def test_dates_at_the_edges_of_what_is_read(value, iso):
+    assert parse_date(value).date == iso
+
+
+@pytest.mark.parametrize("value", ["1899", "2101", "2021-03-00", "20210300", "29220", "73051"])
+def test_dates_just_past_the_edges_are_refused(value):
+    """Years before 1900 or after 2100, day 0 (it read as the month 2021-03), Excel's day numbers of 1979-12-31 and
+    2100-01-01."""
+    with pytest.raises(ValueError, match="date"):
+        parse_date(value)
+
+
+@pytest.mark.parametrize(
+    "text, iso",
+    [
+        # a label without a colon still labels: the publication date, not the meeting's date before it
+        ("会议于2021年3月5日召开。发布日期 2021-03-06 来源:市政府办公厅", "2021-03-06"),
+        ("会议于2021年3月5日召开。发布时间:2021.03.06 浏览次数:120", "2021-03-06"),  # a labelled date with dots
+        # a date is not read out of a longer number (a file's serial), and the date after it is found
+        ("项目编号:12019-05-16。发布于2020-01-02", "2020-01-02"),
+        ("项目编号:2019-05-163。发布于2020-01-02", "2020-01-02"),
+    ],
+)
+def test_labelled_dates_and_numbers_that_are_no_dates(text, iso):
+    assert find_date(text).date == iso

@@ -313,3 +313,112 @@ def test_latin_words_broken_across_lines_of_a_page_are_joined_with_a_space():
     paragraph = lines[0] + lines[1] + " " + "".join(lines[2:])
     joined, joins = join_broken_lines("\n".join(lines))
     assert (joined, joins) == (paragraph, len(lines) - 1)
+
+
+# ----- a third mutation audit (units, dates, the metadata side of corpus): each test fails on a mutant that passed ----
+
+
+def test_min_chars_equal_to_max_chars_is_refused():
+    """units.min_chars "must be below" units.max_chars: equal is refused too (a mutation audit: 40 and 40 passed)."""
+    from toolkit.errors import ToolkitError
+
+    with pytest.raises(ToolkitError, match=r"units.min_chars \(40\) must be below units.max_chars \(40\)"):
+        split_units("推动数字经济发展。", max_chars=40, min_chars=40)
+
+
+def test_a_page_is_at_least_fifteen_characters_wide():
+    """WRAP_MIN: a width below 15 is no page (lists, table cells); lines of exactly 15 make one (a mutation audit:
+    14 was taken for a width, or 15 refused)."""
+    assert wrap_width([15, 15, 15]) == 15
+    assert wrap_width([14, 14, 14]) == 0
+
+
+def test_a_page_needs_a_quarter_of_its_lines_at_the_width():
+    """WRAP_SHARE: three full lines among twelve are a quarter, a page; among thirteen they are fewer (a mutation
+    audit: a fifth was enough)."""
+    assert wrap_width([20, 20, 20] + [5] * 9) == 20
+    assert wrap_width([20, 20, 20] + [5] * 10) == 0
+
+
+def test_a_blank_line_is_no_line_of_the_page():
+    """Only non-empty lines count towards the share of full lines (a pasted page can hold blank lines): three full
+    lines among twelve non-empty ones and a blank one are still a page, and its broken lines are joined (a mutation
+    audit: the blank line counted, and nothing was joined)."""
+    headings = ["一、总体要求", "二、主要任务", "三、保障措施"]
+    lines = ["坚持创新驱动发展全面塑造发展新优势加快建", "设科技强国。"] * 3 + headings * 2
+    text = "\n".join(lines[:6]) + "\n\n" + "\n".join(lines[6:])
+    assert [len(line) for line in lines[:2]] == [20, 6]
+    joined, joins = join_broken_lines(text)
+    assert joins == 3 and joined.startswith("坚持创新驱动发展全面塑造发展新优势加快建设科技强国。\n")
+
+
+def test_a_full_line_is_two_short_of_the_width_unless_it_ends_a_sentence():
+    """On a page 20 wide a line of 18 that does not end a sentence is full, and joined to the next; a line of 19 that
+    ends a sentence (。 then a closing quote) must reach the width itself, so the next paragraph stays apart (a
+    mutation audit: the line of 18 was left broken; the closing quote hid the sentence's end and the paragraphs were
+    joined)."""
+    lines = [
+        "各地区各部门要坚持以人民为中心的发展思想",
+        "加快推进制造强国建设推动制造业高端化",
+        "智能化绿色化发展不断增强人民群众的获得感",
+        "幸福感安全感,“让人民生活更加美好。”",
+        "坚持创新在我国现代化建设全局中的核心地位",
+        ",加快建设科技强国。",
+    ]
+    assert [len(line) for line in lines] == [20, 18, 20, 19, 20, 10]
+    joined, joins = join_broken_lines("\n".join(lines))
+    assert joined == "".join(lines[:4]) + "\n" + "".join(lines[4:]) and joins == 4
+
+
+def test_a_line_starting_with_a_symbol_no_sentence_continues_with_is_not_joined():
+    """A line of a page that starts with ★ (neither a Han character, a digit or letter, a quote, nor punctuation
+    that cannot start a line) starts a paragraph (a mutation audit: it was joined to the full line before it)."""
+    lines = [
+        "各地区各部门要坚持以人民为中心的发展思想",
+        "加快推进制造强国建设推动制造业高端化智能",
+        "★坚持创新在我国现代化建设全局中的核心地",
+        "位,加快建设科技强国。",
+    ]
+    assert [len(line) for line in lines] == [20, 20, 20, 11]
+    assert join_broken_lines("\n".join(lines)) == (lines[0] + lines[1] + "\n" + lines[2] + lines[3], 2)
+
+
+def test_a_digit_or_comma_beside_a_han_character_is_joined_without_a_space():
+    """Only two Latin letters or digits are joined with a space: 2025 at a line's end and 年 at the next line's start
+    give 2025年, a comma at a line's end and 5G at the next one's give ",5G" (a mutation audit: "2025 年", ", 5G")."""
+    lines = [
+        "推进新型基础设施建设,力争本市在2025",
+        "年全面建成全国领先的信息基础设施体系,",
+        "5G网络和千兆光网覆盖全市,推动数字产业",
+        "化和产业数字化。",
+    ]
+    assert [len(line) for line in lines] == [20, 19, 20, 8]
+    assert join_broken_lines("\n".join(lines)) == ("".join(lines), 3)
+
+
+def test_a_sentence_of_exactly_max_chars_is_not_cut_at_its_commas():
+    """A sentence longer than max_chars is cut at its commas; one of exactly max_chars (18) is a piece whole (a
+    mutation audit: its first clause was packed with the sentence before)."""
+    first, second = "推动数字经济发展。", "加快建设数字中国,推进绿色低碳发展。"
+    assert (len(first), len(second)) == (9, 18)
+    assert split_units(first + second, max_chars=18, min_chars=0, join_lines=False) == [first, second]
+
+
+@pytest.mark.parametrize("mark", [";", "；"])
+def test_a_long_paragraph_is_cut_at_semicolons(mark):
+    """; ends a sentence (；in a text not normalised): 7 + 9 + 9 characters with max_chars 18 are cut after the
+    second sentence, not in the middle of a word (a mutation audit: a cut at 18 characters, 加快|建设)."""
+    paragraph = f"建设美丽中国{mark}推动数字经济发展{mark}加快建设数字中国。"
+    assert len(paragraph) == 25
+    units = split_units(paragraph, max_chars=18, min_chars=0, join_lines=False)
+    assert units == [f"建设美丽中国{mark}推动数字经济发展{mark}", "加快建设数字中国。"]
+
+
+@pytest.mark.parametrize("mark", [",", "、"])
+def test_a_long_sentence_is_cut_at_its_commas_and_enumeration_commas(mark):
+    """A sentence longer than max_chars (26 > 15) is cut at its , or 、 (8 + 6 | 6 + 6), not every 15 characters
+    (a mutation audit: 推动数字产业化、产业数字化、数|据价值化 ...)."""
+    sentence = f"推动数字产业化{mark}产业数字化{mark}数据价值化{mark}数字化治理。"
+    assert len(sentence) == 26
+    units = split_units(sentence, max_chars=15, min_chars=0, join_lines=False)
+    assert units == [f"推动数字产业化{mark}产业数字化{mark}", f"数据价值化{mark}数字化治理。"]
