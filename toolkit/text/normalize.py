@@ -352,7 +352,10 @@ class Normalizer:
         """Normalise ``text``; idempotent (normalising the result again changes nothing)."""
         result = Normalized(text="", chars_in=len(text))
         result.text = self._normalize_once(text, result)
-        if result.repaired:  # a repaired text can reveal more to repair or strip: go to the fixed point
+        # a repaired text can reveal more to repair or strip, and so can one still bearing a clue of mojibake (its
+        # width folding can free mojibake a character beside it hid: ¸ã\x90\x80 repaired only once ¸ was folded):
+        # go to the fixed point
+        if result.repaired or (self.repair_mojibake and _mojibake_clue().search(result.text)):
             for _ in range(3):
                 again = self._normalize_once(result.text, result)
                 if again == result.text:
