@@ -1141,3 +1141,19 @@ def test_files_outside_the_year_window_are_skipped_without_a_warning(tmp_path, c
     with caplog.at_level("WARNING", logger="toolkit"):
         warn_skipped(docs, counted="not analysed", run=True)
     assert caplog.text == ""
+
+
+def test_a_row_written_through_a_linked_text_folders_name_finds_its_file(tmp_path):
+    """From a mutation audit: with corpus.texts a symbolic link (texts -> data_v2), a row written texts/r2015.txt
+    named a missing file and the report was skipped as not listed (the folder's name was read from its target)."""
+    data = tmp_path / "data_v2"
+    data.mkdir()
+    for year in (2015, 2016):
+        shutil.copy(GWR / f"national_{year}.txt", data / f"r{year}.txt")
+    (tmp_path / "texts").symlink_to("data_v2")
+    meta = tmp_path / "m.csv"
+    rows = ["file,date", "texts/r2015.txt,2015-03-05", "r2016.txt,2016-03-05", "data_v2/r2016.txt,2016-03-05"]
+    meta.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    docs = load_corpus(tmp_path / "texts", meta).documents.set_index("path")
+    assert docs.loc["r2015.txt", "status"] == "used" and docs.loc["r2015.txt", "date"] == "2015-03-05"
+    assert docs.loc["r2016.txt", "status"] == "used"

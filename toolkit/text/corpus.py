@@ -410,7 +410,8 @@ def metadata_rows(  # noqa: C901 (three steps of matching, each with its ambigui
         by_canonical[_canonical(path)].append(path)
         by_canonical_name[PurePosixPath(_canonical(path)).name].append(path)
     exact = set(paths)
-    root_parts = [_canonical(part) for part in root.resolve().parts[1:]] if root is not None else []
+    # the text folder's name as the config gives it and as it resolves (a link texts -> data_v2: a row texts/a.txt)
+    root_names = {_canonical(r.name) for r in (Path(os.path.abspath(root)), root.resolve())} if root is not None else set()
 
     def same_path(key: str) -> list[str]:
         return [key] if key in exact else []
@@ -422,7 +423,7 @@ def metadata_rows(  # noqa: C901 (three steps of matching, each with its ambigui
         """Whether ``prefix`` (a row's folders before the file's path) leads to the text folder: none, or folders
         that end with the text folder's name (``texts``, ``data/texts``, ``C:\\Users\\me\\data\\texts``)."""
         prefix = [part for part in prefix if part]  # an absolute path's leading /
-        return not prefix or (bool(root_parts) and prefix[-1] == root_parts[-1])
+        return not prefix or prefix[-1] in root_names
 
     def same_canonical(key: str) -> list[str]:
         parts = _canonical(key).split("/")
