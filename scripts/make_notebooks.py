@@ -46,12 +46,15 @@ notebook(
         (
             "parameters",
             "# The settings of this notebook, as shipped: the config, settings that replace its own (as "
-            '"section.key=value",\n# like `toolkit run --set`; docs/configuration.md lists them) and the output folder.\n'
-            'config_file = "../configs/seeds.toml"\noverrides = []\nout_dir = "../runs/nb-quickstart"',
+            '"section.key=value",\n# like `toolkit run --set`; docs/configuration.md lists them), the output folder and '
+            "the themes the table of\n# shares by year shows.\n"
+            'config_file = "../configs/seeds.toml"\noverrides = []\nout_dir = "../runs/nb-quickstart"\n'
+            'focus_themes = ["innovation", "digital_economy", "ecology"]',
         ),
         (
             "code",
-            "%matplotlib inline\nimport toolkit\n\nresult = toolkit.run(toolkit.Config.load(config_file, overrides), out_dir)\n"
+            "%matplotlib inline\nimport pandas as pd\n\nimport toolkit\n\n"
+            "result = toolkit.run(toolkit.Config.load(config_file, overrides), out_dir)\n"
             'result.documents[["doc_id", "title", "date", "place", "status", "n_units"]]',
         ),
         (
@@ -69,25 +72,65 @@ notebook(
             "md",
             "Before trusting a theme, read its diagnostics: does its share follow its keywords across years and "
             "documents, does it hold across the ensemble's seeds, is its topic more than its keywords? Five documents "
-            "are few, so several themes are not validated here, and the table says why:",
+            "are few: the checks have little power, most themes (often all but one or two) are not validated here, "
+            "and which ones pass can change with the model's seed (`model.random_state`). Read this as a "
+            "demonstration of the checks, not as a verdict on the themes. The run's warnings (above) are part of "
+            "the reading too: when the chains did not meet the convergence check, the shares may still move with "
+            "more sweeps, which the intervals do not count (docs/methods.md). The cells count the themes that pass "
+            "and give, in full, why the others do not (`other`, what the lexicon does not name, is no theme: the "
+            "run's warning about it is above):",
         ),
         (
             "code",
-            'result.themes[["theme", "keywords_in_vocabulary", "keyword_weight", "r_years", "r_documents",\n'
-            '               "member_r", "validated", "why"]].round(2)',
+            'themes = result.themes[result.themes.theme != "other"]\n'
+            "passed = themes[themes.validated.astype(bool)]\n"
+            'print(f"{len(passed)} of {len(themes)} themes validated here:", ", ".join(passed.theme) or "none")\n'
+            'themes[["theme", "keywords_in_vocabulary", "keyword_weight", "r_years", "r_documents", "member_r",\n'
+            '        "validated"]].round(2)',
+        ),
+        (
+            "code",
+            "# why each of the others is not validated, in full\n"
+            'with pd.option_context("display.max_colwidth", None):\n'
+            '    display(themes.loc[~themes.validated.astype(bool), ["theme", "why"]])',
         ),
         (
             "md",
             "Theme shares by year, weighted by tokens, one panel per theme, with 95% bootstrap intervals and the range "
-            "over the ensemble's seeds; 2016-2018 have no documents and stay empty:",
+            "over the ensemble's seeds; years without documents stay empty. The figures label the themes in "
+            'Chinese, the lexicon\'s `label_zh`: `language="en"` in a plot call draws them in English, and '
+            '`figures.language = "en"` in the config does so in the run\'s figure files:',
         ),
         ("code", 'toolkit.plot_theme_shares(result.theme_by_year, result.prepared.lexicon, title="seeds")'),
-        ("code", 'result.theme_by_year.pivot(index="year", columns="theme", values="share").round(3)'),
-        ("md", "Which paragraphs carry a theme? The ecology paragraphs of the 2021 press conference:"),
+        (
+            "md",
+            "The same shares as numbers, for a few themes (`focus_themes`), each with its 95% interval: with one "
+            "document a year the intervals are wide, and most differences between two years lie within them (the "
+            "run's change.csv tests the change between its two years, with an interval of its own):",
+        ),
         (
             "code",
-            'units = result.units\nunits[(units.doc_id == "003_627586bead8599d4") & (units.dominant_theme == "ecology")]'
-            '[["unit_id", "ecology", "text"]].head()',
+            "yearly = result.theme_by_year\n"
+            "shown = yearly[yearly.theme.isin(focus_themes) & (yearly.n_documents > 0)]\n"
+            'print("years without a document:", ", ".join(map(str, sorted(set(yearly.year) - set(shown.year)))) or "none")\n'
+            'shown.assign(share=[f"{s:.3f} [{low:.3f}, {high:.3f}]" for s, low, high in\n'
+            "                    zip(shown.share, shown.share_low, shown.share_high)])\\\n"
+            '    .pivot(index="year", columns="theme", values="share")[focus_themes]',
+        ),
+        (
+            "md",
+            "Which paragraphs carry a theme? The ecology paragraphs of the document where ecology takes the largest "
+            "share (in the seeds, the 2021 press conference), in full:",
+        ),
+        (
+            "code",
+            'theme = "ecology"\n'
+            'by_document = pd.read_csv(result.out_dir / "document_themes.csv")\n'
+            "top = by_document.loc[by_document[theme].idxmax()]\n"
+            'print(f"{top.title} ({top.date}): {theme} {top[theme]:.3f} of its tokens")\n'
+            "units = result.units\n"
+            "for unit in units[(units.doc_id == top.doc_id) & (units.dominant_theme == theme)].head(3).itertuples():\n"
+            '    print(f"\\n{unit.unit_id} ({theme} {getattr(unit, theme):.2f}):\\n{unit.text}")',
         ),
         (
             "md",
@@ -187,7 +230,7 @@ notebook(
             '"section.key=value",\n# like `toolkit sweep --set`), the grid (config key: values), the runs fitted at '
             "once and the output folder.\n"
             'config_file = "../configs/seeds.toml"\n'
-            'overrides = ["sweep.seeds=[1, 2]", "model.lda.passes=5", "model.keyatm.iterations=200"]\n'
+            'overrides = ["sweep.seeds=[1, 2]", "model.lda.passes=5"]\n'
             'grid = {"model.kind": ["keyatm", "lda", "nmf"], "model.n_topics": [9, 12, 18, 20]}\n'
             'n_jobs = 2\nout_dir = "../runs/nb-sweep"',
         ),
@@ -199,8 +242,16 @@ notebook(
         ),
         (
             "md",
-            "Each metric against K: the line is the mean over seeds, the band the range. Coherence (NPMI, c_v) and "
-            "diversity should be high; stability says whether another seed gives the same topics.",
+            "Each metric against K: the line is the mean over seeds, the band the range. Higher coherence (NPMI, "
+            "c_v) and diversity are better only between values of K of one model kind, never between kinds: keyatm, "
+            "the measurement model, has topics that follow the lexicon's keywords rather than the words that occur "
+            "together most, so its coherence is lower than LDA's or NMF's by design, and that is no reason to pick "
+            "NMF. Choose keyatm's K by its own points here and by its run's themes.csv (which themes are validated "
+            "at that K); read LDA and NMF as exploration. Stability says whether another seed gives the same topics. "
+            "keyatm's runs take the default number of sweeps (`model.keyatm.iterations`); on the seed corpus their "
+            "chains do not meet the convergence check even so (the warning above), and the recommendation below "
+            'lists such fits under "What the scores rest on": their scores, and their ranking, are of unconverged '
+            "fits.",
         ),
         ("code", 'toolkit.plot_sweep(result.table, title="seeds")'),
         ("code", "from IPython.display import Markdown\n\nMarkdown(result.recommendation)"),
@@ -225,8 +276,10 @@ notebook(
         (
             "parameters",
             "# The settings of this notebook, as shipped: the config, settings that replace its own (as "
-            '"section.key=value",\n# like `toolkit run --set`; docs/configuration.md lists them) and the output folder.\n'
-            'config_file = "../configs/gwr_national.toml"\noverrides = []\nout_dir = "../runs/nb-gwr"',
+            '"section.key=value",\n# like `toolkit run --set`; docs/configuration.md lists them), the output folder, the '
+            "years the figure of\n# shares shows (first and last) and the themes read closely below.\n"
+            'config_file = "../configs/gwr_national.toml"\noverrides = []\nout_dir = "../runs/nb-gwr"\n'
+            'years = [2012, 2022]\nfocus_themes = ["innovation", "digital_economy", "ecology"]',
         ),
         (
             "code",
@@ -241,7 +294,7 @@ notebook(
             "burn-in's ceiling (docs/methods.md), which the intervals do not count. Themes whose keywords fall in two "
             "groups that do not go together are composites: their share adds two subjects.",
         ),
-        ("code", 'toolkit.plot_theme_shares(yearly[yearly.year.between(2012, 2022)], lexicon, title="国务院政府工作报告")'),
+        ("code", 'toolkit.plot_theme_shares(yearly[yearly.year.between(*years)], lexicon, title="国务院政府工作报告")'),
         (
             "md",
             "## Can each theme be trusted here?\n\nPer theme: its share's agreement with its keyword rate across the "
@@ -268,23 +321,38 @@ notebook(
         ("code", "trends.agreement.round(2)"),
         (
             "md",
-            "## Change from 2014 to 2021\n\nThe change of each theme's share with its bootstrap interval and its "
-            "simultaneous interval over all the themes; `clear` marks changes whose simultaneous interval excludes "
-            "zero (a theme's own interval can exclude zero while the simultaneous one does not: among 17 themes, "
-            "one excludes zero by chance far more often than one time in twenty).",
+            "## Change between two years\n\nThe years the config compares (`trends.change_from` and "
+            "`trends.change_to`: 2014 and 2021 as shipped). The change of each theme's share with its bootstrap "
+            "interval and its simultaneous interval over all the themes; `clear` marks changes whose simultaneous "
+            "interval excludes zero (a theme's own interval can exclude zero while the simultaneous one does not: "
+            "among 17 themes, one excludes zero by chance far more often than one time in twenty). The last row, "
+            "`other`, is not a theme (what the lexicon does not name): it is never called clear. The table's `note` "
+            "is printed once below it, with the rows it belongs to:",
         ),
-        ("code", "trends.change.round(3)"),
         (
             "code",
-            'clear = trends.change[trends.change.clear & (trends.change.theme != "other")]\n'
-            'print(f"{len(clear)} of {len(trends.change) - 1} themes changed clearly from 2014 to 2021:", ", ".join(clear.theme))',
+            "change = trends.change\n"
+            'display(change[["theme", "from", "to", "share_from", "share_to", "change", "change_low", "change_high",\n'
+            '                "simultaneous_low", "simultaneous_high", "clear"]].round(3))\n'
+            'for note, rows in change.fillna({"note": ""}).groupby("note", sort=False):\n'
+            "    if note:\n"
+            "        print(f\"{len(rows)} row(s), {', '.join(rows.theme)}:\\n    {note}\")",
+        ),
+        (
+            "code",
+            'clear = change[change.clear & (change.theme != "other")]\n'
+            'start, end = int(change["from"].iloc[0]), int(change["to"].iloc[0])\n'
+            "print(f\"{len(clear)} of {(change.theme != 'other').sum()} themes changed clearly from {start} to {end}:\",\n"
+            '      ", ".join(clear.theme) or "none")',
         ),
         ("code", "toolkit.plot_change(trends.change, lexicon)"),
         (
             "code",
-            'focus_themes = ["innovation", "digital_economy", "ecology"]\n'
-            "focus = yearly[yearly.year.between(2014, 2021) & yearly.theme.isin(focus_themes)]\n"
-            'focus.pivot(index="year", columns="theme", values="share").round(3)',
+            "# the themes read closely, year by year between the two years compared, each share with its 95% interval\n"
+            "focus = yearly[yearly.year.between(start, end) & yearly.theme.isin(focus_themes)]\n"
+            'focus.assign(share=[f"{s:.3f} [{low:.3f}, {high:.3f}]" for s, low, high in\n'
+            "                    zip(focus.share, focus.share_low, focus.share_high)])\\\n"
+            '    .pivot(index="year", columns="theme", values="share")[focus_themes]',
         ),
         (
             "code",
@@ -300,10 +368,10 @@ notebook(
             "much of each year's report the model attributes to the theme, its keywords and the words that go with "
             "them. The keyword line and the model line should move together (they share the keywords by "
             "construction); where they do not, look at the paragraphs before believing either. Only validated themes "
-            "are read as themes (the cell above says which of the three are, at the shipped settings innovation "
+            "are read as themes (the cell above says which of `focus_themes` are; at the shipped settings innovation "
             "fails the split-half check: its trend is the trend of some of its words). The change table answers the "
-            "2014-2021 question with its uncertainty: a change is only worth reporting when `clear` is true (a cell "
-            "above counts them for this run).\n\n"
+            "question of change between the two years with its uncertainty: a change is only worth reporting when "
+            "`clear` is true (a cell above counts them for this run).\n\n"
             "**What they cannot show.** One report per year is one text per year: the intervals describe uncertainty "
             "over paragraphs within a report, not over the reports the State Council could have written. Shares are "
             "relative, so one theme rising must push others down (2020's short, pandemic-dominated report moves every "
@@ -325,7 +393,8 @@ notebook(
             "Wuhan and one from Anqing's Daguan district. Grouping by the metadata's `place` column compares them; "
             "named periods (the five-year plans) and a covariate model do the same along time. Five documents are "
             "few: every interval below says so by its width, and a comparison that rests on one document is "
-            "marked as such.",
+            "marked as such. On a corpus of your own, a section whose setting the config lacks (`trends.by`, "
+            "`trends.periods`, `effects.formula`) says so in one line instead of its table.",
         ),
         (
             "parameters",
@@ -341,49 +410,130 @@ notebook(
         ),
         (
             "code",
-            "%matplotlib inline\nimport toolkit\n\nresult = toolkit.run(toolkit.Config.load(config_file, overrides), out_dir)\n"
-            "lexicon = result.prepared.lexicon\ntrends = result.trends",
+            "%matplotlib inline\nimport pandas as pd\n\nimport toolkit\n\n"
+            "result = toolkit.run(toolkit.Config.load(config_file, overrides), out_dir)\n"
+            "lexicon = result.prepared.lexicon\ntrends = result.trends\n\n\n"
+            "def with_interval(table):\n"
+            '    """Each row\'s share as "share [low, high]": a share is read with its 95% interval."""\n'
+            '    return [f"{s:.3f} [{low:.3f}, {high:.3f}]" if pd.notna(s) else ""\n'
+            "            for s, low, high in zip(table.share, table.share_low, table.share_high)]\n\n\n"
+            "def print_notes(table):\n"
+            '    """A table\'s `note` column in full, each note once, with the rows (themes) it belongs to."""\n'
+            '    for note, rows in table.fillna({"note": ""}).groupby("note", sort=False):\n'
+            "        if note:\n"
+            "            print(f\"{len(rows)} row(s), {', '.join(rows.theme)}:\\n    {note}\")",
         ),
         (
             "md",
-            "## Wuhan against Anqing\n\nShares per place, pooled over the years, with 95% intervals that count "
-            "documents, paragraphs and the model's seeds:",
+            "## Wuhan against Anqing\n\nShares per place, pooled over the years, each with its 95% interval, which "
+            "counts documents, paragraphs and the model's seeds; the themes in the lexicon's order and `other`, what "
+            "the lexicon does not name (no theme), last:",
         ),
         (
             "code",
-            'trends.groups.pivot(index="theme", columns="place", values=["share", "share_low", "share_high"])\\\n'
-            "    .swaplevel(axis=1).sort_index(axis=1, level=0, sort_remaining=False).round(3)",
+            "groups = trends.groups\n"
+            "if groups is None or groups.empty:\n"
+            '    print("no groups to compare: the config names no trends.by column")\n'
+            "else:\n"
+            "    by = groups.columns[0]  # the group column, here place\n"
+            '    order = [t for t in [*lexicon.names, "other"] if t in set(groups.theme)]\n'
+            '    display(groups.assign(share=with_interval(groups)).pivot(index="theme", columns=by, values="share")\n'
+            "            .reindex(order))",
         ),
         (
             "md",
-            "The change from one place to the other, theme by theme. `clear` needs the simultaneous interval "
-            "(over all themes) to exclude zero; `note` says that Anqing is a single document, whose "
-            "document-to-document variation is borrowed from the other documents:",
+            "The change from one place to the other, theme by theme (`other` last). `clear` needs the simultaneous "
+            "interval (over all themes) to exclude zero; the `note`, printed in full below the table, says that the "
+            "comparison rests on single documents: Anqing is one document, whose document-to-document variation is "
+            "borrowed from the other documents, so no change is called clear. The figure after it labels the themes "
+            'in Chinese, as every figure here does: `language="en"` in a plot call draws them in English, and '
+            '`figures.language = "en"` in the config does so in the run\'s figure files.',
         ),
         (
             "code",
-            'trends.group_change[["theme", "change", "change_low", "change_high", "simultaneous_low",\n'
-            '                     "simultaneous_high", "clear", "note"]].round(3)',
+            "change = trends.group_change\n"
+            "if change is None or change.empty:  # no trends.by column, or one group (then the run warned)\n"
+            '    print("no change between groups: the config names no trends.by column, or its column has one group")\n'
+            "else:\n"
+            "    print(f\"from {change['from'].iloc[0]} to {change['to'].iloc[0]}\")\n"
+            '    display(change[["theme", "change", "change_low", "change_high", "simultaneous_low", "simultaneous_high",\n'
+            '                    "clear"]].round(3))\n'
+            "    print_notes(change)",
         ),
-        ("code", 'toolkit.plot_change(trends.group_change, lexicon, title="武汉 → 安庆大观区")'),
-        ("md", "## Periods\n\nThe five-year plans as periods; each bar carries its interval:"),
-        ("code", 'toolkit.plot_theme_periods(trends.periods, lexicon, title="seeds")'),
+        (
+            "code",
+            "if change is not None and not change.empty:\n"
+            '    display(toolkit.plot_change(change, lexicon, title="武汉 → 安庆大观区"))',
+        ),
+        (
+            "md",
+            "## Periods\n\nThe five-year plans as periods; each bar carries its interval. A period that holds "
+            "documents of both places mixes time and place: in the seeds 十三五 holds Wuhan's 2019 document and "
+            "Anqing's only one (2020), so a difference between 十三五 and another period is also a difference "
+            "between places. The cell lists each period's documents first:",
+        ),
+        (
+            "code",
+            "if trends.periods is None or trends.periods.empty:\n"
+            '    print("no periods: the config names no trends.periods")\n'
+            "else:\n"
+            "    by = trends.groups.columns[0] if trends.groups is not None else None\n"
+            '    used = result.documents[result.documents.status == "used"]\n'
+            '    for period, span in trends.periods.drop_duplicates("period")[["period", "span"]].itertuples(index=False):\n'
+            '        start, end = map(int, span.split("-"))\n'
+            '        inside = used[used.year.between(start, end)].sort_values("year")\n'
+            '        held = [f"{place} {int(year)}" for place, year in zip(inside[by], inside.year)] if by else\\\n'
+            "            [str(int(year)) for year in inside.year]\n"
+            '        mixed = "  <- places mixed: a difference from this period is also one of place"\\\n'
+            '            if by and inside[by].nunique() > 1 else ""\n'
+            '        print(f"{period} ({span}):", ", ".join(held) or "no document", mixed)\n'
+            '    display(toolkit.plot_theme_periods(trends.periods, lexicon, title="seeds"))',
+        ),
         (
             "md",
             "## Covariate effects\n\nEach theme's paragraph shares regressed on year and place (a fractional logit "
             "with errors clustered by document; the ensemble's seeds carried by the method of composition). "
-            "Estimates are log-odds. With five documents the errors are small-sample ones (CR2, each term read against "
-            "t with its own, few, degrees of freedom): the intervals are wide, and a place of one document has no "
-            "estimate (Anqing's term is empty in the table, for every theme). The figure shows the expected share "
-            "over the years of the places that have one, here Wuhan only; a theme without an estimable curve says "
-            "so in its panel, and the gap is 2017, a year without a document.",
+            "Estimates are log-odds. With five documents the errors are small-sample ones (CR2, each term read "
+            "against t with its own, few, degrees of freedom): the intervals are wide. A place is read against the "
+            "`reference` place: the term `place[T.武汉市]` is Wuhan against Anqing, and with Anqing a single "
+            "document the term has no estimate (its row is empty, for every theme); its `note` says why. The notes "
+            "are numbered in the table and printed in full below it.",
         ),
         (
             "code",
-            'effects = result.out_dir / "effects.csv"\nimport pandas as pd\n\n'
-            'pd.read_csv(effects).query("term != \'Intercept\'")[["theme", "term", "estimate", "low", "high", "p_value"]].round(3)',
+            'effects_file = result.out_dir / "effects.csv"\n'
+            "if not effects_file.is_file():\n"
+            '    print("no covariate effects: the config names no effects.formula")\n'
+            "else:\n"
+            "    effects = pd.read_csv(effects_file).query(\"term != 'Intercept'\")\n"
+            "    notes = {note: number for number, note in enumerate(effects.note.dropna().unique(), 1)}\n"
+            '    display(effects.assign(reference=effects.reference.fillna(""), note=effects.note.map(notes).astype("Int64"))\n'
+            '            [["theme", "term", "reference", "estimate", "low", "high", "p_value", "note"]].round(3))\n'
+            "    for note, number in notes.items():\n"
+            '        print(f"note {number}: {note}")',
         ),
-        ("code", 'toolkit.plot_effects(pd.read_csv(result.out_dir / "effects_expected.csv"), lexicon, title="seeds")'),
+        (
+            "md",
+            "The figure shows the expected share over the years of each place whose documents can estimate one, "
+            "here Wuhan only; a theme without an estimable curve says so in its panel. A curve is drawn only near "
+            "its place's documents (within the usual spacing of the corpus's years): a year without a document next "
+            "to one is drawn, a longer gap is left out. The cell prints the years without a document and those no "
+            "curve reaches:",
+        ),
+        (
+            "code",
+            'expected_file = result.out_dir / "effects_expected.csv"\n'
+            "if not expected_file.is_file():\n"
+            '    print("no expected shares: the config names no effects.formula")\n'
+            "else:\n"
+            "    expected = pd.read_csv(expected_file)\n"
+            '    if "year" in expected:\n'
+            '        seen = set(result.documents.loc[result.documents.status == "used", "year"].dropna().astype(int))\n'
+            '        drawn = set(expected.loc[expected.supported.astype(bool), "year"])\n'
+            '        print("years without a document:", ", ".join(str(y) for y in sorted(set(expected.year) - seen)) or "none")\n'
+            '        print("years no curve reaches:", ", ".join(str(y) for y in sorted(set(expected.year) - drawn)) or "none")\n'
+            '    display(toolkit.plot_effects(expected, lexicon, title="seeds"))',
+        ),
         (
             "md",
             "## What the intervals do and do not cover\n\nThey count which documents a year (period, place) happens "
@@ -395,24 +545,28 @@ notebook(
             "md",
             "## The passages behind a share\n\nA reviewer's first question: show me the paragraphs. passages.csv "
             "lists, for every theme and every topic, the paragraphs with the largest share, over the whole corpus "
-            "and per period, with the document's title, date and place, and the theme's keywords found in each:",
+            "and per period, with the document's title, date and place, and the theme's keywords found in each. "
+            "The ecology paragraphs over the whole corpus, in full:",
         ),
         (
             "code",
             'passages = pd.read_csv(result.out_dir / "passages.csv")\n'
-            "passages.query(\"kind == 'theme' and name == 'ecology' and scope == 'all'\")[\n"
-            '    ["rank", "share", "title", "date", "place", "keywords", "text"]]',
+            "for p in passages.query(\"kind == 'theme' and name == 'ecology' and scope == 'all'\").itertuples():\n"
+            "    print(f\"{p.rank}. share {p.share:.2f}, {p.title} ({p.date}, {getattr(p, 'place', '')})\\n\"\n"
+            '          f"   keywords: {p.keywords}\\n{p.text}\\n")',
         ),
         (
             "md",
             "## How a theme is worded over time\n\nNot only how much text a theme takes, but in which words: each "
             "theme's top words per period, re-estimated from the paragraphs' theme shares and word counts "
-            "(class-based TF-IDF). Coloured words are new to the theme's list in that period:",
+            "(class-based TF-IDF), the periods in time order. Coloured words in the figure are new to the theme's "
+            "list in that period:",
         ),
         (
             "code",
             'words = pd.read_csv(result.out_dir / "theme_words.csv")\n'
-            'words.query("theme == \'innovation\'").pivot(index="rank", columns="period", values="word")',
+            'words.query("theme == \'innovation\'").pivot(index="rank", columns="period", values="word")\\\n'
+            "    .reindex(columns=words.period.unique())  # the periods in time order, as theme_words.csv lists them",
         ),
         ("code", 'toolkit.plot_theme_words(words, lexicon, title="seeds")'),
         (
