@@ -418,3 +418,29 @@ def test_tokens_with_a_config_warns_of_lexicon_words_that_match_nothing(tmp_path
     assert result.returncode == 0
     assert "are written in forms the normalised texts never hold" in result.stderr and "創新 -> 创新" in result.stderr
     assert "hold a space or a mark the segmenter cuts at" in result.stderr
+
+
+def test_tokens_joins_a_files_broken_lines_once_as_a_run_does(tmp_path, monkeypatch):
+    """An adversarial review: with normalize printing the joined text, tokens joined the lines again, and a second
+    pass found another page width in the longer lines: 8 paragraphs (each a line of 30 characters and one of 14
+    ending in ，) were 1 unit for `tokens` and 8 for the run."""
+    from toolkit.config import Config
+    from toolkit.pipeline import prepare
+
+    chars = [c for c in SEED_004.read_text(encoding="utf-8") if "\u4e00" <= c <= "\u9fff"]
+    lines = []
+    for p in range(8):
+        base = "".join(chars[p * 60 : p * 60 + 44])
+        lines += [base[:30], base[30:43] + "，"]
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "wrapped.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (texts / "metadata.csv").write_text("file,date\nwrapped.txt,2020-01-01\n", encoding="utf-8")
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
+    config = write_config(tmp_path / "c.toml", texts, texts / "metadata.csv")
+    run_units = prepare(Config.load(config)).units
+    assert len(run_units) == 8
+    assert [" ".join(unit) for unit in tokenize_file(texts / "wrapped.txt", config)] == cli(
+        "tokens", texts / "wrapped.txt", "--config", config
+    ).stdout.splitlines()
+    assert len(tokenize_file(texts / "wrapped.txt", config)) == len(run_units)

@@ -93,6 +93,8 @@ def test_patterns_add_words_explicitly(tmp_path):
         # a pattern that takes any token made every mark and number a keyword, past the stopword filters
         ("[eco]\nwords = ['生态']\npatterns = ['.*']", "pattern '.*' matches '' (the empty word)"),
         ("[eco]\nwords = ['生态']\npatterns = ['.+']", "pattern '.+' matches ','"),
+        ("[eco]\nwords = ['生态']\npatterns = ['..+']", "pattern '..+' matches '2020'"),
+        ("[eco]\nwords = ['生态']\npatterns = ['\\w\\w+']", "matches '2020'"),
         ("[eco]\nwords = ['生态']\npatterns = ['\\d+']", "matches '1' (a mark, a number or a function word)"),
     ],
 )

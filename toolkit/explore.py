@@ -73,7 +73,8 @@ def tokenize_file(path: str | Path, config: Config | None = None) -> list[list[s
 
     config = as_config(config, "tokenize_file")
     u, v = config["units"], config["vocab"]
-    units = split_units(normalize_file(path, config), u["kind"], u["max_chars"], u["min_chars"], join_lines=u["join_lines"])
+    # normalize_file has joined the broken lines as a run does (once: joining again can find another page width)
+    units = split_units(normalize_file(path, config), u["kind"], u["max_chars"], u["min_chars"], join_lines=False)
     lexicon = load_lexicon(config.path("themes", "lexicon"))
     warn_unmatchable(config, lexicon)  # the command to check a new lexicon's words with: its words that match nothing
     segmenter = make_segmenter(config, lexicon)

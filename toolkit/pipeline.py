@@ -671,8 +671,8 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
             level=config["trends"]["level"],
             random_state=config["model"]["random_state"],
         )
-        # units.csv: a theme not measured here (no share in any unit) empty, not a column of zeros
-        tables["units"] = outputs.unmeasured_emptied(units, themes, fitted.member_shares)
+        # units.csv and RunResult.units: a theme not measured here (no share in any unit) empty, not zeros
+        tables["units"] = shown_units = outputs.unmeasured_emptied(units, themes, fitted.member_shares)
         catalog.check_tables(tables, config)  # every table declared in toolkit/output/catalog.py
         with timed(timings, "figures"):
             figures.finish(tables)
@@ -708,7 +708,7 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
         out_dir,
         documents,
         prepared.quality,
-        units,
+        shown_units,
         fitted.topics,
         diagnostics,
         yearly.yearly,

@@ -169,7 +169,7 @@ def _no_control_characters(path: Path, theme: str, key: str, text: str) -> None:
         raise ToolkitError(f"lexicon {path}: {where} holds the control character {bad!r}; remove it")
 
 
-NOT_A_KEYWORD = ("", ",", "。", "1", "的")  # what no theme's pattern may match
+NOT_A_KEYWORD = ("", ",", "。", "1", "的", "2020", "我们")  # what no theme's pattern may match (..+, \w\w+ too)
 MATCHES = ("exact", "contains")  # how a vocabulary word counts for a theme (themes.match)
 
 

@@ -233,10 +233,12 @@ def _converters():
 
 
 def regional_form(text: str) -> str:
-    """``text`` (simplified already) as a text in traditional script gives it once normalised: its Taiwan and Hong
-    Kong variants reverted (著力 -> 着力, 衞生 -> 卫生), which :func:`to_simplified` does in traditional texts only."""
-    _, tw2s, hk2s, _ = _converters()
-    return hk2s.convert(tw2s.convert(text))
+    """``text`` (simplified already) as a text in traditional script that writes it gives it once normalised: its
+    Taiwan and Hong Kong variants reverted (著力 -> 着力, 衞生 -> 卫生), which :func:`to_simplified` does in
+    traditional texts only. Through the traditional form first (s2t), as such a text writes it: tw2s's phrases are
+    of traditional text, and on 显著 itself it would give 显着."""
+    _, tw2s, hk2s, s2t = _converters()
+    return hk2s.convert(tw2s.convert(s2t.convert(text)))
 
 
 TRADITIONAL_SHARE = 0.01  # share of Han characters that t2s changes, above which a text counts as traditional
