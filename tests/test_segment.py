@@ -244,3 +244,18 @@ def test_a_stopword_that_a_pattern_matches_only_in_part_is_still_dropped():
     推\\w kept the stopword 推进工作 because of its first two characters)."""
     segmenter = Segmenter(stopwords={"推进", "推进工作"}, keep_patterns=("推\\w",))
     assert segmenter.filter(["推进", "推进工作", "数字经济"]) == ["推进", "数字经济"]
+
+
+def test_the_segmenters_own_code_is_part_of_the_fingerprint(tmp_path, monkeypatch):
+    """From a hostile pass of the caches: with DOMAIN_FREQ's use changed in this module, a warm token cache gave the
+    tokens the earlier code cut (and stored them under the new prepared corpus's key) while a fresh cache did not."""
+    from pathlib import Path
+
+    import toolkit.text.segment as segment
+
+    before = Segmenter().fingerprint
+    edited = tmp_path / "segment.py"
+    code = Path(segment.__file__).read_text(encoding="utf-8")
+    edited.write_text(code.replace("DOMAIN_FREQ if freq is None", "10 if freq is None"), encoding="utf-8")
+    monkeypatch.setattr(segment, "__file__", str(edited))
+    assert Segmenter().fingerprint != before

@@ -199,8 +199,8 @@ class Segmenter:
 
     @property
     def fingerprint(self) -> str:
-        """Hash of everything that changes ``cut``: jieba version, its dictionary, ours, the HMM flag, and with
-        ``pos`` the tags and the words kept whatever their tag."""
+        """Hash of everything that changes ``cut``: jieba version, its dictionary, ours, the HMM flag, this module's
+        code, and with ``pos`` the tags and the words kept whatever their tag."""
         import jieba
 
         digest = hashlib.sha256()
@@ -212,6 +212,9 @@ class Segmenter:
             f"pos={','.join(self.pos)} domain_freq={DOMAIN_FREQ}\n".encode()
         )
         digest.update(hashlib.sha256(Path(_jieba_dictionary()).read_bytes()).digest())
+        # this module's own code, which turns a unit into words: tokens cut by an earlier version were reused after
+        # an upgrade, and stored again under the new prepared corpus's key (a hostile pass of the caches)
+        digest.update(hashlib.sha256(Path(__file__).read_bytes()).digest())
         for word, freq, tag in self._entries:
             digest.update(f"{word} {freq} {tag}\n".encode())
         if self.pos:  # the words kept whatever their tag (the lexicon's): a word a dictionary lists already is no entry
