@@ -92,6 +92,10 @@ def test_results_do_not_depend_on_the_number_of_workers(local_sweep, tmp_path):
         lambda run: (run / "metrics.json").write_bytes(b""),
         lambda run: (run / "metrics.json").write_text('{"备注": "手工改过"}', encoding="utf-8"),  # valid JSON, no metrics
         lambda run: (run / "topics.json").write_bytes("创新 发展".encode("gbk")),
+        # a finished run's score edited, whole and valid: it was read back into sweep.csv and the recommendation
+        lambda run: (run / "metrics.json").write_text(
+            json.dumps({**json.loads((run / "metrics.json").read_text(encoding="utf-8")), "c_npmi": 0.999}), encoding="utf-8"
+        ),
         # a run to fit again (its metrics.json gone) whose config.toml was annotated
         lambda run: ((run / "config.toml").write_text("# 我的笔记\n", encoding="utf-8"), (run / "metrics.json").unlink()),
     ],

@@ -352,7 +352,9 @@ def sweep(
                 )
             )
         pending = [r for r in runs if not _finished(out_dir / "runs" / r[2])]
-        for run in pending:  # before any fit: a run folder whose files cannot be written stops the sweep now
+        # before any fit: a run folder whose files cannot be written stops the sweep now, and so does a finished
+        # run's file changed since the sweep wrote it (an edited score was read back into the recommendation)
+        for run in runs:
             _check_run_folder(out_dir / "runs" / run[2])
         log.info(
             "sweep: %d runs to fit, %d already done%s",
