@@ -14,7 +14,9 @@ PARALLEL := -n auto --dist loadfile --no-loadscope-reorder
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
 
-$(STAMP): pyproject.toml requirements.lock
+# toolkit/random_streams.py too: numba checks a cached kernel against its own module only, and the kernels of
+# other modules call these streams (scripts/compile_kernels.py removes the machine code compiled before)
+$(STAMP): pyproject.toml requirements.lock toolkit/random_streams.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -c requirements.lock -e '.[test]'
 	$(BIN)/python scripts/compile_kernels.py --bytecode

@@ -1,5 +1,6 @@
 """Compile the numba kernels once, at install time, so that the first analysis after installing does not pay
-for it (about half a minute on two cores). numba keeps the machine code beside each module (``cache=True``);
+for it (about half a minute on two cores), after removing any compiled before (:func:`remove_compiled_kernels`).
+numba keeps the machine code beside each module (``cache=True``);
 this runs two tiny analyses of the seed documents (the keyword-assisted model with its trends bootstrap, and
 LDA) in a temporary folder, with a temporary token cache, and leaves nothing else behind.
 
@@ -71,7 +72,21 @@ def never_imported(packages: list[str]) -> str:
     return rf"^({roots})((pip|setuptools){separator}|.*{separator}tests?{separator}|.+{separator}site-packages{separator})"
 
 
+def remove_compiled_kernels() -> int:
+    """Remove numba's machine code of the toolkit's kernels (``*.nbi`` and ``*.nbc`` in the package's
+    ``__pycache__`` folders), so that every kernel is compiled from the code as it is now. numba checks a cached
+    kernel against its own module's file only: a kernel of ``models/_gibbs.py`` that calls ``random_streams``
+    kept the old random streams after a ``git pull`` changed that module alone (a hostile pass of the caches)."""
+    removed = 0
+    for path in (ROOT / "toolkit").rglob("__pycache__/*"):
+        if path.suffix in (".nbi", ".nbc") and path.is_file():
+            path.unlink()
+            removed += 1
+    return removed
+
+
 def compile_kernels() -> None:
+    remove_compiled_kernels()
     with tempfile.TemporaryDirectory(prefix="toolkit-compile-") as work:
         os.environ["TOOLKIT_CACHE_DIR"] = str(Path(work) / "cache")
         import logging
