@@ -145,23 +145,9 @@ def source_inputs(source: Config | str | Path, overrides=()) -> dict[str, Path]:
 def _check_columns(wanted, columns, what: str) -> None:
     missing = [c for c in wanted if c not in columns]
     if missing:
-        shown = ", ".join(
-            c
-            for c in columns
-            if c
-            not in (
-                "path",
-                "encoding",
-                "sha256",
-                "status",
-                "reason",
-                "note",
-                "near_duplicate_of",
-                "similarity",
-                "excerpt_of",
-                "contained",
-            )
-        )
+        from .text.corpus import FILE_COLUMNS
+
+        shown = ", ".join(c for c in columns if c != "path" and c not in FILE_COLUMNS)
         raise ToolkitError(f"{what}: no column {', '.join(missing)} in the documents; columns: {shown}")
 
 

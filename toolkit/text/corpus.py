@@ -117,6 +117,8 @@ DOCUMENT_COLUMNS = [
     "excerpt_of",
     "contained",
 ]
+# what a run noted of each file, no column of the metadata to count or group the documents by
+FILE_COLUMNS = DOCUMENT_COLUMNS[DOCUMENT_COLUMNS.index("encoding") :]
 # The columns of the run's tables that a document's metadata joins or is grouped in besides these (units.csv,
 # document_themes.csv, the tables by group and period), and, per theme, its share and interval (:func:`reserved_columns`)
 TABLE_COLUMNS = [

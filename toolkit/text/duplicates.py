@@ -184,6 +184,11 @@ def near_duplicates(
     return pairs
 
 
+def _first_five(named: list[str]) -> str:
+    """The first five of ``named``, and how many more, for a warning."""
+    return ", ".join(named[:5]) + (f" and {len(named) - 5} more" if len(named) > 5 else "")
+
+
 def flag_near_duplicates(documents, units, threshold: float) -> list[Pair]:
     """Fill ``near_duplicate_of`` (the paths of its twins, most similar first, joined by "; ") and
     ``similarity`` (the exact Jaccard similarity to the first of them, rounded to 3 decimals) of every document
@@ -224,7 +229,7 @@ def flag_near_duplicates(documents, units, threshold: float) -> list[Pair]:
         "in documents.csv): %s; set include = no in the metadata for the copy you do not want",
         len(pairs),
         threshold,
-        ", ".join(named[:5]) + (f" and {len(named) - 5} more" if len(named) > 5 else ""),
+        _first_five(named),
     )
     return pairs
 
@@ -337,6 +342,6 @@ def flag_excerpts(documents, units, share: float, near: list[Pair] = ()) -> list
         "include = no for the excerpt in the metadata",
         len(sources),
         share,
-        ", ".join(named[:5]) + (f" and {len(named) - 5} more" if len(named) > 5 else ""),
+        _first_five(named),
     )
     return found
