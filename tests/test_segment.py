@@ -259,3 +259,28 @@ def test_the_segmenters_own_code_is_part_of_the_fingerprint(tmp_path, monkeypatc
     edited.write_text(code.replace("DOMAIN_FREQ if freq is None", "10 if freq is None"), encoding="utf-8")
     monkeypatch.setattr(segment, "__file__", str(edited))
     assert Segmenter().fingerprint != before
+
+
+def test_jiebas_dictionary_cache_is_the_toolkits_own_and_a_damaged_one_is_built_again(tmp_path):
+    """From a hostile pass of the caches: jieba_fast_dat kept its prefix dictionary at a predictable name in the
+    shared temporary folder and read it back unchecked: five flipped bits made every run die with a segmentation
+    fault (exit 139, no message), whatever the toolkit's cache. It is kept in the toolkit's cache folder with its
+    SHA-256 now; a damaged file is removed and built again. In child processes, as a crash would end this one."""
+    import os
+    import subprocess
+    import sys
+
+    cut = "from toolkit.text.segment import Segmenter; print(' '.join(Segmenter().cut('加快发展数字经济')))"
+    env = {**os.environ, "TOOLKIT_CACHE_DIR": str(tmp_path / "cache"), "TMPDIR": str(tmp_path / "tmp")}
+    (tmp_path / "tmp").mkdir()
+    first = subprocess.run([sys.executable, "-c", cut], env=env, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0 and first.stdout.split() == ["加快", "发展", "数字经济"], first.stderr
+    (cache,) = (tmp_path / "cache" / "jieba").glob("*.dat")
+    assert cache.with_suffix(".sha256").is_file() and not list((tmp_path / "tmp").iterdir())
+    data = bytearray(cache.read_bytes())
+    for i in range(5):
+        data[len(data) * (i + 1) // 7] ^= 0x5A
+    cache.write_bytes(bytes(data))
+    again = subprocess.run([sys.executable, "-c", cut], env=env, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and again.stdout.split() == ["加快", "发展", "数字经济"], again.stderr
+    assert cache.read_bytes() != bytes(data)  # built again

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import sys
 from itertools import filterfalse
@@ -119,6 +120,58 @@ def _jieba_dictionary() -> str:
         return handle.name
 
 
+def _sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _dictionary_cache(engine: str):
+    """Where jieba_fast_dat keeps its prefix dictionary built from jieba's (a binary file read back with no check):
+    a folder of the toolkit's cache, not the shared temporary folder's predictable name (there another user's file
+    was trusted, and a damaged one crashed every run with a segmentation fault, whatever the toolkit's cache), each
+    file beside the SHA-256 it was written with; a file without it, or with another, is removed before it is read.
+    Returns (the file, a lock of the folder), or None where that folder cannot be made (jieba's own place then)."""
+    from filelock import FileLock
+
+    from .cache import default_cache_dir
+
+    folder = default_cache_dir() / "jieba"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    if folder.is_symlink() or not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        return None  # a read-only cache: jieba's own place
+    from importlib.metadata import version
+
+    source = Path(_jieba_dictionary())
+    stat = source.stat()
+    made_from = f"{engine} {version(engine.replace('_', '-'))} {source} {stat.st_size} {stat.st_mtime_ns}"
+    name = hashlib.sha256(made_from.encode()).hexdigest()
+    return folder / f"{engine}.{name[:24]}.dat", FileLock(str(folder / ".lock"))
+
+
+def _checked(cache: Path) -> None:
+    """Remove ``cache`` (and its SHA-256 file) unless it holds the bytes the SHA-256 beside it says."""
+    recorded = cache.with_suffix(".sha256")
+    try:
+        if cache.exists() and (not recorded.is_file() or recorded.read_text(encoding="ascii").strip() != _sha256_of(cache)):
+            cache.unlink(missing_ok=True)
+            recorded.unlink(missing_ok=True)
+    except (OSError, UnicodeDecodeError):
+        cache.unlink(missing_ok=True)
+        recorded.unlink(missing_ok=True)
+
+
+def _record(cache: Path) -> None:
+    """Write the SHA-256 of ``cache`` beside it, once jieba has written it (nothing when it could not)."""
+    recorded = cache.with_suffix(".sha256")
+    try:
+        if cache.is_file() and not recorded.is_file():
+            recorded.write_text(_sha256_of(cache) + "\n", encoding="ascii")
+    except OSError:
+        pass
+
+
 # the tags jieba's posseg gives words outside its dictionary: Latin letters, numbers, anything else
 UNLISTED_TAGS = frozenset({"eng", "m", "x"})
 
@@ -231,7 +284,16 @@ class Segmenter:
             if hasattr(module, "setLogLevel") and engine != "jieba" and logging.getLogger(engine).level == logging.NOTSET:
                 logging.getLogger(engine).setLevel(logging.WARNING)  # its dictionary notices; unless the user set a level
             tokenizer = module.Tokenizer(_jieba_dictionary())
-            tokenizer.initialize()
+            place = _dictionary_cache(engine) if engine == "jieba_fast_dat" and hasattr(tokenizer, "cache_file") else None
+            if place is None:
+                tokenizer.initialize()
+            else:
+                cache, lock = place
+                with lock:  # one process at a time checks, builds or reads it
+                    _checked(cache)
+                    tokenizer.cache_file = str(cache)
+                    tokenizer.initialize()
+                    _record(cache)
             for word, freq, tag in self._entries:
                 tokenizer.add_word(word, DOMAIN_FREQ if freq is None else freq, tag or "n")
             if self.pos:  # jieba.posseg loads its tag tables when imported: only when tags are asked for
