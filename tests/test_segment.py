@@ -264,7 +264,7 @@ def test_the_segmenters_own_code_is_part_of_the_fingerprint(tmp_path, monkeypatc
 def test_jiebas_dictionary_cache_is_the_toolkits_own_and_a_damaged_one_is_built_again(tmp_path):
     """From a hostile pass of the caches: jieba_fast_dat kept its prefix dictionary at a predictable name in the
     shared temporary folder and read it back unchecked: five flipped bits made every run die with a segmentation
-    fault (exit 139, no message), whatever the toolkit's cache. It is kept in the toolkit's cache folder with its
+    fault (exit 139, no message), whatever the toolkit's cache. It is kept in a folder of the user's own with its
     SHA-256 now; a damaged file is removed and built again. In child processes, as a crash would end this one."""
     import os
     import subprocess
@@ -275,8 +275,9 @@ def test_jiebas_dictionary_cache_is_the_toolkits_own_and_a_damaged_one_is_built_
     (tmp_path / "tmp").mkdir()
     first = subprocess.run([sys.executable, "-c", cut], env=env, capture_output=True, text=True, timeout=120)
     assert first.returncode == 0 and first.stdout.split() == ["加快", "发展", "数字经济"], first.stderr
-    (cache,) = (tmp_path / "cache" / "jieba").glob("*.dat")
-    assert cache.with_suffix(".sha256").is_file() and not list((tmp_path / "tmp").iterdir())
+    (cache,) = (tmp_path / "tmp").glob("toolkit-*/jieba/*.dat")
+    assert cache.with_suffix(".sha256").is_file() and not list((tmp_path / "tmp").glob("jieba*"))
+    assert cache.parent.parent.stat().st_mode & 0o077 == 0  # the user's alone
     data = bytearray(cache.read_bytes())
     for i in range(5):
         data[len(data) * (i + 1) // 7] ^= 0x5A

@@ -126,21 +126,28 @@ def _sha256_of(path: Path) -> str:
 
 def _dictionary_cache(engine: str):
     """Where jieba_fast_dat keeps its prefix dictionary built from jieba's (a binary file read back with no check):
-    a folder of the toolkit's cache, not the shared temporary folder's predictable name (there another user's file
-    was trusted, and a damaged one crashed every run with a segmentation fault, whatever the toolkit's cache), each
-    file beside the SHA-256 it was written with; a file without it, or with another, is removed before it is read.
-    Returns (the file, a lock of the folder), or None where that folder cannot be made (jieba's own place then)."""
+    a folder of the user's own in the temporary folder (``toolkit-<uid>/jieba``, made readable by the user alone,
+    refused when it is a link or another user's), not jieba's predictable name there (another user's file was
+    trusted, and a damaged one crashed every run with a segmentation fault), each file beside the SHA-256 it was
+    written with; a file without it, or with another, is removed before it is read. One folder for every cache of
+    the toolkit's (built once for all the runs of a user, as jieba's was). Returns (the file, a lock of the folder),
+    or None where that folder cannot be had (jieba's own place then)."""
+    import tempfile
+
     from filelock import FileLock
 
-    from .cache import default_cache_dir
-
-    folder = default_cache_dir() / "jieba"
+    user = str(os.getuid()) if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+    own = Path(tempfile.gettempdir()) / f"toolkit-{user}"
+    folder = own / "jieba"
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        own.mkdir(mode=0o700, exist_ok=True)
+        if own.is_symlink() or (hasattr(os, "getuid") and own.stat().st_uid != os.getuid()):
+            return None
+        folder.mkdir(mode=0o700, exist_ok=True)
     except OSError:
         return None
     if folder.is_symlink() or not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
-        return None  # a read-only cache: jieba's own place
+        return None
     from importlib.metadata import version
 
     source = Path(_jieba_dictionary())
