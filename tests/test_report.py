@@ -110,7 +110,7 @@ def test_the_methods_say_what_validated_means_and_when_the_two_correlations_are_
     # the lexicon's words are kept whatever the stopword lists and the frequency bounds say (a hostile pass of the
     # lexicon tools: the paragraph said stopwords were removed while 的, listed in a lexicon, stayed)
     assert "stopwords removed (a lexicon word is kept even when it is one)" in reports
-    assert "(and the lexicon's words, whatever their frequency)" in reports
+    assert "of them and the lexicon's words, whatever their frequency (" in reports  # one parenthesis, not two in a row
     bare = methods_paragraph(config.with_values(**{"vocab.keep_lexicon": False}), manifest, themes=themes)
     assert "whatever their frequency" not in bare
     assert "Validated means passing these automatic checks" in reports and "toolkit validate export" in reports
@@ -463,3 +463,332 @@ def test_a_theme_without_passages_is_not_said_to_be_spread_thin():
     said = _passages_html(passages, ["digital_economy"], {"digital_economy": "数字经济"}, 0.2)
     assert "数字经济" in said and "spread thin over many paragraphs, and" not in said
     assert "a theme rare in the corpus, or spread thin" in said
+
+
+def test_p_values_print_below_a_thousandth_only_below_it():
+    """format_p writes ``<0.001`` below 0.001, as its docstring and a paper say: 0.001 itself is 0.001, and a p-value
+    that could not be computed is an empty cell, not "nan" (a mutation audit moved the bound to <= and dropped the
+    missing case, and no test saw either)."""
+    from toolkit.output.report import format_p
+
+    assert format_p(0.001) == "0.001"
+    assert format_p(0.00099) == "<0.001"
+    assert format_p(0.0415) == "0.042"
+    assert format_p(float("nan")) == "" and format_p(None) == "" and format_p(pd.NA) == ""
+
+
+def test_tables_keep_fractional_counts_names_of_periods_and_empty_cells():
+    """_table writes a count column as whole numbers only when every value is one (a df of 14.5 stays 14.500: cast
+    to an integer it raised), leaves text in a count-named column alone (change.csv's from and to are period
+    names: 十五 % 1 raised), and writes a missing number as an empty cell, not NaN (a mutation audit)."""
+    from toolkit.output.report import _table
+
+    fractional = _table(pd.DataFrame({"theme": ["eco", "ind"], "df": [14.5, float("nan")]}))
+    assert "<td>14.500</td>" in fractional
+    periods = _table(pd.DataFrame({"theme": ["eco"], "from": ["十五"], "to": ["十四五"], "change": [0.1234]}))
+    assert "<td>十五</td>" in periods and "<td>十四五</td>" in periods and "<td>0.123</td>" in periods
+    empty = _table(pd.DataFrame({"theme": ["eco", "ind"], "share": [0.25, float("nan")]}))
+    assert "<td></td>" in empty and "NaN" not in empty and "nan" not in empty
+
+
+def test_corpus_shape_counts_in_the_singular_and_says_nothing_of_single_years_when_there_are_none():
+    """From a mutation audit: "1 documents", "1 years with one document", "0 years with one document", "1 groups",
+    and an ellipsis after the sixth year outside every period when there are exactly six passed every test."""
+    from toolkit.output.report import corpus_shape
+
+    assert corpus_shape(_documents([2022])) == "The corpus holds 1 document in one year (2022)."
+    assert corpus_shape(_documents([2001, 2001, 2002, 2002])) == (
+        "The corpus holds 4 documents over 2001-2002 in 2 years (at most 2 a year)."
+    )
+    assert corpus_shape(_documents([2001, 2001, 2002])) == (
+        "The corpus holds 3 documents over 2001-2002 in 2 years (at most 2 a year), 1 year with one document."
+    )
+    six_outside = corpus_shape(_documents(list(range(2011, 2023))), periods={"十二五": [2011, 2016]})
+    assert six_outside.endswith("; 6 in no named period (2017, 2018, 2019, 2020, 2021, 2022).")
+    one_group = corpus_shape(_documents([2020, 2021], level=["省级", "省级"]), "level")
+    assert one_group.endswith("; in 1 group of level (省级 2).")
+
+
+def test_a_year_without_documents_does_not_hide_a_theme_whose_document_level_was_zero():
+    """A cell without documents has an empty interval_basis and no document level: it is not a year that drew one,
+    so it cannot tell against a theme whose every drawn year was zero (a mutation audit counted it, and the
+    sentence then named no theme, and no test saw it)."""
+    from toolkit.analysis.trends import _basis
+    from toolkit.output.report import zero_variance_sentence
+
+    zero, drawn = _basis(3, "within cells", 0.5, zero=True), _basis(3, "within cells", 0.5)
+    assert _basis(0, "within cells", 0.5) == ""
+    rows = [("eco", zero), ("eco", ""), ("ind", drawn), ("ind", "")]
+    said = zero_variance_sentence(pd.DataFrame(rows, columns=["theme", "interval_basis"]))
+    assert said.startswith("For 1 of the 2 themes (eco) the between-document variance was estimated as zero")
+
+
+def test_the_sampler_sentence_of_an_infinite_r_hat_and_of_a_fixed_burn_in_without_a_check():
+    """An infinite split-R-hat is not "above" the threshold as a number is; a fixed burn-in ("ceiling") with no
+    R-hat ends its sentence with the sampled sweeps, not "at the burn-in's end ." (a mutation audit)."""
+    from toolkit.output.report import sampler_sentence
+
+    infinite = sampler_sentence(_stopped(rhat=None, rhat_infinite=True))
+    assert infinite == (
+        "Each fit's burn-in ran to its ceiling of 400 sweeps, as the convergence check was not met (the split-R-hat "
+        "of a topic's share across the 3 fits was infinite (constant within each chain, not between)); then 100 "
+        "sweeps were sampled."
+    )
+    fixed = sampler_sentence(_stopped(stop="ceiling", rhat=None, checks=[]))
+    assert fixed == 'Each fit ran a fixed 400 sweeps of burn-in (model.keyatm.stop = "ceiling"), then 100 sweeps were sampled.'
+    measured = sampler_sentence(_stopped(stop="ceiling"))
+    assert measured.endswith(
+        "then 100 sweeps were sampled; at the burn-in's end the largest rank-normalised split-R-hat of the topic "
+        "shares across the 3 fits was 1.81."
+    )
+
+
+def _passage(name, label, text, share, scope="all", **more):
+    return {"kind": "theme", "scope": scope, "name": name, "label": label, "text": text, "keywords": "",
+            "title": "报告", "date": "2020-01-01", "share": share, **more}  # fmt: skip
+
+
+def test_passages_show_the_top_three_of_the_whole_corpus_in_the_lexicons_order_escaped():
+    """From a mutation audit: the passages of a period (scope) shown beside the whole corpus's, a fourth passage,
+    the themes in the table's order rather than the lexicon's, a theme's name for its label, text and labels not
+    escaped, "nan" for a missing place and the share to three decimals all passed every test."""
+    from toolkit.output.report import _passages_html
+
+    rows = [
+        _passage("industry", "产业发展", "十五产业", 0.95, scope="十五"),  # passages.csv lists a period's passages too
+        _passage("industry", "产业发展", "产业一", 0.9),
+        _passage("industry", "产业发展", "产业二", 0.8),
+        _passage("industry", "产业发展", "产业三", 0.7),
+        _passage("industry", "产业发展", "产业四", 0.6),
+        _passage("ecology", "生态<环境>", "a<b>&c", 0.456, place=float("nan")),
+    ]
+    page = _passages_html(pd.DataFrame(rows), ["ecology", "industry", "other"], {"innovation": "创新&发展"})
+    assert "<h3>生态&lt;环境&gt;</h3>" in page and "<h3>产业发展</h3>" in page
+    assert page.index("<h3>生态&lt;环境&gt;</h3>") < page.index("<h3>产业发展</h3>")  # the lexicon's order
+    assert "产业一" in page and "产业三" in page and "产业四" not in page and "十五产业" not in page
+    assert page.count("<blockquote>") == 4
+    assert "<blockquote>a&lt;b&gt;&amp;c<footer>报告 · 2020-01-01 — share 0.46</footer></blockquote>" in page
+    assert "nan" not in page
+    assert "(evidence.min_share) of: 创新&amp;发展;" in page
+
+
+def _manifest(used=22, skipped=3):
+    counts = {"documents_used": used, "documents_skipped": skipped, "units": 900, "tokens": 50000, "vocabulary": 3000}
+    return {"counts": counts, "versions": {"jieba": "0.42.1", "toolkit": "1.0"}, "warnings": []}
+
+
+def test_the_methods_state_the_settings_the_run_used():
+    """From a mutation audit, each dropped or turned without a test seeing it: a model fitted once said "fitted 1
+    times with different seeds"; the years the corpus was restricted to; which segmenter; the named periods; the
+    number of named themes the Bonferroni adjustment is over; max_df as a percentage; one document in the
+    singular."""
+    from toolkit.config import Config
+    from toolkit.output.report import methods_paragraph
+
+    from .conftest import ROOT
+
+    config = Config.load(ROOT / "configs" / "seeds.toml")  # ensemble 3, seed 42, max_df 0.3, jieba_fast_dat
+    text = methods_paragraph(config, _manifest(), ["十五", "十一五"], 17)
+    assert "We analysed 22 documents (3 further files were skipped, each with its reason in documents.csv). " in text
+    assert "The model was fitted 3 times with different seeds (first seed 42); theme shares are the mean" in text
+    once = methods_paragraph(config.with_values(**{"model.ensemble": 1}), _manifest())
+    assert "The model was fitted once (seed 42)." in once and "different seeds" not in once
+    assert "segmented with jieba's algorithm (jieba_fast_dat, the same tokens as jieba 0.42.1) using" in text
+    jieba = methods_paragraph(config.with_values(**{"segment.backend": "jieba"}), _manifest())
+    assert "segmented with jieba 0.42.1 using" in jieba and "jieba_fast_dat" not in jieba
+    assert "at least 2 paragraphs and at most 30% of them" in text
+    assert "simultaneous 95% interval over the 17 named themes (not other)" in text
+    assert text.endswith(" Named periods: 十五, 十一五.")
+    assert "documents.csv). " in text and "restricted to" not in text
+    window = methods_paragraph(config.with_values(**{"corpus.year_min": 2010}), _manifest())
+    assert "each with its reason in documents.csv), restricted to 2010–…. " in window
+    both = methods_paragraph(config.with_values(**{"corpus.year_min": 2010, "corpus.year_max": 2020}), _manifest())
+    assert "restricted to 2010–2020. " in both
+    one = methods_paragraph(config, _manifest(used=1, skipped=0))
+    assert one.startswith("We analysed 1 document (0 further files were skipped")
+    # the keyword model with no keyword in the vocabulary seeds no topic
+    none = methods_paragraph(config, _manifest(), n_themes=0)
+    assert "with 19 topics, none of them seeded, as no keyword of the lexicon is in the vocabulary, fitted by" in none
+    assert "17 of them seeded" in text
+
+
+def test_the_methods_without_intervals_say_so_for_one_document_too():
+    """trends.bootstrap = 0: no interval was computed, also for a corpus of one document (a mutation audit described
+    the one-document bootstrap "with 0 replicates" there, and dropped the sentence, and no test saw it)."""
+    from toolkit.config import Config
+    from toolkit.output.report import methods_paragraph
+
+    from .conftest import ROOT
+
+    bare = Config.load(ROOT / "configs" / "seeds.toml", ["trends.bootstrap=0"])
+    for used in (1, 22):
+        text = methods_paragraph(bare, _manifest(used=used))
+        assert "No intervals were computed (trends.bootstrap = 0)." in text
+        assert "Intervals (95%)" not in text and "replicates" not in text
+
+
+def test_the_methods_paragraph_holds_the_sentences_of_its_tables():
+    """The sentences built from theme_by_year.csv (a document level estimated as zero, one from consecutive
+    documents), effects.csv and themes.csv (themes not measured) are part of the methods paragraph: a mutation
+    audit dropped each from it and no test saw it."""
+    from toolkit.analysis.trends import _basis
+    from toolkit.config import Config
+    from toolkit.output.report import (
+        _unmeasured_sentence,
+        consecutive_sentence,
+        effects_sentence,
+        methods_paragraph,
+        zero_variance_sentence,
+    )
+
+    from .conftest import ROOT
+
+    config = Config.load(ROOT / "configs" / "seeds.toml", ["effects.formula='year'"])
+    zero = _basis(1, "consecutive documents", 0.0, zero=True)
+    by_year = pd.DataFrame({"theme": ["eco", "eco", "ind", "ind"], "interval_basis": [zero, zero, zero, zero]})
+    effects = pd.DataFrame({"theme": ["eco"], "term": ["year"], "estimate": [0.1], "n_documents": [22], "note": [""]})
+    themes = pd.DataFrame({"theme": ["eco", "ind", "other"], "validated": [True, False, False], "share": [0.3, 0.0, 0.7]})
+    text = methods_paragraph(config, _manifest(), themes=themes, by_year=by_year, effects=effects)
+    for sentence in (
+        zero_variance_sentence(by_year),
+        consecutive_sentence(by_year),
+        effects_sentence("year", effects),
+        _unmeasured_sentence(themes, "paragraphs"),
+    ):
+        assert sentence and sentence in text
+
+
+def test_the_sentence_of_themes_not_measured():
+    """Singular and plural, the exploratory model's reading, and nothing when every theme is measured (a mutation
+    audit)."""
+    from toolkit.output.report import _unmeasured_sentence
+
+    one = pd.DataFrame({"theme": ["eco", "ind", "other"], "share": [0.3, 0.0, 0.7]})
+    assert _unmeasured_sentence(one, "paragraphs") == (
+        "The theme ind has no share in any of the paragraphs (none of its keywords is in the vocabulary, or no "
+        "topic counts for it): not measured in this corpus, and left out of the comparisons below."
+    )
+    two = pd.DataFrame({"theme": ["eco", "ind", "dig", "other"], "share": [0.3, 0.0, 0.0, 0.7]})
+    assert _unmeasured_sentence(two, "documents").startswith(
+        "The themes ind, dig have no share in any of the documents (none of their keywords"
+    )
+    exploratory = one.assign(why="exploratory model: its themes are labels read off top words, not measurements")
+    said = _unmeasured_sentence(exploratory, "paragraphs")
+    assert said.startswith("The theme ind has no share in any of the paragraphs: no topic's top words were labelled")
+    assert "none of its keywords" not in said
+    assert _unmeasured_sentence(one.assign(share=[0.3, 0.1, 0.6]), "paragraphs") == ""
+
+
+def test_the_effects_sentence_names_references_unestimated_terms_separation_and_few_documents():
+    """From a mutation audit: the reference categories, "was" for one term not estimated, the themes with
+    separation and the limit of few documents (below effects.FEW_DOCUMENTS, 50, not at it) each passed every test
+    when changed."""
+    from toolkit.analysis.effects import NO_OWN_VARIANCE, SEPARATION
+    from toolkit.output.report import effects_sentence
+
+    effects = pd.DataFrame(
+        {
+            "theme": ["eco", "eco", "ind"],
+            "term": ["C(place)[T.安庆]", "C(level)[T.省]", "C(place)[T.安庆]"],
+            "reference": ["place: 武汉", "place: 武汉; level: 市", None],
+            "note": [f"not estimated: {NO_OWN_VARIANCE}", "", f"not finite {SEPARATION}"],
+            "n_documents": [50, 50, 50],
+        }
+    )
+    text = effects_sentence("C(place) + C(level)", effects)
+    assert " A category's term is its difference from the reference category (level: 市, place: 武汉)." in text
+    assert " The term C(place)[T.安庆] was not estimated: a category of fewer than two documents" in text
+    assert " For 1 theme(s) a category's documents lack the theme (separation)" in text
+    assert "the intervals are wide" not in text
+    few = effects_sentence("C(place) + C(level)", effects.assign(n_documents=49))
+    assert few.endswith(
+        "With 49 documents the errors are small-sample ones (CR2, each coefficient with its Bell-McCaffrey degrees "
+        "of freedom, which are few where a term rests on few documents): the intervals are wide."
+    )
+    two = effects_sentence("x", effects.assign(note=f"not estimated: {NO_OWN_VARIANCE}", term=["a", "b", "a"]))
+    assert " The terms a, b were not estimated" in two
+
+
+def test_consecutive_documents_in_part_and_in_some_years():
+    """consecutive_sentence says "instead" only when no year's pooled estimate came from the table's cells, and
+    "every year" only when every drawn year's did (a mutation audit)."""
+    from toolkit.analysis.trends import _basis
+    from toolkit.output.report import consecutive_sentence
+
+    alone = _basis(1, "consecutive documents", 0.0)
+    part = _basis(3, "within cells and consecutive documents", 0.5)
+    cells = _basis(3, "within cells", 0.5)
+    every = consecutive_sentence(pd.DataFrame({"theme": ["eco", "eco"], "interval_basis": [alone, alone]}))
+    assert "so for every year the pooled estimate is instead half the mean squared difference" in every
+    mixed = consecutive_sentence(pd.DataFrame({"theme": ["eco", "eco"], "interval_basis": [part, cells]}))
+    assert "for the years whose table says so (theme_by_year.csv's interval_basis) the pooled estimate is in part, " in mixed
+    assert "instead" not in mixed
+
+
+def test_the_validation_sentence_of_checks_not_within_documents_and_of_an_lda_seeded_model():
+    """Runs on whole documents make no split-half check within documents, and the sentence says so; LDA seeded with
+    the lexicon runs no split-half check at all (a mutation audit dropped each branch and no test saw it)."""
+    from toolkit.analysis.diagnostics import SPLIT_NOT_RUN
+    from toolkit.output.report import _validation_sentence
+
+    themes = pd.DataFrame(
+        {"theme": ["eco", "other"], "validated": [True, False], "split_checks": [2, 0], "split_paragraphs_checks": [0, 0]}
+    )
+    whole = _validation_sentence(themes)
+    assert "across documents or years (not within documents: a document is one unit here" in whole
+    within = _validation_sentence(themes.assign(split_paragraphs_checks=[1, 0]))
+    assert "across documents or years and within documents across paragraphs," in within
+    seeded = _validation_sentence(themes.assign(validated=False, why=f"the split-half check ...: {SPLIT_NOT_RUN}"))
+    assert seeded.endswith(
+        ". The split-half check, which a keyword count cannot pass, needs the keyword-assisted model (keyatm) and was "
+        "not run for this model: no theme is validated, and no share is a validated measurement."
+    )
+
+
+def test_captions_of_the_effects_and_of_the_validity_figure():
+    """The effects' intervals are their own draws, said with their level when the trends drew no replicates; the
+    validity figure says the split-half check only when the model ran it (a mutation audit)."""
+    from toolkit.output import catalog
+    from toolkit.output.report import caption
+
+    effects = caption("theme_effects", 0.9, intervals=False)
+    assert effects == caption("theme_effects", 0.9) and "90%" in effects
+    assert caption("theme_validity", split_half=False) == catalog.VALIDITY_WITHOUT_SPLIT_HALF.format(level="95%")
+    assert caption("theme_validity") != caption("theme_validity", split_half=False)
+
+
+def test_no_share_caveat_when_other_holds_no_share():
+    """The caveat on what a share is was measured for the keyword model with free topics: a themes.csv whose
+    `other` holds no share, zero or empty, gets none (a mutation audit read an empty share as holding one)."""
+    from toolkit.config import Config
+    from toolkit.output.report import _share_caveat
+
+    from .conftest import ROOT
+
+    config = Config.load(ROOT / "configs" / "seeds.toml")
+    themes = pd.DataFrame({"theme": ["eco", "other"], "share": [0.6, 0.4]})
+    assert _share_caveat(config, themes).startswith("A share is the weight of the theme's own vocabulary")
+    assert _share_caveat(config, themes.assign(share=[1.0, 0.0])) == ""
+    assert _share_caveat(config, themes.assign(share=[1.0, float("nan")])) == ""
+
+
+def test_a_passage_without_keywords_marks_nothing():
+    """From a mutation audit: a passage of `other` has no keywords, an empty cell that passages.csv reads back as NaN,
+    and its str "nan" was marked inside Latin text: green fi<mark>nan</mark>ce, Hai<mark>nan</mark>."""
+    from toolkit.output.report import _passages_html
+
+    passages = pd.DataFrame(
+        {
+            "kind": ["theme"],
+            "scope": ["all"],
+            "name": ["other"],
+            "label": ["其他"],
+            "text": ["支持green finance与Hainan自贸港建设。"],
+            "keywords": [float("nan")],
+            "title": ["报告"],
+            "date": ["2022-03-05"],
+            "share": [0.5],
+        }
+    )
+    said = _passages_html(passages, ["other"], {}, 0.2)
+    assert "<mark>" not in said and "green finance与Hainan" in said

@@ -783,3 +783,209 @@ def test_the_sweep_figure_ticks_the_grids_numbers_of_topics_and_keeps_its_legend
     assert canvas.x0 <= box.x0 and box.x1 <= canvas.x1 and box.y1 <= canvas.y1
     panels = [a.get_window_extent() for a in figure.axes]
     assert all(box.y0 >= p.y1 for p in panels)  # above the panels, not over their data
+
+
+def _runs(kind, k, npmis, stability=0.5, **settings):
+    """The runs of one grid point, one per seed: a sweep.csv's rows as recommend reads them."""
+    tag = "".join(f"-{v}" for v in settings.values())
+    return [
+        {"kind": kind, "n_topics": k, "run_id": f"{kind}{k}{tag}-{s}", "c_npmi": npmi, "c_v": 0.5,
+         "stability": stability, "diversity": 0.8, **settings}
+        for s, npmi in enumerate(npmis)
+    ]  # fmt: skip
+
+
+def _line(text, start):
+    return next(line for line in text.splitlines() if line.startswith(start))
+
+
+def test_the_advice_to_extend_the_grid_looks_at_the_points_own_settings_and_what_could_not_be_fitted():
+    """From a mutation audit, each passing every test: a grid of one K advised to extend it below its only K; a best
+    at the grid's largest K was advised to extend it above when the larger K could not be fitted; a K another kind
+    could not fit, or another kind's floor, silenced the advice; and the ends were read over every setting's Ks,
+    not the best point's own (K = 7 is the smallest with vocab.min_df = 5, whatever min_df = 1 tried)."""
+    from toolkit.sweeps import recommend
+
+    one_k = recommend(pd.DataFrame(_runs("lda", 5, [0.05, 0.06])))
+    assert "number of topics the grid tried" not in one_k
+    top = pd.DataFrame(_runs("lda", 5, [0.01, 0.02]) + _runs("lda", 6, [0.03, 0.04]) + _runs("lda", 7, [0.06, 0.07]))
+    above = " K = 7 is the largest number of topics the grid tried: a better one may lie above it; extend the grid."
+    assert above in _line(recommend(top), "- LDA")
+    assert "number of topics the grid tried" not in recommend(top, [({"model.kind": "lda", "model.n_topics": 9}, "cannot fit")])
+    assert above in recommend(top, [({"model.kind": "nmf", "model.n_topics": 9}, "cannot fit 9 topics")])
+    low = pd.DataFrame(_runs("lda", 5, [0.06, 0.07]) + _runs("lda", 6, [0.03, 0.04]) + _runs("lda", 7, [0.01, 0.02]))
+    below = " K = 5 is the smallest number of topics the grid tried: a better one may lie below it; extend the grid."
+    assert below in recommend(low, floors={"keyatm": 3})  # keyatm's floor is no limit of LDA's
+    assert below not in recommend(low, floors={"lda": 5})
+    settings = pd.DataFrame(
+        _runs("lda", 5, [0.01, 0.02], **{"vocab.min_df": 1})
+        + _runs("lda", 6, [0.01, 0.02], **{"vocab.min_df": 1})
+        + _runs("lda", 7, [0.01, 0.02], **{"vocab.min_df": 1})
+        + _runs("lda", 7, [0.10, 0.11], **{"vocab.min_df": 5})
+        + _runs("lda", 8, [0.05, 0.06], **{"vocab.min_df": 5})
+    )
+    text = recommend(settings)
+    assert "- LDA: K = 7 (vocab.min_df=5) has the highest mean NPMI (0.1050, seeds 0.1000 to 0.1100)" in text
+    assert " K = 7 is the smallest number of topics the grid tried: a better one may lie below it" in text
+
+
+def test_ties_are_exact_and_said_for_each_kind():
+    """Points 0.0005 apart in mean NPMI are not tied (a mutation audit tied them at a tolerance of 0.001); an exact
+    tie is said in the kind's line as well as the headline."""
+    from toolkit.sweeps import recommend
+
+    close = recommend(pd.DataFrame(_runs("lda", 5, [0.0505, 0.0705]) + _runs("lda", 6, [0.050, 0.070])))
+    assert "Tied" not in close
+    tied = recommend(pd.DataFrame(_runs("lda", 5, [0.05, 0.07]) + _runs("lda", 6, [0.05, 0.07])))
+    assert "Tied with LDA K = " in tied.splitlines()[2]
+    assert " Tied with K = " in _line(tied, "- LDA") and "the same mean NPMI" in _line(tied, "- LDA")
+
+
+def test_the_recommendation_of_one_seed_two_seeds_and_ranges_that_touch():
+    """From a mutation audit, each passing every test: "range over 1 seeds"; two seeds that gave one run said to be
+    one seed; two seeds given no stability; a point alone in its kind fitted with one seed without the sentence
+    that says so in its kind's line; a range whose top equals the best's bottom not said to overlap it."""
+    from toolkit.sweeps import recommend
+
+    single = recommend(pd.DataFrame(_runs("lda", 5, [0.05], stability=float("nan"))))
+    assert single.splitlines()[2] == (
+        "**LDA with 5 topics** has the highest mean coherence (NPMI 0.0500, range over 1 seed 0.0500 to 0.0500). "
+        "It was fitted with one seed: it has no range over seeds to tell it from other points by."
+    )
+    assert _line(single, "- LDA") == (
+        "- LDA: K = 5 has the highest mean NPMI (0.0500, seeds 0.0500 to 0.0500), c_v 0.500, diversity 0.80, no "
+        "stability (one seed). It was fitted with one seed: it has no range over seeds to tell it from other points by."
+    )
+    two = recommend(pd.DataFrame(_runs("lda", 5, [0.05, 0.06])))
+    assert "range over 2 seeds 0.0500 to 0.0600" in two
+    assert "stability 0.50 (mean matched top-10-word overlap across seeds)." in _line(two, "- LDA")
+    same = recommend(pd.DataFrame(_runs("lda", 5, [0.06, 0.06], stability=1.0) + _runs("lda", 6, [0.01, 0.02])))
+    assert "Its 2 seeds gave the same topics and scores: they are one run" in same.splitlines()[2]
+    assert "fitted with one seed" not in same
+    touching = recommend(pd.DataFrame(_runs("lda", 5, [0.05, 0.07]) + _runs("lda", 6, [0.03, 0.05])))
+    assert "; LDA K = 6 overlaps that range and is indistinguishable from it." in touching.splitlines()[2]
+
+
+def test_points_within_the_best_range_are_listed_and_the_grid_said_to_single_out_none_from_three():
+    """The points within the best's seed range read "K = 6, 7" (not "K = 6, K = 7"); two points that overlap are
+    "indistinguishable", and only a grid of three or more is said not to single out a number of topics (a mutation
+    audit); the measurement model's note only beside keyatm; the seed column of sweep.csv (model.random_state)
+    pools seeds, it is no setting of a point."""
+    from toolkit.sweeps import recommend
+
+    three = _runs("lda", 5, [0.05, 0.07]) + _runs("lda", 6, [0.054, 0.064]) + _runs("lda", 7, [0.052, 0.062])
+    text = recommend(pd.DataFrame(three))
+    assert "Indistinguishable from it (seed ranges overlap): K = 6, 7." in text
+    assert "the grid does not single out a number of topics" in text
+    two = recommend(pd.DataFrame(three[:4]))
+    assert "Indistinguishable from it (seed ranges overlap): K = 6." in two
+    assert "the grid does not single out" not in two
+    both = recommend(pd.DataFrame(three + _runs("nmf", 5, [0.2, 0.3])))
+    assert "measurement model" not in both
+    seeded = recommend(pd.DataFrame([{**row, "model.random_state": s % 2 + 1} for s, row in enumerate(three)]))
+    assert "K = 5 has the highest mean NPMI (0.0600, seeds 0.0500 to 0.0700)" in seeded
+    assert "random_state" not in seeded
+
+
+def test_skipped_grid_points_are_listed_once_each_in_order_with_their_settings():
+    """From a mutation audit: each seed of a skipped point listed again, the points in a set's order, their other
+    settings dropped and "1 runs" passed every test."""
+    from toolkit.sweeps import recommend
+
+    table = pd.DataFrame(_runs("lda", 5, [0.05, 0.06]))
+    skipped = [
+        ({"model.kind": "lda", "model.n_topics": k, "model.random_state": s, "vocab.min_df": 2}, "too many topics")
+        for k in (20, 3, 12, 7)
+        for s in (1, 2)
+    ]
+    text = recommend(table, skipped)
+    assert text.endswith(
+        "Skipped grid points (8 runs), which cannot be fitted:\n- lda K=3 (vocab.min_df=2), lda K=7 (vocab.min_df=2), "
+        "lda K=12 (vocab.min_df=2), lda K=20 (vocab.min_df=2): too many topics\n"
+    )
+    one = recommend(table, [({"model.kind": "lda", "model.n_topics": 20, "model.random_state": 1}, "too many topics")])
+    assert one.endswith("Skipped grid points (1 run), which cannot be fitted:\n- lda K=20: too many topics\n")
+
+
+def test_what_the_scores_rest_on_at_its_limits():
+    """The held-out scores are too few below 1,000 tokens, not at 1,000; the fewest held-out tokens of any run are
+    what they rest on (vocab.min_df changes them); a held-out score some runs computed is not "could not be
+    computed"; a sweep with nothing held out (no held-out score in its table) says nothing of them (a mutation
+    audit)."""
+    from toolkit.sweeps import recommend
+
+    def table(tokens, perplexity=900.0):
+        rows = _runs("lda", 5, [0.05, 0.06]) + _runs("lda", 6, [0.03, 0.04])
+        return pd.DataFrame(rows).assign(heldout_units=3, heldout_tokens=tokens, perplexity=perplexity)
+
+    heldout = ["perplexity"]
+    assert "What the scores rest on" not in recommend(table(1000), heldout=heldout)
+    said = "- The held-out scores (perplexity) rest on 3 held-out units of 999 tokens (sweep.holdout): too few"
+    assert said in recommend(table(999), heldout=heldout)
+    mixed = recommend(table([5000, 5000, 500, 500]), heldout=heldout)
+    assert "rest on 3 held-out units of 500 tokens" in mixed
+    partly = recommend(table(5000, [900.0, float("nan"), 850.0, 870.0]), heldout=heldout)
+    assert "could not be computed" not in partly
+    nothing = pd.DataFrame(_runs("lda", 5, [0.05, 0.06])).assign(heldout_units=0, heldout_tokens=0)
+    assert "What the scores rest on" not in recommend(nothing, heldout=["perplexity"])
+
+
+def test_one_value_of_the_grid_however_it_is_written():
+    """From a mutation audit: a table of settings written in another key order or with 1.0 for 1 was fitted twice;
+    the last spelling kept for the first; a fraction taken for the whole number below it (0.3 and 0.5 as 0); a grid
+    one run above the limit accepted. Each passed every test."""
+    tables = expand_grid(
+        seeds_config(),
+        {"model.n_topics": [3], "model.lda": [{"passes": 2, "iterations": 50}, {"iterations": 50.0, "passes": 2}]},
+    )
+    assert [c["model.lda"] for c in tables] == [{"passes": 2, "iterations": 50}] * 2  # one per seed
+    first = expand_grid(seeds_config(), {"model.n_topics": [4, 3, 4.0], "model.random_state": [1]})
+    assert [type(c["model.n_topics"]) for c in first] == [int, int]
+    fractions = expand_grid(seeds_config(), {"model.n_topics": [3], "vocab.max_df": [0.3, 0.5]})
+    assert [c["vocab.max_df"] for c in fractions] == [0.3, 0.5, 0.3, 0.5]
+    with pytest.raises(ToolkitError, match=r"has 10,001 runs \(73 model.n_topics x 137 model.random_state\)"):
+        expand_grid(seeds_config(), {"model.n_topics": list(range(2, 75)), "model.random_state": list(range(137))})
+
+
+def test_a_sweeps_table_groups_the_seeds_of_each_point_and_keeps_its_settings_as_written(tmp_path):
+    """_collect, on run folders as a sweep writes them (no fit): stability is computed over the seeds of each grid
+    point, a point of another kind whose setting is blank (keyatm beside model.lda.passes) included, over the top ten
+    words; whole-number settings stay whole beside a blank, true stays true; a null score is a missing number; a
+    run's fit_seconds of older metrics and a grid key of an earlier sweep are no columns; a run without its timing
+    has no time, not 0 (a mutation audit changed each; only two were seen, by tests that fit a sweep)."""
+    from toolkit.sweeps import _collect, recommend
+
+    words = {
+        ("keyatm", None): ([f"k{i}" for i in range(12)], [f"k{i}" for i in range(12)]),
+        # the same first five words, five others of the top ten: Jaccard 5 / 15 (1.00 over the top three)
+        ("lda", 1): ([f"w{i}" for i in range(12)], [f"w{i}" for i in range(5)] + [f"x{i}" for i in range(5, 12)]),
+        ("lda", 2): ([f"p{i}" for i in range(12)], [f"p{i}" for i in range(12)]),
+    }
+    runs = []
+    for (kind, passes), tops in words.items():
+        for seed, top in zip((1, 2), tops):
+            combo = {"model.kind": kind, "model.lda.passes": passes, "model.n_topics": 4, "model.random_state": seed,
+                     "vocab.phrases": True}  # fmt: skip
+            rid = f"{kind}{passes}{seed}"
+            folder = tmp_path / "runs" / rid
+            folder.mkdir(parents=True)
+            # fit_seconds and vocab.min_df: what the metrics of an earlier sweep's run may hold
+            metrics = {"run_id": rid, **combo, "kind": kind, "n_topics": 4, "random_state": seed, "c_npmi": 0.1 * seed,
+                       "c_v": 0.5, "diversity": 0.8, "perplexity": None, "fit_seconds": 9.9, "vocab.min_df": 2}  # fmt: skip
+            (folder / "metrics.json").write_text(json.dumps(metrics), encoding="utf-8")
+            (folder / "topics.json").write_text(json.dumps({"top_words": [top], "themes": ["other"]}), encoding="utf-8")
+            if rid != "lda22":
+                (folder / "timing.json").write_text(json.dumps({"fit_seconds": 1.5}), encoding="utf-8")
+            runs.append((combo, None, rid, "key"))
+    table, timings = _collect(tmp_path, runs)
+    stability = dict(zip(table["run_id"], table["stability"]))
+    assert [stability[r] for r in ("keyatmNone1", "keyatmNone2", "lda11", "lda12", "lda21", "lda22")] == pytest.approx(
+        [1.0, 1.0, 1 / 3, 1 / 3, 1.0, 1.0]
+    )
+    assert str(table["model.lda.passes"].dtype) == "Int64" and table["model.lda.passes"].isna().sum() == 2
+    assert table["vocab.phrases"].dtype == bool
+    assert table["perplexity"].dtype == float and table["perplexity"].isna().all()
+    assert "fit_seconds" not in table and "vocab.min_df" not in table
+    assert timings.set_index("run_id")["fit_seconds"].isna().tolist() == [False] * 5 + [True]
+    text = recommend(table)
+    assert "(model.lda.passes=2, vocab.phrases=True)" in text and "passes=2.0" not in text and "phrases=1" not in text
