@@ -264,7 +264,7 @@ def methods_paragraph(
         "includes every lexicon keyword, "
         f"with standard and policy-specific stopwords removed (a lexicon word is kept even when it is one). The "
         f"vocabulary kept words in at least {v['min_df']} {unit} and at most {v['max_df']:.0%} of them "
-        + ("(and the lexicon's words, whatever their frequency) " if v.get("keep_lexicon", True) else "")
+        + ("and the lexicon's words, whatever their frequency " if v.get("keep_lexicon", True) else "")
         + f"({counts['vocabulary']} words, "
         f"{counts.get('tokens_modelled', counts['tokens'])} tokens of the {counts['tokens']} segmented). Themes were "
         f"measured with {model}. "
@@ -595,7 +595,9 @@ def _passages_html(
         parts.append(f"<h3>{html.escape(str(rows['label'].iloc[0]))}</h3>")
         for row in rows.head(PASSAGES_SHOWN).itertuples():
             text = html.escape(str(row.text))
-            words = sorted({html.escape(word) for word in str(row.keywords or "").split()}, key=len, reverse=True)
+            # an empty cell read back is NaN, whose str is "nan": marked in green fi<mark>nan</mark>ce (a mutation audit)
+            keywords = "" if pd.isna(row.keywords) else str(row.keywords)
+            words = sorted({html.escape(word) for word in keywords.split()}, key=len, reverse=True)
             if words:  # in one pass, the longest first: 战略性新兴产业 and 产业 gave nested marks
                 text = re.sub("|".join(map(re.escape, words)), lambda match: f"<mark>{match.group(0)}</mark>", text)
             where = " · ".join(
