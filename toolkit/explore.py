@@ -197,11 +197,9 @@ def _warn_unfolded(patterns: list[str], normalizer) -> None:
     punctuation or letters, a space between Chinese characters (a term without --regex is folded as the texts are,
     創新 to 创新 and ， to ,; a pattern is not, its syntax being the user's: 创新[，。] found only the sentences
     ending in 。, in silence)."""
-    from dataclasses import replace
+    from .text.preparation import term_folding, text_of_the_terminal
 
-    from .text.preparation import text_of_the_terminal
-
-    folding = replace(normalizer, drop_boilerplate=False, drop_repeated_lines=False)
+    folding = term_folding(normalizer)
     changed = []
     for pattern in patterns:
         folded = folding.normalize(text_of_the_terminal(pattern, "the pattern")).text

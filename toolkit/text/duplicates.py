@@ -315,15 +315,11 @@ def flag_excerpts(documents, units, share: float, near: list[Pair] = ()) -> list
     if not share or units.empty:
         return []
     doc_ids = units["doc_id"].to_numpy()
-    codes, uniques = pd.factorize(doc_ids)
+    # each unit's document by its position among the runs of units, as flag_near_duplicates numbers the pairs
+    runs = np.r_[True, doc_ids[1:] != doc_ids[:-1]]
+    codes, uniques = np.cumsum(runs) - 1, doc_ids[runs]
     near_pairs = {frozenset((p.first, p.second)) for p in near}
-    starts = np.flatnonzero(np.r_[True, doc_ids[1:] != doc_ids[:-1]])
-    position = {doc_ids[s]: k for k, s in enumerate(starts)}  # a document's position, as near_duplicates numbers them
-    found = [
-        e
-        for e in excerpts(codes, units["text"].tolist(), share)
-        if frozenset((position[uniques[e.part]], position[uniques[e.whole]])) not in near_pairs
-    ]
+    found = [e for e in excerpts(codes, units["text"].tolist(), share) if frozenset((e.part, e.whole)) not in near_pairs]
     if not found:
         return []
     row_of = dict(zip(documents["doc_id"], documents.index))

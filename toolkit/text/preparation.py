@@ -283,7 +283,8 @@ def warn_unmatchable(config: Config, lexicon: Lexicon) -> None:
                 " ..." if len(changed) > 5 else "",
             )
         # 著力: a mainland form too, kept in a mainland text, but 着力 in a traditional one (its Taiwan variant reverted)
-        regional = {form: regional_form(form) for form in forms.values() if to_simplify and regional_form(form) != form}
+        variants = {form: regional_form(form) for form in forms.values()} if to_simplify else {}
+        regional = {form: variant for form, variant in variants.items() if variant != form}
         if regional:
             log.warning(
                 "%d %s are written otherwise in texts in traditional script once normalised (Taiwan and Hong Kong "
@@ -316,17 +317,24 @@ def text_of_the_terminal(text: str, what: str) -> str:
     return text
 
 
+def term_folding(normalizer: Normalizer) -> Normalizer:
+    """``normalizer`` as it folds a term or pattern: without the rules that drop whole lines of a text (boilerplate,
+    repeated lines), which are no term's."""
+    from dataclasses import replace
+
+    return replace(normalizer, drop_boilerplate=False, drop_repeated_lines=False)
+
+
 def normalized_terms(terms: list[str], normalizer: Normalizer) -> list[str]:
     """``terms`` as they appear in normalised text (traditional characters and full-width forms folded), so a
     search for 數據要素 finds 数据要素. The rules that drop whole lines of a text (boilerplate, repeated lines) are
     not a term's: a boilerplate pattern matching 创新 emptied the term 创新 (an error after the fit) where it
     removes the lines that hold it from the texts."""
-    from dataclasses import replace
 
     from .normalize import regional_form
 
-    folding = replace(normalizer, drop_boilerplate=False, drop_repeated_lines=False)
-    out, removed, regional, written = [], [], {}, {}
+    folding = term_folding(normalizer)
+    removed, regional, written = [], {}, {}
     for term in terms:
         text_of_the_terminal(term, "the term")
         folded = folding.normalize(term).text.strip() if term.strip() else ""
@@ -334,11 +342,9 @@ def normalized_terms(terms: list[str], normalizer: Normalizer) -> list[str]:
             raise ToolkitError(f"the term {term!r} is empty once normalised; give a word or phrase")
         if normalizer.drop_boilerplate and normalizer.normalize(folded).text.strip() != folded:
             removed.append(folded)  # a boilerplate pattern takes it: the lines of the texts that hold it are gone
-        if normalizer.to_simplified and regional_form(folded) != folded:
-            regional[folded] = regional_form(folded)
-        written.setdefault(folded, []).append(term)
-        if len(written[folded]) == 1:  # 創新 and 创新: one term once folded, counted once
-            out.append(folded)
+        if normalizer.to_simplified and (form := regional_form(folded)) != folded:
+            regional[folded] = form
+        written.setdefault(folded, []).append(term)  # 創新 and 创新: one term once folded, counted once
     same = {term: forms for term, forms in written.items() if len(forms) > 1}
     if same:
         log.warning(
@@ -357,7 +363,7 @@ def normalized_terms(terms: list[str], normalizer: Normalizer) -> list[str]:
             "lines that hold them) from the texts, so they count only where the patterns leave them: check the patterns",
             ", ".join(removed),
         )
-    return out
+    return list(written)
 
 
 def prepare(config: Config, inputs: Inputs | None = None) -> Prepared:
