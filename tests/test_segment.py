@@ -285,3 +285,61 @@ def test_jiebas_dictionary_cache_is_the_toolkits_own_and_a_damaged_one_is_built_
     again = subprocess.run([sys.executable, "-c", cut], env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0 and again.stdout.split() == ["加快", "发展", "数字经济"], again.stderr
     assert cache.read_bytes() != bytes(data)  # built again
+
+
+@pytest.mark.parametrize("backend", ["jieba_fast_dat", "jieba"])
+def test_jiebas_damaged_shared_dictionary_is_never_read_when_the_users_folder_is_taken(tmp_path, backend):
+    """From an adversarial review: anyone who made ``toolkit-<uid>`` first (a file, a link, another user's folder)
+    turned the check off, and the run read the engine's own file at its predictable name in the shared temporary
+    folder unchecked: a damaged one was a segmentation fault. The dictionary is built for the process in a private
+    folder now, with a warning; the shared file is neither read nor written. Plain jieba's marshal dump too."""
+    import os
+    import subprocess
+    import sys
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "TOOLKIT_CACHE_DIR": str(tmp_path / "cache"), "TMPDIR": str(tmp)}
+    # the engine's own cache at its own name, as a run of jieba outside the toolkit leaves it, then damaged
+    plant = (
+        f"import {backend} as engine; from toolkit.text.segment import _jieba_dictionary; "
+        "engine.setLogLevel(60); engine.Tokenizer(_jieba_dictionary()).initialize()"
+    )
+    subprocess.run([sys.executable, "-c", plant], env=env, check=True, capture_output=True, timeout=120)
+    (shared,) = tmp.glob("jieba*")
+    data = bytearray(shared.read_bytes())
+    for i in range(5):
+        data[len(data) * (i + 1) // 7] ^= 0x5A
+    shared.write_bytes(bytes(data))
+    user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+    (tmp / f"toolkit-{user}").write_text("taken")  # a file where the user's folder would be
+    cut = f"from toolkit.text.segment import Segmenter; print(' '.join(Segmenter(backend={backend!r}).cut('加快发展数字经济')))"
+    result = subprocess.run([sys.executable, "-c", cut], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout.split() == ["加快", "发展", "数字经济"], result.stderr[-2000:]
+    assert "no folder of this user's own" in result.stderr
+    assert shared.read_bytes() == bytes(data) and sorted(p.name for p in tmp.iterdir()) == sorted(
+        [shared.name, f"toolkit-{user}"]
+    )  # the shared file left alone, and the private folder removed
+
+
+def test_jiebas_dictionary_folder_made_open_is_the_users_alone_again_and_a_linked_one_is_not_followed(tmp_path):
+    """From an adversarial review: a ``toolkit-<uid>`` folder made world-writable was used as it was, and the
+    ``jieba`` folder in it was not checked at all (a link to a folder anyone can write was followed)."""
+    import os
+    import subprocess
+    import sys
+
+    tmp = tmp_path / "tmp"
+    user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+    own = tmp / f"toolkit-{user}"
+    own.mkdir(parents=True)
+    own.chmod(0o777)
+    elsewhere = tmp_path / "open"
+    elsewhere.mkdir()
+    (own / "jieba").symlink_to(elsewhere, target_is_directory=True)
+    env = {**os.environ, "TOOLKIT_CACHE_DIR": str(tmp_path / "cache"), "TMPDIR": str(tmp)}
+    cut = "from toolkit.text.segment import Segmenter; print(' '.join(Segmenter().cut('加快发展数字经济')))"
+    result = subprocess.run([sys.executable, "-c", cut], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout.split() == ["加快", "发展", "数字经济"], result.stderr[-2000:]
+    assert own.stat().st_mode & 0o077 == 0
+    assert not list(elsewhere.iterdir()) and "no folder of this user's own" in result.stderr

@@ -106,6 +106,8 @@ def read_dictionary(path: str | Path) -> list[tuple[str, int | None, str | None]
     return entries
 
 
+log = logging.getLogger("toolkit")
+
 _TAG = re.compile(r"[A-Za-z]+")  # jieba's part-of-speech tags: n, nr, v, eng ...
 
 
@@ -125,13 +127,14 @@ def _sha256_of(path: Path) -> str:
 
 
 def _dictionary_cache(engine: str):
-    """Where jieba_fast_dat keeps its prefix dictionary built from jieba's (a binary file read back with no check):
-    a folder of the user's own in the temporary folder (``toolkit-<uid>/jieba``, made readable by the user alone,
-    refused when it is a link or another user's), not jieba's predictable name there (another user's file was
-    trusted, and a damaged one crashed every run with a segmentation fault), each file beside the SHA-256 it was
-    written with; a file without it, or with another, is removed before it is read. One folder for every cache of
-    the toolkit's (built once for all the runs of a user, as jieba's was). Returns (the file, a lock of the folder),
-    or None where that folder cannot be had (jieba's own place then)."""
+    """Where jieba keeps its prefix dictionary built from its word list (a binary file read back with no check:
+    jieba_fast_dat's trie, jieba's marshal dump): a folder of the user's own in the temporary folder
+    (``toolkit-<uid>/jieba``, made and kept readable by the user alone, refused when it or the folder in it is a
+    link or another user's), not the engine's predictable name there (another user's file was trusted, and a
+    damaged one crashed every run with a segmentation fault), each file beside the SHA-256 it was written with; a
+    file without it, or with another, is removed before it is read. One folder for every cache of the toolkit's
+    (built once for all the runs of a user, as jieba's was). Returns (the file, a lock of the folder), or None where
+    no such folder can be had."""
     import tempfile
 
     from filelock import FileLock
@@ -140,13 +143,15 @@ def _dictionary_cache(engine: str):
     own = Path(tempfile.gettempdir()) / f"toolkit-{user}"
     folder = own / "jieba"
     try:
-        own.mkdir(mode=0o700, exist_ok=True)
-        if own.is_symlink() or (hasattr(os, "getuid") and own.stat().st_uid != os.getuid()):
-            return None
-        folder.mkdir(mode=0o700, exist_ok=True)
+        for part in (own, folder):
+            part.mkdir(mode=0o700, exist_ok=True)
+            if not _of_this_user(part):
+                return None
+            if hasattr(os, "getuid") and part.lstat().st_mode & 0o077:  # made open by someone: ours again
+                part.chmod(0o700)
     except OSError:
         return None
-    if folder.is_symlink() or not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+    if not os.access(folder, os.W_OK | os.X_OK):
         return None
     from importlib.metadata import version
 
@@ -155,6 +160,22 @@ def _dictionary_cache(engine: str):
     made_from = f"{engine} {version(engine.replace('_', '-'))} {source} {stat.st_size} {stat.st_mtime_ns}"
     name = hashlib.sha256(made_from.encode()).hexdigest()
     return folder / f"{engine}.{name[:24]}.dat", FileLock(str(folder / ".lock"))
+
+
+def _of_this_user(path: Path) -> bool:
+    """Whether ``path`` is a folder (not a link to one) owned by the user running this process."""
+    import stat
+
+    status = path.lstat()
+    return stat.S_ISDIR(status.st_mode) and (not hasattr(os, "getuid") or status.st_uid == os.getuid())
+
+
+def _point_at(tokenizer, engine: str, cache: Path) -> None:
+    """Make ``tokenizer`` keep its prefix dictionary in ``cache`` (each engine names that file its own way)."""
+    if engine == "jieba":
+        tokenizer.tmp_dir, tokenizer.cache_file = str(cache.parent), cache.name
+    else:
+        tokenizer.cache_file = str(cache)
 
 
 def _checked(cache: Path) -> None:
@@ -291,14 +312,23 @@ class Segmenter:
             if hasattr(module, "setLogLevel") and engine != "jieba" and logging.getLogger(engine).level == logging.NOTSET:
                 logging.getLogger(engine).setLevel(logging.WARNING)  # its dictionary notices; unless the user set a level
             tokenizer = module.Tokenizer(_jieba_dictionary())
-            place = _dictionary_cache(engine) if engine == "jieba_fast_dat" and hasattr(tokenizer, "cache_file") else None
-            if place is None:
-                tokenizer.initialize()
+            place = _dictionary_cache(engine)
+            if place is None:  # never the engine's own file in the shared temporary folder: built for this process
+                import tempfile
+
+                log.warning(
+                    "no folder of this user's own could be had in %s (toolkit-<uid> is a link, a file or another "
+                    "user's): jieba's dictionary is built again for this process, which takes a few seconds",
+                    tempfile.gettempdir(),
+                )
+                with tempfile.TemporaryDirectory(prefix="toolkit-jieba-") as private:
+                    _point_at(tokenizer, engine, Path(private) / f"{engine}.dat")
+                    tokenizer.initialize()
             else:
                 cache, lock = place
                 with lock:  # one process at a time checks, builds or reads it
                     _checked(cache)
-                    tokenizer.cache_file = str(cache)
+                    _point_at(tokenizer, engine, cache)
                     tokenizer.initialize()
                     _record(cache)
             for word, freq, tag in self._entries:
