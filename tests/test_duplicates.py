@@ -279,3 +279,45 @@ def test_excerpts_count_each_units_characters_by_hand():
     assert short == []  # 70 characters found: under the 100 an excerpt needs
     spread = [a, b] + [t for _ in range(50) for t in (a, b, "己" * 300)]
     assert excerpts([0, 0] + [d for d in range(1, 51) for _ in range(3)], spread, 0.5) == []
+
+
+def test_an_excerpt_is_found_whichever_paragraphs_the_units_merged_and_however_its_lines_are_wrapped(small_corpus, tmp_path):
+    """From an adversarial review: excerpts were matched unit by unit, after short paragraphs were merged into the
+    next; a heading of seed 003 (第一,明确了主要目标) joins its paragraph there and not in a reprint of the paragraphs
+    that follow it, so four paragraphs copied word for word were 76% found and not flagged at the default
+    ``units.min_chars``. Matched by sentences now: the same reprint, and one hard-wrapped at 28 characters, are
+    found whole."""
+    source = "003_627586bead8599d4.txt"
+    lines = (SEEDS / source).read_text(encoding="utf-8").splitlines()
+    heading = lines.index("第一,明确了主要目标")
+    paragraphs = [line for line in lines[heading + 1 : heading + 9] if line.strip()]
+    assert len(paragraphs) == 4 and min(map(len, paragraphs)) > 100
+    reprint = "\n\n".join(paragraphs) + "\n"
+    add_document(small_corpus, "reprint.txt", reprint, title="节选", date="2021-08-01")
+    joined = "".join(paragraphs)
+    wrapped = "\n".join(joined[i : i + 28] for i in range(0, len(joined), 28)) + "\n"
+    add_document(small_corpus, "wrapped.txt", wrapped, title="节选二", date="2021-09-01")
+    config = _config(small_corpus, tmp_path)
+    assert config["units"]["min_chars"] == 40  # the default, which merges the heading into its paragraph
+    docs = prepare(config, load_inputs(config)).corpus.documents.set_index("path")
+    for name in ("reprint.txt", "wrapped.txt"):
+        assert docs.loc[name, "excerpt_of"].split("; ")[0] == source, docs.loc[name, ["excerpt_of", "contained"]]
+        assert docs.loc[name, "contained"] >= 0.99
+    assert (docs.loc[docs.index.str.match(r"\d{3}_"), "excerpt_of"] == "").all()
+
+
+def test_sentence_pieces_cut_after_each_sentence_and_join_short_ones():
+    from toolkit.text.duplicates import EXCERPT_MIN_PIECE, sentence_pieces
+
+    text = (
+        "一、总体要求\n坚持创新在现代化建设全局中的核心地位，全面塑造发展新优势。"
+        "加快建设。推进数字经济和实体经济深度融合；建设数字中国！好"
+    )
+    pieces = sentence_pieces(text)
+    assert "".join(pieces) == "".join(text.split())
+    assert pieces[0] == "一、总体要求"  # a heading merged into its paragraph's unit stays a piece of its own
+    assert pieces[1] == "坚持创新在现代化建设全局中的核心地位，全面塑造发展新优势。"
+    # a short sentence joined to the next, and the line's short last piece (建设数字中国！好) to the one before
+    assert pieces[2:] == ["加快建设。推进数字经济和实体经济深度融合；建设数字中国！好"]
+    assert all(len(p) >= EXCERPT_MIN_PIECE for p in pieces[1:])
+    assert sentence_pieces("好") == ["好"] and sentence_pieces(" \n") == []

@@ -122,7 +122,7 @@ OUTPUTS: tuple[Table | File, ...] = (
         "encoding, chars, SHA-256, `status` (`used`/`skipped`), the `reason` when skipped, `near_duplicate_of` (the "
         "files of the used documents that share nearly all of its text, most similar first, `;`-separated) and "
         "`similarity` (the Jaccard similarity to the first of them), `excerpt_of` (the longer used documents whose "
-        "paragraphs hold, word for word, at least `corpus.near_duplicates` of its text: a reprinted excerpt) and "
+        "sentences hold, word for word, at least `corpus.near_duplicates` of its text: a reprinted excerpt) and "
         "`contained` (that share for the first of them), `note` (what the run noticed about a file it "
         "used: not listed in the metadata, a row written otherwise, damaged bytes or markup taken out, no unit the "
         "model saw), `n_units`, `n_tokens`, and every extra column "

@@ -71,7 +71,7 @@ OPTIONS = {
         0.8,
         "Jaccard similarity of their 5-character shingles from which two used documents "
         "are flagged as near duplicates in documents.csv (near_duplicate_of, similarity) "
-        "and in the log, and the share of a document's text found word for word in the paragraphs of a longer "
+        "and in the log, and the share of a document's text found word for word in the sentences of a longer "
         "one from which it is flagged as an excerpt of it (excerpt_of, contained); nothing is dropped. 0 to not "
         "look.",
         *UNIT_INTERVAL,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import logging
 import random
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -234,16 +235,37 @@ def flag_near_duplicates(documents, units, threshold: float) -> list[Pair]:
     return pairs
 
 
-EXCERPT_MIN_UNIT = 20  # characters of a paragraph that can show an excerpt: a shorter one (a heading) recurs by chance
+EXCERPT_MIN_PIECE = 20  # characters of a passage that can show an excerpt: a shorter one (a heading) recurs by chance
 EXCERPT_MIN_CHARS = 100  # characters of an excerpt found in its source, at least
-EXCERPT_MAX_DOCUMENTS = 50  # a paragraph in more documents than this is boilerplate, no sign of one excerpting another
-EXCERPT_MAX_PAIRS = 5_000_000  # (paragraph, two documents) triples above which no excerpt is looked for: recombined text
+EXCERPT_MAX_DOCUMENTS = 50  # a passage in more documents than this is boilerplate, no sign of one excerpting another
+EXCERPT_MAX_PAIRS = 5_000_000  # (passage, two documents) triples above which no excerpt is looked for: recombined text
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
+
+
+def sentence_pieces(text: str) -> list[str]:
+    """``text``'s lines (its paragraphs: a unit keeps the line breaks of those it merged) without whitespace, each
+    cut after its sentences' ends (。！？；), a piece shorter than :data:`EXCERPT_MIN_PIECE` joined to the next in
+    its line (the last to the one before; a short line, a heading, stays alone): the passages by which an excerpt
+    is found whichever paragraphs the units of either text merged."""
+    pieces: list[str] = []
+    for line in text.split("\n"):
+        first, held = len(pieces), ""
+        for sentence in _SENTENCE_END.split(compact(line)):
+            held += sentence
+            if len(held) >= EXCERPT_MIN_PIECE:
+                pieces.append(held)
+                held = ""
+        if held and len(pieces) > first:
+            pieces[-1] += held
+        elif held:
+            pieces.append(held)
+    return pieces
 
 
 @dataclass(frozen=True)
 class Excerpt:
     """Document ``part`` (a position among the documents, in their units' order), ``contained`` share of whose
-    text is paragraphs of the longer document ``whole``, word for word."""
+    text is sentences of the longer document ``whole``, word for word."""
 
     part: int
     whole: int
@@ -251,28 +273,33 @@ class Excerpt:
 
 
 def excerpts(doc_codes: np.ndarray, texts, share: float) -> list[Excerpt]:
-    """The documents whose text is, for at least ``share`` of its characters (and :data:`EXCERPT_MIN_CHARS`), units
-    of one longer document word for word (whitespace aside): a reprinted excerpt of a report, which a Jaccard
-    similarity of the two (the excerpt's length over the report's) never flags. ``doc_codes``: each unit's document
-    (0, 1, ... in the units' order); ``texts``: the units' texts. Units under :data:`EXCERPT_MIN_UNIT` characters
-    count in a document's length but never as found; a unit in more than :data:`EXCERPT_MAX_DOCUMENTS` documents is
-    boilerplate. Exact matching of the units by a hash of their text: memory of a few numbers a unit."""
-    doc_codes = np.asarray(doc_codes, dtype=np.int64)
-    if not share or len(doc_codes) == 0:
+    """The documents whose text is, for at least ``share`` of its characters (and :data:`EXCERPT_MIN_CHARS`),
+    sentences of one longer document word for word (whitespace aside; :func:`sentence_pieces`): a reprinted excerpt
+    of a report, which a Jaccard similarity of the two (the excerpt's length over the report's) never flags, found
+    whichever paragraphs the units of either merged. ``doc_codes``: each unit's document (0, 1, ... in the units'
+    order); ``texts``: the units' texts. A line under :data:`EXCERPT_MIN_PIECE` characters counts in a document's
+    length but never as found; a passage in more than :data:`EXCERPT_MAX_DOCUMENTS` documents is boilerplate.
+    Exact matching of the passages by a hash of their text: memory of a few numbers a passage."""
+    unit_codes = np.asarray(doc_codes, dtype=np.int64)
+    if not share or len(unit_codes) == 0:
         return []
-    lengths = np.empty(len(doc_codes), dtype=np.int64)
-    keys = np.zeros(len(doc_codes), dtype=np.int64)
-    for i, text in enumerate(texts):
-        text = compact(text)
-        lengths[i] = len(text)
-        if len(text) >= EXCERPT_MIN_UNIT:
-            keys[i] = hash(text) or 1  # 0: no key
-    totals = np.bincount(doc_codes, weights=lengths)
+    piece_codes, piece_lengths, piece_keys = [], [], []
+    for code, text in zip(unit_codes.tolist(), texts):
+        for piece in sentence_pieces(text):
+            piece_codes.append(code)
+            piece_lengths.append(len(piece))
+            piece_keys.append((hash(piece) or 1) if len(piece) >= EXCERPT_MIN_PIECE else 0)  # 0: no key
+    piece_doc = np.asarray(piece_codes, dtype=np.int64)
+    lengths = np.asarray(piece_lengths, dtype=np.int64)
+    keys = np.asarray(piece_keys, dtype=np.int64)
+    if len(piece_doc) == 0:
+        return []
+    totals = np.bincount(piece_doc, weights=lengths)
     keyed = np.flatnonzero(keys)
-    # each (paragraph, document) once, with the characters the document's copies of it hold (one it repeats too)
-    order = keyed[np.lexsort((doc_codes[keyed], keys[keyed]))]
-    cell = np.flatnonzero(np.r_[True, (keys[order][1:] != keys[order][:-1]) | (doc_codes[order][1:] != doc_codes[order][:-1])])
-    cell_key, cell_doc = keys[order][cell], doc_codes[order][cell]
+    # each (passage, document) once, with the characters the document's copies of it hold (one it repeats too)
+    order = keyed[np.lexsort((piece_doc[keyed], keys[keyed]))]
+    cell = np.flatnonzero(np.r_[True, (keys[order][1:] != keys[order][:-1]) | (piece_doc[order][1:] != piece_doc[order][:-1])])
+    cell_key, cell_doc = keys[order][cell], piece_doc[order][cell]
     cell_chars = np.add.reduceat(lengths[order], cell) if len(cell) else np.zeros(0, dtype=np.int64)
     group = np.flatnonzero(np.r_[True, cell_key[1:] != cell_key[:-1], True]) if len(cell) else np.array([0])
     sizes = np.diff(group)
@@ -291,7 +318,7 @@ def excerpts(doc_codes: np.ndarray, texts, share: float) -> list[Excerpt]:
         chars.append(held[a[other]])
     if not parts:
         return []
-    n = int(doc_codes.max()) + 1
+    n = int(unit_codes.max()) + 1
     pair = np.concatenate(parts) * n + np.concatenate(wholes)
     codes, where = np.unique(pair, return_inverse=True)
     found = dict(zip((divmod(int(c), n) for c in codes), np.bincount(where, weights=np.concatenate(chars)).astype(np.int64)))
@@ -333,9 +360,9 @@ def flag_excerpts(documents, units, share: float, near: list[Pair] = ()) -> list
         documents.at[row, "contained"] = round(-wholes[0][0], 3)
     named = [f"{path[row]} in {path[wholes[0][1]]} ({-wholes[0][0]:.0%})" for row, wholes in sources.items()]
     log.warning(
-        "%d document(s) are excerpts of longer ones (%g or more of their text is paragraphs of the other, word for "
-        "word; excerpt_of in documents.csv): %s; those paragraphs count twice in the shares unless you set "
-        "include = no for the excerpt in the metadata",
+        "%d document(s) are excerpts of longer ones (%g or more of their text is sentences of the other, word for "
+        "word; excerpt_of in documents.csv): %s; those sentences count once more in the shares for each excerpt "
+        "holding them unless you set include = no for the excerpt in the metadata",
         len(sources),
         share,
         _first_five(named),
