@@ -118,3 +118,24 @@ def test_p_values_keep_their_precision_in_csv(tmp_path):
     assert lines == ["change,p_value,p_adjusted", "0.450000,1.23457e-15,3e-09", "-0.020000,0.0412346,1", "0.100000,,0.5"]
     back = pd.read_csv(tmp_path / "change.csv")
     assert back["p_value"].iloc[0] == pytest.approx(1.23457e-15) and back["p_value"].iloc[0] > 0
+
+
+def test_estimates_in_a_covariates_units_keep_their_digits_in_csv_and_report(tmp_path):
+    """From a hostile pass of the effects: a covariate in yuan (GDP) has effects near 1e-11 a yuan, written
+    -0.000000 with its interval to effects.csv and 0.000 to report.html: lost from every output. Estimates and
+    their bounds are written to six significant digits, and the report shows three where three decimals are 0."""
+    import pandas as pd
+
+    from toolkit.output.csv_files import write_csv
+    from toolkit.output.report import _table
+
+    table = pd.DataFrame(
+        {"term": ["gdp_yuan", "year"], "estimate": [-2.0812345e-11, 0.0412], "low": [-3.5e-11, 0.01], "high": [-6.4e-12, 0.07]}
+    )
+    write_csv(tmp_path / "effects.csv", table)
+    back = pd.read_csv(tmp_path / "effects.csv")
+    for column in ("estimate", "low", "high"):
+        assert back[column].to_numpy() == pytest.approx(table[column].to_numpy(), rel=1e-5)
+    assert back["estimate"].iloc[0] < 0 and back["high"].iloc[0] < 0
+    html = _table(table)
+    assert "-2.08e-11" in html and "-6.4e-12" in html and "0.041" in html and "0.000" not in html

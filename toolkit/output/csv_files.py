@@ -1,4 +1,4 @@
-"""CSV files of a run and of the commands: UTF-8, floats to six decimals (p-values to six significant digits; the
+"""CSV files of a run and of the commands: UTF-8, floats to six decimals (p-values and estimates to six significant digits; the
 same text on every machine), text cells that a spreadsheet would run as a formula neutralised, written atomically
 (:mod:`toolkit.output.atomic`)."""
 
@@ -25,6 +25,10 @@ CSV_ROWS = 10_000  # rows of a table turned into text at a time
 # Columns of p-values: written to six significant digits (1.23457e-09), not six decimals, which wrote a change's
 # p of 1e-15 as 0.000000, a p of zero (report.html shows them as <0.001).
 P_VALUES = ("p_value", "p_adjusted")
+# Columns of estimates in the units of a covariate: six significant digits too (an effect of GDP in yuan, -2.1e-11
+# a yuan, was written -0.000000 with its interval, lost from every output)
+ESTIMATES = ("estimate", "low", "high")
+SIGNIFICANT = P_VALUES + ESTIMATES
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -115,8 +119,8 @@ def write_csv_to(handle, frame) -> None:
             rows = rows.copy(deep=False)
             for i in floats:
                 values = rows.iloc[:, i].to_numpy()
-                if frame.columns[i] in P_VALUES:
-                    rows.isetitem(i, np.array(["" if np.isnan(p) else f"{p:.6g}" for p in values], dtype=object))
+                if frame.columns[i] in SIGNIFICANT:
+                    rows.isetitem(i, np.array(["" if np.isnan(x) else f"{x:.6g}" for x in values], dtype=object))
                 else:
                     rows.isetitem(i, fixed_point(values, 6))
         rows.to_csv(handle, index=False, header=start == 0, float_format="%.6f", lineterminator="\n")

@@ -54,9 +54,23 @@ def _table(frame: pd.DataFrame, float_format: str = "{:.3f}") -> str:
         for c in COUNT_COLUMNS
         if c in frame and pd.api.types.is_float_dtype(frame[c]) and (frame[c].dropna() % 1 == 0).all()
     }
-    return frame.assign(**counts).to_html(
+    from .csv_files import ESTIMATES
+
+    small = {  # an estimate in a covariate's units may be far below 0.001 a unit: its significant digits
+        c: [_estimate(x, float_format) for x in frame[c]]
+        for c in ESTIMATES
+        if c in frame and pd.api.types.is_float_dtype(frame[c]) and ((frame[c].abs() < 0.0005) & (frame[c] != 0)).any()
+    }
+    return frame.assign(**counts, **small).to_html(
         index=False, border=0, classes="t", na_rep="", float_format=lambda x: float_format.format(x), escape=True
     )
+
+
+def _estimate(x: float, float_format: str) -> str:
+    """An estimate as ``float_format`` gives it, or to three significant digits where that would show 0.000."""
+    if pd.isna(x):
+        return ""
+    return f"{x:.3g}" if x != 0 and abs(x) < 0.0005 else float_format.format(x)
 
 
 def format_p(p) -> str:
