@@ -1371,3 +1371,45 @@ def test_the_draws_of_coefficients_of_equal_degrees_of_freedom_are_multivariate_
     normal, scale = _draws(rng, np.eye(2), 20_000, np.array([3.0, 3.0]))
     combined = (normal / scale).sum(axis=1) / np.sqrt(2)
     assert stats.kstest(combined, stats.t(3).cdf).pvalue > 0.001
+
+
+def test_effects_along_a_formulas_category_of_numbers_are_points_and_a_value_alone_is_drawn():
+    """From a hostile pass of the effects: with ``C(tier)`` (tiers 1, 2, 3) along tier, theme_effects joined the
+    tiers with a line and a band as if tier 1.5 existed (the figure judged by the column's numbers, not by the
+    formula); and along the years, a value standing alone between gaps was an error bar without its point."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from toolkit.analysis.effects import estimate_effects
+    from toolkit.analysis.lexicon import load_lexicon
+    from toolkit.output.plots import plot_effects
+
+    lexicon = load_lexicon()
+    units, shares = _by_level({"a": 15, "b": 14}, {"a": 0.2, "b": 0.3})
+    _, expected = estimate_effects(units, shares, ["innovation"], "C(tier) + level", draws=50, x="tier")
+    assert expected.attrs["categorical"] and sorted(set(expected["tier"])) == [1, 2, 3]
+    fig = plot_effects(expected, lexicon)
+    FigureCanvasAgg(fig).draw()
+    (ax,) = [ax for ax in fig.axes if ax.get_title()]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2", "3"]
+    assert not ax.collections or all(len(c.get_paths()) == 0 or c.__class__.__name__ == "LineCollection" for c in ax.collections)
+    joined = [line for line in ax.get_lines() if line.get_linestyle() not in ("None", "none", "") and len(line.get_xdata()) > 2]
+    assert not joined, [line.get_xdata() for line in joined]  # error bars' caps and stems are two points each at most
+    # along the years: level b's documents all of 2020, so its curve is that year's value alone
+    units, shares = _by_level({"a": 15}, {"a": 0.2})
+    later, more = _by_level({"b": 4}, {"b": 0.3}, seed=1, years=[2020])
+    units, shares = pd.concat([units, later], ignore_index=True), np.concatenate([shares, more], axis=1)
+    _, expected = estimate_effects(units, shares, ["innovation"], "year + level", draws=50, x="year")
+    alone = expected[(expected["year"] == 2020) & (expected["group"] == "b")]
+    assert bool(alone["supported"].iloc[0]) and expected.loc[expected["group"] == "b", "supported"].sum() == 1
+    fig = plot_effects(expected, lexicon)
+    FigureCanvasAgg(fig).draw()
+    (ax,) = [ax for ax in fig.axes if ax.get_title()]
+    value = float(alone["expected"].iloc[0])
+    marked = [
+        line
+        for line in ax.get_lines()
+        if line.get_marker() not in (None, "None", "", " ") and line.get_markersize() > 0
+        for x, y in zip(line.get_xdata(), line.get_ydata())
+        if np.isclose(float(x), 2020) and np.isclose(float(y), value)
+    ]
+    assert marked, "the value of 2020 is not drawn"

@@ -550,6 +550,7 @@ def estimate_effects(
     counts = [c for c in ("n_units", "n_documents", "members") if c in effects]
     effects, expected = effects.astype(dict.fromkeys(counts, "Int64")), pd.DataFrame(expected_rows)
     effects.attrs["level"] = expected.attrs["level"] = level  # the coverage of the intervals, which the figure names
+    expected.attrs["categorical"] = bool(x) and x in keys  # the formula's categories (C(tier), C(year)): no line between
     return effects, expected
 
 

@@ -592,7 +592,8 @@ def _series(  # noqa: PLR0913 (a series' data and its drawing style)
     ax, x, values, low, high, color, *, single=None, linestyle="-", alpha=0.2, markersize=3.0, label=None, marker="o"
 ) -> None:
     """A line through ``values`` (NaN is a gap), its band from ``low`` to ``high``, and an error bar wherever a
-    value stands alone (a band over one x draws nothing); ``marker``s, hollow where ``single`` (one document). A
+    value stands alone (a band over one x draws nothing) with its marker even where ``markersize`` is 0 (a line
+    without markers); ``marker``s, hollow where ``single`` (one document). A
     marker other than the circle is shown in the legend too (groups past the palette's colours: a point alone
     between gaps shows no line style, so its marker tells it apart)."""
     x = np.asarray(x, dtype=float)
@@ -608,7 +609,9 @@ def _series(  # noqa: PLR0913 (a series' data and its drawing style)
                 x[alone],
                 values[alone],
                 yerr=[values[alone] - low[alone], high[alone] - values[alone]],
-                fmt="none",
+                fmt="none" if markersize else marker,  # a line without markers: the value alone still drawn
+                color=color,
+                markersize=3.0,
                 ecolor=color,
                 elinewidth=1.2,
                 capsize=3,

@@ -179,7 +179,10 @@ def plot_effects(
     broken where the curve is not supported by documents (``supported`` false, values empty), with an error bar
     for a value alone between such gaps; along a category a point with its error bar per category and group, no
     line (categories have no order), the groups set a little apart. Each panel has its own y axis from 0 to its
-    largest interval: themes differ by an order of magnitude, and the figure compares groups within a theme."""
+    largest interval: themes differ by an order of magnitude, and the figure compares groups within a theme.
+    ``effects.x`` is a category where the formula makes it one (``expected.attrs["categorical"]``, as
+    :func:`~toolkit.analysis.effects.estimate_effects` records it; a table read from its CSV file lacks it, and
+    then only a column of text or of two values is)."""
     import pandas as pd
 
     level = interval_level(expected, level)
@@ -187,7 +190,8 @@ def plot_effects(
     x = [c for c in expected.columns if c not in ("theme", "group", "expected", "low", "high", "supported")][0]
     themes = [t for t in lexicon.names if t in set(expected["theme"])]
     groups = list(dict.fromkeys(expected["group"].fillna("")))
-    numeric = pd.api.types.is_numeric_dtype(expected[x]) and expected[x].nunique() > 2  # 0/1: two categories
+    # categories by the formula (C(tier) of the numbers 1, 2, 3; C(year)) as the table's maker recorded, or two values
+    numeric = pd.api.types.is_numeric_dtype(expected[x]) and expected[x].nunique() > 2 and not expected.attrs.get("categorical")
     categories = [] if numeric else list(dict.fromkeys(expected[x]))
     if categories and pd.api.types.is_numeric_dtype(expected[x]):  # two years, or 0/1: in order, whole numbers so
         categories = [int(v) if float(v).is_integer() else v for v in sorted(categories)]
