@@ -1413,3 +1413,31 @@ def test_effects_along_a_formulas_category_of_numbers_are_points_and_a_value_alo
         if np.isclose(float(x), 2020) and np.isclose(float(y), value)
     ]
     assert marked, "the value of 2020 is not drawn"
+
+
+def test_a_theme_in_one_document_of_the_reference_category_gives_no_slope_along_year_times_level():
+    """From a hostile pass of the effects: with ``year * level`` and a theme in one paragraph of one city document
+    (the latest year's) and in no other city document, the city's slope came out 19 log-odds a year with a p of
+    2e-6 (1e-5 adjusted) and its curve a zero-width band: the likelihood grows without end along the slope (a
+    separation no 0/1 column shows, which was all that was checked). Those coefficients are not estimated now and
+    no curve is drawn from the fit that ran off (its draws put the district's shares of 0.25 at 0.43)."""
+    from toolkit.analysis.effects import SEPARATION, estimate_effects, separating_directions
+
+    units, shares = _by_level({"city": 12, "district": 12}, {"city": 0.0, "district": 0.25})
+    latest = units["year"].max()
+    (one,) = units.loc[(units["level"] == "city") & (units["year"] == latest), "doc_id"].unique()[:1]
+    first = np.flatnonzero(units["doc_id"].to_numpy() == one)[0]
+    shares[0, first] = [0.3, 0.7]  # one paragraph of one city document holds the theme
+    table, expected = estimate_effects(units, shares, ["theme"], "year * level", draws=100, x="year")
+    rows = table.set_index("term")
+    for term in ("year", "year:level[T.district]"):
+        assert np.isnan(rows.loc[term, "estimate"]) and SEPARATION in rows.loc[term, "note"], rows.loc[term].to_dict()
+    assert not expected["supported"].any()
+    # a theme in every document has no separating direction, and its curves are drawn where documents are
+    units, shares = _by_level({"city": 12, "district": 12}, {"city": 0.2, "district": 0.25})
+    X = np.column_stack([np.ones(len(units)), units["year"], units["level"] == "district"]).astype(float)
+    assert separating_directions(X, shares[:, :, 0]).shape == (3, 0)
+    table, everywhere = estimate_effects(units, shares, ["theme"], "year * level", draws=100, x="year")
+    assert table["estimate"].notna().all() and not table["note"].str.contains(SEPARATION, regex=False).any()
+    district = everywhere[everywhere["group"] == "district"]
+    assert district["supported"].mean() > 0.8 and district["expected"].dropna().between(0.15, 0.35).all()

@@ -472,8 +472,9 @@ def estimate_effects(
             if n_documents < FEW_DOCUMENTS
             else ""
         )
-        absent = _separated(X, np.clip(member_shares[:, rows, t], 0.0, 1.0), terms, indicators)
-        separated = {term: why for term, why in absent.items() if term not in exact}
+        separating = separating_directions(X, np.clip(member_shares[:, rows, t], 0.0, 1.0))
+        moved = moves_along(np.eye(len(terms)), separating)
+        separated = {term: SEPARATING for term, flag in zip(terms, moved) if flag and term not in exact}
         why = {**separated, **exact, **thin}  # terms whose coefficient the data cannot estimate (the last reason wins)
         for j, term in enumerate(terms):
             values = pooled[:, j]
@@ -498,21 +499,12 @@ def estimate_effects(
             )
         if grid_X is not None:
             curves = expit(grid_X @ pooled.T)  # grid points x draws
-            unknown = [j for j, term in enumerate(terms) if term in separated]
-            # a point whose prediction moves along a direction that documents fit exactly: no band to draw
-            exactly = moves_along(grid_X, fitted_exactly)
+            unsure = _unsure_points(grid_X, fitted_exactly, separating, indicators)
             held = (member_shares[:, rows, t] > 0).any(axis=0)  # the units that hold the theme in any member
             for i in range(len(grid)):
-                # a point whose curve goes through a coefficient that is not finite is not drawn (nor, by the grid,
-                # the curve of a category of one document), nor one of categories whose documents all lack the
-                # theme: its log-odds are not finite whichever coefficient carries them (the reference category's
-                # go into the intercept, which the separation check of the terms does not judge)
-                covered = (
-                    bool(grid["supported"].iloc[i])
-                    and not np.any(grid_X[i, unknown] != 0)
-                    and not exactly[i]
-                    and bool(held[cells[i]].any())
-                )
+                # nor (by the grid) the curve of a category of one document, nor one of categories whose documents
+                # all lack the theme
+                covered = bool(grid["supported"].iloc[i]) and not unsure[i] and bool(held[cells[i]].any())
                 expected_rows.append(
                     {
                         "theme": theme,
@@ -656,24 +648,67 @@ EXACTLY_FITTED = (
 SEPARATION = "(separation)"
 
 
-def _separated(X: np.ndarray, shares: np.ndarray, terms: list[str], indicators: list[int]) -> dict[str, str]:
-    """The indicator terms (a category's 0/1 column of ``X``) on one side of which the theme has no share in any
-    unit of some member (``shares``: members x units; or its whole share on that side): the theme is absent from
-    the documents of a category, or from all the others (the measurement gives exact zeros where a theme's
-    keywords are absent), so the likelihood grows without end along that column, its log-odds are not finite and
-    the fit stops anywhere (+21 with an interval [20.5, 22.2] for a theme absent from one place's document). Read
-    from the data, not from the size of the fitted coefficient: in ``year * place`` a place's own term is its
-    contrast at year 0, dozens of log-odds by nature, and was called separated with the theme in every place."""
-    out = {}
-    for j in indicators:
-        inside = X[:, j] == 1
-        for side in (inside, ~inside):
-            if side.any() and ((shares[:, side] == 0).all(axis=1) | (shares[:, side] == 1).all(axis=1)).any():
-                out[terms[j]] = (
-                    f"the theme is absent from the documents of a category, or from all the others {SEPARATION}: its "
-                    "log-odds are not finite"
-                )
-    return out
+SEPARATING = (
+    "the units holding the theme are told apart from those without it by the covariates alone (e.g. it is absent "
+    f"from a category's documents, or present in one year's only, along a slope) {SEPARATION}: its log-odds are not "
+    "finite"
+)
+
+
+def separating_directions(X: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """Directions of the coefficients of ``X`` (coefficients x directions, each of unit length; none: no column)
+    along which the fractional logit's likelihood of some member's ``shares`` (members x units) grows without end:
+    (quasi-)separation (Albert and Anderson 1984; Konis 2007, as R's detectseparation finds it). A direction ``b``
+    separates where ``x'b <= 0`` for every unit without the theme, ``x'b >= 0`` for every unit that is the theme
+    alone, and ``x'b = 0`` for every unit between: the measurement gives exact zeros where a theme's keywords are
+    absent, so a theme in one document of a category, along ``year * place``, sent the category's slope to 19
+    log-odds a year with a p of 2e-6 (only a category's 0/1 column was checked). Read by linear programs on the
+    design's distinct rows of each kind: one to tell whether any direction separates, then, where one does, two
+    per coefficient to find those that move along one (a coefficient that none moves is estimable)."""
+    from scipy.optimize import linprog
+
+    p = X.shape[1]
+    found = [np.zeros((p, 0))]
+    size = np.maximum(np.abs(X).max(axis=0), 1e-300)  # columns of one size: the programs' tolerances hold for each
+    for member in np.atleast_2d(shares):
+        kinds = [np.unique(X[part] / size, axis=0) for part in (member <= 0, member >= 1, (member > 0) & (member < 1))]
+        without, alone, between = kinds
+        if not len(without) and not len(alone):
+            continue
+        A_ub = np.vstack([without, -alone])
+        bounds = [(-1.0, 1.0)] * p
+        equal = {"A_eq": between, "b_eq": np.zeros(len(between))} if len(between) else {}
+        best = linprog(A_ub.sum(axis=0), A_ub=A_ub, b_ub=np.zeros(len(A_ub)), bounds=bounds, method="highs", **equal)
+        if best.status != 0 or best.fun > -1e-7 * max(len(A_ub), 1):  # nothing to gain: every x'b is zero
+            continue
+        for j in range(p):
+            for sign in (1.0, -1.0):
+                objective = np.zeros(p)
+                objective[j] = -sign
+                reach = linprog(objective, A_ub=A_ub, b_ub=np.zeros(len(A_ub)), bounds=bounds, method="highs", **equal)
+                if reach.status == 0 and -reach.fun > 1e-7:
+                    direction = reach.x / size
+                    found.append((direction / np.linalg.norm(direction))[:, None])
+    return np.concatenate(found, axis=1)
+
+
+def _unsure_points(grid_X: np.ndarray, fitted_exactly: np.ndarray, separating: np.ndarray, indicators: list[int]):
+    """The points of the grid without a band to draw: whose prediction moves along a direction that documents fit
+    exactly, or along one that separates (its log-odds not finite, whichever coefficients carry them: a contrast's
+    category may be estimated where each coefficient is not); every point where a slope separates."""
+    unsure = moves_along(grid_X, fitted_exactly) | moves_along(grid_X, separating)
+    if _along_a_number(separating, indicators):  # the fit ran off along a slope: its draws hold no curve
+        unsure[:] = True
+    return unsure
+
+
+def _along_a_number(directions: np.ndarray, indicators: list[int]) -> bool:
+    """Whether a separating direction moves a coefficient of a number (a slope: not the intercept, the first
+    column, nor a category's 0/1 column). Along a category's column the other categories' curves keep their draws;
+    along a slope the fit runs off in a mix of coefficients that leaves the rest's clustered covariance without
+    meaning (a district's curve of shares near 0.25 was drawn at 0.43 beside a city's separated slope)."""
+    numbers = [j for j in range(1, directions.shape[0]) if j not in indicators]
+    return bool(directions.size) and bool((np.abs(directions[numbers]) > 1e-9).any())
 
 
 def _cells(units: pd.DataFrame, grid: pd.DataFrame, keys: list[str]) -> list[np.ndarray]:
