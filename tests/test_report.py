@@ -698,7 +698,7 @@ def test_the_effects_sentence_names_references_unestimated_terms_separation_and_
     text = effects_sentence("C(place) + C(level)", effects)
     assert " A category's term is its difference from the reference category (level: 市, place: 武汉)." in text
     assert " The term C(place)[T.安庆] was not estimated: a category of fewer than two documents" in text
-    assert " For 1 theme(s) a category's documents lack the theme (separation)" in text
+    assert " For 1 theme(s) the covariates alone tell the units holding the theme from those without it (separation" in text
     assert "the intervals are wide" not in text
     few = effects_sentence("C(place) + C(level)", effects.assign(n_documents=49))
     assert few.endswith(

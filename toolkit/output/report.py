@@ -351,8 +351,9 @@ def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "pa
         )
     if len(separated):
         text += (
-            f" For {len(set(separated))} theme(s) a category's documents lack the theme (separation): those "
-            "effects are not finite and were not estimated."
+            f" For {len(set(separated))} theme(s) the covariates alone tell the units holding the theme from those "
+            "without it (separation: a category's documents lack it, or one year's alone hold it): those effects are "
+            "not finite and were not estimated."
         )
     documents = effects["n_documents"].max() if "n_documents" in effects else None
     if documents is not None and pd.notna(documents) and documents < FEW_DOCUMENTS:
