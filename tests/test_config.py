@@ -200,3 +200,68 @@ def test_effects_draws_below_fifty_are_refused():
     ):
         Config.from_dict({"effects": {"draws": 10}})
     assert Config.from_dict({"effects": {"draws": 50}})["effects"]["draws"] == 50
+
+
+def test_a_home_folder_in_a_path_is_the_users_not_a_folder_named_tilde(tmp_path, monkeypatch, capsys):
+    """From a hostile pass of the config: ``cache.dir = "~/toolkit-cache"`` made a folder named ``~`` beside the
+    config (its help names ``~/.cache/toolkit``), and ``--out=~/res``, which no shell expands, another in the
+    current folder: a later ``rm -rf ~`` to tidy up deletes the home folder. ``~`` is the home folder in both."""
+    from toolkit import cli
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    config = Config.from_dict({"cache": {"dir": "~/toolkit-cache"}, "corpus": {"texts": "~/texts"}}, base_dir=tmp_path)
+    assert config.path("cache", "dir") == (home / "toolkit-cache").resolve()
+    assert config.path("corpus", "texts") == (home / "texts").resolve()
+    (home / "c.toml").write_text('[corpus]\ntexts = "texts"\n', encoding="utf-8")
+    assert cli.main(["config", "~/c.toml"]) == 0 and f'texts = "{home / "texts"}"' in capsys.readouterr().out
+    assert cli.main(["run", "~/c.toml", "--out=~/res"]) == 2  # no text folder: refused, after the paths are read
+    assert "home/texts" in capsys.readouterr().err and not (tmp_path / "~").exists()
+
+
+def test_a_folder_the_user_may_not_read_is_one_line_not_a_traceback(tmp_path, monkeypatch, capsys):
+    """From a hostile pass of the config: pathlib re-raises "permission denied" (is_dir, exists), and every command
+    given a config, an --out or a lexicon in a folder the user may not read ended in a traceback."""
+    import errno
+    from pathlib import Path
+
+    from toolkit import cli
+
+    locked = tmp_path / "locked" / "x.toml"
+    real = Path.is_dir
+
+    def is_dir(self):
+        if self == locked:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "is_dir", is_dir)
+    assert cli.main(["config", str(locked)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"toolkit: error: {locked}: Permission denied\n"
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("corpus.texts=data/\udcca\udcfd", "is not UTF-8"),
+        ("model.n_topics=5\nmodel.kind='lda'", "a value is one line"),
+        ("model.n_topics=" + "[" * 5000 + "]" * 5000, "nested too deeply"),
+    ],
+    ids=["gbk-folder-name", "line-break", "deep"],
+)
+def test_a_set_that_cannot_be_a_setting_is_refused_in_one_line(value, said):
+    """From a hostile pass of the config: a folder name of GBK bytes given with --set ran to the end of a run and
+    failed writing its config.toml (a traceback); a line break dropped the rest of the value without a word (the
+    next line read as a key of its own); a value nested 5,000 deep was a RecursionError."""
+    with pytest.raises(ToolkitError, match=said):
+        parse_override(value)
+
+
+def test_a_config_file_nested_too_deeply_is_refused_in_one_line(tmp_path):
+    path = tmp_path / "deep.toml"
+    path.write_text("[model]\nn_topics = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    with pytest.raises(ToolkitError, match="nested too deeply"):
+        Config.load(path)

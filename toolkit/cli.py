@@ -10,6 +10,7 @@ import atexit
 import errno
 import gc
 import logging
+import os
 import signal
 import sys
 import threading
@@ -280,7 +281,18 @@ def _interrupt_in(exc: BaseException) -> KeyboardInterrupt | None:
     return None
 
 
-_PATH_ERRNOS = {errno.ENAMETOOLONG, errno.ELOOP}
+_PATH_ERRNOS = {errno.ENAMETOOLONG, errno.ELOOP, errno.EACCES, errno.EPERM}
+# the arguments that name a file or folder: ``~`` is the user's home folder in them, as where a shell expands it
+# (``--out=~/res`` reaches the toolkit as it is, and made a folder named ``~``)
+_PATH_ARGUMENTS = ("config", "out", "path", "run", "folder", "words", "topics", "source")
+
+
+def _home_expanded(args: argparse.Namespace) -> argparse.Namespace:
+    """``args`` with ``~`` at the start of each argument that names a file or folder read as the home folder."""
+    for name in (*_PATH_ARGUMENTS, *(("units",) if getattr(args, "step", "") == "score" else ())):
+        if isinstance(value := getattr(args, name, None), str) and value.startswith("~"):
+            setattr(args, name, os.path.expanduser(value))
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -298,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     interrupted = False
     try:
         _utf8_streams()
-        args = build_parser().parse_args(argv)
+        args = _home_expanded(build_parser().parse_args(argv))
         root = logging.getLogger()
         if not root.handlers:  # as logging.basicConfig: not over a host's own (a notebook's, a test's)
             root.addHandler(command_line_handler())
@@ -364,7 +376,8 @@ def _run(args) -> int:
         result = pipeline.run(config, args.out, scheduler=args.scheduler, drawing=drawing)
     counts = result.manifest["counts"]
     print(
-        f"{result.out_dir}: {counts['documents_used']} document{'s' if counts['documents_used'] != 1 else ''} used, "
+        f"{str(result.out_dir).translate(ONE_LINE)}: {counts['documents_used']} "
+        f"document{'s' if counts['documents_used'] != 1 else ''} used, "
         f"{counts['documents_skipped']} skipped, "
         f"{counts['units']} units, {len(result.topics)} topics"
     )
@@ -387,7 +400,7 @@ def _dispatch(args) -> int:
         result = sweep(_config(args), args.out, grid=parse_grid_options(args.grid), n_jobs=args.jobs, scheduler=args.scheduler)
         print(
             f"{result.out_dir}: {len(result.table)} runs ({result.fitted} fitted now); "
-            f"{result.out_dir / 'summary'} holds sweep.csv, sweep.png, recommendation.md"
+            f"{result.out_dir / 'summary'} holds sweep.csv, sweep.png, recommendation.md".translate(ONE_LINE)
         )
         print(result.recommendation.splitlines()[2])
         return 0
@@ -403,7 +416,8 @@ def _dispatch(args) -> int:
             )
             print(
                 f"{out}: give {validation.UNIT_SHEET}, {validation.WORD_SHEET}, {validation.TOPIC_SHEET} and "
-                f"{validation.CODEBOOK} to the coders (not the key_*.csv files), then run: toolkit validate score {out}"
+                f"{validation.CODEBOOK} to the coders (not the key_*.csv files), then run: toolkit validate score "
+                f"{out}".translate(ONE_LINE)
             )
         elif args.step == "agree":
             sys.stdout.write(validation.format_agreement(validation.agree(args.folder, args.first, args.second)))

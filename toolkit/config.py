@@ -117,9 +117,20 @@ def parse_override(text: str) -> tuple[str, str, Any]:
     if not section or not key.strip("."):
         raise ToolkitError(f"--set expects section.key=value (for example model.n_topics=20), not {text!r}")
     try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a folder unzipped from a Windows archive keeps its GBK bytes in its name
+        raise ToolkitError(
+            f"--set {text!r} is not UTF-8 (a name saved in GBK or another encoding?): a config holds UTF-8 text "
+            "only; rename the folder or file"
+        ) from None
+    if "\n" in raw or "\r" in raw:  # TOML would read the next line as a key of its own, and it was dropped
+        raise ToolkitError(f"--set {text!r}: a value is one line; give each key a --set of its own")
+    try:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         value = raw
+    except RecursionError:
+        raise ToolkitError(f"--set {dotted.strip()}: the value is nested too deeply to be a setting") from None
     return section, key, value
 
 
@@ -189,6 +200,8 @@ class Config:
                 ) from None
             except tomllib.TOMLDecodeError as exc:
                 raise ToolkitError(f"{path} is not valid TOML: {exc}") from None
+            except RecursionError:
+                raise ToolkitError(f"{path}: a value is nested too deeply to be a setting") from None
             except OSError as exc:
                 raise ToolkitError(f"cannot read {path}: {exc.strerror}") from None
         _apply_overrides(data, overrides, path)
@@ -217,12 +230,13 @@ class Config:
         return Config.from_dict(data, base_dir=self.base_dir, source=self.source)
 
     def path(self, section: str, key: str) -> Path | None:
-        """A path-valued key resolved against the config's folder; None when empty."""
+        """A path-valued key resolved against the config's folder (``~`` is the user's home folder, as in a shell:
+        ``cache.dir = "~/toolkit-cache"`` made a folder named ``~`` beside the config); None when empty."""
         value = self.values[section][key]
-        return _resolved(self.base_dir / value) if value else None
+        return _resolved(self.base_dir / Path(value).expanduser()) if value else None
 
     def paths(self, section: str, key: str) -> list[Path]:
-        return [_resolved(self.base_dir / v) for v in self.values[section][key]]
+        return [_resolved(self.base_dir / Path(v).expanduser()) for v in self.values[section][key]]
 
     def input_paths(self) -> dict[str, Path]:
         """Every file and folder the config names (its own file included), by what it is."""

@@ -25,7 +25,7 @@ _MAGIC = "toolkit-tokens v1"
 def default_cache_dir() -> Path:
     """$TOOLKIT_CACHE_DIR, else $XDG_CACHE_HOME/toolkit, else ~/.cache/toolkit."""
     if os.environ.get("TOOLKIT_CACHE_DIR"):
-        return Path(os.environ["TOOLKIT_CACHE_DIR"])
+        return Path(os.environ["TOOLKIT_CACHE_DIR"]).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "toolkit"
 
