@@ -28,8 +28,8 @@ hand. Run `python scripts/configuration_reference.py` after changing an option; 
 while this file differs from what the script writes. -->
 
 A config is a TOML file with the sections below; every key but `corpus.texts` (the text folder) may be left
-out, and then has the default shown. Paths are relative to the folder of the config file. Every key, its
-default and its meaning is declared by the stage module that uses it (`OPTIONS` in `toolkit/text/corpus.py`,
+out, and then has the default shown. Paths are relative to the folder of the config file (`~/` is your home folder). Every key,
+its default and its meaning is declared by the stage module that uses it (`OPTIONS` in `toolkit/text/corpus.py`,
 `normalize.py`, ..., `models/lda.py`); each section names its module. Each kind of model has its own
 settings in a sub-table (`[model.keyatm]`, `[model.lda]`, `[model.nmf]`); a run fills in the sub-table of the
 kind it uses.
