@@ -1082,7 +1082,13 @@ def test_scores_are_of_the_run_as_it_is_now_and_say_so(run, tmp_path, caplog):
     mine = tmp_path / "seeds"
     shutil.copytree(run, mine)
     folder = _coded_folder(mine, tmp_path / "tasks")
-    before = validation.score(folder)["agreement"].set_index(["source", "measure", "weighting"])
+    # the word-intrusion sheet coded too (each intruder found): its scores are of the model the sheet shows
+    words = pd.read_csv(folder / validation.WORD_SHEET, keep_default_na=False, dtype=str)
+    words["intruder"] = pd.read_csv(folder / validation.WORD_KEY, keep_default_na=False, dtype=str)["intruder"]
+    words.to_csv(folder / validation.WORD_SHEET, index=False, encoding="utf-8-sig")
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        before = validation.score(folder)["agreement"].set_index(["source", "measure", "weighting"])
+    assert "has other topics than at the export" not in caplog.text
     settings = ["figures.ldavis=false", "figures.formats=[]", "trends.bootstrap=0", "model.ensemble=1"]
     # the same paragraphs, another model (NMF): other dominant themes for some of the sampled units
     toolkit.run(Config.load(ROOT / "configs" / "seeds.toml", [*settings, 'model.kind="nmf"', "model.n_topics=18"]), mine)
@@ -1100,6 +1106,9 @@ def test_scores_are_of_the_run_as_it_is_now_and_say_so(run, tmp_path, caplog):
     assert after.loc[("model", "accuracy", "raw"), "estimate"] == pytest.approx((coded == model_now).mean())
     assert after.loc[("model", "accuracy", "raw"), "estimate"] != before.loc[("model", "accuracy", "raw"), "estimate"]
     assert "was run again since the export" in (folder / "scores.md").read_text(encoding="utf-8")
+    # from a hostile pass of the hand-coding tools: the intrusion scores stayed the export's model's without a word
+    said = "has other topics than at the export (run again): the word- and topic-intrusion scores are of the model"
+    assert said in caplog.text and said in (folder / "scores.md").read_text(encoding="utf-8")
     # other paragraphs (a unit of at least 200 characters): not this sample's units
     toolkit.run(Config.load(ROOT / "configs" / "seeds.toml", [*settings, "units.min_chars=200"]), mine)
     with pytest.raises(ToolkitError, match="no longer holds the units of this sample .* export a new sample from it"):
@@ -1135,3 +1144,18 @@ def test_a_run_whose_corpus_changed_since_the_export_is_not_scored_as_the_sample
     toolkit.run(Config.load(ROOT / "configs" / "seeds.toml", settings), run)
     with pytest.raises(ToolkitError, match=r"holds other units than when the sample was exported \(\d+ now, \d+ then"):
         validation.score(folder)
+
+
+def test_a_sheet_with_two_headers_that_differ_by_spaces_only_is_refused_in_one_line(tmp_path):
+    """From a hostile pass of the hand-coding tools: a coder's sheet with a column 'theme ' beside 'theme' (a copy
+    of the column, its header typed with a space) ended `validate score` in a traceback: the headers are read without
+    their spaces, and two columns of one name reached code that expects one."""
+    from toolkit.analysis.validation import read_table
+    from toolkit.errors import ToolkitError
+
+    sheet = tmp_path / "coding_sheet.csv"
+    sheet.write_text("item,text,theme,theme \n1,坚持创新驱动发展,innovation,innovation\n", encoding="utf-8")
+    with pytest.raises(ToolkitError, match="has two columns named 'theme'; keep one of them; give the sheet"):
+        read_table(sheet, ("item", "theme"), "give the sheet")
+    sheet.write_text("item,text,theme\n1,坚持创新驱动发展,innovation\n", encoding="utf-8")
+    assert read_table(sheet, ("item", "theme"), "give the sheet")["theme"].tolist() == ["innovation"]

@@ -90,6 +90,9 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ToolkitError(f"{path} is not a readable CSV table ({reason}); {fix}") from None
     table.columns = [str(c).strip() for c in table.columns]
+    twice = table.columns[table.columns.duplicated()]
+    if len(twice):  # pandas names a repeated header 'theme.1'; one that differs by spaces only is the same name
+        raise ToolkitError(f"{path} has two columns named {twice[0]!r}; keep one of them; {fix}")
     missing = [c for c in needed if c not in table.columns]
     if missing:
         raise ToolkitError(f"{path} has no {missing[0]!r} column (its columns: {', '.join(table.columns)}); {fix}")
@@ -291,6 +294,9 @@ def export(
                     # the population the sample was drawn from: a run whose units differ at scoring is another corpus
                     "run_units": len(units),
                     "run_units_sha256": units_digest(units),
+                    # the model the intrusion sheets show: a run made again since scores its themes as they are now,
+                    # while the sheets' words and topics stay the export's
+                    "run_topics_sha256": _file_digest(run / "topics.csv"),
                     "n_units": len(sheet),
                     "n_units_asked": n_units,
                     "sample_note": note,
@@ -620,6 +626,33 @@ def _check_answers(path: Path, answers: pd.DataFrame, key_name: str) -> None:
             )
 
 
+def _file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes; '' when it cannot be read."""
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _intrusion_model_note(folder: Path) -> str:
+    """A note when the run the sample was exported from has other topics now than at the export: its themes are
+    scored as they are now, but the intrusion sheets show the export's topics, and their scores are of that model
+    (one scores.md mixed two models without a word); '' otherwise, or for an export that did not record them."""
+    try:
+        record = json.loads(read_text_file(folder / "validation.json"))
+        run, recorded = Path(record["run"]), record.get("run_topics_sha256", "")
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+    if not recorded or not (run / "topics.csv").is_file() or _file_digest(run / "topics.csv") == recorded:
+        return ""
+    return (
+        f"the run {shown_path(run)} has other topics than at the export (run again): the word- and topic-intrusion "
+        "scores are of the model the sheets show, the export's, not of the run's model now"
+    )
+
+
 def units_digest(units: pd.DataFrame) -> str:
     """Hash of a run's units (each one's id and text, in order): the population a sample is drawn from."""
     import hashlib
@@ -867,6 +900,7 @@ def score(
                 overall.append({"source": source, **row, "coded_units": len(truth)})
         tables["units"] = pd.DataFrame(rows)
         tables["agreement"] = pd.DataFrame(overall)
+    intrusion_notes = len(notes)
     for name, sheet, key_name, file in (
         ("word_intrusion", WORD_SHEET, WORD_KEY, words_file),
         ("topic_intrusion", TOPIC_SHEET, TOPIC_KEY, topics_file),
@@ -877,6 +911,8 @@ def score(
         found = _intruders_found(folder, Path(file) if file else folder / sheet, key_name, notes)
         if found is not None:
             tables[name] = found
+    if "word_intrusion" in tables or "topic_intrusion" in tables:
+        notes.insert(intrusion_notes, _intrusion_model_note(folder))
     if not tables:
         lacking = len(set(key["item"].astype(int)) - listed) if key is not None else 0
         raise ToolkitError(
