@@ -265,3 +265,22 @@ def test_a_config_file_nested_too_deeply_is_refused_in_one_line(tmp_path):
     path.write_text("[model]\nn_topics = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
     with pytest.raises(ToolkitError, match="nested too deeply"):
         Config.load(path)
+
+
+@pytest.mark.parametrize(
+    ("file_name", "name"),
+    [("武汉　报告.toml", "武汉　报告"), (".hidden.toml", "hidden"), (" lead.toml", "lead"), ("..toml", "corpus")],
+)
+def test_a_corpus_named_after_its_config_file_is_a_plain_name_whatever_the_files(tmp_path, file_name, name):
+    """From a hostile pass of the config: a config without corpus.name was named after its file only after the
+    checks, so `toolkit config` printed it and `toolkit run` failed on a key the user never wrote (corpus.name must
+    be a plain name ... not '武汉\\u3000报告'); an ideographic space, usual in Chinese file names, was called a
+    control character."""
+    from toolkit.text.corpus import OPTIONS
+
+    path = tmp_path / file_name
+    path.write_text('[corpus]\ntexts = "texts"\n', encoding="utf-8")
+    config = Config.load(path)
+    assert config["corpus"]["name"] == name
+    assert OPTIONS["name"].check(name)  # the name the run checks again
+    assert Config.load(path, [f'corpus.name="{name}"'])["corpus"]["name"] == name

@@ -208,8 +208,10 @@ class Config:
         if path is None:
             return cls.from_dict(data, source="defaults")
         config = cls.from_dict(data, base_dir=path.parent, source=str(path))
-        if not config.values["corpus"]["name"]:
-            config.values["corpus"]["name"] = path.stem
+        if not config.values["corpus"]["name"]:  # a plain name whatever the file's (.hidden.toml, 武汉　报告.toml)
+            from .text.corpus import plain_name_from
+
+            config.values["corpus"]["name"] = plain_name_from(path.stem)
         return config
 
     def __getitem__(self, section: str) -> dict[str, Any]:
