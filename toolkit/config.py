@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ToolkitError
-from .options import Option
+from .options import Option, plain_name_from
 
 log = logging.getLogger("toolkit")
 
@@ -209,8 +209,6 @@ class Config:
             return cls.from_dict(data, source="defaults")
         config = cls.from_dict(data, base_dir=path.parent, source=str(path))
         if not config.values["corpus"]["name"]:  # a plain name whatever the file's (.hidden.toml, 武汉　报告.toml)
-            from .text.corpus import plain_name_from
-
             config.values["corpus"]["name"] = plain_name_from(path.stem)
         return config
 

@@ -8,6 +8,7 @@ them. This module holds only the vocabulary they share, so declaring options cos
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -85,6 +86,31 @@ def interval(low: float, high: float, *, low_open: bool = False, high_open: bool
 
 
 POSITIVE = (lambda v: v > 0), "greater than 0"
+
+
+def plain_name(name: str) -> bool:
+    """A name for a folder of runs: no path separator, no leading dot or space, no control character (spaces
+    inside are kept: 武汉　报告, with an ideographic space, is a name; str.isprintable refused it)."""
+    return name == "" or (
+        name not in (".", "..")
+        and not name.startswith(".")
+        and "/" not in name
+        and "\\" not in name
+        and not any(unicodedata.category(c) in _NOT_IN_A_NAME for c in name)
+        and name.strip() == name
+    )
+
+
+_NOT_IN_A_NAME = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}  # control, format, surrogate, private, unassigned, breaks
+
+
+def plain_name_from(stem: str) -> str:
+    """A config file's name made a corpus name (:func:`plain_name`): without leading dots and outer spaces, its
+    control characters and separators as ``_``; 'corpus' when nothing is left (``..toml``)."""
+    name = "".join("_" if c in "/\\" or unicodedata.category(c) in _NOT_IN_A_NAME else c for c in stem)
+    return name.strip().lstrip(".").strip() or "corpus"
+
+
 NON_NEGATIVE = (lambda v: v >= 0), "0 or more"
 FRACTION = (lambda v: 0 < v <= 1), "a fraction in (0, 1]"
 OPEN_FRACTION = (lambda v: 0 <= v < 1), "a fraction in [0, 1)"

@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from ..errors import ToolkitError
-from ..options import NON_NEGATIVE, UNIT_INTERVAL, Option
+from ..options import NON_NEGATIVE, UNIT_INTERVAL, Option, plain_name
 from ..resources import file_kind
 from .dates import DocDate, find_date, parse_date
 from .decoding import Unreadable, binary_kind, decode
@@ -36,35 +36,12 @@ MISSING_FILE = "listed in the metadata but the file is missing"  # the reason of
 NOT_LISTED = "not listed in the metadata"  # the note of a file the metadata does not name
 
 
-def _plain_name(name: str) -> bool:
-    """A name for a folder of runs: no path separator, no leading dot or space, no control character (spaces
-    inside are kept: 武汉　报告, with an ideographic space, is a name; str.isprintable refused it)."""
-    return name == "" or (
-        name not in (".", "..")
-        and not name.startswith(".")
-        and "/" not in name
-        and "\\" not in name
-        and not any(unicodedata.category(c) in _NOT_IN_A_NAME for c in name)
-        and name.strip() == name
-    )
-
-
-_NOT_IN_A_NAME = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}  # control, format, surrogate, private, unassigned, breaks
-
-
-def plain_name_from(stem: str) -> str:
-    """A config file's name made a corpus name (:func:`_plain_name`): without leading dots and outer spaces, its
-    control characters and separators as ``_``; 'corpus' when nothing is left (``..toml``)."""
-    name = "".join("_" if c in "/\\" or unicodedata.category(c) in _NOT_IN_A_NAME else c for c in stem)
-    return name.strip().lstrip(".").strip() or "corpus"
-
-
 OPTIONS = {
     "name": Option(
         "",
         "Name of the corpus in tables and figure titles, and of its default output folder "
         "runs/<name>; defaults to the config's file name.",
-        _plain_name,
+        plain_name,
         "a plain name (no '/', '\\', leading '.', leading or trailing space, or control characters)",
     ),
     "texts": Option("", "Folder of text files (required).", path=True),
