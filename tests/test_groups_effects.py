@@ -1,5 +1,6 @@
 """Comparisons between places and periods, and covariate effects, on the seed documents (Wuhan and Anqing)."""
 
+import re
 import warnings
 
 import numpy as np
@@ -1441,3 +1442,21 @@ def test_a_theme_in_one_document_of_the_reference_category_gives_no_slope_along_
     assert table["estimate"].notna().all() and not table["note"].str.contains(SEPARATION, regex=False).any()
     district = everywhere[everywhere["group"] == "district"]
     assert district["supported"].mean() > 0.8 and district["expected"].dropna().between(0.15, 0.35).all()
+
+
+@pytest.mark.parametrize(
+    ("formula", "said"),
+    [
+        ("year + x**2", "x**2 is no power of x: ** raises a group of terms to their interactions"),
+        ("year ** 3", "year**3 is year alone; for a polynomial write poly(year, 3)"),
+        ("year + bs(year, df=3)**2", "bs(year, df=3)**2 is no power of bs(year, df=3)"),
+    ],
+)
+def test_a_power_of_one_factor_is_refused_with_the_polynomial_to_write(formula, said):
+    """From a hostile pass of the effects: ``year + x**2`` fitted year + x (a group's power is its interactions,
+    and a factor's is itself), with no word, where the user meant a quadratic; a group's power stays allowed."""
+    from toolkit.analysis.formulas import check_formula
+
+    with pytest.raises(ToolkitError, match=re.escape(said)):
+        check_formula(formula)
+    assert check_formula("(year + x)**2") == ["year", "x"]

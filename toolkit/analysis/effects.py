@@ -37,7 +37,8 @@ OPTIONS = {
         "Document covariates of the theme shares as a Wilkinson formula over columns of the "
         'documents (year, place, level, your own), e.g. "year + level" or '
         "\"bs(year, df=3) + place\"; '' for none. Read as a formula only: columns, numbers, "
-        "+ - * : / ** ( ) and a few named functions (see toolkit.analysis.formulas); nothing is run.",
+        "+ - * : / ** ( ) and a few named functions (see toolkit.analysis.formulas); nothing is run. ** raises a "
+        "group to its interactions ((year + level)**2); a square is poly(year, 2).",
     ),
     "draws": Option(
         200,

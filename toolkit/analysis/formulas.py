@@ -78,12 +78,21 @@ def check_syntax(formula: str, what: str = "effects.formula") -> None:
 def _check(formula: str, what: str) -> list[str]:
     names: list[str] = []
     i = 0
+    factor = -1  # where the last factor (a name or a call) began, while it is the last thing read
     while i < len(formula):
         char = formula[i]
         if char.isspace():
             i += 1
+        elif formula.startswith("**", i) and factor >= 0:
+            power = re.match(r"\*\*\s*([0-9]+)", formula[i:])
+            term, n = formula[factor:i].strip(), power.group(1) if power else "2"
+            raise ToolkitError(
+                f"{what}: {term}**{n} is no power of {term}: ** raises a group of terms to their interactions "
+                f"((a + b)**2 is a + b + a:b), so {term}**{n} is {term} alone; for a polynomial write poly({term}, {n})"
+            )
         elif formula.startswith("**", i) or char in "+-*:/()":
             i += 2 if formula.startswith("**", i) else 1
+            factor = -1
         elif char.isdigit() or (char == "." and formula[i + 1 : i + 2].isdigit()):
             end = _NUMBER.match(formula, i).end()
             if end < len(formula) and _NAME.match(formula[end]):
@@ -97,7 +106,7 @@ def _check(formula: str, what: str) -> list[str]:
             if after < len(formula) and formula[after] == "(":
                 end = _closing(formula, i, after, what)
             names += _factor_names(formula[i:end], what)
-            i = end
+            factor, i = i, end
         else:
             _refuse(formula, i, what)
     return list(dict.fromkeys(names))
