@@ -707,6 +707,10 @@ def test_the_effects_sentence_names_references_unestimated_terms_separation_and_
     )
     two = effects_sentence("x", effects.assign(note=f"not estimated: {NO_OWN_VARIANCE}", term=["a", "b", "a"]))
     assert " The terms a, b were not estimated" in two
+    # from a hostile pass of the effects: documents without a value of a covariate were left out in silence
+    dropped = effects_sentence("C(place) + C(level)", effects.assign(n_documents=18), modelled=22)
+    assert " The effects rest on 18 of the 22 documents: the other 4 have no value of a covariate" in dropped
+    assert "rest on" not in effects_sentence("C(place) + C(level)", effects, modelled=50)
 
 
 def test_consecutive_documents_in_part_and_in_some_years():

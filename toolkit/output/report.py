@@ -288,7 +288,11 @@ def methods_paragraph(
         + (sampled + " " if (sampled := sample_sentence(manifest.get("sample"), m["sample_above"], unit)) else "")
         + f"A {one}'s theme share is {SHARE_OF.get(kind, SHARE_OF[''])}; shares by year (and period or "
         f"group) are weighted by tokens. {_share_caveat(config, themes)}{intervals} "
-        + (said + " " if (said := effects_sentence(config["effects"]["formula"], effects, unit)) else "")
+        + (
+            said + " "
+            if (said := effects_sentence(config["effects"]["formula"], effects, unit, counts.get("documents_modelled")))
+            else ""
+        )
         + f"{_validation_sentence(themes, _one_per_year(documents))} "
         f"The {unit} that carry each theme most are listed in passages.csv. Analysis with toolkit "
         f"{versions.get('toolkit', '')}; every setting is in config.toml, and manifest.json holds the hash of every "
@@ -322,9 +326,10 @@ def _unmeasured_sentence(themes: pd.DataFrame | None, unit: str) -> str:
     )
 
 
-def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "paragraphs") -> str:
-    """The covariate effects of effects.csv in a sentence: the method, the adjustment, the terms that could not be
-    estimated, and that the intervals of few documents are wide; '' without a formula or a table."""
+def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "paragraphs", modelled: int | None = None) -> str:
+    """The covariate effects of effects.csv in a sentence: the method, the adjustment, the documents left out (of
+    the ``modelled`` ones: without a value of a covariate), the terms that could not be estimated, and that the
+    intervals of few documents are wide; '' without a formula or a table."""
     from ..analysis.effects import FEW_DOCUMENTS, NO_OWN_VARIANCE, SEPARATION
 
     if not formula or effects is None or effects.empty:
@@ -356,6 +361,11 @@ def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "pa
             "not finite and were not estimated."
         )
     documents = effects["n_documents"].max() if "n_documents" in effects else None
+    if documents is not None and pd.notna(documents) and modelled and documents < modelled:
+        text += (
+            f" The effects rest on {int(documents)} of the {modelled} documents: the other {modelled - int(documents)} "
+            "have no value of a covariate (an empty cell; the warnings name the columns) and were left out."
+        )
     if documents is not None and pd.notna(documents) and documents < FEW_DOCUMENTS:
         text += (
             f" With {int(documents)} documents the errors are small-sample ones (CR2, each coefficient with its "

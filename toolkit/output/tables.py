@@ -340,6 +340,8 @@ def manifest(config, prepared, fitted, timings: dict, work: Path, metrics: dict)
             "units": int(len(prepared.units)),
             "units_modelled": int(fitted.in_model.sum()),
             "units_without_vocabulary": int((~fitted.in_model).sum()),
+            # the documents the models and the effects see (a document of no vocabulary word is used, not modelled)
+            "documents_modelled": int(prepared.units["doc_id"][list(fitted.in_model)].nunique()),
             "vocabulary": len(fitted.vocabulary),
             "tokens": prepared.tokens.n_tokens,  # every token kept by segmentation
             # the tokens the models see (the vocabulary's words): what model.sample_above is compared with
