@@ -928,6 +928,12 @@ def test_a_sheet_saved_as_excels_western_csv_is_scored_with_its_lost_texts_said(
     with pytest.raises(ToolkitError, match="the words of item 1 were lost to '\\?' \\(the sheet was saved in an encoding"):
         validation.score(folder)
     (folder / validation.WORD_SHEET).unlink()
+    # the theme sheet coded with the themes' Chinese labels: lost to '?', said as for the words (a hostile pass:
+    # "2 coded theme(s) not in the codebook (item 1: '????')" did not say why)
+    labelled = sheet.assign(theme=sheet["theme"].where(sheet.index > 1, "生态环境"), note="")
+    (folder / validation.UNIT_SHEET).write_bytes(labelled.to_csv(index=False).encode("cp1252", errors="replace"))
+    with pytest.raises(ToolkitError, match="the coded themes of item 1 were lost to '\\?' \\(the sheet was saved in an"):
+        validation.score(folder)
     # bytes that are no table at all are still refused with the encodings tried
     (folder / validation.UNIT_SHEET).write_bytes(bytes(range(1, 256)) * 4)
     with pytest.raises(ToolkitError, match="not readable as UTF-8"):

@@ -941,7 +941,13 @@ def _themes_coded(coded: pd.DataFrame, names: dict[str, str], folder: Path, path
     unknown = [(item, theme) for item, theme in zip(coded["item"], themes) if theme not in allowed]
     if unknown:
         cells = "; ".join(f"item {item}: {theme!r}" for item, theme in unknown[:5])
-        several = any(re.search(r"[;；,，、/]", str(theme)) for _, theme in unknown)
+        if any(len(str(theme).strip()) > 1 and _lost_characters(str(theme)) for _, theme in unknown):  # 生态环境: '????'
+            raise ToolkitError(
+                f"{path}: the coded themes of item {unknown[0][0]} were lost to '?' (the sheet was saved in an "
+                "encoding without Chinese, such as Excel's CSV on a Windows set to another language): its answers "
+                'cannot be read; save the coded sheet as "CSV UTF-8" and score that'
+            )
+        several = any(re.search(r"[;；,，、/]", str(theme)) and str(theme).strip().upper() != "N/A" for _, theme in unknown)
         raise ToolkitError(
             f"{len(unknown)} coded theme(s) of {path.name} not in the codebook ({cells}"
             f"{' ...' if len(unknown) > 5 else ''}); use the theme names of {folder / CODEBOOK} or 'other'"
