@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 
 import numpy as np
@@ -115,14 +116,12 @@ class LdaTopicModel(TopicModel):
         """Unnormalised topic weights of each row of X, inferred a chunk at a time from a fixed random start."""
         check_fitted(self, "model_")
         X = check_counts(X, self.n_topics, model=self, reset=False)
-        saved = self.model_.random_state
-        self.model_.random_state = np.random.RandomState(self.random_state)  # inference draws its start
-        try:
-            gamma = [
-                self.model_.inference(X[start : start + self.chunksize])[0] for start in range(0, X.shape[0], self.chunksize)
-            ]
-        finally:
-            self.model_.random_state = saved
+        # inference draws its start from the gensim model's random state: a copy of its own for this call (the
+        # topics shared, read only), as threads fold blocks in at once; setting and restoring the fitted model's
+        # own let one thread's draws run on another's state, and the shares changed from run to run
+        model = copy.copy(self.model_)
+        model.random_state = np.random.RandomState(self.random_state)
+        gamma = [model.inference(X[start : start + self.chunksize])[0] for start in range(0, X.shape[0], self.chunksize)]
         return np.vstack(gamma) if gamma else np.zeros((0, self.n_topics))
 
     def transform(self, X):
