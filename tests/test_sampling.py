@@ -208,12 +208,26 @@ def test_a_dask_cluster_without_a_worker_is_one_line_of_error():
     from dask.distributed import LocalCluster
 
     from toolkit.errors import ToolkitError
-    from toolkit.processes import available_workers, on_dask
+    from toolkit.processes import on_dask
 
     with LocalCluster(n_workers=0, dashboard_address=None, processes=False) as cluster:
-        with on_dask(cluster.scheduler_address, wait_for_workers=1):
-            with pytest.raises(ToolkitError, match="the Dask cluster has no worker"):
-                available_workers(0)
+        # said on connecting, before any work (a hostile pass: a run prepared its texts and fitted on its sample
+        # first, and learned of it at the fold-in)
+        with pytest.raises(ToolkitError, match="has no worker \\(waited 1 s\\): start one with `dask worker"):
+            with on_dask(cluster.scheduler_address, wait_for_workers=1):
+                raise AssertionError("the block ran on a cluster without a worker")
+
+
+def test_an_empty_scheduler_address_is_refused_not_a_local_run(capsys):
+    """From a hostile pass of the large-corpus paths: ``--scheduler "$ADDRESS"`` with the variable unset ran locally
+    without a word, a run its user took for the cluster's."""
+    from toolkit import cli
+
+    for command in (["run", str(ROOT / "configs" / "seeds.toml")], ["sweep", str(ROOT / "configs" / "seeds.toml")]):
+        assert cli.main([*command, "--scheduler", ""]) == 2
+        assert capsys.readouterr().err == (
+            "toolkit: error: --scheduler is empty: give the Dask scheduler's address (tcp://HOST:8786), or leave it out\n"
+        )
 
 
 @pytest.fixture

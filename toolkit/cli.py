@@ -287,6 +287,13 @@ _PATH_ERRNOS = {errno.ENAMETOOLONG, errno.ELOOP, errno.EACCES, errno.EPERM}
 _PATH_ARGUMENTS = ("config", "out", "path", "run", "folder", "words", "topics", "source")
 
 
+def _given_scheduler(args: argparse.Namespace) -> None:
+    """ToolkitError for ``--scheduler ""``: an empty shell variable made a local run the user took for the
+    cluster's, without a word."""
+    if getattr(args, "scheduler", None) is not None and not args.scheduler.strip():
+        raise ToolkitError("--scheduler is empty: give the Dask scheduler's address (tcp://HOST:8786), or leave it out")
+
+
 def _home_expanded(args: argparse.Namespace) -> argparse.Namespace:
     """``args`` with ``~`` at the start of each argument that names a file or folder read as the home folder."""
     for name in (*_PATH_ARGUMENTS, *(("units",) if getattr(args, "step", "") == "score" else ())):
@@ -311,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _utf8_streams()
         args = _home_expanded(build_parser().parse_args(argv))
+        _given_scheduler(args)
         root = logging.getLogger()
         if not root.handlers:  # as logging.basicConfig: not over a host's own (a notebook's, a test's)
             root.addHandler(command_line_handler())

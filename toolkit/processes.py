@@ -282,6 +282,7 @@ def on_dask(address: str | None, *, wait_for_workers: float = 10.0):
         raise ToolkitError("--scheduler needs Dask: pip install 'toolkit[dask]' (dask and distributed)") from None
     client = _connect(Client, address)  # not the process's default client: given to joblib's backend here
     with client, parallel_config(backend="dask", client=client, wait_for_workers_timeout=wait_for_workers):
+        _has_a_worker(client, address, wait_for_workers)
         try:
             yield client
         except BaseException as exc:
@@ -293,6 +294,19 @@ def on_dask(address: str | None, *, wait_for_workers: float = 10.0):
                 f"lost the Dask scheduler at {address} during the work ({type(exc).__name__}: {_first_line(exc)}); "
                 "start the cluster again, or go on without --scheduler"
             ) from exc
+
+
+def _has_a_worker(client, address: str, seconds: float) -> None:
+    """ToolkitError, before any work, when the cluster has no worker within ``seconds`` (one may be starting): it
+    was found only when the work first went to it, after a run had prepared its texts and fitted on its sample."""
+    from .errors import ToolkitError
+
+    try:
+        client.wait_for_workers(1, timeout=seconds)
+    except TimeoutError:
+        raise ToolkitError(
+            f"the Dask cluster at {address} has no worker (waited {seconds:g} s): start one with `dask worker {address}`"
+        ) from None
 
 
 def _of_a_lost_connection(exc: BaseException) -> bool:
