@@ -376,3 +376,33 @@ def test_lda_folds_in_the_same_shares_for_any_number_of_threads(prepared):
     finally:
         sys.setswitchinterval(switch)
     assert np.allclose(alone.sum(axis=1), 1) and type(model).__name__ == "LdaTopicModel"
+
+
+def test_a_dask_worker_of_another_build_is_refused_before_any_work(monkeypatch):
+    """From a hostile pass of the large-corpus paths: workers started from another checkout (one default of the
+    fold-in changed) gave a run 11 other tables, exit 0, and the manifest recorded this process's build alone.
+    Every worker's toolkit build and package versions are compared with this process's on connecting."""
+    from dask.distributed import LocalCluster
+
+    from toolkit import processes
+    from toolkit.errors import ToolkitError
+    from toolkit.processes import on_dask
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None, processes=False) as cluster:
+        with on_dask(cluster.scheduler_address) as client:  # the same build: the work goes on
+            assert client is not None
+        mine = processes._build()
+        seen = []
+        monkeypatch.setattr(processes, "compare_builds", lambda mine, theirs: seen.append(theirs))
+        with on_dask(cluster.scheduler_address):
+            assert list(seen[0].values()) == [mine]  # compared with the worker's own, before the block
+        monkeypatch.undo()
+    assert len(mine["toolkit source"]) == 64 and mine["numpy"] == np.__version__
+    processes.compare_builds(mine, {"tcp://a:1": dict(mine), "tcp://b:2": dict(mine)})
+    other = {**mine, "toolkit source": "0" * 64}
+    with pytest.raises(
+        ToolkitError, match=r"worker tcp://b:2 runs another toolkit source than this process \(000000000000 there"
+    ):
+        processes.compare_builds(mine, {"tcp://a:1": dict(mine), "tcp://b:2": other})
+    with pytest.raises(ToolkitError, match="runs another numpy than this process"):
+        processes.compare_builds(mine, {"tcp://a:1": {**mine, "numpy": "1.0"}})

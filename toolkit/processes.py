@@ -283,6 +283,7 @@ def on_dask(address: str | None, *, wait_for_workers: float = 10.0):
     client = _connect(Client, address)  # not the process's default client: given to joblib's backend here
     with client, parallel_config(backend="dask", client=client, wait_for_workers_timeout=wait_for_workers):
         _has_a_worker(client, address, wait_for_workers)
+        _same_build(client, address)
         try:
             yield client
         except BaseException as exc:
@@ -307,6 +308,47 @@ def _has_a_worker(client, address: str, seconds: float) -> None:
         raise ToolkitError(
             f"the Dask cluster at {address} has no worker (waited {seconds:g} s): start one with `dask worker {address}`"
         ) from None
+
+
+def _build() -> dict:
+    """This process's toolkit build (the SHA-256 of its code and data) and the versions of the packages it computes
+    with: what every worker of a cluster must share for a run's results to be a local run's."""
+    from .output.manifest import package_versions, source_sha256
+
+    return {"toolkit source": source_sha256(), **package_versions()}
+
+
+def _same_build(client, address: str) -> None:
+    """ToolkitError, before any work, when a worker of the cluster runs another toolkit build or other versions of
+    the packages than this process (workers started from another checkout changed 11 of a run's tables, and the
+    manifest recorded this process's build alone), or cannot import the toolkit at all."""
+    from .errors import ToolkitError
+
+    mine = _build()
+    try:
+        theirs = client.run(_build)
+    except Exception as exc:  # a worker without the toolkit: its ImportError, raised here
+        raise ToolkitError(
+            f"a worker of the Dask cluster at {address} cannot run the toolkit ({type(exc).__name__}: "
+            f"{_first_line(exc)}); install the same toolkit on every worker (docs/scale.md)"
+        ) from None
+    compare_builds(mine, theirs)
+
+
+def compare_builds(mine: dict, theirs: dict[str, dict]) -> None:
+    """ToolkitError naming the first worker of ``theirs`` (worker -> its :func:`_build`) whose build differs from
+    ``mine``, and what differs."""
+    from .errors import ToolkitError
+
+    for worker, build in sorted(theirs.items()):
+        differ = [name for name in mine if build.get(name) != mine[name]]
+        if differ:
+            name = differ[0]
+            raise ToolkitError(
+                f"the Dask worker {worker} runs another {name} than this process ({build.get(name)!s:.12} there, "
+                f"{mine[name]!s:.12} here): its results would not be this run's; install the same toolkit and "
+                "packages on every worker (docs/scale.md)"
+            )
 
 
 def _of_a_lost_connection(exc: BaseException) -> bool:
