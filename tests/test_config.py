@@ -284,3 +284,16 @@ def test_a_corpus_named_after_its_config_file_is_a_plain_name_whatever_the_files
     assert config["corpus"]["name"] == name
     assert OPTIONS["name"].check(name)  # the name the run checks again
     assert Config.load(path, [f'corpus.name="{name}"'])["corpus"]["name"] == name
+
+
+def test_an_unknown_key_given_with_set_is_said_as_the_sets_not_the_files():
+    """From a hostile pass of the config: ``--set model.nokey=1`` said "configs/seeds.toml: unknown config key
+    model.nokey", sending the user to a file that has no such line."""
+    path = ROOT / "configs" / "seeds.toml"
+    with pytest.raises(ToolkitError, match=r"^--set model.nokey=1: unknown config key model.nokey"):
+        Config.load(path, ["model.nokey=1"])
+    with pytest.raises(ToolkitError, match=r"^--set model.lda.nokey=3: unknown config key model.lda.nokey"):
+        Config.load(path, ["model.lda.nokey=3"])
+    with pytest.raises(ToolkitError, match=r"^--set nosec.x=1: unknown config section \[nosec\]"):
+        Config.load(path, ["nosec.x=1"])
+    assert Config.load(path, ["model.lda.passes=3"])["model"]["lda"]["passes"] == 3

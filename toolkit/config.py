@@ -102,6 +102,13 @@ def _apply_overrides(data: dict, overrides: list[str], source) -> None:
     """Set each ``section.key=value`` of ``overrides`` in ``data`` (a config's tables, from ``source``)."""
     for text in overrides:
         section, key, value = parse_override(text)
+        # its key said as the --set's, not the config file's (an unknown key was blamed on the file)
+        if section not in SECTIONS:
+            raise ToolkitError(f"--set {text}: unknown config section [{section}]{_closest(section, SECTIONS)}")
+        single: dict = {}
+        _set_dotted(single, key, value, f"--set {text}")
+        if key.split(".")[0] not in getattr(_module(section), "MOVED", {}):  # a deprecated key: said once, below
+            _checked_section(section, single, f"--set {text}")
         table = data.setdefault(section, {})
         if not isinstance(table, dict):
             raise ToolkitError(f"--set {text}: [{section}] in {source} is not a table")
