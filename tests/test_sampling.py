@@ -68,8 +68,17 @@ def test_a_large_corpus_is_fitted_on_a_sample_and_the_rest_folded_in(prepared, m
     for t, name in enumerate(names):
         without = keywords[:, t] == 0
         assert (shares[:, without, t] == 0).all(), name
+    # which units were in the sample, for units.csv (a hostile pass: a reviewer could not tell them apart)
+    assert fitted.in_sample is not None and fitted.in_sample.sum() == sample["units"]
+    assert len(fitted.in_sample) == fitted.counts.shape[0]
+    from toolkit.pipeline import unit_table
+
+    table = unit_table(data, fitted)
+    assert table["in_sample"].sum() == sample["units"] and not table.loc[~table["in_model"], "in_sample"].any()
+    assert table.loc[table["in_sample"], "doc_id"].nunique() == sample["documents"]
     # below the threshold every unit is fitted
-    assert fit(data, config).sample is None
+    whole = fit(data, config)
+    assert whole.sample is None and whole.in_sample is None and "in_sample" not in unit_table(data, whole)
 
 
 def test_words_dropped_and_rows_picked_block_by_block_are_those_of_a_copy(prepared, monkeypatch):

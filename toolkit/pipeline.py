@@ -45,6 +45,7 @@ class Fitted:
     shares: pd.DataFrame  # all units x (themes + other), mean over members; NaN for units not modelled
     member_shares: np.ndarray  # members x modelled units x (themes + other)
     sample: dict | None = None  # the sample the models were fitted on (None: every modelled unit)
+    in_sample: np.ndarray | None = None  # bool per modelled unit: in that sample (the others folded in)
 
     @property
     def model(self):
@@ -72,7 +73,7 @@ def fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
     vocabulary, counts, in_model = counted or count_units(prepared, config)
     lexicon = prepared.lexicon
     keywords = keyword_ids(lexicon, vocabulary, t["match"])
-    models, doc_topics, sample = fit_on_sample(prepared, config, counts, in_model, keywords)
+    models, doc_topics, sample, in_sample = fit_on_sample(prepared, config, counts, in_model, keywords)
     warn_unconverged(getattr(models[0], "stop_", None))
     names = [*lexicon.names, OTHER]
     member_shares, topics, first = np.empty((len(models), counts.shape[0], len(names))), None, None  # filled, not stacked
@@ -96,7 +97,7 @@ def fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
     topics.insert(6, "top_weights", [[float(main[k, j]) for j in row] for k, row in enumerate(top)])
     shares = pd.DataFrame(np.nan, index=range(len(prepared.units)), columns=names)
     shares.loc[in_model] = member_shares.mean(axis=0)
-    return Fitted(models, vocabulary, counts, in_model, first, topics, shares, member_shares, sample)
+    return Fitted(models, vocabulary, counts, in_model, first, topics, shares, member_shares, sample, in_sample)
 
 
 def warn_themes_outside_sample(
@@ -169,11 +170,11 @@ def fit_on_sample(prepared: Prepared, config: Config, counts, in_model: np.ndarr
     m = config["model"]
     lengths = np.asarray(counts.sum(axis=1)).ravel()
     if not m["sample_above"] or lengths.sum() <= m["sample_above"]:
-        return (*fit_ensemble(m, counts, keywords=keywords), None)
+        return (*fit_ensemble(m, counts, keywords=keywords), None, None)
     doc_ids = prepared.units["doc_id"].to_numpy()[in_model]
     taken = sample_units(doc_ids, lengths, m["sample_tokens"], m["random_state"])
     if taken.all():  # model.sample_tokens holds the whole corpus: the fit on every unit, and no sample said
-        return (*fit_ensemble(m, counts, keywords=keywords), None)
+        return (*fit_ensemble(m, counts, keywords=keywords), None, None)
     if taken.sum() < m["n_topics"]:
         raise ToolkitError(
             f"the fit's sample holds {int(taken.sum())} of the {len(taken)} units (about {m['sample_tokens']} tokens, "
@@ -205,17 +206,21 @@ def fit_on_sample(prepared: Prepared, config: Config, counts, in_model: np.ndarr
         sample["tokens"],
         sample["of_tokens"],
     )
-    return models, doc_topics(), sample
+    return models, doc_topics(), sample, taken
 
 
 def unit_table(prepared: Prepared, fitted: Fitted) -> pd.DataFrame:
-    """Every unit with its document's place and metadata columns, its token count, whether the model saw it,
-    its theme shares and its dominant theme."""
+    """Every unit with its document's place and metadata columns, its token count, whether the model saw it
+    (and, fitted on a sample, whether it was in it), its theme shares and its dominant theme."""
     corpus = prepared.corpus
     extra = [c for c in ("place", *corpus.metadata_columns) if c in corpus.documents.columns]
     units = prepared.units.join(corpus.documents.set_index("doc_id")[extra], on="doc_id")
     units["n_tokens"] = prepared.tokens.lengths()
     units["in_model"] = fitted.in_model
+    if fitted.in_sample is not None:  # which units the models were fitted on, which folded in (a reviewer asks)
+        in_sample = np.zeros(len(units), dtype=bool)
+        in_sample[np.flatnonzero(fitted.in_model)[fitted.in_sample]] = True
+        units["in_sample"] = in_sample
     units = pd.concat([units, fitted.shares], axis=1)
     units["dominant_theme"] = dominant_themes(fitted.shares)
     return units

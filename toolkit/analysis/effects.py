@@ -96,7 +96,7 @@ def mixture_quantile(q: float, estimates: np.ndarray, errors: np.ndarray, df: np
 
 
 # columns of a run's units table that are no covariate of its documents (besides each theme's share)
-COMPUTED = ("text", "unit_id", "n_tokens", "in_model", "dominant_theme", "keyword_theme")
+COMPUTED = ("text", "unit_id", "n_tokens", "in_model", "in_sample", "dominant_theme", "keyword_theme")
 # columns of a formula's model matrix, checked on the documents before the fit: bs(year, df=50):bs(year, df=49):
 # bs(year, df=48) made 117,601 (1.2 GB at a thousand units); fixed effects of a few hundred places are a model of
 # documents, a hundred thousand columns are not

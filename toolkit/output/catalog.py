@@ -146,7 +146,9 @@ OUTPUTS: tuple[Table | File, ...] = (
     Table(
         "units",
         "one row per analysis unit (a paragraph by default): unit id, doc id, year, normalised text, token count, "
-        "`in_model`, the share of each theme and `other`, the dominant theme, and `keyword_theme`, the keyword "
+        "`in_model`, `in_sample` (only when the models were fitted on a sample, `model.sample_above`: whether the "
+        "unit was in it; the others were folded in), the share of each theme and `other`, the dominant theme, and "
+        "`keyword_theme`, the keyword "
         "scorer's theme. A unit without a single vocabulary word (a table of contents, a contact line, a row of "
         "underscores or of numbers) stays in the table with empty shares and no dominant theme; "
         "`manifest.json` counts them. A theme not measured in the corpus (no share in any unit) is empty in every "
