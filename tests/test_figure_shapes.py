@@ -914,11 +914,13 @@ def test_a_two_year_heatmap_and_the_validity_figure_keep_their_labels_inside_the
             "validated": [i % 3 != 0 for i in range(len(lexicon.names))],
         }
     )
-    for fig in (
-        plots.plot_theme_heatmap(pd.DataFrame(rows), lexicon, language=language, title="twoyears_groups"),
-        plots.plot_theme_validity(diagnostics, lexicon, language=language, title="twoyears_groups"),
-    ):
-        fig.set_dpi(dpi)
+    with plots.layout_dpi(dpi):  # laid out at the dpi it is drawn at, as a run lays out at figures.dpi
+        figures = (
+            plots.plot_theme_heatmap(pd.DataFrame(rows), lexicon, language=language, title="twoyears_groups"),
+            plots.plot_theme_validity(diagnostics, lexicon, language=language, title="twoyears_groups"),
+        )
+    for fig in figures:
+        assert fig.dpi == dpi
         FigureCanvasAgg(fig)
         fig.draw_without_rendering()
         outside = _cut_off(fig)

@@ -109,7 +109,7 @@ def test_a_texts_measured_size_does_not_depend_on_where_it_stood_first(rotation)
         _common._SIZES.clear()
         with _common._new_figure(4, 3, layout=None) as fig:
             text = fig.text(x, y, "0.2 科技创新", fontsize=7, rotation=rotation)
-            renderer = RendererAgg(1, 1, 100)
+            renderer = RendererAgg(1, 1, fig.dpi)
             sizes.add(_common._size(text, renderer))
             box = text.get_window_extent(renderer)
             assert _common._size(text, renderer) == pytest.approx((box.width, box.height), abs=1e-9)
@@ -719,3 +719,25 @@ def test_the_tables_of_a_share_model_carry_their_level_too(lexicon):
     assert "80%" in plot_theme_shares(table, lexicon, language="en").get_suptitle()
     texts = [t.get_text() for t in plot_change(change, lexicon, language="en").findobj(lambda a: hasattr(a, "get_text"))]
     assert any("80%" in text for text in texts) and not any("95%" in text for text in texts)
+
+
+def test_a_run_lays_its_figures_out_at_the_dpi_it_saves_them_at(yearly, lexicon, tmp_path, monkeypatch):
+    """From a hostile pass of the figures: figures were laid out at 100 dpi and saved at figures.dpi (150); a glyph's
+    width changes with its size in pixels, so a label measured at one and drawn at the other lost its first letter
+    at the canvas's edge (the shipped theme_words.png, the English theme_change). Each is laid out at its dpi now."""
+    from toolkit.output import plots, tables
+
+    assert plot_theme_shares(yearly, lexicon).dpi == 150  # figures.dpi's default, outside a run too
+    with plots.layout_dpi(300):
+        assert plot_theme_shares(yearly, lexicon).dpi == 300
+    seen = []
+    real = plots.plot_theme_shares
+
+    def drawn(*args, **kwargs):
+        fig = real(*args, **kwargs)
+        seen.append(fig.dpi)
+        return fig
+
+    monkeypatch.setattr(plots, "plot_theme_shares", drawn)
+    tables.draw_figure(tmp_path, "theme_shares", "plot_theme_shares", (yearly, lexicon), {}, ["png"], 60)
+    assert seen == [60] and (tmp_path / "theme_shares.png").is_file()

@@ -37,7 +37,7 @@ def rc_params() -> dict:
         "axes.unicode_minus": False,
         "svg.hashsalt": "toolkit",
         "svg.fonttype": "path",
-        "figure.dpi": 100,
+        "figure.dpi": 150,  # the figures' layout dpi unless one is asked for (plots.layout_dpi)
         "axes.spines.top": False,
         "axes.spines.right": False,
         # Titles at the top of their axes plus axes.titlepad: no x axis of a toolkit figure is at the top, and

@@ -218,7 +218,8 @@ def draw_figure(folder: Path, name: str, function: str, args: tuple, kwargs: dic
     """Draw one figure and write it in each format (run in a worker process or in this one)."""
     from . import plots
 
-    figure = getattr(plots, function)(*args, **kwargs)
+    with plots.layout_dpi(dpi):  # laid out at the dpi it is saved at
+        figure = getattr(plots, function)(*args, **kwargs)
     for fmt in formats:
         plots.save_figure(figure, folder / f"{name}.{fmt}", dpi=dpi)  # laid out once, when drawn (plots._new_figure)
     return name

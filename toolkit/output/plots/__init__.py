@@ -10,7 +10,19 @@ from __future__ import annotations
 
 from ...errors import ToolkitError
 from ...options import NON_NEGATIVE, POSITIVE, Option, choice, interval
-from ._common import _TEXT, _em, figure_bytes, ordered, percent, save_figure, short_labels, theme_colors, wrap, year_ticks
+from ._common import (
+    _TEXT,
+    _em,
+    figure_bytes,
+    layout_dpi,
+    ordered,
+    percent,
+    save_figure,
+    short_labels,
+    theme_colors,
+    wrap,
+    year_ticks,
+)
 from .diagnostics import plot_lexicon_sensitivity, plot_model_vs_keywords, plot_sweep, plot_theme_validity
 from .documents import plot_document_themes
 from .groups import plot_effects, plot_theme_groups, plot_theme_periods
@@ -23,6 +35,7 @@ __all__ = [
     "_em",
     "check_options",
     "figure_bytes",
+    "layout_dpi",
     "ordered",
     "percent",
     "plot_change",

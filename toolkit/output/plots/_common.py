@@ -9,6 +9,7 @@ import io
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -245,16 +246,36 @@ def _labels(language: str, level: float | None = None) -> dict[str, str]:
     return _TEXT[language]
 
 
+# the dpi at which the figures drawn in a block are laid out (:func:`layout_dpi`): a glyph's width changes with its
+# size in pixels, so a figure laid out at 100 dpi and drawn at 150 lost the first letter of a label at the canvas's
+# edge; None: the toolkit's default, that of figures.dpi's default
+_LAYOUT_DPI: ContextVar[int | None] = ContextVar("layout_dpi", default=None)
+
+
+@contextmanager
+def layout_dpi(dpi: int) -> Iterator[None]:
+    """Lay the figures drawn in the block out at ``dpi``, the resolution they will be saved at (a run draws its
+    figures in one of these, at ``figures.dpi``): each text measured at the size it is drawn at."""
+    token = _LAYOUT_DPI.set(int(dpi))
+    try:
+        yield
+    finally:
+        _LAYOUT_DPI.reset(token)
+
+
 @contextmanager
 def drawing_settings() -> Iterator[None]:
     """matplotlib's own defaults with the toolkit's settings (``fonts.rc_params``) on top, for the block, whatever a
     session's style, its ``rcParams`` or a matplotlibrc file changed: a figure drawn in a notebook that set a style
     of its own (``figures.workers = 1``, or a plot function called there) is the bytes a fresh drawing worker
-    draws."""
+    draws. Figures are laid out at the dpi of :func:`layout_dpi`, or at 150, the default of ``figures.dpi``."""
     import matplotlib
     import matplotlib.style
 
-    with matplotlib.style.context("default"), matplotlib.rc_context(rc_params()):
+    settings = rc_params()
+    if (dpi := _LAYOUT_DPI.get()) is not None:
+        settings["figure.dpi"] = dpi
+    with matplotlib.style.context("default"), matplotlib.rc_context(settings):
         yield
 
 
@@ -609,10 +630,9 @@ def _series(  # noqa: PLR0913 (a series' data and its drawing style)
                 x[alone],
                 values[alone],
                 yerr=[values[alone] - low[alone], high[alone] - values[alone]],
-                fmt="none" if markersize else marker,  # a line without markers: the value alone still drawn
-                color=color,
-                markersize=3.0,
                 ecolor=color,
+                # a line without markers: the value alone still drawn, as its marker
+                **({"fmt": "none"} if markersize else {"fmt": marker, "color": color, "markersize": 3.0}),
                 elinewidth=1.2,
                 capsize=3,
             )
@@ -1037,7 +1057,8 @@ def _rgba(fig: Figure, dpi: int) -> np.ndarray:
 
 
 def save_figure(fig: Figure, path: str | Path, *, dpi: int = 150) -> Path:
-    """Write ``fig`` atomically; the format follows the suffix (.png or .svg)."""
+    """Write ``fig`` atomically; the format follows the suffix (.png or .svg). A figure is laid out at 150 dpi
+    unless drawn inside :func:`layout_dpi`: draw it there at the ``dpi`` it is saved at, as a run does."""
     path = Path(path)
     atomic.write_bytes(path, figure_bytes(fig, path.suffix.lstrip("."), dpi=dpi))
     return path
