@@ -1460,3 +1460,40 @@ def test_a_power_of_one_factor_is_refused_with_the_polynomial_to_write(formula, 
     with pytest.raises(ToolkitError, match=re.escape(said)):
         check_formula(formula)
     assert check_formula("(year + x)**2") == ["year", "x"]
+
+
+def test_separation_along_a_covariate_far_from_zero_is_found_on_a_large_design():
+    """From an adversarial review: with a month number (202007 ... 202012) whose variation is 1e-5 of its size and
+    2,000 documents of their own GDP, the programs' gain fell under a tolerance that grew with the rows: a city's
+    slope of 22.8 log-odds with p = 0 was reported. The programs read an orthogonal basis of the design now."""
+    from toolkit.analysis.effects import separating_directions
+
+    rng = np.random.default_rng(3)
+    months = np.r_[np.arange(202007, 202013), rng.integers(202001, 202013, 2000)].astype(float)
+    city = np.r_[np.ones(6), np.zeros(2000)]
+    gdp = np.r_[rng.normal(5, 1, 6), rng.normal(5, 1, 2000)]
+    X = np.column_stack([np.ones_like(months), months, city, months * city, gdp])
+    share = np.r_[np.zeros(5), 0.3, rng.uniform(0.05, 0.5, 2000)]  # the city's theme only in its last month
+    found = separating_directions(X, share[None])
+    moved = (np.abs(found) > 1e-9).any(axis=1)
+    assert found.shape[1] > 0 and moved[[2, 3]].all() and not moved[4]  # the city's own columns, not GDP's
+    assert separating_directions(X, np.r_[rng.uniform(0.05, 0.5, 6), share[6:]][None]).shape[1] == 0
+
+
+def test_a_category_without_the_theme_leaves_the_others_curves_along_year_times_level():
+    """From an adversarial review: a level whose documents all lack the theme, under ``year * level``, blanked the
+    curves of every level (its slope column was taken for a shared slope); only its own columns run off, and the
+    other levels' curves are drawn as without it."""
+    from toolkit.analysis.effects import estimate_effects
+
+    units, shares = _by_level({"a": 15, "b": 14, "c": 6}, {"a": 0.2, "b": 0.3, "c": 0.0})
+    _, expected = estimate_effects(units, shares, ["theme"], "year * level", draws=100, x="year")
+    kept = units["level"] != "c"
+    _, alone = estimate_effects(
+        units[kept].reset_index(drop=True), shares[:, kept.to_numpy()], ["theme"], "year * level", draws=100, x="year"
+    )
+    assert not expected.loc[expected["group"] == "c", "supported"].any()
+    for level in ("a", "b"):
+        mine, theirs = expected[expected["group"] == level], alone[alone["group"] == level]
+        assert mine["supported"].tolist() == theirs["supported"].tolist() and mine["supported"].sum() > 10
+        assert np.allclose(mine["expected"].dropna(), theirs["expected"].dropna(), atol=0.01)

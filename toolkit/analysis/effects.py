@@ -500,7 +500,7 @@ def estimate_effects(
             )
         if grid_X is not None:
             curves = expit(grid_X @ pooled.T)  # grid points x draws
-            unsure = _unsure_points(grid_X, fitted_exactly, separating, indicators)
+            unsure = _unsure_points(grid_X, fitted_exactly, separating)
             held = (member_shares[:, rows, t] > 0).any(axis=0)  # the units that hold the theme in any member
             for i in range(len(grid)):
                 # nor (by the grid) the curve of a category of one document, nor one of categories whose documents
@@ -666,50 +666,77 @@ def separating_directions(X: np.ndarray, shares: np.ndarray) -> np.ndarray:
     log-odds a year with a p of 2e-6 (only a category's 0/1 column was checked). Read by linear programs on the
     design's distinct rows of each kind: one to tell whether any direction separates, then, where one does, two
     per coefficient to find those that move along one (a coefficient that none moves is estimable)."""
-    from scipy.optimize import linprog
-
     p = X.shape[1]
     found = [np.zeros((p, 0))]
-    size = np.maximum(np.abs(X).max(axis=0), 1e-300)  # columns of one size: the programs' tolerances hold for each
+    # the programs read in an orthogonal basis of the design's columns, centred and scaled first, each of length
+    # sqrt(units): a month number such as 202012, whose variation is 1e-5 of its size, hid a separating slope below
+    # the solver's tolerance, and beside the intercept it is nearly the same column
+    basis = _standardising(X)
+    _, singular, vt = np.linalg.svd(X @ basis, full_matrices=False)
+    keep = singular > singular[0] * 1e-10 if singular.size else singular > 0
+    basis = basis @ (vt[keep].T / singular[keep] * np.sqrt(len(X)))  # coefficients b = basis @ c
     for member in np.atleast_2d(shares):
-        kinds = [np.unique(X[part] / size, axis=0) for part in (member <= 0, member >= 1, (member > 0) & (member < 1))]
-        without, alone, between = kinds
+        without, alone, between = (
+            np.unique(X[part], axis=0) @ basis for part in (member <= 0, member >= 1, (member > 0) & (member < 1))
+        )
         if not len(without) and not len(alone):
             continue
         A_ub = np.vstack([without, -alone])
-        bounds = [(-1.0, 1.0)] * p
-        equal = {"A_eq": between, "b_eq": np.zeros(len(between))} if len(between) else {}
-        best = linprog(A_ub.sum(axis=0), A_ub=A_ub, b_ub=np.zeros(len(A_ub)), bounds=bounds, method="highs", **equal)
-        if best.status != 0 or best.fun > -1e-7 * max(len(A_ub), 1):  # nothing to gain: every x'b is zero
+        if _separating(A_ub.sum(axis=0), A_ub, between) is None:  # no direction gains anything: every x'b is zero
             continue
         for j in range(p):
             for sign in (1.0, -1.0):
-                objective = np.zeros(p)
-                objective[j] = -sign
-                reach = linprog(objective, A_ub=A_ub, b_ub=np.zeros(len(A_ub)), bounds=bounds, method="highs", **equal)
-                if reach.status == 0 and -reach.fun > 1e-7:
-                    direction = reach.x / size
+                c = _separating(-sign * basis[j], A_ub, between)
+                if c is not None and abs(basis[j] @ c) > 1e-9:
+                    direction = basis @ c
                     found.append((direction / np.linalg.norm(direction))[:, None])
     return np.concatenate(found, axis=1)
 
 
-def _unsure_points(grid_X: np.ndarray, fitted_exactly: np.ndarray, separating: np.ndarray, indicators: list[int]):
+def _standardising(X: np.ndarray) -> np.ndarray:
+    """The coefficients' change of basis ``T`` (p x p) that makes each column of ``X @ T`` but a constant one centred
+    (where ``X`` has a constant column to take its mean) and of unit spread: ``X @ T`` spans what ``X`` spans."""
+    p = X.shape[1]
+    T = np.eye(p)
+    spread = X.std(axis=0)
+    constant = [j for j in range(p) if spread[j] == 0 and X[0, j] != 0]
+    for j in range(p):
+        if spread[j] == 0:
+            continue
+        T[j, j] = 1 / spread[j]
+        if constant:  # x_j - mean_j is x_j less mean_j / c times the constant column c
+            T[constant[0], j] = -X[:, j].mean() / X[0, constant[0]] / spread[j]
+    return T
+
+
+def _separating(objective: np.ndarray, A_ub: np.ndarray, between: np.ndarray) -> np.ndarray | None:
+    """The solution ``c`` in [-1, 1] of the linear program min ``objective @ c`` with ``A_ub @ c <= 0`` and
+    ``between @ c = 0``, when it separates (:func:`_separates`); None otherwise."""
+    from scipy.optimize import linprog
+
+    equal = {"A_eq": between, "b_eq": np.zeros(len(between))} if len(between) else {}
+    bounds = [(-1.0, 1.0)] * len(objective)
+    result = linprog(objective, A_ub=A_ub, b_ub=np.zeros(len(A_ub)), bounds=bounds, method="highs", **equal)
+    return result.x if result.status == 0 and _separates(A_ub, between, result.x) else None
+
+
+def _separates(A_ub: np.ndarray, between: np.ndarray, c: np.ndarray) -> bool:
+    """Whether ``c`` separates: some unit's ``x'b`` clearly off zero, and every constraint held but for the solver's
+    rounding, small beside it (a solution of rounding alone, where nothing separates, is not one)."""
+    sides = A_ub @ c
+    reach = float(np.max(-sides, initial=0.0))
+    missed = max(float(np.max(sides, initial=0.0)), float(np.max(np.abs(between @ c), initial=0.0)) if len(between) else 0.0)
+    return reach > 1e-6 and missed <= 1e-4 * reach
+
+
+def _unsure_points(grid_X: np.ndarray, fitted_exactly: np.ndarray, separating: np.ndarray) -> np.ndarray:
     """The points of the grid without a band to draw: whose prediction moves along a direction that documents fit
-    exactly, or along one that separates (its log-odds not finite, whichever coefficients carry them: a contrast's
-    category may be estimated where each coefficient is not); every point where a slope separates."""
-    unsure = moves_along(grid_X, fitted_exactly) | moves_along(grid_X, separating)
-    if _along_a_number(separating, indicators):  # the fit ran off along a slope: its draws hold no curve
-        unsure[:] = True
-    return unsure
-
-
-def _along_a_number(directions: np.ndarray, indicators: list[int]) -> bool:
-    """Whether a separating direction moves a coefficient of a number (a slope: not the intercept, the first
-    column, nor a category's 0/1 column). Along a category's column the other categories' curves keep their draws;
-    along a slope the fit runs off in a mix of coefficients that leaves the rest's clustered covariance without
-    meaning (a district's curve of shares near 0.25 was drawn at 0.43 beside a city's separated slope)."""
-    numbers = [j for j in range(1, directions.shape[0]) if j not in indicators]
-    return bool(directions.size) and bool((np.abs(directions[numbers]) > 1e-9).any())
+    exactly, or that goes through a coefficient a separating direction moves. Those run off without end, and the
+    clustered covariance of the others with them has no meaning: a district's curve of shares near 0.25 was drawn
+    at 0.43 beside a city's separated slope, which moved the intercept and the slope the district's curve shares
+    (where only a category's own columns run off, the other categories' curves are drawn)."""
+    moved = (np.abs(separating) > 1e-9).any(axis=1) if separating.size else np.zeros(grid_X.shape[1], dtype=bool)
+    return moves_along(grid_X, fitted_exactly) | (grid_X[:, moved] != 0).any(axis=1)
 
 
 def _cells(units: pd.DataFrame, grid: pd.DataFrame, keys: list[str]) -> list[np.ndarray]:
