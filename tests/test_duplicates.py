@@ -321,3 +321,197 @@ def test_sentence_pieces_cut_after_each_sentence_and_join_short_ones():
     assert pieces[2:] == ["加快建设。推进数字经济和实体经济深度融合；建设数字中国！好"]
     assert all(len(p) >= EXCERPT_MIN_PIECE for p in pieces[1:])
     assert sentence_pieces("好") == ["好"] and sentence_pieces(" \n") == []
+
+
+def _paragraphs(name="003_627586bead8599d4.txt", longer_than=60):
+    """The paragraphs of a seed longer than ``longer_than`` characters, whitespace removed, each once."""
+    from toolkit.text.duplicates import compact
+
+    lines = [compact(line) for line in (SEEDS / name).read_text(encoding="utf-8").splitlines()]
+    return list(dict.fromkeys(line for line in lines if len(line) > longer_than))
+
+
+@pytest.mark.parametrize("length", [5, 6, 7, 12, 2000])
+def test_the_minhash_takes_every_shingle_the_first_and_the_last_at_every_length(length):
+    """From a mutation audit: the MinHash left out the last shingle (or the test's shingle hashes did) and the
+    reference comparison, on 3,000 characters, rarely saw it; a text of exactly one shingle had no MinHash. Compared
+    with datasketch fed every shingle's hash, from one shingle up."""
+    from datasketch import MinHash
+
+    from toolkit.text.duplicates import compact
+
+    text = compact((SEEDS / ORIGINAL).read_text(encoding="utf-8"))[100 : 100 + length]
+    hashes = _shingle_hashes(_codes(text), SHINGLE)
+    assert len(hashes) == length - SHINGLE + 1
+    reference = MinHash(seed=1, hashfunc=lambda value: value, scheme="affine32")
+    reference.update_batch(hashes.tolist())
+    assert np.array_equal(minhash(text).hashvalues, reference.hashvalues)
+
+
+def test_each_shingle_hash_depends_on_all_of_its_characters():
+    """The distinct shingles of a report have as many distinct hashes (a mutation audit hashed four characters of
+    five, or the first alone, and every test passed: shingles sharing their start collided)."""
+    from toolkit.text.duplicates import compact
+
+    text = compact((GWR / "national_2020.txt").read_text(encoding="utf-8"))[:3000]
+    shingles = [text[i : i + SHINGLE] for i in range(len(text) - SHINGLE + 1)]
+    hashes = _shingle_hashes(_codes(text), SHINGLE)
+    assert len(set(shingles)) == len(set(hashes.tolist())) > 2000
+    # two shingles that differ in their last character only
+    assert len(set(_shingle_hashes(_codes("推进数字经济推进数字经营"), SHINGLE)[[0, 7]].tolist())) == 2
+
+
+def test_whitespace_changes_no_minhash_and_short_texts_are_never_paired():
+    """Line breaks and spaces are no part of the shingles, of the exact similarity or of the MinHash (a mutation
+    audit hashed them in, unseen); a text shorter than one shingle is never paired, not even with its copy, and does
+    not stop the others' pairs from being found (indexing it, a mutation audit, went unseen)."""
+    original, one, _ = _report_and_two_edits()
+    spaced = "\n".join(original[i : i + 37] for i in range(0, len(original), 37)).replace("，", " ， ")
+    assert np.array_equal(minhash(spaced).hashvalues, minhash(original).hashvalues)
+    texts = ["创新", original, "创新", one, "数字经"]
+    assert [(p.first, p.second) for p in near_duplicates(texts, 0.8)] == [(1, 3)]
+
+
+def test_pairs_come_in_input_order():
+    """Three documents of the seeds, each followed later by its copy with one sentence reworded: the pairs come in
+    the order of their first document, then their second (a mutation audit gave them in a set's order, unseen)."""
+    originals = [(SEEDS / name).read_text(encoding="utf-8") for name in sorted(p.name for p in SEEDS.glob("00[0-2]_*.txt"))]
+    copies = [text.replace("。", "；", 1) for text in originals]
+    pairs = near_duplicates([*originals, *copies], 0.8)
+    assert [(p.first, p.second) for p in pairs] == [(0, 3), (1, 4), (2, 5)]
+
+
+def test_the_near_duplicates_warning_names_the_most_similar_pairs_first(caplog):
+    """The warning names five pairs at most (and how many more): the most similar first, so that the reprints are
+    named before the loose paraphrases (a mutation audit named them in input order, unseen)."""
+    import pandas as pd
+
+    from toolkit.text.duplicates import flag_near_duplicates
+
+    original, one, three = _report_and_two_edits()
+    documents = pd.DataFrame({"doc_id": ["a", "c", "b"], "path": ["a.txt", "c.txt", "b.txt"]})
+    units = pd.DataFrame({"doc_id": ["a", "c", "b"], "text": [original, three, one]})
+    with caplog.at_level("WARNING", logger="toolkit"):
+        pairs = flag_near_duplicates(documents, units, 0.5)
+    similarities = sorted((p.similarity for p in pairs), reverse=True)
+    assert similarities == [190 / 200, 180 / 210, 175 / 215]
+    said = [caplog.text.index(f"({s:.3f})") for s in similarities]
+    assert said == sorted(said) and "a.txt ~ b.txt (0.950)" in caplog.text and "3 pair(s)" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "n, said", [(4, "a, b, c, d"), (5, "a, b, c, d, e"), (6, "a, b, c, d, e and 1 more"), (8, "a, b, c, d, e and 3 more")]
+)
+def test_a_warning_names_five_and_counts_the_rest(n, said):
+    from toolkit.text.duplicates import _first_five
+
+    assert _first_five(list("abcdefgh")[:n]) == said
+
+
+def test_an_excerpt_at_the_smallest_sizes_is_found():
+    """Lines of exactly 20 characters can show an excerpt and exactly 100 characters found are enough (each
+    limit the documented "at least"): five 20-character pieces of seed 003 that a longer document holds (a mutation
+    audit raised either limit, or made it "more than", and every test passed)."""
+    from toolkit.text.duplicates import EXCERPT_MIN_CHARS, EXCERPT_MIN_PIECE, excerpts
+
+    text = "".join(_paragraphs())
+    pieces = [text[i * 20 : i * 20 + 20] for i in range(6)]
+    assert EXCERPT_MIN_PIECE == 20 and EXCERPT_MIN_CHARS == 100 and len(set(pieces)) == 6
+    whole = [*pieces, *_paragraphs()[3:6]]
+    (found,) = excerpts([0] * 5 + [1] * len(whole), [*pieces[:5], *whole], 0.8)
+    assert (found.part, found.whole, found.contained) == (0, 1, 1.0)
+    assert excerpts([0] * 5 + [1] * len(whole), [*(p[:19] for p in pieces[:5]), *whole], 0.8) == []  # 19 each
+
+
+def test_an_excerpt_is_found_whichever_document_comes_first_and_a_repeated_paragraph_counts_each_time():
+    """An excerpt listed before or after its source is found (a mutation audit looked only at excerpts listed first
+    and the shipped test saw it by luck); a paragraph the excerpt gives twice counts twice in what is found, as it
+    counts twice in its length (a mutation audit counted it once: 0.73 of the text found, where all of it is)."""
+    from toolkit.text.duplicates import excerpts
+
+    p = _paragraphs()
+    part = [p[5], p[6], p[5]]
+    whole = p[:12]
+    for codes, texts, (part_code, whole_code) in (
+        ([0] * 3 + [1] * 12, [*part, *whole], (0, 1)),
+        ([0] * 12 + [1] * 3, [*whole, *part], (1, 0)),
+    ):
+        (found,) = excerpts(codes, texts, 0.8)
+        assert (found.part, found.whole, found.contained) == (part_code, whole_code, 1.0)
+
+
+def test_a_paragraph_in_fifty_documents_still_counts_and_in_fifty_one_is_boilerplate():
+    from toolkit.text.duplicates import EXCERPT_MAX_DOCUMENTS, excerpts
+
+    p = _paragraphs()
+    assert EXCERPT_MAX_DOCUMENTS == 50
+    for n, expected in ((50, 1), (51, 0)):
+        codes = [0, 0] + [d for d in range(1, n) for _ in range(3)]
+        texts = [p[0], p[1]] + [t for d in range(1, n) for t in (p[0], p[1], p[2 + d % 10] * 3)]
+        found = excerpts(codes, texts, 0.8)
+        assert len({e.part for e in found}) == expected, n
+        assert all(e.part == 0 for e in found)
+
+
+def test_excerpts_are_not_looked_for_beyond_the_limit_of_pairs_and_are_at_it(monkeypatch, caplog):
+    """A passage shared by three documents makes 3 x 2 (document, other document) pairs to look at, each of its
+    sentences; the search stops only above EXCERPT_MAX_PAIRS, with a note in the log (a mutation audit stopped at
+    the limit, or counted the pairs as 3 - 1, and every test passed)."""
+    from toolkit.text import duplicates
+
+    p = _paragraphs()
+    codes, texts = [0, 1, 1, 2, 2], [p[0], p[0], p[1], p[0], p[2]]
+    shared = len(duplicates.sentence_pieces(p[0]))
+    assert shared > 1 and all(len(piece) >= duplicates.EXCERPT_MIN_PIECE for piece in duplicates.sentence_pieces(p[0]))
+    monkeypatch.setattr(duplicates, "EXCERPT_MAX_PAIRS", 6 * shared)
+    assert len(duplicates.excerpts(codes, texts, 0.8)) == 2  # document 0 in 1 and in 2
+    monkeypatch.setattr(duplicates, "EXCERPT_MAX_PAIRS", 6 * shared - 1)
+    with caplog.at_level("INFO", logger="toolkit"):
+        assert duplicates.excerpts(codes, texts, 0.8) == []
+    assert f"not looking for excerpts: {6 * shared} pairs of documents share paragraphs" in caplog.text
+
+
+def _excerpt_frames(documents, units):
+    import pandas as pd
+
+    return (
+        pd.DataFrame({"doc_id": [d for d, _ in documents], "path": [path for _, path in documents]}),
+        pd.DataFrame({"doc_id": [d for d, texts in units for _ in texts], "text": [t for _, texts in units for t in texts]}),
+    )
+
+
+def test_an_excerpt_of_two_longer_documents_names_the_one_holding_most_of_it_first(caplog):
+    """excerpt_of lists the longer documents most of the excerpt first and contained is its share in that one; the
+    warning counts the excerpt once (a mutation audit listed the sources in input order, gave the last one's share,
+    or counted two excerpts, and every test passed)."""
+    from toolkit.text.duplicates import flag_excerpts
+
+    p = _paragraphs()
+    part = p[0:4]
+    some, most = [p[0], p[1], *p[8:14]], [p[0], p[1], p[2], *p[14:20]]  # both longer than the part
+    documents, units = _excerpt_frames(
+        [("x", "some.txt"), ("y", "part.txt"), ("z", "most.txt")], [("x", some), ("y", part), ("z", most)]
+    )
+    with caplog.at_level("WARNING", logger="toolkit"):
+        found = flag_excerpts(documents, units, 0.5)
+    assert len(found) == 2
+    flags = documents.set_index("path")
+    assert flags.loc["part.txt", "excerpt_of"] == "most.txt; some.txt"
+    shares = {e.whole: e.contained for e in found}
+    assert shares[2] > shares[0] and flags.loc["part.txt", "contained"] == round(shares[2], 3)
+    assert "1 document(s) are excerpts of longer ones" in caplog.text and "part.txt in most.txt" in caplog.text
+
+
+def test_a_pair_of_near_duplicates_is_not_flagged_again_as_an_excerpt():
+    """A document that is its longer twin less one short paragraph is a near duplicate of it and an excerpt of it:
+    flagged once, as the near duplicate (a mutation audit flagged both, unseen)."""
+    from toolkit.text.duplicates import excerpts, flag_excerpts, flag_near_duplicates
+
+    p = _paragraphs()
+    short, long = p[:10], [*p[:10], p[10][:30]]
+    documents, units = _excerpt_frames([("s", "short.txt"), ("l", "long.txt")], [("s", short), ("l", long)])
+    near = flag_near_duplicates(documents, units, 0.8)
+    assert [(n.first, n.second) for n in near] == [(0, 1)]
+    assert [(e.part, e.whole) for e in excerpts([0] * 10 + [1] * 11, [*short, *long], 0.8)] == [(0, 1)]
+    assert flag_excerpts(documents, units, 0.8, near) == []
+    assert (documents["excerpt_of"] == "").all() and documents["contained"].isna().all()

@@ -343,3 +343,152 @@ def test_jiebas_dictionary_folder_made_open_is_the_users_alone_again_and_a_linke
     assert result.returncode == 0 and result.stdout.split() == ["加快", "发展", "数字经济"], result.stderr[-2000:]
     assert own.stat().st_mode & 0o077 == 0
     assert not list(elsewhere.iterdir()) and "no folder of this user's own" in result.stderr
+
+
+def test_numbers_written_with_two_or_several_and_per_mille_are_numbers():
+    """两千, 几十 and 3‰ are numbers as 三十 and 6.5% are (a mutation audit left 两, 几 or ‰ out of the rule and every
+    test passed); 十四五 and 两山 are words."""
+    seg = Segmenter(stopwords=set())
+    assert seg.filter(["两千", "几十", "3‰", "6.5%", "三十", "十五", "十四五", "两山"]) == ["十四五", "两山"]
+    assert Segmenter(stopwords=set(), drop_numbers=False).filter(["两千", "几十", "3‰"]) == ["两千", "几十", "3‰"]
+
+
+def test_lexicon_words_are_kept_whatever_the_filter_says():
+    """A lexicon word is kept though a stopword list names it (segment.extra_stopwords: "a lexicon word listed there
+    is kept all the same"), though it is one character or a number (a mutation audit dropped the rule and every test
+    passed: the lexicon's 5G is no number, and its words are no shipped stopwords)."""
+    seg = Segmenter(stopwords={"开放", "工作"}, keep={"开放", "碳", "十五"}, min_chars=2)
+    words = ["开放", "工作", "碳", "氢", "十五", "十六", "数字经济"]
+    assert seg.filter(words) == ["开放", "碳", "十五", "数字经济"]
+    assert seg.keep_mask(words).tolist() == [True, False, True, False, True, False, True]  # as filter judges
+
+
+def test_keep_mask_is_what_filter_keeps():
+    """keep_mask (which the corpus's token tables are built with) judges each word as filter does (a mutation audit
+    kept every word in it, and no test of this file saw it)."""
+    seg = Segmenter(stopwords={"我们"})
+    words = seg.cut("我们要在2021年加快发展数字经济，建设东湖科学城。") + ["我们"]
+    kept = set(seg.filter(words))
+    assert seg.keep_mask(words).tolist() == [w in kept for w in words]
+    assert not all(seg.keep_mask(words)) and any(seg.keep_mask(words))
+
+
+def test_cut_keeps_the_spaces_only_when_asked():
+    """With keep_spaces the words give the text back, spaces too (the corpus's uncached path counts them out
+    itself); without, no word is whitespace."""
+    seg = Segmenter()
+    text = "加快发展 数字经济\u3000建设东湖科学城"
+    kept = seg.cut(text, keep_spaces=True)
+    assert "".join(kept) == text and any(w.isspace() for w in kept)
+    assert seg.cut(text) == [w for w in kept if not w.isspace()]
+
+
+def test_a_dictionary_that_is_not_utf8_or_has_a_tag_that_is_no_tag_is_one_line(tmp_path):
+    """A dictionary saved as GBK (as Windows Notepad does) is a one-line error naming UTF-8 (a mutation audit let
+    the decoding error through, and every test passed); "区块链 web3" is no word, frequency and tag (jieba's tags are
+    letters): refused, not read as 区块链 tagged web3."""
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes("韧性城市 n\n数据要素\n".encode("gbk"))
+    with pytest.raises(ToolkitError, match=r"dictionary .*gbk.txt is not UTF-8 text; save it as UTF-8"):
+        read_dictionary(gbk)
+    bad = tmp_path / "bad.txt"
+    bad.write_text("区块链 web3\n", encoding="utf-8")
+    with pytest.raises(ToolkitError, match="line 1: '区块链 web3' is not 'word"):
+        read_dictionary(bad)
+
+
+def test_a_lexicon_word_no_dictionary_lists_is_segmented_whole():
+    """A user's lexicon word that no dictionary lists (a lexicon of the user's own) is added to jieba and kept whole
+    (a mutation audit added only those a dictionary listed already, and every test passed: the shipped lexicon's
+    words are all in the shipped dictionary)."""
+    text = "营造热带雨林式的创新生态"
+    assert "热带雨林式" not in Segmenter(domain_dictionary=False).cut(text)
+    seg = Segmenter(domain_dictionary=False, extra_words=("热带雨林式",))
+    assert "热带雨林式" in seg.cut(text) and "热带雨林式" in seg.known_words
+
+
+def test_a_users_dictionary_entry_wins_over_the_shipped_one_with_its_tag(tmp_path):
+    """The last dictionary's entry of a word is the one used, a user's after the shipped one (the shipped 东湖科学城 has
+    no tag, so n): the user's ns keeps it under segment.pos = ["ns"]; a lexicon word whose frequency the user set
+    low keeps the user's tag (a mutation audit read the shipped dictionary last, or dropped the tag, and every test
+    passed)."""
+    mine = tmp_path / "mine.txt"
+    mine.write_text("东湖科学城 ns\n园林城市 5 zcity\n", encoding="utf-8")
+    text = "加快建设东湖科学城和国家园林城市"
+    assert "东湖科学城" in Segmenter(dictionaries=(mine,), pos=("ns",), stopwords=set()).cut(text)
+    assert "东湖科学城" not in Segmenter(pos=("ns",), stopwords=set()).cut(text)
+    lexicon = Segmenter(dictionaries=(mine,), extra_words=("园林城市",), pos=("zc",), stopwords=set())
+    assert lexicon.cut(text) == ["园林城市"]
+
+
+def test_latin_words_can_be_kept_by_their_tag():
+    """segment.pos = ["eng"] keeps the Latin words (jieba tags words outside its dictionary eng, m or x; its
+    dictionary itself has no eng): a mutation audit refused "eng" as a tag that starts none, and no test saw it."""
+    assert Segmenter(pos=("eng",), stopwords=set()).cut("大力发展5G和APP应用，推进GDP增长") == ["APP", "GDP"]
+
+
+def test_known_words_are_every_word_of_the_dictionaries(tmp_path):
+    mine = tmp_path / "mine.txt"
+    mine.write_text("热带雨林式 5 n\n", encoding="utf-8")
+    shipped = {word for word, _, _ in read_dictionary(data_path("policy_dict.txt"))}
+    assert Segmenter(dictionaries=(mine,), extra_words=("政产学研金服用",)).known_words == shipped | {
+        "热带雨林式",
+        "政产学研金服用",
+    }
+
+
+def test_the_fingerprint_changes_with_the_tags_kept_and_each_dictionary_entrys_frequency_and_tag(tmp_path):
+    """The fingerprint keys the token cache: segment.pos = ["n"] and ["v"] cut different words, as do a user's
+    dictionary at frequency 5 and 50,000, or with tag n and v under pos (a mutation audit left the tags or the
+    frequencies out of it, and no test saw it: a warm cache gave the tokens of the earlier settings)."""
+    assert Segmenter(pos=("n",)).fingerprint != Segmenter(pos=("v",)).fingerprint
+    prints = set()
+    for line in ("热带雨林式 5 n", "热带雨林式 50000 n", "热带雨林式 5 v"):
+        mine = tmp_path / f"{len(prints)}.txt"
+        mine.write_text(line + "\n", encoding="utf-8")
+        prints.add(Segmenter(dictionaries=(mine,)).fingerprint)
+    assert len(prints) == 3
+
+
+def test_a_new_jieba_dictionary_changes_the_fingerprint_and_the_prefix_dictionarys_file(tmp_path, monkeypatch):
+    """jieba's own dictionary (upgraded with jieba, or edited) changes the tokens: the fingerprint and the name of
+    the prefix dictionary built from it change with it (a mutation audit left the dictionary out of either, and no
+    test saw it: tokens, or a prefix dictionary, of the old one were read back)."""
+    import tempfile
+    from pathlib import Path
+
+    import toolkit.text.segment as segment
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    jiebas = tmp_path / "dict.txt"
+    jiebas.write_bytes(Path(segment._jieba_dictionary()).read_bytes())
+    monkeypatch.setattr(segment, "_jieba_dictionary", lambda: str(jiebas))
+    before, cache = Segmenter().fingerprint, segment._dictionary_cache("jieba_fast_dat")[0]
+    with jiebas.open("a", encoding="utf-8") as handle:
+        handle.write("数智赋能 3 n\n")
+    assert Segmenter().fingerprint != before
+    assert segment._dictionary_cache("jieba_fast_dat")[0] != cache
+
+
+def test_a_linked_folder_for_the_prefix_dictionary_is_refused(tmp_path, monkeypatch):
+    """The prefix dictionary's folder, toolkit-<uid>/jieba in the temporary folder, is not used when either part
+    is a symbolic link (another user's link would have jieba_fast_dat read a file of theirs unchecked): jieba's own
+    place then. A mutation audit dropped either check, and no test saw it."""
+    import os
+    import tempfile
+
+    import toolkit.text.segment as segment
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    own = tmp_path / f"toolkit-{os.getuid()}"
+    cache, _ = segment._dictionary_cache("jieba_fast_dat")
+    assert cache.parent == own / "jieba"
+    (own / "jieba").rename(tmp_path / "theirs")
+    (own / "jieba").symlink_to(tmp_path / "theirs")
+    assert segment._dictionary_cache("jieba_fast_dat") is None
+    (own / "jieba").unlink()
+    (own / "jieba").mkdir(mode=0o700)
+    assert segment._dictionary_cache("jieba_fast_dat")[0].parent == own / "jieba"
+    own.rename(tmp_path / "elsewhere")  # the user's folder itself a link, to a folder whose jieba is a folder
+    own.symlink_to(tmp_path / "elsewhere")
+    assert segment._dictionary_cache("jieba_fast_dat") is None

@@ -989,3 +989,93 @@ def test_a_sweeps_table_groups_the_seeds_of_each_point_and_keeps_its_settings_as
     assert timings.set_index("run_id")["fit_seconds"].isna().tolist() == [False] * 5 + [True]
     text = recommend(table)
     assert "(model.lda.passes=2, vocab.phrases=True)" in text and "passes=2.0" not in text and "phrases=1" not in text
+
+
+def _run_folders(root, points):
+    """Run folders as a sweep writes them (no fit), for _collect: ``points`` of (combo, top words of each seed)."""
+    runs = []
+    for combo, tops in points:
+        for seed, top in enumerate(tops, 1):
+            combo_seed = {**combo, "model.random_state": seed}
+            rid = f"r{len(runs)}"
+            folder = root / "runs" / rid
+            folder.mkdir(parents=True)
+            metrics = {"run_id": rid, **combo_seed, "kind": combo["model.kind"], "n_topics": combo["model.n_topics"],
+                       "random_state": seed, "c_npmi": 0.05 + len(runs) / 1000, "c_v": 0.5, "diversity": 0.8}  # fmt: skip
+            (folder / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False), encoding="utf-8")
+            (folder / "topics.json").write_text(json.dumps({"top_words": [top], "themes": ["other"]}), encoding="utf-8")
+            (folder / "timing.json").write_text(json.dumps({"fit_seconds": 2.0 + seed}), encoding="utf-8")
+            runs.append((combo_seed, None, rid, "key"))
+    return runs
+
+
+def test_a_list_of_settings_in_the_grid_is_a_point_named_as_written_and_every_seed_counts_in_its_stability(tmp_path):
+    """A grid over a list-valued setting (segment.extra_stopwords = [["我的停用词.txt"], []]) groups its runs by the
+    list's JSON text, Chinese as written (a mutation audit left lists as lists, which cannot group runs, or escaped
+    the Chinese as \\u6211..., and every test passed); a point's stability is over all its seeds, the third too (a
+    mutation audit took the first two); timings.csv names each run's point as sweep.csv does."""
+    from toolkit.sweeps import _collect
+
+    same, other = [f"w{i}" for i in range(10)], [f"x{i}" for i in range(10)]
+    base = {"model.kind": "lda", "model.n_topics": 4}
+    runs = _run_folders(
+        tmp_path,
+        [
+            ({**base, "segment.extra_stopwords": ["我的停用词.txt"]}, [same, same, other]),  # the third seed apart
+            ({**base, "segment.extra_stopwords": []}, [same, same, same]),
+        ],
+    )
+    table, timings = _collect(tmp_path, runs)
+    assert table["segment.extra_stopwords"].tolist() == ['["我的停用词.txt"]'] * 3 + ["[]"] * 3
+    assert table["stability"].tolist() == pytest.approx([1 / 3] * 3 + [1.0] * 3)  # (1 + 0 + 0) / 3 pairs of seeds
+    assert timings["run_id"].tolist() == table["run_id"].tolist()
+    assert {"model.kind", "model.n_topics", "segment.extra_stopwords", "kind", "n_topics", "random_state"} <= set(timings)
+    assert timings["fit_seconds"].tolist() == [3.0, 4.0, 5.0] * 2
+
+
+def test_ties_are_exact_to_the_floats_digits_and_the_held_out_note_takes_the_weakest_run():
+    """Points whose mean NPMI differ by 2e-7 are not tied (a relative tolerance of 1e-5, a mutation audit, tied
+    them); the held-out note names the fewest units and tokens of any run (it named the most units); held-out counts
+    no run recorded are no note and no traceback (a mutation audit read int(NaN)); a grid point that could not be
+    fitted at the best K with another setting does not silence the advice to go below it."""
+    from toolkit.sweeps import recommend
+
+    close = recommend(pd.DataFrame(_runs("lda", 5, [0.0500002, 0.0700002]) + _runs("lda", 6, [0.05, 0.07])))
+    assert "Tied" not in close
+    rows = _runs("lda", 5, [0.05, 0.06]) + _runs("lda", 6, [0.03, 0.04])
+    uneven = pd.DataFrame(rows).assign(heldout_units=[3, 3, 2, 2], heldout_tokens=[500, 500, 400, 400], perplexity=900.0)
+    assert "rest on 2 held-out units of 400 tokens" in recommend(uneven, heldout=["perplexity"])
+    unrecorded = pd.DataFrame(rows).assign(heldout_units=float("nan"), heldout_tokens=float("nan"), perplexity=900.0)
+    assert "held-out units" not in recommend(unrecorded, heldout=["perplexity"])
+    low = pd.DataFrame(_runs("lda", 5, [0.06, 0.07]) + _runs("lda", 6, [0.03, 0.04]))
+    skipped = [({"model.kind": "lda", "model.n_topics": 5, "vocab.min_df": 9}, "too few words")]
+    assert " K = 5 is the smallest number of topics the grid tried: a better one may lie below it" in recommend(low, skipped)
+
+
+@pytest.mark.parametrize("name", ["config.toml", "timing.json", "topics.json", "metrics.json"])
+def test_each_file_of_a_run_folder_not_the_sweeps_is_refused_before_any_fit(local_sweep, monkeypatch, name):
+    """A run to fit again (its metrics.json gone) whose folder holds a file the sweep did not write as it is (a
+    config.toml annotated by hand, a metrics.json with a score edited): refused before any fit, for each of the four
+    files (a mutation audit checked three of them: the fourth was refused only when written, after its fit)."""
+    from toolkit import sweeps
+
+    victim = local_sweep.out_dir / "runs" / local_sweep.table["run_id"][2]
+    saved = {p.name: p.read_bytes() for p in victim.iterdir()}
+
+    def no_fit(*args):
+        raise AssertionError("a run was fitted")
+
+    monkeypatch.setattr(sweeps, "_fit_one", no_fit)
+    try:
+        if name == "metrics.json":  # a metrics.json that no longer reads whole: the run is fitted again
+            (victim / name).write_text('{"run_id": "改过', encoding="utf-8")
+        else:
+            (victim / "metrics.json").unlink()
+            (victim / name).write_text("# 我的笔记\n", encoding="utf-8")
+        with pytest.raises(ToolkitError, match=rf"{name} exists and the toolkit did not write it"):
+            sweep(seeds_config(), local_sweep.out_dir, grid=GRID, n_jobs=1)
+    finally:
+        for p in victim.iterdir():
+            p.unlink()
+        for file, data in saved.items():
+            (victim / file).write_bytes(data)
