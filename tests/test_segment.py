@@ -492,3 +492,18 @@ def test_a_linked_folder_for_the_prefix_dictionary_is_refused(tmp_path, monkeypa
     own.rename(tmp_path / "elsewhere")  # the user's folder itself a link, to a folder whose jieba is a folder
     own.symlink_to(tmp_path / "elsewhere")
     assert segment._dictionary_cache("jieba_fast_dat") is None
+
+
+def test_with_tags_kept_a_word_a_lexicon_pattern_takes_is_kept_whatever_its_tag():
+    """From a mutation audit: with ``segment.pos``, only the lexicon's listed words passed the tag check, and a word
+    its pattern takes (发展, tagged vn, under the pattern \\w*发展) was dropped before the pattern could keep it, so
+    the theme's counts from that pattern fell to zero. The fingerprint of the tokens names the patterns too."""
+    from .conftest import ROOT
+
+    text = (ROOT / "seeds" / "000_4635cf3c1d3ea286.txt").read_text(encoding="utf-8")
+    plain = Segmenter(pos=("n",), stopwords=set())
+    patterned = Segmenter(pos=("n",), stopwords=set(), keep_patterns=(r"\w*发展",))
+    assert "发展" not in plain.cut(text)  # its tag is vn: the tag filter drops it
+    kept = patterned.cut(text)
+    assert kept.count("发展") == Segmenter(stopwords=set()).cut(text).count("发展") > 0
+    assert plain.fingerprint != patterned.fingerprint

@@ -277,6 +277,7 @@ class Segmenter:
                 )
         self._tokenizer = None
         self._decided: dict[str, str] = {}  # word -> itself interned if filter keeps it, else ""
+        self._pattern_kept: dict[str, bool] = {}  # word -> whether a lexicon pattern takes it
 
     @property
     def fingerprint(self) -> str:
@@ -300,6 +301,8 @@ class Segmenter:
             digest.update(f"{word} {freq} {tag}\n".encode())
         if self.pos:  # the words kept whatever their tag (the lexicon's): a word a dictionary lists already is no entry
             digest.update(("keep " + " ".join(sorted(self.keep)) + "\n").encode())
+            # and those a lexicon pattern takes, whatever their tag (its words were dropped by the tag before)
+            digest.update(("keep patterns " + "\x1f".join(self.keep_patterns) + "\n").encode())
         return digest.hexdigest()
 
     def _jieba(self):
@@ -348,7 +351,8 @@ class Segmenter:
             return [
                 p.word
                 for p in tokenizer.lcut(text, HMM=self.hmm)
-                if (keep_spaces or not p.word.isspace()) and (p.word in self.keep or p.flag.startswith(self.pos))
+                if (keep_spaces or not p.word.isspace())
+                and (p.word in self.keep or p.flag.startswith(self.pos) or self._matches_a_kept_pattern(p.word))
             ]
         words = tokenizer.lcut(text, HMM=self.hmm)
         return words if keep_spaces else list(filterfalse(str.isspace, words))
@@ -391,13 +395,17 @@ class Segmenter:
         )
 
     def _matches_a_kept_pattern(self, word: str) -> bool:
+        """Whether a lexicon pattern takes ``word`` whole (judged once per distinct word)."""
         if not self.keep_patterns:
             return False
         if self._keep_compiled is None:
             from .patterns import UserPattern
 
             self._keep_compiled = [UserPattern(p, "lexicon pattern") for p in self.keep_patterns]
-        return any(pattern.fullmatch(word) for pattern in self._keep_compiled)
+        judged = self._pattern_kept.get(word)
+        if judged is None:
+            judged = self._pattern_kept[word] = any(pattern.fullmatch(word) for pattern in self._keep_compiled)
+        return judged
 
     @property
     def known_words(self) -> frozenset[str]:
@@ -410,6 +418,6 @@ class Segmenter:
     def __getstate__(self):  # send to worker processes without the loaded jieba tokenizer
         state = self.__dict__.copy()
         state["_tokenizer"] = None
-        state["_decided"] = {}
+        state["_decided"], state["_pattern_kept"] = {}, {}
         state["_keep_compiled"] = None  # compiled again where used
         return state
