@@ -741,3 +741,49 @@ def test_a_run_lays_its_figures_out_at_the_dpi_it_saves_them_at(yearly, lexicon,
     monkeypatch.setattr(plots, "plot_theme_shares", drawn)
     tables.draw_figure(tmp_path, "theme_shares", "plot_theme_shares", (yearly, lexicon), {}, ["png"], 60)
     assert seen == [60] and (tmp_path / "theme_shares.png").is_file()
+
+
+def test_a_word_wider_than_its_column_is_shortened_within_the_canvas(lexicon):
+    """From a hostile pass of the figures: 习近平新时代中国特色社会主义思想 in theme_words' last column ran past the canvas's
+    edge (the shipped gwr_national figure). A word wider than its column is shortened with an ellipsis."""
+    import matplotlib.text
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from toolkit.output.plots import plot_theme_words
+
+    long = "习近平新时代中国特色社会主义思想"
+    words = pd.DataFrame(
+        {
+            "theme": ["ideology_culture"] * 4,
+            "period": ["十三五", "十三五", "十四五", "十四五"],
+            "rank": [1, 2, 1, 2],
+            "word": ["文化", "思想", "文化", long],
+            "new": [False, False, False, True],
+        }
+    )
+    fig = plot_theme_words(words, lexicon, n_words=2)
+    FigureCanvasAgg(fig).draw()
+    renderer = fig.canvas.get_renderer()
+    shown = [t for t in fig.axes[0].texts if t.get_text().startswith("习近平")]
+    assert [t.get_text() for t in shown] == [long[: len(shown[0].get_text()) - 1] + "…"]
+    assert all(
+        fig.bbox.contains(*corner)
+        for t in fig.findobj(matplotlib.text.Text)
+        if t.get_text().strip()
+        for corner in t.get_window_extent(renderer).corners()
+    )
+
+
+@pytest.mark.parametrize(
+    "text, width",
+    [("science_technology_and_innovation_policy", 1.0), ("ecological_civilisation_and_carbon_neutrality", 1.3), ("x" * 60, 0.8)],
+)
+def test_wrap_breaks_a_word_wider_than_a_line(text, width):
+    """From a hostile pass of the figures: a theme's name without a label (snake_case, one 'word' of Latin letters)
+    was never broken and ran off the canvas and into the next panel's title; Ökologie was broken at its Ö."""
+    from toolkit.output.plots import wrap
+    from toolkit.output.plots._common import _em
+
+    lines = wrap(text, width, 9).split("\n")
+    assert "".join(lines) == text and all(_em(line) <= width * 72 / 9 for line in lines) and len(lines) > 1
+    assert wrap("Ökologie und Énergie", 0.6, 9).split("\n") == ["Ökologie", "und", "Énergie"]

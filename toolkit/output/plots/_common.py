@@ -376,7 +376,7 @@ def wrap(text: str, width: float, fontsize: float) -> str:
     lines = []
     for paragraph in text.split("\n"):
         line: list[str] = []
-        for token in re.findall(r"[!-~]+|\s+|.", paragraph):
+        for token in _tokens(paragraph, limit):
             if "".join(line).strip() and not token.isspace() and _em("".join(line) + token) > limit:
                 cut = _break_at(line, token, limit)
                 lines.append("".join(line[:cut]).rstrip())
@@ -391,7 +391,28 @@ def wrap(text: str, width: float, fontsize: float) -> str:
     return "\n".join(lines)
 
 
-_BREAKS_AFTER = set("，、。：；！？）》」』】,.:;!?)")  # punctuation a Chinese line may end with
+# a word of an alphabet (Ökologie whole, not broken at its Ö), a run of spaces, or any other character alone
+_TOKEN = re.compile(r"[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]+|\s+|.")
+
+
+def _tokens(paragraph: str, limit: float) -> Iterator[str]:
+    """The tokens :func:`wrap` lays into lines: words, spaces, single characters; a word wider than a line
+    (``science_and_innovation_policy``, a theme's name without a label, ran off the canvas) in parts, after its
+    ``_ - / .`` where it has them, else between characters."""
+    for token in _TOKEN.findall(paragraph):
+        if token.isspace() or _em(token) <= limit:
+            yield token
+            continue
+        for part in re.findall(r"[^_\-/.]*[_\-/.]+|[^_\-/.]+", token):
+            while _em(part) > limit:
+                head = _cut(part, limit) or part[0]
+                yield head
+                part = part[len(head) :]
+            if part:
+                yield part
+
+
+_BREAKS_AFTER = set("，、。：；！？）》」』】,.:;!?)_-/")  # where a line may end: punctuation, a name's separators
 
 
 def _break_at(tokens: list[str], following: str, limit: float) -> int:

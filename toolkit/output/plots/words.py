@@ -8,6 +8,8 @@ from ...analysis.lexicon import Lexicon
 from ...errors import ToolkitError, require_columns
 from ._common import (
     _PALETTE,
+    _cut,
+    _em,
     _heading,
     _labels,
     _new_figure,
@@ -28,7 +30,8 @@ if TYPE_CHECKING:
 def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5, language: str = "zh", title: str = "") -> Figure:
     """How each theme is worded in each period (theme_words.csv): a grid with a row per theme and a column per
     period, each cell the theme's top words there; a word new to the theme's list is in its colour. The periods
-    keep the table's order (years sorted); the title, the period names and the theme labels wrap to fit."""
+    keep the table's order (years sorted); the title, the period names and the theme labels wrap to fit, and a word
+    wider than its column is shortened with an ellipsis."""
     text = _labels(language)
     colors = theme_colors(lexicon)
     words = words[words["rank"] <= n_words]
@@ -77,7 +80,7 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
                     ax.text(
                         j,
                         i + (r - (k - 1) / 2) / (n_words + 1),
-                        row.word,
+                        _within(str(row.word), (column - 0.15) * 72 / 7.5),
                         ha="center",
                         va="center",
                         fontsize=7.5,
@@ -85,6 +88,12 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
                     )
         fig.suptitle(heading, fontsize=10, y=1 - 0.12 / height, va="top")
     return fig
+
+
+def _within(word: str, ems: float) -> str:
+    """``word``, or its start with an ellipsis where it is wider than ``ems`` (习近平新时代中国特色社会主义思想 ran past
+    its column and the canvas's edge; theme_words.csv holds it whole)."""
+    return word if _em(word) <= ems else _cut(word, ems - 1) + "…"
 
 
 def plot_top_words(topics: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 10, language: str = "zh", title: str = "") -> Figure:
