@@ -25,10 +25,10 @@ CSV_ROWS = 10_000  # rows of a table turned into text at a time
 # Columns of p-values: written to six significant digits (1.23457e-09), not six decimals, which wrote a change's
 # p of 1e-15 as 0.000000, a p of zero (report.html shows them as <0.001).
 P_VALUES = ("p_value", "p_adjusted")
-# Columns of estimates in the units of a covariate: six significant digits too (an effect of GDP in yuan, -2.1e-11
-# a yuan, was written -0.000000 with its interval, lost from every output)
-ESTIMATES = ("estimate", "low", "high")
-SIGNIFICANT = P_VALUES + ESTIMATES
+# Columns of estimates in the units of a covariate: six decimals where they keep three significant digits, else six
+# significant digits (an effect of GDP in yuan, -2.1e-11 a yuan, was written -0.000000 with its interval, lost from
+# every output; six significant digits alone wrote an intercept of -4598299.12 as -4.5983e+06)
+ESTIMATES = ("estimate", "low", "high", "expected")
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -119,8 +119,12 @@ def write_csv_to(handle, frame) -> None:
             rows = rows.copy(deep=False)
             for i in floats:
                 values = rows.iloc[:, i].to_numpy()
-                if frame.columns[i] in SIGNIFICANT:
+                if frame.columns[i] in P_VALUES:
                     rows.isetitem(i, np.array(["" if np.isnan(x) else f"{x:.6g}" for x in values], dtype=object))
+                elif frame.columns[i] in ESTIMATES:
+                    fixed = fixed_point(values, 6)
+                    small = (np.abs(values) < 0.001) & (values != 0)
+                    rows.isetitem(i, np.where(small, np.array([f"{x:.6g}" for x in values], dtype=object), fixed))
                 else:
                     rows.isetitem(i, fixed_point(values, 6))
         rows.to_csv(handle, index=False, header=start == 0, float_format="%.6f", lineterminator="\n")
