@@ -4,6 +4,7 @@ seed corpus with thresholds lowered so that it counts as large."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -415,3 +416,30 @@ def test_a_dask_worker_of_another_build_is_refused_before_any_work(monkeypatch):
         processes.compare_builds(mine, {"tcp://a:1": dict(mine), "tcp://b:2": other})
     with pytest.raises(ToolkitError, match="runs another numpy than this process"):
         processes.compare_builds(mine, {"tcp://a:1": {**mine, "numpy": "1.0"}})
+
+
+def test_an_editors_backup_file_is_no_part_of_the_build_and_the_packages_that_compute_are_compared(tmp_path, monkeypatch):
+    """From an adversarial review: a worker whose toolkit was the same but for an editor's backup (effects.py~) was
+    refused as another build, while one with another numba or jieba-fast-dat was accepted (not compared)."""
+    import shutil
+
+    import toolkit
+    from toolkit.output import manifest
+
+    copy = tmp_path / "toolkit"
+    shutil.copytree(Path(toolkit.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(manifest, "__file__", str(copy / "output" / "manifest.py"))
+    manifest.source_sha256.cache_clear()
+    try:
+        before = manifest.source_sha256()
+        for name in ("effects.py~", ".#effects.py", "effects.py.swp", "effects.py.orig"):
+            (copy / "analysis" / name).write_text("x = 1\n", encoding="utf-8")
+        manifest.source_sha256.cache_clear()
+        assert manifest.source_sha256() == before
+        (copy / "analysis" / "effects.py").write_text("x = 1\n", encoding="utf-8")
+        manifest.source_sha256.cache_clear()
+        assert manifest.source_sha256() != before
+    finally:
+        manifest.source_sha256.cache_clear()
+    versions = manifest.package_versions()
+    assert {"numba", "jieba-fast-dat", "statsmodels", "pyarrow", "joblib"} <= set(versions)

@@ -24,6 +24,16 @@ PACKAGES = [
     "matplotlib",
     "stopwordsiso",
     "noto-cjk-sans-otc",
+    # what else computes a run's numbers: a Dask worker must have the same (processes.compare_builds)
+    "pyarrow",
+    "jieba-fast-dat",
+    "ftfy",
+    "numba",
+    "statsmodels",
+    "formulaic",
+    "regex",
+    "datasketch",
+    "joblib",
 ]
 
 
@@ -35,9 +45,15 @@ def source_sha256() -> str:
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".nbi", ".nbc"):
+        if path.is_file() and "__pycache__" not in path.parts and not _not_the_packages(path.name):
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + bytes.fromhex(sha256_file(path)))
     return digest.hexdigest()
+
+
+def _not_the_packages(name: str) -> bool:
+    """Whether a file in the package's folder is no part of it: compiled caches, an editor's backup or swap file
+    (``effects.py~``, ``.#cli.py``, ``cli.py.swp``: a Dask worker with one was refused as another build)."""
+    return name.endswith(("~", ".pyc", ".nbi", ".nbc", ".swp", ".swo", ".orig", ".rej", ".bak")) or name.startswith(".#")
 
 
 def package_versions() -> dict[str, str]:
