@@ -932,7 +932,12 @@ def test_a_sheet_saved_as_excels_western_csv_is_scored_with_its_lost_texts_said(
     # "2 coded theme(s) not in the codebook (item 1: '????')" did not say why)
     labelled = sheet.assign(theme=sheet["theme"].where(sheet.index > 1, "生态环境"), note="")
     (folder / validation.UNIT_SHEET).write_bytes(labelled.to_csv(index=False).encode("cp1252", errors="replace"))
-    with pytest.raises(ToolkitError, match="the coded themes of item 1 were lost to '\\?' \\(the sheet was saved in an"):
+    with pytest.raises(ToolkitError, match="the coded themes of items 1 and 2 were lost to '\\?' \\(the sheet was saved in"):
+        validation.score(folder)
+    # one coder's '??' in one cell of a sheet saved as UTF-8 is an answer that is no theme, not an encoding
+    unsure = sheet.assign(theme=sheet["theme"].where(sheet.index > 0, "??"))
+    (folder / validation.UNIT_SHEET).write_text(unsure.to_csv(index=False), encoding="utf-8")
+    with pytest.raises(ToolkitError, match="not in the codebook \\(item 1: '\\?\\?'\\)"):
         validation.score(folder)
     # bytes that are no table at all are still refused with the encodings tried
     (folder / validation.UNIT_SHEET).write_bytes(bytes(range(1, 256)) * 4)
@@ -1162,6 +1167,9 @@ def test_a_sheet_with_two_headers_that_differ_by_spaces_only_is_refused_in_one_l
     sheet = tmp_path / "coding_sheet.csv"
     sheet.write_text("item,text,theme,theme \n1,坚持创新驱动发展,innovation,innovation\n", encoding="utf-8")
     with pytest.raises(ToolkitError, match="has two columns named 'theme'; keep one of them; give the sheet"):
+        read_table(sheet, ("item", "theme"), "give the sheet")
+    sheet.write_text("item,text,theme,theme\n1,坚持创新驱动发展,,innovation\n", encoding="utf-8")  # the same name twice
+    with pytest.raises(ToolkitError, match="has two columns named 'theme'"):
         read_table(sheet, ("item", "theme"), "give the sheet")
     sheet.write_text("item,text,theme\n1,坚持创新驱动发展,innovation\n", encoding="utf-8")
     assert read_table(sheet, ("item", "theme"), "give the sheet")["theme"].tolist() == ["innovation"]

@@ -80,8 +80,13 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
         if text is None:
             raise ToolkitError(f"{path}: {exc}; {fix}") from None
     # the first line whatever ends it (a Mac's "CSV" ends lines with \r alone)
-    separator = cell_separator(next(iter(text.lstrip("\ufeff").splitlines()), ""), needed)
+    first = next(iter(text.lstrip("\ufeff").splitlines()), "")
+    separator = cell_separator(first, needed)
     _check_row_lengths(path, text, separator, fix)
+    header = [cell.strip() for cell in next(csv.reader([first], delimiter=separator), [])]
+    twice = [name for i, name in enumerate(header) if name and name in header[:i]]
+    if twice:  # pandas renames a repeated header 'theme.1'; one that differs by spaces only is the same name
+        raise ToolkitError(f"{path} has two columns named {twice[0]!r}; keep one of them; {fix}")
     try:  # index_col=False: a first row longer than the header made its first cells the index, the columns shifted
         with warnings.catch_warnings():  # of the empty cells past the header's, which are no loss (checked above)
             warnings.simplefilter("ignore", pd.errors.ParserWarning)
@@ -90,9 +95,6 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ToolkitError(f"{path} is not a readable CSV table ({reason}); {fix}") from None
     table.columns = [str(c).strip() for c in table.columns]
-    twice = table.columns[table.columns.duplicated()]
-    if len(twice):  # pandas names a repeated header 'theme.1'; one that differs by spaces only is the same name
-        raise ToolkitError(f"{path} has two columns named {twice[0]!r}; keep one of them; {fix}")
     missing = [c for c in needed if c not in table.columns]
     if missing:
         raise ToolkitError(f"{path} has no {missing[0]!r} column (its columns: {', '.join(table.columns)}); {fix}")
@@ -941,9 +943,10 @@ def _themes_coded(coded: pd.DataFrame, names: dict[str, str], folder: Path, path
     unknown = [(item, theme) for item, theme in zip(coded["item"], themes) if theme not in allowed]
     if unknown:
         cells = "; ".join(f"item {item}: {theme!r}" for item, theme in unknown[:5])
-        if any(len(str(theme).strip()) > 1 and _lost_characters(str(theme)) for _, theme in unknown):  # 生态环境: '????'
+        lost = [item for item, theme in unknown if len(str(theme).strip()) > 1 and _lost_characters(str(theme))]
+        if len(lost) > 1:  # answers lost to '?' in several rows: the encoding, not one coder's '??'  # 生态环境: '????'
             raise ToolkitError(
-                f"{path}: the coded themes of item {unknown[0][0]} were lost to '?' (the sheet was saved in an "
+                f"{path}: the coded themes of items {lost[0]} and {lost[1]} were lost to '?' (the sheet was saved in an "
                 "encoding without Chinese, such as Excel's CSV on a Windows set to another language): its answers "
                 'cannot be read; save the coded sheet as "CSV UTF-8" and score that'
             )
