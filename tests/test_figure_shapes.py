@@ -925,3 +925,33 @@ def test_a_two_year_heatmap_and_the_validity_figure_keep_their_labels_inside_the
         fig.draw_without_rendering()
         outside = _cut_off(fig)
         assert not outside, f"cut off at the canvas's edge: {outside[:3]}"
+
+
+@pytest.mark.parametrize("n_themes", [25, 40])
+def test_a_legend_of_many_themes_beside_the_stacked_shares_fits_the_canvas(n_themes):
+    """From a hostile pass of the figures on lexicons of 25 and 40 themes: theme_area's legend took as many columns
+    as the figure's height asked (five for 40 themes), the layout could not fit them beside the panel, the panel
+    collapsed and 26 of 40 labels ran off the canvas. Two columns at most, the figure taller and wider for them."""
+    import dataclasses
+
+    from toolkit.analysis.lexicon import Lexicon
+
+    lexicon = load_lexicon()
+    themes = tuple(
+        dataclasses.replace(
+            lexicon.themes[k % len(lexicon.themes)],
+            name=f"theme_{k}",
+            label_zh=lexicon.themes[k % len(lexicon.themes)].label_zh + f"第{k}组关键词",
+        )
+        for k in range(n_themes)
+    )
+    names = [t.name for t in themes] + [OTHER]
+    rows = [{"year": y, "theme": t, "share": 1 / len(names)} for y in range(2013, 2023) for t in names]
+    fig = plots.plot_theme_area(pd.DataFrame(rows), Lexicon(themes))
+    FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    assert not _cut_off(fig)
+    (legend,) = fig.axes[0].get_legend() and [fig.axes[0].get_legend()]
+    assert legend._ncols <= 2 and len(legend.get_texts()) == len(names)
+    panel = fig.axes[0].get_window_extent()
+    assert panel.width > 0.4 * fig.bbox.width and panel.height > 0.6 * fig.bbox.height  # no collapsed panel

@@ -298,12 +298,22 @@ def _new_figure(width: float, height: float, *, layout: str | None = "constraine
 
 def side_legend(ax, handles=None, labels=None, *, fontsize: float):
     """A legend of ``ax``'s entries (or ``handles`` and ``labels``) right of the panel, from its top down, in as many
-    columns as keep it within the figure's height: a lexicon of 25 themes ran past the canvas's foot. An entry takes
-    about 1.8 times the font size (its text and the spacing); the panel's top lies under the title."""
+    columns (two at most) as keep it within the figure's height: a lexicon of 25 themes ran past the canvas's foot.
+    The figure grows taller for more entries, and wider for wide columns. An entry takes about 1.8 times the font
+    size (its text and the spacing); the panel's top lies under the title. Call it before the layout is made."""
     entries = (handles, labels) if handles is not None else ()
-    count = len(handles) if handles is not None else len(ax.get_legend_handles_labels()[0])
-    room = 0.85 * ax.figure.get_size_inches()[1] * 72  # points
-    columns = max(1, int(np.ceil(count * 1.8 * fontsize / room)))
+    names = labels if labels is not None else ax.get_legend_handles_labels()[1]
+    count = len(names)
+    fig = ax.figure
+    width, height = fig.get_size_inches()
+    # two columns at most: past them the figure grows taller (a lexicon of 40 themes made five columns, which the
+    # layout could not fit beside the panel: the panel collapsed and the legend ran off the canvas), and wider where
+    # its columns need more than half the width
+    fig.set_size_inches(width, height := max(height, np.ceil(count / 2) * 1.8 * fontsize / 72 / 0.85))
+    columns = max(1, int(np.ceil(count * 1.8 * fontsize / (0.85 * height * 72))))
+    column = (max((_em(str(name)) for name in names), default=0) + 3.5) * fontsize / 72  # handle, label, gap
+    if columns * column > width / 2:
+        fig.set_size_inches(width / 2 + columns * column, height)
     return ax.legend(*entries, loc="upper left", bbox_to_anchor=(1.01, 1), ncols=columns, frameon=False, fontsize=fontsize)
 
 
