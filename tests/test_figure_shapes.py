@@ -955,3 +955,33 @@ def test_a_legend_of_many_themes_beside_the_stacked_shares_fits_the_canvas(n_the
     assert legend._ncols <= 2 and len(legend.get_texts()) == len(names)
     panel = fig.axes[0].get_window_extent()
     assert panel.width > 0.4 * fig.bbox.width and panel.height > 0.6 * fig.bbox.height  # no collapsed panel
+
+
+def test_top_words_titles_of_long_labels_stay_within_the_canvas_and_ticks_do_not_run_together():
+    """From a hostile pass of the figures (25 and 40 themes): top_words' panel titles were not wrapped, and the last
+    column's ran off the canvas; six x ticks of four digits ran into one another ("0.000.0250.050")."""
+    import dataclasses
+
+    from toolkit.analysis.lexicon import Lexicon
+
+    lexicon = load_lexicon()
+    themes = tuple(
+        dataclasses.replace(lexicon.themes[k % len(lexicon.themes)], name=f"t{k}", label_zh=f"宏观经济第{k}组关键词之一")
+        for k in range(25)
+    )
+    topics = pd.DataFrame(
+        {
+            "topic": range(1, 26),
+            "theme": [t.name for t in themes],
+            "top_words": [["创新", "科技", "人才"]] * 25,
+            "top_weights": [[0.075, 0.05, 0.025]] * 25,
+        }
+    )
+    fig = plots.plot_top_words(topics, Lexicon(themes), n_words=3)
+    FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    assert not _cut_off(fig)
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+        assert len(boxes) <= 4 and not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])

@@ -99,6 +99,8 @@ def _within(word: str, ems: float) -> str:
 def plot_top_words(topics: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 10, language: str = "zh", title: str = "") -> Figure:
     """One small bar chart per topic with its top words, coloured by the topic's theme. ``topics``: a run's
     (``RunResult.topics``: lists of top words and their weights), or topics.csv read back (``word:weight ...``)."""
+    from matplotlib.ticker import MaxNLocator
+
     text = _labels(language)
     require_columns(topics, ["topic", "theme", "top_words"], "plot_top_words", "topics")
     colors = theme_colors(lexicon)
@@ -111,7 +113,9 @@ def plot_top_words(topics: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 10,
             ax.set_yticks(range(len(words)))
             ax.set_yticklabels(words, fontsize=8)
             ax.tick_params(axis="x", labelsize=6)
-            ax.set_title(f"{text['topic']} {row['topic']}: {lexicon.label(row['theme'], language)}", fontsize=9)
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=3))  # six ticks of four digits ran into each other
+            # wrapped to the panel: a long label ran past the last column's panel and the canvas
+            ax.set_title(wrap(f"{text['topic']} {row['topic']}: {lexicon.label(row['theme'], language)}", 2.3, 9), fontsize=9)
         grid.title(_heading(title, text["words_title"]), fontsize=12, wrapped=False)
     return grid.fig
 
