@@ -99,3 +99,28 @@ def test_a_base_made_from_another_collection_is_not_used(tmp_path, monkeypatch):
     finally:
         fonts._web_font_base.cache_clear()
         fonts._font_face_css.cache_clear()
+
+
+def test_a_label_the_figures_fonts_cannot_draw_is_warned_of(caplog):
+    """From a hostile pass of the figures: emoji-free but real labels in Devanagari or with CJK Extension B
+    characters (𠀀, 𪚥) were drawn as empty boxes in every figure, with no word of the toolkit's (only matplotlib's
+    own warning, 42 times a glyph)."""
+    import dataclasses
+
+    from toolkit.analysis.lexicon import Lexicon, load_lexicon
+    from toolkit.output.fonts import undrawable
+    from toolkit.output.tables import warn_undrawable
+
+    assert undrawable("生态环境 Ecology 𬬭 العربية") == []  # the fonts draw these (𬬭: in the standard table)
+    assert undrawable("𠀀𪚥 हिन्दी") == ["𠀀", "𪚥", "ह", "ि", "न", "्", "द", "ी"]
+    lexicon = load_lexicon()
+    themes = list(lexicon.themes)
+    themes[0] = dataclasses.replace(themes[0], label_zh="科技𠀀创新", label_en="Science हिन्दी")
+    with caplog.at_level("WARNING", logger="toolkit"):
+        warn_undrawable(Lexicon(tuple(themes)), "zh")
+    assert f"1 theme label(s) hold characters the figures' fonts lack, drawn as empty boxes ({themes[0].name}: 𠀀)" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="toolkit"):
+        warn_undrawable(lexicon, "zh")
+        warn_undrawable(lexicon, "en")
+    assert not caplog.text  # the shipped lexicon's labels are drawn

@@ -4,6 +4,7 @@ matplotlib for figures and subset into the HTML pages so they show Chinese on a 
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 CJK_FAMILY = "Noto Sans CJK SC"
 WEB_FAMILY = "Toolkit Noto Sans CJK SC"  # the family name of the subset inlined into HTML pages
@@ -98,6 +99,39 @@ def _collection_number() -> int:
 
     with TTCollection(collection_path(), lazy=True) as collection:
         return [font["name"].getDebugName(1) for font in collection.fonts].index(CJK_FAMILY)
+
+
+@functools.lru_cache(maxsize=1)
+def figure_characters() -> frozenset[int]:
+    """The code points the figures can draw: those of :data:`CJK_FAMILY` and of DejaVu Sans, matplotlib's own font,
+    which draws what the first lacks (read from the fonts' files, without importing matplotlib)."""
+    import importlib.util
+
+    from fontTools.ttLib import TTCollection, TTFont
+
+    with TTCollection(collection_path(), lazy=True) as collection:
+        codes = set(collection.fonts[_collection_number()].getBestCmap())
+    spec = importlib.util.find_spec("matplotlib")
+    dejavu = Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf" if spec and spec.origin else None
+    if dejavu is not None and dejavu.is_file():
+        with TTFont(dejavu, lazy=True) as font:
+            codes |= set(font.getBestCmap())
+    return frozenset(codes)
+
+
+_SURELY_DRAWN = (("\x20", "\x7e"), ("\u4e00", "\u9fff"), ("\u3000", "\u303f"), ("\uff00", "\uffef"))
+
+
+def undrawable(text: str) -> list[str]:
+    """The characters of ``text`` (each once, in order) that no font of the figures holds: drawn as empty boxes
+    (emoji, CJK Extension B's 𠀀, Devanagari)."""
+    # ASCII, the unified ideographs of the BMP and CJK punctuation and forms are in the CJK font: the fonts' files
+    # are read only for a label with another character (the shipped lexicon's never are)
+    others = [c for c in text if not any(low <= c <= high for low, high in _SURELY_DRAWN)]
+    if not others:
+        return []
+    drawn = figure_characters()
+    return list(dict.fromkeys(c for c in others if not c.isspace() and c.isprintable() and ord(c) not in drawn))
 
 
 def collection_sha256() -> str:

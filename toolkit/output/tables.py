@@ -265,6 +265,25 @@ def figure_names(options: dict) -> list[str]:
     return [figure.name for figure in catalog.FIGURES if not only or figure.name in only]
 
 
+def warn_undrawable(lexicon, language: str) -> None:
+    """Warn of the characters of the themes' labels (in the figures' ``language``) that no font of the figures holds:
+    they were drawn as empty boxes with no word of the toolkit's (emoji, CJK Extension B's 𠀀, Devanagari)."""
+    from .fonts import undrawable
+
+    labels = {theme: lexicon.label(theme, language) for theme in lexicon.names}
+    missing = {theme: chars for theme, label in labels.items() if (chars := undrawable(label))}
+    if missing:
+        named = "; ".join(f"{theme}: {''.join(chars)}" for theme, chars in list(missing.items())[:5])
+        log.warning(
+            "%d theme label(s) hold characters the figures' fonts lack, drawn as empty boxes (%s%s); write the "
+            "label (label_%s in the lexicon) without them",
+            len(missing),
+            named,
+            " ..." if len(missing) > 5 else "",
+            language,
+        )
+
+
 class FigureQueue:
     """A run's figures, each given to the drawing ``jobs`` as soon as the tables it is drawn from exist, so that
     drawing overlaps the rest of the run: :meth:`offer` the run's tables after each stage (a table is added once,
@@ -276,6 +295,8 @@ class FigureQueue:
         self.jobs, self.folder, self.lexicon, self.options = jobs, Path(folder), lexicon, options
         self.title, self.level = title, level
         self.waiting = figure_names(options) if options["formats"] else []
+        if self.waiting:
+            warn_undrawable(lexicon, options["language"])
 
     def offer(self, tables: dict[str, pd.DataFrame], *, final: bool = False) -> None:
         """Submit every waiting figure whose tables are all in ``tables`` (every one left when ``final``)."""
