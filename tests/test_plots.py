@@ -787,3 +787,23 @@ def test_wrap_breaks_a_word_wider_than_a_line(text, width):
     lines = wrap(text, width, 9).split("\n")
     assert "".join(lines) == text and all(_em(line) <= width * 72 / 9 for line in lines) and len(lines) > 1
     assert wrap("Ökologie und Énergie", 0.6, 9).split("\n") == ["Ökologie", "und", "Énergie"]
+
+
+def test_theme_words_are_written_in_colours_dark_enough_to_read(lexicon):
+    """From a hostile pass of the figures: themes 17-20 of the palette (#9edae5, #98df8a, #ffbb78, #c49c94) are too
+    pale to read as words on white (the shipped 发展方式 row). Words and labels are darkened to a luminance of 0.45
+    at most; a dark colour is kept."""
+    from matplotlib.colors import to_rgb
+
+    from toolkit.output.plots._common import _PALETTE
+    from toolkit.output.plots.words import _readable
+
+    def luminance(rgb):
+        return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
+
+    for colour in _PALETTE:
+        shown = _readable(colour)
+        assert luminance(shown) <= 0.45 + 1e-9
+        if luminance(to_rgb(colour)) <= 0.45:
+            assert shown == pytest.approx(to_rgb(colour))
+    assert luminance(to_rgb("#9edae5")) > 0.7 and "#9edae5" in _PALETTE

@@ -295,7 +295,7 @@ class FigureQueue:
         self.jobs, self.folder, self.lexicon, self.options = jobs, Path(folder), lexicon, options
         self.title, self.level = title, level
         self.waiting = figure_names(options) if options["formats"] else []
-        if self.waiting:
+        if self.waiting and lexicon is not None:
             warn_undrawable(lexicon, options["language"])
 
     def offer(self, tables: dict[str, pd.DataFrame], *, final: bool = False) -> None:

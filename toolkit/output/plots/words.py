@@ -64,7 +64,7 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
                 ha="right",
                 va="center",
                 fontsize=9,
-                color=colors[theme],
+                color=_readable(colors[theme]),
             )
             if i:
                 ax.axhline(i - 0.5, color="#dddddd", linewidth=0.6)
@@ -84,10 +84,21 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
                         ha="center",
                         va="center",
                         fontsize=7.5,
-                        color=colors[theme] if row.new or starts else "#555555",
+                        color=_readable(colors[theme]) if row.new or starts else "#555555",
                     )
         fig.suptitle(heading, fontsize=10, y=1 - 0.12 / height, va="top")
     return fig
+
+
+def _readable(color: str) -> tuple[float, float, float]:
+    """``color`` darkened where it is too pale for text on white (the palette's light blue, green, orange and brown,
+    #9edae5 and its kind, were hard to read as words): its relative luminance brought down to 0.45."""
+    from matplotlib.colors import to_rgb
+
+    rgb = to_rgb(color)
+    luminance = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
+    scale = min(1.0, 0.45 / luminance) if luminance else 1.0
+    return (rgb[0] * scale, rgb[1] * scale, rgb[2] * scale)
 
 
 def _within(word: str, ems: float) -> str:
