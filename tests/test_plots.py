@@ -477,6 +477,7 @@ def test_the_first_period_of_a_themes_wording_is_not_grey(lexicon):
 
     from toolkit.output.plots import plot_theme_words
     from toolkit.output.plots._common import theme_colors
+    from toolkit.output.plots.words import _readable
 
     words = pd.DataFrame(
         {
@@ -491,7 +492,7 @@ def test_the_first_period_of_a_themes_wording_is_not_grey(lexicon):
     colour = {t.get_text(): [] for t in fig.axes[0].texts}
     for t in fig.axes[0].texts:
         colour[t.get_text()].append(to_hex(t.get_color()))
-    ecology = to_hex(theme_colors(lexicon)["ecology"])
+    ecology = to_hex(_readable(theme_colors(lexicon)["ecology"]))  # darkened where pale
     assert colour["环境"] == [ecology] and colour["双碳"] == [ecology]  # the first period's, and the new word
     assert sorted(colour["生态"]) == sorted([ecology, "#555555"])  # carried over into 十四五: grey there only
 
