@@ -139,9 +139,14 @@ def test_estimates_in_a_covariates_units_keep_their_digits_in_csv_and_report(tmp
     assert back["estimate"].iloc[0] < 0 and back["high"].iloc[0] < 0
     # an adversarial review: six significant digits alone wrote an intercept of -4598299.123 as -4.5983e+06, and the
     # expected share beside a band of 1.5e-07 was 0.000000
-    far = pd.DataFrame({"estimate": [-4598299.123, 0.25], "expected": [1.2e-07, 0.3], "low": [1.5e-07, 0.2]})
+    far = pd.DataFrame({"estimate": [-4598299.123, 0.25, 1e300], "expected": [1.2e-07, 0.3, 0.5], "low": [1.5e-07, 0.2, 0.4]})
     write_csv(tmp_path / "far.csv", far)
     lines = (tmp_path / "far.csv").read_text(encoding="utf-8").splitlines()
-    assert lines == ["estimate,expected,low", "-4598299.123000,1.2e-07,1.5e-07", "0.250000,0.300000,0.200000"]
+    assert lines == [
+        "estimate,expected,low",
+        "-4598299.123000,1.2e-07,1.5e-07",
+        "0.250000,0.300000,0.200000",
+        "1e+300,0.500000,0.400000",  # not 300 digits
+    ]
     html = _table(table)
     assert "-2.08e-11" in html and "-6.4e-12" in html and "0.041" in html and "0.000" not in html

@@ -432,7 +432,7 @@ def test_an_editors_backup_file_is_no_part_of_the_build_and_the_packages_that_co
     manifest.source_sha256.cache_clear()
     try:
         before = manifest.source_sha256()
-        for name in ("effects.py~", ".#effects.py", "effects.py.swp", "effects.py.orig"):
+        for name in ("effects.py~", ".#effects.py", "#effects.py#", "effects.py.swp", "effects.py.orig", ".DS_Store"):
             (copy / "analysis" / name).write_text("x = 1\n", encoding="utf-8")
         manifest.source_sha256.cache_clear()
         assert manifest.source_sha256() == before

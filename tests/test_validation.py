@@ -1171,5 +1171,8 @@ def test_a_sheet_with_two_headers_that_differ_by_spaces_only_is_refused_in_one_l
     sheet.write_text("item,text,theme,theme\n1,坚持创新驱动发展,,innovation\n", encoding="utf-8")  # the same name twice
     with pytest.raises(ToolkitError, match="has two columns named 'theme'"):
         read_table(sheet, ("item", "theme"), "give the sheet")
+    sheet.write_text("\r\n  \nitem,text,theme,theme\n1,坚持创新驱动发展,,innovation\n", encoding="utf-8")  # blank lines first
+    with pytest.raises(ToolkitError, match="has two columns named 'theme'"):
+        read_table(sheet, ("item", "theme"), "give the sheet")
     sheet.write_text("item,text,theme\n1,坚持创新驱动发展,innovation\n", encoding="utf-8")
     assert read_table(sheet, ("item", "theme"), "give the sheet")["theme"].tolist() == ["innovation"]

@@ -80,7 +80,7 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
         if text is None:
             raise ToolkitError(f"{path}: {exc}; {fix}") from None
     # the first line whatever ends it (a Mac's "CSV" ends lines with \r alone)
-    first = next(iter(text.lstrip("\ufeff").splitlines()), "")
+    first = next((line for line in text.lstrip("\ufeff").splitlines() if line.strip()), "")  # pandas skips blank lines
     separator = cell_separator(first, needed)
     _check_row_lengths(path, text, separator, fix)
     header = [cell.strip() for cell in next(csv.reader([first], delimiter=separator), [])]

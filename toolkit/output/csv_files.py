@@ -123,7 +123,7 @@ def write_csv_to(handle, frame) -> None:
                     rows.isetitem(i, np.array(["" if np.isnan(x) else f"{x:.6g}" for x in values], dtype=object))
                 elif frame.columns[i] in ESTIMATES:
                     fixed = fixed_point(values, 6)
-                    small = (np.abs(values) < 0.001) & (values != 0)
+                    small = ((np.abs(values) < 0.001) & (values != 0)) | (np.abs(values) >= 1e15)  # 1e300: 300 digits
                     rows.isetitem(i, np.where(small, np.array([f"{x:.6g}" for x in values], dtype=object), fixed))
                 else:
                     rows.isetitem(i, fixed_point(values, 6))

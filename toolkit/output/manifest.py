@@ -51,9 +51,14 @@ def source_sha256() -> str:
 
 
 def _not_the_packages(name: str) -> bool:
-    """Whether a file in the package's folder is no part of it: compiled caches, an editor's backup or swap file
-    (``effects.py~``, ``.#cli.py``, ``cli.py.swp``: a Dask worker with one was refused as another build)."""
-    return name.endswith(("~", ".pyc", ".nbi", ".nbc", ".swp", ".swo", ".orig", ".rej", ".bak")) or name.startswith(".#")
+    """Whether a file in the package's folder is no part of it: compiled caches, an editor's backup, swap or
+    auto-save file (``effects.py~``, ``.#cli.py``, ``#cli.py#``, ``cli.py.swp``), an operating system's folder file
+    (``.DS_Store``): a Dask worker with one was refused as another build."""
+    return (
+        name.endswith(("~", ".pyc", ".nbi", ".nbc", ".swp", ".swo", ".swx", ".orig", ".rej", ".bak", ".tmp"))
+        or name.startswith((".#", "#"))
+        or name in (".DS_Store", "Thumbs.db", "desktop.ini", "4913")
+    )
 
 
 def package_versions() -> dict[str, str]:
