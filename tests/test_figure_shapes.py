@@ -985,3 +985,7 @@ def test_top_words_titles_of_long_labels_stay_within_the_canvas_and_ticks_do_not
     for ax in fig.axes:
         boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
         assert len(boxes) <= 4 and not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    # topic 21's theme has the first's colour again: its bars are hatched, as the caption says (they were not)
+    panels = [ax for ax in fig.axes if ax.get_title()]
+    assert [c.get_hatch() for c in panels[0].collections] == [None] and panels[20].collections[0].get_hatch()
+    assert "hatched past the palette's 20 colours" in caption("top_words", level=0.95)

@@ -496,14 +496,15 @@ FIGURES: tuple[Figure, ...] = (
         "theme_area",
         "plot_theme_area",
         ("theme_by_year",),
-        "Theme shares stacked to one.",
+        "Theme shares stacked to one (past the palette's 20 colours a colour comes round again, hatched).",
         "the shares stacked to one, a bar per year with data.",
     ),
     Figure(
         "document_themes",
         "plot_document_themes",
         ("document_themes",),
-        "Theme composition of each document (long titles shortened; full titles in document_themes.csv).",
+        "Theme composition of each document (long titles shortened; full titles in document_themes.csv; past the "
+        "palette's 20 colours a colour comes round again, hatched).",
         "each document's theme composition, at most 60 evenly spaced in time (the figure says so); a long title is "
         "shortened with an ellipsis where it still differs from the others, the full title stays in the CSV.",
     ),
@@ -522,7 +523,7 @@ FIGURES: tuple[Figure, ...] = (
         "top_words",
         "plot_top_words",
         ("topics",),
-        "Top words of each topic, coloured by the theme it is labelled with.",
+        "Top words of each topic, coloured by the theme it is labelled with (hatched past the palette's 20 colours).",
         "each topic's top words (`figures.top_words` of them), coloured by its theme.",
         options=(("n_words", "top_words"),),
         small_multiple=True,

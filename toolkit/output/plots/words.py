@@ -19,6 +19,7 @@ from ._common import (
     ordered,
     table_themes,
     theme_colors,
+    theme_hatches,
     wrap,
 )
 
@@ -114,13 +115,22 @@ def plot_top_words(topics: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 10,
 
     text = _labels(language)
     require_columns(topics, ["topic", "theme", "top_words"], "plot_top_words", "topics")
-    colors = theme_colors(lexicon)
+    colors, hatches = theme_colors(lexicon), theme_hatches(lexicon)  # past the palette's colours, hatched
     n_topics = len(topics)
     with _small_multiples(n_topics, min(5, n_topics), panel=(2.4, 0.25 * n_words), row_extra=0.6, margin=0.5) as grid:
         for ax, (_, row) in zip(grid.axes, topics.iterrows()):
             words, weights = _top_words(row)
             words, weights = words[:n_words][::-1], weights[:n_words][::-1]
-            bar_collection(ax, range(len(words)), weights, horizontal=True, facecolors=colors[row["theme"]])
+            bar_collection(
+                ax,
+                range(len(words)),
+                weights,
+                horizontal=True,
+                facecolors=colors[row["theme"]],
+                hatch=hatches.get(row["theme"]) or None,
+                edgecolors="white",
+                linewidths=0,
+            )
             ax.set_yticks(range(len(words)))
             ax.set_yticklabels(words, fontsize=8)
             ax.tick_params(axis="x", labelsize=6)
