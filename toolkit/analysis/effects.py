@@ -681,16 +681,34 @@ def separating_directions(X: np.ndarray, shares: np.ndarray) -> np.ndarray:
         )
         if not len(without) and not len(alone):
             continue
-        A_ub = np.vstack([without, -alone])
-        if _separating(A_ub.sum(axis=0), A_ub, between) is None:  # no direction gains anything: every x'b is zero
+        # the units between 0 and 1 hold x'b at 0: the programs run in the null space of their rows, where a
+        # direction can lie at all (none, as a rule: then no program is needed; a category without the theme: its
+        # own columns), and a coefficient that no direction there moves needs no program either
+        free = _null_space(between, basis.shape[1])
+        if not free.shape[1]:
             continue
-        for j in range(p):
+        A_ub = np.vstack([without, -alone]) @ free
+        if _separating(A_ub.sum(axis=0), A_ub) is None:  # no direction gains anything: every x'b is zero
+            continue
+        reach = basis @ free  # how each coefficient moves along the null space's directions
+        for j in np.flatnonzero(np.abs(reach).max(axis=1) > 1e-12):
             for sign in (1.0, -1.0):
-                c = _separating(-sign * basis[j], A_ub, between)
-                if c is not None and abs(basis[j] @ c) > 1e-9:
-                    direction = basis @ c
+                z = _separating(-sign * reach[j], A_ub)
+                if z is not None and abs(reach[j] @ z) > 1e-9:
+                    direction = reach @ z
                     found.append((direction / np.linalg.norm(direction))[:, None])
     return np.concatenate(found, axis=1)
+
+
+def _null_space(rows: np.ndarray, width: int) -> np.ndarray:
+    """An orthonormal basis (width x k) of the vectors that ``rows`` send to zero (all of them for no row)."""
+    if not len(rows):
+        return np.eye(width)
+    if len(rows) < width:  # zero rows change no null space, and give the SVD a full set of right vectors
+        rows = np.vstack([rows, np.zeros((width - len(rows), width))])
+    _, singular, vt = np.linalg.svd(rows, full_matrices=False)  # never the units x units left vectors
+    rank = int((singular > singular[0] * 1e-10).sum()) if singular.size and singular[0] > 0 else 0
+    return vt[rank:].T
 
 
 def _standardising(X: np.ndarray) -> np.ndarray:
@@ -709,24 +727,22 @@ def _standardising(X: np.ndarray) -> np.ndarray:
     return T
 
 
-def _separating(objective: np.ndarray, A_ub: np.ndarray, between: np.ndarray) -> np.ndarray | None:
-    """The solution ``c`` in [-1, 1] of the linear program min ``objective @ c`` with ``A_ub @ c <= 0`` and
-    ``between @ c = 0``, when it separates (:func:`_separates`); None otherwise."""
+def _separating(objective: np.ndarray, A_ub: np.ndarray) -> np.ndarray | None:
+    """The solution ``z`` in [-1, 1] of the linear program min ``objective @ z`` with ``A_ub @ z <= 0``, when it
+    separates (:func:`_separates`); None otherwise."""
     from scipy.optimize import linprog
 
-    equal = {"A_eq": between, "b_eq": np.zeros(len(between))} if len(between) else {}
     bounds = [(-1.0, 1.0)] * len(objective)
-    result = linprog(objective, A_ub=A_ub, b_ub=np.zeros(len(A_ub)), bounds=bounds, method="highs", **equal)
-    return result.x if result.status == 0 and _separates(A_ub, between, result.x) else None
+    result = linprog(objective, A_ub=A_ub, b_ub=np.zeros(len(A_ub)), bounds=bounds, method="highs")
+    return result.x if result.status == 0 and _separates(A_ub, result.x) else None
 
 
-def _separates(A_ub: np.ndarray, between: np.ndarray, c: np.ndarray) -> bool:
-    """Whether ``c`` separates: some unit's ``x'b`` clearly off zero, and every constraint held but for the solver's
+def _separates(A_ub: np.ndarray, z: np.ndarray) -> bool:
+    """Whether ``z`` separates: some unit's ``x'b`` clearly off zero, and every constraint held but for the solver's
     rounding, small beside it (a solution of rounding alone, where nothing separates, is not one)."""
-    sides = A_ub @ c
+    sides = A_ub @ z
     reach = float(np.max(-sides, initial=0.0))
-    missed = max(float(np.max(sides, initial=0.0)), float(np.max(np.abs(between @ c), initial=0.0)) if len(between) else 0.0)
-    return reach > 1e-6 and missed <= 1e-4 * reach
+    return reach > 1e-6 and float(np.max(sides, initial=0.0)) <= 1e-4 * reach
 
 
 def _unsure_points(grid_X: np.ndarray, fitted_exactly: np.ndarray, separating: np.ndarray) -> np.ndarray:
