@@ -258,3 +258,24 @@ def test_a_signal_between_writing_a_file_and_listing_it_is_taken_after_both(tmp_
     atomic.check_own_file(path)  # listed: the next sweep may replace it
     monkeypatch.setattr(atomic, "list_own_file", listing)
     atomic.write_own_file(path, '{"c_npmi": 0.2}\n')
+
+
+def test_a_failed_run_removes_the_folders_it_made_for_its_output_and_nothing_else(tmp_path):
+    """From a hostile pass of the config: a run into np/deeper/x that failed left np/, np/deeper/ and its lock file
+    behind, folders the user never had. They are removed again, where nothing else is in them; a folder that was
+    there before, or that holds anything else, stays; a run that succeeds keeps them."""
+    final = tmp_path / "np" / "deeper" / "x"
+    with pytest.raises(RuntimeError):
+        with atomic.output_folder(final) as work:
+            atomic.write_text(work / "result.csv", "half")  # as the toolkit writes every file
+            raise RuntimeError("the run failed")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    (tmp_path / "np").mkdir()
+    (tmp_path / "np" / "notes.txt").write_text("mine")
+    with pytest.raises(RuntimeError):
+        with atomic.output_folder(final):
+            raise RuntimeError("the run failed")
+    assert sorted(p.name for p in (tmp_path / "np").iterdir()) == ["notes.txt"]  # deeper/ made and removed; np/ kept
+    with atomic.output_folder(final) as work:
+        (work / "result.csv").write_text("done")
+    assert (final / "result.csv").read_text() == "done"

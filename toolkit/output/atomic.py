@@ -850,10 +850,34 @@ def output_folder(final: str | os.PathLike, inputs: dict[str, Path] | None = Non
     """
     final = check_output_location(Path(final), inputs, flag=flag, kind=kind)
     parent = final.parent
+    made = [folder for folder in (parent, *parent.parents) if not os.path.lexists(folder)]  # deepest first
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ToolkitError(f"cannot create {parent}: {exc.strerror}; choose another output folder") from None
+    try:
+        yield from _built_in(final, parent, inputs, flag, kind)
+    except BaseException:
+        _unmake(made, final)
+        raise
+
+
+def _unmake(made: list[Path], final: Path) -> None:
+    """After a run that failed, the folders ``made`` for its output (deepest first) removed again with the lock it
+    left in them, where nothing else is in them: a failed run left np/deeper/.x.lock behind, folders it made."""
+    if not made or os.path.lexists(final):
+        return
+    with contextlib.suppress(OSError):
+        (final.parent / f".{final.name}.lock").unlink()
+    for folder in made:
+        try:
+            folder.rmdir()  # only an empty one: another run's or the user's files keep it
+        except OSError:
+            return
+
+
+def _built_in(final: Path, parent: Path, inputs, flag: str, kind: str):
+    """The body of :func:`output_folder` once the parent folder exists (a generator yielding the work folder)."""
     with locked(final):
         _tidy_parent(parent, final.name)
         final = check_output_location(final, inputs, flag=flag, kind=kind)  # again, now that no other run can change it
