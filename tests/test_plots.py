@@ -477,7 +477,7 @@ def test_the_first_period_of_a_themes_wording_is_not_grey(lexicon):
 
     from toolkit.output.plots import plot_theme_words
     from toolkit.output.plots._common import theme_colors
-    from toolkit.output.plots.words import _readable
+    from toolkit.output.plots.words import CARRIED_OVER, _readable
 
     words = pd.DataFrame(
         {
@@ -494,7 +494,43 @@ def test_the_first_period_of_a_themes_wording_is_not_grey(lexicon):
         colour[t.get_text()].append(to_hex(t.get_color()))
     ecology = to_hex(_readable(theme_colors(lexicon)["ecology"]))  # darkened where pale
     assert colour["环境"] == [ecology] and colour["双碳"] == [ecology]  # the first period's, and the new word
-    assert sorted(colour["生态"]) == sorted([ecology, "#555555"])  # carried over into 十四五: grey there only
+    assert sorted(colour["生态"]) == sorted([ecology, CARRIED_OVER])  # carried over into 十四五: grey there only
+
+
+def test_a_themes_new_words_stand_out_from_those_carried_over_whatever_its_colour():
+    """From issue 29: `other` is grey, so its new words (its colour) and its words carried over (grey) looked the same
+    in theme_words; so did those of the palette's two grey themes (the 15th and 16th). Each theme's new words differ
+    from its carried ones by hue or by a contrast ratio of at least 3 (WCAG's, on linear luminance)."""
+    from matplotlib.colors import rgb_to_hsv, to_rgb
+
+    from toolkit.analysis.lexicon import OTHER, Lexicon, Theme
+    from toolkit.output.plots import plot_theme_words
+
+    themes = [f"t{i:02d}" for i in range(20)]
+    lexicon = Lexicon(tuple(Theme(name, name, name, (f"词{i}",)) for i, name in enumerate(themes)))
+    names = [*themes, OTHER]
+    words = pd.DataFrame(
+        {
+            "theme": [t for t in names for _ in range(3)],
+            "period": ["前期", "后期", "后期"] * len(names),
+            "rank": [1, 1, 2] * len(names),
+            "word": [w for t in names for w in (f"{t}旧", f"{t}旧", f"{t}新")],
+            "new": [False, False, True] * len(names),
+        }
+    )
+    fig = plot_theme_words(words, lexicon, n_words=2)
+
+    def linear(c):
+        return 0.2126 * c[0] ** 2.2 + 0.7152 * c[1] ** 2.2 + 0.0722 * c[2] ** 2.2
+
+    shown = {}
+    for t in fig.axes[0].texts:
+        shown.setdefault(t.get_text(), []).append(to_rgb(t.get_color()))
+    for name in names:
+        carried = shown[f"{name}旧"][1]  # the second period's: carried over
+        new = shown[f"{name}新"][0]
+        light, dark = sorted([linear(carried), linear(new)], reverse=True)
+        assert rgb_to_hsv(new)[1] >= 0.2 or (light + 0.05) / (dark + 0.05) >= 3, name
 
 
 def test_wrap_breaks_chinese_between_words_where_it_can():

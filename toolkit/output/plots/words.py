@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5, language: str = "zh", title: str = "") -> Figure:
     """How each theme is worded in each period (theme_words.csv): a grid with a row per theme and a column per
-    period, each cell the theme's top words there; a word new to the theme's list is in its colour. The periods
+    period, each cell the theme's top words there; a word new to the theme's list is in its colour (near black for a
+    grey theme such as ``other``), a word carried over from the period before in light grey. The periods
     keep the table's order (years sorted); the title, the period names and the theme labels wrap to fit, and a word
     wider than its column is shortened with an ellipsis."""
     text = _labels(language)
@@ -70,6 +71,7 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
             if i:
                 ax.axhline(i - 0.5, color="#dddddd", linewidth=0.6)
             first = True  # the theme's first period with words: nothing was carried over into it, none is grey
+            new_colour = _new_word_colour(colors[theme])
             for j, period in enumerate(periods):
                 if (theme, period) not in cells:
                     ax.text(j, i, "–", ha="center", va="center", fontsize=8, color="#999999")
@@ -85,10 +87,23 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
                         ha="center",
                         va="center",
                         fontsize=7.5,
-                        color=_readable(colors[theme]) if row.new or starts else "#555555",
+                        color=new_colour if row.new or starts else CARRIED_OVER,
                     )
         fig.suptitle(heading, fontsize=10, y=1 - 0.12 / height, va="top")
     return fig
+
+
+CARRIED_OVER = "#8c8c8c"  # a word carried over from the period before: light grey
+
+
+def _new_word_colour(color: str) -> tuple[float, float, float]:
+    """The colour of a theme's words new to its list: the theme's colour made :func:`_readable`, or near black where
+    that colour is a grey (``other``'s, and the palette's two greys: their new words were as grey as the words
+    carried over)."""
+    from matplotlib.colors import rgb_to_hsv
+
+    rgb = _readable(color)
+    return rgb if rgb_to_hsv(rgb)[1] >= 0.2 else (0.15, 0.15, 0.15)
 
 
 def _readable(color: str) -> tuple[float, float, float]:
