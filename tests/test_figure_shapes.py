@@ -862,10 +862,37 @@ def test_a_lexicon_of_one_theme_draws_one_panel_wide():
     s = shape("policy")
     tables = s["tables"]
     fig = plots.plot_model_vs_keywords(tables["theme_by_year"], tables["keyword_by_year"], tables["model_vs_keywords"], one)
-    assert fig.get_size_inches()[0] <= 4.2 + 1e-9
     FigureCanvasAgg(fig)
     fig.draw_without_rendering()
     assert not _cut_off(fig)
+    panels = [ax for ax in fig.axes if ax.get_visible()]  # the panel and its keyword scale's twin
+    assert panels and all(ax.get_position().width >= 0.7 for ax in panels)  # the panel spans the canvas
+
+
+@pytest.mark.parametrize("shape_name", SHAPES)
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_title_of_a_one_theme_figure_takes_at_most_a_quarter_of_it(shape_name, language):
+    """From issue 29: theme_effects of one theme was a three-inch panel, its title wrapped into six lines, over a
+    quarter of the figure. Small multiples are five inches wide at least."""
+    from dataclasses import replace
+
+    base = load_lexicon()
+    one = replace(base, themes=base.themes[:1])
+    s = shape(shape_name)
+    keep = {one.names[0], OTHER}
+    tables = {k: v[v["theme"].isin(keep)] if "theme" in getattr(v, "columns", ()) else v for k, v in s["tables"].items()}
+    options = {"language": language, "trend_style": "panels", "top_words": 10, "theme_words": 5}
+    specs = figure_specs(tables, one, options, title=shape_name, level=s["level"])
+    assert "theme_effects" in {spec[0] for spec in specs} or shape_name == "seeds"
+    for name, function, args, kwargs in specs:
+        fig = getattr(plots, function)(*args, **kwargs)
+        FigureCanvasAgg(fig)
+        fig.draw_without_rendering()
+        title = fig._suptitle
+        if title is not None:
+            height = title.get_window_extent(fig.canvas.get_renderer()).height
+            assert height <= fig.bbox.height / 4, name
+        assert not _cut_off(fig), name
 
 
 def test_a_period_without_documents_is_said_so_on_its_tick():
@@ -955,6 +982,27 @@ def test_a_legend_of_many_themes_beside_the_stacked_shares_fits_the_canvas(n_the
     assert legend._ncols <= 2 and len(legend.get_texts()) == len(names)
     panel = fig.axes[0].get_window_extent()
     assert panel.width > 0.4 * fig.bbox.width and panel.height > 0.6 * fig.bbox.height  # no collapsed panel
+
+
+def test_document_themes_of_sixty_themes_is_as_tall_as_its_legend_in_two_columns():
+    """From issue 29: document_themes kept room for a legend of one column whatever the number of themes (60 themes:
+    14 inches tall for five bars), while the legend was laid out in two, filling a third of the height."""
+    import dataclasses
+
+    from toolkit.analysis.lexicon import Lexicon
+
+    lexicon = load_lexicon()
+    themes = tuple(dataclasses.replace(lexicon.themes[k % len(lexicon.themes)], name=f"theme_{k}") for k in range(60))
+    names = [t.name for t in themes] + [OTHER]
+    shares = pd.DataFrame(np.random.default_rng(60).dirichlet(np.ones(len(names)), size=5), columns=names)
+    shares = shares.assign(doc_id=[f"d{i}" for i in range(5)], year=range(2018, 2023), title=_titles(SEEDS / "metadata.csv")[:5])
+    fig = plots.plot_document_themes(shares, Lexicon(themes))
+    FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    assert not _cut_off(fig)
+    legend = fig.axes[0].get_legend()
+    assert legend._ncols == 2 and len(legend.get_texts()) == len(names)
+    assert legend.get_window_extent().height > 0.6 * fig.bbox.height  # the legend, not blank space, sets the height
 
 
 def test_top_words_titles_of_long_labels_stay_within_the_canvas_and_ticks_do_not_run_together():

@@ -729,6 +729,9 @@ class _Panels:
             self.texts["xlabel"] = self.fig.supxlabel(xlabel, fontsize=9)
 
 
+_NARROWEST = 5.0  # inches: the narrowest small multiples, so that a title and a legend have room beside a lone panel
+
+
 @contextmanager
 def _small_multiples(
     n_panels: int,
@@ -745,10 +748,11 @@ def _small_multiples(
     labels; the cells of the last row that hold no panel stay empty. ``strip``: a full-width axes under the
     panels, that high relative to a row, sharing x with them (and the panels share x with each other).
     The ``with`` block draws under the toolkit's matplotlib settings, as :func:`_new_figure`; at its end the panels
-    are placed (:func:`_place_panels`)."""
+    are placed (:func:`_place_panels`). A figure is :data:`_NARROWEST` wide at least, its panels widened to fill it
+    (one theme's panel, three inches, wrapped the title into six lines, a third of the figure)."""
     n_cols = max(n_cols, 1)
     n_rows = max(1, int(np.ceil(n_panels / n_cols)))
-    width = panel[0] * n_cols
+    width = max(panel[0] * n_cols, _NARROWEST)
     with _new_figure(width, panel[1] * n_rows + row_extra * n_rows + margin, layout=None) as fig:
         ratios = [1] * n_rows + ([strip] if strip is not None else [])
         grid = fig.add_gridspec(len(ratios), n_cols, height_ratios=ratios)

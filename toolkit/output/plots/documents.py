@@ -45,7 +45,9 @@ def plot_document_themes(
     )
     # the year before each title, unless the title starts with it (1954年政府工作报告 read "1954 1954年...")
     labels = [name if name.startswith(str(year)) else f"{year} {name}" for year, name in zip(shown["year"], short_labels(names))]
-    with _new_figure(10, max(0.32 * len(shown), 0.2 * len(themes)) + 1.6) as fig:  # room for the legend of themes
+    # room for a legend of up to 20 themes in one column; past them side_legend makes two and grows the figure (60
+    # themes were one column, 14 inches tall)
+    with _new_figure(10, max(0.32 * len(shown), 0.2 * min(len(themes), 20)) + 1.6) as fig:
         ax = fig.add_subplot()
         left = np.zeros(len(shown))
         for theme in themes:
