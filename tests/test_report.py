@@ -796,3 +796,43 @@ def test_a_passage_without_keywords_marks_nothing():
     )
     said = _passages_html(passages, ["other"], {}, 0.2)
     assert "<mark>" not in said and "green finance与Hainan" in said
+
+
+def _by_year(years: list[int], documents: list[int], basis: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({"year": years, "theme": "ecology", "share": 0.1, "n_documents": documents, "interval_basis": basis})
+
+
+def test_the_methods_say_what_the_intervals_count_on_corpora_of_one_model_two_documents_or_one_year():
+    """From a hostile pass on corpora of other shapes: with model.ensemble = 1 the paragraph said "fitted once" and then
+    that the intervals include seed variation; on two documents (2016, 2020) that they include between-document
+    variation, which too few documents could not estimate (theme_by_year.csv: units only); on a corpus of one year
+    that each year's variance is blended with the estimate pooled over the other years, of which there were none."""
+    from toolkit.analysis.trends import UNITS_ONLY
+    from toolkit.output.report import methods_paragraph
+
+    config = Config.load(ROOT / "configs" / "seeds.toml")
+    manifest = {
+        "counts": {"documents_used": 2, "documents_skipped": 0, "units": 90, "tokens": 5000, "vocabulary": 300},
+        "versions": {},
+        "warnings": [],
+    }
+    themes = pd.DataFrame({"theme": ["ecology", "other"], "validated": [True, False]})
+    units_only = [f"one document: {UNITS_ONLY}"] * 2
+    two = methods_paragraph(config, manifest, themes=themes, by_year=_by_year([2016, 2020], [1, 1], units_only))
+    assert "between-document variation" in two and "not between-document variation" in two
+    assert "include paragraph, between-document" not in two and "pooled over the other years" not in two
+    assert "the paragraphs' resampling and the seeds only" in two
+
+    single = config.with_values(**{"model.ensemble": 1})
+    lone = methods_paragraph(single, manifest, themes=themes, by_year=_by_year([2016, 2020], [1, 1], units_only))
+    assert "fitted once" in lone and "the intervals leave out how fits with other seeds differ" in lone
+    assert "resampling and the seeds only" not in lone and "(seed) variation" not in lone
+    manifest["counts"]["documents_used"] = 40
+    basis = ["40 documents: units resampled, document level from its documents"]
+    one_year = methods_paragraph(config, manifest, themes=themes, by_year=_by_year([2021], [40], basis))
+    assert "pooled over the other years" not in one_year and "there is no other year to pool with" in one_year
+    years = _by_year([2020, 2021], [20, 20], ["20 documents: units resampled, document level 70% from its documents"] * 2)
+    usual = methods_paragraph(config, manifest, themes=themes, by_year=years)
+    assert "pooled over the other years" in usual and "include paragraph, between-document and model (seed)" in usual
+    one_model = methods_paragraph(single, manifest, themes=themes, by_year=years)
+    assert "include paragraph and between-document variation" in one_model and "model (seed)" not in one_model

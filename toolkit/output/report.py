@@ -221,25 +221,48 @@ def methods_paragraph(
     single = counts.get("documents_used", 2) < 2  # no between-document variation to estimate, no change
     paragraphs = config["units"]["kind"] == "paragraph"  # else each document is one unit (units.kind = "document")
     unit, one = ("paragraphs", "paragraph") if paragraphs else ("documents", "document")
+    seeds = m["ensemble"] > 1  # one fitted model: no seed variation in the intervals
+    model_part = " and model (seed)" if seeds else ""
     resampled = (
         "resamples the paragraphs within each document and adds a normal document-level deviation, so the intervals "
-        "include paragraph, between-document and model (seed) variation"
+        f"include paragraph{',' if seeds else ' and'} between-document{model_part} variation"
         if paragraphs
         else "adds a normal document-level deviation to each document's share (each document is one unit), so the "
-        "intervals include between-document and model (seed) variation"
+        f"intervals include between-document{model_part} variation"
     )
+    drawn = (
+        "draws one of the fitted models"
+        if seeds
+        else "uses the one fitted model (the intervals leave out how fits with other seeds differ)"
+    )
+    document_level = _document_level(by_year)
     intervals = (
         f"Intervals ({percent(tr['level'])}) come from a bootstrap with {tr['bootstrap']} replicates over the "
-        "paragraphs of the one document and the fitted models (seeds): with one document there is no "
-        "between-document variation to estimate, so the intervals hold for this document only, and no change "
+        f"paragraphs of the one document{' and the fitted models (seeds)' if seeds else ''}: with one document there "
+        "is no between-document variation to estimate, so the intervals hold for this document only, and no change "
         "between years, periods or groups is computed."
         if tr["bootstrap"] and single
         else f"Intervals ({percent(tr['level'])}) come from a bootstrap with {tr['bootstrap']} replicates: each "
-        f"replicate draws one of the fitted models and {resampled}. A year's between-document variance is the "
-        "precision-weighted blend of its own estimate (the variance of its documents' shares less their paragraph "
-        "noise, n - 1 degrees of freedom for n documents) and the estimate pooled over the other years, with weight (n - 1) / "
-        f"((n - 1) + m) on its own, m being the pooled degrees of freedom, at most {PRIOR_DF} (an "
-        "empirical-Bayes estimate, smooth in the number of documents). "
+        f"replicate {drawn} and "
+        + (
+            f"resamples the {unit}{' within each document' if paragraphs else ''}; the documents are too few to "
+            "estimate how documents vary (no year of two documents, fewer than three in all), so the intervals count "
+            f"the {unit}' resampling{' and the seeds' if seeds else ''} only, not between-document variation, and no "
+            "change is called clear. "
+            if document_level == "units only"
+            else f"{resampled}. "
+            + (
+                "The year's between-document variance is estimated from its own documents (the variance of their "
+                "shares less their paragraph noise, n - 1 degrees of freedom for n documents): there is no other year "
+                "to pool with. "
+                if document_level == "one year"
+                else "A year's between-document variance is the precision-weighted blend of its own estimate (the "
+                "variance of its documents' shares less their paragraph noise, n - 1 degrees of freedom for n "
+                "documents) and the estimate pooled over the other years, with weight (n - 1) / "
+                f"((n - 1) + m) on its own, m being the pooled degrees of freedom, at most {PRIOR_DF} (an "
+                "empirical-Bayes estimate, smooth in the number of documents). "
+            )
+        )
         + (consecutive + " " if (consecutive := consecutive_sentence(by_year)) else "")
         + "A document's paragraph noise is "
         "blended the same way with the corpus's pooled spread of paragraphs per token, and what its resampled "
@@ -391,6 +414,23 @@ def _share_caveat(config, themes: pd.DataFrame | None) -> str:
         "paragraph wholly about a theme gave it about half of its tokens, and shares, trends and differences read at "
         "about half the share of the paragraphs about a theme (toolkit's bench/planted.py). "
     )
+
+
+def _document_level(by_year: pd.DataFrame | None) -> str:
+    """Where the years' between-document variance came from, by theme_by_year.csv's ``interval_basis``: "units only"
+    (too few documents to estimate it anywhere), "one year" (a single year with documents: nothing to pool with), or
+    "" (the years' own estimates blended with the pooled one, as the methods paragraph describes by default)."""
+    from ..analysis.trends import NOT_MEASURED, UNITS_ONLY
+
+    if by_year is None or "interval_basis" not in by_year:
+        return ""
+    basis = by_year["interval_basis"].fillna("").astype(str)
+    drawn = basis[(basis != "") & (basis != NOT_MEASURED)]
+    if not drawn.empty and drawn.str.contains(UNITS_ONLY, regex=False).all():
+        return "units only"
+    if "n_documents" in by_year and by_year.loc[pd.to_numeric(by_year["n_documents"]) > 0, "year"].nunique() == 1:
+        return "one year"
+    return ""
 
 
 def consecutive_sentence(by_year: pd.DataFrame | None) -> str:
