@@ -391,7 +391,7 @@ def test_a_corpus_too_small_for_the_document_level_is_not_said_to_borrow_it(year
         interval_basis="one document: units only (too few documents to estimate the document level)"
     )
     title = plot_theme_shares(alone, lexicon).texts[0].get_text().replace("\n", "")
-    assert "区间只计段落与随机种子" in title and "取自其他文档" not in title
+    assert "区间不计文档间差异" in title and "取自其他文档" not in title
     borrowed = yearly.assign(interval_basis="one document: units resampled, document level pooled over the table's cells")
     title = plot_theme_shares(borrowed, lexicon).texts[0].get_text().replace("\n", "")
     assert "取自其他文档" in title and "区间只计段落" not in title
@@ -844,3 +844,69 @@ def test_theme_words_are_written_in_colours_dark_enough_to_read(lexicon):
         if luminance(to_rgb(colour)) <= 0.45:
             assert shown == pytest.approx(to_rgb(colour))
     assert luminance(to_rgb("#9edae5")) > 0.7 and "#9edae5" in _PALETTE
+
+
+def _change_table(documents_from: int, documents_to: int, note: str) -> pd.DataFrame:
+    values = np.array([-0.09, 0.09])
+    return pd.DataFrame(
+        {
+            "theme": ["urban_development", "ecology"],
+            "from": 2016,
+            "to": 2020,
+            "change": values,
+            "change_low": values - 0.06,  # clear of zero, as two documents' units and seeds alone made them
+            "change_high": values + 0.06,
+            "simultaneous_low": values - 0.08,
+            "simultaneous_high": values + 0.08,
+            "clear": False,
+            "documents_from": documents_from,
+            "documents_to": documents_to,
+            "note": note,
+        }
+    )
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_change_on_single_documents_says_so_and_draws_intervals_of_units_only_dotted(lexicon, language):
+    """From a hostile pass on a corpus of two documents (2016 and 2020): change.csv said its intervals count units and
+    seeds only and gave no p-value, but theme_change drew thick 95% bars clear of zero for 城市建设 and 生态环境,
+    and nothing on the figure said that each side was one document."""
+    from toolkit.analysis.trends import NO_DOCUMENT_LEVEL
+    from toolkit.output.plots import plot_change
+
+    def drawn(table):
+        fig = plot_change(table, lexicon, language=language)
+        ax = fig.axes[0]  # the intervals: lines of two points in data coordinates (not the rule at zero)
+        styles = {
+            line.get_linestyle() for line in ax.lines if len(line.get_xdata()) == 2 and line.get_transform() == ax.transData
+        }
+        return fig.axes[0].get_title().replace("\n", " "), styles
+
+    title, styles = drawn(_change_table(1, 1, NO_DOCUMENT_LEVEL))
+    assert "2016" in title and "2020" in title and ("一份文档" in title or "one document" in title)
+    assert ("区间不计文档间差异" in title) or ("intervals leave out how documents vary" in title)
+    assert styles == {":"}
+    title, styles = drawn(_change_table(5, 1, "rests on single documents: their document level is the pooled"))
+    assert "2020" in title and "2016" not in title and styles == {"-"}
+    title, styles = drawn(_change_table(5, 4, ""))
+    assert "一份文档" not in title and "one document" not in title and styles == {"-"}
+
+
+def test_the_band_note_names_only_what_the_intervals_count(lexicon):
+    """From a hostile pass on a corpus of two documents fitted once: theme_shares' title said "95%区间(文档、段落与随机
+    种子)" and then "区间只计段落与随机种子"; there was no seed either (model.ensemble = 1: no seed_min column)."""
+    from toolkit.analysis.trends import UNITS_ONLY
+    from toolkit.output.plots import plot_theme_shares
+
+    rows = [
+        {"year": y, "theme": t, "share": 0.1, "share_low": 0.05, "share_high": 0.15, "n_documents": 1, "n_units": 9}
+        for y in (2016, 2017)
+        for t in [*lexicon.names, "other"]
+    ]
+    table = pd.DataFrame(rows).assign(interval_basis=f"one document: {UNITS_ONLY}")
+    title = plot_theme_shares(table, lexicon, language="en").get_suptitle().replace("\n", " ")
+    assert "95% interval (units)" in title and "documents, units" not in title
+    fitted = table.assign(interval_basis="one document: units resampled, document level from consecutive documents")
+    fitted = fitted.assign(seed_min=0.09, seed_max=0.11)
+    title = plot_theme_shares(fitted, lexicon, language="zh").get_suptitle().replace("\n", "")
+    assert "95%区间(文档、段落与随机种子)" in title

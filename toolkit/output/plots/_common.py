@@ -43,8 +43,11 @@ _TEXT = {
         "no_curve": "无可由文档估计的曲线(原因见 effects.csv)",
         "sweep_title": "话题数的选择:各指标(均值与不同种子的范围)",
         "n_topics": "话题数 K",
-        "band": "阴影:{level}区间(文档、段落与随机种子)",
-        "bars": "误差线:{level}区间(文档、段落与随机种子)",
+        "band": "阴影:{level}区间({sources})",
+        "bars": "误差线:{level}区间({sources})",
+        "documents_counted": "文档",
+        "units_counted": "段落",
+        "seeds_counted": "随机种子",
         "seeds": "点线:不同随机种子的范围",
         "area_title": "各主题占比(堆积)",
         "heatmap_title": "年份 × 主题占比",
@@ -68,7 +71,11 @@ _TEXT = {
         "terms_title": "词频的年度变化",
         "per_10k": "每万字出现次数",
         "one_document": "只有一份文档的年份:文档层面的不确定性取自其他文档",
-        "units_only": "文档太少,无法估计文档层面的不确定性:区间只计段落与随机种子",
+        "units_only": "文档太少,无法估计文档层面的不确定性:区间不计文档间差异",
+        "units_only_dotted": "点线:文档太少,区间不计文档间差异",
+        "change_one_document": "只有一份文档:{sides}",
+        "comma": "、",
+        "and": "与",
         "no_documents": "无文档",
         "no_r": "无法计算",
         "no_r_note": "无法计算:年份或文档太少",
@@ -106,8 +113,11 @@ _TEXT = {
         "no_curve": "no curve the documents can estimate (why: effects.csv)",
         "sweep_title": "Choosing the number of topics (mean and range over seeds)",
         "n_topics": "Number of topics K",
-        "band": "band: {level} interval (documents, units and seeds)",
-        "bars": "error bars: {level} interval (documents, units and seeds)",
+        "band": "band: {level} interval ({sources})",
+        "bars": "error bars: {level} interval ({sources})",
+        "documents_counted": "documents",
+        "units_counted": "units",
+        "seeds_counted": "seeds",
         "seeds": "dotted: range over seeds",
         "area_title": "Theme shares (stacked)",
         "heatmap_title": "Year x theme share",
@@ -131,7 +141,11 @@ _TEXT = {
         "terms_title": "Terms by year",
         "per_10k": "occurrences per 10,000 characters",
         "one_document": "years with one document: the document level is estimated from the other documents",
-        "units_only": "too few documents to estimate the document level: intervals count paragraphs and seeds only",
+        "units_only": "too few documents to estimate the document level: intervals leave out how documents vary",
+        "units_only_dotted": "dotted: too few documents, the intervals leave out how documents vary",
+        "change_one_document": "one document: {sides}",
+        "comma": ", ",
+        "and": " and ",
         "no_documents": "no documents",
         "no_r": "n/a",
         "no_r_note": "n/a: too few years or documents to compute r",
@@ -613,10 +627,35 @@ def _fit_y(ax, *arrays) -> None:
     ax.set_ylim(0, top * 1.08 if np.isfinite(top) and top > 0 else 1)
 
 
-def _interval_note(text: dict, level: float, years) -> str:
+def _interval_note(text: dict, level: float, years, table: pd.DataFrame) -> str:
     """The title's note on the intervals of a series along ``years`` (those with data): bands where two of them
     follow each other, else error bars alone (a corpus of one year, or of years far apart, has no band)."""
-    return _say(text, "band" if _banded(years) else "bars", level)
+    return _bands_note(text, "band" if _banded(years) else "bars", level, table)
+
+
+def listed(text: dict, items: list[str]) -> str:
+    """``items`` as a list in ``text``'s language: "a, b and c", "a、b与c"."""
+    return items[0] if len(items) == 1 else text["comma"].join(items[:-1]) + text["and"] + items[-1]
+
+
+def _bands_note(text: dict, key: str, level: float, table: pd.DataFrame) -> str:
+    """The note ``key`` ("band" or "bars") at ``level``, naming what ``table``'s intervals count: documents unless
+    every cell's ``interval_basis`` says too few documents (units only), units, and seeds where an ensemble's spread
+    is there (``seed_min``: two documents, or one fitted model, were said to count documents and seeds)."""
+    import pandas as pd
+
+    from ...analysis.trends import NOT_MEASURED, UNITS_ONLY
+
+    documents, units, seeds = text["documents_counted"], text["units_counted"], text["seeds_counted"]
+    basis = table["interval_basis"].fillna("").astype(str) if "interval_basis" in table else pd.Series([], dtype=str)
+    basis = basis[(basis != "") & (basis != NOT_MEASURED)]
+    counted = [
+        *([] if len(basis) and basis.str.contains(UNITS_ONLY, regex=False).all() else [documents]),
+        units,
+        *([seeds] if "seed_min" in table else []),
+    ]
+    sources = listed(text, counted)
+    return text[key].format(level=percent(level), sources=sources)
 
 
 def _one_document_years(documents: np.ndarray) -> tuple[np.ndarray, list[str]]:

@@ -12,6 +12,7 @@ from ...analysis.trends import unmeasured
 from ._common import (
     _PALETTE,
     _banded,
+    _bands_note,
     _category_axis,
     _fit_y,
     _heading,
@@ -114,9 +115,9 @@ def _panels(
         if bands and time == "year":  # a band only where one group's series has two years in a row
             rows = table[table["share"].notna()]
             series = [part["year"] for _, part in rows.groupby([rows["theme"], rows[column].astype(str)], sort=False)]
-            notes += [_say(text, "band" if any(_banded(years) for years in series) else "bars", level)]
+            notes += [_bands_note(text, "band" if any(_banded(years) for years in series) else "bars", level, table)]
         elif bands:
-            notes += [_say(text, "bars", level)]
+            notes += [_bands_note(text, "bars", level, table)]
         if bool(np.any(single)):
             notes.append(text["hollow"] if time else text["hatched"])
         if partial:

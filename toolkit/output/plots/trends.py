@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...analysis.lexicon import OTHER, Lexicon
-from ...analysis.trends import NOT_MEASURED, UNITS_ONLY, unmeasured
+from ...analysis.trends import NO_DOCUMENT_LEVEL, NOT_MEASURED, UNITS_ONLY, unmeasured
 from ...errors import ToolkitError, require_columns
 from ._common import (
     _fit_y,
@@ -29,6 +29,7 @@ from ._common import (
     bar_collection,
     each_year_fits,
     interval_level,
+    listed,
     side_legend,
     table_themes,
     theme_colors,
@@ -114,7 +115,7 @@ def plot_theme_shares(
         strip.set_xlabel(text["year"])
         notes = (
             [text["own_y"]]
-            + ([_interval_note(text, level, with_data)] if "share_low" in table else [])
+            + ([_interval_note(text, level, with_data, table)] if "share_low" in table else [])
             + ([text["seeds"]] if "seed_min" in table else [])
             + [text[key] for key in said]
         )
@@ -182,7 +183,7 @@ def plot_theme_lines(
         ax.set_title(_heading(title, text["share_title"]))
         side_legend(ax, fontsize=9)
         notes = (
-            ([_interval_note(text, level, table.loc[table["share"].notna(), "year"])] if "share_low" in table else [])
+            ([_interval_note(text, level, table.loc[table["share"].notna(), "year"], table)] if "share_low" in table else [])
             + ([text["seeds"]] if "seed_min" in table else [])
             + [text[key] for key in said]
         )
@@ -289,8 +290,11 @@ def plot_change(
 ) -> Figure:
     """Change of each theme's share between two years, periods or groups: the point, its ``level`` interval (thick)
     and its simultaneous interval over all themes (thin); a clear change (simultaneous interval excludes 0) is
-    a filled marker in the theme's colour, the others hollow and grey."""
+    a filled marker in the theme's colour, the others hollow and grey. The title says when a side rests on one
+    document, and when too few documents leave the intervals counting units and seeds only (then drawn dotted:
+    two documents drew a thick 95% bar clear of zero that the table itself did not call a change)."""
     import matplotlib
+    import pandas as pd
 
     level = interval_level(change, level)
     text = _labels(language, level)
@@ -302,14 +306,17 @@ def plot_change(
             "the change table is empty (trends.bootstrap = 0, or trends.change_from and change_to name no two years "
             "or periods with documents): there is no change to draw"
         )
+    notes = change["note"].astype(str) if "note" in change else pd.Series("", index=change.index)
+    units_only = notes.str.startswith(NO_DOCUMENT_LEVEL).to_numpy()
     with _new_figure(7.5, 0.45 * len(change) + 1.8) as fig:
         ax = fig.add_subplot()
         for i, row in enumerate(change.itertuples()):
             if missing[i]:  # no change to draw: its label says why
                 continue
             color = colors[row.theme] if row.clear else "#999999"
-            ax.plot([row.simultaneous_low, row.simultaneous_high], [i, i], color=color, linewidth=0.8)
-            ax.plot([row.change_low, row.change_high], [i, i], color=color, linewidth=2.6, solid_capstyle="butt")
+            style = ":" if units_only[i] else "-"
+            ax.plot([row.simultaneous_low, row.simultaneous_high], [i, i], color=color, linewidth=0.8, linestyle=style)
+            ax.plot([row.change_low, row.change_high], [i, i], color=color, linewidth=2.6, linestyle=style, solid_capstyle="butt")
             ax.plot(
                 row.change,
                 i,
@@ -327,7 +334,15 @@ def plot_change(
                 tick.set_color("#888888")
         first, last = change["from"].iloc[0], change["to"].iloc[0]
         ax.set_xlabel(f"{text['change']} ({first} → {last})")
-        ax.set_title(_heading(title, text["change_title"]))
+        said = [text["units_only_dotted"]] if units_only.any() else []
+        alone = [
+            str(side)
+            for side, column in ((first, "documents_from"), (last, "documents_to"))
+            if column in change and (pd.to_numeric(change[column], errors="coerce") == 1).any()
+        ]
+        if alone:
+            said.insert(0, text["change_one_document"].format(sides=listed(text, alone)))
+        ax.set_title(wrap(_heading(title, text["change_title"], said), 5.2, 10))
         ax.grid(axis="x", alpha=0.3)
         handles = [
             matplotlib.lines.Line2D(
