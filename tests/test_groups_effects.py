@@ -1497,3 +1497,43 @@ def test_a_category_without_the_theme_leaves_the_others_curves_along_year_times_
         mine, theirs = expected[expected["group"] == level], alone[alone["group"] == level]
         assert mine["supported"].tolist() == theirs["supported"].tolist() and mine["supported"].sum() > 10
         assert np.allclose(mine["expected"].dropna(), theirs["expected"].dropna(), atol=0.01)
+
+
+@pytest.mark.parametrize("scale", [1e6, 1e9, 1e12])
+def test_what_is_not_estimable_does_not_depend_on_the_units_a_covariate_is_written_in(scale):
+    """From an adversarial review: a city's theme only in 2020 along `pop * level`, with pop = year x 1e9 (a GDP in
+    yuan is of that size), reported pop's slope at 2.5e-08 with an interval of zero width and p = 8e-5 where the same
+    corpus with pop = year said every term is separated: the directions were judged in the covariate's own units,
+    where the slope is a 1e-12 part of a direction of unit length. Places fitted exactly by two documents, along
+    `pop * place`, likewise. The same terms are left out, and the same curve points, in any unit."""
+    from toolkit.analysis.effects import estimate_effects
+
+    rng = np.random.default_rng(1)
+    rows, values = [], []
+    for level in ("city", "district"):
+        for d in range(30):
+            year = 2001 + d % 20
+            for _ in range(5):
+                absent = level == "city" and year < 2020
+                values.append(0.0 if absent else float(rng.uniform(0.2, 0.6)))
+                rows.append(
+                    {
+                        "doc_id": f"{level}{d}",
+                        "year": year,
+                        "level": level,
+                        "place": "A" if level == "district" and d < 2 else "B",
+                    }
+                )
+    units = pd.DataFrame(rows).assign(n_tokens=40)
+    shares = np.stack([values, 1 - np.array(values)], axis=1)[None]
+    for formula in ("pop * level", "pop * place"):
+        tables = []
+        for factor in (1.0, scale):
+            table, expected = estimate_effects(
+                units.assign(pop=units["year"] * factor), shares, ["theme"], formula, draws=50, x="pop"
+            )
+            tables.append((table.set_index("term")["note"].str.startswith("not estimable"), expected["supported"]))
+        (left_out, supported), (left_out_scaled, supported_scaled) = tables
+        assert left_out.tolist() == left_out_scaled.tolist(), formula
+        assert supported.tolist() == supported_scaled.tolist(), formula
+    assert left_out.any()  # the places' case has terms to leave out, not only the separated one

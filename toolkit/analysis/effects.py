@@ -414,7 +414,10 @@ def estimate_effects(
     collinear = _collinear(unit, terms) or _as_many_coefficients_as_documents(X, groups)
     indicators = _indicators(X)
     thin = _thin_terms(X, groups, terms, indicators)
-    fitted_exactly = exactly_fitted(unit, groups) / scale[:, None]  # directions no clustered error can judge
+    # directions no clustered error can judge, and (below) separating ones, are judged on the columns of unit length:
+    # in the natural units a slope of GDP in yuan (1e12) is a 1e-12 part of a direction of unit length, below any
+    # rounding threshold, and a separated slope was reported with a p of 8e-5 and an interval of zero width
+    fitted_exactly = exactly_fitted(unit, groups)
     fitted_exactly /= np.maximum(np.linalg.norm(fitted_exactly, axis=0), 1e-300)
     exact = {term: EXACTLY_FITTED for term, flag in zip(terms, moves_along(np.eye(len(terms)), fitted_exactly)) if flag}
     exact = {term: reason for term, reason in exact.items() if term not in thin}
@@ -473,7 +476,7 @@ def estimate_effects(
             if n_documents < FEW_DOCUMENTS
             else ""
         )
-        separating = separating_directions(X, np.clip(member_shares[:, rows, t], 0.0, 1.0))
+        separating = separating_directions(unit, np.clip(member_shares[:, rows, t], 0.0, 1.0))
         moved = moves_along(np.eye(len(terms)), separating)
         separated = {term: SEPARATING for term, flag in zip(terms, moved) if flag and term not in exact}
         why = {**separated, **exact, **thin}  # terms whose coefficient the data cannot estimate (the last reason wins)
@@ -500,7 +503,7 @@ def estimate_effects(
             )
         if grid_X is not None:
             curves = expit(grid_X @ pooled.T)  # grid points x draws
-            unsure = _unsure_points(grid_X, fitted_exactly, separating)
+            unsure = _unsure_points(grid_X / scale, fitted_exactly, separating)
             held = (member_shares[:, rows, t] > 0).any(axis=0)  # the units that hold the theme in any member
             for i in range(len(grid)):
                 # nor (by the grid) the curve of a category of one document, nor one of categories whose documents
@@ -716,7 +719,8 @@ def _standardising(X: np.ndarray) -> np.ndarray:
     (where ``X`` has a constant column to take its mean) and of unit spread: ``X @ T`` spans what ``X`` spans."""
     p = X.shape[1]
     T = np.eye(p)
-    spread = X.std(axis=0)
+    # a column of one value by equality (its std can be 1e-17, not 0: the intercept's of a design of unit columns)
+    spread = np.where((X == X[:1]).all(axis=0), 0.0, X.std(axis=0))
     constant = [j for j in range(p) if spread[j] == 0 and X[0, j] != 0]
     for j in range(p):
         if spread[j] == 0:
