@@ -668,11 +668,15 @@ notebook(
         ),
         (
             "code",
-            "import io\n\n"
-            'text = toolkit.decode((corpus / "spreadsheet.csv").read_bytes()).text\n'
-            'header = text.lstrip("\\ufeff").splitlines()[0]\n'
-            'separator = max([",", "\\t", ";"], key=header.count)  # CSV, Excel\'s Unicode Text, a European CSV\n'
-            "sheet = pd.read_csv(io.StringIO(text), sep=separator, dtype=str)\n"
+            "import io\n\n\n"
+            "def read_spreadsheet(path):\n"
+            '    """A table as a spreadsheet saves it: UTF-8, GBK or UTF-16; commas, tabs or semicolons."""\n'
+            '    text = toolkit.decode(Path(path).read_bytes()).text.lstrip("\\ufeff")\n'
+            '    separator = max([",", "\\t", ";"], key=text.splitlines()[0].count)\n'
+            "    table = pd.read_csv(io.StringIO(text), sep=separator, dtype=str)\n"
+            "    table.columns = table.columns.str.strip()  # a header's stray spaces (' 级别') would miss the rename\n"
+            "    return table\n\n\n"
+            'sheet = read_spreadsheet(corpus / "spreadsheet.csv")\n'
             'metadata = sheet.rename(columns={"文件": "file", "标题": "title", "日期": "date", "地区": "place",\n'
             '                                 "级别": "level"})\n'
             'metadata.to_csv(study / "metadata.csv", index=False)\nmetadata',
@@ -767,12 +771,12 @@ notebook(
             'sheets = study / "coding"\n'
             'if not (sheets / "coding_sheet.csv").is_file():  # exported once: a sheet being coded is never replaced\n'
             "    toolkit.export_coding_sheets(result.out_dir, sheets, n_units=30, n_topic_tasks=5)\n"
-            'sheet = pd.read_csv(sheets / "coding_sheet.csv", encoding="utf-8-sig", dtype=str).fillna("")\n'
+            'sheet = read_spreadsheet(sheets / "coding_sheet.csv").fillna("")  # as your coders\' spreadsheet saved it\n'
             'if not mine and (sheet["theme"] == "").all():  # the demonstration only: a stand-in coder\n'
-            '    key = pd.read_csv(sheets / "key_units.csv", encoding="utf-8-sig", dtype=str).fillna("")\n'
+            '    key = read_spreadsheet(sheets / "key_units.csv").fillna("")\n'
             '    sheet["theme"] = sheet["item"].map(key.set_index("item")["keyword_theme"].replace("", "other"))\n'
             '    sheet.to_csv(sheets / "coding_sheet.csv", index=False, encoding="utf-8-sig")\n'
-            'if (sheet["theme"] != "").any():\n'
+            'if (sheet["theme"].str.strip() != "").any():\n'
             "    if not mine:\n"
             '        print("DEMONSTRATION: the stand-in coder copied the keyword scorer, so the keyword scorer agrees "\n'
             '              "with itself; these scores show the mechanics, not the model\'s validity\\n")\n'
