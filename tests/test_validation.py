@@ -916,6 +916,12 @@ def test_a_sheet_saved_as_excels_western_csv_is_scored_with_its_lost_texts_said(
         scores = validation.score(folder)
     pd.testing.assert_frame_equal(scores["agreement"], validation.score(coded)["agreement"])
     assert "the texts of 20 rows lost most of their characters to '?'" in caplog.text
+    # another export's sheet (other units under the same items) saved so is refused, not scored with a note (a
+    # hostile pass: its model accuracy 0.200 was reported, "whether they belong to this export was not checked")
+    other = sheet.assign(text=sheet["text"].iloc[::-1].to_numpy())
+    (folder / validation.UNIT_SHEET).write_bytes(other.to_csv(index=False).encode("cp1252", errors="replace"))
+    with pytest.raises(ToolkitError, match="the text of item 1 is not the text exported as item 1"):
+        validation.score(folder)
     # Excel on a Central European or Cyrillic Windows writes its own code page (a note's Ź or Џ is no Windows-1252 byte)
     for code_page, note in (("cp1250", "Źle"), ("cp1251", "Џ ђ ќ")):
         sheet.loc[0, "note"] = note

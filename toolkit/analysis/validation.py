@@ -522,9 +522,9 @@ def _same_items(path: Path, coded: pd.DataFrame, rows: set[int], key: pd.DataFra
     if "text" in coded and "text" in key:
         exported = dict(zip(key["item"].astype(int), key["text"].astype(str)))
         for item, text in zip(coded["item"], coded["text"].astype(str)):
-            if _lost_characters(text):
-                lost += 1
-            elif item in exported and not _same_text(text, exported[item]):
+            lost += _lost_characters(text)  # still compared: each '?' stands for one character (another export's
+            # sheet saved as Windows-1252 was scored, with a note only)
+            if item in exported and not _same_text(text, exported[item]):
                 raise ToolkitError(
                     f"{path}: the text of item {item} is not the text exported as item {item} "
                     f"({text[:20]!r} ...): the sheet is not from the export in {folder}, or its texts were edited; "
@@ -551,7 +551,7 @@ def _same_items(path: Path, coded: pd.DataFrame, rows: set[int], key: pd.DataFra
     if lost:
         notes.append(
             f"{name}: the texts of {lost} rows lost most of their characters to '?' (saved in an encoding "
-            "without Chinese): whether they belong to this export was not checked"
+            "without Chinese): they were checked against this export by their length and the characters left only"
         )
     if "text" in key and "text" not in coded:
         notes.append(f"{name} has no `text` column: whether it belongs to this export was not checked")
