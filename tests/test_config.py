@@ -219,6 +219,16 @@ def test_a_home_folder_in_a_path_is_the_users_not_a_folder_named_tilde(tmp_path,
     assert cli.main(["config", "~/c.toml"]) == 0 and f'texts = "{home / "texts"}"' in capsys.readouterr().out
     assert cli.main(["run", "~/c.toml", "--out=~/res"]) == 2  # no text folder: refused, after the paths are read
     assert "home/texts" in capsys.readouterr().err and not (tmp_path / "~").exists()
+    # ~name of a user who does not exist stays as written, as a shell leaves it, in the config and in
+    # TOOLKIT_CACHE_DIR alike (an adversarial review: Path.expanduser's RuntimeError was a traceback)
+    assert cli.main(["config", "~/c.toml", "--set", "cache.dir=~no-such-user-x/c"]) == 0
+    assert f'dir = "{home / "~no-such-user-x" / "c"}"' in capsys.readouterr().out  # beside the config, as written
+    from pathlib import Path
+
+    from toolkit.text.cache import default_cache_dir
+
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", "~no-such-user-x/c")
+    assert default_cache_dir() == Path("~no-such-user-x/c")
 
 
 def test_a_folder_the_user_may_not_read_is_one_line_not_a_traceback(tmp_path, monkeypatch, capsys):

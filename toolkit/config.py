@@ -238,12 +238,13 @@ class Config:
 
     def path(self, section: str, key: str) -> Path | None:
         """A path-valued key resolved against the config's folder (``~`` is the user's home folder, as in a shell:
-        ``cache.dir = "~/toolkit-cache"`` made a folder named ``~`` beside the config); None when empty."""
+        ``cache.dir = "~/toolkit-cache"`` made a folder named ``~`` beside the config; ``~name`` is that user's, and
+        stays as written for a user who does not exist, as a shell leaves it); None when empty."""
         value = self.values[section][key]
-        return _resolved(self.base_dir / Path(value).expanduser()) if value else None
+        return _resolved(self.base_dir / os.path.expanduser(value)) if value else None
 
     def paths(self, section: str, key: str) -> list[Path]:
-        return [_resolved(self.base_dir / Path(v).expanduser()) for v in self.values[section][key]]
+        return [_resolved(self.base_dir / os.path.expanduser(v)) for v in self.values[section][key]]
 
     def input_paths(self) -> dict[str, Path]:
         """Every file and folder the config names (its own file included), by what it is."""

@@ -25,7 +25,8 @@ _MAGIC = "toolkit-tokens v1"
 def default_cache_dir() -> Path:
     """$TOOLKIT_CACHE_DIR, else $XDG_CACHE_HOME/toolkit, else ~/.cache/toolkit."""
     if os.environ.get("TOOLKIT_CACHE_DIR"):
-        return Path(os.environ["TOOLKIT_CACHE_DIR"]).expanduser()
+        # as a shell expands it (Path.expanduser raised a RuntimeError, a traceback, for a user who does not exist)
+        return Path(os.path.expanduser(os.environ["TOOLKIT_CACHE_DIR"]))
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "toolkit"
 
