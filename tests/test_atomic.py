@@ -279,3 +279,34 @@ def test_a_failed_run_removes_the_folders_it_made_for_its_output_and_nothing_els
     with atomic.output_folder(final) as work:
         (work / "result.csv").write_text("done")
     assert (final / "result.csv").read_text() == "done"
+
+
+def test_a_failed_run_leaves_the_lock_of_a_run_that_took_it_since(tmp_path):
+    """From an adversarial review: a run that failed while another made the same new folder and took its lock
+    removed that lock (it had made the folder too, it thought), and a third run wrote into the output beside the
+    second. The lock is removed only while this process holds it."""
+    import subprocess
+    import sys
+
+    from toolkit.errors import ToolkitError
+
+    final = tmp_path / "new" / "x"
+    lock = final.parent / f".{final.name}.lock"
+    final.parent.mkdir()
+    code = (
+        "import sys, time; from filelock import FileLock; held = FileLock(sys.argv[1]); held.acquire(); "
+        "print('held', flush=True); time.sleep(60)"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", code, str(lock)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        atomic._unmake([final.parent], final)  # as a failed run that found new/ missing before the other made it
+        assert lock.exists() and final.parent.is_dir()
+        with pytest.raises(ToolkitError, match="is busy"):
+            with atomic.output_folder(final):
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
+    atomic._unmake([final.parent], final)  # no one holds it now: the lock and the folder made go
+    assert not final.parent.exists()

@@ -865,10 +865,21 @@ def output_folder(final: str | os.PathLike, inputs: dict[str, Path] | None = Non
 def _unmake(made: list[Path], final: Path) -> None:
     """After a run that failed, the folders ``made`` for its output (deepest first) removed again with the lock it
     left in them, where nothing else is in them: a failed run left np/deeper/.x.lock behind, folders it made."""
+    from filelock import FileLock, Timeout
+
     if not made or os.path.lexists(final):
         return
-    with contextlib.suppress(OSError):
-        (final.parent / f".{final.name}.lock").unlink()
+    path = final.parent / f".{final.name}.lock"
+    lock = FileLock(path, mode=file_mode())
+    try:  # removed only while held: a run that took it since (its folder made meanwhile) keeps it, and the folders
+        lock.acquire(timeout=0)  # (removing it let a third run write beside the second)
+    except (Timeout, OSError):
+        return
+    try:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    finally:
+        lock.release()
     for folder in made:
         try:
             folder.rmdir()  # only an empty one: another run's or the user's files keep it
