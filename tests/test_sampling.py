@@ -443,3 +443,28 @@ def test_an_editors_backup_file_is_no_part_of_the_build_and_the_packages_that_co
         manifest.source_sha256.cache_clear()
     versions = manifest.package_versions()
     assert {"numba", "jieba-fast-dat", "statsmodels", "pyarrow", "joblib"} <= set(versions)
+
+
+def test_a_dask_worker_that_joins_later_with_another_build_refuses_the_work(prepared, monkeypatch):
+    """From an adversarial review: the builds were compared on connecting only, and a worker that joined later from
+    another checkout (clusters add workers for minutes; a nanny restarts one) ran 22 of 40 tasks with no error. Every
+    task sent under on_dask checks its worker's build: the fold-in's blocks here, on a worker whose build is not
+    this process's (as one joined after the comparison would be)."""
+    from dask.distributed import LocalCluster
+
+    from toolkit import processes
+    from toolkit.errors import ToolkitError
+
+    config, data = prepared
+    fitted = fit(data, config)
+    counts = fitted.counts.tocsr()
+    here = sampling.fold_in(fitted.model, counts, n_jobs=2, block=50)
+    real = processes._build_here()
+    other = tuple((name, "0" * 64 if name == "toolkit source" else value) for name, value in real)
+    with LocalCluster(n_workers=1, threads_per_worker=2, dashboard_address=None, processes=False) as cluster:
+        with processes.on_dask(cluster.scheduler_address):  # compared on connecting: the same build
+            assert np.array_equal(sampling.fold_in(fitted.model, counts, n_jobs=2, block=50), here)
+            # from now on the worker runs another build (its tasks run in its threads, in this process)
+            monkeypatch.setattr(processes, "_build_here", lambda: other if processes._dask_worker() else real)
+            with pytest.raises(ToolkitError, match="runs another toolkit source than this process"):
+                sampling.fold_in(fitted.model, counts, n_jobs=2, block=50)

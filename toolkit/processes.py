@@ -3,6 +3,7 @@ jobs (the figures and the pyLDAvis page) run while the run goes on; a Dask clust
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
@@ -310,6 +311,47 @@ def _has_a_worker(client, address: str, seconds: float) -> None:
         ) from None
 
 
+def on_this_build(function):
+    """``function`` as work that :func:`on_dask` may send to a cluster's workers: a worker whose toolkit build or
+    package versions are not this process's refuses to run it (ToolkitError; the comparison on connecting sees only
+    the workers there then, and a worker that joined later, from another checkout, ran 22 of 40 tasks of a run).
+    Elsewhere (this process, its threads, joblib's local workers) it is ``function``."""
+    return _OnThisBuild(function, dict(_build_here()))
+
+
+class _OnThisBuild:
+    """A function and the build of the process that made the work (:func:`on_this_build`); picklable."""
+
+    def __init__(self, function, build: dict):
+        self.function, self.build = function, build
+        self.__name__ = getattr(function, "__name__", type(function).__name__)  # names the tasks on a dashboard
+
+    def __repr__(self) -> str:
+        return self.__name__
+
+    def __call__(self, *args, **kwargs):
+        worker = _dask_worker()
+        if worker is not None:
+            compare_builds(self.build, {worker: dict(_build_here())})
+        return self.function(*args, **kwargs)
+
+
+def _dask_worker() -> str | None:
+    """The address of the Dask worker this code runs on, or None outside one."""
+    try:
+        from distributed import get_worker
+
+        return get_worker().address
+    except (ImportError, ValueError):
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def _build_here() -> tuple:
+    """:func:`_build` of this process, found once (a worker checks it for every task it is given)."""
+    return tuple(sorted(_build().items()))
+
+
 def _build() -> dict:
     """This process's toolkit build (the SHA-256 of its code and data) and the versions of the packages it computes
     with: what every worker of a cluster must share for a run's results to be a local run's."""
@@ -324,7 +366,7 @@ def _same_build(client, address: str) -> None:
     manifest recorded this process's build alone), or cannot import the toolkit at all."""
     from .errors import ToolkitError
 
-    mine = _build()
+    mine = dict(_build_here())
     try:
         theirs = client.run(_build)
     except Exception as exc:  # a worker without the toolkit: its ImportError, raised here

@@ -376,7 +376,10 @@ def sweep(
         if jobs:
             from joblib import delayed
 
-            tasks = (delayed(_fit_one)(models[rid], corpus.train, corpus.held_out) for _, _, rid, corpus in jobs)
+            from .processes import on_this_build
+
+            fit = on_this_build(_fit_one)
+            tasks = (delayed(fit)(models[rid], corpus.train, corpus.held_out) for _, _, rid, corpus in jobs)
             results = None
             try:
                 results = _run_fits(tasks, len(jobs), workers, scheduler, asked)

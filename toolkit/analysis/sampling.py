@@ -63,7 +63,7 @@ def fold_in(model, counts, n_jobs: int = 1, block: int | None = None, drop=None,
     their own. Either is applied a block at a time: no copy of the whole of ``counts`` is made."""
     from joblib import Parallel, delayed
 
-    from ..processes import one_blas_thread
+    from ..processes import on_this_build, one_blas_thread
 
     block = block or BLOCK
     count = counts.shape[0] if rows is None else len(rows)
@@ -74,10 +74,11 @@ def fold_in(model, counts, n_jobs: int = 1, block: int | None = None, drop=None,
     # threads here (the kernels release the GIL); the blocks of a run on a Dask cluster (toolkit.processes.on_dask);
     # one BLAS thread (NMF's transform iterates on BLAS sums), as the model was fitted
     parallel = Parallel(n_jobs=max(1, min(n_jobs, len(starts))), prefer="threads")
+    transform = on_this_build(_transform)
     with one_blas_thread():
         return np.vstack(
             parallel(
-                delayed(_transform)(
+                delayed(transform)(
                     _seeded(model, block_seed(seed, i) if seed is not None else None),
                     counts[start : start + block] if rows is None else counts[rows[start : start + block]],
                     drop,

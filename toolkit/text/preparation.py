@@ -707,8 +707,11 @@ def prepare_documents(
     if parallel:
         from joblib import Parallel, delayed
 
+        from ..processes import on_this_build
+
+        prepare = on_this_build(prepare_chunk)  # made here: joblib's generator reads the tasks in a thread of its own
         results = Parallel(n_jobs=n_jobs, return_as="generator", pre_dispatch="n_jobs")(
-            delayed(prepare_chunk)(chunk, *settings) for chunk in chunks
+            delayed(prepare)(chunk, *settings) for chunk in chunks
         )
     else:
         results = (prepare_chunk(chunk, *settings) for chunk in chunks)
