@@ -1450,6 +1450,11 @@ def test_a_theme_in_one_document_of_the_reference_category_gives_no_slope_along_
         ("year + x**2", "x**2 is no power of x: ** raises a group of terms to their interactions"),
         ("year ** 3", "year**3 is year alone; for a polynomial write poly(year, 3)"),
         ("year + bs(year, df=3)**2", "bs(year, df=3)**2 is no power of bs(year, df=3)"),
+        # the same in brackets, or crossed with itself (an adversarial review: year alone was fitted, in silence)
+        ("(year)**2", "(year)**2 is no power of year: ** raises a group of terms to their interactions"),
+        ("place + ((x)) ** 2", "((x))**2 is no power of x"),
+        ("year*year", "year*year is year alone (a term crossed with itself is itself); for a square write poly(year, 2)"),
+        ("place + x : x", "x:x is x alone"),
     ],
 )
 def test_a_power_of_one_factor_is_refused_with_the_polynomial_to_write(formula, said):
@@ -1460,6 +1465,7 @@ def test_a_power_of_one_factor_is_refused_with_the_polynomial_to_write(formula, 
     with pytest.raises(ToolkitError, match=re.escape(said)):
         check_formula(formula)
     assert check_formula("(year + x)**2") == ["year", "x"]
+    assert check_formula("(year)*place + (x)") == ["year", "place", "x"] and check_formula("year*place") == ["year", "place"]
 
 
 def test_separation_along_a_covariate_far_from_zero_is_found_on_a_large_design():

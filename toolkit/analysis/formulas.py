@@ -75,10 +75,12 @@ def check_syntax(formula: str, what: str = "effects.formula") -> None:
         raise ToolkitError(f"{what} {formula!r} is not a formula: {reason}; write terms joined by + (year + place)") from None
 
 
-def _check(formula: str, what: str) -> list[str]:
+def _check(formula: str, what: str) -> list[str]:  # noqa: C901 (one branch per kind of token)
     names: list[str] = []
     i = 0
-    factor = -1  # where the last factor (a name or a call) began, while it is the last thing read
+    factor = -1  # where the last factor (a name, a call, or a group of one) began, while it is the last thing read
+    groups: list[list] = [[0, 0]]  # per open parenthesis: its factors and operators so far, and where it opened
+    crossed = ("", "")  # the factor before a * or : just read, and that operator
     while i < len(formula):
         char = formula[i]
         if char.isspace():
@@ -86,12 +88,27 @@ def _check(formula: str, what: str) -> list[str]:
         elif formula.startswith("**", i) and factor >= 0:
             power = re.match(r"\*\*\s*([0-9]+)", formula[i:])
             term, n = formula[factor:i].strip(), power.group(1) if power else "2"
+            inner = term
+            while inner.startswith("(") and inner.endswith(")"):  # (year)**2 is year's: a group of one factor
+                inner = inner[1:-1].strip()
             raise ToolkitError(
-                f"{what}: {term}**{n} is no power of {term}: ** raises a group of terms to their interactions "
-                f"((a + b)**2 is a + b + a:b), so {term}**{n} is {term} alone; for a polynomial write poly({term}, {n})"
+                f"{what}: {term}**{n} is no power of {inner}: ** raises a group of terms to their interactions "
+                f"((a + b)**2 is a + b + a:b), so {term}**{n} is {inner} alone; for a polynomial write poly({inner}, {n})"
             )
-        elif formula.startswith("**", i) or char in "+-*:/()":
-            i += 2 if formula.startswith("**", i) else 1
+        elif char == "(":
+            groups.append([0, 0, i])
+            i, factor, crossed = i + 1, -1, ("", "")
+        elif char == ")":
+            n_factors, n_operators, *opened = groups.pop() if len(groups) > 1 else [0, 1]
+            # (year) is year: a power of it is no power either ((year)**2 fitted year alone)
+            factor = opened[0] if n_factors == 1 and not n_operators else -1
+            groups[-1][0] += 1
+            i += 1
+        elif formula.startswith("**", i) or char in "+-*:/":
+            operator = "**" if formula.startswith("**", i) else char
+            crossed = (formula[factor:i].strip(), operator) if factor >= 0 and operator in "*:" else ("", "")
+            groups[-1][1] += 1
+            i += len(operator)
             factor = -1
         elif char.isdigit() or (char == "." and formula[i + 1 : i + 2].isdigit()):
             end = _NUMBER.match(formula, i).end()
@@ -106,7 +123,14 @@ def _check(formula: str, what: str) -> list[str]:
             if after < len(formula) and formula[after] == "(":
                 end = _closing(formula, i, after, what)
             names += _factor_names(formula[i:end], what)
-            factor, i = i, end
+            if crossed[0] and crossed[0] == formula[i:end].strip():  # year*year, year:year: year alone
+                term, operator = crossed
+                raise ToolkitError(
+                    f"{what}: {term}{operator}{term} is {term} alone (a term crossed with itself is itself); for a "
+                    f"square write poly({term}, 2)"
+                )
+            groups[-1][0] += 1
+            factor, i, crossed = i, end, ("", "")
         else:
             _refuse(formula, i, what)
     return list(dict.fromkeys(names))
