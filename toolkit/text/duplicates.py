@@ -306,7 +306,12 @@ def excerpts(doc_codes: np.ndarray, texts, share: float) -> list[Excerpt]:
     shared = np.flatnonzero((sizes >= 2) & (sizes <= EXCERPT_MAX_DOCUMENTS))
     work = int((sizes[shared] * (sizes[shared] - 1)).sum())
     if work > EXCERPT_MAX_PAIRS:
-        log.info("not looking for excerpts: %d pairs of documents share paragraphs (a corpus of recombined text?)", work)
+        log.warning(  # said, not noted: documents.csv's excerpt flags are then missing, not absent (a review)
+            "not looking for excerpts: %d pairs of documents share paragraphs, over %d (a corpus of recombined text?): "
+            "no document is flagged as excerpting another (near-duplicate documents still are)",
+            work,
+            EXCERPT_MAX_PAIRS,
+        )
         return []
     parts, wholes, chars = [], [], []
     for g in shared:
