@@ -124,3 +124,21 @@ def test_a_label_the_figures_fonts_cannot_draw_is_warned_of(caplog):
         warn_undrawable(lexicon, "zh")
         warn_undrawable(lexicon, "en")
     assert not caplog.text  # the shipped lexicon's labels are drawn
+
+
+def test_every_character_taken_as_surely_drawn_is_in_the_figures_fonts():
+    """From an adversarial review: undrawable took U+4E00-9FFF as drawn without looking, but U+9FF0-9FFF (ideographs
+    of Unicode 14 and 15) are in no font of the figures: empty boxes, without the warning."""
+    import unicodedata
+
+    from toolkit.output.fonts import _SURELY_DRAWN, figure_characters, undrawable
+
+    drawn = figure_characters()
+    for low, high in _SURELY_DRAWN:
+        missing = [
+            f"U+{c:04X}"
+            for c in range(ord(low), ord(high) + 1)
+            if chr(c).isprintable() and unicodedata.category(chr(c)) != "Cn" and c not in drawn
+        ]
+        assert not missing, missing[:5]
+    assert undrawable("数字经济\u9ff0") == ["\u9ff0"]

@@ -119,7 +119,8 @@ def figure_characters() -> frozenset[int]:
     return frozenset(codes)
 
 
-_SURELY_DRAWN = (("\x20", "\x7e"), ("\u4e00", "\u9fff"), ("\u3000", "\u303f"), ("\uff00", "\uffef"))
+# (the unified ideographs up to U+9FEF: U+9FF0-9FFF, of Unicode 14 and 15, are in no font of the figures)
+_SURELY_DRAWN = (("\x20", "\x7e"), ("\u4e00", "\u9fef"), ("\u3000", "\u303f"), ("\uff00", "\uffef"))
 
 
 def undrawable(text: str) -> list[str]:
