@@ -279,7 +279,14 @@ def test_a_config_file_nested_too_deeply_is_refused_in_one_line(tmp_path):
 
 @pytest.mark.parametrize(
     ("file_name", "name"),
-    [("武汉　报告.toml", "武汉　报告"), (".hidden.toml", "hidden"), (" lead.toml", "lead"), ("..toml", "corpus")],
+    [
+        ("武汉　报告.toml", "武汉　报告"),
+        (".hidden.toml", "hidden"),
+        (" lead.toml", "lead"),
+        ("..toml", "corpus"),
+        (". ..toml", "corpus"),  # an adversarial review: '.', which is no plain name
+        (". . x.toml", "x"),
+    ],
 )
 def test_a_corpus_named_after_its_config_file_is_a_plain_name_whatever_the_files(tmp_path, file_name, name):
     """From a hostile pass of the config: a config without corpus.name was named after its file only after the

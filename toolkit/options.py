@@ -8,6 +8,7 @@ them. This module holds only the vocabulary they share, so declaring options cos
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -108,7 +109,8 @@ def plain_name_from(stem: str) -> str:
     """A config file's name made a corpus name (:func:`plain_name`): without leading dots and outer spaces, its
     control characters and separators as ``_``; 'corpus' when nothing is left (``..toml``)."""
     name = "".join("_" if c in "/\\" or unicodedata.category(c) in _NOT_IN_A_NAME else c for c in stem)
-    return name.strip().lstrip(".").strip() or "corpus"
+    name = re.sub(r"^[.\s]+", "", name).rstrip()  # '. .' left '.', no name (an adversarial review)
+    return name if name and plain_name(name) else "corpus"
 
 
 NON_NEGATIVE = (lambda v: v >= 0), "0 or more"
