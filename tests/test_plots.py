@@ -910,3 +910,22 @@ def test_the_band_note_names_only_what_the_intervals_count(lexicon):
     fitted = fitted.assign(seed_min=0.09, seed_max=0.11)
     title = plot_theme_shares(fitted, lexicon, language="zh").get_suptitle().replace("\n", "")
     assert "95%区间(文档、段落与随机种子)" in title
+
+
+def test_dollar_signs_in_data_are_drawn_as_written_not_read_as_mathematics(lexicon):
+    """From a hostile pass of the outputs: matplotlib read "$...$" in a group or title as mathematics: "预算$1M-$5M"
+    was drawn in italics without its dollars, and "5M_$ 到 10M_$" stopped the run with a ParseFatalException."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from toolkit.output.plots import plot_theme_groups
+
+    rows = [
+        {"place": place, "theme": theme, "share": 0.1, "share_low": 0.05, "share_high": 0.2, "n_documents": 3}
+        for place in ("预算$1M-$5M", "5M_$ 到 10M_$")
+        for theme in [*lexicon.names, "other"]
+    ]
+    fig = plot_theme_groups(pd.DataFrame(rows), lexicon, title="收费从US$5_ 到 US$10_")
+    FigureCanvasAgg(fig)
+    fig.draw_without_rendering()  # raised ParseFatalException
+    texts = [t for t in fig.findobj(lambda a: hasattr(a, "get_parse_math")) if t.get_text()]
+    assert texts and not any(t.get_parse_math() for t in texts)

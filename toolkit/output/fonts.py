@@ -36,6 +36,9 @@ def rc_params() -> dict:
         # later (in a notebook, outside these settings) still draws Chinese with the CJK font.
         "font.family": [CJK_FAMILY, "DejaVu Sans"],
         "axes.unicode_minus": False,
+        # text as written: a place "预算$1M-$5M" was drawn as italic mathematics without its dollars, and "5M_$ 到
+        # 10M_$" stopped the run with matplotlib's ParseFatalException
+        "text.parse_math": False,
         "svg.hashsalt": "toolkit",
         "svg.fonttype": "path",
         "figure.dpi": 150,  # the figures' layout dpi unless one is asked for (plots.layout_dpi)
