@@ -671,7 +671,7 @@ notebook(
             "import io\n\n\n"
             "def read_spreadsheet(path):\n"
             '    """A table as a spreadsheet saves it: UTF-8, GBK or UTF-16; commas, tabs or semicolons."""\n'
-            '    text = toolkit.decode(Path(path).read_bytes()).text.lstrip("\\ufeff")\n'
+            '    text = toolkit.decode(Path(path).read_bytes(), repair=False).text.lstrip("\\ufeff")\n'
             '    separator = max([",", "\\t", ";"], key=text.splitlines()[0].count)\n'
             "    table = pd.read_csv(io.StringIO(text), sep=separator, dtype=str)\n"
             "    table.columns = table.columns.str.strip()  # a header's stray spaces (' 级别') would miss the rename\n"

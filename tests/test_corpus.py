@@ -274,6 +274,26 @@ def test_metadata_saved_by_chinese_excel_is_read(small_corpus):
     )
 
 
+def test_markup_in_a_metadata_cell_is_data_not_a_web_pages(small_corpus):
+    """From a hostile pass of the outputs: the metadata table went through the texts' clean-up of pasted web pages: a
+    title's <br> became a line break (one row two: the document lost its date, the rest of the title named a file
+    that does not exist), `&#44;` a comma (a row of too many fields), and a tag in a place was taken out."""
+    import csv
+
+    meta = small_corpus / "metadata.csv"
+    rows = list(csv.DictReader(meta.open(encoding="utf-8")))
+    written = {"title": "把创新这个“牛鼻子”<br>牢牢抓住", "place": '武汉市"><img src=x>', "notes": "一&#44;二"}
+    rows[0].update(written)
+    with meta.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=[*rows[0]])
+        writer.writeheader()
+        writer.writerows(rows)
+    documents = load_corpus(small_corpus, meta).documents.set_index("path")
+    first = documents.loc[rows[0]["file"]]
+    assert {name: first[name] for name in written} == written and first["status"] == "used"
+    assert len(documents) == len(rows)
+
+
 @pytest.mark.parametrize(
     "separator, encoding", [("\t", "utf-16"), ("\t", "utf-16-le"), (",", "utf-16-be"), ("\t", "utf-8"), (";", "utf-8-sig")]
 )

@@ -84,7 +84,9 @@ def decode(data: bytes, encoding: str = "auto", *, repair: bool = True) -> Decod
     else Windows' cp950, else HKSCS), keeping the one whose characters are more plausibly Chinese (on a tie, the
     one with fewer characters a wrong reading makes); then, with ``repair``, UTF-8 without a few invalid byte
     sequences (at most MAX_BAD_UTF8, or MAX_BAD_UTF8_SHARE of the text, and a hundred characters beyond ASCII
-    for each), with a note. A whole HTML page becomes the text a browser shows (:mod:`.markup`), with a note.
+    for each), with a note. A whole HTML page becomes the text a browser shows (:mod:`.markup`), with a note, and
+    stray tags and character references in a text are taken out; without ``repair`` (a table, whose cells are data)
+    neither is done.
     Raises :class:`Unreadable` with the reason for empty, binary or undecodable files.
     """
     if not data.strip():
@@ -101,23 +103,24 @@ def decode(data: bytes, encoding: str = "auto", *, repair: bool = True) -> Decod
                 f"not valid {encoding} at byte {exc.start}; fix the declared encoding (the metadata's encoding "
                 "column, else corpus.encoding)"
             ) from None
-        return _checked(Decoded(text, encoding))
+        return _checked(repair, Decoded(text, encoding))
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
-                return _checked(Decoded(data.decode(codec), codec.replace("-sig", "") + " (BOM)"))
+                return _checked(repair, Decoded(data.decode(codec), codec.replace("-sig", "") + " (BOM)"))
             except UnicodeDecodeError:
                 raise Unreadable(f"starts with a {codec} byte-order mark but is not valid {codec}") from None
     if b"\x00" in data:
-        return _checked(_utf16_without_bom(data))
+        return _checked(repair, _utf16_without_bom(data))
     try:
-        return _checked(Decoded(data.decode("utf-8"), "utf-8"))
+        return _checked(repair, Decoded(data.decode("utf-8"), "utf-8"))
     except UnicodeDecodeError as exc:
         if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
             return _checked(
+                repair,
                 Decoded(
                     data[: exc.start].decode("utf-8"), "utf-8", "file ends inside a character; the partial character was dropped"
-                )
+                ),
             )
         utf8_error = exc.start
     candidates = []
@@ -132,7 +135,7 @@ def decode(data: bytes, encoding: str = "auto", *, repair: bool = True) -> Decod
     if candidates:
         score, _, codec, text = max(candidates)
         if score >= 0.5:
-            return _checked(Decoded(text, codec))
+            return _checked(repair, Decoded(text, codec))
     # UTF-8 but for a few bytes (a file damaged in a copy, two files joined): read, the bad bytes noted and dropped;
     # only where the rest is plainly UTF-8 (many characters beyond ASCII read, a hundred for each bad sequence)
     kept = data.decode("utf-8", errors="ignore")
@@ -140,7 +143,7 @@ def decode(data: bytes, encoding: str = "auto", *, repair: bool = True) -> Decod
     beyond_ascii = sum(1 for ch in kept if ord(ch) > 0x7F)
     if repair and bad <= max(MAX_BAD_UTF8, MAX_BAD_UTF8_SHARE * len(kept)) and beyond_ascii >= 100 * bad:
         note = f"{bad} byte sequence(s) not valid UTF-8 dropped (the first at byte {utf8_error})"
-        return _checked(Decoded(kept, "utf-8", note))
+        return _checked(repair, Decoded(kept, "utf-8", note))
     raise Unreadable(
         "not readable as UTF-8, UTF-16, GB18030 or Big5 (cp950, HKSCS); re-save the file as UTF-8 "
         f"(as UTF-8 it is invalid from byte {utf8_error}, in {bad} places)"
@@ -190,7 +193,19 @@ def _textual(text: str) -> float:
     return good / len(simplified)
 
 
-def _checked(decoded: Decoded) -> Decoded:
+def _checked(markup: bool, decoded: Decoded) -> Decoded:
+    """``decoded`` refused when binary or blank; with ``markup``, a web page's or stray HTML taken out (a text's, not
+    a table's: its cells are data, and a title's <br> made one row of the metadata two, a hostile pass)."""
+    if markup:
+        decoded = _without_markup(decoded)
+    if _control_share(decoded.text) > 0.01:
+        raise Unreadable(f"binary file: decodes as {decoded.encoding} but is full of control characters")
+    if not decoded.text.strip():
+        raise Unreadable("file holds only whitespace")
+    return decoded
+
+
+def _without_markup(decoded: Decoded) -> Decoded:
     from .markup import is_markup, is_page, page_text, stray_markup
 
     page = is_page(decoded.text)
@@ -198,18 +213,13 @@ def _checked(decoded: Decoded) -> Decoded:
         text = page_text(decoded.text)
         what = "a web page" if page else "a page's markup"
         note = f"{what}: its text taken, {len(decoded.text) - len(text):,} characters of markup, scripts and styles left out"
-        decoded = Decoded(text, decoded.encoding, "; ".join(n for n in (decoded.note, note) if n))
-    else:
-        text, references, tags = stray_markup(decoded.text)
-        if references or tags:
-            said = [
-                f"{references:,} character reference(s) resolved" if references else "",
-                f"{tags:,} tag(s) taken out" if tags else "",
-            ]
-            note = "HTML in the text (copied from a web page?): " + " and ".join(part for part in said if part)
-            decoded = Decoded(text, decoded.encoding, "; ".join(n for n in (decoded.note, note) if n))
-    if _control_share(decoded.text) > 0.01:
-        raise Unreadable(f"binary file: decodes as {decoded.encoding} but is full of control characters")
-    if not decoded.text.strip():
-        raise Unreadable("file holds only whitespace")
+        return Decoded(text, decoded.encoding, "; ".join(n for n in (decoded.note, note) if n))
+    text, references, tags = stray_markup(decoded.text)
+    if references or tags:
+        said = [
+            f"{references:,} character reference(s) resolved" if references else "",
+            f"{tags:,} tag(s) taken out" if tags else "",
+        ]
+        note = "HTML in the text (copied from a web page?): " + " and ".join(part for part in said if part)
+        return Decoded(text, decoded.encoding, "; ".join(n for n in (decoded.note, note) if n))
     return decoded
