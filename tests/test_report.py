@@ -836,3 +836,25 @@ def test_the_methods_say_what_the_intervals_count_on_corpora_of_one_model_two_do
     assert "pooled over the other years" in usual and "include paragraph, between-document and model (seed)" in usual
     one_model = methods_paragraph(single, manifest, themes=themes, by_year=years)
     assert "include paragraph and between-document variation" in one_model and "model (seed)" not in one_model
+
+
+def test_the_caption_of_the_trend_figures_says_what_the_runs_intervals_count():
+    """From a hostile pass of the outputs: report.html's theme_shares caption said the intervals count "documents,
+    paragraphs and model seeds" whatever the run, while its figure said paragraphs only (two documents) and had no
+    seeds (model.ensemble = 1)."""
+    from toolkit.analysis.trends import UNITS_ONLY
+    from toolkit.output.report import caption, counted_in
+
+    config = Config.load(ROOT / "configs" / "seeds.toml")
+    years = _by_year([2020, 2021], [20, 20], ["20 documents: units resampled, document level 70% from its documents"] * 2)
+    two = _by_year([2016, 2020], [1, 1], [f"one document: {UNITS_ONLY}"] * 2)
+    single = config.with_values(**{"model.ensemble": 1})
+    said = {
+        name: caption("theme_shares", 0.9, config["figures"], counted=counted_in(c, table))
+        for name, c, table in (("usual", config, years), ("one model", single, years), ("two", single, two))
+    }
+    assert "90% intervals that count documents, paragraphs and model seeds" in said["usual"]
+    assert "that count documents and paragraphs (bands" in said["one model"]
+    assert "that count paragraphs only (bands" in said["two"]
+    lines = config.with_values(**{"figures.trend_style": "lines"})
+    assert "that count paragraphs only" in caption("theme_shares", 0.9, lines["figures"], counted=counted_in(single, two))

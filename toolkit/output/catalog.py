@@ -108,6 +108,7 @@ def without_intervals(caption: str) -> str:
 # ----- the files, in the order of docs/outputs.md ---------------------------------------------------------------
 
 INTERVALS_LINK = "(methods.md#uncertainty-comparisons-between-places-and-periods-covariate-effects)"
+COUNTED = "documents, paragraphs and model seeds"  # what a run's intervals count, as report.caption says it of a run
 # theme_validity's caption in report.html for a model that runs no split-half check (LDA, seeded LDA, NMF)
 VALIDITY_WITHOUT_SPLIT_HALF = (
     "Validity: correlation of each theme's share with its keyword rate across years and documents (one bar where one "
@@ -383,7 +384,7 @@ FIGURES: tuple[Figure, ...] = (
         "plot_theme_shares",
         ("theme_by_year",),
         "Theme shares by year, one panel per theme (each with its own y scale), with {level} intervals that count "
-        "documents, paragraphs and model seeds (bands; an error bar for a year alone between gaps); hollow markers "
+        f"{COUNTED} (bands; an error bar for a year alone between gaps); hollow markers "
         "are years resting on one document (when every year rests on one, the title says so instead).",
         "one panel per theme with its band (an error bar for a year alone between years without data) and the range "
         "over the ensemble (dotted), the documents of each year in a strip below. Each panel has its own y axis "
@@ -398,7 +399,7 @@ FIGURES: tuple[Figure, ...] = (
                 "lines",
                 "plot_theme_lines",
                 "Theme shares by year, every theme a line in one panel (one y scale), with {level} intervals that "
-                "count documents, paragraphs and model seeds (bands; an error bar for a year alone between gaps); "
+                f"count {COUNTED} (bands; an error bar for a year alone between gaps); "
                 "hollow markers are years resting on one document.",
             ),
         ),

@@ -21,22 +21,43 @@ from .tables import topic_word_pairs
 
 
 def caption(
-    stem: str, level: float = 0.95, options: dict | None = None, *, intervals: bool = True, split_half: bool = True
+    stem: str,
+    level: float = 0.95,
+    options: dict | None = None,
+    *,
+    intervals: bool = True,
+    split_half: bool = True,
+    counted: str = "",
 ) -> str:
     """The report's caption of figure ``stem`` (declared in ``catalog.FIGURES``) as the ``[figures]`` ``options``
-    draw it, naming the coverage ``level`` of its intervals, or, for a figure of the trend tables when the run drew
-    no replicates (``intervals`` false: ``trends.bootstrap = 0``), saying it has none, and of the validity figure of
-    a model that runs no split-half check (``split_half`` false), saying so; "" for a figure the catalog does not
-    declare."""
+    draw it, naming the coverage ``level`` of its intervals and what they count (``counted``, :func:`counted_in`;
+    the catalog's "documents, paragraphs and model seeds" by default), or, for a figure of the trend tables when the
+    run drew no replicates (``intervals`` false: ``trends.bootstrap = 0``), saying it has none, and of the validity
+    figure of a model that runs no split-half check (``split_half`` false), saying so; "" for a figure the catalog
+    does not declare."""
     figure = catalog.FIGURE.get(stem)
     if not figure:
         return ""
     text = figure.caption_for(options)
+    if counted:  # one fitted model, or too few documents: the figure's title says so, the caption said otherwise
+        text = text.replace(catalog.COUNTED, counted)
     if stem == "theme_validity" and not split_half:
         text = catalog.VALIDITY_WITHOUT_SPLIT_HALF
     if not intervals and figure.level and stem != "theme_effects":  # the effects' intervals are their own draws
         text = catalog.without_intervals(text)
     return text.format(level=percent(level))
+
+
+def counted_in(config, by_year: pd.DataFrame | None) -> str:
+    """What the run's intervals count, in the words of the catalog's captions (:data:`catalog.COUNTED`): documents
+    unless too few to estimate how they vary (theme_by_year.csv's ``interval_basis``), the units, and the model's
+    seeds for an ensemble."""
+    parts = [
+        *([] if _document_level(by_year) == "units only" else ["documents"]),
+        "paragraphs" if config["units"]["kind"] == "paragraph" else "units",
+        *(["model seeds"] if config["model"]["ensemble"] > 1 else []),
+    ]
+    return parts[0] + " only" if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 PASSAGES_SHOWN = 3
@@ -695,6 +716,7 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
             + "</ul>"
         )
     n_themes = len(_measured(themes)[0]) if themes is not None else None
+    yearly_table = _read(folder, "theme_by_year.csv")
     methods = methods_paragraph(
         config,
         manifest,
@@ -702,7 +724,7 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
         n_themes,
         themes,
         documents,
-        _read(folder, "theme_by_year.csv"),
+        yearly_table,
         _read(folder, "effects.csv"),
     )
     parts.append("<h2>Methods</h2><p class='methods'>" + html.escape(methods) + "</p>")
@@ -721,6 +743,7 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
             config["figures"],
             intervals=config["trends"]["bootstrap"] > 0,
             split_half=split_half_run(themes),
+            counted=counted_in(config, yearly_table),
         )
         parts.append(
             f"<h2>{html.escape(stem)}</h2><p>{html.escape(said)}</p>"
