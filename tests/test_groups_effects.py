@@ -1543,3 +1543,27 @@ def test_what_is_not_estimable_does_not_depend_on_the_units_a_covariate_is_writt
         assert left_out.tolist() == left_out_scaled.tolist(), formula
         assert supported.tolist() == supported_scaled.tolist(), formula
     assert left_out.any()  # the places' case has terms to leave out, not only the separated one
+
+
+def test_terms_left_out_beside_estimated_ones_are_warned_of_and_said_in_the_report(caplog):
+    """From a hostile pass on corpora of other shapes: eleven documents of 2019 and one of 2022 under `year + place`
+    left year (and the intercept) blank in effects.csv, the model fitting the 2022 document exactly, while the log,
+    the report's warnings and its methods paragraph said nothing of it."""
+    from toolkit.analysis.effects import EXACTLY_FITTED, estimate_effects
+    from toolkit.output.report import effects_sentence
+
+    rng = np.random.default_rng(5)
+    rows, values = [], []
+    for d in range(12):
+        for _ in range(8):
+            values.append(float(np.clip(rng.beta(4, 16), 0.01, 0.99)))
+            rows.append({"doc_id": f"d{d}", "year": 2022 if d == 0 else 2019, "place": "AB"[d % 2], "n_tokens": 40})
+    units = pd.DataFrame(rows)
+    shares = np.stack([values, 1 - np.array(values)], axis=1)[None]
+    with caplog.at_level("WARNING", logger="toolkit"):
+        table, _ = estimate_effects(units, shares, ["theme"], "year + place", draws=50, x="")
+    left = table.loc[table["note"].astype(str).str.contains(EXACTLY_FITTED, regex=False), "term"].tolist()
+    assert "year" in left and table["estimate"].notna().any()  # some terms estimated, year not
+    assert "the terms" in caplog.text.lower() and "year" in caplog.text and "not estimated" in caplog.text
+    said = effects_sentence("year + place", table)
+    assert "year" in said and "rest on documents the model fits exactly" in said

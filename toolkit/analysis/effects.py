@@ -530,14 +530,8 @@ def estimate_effects(
             next(row["note"] for row in effect_rows if row["theme"] in failed),
             ", and theme_effects is not drawn" if len(failed) == len(themes) else "",
         )
-    if not failed and effect_rows and not any("estimate" in row for row in effect_rows):
-        judged = [row for row in effect_rows if row.get("term")]
-        log.warning(
-            "effects.formula %r: no term of any theme can be estimated (%s): effects.csv says why for each; use "
-            "fewer terms, or more documents in each category",
-            formula,
-            judged[0]["note"].removeprefix("not estimable: ") if judged else NOT_MEASURED,
-        )
+    if not failed:
+        _warn_left_out(formula, effect_rows)
     # the same columns whether or not any term was estimated (a table of reasons only had no estimate column)
     effects = pd.DataFrame(effect_rows)
     order = ["theme", "term", "reference", "n_units", "n_documents", "members", *ESTIMATE_COLUMNS, "note"]
@@ -548,6 +542,33 @@ def estimate_effects(
     effects.attrs["level"] = expected.attrs["level"] = level  # the coverage of the intervals, which the figure names
     expected.attrs["categorical"] = bool(x) and x in keys  # the formula's categories (C(tier), C(year)): no line between
     return effects, expected
+
+
+def _warn_left_out(formula: str, effect_rows: list[dict]) -> None:
+    """Warn of the terms the effects leave out (not estimable): every term of every theme, or some (a year term of a
+    corpus whose one document of another year the model fits exactly was left blank in effects.csv, in silence)."""
+    if effect_rows and not any("estimate" in row for row in effect_rows):
+        judged = [row for row in effect_rows if row.get("term")]
+        log.warning(
+            "effects.formula %r: no term of any theme can be estimated (%s): effects.csv says why for each; use "
+            "fewer terms, or more documents in each category",
+            formula,
+            judged[0]["note"].removeprefix("not estimable: ") if judged else NOT_MEASURED,
+        )
+        return
+    left = [row for row in effect_rows if row.get("term") and str(row.get("note", "")).startswith("not estimable: ")]
+    if not left:
+        return
+    terms = list(dict.fromkeys(str(row["term"]) for row in left))
+    reasons = list(dict.fromkeys(row["note"].removeprefix("not estimable: ") for row in left))
+    log.warning(
+        "effects.formula %r: %s of %d theme(s) not estimated (%s%s): effects.csv says why for each",
+        formula,
+        f"the term{'s' if len(terms) > 1 else ''} {', '.join(terms[:5])}{' ...' if len(terms) > 5 else ''}",
+        len({row["theme"] for row in left}),
+        reasons[0],
+        f"; and {len(reasons) - 1} other reason(s)" if len(reasons) > 1 else "",
+    )
 
 
 def _bound(q: float, values: np.ndarray, estimates: np.ndarray, errors: np.ndarray, df: np.ndarray) -> float:

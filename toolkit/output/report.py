@@ -374,7 +374,7 @@ def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "pa
     """The covariate effects of effects.csv in a sentence: the method, the adjustment, the documents left out (of
     the ``modelled`` ones: without a value of a covariate), the terms that could not be estimated, and that the
     intervals of few documents are wide; '' without a formula or a table."""
-    from ..analysis.effects import FEW_DOCUMENTS, NO_OWN_VARIANCE, SEPARATION
+    from ..analysis.effects import EXACTLY_FITTED, FEW_DOCUMENTS, NO_OWN_VARIANCE, SEPARATION
 
     if not formula or effects is None or effects.empty:
         return ""
@@ -397,6 +397,13 @@ def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "pa
             f" {'The terms' if len(set(thin)) > 1 else 'The term'} {', '.join(sorted(set(map(str, thin))))} "
             f"{'were' if len(set(thin)) > 1 else 'was'} not estimated: a category of fewer than two "
             "documents gives a document-clustered standard error no variance of its own."
+        )
+    exact = sorted({str(term) for term in effects.loc[notes.str.contains(EXACTLY_FITTED, regex=False), "term"]})
+    if exact:
+        text += (
+            f" {'The terms' if len(exact) > 1 else 'The term'} {', '.join(exact)} {'were' if len(exact) > 1 else 'was'} "
+            "not estimated for some theme(s): they rest on documents the model fits exactly (their shares fitted by "
+            "coefficients of their own, e.g. the one document of a year), which leave no residual for a clustered error."
         )
     if len(separated):
         text += (
