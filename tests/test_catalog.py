@@ -47,7 +47,8 @@ def test_each_figure_is_drawn_by_a_function_from_declared_tables(figure):
     for function in [figure.plot, *(style[2] for style in figure.styles)]:
         assert callable(getattr(plots, function)), function
     assert figure.tables and set(figure.tables) <= set(TABLE_NAMES)
-    assert bool(figure.when) == figure.optional  # the README says when an optional figure is not drawn
+    # the README says when a figure is not drawn: an optional one, or one that needs years to compare
+    assert bool(figure.when) == (figure.optional or figure.years > 1)
     assert figure.about.endswith(".") and (not figure.when or figure.when.endswith("."))
     # a figure with intervals names their coverage in its caption, and in that of each style; no other placeholder
     for caption in [figure.caption, *(style[3] for style in figure.styles)]:
@@ -66,7 +67,10 @@ def test_the_caption_is_that_of_the_style_drawn():
 
 def _tables(empty: tuple[str, ...] = ()) -> dict[str, pd.DataFrame]:
     """One row (none for the names in ``empty``) per table of the catalog."""
-    return {name: pd.DataFrame({"x": [] if name in empty else [1]}) for name in TABLE_NAMES}
+    tables = {name: pd.DataFrame({"x": [] if name in empty else [1]}) for name in TABLE_NAMES}
+    if "theme_by_year" not in empty:  # years with shares: model_vs_keywords compares two at least
+        tables["theme_by_year"] = pd.DataFrame({"year": [2020, 2021], "share": [0.1, 0.2]})
+    return tables
 
 
 OPTIONS = {"language": "en", "trend_style": "panels", "top_words": 7, "theme_words": 3}
@@ -156,3 +160,13 @@ def test_a_run_writes_exactly_the_declared_tables():
         catalog.check_tables([n for n in expected if n != "units"], config)
     with pytest.raises(RuntimeError, match=r"effects \(written without effects.formula\)"):
         catalog.check_tables([*expected, "effects"], config)
+
+
+def test_the_keyword_comparison_across_years_is_not_drawn_for_one_year():
+    """From a hostile pass on a corpus of one year: model_vs_keywords drew each theme's one share and one keyword rate,
+    each on an axis of its own, so that bar and dot met in every panel, an agreement that is not there (r is empty)."""
+    figure = catalog.FIGURE["model_vs_keywords"]
+    one = pd.DataFrame({"year": [2023, 2024, 2025], "share": [float("nan"), 0.2, float("nan")]})
+    assert not figure.drawn({"theme_by_year": one})
+    assert figure.drawn({"theme_by_year": one.fillna(0.1)})
+    assert "model_vs_keywords" not in [spec[0] for spec in figure_specs({**_tables(), "theme_by_year": one}, None, OPTIONS)]

@@ -58,6 +58,7 @@ class Figure:
     # (figures option, value, function, caption): with that option's value another function draws it, so captioned
     styles: tuple[tuple[str, str, str, str], ...] = ()
     small_multiple: bool = False  # a panel per theme: slow to draw, so given to the workers first
+    years: int = 0  # drawn only when theme_by_year has data in this many years (a comparison across years)
 
     def function(self, options: dict) -> str:
         """The name of the function of toolkit.output.plots that draws it with the ``[figures]`` ``options``."""
@@ -77,7 +78,16 @@ class Figure:
         """Whether a run with ``tables`` draws it: an optional figure when each of its tables has rows, and of a
         table of cells (``n_documents``), a cell with documents (named periods that the corpus misses were drawn as
         empty panels captioned with their intervals)."""
+        if self.years and _years_with_data(tables.get("theme_by_year")) < self.years:
+            return False
         return not self.optional or all(_holds_data(tables.get(name)) for name in self.tables)
+
+
+def _years_with_data(table) -> int:
+    """The years of theme_by_year ``table`` with a share (a year without documents is a row of empty shares)."""
+    if table is None or len(table) == 0 or "share" not in table:
+        return 0
+    return int(table.loc[table["share"].notna(), "year"].nunique())
 
 
 def _holds_data(table) -> bool:
@@ -484,7 +494,9 @@ FIGURES: tuple[Figure, ...] = (
         ("theme_by_year", "keyword_by_year", "model_vs_keywords"),
         "Model share beside keyword frequency, per theme and year.",
         "per theme, the model's share (line) beside its keyword rate (bars) with r.",
+        "Not drawn for a corpus of one year.",  # one value a theme, each on an axis of its own, looked like agreement
         small_multiple=True,
+        years=2,
     ),
     Figure(
         "theme_heatmap",
