@@ -394,9 +394,10 @@ FIGURES: tuple[Figure, ...] = (
         "plot_theme_shares",
         ("theme_by_year",),
         "Theme shares by year, one panel per theme (each with its own y scale), with {level} intervals that count "
-        f"{COUNTED} (bands; an error bar for a year alone between gaps); hollow markers "
+        f"{COUNTED} (bands; error bars for a year alone between gaps or a run of years too short for a band to "
+        "show); hollow markers "
         "are years resting on one document (when every year rests on one, the title says so instead).",
-        "one panel per theme with its band (an error bar for a year alone between years without data) and the range "
+        "one panel per theme with its band (error bars for a year alone, or in a run too short for a band) and the range "
         "over the ensemble (dotted), the documents of each year in a strip below. Each panel has its own y axis "
         "fitted to its values and band (a small theme would be flat on the scale of `other`; `theme_heatmap` and "
         "`theme_area` compare themes on one scale). Years without data are gaps; a year resting on one document has "
@@ -409,7 +410,8 @@ FIGURES: tuple[Figure, ...] = (
                 "lines",
                 "plot_theme_lines",
                 "Theme shares by year, every theme a line in one panel (one y scale), with {level} intervals that "
-                f"count {COUNTED} (bands; an error bar for a year alone between gaps); "
+                f"count {COUNTED} (bands; error bars for a year alone between gaps or a run of years too short for a "
+                "band to show); "
                 "hollow markers are years resting on one document.",
             ),
         ),

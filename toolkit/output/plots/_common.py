@@ -669,9 +669,37 @@ def _one_document_years(documents: np.ndarray) -> tuple[np.ndarray, list[str]]:
 
 
 def _banded(years) -> bool:
-    """Whether a series with data in ``years`` draws a band: two of them follow each other."""
+    """Whether a series with data in ``years`` draws a band that shows: a run of consecutive years not too narrow
+    for one (:func:`_narrow_runs`)."""
     years = sorted({int(y) for y in years})
-    return any(b - a == 1 for a, b in zip(years, years[1:]))
+    if len(years) < 2:
+        return False
+    calendar = np.arange(years[0], years[-1] + 1, dtype=float)
+    values = np.where(np.isin(calendar, years), 0.0, np.nan)
+    return not _narrow_runs(calendar, values)[~np.isnan(values)].all()
+
+
+NARROW_RUN = 1 / 20  # a run of values narrower than this part of the series' span: its band a sliver, error bars
+
+
+def _narrow_runs(x: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """The values that stand alone between gaps, or in a run of consecutive values narrower than :data:`NARROW_RUN`
+    of the series' span: a band over them cannot be seen (a century's 2017-18, two years of 101, was a band three
+    pixels wide beside the bold error bars of the years alone, the surer-looking for it)."""
+    present = ~np.isnan(values)
+    narrow = np.zeros(len(values), dtype=bool)
+    span = float(np.nanmax(x) - np.nanmin(x)) if len(x) else 0.0
+    start = 0
+    while start < len(values):
+        if not present[start]:
+            start += 1
+            continue
+        end = start
+        while end + 1 < len(values) and present[end + 1]:
+            end += 1
+        narrow[start : end + 1] = start == end or x[end] - x[start] < NARROW_RUN * span
+        start = end + 1
+    return narrow
 
 
 def _isolated(values: np.ndarray) -> np.ndarray:
@@ -694,7 +722,7 @@ def _series(  # noqa: PLR0913 (a series' data and its drawing style)
     if low is not None:
         low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
         ax.fill_between(x, low, high, color=color, alpha=alpha, linewidth=0)
-        alone = _isolated(values) & ~np.isnan(low)
+        alone = _narrow_runs(x, values) & ~np.isnan(low)
         if alone.any():
             ax.errorbar(
                 x[alone],
