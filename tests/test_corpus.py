@@ -1177,3 +1177,15 @@ def test_a_row_written_through_a_linked_text_folders_name_finds_its_file(tmp_pat
     docs = load_corpus(tmp_path / "texts", meta).documents.set_index("path")
     assert docs.loc["r2015.txt", "status"] == "used" and docs.loc["r2015.txt", "date"] == "2015-03-05"
     assert docs.loc["r2016.txt", "status"] == "used"
+
+
+def test_a_metadata_column_renamed_for_a_name_the_tables_use_is_said_when_it_is_read(small_corpus, caplog):
+    """From a hostile pass on corpora of other shapes: a metadata column `period` (of eras) became meta_period without
+    a word; trends.by = "period" then failed naming meta_period, the first the user heard of it."""
+    meta = small_corpus / "metadata.csv"
+    table = pd.read_csv(meta, dtype=str, keep_default_na=False).assign(period="改革开放", province="湖北")
+    table.to_csv(meta, index=False)
+    with caplog.at_level("WARNING", logger="toolkit"):
+        documents = load_corpus(small_corpus, meta).documents
+    assert "meta_period" in documents and "province" in documents
+    assert "period -> meta_period" in caplog.text and "province ->" not in caplog.text

@@ -573,6 +573,14 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
             f"metadata {meta_path} has a column {taken[0]!r}, a name the toolkit's tables use, and a column "
             f"{names[taken[0]]!r}, the name it would be given instead; rename one of them"
         )
+    renamed = [f"{c} -> {names[c]}" for c in extra_columns if names[c] != c]
+    if renamed:  # said where it happens: trends.by = "period" then failed naming meta_period, its first word of it
+        log.warning(
+            "metadata %s: column(s) named as the toolkit's tables name their own are renamed: %s (use the new names in "
+            "trends.by and effects.formula)",
+            meta_path,
+            ", ".join(renamed),
+        )
     rows: list[dict] = []
     found: dict[str, tuple[Path, str, str]] = {}  # a used entry's file, encoding and hash, by its path
     first_with_hash: dict[str, dict] = {}
