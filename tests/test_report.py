@@ -353,6 +353,14 @@ def test_passages_mark_each_keyword_once_and_a_measured_theme_without_passages_i
     assert page.count("<mark>") == 2 and "产业</mark></mark>" not in page
     assert "No paragraph carries a share of 0.2 or more (evidence.min_share) of: 农业农村" in page
     assert "No paragraph carries" not in _passages_html(passages, ["industry", "other"])
+    # from a hostile pass of the outputs: marked in the escaped text, a keyword `quot` broke an entity
+    # (&<mark>quot</mark>; showed as literal text), and a passage without a keyword was shown without a word
+    quoted = passages.assign(text=['他说"quot"与<b>数字</b>产业'], keywords=["quot 产业"], holds_keyword=[True])
+    page = _passages_html(quoted, ["industry"])
+    assert "他说&quot;<mark>quot</mark>&quot;与&lt;b&gt;数字&lt;/b&gt;<mark>产业</mark>" in page
+    assert "holds none of the theme's keywords" not in page
+    bare = passages.assign(text=["培育新动能。"], keywords=[""], holds_keyword=[False])
+    assert "holds none of the theme's keywords" in _passages_html(bare, ["industry"])
 
 
 def test_the_report_names_the_measured_themes_without_passages(seeds_run):
@@ -831,6 +839,7 @@ def test_the_methods_say_what_the_intervals_count_on_corpora_of_one_model_two_do
     basis = ["40 documents: units resampled, document level from its documents"]
     one_year = methods_paragraph(config, manifest, themes=themes, by_year=_by_year([2021], [40], basis))
     assert "pooled over the other years" not in one_year and "there is no other year to pool with" in one_year
+    assert "n - 1 + m" not in one_year and "for n - 1 degrees of freedom" in one_year  # no m where nothing is pooled
     years = _by_year([2020, 2021], [20, 20], ["20 documents: units resampled, document level 70% from its documents"] * 2)
     usual = methods_paragraph(config, manifest, themes=themes, by_year=years)
     assert "pooled over the other years" in usual and "include paragraph, between-document and model (seed)" in usual

@@ -289,13 +289,14 @@ def methods_paragraph(
         "blended the same way with the corpus's pooled spread of paragraphs per token, and what its resampled "
         "paragraphs understate of it is added (a document of a few paragraphs without a theme's keywords would "
         "otherwise be certain of a zero). As these variances are estimated, a year's sampling variance is "
-        "widened by the square of the t quantile (over z) for n - 1 + m degrees of freedom. "
+        f"widened by the square of the t quantile (over z) for n - 1{'' if document_level == 'one year' else ' + m'} "
+        "degrees of freedom. "
         + (zero + " " if (zero := zero_variance_sentence(by_year)) else "")
         + "A change between two years (or periods, or groups) is reported as clear only when its "
         f"Bonferroni-adjusted simultaneous {percent(tr['level'])} interval over the "
         f"{f'{n_themes} ' if n_themes else ''}named themes (not other), with the t quantile of that level for "
-        "the fewer degrees of freedom of its two sides, excludes zero; the p-values of change.csv are unadjusted "
-        "and come from the same t."
+        "the fewer degrees of freedom of its two sides, excludes zero; the p-values of the change tables are "
+        "unadjusted and come from the same t."
         if tr["bootstrap"]
         else "No intervals were computed (trends.bootstrap = 0)."
     )
@@ -687,17 +688,26 @@ def _passages_html(
     for _, rows in sorted(themes.groupby("name", sort=False), key=lambda item: order.get(item[0], len(order))):
         parts.append(f"<h3>{html.escape(str(rows['label'].iloc[0]))}</h3>")
         for row in rows.head(PASSAGES_SHOWN).itertuples():
-            text = html.escape(str(row.text))
             # an empty cell read back is NaN, whose str is "nan": marked in green fi<mark>nan</mark>ce (a mutation audit)
             keywords = "" if pd.isna(row.keywords) else str(row.keywords)
-            words = sorted({html.escape(word) for word in keywords.split()}, key=len, reverse=True)
-            if words:  # in one pass, the longest first: 战略性新兴产业 and 产业 gave nested marks
-                text = re.sub("|".join(map(re.escape, words)), lambda match: f"<mark>{match.group(0)}</mark>", text)
+            text = _highlighted(str(row.text), keywords.split())
             where = " · ".join(
                 html.escape(str(x)) for x in (row.title, row.date, getattr(row, "place", "")) if str(x) not in ("", "nan")
             )
-            parts.append(f"<blockquote>{text}<footer>{where} — share {float(row.share):.2f}</footer></blockquote>")
+            # passages.csv's holds_keyword: a passage the theme's share puts here without one of its keywords
+            lacking = " — holds none of the theme's keywords" if str(getattr(row, "holds_keyword", "")) == "False" else ""
+            parts.append(f"<blockquote>{text}<footer>{where} — share {float(row.share):.2f}{lacking}</footer></blockquote>")
     return "\n".join(parts)
+
+
+def _highlighted(text: str, words: list[str]) -> str:
+    """``text`` escaped for HTML with each of ``words`` marked, in one pass and the longest first (战略性新兴产业 and 产业
+    gave nested marks); matched in the text, not in its escaped form (a keyword `quot` marked &<mark>quot</mark>;)."""
+    words = sorted(set(words), key=len, reverse=True)
+    if not words:
+        return html.escape(text)
+    pieces = re.split(f"({'|'.join(map(re.escape, words))})", text)
+    return "".join(f"<mark>{html.escape(piece)}</mark>" if i % 2 else html.escape(piece) for i, piece in enumerate(pieces))
 
 
 def write_report(folder: Path, config, manifest: dict) -> Path:
