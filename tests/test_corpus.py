@@ -1189,3 +1189,20 @@ def test_a_metadata_column_renamed_for_a_name_the_tables_use_is_said_when_it_is_
         documents = load_corpus(small_corpus, meta).documents
     assert "meta_period" in documents and "province" in documents
     assert "period -> meta_period" in caplog.text and "province ->" not in caplog.text
+
+
+def test_invisible_characters_in_metadata_cells_are_taken_out_and_said(small_corpus, caplog):
+    """From a hostile pass of the outputs: a title "RTL\\u202eexe.txt" reached report.html, the CSVs and the figures,
+    drawn as "RTLtxt.exe"; a zero-width space after 武汉市 made a group of its own, as a trailing space did; a bell
+    character reached every output. They are taken out, with a warning naming the columns; a line break stays."""
+    meta = small_corpus / "metadata.csv"
+    table = pd.read_csv(meta, dtype=str, keep_default_na=False)
+    table.loc[0, "title"] = "RTL\u202eexe.txt"
+    table.loc[1, "place"] = "武汉市\u200b"
+    table.loc[2, "notes"] = "第一行\n第二\x07行"
+    table.to_csv(meta, index=False)
+    with caplog.at_level("WARNING", logger="toolkit"):
+        documents = load_corpus(small_corpus, meta).documents
+    assert documents["title"].iloc[0] == "RTLexe.txt" and documents["place"].iloc[1] == "武汉市"
+    assert documents["notes"].iloc[2] == "第一行\n第二行"
+    assert "3 cell(s) held control or invisible characters" in caplog.text and "title (1), place (1), notes (1)" in caplog.text

@@ -14,6 +14,7 @@ import hashlib
 import io
 import logging
 import os
+import re
 import stat
 import unicodedata
 from dataclasses import dataclass, field
@@ -238,7 +239,7 @@ def read_metadata(path: Path) -> pd.DataFrame:
     # every cell without the spaces around it: "中央 " is the group 中央, in trends.by as in effects.formula and
     # documents.csv (a space a spreadsheet keeps out of sight made a category of its own)
     table = pd.DataFrame([fields for _, fields in rows], columns=header, dtype=object).astype(str)
-    table = table.apply(lambda column: column.str.strip())
+    table = _without_invisible(table, path).apply(lambda column: column.str.strip())
     seen: dict[str, int] = {}
     for (line, _), name in zip(rows, table["file"]):
         if not name:
@@ -247,6 +248,29 @@ def read_metadata(path: Path) -> pd.DataFrame:
             raise ToolkitError(f"metadata {path} lists {name!r} twice (lines {seen[name]} and {line}); keep one row per file")
         seen[name] = line
     return table.set_index("file", drop=False)
+
+
+# control characters (a line break and a tab stay) and the invisible format characters: text-direction overrides,
+# zero-width spaces and joiners, a byte-order mark inside a cell
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def _without_invisible(table: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """``table`` (the metadata, as strings) without :data:`_INVISIBLE` characters, with a warning naming the columns
+    that held them: a title "RTL\u202eexe.txt" was drawn in the figures as "RTLtxt.exe", and "武汉市\u200b" would be a
+    group of its own."""
+    found = {column: int(table[column].str.contains(_INVISIBLE).sum()) for column in table.columns}
+    found = {column: n for column, n in found.items() if n}
+    if not found:
+        return table
+    log.warning(
+        "metadata %s: %d cell(s) held control or invisible characters (text-direction overrides, zero-width spaces), "
+        "taken out: %s",
+        path,
+        sum(found.values()),
+        ", ".join(f"{column} ({n})" for column, n in found.items()),
+    )
+    return table.apply(lambda column: column.str.replace(_INVISIBLE, "", regex=True))
 
 
 def check_pattern(pattern: str) -> str:
