@@ -549,7 +549,9 @@ def test_a_cell_holding_a_unicode_line_separator_stays_in_its_row(small_corpus, 
     lines[2] = f"001_a277e5c0c743763f.txt,武汉用创新{separator}创造打开城市未来,2019-05-16,day,武汉市,长江日报,simplified,"
     meta.write_text("\n".join(lines) + "\n", encoding="utf-8")
     docs = load_corpus(small_corpus, meta).documents.set_index("doc_id")
-    assert docs.loc["001_a277e5c0c743763f", "title"] == f"武汉用创新{separator}创造打开城市未来"
+    # in its row; a control character among them (\x85, \x0c, \x1c-\x1e, \x0b) is taken out, with a warning
+    kept = separator if separator in "\u2028\u2029" else ""
+    assert docs.loc["001_a277e5c0c743763f", "title"] == f"武汉用创新{kept}创造打开城市未来"
     assert docs.loc["001_a277e5c0c743763f", "place"] == "武汉市"
     assert (docs["status"] == "used").sum() == 5
 
