@@ -1567,3 +1567,52 @@ def test_terms_left_out_beside_estimated_ones_are_warned_of_and_said_in_the_repo
     assert "the terms" in caplog.text.lower() and "year" in caplog.text and "not estimated" in caplog.text
     said = effects_sentence("year + place", table)
     assert "year" in said and "rest on documents the model fits exactly" in said
+
+
+def test_the_reference_category_is_the_one_effects_reference_names():
+    """From a hostile pass on a century with eras: `year * era` took as reference the era first in sorted order, one
+    of two documents, and every term of every theme became not estimable, though the other eras held 7-12
+    documents; the reference could not be chosen (C(era, Treatment(...)) is refused: no quoted text in a formula).
+    effects.reference names it; a category or column it cannot be is refused in one line."""
+    from toolkit.analysis.effects import estimate_effects
+
+    units, shares = _by_level({"a": 15, "b": 14, "c": 6}, {"a": 0.2, "b": 0.3, "c": 0.25})
+    default, _ = estimate_effects(units, shares, ["theme"], "year + level", draws=50, x="")
+    chosen, _ = estimate_effects(units, shares, ["theme"], "year + level", draws=50, x="", reference={"level": "c"})
+    assert {"level[T.b]", "level[T.c]"} <= set(default["term"]) and "level = a" in set(default["reference"])
+    terms = chosen.set_index("term")
+    assert {"level[T.a]", "level[T.b]"} <= set(terms.index) and terms.loc["level[T.a]", "reference"] == "level = c"
+    # the contrast b - a is the same whichever is the reference: b - c less a - c
+    b_vs_a = terms.loc["level[T.b]", "estimate"] - terms.loc["level[T.a]", "estimate"]
+    assert b_vs_a == pytest.approx(default.set_index("term").loc["level[T.b]", "estimate"], abs=1e-6)
+    numbered, _ = estimate_effects(units, shares, ["theme"], "year + C(tier)", draws=50, x="", reference={"tier": 3})
+    assert "C(tier)[T.1]" in set(numbered["term"])
+    for reference, said in (
+        ({"level": "d"}, r"effects.reference.level = 'd' is no category of level \(it has 'a', 'b', 'c'\)"),
+        ({"year": 2001}, "effects.reference names 'year', which is no categorical covariate"),
+        ({"tier": 1}, "effects.reference names 'tier', which is no categorical covariate"),
+    ):
+        with pytest.raises(ToolkitError, match=said):
+            estimate_effects(units, shares, ["theme"], "year + level", draws=50, x="", reference=reference)
+
+
+def test_a_reference_that_cannot_be_is_refused_before_the_fit(tmp_path):
+    from toolkit.config import Config
+
+    from .conftest import ROOT, cli
+
+    config = ROOT / "configs" / "seeds.toml"
+    result = cli(
+        "run",
+        config,
+        "--out",
+        tmp_path / "out",
+        "--set",
+        'effects.formula="year + place"',
+        "--set",
+        'effects.reference={place = "北京市"}',
+    )
+    assert result.returncode == 2 and "effects.reference.place = '北京市' is no category of place (it has" in result.stderr
+    assert "model" not in result.stderr and not (tmp_path / "out").exists()  # refused after loading, before the fit
+    with pytest.raises(ToolkitError, match="effects.reference.place must be a category"):
+        Config.load(config, ['effects.reference={place = ["a"]}'])

@@ -272,7 +272,8 @@ def check_document_columns(corpus, config: Config, *, design: bool = True) -> No
     """ToolkitError, one line, when ``trends.by`` or a name of ``effects.formula`` is no column of the documents,
     or (with ``design``) when the formula cannot be computed on the used documents (see
     :func:`toolkit.analysis.effects.check_covariates`)."""
-    from .analysis.effects import check_covariates
+    from .analysis.effects import check_covariates, check_reference
+    from .analysis.formulas import check_formula
 
     allowed = document_columns(corpus)
     by, formula = config["trends"]["by"], config["effects"]["formula"]
@@ -282,6 +283,9 @@ def check_document_columns(corpus, config: Config, *, design: bool = True) -> No
         )
     if formula:
         check_covariates(formula, corpus.used, allowed, design=design)
+        check_reference(formula, corpus.used, config["effects"]["reference"], check_formula(formula))
+    elif config["effects"]["reference"]:
+        raise ToolkitError("effects.reference is set, but effects.formula is empty: give the formula it is a category of")
 
 
 def covariate_effects(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, config: Config):
@@ -299,6 +303,7 @@ def covariate_effects(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, c
         random_state=config["model"]["random_state"],
         x=e["x"],
         covariates=document_columns(prepared.corpus),
+        reference=e["reference"],
     )
 
 

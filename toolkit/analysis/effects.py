@@ -49,11 +49,22 @@ OPTIONS = {
         "50 or more (a quantile of fewer draws is no interval)",
     ),
     "x": Option("year", "The covariate on the x axis of the expected-share figure; '' for none."),
+    "reference": Option(
+        {},
+        'The reference category of a categorical covariate, by column, e.g. {level = "中央", era = "改革开放"}: the '
+        "column's other categories are compared with it. {}: the first in sorted order with two documents or more.",
+        kind=dict,
+    ),
 }
 
 
 def check_options(section: dict) -> None:
     check_formula(section["formula"])
+    for column, category in section["reference"].items():
+        if isinstance(category, bool) or not isinstance(category, (str, int, float)) or not str(category).strip():
+            raise ToolkitError(
+                f"effects.reference.{column} must be a category of the column {column!r} (text or a number), not {category!r}"
+            )
 
 
 NOTE = (
@@ -246,7 +257,7 @@ def _categories_alone(formula: str, name: str, numeric: bool) -> bool:
     return bool(uses) and len(alone) == len(uses)
 
 
-def _references(data: pd.DataFrame, names: list[str], formula: str) -> pd.DataFrame:
+def _references(data: pd.DataFrame, names: list[str], formula: str, chosen: dict | None = None) -> pd.DataFrame:
     """``data`` with each column among ``names`` that ``formula`` takes as categories alone (a text column, or
     ``C(column)`` of numbers; :func:`_categories_alone`) ordered so that its reference category (the first,
     which the other categories' terms are compared with) is the first in sorted order with two documents or more,
@@ -254,34 +265,81 @@ def _references(data: pd.DataFrame, names: list[str], formula: str) -> pd.DataFr
     clustered by document, and every contrast with it came out "significant" in 29-35% of simulated corpora
     without an effect (a hostile methods review; MacKinnon and Webb 2017). The one-document category keeps a
     term of its own, which is not estimated (:func:`_thin_terms`). In an interaction (``level:year``) the
-    column is left as it is: there the one-document category's term is a slope, which that check cannot see."""
+    column is left as it is: there the one-document category's term is a slope, which that check cannot see.
+    ``chosen`` (effects.reference: column -> category) names a column's reference instead, in or out of an
+    interaction; a category the column does not have, or a column that is no category of the formula, is refused."""
     import pandas as pd
 
+    chosen = chosen or {}
+    check_reference(formula, data, chosen, names)
     changed = {}
     for name in dict.fromkeys(names):
         numeric = name in data and pd.api.types.is_numeric_dtype(data[name])
-        if name not in data or not _categories_alone(formula, name, numeric):
+        if name not in data or not (name in chosen or _categories_alone(formula, name, numeric)):
             continue
         counts = data.groupby(name, sort=True, observed=True)["doc_id"].nunique()
         levels = list(counts.index)
-        enough = [level for level, n in zip(levels, counts.to_numpy()) if n >= 2]
-        if len(enough) < 2 or enough[0] == levels[0]:  # one category of two documents or more: no contrast to keep
-            continue
-        log.warning(
-            "effects.formula: %s's first category %r has one document: the other categories are compared with "
-            "%r (the first with two documents or more), and %r's own term is not estimated",
-            name,
-            levels[0],
-            enough[0],
-            levels[0],
-        )
-        order = [enough[0], *(level for level in levels if level != enough[0])]
+        if name in chosen:
+            first = _chosen_level(name, chosen[name], levels)
+            if counts[first] < 2:
+                log.warning(
+                    "effects.reference: %s's reference %r has one document: the other categories' terms are compared "
+                    "with it, and a document-clustered error has no variance of its own there (they are not estimated)",
+                    name,
+                    first,
+                )
+        else:
+            enough = [level for level, n in zip(levels, counts.to_numpy()) if n >= 2]
+            if len(enough) < 2 or enough[0] == levels[0]:  # one category of two documents or more: no contrast to keep
+                continue
+            log.warning(
+                "effects.formula: %s's first category %r has one document: the other categories are compared with "
+                "%r (the first with two documents or more), and %r's own term is not estimated (effects.reference "
+                "chooses another)",
+                name,
+                levels[0],
+                enough[0],
+                levels[0],
+            )
+            first = enough[0]
+        order = [first, *(level for level in levels if level != first)]
         if numeric:
             changed[name] = pd.Categorical(data[name], categories=order)
         else:  # each value as the text of its category
             values = [None if pd.isna(value) else str(value) for value in data[name]]
             changed[name] = pd.Categorical(values, categories=[str(level) for level in order])
     return data.assign(**changed) if changed else data
+
+
+def check_reference(formula: str, data: pd.DataFrame, chosen: dict, names: list[str]) -> None:
+    """ToolkitError, one line, when effects.reference (``chosen``) names a column that is no categorical covariate
+    of ``formula`` (among ``names``, its columns, in ``data``), or a category that column does not have in ``data``."""
+    for name, category in chosen.items():
+        if name not in names or name not in data or not _categorical(formula, name, data):
+            raise ToolkitError(
+                f"effects.reference names {name!r}, which is no categorical covariate of effects.formula {formula!r}; "
+                "name a column the formula takes as categories (a text column, or C(column))"
+            )
+        _chosen_level(name, category, sorted(data[name].dropna().unique(), key=str))
+
+
+def _chosen_level(name: str, category, levels: list):
+    """The level of ``levels`` (a column's categories) that effects.reference's ``category`` names, by its text (a
+    number of C(tier) written 2 or "2"); ToolkitError naming the categories when there is none."""
+    for level in levels:
+        if str(level) == str(category).strip() or (
+            isinstance(category, (int, float)) and isinstance(level, (int, float)) and level == category
+        ):
+            return level
+    shown = ", ".join(map(repr, [str(level) for level in levels[:10]])) + (" ..." if len(levels) > 10 else "")
+    raise ToolkitError(f"effects.reference.{name} = {category!r} is no category of {name} (it has {shown})")
+
+
+def _categorical(formula: str, name: str, data: pd.DataFrame) -> bool:
+    """Whether ``formula`` takes the column ``name`` of ``data`` as categories: a column of text, or C(name)."""
+    import pandas as pd
+
+    return not pd.api.types.is_numeric_dtype(data[name]) or re.search(rf"\bC\(\s*{re.escape(name)}\s*[,)]", formula) is not None
 
 
 def check_covariates(formula: str, data: pd.DataFrame, covariates: list[str], *, design: bool = True) -> str:
@@ -370,6 +428,7 @@ def estimate_effects(
     random_state: int = 0,
     x: str = "year",
     covariates: list[str] | None = None,
+    reference: dict | None = None,
 ):
     """Per theme and term: estimate, interval and p-value (pooled draws); and the expected share along ``x``
     (one curve per value of the first categorical covariate), as tidy tables.
@@ -377,7 +436,7 @@ def estimate_effects(
     ``units``: the modelled units with doc_id, n_tokens and the covariates; ``member_shares``: members x units x
     (themes..., other); ``themes``: the named themes to model (the first ones of ``member_shares``);
     ``covariates``: the columns the formula may use (default: every column of ``units`` but the text, the
-    shares and what the run computes, :data:`COMPUTED`). A theme
+    shares and what the run computes, :data:`COMPUTED`); ``reference``: effects.reference. A theme
     whose model cannot be fitted has a row that says why; when none can be, a warning says so.
     """
     import pandas as pd
@@ -398,7 +457,7 @@ def estimate_effects(
     columns = check_covariates(formula, units, allowed, design=False)  # an unknown name is refused first
     _missing_and_mixed(units, used, raw)
     _warn_correlated(units, [name for name in used if not _categories_alone(formula, name, numeric=True)])
-    units = _references(units, used, formula)
+    units = _references(units, used, formula, reference)
     matrix = _design(formula, units, columns)  # a term not finite, or not defined for every unit, is refused
     rows = matrix.index.to_numpy()
     X = np.asarray(matrix, dtype=float)
