@@ -46,7 +46,7 @@ test:  ## lint and format check (ruff), type check (mypy), then the whole test s
 	$(BIN)/ruff check toolkit tests bench scripts
 	$(BIN)/ruff format --check toolkit tests bench scripts
 	$(BIN)/python -m mypy
-	$(BIN)/python -m pytest $(PARALLEL)
+	$(BIN)/python -m pytest $(PARALLEL) --durations=25
 
 test-fast: $(STAMP)  ## the test suite without the slow end-to-end tests
 	$(BIN)/python -m pytest $(PARALLEL) -m "not slow"
