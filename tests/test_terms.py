@@ -608,7 +608,7 @@ def test_a_boilerplate_pattern_never_empties_a_tracked_term():
     assert len(warnings) == 1 and "remove the term(s) 创新 (or the lines that hold them)" in warnings[0]
 
 
-def test_kwic_at_the_start_of_a_text_across_lines_with_empty_matches_and_a_term_given_twice():
+def test_kwic_at_the_start_of_a_text_across_lines_with_empty_matches_and_a_term_given_twice(caplog):
     """From a mutation audit, each could change with every test passing: a match near the start of a text has the
     text before it as its left context (a negative slice made it empty); a line break in the right context is shown
     as ｜ (a concordance line broken in two); a pattern that can match nothing (创?) lists only its real matches;
@@ -619,8 +619,14 @@ def test_kwic_at_the_start_of_a_text_across_lines_with_empty_matches_and_a_term_
     first = rows.iloc[0]
     assert (first["position"], first["left"], first["match"]) == (2, "坚持", "创新")
     assert first["right"] == "驱动发展战略｜推动科技创新和产业创新深度" and "\n" not in "".join(rows["right"])
-    maybe = kwic([(doc, text)], ["创?"], context=4, regex=True)
+    with caplog.at_level("WARNING", logger="toolkit"):
+        maybe = kwic([(doc, text)], ["创?"], context=4, regex=True)
     assert len(maybe) == text.count("创") and set(maybe["match"]) == {"创"}
+    assert "matched only empty text" not in caplog.text  # it found lines
+    # a pattern that matches only empty text printed "0 lines" without a reason (a hostile pass of the commands)
+    with caplog.at_level("WARNING", logger="toolkit"):
+        assert kwic([(doc, text)], ["(?=创新)", "创新"], context=4, regex=True)["term"].eq("创新").all()
+    assert "the pattern '(?=创新)' matched only empty text (8 places)" in caplog.text
     once = term_counts([(doc, text)], ["创新"])
     twice = term_counts([(doc, text)], ["创新", "创新"])
     assert len(twice) == len(once) == 1 and twice["count"].tolist() == once["count"].tolist() == [text.count("创新")]

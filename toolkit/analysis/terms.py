@@ -9,6 +9,7 @@ out as a whole word (jieba may cut 改革开放 as one word, so 改革 then coun
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from array import array
@@ -23,6 +24,8 @@ from ..options import Option
 from ..text.normalize import HAN
 from ..text.patterns import UserPattern
 from ..text.tokens import UnitTokens, WordNumbering
+
+log = logging.getLogger("toolkit")
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -174,6 +177,7 @@ class Concordance:
             self.patterns.append((term, UserPattern(term if regex else re.escape(term), "the term")))
         self.context, self.extra = context, tuple(extra)
         self.rows: list[dict] = []
+        self.empty: dict[str, int] = {}  # per term, the places it matched no character (a lookahead, ^, a*)
 
     def add(self, doc: dict, text: str) -> None:
         info = {
@@ -186,7 +190,8 @@ class Concordance:
         for term, pattern in self.patterns:
             for match in pattern.finditer(text):  # a list, found within the time limit
                 start, end = match.span()
-                if start == end:
+                if start == end:  # no characters to show; said by kwic when the term found nothing else
+                    self.empty[term] = self.empty.get(term, 0) + 1
                     continue
                 self.rows.append(
                     {
@@ -219,7 +224,17 @@ def kwic(
     concordance = Concordance(terms, context=context, regex=regex, extra=extra)
     for doc, text in texts:
         concordance.add(doc, text)
-    return concordance.table()
+    table = concordance.table()
+    found = set(table["term"])
+    for term, places in concordance.empty.items():
+        if term not in found:  # "0 lines" without a reason (a hostile pass: (?=创新), ^, a*)
+            log.warning(
+                "the pattern %r matched only empty text (%d places): a line of keywords in context needs the characters "
+                "it matched; match the word itself (创新 rather than (?=创新))",
+                term,
+                places,
+            )
+    return table
 
 
 def track_terms(
