@@ -1616,3 +1616,29 @@ def test_a_reference_that_cannot_be_is_refused_before_the_fit(tmp_path):
     assert "model" not in result.stderr and not (tmp_path / "out").exists()  # refused after loading, before the fit
     with pytest.raises(ToolkitError, match="effects.reference.place must be a category"):
         Config.load(config, ['effects.reference={place = ["a"]}'])
+
+
+def test_a_reference_is_checked_before_the_fit_on_the_columns_as_the_fit_reads_them(small_corpus, tmp_path):
+    """From an adversarial review: the check before the fit read the metadata's numbers as text, so `year + tier` with
+    effects.reference {tier = 2} passed it and stopped the run after the fit (tier is a number there, no category);
+    with C(tier), {tier = "2"} passed and failed after the fit, {tier = 2.0} was refused though the fit takes it."""
+    from toolkit.config import Config
+    from toolkit.pipeline import check_document_columns
+    from toolkit.text.corpus import load_corpus
+
+    from .conftest import write_config
+
+    meta = small_corpus / "metadata.csv"
+    pd.read_csv(meta, dtype=str, keep_default_na=False).assign(tier=["1", "2", "2", "3", "1"]).to_csv(meta, index=False)
+    corpus = load_corpus(small_corpus, meta)
+    config = write_config(tmp_path / "c.toml", small_corpus, meta)
+
+    def checked(formula, reference):
+        check_document_columns(corpus, Config.load(config, [f'effects.formula="{formula}"', f"effects.reference={reference}"]))
+
+    with pytest.raises(ToolkitError, match="effects.reference names 'tier', which is no categorical covariate"):
+        checked("year + tier", "{tier = 2}")
+    for reference in ('{tier = "2"}', "{tier = 2}", "{tier = 2.0}"):
+        checked("year + C(tier)", reference)
+    with pytest.raises(ToolkitError, match=r"effects.reference.tier = 4 is no category of tier \(it has '1', '2', '3'\)"):
+        checked("year + C(tier)", "{tier = 4}")

@@ -314,6 +314,7 @@ def _references(data: pd.DataFrame, names: list[str], formula: str, chosen: dict
 def check_reference(formula: str, data: pd.DataFrame, chosen: dict, names: list[str]) -> None:
     """ToolkitError, one line, when effects.reference (``chosen``) names a column that is no categorical covariate
     of ``formula`` (among ``names``, its columns, in ``data``), or a category that column does not have in ``data``."""
+    data = numeric_covariates(data, [name for name in chosen if name in names])  # as the fit reads the columns
     for name, category in chosen.items():
         if name not in names or name not in data or not _categorical(formula, name, data):
             raise ToolkitError(
@@ -327,12 +328,21 @@ def _chosen_level(name: str, category, levels: list):
     """The level of ``levels`` (a column's categories) that effects.reference's ``category`` names, by its text (a
     number of C(tier) written 2 or "2"); ToolkitError naming the categories when there is none."""
     for level in levels:
-        if str(level) == str(category).strip() or (
-            isinstance(category, (int, float)) and isinstance(level, (int, float)) and level == category
-        ):
+        if str(level) == str(category).strip() or _same_number(level, category):
             return level
-    shown = ", ".join(map(repr, [str(level) for level in levels[:10]])) + (" ..." if len(levels) > 10 else "")
+    written = [int(v) if isinstance(v, float) and v.is_integer() else v for v in levels[:10]]  # 2, not 2.0
+    shown = ", ".join(map(repr, [str(level) for level in written])) + (" ..." if len(levels) > 10 else "")
     raise ToolkitError(f"effects.reference.{name} = {category!r} is no category of {name} (it has {shown})")
+
+
+def _same_number(level, category) -> bool:
+    """Whether a number ``level`` (C(tier) of a column read as numbers: 2.0) is ``category`` (2, 2.0 or "2")."""
+    if isinstance(level, bool) or not isinstance(level, (int, float, np.number)):
+        return False
+    try:
+        return float(level) == float(str(category).strip())
+    except ValueError:
+        return False
 
 
 def _categorical(formula: str, name: str, data: pd.DataFrame) -> bool:
