@@ -1208,3 +1208,12 @@ def test_invisible_characters_in_metadata_cells_are_taken_out_and_said(small_cor
     assert documents["title"].iloc[0] == "RTLexe.txt" and documents["place"].iloc[1] == "武汉市"
     assert documents["notes"].iloc[2] == "第一行\n第二行"
     assert "3 cell(s) held control or invisible characters" in caplog.text and "title (1), place (1), notes (1)" in caplog.text
+    # an adversarial review: a file named with one is found by its name as written; an emoji's joiners stay
+    (small_corpus / "002_2c7342bd1836c4df.txt").rename(small_corpus / "002\u200b报告.txt")
+    table.loc[2, "file"] = "002\u200b报告.txt"
+    table.loc[3, "title"] = "报告 👨\u200d👩\u200d👧"
+    table.to_csv(meta, index=False)
+    documents = load_corpus(small_corpus, meta).documents
+    assert documents["title"].iloc[3] == "报告 👨\u200d👩\u200d👧"
+    named = documents[documents["path"] == "002\u200b报告.txt"]
+    assert len(named) == 1 and named["status"].iloc[0] == "used" and named["title"].iloc[0] == table.loc[2, "title"]

@@ -252,14 +252,19 @@ def read_metadata(path: Path) -> pd.DataFrame:
 
 # control characters (a line break and a tab stay) and the invisible format characters: text-direction overrides,
 # zero-width spaces and joiners, a byte-order mark inside a cell
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# (the joiners U+200C and U+200D stay: an emoji's family, and spellings of scripts that need them)
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 
 
 def _without_invisible(table: pd.DataFrame, path: Path) -> pd.DataFrame:
     """``table`` (the metadata, as strings) without :data:`_INVISIBLE` characters, with a warning naming the columns
     that held them: a title "RTL\u202eexe.txt" was drawn in the figures as "RTLtxt.exe", and "武汉市\u200b" would be a
     group of its own."""
-    found = {column: int(table[column].str.contains(_INVISIBLE).sum()) for column in table.columns}
+    # not the file column: it names a file as its name is written, whatever that holds (2021\u200b报告.txt was read
+    # as another file's name, and the file as unlisted)
+    found = {column: int(table[column].str.contains(_INVISIBLE).sum()) for column in table.columns if column != "file"}
     found = {column: n for column, n in found.items() if n}
     if not found:
         return table
@@ -270,7 +275,8 @@ def _without_invisible(table: pd.DataFrame, path: Path) -> pd.DataFrame:
         sum(found.values()),
         ", ".join(f"{column} ({n})" for column, n in found.items()),
     )
-    return table.apply(lambda column: column.str.replace(_INVISIBLE, "", regex=True))
+    cleaned = table.drop(columns="file").apply(lambda column: column.str.replace(_INVISIBLE, "", regex=True))
+    return table.assign(**{column: cleaned[column] for column in found})
 
 
 def check_pattern(pattern: str) -> str:
