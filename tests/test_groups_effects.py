@@ -1450,11 +1450,17 @@ def test_a_theme_in_one_document_of_the_reference_category_gives_no_slope_along_
         ("year + x**2", "x**2 is no power of x: ** raises a group of terms to their interactions"),
         ("year ** 3", "year**3 is year alone; for a polynomial write poly(year, 3)"),
         ("year + bs(year, df=3)**2", "bs(year, df=3)**2 is no power of bs(year, df=3)"),
-        # the same in brackets, or crossed with itself (an adversarial review: year alone was fitted, in silence)
-        ("(year)**2", "(year)**2 is no power of year: ** raises a group of terms to their interactions"),
-        ("place + ((x)) ** 2", "((x))**2 is no power of x"),
+        # the same in brackets, or crossed with itself (two adversarial reviews: year alone was fitted, in silence)
+        ("(year)**2", "year**2 is no power of year: ** raises a group of terms to their interactions"),
+        ("place + ((x)) ** 2", "x**2 is no power of x"),
+        ("(year - 1)**2", "year**2 is no power of year"),
+        ("(year + 0)**2", "year**2 is no power of year"),
+        ("(year:place)**2", "(year:place)**2 is no power of year:place: ** raises a group of terms to their interactions"),
         ("year*year", "year*year is year alone (a term crossed with itself is itself); for a square write poly(year, 2)"),
         ("place + x : x", "x:x is x alone"),
+        ("year*(year)", "year*year is year alone"),
+        ("(year):year + place", "year:year is year alone"),
+        ("C(place)*C(place)", "C(place)*C(place) is C(place) alone (a term crossed with itself is itself); write the term once"),
     ],
 )
 def test_a_power_of_one_factor_is_refused_with_the_polynomial_to_write(formula, said):
@@ -1466,6 +1472,7 @@ def test_a_power_of_one_factor_is_refused_with_the_polynomial_to_write(formula, 
         check_formula(formula)
     assert check_formula("(year + x)**2") == ["year", "x"]
     assert check_formula("(year)*place + (x)") == ["year", "place", "x"] and check_formula("year*place") == ["year", "place"]
+    assert check_formula("((year + place))**2") == ["year", "place"]  # a group of two in brackets: its interactions
 
 
 def test_separation_along_a_covariate_far_from_zero_is_found_on_a_large_design():

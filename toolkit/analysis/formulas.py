@@ -75,41 +75,15 @@ def check_syntax(formula: str, what: str = "effects.formula") -> None:
         raise ToolkitError(f"{what} {formula!r} is not a formula: {reason}; write terms joined by + (year + place)") from None
 
 
-def _check(formula: str, what: str) -> list[str]:  # noqa: C901 (one branch per kind of token)
+def _check(formula: str, what: str) -> list[str]:
     names: list[str] = []
     i = 0
-    factor = -1  # where the last factor (a name, a call, or a group of one) began, while it is the last thing read
-    groups: list[list] = [[0, 0]]  # per open parenthesis: its factors and operators so far, and where it opened
-    crossed = ("", "")  # the factor before a * or : just read, and that operator
     while i < len(formula):
         char = formula[i]
         if char.isspace():
             i += 1
-        elif formula.startswith("**", i) and factor >= 0:
-            power = re.match(r"\*\*\s*([0-9]+)", formula[i:])
-            term, n = formula[factor:i].strip(), power.group(1) if power else "2"
-            inner = term
-            while inner.startswith("(") and inner.endswith(")"):  # (year)**2 is year's: a group of one factor
-                inner = inner[1:-1].strip()
-            raise ToolkitError(
-                f"{what}: {term}**{n} is no power of {inner}: ** raises a group of terms to their interactions "
-                f"((a + b)**2 is a + b + a:b), so {term}**{n} is {inner} alone; for a polynomial write poly({inner}, {n})"
-            )
-        elif char == "(":
-            groups.append([0, 0, i])
-            i, factor, crossed = i + 1, -1, ("", "")
-        elif char == ")":
-            n_factors, n_operators, *opened = groups.pop() if len(groups) > 1 else [0, 1]
-            # (year) is year: a power of it is no power either ((year)**2 fitted year alone)
-            factor = opened[0] if n_factors == 1 and not n_operators else -1
-            groups[-1][0] += 1
-            i += 1
-        elif formula.startswith("**", i) or char in "+-*:/":
-            operator = "**" if formula.startswith("**", i) else char
-            crossed = (formula[factor:i].strip(), operator) if factor >= 0 and operator in "*:" else ("", "")
-            groups[-1][1] += 1
-            i += len(operator)
-            factor = -1
+        elif formula.startswith("**", i) or char in "+-*:/()":
+            i += 2 if formula.startswith("**", i) else 1
         elif char.isdigit() or (char == "." and formula[i + 1 : i + 2].isdigit()):
             end = _NUMBER.match(formula, i).end()
             if end < len(formula) and _NAME.match(formula[end]):
@@ -123,17 +97,51 @@ def _check(formula: str, what: str) -> list[str]:  # noqa: C901 (one branch per 
             if after < len(formula) and formula[after] == "(":
                 end = _closing(formula, i, after, what)
             names += _factor_names(formula[i:end], what)
-            if crossed[0] and crossed[0] == formula[i:end].strip():  # year*year, year:year: year alone
-                term, operator = crossed
-                raise ToolkitError(
-                    f"{what}: {term}{operator}{term} is {term} alone (a term crossed with itself is itself); for a "
-                    f"square write poly({term}, 2)"
-                )
-            groups[-1][0] += 1
-            factor, i, crossed = i, end, ("", "")
+            i = end
         else:
             _refuse(formula, i, what)
-    return list(dict.fromkeys(names))
+    names = list(dict.fromkeys(names))
+    _no_term_lost(formula, what)
+    return names
+
+
+def _no_term_lost(formula: str, what: str) -> None:
+    """Refuse what a formula writes that it does not fit: the power of a single term (``x**2``, ``(year - 1)**2``,
+    ``(year:place)**2``: ** raises a group of terms to their interactions, so a single term's power is that term,
+    fitted alone where a quadratic was meant) and a term crossed with itself (``year*year``, ``(year):year``: the same,
+    in silence). Read on formulaic's parse of the formula (its terms; no factor is evaluated), once the scanner has
+    let it through; a formula formulaic cannot parse is left to :func:`check_syntax`."""
+    from formulaic.parser import DefaultFormulaParser
+
+    try:
+        tree = DefaultFormulaParser().get_ast(formula)
+    except Exception:  # formulaic's syntax errors, said by check_syntax in the user's words
+        return
+
+    def single(node) -> str:
+        terms = {str(term) for term in node.to_terms()} - {"1", "0"} if hasattr(node, "to_terms") else set()
+        return next(iter(terms)) if len(terms) == 1 else ""
+
+    nodes = [tree]
+    while nodes:
+        node = nodes.pop()
+        args = getattr(node, "args", None)
+        if not args:
+            continue
+        nodes.extend(args)
+        operator = str(getattr(node, "operator", ""))
+        if operator == "**" and len(args) == 2 and (term := single(args[0])):
+            n, written = str(args[1]), f"({term})" if ":" in term else term
+            raise ToolkitError(
+                f"{what}: {written}**{n} is no power of {term}: ** raises a group of terms to their interactions "
+                f"((a + b)**2 is a + b + a:b), so {written}**{n} is {term} alone; "
+                + (f"for a polynomial write poly({term}, {n})" if term.isidentifier() else "write the term once")
+            )
+        if operator in ("*", ":") and len(args) == 2 and (term := single(args[0])) and term == single(args[1]):
+            raise ToolkitError(
+                f"{what}: {term}{operator}{term} is {term} alone (a term crossed with itself is itself); "
+                + (f"for a square write poly({term}, 2)" if term.isidentifier() else "write the term once")
+            )
 
 
 def _closing(formula: str, term: int, start: int, what: str) -> int:
