@@ -910,6 +910,10 @@ def test_the_band_note_names_only_what_the_intervals_count(lexicon):
     fitted = fitted.assign(seed_min=0.09, seed_max=0.11)
     title = plot_theme_shares(fitted, lexicon, language="zh").get_suptitle().replace("\n", "")
     assert "95%区间(文档、段落与随机种子)" in title
+    # a unit per document (units.kind = "document"): no paragraphs resampled (an adversarial review read 文档与段落)
+    whole = fitted.assign(n_units=fitted["n_documents"])
+    title = plot_theme_shares(whole, lexicon, language="zh").get_suptitle().replace("\n", "")
+    assert "95%区间(文档与随机种子)" in title
 
 
 def test_dollar_signs_in_data_are_drawn_as_written_not_read_as_mathematics(lexicon):

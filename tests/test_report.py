@@ -433,6 +433,10 @@ def test_the_methods_name_the_themes_whose_document_level_was_zero_in_every_year
     assert one_of_two.startswith("For 1 of the 2 themes (eco) the between-document variance was estimated as zero")
     every = zero_variance_sentence(table([("eco", zero), ("eco", zero), ("ind", zero), ("ind", too_few)]))
     assert every.startswith("For every theme the between-document variance")
+    assert "count the units' resampling and the seeds only" in every
+    # one fitted model: no seeds to count (an adversarial review)
+    alone = zero_variance_sentence(table([("eco", zero), ("eco", zero), ("ind", zero), ("ind", too_few)]), seeds=False)
+    assert "count the units' resampling only" in alone and "seeds" not in alone
     assert zero_variance_sentence(table([("eco", drawn), ("ind", zero), ("ind", drawn)])) == ""
 
 
@@ -835,6 +839,9 @@ def test_the_methods_say_what_the_intervals_count_on_corpora_of_one_model_two_do
     lone = methods_paragraph(single, manifest, themes=themes, by_year=_by_year([2016, 2020], [1, 1], units_only))
     assert "fitted once" in lone and "the intervals leave out how fits with other seeds differ" in lone
     assert "resampling and the seeds only" not in lone and "(seed) variation" not in lone
+    # an adversarial review: "blended the same way" where the blend it pointed to was left out, and a t widening
+    # for n - 1 + m degrees of freedom where nothing was estimated for the documents
+    assert "the same way" not in two and "n - 1 + m" not in two and "widened by the square of the t" not in two
     manifest["counts"]["documents_used"] = 40
     basis = ["40 documents: units resampled, document level from its documents"]
     one_year = methods_paragraph(config, manifest, themes=themes, by_year=_by_year([2021], [40], basis))
@@ -865,5 +872,9 @@ def test_the_caption_of_the_trend_figures_says_what_the_runs_intervals_count():
     assert "90% intervals that count documents, paragraphs and model seeds" in said["usual"]
     assert "that count documents and paragraphs (bands" in said["one model"]
     assert "that count paragraphs only (bands" in said["two"]
+    documents = config.with_values(**{"units.kind": "document"})
+    assert "that count documents and model seeds (bands" in caption(
+        "theme_shares", 0.9, config["figures"], counted=counted_in(documents, years)
+    )
     lines = config.with_values(**{"figures.trend_style": "lines"})
     assert "that count paragraphs only" in caption("theme_shares", 0.9, lines["figures"], counted=counted_in(single, two))

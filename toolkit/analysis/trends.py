@@ -387,7 +387,7 @@ def _few_degrees_warning(change: pd.DataFrame, name: str) -> None:
     if df == 0 and change["note"].astype(str).str.startswith(NO_DOCUMENT_LEVEL).any():
         log.warning(
             "%s (%s -> %s): too few documents to estimate how documents vary (no cell of two, fewer than three in "
-            "all): its intervals count units and seeds only, and no change is called clear; more documents give it one",
+            "all): its intervals leave out how documents vary, and no change is called clear; more documents give it one",
             name,
             change["from"].iloc[0],
             change["to"].iloc[0],
@@ -410,7 +410,7 @@ OTHER_CHANGE = (
 )
 NO_DOCUMENT_LEVEL = (
     "too few documents to estimate how documents vary (no cell of two, fewer than three in all): the interval counts "
-    "units and seeds only, so no change is called clear (and no p-value given)"
+    "units (and the seeds of an ensemble) only, so no change is called clear (and no p-value given)"
 )
 ONE_DOCUMENT_GROUP = (
     "a group of one document: its between-document variance is the other group's, so no change is called clear "

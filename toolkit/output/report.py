@@ -52,11 +52,14 @@ def counted_in(config, by_year: pd.DataFrame | None) -> str:
     """What the run's intervals count, in the words of the catalog's captions (:data:`catalog.COUNTED`): documents
     unless too few to estimate how they vary (theme_by_year.csv's ``interval_basis``), the units, and the model's
     seeds for an ensemble."""
+    paragraphs = config["units"]["kind"] == "paragraph"  # else each document is one unit: nothing within it
     parts = [
-        *([] if _document_level(by_year) == "units only" else ["documents"]),
-        "paragraphs" if config["units"]["kind"] == "paragraph" else "units",
+        *(["documents"] if _document_level(by_year) != "units only" else []),
+        *(["paragraphs"] if paragraphs else []),
         *(["model seeds"] if config["model"]["ensemble"] > 1 else []),
     ]
+    if not parts:  # a document a unit, too few documents, one model
+        return "nothing of the documents (too few to estimate how they vary)"
     return parts[0] + " only" if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
@@ -286,12 +289,16 @@ def methods_paragraph(
         )
         + (consecutive + " " if (consecutive := consecutive_sentence(by_year)) else "")
         + "A document's paragraph noise is "
-        "blended the same way with the corpus's pooled spread of paragraphs per token, and what its resampled "
-        "paragraphs understate of it is added (a document of a few paragraphs without a theme's keywords would "
-        "otherwise be certain of a zero). As these variances are estimated, a year's sampling variance is "
-        f"widened by the square of the t quantile (over z) for n - 1{'' if document_level == 'one year' else ' + m'} "
-        "degrees of freedom. "
-        + (zero + " " if (zero := zero_variance_sentence(by_year)) else "")
+        "blended, by degrees of freedom, with the corpus's pooled spread of paragraphs per token, and what its "
+        "resampled paragraphs understate of it is added (a document of a few paragraphs without a theme's keywords "
+        "would otherwise be certain of a zero). "
+        + (
+            ""
+            if document_level == "units only"  # no between-document variance estimated: no t widening for it
+            else "As these variances are estimated, a year's sampling variance is widened by the square of the t "
+            f"quantile (over z) for n - 1{'' if document_level == 'one year' else ' + m'} degrees of freedom. "
+        )
+        + (zero + " " if (zero := zero_variance_sentence(by_year, seeds)) else "")
         + "A change between two years (or periods, or groups) is reported as clear only when its "
         f"Bonferroni-adjusted simultaneous {percent(tr['level'])} interval over the "
         f"{f'{n_themes} ' if n_themes else ''}named themes (not other), with the t quantile of that level for "
@@ -487,10 +494,11 @@ def consecutive_sentence(by_year: pd.DataFrame | None) -> str:
     )
 
 
-def zero_variance_sentence(by_year: pd.DataFrame | None) -> str:
+def zero_variance_sentence(by_year: pd.DataFrame | None, seeds: bool = True) -> str:
     """Which themes' between-document variance was estimated as zero in every year that drew one (theme_by_year.csv's
-    ``interval_basis``), in a sentence: their intervals are then the units' resampling and the seeds alone, which
-    is conservative for documents that differ less than that (a fixed make-up); '' when there is none."""
+    ``interval_basis``), in a sentence: their intervals are then the units' resampling and the seeds (``seeds``: of
+    an ensemble) alone, which is conservative for documents that differ less than that (a fixed make-up); '' when
+    there is none."""
     from ..analysis.trends import ZERO_DOCUMENT_LEVEL
 
     if by_year is None or "interval_basis" not in by_year:
@@ -508,8 +516,9 @@ def zero_variance_sentence(by_year: pd.DataFrame | None) -> str:
     which = "every theme" if len(themes) == len(zero) else f"{len(themes)} of the {whole} ({', '.join(themes)})"
     return (
         f"For {which} the between-document variance was estimated as zero in every year (the documents differ "
-        "no more than resampling their units implies), so their intervals count the units' resampling and the "
-        "seeds only; for documents of a fixed make-up, which differ less than that, they are conservative."
+        "no more than resampling their units implies), so their intervals count the units' resampling"
+        + (" and the seeds" if seeds else "")
+        + " only; for documents of a fixed make-up, which differ less than that, they are conservative."
     )
 
 

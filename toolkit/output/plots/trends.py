@@ -291,7 +291,7 @@ def plot_change(
     """Change of each theme's share between two years, periods or groups: the point, its ``level`` interval (thick)
     and its simultaneous interval over all themes (thin); a clear change (simultaneous interval excludes 0) is
     a filled marker in the theme's colour, the others hollow and grey. The title says when a side rests on one
-    document, and when too few documents leave the intervals counting units and seeds only (then drawn dotted:
+    document, and when too few documents leave the intervals counting the units (and seeds) only (then drawn dotted:
     two documents drew a thick 95% bar clear of zero that the table itself did not call a change)."""
     import matplotlib
     import pandas as pd
