@@ -495,6 +495,21 @@ def test_the_first_period_of_a_themes_wording_is_not_grey(lexicon):
     ecology = to_hex(_readable(theme_colors(lexicon)["ecology"]))  # darkened where pale
     assert colour["环境"] == [ecology] and colour["双碳"] == [ecology]  # the first period's, and the new word
     assert sorted(colour["生态"]) == sorted([ecology, CARRIED_OVER])  # carried over into 十四五: grey there only
+    # after a period without words of the theme nothing was carried over (an adversarial review: they were grey)
+    gap = pd.DataFrame(
+        {
+            "theme": ["ecology", "ecology", "ecology", "ecology", "industry", "industry", "industry"],
+            "period": ["十三五", "十三五", "十五五", "十五五", "十三五", "十四五", "十五五"],
+            "rank": [1, 2, 1, 2, 1, 1, 1],
+            "word": ["生态", "环境", "生态", "双碳", "产业", "产业", "产业"],
+            "new": False,  # ecology's after its gap, as theme_words.csv has it
+        }
+    )
+    fig = plot_theme_words(gap, lexicon, n_words=2)
+    shown = {}
+    for t in fig.axes[0].texts:
+        shown.setdefault(t.get_text(), []).append(to_hex(t.get_color()))
+    assert CARRIED_OVER not in shown["生态"] and CARRIED_OVER not in shown["双碳"]
 
 
 def test_a_themes_new_words_stand_out_from_those_carried_over_whatever_its_colour():

@@ -70,7 +70,6 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
             )
             if i:
                 ax.axhline(i - 0.5, color="#dddddd", linewidth=0.6)
-            first = True  # the theme's first period with words: nothing was carried over into it, none is grey
             new_colour = _new_word_colour(colors[theme])
             for j, period in enumerate(periods):
                 if (theme, period) not in cells:
@@ -78,7 +77,9 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
                     continue
                 rows = cells[(theme, period)].sort_values("rank")
                 k = len(rows)
-                starts, first = first, False
+                # nothing carried over from a period before without words of the theme (its first, or after a gap;
+                # theme_words.csv's `new` is false there too): none of its words is grey
+                starts = j == 0 or (theme, periods[j - 1]) not in cells
                 for r, row in enumerate(rows.itertuples()):
                     ax.text(
                         j,
