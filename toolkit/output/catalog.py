@@ -422,7 +422,8 @@ FIGURES: tuple[Figure, ...] = (
         "plot_change",
         ("change",),
         "Change between two years or periods: thick bars are {level} intervals, thin bars simultaneous intervals over the "
-        "named themes (Bonferroni); filled markers are the changes judged clear.",
+        "named themes (Bonferroni), both dotted where too few documents leave them without how documents vary; filled "
+        "markers are the changes judged clear; the title names a side that rests on one document.",
         "each theme's change between two years or periods with its interval and its simultaneous interval.",
         "Not drawn when change.csv is empty (`trends.bootstrap = 0`; `change_from` and `change_to` name the same "
         "year or one without documents; or the corpus has one year with documents).",
