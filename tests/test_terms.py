@@ -710,6 +710,10 @@ def test_a_term_written_as_taiwan_writes_it_is_said_to_read_otherwise_in_traditi
     plain = cli("terms", text, "创新", "显著", "名著")
     # 显著 and 名著 a traditional text holds as written (顯著 -> 显著): tw2s on 显著 itself gave 显着 (a review)
     assert plain.returncode == 0 and "traditional script hold" not in plain.stderr
+    # kwic --regex said nothing of it (a hostile pass of the commands): 0 lines, no reason
+    pattern = cli("kwic", text, "著力(推进|提升)", "--regex")
+    assert "texts in traditional script hold 着力(推进|提升) where 著力(推进|提升) was written" in pattern.stderr
+    assert "traditional script hold" not in cli("kwic", text, "显著|创新", "--regex").stderr
 
 
 def test_terms_written_two_ways_are_counted_once_and_said_to_be_one(tmp_path):

@@ -197,14 +197,23 @@ def _warn_unfolded(patterns: list[str], normalizer) -> None:
     punctuation or letters, a space between Chinese characters (a term without --regex is folded as the texts are,
     創新 to 创新 and ， to ,; a pattern is not, its syntax being the user's: 创新[，。] found only the sentences
     ending in 。, in silence)."""
+    from .text.normalize import regional_form
     from .text.preparation import term_folding, text_of_the_terminal
 
     folding = term_folding(normalizer)
-    changed = []
+    changed, regional = [], {}
     for pattern in patterns:
         folded = folding.normalize(text_of_the_terminal(pattern, "the pattern")).text
         if folded != pattern:
             changed.append((pattern, folded))
+        if normalizer.to_simplified and (form := regional_form(folded)) != folded:  # as for a plain term (著力)
+            regional[pattern] = form
+    if regional:
+        log.warning(
+            "texts in traditional script hold %s once normalised (their Taiwan and Hong Kong variants are reverted, "
+            "a mainland text's are not): search those forms too if the corpus has such texts",
+            ", ".join(f"{form} where {pattern} was written" for pattern, form in regional.items()),
+        )
     if changed:
         log.warning(
             "the pattern(s) %s hold characters the texts never hold once normalised (traditional script, full-width "
