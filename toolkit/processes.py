@@ -315,7 +315,7 @@ def on_this_build(function):
     """``function`` as work that :func:`on_dask` may send to a cluster's workers: a worker whose toolkit build or
     package versions are not this process's refuses to run it (ToolkitError; the comparison on connecting sees only
     the workers there then, and a worker that joined later, from another checkout, ran 22 of 40 tasks of a run).
-    Elsewhere (this process, its threads, joblib's local workers) it is ``function``."""
+    Elsewhere (this process, its threads, joblib's local workers) it runs ``function`` as it is."""
     return _OnThisBuild(function, dict(_build_here()))
 
 

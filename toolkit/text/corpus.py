@@ -250,9 +250,9 @@ def read_metadata(path: Path) -> pd.DataFrame:
     return table.set_index("file", drop=False)
 
 
-# control characters (a line break and a tab stay) and the invisible format characters: text-direction overrides,
-# zero-width spaces and joiners, a byte-order mark inside a cell
-# (the joiners U+200C and U+200D stay: an emoji's family, and spellings of scripts that need them)
+# control characters (a line break and a tab stay) and the invisible format characters: text-direction marks and
+# overrides, the zero-width space, the word joiner and invisible operators, a byte-order mark inside a cell (the
+# zero-width joiners U+200C and U+200D stay: an emoji's family, and spellings of scripts that need them)
 _INVISIBLE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
