@@ -597,6 +597,19 @@ def _edge_note(best, rows: pd.DataFrame, settings: list[str], unfitted: list) ->
     return f" K = {int(k)} is the {which} number of topics the grid tried: a better one may lie {where} it; extend the grid."
 
 
+ENOUGH_SEEDS = 5  # seeds a point needs before a range above another's tells them apart
+
+
+def _too_few(seeds: int) -> str:
+    """Why ranges over ``seeds`` seeds (fewer than :data:`ENOUGH_SEEDS`) tell no points apart."""
+    chance = {2: "one in six", 3: "one in twenty", 4: "one in seventy"}.get(seeds, "often")
+    return (
+        f"but over {seeds} seed{'s' if seeds != 1 else ''} that is no evidence (all of {seeds} runs above all of "
+        f"another point's {seeds} happens by chance {chance}, and more often among many points): fit "
+        f"{ENOUGH_SEEDS} seeds or more (sweep.seeds) before choosing by it."
+    )
+
+
 def _one_run(point) -> str:
     """Why a grid point has no range over seeds."""
     if point["seeds"] < 2:
@@ -702,17 +715,22 @@ def recommend(
     own = reaching["kind"] == best_overall["kind"]
     named = [f"{r.kind.upper()} {_point(r, settings)}" for _, r in pd.concat([reaching[own], reaching[~own]]).iterrows()]
     others = summary["kind"].ne(best_overall["kind"]).any()
+    few = int(summary["seeds"].min()) < ENOUGH_SEEDS  # ranges over so few seeds are no measure of the seeds' spread
     lines.append(
         f"**{best_overall['kind'].upper()} with {_point(best_overall, settings, '{} topics')}** has the highest "
         f"mean coherence (NPMI {best_overall['npmi']:.4f}, range over {int(best_overall['seeds'])} "
         f"seed{'s' if best_overall['seeds'] != 1 else ''} "
         f"{best_overall['low']:.4f} to {best_overall['high']:.4f})"
         + (
-            "."
+            "; it is the only point fitted: there is nothing to compare it with."
+            if len(summary) == 1
+            else "."
             if bool(best_overall["one_run"])
             else f"; {', '.join(named)} overlap{'s' if len(named) == 1 else ''} that range and "
             f"{'is' if len(named) == 1 else 'are'} indistinguishable from it."
             if named
+            else "; no other point's range reaches it, " + _too_few(int(summary["seeds"].min()))
+            if few
             else "; no other point's range reaches it."
             if others
             else f"; no other point's range reaches it (only {best_overall['kind'].upper()} was fitted)."
@@ -756,7 +774,8 @@ def recommend(
                 + "."
                 if len(close)
                 else f"Its seed range lies above every other point's (next: {_point(rows.iloc[1], settings)}, "
-                f"{rows.iloc[1]['npmi']:.4f})."
+                f"{rows.iloc[1]['npmi']:.4f})"
+                + (", " + _too_few(int(rows["seeds"].min())) if int(rows["seeds"].min()) < ENOUGH_SEEDS else ".")
             )
         unfitted = [c.get("model.n_topics") for c, _ in skipped or () if c.get("model.kind", kind) == kind]
         if floors and kind in floors:  # the kind can fit no fewer topics here (keyatm: one per theme with a keyword)
