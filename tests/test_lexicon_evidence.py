@@ -657,6 +657,11 @@ def test_one_document_a_year_makes_one_split_half_check_and_member_r_is_the_lowe
     assert min(pairs) < 0.8 < max(pairs)
     assert row["member_r"] == pytest.approx(min(pairs))
     assert "change with the seed" in row["why"]
+    # a member without the theme anywhere (an NMF run's livelihood, in one member of three): no r, and the check was
+    # passed in silence (a hostile pass); the members disagree: r 0, not validated
+    absent = np.stack([shares, shares * 0.9 + 0.05, np.zeros(10)])[:, :, None]
+    row = _one_theme_diagnostics(list(range(2010, 2020)), absent)
+    assert row["member_r"] == 0 and "change with the seed" in row["why"] and not row["validated"]
 
 
 def test_other_is_warned_about_in_a_quarter_of_the_years_and_two_at_least():

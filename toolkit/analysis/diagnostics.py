@@ -125,6 +125,17 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.corrcoef(x, y)[0, 1])
 
 
+def _members_agree(x: np.ndarray, y: np.ndarray) -> float:
+    """Pearson's r of two ensemble members' unit shares of a theme; 0 where one member has the theme nowhere (or the
+    same everywhere) and the other varies: they do not agree (an NMF run's livelihood, a theme in one member of three,
+    had no r at all, and its seed check was passed in silence); NaN where neither varies."""
+    ok = ~(np.isnan(x) | np.isnan(y))
+    flat = [bool(np.ptp(v[ok]) == 0) if ok.any() else True for v in (x, y)]
+    if flat[0] != flat[1]:
+        return 0.0
+    return _pearson(x, y)
+
+
 def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
     lexicon: Lexicon,
     vocabulary: list[str],
@@ -218,7 +229,7 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
         member_r = float("nan")
         if member_shares is not None and len(member_shares) > 1:
             pairs = [
-                _pearson(member_shares[a][:, i], member_shares[b][:, i])
+                _members_agree(member_shares[a][:, i], member_shares[b][:, i])
                 for a in range(len(member_shares))
                 for b in range(a + 1, len(member_shares))
             ]
