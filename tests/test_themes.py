@@ -255,3 +255,18 @@ def test_topic_labels_at_their_boundaries():
     assert none["labelled_by"].tolist() == ["free", "free"] and none["theme"].tolist() == ["other", "other"]
     shares = pd.DataFrame({"a": [0.0, 0.6], "b": [0.0, 0.2], "other": [0.0, 0.2]})
     assert dominant_themes(shares).tolist() == ["other", "a"]
+
+
+def test_a_theme_with_one_label_is_shown_by_it_in_either_language(tmp_path):
+    """From a hostile pass of the lexicon tools: a theme with only label_en = "Innovation" was shown as "innov", its
+    key, in the (default Chinese) figures; one label stands for the other, the key only where there is none."""
+    from toolkit.analysis.lexicon import load_lexicon
+
+    path = tmp_path / "l.toml"
+    path.write_text(
+        '[innov]\nlabel_en = "Innovation"\nwords = ["创新"]\n[eco]\nlabel_zh = "生态"\nwords = ["生态"]\n[bare]\nwords = ["改革"]\n',
+        encoding="utf-8",
+    )
+    lexicon = load_lexicon(path)
+    assert [lexicon.label(name, "zh") for name in lexicon.names] == ["Innovation", "生态", "bare"]
+    assert [lexicon.label(name, "en") for name in lexicon.names] == ["Innovation", "生态", "bare"]

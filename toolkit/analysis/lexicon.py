@@ -132,8 +132,10 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each
         themes.append(
             Theme(
                 name,
-                table.get("label_zh", name),
-                table.get("label_en", name),
+                # each label the other where only one is given (label_en = "Innovation" alone: the Chinese figures
+                # said "innov", the theme's key), else the key
+                table.get("label_zh", table.get("label_en", name)),
+                table.get("label_en", table.get("label_zh", name)),
                 tuple(dict.fromkeys(w.strip() for w in words)),
                 tuple(patterns),
                 table.get("note", ""),
