@@ -264,7 +264,8 @@ def test_a_theme_with_one_label_is_shown_by_it_in_either_language(tmp_path):
 
     path = tmp_path / "l.toml"
     path.write_text(
-        '[innov]\nlabel_en = "Innovation"\nwords = ["创新"]\n[eco]\nlabel_zh = "生态"\nwords = ["生态"]\n[bare]\nwords = ["改革"]\n',
+        '[innov]\nlabel_en = "Innovation"\nwords = ["创新"]\n'
+        '[eco]\nlabel_zh = "生态"\nwords = ["生态"]\n[bare]\nwords = ["改革"]\n',
         encoding="utf-8",
     )
     lexicon = load_lexicon(path)

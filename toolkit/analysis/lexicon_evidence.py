@@ -272,7 +272,9 @@ def _rho(covariance: np.ndarray, words: np.ndarray, totals: np.ndarray) -> tuple
     reliability = [2 * r / (1 + r) if r > 0 else float("nan") for r in (R[2, 3], R[4, 5])]
     if not all(r > 0 for r in reliability):
         return float("nan"), a, b
-    return float(R[0, 1] / np.sqrt(reliability[0] * reliability[1])), a, b
+    # a correlation, however low the reliabilities that divide it (rho -1.62 was reported for keywords a pattern
+    # had made of 843 words): at most 1 in size, as the corrected correlation is bounded in practice
+    return float(np.clip(R[0, 1] / np.sqrt(reliability[0] * reliability[1]), -1.0, 1.0)), a, b
 
 
 STRUCTURE_FOLDS = 20  # at most this many groups of documents, each left out once (the jackknife of rho's interval)
@@ -385,7 +387,7 @@ def theme_structure(
             g = len(thetas)
             error = np.sqrt((g - 1) / g * ((thetas - thetas.mean()) ** 2).sum())
             half = float(student.ppf(0.5 + level / 2, g - 1)) * error
-            low, high = rho - half, rho + half
+            low, high = max(rho - half, -1.0), min(rho + half, 1.0)
             row.update(
                 subjects_rho_low=low,
                 subjects_rho_high=high,
