@@ -427,8 +427,12 @@ def lexicon_evidence(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, co
     topics.insert(topics.columns.get_loc("suggested") + 1, "suggested_score", scores[np.arange(len(best)), best].round(6))
     by = config["trends"]["by"]
     groups = group_labels(modelled[by]) if by else modelled["year"].to_numpy()
-    sensitivity = evidence.keyword_sensitivity(
-        fitted.counts, modelled[lexicon.names].to_numpy(dtype=float), keywords, fitted.vocabulary, lexicon.names, groups
+    sensitivity = (
+        evidence.keyword_sensitivity(
+            fitted.counts, modelled[lexicon.names].to_numpy(dtype=float), keywords, fitted.vocabulary, lexicon.names, groups
+        )
+        if fitted.model.EXACT_MEMBERSHIP  # LDA's and NMF's shares do not follow a keyword's presence: no such reading
+        else pd.DataFrame(columns=list(evidence.SENSITIVITY_COLUMNS))
     )
     split = pd.DataFrame(columns=["theme", "over", "r_split", "r_low", "r_high", "n", "keywords_a", "keywords_b"])
     if hasattr(fitted.model, "fold_in") and (fitted.model.anchors_ >= 0).any():

@@ -511,6 +511,9 @@ def association_scores(
     return scores
 
 
+SENSITIVITY_COLUMNS = ("theme", "word", "keyword_tokens", "units_only", "shift", "at", "mean_shift")
+
+
 def keyword_sensitivity(
     counts: sparse.csr_matrix,
     shares: np.ndarray,
@@ -571,7 +574,7 @@ def keyword_sensitivity(
                     "mean_shift": float(change[group_tokens > 0].mean()),
                 }
             )
-    table = pd.DataFrame(rows, columns=["theme", "word", "keyword_tokens", "units_only", "shift", "at", "mean_shift"])
+    table = pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))
     return table.sort_values(
         ["theme", "shift", "word"],
         ascending=[True, False, True],

@@ -79,6 +79,7 @@ class KeywordTopicModel(TopicModel):
     OPTIONS = OPTIONS
     display_name = "keyATM"
     HELDOUT = {"perplexity": "lower"}
+    EXACT_MEMBERSHIP = True  # exclusive keywords, no share without them (themes.shares_by_theme)
 
     def __init__(  # noqa: PLR0913 (scikit-learn estimators take their parameters in __init__)
         self,

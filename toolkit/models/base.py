@@ -121,6 +121,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
     OPTIONS: dict = {}
     display_name = "topic model"
     HELDOUT: dict[str, str] = {}
+    # a theme holds a share only in units that hold its keywords, and its keywords only count for it: a keyword's
+    # weight in the shares can then be read without refitting (lexicon_sensitivity.csv)
+    EXACT_MEMBERSHIP = False
 
     @classmethod
     def from_config(

@@ -226,7 +226,8 @@ OUTPUTS: tuple[Table | File, ...] = (
     Table(
         "lexicon_sensitivity",
         "per theme and keyword: its share of the theme's keyword tokens, units where it is the only keyword, and the "
-        "largest shift of a yearly (or group) share without it",
+        "largest shift of a yearly (or group) share without it (keyatm only: LDA's and NMF's shares do not follow "
+        "the keywords; empty there)",
         "pipeline.lexicon_evidence",
     ),
     Table(
@@ -532,7 +533,7 @@ FIGURES: tuple[Figure, ...] = (
         "move it most; lexicon_sensitivity.csv lists every keyword).",
         "per theme, the three keywords whose removal moves its yearly (or group) shares most, each bar labelled "
         "with the word and where.",
-        "Drawn when a theme has a keyword in the corpus (in the vocabulary of the modelled units).",
+        "Drawn for the keyword model (keyatm: a theme's share follows its keywords) when a theme has a keyword in the corpus.",
         optional=True,
     ),
     Figure(
