@@ -729,7 +729,7 @@ def test_the_corrected_correlation_of_two_word_groups_is_a_correlation():
 
 
 @pytest.mark.slow
-def test_keyword_sensitivity_is_read_for_the_keyword_model_only(tmp_path):
+def test_keyword_sensitivity_is_read_for_the_keyword_model_only_and_lda_themes_are_its_labelled_topics(tmp_path):
     """From a hostile pass of the models: lexicon_sensitivity.csv read an LDA run by keyatm's rule (a unit without
     the theme's keywords loses the theme), but 46 of 117 units with an innovation share above 0.3 held no keyword of
     it; leaving 人才 out of the lexicon moved Anqing's share by 0.067 where the table said 0.015. For LDA and NMF the
@@ -746,3 +746,11 @@ def test_keyword_sensitivity_is_read_for_the_keyword_model_only(tmp_path):
         tables[kind] = pd.read_csv(tmp_path / kind / "lexicon_sensitivity.csv")
     assert tables["lda"].empty and list(tables["lda"].columns) == list(evidence.SENSITIVITY_COLUMNS)
     assert len(tables["keyatm"]) > 20 and tables["keyatm"]["shift"].notna().all()
+    # themes.csv of the LDA run gave every theme topic 0, no top words and every keyword lost, while topics.csv
+    # labelled topics with them: a theme's topics are those labelled with it now
+    topics = pd.read_csv(tmp_path / "lda" / "topics.csv", keep_default_na=False)
+    themes = pd.read_csv(tmp_path / "lda" / "themes.csv", keep_default_na=False).set_index("theme")
+    labelled = topics[topics["theme"] != "other"].groupby("theme")["topic"].apply(set)
+    assert len(labelled) >= 3
+    for theme, numbers in labelled.items():
+        assert int(themes.loc[theme, "topic"]) in numbers and themes.loc[theme, "top_words"], theme

@@ -464,11 +464,15 @@ def diagnose(
 
     lexicon = prepared.lexicon
     n_themes = len(lexicon.themes)
+    anchors = fitted.model.anchors_
+    if not (anchors >= 0).any():  # LDA, NMF: the topics labelled with each theme (themes.csv said none, every keyword lost)
+        index = {name: i for i, name in enumerate(lexicon.names)}
+        anchors = np.array([index.get(theme, -1) for theme in fitted.topics["theme"]])
     themes = theme_diagnostics(
         lexicon,
         fitted.vocabulary,
         fitted.model.components_,
-        fitted.model.anchors_,
+        anchors,
         keyword_ids(lexicon, fitted.vocabulary, config["themes"]["match"]),
         modelled_units(units),
         keywords[fitted.in_model],

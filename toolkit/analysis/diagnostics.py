@@ -153,7 +153,8 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
 ) -> pd.DataFrame:
     """What a user reads before trusting a theme, one row per theme.
 
-    ``components``/``anchors``: the (first) fitted model's topics and the theme each is anchored to;
+    ``components``/``anchors``: the (first) fitted model's topics and the theme each is anchored to (or, for a
+    model without anchors, labelled with: its topics together are the theme's, ``topic`` the first of them);
     ``keywords``: each theme's vocabulary ids; ``units``: the modelled units with doc_id, n_tokens and one share
     column per theme; ``keyword_counts``: their keyword tokens per theme; ``agreement``: the correlation across
     years of each theme's share with its keyword rate (theme, pearson_r, n_years); ``member_shares``: each
@@ -213,16 +214,17 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
 
     rows = []
     for i, theme in enumerate(lexicon.themes):
-        topics = np.flatnonzero(anchors == i)
+        topics = np.flatnonzero(anchors == i)  # one anchored topic; LDA's and NMF's, those labelled with the theme
         topic = int(topics[0]) if len(topics) else -1
         ids = np.asarray(keywords[i], dtype=np.int64)
-        kept = [vocabulary[j] for j in ids if topic >= 0 and best_topic[j] == topic]
+        kept = [vocabulary[j] for j in ids if best_topic[j] in set(topics)]
         lost = [w for w in theme.words if w not in set(kept)]
         top_words, keyword_weight = [], float("nan")
         if topic >= 0:
-            order = np.argsort(-components[topic], kind="stable")[:20]
+            weights = components[topics].sum(axis=0)
+            order = np.argsort(-weights, kind="stable")[:20]
             top_words = [vocabulary[j] for j in order[:10]]
-            keyword_weight = float(components[topic, np.intersect1d(order, ids)].sum() / components[topic, order].sum())
+            keyword_weight = float(weights[np.intersect1d(order, ids)].sum() / weights[order].sum())
         shares = units[theme.name].to_numpy(dtype=float)
         doc_share = pd.Series(shares * tokens).groupby(units["doc_id"].to_numpy()).sum() / doc_tokens
         doc_rate = pd.Series(keyword_counts[:, i]).groupby(units["doc_id"].to_numpy()).sum() / doc_tokens
