@@ -242,6 +242,11 @@ def test_grid_parsing_and_errors():
     assert parse_grid_option("model.lda.passes=2,4") == ("model.lda.passes", [2, 4])
     assert parse_grid_option("model.kind=lda,nmf") == ("model.kind", ["lda", "nmf"])
     assert parse_grid_option("vocab.max_df=0.3,0.5") == ("vocab.max_df", [0.3, 0.5])
+    # a list of paths holding ".." is a list, not a malformed range (a hostile pass: refused, quoted or not)
+    assert parse_grid_option("themes.lexicon=../a.toml,../b.toml") == ("themes.lexicon", ["../a.toml", "../b.toml"])
+    # a grid key no config has is said as the grid's, not as the config file's (as --set's is)
+    with pytest.raises(ToolkitError, match=r"^sweep grid: unknown config key model.n_topicz; did you mean 'n_topics'\?$"):
+        expand_grid(seeds_config(), {"model.n_topicz": [4]})
     combos = expand_grid(seeds_config(), {"model.n_topics": [5, 6]})
     assert combos == [{"model.n_topics": k, "model.random_state": s} for k in (5, 6) for s in (1, 2)]
     with pytest.raises(ToolkitError, match="non-empty list"):

@@ -83,7 +83,8 @@ def parse_grid_option(text: str) -> tuple[str, list]:
     if not name.strip() or "." not in name or not raw.strip():
         raise ToolkitError(f"{_GRID_SYNTAX}; not {text!r}")
     section, key, _ = parse_override(name + "=0")
-    if ".." in raw:
+    # a range is numbers either side of ".."; a list may hold ".." too (themes.lexicon=../a.toml,../b.toml)
+    if ".." in raw and re.fullmatch(r"[\s\d.+-]*", raw):
         match = _RANGE.match(raw)
         if not match or int(match.group(1)) > int(match.group(2)):
             raise ToolkitError(f"{_GRID_SYNTAX}; not {text!r} (a range is FIRST..LAST with FIRST <= LAST)")
@@ -133,6 +134,7 @@ def expand_grid(config: Config, grid: dict[str, list] | None = None) -> list[dic
             )
         if not isinstance(values, list) or not values:
             raise ToolkitError(f"sweep grid {name} needs a non-empty list of values, e.g. [5, 10, 15]")
+        _known_key(config, name, values[0])
         # 1 and 1.0 are one value of a setting (every numeric setting reads them alike): fitted twice, their runs
         # were then pooled as further seeds of one point (a hostile pass)
         first: dict[str, object] = {}
@@ -150,6 +152,17 @@ def expand_grid(config: Config, grid: dict[str, list] | None = None) -> list[dic
             f"above the limit of {MAX_RUNS:,}; give fewer values"
         )
     return [dict(zip(keys, combo)) for combo in itertools.product(*(merged[k] for k in keys))]
+
+
+def _known_key(config: Config, name: str, value) -> None:
+    """ToolkitError naming the grid's key, not the config file, when ``name`` is no config key (--grid
+    model.n_topicz=4 was said to be the file's unknown key, as --set's were)."""
+    try:
+        config.with_values(**{name: value})
+    except ToolkitError as exc:
+        if "unknown config key" not in str(exc):
+            return  # a value a run refuses is said by that run's check, with the grid point
+        raise ToolkitError(f"sweep grid: unknown config key {str(exc).split('unknown config key ', 1)[1]}") from None
 
 
 def _canonical(value):
