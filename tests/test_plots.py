@@ -948,3 +948,34 @@ def test_dollar_signs_in_data_are_drawn_as_written_not_read_as_mathematics(lexic
     fig.draw_without_rendering()  # raised ParseFatalException
     texts = [t for t in fig.findobj(lambda a: hasattr(a, "get_parse_math")) if t.get_text()]
     assert texts and not any(t.get_parse_math() for t in texts)
+
+
+def test_the_sweep_figure_draws_the_seed_range_of_a_kind_fitted_at_one_k():
+    """From a hostile pass of the sweep: LDA fitted at one K over two seeds (NPMI -0.137 to -0.053) drew no range (a
+    band over one x has no width), and a reconstruction error's offset "1e-7+3.606815" ran into the panel's title."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from toolkit.output.plots import plot_sweep
+
+    table = pd.DataFrame(
+        {
+            "kind": ["lda", "lda", "nmf", "nmf", "nmf", "nmf"],
+            "n_topics": [3, 3, 3, 3, 200, 200],
+            "run_id": list("abcdef"),
+            "c_npmi": [-0.137, -0.053, 0.10, 0.11, 0.12, 0.13],
+            "reconstruction_error": [np.nan, np.nan, 3.6068151, 3.6068152, 3.6068153, 3.6068154],
+        }
+    )
+    fig = plot_sweep(table, heldout={"reconstruction_error": "lower"})
+    FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    npmi = next(ax for ax in fig.axes if "NPMI" in ax.get_title())
+    bars = [
+        sorted(np.asarray(segment)[:, 1])
+        for collection in npmi.collections
+        if isinstance(collection, matplotlib.collections.LineCollection)
+        for segment in collection.get_segments()
+    ]
+    assert [pytest.approx(-0.137), pytest.approx(-0.053)] in bars
+    assert not any(ax.yaxis.get_offset_text().get_text() for ax in fig.axes)

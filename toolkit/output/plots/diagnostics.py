@@ -239,6 +239,10 @@ def plot_sweep(table: pd.DataFrame, *, heldout: dict[str, str] | None = None, la
                 name = kind.upper() + (f" ({', '.join(named)})" if named else "")
                 ax.plot(ks, stats["mean"], marker="o", markersize=3, color=colors[key], label=name)
                 ax.fill_between(ks, stats["min"], stats["max"], color=colors[key], alpha=0.2, linewidth=0)
+                if len(ks) == 1:  # a band over one K has no width: the range as an error bar (a hostile pass)
+                    mean = stats["mean"].to_numpy()
+                    spread = [mean - stats["min"].to_numpy(), stats["max"].to_numpy() - mean]
+                    ax.errorbar(ks, mean, yerr=spread, fmt="none", ecolor=colors[key], elinewidth=1.2, capsize=3)
             ax.set_title(label, fontsize=10)
             if len(tried) <= 12:
                 ax.set_xticks(tried)
@@ -246,6 +250,7 @@ def plot_sweep(table: pd.DataFrame, *, heldout: dict[str, str] | None = None, la
                 ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
             ax.set_xlabel(text["n_topics"], fontsize=8)
             ax.tick_params(labelsize=8)
+            ax.ticklabel_format(axis="y", useOffset=False)  # "1e-7+3.606815" above the axis ran into the title
             ax.grid(alpha=0.3)
         grid.legend(fontsize=8)  # above the panels: inside the first it lay over the lines and bands of the data
         grid.title(_heading(title, text["sweep_title"]), fontsize=12, wrapped=False)
