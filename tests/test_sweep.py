@@ -1093,3 +1093,14 @@ def test_each_file_of_a_run_folder_not_the_sweeps_is_refused_before_any_fit(loca
             p.unlink()
         for file, data in saved.items():
             (victim / file).write_bytes(data)
+
+
+def test_a_grid_point_whose_model_cannot_be_made_is_skipped_and_listed(tmp_path):
+    """From a hostile pass of the sweep: seeded LDA with fewer topics than themes was refused as its model was made,
+    and that stopped the whole sweep; the docs say a point that cannot be fitted is skipped and listed."""
+    config = seeds_config(**{"sweep.seeds": "[1]", "model.lda.passes": 1})
+    grid = {"model.kind": ["lda"], "model.lda.seeded": [True], "model.n_topics": [12, 18]}
+    result = sweep(config, tmp_path / "s", grid=grid, n_jobs=1)
+    assert sorted(result.table["n_topics"]) == [18]
+    recommendation = (tmp_path / "s" / "summary" / "recommendation.md").read_text(encoding="utf-8")
+    assert "lda K=12" in recommendation and "seeded LDA needs at least one topic per theme" in recommendation

@@ -432,17 +432,27 @@ def _fittable(runs: list, corpora: dict) -> tuple[dict, list, list, dict]:
     models, valid, skipped, floors = {}, [], [], {}
     for combo, run_config, rid, key in runs:
         corpus = corpora[key]
-        model = _model(run_config["model"], corpus)
-        problem = model.fit_problem(corpus.train.shape[0], len(corpus.vocabulary))
+        model, problem = _model_or_problem(run_config["model"], corpus)
         if problem:
             skipped.append((combo, problem))
             continue
         models[rid] = model
         valid.append((combo, run_config, rid, key))
         kind, k = run_config["model"]["kind"], run_config["model"]["n_topics"]
-        if k <= 1 or _model({**run_config["model"], "n_topics": k - 1}, corpus).fit_problem(*corpus.train.shape):
+        if k <= 1 or _model_or_problem({**run_config["model"], "n_topics": k - 1}, corpus)[1]:
             floors[kind] = min(floors.get(kind, k), k)
     return models, valid, skipped, floors
+
+
+def _model_or_problem(settings: dict, corpus: _Corpus):
+    """The model of ``settings`` on ``corpus`` and '', or None and why it cannot be fitted there: its own
+    ``fit_problem``, or the reason it cannot even be made (seeded LDA with fewer topics than themes stopped the
+    whole sweep, where the grid point is to be skipped and listed)."""
+    try:
+        model = _model(settings, corpus)
+    except ToolkitError as exc:
+        return None, str(exc)
+    return model, model.fit_problem(corpus.train.shape[0], len(corpus.vocabulary))
 
 
 def _model(settings: dict, corpus: _Corpus):
