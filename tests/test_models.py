@@ -935,3 +935,17 @@ def test_seeded_lda_anchors_only_the_themes_with_a_keyword():
     options = {"passes": 1, "iterations": 5, "seeded": True, "seed_strength": 0.5, "alpha": "symmetric"}
     model = LdaTopicModel.from_config(n_topics=4, random_state=0, options=options, keywords=keywords, n_words=6, n_tokens=60)
     assert list(model.anchors) == [0, -1, 2, -1]
+
+
+def test_an_lda_fit_of_too_few_updates_says_so_with_the_setting_to_raise(caplog):
+    """From a hostile pass of the sweep: gensim warns of "too few updates" in a run's log, but a sweep's runs (fitted
+    in processes of their own) recorded no fit_note and were ranked as any other. The model says it, as NMF says a
+    limit of iterations reached, naming model.lda.passes; gensim's own line is left out of the log."""
+    from toolkit.models._lda import LdaTopicModel
+
+    X = sparse.csr_matrix(np.random.default_rng(0).poisson(1.0, size=(40, 30)))
+    with caplog.at_level("WARNING"):
+        few = LdaTopicModel(3, passes=2, iterations=5, random_state=0).fit(X)
+    assert "updated its topics 2 times" in few.fit_problem_after() and "model.lda.passes" in few.fit_problem_after()
+    assert "too few updates" not in caplog.text
+    assert LdaTopicModel(3, passes=10, iterations=5, random_state=0).fit(X).fit_problem_after() == ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import logging
 import os
 
 import numpy as np
@@ -81,6 +82,15 @@ class LdaTopicModel(TopicModel):
             n_jobs=n_jobs,
         )
 
+    def fit_problem_after(self) -> str:
+        if getattr(self, "n_updates_", 10) >= 10:
+            return ""
+        return (
+            f"LDA updated its topics {self.n_updates_} times (model.lda.passes = {self.passes} over the units in chunks "
+            f"of {self.chunksize}), fewer than the 10 gensim asks for: its topics may not have settled; raise "
+            "model.lda.passes"
+        )
+
     def fit(self, X, y=None):
         from ._ldabatch import ChunkLdaModel, RowCorpus
 
@@ -104,9 +114,16 @@ class LdaTopicModel(TopicModel):
         )
         self.model_.rows = X
         self.model_.n_threads = (os.cpu_count() or 1) if self.n_jobs == -1 else max(1, self.n_jobs or 1)
+        # gensim's updates of the topics (a chunk of units each, every pass), which it warns of below ten:
+        # said by fit_problem_after, in a sweep's runs too, naming the setting
+        self.n_updates_ = int(max(1.0, X.shape[0] / max(min(X.shape[0], self.chunksize), 1)) * self.passes)
+        gensim_log = logging.getLogger("gensim.models.ldamodel")
+        said_here = _NotTooFewUpdates()
+        gensim_log.addFilter(said_here)
         try:
             self.model_.update(RowCorpus(X))
         finally:
+            gensim_log.removeFilter(said_here)
             self.model_.rows = None
         self.components_ = normalize_rows(self.model_.get_topics())
         self.anchors_ = np.asarray(self.anchors, dtype=np.int64) if self.anchors is not None else self.free_anchors()
@@ -137,3 +154,10 @@ class LdaTopicModel(TopicModel):
 
     def heldout_scores(self, X) -> dict[str, float]:
         return {"perplexity": self.perplexity(X)}
+
+
+class _NotTooFewUpdates(logging.Filter):
+    """Leaves out gensim's "too few updates" warning, which :meth:`LdaTopicModel.fit_problem_after` says instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("too few updates")
