@@ -754,3 +754,24 @@ def test_keyword_sensitivity_is_read_for_the_keyword_model_only_and_lda_themes_a
     assert len(labelled) >= 3
     for theme, numbers in labelled.items():
         assert int(themes.loc[theme, "topic"]) in numbers and themes.loc[theme, "top_words"], theme
+
+
+def test_a_pattern_that_makes_much_of_the_vocabulary_keywords_is_warned_of(caplog):
+    """From a hostile pass of the lexicon tools: "[^我\\d\\W].+" passed the load-time guard (a few words of every
+    subject) and made 843 words one theme's keywords, its share 0.965, without a word; coverage.csv listed them."""
+    from toolkit.analysis.diagnostics import warn_broad_patterns
+    from toolkit.analysis.lexicon import Lexicon, Theme
+
+    lexicon = Lexicon((Theme("broad", "宽", "Broad", ("发展",), (r"[^我\d\W].+",)), Theme("eco", "生态", "Eco", ("生态",))))
+
+    def coverage(n):
+        words = [f"词{i}" for i in range(n)]
+        return pd.DataFrame({"theme": "broad", "word": words, "source": "pattern", "in_vocabulary": True})
+
+    with caplog.at_level("WARNING", logger="toolkit"):
+        warn_broad_patterns(lexicon, coverage(40), 1000)
+    assert "matches so much" not in caplog.text  # 40 words of 1,000: below both limits
+    with caplog.at_level("WARNING", logger="toolkit"):
+        warn_broad_patterns(lexicon, coverage(843), 4000)
+    assert "theme broad: its pattern(s) '[^我\\\\d\\\\W].+' make 843 words of the vocabulary (21%)" in caplog.text
+    assert "theme eco" not in caplog.text

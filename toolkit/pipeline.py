@@ -590,7 +590,7 @@ def run(
 
 
 def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, drawing: BackgroundJobs | None) -> RunResult:
-    from .analysis.diagnostics import lexicon_coverage
+    from .analysis.diagnostics import lexicon_coverage, warn_broad_patterns
     from .analysis.evaluate import evaluate_model
     from .analysis.terms import candidate_terms
     from .output import catalog
@@ -643,6 +643,7 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
             tables["coverage"] = coverage = lexicon_coverage(
                 prepared.lexicon, fitted.vocabulary, prepared.tokens, config["themes"]["match"]
             )
+            warn_broad_patterns(prepared.lexicon, coverage, len(fitted.vocabulary))
             tables["candidate_terms"] = candidates = candidate_terms(
                 prepared.pair_counts, known=prepared.segmenter.known_words, stopwords=prepared.segmenter.stopwords
             )

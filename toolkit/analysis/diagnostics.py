@@ -3,6 +3,7 @@ user reads before trusting a theme)."""
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -11,6 +12,8 @@ from .lexicon import OTHER, Lexicon, word_themes
 
 if TYPE_CHECKING:
     import pandas as pd
+
+log = logging.getLogger("toolkit")
 
 
 def lexicon_coverage(lexicon: Lexicon, vocabulary: list[str], tokens, match: str = "exact") -> pd.DataFrame:
@@ -46,6 +49,29 @@ def lexicon_coverage(lexicon: Lexicon, vocabulary: list[str], tokens, match: str
             for theme, w, source in rows
         ]
     )
+
+
+BROAD_PATTERNS = (50, 0.02)  # a theme's patterns matching more vocabulary words than both of these: warned of
+
+
+def warn_broad_patterns(lexicon: Lexicon, coverage: pd.DataFrame, n_vocabulary: int) -> None:
+    """Warn of each theme whose patterns give it more than :data:`BROAD_PATTERNS` words of the vocabulary (the
+    load-time guard tries a few words of every subject only: "[^我\\d\\W].+" made 843 words one theme's keywords,
+    a share of 0.965, without a word)."""
+    pattern = coverage[(coverage["source"] == "pattern") & coverage["in_vocabulary"]]
+    counts = pattern.groupby("theme")["word"].nunique()
+    limit = max(BROAD_PATTERNS[0], BROAD_PATTERNS[1] * n_vocabulary)
+    for theme in lexicon.themes:
+        n = int(counts.get(theme.name, 0))
+        if n > limit:
+            log.warning(
+                "theme %s: its pattern(s) %s make %d words of the vocabulary (%.0f%%) its keywords (coverage.csv lists "
+                "them, source pattern): a pattern that matches so much measures no subject; narrow it",
+                theme.name,
+                ", ".join(repr(p) for p in theme.patterns),
+                n,
+                100 * n / max(n_vocabulary, 1),
+            )
 
 
 VALIDATION_RULES = {
