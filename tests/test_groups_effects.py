@@ -1466,13 +1466,18 @@ def test_a_theme_in_one_document_of_the_reference_category_gives_no_slope_along_
 def test_a_power_of_one_factor_is_refused_with_the_polynomial_to_write(formula, said):
     """From a hostile pass of the effects: ``year + x**2`` fitted year + x (a group's power is its interactions,
     and a factor's is itself), with no word, where the user meant a quadratic; a group's power stays allowed."""
-    from toolkit.analysis.formulas import check_formula
+    from toolkit.analysis.formulas import check_formula, check_syntax
+
+    def checked(formula):  # as a run checks its formula before any work: the grammar, then formulaic's parse
+        names = check_formula(formula)
+        check_syntax(formula)
+        return names
 
     with pytest.raises(ToolkitError, match=re.escape(said)):
-        check_formula(formula)
-    assert check_formula("(year + x)**2") == ["year", "x"]
-    assert check_formula("(year)*place + (x)") == ["year", "place", "x"] and check_formula("year*place") == ["year", "place"]
-    assert check_formula("((year + place))**2") == ["year", "place"]  # a group of two in brackets: its interactions
+        checked(formula)
+    assert checked("(year + x)**2") == ["year", "x"]
+    assert checked("(year)*place + (x)") == ["year", "place", "x"] and checked("year*place") == ["year", "place"]
+    assert checked("((year + place))**2") == ["year", "place"]  # a group of two in brackets: its interactions
 
 
 def test_separation_along_a_covariate_far_from_zero_is_found_on_a_large_design():

@@ -73,6 +73,8 @@ def check_syntax(formula: str, what: str = "effects.formula") -> None:
         text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()
         reason = text.splitlines()[0].rstrip(".") if text else type(exc).__name__
         raise ToolkitError(f"{what} {formula!r} is not a formula: {reason}; write terms joined by + (year + place)") from None
+    _no_term_lost(formula, what)  # here, not in check_formula: formulaic's parser imports pandas, which a config's
+    # check (`toolkit config`, `--help`) does without
 
 
 def _check(formula: str, what: str) -> list[str]:
@@ -100,9 +102,7 @@ def _check(formula: str, what: str) -> list[str]:
             i = end
         else:
             _refuse(formula, i, what)
-    names = list(dict.fromkeys(names))
-    _no_term_lost(formula, what)
-    return names
+    return list(dict.fromkeys(names))
 
 
 def _no_term_lost(formula: str, what: str) -> None:
@@ -110,7 +110,7 @@ def _no_term_lost(formula: str, what: str) -> None:
     ``(year:place)**2``: ** raises a group of terms to their interactions, so a single term's power is that term,
     fitted alone where a quadratic was meant) and a term crossed with itself (``year*year``, ``(year):year``: the same,
     in silence). Read on formulaic's parse of the formula (its terms; no factor is evaluated), once the scanner has
-    let it through; a formula formulaic cannot parse is left to :func:`check_syntax`."""
+    let it through and formulaic has parsed it (:func:`check_syntax`)."""
     from formulaic.parser import DefaultFormulaParser
 
     try:
