@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -840,3 +841,221 @@ def test_a_sweep_that_stops_before_its_first_run_keeps_the_marker_it_found(tmp_p
         with atomic.sweep_folder(fresh):
             raise RuntimeError("没有可拟合的模型")
     assert not fresh.exists()  # the folder it made and the marker it wrote are taken back
+
+
+# ----- what a mutation audit of atomic.py found untested (mutants that every test above let pass) -----
+
+
+def test_a_killed_runs_files_two_folders_deep_go_with_both_folders(tmp_path, caplog):
+    """A killed run's unfinished folder whose journal lists figures/png/趋势.png: the next run beside it removes the
+    file and both folders that held it, so no leftover stays behind with a warning."""
+    dead = _killed(tmp_path, "结果", {"figures/png/趋势.png": b"\x89PNG", "主题.csv": "年份,主题\n2020,生态\n".encode()})
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        _run(tmp_path / "其他", {"units.csv": b"1"})
+    assert not dead.exists() and "kept" not in caplog.text
+
+
+def test_a_dangling_link_where_the_toolkit_writes_its_own_file_is_not_replaced(tmp_path):
+    """A link of the user's named scores.md whose target does not exist (yet) is theirs: refused, left as it is."""
+    folder = tmp_path / "核对"
+    folder.mkdir()
+    (folder / "scores.md").symlink_to(tmp_path / "论文" / "附录.md")
+    with pytest.raises(ToolkitError, match="scores.md exists and the toolkit did not write it"):
+        atomic.write_own_file(folder / "scores.md", "# 验证结果\n")
+    assert os.readlink(folder / "scores.md") == str(tmp_path / "论文" / "附录.md")
+    assert not (folder / atomic.MARKER).exists()
+
+
+def test_a_marker_of_another_version_lists_no_file_the_toolkit_may_overwrite(tmp_path):
+    """A marker this version cannot read (a later version's) does not license overwriting the files it names."""
+    folder = tmp_path / "核对"
+    folder.mkdir()
+    (folder / "scores.md").write_text("# 我的笔记\n", encoding="utf-8")
+    listed = {"scores.md": atomic._sha256(folder / "scores.md")}
+    (folder / atomic.MARKER).write_text(json.dumps({"format": "toolkit output v9", "files": listed}), encoding="utf-8")
+    with pytest.raises(ToolkitError, match="scores.md exists and the toolkit did not write it"):
+        atomic.write_own_file(folder / "scores.md", "# 验证结果\n")
+    assert (folder / "scores.md").read_text(encoding="utf-8") == "# 我的笔记\n"
+
+
+def test_a_folder_name_as_long_as_a_file_system_allows_is_usable(tmp_path):
+    """85 Chinese characters are 255 bytes of UTF-8, the most a file name may have: a folder of that name in the
+    output path is no reason to refuse it."""
+    longest = "政" * 85
+    assert len(longest.encode()) == atomic.NAME_MAX
+    (tmp_path / longest).mkdir()
+    _run(tmp_path / longest / "结果", {"units.csv": b"1"})
+    assert (tmp_path / longest / "结果" / "units.csv").read_bytes() == b"1"
+
+
+@pytest.mark.parametrize("name", ["结果.lock", "报告.old-2023", "模型.partial-1"])
+def test_visible_names_that_only_look_like_the_toolkits_are_the_users_to_choose(tmp_path, monkeypatch, name):
+    """The toolkit keeps hidden names alone (.结果.lock, .结果.old-*): a visible folder called 报告.old-2023 is a
+    name a user may give --out."""
+    monkeypatch.chdir(tmp_path)
+    _run(tmp_path / name, {"units.csv": b"1"})
+    assert (tmp_path / name / "units.csv").read_bytes() == b"1"
+
+
+def test_an_output_anywhere_inside_an_input_folder_is_refused(tmp_path):
+    """Not only a folder right inside the text folder: 政策文本/分析/2024 is inside it too (a run there makes its
+    tables part of the corpus the next run reads)."""
+    texts = tmp_path / "政策文本"
+    texts.mkdir()
+    (texts / "2024年政府工作报告.txt").write_text("坚持稳中求进工作总基调。", encoding="utf-8")
+    for inner in (texts / "分析", texts / "分析" / "2024", texts / "分析" / "2024" / "结果"):
+        with pytest.raises(ToolkitError, match=f"lies inside corpus.texts {re.escape(str(texts))}"):
+            atomic.check_output_location(inner, {"corpus.texts": texts})
+    assert sorted(p.name for p in texts.iterdir()) == ["2024年政府工作报告.txt"]
+
+
+def test_only_a_sweeps_own_summary_may_lie_inside_it(tmp_path):
+    """The sweep's summary folder is its own (sweep/summary); a summary deeper in it (sweep/runs/summary) is an
+    output inside another, refused as any other."""
+    sweep = tmp_path / "敏感性"
+    with atomic.sweep_folder(sweep):
+        pass
+    (sweep / "runs").mkdir()
+    assert atomic.check_output_location(sweep / "summary", kind="summary") == sweep / "summary"
+    with pytest.raises(ToolkitError, match=f"lies inside {re.escape(str(sweep))}, a sweep's output folder"):
+        atomic.check_output_location(sweep / "runs" / "summary", kind="summary")
+
+
+@pytest.mark.parametrize("final", ["..", "."])
+def test_a_folder_whose_leftover_marker_names_no_output_the_toolkit_could_write_is_kept(tmp_path, final):
+    """No output is ever named '..' or '.': a hidden folder whose leftover marker says so (copied, hand-made) was not
+    made by the toolkit, and the next run beside it neither removes it nor locks a name for it."""
+    folder = tmp_path / f".{final}.partial-abcd1234"
+    folder.mkdir()
+    marker = {"format": "toolkit leftover v1", "kind": "partial", "final": final, "folder": folder.name}
+    (folder / atomic.LEFTOVER).write_text(json.dumps(marker), encoding="utf-8")
+    (folder / atomic.JOURNAL).write_text(json.dumps("论文.docx") + "\n", encoding="utf-8")
+    (tmp_path / "论文.docx").write_bytes(b"years of work")
+    before = snapshot(folder)
+    _run(tmp_path / "结果", {"units.csv": b"1"})
+    assert snapshot(folder) == before and (tmp_path / "论文.docx").read_bytes() == b"years of work"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [folder.name, ".结果.lock", "结果", "论文.docx"]
+
+
+def test_a_real_folder_swapped_in_for_a_killed_runs_own_folder_during_removal_is_not_pruned(tmp_path, monkeypatch):
+    """As for a sub-folder, so for the unfinished output folder itself: a real folder of the user's that takes its
+    place between the listing and the opening (holding a file of the very name the journal lists) loses nothing."""
+    mine = tmp_path / "论文"
+    mine.mkdir()
+    (mine / "主题.csv").write_text("论文数据", encoding="utf-8")
+    leftover = _killed(tmp_path, "run", {"主题.csv": b"half"})
+    real_open = os.open
+    swapped = []
+
+    def open_(path, flags, mode=0o777, *, dir_fd=None):
+        if not swapped and path == "run" and dir_fd is not None:
+            os.replace(leftover / "run", tmp_path / "moved")
+            os.replace(mine, leftover / "run")
+            swapped.append(True)
+        return real_open(path, flags, mode, dir_fd=dir_fd)
+
+    monkeypatch.setattr(os, "open", open_)
+    atomic._remove_leftover(leftover, "run")
+    monkeypatch.undo()
+    assert swapped
+    assert (leftover / "run" / "主题.csv").read_text(encoding="utf-8") == "论文数据"
+
+
+def test_a_link_of_the_users_where_a_killed_run_wrote_a_file_is_kept(tmp_path, caplog):
+    """In a killed run's unfinished folder, a symbolic link where the journal lists a file (the user's: the toolkit
+    makes no links) is kept with a warning, as anything else the toolkit did not write there."""
+    (tmp_path / "论文.docx").write_bytes(b"years of work")
+    leftover = _killed(tmp_path, "结果", {"主题.csv": "年份,主题\n2020,生态\n".encode()})
+    (leftover / "结果" / "主题.csv").unlink()
+    (leftover / "结果" / "主题.csv").symlink_to(tmp_path / "论文.docx")
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        _run(tmp_path / "其他", {"units.csv": b"1"})
+    assert (leftover / "结果" / "主题.csv").is_symlink() and "kept" in caplog.text
+    assert (tmp_path / "论文.docx").read_bytes() == b"years of work"
+
+
+def test_a_file_the_user_put_beside_a_killed_runs_folder_is_named_and_the_leftover_stays_marked(tmp_path, caplog):
+    """All the toolkit wrote in a killed run's leftover is gone, but a note of the user's lies beside it: the warning
+    names that note, and the leftover keeps its marker so that the next run removes it once the note is moved."""
+    leftover = _killed(tmp_path, "结果", {"主题.csv": "年份,主题\n2020,生态\n".encode()})
+    (leftover / "笔记.md").write_text("手工核对的记录", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        _run(tmp_path / "其他", {"units.csv": b"1"})
+    assert str(leftover / "笔记.md") in caplog.text
+    assert _tree(leftover) == [atomic.JOURNAL, atomic.LEFTOVER, "笔记.md"]
+    (leftover / "笔记.md").unlink()  # moved out
+    _run(tmp_path / "其他", {"units.csv": b"2"})
+    assert not leftover.exists()
+
+
+def test_a_swap_cut_after_the_new_output_was_in_place_keeps_the_new_output(tmp_path):
+    """Killed after the new output took its place but before the previous one (in an `old` leftover) was removed:
+    the next run keeps the output in place, removes the leftover, and runs."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    _run(elsewhere / "结果", {"主题.csv": "previous".encode()})
+    final = tmp_path / "结果"
+    _run(final, {"主题.csv": "new".encode()})  # the new output, in place
+    old = atomic._new_leftover(tmp_path, "结果", "old")
+    os.replace(elsewhere / "结果", old / "结果")  # the previous output, moved aside and not yet removed
+    shutil.rmtree(elsewhere)
+    with atomic.output_folder(final) as work:
+        assert (final / "主题.csv").read_text(encoding="utf-8") == "new"
+        (work / "主题.csv").write_text("newer", encoding="utf-8")
+    assert (final / "主题.csv").read_text(encoding="utf-8") == "newer"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".结果.lock", "结果"]
+
+
+def test_a_sweep_that_stops_before_its_first_run_keeps_the_empty_folder_the_user_made(tmp_path):
+    """The user made 敏感性分析/ for the sweep; the sweep stops before its first run: the marker it wrote is taken
+    back, the folder (not the toolkit's to remove) stays."""
+    final = tmp_path / "敏感性分析"
+    final.mkdir()
+    with pytest.raises(RuntimeError, match="没有可拟合的模型"):
+        with atomic.sweep_folder(final):
+            raise RuntimeError("没有可拟合的模型")
+    assert final.is_dir() and not any(final.iterdir())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the atomic exchange is Linux's renameat2")
+def test_replacing_an_output_never_leaves_its_place_empty(tmp_path, monkeypatch):
+    """On Linux the new output takes the previous one's place in one atomic exchange: a reader (a browser showing
+    report.html, another program reading 主题.csv) never finds the folder missing, at any step of the swap."""
+    final = tmp_path / "结果"
+    _run(final, {"主题.csv": "previous".encode()})
+    import ctypes
+
+    if getattr(ctypes.CDLL(None), "renameat2", None) is None:
+        pytest.skip("no renameat2 in this C library")
+    real_replace, real_rename, seen = os.replace, os.rename, []
+
+    def watched(function):
+        def call(*args, **kwargs):
+            result = function(*args, **kwargs)
+            seen.append(os.path.isfile(final / "主题.csv"))
+            return result
+
+        return call
+
+    monkeypatch.setattr(os, "replace", watched(real_replace))
+    monkeypatch.setattr(os, "rename", watched(real_rename))
+    _run(final, {"主题.csv": "new".encode()})
+    monkeypatch.undo()
+    assert (final / "主题.csv").read_text(encoding="utf-8") == "new"
+    assert all(seen)
+
+
+def test_a_link_the_user_adds_to_a_previous_output_during_a_run_keeps_it_in_place(tmp_path):
+    """A symbolic link the user puts into the output while a run goes on (to their thesis folder) is theirs as a
+    file would be: the output is not replaced, the link stays where they put it, the new output goes beside it."""
+    thesis = tmp_path / "论文"
+    thesis.mkdir()
+    final = tmp_path / "结果"
+    _run(final, {"主题.csv": "previous".encode()})
+    with pytest.raises(ToolkitError, match="结果 changed during the run \\(it now holds 论文链接"):
+        with atomic.output_folder(final) as work:
+            atomic.write_text(work / "主题.csv", "new")
+            (final / "论文链接").symlink_to(thesis, target_is_directory=True)
+    assert (final / "论文链接").is_symlink() and (final / "主题.csv").read_text(encoding="utf-8") == "previous"
+    (new,) = tmp_path.glob("结果.new-*")
+    assert (new / "主题.csv").read_text(encoding="utf-8") == "new"

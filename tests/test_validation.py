@@ -4,6 +4,7 @@ import csv
 import json
 import os
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -1182,3 +1183,253 @@ def test_a_sheet_with_two_headers_that_differ_by_spaces_only_is_refused_in_one_l
         read_table(sheet, ("item", "theme"), "give the sheet")
     sheet.write_text("item,text,theme\n1,坚持创新驱动发展,innovation\n", encoding="utf-8")
     assert read_table(sheet, ("item", "theme"), "give the sheet")["theme"].tolist() == ["innovation"]
+
+
+# ----- what a mutation audit of the hand-coding workflow found untested (mutants that every test above let pass) -----
+
+
+def test_as_many_units_as_strata_is_one_of_each_and_no_shortfall_is_said():
+    """--units equal to the number of strata is what was asked: one unit each, and no note (a note would go to
+    stderr and the codebook as if the sample fell short)."""
+    allocation, why = validation.allocate(np.array([50, 30, 10, 5, 3, 2]), 6)
+    assert allocation.tolist() == [1] * 6 and why == ""
+
+
+def test_export_reads_in_model_written_as_ones_and_zeros(run, tmp_path):
+    """A units.csv whose `in_model` a statistics package saved as 1 and 0 samples the same units as True/False."""
+    expected = pd.read_csv(validation.export(run, tmp_path / "a", n_units=20) / validation.UNIT_SHEET)
+    copy = tmp_path / "run"
+    shutil.copytree(run, copy)
+    _resave_units(copy, lambda t: t.assign(in_model=t["in_model"].map({"True": "1", "False": "0"})))
+    again = pd.read_csv(validation.export(copy, tmp_path / "b", n_units=20) / validation.UNIT_SHEET)
+    pd.testing.assert_frame_equal(again, expected)
+
+
+def test_a_word_intrusion_intruder_is_never_one_of_its_topics_own_top_words(run):
+    """The intruder is a word high in another topic and absent from this topic's top words (all of those
+    topics.csv lists): a word the topic holds at rank 6 to 20 belongs to it, and a coder who does not pick it is right."""
+    topics = pd.read_csv(run / "topics.csv", keep_default_na=False)
+    own = {row.topic: set(validation._words(row.top_words)) for row in topics.itertuples()}
+    for seed in range(10):
+        sheet, key = validation._word_intrusion(topics, np.random.default_rng(seed))
+        assert len(key) == len(sheet) > 0
+        for row in key.itertuples():
+            assert row.intruder not in own[row.topic], (seed, row.topic, row.intruder)
+
+
+def test_a_topic_with_fewer_words_than_a_task_shows_gets_no_word_intrusion_task():
+    """Every word-intrusion task shows six different words: a topic with fewer top words than five is left out, not
+    shown with blank cells."""
+    topics = pd.DataFrame(
+        {
+            "topic": [1, 2, 3],
+            "top_words": [
+                "创新:0.2 科技:0.1 人才:0.1 研发:0.05 企业:0.05 成果:0.04",
+                "生态:0.2 环境:0.1 绿色:0.1 污染:0.05 治理:0.05 低碳:0.04",
+                "改革:0.3 开放:0.2",
+            ],
+        }
+    )
+    sheet, key = validation._word_intrusion(topics, np.random.default_rng(0))
+    assert key["topic"].tolist() == [1, 2]
+    for row in sheet[[f"word_{i}" for i in range(1, 7)]].itertuples(index=False):
+        assert all(isinstance(w, str) and w for w in row) and len(set(row)) == 6
+
+
+def test_a_topic_intrusion_intruder_comes_from_the_smallest_half_of_the_units_topics():
+    """With ten topics, the intruder is one of the unit's five smallest (and below TOPIC_SHARE), never its fourth or
+    fifth largest: a topic just below the three that describe it may describe it too."""
+    rng = np.random.default_rng(1)
+    n_units, n_topics = 40, 10
+    units = pd.DataFrame({"unit_id": [f"u{i}" for i in range(n_units)], "text": "推进生态文明建设，加快发展方式绿色转型"})
+    shares = np.empty((n_units, n_topics))
+    for i in range(n_units):
+        small = rng.uniform(0.001, 0.04, n_topics - 3)
+        large = (1 - small.sum()) * rng.dirichlet([8, 8, 8])
+        shares[i] = rng.permutation(np.concatenate([large, small]))
+    unit_topics = pd.DataFrame({"unit_id": units["unit_id"], **{f"topic_{k}": shares[:, k] for k in range(n_topics)}})
+    topics = pd.DataFrame({"topic": range(n_topics), "top_words": [f"词{k}:0.1 字{k}:0.1" for k in range(n_topics)]})
+    sheet, key, _ = validation._topic_intrusion(units, topics, unit_topics, n_units, rng, asked=True)
+    assert len(key) > 20
+    for row in key.itertuples():
+        values = shares[int(row.unit_id[1:])]
+        rank = list(np.argsort(-values, kind="stable")).index(getattr(row, f"option_{row.intruder}"))
+        assert rank >= n_topics // 2, (row.unit_id, rank)
+
+
+def test_an_export_where_no_unit_can_take_a_topic_intrusion_task_says_so():
+    """Not asked for a number, an export whose units all spread evenly over their topics (none has an intruder below
+    TOPIC_SHARE) writes an empty topic sheet and says why, rather than leaving the coders an empty sheet unexplained."""
+    units = pd.DataFrame({"unit_id": [f"u{i}" for i in range(10)], "text": "坚持稳中求进工作总基调"})
+    unit_topics = pd.DataFrame({"unit_id": units["unit_id"], **{f"topic_{k}": 0.25 for k in range(4)}})
+    topics = pd.DataFrame({"topic": range(4), "top_words": ["改革:0.1", "开放:0.1", "创新:0.1", "民生:0.1"]})
+    sheet, key, note = validation._topic_intrusion(
+        units, topics, unit_topics, validation.TOPIC_TASKS, np.random.default_rng(0), asked=False
+    )
+    assert sheet.empty and key.empty
+    assert f"{validation.TOPIC_TASKS} topic-intrusion tasks asked, 0 written" in note
+
+
+def test_a_row_whose_item_is_no_whole_number_does_not_stand_for_a_deleted_item(coded, tmp_path, caplog):
+    """A stray uncoded row numbered 12.5 is no item: item 12, deleted from the sheet, is still said to be missing."""
+    folder = _copy(coded, tmp_path)
+    sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    stray = sheet[sheet["item"] == "12"].assign(item="12.5", theme="")
+    pd.concat([sheet[sheet["item"] != "12"], stray]).to_csv(folder / validation.UNIT_SHEET, index=False)
+    with caplog.at_level("WARNING", logger="toolkit"):
+        validation.score(folder)
+    assert "1 of 20 exported items are not in the sheet (items 12)" in caplog.text
+
+
+def test_a_sheet_text_half_lost_to_question_marks_is_still_checked_against_the_export(coded, tmp_path, caplog):
+    """A text exactly half of whose characters a spreadsheet turned into '?' can still be checked (only more than
+    half lost cannot): its own item's text passes without a note, another item's text is refused."""
+    folder = _copy(coded, tmp_path)
+    sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    key = pd.read_csv(folder / validation.UNIT_KEY, keep_default_na=False, dtype=str)
+    texts = ["".join(text.split()) for text in key["text"]]
+
+    def half_lost(text):  # every second character lost: exactly half of an even number
+        return "".join("?" if i % 2 else c for i, c in enumerate(text[: len(text) // 2 * 2]))
+
+    row = next(i for i, text in enumerate(texts) if len(text) % 2 == 0)
+    item = key.loc[row, "item"]
+    mine = half_lost(texts[row])
+    assert mine.count("?") * 2 == len(mine) == len(texts[row])
+    sheet.loc[row, "text"] = mine
+    sheet.to_csv(folder / validation.UNIT_SHEET, index=False)
+    with caplog.at_level("WARNING", logger="toolkit"):
+        validation.score(folder)
+    assert "lost most of their characters" not in caplog.text
+    other = half_lost(texts[row + 1])
+    assert other.count("?") * 2 == len(other) and not validation._same_text(other, texts[row])
+    sheet.loc[row, "text"] = other
+    sheet.to_csv(folder / validation.UNIT_SHEET, index=False)
+    with pytest.raises(ToolkitError, match=f"the text of item {item} is not the text exported as item {item}"):
+        validation.score(folder)
+
+
+def test_a_question_mark_in_the_exported_text_is_a_character_not_a_wildcard():
+    """'?' on the sheet stands for a character its encoding lost; a '?' the export itself holds is one character
+    like any other, matched only by '?'."""
+    assert not validation._same_text("推进?发展", "推进改?展")
+    assert validation._same_text("推进?发展", "推进改发展") and validation._same_text("怎么办?", "怎么办?")
+
+
+def test_a_theme_that_a_source_never_gave_has_no_precision_not_zero(coded, tmp_path):
+    """Precision of a theme the model (or the keywords) gave no coded unit is undefined (shown as -), raw as
+    weighted: 0.00 would read as 'always wrong'."""
+    folder = _copy(coded, tmp_path)
+    tables = validation.score(folder)
+    units = tables["units"]
+    never = units[units["predicted"] == 0]
+    assert len(never) and never["precision"].isna().all() and never["weighted_precision"].isna().all()
+    given = units[units["predicted"] > 0]
+    assert given["precision"].notna().all()
+
+
+def test_the_weighted_kappas_interval_resamples_each_units_weight_with_it():
+    """The bootstrap of the weighted kappa draws units with their own weights: when the heavy units agree and the
+    light ones do not, the weighted kappa is high and its 95% interval holds it (weights left in place of the drawn
+    units gave an interval about the raw kappa, far below)."""
+    labels = ["ecology", "innovation", "livelihood"]
+    truth = np.array(labels * 20)
+    agreeing = np.arange(60) < 30
+    predicted = np.where(agreeing, truth, np.roll(truth, 1))
+    weights = np.where(agreeing, 20.0, 1.0)
+    rows = {(r["measure"], r["weighting"]): r for r in validation.agreement(truth, predicted, weights, labels, random_state=0)}
+    weighted, raw = rows[("kappa", "weighted")], rows[("kappa", "raw")]
+    assert weighted["estimate"] > 0.85 > 0.5 > raw["estimate"]
+    assert weighted["low"] <= weighted["estimate"] <= weighted["high"]
+    assert raw["low"] <= raw["estimate"] <= raw["high"]
+
+
+def test_an_older_export_is_refused_when_the_runs_units_of_its_sample_changed(run, coded, tmp_path):
+    """An export made before the population's digest was recorded is still checked unit by unit: one sampled
+    paragraph whose text the run now holds otherwise is refused, not scored against it."""
+    folder = _copy(coded, tmp_path)
+    copy = tmp_path / "run"
+    shutil.copytree(run, copy)
+    record = json.loads((folder / "validation.json").read_text(encoding="utf-8"))
+    record.pop("run_units_sha256")
+    (folder / "validation.json").write_text(json.dumps({**record, "run": str(copy)}, ensure_ascii=False), encoding="utf-8")
+    validation.score(folder)  # the same units: scored
+    key = pd.read_csv(folder / validation.UNIT_KEY, keep_default_na=False, dtype=str)
+    _resave_units(copy, lambda t: t.assign(text=t["text"].where(t["unit_id"] != key.loc[0, "unit_id"], "全面深化改革开放。")))
+    with pytest.raises(ToolkitError, match=r"no longer holds the units of this sample \(1 of 20"):
+        validation.score(folder)
+
+
+def test_a_theme_written_by_its_name_is_never_taken_for_another_themes_label_spelt_alike(coded, tmp_path):
+    """A lexicon may label a theme by its name (digital_economy: 'Digital_Economy') and, by a slip, a later theme
+    'Digital Economy': a coder who writes the name, in whatever case or spacing, means the theme of that name."""
+    folder = _copy(coded, tmp_path)
+    settings = json.loads((folder / "validation.json").read_text(encoding="utf-8"))
+    order = [theme["theme"] for theme in settings["themes"]]
+    assert order.index("digital_economy") < order.index("ecology")
+    labels = {"digital_economy": "Digital_Economy", "ecology": "Digital Economy"}
+    for theme in settings["themes"]:
+        theme["label_en"] = labels.get(theme["theme"], theme["label_en"])
+    (folder / "validation.json").write_text(json.dumps(settings, ensure_ascii=False), encoding="utf-8")
+    names = validation._theme_names(folder)
+    coded_themes = pd.DataFrame({"item": [1, 2, 3], "theme": ["digital_economy", "Digital Economy", "生态环境"]})
+    themes = validation._themes_coded(coded_themes, names, folder, folder / validation.UNIT_SHEET)
+    assert themes == ["digital_economy", "digital_economy", "ecology"]
+
+
+def test_the_folders_own_sheet_given_by_a_relative_path_is_scored_into_scores_md(coded, tmp_path, monkeypatch):
+    """`toolkit validate score tasks --units tasks/coding_sheet.csv` scores the folder's own sheet: into scores.md,
+    as without --units, not into a second file beside it."""
+    folder = _copy(coded, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    validation.score(folder, units_file=Path("tasks") / validation.UNIT_SHEET)
+    assert (folder / validation.SCORES).is_file()
+    assert not list(folder.glob("scores-*.md"))
+
+
+@pytest.mark.parametrize("name", ["n_units", "n_topic_tasks", "random_state"])
+def test_export_refuses_true_or_false_for_a_number(run, tmp_path, name):
+    """export(run, n_units=True) from a notebook is a slip, not one unit."""
+    with pytest.raises(ToolkitError, match=f"export: {name} must be a whole number of [01] or more, not True"):
+        validation.export(run, tmp_path / "tasks", **{name: True})
+    assert not (tmp_path / "tasks").exists()
+
+
+def test_a_coded_sheet_damaged_with_nul_bytes_is_refused_as_binary_not_read_as_a_western_excel_sheet(coded, tmp_path):
+    """A sheet whose end a crash filled with NUL bytes is named a binary file, also one that Excel saved in a
+    Western code page (which decodes any byte, NUL too): it is not scored as if the NULs were cells."""
+    folder = _copy(coded, tmp_path)
+    path = folder / validation.UNIT_SHEET
+    sheet = pd.read_csv(path, keep_default_na=False, dtype=str)
+    sheet.loc[0, "note"] = "“unsure” – reread"
+    for data in (path.read_bytes(), sheet.to_csv(index=False).encode("cp1252", errors="replace")):
+        path.write_bytes(data + b"\x00" * 4096)
+        with pytest.raises(ToolkitError, match="coding_sheet.csv: binary file"):
+            validation.score(folder)
+
+
+def test_an_undefined_kappa_is_explained_without_a_note_on_missing_intervals():
+    """Two coders who gave every unit the same theme: kappa is undefined (shown as -, and said why); the note on
+    '[no interval]' is for a kappa shown with no interval, which this report does not hold."""
+    truth = np.array(["ecology"] * 12)
+    rows = validation.agreement(truth, truth.copy(), np.ones(12), ["ecology"], random_state=0)
+    table = pd.DataFrame(rows).assign(first="coder_a.csv", second="coder_b.csv", coded_units=12)
+    report = validation.format_agreement(table)
+    assert "Cohen's kappa -" in report and "is not defined: one theme throughout" in report
+    assert "[no interval]" not in report
+
+
+def test_two_coders_sheets_sorted_in_a_spreadsheet_give_the_same_agreement_and_intervals(coded, tmp_path):
+    """A coder who sorted a sheet by theme before returning it: the agreement and its bootstrap intervals are those
+    of the sheets in item order (they were the order's, as the scores' once were)."""
+    folder = _copy(coded, tmp_path)
+    first = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    second = first.copy()
+    second.loc[second.index % 3 == 0, "theme"] = "其他"
+    first.to_csv(folder / "coder_a.csv", index=False)
+    second.to_csv(folder / "coder_b.csv", index=False)
+    in_order = validation.agree(folder, folder / "coder_a.csv", folder / "coder_b.csv")
+    assert in_order["low"].notna().all()
+    first.sort_values(["theme", "item"], ascending=False).to_csv(folder / "coder_a.csv", index=False)
+    second.sort_values("text").to_csv(folder / "coder_b.csv", index=False)
+    pd.testing.assert_frame_equal(validation.agree(folder, folder / "coder_a.csv", folder / "coder_b.csv"), in_order)
