@@ -466,6 +466,18 @@ def unmeasured(table: pd.DataFrame, column: str = "share") -> set[str]:
 
 
 UNITS_ONLY = "units only (too few documents to estimate the document level)"  # a cell's interval_basis says so
+
+
+def units_only(table) -> bool:
+    """Whether every measured cell of a table of shares (its ``interval_basis``) rests on units only: too few
+    documents to estimate how documents vary anywhere (the intervals leave that out)."""
+    if table is None or "interval_basis" not in table:
+        return False
+    basis = table["interval_basis"].fillna("").astype(str)
+    drawn = basis[(basis != "") & (basis != NOT_MEASURED)]
+    return bool(len(drawn)) and bool(drawn.str.contains(UNITS_ONLY, regex=False).all())
+
+
 NOT_MEASURED = (
     "not measured in this corpus: no share in any unit (none of its keywords in the vocabulary, or no topic counts for it)"
 )

@@ -456,13 +456,11 @@ def _document_level(by_year: pd.DataFrame | None) -> str:
     """Where the years' between-document variance came from, by theme_by_year.csv's ``interval_basis``: "units only"
     (too few documents to estimate it anywhere), "one year" (a single year with documents: nothing to pool with), or
     "" (the years' own estimates blended with the pooled one, as the methods paragraph describes by default)."""
-    from ..analysis.trends import NOT_MEASURED, UNITS_ONLY
+    from ..analysis.trends import units_only
 
     if by_year is None or "interval_basis" not in by_year:
         return ""
-    basis = by_year["interval_basis"].fillna("").astype(str)
-    drawn = basis[(basis != "") & (basis != NOT_MEASURED)]
-    if not drawn.empty and drawn.str.contains(UNITS_ONLY, regex=False).all():
+    if units_only(by_year):
         return "units only"
     if "n_documents" in by_year and by_year.loc[pd.to_numeric(by_year["n_documents"]) > 0, "year"].nunique() == 1:
         return "one year"

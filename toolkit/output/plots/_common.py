@@ -643,17 +643,14 @@ def _bands_note(text: dict, key: str, level: float, table: pd.DataFrame) -> str:
     every cell's ``interval_basis`` says too few documents (units only), units unless each is a document, and seeds
     where an ensemble's spread is there (``seed_min``: two documents, or one fitted model, were said to count
     documents and seeds)."""
-    import pandas as pd
 
-    from ...analysis.trends import NOT_MEASURED, UNITS_ONLY
+    from ...analysis.trends import units_only
 
     documents, units, seeds = text["documents_counted"], text["units_counted"], text["seeds_counted"]
-    basis = table["interval_basis"].fillna("").astype(str) if "interval_basis" in table else pd.Series([], dtype=str)
-    basis = basis[(basis != "") & (basis != NOT_MEASURED)]
     # a unit per document (units.kind = "document", or one paragraph each): no paragraphs resampled within one
     whole = "n_units" in table and "n_documents" in table and (table["n_units"] == table["n_documents"]).all()
     counted = [
-        *([] if len(basis) and basis.str.contains(UNITS_ONLY, regex=False).all() else [documents]),
+        *([] if units_only(table) else [documents]),
         *([] if whole else [units]),
         *([seeds] if "seed_min" in table else []),
     ]
