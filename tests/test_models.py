@@ -110,7 +110,7 @@ def test_seeded_eta_pulls_a_topic_to_its_theme():
     assert (eta[9] == 0.1).all()  # free topic
     twice = seeded_eta(keywords, 10, len(VOCAB), strength=0.5, n_tokens=2400)
     assert twice[1, VOCAB.index("互联网")] - 0.1 == pytest.approx(20)  # scales with the corpus
-    with pytest.raises(ToolkitError, match="at least one topic per theme"):
+    with pytest.raises(ToolkitError, match="at least one topic per theme with a keyword"):
         seeded_eta(keywords, 1, len(VOCAB), n_tokens=100)
 
 
@@ -927,14 +927,22 @@ def test_nmf_members_fitted_side_by_side_leave_the_warning_filters_as_they_were(
 
 
 def test_seeded_lda_anchors_only_the_themes_with_a_keyword():
-    """A theme without a keyword in the vocabulary seeds nothing: its topic is free (anchor -1), not the theme's
-    (diplomacy had a topic and a share on the seeds; only an end-to-end test caught a mutation of this)."""
+    """A theme without a keyword in the vocabulary seeds nothing and takes no topic (diplomacy had a topic and a
+    share on the seeds; only an end-to-end test caught a mutation of this): the themes with one take the first
+    topics, as keyatm's, so seeded LDA needs no more topics than keyatm (it wanted one per theme of the lexicon)."""
     from toolkit.models.lda import LdaTopicModel
 
     keywords = [np.array([0, 1]), np.array([], dtype=np.int64), np.array([2])]
     options = {"passes": 1, "iterations": 5, "seeded": True, "seed_strength": 0.5, "alpha": "symmetric"}
     model = LdaTopicModel.from_config(n_topics=4, random_state=0, options=options, keywords=keywords, n_words=6, n_tokens=60)
-    assert list(model.anchors) == [0, -1, 2, -1]
+    assert list(model.anchors) == [0, 2, -1, -1]
+    assert model.eta[1, 2] > model.eta[1, 0] == model.eta[1, 3]  # the second topic is the third theme's
+    assert (model.eta[2:] == 0.25).all()  # free topics: gensim's symmetric default only
+    # as keyatm: two topics for the two themes with a keyword, however many themes the lexicon has; fewer refused
+    two = LdaTopicModel.from_config(n_topics=2, random_state=0, options=options, keywords=keywords, n_words=6, n_tokens=60)
+    assert list(two.anchors) == [0, 2]
+    with pytest.raises(ToolkitError, match="one topic per theme with a keyword in the vocabulary.*2 themes have keywords"):
+        LdaTopicModel.from_config(n_topics=1, random_state=0, options=options, keywords=keywords, n_words=6, n_tokens=60)
 
 
 def test_an_lda_fit_of_too_few_updates_says_so_with_the_setting_to_raise(caplog):

@@ -65,12 +65,11 @@ class LdaTopicModel(TopicModel):
     def from_config(cls, *, n_topics, random_state, options, n_jobs=1, keywords=None, n_words=0, n_tokens=0):
         eta = anchors = None
         if options["seeded"]:
-            from ..analysis.seeding import seeded_eta
+            from ..analysis.seeding import seeded_eta, seeded_topics
 
             keywords = keywords or []
             eta = seeded_eta(keywords, n_topics, n_words, strength=options["seed_strength"], n_tokens=n_tokens)
-            # a theme without a keyword in the vocabulary seeds nothing: its topic is free, not the theme's
-            anchors = [k if k < len(keywords) and len(keywords[k]) else -1 for k in range(n_topics)]
+            anchors = seeded_topics(keywords, n_topics).tolist()
         return cls(
             n_topics,
             passes=options["passes"],

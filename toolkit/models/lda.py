@@ -14,7 +14,11 @@ OPTIONS = {
     "passes": Option(10, "Passes over the corpus.", *POSITIVE),
     "iterations": Option(200, "Inference iterations per unit.", *POSITIVE),
     "alpha": Option("symmetric", "Document-topic prior.", *choice("symmetric", "asymmetric", "auto")),
-    "seeded": Option(False, "Seed one topic per lexicon theme with its words (a boosted prior; the rest stay free)."),
+    "seeded": Option(
+        False,
+        "Seed a topic with the words of each lexicon theme that has a keyword in the vocabulary (a boosted prior; "
+        "the rest stay free).",
+    ),
     "seed_strength": Option(
         0.5,
         "Prior weight of a theme's seed words in its topic, as a share of the tokens an "
