@@ -1387,7 +1387,7 @@ def test_effects_along_a_formulas_category_of_numbers_are_points_and_a_value_alo
     lexicon = load_lexicon()
     units, shares = _by_level({"a": 15, "b": 14}, {"a": 0.2, "b": 0.3})
     _, expected = estimate_effects(units, shares, ["innovation"], "C(tier) + level", draws=50, x="tier")
-    assert expected.attrs["categorical"] and sorted(set(expected["tier"])) == [1, 2, 3]
+    assert expected.attrs["categorical"] and expected["tier"].drop_duplicates().tolist() == ["1", "2", "3"]
     fig = plot_effects(expected, lexicon)
     FigureCanvasAgg(fig).draw()
     (ax,) = [ax for ax in fig.axes if ax.get_title()]
@@ -1654,3 +1654,26 @@ def test_a_reference_is_checked_before_the_fit_on_the_columns_as_the_fit_reads_t
         checked("year + C(tier)", reference)
     with pytest.raises(ToolkitError, match=r"effects.reference.tier = 4 is no category of tier \(it has '1', '2', '3'\)"):
         checked("year + C(tier)", "{tier = 4}")
+
+
+def test_a_category_of_numbers_is_named_as_the_metadata_writes_it():
+    """From a hostile pass of many groups: city tiers written 01, 02, 03 were C(tier)[T.2.0] against "C(tier) = 1.0"
+    in effects.csv (the column read as numbers for the formula), while theme_by_group.csv said 02; a tier written
+    two ways (2 and 2.0) is named by its number, an integer without decimals. The categories stay in the order of
+    their numbers (10 after 9, not after 1) along effects.x."""
+    from toolkit.analysis.effects import estimate_effects
+
+    units, shares = _by_level({"a": 15, "b": 14}, {"a": 0.2, "b": 0.3})
+    units["tier"] = units["tier"].map({1: "01", 2: "02", 3: "03"})
+    table, expected = estimate_effects(units, shares, ["theme"], "C(tier) + level", draws=50, x="tier")
+    rows = table.set_index("term")
+    assert {"C(tier)[T.02]", "C(tier)[T.03]"} <= set(rows.index) and set(rows["reference"].dropna()) >= {"C(tier) = 01"}
+    assert expected["tier"].drop_duplicates().tolist() == ["01", "02", "03"]
+    # one number written two ways (2 and 2.0), and tiers 9 and 10: by their numbers
+    units["tier"] = [
+        {"01": "2", "02": "2.0", "03": "10"}[t] if d % 2 else {"01": "2", "02": "9", "03": "10"}[t]
+        for t, d in zip(units["tier"], range(len(units)))
+    ]
+    table, expected = estimate_effects(units, shares, ["theme"], "C(tier) + level", draws=50, x="tier")
+    assert {"C(tier)[T.9]", "C(tier)[T.10]"} <= set(table["term"]) and not table["term"].str.contains(r"\.0\]").any()
+    assert expected["tier"].drop_duplicates().tolist() == ["2", "9", "10"]

@@ -93,6 +93,14 @@ def test_report_of_a_one_year_corpus_states_its_shape_and_the_configured_level(t
     page = write_report(tmp_path, bare, manifest).read_text(encoding="utf-8")
     assert "one panel per theme (each with its own y scale), without intervals (trends.bootstrap = 0); hollow" in page
     assert "intervals that count" not in page
+    # groups of numbers (city tiers 01, 02, blank) named as theme_by_group.csv names them: the page said "in 3
+    # groups of tier (1.0 100, 2.0 30, (missing) 10)" (documents.csv read with numbers guessed; a hostile pass)
+    tiers = Config.load(ROOT / "configs" / "seeds.toml", ["trends.by=tier"])
+    _documents([2024] * 140, tier=["01"] * 100 + ["02"] * 30 + [""] * 10).assign(title="t").to_csv(
+        tmp_path / "documents.csv", index=False
+    )
+    page = write_report(tmp_path, tiers, manifest).read_text(encoding="utf-8")
+    assert "in 3 groups of tier (01 100, 02 30, (missing) 10)" in page
 
 
 def test_the_methods_say_what_validated_means_and_when_the_two_correlations_are_one_check():

@@ -257,7 +257,9 @@ def _categories_alone(formula: str, name: str, numeric: bool) -> bool:
     return bool(uses) and len(alone) == len(uses)
 
 
-def _references(data: pd.DataFrame, names: list[str], formula: str, chosen: dict | None = None) -> pd.DataFrame:
+def _references(
+    data: pd.DataFrame, names: list[str], formula: str, chosen: dict | None = None, raw: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """``data`` with each column among ``names`` that ``formula`` takes as categories alone (a text column, or
     ``C(column)`` of numbers; :func:`_categories_alone`) ordered so that its reference category (the first,
     which the other categories' terms are compared with) is the first in sorted order with two documents or more,
@@ -265,50 +267,87 @@ def _references(data: pd.DataFrame, names: list[str], formula: str, chosen: dict
     clustered by document, and every contrast with it came out "significant" in 29-35% of simulated corpora
     without an effect (a hostile methods review; MacKinnon and Webb 2017). The one-document category keeps a
     term of its own, which is not estimated (:func:`_thin_terms`). In an interaction (``level:year``) the
-    column is left as it is: there the one-document category's term is a slope, which that check cannot see.
+    column keeps its sorted order: there the one-document category's term is a slope, which that check cannot see.
     ``chosen`` (effects.reference: column -> category) names a column's reference instead, in or out of an
-    interaction; a category the column does not have, or a column that is no category of the formula, is refused."""
+    interaction; a category the column does not have, or a column that is no category of the formula, is refused.
+    A column of numbers taken as categories (``C(tier)``) becomes text, each category as ``raw`` (the columns
+    before :func:`numeric_covariates`) writes it: its terms are C(tier)[T.02], not C(tier)[T.2.0]."""
     import pandas as pd
 
     chosen = chosen or {}
     check_reference(formula, data, chosen, names)
     changed = {}
     for name in dict.fromkeys(names):
-        numeric = name in data and pd.api.types.is_numeric_dtype(data[name])
-        if name not in data or not (name in chosen or _categories_alone(formula, name, numeric)):
+        if name not in data:
+            continue
+        numeric = pd.api.types.is_numeric_dtype(data[name])
+        reordered = name in chosen or _categories_alone(formula, name, numeric)
+        if not (reordered or (numeric and _categorical(formula, name, data))):
             continue
         counts = data.groupby(name, sort=True, observed=True)["doc_id"].nunique()
         levels = list(counts.index)
-        if name in chosen:
-            first = _chosen_level(name, chosen[name], levels)
-            if counts[first] < 2:
-                log.warning(
-                    "effects.reference: %s's reference %r has one document: the other categories' terms are compared "
-                    "with it, and a document-clustered error has no variance of its own there (they are not estimated)",
-                    name,
-                    first,
-                )
-        else:
-            enough = [level for level, n in zip(levels, counts.to_numpy()) if n >= 2]
-            if len(enough) < 2 or enough[0] == levels[0]:  # one category of two documents or more: no contrast to keep
-                continue
-            log.warning(
-                "effects.formula: %s's first category %r has one document: the other categories are compared with "
-                "%r (the first with two documents or more), and %r's own term is not estimated (effects.reference "
-                "chooses another)",
-                name,
-                levels[0],
-                enough[0],
-                levels[0],
-            )
-            first = enough[0]
+        first = _reference_level(name, counts, chosen) if reordered else levels[0]
         order = [first, *(level for level in levels if level != first)]
-        if numeric:
-            changed[name] = pd.Categorical(data[name], categories=order)
+        if numeric:  # categories of numbers (C(tier)) named as the metadata writes them: 2 or 02, never 2.0
+            labels = _number_labels(levels, data[name], None if raw is None else raw[name])
+            values = [None if pd.isna(value) else labels[value] for value in data[name]]
+            changed[name] = pd.Categorical(values, categories=[labels[level] for level in order])
         else:  # each value as the text of its category
             values = [None if pd.isna(value) else str(value) for value in data[name]]
             changed[name] = pd.Categorical(values, categories=[str(level) for level in order])
     return data.assign(**changed) if changed else data
+
+
+def _reference_level(name: str, counts: pd.Series, chosen: dict):
+    """The reference category of ``name`` (``counts``: its documents per category, sorted): effects.reference's,
+    else the first with two documents or more when two categories have that many, else the first."""
+    levels = list(counts.index)
+    if name in chosen:
+        first = _chosen_level(name, chosen[name], levels)
+        if counts[first] < 2:
+            log.warning(
+                "effects.reference: %s's reference %r has one document: the other categories' terms are compared "
+                "with it, and a document-clustered error has no variance of its own there (they are not estimated)",
+                name,
+                first,
+            )
+        return first
+    enough = [level for level, n in zip(levels, counts.to_numpy()) if n >= 2]
+    if len(enough) < 2 or enough[0] == levels[0]:  # one category of two documents or more: no contrast to keep
+        return levels[0]
+    log.warning(
+        "effects.formula: %s's first category %r has one document: the other categories are compared with "
+        "%r (the first with two documents or more), and %r's own term is not estimated (effects.reference "
+        "chooses another)",
+        name,
+        levels[0],
+        enough[0],
+        levels[0],
+    )
+    return enough[0]
+
+
+def _number_labels(levels: list, values: pd.Series, raw: pd.Series | None) -> dict:
+    """Each number of ``levels`` (a numeric column's categories; ``values``, the column) as text: as ``raw`` (the
+    column as the metadata wrote it) writes it when it writes it one way (01, 2.5), else as the number, an integer
+    without its decimals (2, not 2.0)."""
+    written: dict = {}
+    if raw is not None:
+        for value, cell in zip(values, raw):
+            if not _is_missing(value):
+                written.setdefault(value, set()).add(str(cell).strip())
+    return {
+        level: next(iter(written[level]))
+        if len(written.get(level, ())) == 1
+        else str(int(level))
+        if float(level).is_integer()
+        else str(level)
+        for level in levels
+    }
+
+
+def _is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
 
 
 def check_reference(formula: str, data: pd.DataFrame, chosen: dict, names: list[str]) -> None:
@@ -467,7 +506,7 @@ def estimate_effects(
     columns = check_covariates(formula, units, allowed, design=False)  # an unknown name is refused first
     _missing_and_mixed(units, used, raw)
     _warn_correlated(units, [name for name in used if not _categories_alone(formula, name, numeric=True)])
-    units = _references(units, used, formula, reference)
+    units = _references(units, used, formula, reference, raw)
     matrix = _design(formula, units, columns)  # a term not finite, or not defined for every unit, is refused
     rows = matrix.index.to_numpy()
     X = np.asarray(matrix, dtype=float)
@@ -849,6 +888,20 @@ def _unsure_points(grid_X: np.ndarray, fitted_exactly: np.ndarray, separating: n
     return moves_along(grid_X, fitted_exactly) | (grid_X[:, moved] != 0).any(axis=1)
 
 
+def _in_order(column: pd.Series) -> list:
+    """The categories ``column`` holds, as an axis lists them: tiers of numbers (C(tier), now text: 2, 10) by
+    their numbers, other categories in the order of the column's categories (the reference first), else as met."""
+    import pandas as pd
+
+    present = list(column.dropna().unique())
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        present = [c for c in column.cat.categories if c in set(present)]
+    numbers = as_numbers(pd.Series([str(c) for c in present], dtype=object))
+    if len(present) and numbers.notna().all():
+        return [present[i] for i in np.argsort(numbers.to_numpy(), kind="stable")]
+    return present
+
+
 def _cells(units: pd.DataFrame, grid: pd.DataFrame, keys: list[str]) -> list[np.ndarray]:
     """For each point of the ``grid``, the positions in ``units`` of the units of the categories it speaks for:
     those whose value of each of the ``keys`` (the grid's categorical columns: the group, and ``x`` when it is a
@@ -891,7 +944,7 @@ def _grid(units: pd.DataFrame, matrix, x: str):
         if numeric
         else np.sort(units[x].dropna().unique())
         if pd.api.types.is_numeric_dtype(units[x])
-        else units[x].dropna().unique()
+        else _in_order(units[x])
     )
     categorical = [v for v in variables if v != x and (v in as_category or not pd.api.types.is_numeric_dtype(units[v]))]
     group = categorical[0] if categorical else ""

@@ -111,16 +111,17 @@ def _p_values(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(**shown)
 
 
-def _read(folder: Path, name: str) -> pd.DataFrame | None:
+def _read(folder: Path, name: str, *, text: bool = False) -> pd.DataFrame | None:
     """A table of the run's folder with its text as the run had it (the apostrophe that keeps a spreadsheet from
-    running a cell as a formula taken away again), or None when the run did not write it."""
+    running a cell as a formula taken away again), or None when the run did not write it. With ``text`` every
+    cell is read as text: metadata, whose group 01 is no number 1.0."""
     from .csv_files import unguarded_table
 
     path = folder / name
     if not path.is_file():
         return None
     try:
-        table = pd.read_csv(path, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+        table = pd.read_csv(path, keep_default_na=False, na_values=[""], encoding="utf-8-sig", dtype=str if text else None)
     except pd.errors.EmptyDataError:  # a table without columns, written empty
         return pd.DataFrame()
     table = unguarded_table(table)
@@ -732,7 +733,8 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
     # year of a short corpus, "2024" of a one-year corpus), no periods of the analysis
     period_names = list(config["trends"]["periods"]) or None
     themes = _read(folder, "themes.csv")
-    documents = _read(folder, "documents.csv")
+    # as text: a group column of numbers (city tiers 1, 2, 3; 01, 02) named as theme_by_group.csv names it
+    documents = _read(folder, "documents.csv", text=True)
     if manifest.get("warnings"):
         parts.append(
             "<h2>Warnings</h2><ul class='warnings'>"
