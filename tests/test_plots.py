@@ -929,6 +929,10 @@ def test_the_band_note_names_only_what_the_intervals_count(lexicon):
     whole = fitted.assign(n_units=fitted["n_documents"])
     title = plot_theme_shares(whole, lexicon, language="zh").get_suptitle().replace("\n", "")
     assert "95%区间(文档与随机种子)" in title
+    # too few documents, a unit each, one model: nothing counted (an IndexError ended the run; an adversarial review)
+    bare = table.assign(n_units=table["n_documents"])
+    title = plot_theme_shares(bare, lexicon, language="en").get_suptitle().replace("\n", " ")
+    assert "no interval: too few documents, one unit each, one model" in title and "95%" not in title
 
 
 def test_dollar_signs_in_data_are_drawn_as_written_not_read_as_mathematics(lexicon):

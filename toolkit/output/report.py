@@ -59,7 +59,7 @@ def counted_in(config, by_year: pd.DataFrame | None) -> str:
         *(["model seeds"] if config["model"]["ensemble"] > 1 else []),
     ]
     if not parts:  # a document a unit, too few documents, one model
-        return "nothing of the documents (too few to estimate how they vary)"
+        return "nothing (too few documents to estimate how they vary, one unit each, one fitted model)"
     return parts[0] + " only" if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 

@@ -48,6 +48,7 @@ _TEXT = {
         "documents_counted": "文档",
         "units_counted": "段落",
         "seeds_counted": "随机种子",
+        "nothing_counted": "无区间:文档太少,每篇一个单元,一个模型",
         "seeds": "点线:不同随机种子的范围",
         "area_title": "各主题占比(堆积)",
         "heatmap_title": "年份 × 主题占比",
@@ -118,6 +119,7 @@ _TEXT = {
         "documents_counted": "documents",
         "units_counted": "units",
         "seeds_counted": "seeds",
+        "nothing_counted": "no interval: too few documents, one unit each, one model",
         "seeds": "dotted: range over seeds",
         "area_title": "Theme shares (stacked)",
         "heatmap_title": "Year x theme share",
@@ -654,8 +656,9 @@ def _bands_note(text: dict, key: str, level: float, table: pd.DataFrame) -> str:
         *([] if whole else [units]),
         *([seeds] if "seed_min" in table else []),
     ]
-    sources = listed(text, counted)
-    return text[key].format(level=percent(level), sources=sources)
+    if not counted:  # too few documents, a unit each, one model: nothing varies (a traceback and no output)
+        return text["nothing_counted"]
+    return text[key].format(level=percent(level), sources=listed(text, counted))
 
 
 def _one_document_years(documents: np.ndarray) -> tuple[np.ndarray, list[str]]:
