@@ -1677,3 +1677,41 @@ def test_a_category_of_numbers_is_named_as_the_metadata_writes_it():
     table, expected = estimate_effects(units, shares, ["theme"], "C(tier) + level", draws=50, x="tier")
     assert {"C(tier)[T.9]", "C(tier)[T.10]"} <= set(table["term"]) and not table["term"].str.contains(r"\.0\]").any()
     assert expected["tier"].drop_duplicates().tolist() == ["2", "9", "10"]
+
+
+def test_a_reference_the_fit_leaves_out_is_refused_before_it_or_given_up_with_a_warning(small_corpus, tmp_path, caplog):
+    """From an adversarial review: effects.reference was checked on every document, but the fit leaves out a document
+    without a value of each column of the formula and one that holds no word of the vocabulary. A reference whose
+    documents all lack gdp made every theme "could not be fitted: level[T.b] is determined by the terms before it";
+    one whose only document was out of the model stopped the run after the fit ("no category of tier"), its outputs
+    lost. The first is refused before the fit; the second gives way to the usual reference, with a warning."""
+    from toolkit.analysis.effects import estimate_effects, modelled_reference
+    from toolkit.config import Config
+    from toolkit.pipeline import check_document_columns
+    from toolkit.text.corpus import load_corpus
+
+    from .conftest import write_config
+
+    meta = small_corpus / "metadata.csv"
+    table = pd.read_csv(meta, dtype=str, keep_default_na=False)
+    table.assign(tier=["1", "2", "2", "3", "1"], gdp=["10", "", " ", "30", "20"]).to_csv(meta, index=False)
+    corpus = load_corpus(small_corpus, meta)
+    config = write_config(tmp_path / "c.toml", small_corpus, meta)
+
+    def checked(reference):
+        check_document_columns(corpus, Config.load(config, ['effects.formula="gdp + C(tier)"', f"effects.reference={reference}"]))
+
+    with pytest.raises(ToolkitError, match=r"effects.reference.tier = 2: none of its documents has a value of .*\(gdp empty"):
+        checked("{tier = 2}")
+    checked("{tier = 3}")
+    # after the fit: the units of the model lack the chosen category (its documents hold no word of the vocabulary)
+    units, shares = _by_level({"a": 15, "b": 14, "c": 6}, {"a": 0.2, "b": 0.3, "c": 0.25})
+    kept = units["level"] != "c"
+    with caplog.at_level("WARNING", logger="toolkit"):
+        reference = modelled_reference("year + level", units[kept], {"level": "c"}, ["year", "level"])
+    assert reference == {} and "effects.reference.level = 'c': none of its documents is in the model" in caplog.text
+    table, _ = estimate_effects(
+        units[kept], shares[:, kept.to_numpy()], ["theme"], "year + level", draws=50, x="", reference=reference
+    )
+    assert "level = a" in set(table["reference"]) and np.isfinite(table.set_index("term").loc["level[T.b]", "estimate"])
+    assert modelled_reference("year + level", units, {"level": "c"}, ["year", "level"]) == {"level": "c"}

@@ -290,11 +290,14 @@ def check_document_columns(corpus, config: Config, *, design: bool = True) -> No
 
 def covariate_effects(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, config: Config):
     """effects.csv and the expected shares behind the effect figure (see :mod:`toolkit.analysis.effects`)."""
-    from .analysis.effects import estimate_effects
+    from .analysis.effects import estimate_effects, modelled_reference
+    from .analysis.formulas import check_formula
 
     e = config["effects"]
+    modelled = modelled_units(units).reset_index(drop=True)
+    reference = modelled_reference(e["formula"], modelled, e["reference"], check_formula(e["formula"]))
     return estimate_effects(
-        modelled_units(units).reset_index(drop=True),
+        modelled,
         fitted.member_shares,
         prepared.lexicon.names,
         e["formula"],
@@ -303,7 +306,7 @@ def covariate_effects(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, c
         random_state=config["model"]["random_state"],
         x=e["x"],
         covariates=document_columns(prepared.corpus),
-        reference=e["reference"],
+        reference=reference,
     )
 
 

@@ -353,14 +353,48 @@ def _is_missing(value) -> bool:
 def check_reference(formula: str, data: pd.DataFrame, chosen: dict, names: list[str]) -> None:
     """ToolkitError, one line, when effects.reference (``chosen``) names a column that is no categorical covariate
     of ``formula`` (among ``names``, its columns, in ``data``), or a category that column does not have in ``data``."""
-    data = numeric_covariates(data, [name for name in chosen if name in names])  # as the fit reads the columns
+    used = [name for name in dict.fromkeys(names) if name in data]
+    data = numeric_covariates(data, used)  # as the fit reads the columns: a blank cell missing
     for name, category in chosen.items():
         if name not in names or name not in data or not _categorical(formula, name, data):
             raise ToolkitError(
                 f"effects.reference names {name!r}, which is no categorical covariate of effects.formula {formula!r}; "
                 "name a column the formula takes as categories (a text column, or C(column))"
             )
-        _chosen_level(name, category, sorted(data[name].dropna().unique(), key=str))
+        level = _chosen_level(name, category, sorted(data[name].dropna().unique(), key=str))
+        mine = data[name] == level
+        if not (mine & data[used].notna().all(axis=1)).any():  # the fit leaves out a row without a value
+            empty = [other for other in used if data.loc[mine, other].isna().all()]
+            raise ToolkitError(
+                f"effects.reference.{name} = {category!r}: none of its documents has a value of every column of "
+                f"effects.formula ({', '.join(empty) or 'one of them'} empty in each), so the fit leaves them all out; "
+                "choose another reference, or fill those cells"
+            )
+
+
+def modelled_reference(formula: str, units: pd.DataFrame, chosen: dict, names: list[str]) -> dict:
+    """effects.reference (``chosen``) less each column whose chosen category has no unit of the model with a value
+    of every column of ``formula`` (its documents hold no word of the vocabulary): warned of, that column's
+    reference left to the rule of :func:`_references`. Checked before the fit on the documents
+    (:func:`check_reference`), such a reference failed after it, the run's outputs lost."""
+    used = [name for name in dict.fromkeys(names) if name in units]
+    data = numeric_covariates(units, used)
+    complete = data[used].notna().all(axis=1)
+    kept = {}
+    for name, category in chosen.items():
+        levels = sorted(data.loc[complete, name].dropna().unique(), key=str) if name in data else []
+        if any(str(level) == str(category).strip() or _same_number(level, category) for level in levels):
+            kept[name] = category
+        else:
+            log.warning(
+                "effects.reference.%s = %r: none of its documents is in the model with a value of every column of the "
+                "formula (their text holds no word of the vocabulary?): %s's reference is chosen as without "
+                "effects.reference",
+                name,
+                category,
+                name,
+            )
+    return kept
 
 
 def _chosen_level(name: str, category, levels: list):
