@@ -237,8 +237,21 @@ def regional_form(text: str) -> str:
     Taiwan and Hong Kong variants reverted (著力 -> 着力, 衞生 -> 卫生), which :func:`to_simplified` does in
     traditional texts only. Through the traditional form first (s2t), as such a text writes it: tw2s's phrases are
     of traditional text, and on 显著 itself it would give 显着."""
-    _, tw2s, hk2s, s2t = _converters()
-    return hk2s.convert(tw2s.convert(s2t.convert(text)))
+    _, _, _, s2t = _converters()
+    return _variants_reverted(s2t.convert(text))
+
+
+# Words of 著 (zhù: to write, to be outstanding) that OpenCC's tw2s writes with 着 (zhe, zhuó), as no mainland text
+# does: it keeps 著 in 显著, 著名 and 著作 but gave 成效卓着, 见微知着, 专着 (a hostile pass of the preprocessing).
+# 论著 and 译著 not after a verb they end (讨论着 and 翻译着 are the particle).
+_ZHU = re.compile(r"卓着|专着|编着|原着|遗着|土着|拙着|见微知着|彰明较着|(?<![讨议评争辩谈])论着|(?<!翻)译着")
+
+
+def _variants_reverted(text: str) -> str:
+    """Taiwan and Hong Kong variants of a text in traditional script reverted (tw2s, then hk2s), 著 kept where a
+    mainland text writes it (:data:`_ZHU`)."""
+    _, tw2s, hk2s, _ = _converters()
+    return _ZHU.sub(lambda m: m[0][:-1] + "著", hk2s.convert(tw2s.convert(text)))
 
 
 TRADITIONAL_SHARE = 0.01  # share of Han characters that t2s changes, above which a text counts as traditional
@@ -255,7 +268,7 @@ def to_simplified(text: str) -> str:
     into 创建 and 文件 into 文档 in any policy text; the lexicon lists the regional terms of a theme instead
     (数位经济, 软体 ...).
     """
-    t2s, tw2s, hk2s, s2t = _converters()
+    t2s, _, _, s2t = _converters()
     simplified = t2s.convert(text)
     han = _han_count(text)  # of every block, as the changes counted are: t2s changes 1,556 characters outside the URO
     if han and _changed_count(text, simplified) / han > TRADITIONAL_SHARE:
@@ -264,7 +277,7 @@ def to_simplified(text: str) -> str:
         # (a hostile pass of the lexicon tools); a line of characters both scripts write (著力) is the file's
         lines = text.splitlines(keepends=True)
         plain = [s2t.convert(line) != line and t2s.convert(line) == line for line in lines]
-        return "".join(line if simple else hk2s.convert(tw2s.convert(line)) for line, simple in zip(lines, plain))
+        return "".join(line if simple else _variants_reverted(line) for line, simple in zip(lines, plain))
     return simplified
 
 
