@@ -768,6 +768,32 @@ def test_a_bad_rows_line_is_counted_in_lines_of_the_file_past_a_cell_of_several_
         load_corpus(texts, meta)
 
 
+def test_a_quote_left_open_in_the_metadata_is_refused_not_read_as_the_rows_after_it(tmp_path):
+    """From a hostile pass of the preprocessing: `"阮成发讲话` (an ASCII quote a Chinese input method leaves open) took
+    the rows after it into one title cell; their files were dated from their text (2017 read as 2019) or skipped
+    without a date, and no warning named the quote. A cell of several lines that holds no row stays a title."""
+    texts = _gwr_texts(tmp_path)
+    meta = tmp_path / "m.csv"
+    meta.write_text(
+        'file,title,date\n政府工作报告2015.txt,"阮成发讲话,2015-03-05\n政府工作报告2016.txt,报告,2016-03-05\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        ToolkitError, match=r"line 2: its 'title' cell opens a quote .* takes in the row of '政府工作报告2016.txt'"
+    ):
+        load_corpus(texts, meta)
+    for separator in ("\t", ";"):
+        meta.write_text(
+            f'file{separator}title{separator}date\n政府工作报告2015.txt{separator}"讲话{separator}2015\n'
+            f"政府工作报告2016.txt{separator}报告{separator}2016-03-05\n",
+            encoding="utf-8",
+        )
+        with pytest.raises(ToolkitError, match="takes in the row of '政府工作报告2016.txt'"):
+            load_corpus(texts, meta)
+    meta.write_text('file,title,date\n政府工作报告2015.txt,"政府工作报告\n——2015年3月5日, 北京",2015-03-05\n', encoding="utf-8")
+    assert load_corpus(texts, meta).documents["title"].tolist()[0] == "政府工作报告\n——2015年3月5日, 北京"
+
+
 def test_a_metadata_table_of_file_names_alone_keeps_a_semicolon_inside_a_name(tmp_path):
     """A table with the one column file is read as comma-separated (the first separator that gives it): a name with
     a ';' in it is one cell (a mutation that tried ';' first split it and refused the table)."""

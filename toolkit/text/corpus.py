@@ -187,6 +187,27 @@ def cell_separator(header: str, needed: tuple[str, ...]) -> str:
     return ","
 
 
+_FILE_CELL = re.compile(r"[^\s\"',;/\\]+\.[A-Za-z0-9]{1,5}")  # a file name with its extension: 2015_wuhan.txt
+
+
+def _no_row_swallowed(path: Path, line: int, header: list[str], fields: list[str], separator: str) -> None:
+    """ToolkitError when a cell of the metadata's row at ``line`` runs over lines that read as rows of their own (a
+    line of the cell that starts with a file name and a separator): a quote opened and not closed took the rows
+    after it into one cell, their files then dated from their text or skipped without a date, and no warning said
+    why (a hostile pass of the preprocessing). A cell of several lines without such a line is kept."""
+    import csv
+
+    for column, cell in zip(header, fields):
+        for part in cell.splitlines()[1:]:
+            cells = next(csv.reader([part], delimiter=separator), [])
+            if len(cells) >= 2 and _FILE_CELL.fullmatch(cells[0].strip()):
+                raise ToolkitError(
+                    f'metadata {path} line {line}: its {column!r} cell opens a quote (") that runs over the next lines '
+                    f"and takes in the row of {cells[0].strip()!r}; close the quote, or write a quote inside a cell as "
+                    '"" or as a Chinese quotation mark'
+                )
+
+
 def read_metadata(path: Path) -> pd.DataFrame:
     """The metadata CSV as strings, one row per file; raises ToolkitError on an unusable table: a row with more
     fields than the header (the columns would shift), a row without a file name, a file named twice. A row with
@@ -221,6 +242,7 @@ def read_metadata(path: Path) -> pd.DataFrame:
                         f'{len(header)}; quote cells that hold a comma ("a, b") or remove the extra ones'
                     )
                 else:
+                    _no_row_swallowed(path, line, header, fields, separator)
                     rows.append((line, fields + [""] * (len(header) - len(fields))))
             line = reader.line_num + 1
     except csv.Error as exc:
