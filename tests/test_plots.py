@@ -445,6 +445,31 @@ def test_groups_past_the_palette_are_told_apart_by_their_markers_too(lexicon):
     assert handles[cities[20]].get_marker() == "s" and handles[cities[0]].get_marker() in ("None", "", None, "o")
 
 
+@pytest.mark.parametrize("categorical", [True, False])
+def test_the_effects_of_groups_past_the_palette_are_told_apart(lexicon, categorical):
+    """From a hostile pass of many groups: theme_effects of 31 provinces drew 11 pairs with one colour and one line
+    (上海 and 湖北 blue ...), where theme_groups turns to dashed lines and square markers past the 20th colour."""
+    from toolkit.output.plots import plot_effects
+
+    provinces = [f"省{i:02d}" for i in range(31)]
+    xs = ["a", "b"] if categorical else [2019, 2020, 2021]
+    expected = pd.DataFrame(
+        [
+            {"theme": "innovation", "tier": x, "group": p, "expected": 0.1, "low": 0.05, "high": 0.15, "supported": True}
+            for p in provinces
+            for x in xs
+        ]
+    )
+    fig = plot_effects(expected, lexicon, language="zh")
+    _render(fig)
+    ax = [a for a in fig.axes if a.get_title()][0]
+    # each province's drawn line (along a number) or points (categories: the error bars' data line)
+    lines = {c.get_label(): c.lines[0] for c in ax.containers} or {line.get_label(): line for line in ax.get_lines()}
+    looks = [(lines[p].get_color(), lines[p].get_linestyle(), lines[p].get_marker()) for p in provinces]
+    assert len(set(looks)) == len(provinces), [p for p, one in zip(provinces, looks) if looks.count(one) > 1]
+    assert {t.get_text() for t in fig.legends[0].get_texts()} == set(provinces)
+
+
 def test_a_theme_without_keyword_counts_has_no_keyword_scale(lexicon):
     """From a hostile pass of the figures: model_vs_keywords ticked its keyword axis 0-1.00 beside a theme that is
     not measured and whose keywords the text never holds, a scale of nothing."""

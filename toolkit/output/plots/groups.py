@@ -149,14 +149,19 @@ def _period_bars(ax, values: pd.DataFrame, color: str, bands: bool) -> None:
         )
 
 
+def _group_look(g: int) -> tuple[str, str, str]:
+    """Group ``g``'s colour, line style and marker: the palette's colours, then again with dashed lines and square
+    markers, then dotted with triangles (a value alone shows no line style: its marker tells)."""
+    round_ = min(g // len(_PALETTE), 2)
+    return _PALETTE[g % len(_PALETTE)], ("-", "--", ":")[round_], ("o", "s", "^")[round_]
+
+
 def _group_series(ax, part: pd.DataFrame, time: str, steps: list, offset: float, g: int, name: str, bands: bool) -> None:  # noqa: PLR0913 (a series' data and its place)
     """Group ``g``'s series of a theme (``part``: its rows indexed by ``steps``), set ``offset`` apart from the other
     groups: a line with its band along the years; along periods (categories) a point and its error bar each,
     joined by a thin line in time order. Past the palette's colours the groups' lines are dashed, then dotted, and
     their markers squares, then triangles."""
-    shade = _PALETTE[g % len(_PALETTE)]
-    style = ("-", "--", ":")[min(g // len(_PALETTE), 2)]
-    marker = ("o", "s", "^")[min(g // len(_PALETTE), 2)]  # a value alone shows no line style: its marker tells
+    shade, style, marker = _group_look(g)
     values = part["share"].to_numpy(dtype=float)
     low = part["share_low"].to_numpy(dtype=float) if bands else None
     high = part["share_high"].to_numpy(dtype=float) if bands else None
@@ -202,7 +207,9 @@ def plot_effects(
             drawn = []  # a theme not measured has no rows (estimate_effects leaves it out); nor a curve that
             for g, group in enumerate(groups):  # its categories' documents cannot estimate (all unsupported)
                 rows = expected[(expected["theme"] == theme) & (expected["group"].fillna("") == group)]
-                shade = _PALETTE[g % len(_PALETTE)] if len(groups) > 1 else theme_colors(lexicon)[theme]
+                # past the palette's colours, dashed lines and square markers (31 provinces: 11 pairs were alike)
+                shade, style, marker = _group_look(g)
+                shade = shade if len(groups) > 1 else theme_colors(lexicon)[theme]
                 values, low, high = (rows[c].to_numpy(dtype=float) for c in ("expected", "low", "high"))
                 if not np.isfinite(values).any():  # no supported point: nothing drawn, nor named in the legend
                     continue
@@ -219,6 +226,8 @@ def plot_effects(
                         alpha=0.15,
                         markersize=0,
                         label=label,
+                        linestyle=style,
+                        marker=marker,
                     )
                 else:
                     position = np.array([categories.index(v) for v in rows[x]], dtype=float)
@@ -227,7 +236,7 @@ def plot_effects(
                         position,
                         values,
                         yerr=[values - low, high - values],
-                        fmt="o",
+                        fmt=marker,
                         color=shade,
                         markersize=3.5,
                         elinewidth=1.1,
