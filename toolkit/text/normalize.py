@@ -66,14 +66,17 @@ _ONE_READING = re.compile(rf"[(?]([{_PINYIN_CHARS}]{{1,7}})\)")
 # pinyin with its tone mark (or a neutral one), so (AI) and (Li Qiang) stay.
 _WORD_READING = re.compile(rf"\((?<=[{HAN}?\ufffd]\()[{_PINYIN_CHARS}]{{1,7}}(?: [{_PINYIN_CHARS}]{{1,7}}){{0,9}}\)", re.I)
 # Mojibake that ftfy cannot repair: the replacement character, and lone letters wedged inside Chinese text (Greek, Cyrillic,
-# Latin-1 letters, or one lower-case ASCII letter between Han characters), which are what text decoded
-# with the wrong codec leaves behind.
+# Latin-1 letters, or one lower-case ASCII letter before a web reading: 劝l(fā)), which are what text decoded
+# with the wrong codec leaves behind. Not × and ÷ (Latin-1 signs, no letters: 长×宽), the Greek letters that Chinese
+# writes (α粒子, γ射线, δ变异株), nor an ASCII letter of a word (e政务, i武汉, x射线), each of which a hostile pass
+# of the preprocessing found removed.
 # (Look-behinds after the first character, as in _READING.)
-_STRAY_LETTERS = "\u00c0-\u00ff\u0370-\u03ff\u0400-\u04ff"
+_STRAY_LETTERS = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0370-\u03af\u03b5-\u03ff\u0400-\u04ff"
 # ... and two or more ? between Chinese characters: the characters a conversion to a narrower encoding lost (one ? is
 # left: with full-width punctuation folded by NFKC, 为什么?因为 is a question)
 _STRAY = re.compile(
-    rf"\ufffd|[{_STRAY_LETTERS}](?<=[{HAN}].)[{_STRAY_LETTERS}]*|[a-z](?<=[{HAN}].)(?=[{HAN}(])|\?(?<=[{HAN}]\?)\?+(?=[{HAN}])"
+    rf"\ufffd|[{_STRAY_LETTERS}](?<=[{HAN}].)[{_STRAY_LETTERS}]*|[a-z](?<=[{HAN}].)(?=\([{_PINYIN_CHARS}]{{1,7}}\))"
+    rf"|\?(?<=[{HAN}]\?)\?+(?=[{HAN}])"
 )
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 # Control characters (C0 and DEL; \t, \n and \r are whitespace): invisible, and each left in a text cut the word
