@@ -99,7 +99,7 @@ def join_broken_lines(text: str) -> tuple[str, int]:
     one that ends a sentence (。！？；：… or ! ? ; :, then any closing quotes or brackets) must reach the width
     itself: a page breaks many lines right after 。, and a paragraph's last line is rarely that long. A
     heading, shorter than the width, is never joined to its body; a list keeps its items. Lines are joined
-    without a space (with one between two Latin letters or digits).
+    without a space (with one between two Latin letters: a number or 5G broken at a line's end is one word).
     """
     lines = text.split("\n")
     width = page_width([line for line in lines if line.strip()])
@@ -109,7 +109,9 @@ def join_broken_lines(text: str) -> tuple[str, int]:
     for line in lines[1:]:
         full = len(piece) >= width if ends_sentence(piece) else len(piece) >= width - WRAP_SLACK
         if full and _CONTINUES.match(line) and not _ITEM.match(line):
-            latin = piece[-1:].isascii() and piece[-1:].isalnum() and line[:1].isascii() and line[:1].isalnum()
+            # two words of Latin letters; a number (17042) or a name with one (5G, PM2.5) broken at a line's end
+            # is one word: with a space, `terms` found no 5G in 建成5 G基站 (a hostile pass of the preprocessing)
+            latin = piece[-1:].isascii() and piece[-1:].isalpha() and line[:1].isascii() and line[:1].isalpha()
             out[-1] += (" " if latin else "") + line
             joins += 1
         else:
