@@ -957,3 +957,21 @@ def test_an_lda_fit_of_too_few_updates_says_so_with_the_setting_to_raise(caplog)
     assert "updated its topics 2 times" in few.fit_problem_after() and "model.lda.passes" in few.fit_problem_after()
     assert "too few updates" not in caplog.text
     assert LdaTopicModel(3, passes=10, iterations=5, random_state=0).fit(X).fit_problem_after() == ""
+
+
+def test_the_updates_an_lda_fit_counts_are_those_it_made(monkeypatch):
+    """From an adversarial review: 2,100 units in chunks of 2,000 over 9 passes are 18 updates of the topics (one per
+    chunk), but the fit said "updated its topics 9 times ... fewer than the 10 gensim asks for" (gensim's estimate,
+    units / chunksize a pass), and a sweep marked such runs as fits that did not finish as they should."""
+    from toolkit.models._lda import LdaTopicModel
+    from toolkit.models._ldabatch import ChunkLdaModel
+
+    made = []
+    original = ChunkLdaModel.do_mstep
+    monkeypatch.setattr(ChunkLdaModel, "do_mstep", lambda self, *a, **k: made.append(1) or original(self, *a, **k))
+    X = sparse.csr_matrix(np.random.default_rng(0).poisson(0.3, size=(2100, 30)))
+    model = LdaTopicModel(3, passes=9, iterations=2, random_state=0).fit(X)
+    assert model.n_updates_ == len(made) == 18 and model.fit_problem_after() == ""
+    made.clear()
+    few = LdaTopicModel(3, passes=4, iterations=2, random_state=0, chunksize=1000).fit(X[:1500])
+    assert few.n_updates_ == len(made) == 8 and "updated its topics 8 times" in few.fit_problem_after()

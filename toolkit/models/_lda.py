@@ -115,7 +115,8 @@ class LdaTopicModel(TopicModel):
         self.model_.n_threads = (os.cpu_count() or 1) if self.n_jobs == -1 else max(1, self.n_jobs or 1)
         # gensim's updates of the topics (a chunk of units each, every pass), which it warns of below ten:
         # said by fit_problem_after, in a sweep's runs too, naming the setting
-        self.n_updates_ = int(max(1.0, X.shape[0] / max(min(X.shape[0], self.chunksize), 1)) * self.passes)
+        # (one per chunk: ceil(units / chunksize) a pass; gensim's own count, units / chunksize, said 9 of 18)
+        self.n_updates_ = -(-X.shape[0] // max(self.chunksize, 1)) * self.passes
         gensim_log = logging.getLogger("gensim.models.ldamodel")
         said_here = _NotTooFewUpdates()
         gensim_log.addFilter(said_here)
