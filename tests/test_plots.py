@@ -418,6 +418,12 @@ def test_the_groups_figure_promises_bands_only_where_a_group_draws_one(lexicon):
     assert "error bars: 80% interval" in title and "band:" not in title
     together = plot_theme_groups(table({"武汉": [2019, 2020], "安庆": [2020]}), lexicon, language="en", level=0.8)
     assert "band: 80% interval" in together.get_suptitle().replace("\n", " ")
+    # a run of two years among forty is too narrow for a band, and is drawn as error bars: so said (an adversarial
+    # review: the run was judged over its own two years, the drawing over the panel's forty)
+    narrow = plot_theme_groups(table({"A": [2000, 2001], "B": [2000, 2010, 2020, 2040]}), lexicon, language="en", level=0.8)
+    _render(narrow)
+    assert "error bars: 80% interval" in narrow.get_suptitle().replace("\n", " ")
+    assert len(narrow.axes[0].containers) == 2  # the error bars of both groups
 
 
 def test_groups_past_the_palette_are_told_apart_by_their_markers_too(lexicon):

@@ -671,13 +671,15 @@ def _one_document_years(documents: np.ndarray) -> tuple[np.ndarray, list[str]]:
     return single, ["hollow"] if single.any() else []
 
 
-def _banded(years) -> bool:
+def _banded(years, axis=None) -> bool:
     """Whether a series with data in ``years`` draws a band that shows: a run of consecutive years not too narrow
-    for one (:func:`_narrow_runs`)."""
+    for one (:func:`_narrow_runs`) on an ``axis`` of those years (default: the series' own first to last), as
+    :func:`_series` judges it over the x it is drawn along."""
     years = sorted({int(y) for y in years})
     if len(years) < 2:
         return False
-    calendar = np.arange(years[0], years[-1] + 1, dtype=float)
+    ends = sorted({int(y) for y in axis}) if axis is not None and len(axis) else years
+    calendar = np.arange(min(ends[0], years[0]), max(ends[-1], years[-1]) + 1, dtype=float)
     values = np.where(np.isin(calendar, years), 0.0, np.nan)
     return not _narrow_runs(calendar, values)[~np.isnan(values)].all()
 

@@ -115,7 +115,10 @@ def _panels(
         if bands and time == "year":  # a band only where one group's series has two years in a row
             rows = table[table["share"].notna()]
             series = [part["year"] for _, part in rows.groupby([rows["theme"], rows[column].astype(str)], sort=False)]
-            notes += [_bands_note(text, "band" if any(_banded(years) for years in series) else "bars", level, table)]
+            # each series judged over the panel's years, as it is drawn: a group's 2000-01 beside another's 2000-2040
+            # is two error bars, and the title said "band" (an adversarial review)
+            banded = any(_banded(years, steps) for years in series)
+            notes += [_bands_note(text, "band" if banded else "bars", level, table)]
         elif bands:
             notes += [_bands_note(text, "bars", level, table)]
         if bool(np.any(single)):
