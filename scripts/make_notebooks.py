@@ -501,11 +501,10 @@ notebook(
         ),
         (
             "code",
-            'effects_file = result.out_dir / "effects.csv"\n'
-            "if not effects_file.is_file():\n"
+            "if result.effects is None:  # effects.csv of the run's folder\n"
             '    print("no covariate effects: the config names no effects.formula")\n'
             "else:\n"
-            "    effects = pd.read_csv(effects_file).query(\"term != 'Intercept'\")\n"
+            "    effects = result.effects.query(\"term != 'Intercept'\")\n"
             "    notes = {note: number for number, note in enumerate(effects.note.dropna().unique(), 1)}\n"
             '    display(effects.assign(reference=effects.reference.fillna(""), note=effects.note.map(notes).astype("Int64"))\n'
             '            [["theme", "term", "reference", "estimate", "low", "high", "p_value", "note"]].round(3))\n'
@@ -522,11 +521,11 @@ notebook(
         ),
         (
             "code",
-            'expected_file = result.out_dir / "effects_expected.csv"\n'
-            "if not expected_file.is_file():\n"
+            "# effects_expected.csv of the run's folder; the table here also says whether effects.x is a category\n"
+            "expected = result.expected_effects\n"
+            "if expected is None:\n"
             '    print("no expected shares: the config names no effects.formula")\n'
             "else:\n"
-            "    expected = pd.read_csv(expected_file)\n"
             '    if "year" in expected:\n'
             '        seen = set(result.documents.loc[result.documents.status == "used", "year"].dropna().astype(int))\n'
             '        drawn = set(expected.loc[expected.supported.astype(bool), "year"])\n'

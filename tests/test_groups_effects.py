@@ -1715,3 +1715,19 @@ def test_a_reference_the_fit_leaves_out_is_refused_before_it_or_given_up_with_a_
     )
     assert "level = a" in set(table["reference"]) and np.isfinite(table.set_index("term").loc["level[T.b]", "estimate"])
     assert modelled_reference("year + level", units, {"level": "c"}, ["year", "level"]) == {"level": "c"}
+
+
+def test_a_run_result_reads_in_a_notebook(grouped):
+    """From a hostile pass of the API: `result` in a notebook cell printed about 60,000 characters (every table, the
+    keyword ids), its warnings were in the manifest only, and the effects tables were not on it, so notebook 05 read
+    effects_expected.csv, which cannot say that effects.x is a category (the figure then drew tiers as a curve)."""
+    import pandas as pd
+
+    shown = repr(grouped)
+    assert len(shown) < 300 and "5 of 5 documents used" in shown and "years 2015-2022" in shown
+    assert f"{len(grouped.warnings)} warning" in shown and grouped.warnings == grouped.manifest["warnings"]
+    assert len(repr(grouped.prepared)) < 200 and "5 documents" in repr(grouped.prepared)
+    assert len(repr(grouped.fitted)) < 200 and "topics" in repr(grouped.fitted)
+    written = pd.read_csv(grouped.out_dir / "effects.csv")
+    assert grouped.effects is not None and len(grouped.effects) == len(written)
+    assert grouped.expected_effects is not None and "categorical" in grouped.expected_effects.attrs

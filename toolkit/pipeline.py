@@ -31,7 +31,7 @@ log = logging.getLogger("toolkit")
 TOP_WORDS = 20
 
 
-@dataclass
+@dataclass(repr=False)
 class Fitted:
     """The fitted ensemble and what follows from it. ``models[0]`` (seeded with ``model.random_state``) is the
     one whose topics are shown; the theme shares are the mean over every member."""
@@ -50,6 +50,13 @@ class Fitted:
     @property
     def model(self):
         return self.models[0]
+
+    def __repr__(self) -> str:
+        return (
+            f"Fitted({self.model.display_name}, {len(self.models)} member{'' if len(self.models) == 1 else 's'} of "
+            f"{len(self.model.components_)} topics, {len(self.vocabulary)} words, "
+            f"{int(np.sum(self.in_model))} of {len(self.in_model)} units modelled)"
+        )
 
 
 def count_units(prepared: Prepared, config: Config):
@@ -533,9 +540,11 @@ def _with_structure(themes: pd.DataFrame, structure: pd.DataFrame) -> pd.DataFra
     return themes
 
 
-@dataclass
+@dataclass(repr=False)
 class RunResult:
-    """Tables of a finished run (the same that were written to ``out_dir``)."""
+    """Tables of a finished run (the same that were written to ``out_dir``). ``effects`` and ``expected_effects``
+    (effects.csv and effects_expected.csv, None without effects.formula) keep what their files cannot: whether
+    effects.x is a category (``expected_effects.attrs["categorical"]``, which :func:`plot_effects` reads)."""
 
     out_dir: Path
     documents: pd.DataFrame
@@ -550,6 +559,25 @@ class RunResult:
     prepared: Prepared
     fitted: Fitted
     trends: Trends
+    effects: pd.DataFrame | None = None
+    expected_effects: pd.DataFrame | None = None
+
+    @property
+    def warnings(self) -> list[str]:
+        """The run's warnings, as report.html lists them (manifest.json's ``warnings``)."""
+        return list(self.manifest.get("warnings", []))
+
+    def __repr__(self) -> str:  # a line a notebook can show: the tables are the attributes (the default was 60,000 characters)
+        used = int((self.documents["status"] == "used").sum()) if "status" in self.documents else len(self.documents)
+        named = self.themes[self.themes["theme"] != "other"] if "theme" in self.themes else self.themes
+        validated = int(named["validated"].fillna(False).astype(bool).sum()) if "validated" in named else 0
+        years = pd.to_numeric(self.theme_by_year.get("year", pd.Series(dtype=float)), errors="coerce").dropna()
+        span = f", years {int(years.min())}-{int(years.max())}" if len(years) else ""
+        return (
+            f"RunResult(out_dir={str(self.out_dir)!r}: {used} of {len(self.documents)} documents used, "
+            f"{len(self.units)} units, {len(named)} themes ({validated} validated){span}, "
+            f"{len(self.warnings)} warning{'' if len(self.warnings) == 1 else 's'})"
+        )
 
 
 def figure_title(config: Config, model) -> str:
@@ -740,4 +768,5 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
         prepared,
         fitted,
         yearly,
+        *(effects if effects is not None else (None, None)),
     )

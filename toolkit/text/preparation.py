@@ -150,7 +150,7 @@ def protected_paths(config: Config) -> dict[str, Path]:
 # ----- the stage ---------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(repr=False)
 class Prepared:
     """Everything before the model: documents, quality report, units and their tokens."""
 
@@ -165,6 +165,11 @@ class Prepared:
     cache_stats: dict[str, int | str] = field(default_factory=dict)
     phrases: object = None  # the phrase model joined into ``tokens`` (vocab.phrases), else None
     settings: dict = field(default_factory=dict)  # what it was prepared with (preparation_settings)
+
+    def __repr__(self) -> str:
+        return (
+            f"Prepared({len(self.corpus.used)} documents, {len(self.units)} units, lexicon of {len(self.lexicon.themes)} themes)"
+        )
 
 
 @dataclass
