@@ -44,6 +44,8 @@ def test_wuhan_is_compared_with_anqing(grouped):
     assert wuhan["n_documents"].iloc[0] == 4 and wuhan["share"].sum() == pytest.approx(1, abs=1e-5)  # CSV: 6 decimals
     change = pd.read_csv(out / "group_change.csv")
     assert (change["from"] == "武汉市").all() and (change["to"] == "安庆市大观区(安徽)").all()
+    page = (out / "report.html").read_text(encoding="utf-8")  # which two, and why
+    assert "武汉市 against 安庆市大观区(安徽) (place: the two groups with the most tokens; trends.compare chooses others)" in page
     measured = change["theme"] != "diplomacy_unification"  # no keyword of it in the seeds' vocabulary
     assert change.loc[measured, "note"].str.startswith("rests on single documents").all()  # Anqing is one document
     assert change.loc[~measured, "note"].str.startswith("not measured in this corpus").all()

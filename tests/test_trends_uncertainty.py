@@ -535,6 +535,30 @@ def test_groups_keep_the_order_the_documents_first_name_them():
     assert cells == [(tier, year) for tier in expected for year in (2019, 2020)]
 
 
+def test_many_groups_and_the_two_compared_are_said(caplog):
+    """From a hostile pass of many groups: with 31 provinces theme_groups overlaid 31 bands a panel and
+    group_change.csv compared the two with the most tokens (浙江 and 江苏, by three tokens), and nothing said either.
+    A warning names the number, the two compared and why; with a dozen groups or fewer it says nothing."""
+    from toolkit.analysis.trends import MANY_GROUPS, yearly_trends
+
+    rng = np.random.default_rng(9)
+    units, shares = _units(rng, years=(2019, 2020), docs=MANY_GROUPS + 1, n=5)
+    units = units.assign(in_model=True, ecology=shares[0, :, 0], other=shares[0, :, 1], province=units["doc_id"].str[-2:])
+    units.loc[units["province"] == units["province"].iloc[0], "n_tokens"] += 100  # the largest group
+    assert units["province"].nunique() == MANY_GROUPS + 1
+    with caplog.at_level("WARNING", logger="toolkit"):
+        trends = yearly_trends(units, np.zeros((len(units), 1)), THEMES, window=(2019, 2020), bootstrap=20, by="province")
+    first, second = trends.group_change[["from", "to"]].iloc[0]
+    assert first == units["province"].iloc[0]
+    assert f"trends.by = 'province' has {MANY_GROUPS + 1} groups" in caplog.text
+    assert f"compares two, {first} and {second} (the two with the most tokens; trends.compare chooses others)" in caplog.text
+    caplog.clear()
+    fewer = units[units["province"].isin(sorted(set(units["province"]))[:MANY_GROUPS])]
+    with caplog.at_level("WARNING", logger="toolkit"):
+        yearly_trends(fewer, np.zeros((len(fewer), 1)), THEMES, window=(2019, 2020), bootstrap=20, by="province")
+    assert "groups: theme_groups" not in caplog.text
+
+
 def test_group_tables_by_period_leave_out_the_years_outside_every_period():
     """From a hostile pass of the figures: the years outside every named period formed a period named '' in
     theme_by_group_year.csv (theme_by_period leaves them out), which theme_groups drew as a category without a

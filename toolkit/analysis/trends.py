@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("toolkit")
 
+# groups of trends.by past which theme_groups' panels cannot tell them apart (a band and a line each): warned of
+MANY_GROUPS = 12
+
 OPTIONS = {
     "bootstrap": Option(
         1000,
@@ -807,6 +810,16 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
                 f" besides {MISSING_GROUP}" if MISSING_GROUP in sizes.index else "",
             )
         pair = [str(v) for v in compare] if compare else named[:2]
+        if len(sizes) > MANY_GROUPS:
+            log.warning(
+                "trends.by = %r has %d groups: theme_groups draws every one in each panel, too many to tell apart, "
+                "and group_change.csv compares two, %s and %s (%s); choose a coarser column for trends.by (a region "
+                "for provinces), or read theme_by_group.csv",
+                by,
+                len(sizes),
+                *pair[:2],
+                "trends.compare" if compare else "the two with the most tokens; trends.compare chooses others",
+            )
         missing = [v for v in pair if v not in sizes.index]
         if missing:
             raise ToolkitError(

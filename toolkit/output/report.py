@@ -708,6 +708,20 @@ def _passages_html(
     return "\n".join(parts)
 
 
+def _groups_compared(change: pd.DataFrame, trends: dict) -> str:
+    """Which two groups group_change.csv compares and why: trends.compare's, or the two with the most tokens (of
+    31 provinces, 浙江 against 江苏 by 3 tokens, and nothing said so)."""
+    if not {"from", "to"} <= set(change.columns):
+        return ""
+    pair = f"{change['from'].iloc[0]} against {change['to'].iloc[0]}"
+    why = (
+        "as trends.compare names them"
+        if trends["compare"]
+        else "the two groups with the most tokens; trends.compare chooses others"
+    )
+    return f"<p>{html.escape(pair)} ({html.escape(trends['by'])}: {why}).</p>"
+
+
 def _highlighted(text: str, words: list[str]) -> str:
     """``text`` escaped for HTML with each of ``words`` marked, in one pass and the longest first (战略性新兴产业 and 产业
     gave nested marks); matched in the text, not in its escaped form (a keyword `quot` marked &<mark>quot</mark>;)."""
@@ -818,7 +832,8 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
     ]:
         table = _read(folder, file)
         if table is not None and len(table):
-            parts.append(f"<h2>{title}</h2>" + _table(_p_values(table)))
+            chosen = _groups_compared(table, config["trends"]) if file == "group_change.csv" else ""
+            parts.append(f"<h2>{title}</h2>" + chosen + _table(_p_values(table)))
     terms = _read(folder, "term_counts.csv")
     if terms is not None and len(terms):
         parts.append(
