@@ -511,6 +511,20 @@ def metadata_rows(  # noqa: C901 (three steps of matching, each with its ambigui
 # reasons of a skip the config or the metadata asked for, or that the toolkit decides alone (an exact copy, a file
 # the pattern does not take, such as the metadata itself, a hidden file or folder: .DS_Store, .git): a run names
 # the others, which are problems to fix
+# the formats of documents a text folder may hold that the toolkit reads as no text (a pattern of *.txt leaves them out)
+_DOCUMENT_FORMATS = {
+    ".pdf": "PDF",
+    ".doc": "Word",
+    ".docx": "Word",
+    ".wps": "WPS",
+    ".rtf": "RTF",
+    ".odt": "OpenDocument",
+    ".htm": "web page",
+    ".html": "web page",
+    ".mht": "web page",
+    ".ofd": "OFD",
+    ".caj": "CAJ",
+}
 _CHOSEN = ("does not match corpus.pattern", "excluded in the metadata", "duplicate of ", "year ", "hidden ")
 
 
@@ -532,6 +546,26 @@ def warn_skipped(documents: pd.DataFrame, *, counted: str, run: bool = False) ->
             shown,
             " ..." if skipped.sum() > 3 else "",
             "; documents.csv gives each one's reason" if run else "",
+        )
+    # documents in a format the toolkit does not read, beside the texts and not listed: left out as the pattern
+    # asks, but a report saved as PDF or Word is a document the user meant to analyse (only documents.csv said it)
+    # (not one beside its own text: report.docx by report.txt)
+    paths = documents["path"].astype(str)
+    suffixes = paths.str.lower().str.extract(r"(\.[a-z]+)$", expand=False)
+    stems = paths.str.replace(r"\.[A-Za-z]+$", "", regex=True)
+    unread = documents["reason"].str.startswith("does not match corpus.pattern") & suffixes.isin(_DOCUMENT_FORMATS)
+    unread &= ~stems.isin(set(stems[documents["status"] == "used"]))
+    if unread.any():
+        kinds = sorted({_DOCUMENT_FORMATS[s] for s in suffixes[unread]})
+        log.warning(
+            "%d file(s) of the text folder are documents corpus.pattern leaves out (%s), %s: %s%s; save each as "
+            "plain text (.txt) to analyse it%s",
+            int(unread.sum()),
+            ", ".join(kinds),
+            counted,
+            ", ".join(documents.loc[unread, "path"].head(3)),
+            " ..." if unread.sum() > 3 else "",
+            " (a web page is read as it is where corpus.pattern takes it, e.g. '*.html')" if "web page" in kinds else "",
         )
     if missing.any():
         log.warning(
