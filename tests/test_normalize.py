@@ -747,3 +747,28 @@ def test_a_photo_caption_whose_photographer_is_spaced_off_is_boilerplate_too():
         assert Normalizer().normalize(line + "\n加强科技创新。").text == "加强科技创新。", caption
     for prose in ("记者采访了摄影师。", "加强新闻记者队伍建设，规范新闻摄影。"):
         assert Normalizer().normalize(prose).text.replace(",", "，") == prose
+
+
+def test_a_sites_bracketed_furniture_and_footer_are_boilerplate_and_a_short_text_is_flagged_and_said(normalizer, caplog):
+    """From a hostile pass of the preprocessing: a file of a site's furniture alone (【打印本页】【关闭窗口】, 版权所有,
+    an ICP number) was analysed as a document, 57 characters that made a year of its own all `other`; the shipped
+    patterns missed the bracketed forms and the footer, and quality.csv's flag was said nowhere. The footer's words
+    inside a sentence stay."""
+    from toolkit.text.normalize import quality_row, warn_flagged
+
+    furniture = (
+        "【打印本页】【关闭窗口】\n【字体:大 中 小】\n版权所有：武汉市人民政府办公厅 地址：武汉市江岸区\n"
+        "鄂ICP备05003309号-1 鄂公网安备 42010202000123号\n网站标识码:4201000003\n"
+    )
+    body = "依法保护版权所有者的合法权益,推进知识产权强市建设。"
+    assert normalizer.normalize(furniture + body).text == body
+    short = quality_row("short.txt", normalizer.normalize(body))
+    whole = quality_row("002.txt", normalizer.normalize(SEED_FILES[2].read_text(encoding="utf-8")))
+    assert short["flag"] == f"very short ({len(body)} characters)" and whole["flag"] == ""
+    with caplog.at_level("WARNING", logger="toolkit"):
+        warn_flagged(pd.DataFrame([whole, short]))
+    assert "1 document(s) look broken or hold almost no text, analysed all the same: short.txt (very short" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="toolkit"):
+        warn_flagged(pd.DataFrame([whole]))
+    assert not caplog.text

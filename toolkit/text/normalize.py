@@ -7,6 +7,7 @@ normalisation did to each document.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import unicodedata
 from collections import Counter
@@ -16,6 +17,8 @@ from pathlib import Path
 from ..options import Option
 from ..resources import data_path, read_text_file
 from .patterns import PatternSet, UserPattern
+
+log = logging.getLogger("toolkit")
 
 REPEATED_MIN = 20  # a repeated line shorter than this (一、, 同志们:) is kept: headings and salutations repeat
 OPTIONS = {
@@ -597,5 +600,30 @@ def quality_row(doc_id: str, normalized: Normalized) -> dict:
         "non_cjk_share": round(noise_share, 4),
         "boilerplate_rules": "; ".join(f"{rule} ({n})" for rule, n in normalized.boilerplate.most_common()),
         "notes_appendix": notes_appendix(text),
-        "flag": "mostly broken" if (noise_share > 0.5 or removed_share > 0.6) else "",
+        "flag": "mostly broken"
+        if (noise_share > 0.5 or removed_share > 0.6)
+        else f"very short ({len(text)} characters)"
+        if len(text) < SHORT_TEXT
+        else "",
     }
+
+
+SHORT_TEXT = 100  # characters of a normalised document below which quality.csv flags it (a page of web furniture)
+
+
+def warn_flagged(quality) -> None:
+    """Warn of the documents quality.csv flags (mostly broken, very short), which are analysed all the same: a file
+    of web furniture alone (57 characters) made a year of its own whose shares were all `other`, and the flag was
+    in quality.csv only (a hostile pass of the preprocessing)."""
+    if quality is None or "flag" not in quality:
+        return
+    flagged = quality[quality["flag"].fillna("").astype(str) != ""]
+    if len(flagged):
+        shown = "; ".join(f"{row.doc_id} ({row.flag})" for row in flagged.head(3).itertuples())
+        log.warning(
+            "%d document(s) look broken or hold almost no text, analysed all the same: %s%s; quality.csv says what "
+            "normalising removed from each (exclude one with include = no in the metadata)",
+            len(flagged),
+            shown,
+            " ..." if len(flagged) > 3 else "",
+        )
