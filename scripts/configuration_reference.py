@@ -84,7 +84,7 @@ def _kind(option) -> str:
     kind = option.kind or type(option.default)
     name = _type_name(kind)
     if kind is list:
-        name += " of integers" if option.item is int else " of strings"
+        name += option.items_named
     if option.path:
         name += " (path" + ("s" if kind is list else "") + ", relative to the config file)"
     return name

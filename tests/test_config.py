@@ -314,3 +314,13 @@ def test_an_unknown_key_given_with_set_is_said_as_the_sets_not_the_files():
     with pytest.raises(ToolkitError, match=r"^--set nosec.x=1: unknown config section \[nosec\]"):
         Config.load(path, ["nosec.x=1"])
     assert Config.load(path, ["model.lda.passes=3"])["model"]["lda"]["passes"] == 3
+
+
+def test_groups_to_compare_may_be_numbers_as_tiers_are():
+    """From a hostile pass of many groups: trends.compare = [3, 1] (city tiers) was refused as "must be a list of
+    strings", where effects.reference = {tier = 2} takes a number; a float or a true is still refused."""
+    config = Config.load(ROOT / "configs" / "seeds.toml", ['trends.by="tier"', "trends.compare=[3, 1]"])
+    assert config["trends"]["compare"] == [3, 1]
+    for bad in ("[3.5, 1]", "[true, 1]"):
+        with pytest.raises(ToolkitError, match="trends.compare must be a list of strings or integers"):
+            Config.load(ROOT / "configs" / "seeds.toml", ['trends.by="tier"', f"trends.compare={bad}"])

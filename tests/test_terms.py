@@ -244,6 +244,21 @@ def test_a_grouping_column_named_twice_or_like_a_count_column_is_one_line_not_a_
             term_counts([(doc, text)], ["创新"], by=(column, "year"))
 
 
+def test_a_blank_group_is_named_as_the_runs_tables_name_it():
+    """From a hostile pass of many groups: count_terms(..., by="tier") called the documents without a tier "" where
+    theme_by_group.csv says (missing)."""
+    from toolkit.analysis.terms import term_counts
+    from toolkit.analysis.trends import MISSING_GROUP
+
+    text = (ROOT / "seeds" / "001_a277e5c0c743763f.txt").read_text(encoding="utf-8")
+    docs = [
+        ({"doc_id": name, "title": "t", "date": "2022-01-01", "year": 2022, "tier": tier}, text)
+        for name, tier in (("a", "1"), ("b", " "), ("c", ""))
+    ]
+    table = term_counts(docs, ["创新"], by=("tier",)).set_index("tier")
+    assert sorted(table.index) == sorted(["1", MISSING_GROUP]) and table.loc[MISSING_GROUP, "count"] == 2 * text.count("创新")
+
+
 @pytest.mark.parametrize(
     "flags, message",
     [

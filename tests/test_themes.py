@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 
 from toolkit.analysis.diagnostics import lexicon_coverage
@@ -166,6 +167,10 @@ def test_theme_shares_sum_topics_of_a_theme():
     shares = theme_shares(doc_topic, ["ecology", "ecology", OTHER], ["innovation", "ecology"])
     assert shares.columns.tolist() == ["innovation", "ecology", OTHER]
     np.testing.assert_allclose(shares.to_numpy(), [[0, 0.8, 0.2], [0, 0.2, 0.8]])
+    # the names as theme_by_year takes them, other last: one column other (a hostile pass of the API got two, and a
+    # TypeError from theme_by_year)
+    again = theme_shares(doc_topic, ["ecology", "ecology", OTHER], ["innovation", "ecology", OTHER])
+    pd.testing.assert_frame_equal(again, shares)
 
 
 def test_coverage_reports_missing_seed_words(lexicon):

@@ -30,8 +30,14 @@ class Option:
     check: Callable[[Any], bool] | None = None
     rule: str = ""  # what ``check`` demands, for the error message
     kind: type | tuple[type, ...] | None = None  # defaults to type(default)
-    item: type = str  # type of the items of a list
+    item: type | tuple[type, ...] = str  # type(s) of the items of a list
     path: bool = False
+
+    @property
+    def items_named(self) -> str:
+        """What a list's items are, in words: " of strings", " of strings or integers"."""
+        names = {int: "integers", str: "strings", float: "numbers", bool: "true or false"}
+        return " of " + " or ".join(names[t] for t in (self.item if isinstance(self.item, tuple) else (self.item,)))
 
     def validate(self, name: str, value: Any, *, subject: str = "config key") -> None:
         """Raise ToolkitError naming ``name`` (a ``subject``: a config key, or a function's argument) when ``value``
@@ -44,7 +50,7 @@ class Option:
         if ok and kind is list:
             ok = all(isinstance(v, self.item) and not (isinstance(v, bool) and self.item is not bool) for v in value)
         if not ok:
-            items = (" of integers" if self.item is int else " of strings") if kind is list else ""
+            items = self.items_named if kind is list else ""
             raise ToolkitError(f"{subject} {name} must be {_type_name(kind)}{items}, not {value!r}; {self.help}")
         values = value if kind is list else [value]
         if any(isinstance(v, float) and not math.isfinite(v) for v in values):

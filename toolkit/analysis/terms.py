@@ -85,7 +85,10 @@ class TermCounter:
         self.rows: list[dict] = []
 
     def add(self, doc: dict, text: str) -> None:
-        keys = {k: doc[k] for k in self.by}
+        from .trends import MISSING_GROUP
+
+        # a blank group cell as the run's tables name it: (missing), not ""
+        keys = {k: doc[k] if k == "year" or str(doc[k]).strip() else MISSING_GROUP for k in self.by}
         token_counts: Counter[str] = Counter()
         if self.cut is not None:
             for line in text.split("\n"):

@@ -104,11 +104,12 @@ def label_topics(
 def theme_shares(doc_topic: np.ndarray, topic_themes: list[str], theme_names: list[str]) -> pd.DataFrame:
     """Share of each theme in each unit: the sum of the shares of the topics labelled with it.
 
-    Columns are the lexicon's themes then ``other``; rows sum to 1.
+    Columns are the lexicon's themes then ``other``; rows sum to 1. ``theme_names`` may end with ``other``, as
+    :func:`~toolkit.analysis.trends.theme_by_year` takes them (it made a second column ``other``).
     """
     import pandas as pd
 
-    columns = [*theme_names, OTHER]
+    columns = [*(name for name in dict.fromkeys(theme_names) if name != OTHER), OTHER]
     if len(topic_themes) != doc_topic.shape[1]:
         raise ToolkitError(f"{len(topic_themes)} topic labels for {doc_topic.shape[1]} topics; give one per topic")
     unknown = sorted(set(topic_themes) - set(columns))

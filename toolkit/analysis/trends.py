@@ -67,8 +67,10 @@ OPTIONS = {
     "by": Option("", "A column of the metadata to compare groups by (place, level, province ...); '' for none."),
     "compare": Option(
         [],
-        "Two values of `by` whose shares the group change table compares; [] for the two groups with the most tokens.",
+        'Two values of `by` whose shares the group change table compares (a tier of numbers as 1 or "1"); [] for the '
+        "two groups with the most tokens.",
         kind=list,
+        item=(str, int),
     ),
 }
 RETIRED = {"seeds": "extra seeds are now the ensemble: set model.ensemble (e.g. 3) instead of trends.seeds"}
