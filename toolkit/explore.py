@@ -207,7 +207,10 @@ def _warn_unfolded(patterns: list[str], normalizer) -> None:
         if folded != pattern:
             changed.append((pattern, folded))
         if normalizer.to_simplified and (form := regional_form(folded)) != folded:  # as for a plain term (著力)
-            regional[pattern] = form
+            # unless the pattern takes the regional character already ([著着]力: an adversarial review)
+            targets = {b for a, b in zip(folded, form) if a != b} if len(form) == len(folded) else {None}
+            if not targets <= set(folded):
+                regional[pattern] = form
     if regional:
         log.warning(
             "texts in traditional script hold %s once normalised (their Taiwan and Hong Kong variants are reverted, "
