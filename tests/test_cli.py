@@ -445,3 +445,25 @@ def test_tokens_joins_a_files_broken_lines_once_as_a_run_does(tmp_path, monkeypa
         "tokens", texts / "wrapped.txt", "--config", config
     ).stdout.splitlines()
     assert len(tokenize_file(texts / "wrapped.txt", config)) == len(run_units)
+
+
+def test_a_damaged_cache_of_the_compiled_kernels_is_one_line_naming_its_folder(tmp_path, monkeypatch):
+    """A numba cache file cut short (a disk filled while it was written, a copy interrupted, an edit by hand) stopped
+    every run with a traceback from numba's loader until `make install`. Said in one line with the folder and what
+    to do. (A kernel of its own here, compiled in another process: the checkout's kernels are the other tests'.)"""
+    import sys
+
+    (tmp_path / "kernel_mod.py").write_text("from numba import njit\n\n\n@njit(cache=True)\ndef twice(x):\n    return 2 * x\n")
+    compiled = python_process("import sys; sys.path.insert(0, sys.argv[1]); import kernel_mod; kernel_mod.twice(1)", tmp_path)
+    assert compiled.returncode == 0, compiled.stderr
+    (index,) = (tmp_path / "__pycache__").glob("kernel_mod.twice-*.nbi")
+    index.write_bytes(index.read_bytes()[:10])
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "kernel_mod", raising=False)
+    import kernel_mod
+
+    monkeypatch.setattr("toolkit.cli._dispatch", lambda args: kernel_mod.twice(1))
+    result = cli("config", ROOT / "configs" / "seeds.toml")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"toolkit: error: numba's cache of the compiled kernels in {tmp_path / '__pycache__'}")
+    assert "delete the *.nbi and *.nbc files there" in result.stderr and len(result.stderr.splitlines()) == 1

@@ -302,6 +302,26 @@ def _home_expanded(args: argparse.Namespace) -> argparse.Namespace:
     return args
 
 
+def _damaged_kernel_cache(exc: BaseException) -> str:
+    """The folder of numba's cache whose file ``exc`` came from reading (an index cut short or edited by hand:
+    numba's loader raised UnpicklingError or EOFError through the run, a traceback), else ''."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        tb, caching = exc.__traceback__, False
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename.replace("\\", "/").endswith("numba/core/caching.py"):
+                caching = True
+                index = getattr(tb.tb_frame.f_locals.get("self"), "_index_path", None)  # the loader of one file
+                if isinstance(index, str):
+                    return os.path.dirname(index)
+            tb = tb.tb_next
+        if caching:
+            return "the toolkit's __pycache__ folders"
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return ""
+
+
 def main(argv: list[str] | None = None) -> int:
     """The ``toolkit`` command line. ``argv`` None: this process's own arguments, and the process ends when this
     returns; after an interrupt, SIGINT and SIGTERM then stay ignored while it ends (its worker pools shut down
@@ -346,6 +366,15 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except BaseException as exc:
         interrupt = _interrupt_in(exc)
+        if interrupt is None and (folder := _damaged_kernel_cache(exc)):
+            print(
+                f"toolkit: error: numba's cache of the compiled kernels in {folder} cannot be read ({type(exc).__name__}: "
+                f"{exc}); delete the *.nbi and *.nbc files there (they are compiled again) or run make install".translate(
+                    ONE_LINE
+                ),
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
         if interrupt is None:
             raise
         interrupted = True
