@@ -595,6 +595,13 @@ def test_wrap_breaks_chinese_between_words_where_it_can():
     assert lines == ["一二三四五六七", "八九十一二三四", "五六七八九十"]
     english = "seeds: Year x theme share (white rule: years without data in between)"
     assert wrap(english, 2.2, 10).split("\n") == ["seeds: Year x theme share", "(white rule: years without", "data in between)"]
+    # a character keeps the marks after it: no line starts with a variation selector (葛 and its selector were cut)
+    import unicodedata
+
+    marked = "创新" * 10 + "葛\U000e0100" + "测试" * 10
+    for width in (0.9, 1.0, 1.1):
+        lines = wrap(marked, width, 10).split("\n")
+        assert "".join(lines) == marked and not [line for line in lines if unicodedata.category(line[0]).startswith("M")]
 
     pieces = st.sampled_from(["主题", "占比", "数字经济", "，", "、", ": ", " ", "share", "(白线)", "年份", "x"])
 

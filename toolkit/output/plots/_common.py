@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import regex
 
 from ...analysis.lexicon import OTHER, Lexicon
 from ...errors import ToolkitError
@@ -417,8 +418,9 @@ def wrap(text: str, width: float, fontsize: float) -> str:
     return "\n".join(lines)
 
 
-# a word of an alphabet (Ökologie whole, not broken at its Ö), a run of spaces, or any other character alone
-_TOKEN = re.compile(r"[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]+|\s+|.")
+# a word of an alphabet (Ökologie whole, not broken at its Ö), a run of spaces, or any other character alone with
+# the marks that follow it (a variation selector after 葛: a line began with the selector, drawn as a box)
+_TOKEN = regex.compile(r"[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]+|\s+|.\p{M}*")
 
 
 def _tokens(paragraph: str, limit: float) -> Iterator[str]:
