@@ -293,8 +293,9 @@ def test_a_document_without_line_breaks_keeps_its_text(normalizer, joint):
 
 def test_a_long_line_loses_only_the_boilerplate_a_short_one_goes_whole(normalizer):
     paragraph = "加快建设国家级吸引和集聚人才的平台,打造适应武汉高质量发展需要的人才队伍。" * 3
-    result = normalizer.normalize(f"{paragraph}点击查看更多{paragraph}\n已有0人参与,点击查看更多精彩评论")
-    assert result.text == paragraph * 2
+    after = "坚持把创新作为引领发展的第一动力,全面塑造发展新优势。" * 3
+    result = normalizer.normalize(f"{paragraph}点击查看更多{after}\n已有0人参与,点击查看更多精彩评论")
+    assert result.text == paragraph + after
     assert result.boilerplate == {"点击查看更多": 6 + len("已有0人参与,点击查看更多精彩评论")}
 
 
@@ -407,8 +408,9 @@ def test_characters_beyond_the_bmp_count_toward_the_han_a_long_line_keeps(normal
 def test_a_text_of_characters_beyond_the_bmp_is_chinese_to_the_quality_report(normalizer, ext):
     from toolkit.text.normalize import quality_row
 
-    row = quality_row("d", normalizer.normalize(f"{ext * 5}{SENTENCE}{ext * 30}"))
-    assert (row["non_cjk_share"], row["flag"]) == (0.0, "")
+    more = "加快建设国家级吸引和集聚人才的平台,打造适应武汉高质量发展需要的人才队伍。"
+    row = quality_row("d", normalizer.normalize(f"{ext * 5}{SENTENCE}{ext * 30}{more}{SENTENCE}"))
+    assert (row["non_cjk_share"], row["flag"]) == (0.0, "")  # not mostly broken (and long enough not to be short)
 
 
 def test_utf8_characters_beyond_the_bmp_read_as_latin1_are_repaired(normalizer):
@@ -772,3 +774,20 @@ def test_a_sites_bracketed_furniture_and_footer_are_boilerplate_and_a_short_text
     with caplog.at_level("WARNING", logger="toolkit"):
         warn_flagged(pd.DataFrame([whole]))
     assert not caplog.text
+
+
+def test_a_text_saved_twice_on_one_line_is_read_once(normalizer):
+    """From a hostile pass of the preprocessing: a page scraped without its line breaks held its text twice on one
+    line, and `terms` counted 创新 60 times in a text that holds it 30 times (the same text twice on two lines was
+    read once, as a repeated line). Its second copy is a repeated line, counted in quality.csv; a line of one
+    sentence said twice in a row for emphasis is not that long."""
+    text = SEED_FILES[1].read_text(encoding="utf-8").replace("\n", "")
+    once = normalizer.normalize(text)
+    for doubled in (text + text, text + " " + text):
+        result = normalizer.normalize(doubled)
+        assert result.text == once.text and result.repeated_lines == 1 and result.removed["repeated"] >= len(once.text)
+    assert Normalizer(drop_repeated_lines=False).normalize(text + text).text == once.text * 2
+    short = "坚持创新驱动。坚持创新驱动。"  # shorter than two repeated lines' worth: kept
+    assert normalizer.normalize(short).text == short
+    four = normalizer.normalize(text * 4)  # halved while doubled: normalising again changes nothing
+    assert four.text == once.text and normalizer.normalize(four.text).text == four.text

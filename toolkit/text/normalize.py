@@ -455,6 +455,13 @@ class Normalizer:
         seen: set[str] = set()
         kept = []
         for line in lines:
+            # a text saved twice on one line (a page scraped without its line breaks): its second copy is a repeat
+            half = _doubled(line)
+            if half:
+                result.repeated_lines += 1
+                if drop:
+                    result.removed["repeated"] += len(line) - len(half)
+                    line = half
             if len(line) >= REPEATED_MIN and line in seen:
                 result.repeated_lines += 1
                 if drop:
@@ -573,6 +580,22 @@ def notes_appendix(text: str) -> int:
         if entries >= 2 and entries * 2 >= len(lines):
             return len(text) - heading.start()
     return 0
+
+
+def _doubled(line: str) -> str:
+    """The first half of ``line`` when the line is one text twice (its halves equal, a space between them or none)
+    of at least :data:`REPEATED_MIN` characters each, halved again while it is (four copies give one: normalising
+    stays idempotent), else ''."""
+    kept = ""
+    while (n := len(line)) >= 2 * REPEATED_MIN:
+        half = n // 2
+        if (n % 2 == 0 and line[:half] == line[half:]) or (
+            n % 2 == 1 and line[half].isspace() and line[:half] == line[half + 1 :]
+        ):
+            kept = line = line[:half]
+        else:
+            break
+    return kept
 
 
 def quality_row(doc_id: str, normalized: Normalized) -> dict:
