@@ -634,13 +634,16 @@ def quality_row(doc_id: str, normalized: Normalized) -> dict:
 SHORT_TEXT = 100  # characters of a normalised document below which quality.csv flags it (a page of web furniture)
 
 
-def warn_flagged(quality) -> None:
-    """Warn of the documents quality.csv flags (mostly broken, very short), which are analysed all the same: a file
-    of web furniture alone (57 characters) made a year of its own whose shares were all `other`, and the flag was
-    in quality.csv only (a hostile pass of the preprocessing)."""
+def warn_flagged(quality, analysed=None) -> None:
+    """Warn of the documents quality.csv flags (mostly broken, very short) that are analysed all the same (among
+    ``analysed``, their doc_ids; default every row): a file of web furniture alone (57 characters) made a year of
+    its own whose shares were all `other`, and the flag was in quality.csv only (a hostile pass of the
+    preprocessing). One skipped (no text left) is said by its skip."""
     if quality is None or "flag" not in quality:
         return
     flagged = quality[quality["flag"].fillna("").astype(str) != ""]
+    if analysed is not None:
+        flagged = flagged[flagged["doc_id"].isin(set(analysed))]
     if len(flagged):
         shown = "; ".join(f"{row.doc_id} ({row.flag})" for row in flagged.head(3).itertuples())
         log.warning(
