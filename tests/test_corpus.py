@@ -792,6 +792,11 @@ def test_a_quote_left_open_in_the_metadata_is_refused_not_read_as_the_rows_after
             load_corpus(texts, meta)
     meta.write_text('file,title,date\n政府工作报告2015.txt,"政府工作报告\n——2015年3月5日, 北京",2015-03-05\n', encoding="utf-8")
     assert load_corpus(texts, meta).documents["title"].tolist()[0] == "政府工作报告\n——2015年3月5日, 北京"
+    # a note of several lines whose line starts with a site or a section number is a note (an adversarial review: a
+    # properly quoted cell was refused as taking in the row of 'www.wuhan.gov.cn')
+    for note in ("Downloaded from the city site.\nwww.wuhan.gov.cn, retrieved 2023-05-01", "Sections:\n1.2, 1.3 and 4 omitted"):
+        meta.write_text(f'file,title,date,notes\n政府工作报告2015.txt,报告,2015-03-05,"{note}"\n', encoding="utf-8")
+        assert load_corpus(texts, meta).documents["notes"].tolist()[0] == note
 
 
 def test_a_metadata_table_of_file_names_alone_keeps_a_semicolon_inside_a_name(tmp_path):
@@ -1258,6 +1263,8 @@ def test_documents_in_formats_the_pattern_leaves_out_are_warned_of(small_corpus)
     (small_corpus / "page2.htm").write_text("<html><body>创新</body></html>", encoding="utf-8")
     (small_corpus / "notes.md").write_text("# 笔记", encoding="utf-8")
     (small_corpus / "photo.JPG").write_bytes(b"\xff\xd8\xff")
+    (small_corpus / "~$report.docx").write_bytes(b"\x00" * 162)  # Word's lock file of an open document
+    (small_corpus / "README.html").write_text("<p>how these files were collected</p>", encoding="utf-8")
     original = sorted(small_corpus.glob("*.txt"))[0]
     (small_corpus / original.with_suffix(".docx").name).write_bytes(b"PK\x03\x04")  # the Word file of a text used
     docs = load_corpus(small_corpus, small_corpus / "metadata.csv").documents
@@ -1267,3 +1274,4 @@ def test_documents_in_formats_the_pattern_leaves_out_are_warned_of(small_corpus)
     assert "3 file(s) of the text folder are documents corpus.pattern leaves out (PDF, Word, web page), not counted" in warned
     assert "report.pdf" in warned and "报告.docx" in warned and "'*.html'" in warned
     assert "notes.md" not in warned and "photo.JPG" not in warned and original.stem not in warned
+    assert "~$report.docx" not in warned and "README.html" not in warned

@@ -187,7 +187,8 @@ def cell_separator(header: str, needed: tuple[str, ...]) -> str:
     return ","
 
 
-_FILE_CELL = re.compile(r"[^\s\"',;/\\]+\.[A-Za-z0-9]{1,5}")  # a file name with its extension: 2015_wuhan.txt
+# a file name with the extension of a document: 2015_wuhan.txt (not www.wuhan.gov.cn, 1.2 or p.3 in a note)
+_FILE_CELL = re.compile(r"[^\s\"',;/\\]+\.(?:txt|text|md|html?|xml|json|docx?|pdf|wps|rtf|odt)", re.IGNORECASE)
 
 
 def _no_row_swallowed(path: Path, line: int, header: list[str], fields: list[str], separator: str) -> None:
@@ -200,7 +201,8 @@ def _no_row_swallowed(path: Path, line: int, header: list[str], fields: list[str
     for column, cell in zip(header, fields):
         for part in cell.splitlines()[1:]:
             cells = next(csv.reader([part], delimiter=separator), [])
-            if len(cells) >= 2 and _FILE_CELL.fullmatch(cells[0].strip()):
+            # a row of its own: a file's name, then as many cells as the header has, or nearly
+            if len(cells) >= max(2, len(header) - 1) and _FILE_CELL.fullmatch(cells[0].strip()):
                 raise ToolkitError(
                     f'metadata {path} line {line}: its {column!r} cell opens a quote (") that runs over the next lines '
                     f"and takes in the row of {cells[0].strip()!r}; close the quote, or write a quote inside a cell as "
@@ -555,6 +557,9 @@ def warn_skipped(documents: pd.DataFrame, *, counted: str, run: bool = False) ->
     stems = paths.str.replace(r"\.[A-Za-z]+$", "", regex=True)
     unread = documents["reason"].str.startswith("does not match corpus.pattern") & suffixes.isin(_DOCUMENT_FORMATS)
     unread &= ~stems.isin(set(stems[documents["status"] == "used"]))
+    # nor Word's lock file of an open document (~$report.docx), nor a folder's read-me (README.html)
+    names = paths.str.rsplit("/", n=1).str[-1]
+    unread &= ~names.str.startswith("~$") & ~names.str.lower().str.startswith("readme")
     if unread.any():
         kinds = sorted({_DOCUMENT_FORMATS[s] for s in suffixes[unread]})
         log.warning(
