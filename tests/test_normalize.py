@@ -219,13 +219,13 @@ _READING_AS_STATED = re.compile(rf"(?<=[{_HAN_RANGES}?\ufffd])(?:[(?][{_PINYIN}]
 # (and two or more ? between Chinese characters, the rule added for what a narrower encoding lost: this reference
 # lacked it, and a search that drew 一??一 found the shipped pattern matching what the reference did not)
 # (letters only: not the signs × and ÷ nor the Greek α-δ that Chinese writes; an ASCII letter only before a reading)
-_LETTERS_AS_STATED = "[[\u00c0-\u00ff\u0370-\u03ff\u0400-\u04ff]--[×÷αβγδ]]"
+_LETTERS_AS_STATED = "[[\u00c0-\u00ff\u0370-\u03ff\u0400-\u04ff]--[×÷ΔΩαβγδεζηθικλμνξπρςστυφχψω]]"
 _STRAY_AS_STATED = regex.compile(
     rf"\ufffd|(?<=[{_HAN_RANGES}])(?:{_LETTERS_AS_STATED}+|[a-z](?=\([{_PINYIN}]{{1,7}}\))|\?{{2,}}(?=[{_HAN_RANGES}]))",
     regex.V1,
 )
 _pattern_text = st.lists(
-    st.one_of(chinese, pinyin_like, st.sampled_from(list("(?)\ufffdaézοжÀ×÷δ 𠀾\U00031350䷀")), st.text(max_size=2)),
+    st.one_of(chinese, pinyin_like, st.sampled_from(list("(?)\ufffdaézοжÀ×÷δωΔΣ 𠀾\U00031350䷀")), st.text(max_size=2)),
     max_size=20,
 ).map("".join)
 
@@ -390,7 +390,9 @@ def test_letters_and_signs_that_chinese_writes_between_characters_are_kept(norma
     """From a hostile pass of the preprocessing: a lone letter between Chinese characters was removed as mojibake,
     in silence: 推进政务建设 for 推进e政务建设, 严防变异株 for 严防δ变异株, 长宽 for 长×宽. A letter before a web
     reading (劝l(fā), seed 004), Cyrillic and the Greek letters no Chinese text writes still go."""
-    kept = "推进e政务建设,通过i武汉办理,严防δ变异株,开展x射线检测,γ射线,α粒子,长×宽,总量÷人口"
+    kept = "推进e政务建设,通过i武汉办理,严防δ变异株,开展x射线检测,γ射线,α粒子,长×宽,总量÷人口," + (
+        "富含ω-3脂肪酸,圆周率π的,以ε-聚赖氨酸,温差ΔT,电阻Ω"
+    )
     assert normalizer.normalize(kept).text == kept
     result = normalizer.normalize("缺乏劝l(fā)展,数字ο经济,数字Жэ经济")
     assert result.text == "缺乏劝展,数字经济,数字经济" and result.removed["mojibake"] == 4

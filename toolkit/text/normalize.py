@@ -71,10 +71,11 @@ _WORD_READING = re.compile(rf"\((?<=[{HAN}?\ufffd]\()[{_PINYIN_CHARS}]{{1,7}}(?:
 # Mojibake that ftfy cannot repair: the replacement character, and lone letters wedged inside Chinese text (Greek, Cyrillic,
 # Latin-1 letters, or one lower-case ASCII letter before a web reading: 劝l(fā)), which are what text decoded
 # with the wrong codec leaves behind. Not × and ÷ (Latin-1 signs, no letters: 长×宽), the Greek letters that Chinese
-# writes (α粒子, γ射线, δ变异株), nor an ASCII letter of a word (e政务, i武汉, x射线), each of which a hostile pass
-# of the preprocessing found removed.
+# writes in science (α粒子, γ射线, δ变异株, ω-3, π, ε-聚赖氨酸, ΔT, Ω: lower-case α-ω but ο, which looks like o, and
+# Δ, Ω), nor an ASCII letter of a word (e政务, i武汉, x射线), each of which a hostile pass of the preprocessing or an
+# adversarial review found removed.
 # (Look-behinds after the first character, as in _READING.)
-_STRAY_LETTERS = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0370-\u03af\u03b5-\u03ff\u0400-\u04ff"
+_STRAY_LETTERS = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0370-\u0393\u0395-\u03a8\u03aa-\u03b0\u03bf\u03ca-\u03ff\u0400-\u04ff"
 # ... and two or more ? between Chinese characters: the characters a conversion to a narrower encoding lost (one ? is
 # left: with full-width punctuation folded by NFKC, 为什么?因为 is a question)
 _STRAY = re.compile(
