@@ -270,8 +270,9 @@ def _references(
     column keeps its sorted order: there the one-document category's term is a slope, which that check cannot see.
     ``chosen`` (effects.reference: column -> category) names a column's reference instead, in or out of an
     interaction; a category the column does not have, or a column that is no category of the formula, is refused.
-    A column of numbers taken as categories (``C(tier)``) becomes text, each category as ``raw`` (the columns
-    before :func:`numeric_covariates`) writes it: its terms are C(tier)[T.02], not C(tier)[T.2.0]."""
+    A column of numbers taken as categories (``C(tier)``) is named as ``raw`` (the columns before
+    :func:`numeric_covariates`) writes it: its terms are C(tier)[T.02], not C(tier)[T.2.0]; categories written as
+    numbers write them (C(year): 2019) stay numbers, whole ones integers (C(tier)[T.2])."""
     import pandas as pd
 
     chosen = chosen or {}
@@ -290,6 +291,8 @@ def _references(
         order = [first, *(level for level in levels if level != first)]
         if numeric:  # categories of numbers (C(tier)) named as the metadata writes them: 2 or 02, never 2.0
             labels = _number_labels(levels, data[name], None if raw is None else raw[name])
+            if all(labels[level] == _number_text(level) for level in levels):  # as numbers write them: kept numbers
+                labels = {level: int(level) if float(level).is_integer() else level for level in levels}
             values = [None if pd.isna(value) else labels[value] for value in data[name]]
             changed[name] = pd.Categorical(values, categories=[labels[level] for level in order])
         else:  # each value as the text of its category
@@ -336,14 +339,12 @@ def _number_labels(levels: list, values: pd.Series, raw: pd.Series | None) -> di
         for value, cell in zip(values, raw):
             if not _is_missing(value):
                 written.setdefault(value, set()).add(str(cell).strip())
-    return {
-        level: next(iter(written[level]))
-        if len(written.get(level, ())) == 1
-        else str(int(level))
-        if float(level).is_integer()
-        else str(level)
-        for level in levels
-    }
+    return {level: next(iter(written[level])) if len(written.get(level, ())) == 1 else _number_text(level) for level in levels}
+
+
+def _number_text(number) -> str:
+    """A number as text, an integer without its decimals: 2, not 2.0."""
+    return str(int(number)) if float(number).is_integer() else str(number)
 
 
 def _is_missing(value) -> bool:
