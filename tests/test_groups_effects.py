@@ -1656,6 +1656,11 @@ def test_a_reference_is_checked_before_the_fit_on_the_columns_as_the_fit_reads_t
         checked("year + C(tier)", reference)
     with pytest.raises(ToolkitError, match=r"effects.reference.tier = 4 is no category of tier \(it has '1', '2', '3'\)"):
         checked("year + C(tier)", "{tier = 4}")
+    # trends.compare too, before the fit, by text or number (an adversarial review: refused after the fit)
+    config = write_config(tmp_path / "t.toml", small_corpus, meta, trends={"by": "tier", "compare": [3, 1]})
+    check_document_columns(corpus, Config.load(config))
+    with pytest.raises(ToolkitError, match=r"trends.compare: no document has tier = '4'; the groups are 1, 2, 3"):
+        check_document_columns(corpus, Config.load(config, ["trends.compare=[4, 1]"]))
 
 
 def test_a_category_of_numbers_is_named_as_the_metadata_writes_it():

@@ -99,8 +99,13 @@ def test_report_of_a_one_year_corpus_states_its_shape_and_the_configured_level(t
     _documents([2024] * 140, tier=["01"] * 100 + ["02"] * 30 + [""] * 10).assign(title="t").to_csv(
         tmp_path / "documents.csv", index=False
     )
+    pd.DataFrame({"theme": ["ecology"], "from": ["01"], "to": ["02"], "change": [0.01], "p_value": [0.2]}).to_csv(
+        tmp_path / "group_change.csv", index=False
+    )
     page = write_report(tmp_path, tiers, manifest).read_text(encoding="utf-8")
     assert "in 3 groups of tier (01 100, 02 30, (missing) 10)" in page
+    assert "01 against 02 (tier: the two groups with the most tokens" in page  # was "1 against 2" (a review)
+    assert "<td>01</td>" in page
 
 
 def test_the_methods_say_what_validated_means_and_when_the_two_correlations_are_one_check():

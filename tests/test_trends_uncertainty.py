@@ -1099,3 +1099,20 @@ def test_a_pool_of_few_degrees_of_freedom_is_filled_from_consecutive_documents_b
     assert {basis[c] for c in single} == {"within cells and consecutive documents"} and not weight[single].any()
     np.testing.assert_array_equal(df[single], 4)
     np.testing.assert_allclose(variance[single, 0], (1 * own + 3 * consecutive) / 4, rtol=1e-9)
+
+
+def test_groups_to_compare_are_named_by_their_text_or_their_number():
+    """From an adversarial review: trends.compare = [1, 3] with tiers written 01, 02, 03 failed after the whole fit
+    ("no document has tier = '1'"), where effects.reference takes 2 for 02."""
+    from toolkit.analysis.trends import compared_groups
+    from toolkit.errors import ToolkitError
+
+    assert compared_groups([1, 3], ["01", "02", "03"], "tier") == ["01", "03"]
+    assert compared_groups(["02", "3.0"], ["01", "02", "03"], "tier") == ["02", "03"]
+    assert compared_groups([1], ["1", "01", "2"], "tier") == ["1"]  # the text first
+    assert compared_groups(["武汉市"], ["武汉市", "安庆市"], "place") == ["武汉市"]
+    for value in (4, "北京市"):
+        with pytest.raises(ToolkitError, match=rf"trends.compare: no document has tier = '{value}'; the groups are 01, 02, 03"):
+            compared_groups([value, 1], ["01", "02", "03"], "tier")
+    with pytest.raises(ToolkitError, match="no document has tier = '1'"):  # two groups of the number 1: which?
+        compared_groups([1], ["01", "001"], "tier")

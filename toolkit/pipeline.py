@@ -289,6 +289,10 @@ def check_document_columns(corpus, config: Config, *, design: bool = True) -> No
         raise ToolkitError(
             f"trends.by = {by!r} is no column of the documents; use one of the metadata's columns ({', '.join(allowed)})"
         )
+    if by and config["trends"]["compare"]:  # before the fit, not after it
+        from .analysis.trends import compared_groups, group_labels
+
+        compared_groups(config["trends"]["compare"], list(dict.fromkeys(group_labels(corpus.used[by]))), by)
     if formula:
         check_covariates(formula, corpus.used, allowed, design=design)
         check_reference(formula, corpus.used, config["effects"]["reference"], check_formula(formula))

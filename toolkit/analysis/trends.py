@@ -87,6 +87,27 @@ def group_labels(values) -> np.ndarray:
     return text.mask(text == "", MISSING_GROUP).astype(str).to_numpy()
 
 
+def compared_groups(compare: list, groups: list[str], by: str) -> list[str]:
+    """The groups (as the tables name them: :func:`group_labels`) that trends.compare's values name: by their text,
+    or a number by the one group of that number (3 names the tier written 03, as effects.reference does);
+    ToolkitError, one line, naming the groups, for a value that names none."""
+    import pandas as pd
+
+    from .effects import as_numbers
+
+    numbers = as_numbers(pd.Series([*groups, *(str(v).strip() for v in compare)], dtype=object)).to_numpy()
+    of_group, asked = numbers[: len(groups)], numbers[len(groups) :]
+    chosen = []
+    for value, number in zip(compare, asked):
+        text = str(value).strip()
+        same = [g for g in groups if g == text] or [g for g, n in zip(groups, of_group) if n == number]  # NaN: none
+        if len(same) != 1:
+            shown = ", ".join(groups[:10]) + (" ..." if len(groups) > 10 else "")
+            raise ToolkitError(f"trends.compare: no document has {by} = {text!r}; the groups are {shown}")
+        chosen.append(same[0])
+    return chosen
+
+
 def check_options(section: dict) -> None:
     for name, span in section["periods"].items():
         if not (
@@ -811,7 +832,7 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
                 f"one value ({named[0]})" if named else "no value",
                 f" besides {MISSING_GROUP}" if MISSING_GROUP in sizes.index else "",
             )
-        pair = [str(v) for v in compare] if compare else named[:2]
+        pair = compared_groups(compare, list(sizes.index), by) if compare else named[:2]
         if len(sizes) > MANY_GROUPS:
             log.warning(
                 "trends.by = %r has %d groups: theme_groups draws every one in each panel, too many to tell apart, "
@@ -821,11 +842,6 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
                 len(sizes),
                 *pair[:2],
                 "trends.compare" if compare else "the two with the most tokens; trends.compare chooses others",
-            )
-        missing = [v for v in pair if v not in sizes.index]
-        if missing:
-            raise ToolkitError(
-                f"trends.compare: no document has {by} = {missing[0]!r}; the groups are {', '.join(sizes.index[:10])}"
             )
         if len(pair) == 2 and bootstrap:
             trends.group_change = _one_document_group(model.change([by], (pair[0],), (pair[1],)))

@@ -111,17 +111,17 @@ def _p_values(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(**shown)
 
 
-def _read(folder: Path, name: str, *, text: bool = False) -> pd.DataFrame | None:
+def _read(folder: Path, name: str, *, text: bool | tuple[str, ...] = False) -> pd.DataFrame | None:
     """A table of the run's folder with its text as the run had it (the apostrophe that keeps a spreadsheet from
     running a cell as a formula taken away again), or None when the run did not write it. With ``text`` every
-    cell is read as text: metadata, whose group 01 is no number 1.0."""
+    cell (or those of the columns it names) is read as text: metadata, groups, whose 01 is no number 1.0."""
     from .csv_files import unguarded_table
 
     path = folder / name
     if not path.is_file():
         return None
     try:
-        table = pd.read_csv(path, keep_default_na=False, na_values=[""], encoding="utf-8-sig", dtype=str if text else None)
+        table = pd.read_csv(path, keep_default_na=False, na_values=[""], encoding="utf-8-sig", dtype=_text_types(text))
     except pd.errors.EmptyDataError:  # a table without columns, written empty
         return pd.DataFrame()
     table = unguarded_table(table)
@@ -129,6 +129,11 @@ def _read(folder: Path, name: str, *, text: bool = False) -> pd.DataFrame | None
         if _is_count(column) and table[column].dtype.kind == "f" and (table[column].dropna() % 1 == 0).all():
             table[column] = table[column].astype("Int64")  # a count with blanks reads as floats: 5, not 5.000
     return table
+
+
+def _text_types(text: bool | tuple[str, ...]):
+    """``pd.read_csv``'s dtype for :func:`_read`'s ``text``."""
+    return str if text is True else dict.fromkeys(text, str) if text else None
 
 
 def _is_count(column: str) -> bool:
@@ -830,9 +835,10 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
         ("model_vs_keywords.csv", "Model against keyword frequency"),
         ("effects.csv", "Covariate effects"),
     ]:
-        table = _read(folder, file)
+        groups = file == "group_change.csv"  # its groups as their tables name them: tier 01, not 1
+        table = _read(folder, file, text=("from", "to") if groups else False)
         if table is not None and len(table):
-            chosen = _groups_compared(table, config["trends"]) if file == "group_change.csv" else ""
+            chosen = _groups_compared(table, config["trends"]) if groups else ""
             parts.append(f"<h2>{title}</h2>" + chosen + _table(_p_values(table)))
     terms = _read(folder, "term_counts.csv")
     if terms is not None and len(terms):
