@@ -178,6 +178,11 @@ def test_the_methods_say_how_long_the_sampler_ran_and_whether_its_convergence_ch
     # two fits (model.ensemble = 2) are compared with each other, not each chain's halves (a mutation audit)
     assert "across the 2 fits was 1.81" in sampler_sentence(_stopped(chains=2))
     assert sampler_sentence(None) == ""  # LDA and NMF record no stopping rule
+    # a chain swept in partitions is an approximation, said (a hostile pass of the large-corpus path: the methods
+    # said "fitted by collapsed Gibbs sampling" alone)
+    split = sampler_sentence(_stopped(partitions=2))
+    assert "in 2 partitions side by side (model.keyatm.partitions: approximate distributed Gibbs sampling" in split
+    assert "partitions" not in sampler_sentence(_stopped())
 
 
 def test_a_runs_report_says_how_its_sampler_stopped(seeds_run):

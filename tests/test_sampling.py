@@ -136,8 +136,11 @@ def test_a_sample_is_said_only_when_it_is_one_and_must_hold_the_topics(prepared,
         options = [*FAST, "model.sample_above=1000", f"model.sample_tokens={tokens}", f"model.random_state={seed}", *more]
         return fit(data, Config.load(ROOT / "configs" / "seeds.toml", options))
 
-    whole = sampled(100_000)
+    with caplog.at_level(logging.INFO, logger="toolkit"):
+        whole = sampled(100_000)
     assert whole.sample is None
+    # said, not silent (a hostile pass of the large-corpus path): the user asked for a sample
+    assert "the sample of about 100000 tokens (model.sample_tokens) holds all" in caplog.text
     assert np.array_equal(whole.member_shares, fit(data, config).member_shares)  # the fit on every unit
     with pytest.raises(ToolkitError, match=r"^the fit's sample holds 5 of the 144 units .*model.sample_tokens\), fewer than the"):
         sampled(1)
@@ -294,6 +297,19 @@ def test_a_scheduler_address_where_no_dask_scheduler_answers_is_one_line_of_erro
     assert result.stderr.startswith(f"toolkit: error: cannot reach the Dask scheduler at {address}: ")
     said = "what answers there is no Dask scheduler" if reply else "no answer within 2 s"
     assert said in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert not (tmp_path / "out").exists()
+    # no "Unable to allocate 3.07 EiB", which read as the toolkit's own memory (a hostile pass of the large corpora)
+    assert "EiB" not in result.stderr and ("it answers in another protocol" in result.stderr or not reply)
+
+
+def test_a_tls_scheduler_without_dasks_tls_settings_is_said_to_need_them(tmp_path):
+    """A tls:// address is Dask's; what was missing is its security settings, but the error called it "no Dask
+    scheduler address ... give one as tcp://host:8786" (a hostile pass of the large-corpus path)."""
+    from .conftest import cli
+
+    result = cli("run", ROOT / "configs" / "seeds.toml", "--out", tmp_path / "out", "--scheduler", "tls://127.0.0.1:1")
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "a TLS address needs Dask's TLS settings" in result.stderr and "is no Dask scheduler address" not in result.stderr
     assert not (tmp_path / "out").exists()
 
 

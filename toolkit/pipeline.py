@@ -181,7 +181,12 @@ def fit_on_sample(prepared: Prepared, config: Config, counts, in_model: np.ndarr
         return (*fit_ensemble(m, counts, keywords=keywords), None, None)
     doc_ids = prepared.units["doc_id"].to_numpy()[in_model]
     taken = sample_units(doc_ids, lengths, m["sample_tokens"], m["random_state"])
-    if taken.all():  # model.sample_tokens holds the whole corpus: the fit on every unit, and no sample said
+    if taken.all():  # model.sample_tokens holds the whole corpus: the fit on every unit, said so
+        log.info(
+            "the sample of about %d tokens (model.sample_tokens) holds all %d of the corpus: fitted on every unit",
+            m["sample_tokens"],
+            int(lengths.sum()),
+        )
         return (*fit_ensemble(m, counts, keywords=keywords), None, None)
     if taken.sum() < m["n_topics"]:
         raise ToolkitError(

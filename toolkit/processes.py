@@ -447,14 +447,26 @@ def _connect(client_class, address: str):
             "scheduler listening there?)"
         )
     error = outcome.get("error")
+    if isinstance(error, (ValueError, TypeError)) and "ssl_context" in str(error):  # a tls:// address is one
+        raise ToolkitError(
+            f"cannot reach the Dask scheduler at {address}: a TLS address needs Dask's TLS settings (certificates in "
+            "Dask's configuration, distributed.comm.tls), and none are set; set them, or give the scheduler's "
+            "tcp:// address"
+        ) from None
     if isinstance(error, (ValueError, TypeError)):  # what check_scheduler lets through and Dask cannot read
         raise _not_an_address(address, error) from None
     if isinstance(error, OSError):
         raise ToolkitError(f"cannot reach the Dask scheduler at {address}: {_first_line(error)}") from None
     if error is not None:  # something answered there, not in Dask's protocol
+        # (a web server's text read as the length of a frame: "Unable to allocate 3.07 EiB", which read as the
+        # toolkit's own memory running out)
+        detail = (
+            "it answers in another protocol"
+            if isinstance(error, MemoryError)
+            else f"{type(error).__name__}: {_first_line(error)}"
+        )
         raise ToolkitError(
-            f"cannot reach the Dask scheduler at {address}: what answers there is no Dask scheduler "
-            f"({type(error).__name__}: {_first_line(error)})"
+            f"cannot reach the Dask scheduler at {address}: what answers there is no Dask scheduler ({detail})"
         ) from None
     return outcome["client"]
 

@@ -532,6 +532,18 @@ def sampler_sentence(convergence: dict | None) -> str:
     ceiling says that the convergence check was not met, with its largest split-R-hat."""
     if not convergence:
         return ""
+    partitions = int(convergence.get("partitions") or 1)
+    approximated = (
+        f" Each chain swept its units in {partitions} partitions side by side (model.keyatm.partitions: approximate "
+        "distributed Gibbs sampling, AD-LDA, Newman et al. 2009), an approximation of the collapsed sampler whose "
+        "result depends on the number of partitions."
+        if partitions > 1
+        else ""
+    )
+    return _burn_in_sentence(convergence) + approximated
+
+
+def _burn_in_sentence(convergence: dict) -> str:
     sweeps, burn_in, chains = convergence["sweeps"], convergence["burn_in"], convergence["chains"]
     rhat, threshold = convergence.get("rhat"), convergence["rhat_threshold"]
     across = f"across the {chains} fits" if chains > 1 else "between the two halves of the chain"
