@@ -131,7 +131,11 @@ def test_members_that_disagree_on_where_a_share_varies_do_not_agree():
     """A member whose share of the theme is the same wherever it is known, against one whose share varies: r 0
     (methods: they do not agree), a unit unknown to one member aside; with two members the check is made."""
     assert diagnostics._members_agree(np.array([0.2, 0.2, 0.2, np.nan]), np.array([0.1, 0.5, 0.3, 0.4])) == 0.0
-    assert np.isnan(diagnostics._pearson(np.array([0.1, 0.5]), np.array([0.2, 0.7])))  # two points: no r
+    assert np.isnan(diagnostics.pearson(np.array([0.1, 0.5]), np.array([0.2, 0.7])))  # two points: no r
+    # a series of one value has no spread, whatever its computed deviation (0.1 six times: 1.4e-17, and r was 0.00,
+    # "agrees weakly", where it cannot be computed; mutation audit 10)
+    assert np.isnan(diagnostics.pearson(np.full(6, 0.1), np.arange(6.0)))
+    assert diagnostics._members_agree(np.full(6, 0.1), np.arange(6.0)) == 0.0  # one member flat: no agreement
 
 
 def test_a_reason_names_the_intervals_level_and_the_family_it_is_adjusted_for():

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .lexicon import OTHER, Lexicon, word_themes
+from .lexicon_evidence import pearson
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -143,14 +144,6 @@ def split_families(split: pd.DataFrame, checked) -> tuple[pd.DataFrame, float, i
     return table.reset_index(drop=True), level, checks, within_level, within_checks
 
 
-def _pearson(x: np.ndarray, y: np.ndarray) -> float:
-    ok = ~(np.isnan(x) | np.isnan(y))
-    x, y = x[ok], y[ok]
-    if len(x) < 3 or x.std() == 0 or y.std() == 0:
-        return float("nan")
-    return float(np.corrcoef(x, y)[0, 1])
-
-
 def _members_agree(x: np.ndarray, y: np.ndarray) -> float:
     """Pearson's r of two ensemble members' unit shares of a theme; 0 where one member has the theme nowhere (or the
     same everywhere) and the other varies: they do not agree (an NMF run's livelihood, a theme in one member of three,
@@ -159,7 +152,7 @@ def _members_agree(x: np.ndarray, y: np.ndarray) -> float:
     flat = [bool(np.ptp(v[ok]) == 0) if ok.any() else True for v in (x, y)]
     if flat[0] != flat[1]:
         return 0.0
-    return _pearson(x, y)
+    return pearson(x, y)
 
 
 def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
@@ -278,7 +271,7 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
             "share": float(np.dot(shares, tokens) / tokens.sum()) if np.nan_to_num(shares).any() else float("nan"),
             "r_years": float(by_theme["pearson_r"].get(theme.name, np.nan)),
             "n_years": int(by_theme["n_years"].get(theme.name, 0) or 0),
-            "r_documents": _pearson(doc_share.to_numpy(), doc_rate.to_numpy()),
+            "r_documents": pearson(doc_share.to_numpy(), doc_rate.to_numpy()),
             "n_documents": int(len(doc_share)),
             "r_split": split_value(theme.name, "documents", "r_split"),
             "r_split_low": split_value(theme.name, "documents", "r_low"),

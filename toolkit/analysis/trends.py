@@ -499,7 +499,8 @@ def units_only(table) -> bool:
     documents to estimate how documents vary anywhere (the intervals leave that out)."""
     if table is None or "interval_basis" not in table:
         return False
-    basis = table["interval_basis"].fillna("").astype(str)
+    basis = table["interval_basis"]
+    basis = basis[basis.notna()].astype(str)  # (an empty column reads back as floats, which "" cannot fill)
     drawn = basis[(basis != "") & (basis != NOT_MEASURED)]
     return bool(len(drawn)) and bool(drawn.str.contains(UNITS_ONLY, regex=False).all())
 
