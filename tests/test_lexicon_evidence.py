@@ -240,6 +240,11 @@ def test_other_row_warns_when_other_outweighs_the_themes_and_names_its_free_topi
     calm_yearly = yearly.assign(share=np.where(yearly["theme"] == OTHER, 0.005, 0.01))
     calm, warning = other_diagnostics(units.assign(other=[0.005, 0.005]), calm_yearly, topics, lexicon)
     assert warning == "" and "largest" not in calm["why"]
+    # a keyword model's free topics, and an exploratory model's topics no theme's words label (NMF has no free
+    # topic: the warning sent its reader to "free topics"; a review of the exploratory models)
+    _, keyword = other_diagnostics(units, yearly, topics.assign(labelled_by=["free"]), lexicon)
+    _, exploratory = other_diagnostics(units, yearly, topics.assign(labelled_by=["top_words"]), lexicon)
+    assert "read its free topics" in keyword and "read its topics that no theme's words label" in exploratory
 
 
 def test_other_names_its_years_and_the_era_the_lexicon_lacks():
