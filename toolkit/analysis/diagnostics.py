@@ -292,6 +292,7 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
         row.update(_keyword_reliance(sensitivity, theme.name))
         row.update(_subject_free_share(sensitivity, theme.name, subject_free))
         row["why"] = "; ".join(
+            # split_half None: the check not run, which validates no theme (it validated every theme else passing)
             validation_reasons(row, anchored_model, split_checked=split_half is not None, split_possible=split_possible)
         )
         row["validated"] = not row["why"]
@@ -397,6 +398,8 @@ def validation_reasons(row: dict, anchored_model: bool, *, split_checked: bool =
         )
     elif anchored_model and row["topic"] > 0 and split_checked:
         reasons += _split_half_reasons(row)
+    elif anchored_model and row["topic"] > 0:  # none given: no theme validated on the other rules alone
+        reasons.append("the split-half check, which a keyword count cannot pass, was not run, so it is not validated")
     return reasons
 
 
