@@ -471,3 +471,29 @@ def test_keyword_passages_are_looked_for_in_each_periods_own_head():
     ranked = pd.DataFrame({"row": np.arange(200), "_period": np.where(np.arange(200) >= 150, "十四五", "十三五")})
     tokens = [["生态"] if r >= 150 else ["会议"] for r in range(200)]
     assert _holding(ranked, {"生态"}, tokens, 10) == set(range(150, 160))
+
+
+def test_a_topics_passages_keep_the_per_document_limit_and_name_its_themes_keywords_only(run):
+    """From a review of the docs against the code: a topic's own top words were taken for keywords, so one document's
+    paragraphs holding them were ranked past the per-document limit (a free topic's five passages all from seed 001,
+    three eligible paragraphs of seed 003 left out), and the keywords column named words such as 群众 武汉市. A
+    topic's passages now keep the limit, and name its theme's keywords (a free topic has none)."""
+    out = run.out_dir
+    passages = pd.read_csv(out / "passages.csv", keep_default_na=False)
+    config = run.manifest["config"]["evidence"]
+    topics = pd.read_csv(out / "topics.csv").set_index("topic")
+    shares = pd.read_csv(out / "unit_topics.csv").set_index("unit_id")
+    units = pd.read_csv(out / "units.csv").set_index("unit_id")
+    lists = passages[(passages["kind"] == "topic") & (passages["scope"] == "all")]
+    assert len(lists)
+    for name, chosen in lists.groupby("name"):
+        topic = int(name.removeprefix("topic_"))
+        if topics.loc[topic, "theme"] == "other":
+            assert (chosen["keywords"] == "").all() and (chosen["holds_keyword"] == "").all(), name
+        counts = chosen["doc_id"].value_counts()
+        crowded = counts[counts > config["per_document"]].index
+        if len(crowded):  # only when no document below its quota has another paragraph to offer
+            eligible = units[(shares[name] >= config["min_share"]) & (units["n_tokens"] >= config["min_tokens"])]
+            below = [d for d in eligible["doc_id"].unique() if counts.get(d, 0) < config["per_document"]]
+            others = eligible[eligible["doc_id"].isin(below) & ~eligible.index.isin(chosen["unit_id"])]
+            assert others.empty, (name, dict(counts), list(others.index))

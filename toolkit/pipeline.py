@@ -374,9 +374,11 @@ def passages(
         f"topic_{row.topic}": f"{row.topic}: {lexicon.label(row.theme, language)} ({' '.join(row.top_words[:3])})"
         for row in topics.itertuples()
     }
-    top_words = {f"topic_{row.topic}": set(row.top_words) for row in topics.itertuples()}
+    # a topic's passages hold its theme's keywords (a free topic has none): its own top words were taken for keywords,
+    # and the passages holding them ranked past the per-document limit (one document gave a free topic all five)
+    of_theme = {f"topic_{row.topic}": keywords.get(row.theme, set()) for row in topics.itertuples() if row.theme != OTHER}
     by_topic = representative_passages(
-        table, topic_shares, labels, kind="topic", keywords=top_words, rows=np.flatnonzero(fitted.in_model), **settings
+        table, topic_shares, labels, kind="topic", keywords=of_theme, rows=np.flatnonzero(fitted.in_model), **settings
     )
     return pd.concat([by_theme, by_topic], ignore_index=True)
 

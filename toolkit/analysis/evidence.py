@@ -17,7 +17,10 @@ if TYPE_CHECKING:
 OPTIONS = {
     "passages": Option(5, "Passages per theme and per topic over the whole corpus (passages.csv).", *NON_NEGATIVE),
     "per_period": Option(
-        2, "Passages per theme and per topic in each period (trends.periods; each year when no periods are named).", *NON_NEGATIVE
+        2,
+        "Passages per theme and per topic in each period (trends.periods; when none are named, spans of years as "
+        "trends.spans cuts them).",
+        *NON_NEGATIVE,
     ),
     "min_tokens": Option(15, "Shortest passage, in tokens: a three-word heading would otherwise top many lists.", *NON_NEGATIVE),
     "min_share": Option(0.2, "Lowest share of the theme or topic a listed passage may have.", *UNIT_INTERVAL, kind=(float, int)),
