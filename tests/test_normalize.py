@@ -106,8 +106,10 @@ def test_words_of_zhu_keep_it_in_a_text_in_traditional_script():
     )
     assert regional_form("卓著") == "卓著" and regional_form("讨论着") == "讨论着" and regional_form("著力") == "着力"
     # the particle and the words of 着 after a word that ends as one of 著 does (an adversarial review: 从理论著手)
-    particle = "從理論著手，從理論著眼，還原著歷史，他們推論著，論著豐富。"
-    assert to_simplified(particle) == "从理论着手,从理论着眼,还原着历史,他们推论着,论著丰富。".replace(",", "，")
+    particle = "從理論著手，從理論著眼，還原著歷史，他們推論著，論著豐富，結合著積累與消費。"
+    assert to_simplified(particle) == "从理论着手,从理论着眼,还原着历史,他们推论着,论著丰富,结合着积累与消费。".replace(",", "，")
+    # a mainland word on a traditional line (a review of the docs: 成效显著 beside 著力 was written 显着)
+    assert to_simplified("我們要著力改善衞生條件，成效显著。") == "我们要着力改善卫生条件，成效显著。"
     # the State Council reports in Taiwan's and Hong Kong's script: each 著 of the mainland text comes back as 著
     for name in ("national_1979.txt", "national_2004.txt"):
         original = (GWR / name).read_text(encoding="utf-8")

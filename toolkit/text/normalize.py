@@ -258,11 +258,16 @@ _ZHU = re.compile(
 )
 
 
+# ... and the particle where tw2s's phrase 合著 (co-written) takes it: 結合著 is 结合着 (bound up with)
+_ZHE = re.compile(r"(?<=结)合著")
+
+
 def _variants_reverted(text: str) -> str:
     """Taiwan and Hong Kong variants of a text in traditional script reverted (tw2s, then hk2s), 著 kept where a
-    mainland text writes it (:data:`_ZHU`)."""
+    mainland text writes it (:data:`_ZHU`), and 着 where a phrase of tw2s kept 著 (:data:`_ZHE`)."""
     _, tw2s, hk2s, _ = _converters()
-    return _ZHU.sub(lambda m: m[0][:-1] + "著", hk2s.convert(tw2s.convert(text)))
+    reverted = _ZHU.sub(lambda m: m[0][:-1] + "著", hk2s.convert(tw2s.convert(text)))
+    return _ZHE.sub("合着", reverted)
 
 
 TRADITIONAL_SHARE = 0.01  # share of Han characters that t2s changes, above which a text counts as traditional
@@ -288,7 +293,9 @@ def to_simplified(text: str) -> str:
         # (a hostile pass of the lexicon tools); a line of characters both scripts write (著力) is the file's
         lines = text.splitlines(keepends=True)
         plain = [s2t.convert(line) != line and t2s.convert(line) == line for line in lines]
-        return "".join(line if simple else _variants_reverted(line) for line, simple in zip(lines, plain))
+        # through the traditional form first (s2t), as regional_form does: tw2s's phrases are of traditional text,
+        # and a mainland word on a traditional line (显著 beside 著力) was written 显着
+        return "".join(line if simple else _variants_reverted(s2t.convert(line)) for line, simple in zip(lines, plain))
     return simplified
 
 
