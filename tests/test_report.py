@@ -3,6 +3,7 @@ print as a paper prints them."""
 
 import html
 
+import numpy as np
 import pandas as pd
 
 from toolkit.config import Config
@@ -315,6 +316,11 @@ def test_the_validation_sentence_decides_at_the_limits_its_rules_state():
     assert "weak evidence" in _validation_sentence(themes.assign(n_documents=9))
     assert "These checks rest on 9 documents: with fewer than 10" in _validation_sentence(themes.assign(n_documents=9))
     assert "weak evidence" not in _validation_sentence(themes.assign(n_documents=10))
+    # one fitted model: its themes' stability across seeds was never checked, said (a review of the docs: one model
+    # validated two seed themes that an ensemble of three did not)
+    alone = _validation_sentence(themes.assign(n_documents=10, member_r=np.nan))
+    assert "The stability of the shares across seeds was not checked (one fitted model" in alone
+    assert "across seeds was not checked" not in _validation_sentence(themes.assign(n_documents=10, member_r=0.97))
     config = Config.load(ROOT / "configs" / "seeds.toml")
     counts = {"documents_used": 5, "documents_skipped": 0, "units": 900, "tokens": 50000, "vocabulary": 3000}
     manifest = {"counts": counts, "versions": {}, "warnings": []}

@@ -683,11 +683,21 @@ def _validation_sentence(themes: pd.DataFrame | None, one_per_year: bool = False
         if 0 < documents < FEW_DOCUMENTS
         else ""
     )
+    # one fitted model: no second to compare with, so the stability across seeds was never checked (an ensemble of
+    # three validated no seed theme that one model validated two of: a review of the docs against the code)
+    unchecked = "member_r" in named and pd.to_numeric(named["member_r"], errors="coerce").isna().all()
+    seedless = (
+        " The stability of the shares across seeds was not checked (one fitted model, model.ensemble = 1): a theme "
+        "validated here may not be with an ensemble."
+        if unchecked
+        else ""
+    )
     return (
         base
         + f" Validated: {', '.join(passed)}."
         + (f" Not validated (reasons in themes.csv): {', '.join(failed)}." if failed else "")
         + few
+        + seedless
     )
 
 
