@@ -313,6 +313,12 @@ def test_document_themes_carry_every_metadata_column_and_an_interval_per_share()
     pd.testing.assert_frame_equal(table, again)  # seeded
     bare = document_shares(units, documents, ["ecology", "other"], bootstrap=0)
     assert "ecology_low" not in bare and bare["ecology"].tolist() == table["ecology"].tolist()
+    # at most 200 replicates, as docs/methods.md says (trends.bootstrap = 1000 draws the same 200; a review of the
+    # docs found no test of the cap)
+    capped = document_shares(units, documents, ["ecology", "other"], member_shares=members, random_state=3, bootstrap=1000)
+    pd.testing.assert_frame_equal(capped, table)
+    fewer = document_shares(units, documents, ["ecology", "other"], member_shares=members, random_state=3, bootstrap=100)
+    assert not fewer.equals(table)  # below the cap, the number asked for
 
 
 def test_document_theme_intervals_have_the_asked_level_and_always_hold_the_share():

@@ -269,3 +269,25 @@ def test_words_of_the_users_lists_that_normalised_texts_never_hold_are_named(tmp
     lexicon.write_text('[a]\nwords = ["、", "生态"]\n', encoding="utf-8")
     with pytest.raises(ToolkitError, match="theme \\[a\\] word '、' holds no character, letter or digit"):
         load_inputs(Config.load(config, [f'themes.lexicon="{lexicon}"']))
+
+
+def test_boilerplate_removal_is_warned_of_above_a_fifth_of_a_documents_characters(caplog):
+    """docs/methods.md: a document that boilerplate removal cut by more than 20% of its characters is named in the
+    log with each pattern's part; one cut by less is not (a review of the docs found only a whole removal tested)."""
+    import pandas as pd
+
+    from toolkit.text.preparation import BOILERPLATE_WARNING, _warn_boilerplate
+
+    assert BOILERPLATE_WARNING == 0.2
+    quality = pd.DataFrame(
+        {
+            "doc_id": ["cut_a_quarter", "cut_a_seventh"],
+            "chars_in": [1000, 1000],
+            "removed_boilerplate": [250, 150],
+            "boilerplate_rules": ["点击查看更多 (250)", "抢沙发 (150)"],
+        }
+    )
+    with caplog.at_level("WARNING", logger="toolkit"):
+        _warn_boilerplate(quality)
+    assert "boilerplate patterns removed 250 of the 1000 characters of cut_a_quarter: 点击查看更多 (250)" in caplog.text
+    assert "cut_a_seventh" not in caplog.text
