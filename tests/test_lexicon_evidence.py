@@ -563,24 +563,9 @@ def test_each_validation_rule_decides_at_the_threshold_validation_md_states():
     """Each rule of `validated` at the value docs/validation.md gives it, just below and just above: a mutation
     that dropped the stability rule, moved a threshold or read the split-half check across documents AND years
     (the rule is "or") passed every test (a mutation audit)."""
-    passing = {
-        "topic": 3,
-        "keyword_weight": 0.5,
-        "r_documents": 0.8,
-        "r_years": 0.8,
-        "n_years": 8,
-        "member_r": 0.95,
-        "keywords_split": 6,
-        "r_split": 0.6,
-        "r_split_low": 0.3,
-        "r_split_years": 0.5,
-        "r_split_years_low": 0.2,
-        "r_split_paragraphs": np.nan,
-        "r_split_paragraphs_low": np.nan,
-        "split_paragraphs_checks": 0,
-        "split_checks": 17,
-        "split_level": 0.97,
-    }
+    from .test_validity_rules import PASSING  # a row of themes.csv that passes every rule
+
+    passing = dict(PASSING)
     assert validation_reasons(passing, True) == []
 
     def reasons(**changed) -> str:
