@@ -110,6 +110,9 @@ def test_words_of_zhu_keep_it_in_a_text_in_traditional_script():
     assert to_simplified(particle) == "从理论着手,从理论着眼,还原着历史,他们推论着,论著丰富,结合着积累与消费。".replace(",", "，")
     # a mainland word on a traditional line (a review of the docs: 成效显著 beside 著力 was written 显着)
     assert to_simplified("我們要著力改善衞生條件，成效显著。") == "我们要着力改善卫生条件，成效显著。"
+    # a word of 著 before a word that starts as one of 着 does (an adversarial review: 专着陆续, 论着实在)
+    works = "多部專著陸續出版，這部論著實在精彩，該譯著重印三次，原著重在描寫。"
+    assert to_simplified(works) == "多部专著陆续出版，这部论著实在精彩，该译著重印三次，原著重在描写。"
     # the State Council reports in Taiwan's and Hong Kong's script: each 著 of the mainland text comes back as 著
     for name in ("national_1979.txt", "national_2004.txt"):
         original = (GWR / name).read_text(encoding="utf-8")
@@ -775,6 +778,20 @@ def test_a_sites_bracketed_furniture_and_footer_are_boilerplate_and_a_short_text
     # the pattern took both, judged alone before the lines are joined)
     clauses = "(一)未经版权所有人许可,复制、发行其作品的;\n加强知识产权保护,严厉打击侵犯版权所有者合法权益的盗版行为,"
     assert normalizer.normalize(clauses).text == clauses
+    # the footers sites write, commas and all (an adversarial review: the stricter version kept nine of eleven, one
+    # with 大数据, a keyword of digital_economy, in every document of a scraped site)
+    footers = [
+        "版权所有 武汉市人民政府办公厅",
+        "版权所有　中国政府网",
+        "版权所有 侵权必究",
+        "版权所有,翻印必究",
+        "Copyright © 2020 武汉市人民政府 版权所有 All Rights Reserved",
+        "京ICP备05070218号,京公网安备11010202000001号",
+        "主办单位:武汉市人民政府办公厅　技术支持:武汉市大数据中心　版权所有　翻版必究",
+        "武汉市人民政府 版权所有",
+    ]
+    for footer in footers:
+        assert normalizer.normalize(f"{body}\n{footer}").text == body, footer
     short = quality_row("short.txt", normalizer.normalize(body))
     whole = quality_row("002.txt", normalizer.normalize(SEED_FILES[2].read_text(encoding="utf-8")))
     assert short["flag"] == f"very short ({len(body)} characters)" and whole["flag"] == ""

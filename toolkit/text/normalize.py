@@ -250,12 +250,9 @@ def regional_form(text: str) -> str:
 
 # Words of 著 (zhù: to write, to be outstanding) that OpenCC's tw2s writes with 着 (zhe, zhuó), as no mainland text
 # does: it keeps 著 in 显著, 著名 and 著作 but gave 成效卓着, 见微知着, 专着 (a hostile pass of the preprocessing).
-# Not after a word they end (讨论着, 推论着, 翻译着, 还原着: the particle), nor before the second character of a word
-# of 着 (理论着手, 从理论着眼: an adversarial review).
-_ZHU = re.compile(
-    r"(?:卓|专|编|遗|土|拙|(?<![还复])原|(?<![讨议评争辩谈推结言舆理])论|(?<!翻)译)着(?![手眼重力想落实陆急迷装色])"
-    r"|见微知着|彰明较着"
-)
+# Not after a word they end (讨论着, 推论着, 理论着手, 翻译着, 还原着: the particle, or a word of 着 after 理论: an
+# adversarial review); the next character is the next word's (专著陆续, 论著实在, 原著重在 keep 著).
+_ZHU = re.compile(r"(?:卓|专|编|遗|土|拙|(?<![还复])原|(?<![讨议评争辩谈推结言舆理])论|(?<!翻)译)着|见微知着|彰明较着")
 
 
 # ... and the particle where tw2s's phrase 合著 (co-written) takes it: 結合著 is 结合着 (bound up with)
