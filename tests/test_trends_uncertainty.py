@@ -1114,5 +1114,25 @@ def test_groups_to_compare_are_named_by_their_text_or_their_number():
     for value in (4, "北京市"):
         with pytest.raises(ToolkitError, match=rf"trends.compare: no document has tier = '{value}'; the groups are 01, 02, 03"):
             compared_groups([value, 1], ["01", "02", "03"], "tier")
-    with pytest.raises(ToolkitError, match="no document has tier = '1'"):  # two groups of the number 1: which?
+    with pytest.raises(ToolkitError, match=r"tier = '1' names 2 groups \(01, 001\)"):  # two groups of 1: which?
         compared_groups([1], ["01", "001"], "tier")
+    for twice in ([1, "01"], [1, 1], ["01", "01"]):  # one group from itself: an IndexError after the fit (a review)
+        with pytest.raises(ToolkitError, match="trends.compare names the group '01' twice"):
+            compared_groups(twice, ["01", "02"], "tier")
+
+
+def test_yearly_trends_compares_the_groups_trends_compare_names_by_their_number():
+    """The comparison itself, not only the helper (an adversarial review undid the wiring and every test passed):
+    compare = [1, 2] on tiers written 01 and 02 gives group_change from 01 to 02."""
+    from toolkit.analysis.trends import yearly_trends
+
+    rng = np.random.default_rng(5)
+    units, shares = _units(rng, years=(2019, 2020), docs=4, n=5)
+    units = units.assign(
+        in_model=True,
+        ecology=shares[0, :, 0],
+        other=shares[0, :, 1],
+        tier=["01" if d[-1] in "01" else "02" for d in units["doc_id"]],
+    )
+    trends = yearly_trends(units, np.zeros((len(units), 1)), THEMES, window=(2019, 2020), bootstrap=20, by="tier", compare=[2, 1])
+    assert set(trends.group_change["from"]) == {"02"} and set(trends.group_change["to"]) == {"01"}

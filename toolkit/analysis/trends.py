@@ -98,13 +98,20 @@ def compared_groups(compare: list, groups: list[str], by: str) -> list[str]:
     numbers = as_numbers(pd.Series([*groups, *(str(v).strip() for v in compare)], dtype=object)).to_numpy()
     of_group, asked = numbers[: len(groups)], numbers[len(groups) :]
     chosen = []
+    shown = ", ".join(groups[:10]) + (" ..." if len(groups) > 10 else "")
     for value, number in zip(compare, asked):
         text = str(value).strip()
         same = [g for g in groups if g == text] or [g for g, n in zip(groups, of_group) if n == number]  # NaN: none
-        if len(same) != 1:
-            shown = ", ".join(groups[:10]) + (" ..." if len(groups) > 10 else "")
+        if len(same) > 1:
+            raise ToolkitError(
+                f"trends.compare: {by} = {text!r} names {len(same)} groups ({', '.join(same[:4])}); write it as the "
+                f"tables name the group ({shown})"
+            )
+        if not same:
             raise ToolkitError(f"trends.compare: no document has {by} = {text!r}; the groups are {shown}")
         chosen.append(same[0])
+    if len(chosen) == 2 and chosen[0] == chosen[1]:  # a change of a group from itself: an IndexError after the fit
+        raise ToolkitError(f"trends.compare names the group {chosen[0]!r} twice; name two groups of {by} ({shown})")
     return chosen
 
 
