@@ -790,6 +790,10 @@ def test_a_quote_left_open_in_the_metadata_is_refused_not_read_as_the_rows_after
         )
         with pytest.raises(ToolkitError, match="takes in the row of '政府工作报告2016.txt'"):
             load_corpus(texts, meta)
+    # the file's name where the header has it, not first (an adversarial review: year,file,title went unnoticed)
+    meta.write_text('year,file,title\n2015,政府工作报告2015.txt,"报告\n2016,政府工作报告2016.txt,报告\n', encoding="utf-8")
+    with pytest.raises(ToolkitError, match="its 'title' cell opens a quote .* takes in the row of '政府工作报告2016.txt'"):
+        load_corpus(texts, meta)
     meta.write_text('file,title,date\n政府工作报告2015.txt,"政府工作报告\n——2015年3月5日, 北京",2015-03-05\n', encoding="utf-8")
     assert load_corpus(texts, meta).documents["title"].tolist()[0] == "政府工作报告\n——2015年3月5日, 北京"
     # a note of several lines whose line starts with a site or a section number is a note (an adversarial review: a

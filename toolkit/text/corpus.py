@@ -198,14 +198,16 @@ def _no_row_swallowed(path: Path, line: int, header: list[str], fields: list[str
     why (a hostile pass of the preprocessing). A cell of several lines without such a line is kept."""
     import csv
 
+    at = header.index("file") if "file" in header else 0  # where a row holds its file's name (year,file,title too)
     for column, cell in zip(header, fields):
         for part in cell.splitlines()[1:]:
             cells = next(csv.reader([part], delimiter=separator), [])
-            # a row of its own: a file's name, then as many cells as the header has, or nearly
-            if len(cells) >= max(2, len(header) - 1) and _FILE_CELL.fullmatch(cells[0].strip()):
+            # a row of its own: a file's name where the header has it, and as many cells as the header, or nearly
+            named = [c.strip() for c in cells[at : at + 1] or cells[:1]]
+            if len(cells) >= max(2, len(header) - 1) and named and _FILE_CELL.fullmatch(named[0]):
                 raise ToolkitError(
                     f'metadata {path} line {line}: its {column!r} cell opens a quote (") that runs over the next lines '
-                    f"and takes in the row of {cells[0].strip()!r}; close the quote, or write a quote inside a cell as "
+                    f"and takes in the row of {named[0]!r}; close the quote, or write a quote inside a cell as "
                     '"" or as a Chinese quotation mark'
                 )
 
