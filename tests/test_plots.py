@@ -599,9 +599,12 @@ def test_wrap_breaks_chinese_between_words_where_it_can():
     import unicodedata
 
     marked = "创新" * 10 + "葛\U000e0100" + "测试" * 10
-    for width in (0.9, 1.0, 1.1):
-        lines = wrap(marked, width, 10).split("\n")
-        assert "".join(lines) == marked and not [line for line in lines if unicodedata.category(line[0]).startswith("M")]
+    # nor a word too wide for a line, cut between a letter and its mark (an adversarial review: "̈nder")
+    word = unicodedata.normalize("NFD", "gesetzesänderungsgesetzesänderungsgesetzesänderungs")
+    for text, widths in ((marked, (0.9, 1.0, 1.1)), (word, (2, 3, 4)), ("a\u0301" * 12, (2, 3))):
+        for width in widths:
+            lines = wrap(text, width, 10 if text is marked else 72).split("\n")
+            assert "".join(lines) == text and not [line for line in lines if unicodedata.category(line[0]).startswith("M")]
 
     pieces = st.sampled_from(["主题", "占比", "数字经济", "，", "、", ": ", " ", "share", "(白线)", "年份", "x"])
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -384,8 +385,6 @@ def _say(text: dict, key: str, level: float) -> str:
 def _em(text: str) -> float:
     """Width of ``text`` in ems: a CJK character is one, any other about 0.6 (Noto Sans CJK's Latin is narrower,
     so this errs on the wide side)."""
-    import unicodedata
-
     return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in text)
 
 
@@ -457,11 +456,14 @@ def _break_at(tokens: list[str], following: str, limit: float) -> int:
 
 
 def _cut(text: str, ems: float) -> str:
-    """The longest start of ``text`` no wider than ``ems``."""
+    """The longest start of ``text`` no wider than ``ems`` that keeps each character with the marks after it (ä
+    written a and U+0308 is not cut between them: the next line began with the mark)."""
     width = 0.0
     for i, c in enumerate(text):
         width += _em(c)
         if width > ems:
+            while i > 0 and unicodedata.category(text[i]).startswith("M"):
+                i -= 1
             return text[:i]
     return text
 
