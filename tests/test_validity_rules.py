@@ -135,6 +135,10 @@ def test_members_that_disagree_on_where_a_share_varies_do_not_agree():
     # a series of one value has no spread, whatever its computed deviation (0.1 six times: 1.4e-17, and r was 0.00,
     # "agrees weakly", where it cannot be computed; mutation audit 10)
     assert np.isnan(diagnostics.pearson(np.full(6, 0.1), np.arange(6.0)))
+    weighted = np.full(6, 0.1)  # one share weighted into documents: equal but for rounding (an adversarial review)
+    weighted[1], weighted[3] = np.nextafter(0.1, 1), np.nextafter(0.1, 0)
+    assert np.ptp(weighted) > 0 and np.isnan(diagnostics.pearson(weighted, np.arange(6.0)))
+    assert np.isfinite(diagnostics.pearson(np.array([0.1, 0.1, 0.1, 0.1001]), np.arange(4.0)))  # a real spread
     assert diagnostics._members_agree(np.full(6, 0.1), np.arange(6.0)) == 0.0  # one member flat: no agreement
 
 

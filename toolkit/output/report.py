@@ -580,7 +580,7 @@ def sample_sentence(sample: dict | None, above: int, unit: str = "paragraphs") -
         "fit saw the same sample: the intervals do not count which units it drew. A fit on fewer tokens gives "
         "'other' a somewhat larger share and the themes a little less (0.01-0.03 for 'other' with a quarter of the "
         "tokens of the State Council reports, docs/methods.md): compare levels with runs fitted on about as many "
-        "tokens; years and groups are shifted alike."
+        "tokens."
     )
 
 
