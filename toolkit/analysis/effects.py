@@ -334,10 +334,12 @@ def _number_labels(levels: list, values: pd.Series, raw: pd.Series | None) -> di
     """Each number of ``levels`` (a numeric column's categories; ``values``, the column) as text: as ``raw`` (the
     column as the metadata wrote it) writes it when it writes it one way (01, 2.5), else as the number, an integer
     without its decimals (2, not 2.0)."""
+    import pandas as pd
+
     written: dict = {}
     if raw is not None:
         for value, cell in zip(values, raw):
-            if not _is_missing(value):
+            if pd.notna(value):
                 written.setdefault(value, set()).add(str(cell).strip())
     return {level: next(iter(written[level])) if len(written.get(level, ())) == 1 else _number_text(level) for level in levels}
 
@@ -345,10 +347,6 @@ def _number_labels(levels: list, values: pd.Series, raw: pd.Series | None) -> di
 def _number_text(number) -> str:
     """A number as text, an integer without its decimals: 2, not 2.0."""
     return str(int(number)) if float(number).is_integer() else str(number)
-
-
-def _is_missing(value) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value))
 
 
 def check_reference(formula: str, data: pd.DataFrame, chosen: dict, names: list[str]) -> None:
@@ -384,7 +382,7 @@ def modelled_reference(formula: str, units: pd.DataFrame, chosen: dict, names: l
     kept = {}
     for name, category in chosen.items():
         levels = sorted(data.loc[complete, name].dropna().unique(), key=str) if name in data else []
-        if any(str(level) == str(category).strip() or _same_number(level, category) for level in levels):
+        if any(_names_level(level, category) for level in levels):
             kept[name] = category
         else:
             log.warning(
@@ -402,11 +400,17 @@ def _chosen_level(name: str, category, levels: list):
     """The level of ``levels`` (a column's categories) that effects.reference's ``category`` names, by its text (a
     number of C(tier) written 2 or "2"); ToolkitError naming the categories when there is none."""
     for level in levels:
-        if str(level) == str(category).strip() or _same_number(level, category):
+        if _names_level(level, category):
             return level
-    written = [int(v) if isinstance(v, float) and v.is_integer() else v for v in levels[:10]]  # 2, not 2.0
-    shown = ", ".join(map(repr, [str(level) for level in written])) + (" ..." if len(levels) > 10 else "")
+    written = [_number_text(v) if isinstance(v, float) else str(v) for v in levels[:10]]  # 2, not 2.0
+    shown = ", ".join(map(repr, written)) + (" ..." if len(levels) > 10 else "")
     raise ToolkitError(f"effects.reference.{name} = {category!r} is no category of {name} (it has {shown})")
+
+
+def _names_level(level, category) -> bool:
+    """Whether effects.reference's ``category`` names ``level`` (a category of a column): by its text, or a number by
+    its value (2, 2.0 or "2" for C(tier)'s 2.0)."""
+    return str(level) == str(category).strip() or _same_number(level, category)
 
 
 def _same_number(level, category) -> bool:
