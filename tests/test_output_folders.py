@@ -677,13 +677,21 @@ def test_a_real_folder_swapped_in_for_a_folder_during_removal_is_not_pruned(tmp_
     (mine / "a.csv").write_text("论文数据", encoding="utf-8")
     leftover = _killed(tmp_path, "run", {"sub/a.csv": b"half"})
     inner = leftover / "run"
+    # a real folder now, not a link: O_NOFOLLOW does not stop it
+    _remove_leftover_swapping(monkeypatch, leftover, "sub", [(inner / "sub", leftover / "moved"), (mine, inner / "sub")])
+    assert (inner / "sub" / "a.csv").read_text(encoding="utf-8") == "论文数据"
+
+
+def _remove_leftover_swapping(monkeypatch, leftover: Path, opened: str, moves: list[tuple[Path, Path]]) -> None:
+    """``atomic._remove_leftover(leftover, "run")`` with ``moves`` (os.replace's pairs) made once, as it opens the
+    folder named ``opened`` by its parent's handle: a user's folder taking the listed one's place in between."""
     real_open = os.open
     swapped = []
 
     def open_(path, flags, mode=0o777, *, dir_fd=None):
-        if not swapped and path == "sub" and dir_fd is not None:
-            os.replace(inner / "sub", leftover / "moved")
-            os.replace(mine, inner / "sub")  # a real folder now, not a link: O_NOFOLLOW does not stop it
+        if not swapped and path == opened and dir_fd is not None:
+            for source, target in moves:
+                os.replace(source, target)
             swapped.append(True)
         return real_open(path, flags, mode, dir_fd=dir_fd)
 
@@ -691,7 +699,6 @@ def test_a_real_folder_swapped_in_for_a_folder_during_removal_is_not_pruned(tmp_
     atomic._remove_leftover(leftover, "run")
     monkeypatch.undo()
     assert swapped
-    assert (inner / "sub" / "a.csv").read_text(encoding="utf-8") == "论文数据"
 
 
 def test_a_killed_runs_finished_folder_never_becomes_the_output(tmp_path):
@@ -944,20 +951,7 @@ def test_a_real_folder_swapped_in_for_a_killed_runs_own_folder_during_removal_is
     mine.mkdir()
     (mine / "主题.csv").write_text("论文数据", encoding="utf-8")
     leftover = _killed(tmp_path, "run", {"主题.csv": b"half"})
-    real_open = os.open
-    swapped = []
-
-    def open_(path, flags, mode=0o777, *, dir_fd=None):
-        if not swapped and path == "run" and dir_fd is not None:
-            os.replace(leftover / "run", tmp_path / "moved")
-            os.replace(mine, leftover / "run")
-            swapped.append(True)
-        return real_open(path, flags, mode, dir_fd=dir_fd)
-
-    monkeypatch.setattr(os, "open", open_)
-    atomic._remove_leftover(leftover, "run")
-    monkeypatch.undo()
-    assert swapped
+    _remove_leftover_swapping(monkeypatch, leftover, "run", [(leftover / "run", tmp_path / "moved"), (mine, leftover / "run")])
     assert (leftover / "run" / "主题.csv").read_text(encoding="utf-8") == "论文数据"
 
 
