@@ -24,7 +24,6 @@ from .output import atomic
 from .processes import BackgroundJobs, available_workers
 from .progress import collected_warnings, kept_interrupts, timed
 from .text.corpus import warn_skipped
-from .text.normalize import warn_flagged
 from .text.preparation import Prepared, load_inputs, prepare, protected_paths
 from .text.vectorize import unit_counts
 
@@ -658,7 +657,6 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
         warn_skipped(inputs.corpus.documents, counted="not analysed", run=True)
         check_document_columns(inputs.corpus, config, design=False)  # the names, before any work
         prepared = prepare(config, inputs)
-        warn_flagged(prepared.quality, prepared.units["doc_id"])  # the documents with text to analyse
         # the formula's values on the documents the model will see (preparation skips those left without text),
         # before the fit, not after it
         check_document_columns(prepared.corpus, config)

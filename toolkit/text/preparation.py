@@ -36,7 +36,7 @@ from .cache import default_cache_dir
 from .chunks import prepare_chunk
 from .corpus import Corpus, load_corpus
 from .duplicates import flag_excerpts, flag_near_duplicates
-from .normalize import Normalizer, load_boilerplate_patterns
+from .normalize import Normalizer, load_boilerplate_patterns, warn_flagged
 from .segment import Segmenter, default_stopwords, read_dictionary
 from .store import PreparedStore, StoredCorpus
 from .tokens import TokenBuilder, UnitTokens
@@ -405,6 +405,7 @@ def prepare(config: Config, inputs: Inputs | None = None) -> Prepared:
                 _warn_unwritable("store the prepared corpus", store.unwritable)
     _skip_documents_without_units(corpus, quality, units)
     _warn_boilerplate(quality)
+    warn_flagged(quality, units["doc_id"])  # those analysed: one left without text was skipped, and said so above
     _warn_notes(quality)
     _warn_repeats(quality, dropped=normalizer.drop_repeated_lines)
     with timed(timings, "near duplicates"):
