@@ -794,6 +794,14 @@ def test_a_quote_left_open_in_the_metadata_is_refused_not_read_as_the_rows_after
     meta.write_text('year,file,title\n2015,政府工作报告2015.txt,"报告\n2016,政府工作报告2016.txt,报告\n', encoding="utf-8")
     with pytest.raises(ToolkitError, match="its 'title' cell opens a quote .* takes in the row of '政府工作报告2016.txt'"):
         load_corpus(texts, meta)
+    # rows that leave their last cells out (read as empty) are rows all the same (an adversarial review: a check that
+    # asked for nearly the header's number of cells let a table of six columns whose rows give four through)
+    meta.write_text(
+        'file,date,title,place,level,notes\n政府工作报告2015.txt,2015,"报告,全国\n政府工作报告2016.txt,2016,报告,全国\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ToolkitError, match="its 'title' cell opens a quote .* takes in the row of '政府工作报告2016.txt'"):
+        load_corpus(texts, meta)
     meta.write_text('file,title,date\n政府工作报告2015.txt,"政府工作报告\n——2015年3月5日, 北京",2015-03-05\n', encoding="utf-8")
     assert load_corpus(texts, meta).documents["title"].tolist()[0] == "政府工作报告\n——2015年3月5日, 北京"
     # a note of several lines whose line starts with a site or a section number is a note (an adversarial review: a

@@ -202,9 +202,10 @@ def _no_row_swallowed(path: Path, line: int, header: list[str], fields: list[str
     for column, cell in zip(header, fields):
         for part in cell.splitlines()[1:]:
             cells = next(csv.reader([part], delimiter=separator), [])
-            # a row of its own: a file's name where the header has it, and as many cells as the header, or nearly
+            # a row of its own: a document's file name where the header has it, and a cell beside it (a row may leave
+            # its last cells out, read as empty)
             named = [c.strip() for c in cells[at : at + 1] or cells[:1]]
-            if len(cells) >= max(2, len(header) - 1) and named and _FILE_CELL.fullmatch(named[0]):
+            if len(cells) >= 2 and named and _FILE_CELL.fullmatch(named[0]):
                 raise ToolkitError(
                     f'metadata {path} line {line}: its {column!r} cell opens a quote (") that runs over the next lines '
                     f"and takes in the row of {named[0]!r}; close the quote, or write a quote inside a cell as "
