@@ -113,6 +113,9 @@ def test_words_of_zhu_keep_it_in_a_text_in_traditional_script():
     # a word of 著 before a word that starts as one of 着 does (an adversarial review: 专着陆续, 论着实在)
     works = "多部專著陸續出版，這部論著實在精彩，該譯著重印三次，原著重在描寫。"
     assert to_simplified(works) == "多部专著陆续出版，这部论著实在精彩，该译著重印三次，原著重在描写。"
+    # ... but after 原 and 论 a word of 着 is that word (a second review: 高原著陆 and 方法论著手 came back with 著)
+    landing = "飛機在高原著陸，草原著火後，應從方法論著手，從系統論著眼，經典原著陸續出版，原著手稿。"
+    assert to_simplified(landing) == "飞机在高原着陆，草原着火后，应从方法论着手，从系统论着眼，经典原著陆续出版，原著手稿。"
     # the State Council reports in Taiwan's and Hong Kong's script: each 著 of the mainland text comes back as 著
     for name in ("national_1979.txt", "national_2004.txt"):
         original = (GWR / name).read_text(encoding="utf-8")
@@ -778,6 +781,16 @@ def test_a_sites_bracketed_furniture_and_footer_are_boilerplate_and_a_short_text
     # the pattern took both, judged alone before the lines are joined)
     clauses = "(一)未经版权所有人许可,复制、发行其作品的;\n加强知识产权保护,严厉打击侵犯版权所有者合法权益的盗版行为,"
     assert normalizer.normalize(clauses).text == clauses
+    # nor an item, a heading or a sentence without a full stop that speak of copyright (an adversarial review: every
+    # line of 版权所有 or copyright up to 140 characters was taken, and said only in quality.csv)
+    for line in (
+        "(二)依法保护著作权人和版权所有单位的合法权益;",
+        "第五章 版权所有与许可使用",
+        "第五章 版权所有",
+        "推动Copyright保护国际合作,加强知识产权保护",
+    ):
+        kept = normalizer.normalize(f"{body}\n{line}").text.splitlines()
+        assert len(kept) == 2 and kept[1].replace(" ", "") == line.replace(" ", ""), line
     # the footers sites write, commas and all (an adversarial review: the stricter version kept nine of eleven, one
     # with 大数据, a keyword of digital_economy, in every document of a scraped site)
     footers = [
@@ -820,3 +833,8 @@ def test_a_text_saved_twice_on_one_line_is_read_once(normalizer):
     assert normalizer.normalize(short).text == short
     four = normalizer.normalize(text * 4)  # halved while doubled: normalising again changes nothing
     assert four.text == once.text and normalizer.normalize(four.text).text == four.text
+    # a rule under the issuer's name, a sign forty times or more, is no text saved twice (an adversarial review: it
+    # was counted a repeated line and halved, and the run warned of a text saved twice in one file)
+    for rule in ("━" * 40, "=" * 60, "-" * 80, "━" * 40 + " " + "━" * 40):
+        ruled = normalizer.normalize(f"武汉市人民政府文件\n{rule}\n{text}")
+        assert ruled.repeated_lines == 0 and rule.replace(" ", "") in ruled.text.replace(" ", ""), rule

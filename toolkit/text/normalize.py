@@ -251,8 +251,13 @@ def regional_form(text: str) -> str:
 # Words of 著 (zhù: to write, to be outstanding) that OpenCC's tw2s writes with 着 (zhe, zhuó), as no mainland text
 # does: it keeps 著 in 显著, 著名 and 著作 but gave 成效卓着, 见微知着, 专着 (a hostile pass of the preprocessing).
 # Not after a word they end (讨论着, 推论着, 理论着手, 翻译着, 还原着: the particle, or a word of 着 after 理论: an
-# adversarial review); the next character is the next word's (专著陆续, 论著实在, 原著重在 keep 著).
-_ZHU = re.compile(r"(?:卓|专|编|遗|土|拙|(?<![还复])原|(?<![讨议评争辩谈推结言舆理])论|(?<!翻)译)着|见微知着|彰明较着")
+# adversarial review); the next character is the next word's (专著陆续, 论著实在, 原著重在 keep 著), but after 原 and 论
+# a word of 着 that a policy text writes there is that word (高原着陆, 草原着火, 方法论着手, 系统论着眼, 着力, 着想,
+# 着落: a second review; 原著陆续 and 原著手稿 keep 著).
+_ZHU = re.compile(
+    r"(?:卓|专|编|遗|土|拙|(?<!翻)译)着|(?:(?<![还复])原|(?<![讨议评争辩谈推结言舆理])论)着(?!陆(?!续)|火|手(?!稿)|眼|力|想|落)"
+    r"|见微知着|彰明较着"
+)
 
 
 # ... and the particle where tw2s's phrase 合著 (co-written) takes it: 結合著 is 结合着 (bound up with)
@@ -594,13 +599,16 @@ def notes_appendix(text: str) -> int:
 def _doubled(line: str) -> str:
     """The first half of ``line`` when the line is one text twice (its halves equal, a space between them or none)
     of at least :data:`REPEATED_MIN` characters each, halved again while it is (four copies give one: normalising
-    stays idempotent), else ''."""
+    stays idempotent), else ''. Not a rule of one sign (━ or = forty times under a document's issuer: an
+    adversarial review) nor of a short text repeated: a half that repeats something shorter than REPEATED_MIN
+    characters is no text twice."""
     kept = ""
     while (n := len(line)) >= 2 * REPEATED_MIN:
         half = n // 2
-        if (n % 2 == 0 and line[:half] == line[half:]) or (
-            n % 2 == 1 and line[half].isspace() and line[:half] == line[half + 1 :]
-        ):
+        if (
+            (n % 2 == 0 and line[:half] == line[half:])
+            or (n % 2 == 1 and line[half].isspace() and line[:half] == line[half + 1 :])
+        ) and (line[:half] * 2).find(line[:half], 1) >= REPEATED_MIN:  # its smallest period
             kept = line = line[:half]
         else:
             break
