@@ -733,6 +733,11 @@ def test_a_term_written_as_taiwan_writes_it_is_said_to_read_otherwise_in_traditi
     # warning said to search 着力 too)
     both = cli("kwic", text, "[著着]力", "--regex")
     assert both.returncode == 0 and "traditional script hold" not in both.stderr and "着力" in both.stdout
+    for taken in ("(著|着)力", "著力|着力"):
+        assert "traditional script hold" not in cli("kwic", text, taken, "--regex").stderr, taken
+    # ... but another alternative's 着 does not take it (a second review: 著力|着想 said nothing, and found nothing)
+    hidden = cli("kwic", text, "著力|着想", "--regex")
+    assert "texts in traditional script hold 着力|着想 where 著力|着想 was written" in hidden.stderr
 
 
 def test_terms_written_two_ways_are_counted_once_and_said_to_be_one(tmp_path):

@@ -5,6 +5,7 @@ and ``kwic``). Each reads the config's sections as a run does, through the stage
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -192,6 +193,48 @@ def concordance(
     )
 
 
+def _takes_both(pattern: str, form: str) -> bool:
+    """Whether the regex ``pattern`` takes ``form`` (the pattern with some characters in their regional form, as
+    long) wherever the two differ: the character in a class that holds its regional form too ([著着]力), or in an
+    alternative whose regional form is an alternative of the same group or of the whole pattern ((著|着)力, 著力|着力;
+    not 著力|着想, where the 着 of another alternative hid that 著力 never finds 着力: a second review)."""
+    classes, groups, stack, i = [], [], [[0, [], 0]], 0  # a group: [its alternative's start, its alternatives, start]
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 1
+        elif char == "[":
+            start, i = i, i + 1 + (pattern[i + 1 : i + 2] == "^")
+            i += pattern[i : i + 1] == "]"  # a ] first is a character of the class
+            while i < len(pattern) and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+            classes.append((start, i))
+        elif char == "(":
+            prefix = re.match(r"(?:\?(?:P?<\w+>|<?[=!]|[:>]|[a-zA-Z-]*:))?", pattern[i + 1 :])[0]  # (?: (?P<n> (?=...
+            stack.append([i + 1 + len(prefix), [], i])
+            i += len(prefix)
+        elif char in "|)" and (char == "|" or len(stack) > 1):
+            stack[-1][1].append((stack[-1][0], i))
+            stack[-1][0] = i + 1
+            if char == ")":
+                groups.append(stack.pop()[1])
+        i += 1
+    stack[0][1].append((stack[0][0], len(pattern)))
+    groups += [frame[1] + [(frame[0], len(pattern))] for frame in stack[1:]] + [stack[0][1]]
+    for at in (k for k, (a, b) in enumerate(zip(pattern, form)) if a != b):
+        if any(start < at < end for start, end in classes):
+            if not any(start < at < end and form[at] in pattern[start:end] for start, end in classes):
+                return False
+            continue
+        # the innermost alternative that holds the character (the shortest), and its group's alternatives
+        alternatives, (start, end) = min(
+            ((alts, span) for alts in groups for span in alts if span[0] <= at < span[1]), key=lambda x: x[1][1] - x[1][0]
+        )
+        if form[start:end] not in {pattern[a:b] for a, b in alternatives}:
+            return False
+    return True
+
+
 def _warn_unfolded(patterns: list[str], normalizer) -> None:
     """Warn of regular expressions that hold what the normalised texts never hold: traditional characters, full-width
     punctuation or letters, a space between Chinese characters (a term without --regex is folded as the texts are,
@@ -207,9 +250,8 @@ def _warn_unfolded(patterns: list[str], normalizer) -> None:
         if folded != pattern:
             changed.append((pattern, folded))
         if normalizer.to_simplified and (form := regional_form(folded)) != folded:  # as for a plain term (著力)
-            # unless the pattern takes the regional character already ([著着]力: an adversarial review)
-            targets = {b for a, b in zip(folded, form) if a != b} if len(form) == len(folded) else {None}
-            if not targets <= set(folded):
+            # unless the pattern takes the regional form already ([著着]力, (著|着)力: an adversarial review)
+            if len(form) != len(folded) or not _takes_both(folded, form):
                 regional[pattern] = form
     if regional:
         log.warning(
