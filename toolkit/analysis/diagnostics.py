@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .lexicon import OTHER, Lexicon, word_themes
-from .lexicon_evidence import pearson
+from .lexicon_evidence import is_flat, pearson
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -148,8 +148,8 @@ def _members_agree(x: np.ndarray, y: np.ndarray) -> float:
     """Pearson's r of two ensemble members' unit shares of a theme; 0 where one member has the theme nowhere (or the
     same everywhere) and the other varies: they do not agree (an NMF run's livelihood, a theme in one member of three,
     had no r at all, and its seed check was passed in silence); NaN where neither varies."""
-    ok = ~(np.isnan(x) | np.isnan(y))
-    flat = [bool(np.ptp(v[ok]) == 0) if ok.any() else True for v in (x, y)]
+    ok = np.isfinite(x) & np.isfinite(y)
+    flat = [is_flat(v[ok]) if ok.any() else True for v in (x, y)]  # equal to rounding, as pearson judges it
     if flat[0] != flat[1]:
         return 0.0
     return pearson(x, y)

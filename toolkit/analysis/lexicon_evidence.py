@@ -34,12 +34,12 @@ def pearson(x: np.ndarray, y: np.ndarray) -> float:
     differs by 1e-17 and gave r 0.40 (an adversarial review)."""
     ok = np.isfinite(x) & np.isfinite(y)
     x, y = x[ok], y[ok]
-    if len(x) < 3 or _flat(x) or _flat(y):
+    if len(x) < 3 or is_flat(x) or is_flat(y):
         return float("nan")
     return float(np.corrcoef(x, y)[0, 1])
 
 
-def _flat(values: np.ndarray) -> bool:
+def is_flat(values: np.ndarray) -> bool:
     """Whether ``values`` are one value up to rounding (their spread within 1e-9 of their largest size)."""
     return bool(np.ptp(values) <= 1e-9 * max(float(np.max(np.abs(values))), 1e-300))
 
