@@ -166,6 +166,22 @@ def test_a_document_that_normalises_to_nothing_is_skipped_with_the_reason(small_
     assert f"boilerplate patterns removed {removed} of the" in caplog.text and "点击查看更多 (17)" in caplog.text
 
 
+def test_a_very_short_document_analysed_is_said_by_prepare_from_the_cache_too(small_corpus, tmp_path, caplog):
+    """A document of a few characters (a site's furniture left after its boilerplate) is analysed, and prepare says
+    so, on a cache miss and on a hit; a skipped document is said by its skip, not again (a review: no test held the
+    warning prepare makes, only the function that words it)."""
+    add_document(small_corpus, "furniture.txt", "推进科技创新。\n", title="页面", date="2021-07-26")
+    add_document(small_corpus, "comments.txt", "点击查看更多\n", title="评论区", date="2021-07-27")  # left empty: skipped
+    for cached in ("miss", "hit"):
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="toolkit"):
+            prepared = prepare(_config(small_corpus, tmp_path))
+        (said,) = [r.getMessage() for r in caplog.records if "look broken or hold almost no text" in r.getMessage()]
+        assert said.startswith("1 document(s) look broken or hold almost no text, analysed all the same: furniture (very short")
+        assert "furniture" in set(prepared.units["doc_id"]) and "comments" not in said
+        assert prepared.cache_stats["prepared"] == cached
+
+
 def test_a_text_saved_twice_in_its_file_is_analysed_once_and_said(small_corpus, tmp_path, caplog):
     """Two of the State Council reports (1959, 1991) hold their whole text twice: each paragraph was a unit twice,
     resampled twice in the bootstrap (narrowing that year), counted twice in the vocabulary's frequencies, and
