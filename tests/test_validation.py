@@ -124,6 +124,11 @@ def test_the_cli_exports_and_scores(run, tmp_path):
     assert "toolkit validate score" in exported.stdout
     empty = cli("validate", "score", out)
     assert empty.returncode == 2 and empty.stderr.startswith("toolkit: error: no coded answer")
+    said = "give coding_sheet.csv, word_intrusion.csv, topic_intrusion.csv and codebook.md to the coders"
+    assert said in exported.stdout
+    # no topic task: its empty sheet is not handed out (a hostile pass: the command said to give it all the same)
+    none = cli("validate", "export", run, "--out", tmp_path / "no-topics", "--units", "20", "--topic-tasks", "0")
+    assert "give coding_sheet.csv, word_intrusion.csv and codebook.md to the coders" in none.stdout, none.stdout
 
 
 def _coded_folder(run, folder):
@@ -170,6 +175,12 @@ def _rewrite_sheet(folder, change):
                 f, lambda t, p: t.assign(item=t["item"].where(t.index != 3, "第四条")).to_csv(p, index=False)
             ),
             "item '第四条' (row 5) is not an item number",
+        ),
+        (  # a number past any item (a hostile pass: "item -9223372036854775808 is not in key_units.csv")
+            lambda f, run: _rewrite_sheet(
+                f, lambda t, p: t.assign(item=t["item"].where(t.index != 1, "99999999999999999999999")).to_csv(p, index=False)
+            ),
+            "item '99999999999999999999999' (row 3) is not an item number",
         ),
         (
             lambda f, run: _rewrite_sheet(
@@ -923,6 +934,11 @@ def test_a_sheet_saved_as_excels_western_csv_is_scored_with_its_lost_texts_said(
     (folder / validation.UNIT_SHEET).write_bytes(other.to_csv(index=False).encode("cp1252", errors="replace"))
     with pytest.raises(ToolkitError, match="the text of item 1 is not the text exported as item 1"):
         validation.score(folder)
+    # Excel for Mac's "CSV (Macintosh)": lines that end with \r alone (a hostile pass: the header of a sheet in a
+    # Western code page was read up to the first \n, the whole sheet, and csv raised a traceback)
+    mac = sheet.to_csv(index=False, lineterminator="\r", quoting=csv.QUOTE_ALL).encode("cp1252", errors="replace")
+    (folder / validation.UNIT_SHEET).write_bytes(mac)
+    pd.testing.assert_frame_equal(validation.score(folder)["agreement"], validation.score(coded)["agreement"])
     # Excel on a Central European or Cyrillic Windows writes its own code page (a note's Ź or Џ is no Windows-1252 byte)
     for code_page, note in (("cp1250", "Źle"), ("cp1251", "Џ ђ ќ")):
         sheet.loc[0, "note"] = note
@@ -1433,3 +1449,50 @@ def test_two_coders_sheets_sorted_in_a_spreadsheet_give_the_same_agreement_and_i
     first.sort_values(["theme", "item"], ascending=False).to_csv(folder / "coder_a.csv", index=False)
     second.sort_values("text").to_csv(folder / "coder_b.csv", index=False)
     pd.testing.assert_frame_equal(validation.agree(folder, folder / "coder_a.csv", folder / "coder_b.csv"), in_order)
+
+
+def test_a_second_export_of_another_sample_is_refused_while_the_first_is_out_for_coding(run, tmp_path):
+    """From a hostile pass of the hand-coding tools: a coder's sheet kept in a folder of their own (as the docs
+    advise for two coders), then the run exported again into the same folder with another --units: the keys were
+    replaced in silence and the coder's finished sheet no longer scored (nor could the old sample be exported again
+    once the run changed). A different sample is refused, the earlier export left as it was; the same one replaces
+    it."""
+    from .conftest import snapshot
+
+    out = validation.export(run, tmp_path / "tasks", n_units=20, n_topic_tasks=5)
+    coder = tmp_path / "b" / validation.UNIT_SHEET
+    coder.parent.mkdir()
+    sheet = pd.read_csv(out / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    key = pd.read_csv(out / validation.UNIT_KEY, keep_default_na=False)
+    sheet.assign(theme=key["keyword_theme"].replace("", "other")).to_csv(coder, index=False, encoding="utf-8-sig")
+    scored = validation.score(out, units_file=coder)["agreement"]
+    before = snapshot(out)
+    for arguments in ({"n_units": 30, "n_topic_tasks": 5}, {"n_units": 20, "n_topic_tasks": 5, "random_state": 1}):
+        with pytest.raises(ToolkitError, match=r"holds an earlier export of another sample \(key_units.csv"):
+            validation.export(run, out, **arguments)
+        assert snapshot(out) == before
+    pd.testing.assert_frame_equal(validation.score(out, units_file=coder)["agreement"], scored)
+    validation.export(run, out, n_units=20, n_topic_tasks=5)  # the same sample again
+    pd.testing.assert_frame_equal(validation.score(out, units_file=coder)["agreement"], scored)
+
+
+def test_an_export_is_not_written_into_the_runs_text_folder(run, tmp_path):
+    """From a hostile pass of the hand-coding tools: `validate export RUN --out <corpus.texts>/val` wrote into the
+    text folder, which a run refuses ("The text folder is only ever read"). The run's saved config names it."""
+    import tomllib
+
+    import tomli_w
+
+    from .conftest import snapshot
+
+    texts = tmp_path / "texts"
+    shutil.copytree(ROOT / "seeds", texts)
+    copied = tmp_path / "run"
+    shutil.copytree(run, copied)
+    config = tomllib.loads((copied / "config.toml").read_text(encoding="utf-8"))
+    config["corpus"].update(texts=str(texts), metadata=str(texts / "metadata.csv"))
+    (copied / "config.toml").write_text(tomli_w.dumps(config), encoding="utf-8")
+    before = snapshot(texts)
+    with pytest.raises(ToolkitError, match=r"--out .*val lies inside corpus.texts "):
+        validation.export(copied, texts / "val", n_units=20, n_topic_tasks=5)
+    assert snapshot(texts) == before

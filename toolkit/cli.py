@@ -452,9 +452,8 @@ def _dispatch(args) -> int:
                 args.run, args.out, n_units=args.units, n_topic_tasks=args.topic_tasks, random_state=args.seed
             )
             print(
-                f"{out}: give {validation.UNIT_SHEET}, {validation.WORD_SHEET}, {validation.TOPIC_SHEET} and "
-                f"{validation.CODEBOOK} to the coders (not the key_*.csv files), then run: toolkit validate score "
-                f"{out}".translate(ONE_LINE)
+                f"{out}: give {', '.join(validation.sheets_to_code(out))} and {validation.CODEBOOK} to the coders (not "
+                f"the key_*.csv files), then run: toolkit validate score {out}".translate(ONE_LINE)
             )
         elif args.step == "agree":
             sys.stdout.write(validation.format_agreement(validation.agree(args.folder, args.first, args.second)))

@@ -140,7 +140,7 @@ def _western_excel(data: bytes, needed: tuple[str, ...]) -> str | None:
             text = data.decode(code_page)
         except UnicodeDecodeError:
             continue
-        header = text.lstrip("\ufeff").split("\n", 1)[0]
+        header = next(iter(text.lstrip("\ufeff").splitlines()), "")  # whatever ends it: a Mac's CSV ends lines with \r
         cells = next(csv.reader([header], delimiter=cell_separator(header, needed)), [])
         return text if set(needed) <= {cell.strip() for cell in cells} else None
     return None
@@ -255,7 +255,8 @@ def export(
     units, topics, themes, unit_topics = _read_run(run)
     out = Path(out) if out is not None else run.with_name(run.name + "-validation")
     # before the sampling's warnings (output_folder checks again)
-    atomic.check_output_location(out, {"the run": run}, kind="export")
+    inputs = {"the run": run, **_run_inputs(run)}
+    atomic.check_output_location(out, inputs, kind="export")
     rng = np.random.default_rng(random_state)
     sample, note = sample_units(units, n_units, rng)
     if note:
@@ -277,7 +278,7 @@ def export(
     if topic_note:
         log.warning("validate export: %s", topic_note)
         note = f"{note}; {topic_note}" if note else topic_note
-    with atomic.output_folder(out, {"the run": run}, kind="export") as work:
+    with atomic.output_folder(out, inputs, kind="export") as work:
         atomic.write_text(work / CODEBOOK, _codebook(themes, len(sheet), len(words_sheet), len(topic_sheet), note))
         for name, table in (
             (UNIT_SHEET, sheet),
@@ -288,6 +289,7 @@ def export(
             (TOPIC_KEY, topic_key),
         ):
             write_csv(work / name, table, bom=True)  # coders open these in Excel
+        _same_sample_as_before(out, work)
         atomic.write_text(
             work / "validation.json",
             json.dumps(
@@ -316,6 +318,51 @@ def export(
             + "\n",
         )
     return out
+
+
+def sheets_to_code(folder: Path) -> list[str]:
+    """The sheets of the export in ``folder`` that hold a task (a topic sheet of no task, ``--topic-tasks 0`` or a
+    corpus whose every unit is on the coding sheet, is no sheet to hand out)."""
+    return [
+        name
+        for name in (UNIT_SHEET, WORD_SHEET, TOPIC_SHEET)
+        if len(pd.read_csv(folder / name, dtype=str, keep_default_na=False, encoding="utf-8-sig"))
+    ]
+
+
+def _run_inputs(run: Path) -> dict[str, Path]:
+    """The inputs the run in ``run`` read, as its saved config names them (its texts, metadata, lexicon ...): an
+    export is written into none of them, as a run is not (a hostile pass: an export went into corpus.texts); none
+    when the config cannot be read (the run folder is checked all the same)."""
+    from ..config import Config
+    from ..text.preparation import protected_paths
+
+    try:
+        return protected_paths(Config.load(run / "config.toml"))
+    except (ToolkitError, OSError):
+        return {}
+
+
+def _same_sample_as_before(out: Path, work: Path) -> None:
+    """ToolkitError when ``out`` holds an earlier export whose keys differ from the new ones in ``work``: the sheets
+    handed out from it (coders keep theirs in folders of their own, as the docs advise) would no longer score, and
+    its keys were replaced in silence (a hostile pass of the hand-coding tools: a second export with another
+    --units). The same sample exported again (after a run made again alike) replaces it."""
+    if not (out / "validation.json").is_file():
+        return
+    changed = [name for name in (UNIT_KEY, WORD_KEY, TOPIC_KEY) if not _same_file(out / name, work / name)]
+    if changed:
+        raise ToolkitError(
+            f"{out} holds an earlier export of another sample ({', '.join(changed)} would change): the sheets handed "
+            f"out from it would no longer score; export into another folder (--out), or remove {out} to replace it"
+        )
+
+
+def _same_file(earlier: Path, new: Path) -> bool:
+    try:
+        return earlier.read_bytes() == new.read_bytes()
+    except OSError:
+        return False
 
 
 def _word_intrusion(topics: pd.DataFrame, rng: np.random.Generator, n_words: int = 5):
@@ -470,7 +517,7 @@ def _coded(path: Path, column: str) -> tuple[pd.DataFrame, set[int]]:
     item numbers of all the sheet's rows (blank rows left out). An item coded twice is refused, and so is a key
     file of the export (its answers are no coder's)."""
     if not path.exists():
-        raise ToolkitError(f"{path} not found; pass the folder `toolkit validate export` wrote")
+        raise ToolkitError(f"{path} not found; pass a sheet the coder filled in, or the folder `toolkit validate export` wrote")
     if path.name in KEYS:
         raise ToolkitError(
             f"{path} is a key of the export (the answers the sheets are scored against), not a coded sheet; pass the "
@@ -480,10 +527,11 @@ def _coded(path: Path, column: str) -> tuple[pd.DataFrame, set[int]]:
     table = read_table(path, ("item", column), fix, dtype=str)
     table = table.assign(**{c: table[c].str.strip() for c in ("item", column)})
     listed = pd.to_numeric(table["item"], errors="coerce")
-    rows = {int(i) for i in listed[listed.notna() & (listed % 1 == 0)]}
+    whole = listed.notna() & (listed % 1 == 0) & (listed.abs() < 2**53)  # 99999999999999999999 is no item, nor -2**63
+    rows = {int(i) for i in listed[whole]}
     coded = (table[column] != "").to_numpy()
     table, items = table[coded], listed[coded]
-    bad = ~(items.notna() & (items % 1 == 0))
+    bad = ~whole[coded]
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise ToolkitError(
