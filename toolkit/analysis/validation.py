@@ -778,7 +778,10 @@ def _key(folder: Path, name: str) -> pd.DataFrame:
 def _merged(coded: pd.DataFrame, key: pd.DataFrame, path: Path, key_name: str, **options) -> pd.DataFrame:
     unknown = sorted(set(coded["item"]) - set(key["item"]))
     if unknown:
-        raise ToolkitError(f"{path}: item {unknown[0]} is not in {key_name}; keep the `item` column as exported")
+        raise ToolkitError(
+            f"{path}: item {unknown[0]} is not in {key_name}; keep the `item` column as exported (a sheet of another "
+            "export is scored in that export's folder)"
+        )
     return coded.merge(key, on="item", **options)
 
 
