@@ -438,6 +438,13 @@ def test_the_recommendation_is_honest_about_seeds():
     assert "no other kind's range reaches it" not in text  # a range of one run reaches nothing
     # NMF's K = 6 lay "above every other point's range" on seeds that are one run: no evidence of that
     assert "lies above" not in nmf and "The order of the points is no evidence" in nmf
+    # points of two preprocessing settings: their scores come from different tokens (a hostile pass: a sweep over
+    # strip_pinyin recommended keeping the pinyin, on the coherence of a topic of its fragments)
+    pinyin = [{**row, "normalize.strip_pinyin": value} for row in rows for value in (True, False)]
+    headline = recommend(pd.DataFrame(pinyin)).splitlines()[2]
+    assert "The grid varies the preprocessing (normalize.strip_pinyin): each of its settings is scored on its own" in headline
+    passes = [{**row, "model.lda.passes": value} for row in rows for value in (1, 2)]  # a model's setting: comparable
+    assert "varies the preprocessing" not in recommend(pd.DataFrame(passes))
     assert "gave the same" not in lda
     # seeds are one run only when they gave the same topics as well as the same scores: seeds whose scores tie but
     # whose topics differ (stability 0.6) are three runs (a mutation audit called them one, and no test saw it)
@@ -1105,3 +1112,19 @@ def test_a_grid_point_whose_model_cannot_be_made_is_skipped_and_listed(tmp_path)
     recommendation = (tmp_path / "s" / "summary" / "recommendation.md").read_text(encoding="utf-8")
     assert "lda K=12" in recommendation
     assert "seeded LDA needs at least one topic per theme with a keyword in the vocabulary" in recommendation
+
+
+def test_nmf_with_more_topics_than_words_is_a_skipped_point_and_a_one_line_error(tmp_path):
+    """From a hostile pass: NMF asked for more topics than the vocabulary holds raised scikit-learn's ValueError
+    (nndsvda), a traceback of a run and the end of a whole sweep; the model's own check knew only units."""
+    from .conftest import NO_FIGURES, SEEDS_CONFIG, cli
+
+    few = ["vocab.keep_lexicon=false", "vocab.max_terms=3", 'model.kind="nmf"', "model.n_topics=5"]
+    settings = [f"--set={s}" for s in [*NO_FIGURES, *few]]
+    failed = cli("-q", "run", SEEDS_CONFIG, "--out", tmp_path / "run", *settings)
+    assert failed.returncode == 2 and failed.stderr.count("\n") == 1, failed.stderr
+    assert "cannot fit 5 topics to a vocabulary of 3 words with NMF" in failed.stderr and not (tmp_path / "run").exists()
+    config = Config.load(SEEDS_CONFIG, ["vocab.keep_lexicon=false", "vocab.max_terms=3"])
+    result = sweep(config, tmp_path / "sweep", grid={"model.kind": ["nmf"], "model.n_topics": [2, 5]}, n_jobs=1)
+    assert list(result.table["n_topics"].unique()) == [2]
+    assert "nmf K=5: cannot fit 5 topics to a vocabulary of 3 words with NMF" in result.recommendation

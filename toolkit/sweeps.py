@@ -594,6 +594,21 @@ def grid_settings(table: pd.DataFrame) -> list[str]:
     return [c for c in table.columns if "." in c and c not in POINT_KEYS]
 
 
+def _preprocessing_note(summary: pd.DataFrame, settings: list[str]) -> str:
+    """A sentence when the grid varies the preprocessing: each of its settings is scored on its own tokens (the
+    coherence against its own texts, the perplexity on its own held-out tokens), so the scores rank the points of one
+    setting, not the settings (a hostile pass: a sweep over strip_pinyin recommended keeping the pinyin, a topic of
+    its fragments scoring well; one over vocab.max_terms recommended 3 words)."""
+    varied = [s for s in settings if s.split(".")[0] in PREPROCESSING and summary[s].astype(str).nunique() > 1]
+    if not varied:
+        return ""
+    return (
+        f" The grid varies the preprocessing ({', '.join(varied)}): each of its settings is scored on its own tokens, "
+        "so the scores rank the points of one setting, not the settings; choose those by reading each run's topics "
+        "(top_words.csv) and what normalising removed (quality.csv)."
+    )
+
+
 def _point(row, settings: list[str], form: str = "K = {}") -> str:
     """A grid point as the recommendation names it: 'K = 5', or 'K = 5 (vocab.min_df=2)' when other settings vary;
     a setting its kind does not read (model.lda.passes of an NMF point, blank) is not named."""
@@ -760,6 +775,7 @@ def recommend(
         )
         + (" " + _one_run(best_overall) if bool(best_overall["one_run"]) else "")
         + _tied(ranked, best_overall, settings, kinds=True)
+        + _preprocessing_note(summary, settings)
     )
     if "keyatm" in set(summary["kind"]) and summary["kind"].nunique() > 1:  # the headline is no choice of model
         lines += [
@@ -806,7 +822,7 @@ def recommend(
         text += _edge_note(best, rows, settings, unfitted) + _tied(rows, best, settings)
         if len(rows) > 2 and len(close) == len(rows) - 1 and not bool(best["one_run"]):
             text += (
-                " Every point of the grid lies within the seeds' range of it: the grid does not single out a number "
+                " Every other point's range over seeds overlaps its range: the grid does not single out a number "
                 "of topics; choose by reading the topics."
             )
         if len(rows) == 1 and bool(best["one_run"]):
