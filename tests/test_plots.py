@@ -1024,3 +1024,16 @@ def test_the_sweep_figure_draws_the_seed_range_of_a_kind_fitted_at_one_k():
     ]
     assert [pytest.approx(-0.137), pytest.approx(-0.053)] in bars
     assert not any(ax.yaxis.get_offset_text().get_text() for ax in fig.axes)
+
+
+def test_periods_that_no_theme_shares_are_ordered_by_their_years():
+    """From a hostile pass of other corpus shapes: a century of reports whose themes each lack words in some period
+    drew theme_words' columns 1954 | 1964-1975 | 2005-2015 | 1985-1995 | 2022 (a period first seen late went before
+    the next one its theme had), and the "new against the period before" colours were read against the wrong
+    column. Named periods keep the tables' order."""
+    from toolkit.output.plots._common import ordered
+
+    century = [["1954", "1964-1975", "2005-2015", "2022"], ["1954", "1964-1975", "1985-1995", "2022"]]
+    assert ordered(century) == ["1954", "1964-1975", "1985-1995", "2005-2015", "2022"]
+    assert ordered(century[::-1]) == ["1954", "1964-1975", "1985-1995", "2005-2015", "2022"]
+    assert ordered([["十五", "十一五", "十三五"], ["十五", "十二五", "十三五"]]) == ["十五", "十一五", "十二五", "十三五"]

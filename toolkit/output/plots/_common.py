@@ -500,8 +500,10 @@ def short_labels(titles: list[str], ems: float = 26) -> list[str]:
 
 def ordered(sequences) -> list:
     """The values of ``sequences`` (each in its own order, e.g. the periods of each theme as a table lists them)
-    in one order that keeps each sequence's: a value first seen late goes before the next value its sequence
-    shares with the order. Numbers (years) are sorted."""
+    in one order that keeps each sequence's: a value first seen late goes after the value before it and before the
+    next value its sequence shares with the order, and among the values between those by the year it starts with
+    (a span of years, "1985-1995"; a theme without words in 1985-1995 and one without them in 2005-2015 put
+    2005-2015 first: a hostile pass). Numbers (years) are sorted."""
     sequences = [list(dict.fromkeys(s)) for s in sequences]
     values = [v for s in sequences for v in s]
     if values and all(isinstance(v, (int, float, np.integer, np.floating)) for v in values):
@@ -511,9 +513,21 @@ def ordered(sequences) -> list:
         for i, value in enumerate(sequence):
             if value in order:
                 continue
+            earlier = [v for v in sequence[:i] if v in order]
             later = [v for v in sequence[i + 1 :] if v in order]
-            order.insert(order.index(later[0]) if later else len(order), value)
+            low = order.index(earlier[-1]) + 1 if earlier else 0
+            high = order.index(later[0]) if later else len(order)
+            start = _first_year(value)
+            if start is not None and low <= high:  # the first value between them that starts later
+                high = next((j for j in range(low, high) if (_first_year(order[j]) or -1) > start), high)
+            order.insert(high, value)
     return order
+
+
+def _first_year(value) -> int | None:
+    """The year a label starts with ("1985-1995", "2016年"), or None ("十三五")."""
+    found = re.match(r"\s*(\d{4})(?!\d)", str(value))
+    return int(found[1]) if found else None
 
 
 def each_year_fits(years, max_ticks: int) -> bool:
