@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import ToolkitError
 from .base import TopicModel, check_counts, check_fitted, normalize_rows
 from .nmf import OPTIONS
 
@@ -41,6 +42,8 @@ class NmfTopicModel(TopicModel):
         from sklearn.feature_extraction.text import TfidfTransformer
 
         X = check_counts(X, self.n_topics, whole=True, model=self)  # sublinear tf, 1 + log(count), needs counts
+        if problem := self.fit_problem(*X.shape):
+            raise ToolkitError(f"{problem}: ask for fewer topics (model.n_topics) or keep more words (vocab)")
         self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(X)
         self.nmf_ = NMF(n_components=self.n_topics, init=self.init, max_iter=self.max_iter, random_state=self.random_state)
         self.nmf_.fit(self.tfidf_.transform(X))
@@ -52,6 +55,13 @@ class NmfTopicModel(TopicModel):
         self.n_iter_ = int(self.nmf_.n_iter_)
         self.anchors_ = self.free_anchors()
         return self
+
+    def fit_problem(self, n_units: int, n_words: int) -> str:
+        # NMF's factors have a column per topic and a row per word: no more topics than words (scikit-learn's
+        # nndsvda start raised a ValueError, a traceback of a run and the end of a sweep: a hostile pass)
+        if self.n_topics > n_words:
+            return f"cannot fit {self.n_topics} topics to a vocabulary of {n_words} words with NMF"
+        return super().fit_problem(n_units, n_words)
 
     @classmethod
     def replaced_warnings(cls):
