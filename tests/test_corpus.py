@@ -806,7 +806,14 @@ def test_a_quote_left_open_in_the_metadata_is_refused_not_read_as_the_rows_after
     assert load_corpus(texts, meta).documents["title"].tolist()[0] == "政府工作报告\n——2015年3月5日, 北京"
     # a note of several lines whose line starts with a site or a section number is a note (an adversarial review: a
     # properly quoted cell was refused as taking in the row of 'www.wuhan.gov.cn')
-    for note in ("Downloaded from the city site.\nwww.wuhan.gov.cn, retrieved 2023-05-01", "Sections:\n1.2, 1.3 and 4 omitted"):
+    notes = (
+        "Downloaded from the city site.\nwww.wuhan.gov.cn, retrieved 2023-05-01",
+        "Sections:\n1.2, 1.3 and 4 omitted",
+        # attachments listed in a note, closed (a second review: refused as rows swallowed by an open quote)
+        "据两个版本合并:\n2015_wuhan_draft.docx, 征求意见稿\n2015_wuhan_final.pdf, 正式印发稿",
+        "附件:\n附件1.docx,附件2.pdf,附件3.doc",
+    )
+    for note in notes:
         meta.write_text(f'file,title,date,notes\n政府工作报告2015.txt,报告,2015-03-05,"{note}"\n', encoding="utf-8")
         assert load_corpus(texts, meta).documents["notes"].tolist()[0] == note
 

@@ -202,10 +202,17 @@ def _no_row_swallowed(path: Path, line: int, header: list[str], fields: list[str
     for column, cell in zip(header, fields):
         for part in cell.splitlines()[1:]:
             cells = next(csv.reader([part], delimiter=separator), [])
-            # a row of its own: a document's file name where the header has it, and a cell beside it (a row may leave
-            # its last cells out, read as empty)
+            # a row of its own: a document's file name where the header has it, and cells beside it that are not all
+            # file names, three or the header's number (a row may leave its last cells out, read as empty; a note that
+            # lists attachments, "draft.docx, 征求意见稿" or "附件1.docx,附件2.pdf", is a note: an adversarial review)
             named = [c.strip() for c in cells[at : at + 1] or cells[:1]]
-            if len(cells) >= 2 and named and _FILE_CELL.fullmatch(named[0]):
+            others = [c.strip() for i, c in enumerate(cells) if i != at and c.strip()]
+            if (
+                len(cells) >= min(3, len(header))
+                and named
+                and _FILE_CELL.fullmatch(named[0])
+                and not all(_FILE_CELL.fullmatch(c) for c in others)
+            ):
                 raise ToolkitError(
                     f'metadata {path} line {line}: its {column!r} cell opens a quote (") that runs over the next lines '
                     f"and takes in the row of {named[0]!r}; close the quote, or write a quote inside a cell as "
