@@ -114,8 +114,13 @@ def test_words_of_zhu_keep_it_in_a_text_in_traditional_script():
     works = "多部專著陸續出版，這部論著實在精彩，該譯著重印三次，原著重在描寫。"
     assert to_simplified(works) == "多部专著陆续出版，这部论著实在精彩，该译著重印三次，原著重在描写。"
     # ... but after 原 and 论 a word of 着 is that word (a second review: 高原著陆 and 方法论著手 came back with 著)
-    landing = "飛機在高原著陸，草原著火後，應從方法論著手，從系統論著眼，經典原著陸續出版，原著手稿。"
-    assert to_simplified(landing) == "飞机在高原着陆，草原着火后，应从方法论着手，从系统论着眼，经典原著陆续出版，原著手稿。"
+    landing = (
+        "飛機在高原著陸，中原著力發展，應從方法論著手，從系統論著眼，"
+        "經典原著陸續出版，原著手稿，原著手法，學術論著眼界，原著火爆。"
+    )
+    assert to_simplified(landing) == (
+        "飞机在高原着陆，中原着力发展，应从方法论着手，从系统论着眼，经典原著陆续出版，原著手稿，原著手法，学术论著眼界，原著火爆。"
+    )
     # the State Council reports in Taiwan's and Hong Kong's script: each 著 of the mainland text comes back as 著
     for name in ("national_1979.txt", "national_2004.txt"):
         original = (GWR / name).read_text(encoding="utf-8")
@@ -788,6 +793,8 @@ def test_a_sites_bracketed_furniture_and_footer_are_boilerplate_and_a_short_text
         "第五章 版权所有与许可使用",
         "第五章 版权所有",
         "推动Copyright保护国际合作,加强知识产权保护",
+        "Copyright 保护工作持续加强",
+        "法保护数据资源持有人、数据加工使用权人和数据产品的版权所有",  # a PDF's line broken before 人 (a second review)
     ):
         kept = normalizer.normalize(f"{body}\n{line}").text.splitlines()
         assert len(kept) == 2 and kept[1].replace(" ", "") == line.replace(" ", ""), line
@@ -802,6 +809,13 @@ def test_a_sites_bracketed_furniture_and_footer_are_boilerplate_and_a_short_text
         "京ICP备05070218号,京公网安备11010202000001号",
         "主办单位:武汉市人民政府办公厅　技术支持:武汉市大数据中心　版权所有　翻版必究",
         "武汉市人民政府 版权所有",
+        # kept by the stricter patterns of a review (a second review)
+        "版权所有|北京市人民政府",
+        "版权所有·北京市人民政府",
+        "版权所有,严禁转载",
+        "版权所有;未经授权请勿转载",
+        "Copyright@2019 广州市人民政府",
+        "Copyright by 广州市人民政府",
     ]
     for footer in footers:
         assert normalizer.normalize(f"{body}\n{footer}").text == body, footer

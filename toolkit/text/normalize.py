@@ -252,10 +252,10 @@ def regional_form(text: str) -> str:
 # does: it keeps 著 in 显著, 著名 and 著作 but gave 成效卓着, 见微知着, 专着 (a hostile pass of the preprocessing).
 # Not after a word they end (讨论着, 推论着, 理论着手, 翻译着, 还原着: the particle, or a word of 着 after 理论: an
 # adversarial review); the next character is the next word's (专著陆续, 论著实在, 原著重在 keep 著), but after 原 and 论
-# a word of 着 that a policy text writes there is that word (高原着陆, 草原着火, 方法论着手, 系统论着眼, 着力, 着想,
-# 着落: a second review; 原著陆续 and 原著手稿 keep 著).
+# the words of 着 a policy text writes there are those words (中原着力, 方法论着手, 系统论着眼, 高原着陆, 着想: a second
+# review; 原著陆续, 原著手法, 原著手稿, 论著眼界 keep 著; 这部论著力求 is read 论着力求, the ambiguity that remains).
 _ZHU = re.compile(
-    r"(?:卓|专|编|遗|土|拙|(?<!翻)译)着|(?:(?<![还复])原|(?<![讨议评争辩谈推结言舆理])论)着(?!陆(?!续)|火|手(?!稿)|眼|力|想|落)"
+    r"(?:卓|专|编|遗|土|拙|(?<!翻)译)着|(?:(?<![还复])原|(?<![讨议评争辩谈推结言舆理])论)着(?!力|手(?![法稿])|眼(?![界光])|陆(?!续)|想)"
     r"|见微知着|彰明较着"
 )
 
