@@ -441,8 +441,15 @@ def test_the_recommendation_is_honest_about_seeds():
     # points of two preprocessing settings: their scores come from different tokens (a hostile pass: a sweep over
     # strip_pinyin recommended keeping the pinyin, on the coherence of a topic of its fragments)
     pinyin = [{**row, "normalize.strip_pinyin": value} for row in rows for value in (True, False)]
-    headline = recommend(pd.DataFrame(pinyin)).splitlines()[2]
-    assert "The grid varies the preprocessing (normalize.strip_pinyin): each of its settings is scored on its own" in headline
+    text = recommend(pd.DataFrame(pinyin))
+    assert text.splitlines()[2].startswith("The grid varies the preprocessing (normalize.strip_pinyin): each setting is")
+    # each setting's points compared among themselves (a second review: "Next: K = 8 (strip_pinyin=False)" after a
+    # best of strip_pinyin=True); and no file the sweep does not write is named (top_words.csv)
+    kinds = [line for line in text.splitlines() if line.startswith("- LDA")]
+    assert len(kinds) == 2
+    for line in kinds:  # one setting's points in each
+        assert ("strip_pinyin=True" in line) != ("strip_pinyin=False" in line), line
+    assert "top_words.csv" not in text
     passes = [{**row, "model.lda.passes": value} for row in rows for value in (1, 2)]  # a model's setting: comparable
     assert "varies the preprocessing" not in recommend(pd.DataFrame(passes))
     assert "gave the same" not in lda
@@ -1123,8 +1130,14 @@ def test_nmf_with_more_topics_than_words_is_a_skipped_point_and_a_one_line_error
     settings = [f"--set={s}" for s in [*NO_FIGURES, *few]]
     failed = cli("-q", "run", SEEDS_CONFIG, "--out", tmp_path / "run", *settings)
     assert failed.returncode == 2 and failed.stderr.count("\n") == 1, failed.stderr
-    assert "cannot fit 5 topics to a vocabulary of 3 words with NMF" in failed.stderr and not (tmp_path / "run").exists()
+    assert (
+        "cannot fit 5 topics to a vocabulary of 3 words with NMF's nndsvda start" in failed.stderr
+        and not (tmp_path / "run").exists()
+    )
     config = Config.load(SEEDS_CONFIG, ["vocab.keep_lexicon=false", "vocab.max_terms=3"])
     result = sweep(config, tmp_path / "sweep", grid={"model.kind": ["nmf"], "model.n_topics": [2, 5]}, n_jobs=1)
     assert list(result.table["n_topics"].unique()) == [2]
-    assert "nmf K=5: cannot fit 5 topics to a vocabulary of 3 words with NMF" in result.recommendation
+    assert (
+        cli("-q", "run", SEEDS_CONFIG, "--out", tmp_path / "random", *settings, '--set=model.nmf.init="random"').returncode == 0
+    )
+    assert "nmf K=5: cannot fit 5 topics to a vocabulary of 3 words with NMF's nndsvda start" in result.recommendation

@@ -594,18 +594,22 @@ def grid_settings(table: pd.DataFrame) -> list[str]:
     return [c for c in table.columns if "." in c and c not in POINT_KEYS]
 
 
-def _preprocessing_note(summary: pd.DataFrame, settings: list[str]) -> str:
-    """A sentence when the grid varies the preprocessing: each of its settings is scored on its own tokens (the
+def _varied_preprocessing(summary: pd.DataFrame, settings: list[str]) -> list[str]:
+    """The grid's preprocessing settings of more than one value: each value is scored on its own tokens (the
     coherence against its own texts, the perplexity on its own held-out tokens), so the scores rank the points of one
-    setting, not the settings (a hostile pass: a sweep over strip_pinyin recommended keeping the pinyin, a topic of
-    its fragments scoring well; one over vocab.max_terms recommended 3 words)."""
-    varied = [s for s in settings if s.split(".")[0] in PREPROCESSING and summary[s].astype(str).nunique() > 1]
+    value, not the values (a hostile pass: a sweep over strip_pinyin recommended keeping the pinyin, a topic of its
+    fragments scoring well; one over vocab.max_terms recommended 3 words)."""
+    return [s for s in settings if s.split(".")[0] in PREPROCESSING and summary[s].astype(str).nunique() > 1]
+
+
+def _preprocessing_note(varied: list[str]) -> str:
+    """The headline's first sentence when the grid varies the preprocessing (:func:`_varied_preprocessing`)."""
     if not varied:
         return ""
     return (
-        f" The grid varies the preprocessing ({', '.join(varied)}): each of its settings is scored on its own tokens, "
-        "so the scores rank the points of one setting, not the settings; choose those by reading each run's topics "
-        "(top_words.csv) and what normalising removed (quality.csv)."
+        f"The grid varies the preprocessing ({', '.join(varied)}): each setting is scored on its own tokens, so the "
+        "scores compare the points of one setting (each listed below), not the settings; choose those by reading "
+        "the topics of each (topics.json in each run's folder, or a run's topics.csv and quality.csv). "
     )
 
 
@@ -754,8 +758,10 @@ def recommend(
     named = [f"{r.kind.upper()} {_point(r, settings)}" for _, r in pd.concat([reaching[own], reaching[~own]]).iterrows()]
     others = summary["kind"].ne(best_overall["kind"]).any()
     few = int(summary["seeds"].min()) < ENOUGH_SEEDS  # ranges over so few seeds are no measure of the seeds' spread
+    varied = _varied_preprocessing(summary, settings)
     lines.append(
-        f"**{best_overall['kind'].upper()} with {_point(best_overall, settings, '{} topics')}** has the highest "
+        _preprocessing_note(varied)
+        + f"**{best_overall['kind'].upper()} with {_point(best_overall, settings, '{} topics')}** has the highest "
         f"mean coherence (NPMI {best_overall['npmi']:.4f}, range over {int(best_overall['seeds'])} "
         f"seed{'s' if best_overall['seeds'] != 1 else ''} "
         f"{best_overall['low']:.4f} to {best_overall['high']:.4f})"
@@ -775,7 +781,6 @@ def recommend(
         )
         + (" " + _one_run(best_overall) if bool(best_overall["one_run"]) else "")
         + _tied(ranked, best_overall, settings, kinds=True)
-        + _preprocessing_note(summary, settings)
     )
     if "keyatm" in set(summary["kind"]) and summary["kind"].nunique() > 1:  # the headline is no choice of model
         lines += [
@@ -785,7 +790,8 @@ def recommend(
             "its K below and by its run's themes.csv, and read LDA and NMF as exploration.",
         ]
     lines.append("")
-    for kind, rows in summary.groupby("kind"):
+    for key, rows in summary.groupby(["kind", *varied], dropna=False):  # each preprocessing setting on its own
+        kind = key[0]
         rows = rows.sort_values("npmi", ascending=False)
         best = rows.iloc[0]
         close = rows.iloc[1:][rows.iloc[1:]["high"] >= best["low"]]

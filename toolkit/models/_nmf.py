@@ -43,7 +43,9 @@ class NmfTopicModel(TopicModel):
 
         X = check_counts(X, self.n_topics, whole=True, model=self)  # sublinear tf, 1 + log(count), needs counts
         if problem := self.fit_problem(*X.shape):
-            raise ToolkitError(f"{problem}: ask for fewer topics (model.n_topics) or keep more words (vocab)")
+            raise ToolkitError(
+                f"{problem}: ask for fewer topics (model.n_topics), keep more words (vocab) or start at random (model.nmf.init)"
+            )
         self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(X)
         self.nmf_ = NMF(n_components=self.n_topics, init=self.init, max_iter=self.max_iter, random_state=self.random_state)
         self.nmf_.fit(self.tfidf_.transform(X))
@@ -57,10 +59,10 @@ class NmfTopicModel(TopicModel):
         return self
 
     def fit_problem(self, n_units: int, n_words: int) -> str:
-        # NMF's factors have a column per topic and a row per word: no more topics than words (scikit-learn's
-        # nndsvda start raised a ValueError, a traceback of a run and the end of a sweep: a hostile pass)
-        if self.n_topics > n_words:
-            return f"cannot fit {self.n_topics} topics to a vocabulary of {n_words} words with NMF"
+        # scikit-learn's SVD starts (nndsvd, nndsvda, nndsvdar) need no more topics than words: its ValueError was a
+        # traceback of a run and the end of a sweep (a hostile pass); a random start fits them
+        if str(self.init).startswith("nndsvd") and self.n_topics > n_words:
+            return f"cannot fit {self.n_topics} topics to a vocabulary of {n_words} words with NMF's {self.init} start"
         return super().fit_problem(n_units, n_words)
 
     @classmethod
