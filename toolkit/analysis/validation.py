@@ -527,7 +527,7 @@ def _coded(path: Path, column: str) -> tuple[pd.DataFrame, set[int]]:
     table = read_table(path, ("item", column), fix, dtype=str)
     table = table.assign(**{c: table[c].str.strip() for c in ("item", column)})
     listed = pd.to_numeric(table["item"], errors="coerce")
-    whole = listed.notna() & (listed % 1 == 0) & (listed.abs() < 2**53)  # 99999999999999999999 is no item, nor -2**63
+    whole = listed.notna() & (listed % 1 == 0) & listed.between(1, 2**53)  # nor 99999999999999999999, nor -2**63
     rows = {int(i) for i in listed[whole]}
     coded = (table[column] != "").to_numpy()
     table, items = table[coded], listed[coded]
