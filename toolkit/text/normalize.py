@@ -253,9 +253,12 @@ def regional_form(text: str) -> str:
 # Not after a word they end (讨论着, 推论着, 理论着手, 翻译着, 还原着: the particle, or a word of 着 after 理论: an
 # adversarial review); the next character is the next word's (专著陆续, 论著实在, 原著重在 keep 著), but after 原 and 论
 # the words of 着 a policy text writes there are those words (中原着力, 方法论着手, 系统论着眼, 高原着陆, 着想: a second
-# review; 原著陆续, 原著手法, 原著手稿, 论著眼界 keep 著; 这部论著力求 is read 论着力求, the ambiguity that remains).
+# review; 原著陆续, 原著手法, 原著手稿, 论著眼界 keep 著; 这部论著力求 is read 论着力求, the ambiguity that remains);
+# 撰著, 杰著, 鸿著, 巨著, 旧著, and 所著, 新著, 前著 but before a word of 着 (新着力点, 所着重的: mutation audit 11).
 _ZHU = re.compile(
-    r"(?:卓|专|编|遗|土|拙|(?<!翻)译)着|(?:(?<![还复])原|(?<![讨议评争辩谈推结言舆理])论)着(?!力|手(?![法稿])|眼(?![界光])|陆(?!续)|想)"
+    r"(?:卓|专|编|遗|土|拙|撰|杰|鸿|巨|旧|(?<!翻)译)着"
+    r"|(?:(?<![还复])原|(?<![讨议评争辩谈推结言舆理])论)着(?!力|手(?![法稿])|眼(?![界光])|陆(?!续)|想)"
+    r"|(?:新|前|所)着(?!力|手|眼|陆|想|重|落|急|迷|凉)"
     r"|见微知着|彰明较着"
 )
 
