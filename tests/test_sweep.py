@@ -443,6 +443,7 @@ def test_the_recommendation_is_honest_about_seeds():
     pinyin = [{**row, "normalize.strip_pinyin": value} for row in rows for value in (True, False)]
     text = recommend(pd.DataFrame(pinyin))
     assert text.splitlines()[2].startswith("The grid varies the preprocessing (normalize.strip_pinyin): each setting is")
+    assert "**" not in text.splitlines()[2]  # no best point across the settings (a second review)
     # each setting's points compared among themselves (a second review: "Next: K = 8 (strip_pinyin=False)" after a
     # best of strip_pinyin=True); and no file the sweep does not write is named (top_words.csv)
     kinds = [line for line in text.splitlines() if line.startswith("- LDA")]

@@ -759,9 +759,8 @@ def recommend(
     others = summary["kind"].ne(best_overall["kind"]).any()
     few = int(summary["seeds"].min()) < ENOUGH_SEEDS  # ranges over so few seeds are no measure of the seeds' spread
     varied = _varied_preprocessing(summary, settings)
-    lines.append(
-        _preprocessing_note(varied)
-        + f"**{best_overall['kind'].upper()} with {_point(best_overall, settings, '{} topics')}** has the highest "
+    headline = (
+        f"**{best_overall['kind'].upper()} with {_point(best_overall, settings, '{} topics')}** has the highest "
         f"mean coherence (NPMI {best_overall['npmi']:.4f}, range over {int(best_overall['seeds'])} "
         f"seed{'s' if best_overall['seeds'] != 1 else ''} "
         f"{best_overall['low']:.4f} to {best_overall['high']:.4f})"
@@ -782,6 +781,8 @@ def recommend(
         + (" " + _one_run(best_overall) if bool(best_overall["one_run"]) else "")
         + _tied(ranked, best_overall, settings, kinds=True)
     )
+    # no best point across preprocessing settings, whose scores are not comparable: each setting's are below
+    lines.append(_preprocessing_note(varied) + "The best points of each setting are listed below." if varied else headline)
     if "keyatm" in set(summary["kind"]) and summary["kind"].nunique() > 1:  # the headline is no choice of model
         lines += [
             "",
