@@ -555,6 +555,8 @@ def test_an_interrupt_among_quick_runs_stops_the_sweep(tmp_path, gwr_run, finish
         ({"segment.n_jobs": [1, 2]}, "not a setting that changes no result"),  # workers give the same tokens
         ({"corpus.name": ["a", "b"]}, "not a setting that changes no result"),
         ({"model": {"n_topics": [5, 8]}}, 'quote it: "model.n_topics" = [...]'),  # [sweep.grid] unquoted in TOML
+        # the held-out share changes every score: said as one per sweep, not as a setting that changes nothing (a pass)
+        ({"sweep.holdout": [0.1, 0.2]}, "the sweep's own settings are one per sweep"),
     ],
 )
 def test_grid_keys_that_change_no_run_of_a_sweep_are_refused(grid, said):

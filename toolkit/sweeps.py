@@ -126,6 +126,11 @@ def expand_grid(config: Config, grid: dict[str, list] | None = None) -> list[dic
                 f"sweep grid key {name!r} must be section.key of a run setting; in a config, quote it: "
                 f'"{name}.{next(iter(values), "n_topics")}" = [...] (unquoted, TOML reads the dot as a table)'
             )
+        if section == "sweep":  # its held-out share changes every score: one per sweep, so that they compare
+            raise ToolkitError(
+                f"sweep grid key {name!r}: the sweep's own settings are one per sweep (the points of a grid are scored "
+                f"alike to be compared); give it with --set {name}=VALUE, one sweep per value"
+            )
         if "." not in name or section not in SWEPT or name in NOT_SWEPT:
             raise ToolkitError(
                 f"sweep grid key {name!r}: a sweep fits and scores topics, so its grid takes settings that change "
