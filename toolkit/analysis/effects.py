@@ -59,6 +59,8 @@ OPTIONS = {
 
 
 def check_options(section: dict) -> None:
+    if section["formula"] and not section["formula"].strip():  # it fitted an intercept alone (a hostile pass)
+        raise ToolkitError("effects.formula holds only spaces; give a formula such as \"year + level\", or '' for none")
     check_formula(section["formula"])
     for column, category in section["reference"].items():
         if isinstance(category, bool) or not isinstance(category, (str, int, float)) or not str(category).strip():
