@@ -101,7 +101,10 @@ notebook(
             'Chinese, the lexicon\'s `label_zh`: `language="en"` in a plot call draws them in English, and '
             '`figures.language = "en"` in the config does so in the run\'s figure files:',
         ),
-        ("code", 'toolkit.plot_theme_shares(result.theme_by_year, result.prepared.lexicon, title="seeds")'),
+        (
+            "code",
+            'toolkit.plot_theme_shares(result.theme_by_year, result.prepared.lexicon, title=result.manifest["config"]["corpus"]["name"])',
+        ),
         (
             "md",
             "The same shares as numbers, for a few themes (`focus_themes`), each with its 95% interval: with one "
@@ -253,7 +256,7 @@ notebook(
             'lists such fits under "What the scores rest on": their scores, and their ranking, are of unconverged '
             "fits.",
         ),
-        ("code", 'toolkit.plot_sweep(result.table, title="seeds")'),
+        ("code", 'toolkit.plot_sweep(result.table, title=config["corpus"]["name"])'),
         ("code", "from IPython.display import Markdown\n\nMarkdown(result.recommendation)"),
         (
             "md",
@@ -332,20 +335,25 @@ notebook(
         (
             "code",
             "change = trends.change\n"
-            'display(change[["theme", "from", "to", "share_from", "share_to", "change", "change_low", "change_high",\n'
-            '                "simultaneous_low", "simultaneous_high", "clear"]].round(3))\n'
-            'for note, rows in change.fillna({"note": ""}).groupby("note", sort=False):\n'
-            "    if note:\n"
-            "        print(f\"{len(rows)} row(s), {', '.join(rows.theme)}:\\n    {note}\")",
+            "if change.empty:  # a year compared holds no document here (the run warned which)\n"
+            '    print("no change table: one of the years compared holds no document (trends.change_from, change_to)")\n'
+            "else:\n"
+            '    display(change[["theme", "from", "to", "share_from", "share_to", "change", "change_low", "change_high",\n'
+            '                    "simultaneous_low", "simultaneous_high", "clear"]].round(3))\n'
+            '    for note, rows in change.fillna({"note": ""}).groupby("note", sort=False):\n'
+            "        if note:\n"
+            "            print(f\"{len(rows)} row(s), {', '.join(rows.theme)}:\\n    {note}\")",
         ),
         (
             "code",
+            "# the years compared, or the corpus's first and last when there is no change table\n"
+            'start, end = (int(change["from"].iloc[0]), int(change["to"].iloc[0])) if not change.empty else\\\n'
+            "    (int(yearly.year.min()), int(yearly.year.max()))\n"
             'clear = change[change.clear & (change.theme != "other")]\n'
-            'start, end = int(change["from"].iloc[0]), int(change["to"].iloc[0])\n'
             "print(f\"{len(clear)} of {(change.theme != 'other').sum()} themes changed clearly from {start} to {end}:\",\n"
             '      ", ".join(clear.theme) or "none")',
         ),
-        ("code", "toolkit.plot_change(trends.change, lexicon)"),
+        ("code", "if not change.empty:\n    display(toolkit.plot_change(change, lexicon))"),
         (
             "code",
             "# the themes read closely, year by year between the two years compared, each share with its 95% interval\n"
@@ -463,7 +471,7 @@ notebook(
         (
             "code",
             "if change is not None and not change.empty:\n"
-            '    display(toolkit.plot_change(change, lexicon, title="武汉 → 安庆大观区"))',
+            "    display(toolkit.plot_change(change, lexicon, title=f\"{change['from'].iloc[0]} → {change['to'].iloc[0]}\"))",
         ),
         (
             "md",
@@ -484,10 +492,10 @@ notebook(
             '        inside = used[used.year.between(start, end)].sort_values("year")\n'
             '        held = [f"{place} {int(year)}" for place, year in zip(inside[by], inside.year)] if by else\\\n'
             "            [str(int(year)) for year in inside.year]\n"
-            '        mixed = "  <- places mixed: a difference from this period is also one of place"\\\n'
+            '        mixed = f"  <- {by} mixed: a difference from this period is also one of {by}"\\\n'
             '            if by and inside[by].nunique() > 1 else ""\n'
             '        print(f"{period} ({span}):", ", ".join(held) or "no document", mixed)\n'
-            '    display(toolkit.plot_theme_periods(trends.periods, lexicon, title="seeds"))',
+            '    display(toolkit.plot_theme_periods(trends.periods, lexicon, title=result.manifest["config"]["corpus"]["name"]))',
         ),
         (
             "md",
@@ -531,7 +539,7 @@ notebook(
             '        drawn = set(expected.loc[expected.supported.astype(bool), "year"])\n'
             '        print("years without a document:", ", ".join(str(y) for y in sorted(set(expected.year) - seen)) or "none")\n'
             '        print("years no curve reaches:", ", ".join(str(y) for y in sorted(set(expected.year) - drawn)) or "none")\n'
-            '    display(toolkit.plot_effects(expected, lexicon, title="seeds"))',
+            '    display(toolkit.plot_effects(expected, lexicon, title=result.manifest["config"]["corpus"]["name"]))',
         ),
         (
             "md",
@@ -567,7 +575,7 @@ notebook(
             'words.query("theme == \'innovation\'").pivot(index="rank", columns="period", values="word")\\\n'
             "    .reindex(columns=words.period.unique())  # the periods in time order, as theme_words.csv lists them",
         ),
-        ("code", 'toolkit.plot_theme_words(words, lexicon, title="seeds")'),
+        ("code", 'toolkit.plot_theme_words(words, lexicon, title=result.manifest["config"]["corpus"]["name"])'),
         (
             "md",
             "## Single terms and keywords in context\n\nTerm counts by year in the State Council reports "

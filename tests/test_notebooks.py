@@ -381,3 +381,16 @@ def test_a_notebook_runs_through_a_jupyter_server_on_loopback(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_the_state_council_notebook_says_when_there_is_no_change_table(tmp_path):
+    """From a hostile pass of the notebooks: notebook 04 with its corpus starting in 2016 (change_from 2014 then holds
+    no document, and the run warns) stopped with an IndexError, a ToolkitError and a NameError in three cells."""
+    path = ROOT / "notebooks" / "04_themes_2014_2021.ipynb"
+    settings = quick_settings(path, tmp_path)
+    settings["overrides"] = [*settings["overrides"], "corpus.year_min=2016"]
+    outputs = _execute(path, settings)
+    assert not [o for o in outputs if o.output_type == "error"]
+    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert "no change table: one of the years compared holds no document" in printed
