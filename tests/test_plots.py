@@ -395,6 +395,17 @@ def test_a_corpus_too_small_for_the_document_level_is_not_said_to_borrow_it(year
     borrowed = yearly.assign(interval_basis="one document: units resampled, document level pooled over the table's cells")
     title = plot_theme_shares(borrowed, lexicon).texts[0].get_text().replace("\n", "")
     assert "取自其他文档" in title and "区间只计段落" not in title
+    # a document level counted and estimated as zero in every cell (the State Council reports): said in the caption
+    # (a hostile pass of the notebooks: "95% interval (documents, paragraphs and seeds)" read as a document margin)
+    from toolkit.analysis.trends import ZERO_DOCUMENT_LEVEL
+
+    banded = yearly.assign(share_low=yearly["share"] * 0.9, share_high=yearly["share"] * 1.1)
+    zero = banded.assign(interval_basis=f"one document: units resampled, document level pooled ({ZERO_DOCUMENT_LEVEL})")
+    title = plot_theme_shares(zero, lexicon, language="en").texts[0].get_text().replace("\n", " ")
+    assert "documents (their spread estimated as zero)" in title
+    pooled = banded.assign(interval_basis=borrowed["interval_basis"])
+    title = plot_theme_shares(pooled, lexicon, language="en").texts[0].get_text().replace("\n", " ")
+    assert "documents" in title and "estimated as zero" not in title
 
 
 def test_the_groups_figure_promises_bands_only_where_a_group_draws_one(lexicon):

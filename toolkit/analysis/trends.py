@@ -504,12 +504,23 @@ UNITS_ONLY = "units only (too few documents to estimate the document level)"  # 
 def units_only(table) -> bool:
     """Whether every measured cell of a table of shares (its ``interval_basis``) rests on units only: too few
     documents to estimate how documents vary anywhere (the intervals leave that out)."""
+    return _every_basis_says(table, UNITS_ONLY)
+
+
+def document_level_zero(table) -> bool:
+    """Whether every measured cell's document level was estimated as zero (its ``interval_basis``): the intervals
+    then vary by units and seeds alone (the State Council reports: one a year, differing no more than their
+    paragraphs imply), which a caption naming documents should say."""
+    return _every_basis_says(table, ZERO_DOCUMENT_LEVEL)
+
+
+def _every_basis_says(table, said: str) -> bool:
     if table is None or "interval_basis" not in table:
         return False
     basis = table["interval_basis"]
     basis = basis[basis.notna()].astype(str)  # (an empty column reads back as floats, which "" cannot fill)
     drawn = basis[(basis != "") & (basis != NOT_MEASURED)]
-    return bool(len(drawn)) and bool(drawn.str.contains(UNITS_ONLY, regex=False).all())
+    return bool(len(drawn)) and bool(drawn.str.contains(said, regex=False).all())
 
 
 NOT_MEASURED = (

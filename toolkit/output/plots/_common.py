@@ -48,6 +48,7 @@ _TEXT = {
         "band": "阴影:{level}区间({sources})",
         "bars": "误差线:{level}区间({sources})",
         "documents_counted": "文档",
+        "documents_zero": "文档(其差异估计为零)",
         "units_counted": "段落",
         "seeds_counted": "随机种子",
         "nothing_counted": "无区间:文档太少,每篇一个单元,一个模型",
@@ -119,6 +120,7 @@ _TEXT = {
         "band": "band: {level} interval ({sources})",
         "bars": "error bars: {level} interval ({sources})",
         "documents_counted": "documents",
+        "documents_zero": "documents (their spread estimated as zero)",
         "units_counted": "units",
         "seeds_counted": "seeds",
         "nothing_counted": "no interval: too few documents, one unit each, one model",
@@ -660,13 +662,17 @@ def listed(text: dict, items: list[str]) -> str:
 
 def _bands_note(text: dict, key: str, level: float, table: pd.DataFrame) -> str:
     """The note ``key`` ("band" or "bars") at ``level``, naming what ``table``'s intervals count: documents unless
-    every cell's ``interval_basis`` says too few documents (units only), units unless each is a document, and seeds
+    every cell's ``interval_basis`` says too few documents (units only), said to be estimated as zero when every cell's
+    was (a hostile pass of the notebooks: the State Council figure named documents its intervals did not vary by),
+    units unless each is a document, and seeds
     where an ensemble's spread is there (``seed_min``: two documents, or one fitted model, were said to count
     documents and seeds)."""
 
-    from ...analysis.trends import units_only
+    from ...analysis.trends import document_level_zero, units_only
 
     documents, units, seeds = text["documents_counted"], text["units_counted"], text["seeds_counted"]
+    if document_level_zero(table):  # counted, and found not to vary: the reader should not take it for a margin
+        documents = text["documents_zero"]
     # a unit per document (units.kind = "document", or one paragraph each): no paragraphs resampled within one
     whole = "n_units" in table and "n_documents" in table and (table["n_units"] == table["n_documents"]).all()
     counted = [
