@@ -359,6 +359,8 @@ def test_unknown_group_column_and_bad_formula_are_one_line(tmp_path):
         # formulaic's syntax errors escaped as tracebacks (a review of the options)
         ('effects.formula="year +"', "effects.formula 'year +' is not a formula: Operator `+` has "),
         ('effects.formula="(year"', "effects.formula '(year' is not a formula: "),
+        # a function's bad argument is not said to be a column's (a hostile pass of the inference)
+        ('effects.formula="log(year, 2)"', "check its functions' arguments, as bs(year, df=3)"),
         # spaces alone fitted an intercept alone and wrote it as effects (a hostile pass of the inference)
         ('effects.formula="   "', "effects.formula holds only spaces"),
     ):

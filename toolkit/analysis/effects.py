@@ -481,9 +481,11 @@ def _design(formula: str, data: pd.DataFrame, columns: str):
         with np.errstate(all="ignore"):  # a term that overflows is refused below, by name
             matrix = formulaic.model_matrix(formula, data, context={})
     except Exception as exc:  # formulaic raises many kinds for a bad formula or an unknown column
-        raise ToolkitError(
-            f"effects.formula {formula!r} cannot be used: {str(exc).splitlines()[0]}; use columns of the documents ({columns})"
-        ) from None
+        # the columns named when one is unknown; else a function's arguments are the trouble (log(year, 2) passed 2
+        # to numpy as its output array: a hostile pass of the inference found the columns named for it)
+        unknown = [name for name in check_formula(formula) if name not in data]
+        fix = f"use columns of the documents ({columns})" if unknown else "check its functions' arguments, as bs(year, df=3)"
+        raise ToolkitError(f"effects.formula {formula!r} cannot be used: {str(exc).splitlines()[0]}; {fix}") from None
     values = np.asarray(matrix, dtype=float)
     finite = np.isfinite(values).all(axis=0)
     if not finite.all():
