@@ -607,14 +607,14 @@ def _varied_preprocessing(summary: pd.DataFrame, settings: list[str]) -> list[st
     return [s for s in settings if s.split(".")[0] in PREPROCESSING and summary[s].astype(str).nunique() > 1]
 
 
-def _preprocessing_note(varied: list[str]) -> str:
-    """The headline's first sentence when the grid varies the preprocessing (:func:`_varied_preprocessing`)."""
-    if not varied:
-        return ""
+def _preprocessing_headline(varied: list[str]) -> str:
+    """The recommendation's headline when the grid varies the preprocessing (:func:`_varied_preprocessing`): no
+    best point across its settings."""
     return (
         f"The grid varies the preprocessing ({', '.join(varied)}): each setting is scored on its own tokens, so the "
         "scores compare the points of one setting (each listed below), not the settings; choose those by reading "
-        "the topics of each (topics.json in each run's folder, or a run's topics.csv and quality.csv). "
+        "the topics of each (topics.json in each run's folder, or a run's topics.csv and quality.csv). The best "
+        "points of each setting are listed below."
     )
 
 
@@ -718,41 +718,11 @@ def _fit_notes(table: pd.DataFrame, heldout: list[str]) -> list[str]:
     return ["", "What the scores rest on:", *lines] if lines else []
 
 
-def recommend(
-    table: pd.DataFrame,
-    skipped: list | None = None,
-    floors: dict[str, int] | None = None,
-    *,
-    heldout: list[str] | None = None,
-) -> str:
-    """Which number of topics, and how sure: per kind, the grid point (K, and any other setting of the grid) with
-    the highest mean NPMI over seeds, the points whose range over seeds overlaps its range (indistinguishable from
-    it), and whether the seeds were evidence at all (one seed, or seeds that gave the same topics and scores, are
-    one run, whatever their number: no range to tell points apart by). Only seeds are pooled: runs that differ in
-    another setting are other points. ``floors``: the fewest topics each kind can fit here (no advice to extend the
-    grid below them)."""
+def _best_point_headline(summary: pd.DataFrame, settings: list[str]) -> str:
+    """The recommendation's headline, which the command prints alone: the point of highest mean NPMI over every kind
+    (its K and other settings), the points whose seed range reaches it, and whether the seeds were evidence."""
     import pandas as pd
 
-    lines = ["# Recommendation", ""]
-    settings = grid_settings(table)
-    summary = (
-        table.groupby(["kind", "n_topics", *settings], dropna=False)
-        .agg(
-            npmi=("c_npmi", "mean"),
-            low=("c_npmi", "min"),
-            high=("c_npmi", "max"),
-            c_v=("c_v", "mean"),
-            stability=("stability", "mean"),
-            diversity=("diversity", "mean"),
-            seeds=("run_id", "size"),
-        )
-        .reset_index()
-    )
-    # Observed, not assumed: a start that looks deterministic may still use its seed (scikit-learn's NMF starts
-    # from a randomized SVD), and a seeded model may land on the same topics every time. A point fitted with one
-    # seed, or whose seeds gave one run, has no range: nothing can be told apart from it by ranges.
-    summary["same"] = (summary["seeds"] >= 2) & (summary["high"] - summary["low"] <= 1e-9) & (summary["stability"] >= 0.999)
-    summary["one_run"] = (summary["seeds"] < 2) | summary["same"]
     ranked = summary.sort_values(["npmi", "stability"], ascending=False)
     best_overall = ranked.iloc[0]
     # the points whose seed range reaches the best's: of other kinds, and of its own (the headline, which the
@@ -763,8 +733,7 @@ def recommend(
     named = [f"{r.kind.upper()} {_point(r, settings)}" for _, r in pd.concat([reaching[own], reaching[~own]]).iterrows()]
     others = summary["kind"].ne(best_overall["kind"]).any()
     few = int(summary["seeds"].min()) < ENOUGH_SEEDS  # ranges over so few seeds are no measure of the seeds' spread
-    varied = _varied_preprocessing(summary, settings)
-    headline = (
+    return (
         f"**{best_overall['kind'].upper()} with {_point(best_overall, settings, '{} topics')}** has the highest "
         f"mean coherence (NPMI {best_overall['npmi']:.4f}, range over {int(best_overall['seeds'])} "
         f"seed{'s' if best_overall['seeds'] != 1 else ''} "
@@ -786,8 +755,45 @@ def recommend(
         + (" " + _one_run(best_overall) if bool(best_overall["one_run"]) else "")
         + _tied(ranked, best_overall, settings, kinds=True)
     )
-    # no best point across preprocessing settings, whose scores are not comparable: each setting's are below
-    lines.append(_preprocessing_note(varied) + "The best points of each setting are listed below." if varied else headline)
+
+
+def recommend(
+    table: pd.DataFrame,
+    skipped: list | None = None,
+    floors: dict[str, int] | None = None,
+    *,
+    heldout: list[str] | None = None,
+) -> str:
+    """Which number of topics, and how sure: per kind, the grid point (K, and any other setting of the grid) with
+    the highest mean NPMI over seeds, the points whose range over seeds overlaps its range (indistinguishable from
+    it), and whether the seeds were evidence at all (one seed, or seeds that gave the same topics and scores, are
+    one run, whatever their number: no range to tell points apart by). Only seeds are pooled: runs that differ in
+    another setting are other points. ``floors``: the fewest topics each kind can fit here (no advice to extend the
+    grid below them)."""
+
+    lines = ["# Recommendation", ""]
+    settings = grid_settings(table)
+    summary = (
+        table.groupby(["kind", "n_topics", *settings], dropna=False)
+        .agg(
+            npmi=("c_npmi", "mean"),
+            low=("c_npmi", "min"),
+            high=("c_npmi", "max"),
+            c_v=("c_v", "mean"),
+            stability=("stability", "mean"),
+            diversity=("diversity", "mean"),
+            seeds=("run_id", "size"),
+        )
+        .reset_index()
+    )
+    # Observed, not assumed: a start that looks deterministic may still use its seed (scikit-learn's NMF starts
+    # from a randomized SVD), and a seeded model may land on the same topics every time. A point fitted with one
+    # seed, or whose seeds gave one run, has no range: nothing can be told apart from it by ranges.
+    summary["same"] = (summary["seeds"] >= 2) & (summary["high"] - summary["low"] <= 1e-9) & (summary["stability"] >= 0.999)
+    summary["one_run"] = (summary["seeds"] < 2) | summary["same"]
+    varied = _varied_preprocessing(summary, settings)
+    # no best point across preprocessing settings, whose scores are not comparable: each setting's are listed below
+    lines.append(_preprocessing_headline(varied) if varied else _best_point_headline(summary, settings))
     if "keyatm" in set(summary["kind"]) and summary["kind"].nunique() > 1:  # the headline is no choice of model
         lines += [
             "",
