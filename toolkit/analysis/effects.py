@@ -468,7 +468,8 @@ def _design(formula: str, data: pd.DataFrame, columns: str):
     """The model matrix of ``formula`` (its names checked by :func:`check_covariates`, which lists ``columns``)."""
     import formulaic
 
-    names = [name for name in check_formula(formula) if name in data]
+    used = check_formula(formula)
+    names = [name for name in used if name in data]
     # its columns estimated without making the matrix, so that one without end is refused before it is made
     width = columns_estimate(formula, data)
     if width > MAX_COLUMNS:
@@ -483,7 +484,7 @@ def _design(formula: str, data: pd.DataFrame, columns: str):
     except Exception as exc:  # formulaic raises many kinds for a bad formula or an unknown column
         # the columns named when one is unknown; else a function's arguments are the trouble (log(year, 2) passed 2
         # to numpy as its output array: a hostile pass of the inference found the columns named for it)
-        unknown = [name for name in check_formula(formula) if name not in data]
+        unknown = len(names) < len(used)
         fix = f"use columns of the documents ({columns})" if unknown else "check its functions' arguments, as bs(year, df=3)"
         raise ToolkitError(f"effects.formula {formula!r} cannot be used: {str(exc).splitlines()[0]}; {fix}") from None
     values = np.asarray(matrix, dtype=float)
