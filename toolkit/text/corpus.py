@@ -520,9 +520,6 @@ def metadata_rows(  # noqa: C901 (three steps of matching, each with its ambigui
     return taken, ambiguous, unclear
 
 
-# reasons of a skip the config or the metadata asked for, or that the toolkit decides alone (an exact copy, a file
-# the pattern does not take, such as the metadata itself, a hidden file or folder: .DS_Store, .git): a run names
-# the others, which are problems to fix
 # the formats of documents a text folder may hold that the toolkit reads as no text (a pattern of *.txt leaves them out)
 _DOCUMENT_FORMATS = {
     ".pdf": "PDF",
@@ -537,6 +534,10 @@ _DOCUMENT_FORMATS = {
     ".ofd": "OFD",
     ".caj": "CAJ",
 }
+
+# reasons of a skip the config or the metadata asked for, or that the toolkit decides alone (an exact copy, a file
+# the pattern does not take, such as the metadata itself, a hidden file or folder: .DS_Store, .git): a run names
+# the others, which are problems to fix
 _CHOSEN = ("does not match corpus.pattern", "excluded in the metadata", "duplicate of ", "year ", "hidden ")
 
 
