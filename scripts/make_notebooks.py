@@ -408,7 +408,9 @@ notebook(
             "parameters",
             "# The settings of this notebook, as shipped: the config, settings that replace its own (as "
             '"section.key=value",\n# like `toolkit run --set`), the output folder, and the config of the corpus '
-            "whose terms are counted.\n"
+            "whose terms are counted.\n# The overrides name the seeds' columns and years: on another corpus name its "
+            "own (a column of one value,\n# such as the State Council's one place, cannot be compared or "
+            "estimated: the run says so), or empty the list.\n"
             'config_file = "../configs/seeds.toml"\n'
             "overrides = [\n"
             "    'trends.by=\"place\"',\n"

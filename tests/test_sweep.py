@@ -766,6 +766,16 @@ def test_the_recommendation_says_what_its_scores_rest_on():
     assert "LDA's perplexity could not be computed" in text and "KEYATM's perplexity" not in text
     # the headline named NMF first by coherence, and a notebook's reader chose it over the measurement model
     assert "KEYATM is the measurement model" in text
+    # and the headline, which `toolkit sweep` prints alone, names the measurement model's best point, not NMF's
+    # (NMF's is higher by design; here every kind scores the same, and the headline named LDA, first in the grid)
+    headline = text.splitlines()[2]
+    assert headline.startswith("Of the measurement model's points (KEYATM; LDA and NMF are exploration")
+    assert "**KEYATM with 18 topics** has the highest mean coherence" in headline
+    assert "LDA" not in headline.split(":", 1)[1] and "NMF" not in headline.split(":", 1)[1]
+    five = pd.DataFrame(
+        [{**row, "run_id": f"{row['run_id']}{s}", "c_npmi": row["c_npmi"] + s / 1e4} for row in rows for s in range(3)]
+    )
+    assert "no other point's range reaches it." in recommend(five).splitlines()[2]  # not "(only KEYATM was fitted)"
     assert "measurement model" not in recommend(pd.DataFrame(rows).query("kind == 'keyatm'"))
     plenty = pd.DataFrame(rows).assign(heldout_units=40, heldout_tokens=5000, perplexity=900.0, fit_note="")
     assert "What the scores rest on" not in recommend(plenty, heldout=["perplexity", "reconstruction_error"])

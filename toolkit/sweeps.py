@@ -718,11 +718,19 @@ def _fit_notes(table: pd.DataFrame, heldout: list[str]) -> list[str]:
     return ["", "What the scores rest on:", *lines] if lines else []
 
 
-def _best_point_headline(summary: pd.DataFrame, settings: list[str]) -> str:
+def _best_point_headline(summary: pd.DataFrame, settings: list[str], *, other_kinds: bool = False) -> str:
     """The recommendation's headline, which the command prints alone: the point of highest mean NPMI over every kind
-    (its K and other settings), the points whose seed range reaches it, and whether the seeds were evidence."""
+    (its K and other settings), the points whose seed range reaches it, and whether the seeds were evidence. With
+    the measurement model among other kinds, its own best point: keyatm's coherence is lower by design, and a
+    headline of NMF's best was read as the model to choose (a notebook's reader did; the command prints no more)."""
     import pandas as pd
 
+    if "keyatm" in set(summary["kind"]) and summary["kind"].nunique() > 1:
+        others = " and ".join(sorted(k.upper() for k in set(summary["kind"]) - {"keyatm"}))
+        return (
+            f"Of the measurement model's points (KEYATM; {others} are exploration, their coherence not comparable "
+            "with its own): " + _best_point_headline(summary[summary["kind"] == "keyatm"], settings, other_kinds=True)
+        )
     ranked = summary.sort_values(["npmi", "stability"], ascending=False)
     best_overall = ranked.iloc[0]
     # the points whose seed range reaches the best's: of other kinds, and of its own (the headline, which the
@@ -731,7 +739,7 @@ def _best_point_headline(summary: pd.DataFrame, settings: list[str]) -> str:
     reaching = ranked.iloc[1:][ranked.iloc[1:]["high"] >= best_overall["low"]]
     own = reaching["kind"] == best_overall["kind"]
     named = [f"{r.kind.upper()} {_point(r, settings)}" for _, r in pd.concat([reaching[own], reaching[~own]]).iterrows()]
-    others = summary["kind"].ne(best_overall["kind"]).any()
+    others = other_kinds or summary["kind"].ne(best_overall["kind"]).any()
     few = int(summary["seeds"].min()) < ENOUGH_SEEDS  # ranges over so few seeds are no measure of the seeds' spread
     return (
         f"**{best_overall['kind'].upper()} with {_point(best_overall, settings, '{} topics')}** has the highest "
