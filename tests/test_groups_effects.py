@@ -363,6 +363,12 @@ def test_unknown_group_column_and_bad_formula_are_one_line(tmp_path):
         ('effects.formula="log(year, 2)"', "check its functions' arguments, as bs(year, df=3)"),
         # spaces alone fitted an intercept alone and wrote it as effects (a hostile pass of the inference)
         ('effects.formula="   "', "effects.formula holds only spaces"),
+        # and so did formulas of an intercept alone (a review: 1, (1), year - year wrote an Intercept row per theme)
+        ('effects.formula="1"', "effects.formula '1' leaves no term of a column"),
+        ('effects.formula="year - year"', "effects.formula 'year - year' leaves no term of a column"),
+        # a column in full-width letters (a Chinese input method's) is the column to Python, not to formulaic: the
+        # error blamed a function's arguments (a review)
+        ('effects.formula="ｙｅａｒ + place"', "'ｙｅａｒ' is written in full-width or other compatibility letters"),
     ):
         # no figures: a run refused before any work draws none, but its drawing workers would start (and import
         # matplotlib) from the config alone, twice per case

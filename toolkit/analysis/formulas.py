@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import re
+import unicodedata
 
 from ..errors import ToolkitError
 
@@ -73,11 +74,22 @@ def check_syntax(formula: str, what: str = "effects.formula") -> None:
         text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()
         reason = text.splitlines()[0].rstrip(".") if text else type(exc).__name__
         raise ToolkitError(f"{what} {formula!r} is not a formula: {reason}; write terms joined by + (year + place)") from None
+    if not {str(term) for term in formulaic.Formula(formula)} - {"1", "0"}:  # 1, (1), year - year: an intercept alone
+        raise ToolkitError(
+            f"{what} {formula!r} leaves no term of a column (1, year - year): it estimates no covariate's effect "
+            "(an intercept alone would be written as one); name columns (year + level), or give '' for no effects"
+        )
     _no_term_lost(formula, what)  # here, not in check_formula: formulaic's parser imports pandas, which a config's
     # check (`toolkit config`, `--help`) does without
 
 
 def _check(formula: str, what: str) -> list[str]:
+    for written in _NAME.findall(formula):
+        if (plain := unicodedata.normalize("NFKC", written)) != written:  # as Python, and formulaic, read names
+            raise ToolkitError(
+                f"{what}: {written!r} is written in full-width or other compatibility letters, which Python reads as "
+                f"{plain!r}; write {plain!r}"
+            )
     names: list[str] = []
     i = 0
     while i < len(formula):
