@@ -297,7 +297,11 @@ notebook(
             "burn-in's ceiling (docs/methods.md), which the intervals do not count. Themes whose keywords fall in two "
             "groups that do not go together are composites: their share adds two subjects.",
         ),
-        ("code", 'toolkit.plot_theme_shares(yearly[yearly.year.between(*years)], lexicon, title="国务院政府工作报告")'),
+        (
+            "code",
+            "toolkit.plot_theme_shares(yearly[yearly.year.between(*years)], lexicon,\n"
+            '                          title=result.manifest["config"]["corpus"]["name"])',
+        ),
         (
             "md",
             "## Can each theme be trusted here?\n\nPer theme: its share's agreement with its keyword rate across the "
@@ -335,8 +339,8 @@ notebook(
         (
             "code",
             "change = trends.change\n"
-            "if change.empty:  # a year compared holds no document here (the run warned which)\n"
-            '    print("no change table: one of the years compared holds no document (trends.change_from, change_to)")\n'
+            "if change.empty:  # a year compared holds no document, the corpus one year, or no intervals were drawn\n"
+            '    print("no change table: the run\'s warning above says why (trends.change_from, change_to, bootstrap)")\n'
             "else:\n"
             '    display(change[["theme", "from", "to", "share_from", "share_to", "change", "change_low", "change_high",\n'
             '                    "simultaneous_low", "simultaneous_high", "clear"]].round(3))\n'

@@ -746,6 +746,32 @@ def _change_ends(yearly: pd.DataFrame, by_period, periods: dict, change_from, ch
     return "year", change_from or ends[0], change_to or ends[-1]
 
 
+def _change_compared(key: str, first, last, present: set, periods: dict, named: bool, bootstrap: int) -> bool:
+    """Whether change.csv compares ``first`` with ``last`` (years or periods, ``key``); if not, a warning says why
+    (``named``: the config named an end): an end without documents, one year or period only, or no intervals. A
+    table that compared nothing was empty without a word (a review: notebook 04 then gave a wrong reason)."""
+    empty = [
+        f"trends.{name} = {value!r}" for name, value in (("change_from", first), ("change_to", last)) if value not in present
+    ]
+    if empty:
+        log.warning(
+            "%s: no document there, so change.csv is empty; %s with documents: %s",
+            " and ".join(empty),
+            "periods" if key == "period" else "years",
+            ", ".join(p for p in periods if p in present) if key == "period" else year_ranges(present),
+        )
+    elif first == last:
+        log.warning(
+            "change.csv is empty: %s",
+            f"trends.change_from and change_to both come to {first!r}; give two {key}s with documents"
+            if named
+            else f"every document is of one {key} ({first}), nothing to compare it with",
+        )
+    elif not bootstrap:
+        log.warning("change.csv is empty: trends.bootstrap = 0 draws no intervals, and a change is given with its own")
+    return not empty and first != last and bool(bootstrap)
+
+
 def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
     units: pd.DataFrame,
     keyword_counts: np.ndarray,
@@ -798,17 +824,7 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
     key, first, last = _change_ends(yearly, trends.periods, periods, change_from, change_to)
     cells = trends.periods if key == "period" else yearly
     present = set(cells.loc[cells["n_units"] > 0, key])
-    empty = [
-        f"trends.{name} = {value!r}" for name, value in (("change_from", first), ("change_to", last)) if value not in present
-    ]
-    if empty:
-        log.warning(
-            "%s: no document there, so change.csv is empty; %s with documents: %s",
-            " and ".join(empty),
-            "periods" if key == "period" else "years",
-            ", ".join(p for p in periods if p in present) if key == "period" else year_ranges(present),
-        )
-    if first != last and first in present and last in present and bootstrap:
+    if _change_compared(key, first, last, present, periods, bool(change_from or change_to), bootstrap):
         trends.change = model.change([key], (first,), (last,))
         _few_degrees_warning(trends.change, "change.csv")
     if by:
