@@ -677,6 +677,41 @@ def test_other_is_warned_about_in_a_quarter_of_the_years_and_two_at_least():
     assert "'other' is the largest share in 2 of 4 years (2020-2021)" in warned({2020, 2021})
 
 
+def test_other_is_warned_about_in_a_group_or_a_period_where_it_is_the_largest_share():
+    """From a hostile pass of report.html: `other` 0.35 in one of two groups (old reports the lexicon does not cover,
+    beside new ones), the largest theme 0.24, and no warning: the corpus and the years were checked, not the groups
+    (nor the periods). A group or period pools documents: one such cell is named with its numbers."""
+    lexicon = load_lexicon()
+    names = lexicon.names
+    units = pd.DataFrame({"doc_id": ["a"], "n_tokens": [100], **{n: [0.05] for n in names}, OTHER: [0.02]})
+    topics = pd.DataFrame({"topic": [18], "theme": [OTHER], "suggested": [""], "top_words": [["会议", "同志"]]})
+    yearly = pd.DataFrame(
+        [{"year": y, "theme": t, "share": 0.01 if t == OTHER else 0.05} for y in (2020, 2021) for t in [*names, OTHER]]
+    )
+
+    def table(column, other_share):  # `other`'s share in each cell; each theme 0.05, ecology 0.24 (NaN: no documents)
+        return pd.DataFrame(
+            [
+                {column: cell, "theme": t, "share": share if t == OTHER or share != share else 0.24 if t == "ecology" else 0.05}
+                for cell, share in other_share.items()
+                for t in [*names, OTHER]
+            ]
+        )
+
+    assert other_diagnostics(units, yearly, topics, lexicon)[1] == ""
+    groups = table("place", {"全国": 0.06, "旧文": 0.35})
+    why = other_diagnostics(units, yearly, topics, lexicon, groups=groups, by="place")[1]
+    assert "'other' is the largest share of 1 of 2 groups of place: 旧文 (0.35 against ecology 0.24)" in why
+    assert "全国" not in why and "read its free topics" in why
+    # equal to the largest theme is not larger; and a table of shares not measured (NaN) is no cell
+    assert other_diagnostics(units, yearly, topics, lexicon, groups=table("place", {"全国": 0.24}), by="place")[1] == ""
+    periods = table("period", {"十三五": 0.30, "十四五": float("nan")})
+    assert (
+        "'other' is the largest share of 1 of 1 periods: 十三五 (0.30 against ecology 0.24)"
+        in other_diagnostics(units, yearly, topics, lexicon, periods=periods)[1]
+    )
+
+
 def test_a_theme_of_words_of_every_subject_is_said_and_not_validated(tmp_path):
     """From an adversarial review: a theme of 发展 工作 建设 推进 加强 ... (every one on the policy stopword list, in 93%
     of the State Council reports' paragraphs) was validated and the largest share of the run. The run now warns

@@ -519,7 +519,9 @@ def diagnose(
             "years only, which words that merely share a trend can pass; cut the documents into paragraphs (units.kind)"
         )
     themes = _with_structure(themes, evidence.structure)
-    other, warning = other_diagnostics(modelled, yearly.yearly, fitted.topics, lexicon)
+    other, warning = other_diagnostics(
+        modelled, yearly.yearly, fitted.topics, lexicon, groups=yearly.groups, by=config["trends"]["by"], periods=yearly.periods
+    )
     if warning:
         log.warning("%s", warning)
     table = pd.concat([themes, pd.DataFrame([other])], ignore_index=True)

@@ -493,11 +493,42 @@ def _drift(other: pd.Series) -> str:
     )
 
 
-def other_diagnostics(units: pd.DataFrame, yearly: pd.DataFrame, topics: pd.DataFrame, lexicon: Lexicon) -> tuple[dict, str]:
+def _largest_in(table: pd.DataFrame | None, column: str, what: str) -> str:
+    """A note naming the cells of ``table`` (a table of shares by ``column``: a group or period) in which ``other``
+    is the largest share, with its share and the largest theme's; '' for none. A cell pools documents (not one
+    year's): one such cell is a part of the corpus the lexicon does not cover (a hostile pass: `other` 0.35 in one
+    of two groups, the largest theme 0.24, and no warning, as the corpus and the years were checked only)."""
+    if table is None or not len(table) or column not in table:
+        return ""
+    wide = table[table["share"].notna()].pivot_table(index=column, columns="theme", values="share", sort=False)
+    if OTHER not in wide or wide.shape[1] < 2:
+        return ""
+    named = wide.drop(columns=[OTHER])
+    cells = [(cell, row) for cell, row in wide.iterrows() if row[OTHER] > named.loc[cell].max()]
+    if not cells:
+        return ""
+    said = [
+        f"{cell} ({row[OTHER]:.2f} against {named.loc[cell].idxmax()} {named.loc[cell].max():.2f})" for cell, row in cells[:5]
+    ]
+    more = f" and {len(cells) - 5} more" if len(cells) > 5 else ""
+    return f"'other' is the largest share of {len(cells)} of {len(wide)} {what}: {', '.join(said)}{more}"
+
+
+def other_diagnostics(
+    units: pd.DataFrame,
+    yearly: pd.DataFrame,
+    topics: pd.DataFrame,
+    lexicon: Lexicon,
+    *,
+    groups: pd.DataFrame | None = None,
+    by: str = "",
+    periods: pd.DataFrame | None = None,
+) -> tuple[dict, str]:
     """The row of themes.csv for ``other`` (the free topics, or the unlabelled ones): its share, the years in
     which it is the largest share, the free topics' top words and suggested themes; and a warning ('' for none,
-    also the row's ``why``) when it is the largest share of the corpus or of at least a quarter of the years (two
-    at least), or when its share drifts between the first and the last third of the years (``_drift``)."""
+    also the row's ``why``) when it is the largest share of the corpus, of at least a quarter of the years (two
+    at least), of a group of ``groups`` (the table by ``by``) or of a period of ``periods``, or when its share
+    drifts between the first and the last third of the years (``_drift``)."""
     tokens = units["n_tokens"].to_numpy(dtype=float)
     share = {
         t: float(np.dot(np.nan_to_num(units[t].to_numpy(dtype=float)), tokens) / max(tokens.sum(), 1))
@@ -527,6 +558,7 @@ def other_diagnostics(units: pd.DataFrame, yearly: pd.DataFrame, topics: pd.Data
     if years_largest and len(years_largest) >= max(2, n_years / 4):
         runs = year_runs(years_largest)
         notes.append(f"'other' is the largest share in {len(years_largest)} of {n_years} years ({runs})")
+    notes += [n for n in (_largest_in(periods, "period", "periods"), _largest_in(groups, by, f"groups of {by}")) if n]
     drift = _drift(wide[OTHER]) if wide is not None and OTHER in wide else ""
     if drift:  # on its own too: the named themes' shares rise or fall with it, whichever share is the largest
         notes.append(drift if notes else f"'other' drifts: {drift}")
