@@ -451,6 +451,13 @@ def test_the_recommendation_is_honest_about_seeds():
     for line in kinds:  # one setting's points in each
         assert ("strip_pinyin=True" in line) != ("strip_pinyin=False" in line), line
     assert "top_words.csv" not in text
+    # the command prints them under that headline, which says they are listed below (a review: the terminal showed
+    # "listed below" and nothing after it); another headline alone
+    from toolkit.sweeps import headline
+
+    assert headline(text) == [text.splitlines()[2], *kinds]
+    other = recommend(pd.DataFrame(rows))
+    assert headline(other) == [other.splitlines()[2]]
     passes = [{**row, "model.lda.passes": value} for row in rows for value in (1, 2)]  # a model's setting: comparable
     assert "varies the preprocessing" not in recommend(pd.DataFrame(passes))
     assert "gave the same" not in lda
@@ -557,6 +564,9 @@ def test_an_interrupt_among_quick_runs_stops_the_sweep(tmp_path, gwr_run, finish
         ({"model": {"n_topics": [5, 8]}}, 'quote it: "model.n_topics" = [...]'),  # [sweep.grid] unquoted in TOML
         # the held-out share changes every score: said as one per sweep, not as a setting that changes nothing (a pass)
         ({"sweep.holdout": [0.1, 0.2]}, "the sweep's own settings are one per sweep"),
+        # the seeds as one list, not one sweep per seed (--set sweep.seeds=1 is refused: a review); a typo unknown
+        ({"sweep.seeds": [1, 2]}, "give them as one list, --set 'sweep.seeds=[1, 2, 3]'"),
+        ({"sweep.seed": [1, 2]}, "unknown config key sweep.seed; did you mean 'seeds'?"),
     ],
 )
 def test_grid_keys_that_change_no_run_of_a_sweep_are_refused(grid, said):

@@ -431,7 +431,7 @@ def _dispatch(args) -> int:
     from . import explore
 
     if args.command == "sweep":
-        from .sweeps import MAX_JOBS, parse_grid_options, sweep
+        from .sweeps import MAX_JOBS, headline, parse_grid_options, sweep
 
         _check_range("--jobs", args.jobs, 0, MAX_JOBS, " (one per core)")
         result = sweep(_config(args), args.out, grid=parse_grid_options(args.grid), n_jobs=args.jobs, scheduler=args.scheduler)
@@ -439,7 +439,7 @@ def _dispatch(args) -> int:
             f"{result.out_dir}: {len(result.table)} runs ({result.fitted} fitted now); "
             f"{result.out_dir / 'summary'} holds sweep.csv, sweep.png, recommendation.md".translate(ONE_LINE)
         )
-        print(result.recommendation.splitlines()[2])
+        print("\n".join(headline(result.recommendation)))
         return 0
     if args.command == "validate":
         from .analysis import validation

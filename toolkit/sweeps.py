@@ -126,11 +126,20 @@ def expand_grid(config: Config, grid: dict[str, list] | None = None) -> list[dic
                 f"sweep grid key {name!r} must be section.key of a run setting; in a config, quote it: "
                 f'"{name}.{next(iter(values), "n_topics")}" = [...] (unquoted, TOML reads the dot as a table)'
             )
-        if section == "sweep":  # its held-out share changes every score: one per sweep, so that they compare
+        if name == "sweep.seeds":  # the seeds are the grid's own dimension, given as one list
+            raise ToolkitError(
+                "sweep grid key 'sweep.seeds': the seeds are fitted at every point of the grid already; give them as "
+                "one list, --set 'sweep.seeds=[1, 2, 3]'"
+            )
+        if section == "sweep" and "." in name and name.split(".", 1)[1] in config["sweep"]:
+            # its held-out share changes every score: one per sweep, so that they compare (a typo, sweep.seed, is
+            # said to be unknown below; a review: it was told to --set sweep.seed)
             raise ToolkitError(
                 f"sweep grid key {name!r}: the sweep's own settings are one per sweep (the points of a grid are scored "
                 f"alike to be compared); give it with --set {name}=VALUE, one sweep per value"
             )
+        if section == "sweep" and "." in name:
+            _known_key(config, name, values[0] if isinstance(values, list) and values else values)
         if "." not in name or section not in SWEPT or name in NOT_SWEPT:
             raise ToolkitError(
                 f"sweep grid key {name!r}: a sweep fits and scores topics, so its grid takes settings that change "
@@ -612,10 +621,21 @@ def _preprocessing_headline(varied: list[str]) -> str:
     best point across its settings."""
     return (
         f"The grid varies the preprocessing ({', '.join(varied)}): each setting is scored on its own tokens, so the "
-        "scores compare the points of one setting (each listed below), not the settings; choose those by reading "
-        "the topics of each (topics.json in each run's folder, or a run's topics.csv and quality.csv). The best "
-        "points of each setting are listed below."
+        "scores compare the points of one setting, not the settings; choose those by reading the topics of each "
+        "(topics.json in each run's folder, or a run's topics.csv and quality.csv). The best points of each setting "
+        "are listed below."
     )
+
+
+def headline(recommendation: str) -> list[str]:
+    """The lines of ``recommendation`` that ``toolkit sweep`` prints: its headline, and when that names no best
+    point (the preprocessing varied) the best points of each setting it says are listed below (a review: the
+    terminal showed "listed below" and nothing after it)."""
+    lines = recommendation.splitlines()
+    if not "".join(lines[2:3]).startswith("The grid varies the preprocessing"):
+        return lines[2:3]
+    first = next(i for i, line in enumerate(lines) if line.startswith("- "))
+    return [lines[2], *itertools.takewhile(lambda line: line.startswith("- "), lines[first:])]
 
 
 def _point(row, settings: list[str], form: str = "K = {}") -> str:
