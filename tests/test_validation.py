@@ -1474,6 +1474,12 @@ def test_a_second_export_of_another_sample_is_refused_while_the_first_is_out_for
     pd.testing.assert_frame_equal(validation.score(out, units_file=coder)["agreement"], scored)
     validation.export(run, out, n_units=20, n_topic_tasks=5)  # the same sample again
     pd.testing.assert_frame_equal(validation.score(out, units_file=coder)["agreement"], scored)
+    # its keys are the export, validation.json or not (a review: with it deleted, another sample replaced them)
+    (out / "validation.json").unlink()
+    before = snapshot(out)
+    with pytest.raises(ToolkitError, match=r"holds an earlier export of another sample \(key_units.csv"):
+        validation.export(run, out, n_units=30, n_topic_tasks=5)
+    assert snapshot(out) == before
 
 
 def test_an_export_is_not_written_into_the_runs_text_folder(run, tmp_path):

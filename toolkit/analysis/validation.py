@@ -348,8 +348,8 @@ def _same_sample_as_before(out: Path, work: Path) -> None:
     handed out from it (coders keep theirs in folders of their own, as the docs advise) would no longer score, and
     its keys were replaced in silence (a hostile pass of the hand-coding tools: a second export with another
     --units). The same sample exported again (after a run made again alike) replaces it."""
-    if not (out / "validation.json").is_file():
-        return
+    if not any((out / name).is_file() for name in ("validation.json", UNIT_KEY, WORD_KEY, TOPIC_KEY)):
+        return  # a key without validation.json is an earlier export too (a review: then replaced in silence)
     changed = [name for name in (UNIT_KEY, WORD_KEY, TOPIC_KEY) if not _same_file(out / name, work / name)]
     if changed:
         raise ToolkitError(
