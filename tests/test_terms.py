@@ -733,7 +733,16 @@ def test_a_term_written_as_taiwan_writes_it_is_said_to_read_otherwise_in_traditi
     # warning said to search 着力 too)
     both = cli("kwic", text, "[著着]力", "--regex")
     assert both.returncode == 0 and "traditional script hold" not in both.stderr and "着力" in both.stdout
-    for taken in ("(著|着)力", "著力|着力", "著力推进|着力", "(著力)|(着力)"):  # the last two: a second review
+    # the last two: a second review; then groups inside groups and a class of one character (a third review)
+    for taken in (
+        "(著|着)力",
+        "著力|着力",
+        "著力推进|着力",
+        "(著力)|(着力)",
+        "((著)|(着))力",
+        "(?:(?:著)|(?:着))力",
+        "[著]力|着力",
+    ):
         assert "traditional script hold" not in cli("kwic", text, taken, "--regex").stderr, taken
     # ... but another alternative's 着 does not take it (a second review: 著力|着想 said nothing, and found nothing)
     hidden = cli("kwic", text, "著力|着想", "--regex")

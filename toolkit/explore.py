@@ -222,21 +222,38 @@ def _takes_both(pattern: str, form: str) -> bool:
     stack[0][1].append((stack[0][0], len(pattern)))
     groups += [frame[1] + [(frame[0], len(pattern))] for frame in stack[1:]] + [stack[0][1]]
     for at in (k for k, (a, b) in enumerate(zip(pattern, form)) if a != b):
-        if any(start < at < end for start, end in classes):
-            if not any(start < at < end and form[at] in pattern[start:end] for start, end in classes):
-                return False
+        if any(start < at < end and form[at] in pattern[start:end] for start, end in classes):
             continue
-        # the innermost alternative that holds the character (the shortest), and its group's alternatives
-        alternatives, (start, end) = min(
+        # the alternatives that hold the character, the innermost first: whether the regional form of one is an
+        # alternative of its group, groups around one alternative and classes of one character aside (((著)|(着))力,
+        # (?:(?:著)|(?:着))力 and [著]力|着力 were told to search 着力: a review)
+        holding = sorted(
             ((alts, span) for alts in groups for span in alts if span[0] <= at < span[1]), key=lambda x: x[1][1] - x[1][0]
         )
-        if form[start:end] in {pattern[a:b] for a, b in alternatives}:
+        if any(_bare(form[a:b]) in {_bare(pattern[c:d]) for c, d in alts} for alts, (a, b) in holding):
             continue
+        start, end = holding[0][1]
         # a literal alternative whose regional form the pattern finds otherwise (著力推进|着力: a second review)
         if not re.search(r"[\\.^$*+?{}\[\]()|]", pattern[start:end]) and _finds(pattern, form[start:end]):
             continue
         return False
     return True
+
+
+def _bare(alternative: str) -> str:
+    """An alternative of a regex as its characters: classes of one character as the character ([著] as 著), and
+    without the groups around it whole ((著), (?:著), (?P<x>著) as 著)."""
+    alternative = re.sub(r"\[([^\\\]^])\]", r"\1", alternative)
+    while match := re.fullmatch(r"\((?:\?:|\?P?<\w+>)?(.*)\)", alternative, re.S):
+        depth = 0
+        for char in re.sub(r"\\.", "", match[1]):  # (著)(力) is two groups, not one around 著)(力
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if depth < 0:
+                return alternative
+        if depth:
+            return alternative
+        alternative = match[1]
+    return alternative
 
 
 def _finds(pattern: str, text: str) -> bool:
