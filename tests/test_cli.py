@@ -418,7 +418,7 @@ def test_tokens_with_a_config_warns_of_lexicon_words_that_match_nothing(tmp_path
     result = cli("tokens", SEED_004, "--config", config)
     assert result.returncode == 0
     assert "are written in forms the normalised texts never hold" in result.stderr and "創新 -> 创新" in result.stderr
-    assert "hold a space or a mark the segmenter cuts at" in result.stderr
+    assert "hold a space, a mark or a character the segmenter cuts at" in result.stderr
 
 
 def test_tokens_joins_a_files_broken_lines_once_as_a_run_does(tmp_path, monkeypatch):

@@ -276,3 +276,70 @@ def test_a_theme_with_one_label_is_shown_by_it_in_either_language(tmp_path):
     lexicon = load_lexicon(path)
     assert [lexicon.label(name, "zh") for name in lexicon.names] == ["Innovation", "生态", "bare"]
     assert [lexicon.label(name, "en") for name in lexicon.names] == ["Innovation", "生态", "bare"]
+
+
+def test_words_two_themes_claim_through_patterns_and_themes_without_a_keyword_are_said(caplog):
+    """From a hostile pass of the lexicon: a word listed in two themes is refused, but one that a theme's pattern
+    matches went to the other theme (its listed word, or the pattern of the theme listed first), unsaid; a theme none
+    of whose words the corpus uses was said only in report.html's methods."""
+    import pandas as pd
+
+    from toolkit.analysis.diagnostics import warn_pattern_conflicts, warn_unmeasured
+    from toolkit.analysis.lexicon import Lexicon, Theme
+
+    lexicon = Lexicon(
+        (
+            Theme("innovation", "创新", "Innovation", ("创新",), patterns=("\\w+发展",)),
+            Theme("industry", "产业", "Industry", ("产业",), patterns=("大力\\w+", "创新\\w*")),
+            Theme("space", "航天", "Space", ("火星探测器", "天问一号")),
+        )
+    )
+    vocabulary = ["大力发展", "创新", "创新驱动", "产业", "大力推进", "协调发展"]
+    with caplog.at_level("WARNING", logger="toolkit"):
+        warn_pattern_conflicts(lexicon, vocabulary)
+    said = caplog.text
+    # 大力发展: innovation's pattern first; 创新: innovation's listed word; 创新驱动 and 大力推进 only industry's
+    assert "theme [industry] '大力\\\\w+' matches 1 word(s) of the vocabulary that another theme takes" in said
+    assert "大力发展 (innovation)" in said and "创新 (innovation)" in said and "创新驱动" not in said
+    assert "大力推进" not in said and "协调发展" not in said and "[innovation]" not in said
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="toolkit"):
+        warn_pattern_conflicts(Lexicon(lexicon.themes[2:]), vocabulary)  # no pattern: no claim
+    assert not caplog.text
+    coverage = pd.DataFrame(
+        {"theme": ["innovation", "industry", "space", "space"], "word": ["创新", "产业", "火星探测器", "天问一号"],
+         "in_vocabulary": [True, True, False, False]}
+    )  # fmt: skip
+    with caplog.at_level("WARNING", logger="toolkit"):
+        warn_unmeasured(lexicon, coverage)
+    assert "1 theme(s) have no keyword in this corpus's vocabulary, so they are not measured here" in caplog.text
+    assert ": space; coverage.csv" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="toolkit"):
+        warn_unmeasured(lexicon, coverage.assign(in_vocabulary=True))
+    assert not caplog.text
+
+
+def test_a_pattern_too_slow_for_a_word_of_the_corpus_ends_the_run_before_the_fit(tmp_path, small_corpus):
+    """From a hostile pass of the lexicon: the keyword counts of every unit, where a pattern meets every word of the
+    corpus (not only the vocabulary's), came after the model's fit, and a pattern too slow for one word lost the fit.
+    The run's last line says how many topics the themes seed and how many are free (a theme added or removed
+    changes both, and every share, unsaid)."""
+    from .conftest import NO_FIGURES, add_document, cli, write_config
+
+    add_document(small_corpus, "web.txt", "网址" + "a" * 60 + "!\n推动科技创新和产业发展。\n", "网页", "2020-01-01")
+    lexicon = tmp_path / "lexicon.toml"
+    lexicon.write_text(
+        '[innovation]\nwords = ["创新", "科技"]\n\n[ecology]\nwords = ["生态", "绿色"]\npatterns = ["(a|aa)+b"]\n',
+        encoding="utf-8",
+    )
+    config = write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv")
+    settings = [*NO_FIGURES, f"themes.lexicon={str(lexicon)!r}", "model.n_topics=4"]
+    args = [a for s in settings for a in ("--set", s)]
+    slow = cli("run", config, "--out", tmp_path / "out", *args)
+    assert slow.returncode == 2 and "theme [ecology] pattern '(a|aa)+b' took more than 2 s" in slow.stderr
+    assert "vocabulary ..." in slow.stderr and "model ..." not in slow.stderr, slow.stderr[-2000:]
+    lexicon.write_text('[innovation]\nwords = ["创新", "科技"]\n\n[ecology]\nwords = ["生态", "绿色"]\n', encoding="utf-8")
+    done = cli("run", config, "--out", tmp_path / "out", *args)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "units, 4 topics (2 seeded by themes, 2 free)" in done.stdout

@@ -412,11 +412,15 @@ def _run(args) -> int:
 
         result = pipeline.run(config, args.out, scheduler=args.scheduler, drawing=drawing)
     counts = result.manifest["counts"]
+    seeded = int((result.topics["labelled_by"] == "keywords").sum()) if "labelled_by" in result.topics else 0
+    # how many topics the themes take and how many are free: a theme added or removed changes it, and every share
+    # with it (a hostile pass of the lexicon: n_topics stayed, and nothing said so)
+    split = f" ({seeded} seeded by themes, {len(result.topics) - seeded} free)" if seeded else ""
     print(
         f"{str(result.out_dir).translate(ONE_LINE)}: {counts['documents_used']} "
         f"document{'s' if counts['documents_used'] != 1 else ''} used, "
         f"{counts['documents_skipped']} skipped, "
-        f"{counts['units']} units, {len(result.topics)} topics"
+        f"{counts['units']} units, {len(result.topics)} topics{split}"
     )
     return 0
 

@@ -634,7 +634,7 @@ def run(
 
 
 def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, drawing: BackgroundJobs | None) -> RunResult:
-    from .analysis.diagnostics import lexicon_coverage, warn_broad_patterns
+    from .analysis.diagnostics import lexicon_coverage, warn_broad_patterns, warn_pattern_conflicts, warn_unmeasured
     from .analysis.evaluate import evaluate_model
     from .analysis.terms import candidate_terms
     from .output import catalog
@@ -665,6 +665,9 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
         timings.update(prepared.timings)
         with timed(timings, "vocabulary"):
             counted = count_units(prepared, config)
+            # the keywords of every unit, before the fit: a lexicon pattern too slow on a word of the corpus ends the
+            # run here, not after the fit (a hostile pass of the lexicon: the fit was lost)
+            keywords = keyword_counts(prepared.tokens, prepared.lexicon, config["themes"]["match"])
         with timed(timings, "model"):
             fitted = fit(prepared, config, counted)
         figures = outputs.FigureQueue(
@@ -679,7 +682,6 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
         tables: dict = {"quality": prepared.quality}  # every table, once it is complete
         with timed(timings, "themes"):
             units = unit_table(prepared, fitted)
-            keywords = keyword_counts(prepared.tokens, prepared.lexicon, config["themes"]["match"])
             keyword_theme = keyword_themes(keywords, prepared.lexicon.names)
             units.insert(units.columns.get_loc("dominant_theme") + 1, "keyword_theme", keyword_theme)
             tables["units"] = units
@@ -688,6 +690,8 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
                 prepared.lexicon, fitted.vocabulary, prepared.tokens, config["themes"]["match"]
             )
             warn_broad_patterns(prepared.lexicon, coverage, len(fitted.vocabulary))
+            warn_unmeasured(prepared.lexicon, coverage)
+            warn_pattern_conflicts(prepared.lexicon, fitted.vocabulary, config["themes"]["match"])
             tables["candidate_terms"] = candidates = candidate_terms(
                 prepared.pair_counts, known=prepared.segmenter.known_words, stopwords=prepared.segmenter.stopwords
             )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..text.patterns import UserPattern
 from .lexicon import OTHER, Lexicon, word_themes
 from .lexicon_evidence import is_flat, pearson
 
@@ -73,6 +74,47 @@ def warn_broad_patterns(lexicon: Lexicon, coverage: pd.DataFrame, n_vocabulary: 
                 n,
                 100 * n / max(n_vocabulary, 1),
             )
+
+
+def warn_pattern_conflicts(lexicon: Lexicon, vocabulary: list[str], match: str = "exact") -> None:
+    """Warn of the vocabulary words that a theme's pattern matches but another theme takes (its listed word, or the
+    pattern of a theme listed before it: :func:`word_themes`): two themes claim them, and one counts them, unsaid
+    (a hostile pass: 大力发展 went to innovation's pattern \\w+发展 and industry's 大力\\w+ took none of it, as a word
+    listed in two themes is refused)."""
+    patterns = [(UserPattern(p, f"theme [{theme.name}] pattern"), theme.name) for theme in lexicon.themes for p in theme.patterns]
+    if not patterns:
+        return
+    taken = word_themes(lexicon, vocabulary, match)
+    lost: dict[str, list[str]] = {}
+    for word, owner in taken.items():
+        for pattern, name in patterns:
+            if name != owner and pattern.fullmatch(word):
+                lost.setdefault(f"[{name}] {pattern.pattern!r}", []).append(f"{word} ({owner})")
+    for claim, words in lost.items():
+        log.warning(
+            "theme %s matches %d word(s) of the vocabulary that another theme takes (a listed word first, then the "
+            "pattern of the theme listed first): %s%s; each counts for that theme only: list a word in the theme it "
+            "belongs to, or narrow the pattern",
+            claim,
+            len(words),
+            ", ".join(words[:5]),
+            " ..." if len(words) > 5 else "",
+        )
+
+
+def warn_unmeasured(lexicon: Lexicon, coverage: pd.DataFrame) -> None:
+    """Warn of the themes none of whose words is in the vocabulary (:func:`lexicon_coverage`): they have no share in
+    this corpus and are left out of every comparison (a hostile pass of the lexicon: a theme of words the corpus
+    never uses was said only in report.html's methods, the run quiet)."""
+    present = set(coverage.loc[coverage["in_vocabulary"].astype(bool), "theme"])
+    absent = [theme.name for theme in lexicon.themes if theme.name not in present]
+    if absent:
+        log.warning(
+            "%d theme(s) have no keyword in this corpus's vocabulary, so they are not measured here (no share, left "
+            "out of the comparisons): %s; coverage.csv gives each word's count, and in_vocabulary",
+            len(absent),
+            ", ".join(absent),
+        )
 
 
 VALIDATION_RULES = {
@@ -423,8 +465,8 @@ def _split_half_reasons(row: dict) -> list[str]:
         reasons.append("fewer than two of its keywords occur: it cannot be checked against held-out keywords")
     elif np.all(np.isnan(lows)):
         reasons.append(
-            "the split-half check cannot be computed (fewer than four documents, fewer than three that hold each "
-            "half of its keywords, or no spread)"
+            "the split-half check across documents or years cannot be computed (fewer than four documents, fewer "
+            "than three that hold each half of its keywords, or no spread)"
         )
     else:
         interval = _interval(row.get("split_level", SPLIT_LEVEL), row.get("split_checks", 0), "checks")

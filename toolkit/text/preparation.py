@@ -238,7 +238,10 @@ def warn_subject_free(lexicon: Lexicon) -> None:
         )
 
 
-_CUT_AT = re.compile(r"[^\w+#&.%\-]|_")  # what jieba's words never hold: anything but these characters
+# what jieba's words never hold: anything but the characters of its runs (jieba.re_han_default: the ideographs 一-鿕,
+# ASCII letters and digits, + # & . % -), and _; \w let through 〇 (二〇三五年远景目标 matched nothing, unsaid: a
+# hostile pass) and the ideographs of the extensions, which jieba gives one by one
+_CUT_AT = re.compile(r"[^\u4e00-\u9fd5a-zA-Z0-9+#&.%\-]")
 
 
 def warn_unmatchable(config: Config, lexicon: Lexicon) -> None:
@@ -270,8 +273,9 @@ def warn_unmatchable(config: Config, lexicon: Lexicon) -> None:
         cut = [word for word, form in forms.items() if len(form) > 1 and _CUT_AT.search(form)]
         if cut:
             log.warning(
-                "%d %s hold a space or a mark the segmenter cuts at (%s%s), so no token is ever one of them and they "
-                "match nothing; write each as one word without it (数字经济, not 数字 经济), or list its parts",
+                "%d %s hold a space, a mark or a character the segmenter cuts at (%s%s), so no token is ever one of "
+                "them and they match nothing; write each as one word without it (数字经济, not 数字 经济; 〇 and "
+                "characters of the ideographs' extensions are cut at too), or list its parts",
                 len(cut),
                 what,
                 ", ".join(cut[:5]),
