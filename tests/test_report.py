@@ -106,7 +106,33 @@ def test_report_of_a_one_year_corpus_states_its_shape_and_the_configured_level(t
     page = write_report(tmp_path, tiers, manifest).read_text(encoding="utf-8")
     assert "in 3 groups of tier (01 100, 02 30, (missing) 10)" in page
     assert "01 against 02 (tier: the two groups with the most tokens" in page  # was "1 against 2" (a review)
+    # and which way a change goes: "A against B" reads as A - B, and change is to - from (a hostile pass)
+    assert "each change is 02's share less 01's (a positive change: larger in 02)" in page
     assert "<td>01</td>" in page
+    one = {**manifest, "counts": {**manifest["counts"], "documents_used": 1}}
+    assert "<p>1 document used, 0 skipped" in write_report(tmp_path, tiers, one).read_text(encoding="utf-8")  # a pass
+    # the groups' and the named periods' shares as tables (a period figure beside the year table alone), in their
+    # tables' order, a period without documents left out; empty correlations of one year said, not a table of blanks
+    pd.DataFrame({"tier": ["02", "02", "01", "01"], "theme": ["ecology", "other"] * 2, "share": [0.3, 0.7, 0.1, 0.9]}).to_csv(
+        tmp_path / "theme_by_group.csv", index=False
+    )
+    pd.DataFrame(
+        {"period": ["十三五", "十三五", "十四五", "十四五"], "theme": ["ecology", "other"] * 2, "share": [None, None, 0.2, 0.8]}
+    ).to_csv(tmp_path / "theme_by_period.csv", index=False)
+    pd.DataFrame({"theme": ["ecology"], "pearson_r": [None], "n_years": [1]}).to_csv(
+        tmp_path / "model_vs_keywords.csv", index=False
+    )
+    periods = tiers.with_values(**{"trends.periods": {"十三五": [2016, 2020], "十四五": [2021, 2025]}})
+    page = write_report(tmp_path, periods, manifest).read_text(encoding="utf-8")
+    by_group = page.split("<h2>Theme share by group</h2>")[1].split("<h2>")[0]
+    assert by_group.index("<td>02</td>") < by_group.index("<td>01</td>") and "<td>0.300</td>" in by_group
+    by_period = page.split("<h2>Theme share by period</h2>")[1].split("<h2>")[0]
+    assert "十四五" in by_period and "十三五" not in by_period and "<td>0.200</td>" in by_period
+    assert "No theme's correlation could be computed: it needs three years with documents or more, and this corpus has 1" in page
+    # the folder the paths are relative to (the page's provenance gave texts "texts", config.toml "../texts": a pass)
+    sourced = {**manifest, "config_source": "study/config.toml"}
+    said = "The config's paths are as study/config.toml writes them, relative to its folder; config.toml beside this"
+    assert said in write_report(tmp_path, periods, sourced).read_text(encoding="utf-8")
 
 
 def test_the_methods_say_what_validated_means_and_when_the_two_correlations_are_one_check():
@@ -297,7 +323,12 @@ def test_the_methods_of_one_or_two_documents_say_no_theme_could_be_checked():
     themes = pd.DataFrame({"theme": ["ecology", "other"], "validated": [False, False], "n_documents": [1, 1]})
     one = _validation_sentence(themes)
     assert one.startswith("No theme could be checked") and "1 document gives no correlation" in one
-    assert "across documents (" not in one
+    assert "across documents (" not in one and "within documents" not in one
+    # the check within documents, made on paragraphs, is said where themes.csv has it (a hostile pass of the report:
+    # "no theme could be checked" beside that column and the figure's bars)
+    within = _validation_sentence(themes.assign(r_split_paragraphs=[0.4, None]))
+    assert "the split-half check within documents, across paragraphs, was made" in within
+    assert within.endswith("no share is a validated measurement.")
     several = _validation_sentence(themes.assign(n_documents=5))
     assert several.startswith("Each theme was checked") and "No theme passed every check" in several
 
@@ -904,3 +935,35 @@ def test_the_caption_of_the_trend_figures_says_what_the_runs_intervals_count():
     )
     lines = config.with_values(**{"figures.trend_style": "lines"})
     assert "that count paragraphs only" in caption("theme_shares", 0.9, lines["figures"], counted=counted_in(single, two))
+
+
+def test_intervals_that_bound_nothing_are_said_to():
+    """From a hostile pass of the report: two documents in one year gave every year interval about [0, 1] (innovation
+    0.08 in [0.00, 1.00]) under a caption of intervals that count documents, and the paragraph said only how they
+    are widened. Said when most are wider than half the range of a share, with the documents a year; not otherwise."""
+    from toolkit.output.report import wide_intervals_sentence
+
+    wide = pd.DataFrame(
+        {"year": [2019] * 3, "theme": ["innovation", "ecology", "other"], "share": [0.08, 0.2, 0.72],
+         "share_low": [0.0, 0.0, 0.0], "share_high": [1.0, 0.9, 0.98], "n_documents": [2, 2, 2]}
+    )  # fmt: skip
+    said = wide_intervals_sentence(wide)
+    assert said.startswith("Here the years' intervals span most of the range of a share (median width 0.98)")
+    assert "(2 a year)" in said
+    narrow = wide.assign(share_low=wide["share"] - 0.1, share_high=wide["share"] + 0.1)
+    assert wide_intervals_sentence(narrow) == ""
+    # just above half the range, or just at it
+    assert wide_intervals_sentence(wide.assign(share_low=0.2, share_high=0.7)) == ""
+    assert wide_intervals_sentence(wide.assign(share_low=0.2, share_high=0.71)).startswith("Here")
+    assert wide_intervals_sentence(wide.assign(share_low=float("nan"), share_high=float("nan"))) == ""  # no bootstrap
+    from toolkit.output.report import methods_paragraph
+
+    manifest = {
+        "counts": {"documents_used": 2, "documents_skipped": 0, "units": 90, "tokens": 5000, "vocabulary": 300},
+        "versions": {},
+        "warnings": [],
+    }
+    config = Config.load(ROOT / "configs" / "seeds.toml")
+    themes = pd.DataFrame({"theme": ["innovation", "ecology", "other"], "validated": [False, False, False]})
+    paragraph = methods_paragraph(config, manifest, themes=themes, by_year=wide.assign(interval_basis="document level"))
+    assert "Here the years' intervals span most of the range of a share" in paragraph

@@ -305,6 +305,7 @@ def methods_paragraph(
             f"quantile (over z) for n - 1{'' if document_level == 'one year' else ' + m'} degrees of freedom. "
         )
         + (zero + " " if (zero := zero_variance_sentence(by_year, seeds)) else "")
+        + (wide + " " if (wide := wide_intervals_sentence(by_year)) else "")
         + "A change between two years (or periods, or groups) is reported as clear only when its "
         f"Bonferroni-adjusted simultaneous {percent(tr['level'])} interval over the "
         f"{f'{n_themes} ' if n_themes else ''}named themes (not other), with the t quantile of that level for "
@@ -498,6 +499,32 @@ def consecutive_sentence(by_year: pd.DataFrame | None) -> str:
     )
 
 
+WIDE_INTERVALS = 0.5  # a median width of the year intervals above which the paragraph says they bound nothing
+
+
+def wide_intervals_sentence(by_year: pd.DataFrame | None) -> str:
+    """A sentence when most intervals of theme_by_year.csv are wider than :data:`WIDE_INTERVALS` (half the range of a
+    share): the years' documents, and the degrees of freedom they give the t quantile, are too few to bound a
+    year's share (two documents in one year gave intervals of about [0, 1], under a caption of intervals that count
+    documents, and the paragraph said only how they are widened: a hostile pass of the report); '' otherwise."""
+    if by_year is None or not {"share", "share_low", "share_high"} <= set(by_year.columns):
+        return ""
+    rows = by_year[by_year["share"].notna() & by_year["share_low"].notna() & by_year["share_high"].notna()]
+    width = (rows["share_high"] - rows["share_low"]).median() if len(rows) else float("nan")
+    if not width > WIDE_INTERVALS:
+        return ""
+    documents = ""
+    if "n_documents" in rows:
+        counts = sorted({int(n) for n in rows["n_documents"].dropna()})
+        documents = f" ({counts[0]}{f' to {counts[-1]}' if counts[-1] != counts[0] else ''} a year)" if counts else ""
+    return (
+        f"Here the years' intervals span most of the range of a share (median width {width:.2f}): their documents"
+        f"{documents} are too few to estimate how documents vary, and the t quantile of so few degrees of freedom "
+        "is large, so they bound a year's share hardly at all; read a year's share as its documents' share, and "
+        "compare periods or groups that pool more documents."
+    )
+
+
 def zero_variance_sentence(by_year: pd.DataFrame | None, seeds: bool = True) -> str:
     """Which themes' between-document variance was estimated as zero in every year that drew one (theme_by_year.csv's
     ``interval_basis``), in a sentence: their intervals are then the units' resampling and the seeds (``seeds``: of
@@ -664,11 +691,21 @@ def _validation_sentence(themes: pd.DataFrame | None, one_per_year: bool = False
         return base
     counted = pd.to_numeric(themes["n_documents"], errors="coerce").max() if "n_documents" in themes else float("nan")
     if pd.notna(counted) and 0 < counted < 3:  # a correlation needs three points
+        within = "r_split_paragraphs" in themes and pd.to_numeric(themes["r_split_paragraphs"], errors="coerce").notna().any()
         return (
-            "No theme could be checked against its keywords: the checks correlate a theme's share with the rate of "
-            f"its keywords across documents and years, and {int(counted)} "
+            "No theme could be checked against its keywords across documents or years: the checks correlate a "
+            f"theme's share with the rate of its keywords across documents and years, and {int(counted)} "
             f"{'document gives' if counted == 1 else 'documents give'} no correlation (themes.csv leaves them "
-            "empty); no share is a validated measurement."
+            "empty)"
+            # the check within documents is made on paragraphs, and themes.csv and theme_validity show it: the
+            # paragraph said no check was made beside them (a hostile pass of report.html)
+            + (
+                "; the split-half check within documents, across paragraphs, was made (themes.csv's "
+                "r_split_paragraphs, theme_validity), but validates no theme without the check across documents"
+                if within
+                else ""
+            )
+            + "; no share is a validated measurement."
         )
     named = themes[themes["theme"] != "other"]
     passed = named.loc[named["validated"].astype(str).isin(["True", "true"]), "theme"].tolist()
@@ -743,13 +780,18 @@ def _groups_compared(change: pd.DataFrame, trends: dict) -> str:
     31 provinces, 浙江 against 江苏 by 3 tokens, and nothing said so)."""
     if not {"from", "to"} <= set(change.columns):
         return ""
-    pair = f"{change['from'].iloc[0]} against {change['to'].iloc[0]}"
+    first, second = change["from"].iloc[0], change["to"].iloc[0]
     why = (
         "as trends.compare names them"
         if trends["compare"]
         else "the two groups with the most tokens; trends.compare chooses others"
     )
-    return f"<p>{html.escape(pair)} ({html.escape(trends['by'])}: {why}).</p>"
+    # the sign said: "A against B" read as A - B, and each change is B - A (a hostile pass of the report)
+    return (
+        f"<p>{html.escape(f'{first} against {second}')} ({html.escape(trends['by'])}: {why}); each change is "
+        f"{html.escape(str(second))}'s share less {html.escape(str(first))}'s (a positive change: larger in "
+        f"{html.escape(str(second))}).</p>"
+    )
 
 
 def _highlighted(text: str, words: list[str]) -> str:
@@ -768,7 +810,8 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
     parts = [f"<h1>{name}</h1>"]
     counts = manifest["counts"]
     parts.append(
-        f"<p>{counts['documents_used']} documents used, {counts['documents_skipped']} skipped "
+        f"<p>{counts['documents_used']} document{'s' if counts['documents_used'] != 1 else ''} used, "
+        f"{counts['documents_skipped']} skipped "
         f"(see documents.csv); {counts['units']} units, {counts['tokens']} tokens, vocabulary "
         f"{counts['vocabulary']}. Model: {html.escape(config['model']['kind'].upper())} with "
         f"{config['model']['n_topics']} topics, seed {config['model']['random_state']}.</p>"
@@ -854,6 +897,18 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
     by_year = yearly.pivot(index="year", columns="theme", values="share").dropna(how="all")
     by_year = by_year[list(dict.fromkeys(yearly["theme"]))].rename_axis(columns=None).reset_index()
     parts.append("<h2>Theme share by year</h2>" + _table(by_year))
+    # the named periods' and the groups' shares, which the figures draw and the change tables compare (a period
+    # figure beside the year table alone: a hostile pass of the report)
+    for file, column, title in (
+        ("theme_by_period.csv", "period", "Theme share by period"),
+        ("theme_by_group.csv", config["trends"]["by"], "Theme share by group"),
+    ):
+        table = _read(folder, file, text=(column,)) if column else None
+        if table is not None and column in table and table["share"].notna().any():
+            cells = list(dict.fromkeys(table.loc[table["share"].notna(), column]))  # the table's order: the config's
+            wide = table.pivot(index=column, columns="theme", values="share").reindex(cells)
+            wide = wide[list(dict.fromkeys(table["theme"]))].rename_axis(columns=None).reset_index()
+            parts.append(f"<h2>{title}</h2>" + _table(wide))
     for file, title in [
         ("change.csv", "Change between two years or periods"),
         ("group_change.csv", "Change between groups"),
@@ -862,7 +917,19 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
     ]:
         groups = file == "group_change.csv"  # its groups as their tables name them: tier 01, not 1
         table = _read(folder, file, text=("from", "to") if groups else False)
-        if table is not None and len(table):
+        if file == "model_vs_keywords.csv" and table is not None and len(table) and table["pearson_r"].isna().all():
+            # rows of empty correlations, unexplained (one year: a hostile pass of the report)
+            years = int(table["n_years"].max())
+            parts.append(
+                f"<h2>{title}</h2><p>No theme's correlation could be computed: "
+                + (
+                    f"it needs three years with documents or more, and this corpus has {years}"
+                    if years < 3
+                    else "no theme's share and keyword rate both vary across the years"
+                )
+                + " (model_vs_keywords.csv).</p>"
+            )
+        elif table is not None and len(table):
             chosen = _groups_compared(table, config["trends"]) if groups else ""
             parts.append(f"<h2>{title}</h2>" + chosen + _table(_p_values(table)))
     terms = _read(folder, "term_counts.csv")
@@ -874,11 +941,23 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
         )
     if (folder / "ldavis.html").is_file():
         parts.append('<p>Interactive topic map: <a href="ldavis.html">ldavis.html</a> (next to this file).</p>')
-    summary = {k: manifest[k] for k in ("config", "random_state", "versions", "timings_seconds", "cache")}
+    summary = {
+        k: manifest[k]
+        for k in ("config_source", "config", "random_state", "versions", "timings_seconds", "cache")
+        if k in manifest
+    }
+    # which folder the paths are relative to: the config's as written (texts "../seeds"), config.toml beside the page
+    # this folder's, and the two disagreed unexplained (a hostile pass of the report)
+    where = (
+        f"The config's paths are as {html.escape(str(manifest['config_source']))} writes them, relative to its folder; "
+        "config.toml beside this page gives them relative to this folder. "
+        if manifest.get("config_source")
+        else "config.toml beside this page gives the config's paths relative to this folder. "
+    )
     parts.append(
         "<h2>Provenance</h2><pre>"
         + html.escape(json.dumps(summary, ensure_ascii=False, indent=1))
-        + "</pre><p>Input and output hashes: manifest.json.</p>"
+        + f"</pre><p>{where}Input and output hashes: manifest.json.</p>"
     )
     body = "\n".join(parts)
     style = (
