@@ -70,6 +70,10 @@ def test_patterns_add_words_explicitly(tmp_path):
         ("[ecology]\nlabel_zh = '生态'", "theme [ecology] needs words"),
         ("[ecology]\nwords = ['生态']\nlable_en = 'x'", "unknown key 'lable_en'"),
         ("[ecology]\nwords = ['生态']\npatterns = '污染'", "patterns must be a list of regular expressions"),
+        # the item at fault named (a review of the lexicon: each was "a list of words" or "a list of patterns")
+        ("[ecology]\nwords = ['生态']\npatterns = ['']", "theme [ecology] has an empty pattern (''), which matches no word"),
+        ("[ecology]\nwords = ['生态', '  ']", "theme [ecology] word '  ' is blank; remove it"),
+        ("[ecology]\nwords = ['生态', 2020]", 'theme [ecology] word 2020 is not a text; write each word in quotes ("2020")'),
         ("ecology = ['生态']", "must be a table"),
         ("", "defines no theme"),
         (

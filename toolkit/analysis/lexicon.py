@@ -86,8 +86,19 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each
         if not isinstance(table, dict):
             raise ToolkitError(f"lexicon {path}: {name} must be a table like [{name}] with words = [...]")
         words = table.get("words")
-        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+        if not isinstance(words, list):
             raise ToolkitError(f'lexicon {path}: theme [{name}] needs words = ["...", ...], a list of words')
+        # the item that is no word named (a review: a list with 2020 or "  " was said to be no list of words)
+        bad = next((w for w in words if not (isinstance(w, str) and w.strip())), None)
+        if bad is not None or any(not isinstance(w, str) for w in words):
+            raise ToolkitError(
+                f"lexicon {path}: theme [{name}] word {bad!r} is "
+                + (
+                    "blank; remove it"
+                    if isinstance(bad, str)
+                    else "not a text; write each word in quotes" + (f' ("{bad}")' if isinstance(bad, (int, float)) else "")
+                )
+            )
         if not words:
             raise ToolkitError(f"lexicon {path}: theme [{name}] has no words; add some or delete the theme")
         if name == OTHER:
@@ -104,8 +115,10 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each
                 "use words, patterns, label_zh, label_en, note"
             )
         patterns = table.get("patterns", [])
-        if not isinstance(patterns, list) or not all(isinstance(x, str) and x for x in patterns):
+        if not isinstance(patterns, list) or not all(isinstance(x, str) for x in patterns):
             raise ToolkitError(f"lexicon {path}: theme [{name}] patterns must be a list of regular expressions")
+        if "" in patterns:  # said as such, not as no list of patterns (a review)
+            raise ToolkitError(f"lexicon {path}: theme [{name}] has an empty pattern (''), which matches no word; remove it")
         for pattern in patterns:
             compiled = UserPattern(pattern, f"lexicon {path}: theme [{name}] pattern")
             # a word it matches is a keyword kept whatever the stopword, length and number filters say: a pattern
