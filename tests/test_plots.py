@@ -1048,3 +1048,34 @@ def test_periods_that_no_theme_shares_are_ordered_by_their_years():
     assert ordered(century) == ["1954", "1964-1975", "1985-1995", "2005-2015", "2022"]
     assert ordered(century[::-1]) == ["1954", "1964-1975", "1985-1995", "2005-2015", "2022"]
     assert ordered([["十五", "十一五", "十三五"], ["十五", "十二五", "十三五"]]) == ["十五", "十一五", "十二五", "十三五"]
+
+
+def test_the_names_of_many_categories_on_the_effects_axis_do_not_overprint(lexicon):
+    """From a hostile pass of many groups: effects.x = province, 31 names at 45 degrees in panels three inches wide,
+    overprinted into a solid block. The panels widen with the categories and the names stand upright."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from toolkit.output.plots import plot_effects
+
+    provinces = "广东省 新疆维吾尔自治区 内蒙古自治区 广西壮族自治区 西藏自治区 湖北省 安徽省 河南省 河北省 山东省"
+    provinces += " 山西省 陕西省 甘肃省 青海省 宁夏回族自治区 四川省 重庆市 贵州省 云南省 湖南省 江西省 江苏省 浙江省"
+    provinces += " 福建省 上海市 北京市 天津市 辽宁省 吉林省 黑龙江省 海南省"
+    names = provinces.split()
+    expected = pd.DataFrame(
+        [
+            {"theme": t, "province": p, "group": "", "expected": 0.1, "low": 0.05, "high": 0.15, "supported": True}
+            for t in lexicon.names[:4]
+            for p in names
+        ]
+    )
+    fig = plot_effects(expected, lexicon)
+    FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        ticks = [t for t in ax.get_xticklabels() if t.get_text()]
+        if not ticks:
+            continue
+        assert len(ticks) == 31
+        boxes = [t.get_window_extent(renderer) for t in ticks]
+        assert all(a.x1 <= b.x0 for a, b in zip(boxes, boxes[1:])), ax.get_title()

@@ -580,14 +580,18 @@ def _year_axis(ax, years, max_ticks: int = 5, *, labels: bool = True) -> None:
     ax.set_xlim(years[0] - pad, years[-1] + pad)
 
 
+CATEGORY_INCHES = 0.16  # the room a category's name needs on an axis, upright (a line of 7-point text and a gap)
+
+
 def _category_axis(ax, names, panel: float = 2.5) -> None:
     """Categories (periods, levels) as x ticks at 0, 1, ... with their names, wrapped to the room each has in a
-    panel ``panel`` inches wide (slanted when there are too many to stand side by side)."""
+    panel ``panel`` inches wide (slanted when there are too many to stand side by side, upright when too many for
+    that: slanted names overprint one another below about a third of an inch each)."""
     room = panel / max(len(names), 1)
     slanted = room < 0.45
     ax.set_xticks(np.arange(len(names)), labels=[wrap(str(n), 1.2 if slanted else room - 0.05, 7) for n in names])
     ax.set_xlim(-0.6, len(names) - 0.4)
-    ax.tick_params(axis="x", labelrotation=45 if slanted else 0)
+    ax.tick_params(axis="x", labelrotation=(90 if room < 0.3 else 45) if slanted else 0)
 
 
 def period_labels(table: pd.DataFrame, periods: Sequence, empty: str = "") -> tuple[list[str], bool]:

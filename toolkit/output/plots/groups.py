@@ -11,6 +11,7 @@ from ...analysis.lexicon import Lexicon
 from ...analysis.trends import unmeasured
 from ._common import (
     _PALETTE,
+    CATEGORY_INCHES,
     _banded,
     _bands_note,
     _category_axis,
@@ -205,7 +206,11 @@ def plot_effects(
     if categories and pd.api.types.is_numeric_dtype(expected[x]):  # two years, or 0/1: in order, whole numbers so
         categories = [int(v) if float(v).is_integer() else v for v in sorted(categories)]
     spread = min(0.25, 0.6 / max(len(groups), 1))
-    with _small_multiples(len(themes), _theme_columns(len(themes)), panel=(3.0, 2.1), margin=1.2) as grid:
+    # a panel wide enough for its categories' names upright side by side (31 provinces overprinted one another at
+    # 45 degrees in three inches: a hostile pass), in as many columns as twelve inches hold
+    width = max(3.0, CATEGORY_INCHES * len(categories) + 0.6)
+    columns = max(1, min(_theme_columns(len(themes)), int(12 // width)))
+    with _small_multiples(len(themes), columns, panel=(width, 2.1), margin=1.2) as grid:
         for ax, theme in zip(grid.axes, themes):
             drawn = []  # a theme not measured has no rows (estimate_effects leaves it out); nor a curve that
             for g, group in enumerate(groups):  # its categories' documents cannot estimate (all unsupported)
@@ -256,7 +261,7 @@ def plot_effects(
             ax.tick_params(labelsize=7)
             ax.grid(axis="y", alpha=0.3)
             if not numeric:  # two years are two categories too (a 0/1 covariate's are)
-                _category_axis(ax, categories)
+                _category_axis(ax, categories, panel=width)
             elif x == "year":
                 _year_axis(
                     ax,
