@@ -47,7 +47,14 @@ def test_wuhan_is_compared_with_anqing(grouped):
     page = (out / "report.html").read_text(encoding="utf-8")  # which two, and why
     assert "武汉市 against 安庆市大观区(安徽) (place: the two groups with the most tokens; trends.compare chooses others)" in page
     measured = change["theme"] != "diplomacy_unification"  # no keyword of it in the seeds' vocabulary
-    assert change.loc[measured, "note"].str.startswith("rests on single documents").all()  # Anqing is one document
+    # Anqing is one document, Wuhan four: one side, said as one (a hostile pass: "single documents"), and the
+    # borrowing said as from the other groups' documents, which the run's log says too
+    notes = change.loc[measured, "note"]
+    assert notes.str.startswith("one side rests on a single document (4 on the other)").all()
+    assert notes.str.contains("borrowed from the other groups' documents, so no change is called clear").all()
+    assert not change["clear"].any()
+    said = [w for w in grouped.manifest["warnings"] if w.startswith("group_change.csv compares 武汉市 and 安庆市大观区(安徽)")]
+    assert said and "安庆市大观区(安徽) holds one document: its between-document variance is borrowed" in said[0]
     assert change.loc[~measured, "note"].str.startswith("not measured in this corpus").all()
     assert (change.loc[measured, "simultaneous_low"] <= change.loc[measured, "change_low"]).all()
     assert change.loc[~measured, ["change", "change_sd", "change_low", "simultaneous_low"]].isna().all().all()  # no measured zero
@@ -392,6 +399,8 @@ def test_unknown_group_column_and_bad_formula_are_one_line(tmp_path):
         # a column in full-width letters (a Chinese input method's) is the column to Python, not to formulaic: the
         # error blamed a function's arguments (a review)
         ('effects.formula="ｙｅａｒ + place"', "'ｙｅａｒ' is written in full-width or other compatibility letters"),
+        # and a square written as a superscript is no column year2 (a review)
+        ('effects.formula="year²"', "'year²' writes a power as a superscript; write poly(year, 2)"),
     ):
         # no figures: a run refused before any work draws none, but its drawing workers would start (and import
         # matplotlib) from the config alone, twice per case

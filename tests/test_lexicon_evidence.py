@@ -702,6 +702,9 @@ def test_other_is_warned_about_in_a_group_or_a_period_where_it_is_the_largest_sh
     groups = table("place", {"全国": 0.06, "旧文": 0.35})
     why = other_diagnostics(units, yearly, topics, lexicon, groups=groups, by="place")[1]
     assert "'other' is the largest share of 1 of 2 groups of place: 旧文 (0.35 against ecology 0.24)" in why
+    # a near tie told apart by its decimals (a review: "0.18 against innovation 0.18")
+    close = other_diagnostics(units, yearly, topics, lexicon, groups=table("place", {"旧文": 0.2431}), by="place")[1]
+    assert "旧文 (0.243 against ecology 0.240)" in close
     assert "全国" not in why and "read its free topics" in why
     # equal to the largest theme is not larger; and a table of shares not measured (NaN) is no cell
     assert other_diagnostics(units, yearly, topics, lexicon, groups=table("place", {"全国": 0.24}), by="place")[1] == ""

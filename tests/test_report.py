@@ -2,6 +2,7 @@
 print as a paper prints them."""
 
 import html
+import re
 
 import numpy as np
 import pandas as pd
@@ -113,7 +114,14 @@ def test_report_of_a_one_year_corpus_states_its_shape_and_the_configured_level(t
     assert "<p>1 document used, 0 skipped" in write_report(tmp_path, tiers, one).read_text(encoding="utf-8")  # a pass
     # the groups' and the named periods' shares as tables (a period figure beside the year table alone), in their
     # tables' order, a period without documents left out; empty correlations of one year said, not a table of blanks
-    pd.DataFrame({"tier": ["02", "02", "01", "01"], "theme": ["ecology", "other"] * 2, "share": [0.3, 0.7, 0.1, 0.9]}).to_csv(
+    pd.DataFrame(
+        {
+            "tier": ["02", "02", "01", "01"],
+            "theme": ["ecology", "other"] * 2,
+            "share": [0.3, 0.7, 0.1, 0.9],
+            "n_documents": [1, 1, 30, 30],
+        }
+    ).to_csv(  # fmt: skip
         tmp_path / "theme_by_group.csv", index=False
     )
     pd.DataFrame(
@@ -126,6 +134,7 @@ def test_report_of_a_one_year_corpus_states_its_shape_and_the_configured_level(t
     page = write_report(tmp_path, periods, manifest).read_text(encoding="utf-8")
     by_group = page.split("<h2>Theme share by group</h2>")[1].split("<h2>")[0]
     assert by_group.index("<td>02</td>") < by_group.index("<td>01</td>") and "<td>0.300</td>" in by_group
+    assert "<th>documents</th>" in by_group and re.search(r"<td>02</td>\s*<td>1</td>", by_group)  # each group's
     by_period = page.split("<h2>Theme share by period</h2>")[1].split("<h2>")[0]
     assert "十四五" in by_period and "十三五" not in by_period and "<td>0.200</td>" in by_period
     assert "No theme's correlation could be computed: it needs three years with documents or more, and this corpus has 1" in page
@@ -675,6 +684,9 @@ def test_the_methods_state_the_settings_the_run_used():
     assert "restricted to 2010–2020. " in both
     one = methods_paragraph(config, _manifest(used=1, skipped=0))
     assert one.startswith("We analysed 1 document (0 further files were skipped")
+    assert methods_paragraph(config, _manifest(used=1, skipped=1)).startswith(
+        "We analysed 1 document (1 further file was skipped"
+    )
     # the keyword model with no keyword in the vocabulary seeds no topic
     none = methods_paragraph(config, _manifest(), n_themes=0)
     assert "with 19 topics, none of them seeded, as no keyword of the lexicon is in the vocabulary, fitted by" in none
@@ -938,24 +950,29 @@ def test_the_caption_of_the_trend_figures_says_what_the_runs_intervals_count():
 
 
 def test_intervals_that_bound_nothing_are_said_to():
-    """From a hostile pass of the report: two documents in one year gave every year interval about [0, 1] (innovation
-    0.08 in [0.00, 1.00]) under a caption of intervals that count documents, and the paragraph said only how they
-    are widened. Said when most are wider than half the range of a share, with the documents a year; not otherwise."""
+    """From a hostile pass of the report: two documents in one year gave innovation 0.17 in [0.00, 1.00] under a
+    caption of intervals that count documents, and the paragraph said only how they are widened. Said when a tenth
+    of the intervals or more are wider than half the range of a share (a review: 5 of 17 were, the small themes'
+    narrow intervals kept the median at 0.30, and a median rule said nothing); not otherwise."""
     from toolkit.output.report import wide_intervals_sentence
 
+    themes = [f"t{i}" for i in range(16)] + ["other"]
     wide = pd.DataFrame(
-        {"year": [2019] * 3, "theme": ["innovation", "ecology", "other"], "share": [0.08, 0.2, 0.72],
-         "share_low": [0.0, 0.0, 0.0], "share_high": [1.0, 0.9, 0.98], "n_documents": [2, 2, 2]}
+        {"year": 2021, "theme": themes, "share": [0.17] + [0.01] * 15 + [0.6], "n_documents": 2,
+         "share_low": [0.0] + [0.0] * 15 + [0.1], "share_high": [1.0, 0.9, 0.8, 0.7] + [0.05] * 12 + [1.0]}
     )  # fmt: skip
     said = wide_intervals_sentence(wide)
-    assert said.startswith("Here the years' intervals span most of the range of a share (median width 0.98)")
-    assert "(2 a year)" in said
-    narrow = wide.assign(share_low=wide["share"] - 0.1, share_high=wide["share"] + 0.1)
-    assert wide_intervals_sentence(narrow) == ""
-    # just above half the range, or just at it
-    assert wide_intervals_sentence(wide.assign(share_low=0.2, share_high=0.7)) == ""
-    assert wide_intervals_sentence(wide.assign(share_low=0.2, share_high=0.71)).startswith("Here")
-    assert wide_intervals_sentence(wide.assign(share_low=float("nan"), share_high=float("nan"))) == ""  # no bootstrap
+    assert said.startswith("Here 5 of the 17 intervals of theme_by_year.csv span more than half the range of a share")
+    assert "(the widest: t0 in 2021, [0.00, 1.00])" in said and "(2 a year)" in said
+    # two wide intervals of 17 are more than a tenth, one is not; half the range is not more than half
+    assert wide_intervals_sentence(wide.assign(share_high=[0.6, 0.6] + [0.05] * 15)).startswith("Here 2 of the 17")
+    assert wide_intervals_sentence(wide.assign(share_high=[0.6] + [0.05] * 16)) == ""
+    assert wide_intervals_sentence(wide.assign(share_high=[0.5, 0.5] + [0.05] * 15)) == ""
+    many = pd.concat(
+        [wide.assign(year=y, share_high=0.05) for y in range(2000, 2020)] + [wide.assign(share_high=[0.6] + [0.05] * 16)]
+    )
+    assert wide_intervals_sentence(many) == ""  # 1 of 357: no rule of the table
+    assert wide_intervals_sentence(wide.assign(share_low=float("nan"), share_high=float("nan"))) == ""
     from toolkit.output.report import methods_paragraph
 
     manifest = {
@@ -966,4 +983,4 @@ def test_intervals_that_bound_nothing_are_said_to():
     config = Config.load(ROOT / "configs" / "seeds.toml")
     themes = pd.DataFrame({"theme": ["innovation", "ecology", "other"], "validated": [False, False, False]})
     paragraph = methods_paragraph(config, manifest, themes=themes, by_year=wide.assign(interval_basis="document level"))
-    assert "Here the years' intervals span most of the range of a share" in paragraph
+    assert "Here 5 of the 17 intervals of theme_by_year.csv span" in paragraph

@@ -786,6 +786,17 @@ def test_the_recommendation_says_what_its_scores_rest_on():
         [{**row, "run_id": f"{row['run_id']}{s}", "c_npmi": row["c_npmi"] + s / 1e4} for row in rows for s in range(3)]
     )
     assert "no other point's range reaches it." in recommend(five).splitlines()[2]  # not "(only KEYATM was fitted)"
+    # keyatm at one K beside NMF (a review: "it is the only point fitted", two NMF runs fitted; "NMF are")
+    one_k = recommend(pd.DataFrame(rows).query("kind != 'lda' and n_topics == 18"))
+    assert "(KEYATM; NMF is exploration, its coherence" in one_k.splitlines()[2]
+    assert "it is the measurement model's only point" in one_k and "the only point fitted" not in one_k
+    # a grid over the preprocessing prints keyatm's lines beside NMF's: with the paragraph that they do not compare
+    from toolkit.sweeps import headline
+
+    grid = pd.DataFrame([{**row, "vocab.min_df": m, "run_id": f"{row['run_id']}-{m}"} for row in rows for m in (2, 3)])
+    printed = headline(recommend(grid))
+    assert printed[0].startswith("The grid varies the preprocessing") and printed[1].startswith("KEYATM is the measurement")
+    assert sum(line.startswith("- NMF") for line in printed) == 2
     assert "measurement model" not in recommend(pd.DataFrame(rows).query("kind == 'keyatm'"))
     plenty = pd.DataFrame(rows).assign(heldout_units=40, heldout_tokens=5000, perplexity=900.0, fit_note="")
     assert "What the scores rest on" not in recommend(plenty, heldout=["perplexity", "reconstruction_error"])

@@ -742,6 +742,9 @@ def test_a_term_written_as_taiwan_writes_it_is_said_to_read_otherwise_in_traditi
         "((著)|(着))力",
         "(?:(?:著)|(?:着))力",
         "[著]力|着力",
+        "(著)力|着力",  # groups of no alternative, named ones too (a second review of this session)
+        "(?P<x>著)力|(?P<y>着)力",
+        "(((著)))力|着力",
     ):
         assert "traditional script hold" not in cli("kwic", text, taken, "--regex").stderr, taken
     # ... but another alternative's 着 does not take it (a second review: 著力|着想 said nothing, and found nothing)

@@ -286,8 +286,6 @@ def test_words_two_themes_claim_through_patterns_and_themes_without_a_keyword_ar
     """From a hostile pass of the lexicon: a word listed in two themes is refused, but one that a theme's pattern
     matches went to the other theme (its listed word, or the pattern of the theme listed first), unsaid; a theme none
     of whose words the corpus uses was said only in report.html's methods."""
-    import pandas as pd
-
     from toolkit.analysis.diagnostics import warn_pattern_conflicts, warn_unmeasured
     from toolkit.analysis.lexicon import Lexicon, Theme
 
@@ -310,17 +308,17 @@ def test_words_two_themes_claim_through_patterns_and_themes_without_a_keyword_ar
     with caplog.at_level("WARNING", logger="toolkit"):
         warn_pattern_conflicts(Lexicon(lexicon.themes[2:]), vocabulary)  # no pattern: no claim
     assert not caplog.text
-    coverage = pd.DataFrame(
-        {"theme": ["innovation", "industry", "space", "space"], "word": ["创新", "产业", "火星探测器", "天问一号"],
-         "in_vocabulary": [True, True, False, False]}
-    )  # fmt: skip
+    # members x units x (themes + other): space has no share in any unit of any member (none of its keywords in the
+    # vocabulary, or, fitted by LDA or NMF, no topic labelled with it); industry has one in one member only
+    shares = np.zeros((2, 3, 4))
+    shares[:, :, 0], shares[1, 2, 1], shares[:, :, 3] = 0.2, 0.1, 0.7
     with caplog.at_level("WARNING", logger="toolkit"):
-        warn_unmeasured(lexicon, coverage)
-    assert "1 theme(s) have no keyword in this corpus's vocabulary, so they are not measured here" in caplog.text
-    assert ": space; coverage.csv" in caplog.text
+        warn_unmeasured(lexicon.names, shares)
+    assert "1 of 3 themes have no share in any unit here" in caplog.text and caplog.text.rstrip().endswith(": space")
     caplog.clear()
+    shares[0, 0, 2] = 0.05
     with caplog.at_level("WARNING", logger="toolkit"):
-        warn_unmeasured(lexicon, coverage.assign(in_vocabulary=True))
+        warn_unmeasured(lexicon.names, shares)
     assert not caplog.text
 
 
@@ -347,3 +345,12 @@ def test_a_pattern_too_slow_for_a_word_of_the_corpus_ends_the_run_before_the_fit
     done = cli("run", config, "--out", tmp_path / "out", *args)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "units, 4 topics (2 seeded by themes, 2 free)" in done.stdout
+
+
+def test_a_word_of_true_is_not_told_to_be_quoted_as_true(tmp_path):
+    """A review: words = ["创新", true] was told to write ("True"), a word no lexicon means."""
+    path = tmp_path / "lexicon.toml"
+    path.write_text("[ecology]\nwords = ['生态', true]", encoding="utf-8")
+    with pytest.raises(ToolkitError) as info:
+        load_lexicon(path)
+    assert str(info.value).endswith("theme [ecology] word True is not a text; write each word in quotes")

@@ -287,7 +287,7 @@ def test_the_default_change_skips_single_document_years_and_a_single_document_ch
         units, np.zeros((len(units), 1)), THEMES, window=(2013, 2016), bootstrap=50, change_from=2013
     ).change.set_index("theme")
     assert asked.loc["ecology", "from"] == 2013 and asked.loc["ecology", "documents_from"] == 1
-    assert asked.loc["ecology", "note"].startswith("rests on single documents")
+    assert asked.loc["ecology", "note"].startswith("one side rests on a single document (4 on the other)")
     # every year with one document (the State Council reports): the first and last years with data
     reports = units[units["doc_id"].isin(["2013-0", "2014-0", "2015-0", "2016-0"])]
     every = yearly_trends(reports, np.zeros((len(reports), 1)), THEMES, window=(2013, 2016), bootstrap=50).change

@@ -240,19 +240,15 @@ def _takes_both(pattern: str, form: str) -> bool:
     return True
 
 
+_PLAIN_GROUP = re.compile(r"(?<!\\)\((?:\?:|\?P?<\w+>)?([^()|\\]*)\)(?![*+?{])")  # (著), (?:著), (?P<x>著): no |, no quantifier
+
+
 def _bare(alternative: str) -> str:
     """An alternative of a regex as its characters: classes of one character as the character ([著] as 著), and
-    without the groups around it whole ((著), (?:著), (?P<x>著) as 著)."""
+    groups of no alternatives and no quantifier as their content ((著)力, (?P<x>著)力 and ((著))力 as 著力)."""
     alternative = re.sub(r"\[([^\\\]^])\]", r"\1", alternative)
-    while match := re.fullmatch(r"\((?:\?:|\?P?<\w+>)?(.*)\)", alternative, re.S):
-        depth = 0
-        for char in re.sub(r"\\.", "", match[1]):  # (著)(力) is two groups, not one around 著)(力
-            depth += {"(": 1, ")": -1}.get(char, 0)
-            if depth < 0:
-                return alternative
-        if depth:
-            return alternative
-        alternative = match[1]
+    while (plainer := _PLAIN_GROUP.sub(r"\1", alternative)) != alternative:
+        alternative = plainer
     return alternative
 
 

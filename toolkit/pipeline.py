@@ -668,6 +668,8 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
             # the keywords of every unit, before the fit: a lexicon pattern too slow on a word of the corpus ends the
             # run here, not after the fit (a hostile pass of the lexicon: the fit was lost)
             keywords = keyword_counts(prepared.tokens, prepared.lexicon, config["themes"]["match"])
+            # so are the patterns' claims on other themes' words, which run each pattern on more words (a review)
+            warn_pattern_conflicts(prepared.lexicon, counted[0], config["themes"]["match"])
         with timed(timings, "model"):
             fitted = fit(prepared, config, counted)
         figures = outputs.FigureQueue(
@@ -690,8 +692,7 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
                 prepared.lexicon, fitted.vocabulary, prepared.tokens, config["themes"]["match"]
             )
             warn_broad_patterns(prepared.lexicon, coverage, len(fitted.vocabulary))
-            warn_unmeasured(prepared.lexicon, coverage)
-            warn_pattern_conflicts(prepared.lexicon, fitted.vocabulary, config["themes"]["match"])
+            warn_unmeasured(prepared.lexicon.names, fitted.member_shares)
             tables["candidate_terms"] = candidates = candidate_terms(
                 prepared.pair_counts, known=prepared.segmenter.known_words, stopwords=prepared.segmenter.stopwords
             )

@@ -102,17 +102,21 @@ def warn_pattern_conflicts(lexicon: Lexicon, vocabulary: list[str], match: str =
         )
 
 
-def warn_unmeasured(lexicon: Lexicon, coverage: pd.DataFrame) -> None:
-    """Warn of the themes none of whose words is in the vocabulary (:func:`lexicon_coverage`): they have no share in
-    this corpus and are left out of every comparison (a hostile pass of the lexicon: a theme of words the corpus
+def warn_unmeasured(names: list[str], member_shares: np.ndarray) -> None:
+    """Warn of the lexicon's themes (``names``, the first columns of ``member_shares``: members x units x topics'
+    themes) without a share in any unit: none of their keywords is in the vocabulary, or no topic counts for them
+    (LDA, NMF); they are left out of every comparison (a hostile pass of the lexicon: a theme of words the corpus
     never uses was said only in report.html's methods, the run quiet)."""
-    present = set(coverage.loc[coverage["in_vocabulary"].astype(bool), "theme"])
-    absent = [theme.name for theme in lexicon.themes if theme.name not in present]
+    from .trends import unmeasured_in
+
+    absent = [name for name in names if name in unmeasured_in(member_shares[:, :, : len(names)], names)]
     if absent:
         log.warning(
-            "%d theme(s) have no keyword in this corpus's vocabulary, so they are not measured here (no share, left "
-            "out of the comparisons): %s; coverage.csv gives each word's count, and in_vocabulary",
+            "%d of %d themes have no share in any unit here (none of their keywords in the vocabulary, or no topic "
+            "counts for them: coverage.csv, topics.csv), so they are not measured and are left out of the "
+            "comparisons: %s",
             len(absent),
+            len(names),
             ", ".join(absent),
         )
 
@@ -535,6 +539,13 @@ def _drift(other: pd.Series) -> str:
     )
 
 
+def _apart(other: float, largest: float, theme: str) -> str:
+    """'0.35 against ecology 0.24': ``other``'s share against the largest theme's, to as many decimals (2 to 4) as
+    tell them apart (a review: '0.18 against innovation 0.18')."""
+    digits = next((d for d in (2, 3, 4) if round(other, d) != round(largest, d)), 4)
+    return f"{other:.{digits}f} against {theme} {largest:.{digits}f}"
+
+
 def _largest_in(table: pd.DataFrame | None, column: str, what: str) -> str:
     """A note naming the cells of ``table`` (a table of shares by ``column``: a group or period) in which ``other``
     is the largest share, with its share and the largest theme's; '' for none. A cell pools documents (not one
@@ -549,9 +560,7 @@ def _largest_in(table: pd.DataFrame | None, column: str, what: str) -> str:
     cells = [(cell, row) for cell, row in wide.iterrows() if row[OTHER] > named.loc[cell].max()]
     if not cells:
         return ""
-    said = [
-        f"{cell} ({row[OTHER]:.2f} against {named.loc[cell].idxmax()} {named.loc[cell].max():.2f})" for cell, row in cells[:5]
-    ]
+    said = [f"{cell} ({_apart(row[OTHER], named.loc[cell].max(), named.loc[cell].idxmax())})" for cell, row in cells[:5]]
     more = f" and {len(cells) - 5} more" if len(cells) > 5 else ""
     return f"'other' is the largest share of {len(cells)} of {len(wide)} {what}: {', '.join(said)}{more}"
 
@@ -596,7 +605,7 @@ def other_diagnostics(
     biggest = max((t for t in share if t != OTHER), key=share.get, default=None)
     notes = []
     if biggest is not None and share.get(OTHER, 0) > share[biggest]:
-        notes.append(f"'other' is the largest share of the corpus ({share[OTHER]:.2f} against {biggest} {share[biggest]:.2f})")
+        notes.append(f"'other' is the largest share of the corpus ({_apart(share[OTHER], share[biggest], biggest)})")
     if years_largest and len(years_largest) >= max(2, n_years / 4):
         runs = year_runs(years_largest)
         notes.append(f"'other' is the largest share in {len(years_largest)} of {n_years} years ({runs})")

@@ -86,6 +86,12 @@ def check_syntax(formula: str, what: str = "effects.formula") -> None:
 def _check(formula: str, what: str) -> list[str]:
     for written in _NAME.findall(formula):
         if (plain := unicodedata.normalize("NFKC", written)) != written:  # as Python, and formulaic, read names
+            if power := re.search("[⁰¹²³⁴⁵⁶⁷⁸⁹]+", written):  # year² is no name year2 (a review)
+                base = written[: power.start()]
+                raise ToolkitError(
+                    f"{what}: {written!r} writes a power as a superscript; write poly({base}, "
+                    f"{unicodedata.normalize('NFKC', power[0])}) for the polynomial"
+                )
             raise ToolkitError(
                 f"{what}: {written!r} is written in full-width or other compatibility letters, which Python reads as "
                 f"{plain!r}; write {plain!r}"

@@ -96,7 +96,8 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each
                 + (
                     "blank; remove it"
                     if isinstance(bad, str)
-                    else "not a text; write each word in quotes" + (f' ("{bad}")' if isinstance(bad, (int, float)) else "")
+                    else "not a text; write each word in quotes"
+                    + (f' ("{bad}")' if isinstance(bad, (int, float)) and not isinstance(bad, bool) else "")
                 )
             )
         if not words:

@@ -446,7 +446,8 @@ NO_DOCUMENT_LEVEL = (
     "units (and the seeds of an ensemble) only, so no change is called clear (and no p-value given)"
 )
 ONE_DOCUMENT_GROUP = (
-    "a group of one document: its between-document variance is the other group's, so no change is called clear "
+    "a group of one document: its between-document variance is borrowed from the other groups' documents, so no "
+    "change is called clear "
     "(as no effect is estimated for a category of one document)"
 )
 
@@ -466,7 +467,14 @@ def _change_note(sizes: list[int], replicates, theme: int) -> str:
     document level is the pooled between-document variance, said when it was estimated as zero for the theme."""
     if min(sizes) != 1:
         return ""
-    note = "rests on single documents: their document level is the pooled between-document variance"
+    # one side alone is said as one side (a hostile pass: a pair of one document and two was said to rest on
+    # "single documents")
+    note = (
+        "rests on single documents: their document level is the pooled between-document variance"
+        if max(sizes) == 1
+        else f"one side rests on a single document ({max(sizes)} on the other): its document level is the pooled "
+        "between-document variance"
+    )
     if replicates is not None and all(
         replicates.df[c] > 0 and replicates.variance[c, theme] == 0 for c, n in enumerate(sizes) if n == 1
     ):
@@ -877,6 +885,16 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
                 len(sizes),
                 *pair[:2],
                 "trends.compare" if compare else "the two with the most tokens; trends.compare chooses others",
+            )
+        single = [group for group in pair if trends.groups.loc[trends.groups[by] == group, "n_documents"].max() == 1]
+        if len(pair) == 2 and single:  # said where the run is read, not in the table's notes alone (a hostile pass)
+            log.warning(
+                "group_change.csv compares %s and %s, and %s %s one document: its between-document variance is "
+                "borrowed from the other groups' documents, so no change between them is called clear; compare "
+                "groups of two documents or more (trends.compare)",
+                *pair,
+                " and ".join(map(str, single)),
+                "holds" if len(single) == 1 else "each hold",
             )
         if len(pair) == 2 and bootstrap:
             trends.group_change = _one_document_group(model.change([by], (pair[0],), (pair[1],)))

@@ -322,7 +322,7 @@ def methods_paragraph(
     )
     return (
         f"We analysed {counts['documents_used']} document{'' if counts['documents_used'] == 1 else 's'} "
-        f"({counts['documents_skipped']} further files were "
+        f"({counts['documents_skipped']} further {'file was' if counts['documents_skipped'] == 1 else 'files were'} "
         f"skipped, each with its reason in documents.csv){window}. "
         + (shape + " " if (shape := corpus_shape(documents, tr.get("by", ""), tr.get("periods"))) else "")
         + "Texts were converted to "
@@ -499,29 +499,34 @@ def consecutive_sentence(by_year: pd.DataFrame | None) -> str:
     )
 
 
-WIDE_INTERVALS = 0.5  # a median width of the year intervals above which the paragraph says they bound nothing
+WIDE_INTERVALS = 0.5  # an interval wider than this (half the range of a share) bounds a share hardly at all
+WIDE_SHARE = 0.1  # the share of a table's intervals that wide above which the paragraph says so
 
 
 def wide_intervals_sentence(by_year: pd.DataFrame | None) -> str:
-    """A sentence when most intervals of theme_by_year.csv are wider than :data:`WIDE_INTERVALS` (half the range of a
-    share): the years' documents, and the degrees of freedom they give the t quantile, are too few to bound a
-    year's share (two documents in one year gave intervals of about [0, 1], under a caption of intervals that count
-    documents, and the paragraph said only how they are widened: a hostile pass of the report); '' otherwise."""
+    """A sentence when at least :data:`WIDE_SHARE` of theme_by_year.csv's intervals are wider than
+    :data:`WIDE_INTERVALS`: the years' documents, and the degrees of freedom they give the t quantile, are too few to
+    bound those shares (two documents in one year gave innovation 0.17 in [0.00, 1.00] under a caption of intervals
+    that count documents, and the paragraph said only how they are widened: a hostile pass of the report; a median
+    over the themes missed it, the small themes' intervals being narrow: a review); '' otherwise."""
     if by_year is None or not {"share", "share_low", "share_high"} <= set(by_year.columns):
         return ""
     rows = by_year[by_year["share"].notna() & by_year["share_low"].notna() & by_year["share_high"].notna()]
-    width = (rows["share_high"] - rows["share_low"]).median() if len(rows) else float("nan")
-    if not width > WIDE_INTERVALS:
+    width = rows["share_high"] - rows["share_low"]
+    wide = rows[width > WIDE_INTERVALS]
+    if wide.empty or len(wide) < WIDE_SHARE * len(rows):
         return ""
+    widest = rows.loc[width.idxmax()]
     documents = ""
-    if "n_documents" in rows:
-        counts = sorted({int(n) for n in rows["n_documents"].dropna()})
+    if "n_documents" in wide:
+        counts = sorted({int(n) for n in wide["n_documents"].dropna()})
         documents = f" ({counts[0]}{f' to {counts[-1]}' if counts[-1] != counts[0] else ''} a year)" if counts else ""
     return (
-        f"Here the years' intervals span most of the range of a share (median width {width:.2f}): their documents"
-        f"{documents} are too few to estimate how documents vary, and the t quantile of so few degrees of freedom "
-        "is large, so they bound a year's share hardly at all; read a year's share as its documents' share, and "
-        "compare periods or groups that pool more documents."
+        f"Here {len(wide)} of the {len(rows)} intervals of theme_by_year.csv span more than half the range of a share "
+        f"(the widest: {widest['theme']} in {int(widest['year'])}, [{widest['share_low']:.2f}, "
+        f"{widest['share_high']:.2f}]): their years' documents{documents} are too few to estimate how documents "
+        "vary, and the t quantile of so few degrees of freedom is large, so they bound those shares hardly at all; "
+        "read such a year's share as its documents' share, and compare periods or groups that pool more documents."
     )
 
 
@@ -908,6 +913,9 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
             cells = list(dict.fromkeys(table.loc[table["share"].notna(), column]))  # the table's order: the config's
             wide = table.pivot(index=column, columns="theme", values="share").reindex(cells)
             wide = wide[list(dict.fromkeys(table["theme"]))].rename_axis(columns=None).reset_index()
+            if "n_documents" in table:  # a group of one document looked like the others (a hostile pass)
+                counts = table.groupby(column, sort=False)["n_documents"].max()
+                wide.insert(1, "documents", [int(counts.get(cell, 0)) for cell in wide[column]])
             parts.append(f"<h2>{title}</h2>" + _table(wide))
     for file, title in [
         ("change.csv", "Change between two years or periods"),
