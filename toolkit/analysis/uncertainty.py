@@ -38,9 +38,13 @@ switches method when a document is added or dropped. As the variance is itself e
 variance (tau2_c / n_eff plus the unit part) is widened by (t(df_c) / z)^2 at the intervals' level, the t interval
 of a mean of documents; df_c = n_c - 1 + m, the posterior's degrees of freedom (with one document, t(m) is the
 predictive distribution of a document effect whose variance scatters as the prior says); a change's simultaneous
-interval and p-value take the t of their own quantile (trends.ShareModel.change). The pool leaves the cell itself
-out, so that its own estimate and the pool's are independent: when the documents of every cell vary alike and m is
-not capped, the blend is the pooled estimate of all the cells, with their degrees of freedom. The replicates are
+interval and p-value take the t of their own quantile (trends.ShareModel.change). The pool over cells leaves the
+cell itself out, so that its own estimate and that pool are independent: when the documents of every cell vary alike
+and m is not capped, the blend is the pooled estimate of all the cells, with their degrees of freedom. The estimate
+from consecutive documents that fills a pool of few degrees of freedom is taken over every document, the cell's own
+too (only its degrees of freedom leave them out): not independent of the cell's own estimate (a mutation audit; in
+600 simulated corpora of a year of three documents among years of one, that year's 95% interval held the true
+level 94.8% of the time). The replicates are
 drawn in a compiled kernel from a seeded stream, so the same seed gives the same intervals.
 """
 
