@@ -828,7 +828,7 @@ def test_a_sites_bracketed_furniture_and_footer_are_boilerplate_and_a_short_text
     assert short["flag"] == f"very short ({len(body)} characters)" and whole["flag"] == ""
     with caplog.at_level("WARNING", logger="toolkit"):
         warn_flagged(pd.DataFrame([whole, short]))
-    assert "1 document(s) look broken or hold almost no text, analysed all the same: short.txt (very short" in caplog.text
+    assert "1 document(s) look broken or hold almost no text, analysed all the same: short.txt: very short (" in caplog.text
     caplog.clear()
     with caplog.at_level("WARNING", logger="toolkit"):
         warn_flagged(pd.DataFrame([whole]))

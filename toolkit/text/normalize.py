@@ -665,7 +665,7 @@ def warn_flagged(quality, analysed=None) -> None:
     if analysed is not None:
         flagged = flagged[flagged["doc_id"].isin(set(analysed))]
     if len(flagged):
-        shown = "; ".join(f"{row.doc_id} ({row.flag})" for row in flagged.head(3).itertuples())
+        shown = "; ".join(f"{row.doc_id}: {row.flag}" for row in flagged.head(3).itertuples())  # no parens in parens
         log.warning(
             "%d document(s) look broken or hold almost no text, analysed all the same: %s%s; quality.csv says what "
             "normalising removed from each (exclude one with include = no in the metadata)",
