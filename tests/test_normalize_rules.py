@@ -336,6 +336,6 @@ def test_the_warning_of_flagged_documents_names_three_and_marks_the_others(caplo
     quality = pd.DataFrame({"doc_id": [f"doc{i}" for i in range(count)], "flag": ["very short (10 characters)"] * count})
     with caplog.at_level("WARNING", logger="toolkit"):
         warn_flagged(quality)
-    named = [f"doc{i}" for i in range(count) if f"doc{i} (" in caplog.text]
+    named = [f"doc{i}" for i in range(count) if f"doc{i}: very short" in caplog.text]
     assert f"{count} document(s)" in caplog.text and named == [f"doc{i}" for i in range(min(count, 3))]
-    assert ("characters)) ...; quality.csv" in caplog.text) == (count > 3)
+    assert ("characters) ...; quality.csv" in caplog.text) == (count > 3)
