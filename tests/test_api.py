@@ -355,3 +355,64 @@ def test_every_public_name_loads_on_first_use_in_a_fresh_process():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) >= 20
+
+
+def test_an_output_folder_under_the_home_folder_is_written_there(tmp_path, monkeypatch):
+    """From a hostile pass of the API: toolkit.run(config, "~/runs/x") (and sweep, export_coding_sheets) wrote a
+    folder named ~ in the current folder; the CLI's shell expanded it. ~ is the home folder, as a shell and the
+    config's own paths read it."""
+    home, here = tmp_path / "home", tmp_path / "here"
+    home.mkdir()
+    here.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(here)
+    result = toolkit.run(toolkit.Config.load(SEEDS_CONFIG, NO_FIGURES), "~/runs/seeds")
+    assert result.out_dir == home / "runs" / "seeds" and (home / "runs" / "seeds" / "report.html").is_file()
+    toolkit.export_coding_sheets("~/runs/seeds", "~/coding", n_units=5)
+    assert (home / "coding" / "validation.json").is_file()
+    assert not (here / "~").exists()
+
+
+def test_numpy_numbers_and_whole_sections_are_taken_as_a_notebook_gives_them(tmp_path):
+    """From a hostile pass of the API: a loop over np.arange gave model.n_topics an np.int64, which the checks let
+    through and TOML could not write after the fit; a sweep's grid of np.arange was "no list of values"; and
+    with_values(units={"min_chars": 10}) reset the section's other keys to their defaults."""
+    from toolkit.sweeps import expand_grid
+
+    config = toolkit.Config.load(SEEDS_CONFIG, ["units.max_chars=250"])
+    for k in np.arange(19, 20):
+        changed = config.with_values(**{"model.n_topics": k, "trends.periods": {"十三五": np.array([2016, 2020])}})
+        assert type(changed["model"]["n_topics"]) is int and "n_topics = 19" in changed.to_toml()
+        assert changed["trends"]["periods"]["十三五"] == [2016, 2020]
+    points = expand_grid(config, {"model.n_topics": np.arange(18, 20), "model.random_state": [np.int64(1)]})
+    assert {p["model.n_topics"] for p in points} == {18, 19} and all(type(p["model.n_topics"]) is int for p in points)
+    units = config.with_values(units={"min_chars": 10})["units"]
+    assert units["min_chars"] == 10 and units["max_chars"] == 250  # the config's, not the default 300
+    with pytest.raises(ToolkitError, match="sweep grid must be a table of setting: values"):
+        expand_grid(config, ["model.n_topics=12"])
+
+
+def test_figures_of_tables_a_notebook_filtered_or_stacked_say_what_is_wrong(fast_seeds_run):
+    """From a hostile pass of the API: the plotting functions given an empty table, two runs' tables put together,
+    years read as text, or a themes table filtered to validated themes where none is, raised pandas' KeyError,
+    IndexError or "cannot reindex on an axis with duplicate labels" from deep inside; other alone in a change table
+    was said to be an empty table."""
+    out = fast_seeds_run.out_dir
+    lexicon = fast_seeds_run.prepared.lexicon
+    yearly = pd.read_csv(out / "theme_by_year.csv")
+    themes = pd.read_csv(out / "themes.csv")
+    for function, table, said in (
+        (toolkit.plot_theme_heatmap, pd.concat([yearly, yearly]), "holds year 2015, theme innovation more than once"),
+        (toolkit.plot_theme_area, pd.concat([yearly, yearly]), "more than once (two runs' tables put together?)"),
+        (toolkit.plot_theme_shares, yearly.astype({"year": str}).assign(year="2015年"), "year holds '2015年', not a number"),
+        (toolkit.plot_theme_validity, themes[themes["theme"] == "other"], "holds no theme of the lexicon"),
+        (toolkit.plot_effects, pd.DataFrame(), "plot_effects: expected has no column theme"),
+        (toolkit.plot_theme_area, yearly.iloc[:0], "plot_theme_area: table has no rows to draw"),
+    ):
+        with pytest.raises(ToolkitError, match=re.escape(said)):
+            function(table, lexicon)
+    # years read as text that are numbers are taken as numbers
+    toolkit.plot_theme_heatmap(yearly.astype({"year": str}), lexicon)
+    change = pd.DataFrame({"theme": ["other"], "change": [0.1], "change_low": [0.0], "change_high": [0.2]})
+    with pytest.raises(ToolkitError, match="holds no theme but other"):
+        toolkit.plot_change(change, lexicon)

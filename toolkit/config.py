@@ -141,6 +141,19 @@ def parse_override(text: str) -> tuple[str, str, Any]:
     return section, key, value
 
 
+def plain(value: Any) -> Any:
+    """numpy's numbers and arrays as the Python values they hold, in lists and tables too: a notebook's loop over
+    np.arange gave model.n_topics an np.int64, which the checks let through and TOML could not write (a traceback
+    after the fit: a hostile pass of the API). numpy is not imported for it."""
+    if type(value).__module__ == "numpy" and hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
 def _set_dotted(table: dict, key: str, value: Any, where: str) -> None:
     """``table[a][b] = value`` for key ``a.b`` (sub-tables created as needed)."""
     *parents, last = key.split(".")
@@ -171,6 +184,7 @@ class Config:
         """Check ``data`` against the options of every section and fill in every default."""
         if not isinstance(data, dict):
             raise ToolkitError(f"{source}: a config is a table of sections, not {type(data).__name__}")
+        data = plain(data)
         values = {s: {k: copy.deepcopy(o.default) for k, o in section_options(s).items()} for s in SECTIONS}
         for section, table in data.items():
             if section not in SECTIONS:
@@ -230,10 +244,15 @@ class Config:
 
     def with_values(self, **dotted: Any) -> "Config":
         """A copy with some keys changed: ``config.with_values(**{"model.n_topics": 5})`` (also
-        ``"model.lda.passes"``)."""
+        ``"model.lda.passes"``; ``units={"min_chars": 10}`` changes that key of the section, not the others)."""
         data = copy.deepcopy(self.values)
         for name, value in dotted.items():
-            _set_dotted(data, name, value, name)
+            value = plain(value)
+            if name in SECTIONS and isinstance(value, dict):  # a section's keys, the others kept (a hostile pass of
+                for key, item in value.items():  # the API: units={"min_chars": 10} reset units.max_chars to its default)
+                    _set_dotted(data, f"{name}.{key}", item, name)
+            else:
+                _set_dotted(data, name, value, name)
         return Config.from_dict(data, base_dir=self.base_dir, source=self.source)
 
     def path(self, section: str, key: str) -> Path | None:

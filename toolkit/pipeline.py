@@ -641,7 +641,7 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
     from .output import tables as outputs
 
     config = config.with_overrides(overrides) if isinstance(config, Config) else Config.load(config, overrides)
-    out_dir = Path(out_dir) if out_dir is not None else default_out_dir(config)
+    out_dir = atomic.user_path(out_dir) if out_dir is not None else default_out_dir(config)
     started = time.perf_counter()
     timings: dict[str, float] = {}
     with (

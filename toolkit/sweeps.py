@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .config import Config, parse_override
+from .config import Config, parse_override, plain
 from .errors import ToolkitError
 from .options import NON_NEGATIVE, OPEN_FRACTION, SEED, Option
 from .output import atomic
@@ -114,7 +114,13 @@ def parse_grid_options(texts: list[str]) -> dict[str, list]:
 
 def expand_grid(config: Config, grid: dict[str, list] | None = None) -> list[dict]:
     """Every combination of the grid (config's ``[sweep.grid]`` updated by ``grid``), seeds included."""
-    merged = {**config["sweep"]["grid"], **(grid or {})}
+    if grid is not None and not isinstance(grid, dict):  # a list of "key=values" texts is the command line's form
+        raise ToolkitError(
+            f"sweep grid must be a table of setting: values, as {{'model.n_topics': [10, 15]}}, not {type(grid).__name__}"
+        )
+    # numpy's arrays and numbers as the lists and numbers they hold (np.arange(18, 20) was "no list of values", and
+    # a list of np.int64 a TypeError of the run's JSON: a hostile pass of the API)
+    merged = {**config["sweep"]["grid"], **{key: plain(values) for key, values in (grid or {}).items()}}
     if "model.random_state" not in merged:
         if not config["sweep"]["seeds"]:  # named as what the user wrote, not as the grid key it becomes
             raise ToolkitError("sweep.seeds is empty; give at least one seed, e.g. sweep.seeds = [1, 2, 3]")
@@ -346,7 +352,7 @@ def sweep(
         config = Config.load(config)
     if n_jobs is not None and not 0 <= n_jobs <= MAX_JOBS:
         raise ToolkitError(f"n_jobs must be from 0 (one per core) to {MAX_JOBS:,}, not {n_jobs}")
-    out_dir = Path(out_dir or Path("runs") / f"{config['corpus']['name'] or 'run'}-sweep")
+    out_dir = atomic.user_path(out_dir or Path("runs") / f"{config['corpus']['name'] or 'run'}-sweep")
     s = config["sweep"]
     asked = n_jobs or s["n_jobs"]  # 0: one run per core here, or per thread of the scheduler's cluster
     scheduler_given = scheduler is not None

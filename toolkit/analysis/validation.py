@@ -251,9 +251,9 @@ def export(
             continue
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
             raise ToolkitError(f"export: {name} must be a whole number of {low} or more, not {value!r}")
-    run = Path(run).resolve()  # "." has no name to add "-validation" to
+    run = atomic.user_path(run).resolve()  # "." has no name to add "-validation" to
     units, topics, themes, unit_topics = _read_run(run)
-    out = Path(out) if out is not None else run.with_name(run.name + "-validation")
+    out = atomic.user_path(out) if out is not None else run.with_name(run.name + "-validation")
     # before the sampling's warnings (output_folder checks again)
     inputs = {"the run": run, **_run_inputs(run)}
     atomic.check_output_location(out, inputs, kind="export")

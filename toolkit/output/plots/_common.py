@@ -19,7 +19,7 @@ import numpy as np
 import regex
 
 from ...analysis.lexicon import OTHER, Lexicon
-from ...errors import ToolkitError
+from ...errors import ToolkitError, require_columns
 from .. import atomic
 from ..fonts import rc_params
 
@@ -244,6 +244,34 @@ def theme_hatches(lexicon: Lexicon) -> dict[str, str]:
 def theme_linestyles(lexicon: Lexicon) -> dict[str, object]:
     """A line style per theme, as :func:`theme_hatches` (solid for the first 20 themes; `other` dashed)."""
     return {**{name: _LINESTYLES[r % len(_LINESTYLES)] for name, r in _round(lexicon).items()}, OTHER: "--"}
+
+
+def drawable(table, columns, function: str, name: str = "table", *, key=(), numbers=()):
+    """``table`` checked as a figure's input, a ToolkitError in one sentence where it cannot be drawn: a column
+    missing, no row, a row twice by ``key`` (two runs' tables concatenated), a column of ``numbers`` that holds text
+    (a CSV read with dtype=str), the numbers converted; pandas' KeyError, IndexError or "cannot reindex on an axis
+    with duplicate labels" came from deep inside (a hostile pass of the API)."""
+    import pandas as pd
+
+    require_columns(table, [*columns, *key, *numbers], function, name)
+    if table.empty:
+        raise ToolkitError(f"{function}: {name} has no rows to draw (a filter that left none?)")
+    converted = {}
+    for column in numbers:
+        values = pd.to_numeric(table[column], errors="coerce")
+        if (values.isna() & table[column].notna()).any():
+            bad = table.loc[values.isna() & table[column].notna(), column].iloc[0]
+            raise ToolkitError(f"{function}: {name}'s {column} holds {bad!r}, not a number")
+        converted[column] = values
+    table = table.assign(**converted) if converted else table
+    if key and table.duplicated(list(key)).any():
+        row = table.loc[table.duplicated(list(key), keep=False), list(key)].iloc[0]
+        said = ", ".join(f"{k} {v}" for k, v in row.items())
+        raise ToolkitError(
+            f"{function}: {name} holds {said} more than once (two runs' tables put together?); draw one run's table, "
+            "or one figure per run"
+        )
+    return table
 
 
 def table_themes(names, lexicon: Lexicon) -> list[str]:

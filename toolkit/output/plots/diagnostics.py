@@ -9,6 +9,7 @@ import numpy as np
 
 from ...analysis.lexicon import Lexicon
 from ...analysis.trends import unmeasured
+from ...errors import ToolkitError
 from ._common import (
     _PALETTE,
     _fit_y,
@@ -21,6 +22,7 @@ from ._common import (
     _theme_label,
     _year_axis,
     bar_collection,
+    drawable,
     theme_colors,
     wrap,
 )
@@ -37,7 +39,10 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
     from ...analysis.diagnostics import VALIDATION_RULES, split_half_run
 
     text = _labels(language)
+    diagnostics = drawable(diagnostics, ["theme", "r_years", "r_documents", "validated"], "plot_theme_validity", "diagnostics")
     rows = diagnostics[diagnostics["theme"].isin(lexicon.names)].iloc[::-1]
+    if rows.empty:  # other alone, or a filter to validated themes where none is (notebook 01's; an IndexError)
+        raise ToolkitError("plot_theme_validity: diagnostics holds no theme of the lexicon (other is no theme): nothing to draw")
     # the split-half check is keyatm's: an exploratory model, or LDA seeded with the lexicon, runs none (no bar, and
     # no "too few years or documents" where the model is the reason)
     split_run = "r_split" in rows and split_half_run(rows)
@@ -130,6 +135,9 @@ def plot_model_vs_keywords(
     shares: pd.DataFrame, rates: pd.DataFrame, agreement: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = ""
 ) -> Figure:
     """Per theme: the model's share (line, left axis) beside its keyword rate (bars, right axis), with r."""
+    shares = drawable(shares, ["theme", "share"], "plot_model_vs_keywords", "shares", key=("year", "theme"), numbers=("year",))
+    rates = drawable(rates, ["theme", "per_10k"], "plot_model_vs_keywords", "rates", key=("year", "theme"), numbers=("year",))
+    agreement = drawable(agreement, ["theme", "pearson_r"], "plot_model_vs_keywords", "agreement", key=("theme",))
     text = _labels(language)
     colors = theme_colors(lexicon)
     r_of = agreement.set_index("theme")["pearson_r"]
@@ -171,6 +179,7 @@ def plot_lexicon_sensitivity(
     """Per theme (lexicon_sensitivity.csv), the ``n_words`` keywords whose removal moves the theme's yearly (or
     group) shares most: one bar each, the largest change of a share, labelled with the word and the year or group
     where it happens. A theme whose bars are long rests on those words."""
+    sensitivity = drawable(sensitivity, ["theme", "shift"], "plot_lexicon_sensitivity", "sensitivity")
     text = _labels(language)
     colors = theme_colors(lexicon)
     themes = [t for t in lexicon.names if t in set(sensitivity["theme"])]

@@ -13,6 +13,7 @@ from ._common import (
     _new_figure,
     _theme_label,
     bar_collection,
+    drawable,
     short_labels,
     side_legend,
     theme_colors,
@@ -31,6 +32,7 @@ def plot_document_themes(
     shares. With more than ``max_documents`` documents, that many are drawn, evenly spaced in date order, and the
     title says so. A long title is shortened with an ellipsis where it still differs from the others
     (:func:`short_labels`); the full titles are in document_themes.csv."""
+    shares = drawable(shares, ["doc_id"], "plot_document_themes", "shares", key=("doc_id",))
     text = _labels(language)
     colors, hatches = theme_colors(lexicon), theme_hatches(lexicon)
     # a theme not measured in the corpus (an empty column) is neither drawn nor named in the legend

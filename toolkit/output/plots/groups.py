@@ -24,6 +24,7 @@ from ._common import (
     _small_multiples,
     _theme_columns,
     _year_axis,
+    drawable,
     interval_level,
     ordered,
     period_labels,
@@ -63,6 +64,8 @@ def _panels(
     as in :func:`plot_theme_shares`: the panels compare groups (or periods) within a theme, and themes differ by
     an order of magnitude (``other`` near 0.4, a small theme near 0.01), so one axis for all would flatten the
     small themes. The title says so."""
+    time = [c for c in ("year", "period") if c in table.columns and c != column][:1]
+    table = drawable(table, ["theme", "share"], "plot_theme_" + heading.split("_")[0], key=(column, *time, "theme"))
     level = interval_level(table, level)
     text = _labels(language, level)
     colors = theme_colors(lexicon)
@@ -197,6 +200,7 @@ def plot_effects(
 
     level = interval_level(expected, level)
     text = _labels(language, level)
+    expected = drawable(expected, ["theme", "expected", "low", "high"], "plot_effects", "expected")
     x = [c for c in expected.columns if c not in ("theme", "group", "expected", "low", "high", "supported")][0]
     themes = [t for t in lexicon.names if t in set(expected["theme"])]
     groups = list(dict.fromkeys(expected["group"].fillna("")))

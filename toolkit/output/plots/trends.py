@@ -9,7 +9,7 @@ import numpy as np
 
 from ...analysis.lexicon import OTHER, Lexicon
 from ...analysis.trends import NO_DOCUMENT_LEVEL, NOT_MEASURED, UNITS_ONLY, unmeasured
-from ...errors import ToolkitError, require_columns
+from ...errors import ToolkitError
 from ._common import (
     _fit_y,
     _heading,
@@ -27,6 +27,7 @@ from ._common import (
     _theme_label,
     _year_axis,
     bar_collection,
+    drawable,
     each_year_fits,
     interval_level,
     listed,
@@ -55,7 +56,7 @@ def plot_theme_shares(
     shares differ by more than an order of magnitude between themes (``other`` near 0.4, a small theme near
     0.01), and one axis for all would flatten the small themes into the floor. The title says so; the heatmap
     and the stacked figure compare themes on one scale."""
-    require_columns(table, ["year", "theme", "share", "n_documents"], "plot_theme_shares", "table")
+    table = drawable(table, ["theme", "share", "n_documents"], "plot_theme_shares", key=("year", "theme"), numbers=("year",))
     level = interval_level(table, level)
     text = _labels(language, level)
     colors = theme_colors(lexicon)
@@ -134,6 +135,7 @@ def plot_theme_lines(
     """Theme share by year, one line per theme in one panel with its ``level`` band (an error bar for a year
     alone between gaps); years without data are gaps, a year resting on one document has hollow markers.
     Counts under the axis when they fit."""
+    table = drawable(table, ["theme", "share", "n_documents"], "plot_theme_lines", key=("year", "theme"), numbers=("year",))
     level = interval_level(table, level)
     text = _labels(language, level)
     colors, linestyles = theme_colors(lexicon), theme_linestyles(lexicon)
@@ -205,6 +207,7 @@ def _pivot(table: pd.DataFrame, lexicon: Lexicon, column: str = "share") -> pd.D
 def plot_theme_area(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "zh", title: str = "") -> Figure:
     """Theme shares of each year stacked to 1, one bar per year: a year without data has no bar (a gap), and an
     isolated year is as visible as any other."""
+    table = drawable(table, ["theme", "share"], "plot_theme_area", key=("year", "theme"), numbers=("year",))
     text = _labels(language)
     colors, hatches = theme_colors(lexicon), theme_hatches(lexicon)
     wide = _pivot(table, lexicon).dropna(how="all")
@@ -242,6 +245,7 @@ def plot_theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, *, language: str =
     """Year x theme heatmap of shares: one column per year with data (a long span with few such years is not
     stretched over its empty years), a white rule where years without data lie between two columns, each cell
     labelled while the cells are wide enough to read."""
+    table = drawable(table, ["theme", "share"], "plot_theme_heatmap", key=("year", "theme"), numbers=("year",))
     text = _labels(language)
     wide = _pivot(table, lexicon).dropna(how="all")
     missing = unmeasured(table)
@@ -296,16 +300,19 @@ def plot_change(
     import matplotlib
     import pandas as pd
 
-    level = interval_level(change, level)
-    text = _labels(language, level)
-    colors = theme_colors(lexicon)
-    change = change[change["theme"] != OTHER].iloc[::-1]
-    missing = change["note"].astype(str).eq(NOT_MEASURED).to_numpy() if "note" in change else np.zeros(len(change), bool)
     if change.empty:
         raise ToolkitError(
             "the change table is empty (trends.bootstrap = 0, or trends.change_from and change_to name no two years "
             "or periods with documents): there is no change to draw"
         )
+    change = drawable(change, ["theme", "change", "change_low", "change_high"], "plot_change", "change", key=("theme",))
+    level = interval_level(change, level)
+    text = _labels(language, level)
+    colors = theme_colors(lexicon)
+    change = change[change["theme"] != OTHER].iloc[::-1]
+    missing = change["note"].astype(str).eq(NOT_MEASURED).to_numpy() if "note" in change else np.zeros(len(change), bool)
+    if change.empty:  # a table of other alone: a filter's, as the run writes every theme (a hostile pass of the API)
+        raise ToolkitError("plot_change: the change table holds no theme but other, which is no theme: nothing to draw")
     notes = change["note"].astype(str) if "note" in change else pd.Series("", index=change.index)
     units_only = notes.str.startswith(NO_DOCUMENT_LEVEL).to_numpy()
     with _new_figure(7.5, 0.45 * len(change) + 1.8) as fig:

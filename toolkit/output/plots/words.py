@@ -16,6 +16,7 @@ from ._common import (
     _small_multiples,
     _year_axis,
     bar_collection,
+    drawable,
     ordered,
     table_themes,
     theme_colors,
@@ -34,6 +35,7 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
     grey theme such as ``other``), a word carried over from the period before in light grey. The periods
     keep the table's order (years sorted); the title, the period names and the theme labels wrap to fit, and a word
     wider than its column is shortened with an ellipsis."""
+    words = drawable(words, ["theme", "period", "word"], "plot_theme_words", "words", numbers=("rank",))
     text = _labels(language)
     colors = theme_colors(lexicon)
     words = words[words["rank"] <= n_words]
