@@ -1079,3 +1079,23 @@ def test_the_names_of_many_categories_on_the_effects_axis_do_not_overprint(lexic
         assert len(ticks) == 31
         boxes = [t.get_window_extent(renderer) for t in ticks]
         assert all(a.x1 <= b.x0 for a, b in zip(boxes, boxes[1:])), ax.get_title()
+
+
+def test_the_validity_figures_legend_fits_the_figure_in_english(fast_seeds_run, lexicon):
+    """From a hostile pass of the API: with figures.language = "en" the legend of theme_validity, two columns of long
+    English entries, ran past both edges of the figure (its entries cut), and the layout gave up."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from toolkit.output.plots import plot_theme_validity
+
+    themes = pd.read_csv(fast_seeds_run.out_dir / "themes.csv")
+    for language in ("en", "zh"):
+        fig = plot_theme_validity(themes, lexicon, language=language)
+        FigureCanvasAgg(fig)
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        (legend,) = fig.legends
+        box, page = legend.get_window_extent(renderer), fig.bbox
+        assert page.x0 <= box.x0 and box.x1 <= page.x1, (language, box, page)
+        labels = fig.axes[0].get_yticklabels()
+        assert all(label.get_window_extent(renderer).x0 >= page.x0 for label in labels), language

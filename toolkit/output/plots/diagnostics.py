@@ -123,7 +123,11 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
             tick.set_color("#222222" if ok else "#c0392b")
         ax.set_xlim(-1, 1.0)
         ax.set_xlabel(text["validity_x"])
-        fig.legend(loc="outside lower center", ncols=2, frameon=False, fontsize=8)  # below the axes: no bar hidden
+        # below the axes (no bar hidden), in two columns where the entries fit side by side: the English ones did
+        # not, the legend ran past both edges and the layout gave up, cutting the theme labels too (a hostile pass)
+        entries = ax.get_legend_handles_labels()[1]
+        columns = 2 if 2 * (_label_inches(entries, 8) + 0.5) <= 10 - 0.3 else 1
+        fig.legend(loc="outside lower center", ncols=columns, frameon=False, fontsize=8)
         # centred over the axes, which the theme labels push right: wrapped to the axes' width, not the canvas's
         heading = _heading(title, text["validity_title"], [text["no_r_note"]] if blank else [])
         ax.set_title(wrap(heading, 10 - _label_inches(labels, 9) - 0.4, 12), fontsize=12)
