@@ -1099,3 +1099,20 @@ def test_the_validity_figures_legend_fits_the_figure_in_english(fast_seeds_run, 
         assert page.x0 <= box.x0 and box.x1 <= page.x1, (language, box, page)
         labels = fig.axes[0].get_yticklabels()
         assert all(label.get_window_extent(renderer).x0 >= page.x0 for label in labels), language
+
+
+def test_a_long_label_of_a_topic_is_wrapped_once_into_full_lines():
+    """From a hostile pass of long labels: top_words wrapped a panel's title to 2.3 inches, and the grid wrapped it
+    again to its panel, into ragged lines ("创新驱动发展战略与关键核心技 / 术攻关及 / 科技成果转化与应用")."""
+    from toolkit.analysis.lexicon import Lexicon, Theme
+    from toolkit.output.plots import plot_top_words
+
+    label = "创新驱动发展战略与关键核心技术攻关及科技成果转化与应用"
+    lexicon = Lexicon((Theme("innovation", label, "Innovation", ("创新",)), Theme("ecology", "生态", "Ecology", ("生态",))))
+    topics = pd.DataFrame({"topic": [1, 2, 3, 4], "theme": ["innovation", "ecology", "other", "other"]})
+    topics["top_words"] = "创新:0.2 科技:0.1 人才:0.05"
+    title = plot_top_words(topics, lexicon).axes[0].get_title()
+    lines = title.split("\n")
+    assert "".join(lines).replace(" ", "") == f"话题1:{label}"
+    body = [line for line in lines if label[0] in line or line[:1] in label][:-1]  # the label's lines but its last
+    assert all(len(line) >= 0.6 * max(map(len, lines)) for line in body), lines

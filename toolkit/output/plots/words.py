@@ -153,8 +153,9 @@ def plot_top_words(topics: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 10,
             ax.set_yticklabels(words, fontsize=8)
             ax.tick_params(axis="x", labelsize=6)
             ax.xaxis.set_major_locator(MaxNLocator(nbins=3))  # six ticks of four digits ran into each other
-            # wrapped to the panel: a long label ran past the last column's panel and the canvas
-            ax.set_title(wrap(f"{text['topic']} {row['topic']}: {lexicon.label(row['theme'], language)}", 2.3, 9), fontsize=9)
+            # wrapped to its panel where it is too long by the grid's placing (_place_panels): wrapped here as well,
+            # a long label was wrapped twice, into ragged lines (a hostile pass of long labels)
+            ax.set_title(f"{text['topic']} {row['topic']}: {lexicon.label(row['theme'], language)}", fontsize=9)
         grid.title(_heading(title, text["words_title"]), fontsize=12, wrapped=False)
     return grid.fig
 
