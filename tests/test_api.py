@@ -416,3 +416,34 @@ def test_figures_of_tables_a_notebook_filtered_or_stacked_say_what_is_wrong(fast
     change = pd.DataFrame({"theme": ["other"], "change": [0.1], "change_low": [0.0], "change_high": [0.2]})
     with pytest.raises(ToolkitError, match="holds no theme but other"):
         toolkit.plot_change(change, lexicon)
+
+
+def test_a_notebooks_nested_tables_home_paths_and_stacked_documents_are_taken(fast_seeds_run, tmp_path, monkeypatch):
+    """From a review of the API fixes: a sub-table given whole (model={"keyatm": {...}}) still reset its other keys;
+    a float32 was written 0.30000001192092896; a grid of range or a mapping proxy was refused; ~ was expanded for the
+    outputs but not for the config, the lexicon or the sheets scored; document_themes read with index_col=0, or two
+    models' stacked, were refused though the figure draws one bar per row."""
+    import types
+
+    from toolkit.sweeps import expand_grid
+
+    config = toolkit.Config.load(SEEDS_CONFIG, ["model.keyatm.samples=10"])
+    keyatm = config.with_values(model={"keyatm": {"iterations": 60}})["model"]["keyatm"]
+    assert (keyatm["samples"], keyatm["iterations"]) == (10, 60)
+    periods = config.with_values(trends={"periods": {"十三五": [2016, 2020]}})["trends"]["periods"]
+    assert periods == {"十三五": [2016, 2020]}  # a value that is a table of the user's is replaced, not merged
+    assert "max_df = 0.3\n" in config.with_values(**{"vocab.max_df": np.float32(0.3)}).to_toml()
+    assert len(expand_grid(config, types.MappingProxyType({"model.n_topics": range(19, 21)}))) == len(
+        expand_grid(config, {"model.n_topics": (19, 20)})
+    )
+    home = tmp_path / "home"
+    (home / "study").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    lexicon = home / "study" / "lexicon.toml"
+    lexicon.write_text('[ecology]\nwords = ["生态"]\n', encoding="utf-8")
+    (home / "study" / "c.toml").write_text('[themes]\nlexicon = "lexicon.toml"\n', encoding="utf-8")
+    assert toolkit.Config.load("~/study/c.toml").path("themes", "lexicon") == lexicon.resolve()
+    assert toolkit.load_lexicon("~/study/lexicon.toml").names == ["ecology"]
+    path, lexicon = fast_seeds_run.out_dir / "document_themes.csv", fast_seeds_run.prepared.lexicon
+    toolkit.plot_document_themes(pd.read_csv(path, index_col=0), lexicon)
+    toolkit.plot_document_themes(pd.concat([pd.read_csv(path), pd.read_csv(path)]), lexicon)

@@ -145,13 +145,36 @@ def plain(value: Any) -> Any:
     """numpy's numbers and arrays as the Python values they hold, in lists and tables too: a notebook's loop over
     np.arange gave model.n_topics an np.int64, which the checks let through and TOML could not write (a traceback
     after the fit: a hostile pass of the API). numpy is not imported for it."""
-    if type(value).__module__ == "numpy" and hasattr(value, "tolist"):
-        return value.tolist()
+    if type(value).__module__ == "numpy" and hasattr(value, "dtype"):
+        if getattr(value, "ndim", 0):
+            return [plain(v) for v in value]
+        # a float32 as the decimal it prints as (0.3, not 0.30000001192092896 in config.toml: a review)
+        return float(str(value)) if value.dtype.kind == "f" else value.item()
     if isinstance(value, list):
         return [plain(v) for v in value]
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     return value
+
+
+def _is_table(name: str) -> bool:
+    """Whether ``name`` is a section (``units``) or a sub-table of one (``model.keyatm``), not a key whose value is a
+    table of the user's (``trends.periods``, ``effects.reference``, ``sweep.grid``)."""
+    section, _, key = name.partition(".")
+    if section not in SECTIONS or "." in key:
+        return False
+    return not key or (key not in section_options(section) and _sub_options(section, key) is not None)
+
+
+def _set_keys(data: dict, name: str, value: Any) -> None:
+    """``data``'s key ``name`` set to ``value``; a section or sub-table given as a table changes the keys it names
+    and keeps the others (a hostile pass of the API: units={"min_chars": 10} reset units.max_chars to its default,
+    and model={"keyatm": {"iterations": 60}} the config's model.keyatm.samples)."""
+    if isinstance(value, dict) and _is_table(name):
+        for key, item in value.items():
+            _set_keys(data, f"{name}.{key}", item)
+    else:
+        _set_dotted(data, name, value, name)
 
 
 def _set_dotted(table: dict, key: str, value: Any, where: str) -> None:
@@ -206,7 +229,9 @@ class Config:
         if path is None:
             data = {}
         else:
-            path = Path(path)
+            from .resources import user_path
+
+            path = user_path(path)
             if path.is_dir():
                 raise ToolkitError(f"{path} is a folder; pass the path of a .toml config file such as configs/seeds.toml")
             if not path.exists() and not path.is_symlink():  # a loop of links is said when it is read
@@ -244,15 +269,12 @@ class Config:
 
     def with_values(self, **dotted: Any) -> "Config":
         """A copy with some keys changed: ``config.with_values(**{"model.n_topics": 5})`` (also
-        ``"model.lda.passes"``; ``units={"min_chars": 10}`` changes that key of the section, not the others)."""
+        ``"model.lda.passes"``; a section or sub-table given as a table, ``units={"min_chars": 10}``, changes the keys
+        it names and keeps the others, so ``trends={}`` changes nothing)."""
         data = copy.deepcopy(self.values)
         for name, value in dotted.items():
             value = plain(value)
-            if name in SECTIONS and isinstance(value, dict):  # a section's keys, the others kept (a hostile pass of
-                for key, item in value.items():  # the API: units={"min_chars": 10} reset units.max_chars to its default)
-                    _set_dotted(data, f"{name}.{key}", item, name)
-            else:
-                _set_dotted(data, name, value, name)
+            _set_keys(data, name, value)
         return Config.from_dict(data, base_dir=self.base_dir, source=self.source)
 
     def path(self, section: str, key: str) -> Path | None:

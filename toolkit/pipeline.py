@@ -23,6 +23,7 @@ from .errors import ToolkitError
 from .output import atomic
 from .processes import BackgroundJobs, available_workers
 from .progress import collected_warnings, kept_interrupts, timed
+from .resources import user_path
 from .text.corpus import warn_skipped
 from .text.preparation import Prepared, load_inputs, prepare, protected_paths
 from .text.vectorize import unit_counts
@@ -641,7 +642,7 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
     from .output import tables as outputs
 
     config = config.with_overrides(overrides) if isinstance(config, Config) else Config.load(config, overrides)
-    out_dir = atomic.user_path(out_dir) if out_dir is not None else default_out_dir(config)
+    out_dir = user_path(out_dir) if out_dir is not None else default_out_dir(config)
     started = time.perf_counter()
     timings: dict[str, float] = {}
     with (

@@ -11,6 +11,13 @@ from importlib.resources import files
 from pathlib import Path
 
 
+def user_path(path: str | os.PathLike) -> Path:
+    """A path as a user writes it, ``~`` expanded as a shell does (the CLI's arguments come expanded; a notebook's
+    "~/runs/x" made a folder named ~ in the current one, which ``rm -r ~`` would then be typed to remove: a hostile
+    pass of the API)."""
+    return Path(os.path.expanduser(os.fspath(path)))
+
+
 def data_path(name: str) -> Path:
     """Path of a shipped data file, e.g. ``data_path("lexicon.toml")``."""
     return Path(str(files("toolkit") / "data" / name))

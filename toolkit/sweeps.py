@@ -17,6 +17,7 @@ import math
 import os
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,7 +31,7 @@ from .output import atomic
 from .output.csv_files import write_csv
 from .processes import available_workers, stop_workers
 from .progress import Progress, kept_interrupts
-from .resources import read_text_file
+from .resources import read_text_file, user_path
 from .text import NOT_SHAPING
 
 if TYPE_CHECKING:
@@ -114,13 +115,16 @@ def parse_grid_options(texts: list[str]) -> dict[str, list]:
 
 def expand_grid(config: Config, grid: dict[str, list] | None = None) -> list[dict]:
     """Every combination of the grid (config's ``[sweep.grid]`` updated by ``grid``), seeds included."""
-    if grid is not None and not isinstance(grid, dict):  # a list of "key=values" texts is the command line's form
+    if grid is not None and not isinstance(grid, Mapping):  # a list of "key=values" texts is the command line's form
         raise ToolkitError(
             f"sweep grid must be a table of setting: values, as {{'model.n_topics': [10, 15]}}, not {type(grid).__name__}"
         )
     # numpy's arrays and numbers as the lists and numbers they hold (np.arange(18, 20) was "no list of values", and
     # a list of np.int64 a TypeError of the run's JSON: a hostile pass of the API)
-    merged = {**config["sweep"]["grid"], **{key: plain(values) for key, values in (grid or {}).items()}}
+    merged = {
+        **config["sweep"]["grid"],
+        **{key: plain(list(v) if isinstance(v, (range, tuple)) else v) for key, v in (grid or {}).items()},
+    }
     if "model.random_state" not in merged:
         if not config["sweep"]["seeds"]:  # named as what the user wrote, not as the grid key it becomes
             raise ToolkitError("sweep.seeds is empty; give at least one seed, e.g. sweep.seeds = [1, 2, 3]")
@@ -352,7 +356,7 @@ def sweep(
         config = Config.load(config)
     if n_jobs is not None and not 0 <= n_jobs <= MAX_JOBS:
         raise ToolkitError(f"n_jobs must be from 0 (one per core) to {MAX_JOBS:,}, not {n_jobs}")
-    out_dir = atomic.user_path(out_dir or Path("runs") / f"{config['corpus']['name'] or 'run'}-sweep")
+    out_dir = user_path(out_dir or Path("runs") / f"{config['corpus']['name'] or 'run'}-sweep")
     s = config["sweep"]
     asked = n_jobs or s["n_jobs"]  # 0: one run per core here, or per thread of the scheduler's cluster
     scheduler_given = scheduler is not None

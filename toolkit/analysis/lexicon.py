@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ToolkitError
-from ..resources import data_path, read_text_file
+from ..resources import data_path, read_text_file, user_path
 from ..text.patterns import UserPattern
 
 OTHER = "other"
@@ -62,7 +62,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each
 
     None reads the shipped lexicon. Raises ToolkitError naming the problem for a broken file.
     """
-    path = Path(path) if path else data_path("lexicon.toml")
+    path = user_path(path) if path else data_path("lexicon.toml")
     if path.is_dir():
         raise ToolkitError(f"lexicon {path} is a folder; set themes.lexicon to a .toml file or '' for the shipped one")
     try:

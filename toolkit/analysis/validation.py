@@ -26,7 +26,7 @@ import pandas as pd
 from ..errors import ToolkitError
 from ..output import atomic
 from ..output.csv_files import write_csv
-from ..resources import read_regular, read_text_file
+from ..resources import read_regular, read_text_file, user_path
 from ..text.corpus import cell_separator
 from ..text.decoding import Unreadable, decode
 from .lexicon import OTHER
@@ -251,9 +251,9 @@ def export(
             continue
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
             raise ToolkitError(f"export: {name} must be a whole number of {low} or more, not {value!r}")
-    run = atomic.user_path(run).resolve()  # "." has no name to add "-validation" to
+    run = user_path(run).resolve()  # "." has no name to add "-validation" to
     units, topics, themes, unit_topics = _read_run(run)
-    out = atomic.user_path(out) if out is not None else run.with_name(run.name + "-validation")
+    out = user_path(out) if out is not None else run.with_name(run.name + "-validation")
     # before the sampling's warnings (output_folder checks again)
     inputs = {"the run": run, **_run_inputs(run)}
     atomic.check_output_location(out, inputs, kind="export")
@@ -897,7 +897,8 @@ def score(
     a file the toolkit did not write; they name the sheets scored."""
     from sklearn.metrics import precision_recall_fscore_support
 
-    folder = Path(folder)
+    folder = user_path(folder)
+    units_file = user_path(units_file) if units_file else None
     _validation_folder(folder)
     written = scores_file(folder, units_file)
     atomic.check_own_file(written)
@@ -1015,9 +1016,9 @@ def agree(folder: str | Path, first: str | Path, second: str | Path) -> pd.DataF
     (the share of items given the same theme) and Cohen's kappa, raw and weighted by the sampling weights, each with
     a 95% bootstrap interval (:func:`agreement`, seeded by the export's seed). The inter-coder reliability a
     reviewer asks for beside the model's agreement with each coder; written to ``agreement-<first>-<second>.md``."""
-    folder = Path(folder)
+    folder = user_path(folder)
     _validation_folder(folder)
-    first, second = Path(first), Path(second)
+    first, second = user_path(first), user_path(second)
     if first.exists() and second.exists() and os.path.samefile(first, second):  # a path, a link or a hard link
         raise ToolkitError(f"{first} and {second} are the same sheet; pass two coders' sheets")
     written = folder / f"agreement-{sheet_tag(first)}-{sheet_tag(second)}.md"

@@ -371,13 +371,6 @@ def check_outside_inputs(
 KINDS = {"run": "a run's", "export": "a hand-coding export's", "summary": "a sweep summary's"}  # what an output is
 
 
-def user_path(path: str | os.PathLike) -> Path:
-    """A path as a user writes it, ``~`` expanded as a shell does (the CLI's arguments come expanded; a notebook's
-    "~/runs/x" made a folder named ~ in the current one, which ``rm -r ~`` would then be typed to remove: a hostile
-    pass of the API)."""
-    return Path(os.path.expanduser(os.fspath(path)))
-
-
 def check_output_location(
     final: Path, inputs: dict[str, Path] | None = None, *, flag: str = "--out", sweep: bool = False, kind: str = ""
 ) -> Path:

@@ -32,7 +32,9 @@ def plot_document_themes(
     shares. With more than ``max_documents`` documents, that many are drawn, evenly spaced in date order, and the
     title says so. A long title is shortened with an ellipsis where it still differs from the others
     (:func:`short_labels`); the full titles are in document_themes.csv."""
-    shares = drawable(shares, ["doc_id"], "plot_document_themes", "shares", key=("doc_id",))
+    # one bar per row, aligned by nothing: a document twice (two models' tables stacked) and doc_id as the index
+    # (read with index_col=0) are drawn as given (a review: both were refused)
+    shares = drawable(shares, ["year"], "plot_document_themes", "shares")
     text = _labels(language)
     colors, hatches = theme_colors(lexicon), theme_hatches(lexicon)
     # a theme not measured in the corpus (an empty column) is neither drawn nor named in the legend
@@ -40,11 +42,9 @@ def plot_document_themes(
     shown = shares
     if len(shares) > max_documents:
         shown = shares.iloc[np.unique(np.linspace(0, len(shares) - 1, max_documents).round().astype(int))]
-    names = (
-        [str(row.title) if isinstance(row.title, str) and row.title else str(row.doc_id) for row in shown.itertuples()]
-        if "title" in shown
-        else list(shown["doc_id"].astype(str))
-    )
+    ids = shown["doc_id"].astype(str) if "doc_id" in shown else shown.index.astype(str)
+    titles = shown["title"] if "title" in shown else [""] * len(shown)
+    names = [str(title) if isinstance(title, str) and title else doc for title, doc in zip(titles, ids)]
     # the year before each title, unless the title starts with it (1954年政府工作报告 read "1954 1954年...")
     labels = [name if name.startswith(str(year)) else f"{year} {name}" for year, name in zip(shown["year"], short_labels(names))]
     # room for a legend of up to 20 themes in one column; past them side_legend makes two and grows the figure (60
