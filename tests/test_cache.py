@@ -395,3 +395,39 @@ def test_the_prepared_key_changes_with_what_the_files_it_names_and_the_metadata_
     with_encoding = [f"{header},encoding", *(f"{line},{'utf-8' if i == 0 else ''}" for i, line in enumerate(lines))]
     metadata.write_text("\n".join(with_encoding) + "\n", encoding="utf-8")  # one row's encoding declared
     assert key() != base
+
+
+def test_a_runs_saved_config_finds_the_prepared_corpus_and_files_are_recorded_as_read(small_corpus, tmp_path, monkeypatch):
+    """From a hostile pass of the cache: a run's config.toml writes the word lists' paths relative to its own
+    folder, and the prepared corpus's key held the paths as written, so running that config again prepared the
+    corpus again (a miss, stored twice); and a stopword file edited while a run went on was recorded in the
+    manifest, and in the prepared corpus's settings, as edited, though the tokens came from the list as read."""
+    import hashlib
+
+    from toolkit.errors import ToolkitError
+    from toolkit.pipeline import fit, prepare
+    from toolkit.text.preparation import load_inputs
+
+    (tmp_path / "study").mkdir()
+    stop = tmp_path / "study" / "stop.txt"
+    stop.write_text("发展\n", encoding="utf-8")
+    config = write_config(
+        tmp_path / "study" / "c.toml", small_corpus, small_corpus / "metadata.csv", segment={"extra_stopwords": ["stop.txt"]}
+    )
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
+    first = prepare(Config.load(config))
+    saved = Config.load(config).to_toml(relative_to=tmp_path / "runs" / "x")
+    (tmp_path / "runs" / "x").mkdir(parents=True)
+    (tmp_path / "runs" / "x" / "config.toml").write_text(saved, encoding="utf-8")
+    assert "../../study/stop.txt" in saved
+    again = prepare(Config.load(tmp_path / "runs" / "x" / "config.toml"))
+    assert first.cache_stats["prepared"] == "miss" and again.cache_stats["prepared"] == "hit"
+    # an edit after the inputs were read: recorded as read, and a fit with the edited config refused
+    read = hashlib.sha256(stop.read_bytes()).hexdigest()
+    inputs = load_inputs(Config.load(config))
+    stop.write_text("发展\n武汉\n", encoding="utf-8")
+    prepared = prepare(Config.load(config), inputs)
+    assert prepared.input_files["segment.extra_stopwords[0]"] == read
+    assert prepared.settings[f"file:{stop.resolve()}"] == read
+    with pytest.raises(ToolkitError):
+        fit(prepared, Config.load(config))

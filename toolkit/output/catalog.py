@@ -356,7 +356,8 @@ OUTPUTS: tuple[Table | File, ...] = (
         "config, seeds of the ensemble, package versions, the SHA-256 of the toolkit's own code and data "
         "(`toolkit_source_sha256`: two builds of one version that compute differently differ there), the git commits "
         "of the toolkit and of the config's folder "
-        "(when they are work trees), SHA-256 of every text and of every file the config names and of every output "
+        "(when they are work trees), SHA-256 of every text and of every file the config names as the run read them "
+        "(taken before it reads them: a file edited while the run goes on is recorded as read) and of every output "
         "file (but `report.html`, which embeds the manifest), counts, cache use and wall time per stage",
         "output.tables.manifest",
     ),

@@ -13,7 +13,7 @@ from ..options import Option
 from ..processes import BackgroundJobs
 from . import atomic, catalog
 from .csv_files import write_csv
-from .manifest import git_revision, output_hashes, package_versions, platform_summary, sha256_file, source_sha256
+from .manifest import git_revision, output_hashes, package_versions, platform_summary, source_sha256
 
 log = logging.getLogger("toolkit")
 
@@ -319,19 +319,15 @@ class FigureQueue:
         self.offer(tables, final=True)
 
 
-def input_hashes(config, corpus) -> dict[str, str]:
-    """SHA-256 of every used text and of every other file the config names (metadata, lexicon, dictionaries,
-    stopword and boilerplate files, the config itself)."""
-    from ..resources import data_path
+def input_hashes(config, corpus, files: dict[str, str] | None = None) -> dict[str, str]:
+    """SHA-256 of every used text (as loaded) and of every other file the config names (metadata, lexicon,
+    dictionaries, stopword and boilerplate files, the config itself): ``files``, as the run began to read them
+    (:func:`toolkit.text.preparation.named_file_hashes`), else as they are now."""
+    from ..text.preparation import named_file_hashes
 
     docs = corpus.documents
     hashes = {f"texts/{p}": h for p, h in zip(docs["path"], docs["sha256"]) if h}
-    named = config.input_paths()
-    named.setdefault("themes.lexicon", data_path("lexicon.toml"))
-    for name, path in named.items():
-        if path.is_file():
-            hashes[name] = sha256_file(path)
-    return hashes
+    return {**hashes, **(files if files else named_file_hashes(config))}
 
 
 def manifest(config, prepared, fitted, timings: dict, work: Path, metrics: dict) -> dict:
@@ -372,7 +368,7 @@ def manifest(config, prepared, fitted, timings: dict, work: Path, metrics: dict)
         "segmenter_fingerprint": prepared.segmenter.fingerprint,
         "cache": prepared.cache_stats,
         "timings_seconds": timings,
-        "inputs_sha256": input_hashes(config, prepared.corpus),
+        "inputs_sha256": input_hashes(config, prepared.corpus, prepared.input_files),
         "outputs_sha256": output_hashes(work),
         "metrics": metrics,
     }

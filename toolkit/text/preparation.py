@@ -165,6 +165,7 @@ class Prepared:
     cache_stats: dict[str, int | str] = field(default_factory=dict)
     phrases: object = None  # the phrase model joined into ``tokens`` (vocab.phrases), else None
     settings: dict = field(default_factory=dict)  # what it was prepared with (preparation_settings)
+    input_files: dict = field(default_factory=dict)  # SHA-256 of each file the config names, as read (named_file_hashes)
 
     def __repr__(self) -> str:
         return (
@@ -182,6 +183,10 @@ class Inputs:
     normalizer: Normalizer
     segmenter: Segmenter
     key: str
+    # the settings and files as they were when the run began to read them (a file edited while a run goes on was
+    # recorded as the run had read it: a hostile pass of the cache; see preparation_settings and named_file_hashes)
+    settings: dict = field(default_factory=dict)
+    files: dict = field(default_factory=dict)
 
     @property
     def fingerprint(self) -> str:
@@ -194,6 +199,7 @@ class Inputs:
 
 def load_inputs(config: Config) -> Inputs:
     """Read the corpus folder and metadata, the lexicon, boilerplate patterns, dictionaries and stopwords."""
+    settings, files = preparation_settings(config), named_file_hashes(config)  # before any of them is read
     c = config["corpus"]
     if not c["texts"]:
         raise ToolkitError(f"{config.source}: corpus.texts is required: set it to the folder of your text files")
@@ -217,7 +223,8 @@ def load_inputs(config: Config) -> Inputs:
     segmenter = make_segmenter(config, lexicon)
     warn_unmatchable(config, lexicon)
     warn_subject_free(lexicon)
-    return Inputs(corpus, lexicon, normalizer, segmenter, prepared_key(corpus, normalizer, config, segmenter))
+    key = prepared_key(corpus, normalizer, config, segmenter)
+    return Inputs(corpus, lexicon, normalizer, segmenter, key, settings, files)
 
 
 def warn_subject_free(lexicon: Lexicon) -> None:
@@ -425,17 +432,43 @@ def prepare(config: Config, inputs: Inputs | None = None) -> Prepared:
             phrases = learn_phrases(tokens, min_count=v["phrase_min_count"], threshold=v["phrase_threshold"], keep=keep)
             tokens = apply_phrases(phrases, tokens)
     return Prepared(
-        corpus, quality, units, tokens, pair_counts, lexicon, segmenter, timings, stats, phrases, preparation_settings(config)
+        corpus,
+        quality,
+        units,
+        tokens,
+        pair_counts,
+        lexicon,
+        segmenter,
+        timings,
+        stats,
+        phrases,
+        inputs.settings or preparation_settings(config),
+        inputs.files,
     )
+
+
+def named_file_hashes(config: Config) -> dict[str, str]:
+    """SHA-256 of every file the config names (metadata, lexicon, dictionaries, stopword and boilerplate files, the
+    config itself), by what it is: the manifest's inputs besides the texts, taken before the run reads them."""
+    named = config.input_paths()
+    named.setdefault("themes.lexicon", data_path("lexicon.toml"))
+    hashes = {}
+    for name, path in named.items():
+        if path.is_file():
+            try:
+                hashes[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:  # said by the stage that reads it
+                continue
+    return hashes
 
 
 def preparation_settings(config: Config) -> dict[str, object]:
     """The settings a prepared corpus was made with, by dotted key: the options of the sections that shape it, the
     files and years it reads, the lexicon and the phrase options (what a fit of it must not be given otherwise)."""
     settings = {
-        f"{section}.{key}": value
+        f"{section}.{key}": _as_read(config, section, key)
         for section in SHAPING_SECTIONS
-        for key, value in config[section].items()
+        for key in config[section]
         if key not in NOT_SHAPING
     }
     settings["themes.lexicon"] = str(config.path("themes", "lexicon") or "")
@@ -629,6 +662,20 @@ def source_digest(read=None) -> str:
     return digest.hexdigest()
 
 
+def _as_read(config: Config, section: str, key: str):
+    """An option as the key of a prepared corpus takes it: a path as the file it names (their contents are hashed
+    apart), not as written, which a run's saved config.toml writes relative to its own folder (run again from it,
+    a corpus with word lists of its own was prepared again and stored twice: a hostile pass of the cache)."""
+    from ..config import section_options
+
+    option = section_options(section).get(key)
+    if option is None or not option.path:
+        return config[section][key]
+    if isinstance(option.default, list):
+        return [str(p) for p in config.paths(section, key)]
+    return str(config.path(section, key) or "")
+
+
 def prepared_key(corpus: Corpus, normalizer: Normalizer, config: Config, segmenter: Segmenter) -> str:
     """Hash of everything the prepared corpus depends on: the used files (bytes, dates, how they decode), every
     option of the sections that shape it (``SHAPING_SECTIONS``), the normaliser's patterns and the segmenter's
@@ -650,7 +697,8 @@ def prepared_key(corpus: Corpus, normalizer: Normalizer, config: Config, segment
     settings["boilerplate_patterns"] = [(p.pattern, p.flags) for p in settings["boilerplate_patterns"]]
     digest.update(json.dumps(settings, ensure_ascii=False, sort_keys=True).encode())
     options = {
-        section: {k: v for k, v in config[section].items() if k not in skipped} for section, skipped in SHAPING_SECTIONS.items()
+        section: {k: _as_read(config, section, k) for k in config[section] if k not in skipped}
+        for section, skipped in SHAPING_SECTIONS.items()
     }
     digest.update(json.dumps(options, ensure_ascii=False, sort_keys=True, default=str).encode())
     digest.update(f"{segmenter.fingerprint} min_chars={segmenter.min_chars} numbers={segmenter.drop_numbers}\n".encode())
