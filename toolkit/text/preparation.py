@@ -30,7 +30,7 @@ from ..config import Config, as_config
 from ..errors import ToolkitError
 from ..processes import available_workers, stop_workers
 from ..progress import Progress, timed
-from ..resources import data_path, read_word_file
+from ..resources import data_path, read_regular, read_word_file
 from . import NOT_SHAPING
 from .cache import default_cache_dir
 from .chunks import prepare_chunk
@@ -454,11 +454,10 @@ def named_file_hashes(config: Config) -> dict[str, str]:
     named.setdefault("themes.lexicon", data_path("lexicon.toml"))
     hashes = {}
     for name, path in named.items():
-        if path.is_file():
-            try:
-                hashes[name] = hashlib.sha256(path.read_bytes()).hexdigest()
-            except OSError:  # said by the stage that reads it
-                continue
+        try:  # a regular file only (a FIFO would wait for a writer); what cannot be read is said by its stage
+            hashes[name] = hashlib.sha256(read_regular(path)).hexdigest()
+        except OSError:
+            continue
     return hashes
 
 
@@ -487,8 +486,8 @@ def preparation_settings(config: Config) -> dict[str, object]:
         *config.paths("segment", "extra_dictionaries"),
     ]
     for path in dict.fromkeys(p for p in files if p is not None):
-        try:
-            settings[f"file:{path}"] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        try:  # a regular file only: a FIFO named as a file would wait for a writer (the stage that reads it says so)
+            settings[f"file:{path}"] = hashlib.sha256(read_regular(path)).hexdigest()
         except OSError:
             settings[f"file:{path}"] = "unreadable"
     return settings
