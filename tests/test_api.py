@@ -447,3 +447,7 @@ def test_a_notebooks_nested_tables_home_paths_and_stacked_documents_are_taken(fa
     path, lexicon = fast_seeds_run.out_dir / "document_themes.csv", fast_seeds_run.prepared.lexicon
     toolkit.plot_document_themes(pd.read_csv(path, index_col=0), lexicon)
     toolkit.plot_document_themes(pd.concat([pd.read_csv(path), pd.read_csv(path)]), lexicon)
+    with pytest.raises(ToolkitError, match="shares has no column doc_id"):  # row numbers are no names (a review)
+        toolkit.plot_document_themes(pd.read_csv(path).drop(columns=["doc_id", "title"]), lexicon)
+    with pytest.raises(ToolkitError, match="give its values as a list, in the order to fit them"):
+        expand_grid(config, {"model.n_topics": {19, 20}})

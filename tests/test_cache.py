@@ -96,8 +96,9 @@ def prepared_inputs(small_corpus, tmp_path):
     from toolkit.text.preparation import load_inputs
 
     (tmp_path / "extra_boilerplate.txt").write_text("^责任编辑\n", encoding="utf-8")
-    (tmp_path / "dict.txt").write_text("新质生产力\n", encoding="utf-8")
-    (tmp_path / "stop.txt").write_text("坚持\n", encoding="utf-8")
+    # a word of no list the segmenter has (新质生产力 is the lexicon's: the same entry, the same tokens, the same key)
+    (tmp_path / "dict.txt").write_text("热带雨林式\n", encoding="utf-8")
+    (tmp_path / "stop.txt").write_text("武汉\n", encoding="utf-8")  # 坚持 is a policy stopword already: no change
     config_path = write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv")
     return config_path, load_inputs(Config.load(config_path))
 
@@ -403,6 +404,7 @@ def test_a_runs_saved_config_finds_the_prepared_corpus_and_files_are_recorded_as
     corpus again (a miss, stored twice); and a stopword file edited while a run went on was recorded in the
     manifest, and in the prepared corpus's settings, as edited, though the tokens came from the list as read."""
     import hashlib
+    import shutil
 
     from toolkit.errors import ToolkitError
     from toolkit.pipeline import fit, prepare
@@ -431,3 +433,21 @@ def test_a_runs_saved_config_finds_the_prepared_corpus_and_files_are_recorded_as
     assert prepared.settings[f"file:{stop.resolve()}"] == read
     with pytest.raises(ToolkitError):
         fit(prepared, Config.load(config))
+    # the project moved or copied elsewhere, its files the same: the same corpus (a review: absolute paths in the key
+    # re-prepared it, and refitted every sweep run)
+    stop.write_text("发展\n", encoding="utf-8")
+    shutil.copytree(tmp_path / "study", tmp_path / "copy")
+    assert prepare(Config.load(tmp_path / "copy" / "c.toml")).cache_stats["prepared"] == "hit"
+    # a word list edited while the texts were read (after its hash was taken, before it was read): refused, not
+    # recorded as the version it was not (a review)
+    import toolkit.text.preparation as preparation
+
+    reading = preparation.load_corpus
+
+    def slow(*args, **kwargs):
+        stop.write_text("发展\n改革\n", encoding="utf-8")
+        return reading(*args, **kwargs)
+
+    monkeypatch.setattr(preparation, "load_corpus", slow)
+    with pytest.raises(ToolkitError, match=r"segment.extra_stopwords\[0\] changed while the run read its inputs"):
+        load_inputs(Config.load(config))

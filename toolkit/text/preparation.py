@@ -223,6 +223,14 @@ def load_inputs(config: Config) -> Inputs:
     segmenter = make_segmenter(config, lexicon)
     warn_unmatchable(config, lexicon)
     warn_subject_free(lexicon)
+    # each file hashed before it was read and again after: one edited in between was read in a form the hashes may
+    # not record (a review: the word lists are read after the texts, minutes later on a large corpus)
+    changed = [name for name, digest in named_file_hashes(config).items() if files.get(name) != digest]
+    if changed:
+        raise ToolkitError(
+            f"{', '.join(changed)} changed while the run read its inputs: which version it used cannot be said; "
+            "run again once the files are saved"
+        )
     key = prepared_key(corpus, normalizer, config, segmenter)
     return Inputs(corpus, lexicon, normalizer, segmenter, key, settings, files)
 
@@ -661,16 +669,21 @@ def source_digest(read=None) -> str:
     return digest.hexdigest()
 
 
-def _as_read(config: Config, section: str, key: str):
-    """An option as the key of a prepared corpus takes it: a path as the file it names (their contents are hashed
-    apart), not as written, which a run's saved config.toml writes relative to its own folder (run again from it,
-    a corpus with word lists of its own was prepared again and stored twice: a hostile pass of the cache)."""
+def _is_path(section: str, key: str) -> bool:
     from ..config import section_options
 
     option = section_options(section).get(key)
-    if option is None or not option.path:
+    return option is not None and bool(option.path)
+
+
+def _as_read(config: Config, section: str, key: str):
+    """An option as a prepared corpus's settings record it: a path as the file it names, not as written, which a
+    run's saved config.toml writes relative to its own folder (a fit with it was said to change the settings)."""
+    from ..config import section_options
+
+    if not _is_path(section, key):
         return config[section][key]
-    if isinstance(option.default, list):
+    if isinstance(section_options(section)[key].default, list):
         return [str(p) for p in config.paths(section, key)]
     return str(config.path(section, key) or "")
 
@@ -695,8 +708,12 @@ def prepared_key(corpus: Corpus, normalizer: Normalizer, config: Config, segment
     settings = {f.name: getattr(normalizer, f.name) for f in dataclasses.fields(normalizer)}
     settings["boilerplate_patterns"] = [(p.pattern, p.flags) for p in settings["boilerplate_patterns"]]
     digest.update(json.dumps(settings, ensure_ascii=False, sort_keys=True).encode())
+    # the word lists' and pattern files' paths left out: their contents are in the key (the normaliser's patterns,
+    # the segmenter's words and dictionaries), and a path as written moved with the config that wrote it (a run's
+    # config.toml), an absolute one with the folder (a project moved or copied re-prepared its corpus and refitted
+    # every sweep run: a review)
     options = {
-        section: {k: _as_read(config, section, k) for k in config[section] if k not in skipped}
+        section: {k: v for k, v in config[section].items() if k not in skipped and not _is_path(section, k)}
         for section, skipped in SHAPING_SECTIONS.items()
     }
     digest.update(json.dumps(options, ensure_ascii=False, sort_keys=True, default=str).encode())

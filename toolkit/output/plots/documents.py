@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...analysis.lexicon import OTHER, Lexicon
+from ...errors import require_columns
 from ._common import (
     _heading,
     _labels,
@@ -35,6 +36,8 @@ def plot_document_themes(
     # one bar per row, aligned by nothing: a document twice (two models' tables stacked) and doc_id as the index
     # (read with index_col=0) are drawn as given (a review: both were refused)
     shares = drawable(shares, ["year"], "plot_document_themes", "shares")
+    if "doc_id" not in shares and shares.index.name != "doc_id":  # row numbers are no documents' names (a review)
+        require_columns(shares, ["doc_id"], "plot_document_themes", "shares")
     text = _labels(language)
     colors, hatches = theme_colors(lexicon), theme_hatches(lexicon)
     # a theme not measured in the corpus (an empty column) is neither drawn nor named in the legend
