@@ -451,3 +451,11 @@ def test_a_runs_saved_config_finds_the_prepared_corpus_and_files_are_recorded_as
     monkeypatch.setattr(preparation, "load_corpus", slow)
     with pytest.raises(ToolkitError, match=r"segment.extra_stopwords\[0\] changed while the run read its inputs"):
         load_inputs(Config.load(config))
+    monkeypatch.undo()
+    # the config itself as Config.load read it, not as it was when the inputs were read (a review: a config edited
+    # in between was recorded as the config the run never used)
+    loaded = Config.load(config)
+    read = hashlib.sha256(config.read_bytes()).hexdigest()
+    config.write_text(config.read_text(encoding="utf-8") + "\n[units]\nmax_chars = 200\n", encoding="utf-8")
+    assert load_inputs(loaded).files["the config"] == read
+    assert loaded.with_values(**{"units.min_chars": 10}).source_sha256 == read

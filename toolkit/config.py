@@ -10,8 +10,10 @@ a plain string. A saved config (:meth:`Config.to_toml`) loads back and gives the
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 import functools
+import hashlib
 import importlib
 import logging
 import os
@@ -201,6 +203,7 @@ class Config:
     values: dict[str, dict[str, Any]]
     base_dir: Path = field(default_factory=Path.cwd)
     source: str = "<dict>"
+    source_sha256: str = ""  # the config file's bytes as Config.load read them ("" for a config of no file)
 
     @classmethod
     def from_dict(cls, data: dict, base_dir: str | Path = ".", source: str = "<dict>") -> "Config":
@@ -237,9 +240,10 @@ class Config:
             if not path.exists() and not path.is_symlink():  # a loop of links is said when it is read
                 raise ToolkitError(f"config file not found: {path}; pass the path of a .toml file such as configs/seeds.toml")
             try:
-                from .resources import read_text_file
+                from .resources import read_regular
 
-                data = tomllib.loads(read_text_file(path))
+                raw = read_regular(path)
+                data = tomllib.loads(raw.decode("utf-8-sig"))
             except UnicodeDecodeError as exc:  # an editor on a Chinese Windows saves GBK
                 raise ToolkitError(
                     f"{path} is not UTF-8 text (byte {exc.start + 1} is not UTF-8: GBK or another encoding?); save it as UTF-8"
@@ -254,6 +258,9 @@ class Config:
         if path is None:
             return cls.from_dict(data, source="defaults")
         config = cls.from_dict(data, base_dir=path.parent, source=str(path))
+        # the file as read, for the manifest: hashed again later, an edit since was recorded as the config the run
+        # never used (a review)
+        config.source_sha256 = hashlib.sha256(raw).hexdigest()
         if not config.values["corpus"]["name"]:  # a plain name whatever the file's (.hidden.toml, 武汉　报告.toml)
             config.values["corpus"]["name"] = plain_name_from(path.stem)
         return config
@@ -265,7 +272,9 @@ class Config:
         """A copy with ``section.key=value`` overrides applied, as :meth:`load` applies them to a file's values."""
         data = copy.deepcopy(self.values)
         _apply_overrides(data, _override_list(overrides), self.source)
-        return Config.from_dict(data, base_dir=self.base_dir, source=self.source)
+        return dataclasses.replace(
+            Config.from_dict(data, base_dir=self.base_dir, source=self.source), source_sha256=self.source_sha256
+        )
 
     def with_values(self, **dotted: Any) -> "Config":
         """A copy with some keys changed: ``config.with_values(**{"model.n_topics": 5})`` (also
@@ -275,7 +284,9 @@ class Config:
         for name, value in dotted.items():
             value = plain(value)
             _set_keys(data, name, value)
-        return Config.from_dict(data, base_dir=self.base_dir, source=self.source)
+        return dataclasses.replace(
+            Config.from_dict(data, base_dir=self.base_dir, source=self.source), source_sha256=self.source_sha256
+        )
 
     def path(self, section: str, key: str) -> Path | None:
         """A path-valued key resolved against the config's folder (``~`` is the user's home folder, as in a shell:

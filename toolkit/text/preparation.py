@@ -460,8 +460,10 @@ def named_file_hashes(config: Config) -> dict[str, str]:
     config itself), by what it is: the manifest's inputs besides the texts, taken before the run reads them."""
     named = config.input_paths()
     named.setdefault("themes.lexicon", data_path("lexicon.toml"))
-    hashes = {}
+    hashes = {"the config": config.source_sha256} if config.source_sha256 and "the config" in named else {}
     for name, path in named.items():
+        if name in hashes:  # the config as Config.load read it, not as it is now
+            continue
         try:  # a regular file only (a FIFO would wait for a writer); what cannot be read is said by its stage
             hashes[name] = hashlib.sha256(read_regular(path)).hexdigest()
         except OSError:
