@@ -70,6 +70,8 @@ def _tables(empty: tuple[str, ...] = ()) -> dict[str, pd.DataFrame]:
     tables = {name: pd.DataFrame({"x": [] if name in empty else [1]}) for name in TABLE_NAMES}
     if "theme_by_year" not in empty:  # years with shares: model_vs_keywords compares two at least
         tables["theme_by_year"] = pd.DataFrame({"year": [2020, 2021], "share": [0.1, 0.2]})
+    if "theme_by_group_year" not in empty:  # groups with shares: theme_groups compares two at least
+        tables["theme_by_group_year"] = pd.DataFrame({"place": ["a", "b"], "share": [0.1, 0.2]})
     return tables
 
 
@@ -104,9 +106,12 @@ def test_tables_of_cells_without_a_document_draw_no_figure():
     """From a hostile statistical review: named periods that the corpus misses (three 2020 documents, periods of
     the 1950s-2000s) drew theme_periods and theme_groups as 18 empty panels captioned "with 99% intervals"."""
     empty = pd.DataFrame({"period": ["一五", "十五"], "theme": "ecology", "share": float("nan"), "n_documents": 0})
-    for name, table in (("theme_periods", "theme_by_period"), ("theme_groups", "theme_by_group_year")):
-        assert not catalog.FIGURE[name].drawn({table: empty}), name
-        assert catalog.FIGURE[name].drawn({table: empty.assign(n_documents=[0, 2])}), name
+    assert not catalog.FIGURE["theme_periods"].drawn({"theme_by_period": empty})
+    assert catalog.FIGURE["theme_periods"].drawn({"theme_by_period": empty.assign(n_documents=[0, 2], share=[None, 0.1])})
+    groups = pd.concat([empty.assign(place="a"), empty.assign(place="b")])[["place", "period", "theme", "share", "n_documents"]]
+    assert not catalog.FIGURE["theme_groups"].drawn({"theme_by_group_year": groups})
+    held = groups.assign(n_documents=[0, 2, 0, 2], share=[None, 0.1, None, 0.2])  # each group in one period
+    assert catalog.FIGURE["theme_groups"].drawn({"theme_by_group_year": held})
 
 
 def test_an_expected_share_curve_is_drawn_when_any_of_its_points_is_supported():
@@ -170,3 +175,23 @@ def test_the_keyword_comparison_across_years_is_not_drawn_for_one_year():
     assert not figure.drawn({"theme_by_year": one})
     assert figure.drawn({"theme_by_year": one.fillna(0.1)})
     assert "model_vs_keywords" not in [spec[0] for spec in figure_specs({**_tables(), "theme_by_year": one}, None, OPTIONS)]
+
+
+def test_the_groups_figure_is_drawn_for_two_groups_or_more():
+    """From a hostile pass of many groups: a trends.by column of one value (the run warns there is no group to
+    compare) still drew theme_groups, captioned "Theme shares by group", of the corpus alone."""
+    import pandas as pd
+
+    from toolkit.output import catalog
+
+    def table(groups):
+        return pd.DataFrame(
+            {"province": [g for g in groups for _ in (0, 1)], "year": [2020, 2021] * len(groups), "theme": "ecology",
+             "share": 0.1, "n_documents": 2}
+        )  # fmt: skip
+
+    figure = catalog.FIGURE["theme_groups"]
+    assert not figure.drawn({"theme_by_group_year": table(["全国"])})
+    assert figure.drawn({"theme_by_group_year": table(["广东省", "湖北省"])})
+    empty_second = table(["广东省", "湖北省"]).assign(share=[0.1, 0.1, None, None])  # a group without a share
+    assert not figure.drawn({"theme_by_group_year": empty_second})

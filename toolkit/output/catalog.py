@@ -59,6 +59,7 @@ class Figure:
     styles: tuple[tuple[str, str, str, str], ...] = ()
     small_multiple: bool = False  # a panel per theme: slow to draw, so given to the workers first
     years: int = 0  # drawn only when theme_by_year has data in this many years (a comparison across years)
+    groups: int = 0  # drawn only when its first table's first column (the groups) holds this many groups with data
 
     def function(self, options: dict) -> str:
         """The name of the function of toolkit.output.plots that draws it with the ``[figures]`` ``options``."""
@@ -80,7 +81,16 @@ class Figure:
         empty panels captioned with their intervals)."""
         if self.years and _years_with_data(tables.get("theme_by_year")) < self.years:
             return False
+        if self.groups and _groups_with_data(tables.get(self.tables[0])) < self.groups:
+            return False
         return not self.optional or all(_holds_data(tables.get(name)) for name in self.tables)
+
+
+def _groups_with_data(table) -> int:
+    """The groups of a table by group (its first column, as trends writes it) with a share."""
+    if table is None or len(table) == 0 or "share" not in table:
+        return 0
+    return int(table.loc[table["share"].notna(), table.columns[0]].nunique())
 
 
 def _years_with_data(table) -> int:
@@ -456,10 +466,11 @@ FIGURES: tuple[Figure, ...] = (
         "`trends.periods`; a group's value alone (one year, one period) has an error bar, cells of one document a "
         "hollow marker; a y axis per panel; the groups, in the order the documents first name them, named once "
         "above the panels.",
-        "Only with `trends.by` (and documents in its years or periods).",
+        "Only with `trends.by` of two groups or more with documents.",
         optional=True,
         level=True,
         small_multiple=True,
+        groups=2,  # one group is the corpus, captioned "by group" (the run warns there is none to compare)
     ),
     Figure(
         "theme_effects",
