@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..text.patterns import UserPattern
-from .lexicon import OTHER, Lexicon, word_themes
+from .lexicon import OTHER, Lexicon, theme_patterns, word_themes
 from .lexicon_evidence import is_flat, pearson
 
 if TYPE_CHECKING:
@@ -81,7 +80,7 @@ def warn_pattern_conflicts(lexicon: Lexicon, vocabulary: list[str], match: str =
     pattern of a theme listed before it: :func:`word_themes`): two themes claim them, and one counts them, unsaid
     (a hostile pass: 大力发展 went to innovation's pattern \\w+发展 and industry's 大力\\w+ took none of it, as a word
     listed in two themes is refused)."""
-    patterns = [(UserPattern(p, f"theme [{theme.name}] pattern"), theme.name) for theme in lexicon.themes for p in theme.patterns]
+    patterns = theme_patterns(lexicon)
     if not patterns:
         return
     taken = word_themes(lexicon, vocabulary, match)

@@ -189,6 +189,12 @@ NOT_A_KEYWORD = ("", ",", "。", "1", "的", "2020", "我们")  # what no theme'
 MATCHES = ("exact", "contains")  # how a vocabulary word counts for a theme (themes.match)
 
 
+def theme_patterns(lexicon: Lexicon) -> list[tuple[UserPattern, str]]:
+    """Every theme's patterns, compiled with the time limit of a user's pattern, each with its theme's name, in the
+    lexicon's order (the order in which they claim a word: :func:`word_themes`)."""
+    return [(UserPattern(p, f"theme [{theme.name}] pattern"), theme.name) for theme in lexicon.themes for p in theme.patterns]
+
+
 def word_themes(lexicon: Lexicon, vocabulary: list[str], match: str = "exact") -> dict[str, str]:
     """The theme of each vocabulary word that has one.
 
@@ -203,7 +209,7 @@ def word_themes(lexicon: Lexicon, vocabulary: list[str], match: str = "exact") -
     for theme in lexicon.themes:
         for w in theme.words:
             exact.setdefault(w, theme.name)
-    patterns = [(UserPattern(p, f"theme [{theme.name}] pattern"), theme.name) for theme in lexicon.themes for p in theme.patterns]
+    patterns = theme_patterns(lexicon)
     result = {}
     # the longest lexicon word inside a vocabulary word; of equal length, the first theme's (as listed), not the
     # word that sorts first (科技园区 went to industry through 园区, though innovation, listed first, holds 科技)
