@@ -119,11 +119,11 @@ def expand_grid(config: Config, grid: dict[str, list] | None = None) -> list[dic
         raise ToolkitError(
             f"sweep grid must be a table of setting: values, as {{'model.n_topics': [10, 15]}}, not {type(grid).__name__}"
         )
-    # numpy's arrays and numbers as the lists and numbers they hold (np.arange(18, 20) was "no list of values", and
-    # a list of np.int64 a TypeError of the run's JSON: a hostile pass of the API)
     unordered = next((key for key, v in (grid or {}).items() if isinstance(v, (set, frozenset))), None)
     if unordered:
         raise ToolkitError(f"sweep grid {unordered}: give its values as a list, in the order to fit them (a set has none)")
+    # numpy's arrays and numbers as the lists and numbers they hold (np.arange(18, 20) was "no list of values", and
+    # a list of np.int64 a TypeError of the run's JSON: a hostile pass of the API); a range or a tuple as a list
     merged = {
         **config["sweep"]["grid"],
         **{key: plain(list(v) if isinstance(v, (range, tuple)) else v) for key, v in (grid or {}).items()},
