@@ -1116,3 +1116,18 @@ def test_a_long_label_of_a_topic_is_wrapped_once_into_full_lines():
     assert "".join(lines).replace(" ", "") == f"话题1:{label}"
     body = [line for line in lines if label[0] in line or line[:1] in label][:-1]  # the label's lines but its last
     assert all(len(line) >= 0.6 * max(map(len, lines)) for line in body), lines
+
+
+def test_the_groups_figure_is_not_drawn_for_one_named_group_and_the_missing():
+    """theme_groups is drawn for two named groups or more: one group beside the documents without a value is none to
+    compare, as the run's warning says; two named groups beside them are."""
+    from toolkit.analysis.trends import MISSING_GROUP
+    from toolkit.output import catalog
+
+    table = pd.DataFrame(
+        {"place": ["武汉市", "武汉市", MISSING_GROUP, MISSING_GROUP], "year": [2020, 2021] * 2, "theme": "ecology",
+         "share": 0.1, "n_documents": 2}
+    )  # fmt: skip
+    assert not catalog.FIGURE["theme_groups"].drawn({"theme_by_group_year": table})
+    two = pd.concat([table, table.head(2).assign(place="安庆市")])
+    assert catalog.FIGURE["theme_groups"].drawn({"theme_by_group_year": two})

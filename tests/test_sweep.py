@@ -178,11 +178,11 @@ def test_a_runs_id_holds_its_own_kinds_settings_only():
     base = seeds_config()
     for kind in ("lda", "nmf"):
         config = base.with_values(**{"model.kind": kind})
-        assert run_id(config) == run_id(config.with_values(**{"model.keyatm.iterations": 60}))
+        assert run_id(config, "inputs") == run_id(config.with_values(**{"model.keyatm.iterations": 60}), "inputs")
     keyatm = base.with_values(**{"model.kind": "keyatm"})
-    assert run_id(keyatm) != run_id(keyatm.with_values(**{"model.keyatm.iterations": 60}))
+    assert run_id(keyatm, "inputs") != run_id(keyatm.with_values(**{"model.keyatm.iterations": 60}), "inputs")
     lda = base.with_values(**{"model.kind": "lda"})
-    assert run_id(lda) != run_id(lda.with_values(**{"model.lda.passes": 5}))
+    assert run_id(lda, "inputs") != run_id(lda.with_values(**{"model.lda.passes": 5}), "inputs")
 
 
 def test_a_changed_input_is_fitted_again(small_corpus, tmp_path):
@@ -589,10 +589,10 @@ def test_the_held_out_share_is_part_of_a_runs_identity_and_the_analysis_settings
     fresh sweep gives 0.1849); a run setting the sweep never reads (trends.level) refitted every run."""
     from toolkit.sweeps import run_id
 
-    base = run_id(seeds_config())
-    assert run_id(seeds_config(**{"sweep.holdout": 0})) != base
+    base = run_id(seeds_config(), "inputs")
+    assert run_id(seeds_config(**{"sweep.holdout": 0}), "inputs") != base
     same = {"trends.level": 0.9, "figures.dpi": 99, "model.ensemble": 5, "segment.n_jobs": 2, "corpus.name": '"x"'}
-    assert run_id(seeds_config(**same)) == base
+    assert run_id(seeds_config(**same), "inputs") == base
 
 
 def test_a_resumed_sweep_with_a_new_grid_key_names_the_runs_it_reuses(tmp_path):

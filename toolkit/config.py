@@ -58,6 +58,12 @@ def section_options(section: str) -> dict[str, Option]:
     return _module(section).OPTIONS
 
 
+def is_path_option(section: str, key: str) -> bool:
+    """Whether ``section.key`` names a file or folder (a key of a sub-table, or unknown, does not)."""
+    option = section_options(section).get(key)
+    return option is not None and bool(option.path)
+
+
 def schema() -> dict[str, dict[str, Option]]:
     """Every section's options (sub-tables such as ``[model.lda]`` aside)."""
     return {section: section_options(section) for section in SECTIONS}
@@ -301,8 +307,8 @@ class Config:
     def input_paths(self) -> dict[str, Path]:
         """Every file and folder the config names (its own file included), by what it is."""
         named = {}
-        if Path(self.source).is_file():
-            named["the config"] = Path(self.source).resolve()
+        if self.source_sha256:  # read from a file, in base_dir: ``source`` as given may be relative to another folder
+            named["the config"] = (self.base_dir / Path(self.source).name).resolve()
         for section in SECTIONS:
             for key, option in section_options(section).items():
                 if option.path:

@@ -77,6 +77,13 @@ def fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
     ``count_units``, computed here when not given; ``config``: a Config or a TOML config's path)."""
     config = as_config(config, "fit")
     check_prepared_with(prepared, config)
+    return _fit(prepared, config, counted)
+
+
+def _fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
+    """:func:`fit` of a corpus prepared with ``config`` (a run's own: a word list saved after the run read it, which
+    :func:`check_prepared_with` refuses to a caller who prepared with another version, ended the run at its fit,
+    the tokens and lexicon being those read, as the manifest records them: a review)."""
     t = config["themes"]
     vocabulary, counts, in_model = counted or count_units(prepared, config)
     lexicon = prepared.lexicon
@@ -672,7 +679,7 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
             # so are the patterns' claims on other themes' words, which run each pattern on more words (a review)
             warn_pattern_conflicts(prepared.lexicon, counted[0], config["themes"]["match"])
         with timed(timings, "model"):
-            fitted = fit(prepared, config, counted)
+            fitted = _fit(prepared, config, counted)
         figures = outputs.FigureQueue(
             drawing,
             work / "figures",

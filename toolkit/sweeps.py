@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .config import Config, parse_override, plain
+from .config import Config, is_path_option, parse_override, plain
 from .errors import ToolkitError
 from .options import NON_NEGATIVE, OPEN_FRACTION, SEED, Option
 from .output import atomic
@@ -246,7 +246,7 @@ def _own_settings(combo: dict, config: Config) -> dict:
     return {k: None if other_kind(k) else v for k, v in combo.items()}
 
 
-def run_id(config: Config, fingerprint: str = "") -> str:
+def run_id(config: Config, fingerprint: str) -> str:
     """Hash of every setting that can change a run's result (of its model, the settings of its own kind only), of its
     inputs' ``fingerprint`` and of the toolkit's
     code (``manifest.source_sha256``: a run of older code, such as LDA's perplexity before it was mended, is not
@@ -259,7 +259,11 @@ def run_id(config: Config, fingerprint: str = "") -> str:
             k: v
             for k, v in values.items()
             # nor another kind's own settings (model.keyatm.* for an LDA run): the model reads its kind's alone
-            if f"{section}.{k}" not in NOT_SWEPT and not (section == "model" and isinstance(v, dict) and k != kind)
+            if f"{section}.{k}" not in NOT_SWEPT
+            and not (section == "model" and isinstance(v, dict) and k != kind)
+            # nor the paths of the files read: their contents are in ``fingerprint`` (a run's saved config.toml, or a
+            # project copied elsewhere, fitted every run again: a review)
+            and not is_path_option(section, k)
         }
         for section, values in config.to_dict().items()
         if section in SWEPT

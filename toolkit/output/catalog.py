@@ -87,10 +87,15 @@ class Figure:
 
 
 def _groups_with_data(table) -> int:
-    """The groups of a table by group (its first column, as trends writes it) with a share."""
+    """The named groups of a table by group (its first column, as trends writes it) with a share: the documents
+    without a value are no group to compare (one named group beside them was drawn while the run said there was
+    none to compare: a review)."""
+    from ..analysis.trends import MISSING_GROUP
+
     if table is None or len(table) == 0 or "share" not in table:
         return 0
-    return int(table.loc[table["share"].notna(), table.columns[0]].nunique())
+    groups = table.loc[table["share"].notna(), table.columns[0]]
+    return int(groups[groups != MISSING_GROUP].nunique())
 
 
 def _years_with_data(table) -> int:

@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..analysis.lexicon import OTHER, Lexicon, load_lexicon, word_themes
 from ..analysis.terms import PairCounts, apply_phrases, learn_phrases
-from ..config import Config, as_config
+from ..config import Config, as_config, is_path_option
 from ..errors import ToolkitError
 from ..processes import available_workers, stop_workers
 from ..progress import Progress, timed
@@ -671,19 +671,12 @@ def source_digest(read=None) -> str:
     return digest.hexdigest()
 
 
-def _is_path(section: str, key: str) -> bool:
-    from ..config import section_options
-
-    option = section_options(section).get(key)
-    return option is not None and bool(option.path)
-
-
 def _as_read(config: Config, section: str, key: str):
     """An option as a prepared corpus's settings record it: a path as the file it names, not as written, which a
     run's saved config.toml writes relative to its own folder (a fit with it was said to change the settings)."""
     from ..config import section_options
 
-    if not _is_path(section, key):
+    if not is_path_option(section, key):
         return config[section][key]
     if isinstance(section_options(section)[key].default, list):
         return [str(p) for p in config.paths(section, key)]
@@ -715,7 +708,7 @@ def prepared_key(corpus: Corpus, normalizer: Normalizer, config: Config, segment
     # config.toml), an absolute one with the folder (a project moved or copied re-prepared its corpus and refitted
     # every sweep run: a review)
     options = {
-        section: {k: v for k, v in config[section].items() if k not in skipped and not _is_path(section, k)}
+        section: {k: v for k, v in config[section].items() if k not in skipped and not is_path_option(section, k)}
         for section, skipped in SHAPING_SECTIONS.items()
     }
     digest.update(json.dumps(options, ensure_ascii=False, sort_keys=True, default=str).encode())
