@@ -449,5 +449,12 @@ def test_a_notebooks_nested_tables_home_paths_and_stacked_documents_are_taken(fa
     toolkit.plot_document_themes(pd.concat([pd.read_csv(path), pd.read_csv(path)]), lexicon)
     with pytest.raises(ToolkitError, match="shares has no column doc_id"):  # row numbers are no names (a review)
         toolkit.plot_document_themes(pd.read_csv(path).drop(columns=["doc_id", "title"]), lexicon)
+    # a title on every row names the bars, as doc_id in an index of two levels does
+    titled = pd.read_csv(path).drop(columns=["doc_id"])
+    drawn = [t.get_text() for t in toolkit.plot_document_themes(titled, lexicon).axes[0].get_yticklabels()]
+    assert [label.split(" ", 1)[1][:8] for label in drawn] == [title[:8] for title in titled["title"]]  # (shortened)
+    toolkit.plot_document_themes(pd.read_csv(path).set_index(["doc_id", "title"]), lexicon)
+    with pytest.raises(ToolkitError, match="shares has no column doc_id"):
+        toolkit.plot_document_themes(titled.assign(title=[""] + list(titled["title"][1:])), lexicon)
     with pytest.raises(ToolkitError, match="give its values as a list, in the order to fit them"):
         expand_grid(config, {"model.n_topics": {19, 20}})

@@ -36,7 +36,9 @@ def plot_document_themes(
     # one bar per row, aligned by nothing: a document twice (two models' tables stacked) and doc_id as the index
     # (read with index_col=0) are drawn as given (a review: both were refused)
     shares = drawable(shares, ["year"], "plot_document_themes", "shares")
-    if "doc_id" not in shares and shares.index.name != "doc_id":  # row numbers are no documents' names (a review)
+    titled = "title" in shares and shares["title"].map(lambda t: isinstance(t, str) and bool(t.strip())).all()
+    if "doc_id" not in shares and "doc_id" not in shares.index.names and not titled:
+        # row numbers are no documents' names (a review); a title on every row names them (a review of that)
         require_columns(shares, ["doc_id"], "plot_document_themes", "shares")
     text = _labels(language)
     colors, hatches = theme_colors(lexicon), theme_hatches(lexicon)
@@ -45,7 +47,13 @@ def plot_document_themes(
     shown = shares
     if len(shares) > max_documents:
         shown = shares.iloc[np.unique(np.linspace(0, len(shares) - 1, max_documents).round().astype(int))]
-    ids = shown["doc_id"].astype(str) if "doc_id" in shown else shown.index.astype(str)
+    ids = (
+        shown["doc_id"].astype(str)
+        if "doc_id" in shown
+        else shown.index.get_level_values("doc_id").astype(str)
+        if "doc_id" in shown.index.names
+        else [""] * len(shown)
+    )
     titles = shown["title"] if "title" in shown else [""] * len(shown)
     names = [str(title) if isinstance(title, str) and title else doc for title, doc in zip(titles, ids)]
     # the year before each title, unless the title starts with it (1954年政府工作报告 read "1954 1954年...")
