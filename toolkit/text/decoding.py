@@ -106,22 +106,27 @@ def decode(data: bytes, encoding: str = "auto", *, repair: bool = True) -> Decod
         return _checked(repair, Decoded(text, encoding))
     for bom, codec in _BOMS:
         if data.startswith(bom):
+            # the body alone, its mark said in the encoding: a file with a mark is read as one without it would be,
+            # its last character cut or a few bytes damaged (Notepad's UTF-8 was refused where the same bytes
+            # without the mark were read, with a note: a mutation audit)
+            body, name = data[len(bom) :], codec.removesuffix("-sig")
+            ordered = name if name == "utf-8" else name + _order(bom)  # the codec of the body, without its mark
             try:
-                return _checked(repair, Decoded(data.decode(codec), codec.replace("-sig", "") + " (BOM)"))
-            except UnicodeDecodeError:
-                raise Unreadable(f"starts with a {codec} byte-order mark but is not valid {codec}") from None
+                return _checked(repair, Decoded(body.decode(ordered), f"{name} (BOM)"))
+            except UnicodeDecodeError as exc:
+                decoded = _cut(body, exc, ordered)
+                if decoded is None and name == "utf-8" and repair:
+                    decoded = _repaired_utf8(body, exc.start + len(bom))
+                if decoded is None:
+                    raise Unreadable(f"starts with a {codec} byte-order mark but is not valid {codec}") from None
+                return _checked(repair, Decoded(decoded.text, f"{name} (BOM)", decoded.note))
     if b"\x00" in data:
         return _checked(repair, _utf16_without_bom(data))
     try:
         return _checked(repair, Decoded(data.decode("utf-8"), "utf-8"))
     except UnicodeDecodeError as exc:
-        if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
-            return _checked(
-                repair,
-                Decoded(
-                    data[: exc.start].decode("utf-8"), "utf-8", "file ends inside a character; the partial character was dropped"
-                ),
-            )
+        if (cut := _cut(data, exc, "utf-8")) is not None:
+            return _checked(repair, cut)
         utf8_error = exc.start
     candidates = []
     for family in CHINESE_CODECS:
@@ -136,18 +141,46 @@ def decode(data: bytes, encoding: str = "auto", *, repair: bool = True) -> Decod
         score, _, codec, text = max(candidates)
         if score >= 0.5:
             return _checked(repair, Decoded(text, codec))
-    # UTF-8 but for a few bytes (a file damaged in a copy, two files joined): read, the bad bytes noted and dropped;
-    # only where the rest is plainly UTF-8 (many characters beyond ASCII read, a hundred for each bad sequence)
-    kept = data.decode("utf-8", errors="ignore")
-    bad = data.decode("utf-8", errors="replace").count("\ufffd") - kept.count("\ufffd")
-    beyond_ascii = sum(1 for ch in kept if ord(ch) > 0x7F)
-    if repair and bad <= max(MAX_BAD_UTF8, MAX_BAD_UTF8_SHARE * len(kept)) and beyond_ascii >= 100 * bad:
-        note = f"{bad} byte sequence(s) not valid UTF-8 dropped (the first at byte {utf8_error})"
-        return _checked(repair, Decoded(kept, "utf-8", note))
+    if repair and (repaired := _repaired_utf8(data, utf8_error)) is not None:
+        return _checked(repair, repaired)
+    bad = data.decode("utf-8", errors="replace").count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
     raise Unreadable(
         "not readable as UTF-8, UTF-16, GB18030 or Big5 (cp950, HKSCS); re-save the file as UTF-8 "
         f"(as UTF-8 it is invalid from byte {utf8_error}, in {bad} places)"
     )
+
+
+def _order(bom: bytes) -> str:
+    """The byte order a UTF-16 or UTF-32 byte-order mark gives, as a codec's suffix."""
+    return "-le" if bom in (codecs.BOM_UTF16_LE, codecs.BOM_UTF32_LE) else "-be"
+
+
+def _cut(data: bytes, error: UnicodeDecodeError, codec: str) -> Decoded | None:
+    """``data`` read as ``codec`` without the part of a character it ends in (``error`` being that the data end
+    there), with a note; None for any other error."""
+    unit = 4 if codec.startswith("utf-32") else 2 if codec.startswith("utf-16") else 1
+    ends_inside = error.reason in ("unexpected end of data", "truncated data") and error.start >= len(data) - 4
+    if not ends_inside or (unit > 1 and error.start % unit):
+        return None
+    try:
+        text = data[: error.start].decode(codec)
+    except UnicodeDecodeError:
+        return None
+    return Decoded(
+        text, codec.removesuffix("-le").removesuffix("-be"), "file ends inside a character; the partial character was dropped"
+    )
+
+
+def _repaired_utf8(data: bytes, first_error: int) -> Decoded | None:
+    """UTF-8 but for a few bytes (a file damaged in a copy, two files joined): read, the bad bytes noted and dropped;
+    only where the rest is plainly UTF-8 (many characters beyond ASCII read, a hundred for each bad sequence, at
+    most MAX_BAD_UTF8 or MAX_BAD_UTF8_SHARE of the text); else None."""
+    kept = data.decode("utf-8", errors="ignore")
+    bad = data.decode("utf-8", errors="replace").count("\ufffd") - kept.count("\ufffd")
+    beyond_ascii = sum(1 for ch in kept if ord(ch) > 0x7F)
+    if bad <= max(MAX_BAD_UTF8, MAX_BAD_UTF8_SHARE * len(kept)) and beyond_ascii >= 100 * bad:
+        return Decoded(kept, "utf-8", f"{bad} byte sequence(s) not valid UTF-8 dropped (the first at byte {first_error})")
+    return None
 
 
 def _utf16_without_bom(data: bytes) -> Decoded:
@@ -158,19 +191,20 @@ def _utf16_without_bom(data: bytes) -> Decoded:
     the other order reads Latin letters as Han of every kind among symbols of other scripts, and a binary file
     reads as neither."""
     best = None
-    if len(data) % 2 == 0:
-        for codec in ("utf-16-le", "utf-16-be"):
-            try:
-                text = data.decode(codec)
-            except UnicodeDecodeError:
-                continue
-            score = (_textual(text), len(re.findall(r"[\u3400-\u9fff]", text)))  # a tie: the reading with Han
-            if score[0] >= 0.95 and (best is None or score > best[0]):
-                best = (score, codec, text)
+    cut = len(data) % 2  # a file that ends inside a character: read without its last byte, said so (a mutation audit)
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data[: len(data) - cut].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        score = (_textual(text), len(re.findall(r"[\u3400-\u9fff]", text)))  # a tie: the reading with Han
+        if score[0] >= 0.95 and (best is None or score > best[0]):
+            best = (score, codec, text)
     if best is None:
         raise Unreadable("binary file: contains NUL bytes and is not UTF-16 (with or without a byte-order mark)")
     _, codec, text = best
-    return Decoded(text, codec, f"{codec.upper()} without a byte-order mark")
+    note = f"{codec.upper()} without a byte-order mark" + ("; it ends inside a character, which was dropped" if cut else "")
+    return Decoded(text, codec, note)
 
 
 # printable ASCII and whitespace, Latin letters with diacritics (pinyin's à ǎ), general punctuation, circled
@@ -190,7 +224,7 @@ def _textual(text: str) -> float:
     simplified = to_simplified(text)
     han = re.findall(f"[{HAN}]", simplified)
     good = len(_PLAIN.findall(simplified)) + sum(ch in common for ch in han)
-    return good / len(simplified)
+    return good / len(simplified) if simplified else 0.0
 
 
 def _checked(markup: bool, decoded: Decoded) -> Decoded:

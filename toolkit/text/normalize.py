@@ -271,7 +271,10 @@ def _variants_reverted(text: str) -> str:
     """Taiwan and Hong Kong variants of a text in traditional script reverted (tw2s, then hk2s), 著 kept where a
     mainland text writes it (:data:`_ZHU`), and 着 where a phrase of tw2s kept 著 (:data:`_ZHE`)."""
     _, tw2s, hk2s, _ = _converters()
-    reverted = _ZHU.sub(lambda m: m[0][:-1] + "著", hk2s.convert(tw2s.convert(text)))
+    # piece by piece between NUL characters, at which tw2s and hk2s stop (a file read as UTF-16 lost all after its
+    # first; a review: the check of whether a file is text divided by the nothing left)
+    converted = "\x00".join(hk2s.convert(tw2s.convert(piece)) for piece in text.split("\x00"))
+    reverted = _ZHU.sub(lambda m: m[0][:-1] + "著", converted)
     return _ZHE.sub("合着", reverted)
 
 

@@ -44,8 +44,9 @@ WRAP_MIN = 15  # a width below this is no page (lists, tables of short cells)
 WRAP_SLACK = 2  # lines within this many characters of the width count as full (half-width digits and letters)
 WRAP_SHARE = 0.25  # share of a text's lines that must be full lines for the text to count as wrapped
 WRAP_MIN_LINES = 3
-# a line ends a sentence: sentence punctuation, then closing quotes or brackets
-_ENDS_SENTENCE = re.compile(r"[。！？；：…!?;:][”’」』》）)】\]\"']*$")
+# a line ends a sentence: sentence punctuation (an ellipsis too, …… being ...... once normalised: NFKC), then
+# closing quotes or brackets
+_ENDS_SENTENCE = re.compile(r"(?:[。！？；：…!?;:]|\.{3})[”’」』》）)】\]\"']*$")
 # a line may continue the one before: a Han character, an opening quote or bracket, a digit or letter, or
 # punctuation that no line of a paragraph starts with (a typesetter never puts it there, a plain re-wrap may) ...
 _CONTINUES = re.compile(rf"[{HAN}“‘《「『(（\[【\w,、。.;:!?”’)）」』》】…]")
@@ -85,7 +86,13 @@ def wrap_width(lengths: list[int], ends: list[bool] | None = None) -> int:
 
 def page_width(lines: list[str]) -> int:
     """:func:`wrap_width` of a text's non-empty ``lines``: the width of the page they were broken at, 0 for none."""
-    return wrap_width([len(line) for line in lines], [ends_sentence(line) for line in lines])
+    return wrap_width([_on_page(line) for line in lines], [ends_sentence(line) for line in lines])
+
+
+def _on_page(line: str) -> int:
+    """The characters ``line`` took on its page: an ellipsis one, which normalising (NFKC) writes as three full stops
+    (a line of 15 characters and …… read as 21, a full line of a page 20 wide, and was joined to the next)."""
+    return len(line) - 2 * line.count("...")
 
 
 def join_broken_lines(text: str) -> tuple[str, int]:
@@ -107,7 +114,7 @@ def join_broken_lines(text: str) -> tuple[str, int]:
         return text, 0
     out, joins, piece = [lines[0]], 0, lines[0]  # piece: the last line as it was, before any join
     for line in lines[1:]:
-        full = len(piece) >= width if ends_sentence(piece) else len(piece) >= width - WRAP_SLACK
+        full = _on_page(piece) >= width if ends_sentence(piece) else _on_page(piece) >= width - WRAP_SLACK
         if full and _CONTINUES.match(line) and not _ITEM.match(line):
             # two words of Latin letters; a number (17042) or a name with one (5G, PM2.5) broken at a line's end
             # is one word: with a space, `terms` found no 5G in 建成5 G基站 (a hostile pass of the preprocessing)
