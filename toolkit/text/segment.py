@@ -52,7 +52,8 @@ OPTIONS = {
     "min_chars": Option(2, "Drop tokens shorter than this many characters, but lexicon words.", *POSITIVE),
     "drop_numbers": Option(
         True,
-        "Drop numbers and percentages (2020, 6.5%, 三十) other than lexicon words; Latin words (GDP, 5G, APP, an English "
+        "Drop numbers and percentages (2020, 6.5%, 三十, 三点五, 百分之十七) and years written in numerals (一九五四年) other "
+        "than lexicon words; the five-year plans' names (七五, 十一五) and Latin words (GDP, 5G, APP, an English "
         "passage's words) are kept as tokens.",
     ),
 }
@@ -62,8 +63,18 @@ OPTIONS = {
 # hidden inside a phrase whose other half is a stopword; a longer domain term still beats its parts.
 DOMAIN_FREQ = 100_000
 
-# numbers, but not the five-year plans' names (十一五 ... 十九五; 十五 is fifteen as often as the tenth plan)
-_NUMBER = re.compile(r"^[\d.,:/%+\-~]+[%‰]?$|^(?!十[一二三四五六七八九]五$)[零〇一二三四五六七八九十百千万亿两几]+$")
+# numbers, but not the five-year plans' names (一五 ... 九五, 十一五 ... 十九五; 十五 is fifteen as often as the tenth
+# plan); a year written in numerals (一九五四年, 八五年), a percentage (百分之十七) and a decimal (三点五, 点五 of
+# 百分之十七点五), as jieba keeps them whole: older texts write them so, and 一九四九年 was one of industry's top
+# words of the 1950s (a pass of a century's reports)
+_NUMERALS = "零〇一二三四五六七八九十百千万亿两几"
+_NUMBER = re.compile(
+    r"^[\d.,:/%+\-~]+[%‰]?$"
+    rf"|^(?!十?[一二三四五六七八九]五$)[{_NUMERALS}]+$"
+    rf"|^[{_NUMERALS}]*点[{_NUMERALS}]+$"
+    r"|^[零〇一二三四五六七八九]{2,4}年$"
+    rf"|^百分之[{_NUMERALS}点]+$"
+)
 _WORDLIKE = re.compile(rf"[\w{HAN}]")  # HAN too: \w misses the ideographs newer than Python's Unicode tables
 
 
