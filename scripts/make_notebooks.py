@@ -233,7 +233,7 @@ notebook(
             '"section.key=value",\n# like `toolkit sweep --set`), the grid (config key: values), the runs fitted at '
             "once and the output folder.\n"
             'config_file = "../configs/seeds.toml"\n'
-            'overrides = ["sweep.seeds=[1, 2]", "model.lda.passes=5"]\n'
+            'overrides = ["sweep.seeds=[1, 2]"]\n'
             'grid = {"model.kind": ["keyatm", "lda", "nmf"], "model.n_topics": [9, 12, 18, 20]}\n'
             'n_jobs = 2\nout_dir = "../runs/nb-sweep"',
         ),
