@@ -112,6 +112,20 @@ def test_a_utf8_file_with_a_byte_order_mark_and_one_damaged_byte_is_read_as_with
         decode(codecs.BOM_UTF8 + damaged, repair=False)
 
 
+def test_one_nul_byte_in_a_utf8_report_is_dropped_as_a_damaged_byte_not_the_report():
+    """One NUL in a 26 KB report skipped it as a binary file (a hostile pass): dropped and said, as a bad byte is;
+    NUL bytes in a text too short to be plainly UTF-8, or a table's cells, are still refused."""
+    data = (SEEDS / "003_627586bead8599d4.txt").read_bytes()
+    cut = data.index("。".encode()) + 3
+    decoded = decode(data[:cut] + b"\x00" + data[cut:])
+    assert decoded.text == data.decode("utf-8") and "1 NUL byte(s) dropped" in decoded.note
+    for refused in (b"\x00" + data[:200], data[:cut] + b"\x00" * 40 + data[cut:]):
+        with pytest.raises(Unreadable, match="binary file: contains NUL bytes"):
+            decode(refused)
+    with pytest.raises(Unreadable, match="binary file: contains NUL bytes"):
+        decode(data[:cut] + b"\x00" + data[cut:], repair=False)
+
+
 def test_a_small_file_of_nul_bytes_is_refused_as_binary_and_traditional_text_keeps_what_follows_a_nul():
     """OpenCC's tw2s and hk2s stop at a NUL character: '\\x00愀戀挀' (a few bytes read as UTF-16) came out empty,
     and the check of whether the file is text divided by its length (ZeroDivisionError ended the corpus's load)."""

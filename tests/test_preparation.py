@@ -314,3 +314,21 @@ def test_boilerplate_removal_is_warned_of_above_a_fifth_of_a_documents_character
         _warn_boilerplate(quality)
     assert "boilerplate patterns removed 250 of the 1000 characters of cut_a_quarter: 点击查看更多 (250)" in caplog.text
     assert "cut_a_seventh" not in caplog.text
+
+
+def test_a_boilerplate_pattern_written_as_the_normalised_texts_never_read_is_warned_of(tmp_path, caplog):
+    """^来源： and ^責任編輯 removed nothing, in silence (lines are matched once normalised: 来源: and 责任编辑): a
+    hostile pass; a pattern that holds both forms ([：:], as the shipped ones do) is not warned of."""
+    from toolkit.text.preparation import make_normalizer
+
+    (tmp_path / "bp.txt").write_text("^来源：\n^責任編輯\n^发布[：:]\n", encoding="utf-8")
+    (tmp_path / "c.toml").write_text('[normalize]\nextra_boilerplate = ["bp.txt"]\n', encoding="utf-8")
+    with caplog.at_level("WARNING", logger="toolkit"):
+        make_normalizer(Config.load(tmp_path / "c.toml"))
+    warned = [r.getMessage() for r in caplog.records if "boilerplate pattern(s) hold" in r.getMessage()]
+    assert len(warned) == 1 and "bp.txt:1 ^来源：; " in warned[0] and "bp.txt:2 ^責任編輯" in warned[0]
+    assert "^发布" not in warned[0] and "2 boilerplate pattern(s)" in warned[0]
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="toolkit"):
+        make_normalizer(Config.load(None))  # the shipped patterns, each with both forms
+    assert not [r for r in caplog.records if "boilerplate pattern(s) hold" in r.getMessage()]

@@ -432,6 +432,8 @@ def test_a_dask_worker_of_another_build_is_refused_before_any_work(monkeypatch):
         processes.compare_builds(mine, {"tcp://a:1": dict(mine), "tcp://b:2": other})
     with pytest.raises(ToolkitError, match="runs another numpy than this process"):
         processes.compare_builds(mine, {"tcp://a:1": {**mine, "numpy": "1.0"}})
+    with pytest.raises(ToolkitError, match="worker tcp://a:1 answered int, not the toolkit's build"):  # not AttributeError
+        processes.compare_builds(mine, {"tcp://a:1": 0})
 
 
 def test_an_editors_backup_file_is_no_part_of_the_build_and_the_packages_that_compute_are_compared(tmp_path, monkeypatch):

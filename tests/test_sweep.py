@@ -329,10 +329,30 @@ def test_a_scheduler_address_dask_cannot_read_is_one_line(tmp_path, command, add
     assert not (tmp_path / "sw").exists()
 
 
-def test_a_scheduler_from_the_config_is_named_as_such(tmp_path):
-    with pytest.raises(ToolkitError, match="sweep.scheduler 'bogus' is no Dask scheduler address"):
-        sweep(seeds_config(**{"sweep.scheduler": '"bogus"'}), tmp_path / "sw", grid={"model.kind": ["nmf"]})
-    assert not (tmp_path / "sw").exists()
+def test_a_config_names_no_cluster_to_send_the_corpus_to(tmp_path):
+    """A shared config's sweep.scheduler made `toolkit sweep` connect to the host it named, send it the corpus and
+    unpickle what came back (a hostile pass): where the work goes is the user's --scheduler alone."""
+    from .conftest import cli
+
+    config = tmp_path / "c.toml"
+    config.write_text('[sweep]\nscheduler = "tcp://127.0.0.1:18743"\n', encoding="utf-8")
+    result = cli("sweep", config, "--out", tmp_path / "sw")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "config key sweep.scheduler is no longer used: a config names no Dask cluster" in result.stderr
+    assert "--scheduler ADDRESS" in result.stderr and not (tmp_path / "sw").exists()
+
+
+def test_a_sweeps_folder_is_inside_no_text_folder_of_its_grid(tmp_path):
+    """The sweep's folder was checked against the config's inputs alone: a grid over corpus.texts wrote it inside
+    the grid's other text folder (a hostile pass)."""
+    import shutil
+
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds2")
+    before = sorted(p.name for p in (tmp_path / "seeds2").iterdir())
+    grid = {"corpus.texts": [str(ROOT / "seeds"), str(tmp_path / "seeds2")], "model.kind": ["nmf"]}
+    with pytest.raises(ToolkitError, match="corpus.texts of the grid's corpus.texts="):
+        sweep(seeds_config(), tmp_path / "seeds2" / "swout", grid=grid)
+    assert sorted(p.name for p in (tmp_path / "seeds2").iterdir()) == before
 
 
 @pytest.mark.slow

@@ -387,6 +387,11 @@ def compare_builds(mine: dict, theirs: dict[str, dict]) -> None:
     from .errors import ToolkitError
 
     for worker, build in sorted(theirs.items()):
+        if not isinstance(build, dict):  # no toolkit's answer (a worker that runs other code: a hostile pass)
+            raise ToolkitError(
+                f"the Dask worker {worker} answered {type(build).__name__}, not the toolkit's build: it does not run "
+                "this toolkit; install the same toolkit and packages on every worker (docs/scale.md)"
+            )
         differ = [name for name in mine if build.get(name) != mine[name]]
         if differ:
             name = differ[0]

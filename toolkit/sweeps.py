@@ -48,7 +48,13 @@ OPTIONS = {
     "n_jobs": Option(
         0, "Runs in parallel; 0 for one per core (with a scheduler, one per thread of the Dask cluster).", *NON_NEGATIVE
     ),
-    "scheduler": Option("", "Address of a Dask scheduler (tcp://host:8786) to run on; '' to run here."),
+}
+# where a sweep sends the corpus and whose code its results come back from is the user's choice, given on the
+# command line (--scheduler) or to sweep(scheduler=...), never a config's: a shared config made a sweep connect to
+# a host it named and unpickle what came back (a hostile pass)
+RETIRED = {
+    "scheduler": "a config names no Dask cluster to send the corpus to; give it as toolkit sweep --scheduler ADDRESS "
+    "(or toolkit.sweep(config, scheduler=ADDRESS))"
 }
 # Sections whose change needs new tokens; everything else only changes the model.
 PREPROCESSING = ("corpus", "normalize", "units", "segment", "vocab")
@@ -357,7 +363,6 @@ def sweep(
     from .models import model_class
     from .output.plots import plot_sweep, save_figure
     from .processes import check_scheduler
-    from .text.preparation import protected_paths
 
     if not isinstance(config, Config):
         config = Config.load(config)
@@ -366,14 +371,11 @@ def sweep(
     out_dir = user_path(out_dir or Path("runs") / f"{config['corpus']['name'] or 'run'}-sweep")
     s = config["sweep"]
     asked = n_jobs or s["n_jobs"]  # 0: one run per core here, or per thread of the scheduler's cluster
-    scheduler_given = scheduler is not None
-    scheduler = scheduler if scheduler_given else s["scheduler"]
-    # a malformed address is refused before any work; an unanswered one at the fits
-    check_scheduler(scheduler, "--scheduler" if scheduler_given else "sweep.scheduler")
+    check_scheduler(scheduler)  # a malformed address is refused before any work; an unanswered one at the fits
     combos = expand_grid(config, grid)
     run_configs = [(combo, config.with_values(**combo)) for combo in combos]
     # a swallowed interrupt (kept_interrupts) stops the sweep at its next run's end, as it stops a run
-    with atomic.sweep_folder(out_dir, protected_paths(config)), kept_interrupts():
+    with atomic.sweep_folder(out_dir, _grid_inputs(config, run_configs)), kept_interrupts():
         # the summary replaces the folder's summary/ at the end: refuse one that is not ours before any work
         atomic.check_output_location(out_dir / "summary", flag="the sweep's summary folder", kind="summary")
         runs, groups = _grid_runs(run_configs)
@@ -512,6 +514,19 @@ def _finished(folder: Path) -> bool:
         and isinstance(topics.get("top_words"), list)
         and isinstance(topics.get("themes"), list)
     )
+
+
+def _grid_inputs(config: Config, run_configs) -> dict[str, Path]:
+    """What a sweep's folder must neither be, contain nor lie inside: the inputs of every run of the grid, not the
+    config's alone (a grid over corpus.texts wrote its output inside a text folder of the grid's: a hostile pass)."""
+    from .text.preparation import protected_paths
+
+    protected = protected_paths(config)
+    for combo, run_config in run_configs:
+        for name, path in protected_paths(run_config).items():
+            if path not in protected.values():
+                protected[f"{name} of the grid's {', '.join(f'{k}={v}' for k, v in combo.items())}"] = path
+    return protected
 
 
 def _run_fits(tasks, n: int, workers: int, scheduler: str, asked: int):

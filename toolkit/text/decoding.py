@@ -121,7 +121,22 @@ def decode(data: bytes, encoding: str = "auto", *, repair: bool = True) -> Decod
                     raise Unreadable(f"starts with a {codec} byte-order mark but is not valid {codec}") from None
                 return _checked(repair, Decoded(decoded.text, f"{name} (BOM)", decoded.note))
     if b"\x00" in data:
-        return _checked(repair, _utf16_without_bom(data))
+        try:
+            return _checked(repair, _utf16_without_bom(data))
+        except Unreadable as refused:
+            # a few NUL bytes in a text that is plainly another encoding's (a damaged copy) are dropped as a few bad
+            # UTF-8 bytes are (a hundred characters beyond ASCII for each), and said (one NUL skipped a 26 KB report
+            # as a binary file: a hostile pass)
+            nuls, not_binary = data.count(b"\x00"), refused
+        if repair and nuls <= max(MAX_BAD_UTF8, MAX_BAD_UTF8_SHARE * len(data)):
+            try:
+                decoded = decode(data.replace(b"\x00", b""))
+            except Unreadable:
+                raise not_binary from None
+            if sum(1 for ch in decoded.text if ord(ch) > 0x7F) >= 100 * nuls:
+                note = "; ".join(n for n in (f"{nuls} NUL byte(s) dropped", decoded.note) if n)
+                return Decoded(decoded.text, decoded.encoding, note)
+        raise not_binary
     try:
         return _checked(repair, Decoded(data.decode("utf-8"), "utf-8"))
     except UnicodeDecodeError as exc:

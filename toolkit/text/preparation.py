@@ -54,7 +54,7 @@ STORE_FORMAT = "toolkit-prepared v1"
 
 def make_normalizer(config: Config) -> Normalizer:
     n = config["normalize"]
-    return Normalizer(
+    normalizer = Normalizer(
         to_simplified=n["to_simplified"],
         repair_mojibake=n["repair_mojibake"],
         strip_pinyin=n["strip_pinyin"],
@@ -63,6 +63,32 @@ def make_normalizer(config: Config) -> Normalizer:
         boilerplate_patterns=load_boilerplate_patterns(config.paths("normalize", "extra_boilerplate")),
         drop_repeated_lines=n["drop_repeated_lines"],
     )
+    if n["drop_boilerplate"]:
+        warn_unfolded_patterns(normalizer)
+    return normalizer
+
+
+def warn_unfolded_patterns(normalizer: Normalizer) -> None:
+    """A warning naming the boilerplate patterns that hold a character the normalised lines they run on never hold
+    (traditional script, full-width punctuation: ^来源： or ^責任編輯 removed nothing, in silence: a hostile pass),
+    unless the pattern holds its normalised form too, as the shipped ones do ([:：])."""
+    folding = term_folding(normalizer)
+    unfolded = []
+    for pattern in normalizer.boilerplate_patterns:
+        text = pattern.pattern
+        never = sorted(
+            {c for c in text if not c.isascii() and not c.isspace() and folding.normalize(c).text.strip() not in ("", c)}
+        )
+        if any(folding.normalize(c).text.strip() not in text for c in never):
+            unfolded.append(f"{pattern.where.removesuffix(': boilerplate pattern')} {text}")
+    if unfolded:
+        log.warning(
+            "%d boilerplate pattern(s) hold characters the normalised texts never hold (traditional script, full-width "
+            "punctuation), so those parts remove nothing: %s; write them as the texts read (toolkit normalize FILE "
+            "shows a text)",
+            len(unfolded),
+            "; ".join(unfolded[:3]) + (f" and {len(unfolded) - 3} more" if len(unfolded) > 3 else ""),
+        )
 
 
 def make_segmenter(config: Config, lexicon: Lexicon) -> Segmenter:
