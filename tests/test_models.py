@@ -975,3 +975,19 @@ def test_the_updates_an_lda_fit_counts_are_those_it_made(monkeypatch):
     made.clear()
     few = LdaTopicModel(3, passes=4, iterations=2, random_state=0, chunksize=1000).fit(X[:1500])
     assert few.n_updates_ == len(made) == 8 and "updated its topics 8 times" in few.fit_problem_after()
+
+
+def test_chains_far_apart_are_said_whether_the_burn_in_stopped_at_convergence_or_ran_every_sweep():
+    """With model.keyatm.stop = "ceiling" an R-hat of 2.0 measured at the end was recorded and said nowhere (the
+    same chains under the default rule are warned of: a hostile pass); a fit that met the threshold, or made no
+    check it was not asked for, says nothing."""
+    from toolkit.models.keyatm import convergence_problem
+
+    far = {"reason": "ceiling", "burn_in": 400, "rhat": 2.0, "rhat_threshold": 1.05, "rhat_infinite": False}
+    for rule in ("converged", "ceiling"):
+        assert "split-R-hat of the topic shares 2.00, threshold 1.05" in convergence_problem({**far, "stop": rule})
+        assert convergence_problem({**far, "stop": rule, "rhat": 1.01}) == ""
+        assert "stuck apart" in convergence_problem({**far, "stop": rule, "rhat": None, "rhat_infinite": True})
+    assert convergence_problem({**far, "stop": "ceiling", "rhat": None}) == ""
+    assert "not checked" in convergence_problem({**far, "stop": "converged", "rhat": None})
+    assert convergence_problem({**far, "stop": "converged", "reason": "converged", "rhat": 1.01}) == ""

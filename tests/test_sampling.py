@@ -351,6 +351,25 @@ def test_a_cluster_lost_during_the_work_is_one_line_of_error(monkeypatch, then):
         assert str(raised.value).startswith("lost the Dask scheduler at ") and "start the cluster" in str(raised.value)
 
 
+def test_work_a_lost_worker_took_with_it_is_one_line_of_error():
+    """A worker killed during the fold-in took the block joblib had sent it alone: Dask's FutureCancelledError
+    ("already forgotten") came out as three tracebacks and exit 1 while the cluster ran on (a hostile pass)."""
+    from dask.distributed import LocalCluster
+    from distributed.client import FutureCancelledError
+
+    from toolkit.errors import ToolkitError
+    from toolkit.processes import on_dask
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None, processes=False) as cluster:
+        with pytest.raises(ToolkitError, match=r"lost work during the run, a worker stopping with data only it held"):
+            with on_dask(cluster.scheduler_address) as client:
+                assert client.status == "running"
+                raise FutureCancelledError("batch_of__transform_1", "already forgotten")
+        with pytest.raises(ZeroDivisionError):  # the work's own error stays what it is
+            with on_dask(cluster.scheduler_address):
+                raise ZeroDivisionError
+
+
 def test_a_client_that_connects_after_the_deadline_is_closed_and_never_the_default(monkeypatch):
     """A review: a client still connecting when the toolkit gave up stayed open for good, and as Dask's default
     client it took a notebook's later dask.compute (or kept it waiting). It is made with set_as_default=False and

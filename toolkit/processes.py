@@ -289,6 +289,15 @@ def on_dask(address: str | None, *, wait_for_workers: float = 10.0):
         try:
             yield client
         except BaseException as exc:
+            from distributed.client import FutureCancelledError
+
+            if client.status == "running" and isinstance(exc, FutureCancelledError):
+                # a worker lost with data only it held (joblib sends a large argument to one worker), which the
+                # cluster cannot compute again: a traceback of Dask's, exit 1 (a hostile pass killed a worker)
+                raise ToolkitError(
+                    f"the Dask cluster at {address} lost work during the run, a worker stopping with data only it held "
+                    f"({_first_line(exc)}); run again (what is done is in the cache)"
+                ) from exc
             if client.status == "running" or not _of_a_lost_connection(exc):
                 raise
             # the scheduler was lost during the work (the cluster stopped or the network failed): Dask's errors

@@ -97,9 +97,12 @@ def convergence_problem(stop: dict | None) -> str:
     """What a run (a warning) and a sweep (sweep.csv's ``fit_note``) say when the chains' convergence check
     (``model.keyatm.stop = "converged"``) was not met by the burn-in's ceiling, or could not be made in a burn-in
     that short; '' when it was met, or not asked for (``stop``: the fitted model's ``stop_``; None for a model that
-    has no check)."""
-    if not stop or stop["stop"] != "converged" or stop["reason"] != "ceiling":
+    has no check). With ``stop = "ceiling"`` (every sweep asked for) an R-hat measured above the threshold is said
+    too, as the same chains under the default are (a hostile pass: nothing was said of an R-hat of 2.0)."""
+    if not stop or stop["reason"] != "ceiling":
         return ""
+    if stop["stop"] != "converged" and stop["rhat"] is None and not stop.get("rhat_infinite"):
+        return ""  # no check asked for, none made
     if stop.get("rhat_infinite"):
         return (
             f"the chains did not meet the convergence check by the burn-in's ceiling of {stop['burn_in']} sweeps (the "
