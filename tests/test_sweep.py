@@ -312,8 +312,11 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
     real = dask.distributed.Client
     # the toolkit gives a scheduler 10 s to answer; a refused connection fails the same way within 1 s
     monkeypatch.setattr(dask.distributed, "Client", lambda address, timeout, **options: real(address, timeout="1s", **options))
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
     with pytest.raises(ToolkitError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         sweep(seeds_config(), tmp_path / "x", grid={"model.n_topics": [4], "model.kind": ["nmf"]}, scheduler="tcp://127.0.0.1:9")
+    # refused before the corpus was prepared (after it, the whole preparation was lost time: a hostile pass)
+    assert not (tmp_path / "cache").exists() and not (tmp_path / "x").exists()
 
 
 @pytest.mark.parametrize(

@@ -362,7 +362,7 @@ def sweep(
     from .analysis.evaluate import MEASURES
     from .models import model_class
     from .output.plots import plot_sweep, save_figure
-    from .processes import check_scheduler
+    from .processes import check_scheduler, on_dask
 
     if not isinstance(config, Config):
         config = Config.load(config)
@@ -371,7 +371,10 @@ def sweep(
     out_dir = user_path(out_dir or Path("runs") / f"{config['corpus']['name'] or 'run'}-sweep")
     s = config["sweep"]
     asked = n_jobs or s["n_jobs"]  # 0: one run per core here, or per thread of the scheduler's cluster
-    check_scheduler(scheduler)  # a malformed address is refused before any work; an unanswered one at the fits
+    check_scheduler(scheduler)  # a malformed address is refused before any work
+    if scheduler:  # and a cluster that does not answer, has no worker or another build, before the corpus is prepared
+        with on_dask(scheduler):  # (it was refused at the fits, after the preparation: a hostile pass)
+            pass
     combos = expand_grid(config, grid)
     run_configs = [(combo, config.with_values(**combo)) for combo in combos]
     # a swallowed interrupt (kept_interrupts) stops the sweep at its next run's end, as it stops a run
