@@ -368,12 +368,29 @@ def test_entries_that_would_share_a_document_id_keep_their_whole_paths(small_cor
     assert docs["doc_id"].is_unique
     rows = docs.set_index("doc_id")
     assert rows.loc["national_2011.txt", "status"] == "used"
+    # the file has a row of its own: this one is a second row for it, not a missing file (a hostile pass)
     assert rows.loc["national_2011", "reason"] == (
-        "listed in the metadata but the file is missing; national_2011.txt is in the folder: name it so in the metadata"
+        "a second metadata row for national_2011.txt, written national_2011: the file's own row is used, not this "
+        "one; delete one of the two"
     )
     paths = docs.set_index("path")["doc_id"]
     assert paths["report.md"] == "report.md" and paths["report.txt"] in ("report", "report.txt")  # the skipped one gives way
     assert corpus.text("national_2011.txt") == text and set(corpus.sources) == set(corpus.used["doc_id"])
+
+
+def test_a_metadata_row_naming_a_listed_file_another_way_is_a_second_row_not_a_missing_file(small_corpus):
+    """./x, X.TXT or x\\ beside x.txt's own row were each "listed in the metadata but the file is missing" (a hostile
+    pass); a row naming a file without a row of its own still says which file it probably meant."""
+    listed = sorted(p.name for p in small_corpus.glob("*.txt"))
+    first, second = listed[0], listed[1]
+    with (small_corpus / "metadata.csv").open("a", encoding="utf-8") as meta:
+        meta.write(f"./{first},again,2010-01-01,day,,,,\n{second.upper()},upper,2010-01-01,day,,,,\n")
+    docs = load_corpus(small_corpus, small_corpus / "metadata.csv").documents
+    assert docs["doc_id"].is_unique and docs["status"].eq("used").sum() == len(listed)
+    reasons = docs.set_index("path")["reason"]
+    assert reasons[f"./{first}"].startswith(f"a second metadata row for {first}, written ./{first}:")
+    assert reasons[second.upper()].startswith(f"a second metadata row for {second}, written {second.upper()}:")
+    assert not docs["reason"].fillna("").str.contains("file is missing").any()
 
 
 def test_a_used_documents_id_does_not_change_with_the_files_skipped_beside_it(small_corpus):

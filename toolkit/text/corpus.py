@@ -830,6 +830,7 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
             ", ".join(conflicts[:3]) + (" ..." if len(conflicts) > 3 else ""),
         )
     by_id = {r["doc_id"]: r["path"] for r in rows}
+    folded_ids = {doc_id.casefold(): path for doc_id, path in by_id.items()}
     for rel in sorted(listed - set(row_of.values()) - unclear):  # a row that is a file's path was taken by it
         row = new_row(rel, meta.loc[rel])
         row["reason"] = MISSING_FILE
@@ -838,8 +839,15 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
             row["reason"] = f"listed in the metadata, but inside {folder[0]}, which is not searched: {folder[1].split(';')[0]}"
         elif PurePosixPath(rel).is_absolute() or ".." in PurePosixPath(rel).parts:  # only the text folder is read
             row["reason"] += "; it names a path outside the text folder (corpus.texts), whose files alone are read"
-        elif row["doc_id"] in by_id:  # "report" listed, report.txt on disk
-            row["reason"] += f"; {by_id[row['doc_id']]} is in the folder: name it so in the metadata"
+        elif twin := by_id.get(row["doc_id"]) or folded_ids.get(row["doc_id"].casefold()):
+            if twin in row_of:  # the file has its own row: this one names it another way (./x, X.TXT, x\), and
+                # was said to name a missing file (a hostile pass)
+                row["reason"] = (
+                    f"a second metadata row for {twin}, written {rel}: the file's own row is used, not this one; "
+                    "delete one of the two"
+                )
+            else:  # "report" listed, report.txt on disk
+                row["reason"] += f"; {twin} is in the folder: name it so in the metadata"
     _unique_ids(rows)
     sources = {row["doc_id"]: found[row["path"]] for row in rows if row["path"] in found}
 
