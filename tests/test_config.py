@@ -324,3 +324,13 @@ def test_groups_to_compare_may_be_numbers_as_tiers_are():
     for bad in ("[3.5, 1]", "[true, 1]"):
         with pytest.raises(ToolkitError, match="trends.compare must be a list of strings or integers"):
             Config.load(ROOT / "configs" / "seeds.toml", ['trends.by="tier"', f"trends.compare={bad}"])
+
+
+def test_a_config_saved_by_the_previous_release_still_loads(tmp_path):
+    """Every run's config.toml written before 035941d holds `scheduler = ""` under [sweep] (defaults included); the
+    README repeats a run with it and validate export reads it to protect the run's inputs."""
+    (tmp_path / "c.toml").write_text('[sweep]\nholdout = 0.1\nn_jobs = 0\nscheduler = ""\n', encoding="utf-8")
+    assert "scheduler" not in Config.load(tmp_path / "c.toml")["sweep"]
+    (tmp_path / "c.toml").write_text('[sweep]\nscheduler = "tcp://10.0.0.5:8786"\n', encoding="utf-8")
+    with pytest.raises(ToolkitError, match="config key sweep.scheduler is no longer used"):
+        Config.load(tmp_path / "c.toml")

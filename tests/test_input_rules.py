@@ -409,3 +409,14 @@ def test_a_page_cut_off_keeps_its_last_text():
     """A page saved before it had loaded: no closing tags, and its last text (ending R&D) is kept."""
     page = f"<html><body><p>{PARAGRAPHS[0]}</p><p>加大研发投入R&D"
     assert decode(page.encode("utf-8")).text.split("\n") == [PARAGRAPHS[0], "加大研发投入R&D"]
+
+
+def test_a_utf8_file_with_a_bom_and_a_nul_reads_as_without_the_bom():
+    """A file with a mark is read as the same bytes without one: one NUL inside a character, dropped (a review)."""
+    from toolkit.text.decoding import decode
+
+    body = ("政府工作报告" + "各位代表，现在我代表国务院向大会报告政府工作。" * 20).encode("utf-8")
+    damaged = body[:1] + b"\x00" + body[1:]  # inside 政
+    plain, marked = decode(damaged), decode(codecs.BOM_UTF8 + damaged)
+    assert plain.text.startswith("政府")
+    assert marked.text == plain.text and marked.encoding == "utf-8 (BOM)"  # 政 was dropped, the NUL kept

@@ -332,3 +332,17 @@ def test_a_boilerplate_pattern_written_as_the_normalised_texts_never_read_is_war
     with caplog.at_level("WARNING", logger="toolkit"):
         make_normalizer(Config.load(None))  # the shipped patterns, each with both forms
     assert not [r for r in caplog.records if "boilerplate pattern(s) hold" in r.getMessage()]
+
+
+def test_the_boilerplate_warning_judges_a_pattern_as_its_lines_are_folded(tmp_path, caplog):
+    """^乾隆 removes its line (t2s keeps 乾隆) yet is said to remove nothing (乾 alone folds to 干); ^明瞭 removes nothing
+    (明瞭 folds to 明了) and is not warned of."""
+    from toolkit.text.preparation import make_normalizer
+
+    (tmp_path / "bp.txt").write_text("^乾隆\n^明瞭\n", encoding="utf-8")
+    (tmp_path / "c.toml").write_text('[normalize]\nextra_boilerplate = ["bp.txt"]\n', encoding="utf-8")
+    with caplog.at_level("WARNING", logger="toolkit"):
+        normalizer = make_normalizer(Config.load(tmp_path / "c.toml"))  # Han characters folded as a word, not alone
+    assert normalizer.normalize("乾隆年间的档案\n正文内容比较长一些的句子。").text == "正文内容比较长一些的句子。"
+    warned = " ".join(r.getMessage() for r in caplog.records if "boilerplate pattern(s) hold" in r.getMessage())
+    assert "^乾隆" not in warned and "^明瞭" in warned

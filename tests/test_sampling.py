@@ -505,3 +505,17 @@ def test_a_dask_worker_that_joins_later_with_another_build_refuses_the_work(prep
             monkeypatch.setattr(processes, "_build_here", lambda: other if processes._dask_worker() else real)
             with pytest.raises(ToolkitError, match="runs another toolkit source than this process"):
                 sampling.fold_in(fitted.model, counts, n_jobs=2, block=50)
+
+
+def test_an_error_inside_on_dask_stays_itself_on_a_distributed_without_future_cancelled_error(monkeypatch):
+    """pyproject allows distributed>=2024.1; FutureCancelledError exists from 2024.7.0 only."""
+    import distributed.client
+    from dask.distributed import LocalCluster
+
+    from toolkit.processes import on_dask
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None, processes=False) as cluster:
+        monkeypatch.delattr(distributed.client, "FutureCancelledError")  # as in distributed 2024.1 ... 2024.6.2
+        with pytest.raises(ZeroDivisionError):  # an ImportError was raised instead
+            with on_dask(cluster.scheduler_address):
+                raise ZeroDivisionError

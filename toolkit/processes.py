@@ -289,9 +289,12 @@ def on_dask(address: str | None, *, wait_for_workers: float = 10.0):
         try:
             yield client
         except BaseException as exc:
-            from distributed.client import FutureCancelledError
+            import distributed.client
 
-            if client.status == "running" and isinstance(exc, FutureCancelledError):
+            # Dask's own class from distributed 2024.7 (imported, it raised ImportError in place of every error of
+            # the block on the releases before, which pyproject allows: a review)
+            lost_work = getattr(distributed.client, "FutureCancelledError", None)
+            if client.status == "running" and lost_work is not None and isinstance(exc, lost_work):
                 # a worker lost with data only it held (joblib sends a large argument to one worker), which the
                 # cluster cannot compute again: a traceback of Dask's, exit 1 (a hostile pass killed a worker)
                 raise ToolkitError(

@@ -339,8 +339,32 @@ def _run_inputs(run: Path) -> dict[str, Path]:
 
     try:
         return protected_paths(Config.load(run / "config.toml"))
-    except (ToolkitError, OSError):
+    except (ToolkitError, OSError):  # a config this release no longer loads: its paths as written, unchecked (the
+        return _paths_as_written(run / "config.toml")  # export went unchecked into the texts: a review)
+
+
+def _paths_as_written(config_file: Path) -> dict[str, Path]:
+    """The files and folders a config file names, read as TOML without its other settings being checked (relative to
+    its folder); none when it is no TOML at all."""
+    import tomllib
+
+    from ..config import schema
+    from ..resources import read_regular
+
+    try:
+        data = tomllib.loads(read_regular(config_file).decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        log.warning("validate export: %s cannot be read: the run's inputs are not known to keep the export out of", config_file)
         return {}
+    named = {}
+    for section, options in schema().items():
+        table = data.get(section) if isinstance(data.get(section), dict) else {}
+        for key in (k for k, option in options.items() if option.path and k in table):
+            value = table[key]
+            for i, written in enumerate(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v):
+                name = f"{section}.{key}" + (f"[{i}]" if isinstance(value, list) else "")
+                named[name] = (config_file.parent / os.path.expanduser(written)).resolve()
+    return named
 
 
 def _same_sample_as_before(out: Path, work: Path) -> None:

@@ -110,6 +110,11 @@ def decode(data: bytes, encoding: str = "auto", *, repair: bool = True) -> Decod
             # its last character cut or a few bytes damaged (Notepad's UTF-8 was refused where the same bytes
             # without the mark were read, with a note: a mutation audit)
             body, name = data[len(bom) :], codec.removesuffix("-sig")
+            if name == "utf-8" and b"\x00" in body:  # NUL bytes dropped as without the mark (a review)
+                decoded = decode(body, repair=repair)
+                if decoded.encoding != "utf-8":
+                    raise Unreadable(f"starts with a {codec} byte-order mark but is not valid {codec}")
+                return Decoded(decoded.text, f"{name} (BOM)", decoded.note)
             ordered = name if name == "utf-8" else name + _order(bom)  # the codec of the body, without its mark
             try:
                 return _checked(repair, Decoded(body.decode(ordered), f"{name} (BOM)"))
