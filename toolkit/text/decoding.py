@@ -79,7 +79,9 @@ def binary_kind(head: bytes) -> str:
 def decode(data: bytes, encoding: str = "auto", *, repair: bool = True) -> Decoded:  # noqa: C901 (one branch per piece of evidence about an encoding)
     """Decode file bytes to text.
 
-    ``encoding='auto'`` tries, in order: a byte-order mark (UTF-8, UTF-16, UTF-32); strict UTF-8 (a file cut
+    ``encoding='auto'`` tries, in order: a byte-order mark (UTF-8, UTF-16, UTF-32: the rest read as it would be
+    without one); UTF-16 without a mark where the file has NUL bytes (else a few of them, in a text plainly of
+    another encoding, are dropped with a note); strict UTF-8 (a file cut
     in the middle of its last character loses only that character, with a note); then GB18030 and Big5 (Python's,
     else Windows' cp950, else HKSCS), keeping the one whose characters are more plausibly Chinese (on a tie, the
     one with fewer characters a wrong reading makes); then, with ``repair``, UTF-8 without a few invalid byte
