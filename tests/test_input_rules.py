@@ -420,3 +420,12 @@ def test_a_utf8_file_with_a_bom_and_a_nul_reads_as_without_the_bom():
     plain, marked = decode(damaged), decode(codecs.BOM_UTF8 + damaged)
     assert plain.text.startswith("政府")
     assert marked.text == plain.text and marked.encoding == "utf-8 (BOM)"  # 政 was dropped, the NUL kept
+
+
+def test_a_utf8_file_with_two_marks_and_a_nul_reads_as_with_one():
+    """Two marks (a tool that adds one to a file that had one) and a NUL: refused as 'not valid utf-8-sig', though
+    the same file without the NUL reads and so does it with one mark (a review of 6940956)."""
+    body = ("各位代表，现在我代表国务院向大会报告政府工作。" * 20).encode("utf-8")
+    damaged = body[:30] + b"\x00" + body[30:]
+    assert decode(codecs.BOM_UTF8 + codecs.BOM_UTF8 + body).text
+    assert decode(codecs.BOM_UTF8 + codecs.BOM_UTF8 + damaged).text.lstrip("\ufeff").startswith("各位代表")

@@ -346,3 +346,18 @@ def test_the_boilerplate_warning_judges_a_pattern_as_its_lines_are_folded(tmp_pa
     assert normalizer.normalize("乾隆年间的档案\n正文内容比较长一些的句子。").text == "正文内容比较长一些的句子。"
     warned = " ".join(r.getMessage() for r in caplog.records if "boilerplate pattern(s) hold" in r.getMessage())
     assert "^乾隆" not in warned and "^明瞭" in warned
+
+
+@pytest.mark.parametrize("pattern", ["^[責责]任编辑", "^[臺台]湾新闻", "^[乾干]隆"])
+def test_a_pattern_whose_character_class_holds_both_scripts_is_not_warned_of(tmp_path, caplog, pattern):
+    """The Han run of [責责] folds to 责责, which is nowhere in the pattern: a pattern that removes its line was said to
+    remove nothing (before 6940956 each character was folded alone and 责 was found)."""
+    from toolkit.text.preparation import make_normalizer
+
+    (tmp_path / "bp.txt").write_text(pattern + "\n", encoding="utf-8")
+    (tmp_path / "c.toml").write_text('[normalize]\nextra_boilerplate = ["bp.txt"]\n', encoding="utf-8")
+    with caplog.at_level("WARNING", logger="toolkit"):
+        normalizer = make_normalizer(Config.load(tmp_path / "c.toml"))
+    line = {"^[責责]任编辑": "責任编辑：王小明", "^[臺台]湾新闻": "臺湾新闻", "^[乾干]隆": "乾隆年间的档案"}[pattern]
+    assert normalizer.normalize(f"{line}\n正文内容比较长一些的句子。").text == "正文内容比较长一些的句子。"  # it works
+    assert not [r for r in caplog.records if "boilerplate pattern(s) hold" in r.getMessage()]

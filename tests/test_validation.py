@@ -1508,3 +1508,28 @@ def test_an_export_is_not_written_into_the_runs_text_folder(run, tmp_path):
     with pytest.raises(ToolkitError, match=r"--out .*val lies inside corpus.texts "):
         validation.export(copied, texts / "val", n_units=20, n_topic_tasks=5)
     assert snapshot(texts) == before
+
+
+def test_the_inputs_of_a_config_this_release_cannot_load_include_the_cache_folder(tmp_path, monkeypatch):
+    """A loadable config protects the cache folder; the same config with a retired key set protected only its paths
+    as written, so an export went into $TOOLKIT_CACHE_DIR (a review of 6940956)."""
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "config.toml").write_text('[corpus]\ntexts = "texts"\n', encoding="utf-8")
+    assert "the cache folder" in validation._run_inputs(tmp_path)
+    (tmp_path / "config.toml").write_text(
+        '[corpus]\ntexts = "texts"\n[sweep]\nscheduler = "tcp://10.0.0.5:8786"\n', encoding="utf-8"
+    )
+    assert "the cache folder" in validation._run_inputs(tmp_path)
+
+
+@pytest.mark.parametrize("case", ["nul", "loop"])
+def test_the_paths_as_written_of_a_config_never_crash_validate_export(tmp_path, case):
+    """Config resolves its paths with os.path.realpath (a link loop stays); _paths_as_written used Path.resolve:
+    a NUL in a path was a ValueError traceback, a link loop a RuntimeError on Python 3.11 (a review of 6940956)."""
+    (tmp_path / "loop").symlink_to("loop")
+    texts = "a\\u0000b" if case == "nul" else "loop"
+    (tmp_path / "config.toml").write_text(f'[corpus]\ntexts = "{texts}"\n[sweep]\nscheduler = "x"\n', encoding="utf-8")
+    try:
+        validation._run_inputs(tmp_path)
+    except ToolkitError:
+        pass

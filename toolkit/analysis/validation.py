@@ -362,9 +362,27 @@ def _paths_as_written(config_file: Path) -> dict[str, Path]:
         for key in (k for k, option in options.items() if option.path and k in table):
             value = table[key]
             for i, written in enumerate(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v):
+                if "\x00" in written:  # no path of any file (Path.resolve raised ValueError: a review)
+                    continue
                 name = f"{section}.{key}" + (f"[{i}]" if isinstance(value, list) else "")
-                named[name] = (config_file.parent / os.path.expanduser(written)).resolve()
+                # as Config resolves them: a link loop stays as written (Path.resolve raised RuntimeError: a review)
+                named[name] = Path(os.path.realpath(config_file.parent / os.path.expanduser(written)))
+    if "cache.dir" not in named and (cache := _cache_folder()) is not None:  # as protected_paths names it (a review)
+        named["the cache folder"] = cache
+    elif "cache.dir" in named:
+        named["the cache folder"] = named.pop("cache.dir")
     return named
+
+
+def _cache_folder() -> Path | None:
+    """The cache folder a config that names none has ($TOOLKIT_CACHE_DIR, else the default one)."""
+    from ..config import Config
+    from ..text.preparation import cache_root
+
+    try:
+        return cache_root(Config.load(None))
+    except ToolkitError:
+        return None
 
 
 def _same_sample_as_before(out: Path, work: Path) -> None:

@@ -114,7 +114,7 @@ def decode(data: bytes, encoding: str = "auto", *, repair: bool = True) -> Decod
             body, name = data[len(bom) :], codec.removesuffix("-sig")
             if name == "utf-8" and b"\x00" in body:  # NUL bytes dropped as without the mark (a review)
                 decoded = decode(body, repair=repair)
-                if decoded.encoding != "utf-8":
+                if not decoded.encoding.startswith("utf-8"):  # "utf-8 (BOM)": a second mark (a review)
                     raise Unreadable(f"starts with a {codec} byte-order mark but is not valid {codec}")
                 return Decoded(decoded.text, f"{name} (BOM)", decoded.note)
             ordered = name if name == "utf-8" else name + _order(bom)  # the codec of the body, without its mark

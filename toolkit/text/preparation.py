@@ -77,11 +77,14 @@ def warn_unfolded_patterns(normalizer: Normalizer) -> None:
     for pattern in normalizer.boilerplate_patterns:
         text = pattern.pattern
         # each run of Han characters folded whole, as a line's words are (乾隆 stays, 乾 alone is 干; 明瞭 is 明了: a
-        # review), any other character beyond ASCII alone, and said where its folded form is nowhere in the pattern
-        # ([：:] holds both)
+        # review), any other character beyond ASCII alone; said where the folded run is nowhere in the pattern, unless
+        # each of its characters that folds alone has its folded form there too ([：:] and [責责] hold both: a review)
         for run in re.findall(rf"[{HAN}]+|[^\x00-\x7f]", text):
-            folded = folding.normalize(run).text.strip()
-            if folded not in ("", run) and folded not in text:
+            folded = _folded(folding, run)
+            if folded in ("", run) or folded in text:
+                continue
+            changed = [c for c in run if _folded(folding, c) not in ("", c)]
+            if not changed or not all(_folded(folding, c) in text for c in changed):
                 unfolded.append(f"{pattern.where.removesuffix(': boilerplate pattern')} {text}")
                 break
     if unfolded:
@@ -92,6 +95,10 @@ def warn_unfolded_patterns(normalizer: Normalizer) -> None:
             len(unfolded),
             "; ".join(unfolded[:3]) + (f" and {len(unfolded) - 3} more" if len(unfolded) > 3 else ""),
         )
+
+
+def _folded(folding: Normalizer, text: str) -> str:
+    return folding.normalize(text).text.strip()
 
 
 def make_segmenter(config: Config, lexicon: Lexicon) -> Segmenter:
