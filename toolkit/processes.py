@@ -235,8 +235,8 @@ def available_workers(configured: int | None = 0) -> int:
         raise ToolkitError("the Dask cluster has no worker: start one with `dask worker ADDRESS`") from None
 
 
-def check_scheduler(address: str | None, what: str = "--scheduler") -> None:
-    """ToolkitError, one line, when ``address`` (given as ``what``) is no Dask scheduler address ('bogus',
+def check_scheduler(address: str | None) -> None:
+    """ToolkitError, one line, when ``address`` (--scheduler's) is no Dask scheduler address ('bogus',
     'file:///x'), before any work; whether a scheduler answers there is known only on connecting (:func:`on_dask`)."""
     if not address:
         return
@@ -255,13 +255,13 @@ def check_scheduler(address: str | None, what: str = "--scheduler") -> None:
             if not 0 < port < 65536:
                 raise ValueError(f"port {port} is not from 1 to 65535")
     except (ValueError, TypeError) as exc:
-        raise _not_an_address(address, exc, what) from None
+        raise _not_an_address(address, exc) from None
 
 
-def _not_an_address(address: str, exc: Exception, what: str = "--scheduler"):
+def _not_an_address(address: str, exc: Exception):
     from .errors import ToolkitError
 
-    return ToolkitError(f"{what} {address!r} is no Dask scheduler address ({_first_line(exc)}); give one as tcp://host:8786")
+    return ToolkitError(f"--scheduler {address!r} is no Dask scheduler address ({_first_line(exc)}); give one as tcp://host:8786")
 
 
 @contextmanager
