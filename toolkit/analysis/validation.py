@@ -354,7 +354,7 @@ def _paths_as_written(config_file: Path) -> dict[str, Path]:
     try:
         data = tomllib.loads(read_regular(config_file).decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
-        log.warning("validate export: %s cannot be read: the run's inputs are not known to keep the export out of", config_file)
+        log.warning("validate export: %s cannot be read, so the export is not checked against the run's inputs", config_file)
         return {}
     named = {}
     for section, options in schema().items():
