@@ -458,3 +458,13 @@ def test_a_notebooks_nested_tables_home_paths_and_stacked_documents_are_taken(fa
         toolkit.plot_document_themes(titled.assign(title=[""] + list(titled["title"][1:])), lexicon)
     with pytest.raises(ToolkitError, match="give its values as a list, in the order to fit them"):
         expand_grid(config, {"model.n_topics": {19, 20}})
+
+
+def test_count_units_takes_a_configs_path_as_fit_does(fast_seeds_run):
+    """count_units(prepared, path) raised TypeError (a str is no Config) where fit takes the path: a notebook pass."""
+    config_file = fast_seeds_run.out_dir / "config.toml"
+    vocabulary, counts, in_model = toolkit.count_units(fast_seeds_run.prepared, config_file)
+    again = toolkit.count_units(fast_seeds_run.prepared, toolkit.Config.load(config_file))
+    assert vocabulary == again[0] and (counts != again[1]).nnz == 0 and (in_model == again[2]).all()
+    with pytest.raises(ToolkitError, match="^count_units: config must be a Config or the path of a TOML config"):
+        toolkit.count_units(fast_seeds_run.prepared, {"vocab": {}})

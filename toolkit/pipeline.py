@@ -61,8 +61,9 @@ class Fitted:
 
 
 def count_units(prepared: Prepared, config: Config):
-    """Vocabulary, counts of the units that have a vocabulary word, and which units those are (``vocab``)."""
-    v = config["vocab"]
+    """Vocabulary, counts of the units that have a vocabulary word, and which units those are (``vocab``;
+    ``config``: a Config or a TOML config's path, as :func:`fit` takes it)."""
+    v = as_config(config, "count_units")["vocab"]
     return unit_counts(
         prepared.tokens,
         min_df=v["min_df"],
