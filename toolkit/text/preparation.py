@@ -83,8 +83,8 @@ def warn_unfolded_patterns(normalizer: Normalizer) -> None:
             folded = _folded(folding, run)
             if folded in ("", run) or folded in text:
                 continue
-            changed = [c for c in run if _folded(folding, c) not in ("", c)]
-            if not changed or not all(_folded(folding, c) in text for c in changed):
+            changed = [each for c in run if (each := _folded(folding, c)) not in ("", c)]
+            if not changed or not all(each in text for each in changed):
                 unfolded.append(f"{pattern.where.removesuffix(': boilerplate pattern')} {text}")
                 break
     if unfolded:

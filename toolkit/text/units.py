@@ -114,7 +114,7 @@ def join_broken_lines(text: str) -> tuple[str, int]:
         return text, 0
     out, joins, piece = [lines[0]], 0, lines[0]  # piece: the last line as it was, before any join
     for line in lines[1:]:
-        full = _on_page(piece) >= width if ends_sentence(piece) else _on_page(piece) >= width - WRAP_SLACK
+        full = _on_page(piece) >= (width if ends_sentence(piece) else width - WRAP_SLACK)
         if full and _CONTINUES.match(line) and not _ITEM.match(line):
             # two words of Latin letters; a number (17042) or a name with one (5G, PM2.5) broken at a line's end
             # is one word: with a space, `terms` found no 5G in 建成5 G基站 (a hostile pass of the preprocessing)
