@@ -108,3 +108,65 @@ def test_window_counts_equal_gensims_on_random_token_lists(texts, measure):
         for j in range(len(_VOCAB)):
             expected = accumulator[i] if i == j else accumulator[i, j]
             assert ours[i, j] == expected, (i, j)
+
+
+def test_a_topics_words_are_the_words_it_drew_not_its_priors_floor(tmp_path):
+    """From a hostile pass on two seed documents: a topic holding fewer words than the table lists ran on with the
+    words it drew no token of, at its prior's weight, in the vocabulary's order: 创新, a keyword only innovation's
+    topic may draw, was among ecology's words in topics.csv and the report."""
+    import shutil
+
+    import toolkit
+
+    from .conftest import SEEDS, write_config
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rows = (SEEDS / "metadata.csv").read_text(encoding="utf-8").splitlines()
+    kept = [rows[0], *[row for row in rows[1:] if row.startswith(("000_", "001_"))]]
+    for row in kept[1:]:
+        shutil.copy(SEEDS / row.split(",")[0], corpus)
+    (corpus / "metadata.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    config = write_config(
+        tmp_path / "two.toml",
+        corpus,
+        corpus / "metadata.csv",
+        units={"max_chars": 300, "min_chars": 40},
+        model={"n_topics": 19, "ensemble": 1, "keyatm": {"iterations": 60}},
+    )
+    prepared = toolkit.prepare(config)
+    fitted = toolkit.fit(prepared, config)
+    lexicon = prepared.lexicon
+    components = fitted.models[0].components_
+    index = {word: j for j, word in enumerate(fitted.vocabulary)}
+    short = 0
+    for row in fitted.topics.itertuples():
+        weights = components[row.topic - 1]
+        floor = weights.min()
+        assert all(weights[index[word]] > floor for word in row.top_words), (row.theme, row.top_words)
+        short += len(row.top_words) < 20
+        others = {w for theme in lexicon.themes if theme.name != row.theme for w in theme.words} - {
+            w for theme in lexicon.themes if theme.name == row.theme for w in theme.words
+        }
+        assert not others & set(row.top_words), (row.theme, others & set(row.top_words))
+    assert short, "no topic of two documents holds fewer than 20 words: the case is not exercised"
+
+
+def test_a_topic_that_drew_no_token_lists_no_word_and_reads_back_so(tmp_path):
+    """A topic every word of which is at its floor lists none (rather than the vocabulary's first words); its
+    empty cell of topics.csv, read back as NaN, is no words, which the report, the figure and the coding sheets
+    read (str(NaN) had been the word 'nan')."""
+    import pandas as pd
+
+    from toolkit.analysis.evaluate import held_word_ids
+    from toolkit.output.tables import topic_word_pairs, write_tables
+
+    assert held_word_ids(np.full(6, 1 / 6), 20).tolist() == []
+    assert held_word_ids(np.array([0.0, 0.5, 0.0, 0.3, 0.2]), 3).tolist() == [1, 3, 4]  # NMF's zeros are no words
+    assert held_word_ids(np.array([0.1, 0.5, 0.4]), 20).tolist() == [1, 2, 0]  # one lowest weight is a word held
+    topics = pd.DataFrame(
+        {"topic": [1, 2], "theme": ["innovation", "other"], "top_words": [["创新", "科技"], []], "top_weights": [[0.6, 0.4], []]}
+    )
+    write_tables(tmp_path, topics=topics)
+    cells = pd.read_csv(tmp_path / "topics.csv")["top_words"]
+    assert [topic_word_pairs(cell) for cell in cells] == [[("创新", "0.60000"), ("科技", "0.40000")], []]

@@ -147,7 +147,9 @@ def test_units_and_topics_tables(seeds_run):
     anchored = topics[topics["labelled_by"] == "keywords"]
     assert anchored["theme"].tolist() == [t for t in seeds_run.prepared.lexicon.names if t != "diplomacy_unification"]
     assert (topics.loc[topics["labelled_by"] == "free", "theme"] == "other").all()
-    assert all(len(words.split()) == 20 for words in topics["top_words"])
+    # at most 20 words, those each topic drew (security_risk's few tokens had run on with 中心, 战略 at its floor)
+    lengths = topics["top_words"].fillna("").str.split().map(len)
+    assert lengths.max() == 20 and (lengths < 20).any()
     assert set(topics["theme"]) <= set(themes)
 
 

@@ -107,8 +107,10 @@ def _fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
         topics = labels if topics is None else topics
         first = doc_topic if first is None else first
         del doc_topic  # not held while the next member's shares are made
+    from .analysis.evaluate import held_word_ids
+
     main = models[0].components_
-    top = np.argsort(-main, axis=1, kind="stable")[:, :TOP_WORDS]
+    top = [held_word_ids(row, TOP_WORDS) for row in main]
     topics.insert(5, "top_words", [[vocabulary[j] for j in row] for row in top])
     topics.insert(6, "top_weights", [[float(main[k, j]) for j in row] for k, row in enumerate(top)])
     shares = pd.DataFrame(np.nan, index=range(len(prepared.units)), columns=names)

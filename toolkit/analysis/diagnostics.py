@@ -246,6 +246,8 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
     """
     import pandas as pd
 
+    from .evaluate import held_word_ids
+
     anchors = np.asarray(anchors)
     # a keyword model, or any model of a corpus without a keyword in its vocabulary: then no theme is measured,
     # which is the reason to give, not that the model is exploratory
@@ -286,7 +288,7 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
         top_words, keyword_weight = [], float("nan")
         if topic >= 0:
             weights = components[topics].sum(axis=0)
-            order = np.argsort(-weights, kind="stable")[:20]
+            order = held_word_ids(weights, 20)
             top_words = [vocabulary[j] for j in order[:10]]
             keyword_weight = float(weights[np.intersect1d(order, ids)].sum() / weights[order].sum())
         shares = units[theme.name].to_numpy(dtype=float)

@@ -147,9 +147,24 @@ class CoherenceStatistics:
 
 
 def top_words(components: np.ndarray, vocabulary: list[str], n: int) -> list[list[str]]:
-    """The ``n`` heaviest words of each topic, heaviest first."""
+    """The ``n`` heaviest words of each topic, heaviest first (what coherence, diversity and stability read, by
+    convention ``n`` of them; what is shown as a topic's words is :func:`held_word_ids`)."""
     order = np.argsort(-components, axis=1, kind="stable")[:, :n]
     return [[vocabulary[j] for j in row] for row in order]
+
+
+def held_word_ids(weights: np.ndarray, n: int) -> np.ndarray:
+    """The ids of the ``n`` heaviest words of one topic (``weights``: its weight of each word), heaviest first,
+    without the words at its floor: the lowest weight when two or more words share it, which is the prior's
+    alone (words a keyword model's topic drew no token of, NMF's zeros). A topic holding few words lists fewer
+    than ``n``: its top words had run on with the words it never drew, in the vocabulary's order (a keyword of
+    another theme among ecology's words, a hostile pass on two documents)."""
+    weights = np.asarray(weights)
+    order = np.argsort(-weights, kind="stable")[:n]
+    floor = weights.min() if weights.size else 0.0
+    if np.count_nonzero(weights == floor) > 1:
+        order = order[weights[order] > floor]
+    return order
 
 
 def diversity(topics: list[list[str]], n: int = 25) -> float:

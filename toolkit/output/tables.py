@@ -142,8 +142,11 @@ def unmeasured_emptied(table: pd.DataFrame, themes: list[str], member_shares) ->
 
 def topic_word_pairs(cell) -> list[tuple[str, str]]:
     """A topic's top words as topics.csv holds them (``word:weight ...``, as :func:`write_tables` writes them): each
-    (word, weight as written; '' for a word without one). What reads topics.csv back reads it here."""
+    (word, weight as written; '' for a word without one); none for an empty cell (a topic that drew no token, read
+    back as NaN). What reads topics.csv back reads it here."""
     pairs = []
+    if cell is None or (isinstance(cell, float) and cell != cell):
+        return pairs
     for pair in str(cell).split():
         word, colon, weight = pair.rpartition(":")
         pairs.append((word, weight) if colon else (pair, ""))
