@@ -439,6 +439,41 @@ def test_kwic_refuses_a_short_regex_whose_nested_counts_would_fill_the_memory(tm
     )
 
 
+@pytest.mark.parametrize("pattern", ["(?R)?创新", "((?R)|创新)", "(?P<x>创(?&x)?新)", "(创(?1)?新)", "(?P<x>创(?P>x)?)"])
+def test_kwic_refuses_a_regex_that_calls_itself_before_its_memory_grows_without_limit(tmp_path, pattern):
+    """From a hostile pass: (?R)?创新 took 1.1 GB on a line of ten characters, then ended in MemoryError's
+    traceback; a boilerplate or lexicon pattern so too (the same check)."""
+    text = tmp_path / "报告.txt"
+    text.write_text("哈哈哈哈哈。创新创新创新。\n", encoding="utf-8")
+    result = toolkit_process("kwic", "--regex", text, pattern, timeout=120, preexec_fn=_memory_limit)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"toolkit: error: the term {pattern!r} calls a group"), result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_pattern_out_of_memory_in_its_search_is_one_line():
+    from toolkit.errors import ToolkitError
+    from toolkit.text.patterns import PatternSet, UserPattern
+
+    pattern = UserPattern("数字(经济|化)", "boilerplate pattern")
+    assert UserPattern("(?:创新)?(?P<name>发展)(?#R)", "the term").search("创新发展")  # no call: searched
+
+    class Exhausted:
+        flags = 0
+
+        def search(self, *args, **kwargs):
+            raise MemoryError
+
+    pattern.compiled = Exhausted()
+    for search in (pattern.search, PatternSet([pattern]).found_in):
+        with pytest.raises(ToolkitError) as info:
+            search("推动数字经济发展")
+        assert str(info.value) == (
+            "boilerplate pattern '数字(经济|化)' ran out of memory on one text ('推动数字经济发展', MemoryError); "
+            "write a simpler pattern"
+        )
+
+
 @pytest.mark.parametrize(
     "pattern, product",
     [

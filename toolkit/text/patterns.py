@@ -116,6 +116,11 @@ class UserPattern:
                 f"{where} {shown!r} repeats {repeats:,} times through nested counts such as "
                 f"(?:a{{1000}}){{1000}}, above the limit of {MAX_REPEATS:,}; use smaller counts"
             )
+        if _CALLS_A_GROUP.search(pattern):
+            raise ToolkitError(
+                f"{where} {shown!r} calls a group, as (?R), (?1) or (?&name) do: a pattern that calls itself has no "
+                "limit on the memory of its search (1 GB on one line of text); write its repeats out"
+            )
         try:
             self.compiled = regex.compile(pattern)
         except regex.error as exc:
@@ -144,6 +149,15 @@ class UserPattern:
             return method(text, timeout=TIMEOUT)
         except TimeoutError:
             raise self._too_slow(text) from None
+        except (MemoryError, RecursionError) as exc:
+            raise self._too_large(text, exc) from None
+
+    def _too_large(self, text: str, exc: BaseException) -> ToolkitError:
+        shown = text if len(text) <= 30 else text[:30] + "..."
+        return ToolkitError(
+            f"{self.where} {self.pattern!r} ran out of memory on one text ({shown!r}, {type(exc).__name__}); "
+            "write a simpler pattern"
+        )
 
     def _too_slow(self, text: str) -> ToolkitError:
         shown = text if len(text) <= 30 else text[:30] + "..."
@@ -166,6 +180,8 @@ def found_in(patterns, text: str) -> bool:
                 found = pattern.compiled.search(text, timeout=TIMEOUT)
             except TimeoutError:
                 raise pattern._too_slow(text) from None
+            except (MemoryError, RecursionError) as exc:
+                raise pattern._too_large(text, exc) from None
         else:
             found = pattern.search(text)
         if found is not None:
@@ -179,6 +195,11 @@ def found_in(patterns, text: str) -> bool:
 # precaution: the installed regex keeps (?i) within its alternative, but its syntax lets some flags, such as
 # (?V1) or (?x), change how the rest is read). Read conservatively: an escaped "(?" or "(*", or "\\1" (an
 # escaped backslash, then 1), also counts, and merely keeps that pattern apart.
+# A call of a group, the whole pattern's ((?R), (?0)), a numbered one's ((?1), (?+1), (?-1)) or a named one's
+# ((?&name), (?P>name)): recursion, whose search the regex module lets grow until memory runs out ((?R)?x took
+# 1.1 GB on a line of ten characters: a hostile pass). Read conservatively, as _NEEDS_ITS_OWN is.
+_CALLS_A_GROUP = regex.compile(r"\(\?(?:R|[+-]?\d+|&\w+|P>\w+)\)")
+
 _NEEDS_ITS_OWN = regex.compile(r"\\[1-9g]|\(\?(?!:|P<|>|=|!|<=|<!|#)|\(\*")
 
 
