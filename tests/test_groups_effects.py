@@ -333,7 +333,7 @@ def test_a_themes_own_share_is_no_covariate_of_the_api_either():
             estimate_effects(units.assign(theme=0.2, other=0.8), shares, ["theme"], f"year + {column}", draws=10)
 
 
-def test_a_covariate_with_one_value_is_a_clear_message(caplog):
+def test_a_covariate_with_one_value_is_a_clear_message(caplog, tmp_path):
     """A corpus of one year: year in the formula cannot be estimated (one line naming it); effects.x = year with
     a formula without it says why no curve is drawn."""
     from toolkit.analysis.effects import estimate_effects
@@ -344,6 +344,13 @@ def test_a_covariate_with_one_value_is_a_clear_message(caplog):
     table, expected = estimate_effects(units, shares, ["theme"], "level", draws=20, x="year")
     assert set(table["term"]) == {"Intercept", "level[T.province]"} and expected.empty
     assert "effects.x = year is not in effects.formula: no expected-share curve" in caplog.text
+    # without a curve the table keeps its columns: effects_expected.csv had been one newline, which pandas (and R's
+    # read.csv) refuse to read (a hostile pass)
+    from toolkit.output.tables import write_csv
+
+    write_csv(tmp_path / "effects_expected.csv", expected)
+    read = pd.read_csv(tmp_path / "effects_expected.csv")
+    assert read.empty and list(read.columns) == ["theme", "year", "group", "expected", "low", "high", "supported"]
 
 
 def test_a_formula_that_cannot_be_fitted_is_a_warning_not_silence(caplog):
@@ -476,6 +483,29 @@ def test_a_column_of_one_value_is_refused_before_the_model_is_fitted(tmp_path):
     overrides.append('effects.formula="year + kind"')
     result = cli("run", ROOT / "configs" / "seeds.toml", "--out", tmp_path / "out", *[a for o in overrides for a in ("--set", o)])
     assert result.returncode == 2 and "uses kind, which has one value in this corpus (工作报告)" in result.stderr
+    assert "model ..." not in result.stderr and not (tmp_path / "out").exists()
+
+
+def test_a_column_of_one_value_among_the_measured_documents_is_refused_before_the_model_is_fitted(tmp_path):
+    """From a hostile pass of the effects: the check before the fit read every used document, the effects only
+    those with a unit the model reads; a document without a vocabulary word, the only one of its kind, passed
+    the first and failed the second after the fit, saying the corpus's column had one value (it had two)."""
+    import shutil
+
+    from .conftest import NO_FIGURES, cli
+
+    corpus = tmp_path / "texts"
+    shutil.copytree(ROOT / "seeds", corpus)
+    rare = "".join(chr(c) for c in range(0x9F00, 0x9F50))  # 80 characters of no word of the seeds
+    (corpus / "x.txt").write_text(f"{rare[:40]}。\n{rare[40:]}。\n", encoding="utf-8")
+    metadata = pd.read_csv(corpus / "metadata.csv", dtype=str, keep_default_na=False).assign(kind="市级")
+    extra = {**metadata.iloc[0].to_dict(), "file": "x.txt", "title": "罕用字", "date": "2020-01-01", "kind": "省级"}
+    pd.concat([metadata, pd.DataFrame([extra])]).to_csv(corpus / "metadata.csv", index=False)
+    overrides = [f"corpus.texts={str(corpus)!r}", f"corpus.metadata={str(corpus / 'metadata.csv')!r}", *NO_FIGURES]
+    overrides.append('effects.formula="year + kind"')
+    result = cli("run", ROOT / "configs" / "seeds.toml", "--out", tmp_path / "out", *[a for o in overrides for a in ("--set", o)])
+    assert result.returncode == 2, result.stderr
+    assert "uses kind, which has one value among the 5 documents the model measures (of 6: the others hold no " in (result.stderr)
     assert "model ..." not in result.stderr and not (tmp_path / "out").exists()
 
 
@@ -1365,15 +1395,23 @@ def test_a_spline_of_knots_and_a_degree_given_by_position_counts_its_knots():
 
 
 def test_the_expected_curve_is_not_drawn_across_a_gap_wider_than_the_usual_spacing():
-    """Documents every year from 2000 to 2010 and from 2014 to 2020: the usual spacing is a year, so the curve is
-    drawn one year from the nearest document (2011, 2013) and not two (2012); twice the spacing passed every test
-    (a mutation audit)."""
+    """Documents every year but in two gaps: the usual spacing is a year, so the curve crosses a gap whose every
+    year lies a year from a document (2011 and 2012 between 2010 and 2013), and does not enter one it does not
+    cross whole (2015-2017 between 2014 and 2018; twice the spacing passed every test, a mutation audit): stubs a
+    year into such a gap, 1922 and 1924 of a century's documents of 1921, 1925 and 1928, were drawn as error bars
+    that read as observations (a hostile pass)."""
     from toolkit.analysis.effects import estimate_effects
 
-    units, shares = _documents_by_year({"city": [*range(2000, 2011), *range(2014, 2021)]})
+    units, shares = _documents_by_year({"city": [*range(2000, 2011), 2013, 2014, *range(2018, 2023)]})
     _, expected = estimate_effects(units, shares, ["theme"], "year", draws=50, x="year")
     supported = expected.set_index("year")["supported"]
-    assert supported.loc[[2010, 2011, 2013, 2014]].all() and not supported.loc[2012]
+    assert supported.loc[2010:2014].all() and supported.loc[2018:2022].all()
+    assert not supported.loc[2015:2017].any()
+    units, shares = _documents_by_year({"central": [1921, 1925, 1928, *range(1954, 1980)]})
+    _, expected = estimate_effects(units, shares, ["theme"], "year", draws=50, x="year")
+    supported = expected.set_index("year")["supported"]
+    assert supported.loc[1921] and supported.loc[1925:1928].all() and supported.loc[1954:1979].all()
+    assert not supported.loc[1922:1924].any() and not supported.loc[1929:1953].any()
 
 
 def test_a_document_of_high_but_not_full_leverage_leaves_its_slope_estimated():
@@ -1485,7 +1523,9 @@ def test_a_theme_in_one_document_of_the_reference_category_gives_no_slope_along_
     table, everywhere = estimate_effects(units, shares, ["theme"], "year * level", draws=100, x="year")
     assert table["estimate"].notna().all() and not table["note"].str.contains(SEPARATION, regex=False).any()
     district = everywhere[everywhere["group"] == "district"]
-    assert district["supported"].mean() > 0.8 and district["expected"].dropna().between(0.15, 0.35).all()
+    documented = set(units.loc[units["level"] == "district", "year"])  # 2001-2004, 2008-2011, 2015-2018
+    assert set(district.loc[district["supported"], "year"]) == documented  # not into the gaps of three years
+    assert district["expected"].dropna().between(0.15, 0.35).all()
 
 
 @pytest.mark.parametrize(

@@ -291,14 +291,24 @@ def document_columns(corpus) -> list[str]:
     return ["year", "place", *corpus.metadata_columns]
 
 
-def check_document_columns(corpus, config: Config, *, design: bool = True) -> None:
+def check_document_columns(corpus, config: Config, *, design: bool = True, measured=None) -> None:
     """ToolkitError, one line, when ``trends.by`` or a name of ``effects.formula`` is no column of the documents,
-    or (with ``design``) when the formula cannot be computed on the used documents (see
-    :func:`toolkit.analysis.effects.check_covariates`)."""
+    or (with ``design``) when the formula cannot be computed on the used documents, or on those of them that
+    ``measured`` names (the ids of the documents with a unit the model reads: the effects are estimated on
+    those; see :func:`toolkit.analysis.effects.check_covariates`)."""
     from .analysis.effects import check_covariates, check_reference
     from .analysis.formulas import check_formula
 
     allowed = document_columns(corpus)
+    if measured is not None:
+        used = corpus.used[corpus.used["doc_id"].isin(set(measured))]
+        if config["effects"]["formula"] and len(used) < len(corpus.used):
+            where = (
+                f"among the {len(used):,} documents the model measures (of {len(corpus.used):,}: "
+                "the others hold no vocabulary word)"
+            )
+            check_covariates(config["effects"]["formula"], used, allowed, design=design, where=where)
+        return
     by, formula = config["trends"]["by"], config["effects"]["formula"]
     if by and by not in allowed:
         raise ToolkitError(
@@ -681,6 +691,9 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
             keywords = keyword_counts(prepared.tokens, prepared.lexicon, config["themes"]["match"])
             # so are the patterns' claims on other themes' words, which run each pattern on more words (a review)
             warn_pattern_conflicts(prepared.lexicon, counted[0], config["themes"]["match"])
+        # the formula on the documents the model measures, those the effects are estimated on (a document whose
+        # units hold no vocabulary word has none), before the fit, not after it
+        check_document_columns(prepared.corpus, config, measured=prepared.units.loc[counted[2], "doc_id"])
         with timed(timings, "model"):
             fitted = _fit(prepared, config, counted)
         figures = outputs.FigureQueue(

@@ -432,10 +432,13 @@ def _categorical(formula: str, name: str, data: pd.DataFrame) -> bool:
     return not pd.api.types.is_numeric_dtype(data[name]) or re.search(rf"\bC\(\s*{re.escape(name)}\s*[,)]", formula) is not None
 
 
-def check_covariates(formula: str, data: pd.DataFrame, covariates: list[str], *, design: bool = True) -> str:
+def check_covariates(
+    formula: str, data: pd.DataFrame, covariates: list[str], *, design: bool = True, where: str = "in this corpus"
+) -> str:
     """ToolkitError, one line, when a name of ``formula`` is none of ``covariates`` among ``data``'s columns, or
-    (with ``design``) when its model matrix on ``data`` cannot be built or is not finite or not defined for every
-    row (``exp(year)``, ``np.log(center(year))``); else those columns, listed for a message."""
+    has one value among ``data``'s rows (``where`` says which rows those are), or (with ``design``) when its model
+    matrix on ``data`` cannot be built or is not finite or not defined for every row (``exp(year)``,
+    ``np.log(center(year))``); else those columns, listed for a message."""
     allowed = [c for c in covariates if c in data]
     columns = ", ".join(allowed)[:200]
     unknown = [name for name in check_formula(formula) if name not in allowed]
@@ -455,7 +458,7 @@ def check_covariates(formula: str, data: pd.DataFrame, covariates: list[str], *,
     if constant:  # before the fit, not after it
         values = data[constant[0]].dropna().unique()
         raise ToolkitError(
-            f"effects.formula {formula!r} uses {constant[0]}, which has one value in this corpus "
+            f"effects.formula {formula!r} uses {constant[0]}, which has one value {where} "
             f"({values[0] if len(values) else 'none'}): its effect cannot be estimated; drop it from "
             "the formula (or set effects.formula = '')"
         )
@@ -694,7 +697,10 @@ def estimate_effects(
     effects = effects.reindex(columns=[*order, *(c for c in effects.columns if c not in order)])
     # whole numbers where a theme's note-only row has none (nullable integers: 144 in effects.csv, not 144.000000)
     counts = [c for c in ("n_units", "n_documents", "members") if c in effects]
-    effects, expected = effects.astype(dict.fromkeys(counts, "Int64")), pd.DataFrame(expected_rows)
+    # its columns even without a row (no curve: effects.x not in the formula, or no theme fitted): an empty
+    # effects_expected.csv was one newline, which pandas and R refuse to read
+    expected = pd.DataFrame(expected_rows, columns=["theme", x or "x", "group", "expected", "low", "high", "supported"])
+    effects = effects.astype(dict.fromkeys(counts, "Int64"))
     effects.attrs["level"] = expected.attrs["level"] = level  # the coverage of the intervals, which the figure names
     expected.attrs["categorical"] = bool(x) and x in keys  # the formula's categories (C(tier), C(year)): no line between
     return effects, expected
@@ -963,13 +969,31 @@ def _cells(units: pd.DataFrame, grid: pd.DataFrame, keys: list[str]) -> list[np.
     return out
 
 
+def _within_reach(xs: np.ndarray, seen: np.ndarray, reach: float) -> np.ndarray:
+    """Which of the grid's values ``xs`` a curve through the documents' values ``seen`` (sorted, unique) speaks of:
+    those within their range and within ``reach`` of a document, in a span between two documents that the curve
+    crosses whole, that is each of whose grid values is so. A span it does not cross whole it does not enter: a
+    stub a year or two into two decades without documents is drawn as error bars that read as observations (1922
+    and 1924 of documents in 1921, 1925 and 1928: a hostile pass of a century)."""
+    if not len(seen):
+        return np.zeros(len(xs), dtype=bool)
+    after = np.searchsorted(seen, xs)  # the first document at or after each value
+    at = (after < len(seen)) & (seen[np.minimum(after, len(seen) - 1)] == xs)
+    nearest = np.min(np.abs(seen[None, :] - xs[:, None]), axis=1)
+    near = (xs >= seen[0]) & (xs <= seen[-1]) & (nearest <= reach)
+    between = ~at & (after > 0) & (after < len(seen))  # strictly inside the span before document ``after``
+    broken = set(after[between & ~near].tolist())
+    return near & ~(between & np.isin(after, list(broken)))
+
+
 def _grid(units: pd.DataFrame, matrix, x: str):
     """Values of ``x`` across the range of the data (every year for year), one row per level of the first
     categorical covariate, the other covariates at their mean (numbers) or most frequent value (categories).
     ``supported`` is False where the curve would speak beyond its data: outside the range of ``x`` among the
     documents of that level, or (a number) farther from the nearest document than the usual spacing of the
-    documents' values (the median gap, at least 1): a span without documents, e.g. the years between two
-    congresses a decade apart; a category that level has no document of. An ``x`` with a single value gives no
+    documents' values (the median gap, at least 1), and in the whole of a span without documents the curve does
+    not cross whole (:func:`_within_reach`): e.g. the years between two congresses a decade apart; a category that
+    level has no document of. An ``x`` with a single value gives no
     grid (None). Also returned: the first categorical covariate's name ('' for none) and the grid's columns
     that name categories (that covariate, and ``x`` when it is one)."""
     import pandas as pd
@@ -1007,10 +1031,10 @@ def _grid(units: pd.DataFrame, matrix, x: str):
         # a category of one document: its curve's interval would rest on one cluster (see _thin_terms)
         alone = level is not None and units.loc[units[group] == level, "doc_id"].nunique() < 2
         seen = np.unique(values.to_numpy(float)) if numeric else set(values)
-        for value in xs:
+        supported = _within_reach(np.asarray(xs, dtype=float), seen, reach) if numeric else None
+        for i, value in enumerate(xs):
             if numeric:
-                nearest = float(np.min(np.abs(seen - value))) if len(seen) else np.inf
-                row = {"supported": not alone and len(seen) > 0 and seen[0] <= value <= seen[-1] and nearest <= reach}
+                row = {"supported": not alone and bool(supported[i])}
             else:
                 row = {"supported": not alone and value in seen}
             for v in variables:
