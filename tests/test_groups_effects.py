@@ -403,6 +403,10 @@ def test_unknown_group_column_and_bad_formula_are_one_line(tmp_path):
         # and so did formulas of an intercept alone (a review: 1, (1), year - year wrote an Intercept row per theme)
         ('effects.formula="1"', "effects.formula '1' leaves no term of a column"),
         ('effects.formula="year - year"', "effects.formula 'year - year' leaves no term of a column"),
+        # and so did a term of no column, alone or beside others (a hostile pass of the effects: poly(year, 0) drew
+        # flat "effects along year" from an intercept alone)
+        ('effects.formula="poly(year, 0)"', "its term poly(year, 0) makes no column, so it estimates nothing"),
+        ('effects.formula="poly(year, 0) + place"', "its term poly(year, 0) makes no column"),
         # a column in full-width letters (a Chinese input method's) is the column to Python, not to formulaic: the
         # error blamed a function's arguments (a review)
         ('effects.formula="ｙｅａｒ + place"', "'ｙｅａｒ' is written in full-width or other compatibility letters"),

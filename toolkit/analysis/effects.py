@@ -510,6 +510,13 @@ def _design(formula: str, data: pd.DataFrame, columns: str):
             f"(e.g. {example}: the log or root of a value at or below zero?); use a transform defined for every "
             "value of the column"
         )
+    # a term of no column (poly(year, 0)) is estimated as nothing, in silence: an intercept alone, or a term lost
+    empty = [str(term) for term, indices in matrix.model_spec.term_indices.items() if not indices]
+    if empty:
+        raise ToolkitError(
+            f"effects.formula {formula!r} cannot be used: its term {empty[0]} makes no column, so it estimates "
+            "nothing; give it a column (poly(year, 2)) or drop it"
+        )
     return matrix
 
 
