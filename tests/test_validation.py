@@ -1472,7 +1472,15 @@ def test_a_second_export_of_another_sample_is_refused_while_the_first_is_out_for
             validation.export(run, out, **arguments)
         assert snapshot(out) == before
     pd.testing.assert_frame_equal(validation.score(out, units_file=coder)["agreement"], scored)
+    second = tmp_path / "c" / validation.UNIT_SHEET
+    second.parent.mkdir()
+    shutil.copy(coder, second)
+    validation.agree(out, coder, second)
+    reports = {p.name: p.read_bytes() for p in out.iterdir() if p.name.startswith(("scores", "agreement-"))}
+    assert len(reports) == 2, sorted(reports)
     validation.export(run, out, n_units=20, n_topic_tasks=5)  # the same sample again
+    # what score and agree wrote of its sheets holds for the same keys: kept (a hostile pass: removed in silence)
+    assert {name: (out / name).read_bytes() for name in reports} == reports
     pd.testing.assert_frame_equal(validation.score(out, units_file=coder)["agreement"], scored)
     # its keys are the export, validation.json or not (a review: with it deleted, another sample replaced them)
     (out / "validation.json").unlink()

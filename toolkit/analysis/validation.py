@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import string
 import warnings
 from pathlib import Path
@@ -398,6 +399,12 @@ def _same_sample_as_before(out: Path, work: Path) -> None:
             f"{out} holds an earlier export of another sample ({', '.join(changed)} would change): the sheets handed "
             f"out from it would no longer score; export into another folder (--out), or remove {out} to replace it"
         )
+    # the same keys: what score and agree wrote about its sheets holds for the new export's, and is kept (a second
+    # export of the same sample, from a notebook, removed the agreement of two coders in silence: a hostile pass)
+    reports = [out / SCORES, *out.glob(f"{Path(SCORES).stem}-*.md"), *out.glob("agreement-*.md")]
+    for report in sorted(reports):
+        if report.is_file() and not report.is_symlink() and not (work / report.name).exists():
+            shutil.copy2(report, work / report.name)
 
 
 def _same_file(earlier: Path, new: Path) -> bool:
