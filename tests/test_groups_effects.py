@@ -1198,11 +1198,23 @@ def test_a_covariate_that_moves_with_another_is_named_with_their_correlation(cap
     inflation = 1 / (residual @ residual / ((y - y.mean()) @ (y - y.mean())))
     assert inflation >= 10 and f"variance inflation {inflation:.0f})" in said[0], (inflation, said[0])
     assert np.isfinite(table.loc["gdp", "estimate"])  # the fit stands
-    for formula in ("year + budget", "C(year) + gdp"):  # apart; and year as categories is no number to move with
+    for formula in ("year + budget", "C(year) + gdp", "bs(year, df=3) + budget", "year * level + budget"):
+        # apart; year as categories is no number to move with; a spline's columns, one term, are judged together;
+        # an interaction moves with its main effects by construction
         caplog.clear()
         with caplog.at_level(logging.WARNING, logger="toolkit"):
             estimate_effects(units, shares, ["theme"], formula, draws=50, x="")
         assert not [record for record in caplog.records if "moves with" in record.getMessage()], formula
+    # the terms, not the raw columns: np.log(budget) beside budget reads one column twice (a hostile pass: variance
+    # inflation 134 of gdp and np.log(gdp), no warning, both "significant" with opposite signs)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        estimate_effects(units, shares, ["theme"], "year + budget + np.log(budget)", draws=50, x="")
+    said = [record.getMessage() for record in caplog.records if "moves with" in record.getMessage()]
+    assert [m.split(" across")[0] for m in said] == [
+        "effects.formula: budget moves with np.log(budget)",
+        "effects.formula: np.log(budget) moves with budget",
+    ], said
 
 
 def test_effects_take_the_shares_of_exactly_their_units_by_position():

@@ -200,39 +200,53 @@ def _missing_and_mixed(data: pd.DataFrame, names: list[str], raw: pd.DataFrame) 
 INFLATED = 10.0
 
 
-def _warn_correlated(data: pd.DataFrame, names: list[str]) -> None:
-    """Warn of each numeric covariate among ``names`` (those the formula reads as numbers: ``C(year)`` is categories)
-    whose values across the documents (a document's own, as metadata gives them) the other numeric covariates
-    nearly determine: variance inflation of :data:`INFLATED` or
-    more (GDP beside year). Its effect is estimated with the others held fixed, from what little of it moves on its
-    own, so its interval is wide and its estimate unstable; the fit is right, and said so, not refused."""
-    import pandas as pd
-    from statsmodels.stats.outliers_influence import variance_inflation_factor
-
-    numeric = [n for n in dict.fromkeys(names) if n in data and n != "doc_id" and pd.api.types.is_numeric_dtype(data[n])]
-    if len(numeric) < 2:
+def _warn_correlated(matrix, doc_ids: np.ndarray, categories: set[str]) -> None:
+    """Warn of each numeric term of the model ``matrix`` (a term of one factor whose columns are none of
+    ``categories``: ``C(year)`` is categories) whose values across the documents (``doc_ids``: each row's, a
+    document's values its first row's) the other such terms nearly determine: generalized variance inflation
+    (Fox and Monette 1992; of a term of one column, its variance inflation; of a spline's columns, one figure for
+    the term) of :data:`INFLATED` or more (GDP beside year; np.log(gdp) beside gdp, which a check of the raw
+    columns, gdp read once, could not see: a hostile pass). Its effect is estimated with the others held fixed,
+    from what little of it moves on its own, so its interval is wide and its estimate unstable; the fit is right,
+    and said so, not refused. Interactions are left out: they move with their main effects by construction."""
+    spec = matrix.model_spec
+    blocks = {
+        str(term): list(indices)
+        for term, indices in spec.term_indices.items()
+        if indices and len(term.factors) == 1 and str(term) != "1" and not (spec.term_variables[term] & categories)
+    }
+    if len(blocks) < 2:
         return
-    documents = data.groupby("doc_id", sort=True)[numeric].first().dropna()
-    values = documents.to_numpy(dtype=float)
-    if len(values) <= len(numeric) + 1 or (values.std(axis=0) == 0).any():
-        return
-    values = (values - values.mean(axis=0)) / values.std(axis=0)  # the same inflation, in any units
-    design = np.column_stack([np.ones(len(values)), values])
-    if np.linalg.matrix_rank(design) < design.shape[1]:  # one determined by the others: the fit says so itself
+    _, first = np.unique(doc_ids, return_index=True)  # a document's covariates are its first unit's
+    columns = [i for indices in blocks.values() for i in indices]
+    values = np.asarray(matrix, dtype=float)[np.sort(first)][:, columns]
+    if len(values) <= len(columns) + 1 or (values.std(axis=0) == 0).any():
         return
     correlation = np.corrcoef(values, rowvar=False)
-    for j, name in enumerate(numeric):
-        with np.errstate(divide="ignore"):
-            inflation = variance_inflation_factor(design, j + 1)
+    whole = np.linalg.det(correlation)
+    if not np.isfinite(whole) or whole <= 1e-12:  # one determined by the others: the fit says so itself
+        return
+    position, where = 0, {}
+    for term, indices in blocks.items():
+        where[term] = list(range(position, position + len(indices)))
+        position += len(indices)
+    for term, own in where.items():
+        rest = [j for j in range(len(columns)) if j not in own]
+        inflation = (np.linalg.det(correlation[np.ix_(own, own)]) * np.linalg.det(correlation[np.ix_(rest, rest)]) / whole) ** (
+            1 / len(own)
+        )  # per column, so a term of three columns is judged as a term of one
         if inflation >= INFLATED:
-            partner = max((k for k in range(len(numeric)) if k != j), key=lambda k: abs(correlation[j, k]))
+            partner, r = max(
+                ((other, correlation[j, k]) for other, theirs in where.items() if other != term for j in own for k in theirs),
+                key=lambda pair: abs(pair[1]),
+            )
             log.warning(
                 "effects.formula: %s moves with %s across the documents (r = %.2f; variance inflation %s): "
                 "effects.csv gives its effect with the others held fixed, which the data hardly separate: its "
                 "interval is wide; leave one of them out, or read their effects together",
-                name,
-                numeric[partner],
-                correlation[j, partner],
+                term,
+                partner,
+                r,
                 f"{inflation:.0f}",
             )
 
@@ -559,9 +573,11 @@ def estimate_effects(
     raw, units = units, numeric_covariates(units, used)
     columns = check_covariates(formula, units, allowed, design=False)  # an unknown name is refused first
     _missing_and_mixed(units, used, raw)
-    _warn_correlated(units, [name for name in used if not _categories_alone(formula, name, numeric=True)])
     units = _references(units, used, formula, reference, raw)
     matrix = _design(formula, units, columns)  # a term not finite, or not defined for every unit, is refused
+    categories = {name for name in used if _categories_alone(formula, name, numeric=True)}
+    categories |= {name for name in used if not pd.api.types.is_numeric_dtype(units[name])} | {"C"}
+    _warn_correlated(matrix, units["doc_id"].to_numpy()[matrix.index.to_numpy()], categories)
     rows = matrix.index.to_numpy()
     X = np.asarray(matrix, dtype=float)
     terms = list(matrix.columns)
