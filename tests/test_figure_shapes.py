@@ -463,6 +463,9 @@ def test_ticks_are_years_of_the_data_or_period_names(shape_name, name):
         assert labels, f"{name}: a panel without x labels ({ax.get_title()!r})"
         if kind == "years":
             assert all(re.fullmatch(r"\d{4}", t) for t in labels), f"{name}: ticks {labels}"
+            # and they stand apart (the first and last years are named beside the round ones where far from them)
+            boxes = [t.get_window_extent() for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
+            assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]), f"{name}: {labels}"
             ticks = [int(t) for t in labels]
             assert min(years) <= min(ticks) and max(ticks) <= max(years), f"{name}: ticks {labels} beyond {years}"
             if len(years) == 1:

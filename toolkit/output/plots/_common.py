@@ -372,7 +372,9 @@ def _heading(title: str, subject: str, notes: Sequence[str] = ()) -> str:
 
 def year_ticks(years, max_ticks: int = 8) -> list[int]:
     """At most ``max_ticks`` round years spanning ``years`` (every year of a short span; every 2, 5, 10, 20 or
-    50 years of a long one)."""
+    50 years of a long one), and the first and last years themselves where no round year lies within three
+    quarters of a step of them (so their labels stand apart as the round ones do): 1921-2022 had its first tick
+    at 1940, and the reports of the 1920s no year named (a hostile pass)."""
     years = sorted(int(y) for y in years)
     if not years:
         return []
@@ -380,6 +382,10 @@ def year_ticks(years, max_ticks: int = 8) -> list[int]:
     for step in (1, 2, 5, 10, 20, 50, 100):
         ticks = [y for y in range(first - first % step, last + 1, step) if y >= first]
         if len(ticks) <= max_ticks:
+            if not ticks or ticks[0] - first >= 0.75 * step:
+                ticks.insert(0, first)
+            if last - ticks[-1] >= 0.75 * step:
+                ticks.append(last)
             return ticks
     return [first, last]
 
