@@ -343,7 +343,16 @@ def shape(name: str) -> dict:
         topics=pd.DataFrame(
             {"topic": [0], "theme": [lexicon.names[0]], "score": [0.5], "top_words": [["创新"]], "top_weights": [[0.1]]}
         ),
-        themes=pd.DataFrame({"theme": lexicon.names, "r_years": 0.6, "r_documents": 0.5, "r_split": 0.4, "validated": True}),
+        # one year has no correlation across years (a run writes none)
+        themes=pd.DataFrame(
+            {
+                "theme": lexicon.names,
+                "r_years": 0.6 if len(calendar) > 1 else np.nan,
+                "r_documents": 0.5,
+                "r_split": 0.4,
+                "validated": True,
+            }
+        ),
     )
     if change:
         tables["change"] = _change(themes, *change)
@@ -875,6 +884,58 @@ def test_a_corpus_of_one_year_is_said_to_have_error_bars_not_bands(name):
     title = _drawn("one_year", name).get_suptitle().replace("\n", "")
     assert "误差线" in title and "阴影" not in title
     assert "阴影" in _drawn("seeds", name).get_suptitle().replace("\n", "")  # years that follow each other: bands
+
+
+def test_a_year_alone_has_its_seed_range_dotted_beside_its_error_bar_and_no_title_of_change():
+    """From a hostile pass of a corpus of one year: the range over seeds was two dashes in the theme's colour on
+    the error bar, read as its inner caps (a second interval nested in it), while the caption promised a dotted
+    line; and the title spoke of a change over the years (年度变化) of a single year."""
+    import matplotlib.collections
+
+    fig = _drawn("one_year", "theme_shares")
+    assert "年度变化" not in fig.get_suptitle() and "各主题占比" in fig.get_suptitle()
+    panels = 0
+    for ax in _data_axes(fig)[:-1]:  # the documents strip last
+        dotted = [c for c in ax.collections if isinstance(c, matplotlib.collections.LineCollection) and c.get_linestyle()[0][1]]
+        segments = [np.asarray(segment) for c in dotted for segment in c.get_segments()]
+        if not segments:
+            continue
+        panels += 1
+        ((x0, low), (x1, high)) = segments[0]
+        assert x0 == x1 == 2024 and low / high == pytest.approx(0.9 / 1.1)  # seed_min and seed_max of the table
+        # no mark at the seeds' ends (the error bar's own caps are at its interval's)
+        marked = [line for line in ax.lines if line.get_marker() not in (None, "None", "", " ")]
+        ends = [y for line in marked for y in np.asarray(line.get_ydata(), dtype=float).ravel()]
+        assert not [y for y in ends if np.isclose(y, low) or np.isclose(y, high)]
+    assert panels >= 10
+    assert "年度变化" in _drawn("seeds", "theme_shares").get_suptitle()  # years: their change
+
+
+def test_the_validity_figure_of_one_year_has_no_legend_for_a_correlation_across_years():
+    """From a hostile pass of a corpus of one year: its legend named 跨年份 r (across years), with no bar of it."""
+    labels = [t.get_text() for legend in _drawn("one_year", "theme_validity").legends for t in legend.get_texts()]
+    assert labels and "跨年份 r" not in labels
+    assert "跨年份 r" in [t.get_text() for legend in _drawn("seeds", "theme_validity").legends for t in legend.get_texts()]
+
+
+def test_theme_words_of_one_period_say_nothing_of_a_period_before(lexicon):
+    """From a hostile pass of a corpus of one year: theme_words explained new and carried-over words (新进入/沿用上一
+    时期) where there was one period and no word could be either."""
+    from toolkit.output.plots import plot_theme_words
+
+    words = pd.DataFrame(
+        [
+            {"theme": theme, "period": "2024", "rank": rank + 1, "word": word, "new": True}
+            for theme in lexicon.names[:3]
+            for rank, word in enumerate(["创新", "发展", "建设"])
+        ]
+    )
+
+    def said(fig) -> str:
+        return " ".join(t.get_text() for t in [*fig.texts, *[t for ax in fig.axes for t in ax.texts]]).replace("\n", "")
+
+    assert "沿用上一时期" not in said(plot_theme_words(words, lexicon)) and "c-TF-IDF" in said(plot_theme_words(words, lexicon))
+    assert "沿用上一时期" in said(plot_theme_words(pd.concat([words, words.assign(period="2025")]), lexicon))
 
 
 def test_the_documents_strip_counts_whole_documents():

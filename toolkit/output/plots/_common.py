@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 _TEXT = {
     "zh": {
         "share_title": "各主题占比的年度变化",
+        "share_title_one_year": "各主题占比",
         "year": "年份",
         "share": "主题占比(按词数加权)",
         "counts": "文档/段落",
@@ -72,6 +73,7 @@ _TEXT = {
         "docs_shown": "按日期均匀抽取 {shown} 份(共 {total} 份;全部见 document_themes.csv)",
         "wording_title": "各主题在各时期的用词",
         "wording_note": "彩色或深色:该时期新进入前列的词,浅灰:沿用上一时期;c-TF-IDF",
+        "wording_note_one": "c-TF-IDF",
         "terms_title": "词频的年度变化",
         "per_10k": "每万字出现次数",
         "one_document": "只有一份文档的年份:文档层面的不确定性取自其他文档",
@@ -104,6 +106,7 @@ _TEXT = {
     },
     "en": {
         "share_title": "Theme shares by year",
+        "share_title_one_year": "Theme shares",
         "year": "Year",
         "share": "Share of tokens",
         "counts": "docs/units",
@@ -144,6 +147,7 @@ _TEXT = {
         "docs_shown": "{shown} of {total} documents shown, evenly spaced by date (all in document_themes.csv)",
         "wording_title": "How each theme is worded in each period",
         "wording_note": "coloured or dark: new to the list in that period, light grey: carried over; c-TF-IDF",
+        "wording_note_one": "c-TF-IDF",
         "terms_title": "Terms by year",
         "per_10k": "occurrences per 10,000 characters",
         "one_document": "years with one document: the document level is estimated from the other documents",

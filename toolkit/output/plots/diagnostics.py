@@ -53,7 +53,7 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
         # one document a year: the two correlations are one check, drawn once (two identical bars told nothing)
         # (the same up to the order of their sums: computed from years and from documents)
         one_a_year = bool(np.isfinite(documents_r).any()) and np.allclose(years_r, documents_r, rtol=0, atol=1e-9, equal_nan=True)
-        if not one_a_year:
+        if not one_a_year and np.isfinite(years_r).any():  # one year: no correlation across years, nor its legend
             ax.barh(y + 0.27, np.nan_to_num(years_r), height=0.26, color="#1f77b4", label=text["r_years"])
         documents_label = text["r_one_a_year"] if one_a_year else text["r_documents"]
         ax.barh(y, np.nan_to_num(documents_r), height=0.26, color="#ff7f0e", label=documents_label)

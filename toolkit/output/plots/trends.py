@@ -81,17 +81,22 @@ def plot_theme_shares(
             if "seed_min" in rows:
                 alone = _isolated(values)
                 for column in ("seed_min", "seed_max"):
-                    seeds = rows[column].to_numpy(dtype=float)
-                    ax.plot(years, seeds, color=colors[theme], linewidth=0.6, linestyle=":")
-                    if alone.any():  # a dotted line through one year draws nothing: a dash at each end instead
-                        ax.plot(
-                            np.asarray(years)[alone],
-                            seeds[alone],
-                            linestyle="none",
-                            marker="_",
-                            markersize=6,
-                            color=colors[theme],
-                        )
+                    ax.plot(years, rows[column].to_numpy(dtype=float), color=colors[theme], linewidth=0.6, linestyle=":")
+                if alone.any():
+                    # a dotted line along one year draws nothing: a dotted segment from the lowest seed to the highest,
+                    # a few points right of the year's error bar (dashes at its ends read as the bar's inner caps, a
+                    # second interval nested in it: a hostile pass of a corpus of one year)
+                    from matplotlib.transforms import offset_copy
+
+                    ax.vlines(
+                        np.asarray(years)[alone],
+                        rows["seed_min"].to_numpy(dtype=float)[alone],
+                        rows["seed_max"].to_numpy(dtype=float)[alone],
+                        colors=colors[theme],
+                        linewidth=1.0,
+                        linestyles=":",
+                        transform=offset_copy(ax.transData, fig=ax.figure, x=4, units="points"),
+                    )
             _series(
                 ax,
                 years,
@@ -125,7 +130,8 @@ def plot_theme_shares(
             notes.append(text["one_document"])
         if any(UNITS_ONLY in b for b in basis):  # no other document to borrow it from
             notes.append(text["units_only"])
-        grid.title(_heading(title, text["share_title"], notes), ylabel=text["share"])
+        heading = text["share_title" if len(with_data) > 1 else "share_title_one_year"]  # one year: no change to show
+        grid.title(_heading(title, heading, notes), ylabel=text["share"])
     return grid.fig
 
 

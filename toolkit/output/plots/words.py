@@ -43,7 +43,9 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
     periods = ordered(words.loc[words["theme"] == theme, "period"] for theme in dict.fromkeys(words["theme"]))
     column, side = 1.3, 1.4  # inches per period; inches for the theme labels
     width = max(6.0, side + 0.2 + column * max(len(periods), 1))
-    heading = wrap(_heading(title, text["wording_title"], [text["wording_note"]]), width - 0.4, 10)
+    # one period: no word new to it or carried over from one before
+    note = text["wording_note"] if len(periods) > 1 else text["wording_note_one"]
+    heading = wrap(_heading(title, text["wording_title"], [note]), width - 0.4, 10)
     headers = [wrap(str(p), column - 0.1, 9) for p in periods]
     title_h = (heading.count("\n") + 1) * 10 * 1.3 / 72
     header_h = (max([h.count("\n") for h in headers], default=0) + 1) * 9 * 1.3 / 72
