@@ -830,6 +830,39 @@ def test_a_legend_of_many_groups_lies_between_the_title_and_the_panels(provinces
     assert box.y1 <= fig._suptitle.get_window_extent(renderer).y0
 
 
+LONG_GROUPS = ["湖北省武汉市江汉区" * 13 + "甲", "<b>粗体&amp;组</b>", "安徽省安庆市大观区人民政府办公室关于印发" * 3 + "乙"]
+
+
+def test_long_group_names_are_shortened_in_the_legend_and_beside_the_bars():
+    """From a hostile pass of figures on other corpus shapes: groups named with 62 and 120 characters ran off both
+    edges of theme_groups' legend and off the right of lexicon_sensitivity, whose bars shrank to a third of the
+    width; the names are shortened as documents' titles are, and stay apart."""
+    lexicon = load_lexicon()
+    keys = [{"place": p, "year": y} for p in LONG_GROUPS for y in (2018, 2019, 2020)]
+    table = _cells(keys, [2] * len(keys), [*lexicon.names, OTHER], np.random.default_rng(7))
+    fig = plots.plot_theme_groups(table, lexicon)
+    FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    [legend] = fig.legends
+    names = [t.get_text() for t in legend.get_texts()]
+    assert len(set(names)) == 3 and names[1] == LONG_GROUPS[1] and not _cut_off(fig), names
+    sensitivity = pd.DataFrame(
+        [
+            {"theme": theme, "word": word, "keyword_tokens": 9, "units_only": False, "shift": shift, "at": at, "mean_shift": 0.01}
+            for theme in lexicon.names[:4]
+            for word, shift, at in (("创新", 0.08, LONG_GROUPS[0]), ("科技", 0.05, LONG_GROUPS[2]), ("数字", 0.02, "武汉"))
+        ]
+    )
+    fig = plots.plot_lexicon_sensitivity(sensitivity, lexicon)
+    FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    assert not _cut_off(fig)
+    [ax] = fig.axes
+    assert ax.get_position().width > 0.6  # the bars keep the figure's width
+    labels = [t.get_text() for t in ax.texts]
+    assert "数字 (武汉)" in labels and len({label for label in labels if label.startswith("创新")}) == 1
+
+
 def test_long_theme_labels_wrap_inside_their_panels():
     """Labels twenty characters longer (a researcher's own lexicon): the panels' titles ran into each other and
     past the canvas (theme_shares, top_words)."""

@@ -508,6 +508,9 @@ def _cut(text: str, ems: float) -> str:
     return text
 
 
+LEGEND_EMS = 24  # the widest name in a legend of groups, or beside a bar (a group's), in ems
+
+
 def short_labels(titles: list[str], ems: float = 26) -> list[str]:
     """Each title no wider than ``ems``: a longer one is cut with an ellipsis where it still differs from the
     others; where its start is shared with another title (a run of "Notice from the General Office of ..."),
@@ -847,6 +850,8 @@ class _Panels:
                 entries.setdefault(label, handle)
         if not entries:
             return
+        # a long name shortened as a document's title is (a group of 120 characters left the canvas at both edges)
+        entries = dict(zip(short_labels(list(entries), LEGEND_EMS), entries.values()))
         # points an entry takes: its name, its line (2 em), the gap after it (0.8 em) and between columns (2 em);
         # :func:`_place_panels` takes columns away while the legend is still wider than the figure
         entry = (max(_em(label) for label in entries) + 4.8) * fontsize

@@ -12,6 +12,7 @@ from ...analysis.trends import unmeasured
 from ...errors import ToolkitError
 from ._common import (
     _PALETTE,
+    LEGEND_EMS,
     _fit_y,
     _heading,
     _label_inches,
@@ -23,6 +24,7 @@ from ._common import (
     _year_axis,
     bar_collection,
     drawable,
+    short_labels,
     theme_colors,
     wrap,
 )
@@ -198,8 +200,12 @@ def plot_lexicon_sensitivity(
         shifts = np.array([row.shift for _, row in rows], dtype=float)
         ax.barh(y, shifts, height=0.75, color=[colors[theme] for theme, _ in rows])
         top = float(shifts.max()) if len(shifts) else 0.0
+        # where the shift is largest (a year, a group), shortened as a legend's names are: a group of 62 characters
+        # ran off the canvas and squeezed the bars to half the width (a hostile pass)
+        places = list(dict.fromkeys(str(row.at) for _, row in rows))
+        shown = dict(zip(places, short_labels(places, LEGEND_EMS)))
         for yy, (_, row) in zip(y, rows):
-            ax.text(row.shift + top * 0.01, yy, f"{row.word} ({row.at})", va="center", fontsize=7)
+            ax.text(row.shift + top * 0.01, yy, f"{row.word} ({shown[str(row.at)]})", va="center", fontsize=7)
         firsts = [i for i, (theme, _) in enumerate(rows) if i == 0 or rows[i - 1][0] != theme]
         ax.set_yticks(y[firsts])
         ax.set_yticklabels([_theme_label(lexicon, rows[i][0], language) for i in firsts], fontsize=8)
