@@ -693,6 +693,18 @@ def test_deleted_rows_are_said_and_a_theme_may_be_written_by_its_label(run, code
     assert any(unicodedata.normalize("NFKC", t) != t for t in typed_themes)
     sheet.assign(theme=typed_themes).to_csv(folder / validation.UNIT_SHEET, index=False)
     pd.testing.assert_frame_equal(validation.score(folder)["agreement"], expected)
+    # a coder in Hong Kong or Taiwan writes the labels in traditional script (生態環境), and a header retyped in a
+    # spreadsheet has capitals (Item, Theme): both were refused (a hostile pass of the hand-coding tools)
+    from opencc import OpenCC
+
+    traditional = labelled.map(OpenCC("s2t").convert)
+    assert (traditional != labelled).sum() >= 5, traditional.tolist()
+    retyped = sheet.assign(theme=traditional).rename(columns={"item": "Item", "theme": "Theme", "text": "TEXT"})
+    retyped.to_csv(folder / validation.UNIT_SHEET, index=False)
+    pd.testing.assert_frame_equal(validation.score(folder)["agreement"], expected)
+    sheet.assign(Theme=sheet["theme"]).to_csv(folder / validation.UNIT_SHEET, index=False)
+    with pytest.raises(ToolkitError, match="has two columns named 'theme' \\(in capitals or not\\)"):
+        validation.score(folder)
     sheet.assign(theme=["生态环境；数字经济", *sheet["theme"][1:]]).to_csv(folder / validation.UNIT_SHEET, index=False)
     with pytest.raises(ToolkitError, match="one theme per row"):
         validation.score(folder)

@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import string
+import unicodedata
 import warnings
 from pathlib import Path
 
@@ -95,7 +96,14 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ToolkitError(f"{path} is not a readable CSV table ({reason}); {fix}") from None
-    table.columns = [str(c).strip() for c in table.columns]
+    # a needed column's name as a person may type it again (Item, ＴＨＥＭＥ: a header retyped in a spreadsheet)
+    folded = {unicodedata.normalize("NFKC", name).casefold(): name for name in needed}
+    columns = [str(c).strip() for c in table.columns]
+    named = [folded.get(unicodedata.normalize("NFKC", c).casefold(), c) for c in columns]
+    twice = [name for i, name in enumerate(named) if name in needed and name in named[:i]]
+    if twice:
+        raise ToolkitError(f"{path} has two columns named {twice[0]!r} (in capitals or not); keep one of them; {fix}")
+    table.columns = named
     missing = [c for c in needed if c not in table.columns]
     if missing:
         raise ToolkitError(f"{path} has no {missing[0]!r} column (its columns: {', '.join(table.columns)}); {fix}")
@@ -910,11 +918,12 @@ def agreement(
 
 
 def _plain(answer: str) -> str:
-    """A coder's answer as it is compared: full-width forms folded (ｅｃｏｌｏｇｙ), lowercased, without spaces, hyphens
-    and underscores (生态 环境, digital-economy, Digital Economy)."""
-    import unicodedata
+    """A coder's answer as it is compared: full-width forms folded (ｅｃｏｌｏｇｙ), in simplified script (生態環境, as
+    the texts and the lexicon are read: a coder in Hong Kong or Taiwan), lowercased, without spaces, hyphens and
+    underscores (生态 环境, digital-economy, Digital Economy)."""
+    from ..text.normalize import to_simplified
 
-    return re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", str(answer))).lower()
+    return re.sub(r"[\s_\-]+", "", to_simplified(unicodedata.normalize("NFKC", str(answer)))).lower()
 
 
 def _answer(values: pd.Series) -> pd.Series:
