@@ -745,6 +745,15 @@ def test_a_regex_with_full_width_punctuation_or_a_space_between_characters_is_wa
     with caplog.at_level("WARNING", logger="toolkit"):
         concordance(seed, ["数字 经济"], regex=True)
     assert "(数字经济;" in caplog.text
+    # in verbose mode spaces and comments are syntax: no warning (a hostile pass: it warned, then found 4 lines);
+    # a full-width comma there is still a character the texts never hold
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="toolkit"):
+        verbose = concordance(seed, ["(?x)创 新  # 一个注释"], regex=True)
+    assert len(verbose) == len(concordance(seed, ["创新"])) > 0 and "never hold" not in caplog.text
+    with caplog.at_level("WARNING", logger="toolkit"):
+        concordance(seed, ["(?x)创 新 [，。]"], regex=True)
+    assert "(?x)创 新 [，。] hold characters the texts never hold" in caplog.text
 
 
 def test_a_term_written_as_taiwan_writes_it_is_said_to_read_otherwise_in_traditional_texts(tmp_path):

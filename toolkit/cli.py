@@ -200,8 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
         "kwic",
         help="keywords in context: every occurrence of a term with the text around it",
         description="Print one concordance line per occurrence of each TERM in a config's corpus (or one text "
-        "file): left context, the term, right context, year and title. --out writes them as CSV "
-        "(with doc_id, date and the character position) instead.",
+        "file): left context, the term, right context, year and title, in the text as normalised (simplified "
+        "script, half-width punctuation: `toolkit normalize FILE` shows it; quote the file itself). --out writes them "
+        "as CSV (with doc_id, date and the term's character position in that normalised text) instead.",
     )
     kwic.add_argument("source", help="a TOML config (its corpus) or one text file")
     kwic.add_argument("terms", nargs="+", metavar="TERM")

@@ -263,6 +263,24 @@ def _finds(pattern: str, text: str) -> bool:
         return False
 
 
+# what a verbose pattern's reader passes over: a comment to the end of its line, whitespace (unescaped; read
+# conservatively, also inside a class, where it is a character: the warning may then miss a space, never invent one)
+_VERBOSE_SYNTAX = re.compile(r"(?<!\\)#[^\n]*|(?<!\\)\s+")
+
+
+def _verbose(pattern: str) -> bool:
+    """Whether ``pattern`` is read in verbose mode (an inline (?x)); one refused (by the checks of a user's pattern,
+    before it is compiled) is not: its search says why."""
+    import regex
+
+    from .text.patterns import UserPattern
+
+    try:
+        return bool(UserPattern(pattern, "the term").flags & regex.VERBOSE)
+    except ToolkitError:
+        return False
+
+
 def _warn_unfolded(patterns: list[str], normalizer) -> None:
     """Warn of regular expressions that hold what the normalised texts never hold: traditional characters, full-width
     punctuation or letters, a space between Chinese characters (a term without --regex is folded as the texts are,
@@ -273,14 +291,16 @@ def _warn_unfolded(patterns: list[str], normalizer) -> None:
 
     folding = term_folding(normalizer)
     changed, regional = [], {}
-    for pattern in patterns:
+    for written in patterns:
+        # in verbose mode ((?x)) whitespace and comments are syntax, not characters to find (a false warning)
+        pattern = _VERBOSE_SYNTAX.sub("", written) if _verbose(written) else written
         folded = folding.normalize(text_of_the_terminal(pattern, "the pattern")).text
         if folded != pattern:
-            changed.append((pattern, folded))
+            changed.append((written, folded))
         if normalizer.to_simplified and (form := regional_form(folded)) != folded:  # as for a plain term (著力)
             # unless the pattern takes the regional form already ([著着]力, (著|着)力: an adversarial review)
             if len(form) != len(folded) or not _takes_both(folded, form):
-                regional[pattern] = form
+                regional[written] = form
     if regional:
         log.warning(
             "texts in traditional script hold %s once normalised (their Taiwan and Hong Kong variants are reverted, "

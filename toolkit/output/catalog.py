@@ -217,7 +217,8 @@ OUTPUTS: tuple[Table | File, ...] = (
     ),
     Table(
         "kwic",
-        "every occurrence of a tracked term in context (as `toolkit kwic --out`)",
+        "every occurrence of a tracked term in context (as `toolkit kwic --out`), in the text as normalised (simplified "
+        "script, half-width punctuation; `position` counts its characters): quote the source file, not the context",
         "pipeline.tracked_terms",
         needs="terms.track",
     ),
