@@ -52,9 +52,9 @@ OPTIONS = {
     "min_chars": Option(2, "Drop tokens shorter than this many characters, but lexicon words.", *POSITIVE),
     "drop_numbers": Option(
         True,
-        "Drop numbers and percentages (2020, 6.5%, 三十, 三点五, 百分之十七) and years written in numerals (一九五四年) other "
-        "than lexicon words; the five-year plans' names (七五, 十一五) and Latin words (GDP, 5G, APP, an English "
-        "passage's words) are kept as tokens.",
+        "Drop numbers and percentages (2020, 6.5%, 三十, 三点五, 百分之十七), years written in numerals (一九五四年) and "
+        "quantities (三个, 一倍, 二十年, 四千万元) other than lexicon words; the five-year plans' names (七五, 十一五) "
+        "and Latin words (GDP, 5G, APP, an English passage's words) are kept as tokens.",
     ),
 }
 
@@ -67,14 +67,18 @@ DOMAIN_FREQ = 100_000
 # plan); a year written in numerals (一九五四年, 八五年), a percentage (百分之十七) and a decimal as jieba cuts it
 # (三点五, 三点 | 五个, 点五 of 百分之十七点五; 一点 too, half of a decimal in 37 of the reports' 78, and a count of
 # points, 两点需要说明): older texts write them so, and 一九四九年 was one of industry's top words of the 1950s (a pass
-# of a century's reports)
+# of a century's reports); and a quantity, numerals with a measure word (三个, 一倍, 二十年, 四千万元, 第一个, 一千多个)
+# or the start of a range (四至 of 一九五四至一九五七年): the pieces jieba leaves of 三点五个百分点 (三点 | 五个) and of
+# 两千零二十年 (两千 | 零 | 二十年) were tokens (a hostile pass: 三个, 五个 and 一倍 among the 1950s reports' words)
 _NUMERALS = "零〇一二三四五六七八九十百千万亿两几"
+_MEASURES = "[个倍年元项次条种件名家批届类成岁天月日人户所座台辆吨亩至]|公里|万元|亿元|万人|万吨|亿吨|万亩"
 _NUMBER = re.compile(
     r"^[\d.,:/%+\-~]+[%‰]?$"
     rf"|^(?!十?[一二三四五六七八九]五$)[{_NUMERALS}]+$"
     rf"|^[{_NUMERALS}]*点[{_NUMERALS}]+$|^[{_NUMERALS}]+点$"
     r"|^[零〇一二三四五六七八九]{2,4}年$"
     rf"|^百分之[{_NUMERALS}点]+$"
+    rf"|^第?[{_NUMERALS}]+多?(?:{_MEASURES})$"
 )
 _WORDLIKE = re.compile(rf"[\w{HAN}]")  # HAN too: \w misses the ideographs newer than Python's Unicode tables
 
