@@ -1217,6 +1217,44 @@ def test_a_covariate_that_moves_with_another_is_named_with_their_correlation(cap
     ], said
 
 
+def test_every_term_of_several_national_series_moving_together_is_warned_of(caplog):
+    """From a review of b3e11c4: one report a year 2000-2022 and four national series that grow with the year
+    (variance inflation 1,000-15,000 by statsmodels): the correlation matrix's determinant, 1e-12, was taken for a
+    column determined by the others, and no term was warned of. Each term whose inflation (statsmodels') is 10 or
+    more is named, and a spline's columns, one term, are named without an r of one of them."""
+    import logging
+
+    from statsmodels.stats.outliers_influence import variance_inflation_factor
+
+    from toolkit.analysis.effects import estimate_effects
+
+    rng = np.random.default_rng(5)
+    units, shares = _documents_by_year({"national": list(range(2000, 2023))})
+    years = units.drop_duplicates("doc_id").set_index("doc_id")["year"]
+    t = (years - 2000).to_numpy(dtype=float)
+    series = {
+        "gdp": np.exp(0.09 * t) * rng.uniform(0.99, 1.01, len(t)),
+        "revenue": np.exp(0.1 * t) * rng.uniform(0.99, 1.01, len(t)),
+        "pop": 12.6 + 0.05 * t + rng.normal(0, 0.01, len(t)),
+        "urban": 0.36 + 0.012 * t + rng.normal(0, 0.004, len(t)),
+    }
+    for name, values in series.items():
+        units[name] = units["doc_id"].map(dict(zip(years.index, values)))
+    X = np.column_stack([np.ones(len(t)), t, *series.values()])
+    inflated = [name for j, name in enumerate(["year", *series], start=1) if variance_inflation_factor(X, j) >= 10]
+    assert len(inflated) >= 4, inflated
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        estimate_effects(units, shares, ["theme"], "year + gdp + revenue + pop + urban", draws=20, x="")
+    said = [m.split(" moves with")[0].split(": ")[-1] for m in caplog.messages if "moves with" in m]
+    assert sorted(said) == sorted(inflated), (said, inflated)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        estimate_effects(units, shares, ["theme"], "bs(year, df=4) + np.log(gdp)", draws=20, x="")
+    [spline, log_gdp] = sorted(m for m in caplog.messages if "moves with" in m)
+    assert "bs(year, df=4) moves with np.log(gdp) across the documents (variance inflation" in spline
+    assert "np.log(gdp) moves with bs(year, df=4) across the documents (variance inflation" in log_gdp
+
+
 def test_effects_take_the_shares_of_exactly_their_units_by_position():
     """From a hostile pass of the API: estimate_effects read a unit's shares at its index label, so the modelled units
     of a run (labels with gaps, ``units[units.in_model]``) raised IndexError, and a subset of units given with every

@@ -222,33 +222,37 @@ def _warn_correlated(matrix, doc_ids: np.ndarray, categories: set[str]) -> None:
     values = np.asarray(matrix, dtype=float)[np.sort(first)][:, columns]
     if len(values) <= len(columns) + 1 or (values.std(axis=0) == 0).any():
         return
-    correlation = np.corrcoef(values, rowvar=False)
-    whole = np.linalg.det(correlation)
-    if not np.isfinite(whole) or whole <= 1e-12:  # one determined by the others: the fit says so itself
+    standardized = (values - values.mean(axis=0)) / values.std(axis=0)
+    # one determined by the others: the fit says so itself (its rank; not a small determinant: five national series
+    # of variance inflation 1,000-15,000 have one of 1e-12 at full rank, and were said nowhere: a review)
+    if np.linalg.matrix_rank(np.column_stack([np.ones(len(values)), standardized])) < len(columns) + 1:
         return
+    correlation = np.corrcoef(values, rowvar=False)
+    whole = np.linalg.slogdet(correlation)[1]
     position, where = 0, {}
     for term, indices in blocks.items():
         where[term] = list(range(position, position + len(indices)))
         position += len(indices)
     for term, own in where.items():
         rest = [j for j in range(len(columns)) if j not in own]
-        inflation = (np.linalg.det(correlation[np.ix_(own, own)]) * np.linalg.det(correlation[np.ix_(rest, rest)]) / whole) ** (
-            1 / len(own)
-        )  # per column, so a term of three columns is judged as a term of one
-        if inflation >= INFLATED:
-            partner, r = max(
-                ((other, correlation[j, k]) for other, theirs in where.items() if other != term for j in own for k in theirs),
-                key=lambda pair: abs(pair[1]),
-            )
-            log.warning(
-                "effects.formula: %s moves with %s across the documents (r = %.2f; variance inflation %s): "
-                "effects.csv gives its effect with the others held fixed, which the data hardly separate: its "
-                "interval is wide; leave one of them out, or read their effects together",
-                term,
-                partner,
-                r,
-                f"{inflation:.0f}",
-            )
+        log_ratio = np.linalg.slogdet(correlation[np.ix_(own, own)])[1] + np.linalg.slogdet(correlation[np.ix_(rest, rest)])[1]
+        inflation = float(np.exp((log_ratio - whole) / len(own)))  # per column: a term of three judged as one of one
+        if inflation < INFLATED:
+            continue
+        strength = {other: np.abs(correlation[np.ix_(own, theirs)]).max() for other, theirs in where.items() if other != term}
+        partner = max(strength, key=strength.__getitem__)
+        # r of two terms of one column each; a spline's columns move with another term together, not one by one (an r
+        # of 0.60 beside an inflation of 208 read as a contradiction: a review)
+        r = f"r = {correlation[own[0], where[partner][0]]:.2f}; " if len(own) == len(where[partner]) == 1 else ""
+        log.warning(
+            "effects.formula: %s moves with %s across the documents (%svariance inflation %s): effects.csv gives its "
+            "effect with the others held fixed, which the data hardly separate: its interval is wide; leave one of "
+            "them out, or read their effects together",
+            term,
+            partner,
+            r,
+            f"{inflation:.0f}",
+        )
 
 
 def _terms(formula: str) -> list[str]:
