@@ -1233,14 +1233,15 @@ def test_every_term_of_several_national_series_moving_together_is_warned_of(capl
     years = units.drop_duplicates("doc_id").set_index("doc_id")["year"]
     t = (years - 2000).to_numpy(dtype=float)
     series = {
-        "gdp": np.exp(0.09 * t) * rng.uniform(0.99, 1.01, len(t)),
-        "revenue": np.exp(0.1 * t) * rng.uniform(0.99, 1.01, len(t)),
-        "pop": 12.6 + 0.05 * t + rng.normal(0, 0.01, len(t)),
-        "urban": 0.36 + 0.012 * t + rng.normal(0, 0.004, len(t)),
+        "gdp": np.exp(0.09 * t) * rng.uniform(0.998, 1.002, len(t)),
+        "revenue": np.exp(0.1 * t) * rng.uniform(0.998, 1.002, len(t)),
+        "pop": 12.6 + 0.05 * t + rng.normal(0, 0.002, len(t)),
+        "urban": 0.36 + 0.012 * t + 0.0002 * t**2 + rng.normal(0, 0.0005, len(t)),
     }
     for name, values in series.items():
         units[name] = units["doc_id"].map(dict(zip(years.index, values)))
     X = np.column_stack([np.ones(len(t)), t, *series.values()])
+    assert np.linalg.det(np.corrcoef(X[:, 1:], rowvar=False)) < 1e-12  # the review's case: full rank all the same
     inflated = [name for j, name in enumerate(["year", *series], start=1) if variance_inflation_factor(X, j) >= 10]
     assert len(inflated) >= 4, inflated
     with caplog.at_level(logging.WARNING, logger="toolkit"):
