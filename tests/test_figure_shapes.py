@@ -857,6 +857,19 @@ def test_long_group_names_are_shortened_in_the_legend_and_beside_the_bars():
     FigureCanvasAgg(fig)
     fig.draw_without_rendering()
     assert not _cut_off(fig)
+    # names that differ in two places (a district's, then the end) stay apart: four series had two legend entries
+    # (a review)
+    districts = [
+        f"湖北省武汉市{d}人民政府国民经济和社会发展第十四个五年规划纲要({k})"
+        for d in ("江岸区", "江汉区")
+        for k in ("报告", "解读")
+    ]
+    keys = [{"place": p, "year": y} for p in districts for y in (2021, 2022)]
+    alike = plots.plot_theme_groups(_cells(keys, [2] * len(keys), [*lexicon.names, OTHER], np.random.default_rng(8)), lexicon)
+    FigureCanvasAgg(alike)
+    alike.draw_without_rendering()
+    [legend] = alike.legends
+    assert len({t.get_text() for t in legend.get_texts()}) == 4 and not _cut_off(alike)
     [ax] = fig.axes
     assert ax.get_position().width > 0.6  # the bars keep the figure's width
     labels = [t.get_text() for t in ax.texts]

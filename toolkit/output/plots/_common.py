@@ -514,10 +514,26 @@ LEGEND_EMS = 24  # the widest name in a legend of groups, or beside a bar (a gro
 def short_labels(titles: list[str], ems: float = 26) -> list[str]:
     """Each title no wider than ``ems``: a longer one is cut with an ellipsis where it still differs from the
     others; where its start is shared with another title (a run of "Notice from the General Office of ..."),
-    its start is kept short and the part where it begins to differ follows the ellipsis."""
+    its start is kept short and the part where it begins to differ follows the ellipsis. Titles that differ in
+    two places (a district's name, then 报告 or 解读 at the end) and would still read alike are shortened again
+    with more room, up to their whole length: two legend entries had collapsed into one (a review)."""
+    titles = [str(t) for t in titles]
+    labels = _short_labels(titles, ems)
+    for wider in (ems * 1.5, ems * 2, float("inf")):
+        seen: dict[str, set[str]] = {}
+        for title, label in zip(titles, labels):
+            seen.setdefault(label, set()).add(title)
+        alike = {label for label, of in seen.items() if len(of) > 1}
+        if not alike:
+            break
+        again = _short_labels(titles, wider)
+        labels = [new if label in alike else label for label, new in zip(labels, again)]
+    return labels
+
+
+def _short_labels(titles: list[str], ems: float) -> list[str]:
     import os
 
-    titles = [str(t) for t in titles]
     labels = []
     for i, title in enumerate(titles):
         if _em(title) <= ems:
