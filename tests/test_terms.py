@@ -451,6 +451,19 @@ def test_kwic_refuses_a_regex_that_calls_itself_before_its_memory_grows_without_
     assert result.stderr.count("\n") == 1
 
 
+def test_a_pattern_of_hundreds_of_capturing_groups_is_refused_before_its_search_fills_the_memory():
+    """From a review: 250 nested groups repeated ((((.)))...)+ took 1 GB on one line of a report, as a boilerplate
+    pattern a MemoryError's traceback (each repetition keeps every group's capture)."""
+    from toolkit.errors import ToolkitError
+    from toolkit.text.patterns import UserPattern
+
+    with pytest.raises(ToolkitError) as info:
+        UserPattern("(" * 250 + "." + ")" * 250 + "+", "boilerplate pattern")
+    assert "has 250 capturing groups, above the limit of 100" in str(info.value)
+    assert UserPattern("(?:" * 20 + "." + ")" * 20 + "+", "boilerplate pattern").search("第一章")  # (?:...) is fine
+    assert UserPattern("(责任编辑|来源)[:：](.*)", "boilerplate pattern").search("来源：新华社")
+
+
 def test_a_pattern_out_of_memory_in_its_search_is_one_line():
     from toolkit.errors import ToolkitError
     from toolkit.text.patterns import PatternSet, UserPattern
@@ -465,7 +478,9 @@ def test_a_pattern_out_of_memory_in_its_search_is_one_line():
             raise MemoryError
 
     pattern.compiled = Exhausted()
-    for search in (pattern.search, PatternSet([pattern]).found_in):
+    joined = PatternSet([pattern, UserPattern("创新", "boilerplate pattern")])
+    joined.alternation = Exhausted()  # the patterns searched as one: the search one by one names the pattern
+    for search in (pattern.search, PatternSet([pattern]).found_in, joined.found_in):
         with pytest.raises(ToolkitError) as info:
             search("推动数字经济发展")
         assert str(info.value) == (

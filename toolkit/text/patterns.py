@@ -16,6 +16,7 @@ from ..errors import ToolkitError
 TIMEOUT = 2.0  # seconds for one match, search or scan step of one text
 MAX_LENGTH = 10_000  # characters of one pattern (a long alternation of words fits)
 MAX_REPEATS = 100_000  # repeat counts multiplied through nesting: (?:(?:a{1000}){1000}){1000} is a billion
+MAX_GROUPS = 100  # capturing groups of one pattern (a search keeps each one's capture at every repetition)
 _QUANTIFIER = regex.compile(r"\{(\d*)(?:,(\d*))?\}")
 
 
@@ -129,6 +130,11 @@ class UserPattern:
             raise ToolkitError(
                 f"{where} {shown!r} is too large to compile ({type(exc).__name__}); write a simpler pattern"
             ) from None
+        if self.compiled.groups > MAX_GROUPS:  # each repetition keeps every group's capture: 250 nested groups took
+            raise ToolkitError(  # 1 GB on one line of a report (a review)
+                f"{where} {shown!r} has {self.compiled.groups:,} capturing groups, above the limit of {MAX_GROUPS}: a "
+                "search keeps every group's capture at each repetition; write groups as (?:...), which capture nothing"
+            )
 
     @property
     def flags(self) -> int:
@@ -227,6 +233,6 @@ class PatternSet:
             try:
                 if self.alternation.search(text, timeout=TIMEOUT) is not None:
                     return True
-            except TimeoutError:  # one by one, each under its own limit: the one too slow alone is named
-                return found_in(self.patterns, text)
+            except (TimeoutError, MemoryError, RecursionError):  # one by one, each under its own limits: the one
+                return found_in(self.patterns, text)  # too slow or too large alone is named (a traceback: a review)
         return found_in(self.separate, text)
