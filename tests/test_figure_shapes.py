@@ -959,8 +959,11 @@ def test_a_year_alone_has_its_seed_range_dotted_beside_its_error_bar_and_no_titl
 
 def test_the_validity_figure_of_one_year_has_no_legend_for_a_correlation_across_years():
     """From a hostile pass of a corpus of one year: its legend named 跨年份 r (across years), with no bar of it."""
-    labels = [t.get_text() for legend in _drawn("one_year", "theme_validity").legends for t in legend.get_texts()]
+    fig = _drawn("one_year", "theme_validity")
+    labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
     assert labels and "跨年份 r" not in labels
+    # nor where its bars would be, "cannot be computed" beside each theme's across-documents bar (a review)
+    assert not [t for ax in fig.axes for t in ax.texts if t.get_text() == "无法计算"]
     assert "跨年份 r" in [t.get_text() for legend in _drawn("seeds", "theme_validity").legends for t in legend.get_texts()]
 
 

@@ -267,5 +267,6 @@ def test_themes_with_passages_in_their_periods_only_are_not_said_to_have_none():
     page = _passages_html(pd.DataFrame(rows), ["industry", "other"], {"industry": "产业发展"}, 0.2)
     assert "No paragraph carries" not in page
     assert "No list over the whole corpus was made (evidence.passages = 0)" in page
+    assert "over the whole corpus (top" not in page  # nor promised first (a review)
     page = _passages_html(pd.DataFrame(rows), ["industry", "ecology"], {"industry": "产业发展", "ecology": "生态"}, 0.2)
     assert "of: 生态; passages.csv lists none" in page  # a theme with no passage anywhere is still named

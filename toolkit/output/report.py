@@ -756,13 +756,18 @@ def _passages_html(
     # a theme with passages in its periods only has passages (evidence.passages = 0 makes no list of the whole
     # corpus: every measured theme was said to have none, a mutation audit)
     without = [label for name, label in (measured or {}).items() if name not in set(listed["name"])]
-    parts = [
-        "<h2>Passages behind each theme</h2><p>The paragraphs with the largest share of each theme over the "
-        f"whole corpus (top {PASSAGES_SHOWN}; passages.csv has more, per period and per topic). Keywords of "
-        "the theme are highlighted.</p>"
-    ]
-    if themes.empty and not listed.empty:
-        parts.append("<p>No list over the whole corpus was made (evidence.passages = 0): passages.csv lists each period's.</p>")
+    parts = (
+        [
+            "<h2>Passages behind each theme</h2><p>No list over the whole corpus was made (evidence.passages = 0): "
+            "passages.csv lists each period's.</p>"
+        ]
+        if themes.empty and not listed.empty
+        else [
+            "<h2>Passages behind each theme</h2><p>The paragraphs with the largest share of each theme over the "
+            f"whole corpus (top {PASSAGES_SHOWN}; passages.csv has more, per period and per topic). Keywords of "
+            "the theme are highlighted.</p>"
+        ]
+    )
     if without:
         parts.append(
             f"<p>No paragraph carries a share of {min_share:g} or more (evidence.min_share) of: "

@@ -55,7 +55,8 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
         # one document a year: the two correlations are one check, drawn once (two identical bars told nothing)
         # (the same up to the order of their sums: computed from years and from documents)
         one_a_year = bool(np.isfinite(documents_r).any()) and np.allclose(years_r, documents_r, rtol=0, atol=1e-9, equal_nan=True)
-        if not one_a_year and np.isfinite(years_r).any():  # one year: no correlation across years, nor its legend
+        across_years = not one_a_year and bool(np.isfinite(years_r).any())  # one year: none, nor its legend and notes
+        if across_years:
             ax.barh(y + 0.27, np.nan_to_num(years_r), height=0.26, color="#1f77b4", label=text["r_years"])
         documents_label = text["r_one_a_year"] if one_a_year else text["r_documents"]
         ax.barh(y, np.nan_to_num(documents_r), height=0.26, color="#ff7f0e", label=documents_label)
@@ -107,7 +108,7 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
                         label=prefix + text[key].format(level=shown_level, checks=count),
                     )
         # an r that could not be computed (too few years or documents) is said where its bar would be, not drawn as 0
-        series = ([] if one_a_year else [(0.27, years_r)]) + [(0.0, documents_r)]
+        series = ([(0.27, years_r)] if across_years else []) + [(0.0, documents_r)]
         series += [(-0.27, r)] if split_run else []
         missing = unmeasured(rows) if "share" in rows else set()
         measured = ~rows["theme"].isin(missing).to_numpy()  # a theme not measured: its label says why it has no r
