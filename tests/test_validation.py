@@ -743,7 +743,8 @@ def test_topic_intrusion_never_shows_a_top_topic_as_the_intruder(n_topics):
     units = pd.DataFrame({"unit_id": [f"u{i}" for i in range(40)], "item": range(1, 41), "text": "发展数字经济"})
     shares = rng.dirichlet(np.ones(n_topics), size=40)
     unit_topics = pd.DataFrame({"unit_id": units["unit_id"], **{f"topic_{k}": shares[:, k] for k in range(n_topics)}})
-    topics = pd.DataFrame({"topic": range(n_topics), "top_words": [f"词{k}:0.1 字{k}:0.1" for k in range(n_topics)]})
+    words = [" ".join(f"{c}{k}:0.1" for c in "词字句段篇") for k in range(n_topics)]  # five: an intruder is shown by five
+    topics = pd.DataFrame({"topic": range(n_topics), "top_words": words})
     sheet, key, note = validation._topic_intrusion(units, topics, unit_topics, 40, rng, asked=True)
     if n_topics < 4:
         assert sheet.empty and note == "no topic-intrusion task: the model has 3 topics, and a task needs 4"
@@ -1276,13 +1277,16 @@ def test_a_topic_intrusion_intruder_comes_from_the_smallest_half_of_the_units_to
         large = (1 - small.sum()) * rng.dirichlet([8, 8, 8])
         shares[i] = rng.permutation(np.concatenate([large, small]))
     unit_topics = pd.DataFrame({"unit_id": units["unit_id"], **{f"topic_{k}": shares[:, k] for k in range(n_topics)}})
-    topics = pd.DataFrame({"topic": range(n_topics), "top_words": [f"词{k}:0.1 字{k}:0.1" for k in range(n_topics)]})
+    # topics 8 and 9 drew two words each: shown by them, an intruder would be found by its length alone (a review)
+    words = [" ".join(f"{c}{k}:0.1" for c in ("词", "字", "句", "段", "篇")[: 2 if k >= 8 else 5]) for k in range(n_topics)]
+    topics = pd.DataFrame({"topic": range(n_topics), "top_words": words})
     sheet, key, _ = validation._topic_intrusion(units, topics, unit_topics, n_units, rng, asked=True)
     assert len(key) > 20
     for row in key.itertuples():
         values = shares[int(row.unit_id[1:])]
-        rank = list(np.argsort(-values, kind="stable")).index(getattr(row, f"option_{row.intruder}"))
-        assert rank >= n_topics // 2, (row.unit_id, rank)
+        intruder = getattr(row, f"option_{row.intruder}")
+        rank = list(np.argsort(-values, kind="stable")).index(intruder)
+        assert rank >= n_topics // 2 and intruder < 8, (row.unit_id, rank, intruder)
 
 
 def test_an_export_where_no_unit_can_take_a_topic_intrusion_task_says_so():
@@ -1290,7 +1294,7 @@ def test_an_export_where_no_unit_can_take_a_topic_intrusion_task_says_so():
     TOPIC_SHARE) writes an empty topic sheet and says why, rather than leaving the coders an empty sheet unexplained."""
     units = pd.DataFrame({"unit_id": [f"u{i}" for i in range(10)], "text": "坚持稳中求进工作总基调"})
     unit_topics = pd.DataFrame({"unit_id": units["unit_id"], **{f"topic_{k}": 0.25 for k in range(4)}})
-    topics = pd.DataFrame({"topic": range(4), "top_words": ["改革:0.1", "开放:0.1", "创新:0.1", "民生:0.1"]})
+    topics = pd.DataFrame({"topic": range(4), "top_words": [" ".join(f"{w}{c}:0.1" for c in "一二三四五") for w in "改开创民"]})
     sheet, key, note = validation._topic_intrusion(
         units, topics, unit_topics, validation.TOPIC_TASKS, np.random.default_rng(0), asked=False
     )
@@ -1553,3 +1557,19 @@ def test_the_paths_as_written_of_a_config_never_crash_validate_export(tmp_path, 
         validation._run_inputs(tmp_path)
     except ToolkitError:
         pass
+
+
+def test_an_export_says_which_topics_drew_too_few_words_for_an_intrusion_task(run, tmp_path, caplog):
+    """A topic lists the words it drew (a review of the change): one of two words has no word-intrusion task, and
+    the export says so, in its log and its codebook, rather than leaving a topic out in silence."""
+    copied = tmp_path / "run"
+    shutil.copytree(run, copied)
+    topics = pd.read_csv(copied / "topics.csv", keep_default_na=False, dtype=str)
+    topics.loc[0, "top_words"] = "创新:0.50000 科技:0.30000"
+    topics.to_csv(copied / "topics.csv", index=False)
+    with caplog.at_level("WARNING", logger="toolkit"):
+        out = validation.export(copied, tmp_path / "tasks", n_units=20, n_topic_tasks=5)
+    said = f"no word-intrusion task for topic(s) {topics.loc[0, 'topic']}: each drew fewer than 5 words"
+    assert said in caplog.text and said in (out / validation.CODEBOOK).read_text(encoding="utf-8")
+    key = pd.read_csv(out / validation.WORD_KEY)
+    assert int(topics.loc[0, "topic"]) not in set(key["topic"]) and len(key) == len(topics) - 1

@@ -278,6 +278,15 @@ def export(
     key = sample[["item", "unit_id", "doc_id", "year", "stratum", "weight", "dominant_theme", "keyword_theme", "text"]]
     key = key.rename(columns={"dominant_theme": "model_theme"})
     words_sheet, words_key = _word_intrusion(topics, rng)
+    # a topic that drew fewer words than a task shows has none (topics.csv lists the words each topic drew)
+    thin = [str(row.topic) for row in topics.itertuples() if len(_words(row.top_words)) < INTRUSION_WORDS]
+    if thin:
+        thin_note = (
+            f"no word-intrusion task for topic(s) {', '.join(thin)}: each drew fewer than {INTRUSION_WORDS} words "
+            "(topics.csv), nor is any of them a topic-intrusion task's intruder"
+        )
+        log.warning("validate export: %s", thin_note)
+        note = f"{note}; {thin_note}" if note else thin_note
     tasks = TOPIC_TASKS if n_topic_tasks is None else n_topic_tasks
     # the topic tasks show a unit's topics: never a unit of the coding sheet, whose coders would see the model's view
     others = units[_modelled(units) & ~units["unit_id"].isin(sample["unit_id"])]
@@ -422,7 +431,10 @@ def _same_file(earlier: Path, new: Path) -> bool:
         return False
 
 
-def _word_intrusion(topics: pd.DataFrame, rng: np.random.Generator, n_words: int = 5):
+INTRUSION_WORDS = 5  # a word-intrusion task's words of its topic, and the fewest an intruding topic is shown by
+
+
+def _word_intrusion(topics: pd.DataFrame, rng: np.random.Generator, n_words: int = INTRUSION_WORDS):
     """Per topic: its top ``n_words`` words and one intruder, a word high in another topic and absent from this
     topic's top 20, shuffled."""
     tops = {row.topic: _words(row.top_words) for row in topics.itertuples()}
@@ -459,18 +471,28 @@ def _topic_intrusion(
     ordered = np.sort(values, axis=1)
     # three clear topics, and a topic below the threshold to be the intruder (the smallest is in the smallest half)
     eligible = np.flatnonzero((ordered[:, -3] >= TOPIC_SHARE) & (ordered[:, 0] < TOPIC_SHARE)) if len(values) else []
+
+    def intruders(index: int) -> list[int]:
+        """The topics that may intrude on unit ``index``: of its smallest half, below the threshold, and shown by
+        :data:`INTRUSION_WORDS` words or more (one shown by fewer would be found by its length alone: a review)."""
+        ranked = np.argsort(-values[index], kind="stable")
+        pool = [(k, int(columns[k].split("_")[1])) for k in ranked[max(3, len(ranked) // 2) :]]
+        return [t for k, t in pool if values[index, k] < TOPIC_SHARE and len(described[t].split()) >= INTRUSION_WORDS]
+
+    eligible = np.array([index for index in eligible if intruders(index)], dtype=int)
     chosen = rng.permutation(eligible)[:n]
     if n and len(chosen) < n and (asked or not len(chosen)):
         note = (
             f"{n} topic-intrusion tasks asked, {len(chosen)} written: only {len(eligible)} modelled units off the coding "
-            f"sheet have three topics of at least {TOPIC_SHARE:.0%} each and one below it"
+            f"sheet have three topics of at least {TOPIC_SHARE:.0%} each and one below it shown by {INTRUSION_WORDS} words "
+            "or more"
         )
     sheet, key = [], []
     for item, index in enumerate(sorted(chosen), start=1):
         row = candidates.iloc[index]
         ranked = np.argsort(-values[index], kind="stable")
         largest = [int(columns[k].split("_")[1]) for k in ranked[:3]]
-        smallest = [int(columns[k].split("_")[1]) for k in ranked[max(3, len(ranked) // 2) :] if values[index, k] < TOPIC_SHARE]
+        smallest = intruders(index)
         intruder = smallest[int(rng.integers(len(smallest)))]
         shown = [*largest, intruder]
         rng.shuffle(shown)
