@@ -440,9 +440,32 @@ def test_a_column_with_a_space_in_its_name_is_refused_saying_to_rename_it():
     with pytest.raises(ToolkitError) as info:
         check_covariates("year + city tier", documents, ["year", "city tier"])
     assert str(info.value) == (
-        "effects.formula 'year + city tier' cannot use the column 'city tier': a formula cannot name a column with a "
-        "space in its name; rename it in the metadata ('city_tier') and use that name"
+        "effects.formula 'year + city tier' cannot use the column 'city tier': a formula names a column as Python "
+        "names things (letters, digits not first, _), which a space or sign in a name breaks apart; rename it in the "
+        "metadata ('city_tier') and use that name"
     )
+
+
+@pytest.mark.parametrize(
+    "column, formula, said",
+    [
+        # a hostile pass of the effects: each refused without a word of why or what to do
+        ("city-tier", "year + city-tier", "cannot use the column 'city-tier': a formula names a column as Python"),
+        ("gdp.growth", "year + gdp.growth", "rename it there ('gdp_growth') and use that name"),
+        ("gdp.growth", "np.log(gdp.growth)", "rename it there ('gdp_growth') and use that name"),
+        ("2020gdp", "year + 2020gdp", "rename it there ('x_2020gdp') and use that name"),
+        ("level", "year + Level", "'Level' is no column; the metadata's column names are read in lower case: write 'level'"),
+        ("level", "year＋level", "'＋level' holds full-width signs of a Chinese input method; write '+level'"),
+        ("level", "C（level）", "'（level）' holds full-width signs of a Chinese input method; write '(level)'"),
+    ],
+)
+def test_a_column_a_formula_cannot_name_as_written_is_said_how_to_name_it(column, formula, said):
+    from toolkit.analysis.effects import check_covariates
+
+    documents = pd.DataFrame({"doc_id": ["a", "b", "c"], "year": [2020, 2021, 2022], column: ["一线", "二线", "一线"]})
+    with pytest.raises(ToolkitError) as info:
+        check_covariates(formula, documents, ["year", column])
+    assert said in str(info.value), str(info.value)
 
 
 def test_a_document_left_without_text_does_not_decide_whether_the_formula_can_be_computed(tmp_path):

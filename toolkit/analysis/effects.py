@@ -460,11 +460,23 @@ def check_covariates(
     allowed = [c for c in covariates if c in data]
     columns = ", ".join(allowed)[:200]
     unknown = [name for name in check_formula(formula) if name not in allowed]
-    spaced = [c for c in allowed if unknown and unknown[0] in str(c).split()]
-    if spaced:  # a formula cannot name a column with a space: 'city tier' reads as two names
+    # a formula names a column as Python names things: 'city tier', 'city-tier', 'gdp.growth', 'gdp（亿元）' read as
+    # other names (city, tier; gdp and a call), '2020gdp' as none
+    unnamable = [c for c in allowed if unknown and not str(c).isidentifier() and unknown[0] in re.split(r"\W+", str(c))]
+    if unnamable:
+        column = str(unnamable[0])
+        renamed = re.sub(r"\W+", "_", column).strip("_")
+        renamed = renamed if renamed.isidentifier() else f"x_{renamed}"
         raise ToolkitError(
-            f"effects.formula {formula!r} cannot use the column {spaced[0]!r}: a formula cannot name a column with a "
-            f"space in its name; rename it in the metadata ({str(spaced[0]).replace(' ', '_')!r}) and use that name"
+            f"effects.formula {formula!r} cannot use the column {column!r}: a formula names a column as Python names "
+            f"things (letters, digits not first, _), which a space or sign in a name breaks apart; rename it in the "
+            f"metadata ({renamed!r}) and use that name"
+        )
+    lowered = [c for c in allowed if unknown and str(c) == unknown[0].lower()]
+    if lowered:  # metadata headers are read in lower case (Level is level)
+        raise ToolkitError(
+            f"effects.formula {formula!r} cannot be used: {unknown[0]!r} is no column; the metadata's column names are "
+            f"read in lower case: write {lowered[0]!r}"
         )
     if unknown:
         raise ToolkitError(

@@ -187,6 +187,17 @@ def _refuse(formula: str, i: int, what: str):
         while end < len(formula) and not formula[end].isspace() and formula[end] not in "+-*:/()":
             end += 1
     term = formula[i:end]
+    if (plain := unicodedata.normalize("NFKC", term)) != term and any(c in plain for c in "+-*:/()"):
+        # ＋, （ of a Chinese input method: the signs are the ASCII ones (a hostile pass: refused without a word why)
+        raise ToolkitError(f"{what}: {term!r} holds full-width signs of a Chinese input method; write {plain!r}")
+    if re.fullmatch(r"[\w.（）]+", term):  # gdp.growth, 2020gdp, gdp（亿元）: a column's name no formula can write
+        renamed = re.sub(r"\W+", "_", term).strip("_")
+        renamed = renamed if renamed.isidentifier() else f"x_{renamed}"
+        raise ToolkitError(
+            f"{what}: {term!r} is not allowed: a formula names a column as Python names things (letters, digits not "
+            f"first, _); if it is a column of the metadata, rename it there ({renamed!r}) and use that name; "
+            f"{_GRAMMAR}"
+        )
     raise ToolkitError(f"{what}: {term!r} is not allowed: {_GRAMMAR}; nothing in a formula is run as Python")
 
 
@@ -243,6 +254,12 @@ def _expression(node: ast.AST, term: str, what: str) -> list[str]:
         raise ToolkitError(
             f"{what}: {term!r} is not allowed: a function's arguments are columns, not arithmetic "
             f"({ast.unparse(node)}); use np.log1p(x) for log(x + 1), center(x) or scale(x) to shift or scale a column"
+        )
+    if isinstance(node, ast.Attribute):  # gdp.growth: a column's name no formula can write (os.system: no column)
+        raise ToolkitError(
+            f"{what}: {term!r} is not allowed: a formula names a column as Python names things (letters, digits not "
+            f"first, _); if it is a column of the metadata, rename it there ({ast.unparse(node).replace('.', '_')!r}) and "
+            f"use that name; {_GRAMMAR}"
         )
     raise ToolkitError(f"{what}: {term!r} is not allowed: {_GRAMMAR}")
 
