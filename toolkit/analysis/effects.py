@@ -22,7 +22,7 @@ import numpy as np
 from ..errors import ToolkitError
 from ..options import Option
 from .clustered import cr2, exactly_fitted, moves_along, working_regression
-from .formulas import check_formula, check_syntax, columns_estimate
+from .formulas import NAMING, check_formula, check_syntax, columns_estimate, formula_name
 from .lexicon import OTHER
 from .trends import NOT_MEASURED, unmeasured_in
 
@@ -464,13 +464,9 @@ def check_covariates(
     # other names (city, tier; gdp and a call), '2020gdp' as none
     unnamable = [c for c in allowed if unknown and not str(c).isidentifier() and unknown[0] in re.split(r"\W+", str(c))]
     if unnamable:
-        column = str(unnamable[0])
-        renamed = re.sub(r"\W+", "_", column).strip("_")
-        renamed = renamed if renamed.isidentifier() else f"x_{renamed}"
         raise ToolkitError(
-            f"effects.formula {formula!r} cannot use the column {column!r}: a formula names a column as Python names "
-            f"things (letters, digits not first, _), which a space or sign in a name breaks apart; rename it in the "
-            f"metadata ({renamed!r}) and use that name"
+            f"effects.formula {formula!r} cannot use the column {unnamable[0]!r}: {NAMING}, which a space or sign in a "
+            f"name breaks apart; rename it in the metadata ({formula_name(unnamable[0])!r}) and use that name"
         )
     lowered = [c for c in allowed if unknown and str(c) == unknown[0].lower()]
     if lowered:  # metadata headers are read in lower case (Level is level)

@@ -177,6 +177,16 @@ def _closing(formula: str, term: int, start: int, what: str) -> int:
     raise ToolkitError(f"{what}: {formula[term:]!r} opens a parenthesis that is never closed")
 
 
+NAMING = "a formula names a column as Python names things (letters, digits not first, _)"
+
+
+def formula_name(column: str) -> str:
+    """A name a formula can write for a metadata column that no formula can name as it is (city tier, gdp.growth,
+    2020gdp): what a user may rename it to."""
+    renamed = re.sub(r"\W+", "_", str(column)).strip("_")
+    return renamed if renamed.isidentifier() else f"x_{renamed}"
+
+
 def _refuse(formula: str, i: int, what: str):
     """Raise naming the term that starts at ``i``: a ``{...}`` or backquoted block whole, else up to the next
     space or operator."""
@@ -191,12 +201,9 @@ def _refuse(formula: str, i: int, what: str):
         # ＋, （ of a Chinese input method: the signs are the ASCII ones (a hostile pass: refused without a word why)
         raise ToolkitError(f"{what}: {term!r} holds full-width signs of a Chinese input method; write {plain!r}")
     if re.fullmatch(r"[\w.（）]+", term):  # gdp.growth, 2020gdp, gdp（亿元）: a column's name no formula can write
-        renamed = re.sub(r"\W+", "_", term).strip("_")
-        renamed = renamed if renamed.isidentifier() else f"x_{renamed}"
         raise ToolkitError(
-            f"{what}: {term!r} is not allowed: a formula names a column as Python names things (letters, digits not "
-            f"first, _); if it is a column of the metadata, rename it there ({renamed!r}) and use that name; "
-            f"{_GRAMMAR}"
+            f"{what}: {term!r} is not allowed: {NAMING}; if it is a column of the metadata, rename it there "
+            f"({formula_name(term)!r}) and use that name; {_GRAMMAR}"
         )
     raise ToolkitError(f"{what}: {term!r} is not allowed: {_GRAMMAR}; nothing in a formula is run as Python")
 
@@ -257,9 +264,8 @@ def _expression(node: ast.AST, term: str, what: str) -> list[str]:
         )
     if isinstance(node, ast.Attribute):  # gdp.growth: a column's name no formula can write (os.system: no column)
         raise ToolkitError(
-            f"{what}: {term!r} is not allowed: a formula names a column as Python names things (letters, digits not "
-            f"first, _); if it is a column of the metadata, rename it there ({ast.unparse(node).replace('.', '_')!r}) and "
-            f"use that name; {_GRAMMAR}"
+            f"{what}: {term!r} is not allowed: {NAMING}; if it is a column of the metadata, rename it there "
+            f"({formula_name(ast.unparse(node))!r}) and use that name; {_GRAMMAR}"
         )
     raise ToolkitError(f"{what}: {term!r} is not allowed: {_GRAMMAR}")
 
