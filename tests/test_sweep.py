@@ -481,6 +481,10 @@ def test_the_recommendation_is_honest_about_seeds():
     assert headline(text) == [text.splitlines()[2], *kinds]
     other = recommend(pd.DataFrame(rows))
     assert headline(other) == [other.splitlines()[2]]
+    # so too two lexicons, which choose the words kept and the keyword topics (a hostile pass: a lexicon of two themes,
+    # 17 free topics, was recommended over the whole one)
+    lexicons = recommend(pd.DataFrame([{**row, "themes.lexicon": value} for row in rows for value in ("a.toml", "b.toml")]))
+    assert lexicons.splitlines()[2].startswith("The grid varies the preprocessing (themes.lexicon): each setting is")
     passes = [{**row, "model.lda.passes": value} for row in rows for value in (1, 2)]  # a model's setting: comparable
     assert "varies the preprocessing" not in recommend(pd.DataFrame(passes))
     assert "gave the same" not in lda

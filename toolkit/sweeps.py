@@ -647,15 +647,18 @@ def _varied_preprocessing(summary: pd.DataFrame, settings: list[str]) -> list[st
     """The grid's preprocessing settings of more than one value: each value is scored on its own tokens (the
     coherence against its own texts, the perplexity on its own held-out tokens), so the scores rank the points of one
     value, not the values (a hostile pass: a sweep over strip_pinyin recommended keeping the pinyin, a topic of its
-    fragments scoring well; one over vocab.max_terms recommended 3 words)."""
-    return [s for s in settings if s.split(".")[0] in PREPROCESSING and summary[s].astype(str).nunique() > 1]
+    fragments scoring well; one over vocab.max_terms recommended 3 words). So too the lexicon's settings, which
+    choose the words kept and the keyword topics: a sweep over two lexicons recommended one of two themes (17 free
+    topics) over the whole lexicon (a hostile pass)."""
+    return [s for s in settings if s.split(".")[0] in (*PREPROCESSING, "themes") and summary[s].astype(str).nunique() > 1]
 
 
 def _preprocessing_headline(varied: list[str]) -> str:
     """The recommendation's headline when the grid varies the preprocessing (:func:`_varied_preprocessing`): no
     best point across its settings."""
     return (
-        f"The grid varies the preprocessing ({', '.join(varied)}): each setting is scored on its own tokens, so the "
+        f"The grid varies the preprocessing ({', '.join(varied)}): each setting is scored on its own tokens and "
+        "lexicon, so the "
         "scores compare the points of one setting, not the settings; choose those by reading the topics of each "
         "(topics.json in each run's folder, or a run's topics.csv and quality.csv). The best points of each setting "
         "are listed below."
