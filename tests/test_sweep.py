@@ -1017,6 +1017,10 @@ def test_what_the_scores_rest_on_at_its_limits():
     assert "could not be computed" not in partly
     nothing = pd.DataFrame(_runs("lda", 5, [0.05, 0.06])).assign(heldout_units=0, heldout_tokens=0)
     assert "What the scores rest on" not in recommend(nothing, heldout=["perplexity"])
+    # asked for and none held out (a hostile pass: sweep.holdout = 0.01 of 27 units, no score and no word of it)
+    said = "- sweep.holdout = 0.01 held out no unit of this corpus (too few units): no held-out score"
+    assert said in recommend(nothing.assign(holdout=0.01), heldout=["perplexity"])
+    assert "held out no unit" not in recommend(nothing.assign(holdout=0.0), heldout=["perplexity"])
 
 
 def test_one_value_of_the_grid_however_it_is_written():

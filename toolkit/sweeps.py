@@ -752,6 +752,8 @@ def _fit_notes(table: pd.DataFrame, heldout: list[str]) -> list[str]:
     """Lines of the recommendation on what its scores rest on: runs whose fit did not finish as it should
     (sweep.csv's ``fit_note``: keyatm's chains not converged), held-out scores of too few tokens, and a held-out
     score no run could compute (the figure leaves its panel out)."""
+    import pandas as pd
+
     lines = []
     if "fit_note" in table:
         noted = table[table["fit_note"].fillna("").astype(str) != ""]
@@ -762,6 +764,14 @@ def _fit_notes(table: pd.DataFrame, heldout: list[str]) -> list[str]:
                 "and their ranking with them."
             )
     present = [m for m in heldout if m in table]
+    if {"holdout", "heldout_units"} <= set(table.columns):
+        asked = pd.to_numeric(table["holdout"], errors="coerce").fillna(0)
+        held = pd.to_numeric(table["heldout_units"], errors="coerce").fillna(0)
+        if (asked > 0).any() and not (held > 0).any():  # asked for, none: said (the scores were left out in silence)
+            lines.append(
+                f"- sweep.holdout = {asked.max():g} held out no unit of this corpus (too few units): no held-out score, "
+                "no perplexity panel; hold out more, or score by the coherence."
+            )
     if present and "heldout_tokens" in table and table["heldout_tokens"].notna().any():
         units, tokens = int(table["heldout_units"].min()), int(table["heldout_tokens"].min())
         if tokens < HELDOUT_FEW:
