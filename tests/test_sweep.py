@@ -1206,3 +1206,18 @@ def test_nmf_with_more_topics_than_words_is_a_skipped_point_and_a_one_line_error
         cli("-q", "run", SEEDS_CONFIG, "--out", tmp_path / "random", *settings, '--set=model.nmf.init="random"').returncode == 0
     )
     assert "nmf K=5: cannot fit 5 topics to a vocabulary of 3 words with NMF's nndsvda start" in result.recommendation
+
+
+def test_grid_settings_that_give_the_same_tokens_are_said_to_be_the_same_fits(tmp_path, caplog):
+    """From a hostile pass of sweeps: vocab.phrase_min_count = 3 and 5 with phrases off doubled every fit, and the
+    recommendation called them two preprocessing settings each scored on its own tokens, in silence."""
+    import logging
+
+    config = seeds_config(**{"sweep.seeds": "[1]"})
+    grid = {"model.kind": ["nmf"], "model.n_topics": [3], "vocab.phrase_min_count": [3, 5], "vocab.min_df": [1, 2]}
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        sweep(config, tmp_path / "sw", grid=grid, n_jobs=1)
+    said = [m for m in caplog.messages if "give the same tokens and keywords" in m]
+    assert len(said) == 2, said  # for each value of min_df, which does change the tokens
+    assert all("vocab.phrase_min_count=3" in m and "vocab.phrase_min_count=5" in m for m in said)
+    assert "vocab.min_df=1" in said[0] + said[1] and "vocab.min_df=2" in said[0] + said[1]

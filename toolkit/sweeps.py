@@ -310,6 +310,34 @@ def _prepare_group(config: Config, inputs) -> _Corpus:
     )
 
 
+def _warn_same_tokens(runs: list, corpora: dict[str, _Corpus]) -> None:
+    """Warn of the grid's preprocessing settings that give the same words, counts and keywords as another: their runs
+    are the same fits under two names (a hostile pass: vocab.phrase_min_count = 3 and 5, phrases being off, doubled
+    every fit, and the recommendation called them two settings scored on their own tokens)."""
+    import hashlib
+
+    alike: dict[str, list[str]] = {}
+    for key, corpus in corpora.items():
+        digest = hashlib.sha256(json.dumps([corpus.vocabulary, [k.tolist() for k in corpus.keywords]]).encode())
+        for matrix in (corpus.train, corpus.held_out):
+            for part in (matrix.indptr, matrix.indices, matrix.data):
+                digest.update(part.tobytes())
+        alike.setdefault(digest.hexdigest(), []).append(key)
+    for keys in (keys for keys in alike.values() if len(keys) > 1):
+        named = []
+        for key in keys:
+            combo = next(combo for combo, _, _, k in runs if k == key)
+            shaping = {k: v for k, v in combo.items() if _shapes_the_corpus(k)}
+            named.append(", ".join(f"{k}={v}" for k, v in shaping.items()) or "the config's own")
+        log.warning(
+            "the grid's settings %s give the same tokens and keywords: their runs are the same fits under %d names "
+            "(a setting that changes nothing here, as vocab.phrase_min_count with vocab.phrases off); leave it out of "
+            "the grid",
+            " and ".join(named),
+            len(keys),
+        )
+
+
 def _fit_one(model, train, held_out) -> dict:
     """Fit one unfitted model on the training units (one BLAS thread) and return what the sweep keeps."""
     import warnings
@@ -384,6 +412,7 @@ def sweep(
         runs, groups = _grid_runs(run_configs)
         for key, group in groups.items():
             group[1] = _prepare_group(next(rc for _, rc, _, k in runs if k == key), group[0])
+        _warn_same_tokens(runs, {key: group[1] for key, group in groups.items()})
         models, runs, skipped, floors = _fittable(runs, {key: group[1] for key, group in groups.items()})
         if not runs:  # every reason, each with its points (the first alone led to the next error)
             reasons: dict[str, list] = {}
@@ -650,7 +679,16 @@ def _varied_preprocessing(summary: pd.DataFrame, settings: list[str]) -> list[st
     fragments scoring well; one over vocab.max_terms recommended 3 words). So too the lexicon's settings, which
     choose the words kept and the keyword topics: a sweep over two lexicons recommended one of two themes (17 free
     topics) over the whole lexicon (a hostile pass)."""
-    return [s for s in settings if s.split(".")[0] in (*PREPROCESSING, "themes") and summary[s].astype(str).nunique() > 1]
+    return [s for s in settings if _shapes_the_corpus(s) and summary[s].astype(str).nunique() > 1]
+
+
+# the lexicon's settings that choose the words kept and the keyword topics (themes.min_score and top_n label topics)
+LEXICON_SHAPING = ("themes.lexicon", "themes.match")
+
+
+def _shapes_the_corpus(setting: str) -> bool:
+    """Whether a grid ``setting`` changes what the runs are scored on: the preprocessing, or the lexicon's words."""
+    return setting.split(".")[0] in PREPROCESSING or setting in LEXICON_SHAPING
 
 
 def _preprocessing_headline(varied: list[str]) -> str:
