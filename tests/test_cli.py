@@ -336,6 +336,8 @@ def test_escape_sequences_from_the_data_never_reach_the_terminal(tmp_path):
     texts.mkdir()
     shutil.copy(SEEDS / "002_2c7342bd1836c4df.txt", texts / "a.txt")
     (texts / "b\x1b[2J.txt").write_text("没有日期的文件。", encoding="utf-8")  # unlisted, undated: skipped and named
+    # a line break in a name printed a line of its own, as a warning of the toolkit's would be (a hostile pass)
+    (texts / "c\nwarning: every input was used.txt").write_text("没有日期的文件。", encoding="utf-8")
     title = "武汉市人民政府工作报告" * 30 + "\x1b]0;PWNED\x07"  # a few control characters among many: read
     (tmp_path / "metadata.csv").write_text(f"file,date,title\na.txt,2022,{title}\n", encoding="utf-8")
     config = write_config(tmp_path / "c.toml", texts, tmp_path / "metadata.csv")
@@ -344,6 +346,8 @@ def test_escape_sequences_from_the_data_never_reach_the_terminal(tmp_path):
     # the title's control characters are taken out as the metadata is read (said); a file name's are shown escaped
     assert "报告]0;PWNED" in shown.stdout and "\x1b" not in shown.stdout + shown.stderr and "\x07" not in shown.stdout
     assert "b\\x1b[2J.txt" in shown.stderr and "control or invisible characters" in shown.stderr
+    assert "c\\nwarning: every input was used.txt" in shown.stderr
+    assert not [line for line in shown.stderr.splitlines() if line.startswith("warning: every input")]
     counted = cli("-q", "terms", config, "创新", "--by", "title")  # the table terms prints (CSV on stdout)
     assert counted.returncode == 0 and "\x1b" not in counted.stdout and "PWNED" in counted.stdout
 

@@ -456,8 +456,9 @@ def test_a_boilerplate_pattern_that_backtracks_without_end_stops_with_its_file_a
 
 
 # Patterns whose matches a search as one alternation could change if it took them in: back-references (a group call
-# is refused as a user's pattern: tests/test_terms.py), conditionals, inline flags and backtracking verbs ((*SKIP) moves the search past the next positions),
-# and patterns it may take in: anchors, lookarounds, atomic groups, possessive repeats, groups of the same name.
+# is refused as a user's pattern: tests/test_terms.py), conditionals, inline flags and backtracking verbs ((*SKIP)
+# moves the search past the next positions), and patterns it may take in: anchors, lookarounds, atomic groups,
+# possessive repeats, groups of the same name.
 _TRICKY = [
     r"a+(*SKIP)(*FAIL)",
     r"(.)\1",

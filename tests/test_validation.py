@@ -1573,3 +1573,22 @@ def test_an_export_says_which_topics_drew_too_few_words_for_an_intrusion_task(ru
     assert said in caplog.text and said in (out / validation.CODEBOOK).read_text(encoding="utf-8")
     key = pd.read_csv(out / validation.WORD_KEY)
     assert int(topics.loc[0, "topic"]) not in set(key["topic"]) and len(key) == len(topics) - 1
+
+
+def test_a_sheets_name_with_an_escape_sequence_never_reaches_the_terminal_nor_a_file_name(coded, tmp_path):
+    """From a hostile pass of data safety: `validate score --units "coder<ESC>]0;PWNED<BEL>.csv"` printed the name's
+    escape sequence raw (retitling the window, clearing the screen) and wrote it into the scores' file name; so did
+    agree. terms and kwic showed such characters escaped."""
+    from .conftest import cli
+
+    folder = _copy(coded, tmp_path)
+    sheet = tmp_path / "coder\x1b]0;PWNED\x07\x1b[2Jx.csv"
+    shutil.copy(folder / validation.UNIT_SHEET, sheet)
+    scored = cli("validate", "score", folder, "--units", sheet)
+    assert scored.returncode == 0, scored.stderr
+    assert "\x1b" not in scored.stdout + scored.stderr and "\x07" not in scored.stdout
+    assert "coder\\x1b]0;PWNED\\x07\\x1b[2Jx.csv" in scored.stdout
+    written = [p.name for p in folder.iterdir() if p.name.startswith("scores-")]
+    assert written and not any("\x1b" in name or "\x07" in name for name in written), written
+    agreed = cli("validate", "agree", folder, folder / validation.UNIT_SHEET, sheet)
+    assert agreed.returncode == 0 and "\x1b" not in agreed.stdout + agreed.stderr, agreed.stderr

@@ -460,11 +460,11 @@ def _dispatch(args) -> int:
                 f"{out}: give {', '.join(validation.sheets_to_code(out))} and {validation.CODEBOOK} to the coders (not "
                 f"the key_*.csv files), then run: toolkit validate score {out}".translate(ONE_LINE)
             )
-        elif args.step == "agree":
-            sys.stdout.write(validation.format_agreement(validation.agree(args.folder, args.first, args.second)))
+        elif args.step == "agree":  # the sheets' names as the terminal shows them (an escape sequence in one ran)
+            sys.stdout.write(validation.format_agreement(validation.agree(args.folder, args.first, args.second)).translate(SHOWN))
         else:
             tables = validation.score(args.folder, units_file=args.units, words_file=args.words, topics_file=args.topics)
-            sys.stdout.write(validation.format_scores(tables))
+            sys.stdout.write(validation.format_scores(tables).translate(SHOWN))
         return 0
     if args.command == "terms":
         by = tuple(c.strip() for c in args.by.split(",") if c.strip())
@@ -525,6 +525,9 @@ class LogFormat(logging.Formatter):
     by each message)."""
 
     def format(self, record: logging.LogRecord) -> str:
+        if isinstance(record.args, tuple) and record.args:  # a value's line breaks shown, not broken: a file name
+            record = logging.makeLogRecord(record.__dict__)  # with one printed a line of its own, "warning: ..." too
+            record.args = tuple(a.translate(ONE_LINE) if isinstance(a, str) else a for a in record.args)
         message = super().format(record).translate(SHOWN)
         return f"warning: {message}" if record.levelno == logging.WARNING else message
 

@@ -1195,7 +1195,9 @@ def sheet_tag(path: str | Path, most_bytes: int = 60) -> str:
     import hashlib
 
     path = Path(path)
-    stem = os.fsencode(path.stem)[:most_bytes].decode("utf-8", errors="ignore")  # a name's bytes that are no UTF-8 too
+    # without control and invisible characters (an escape sequence in a sheet's name was in the report's file name)
+    visible = "".join(c for c in path.stem if unicodedata.category(c) not in ("Cc", "Cf"))
+    stem = os.fsencode(visible)[:most_bytes].decode("utf-8", errors="ignore")  # a name's bytes that are no UTF-8 too
     digest = hashlib.sha256(os.fsencode(path.resolve())).hexdigest()[:8]
     return f"{stem}-{digest}"
 
