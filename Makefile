@@ -61,5 +61,6 @@ lock:  ## re-pin requirements.lock from a fresh environment
 	  echo "# Regenerate with: make lock"; .venv-lock/bin/pip freeze --exclude-editable | grep -v '^toolkit'; } > requirements.lock
 	rm -rf .venv-lock
 
-clean:  ## remove runs/ and .venv
-	rm -rf runs .venv
+clean:  ## remove .venv and the runs `make figures` wrote (only what the toolkit wrote and nobody changed; the rest is named)
+	@test ! -x $(BIN)/python || $(BIN)/python scripts/clean.py
+	rm -rf .venv

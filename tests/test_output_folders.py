@@ -1053,3 +1053,34 @@ def test_a_link_the_user_adds_to_a_previous_output_during_a_run_keeps_it_in_plac
     assert (final / "论文链接").is_symlink() and (final / "主题.csv").read_text(encoding="utf-8") == "previous"
     (new,) = tmp_path.glob("结果.new-*")
     assert (new / "主题.csv").read_text(encoding="utf-8") == "new"
+
+
+def test_make_clean_removes_only_the_toolkits_unchanged_outputs(fast_seeds_run, tmp_path):
+    """From a hostile pass of data safety: `make clean` ran `rm -rf runs`, where validation exports (and the coders'
+    sheets in them) and a study of one's own live. scripts/clean.py removes a run or a sweep folder only when all of
+    it is the toolkit's, as written."""
+    import runpy
+
+    from toolkit.output import atomic
+
+    from .conftest import ROOT
+
+    removable = runpy.run_path(str(ROOT / "scripts" / "clean.py"))["removable"]
+    run = tmp_path / "seeds"
+    shutil.copytree(fast_seeds_run.out_dir, run, symlinks=True)
+    assert removable(run)
+    sweep = tmp_path / "seeds-sweep"
+    (sweep / "runs").mkdir(parents=True)
+    (sweep / atomic.SWEEP_MARKER).write_text(json.dumps({"format": "toolkit sweep v1"}) + "\n", encoding="utf-8")
+    shutil.copytree(run, sweep / "runs" / "0019032e29c2", symlinks=True)
+    shutil.copytree(run, sweep / "summary", symlinks=True)
+    assert atomic.is_sweep_folder(sweep) and removable(sweep)
+    (sweep / "runs" / "0019032e29c2" / "notes.md").write_text("我的笔记", encoding="utf-8")  # the user's, inside a run
+    assert not removable(sweep)
+    with (run / "themes.csv").open("a", encoding="utf-8") as edited:  # an output the user edited
+        edited.write("\n")
+    assert not removable(run)
+    export = tmp_path / "seeds-validation"  # coders' sheets: never an output it removes
+    export.mkdir()
+    (export / "coding_sheet.csv").write_text("item,theme\n1,ecology\n", encoding="utf-8")
+    assert not removable(export)

@@ -215,6 +215,12 @@ def _written_by_toolkit(folder: Path) -> bool:
     return listing is not None and _only(folder, *listing, {MARKER})
 
 
+def written_by_toolkit(folder: Path) -> bool:
+    """Whether everything under ``folder`` is the toolkit's output as it wrote it (:func:`_written_by_toolkit`):
+    what `make clean` may remove."""
+    return _written_by_toolkit(folder)
+
+
 def _first_of_the_user(folder: Path) -> str:
     """The first entry under ``folder`` that makes it the user's (:func:`_written_by_toolkit`, :func:`_strays`); ''
     when none is found (an empty folder of the user's)."""
