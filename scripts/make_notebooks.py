@@ -206,8 +206,12 @@ notebook(
             "code",
             "# in a folder that stays: a config names these files (a temporary folder would vanish with the kernel)\n"
             "folder = Path(out_dir)\nfolder.mkdir(parents=True, exist_ok=True)\n"
-            '(folder / "words.txt").write_text("热带雨林式\\n", encoding="utf-8")\n'
-            '(folder / "stop.txt").write_text("发布会\\n", encoding="utf-8")\n'
+            'for name, words in (("words.txt", "热带雨林式\\n"), ("stop.txt", "发布会\\n")):\n'
+            "    path = folder / name\n"
+            "    if not path.exists():  # never over a word list of yours\n"
+            '        path.write_text(words, encoding="utf-8")\n'
+            '    elif path.read_text(encoding="utf-8") != words:\n'
+            '        raise FileExistsError(f"{path} holds other words (yours?): set out_dir to another folder")\n'
             'mine = config.with_values(**{"segment.extra_dictionaries": [str(folder / "words.txt")],\n'
             '                             "segment.extra_stopwords": [str(folder / "stop.txt")]})\n'
             "segmenter = toolkit.make_segmenter(mine, prepared.lexicon)\n"

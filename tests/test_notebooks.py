@@ -397,3 +397,22 @@ def test_the_state_council_notebook_says_when_there_is_no_change_table(tmp_path)
     # as the reason when the corpus was of one year)
     assert "no change table: the run's warning above says why" in printed
     assert "trends.change_from = 2014: no document there, so change.csv is empty" in printed
+
+
+def test_the_preprocessing_notebook_never_writes_over_a_word_list_of_the_researchers(tmp_path, monkeypatch):
+    """From a hostile pass of data safety: notebook 02 wrote its demonstration's words.txt and stop.txt into out_dir
+    over whatever was there (the parameters cell invites setting out_dir to a folder of one's own). Now a file of
+    other words stops the cell, unchanged; the notebook's own are written, and written again alike."""
+    mine = tmp_path / "study"
+    mine.mkdir()
+    (mine / "words.txt").write_text("新质生产力\n数字中国\n", encoding="utf-8")
+    nb = read_notebook(PREPROCESSING)
+    _parameters_cell(nb).source += f"\nout_dir = {str(mine)!r}\n"
+    monkeypatch.chdir(PREPROCESSING.parent)
+    namespace: dict = {"__name__": "__main__"}
+    with pytest.raises(FileExistsError, match="holds other words"):
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                source = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith("%"))
+                exec(compile(source, str(PREPROCESSING), "exec"), namespace)  # noqa: S102 (the repository's notebook)
+    assert (mine / "words.txt").read_text(encoding="utf-8") == "新质生产力\n数字中国\n"
