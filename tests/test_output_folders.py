@@ -1084,3 +1084,34 @@ def test_make_clean_removes_only_the_toolkits_unchanged_outputs(fast_seeds_run, 
     export.mkdir()
     (export / "coding_sheet.csv").write_text("item,theme\n1,ecology\n", encoding="utf-8")
     assert not removable(export)
+
+
+def test_a_file_whose_listing_fails_is_taken_back_so_the_next_write_replaces_nothing_of_the_users(tmp_path, monkeypatch):
+    """From a hostile pass of data safety (a full disk): the table or the sweep's file was written and its listing
+    in the folder's marker failed, which left the toolkit's own file unlisted: the next run refused it as the user's
+    ("exists and the toolkit did not write it") and a sweep never resumed."""
+    import pandas as pd
+
+    from toolkit.errors import ToolkitError
+    from toolkit.output import atomic
+    from toolkit.output.csv_files import write_csv_file
+
+    table = pd.DataFrame({"term": ["创新", "生态"], "count": [12, 3]})
+    real = atomic.list_own_file
+
+    def full(path):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic, "list_own_file", full)
+    for write, path in (
+        (lambda p: write_csv_file(p, table), tmp_path / "terms.csv"),
+        (lambda p: atomic.write_own_file(p, "{}\n"), tmp_path / "config.json"),
+    ):
+        with pytest.raises(ToolkitError, match="No space left on device"):
+            write(path)
+        assert not path.exists()
+        monkeypatch.setattr(atomic, "list_own_file", real)
+        write(path)  # with room again: written and listed
+        write(path)  # and replaced, being the toolkit's
+        assert path.exists()
+        monkeypatch.setattr(atomic, "list_own_file", full)

@@ -264,11 +264,24 @@ def write_own_file(path: Path, text: str) -> None:
     a Ctrl-C or SIGTERM between them taken after both (:func:`_interrupts_deferred`)."""
     check_own_file(path)
     try:
-        with _interrupts_deferred():
-            write_text(path, text)
-            list_own_file(path)
+        write_listed(path, lambda target: write_text(target, text))
     except OSError as exc:
         raise ToolkitError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def write_listed(path: Path, write) -> None:
+    """``write(path)``, then list the file in its folder's marker (:func:`list_own_file`), as one: a Ctrl-C or
+    SIGTERM between the two is taken after both (:func:`_interrupts_deferred`), and a marker that cannot be written
+    (a full disk) takes the file back, which unlisted was refused as the user's by the next run, and a sweep never
+    resumed (a hostile pass)."""
+    with _interrupts_deferred():
+        write(path)
+        try:
+            list_own_file(path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+            raise
 
 
 @contextlib.contextmanager

@@ -17,8 +17,8 @@ from .atomic import (
     check_reserved,
     is_output_folder,
     is_sweep_folder,
-    list_own_file,
     open_for_writing,
+    write_listed,
 )
 
 CSV_ROWS = 10_000  # rows of a table turned into text at a time
@@ -166,7 +166,6 @@ def write_csv_file(
     if not path.parent.is_dir():
         raise ToolkitError(f"{flag} {path}: folder {path.parent} does not exist")
     try:
-        write_csv(path, frame, bom=bom)
-        list_own_file(path)
+        write_listed(path, lambda target: write_csv(target, frame, bom=bom))
     except OSError as exc:
         raise ToolkitError(f"cannot write {path}: {exc.strerror}") from None
