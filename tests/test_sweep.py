@@ -780,6 +780,13 @@ def test_exact_ties_are_said_to_be_ties_and_a_setting_a_kind_does_not_read_is_no
     assert headline.startswith("**NMF with 2 topics (themes.min_score=0.1)** has the highest mean coherence")
     assert "Tied with NMF K = 2 (themes.min_score=0.3): the same mean NPMI" in headline
     assert "nan" not in text and "passes=8.0" not in text and "(themes.min_score=0.1, model.lda.passes=8)" in text
+    # the kind's line names the headline's point of a tie, ranked as it ranks (NPMI, then stability), not the first
+    # in the table's order (a hostile pass: the two named different points of one tie)
+    steadier = table.assign(stability=[0.4 if row["themes.min_score"] == 0.1 else 0.5 for _, row in table.iterrows()])
+    text = recommend(steadier)
+    nmf = next(line for line in text.splitlines() if line.startswith("- NMF"))
+    assert text.splitlines()[2].startswith("**NMF with 2 topics (themes.min_score=0.3)**"), text.splitlines()[2]
+    assert nmf.startswith("- NMF: K = 2 (themes.min_score=0.3) has the highest mean NPMI"), nmf
     untied = recommend(table[table["themes.min_score"] == 0.1])
     assert "Tied" not in untied
 

@@ -844,7 +844,7 @@ def _best_point_headline(summary: pd.DataFrame, settings: list[str], *, other_ki
             f"exploration, {'its' if len(others) == 1 else 'their'} coherence not comparable with its own): "
             + _best_point_headline(summary[summary["kind"] == "keyatm"], settings, other_kinds=True)
         )
-    ranked = summary.sort_values(["npmi", "stability"], ascending=False)
+    ranked = summary.sort_values(["npmi", "stability"], ascending=False, kind="stable")
     best_overall = ranked.iloc[0]
     # the points whose seed range reaches the best's: of other kinds, and of its own (the headline, which the
     # command prints alone, said "no other kind's range reaches it" beside a K of its own kind that did, or with
@@ -929,7 +929,9 @@ def recommend(
     lines.append("")
     for key, rows in summary.groupby(["kind", *varied], dropna=False):  # each preprocessing setting on its own
         kind = key[0]
-        rows = rows.sort_values("npmi", ascending=False)
+        # ranked as the headline ranks (NPMI, then stability; the grid's order among exact ties): the two named
+        # different points of one tie (a hostile pass)
+        rows = rows.sort_values(["npmi", "stability"], ascending=False, kind="stable")
         best = rows.iloc[0]
         close = rows.iloc[1:][rows.iloc[1:]["high"] >= best["low"]]
         text = (
