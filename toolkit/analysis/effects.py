@@ -1026,14 +1026,22 @@ def _grid(units: pd.DataFrame, matrix, x: str):
     categorical covariate, the other covariates at their mean (numbers) or most frequent value (categories).
     ``supported`` is False where the curve would speak beyond its data: outside the range of ``x`` among the
     documents of that level, or (a number) farther from the nearest document than the usual spacing of the
-    documents' values (the median gap, at least 1), and in the whole of a span without documents the curve does
+    documents' values (the median gap; along year at least 1), and in the whole of a span without documents the curve does
     not cross whole (:func:`_within_reach`): e.g. the years between two congresses a decade apart; a category that
     level has no document of. An ``x`` with a single value gives no
     grid (None). Also returned: the first categorical covariate's name ('' for none) and the grid's columns
     that name categories (that covariate, and ``x`` when it is one)."""
     import pandas as pd
 
-    variables = [v for v in matrix.model_spec.required_variables if v in units.columns]
+    # in the formula's order (required_variables is a set, whose order followed the process's hash seed: the curves
+    # were grouped by level in one run and by place in the next, a mutation audit)
+    written = str(matrix.model_spec.formula)
+
+    def first_written(name: str) -> tuple[int, str]:
+        found = re.search(rf"(?<![\w.]){re.escape(name)}(?![\w.])", written)
+        return (found.start() if found else len(written), name)
+
+    variables = sorted((v for v in matrix.model_spec.required_variables if v in units.columns), key=first_written)
     if not x or x not in variables:
         return None, "", []
     formula = str(matrix.model_spec.formula)
@@ -1059,7 +1067,10 @@ def _grid(units: pd.DataFrame, matrix, x: str):
     # the usual spacing of the corpus's documents along x (not of one level's: a level with documents in 2002 and
     # 2012 only spans a decade without any)
     spread = np.unique(units[x].dropna().to_numpy(float)) if numeric else np.zeros(0)
-    reach = max(float(np.median(np.diff(spread))), 1.0) if len(spread) > 1 else 1.0
+    # at least a year along year, whose grid is of whole years; along another number its own spacing, in any units
+    # (a floor of 1 drew a curve across GDP's gap in trillions and none in billions: a mutation audit)
+    floor = 1.0 if x == "year" else 0.0
+    reach = max(float(np.median(np.diff(spread))), floor) if len(spread) > 1 else floor
     rows = []
     for level in levels:
         values = (units[x] if level is None else units.loc[units[group] == level, x]).dropna()

@@ -33,6 +33,8 @@ _GRAMMAR = (
 
 MAX_LENGTH = 2_000  # characters of a formula: a model of a few dozen terms fits in a few hundred
 MAX_DEPTH = 20  # parentheses inside one another
+MAX_POWER = 5  # the exponent of a group's power: interactions of up to five factors (formulaic's time is exponential in it)
+MAX_EXPANDED = 2_000  # the terms a group's power expands to
 # a spline's or polynomial's degrees of freedom (df=, degree=, a number given to it) and the length of a list given
 # to it: bs(year, df=10000000) made a design matrix past 5 GB; a model of a few hundred documents takes a few
 MAX_ARGUMENT = 50
@@ -102,15 +104,21 @@ def _check(formula: str, what: str) -> list[str]:
         char = formula[i]
         if char.isspace():
             i += 1
-        elif formula.startswith("**", i) or char in "+-*:/()":
-            i += 2 if formula.startswith("**", i) else 1
+        elif formula.startswith("**", i):
+            _check_power(formula, i, what)
+            i += 2
+        elif char in "+-*:/()":
+            i += 1
         elif char.isdigit() or (char == "." and formula[i + 1 : i + 2].isdigit()):
             end = _NUMBER.match(formula, i).end()
             if end < len(formula) and _NAME.match(formula[end]):
                 _refuse(formula, i, what)
             i = end
         elif char == "_" or char.isidentifier():
-            end = _NAME.match(formula, i).end()
+            name = _NAME.match(formula, i)
+            if name is None:  # a letter Python takes that \w does not (℘, ℮): an AttributeError's traceback
+                _refuse(formula, i, what)
+            end = name.end()
             after = end
             while after < len(formula) and formula[after].isspace():
                 after += 1
@@ -121,6 +129,43 @@ def _check(formula: str, what: str) -> list[str]:
         else:
             _refuse(formula, i, what)
     return list(dict.fromkeys(names))
+
+
+def _check_power(formula: str, at: int, what: str) -> None:
+    """Refuse the power at ``at`` (``**``) of a group whose expansion formulaic would take minutes or hours to make:
+    an exponent above :data:`MAX_POWER`, or more than :data:`MAX_EXPANDED` interactions of the group's terms
+    ((year + place)**24 passed, and a run spent over an hour in formulaic's parse before any message: a mutation
+    audit; its time grows exponentially with the exponent)."""
+    from math import comb
+
+    exponent = re.match(r"\*\*\s*\(*\s*(\d+(?:\.\d*)?)", formula[at:])
+    if exponent is None:
+        return
+    n = float(exponent.group(1))
+    if n > MAX_POWER:
+        raise ToolkitError(
+            f"{what}: **{exponent.group(1)} asks for interactions of up to {exponent.group(1)} factors, above the limit "
+            f"of {MAX_POWER}; use a smaller power, or write the interactions you mean (a:b)"
+        )
+    before = formula[:at].rstrip()
+    if not before.endswith(")"):
+        return  # a single term's power: _no_term_lost says what it is
+    depth, start = 0, len(before) - 1
+    while start >= 0:
+        depth += {")": 1, "(": -1}.get(before[start], 0)
+        if depth == 0:
+            break
+        start -= 1
+    inner, depth, terms = before[start + 1 : -1], 0, 1
+    for char in inner:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        terms += char == "+" and depth == 0
+    expanded = sum(comb(terms, k) for k in range(1, int(n) + 1))
+    if expanded > MAX_EXPANDED:
+        raise ToolkitError(
+            f"{what}: ({inner.strip()[:40]}{'...' if len(inner.strip()) > 40 else ''})**{exponent.group(1)} expands to "
+            f"{expanded:,} terms, above the limit of {MAX_EXPANDED:,}; use a smaller power or fewer terms"
+        )
 
 
 def _no_term_lost(formula: str, what: str) -> None:
