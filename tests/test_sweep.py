@@ -492,6 +492,11 @@ def test_the_recommendation_is_honest_about_seeds():
     # whose topics differ (stability 0.6) are three runs (a mutation audit called them one, and no test saw it)
     tied = recommend(pd.DataFrame([{**row, "kind": "nmf", "run_id": f"t{row['run_id']}", "stability": 0.6} for row in same]))
     assert "gave the same topics and scores" not in tied and "The order of the points is no evidence" not in tied
+    # nor when another score differs: tied NPMI and stability over a vocabulary the top words cover whole, and
+    # held-out perplexities of 9.17 and 6.29 (a hostile pass of sweeps called them the same)
+    apart = pd.DataFrame([{**row, "perplexity": 6.0 + i} for i, row in enumerate(same)])
+    assert "gave the same topics and scores" not in recommend(apart, heldout=["perplexity"])
+    assert "gave the same topics and scores" in recommend(pd.DataFrame(same).assign(perplexity=7.0), heldout=["perplexity"])
     assert "stability 0.60" in tied
     # ranges overlap when one's top reaches the other's bottom, not its mean: NMF's seeds up to 0.055 reach LDA
     # K = 5's lowest seed (0.050), below its mean 0.060 (a mutation audit compared with the mean; no test saw it)
