@@ -917,11 +917,12 @@ def recommend(
     summary["same"] = (summary["seeds"] >= 2) & (summary["high"] - summary["low"] <= 1e-9) & (summary["stability"] >= 0.999)
     # and every other score alike: seeds of a vocabulary their top words cover whole tie on NPMI and stability, while
     # their held-out perplexity differs (9.17 and 6.29: "the same topics and scores", a hostile pass)
-    for metric in ("c_v", "diversity", "perplexity", "reconstruction_error"):
-        if metric in table and table[metric].notna().any():
-            spread = table.groupby(["kind", "n_topics", *settings], dropna=False)[metric].agg(["min", "max"])
-            alike = np.isclose(spread["max"], spread["min"], rtol=1e-9, atol=1e-12) | spread["max"].isna()
-            summary["same"] &= alike.to_numpy()
+    scored = [m for m in ("c_v", "diversity", "perplexity", "reconstruction_error") if m in table and table[m].notna().any()]
+    if scored:  # grouped as the summary is, so its rows are the summary's, in its order
+        spread = table.groupby(["kind", "n_topics", *settings], dropna=False)[scored].agg(["min", "max"])
+        for metric in scored:
+            low, high = spread[(metric, "min")], spread[(metric, "max")]
+            summary["same"] &= (np.isclose(high, low, rtol=1e-9, atol=1e-12) | high.isna()).to_numpy()
     summary["one_run"] = (summary["seeds"] < 2) | summary["same"]
     varied = _varied_preprocessing(summary, settings)
     # no best point across preprocessing settings, whose scores are not comparable: each setting's are listed below

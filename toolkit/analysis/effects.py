@@ -268,11 +268,17 @@ def _terms(formula: str) -> list[str]:
     return [term for term in [*terms, current.strip()] if term]
 
 
+def _named_in(text: str, name: str) -> re.Match | None:
+    """Where ``text`` (a formula or one of its terms) first names the column ``name`` as a name of its own (not
+    inside ``gdp_growth`` nor ``np.log``); None where it does not."""
+    return re.search(rf"(?<![\w.]){re.escape(name)}(?![\w.])", text)
+
+
 def _categories_alone(formula: str, name: str, numeric: bool) -> bool:
     """Whether ``formula`` uses column ``name`` only as categories of their own: the term ``name`` (text) or
     ``C(name)``, never inside an interaction or another function, where a category's column is no 0/1 indicator
     whose documents :func:`_thin_terms` can count."""
-    uses = [term for term in _terms(formula) if re.search(rf"(?<![\w.]){re.escape(name)}(?![\w.])", term)]
+    uses = [term for term in _terms(formula) if _named_in(term, name)]
     alone = [term for term in uses if re.fullmatch(rf"C\(\s*{re.escape(name)}\s*\)", term) or (not numeric and term == name)]
     return bool(uses) and len(alone) == len(uses)
 
@@ -1035,16 +1041,15 @@ def _grid(units: pd.DataFrame, matrix, x: str):
 
     # in the formula's order (required_variables is a set, whose order followed the process's hash seed: the curves
     # were grouped by level in one run and by place in the next, a mutation audit)
-    written = str(matrix.model_spec.formula)
+    formula = str(matrix.model_spec.formula)
 
     def first_written(name: str) -> tuple[int, str]:
-        found = re.search(rf"(?<![\w.]){re.escape(name)}(?![\w.])", written)
-        return (found.start() if found else len(written), name)
+        found = _named_in(formula, name)
+        return (found.start() if found else len(formula), name)
 
     variables = sorted((v for v in matrix.model_spec.required_variables if v in units.columns), key=first_written)
     if not x or x not in variables:
         return None, "", []
-    formula = str(matrix.model_spec.formula)
     # a column the formula reads as categories (C(year), C(tier) of numbers) is one: C(year) has no value between
     # its years, and C(tier) at tier's mean was silently the reference tier
     as_category = {v for v in variables if re.search(rf"\bC\(\s*{re.escape(v)}\s*[,)]", formula)}
