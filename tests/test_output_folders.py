@@ -149,9 +149,9 @@ def test_folders_the_toolkit_wrote_are_recorded_and_earlier_markers_still_recogn
     (final / "figures" / "a.png").write_bytes(b"png")
     files = {**marker["files"], "figures/a.png": atomic._sha256(final / "figures" / "a.png")}
     (final / atomic.MARKER).write_text(json.dumps({"format": "toolkit output v2", "files": files}))
-    assert atomic._written_by_toolkit(final)
+    assert atomic.written_by_toolkit(final)
     (final / "figures" / "mine").mkdir()
-    assert not atomic._written_by_toolkit(final)
+    assert not atomic.written_by_toolkit(final)
     (final / "figures" / "mine").rmdir()
     _run(final, {"units.csv": b"4"})
     assert (final / "units.csv").read_bytes() == b"4"
@@ -397,7 +397,7 @@ def test_files_the_user_adds_to_the_output_during_a_run_are_never_deleted(tmp_pa
     assert (final / "我的笔记.txt").read_text(encoding="utf-8") == "研究笔记"
     (new,) = tmp_path.glob("results.new-*")
     assert (new / "table.csv").read_text(encoding="utf-8") == "主题,比例\n生态,0.5\n"
-    assert atomic._written_by_toolkit(new)  # a complete output, which a later run may replace
+    assert atomic.written_by_toolkit(new)  # a complete output, which a later run may replace
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".results.lock", new.name, "results"])
 
 
@@ -573,7 +573,7 @@ def test_an_output_whose_markers_file_list_is_damaged_is_the_users(tmp_path, fil
     marker = json.loads((final / atomic.MARKER).read_text(encoding="utf-8"))
     (final / atomic.MARKER).write_text(json.dumps({**marker, "files": files}), encoding="utf-8")
     before = snapshot(final)
-    assert not atomic._written_by_toolkit(final) and not atomic.is_output_folder(final)
+    assert not atomic.written_by_toolkit(final) and not atomic.is_output_folder(final)
     with pytest.raises(ToolkitError, match="holds files the toolkit did not write"):
         _run(final, {"units.csv": b"2"})
     assert snapshot(final) == before

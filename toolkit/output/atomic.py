@@ -207,22 +207,16 @@ def _marker_listing(folder: Path) -> tuple[dict, set[str]] | None:
     return (listed, set(folders)) if isinstance(folders, list) else None
 
 
-def _written_by_toolkit(folder: Path) -> bool:
+def written_by_toolkit(folder: Path) -> bool:
     """True when everything under ``folder`` is what the toolkit wrote there and nobody changed since: files
     listed with their SHA-256 in the folder's marker and the folders it records. A coder's filled-in sheet, an
-    edited table, an empty folder or a symbolic link of the user's makes the folder the user's."""
+    edited table, an empty folder or a symbolic link of the user's makes the folder the user's. (What `make clean` may remove.)"""
     listing = _marker_listing(folder)
     return listing is not None and _only(folder, *listing, {MARKER})
 
 
-def written_by_toolkit(folder: Path) -> bool:
-    """Whether everything under ``folder`` is the toolkit's output as it wrote it (:func:`_written_by_toolkit`):
-    what `make clean` may remove."""
-    return _written_by_toolkit(folder)
-
-
 def _first_of_the_user(folder: Path) -> str:
-    """The first entry under ``folder`` that makes it the user's (:func:`_written_by_toolkit`, :func:`_strays`); ''
+    """The first entry under ``folder`` that makes it the user's (:func:`written_by_toolkit`, :func:`_strays`); ''
     when none is found (an empty folder of the user's)."""
     strays = _strays(folder, *(_marker_listing(folder) or ({}, set())), {MARKER})
     return strays[0] if strays else ""
@@ -313,7 +307,7 @@ def _interrupts_deferred():
 def list_own_file(path: Path) -> None:
     """List the file the toolkit just wrote at ``path`` with its SHA-256 in its folder's marker, so that a later
     :func:`check_own_file` lets the toolkit replace it while nobody has changed it. A marker of files alone (no
-    folders) does not make the folder the toolkit's: an output is never written over it (:func:`_written_by_toolkit`)."""
+    folders) does not make the folder the toolkit's: an output is never written over it (:func:`written_by_toolkit`)."""
     marker = _marker(path.parent) or {"format": _MARKER_FORMAT, "files": {}}
     marker["files"][path.name] = _sha256(path)
     write_text(path.parent / MARKER, json.dumps(marker, ensure_ascii=False, indent=1) + "\n")
@@ -420,7 +414,7 @@ def check_output_location(
         if sweep:
             ours = is_sweep_folder(final)
         else:
-            ours = _written_by_toolkit(final)
+            ours = written_by_toolkit(final)
             if not ours and _output_of_an_earlier_version(final):
                 raise ToolkitError(
                     f"{flag} {final} is an output of an earlier toolkit version: its report.html "
@@ -818,7 +812,7 @@ def _changed_by_user(final: Path) -> list[str]:
     if final.is_symlink() or not final.is_dir():
         return [final.name]
     try:
-        if not any(final.iterdir()) or _written_by_toolkit(final):
+        if not any(final.iterdir()) or written_by_toolkit(final):
             return []
         files, folders, others = _walk(final)
     except OSError:
