@@ -274,7 +274,7 @@ def test_grids_above_the_limit_are_refused_before_they_are_built():
 
 @pytest.mark.parametrize("n_jobs", [-3, 1_000_000])
 def test_absurd_numbers_of_workers_are_refused(tmp_path, n_jobs):
-    with pytest.raises(ToolkitError, match=f"n_jobs must be from 0 \\(one per core\\) to 1,024, not {n_jobs}"):
+    with pytest.raises(ToolkitError, match=f"n_jobs must be a whole number from 0 \\(one per core\\) to 1,024, not {n_jobs}"):
         sweep(
             seeds_config(**{"sweep.seeds": "[1]"}),
             tmp_path / "sw",

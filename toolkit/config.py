@@ -91,18 +91,18 @@ def _override_list(overrides) -> list[str]:
     return list(overrides)
 
 
-def as_config(config, function: str) -> Config:
-    """What a function of the API was given as its ``config``: a Config, the path of a TOML config (read), or None
-    (every default); anything else is a ToolkitError naming ``function``, not a KeyError from deep inside it."""
-    if config is None:
-        return Config.from_dict({})
+def as_config(config, function: str, overrides: list[str] | tuple[str, ...] = ()) -> Config:
+    """What a function of the API was given as its ``config``, with ``overrides`` applied: a Config (checked
+    again: a notebook may have changed a value in place since, ``config["model"]["kind"] = "lda"``, which reached
+    the model unchecked as a KeyError), the path of a TOML config (read), or None (every default); anything else
+    is a ToolkitError naming ``function``, not a TypeError from deep inside it."""
     if isinstance(config, Config):
-        return config
-    if isinstance(config, (str, os.PathLike)):
-        return Config.load(Path(config))
+        return config.with_overrides(overrides)
+    if config is None or isinstance(config, (str, os.PathLike)):
+        return Config.load(config, overrides)
     raise ToolkitError(
-        f"{function}: config must be a Config or the path of a TOML config (toolkit.Config.load(path)), "
-        f"not {type(config).__name__}"
+        f"{function}: config must be a Config or the path of a TOML config (toolkit.Config.load(path); "
+        f"toolkit.Config.from_dict(table) for a table), not {type(config).__name__}"
     )
 
 
@@ -152,7 +152,10 @@ def parse_override(text: str) -> tuple[str, str, Any]:
 def plain(value: Any) -> Any:
     """numpy's numbers and arrays as the Python values they hold, in lists and tables too: a notebook's loop over
     np.arange gave model.n_topics an np.int64, which the checks let through and TOML could not write (a traceback
-    after the fit: a hostile pass of the API). numpy is not imported for it."""
+    after the fit: a hostile pass of the API). numpy is not imported for it. A pathlib path as its text, as every
+    function of the API takes paths (``corpus.texts = Path("seeds")`` was refused as no string)."""
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
     if type(value).__module__ == "numpy" and hasattr(value, "dtype"):
         if getattr(value, "ndim", 0):
             return [plain(v) for v in value]
@@ -232,7 +235,7 @@ class Config:
         return cls(values=values, base_dir=Path(base_dir).resolve(), source=source)
 
     @classmethod
-    def load(cls, path: str | Path | None, overrides: list[str] | tuple[str, ...] = ()) -> "Config":
+    def load(cls, path: str | os.PathLike | None, overrides: list[str] | tuple[str, ...] = ()) -> "Config":
         """Read a TOML config file (None: every default) and apply ``section.key=value`` overrides."""
         overrides = _override_list(overrides)
         if path is None:
@@ -240,7 +243,7 @@ class Config:
         else:
             from .resources import user_path
 
-            path = user_path(path)
+            path = user_path(path, "Config.load: path")
             if path.is_dir():
                 raise ToolkitError(f"{path} is a folder; pass the path of a .toml config file such as configs/seeds.toml")
             if not path.exists() and not path.is_symlink():  # a loop of links is said when it is read

@@ -18,7 +18,22 @@ class Terminated(KeyboardInterrupt):
 def require_columns(table, columns, function: str, name: str) -> None:
     """Raise ToolkitError when ``table`` (argument ``name`` of ``function``) lacks any of ``columns``: a notebook that
     passes the wrong table gets a sentence that names what is missing, not pandas' KeyError from deep inside."""
+    if not hasattr(table, "columns"):  # a file's name given for its table: AttributeError 'str' ... 'columns'
+        raise ToolkitError(
+            f"{function}: {name} must be a table (a pandas DataFrame, such as a RunResult's or pandas.read_csv's), "
+            f"not {type(table).__name__}"
+        )
     missing = [str(c) for c in dict.fromkeys(columns) if c not in table.columns]
     if missing:
         have = ", ".join(map(str, table.columns[:30])) + (" ..." if len(table.columns) > 30 else "")
         raise ToolkitError(f"{function}: {name} has no column {', '.join(missing)} (its columns: {have or 'none'})")
+
+
+def as_list(values) -> list:
+    """``values`` (a list, tuple or set of words, terms, themes or paths) as a list, a single string or path as a list
+    of one, as :func:`toolkit.count_terms` takes a term: not read one character at a time (``extra_words="热带雨林式"``
+    added no word, ``stopwords="创新"`` stopped 创 and 新, ``kwic(texts, "创新")`` showed every 创 and every 新, a
+    tuple of themes was one column's name to pandas: a hostile pass of the API)."""
+    import os
+
+    return [values] if isinstance(values, (str, bytes, os.PathLike)) else list(values)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .analysis.lexicon import load_lexicon
 from .config import Config, as_config
-from .errors import ToolkitError
+from .errors import ToolkitError, as_list
 from .text.preparation import load_inputs, make_normalizer, make_segmenter, prepare
 from .text.units import document_text, split_units
 
@@ -160,7 +160,7 @@ def count_terms(
     from .analysis.terms import term_counts
     from .text.preparation import normalized_terms
 
-    terms = [terms] if isinstance(terms, str) else terms  # one term, not its characters
+    terms = as_list(terms)  # one term, not its characters
     config, columns, texts, normalizer, segmenter = _text_source(source, overrides)
     one_file = not is_config_source(source)
     by = () if one_file else (by,) if isinstance(by, str) else tuple(by)
@@ -179,7 +179,7 @@ def concordance(
 
     if context is not None:  # 0 is refused, not read as "the config's" (it was)
         check_arguments("concordance", OPTIONS, context=context)
-    terms = [terms] if isinstance(terms, str) else terms  # one term, not its characters
+    terms = as_list(terms)  # one term, not its characters
     config, columns, texts, normalizer, _ = _text_source(source, overrides)
     if regex:
         _warn_unfolded(terms, normalizer)

@@ -661,8 +661,8 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
     from .output import catalog
     from .output import tables as outputs
 
-    config = config.with_overrides(overrides) if isinstance(config, Config) else Config.load(config, overrides)
-    out_dir = user_path(out_dir) if out_dir is not None else default_out_dir(config)
+    config = as_config(config, "run", overrides)
+    out_dir = user_path(out_dir, "run: out_dir") if out_dir is not None else default_out_dir(config)
     started = time.perf_counter()
     timings: dict[str, float] = {}
     with (

@@ -11,10 +11,16 @@ from importlib.resources import files
 from pathlib import Path
 
 
-def user_path(path: str | os.PathLike) -> Path:
+def user_path(path: str | os.PathLike, name: str = "") -> Path:
     """A path as a user writes it, ``~`` expanded as a shell does (the CLI's arguments come expanded; a notebook's
     "~/runs/x" made a folder named ~ in the current one, which ``rm -r ~`` would then be typed to remove: a hostile
-    pass of the API)."""
+    pass of the API). Anything but a str or an os.PathLike is a ToolkitError naming ``name`` (the function and its
+    argument, "run: out_dir"), not Python's TypeError from inside (a table given for a config's path)."""
+    if not isinstance(path, (str, os.PathLike)):
+        from .errors import ToolkitError
+
+        kind = type(path).__name__
+        raise ToolkitError(f"{name or 'a path'}: expected the path of a file or folder (a str or pathlib.Path), not {kind}")
     return Path(os.path.expanduser(os.fspath(path)))
 
 

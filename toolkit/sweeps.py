@@ -14,6 +14,7 @@ import itertools
 import json
 import logging
 import math
+import numbers
 import os
 import re
 import time
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .config import Config, is_path_option, parse_override, plain
+from .config import Config, as_config, is_path_option, parse_override, plain
 from .errors import ToolkitError
 from .options import NON_NEGATIVE, OPEN_FRACTION, SEED, Option
 from .output import atomic
@@ -383,8 +384,10 @@ def sweep(
     grid: dict[str, list] | None = None,
     n_jobs: int | None = None,
     scheduler: str | None = None,
+    overrides: list[str] | tuple[str, ...] = (),
 ) -> SweepResult:
-    """Fit and evaluate every run of the grid; write ``sweep.csv``, the sweep figure and a recommendation.
+    """Fit and evaluate every run of the grid of ``config`` (a Config or a TOML path, with ``overrides`` applied,
+    as :func:`toolkit.run` takes them); write ``sweep.csv``, the sweep figure and a recommendation.
     Grid points that cannot be fitted (more topics than units; keyatm with fewer topics than themes) are
     skipped, and the recommendation lists them."""
     from .analysis.evaluate import MEASURES
@@ -392,11 +395,11 @@ def sweep(
     from .output.plots import plot_sweep, save_figure
     from .processes import check_scheduler, on_dask
 
-    if not isinstance(config, Config):
-        config = Config.load(config)
-    if n_jobs is not None and not 0 <= n_jobs <= MAX_JOBS:
-        raise ToolkitError(f"n_jobs must be from 0 (one per core) to {MAX_JOBS:,}, not {n_jobs}")
-    out_dir = user_path(out_dir or Path("runs") / f"{config['corpus']['name'] or 'run'}-sweep")
+    config = as_config(config, "sweep", overrides)
+    whole = isinstance(n_jobs, numbers.Integral) and not isinstance(n_jobs, bool)
+    if n_jobs is not None and not (whole and 0 <= n_jobs <= MAX_JOBS):
+        raise ToolkitError(f"sweep: n_jobs must be a whole number from 0 (one per core) to {MAX_JOBS:,}, not {n_jobs!r}")
+    out_dir = user_path(out_dir or Path("runs") / f"{config['corpus']['name'] or 'run'}-sweep", "sweep: out_dir")
     s = config["sweep"]
     asked = n_jobs or s["n_jobs"]  # 0: one run per core here, or per thread of the scheduler's cluster
     check_scheduler(scheduler)  # a malformed address is refused before any work

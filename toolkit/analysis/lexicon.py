@@ -62,7 +62,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each
 
     None reads the shipped lexicon. Raises ToolkitError naming the problem for a broken file.
     """
-    path = user_path(path) if path else data_path("lexicon.toml")
+    path = user_path(path, "load_lexicon: path") if path else data_path("lexicon.toml")
     if path.is_dir():
         raise ToolkitError(f"lexicon {path} is a folder; set themes.lexicon to a .toml file or '' for the shipped one")
     try:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 import numpy as np
 
-from ..errors import ToolkitError
+from ..errors import ToolkitError, as_list
 from ..options import Option
 from ..text.normalize import HAN
 from ..text.patterns import UserPattern
@@ -74,7 +74,7 @@ class TermCounter:
     )  # fmt: skip
 
     def __init__(self, terms: list[str], *, cut: Callable[[str], list[str]] | None = None, by: tuple[str, ...] = ("year",)):
-        self.terms = [check_term(t) for t in dict.fromkeys(terms)]
+        self.terms = [check_term(t) for t in dict.fromkeys(as_list(terms))]
         self.cut, self.by = cut, tuple(dict.fromkeys(by))  # year,year counts by year once
         clash = [c for c in self.by if c in self.COLUMNS]
         if clash:
@@ -175,7 +175,7 @@ class Concordance:
 
     def __init__(self, terms: list[str], *, context: int = 20, regex: bool = False, extra: tuple[str, ...] = ()):
         self.patterns = []
-        for term in dict.fromkeys(terms):
+        for term in dict.fromkeys(as_list(terms)):
             check_term(term)
             self.patterns.append((term, UserPattern(term if regex else re.escape(term), "the term")))
         self.context, self.extra = context, tuple(extra)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import ToolkitError, require_columns
+from ..errors import ToolkitError, as_list, require_columns
 from ..options import NON_NEGATIVE, POSITIVE, PROBABILITY, Option, check_arguments
 
 if TYPE_CHECKING:
@@ -579,6 +579,7 @@ def theme_by_year(units: pd.DataFrame, themes: list[str], *, years: tuple[int, i
     """
     import pandas as pd
 
+    themes = as_list(themes)
     require_columns(units, ["year", "doc_id", "n_tokens", *themes], "theme_by_year", "units")
     unit_years = _whole_years(units["year"], "theme_by_year")
     first, last = _window(units.assign(year=unit_years), years, "theme_by_year")

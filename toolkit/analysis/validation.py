@@ -260,9 +260,10 @@ def export(
             continue
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
             raise ToolkitError(f"export: {name} must be a whole number of {low} or more, not {value!r}")
-    run = user_path(run).resolve()  # "." has no name to add "-validation" to
+    run = getattr(run, "out_dir", run)  # a RunResult: the run's folder
+    run = user_path(run, "export_coding_sheets: run").resolve()  # "." has no name to add "-validation" to
     units, topics, themes, unit_topics = _read_run(run)
-    out = user_path(out) if out is not None else run.with_name(run.name + "-validation")
+    out = user_path(out, "export_coding_sheets: out") if out is not None else run.with_name(run.name + "-validation")
     # before the sampling's warnings (output_folder checks again)
     inputs = {"the run": run, **_run_inputs(run)}
     atomic.check_output_location(out, inputs, kind="export")
@@ -977,8 +978,10 @@ def score(
     a file the toolkit did not write; they name the sheets scored."""
     from sklearn.metrics import precision_recall_fscore_support
 
-    folder = user_path(folder)
-    units_file = user_path(units_file) if units_file else None
+    folder = user_path(folder, "score_coding_sheets: folder")
+    units_file = user_path(units_file, "score_coding_sheets: units_file") if units_file else None
+    words_file = user_path(words_file, "score_coding_sheets: words_file") if words_file else None
+    topics_file = user_path(topics_file, "score_coding_sheets: topics_file") if topics_file else None
     _validation_folder(folder)
     written = scores_file(folder, units_file)
     atomic.check_own_file(written)
@@ -1096,9 +1099,9 @@ def agree(folder: str | Path, first: str | Path, second: str | Path) -> pd.DataF
     (the share of items given the same theme) and Cohen's kappa, raw and weighted by the sampling weights, each with
     a 95% bootstrap interval (:func:`agreement`, seeded by the export's seed). The inter-coder reliability a
     reviewer asks for beside the model's agreement with each coder; written to ``agreement-<first>-<second>.md``."""
-    folder = user_path(folder)
+    folder = user_path(folder, "coder_agreement: folder")
     _validation_folder(folder)
-    first, second = user_path(first), user_path(second)
+    first, second = user_path(first, "coder_agreement: first"), user_path(second, "coder_agreement: second")
     if first.exists() and second.exists() and os.path.samefile(first, second):  # a path, a link or a hard link
         raise ToolkitError(f"{first} and {second} are the same sheet; pass two coders' sheets")
     written = folder / f"agreement-{sheet_tag(first)}-{sheet_tag(second)}.md"

@@ -42,8 +42,14 @@ def ldavis_page(
 ) -> str:
     """The HTML of a pyLDAvis page for any topic model (topics numbered from 1, in our order), from its topics'
     word weights, the tokens of the corpus in each topic and each vocabulary word's count (:func:`corpus_sums`)."""
-    import pyLDAvis
-    from pyLDAvis import urls
+    import warnings
+
+    # pyLDAvis's import sets every DeprecationWarning to print always, in the caller's process (a notebook's session:
+    # a library's hidden DeprecationWarning printed at every call after a run, a hostile pass of the API): the
+    # filters are put back as they were
+    with warnings.catch_warnings():
+        import pyLDAvis
+        from pyLDAvis import urls
 
     topic_term = np.asarray(topic_term, dtype=np.float64) + 1e-12  # NMF has exact zeros; pyLDAvis takes logs
     topic_term /= topic_term.sum(axis=1, keepdims=True)

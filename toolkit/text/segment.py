@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ToolkitError
+from ..errors import ToolkitError, as_list
 from ..options import NON_NEGATIVE, POSITIVE, Option, choice
 from ..resources import data_path, read_text_file, read_word_file
 from .normalize import HAN
@@ -258,6 +258,8 @@ class Segmenter:
     ):
         if backend not in BACKENDS:
             raise ToolkitError(f"unknown segmenter backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+        dictionaries, extra_words, keep, keep_patterns, pos = map(as_list, (dictionaries, extra_words, keep, keep_patterns, pos))
+        stopwords = None if stopwords is None else as_list(stopwords)
         self.backend = backend
         self.pos = tuple(pos)
         self.hmm = hmm

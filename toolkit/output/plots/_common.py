@@ -1254,5 +1254,9 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = 150) -> Path:
     """Write ``fig`` atomically; the format follows the suffix (.png or .svg). A figure is laid out at 150 dpi
     unless drawn inside :func:`layout_dpi`: draw it there at the ``dpi`` it is saved at, as a run does."""
     path = Path(path)
-    atomic.write_bytes(path, figure_bytes(fig, path.suffix.lstrip("."), dpi=dpi))
+    fmt = path.suffix.lstrip(".").lower()  # a.PNG as a.png: bytes that repeat, not matplotlib's own PNG
+    if fmt not in ("png", "svg"):
+        shown = path.suffix or "a name without a suffix"
+        raise ToolkitError(f"save_figure: {path} is saved as .png or .svg (its suffix says which), not {shown}")
+    atomic.write_bytes(path, figure_bytes(fig, fmt, dpi=dpi))
     return path
