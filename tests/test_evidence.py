@@ -317,6 +317,8 @@ def test_document_themes_carry_every_metadata_column_and_an_interval_per_share()
     # docs found no test of the cap)
     capped = document_shares(units, documents, ["ecology", "other"], member_shares=members, random_state=3, bootstrap=1000)
     pd.testing.assert_frame_equal(capped, table)
+    two_hundred = document_shares(units, documents, ["ecology", "other"], member_shares=members, random_state=3, bootstrap=200)
+    pd.testing.assert_frame_equal(capped, two_hundred)  # the cap is 200 itself (a docs audit: 300 passed the above)
     fewer = document_shares(units, documents, ["ecology", "other"], member_shares=members, random_state=3, bootstrap=100)
     assert not fewer.equals(table)  # below the cap, the number asked for
 

@@ -263,6 +263,9 @@ def test_two_covariates_are_named_at_a_variance_inflation_of_ten_and_not_below(c
     ]
     assert "r = 0.97; variance inflation 17)" in said[0]
     assert _moves(caplog, "year + gdp", _correlated(0.93)) == []  # 7.4
+    # either side of 10 itself, r = sqrt(0.9) = 0.94868 (a docs audit: 7.5 or 16 in its place passed the two above)
+    assert len(_moves(caplog, "year + gdp", _correlated(0.9490))) == 2  # 1 / (1 - 0.9490^2): 10.04
+    assert _moves(caplog, "year + gdp", _correlated(0.9483)) == []  # 9.97
 
 
 def test_the_partner_named_is_the_most_correlated_either_way(caplog):

@@ -214,6 +214,33 @@ def test_top_n_candidates_are_listed():
     assert evidence.candidate_keywords(*args, alpha=1.0, top_n=2)["word"].tolist() == ["湿地", "绿色"]
 
 
+def test_the_default_rules_are_those_methods_md_states():
+    """methods.md: candidates share at least 3 units with the theme's keywords, with a hypergeometric p below 0.001
+    over the words tried, and a lift at least 1.5 times the lift with any other theme (a docs audit: min_units 1,
+    alpha 0.002 and 1.3 in their places passed every test, which passed their own values)."""
+    # 湿地 in 2 of ecology's 8 units and 绿色 in 3 (lift 8 each): only 绿色 shares 3 units
+    dense, vocabulary = _holding(64, {"生态": range(8), "湿地": [0, 1], "绿色": [2, 3, 4]})
+    args = (sparse.csr_matrix(dense), vocabulary, [np.array([0])], ["ecology"], np.arange(64))
+    assert evidence.candidate_keywords(*args, alpha=1.0)["word"].tolist() == ["绿色"]
+    assert sorted(evidence.candidate_keywords(*args, alpha=1.0, min_units=2)["word"]) == ["湿地", "绿色"]
+    # 湿地 in 5 of ecology's 19 units only: p = C(19, 5) / C(64, 5) = 0.0015, one word tried: not below 0.001
+    dense, vocabulary = _holding(64, {"生态": range(19), "湿地": range(5)})
+    args = (sparse.csr_matrix(dense), vocabulary, [np.array([0])], ["ecology"], np.arange(64))
+    assert 0.001 < comb(19, 5) / comb(64, 5) < 0.002
+    assert evidence.candidate_keywords(*args).empty and len(evidence.candidate_keywords(*args, alpha=0.002)) == 1
+    # 合作 in 7 of ecology's 8 units and 5 of welfare's 8: lifts 4.67 and 3.33, 1.4 times, short of 1.5
+    dense, vocabulary = _holding(64, {"生态": range(8), "养老": range(8, 16), "合作": [*range(7), *range(8, 13)]})
+    table = evidence.candidate_keywords(
+        sparse.csr_matrix(dense), vocabulary, [np.array([0]), np.array([1])], ["ecology", "welfare"], np.arange(64), alpha=1.0
+    )
+    assert "合作" not in set(table["word"])
+    dense[12, 2] = 0  # 4 of welfare's: lifts 5.09 and 2.91, 1.75 times
+    table = evidence.candidate_keywords(
+        sparse.csr_matrix(dense), vocabulary, [np.array([0]), np.array([1])], ["ecology", "welfare"], np.arange(64), alpha=1.0
+    )
+    assert table.loc[table["word"] == "合作", "theme"].tolist() == ["ecology"]
+
+
 # ---- theme_diagnostics: a corpus without a keyword in its vocabulary is not an exploratory model
 
 
