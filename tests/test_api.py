@@ -576,3 +576,10 @@ def test_a_sweeps_jobs_are_a_whole_number_and_its_overrides_are_taken_as_runs_ar
     with pytest.raises(ToolkitError, match="model.n_topics"):
         toolkit.sweep(SEEDS_CONFIG, tmp_path / "s", overrides=["model.n_topics=many"])
     assert not list(tmp_path.iterdir())
+
+
+def test_a_figure_of_themes_without_its_lexicon_says_what_to_give(fast_seeds_run):
+    """plot_theme_shares(table, None) failed with "'NoneType' object has no attribute 'names'" (a hostile pass of the
+    API)."""
+    with pytest.raises(ToolkitError, match=r"^a figure of themes needs the lexicon of the run .*not NoneType$"):
+        toolkit.plot_theme_shares(fast_seeds_run.theme_by_year, None)

@@ -222,6 +222,11 @@ class _ThemeColors(dict):
 
 def theme_colors(lexicon: Lexicon) -> dict[str, str]:
     """A fixed colour per theme, in lexicon order; ``other`` is grey."""
+    if not isinstance(lexicon, Lexicon):  # None: AttributeError "'NoneType' object has no attribute 'names'"
+        raise ToolkitError(
+            "a figure of themes needs the lexicon of the run its table comes from (RunResult.prepared.lexicon, or "
+            f"toolkit.load_lexicon(path)), not {type(lexicon).__name__}"
+        )
     colors = _ThemeColors({name: _PALETTE[i % len(_PALETTE)] for i, name in enumerate(lexicon.names)})
     colors[OTHER] = "#7f7f7f"
     return colors
