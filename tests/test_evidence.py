@@ -507,3 +507,36 @@ def test_a_topics_passages_keep_the_per_document_limit_and_name_its_themes_keywo
             below = [d for d in eligible["doc_id"].unique() if counts.get(d, 0) < config["per_document"]]
             others = eligible[eligible["doc_id"].isin(below) & ~eligible.index.isin(chosen["unit_id"])]
             assert others.empty, (name, dict(counts), list(others.index))
+
+
+def test_a_one_paragraph_documents_interval_is_said_to_be_the_seeds_spread_and_none_with_one_seed(caplog):
+    """20 one-paragraph notices: each resamples to itself, so its interval was the spread of three seeds (63% of a
+    new seed's shares fell in it) and, with one seed, [share, share], as certain as a measurement can be, without a
+    word (a hostile pass of the measurement on notices). With one seed it has none now; with three it is said to
+    be the seeds' spread only. A document of several paragraphs keeps its interval either way."""
+    import logging
+
+    from toolkit.output.tables import document_shares
+
+    units = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "b", "b"],
+            "in_model": True,
+            "n_tokens": [20, 30, 30, 30],
+            "ecology": [0.5, 0.1, 0.4, 0.7],
+            "other": [0.5, 0.9, 0.6, 0.3],
+        }
+    )
+    documents = pd.DataFrame({"doc_id": ["a", "b"], "title": ["通知", "报告"], "date": ["2021", "2021"], "year": [2021, 2021]})
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        one = document_shares(units, documents, ["ecology", "other"]).set_index("doc_id")
+    assert one.loc["a", ["ecology_low", "ecology_high"]].isna().all() and one.loc["a", "ecology"] == 0.5
+    assert one.loc["b", "ecology_high"] - one.loc["b", "ecology_low"] > 0.1  # its three paragraphs differ
+    assert "1 of 2 documents are one paragraph, and the model one seed: their shares have no interval" in caplog.text
+    caplog.clear()
+    members = np.stack([units[["ecology", "other"]].to_numpy(dtype=float)] * 3)
+    members[:, 0, 0] = [0.4, 0.5, 0.6]
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        three = document_shares(units, documents, ["ecology", "other"], member_shares=members).set_index("doc_id")
+    assert 0.4 <= three.loc["a", "ecology_low"] < 0.5 < three.loc["a", "ecology_high"] <= 0.6
+    assert "1 of 2 documents are one paragraph: their intervals are the spread of the model's 3 seeds only" in caplog.text

@@ -113,14 +113,43 @@ def document_shares(
         with np.errstate(invalid="ignore"):
             low, high = np.nanpercentile(replicates, [tail, 100 - tail], axis=0)
         bounds = {}
+        # a document of one unit resamples to itself: its interval is the members' spread alone, and with one
+        # member nothing at all, which [share, share] read as certain (a hostile pass: 20 one-paragraph notices)
+        single = np.diff(np.r_[starts, len(codes)]) == 1
         for t, theme in enumerate(themes):
-            bounds[f"{theme}_low"] = np.minimum(low[:, t], shares[theme].to_numpy())
-            bounds[f"{theme}_high"] = np.maximum(high[:, t], shares[theme].to_numpy())
+            bounds[f"{theme}_low"] = np.where(
+                single & (len(members) == 1), np.nan, np.minimum(low[:, t], shares[theme].to_numpy())
+            )
+            bounds[f"{theme}_high"] = np.where(
+                single & (len(members) == 1), np.nan, np.maximum(high[:, t], shares[theme].to_numpy())
+            )
         parts.append(pd.DataFrame(bounds, index=shares.index).round(6))
+        _warn_single_unit_intervals(int(single.sum()), len(single), len(members))
     table = pd.concat(parts, axis=1).reset_index()
     measured_by = member_shares if member_shares is not None else modelled[themes].to_numpy(dtype=float)[None]
     table = unmeasured_emptied(table, themes, measured_by)
     return table.sort_values(["year", "date", "doc_id"], kind="stable").reset_index(drop=True)
+
+
+def _warn_single_unit_intervals(single: int, documents: int, members: int) -> None:
+    """Say what the intervals of document_themes.csv count for its documents of one unit (see document_shares)."""
+    if not single:
+        return
+    if members == 1:
+        log.warning(
+            "document_themes.csv: %d of %d documents are one paragraph, and the model one seed: their shares have no "
+            "interval (nothing to resample); model.ensemble = 3 gives them the spread over seeds",
+            single,
+            documents,
+        )
+    else:
+        log.warning(
+            "document_themes.csv: %d of %d documents are one paragraph: their intervals are the spread of the model's %d "
+            "seeds only, not the sampling of the paragraph's words, and narrower than a new seed's share may fall",
+            single,
+            documents,
+            members,
+        )
 
 
 def unmeasured_emptied(table: pd.DataFrame, themes: list[str], member_shares) -> pd.DataFrame:
