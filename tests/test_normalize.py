@@ -594,6 +594,13 @@ def test_a_text_repaired_whole_is_not_flagged_as_mostly_broken():
     assert quality_row("001", repaired)["flag"] == "" == quality_row("001", clean)["flag"]
     broken = Normalizer().normalize("第一章 ÃÂÃÂ" + "#$%&" * 400)
     assert quality_row("x", broken)["flag"] == "mostly broken"
+    # a bilingual notice, its English beside the Chinese, is in another language, not broken (a hostile pass: eight
+    # Chinese-English documents were all "mostly broken"); its noise share is the same
+    english = " This notice takes effect on the date of its publication and applies to every district of the city. "
+    bilingual = Normalizer().normalize("本通知自发布之日起施行，适用于全市各区。" * 3 + english * 6)
+    assert quality_row("x", bilingual)["non_cjk_share"] > 0.5
+    assert quality_row("x", bilingual)["flag"] == "mostly Latin letters (another language?)"
+    assert quality_row("x", Normalizer().normalize("第一章 " + "Ã©Ã¨Ã¼ Â¥" * 300))["flag"] == "mostly broken"  # mojibake
 
 
 def test_a_line_repeated_word_for_word_is_removed_and_counted_but_a_short_one_is_kept():
@@ -828,7 +835,10 @@ def test_a_sites_bracketed_furniture_and_footer_are_boilerplate_and_a_short_text
     assert short["flag"] == f"very short ({len(body)} characters)" and whole["flag"] == ""
     with caplog.at_level("WARNING", logger="toolkit"):
         warn_flagged(pd.DataFrame([whole, short]))
-    assert "1 document(s) look broken or hold almost no text, analysed all the same: short.txt: very short (" in caplog.text
+    assert (
+        "1 document(s) look broken, are mostly in Latin letters or hold almost no text, analysed all the same: short.txt: "
+        "very short (" in caplog.text
+    )
     caplog.clear()
     with caplog.at_level("WARNING", logger="toolkit"):
         warn_flagged(pd.DataFrame([whole]))

@@ -166,8 +166,8 @@ OUTPUTS: tuple[Table | File, ...] = (
         "line of the text word for word, removed unless `normalize.drop_repeated_lines = false`), share of non-Chinese "
         "characters, "
         "`notes_appendix` (characters of a notes appendix the text ends with: 注释: and numbered definitions, "
-        "warned about, analysed as text), and a flag for documents that look mostly broken or hold under 100 "
-        "characters (`very short`), both warned of",
+        "warned about, analysed as text), and a flag for documents that look mostly broken, are mostly in Latin "
+        "letters (English beside the Chinese) or hold under 100 characters (`very short`), each warned of",
         "text.preparation.prepare",
     ),
     Table(

@@ -106,6 +106,7 @@ _HAN_GAP = re.compile(rf"(?<=[{HAN}]) (?=[{HAN}])")
 
 
 _OTHER_ALNUM_RUN = re.compile(rf"[^\W_{HAN}]+")  # letters and digits of any script but Han
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")  # a run of Latin letters (an English word), not a letter of mojibake
 
 
 def _codepoints(text: str):
@@ -632,6 +633,7 @@ def quality_row(doc_id: str, normalized: Normalized) -> dict:
     # text is whole, not removed)
     repaired_in = normalized.chars_in - normalized.repaired
     removed_share = (repaired_in - len(text)) / max(repaired_in, 1)
+    latin = sum(map(len, _LATIN_WORD.findall(text))) if noise_share > 0.5 else 0  # English words' letters
     return {
         "doc_id": doc_id,
         "chars_in": normalized.chars_in,
@@ -646,7 +648,11 @@ def quality_row(doc_id: str, normalized: Normalized) -> dict:
         "non_cjk_share": round(noise_share, 4),
         "boilerplate_rules": "; ".join(f"{rule} ({n})" for rule, n in normalized.boilerplate.most_common()),
         "notes_appendix": notes_appendix(text),
-        "flag": "mostly broken"
+        # English beside the Chinese (a bilingual notice) is text in another language, not a broken file (a hostile
+        # pass: eight Chinese-English documents were all "mostly broken")
+        "flag": "mostly Latin letters (another language?)"
+        if noise_share > 0.5 and 0 < meaningful - han <= 2 * latin
+        else "mostly broken"
         if (noise_share > 0.5 or removed_share > 0.6)
         else f"very short ({len(text)} characters)"
         if len(text) < SHORT_TEXT
@@ -658,8 +664,8 @@ SHORT_TEXT = 100  # characters of a normalised document below which quality.csv 
 
 
 def warn_flagged(quality, analysed=None) -> None:
-    """Warn of the documents quality.csv flags (mostly broken, very short) that are analysed all the same (among
-    ``analysed``, their doc_ids; default every row): a file of web furniture alone (57 characters) made a year of
+    """Warn of the documents quality.csv flags (mostly broken, mostly Latin letters, very short) that are analysed all
+    the same (among ``analysed``, their doc_ids; default every row): a file of web furniture alone (57 characters) made a year of
     its own whose shares were all `other`, and the flag was in quality.csv only (a hostile pass of the
     preprocessing). One skipped (no text left) is said by its skip."""
     if quality is None or "flag" not in quality:
@@ -670,7 +676,8 @@ def warn_flagged(quality, analysed=None) -> None:
     if len(flagged):
         shown = "; ".join(f"{row.doc_id}: {row.flag}" for row in flagged.head(3).itertuples())  # no parens in parens
         log.warning(
-            "%d document(s) look broken or hold almost no text, analysed all the same: %s%s; quality.csv says what "
+            "%d document(s) look broken, are mostly in Latin letters or hold almost no text, analysed all the same: "
+            "%s%s; quality.csv says what "
             "normalising removed from each (exclude one with include = no in the metadata)",
             len(flagged),
             shown,
