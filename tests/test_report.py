@@ -988,3 +988,24 @@ def test_intervals_that_bound_nothing_are_said_to():
     themes = pd.DataFrame({"theme": ["innovation", "ecology", "other"], "validated": [False, False, False]})
     paragraph = methods_paragraph(config, manifest, themes=themes, by_year=wide.assign(interval_basis="document level"))
     assert "Here 5 of the 17 intervals of theme_by_year.csv span" in paragraph
+
+
+def test_the_methods_say_no_change_between_years_is_computed_in_a_one_year_corpus():
+    """A one-year corpus of notices: change.csv is empty, and the methods paragraph said "A change between two years
+    (or periods, or groups) is reported as clear only when ..." (a hostile pass of the measurement on other shapes).
+    With trends.by, changes between groups are computed and said so."""
+    from toolkit.output.report import methods_paragraph
+
+    counts = {"documents_used": 20, "documents_skipped": 0, "units": 20, "tokens": 900, "vocabulary": 300}
+    manifest = {"counts": counts, "random_state": 42, "versions": {}, "warnings": []}
+    one_year = pd.DataFrame({"year": [2021, 2021], "theme": ["ecology", "other"], "share": [0.3, 0.7], "n_documents": 20})
+    two_years = pd.concat([one_year, one_year.assign(year=2022)])
+    config = Config.load(ROOT / "configs" / "seeds.toml", ["trends.by="])
+    alone = methods_paragraph(config, manifest, by_year=one_year)
+    assert "With one year, no change between years or periods is computed" in alone
+    assert "A change between two years" not in alone
+    groups = methods_paragraph(config.with_values(**{"trends.by": "level"}), manifest, by_year=one_year)
+    assert "With one year, no change between years is computed; a change between two groups is reported as clear" in groups
+    assert "A change between two years (or periods, or groups) is reported as clear" in methods_paragraph(
+        config, manifest, by_year=two_years
+    )

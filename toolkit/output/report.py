@@ -306,8 +306,8 @@ def methods_paragraph(
         )
         + (zero + " " if (zero := zero_variance_sentence(by_year, seeds)) else "")
         + (wide + " " if (wide := wide_intervals_sentence(by_year)) else "")
-        + "A change between two years (or periods, or groups) is reported as clear only when its "
-        f"Bonferroni-adjusted simultaneous {percent(tr['level'])} interval over the "
+        + _change_sentence(by_year, tr)
+        + f"Bonferroni-adjusted simultaneous {percent(tr['level'])} interval over the "
         f"{f'{n_themes} ' if n_themes else ''}named themes (not other), with the t quantile of that level for "
         "the fewer degrees of freedom of its two sides, excludes zero; the p-values of the change tables are "
         "unadjusted and come from the same t."
@@ -456,6 +456,23 @@ def _share_caveat(config, themes: pd.DataFrame | None) -> str:
         "every paragraph uses go to the free topics (other), so that on corpora with a planted mix of paragraphs a "
         "paragraph wholly about a theme gave it about half of its tokens, and shares, trends and differences read at "
         "about half the share of the paragraphs about a theme (toolkit's bench/planted.py). "
+    )
+
+
+def _change_sentence(by_year: pd.DataFrame | None, trends: dict) -> str:
+    """The start of the methods' sentence on changes: between what they are computed. With one year, none between
+    years or periods (change.csv is empty; the paragraph said one was "reported as clear only when", a hostile pass
+    of a one-year corpus of notices), between groups only where trends.by names a column."""
+    one_year = by_year is not None and "year" in by_year and by_year["year"].nunique() < 2
+    if not one_year:
+        return "A change between two years (or periods, or groups) is reported as clear only when its "
+    if trends["by"]:
+        return (
+            "With one year, no change between years is computed; a change between two groups is reported as clear only when its "
+        )
+    return (
+        "With one year, no change between years or periods is computed (trends.by would compare groups); one would "
+        "be reported as clear only when its "
     )
 
 
