@@ -583,3 +583,21 @@ def test_a_figure_of_themes_without_its_lexicon_says_what_to_give(fast_seeds_run
     API)."""
     with pytest.raises(ToolkitError, match=r"^a figure of themes needs the lexicon of the run .*not NoneType$"):
         toolkit.plot_theme_shares(fast_seeds_run.theme_by_year, None)
+
+
+def test_text_functions_given_the_wrong_kind_of_value_say_so_in_one_line():
+    """Normalizer().normalize(None) and to_simplified(None) failed inside OpenCC or the regex module, normalize of a
+    file's bytes with "cannot use a string pattern on a bytes-like object", decode of a str with a TypeError (a
+    hostile pass of the API)."""
+    for message, call in {
+        r"^Normalizer.normalize: text must be a str, not NoneType$": lambda: toolkit.Normalizer().normalize(None),
+        r"^Normalizer.normalize: text must be a str, not bytes \(a file's bytes: toolkit.decode\(data\).text first\)$": (
+            lambda: toolkit.Normalizer().normalize("创新".encode())
+        ),
+        r"^to_simplified: text must be a str, not NoneType$": lambda: toolkit.to_simplified(None),
+        r"^decode: data must be bytes \(a file read with 'rb'\), not str \(it is text already\)$": lambda: toolkit.decode("文本"),
+    }.items():
+        with pytest.raises(ToolkitError, match=message):
+            call()
+    assert toolkit.decode(bytearray("數據".encode())).text == "數據"
+    assert toolkit.Normalizer().normalize("數據").text == toolkit.to_simplified("數據") == "数据"

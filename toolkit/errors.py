@@ -37,3 +37,11 @@ def as_list(values) -> list:
     import os
 
     return [values] if isinstance(values, (str, bytes, os.PathLike)) else list(values)
+
+
+def require_type(value, kind: type | tuple[type, ...], function: str, name: str, expected: str, hint: str = "") -> None:
+    """ToolkitError naming ``function`` and its argument ``name`` when ``value`` is not of ``kind`` (said as
+    ``expected``), with a ``hint`` of what to do, not a TypeError or AttributeError from inside a library
+    (``Normalizer().normalize(None)``, ``decode("文本")``: a hostile pass of the API)."""
+    if not isinstance(value, kind):
+        raise ToolkitError(f"{function}: {name} must be {expected}, not {type(value).__name__}{hint}")

@@ -6,6 +6,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
+from ..errors import require_type
 from ..resources import common_chars
 
 # Magic numbers of binary formats that users rename to .txt by mistake.
@@ -91,6 +92,8 @@ def decode(data: bytes, encoding: str = "auto", *, repair: bool = True) -> Decod
     neither is done.
     Raises :class:`Unreadable` with the reason for empty, binary or undecodable files.
     """
+    text_hint = " (it is text already)" if isinstance(data, str) else ""
+    require_type(data, (bytes, bytearray), "decode", "data", "bytes (a file read with 'rb')", text_hint)
     if not data.strip():
         raise Unreadable("empty file" if not data else "file holds only whitespace")
     if what := binary_kind(data):

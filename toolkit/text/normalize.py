@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import require_type
 from ..options import Option
 from ..resources import data_path, read_text_file
 from .patterns import PatternSet, UserPattern
@@ -293,6 +294,7 @@ def to_simplified(text: str) -> str:
     into 创建 and 文件 into 文档 in any policy text; the lexicon lists the regional terms of a theme instead
     (数位经济, 软体 ...).
     """
+    require_type(text, str, "to_simplified", "text", "a str")
     t2s, _, _, s2t = _converters()
     simplified = t2s.convert(text)
     han = _han_count(text)  # of every block, as the changes counted are: t2s changes 1,556 characters outside the URO
@@ -392,6 +394,8 @@ class Normalizer:
 
     def normalize(self, text: str) -> Normalized:
         """Normalise ``text``; idempotent (normalising the result again changes nothing)."""
+        bytes_hint = " (a file's bytes: toolkit.decode(data).text first)" if isinstance(text, (bytes, bytearray)) else ""
+        require_type(text, str, "Normalizer.normalize", "text", "a str", bytes_hint)
         result = Normalized(text="", chars_in=len(text))
         result.text = self._normalize_once(text, result)
         # a repaired text can reveal more to repair or strip, and so can one still bearing a clue of mojibake (its
