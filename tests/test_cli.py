@@ -196,7 +196,7 @@ def test_an_error_is_the_exit_code_of_the_process():
     "lexicon, message",
     [
         ("[ecology\nwords = ['生态']\n", "is not valid TOML"),
-        ("[ecology]\nwords = []\n", "theme [ecology] has no words; add some or delete the theme"),
+        ("[ecology]\nwords = []\n", "theme [ecology] has no words; list one at least (patterns add to words, not replace"),
     ],
 )
 def test_broken_lexicon_stops_the_run_with_one_line(tmp_path, lexicon, message):

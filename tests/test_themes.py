@@ -92,6 +92,20 @@ def test_patterns_add_words_explicitly(tmp_path):
         ("[year]\nwords = ['生态']", "theme [year] is named like a column of the run's tables"),
         ("[dominant_theme]\nwords = ['生态']", "rename it (e.g. [dominant_theme_theme])"),
         ("[eco]\nwords = ['生态']\n[eco_low]\nwords = ['产业']", "theme [eco_low] is named like the interval column of"),
+        # a hostile pass of user lexicons: other_high crashed the run after its fit; a theme named as coders write for
+        # no theme was scored as other; two themes of one label were two alike entries of a legend; TOML's dotted
+        # headers and bare Chinese keys were errors that did not say to quote the name
+        ("[other_high]\nwords = ['生态']", "theme [other_high] is named like the interval column of other (other_high in"),
+        ("[None]\nwords = ['生态']", "theme [None] is named as coders write for a paragraph of no theme (none, other"),
+        ('["無"]\nwords = ["生态"]', "theme [無] is named as coders write for a paragraph of no theme"),
+        (
+            '[a]\nlabel_zh = "生态环境"\nwords = ["生态"]\n[b]\nlabel_zh = "生态环境"\nwords = ["污染"]',
+            "theme [b] has the label_zh '生态环境' of theme [a], and the figures and the report would name the two alike",
+        ),
+        ('[a]\nlabel_en = "other"\nwords = ["生态"]', "theme [a] has the label_en 'other' of other, the topics of no theme"),
+        ('[创新]\nwords = ["创新"]', 'goes in quotes: ["创新"]'),
+        ('[digital.economy]\nwords = ["数字"]', "[digital.economy] is read as a table inside [digital]"),
+        ('[eco]\nwords = ["生态"]\n[eco.water]\nwords = ["水"]', 'in quotes, ["eco.water"], or name it without one'),
         # a blank name headed a blank column of document_themes.csv and rows of no theme (a hostile pass)
         ('[""]\nwords = ["生态"]', "theme [''] has a blank name"),
         ('[" 生态 "]\nwords = ["生态"]', "theme [' 生态 '] has a blank name or spaces around it"),

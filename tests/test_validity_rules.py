@@ -56,6 +56,19 @@ def test_coverage_tells_a_word_a_pattern_gives_a_theme_from_one_a_contained_word
     assert "会议" not in table.index and not table.loc["生态", "in_vocabulary"]
 
 
+def test_a_keyword_the_texts_hold_only_in_another_letter_case_is_warned_of(caplog):
+    """A lexicon's 5g against the texts' 5G counted 0 times in silence (normalisation folds width and script, not
+    letter case: a hostile pass of user lexicons); AI, as the texts write it, and a Chinese word are not warned of."""
+    from toolkit.analysis.diagnostics import lexicon_coverage
+
+    lexicon = Lexicon((Theme("digital", "数字", "Digital", ("5g", "AI", "数字经济", "云计算")),))
+    tokens = [["5G", "网络", "AI"], ["5G", "数字经济", "5g基站"]]
+    with caplog.at_level("WARNING", logger="toolkit"):
+        table = lexicon_coverage(lexicon, ["5G", "网络", "AI", "数字经济"], tokens).set_index("word")
+    assert table.loc["5g", "count"] == 0 and table.loc["AI", "count"] == 1
+    assert "1 lexicon word(s) occur only in another letter case (5g: the texts have 5G), so they match nothing" in caplog.text
+
+
 def test_broad_patterns_are_warned_of_above_fifty_words_and_above_two_percent_of_the_vocabulary(caplog):
     """BROAD_PATTERNS: a theme's patterns are warned of when they give it more than 50 words of the vocabulary and
     more than 2% of it: 50 of 1,000 words is not warned of, 51 is; of 4,000 words (a limit of 80), 80 is not, 81 is.
@@ -73,6 +86,25 @@ def test_broad_patterns_are_warned_of_above_fifty_words_and_above_two_percent_of
     assert not warned(50, 1000) and warned(51, 1000)
     assert not warned(80, 4000) and warned(81, 4000)
     assert not warned(300, 1000, in_vocabulary=False)
+
+
+def test_a_word_contained_in_a_great_many_words_is_warned_of_as_a_broad_pattern_is(caplog):
+    """themes.match = contains: industry's 业 made 188 words of the State Council's vocabulary its keywords (a
+    share of 0.50) and nothing was said, while a pattern of the same breadth was warned of (a hostile pass of user
+    lexicons). The same limit: 51 of 1,000 words, not 50; listed and pattern words do not count as contained ones."""
+    lexicon = Lexicon((Theme("industry", "产业", "Industry", ("业",)),))
+
+    def warned(n, source="contains"):
+        words = [f"产{i}业" for i in range(n)]
+        coverage = pd.DataFrame({"theme": "industry", "word": words, "source": source, "in_vocabulary": True})
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="toolkit"):
+            warn_broad_patterns(lexicon, coverage, 1000)
+        return caplog.text
+
+    assert "theme industry: 51 words of the vocabulary (5%) contain one of its words" in warned(51)
+    assert "list longer words, or set themes.match = exact" in warned(51)
+    assert warned(50) == "" and warned(300, "listed") == ""
 
 
 def test_the_rules_at_their_thresholds_that_the_first_test_of_them_left_open():

@@ -37,6 +37,7 @@ def lexicon_coverage(lexicon: Lexicon, vocabulary: list[str], tokens, match: str
     found = word_themes(lexicon, sorted(set(frequencies.index) - listed), match)
     pattern_words = word_themes(lexicon, sorted(found), "exact")
     rows += [(theme, w, "pattern" if w in pattern_words else "contains") for w, theme in sorted(found.items())]
+    _warn_letter_case(sorted(listed), count)
     return pd.DataFrame(
         [
             {
@@ -52,24 +53,57 @@ def lexicon_coverage(lexicon: Lexicon, vocabulary: list[str], tokens, match: str
     )
 
 
+def _warn_letter_case(words: list[str], count: dict[str, int]) -> None:
+    """Warn of lexicon words of Latin letters that no token is but one in another letter case is (5g, the texts' 5G:
+    normalisation folds width and script, not case; a hostile pass of user lexicons found 5g counted 0 times)."""
+    cased: dict[str, list[str]] = {}
+    for token in count:
+        if token.isascii() and any(c.isalpha() for c in token):
+            cased.setdefault(token.lower(), []).append(token)
+    missed = {
+        word: sorted(cased[word.lower()], key=lambda t: -count[t])[0]
+        for word in words
+        if not count.get(word) and word.lower() in cased
+    }
+    if missed:
+        log.warning(
+            "%d lexicon word(s) occur only in another letter case (%s%s), so they match nothing: letter case counts; "
+            "write them as the texts do",
+            len(missed),
+            ", ".join(f"{word}: the texts have {form}" for word, form in list(missed.items())[:5]),
+            " ..." if len(missed) > 5 else "",
+        )
+
+
 BROAD_PATTERNS = (50, 0.02)  # a theme's patterns matching more vocabulary words than both of these: warned of
 
 
 def warn_broad_patterns(lexicon: Lexicon, coverage: pd.DataFrame, n_vocabulary: int) -> None:
-    """Warn of each theme whose patterns give it more than :data:`BROAD_PATTERNS` words of the vocabulary (the
-    load-time guard tries a few words of every subject only: "[^我\\d\\W].+" made 843 words one theme's keywords,
-    a share of 0.965, without a word)."""
-    pattern = coverage[(coverage["source"] == "pattern") & coverage["in_vocabulary"]]
-    counts = pattern.groupby("theme")["word"].nunique()
+    """Warn of each theme whose patterns, or whose words contained in others (``themes.match = "contains"``), give it
+    more than :data:`BROAD_PATTERNS` words of the vocabulary (the load-time guard tries a few words of every subject
+    only: "[^我\\d\\W].+" made 843 words one theme's keywords, a share of 0.965, without a word; 业 in contains mode
+    made 188 words industry's, a share of 0.50, unsaid: a hostile pass of user lexicons)."""
+    found = coverage[coverage["source"].isin(["pattern", "contains"]) & coverage["in_vocabulary"]]
+    counts = found.groupby(["theme", "source"])["word"].nunique()
     limit = max(BROAD_PATTERNS[0], BROAD_PATTERNS[1] * n_vocabulary)
     for theme in lexicon.themes:
-        n = int(counts.get(theme.name, 0))
+        n = int(counts.get((theme.name, "pattern"), 0))
         if n > limit:
             log.warning(
                 "theme %s: its pattern(s) %s make %d words of the vocabulary (%.0f%%) its keywords (coverage.csv lists "
                 "them, source pattern): a pattern that matches so much measures no subject; narrow it",
                 theme.name,
                 ", ".join(repr(p) for p in theme.patterns),
+                n,
+                100 * n / max(n_vocabulary, 1),
+            )
+        n = int(counts.get((theme.name, "contains"), 0))
+        if n > limit:
+            log.warning(
+                "theme %s: %d words of the vocabulary (%.0f%%) contain one of its words and are its keywords with "
+                "themes.match = contains (coverage.csv lists them, source contains): a word contained so widely (of "
+                "one or two characters?) measures no subject; list longer words, or set themes.match = exact",
+                theme.name,
                 n,
                 100 * n / max(n_vocabulary, 1),
             )

@@ -3,6 +3,7 @@ vocabulary or of units' tokens against it."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
@@ -15,6 +16,17 @@ from ..resources import data_path, read_text_file, user_path
 from ..text.patterns import UserPattern
 
 OTHER = "other"
+OTHER_ANSWERS = {"other", "none", "其他", "其它", "无"}  # a coder's answer for a unit about no theme of the codebook
+OTHER_LABELS = {"zh": "其他", "en": "Other"}  # how the figures and the report name `other`
+
+
+def answer_key(answer: str) -> str:
+    """A coder's answer (or a theme's name or label) as answers are compared: full-width forms folded (ｅｃｏｌｏｇｙ),
+    in simplified script (生態環境, as the texts and the lexicon are read: a coder in Hong Kong or Taiwan), lowercased,
+    without spaces, hyphens and underscores (生态 环境, digital-economy, Digital Economy)."""
+    from ..text.normalize import to_simplified
+
+    return re.sub(r"[\s_\-]+", "", to_simplified(unicodedata.normalize("NFKC", str(answer)))).lower()
 
 
 @dataclass(frozen=True)
@@ -47,7 +59,7 @@ class Lexicon:
         for theme in self.themes:
             if theme.name == name:
                 return theme.label(language)
-        return {"zh": "其他", "en": "Other"}[language] if name == OTHER else name
+        return OTHER_LABELS[language] if name == OTHER else name
 
 
 def _column_names() -> set[str]:
@@ -65,8 +77,10 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each
     path = user_path(path, "load_lexicon: path") if path else data_path("lexicon.toml")
     if path.is_dir():
         raise ToolkitError(f"lexicon {path} is a folder; set themes.lexicon to a .toml file or '' for the shipped one")
+    text = ""
     try:
-        data = tomllib.loads(read_text_file(path))
+        text = read_text_file(path)
+        data = tomllib.loads(text)
     except FileNotFoundError:
         raise ToolkitError(f"lexicon file not found: {path}; fix themes.lexicon or set it to '' for the shipped one") from None
     except UnicodeDecodeError:
@@ -74,7 +88,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each
     except OSError as exc:
         raise ToolkitError(f"cannot read lexicon {path}: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ToolkitError(f"lexicon {path} is not valid TOML: {exc}") from None
+        raise ToolkitError(f"lexicon {path} is not valid TOML: {exc}{_quote_hint(text, exc)}") from None
     themes = []
     for name, table in data.items():
         _no_control_characters(path, name, "name", name)
@@ -85,6 +99,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each
             )
         if not isinstance(table, dict):
             raise ToolkitError(f"lexicon {path}: {name} must be a table like [{name}] with words = [...]")
+        _no_dotted_name(path, name, table)
         words = table.get("words")
         if not isinstance(words, list):
             raise ToolkitError(f'lexicon {path}: theme [{name}] needs words = ["...", ...], a list of words')
@@ -101,9 +116,17 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each
                 )
             )
         if not words:
-            raise ToolkitError(f"lexicon {path}: theme [{name}] has no words; add some or delete the theme")
+            raise ToolkitError(
+                f"lexicon {path}: theme [{name}] has no words; list one at least (patterns add to words, not replace "
+                "them) or delete the theme"
+            )
         if name == OTHER:
             raise ToolkitError(f"lexicon {path}: '{OTHER}' is reserved for topics that match no theme; rename it")
+        if answer_key(name) in OTHER_ANSWERS:  # a coder's `none` would be scored as it, and its row as `other`'s
+            raise ToolkitError(
+                f"lexicon {path}: theme [{name}] is named as coders write for a paragraph of no theme "
+                f"({', '.join(sorted(OTHER_ANSWERS))}), so its hand-coding scores would be other's; rename it"
+            )
         if name in _column_names():
             raise ToolkitError(
                 f"lexicon {path}: theme [{name}] is named like a column of the run's tables ({name} in units.csv or "
@@ -158,13 +181,15 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each
     if not themes:
         raise ToolkitError(f"lexicon {path} defines no theme; add tables like [innovation] words = [...]")
     names = {theme.name for theme in themes}
-    for theme in themes:  # document_themes.csv's interval columns of one theme would be another's share column
+    for name in (*names, OTHER):  # document_themes.csv's interval columns of one theme would be another's share column
         for end in ("_low", "_high"):
-            if theme.name + end in names:
+            if name + end in names:
                 raise ToolkitError(
-                    f"lexicon {path}: theme [{theme.name + end}] is named like the interval column of theme "
-                    f"[{theme.name}] ({theme.name + end} in document_themes.csv); rename one of them"
+                    f"lexicon {path}: theme [{name + end}] is named like the interval column of "
+                    f"{'theme [' + name + ']' if name != OTHER else OTHER} ({name + end} in document_themes.csv); "
+                    f"rename {'one of them' if name != OTHER else 'it'}"
                 )
+    _distinct_labels(path, themes)
     first_theme: dict[str, str] = {}
     for theme in themes:  # a word of two themes would count for both in coverage.csv and for one in the model
         for word in theme.words:
@@ -173,6 +198,48 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each
                     f"lexicon {path}: the word {word} is in two themes, [{first_theme[word]}] and [{theme.name}]; keep it in one"
                 )
     return Lexicon(tuple(themes))
+
+
+def _quote_hint(text: str, error: tomllib.TOMLDecodeError) -> str:
+    """Where TOML failed on a table's header ([创新], a bare key of other characters than A-Z a-z 0-9 _ -), how to
+    write the name (a hostile pass: "Invalid initial character for a key part" said nothing of quotes)."""
+    line = re.search(r"at line (\d+)", str(error))
+    lines = text.splitlines()
+    if line and 0 < int(line.group(1)) <= len(lines) and lines[int(line.group(1)) - 1].lstrip().startswith("["):
+        return '; a theme\'s name of other characters than letters, digits, _ and - goes in quotes: ["创新"], ["digital economy"]'
+    return ""
+
+
+def _no_dotted_name(path: Path, name: str, table) -> None:
+    """Refuse a theme's table that holds a table ([digital.economy] is TOML's table economy inside [digital], and
+    [eco.water] after [eco] one inside eco): said as the quotes it needs, not as [digital] without words (a
+    hostile pass)."""
+    if not isinstance(table, dict):
+        return
+    inner = next((key for key, value in table.items() if isinstance(value, dict)), None)
+    if inner is not None:
+        raise ToolkitError(
+            f"lexicon {path}: [{name}.{inner}] is read as a table inside [{name}] (a dot in a header nests tables); "
+            f'put a theme\'s name with a dot in quotes, ["{name}.{inner}"], or name it without one'
+        )
+
+
+def _distinct_labels(path: Path, themes: list[Theme]) -> None:
+    """Refuse two themes of one label, or a theme labelled as `other` is (其他, Other), in either language: the figures'
+    legends and panels and the report would name two shares alike (a hostile pass: 其他 twice in a legend, in two
+    colours)."""
+    for language in OTHER_LABELS:
+        seen = {answer_key(OTHER_LABELS[language]): OTHER}
+        for theme in themes:
+            label = theme.label(language)
+            first = seen.setdefault(answer_key(label), theme.name)
+            if first != theme.name:
+                key = f"label_{language}"
+                raise ToolkitError(
+                    f"lexicon {path}: theme [{theme.name}] has the {key} {label!r} of "
+                    + (f"theme [{first}]" if first != OTHER else f"{OTHER}, the topics of no theme")
+                    + f", and the figures and the report would name the two alike; give it a {key} of its own"
+                )
 
 
 def _no_control_characters(path: Path, theme: str, key: str, text: str) -> None:

@@ -31,14 +31,13 @@ from ..output.csv_files import write_csv
 from ..resources import read_regular, read_text_file, user_path
 from ..text.corpus import cell_separator
 from ..text.decoding import Unreadable, decode
-from .lexicon import OTHER
+from .lexicon import OTHER, OTHER_ANSWERS, answer_key
 
 CODEBOOK = "codebook.md"
 UNIT_SHEET, UNIT_KEY = "coding_sheet.csv", "key_units.csv"
 WORD_SHEET, WORD_KEY = "word_intrusion.csv", "key_word_intrusion.csv"
 TOPIC_SHEET, TOPIC_KEY = "topic_intrusion.csv", "key_topic_intrusion.csv"
 NOT_CODED = "toolkit: this sheet has not been coded yet"
-OTHER_ANSWERS = {"other", "none", "其他", "其它", "无"}  # a coder's answer for a unit about no theme of the codebook
 BOOTSTRAP = 1000  # replicates (over coded units) behind the intervals of kappa
 INTERVALS = "accuracy: Wilson's, weighted over the effective number of units; Cohen's kappa: bootstrap over the units"
 
@@ -749,7 +748,7 @@ def _check_answers(path: Path, answers: pd.DataFrame, key_name: str) -> None:
             raise ToolkitError(
                 f"{path}: item {row['item']} shows no options to choose from: its words were cut away; keep the sheet as exported"
             )
-        if _plain(row["intruder"]) not in {_plain(o) for o in options}:
+        if answer_key(row["intruder"]) not in {answer_key(o) for o in options}:
             raise ToolkitError(
                 f"{path}: the answer {row['intruder']!r} of item {row['item']} is none of its options "
                 f"({', '.join(options)}); write the one that does not belong"
@@ -940,20 +939,11 @@ def agreement(
     return rows
 
 
-def _plain(answer: str) -> str:
-    """A coder's answer as it is compared: full-width forms folded (ｅｃｏｌｏｇｙ), in simplified script (生態環境, as
-    the texts and the lexicon are read: a coder in Hong Kong or Taiwan), lowercased, without spaces, hyphens and
-    underscores (生态 环境, digital-economy, Digital Economy)."""
-    from ..text.normalize import to_simplified
-
-    return re.sub(r"[\s_\-]+", "", to_simplified(unicodedata.normalize("NFKC", str(answer)))).lower()
-
-
 def _answer(values: pd.Series) -> pd.Series:
     """Coders' and the keyword scorer's themes as the scores compare them: `none`, `None` and '' are `other`; a
     mark such as '-' or '_' stays what it is (no theme: refused where a coder wrote it)."""
     cleaned = values.fillna("").astype(str).str.strip()
-    return cleaned.where(~((cleaned == "") | cleaned.map(_plain).isin(OTHER_ANSWERS)), "other")
+    return cleaned.where(~((cleaned == "") | cleaned.map(answer_key).isin(OTHER_ANSWERS)), "other")
 
 
 def score(
@@ -1073,8 +1063,8 @@ def _themes_coded(coded: pd.DataFrame, names: dict[str, str], folder: Path, path
     'Ecology', 'ＥＣＯＬＯＧＹ' and the theme's labels (生态环境, Ecology and environment) are `ecology`, `none` and
     其他 are `other`; an answer that is no theme is refused, naming its items."""
     allowed = {*names.values(), OTHER}
-    by_plain = {**{_plain(a): t for a, t in names.items()}, **{_plain(n): n for n in allowed}}  # a name wins
-    themes = [by_plain.get(_plain(value), value) for value in _answer(coded["theme"])]
+    by_plain = {**{answer_key(a): t for a, t in names.items()}, **{answer_key(n): n for n in allowed}}  # a name wins
+    themes = [by_plain.get(answer_key(value), value) for value in _answer(coded["theme"])]
     unknown = [(item, theme) for item, theme in zip(coded["item"], themes) if theme not in allowed]
     if unknown:
         cells = "; ".join(f"item {item}: {theme!r}" for item, theme in unknown[:5])
@@ -1227,7 +1217,7 @@ def _intruders_found(folder: Path, path: Path, key_name: str, notes: list[str]) 
     _check_answers(path, answers, key_name)
     key = key if key is not None else _key(folder, key_name)  # refuses: the key is lost
     merged = _merged(answers[["item", "intruder"]], key, path, key_name, suffixes=("_coded", ""))
-    merged["correct"] = merged["intruder_coded"].map(_plain) == merged["intruder"].astype(str).map(_plain)
+    merged["correct"] = merged["intruder_coded"].map(answer_key) == merged["intruder"].astype(str).map(answer_key)
     group = "topic" if key_name == WORD_KEY else "item"
     return merged.groupby(group)["correct"].mean().reset_index().rename(columns={"correct": "precision"})
 
