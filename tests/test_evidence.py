@@ -532,11 +532,11 @@ def test_a_one_paragraph_documents_interval_is_said_to_be_the_seeds_spread_and_n
         one = document_shares(units, documents, ["ecology", "other"]).set_index("doc_id")
     assert one.loc["a", ["ecology_low", "ecology_high"]].isna().all() and one.loc["a", "ecology"] == 0.5
     assert one.loc["b", "ecology_high"] - one.loc["b", "ecology_low"] > 0.1  # its three paragraphs differ
-    assert "1 of 2 documents are one paragraph, and the model one seed: their shares have no interval" in caplog.text
+    assert "1 of 2 documents are one unit (one paragraph, or units.kind = document), and the model one seed: their" in caplog.text
     caplog.clear()
     members = np.stack([units[["ecology", "other"]].to_numpy(dtype=float)] * 3)
     members[:, 0, 0] = [0.4, 0.5, 0.6]
     with caplog.at_level(logging.WARNING, logger="toolkit"):
         three = document_shares(units, documents, ["ecology", "other"], member_shares=members).set_index("doc_id")
     assert 0.4 <= three.loc["a", "ecology_low"] < 0.5 < three.loc["a", "ecology_high"] <= 0.6
-    assert "1 of 2 documents are one paragraph: their intervals are the spread of the model's 3 seeds only" in caplog.text
+    assert "document): their intervals are the spread of the model's 3 seeds only" in caplog.text

@@ -599,7 +599,7 @@ def test_a_text_repaired_whole_is_not_flagged_as_mostly_broken():
     english = " This notice takes effect on the date of its publication and applies to every district of the city. "
     bilingual = Normalizer().normalize("本通知自发布之日起施行，适用于全市各区。" * 3 + english * 6)
     assert quality_row("x", bilingual)["non_cjk_share"] > 0.5
-    assert quality_row("x", bilingual)["flag"] == "mostly Latin letters (another language?)"
+    assert quality_row("x", bilingual)["flag"] == "mostly Latin letters (another language, code or data?)"
     assert quality_row("x", Normalizer().normalize("第一章 " + "Ã©Ã¨Ã¼ Â¥" * 300))["flag"] == "mostly broken"  # mojibake
 
 

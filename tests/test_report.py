@@ -1009,3 +1009,8 @@ def test_the_methods_say_no_change_between_years_is_computed_in_a_one_year_corpu
     assert "A change between two years (or periods, or groups) is reported as clear" in methods_paragraph(
         config, manifest, by_year=two_years
     )
+    # a window's empty year beside the one with documents is still one year (a review: corpus.year_max past it)
+    empty = one_year.assign(year=2022, share=np.nan, n_documents=0)
+    assert "With one year, no change between years or periods" in methods_paragraph(
+        config, manifest, by_year=pd.concat([one_year, empty])
+    )

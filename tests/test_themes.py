@@ -100,9 +100,14 @@ def test_patterns_add_words_explicitly(tmp_path):
         ('["無"]\nwords = ["生态"]', "theme [無] is named as coders write for a paragraph of no theme"),
         (
             '[a]\nlabel_zh = "生态环境"\nwords = ["生态"]\n[b]\nlabel_zh = "生态环境"\nwords = ["污染"]',
-            "theme [b] has the label_zh '生态环境' of theme [a], and the figures and the report would name the two alike",
+            "theme [b] has theme [a]'s label_zh '生态环境', and the figures, the report or the scores of hand coding would",
         ),
-        ('[a]\nlabel_en = "other"\nwords = ["生态"]', "theme [a] has the label_en 'other' of other, the topics of no theme"),
+        ('[a]\nlabel_en = "other"\nwords = ["生态"]', "theme [a] has other's (the topics of no theme, or coders' word"),
+        ('[a]\nlabel_zh = "其它"\nwords = ["生态"]', "theme [a] has other's (the topics of no theme, or coders' word for it)"),
+        # an inline table is said as what it is, not as a dotted header (a review)
+        ("[eco]\nwords = ['生态']\nnote = {a = 'b'}", "theme [eco] note must be a text"),
+        # TOML's other errors get no advice on quotes (a review: an unclosed list two lines up was told to quote)
+        ("[ecology]\nwords = ['生态'\n\n[industry]\nwords = ['产业']", "is not valid TOML"),
         ('[创新]\nwords = ["创新"]', 'goes in quotes: ["创新"]'),
         ('[digital.economy]\nwords = ["数字"]', "[digital.economy] is read as a table inside [digital]"),
         ('[eco]\nwords = ["生态"]\n[eco.water]\nwords = ["水"]', 'in quotes, ["eco.water"], or name it without one'),
@@ -368,3 +373,23 @@ def test_a_word_of_true_is_not_told_to_be_quoted_as_true(tmp_path):
     with pytest.raises(ToolkitError) as info:
         load_lexicon(path)
     assert str(info.value).endswith("theme [ecology] word True is not a text; write each word in quotes")
+
+
+@pytest.mark.parametrize(
+    "text, quotes",
+    [
+        ('[创新]\nwords = ["创新"]', True),
+        ('[digital economy]\nwords = ["数字"]', True),
+        ("[ecology]\nwords = ['生态'\n\n[industry]\nwords = ['产业']", False),  # a list left open two lines up
+        ("[ecology\nwords = ['生态']", False),  # a header left open
+        ("[ecology]\nwords = ['生态']\n[ecology]\nwords = ['产业']", False),  # a table declared twice
+    ],
+)
+def test_only_a_header_of_a_bare_name_is_told_to_quote_it(tmp_path, text, quotes):
+    """The advice to quote a theme's name follows TOML's errors of a header's bare name only (a review: an unclosed
+    list, a header left open and a table declared twice were each told to quote the name)."""
+    path = tmp_path / "lexicon.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ToolkitError, match="is not valid TOML") as info:
+        load_lexicon(path)
+    assert ("goes in quotes" in str(info.value)) == quotes

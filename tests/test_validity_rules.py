@@ -67,6 +67,12 @@ def test_a_keyword_the_texts_hold_only_in_another_letter_case_is_warned_of(caplo
         table = lexicon_coverage(lexicon, ["5G", "网络", "AI", "数字经济"], tokens).set_index("word")
     assert table.loc["5g", "count"] == 0 and table.loc["AI", "count"] == 1
     assert "1 lexicon word(s) occur only in another letter case (5g: the texts have 5G), so they match nothing" in caplog.text
+    # not when that form is a keyword already, listed too or a pattern's (a review)
+    for words, patterns in ((("5g", "5G"), ()), (("5g",), ("(?i)5g",))):
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="toolkit"):
+            lexicon_coverage(Lexicon((Theme("digital", "数字", "Digital", words, patterns),)), ["5G"], tokens)
+        assert "letter case" not in caplog.text, words
 
 
 def test_broad_patterns_are_warned_of_above_fifty_words_and_above_two_percent_of_the_vocabulary(caplog):

@@ -37,7 +37,7 @@ def lexicon_coverage(lexicon: Lexicon, vocabulary: list[str], tokens, match: str
     found = word_themes(lexicon, sorted(set(frequencies.index) - listed), match)
     pattern_words = word_themes(lexicon, sorted(found), "exact")
     rows += [(theme, w, "pattern" if w in pattern_words else "contains") for w, theme in sorted(found.items())]
-    _warn_letter_case(sorted(listed), count)
+    _warn_letter_case(sorted(listed), count, {w for _, w, _ in rows})
     return pd.DataFrame(
         [
             {
@@ -53,9 +53,10 @@ def lexicon_coverage(lexicon: Lexicon, vocabulary: list[str], tokens, match: str
     )
 
 
-def _warn_letter_case(words: list[str], count: dict[str, int]) -> None:
+def _warn_letter_case(words: list[str], count: dict[str, int], covered: set[str]) -> None:
     """Warn of lexicon words of Latin letters that no token is but one in another letter case is (5g, the texts' 5G:
-    normalisation folds width and script, not case; a hostile pass of user lexicons found 5g counted 0 times)."""
+    normalisation folds width and script, not case; a hostile pass of user lexicons found 5g counted 0 times), unless
+    that form is a keyword already (``covered``: listed too, or a pattern's such as (?i)5g)."""
     cased: dict[str, list[str]] = {}
     for token in count:
         if token.isascii() and any(c.isalpha() for c in token):
@@ -63,7 +64,7 @@ def _warn_letter_case(words: list[str], count: dict[str, int]) -> None:
     missed = {
         word: sorted(cased[word.lower()], key=lambda t: -count[t])[0]
         for word in words
-        if not count.get(word) and word.lower() in cased
+        if not count.get(word) and word.lower() in cased and not covered & set(cased[word.lower()])
     }
     if missed:
         log.warning(

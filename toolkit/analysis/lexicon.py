@@ -205,7 +205,12 @@ def _quote_hint(text: str, error: tomllib.TOMLDecodeError) -> str:
     write the name (a hostile pass: "Invalid initial character for a key part" said nothing of quotes)."""
     line = re.search(r"at line (\d+)", str(error))
     lines = text.splitlines()
-    if line and 0 < int(line.group(1)) <= len(lines) and lines[int(line.group(1)) - 1].lstrip().startswith("["):
+    header = lines[int(line.group(1)) - 1].strip() if line and 0 < int(line.group(1)) <= len(lines) else ""
+    # a header's bare name of other characters; not a header left open ([ecology), nor an error of another line
+    bare = str(error).startswith("Invalid initial character for a key part") or (
+        str(error).startswith("Expected ']' at the end of a table declaration") and "]" in header
+    )
+    if header.startswith("[") and bare:
         return '; a theme\'s name of other characters than letters, digits, _ and - goes in quotes: ["创新"], ["digital economy"]'
     return ""
 
@@ -216,7 +221,8 @@ def _no_dotted_name(path: Path, name: str, table) -> None:
     hostile pass)."""
     if not isinstance(table, dict):
         return
-    inner = next((key for key, value in table.items() if isinstance(value, dict)), None)
+    known = ("words", "label_zh", "label_en", "note", "patterns")  # an inline table there is said by its own check
+    inner = next((key for key, value in table.items() if isinstance(value, dict) and key not in known), None)
     if inner is not None:
         raise ToolkitError(
             f"lexicon {path}: [{name}.{inner}] is read as a table inside [{name}] (a dot in a header nests tables); "
@@ -225,20 +231,20 @@ def _no_dotted_name(path: Path, name: str, table) -> None:
 
 
 def _distinct_labels(path: Path, themes: list[Theme]) -> None:
-    """Refuse two themes of one label, or a theme labelled as `other` is (其他, Other), in either language: the figures'
-    legends and panels and the report would name two shares alike (a hostile pass: 其他 twice in a legend, in two
-    colours)."""
+    """Refuse two themes of one label, or a theme labelled as `other` is (其他, Other) or as coders write for it (其它,
+    none, 无), in either language: the figures' legends and panels and the report would name two shares alike (a
+    hostile pass: 其他 twice in a legend, in two colours), and validate would score a coder's answer as `other`."""
     for language in OTHER_LABELS:
-        seen = {answer_key(OTHER_LABELS[language]): OTHER}
+        seen = {answer_key(OTHER_LABELS[language]): OTHER, **{answer: OTHER for answer in OTHER_ANSWERS}}
         for theme in themes:
             label = theme.label(language)
             first = seen.setdefault(answer_key(label), theme.name)
             if first != theme.name:
                 key = f"label_{language}"
+                whose = f"theme [{first}]'s" if first != OTHER else f"{OTHER}'s (the topics of no theme, or coders' word for it)"
                 raise ToolkitError(
-                    f"lexicon {path}: theme [{theme.name}] has the {key} {label!r} of "
-                    + (f"theme [{first}]" if first != OTHER else f"{OTHER}, the topics of no theme")
-                    + f", and the figures and the report would name the two alike; give it a {key} of its own"
+                    f"lexicon {path}: theme [{theme.name}] has {whose} {key} {label!r}, and the figures, the report or "
+                    f"the scores of hand coding would take the two for one; give it a {key} of its own"
                 )
 
 

@@ -463,7 +463,9 @@ def _change_sentence(by_year: pd.DataFrame | None, trends: dict) -> str:
     """The start of the methods' sentence on changes: between what they are computed. With one year, none between
     years or periods (change.csv is empty; the paragraph said one was "reported as clear only when", a hostile pass
     of a one-year corpus of notices), between groups only where trends.by names a column."""
-    one_year = by_year is not None and "year" in by_year and by_year["year"].nunique() < 2
+    # years with documents: the table also holds a window's empty years (corpus.year_max past the last document)
+    years = by_year if by_year is None or "n_documents" not in by_year else by_year[by_year["n_documents"] > 0]
+    one_year = years is not None and "year" in years and years["year"].nunique() < 2
     if not one_year:
         return "A change between two years (or periods, or groups) is reported as clear only when its "
     if trends["by"]:

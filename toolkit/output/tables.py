@@ -137,15 +137,17 @@ def _warn_single_unit_intervals(single: int, documents: int, members: int) -> No
         return
     if members == 1:
         log.warning(
-            "document_themes.csv: %d of %d documents are one paragraph, and the model one seed: their shares have no "
-            "interval (nothing to resample); model.ensemble = 3 gives them the spread over seeds",
+            "document_themes.csv: %d of %d documents are one unit (one paragraph, or units.kind = document), and the "
+            "model one seed: their shares have no interval (nothing to resample); model.ensemble = 3 gives them the "
+            "spread over seeds",
             single,
             documents,
         )
     else:
         log.warning(
-            "document_themes.csv: %d of %d documents are one paragraph: their intervals are the spread of the model's %d "
-            "seeds only, not the sampling of the paragraph's words, and narrower than a new seed's share may fall",
+            "document_themes.csv: %d of %d documents are one unit (one paragraph, or units.kind = document): their "
+            "intervals are the spread of the model's %d seeds only, not the sampling of the unit's words, and narrower "
+            "than a new seed's share may fall",
             single,
             documents,
             members,

@@ -654,10 +654,12 @@ def quality_row(doc_id: str, normalized: Normalized) -> dict:
         "notes_appendix": notes_appendix(text),
         # English beside the Chinese (a bilingual notice) is text in another language, not a broken file (a hostile
         # pass: eight Chinese-English documents were all "mostly broken")
-        "flag": "mostly Latin letters (another language?)"
+        "flag": "mostly broken"
+        if removed_share > 0.6
+        else "mostly Latin letters (another language, code or data?)"
         if noise_share > 0.5 and 0 < meaningful - han <= 2 * latin
         else "mostly broken"
-        if (noise_share > 0.5 or removed_share > 0.6)
+        if noise_share > 0.5
         else f"very short ({len(text)} characters)"
         if len(text) < SHORT_TEXT
         else "",
