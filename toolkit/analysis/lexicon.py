@@ -18,6 +18,7 @@ from ..text.patterns import UserPattern
 OTHER = "other"
 OTHER_ANSWERS = {"other", "none", "其他", "其它", "无"}  # a coder's answer for a unit about no theme of the codebook
 OTHER_LABELS = {"zh": "其他", "en": "Other"}  # how the figures and the report name `other`
+THEME_KEYS = ("words", "patterns", "label_zh", "label_en", "note")  # the keys of a theme's table
 
 
 def answer_key(answer: str) -> str:
@@ -132,11 +133,10 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each
                 f"lexicon {path}: theme [{name}] is named like a column of the run's tables ({name} in units.csv or "
                 f"documents.csv), which its share column would take the place of; rename it (e.g. [{name}_theme])"
             )
-        unknown = set(table) - {"words", "label_zh", "label_en", "note", "patterns"}
+        unknown = set(table) - set(THEME_KEYS)
         if unknown:
             raise ToolkitError(
-                f"lexicon {path}: theme [{name}] has unknown key {sorted(unknown)[0]!r}; "
-                "use words, patterns, label_zh, label_en, note"
+                f"lexicon {path}: theme [{name}] has unknown key {sorted(unknown)[0]!r}; use {', '.join(THEME_KEYS)}"
             )
         patterns = table.get("patterns", [])
         if not isinstance(patterns, list) or not all(isinstance(x, str) for x in patterns):
@@ -221,8 +221,8 @@ def _no_dotted_name(path: Path, name: str, table) -> None:
     hostile pass)."""
     if not isinstance(table, dict):
         return
-    known = ("words", "label_zh", "label_en", "note", "patterns")  # an inline table there is said by its own check
-    inner = next((key for key, value in table.items() if isinstance(value, dict) and key not in known), None)
+    # an inline table as one of a theme's keys is said by that key's own check
+    inner = next((key for key, value in table.items() if isinstance(value, dict) and key not in THEME_KEYS), None)
     if inner is not None:
         raise ToolkitError(
             f"lexicon {path}: [{name}.{inner}] is read as a table inside [{name}] (a dot in a header nests tables); "
