@@ -1311,3 +1311,21 @@ def test_documents_in_formats_the_pattern_leaves_out_are_warned_of(small_corpus)
     assert "report.pdf" in warned and "报告.docx" in warned and "'*.html'" in warned
     assert "notes.md" not in warned and "photo.JPG" not in warned and original.stem not in warned
     assert "~$report.docx" not in warned and "README.html" not in warned
+
+
+def test_a_metadata_column_renamed_for_a_themes_share_says_so(small_corpus, caplog):
+    """A metadata column named as a theme (source, in a user's lexicon) becomes meta_source, and the warning said the
+    toolkit's tables use the name without saying it was the theme's (a hostile pass of user lexicons)."""
+    import pandas as pd
+
+    from toolkit.text.corpus import load_corpus
+
+    meta = small_corpus / "metadata.csv"
+    table = pd.read_csv(meta, dtype=str, keep_default_na=False)
+    table["ecology"], table["status"] = "x", "draft"
+    table.to_csv(meta, index=False)
+    with caplog.at_level("WARNING", logger="toolkit"):
+        corpus = load_corpus(small_corpus, meta, themes=("ecology", "other"))
+    assert {"meta_ecology", "meta_status"} <= set(corpus.metadata_columns)
+    assert "ecology -> meta_ecology (a theme's share column of the lexicon)" in caplog.text
+    assert "status -> meta_status (a theme" not in caplog.text

@@ -755,5 +755,10 @@ def test_others_warning_compares_it_with_the_largest_named_theme_and_names_what_
 
     assert warning(0.3) == ""
     assert "'other' is the largest share of the corpus (0.60 against innovation 0.50)" in warning(0.6)
+    # no named theme measured: said so, not "1.00 against" a theme the tables leave empty (a hostile pass)
+    units = pd.DataFrame({"doc_id": ["a"], "n_tokens": [100], **{n: [0.0] for n in lexicon.names}, OTHER: [1.0]})
+    nothing = other_diagnostics(units, yearly, topics, lexicon)[1]
+    assert "'other' is the whole of the corpus's share: no named theme is measured here" in nothing
+    assert "against" not in nothing.split(";")[0]
     assert "read its free topics" in warning(0.6, topics.assign(labelled_by="free")) and "free topics" in warning(0.6)
     assert "read its topics that no theme's words label" in warning(0.6, topics.assign(labelled_by="top words"))

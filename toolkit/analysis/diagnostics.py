@@ -640,7 +640,11 @@ def other_diagnostics(
     )
     biggest = max((t for t in share if t != OTHER), key=share.get, default=None)
     notes = []
-    if biggest is not None and share.get(OTHER, 0) > share[biggest]:
+    if biggest is not None and not share[biggest] > 0 and share.get(OTHER, 0) > 0:
+        # no named theme measured (none of their keywords in the vocabulary): not "against ghost 0.00", a theme
+        # the tables leave empty (a hostile pass of user lexicons)
+        notes.append("'other' is the whole of the corpus's share: no named theme is measured here (coverage.csv)")
+    elif biggest is not None and share.get(OTHER, 0) > share[biggest]:
         notes.append(f"'other' is the largest share of the corpus ({_apart(share[OTHER], share[biggest], biggest)})")
     if years_largest and len(years_largest) >= max(2, n_years / 4):
         runs = year_runs(years_largest)

@@ -675,7 +675,12 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
             f"metadata {meta_path} has a column {taken[0]!r}, a name the toolkit's tables use, and a column "
             f"{names[taken[0]]!r}, the name it would be given instead; rename one of them"
         )
-    renamed = [f"{c} -> {names[c]}" for c in extra_columns if names[c] != c]
+    # a theme's share column takes the name: said, as the user named neither a table's column (a hostile pass)
+    renamed = [
+        f"{c} -> {names[c]}" + (" (a theme's share column of the lexicon)" if c not in reserved_columns() else "")
+        for c in extra_columns
+        if names[c] != c
+    ]
     if renamed:  # said where it happens: trends.by = "period" then failed naming meta_period, its first word of it
         log.warning(
             "metadata %s: column(s) named as the toolkit's tables name their own are renamed: %s (use the new names in "
