@@ -315,8 +315,6 @@ def _warn_same_tokens(runs: list, corpora: dict[str, _Corpus]) -> None:
     """Warn of the grid's preprocessing settings that give the same words, counts and keywords as another: their runs
     are the same fits under two names (a hostile pass: vocab.phrase_min_count = 3 and 5, phrases being off, doubled
     every fit, and the recommendation called them two settings scored on their own tokens)."""
-    import hashlib
-
     alike: dict[str, list[str]] = {}
     for key, corpus in corpora.items():
         digest = hashlib.sha256(json.dumps([corpus.vocabulary, [k.tolist() for k in corpus.keywords]]).encode())

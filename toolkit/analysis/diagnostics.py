@@ -62,7 +62,7 @@ def _warn_letter_case(words: list[str], count: dict[str, int], covered: set[str]
         if token.isascii() and any(c.isalpha() for c in token):
             cased.setdefault(token.lower(), []).append(token)
     missed = {
-        word: sorted(cased[word.lower()], key=lambda t: -count[t])[0]
+        word: max(cased[word.lower()], key=count.__getitem__)
         for word in words
         if not count.get(word) and word.lower() in cased and not covered & set(cased[word.lower()])
     }

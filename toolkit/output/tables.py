@@ -116,13 +116,10 @@ def document_shares(
         # a document of one unit resamples to itself: its interval is the members' spread alone, and with one
         # member nothing at all, which [share, share] read as certain (a hostile pass: 20 one-paragraph notices)
         single = np.diff(np.r_[starts, len(codes)]) == 1
+        unresampled = single & (len(members) == 1)
         for t, theme in enumerate(themes):
-            bounds[f"{theme}_low"] = np.where(
-                single & (len(members) == 1), np.nan, np.minimum(low[:, t], shares[theme].to_numpy())
-            )
-            bounds[f"{theme}_high"] = np.where(
-                single & (len(members) == 1), np.nan, np.maximum(high[:, t], shares[theme].to_numpy())
-            )
+            bounds[f"{theme}_low"] = np.where(unresampled, np.nan, np.minimum(low[:, t], shares[theme].to_numpy()))
+            bounds[f"{theme}_high"] = np.where(unresampled, np.nan, np.maximum(high[:, t], shares[theme].to_numpy()))
         parts.append(pd.DataFrame(bounds, index=shares.index).round(6))
         _warn_single_unit_intervals(int(single.sum()), len(single), len(members))
     table = pd.concat(parts, axis=1).reset_index()

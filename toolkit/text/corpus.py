@@ -676,8 +676,9 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
             f"{names[taken[0]]!r}, the name it would be given instead; rename one of them"
         )
     # a theme's share column takes the name: said, as the user named neither a table's column (a hostile pass)
+    tables_own = reserved_columns()
     renamed = [
-        f"{c} -> {names[c]}" + (" (a theme's share column of the lexicon)" if c not in reserved_columns() else "")
+        f"{c} -> {names[c]}" + (" (a theme's share column of the lexicon)" if c not in tables_own else "")
         for c in extra_columns
         if names[c] != c
     ]
