@@ -545,3 +545,101 @@ def test_the_curves_are_grouped_by_the_first_categorical_covariate_of_the_formul
         for seed in ("1", "7")
     }
     assert groups == {"level"}
+
+
+# ---- defects a hostile pass of the effects found (each test failed on the code before its fix)
+
+PREMIERS = (("朱镕基", 2000, 2002), ("温家宝", 2003, 2012), ("李克强", 2013, 2022))
+
+
+def _premier_units():
+    """One report a year 2000-2022 of four paragraphs, each with its premier; the theme's share rises with the
+    year (logit -4 to 0), the same for every premier at a year."""
+    rng = np.random.default_rng(5)
+    rows, values = [], []
+    for premier, first, last in PREMIERS:
+        for year in range(first, last + 1):
+            level = 1 / (1 + np.exp(-(-4 + 4 * (year - 2000) / 22)))
+            for u in range(4):
+                rows.append({"doc_id": f"政府工作报告{year}", "year": year, "premier": premier, "n_tokens": 40 + u})
+                values.append(float(np.clip(level + rng.normal(0, 0.02), 0.001, 0.999)))
+    values = np.array(values)
+    return pd.DataFrame(rows), np.stack([values, 1 - values], axis=1)[None]
+
+
+@pytest.mark.parametrize("formula", ["year * premier", "year + premier"])
+def test_a_category_is_not_drawn_at_a_held_value_outside_its_own_documents(formula, caplog):
+    """effects.x = premier with year in the formula: every point was computed at year's mean (2011), nine years
+    after 朱镕基's last report, and drawn as supported (0.575 where his reports hold 0.004). Only the premier whose
+    reports span the held year is drawn now, and a warning says where year is held."""
+    units, shares = _premier_units()
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        _, expected = estimate_effects(units, shares, ["数字经济"], formula, draws=50, x="premier")
+    drawn = expected.set_index("premier")["supported"]
+    assert drawn.to_dict() == {"朱镕基": False, "温家宝": True, "李克强": False}
+    assert expected.loc[~expected["supported"], ["expected", "low", "high"]].isna().all().all()
+    assert "the other covariates are held at year = 2011, outside the documents of some of its points" in caplog.text
+
+
+def test_a_curve_along_year_is_drawn_where_nothing_else_is_held():
+    """The same corpus along year, one curve per premier: nothing is held, each curve drawn within its years."""
+    units, shares = _premier_units()
+    _, expected = estimate_effects(units, shares, ["数字经济"], "year * premier", draws=50, x="year")
+    for premier, first, last in PREMIERS:
+        curve = expected[expected["group"] == premier]
+        assert set(curve.loc[curve["supported"], "year"]) == set(range(first, last + 1))
+
+
+@pytest.mark.parametrize("formula", ["year - 1", "0 + premier", "-1 + year + premier"])
+def test_a_formula_without_an_intercept_says_what_its_p_values_test(formula, caplog):
+    """year - 1: a slope through year 0, p 1e-25 on every theme, in silence; 0 + level: each level's p tested a
+    share of one half. Fitted all the same (the expected shares are those of the formula with an intercept), with a
+    warning and each row's note saying so."""
+    units, shares = _premier_units()
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        effects, _ = estimate_effects(units, shares, ["数字经济"], formula, draws=50, x="")
+    assert f"effects.formula '{formula}' has no intercept (- 1, 0 +): each term's p-value" in caplog.text
+    assert effects["note"].str.contains("no intercept: p tests a share of one half, not an effect").all()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        effects, _ = estimate_effects(units, shares, ["数字经济"], "year + premier", draws=50, x="")
+    assert "no intercept" not in caplog.text and not effects["note"].str.contains("no intercept").any()
+
+
+def test_a_column_named_as_a_formula_function_hides_it_only_where_the_formula_uses_the_column():
+    """Metadata columns log and np broke log(year) and np.sqrt(year) although no formula used them ("'Series'
+    object is not callable"): only the formula's own columns reach formulaic; a formula that uses a column log and
+    the function log() is refused, saying which."""
+    units, shares = _premier_units()
+    units = units.assign(log=np.arange(len(units)) % 3, np=1.0, scale="大")
+    for formula in ("log(year)", "np.sqrt(year)", "scale(year) + premier"):
+        effects, _ = estimate_effects(units, shares, ["数字经济"], formula, draws=50, x="")
+        assert effects["estimate"].notna().any(), formula
+    with pytest.raises(ToolkitError) as info:
+        estimate_effects(units, shares, ["数字经济"], "log + log(year)", draws=50, x="")
+    assert "its column 'log' has the name of the function log() it calls" in str(info.value)
+
+
+def test_a_column_of_one_value_is_counted_after_its_blank_cells_and_incomplete_rows_are_left_out():
+    """halfx ('x' on even years, blank on odd ones) was refused later as 'a term that makes no column'; odd,
+    constant on the rows where partial has a value, as the same; a column wholly blank as having 'one value ()'."""
+    years = list(range(2001, 2009))
+    data = pd.DataFrame(
+        {
+            "doc_id": [f"报告{y}" for y in years],
+            "year": years,
+            "halfx": ["x" if y % 2 == 0 else "" for y in years],
+            "partial": ["甲", "乙", "", "", "甲", "乙", "", ""],
+            "odd": ["市", "市", "县", "县", "市", "市", "县", "县"],
+            "blank": [""] * 8,
+        }
+    )
+    columns = ["year", "halfx", "partial", "odd", "blank"]
+    with pytest.raises(ToolkitError, match=r"uses halfx, which has one value in this corpus \(x\): its effect"):
+        check_covariates("year + halfx", data, columns)
+    with pytest.raises(ToolkitError) as info:
+        check_covariates("year + partial + odd", data, columns)
+    assert "uses odd, which has one value in this corpus (市, 4 of 8 with a value of every column of" in str(info.value)
+    with pytest.raises(ToolkitError, match=r"uses blank, which has no value in this corpus \(every cell empty\)"):
+        check_covariates("year + blank", data, columns)
+    assert check_covariates("year + odd", data, columns)  # two values, every row complete: accepted

@@ -22,7 +22,7 @@ import numpy as np
 from ..errors import ToolkitError
 from ..options import Option
 from .clustered import cr2, exactly_fitted, moves_along, working_regression
-from .formulas import NAMING, check_formula, check_syntax, columns_estimate, formula_name
+from .formulas import NAMING, called_functions, check_formula, check_syntax, columns_estimate, formula_name
 from .lexicon import OTHER
 from .trends import NOT_MEASURED, unmeasured_in
 
@@ -486,17 +486,46 @@ def check_covariates(
             f"documents; use columns of the documents ({columns})"
         )
     check_syntax(formula)
-    constant = [name for name in check_formula(formula) if data[name].nunique(dropna=True) < 2]
-    if constant:  # before the fit, not after it
-        values = data[constant[0]].dropna().unique()
-        raise ToolkitError(
-            f"effects.formula {formula!r} uses {constant[0]}, which has one value {where} "
-            f"({values[0] if len(values) else 'none'}): its effect cannot be estimated; drop it from "
-            "the formula (or set effects.formula = '')"
-        )
+    _no_constant(formula, data, where)  # before the fit, not after it
     if design:
         _design(formula, numeric_covariates(data, check_formula(formula)), columns)
     return columns
+
+
+def _no_constant(formula: str, data: pd.DataFrame, where: str) -> None:
+    """Refuse a column of ``formula`` that has no value, or one value, among the rows of ``data`` the fit would
+    keep: its cells read as the fit reads them (a blank cell of text is missing, :func:`numeric_covariates`) and
+    the rows with a value of every column of the formula (a row without one is left out). Counted on the raw
+    cells, a column blank on odd years had two values (x and the blank) and was refused later as a term that makes
+    no column; one wholly blank had 'one value ()'."""
+    names = check_formula(formula)
+    read = numeric_covariates(data, names)
+    complete = read[names].notna().all(axis=1)
+    for name in names:
+        values = read[name].dropna().unique()
+        if not len(values):
+            raise ToolkitError(
+                f"effects.formula {formula!r} uses {name}, which has no value {where} (every cell empty): its effect "
+                "cannot be estimated; fill the column, or drop it from the formula (or set effects.formula = '')"
+            )
+    if not complete.any():
+        raise ToolkitError(
+            f"effects.formula {formula!r}: no row {where} has a value of each of its columns ({', '.join(names)}), "
+            "and a row without one is left out; fill the columns, or drop one from the formula"
+        )
+    for name in names:
+        kept = read.loc[complete, name].unique()
+        if len(kept) < 2:
+            among = (
+                ""
+                if read[name].nunique() < 2
+                else f", {int(complete.sum()):,} of {len(read):,} with a value of every column of the formula "
+                "(the others are left out)"
+            )
+            raise ToolkitError(
+                f"effects.formula {formula!r} uses {name}, which has one value {where} ({kept[0]}{among}): its effect "
+                "cannot be estimated; drop it from the formula (or set effects.formula = '')"
+            )
 
 
 def _design(formula: str, data: pd.DataFrame, columns: str):
@@ -505,6 +534,16 @@ def _design(formula: str, data: pd.DataFrame, columns: str):
 
     used = check_formula(formula)
     names = [name for name in used if name in data]
+    # a column named as a function the formula calls hides it (log(year) beside a column log: "'Series' object is
+    # not callable"); only the formula's own columns are given to formulaic, so another column (or a theme's share
+    # named scale) hides nothing
+    hiding = [name for name in names if name in called_functions(formula)]
+    if hiding:
+        raise ToolkitError(
+            f"effects.formula {formula!r} cannot be used: its column {hiding[0]!r} has the name of the function "
+            f"{hiding[0]}() it calls, which the column would hide; rename the column in the metadata "
+            f"({hiding[0]}_value) and use that name"
+        )
     # its columns estimated without making the matrix, so that one without end is refused before it is made
     width = columns_estimate(formula, data)
     if width > MAX_COLUMNS:
@@ -515,7 +554,7 @@ def _design(formula: str, data: pd.DataFrame, columns: str):
         )
     try:  # an empty context: the formula's names are the data's columns and formulaic's transforms, nothing else
         with np.errstate(all="ignore"):  # a term that overflows is refused below, by name
-            matrix = formulaic.model_matrix(formula, data, context={})
+            matrix = formulaic.model_matrix(formula, data[names], context={})
     except Exception as exc:  # formulaic raises many kinds for a bad formula or an unknown column
         # the columns named when one is unknown; else a function's arguments are the trouble (log(year, 2) passed 2
         # to numpy as its output array: a hostile pass of the inference found the columns named for it)
@@ -596,6 +635,7 @@ def estimate_effects(
     categories = {name for name in used if _categories_alone(formula, name, numeric=True)}
     categories |= {name for name in used if not pd.api.types.is_numeric_dtype(units[name])} | {"C"}
     _warn_correlated(matrix, units["doc_id"].to_numpy()[matrix.index.to_numpy()], categories)
+    intercept = _has_intercept(matrix, formula)
     rows = matrix.index.to_numpy()
     X = np.asarray(matrix, dtype=float)
     terms = list(matrix.columns)
@@ -667,10 +707,14 @@ def estimate_effects(
         pooled = np.concatenate(pooled)
         estimates, errors, dfs = (np.stack(part) for part in zip(*fitted))  # members x coefficients
         n_documents = int(groups.max() + 1)
-        note = NOTE + (
-            f"; fewer than {FEW_DOCUMENTS} documents: small-sample (CR2) errors and degrees of freedom, wide intervals"
-            if n_documents < FEW_DOCUMENTS
-            else ""
+        note = (
+            NOTE
+            + (
+                f"; fewer than {FEW_DOCUMENTS} documents: small-sample (CR2) errors and degrees of freedom, wide intervals"
+                if n_documents < FEW_DOCUMENTS
+                else ""
+            )
+            + ("" if intercept else "; no intercept: p tests a share of one half, not an effect")
         )
         separating = separating_directions(unit, np.clip(member_shares[:, rows, t], 0.0, 1.0))
         moved = moves_along(np.eye(len(terms)), separating)
@@ -745,6 +789,21 @@ def estimate_effects(
     effects.attrs["level"] = expected.attrs["level"] = level  # the coverage of the intervals, which the figure names
     expected.attrs["categorical"] = bool(x) and x in keys  # the formula's categories (C(tier), C(year)): no line between
     return effects, expected
+
+
+def _has_intercept(matrix, formula: str) -> bool:
+    """Whether the model of ``matrix`` has an intercept; a warning when not. Without one (year - 1, 0 + level) each
+    coefficient is a log-odds against 0, a share of one half, and its p-value tests that, not the absence of an
+    effect (a slope through year 0 had p 1e-25 on every theme, in silence: a hostile pass of the effects)."""
+    if "1" in {str(term) for term in matrix.model_spec.formula}:
+        return True
+    log.warning(
+        "effects.formula %r has no intercept (- 1, 0 +): each term's p-value in effects.csv tests a share of one "
+        "half (log-odds 0), not the absence of an effect; keep the intercept to test effects (the expected shares "
+        "of effects_expected.csv are the same either way)",
+        formula,
+    )
+    return False
 
 
 def _warn_left_out(formula: str, effect_rows: list[dict]) -> None:
@@ -1076,11 +1135,17 @@ def _grid(units: pd.DataFrame, matrix, x: str):
     # (a floor of 1 drew a curve across GDP's gap in trillions and none in billions: a mutation audit)
     floor = 1.0 if x == "year" else 0.0
     reach = max(float(np.median(np.diff(spread))), floor) if len(spread) > 1 else floor
-    rows = []
+    held = {
+        v: float(units[v].mean()) if pd.api.types.is_numeric_dtype(units[v]) and v not in as_category else units[v].mode().iloc[0]
+        for v in variables
+        if v not in (x, group)
+    }
+    rows, beyond = [], set()
     for level in levels:
-        values = (units[x] if level is None else units.loc[units[group] == level, x]).dropna()
+        in_level = np.ones(len(units), dtype=bool) if level is None else (units[group] == level).to_numpy()
+        values = units.loc[in_level, x].dropna()
         # a category of one document: its curve's interval would rest on one cluster (see _thin_terms)
-        alone = level is not None and units.loc[units[group] == level, "doc_id"].nunique() < 2
+        alone = level is not None and units.loc[in_level, "doc_id"].nunique() < 2
         seen = np.unique(values.to_numpy(float)) if numeric else set(values)
         supported = _within_reach(np.asarray(xs, dtype=float), seen, reach) if numeric else None
         for i, value in enumerate(xs):
@@ -1088,14 +1153,40 @@ def _grid(units: pd.DataFrame, matrix, x: str):
                 row = {"supported": not alone and bool(supported[i])}
             else:
                 row = {"supported": not alone and value in seen}
-            for v in variables:
-                if v == x:
-                    row[v] = value
-                elif v == group:
-                    row[v] = level
-                elif pd.api.types.is_numeric_dtype(units[v]) and v not in as_category:
-                    row[v] = float(units[v].mean())
-                else:
-                    row[v] = units[v].mode().iloc[0]
+            # the point's documents (its level's; of its category when x is one) must hold each other covariate's
+            # held value within their own: premier's 朱镕基 (2000-2002) at year's mean 2011 was an extrapolation
+            # drawn as a supported share of 0.575 where his documents hold 0.004 (a hostile pass of the effects)
+            cell = in_level if numeric else in_level & (units[x] == value).to_numpy()
+            outside = [v for v, at in held.items() if row["supported"] and not _holds(units.loc[cell, v], at, v in as_category)]
+            if outside:
+                row["supported"] = False
+                beyond.update(outside)
+            row |= {v: value if v == x else level if v == group else held[v] for v in variables}
             rows.append(row)
+    if beyond:
+        log.warning(
+            "effects_expected.csv: the other covariates are held at %s, outside the documents of some of its points "
+            "along %s, which are left out (not supported) rather than extrapolated; use effects.x = %s, or a formula "
+            "whose covariates vary within each category",
+            ", ".join(f"{v} = {_held_text(at)}" for v, at in held.items() if v in beyond),
+            x,
+            sorted(beyond)[0],
+        )
     return pd.DataFrame(rows), group, [*([group] if group else []), *([] if numeric else [x])]
+
+
+def _holds(values: pd.Series, at, category: bool) -> bool:
+    """Whether the documents' ``values`` of a covariate speak of the value ``at`` it is held at: among them (a
+    category), or within their range (a number)."""
+    import pandas as pd
+
+    values = values.dropna()
+    if not len(values):
+        return False
+    if category or not pd.api.types.is_numeric_dtype(values):
+        return bool((values == at).any())
+    return bool(values.min() <= at <= values.max())
+
+
+def _held_text(at) -> str:
+    return f"{at:.4g}" if isinstance(at, float) else str(at)

@@ -63,6 +63,12 @@ def check_formula(formula: str, what: str = "effects.formula") -> list[str]:
         ) from None
 
 
+def called_functions(formula: str) -> list[str]:
+    """The names ``formula`` calls, in order: ``C``, ``bs``, ``log`` ..., and ``np`` for ``np.log(...)`` (a
+    formula :func:`check_formula` passed)."""
+    return list(dict.fromkeys(name.split(".")[0] for name in re.findall(r"([A-Za-z_][\w.]*)\s*\(", formula)))
+
+
 def check_syntax(formula: str, what: str = "effects.formula") -> None:
     """Raise ToolkitError when formulaic cannot parse ``formula`` (``year +``, ``(year``): its syntax error, which
     escaped as a traceback, on one line. Parsing evaluates nothing (the factors are evaluated when a matrix is
