@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -459,3 +460,105 @@ def test_a_runs_saved_config_finds_the_prepared_corpus_and_files_are_recorded_as
     config.write_text(config.read_text(encoding="utf-8") + "\n[units]\nmax_chars = 200\n", encoding="utf-8")
     assert load_inputs(loaded).files["the config"] == read
     assert loaded.with_values(**{"units.min_chars": 10}).source_sha256 == read
+
+
+# ---- a hostile pass of the caches (each test failed on the code before its fix)
+
+
+def _stored_corpus():
+    import numpy as np
+    import pandas as pd
+
+    from toolkit.text.store import StoredCorpus
+    from toolkit.text.tokens import UnitTokens
+
+    words = ["创新", "数字经济", "生态"]
+    return StoredCorpus(
+        quality=pd.DataFrame({"doc_id": ["政府工作报告"], "removed_share": [0.01]}),
+        units=pd.DataFrame({"unit_id": ["政府工作报告#1", "政府工作报告#2"], "text": ["加快创新", "发展数字经济 生态"]}),
+        tokens=UnitTokens(words, np.array([0, 1, 2], dtype=np.int32), np.array([0, 1, 3], dtype=np.int64)),
+        unigrams=pd.DataFrame({"word": words, "count": [1, 1, 1]}),
+        pairs=pd.DataFrame({"left": ["数字经济"], "right": ["生态"], "count": [1]}),
+    )
+
+
+@pytest.mark.skipif(os.fsencode("\udce9") != b"\xe9", reason="needs a file system of bytes (POSIX)")
+def test_a_cache_folder_whose_name_is_not_utf8_stores_and_reads_a_prepared_corpus(tmp_path):
+    """A cache under a folder whose name is Latin-1 (a legacy home, a byte Python decodes as a surrogate): pyarrow
+    took only a path of UTF-8, and every run ended in a UnicodeEncodeError traceback. The tables go through
+    Python's own file handles now."""
+    from toolkit.text.store import PreparedStore
+
+    root = tmp_path / os.fsdecode(b"caf\xe9")
+    store = PreparedStore(root)
+    corpus = _stored_corpus()
+    store.put("k" * 64, corpus)
+    assert store.unwritable == ""
+    back = store.get("k" * 64)
+    assert back is not None and store.damaged == []
+    assert back.units.equals(corpus.units) and list(back.tokens) == list(corpus.tokens)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+def test_a_fifo_in_place_of_a_cache_file_is_damage_not_a_wait(tmp_path):
+    """A FIFO at a token entry's place, or at a prepared corpus's meta.json, hung the run in "normalize and segment"
+    until it was killed (read without a check, as no file the toolkit reads elsewhere is); a miss, or a damaged
+    entry, now."""
+    import signal
+
+    from toolkit.text.store import PreparedStore
+
+    class Stuck(BaseException):  # not an OSError (TimeoutError is one), which the cache takes for a miss
+        pass
+
+    def stuck(*_):
+        raise Stuck("the cache waited on a FIFO")
+
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(20)
+    try:
+        tokens = TokenCache(tmp_path)
+        key = "f" * 64
+        tokens.put(key, [["创新"]])
+        tokens._path(key).unlink()
+        os.mkfifo(tokens._path(key))
+        assert tokens.get(key) is None and tokens.misses == 1
+        signal.alarm(20)
+        store = PreparedStore(tmp_path)
+        store.put("p" * 64, _stored_corpus())
+        meta = tmp_path / "prepared" / ("p" * 64) / "meta.json"
+        meta.unlink()
+        os.mkfifo(meta)
+        assert store.get("p" * 64) is None and "meta.json" in store.damaged[0]
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_damaged_prepared_corpus_that_cannot_be_removed_is_said_to_stay(tmp_path, monkeypatch):
+    """A damaged entry that could not be removed (a folder in it this user cannot empty) was called "rebuilt" at
+    every run and never replaced, its removal's failure hidden; it is said to be unwritable now, so the run says
+    "found (and could not replace)" as troubleshooting.md promises."""
+    from toolkit.text import store as store_module
+    from toolkit.text.store import PreparedStore
+
+    store = PreparedStore(tmp_path)
+    store.put("d" * 64, _stored_corpus())
+    entry = tmp_path / "prepared" / ("d" * 64)
+    (entry / "units.parquet").write_bytes(b"damaged")
+    monkeypatch.setattr(store_module.shutil, "rmtree", lambda path, ignore_errors=False: None)
+    assert store.get("d" * 64) is None and store.damaged
+    assert store.unwritable == f"{entry}: the damaged entry cannot be removed"
+    monkeypatch.undo()
+    store.put("d" * 64, _stored_corpus())  # cannot replace what is there: still said, and nothing of its left
+    assert "cannot be removed" in store.unwritable
+    assert sorted(p.name for p in (tmp_path / "prepared").iterdir()) == ["d" * 64]
+
+
+def test_a_cache_path_too_long_for_the_file_system_is_no_error_of_the_output_check(tmp_path):
+    """$TOOLKIT_CACHE_DIR of 300 characters stopped every run with "File name too long", not saying it was the
+    cache (the check of --out asked whether the cache was a file); the run goes on, warning that the cache cannot
+    be written, as for any other unusable cache."""
+    from toolkit.output.atomic import check_outside_inputs
+
+    check_outside_inputs(tmp_path / "run", {"the cache folder": tmp_path / ("a" * 300)})

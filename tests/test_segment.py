@@ -1,3 +1,5 @@
+import os
+
 import jieba
 import pytest
 
@@ -574,3 +576,60 @@ def test_a_quantity_in_numerals_is_no_word(text, pieces):
     assert not set(pieces) & set(seg.filter(cut))
     assert seg.filter(seg.cut("十四五规划和九五计划"))[:1] == ["十四五"]
     assert "三个代表" in seg.filter(seg.cut("三个代表重要思想")) and "五年计划" in seg.filter(cut + ["五年计划"])
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+def test_jiebas_cached_dictionary_that_is_a_folder_or_a_fifo_is_neither_read_nor_removed(tmp_path):
+    """A folder in place of the cached trie was an IsADirectoryError traceback at every run (``toolkit tokens``
+    too); a FIFO hung the run; neither is the toolkit's to remove. Each is refused by the check, before anything
+    is read."""
+    from toolkit.text.segment import _checked
+
+    folder = tmp_path / "jieba_fast_dat.x.dat"
+    folder.mkdir()
+    with pytest.raises(OSError, match="is a folder"):
+        _checked(folder)
+    fifo = tmp_path / "jieba_fast_dat.y.dat"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError, match="is a FIFO"):
+        _checked(fifo)
+    assert folder.is_dir() and fifo.exists()
+
+
+def test_jiebas_dictionary_is_built_for_the_process_when_its_cached_file_is_a_folder(tmp_path, monkeypatch, caplog):
+    """The run goes on, the trie built in a private folder with a warning that names what is in the way."""
+    import logging
+    import tempfile
+
+    from toolkit.text.segment import _dictionary_cache
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    cache, _ = _dictionary_cache("jieba_fast_dat")
+    cache.mkdir()
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        assert Segmenter(backend="jieba_fast_dat").cut("加快发展数字经济") == ["加快", "发展", "数字经济"]
+    assert f"for jieba's dictionary ({cache} is a folder): it is built again for this process" in caplog.text
+    assert cache.is_dir() and not list(cache.iterdir())
+
+
+def test_jiebas_cached_dictionary_is_named_by_the_bytes_of_its_word_list(tmp_path, monkeypatch):
+    """Named by the word list's size and time, a word edited in place (size and time kept) was cut with the trie
+    built before the edit, even with the toolkit's caches emptied."""
+    import shutil
+    import tempfile
+
+    from toolkit.text import segment
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    words = tmp_path / "dict.txt"
+    shutil.copyfile(segment._jieba_dictionary(), words)
+    monkeypatch.setattr(segment, "_jieba_dictionary", lambda: str(words))
+    before, _ = segment._dictionary_cache("jieba_fast_dat")
+    status = words.stat()
+    text = words.read_bytes()
+    at = text.index("研讨会".encode())
+    words.write_bytes(text[:at] + "研讨水".encode() + text[at + len("研讨会".encode()) :])
+    os.utime(words, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert words.stat().st_size == status.st_size
+    after, _ = segment._dictionary_cache("jieba_fast_dat")
+    assert after != before

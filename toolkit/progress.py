@@ -123,7 +123,9 @@ class _Collect(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno >= logging.WARNING and record.thread == self.thread:
-            self.into.append(record.getMessage())
+            # a path's byte that is not UTF-8 (a lone surrogate, as Python decodes file names) as its escape: the
+            # manifest, and report.html's font made of its text, cannot hold it (a traceback at a run's end)
+            self.into.append(record.getMessage().encode("utf-8", "backslashreplace").decode("utf-8"))
         return record.levelno >= self.passes
 
 

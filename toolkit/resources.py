@@ -44,17 +44,24 @@ def file_kind(mode: int) -> str:
     return "not a regular file"
 
 
-def read_regular(path: str | os.PathLike) -> bytes:
-    """The bytes of the regular file ``path``; opened without waiting and checked before reading, so a FIFO (or
-    a device) never blocks: OSError ``EINVAL`` naming what it is instead (``FileNotFoundError`` and the like as
-    open raises them)."""
+def open_regular(path: str | os.PathLike):
+    """The regular file ``path`` opened for reading in binary; opened without waiting and checked before it is
+    read, so a FIFO (or a device) never blocks: OSError ``EINVAL`` naming what it is instead
+    (``IsADirectoryError``, ``FileNotFoundError`` and the like as open raises them)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
+    handle = os.fdopen(fd, "rb")
+    mode = os.fstat(handle.fileno()).st_mode
+    if not stat.S_ISREG(mode):
+        handle.close()
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
-        if not stat.S_ISREG(mode):
-            raise OSError(errno.EINVAL, f"it is {file_kind(mode)}, not a regular file", str(path))
+        raise OSError(errno.EINVAL, f"it is {file_kind(mode)}, not a regular file", str(path))
+    return handle
+
+
+def read_regular(path: str | os.PathLike) -> bytes:
+    """The bytes of the regular file ``path`` (:func:`open_regular`: a FIFO or a device never blocks)."""
+    with open_regular(path) as handle:
         return handle.read()
 
 

@@ -95,8 +95,10 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> None:
 
 
 def write_text(path: str | os.PathLike, text: str) -> None:
-    """Write UTF-8 text atomically (newlines written as given)."""
-    write_bytes(path, text.encode("utf-8"))
+    """Write UTF-8 text atomically (newlines written as given). A character UTF-8 cannot hold (a lone surrogate:
+    a path's byte that is not UTF-8, as Python decodes file names, inside a warning the manifest keeps) is written
+    as its escape (``\\udce9``), not a UnicodeEncodeError at the end of a run."""
+    write_bytes(path, text.encode("utf-8", "backslashreplace"))
 
 
 # ----- output folders ---------------------------------------------------------------------------------------
@@ -377,7 +379,7 @@ def check_outside_inputs(
         if _is_within(path, resolved):
             what = "is" if path == resolved else "contains"
             raise ToolkitError(f"{flag} {final} {what} {name} {path}; choose a place outside your inputs, such as {example}")
-        if not path.is_file() and _is_within(resolved, path):  # a folder, or one not made yet (the cache)
+        if not os.path.isfile(path) and _is_within(resolved, path):  # a folder, or one not made yet (the cache)
             raise ToolkitError(f"{flag} {final} lies inside {name} {path}; choose a place outside your inputs, such as {example}")
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..options import Option
 from ..output import atomic
+from ..resources import read_regular
 
 OPTIONS = {
     "enabled": Option(True, "Cache prepared corpora and segmented documents on disk."),
@@ -62,7 +63,7 @@ class TokenCache:
         it does not hold ``expected`` units (when given: the document's)."""
         path = self._path(key)
         try:
-            raw = path.read_bytes()
+            raw = read_regular(path)  # a FIFO in its place is refused, not waited on
         except OSError:  # absent, or the cache folder is unusable: segment again
             self.misses += 1
             return None

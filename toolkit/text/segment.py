@@ -14,7 +14,7 @@ import numpy as np
 
 from ..errors import ToolkitError, as_list
 from ..options import NON_NEGATIVE, POSITIVE, Option, choice
-from ..resources import data_path, read_text_file, read_word_file
+from ..resources import data_path, file_kind, read_text_file, read_word_file
 from .normalize import HAN
 
 OPTIONS = {
@@ -171,9 +171,10 @@ def _dictionary_cache(engine: str):
         return None
     from importlib.metadata import version
 
+    # by the word list's bytes, not its size and time (a word edited in place, size and time kept, was cut with the
+    # trie built before it: a hostile pass of the caches); about 10 ms for jieba's 5 MB
     source = Path(_jieba_dictionary())
-    stat = source.stat()
-    made_from = f"{engine} {version(engine.replace('_', '-'))} {source} {stat.st_size} {stat.st_mtime_ns}"
+    made_from = f"{engine} {version(engine.replace('_', '-'))} {source} {_sha256_of(source)}"
     name = hashlib.sha256(made_from.encode()).hexdigest()
     return folder / f"{engine}.{name[:24]}.dat", FileLock(str(folder / ".lock"))
 
@@ -195,8 +196,14 @@ def _point_at(tokenizer, engine: str, cache: Path) -> None:
 
 
 def _checked(cache: Path) -> None:
-    """Remove ``cache`` (and its SHA-256 file) unless it holds the bytes the SHA-256 beside it says."""
+    """Remove ``cache`` (and its SHA-256 file) unless it holds the bytes the SHA-256 beside it says. OSError when
+    either is there but no regular file (a folder, a FIFO: neither read, waited on nor removed)."""
+    import stat
+
     recorded = cache.with_suffix(".sha256")
+    for path in (cache, recorded):
+        if path.is_symlink() or (path.exists() and not stat.S_ISREG(path.lstat().st_mode)):
+            raise OSError(f"{path} is {file_kind(path.lstat().st_mode)}")
     try:
         if cache.exists() and (not recorded.is_file() or recorded.read_text(encoding="ascii").strip() != _sha256_of(cache)):
             cache.unlink(missing_ok=True)
@@ -334,24 +341,30 @@ class Segmenter:
                 logging.getLogger(engine).setLevel(logging.WARNING)  # its dictionary notices; unless the user set a level
             tokenizer = module.Tokenizer(_jieba_dictionary())
             place = _dictionary_cache(engine)
+            why = "toolkit-<uid> is a link, a file or another user's"
+            if place is not None:
+                cache, lock = place
+                try:
+                    with lock:  # one process at a time checks, builds or reads it
+                        _checked(cache)
+                        _point_at(tokenizer, engine, cache)
+                        tokenizer.initialize()
+                        _record(cache)
+                except OSError as exc:  # its lock or file a folder or a FIFO (not ours to remove): as without one
+                    place, why = None, f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc)
+                    tokenizer = module.Tokenizer(_jieba_dictionary())
             if place is None:  # never the engine's own file in the shared temporary folder: built for this process
                 import tempfile
 
                 log.warning(
-                    "no folder of this user's own could be had in %s (toolkit-<uid> is a link, a file or another "
-                    "user's): jieba's dictionary is built again for this process, which takes a few seconds",
+                    "no folder of this user's own could be had in %s for jieba's dictionary (%s): it is built again "
+                    "for this process, which takes a few seconds",
                     tempfile.gettempdir(),
+                    why,
                 )
                 with tempfile.TemporaryDirectory(prefix="toolkit-jieba-") as private:
                     _point_at(tokenizer, engine, Path(private) / f"{engine}.dat")
                     tokenizer.initialize()
-            else:
-                cache, lock = place
-                with lock:  # one process at a time checks, builds or reads it
-                    _checked(cache)
-                    _point_at(tokenizer, engine, cache)
-                    tokenizer.initialize()
-                    _record(cache)
             for word, freq, tag in self._entries:
                 tokenizer.add_word(word, DOMAIN_FREQ if freq is None else freq, tag or "n")
             if self.pos:  # jieba.posseg loads its tag tables when imported: only when tags are asked for

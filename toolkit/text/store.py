@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..resources import open_regular, read_regular
 from .tokens import UnitTokens
 
 _FORMAT = "toolkit-prepared-store v1"
@@ -35,7 +36,7 @@ class StoredCorpus:
 
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:  # a FIFO in a damaged entry is refused, not waited on
         while block := handle.read(1 << 22):
             digest.update(block)
     return digest.hexdigest()
@@ -58,7 +59,7 @@ class PreparedStore:
         except OSError:  # the cache folder is unusable
             return None
         try:
-            meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+            meta = json.loads(read_regular(entry / "meta.json").decode("utf-8"))
             if not isinstance(meta, dict) or not isinstance(meta.get("files"), dict):
                 raise ValueError("meta.json is not a table of files")
             if meta.get("format") != _FORMAT or meta.get("key") != key:
@@ -66,13 +67,18 @@ class PreparedStore:
             for name, sha256 in meta["files"].items():
                 if _sha256(entry / name) != sha256:
                     raise ValueError(f"{name} does not match its checksum")
-            tables = {name: pd.read_parquet(entry / f"{name}.parquet", engine="pyarrow") for name in _TABLES}
+            tables = {}
+            for name in _TABLES:  # through Python's file handles: pyarrow takes only a path of UTF-8 (see put)
+                with open_regular(entry / f"{name}.parquet") as handle:
+                    tables[name] = pd.read_parquet(handle, engine="pyarrow")
             tokens = UnitTokens.load(entry / "tokens")
             if len(tokens) != len(tables["units"]):
                 raise ValueError("tokens and units differ in number")
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             self.damaged.append(f"{entry}: {exc}")
             shutil.rmtree(entry, ignore_errors=True)
+            if entry.exists() or entry.is_symlink():  # what could not be removed: put cannot replace it either
+                self.unwritable = f"{entry}: the damaged entry cannot be removed"
             return None
         return StoredCorpus(tables["quality"], tables["units"], tokens, tables["unigrams"], tables["pairs"])
 
@@ -86,16 +92,18 @@ class PreparedStore:
             self.unwritable = f"{self.folder}: {exc.strerror or exc}"
             return
         try:
-            for name in _TABLES:
-                getattr(corpus, name).to_parquet(work / f"{name}.parquet", index=False, engine="pyarrow")
+            for name in _TABLES:  # pyarrow refused a path not of UTF-8 (a cache under a Latin-1 home): a traceback
+                with open(work / f"{name}.parquet", "wb") as handle:
+                    getattr(corpus, name).to_parquet(handle, index=False, engine="pyarrow")
             corpus.tokens.save(work / "tokens")
             files = sorted(p.relative_to(work).as_posix() for p in work.rglob("*") if p.is_file())
             meta = {"format": _FORMAT, "key": key, "files": {name: _sha256(work / name) for name in files}}
             (work / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
             os.replace(work, self.folder / key)
         except OSError as exc:
-            if not (self.folder / key).is_dir():  # else another run stored the same key first
-                self.unwritable = f"{self.folder}: {exc.strerror or exc}"
+            # another run may have stored the same key first (its entry whole); else what stays there is not ours
+            if not (self.folder / key / "meta.json").is_file() and not self.unwritable:
+                self.unwritable = f"{self.folder / key}: {exc.strerror or exc}"
         finally:
             if work.exists():
                 shutil.rmtree(work, ignore_errors=True)
