@@ -523,6 +523,8 @@ def test_a_fifo_in_place_of_a_cache_file_is_damage_not_a_wait(tmp_path):
         tokens._path(key).unlink()
         os.mkfifo(tokens._path(key))
         assert tokens.get(key) is None and tokens.misses == 1
+        tokens.put(key, [["创新"]])  # not the cache's to replace (a review: a FIFO was replaced by a file)
+        assert "is a FIFO (named pipe)" in tokens.unwritable and tokens._path(key).is_fifo()
         signal.alarm(20)
         store = PreparedStore(tmp_path)
         store.put("p" * 64, _stored_corpus())

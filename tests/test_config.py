@@ -1,3 +1,4 @@
+import os
 import tomllib
 
 import pytest
@@ -334,3 +335,16 @@ def test_a_config_saved_by_the_previous_release_still_loads(tmp_path):
     (tmp_path / "c.toml").write_text('[sweep]\nscheduler = "tcp://10.0.0.5:8786"\n', encoding="utf-8")
     with pytest.raises(ToolkitError, match="config key sweep.scheduler is no longer used"):
         Config.load(tmp_path / "c.toml")
+
+
+@pytest.mark.skipif(os.fsencode("\udce9") != b"\xe9", reason="needs a file system of bytes (POSIX)")
+def test_a_config_in_a_folder_whose_name_is_not_utf8_is_one_line_of_error(tmp_path):
+    """A config under a folder named in Latin-1 or GBK: its paths, resolved from the folder, reached report.html's
+    font (a UnicodeEncodeError traceback at the run's end), and a sweep saved them escaped into a config.toml that
+    TOML refused to read back (a review). Refused on loading now, as --set and --out of such names are."""
+    folder = tmp_path / os.fsdecode(b"d\xe9p")
+    folder.mkdir()
+    (folder / "cfg.toml").write_text('[corpus]\ntexts = "texts"\n', encoding="utf-8")
+    with pytest.raises(ToolkitError) as info:
+        Config.load(folder / "cfg.toml")
+    assert "d\\xe9p/cfg.toml is not UTF-8 (a name saved in GBK or another encoding?)" in str(info.value)

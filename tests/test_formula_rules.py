@@ -593,12 +593,12 @@ def test_a_curve_along_year_is_drawn_where_nothing_else_is_held():
 @pytest.mark.parametrize("formula", ["year - 1", "0 + premier", "-1 + year + premier"])
 def test_a_formula_without_an_intercept_says_what_its_p_values_test(formula, caplog):
     """year - 1: a slope through year 0, p 1e-25 on every theme, in silence; 0 + level: each level's p tested a
-    share of one half. Fitted all the same (the expected shares are those of the formula with an intercept), with a
-    warning and each row's note saying so."""
+    share of one half. Fitted all the same, with a warning and each row's note saying so."""
     units, shares = _premier_units()
     with caplog.at_level(logging.WARNING, logger="toolkit"):
         effects, _ = estimate_effects(units, shares, ["数字经济"], formula, draws=50, x="")
     assert f"effects.formula '{formula}' has no intercept (- 1, 0 +): each term's p-value" in caplog.text
+    assert "same either way" not in caplog.text  # a number's curve is not (a review: 0.17 in 2000 and in 2022)
     assert effects["note"].str.contains("no intercept: p tests a share of one half, not an effect").all()
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="toolkit"):
@@ -643,3 +643,32 @@ def test_a_column_of_one_value_is_counted_after_its_blank_cells_and_incomplete_r
     with pytest.raises(ToolkitError, match=r"uses blank, which has no value in this corpus \(every cell empty\)"):
         check_covariates("year + blank", data, columns)
     assert check_covariates("year + odd", data, columns)  # two values, every row complete: accepted
+
+
+def test_a_curve_along_a_number_is_not_drawn_where_its_documents_lack_the_held_category(caplog):
+    """Along year, with premier held at its most frequent value (李克强, first of a tie with 温家宝), every year
+    2000-2022 of both levels was drawn, each with 李克强 in office (a review of the fix along a category): only the
+    years within reach of his reports are drawn now."""
+    units, shares = _premier_units()
+    both = pd.concat([units.assign(level="省级"), units.assign(level="市级", doc_id=units["doc_id"] + "市")])
+    shares = np.concatenate([shares, shares], axis=1)
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        _, expected = estimate_effects(both.reset_index(drop=True), shares, ["数字经济"], "year + level + premier", draws=50)
+    for level in ("省级", "市级"):
+        curve = expected[expected["group"] == level]
+        assert set(curve.loc[curve["supported"], "year"]) == set(range(2012, 2023)), level
+    assert "held at premier = 李克强, outside the documents of some of its points along year" in caplog.text
+
+
+def test_a_category_of_one_document_is_not_blamed_on_the_held_covariates(caplog):
+    """year + place along place, 安庆 of one report (2020): its point was left out as a category of one document,
+    and the new warning blamed year held at '2020' (2019.68 rounded) for it."""
+    rows = [{"doc_id": f"武汉{y}", "year": y, "place": "武汉市", "n_tokens": 50} for y in (2016, 2018, 2019, 2021)]
+    rows += [{"doc_id": "安庆2020", "year": 2020, "place": "安庆市", "n_tokens": 50}]
+    units = pd.DataFrame([{**row, "n_tokens": 40 + u} for row in rows for u in range(5)])
+    values = np.clip(0.1 + 0.01 * np.arange(len(units)) % 0.2, 0.01, 0.99)
+    shares = np.stack([values, 1 - values], axis=1)[None]
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        _, expected = estimate_effects(units, shares, ["生态"], "year + place", draws=50, x="place")
+    assert expected.set_index("place")["supported"].to_dict() == {"武汉市": True, "安庆市": False}
+    assert "held at" not in caplog.text

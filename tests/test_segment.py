@@ -608,7 +608,7 @@ def test_jiebas_dictionary_is_built_for_the_process_when_its_cached_file_is_a_fo
     cache.mkdir()
     with caplog.at_level(logging.WARNING, logger="toolkit"):
         assert Segmenter(backend="jieba_fast_dat").cut("加快发展数字经济") == ["加快", "发展", "数字经济"]
-    assert f"for jieba's dictionary ({cache} is a folder): it is built again for this process" in caplog.text
+    assert f"cannot be kept in this user's folder of {tmp_path} ({cache} is a folder): it is built again" in caplog.text
     assert cache.is_dir() and not list(cache.iterdir())
 
 
@@ -633,3 +633,21 @@ def test_jiebas_cached_dictionary_is_named_by_the_bytes_of_its_word_list(tmp_pat
     assert words.stat().st_size == status.st_size
     after, _ = segment._dictionary_cache("jieba_fast_dat")
     assert after != before
+
+
+def test_jiebas_dictionary_lock_that_is_a_folder_is_said_as_such_not_as_a_missing_users_folder(tmp_path, monkeypatch, caplog):
+    """A folder at the jieba folder's .lock was an IsADirectoryError traceback at every run; the dictionary is
+    built for the process now, the warning naming what is in the way (not "no folder of this user's own", which
+    the user's folder is: a review)."""
+    import logging
+    import tempfile
+
+    from toolkit.text.segment import _dictionary_cache
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    cache, _ = _dictionary_cache("jieba_fast_dat")
+    (cache.parent / ".lock").mkdir()
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        assert Segmenter(backend="jieba_fast_dat").cut("加快发展数字经济") == ["加快", "发展", "数字经济"]
+    assert "jieba's dictionary cannot be kept in this user's folder of" in caplog.text and ".lock: " in caplog.text
+    assert "no folder of this user's own" not in caplog.text and (cache.parent / ".lock").is_dir()

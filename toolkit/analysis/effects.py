@@ -799,8 +799,8 @@ def _has_intercept(matrix, formula: str) -> bool:
         return True
     log.warning(
         "effects.formula %r has no intercept (- 1, 0 +): each term's p-value in effects.csv tests a share of one "
-        "half (log-odds 0), not the absence of an effect; keep the intercept to test effects (the expected shares "
-        "of effects_expected.csv are the same either way)",
+        "half (log-odds 0), not the absence of an effect, and a number's curve in effects_expected.csv passes "
+        "through a share of one half where the number is 0; keep the intercept",
         formula,
     )
     return False
@@ -1149,14 +1149,18 @@ def _grid(units: pd.DataFrame, matrix, x: str):
         seen = np.unique(values.to_numpy(float)) if numeric else set(values)
         supported = _within_reach(np.asarray(xs, dtype=float), seen, reach) if numeric else None
         for i, value in enumerate(xs):
+            # the point's documents: its level's near the value of x (within the reach of a curve), or of its category
+            cell = in_level & (
+                (np.abs(units[x].to_numpy(float) - float(value)) <= reach) if numeric else (units[x] == value).to_numpy()
+            )
             if numeric:
                 row = {"supported": not alone and bool(supported[i])}
-            else:
-                row = {"supported": not alone and value in seen}
-            # the point's documents (its level's; of its category when x is one) must hold each other covariate's
-            # held value within their own: premier's 朱镕基 (2000-2002) at year's mean 2011 was an extrapolation
-            # drawn as a supported share of 0.575 where his documents hold 0.004 (a hostile pass of the effects)
-            cell = in_level if numeric else in_level & (units[x] == value).to_numpy()
+            else:  # a category of x of one document, as one of the group (see _thin_terms)
+                row = {"supported": not alone and value in seen and units.loc[cell, "doc_id"].nunique() >= 2}
+            # the point's documents must hold each other covariate's held value within their own: premier's 朱镕基
+            # (2000-2002) at year's mean 2011 was an extrapolation drawn as a supported share of 0.575 where his
+            # documents hold 0.004, and along year the years of one premier were drawn with another's (the most
+            # frequent) held (a hostile pass of the effects, and a review of its fix)
             outside = [v for v, at in held.items() if row["supported"] and not _holds(units.loc[cell, v], at, v in as_category)]
             if outside:
                 row["supported"] = False
@@ -1189,4 +1193,4 @@ def _holds(values: pd.Series, at, category: bool) -> bool:
 
 
 def _held_text(at) -> str:
-    return f"{at:.4g}" if isinstance(at, float) else str(at)
+    return f"{at:.2f}".rstrip("0").rstrip(".") if isinstance(at, float) else str(at)

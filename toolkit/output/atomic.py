@@ -95,10 +95,8 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> None:
 
 
 def write_text(path: str | os.PathLike, text: str) -> None:
-    """Write UTF-8 text atomically (newlines written as given). A character UTF-8 cannot hold (a lone surrogate:
-    a path's byte that is not UTF-8, as Python decodes file names, inside a warning the manifest keeps) is written
-    as its escape (``\\udce9``), not a UnicodeEncodeError at the end of a run."""
-    write_bytes(path, text.encode("utf-8", "backslashreplace"))
+    """Write UTF-8 text atomically (newlines written as given)."""
+    write_bytes(path, text.encode("utf-8"))
 
 
 # ----- output folders ---------------------------------------------------------------------------------------

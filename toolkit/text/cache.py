@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
 
 from ..options import Option
 from ..output import atomic
-from ..resources import read_regular
+from ..resources import file_kind, read_regular
 
 OPTIONS = {
     "enabled": Option(True, "Cache prepared corpora and segmented documents on disk."),
@@ -90,7 +91,12 @@ class TokenCache:
     def put(self, key: str, units: list[list[str]]) -> None:
         body = "\n".join(" ".join(tokens) for tokens in units)
         header = f"{_MAGIC} {key} {len(units)} {hashlib.sha256(body.encode()).hexdigest()}"
+        path = self._path(key)
         try:
-            atomic.write_text(self._path(key), header + "\n" + body)
+            if path.is_symlink() or (path.exists() and not stat.S_ISREG(path.lstat().st_mode)):
+                # a FIFO, a folder or a link at an entry's place is not the cache's: left alone, not replaced
+                self.unwritable = f"{path} is {file_kind(path.lstat().st_mode)}"
+                return
+            atomic.write_text(path, header + "\n" + body)
         except OSError as exc:  # a cache that cannot be written costs time, never the run
             self.unwritable = f"{self.root}: {exc.strerror or exc}"

@@ -341,7 +341,7 @@ class Segmenter:
                 logging.getLogger(engine).setLevel(logging.WARNING)  # its dictionary notices; unless the user set a level
             tokenizer = module.Tokenizer(_jieba_dictionary())
             place = _dictionary_cache(engine)
-            why = "toolkit-<uid> is a link, a file or another user's"
+            why = ""
             if place is not None:
                 cache, lock = place
                 try:
@@ -356,12 +356,19 @@ class Segmenter:
             if place is None:  # never the engine's own file in the shared temporary folder: built for this process
                 import tempfile
 
-                log.warning(
-                    "no folder of this user's own could be had in %s for jieba's dictionary (%s): it is built again "
-                    "for this process, which takes a few seconds",
-                    tempfile.gettempdir(),
-                    why,
-                )
+                if why:  # the folder is the user's; what is in it is in the way (not ours to remove)
+                    log.warning(
+                        "jieba's dictionary cannot be kept in this user's folder of %s (%s): it is built again for this "
+                        "process, which takes a few seconds",
+                        tempfile.gettempdir(),
+                        why,
+                    )
+                else:
+                    log.warning(
+                        "no folder of this user's own could be had in %s (toolkit-<uid> is a link, a file or another "
+                        "user's): jieba's dictionary is built again for this process, which takes a few seconds",
+                        tempfile.gettempdir(),
+                    )
                 with tempfile.TemporaryDirectory(prefix="toolkit-jieba-") as private:
                     _point_at(tokenizer, engine, Path(private) / f"{engine}.dat")
                     tokenizer.initialize()
