@@ -393,3 +393,17 @@ def test_only_a_header_of_a_bare_name_is_told_to_quote_it(tmp_path, text, quotes
     with pytest.raises(ToolkitError, match="is not valid TOML") as info:
         load_lexicon(path)
     assert ("goes in quotes" in str(info.value)) == quotes
+
+
+def test_a_label_that_is_another_themes_name_is_refused(tmp_path):
+    """[growth] labelled 'Industry' beside a theme [industry]: a coder who wrote 'Industry' for growth, as the codebook
+    allows (a name or either label), was scored as [industry] in silence (a name always means itself; a hostile
+    pass of hand coding). Refused where the lexicon is read; a theme labelled by its own name is fine."""
+    lexicon = tmp_path / "lexicon.toml"
+    body = '[industry]\nlabel_zh = "产业"\nlabel_en = "industry"\nwords = ["产业"]\n'
+    lexicon.write_text('[growth]\nlabel_zh = "增长"\nlabel_en = "Industry"\nwords = ["增长"]\n' + body, encoding="utf-8")
+    with pytest.raises(ToolkitError) as info:
+        load_lexicon(lexicon)
+    assert "theme [growth] has theme [industry]'s name as its label_en 'Industry'" in str(info.value)
+    lexicon.write_text('[growth]\nlabel_zh = "增长"\nlabel_en = "Growth"\nwords = ["增长"]\n' + body, encoding="utf-8")
+    assert [theme.name for theme in load_lexicon(lexicon).themes] == ["growth", "industry"]

@@ -1117,6 +1117,73 @@ def test_agree_names_each_coders_sheet_by_its_path_when_their_names_are_the_same
     assert f"{tmp_path / 'coder_b' / validation.UNIT_SHEET}: 10 of 20 rows not coded" in caplog.text
 
 
+def test_agree_says_when_two_coders_sheets_are_a_copy_of_one(coded, tmp_path, caplog):
+    """Two copies of one coded sheet in two coders' folders: agreement 1.000 and kappa 1.000 without a word (a
+    hostile pass of hand coding: the wrong file sent on). Said now (not refused: two coders who agree on every item
+    and write no note save the same bytes); sheets that differ are not."""
+    folder = _copy(coded, tmp_path)
+    for coder in ("coder_a", "coder_b"):
+        (tmp_path / coder).mkdir()
+        (tmp_path / coder / validation.UNIT_SHEET).write_bytes((folder / validation.UNIT_SHEET).read_bytes())
+    first, second = tmp_path / "coder_a" / validation.UNIT_SHEET, tmp_path / "coder_b" / validation.UNIT_SHEET
+    with caplog.at_level("WARNING", logger="toolkit"):
+        table = validation.agree(folder, first, second)
+    assert "hold the same bytes: a copy of one coder's sheet?" in caplog.text
+    assert table.loc[table["measure"] == "kappa", "estimate"].iloc[0] == 1.0
+    caplog.clear()
+    sheet = pd.read_csv(second, keep_default_na=False, dtype=str)
+    sheet.loc[0, "note"] = "不确定"
+    sheet.to_csv(second, index=False)
+    with caplog.at_level("WARNING", logger="toolkit"):
+        validation.agree(folder, first, second)
+    assert "same bytes" not in caplog.text
+
+
+def test_sheets_whose_headers_were_typed_again_in_capitals_are_read_whole(coded, tmp_path):
+    """Item,Text,Theme,Note: the sheet was scored, but the check that its texts are the export's was skipped, with
+    the false note that it had no text column; Word_1 ... and Option_A ... made the intrusion sheets "not coded
+    sheets" (a hostile pass: the docs read the columns' names in any case). A sheet with another unit's text under
+    Text is refused, as under text."""
+    folder = _copy(coded, tmp_path)
+    sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    sheet.rename(columns=str.title).to_csv(folder / validation.UNIT_SHEET, index=False)
+    scores = validation.score(folder)
+    assert not any("has no `text` column" in note for note in scores["notes"]["note"])
+    for name, key_name in ((validation.WORD_SHEET, validation.WORD_KEY), (validation.TOPIC_SHEET, validation.TOPIC_KEY)):
+        answers = pd.read_csv(folder / name, keep_default_na=False, dtype=str)
+        answers["intruder"] = pd.read_csv(folder / key_name, keep_default_na=False, dtype=str)["intruder"]
+        answers.rename(columns=lambda c: c.upper() if c.startswith(("word_", "option_")) else c).to_csv(
+            folder / name, index=False
+        )
+    assert validation.score(folder)["units"].equals(validation.score(coded)["units"])
+    sheet = sheet.rename(columns=str.title)
+    sheet.loc[0, "Text"], sheet.loc[1, "Text"] = sheet.loc[1, "Text"], sheet.loc[0, "Text"]
+    sheet.to_csv(folder / validation.UNIT_SHEET, index=False)
+    with pytest.raises(ToolkitError, match="its texts were edited|not the text exported"):
+        validation.score(folder)
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda key: key.drop(columns="stratum"), "key_units.csv has no 'stratum' column"),
+        (lambda key: key.drop(columns="model_theme"), "key_units.csv has no 'model_theme' column"),
+        (lambda key: key.assign(item=key["item"].astype(str).where(key.index != 3, "x")), "item 'x' is no whole number"),
+        (lambda key: pd.concat([key, key.iloc[[2]]]), "is listed twice"),
+    ],
+)
+def test_a_key_saved_again_without_its_columns_or_with_an_item_twice_is_one_line_of_error(coded, tmp_path, damage, message):
+    """The keys are files a person may open and save again: one without stratum or model_theme was a KeyError's
+    traceback, an item x a ValueError's, and an item listed twice counted twice in silence (accuracy 0.825 became
+    0.805: a hostile pass of hand coding)."""
+    folder = _copy(coded, tmp_path)
+    key = pd.read_csv(folder / validation.UNIT_KEY, keep_default_na=False, dtype=str)
+    damage(key).to_csv(folder / validation.UNIT_KEY, index=False)
+    with pytest.raises(ToolkitError, match=message) as info:
+        validation.score(folder)
+    assert "\n" not in str(info.value) and "export again if they are lost" in str(info.value)
+
+
 def test_scores_are_of_the_run_as_it_is_now_and_say_so(run, tmp_path, caplog):
     """From a hostile pass of the notebooks: notebook 06 exports a sample once and asks to edit the lexicon and run
     again into the same folder; the key kept the export's model themes, so the scores were the old model's without a

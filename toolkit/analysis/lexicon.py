@@ -231,17 +231,27 @@ def _no_dotted_name(path: Path, name: str, table) -> None:
 
 
 def _distinct_labels(path: Path, themes: list[Theme]) -> None:
-    """Refuse two themes of one label, or a theme labelled as `other` is (其他, Other) or as coders write for it (其它,
-    none, 无), in either language: the figures' legends and panels and the report would name two shares alike (a
-    hostile pass: 其他 twice in a legend, in two colours), and validate would score a coder's answer as `other`."""
+    """Refuse two themes of one label, a theme labelled as another theme is named, or a theme labelled as `other` is
+    (其他, Other) or as coders write for it (其它, none, 无), in either language: the figures' legends and panels and the
+    report would name two shares alike (a hostile pass: 其他 twice in a legend, in two colours), and validate would
+    score a coder's answer as `other`, or as the theme of that name (a name always means itself: "Industry" written
+    for a theme labelled so was scored as [industry], in silence)."""
+    names = {answer_key(theme.name): theme.name for theme in themes}  # a coder's answer that is a name means it
     for language in OTHER_LABELS:
         seen = {answer_key(OTHER_LABELS[language]): OTHER, **{answer: OTHER for answer in OTHER_ANSWERS}}
         for theme in themes:
             label = theme.label(language)
-            first = seen.setdefault(answer_key(label), theme.name)
+            named = names.get(answer_key(label), theme.name)
+            first = seen.setdefault(answer_key(label), theme.name) if named == theme.name else named
             if first != theme.name:
                 key = f"label_{language}"
-                whose = f"theme [{first}]'s" if first != OTHER else f"{OTHER}'s (the topics of no theme, or coders' word for it)"
+                whose = (
+                    f"theme [{first}]'s name as its"
+                    if first == named
+                    else f"theme [{first}]'s"
+                    if first != OTHER
+                    else f"{OTHER}'s (the topics of no theme, or coders' word for it)"
+                )
                 raise ToolkitError(
                     f"lexicon {path}: theme [{theme.name}] has {whose} {key} {label!r}, and the figures, the report or "
                     f"the scores of hand coding would take the two for one; give it a {key} of its own"

@@ -98,7 +98,7 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
     # a needed column's name as a person may type it again (Item, ＴＨＥＭＥ: a header retyped in a spreadsheet)
     folded = {unicodedata.normalize("NFKC", name).casefold(): name for name in needed}
     columns = [str(c).strip() for c in table.columns]
-    named = [folded.get(unicodedata.normalize("NFKC", c).casefold(), c) for c in columns]
+    named = [folded.get(unicodedata.normalize("NFKC", c).casefold(), _sheet_column(c)) for c in columns]
     twice = [name for i, name in enumerate(named) if name in needed and name in named[:i]]
     if twice:
         raise ToolkitError(f"{path} has two columns named {twice[0]!r} (in capitals or not); keep one of them; {fix}")
@@ -107,6 +107,18 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
     if missing:
         raise ToolkitError(f"{path} has no {missing[0]!r} column (its columns: {', '.join(table.columns)}); {fix}")
     return unguarded_table(table)
+
+
+def _sheet_column(name: str) -> str:
+    """A column the sheets hold besides the needed ones (text, note, word_1 ..., option_A ...) by its own name as a
+    person may type it again (Text, Word_1: the check that a sheet's texts are the export's was skipped, and an
+    intrusion sheet refused as showing no options, a hostile pass); any other column as it is."""
+    plain = unicodedata.normalize("NFKC", name).casefold()
+    if plain in ("text", "note") or plain.startswith("word_"):
+        return plain
+    if plain.startswith("option_"):  # its letter as exported (option_A): the answers are letters A-D
+        return "option_" + plain[len("option_") :].strip().upper()
+    return name
 
 
 def _check_row_lengths(path: Path, text: str, separator: str, fix: str) -> None:
@@ -846,12 +858,26 @@ def _as_the_run_is_now(folder: Path, key: pd.DataFrame) -> tuple[pd.DataFrame, s
     )
 
 
+# the columns of each key that scoring reads (export writes more): a key saved again without one was a KeyError's
+# traceback, and a key's item written twice counted twice, in silence (a hostile pass of hand coding)
+KEY_COLUMNS = {
+    UNIT_KEY: ("item", "unit_id", "stratum", "model_theme", "keyword_theme"),
+    WORD_KEY: ("item", "topic", "intruder"),
+    TOPIC_KEY: ("item", "unit_id", "intruder"),
+}
+
+
 def _key(folder: Path, name: str) -> pd.DataFrame:
-    return read_table(
-        folder / name,
-        ("item",),
-        f"the key files `toolkit validate export` wrote must stay in {folder}; export again if they are lost",
-    )
+    fix = f"the key files `toolkit validate export` wrote must stay in {folder} as written; export again if they are lost"
+    key = read_table(folder / name, KEY_COLUMNS.get(name, ("item",)), fix)
+    items = pd.to_numeric(key["item"], errors="coerce")
+    bad = key.loc[items.isna() | (items != items.round()), "item"]
+    if len(bad):
+        raise ToolkitError(f"{folder / name}: item {str(bad.iloc[0])!r} is no whole number; {fix}")
+    twice = items[items.duplicated()]
+    if len(twice):
+        raise ToolkitError(f"{folder / name}: item {int(twice.iloc[0])} is listed twice; {fix}")
+    return key.assign(item=items.astype(int))
 
 
 def _merged(coded: pd.DataFrame, key: pd.DataFrame, path: Path, key_name: str, **options) -> pd.DataFrame:
@@ -1094,6 +1120,15 @@ def agree(folder: str | Path, first: str | Path, second: str | Path) -> pd.DataF
     first, second = user_path(first, "coder_agreement: first"), user_path(second, "coder_agreement: second")
     if first.exists() and second.exists() and os.path.samefile(first, second):  # a path, a link or a hard link
         raise ToolkitError(f"{first} and {second} are the same sheet; pass two coders' sheets")
+    # a copy of one coder's sheet (the wrong file sent on): agreement 1.000, kappa 1.000, in silence (a hostile pass);
+    # said, not refused: two coders who agree on every item and write no note save the same bytes
+    if first.is_file() and second.is_file() and read_regular(first) == read_regular(second):
+        log.warning(
+            "validate agree: %s and %s hold the same bytes: a copy of one coder's sheet? Their agreement is then "
+            "no agreement between two coders",
+            shown_path(first),
+            shown_path(second),
+        )
     written = folder / f"agreement-{sheet_tag(first)}-{sheet_tag(second)}.md"
     atomic.check_own_file(written)
     names, key = _theme_names(folder), _key(folder, UNIT_KEY)
