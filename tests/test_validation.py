@@ -1184,6 +1184,26 @@ def test_a_key_saved_again_without_its_columns_or_with_an_item_twice_is_one_line
     assert "\n" not in str(info.value) and "export again if they are lost" in str(info.value)
 
 
+def test_a_second_coders_intrusion_sheet_keeps_the_first_coders_scores(coded, tmp_path):
+    """`validate score tasks --words coder_b/word_intrusion.csv` rewrote the scores.md of the folder's own sheets:
+    the first coder's intrusion result was gone (a hostile pass of hand coding). Each other sheet is a file of its
+    own, as a second theme sheet was."""
+    folder = _copy(coded, tmp_path)
+    words = pd.read_csv(folder / validation.WORD_SHEET, keep_default_na=False, dtype=str)
+    words["intruder"] = pd.read_csv(folder / validation.WORD_KEY, keep_default_na=False, dtype=str)["intruder"]
+    words.to_csv(folder / validation.WORD_SHEET, index=False)
+    validation.score(folder)
+    first = (folder / validation.SCORES).read_text(encoding="utf-8")
+    (tmp_path / "coder_b").mkdir()
+    other = tmp_path / "coder_b" / validation.WORD_SHEET
+    words.assign(intruder=lambda t: t["intruder"].where(t.index > 0, "")).to_csv(other, index=False)  # one left out
+    validation.score(folder, words_file=other)
+    assert (folder / validation.SCORES).read_text(encoding="utf-8") == first
+    written = validation.scores_file(folder, None, other)
+    assert written.name.startswith("scores-word_intrusion-") and f"`{other}`" in written.read_text(encoding="utf-8")
+    assert validation.scores_file(folder, None, folder / validation.WORD_SHEET) == folder / validation.SCORES
+
+
 def test_scores_are_of_the_run_as_it_is_now_and_say_so(run, tmp_path, caplog):
     """From a hostile pass of the notebooks: notebook 06 exports a sample once and asks to edit the lexicon and run
     again into the same folder; the key kept the export's model themes, so the scores were the old model's without a

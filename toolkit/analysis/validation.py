@@ -990,7 +990,7 @@ def score(
     rows are scored: a partial sheet is scored on its coded rows, and ``notes`` (printed as warnings and
     written to ``scores.md``) says how many rows were not coded and which sheets were not coded at all.
     Sheets saved again by a spreadsheet are read as UTF-8 or GBK/GB18030. The scores are written to
-    ``scores.md`` in ``folder`` (``scores-<sheet>.md`` for a theme sheet of another name: a second coder's), never over
+    ``scores.md`` in ``folder`` (``scores-<sheet>.md`` for a sheet of another name: a second coder's), never over
     a file the toolkit did not write; they name the sheets scored."""
     from sklearn.metrics import precision_recall_fscore_support
 
@@ -999,7 +999,7 @@ def score(
     words_file = user_path(words_file, "score_coding_sheets: words_file") if words_file else None
     topics_file = user_path(topics_file, "score_coding_sheets: topics_file") if topics_file else None
     _validation_folder(folder)
-    written = scores_file(folder, units_file)
+    written = scores_file(folder, units_file, words_file, topics_file)
     atomic.check_own_file(written)
     random_state = _export_seed(folder)
     path = Path(units_file) if units_file else folder / UNIT_SHEET
@@ -1207,12 +1207,20 @@ def _coded_weights(merged: pd.DataFrame, key: pd.DataFrame) -> tuple[np.ndarray,
     )
 
 
-def scores_file(folder: Path, units_file: str | Path | None) -> Path:
-    """Where ``score`` writes: ``scores.md``, or ``scores-<sheet>.md`` for another theme sheet (a second coder's:
-    each coder's scores are kept, and named; :func:`sheet_tag`)."""
-    if units_file is None or Path(units_file).resolve() == (folder / UNIT_SHEET).resolve():
+def scores_file(
+    folder: Path, units_file: str | Path | None, words_file: str | Path | None = None, topics_file: str | Path | None = None
+) -> Path:
+    """Where ``score`` writes: ``scores.md``, or ``scores-<sheet>.md`` for another sheet than the folder's own (a
+    second coder's theme or intrusion sheet: each coder's scores are kept, and named; :func:`sheet_tag`; a second
+    coder's word sheet rewrote the first's scores.md, a hostile pass), ``scores-<sheet>-<sheet>.md`` for two."""
+    given = [
+        path
+        for path, own in ((units_file, UNIT_SHEET), (words_file, WORD_SHEET), (topics_file, TOPIC_SHEET))
+        if path is not None and Path(path).resolve() != (folder / own).resolve()
+    ]
+    if not given:
         return folder / SCORES
-    return folder / f"{Path(SCORES).stem}-{sheet_tag(units_file)}.md"
+    return folder / f"{Path(SCORES).stem}-{'-'.join(sheet_tag(path, 60 if len(given) == 1 else 40) for path in given)}.md"
 
 
 def sheet_tag(path: str | Path, most_bytes: int = 60) -> str:
