@@ -1204,6 +1204,24 @@ def test_a_second_coders_intrusion_sheet_keeps_the_first_coders_scores(coded, tm
     assert validation.scores_file(folder, None, folder / validation.WORD_SHEET) == folder / validation.SCORES
 
 
+def test_a_study_that_coded_the_intrusion_tasks_only_is_scored_without_the_theme_sheet(coded, tmp_path):
+    """The docs let a study delete the intrusion sheets it does not code; one that coded only word intrusion and
+    deleted coding_sheet.csv was refused ("coding_sheet.csv not found", a hostile pass). Its intrusion is scored, the
+    theme sheet said not returned; with no sheet at all it is still refused."""
+    folder = _copy(coded, tmp_path)
+    words = pd.read_csv(folder / validation.WORD_SHEET, keep_default_na=False, dtype=str)
+    words["intruder"] = pd.read_csv(folder / validation.WORD_KEY, keep_default_na=False, dtype=str)["intruder"]
+    words.to_csv(folder / validation.WORD_SHEET, index=False)
+    (folder / validation.UNIT_SHEET).unlink()
+    scores = validation.score(folder)
+    assert "units" not in scores and len(scores["word_intrusion"])
+    assert any(note.startswith("coding_sheet.csv: not in ") for note in scores["notes"]["note"])
+    for name in (validation.WORD_SHEET, validation.TOPIC_SHEET):
+        (folder / name).unlink()
+    with pytest.raises(ToolkitError, match="coding_sheet.csv"):
+        validation.score(folder)
+
+
 def test_scores_are_of_the_run_as_it_is_now_and_say_so(run, tmp_path, caplog):
     """From a hostile pass of the notebooks: notebook 06 exports a sample once and asks to edit the lexicon and run
     again into the same folder; the key kept the export's model themes, so the scores were the old model's without a

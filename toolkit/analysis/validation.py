@@ -1003,14 +1003,19 @@ def score(
     atomic.check_own_file(written)
     random_state = _export_seed(folder)
     path = Path(units_file) if units_file else folder / UNIT_SHEET
-    coded, listed = _coded(path, "theme")
     names = _theme_names(folder)
     tables: dict[str, pd.DataFrame] = {}
     notes = []
     key = _key(folder, UNIT_KEY) if (folder / UNIT_KEY).is_file() else None  # read once; a lost key is said below
-    if key is not None:
-        notes.append(_same_items(path, coded, listed, key, folder))
-    notes.append(_uncoded(path, coded, listed))
+    # a study that coded the intrusion tasks only, and deleted the theme sheet (as one may delete those): said
+    if not units_file and not os.path.lexists(path) and any(os.path.lexists(folder / s) for s in (WORD_SHEET, TOPIC_SHEET)):
+        coded, listed = pd.DataFrame({"item": [], "theme": []}), set()
+        notes.append(f"{UNIT_SHEET}: not in {shown_path(folder)} (not returned): no theme scores")
+    else:
+        coded, listed = _coded(path, "theme")
+        if key is not None:
+            notes.append(_same_items(path, coded, listed, key, folder))
+        notes.append(_uncoded(path, coded, listed))
     if len(coded):
         key = key if key is not None else _key(folder, UNIT_KEY)  # refuses: the key is lost
         key, run_note = _as_the_run_is_now(folder, key)
