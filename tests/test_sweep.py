@@ -959,7 +959,7 @@ def test_the_recommendation_of_one_seed_two_seeds_and_ranges_that_touch():
     )
     two = recommend(pd.DataFrame(_runs("lda", 5, [0.05, 0.06])))
     assert "range over 2 seeds 0.0500 to 0.0600" in two
-    assert "stability 0.50 (mean matched top-10-word overlap across seeds)." in _line(two, "- LDA")
+    assert "stability 0.50 (mean Jaccard similarity of matched top-10 words across seeds)." in _line(two, "- LDA")
     same = recommend(pd.DataFrame(_runs("lda", 5, [0.06, 0.06], stability=1.0) + _runs("lda", 6, [0.01, 0.02])))
     assert "Its 2 seeds gave the same topics and scores: they are one run" in same.splitlines()[2]
     assert "fitted with one seed" not in same
@@ -1233,3 +1233,70 @@ def test_grid_settings_that_give_the_same_tokens_are_said_to_be_the_same_fits(tm
     assert len(said) == 2, said  # for each value of min_df, which does change the tokens
     assert all("vocab.phrase_min_count=3" in m and "vocab.phrase_min_count=5" in m for m in said)
     assert "vocab.min_df=1" in said[0] + said[1] and "vocab.min_df=2" in said[0] + said[1]
+
+
+# ---- a hostile pass of the sweep (each test failed on the code before its fix)
+
+
+def test_two_grid_values_of_files_with_the_same_contents_are_one_run_said_not_a_traceback(tmp_path, caplog):
+    """themes.lexicon = the shipped file and a copy of it (lexicon_v2.toml before it is edited): the second value's
+    run was dropped as the same run, its inputs kept, and the preparation ended in a StopIteration's traceback."""
+    import logging
+    import shutil
+
+    from toolkit.resources import data_path
+
+    copy = tmp_path / "lexicon_copy.toml"
+    shutil.copyfile(data_path("lexicon.toml"), copy)
+    config = seeds_config(**{"sweep.seeds": "[1]"})
+    grid = {"model.kind": ["nmf"], "model.n_topics": [3], "themes.lexicon": [str(data_path("lexicon.toml")), str(copy)]}
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        result = sweep(config, tmp_path / "sw", grid=grid, n_jobs=1)
+    assert len(result.table) == 1
+    said = [m for m in caplog.messages if "gives the same run as" in m]
+    assert len(said) == 1 and f"themes.lexicon={copy}" in said[0] and "files of the same contents?" in said[0]
+
+
+def test_a_grid_of_a_table_and_a_key_inside_it_is_refused():
+    """model.lda = {passes=3}, {passes=5} beside model.lda.passes = 4: both runs used passes 4, were named by the
+    table, and the point of passes 5 vanished, in silence."""
+    config = seeds_config()
+    with pytest.raises(ToolkitError, match="sweep grid keys 'model.lda' and 'model.lda.passes': the second is a setting inside"):
+        expand_grid(config, {"model.lda": [{"passes": 3}, {"passes": 5}], "model.lda.passes": [4]})
+    assert len(expand_grid(config, {"model.lda.passes": [4, 5], "model.lda.iterations": [50]})) == 2 * 2  # 2 seeds
+
+
+def test_a_configs_sweep_n_jobs_is_bounded_as_the_argument_is_and_an_explicit_0_is_the_callers(tmp_path, monkeypatch):
+    """sweep.n_jobs = 5000 in a config started as many processes as runs (only --jobs and n_jobs were bounded); and
+    --jobs 0 beside a config's sweep.n_jobs = 1 was taken for "not given"."""
+    from toolkit import sweeps
+    from toolkit.config import Config
+
+    with pytest.raises(ToolkitError, match="sweep.n_jobs must be from 0 to 1,024"):
+        Config.from_dict({"sweep": {"n_jobs": 5000}})
+    asked = []
+
+    def fits(tasks, n, workers, scheduler, given):
+        asked.append(given)
+        raise KeyboardInterrupt  # no fit: the number asked for is the point
+
+    monkeypatch.setattr(sweeps, "_run_fits", fits)
+    config = seeds_config(**{"sweep.seeds": "[1]", "sweep.n_jobs": "1"})
+    for n_jobs, out in ((0, "a"), (None, "b")):
+        with pytest.raises(KeyboardInterrupt):
+            sweep(config, tmp_path / out, grid={"model.kind": ["nmf"], "model.n_topics": [3, 4]}, n_jobs=n_jobs)
+    assert asked == [0, 1]
+
+
+def test_a_set_of_a_key_the_grid_sets_is_said_not_dropped(tmp_path, caplog):
+    """--set model.n_topics=25 beside a grid of n_topics fitted the grid's values without a word."""
+    import logging
+
+    from toolkit.sweeps import warn_set_in_grid
+
+    config = seeds_config(**{"sweep.seeds": "[1]"})
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        warn_set_in_grid(["model.n_topics=25", "model.ensemble=1", "model.random_state=5"], config, {"model.n_topics": [5]})
+    assert "--set model.n_topics=25 is not used: the sweep's grid gives every run its own model.n_topics" in caplog.text
+    assert "--set model.random_state=5 is not used" in caplog.text and "the seeds of sweep.seeds" in caplog.text
+    assert "model.ensemble" not in caplog.text

@@ -436,10 +436,12 @@ def _dispatch(args) -> int:
     from . import explore
 
     if args.command == "sweep":
-        from .sweeps import MAX_JOBS, headline, parse_grid_options, sweep
+        from .sweeps import MAX_JOBS, headline, parse_grid_options, sweep, warn_set_in_grid
 
         _check_range("--jobs", args.jobs, 0, MAX_JOBS, " (one per core)")
-        result = sweep(_config(args), args.out, grid=parse_grid_options(args.grid), n_jobs=args.jobs, scheduler=args.scheduler)
+        config, grid = _config(args), parse_grid_options(args.grid)
+        warn_set_in_grid(args.overrides, config, grid)
+        result = sweep(config, args.out, grid=grid, n_jobs=args.jobs, scheduler=args.scheduler)
         print(
             f"{result.out_dir}: {len(result.table)} runs ({result.fitted} fitted now); "
             f"{result.out_dir / 'summary'} holds sweep.csv, sweep.png, recommendation.md".translate(ONE_LINE)

@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .config import Config, as_config, is_path_option, parse_override, plain
-from .errors import ToolkitError
-from .options import NON_NEGATIVE, OPEN_FRACTION, SEED, Option
+from .errors import ToolkitError, as_list
+from .options import OPEN_FRACTION, SEED, Option
 from .output import atomic
 from .output.csv_files import write_csv
 from .processes import available_workers, stop_workers
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("toolkit")
 
+MAX_JOBS = 1_024  # runs in parallel
 OPTIONS = {
     "grid": Option({}, 'Grid of settings, e.g. {"model.n_topics" = [5, 10, 15], "model.kind" = ["lda", "nmf"]}.', kind=dict),
     "seeds": Option(
@@ -47,7 +48,10 @@ OPTIONS = {
     ),
     "holdout": Option(0.1, "Share of units held out for perplexity / reconstruction error.", *OPEN_FRACTION, kind=(float, int)),
     "n_jobs": Option(
-        0, "Runs in parallel; 0 for one per core (with a scheduler, one per thread of the Dask cluster).", *NON_NEGATIVE
+        0,
+        "Runs in parallel; 0 for one per core (with a scheduler, one per thread of the Dask cluster).",
+        lambda v: 0 <= v <= MAX_JOBS,
+        f"from 0 to {MAX_JOBS:,}",
     ),
 }
 # where a sweep sends the corpus and whose code its results come back from is the user's choice, given on the
@@ -78,7 +82,6 @@ _GRID_SYNTAX = (
 )
 _RANGE = re.compile(r"^\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*$")
 MAX_RUNS = 10_000  # runs of one sweep: a grid larger than this is a typo, and its list alone would fill the memory
-MAX_JOBS = 1_024  # runs in parallel
 # what a finished run's metrics.json holds (it is written last, so a run without it is fitted again)
 _METRICS = ("run_id", "kind", "n_topics", "random_state", "c_npmi", "c_v", "diversity")
 
@@ -179,6 +182,7 @@ def expand_grid(config: Config, grid: dict[str, list] | None = None) -> list[dic
             log.warning("sweep grid %s names a value more than once (%s): each is fitted once", name, values)
             merged[name] = distinct
     keys = sorted(merged)
+    _no_key_inside_another(keys)
     size = math.prod(len(merged[k]) for k in keys)
     if size > MAX_RUNS:
         raise ToolkitError(
@@ -186,6 +190,34 @@ def expand_grid(config: Config, grid: dict[str, list] | None = None) -> list[dic
             f"above the limit of {MAX_RUNS:,}; give fewer values"
         )
     return [dict(zip(keys, combo)) for combo in itertools.product(*(merged[k] for k in keys))]
+
+
+def _no_key_inside_another(keys: list[str]) -> None:
+    """Refuse a grid of a table and a key inside it (model.lda and model.lda.passes): one overrode the other, the
+    runs were named by the one they did not use, and a point vanished (a hostile pass of the sweep)."""
+    inside = next(((a, b) for a in keys for b in keys if b.startswith(a + ".")), None)
+    if inside:
+        raise ToolkitError(
+            f"sweep grid keys {inside[0]!r} and {inside[1]!r}: the second is a setting inside the first, so the two "
+            "would set it twice; give one of them"
+        )
+
+
+def warn_set_in_grid(overrides, config: Config, grid: dict | None = None) -> None:
+    """Warn of each ``overrides`` (``--set section.key=value`` texts) whose key the grid sets (the config's
+    ``[sweep.grid]``, updated by ``grid``), or that is model.random_state (the seeds are sweep.seeds): every run
+    takes the grid's values, and the --set was dropped in silence (a hostile pass of the sweep)."""
+    swept = {*config["sweep"]["grid"], *(grid or {}), "model.random_state"}
+    for text in overrides:
+        section, key, _ = parse_override(text)
+        if f"{section}.{key}" in swept:
+            log.warning(
+                "--set %s is not used: the sweep's grid gives every run its own %s.%s (%s); change the grid (--grid) instead",
+                text,
+                section,
+                key,
+                "the seeds of sweep.seeds" if f"{section}.{key}" == "model.random_state" else "its values",
+            )
 
 
 def _known_key(config: Config, name: str, value) -> None:
@@ -225,7 +257,7 @@ def _grid_runs(run_configs) -> tuple[list, dict[str, list]]:
     from .text.preparation import load_inputs
 
     groups: dict[str, list] = {}
-    runs, seen = [], set()
+    runs, seen = [], {}
     for combo, run_config in run_configs:
         key = json.dumps({sec: run_config[sec] for sec in PREPROCESSING}, sort_keys=True) + json.dumps(
             run_config["themes"], sort_keys=True
@@ -233,11 +265,23 @@ def _grid_runs(run_configs) -> tuple[list, dict[str, list]]:
         if key not in groups:
             groups[key] = [load_inputs(run_config), None]
         rid = run_id(run_config, groups[key][0].fingerprint)
-        if rid in seen:  # the same run by another value of a setting its kind does not read (model.lda.*)
+        own = _own_settings(combo, run_config)
+        if rid in seen:  # the same run by another value of a setting its kind does not read (model.lda.*), or
+            # by two files of the same contents (lexicon_v1.toml before v2 is edited): fitted once, and the second said
+            if own != seen[rid]:
+                differ = {k: v for k, v in own.items() if seen[rid].get(k) != v}
+                log.warning(
+                    "sweep grid: %s gives the same run as %s (the same inputs and settings: files of the same "
+                    "contents?): fitted once, under the first",
+                    ", ".join(f"{k}={v}" for k, v in differ.items()),
+                    ", ".join(f"{k}={seen[rid][k]}" for k in differ),
+                )
             continue
-        seen.add(rid)
-        runs.append((_own_settings(combo, run_config), run_config, rid, key))
-    return runs, groups
+        seen[rid] = own
+        runs.append((own, run_config, rid, key))
+    # only the inputs some run reads (the preparation found no run of a group whose runs were all the same as
+    # another's: a StopIteration's traceback, a hostile pass)
+    return runs, {key: group for key, group in groups.items() if any(run[3] == key for run in runs)}
 
 
 def _own_settings(combo: dict, config: Config) -> dict:
@@ -394,12 +438,15 @@ def sweep(
     from .processes import check_scheduler, on_dask
 
     config = as_config(config, "sweep", overrides)
+    warn_set_in_grid(as_list(overrides), config, grid if isinstance(grid, Mapping) else None)
     whole = isinstance(n_jobs, numbers.Integral) and not isinstance(n_jobs, bool)
     if n_jobs is not None and not (whole and 0 <= n_jobs <= MAX_JOBS):
         raise ToolkitError(f"sweep: n_jobs must be a whole number from 0 (one per core) to {MAX_JOBS:,}, not {n_jobs!r}")
     out_dir = user_path(out_dir or Path("runs") / f"{config['corpus']['name'] or 'run'}-sweep", "sweep: out_dir")
     s = config["sweep"]
-    asked = n_jobs or s["n_jobs"]  # 0: one run per core here, or per thread of the scheduler's cluster
+    # 0: one run per core here, or per thread of the scheduler's cluster; given, it is the caller's, 0 too (--jobs 0
+    # was taken for "not given" beside a config's sweep.n_jobs = 1)
+    asked = s["n_jobs"] if n_jobs is None else n_jobs
     check_scheduler(scheduler)  # a malformed address is refused before any work
     if scheduler:  # and a cluster that does not answer, has no worker or another build, before the corpus is prepared
         with on_dask(scheduler):  # (it was refused at the fits, after the preparation: a hostile pass)
@@ -948,7 +995,7 @@ def recommend(
             f"seeds {best['low']:.4f} to {best['high']:.4f}), c_v {best['c_v']:.3f}, diversity "
             f"{best['diversity']:.2f}, "
             + (
-                f"stability {best['stability']:.2f} (mean matched top-10-word overlap across seeds). "
+                f"stability {best['stability']:.2f} (mean Jaccard similarity of matched top-10 words across seeds). "
                 if best["seeds"] >= 2
                 else "no stability (one seed). "
             )
