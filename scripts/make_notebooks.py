@@ -264,8 +264,9 @@ notebook(
         ("code", "from IPython.display import Markdown\n\nMarkdown(result.recommendation)"),
         (
             "md",
-            "Stability compares the topics of two seeds after matching them one to one (Hungarian method on top-word "
-            "overlap). Low stability means a single run's topics should not be read closely.",
+            "Stability compares the topics of two seeds after matching them one to one (Hungarian method on the "
+            "Jaccard similarity of their top words). Low stability means a single run's topics should not be read "
+            "closely.",
         ),
         ("code", 'result.table.groupby(["kind", "n_topics"])["stability"].first().unstack(0).round(2)'),
     ],

@@ -1297,6 +1297,13 @@ def test_a_set_of_a_key_the_grid_sets_is_said_not_dropped(tmp_path, caplog):
     config = seeds_config(**{"sweep.seeds": "[1]"})
     with caplog.at_level(logging.WARNING, logger="toolkit"):
         warn_set_in_grid(["model.n_topics=25", "model.ensemble=1", "model.random_state=5"], config, {"model.n_topics": [5]})
-    assert "--set model.n_topics=25 is not used: the sweep's grid gives every run its own model.n_topics" in caplog.text
-    assert "--set model.random_state=5 is not used" in caplog.text and "the seeds of sweep.seeds" in caplog.text
+    said = "is not used as given: the sweep's grid gives every run its own"
+    assert f"the setting model.n_topics=25 (--set) {said} model.n_topics" in caplog.text
+    assert "the setting model.random_state=5 (--set) is not used" in caplog.text and "the seeds of sweep.seeds" in caplog.text
     assert "model.ensemble" not in caplog.text
+    caplog.clear()  # a setting inside a table the grid sets, and a table holding a key it sets (a review)
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        warn_set_in_grid(["model.lda.passes=3"], config, {"model.lda": [{"passes": 5}]})
+        warn_set_in_grid(["model.lda={passes=3}"], config, {"model.lda.passes": [5]})
+    assert f"model.lda.passes=3 (--set) {said} model.lda (" in caplog.text
+    assert f"model.lda={{passes=3}} (--set) {said} model.lda.passes (" in caplog.text

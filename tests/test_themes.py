@@ -100,7 +100,17 @@ def test_patterns_add_words_explicitly(tmp_path):
         ('["無"]\nwords = ["生态"]', "theme [無] is named as coders write for a paragraph of no theme"),
         (
             '[a]\nlabel_zh = "生态环境"\nwords = ["生态"]\n[b]\nlabel_zh = "生态环境"\nwords = ["污染"]',
-            "theme [b] has theme [a]'s label_zh '生态环境', and the figures, the report or the scores of hand coding would",
+            "theme [b] has a label of theme [a] as its label_zh '生态环境', and the figures, the report or the scores of",
+        ),
+        # a label of another theme in the other language (a coder writes either), and two names folded alike (a review)
+        (
+            '[innovation]\nlabel_zh = "科技创新"\nwords = ["创新"]\n'
+            '[industry]\nlabel_zh = "产业"\nlabel_en = "科技 创新"\nwords = ["产业"]',
+            "theme [industry] has a label of theme [innovation] as its label_en '科技 创新'",
+        ),
+        (
+            '[digital_economy]\nwords = ["数字经济"]\n["Digital-Economy"]\nwords = ["数据"]',
+            "themes [digital_economy] and [Digital-Economy] are named alike to a coder",
         ),
         ('[a]\nlabel_en = "other"\nwords = ["生态"]', "theme [a] has other's (the topics of no theme, or coders' word"),
         ('[a]\nlabel_zh = "其它"\nwords = ["生态"]', "theme [a] has other's (the topics of no theme, or coders' word for it)"),

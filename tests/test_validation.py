@@ -1170,6 +1170,11 @@ def test_sheets_whose_headers_were_typed_again_in_capitals_are_read_whole(coded,
         (lambda key: key.drop(columns="model_theme"), "key_units.csv has no 'model_theme' column"),
         (lambda key: key.assign(item=key["item"].astype(str).where(key.index != 3, "x")), "item 'x' is no whole number"),
         (lambda key: pd.concat([key, key.iloc[[2]]]), "is listed twice"),
+        # a review: scoring reads weight and text too (KeyError tracebacks), and an item inf or 1e20 was no whole number
+        (lambda key: key.drop(columns="weight"), "key_units.csv has no 'weight' column"),
+        (lambda key: key.drop(columns="text"), "key_units.csv has no 'text' column"),
+        (lambda key: key.assign(item=key["item"].astype(str).where(key.index != 1, "inf")), "item 'inf' is no whole number"),
+        (lambda key: key.assign(item=key["item"].astype(str).where(key.index != 1, "1e20")), "item '1e\\+20' is no whole number"),
     ],
 )
 def test_a_key_saved_again_without_its_columns_or_with_an_item_twice_is_one_line_of_error(coded, tmp_path, damage, message):
@@ -1220,6 +1225,31 @@ def test_a_study_that_coded_the_intrusion_tasks_only_is_scored_without_the_theme
         (folder / name).unlink()
     with pytest.raises(ToolkitError, match="coding_sheet.csv"):
         validation.score(folder)
+
+
+@pytest.mark.parametrize("extra", ["Note", "NOTE", "Ｔｅｘｔ"])
+def test_a_sheet_with_a_column_twice_in_two_cases_is_one_line_of_error(coded, tmp_path, extra):
+    """note and Note in one sheet (a column added in a spreadsheet): read by their names in any case, both became
+    note, and the sheet was a traceback (AttributeError) where it had been scored (a review)."""
+    folder = _copy(coded, tmp_path)
+    sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    sheet.assign(**{extra: ""}).to_csv(folder / validation.UNIT_SHEET, index=False)
+    with pytest.raises(ToolkitError, match="has two columns named '(note|text)' \\(in capitals or not\\); keep one"):
+        validation.score(folder)
+
+
+def test_a_study_of_intrusion_only_may_give_its_sheet_from_another_folder(coded, tmp_path):
+    """With every sheet of the folder deleted and the coder's word sheet given with --words, the score was refused as
+    "coding_sheet.csv not found" (a review of the intrusion-only fix, which looked at the folder's sheets alone)."""
+    folder = _copy(coded, tmp_path)
+    words = pd.read_csv(folder / validation.WORD_SHEET, keep_default_na=False, dtype=str)
+    words["intruder"] = pd.read_csv(folder / validation.WORD_KEY, keep_default_na=False, dtype=str)["intruder"]
+    (tmp_path / "coder_b").mkdir()
+    words.to_csv(tmp_path / "coder_b" / validation.WORD_SHEET, index=False)
+    for name in (validation.UNIT_SHEET, validation.WORD_SHEET, validation.TOPIC_SHEET):
+        (folder / name).unlink()
+    scores = validation.score(folder, words_file=tmp_path / "coder_b" / validation.WORD_SHEET)
+    assert len(scores["word_intrusion"]) and "units" not in scores
 
 
 def test_scores_are_of_the_run_as_it_is_now_and_say_so(run, tmp_path, caplog):

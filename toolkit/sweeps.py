@@ -210,13 +210,16 @@ def warn_set_in_grid(overrides, config: Config, grid: dict | None = None) -> Non
     swept = {*config["sweep"]["grid"], *(grid or {}), "model.random_state"}
     for text in overrides:
         section, key, _ = parse_override(text)
-        if f"{section}.{key}" in swept:
+        name = f"{section}.{key}"
+        # the key, a setting inside a table the grid sets, or a table holding a key the grid sets (a review)
+        by = next((k for k in sorted(swept) if name == k or name.startswith(k + ".") or k.startswith(name + ".")), None)
+        if by:
             log.warning(
-                "--set %s is not used: the sweep's grid gives every run its own %s.%s (%s); change the grid (--grid) instead",
+                "the setting %s (--set) is not used as given: the sweep's grid gives every run its own %s (%s); "
+                "change the grid instead",
                 text,
-                section,
-                key,
-                "the seeds of sweep.seeds" if f"{section}.{key}" == "model.random_state" else "its values",
+                by,
+                "the seeds of sweep.seeds" if by == "model.random_state" else "its values",
             )
 
 

@@ -231,15 +231,24 @@ def _no_dotted_name(path: Path, name: str, table) -> None:
 
 
 def _distinct_labels(path: Path, themes: list[Theme]) -> None:
-    """Refuse two themes of one label, a theme labelled as another theme is named, or a theme labelled as `other` is
-    (其他, Other) or as coders write for it (其它, none, 无), in either language: the figures' legends and panels and the
-    report would name two shares alike (a hostile pass: 其他 twice in a legend, in two colours), and validate would
-    score a coder's answer as `other`, or as the theme of that name (a name always means itself: "Industry" written
-    for a theme labelled so was scored as [industry], in silence)."""
-    names = {answer_key(theme.name): theme.name for theme in themes}  # a coder's answer that is a name means it
-    for language in OTHER_LABELS:
-        seen = {answer_key(OTHER_LABELS[language]): OTHER, **{answer: OTHER for answer in OTHER_ANSWERS}}
-        for theme in themes:
+    """Refuse two themes named alike to a coder (:func:`answer_key`: case, spaces, hyphens and underscores aside),
+    two themes of one label (in either language: a coder may write either), a theme labelled as another theme is
+    named, or a theme labelled as `other` is (其他, Other) or as coders write for it (其它, none, 无): the figures'
+    legends and panels and the report would name two shares alike (a hostile pass: 其他 twice in a legend, in two
+    colours), and validate would score a coder's answer as `other`, or as another theme (a name always means itself:
+    "Industry" written for a theme labelled so was scored as [industry], in silence; a review: innovation's 科技创新 as
+    industry's label_en, and [Digital-Economy] beside [digital_economy], one taken for the other by the hash seed)."""
+    names: dict[str, str] = {}
+    for theme in themes:
+        first = names.setdefault(answer_key(theme.name), theme.name)
+        if first != theme.name:
+            raise ToolkitError(
+                f"lexicon {path}: themes [{first}] and [{theme.name}] are named alike to a coder (letter case, spaces, "
+                "hyphens and underscores aside), and the scores of hand coding could not tell them apart; rename one"
+            )
+    seen = {answer_key(label): OTHER for label in OTHER_LABELS.values()} | dict.fromkeys(OTHER_ANSWERS, OTHER)
+    for theme in themes:
+        for language in OTHER_LABELS:
             label = theme.label(language)
             named = names.get(answer_key(label), theme.name)
             first = seen.setdefault(answer_key(label), theme.name) if named == theme.name else named
@@ -248,7 +257,7 @@ def _distinct_labels(path: Path, themes: list[Theme]) -> None:
                 whose = (
                     f"theme [{first}]'s name as its"
                     if first == named
-                    else f"theme [{first}]'s"
+                    else f"a label of theme [{first}] as its"
                     if first != OTHER
                     else f"{OTHER}'s (the topics of no theme, or coders' word for it)"
                 )

@@ -99,7 +99,8 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
     folded = {unicodedata.normalize("NFKC", name).casefold(): name for name in needed}
     columns = [str(c).strip() for c in table.columns]
     named = [folded.get(unicodedata.normalize("NFKC", c).casefold(), _sheet_column(c)) for c in columns]
-    twice = [name for i, name in enumerate(named) if name in needed and name in named[:i]]
+    # of every column read by its name (needed, and text, note, word_*, option_*: note beside Note was a traceback)
+    twice = [name for i, name in enumerate(named) if name in named[:i] and (name in needed or _by_name(name))]
     if twice:
         raise ToolkitError(f"{path} has two columns named {twice[0]!r} (in capitals or not); keep one of them; {fix}")
     table.columns = named
@@ -107,6 +108,11 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
     if missing:
         raise ToolkitError(f"{path} has no {missing[0]!r} column (its columns: {', '.join(table.columns)}); {fix}")
     return unguarded_table(table)
+
+
+def _by_name(name: str) -> bool:
+    """Whether the sheets' column ``name`` (as :func:`_sheet_column` gives it) is one scoring reads by its name."""
+    return name in ("text", "note") or name.startswith(("word_", "option_"))
 
 
 def _sheet_column(name: str) -> str:
@@ -861,7 +867,7 @@ def _as_the_run_is_now(folder: Path, key: pd.DataFrame) -> tuple[pd.DataFrame, s
 # the columns of each key that scoring reads (export writes more): a key saved again without one was a KeyError's
 # traceback, and a key's item written twice counted twice, in silence (a hostile pass of hand coding)
 KEY_COLUMNS = {
-    UNIT_KEY: ("item", "unit_id", "stratum", "model_theme", "keyword_theme"),
+    UNIT_KEY: ("item", "unit_id", "stratum", "weight", "model_theme", "keyword_theme", "text"),
     WORD_KEY: ("item", "topic", "intruder"),
     TOPIC_KEY: ("item", "unit_id", "intruder"),
 }
@@ -871,7 +877,7 @@ def _key(folder: Path, name: str) -> pd.DataFrame:
     fix = f"the key files `toolkit validate export` wrote must stay in {folder} as written; export again if they are lost"
     key = read_table(folder / name, KEY_COLUMNS.get(name, ("item",)), fix)
     items = pd.to_numeric(key["item"], errors="coerce")
-    bad = key.loc[items.isna() | (items != items.round()), "item"]
+    bad = key.loc[items.isna() | (items != items.round()) | ~(items.abs() < 2**53), "item"]  # inf, 1e20 too
     if len(bad):
         raise ToolkitError(f"{folder / name}: item {str(bad.iloc[0])!r} is no whole number; {fix}")
     twice = items[items.duplicated()]
@@ -1008,7 +1014,8 @@ def score(
     notes = []
     key = _key(folder, UNIT_KEY) if (folder / UNIT_KEY).is_file() else None  # read once; a lost key is said below
     # a study that coded the intrusion tasks only, and deleted the theme sheet (as one may delete those): said
-    if not units_file and not os.path.lexists(path) and any(os.path.lexists(folder / s) for s in (WORD_SHEET, TOPIC_SHEET)):
+    intrusion = [Path(f) if f else folder / sheet for f, sheet in ((words_file, WORD_SHEET), (topics_file, TOPIC_SHEET))]
+    if not units_file and not os.path.lexists(path) and any(os.path.lexists(sheet) for sheet in intrusion):
         coded, listed = pd.DataFrame({"item": [], "theme": []}), set()
         notes.append(f"{UNIT_SHEET}: not in {shown_path(folder)} (not returned): no theme scores")
     else:
