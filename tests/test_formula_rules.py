@@ -672,3 +672,40 @@ def test_a_category_of_one_document_is_not_blamed_on_the_held_covariates(caplog)
         _, expected = estimate_effects(units, shares, ["生态"], "year + place", draws=50, x="place")
     assert expected.set_index("place")["supported"].to_dict() == {"武汉市": True, "安庆市": False}
     assert "held at" not in caplog.text
+
+
+def test_a_category_of_x_counts_its_documents_in_the_corpus_not_within_a_level():
+    """C(year) + place along year, four places a year: each year's documents were counted within one place (one
+    each), and every point of every curve was left out, in silence (a review of the held-covariate fix)."""
+    rng = np.random.default_rng(3)
+    rows = [
+        {"doc_id": f"{place}{year}", "year": year, "place": place, "n_tokens": 40 + u}
+        for place in ("武汉市", "安庆市", "合肥市", "宜昌市")
+        for year in range(2016, 2022)
+        for u in range(3)
+    ]
+    units = pd.DataFrame(rows)
+    values = np.clip(0.2 + rng.normal(0, 0.05, len(units)), 0.01, 0.99)
+    _, expected = estimate_effects(units, np.stack([values, 1 - values], axis=1)[None], ["生态"], "C(year) + place", draws=50)
+    assert expected["supported"].all() and len(expected) == 4 * 6
+
+
+def test_a_held_number_along_year_is_checked_against_its_levels_range_not_the_reports_near_each_year(caplog):
+    """year + premier + length along year: the two or three reports near a year rarely span the mean length, and years
+    were dropped where the neighbouring reports' lengths fell on one side of it, though length varies within every
+    premier's years (a review). The held category (premier) is still checked near each year; the held number by the
+    curve's range; its held value shown to its digits (0.004, not 0)."""
+    units, shares = _premier_units()
+    both = pd.concat([units.assign(level="省级"), units.assign(level="市级", doc_id=units["doc_id"] + "市")])
+    lengths = dict(zip(both["doc_id"].unique(), np.tile([0.001, 0.002, 0.003, 0.007, 0.006, 0.005], 8)))
+    both = both.assign(density=both["doc_id"].map(lengths)).reset_index(drop=True)
+    shares = np.concatenate([shares, shares], axis=1)
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        _, expected = estimate_effects(both, shares, ["数字经济"], "year + level + premier + density", draws=50)
+    for level in ("省级", "市级"):
+        curve = expected[expected["group"] == level]
+        assert set(curve.loc[curve["supported"], "year"]) == set(range(2012, 2023)), level
+    assert "held at premier = 李克强, outside the documents" in caplog.text and "density" not in caplog.text
+    from toolkit.analysis.effects import _held_text
+
+    assert _held_text(0.004) == "0.004" and _held_text(2011.0) == "2011"
