@@ -44,6 +44,17 @@ def file_kind(mode: int) -> str:
     return "not a regular file"
 
 
+def in_the_way(path: str | os.PathLike) -> str:
+    """What stands at ``path`` that is neither absent nor a regular file (a link, a folder, a FIFO ...), for a
+    message ("a FIFO (named pipe)"); '' when nothing, or a regular file, is there. What a cache finds so in an
+    entry's place is not its own, to read, wait on or replace."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return ""
+    return "" if stat.S_ISREG(mode) else file_kind(mode)
+
+
 def open_regular(path: str | os.PathLike):
     """The regular file ``path`` opened for reading in binary; opened without waiting and checked before it is
     read, so a FIFO (or a device) never blocks: OSError ``EINVAL`` naming what it is instead

@@ -537,7 +537,8 @@ def _design(formula: str, data: pd.DataFrame, columns: str):
     # a column named as a function the formula calls hides it (log(year) beside a column log: "'Series' object is
     # not callable"); only the formula's own columns are given to formulaic, so another column (or a theme's share
     # named scale) hides nothing
-    hiding = [name for name in names if name in called_functions(formula)]
+    called = called_functions(formula)
+    hiding = [name for name in names if name in called]
     if hiding:
         raise ToolkitError(
             f"effects.formula {formula!r} cannot be used: its column {hiding[0]!r} has the name of the function "
@@ -1125,7 +1126,7 @@ def _grid(units: pd.DataFrame, matrix, x: str):
         if pd.api.types.is_numeric_dtype(units[x])
         else _in_order(units[x])
     )
-    categorical = [v for v in variables if v != x and (v in as_category or not pd.api.types.is_numeric_dtype(units[v]))]
+    categorical = [v for v in variables if v != x and _is_category(units, v, as_category)]
     group = categorical[0] if categorical else ""
     levels = list(units[group].dropna().unique()) if group else [None]
     # the usual spacing of the corpus's documents along x (not of one level's: a level with documents in 2002 and
@@ -1137,6 +1138,8 @@ def _grid(units: pd.DataFrame, matrix, x: str):
     reach = max(float(np.median(np.diff(spread))), floor) if len(spread) > 1 else floor
     category = {v: _is_category(units, v, as_category) for v in variables if v not in (x, group)}  # else a number
     held = {v: units[v].mode().iloc[0] if is_category else float(units[v].mean()) for v, is_category in category.items()}
+    # a category of x of one document in the corpus is no point of any curve, as one of the group (see _thin_terms)
+    documents_of = {} if numeric else units.groupby(x, observed=True)["doc_id"].nunique().to_dict()
     rows, beyond = [], set()
     for level in levels:
         in_level = np.ones(len(units), dtype=bool) if level is None else (units[group] == level).to_numpy()
@@ -1155,8 +1158,8 @@ def _grid(units: pd.DataFrame, matrix, x: str):
             )
             if numeric:
                 row = {"supported": not alone and bool(supported[i])}
-            else:  # a category of x of one document in the corpus, as one of the group (see _thin_terms)
-                row = {"supported": not alone and value in seen and units.loc[units[x] == value, "doc_id"].nunique() >= 2}
+            else:
+                row = {"supported": not alone and value in seen and documents_of.get(value, 0) >= 2}
             # the point's documents must hold each other covariate's held value within their own: premier's 朱镕基
             # (2000-2002) at year's mean 2011 was an extrapolation drawn as a supported share of 0.575 where his
             # documents hold 0.004, and along year the years of one premier were drawn with another's (the most
@@ -1189,12 +1192,10 @@ def _grid(units: pd.DataFrame, matrix, x: str):
 def _holds(values: pd.Series, at, category: bool) -> bool:
     """Whether the documents' ``values`` of a covariate speak of the value ``at`` it is held at: among them (a
     category), or within their range (a number)."""
-    import pandas as pd
-
     values = values.dropna()
     if not len(values):
         return False
-    if category or not pd.api.types.is_numeric_dtype(values):
+    if category:
         return bool((values == at).any())
     return bool(values.min() <= at <= values.max())
 

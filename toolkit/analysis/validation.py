@@ -120,11 +120,11 @@ def _sheet_column(name: str) -> str:
     person may type it again (Text, Word_1: the check that a sheet's texts are the export's was skipped, and an
     intrusion sheet refused as showing no options, a hostile pass); any other column as it is."""
     plain = unicodedata.normalize("NFKC", name).casefold()
-    if plain in ("text", "note") or plain.startswith("word_"):
-        return plain
+    if not _by_name(plain):
+        return name
     if plain.startswith("option_"):  # its letter as exported (option_A): the answers are letters A-D
         return "option_" + plain[len("option_") :].strip().upper()
-    return name
+    return plain
 
 
 def _check_row_lengths(path: Path, text: str, separator: str, fix: str) -> None:

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from pathlib import Path
 
 from ..options import Option
 from ..output import atomic
-from ..resources import file_kind, read_regular
+from ..resources import in_the_way, read_regular
 
 OPTIONS = {
     "enabled": Option(True, "Cache prepared corpora and segmented documents on disk."),
@@ -93,9 +92,8 @@ class TokenCache:
         header = f"{_MAGIC} {key} {len(units)} {hashlib.sha256(body.encode()).hexdigest()}"
         path = self._path(key)
         try:
-            if path.is_symlink() or (path.exists() and not stat.S_ISREG(path.lstat().st_mode)):
-                # a FIFO, a folder or a link at an entry's place is not the cache's: left alone, not replaced
-                self.unwritable = f"{path} is {file_kind(path.lstat().st_mode)}"
+            if kind := in_the_way(path):  # a FIFO, a folder or a link at an entry's place: left alone, not replaced
+                self.unwritable = f"{path} is {kind}"
                 return
             atomic.write_text(path, header + "\n" + body)
         except OSError as exc:  # a cache that cannot be written costs time, never the run

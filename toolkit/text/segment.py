@@ -14,7 +14,7 @@ import numpy as np
 
 from ..errors import ToolkitError, as_list
 from ..options import NON_NEGATIVE, POSITIVE, Option, choice
-from ..resources import data_path, file_kind, read_text_file, read_word_file
+from ..resources import data_path, in_the_way, read_text_file, read_word_file
 from .normalize import HAN
 
 OPTIONS = {
@@ -198,12 +198,10 @@ def _point_at(tokenizer, engine: str, cache: Path) -> None:
 def _checked(cache: Path) -> None:
     """Remove ``cache`` (and its SHA-256 file) unless it holds the bytes the SHA-256 beside it says. OSError when
     either is there but no regular file (a folder, a FIFO: neither read, waited on nor removed)."""
-    import stat
-
     recorded = cache.with_suffix(".sha256")
     for path in (cache, recorded):
-        if path.is_symlink() or (path.exists() and not stat.S_ISREG(path.lstat().st_mode)):
-            raise OSError(f"{path} is {file_kind(path.lstat().st_mode)}")
+        if kind := in_the_way(path):
+            raise OSError(f"{path} is {kind}")
     try:
         if cache.exists() and (not recorded.is_file() or recorded.read_text(encoding="ascii").strip() != _sha256_of(cache)):
             cache.unlink(missing_ok=True)
