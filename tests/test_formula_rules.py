@@ -581,6 +581,17 @@ def test_a_category_is_not_drawn_at_a_held_value_outside_its_own_documents(formu
     assert "the other covariates are held at year = 2011, outside the documents of some of its points" in caplog.text
 
 
+def test_the_held_values_are_not_said_beside_a_formula_no_theme_could_be_fitted_with(caplog):
+    """A formula whose terms are collinear fits no theme, so no point is drawn: the warning of the covariates held
+    outside the points' documents spoke of a curve that was never there, beside the warning that nothing was fitted."""
+    units, shares = _premier_units()
+    units["year_again"] = units["year"]  # the same column twice: no model to fit
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        effects, expected = estimate_effects(units, shares, ["数字经济"], "year + year_again + premier", draws=50, x="premier")
+    assert effects["note"].str.startswith("could not be fitted").all() and expected.empty
+    assert "could not be fitted for any theme" in caplog.text and "held at" not in caplog.text
+
+
 def test_a_curve_along_year_is_drawn_where_nothing_else_is_held():
     """The same corpus along year, one curve per premier: nothing is held, each curve drawn within its years."""
     units, shares = _premier_units()

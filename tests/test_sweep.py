@@ -1033,6 +1033,12 @@ def test_what_the_scores_rest_on_at_its_limits():
     said = "- sweep.holdout = 0.01 held out no unit of this corpus (too few units): no held-out score"
     assert said in recommend(nothing.assign(holdout=0.01), heldout=["perplexity"])
     assert "held out no unit" not in recommend(nothing.assign(holdout=0.0), heldout=["perplexity"])
+    # the other way round: sweep.holdout = 0.9 fitted every point on a tenth of the units, in silence (a hostile pass)
+    most = table(5000).assign(holdout=0.9, heldout_units=[27, 27, 27, 27], fitted_units=[3, 3, 3, 3])
+    said = "- sweep.holdout = 0.9 fits the sweep's models on 3 of 30 units: their coherence, stability and themes"
+    assert said in recommend(most, heldout=heldout)
+    usual = table(5000).assign(holdout=0.1, heldout_units=3, fitted_units=27)
+    assert "fits the sweep's models" not in recommend(usual, heldout=heldout)
 
 
 def test_one_value_of_the_grid_however_it_is_written():

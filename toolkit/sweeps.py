@@ -403,6 +403,7 @@ def _fit_one(model, train, held_out) -> dict:
     return {
         # what the held-out scores rest on (one unit of 17 tokens read as a perplexity like any other)
         "heldout_units": int(held_out.shape[0]),
+        "fitted_units": int(train.shape[0]),  # what every score but the held-out ones rests on
         "heldout_tokens": int(held_out.sum()),
         "components": model.components_,
         "anchors": model.anchors_,
@@ -860,6 +861,16 @@ def _fit_notes(table: pd.DataFrame, heldout: list[str]) -> list[str]:
             lines.append(
                 f"- sweep.holdout = {asked.max():g} held out no unit of this corpus (too few units): no held-out score, "
                 "no perplexity panel; hold out more, or score by the coherence."
+            )
+        # the other way: sweep.holdout = 0.9 fitted every point on a tenth of the corpus, in silence (a hostile pass)
+        fitted = pd.to_numeric(table.get("fitted_units", pd.Series(dtype=float)), errors="coerce")
+        if fitted.notna().any() and (fitted < held).any():
+            row = fitted.idxmin()
+            least = int(fitted[row])
+            lines.append(
+                f"- sweep.holdout = {asked[row]:g} fits the sweep's models on {least} of {least + int(held[row])} units: "
+                "their coherence, stability and themes are those of models fitted on less than half of the corpus, not of "
+                "the model `toolkit run` fits on all of it; hold out less (the default is 0.1)."
             )
     if present and "heldout_tokens" in table and table["heldout_tokens"].notna().any():
         units, tokens = int(table["heldout_units"].min()), int(table["heldout_tokens"].min())

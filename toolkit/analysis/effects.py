@@ -765,18 +765,8 @@ def estimate_effects(
                         "supported": covered,
                     }
                 )
-    failed = [row["theme"] for row in effect_rows if row.get("term") == "" and row["note"] != NOT_MEASURED]
-    if failed:
-        log.warning(
-            "effects.formula %r could not be fitted for %s (%s): effects.csv says why%s; simplify the formula "
-            "(fewer terms or degrees of freedom than documents)",
-            formula,
-            "any theme" if len(failed) == len(themes) else f"{len(failed)} of {len(themes)} themes",
-            next(row["note"] for row in effect_rows if row["theme"] in failed),
-            ", and theme_effects is not drawn" if len(failed) == len(themes) else "",
-        )
-    if not failed:
-        _warn_left_out(formula, effect_rows)
+    # the held values said once a theme's curve is drawn: not beside a formula that no theme could be fitted with
+    _warn_fits(formula, themes, effect_rows, grid.attrs["held_outside"] if expected_rows else "")
     # the same columns whether or not any term was estimated (a table of reasons only had no estimate column)
     effects = pd.DataFrame(effect_rows)
     order = ["theme", "term", "reference", "n_units", "n_documents", "members", *ESTIMATE_COLUMNS, "note"]
@@ -790,6 +780,25 @@ def estimate_effects(
     effects.attrs["level"] = expected.attrs["level"] = level  # the coverage of the intervals, which the figure names
     expected.attrs["categorical"] = bool(x) and x in keys  # the formula's categories (C(tier), C(year)): no line between
     return effects, expected
+
+
+def _warn_fits(formula: str, themes: list[str], effect_rows: list[dict], held_outside: str) -> None:
+    """The warnings of the fits: the covariates held outside the documents of the curve's points (``held_outside``,
+    from :func:`_grid`), the themes the formula could not be fitted with, or else the terms left out."""
+    if held_outside:
+        log.warning("%s", held_outside)
+    failed = [row["theme"] for row in effect_rows if row.get("term") == "" and row["note"] != NOT_MEASURED]
+    if failed:
+        log.warning(
+            "effects.formula %r could not be fitted for %s (%s): effects.csv says why%s; simplify the formula "
+            "(fewer terms or degrees of freedom than documents)",
+            formula,
+            "any theme" if len(failed) == len(themes) else f"{len(failed)} of {len(themes)} themes",
+            next(row["note"] for row in effect_rows if row["theme"] in failed),
+            ", and theme_effects is not drawn" if len(failed) == len(themes) else "",
+        )
+    else:
+        _warn_left_out(formula, effect_rows)
 
 
 def _has_intercept(matrix, formula: str) -> bool:
@@ -1177,16 +1186,16 @@ def _grid(units: pd.DataFrame, matrix, x: str):
                 beyond.update(outside)
             row |= {v: value if v == x else level if v == group else held[v] for v in variables}
             rows.append(row)
-    if beyond:
-        log.warning(
-            "effects_expected.csv: the other covariates are held at %s, outside the documents of some of its points "
-            "along %s, which are left out (not supported) rather than extrapolated; use effects.x = %s, or a formula "
-            "whose covariates vary within each category",
-            ", ".join(f"{v} = {_held_text(at)}" for v, at in held.items() if v in beyond),
-            x,
-            sorted(beyond)[0],
-        )
-    return pd.DataFrame(rows), group, [*([group] if group else []), *([] if numeric else [x])]
+    grid = pd.DataFrame(rows)
+    grid.attrs["held_outside"] = (
+        f"effects_expected.csv: the other covariates are held at "
+        f"{', '.join(f'{v} = {_held_text(at)}' for v, at in held.items() if v in beyond)}, outside the documents of "
+        f"some of its points along {x}, which are left out (not supported) rather than extrapolated; use effects.x = "
+        f"{sorted(beyond)[0]}, or a formula whose covariates vary within each category"
+        if beyond
+        else ""
+    )
+    return grid, group, [*([group] if group else []), *([] if numeric else [x])]
 
 
 def _holds(values: pd.Series, at, category: bool) -> bool:

@@ -1132,19 +1132,10 @@ def agree(folder: str | Path, first: str | Path, second: str | Path) -> pd.DataF
     first, second = user_path(first, "coder_agreement: first"), user_path(second, "coder_agreement: second")
     if first.exists() and second.exists() and os.path.samefile(first, second):  # a path, a link or a hard link
         raise ToolkitError(f"{first} and {second} are the same sheet; pass two coders' sheets")
-    # a copy of one coder's sheet (the wrong file sent on): agreement 1.000, kappa 1.000, in silence (a hostile pass);
-    # said, not refused: two coders who agree on every item and write no note save the same bytes
-    if first.is_file() and second.is_file() and read_regular(first) == read_regular(second):
-        log.warning(
-            "validate agree: %s and %s hold the same bytes: a copy of one coder's sheet? Their agreement is then "
-            "no agreement between two coders",
-            shown_path(first),
-            shown_path(second),
-        )
     written = folder / f"agreement-{sheet_tag(first)}-{sheet_tag(second)}.md"
     atomic.check_own_file(written)
     names, key = _theme_names(folder), _key(folder, UNIT_KEY)
-    sheets = []
+    sheets, read = [], []
     for path in (first, second):
         coded, listed = _coded(path, "theme")
         _merged(coded[["item"]], key, path, UNIT_KEY)  # an item the export does not have is refused
@@ -1154,6 +1145,17 @@ def agree(folder: str | Path, first: str | Path, second: str | Path) -> pd.DataF
             if note:
                 log.warning("validate agree: %s", note)
         sheets.append(coded[["item"]].assign(theme=_themes_coded(coded, names, folder, path)))
+        read.append(coded.sort_values("item", kind="stable").reset_index(drop=True).sort_index(axis=1))
+    # a copy of one coder's sheet (the wrong file sent on): agreement 1.000, kappa 1.000, in silence (a hostile pass),
+    # also when the copy was saved again (Excel's byte-order mark, other line ends, rows in another order: a review);
+    # said, not refused: two coders who agree on every item and write no note fill in the same cells
+    if read[0].equals(read[1]):
+        log.warning(
+            "validate agree: %s and %s hold the same cells: a copy of one coder's sheet? Their agreement is then "
+            "no agreement between two coders",
+            shown_path(first),
+            shown_path(second),
+        )
     both = sheets[0].merge(sheets[1], on="item", suffixes=("_first", "_second")).merge(key[["item", "stratum"]], on="item")
     if not len(both):
         raise ToolkitError(f"{first.name} and {second.name} have no coded item in common: nothing to compare")
