@@ -82,6 +82,11 @@ def test_committed_configs_load_and_their_saved_copies_parse(tmp_path):
         # from a mutation audit: each end of a rule as its message states it
         ({"vocab": {"max_df": 0}}, "vocab.max_df must be a fraction in (0, 1], not 0"),
         ({"sweep": {"holdout": 1}}, "sweep.holdout must be a fraction in [0, 1), not 1"),
+        # a hostile pass: a period named '' took in every document outside the named periods (its shares were the
+        # corpus's), and one named all merged its passages with the whole corpus's in passages.csv
+        ({"trends": {"periods": {"": [2015, 2015]}}}, "trends.periods: '' cannot name a period (the tables give units"),
+        ({"trends": {"periods": {" ": [2015, 2015]}}}, "trends.periods: ' ' cannot name a period"),
+        ({"trends": {"periods": {"all": [2015, 2016]}}}, "trends.periods: 'all' cannot name a period (passages.csv's"),
     ],
 )
 def test_bad_values_are_named_with_a_fix(data, message):
@@ -348,3 +353,15 @@ def test_a_config_in_a_folder_whose_name_is_not_utf8_is_one_line_of_error(tmp_pa
     with pytest.raises(ToolkitError) as info:
         Config.load(folder / "cfg.toml")
     assert "d\\xe9p/cfg.toml is not UTF-8 (a name saved in GBK or another encoding?)" in str(info.value)
+    # reached through a link of a UTF-8 name, as the config or as a path it names: a traceback at config.toml's
+    # writing (an adversarial review of that fix)
+    (tmp_path / "link").symlink_to(folder)
+    with pytest.raises(ToolkitError) as info:
+        Config.load(tmp_path / "link" / "cfg.toml")
+    assert f"the config's path {tmp_path}/link/cfg.toml leads to {tmp_path}/d\\xe9p/cfg.toml, which is not" in str(info.value)
+    for key in ("corpus.texts", "corpus.metadata", "cache.dir", "themes.lexicon"):
+        with pytest.raises(ToolkitError) as info:
+            Config.load(ROOT / "configs" / "seeds.toml", [f"{key}={tmp_path / 'link' / 'cfg.toml'}"])
+        assert f"{key}: {tmp_path}/d\\xe9p/cfg.toml is not UTF-8" in str(info.value)
+    with pytest.raises(ToolkitError, match="cache.dir: .* is not UTF-8"):
+        Config.from_dict({"cache": {"dir": "link"}}, base_dir=tmp_path)

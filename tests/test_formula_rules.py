@@ -592,6 +592,20 @@ def test_the_held_values_are_not_said_beside_a_formula_no_theme_could_be_fitted_
     assert "could not be fitted for any theme" in caplog.text and "held at" not in caplog.text
 
 
+def test_the_reference_category_is_chosen_among_the_documents_the_fit_has(caplog):
+    """length blank in 2000 and 2001: 朱镕基 kept three reports in the count that chose the reference, one in the fit,
+    and as the reference of one document every premier's term and the intercept were left out (an adversarial
+    review). The reference is now 李克强, with the warning that 朱镕基 has one document."""
+    units, shares = _premier_units()
+    units["length"] = np.where(units["year"] <= 2001, np.nan, 10_000.0 + units["year"])
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        effects, _ = estimate_effects(units, shares, ["数字经济"], "premier + length", draws=50, x="")
+    assert "premier's first category '朱镕基' has one document: the other categories are compared with '李克强'" in caplog.text
+    rows = effects.set_index("term")
+    assert set(rows.index) == {"Intercept", "premier[T.朱镕基]", "premier[T.温家宝]", "length"}
+    assert rows.loc[["Intercept", "premier[T.温家宝]", "length"], "estimate"].notna().all()
+
+
 def test_a_curve_along_year_is_drawn_where_nothing_else_is_held():
     """The same corpus along year, one curve per premier: nothing is held, each curve drawn within its years."""
     units, shares = _premier_units()
@@ -601,20 +615,33 @@ def test_a_curve_along_year_is_drawn_where_nothing_else_is_held():
         assert set(curve.loc[curve["supported"], "year"]) == set(range(first, last + 1))
 
 
-@pytest.mark.parametrize("formula", ["year - 1", "0 + premier", "-1 + year + premier"])
-def test_a_formula_without_an_intercept_says_what_its_p_values_test(formula, caplog):
+@pytest.mark.parametrize(
+    "formula, said",
+    [
+        ("year - 1", "each term's p-value"),
+        ("0 + premier", "each level of premier in effects.csv is a share's log-odds"),
+        ("-1 + year + premier", "each level of premier in effects.csv is a share's log-odds"),
+    ],
+)
+def test_a_formula_without_an_intercept_says_what_its_p_values_test(formula, said, caplog):
     """year - 1: a slope through year 0, p 1e-25 on every theme, in silence; 0 + level: each level's p tested a
-    share of one half. Fitted all the same, with a warning and each row's note saying so."""
+    share of one half. Fitted all the same, with a warning and the rows of the terms that test one half saying so:
+    where a category coded in full stands in for the intercept, its levels only (a review: year's row in
+    -1 + year + premier was noted, its estimate and p those of year + premier)."""
     units, shares = _premier_units()
     with caplog.at_level(logging.WARNING, logger="toolkit"):
         effects, _ = estimate_effects(units, shares, ["数字经济"], formula, draws=50, x="")
-    assert f"effects.formula '{formula}' has no intercept (- 1, 0 +): each term's p-value" in caplog.text
+    assert f"effects.formula '{formula}' has no intercept (- 1, 0 +): {said}" in caplog.text
     assert "same either way" not in caplog.text  # a number's curve is not (a review: 0.17 in 2000 and in 2022)
-    assert effects["note"].str.contains("no intercept: p tests a share of one half, not an effect").all()
+    noted = effects["note"].str.contains("no intercept: p tests a share of one half, not an effect")
+    assert noted.to_numpy().tolist() == [formula == "year - 1" or term.startswith("premier[") for term in effects["term"]]
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="toolkit"):
-        effects, _ = estimate_effects(units, shares, ["数字经济"], "year + premier", draws=50, x="")
-    assert "no intercept" not in caplog.text and not effects["note"].str.contains("no intercept").any()
+        with_intercept, _ = estimate_effects(units, shares, ["数字经济"], "year + premier", draws=50, x="")
+    assert "no intercept" not in caplog.text and not with_intercept["note"].str.contains("no intercept").any()
+    if "year" in formula and "premier" in formula:  # the slope is the same effect either way
+        slope = [table.set_index("term").loc["year", ["estimate", "p_value"]] for table in (effects, with_intercept)]
+        np.testing.assert_allclose(slope[0].to_numpy(float), slope[1].to_numpy(float), rtol=1e-6)
 
 
 def test_a_column_named_as_a_formula_function_hides_it_only_where_the_formula_uses_the_column():

@@ -449,6 +449,19 @@ def test_export_from_an_edited_run_is_one_line(run, tmp_path, name, change, mess
     assert not (tmp_path / "tasks").exists()
 
 
+@pytest.mark.skipif(os.fsencode("\udce9") != b"\xe9", reason="needs a file system of bytes (POSIX)")
+def test_export_of_a_run_in_a_folder_whose_name_is_not_utf8_is_one_line(run, tmp_path):
+    """validation.json names the run: a run copied under a folder named in Latin-1 (or reached through a link to
+    one) was a UnicodeEncodeError traceback at its writing (an adversarial review)."""
+    copy = tmp_path / os.fsdecode(b"d\xe9p") / "run"
+    shutil.copytree(run, copy)
+    (tmp_path / "link").symlink_to(copy.parent)
+    for given in (copy, tmp_path / "link" / "run"):
+        with pytest.raises(ToolkitError, match=r"the run .*d\\xe9p/run is not UTF-8"):
+            validation.export(given, tmp_path / "tasks")
+        assert not (tmp_path / "tasks").exists()
+
+
 def test_export_dot_inside_the_run_folder(run, tmp_path, monkeypatch):
     copy = tmp_path / "政策" / "seeds"
     shutil.copytree(run, copy)

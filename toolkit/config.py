@@ -123,20 +123,6 @@ def _apply_overrides(data: dict, overrides: list[str], source) -> None:
         _set_dotted(table, key, value, f"--set {text}")
 
 
-def _utf8_path(path: Path) -> None:
-    """ToolkitError when the config's path (as an absolute path: its folders too) holds a byte that is not UTF-8:
-    the run writes the paths it resolves from it into UTF-8 files (config.toml, manifest.json, report.html), which
-    could not hold it (a traceback at a run's end; written as an escape, a saved config that TOML refused)."""
-    try:
-        os.path.abspath(path).encode("utf-8")
-    except UnicodeEncodeError:
-        shown = os.fsencode(os.path.abspath(path)).decode("utf-8", "backslashreplace")
-        raise ToolkitError(
-            f"the config's path {shown} is not UTF-8 (a name saved in GBK or another encoding?): a run writes the paths "
-            "it reads into UTF-8 files; rename the folder or file"
-        ) from None
-
-
 def parse_override(text: str) -> tuple[str, str, Any]:
     """Split ``section.key=value`` into its parts; the value is read as TOML, else as a string."""
     if "=" not in text or "." not in text.split("=", 1)[0]:
@@ -246,7 +232,12 @@ class Config:
             check = getattr(_module(section), "check_options", None)
             if check:
                 check(values[section])
-        return cls(values=values, base_dir=Path(base_dir).resolve(), source=source)
+        config = cls(values=values, base_dir=Path(base_dir).resolve(), source=source)
+        from .resources import utf8_path
+
+        for name, path in config.input_paths().items():  # a --set of a path, a key of the file, through links too
+            utf8_path(path, f"{name}:")
+        return config
 
     @classmethod
     def load(cls, path: str | os.PathLike | None, overrides: list[str] | tuple[str, ...] = ()) -> "Config":
@@ -255,10 +246,10 @@ class Config:
         if path is None:
             data = {}
         else:
-            from .resources import user_path
+            from .resources import user_path, utf8_path
 
             path = user_path(path, "Config.load: path")
-            _utf8_path(path)
+            utf8_path(path, "the config's path")
             if path.is_dir():
                 raise ToolkitError(f"{path} is a folder; pass the path of a .toml config file such as configs/seeds.toml")
             if not path.exists() and not path.is_symlink():  # a loop of links is said when it is read

@@ -24,6 +24,26 @@ def user_path(path: str | os.PathLike, name: str = "") -> Path:
     return Path(os.path.expanduser(os.fspath(path)))
 
 
+def utf8_path(path: str | os.PathLike, what: str) -> None:
+    """ToolkitError when ``path`` (as an absolute path, and with its links resolved: its folders too) holds a byte
+    that is not UTF-8: the toolkit writes the paths it resolves into UTF-8 files (config.toml, manifest.json,
+    report.html, validation.json), which could not hold it (a traceback at a run's end; written as an escape, a saved config that
+    TOML refused; reached through a link of a UTF-8 name, a traceback all the same: an adversarial review)."""
+    given = os.path.abspath(path)
+    for form in (given, os.path.realpath(path)):
+        try:
+            form.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = os.fsencode(form).decode("utf-8", "backslashreplace")
+            said = shown if form == given else f"{given} leads to {shown}, which"
+            from .errors import ToolkitError
+
+            raise ToolkitError(
+                f"{what} {said} is not UTF-8 (a name saved in GBK or another encoding?): the toolkit writes the "
+                "paths it reads into UTF-8 files; rename the folder or file"
+            ) from None
+
+
 def data_path(name: str) -> Path:
     """Path of a shipped data file, e.g. ``data_path("lexicon.toml")``."""
     return Path(str(files("toolkit") / "data" / name))

@@ -304,6 +304,10 @@ def _references(
     chosen = chosen or {}
     check_reference(formula, data, chosen, names)
     changed = {}
+    # the documents the fit has: a category's, among the rows of no blank covariate (the design leaves the others
+    # out); counted among all rows, a premier of four reports, three without a length, was the reference of one
+    # document in the fit, and no premier was estimated (an adversarial review)
+    complete = data[[name for name in dict.fromkeys(names) if name in data]].notna().all(axis=1)
     for name in dict.fromkeys(names):
         if name not in data:
             continue
@@ -311,7 +315,7 @@ def _references(
         reordered = name in chosen or _categories_alone(formula, name, numeric)
         if not (reordered or (numeric and _categorical(formula, name, data))):
             continue
-        counts = data.groupby(name, sort=True, observed=True)["doc_id"].nunique()
+        counts = data[complete].groupby(name, sort=True, observed=True)["doc_id"].nunique()
         levels = list(counts.index)
         first = _reference_level(name, counts, chosen) if reordered else levels[0]
         order = [first, *(level for level in levels if level != first)]
@@ -319,7 +323,8 @@ def _references(
             labels = _number_labels(levels, data[name], None if raw is None else raw[name])
             if all(labels[level] == _number_text(level) for level in levels):  # as numbers write them: kept numbers
                 labels = {level: int(level) if float(level).is_integer() else level for level in levels}
-            values = [None if pd.isna(value) else labels[value] for value in data[name]]
+            # a category of incomplete rows only is none of the fit's (those rows are left out): None
+            values = [None if pd.isna(value) else labels.get(value) for value in data[name]]
             changed[name] = pd.Categorical(values, categories=[labels[level] for level in order])
         else:  # each value as the text of its category
             values = [None if pd.isna(value) else str(value) for value in data[name]]
@@ -636,7 +641,7 @@ def estimate_effects(
     categories = {name for name in used if _categories_alone(formula, name, numeric=True)}
     categories |= {name for name in used if not pd.api.types.is_numeric_dtype(units[name])} | {"C"}
     _warn_correlated(matrix, units["doc_id"].to_numpy()[matrix.index.to_numpy()], categories)
-    intercept = _has_intercept(matrix, formula)
+    halves = _tested_against_one_half(matrix, formula)
     rows = matrix.index.to_numpy()
     X = np.asarray(matrix, dtype=float)
     terms = list(matrix.columns)
@@ -708,14 +713,10 @@ def estimate_effects(
         pooled = np.concatenate(pooled)
         estimates, errors, dfs = (np.stack(part) for part in zip(*fitted))  # members x coefficients
         n_documents = int(groups.max() + 1)
-        note = (
-            NOTE
-            + (
-                f"; fewer than {FEW_DOCUMENTS} documents: small-sample (CR2) errors and degrees of freedom, wide intervals"
-                if n_documents < FEW_DOCUMENTS
-                else ""
-            )
-            + ("" if intercept else "; no intercept: p tests a share of one half, not an effect")
+        note = NOTE + (
+            f"; fewer than {FEW_DOCUMENTS} documents: small-sample (CR2) errors and degrees of freedom, wide intervals"
+            if n_documents < FEW_DOCUMENTS
+            else ""
         )
         separating = separating_directions(unit, np.clip(member_shares[:, rows, t], 0.0, 1.0))
         moved = moves_along(np.eye(len(terms)), separating)
@@ -739,7 +740,7 @@ def estimate_effects(
                     "high": _bound(1 - tail, values, estimates[:, j], errors[:, j], dfs[:, j]),
                     "p_value": (p := p_value(estimates[:, j], errors[:, j], dfs[:, j])),
                     "p_adjusted": min(1.0, p * family),
-                    "note": note,
+                    "note": note + ("; no intercept: p tests a share of one half, not an effect" if term in halves else ""),
                 }
             )
         if grid_X is not None:
@@ -801,19 +802,38 @@ def _warn_fits(formula: str, themes: list[str], effect_rows: list[dict], held_ou
         _warn_left_out(formula, effect_rows)
 
 
-def _has_intercept(matrix, formula: str) -> bool:
-    """Whether the model of ``matrix`` has an intercept; a warning when not. Without one (year - 1, 0 + level) each
-    coefficient is a log-odds against 0, a share of one half, and its p-value tests that, not the absence of an
-    effect (a slope through year 0 had p 1e-25 on every theme, in silence: a hostile pass of the effects)."""
+def _tested_against_one_half(matrix, formula: str) -> set[str]:
+    """The columns of ``matrix`` whose p-values test a share of one half (log-odds 0), not an effect; a warning
+    when there are any. With an intercept, none. Without one (year - 1) every column's: a slope through year 0 had
+    p 1e-25 on every theme, in silence (a hostile pass of the effects). Where a category coded in full stands in for
+    the intercept (0 + place + year: its columns sum to one in every unit), its levels' only: the other terms are
+    effects as with an intercept, their estimates the same (a review: year's row was noted as testing one half)."""
     if "1" in {str(term) for term in matrix.model_spec.formula}:
-        return True
+        return set()
+    X = np.asarray(matrix, dtype=float)
+    columns = list(matrix.columns)
+    in_full = [
+        [columns[i] for i in indices]
+        for indices in matrix.model_spec.term_indices.values()
+        if indices and np.allclose(X[:, indices].sum(axis=1), 1.0)
+    ]
+    if in_full:
+        levels = {column for term in in_full for column in term}
+        log.warning(
+            "effects.formula %r has no intercept (- 1, 0 +): each level of %s in effects.csv is a share's log-odds "
+            "whose p-value tests a share of one half, not a difference from a reference level (the other terms are "
+            "effects as with an intercept); keep the intercept to test the differences",
+            formula,
+            ", ".join(sorted({column.split("[")[0] for column in levels})),
+        )
+        return levels
     log.warning(
         "effects.formula %r has no intercept (- 1, 0 +): each term's p-value in effects.csv tests a share of one "
         "half (log-odds 0), not the absence of an effect, and a number's curve in effects_expected.csv passes "
         "through a share of one half where the number is 0; keep the intercept",
         formula,
     )
-    return False
+    return set(columns)
 
 
 def _warn_left_out(formula: str, effect_rows: list[dict]) -> None:

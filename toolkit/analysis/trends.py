@@ -117,6 +117,18 @@ def compared_groups(compare: list, groups: list[str], by: str) -> list[str]:
 
 def check_options(section: dict) -> None:
     for name, span in section["periods"].items():
+        # '' is a unit outside every period (period_of), and 'all' passages.csv's scope of the whole corpus: a period
+        # named either took in every other document, or merged its passages with the corpus's (a hostile pass)
+        if not name.strip() or name.strip() == "all":
+            taken = (
+                "passages.csv's scope of the whole corpus"
+                if name.strip()
+                else "the tables give units outside every period no name"
+            )
+            raise ToolkitError(
+                f"trends.periods: {name!r} cannot name a period ({taken}); name it by its years or its plan, "
+                "e.g. 十三五 = [2016, 2020]"
+            )
         if not (
             isinstance(span, list)
             and len(span) == 2

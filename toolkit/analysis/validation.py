@@ -28,7 +28,7 @@ import pandas as pd
 from ..errors import ToolkitError
 from ..output import atomic
 from ..output.csv_files import write_csv
-from ..resources import read_regular, read_text_file, user_path
+from ..resources import read_regular, read_text_file, user_path, utf8_path
 from ..text.corpus import cell_separator
 from ..text.decoding import Unreadable, decode
 from .lexicon import OTHER, OTHER_ANSWERS, answer_key
@@ -279,6 +279,7 @@ def export(
             raise ToolkitError(f"export: {name} must be a whole number of {low} or more, not {value!r}")
     run = getattr(run, "out_dir", run)  # a RunResult: the run's folder
     run = user_path(run, "export_coding_sheets: run").resolve()  # "." has no name to add "-validation" to
+    utf8_path(run, "the run")  # validation.json names it (a traceback at its writing: an adversarial review)
     units, topics, themes, unit_topics = _read_run(run)
     out = user_path(out, "export_coding_sheets: out") if out is not None else run.with_name(run.name + "-validation")
     # before the sampling's warnings (output_folder checks again)
