@@ -190,3 +190,10 @@ def test_an_excerpt_that_starts_after_a_semicolon_an_exclamation_or_a_twenty_cha
     codes = [0, 0, 1] + [2] * len(report)
     found = excerpts(codes, units, 0.8)
     assert [(e.part, e.whole, e.contained) for e in found] == [(0, 2, 1.0), (1, 2, 1.0)]
+
+
+def test_a_corpus_of_titles_has_no_excerpt_and_no_error():
+    """Every document under EXCERPT_MIN_PIECE characters (a corpus of policy titles): no passage is long enough to be
+    found, and the search for excerpts ended every run and `toolkit tokens` in an IndexError (a hostile pass)."""
+    titles = ["关于加快发展数字经济的意见", "关于推进生态文明建设的通知", "关于加快发展数字经济的意见"]
+    assert excerpts(np.array([0, 1, 2]), titles, 0.8) == []

@@ -1,4 +1,5 @@
 import io
+import os
 
 import pytest
 
@@ -853,3 +854,15 @@ def test_a_config_named_in_capitals_is_a_config_for_terms(tmp_path):
     lower = cli("terms", ROOT / "configs" / "seeds.toml", "创新", "--by", "place")
     upper = cli("terms", config, "创新", "--by", "place")
     assert upper.returncode == 0 and upper.stdout == lower.stdout and "武汉市" in upper.stdout
+
+
+@pytest.mark.skipif(os.fsencode("\udcb4") != b"\xb4", reason="needs a file system of bytes (POSIX)")
+def test_one_text_file_whose_name_is_not_utf8_is_one_line_of_error(tmp_path):
+    """`kwic 创新.txt` saved under its GBK name: the name is the doc_id of kwic's table, and pyarrow's
+    UnicodeEncodeError ended the command in a traceback (a hostile pass of the inspection commands)."""
+    text = tmp_path / os.fsdecode("创新".encode("gbk") + b".txt")
+    text.write_text("推进创新发展。", encoding="utf-8")
+    for command in ("kwic", "terms"):
+        result = cli(command, text, "创新")
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert "\\xb4\\xb4\\xd0\\xc2.txt: the file's name is not UTF-8" in result.stderr

@@ -5,6 +5,7 @@ and ``kwic``). Each reads the config's sections as a run does, through the stage
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 
@@ -126,6 +127,11 @@ def _text_source(source: Config | str | Path, overrides=()):
         )
     normalizer = make_normalizer(config)
     path = Path(source)
+    try:  # the file's name is its doc_id and title in the tables (a traceback at kwic's: a hostile pass)
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+        raise ToolkitError(f"{shown}: the file's name is not UTF-8 (saved in GBK or another encoding?); rename it") from None
     doc = {"doc_id": path.name, "title": path.stem, "date": "", "year": ""}
     raw = _read_one(path, config, "give one text file, or a config (.toml) for its whole corpus")
     text = document_text(normalizer.normalize(raw).text, config["units"]["join_lines"])[0]

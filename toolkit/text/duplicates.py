@@ -296,6 +296,8 @@ def excerpts(doc_codes: np.ndarray, texts, share: float) -> list[Excerpt]:
         return []
     totals = np.bincount(piece_doc, weights=lengths)
     keyed = np.flatnonzero(keys)
+    if len(keyed) == 0:  # no passage long enough to be found (a corpus of titles: an IndexError below, a hostile pass)
+        return []
     # each (passage, document) once, with the characters the document's copies of it hold (one it repeats too)
     order = keyed[np.lexsort((piece_doc[keyed], keys[keyed]))]
     cell = np.flatnonzero(np.r_[True, (keys[order][1:] != keys[order][:-1]) | (piece_doc[order][1:] != piece_doc[order][:-1])])

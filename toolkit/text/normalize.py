@@ -88,6 +88,12 @@ _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 # around it (数字\x0c经济 was no keyword). A form feed is a PDF's page break, written after the page's last line
 # break: removed, the line break stays and the pages' lines are joined as any wrapped lines are.
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Unicode's line and paragraph separators (Word's manual line break, web pages) are line breaks; left in, each cut the
+# word around it as a control does (数字\u2028经济 was no keyword: a hostile pass)
+_LINE_SEPARATORS = re.compile("\r\n?|[\u2028\u2029]")
+# C1 controls (and NEL, a line break): no character of a text but mojibake's (UTF-8 read as Latin-1), which the
+# repair undoes first; so removed once no clue of mojibake is left (the repair of ¸ã\x90\x80 needs them, a pass on)
+_C1_CONTROLS = re.compile("[\x80-\x84\x86-\x9f]")
 # Unicode's format characters (category Cf: zero-width space and joiners, the byte-order mark inside a text, the
 # soft hyphen, direction marks ...): invisible, and jieba cuts a word at each (碳\u200b达峰 lost the keyword)
 _FORMAT = re.compile(
@@ -402,19 +408,28 @@ class Normalizer:
         # width folding can free mojibake a character beside it hid: ¸ã\x90\x80 repaired only once ¸ was folded):
         # go to the fixed point
         if result.repaired or (self.repair_mojibake and _mojibake_clue().search(result.text)):
-            for _ in range(3):
-                again = self._normalize_once(result.text, result)
-                if again == result.text:
-                    break
-                result.text = again
+            self._to_fixed_point(result)
+        # the C1 controls no repair took (a clue of mojibake that is none, or mojibake of no Chinese): removed, as in
+        # a text without a clue, and on to the fixed point once more
+        if _C1_CONTROLS.search(result.text) or "\x85" in result.text:
+            self._to_fixed_point(result, keep_c1=False)
         return result
 
-    def _normalize_once(self, text: str, result: Normalized) -> str:
+    def _to_fixed_point(self, result: Normalized, keep_c1: bool = True) -> None:
+        for _ in range(3):
+            again = self._normalize_once(result.text, result, keep_c1)
+            if again == result.text:
+                break
+            result.text = again
+
+    def _normalize_once(self, text: str, result: Normalized, keep_c1: bool = True) -> str:
         if self.repair_mojibake:
             text = self._repair(text, result)
         # circled numbers mark list items (① 加强...); NFKC would make them bare digits, which no longer start an item
-        text = _nfkc(text.translate(_CIRCLED)).replace("\r\n", "\n").replace("\r", "\n")
+        text = _LINE_SEPARATORS.sub("\n", _nfkc(text.translate(_CIRCLED)))
         text = self._sub_counting(_CONTROLS, text, "whitespace", result.removed)
+        if not (keep_c1 and self.repair_mojibake and _mojibake_clue().search(text)):
+            text = self._sub_counting(_C1_CONTROLS, text.replace("\x85", "\n"), "whitespace", result.removed)
         text = self._sub_counting(_FORMAT, text, "whitespace", result.removed)
         for _ in range(4):  # removals can bring new matches next to each other; stop at the fixed point
             before = text
