@@ -914,6 +914,27 @@ def test_hidden_files_and_folders_are_skipped_without_a_warning(small_corpus, ca
     assert ".DS_Store" not in caplog.text and ".git" not in caplog.text
 
 
+def test_a_file_dated_from_its_text_outside_the_window_is_named(tmp_path, caplog):
+    """001 left out of the metadata is dated from its text (2019-05-16) and skipped by year_min = 2020 as a choice:
+    with no word but documents.csv's, although the docs promise that an unlisted file is analysed and named (a year
+    the text cites can be taken for its own; a hostile pass). Named now, the reason saying where its year came from;
+    a listed file outside the window stays a choice, not warned of."""
+    texts = tmp_path / "seeds"
+    shutil.copytree(SEEDS, texts)
+    table = pd.read_csv(texts / "metadata.csv", dtype=str, keep_default_na=False)
+    table[~table["file"].str.startswith("001_")].to_csv(texts / "metadata.csv", index=False)
+    docs = load_corpus(texts, texts / "metadata.csv", year_min=2020).documents.set_index("path")
+    assert docs.loc["001_a277e5c0c743763f.txt", "reason"] == (
+        "year 2019 outside the window 2020-any (corpus.year_min, corpus.year_max); the year read from its text: list "
+        "the file with its date"
+    )
+    with caplog.at_level("WARNING", logger="toolkit"):
+        warn_skipped(docs.reset_index(), counted="not analysed")
+    assert "files skipped, not analysed: 001_a277e5c0c743763f.txt (year 2019 outside the window" in caplog.text
+    listed = docs[(docs["status"] == "skipped") & (docs.index != "001_a277e5c0c743763f.txt")]
+    assert len(listed) and all(path not in caplog.text for path in listed.index)
+
+
 @pytest.mark.parametrize("row", ["./.草稿/政府工作报告2016.txt", ".草稿\\政府工作报告2016.txt", ".草稿/政府工作报告2016.TXT"])
 def test_a_row_written_otherwise_that_names_a_file_in_a_hidden_folder_says_so(tmp_path, row):
     """A row naming a file inside the hidden folder .草稿 as a Windows path, with ./ or in another case is told the

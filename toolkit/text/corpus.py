@@ -548,7 +548,12 @@ def warn_skipped(documents: pd.DataFrame, *, counted: str, run: bool = False) ->
     from their text (a file left out of the spreadsheet is read: include = no leaves it out). ``run``: the
     warnings of a run, which lists every file's reason in documents.csv (terms and kwic write no such table)."""
     missing = documents["reason"].str.startswith(MISSING_FILE)
-    skipped = (documents["status"] != "used") & ~missing & ~documents["reason"].str.startswith(_CHOSEN)
+    chosen = documents["reason"].str.startswith(_CHOSEN)
+    # but a year outside the window that the toolkit read from the text (a file the metadata does not list): a year
+    # the text cites, taken for its own, dropped the file with no word but documents.csv's (a hostile pass)
+    if "date_source" in documents:
+        chosen &= ~(documents["reason"].str.startswith("year ") & (documents["date_source"] == "text"))
+    skipped = (documents["status"] != "used") & ~missing & ~chosen
     if skipped.any():
         shown = "; ".join(f"{row.path} ({row.reason})" for row in documents[skipped].head(3).itertuples())
         log.warning(
@@ -803,6 +808,7 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
             row["reason"] = (
                 f"year {doc_date.year} outside the window "
                 f"{year_min or 'any'}-{year_max or 'any'} (corpus.year_min, corpus.year_max)"
+                + ("; the year read from its text: list the file with its date" if doc_date.source == "text" else "")
             )
             continue
         row["status"] = "used"
