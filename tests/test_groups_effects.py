@@ -536,6 +536,60 @@ def test_a_column_of_one_value_among_the_measured_documents_is_refused_before_th
     assert "model ..." not in result.stderr and not (tmp_path / "out").exists()
 
 
+def test_a_compared_group_whose_documents_the_model_does_not_measure_is_refused_before_the_fit(tmp_path):
+    """From a hostile pass of the grouped tables: trends.compare named the group of a document without a vocabulary
+    word; the check before the fit read every used document, and after the whole fit the run ended with "no
+    document has place = '北京市'", which one has. Refused before the fit now, saying why."""
+    import shutil
+
+    from .conftest import NO_FIGURES, cli
+
+    corpus = tmp_path / "texts"
+    shutil.copytree(ROOT / "seeds", corpus)
+    rare = "".join(chr(c) for c in range(0x9F00, 0x9F50))  # 80 characters of no word of the seeds
+    (corpus / "x.txt").write_text(f"{rare[:40]}。\n{rare[40:]}。\n", encoding="utf-8")
+    metadata = pd.read_csv(corpus / "metadata.csv", dtype=str, keep_default_na=False)
+    extra = {**metadata.iloc[0].to_dict(), "file": "x.txt", "title": "罕用字", "date": "2020-01-01", "place": "北京市"}
+    pd.concat([metadata, pd.DataFrame([extra])]).to_csv(corpus / "metadata.csv", index=False)
+    overrides = [f"corpus.texts={str(corpus)!r}", f"corpus.metadata={str(corpus / 'metadata.csv')!r}", *NO_FIGURES]
+    overrides += ['trends.by="place"', 'trends.compare=["北京市", "武汉市"]']
+    result = cli("run", ROOT / "configs" / "seeds.toml", "--out", tmp_path / "out", *[a for o in overrides for a in ("--set", o)])
+    assert result.returncode == 2, result.stderr
+    assert "trends.compare: no document of place = '北京市' that the model measures (its documents hold no" in result.stderr
+    assert "model ..." not in result.stderr and not (tmp_path / "out").exists()
+
+
+def test_a_group_number_written_in_several_ways_is_said_before_the_fit(tmp_path, caplog):
+    """A tier column saved by Excel with blanks writes 1 as 1.0, and a typed one as 01: three groups of one tier in
+    the tables (the effects read one category), and trends.compare = [1] took one of them, in silence (a hostile
+    pass). Said before any work; a column of one writing per number is not."""
+    import shutil
+
+    from toolkit.pipeline import check_document_columns
+    from toolkit.text.preparation import load_inputs
+
+    corpus = tmp_path / "texts"
+    shutil.copytree(ROOT / "seeds", corpus)
+    metadata = pd.read_csv(corpus / "metadata.csv", dtype=str, keep_default_na=False)
+    for tiers, warned in (
+        (["1", "1.0", "01", "2", "2"], True),
+        (["1", "1", "01", "2", "2"], True),
+        (["1", "1", "3", "2", "2"], False),
+    ):
+        metadata.assign(tier=tiers).to_csv(corpus / "metadata.csv", index=False)
+        config = Config.load(
+            ROOT / "configs" / "seeds.toml",
+            [f"corpus.texts={str(corpus)!r}", f"corpus.metadata={str(corpus / 'metadata.csv')!r}", 'trends.by="tier"'],
+        )
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="toolkit"):
+            check_document_columns(load_inputs(config).corpus, config, design=False)
+        said = "trends.by = tier writes one number in several ways (" + ", ".join(
+            dict.fromkeys(t for t in tiers if float(t) == 1)
+        )
+        assert (said in caplog.text) == warned, caplog.text
+
+
 CODE = "{__import__('os').system('id > PWNED')}"
 
 

@@ -302,6 +302,18 @@ def check_document_columns(corpus, config: Config, *, design: bool = True, measu
     allowed = document_columns(corpus)
     if measured is not None:
         used = corpus.used[corpus.used["doc_id"].isin(set(measured))]
+        by, compare = config["trends"]["by"], config["trends"]["compare"]
+        if by and compare and len(used) < len(corpus.used):  # before the fit: it said "no document has" after it
+            from .analysis.trends import compared_groups, group_labels
+
+            labels = group_labels(corpus.used[by])
+            kept = set(group_labels(used[by]))
+            for group in compared_groups(compare, list(dict.fromkeys(labels)), by):
+                if group not in kept:
+                    raise ToolkitError(
+                        f"trends.compare: no document of {by} = {group!r} that the model measures (its documents hold "
+                        "no vocabulary word: documents.csv's note); compare groups whose documents it measures"
+                    )
         if config["effects"]["formula"] and len(used) < len(corpus.used):
             where = (
                 f"among the {len(used):,} documents the model measures (of {len(corpus.used):,}: "
@@ -314,10 +326,13 @@ def check_document_columns(corpus, config: Config, *, design: bool = True, measu
         raise ToolkitError(
             f"trends.by = {by!r} is no column of the documents; use one of the metadata's columns ({', '.join(allowed)})"
         )
-    if by and config["trends"]["compare"]:  # before the fit, not after it
-        from .analysis.trends import compared_groups, group_labels
+    if by:
+        from .analysis.trends import compared_groups, group_labels, warn_numbers_written_apart
 
-        compared_groups(config["trends"]["compare"], list(dict.fromkeys(group_labels(corpus.used[by]))), by)
+        groups = list(dict.fromkeys(group_labels(corpus.used[by])))
+        warn_numbers_written_apart(groups, by)
+        if config["trends"]["compare"]:  # before the fit, not after it
+            compared_groups(config["trends"]["compare"], groups, by)
     if formula:
         check_covariates(formula, corpus.used, allowed, design=design)
         check_reference(formula, corpus.used, config["effects"]["reference"], check_formula(formula))

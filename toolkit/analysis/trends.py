@@ -87,6 +87,26 @@ def group_labels(values) -> np.ndarray:
     return text.mask(text == "", MISSING_GROUP).astype(str).to_numpy()
 
 
+def warn_numbers_written_apart(groups: list[str], by: str) -> None:
+    """A warning when ``groups`` (a trends.by column's, :func:`group_labels`) write one number in two ways (1, 1.0
+    and 01, as Excel saves a column of tiers with blanks): each writing is a group of its own in the tables, where
+    the effects read them as one category, and trends.compare = [1] took one of them (a hostile pass)."""
+    import pandas as pd
+
+    from .effects import as_numbers
+
+    numbers = as_numbers(pd.Series(groups, dtype=object))
+    written = pd.Series(groups)[numbers.notna().to_numpy()].groupby(numbers.dropna().to_numpy(), sort=True).agg(list)
+    apart = [ways for ways in written if len(ways) > 1]
+    if apart:
+        log.warning(
+            "trends.by = %s writes one number in several ways (%s): each writing is a group of its own in the tables "
+            "(the effects read them as one); write each group one way in the metadata",
+            by,
+            "; ".join(", ".join(ways) for ways in apart[:3]) + (" ..." if len(apart) > 3 else ""),
+        )
+
+
 def compared_groups(compare: list, groups: list[str], by: str) -> list[str]:
     """The groups (as the tables name them: :func:`group_labels`) that trends.compare's values name: by their text,
     or a number by the one group of that number (3 names the tier written 03, as effects.reference does);
