@@ -1254,13 +1254,28 @@ def test_two_grid_values_of_files_with_the_same_contents_are_one_run_said_not_a_
 
     copy = tmp_path / "lexicon_copy.toml"
     shutil.copyfile(data_path("lexicon.toml"), copy)
-    config = seeds_config(**{"sweep.seeds": "[1]"})
-    grid = {"model.kind": ["nmf"], "model.n_topics": [3], "themes.lexicon": [str(data_path("lexicon.toml")), str(copy)]}
+    config = seeds_config(**{"sweep.seeds": "[1, 2]"})
+    grid = {"model.kind": ["nmf"], "model.n_topics": [3, 4], "themes.lexicon": [str(data_path("lexicon.toml")), str(copy)]}
     with caplog.at_level(logging.WARNING, logger="toolkit"):
         result = sweep(config, tmp_path / "sw", grid=grid, n_jobs=1)
-    assert len(result.table) == 1
+    assert len(result.table) == 4  # two Ks, two seeds
     said = [m for m in caplog.messages if "gives the same run as" in m]
+    # once, not at each K and seed (a review: 4 times here, 36 for the shipped grid)
     assert len(said) == 1 and f"themes.lexicon={copy}" in said[0] and "files of the same contents?" in said[0]
+
+
+def test_a_table_of_another_kinds_settings_does_not_name_a_kinds_run():
+    """From a review: `model.keyatm = {iterations = 60}, {iterations = 100}` beside LDA named the LDA run by a
+    keyatm table it does not read, and warned of "files of the same contents?" where no file was involved. The
+    whole table is another kind's setting, blanked as model.keyatm.iterations is."""
+    from toolkit.config import Config
+    from toolkit.sweeps import _own_settings
+
+    lda = Config.from_dict({"model": {"kind": "lda"}})
+    combo = {"model.kind": "lda", "model.n_topics": 5, "model.keyatm": {"iterations": 60}, "model.keyatm.samples": 2}
+    own = _own_settings(combo, lda)
+    assert own == {"model.kind": "lda", "model.n_topics": 5, "model.keyatm": None, "model.keyatm.samples": None}
+    assert _own_settings({"model.lda": {"passes": 3}}, lda) == {"model.lda": {"passes": 3}}  # its own kind's: kept
 
 
 def test_a_grid_of_a_table_and_a_key_inside_it_is_refused():

@@ -1243,6 +1243,12 @@ def test_a_study_that_coded_the_intrusion_tasks_only_is_scored_without_the_theme
     scores = validation.score(folder)
     assert "units" not in scores and len(scores["word_intrusion"])
     assert any(note.startswith("coding_sheet.csv: not in ") for note in scores["notes"]["note"])
+    # nothing coded in the intruder sheets yet: said of them (a review: "fill the `theme` column" of the sheet the
+    # study deleted, "40 of 40 exported items are not in the sheet")
+    words.assign(intruder="").to_csv(folder / validation.WORD_SHEET, index=False)
+    with pytest.raises(ToolkitError) as info:
+        validation.score(folder)
+    assert "no coded answer in the intruder sheets of" in str(info.value) and "theme" not in str(info.value)
     for name in (validation.WORD_SHEET, validation.TOPIC_SHEET):
         (folder / name).unlink()
     with pytest.raises(ToolkitError, match="coding_sheet.csv"):

@@ -260,7 +260,7 @@ def _grid_runs(run_configs) -> tuple[list, dict[str, list]]:
     from .text.preparation import load_inputs
 
     groups: dict[str, list] = {}
-    runs, seen = [], {}
+    runs, seen, said = [], {}, set()
     for combo, run_config in run_configs:
         key = json.dumps({sec: run_config[sec] for sec in PREPROCESSING}, sort_keys=True) + json.dumps(
             run_config["themes"], sort_keys=True
@@ -271,14 +271,17 @@ def _grid_runs(run_configs) -> tuple[list, dict[str, list]]:
         own = _own_settings(combo, run_config)
         if rid in seen:  # the same run by another value of a setting its kind does not read (model.lda.*), or
             # by two files of the same contents (lexicon_v1.toml before v2 is edited): fitted once, and the second said
-            if own != seen[rid]:
-                differ = {k: v for k, v in own.items() if seen[rid].get(k) != v}
-                log.warning(
-                    "sweep grid: %s gives the same run as %s (the same inputs and settings: files of the same "
-                    "contents?): fitted once, under the first",
-                    ", ".join(f"{k}={v}" for k, v in differ.items()),
-                    ", ".join(f"{k}={seen[rid][k]}" for k in differ),
-                )
+            differ = {k: v for k, v in own.items() if seen[rid].get(k) != v}
+            # said once, not at every other point and seed of the grid (36 times for the shipped grid: a review)
+            warning = (
+                f"sweep grid: {', '.join(f'{k}={v}' for k, v in differ.items())} gives the same run as "
+                f"{', '.join(f'{k}={seen[rid][k]}' for k in differ)} (the same inputs and settings"
+                + (": files of the same contents?" if any(is_path_option(*k.split(".", 1)) for k in differ) else "")
+                + "): fitted once, under the first"
+            )
+            if differ and warning not in said:
+                said.add(warning)
+                log.warning("%s", warning)
             continue
         seen[rid] = own
         runs.append((own, run_config, rid, key))
@@ -291,11 +294,14 @@ def _own_settings(combo: dict, config: Config) -> dict:
     """``combo`` (a grid point) with the settings of another model kind than ``config``'s blanked (None): a grid over
     model.lda.passes beside keyatm gave each keyatm run once per value of passes, the same run twice in sweep.csv,
     named by a setting it does not read, and the recommendation compared it with itself (a hostile pass)."""
-    kind = config["model"]["kind"]
+    from .models import kinds
+
+    kind, known = config["model"]["kind"], set(kinds())
 
     def other_kind(key: str) -> bool:
         parts = key.split(".")
-        return len(parts) > 2 and parts[0] == "model" and isinstance(config["model"].get(parts[1]), dict) and parts[1] != kind
+        # model.lda.passes, and the whole table model.lda = {passes = 3} (a review: it named a keyatm run)
+        return len(parts) >= 2 and parts[0] == "model" and parts[1] in known and parts[1] != kind
 
     return {k: None if other_kind(k) else v for k, v in combo.items()}
 

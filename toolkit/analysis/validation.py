@@ -1080,6 +1080,11 @@ def score(
     if "word_intrusion" in tables or "topic_intrusion" in tables:
         notes.insert(intrusion_notes, _intrusion_model_note(folder))
     if not tables:
+        if not os.path.lexists(path):  # a study of the intrusion tasks only, its theme sheet deleted: those sheets'
+            raise ToolkitError(
+                f"no coded answer in the intruder sheets of {shown_path(folder)} ({path.name} is not there): fill "
+                "their intruder columns first"
+            )
         lacking = len(set(key["item"].astype(int)) - listed) if key is not None else 0
         raise ToolkitError(
             f"no coded answer in {shown_path(path)}"
