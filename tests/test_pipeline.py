@@ -202,6 +202,16 @@ def test_yearly_table_has_gaps_not_zeros(seeds_run):
     assert shares_2021["ecology"] > 0.1  # the 2021 press conference spends much of its time on ecology
 
 
+def test_the_yearly_tables_span_the_years_of_the_data_within_a_wider_window(tmp_path):
+    """corpus.year_min = 1 and year_max = 9999 wrote every year of the window: 180,000 rows of theme_by_year.csv
+    for one year of data (a hostile pass). The tables span the data's years within the window, their gaps kept."""
+    wide = toolkit.run(Config.load(SEEDS_CONFIG, [*NO_FIGURES, "corpus.year_min=1", "corpus.year_max=9999"]), tmp_path / "w")
+    for table in (wide.theme_by_year, pd.read_csv(wide.out_dir / "keyword_by_year.csv")):
+        assert (table["year"].min(), table["year"].max()) == (2015, 2022)
+        assert table["year"].nunique() == 8  # 2016-2018 kept, as gaps
+    assert wide.theme_by_year.loc[wide.theme_by_year["year"] == 2017, "share"].isna().all()
+
+
 def test_same_config_and_seed_give_identical_bytes(seeds_run, tmp_path):
     """Also with the figures and the pyLDAvis page drawn in this process rather than in worker processes."""
     again = toolkit.run(Config.load(SEEDS_CONFIG, ["figures.workers=1"]), tmp_path / "again")

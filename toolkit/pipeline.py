@@ -266,7 +266,10 @@ def modelled_units(units: pd.DataFrame) -> pd.DataFrame:
 def trends(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, keywords: np.ndarray, config: Config) -> Trends:
     """The yearly tables of a run (see :func:`toolkit.analysis.trends.yearly_trends`)."""
     tr, c = config["trends"], config["corpus"]
-    window = (c["year_min"] or int(units["year"].min()), c["year_max"] or int(units["year"].max()))
+    # the years of the data within the corpus's window: a year before the first document or after the last is no
+    # gap between documents (year_min = 1, year_max = 9999 wrote 180,000 rows of one year's data: a hostile pass)
+    first, last = int(units["year"].min()), int(units["year"].max())
+    window = (max(c["year_min"] or first, first), min(c["year_max"] or last, last))
     return yearly_trends(
         units,
         keywords,

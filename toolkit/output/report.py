@@ -121,7 +121,10 @@ def _read(folder: Path, name: str, *, text: bool | tuple[str, ...] = False) -> p
     if not path.is_file():
         return None
     try:
-        table = pd.read_csv(path, keep_default_na=False, na_values=[""], encoding="utf-8-sig", dtype=_text_types(text))
+        # low_memory=False: one type per column over the whole file (pandas warned of mixed types in a long table)
+        table = pd.read_csv(
+            path, keep_default_na=False, na_values=[""], encoding="utf-8-sig", dtype=_text_types(text), low_memory=False
+        )
     except pd.errors.EmptyDataError:  # a table without columns, written empty
         return pd.DataFrame()
     table = unguarded_table(table)
