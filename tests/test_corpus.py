@@ -979,6 +979,10 @@ def test_include_written_as_excel_writes_booleans_or_capitalised_is_read(small_c
     docs = load_corpus(small_corpus, meta).documents.set_index("doc_id")
     assert docs["status"].tolist() == ["used", "skipped", "used", "skipped", "skipped"]
     assert set(docs.loc[docs["status"] == "skipped", "reason"]) == {"excluded in the metadata (include = no)"}
+    # 1 and 0 with a blank, saved by pandas: 1.0 and 0.0 ("include must be yes or no": a hostile pass)
+    table.assign(include=["1.0", "0.0", "", "1.0", "0.0"]).to_csv(meta, index=False)
+    docs = load_corpus(small_corpus, meta).documents.set_index("doc_id")
+    assert docs["status"].tolist() == ["used", "skipped", "used", "used", "skipped"]
 
 
 def test_files_the_metadata_lists_but_the_pattern_does_not_take_are_named_with_what_to_do(small_corpus, caplog):

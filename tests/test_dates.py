@@ -21,6 +21,10 @@ from toolkit.text.dates import find_date, parse_date
         ("20150305", "2015-03-05", 2015),
         ("42068", "2015-03-05", 2015),  # Excel's day number of 2015-03-05
         ("43525.5", "2019-03-01", 2019),  # and of noon that day
+        # a hostile pass: a time zone, as pandas writes a date of a zone, and a time after a date in Chinese
+        ("2020-09-19 00:00:00+08:00", "2020-09-19", 2020),
+        ("2020-09-19T23:30:00Z", "2020-09-19", 2020),
+        ("2015年3月5日 08:00", "2015-03-05", 2015),
     ],
 )
 def test_metadata_dates(value, iso, year):
@@ -82,6 +86,15 @@ def test_dates_just_past_the_edges_are_refused(value):
     2100-01-01."""
     with pytest.raises(ValueError, match="date"):
         parse_date(value)
+
+
+def test_a_year_outside_the_years_read_is_said_so_not_told_to_be_written_as_it_is():
+    """1898 was refused with "write it as YYYY": it is written so (a hostile pass); the years read are named."""
+    with pytest.raises(ValueError, match=r"^date '1898' is outside the years the toolkit reads \(1900-2100\)$"):
+        parse_date("1898")
+    for value in ("2015-03-05 00:00:00+8", "2015年3月 08:00", "2015-03-05+08:00"):  # a zone without its time: no date
+        with pytest.raises(ValueError, match="malformed date"):
+            parse_date(value)
 
 
 @pytest.mark.parametrize(

@@ -117,7 +117,9 @@ TABLE_COLUMNS = [
     *("sampling_sd", "seed_sd", "seed_min", "seed_max", "group"),
 ]
 # the include column's values, English and Chinese (a Chinese spreadsheet says 是/否)
-_YES, _NO = {"", "1", "true", "yes", "y", "是", "包括", "保留"}, {"0", "false", "no", "n", "否", "不", "排除"}
+# 1.0 and 0.0: a column of 1 and 0 with blanks, as pandas writes it (a hostile pass: "include must be yes or no")
+_YES = {"", "1", "1.0", "true", "yes", "y", "是", "包括", "保留"}
+_NO = {"0", "0.0", "false", "no", "n", "否", "不", "排除"}
 
 
 def reserved_columns(themes=()) -> set[str]:

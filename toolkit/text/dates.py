@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 
 # a spreadsheet's time of day after a date (2015-03-05 00:00:00, 2016/3/5 0:00): read and left out
-_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+# and its time zone (2020-09-19 00:00:00+08:00, as pandas writes a date of a zone; ...Z): the day as written
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
 _ISO = re.compile(rf"^(\d{{4}})(?:[-/.](\d{{1,2}})(?:[-/.](\d{{1,2}}))?)?{_TIME}$")
-_CN = re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?$")
+_CN = re.compile(rf"^(\d{{4}})年(?:(\d{{1,2}})月(?:(\d{{1,2}})日{_TIME.replace('[ T]', '[ T]?')})?)?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")  # 20150305
 _FLOAT_YEAR = re.compile(r"^(\d{4})\.0+$")  # 2015.0: a year column with blanks, as pandas writes it
 _EXCEL_SERIAL = re.compile(r"^(\d{5})(?:\.\d+)?$")  # Excel's day number (days since 1899-12-30) of a date cell
@@ -66,6 +67,8 @@ def parse_date(value: str) -> DocDate:
         year, month, day = (int(g) if g else None for g in match.groups())
     else:
         raise ValueError(f"malformed date {text!r}; write it as YYYY, YYYY-MM or YYYY-MM-DD")
+    if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:  # "write it as YYYY" of 1898, written so (a hostile pass)
+        raise ValueError(f"date {text!r} is outside the years the toolkit reads ({YEAR_RANGE[0]}-{YEAR_RANGE[1]})")
     if not _valid(year, month, day):
         raise ValueError(f"impossible date {text!r}; write it as YYYY, YYYY-MM or YYYY-MM-DD")
     return DocDate(_iso(year, month, day), year, "metadata")
