@@ -866,3 +866,22 @@ def test_one_text_file_whose_name_is_not_utf8_is_one_line_of_error(tmp_path):
         result = cli(command, text, "创新")
         assert result.returncode == 2 and "Traceback" not in result.stderr
         assert "\\xb4\\xb4\\xd0\\xc2.txt: the file's name is not UTF-8" in result.stderr
+
+
+def test_by_of_one_text_file_is_refused_and_a_column_of_numbers_counts_in_their_order(tmp_path):
+    """From a hostile pass: `terms FILE --by nosuch,place` dropped --by in silence (an unknown column too), and a
+    column of numbers (a tier of 1-12) came out in text order, 10 before 2."""
+    import shutil
+
+    with pytest.raises(ToolkitError, match="--by nosuch,place: one text file has no metadata to count by"):
+        count_terms(ROOT / "seeds" / "000_4635cf3c1d3ea286.txt", "创新", by=("nosuch", "place"))
+    assert len(count_terms(ROOT / "seeds" / "000_4635cf3c1d3ea286.txt", "创新")) == 1  # by nothing: the file's count
+    corpus = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", corpus)
+    table = pd.read_csv(corpus / "metadata.csv", dtype=str, keep_default_na=False)
+    table.assign(tier=["10", "2.5", "3", "10", "2"]).to_csv(corpus / "metadata.csv", index=False)
+    config = write_config(tmp_path / "c.toml", corpus, corpus / "metadata.csv")
+    counted = count_terms(config, ["创新", "改革"], by="tier")
+    assert counted["tier"].tolist() == ["2", "2.5", "3", "10"] * 2
+    placed = count_terms(config, "创新", by="place")  # text as text
+    assert placed["place"].tolist() == sorted(placed["place"])

@@ -186,9 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     terms.add_argument("source", help="a TOML config (its corpus) or one text file")
     terms.add_argument("terms", nargs="+", metavar="TERM")
-    terms.add_argument(
-        "--by", default="year", help="comma-separated document columns to count by (default: year; e.g. place,year)"
-    )
+    terms.add_argument("--by", help="comma-separated document columns to count by (default: year, for a config; e.g. place,year)")
     terms.add_argument(
         "--out",
         help="write the CSV to this file instead of stdout (it replaces only a table it wrote there, unchanged since: "
@@ -469,7 +467,7 @@ def _dispatch(args) -> int:
             sys.stdout.write(validation.format_scores(tables).translate(SHOWN))
         return 0
     if args.command == "terms":
-        by = tuple(c.strip() for c in args.by.split(",") if c.strip())
+        by = None if args.by is None else tuple(c.strip() for c in args.by.split(",") if c.strip())
         inputs = _inputs_beside(args)
         table = explore.count_terms(args.source, args.terms, by=by, overrides=args.overrides)
         _write_table(table, args.out, inputs, args)

@@ -159,17 +159,23 @@ def _check_columns(wanted, columns, what: str) -> None:
 
 
 def count_terms(
-    source: Config | str | Path, terms: list[str] | str, *, by: tuple[str, ...] | str = ("year",), overrides=()
+    source: Config | str | Path, terms: list[str] | str, *, by: tuple[str, ...] | str | None = None, overrides=()
 ) -> pd.DataFrame:
-    """Counts of ``terms`` in a config's corpus (or one text file) per year, or per ``by`` (e.g. ("place",
-    "year")): see :func:`toolkit.analysis.terms.term_counts`. Terms are normalised like the texts (數據 finds 数据)."""
+    """Counts of ``terms`` in a config's corpus per year, or per ``by`` (e.g. ("place", "year")), or in one text file
+    (no ``by``: a file has no metadata): see :func:`toolkit.analysis.terms.term_counts`. Terms are normalised like
+    the texts (數據 finds 数据)."""
     from .analysis.terms import term_counts
     from .text.preparation import normalized_terms
 
     terms = as_list(terms)  # one term, not its characters
-    config, columns, texts, normalizer, segmenter = _text_source(source, overrides)
     one_file = not is_config_source(source)
-    by = () if one_file else (by,) if isinstance(by, str) else tuple(by)
+    by = (() if one_file else ("year",)) if by is None else (by,) if isinstance(by, str) else tuple(by)
+    if one_file and by:  # it was dropped in silence, an unknown column too (a hostile pass)
+        raise ToolkitError(
+            f"--by {','.join(map(str, by))}: one text file has no metadata to count by; give a config (.toml) to count "
+            "its corpus by year, place or a column of its metadata"
+        )
+    config, columns, texts, normalizer, segmenter = _text_source(source, overrides)
     _check_columns(by, columns, "--by")
     return term_counts(texts, normalized_terms(terms, normalizer), cut=segmenter.cut, by=by)
 

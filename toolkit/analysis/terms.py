@@ -147,9 +147,20 @@ class TermCounter:
         spans = seen.agg(first_seen="first", last_seen="last").reset_index()
         table = table.merge(spans, on=within, how="left").fillna({"first_seen": "", "last_seen": ""})
         table["term"] = pd.Categorical(table["term"], categories=self.terms)
-        table = table.sort_values(["term", *self.by], kind="stable").reset_index(drop=True)
+        # a column of numbers in their order (a tier of 1-12 as 1, 10, 11, 12, 2 ...: a hostile pass), others as text
+        table = table.sort_values(["term", *self.by], kind="stable", key=_in_order).reset_index(drop=True)
         table["term"] = table["term"].astype(str)
         return table[columns]
+
+
+def _in_order(column: pd.Series) -> pd.Series:
+    """A grouping column as it sorts: its numbers as numbers when every cell is one, else as it is."""
+    import pandas as pd
+
+    if column.name == "term" or pd.api.types.is_numeric_dtype(column):
+        return column
+    numbers = pd.to_numeric(column, errors="coerce")
+    return numbers if numbers.notna().all() else column
 
 
 def term_counts(
