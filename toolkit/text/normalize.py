@@ -64,8 +64,11 @@ _NEUTRAL = {"de", "le", "me", "men", "ne", "ma", "ba", "zi", "zhe", "guo", "li",
 # A reading: '(' or the '?' that replaced it, the syllable, ')'; after a Han character or a '?' that
 # replaced one. Several readings in a row are removed together. The look-behind comes after the first
 # character so that the regex engine can skip to candidates by that character instead of trying every position.
-_READING = re.compile(rf"[(?](?<=[{HAN}?\ufffd].)[{_PINYIN_CHARS}]{{1,7}}\)(?:[(?][{_PINYIN_CHARS}]{{1,7}}\))*")
-_ONE_READING = re.compile(rf"[(?]([{_PINYIN_CHARS}]{{1,7}})\)")
+# A toned vowel may be a '?' too: a Big5 or GBK copy has no à (創(chu?ng), 發(f?): a hostile pass); see _is_pinyin.
+# (Never a '?' first: ??chuàng) is the lost character's ? and the reading after the ? of its parenthesis.)
+_LOST_TONE_SYLLABLE = rf"[{_PINYIN_CHARS}][{_PINYIN_CHARS}?]{{0,6}}"
+_READING = re.compile(rf"[(?](?<=[{HAN}?\ufffd].){_LOST_TONE_SYLLABLE}\)(?:[(?]{_LOST_TONE_SYLLABLE}\))*")
+_ONE_READING = re.compile(rf"[(?]({_LOST_TONE_SYLLABLE})\)")
 # A reading of a word, its syllables apart or capitalised: 碳达峰(tàn dá fēng), 創(Chuàng). Each syllable must be
 # pinyin with its tone mark (or a neutral one), so (AI) and (Li Qiang) stay.
 _WORD_READING = re.compile(rf"\((?<=[{HAN}?\ufffd]\()[{_PINYIN_CHARS}]{{1,7}}(?: [{_PINYIN_CHARS}]{{1,7}}){{0,9}}\)", re.I)
@@ -235,6 +238,8 @@ def _space_stray_nbsp(text: str) -> str:
 def _is_pinyin(syllable: str) -> bool:
     bare = "".join(c for c in unicodedata.normalize("NFD", syllable) if not unicodedata.combining(c))
     bare = bare.replace("ü", "v").replace("\u0308", "")
+    if "?" in bare:  # one toned vowel an encoding without it lost (chu?ng): a syllable with some vowel in its place
+        return bare.count("?") == 1 and len(bare) > 1 and any(_SYLLABLE.fullmatch(bare.replace("?", v)) for v in "aeiouv")
     if not _SYLLABLE.fullmatch(bare):
         return False
     return any(c in _TONED for c in syllable) or bare in _NEUTRAL
