@@ -137,9 +137,15 @@ class UnitTokens(Sequence):
 
     @classmethod
     def load(cls, folder: Path) -> "UnitTokens":
-        words = (folder / "words.txt").read_text(encoding="utf-8").split("\n")[:-1]
-        ids = np.load(folder / "ids.npy", allow_pickle=False)
-        offsets = np.load(folder / "offsets.npy", allow_pickle=False)
+        from ..resources import open_regular, read_regular
+
+        # each a regular file, or refused (OSError): a FIFO in a cache entry, never listed in its meta.json, hung
+        # the run at "read cache" (an adversarial review)
+        words = read_regular(folder / "words.txt").decode("utf-8").split("\n")[:-1]
+        with open_regular(folder / "ids.npy") as handle:
+            ids = np.load(handle, allow_pickle=False)
+        with open_regular(folder / "offsets.npy") as handle:
+            offsets = np.load(handle, allow_pickle=False)
         if len(ids) and (ids.min() < 0 or ids.max() >= len(words)):
             raise ValueError("token ids outside the word list")
         return cls(words, ids, offsets)
