@@ -1136,3 +1136,15 @@ def test_the_groups_figure_is_not_drawn_for_one_named_group_and_the_missing():
     assert not catalog.FIGURE["theme_groups"].drawn({"theme_by_group_year": table})
     two = pd.concat([table, table.head(2).assign(place="安庆市")])
     assert catalog.FIGURE["theme_groups"].drawn({"theme_by_group_year": two})
+
+
+def test_a_sweep_point_whose_seeds_score_the_same_is_drawn():
+    """NMF gives every seed the same c_v at a K, whose mean (0.1 + 0.1 + 0.1) / 3 is a rounding step above their
+    maximum: matplotlib refused the range ("'yerr' must not contain negative values") and the sweep ended in a
+    traceback without its summary (a review)."""
+    from toolkit.output.plots import plot_sweep
+
+    assert sum([0.1, 0.1, 0.1]) / 3 > 0.1  # the rounding at issue
+    table = pd.DataFrame({"kind": "nmf", "n_topics": 5, "run_id": list("abc"), "c_v": [0.1, 0.1, 0.1], "c_npmi": [0.1, 0.1, 0.1]})
+    fig = plot_sweep(table)
+    fig.canvas.draw()

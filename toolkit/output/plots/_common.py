@@ -775,6 +775,14 @@ def _banded(years, axis=None) -> bool:
 NARROW_RUN = 1 / 20  # a run of values narrower than this part of the series' span: its band a sliver, error bars
 
 
+def _bar_extent(values, low, high) -> np.ndarray:
+    """matplotlib's ``yerr`` (or ``xerr``) of ``values`` within [``low``, ``high``]: the distances below and above,
+    never negative (a value a rounding step outside its range, as the mean of equal scores is, made matplotlib refuse
+    the figure: "'yerr' must not contain negative values"; a review)."""
+    values = np.asarray(values, dtype=float)
+    return np.maximum([values - np.asarray(low, dtype=float), np.asarray(high, dtype=float) - values], 0.0)
+
+
 def _narrow_runs(x: np.ndarray, values: np.ndarray) -> np.ndarray:
     """The values that stand alone between gaps, or in a run of consecutive values narrower than :data:`NARROW_RUN`
     of the series' span: a band over them cannot be seen (a century's 2017-18, two years of 101, was a band three
@@ -820,7 +828,7 @@ def _series(  # noqa: PLR0913 (a series' data and its drawing style)
             ax.errorbar(
                 x[alone],
                 values[alone],
-                yerr=[values[alone] - low[alone], high[alone] - values[alone]],
+                yerr=_bar_extent(values[alone], low[alone], high[alone]),
                 ecolor=color,
                 # a line without markers: the value alone still drawn, as its marker
                 **({"fmt": "none"} if markersize else {"fmt": marker, "color": color, "markersize": 3.0}),

@@ -13,6 +13,7 @@ from ...errors import ToolkitError
 from ._common import (
     _PALETTE,
     LEGEND_EMS,
+    _bar_extent,
     _fit_y,
     _heading,
     _label_inches,
@@ -100,7 +101,7 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
                     ax.errorbar(
                         r[drawn],
                         (y - 0.27)[drawn],
-                        xerr=[r[drawn] - low[drawn], np.zeros(int(drawn.sum()))],
+                        xerr=_bar_extent(r[drawn], low[drawn], r[drawn]),
                         fmt="none",
                         ecolor=color,
                         elinewidth=0.8,
@@ -261,7 +262,8 @@ def plot_sweep(table: pd.DataFrame, *, heldout: dict[str, str] | None = None, la
                 ax.fill_between(ks, stats["min"], stats["max"], color=colors[key], alpha=0.2, linewidth=0)
                 if len(ks) == 1:  # a band over one K has no width: the range as an error bar (a hostile pass)
                     mean = stats["mean"].to_numpy()
-                    spread = [mean - stats["min"].to_numpy(), stats["max"].to_numpy() - mean]
+                    # seeds of the same score have a mean a rounding step outside their range (NMF's c_v at one K)
+                    spread = _bar_extent(mean, stats["min"].to_numpy(), stats["max"].to_numpy())
                     ax.errorbar(ks, mean, yerr=spread, fmt="none", ecolor=colors[key], elinewidth=1.2, capsize=3)
             ax.set_title(label, fontsize=10)
             if len(tried) <= 12:

@@ -14,6 +14,7 @@ from ._common import (
     CATEGORY_INCHES,
     _banded,
     _bands_note,
+    _bar_extent,
     _category_axis,
     _fit_y,
     _heading,
@@ -148,7 +149,7 @@ def _period_bars(ax, values: pd.DataFrame, color: str, bands: bool) -> None:
         ax.errorbar(
             x,
             values["share"],
-            yerr=[values["share"] - values["share_low"], values["share_high"] - values["share"]],
+            yerr=_bar_extent(values["share"], values["share_low"], values["share_high"]),
             fmt="none",
             ecolor="#333333",
             capsize=2,
@@ -180,7 +181,7 @@ def _group_series(ax, part: pd.DataFrame, time: str, steps: list, offset: float,
         return
     x = np.arange(len(steps)) + offset
     if low is not None and high is not None:
-        ax.errorbar(x, values, yerr=[values - low, high - values], fmt="none", ecolor=shade, elinewidth=1.1, capsize=2)
+        ax.errorbar(x, values, yerr=_bar_extent(values, low, high), fmt="none", ecolor=shade, elinewidth=1.1, capsize=2)
     _series(ax, x, values, None, None, shade, single=one, linestyle=style, markersize=3.5, label=name, marker=marker)
 
 
@@ -247,7 +248,7 @@ def plot_effects(
                     ax.errorbar(
                         position,
                         values,
-                        yerr=[values - low, high - values],
+                        yerr=_bar_extent(values, low, high),
                         fmt=marker,
                         color=shade,
                         markersize=3.5,
