@@ -3,17 +3,19 @@ fails on a mutant that passed every test before, and asserts what a user relies 
 a unit cut at the right place, a page's text taken), on text cut from the seeds and the State Council reports."""
 
 import codecs
+import os
 import re
 
 import pytest
 
+from toolkit.config import Config
 from toolkit.text.dates import find_date, parse_date
 from toolkit.text.decoding import Unreadable, decode
 from toolkit.text.markup import is_page, stray_markup
 from toolkit.text.normalize import Normalizer
 from toolkit.text.units import join_broken_lines, split_units
 
-from .conftest import GWR, SEED_FILES, SEEDS
+from .conftest import GWR, ROOT, SEED_FILES, SEEDS
 
 SEED_002 = (SEEDS / "002_2c7342bd1836c4df.txt").read_text(encoding="utf-8")
 PARAGRAPHS = [p for p in SEED_002.split("\n") if len(p) > 60][:4]  # the Wuhan Party congress report (2022)
@@ -429,3 +431,21 @@ def test_a_utf8_file_with_two_marks_and_a_nul_reads_as_with_one():
     damaged = body[:30] + b"\x00" + body[30:]
     assert decode(codecs.BOM_UTF8 + codecs.BOM_UTF8 + body).text
     assert decode(codecs.BOM_UTF8 + codecs.BOM_UTF8 + damaged).text.lstrip("\ufeff").startswith("各位代表")
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts the descriptors in /proc")
+def test_reading_a_folder_or_a_fifo_as_a_file_leaves_no_descriptor_open(tmp_path):
+    """Each corpus load read corpus.texts, a folder, as a file to hash it: refused as it should be, but its
+    descriptor stayed open, two a load, until a notebook that counted terms in a loop ran out of them ("Too many
+    open files" at the 124th call on macOS's limit; a hostile pass of the API)."""
+    from toolkit.resources import read_regular
+    from toolkit.text.preparation import load_inputs
+
+    os.mkfifo(tmp_path / "pipe")
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(20):
+        for path in (tmp_path, tmp_path / "pipe"):
+            with pytest.raises(OSError):
+                read_regular(path)
+    load_inputs(Config.load(ROOT / "configs" / "seeds.toml"))
+    assert len(os.listdir("/proc/self/fd")) == before

@@ -80,14 +80,17 @@ def open_regular(path: str | os.PathLike):
     read, so a FIFO (or a device) never blocks: OSError ``EINVAL`` naming what it is instead
     (``IsADirectoryError``, ``FileNotFoundError`` and the like as open raises them)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    handle = os.fdopen(fd, "rb")
-    mode = os.fstat(handle.fileno()).st_mode
-    if not stat.S_ISREG(mode):
-        handle.close()
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
-        raise OSError(errno.EINVAL, f"it is {file_kind(mode)}, not a regular file", str(path))
-    return handle
+    try:  # checked on the descriptor, before a file object is made of it (fdopen of a folder raised, leaving it open:
+        # two descriptors a corpus load, until a notebook's loop ran out of them; a hostile pass of the API)
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            if stat.S_ISDIR(mode):
+                raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+            raise OSError(errno.EINVAL, f"it is {file_kind(mode)}, not a regular file", str(path))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def read_regular(path: str | os.PathLike) -> bytes:
