@@ -101,6 +101,27 @@ def test_a_runs_warnings_are_its_own_whatever_the_loggers_level(tmp_path):
         other.start()
         other.join()
     assert warned == ["this run's"]
+    # logging.disable, or the toolkit's logger disabled, stopped a warning before it was kept: report.html and the
+    # manifest lost the run's caveats (a hostile pass of the API). Kept now, and still not printed
+    ours.addHandler(handler)
+    heard.clear()
+    try:
+        for silence, undo in (
+            (lambda: logging.disable(logging.WARNING), lambda: logging.disable(logging.NOTSET)),
+            (lambda: setattr(ours, "disabled", True), lambda: setattr(ours, "disabled", False)),
+        ):
+            silence()
+            try:
+                with collected_warnings() as warned:
+                    ours.warning("kept for the report")
+                    ours.error("an error passes logging.disable(WARNING)")
+                assert warned[0] == "kept for the report" and "isEnabledFor" not in vars(ours)
+            finally:
+                undo()
+        assert [r.getMessage() for r in heard] == ["an error passes logging.disable(WARNING)"]
+        assert not ours.disabled and logging.root.manager.disable == logging.NOTSET
+    finally:
+        ours.removeHandler(handler)
 
 
 def test_a_fit_refuses_a_config_that_prepares_another_corpus(tmp_path):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import sys
 import threading
 import time
@@ -134,14 +135,23 @@ def collected_warnings():
     """The toolkit's warnings logged by this thread while the block runs, as a list filled as they come (for the
     manifest and report.html), whatever the toolkit logger's level; they are logged as usual."""
     warnings: list[str] = []
-    level, passes = log.level, log.getEffectiveLevel()
+    level, disabled = log.level, log.disabled
+    # what reached the handlers before the block: the logger's level, logging.disable's, or nothing of a disabled
+    # logger (either stopped a warning before the filter, and the report and manifest lost it: a hostile pass)
+    passes = math.inf if disabled else max(log.getEffectiveLevel(), log.manager.disable + 1)
     collect = _Collect(warnings, threading.get_ident(), passes)
     log.addFilter(collect)
     if passes > logging.WARNING:
         log.setLevel(logging.WARNING)  # the warnings are made, for the list; the filter keeps them from the handlers
+        log.disabled = False
+        # logging.disable is the process's: passed by for this logger's warnings alone, as its level is
+        log.isEnabledFor = lambda at: at >= logging.WARNING or logging.Logger.isEnabledFor(log, at)  # type: ignore[method-assign]
     try:
         yield warnings
     finally:
         log.removeFilter(collect)
-        if passes > logging.WARNING and log.level == logging.WARNING:
-            log.setLevel(level)
+        if passes > logging.WARNING:
+            vars(log).pop("isEnabledFor", None)
+            log.disabled = disabled
+            if log.level == logging.WARNING:
+                log.setLevel(level)
