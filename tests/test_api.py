@@ -378,6 +378,23 @@ def test_every_public_name_loads_on_first_use_in_a_fresh_process():
     assert int(done.stdout) >= 20
 
 
+def test_a_results_folder_is_absolute_and_an_export_takes_numpy_integers(tmp_path, monkeypatch):
+    """From a hostile pass of the API: toolkit.run(config, "relrun") returned out_dir as given, so after a notebook's
+    os.chdir the result (an export from it, pd.read_csv(result.out_dir / ...)) read another folder's run; the
+    export's own folder too. And export_coding_sheets(..., n_units=np.int64(30)) passed its checks, then ended in a
+    traceback writing validation.json."""
+    import numpy as np
+
+    monkeypatch.chdir(tmp_path)
+    result = toolkit.run(toolkit.Config.load(SEEDS_CONFIG, NO_FIGURES), "relrun")
+    assert result.out_dir == tmp_path / "relrun" and result.out_dir.is_absolute()
+    exported = toolkit.export_coding_sheets(result, "coding", n_units=np.int64(12), random_state=np.int64(3))
+    assert exported == tmp_path / "coding"
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert (result.out_dir / "units.csv").is_file() and (exported / "coding_sheet.csv").is_file()
+
+
 def test_an_output_folder_under_the_home_folder_is_written_there(tmp_path, monkeypatch):
     """From a hostile pass of the API: toolkit.run(config, "~/runs/x") (and sweep, export_coding_sheets) wrote a
     folder named ~ in the current folder; the CLI's shell expanded it. ~ is the home folder, as a shell and the

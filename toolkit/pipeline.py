@@ -8,6 +8,7 @@ plain arguments; this module only reads the config and chains them.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -815,7 +816,9 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
         write_report(work, config, manifest)
     log.info("wrote %s", out_dir)
     return RunResult(
-        out_dir,
+        # absolute: a notebook's os.chdir after the run read another run's folder through a relative one (a hostile
+        # pass of the API: an export from it, and pd.read_csv(result.out_dir / ...), took another run's tables)
+        Path(os.path.abspath(out_dir)),
         documents,
         prepared.quality,
         shown_units,

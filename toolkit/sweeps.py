@@ -546,7 +546,7 @@ def sweep(
                 work / "sweep.png",
                 dpi=config["figures"]["dpi"],
             )
-    return SweepResult(out_dir, table, recommendation, len(jobs), timings)
+    return SweepResult(Path(os.path.abspath(out_dir)), table, recommendation, len(jobs), timings)  # as a run's
 
 
 def _fittable(runs: list, corpora: dict) -> tuple[dict, list, list, dict]:

@@ -339,9 +339,9 @@ def export(
                     # while the sheets' words and topics stay the export's
                     "run_topics_sha256": _file_digest(run / "topics.csv"),
                     "n_units": len(sheet),
-                    "n_units_asked": n_units,
+                    "n_units_asked": int(n_units),  # a numpy integer, which the checks take, is no JSON
                     "sample_note": note,
-                    "random_state": random_state,
+                    "random_state": int(random_state),
                     # the names a coder may write for a theme: its name, or its Chinese or English label
                     "themes": [
                         {"theme": str(r.theme), "label_zh": str(r.label_zh), "label_en": str(r.label_en)}
@@ -354,7 +354,7 @@ def export(
             )
             + "\n",
         )
-    return out
+    return Path(os.path.abspath(out))  # as a run's out_dir
 
 
 def sheets_to_code(folder: Path) -> list[str]:
