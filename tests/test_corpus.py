@@ -194,6 +194,10 @@ def test_a_year_cell_that_is_no_year_is_named_as_such(small_corpus, date):
     assert docs.loc[name, "reason"] == "metadata: its year '武汉市' is not a year; write it as YYYY, or empty the cell"
     meta.write_text(f"file,title,date,year\n{name},t,{date or 2019},2019.0\n", encoding="utf-8")  # as a spreadsheet writes it
     assert load_corpus(small_corpus, meta).documents.set_index("path").loc[name, "year"] == 2019
+    # a year written as YYYY outside the years read: said so, not "write it as YYYY" (a review of the date messages)
+    meta.write_text(f"file,title,year\n{name},t,1898\n", encoding="utf-8")
+    reason = load_corpus(small_corpus, meta).documents.set_index("path").loc[name, "reason"]
+    assert reason == "metadata: its year '1898' is outside the years the toolkit reads (1900-2100)"
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs and symbolic links")

@@ -868,7 +868,7 @@ def test_one_text_file_whose_name_is_not_utf8_is_one_line_of_error(tmp_path):
         assert "\\xb4\\xb4\\xd0\\xc2.txt: the file's name is not UTF-8" in result.stderr
 
 
-def test_by_of_one_text_file_is_refused_and_a_column_of_numbers_counts_in_their_order(tmp_path):
+def test_by_of_one_text_file_is_refused_and_a_column_of_numbers_counts_in_their_order(tmp_path, caplog):
     """From a hostile pass: `terms FILE --by nosuch,place` dropped --by in silence (an unknown column too), and a
     column of numbers (a tier of 1-12) came out in text order, 10 before 2."""
     import shutil
@@ -883,5 +883,14 @@ def test_by_of_one_text_file_is_refused_and_a_column_of_numbers_counts_in_their_
     config = write_config(tmp_path / "c.toml", corpus, corpus / "metadata.csv")
     counted = count_terms(config, ["创新", "改革"], by="tier")
     assert counted["tier"].tolist() == ["2", "2.5", "3", "10"] * 2
+    # a blank among them (its group, "(missing)", last as in the trends tables: a review of the fix); a number
+    # written two ways said, as a run says it
+    table.assign(tier=["10", "2", "", "1", "1.0"]).to_csv(corpus / "metadata.csv", index=False)
+    with caplog.at_level("WARNING", logger="toolkit"):
+        counted = count_terms(config, "创新", by="tier")
+    assert counted["tier"].tolist() == ["1", "1.0", "2", "10", "(missing)"]
+    assert "--by tier writes one number in several ways (1, 1.0)" in caplog.text
+    with pytest.raises(ToolkitError, match="file not found"):  # said before --by (a review)
+        count_terms(tmp_path / "none.txt", "创新", by="year")
     placed = count_terms(config, "创新", by="place")  # text as text
     assert placed["place"].tolist() == sorted(placed["place"])

@@ -170,12 +170,12 @@ def count_terms(
     terms = as_list(terms)  # one term, not its characters
     one_file = not is_config_source(source)
     by = (() if one_file else ("year",)) if by is None else (by,) if isinstance(by, str) else tuple(by)
+    config, columns, texts, normalizer, segmenter = _text_source(source, overrides)  # a file not found said first
     if one_file and by:  # it was dropped in silence, an unknown column too (a hostile pass)
         raise ToolkitError(
             f"--by {','.join(map(str, by))}: one text file has no metadata to count by; give a config (.toml) to count "
             "its corpus by year, place or a column of its metadata"
         )
-    config, columns, texts, normalizer, segmenter = _text_source(source, overrides)
     _check_columns(by, columns, "--by")
     return term_counts(texts, normalized_terms(terms, normalizer), cut=segmenter.cut, by=by)
 

@@ -149,18 +149,26 @@ class TermCounter:
         table["term"] = pd.Categorical(table["term"], categories=self.terms)
         # a column of numbers in their order (a tier of 1-12 as 1, 10, 11, 12, 2 ...: a hostile pass), others as text
         table = table.sort_values(["term", *self.by], kind="stable", key=_in_order).reset_index(drop=True)
+        from .trends import warn_numbers_written_apart
+
+        for column in self.by:  # 1, 1.0 and 01 are three groups here as in the run's tables: said as there
+            if column != "year":
+                warn_numbers_written_apart(list(dict.fromkeys(table[column].astype(str))), column, setting="--by")
         table["term"] = table["term"].astype(str)
         return table[columns]
 
 
 def _in_order(column: pd.Series) -> pd.Series:
-    """A grouping column as it sorts: its numbers as numbers when every cell is one, else as it is."""
+    """A grouping column as it sorts: its numbers as numbers when every cell but the blank ones' group is one (that
+    group last, as in the trends tables), else as it is."""
     import pandas as pd
+
+    from .trends import MISSING_GROUP
 
     if column.name == "term" or pd.api.types.is_numeric_dtype(column):
         return column
-    numbers = pd.to_numeric(column, errors="coerce")
-    return numbers if numbers.notna().all() else column
+    numbers = pd.to_numeric(column.mask(column == MISSING_GROUP), errors="coerce")  # NaN sorts last
+    return numbers if (numbers.notna() | (column == MISSING_GROUP)).all() else column
 
 
 def term_counts(

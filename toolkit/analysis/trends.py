@@ -87,7 +87,7 @@ def group_labels(values) -> np.ndarray:
     return text.mask(text == "", MISSING_GROUP).astype(str).to_numpy()
 
 
-def warn_numbers_written_apart(groups: list[str], by: str) -> None:
+def warn_numbers_written_apart(groups: list[str], by: str, setting: str = "trends.by") -> None:
     """A warning when ``groups`` (a trends.by column's, :func:`group_labels`) write one number in two ways (1, 1.0
     and 01, as Excel saves a column of tiers with blanks): each writing is a group of its own in the tables, where
     the effects read them as one category, and trends.compare = [1] took one of them (a hostile pass)."""
@@ -100,8 +100,9 @@ def warn_numbers_written_apart(groups: list[str], by: str) -> None:
     apart = [ways for ways in written if len(ways) > 1]
     if apart:
         log.warning(
-            "trends.by = %s writes one number in several ways (%s): each writing is a group of its own in the tables "
+            "%s %s writes one number in several ways (%s): each writing is a group of its own in the tables "
             "(the effects read them as one); write each group one way in the metadata",
+            f"{setting} =" if setting == "trends.by" else setting,
             by,
             "; ".join(", ".join(ways) for ways in apart[:3]) + (" ..." if len(apart) > 3 else ""),
         )

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from ..errors import ToolkitError
 from ..options import NON_NEGATIVE, UNIT_INTERVAL, Option, plain_name
 from ..resources import file_kind
-from .dates import DocDate, find_date, parse_date
+from .dates import YEAR_RANGE, DocDate, find_date, parse_date
 from .decoding import Unreadable, binary_kind, decode
 from .normalize import to_simplified
 
@@ -937,6 +937,9 @@ def _metadata_date(info) -> DocDate | None:
     try:  # a year cell reads as a year (2015.0 from a spreadsheet is 2015); one that does not is named as such
         year_date = parse_date(year) if year else None
     except ValueError:
+        if re.fullmatch(r"\d{4}", year):  # 1898 is written as YYYY (a review): the years read are the reason
+            first, last = YEAR_RANGE
+            raise ValueError(f"its year {year!r} is outside the years the toolkit reads ({first}-{last})") from None
         raise ValueError(f"its year {year!r} is not a year; write it as YYYY, or empty the cell") from None
     if date:
         parsed = parse_date(date)
