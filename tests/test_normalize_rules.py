@@ -69,13 +69,19 @@ def test_a_reading_whose_parenthesis_and_character_were_both_lost_is_stripped(no
 def test_a_reading_whose_tone_mark_an_encoding_lost_is_stripped(normalizer):
     """A Big5 (or GBK) copy of a page with readings has no à: 創(chuàng)新發(fā)展 is saved as 創(chu?ng)新發(f?)展, and the
     readings stayed, cutting 创新 (a hostile pass of the inspection commands). A '?' in place of one vowel of a
-    syllable is the tone mark lost; a '?' alone, or one that makes no syllable, is no reading."""
+    syllable is the tone mark lost, in a text of two such readings or more; a '?' alone, or one that makes no
+    syllable, is no reading."""
     saved = "堅持創(chuàng)新發(fā)展".encode("big5", "replace").decode("big5")
     assert saved == "堅持創(chu?ng)新發(f?)展"
     result = normalizer.normalize(saved)
     assert result.text == "坚持创新发展" and result.removed["pinyin"] == len("(chu?ng)(f?)")
-    for kept in ("是否(?)可行", "代号(x?z)不变", "创新(??)发展"):
+    for kept in ("是否(?)可行", "代号(x?z)不变", "创新(??)发展", "他问(he?)然后"):
         assert normalizer.normalize(kept).text == kept
+    # capitalised, or a word's syllables apart, as the readings with their marks are (a review: kept, cutting 创新);
+    # a '?' for a tone only where a text holds two such readings or more: one alone is as likely a question
+    saved = "創(Chu?ng)新發展,碳達峰(t?n d? f?ng)目標".encode("big5", "replace").decode("big5")
+    assert normalizer.normalize(saved).text == "创新发展,碳达峰目标"
+    assert normalizer.normalize("堅持創(chu?ng)新發展").text == "坚持创(chu?ng)新发展"
 
 
 @pytest.mark.parametrize("name", ["蒙特利尔(Montréal)", "奥尔良(Orléans)", "圣保罗(São Paulo)", "波哥大(Bogotá)"])

@@ -71,7 +71,7 @@ _READING = re.compile(rf"[(?](?<=[{HAN}?\ufffd].){_LOST_TONE_SYLLABLE}\)(?:[(?]{
 _ONE_READING = re.compile(rf"[(?]({_LOST_TONE_SYLLABLE})\)")
 # A reading of a word, its syllables apart or capitalised: 碳达峰(tàn dá fēng), 創(Chuàng). Each syllable must be
 # pinyin with its tone mark (or a neutral one), so (AI) and (Li Qiang) stay.
-_WORD_READING = re.compile(rf"\((?<=[{HAN}?\ufffd]\()[{_PINYIN_CHARS}]{{1,7}}(?: [{_PINYIN_CHARS}]{{1,7}}){{0,9}}\)", re.I)
+_WORD_READING = re.compile(rf"\((?<=[{HAN}?\ufffd]\(){_LOST_TONE_SYLLABLE}(?: {_LOST_TONE_SYLLABLE}){{0,9}}\)", re.I)
 # Mojibake that ftfy cannot repair: the replacement character, and lone letters wedged inside Chinese text (Greek, Cyrillic,
 # Latin-1 letters, or one lower-case ASCII letter before a web reading: 劝l(fā)), which are what text decoded
 # with the wrong codec leaves behind. Not × and ÷ (Latin-1 signs, no letters: 长×宽), the Greek letters that Chinese
@@ -91,8 +91,9 @@ _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 # around it (数字\x0c经济 was no keyword). A form feed is a PDF's page break, written after the page's last line
 # break: removed, the line break stays and the pages' lines are joined as any wrapped lines are.
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Unicode's line and paragraph separators (Word's manual line break, web pages) are line breaks; left in, each cut the
-# word around it as a control does (数字\u2028经济 was no keyword: a hostile pass)
+# Unicode's line and paragraph separators (Word's manual line break, web pages) are line breaks, as a carriage return
+# is; they were left in the text, invisible, and printed inside kwic's contexts (a hostile pass). A word broken across
+# one stays broken, as across any line break that is not a page's wrapping.
 _LINE_SEPARATORS = re.compile("\r\n?|[\u2028\u2029]")
 # C1 controls (and NEL, a line break): no character of a text but mojibake's (UTF-8 read as Latin-1), which the
 # repair undoes first; so removed once no clue of mojibake is left (the repair of ¸ã\x90\x80 needs them, a pass on)
@@ -235,11 +236,18 @@ def _space_stray_nbsp(text: str) -> str:
     return "".join(out)
 
 
-def _is_pinyin(syllable: str) -> bool:
+def _is_pinyin(syllable: str, lost_tones: bool = True) -> bool:
+    """Whether ``syllable`` is one of pinyin with its tone mark (or a neutral one); with ``lost_tones``, a '?' in
+    place of its toned vowel too (chu?ng: an encoding without the vowel lost it)."""
     bare = "".join(c for c in unicodedata.normalize("NFD", syllable) if not unicodedata.combining(c))
     bare = bare.replace("ü", "v").replace("\u0308", "")
-    if "?" in bare:  # one toned vowel an encoding without it lost (chu?ng): a syllable with some vowel in its place
-        return bare.count("?") == 1 and len(bare) > 1 and any(_SYLLABLE.fullmatch(bare.replace("?", v)) for v in "aeiouv")
+    if "?" in bare:  # a syllable with some vowel in its place
+        return (
+            lost_tones
+            and bare.count("?") == 1
+            and len(bare) > 1
+            and any(_SYLLABLE.fullmatch(bare.replace("?", v)) for v in "aeiouv")
+        )
     if not _SYLLABLE.fullmatch(bare):
         return False
     return any(c in _TONED for c in syllable) or bare in _NEUTRAL
@@ -585,19 +593,33 @@ class Normalizer:
 
     @staticmethod
     def _strip_readings(text: str, removed: Counter) -> str:
+        one = _ONE_READING.findall
+        word = lambda reading: reading[1:-1].lower().split()  # noqa: E731
+        # a '?' for a lost tone mark where a text holds two such readings or more (a page of readings saved in Big5):
+        # one alone, 他问(he?) or 是否(a?), is as likely a question as a reading (a review)
+        lost = len(
+            {  # each reading once, where both patterns find it
+                (match.end(), syllable)
+                for pattern, syllables in ((_READING, one), (_WORD_READING, word))
+                for match in pattern.finditer(text)
+                for syllable in syllables(match.group())
+                if "?" in syllable and _is_pinyin(syllable)
+            }
+        )
+
         def dropper(syllables):
             """A replacement that drops a match whose every syllable (``syllables`` of the match) is pinyin."""
 
             def drop(match: re.Match) -> str:
-                if all(_is_pinyin(syllable) for syllable in syllables(match.group())):
+                if all(_is_pinyin(syllable, lost_tones=lost >= 2) for syllable in syllables(match.group())):
                     removed["pinyin"] += len(match.group())
                     return ""
                 return match.group()
 
             return drop
 
-        text = _READING.sub(dropper(_ONE_READING.findall), text)
-        return _WORD_READING.sub(dropper(lambda reading: reading[1:-1].lower().split()), text)
+        text = _READING.sub(dropper(one), text)
+        return _WORD_READING.sub(dropper(word), text)
 
     @staticmethod
     def _sub_counting(pattern: re.Pattern, text: str, rule: str, removed: Counter) -> str:
