@@ -87,6 +87,9 @@ def test_committed_configs_load_and_their_saved_copies_parse(tmp_path):
         ({"trends": {"periods": {"": [2015, 2015]}}}, "trends.periods: '' cannot name a period (the tables give units"),
         ({"trends": {"periods": {" ": [2015, 2015]}}}, "trends.periods: ' ' cannot name a period"),
         ({"trends": {"periods": {"all": [2015, 2016]}}}, "trends.periods: 'all' cannot name a period (passages.csv's"),
+        # a review: a NUL in a path was a ValueError traceback where the path was resolved
+        ({"corpus": {"metadata": "a\x00b.csv"}}, "config key corpus.metadata holds a NUL character, which no file"),
+        ({"segment": {"extra_dictionaries": ["a\x00b.txt"]}}, "segment.extra_dictionaries holds a NUL character"),
     ],
 )
 def test_bad_values_are_named_with_a_fix(data, message):

@@ -57,6 +57,8 @@ class Option:
             shown = next(v for v in values if isinstance(v, float) and not math.isfinite(v))
             rule = f" ({self.rule})" if self.rule else ""
             raise ToolkitError(f"{subject} {name} must be a finite number{rule}, not {shown!r}; {self.help}")
+        if self.path and any("\x00" in v for v in values):  # no file system names one (a traceback at its resolving)
+            raise ToolkitError(f"{subject} {name} holds a NUL character, which no file or folder name has; {self.help}")
         if self.check is not None:
             bad = [v for v in values if not self.check(v)]
             if bad:

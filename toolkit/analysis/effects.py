@@ -812,21 +812,20 @@ def _tested_against_one_half(matrix, formula: str) -> set[str]:
         return set()
     X = np.asarray(matrix, dtype=float)
     columns = list(matrix.columns)
-    in_full = [
-        [columns[i] for i in indices]
-        for indices in matrix.model_spec.term_indices.values()
+    in_full = {
+        str(term): [columns[i] for i in indices]
+        for term, indices in matrix.model_spec.term_indices.items()
         if indices and np.allclose(X[:, indices].sum(axis=1), 1.0)
-    ]
+    }
     if in_full:
-        levels = {column for term in in_full for column in term}
         log.warning(
             "effects.formula %r has no intercept (- 1, 0 +): each level of %s in effects.csv is a share's log-odds "
             "whose p-value tests a share of one half, not a difference from a reference level (the other terms are "
             "effects as with an intercept); keep the intercept to test the differences",
             formula,
-            ", ".join(sorted({column.split("[")[0] for column in levels})),
+            ", ".join(in_full),  # the terms as written (place:level, not place: a review)
         )
-        return levels
+        return {column for term in in_full.values() for column in term}
     log.warning(
         "effects.formula %r has no intercept (- 1, 0 +): each term's p-value in effects.csv tests a share of one "
         "half (log-odds 0), not the absence of an effect, and a number's curve in effects_expected.csv passes "
