@@ -329,7 +329,7 @@ def test_functions_given_a_table_or_argument_of_the_wrong_kind_say_so_in_one_lin
     from .conftest import SEEDS
 
     shares = pd.DataFrame({"year": [2020, 2021], "theme": ["ecology", "ecology"], "share": [0.1, 0.2]})
-    by_place = toolkit.count_terms(SEEDS / "001_a277e5c0c743763f.txt", ["创新"], by="place")
+    by_place = toolkit.count_terms(SEEDS_CONFIG, ["创新"], by="place")
     for message, call in {
         "plot_theme_shares: table has no column n_documents": lambda: toolkit.plot_theme_shares(shares, lexicon),
         "plot_term_counts: counts \\(counted by year, as by default\\) has no column year": lambda: toolkit.plot_term_counts(
@@ -639,3 +639,19 @@ def test_text_functions_given_the_wrong_kind_of_value_say_so_in_one_line():
             call()
     assert toolkit.decode(bytearray("數據".encode())).text == "數據"
     assert toolkit.Normalizer().normalize("數據").text == toolkit.to_simplified("數據") == "数据"
+
+
+def test_a_missing_text_or_a_term_of_another_type_is_one_line_not_a_word():
+    """From a hostile pass of the API: Segmenter.tokens(float('nan')) gave ['nan'] (so df.text.map(seg.tokens) added
+    a word 'nan' for every missing text), a Series its repr's words; count_terms(config, None), [5] or b'..' ended in
+    Python's TypeError or AttributeError from inside."""
+    import pandas as pd
+
+    segmenter = toolkit.Segmenter()
+    for text in (float("nan"), None, pd.Series(["数据要素"])):
+        with pytest.raises(toolkit.ToolkitError, match="Segmenter.cut: text must be a str"):
+            segmenter.tokens(text)
+    assert segmenter.tokens("数据要素") == ["数据要素"]
+    for terms, said in ((None, "expected a list"), ([5], "each term must be a string, not int"), ("创新".encode(), "not bytes")):
+        with pytest.raises(toolkit.ToolkitError, match=said):
+            toolkit.count_terms(SEEDS_CONFIG, terms)

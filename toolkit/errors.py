@@ -36,7 +36,12 @@ def as_list(values) -> list:
     tuple of themes was one column's name to pandas: a hostile pass of the API)."""
     import os
 
-    return [values] if isinstance(values, (str, bytes, os.PathLike)) else list(values)
+    if isinstance(values, (str, bytes, os.PathLike)):
+        return [values]
+    try:
+        return list(values)
+    except TypeError:  # None, a number: one line, not Python's "'NoneType' object is not iterable" (a hostile pass)
+        raise ToolkitError(f"expected a list (or one string), not {type(values).__name__}") from None
 
 
 def require_type(value, kind: type | tuple[type, ...], function: str, name: str, expected: str, hint: str = "") -> None:

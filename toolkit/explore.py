@@ -13,7 +13,7 @@ import pandas as pd
 
 from .analysis.lexicon import load_lexicon
 from .config import Config, as_config
-from .errors import ToolkitError, as_list
+from .errors import ToolkitError, as_list, require_type
 from .text.preparation import load_inputs, make_normalizer, make_segmenter, prepare
 from .text.units import document_text, split_units
 
@@ -158,6 +158,15 @@ def _check_columns(wanted, columns, what: str) -> None:
         raise ToolkitError(f"{what}: no column {', '.join(missing)} in the documents; columns: {shown}")
 
 
+def _terms(terms) -> list[str]:
+    """``terms`` as a list (one term, not its characters), each a string: a number or bytes was an AttributeError
+    from inside the normaliser (a hostile pass of the API)."""
+    terms = as_list(terms)
+    for term in terms:
+        require_type(term, str, "terms", "each term", "a string")
+    return terms
+
+
 def count_terms(
     source: Config | str | Path, terms: list[str] | str, *, by: tuple[str, ...] | str | None = None, overrides=()
 ) -> pd.DataFrame:
@@ -167,7 +176,7 @@ def count_terms(
     from .analysis.terms import term_counts
     from .text.preparation import normalized_terms
 
-    terms = as_list(terms)  # one term, not its characters
+    terms = _terms(terms)
     one_file = not is_config_source(source)
     by = (() if one_file else ("year",)) if by is None else (by,) if isinstance(by, str) else tuple(by)
     config, columns, texts, normalizer, segmenter = _text_source(source, overrides)  # a file not found said first
@@ -191,7 +200,7 @@ def concordance(
 
     if context is not None:  # 0 is refused, not read as "the config's" (it was)
         check_arguments("concordance", OPTIONS, context=context)
-    terms = as_list(terms)  # one term, not its characters
+    terms = _terms(terms)
     config, columns, texts, normalizer, _ = _text_source(source, overrides)
     if regex:
         _warn_unfolded(terms, normalizer)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ToolkitError, as_list
+from ..errors import ToolkitError, as_list, require_type
 from ..options import NON_NEGATIVE, POSITIVE, Option, choice
 from ..resources import data_path, in_the_way, read_text_file, read_word_file
 from .normalize import HAN
@@ -382,6 +382,8 @@ class Segmenter:
     def cut(self, text: str, *, keep_spaces: bool = False) -> list[str]:
         """The words of ``text``, whitespace dropped unless ``keep_spaces`` (and, with ``pos``, only words of
         those tags)."""
+        # a missing value of a table (NaN, None) was cut into the word 'nan', a Series into its repr (a hostile pass)
+        require_type(text, str, "Segmenter.cut", "text", "a str", " (a table's missing texts: fillna('') first)")
         tokenizer = self._jieba()
         if self.pos:
             return [
