@@ -132,6 +132,25 @@ def test_new_words_are_those_not_listed_in_the_period_just_before():
     assert not new.loc["ecology"].any()  # its first period, and the one after a period without its words
 
 
+def test_a_named_period_without_units_is_skipped_and_new_is_judged_against_the_last_one_with_units():
+    """docs/outputs.md: `new` is "not in the period before, the last one with documents". A period of the order
+    without any unit (十二五 below: no report of those years) is no column of the table or its figure, so 十三五
+    is compared with 十一五, the column before it: 算力 is new, 科技 is not. The table is the one without that
+    period."""
+    counts = [
+        [0, 6, 5, 0, 0, 0, 0, 0, 0, 0],  # 十一五: 科技 人才
+        [0, 6, 0, 0, 4, 0, 0, 0, 0, 0],  # 十三五: 科技 算力
+    ]
+    shares = [[1.0], [1.0]]
+    periods = ["十一五", "十三五"]
+    table = _table(counts, shares, periods, ["十一五", "十二五", "十三五"], ["innovation"], min_count=1)
+    assert set(table["period"]) == {"十一五", "十三五"}
+    new = table.set_index(["period", "word"])["new"]
+    assert new["十三五", "算力"] and not new["十三五", "科技"] and not new.loc["十一五"].any()
+    without = _table(counts, shares, periods, ["十一五", "十三五"], ["innovation"], min_count=1)
+    pd.testing.assert_frame_equal(table, without)
+
+
 def test_min_count_keeps_a_word_at_the_bound_and_zero_keeps_every_word_the_theme_has():
     """min_count is the fewest share-weighted occurrences a word needs: one at exactly min_count is listed, one
     below is not; with 0 every word of the class is, however rare, and none it lacks."""
@@ -174,9 +193,19 @@ def test_min_count_keeps_a_word_at_the_bound_and_zero_keeps_every_word_the_theme
         ("(?ix)(?:创{400}) {400}", 400**2),  # verbose among other flags
         ("(?:创{400}) {400}", 400),  # not verbose: the space is what repeats
         ("话题#(?:(?:创{1000}){1000})", 10**6),  # not verbose: # is a character, not a comment
-        # verbose: a comment right after ( is read as characters, and its ( opens a group it never closes; the scan
-        # errs high rather than lose what that group holds
+        # verbose: a comment right after ( is skipped, its ( opens nothing
         ("(?x)(# (\n(?:(?:创{1000}){1000}){1000})", 10**9),
+        # ... nor does its ) close the group (an audit: read as characters, 300 x 300 where the engine nests 300**3,
+        # and compiling it grew to 1.6 GB)
+        ("(?x)(?:(# )\n创{300}){300}){300}", 300**3),
+        ("(?x)(?:(?:(#)\n创{300}){300}){300})", 300**3),
+        # a verbose flag holds to the end of its group, or within (?x:...): after it # is a character again, and
+        # what follows it is nested (read as a comment to the end, it hid a nesting of 400**3)
+        ("(?x:a)#(?:(?:创{400}){400}){400}", 400**3),
+        ("(?:(?x)a)#(?:(?:创{400}){400}){400}", 400**3),
+        ("(?x)a(?-x)#(?:(?:创{400}){400}){400}", 400**3),
+        # read both ways, the larger counts: whitespace before a count after (?-x) is still skipped
+        ("(?x)a(?-x)(?:创{400}) {400}", 400**2),
     ],
 )
 def test_the_repeat_scan_reads_classes_escapes_comments_and_verbose_space(pattern, product):
@@ -208,8 +237,19 @@ def test_each_limit_refuses_only_what_is_above_it():
 def test_a_count_too_long_to_read_is_refused_as_too_many_repeats(pattern):
     """A count of thousands of digits is past what Python reads as a number (ValueError): refused as too many
     repeats, one line, not a traceback from the scan or from the compile."""
-    with pytest.raises(ToolkitError, match="through nested counts"):
+    with pytest.raises(ToolkitError, match="through nested counts") as refused:
         UserPattern(pattern, "the term")
+    # no made-up number: it said "repeats 100,001 times" of a count of 5,000 nines (an audit)
+    assert "100,001" not in str(refused.value) and "more times than" in str(refused.value)
+
+
+def test_a_comment_that_hides_a_parenthesis_from_the_scan_is_refused_before_compiling():
+    """A verbose comment's ) closes nothing: the scan saw 300 x 300 repeats where the engine nests 300**3, and the
+    compile grew to 1.6 GB (an audit). Refused with the nesting the engine would unroll, before any compile."""
+    with pytest.raises(ToolkitError, match="repeats 27,000,000 times through nested counts"):
+        UserPattern("(?x)(?:(# )\n创{300}){300}){300}", "kwic --regex")
+    # the same comment where nothing is nested is a pattern like any other
+    assert UserPattern("(?x)(?:(# 一个注释)\n创新))", "kwic --regex").search("推动科技创新")
 
 
 @pytest.mark.parametrize("pattern", ["创新)", "(?:创新))发展"])

@@ -45,9 +45,11 @@ def theme_words(
     unit's period ('' for none) and ``order`` lists the periods in time order. A theme's word count in a
     period is the sum over the period's units of share x count; each (theme, period) is one class of
     c-TF-IDF: the word's frequency within the class times log(1 + A / f), where f is the word's count over
-    every theme and period and A the mean class size, so words common to every theme rank low. Words with
-    fewer than ``min_count`` weighted occurrences in the class are left out. ``new`` marks a word that was not
-    in the theme's list of the period before.
+    every theme and period and A the mean weighted count of a theme's words over all periods (BERTopic's
+    classes for the idf are its topics, the periods only split them), so words common to every theme rank low.
+    Words with fewer than ``min_count`` weighted occurrences in the class are left out. ``new`` marks a word that
+    was not in the theme's list of the period before: the one before it that has units (a period of ``order``
+    without any is no column of the table or of its figure); after a period without the theme's words none is new.
     """
     import pandas as pd
     from scipy import sparse

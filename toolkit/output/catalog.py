@@ -198,7 +198,7 @@ OUTPUTS: tuple[Table | File, ...] = (
     Table(
         "theme_words",
         "each theme's top words per period (c-TF-IDF of share-weighted counts): theme, period, rank, word, score, "
-        "count, `new` (not in the period before; false where that period has no words of the theme)",
+        "count, `new` (not in the period before, the last one with documents; false where that period has no words of the theme)",
         "pipeline.wording",
     ),
     Table(

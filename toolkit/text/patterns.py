@@ -22,49 +22,60 @@ _QUANTIFIER = regex.compile(r"\{(\d*)(?:,(\d*))?\}")
 
 _POSIX_CLASS = regex.compile(r"\[:\^?[A-Za-z]+:\]")
 _VERBOSE = regex.compile(r"\(\?[a-zA-Z]*x")  # an inline verbose flag, (?x) or (?ix:...): whitespace and # comments
+# inline flags, set to the end of the group ((?x), (?-x)) or within it ((?x:...)); V1 and the like are read as letters
+_INLINE_FLAGS = regex.compile(r"\(\?(?P<on>[a-zA-Z0-9]*)(?:-(?P<off>[a-zA-Z]*))?(?P<end>[:)])")
 
 
 def repeat_product(pattern: str) -> int:
     """The largest product of the counts of repeats nested in one another in ``pattern`` (``{m}``, ``{m,n}``;
     ``*``, ``+`` and ``?`` count 1): what compiling it may have to unroll. A scan of the text, before any compile:
-    escapes, classes ``[...]`` and groups ``(...)`` are followed, comments ``(?#...)`` (and, with a verbose flag
-    anywhere, whitespace and ``#`` comments) skipped between an atom and its count, nothing else of the syntax is
-    needed. It errs on the high side: whitespace before a count is skipped whether or not the flag is in force there."""
-    verbose = bool(_VERBOSE.search(pattern))
+    escapes, classes ``[...]`` and groups ``(...)`` are followed, comments ``(?#...)`` skipped, and where a verbose
+    flag is in force (``(?x)`` to the end of its group, ``(?x:...)`` within it) whitespace and ``#`` comments too,
+    anywhere, so that a comment's parentheses open or close nothing; nothing else of the syntax is needed. It errs
+    on the high side: a pattern with a verbose flag is also read as if the flag held everywhere (as the regex
+    package's documentation says of version 0), and the larger product counts."""
+    product = _repeat_product(pattern, everywhere_verbose=False)
+    if _VERBOSE.search(pattern):
+        product = max(product, _repeat_product(pattern, everywhere_verbose=True))
+    return product
+
+
+def _repeat_product(pattern: str, everywhere_verbose: bool) -> int:
+    verbose = everywhere_verbose
     levels = [1]  # per open group: the largest product of a repeat inside it so far
+    outer_verbose = []  # per open group: whether the verbose flag was in force outside it
     i, n = 0, len(pattern)
     while i < n:
+        skipped = _ignored(pattern, i, verbose)
+        if skipped > i:  # a comment or verbose space is no atom: what follows it counts for the atom before
+            i = skipped
+            continue
         char = pattern[i]
         weight = 1
-        if pattern.startswith("(?#", i):  # a comment is no atom: what follows it counts for the atom before
-            i = _ignored(pattern, i, verbose)
-            continue
         if char == "\\":
             i += 2
             if pattern[i - 1 : i] in ("p", "P", "x", "N", "g") and pattern[i : i + 1] == "{":
                 close = pattern.find("}", i)
                 i = n if close < 0 else close + 1
         elif char == "[":
-            i += 1
-            if pattern[i : i + 1] == "^":
-                i += 1
-            if pattern[i : i + 1] == "]":
-                i += 1
-            depth = 1
-            while i < n and depth:
-                if pattern[i] == "\\":
-                    i += 1
-                elif posix := _POSIX_CLASS.match(pattern, i):  # [[:alpha:]] skipped whole; a lone [: is two characters
-                    i = posix.end() - 1
-                elif pattern[i] == "]":
-                    depth -= 1
-                i += 1
+            i = _after_class(pattern, i)
         elif char == "(":
+            flags = _INLINE_FLAGS.match(pattern, i)
+            switched = verbose
+            if flags and not everywhere_verbose:
+                switched = "x" in flags["on"] or (verbose and "x" not in (flags["off"] or ""))
+            if flags and flags["end"] == ")":  # (?x), (?-x): from here to the end of the group; no atom
+                verbose = switched
+                i = flags.end()
+                continue
+            outer_verbose.append(verbose)
             levels.append(1)
-            i += 1
+            verbose = switched
+            i = flags.end() if flags else i + 1
             continue
         elif char == ")":
             weight = levels.pop() if len(levels) > 1 else 1
+            verbose = outer_verbose.pop() if outer_verbose else verbose
             i += 1
         else:
             i += 1
@@ -76,6 +87,27 @@ def repeat_product(pattern: str) -> int:
             i = quantifier.end()
         levels[-1] = max(levels[-1], weight * count)
     return max(levels)
+
+
+def _after_class(pattern: str, i: int) -> int:
+    """The position after the class ``[...]`` that opens at ``i`` (a ``]`` first in it, negated or not, is one
+    of its characters; so are an escaped one and a POSIX class ``[:alpha:]``)."""
+    n = len(pattern)
+    i += 1
+    if pattern[i : i + 1] == "^":
+        i += 1
+    if pattern[i : i + 1] == "]":
+        i += 1
+    depth = 1
+    while i < n and depth:
+        if pattern[i] == "\\":
+            i += 1
+        elif posix := _POSIX_CLASS.match(pattern, i):  # [[:alpha:]] skipped whole; a lone [: is two characters
+            i = posix.end() - 1
+        elif pattern[i] == "]":
+            depth -= 1
+        i += 1
+    return i
 
 
 def _ignored(pattern: str, i: int, verbose: bool) -> int:
@@ -109,12 +141,13 @@ class UserPattern:
                 f"{MAX_LENGTH:,} for one pattern; split it into several"
             )
         try:
-            repeats = repeat_product(pattern)
-        except (ValueError, OverflowError):
-            repeats = MAX_REPEATS + 1
-        if repeats > MAX_REPEATS:
+            product = repeat_product(pattern)
+            repeats = f"{product:,} times"
+        except (ValueError, OverflowError):  # a count of thousands of digits, past what Python reads as a number
+            product, repeats = MAX_REPEATS + 1, "more times than a number of that many digits can say"
+        if product > MAX_REPEATS:
             raise ToolkitError(
-                f"{where} {shown!r} repeats {repeats:,} times through nested counts such as "
+                f"{where} {shown!r} repeats {repeats} through nested counts such as "
                 f"(?:a{{1000}}){{1000}}, above the limit of {MAX_REPEATS:,}; use smaller counts"
             )
         if _CALLS_A_GROUP.search(pattern):
