@@ -53,7 +53,10 @@ def test_an_empty_change_table_is_said_not_an_index_error(tmp_path):
 
 def test_a_run_leaves_the_users_random_generator_loggers_and_pandas_options_alone(fast_seeds_run, tmp_path, monkeypatch):
     """A run drew from Python's global random generator (datasketch's index, cache hits too), set the segmenter's
-    logger to WARNING over the user's level, and read its cache with the user's parquet engine."""
+    logger to WARNING over the user's level, and read its cache with the user's parquet engine. pandas options a
+    notebook sets for its own work that change how pandas computes ended a run inside pandas (numba's engine for a
+    groupby, NaN told from NA in a cast: a hostile pass): the run gives the tables of a run without them, and the
+    options are the user's again after it."""
     import shutil
 
     shutil.copytree(fast_seeds_run.out_dir.parent / "cache", tmp_path / "cache")  # read back whole: a cache hit
@@ -63,13 +66,39 @@ def test_a_run_leaves_the_users_random_generator_loggers_and_pandas_options_alon
     expected = [random.random() for _ in range(3)]
     random.seed(0)
     logging.getLogger("jieba_fast_dat").setLevel(logging.ERROR)
-    with pd.option_context("io.parquet.engine", "fastparquet"):  # not installed: the cache names its engine
-        toolkit.run(config, tmp_path / "out")
+    users = {"compute.use_numba": True, "future.distinguish_nan_and_na": True}
+    with pd.option_context("io.parquet.engine", "fastparquet", *[x for item in users.items() for x in item]):
+        toolkit.run(config, tmp_path / "out")  # fastparquet is not installed: the cache names its engine
+        assert {name: pd.get_option(name) for name in users} == users
+    for table in ("theme_by_year.csv", "document_themes.csv", "themes.csv"):
+        assert (tmp_path / "out" / table).read_bytes() == (fast_seeds_run.out_dir / table).read_bytes(), table
     try:
         assert [random.random() for _ in range(3)] == expected
         assert logging.getLogger("jieba_fast_dat").level == logging.ERROR
     finally:
         logging.getLogger("jieba_fast_dat").setLevel(logging.NOTSET)
+
+
+def test_pandas_computing_options_are_pandas_defaults_inside_a_call_and_the_users_after_it():
+    """Inside pandas_defaults every computing option is pandas' default (a display option is left as it is); after
+    it, even when the call raised, each is what the user set."""
+    from toolkit.pandas_options import pandas_defaults, with_pandas_defaults
+
+    @with_pandas_defaults
+    def failing():
+        assert pd.get_option("compute.use_numba") is False
+        assert pd.get_option("future.distinguish_nan_and_na") is False
+        assert pd.get_option("display.max_rows") == 7
+        raise ToolkitError("推动科技创新")
+
+    with pd.option_context("compute.use_numba", True, "future.distinguish_nan_and_na", True, "display.max_rows", 7):
+        with pytest.raises(ToolkitError, match="推动科技创新"):
+            failing()
+        assert pd.get_option("compute.use_numba") is True and pd.get_option("future.distinguish_nan_and_na") is True
+    with pd.option_context("compute.use_numexpr", False):
+        with pandas_defaults():
+            assert pd.get_option("compute.use_numexpr") is True
+        assert pd.get_option("compute.use_numexpr") is False
 
 
 def test_a_runs_warnings_are_its_own_whatever_the_loggers_level(tmp_path):

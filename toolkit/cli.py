@@ -342,9 +342,11 @@ def main(argv: list[str] | None = None) -> int:
         if not root.handlers:  # as logging.basicConfig: not over a host's own (a notebook's, a test's)
             root.addHandler(command_line_handler())
         logging.getLogger("toolkit").setLevel(logging.WARNING if args.quiet else logging.INFO)
+        from .pandas_options import pandas_defaults
         from .progress import kept_interrupts
 
-        with kept_interrupts():  # every command's: a swallowed interrupt stops it at its next progress report
+        # every command's: a swallowed interrupt stops it at its next progress report; pandas options a host set
+        with kept_interrupts(), pandas_defaults():  # (a notebook calling main()) do not reach its computing
             return _dispatch(args)
     except ToolkitError as exc:
         # one line even when the message quotes a file name with a line break in it
