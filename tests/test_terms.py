@@ -892,5 +892,9 @@ def test_by_of_one_text_file_is_refused_and_a_column_of_numbers_counts_in_their_
     assert "--by tier writes one number in several ways (1, 1.0)" in caplog.text
     with pytest.raises(ToolkitError, match="file not found"):  # said before --by (a review)
         count_terms(tmp_path / "none.txt", "创新", by="year")
+    # numbers written as the effects and trends.compare read them (full width, thousands): in their order too (they
+    # were sorted as text: a review)
+    table.assign(tier=["１０", "2", "9", "1,000", "3"]).to_csv(corpus / "metadata.csv", index=False)
+    assert count_terms(config, "创新", by="tier")["tier"].tolist() == ["2", "3", "9", "１０", "1,000"]
     placed = count_terms(config, "创新", by="place")  # text as text
     assert placed["place"].tolist() == sorted(placed["place"])

@@ -159,15 +159,16 @@ class TermCounter:
 
 
 def _in_order(column: pd.Series) -> pd.Series:
-    """A grouping column as it sorts: its numbers as numbers when every cell but the blank ones' group is one (that
-    group last, as in the trends tables), else as it is."""
+    """A grouping column as it sorts: its numbers as numbers (read as a run reads them: １０ and 1,000 too) when every
+    cell but the blank ones' group is one (that group last, as in the trends tables), else as it is."""
     import pandas as pd
 
+    from .effects import as_numbers
     from .trends import MISSING_GROUP
 
     if column.name == "term" or pd.api.types.is_numeric_dtype(column):
         return column
-    numbers = pd.to_numeric(column.mask(column == MISSING_GROUP), errors="coerce")  # NaN sorts last
+    numbers = as_numbers(column.mask(column == MISSING_GROUP))  # NaN sorts last
     return numbers if (numbers.notna() | (column == MISSING_GROUP)).all() else column
 
 
