@@ -244,6 +244,18 @@ def test_grid_parsing_and_errors():
     assert parse_grid_option("vocab.max_df=0.3,0.5") == ("vocab.max_df", [0.3, 0.5])
     # a list of paths holding ".." is a list, not a malformed range (a hostile pass: refused, quoted or not)
     assert parse_grid_option("themes.lexicon=../a.toml,../b.toml") == ("themes.lexicon", ["../a.toml", "../b.toml"])
+    # a comma inside a TOML table, list or quoted string splits no value (a hostile pass: each part was refused
+    # with a message about the key); a bracket that never closes is a bare name's, split at every comma
+    assert parse_grid_option("model.lda={passes=3, iterations=10},{passes=5}") == (
+        "model.lda",
+        [{"passes": 3, "iterations": 10}, {"passes": 5}],
+    )
+    assert parse_grid_option('segment.extra_stopwords=[],["政策.txt", "地方.txt"]') == (
+        "segment.extra_stopwords",
+        [[], ["政策.txt", "地方.txt"]],
+    )
+    assert parse_grid_option('corpus.name="武汉,安庆",合肥') == ("corpus.name", ["武汉,安庆", "合肥"])
+    assert parse_grid_option("corpus.name=武汉[,安庆") == ("corpus.name", ["武汉[", "安庆"])
     # a grid key no config has is said as the grid's, not as the config file's (as --set's is)
     with pytest.raises(ToolkitError, match=r"^sweep grid: unknown config key model.n_topicz; did you mean 'n_topics'\?$"):
         expand_grid(seeds_config(), {"model.n_topicz": [4]})
@@ -701,8 +713,25 @@ def test_a_grid_key_of_an_earlier_sweep_is_no_column_of_the_next(tmp_path):
     grid = {"model.kind": ["lda"], "model.n_topics": [5, 6]}
     again, fresh = (sweep(seeds_config(), tmp_path / out, grid=grid, n_jobs=1) for out in ("sw", "new"))
     assert "vocab.min_df" not in again.table and "vocab.min_df" not in again.recommendation
-    columns = [c for c in fresh.table.columns if c != "fit_seconds"]
-    pd.testing.assert_frame_equal(again.table[columns], fresh.table[columns])
+    pd.testing.assert_frame_equal(again.table, fresh.table)
+
+
+def test_a_sweep_resumed_over_an_earlier_grid_writes_the_bytes_of_a_fresh_one(tmp_path):
+    """From a hostile pass: after a sweep over K alone, one over kind and K in the same folder had sweep.csv's
+    model.kind column in another place (after the scores: the reused runs' metrics.json lacked it) and those
+    runs' metrics.json were not what a fresh sweep writes. Same config, same grid: the same bytes."""
+    config = seeds_config(**{"model.kind": '"lda"', "sweep.seeds": "[1]"})
+    sweep(config, tmp_path / "sw", grid={"model.n_topics": [5]}, n_jobs=1)
+    grid = {"model.kind": ["lda"], "model.n_topics": [5, 6]}
+    again, fresh = (sweep(config, tmp_path / out, grid=grid, n_jobs=1) for out in ("sw", "new"))
+    assert again.fitted == 1 and fresh.fitted == 2  # the run of K = 5 was reused
+    assert list(again.table.columns)[:3] == ["run_id", "model.kind", "model.n_topics"]
+    for name in ("sweep.csv", "recommendation.md"):
+        assert (tmp_path / "sw" / "summary" / name).read_bytes() == (tmp_path / "new" / "summary" / name).read_bytes()
+    for rid in fresh.table["run_id"]:
+        metrics = (tmp_path / "sw" / "runs" / rid / "metrics.json").read_bytes()
+        assert metrics == (tmp_path / "new" / "runs" / rid / "metrics.json").read_bytes()
+    assert sweep(config, tmp_path / "sw", grid=grid, n_jobs=1).fitted == 0  # and its rewritten metrics still its own
 
 
 @pytest.mark.parametrize("key", ["model.sample_above", "model.sample_tokens"])
@@ -1328,3 +1357,34 @@ def test_a_set_of_a_key_the_grid_sets_is_said_not_dropped(tmp_path, caplog):
         warn_set_in_grid(["model.lda={passes=3}"], config, {"model.lda.passes": [5]})
     assert f"model.lda.passes=3 (--set) {said} model.lda (" in caplog.text
     assert f"model.lda={{passes=3}} (--set) {said} model.lda.passes (" in caplog.text
+
+
+def test_a_skipped_point_is_named_by_its_kind_and_number_of_topics_where_the_grid_sets_neither(tmp_path):
+    """From a hostile pass: a point skipped on a grid without model.kind was named " K=500" (no kind), and one on
+    a grid without model.n_topics "K=0" or "K=None": each is named by the kind and K its run would have had."""
+    config = seeds_config(**{"model.kind": '"lda"', "sweep.seeds": "[1]"})
+    result = sweep(config, tmp_path / "sw", grid={"model.n_topics": [5, 500]}, n_jobs=1)
+    assert "\n- lda K=500: " in result.recommendation and "\n-  K=" not in result.recommendation
+    with pytest.raises(ToolkitError, match=r"no run of the sweep grid can be fitted: lda K=500: "):
+        sweep(config, tmp_path / "none", grid={"model.n_topics": [500]}, n_jobs=1)
+    config = seeds_config(**{"model.kind": '"lda"', "model.n_topics": 500, "sweep.seeds": "[1]"})
+    with pytest.raises(ToolkitError, match=r"fitted: lda K=500: "):  # the grid sets neither kind nor K
+        sweep(config, tmp_path / "passes", grid={"model.lda.passes": [2, 3]}, n_jobs=1)
+
+
+def test_a_grid_over_how_topics_are_labelled_prepares_the_corpus_once_and_warns_of_nothing(tmp_path, monkeypatch, caplog):
+    """From a hostile pass: a grid over themes.min_score (which labels the fitted topics, words and keywords left as
+    they are) prepared the corpus once per value, then warned that "the config's own and the config's own give the
+    same tokens" and told to leave the setting out of the grid; its points are points of the grid (themes_found
+    differs by them)."""
+    from toolkit import sweeps
+
+    prepared = []
+    group = sweeps._prepare_group
+    monkeypatch.setattr(sweeps, "_prepare_group", lambda config, inputs: prepared.append(1) or group(config, inputs))
+    config = seeds_config(**{"model.kind": '"lda"', "sweep.seeds": "[1]"})
+    with caplog.at_level("WARNING", logger="toolkit"):
+        result = sweep(config, tmp_path / "sw", grid={"themes.min_score": [0.1, 0.2]}, n_jobs=1)
+    assert len(prepared) == 1 and result.fitted == 2
+    assert "the config's own" not in caplog.text and "same tokens" not in caplog.text
+    assert result.table["themes.min_score"].tolist() == [0.1, 0.2]

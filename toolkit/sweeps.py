@@ -64,6 +64,8 @@ RETIRED = {
 }
 # Sections whose change needs new tokens; everything else only changes the model.
 PREPROCESSING = ("corpus", "normalize", "units", "segment", "vocab")
+# the lexicon's settings that choose the words kept and the keyword topics (themes.min_score and top_n label topics)
+LEXICON_SHAPING = ("themes.lexicon", "themes.match")
 # What a sweep's run fits and scores: a grid key of another section (trends, figures ...) would fit the same model
 # twice under two names; threads and the ensemble change no run of a sweep (it fits one model per seed, its seeds
 # are sweep.seeds)
@@ -107,10 +109,36 @@ def parse_grid_option(text: str) -> tuple[str, list]:
                 "a sweep; give a shorter range or a list, e.g. --grid model.n_topics=5..15"
             )
         return f"{section}.{key}", list(range(int(match.group(1)), int(match.group(2)) + 1))
-    values = [v for v in raw.split(",")]
+    values = _split_values(raw)
     if any(not v.strip() for v in values):
         raise ToolkitError(f"{_GRID_SYNTAX}; not {text!r} (an empty value)")
     return f"{section}.{key}", [parse_override(f"{section}.{key}={v.strip()}")[2] for v in values]
+
+
+def _split_values(raw: str) -> list[str]:
+    """A --grid option's values: ``raw`` split at its commas, but not at one inside a TOML table, list or quoted
+    string (``{passes=3, iterations=10},{passes=5}``, ``[],["a.txt","b.txt"]``, ``"a,b",c``: split at every
+    comma, their parts were refused with a message about the key: a hostile pass). Brackets that do not close
+    (a bare name such as ``a[,b``) are no table or list: split at every comma, as before."""
+    values, start, depth, quote = [], 0, 0, ""
+    for i, char in enumerate(raw):
+        if quote:
+            if char == quote and not (quote == '"' and raw[i - 1] == "\\"):
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth < 0:
+                return raw.split(",")
+        elif char == "," and depth == 0:
+            values.append(raw[start:i])
+            start = i + 1
+    if depth or quote:
+        return raw.split(",")
+    return [*values, raw[start:]]
 
 
 def parse_grid_options(texts: list[str]) -> dict[str, list]:
@@ -263,9 +291,10 @@ def _grid_runs(run_configs) -> tuple[list, dict[str, list]]:
     groups: dict[str, list] = {}
     runs, seen, said = [], {}, set()
     for combo, run_config in run_configs:
-        key = json.dumps({sec: run_config[sec] for sec in PREPROCESSING}, sort_keys=True) + json.dumps(
-            run_config["themes"], sort_keys=True
-        )
+        # the preprocessing and the lexicon's settings that choose the words and keywords: the themes' labelling
+        # settings (min_score, top_n) prepared the same corpus once per value (a hostile pass)
+        shaping = {s: run_config[s.split(".")[0]][s.split(".")[1]] for s in LEXICON_SHAPING}
+        key = json.dumps({sec: run_config[sec] for sec in PREPROCESSING}, sort_keys=True) + json.dumps(shaping, sort_keys=True)
         if key not in groups:
             groups[key] = [load_inputs(run_config), None]
         rid = run_id(run_config, groups[key][0].fingerprint)
@@ -489,11 +518,7 @@ def sweep(
                     else ""
                 )
             )
-        pending = [r for r in runs if not _finished(out_dir / "runs" / r[2])]
-        # before any fit: a run folder whose files cannot be written stops the sweep now, and so does a finished
-        # run's file changed since the sweep wrote it (an edited score was read back into the recommendation)
-        for run in runs:
-            _check_run_folder(out_dir / "runs" / run[2])
+        pending = _pending(out_dir, runs)
         log.info(
             "sweep: %d runs to fit, %d already done%s",
             len(pending),
@@ -558,8 +583,9 @@ def _fittable(runs: list, corpora: dict) -> tuple[dict, list, list, dict]:
     for combo, run_config, rid, key in runs:
         corpus = corpora[key]
         model, problem = _model_or_problem(run_config["model"], corpus)
-        if problem:
-            skipped.append((combo, problem))
+        if problem:  # named by its kind and K, where the grid sets neither (a grid over keyatm's partitions: "K=0")
+            point = {"model.kind": run_config["model"]["kind"], "model.n_topics": run_config["model"]["n_topics"]}
+            skipped.append(({**point, **combo}, problem))
             continue
         models[rid] = model
         valid.append((combo, run_config, rid, key))
@@ -587,6 +613,19 @@ def _model(settings: dict, corpus: _Corpus):
     return build_model(
         settings, n_jobs=1, keywords=corpus.keywords, n_words=len(corpus.vocabulary), n_tokens=int(corpus.train.sum())
     )
+
+
+def _pending(out_dir: Path, runs: list) -> list:
+    """The ``runs`` the sweep folder ``out_dir`` has not finished. Before any fit: a run folder whose files cannot
+    be written stops the sweep now, and so does a finished run's file changed since the sweep wrote it (an edited
+    score was read back into the recommendation); a finished run an earlier sweep fitted is named by this grid."""
+    pending = [r for r in runs if not _finished(out_dir / "runs" / r[2])]
+    for run in runs:
+        _check_run_folder(out_dir / "runs" / run[2])
+    for combo, _, rid, _ in runs:
+        if not any(rid == r[2] for r in pending):
+            _name_by_this_grid(out_dir / "runs" / rid, combo)
+    return pending
 
 
 def _finished(folder: Path) -> bool:
@@ -669,7 +708,7 @@ def _write_run(folder: Path, combo: dict, run_config: Config, corpus: _Corpus, r
     )
     metrics = {
         "run_id": folder.name,
-        **combo,
+        **combo,  # the grid's values, after the run id (_in_grid_order)
         "kind": run_config["model"]["kind"],
         "n_topics": run_config["model"]["n_topics"],
         "random_state": run_config["model"]["random_state"],
@@ -687,6 +726,26 @@ def _write_run(folder: Path, combo: dict, run_config: Config, corpus: _Corpus, r
     atomic.write_own_file(folder / "metrics.json", json_text(metrics, indent=1))  # written last (a NaN score: null)
 
 
+def _in_grid_order(metrics: dict, combo: dict) -> dict:
+    """A run's metrics as this sweep writes them: its run id, the grid's values (``combo``) in the grid's order,
+    then its scores. A run an earlier sweep fitted names that sweep's grid: its keys (vocab.min_df), none of this
+    one's at the config's value (model.kind), in that grid's order."""
+    scores = {k: v for k, v in metrics.items() if "." not in k and k != "run_id"}
+    return {"run_id": metrics["run_id"], **combo, **scores}
+
+
+def _name_by_this_grid(folder: Path, combo: dict) -> None:
+    """The metrics.json of a finished run that an earlier sweep fitted, written as this sweep would write it
+    (:func:`_in_grid_order`), so that a sweep's files are the same bytes however its runs came to be (a hostile
+    pass: sweep.csv's columns moved, and metrics.json lacked model.kind, after a sweep over K alone)."""
+    from .output.tables import json_text
+
+    metrics = json.loads(read_text_file(folder / "metrics.json"))
+    named = _in_grid_order(metrics, combo)
+    if list(named.items()) != list(metrics.items()):
+        atomic.write_own_file(folder / "metrics.json", json_text(named, indent=1))
+
+
 def _collect(out_dir: Path, runs) -> tuple[pd.DataFrame, pd.DataFrame]:
     import pandas as pd
 
@@ -698,11 +757,10 @@ def _collect(out_dir: Path, runs) -> tuple[pd.DataFrame, pd.DataFrame]:
         # the grid's values as this sweep names them: a run done by an earlier sweep without a key of this grid
         # (vocab.min_df at its default) lacks it in its metrics.json
         # a score that was NaN is written as null (JSON has no NaN): read back as NaN
-        metrics = json.loads(read_text_file(folder / "metrics.json"))
         # a grid key of the earlier sweep that fitted the run (vocab.min_df) is none of this one's: it made a column
         # of this sweep's table and named its runs in the recommendation (a hostile pass)
-        metrics = {k: v for k, v in metrics.items() if "." not in k or k in combo}
-        rows.append({**{k: np.nan if v is None else v for k, v in metrics.items()}, **{k: _cell(v) for k, v in combo.items()}})
+        metrics = _in_grid_order(json.loads(read_text_file(folder / "metrics.json")), combo)
+        rows.append({k: _cell(combo[k]) if k in combo else (np.nan if v is None else v) for k, v in metrics.items()})
         rows[-1].pop("fit_seconds", None)  # in the metrics of runs fitted before timing.json
         tops[rid] = [w[:10] for w in json.loads(read_text_file(folder / "topics.json"))["top_words"]]
         try:
@@ -740,10 +798,6 @@ def _varied_preprocessing(summary: pd.DataFrame, settings: list[str]) -> list[st
     choose the words kept and the keyword topics: a sweep over two lexicons recommended one of two themes (17 free
     topics) over the whole lexicon (a hostile pass)."""
     return [s for s in settings if _shapes_the_corpus(s) and summary[s].astype(str).nunique() > 1]
-
-
-# the lexicon's settings that choose the words kept and the keyword topics (themes.min_score and top_n label topics)
-LEXICON_SHAPING = ("themes.lexicon", "themes.match")
 
 
 def _shapes_the_corpus(setting: str) -> bool:
