@@ -471,3 +471,27 @@ def test_a_damaged_cache_of_the_compiled_kernels_is_one_line_naming_its_folder(t
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"toolkit: error: numba's cache of the compiled kernels in {tmp_path / '__pycache__'}")
     assert "delete the *.nbi and *.nbc files there" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "args, option",
+    [
+        (["validate", "score", "runs/x", "--units", "甲.csv", "--units", "乙.csv"], "--units"),
+        (["terms", "configs/seeds.toml", "创新", "--by", "year", "--by", "place"], "--by"),
+        (["run", "configs/seeds.toml", "--out", "runs/a", "--out", "runs/b"], "--out"),
+        (["kwic", "configs/seeds.toml", "创新", "--context", "10", "--context", "10"], "--context"),  # even the same
+    ],
+)
+def test_an_option_of_one_value_given_twice_is_refused_before_any_work(args, option, tmp_path, capsys, monkeypatch):
+    """From a hostile pass: the second value replaced the first in silence (a PI who gave two coders' sheets had
+    one scored, and `terms --by year --by place` counted by place). Refused in one line, naming the option and
+    both values, before anything is read or written; an option that may repeat (--set, --grid) still does."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    error = capsys.readouterr().err
+    assert info.value.code == 2 and error.count("\n") == 1
+    assert error.startswith(f"toolkit: error: argument {option}: given twice (")
+    assert list(tmp_path.iterdir()) == []
+    parsed = build_parser().parse_args(["run", "configs/seeds.toml", "--set", "model.n_topics=8", "--set", "vocab.min_df=3"])
+    assert parsed.overrides == ["model.n_topics=8", "vocab.min_df=3"] and not hasattr(parsed, "_given")

@@ -61,9 +61,31 @@ def _add_overrides(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _Once(argparse._StoreAction):
+    """argparse's store of an option's value, refusing the option given twice: the second replaced the first in
+    silence (`validate score --units a.csv --units b.csv` scored b.csv alone, `terms --by year --by place` counted
+    by place: a hostile pass). The options given are kept in the namespace's ``_given`` until parsing ends."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        given = namespace.__dict__.setdefault("_given", {})
+        if option_string is not None and self.dest in given:
+            parser.error(
+                f"argument {'/'.join(self.option_strings)}: given twice ({given[self.dest]!r}, then {values!r}); "
+                "give it once (run the command again for another value)"
+            )
+        given[self.dest] = values
+        super().__call__(parser, namespace, values, option_string)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse's parser whose usage errors are one line, as every other error of the toolkit (argparse prints
-    the usage first); the subcommands' parsers are of this class too."""
+    the usage first), and whose options of one value refuse a second (:class:`_Once`); the subcommands' parsers
+    are of this class too."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.register("action", None, _Once)
+        self.register("action", "store", _Once)
 
     def error(self, message: str):  # type: ignore[override]
         self.exit(2, f"toolkit: error: {message} (see {self.prog} -h)\n")
@@ -77,6 +99,7 @@ class _Parser(argparse.ArgumentParser):
             before = bool(command) and {extras[0], command[0]} <= set(words) and words.index(extras[0]) < words.index(command[0])
             where = " ".join([self.prog, *([] if before else command)])  # a flag before the command is toolkit's
             self.exit(2, f"toolkit: error: unrecognized arguments: {' '.join(extras)} (see {where} -h)\n")
+        vars(parsed).pop("_given", None)
         return parsed
 
 
@@ -132,7 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="SECTION.KEY=V1,V2",
         help="grid values, e.g. --grid model.n_topics=5..15 --grid model.kind=lda,nmf (repeatable, once per key; "
-        "replaces the config's values of that key, keeps its other keys)",
+        "replaces the config's values of that key, keeps its other keys); a value may be a TOML table or list, "
+        "whose commas split nothing: --grid 'model.lda={passes=3, iterations=50},{passes=5}'",
     )
     sweep.add_argument(
         "--jobs",
