@@ -1177,3 +1177,60 @@ def test_top_words_titles_of_long_labels_stay_within_the_canvas_and_ticks_do_not
     panels = [ax for ax in fig.axes if ax.get_title()]
     assert [c.get_hatch() for c in panels[0].collections] == [None] and panels[20].collections[0].get_hatch()
     assert "hatched past the palette's 20 colours" in caption("top_words", level=0.95)
+
+
+def test_top_words_of_a_long_keyword_stay_within_the_canvas_and_the_word_is_shortened_visibly():
+    """From a hostile pass (State Council reports 2018-2022): the lexicon's keyword 习近平新时代中国特色社会主义思想
+    among a topic's top words widened every panel's label gap until the fifth column ran off the canvas, and the
+    x ticks ran together ("0.000.040.08"). The long word is shortened with an ellipsis (topics.csv keeps it); a
+    word of eight characters stays whole."""
+    lexicon = load_lexicon()
+    themes = [t.name for t in lexicon.themes]
+    topics = pd.DataFrame(
+        {
+            "topic": range(1, 21),
+            "theme": [themes[k % len(themes)] for k in range(20)],
+            "top_words": [["习近平新时代中国特色社会主义思想", "粤港澳大湾区建设", "创新", "发展"]] * 20,
+            "top_weights": [[0.08, 0.06, 0.04, 0.02]] * 20,
+        }
+    )
+    fig = plots.plot_top_words(topics, lexicon, n_words=4)
+    FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    assert not _cut_off(fig)
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        labels = [t.get_text() for t in ax.get_yticklabels()]
+        assert labels == ["发展", "创新", "粤港澳大湾区建设", "习近平新时代中…"]
+        boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+        assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+
+
+LONG_CORPUS_NAME = "粤港澳大湾区与长江三角洲区域一体化发展政策文本 Guangdong-Hong Kong-Macao Greater Bay Area Policy Corpus 2017-2020"
+
+
+@pytest.mark.parametrize("name", ["theme_area", "document_themes", "top_words", "lexicon_sensitivity", "theme_shares"])
+def test_a_long_corpus_name_in_a_title_stays_within_the_canvas(name):
+    """From a hostile pass: a corpus.name of 90 characters (Chinese and English) ran off both edges of the titles of
+    theme_area, document_themes, top_words and lexicon_sensitivity (cut at 44 characters of Chinese in theme_area);
+    each title wraps, every word of it drawn."""
+    if name == "lexicon_sensitivity":  # a run of the seeds has too few keywords to draw it
+        lexicon = load_lexicon()
+        sensitivity = pd.DataFrame(
+            [
+                {"theme": theme, "word": word, "keyword_tokens": 9, "units_only": False, "shift": shift, "at": "武汉"}
+                for theme in lexicon.names[:4]
+                for word, shift in (("创新", 0.08), ("科技", 0.05))
+            ]
+        )
+        function, args, kwargs = "plot_lexicon_sensitivity", (sensitivity, lexicon), {}
+    else:
+        _, function, args, kwargs = shape("seeds")["specs"][name]
+    if name == "theme_shares":  # its every-theme-in-one-panel style: one axes beside a side legend
+        function = "plot_theme_lines"
+    fig = getattr(plots, function)(*args, **{**kwargs, "title": LONG_CORPUS_NAME})
+    FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    assert not _cut_off(fig)
+    drawn = " ".join(t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_visible())
+    assert all(word in drawn.replace("\n", " ") for word in ("粤港澳大湾区", "Guangdong-Hong", "2017-2020"))

@@ -362,6 +362,35 @@ def test_the_validity_figure_draws_what_the_split_half_check_asks(lexicon):
     assert spans == [(-0.9, -0.2), (0.013, 0.885), (0.155, 0.6)]
 
 
+def test_the_validity_figure_draws_no_check_across_years_below_the_years_it_needs(lexicon):
+    """From a hostile pass (four years, three documents a year): r_years of -0.80 was drawn as a 跨年份 r bar far
+    under the dashed 0.5 line beside a theme validated, where the check across years is made from five years
+    (validation.md); below, no bar or legend of it. From five years on it is drawn."""
+    from toolkit.analysis.diagnostics import VALIDATION_RULES
+    from toolkit.output.plots import plot_theme_validity
+
+    names = lexicon.names[:3]
+    themes = pd.DataFrame(
+        {
+            "theme": names,
+            "r_years": [-0.8, 0.6, 0.9],
+            "r_documents": [0.7, 0.8, 0.9],
+            "validated": [True, True, True],
+            "n_years": VALIDATION_RULES["min_years"] - 1,
+        }
+    )
+
+    def drawn(table):
+        ax = plot_theme_validity(table, lexicon).axes[0]
+        legend = [t.get_text() for legend in ax.figure.legends + [ax.get_legend()] if legend for t in legend.get_texts()]
+        return sorted(round(p.get_width(), 3) for p in ax.patches), legend
+
+    widths, legend = drawn(themes)
+    assert widths == [0.7, 0.8, 0.9] and "跨年份 r" not in legend
+    widths, legend = drawn(themes.assign(n_years=VALIDATION_RULES["min_years"]))
+    assert widths == [-0.8, 0.6, 0.7, 0.8, 0.9, 0.9] and "跨年份 r" in legend
+
+
 def test_an_r_that_cannot_be_computed_is_said_not_drawn_as_zero(lexicon):
     """One document: every r of theme_validity is NaN, and each was a bar of length 0 under a legend of four
     series, the figure empty without a word."""
@@ -557,6 +586,22 @@ def test_the_first_period_of_a_themes_wording_is_not_grey(lexicon):
     for t in fig.axes[0].texts:
         shown.setdefault(t.get_text(), []).append(to_hex(t.get_color()))
     assert CARRIED_OVER not in shown["生态"] and CARRIED_OVER not in shown["双碳"]
+    # grey is what the column before shows: 技术, seventh in 十三五's list (theme_words.csv's `new` false in 十四五)
+    # but not among its two words drawn, is no grey word carried over from nothing seen (a hostile pass)
+    listed = pd.DataFrame(
+        {
+            "theme": ["ecology"] * 4,
+            "period": ["十三五", "十三五", "十三五", "十四五"],
+            "rank": [1, 2, 7, 1],
+            "word": ["生态", "环境", "技术", "技术"],
+            "new": [False, False, False, False],
+        }
+    )
+    fig = plot_theme_words(listed, lexicon, n_words=2)
+    shown = {}
+    for t in fig.axes[0].texts:
+        shown.setdefault(t.get_text(), []).append(to_hex(t.get_color()))
+    assert shown["技术"] == [ecology]
 
 
 def test_a_themes_new_words_stand_out_from_those_carried_over_whatever_its_colour():

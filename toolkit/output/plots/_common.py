@@ -512,6 +512,7 @@ def _cut(text: str, ems: float) -> str:
 
 
 LEGEND_EMS = 24  # the widest name in a legend of groups, or beside a bar (a group's), in ems
+TITLE_BESIDE_LEGEND = 5.5  # inches: the width of a title over a figure's one axes beside its side legend
 
 
 def short_labels(titles: list[str], ems: float = 26) -> list[str]:

@@ -53,6 +53,9 @@ def plot_theme_validity(diagnostics: pd.DataFrame, lexicon: Lexicon, *, language
     with _new_figure(10, 0.55 * len(rows) + 1.8) as fig:
         ax = fig.add_subplot()
         years_r, documents_r = rows["r_years"].to_numpy(dtype=float), rows["r_documents"].to_numpy(dtype=float)
+        if "n_years" in rows:  # the check across years is made from min_years years: below, no bar of it (an r of
+            # -0.80 over four years was drawn far under the threshold beside a theme validated: a hostile pass)
+            years_r = np.where(rows["n_years"].to_numpy(dtype=float) >= VALIDATION_RULES["min_years"], years_r, np.nan)
         # one document a year: the two correlations are one check, drawn once (two identical bars told nothing)
         # (the same up to the order of their sums: computed from years and from documents)
         one_a_year = bool(np.isfinite(documents_r).any()) and np.allclose(years_r, documents_r, rtol=0, atol=1e-9, equal_nan=True)
@@ -216,7 +219,7 @@ def plot_lexicon_sensitivity(
         ax.set_xlabel(text["sensitivity_x"], fontsize=9)
         ax.grid(axis="x", alpha=0.3)
         heading = _heading(title, text["sensitivity_title"])
-        ax.set_title(heading + "\n" + text["sensitivity_note"], fontsize=9)
+        ax.set_title(wrap(heading + "\n" + text["sensitivity_note"], 10 - 2.4, 9), fontsize=9)  # beside the labels
     return fig
 
 

@@ -9,6 +9,7 @@ import numpy as np
 from ...analysis.lexicon import OTHER, Lexicon
 from ...errors import require_columns
 from ._common import (
+    TITLE_BESIDE_LEGEND,
     _heading,
     _labels,
     _new_figure,
@@ -19,6 +20,7 @@ from ._common import (
     side_legend,
     theme_colors,
     theme_hatches,
+    wrap,
 )
 
 if TYPE_CHECKING:
@@ -86,6 +88,6 @@ def plot_document_themes(
         heading = _heading(title, text["docs_title"])
         if len(shown) < len(shares):
             heading += "\n" + text["docs_shown"].format(shown=len(shown), total=len(shares))
-        ax.set_title(heading, fontsize=10)
+        ax.set_title(wrap(heading, TITLE_BESIDE_LEGEND, 10), fontsize=10)  # a long corpus.name ran off the canvas
         side_legend(ax, fontsize=8)
     return fig

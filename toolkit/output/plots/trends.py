@@ -11,6 +11,7 @@ from ...analysis.lexicon import OTHER, Lexicon
 from ...analysis.trends import NO_DOCUMENT_LEVEL, NOT_MEASURED, UNITS_ONLY, unmeasured
 from ...errors import ToolkitError
 from ._common import (
+    TITLE_BESIDE_LEGEND,
     _fit_y,
     _heading,
     _interval_note,
@@ -188,7 +189,8 @@ def plot_theme_lines(
         ax.set_ylabel(text["share"])
         _fit_y(ax, *tops)
         ax.grid(axis="y", alpha=0.3)
-        ax.set_title(_heading(title, text["share_title"]))
+        # wrapped to the axes beside the side legend (a long corpus.name ran off the canvas: a hostile pass)
+        ax.set_title(wrap(_heading(title, text["share_title"]), TITLE_BESIDE_LEGEND, 12))
         side_legend(ax, fontsize=9)
         notes = (
             ([_interval_note(text, level, table.loc[table["share"].notna(), "year"], table)] if "share_low" in table else [])
@@ -241,7 +243,7 @@ def plot_theme_area(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "z
         ax.set_ylim(0, 1)
         ax.set_xlabel(text["year"])
         ax.set_ylabel(text["share"])
-        ax.set_title(_heading(title, text["area_title"]))
+        ax.set_title(wrap(_heading(title, text["area_title"]), TITLE_BESIDE_LEGEND, 12))
         handles, labels = ax.get_legend_handles_labels()  # listed top down, as the bands are stacked
         side_legend(ax, handles[::-1], labels[::-1], fontsize=9)
     return fig

@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 
 def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5, language: str = "zh", title: str = "") -> Figure:
     """How each theme is worded in each period (theme_words.csv): a grid with a row per theme and a column per
-    period, each cell the theme's top words there; a word new to the theme's list is in its colour (near black for a
-    grey theme such as ``other``), a word carried over from the period before in light grey. The periods
+    period, each cell the theme's top words there; a word new to the theme's cells is in its colour (near black for
+    a grey theme such as ``other``), a word drawn in the cell of the period before in light grey. The periods
     keep the table's order (years sorted); the title, the period names and the theme labels wrap to fit, and a word
     wider than its column is shortened with an ellipsis."""
     words = drawable(words, ["theme", "period", "word"], "plot_theme_words", "words", numbers=("rank",))
@@ -81,9 +81,12 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
                     continue
                 rows = cells[(theme, period)].sort_values("rank")
                 k = len(rows)
-                # nothing carried over from a period before without words of the theme (its first, or after a gap;
-                # theme_words.csv's `new` is false there too): none of its words is grey
-                starts = j == 0 or (theme, periods[j - 1]) not in cells
+                # grey: a word drawn in the column before (theme_words.csv's `new` is judged against the period's
+                # wording.top_n words, more than are drawn: a word of the column before's list but not of its cell
+                # was grey, carried over from nothing seen, a hostile pass). Nothing is carried over from a period
+                # without words of the theme (its first, or after a gap): none of its words is grey.
+                before = cells.get((theme, periods[j - 1])) if j else None
+                shown = set() if before is None else set(before["word"])
                 for r, row in enumerate(rows.itertuples()):
                     ax.text(
                         j,
@@ -92,7 +95,7 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
                         ha="center",
                         va="center",
                         fontsize=7.5,
-                        color=new_colour if row.new or starts else CARRIED_OVER,
+                        color=CARRIED_OVER if row.word in shown else new_colour,
                     )
         fig.suptitle(heading, fontsize=10, y=1 - 0.12 / height, va="top")
     return fig
@@ -128,6 +131,9 @@ def _within(word: str, ems: float) -> str:
     return word if _em(word) <= ems else _cut(word, ems - 1) + "…"
 
 
+TICK_EMS = 8  # the widest word label of plot_top_words, in characters of Chinese (eight: 社会主义核心价值观 is cut)
+
+
 def plot_top_words(topics: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 10, language: str = "zh", title: str = "") -> Figure:
     """One small bar chart per topic with its top words, coloured by the topic's theme. ``topics``: a run's
     (``RunResult.topics``: lists of top words and their weights), or topics.csv read back (``word:weight ...``)."""
@@ -152,13 +158,15 @@ def plot_top_words(topics: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 10,
                 linewidths=0,
             )
             ax.set_yticks(range(len(words)))
-            ax.set_yticklabels(words, fontsize=8)
+            # a word wider than a panel's label room is shortened (习近平新时代中国特色社会主义思想 widened every
+            # panel's gap until the fifth column ran off the canvas: a hostile pass); topics.csv holds it whole
+            ax.set_yticklabels([_within(word, TICK_EMS) for word in words], fontsize=8)
             ax.tick_params(axis="x", labelsize=6)
             ax.xaxis.set_major_locator(MaxNLocator(nbins=3))  # six ticks of four digits ran into each other
             # wrapped to its panel where it is too long by the grid's placing (_place_panels): wrapped here as well,
             # a long label was wrapped twice, into ragged lines (a hostile pass of long labels)
             ax.set_title(f"{text['topic']} {row['topic']}: {lexicon.label(row['theme'], language)}", fontsize=9)
-        grid.title(_heading(title, text["words_title"]), fontsize=12, wrapped=False)
+        grid.title(_heading(title, text["words_title"]), fontsize=12)
     return grid.fig
 
 
