@@ -1206,7 +1206,9 @@ def test_top_words_of_a_long_keyword_stay_within_the_canvas_and_the_word_is_shor
         assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
 
 
-LONG_CORPUS_NAME = "粤港澳大湾区与长江三角洲区域一体化发展政策文本 Guangdong-Hong Kong-Macao Greater Bay Area Policy Corpus 2017-2020"
+LONG_CORPUS_NAME = (
+    "粤港澳大湾区与长江三角洲区域一体化发展政策文本 Guangdong-Hong Kong-Macao Greater Bay Area Policy Corpus 2017-2020"
+)
 
 
 @pytest.mark.parametrize("name", ["theme_area", "document_themes", "top_words", "lexicon_sensitivity", "theme_shares"])

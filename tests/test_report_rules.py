@@ -19,6 +19,7 @@ from toolkit.output.report import (
     consecutive_sentence,
     corpus_shape,
     methods_paragraph,
+    wide_effects_sentence,
     wide_intervals_sentence,
     write_report,
 )
@@ -128,6 +129,34 @@ def test_wide_intervals_are_said_from_a_tenth_of_the_measured_cells():
     assert wide_intervals_sentence(table).startswith("Here 1 of the 10 intervals of theme_by_year.csv span")
     gap = table.assign(year=2020, share=None, share_low=None, share_high=None)
     assert wide_intervals_sentence(pd.concat([gap, table])).startswith("Here 1 of the 10 intervals")
+
+
+def test_wide_intervals_of_the_effects_are_said_in_the_methods_paragraph():
+    """From a hostile pass (25 provinces of two documents each): 343 of 880 intervals of effects_expected.csv were
+    wider than half a share's range, [0.0002, 0.9998] the widest, and the paragraph called the intervals wide only
+    under 50 documents in all. From a tenth of the supported intervals on, the widest is named; an unsupported
+    value's interval (no documents behind it) is none of them."""
+    provinces = ["湖北省", "安徽省", "江西省", "湖南省", "河南省"]
+    expected = pd.DataFrame(
+        {
+            "theme": "ecology",
+            "province": provinces * 2,
+            "group": "",
+            "expected": 0.3,
+            "low": [0.0002, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.0],
+            "high": [0.9998, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 1.0],
+            "supported": [True] * 9 + [False],
+        }
+    )
+    said = wide_effects_sentence(expected, "province")
+    assert said.startswith("Here 1 of the 9 intervals of effects_expected.csv span more than half the range")
+    assert "(the widest: ecology at province = 湖北省, [0.00, 1.00])" in said
+    assert wide_effects_sentence(expected.assign(low=0.2, high=0.4), "province") == ""
+    assert wide_effects_sentence(None, "province") == ""
+    config = Config.load(ROOT / "configs" / "seeds.toml", ['effects.formula="province + year"', 'effects.x="province"'])
+    themes = pd.DataFrame({"theme": ["ecology", "other"], "validated": [True, False]})
+    paragraph = methods_paragraph(config, _manifest(52), themes=themes, expected=expected)
+    assert said in paragraph
 
 
 def test_one_document_a_year_means_every_year():

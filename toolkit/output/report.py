@@ -210,10 +210,12 @@ def methods_paragraph(
     documents: pd.DataFrame | None = None,
     by_year: pd.DataFrame | None = None,
     effects: pd.DataFrame | None = None,
+    expected: pd.DataFrame | None = None,
 ) -> str:
     """A plain-text description of the run that a paper's methods section can adapt: corpus (its shape, from
     ``documents``, documents.csv), preprocessing, model, uncertainty at the configured level and validation
-    (which themes passed, from ``themes``, themes.csv), covariate effects (``effects``, effects.csv), with the
+    (which themes passed, from ``themes``, themes.csv), covariate effects (``effects``, effects.csv, and how wide
+    the intervals of ``expected``, effects_expected.csv, are), with the
     settings this run used and what it warned about. ``periods`` are the named periods (trends.periods), not the
     spans of years a short corpus is cut into; ``by_year`` (theme_by_year.csv) tells for which themes the
     between-document variance was zero."""
@@ -355,6 +357,7 @@ def methods_paragraph(
             if (said := effects_sentence(config["effects"]["formula"], effects, unit, counts.get("documents_modelled")))
             else ""
         )
+        + (wide + " " if (wide := wide_effects_sentence(expected, config["effects"]["x"])) else "")
         + f"{_validation_sentence(themes, _one_per_year(documents))} "
         f"The {unit} that carry each theme most are listed in passages.csv. Analysis with toolkit "
         f"{versions.get('toolkit', '')}; every setting is in config.toml, and manifest.json holds the hash of every "
@@ -531,14 +534,10 @@ def wide_intervals_sentence(by_year: pd.DataFrame | None) -> str:
     bound those shares (two documents in one year gave innovation 0.17 in [0.00, 1.00] under a caption of intervals
     that count documents, and the paragraph said only how they are widened: a hostile pass of the report; a median
     over the themes missed it, the small themes' intervals being narrow: a review); '' otherwise."""
-    if by_year is None or not {"share", "share_low", "share_high"} <= set(by_year.columns):
+    found = _wide_intervals(by_year, "share", "share_low", "share_high")
+    if found is None:
         return ""
-    rows = by_year[by_year["share"].notna() & by_year["share_low"].notna() & by_year["share_high"].notna()]
-    width = rows["share_high"] - rows["share_low"]
-    wide = rows[width > WIDE_INTERVALS]
-    if wide.empty or len(wide) < WIDE_SHARE * len(rows):
-        return ""
-    widest = rows.loc[width.idxmax()]
+    rows, wide, widest = found
     documents = ""
     if "n_documents" in wide:
         counts = sorted({int(n) for n in wide["n_documents"].dropna()})
@@ -549,6 +548,41 @@ def wide_intervals_sentence(by_year: pd.DataFrame | None) -> str:
         f"{widest['share_high']:.2f}]): their years' documents{documents} are too few to estimate how documents "
         "vary, and the t quantile of so few degrees of freedom is large, so they bound those shares hardly at all; "
         "read such a year's share as its documents' share, and compare periods or groups that pool more documents."
+    )
+
+
+def _wide_intervals(table: pd.DataFrame | None, value: str, low: str, high: str):
+    """(the rows with an interval, those wider than :data:`WIDE_INTERVALS`, the widest row) of ``table`` when at
+    least :data:`WIDE_SHARE` of its intervals are that wide; None otherwise."""
+    if table is None or not {value, low, high} <= set(table.columns):
+        return None
+    rows = table[table[value].notna() & table[low].notna() & table[high].notna()]
+    width = rows[high] - rows[low]
+    wide = rows[width > WIDE_INTERVALS]
+    if wide.empty or len(wide) < WIDE_SHARE * len(rows):
+        return None
+    return rows, wide, rows.loc[width.idxmax()]
+
+
+def wide_effects_sentence(expected: pd.DataFrame | None, x: str) -> str:
+    """A sentence when at least :data:`WIDE_SHARE` of effects_expected.csv's intervals (of the values the documents
+    support) are wider than :data:`WIDE_INTERVALS`: 343 of 880 spanned more than half a share's range with 25
+    provinces of two documents each, [0.0002, 0.9998] the widest, and the paragraph called the intervals wide only
+    below 50 documents in all (a hostile pass); '' otherwise."""
+    if expected is not None and "supported" in expected:
+        expected = expected[expected["supported"].astype(str).isin(["True", "true"])]
+    column = x if expected is not None and x in expected else "x"
+    found = _wide_intervals(expected, "expected", "low", "high")
+    if found is None:
+        return ""
+    rows, wide, widest = found
+    at = widest[column] if column in widest else ""
+    group = f", {widest['group']}" if "group" in widest and pd.notna(widest["group"]) and str(widest["group"]) else ""
+    return (
+        f"Here {len(wide)} of the {len(rows)} intervals of effects_expected.csv span more than half the range of a "
+        f"share (the widest: {widest['theme']} at {column} = {at}{group}, [{widest['low']:.2f}, "
+        f"{widest['high']:.2f}]): the documents behind those values are too few to bound the expected shares; read "
+        "them as unmeasured there, or give the formula fewer categories (pool the small ones)."
     )
 
 
@@ -876,6 +910,7 @@ def write_report(folder: Path, config, manifest: dict) -> Path:
         documents,
         yearly_table,
         _read(folder, "effects.csv"),
+        _read(folder, "effects_expected.csv"),
     )
     parts.append("<h2>Methods</h2><p class='methods'>" + html.escape(methods) + "</p>")
     metrics = manifest.get("metrics", {})
