@@ -464,6 +464,32 @@ def test_a_category_without_a_value_of_x_gets_no_curve_and_no_group_for_blank_ce
     assert set(expected["group"]) == {"甲", "乙"}
 
 
+def test_effects_of_one_fitted_model_name_no_seeds_and_of_several_do():
+    """From a hostile pass (model.ensemble = 1): effects.csv's note said "method of composition over the ensemble",
+    the figure's title "seeds included" and the methods paragraph "the seeds carried by the method of composition",
+    of one model. One member: one model named, no seeds; two: the ensemble's method of composition."""
+    from toolkit.analysis.lexicon import load_lexicon
+    from toolkit.output.plots import plot_effects
+    from toolkit.output.report import effects_sentence
+
+    units = _levels({"甲": 12, "乙": 12}).assign(n_tokens=40)
+    units = units.loc[units.index.repeat(5)].reset_index(drop=True)
+    rng = np.random.default_rng(0)
+    share = np.clip(0.2 + rng.normal(0, 0.04, (2, len(units))), 0.01, 0.99)
+    members = np.stack([share, 1 - share], axis=2)  # 2 members x units x (生态, other)
+    lexicon = load_lexicon()
+    for shares, one in ((members[:1], True), (members, False)):
+        effects, expected = estimate_effects(units, shares, ["ecology"], "year + level", draws=50)
+        assert (effects["members"] == (1 if one else 2)).all()
+        notes = set(effects["note"].dropna())
+        assert all(("one fitted model (no seeds)" in n) is one and ("method of composition" in n) is not one for n in notes)
+        title = plot_effects(expected, lexicon).get_suptitle()
+        assert ("含随机种子" in title) is not one and ("单个模型" in title) is one
+        said = effects_sentence("year + level", effects)
+        assert ("the seeds carried by the method of composition" in said) is not one
+        assert ("from the one fitted model (no seeds to carry)" in said) is one
+
+
 def test_an_indicator_that_all_documents_but_one_hold_is_not_estimable():
     groups = np.repeat(np.arange(6), 3)
     X = np.column_stack([np.ones(18), (groups != 5).astype(float)])

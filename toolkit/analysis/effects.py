@@ -73,6 +73,12 @@ NOTE = (
     "log-odds (fractional logit); standard errors clustered by document (CR2, t with Bell-McCaffrey df); "
     "method of composition over the ensemble"
 )
+# one fitted model (model.ensemble = 1, or one member fitted): no seeds to compose (its note said the ensemble's
+# method of composition: a hostile pass)
+ONE_MODEL_NOTE = (
+    "log-odds (fractional logit); standard errors clustered by document (CR2, t with Bell-McCaffrey df); one fitted "
+    "model (no seeds)"
+)
 
 
 def p_value(estimates: np.ndarray, errors: np.ndarray, df: np.ndarray) -> float:
@@ -713,7 +719,7 @@ def estimate_effects(
         pooled = np.concatenate(pooled)
         estimates, errors, dfs = (np.stack(part) for part in zip(*fitted))  # members x coefficients
         n_documents = int(groups.max() + 1)
-        note = NOTE + (
+        note = (NOTE if len(fitted) > 1 else ONE_MODEL_NOTE) + (
             f"; fewer than {FEW_DOCUMENTS} documents: small-sample (CR2) errors and degrees of freedom, wide intervals"
             if n_documents < FEW_DOCUMENTS
             else ""
@@ -779,6 +785,7 @@ def estimate_effects(
     expected = pd.DataFrame(expected_rows, columns=["theme", x or "x", "group", "expected", "low", "high", "supported"])
     effects = effects.astype(dict.fromkeys(counts, "Int64"))
     effects.attrs["level"] = expected.attrs["level"] = level  # the coverage of the intervals, which the figure names
+    expected.attrs["members"] = len(member_shares)  # the figure's title names the seeds only of several
     expected.attrs["categorical"] = bool(x) and x in keys  # the formula's categories (C(tier), C(year)): no line between
     return effects, expected
 

@@ -483,7 +483,7 @@ FIGURES: tuple[Figure, ...] = (
         "plot_effects",
         ("effects_expected",),
         "Expected theme shares along a covariate with {level} intervals (fractional logit, document-clustered "
-        "errors, seeds included); gaps where no documents support the curve.",
+        "errors, the seeds included where the ensemble has several); gaps where no documents support the curve.",
         "the expected share along `effects.x`, a line and band along a number (broken where no documents support "
         "the curve), a point and error bar per category along a category (no line); a y axis per panel.",
         'Only with `effects.formula`, and not when `effects.x` is `""`, is no covariate of the formula or has one '

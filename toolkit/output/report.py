@@ -402,9 +402,13 @@ def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "pa
     text = (
         f"Covariate effects ({formula}) were estimated in the manner of stm's estimateEffect: a fractional logit of "
         f"each theme's shares of the {unit} weighted by tokens, standard errors clustered by document with the "
-        "small-sample correction CR2 and read against Student's t with Bell-McCaffrey degrees of freedom, the seeds "
-        "carried by the method of composition; "
-        "p_adjusted in effects.csv is Bonferroni-adjusted over the measured themes."
+        "small-sample correction CR2 and read against Student's t with Bell-McCaffrey degrees of freedom, "
+        + (
+            "the seeds carried by the method of composition; "
+            if "members" not in effects or pd.to_numeric(effects["members"], errors="coerce").max() != 1
+            else "from the one fitted model (no seeds to carry); "
+        )
+        + "p_adjusted in effects.csv is Bonferroni-adjusted over the measured themes."
     )
     if "reference" in effects:
         references = sorted({part for value in effects["reference"].dropna().astype(str) for part in value.split("; ") if part})
