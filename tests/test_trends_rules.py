@@ -262,3 +262,24 @@ def test_a_resample_that_draws_only_tokenless_paragraphs_is_no_replicate():
     table = ShareModel(units, shares, THEMES, n_boot=200).table(["year"])[0].set_index(["year", "theme"])
     assert table.loc[(2001, "生态"), "share"] == pytest.approx(0.2)
     assert np.isfinite(table.loc[(2001, "生态"), "share_sd"])
+
+
+def test_a_group_of_one_document_borrows_nothing_where_no_document_level_is_estimated():
+    """From a hostile pass (two groups of one document each): every group_change.csv note said the between-document
+    variance was "borrowed from the other groups' documents" beside "the interval counts units only" (no other
+    document to borrow from). Where the change rests on units only, that note alone; else the borrowing is said,
+    and no change is called clear either way."""
+    from toolkit.analysis.trends import NO_DOCUMENT_LEVEL, ONE_DOCUMENT_GROUP, _one_document_group
+
+    change = pd.DataFrame(
+        {
+            "theme": ["生态", "创新"],
+            "documents_from": [1, 1],
+            "documents_to": [1, 3],
+            "clear": [False, True],
+            "note": [NO_DOCUMENT_LEVEL, ""],
+        }
+    )
+    noted = _one_document_group(change)
+    assert noted["note"].tolist() == [NO_DOCUMENT_LEVEL, ONE_DOCUMENT_GROUP]
+    assert not noted["clear"].any()

@@ -491,8 +491,12 @@ def _one_document_group(change: pd.DataFrame) -> pd.DataFrame:
     a year's borrowing from other years of the same series is not; the effects leave such a category out too."""
     if change.empty or min(change["documents_from"].min(), change["documents_to"].min()) >= 2:
         return change
-    notes = change["note"].astype(str)
-    return change.assign(clear=False, note=[f"{n}; {ONE_DOCUMENT_GROUP}" if n else ONE_DOCUMENT_GROUP for n in notes])
+    notes = change["note"].fillna("").astype(str)
+    # where no document level is estimated (the note says so) nothing is borrowed: that note alone
+    return change.assign(
+        clear=False,
+        note=[n if NO_DOCUMENT_LEVEL in n else f"{n}; {ONE_DOCUMENT_GROUP}" if n else ONE_DOCUMENT_GROUP for n in notes],
+    )
 
 
 def _change_note(sizes: list[int], replicates, theme: int) -> str:
@@ -921,16 +925,20 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
                 "trends.compare" if compare else "the two with the most tokens; trends.compare chooses others",
             )
         single = [group for group in pair if trends.groups.loc[trends.groups[by] == group, "n_documents"].max() == 1]
-        if len(pair) == 2 and single:  # said where the run is read, not in the table's notes alone (a hostile pass)
-            log.warning(
-                "group_change.csv compares %s and %s, and %s %s one document: its between-document variance is "
-                "borrowed from the other groups' documents, so no change between them is called clear; compare "
-                "groups of two documents or more (trends.compare)",
-                *pair,
-                " and ".join(map(str, single)),
-                "holds" if len(single) == 1 else "each hold",
-            )
         if len(pair) == 2 and bootstrap:
-            trends.group_change = _one_document_group(model.change([by], (pair[0],), (pair[1],)))
+            change = model.change([by], (pair[0],), (pair[1],))
+            # said where the run is read, not in the table's notes alone (a hostile pass); not where no document
+            # level is estimated at all (no other documents to borrow it from: the note says the interval counts
+            # units only, and "borrowed from the other groups' documents" beside it contradicted it: a hostile pass)
+            if single and not change["note"].astype(str).str.contains(NO_DOCUMENT_LEVEL, regex=False).all():
+                log.warning(
+                    "group_change.csv compares %s and %s, and %s %s one document: its between-document variance is "
+                    "borrowed from the other groups' documents, so no change between them is called clear; compare "
+                    "groups of two documents or more (trends.compare)",
+                    *pair,
+                    " and ".join(map(str, single)),
+                    "holds" if len(single) == 1 else "each hold",
+                )
+            trends.group_change = _one_document_group(change)
             _few_degrees_warning(trends.group_change, "group_change.csv")
     return trends
