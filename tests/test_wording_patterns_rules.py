@@ -206,6 +206,16 @@ def test_min_count_keeps_a_word_at_the_bound_and_zero_keeps_every_word_the_theme
         ("(?x)a(?-x)#(?:(?:创{400}){400}){400}", 400**3),
         # read both ways, the larger counts: whitespace before a count after (?-x) is still skipped
         ("(?x)a(?-x)(?:创{400}) {400}", 400**2),
+        # a review: in verbose mode the engine reads a count with spaces and comments inside its braces ...
+        ("(?x)(?:(?:(?:创{ 300 }){ 300 }){ 300 })", 300**3),
+        ("(?x)创{ 3#一个注释\n00 }", 300),
+        ("(?x)创{b}", 1),  # braces around no number: characters
+        # ... a count after a group of flags alone repeats the atom before it ((?:ab)(?i){2} matches abab) ...
+        ("(?:(?:(?:创{300})(?i){300})(?i){300})", 300**3),
+        ("(?:(?:(?:创{300})(?x){300})(?-x){300})", 300**3),
+        # ... and version 1 nests classes in classes: [[a]))] is one class, its parentheses no group's
+        ("(?V1)(?:(?:(?:[[a]))]创{300}){300}){300})", 300**3),
+        ("(?V1)[[a-z]--[aeiou]]{5}", 5),
     ],
 )
 def test_the_repeat_scan_reads_classes_escapes_comments_and_verbose_space(pattern, product):

@@ -29,25 +29,26 @@ _INLINE_FLAGS = regex.compile(r"\(\?(?P<on>[a-zA-Z0-9]*)(?:-(?P<off>[a-zA-Z]*))?
 def repeat_product(pattern: str) -> int:
     """The largest product of the counts of repeats nested in one another in ``pattern`` (``{m}``, ``{m,n}``;
     ``*``, ``+`` and ``?`` count 1): what compiling it may have to unroll. A scan of the text, before any compile:
-    escapes, classes ``[...]`` and groups ``(...)`` are followed, comments ``(?#...)`` skipped, and where a verbose
-    flag is in force (``(?x)`` to the end of its group, ``(?x:...)`` within it) whitespace and ``#`` comments too,
-    anywhere, so that a comment's parentheses open or close nothing; nothing else of the syntax is needed. It errs
-    on the high side: a pattern with a verbose flag is also read as if the flag held everywhere (as the regex
-    package's documentation says of version 0), and the larger product counts."""
-    product = _repeat_product(pattern, everywhere_verbose=False)
-    if _VERBOSE.search(pattern):
-        product = max(product, _repeat_product(pattern, everywhere_verbose=True))
-    return product
+    escapes, classes ``[...]`` and groups ``(...)`` are followed; comments ``(?#...)`` and groups of flags alone
+    (``(?i)``) are no atom, a count after them repeating the atom before; where a verbose flag is in force
+    (``(?x)`` to the end of its group, ``(?x:...)`` within it) whitespace and ``#`` comments are skipped too,
+    anywhere, within a count as well, so that a comment's parentheses open or close nothing. Nothing else of the
+    syntax is needed. It errs on the high side: a pattern with a verbose flag is also read as if the flag held
+    everywhere (as the regex package's documentation says of version 0), one that may be of version 1 also with
+    classes nested in classes (``[[a]]``), and the largest product counts."""
+    verbose = [False, True] if _VERBOSE.search(pattern) else [False]
+    nested = [False, True] if "V1" in pattern else [False]
+    return max(_repeat_product(pattern, everywhere, inner) for everywhere in verbose for inner in nested)
 
 
-def _repeat_product(pattern: str, everywhere_verbose: bool) -> int:
+def _repeat_product(pattern: str, everywhere_verbose: bool, nested_classes: bool) -> int:
     verbose = everywhere_verbose
     levels = [1]  # per open group: the largest product of a repeat inside it so far
     outer_verbose = []  # per open group: whether the verbose flag was in force outside it
     i, n = 0, len(pattern)
     while i < n:
-        skipped = _ignored(pattern, i, verbose)
-        if skipped > i:  # a comment or verbose space is no atom: what follows it counts for the atom before
+        skipped, verbose = _ignored(pattern, i, verbose, everywhere_verbose)
+        if skipped > i:  # a comment, flags or verbose space are no atom: what follows counts for the atom before
             i = skipped
             continue
         char = pattern[i]
@@ -58,19 +59,13 @@ def _repeat_product(pattern: str, everywhere_verbose: bool) -> int:
                 close = pattern.find("}", i)
                 i = n if close < 0 else close + 1
         elif char == "[":
-            i = _after_class(pattern, i)
+            i = _after_class(pattern, i, nested_classes)
         elif char == "(":
-            flags = _INLINE_FLAGS.match(pattern, i)
-            switched = verbose
-            if flags and not everywhere_verbose:
-                switched = "x" in flags["on"] or (verbose and "x" not in (flags["off"] or ""))
-            if flags and flags["end"] == ")":  # (?x), (?-x): from here to the end of the group; no atom
-                verbose = switched
-                i = flags.end()
-                continue
+            flags = _INLINE_FLAGS.match(pattern, i)  # (?x:...) within the group: (?x) alone was skipped above
             outer_verbose.append(verbose)
             levels.append(1)
-            verbose = switched
+            if flags and not everywhere_verbose:
+                verbose = _switched(verbose, flags)
             i = flags.end() if flags else i + 1
             continue
         elif char == ")":
@@ -79,19 +74,51 @@ def _repeat_product(pattern: str, everywhere_verbose: bool) -> int:
             i += 1
         else:
             i += 1
-        count = 1
-        i = _ignored(pattern, i, verbose)
-        quantifier = _QUANTIFIER.match(pattern, i)
-        if quantifier and (quantifier.group(1) or quantifier.group(2)):
-            count = max(int(g) for g in quantifier.groups() if g)
-            i = quantifier.end()
+        i, verbose = _ignored(pattern, i, verbose, everywhere_verbose)
+        count, i = _count(pattern, i, verbose)
         levels[-1] = max(levels[-1], weight * count)
     return max(levels)
 
 
-def _after_class(pattern: str, i: int) -> int:
+def _switched(verbose: bool, flags: regex.Match) -> bool:
+    """Whether the verbose flag is in force after the inline ``flags`` (``(?x)``, ``(?-x:``), from ``verbose``."""
+    return "x" in flags["on"] or (verbose and "x" not in (flags["off"] or ""))
+
+
+def _count(pattern: str, i: int, verbose: bool) -> tuple[int, int]:
+    """The count of a repeat ``{m}``, ``{m,n}``, ``{,n}`` at ``i`` (its largest number; 1 for none) and the position
+    after it. With ``verbose`` the engine skips whitespace and ``#`` comments inside the braces too (``{ 3 }`` is
+    3, and ``{ 3#c\n00 }`` is 300: a review found them read as no count)."""
+    if not verbose:
+        quantifier = _QUANTIFIER.match(pattern, i)
+        if quantifier and (quantifier.group(1) or quantifier.group(2)):
+            return max(int(g) for g in quantifier.groups() if g), quantifier.end()
+        return 1, i
+    if pattern[i : i + 1] != "{":
+        return 1, i
+    kept, j, n = [], i + 1, len(pattern)
+    while j < n and pattern[j] != "}":
+        if pattern[j].isspace():
+            j += 1
+        elif pattern[j] == "#":
+            end = pattern.find("\n", j)
+            j = n if end < 0 else end + 1
+        elif pattern[j].isdigit() or pattern[j] == ",":
+            kept.append(pattern[j])
+            j += 1
+        else:
+            return 1, i  # no count: a brace of the text
+    written = _QUANTIFIER.fullmatch("{" + "".join(kept) + "}")
+    if j >= n or not written or not (written.group(1) or written.group(2)):
+        return 1, i
+    return max(int(g) for g in written.groups() if g), j + 1
+
+
+def _after_class(pattern: str, i: int, nested: bool = False) -> int:
     """The position after the class ``[...]`` that opens at ``i`` (a ``]`` first in it, negated or not, is one
-    of its characters; so are an escaped one and a POSIX class ``[:alpha:]``)."""
+    of its characters; so are an escaped one and a POSIX class ``[:alpha:]``); with ``nested``, a ``[`` in it
+    opens a class within it, as in the regex package's version 1 (``[[a]))]``: a review found each of its
+    parentheses closing a group early)."""
     n = len(pattern)
     i += 1
     if pattern[i : i + 1] == "^":
@@ -104,20 +131,31 @@ def _after_class(pattern: str, i: int) -> int:
             i += 1
         elif posix := _POSIX_CLASS.match(pattern, i):  # [[:alpha:]] skipped whole; a lone [: is two characters
             i = posix.end() - 1
+        elif pattern[i] == "[" and nested:
+            depth += 1
+            if pattern[i + 1 : i + 2] == "^":
+                i += 1
+            if pattern[i + 1 : i + 2] == "]":
+                i += 1
         elif pattern[i] == "]":
             depth -= 1
         i += 1
     return i
 
 
-def _ignored(pattern: str, i: int, verbose: bool) -> int:
-    """The position after what the engine ignores at ``i``: comments ``(?#...)``, and with ``verbose`` whitespace
-    and ``#`` comments to the end of the line."""
+def _ignored(pattern: str, i: int, verbose: bool, everywhere_verbose: bool = False) -> tuple[int, bool]:
+    """The position after what makes no atom at ``i``, and whether the verbose flag is in force there: comments
+    ``(?#...)``, groups of flags alone (``(?i)``, ``(?x)``: from there to the end of the group; a count after one
+    repeats the atom before it, ``(?:ab)(?i){2}`` matching abab: a review), and with the verbose flag whitespace
+    and ``#`` comments to the end of the line. ``everywhere_verbose``: the flag holds whatever the flags say."""
     n = len(pattern)
     while i < n:
         if pattern.startswith("(?#", i):
             close = pattern.find(")", i)
             i = n if close < 0 else close + 1
+        elif (flags := _INLINE_FLAGS.match(pattern, i)) and flags["end"] == ")":
+            verbose = verbose if everywhere_verbose else _switched(verbose, flags)
+            i = flags.end()
         elif verbose and pattern[i].isspace():
             i += 1
         elif verbose and pattern[i] == "#":
@@ -125,7 +163,7 @@ def _ignored(pattern: str, i: int, verbose: bool) -> int:
             i = n if end < 0 else end + 1
         else:
             break
-    return i
+    return i, verbose
 
 
 class UserPattern:
