@@ -101,6 +101,34 @@ def test_pandas_computing_options_are_pandas_defaults_inside_a_call_and_the_user
         assert pd.get_option("compute.use_numexpr") is False
 
 
+def test_the_apis_functions_work_under_a_notebooks_pandas_options_and_give_them_back(fast_seeds_run):
+    """From a review: with pandas' numba engine on, toolkit.count_terms ended in a KeyError inside pandas and
+    toolkit.yearly_trends with periods in a NumbaUtilError; with NaN told from NA, toolkit.estimate_effects in a
+    cast error. Every function of the API runs with pandas' computing options at their defaults (the same tables
+    as without the user's options), which are the user's again after it; it still pickles as toolkit's own."""
+    import pickle
+
+    from toolkit.pipeline import modelled_units
+
+    run = fast_seeds_run
+    units = modelled_units(run.units).reset_index(drop=True)
+    names = run.prepared.lexicon.names
+
+    def tables():
+        return (
+            toolkit.count_terms(SEEDS_CONFIG, ["创新", "生态"]),
+            toolkit.estimate_effects(units, run.fitted.member_shares, names, "year + place", draws=50)[0],
+        )
+
+    plain = tables()
+    users = {"compute.use_numba": True, "future.distinguish_nan_and_na": True}
+    with pd.option_context(*[x for item in users.items() for x in item]):
+        for mine, theirs in zip(tables(), plain):
+            pd.testing.assert_frame_equal(mine, theirs)
+        assert {name: pd.get_option(name) for name in users} == users
+    assert pickle.loads(pickle.dumps(toolkit.count_terms)) is toolkit.count_terms
+
+
 def test_a_runs_warnings_are_its_own_whatever_the_loggers_level(tmp_path):
     """With the toolkit's logger set to ERROR by the user, a run's warnings were missing from its manifest and
     report.html (and not printed, as the user asked); a warning another thread logged during a run was taken for

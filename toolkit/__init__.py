@@ -12,6 +12,7 @@ Names are imported on first use, so ``import toolkit`` itself does no work.
 from __future__ import annotations
 
 from ._lazy import lazy_getattr
+from .pandas_options import public as _public
 
 __version__ = "0.1.0"
 
@@ -103,7 +104,9 @@ _EXPORTS = {  # a name: its module, or "module:that module's name for it"
     "candidate_keywords": "analysis.lexicon_evidence",
 }
 __all__ = sorted(_EXPORTS)
-__getattr__ = lazy_getattr(globals(), _EXPORTS)  # a name's module is imported when the name is first used
+# a name's module is imported when the name is first used; a function runs with pandas' computing options at their
+# defaults (toolkit.pandas_options.public)
+__getattr__ = lazy_getattr(globals(), _EXPORTS, _public)
 
 
 def __dir__():

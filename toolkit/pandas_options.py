@@ -1,8 +1,8 @@
 """pandas options that change what pandas computes, held at pandas' defaults for the length of a toolkit call.
 
 A notebook may set ``pd.set_option("compute.use_numba", True)`` or ``future.distinguish_nan_and_na`` for its own
-work; a run then ended inside pandas (a hostile pass). The public calls (a run, a fit, a sweep, preparation, the
-hand-coding sheets, every command of the CLI) reset these options while they work and give the user's back after.
+work; a run then ended inside pandas (a hostile pass). The public calls (every function of the ``toolkit`` API, and
+every command of the CLI) reset these options while they work and give the user's back after.
 """
 
 from __future__ import annotations
@@ -46,6 +46,19 @@ def pandas_defaults() -> Iterator[None]:
     finally:
         for name, value in saved.items():
             pd.set_option(name, value)
+
+
+def public(value, name: str, module: str):
+    """``value`` as the API module ``module`` gives it under ``name``: a function run inside
+    :func:`pandas_defaults` (``toolkit.count_terms``, ``toolkit.estimate_effects`` ... ended inside pandas under a
+    notebook's options: a review), named as the module's own so that it pickles; a class or other value as it is."""
+    import inspect
+
+    if not inspect.isfunction(value) or inspect.isgeneratorfunction(value):
+        return value
+    wrapper = with_pandas_defaults(value)
+    wrapper.__module__, wrapper.__qualname__ = module, name
+    return wrapper
 
 
 def with_pandas_defaults(function: F) -> F:
