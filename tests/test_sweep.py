@@ -256,6 +256,10 @@ def test_grid_parsing_and_errors():
     )
     assert parse_grid_option('corpus.name="武汉,安庆",合肥') == ("corpus.name", ["武汉,安庆", "合肥"])
     assert parse_grid_option("corpus.name=武汉[,安庆") == ("corpus.name", ["武汉[", "安庆"])
+    # a quote inside a bare name opens no string (a review: l'1.toml,l'2.toml became one value); an escaped
+    # backslash ends a basic string where its quote follows
+    assert parse_grid_option("corpus.name=l'1,l'2") == ("corpus.name", ["l'1", "l'2"])
+    assert parse_grid_option('model.lda="a\\\\",{passes=2, iterations=9}')[1] == ["a\\", {"passes": 2, "iterations": 9}]
     # a grid key no config has is said as the grid's, not as the config file's (as --set's is)
     with pytest.raises(ToolkitError, match=r"^sweep grid: unknown config key model.n_topicz; did you mean 'n_topics'\?$"):
         expand_grid(seeds_config(), {"model.n_topicz": [4]})

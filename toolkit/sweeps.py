@@ -118,14 +118,18 @@ def parse_grid_option(text: str) -> tuple[str, list]:
 def _split_values(raw: str) -> list[str]:
     """A --grid option's values: ``raw`` split at its commas, but not at one inside a TOML table, list or quoted
     string (``{passes=3, iterations=10},{passes=5}``, ``[],["a.txt","b.txt"]``, ``"a,b",c``: split at every
-    comma, their parts were refused with a message about the key: a hostile pass). Brackets that do not close
-    (a bare name such as ``a[,b``) are no table or list: split at every comma, as before."""
-    values, start, depth, quote = [], 0, 0, ""
-    for i, char in enumerate(raw):
+    comma, their parts were refused with a message about the key: a hostile pass). A quote opens a string only at
+    a value's start or inside a table or list (``l'1.toml,l'2.toml`` are two names: a review); brackets that do
+    not close (a bare name such as ``a[,b``) are no table or list: split at every comma, as before."""
+    values, start, depth, quote, i = [], 0, 0, "", 0
+    while i < len(raw):
+        char = raw[i]
         if quote:
-            if char == quote and not (quote == '"' and raw[i - 1] == "\\"):
+            if quote == '"' and char == "\\":
+                i += 1  # an escaped character of a basic string (\\ or \")
+            elif char == quote:
                 quote = ""
-        elif char in "\"'":
+        elif char in "\"'" and (depth or not raw[start:i].strip()):
             quote = char
         elif char in "[{":
             depth += 1
@@ -136,6 +140,7 @@ def _split_values(raw: str) -> list[str]:
         elif char == "," and depth == 0:
             values.append(raw[start:i])
             start = i + 1
+        i += 1
     if depth or quote:
         return raw.split(",")
     return [*values, raw[start:]]
@@ -622,8 +627,9 @@ def _pending(out_dir: Path, runs: list) -> list:
     pending = [r for r in runs if not _finished(out_dir / "runs" / r[2])]
     for run in runs:
         _check_run_folder(out_dir / "runs" / run[2])
+    fitting = {run[2] for run in pending}
     for combo, _, rid, _ in runs:
-        if not any(rid == r[2] for r in pending):
+        if rid not in fitting:
             _name_by_this_grid(out_dir / "runs" / rid, combo)
     return pending
 
