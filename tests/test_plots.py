@@ -604,6 +604,26 @@ def test_the_first_period_of_a_themes_wording_is_not_grey(lexicon):
     assert shown["技术"] == [ecology]
 
 
+def test_theme_words_shortened_alike_stay_apart_and_one_word_reads_the_same_in_every_cell(lexicon):
+    """A word wider than its column is shortened with an ellipsis: two words alike at their start were both drawn
+    中国特色社会主义…, a new word looking like the grey one of the column before (a review). Shortened apart, and
+    the same word the same way in every cell."""
+    from toolkit.output.plots import plot_theme_words
+
+    long_a, long_b = "中国特色社会主义建设事业道路成就经验", "中国特色社会主义建设事业制度成就经验"
+    words = pd.DataFrame(
+        {
+            "theme": ["ecology"] * 3,
+            "period": ["十三五", "十四五", "十四五"],
+            "rank": [1, 1, 2],
+            "word": [long_a, long_b, long_a],
+            "new": [False, True, False],
+        }
+    )
+    drawn = [t.get_text() for t in plot_theme_words(words, lexicon, n_words=2).axes[0].texts if "…" in t.get_text()]
+    assert len(drawn) == 3 and drawn[0] == drawn[2] != drawn[1]
+
+
 def test_a_themes_new_words_stand_out_from_those_carried_over_whatever_its_colour():
     """From issue 29: `other` is grey, so its new words (its colour) and its words carried over (grey) looked the same
     in theme_words; so did those of the palette's two grey themes (the 15th and 16th). Each theme's new words differ

@@ -8,8 +8,6 @@ from ...analysis.lexicon import Lexicon
 from ...errors import ToolkitError, require_columns
 from ._common import (
     _PALETTE,
-    _cut,
-    _em,
     _heading,
     _labels,
     _new_figure,
@@ -18,6 +16,7 @@ from ._common import (
     bar_collection,
     drawable,
     ordered,
+    short_labels,
     table_themes,
     theme_colors,
     theme_hatches,
@@ -58,6 +57,10 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
         ax.set_xlim(-0.5, len(periods) - 0.5)
         ax.set_ylim(len(themes) - 0.5, -0.5)
         ax.axis("off")
+        # a word wider than its column shortened with an ellipsis, alike everywhere and where it still differs from
+        # the figure's other words (中国特色社会主义道路 and ...制度 were both 中国特色社会主…: a review)
+        distinct = list(dict.fromkeys(words["word"].astype(str)))
+        shown_as = dict(zip(distinct, short_labels(distinct, (column - 0.15) * 72 / 7.5)))
         # each cell's rows, found once (a lookup per cell in a MultiIndex took a third of the figure's time)
         cells = {key: rows for key, rows in words.groupby(["theme", "period"], sort=False, dropna=False)}
         for j, header in enumerate(headers):
@@ -91,7 +94,7 @@ def plot_theme_words(words: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 5,
                     ax.text(
                         j,
                         i + (r - (k - 1) / 2) / (n_words + 1),
-                        _within(str(row.word), (column - 0.15) * 72 / 7.5),
+                        shown_as[str(row.word)],
                         ha="center",
                         va="center",
                         fontsize=7.5,
@@ -125,12 +128,6 @@ def _readable(color: str) -> tuple[float, float, float]:
     return (rgb[0] * scale, rgb[1] * scale, rgb[2] * scale)
 
 
-def _within(word: str, ems: float) -> str:
-    """``word``, or its start with an ellipsis where it is wider than ``ems`` (习近平新时代中国特色社会主义思想 ran past
-    its column and the canvas's edge; theme_words.csv holds it whole)."""
-    return word if _em(word) <= ems else _cut(word, ems - 1) + "…"
-
-
 TICK_EMS = 8  # the widest word label of plot_top_words, in characters of Chinese (eight: 社会主义核心价值观 is cut)
 
 
@@ -160,7 +157,7 @@ def plot_top_words(topics: pd.DataFrame, lexicon: Lexicon, *, n_words: int = 10,
             ax.set_yticks(range(len(words)))
             # a word wider than a panel's label room is shortened (习近平新时代中国特色社会主义思想 widened every
             # panel's gap until the fifth column ran off the canvas: a hostile pass); topics.csv holds it whole
-            ax.set_yticklabels([_within(word, TICK_EMS) for word in words], fontsize=8)
+            ax.set_yticklabels(short_labels([str(word) for word in words], TICK_EMS), fontsize=8)  # apart, if alike
             ax.tick_params(axis="x", labelsize=6)
             ax.xaxis.set_major_locator(MaxNLocator(nbins=3))  # six ticks of four digits ran into each other
             # wrapped to its panel where it is too long by the grid's placing (_place_panels): wrapped here as well,
