@@ -3,6 +3,7 @@ mutation audit of toolkit/output/report.py: each rule below could be changed wit
 
 import html
 
+import numpy as np
 import pandas as pd
 
 from toolkit.config import Config
@@ -152,6 +153,10 @@ def test_wide_intervals_of_the_effects_are_said_in_the_methods_paragraph():
     assert said.startswith("Here 1 of the 9 intervals of effects_expected.csv span more than half the range")
     assert "(the widest: ecology at province = 湖北省, [0.00, 1.00])" in said
     assert wide_effects_sentence(expected.assign(low=0.2, high=0.4), "province") == ""
+    # along a number: its value as a reader writes it, and no categories to pool (a review)
+    along = expected.drop(columns="province").assign(gdp=np.linspace(0.1, 0.9, 10) / 1.2)
+    said_along = wide_effects_sentence(along, "gdp")
+    assert "(the widest: ecology at gdp = 0.08333, [0.00, 1.00])" in said_along and "pool" not in said_along
     assert wide_effects_sentence(None, "province") == ""
     config = Config.load(ROOT / "configs" / "seeds.toml", ['effects.formula="province + year"', 'effects.x="province"'])
     themes = pd.DataFrame({"theme": ["ecology", "other"], "validated": [True, False]})

@@ -283,3 +283,28 @@ def test_a_group_of_one_document_borrows_nothing_where_no_document_level_is_esti
     noted = _one_document_group(change)
     assert noted["note"].tolist() == [NO_DOCUMENT_LEVEL, ONE_DOCUMENT_GROUP]
     assert not noted["clear"].any()
+
+
+def test_the_one_document_group_warning_is_given_only_where_another_documents_variance_is_borrowed(caplog):
+    """Two places of one document each (one paragraph-rich report each): no document level is estimated at all, so
+    the run warned that the variance was "borrowed from the other groups' documents" beside notes that said the
+    interval counts units only (a hostile pass). With a third place of three documents there is one to borrow, and
+    the warning names the single group."""
+    rows = [(2020, place, 30, 0.2 + 0.1 * k) for place in ("武汉", "安庆") for k in range(4)]
+    units, _ = _frame(rows)
+    units["place"] = units["doc_id"]
+    with caplog.at_level("WARNING", logger="toolkit"):
+        trends = yearly_trends(units, np.zeros((len(units), 1)), THEMES, window=(2020, 2020), bootstrap=50, by="place")
+    assert trends.group_change["note"].str.contains("counts units").all()
+    assert "borrowed from the other groups" not in caplog.text and "borrowed from the other groups" not in " ".join(
+        trends.group_change["note"]
+    )
+    caplog.clear()
+    more = [(2020, f"合肥{d}", 30, 0.3 + 0.05 * d) for d in range(3) for _ in range(2)]
+    units, _ = _frame(rows + more)
+    units["place"] = units["doc_id"].str.replace(r"\d", "", regex=True)
+    with caplog.at_level("WARNING", logger="toolkit"):
+        yearly_trends(
+            units, np.zeros((len(units), 1)), THEMES, window=(2020, 2020), bootstrap=50, by="place", compare=["武汉", "安庆"]
+        )
+    assert "and 武汉 and 安庆 each hold one document: its between-document variance is borrowed" in caplog.text

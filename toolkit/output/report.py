@@ -581,12 +581,19 @@ def wide_effects_sentence(expected: pd.DataFrame | None, x: str) -> str:
         return ""
     rows, wide, widest = found
     at = widest[column] if column in widest else ""
+    number = isinstance(at, (int, float)) and not isinstance(at, bool)
+    shown = f"{at:.4g}" if number else at  # a point of a curve along a number: 0.7416666666666666 (a review)
     group = f", {widest['group']}" if "group" in widest and pd.notna(widest["group"]) and str(widest["group"]) else ""
     return (
         f"Here {len(wide)} of the {len(rows)} intervals of effects_expected.csv span more than half the range of a "
-        f"share (the widest: {widest['theme']} at {column} = {at}{group}, [{widest['low']:.2f}, "
+        f"share (the widest: {widest['theme']} at {column} = {shown}{group}, [{widest['low']:.2f}, "
         f"{widest['high']:.2f}]): the documents behind those values are too few to bound the expected shares; read "
-        "them as unmeasured there, or give the formula fewer categories (pool the small ones)."
+        "them as unmeasured there"
+        + (
+            ", where few documents lie along the curve."
+            if number
+            else ", or give the formula fewer categories (pool the small ones)."
+        )
     )
 
 
