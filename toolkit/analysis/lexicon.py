@@ -91,6 +91,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each
     except tomllib.TOMLDecodeError as exc:
         raise ToolkitError(f"lexicon {path} is not valid TOML: {exc}{_quote_hint(text, exc)}") from None
     themes = []
+    given: dict[str, list[str]] = {}  # the label keys each theme's table gives, for the messages naming them
     for name, table in data.items():
         _no_control_characters(path, name, "name", name)
         if not name.strip() or name != name.strip():
@@ -147,11 +148,17 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each
             compiled = UserPattern(pattern, f"lexicon {path}: theme [{name}] pattern")
             # a word it matches is a keyword kept whatever the stopword, length and number filters say: a pattern
             # that takes no word, a mark, a number or 的 (".*") made every token of the texts the theme's
-            caught = next((probe for probe in NOT_A_KEYWORD if compiled.fullmatch(probe)), None)
+            caught = next((probe for probe in (*NOT_A_KEYWORD, *ORDINARY_WORDS) if compiled.fullmatch(probe)), None)
             if caught is not None:
+                kind = (
+                    "the empty word"
+                    if not caught
+                    else "a word of no theme"
+                    if caught in ORDINARY_WORDS
+                    else "a mark, a number or a function word"
+                )
                 raise ToolkitError(
-                    f"lexicon {path}: theme [{name}] pattern {pattern!r} matches {caught!r} "
-                    f"({'the empty word' if not caught else 'a mark, a number or a function word'}), so it would make "
+                    f"lexicon {path}: theme [{name}] pattern {pattern!r} matches {caught!r} ({kind}), so it would make "
                     "any token a keyword; write one that matches the theme's words only (e.g. '数字.+')"
                 )
         for key in ("label_zh", "label_en", "note"):
@@ -166,6 +173,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each
                     f"lexicon {path}: theme [{name}] word {word.strip()!r} holds no character, letter or digit "
                     "(punctuation or symbols only); remove it"
                 )
+        given[name] = [key for key in ("label_zh", "label_en") if key in table]
         themes.append(
             Theme(
                 name,
@@ -189,7 +197,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:  # noqa: C901 (each
                     f"{'theme [' + name + ']' if name != OTHER else OTHER} ({name + end} in document_themes.csv); "
                     f"rename {'one of them' if name != OTHER else 'it'}"
                 )
-    _distinct_labels(path, themes)
+    _distinct_labels(path, themes, given)
     first_theme: dict[str, str] = {}
     for theme in themes:  # a word of two themes would count for both in coverage.csv and for one in the model
         for word in theme.words:
@@ -230,14 +238,16 @@ def _no_dotted_name(path: Path, name: str, table) -> None:
         )
 
 
-def _distinct_labels(path: Path, themes: list[Theme]) -> None:
+def _distinct_labels(path: Path, themes: list[Theme], given: dict[str, list[str]] | None = None) -> None:
     """Refuse two themes named alike to a coder (:func:`answer_key`: case, spaces, hyphens and underscores aside),
     two themes of one label (in either language: a coder may write either), a theme labelled as another theme is
     named, or a theme labelled as `other` is (其他, Other) or as coders write for it (其它, none, 无): the figures'
     legends and panels and the report would name two shares alike (a hostile pass: 其他 twice in a legend, in two
     colours), and validate would score a coder's answer as `other`, or as another theme (a name always means itself:
     "Industry" written for a theme labelled so was scored as [industry], in silence; a review: innovation's 科技创新 as
-    industry's label_en, and [Digital-Economy] beside [digital_economy], one taken for the other by the hash seed)."""
+    industry's label_en, and [Digital-Economy] beside [digital_economy], one taken for the other by the hash seed).
+    ``given``: the label keys each theme's table gives: a label given in one language stands for the other, and the
+    message names the key the file has (it named label_zh of a table of label_en alone: mutation audit 21)."""
     names: dict[str, str] = {}
     for theme in themes:
         first = names.setdefault(answer_key(theme.name), theme.name)
@@ -253,7 +263,8 @@ def _distinct_labels(path: Path, themes: list[Theme]) -> None:
             named = names.get(answer_key(label), theme.name)
             first = seen.setdefault(answer_key(label), theme.name) if named == theme.name else named
             if first != theme.name:
-                key = f"label_{language}"
+                keys = (given or {}).get(theme.name, [])
+                key = f"label_{language}" if f"label_{language}" in keys or not keys else keys[0]
                 whose = (
                     f"theme [{first}]'s name as its"
                     if first == named
@@ -277,7 +288,12 @@ def _no_control_characters(path: Path, theme: str, key: str, text: str) -> None:
         raise ToolkitError(f"lexicon {path}: {where} holds the control character {bad!r}; remove it")
 
 
-NOT_A_KEYWORD = ("", ",", "。", "1", "的", "2020", "我们")  # what no theme's pattern may match (..+, \w\w+ too)
+# what no theme's pattern may match (..+, \w\w+ too): marks, numbers of every shape (\d\d took every two-digit
+# number past drop_numbers: mutation audit 21), function words, and ordinary words of no theme of any length or
+# script ([一-鿿]{3}, [A-Za-z]+ took every word of theirs)
+NOT_A_KEYWORD = ("", ",", "。", "1", "的", "2020", "我们", "、", "%", "13", "85", "100", "2.5", "10%", "1949", "了", "和",
+                 "是", "进行", "一个")  # fmt: skip
+ORDINARY_WORDS = ("人", "时间", "老百姓", "总而言之", "the", "abc")
 MATCHES = ("exact", "contains")  # how a vocabulary word counts for a theme (themes.match)
 
 
