@@ -136,8 +136,9 @@ INTERVALS_LINK = "(methods.md#uncertainty-comparisons-between-places-and-periods
 COUNTED = "documents, paragraphs and model seeds"  # what a run's intervals count, as report.caption says it of a run
 # theme_validity's caption in report.html for a model that runs no split-half check (LDA, seeded LDA, NMF)
 VALIDITY_WITHOUT_SPLIT_HALF = (
-    "Validity: correlation of each theme's share with its keyword rate across years and documents (one bar where one "
-    "document a year makes them one check); no split-half check, which only the keyword-assisted model runs."
+    "Validity: correlation of each theme's share with its keyword rate across documents, and across years where the "
+    "corpus has five years or more (one bar where one document a year makes them one check); no split-half check, "
+    "which only the keyword-assisted model runs."
 )
 
 OUTPUTS: tuple[Table | File, ...] = (
@@ -506,9 +507,9 @@ FIGURES: tuple[Figure, ...] = (
         "theme_validity",
         "plot_theme_validity",
         ("themes",),
-        "Validity: correlation of each theme's share with its keyword rate across years and documents (one bar "
-        "where one document a year makes them one check), and the split-half check (the share measured from half "
-        "of its keywords against the rate of the other half).",
+        "Validity: correlation of each theme's share with its keyword rate across documents, and across years where "
+        "the corpus has five years or more (one bar where one document a year makes them one check), and the "
+        "split-half check (the share measured from half of its keywords against the rate of the other half).",
         "each theme's agreement with its keywords and its split-half check.",
     ),
     Figure(
