@@ -22,7 +22,6 @@ from .analysis.trends import Trends, group_labels, yearly_trends
 from .config import Config, as_config
 from .errors import ToolkitError
 from .output import atomic
-from .pandas_options import with_pandas_defaults
 from .processes import BackgroundJobs, available_workers
 from .progress import collected_warnings, kept_interrupts, timed
 from .resources import user_path
@@ -62,7 +61,6 @@ class Fitted:
         )
 
 
-@with_pandas_defaults
 def count_units(prepared: Prepared, config: Config):
     """Vocabulary, counts of the units that have a vocabulary word, and which units those are (``vocab``;
     ``config``: a Config or a TOML config's path, as :func:`fit` takes it)."""
@@ -76,7 +74,6 @@ def count_units(prepared: Prepared, config: Config):
     )
 
 
-@with_pandas_defaults
 def fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
     """The ensemble of models, topic labels and theme shares of every unit (``counted``: the result of
     ``count_units``, computed here when not given; ``config``: a Config or a TOML config's path)."""
@@ -653,7 +650,6 @@ def default_out_dir(config: Config) -> Path:
     return Path("runs") / (config["corpus"]["name"] or "run")
 
 
-@with_pandas_defaults
 def run(
     config: Config | str | Path,
     out_dir: str | Path | None = None,

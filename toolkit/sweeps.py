@@ -30,7 +30,6 @@ from .errors import ToolkitError, as_list
 from .options import OPEN_FRACTION, SEED, Option
 from .output import atomic
 from .output.csv_files import write_csv
-from .pandas_options import with_pandas_defaults
 from .processes import available_workers, stop_workers
 from .progress import Progress, kept_interrupts
 from .resources import read_text_file, user_path
@@ -464,7 +463,6 @@ class SweepResult:
     timings: pd.DataFrame  # each run's fit_seconds (summary/timings.csv): apart, as they differ between two sweeps
 
 
-@with_pandas_defaults
 def sweep(
     config: Config | str | Path,
     out_dir: str | Path | None = None,

@@ -28,7 +28,6 @@ import pandas as pd
 from ..errors import ToolkitError
 from ..output import atomic
 from ..output.csv_files import write_csv
-from ..pandas_options import with_pandas_defaults
 from ..resources import read_regular, read_text_file, user_path, utf8_path
 from ..text.corpus import cell_separator
 from ..text.decoding import Unreadable, decode
@@ -261,7 +260,6 @@ TOPIC_TASKS = 50  # topic-intrusion tasks when none are asked for
 TOPIC_SHARE = 0.05
 
 
-@with_pandas_defaults
 def export(
     run: str | Path,
     out: str | Path | None = None,
@@ -981,7 +979,6 @@ def _answer(values: pd.Series) -> pd.Series:
     return cleaned.where(~((cleaned == "") | cleaned.map(answer_key).isin(OTHER_ANSWERS)), "other")
 
 
-@with_pandas_defaults
 def score(
     folder: str | Path,
     *,
@@ -1131,7 +1128,6 @@ def _themes_coded(coded: pd.DataFrame, names: dict[str, str], folder: Path, path
     return themes
 
 
-@with_pandas_defaults
 def agree(folder: str | Path, first: str | Path, second: str | Path) -> pd.DataFrame:
     """Agreement between two coders' theme sheets of the export in ``folder`` on the items both coded: accuracy
     (the share of items given the same theme) and Cohen's kappa, raw and weighted by the sampling weights, each with

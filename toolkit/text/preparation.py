@@ -28,7 +28,6 @@ from ..analysis.lexicon import OTHER, Lexicon, load_lexicon, word_themes
 from ..analysis.terms import PairCounts, apply_phrases, learn_phrases
 from ..config import Config, as_config, is_path_option
 from ..errors import ToolkitError
-from ..pandas_options import with_pandas_defaults
 from ..processes import available_workers, stop_workers
 from ..progress import Progress, timed
 from ..resources import data_path, read_regular, read_word_file
@@ -427,7 +426,6 @@ def normalized_terms(terms: list[str], normalizer: Normalizer) -> list[str]:
     return list(written)
 
 
-@with_pandas_defaults
 def prepare(config: Config, inputs: Inputs | None = None) -> Prepared:
     """Load, normalise, split into units and segment, or read all of it back from the cache (``config``: a Config
     or a TOML config's path)."""
