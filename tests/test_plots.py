@@ -564,10 +564,15 @@ def test_the_first_period_of_a_themes_wording_is_not_grey(lexicon):
             "new": [False, False, False, True],
         }
     )
-    fig = plot_theme_words(words, lexicon, n_words=2)
-    colour = {t.get_text(): [] for t in fig.axes[0].texts}
-    for t in fig.axes[0].texts:
-        colour[t.get_text()].append(to_hex(t.get_color()))
+
+    def colours(table) -> dict[str, list[str]]:
+        """Each word's colours in the figure of ``table``, one per cell it is drawn in, in the order drawn."""
+        drawn: dict[str, list[str]] = {}
+        for t in plot_theme_words(table, lexicon, n_words=2).axes[0].texts:
+            drawn.setdefault(t.get_text(), []).append(to_hex(t.get_color()))
+        return drawn
+
+    colour = colours(words)
     ecology = to_hex(_readable(theme_colors(lexicon)["ecology"]))  # darkened where pale
     assert colour["环境"] == [ecology] and colour["双碳"] == [ecology]  # the first period's, and the new word
     assert sorted(colour["生态"]) == sorted([ecology, CARRIED_OVER])  # carried over into 十四五: grey there only
@@ -581,10 +586,7 @@ def test_the_first_period_of_a_themes_wording_is_not_grey(lexicon):
             "new": False,  # ecology's after its gap, as theme_words.csv has it
         }
     )
-    fig = plot_theme_words(gap, lexicon, n_words=2)
-    shown = {}
-    for t in fig.axes[0].texts:
-        shown.setdefault(t.get_text(), []).append(to_hex(t.get_color()))
+    shown = colours(gap)
     assert CARRIED_OVER not in shown["生态"] and CARRIED_OVER not in shown["双碳"]
     # grey is what the column before shows: 技术, seventh in 十三五's list (theme_words.csv's `new` false in 十四五)
     # but not among its two words drawn, is no grey word carried over from nothing seen (a hostile pass)
@@ -597,11 +599,7 @@ def test_the_first_period_of_a_themes_wording_is_not_grey(lexicon):
             "new": [False, False, False, False],
         }
     )
-    fig = plot_theme_words(listed, lexicon, n_words=2)
-    shown = {}
-    for t in fig.axes[0].texts:
-        shown.setdefault(t.get_text(), []).append(to_hex(t.get_color()))
-    assert shown["技术"] == [ecology]
+    assert colours(listed)["技术"] == [ecology]
 
 
 def test_theme_words_shortened_alike_stay_apart_and_one_word_reads_the_same_in_every_cell(lexicon):
