@@ -375,9 +375,10 @@ def test_a_sweeps_folder_is_inside_no_text_folder_of_its_grid(tmp_path):
 
 
 @pytest.mark.slow
-def test_an_interrupted_sweep_leaves_no_process_behind(tmp_path):
+def test_an_interrupted_sweep_leaves_no_process_behind(tmp_path, gwr_run):
     import glob
     import os
+    import shutil
     import signal
     import subprocess
     import sys
@@ -385,6 +386,7 @@ def test_an_interrupted_sweep_leaves_no_process_behind(tmp_path):
 
     import psutil
 
+    shutil.copytree(gwr_run.out_dir.parent / "cache", tmp_path / "c")  # the corpus prepared: the fits are the point
     out = tmp_path / "sw"
     command = [sys.executable, "-m", "toolkit", "sweep", str(ROOT / "configs" / "gwr_national.toml"), "--out", str(out)]
     process = subprocess.Popen(
