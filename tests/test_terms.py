@@ -898,3 +898,41 @@ def test_by_of_one_text_file_is_refused_and_a_column_of_numbers_counts_in_their_
     assert count_terms(config, "创新", by="tier")["tier"].tolist() == ["2", "3", "9", "１０", "1,000"]
     placed = count_terms(config, "创新", by="place")  # text as text
     assert placed["place"].tolist() == sorted(placed["place"])
+
+
+def test_a_document_without_a_metadata_row_is_counted_in_the_missing_group_of_a_column_of_the_users(small_corpus, tmp_path):
+    """From a hostile pass of a new user's corpus: ``terms --by script`` (a column of the user's metadata) left out a
+    document the metadata does not list (dated from its text, used by the run), with no word: its cell was NaN, which
+    the grouping dropped. It is the group (missing), as in the run's tables, and every count is kept."""
+    from toolkit import count_terms
+    from toolkit.analysis.trends import MISSING_GROUP
+
+    (small_corpus / "extra.txt").write_text((GWR / "national_2019.txt").read_text(encoding="utf-8")[:3000], encoding="utf-8")
+    config = write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv")
+    by_year = count_terms(config, "创新")
+    assert by_year["documents"].sum() == 6  # the unlisted document is used
+    by_script = count_terms(config, "创新", by="script").set_index("script")
+    assert sorted(by_script.index) == sorted(["simplified", "traditional", MISSING_GROUP])
+    assert by_script["count"].sum() == by_year["count"].sum() and by_script.loc[MISSING_GROUP, "documents"] == 1
+    assert by_script.loc[MISSING_GROUP, "count"] > 0
+
+
+def test_a_document_normalisation_empties_is_no_year_measured_at_zero(small_corpus, tmp_path, caplog):
+    """From a hostile pass of a new user's corpus: a file of web boilerplate alone, dated 2018, was counted by ``terms``
+    as the year 2018 measured at 0 per 10,000 characters (from 0 characters) where the run skips it and its
+    term_counts.csv has no 2018. It is left out and named, as the run does; an empty text has no rate."""
+    import logging
+
+    from toolkit import count_terms
+    from toolkit.analysis.terms import term_counts
+
+    from .conftest import add_document
+
+    add_document(small_corpus, "boiler.txt", "分享到\n抢沙发\n点击查看更多\n", "页面", "2018-05-01")
+    config = write_config(tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv")
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        counted = count_terms(config, "改革")
+    assert 2018 not in counted["year"].astype(int).tolist() and counted["documents"].sum() == 5
+    assert "skipped 1 document(s) with no text left after normalisation (first: boiler)" in caplog.text
+    doc = {"doc_id": "a", "title": "t", "date": "2018", "year": 2018}
+    assert term_counts([(doc, "")], ["改革"])["per_10k"].isna().all()

@@ -85,10 +85,11 @@ class TermCounter:
         self.rows: list[dict] = []
 
     def add(self, doc: dict, text: str) -> None:
-        from .trends import MISSING_GROUP
+        from .trends import group_labels
 
-        # a blank group cell as the run's tables name it: (missing), not ""
-        keys = {k: doc[k] if k == "year" or str(doc[k]).strip() else MISSING_GROUP for k in self.by}
+        # a group cell as the run's tables name it: trimmed, and (missing) when blank or absent (a document with no
+        # metadata row has NaN in the user's own columns: its rows were dropped by the grouping, a hostile pass)
+        keys = {k: doc[k] if k == "year" else group_labels([doc[k]])[0] for k in self.by}
         token_counts: Counter[str] = Counter()
         if self.cut is not None:
             for line in text.split("\n"):
@@ -139,7 +140,8 @@ class TermCounter:
             )
             .reset_index()
         )
-        table["per_10k"] = np.round(table["count"] / table["characters"].clip(lower=1) * 1e4, 4)
+        # no characters, no rate (a gap, never a measured 0): an empty text given to term_counts
+        table["per_10k"] = np.round(table["count"] / table["characters"].where(table["characters"] > 0) * 1e4, 4)
         # the first and last document with the term in each group of the columns other than year (a place's own
         # first use, not the corpus's, on a place's rows; the corpus's when counted by year alone)
         within = ["term", *(c for c in self.by if c != "year")]

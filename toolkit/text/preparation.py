@@ -358,9 +358,18 @@ def warn_unmatchable(config: Config, lexicon: Lexicon) -> None:
 
 def normalized_texts(corpus: Corpus, normalizer: Normalizer, join_lines: bool):
     """(document row as a dict, normalised text) of every used document, read from disk one at a time: the text
-    a run reads (:func:`toolkit.text.units.document_text`, with ``join_lines`` its broken lines joined)."""
+    a run reads (:func:`toolkit.text.units.document_text`, with ``join_lines`` its broken lines joined). A document
+    that normalisation leaves without text is left out, as a run skips it, and named in a warning at the end (``terms``
+    counted a file of boilerplate alone as a year measured at 0 per 10,000 characters: a hostile pass)."""
+    empty = []
     for doc in corpus.used.to_dict("records"):
-        yield doc, document_text(normalizer.normalize(corpus.text(doc["doc_id"])).text, join_lines)[0]
+        text = document_text(normalizer.normalize(corpus.text(doc["doc_id"])).text, join_lines)[0]
+        if text.strip():
+            yield doc, text
+        else:
+            empty.append(doc["doc_id"])
+    if empty:
+        log.warning("skipped %d document(s) with no text left after normalisation (first: %s)", len(empty), empty[0])
 
 
 def text_of_the_terminal(text: str, what: str) -> str:
