@@ -712,3 +712,22 @@ def test_a_missing_text_or_a_term_of_another_type_is_one_line_not_a_word():
     for terms, said in ((None, "expected a list"), ([5], "each term must be a string, not int"), ("创新".encode(), "not bytes")):
         with pytest.raises(toolkit.ToolkitError, match=said):
             toolkit.count_terms(SEEDS_CONFIG, terms)
+
+
+def test_a_table_or_a_dict_where_a_source_or_a_file_is_asked_for_is_one_line():
+    """From a hostile pass of a new user's corpus: count_terms, concordance, normalize_file and tokenize_file given a
+    DataFrame (the metadata read in the notebook), a dict or a number ended in pathlib's TypeError ('expected str,
+    bytes or os.PathLike object'), where run, prepare and load_corpus say what to give."""
+    import pandas as pd
+
+    table = pd.DataFrame({"file": ["a.txt"], "date": ["2020"]})
+    for value in (table, {"texts": "seeds"}, 5):
+        kind = type(value).__name__
+        for call, said in (
+            (lambda value=value: toolkit.count_terms(value, "创新"), "count_terms: source must be a Config, or the path"),
+            (lambda value=value: toolkit.concordance(value, "创新"), "concordance: source must be a Config, or the path"),
+            (lambda value=value: toolkit.normalize_file(value), "normalize_file: path must be the path of one text file"),
+            (lambda value=value: toolkit.tokenize_file(value), "tokenize_file: path must be the path of one text file"),
+        ):
+            with pytest.raises(ToolkitError, match=f"^{said}.*, not {kind}$"):
+                call()

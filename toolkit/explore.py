@@ -61,6 +61,7 @@ def normalize_file(path: str | Path, config: Config | None = None) -> str:
     """The normalised simplified text of one file, exactly as ``run`` reads it (``config``: a Config, a TOML
     config's path, or None for the defaults): with ``units.join_lines`` its lines broken inside a sentence joined,
     the text that ``terms`` counts in and kwic's ``position`` points into."""
+    require_type(path, (str, os.PathLike), "normalize_file", "path", "the path of one text file")
     config = as_config(config, "normalize_file")
     normalized = make_normalizer(config).normalize(_read_one(path, config)).text
     return document_text(normalized, config["units"]["join_lines"])[0]
@@ -73,6 +74,7 @@ def tokenize_file(path: str | Path, config: Config | None = None) -> list[list[s
     from .analysis.terms import apply_phrases, learn_phrases
     from .text.preparation import warn_unmatchable
 
+    require_type(path, (str, os.PathLike), "tokenize_file", "path", "the path of one text file")
     config = as_config(config, "tokenize_file")
     u, v = config["units"], config["vocab"]
     # normalize_file has joined the broken lines as a run does (once: joining again can find another page width)
@@ -107,11 +109,16 @@ def source_config(source: Config | str | Path, overrides=()) -> Config:
     return Config.load(source if is_config_source(source) else None, overrides)
 
 
-def _text_source(source: Config | str | Path, overrides=()):
+SOURCE = "a Config, or the path of a config (.toml) or of one text file"
+
+
+def _text_source(source: Config | str | Path, overrides, function: str):
     """The config, normalised (document, text) pairs, normaliser and segmenter of a config's corpus, or of one
-    text file (a config path ends in .toml)."""
+    text file (a config path ends in .toml); ``function`` names the caller in an error."""
     from .text.preparation import normalized_texts
 
+    # a DataFrame or a dict was a TypeError from inside pathlib (a hostile pass of the API)
+    require_type(source, (Config, str, os.PathLike), function, "source", SOURCE)
     config = source_config(source, overrides)
     if is_config_source(source):
         inputs = load_inputs(config)
@@ -179,7 +186,7 @@ def count_terms(
     terms = _terms(terms)
     one_file = not is_config_source(source)
     by = (() if one_file else ("year",)) if by is None else (by,) if isinstance(by, str) else tuple(by)
-    config, columns, texts, normalizer, segmenter = _text_source(source, overrides)  # a file not found said first
+    config, columns, texts, normalizer, segmenter = _text_source(source, overrides, "count_terms")  # a file not found said first
     if one_file and by:  # it was dropped in silence, an unknown column too (a hostile pass)
         raise ToolkitError(
             f"--by {','.join(map(str, by))}: one text file has no metadata to count by; give a config (.toml) to count "
@@ -201,7 +208,7 @@ def concordance(
     if context is not None:  # 0 is refused, not read as "the config's" (it was)
         check_arguments("concordance", OPTIONS, context=context)
     terms = _terms(terms)
-    config, columns, texts, normalizer, _ = _text_source(source, overrides)
+    config, columns, texts, normalizer, _ = _text_source(source, overrides, "concordance")
     if regex:
         _warn_unfolded(terms, normalizer)
     extra = tuple(c for c in ("place",) if c in columns)
