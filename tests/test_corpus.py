@@ -436,7 +436,9 @@ def test_patterns_match_like_glob(small_corpus):
     docs = load_corpus(small_corpus, pattern="**/*.txt").documents.set_index("path")
     assert docs.loc["2020/report.txt", "status"] == "used"
     docs = load_corpus(small_corpus).documents.set_index("path")
-    assert docs.loc["2020/report.txt", "reason"] == "does not match corpus.pattern '*.txt'"
+    assert docs.loc["2020/report.txt", "reason"] == (
+        "does not match corpus.pattern '*.txt': it is in a subfolder; set corpus.pattern = '**/*.txt' to read subfolders"
+    )
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
@@ -1358,3 +1360,64 @@ def test_a_metadata_column_renamed_for_a_themes_share_says_so(small_corpus, capl
     assert {"meta_ecology", "meta_status"} <= set(corpus.metadata_columns)
     assert "ecology -> meta_ecology (a theme's share column of the lexicon)" in caplog.text
     assert "status -> meta_status (a theme" not in caplog.text
+
+
+def test_a_file_whose_name_starts_with_a_space_is_described_by_its_row(tmp_path):
+    """From a hostile pass of a new user's corpus: a file " lead.txt" listed as " lead.txt" was skipped as having no
+    date ("add the file with a date to the metadata") and its row named as one of a missing file: the metadata's
+    cells are read trimmed, the file's name was not. A row ending in a space a spreadsheet keeps describes its file
+    too; of two files told apart by a space alone, the row describes the one it names as written."""
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    seeds = sorted(SEEDS.glob("*.txt"))
+    for name, seed in zip((" lead.txt", "trail.txt", "lead.txt"), seeds):
+        (texts / name).write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    (texts / "lead.txt").rename(tmp_path / "later.txt")
+    (tmp_path / "m.csv").write_text("file,date\n lead.txt,2016\ntrail.txt ,2017\n", encoding="utf-8")
+    docs = load_corpus(texts, tmp_path / "m.csv").documents.set_index("path")
+    assert docs.loc[" lead.txt", ["status", "year", "date_source"]].tolist() == ["used", 2016, "metadata"]
+    assert docs.loc["trail.txt", ["status", "year", "date_source"]].tolist() == ["used", 2017, "metadata"]
+    (tmp_path / "later.txt").rename(texts / "lead.txt")
+    docs = load_corpus(texts, tmp_path / "m.csv").documents.set_index("path")
+    assert docs.loc[" lead.txt", ["status", "year", "date_source"]].tolist() == ["used", 2016, "metadata"]
+    assert docs.loc["lead.txt", "date_source"] != "metadata"  # the row names the other file, as written
+    (tmp_path / "twice.csv").write_text("file,date\ntrail.txt,2016\ntrail.txt ,2017\n", encoding="utf-8")
+    with pytest.raises(ToolkitError, match=r"lists 'trail.txt' twice \(lines 2 and 3\)"):
+        load_corpus(texts, tmp_path / "twice.csv")
+
+
+def test_text_files_in_subfolders_the_pattern_leaves_out_are_named_with_what_to_set(tmp_path):
+    """From a hostile pass of a new user's corpus: a corpus sorted into folders by year (texts/2016/b.txt) under the
+    default pattern '*.txt' was read as its top folder's one file, the others said in documents.csv alone (terms said
+    nothing at all). A text file the pattern takes by its name but not in its folder is named in a warning with the
+    pattern that reads it; a file of another kind in a subfolder, or a run asked to read the top folder of text files
+    only by a pattern with a folder, is not."""
+    texts = tmp_path / "texts"
+    (texts / "2016").mkdir(parents=True)
+    (texts / "notes").mkdir()
+    seeds = sorted(SEEDS.glob("*.txt"))
+    shutil.copy(seeds[0], texts / "a.txt")
+    shutil.copy(seeds[1], texts / "2016" / "b.txt")  # the two dated in their text
+    shutil.copy(seeds[3], texts / "2016" / "c.txt")
+    (texts / "notes" / "todo.md").write_text("校对", encoding="utf-8")
+    (tmp_path / "m.csv").write_text("file,date\na.txt,2015\n", encoding="utf-8")
+    documents = load_corpus(texts, tmp_path / "m.csv").documents.set_index("path")
+    assert documents.loc["a.txt", "status"] == "used"
+    assert (documents.loc[["2016/b.txt", "2016/c.txt"], "status"] == "skipped").all()
+    assert documents.loc["2016/b.txt", "reason"] == (
+        "does not match corpus.pattern '*.txt': it is in a subfolder; set corpus.pattern = '**/*.txt' to read subfolders"
+    )
+    assert documents.loc["notes/todo.md", "reason"] == "does not match corpus.pattern '*.txt'"
+    with collected_warnings() as warnings:
+        warn_skipped(documents.reset_index(), counted="not analysed")
+    assert warnings == [
+        "2 file(s) in subfolders of the text folder are left out, not analysed: 2016/b.txt, 2016/c.txt; "
+        "set corpus.pattern = '**/*.txt' to read subfolders"
+    ]
+    read = load_corpus(texts, tmp_path / "m.csv", pattern="**/*.txt").documents
+    assert read.set_index("path").loc[["a.txt", "2016/b.txt", "2016/c.txt"], "status"].eq("used").all()
+    only = load_corpus(texts, tmp_path / "m.csv", pattern="2016/*.txt").documents.set_index("path")
+    assert only.loc["a.txt", "reason"] == (
+        "listed in the metadata, but corpus.pattern '2016/*.txt' does not take it; widen the pattern to take it "
+        "(e.g. '*.txt'), or set include = no in its row"
+    )

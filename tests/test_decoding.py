@@ -107,6 +107,9 @@ def test_declared_encoding_is_used_and_checked():
         decode(TEXT.encode("gb18030"), "utf-8")
     with pytest.raises(Unreadable, match="unknown encoding"):
         decode(b"abc", "klingon")
+    # "auto" however a spreadsheet capitalises it (AUTO was an unknown encoding: a hostile pass)
+    for auto in ("AUTO", "Auto", " auto "):
+        assert decode(TEXT.encode("gb18030"), auto) == decode(TEXT.encode("gb18030"))
 
 
 def test_round_trip_through_traditional_script_is_readable():

@@ -879,8 +879,8 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
         if blank.any():
             documents = modelled.loc[blank, "doc_id"].unique() if "doc_id" in modelled else []
             log.warning(
-                "%d document(s) have no %s (an empty cell of the metadata): they form the group %r of the "
-                "group tables and figures; fill the column to place them",
+                "%d document(s) have no %s (an empty cell of the metadata, or no row for their file): they form the group "
+                "%r of the group tables and figures; fill the column to place them",
                 len(documents),
                 by,
                 MISSING_GROUP,

@@ -74,7 +74,7 @@ def check_options(section: dict) -> None:
     if section["year_min"] and section["year_max"] and section["year_min"] > section["year_max"]:
         raise ToolkitError(f"corpus.year_min ({section['year_min']}) is after corpus.year_max ({section['year_max']})")
     check_pattern(section["pattern"])
-    if section["encoding"] != "auto":
+    if section["encoding"].strip().lower() != "auto":
         import codecs
 
         try:
@@ -275,14 +275,19 @@ def read_metadata(path: Path) -> pd.DataFrame:
     # every cell without the spaces around it: "中央 " is the group 中央, in trends.by as in effects.formula and
     # documents.csv (a space a spreadsheet keeps out of sight made a category of its own)
     table = pd.DataFrame([fields for _, fields in rows], columns=header, dtype=object).astype(str)
-    table = _without_invisible(table, path).apply(lambda column: column.str.strip())
+    # the file column as written: it names a file, whose name may begin with a space (" lead.txt" was read as
+    # "lead.txt", another file's or none); a space around a name is matched as the last step (_canonical)
+    table = _without_invisible(table, path)
+    table = table.apply(lambda column: column if column.name == "file" else column.str.strip())
     seen: dict[str, int] = {}
     for (line, _), name in zip(rows, table["file"]):
-        if not name:
+        if not name.strip():
             raise ToolkitError(f"metadata {path} line {line} has an empty 'file' cell; name the text file or delete the row")
-        if name in seen:
-            raise ToolkitError(f"metadata {path} lists {name!r} twice (lines {seen[name]} and {line}); keep one row per file")
-        seen[name] = line
+        if name.strip() in seen:  # "a.txt" and "a.txt " too: one file, a space apart
+            raise ToolkitError(
+                f"metadata {path} lists {name.strip()!r} twice (lines {seen[name.strip()]} and {line}); keep one row per file"
+            )
+        seen[name.strip()] = line
     return table.set_index("file", drop=False)
 
 
@@ -434,11 +439,12 @@ def _problem(path: Path, name: str, real_root: Path) -> str:
 
 def _canonical(name: str) -> str:
     """A file name as it is compared with the metadata's at the last step of :func:`metadata_rows`: Unicode NFC
-    (macOS writes names decomposed), / for \\ (a path typed on Windows), without a leading ./, case folded."""
+    (macOS writes names decomposed), / for \\ (a path typed on Windows), without a leading ./, case folded, each
+    part without the spaces around it (the metadata's cells are read so: a file " lead.txt" was unlisted)."""
     name = unicodedata.normalize("NFC", name).replace("\\", "/")
     while name.startswith("./"):
         name = name[2:]
-    return name.casefold()
+    return "/".join(part.strip() for part in name.split("/")).casefold()
 
 
 def metadata_rows(  # noqa: C901 (three steps of matching, each with its ambiguities)
@@ -590,6 +596,20 @@ def warn_skipped(documents: pd.DataFrame, *, counted: str, run: bool = False) ->
             " ..." if unread.sum() > 3 else "",
             " (a web page is read as it is where corpus.pattern takes it, e.g. '*.html')" if "web page" in kinds else "",
         )
+    # text files in subfolders, which the pattern takes by name but reads in the top folder only: a corpus sorted
+    # into folders by year was read as its top folder's files, the rest said in documents.csv alone (a hostile pass)
+    nested = documents["reason"].str.startswith("does not match corpus.pattern") & documents["reason"].str.contains(
+        ": it is in a subfolder;", regex=False
+    )
+    if nested.any():
+        log.warning(
+            "%d file(s) in subfolders of the text folder are left out, %s: %s%s; %s",
+            int(nested.sum()),
+            counted,
+            ", ".join(documents.loc[nested, "path"].head(3)),
+            " ..." if nested.sum() > 3 else "",
+            documents.loc[nested, "reason"].iloc[0].split(": it is in a subfolder; ", 1)[1],
+        )
     if missing.any():
         log.warning(
             "%d metadata row(s) name a file that is not in the folder: %s%s",
@@ -613,6 +633,14 @@ def _flag(value: str) -> bool | None:
     return True if value in _YES else False if value in _NO else None
 
 
+def _in_subfolder(rel: str, pattern: str) -> str:
+    """What to do for the file at ``rel`` that ``corpus.pattern`` takes by its name but not in its subfolder ('' for
+    any other file)."""
+    if "/" in rel and matches(PurePosixPath(rel).name, pattern):
+        return f": it is in a subfolder; set corpus.pattern = '**/{pattern}' to read subfolders"
+    return ""
+
+
 def _not_taken(entry, pattern: str) -> str:
     """Why a file that its metadata row lists is not read, when ``corpus.pattern`` does not take it (a problem to fix,
     which a run names, not a choice: a report saved as .docx, or put in a subfolder, left the corpus without a
@@ -626,8 +654,8 @@ def _not_taken(entry, pattern: str) -> str:
     name = PurePosixPath(entry.rel).name
     if what:
         return f"{reason}: {what}"
-    if "/" in entry.rel and matches(name, pattern):
-        return f"{reason}: it is in a subfolder; set corpus.pattern = '**/{pattern}' to read subfolders"
+    if in_subfolder := _in_subfolder(entry.rel, pattern):
+        return reason + in_subfolder
     suffix = PurePosixPath(name).suffix
     widen = f" (e.g. '*{suffix}')" if suffix else ""
     return f"{reason}; widen the pattern to take it{widen}, or set include = no in its row"
@@ -746,7 +774,7 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
         elif info is not None and key not in (entry.rel, PurePosixPath(entry.rel).name):
             row["note"] = f"metadata row {key!r} (written otherwise: case, Unicode form or folder)"
         if not matches(entry.rel, pattern):
-            row["reason"] = f"does not match corpus.pattern {pattern!r}"
+            row["reason"] = f"does not match corpus.pattern {pattern!r}" + _in_subfolder(entry.rel, pattern)
             if info is not None and _flag(info.get("include", "")) is not False:  # a file the user meant to study
                 row["reason"] = _not_taken(entry, pattern)
             continue

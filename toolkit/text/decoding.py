@@ -98,7 +98,7 @@ def decode(data: bytes, encoding: str = "auto", *, repair: bool = True) -> Decod
         raise Unreadable("empty file" if not data else "file holds only whitespace")
     if what := binary_kind(data):
         raise Unreadable(f"binary file: {what}")
-    if encoding != "auto":
+    if encoding.strip().lower() != "auto":  # AUTO or Auto as a spreadsheet capitalises it (it was an unknown encoding)
         try:
             text = data.decode(encoding)
         except LookupError:
