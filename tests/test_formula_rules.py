@@ -3,6 +3,7 @@ toolkit.analysis.formulas and the checking and grid logic of toolkit.analysis.ef
 a mutation that passed the other tests, or states a defect the audit found (fixed since).
 A formula is data: it is parsed, never evaluated."""
 
+import io
 import logging
 import signal
 
@@ -488,6 +489,10 @@ def test_effects_of_one_fitted_model_name_no_seeds_and_of_several_do():
         said = effects_sentence("year + level", effects)
         assert ("the seeds carried by the method of composition" in said) is not one
         assert ("from the one fitted model (no seeds to carry)" in said) is one
+        # read back from effects_expected.csv, how many models it pools is unknown: neither said (seeds were)
+        read_back = pd.read_csv(io.StringIO(expected.to_csv(index=False)))
+        title = plot_effects(read_back, lexicon).get_suptitle()
+        assert "含随机种子" not in title and "单个模型" not in title and "文档聚类标准误" in title
 
 
 def test_an_indicator_that_all_documents_but_one_hold_is_not_estimable():

@@ -90,6 +90,7 @@ _TEXT = {
         "own_y": "各面板纵轴刻度不同",
         "effects_title": "协变量效应:各主题的预期占比随 {x} 的变化(分数logit,文档聚类标准误,含随机种子)",
         "effects_title_one_model": "协变量效应:各主题的预期占比随 {x} 的变化(分数logit,文档聚类标准误,单个模型)",
+        "effects_title_models_unknown": "协变量效应:各主题的预期占比随 {x} 的变化(分数logit,文档聚类标准误)",
         "validity_title": "主题测量的效度:模型占比与关键词频率的相关",
         "r_years": "跨年份 r",
         "r_documents": "跨文档 r",
@@ -166,6 +167,8 @@ _TEXT = {
         "errors clustered by document, seeds included)",
         "effects_title_one_model": "Covariate effects: expected share of each theme along {x} (fractional logit, "
         "errors clustered by document, one fitted model)",
+        "effects_title_models_unknown": "Covariate effects: expected share of each theme along {x} (fractional logit, "
+        "errors clustered by document)",
         "validity_title": "Validity of each theme: model share against keyword rate",
         "r_years": "r across years",
         "r_documents": "r across documents",

@@ -278,8 +278,11 @@ def plot_effects(
         if len(groups) > 1:
             grid.legend(fontsize=7)
         notes = [_say(text, "interval95", level), text["own_y"]]
-        # the seeds named only where the expected shares pool several models (attrs of estimate_effects' table;
-        # read back from its CSV file, unknown: named)
-        heading = text["effects_title" if expected.attrs.get("members", 2) > 1 else "effects_title_one_model"]
+        # the seeds named only where the expected shares pool several models (attrs of estimate_effects' table);
+        # read back from its CSV file, how many is unknown: neither said (one model was said to pool seeds)
+        members = expected.attrs.get("members")
+        heading = text[
+            "effects_title_models_unknown" if members is None else "effects_title" if members > 1 else "effects_title_one_model"
+        ]
         grid.title(_heading(title, heading.format(x=x), notes), ylabel=text["share"])
     return grid.fig
