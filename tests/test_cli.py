@@ -253,7 +253,6 @@ def test_sweep_command(tmp_path):
     ],
 )
 def test_sweep_refuses_absurd_numbers_before_any_work(tmp_path, capsys, args, message):
-    from toolkit.cli import main
 
     out = tmp_path / "sw"
     small = ["--grid", "model.kind=nmf", "--grid", "model.n_topics=4", "--set", "sweep.seeds=[1]"]
@@ -495,3 +494,18 @@ def test_an_option_of_one_value_given_twice_is_refused_before_any_work(args, opt
     assert list(tmp_path.iterdir()) == []
     parsed = build_parser().parse_args(["run", "configs/seeds.toml", "--set", "model.n_topics=8", "--set", "vocab.min_df=3"])
     assert parsed.overrides == ["model.n_topics=8", "vocab.min_df=3"] and not hasattr(parsed, "_given")
+
+
+def test_version_names_the_build_as_the_manifest_does(fast_seeds_run, capsys):
+    """From a hostile pass of a new user's corpus: ``toolkit --version`` did not exist (a methods section names the
+    build). It prints the version and the SHA-256 of the code and data as installed, the one a run's manifest.json
+    records, and exits 0 without a command."""
+    import json
+
+    from toolkit import __version__
+
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    manifest = json.loads((fast_seeds_run.out_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert capsys.readouterr().out == f"toolkit {__version__} (source sha256 {manifest['toolkit_source_sha256']})\n"

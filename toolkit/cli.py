@@ -103,6 +103,22 @@ class _Parser(argparse.ArgumentParser):
         return parsed
 
 
+class _Version(argparse.Action):
+    """``--version``: the toolkit's version and the SHA-256 of its code and data as installed (manifest.json's
+    ``toolkit_source_sha256``: two builds of one version number that compute differently differ there), for a paper's
+    methods section; computed when asked, not for every command."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from . import __version__
+        from .output.manifest import source_sha256
+
+        print(f"toolkit {__version__} (source sha256 {source_sha256()})")
+        parser.exit()
+
+
 def _add_quiet(parser: argparse.ArgumentParser, default) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", default=default, help="print only warnings and errors")
 
@@ -110,6 +126,7 @@ def _add_quiet(parser: argparse.ArgumentParser, default) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="toolkit", description="Themes in Chinese policy texts and how they shift over time.")
     _add_quiet(parser, False)
+    parser.add_argument("--version", action=_Version, help="print the version and the SHA-256 of the installed code, and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser(
