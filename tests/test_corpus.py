@@ -1421,3 +1421,31 @@ def test_text_files_in_subfolders_the_pattern_leaves_out_are_named_with_what_to_
         "listed in the metadata, but corpus.pattern '2016/*.txt' does not take it; widen the pattern to take it "
         "(e.g. '*.txt'), or set include = no in its row"
     )
+
+
+def test_a_file_or_date_column_headed_otherwise_is_named_with_what_to_rename(small_corpus, caplog):
+    """From a hostile pass of a new user's corpus: a spreadsheet headed 文件名 was refused without the column named,
+    and one headed 日期 (no date or year column) had its documents dated from their text with no word of the column it
+    carried as a column of the user's."""
+    import logging
+
+    meta = small_corpus / "metadata.csv"
+    rows = pd.read_csv(meta, dtype=str)
+    rows.rename(columns={"file": "文件名", "date": "日期"}).to_csv(meta, index=False)
+    with pytest.raises(
+        ToolkitError, match=r"no 'file' column \(it has: 文件名, title, 日期, .*\); rename its column '文件名' to file$"
+    ):
+        load_corpus(small_corpus, meta)
+    rows.rename(columns={"date": "日期"}).to_csv(meta, index=False)
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        documents = load_corpus(small_corpus, meta).documents
+    assert (
+        "no 'date' or 'year' column, so its documents are dated from their text: rename its column '日期' to date" in caplog.text
+    )
+    assert set(documents.loc[documents["status"] == "used", "date_source"]) == {"text"}
+    caplog.clear()
+    rows.to_csv(meta, index=False)  # with its date column, a column of that name beside it is the user's own
+    pd.read_csv(meta, dtype=str).assign(年份="二〇一五").to_csv(meta, index=False)
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        assert set(load_corpus(small_corpus, meta).documents["date_source"]) == {"metadata"}
+    assert "no 'date' or 'year' column" not in caplog.text

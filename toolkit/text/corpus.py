@@ -222,6 +222,38 @@ def _no_row_swallowed(path: Path, line: int, header: list[str], fields: list[str
                 )
 
 
+# headers that name a document's file or its date in another way (a Chinese spreadsheet's 文件名, 日期 ...), which the
+# metadata reads under the names file and date (year) alone: said so, with what to rename (a hostile pass)
+_FILE_LIKE = ("文件", "文件名", "文件名称", "filename", "file_name", "path", "files", "文档")
+_DATE_LIKE = ("日期", "年份", "年度", "年", "时间", "发布日期", "发布时间", "成文日期", "发文日期", "印发日期", "dates", "datum")
+
+
+def _check_header(path: Path, header: list[str] | None) -> None:
+    """ToolkitError for a metadata header the table cannot be read by: none, no ``file`` column (one headed otherwise
+    named), a column twice; a warning for a date column headed otherwise where none is named date or year."""
+    if header is None:
+        raise ToolkitError(f"metadata {path} is empty; give a CSV with a header row and a 'file' column")
+    if "file" not in header:
+        like = [c for c in header if c in _FILE_LIKE]
+        raise ToolkitError(
+            f"metadata {path} has no 'file' column (it has: {', '.join(header)}); "
+            + (f"rename its column {like[0]!r} to file" if like else "add one that names each text file")
+        )
+    dated_by = [c for c in header if c in _DATE_LIKE]
+    if dated_by and not {"date", "year"} & set(header):  # 日期 carried as a column of the user's, dates from the texts
+        log.warning(
+            "metadata %s has no 'date' or 'year' column, so its documents are dated from their text: rename its column "
+            "%r to date (or year) to date them by it",
+            path,
+            dated_by[0],
+        )
+    seen_columns = set()
+    for column in header:
+        if column in seen_columns:
+            raise ToolkitError(f"metadata {path} has the column {column!r} twice; keep one")
+        seen_columns.add(column)
+
+
 def read_metadata(path: Path) -> pd.DataFrame:
     """The metadata CSV as strings, one row per file; raises ToolkitError on an unusable table: a row with more
     fields than the header (the columns would shift), a row without a file name, a file named twice. A row with
@@ -261,17 +293,7 @@ def read_metadata(path: Path) -> pd.DataFrame:
             line = reader.line_num + 1
     except csv.Error as exc:
         raise ToolkitError(f"cannot read metadata {path} line {reader.line_num}: {exc}; save it as a plain CSV") from None
-    if header is None:
-        raise ToolkitError(f"metadata {path} is empty; give a CSV with a header row and a 'file' column")
-    if "file" not in header:
-        raise ToolkitError(
-            f"metadata {path} has no 'file' column (it has: {', '.join(header)}); add one that names each text file"
-        )
-    seen_columns = set()
-    for column in header:
-        if column in seen_columns:
-            raise ToolkitError(f"metadata {path} has the column {column!r} twice; keep one")
-        seen_columns.add(column)
+    _check_header(path, header)
     # every cell without the spaces around it: "中央 " is the group 中央, in trends.by as in effects.formula and
     # documents.csv (a space a spreadsheet keeps out of sight made a category of its own)
     table = pd.DataFrame([fields for _, fields in rows], columns=header, dtype=object).astype(str)
