@@ -110,3 +110,31 @@ def test_a_year_outside_the_years_read_is_said_so_not_told_to_be_written_as_it_i
 )
 def test_labelled_dates_and_numbers_that_are_no_dates(text, iso):
     assert find_date(text).date == iso
+
+
+_NUMERALS = "〇一二三四五六七八九"
+
+
+def _in_chinese_numerals(number: int) -> str:
+    """A month or day as an official document writes it: 五, 十, 十二, 二十, 三十一."""
+    tens, ones = divmod(number, 10)
+    return ("" if tens < 2 else _NUMERALS[tens]) + ("十" if tens else "") + (_NUMERALS[ones] if ones else "")
+
+
+def test_a_date_in_chinese_numerals_or_with_spaces_is_read_as_its_digits():
+    """From a hostile pass of a new user's corpus: 二〇二〇年 and 2008 年 were refused as malformed (the file skipped),
+    though official documents date themselves in Chinese numerals and a spreadsheet keeps the space typed."""
+    import datetime
+
+    day = datetime.date(1900, 1, 1)
+    while day.year <= 2100:  # every day of the years read, one in seven (each month's every day in some year)
+        year = "".join(_NUMERALS[int(d)] for d in str(day.year))
+        written = f"{year}年{_in_chinese_numerals(day.month)}月{_in_chinese_numerals(day.day)}日"
+        assert parse_date(written).date == day.isoformat(), written
+        assert parse_date(f"{year}年{_in_chinese_numerals(day.month)}月").date == day.isoformat()[:7]
+        day += datetime.timedelta(days=7)
+    assert parse_date("二零二零年").date == "2020" and parse_date("2008 年").date == "2008"
+    assert parse_date("2008 年 3 月 5日").date == "2008-03-05"
+    for wrong in ("二〇二〇年十十月", "二〇二〇年〇月", "二〇二〇年二月三十日", "二〇二〇年十三月", "一八八〇年"):
+        with pytest.raises(ValueError, match="date"):
+            parse_date(wrong)

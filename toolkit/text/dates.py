@@ -44,9 +44,23 @@ def _iso(year: int, month: int | None, day: int | None) -> str:
     return f"{year:04d}" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if day else "")
 
 
+_HAN_DIGITS = dict(zip("〇零一二三四五六七八九", "00123456789"))
+# a date in Chinese numerals, as official documents date themselves (二〇二一年三月五日, 二〇二〇年); a month or day
+# of one numeral, or of 十 with one before it, after it or both (十, 十二, 二十, 三十一)
+_HAN_NUMBER = "(?:[一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+_HAN_DATE = re.compile(f"^([〇零一二三四五六七八九]{{4}})年(?:({_HAN_NUMBER})月(?:({_HAN_NUMBER})日)?)?$")
+
+
+def _han_number(text: str) -> int:
+    """A number below 100 written as :data:`_HAN_NUMBER` takes it: 五 5, 十 10, 十二 12, 二十 20, 三十一 31."""
+    tens, ten, ones = text.rpartition("十")
+    return int(_HAN_DIGITS.get(tens, "1")) * 10 * bool(ten) + int(_HAN_DIGITS.get(ones, "0"))
+
+
 def parse_date(value: str) -> DocDate:
     """A metadata date: ``2021``, ``2022-01``, ``2015-03-31``, ``2015/3/31``, ``2015.3.31`` or ``2021年7月26日``, in
-    full-width digits too; also as spreadsheets write dates: with a time of day (``2015-03-05 00:00:00``), as
+    full-width digits too, or in Chinese numerals (``二〇二一年七月二十六日``, ``二〇二〇年``), spaces around 年 and 月
+    aside (``2008 年``); also as spreadsheets write dates: with a time of day (``2015-03-05 00:00:00``), as
     ``20150305``, a year as ``2015.0``, or Excel's day number (``42068`` is 2015-03-05;
     from 1980 to 2099, :data:`EXCEL_DAYS`).
 
@@ -56,6 +70,11 @@ def parse_date(value: str) -> DocDate:
 
     text = str(value).strip()
     plain = unicodedata.normalize("NFKC", text).strip()  # ２０１６－０３－０５, 2017．3
+    plain = re.sub(r"\s*([年月])\s*", r"\1", plain)  # 2008 年 3 月 (a space typed or kept by a spreadsheet)
+    if han := _HAN_DATE.match(plain):  # 二〇二〇年三月五日
+        year, month, day = han.groups()
+        plain = "".join(_HAN_DIGITS[c] for c in year) + "年"
+        plain += f"{_han_number(month)}月" + (f"{_han_number(day)}日" if day else "") if month else ""
     if match := _FLOAT_YEAR.match(plain):
         year, month, day = int(match.group(1)), None, None
     elif (match := _EXCEL_SERIAL.match(plain)) and EXCEL_DAYS[0] <= int(match.group(1)) <= EXCEL_DAYS[1]:
