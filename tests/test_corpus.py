@@ -1449,3 +1449,21 @@ def test_a_file_or_date_column_headed_otherwise_is_named_with_what_to_rename(sma
     with caplog.at_level(logging.WARNING, logger="toolkit"):
         assert set(load_corpus(small_corpus, meta).documents["date_source"]) == {"metadata"}
     assert "no 'date' or 'year' column" not in caplog.text
+
+
+@pytest.mark.parametrize("separator, ending", [(",", "\r\n"), (";", "\n")])
+def test_excels_line_naming_the_separator_is_no_header(small_corpus, separator, ending):
+    """From a hostile pass of a new user's corpus: a CSV that starts with Excel's "sep=," line was refused as having
+    no 'file' column (it has: sep=, ...). The line names the separator; the table starts below it, and the lines
+    an error names are the file's own."""
+    meta = small_corpus / "metadata.csv"
+    rows = pd.read_csv(meta, dtype=str)
+    table = rows.to_csv(index=False, sep=separator, lineterminator=ending)
+    meta.write_bytes(f"sep={separator}{ending}{table}".encode())
+    documents = load_corpus(small_corpus, meta).documents
+    assert (documents["status"] == "used").sum() == 5 and set(documents["date_source"]) == {"metadata"}
+    lines = meta.read_bytes().decode("utf-8").split(ending)
+    lines[3] += separator + "more"
+    meta.write_bytes(ending.join(lines).encode("utf-8"))
+    with pytest.raises(ToolkitError, match=f"metadata {re.escape(str(meta))} line 4 has 9 fields"):
+        load_corpus(small_corpus, meta)

@@ -272,11 +272,16 @@ def read_metadata(path: Path) -> pd.DataFrame:
     except Unreadable as exc:
         what = str(exc).split(";")[0]  # the advice for a text file is not the advice for a table
         raise ToolkitError(f"cannot read metadata {path}: {what}; save it from the spreadsheet as a CSV (UTF-8)") from None
-    first = next((line for line in text.lstrip("\ufeff").splitlines() if line.strip()), "")
+    text = text.lstrip("\ufeff")
+    # Excel's first line that names the separator ("sep=;"), a line of no row (it was read as the header)
+    named = re.match(r"[ \t]*sep=([^\r\n])[ \t]*(\r\n|\r|\n)", text)
+    above = 1 if named else 0  # lines before the table, for the line numbers said
+    text = text[named.end() :] if named else text
+    first = next((line for line in text.splitlines() if line.strip()), "")
     # Excel's "Unicode Text" is tab-separated, a European locale's CSV semicolon-separated
-    separator = cell_separator(first, ("file",))
+    separator = named.group(1) if named else cell_separator(first, ("file",))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)  # rows end at \n, \r\n or \r only
-    rows, header, line = [], None, 1
+    rows, header, line = [], None, 1 + above
     try:
         for fields in reader:
             if fields and any(f.strip() for f in fields):  # blank lines are skipped
@@ -290,9 +295,9 @@ def read_metadata(path: Path) -> pd.DataFrame:
                 else:
                     _no_row_swallowed(path, line, header, fields, separator)
                     rows.append((line, fields + [""] * (len(header) - len(fields))))
-            line = reader.line_num + 1
+            line = reader.line_num + 1 + above
     except csv.Error as exc:
-        raise ToolkitError(f"cannot read metadata {path} line {reader.line_num}: {exc}; save it as a plain CSV") from None
+        raise ToolkitError(f"cannot read metadata {path} line {reader.line_num + above}: {exc}; save it as a plain CSV") from None
     _check_header(path, header)
     # every cell without the spaces around it: "中央 " is the group 中央, in trends.by as in effects.formula and
     # documents.csv (a space a spreadsheet keeps out of sight made a category of its own)
