@@ -528,7 +528,7 @@ def test_column_names_that_a_spreadsheet_would_run_are_neutralised_too(tmp_path)
     assert frame.columns[0].startswith("=")  # the caller's table is not changed
 
 
-def test_a_file_size_limit_is_one_line_and_leaves_the_previous_output(tmp_path):
+def test_a_file_size_limit_is_one_line_and_leaves_the_previous_output(tmp_path, fast_seeds_run):
     """A hostile pass: under a file-size limit (ulimit -f, a batch scheduler's) a run ended with OSError EFBIG's
     traceback, exit 1. It is one line now, exit 2, and the previous output stays as it was."""
     import resource
@@ -538,10 +538,11 @@ def test_a_file_size_limit_is_one_line_and_leaves_the_previous_output(tmp_path):
     from .conftest import NO_FIGURES, SEEDS_CONFIG, _this_checkout
 
     out = tmp_path / "out"
+    shutil.copytree(fast_seeds_run.out_dir, out)  # the previous output: the seed config's with these settings
+    shutil.copytree(fast_seeds_run.out_dir.parent / "cache", tmp_path / "cache")
     settings = [arg for setting in NO_FIGURES for arg in ("--set", setting)]
     command = [sys.executable, "-m", "toolkit", "-q", "run", str(SEEDS_CONFIG), "--out", str(out), *settings]
     env = {**_this_checkout(None), "TOOLKIT_CACHE_DIR": str(tmp_path / "cache")}
-    subprocess.run(command, check=True, capture_output=True, env=env)
     before = snapshot(out)
 
     def limited() -> None:  # units.csv, with every unit's text, is larger than this
