@@ -1381,6 +1381,13 @@ def test_a_file_whose_name_starts_with_a_space_is_described_by_its_row(tmp_path)
     docs = load_corpus(texts, tmp_path / "m.csv").documents.set_index("path")
     assert docs.loc[" lead.txt", ["status", "year", "date_source"]].tolist() == ["used", 2016, "metadata"]
     assert docs.loc["lead.txt", "date_source"] != "metadata"  # the row names the other file, as written
+    # a review of the fix: a row with a trailing space and a file of that name in a subfolder too (a backup) describes
+    # the file of the top folder, as the name it gives does (it fitted both, and neither was used)
+    (texts / "备份").mkdir()
+    shutil.copy(texts / "trail.txt", texts / "备份" / "trail.txt")
+    docs = load_corpus(texts, tmp_path / "m.csv", pattern="**/*.txt").documents.set_index("path")
+    assert docs.loc["trail.txt", ["status", "year", "date_source"]].tolist() == ["used", 2017, "metadata"]
+    assert "spaces" in docs.loc["trail.txt", "note"]
     (tmp_path / "twice.csv").write_text("file,date\ntrail.txt,2016\ntrail.txt ,2017\n", encoding="utf-8")
     with pytest.raises(ToolkitError, match=r"lists 'trail.txt' twice \(lines 2 and 3\)"):
         load_corpus(texts, tmp_path / "twice.csv")
@@ -1414,6 +1421,23 @@ def test_text_files_in_subfolders_the_pattern_leaves_out_are_named_with_what_to_
         "2 file(s) in subfolders of the text folder are left out, not analysed: 2016/b.txt, 2016/c.txt; "
         "set corpus.pattern = '**/*.txt' to read subfolders"
     ]
+    # a review of the fix: a file left out with include = no, or a folder's read-me, is no file to read (the warning
+    # said to set the pattern for them); a folder of PDFs whose texts are in a subfolder is said so in the error
+    (tmp_path / "m2.csv").write_text("file,date,include\na.txt,2015,\n2016/b.txt,2016,no\n2016/c.txt,2020,no\n", encoding="utf-8")
+    (texts / "notes" / "README.txt").write_text("说明", encoding="utf-8")
+    documents = load_corpus(texts, tmp_path / "m2.csv").documents
+    with collected_warnings() as warnings:
+        warn_skipped(documents, counted="not analysed")
+    assert not [w for w in warnings if "subfolders" in w], warnings
+    (texts / "a.txt").unlink()
+    for name in ("a.pdf", "b.pdf", "c.pdf"):
+        (texts / name).write_bytes(b"%PDF-1.4 report")
+    with pytest.raises(
+        ToolkitError,
+        match=r"none usable \(most common reason: .*\); 2 text file\(s\) in subfolders: set corpus.pattern = '\*\*/\*.txt'",
+    ):
+        load_corpus(texts)
+    shutil.copy(seeds[0], texts / "a.txt")
     read = load_corpus(texts, tmp_path / "m.csv", pattern="**/*.txt").documents
     assert read.set_index("path").loc[["a.txt", "2016/b.txt", "2016/c.txt"], "status"].eq("used").all()
     only = load_corpus(texts, tmp_path / "m.csv", pattern="2016/*.txt").documents.set_index("path")
@@ -1436,6 +1460,12 @@ def test_a_file_or_date_column_headed_otherwise_is_named_with_what_to_rename(sma
         ToolkitError, match=r"no 'file' column \(it has: 文件名, title, 日期, .*\); rename its column '文件名' to file$"
     ):
         load_corpus(small_corpus, meta)
+    # before a row's own error (a review: a row of too many cells was said first)
+    meta.write_text("File Name,date\na.txt,2015,x\n", encoding="utf-8")
+    with pytest.raises(
+        ToolkitError, match=r"no 'file' column \(it has: file name, date\); rename its column 'file name' to file$"
+    ):
+        load_corpus(small_corpus, meta)
     rows.rename(columns={"date": "日期"}).to_csv(meta, index=False)
     with caplog.at_level(logging.WARNING, logger="toolkit"):
         documents = load_corpus(small_corpus, meta).documents
@@ -1451,15 +1481,18 @@ def test_a_file_or_date_column_headed_otherwise_is_named_with_what_to_rename(sma
     assert "no 'date' or 'year' column" not in caplog.text
 
 
-@pytest.mark.parametrize("separator, ending", [(",", "\r\n"), (";", "\n")])
-def test_excels_line_naming_the_separator_is_no_header(small_corpus, separator, ending):
+@pytest.mark.parametrize(
+    "separator, ending, named",
+    [(",", "\r\n", "sep=,"), (";", "\n", "sep=;"), (";", "\r\n", '"sep=;"'), (";", "\n", "SEP=;;;")],
+)  # quoted, in capitals, with the empty cells another spreadsheet adds (a review)
+def test_excels_line_naming_the_separator_is_no_header(small_corpus, separator, ending, named):
     """From a hostile pass of a new user's corpus: a CSV that starts with Excel's "sep=," line was refused as having
     no 'file' column (it has: sep=, ...). The line names the separator; the table starts below it, and the lines
     an error names are the file's own."""
     meta = small_corpus / "metadata.csv"
     rows = pd.read_csv(meta, dtype=str)
     table = rows.to_csv(index=False, sep=separator, lineterminator=ending)
-    meta.write_bytes(f"sep={separator}{ending}{table}".encode())
+    meta.write_bytes(f"{named}{ending}{table}".encode())
     documents = load_corpus(small_corpus, meta).documents
     assert (documents["status"] == "used").sum() == 5 and set(documents["date_source"]) == {"metadata"}
     lines = meta.read_bytes().decode("utf-8").split(ending)

@@ -134,7 +134,11 @@ def test_a_date_in_chinese_numerals_or_with_spaces_is_read_as_its_digits():
         assert parse_date(f"{year}年{_in_chinese_numerals(day.month)}月").date == day.isoformat()[:7]
         day += datetime.timedelta(days=7)
     assert parse_date("二零二零年").date == "2020" and parse_date("2008 年").date == "2008"
-    assert parse_date("2008 年 3 月 5日").date == "2008-03-05"
+    assert parse_date("2008 年 3 月 5 日").date == "2008-03-05"
+    # a review of the fix: the zero as web pages print it (○) or a Latin O, numerals and digits mixed, a year cell
+    for written in ("二○二一年七月二十六日", "二O二一年七月二十六日", "二〇二一年7月26日", "2021年七月二十六日"):
+        assert parse_date(written).date == "2021-07-26", written
+    assert parse_date("二〇一五").date == "2015"
     for wrong in ("二〇二〇年十十月", "二〇二〇年〇月", "二〇二〇年二月三十日", "二〇二〇年十三月", "一八八〇年"):
         with pytest.raises(ValueError, match="date"):
             parse_date(wrong)

@@ -224,15 +224,15 @@ def _no_row_swallowed(path: Path, line: int, header: list[str], fields: list[str
 
 # headers that name a document's file or its date in another way (a Chinese spreadsheet's 文件名, 日期 ...), which the
 # metadata reads under the names file and date (year) alone: said so, with what to rename (a hostile pass)
-_FILE_LIKE = ("文件", "文件名", "文件名称", "filename", "file_name", "path", "files", "文档")
-_DATE_LIKE = ("日期", "年份", "年度", "年", "时间", "发布日期", "发布时间", "成文日期", "发文日期", "印发日期", "dates", "datum")
+_FILE_LIKE = ("文件", "文件名", "文件名称", "文件路径", "路径", "文档", "filename", "file_name", "file name", "path", "files")
+_DATE_LIKE = (
+    "日期", "年份", "年度", "年", "时间", "发布日期", "发布时间", "成文日期", "发文日期", "发文时间", "印发日期", "dates", "datum"
+)  # fmt: skip
 
 
-def _check_header(path: Path, header: list[str] | None) -> None:
-    """ToolkitError for a metadata header the table cannot be read by: none, no ``file`` column (one headed otherwise
+def _check_header(path: Path, header: list[str]) -> None:
+    """ToolkitError for a metadata header the table cannot be read by: no ``file`` column (one headed otherwise
     named), a column twice; a warning for a date column headed otherwise where none is named date or year."""
-    if header is None:
-        raise ToolkitError(f"metadata {path} is empty; give a CSV with a header row and a 'file' column")
     if "file" not in header:
         like = [c for c in header if c in _FILE_LIKE]
         raise ToolkitError(
@@ -274,7 +274,8 @@ def read_metadata(path: Path) -> pd.DataFrame:
         raise ToolkitError(f"cannot read metadata {path}: {what}; save it from the spreadsheet as a CSV (UTF-8)") from None
     text = text.lstrip("\ufeff")
     # Excel's first line that names the separator ("sep=;"), a line of no row (it was read as the header)
-    named = re.match(r"[ \t]*sep=([^\r\n])[ \t]*(\r\n|\r|\n)", text)
+    # (quoted, in capitals, or with the empty cells another spreadsheet adds when it saves it again: "sep=;", SEP=;;;)
+    named = re.match(r'[ \t]*"?sep=([^\r\n"])"?[,;\t]*[ \t]*(\r\n|\r|\n)', text, re.IGNORECASE)
     above = 1 if named else 0  # lines before the table, for the line numbers said
     text = text[named.end() :] if named else text
     first = next((line for line in text.splitlines() if line.strip()), "")
@@ -287,6 +288,7 @@ def read_metadata(path: Path) -> pd.DataFrame:
             if fields and any(f.strip() for f in fields):  # blank lines are skipped
                 if header is None:
                     header = [f.strip().lower() or f"unnamed: {i}" for i, f in enumerate(fields)]  # as pandas names them
+                    _check_header(path, header)  # before a row's error: the header is what to fix first
                 elif len(fields) > len(header):
                     raise ToolkitError(
                         f"metadata {path} line {line} has {len(fields)} fields, the header has "
@@ -298,7 +300,8 @@ def read_metadata(path: Path) -> pd.DataFrame:
             line = reader.line_num + 1 + above
     except csv.Error as exc:
         raise ToolkitError(f"cannot read metadata {path} line {reader.line_num + above}: {exc}; save it as a plain CSV") from None
-    _check_header(path, header)
+    if header is None:
+        raise ToolkitError(f"metadata {path} is empty; give a CSV with a header row and a 'file' column")
     # every cell without the spaces around it: "中央 " is the group 中央, in trends.by as in effects.formula and
     # documents.csv (a space a spreadsheet keeps out of sight made a category of its own)
     table = pd.DataFrame([fields for _, fields in rows], columns=header, dtype=object).astype(str)
@@ -503,11 +506,12 @@ def metadata_rows(  # noqa: C901 (three steps of matching, each with its ambigui
     # the text folder's name as the config gives it and as it resolves (a link texts -> data_v2: a row texts/a.txt)
     root_names = {_canonical(r.name) for r in (Path(os.path.abspath(root)), root.resolve())} if root is not None else set()
 
+    # a row's name as written, else without the spaces around it (a spreadsheet keeps a trailing one out of sight)
     def same_path(key: str) -> list[str]:
-        return [key] if key in exact else []
+        return [key] if key in exact else [key.strip()] if key.strip() in exact else []
 
     def same_name(key: str) -> list[str]:
-        return by_name.get(key, []) if "/" not in key else []
+        return (by_name.get(key) or by_name.get(key.strip(), [])) if "/" not in key else []
 
     def within_root(prefix: list[str]) -> bool:
         """Whether ``prefix`` (a row's folders before the file's path) leads to the text folder: none, or folders
@@ -626,7 +630,7 @@ def warn_skipped(documents: pd.DataFrame, *, counted: str, run: bool = False) ->
     # text files in subfolders, which the pattern takes by name but reads in the top folder only: a corpus sorted
     # into folders by year was read as its top folder's files, the rest said in documents.csv alone (a hostile pass)
     nested = documents["reason"].str.startswith("does not match corpus.pattern") & documents["reason"].str.contains(
-        ": it is in a subfolder;", regex=False
+        _SUBFOLDER, regex=False
     )
     if nested.any():
         log.warning(
@@ -635,7 +639,7 @@ def warn_skipped(documents: pd.DataFrame, *, counted: str, run: bool = False) ->
             counted,
             ", ".join(documents.loc[nested, "path"].head(3)),
             " ..." if nested.sum() > 3 else "",
-            documents.loc[nested, "reason"].iloc[0].split(": it is in a subfolder; ", 1)[1],
+            documents.loc[nested, "reason"].iloc[0].split(_SUBFOLDER + " ", 1)[1],
         )
     if missing.any():
         log.warning(
@@ -660,11 +664,15 @@ def _flag(value: str) -> bool | None:
     return True if value in _YES else False if value in _NO else None
 
 
+_SUBFOLDER = ": it is in a subfolder;"
+
+
 def _in_subfolder(rel: str, pattern: str) -> str:
     """What to do for the file at ``rel`` that ``corpus.pattern`` takes by its name but not in its subfolder ('' for
-    any other file)."""
-    if "/" in rel and matches(PurePosixPath(rel).name, pattern):
-        return f": it is in a subfolder; set corpus.pattern = '**/{pattern}' to read subfolders"
+    any other file, and for a folder's read-me)."""
+    name = PurePosixPath(rel).name
+    if "/" in rel and matches(name, pattern) and not name.lower().startswith(("readme", "说明")):
+        return f"{_SUBFOLDER} set corpus.pattern = '**/{pattern}' to read subfolders"
     return ""
 
 
@@ -799,10 +807,12 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
         if info is None and meta is not None and entry.rel not in ambiguous:
             row["note"] = NOT_LISTED
         elif info is not None and key not in (entry.rel, PurePosixPath(entry.rel).name):
-            row["note"] = f"metadata row {key!r} (written otherwise: case, Unicode form or folder)"
+            row["note"] = f"metadata row {key!r} (written otherwise: case, Unicode form, spaces or folder)"
         if not matches(entry.rel, pattern):
-            row["reason"] = f"does not match corpus.pattern {pattern!r}" + _in_subfolder(entry.rel, pattern)
-            if info is not None and _flag(info.get("include", "")) is not False:  # a file the user meant to study
+            row["reason"] = f"does not match corpus.pattern {pattern!r}"
+            if info is None:  # a text file of a subfolder nobody listed: the pattern that reads it (not of include = no)
+                row["reason"] += _in_subfolder(entry.rel, pattern)
+            elif _flag(info.get("include", "")) is not False:  # a file the user meant to study
                 row["reason"] = _not_taken(entry, pattern)
             continue
         if entry.rel in ambiguous:
@@ -929,6 +939,9 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
     if not sources:
         reasons = documents["reason"].value_counts()
         detail = f" (most common reason: {reasons.index[0]})" if len(reasons) else ""
+        nested = [r for r in reasons.index if r.startswith("does not match corpus.pattern") and _SUBFOLDER in r]
+        if nested and nested[0] != reasons.index[0]:  # a folder of PDFs with their texts in a subfolder
+            detail += f"; {int(reasons[nested].sum())} text file(s) in subfolders: {nested[0].split(_SUBFOLDER + ' ', 1)[1]}"
         raise ToolkitError(f"no usable text in {root}: {len(documents)} file(s) found, none usable{detail}")
     return Corpus(documents=documents, root=root, sources=sources, metadata_columns=[names[c] for c in extra_columns])
 

@@ -44,17 +44,33 @@ def _iso(year: int, month: int | None, day: int | None) -> str:
     return f"{year:04d}" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if day else "")
 
 
-_HAN_DIGITS = dict(zip("〇零一二三四五六七八九", "00123456789"))
-# a date in Chinese numerals, as official documents date themselves (二〇二一年三月五日, 二〇二〇年); a month or day
-# of one numeral, or of 十 with one before it, after it or both (十, 十二, 二十, 三十一)
-_HAN_NUMBER = "(?:[一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"
-_HAN_DATE = re.compile(f"^([〇零一二三四五六七八九]{{4}})年(?:({_HAN_NUMBER})月(?:({_HAN_NUMBER})日)?)?$")
+# a date in Chinese numerals, as official documents date themselves (二〇二一年三月五日, 二〇二〇年), a year's zero
+# written 〇, ○ (as web pages print it), 零 or a Latin O; each part in numerals or in digits (二〇二一年7月26日)
+_HAN_DIGITS = {**dict(zip("一二三四五六七八九", "123456789")), **dict.fromkeys("〇○零Oo", "0")}
+_HAN_NUMBER = "(?:[一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"  # 五, 十, 十二, 二十, 三十一
+_HAN_DATE = re.compile(
+    f"^([{''.join(_HAN_DIGITS)}]{{4}}|\\d{{4}})(?:年(?:({_HAN_NUMBER}|\\d{{1,2}})月(?:({_HAN_NUMBER}|\\d{{1,2}})日)?)?)?$"
+)
 
 
-def _han_number(text: str) -> int:
-    """A number below 100 written as :data:`_HAN_NUMBER` takes it: 五 5, 十 10, 十二 12, 二十 20, 三十一 31."""
+def _han_number(text: str) -> str:
+    """A month or day as digits: in digits already, or in numerals as :data:`_HAN_NUMBER` takes them."""
+    if text.isdigit():
+        return text
     tens, ten, ones = text.rpartition("十")
-    return int(_HAN_DIGITS.get(tens, "1")) * 10 * bool(ten) + int(_HAN_DIGITS.get(ones, "0"))
+    return str(int(_HAN_DIGITS.get(tens, "1")) * 10 * bool(ten) + int(_HAN_DIGITS.get(ones, "0")))
+
+
+def _in_digits(plain: str) -> str:
+    """``plain`` (a metadata date, NFKC) with a date in Chinese numerals written in digits; else as it is."""
+    han = _HAN_DATE.match(plain)
+    if not han or not re.search("[^\\d年月日]", plain):  # in digits already: the other readings' own
+        return plain
+    year, month, day = han.groups()
+    written = "".join(_HAN_DIGITS.get(c, c) for c in year)
+    if month:
+        written += f"年{_han_number(month)}月" + (f"{_han_number(day)}日" if day else "")
+    return written
 
 
 def parse_date(value: str) -> DocDate:
@@ -70,11 +86,8 @@ def parse_date(value: str) -> DocDate:
 
     text = str(value).strip()
     plain = unicodedata.normalize("NFKC", text).strip()  # ２０１６－０３－０５, 2017．3
-    plain = re.sub(r"\s*([年月])\s*", r"\1", plain)  # 2008 年 3 月 (a space typed or kept by a spreadsheet)
-    if han := _HAN_DATE.match(plain):  # 二〇二〇年三月五日
-        year, month, day = han.groups()
-        plain = "".join(_HAN_DIGITS[c] for c in year) + "年"
-        plain += f"{_han_number(month)}月" + (f"{_han_number(day)}日" if day else "") if month else ""
+    # 2008 年 3 月 5 日 (spaces typed or kept by a spreadsheet), then a date in Chinese numerals in digits
+    plain = _in_digits(re.sub(r"\s+日", "日", re.sub(r"\s*([年月])\s*", r"\1", plain)))
     if match := _FLOAT_YEAR.match(plain):
         year, month, day = int(match.group(1)), None, None
     elif (match := _EXCEL_SERIAL.match(plain)) and EXCEL_DAYS[0] <= int(match.group(1)) <= EXCEL_DAYS[1]:
