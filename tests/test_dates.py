@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from toolkit.text.dates import find_date, parse_date
@@ -142,3 +144,21 @@ def test_a_date_in_chinese_numerals_or_with_spaces_is_read_as_its_digits():
     for wrong in ("二〇二〇年十十月", "二〇二〇年〇月", "二〇二〇年二月三十日", "二〇二〇年十三月", "一八八〇年"):
         with pytest.raises(ValueError, match="date"):
             parse_date(wrong)
+
+
+def test_a_text_dated_in_chinese_numerals_alone_is_dated_by_them_and_digits_still_come_first():
+    """From a review: an official document before 2012 signs with a date in Chinese numerals (二〇一一年三月五日), and
+    with no date in digits it was skipped as undated. The first such full date dates it; a date in digits anywhere
+    still wins (the rule before), a year alone (到二〇二〇年) or an impossible day is no date."""
+    from .conftest import GWR
+
+    body = (GWR / "national_2011.txt").read_text(encoding="utf-8")[:2000]
+    digits = find_date(body)
+    undated = re.sub(r"\d", "", body)  # the report without a digit: no date of its own
+    assert find_date(undated) is None
+    signed = undated + "\n国务院\n二〇一一年三月五日\n"
+    assert find_date(signed).date == "2011-03-05" and find_date(signed).source == "text"
+    assert find_date("到二〇二〇年,全面建成小康社会。二〇一一年二月三十日。二○一一年十二月三十一日").date == "2011-12-31"
+    if digits is not None:
+        assert find_date(body + "\n二〇一一年三月五日") == digits
+    assert find_date("2010年10月1日起施行。\n二〇一一年三月五日").date == "2010-10-01"

@@ -53,6 +53,10 @@ _HAN_DATE = re.compile(
 )
 
 
+# a full date in Chinese numerals inside a text (not a year alone: 二〇二〇年 is a plan's or a target's as often)
+_HAN_FULL = re.compile(f"[{''.join(_HAN_DIGITS)}]{{4}}年{_HAN_NUMBER}月{_HAN_NUMBER}日")
+
+
 def _han_number(text: str) -> str:
     """A month or day as digits: in digits already, or in numerals as :data:`_HAN_NUMBER` takes them."""
     if text.isdigit():
@@ -107,11 +111,17 @@ def parse_date(value: str) -> DocDate:
 
 
 def find_date(text: str) -> DocDate | None:
-    """The publication date stated in a (simplified-script) text, or None."""
+    """The publication date stated in a (simplified-script) text, or None: a labelled date, else the first full date
+    in digits, else the first in Chinese numerals (the signature of an official document before 2012: 二〇一一年
+    三月五日; taken last, so no date in digits changes)."""
     for pattern in (_LABELLED, _FULL):
         for match in pattern.finditer(text):
             groups = [int(g) for g in match.groups() if g]
             year, month, day = groups[0], groups[1], groups[2]
             if _valid(year, month, day):
                 return DocDate(_iso(year, month, day), year, "text")
+    for match in _HAN_FULL.finditer(text):
+        year, month, day = (int(part) for part in re.findall(r"\d+", _in_digits(match.group())))
+        if YEAR_RANGE[0] <= year <= YEAR_RANGE[1] and _valid(year, month, day):
+            return DocDate(_iso(year, month, day), year, "text")
     return None
