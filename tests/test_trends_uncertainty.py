@@ -1145,3 +1145,30 @@ def test_yearly_trends_compares_the_groups_trends_compare_names_by_their_number(
     )
     trends = yearly_trends(units, np.zeros((len(units), 1)), THEMES, window=(2019, 2020), bootstrap=20, by="tier", compare=[2, 1])
     assert set(trends.group_change["from"]) == {"02"} and set(trends.group_change["to"]) == {"01"}
+
+
+def test_documents_outside_every_period_lend_no_document_level_to_the_periods():
+    """From a methodologist's hostile pass: periods 十二五 and 十三五 of documents 2011-2020 with a flat share; adding
+    documents of 2000-2010, outside every period, whose share rises from 0.05 to 0.35, widened both periods'
+    intervals 1.8 times, their years' trend read as the document level of a cell that is no cell of the table."""
+    from toolkit.analysis.trends import yearly_trends
+
+    rng = np.random.default_rng(7)
+    inside, inside_shares = _units(rng, years=range(2011, 2021), docs=3, n=10, eco=[0.15] * 10, document_sd=0.02)
+    early, early_shares = _units(
+        rng, years=range(2000, 2011), docs=3, n=10, eco=[0.05 + 0.03 * i for i in range(11)], document_sd=0.02
+    )
+    periods = {"十二五": [2011, 2015], "十三五": [2016, 2020]}
+
+    def widths(units, shares):
+        units = units.assign(in_model=True, ecology=shares[0][:, 0], other=shares[0][:, 1])
+        window = (int(units["year"].min()), 2020)
+        result = yearly_trends(
+            units, np.zeros((len(units), 1)), THEMES, window=window, member_shares=shares, bootstrap=400, periods=periods
+        )
+        table = result.periods[result.periods["theme"] == "ecology"].set_index("period")
+        return (table["share_high"] - table["share_low"]).to_numpy()
+
+    alone = widths(inside, inside_shares)
+    both = widths(pd.concat([early, inside], ignore_index=True), np.concatenate([early_shares, inside_shares], axis=1))
+    assert np.allclose(both, alone, rtol=0.02), (alone, both)

@@ -330,6 +330,12 @@ class ShareModel:
         if self.n_boot:
             z = _z(self.level)
             pooled = self.cells(keys)
+            if "period" in keys:  # the documents outside every named period are no cell of the table: their years'
+                # trend read as the document level widened every period's interval (a methodologist's hostile pass)
+                from .uncertainty import Cells
+
+                named = [i for i, label in enumerate(pooled.labels) if label[keys.index("period")] != ""]
+                pooled = Cells([pooled.labels[i] for i in named], [pooled.documents[i] for i in named])
             docs.unit_variance()  # computed once (with the document shares), before the two threads below read it
             with ThreadPoolExecutor(1) as pool:  # each set draws from its own stream: one in a thread, one here
                 with_members = pool.submit(
