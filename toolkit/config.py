@@ -381,7 +381,12 @@ def _checked_section(section: str, table: dict, source: str) -> dict:
             options[key].validate(f"{section}.{key}", value)
             checked[key] = copy.deepcopy(value)
             continue
-        sub_options = _sub_options(section, key) if isinstance(value, dict) else None
+        sub_options = _sub_options(section, key)
+        if sub_options is not None and not isinstance(value, dict):  # lda = 5: a kind's table given a value
+            raise ToolkitError(
+                f"{source}: config key {section}.{key} is the table of the {key} kind's settings "
+                f"({', '.join(sub_options)}), not {value!r}; set one of them, e.g. {section}.{key}.{next(iter(sub_options))}"
+            )
         if sub_options is None:
             raise ToolkitError(f"{source}: unknown config key {section}.{key}{_closest(key, options)}")
         for sub_key, sub_value in value.items():
