@@ -780,3 +780,25 @@ def test_a_held_number_along_year_is_checked_against_its_levels_range_not_the_re
     from toolkit.analysis.effects import _held_text
 
     assert _held_text(0.004) == "0.004" and _held_text(2011.0) == "2011"
+
+
+def test_other_covariates_are_held_at_their_documents_mean_and_most_frequent_category():
+    """From a methodologist's pass: effects_expected held a number at its mean over paragraphs, so a long report's
+    value counted once per paragraph (GDP held at 1378.7 where the documents' mean is 1447.4); "held at their mean"
+    is the documents'. A category so too: the most frequent among the documents, not among their paragraphs."""
+    from toolkit.analysis.effects import _grid
+
+    rows = []
+    for d, (paragraphs, gdp, year, level) in enumerate(
+        [(10, 100.0, 2015, "中央"), (2, 300.0, 2016, "地方"), (2, 200.0, 2017, "地方"), (3, 150.0, 2018, "中央")]
+    ):
+        rows += [{"doc_id": f"d{d}", "year": year, "gdp": gdp, "tier": level, "n_tokens": 50}] * paragraphs
+    units = pd.DataFrame(rows)
+    grid, _, _ = _grid(units, formulaic.model_matrix("year + gdp", units), "year")
+    assert grid["gdp"].unique().tolist() == [pytest.approx(187.5)]  # (100 + 300 + 200 + 150) / 4, not 144.1
+    # a held category (the second: the first draws one curve per level): the most frequent among the documents,
+    # 乙 in three of five, where 甲 holds 13 of 19 paragraphs
+    units = pd.concat([units, units[units["doc_id"] == "d1"].assign(doc_id="d4", year=2019)], ignore_index=True)
+    units["kind"] = units["doc_id"].map({"d0": "甲", "d1": "乙", "d2": "乙", "d3": "甲", "d4": "乙"})
+    grid, group, _ = _grid(units, formulaic.model_matrix("year + C(tier) + C(kind)", units), "year")
+    assert group == "tier" and set(grid["kind"]) == {"乙"}
