@@ -85,11 +85,7 @@ class TermCounter:
         self.rows: list[dict] = []
 
     def add(self, doc: dict, text: str) -> None:
-        from .trends import group_labels
-
-        # a group cell as the run's tables name it: trimmed, and (missing) when blank or absent (a document with no
-        # metadata row has NaN in the user's own columns: its rows were dropped by the grouping, a hostile pass)
-        keys = {k: doc[k] if k == "year" else group_labels([doc[k]])[0] for k in self.by}
+        keys = {k: doc[k] for k in self.by}  # named as the run's tables name groups in table(), once for all
         token_counts: Counter[str] = Counter()
         if self.cut is not None:
             for line in text.split("\n"):
@@ -127,7 +123,14 @@ class TermCounter:
             columns.remove("token_count")
         if not self.rows:
             return pd.DataFrame(columns=columns)
+        from .trends import group_labels
+
         docs = pd.DataFrame(self.rows)
+        # a group cell as the run's tables name it: trimmed, and (missing) when blank or absent (a document with no
+        # metadata row has NaN in the user's own columns: its rows were dropped by the grouping, a hostile pass)
+        for column in self.by:
+            if column != "year":
+                docs[column] = group_labels(docs[column])
         docs["with"] = docs["count"] > 0
         table = (
             docs.groupby(["term", *self.by], sort=False)

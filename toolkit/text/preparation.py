@@ -356,6 +356,10 @@ def warn_unmatchable(config: Config, lexicon: Lexicon) -> None:
             )
 
 
+# the warning of the documents normalisation leaves without text, a run's and terms' and kwic's alike
+NO_TEXT_LEFT = "skipped %d document(s) with no text left after normalisation (first: %s)"
+
+
 def normalized_texts(corpus: Corpus, normalizer: Normalizer, join_lines: bool):
     """(document row as a dict, normalised text) of every used document, read from disk one at a time: the text
     a run reads (:func:`toolkit.text.units.document_text`, with ``join_lines`` its broken lines joined). A document
@@ -369,7 +373,7 @@ def normalized_texts(corpus: Corpus, normalizer: Normalizer, join_lines: bool):
         else:
             empty.append(doc["doc_id"])
     if empty:
-        log.warning("skipped %d document(s) with no text left after normalisation (first: %s)", len(empty), empty[0])
+        log.warning(NO_TEXT_LEFT, len(empty), empty[0])
 
 
 def text_of_the_terminal(text: str, what: str) -> str:
@@ -567,7 +571,7 @@ def _skip_documents_without_units(corpus: Corpus, quality: pd.DataFrame, units: 
         why = ", ".join(f"{n} characters removed as {rule}" for rule, n in sorted(rules.items(), key=lambda r: -r[1]))
         docs.loc[i, ["status", "reason"]] = ["skipped", "no text left after normalisation" + (f": {why}" if why else "")]
     log.warning(
-        "skipped %d document(s) with no text left after normalisation (first: %s)",
+        NO_TEXT_LEFT,
         int(empty.sum()),
         docs.loc[empty, "doc_id"].iloc[0],
     )
