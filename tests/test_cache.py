@@ -106,6 +106,7 @@ def prepared_inputs(small_corpus, tmp_path):
 
 @pytest.mark.parametrize("module", TEXT_MODULES)
 def test_an_edit_to_any_module_of_the_text_subpackage_changes_the_prepared_key(prepared_inputs, monkeypatch, module):
+    from toolkit import sources
     from toolkit.text import preparation
 
     config_path, inputs = prepared_inputs
@@ -113,7 +114,7 @@ def test_an_edit_to_any_module_of_the_text_subpackage_changes_the_prepared_key(p
     key = preparation.prepared_key(inputs.corpus, inputs.normalizer, config, inputs.segmenter)
     assert key == inputs.key
     edited = Path(preparation.__file__).with_name(module)
-    monkeypatch.setattr(preparation, "_read_source", lambda path: path.read_bytes() + (b"#" if path == edited else b""))
+    monkeypatch.setattr(sources, "_read", lambda path: path.read_bytes() + (b"#" if path == edited else b""))
     assert preparation.prepared_key(inputs.corpus, inputs.normalizer, config, inputs.segmenter) != key
 
 
@@ -575,3 +576,25 @@ def test_a_cache_path_too_long_for_the_file_system_is_no_error_of_the_output_che
     from toolkit.output.atomic import check_outside_inputs
 
     check_outside_inputs(tmp_path / "run", {"the cache folder": tmp_path / ("a" * 300)})
+
+
+def test_a_cache_shared_by_a_group_is_readable_and_writable_by_the_group(tmp_path):
+    """A research group's cache (umask 002): a prepared corpus's folder was the writer's alone (0700, as mkdtemp
+    makes it), so every other member's run found it unreadable, took it for damaged, and could not replace it
+    (a hostile pass of the caches). Every folder and file the caches write follows the umask, as open() and mkdir
+    do."""
+    import stat
+
+    from toolkit.text.store import PreparedStore
+
+    previous = os.umask(0o002)
+    try:
+        PreparedStore(tmp_path / "prepared").put("k" * 64, _stored_corpus())
+        TokenCache(tmp_path / "tokens").put(entry_key(["推进数字经济发展"], "fp"), [["推进", "数字经济", "发展"]])
+    finally:
+        os.umask(previous)
+    written = [p for p in tmp_path.rglob("*")]
+    assert any(p.name == "meta.json" for p in written) and any(p.suffix == ".txt" for p in written)
+    for path in written:
+        expected = 0o775 if path.is_dir() else 0o664
+        assert stat.S_IMODE(path.stat().st_mode) == expected, path

@@ -253,19 +253,32 @@ def test_a_stopword_that_a_pattern_matches_only_in_part_is_still_dropped():
     assert segmenter.filter(["推进", "推进工作", "数字经济"]) == ["推进", "数字经济"]
 
 
-def test_the_segmenters_own_code_is_part_of_the_fingerprint(tmp_path, monkeypatch):
-    """From a hostile pass of the caches: with DOMAIN_FREQ's use changed in this module, a warm token cache gave the
-    tokens the earlier code cut (and stored them under the new prepared corpus's key) while a fresh cache did not."""
-    from pathlib import Path
+def test_the_code_that_cuts_words_is_part_of_the_fingerprint(monkeypatch):
+    """From hostile passes of the caches: with DOMAIN_FREQ's use changed in segment.py, a warm token cache gave the
+    tokens the earlier code cut (and stored them under the new prepared corpus's key) while a fresh cache did not;
+    and the same with patterns.py changed, which runs the lexicon patterns that keep a word whatever its tag
+    (``segment.pos``): the key hashed segment.py alone. Each module segment.py imports, at any depth, is in it now,
+    and with kept patterns the version of ``regex``, which runs them."""
+    import importlib.metadata
 
-    import toolkit.text.segment as segment
+    from toolkit import sources
 
-    before = Segmenter().fingerprint
-    edited = tmp_path / "segment.py"
-    code = Path(segment.__file__).read_text(encoding="utf-8")
-    edited.write_text(code.replace("DOMAIN_FREQ if freq is None", "10 if freq is None"), encoding="utf-8")
-    monkeypatch.setattr(segment, "__file__", str(edited))
-    assert Segmenter().fingerprint != before
+    segmenter = Segmenter(pos=("n",), keep_patterns=("\\w+城市",))
+    before = segmenter.fingerprint
+    modules = sources.imported_closure(["text/segment.py"])
+    assert {"text/segment.py", "text/patterns.py"} <= set(modules)
+    read = sources._read
+    for name in modules:
+        monkeypatch.setattr(
+            sources, "_read", lambda path, name=name: read(path) + (b"#" if path.as_posix().endswith(name) else b"")
+        )
+        assert segmenter.fingerprint != before, name
+    monkeypatch.setattr(sources, "_read", read)
+    assert segmenter.fingerprint == before
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.0" if name == "regex" else real(name))
+    assert segmenter.fingerprint != before
+    assert Segmenter().fingerprint == Segmenter().fingerprint  # no pattern kept: regex is not asked
 
 
 def test_jiebas_dictionary_cache_is_the_toolkits_own_and_a_damaged_one_is_built_again(tmp_path):

@@ -11,7 +11,6 @@ so a changed corpus re-segments only its new documents.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import json
 import logging
@@ -662,62 +661,16 @@ def text_stage_modules() -> list[str]:
     text subpackage (``toolkit/text/``, this module's) and every toolkit module they import, followed through their
     own imports (``lexicon.py`` for the lexicon, ``terms.py`` for phrases, ...). Found by reading the sources, so a
     module added to ``toolkit/text/`` or imported by one is covered without a list to keep."""
-    root = Path(__file__).parent.parent
+    from ..sources import ROOT, imported_closure
 
-    def module_file(parts: tuple[str, ...]) -> str | None:
-        for path in (root.joinpath(*parts).with_suffix(".py"), root.joinpath(*parts, "__init__.py")):
-            if parts and path.is_file():
-                return path.relative_to(root).as_posix()
-        return None
-
-    seen, todo = set(), [path.relative_to(root).as_posix() for path in (root / "text").glob("*.py")]
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        for parts in _imported_names(name, (root / name).read_text(encoding="utf-8")):
-            if (module := module_file(parts)) is not None:
-                todo.append(module)
-    return sorted(seen)
-
-
-@functools.lru_cache(maxsize=256)
-def _imported_names(name: str, source: str) -> tuple[tuple[str, ...], ...]:
-    """What module ``name`` (a path inside ``toolkit/``), whose text is ``source``, imports from the toolkit: each
-    ``from`` import's module and module.name, as path parts that may name a module file (parsed once per process
-    and text; which of them are files is looked up by the caller, each time)."""
-    import ast
-
-    found = []
-    package = name.split("/")[:-1]
-    for node in ast.walk(ast.parse(source)):
-        if not isinstance(node, ast.ImportFrom):
-            continue
-        if node.level:
-            if node.level - 1 > len(package):
-                continue
-            base = package[: len(package) - node.level + 1] + (node.module.split(".") if node.module else [])
-        elif node.module and node.module.split(".")[0] == "toolkit":
-            base = node.module.split(".")[1:]
-        else:
-            continue
-        found.extend(tuple(parts) for parts in (base, *([*base, alias.name] for alias in node.names)))
-    return tuple(found)
-
-
-def _read_source(path: Path) -> bytes:
-    return path.read_bytes()
+    return imported_closure([path.relative_to(ROOT).as_posix() for path in (ROOT / "text").glob("*.py")])
 
 
 def source_digest(read=None) -> str:
     """Hash of the source of :func:`text_stage_modules` (``read``: how a file is read, for tests)."""
-    read = read or _read_source
-    root = Path(__file__).parent.parent
-    digest = hashlib.sha256()
-    for name in text_stage_modules():
-        digest.update(name.encode() + b"\x1f" + read(root / name) + b"\x1e")
-    return digest.hexdigest()
+    from .. import sources
+
+    return sources.source_digest(text_stage_modules(), read)
 
 
 def _as_read(config: Config, section: str, key: str):

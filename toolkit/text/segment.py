@@ -304,9 +304,12 @@ class Segmenter:
 
     @property
     def fingerprint(self) -> str:
-        """Hash of everything that changes ``cut``: jieba version, its dictionary, ours, the HMM flag, this module's
-        code, and with ``pos`` the tags and the words kept whatever their tag."""
+        """Hash of everything that changes ``cut``: jieba version, its dictionary, ours, the HMM flag, the code of this
+        module and of every toolkit module it imports, and with ``pos`` the tags, the words kept whatever their tag
+        and the lexicon patterns that keep words (with the ``regex`` package's version, which runs them)."""
         import jieba
+
+        from ..sources import imported_closure, source_digest
 
         digest = hashlib.sha256()
         from importlib.metadata import version
@@ -317,15 +320,18 @@ class Segmenter:
             f"pos={','.join(self.pos)} domain_freq={DOMAIN_FREQ}\n".encode()
         )
         digest.update(hashlib.sha256(Path(_jieba_dictionary()).read_bytes()).digest())
-        # this module's own code, which turns a unit into words: tokens cut by an earlier version were reused after
-        # an upgrade, and stored again under the new prepared corpus's key (a hostile pass of the caches)
-        digest.update(hashlib.sha256(Path(__file__).read_bytes()).digest())
+        # the code that turns a unit into words, this module's and what it imports (patterns.py runs the lexicon's
+        # patterns that keep a word whatever its tag): tokens cut by an earlier version were reused after an upgrade,
+        # and stored again under the new prepared corpus's key (hostile passes of the caches)
+        digest.update(source_digest(imported_closure(["text/segment.py"])).encode())
         for word, freq, tag in self._entries:
             digest.update(f"{word} {freq} {tag}\n".encode())
         if self.pos:  # the words kept whatever their tag (the lexicon's): a word a dictionary lists already is no entry
             digest.update(("keep " + " ".join(sorted(self.keep)) + "\n").encode())
             # and those a lexicon pattern takes, whatever their tag (its words were dropped by the tag before)
             digest.update(("keep patterns " + "\x1f".join(self.keep_patterns) + "\n").encode())
+            if self.keep_patterns:
+                digest.update(f"regex {version('regex')}\n".encode())
         return digest.hexdigest()
 
     def _jieba(self):

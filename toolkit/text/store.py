@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..output import atomic
 from ..resources import open_regular, read_regular
 from .tokens import UnitTokens
 
@@ -88,6 +89,9 @@ class PreparedStore:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             work = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=self.folder))
+            # mkdtemp's folder is the user's alone (0700) whatever the umask: in a cache shared by a group, every
+            # other user's run found the entry unreadable, "damaged", and could not replace it (a hostile pass)
+            work.chmod(atomic.folder_mode())
         except OSError as exc:
             self.unwritable = f"{self.folder}: {exc.strerror or exc}"
             return
