@@ -128,6 +128,11 @@ def test_manifest_records_provenance(seeds_run):
     assert counts["units_modelled"] + counts["units_without_vocabulary"] == counts["units"] == len(units)
     assert {"python", "gensim", "jieba", "scikit-learn", "opencc", "matplotlib"} <= set(manifest["versions"])
     assert len(manifest["toolkit_source_sha256"]) == 64
+    # which code fitted, and the config file's whole path (as typed, relative to a working folder no field records:
+    # a hostile pass of reproducibility)
+    assert manifest["model"] == {"class": "toolkit.models._keyatm.KeywordTopicModel", "from": "toolkit"}
+    assert manifest["config_source"] == str(SEEDS_CONFIG.resolve())
+    assert {"pyLDAvis", "fonttools", "tomli-w"} <= set(manifest["versions"])  # they write bytes of the outputs
     assert len([k for k in manifest["inputs_sha256"] if k.startswith("texts/")]) == 5
     assert {"themes.lexicon", "corpus.metadata", "the config"} <= set(manifest["inputs_sha256"])
     assert set(manifest["outputs_sha256"]) >= {"units.csv", "figures/theme_shares.png"}

@@ -2,7 +2,11 @@
 a sweep like the built-in ones, and from the command line when an installed package declares it as an entry point:
 the registry is the one place that knows the models."""
 
+import hashlib
+import json
+import os
 import tomllib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -97,6 +101,13 @@ def test_a_registered_model_runs_end_to_end(centroids, tmp_path):
     assert "k-means: 6 topics" in (tmp_path / "out" / "ldavis.html").read_text(encoding="utf-8")
     saved = Config.load(tmp_path / "out" / "config.toml")  # the saved config names the kind and its settings
     assert saved["model"]["kind"] == "centroids" and saved["model"]["centroids"]["sharpness"] == 12
+    # the manifest says which code fitted it (it recorded the kind's name alone: a hostile pass of reproducibility)
+    recorded = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["model"]
+    assert recorded == {
+        "class": f"{__name__}.CentroidTopics",
+        "from": "register_model",
+        "source_sha256": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+    }
 
 
 def test_a_registered_model_sweeps_in_worker_processes(centroids, tmp_path):
@@ -165,6 +176,13 @@ def test_an_installed_plugin_runs_from_the_command_line(installed_plugin, tmp_pa
     assert len(topics) == 6 and set(topics["labelled_by"]) == {"top words"}
     saved = tomllib.loads((out / "config.toml").read_text(encoding="utf-8"))  # (this process has no plug-in)
     assert saved["model"]["kind"] == "kmeans" and saved["model"]["kmeans"] == {"sharpness": 12}
+    recorded = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["model"]
+    module = Path(installed_plugin["PYTHONPATH"].split(os.pathsep)[0]) / "centroid_plugin.py"
+    assert recorded == {
+        "class": "centroid_plugin.CentroidTopics",
+        "from": "entry point centroid_plugin:CentroidTopics of centroid-plugin 0.1",
+        "source_sha256": hashlib.sha256(module.read_bytes()).hexdigest(),
+    }
     listed = toolkit_process("run", "configs/seeds.toml", "--set", "model.kind=kmean", env=installed_plugin)
     assert listed.returncode == 2 and "choose one of broken, keyatm, kmeans, lda, nmf" in listed.stderr
 
@@ -180,3 +198,51 @@ def test_a_broken_plugin_is_one_line_of_error(installed_plugin, tmp_path):
         "ModuleNotFoundError: No module named 'no_such_module'"
     )
     assert not (tmp_path / "out").exists()
+
+
+def _model_module(folder: Path, name: str, code: str, monkeypatch):
+    """A module ``name`` of ``code`` in ``folder``, imported: a user's own model in a file of theirs."""
+    import importlib.util
+    import sys
+
+    path = folder / f"{name}.py"
+    path.write_text(code, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, name, module)  # where inspect finds its file
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_sweep_fits_again_a_run_whose_model_code_or_packages_changed(tmp_path, monkeypatch):
+    """From a hostile pass of reproducibility: a sweep resumed after a user edited their registered model (or after
+    numpy, numba ... were upgraded) took the runs of the earlier code as done and reported their scores; its run
+    ids hashed the toolkit's own code alone. They hash the model's code and the packages' versions too."""
+    import inspect
+
+    from toolkit.models import unregister_model
+    from toolkit.output import manifest
+    from toolkit.sweeps import run_id
+
+    head = (
+        "import numpy as np\nfrom scipy import sparse\nfrom toolkit.models.base import TopicModel, check_counts, normalize_rows\n"
+    )
+    head += "from toolkit.options import POSITIVE, Option\n\n"
+    code = head + inspect.getsource(CentroidTopics)
+    try:
+        toolkit.register_model("mine", _model_module(tmp_path, "mine", code, monkeypatch).CentroidTopics)
+        config = Config.load(ROOT / "configs" / "seeds.toml", ["model.kind=mine"])
+        first = run_id(config, "the inputs")
+        toolkit.register_model("mine", _model_module(tmp_path, "mine", code, monkeypatch).CentroidTopics)  # imported again
+        assert run_id(config, "the inputs") == first
+        toolkit.register_model(
+            "mine", _model_module(tmp_path, "mine", code.replace("n_init=3", "n_init=5"), monkeypatch).CentroidTopics
+        )
+        assert run_id(config, "the inputs") != first  # the user's file edited
+    finally:
+        unregister_model("mine")
+    shipped = Config.load(ROOT / "configs" / "seeds.toml")
+    before = run_id(shipped, "the inputs")
+    versions = dict(manifest._versions())
+    monkeypatch.setattr(manifest, "_versions", lambda: tuple({**versions, "numba": "0.0.1"}.items()))
+    assert run_id(shipped, "the inputs") != before

@@ -342,10 +342,12 @@ def _own_settings(combo: dict, config: Config) -> dict:
 
 def run_id(config: Config, fingerprint: str) -> str:
     """Hash of every setting that can change a run's result (of its model, the settings of its own kind only), of its
-    inputs' ``fingerprint`` and of the toolkit's
-    code (``manifest.source_sha256``: a run of older code, such as LDA's perplexity before it was mended, is not
-    taken as done)."""
-    from .output.manifest import source_sha256
+    inputs' ``fingerprint``, of the toolkit's code (``manifest.source_sha256``: a run of older code, such as LDA's
+    perplexity before it was mended, is not taken as done), of a model's code that is not the toolkit's
+    (``models.model_provenance``: a notebook's own model, edited, was not fitted again when the sweep resumed) and
+    of the versions of the packages that compute a run (``manifest.package_versions``)."""
+    from .models import model_provenance
+    from .output.manifest import package_versions, source_sha256
 
     kind = config["model"]["kind"]
     settings = {
@@ -363,7 +365,8 @@ def run_id(config: Config, fingerprint: str) -> str:
         if section in SWEPT
     }
     settings["sweep.holdout"] = config["sweep"]["holdout"]  # the held-out units: every score but stability
-    text = json.dumps(settings, sort_keys=True, ensure_ascii=False) + fingerprint + source_sha256()
+    code = {"toolkit": source_sha256(), "model": model_provenance(kind), "versions": package_versions()}
+    text = json.dumps(settings, sort_keys=True, ensure_ascii=False) + fingerprint + json.dumps(code, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 

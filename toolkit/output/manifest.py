@@ -34,6 +34,10 @@ PACKAGES = [
     "regex",
     "datasketch",
     "joblib",
+    # and what writes an output's bytes: the topic map's coordinates and scripts, the pages' font subset, config.toml
+    "pyLDAvis",
+    "fonttools",
+    "tomli-w",
 ]
 
 
@@ -62,13 +66,19 @@ def _not_the_packages(name: str) -> bool:
 
 
 def package_versions() -> dict[str, str]:
-    versions = {"python": platform.python_version()}
+    """Python's version and each of ``PACKAGES``' (read once per process)."""
+    return dict(_versions())
+
+
+@functools.lru_cache(maxsize=1)
+def _versions() -> tuple[tuple[str, str], ...]:
+    versions = [("python", platform.python_version())]
     for name in PACKAGES:
         try:
-            versions[name] = metadata.version(name)
+            versions.append((name, metadata.version(name)))
         except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
+            versions.append((name, "not installed"))
+    return tuple(versions)
 
 
 def sha256_file(path: str | Path) -> str:

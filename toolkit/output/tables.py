@@ -364,10 +364,14 @@ def input_hashes(config, corpus, files: dict[str, str] | None = None) -> dict[st
 def manifest(config, prepared, fitted, timings: dict, work: Path, metrics: dict) -> dict:
     """Provenance of a run: resolved config, seeds, versions, counts, cache use, timings, input and output
     hashes (every output file but manifest.json and report.html, which embeds the manifest)."""
+    from ..models import model_provenance
+
     docs = prepared.corpus.documents
     return {
         "config": config.to_dict(),
-        "config_source": config.source,
+        # the config file's whole path (as typed, it was relative to a working folder that no field records), or
+        # where a config of no file came from ("defaults", "<dict>")
+        "config_source": str(config.base_dir / Path(config.source).name) if config.source_sha256 else config.source,
         "random_state": config["model"]["random_state"],
         "ensemble_seeds": [int(m.random_state) if m.random_state is not None else None for m in fitted.models],
         # when and why the sampler stopped (keyatm: sweeps run, the burn-in's end, "converged" or "ceiling",
@@ -377,6 +381,8 @@ def manifest(config, prepared, fitted, timings: dict, work: Path, metrics: dict)
         "sample": getattr(fitted, "sample", None),
         "versions": package_versions(),
         "toolkit_source_sha256": source_sha256(),  # this build's code and data, whatever its version number says
+        # the model's class, where it comes from, and the SHA-256 of its code when it is not the toolkit's
+        "model": model_provenance(config["model"]["kind"]),
         "git": {
             "toolkit": git_revision(Path(__file__).parent),
             **({"config": git_revision(Path(config.source).parent)} if Path(config.source).is_file() else {}),
