@@ -2,7 +2,6 @@
 a sweep like the built-in ones, and from the command line when an installed package declares it as an entry point:
 the registry is the one place that knows the models."""
 
-import hashlib
 import json
 import os
 import tomllib
@@ -102,11 +101,13 @@ def test_a_registered_model_runs_end_to_end(centroids, tmp_path):
     saved = Config.load(tmp_path / "out" / "config.toml")  # the saved config names the kind and its settings
     assert saved["model"]["kind"] == "centroids" and saved["model"]["centroids"]["sharpness"] == 12
     # the manifest says which code fitted it (it recorded the kind's name alone: a hostile pass of reproducibility)
+    from toolkit.sources import code_digest
+
     recorded = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["model"]
     assert recorded == {
         "class": f"{__name__}.CentroidTopics",
         "from": "register_model",
-        "source_sha256": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+        "code_sha256": code_digest(CentroidTopics),
     }
 
 
@@ -144,7 +145,6 @@ def installed_plugin(tmp_path):
     ``toolkit.models``), and the environment of a process that has it on its path. Its second entry point is
     broken (no such module)."""
     import inspect
-    import os
 
     site = tmp_path / "site"
     site.mkdir()
@@ -176,12 +176,13 @@ def test_an_installed_plugin_runs_from_the_command_line(installed_plugin, tmp_pa
     assert len(topics) == 6 and set(topics["labelled_by"]) == {"top words"}
     saved = tomllib.loads((out / "config.toml").read_text(encoding="utf-8"))  # (this process has no plug-in)
     assert saved["model"]["kind"] == "kmeans" and saved["model"]["kmeans"] == {"sharpness": 12}
+    from toolkit.sources import code_digest
+
     recorded = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["model"]
-    module = Path(installed_plugin["PYTHONPATH"].split(os.pathsep)[0]) / "centroid_plugin.py"
     assert recorded == {
         "class": "centroid_plugin.CentroidTopics",
         "from": "entry point centroid_plugin:CentroidTopics of centroid-plugin 0.1",
-        "source_sha256": hashlib.sha256(module.read_bytes()).hexdigest(),
+        "code_sha256": code_digest(CentroidTopics),  # the same code as this module's, in another process and folder
     }
     listed = toolkit_process("run", "configs/seeds.toml", "--set", "model.kind=kmean", env=installed_plugin)
     assert listed.returncode == 2 and "choose one of broken, keyatm, kmeans, lda, nmf" in listed.stderr
@@ -205,44 +206,77 @@ def _model_module(folder: Path, name: str, code: str, monkeypatch):
     import importlib.util
     import sys
 
-    path = folder / f"{name}.py"
+    path = folder.joinpath(*name.split(".")).with_suffix(".py")
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(code, encoding="utf-8")
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, name, module)  # where inspect finds its file
+    monkeypatch.setitem(sys.modules, name, module)  # where a relative import and inspect find it
     spec.loader.exec_module(module)
     return module
 
 
+MODEL_HEAD = """import numpy as np
+from scipy import sparse
+from toolkit.models.base import TopicModel, check_counts, normalize_rows
+from toolkit.options import POSITIVE, Option
+
+"""
+
+
 def test_a_sweep_fits_again_a_run_whose_model_code_or_packages_changed(tmp_path, monkeypatch):
-    """From a hostile pass of reproducibility: a sweep resumed after a user edited their registered model (or after
-    numpy, numba ... were upgraded) took the runs of the earlier code as done and reported their scores; its run
-    ids hashed the toolkit's own code alone. They hash the model's code and the packages' versions too."""
+    """From a hostile pass of reproducibility and its review: a sweep resumed after a user edited their registered
+    model (or after numpy, numba ... were upgraded) took the runs of the earlier code as done and reported their
+    scores; its run ids hashed the toolkit's own code alone. Hashing the model's file missed a model defined in a
+    notebook's cell (no file: "unknown"), a helper of the plug-in's package, and code edited on disk but not yet
+    reloaded, and it refitted every run when a line of the script outside the model changed. The run ids hash the
+    model's code as loaded, and the versions of the packages that compute (not of those that draw)."""
     import inspect
+    import pickle
 
     from toolkit.models import unregister_model
     from toolkit.output import manifest
     from toolkit.sweeps import run_id
 
-    head = (
-        "import numpy as np\nfrom scipy import sparse\nfrom toolkit.models.base import TopicModel, check_counts, normalize_rows\n"
-    )
-    head += "from toolkit.options import POSITIVE, Option\n\n"
-    code = head + inspect.getsource(CentroidTopics)
+    code = MODEL_HEAD + inspect.getsource(CentroidTopics)
+
+    def ids(module) -> str:
+        toolkit.register_model("mine", module.CentroidTopics)
+        return run_id(Config.load(ROOT / "configs" / "seeds.toml", ["model.kind=mine"]), "the inputs")
+
     try:
-        toolkit.register_model("mine", _model_module(tmp_path, "mine", code, monkeypatch).CentroidTopics)
-        config = Config.load(ROOT / "configs" / "seeds.toml", ["model.kind=mine"])
-        first = run_id(config, "the inputs")
-        toolkit.register_model("mine", _model_module(tmp_path, "mine", code, monkeypatch).CentroidTopics)  # imported again
-        assert run_id(config, "the inputs") == first
-        toolkit.register_model(
-            "mine", _model_module(tmp_path, "mine", code.replace("n_init=3", "n_init=5"), monkeypatch).CentroidTopics
+        module = _model_module(tmp_path, "mine", code, monkeypatch)
+        first = ids(module)
+        pickle.dumps(module.CentroidTopics(3))  # as a sweep's workers get it: copyreg caches __slotnames__ on the class
+        assert ids(module) == first
+        assert ids(_model_module(tmp_path / "elsewhere", "mine", code, monkeypatch)) == first  # another folder
+        assert ids(_model_module(tmp_path, "mine", code + "\nGRID = [6, 8]\n", monkeypatch)) == first  # the script's other lines
+        edited = _model_module(tmp_path, "mine", code.replace("n_init=3", "n_init=5"), monkeypatch)
+        assert ids(edited) != first
+        # a notebook's cell: a class with no file of its own
+        cell = {"__name__": "__main__"}
+        exec(compile(code, "<cell>", "exec"), cell)
+        in_a_cell = ids(type("M", (), {"CentroidTopics": cell["CentroidTopics"]}))
+        exec(compile(code.replace("n_init=3", "n_init=4"), "<cell>", "exec"), cell)
+        assert ids(type("M", (), {"CentroidTopics": cell["CentroidTopics"]})) != in_a_cell
+        # a plug-in package whose model reads a helper module of its own
+        (tmp_path / "pk").mkdir()
+        (tmp_path / "pk" / "__init__.py").write_text("", encoding="utf-8")
+        package_code = (
+            MODEL_HEAD
+            + "from .helpers import N_INIT\n\n"
+            + inspect.getsource(CentroidTopics).replace("n_init=3", "n_init=N_INIT")
         )
-        assert run_id(config, "the inputs") != first  # the user's file edited
+        _model_module(tmp_path, "pk.helpers", "N_INIT = 3\n", monkeypatch)
+        with_helper = ids(_model_module(tmp_path, "pk.model", package_code, monkeypatch))
+        _model_module(tmp_path, "pk.helpers", "N_INIT = 7\n", monkeypatch)
+        assert ids(_model_module(tmp_path, "pk.model", package_code, monkeypatch)) != with_helper
     finally:
         unregister_model("mine")
     shipped = Config.load(ROOT / "configs" / "seeds.toml")
     before = run_id(shipped, "the inputs")
     versions = dict(manifest._versions())
+    monkeypatch.setattr(manifest, "_versions", lambda: tuple({**versions, "fonttools": "0.0.1"}.items()))
+    assert run_id(shipped, "the inputs") == before  # it draws, it computes no score
     monkeypatch.setattr(manifest, "_versions", lambda: tuple({**versions, "numba": "0.0.1"}.items()))
     assert run_id(shipped, "the inputs") != before

@@ -371,9 +371,9 @@ def _build_here() -> tuple:
 def _build() -> dict:
     """This process's toolkit build (the SHA-256 of its code and data) and the versions of the packages it computes
     with: what every worker of a cluster must share for a run's results to be a local run's."""
-    from .output.manifest import package_versions, source_sha256
+    from .output.manifest import COMPUTING, package_versions, source_sha256
 
-    return {"toolkit source": source_sha256(), **package_versions()}
+    return {"toolkit source": source_sha256(), **package_versions(tuple(COMPUTING))}
 
 
 def _same_build(client, address: str) -> None:

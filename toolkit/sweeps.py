@@ -345,9 +345,9 @@ def run_id(config: Config, fingerprint: str) -> str:
     inputs' ``fingerprint``, of the toolkit's code (``manifest.source_sha256``: a run of older code, such as LDA's
     perplexity before it was mended, is not taken as done), of a model's code that is not the toolkit's
     (``models.model_provenance``: a notebook's own model, edited, was not fitted again when the sweep resumed) and
-    of the versions of the packages that compute a run (``manifest.package_versions``)."""
+    of the versions of the packages that compute a run (``manifest.COMPUTING``: not those that draw)."""
     from .models import model_provenance
-    from .output.manifest import package_versions, source_sha256
+    from .output.manifest import COMPUTING, package_versions, source_sha256
 
     kind = config["model"]["kind"]
     settings = {
@@ -365,7 +365,7 @@ def run_id(config: Config, fingerprint: str) -> str:
         if section in SWEPT
     }
     settings["sweep.holdout"] = config["sweep"]["holdout"]  # the held-out units: every score but stability
-    code = {"toolkit": source_sha256(), "model": model_provenance(kind), "versions": package_versions()}
+    code = {"toolkit": source_sha256(), "model": model_provenance(kind), "versions": package_versions(tuple(COMPUTING))}
     text = json.dumps(settings, sort_keys=True, ensure_ascii=False) + fingerprint + json.dumps(code, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 

@@ -23,7 +23,6 @@ import logging
 import os
 import pkgutil
 import warnings
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ToolkitError
@@ -154,16 +153,15 @@ def model_class(kind: str) -> type[TopicModel]:
 
 
 def model_provenance(kind: str) -> dict:
-    """What says which code fits ``kind``: its class (module and name), where it comes from (``toolkit``, an entry
-    point's package and version, or ``register_model``) and, for a kind not shipped, the SHA-256 of its module's
-    file (else of the class's source, as a notebook's cell gives it; "unknown" when neither can be read). A shipped
+    """What says which code fits ``kind``: its class (module and name), where it comes from (``toolkit``,
+    ``register_model``, or an entry point with its package's version and the versions of what that package
+    requires) and, for a kind not shipped, the SHA-256 of its code as loaded (:func:`toolkit.sources.code_digest`). A shipped
     kind's code is in the manifest's ``toolkit_source_sha256``. A run records it; a sweep keys its runs with it, so
     that a model whose code changed is fitted again when the sweep resumes."""
-    import hashlib
-    import inspect
+    from importlib import metadata
 
     cls = model_class(kind)
-    found = {"class": f"{cls.__module__}.{cls.__qualname__}"}
+    found: dict = {"class": f"{cls.__module__}.{cls.__qualname__}"}
     if kind not in _registered and kind in _shipped():
         return {**found, "from": "toolkit"}
     if kind in _registered:
@@ -172,14 +170,21 @@ def model_provenance(kind: str) -> dict:
         entry_point = _entry_points()[kind]
         dist = entry_point.dist
         found["from"] = f"entry point {entry_point.value}" + (f" of {dist.name} {dist.version}" if dist is not None else "")
-    try:
-        source = Path(inspect.getsourcefile(cls) or "").read_bytes()
-    except (OSError, TypeError):  # a class of a notebook's cell has no file on disk: its own source, from linecache
-        try:
-            source = inspect.getsource(cls).encode()
-        except (OSError, TypeError):
-            return {**found, "source_sha256": "unknown"}
-    return {**found, "source_sha256": hashlib.sha256(source).hexdigest()}
+        if dist is not None and dist.requires:
+            import re
+
+            requires = {}
+            for requirement in dist.requires:
+                name = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", requirement)
+                if name and "extra ==" not in requirement:
+                    try:
+                        requires[name[0]] = metadata.version(name[0])
+                    except metadata.PackageNotFoundError:
+                        requires[name[0]] = "not installed"
+            found["requires"] = dict(sorted(requires.items()))
+    from ..sources import code_digest
+
+    return {**found, "code_sha256": code_digest(cls)}
 
 
 def check_options(section: dict) -> None:

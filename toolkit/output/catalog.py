@@ -373,7 +373,7 @@ OUTPUTS: tuple[Table | File, ...] = (
         "config (`config_source`: the config file's whole path), seeds of the ensemble, package versions, the "
         "SHA-256 of the toolkit's own code and data (`toolkit_source_sha256`: two builds of one version that compute "
         "differently differ there), the model's class and where it comes from (`model`: with the SHA-256 of its "
-        "module's file when it is not the toolkit's, registered or a plug-in's), the git commits "
+        "code as loaded when it is not the toolkit's, registered or a plug-in's), the git commits "
         "of the toolkit and of the config's folder "
         "(when they are work trees), SHA-256 of every text and of every file the config names as the run read them "
         "(taken before it reads them: a file edited while the run goes on is recorded as read) and of every output "

@@ -12,7 +12,9 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-PACKAGES = [
+# What computes a run's numbers (tokens, fits, scores, intervals, effects): a Dask worker must have the same
+# versions (processes.compare_builds), and a sweep's run ids hash them (a sweep resumed after an upgrade fits again).
+COMPUTING = [
     "toolkit",
     "numpy",
     "scipy",
@@ -20,25 +22,21 @@ PACKAGES = [
     "scikit-learn",
     "gensim",
     "jieba",
-    "opencc",
-    "matplotlib",
-    "stopwordsiso",
-    "noto-cjk-sans-otc",
-    # what else computes a run's numbers: a Dask worker must have the same (processes.compare_builds)
-    "pyarrow",
     "jieba-fast-dat",
+    "opencc",
+    "stopwordsiso",
     "ftfy",
+    "regex",
     "numba",
+    "pyarrow",
     "statsmodels",
     "formulaic",
-    "regex",
     "datasketch",
     "joblib",
-    # and what writes an output's bytes: the topic map's coordinates and scripts, the pages' font subset, config.toml
-    "pyLDAvis",
-    "fonttools",
-    "tomli-w",
 ]
+# and what draws the figures and writes pages and files (the topic map's coordinates and scripts, the pages' font
+# subset, config.toml): the manifest records these too, as they make bytes of the outputs
+PACKAGES = [*COMPUTING, "matplotlib", "noto-cjk-sans-otc", "pyLDAvis", "fonttools", "tomli-w"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -65,9 +63,10 @@ def _not_the_packages(name: str) -> bool:
     )
 
 
-def package_versions() -> dict[str, str]:
-    """Python's version and each of ``PACKAGES``' (read once per process)."""
-    return dict(_versions())
+def package_versions(names: tuple[str, ...] | None = None) -> dict[str, str]:
+    """Python's version and each of ``names``' (default ``PACKAGES``; read once per process)."""
+    versions = dict(_versions())
+    return versions if names is None else {k: v for k, v in versions.items() if k == "python" or k in names}
 
 
 @functools.lru_cache(maxsize=1)

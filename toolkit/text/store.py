@@ -8,6 +8,7 @@ Entries are written into a temporary folder and renamed into place. Nothing is p
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -89,12 +90,14 @@ class PreparedStore:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             work = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=self.folder))
-            # mkdtemp's folder is the user's alone (0700) whatever the umask: in a cache shared by a group, every
-            # other user's run found the entry unreadable, "damaged", and could not replace it (a hostile pass)
-            work.chmod(atomic.folder_mode())
         except OSError as exc:
             self.unwritable = f"{self.folder}: {exc.strerror or exc}"
             return
+        # mkdtemp's folder is the user's alone (0700) whatever the umask: in a cache shared by a group, every other
+        # user's run found the entry unreadable, "damaged", and could not replace it (a hostile pass); a file system
+        # that refuses the change (some network shares) keeps it so
+        with contextlib.suppress(OSError):
+            work.chmod(atomic.folder_mode())
         try:
             for name in _TABLES:  # pyarrow refused a path not of UTF-8 (a cache under a Latin-1 home): a traceback
                 with open(work / f"{name}.parquet", "wb") as handle:
