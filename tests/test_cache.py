@@ -598,3 +598,19 @@ def test_a_cache_shared_by_a_group_is_readable_and_writable_by_the_group(tmp_pat
     for path in written:
         expected = 0o775 if path.is_dir() else 0o664
         assert stat.S_IMODE(path.stat().st_mode) == expected, path
+
+
+def test_a_file_system_that_refuses_chmod_still_stores_a_prepared_corpus_and_leaves_no_temporary_folder(tmp_path, monkeypatch):
+    """Some network shares refuse a change of permissions: the entry is stored as mkdtemp made it, and no hidden
+    temporary folder is left in the store (a review: the refusal returned before the clean-up, a folder a run)."""
+    from toolkit.text.store import PreparedStore
+
+    def refuse(self, mode, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(Path, "chmod", refuse)
+    store = PreparedStore(tmp_path)
+    store.put("k" * 64, _stored_corpus())
+    assert store.unwritable == ""
+    assert [p.name for p in (tmp_path / "prepared").iterdir()] == ["k" * 64]
+    assert store.get("k" * 64) is not None
