@@ -534,16 +534,20 @@ def test_a_fifo_in_place_of_a_cache_file_is_damage_not_a_wait(tmp_path):
         meta.unlink()
         os.mkfifo(meta)
         assert store.get("p" * 64) is None and "meta.json" in store.damaged[0]
-        # a token file left out of an edited meta.json's list of checked files, a FIFO in its place (a review)
-        signal.alarm(20)
-        store.put("q" * 64, _stored_corpus())
-        entry = tmp_path / "prepared" / ("q" * 64)
-        listed = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
-        del listed["files"]["tokens/ids.npy"]
-        (entry / "meta.json").write_text(json.dumps(listed), encoding="utf-8")
-        (entry / "tokens" / "ids.npy").unlink()
-        os.mkfifo(entry / "tokens" / "ids.npy")
-        assert store.get("q" * 64) is None and "ids.npy" in store.damaged[-1] and "FIFO" in store.damaged[-1]
+        # a token file, a FIFO in its place: listed in meta.json (its checksum read), or left out of an edited list
+        # of checked files (a review; since mutation audit 23, a file read without a checksum is damage itself)
+        for unlisted in (False, True):
+            signal.alarm(20)
+            store.put("q" * 64, _stored_corpus())
+            entry = tmp_path / "prepared" / ("q" * 64)
+            listed = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+            if unlisted:
+                del listed["files"]["tokens/ids.npy"]
+            (entry / "meta.json").write_text(json.dumps(listed), encoding="utf-8")
+            (entry / "tokens" / "ids.npy").unlink()
+            os.mkfifo(entry / "tokens" / "ids.npy")
+            assert store.get("q" * 64) is None and "ids.npy" in store.damaged[-1]
+            assert ("has no checksum" if unlisted else "FIFO") in store.damaged[-1]
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)

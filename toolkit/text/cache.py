@@ -17,7 +17,7 @@ from ..resources import in_the_way, read_regular
 
 OPTIONS = {
     "enabled": Option(True, "Cache prepared corpora and segmented documents on disk."),
-    "dir": Option("", "Cache folder; '' for $TOOLKIT_CACHE_DIR or ~/.cache/toolkit.", path=True),
+    "dir": Option("", "Cache folder; '' for $TOOLKIT_CACHE_DIR, else $XDG_CACHE_HOME/toolkit, else ~/.cache/toolkit.", path=True),
 }
 
 _MAGIC = "toolkit-tokens v1"

@@ -25,6 +25,7 @@ from .tokens import UnitTokens
 
 _FORMAT = "toolkit-prepared-store v1"
 _TABLES = ("quality", "units", "unigrams", "pairs")
+_READ = {f"{name}.parquet" for name in _TABLES} | {f"tokens/{name}" for name in UnitTokens.FILES}
 
 
 @dataclass
@@ -66,6 +67,10 @@ class PreparedStore:
                 raise ValueError("meta.json is not a table of files")
             if meta.get("format") != _FORMAT or meta.get("key") != key:
                 raise ValueError("wrong format or key")
+            # every file read below is one whose checksum is checked (a meta.json without one read the file unchecked)
+            unlisted = sorted(_READ - set(meta["files"]))
+            if unlisted:
+                raise ValueError(f"{unlisted[0]} is read but has no checksum in meta.json")
             for name, sha256 in meta["files"].items():
                 if _sha256(entry / name) != sha256:
                     raise ValueError(f"{name} does not match its checksum")

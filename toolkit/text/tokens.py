@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 class UnitTokens(Sequence):
     """Tokens of every unit: unit i holds ``words[j] for j in ids[offsets[i]:offsets[i + 1]]``."""
 
+    FILES = ("words.txt", "ids.npy", "offsets.npy")  # what :meth:`save` writes in its folder, and :meth:`load` reads
+
     def __init__(self, words: list[str], ids: np.ndarray, offsets: np.ndarray):
         self.words = list(words)
         self.ids = np.asarray(ids, dtype=np.int32)
