@@ -280,3 +280,24 @@ def test_a_sweep_fits_again_a_run_whose_model_code_or_packages_changed(tmp_path,
     assert run_id(shipped, "the inputs") == before  # it draws, it computes no score
     monkeypatch.setattr(manifest, "_versions", lambda: tuple({**versions, "numba": "0.0.1"}.items()))
     assert run_id(shipped, "the inputs") != before
+
+
+def test_a_dask_worker_with_other_code_of_a_users_model_refuses_the_work(tmp_path, monkeypatch):
+    """From a review: a worker of a cluster imports a registered or plug-in model from its own copy of the files,
+    which may be other code than the client's (an edited copy, a module not reloaded), while the run's ids and
+    manifest record the client's. Each task sent under on_dask compares the two; here on a worker simulated in this
+    process (its build the same), as the sweep's fits and the fold-in's blocks are sent."""
+    import inspect
+
+    from toolkit import processes
+    from toolkit.errors import ToolkitError
+
+    code = MODEL_HEAD + inspect.getsource(CentroidTopics)
+    ours = _model_module(tmp_path, "mine", code, monkeypatch).CentroidTopics
+    task = processes.on_this_build(lambda model: "fitted", models=[ours])
+    monkeypatch.setattr(processes, "_dask_worker", lambda: "tcp://127.0.0.1:8786")
+    assert task(ours(3)) == "fitted"
+    theirs = _model_module(tmp_path, "mine", code.replace("n_init=3", "n_init=5"), monkeypatch).CentroidTopics
+    with pytest.raises(ToolkitError, match=r"worker tcp://127.0.0.1:8786 has other code for the model mine.CentroidTopics"):
+        task(theirs(3))
+    assert processes.on_this_build(len, models=[type(toolkit.models.model_class("nmf")(3))]).models == {}  # in the build

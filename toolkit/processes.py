@@ -324,19 +324,29 @@ def _has_a_worker(client, address: str, seconds: float) -> None:
         ) from None
 
 
-def on_this_build(function):
+def on_this_build(function, models=()):
     """``function`` as work that :func:`on_dask` may send to a cluster's workers: a worker whose toolkit build or
     package versions are not this process's refuses to run it (ToolkitError; the comparison on connecting sees only
-    the workers there then, and a worker that joined later, from another checkout, ran 22 of 40 tasks of a run).
+    the workers there then, and a worker that joined later, from another checkout, ran 22 of 40 tasks of a run), and
+    so does a worker whose copy of one of ``models`` (classes of a user's models, registered or plug-ins: a worker
+    imports them from its own files) is other code than this process's (:func:`toolkit.sources.code_digest`).
     Elsewhere (this process, its threads, joblib's local workers) it runs ``function`` as it is."""
-    return _OnThisBuild(function, dict(_build_here()))
+    from .sources import code_digest
+
+    theirs = {_class_name(cls): code_digest(cls) for cls in models if not cls.__module__.startswith("toolkit.")}
+    return _OnThisBuild(function, dict(_build_here()), theirs)
+
+
+def _class_name(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 class _OnThisBuild:
-    """A function and the build of the process that made the work (:func:`on_this_build`); picklable."""
+    """A function, the build of the process that made the work and the code of its users' model classes
+    (:func:`on_this_build`); picklable."""
 
-    def __init__(self, function, build: dict):
-        self.function, self.build = function, build
+    def __init__(self, function, build: dict, models: dict | None = None):
+        self.function, self.build, self.models = function, build, models or {}
         self.__name__ = getattr(function, "__name__", type(function).__name__)  # names the tasks on a dashboard
 
     def __repr__(self) -> str:
@@ -346,7 +356,20 @@ class _OnThisBuild:
         worker = _dask_worker()
         if worker is not None:
             compare_builds(self.build, {worker: dict(_build_here())})
+            self._compare_models(worker, args)
         return self.function(*args, **kwargs)
+
+    def _compare_models(self, worker: str, args: tuple) -> None:
+        from .errors import ToolkitError
+        from .sources import code_digest
+
+        for value in args:
+            name = _class_name(type(value))
+            if name in self.models and code_digest(type(value)) != self.models[name]:
+                raise ToolkitError(
+                    f"the Dask worker {worker} has other code for the model {name} than this process (a copy of its "
+                    "file that differs, or one not reloaded): give every worker the same files, then run again"
+                )
 
 
 def _dask_worker() -> str | None:

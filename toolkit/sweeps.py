@@ -547,7 +547,7 @@ def sweep(
 
             from .processes import on_this_build
 
-            fit = on_this_build(_fit_one)
+            fit = on_this_build(_fit_one, models={type(models[rid]) for _, _, rid, _ in jobs})
             tasks = (delayed(fit)(models[rid], corpus.train, corpus.held_out) for _, _, rid, corpus in jobs)
             results = None
             try:

@@ -74,7 +74,7 @@ def fold_in(model, counts, n_jobs: int = 1, block: int | None = None, drop=None,
     # threads here (the kernels release the GIL); the blocks of a run on a Dask cluster (toolkit.processes.on_dask);
     # one BLAS thread (NMF's transform iterates on BLAS sums), as the model was fitted
     parallel = Parallel(n_jobs=max(1, min(n_jobs, len(starts))), prefer="threads")
-    transform = on_this_build(_transform)
+    transform = on_this_build(_transform, models=[type(model)])
     with one_blas_thread():
         return np.vstack(
             parallel(
