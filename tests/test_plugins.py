@@ -5,6 +5,7 @@ the registry is the one place that knows the models."""
 import json
 import os
 import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -151,7 +152,11 @@ def installed_plugin(tmp_path):
     (site / "centroid_plugin.py").write_text(PLUGIN_MODULE + inspect.getsource(CentroidTopics), encoding="utf-8")
     info = site / "centroid_plugin-0.1.dist-info"
     info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: centroid-plugin\nVersion: 0.1\n", encoding="utf-8")
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: centroid-plugin\nVersion: 0.1\nRequires-Dist: scikit-learn>=1.3\n"
+        'Requires-Dist: tomotopy; extra == "bench"\n',
+        encoding="utf-8",
+    )
     (info / "entry_points.txt").write_text(
         "[toolkit.models]\nkmeans = centroid_plugin:CentroidTopics\nbroken = no_such_module:Model\n", encoding="utf-8"
     )
@@ -182,6 +187,7 @@ def test_an_installed_plugin_runs_from_the_command_line(installed_plugin, tmp_pa
     assert recorded == {
         "class": "centroid_plugin.CentroidTopics",
         "from": "entry point centroid_plugin:CentroidTopics of centroid-plugin 0.1",
+        "requires": {"scikit-learn": metadata.version("scikit-learn")},  # what the plug-in computes with
         "code_sha256": code_digest(CentroidTopics),  # the same code as this module's, in another process and folder
     }
     listed = toolkit_process("run", "configs/seeds.toml", "--set", "model.kind=kmean", env=installed_plugin)

@@ -155,10 +155,10 @@ def model_class(kind: str) -> type[TopicModel]:
 def model_provenance(kind: str) -> dict:
     """What says which code fits ``kind``: its class (module and name), where it comes from (``toolkit``,
     ``register_model``, or an entry point with its package's version and the versions of what that package
-    requires) and, for a kind not shipped, the SHA-256 of its code as loaded (:func:`toolkit.sources.code_digest`). A shipped
-    kind's code is in the manifest's ``toolkit_source_sha256``. A run records it; a sweep keys its runs with it, so
-    that a model whose code changed is fitted again when the sweep resumes."""
-    from importlib import metadata
+    requires) and, for a kind not shipped, the SHA-256 of its code as loaded (:func:`toolkit.sources.code_digest`).
+    A shipped kind's code is in the manifest's ``toolkit_source_sha256``. A run records it; a sweep keys its runs
+    with it, so that a model whose code changed is fitted again when the sweep resumes."""
+    from ..sources import code_digest
 
     cls = model_class(kind)
     found: dict = {"class": f"{cls.__module__}.{cls.__qualname__}"}
@@ -171,20 +171,24 @@ def model_provenance(kind: str) -> dict:
         dist = entry_point.dist
         found["from"] = f"entry point {entry_point.value}" + (f" of {dist.name} {dist.version}" if dist is not None else "")
         if dist is not None and dist.requires:
-            import re
-
-            requires = {}
-            for requirement in dist.requires:
-                name = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", requirement)
-                if name and "extra ==" not in requirement:
-                    try:
-                        requires[name[0]] = metadata.version(name[0])
-                    except metadata.PackageNotFoundError:
-                        requires[name[0]] = "not installed"
-            found["requires"] = dict(sorted(requires.items()))
-    from ..sources import code_digest
-
+            found["requires"] = _requirement_versions(dist.requires)
     return {**found, "code_sha256": code_digest(cls)}
+
+
+def _requirement_versions(requirements: list[str]) -> dict[str, str]:
+    """The installed version of each package a plug-in requires (its extras' aside), by name."""
+    import re
+    from importlib import metadata
+
+    versions = {}
+    for requirement in requirements:
+        name = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", requirement)
+        if name and "extra ==" not in requirement:
+            try:
+                versions[name[0]] = metadata.version(name[0])
+            except metadata.PackageNotFoundError:
+                versions[name[0]] = "not installed"
+    return dict(sorted(versions.items()))
 
 
 def check_options(section: dict) -> None:
