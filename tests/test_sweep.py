@@ -1332,7 +1332,7 @@ def test_a_configs_sweep_n_jobs_is_bounded_as_the_argument_is_and_an_explicit_0_
         Config.from_dict({"sweep": {"n_jobs": 5000}})
     asked = []
 
-    def fits(tasks, n, workers, scheduler, given):
+    def fits(tasks, n, workers, scheduler, given, started):
         asked.append(given)
         raise KeyboardInterrupt  # no fit: the number asked for is the point
 
@@ -1394,3 +1394,30 @@ def test_a_grid_over_how_topics_are_labelled_prepares_the_corpus_once_and_warns_
     assert len(prepared) == 1 and result.fitted == 2
     assert "the config's own" not in caplog.text and "same tokens" not in caplog.text
     assert result.table["themes.min_score"].tolist() == [0.1, 0.2]
+
+
+def test_a_sweep_interrupted_in_a_notebooks_kernel_leaves_no_thread_or_pipe_behind(tmp_path, monkeypatch):
+    """From a hostile pass of a notebook's kernel: a sweep interrupted between two of its runs (Ctrl-C, the kernel's
+    interrupt) left a loky feeder thread blocked for good writing the runs left to a pipe whose read end is the
+    kernel's own, one thread and its pipe per interrupt: joblib's abort shut the executor down without draining its
+    queue, and the clean-up drained only the executor that stood then. In this process, as in a kernel."""
+    import threading
+
+    import toolkit.sweeps as sweeps
+
+    settings = ["model.ensemble=1", "model.keyatm.iterations=60", "figures.ldavis=false", "sweep.seeds=[1, 2]"]
+    config = Config.load(ROOT / "configs" / "seeds.toml", settings)
+    written = sweeps._write_run
+
+    def interrupted(*args, **kwargs):
+        written(*args, **kwargs)
+        raise KeyboardInterrupt  # after the first run is written, the others queued or running
+
+    monkeypatch.setattr(sweeps, "_write_run", interrupted)
+    feeders = {t for t in threading.enumerate() if t.name == "QueueFeederThread"}
+    grid = {"model.kind": ["keyatm", "lda", "nmf"], "model.n_topics": [19, 20]}
+    with pytest.raises(KeyboardInterrupt):
+        sweep(config, tmp_path / "sw", grid=grid, n_jobs=2)
+    left = [t for t in threading.enumerate() if t.name == "QueueFeederThread" and t not in feeders and t.is_alive()]
+    assert left == []
+    assert len(list((tmp_path / "sw" / "runs").glob("*/metrics.json"))) == 1  # the run written before it stays

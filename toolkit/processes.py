@@ -12,25 +12,43 @@ from contextlib import contextmanager
 from typing import Any
 
 
-def stop_workers(results=None) -> None:
+def stop_workers(results=None, started: list | tuple = ()) -> None:
     """Shut down joblib's worker processes now rather than after their idle timeout, so a stage that returned or
     was interrupted leaves no process behind. ``results``: the generator of a joblib ``Parallel`` of the stage,
     closed first: if it still runs (an interrupt between two of its results), joblib stops handing out tasks.
+    ``started``: the executors the stage started, each with its queue of calls (:func:`current_executor`).
 
     The executor is read as it is, not through ``get_reusable_executor``: that holds loky's executor lock while
     it waits for an executor that joblib's abort shut down, and loky's manager thread, in a result callback,
-    needs that lock to hand joblib's next task over: Ctrl-C on a sweep of quick runs hung there."""
+    needs that lock to hand joblib's next task over: Ctrl-C on a sweep of quick runs hung there. The executors in
+    ``started`` are stopped and their queues drained too: on an interrupt joblib's abort shuts the stage's executor
+    down (without draining) and starts another in its place, and the first one's feeder thread, still writing the
+    tasks left to a pipe nobody reads, stayed for good (a thread and a pipe in a notebook's kernel per interrupted
+    sweep: a hostile pass)."""
+    from joblib.externals.loky import reusable_executor
+
     if hasattr(results, "close"):  # a generator (a list: the results were all in)
         import warnings
 
         with warnings.catch_warnings():  # that the tasks left were cancelled: what stopping means
             warnings.filterwarnings("ignore", message=".*(cancelled|not used)", category=UserWarning)
             results.close()
-    from joblib.externals.loky import reusable_executor
-
     executor = getattr(reusable_executor, "_executor", None)
     if executor is not None:
         kill_executor(executor)
+    for earlier, call_queue in started:
+        if earlier is not None and earlier is not executor:
+            kill_executor(earlier)
+        _drain(call_queue)  # its queue as it was: a shut-down executor holds none (nothing left to do if it ended)
+
+
+def current_executor() -> tuple:
+    """joblib's loky executor as it is now and its queue of calls, or (None, None): what a stage that gives the
+    pair to :func:`stop_workers` has it stop and drain, even after joblib's abort replaced it."""
+    from joblib.externals.loky import reusable_executor
+
+    executor = getattr(reusable_executor, "_executor", None)
+    return executor, getattr(executor, "_call_queue", None)
 
 
 def kill_executor(executor) -> None:

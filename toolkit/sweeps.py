@@ -551,12 +551,13 @@ def sweep(
             tasks = (delayed(fit)(models[rid], corpus.train, corpus.held_out) for _, _, rid, corpus in jobs)
             results = None
             try:
-                results = _run_fits(tasks, len(jobs), workers, scheduler, asked)
+                started: list = []  # the executor the fits start, stopped and drained however they end
+                results = _run_fits(tasks, len(jobs), workers, scheduler, asked, started)
                 for (combo, run_config, rid, corpus), raw in zip(jobs, results):
                     _write_run(out_dir / "runs" / rid, combo, run_config, corpus, raw)
                     progress.advance()
             finally:
-                stop_workers(results)
+                stop_workers(results, started)
             progress.close()
 
         table, timings = _collect(out_dir, runs)
@@ -667,17 +668,20 @@ def _grid_inputs(config: Config, run_configs) -> dict[str, Path]:
     return protected
 
 
-def _run_fits(tasks, n: int, workers: int, scheduler: str, asked: int):
+def _run_fits(tasks, n: int, workers: int, scheduler: str, asked: int, started: list):
     """The ``n`` fits of the sweep's runs, in order, each as soon as it and those before it are done (so that each
     run is written then, and an interrupted sweep keeps them): here in ``workers`` processes, or on the Dask
     cluster at ``scheduler``, as many at once as ``asked`` or, for 0, as the cluster has threads (on a cluster
-    every fit was collected before the first was written: an interrupted cluster sweep kept none, a hostile pass)."""
+    every fit was collected before the first was written: an interrupted cluster sweep kept none, a hostile pass).
+    The local executor the fits start is put in ``started`` (for :func:`toolkit.processes.stop_workers`)."""
     from joblib import Parallel
 
-    from .processes import on_dask
+    from .processes import current_executor, on_dask
 
     if not scheduler:
-        yield from Parallel(n_jobs=workers, return_as="generator")(tasks)
+        results = Parallel(n_jobs=workers, return_as="generator")(tasks)
+        started.append(current_executor())
+        yield from results
         return
     with on_dask(scheduler):
         yield from Parallel(n_jobs=min(available_workers(asked), n), return_as="generator")(tasks)
