@@ -21,10 +21,11 @@ def stop_workers(results=None, started: list | tuple = ()) -> None:
     The executor is read as it is, not through ``get_reusable_executor``: that holds loky's executor lock while
     it waits for an executor that joblib's abort shut down, and loky's manager thread, in a result callback,
     needs that lock to hand joblib's next task over: Ctrl-C on a sweep of quick runs hung there. The executors in
-    ``started`` are stopped and their queues drained too: on an interrupt joblib's abort shuts the stage's executor
-    down (without draining) and starts another in its place, and the first one's feeder thread, still writing the
-    tasks left to a pipe nobody reads, stayed for good (a thread and a pipe in a notebook's kernel per interrupted
-    sweep: a hostile pass)."""
+    ``started`` are stopped too, and the queues they had then are drained: on an interrupt joblib's abort shuts the
+    stage's executor down without draining its queue (a shut-down executor holds no queue to find afterwards, and
+    joblib may start another in its place), and that queue's feeder thread, still writing the tasks left to a pipe
+    nobody reads, stayed for good (a thread and a pipe in a notebook's kernel per interrupted sweep: a hostile
+    pass)."""
     from joblib.externals.loky import reusable_executor
 
     if hasattr(results, "close"):  # a generator (a list: the results were all in)
