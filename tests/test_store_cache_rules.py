@@ -231,7 +231,11 @@ def test_package_versions_name_python_and_every_package_installed_or_not(monkeyp
     from toolkit.output import manifest
 
     monkeypatch.setattr(manifest, "PACKAGES", [*manifest.PACKAGES, "no-such-distribution-zz"])
-    versions = manifest.package_versions()
+    manifest._versions.cache_clear()  # read once per process: an earlier test of this worker may have read them
+    try:
+        versions = manifest.package_versions()
+    finally:
+        manifest._versions.cache_clear()
     assert versions["python"] == platform.python_version()
     assert versions["no-such-distribution-zz"] == "not installed"
     assert set(versions) == {"python", *manifest.PACKAGES}
