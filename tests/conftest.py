@@ -258,6 +258,16 @@ def add_document(corpus: Path, name: str, content: str | bytes, title: str, date
         meta.write(f"{name},{title},{date},{precision},武汉市,x,simplified,\n")
 
 
+def git(folder: Path, *args) -> str:
+    """Run git in ``folder`` as a researcher with a Chinese name would; its output, stripped."""
+    return subprocess.run(
+        ["git", "-C", str(folder), "-c", "user.name=研究者", "-c", "user.email=r@example.org", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
 def snapshot(folder: Path) -> dict[str, object]:
     """Everything below ``folder``, links not followed, by its path relative to ``folder``: a file's bytes, a
     link's target, the mode of anything else (a folder, a FIFO). The same snapshot before and after: nothing was

@@ -18,7 +18,7 @@ from toolkit.config import Config
 from toolkit.errors import INTERRUPTED, ToolkitError
 from toolkit.output import atomic, csv_files
 
-from .conftest import ROOT, SEEDS, cli, python_process, snapshot, started_toolkit, toolkit_process, write_config
+from .conftest import ROOT, SEEDS, cli, git, python_process, snapshot, started_toolkit, toolkit_process, write_config
 
 SEEDS_CONFIG = ROOT / "configs" / "seeds.toml"
 FAST = ["model.n_topics=5", 'figures.formats=["png"]', "figures.ldavis=false", "trends.bootstrap=0"]
@@ -591,27 +591,19 @@ def test_the_manifest_reads_git_from_files_and_runs_nothing_of_the_projects_git_
     project = tmp_path / "project"
     shutil.copytree(SEEDS, project)
 
-    def git(*args):
-        return subprocess.run(
-            ["git", "-C", str(project), "-c", "user.name=研究者", "-c", "user.email=r@example.org", *args],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-
-    git("init", "-q", "-b", "主线")
-    git("add", ".")
-    git("commit", "-q", "-m", "政府工作报告")
-    commit = git("rev-parse", "HEAD")
+    git(project, "init", "-q", "-b", "主线")
+    git(project, "add", ".")
+    git(project, "commit", "-q", "-m", "政府工作报告")
+    commit = git(project, "rev-parse", "HEAD")
     ran = tmp_path / "FSMONITOR_RAN"
     hook = tmp_path / "hook.sh"
     hook.write_text(f"#!/bin/sh\ntouch '{ran}'\nexit 1\n", encoding="utf-8")
     hook.chmod(0o755)
-    git("config", "core.fsmonitor", str(hook))
+    git(project, "config", "core.fsmonitor", str(hook))
     (project / "武汉.txt").write_text("武汉市人民政府工作报告", encoding="utf-8")  # a modified work tree
 
     assert git_revision(project) == {"commit": commit, "branch": "主线"}
-    git("pack-refs", "--all")  # the branch now only in packed-refs
+    git(project, "pack-refs", "--all")  # the branch now only in packed-refs
     assert git_revision(project / "metadata.csv") == {"commit": commit, "branch": "主线"}
     assert not ran.exists()
     subprocess.run(["git", "-C", str(project), "status", "--porcelain"], capture_output=True)

@@ -5,7 +5,6 @@ Chinese text and real git repositories."""
 import hashlib
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +13,8 @@ import pytest
 from toolkit.text.cache import TokenCache, default_cache_dir, entry_key
 from toolkit.text.store import PreparedStore, StoredCorpus
 from toolkit.text.tokens import UnitTokens
+
+from .conftest import git
 
 KEY = "a" * 64
 OTHER = "b" * 64
@@ -256,24 +257,15 @@ def test_output_hashes_are_by_relative_path_and_leave_the_manifest_out(tmp_path)
     }
 
 
-def _git(folder, *args):
-    return subprocess.run(
-        ["git", "-C", str(folder), "-c", "user.name=研究者", "-c", "user.email=r@example.org", *args],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-
-
 @pytest.fixture
 def project(tmp_path):
     project = tmp_path / "project"
     (project / "texts").mkdir(parents=True)
     (project / "texts" / "报告.txt").write_text("推进数字经济发展，加快建设创新型国家。", encoding="utf-8")
-    _git(project, "init", "-q", "-b", "主线")
-    _git(project, "add", ".")
-    _git(project, "commit", "-q", "-m", "政府工作报告")
-    return project, _git(project, "rev-parse", "HEAD")
+    git(project, "init", "-q", "-b", "主线")
+    git(project, "add", ".")
+    git(project, "commit", "-q", "-m", "政府工作报告")
+    return project, git(project, "rev-parse", "HEAD")
 
 
 def test_a_linked_work_tree_has_its_own_head_and_the_main_repositorys_branches(project, tmp_path):
@@ -281,11 +273,11 @@ def test_a_linked_work_tree_has_its_own_head_and_the_main_repositorys_branches(p
 
     project, first = project
     worktree = tmp_path / "工作树"
-    _git(project, "worktree", "add", "-q", "-b", "支线", str(worktree))
+    git(project, "worktree", "add", "-q", "-b", "支线", str(worktree))
     (worktree / "texts" / "新.txt").write_text("推进生态文明建设", encoding="utf-8")
-    _git(worktree, "add", ".")
-    _git(worktree, "commit", "-q", "-m", "生态")
-    second = _git(worktree, "rev-parse", "HEAD")
+    git(worktree, "add", ".")
+    git(worktree, "commit", "-q", "-m", "生态")
+    second = git(worktree, "rev-parse", "HEAD")
     assert second != first
     assert git_revision(worktree / "texts") == {"commit": second, "branch": "支线"}
     assert git_revision(project) == {"commit": first, "branch": "主线"}
@@ -295,8 +287,8 @@ def test_a_branch_that_is_a_symbolic_ref_is_followed_to_its_commit(project):
     from toolkit.output.manifest import git_revision
 
     project, commit = project
-    _git(project, "symbolic-ref", "refs/heads/别名", "refs/heads/主线")
-    _git(project, "symbolic-ref", "HEAD", "refs/heads/别名")
+    git(project, "symbolic-ref", "refs/heads/别名", "refs/heads/主线")
+    git(project, "symbolic-ref", "HEAD", "refs/heads/别名")
     assert git_revision(project) == {"commit": commit, "branch": "主线"}
 
 
