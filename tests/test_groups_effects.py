@@ -1958,3 +1958,25 @@ def test_a_run_result_reads_in_a_notebook(grouped):
     written = pd.read_csv(grouped.out_dir / "effects.csv")
     assert grouped.effects is not None and len(grouped.effects) == len(written)
     assert grouped.expected_effects is not None and "categorical" in grouped.expected_effects.attrs
+
+
+def test_the_warning_of_terms_left_out_says_how_many_themes_each_is_left_out_of(caplog):
+    """From a hostile pass (places of one year, one of one document): "the terms place[T.丁], place[T.乙], place[T.甲]
+    of 17 theme(s) not estimated" read as no place estimated for any theme, when only 丁 (one document) was left out
+    of every theme and the others out of one or two themes each (separation)."""
+    from toolkit.analysis.effects import estimate_effects
+
+    rng = np.random.default_rng(3)
+    rows, shares = [], []
+    for d, place in enumerate(["甲"] * 5 + ["乙"] * 5 + ["丁"]):
+        for _ in range(6):
+            first = rng.beta(4, 12)
+            second = 0.0 if place == "乙" else rng.beta(3, 12)  # the second theme absent from 乙: separated
+            shares.append([first, second, 1 - first - second])
+            rows.append({"doc_id": f"d{d}", "year": 2021, "place": place, "n_tokens": 50})
+    with caplog.at_level("WARNING", logger="toolkit"):
+        table, _ = estimate_effects(pd.DataFrame(rows), np.array(shares)[None], ["a", "b", "c"], "place", draws=50, x="")
+    left_out = table[table["estimate"].isna()].groupby("term")["theme"].nunique()
+    assert left_out["place[T.丁]"] == 3 and left_out["place[T.甲]"] == 1  # the case the warning must tell apart
+    (said,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("effects.formula 'place': the term")]
+    assert "place[T.丁] for 3 of 3 themes" in said and "place[T.甲] for 1 of 3 themes" in said, said

@@ -916,6 +916,12 @@ def test_the_codebook_of_an_exploratory_model_gives_each_theme_example_words(tmp
     assert "创新" in innovation.split("Example words: ")[1]
     diplomacy = next(line for line in codebook.splitlines() if line.startswith("- `diplomacy_unification`"))
     assert diplomacy.endswith("Example words: (none in this corpus)")  # no word of it in the seeds' vocabulary
+    # and only words of the texts: the lexicon's words the seeds never use were examples too (核酸检测 in a corpus
+    # without it: a hostile pass)
+    texts = "\n".join(pd.read_csv(out / "units.csv", keep_default_na=False)["text"])
+    examples = [line.split("Example words: ")[1] for line in codebook.splitlines() if "Example words: " in line]
+    shown = [word for line in examples if not line.startswith("(none") for word in line.split()]
+    assert len(shown) > 20 and [word for word in shown if word not in texts] == []
 
 
 def test_export_refuses_its_out_folder_before_it_samples(run):

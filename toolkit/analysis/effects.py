@@ -857,13 +857,20 @@ def _warn_left_out(formula: str, effect_rows: list[dict]) -> None:
     left = [row for row in effect_rows if row.get("term") and str(row.get("note", "")).startswith("not estimable: ")]
     if not left:
         return
-    terms = list(dict.fromkeys(str(row["term"]) for row in left))
+    # each term with the number of themes it is left out of: "place[T.丁], place[T.乙], place[T.甲] of 17 themes" read
+    # as no place estimated for any theme, when 乙 and 甲 were left out of one and two (a hostile pass)
+    themes_of: dict[str, set] = {}
+    for row in left:
+        themes_of.setdefault(str(row["term"]), set()).add(row["theme"])
+    terms = sorted(themes_of, key=lambda term: -len(themes_of[term]))  # stable: the formula's order among equals
+    n_themes = len({row["theme"] for row in effect_rows if row.get("term")})
     reasons = list(dict.fromkeys(row["note"].removeprefix("not estimable: ") for row in left))
     log.warning(
-        "effects.formula %r: %s of %d theme(s) not estimated (%s%s): effects.csv says why for each",
+        "effects.formula %r: the term%s %s not estimated (%s%s): effects.csv says why for each",
         formula,
-        f"the term{'s' if len(terms) > 1 else ''} {', '.join(terms[:5])}{' ...' if len(terms) > 5 else ''}",
-        len({row["theme"] for row in left}),
+        "s" if len(terms) > 1 else "",
+        ", ".join(f"{term} for {len(themes_of[term])} of {n_themes} themes" for term in terms[:5])
+        + (" ..." if len(terms) > 5 else ""),
         reasons[0],
         f"; and {len(reasons) - 1} other reason(s)" if len(reasons) > 1 else "",
     )

@@ -316,7 +316,10 @@ def export(
         log.warning("validate export: %s", topic_note)
         note = f"{note}; {topic_note}" if note else topic_note
     with atomic.output_folder(out, inputs, kind="export") as work:
-        atomic.write_text(work / CODEBOOK, _codebook(themes, len(sheet), len(words_sheet), len(topic_sheet), note))
+        atomic.write_text(
+            work / CODEBOOK,
+            _codebook(themes, len(sheet), len(words_sheet), len(topic_sheet), note, "\n".join(units["text"].astype(str))),
+        )
         for name, table in (
             (UNIT_SHEET, sheet),
             (UNIT_KEY, key),
@@ -539,7 +542,9 @@ def _intrusion_tables(sheet: list, key: list) -> tuple[pd.DataFrame, pd.DataFram
     )
 
 
-def _codebook(themes: pd.DataFrame, n_units: int, n_words: int, n_topics: int, note: str = "") -> str:
+def _codebook(themes: pd.DataFrame, n_units: int, n_words: int, n_topics: int, note: str = "", text: str = "") -> str:
+    """The codebook's text; ``text``: the corpus's units (units.csv), which each example word of an exploratory model's
+    theme occurs in."""
     # the tasks that have items (an export of no topic-intrusion task, or a corpus too small for one, has none)
     described = [
         (
@@ -588,12 +593,13 @@ def _codebook(themes: pd.DataFrame, n_units: int, n_words: int, n_topics: int, n
     for row in themes.itertuples():
         if row.theme == OTHER:  # themes.csv's last row, on what no theme measures: the option below
             continue
-        # the words the model kept for the theme; an exploratory model (LDA, NMF) keeps none: the lexicon's words,
-        # when any of them is in the corpus's vocabulary
+        # the words the model kept for the theme; an exploratory model (LDA, NMF) keeps none: the lexicon's words that
+        # occur in the texts, when any of them is in the corpus's vocabulary (keywords_lost lists those that never
+        # occur too: 核酸检测 was an example in a corpus without it, a hostile pass)
         examples = str(row.keywords_kept).split()
         in_vocabulary = pd.to_numeric(getattr(row, "keywords_in_vocabulary", ""), errors="coerce")
         if not examples and in_vocabulary > 0 and hasattr(row, "keywords_lost"):
-            examples = str(row.keywords_lost).split()
+            examples = [word for word in str(row.keywords_lost).split() if word in text]
         lines.append(
             f"- `{row.theme}`: {row.label_zh} / {row.label_en}. Example words: "
             f"{' '.join(examples[:12]) or '(none in this corpus)'}"
