@@ -370,10 +370,16 @@ def test_a_pattern_too_slow_for_a_word_of_the_corpus_ends_the_run_before_the_fit
     slow = cli("run", config, "--out", tmp_path / "out", *args)
     assert slow.returncode == 2 and "theme [ecology] pattern '(a|aa)+b' took more than 2 s" in slow.stderr
     assert "vocabulary ..." in slow.stderr and "model ..." not in slow.stderr, slow.stderr[-2000:]
-    lexicon.write_text('[innovation]\nwords = ["创新", "科技"]\n\n[ecology]\nwords = ["生态", "绿色"]\n', encoding="utf-8")
+    # a pattern that matches no word measures nothing, said (a hostile pass: the seeds' texts hold 长江 after other
+    # characters 9 times, which kwic --regex finds, but no word of the segmenter's ends with it; 长江日报 starts with it)
+    patterns = 'patterns = ["\\\\w+长江", "长江\\\\w+"]'
+    lexicon.write_text(
+        f'[innovation]\nwords = ["创新", "科技"]\n\n[ecology]\nwords = ["生态", "绿色"]\n{patterns}\n', encoding="utf-8"
+    )
     done = cli("run", config, "--out", tmp_path / "out", *args)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "units, 4 topics (2 seeded by themes, 2 free)" in done.stdout
+    assert "1 lexicon pattern(s) match no word of the vocabulary, so they measure nothing: [ecology] '\\\\w+长江';" in done.stderr
 
 
 def test_a_word_of_true_is_not_told_to_be_quoted_as_true(tmp_path):
@@ -417,3 +423,53 @@ def test_a_label_that_is_another_themes_name_is_refused(tmp_path):
     assert "theme [growth] has theme [industry]'s name as its label_en 'Industry'" in str(info.value)
     lexicon.write_text('[growth]\nlabel_zh = "增长"\nlabel_en = "Growth"\nwords = ["增长"]\n' + body, encoding="utf-8")
     assert [theme.name for theme in load_lexicon(lexicon).themes] == ["growth", "industry"]
+
+
+def test_a_keyword_that_runs_into_another_themes_keyword_is_listed_and_said(tmp_path, caplog):
+    """From a hostile pass of lexicon editing: 发展战略 added to one theme cut 创新驱动发展战略 as 创新驱动 | 发展战略, and
+    innovation's 创新驱动发展 lost those tokens, with the run's warnings the same as before. The places where two
+    themes' keywords share characters are a table and a warning now, found in the seeds' own sentences."""
+    from toolkit.analysis.diagnostics import keyword_overlaps, warn_keyword_overlaps
+    from toolkit.analysis.lexicon import Lexicon, Theme
+    from toolkit.config import Config
+    from toolkit.text.preparation import make_segmenter
+    from toolkit.text.vectorize import unit_counts
+
+    from .conftest import SEEDS
+
+    units = [
+        line
+        for name in ("000_4635cf3c1d3ea286.txt", "001_a277e5c0c743763f.txt")
+        for line in (SEEDS / name).read_text(encoding="utf-8").splitlines()
+        if "创新驱动" in line or "发展战略" in line
+    ]
+    places = sum(unit.count("创新驱动发展战略") for unit in units)
+    assert places == 3
+
+    def overlaps(development_words):
+        lexicon = Lexicon(
+            (
+                Theme("innovation", "创新", "Innovation", ("创新驱动发展", "科技")),
+                Theme("development_mode", "发展方式", "Development mode", development_words),
+            )
+        )
+        segmenter = make_segmenter(Config.from_dict({}), lexicon)
+        tokens = [segmenter.cut(unit) for unit in units]
+        vocabulary, counts, in_model = unit_counts(tokens, min_df=1, max_df=1.0, keep=lexicon.words)
+        return keyword_overlaps(lexicon, vocabulary, counts, [u for u, kept in zip(units, in_model) if kept]), tokens
+
+    before, _ = overlaps(("高质量发展",))
+    assert before.empty  # no keyword of development_mode shares characters with innovation's in these texts
+    after, tokens = overlaps(("高质量发展", "发展战略"))
+    assert sum(token == "发展战略" for unit in tokens for token in unit) >= 1  # the cut that takes 发展 from innovation
+    row = after.set_index("text").loc["创新驱动发展战略"]
+    assert (row["word"], row["theme"], row["other_word"], row["other_theme"]) == (
+        "创新驱动发展",
+        "innovation",
+        "发展战略",
+        "development_mode",
+    )
+    assert row["places"] == places and row["n_units"] == 3
+    with caplog.at_level("WARNING", logger="toolkit"):
+        warn_keyword_overlaps(after)
+    assert "创新驱动发展战略 3x (创新驱动发展 innovation / 发展战略 development_mode)" in caplog.text

@@ -675,7 +675,15 @@ def run(
 
 
 def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, drawing: BackgroundJobs | None) -> RunResult:
-    from .analysis.diagnostics import lexicon_coverage, warn_broad_patterns, warn_pattern_conflicts, warn_unmeasured
+    from .analysis.diagnostics import (
+        keyword_overlaps,
+        lexicon_coverage,
+        warn_broad_patterns,
+        warn_idle_patterns,
+        warn_keyword_overlaps,
+        warn_pattern_conflicts,
+        warn_unmeasured,
+    )
     from .analysis.evaluate import evaluate_model
     from .analysis.terms import candidate_terms
     from .output import catalog
@@ -711,6 +719,7 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
             keywords = keyword_counts(prepared.tokens, prepared.lexicon, config["themes"]["match"])
             # so are the patterns' claims on other themes' words, which run each pattern on more words (a review)
             warn_pattern_conflicts(prepared.lexicon, counted[0], config["themes"]["match"])
+            warn_idle_patterns(prepared.lexicon, counted[0])
         # the formula on the documents the model measures, those the effects are estimated on (a document whose
         # units hold no vocabulary word has none), before the fit, not after it
         check_document_columns(prepared.corpus, config, measured=prepared.units.loc[counted[2], "doc_id"])
@@ -736,6 +745,10 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
                 prepared.lexicon, fitted.vocabulary, prepared.tokens, config["themes"]["match"]
             )
             warn_broad_patterns(prepared.lexicon, coverage, len(fitted.vocabulary))
+            tables["keyword_overlaps"] = overlaps = keyword_overlaps(
+                prepared.lexicon, counted[0], counted[1], prepared.units.loc[counted[2], "text"]
+            )
+            warn_keyword_overlaps(overlaps)
             warn_unmeasured(prepared.lexicon.names, fitted.member_shares)
             tables["candidate_terms"] = candidates = candidate_terms(
                 prepared.pair_counts, known=prepared.segmenter.known_words, stopwords=prepared.segmenter.stopwords

@@ -53,6 +53,79 @@ def lexicon_coverage(lexicon: Lexicon, vocabulary: list[str], tokens, match: str
     )
 
 
+def keyword_overlaps(lexicon: Lexicon, vocabulary: list[str], counts, texts) -> pd.DataFrame:
+    """The places where a keyword of one theme runs into a keyword of another in the texts (创新驱动发展 and 发展战略 in
+    创新驱动发展战略): the segmenter cuts such a place into one of the two words at most, so it counts for one theme at most, and
+    a word added to one theme can take tokens from another's keyword (a hostile pass: 发展战略 added to
+    development_mode took 13 of 创新驱动发展's 17, in silence). One row per such text that occurs: the two words, each
+    with its theme, and the places and units that hold it. ``counts``: the units' counts of ``vocabulary`` (units x
+    words); ``texts``: those units' texts. A text is looked for in the units that hold one of its words (a place
+    where neither was cut as a word measures neither theme)."""
+    import pandas as pd
+
+    theme_of = {word: theme.name for theme in lexicon.themes for word in theme.words}
+    column = {word: j for j, word in enumerate(vocabulary) if word in theme_of}
+    starting: dict[str, list[str]] = {}  # each proper beginning of a keyword: the keywords that begin with it
+    for word in theme_of:
+        for k in range(1, len(word)):
+            starting.setdefault(word[:k], []).append(word)
+    pairs = {}
+    for word in sorted(theme_of):
+        for k in range(1, len(word)):
+            for other in starting.get(word[-k:], ()):
+                text = word + other[k:]
+                if (
+                    theme_of[word] != theme_of[other]
+                    and word not in other
+                    and other not in word
+                    and text not in theme_of
+                    and (word in column or other in column)
+                ):
+                    pairs.setdefault(text, (word, other))
+    held: dict[str, np.ndarray] = {}  # each keyword of the vocabulary: the units that hold it
+    if pairs:
+        kept = sorted(column.values())
+        by_word = counts[:, kept].tocsc()
+        for i, j in enumerate(kept):
+            held[vocabulary[j]] = by_word.indices[by_word.indptr[i] : by_word.indptr[i + 1]]
+    texts = list(texts)
+    nowhere = np.zeros(0, dtype=np.int64)
+    rows = []
+    for text, (word, other) in pairs.items():
+        places = [texts[u].count(text) for u in np.union1d(held.get(word, nowhere), held.get(other, nowhere))]
+        if sum(places):
+            rows.append(
+                {
+                    "text": text,
+                    "word": word,
+                    "theme": theme_of[word],
+                    "other_word": other,
+                    "other_theme": theme_of[other],
+                    "places": int(sum(places)),
+                    "n_units": int(np.count_nonzero(places)),
+                }
+            )
+    columns = ["text", "word", "theme", "other_word", "other_theme", "places", "n_units"]
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values(["places", "text"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def warn_keyword_overlaps(overlaps: pd.DataFrame) -> None:
+    """Warn of the places where keywords of two themes run into each other (:func:`keyword_overlaps`)."""
+    if len(overlaps):
+        log.warning(
+            "keywords of two themes run into each other in %d text(s) of the corpus, each place counted for one of "
+            "the two at most, as the segmenter cuts it: %s%s; a word added to a theme can take tokens of another's "
+            "keyword this way (keyword_overlaps.csv lists them; `toolkit kwic` shows them)",
+            len(overlaps),
+            ", ".join(
+                f"{row.text} {row.places}x ({row.word} {row.theme} / {row.other_word} {row.other_theme})"
+                for row in overlaps.head(5).itertuples()
+            ),
+            " ..." if len(overlaps) > 5 else "",
+        )
+
+
 def _warn_letter_case(words: list[str], count: dict[str, int], covered: set[str]) -> None:
     """Warn of lexicon words of Latin letters that no token is but one in another letter case is (5g, the texts' 5G:
     normalisation folds width and script, not case; a hostile pass of user lexicons found 5g counted 0 times), unless
@@ -133,6 +206,22 @@ def warn_pattern_conflicts(lexicon: Lexicon, vocabulary: list[str], match: str =
             len(words),
             ", ".join(words[:5]),
             " ..." if len(words) > 5 else "",
+        )
+
+
+def warn_idle_patterns(lexicon: Lexicon, vocabulary: list[str]) -> None:
+    """Warn of each theme's pattern that matches no word of the vocabulary: it measures nothing. A pattern matches a
+    whole word as the segmenter cut it, where ``kwic --regex`` finds a part of a text (a hostile pass: ``\\w+疫苗``
+    showed 4 lines in kwic and, in the lexicon, matched nothing in silence: 疫苗 is a word of its own)."""
+    idle = [(name, pattern.pattern) for pattern, name in theme_patterns(lexicon) if not any(map(pattern.fullmatch, vocabulary))]
+    if idle:
+        log.warning(
+            "%d lexicon pattern(s) match no word of the vocabulary, so they measure nothing: %s%s; a pattern matches a "
+            "whole word as the segmenter cut it (coverage.csv lists the words each theme has; `toolkit tokens` shows "
+            "a text's words), not a part of a text as `toolkit kwic --regex` does",
+            len(idle),
+            ", ".join(f"[{name}] {pattern!r}" for name, pattern in idle[:5]),
+            " ..." if len(idle) > 5 else "",
         )
 
 

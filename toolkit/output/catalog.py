@@ -267,6 +267,14 @@ OUTPUTS: tuple[Table | File, ...] = (
         "analysis.diagnostics.lexicon_coverage",
     ),
     Table(
+        "keyword_overlaps",
+        "the texts where a keyword of one theme runs into a keyword of another (创新驱动发展 and 发展战略 in "
+        "创新驱动发展战略), with both words, their themes, and the places and units that hold it: the segmenter cuts "
+        "each place into one of the two words at most, so it counts for one theme at most (a word added to a theme can take "
+        "tokens of another's keyword; `toolkit kwic` shows the places)",
+        "analysis.diagnostics.keyword_overlaps",
+    ),
+    Table(
         "candidate_terms",
         "terms that jieba splits but that recur as a unit (联防联控, 西气东输, and longer ones it cuts into single "
         "characters, 新 质 生产力 ...), with their pieces, count and PMI: candidates for your own dictionary",
