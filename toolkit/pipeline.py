@@ -719,7 +719,6 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
             keywords = keyword_counts(prepared.tokens, prepared.lexicon, config["themes"]["match"])
             # so are the patterns' claims on other themes' words, which run each pattern on more words (a review)
             warn_pattern_conflicts(prepared.lexicon, counted[0], config["themes"]["match"])
-            warn_idle_patterns(prepared.lexicon, counted[0])
         # the formula on the documents the model measures, those the effects are estimated on (a document whose
         # units hold no vocabulary word has none), before the fit, not after it
         check_document_columns(prepared.corpus, config, measured=prepared.units.loc[counted[2], "doc_id"])
@@ -745,8 +744,14 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
                 prepared.lexicon, fitted.vocabulary, prepared.tokens, config["themes"]["match"]
             )
             warn_broad_patterns(prepared.lexicon, coverage, len(fitted.vocabulary))
+            warn_idle_patterns(prepared.lexicon, coverage)
             tables["keyword_overlaps"] = overlaps = keyword_overlaps(
-                prepared.lexicon, counted[0], counted[1], prepared.units.loc[counted[2], "text"]
+                prepared.lexicon,
+                counted[0],
+                counted[1],
+                prepared.units.loc[counted[2], "text"],
+                prepared.segmenter,
+                config["themes"]["match"],
             )
             warn_keyword_overlaps(overlaps)
             warn_unmeasured(prepared.lexicon.names, fitted.member_shares)

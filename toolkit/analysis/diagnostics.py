@@ -53,73 +53,120 @@ def lexicon_coverage(lexicon: Lexicon, vocabulary: list[str], tokens, match: str
     )
 
 
-def keyword_overlaps(lexicon: Lexicon, vocabulary: list[str], counts, texts) -> pd.DataFrame:
-    """The places where a keyword of one theme runs into a keyword of another in the texts (创新驱动发展 and 发展战略 in
-    创新驱动发展战略): the segmenter cuts such a place into one of the two words at most, so it counts for one theme at most, and
-    a word added to one theme can take tokens from another's keyword (a hostile pass: 发展战略 added to
-    development_mode took 13 of 创新驱动发展's 17, in silence). One row per such text that occurs: the two words, each
-    with its theme, and the places and units that hold it. ``counts``: the units' counts of ``vocabulary`` (units x
-    words); ``texts``: those units' texts. A text is looked for in the units that hold one of its words (a place
-    where neither was cut as a word measures neither theme)."""
+def keyword_overlaps(lexicon: Lexicon, vocabulary: list[str], counts, texts, segmenter, match: str = "exact") -> pd.DataFrame:
+    """The texts where a keyword of one theme runs into a keyword of another (创新驱动发展 and 发展战略 in
+    创新驱动发展战略): the segmenter cuts each place into one of the two words at most, so a word added to one theme
+    can take tokens of another's keyword (a hostile pass: 发展战略 added to development_mode took innovation's
+    创新驱动发展 in silence). One row per such text where some place counted for one of the two themes and not the
+    other: the two words with their themes, and the places counted for each (by the word the segmenter cut there, or,
+    with ``match = "contains"``, one that holds a lexicon word); places cut into neither word (房地产业, a word of its
+    own) measure neither theme and are left out. The keywords are the lexicon's words and the vocabulary's words its
+    patterns match. ``counts``: the units' counts of ``vocabulary`` (units x words); ``texts``: those units' texts,
+    each looked at where it holds one of a pair's words."""
     import pandas as pd
 
     theme_of = {word: theme.name for theme in lexicon.themes for word in theme.words}
-    column = {word: j for j, word in enumerate(vocabulary) if word in theme_of}
-    starting: dict[str, list[str]] = {}  # each proper beginning of a keyword: the keywords that begin with it
+    theme_of.update(word_themes(lexicon, [word for word in vocabulary if word not in theme_of], "exact"))
+    pairs = _overlapping(theme_of, set(vocabulary))
+    holding = _units_holding({word for pair in pairs.values() for word in pair}, vocabulary, counts)
+    texts = list(texts)
+    pieces: dict[int, list[str]] = {}  # a unit's words with their places, cut again where a pair's text is found
+    themes_of_piece: dict[str, str] = {}
+    rows = []
+    for text, (word, other) in pairs.items():
+        themes = (theme_of[word], theme_of[other])
+        counted, units = [0, 0], 0
+        for unit in np.union1d(holding.get(word, _NONE), holding.get(other, _NONE)):
+            if text not in texts[unit]:
+                continue
+            if unit not in pieces:
+                pieces[unit] = segmenter.pieces(texts[unit])
+                new = {piece for piece in pieces[unit] if piece not in themes_of_piece}
+                themes_of_piece.update(dict.fromkeys(new, ""))
+                themes_of_piece.update(word_themes(lexicon, sorted(new), match))
+            found = _counted_for(texts[unit], text, pieces[unit], themes_of_piece, themes)
+            counted, units = [a + b for a, b in zip(counted, found)], units + (sum(found) > 0)
+        if sum(counted):
+            rows.append(
+                {
+                    "text": text,
+                    "word": word,
+                    "theme": themes[0],
+                    "other_word": other,
+                    "other_theme": themes[1],
+                    "for_theme": counted[0],
+                    "for_other_theme": counted[1],
+                    "n_units": units,
+                }
+            )
+    columns = ["text", "word", "theme", "other_word", "other_theme", "for_theme", "for_other_theme", "n_units"]
+    table = pd.DataFrame(rows, columns=columns)
+    order = np.lexsort((table["text"].to_numpy(dtype=str), -(table["for_theme"] + table["for_other_theme"]).to_numpy()))
+    return table.iloc[order].reset_index(drop=True)
+
+
+_NONE = np.zeros(0, dtype=np.int64)
+
+
+def _overlapping(theme_of: dict[str, str], in_vocabulary: set[str]) -> dict[str, tuple[str, str]]:
+    """Each text made of a keyword whose end is another theme's keyword's beginning (neither inside the other, the
+    text no keyword itself, one of the two in the vocabulary: a place where neither is ever cut measures neither):
+    the text -> the two words."""
+    beginning: dict[str, list[str]] = {}  # each proper beginning of a keyword: the keywords that begin with it
     for word in theme_of:
         for k in range(1, len(word)):
-            starting.setdefault(word[:k], []).append(word)
-    pairs = {}
+            beginning.setdefault(word[:k], []).append(word)
+    pairs: dict[str, tuple[str, str]] = {}
     for word in sorted(theme_of):
         for k in range(1, len(word)):
-            for other in starting.get(word[-k:], ()):
+            for other in beginning.get(word[-k:], ()):
                 text = word + other[k:]
                 if (
                     theme_of[word] != theme_of[other]
                     and word not in other
                     and other not in word
                     and text not in theme_of
-                    and (word in column or other in column)
+                    and (word in in_vocabulary or other in in_vocabulary)
                 ):
                     pairs.setdefault(text, (word, other))
-    held: dict[str, np.ndarray] = {}  # each keyword of the vocabulary: the units that hold it
-    if pairs:
-        kept = sorted(column.values())
-        by_word = counts[:, kept].tocsc()
-        for i, j in enumerate(kept):
-            held[vocabulary[j]] = by_word.indices[by_word.indptr[i] : by_word.indptr[i + 1]]
-    texts = list(texts)
-    nowhere = np.zeros(0, dtype=np.int64)
-    rows = []
-    for text, (word, other) in pairs.items():
-        places = [texts[u].count(text) for u in np.union1d(held.get(word, nowhere), held.get(other, nowhere))]
-        if sum(places):
-            rows.append(
-                {
-                    "text": text,
-                    "word": word,
-                    "theme": theme_of[word],
-                    "other_word": other,
-                    "other_theme": theme_of[other],
-                    "places": int(sum(places)),
-                    "n_units": int(np.count_nonzero(places)),
-                }
-            )
-    columns = ["text", "word", "theme", "other_word", "other_theme", "places", "n_units"]
-    table = pd.DataFrame(rows, columns=columns)
-    return table.sort_values(["places", "text"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return pairs
+
+
+def _units_holding(words: set[str], vocabulary: list[str], counts) -> dict[str, np.ndarray]:
+    """The rows of ``counts`` (units x ``vocabulary``) that hold each of ``words`` that is in the vocabulary."""
+    columns = [j for j, word in enumerate(vocabulary) if word in words]
+    by_word = counts[:, columns].tocsc()
+    return {vocabulary[j]: by_word.indices[by_word.indptr[i] : by_word.indptr[i + 1]] for i, j in enumerate(columns)}
+
+
+def _counted_for(unit: str, text: str, pieces: list[str], theme_of: dict[str, str], themes: tuple[str, str]) -> tuple[int, int]:
+    """The places of ``text`` in ``unit`` (cut into ``pieces``) that the words cut over them count for the first of
+    ``themes`` and not the second, and for the second and not the first."""
+    ends = np.cumsum([len(piece) for piece in pieces])
+    counted = [0, 0]
+    start = unit.find(text)
+    while start >= 0:
+        first, last = np.searchsorted(ends, [start, start + len(text) - 1], side="right")
+        over = {theme_of.get(piece, "") for piece in pieces[first : last + 1]}
+        if (themes[0] in over) != (themes[1] in over):
+            counted[themes[1] in over] += 1
+        start = unit.find(text, start + len(text))
+    return counted[0], counted[1]
 
 
 def warn_keyword_overlaps(overlaps: pd.DataFrame) -> None:
-    """Warn of the places where keywords of two themes run into each other (:func:`keyword_overlaps`)."""
+    """Warn of the texts where keywords of two themes run into each other (:func:`keyword_overlaps`), each with the
+    places counted for either theme."""
     if len(overlaps):
         log.warning(
-            "keywords of two themes run into each other in %d text(s) of the corpus, each place counted for one of "
-            "the two at most, as the segmenter cuts it: %s%s; a word added to a theme can take tokens of another's "
-            "keyword this way (keyword_overlaps.csv lists them; `toolkit kwic` shows them)",
+            "keywords of two themes run into each other in %d string(s) of the texts (%d places), each place counted "
+            "for the theme of the word cut there: %s%s; a word added to a theme can take another's places this way "
+            "(keyword_overlaps.csv lists them; `toolkit kwic` shows them)",
             len(overlaps),
+            int((overlaps["for_theme"] + overlaps["for_other_theme"]).sum()),
             ", ".join(
-                f"{row.text} {row.places}x ({row.word} {row.theme} / {row.other_word} {row.other_theme})"
+                f"{row.text} ({row.word} [{row.theme}] {row.for_theme}, {row.other_word} [{row.other_theme}] "
+                f"{row.for_other_theme})"
                 for row in overlaps.head(5).itertuples()
             ),
             " ..." if len(overlaps) > 5 else "",
@@ -209,19 +256,40 @@ def warn_pattern_conflicts(lexicon: Lexicon, vocabulary: list[str], match: str =
         )
 
 
-def warn_idle_patterns(lexicon: Lexicon, vocabulary: list[str]) -> None:
-    """Warn of each theme's pattern that matches no word of the vocabulary: it measures nothing. A pattern matches a
-    whole word as the segmenter cut it, where ``kwic --regex`` finds a part of a text (a hostile pass: ``\\w+疫苗``
-    showed 4 lines in kwic and, in the lexicon, matched nothing in silence: 疫苗 is a word of its own)."""
-    idle = [(name, pattern.pattern) for pattern, name in theme_patterns(lexicon) if not any(map(pattern.fullmatch, vocabulary))]
+def warn_idle_patterns(lexicon: Lexicon, coverage: pd.DataFrame) -> None:
+    """Warn of each theme's pattern that matches no word of the vocabulary, so it measures nothing: none of the texts'
+    words (a pattern matches a whole word as the segmenter cut it, where ``kwic --regex`` finds a part of a text: a
+    hostile pass's ``\\w+疫苗`` showed 4 lines in kwic and matched nothing in silence, 疫苗 a word of its own), or
+    only words that ``vocab`` keeps out. ``coverage``: :func:`lexicon_coverage`, which lists every word of the texts a
+    pattern matches."""
+    occurring = coverage[coverage["count"] > 0]
+    idle, outside = [], []
+    for pattern, name in theme_patterns(lexicon):
+        matched = occurring[[bool(pattern.fullmatch(word)) for word in occurring["word"]]]
+        if matched.empty:
+            idle.append(f"[{name}] {pattern.pattern!r}")
+        elif not matched["in_vocabulary"].any():
+            words = ", ".join(
+                f"{row.word} ({row.n_units} unit{'s' if row.n_units > 1 else ''})" for row in matched.head(3).itertuples()
+            )
+            outside.append(f"[{name}] {pattern.pattern!r}: {words}{' ...' if len(matched) > 3 else ''}")
     if idle:
         log.warning(
-            "%d lexicon pattern(s) match no word of the vocabulary, so they measure nothing: %s%s; a pattern matches a "
-            "whole word as the segmenter cut it (coverage.csv lists the words each theme has; `toolkit tokens` shows "
-            "a text's words), not a part of a text as `toolkit kwic --regex` does",
+            "%d lexicon pattern(s) match no word of the texts, so they measure nothing: %s%s; a pattern matches a whole "
+            "word as the segmenter cut it (`toolkit tokens` shows a text's words), not a part of a text as "
+            "`toolkit kwic --regex` does",
             len(idle),
-            ", ".join(f"[{name}] {pattern!r}" for name, pattern in idle[:5]),
+            ", ".join(idle[:5]),
             " ..." if len(idle) > 5 else "",
+        )
+    if outside:
+        log.warning(
+            "%d lexicon pattern(s) match only words that the vocabulary leaves out, so they measure nothing: %s%s; a "
+            "pattern's word needs vocab.min_df units (and at most vocab.max_df of them) to be in it, where a listed word "
+            "is kept whatever its count (vocab.keep_lexicon): list the word, or lower vocab.min_df",
+            len(outside),
+            "; ".join(outside[:5]),
+            " ..." if len(outside) > 5 else "",
         )
 
 

@@ -862,7 +862,7 @@ def _warn_left_out(formula: str, effect_rows: list[dict]) -> None:
     themes_of: dict[str, set] = {}
     for row in left:
         themes_of.setdefault(str(row["term"]), set()).add(row["theme"])
-    terms = sorted(themes_of, key=lambda term: -len(themes_of[term]))  # stable: the formula's order among equals
+    terms = sorted(themes_of, key=lambda term: -len(themes_of[term]))  # equals in the order they were first met
     n_themes = len({row["theme"] for row in effect_rows if row.get("term")})
     reasons = list(dict.fromkeys(row["note"].removeprefix("not estimable: ") for row in left))
     log.warning(

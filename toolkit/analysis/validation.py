@@ -318,7 +318,7 @@ def export(
     with atomic.output_folder(out, inputs, kind="export") as work:
         atomic.write_text(
             work / CODEBOOK,
-            _codebook(themes, len(sheet), len(words_sheet), len(topic_sheet), note, "\n".join(units["text"].astype(str))),
+            _codebook(themes, len(sheet), len(words_sheet), len(topic_sheet), note, _words_used(run)),
         )
         for name, table in (
             (UNIT_SHEET, sheet),
@@ -542,9 +542,20 @@ def _intrusion_tables(sheet: list, key: list) -> tuple[pd.DataFrame, pd.DataFram
     )
 
 
-def _codebook(themes: pd.DataFrame, n_units: int, n_words: int, n_topics: int, note: str = "", text: str = "") -> str:
-    """The codebook's text; ``text``: the corpus's units (units.csv), which each example word of an exploratory model's
-    theme occurs in."""
+def _words_used(run: Path) -> set[str] | None:
+    """The lexicon's words that the run's texts hold as words (coverage.csv: a count above 0; a word inside a longer
+    one, 收入 in 低收入, is none), or None without coverage.csv."""
+    if not os.path.lexists(run / "coverage.csv"):
+        return None
+    coverage = read_table(run / "coverage.csv", ("word", "count"), "export from the run's folder as the toolkit wrote it")
+    return set(coverage.loc[pd.to_numeric(coverage["count"], errors="coerce") > 0, "word"].astype(str))
+
+
+def _codebook(
+    themes: pd.DataFrame, n_units: int, n_words: int, n_topics: int, note: str = "", used: set[str] | None = None
+) -> str:
+    """The codebook's text; ``used``: the lexicon's words the texts hold (:func:`_words_used`), which an exploratory
+    model's themes take their example words from."""
     # the tasks that have items (an export of no topic-intrusion task, or a corpus too small for one, has none)
     described = [
         (
@@ -599,7 +610,7 @@ def _codebook(themes: pd.DataFrame, n_units: int, n_words: int, n_topics: int, n
         examples = str(row.keywords_kept).split()
         in_vocabulary = pd.to_numeric(getattr(row, "keywords_in_vocabulary", ""), errors="coerce")
         if not examples and in_vocabulary > 0 and hasattr(row, "keywords_lost"):
-            examples = [word for word in str(row.keywords_lost).split() if word in text]
+            examples = [word for word in str(row.keywords_lost).split() if used is None or word in used]
         lines.append(
             f"- `{row.theme}`: {row.label_zh} / {row.label_en}. Example words: "
             f"{' '.join(examples[:12]) or '(none in this corpus)'}"

@@ -269,9 +269,10 @@ OUTPUTS: tuple[Table | File, ...] = (
     Table(
         "keyword_overlaps",
         "the texts where a keyword of one theme runs into a keyword of another (创新驱动发展 and 发展战略 in "
-        "创新驱动发展战略), with both words, their themes, and the places and units that hold it: the segmenter cuts "
-        "each place into one of the two words at most, so it counts for one theme at most (a word added to a theme can take "
-        "tokens of another's keyword; `toolkit kwic` shows the places)",
+        "创新驱动发展战略; a pattern's words too): both words with their themes, and the places counted for each "
+        "theme (`for_theme`, `for_other_theme`), by the word the segmenter cut there, and the units that hold them. A "
+        "place is cut into one of the two at most, so a word added to a theme can take another's places; places cut "
+        "into neither (房地产业, a word of its own) are left out. `toolkit kwic` shows them",
         "analysis.diagnostics.keyword_overlaps",
     ),
     Table(

@@ -401,6 +401,12 @@ class Segmenter:
         words = tokenizer.lcut(text, HMM=self.hmm)
         return words if keep_spaces else list(filterfalse(str.isspace, words))
 
+    def pieces(self, text: str) -> list[str]:
+        """Every word of ``text`` as ``cut`` cuts it, whitespace and words of any tag included: they join into
+        ``text`` again, so each word's place in it can be told."""
+        require_type(text, str, "Segmenter.pieces", "text", "a str")
+        return [getattr(word, "word", word) for word in self._jieba().lcut(text, HMM=self.hmm)]
+
     def filter(self, words: list[str]) -> list[str]:
         """Drop stopwords, punctuation, numbers and words shorter than ``min_chars`` (lexicon words stay).
 
