@@ -4,6 +4,7 @@ same text on every machine), text cells that a spreadsheet would run as a formul
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import stat
@@ -111,6 +112,10 @@ def write_csv_to(handle, frame) -> None:
         frame = frame.copy()
         for column, mask in risky.items():
             frame[column] = frame[column].where(~mask, "'" + frame[column].astype(str))
+    # Python's csv writer quotes a cell with a character of the line end (\n) but not a lone \r, which ends the row for
+    # every reader (a title '第一行\r=1+1' became two rows, the second a formula: a mutation audit); a table that holds
+    # one has its text cells quoted
+    quoting = csv.QUOTE_NONNUMERIC if _holds_carriage_return(frame) else csv.QUOTE_MINIMAL
     # floats are turned into text a block of rows at a time, as pandas writes (but not one value at a time)
     floats = [i for i, dtype in enumerate(frame.dtypes) if isinstance(dtype, np.dtype) and dtype.kind == "f"]
     for start in range(0, max(len(frame), 1), CSV_ROWS):
@@ -127,7 +132,23 @@ def write_csv_to(handle, frame) -> None:
                     rows.isetitem(i, np.where(small, np.array([f"{x:.6g}" for x in values], dtype=object), fixed))
                 else:
                     rows.isetitem(i, fixed_point(values, 6))
-        rows.to_csv(handle, index=False, header=start == 0, float_format="%.6f", lineterminator="\n")
+        rows.to_csv(handle, index=False, header=start == 0, float_format="%.6f", lineterminator="\n", quoting=quoting)
+
+
+def _holds_carriage_return(frame) -> bool:
+    """Whether a column name or a text cell of ``frame`` holds a carriage return."""
+    import pandas as pd
+
+    if any("\r" in str(name) for name in frame.columns):
+        return True
+    for name in frame.columns:
+        column = frame[name]
+        if isinstance(column.dtype, pd.StringDtype):  # without a Python string of every cell, as _formula_cells
+            if column.str.contains("\r", regex=False).fillna(False).any():
+                return True
+        elif pd.api.types.is_object_dtype(column) and column.map(lambda v: isinstance(v, str) and "\r" in v).any():
+            return True
+    return False
 
 
 def write_csv_file(
