@@ -1421,3 +1421,37 @@ def test_a_sweep_interrupted_in_a_notebooks_kernel_leaves_no_thread_or_pipe_behi
     left = [t for t in threading.enumerate() if t.name == "QueueFeederThread" and t not in feeders and t.is_alive()]
     assert left == []
     assert len(list((tmp_path / "sw" / "runs").glob("*/metrics.json"))) == 1  # the run written before it stays
+
+
+def test_a_grid_point_whose_corpus_cannot_be_prepared_is_skipped_with_why_and_the_others_are_fitted(tmp_path):
+    """From a hostile pass of sweeps: vocab.min_df = 50 (above max_df's share of the seeds' 144 paragraphs) beside
+    min_df = 2 stopped the whole sweep with the one point's error, nothing fitted; and corpus.year_min past every
+    document's year likewise. Such points are skipped and listed with their reason, as a K a model cannot fit is; a
+    grid none of whose points can be prepared is still the first reason's one-line error."""
+    config = seeds_config(**{"sweep.seeds": "[1]"})
+    grid = {"model.kind": ["nmf"], "model.n_topics": [3], "vocab.min_df": [2, 50], "corpus.year_min": [2015, 2030]}
+    result = sweep(config, tmp_path / "sw", grid=grid, n_jobs=1)
+    fitted = result.table[["vocab.min_df", "corpus.year_min"]].drop_duplicates().to_numpy().tolist()
+    assert fitted == [[2, 2015]]
+    said = result.recommendation
+    assert "nmf K=3 (corpus.year_min=2015, vocab.min_df=50): its corpus cannot be prepared: vocab.min_df (50 units)" in said
+    assert "corpus.year_min=2030" in said and "its texts cannot be read with these settings: " in said
+    assert "K = 3 is the smallest" not in said and "grid went beyond" not in said  # no K left unfitted for its topics
+    with pytest.raises(ToolkitError, match="vocab.min_df \\(50 units\\) is above vocab.max_df"):
+        sweep(config, tmp_path / "none", grid={"model.kind": ["nmf"], "model.n_topics": [3], "vocab.min_df": [50]}, n_jobs=1)
+
+
+def test_points_whose_coherence_cannot_be_computed_are_ranked_nowhere(tmp_path):
+    """From a hostile pass of sweeps: a vocabulary of one word left every point's NPMI undefined, and the
+    recommendation called LDA with 1 topic "the highest mean coherence (NPMI nan ...)", its range "above every other
+    point's", while numpy's "Mean of empty slice" went to stderr."""
+    import warnings
+
+    config = seeds_config(**{"sweep.seeds": "[1, 2]", "vocab.keep_lexicon": "false", "vocab.max_terms": "1"})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = sweep(config, tmp_path / "sw", grid={"model.kind": ["lda"], "model.n_topics": [1, 2]}, n_jobs=1)
+    assert result.table["c_npmi"].isna().all()  # the case: no coherence anywhere
+    assert "No point's coherence could be computed" in result.recommendation
+    assert "highest" not in result.recommendation and "nan" not in result.recommendation
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)], [str(w.message) for w in caught]

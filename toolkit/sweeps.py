@@ -286,21 +286,29 @@ def _cell(value):
     return json.dumps(value, sort_keys=True, ensure_ascii=False) if isinstance(value, (dict, list)) else value
 
 
-def _grid_runs(run_configs) -> tuple[list, dict[str, list]]:
+def _grid_runs(run_configs) -> tuple[list, dict[str, list], list]:
     """The runs of the grid's points (``run_configs``: (combo, config) pairs), each run once: (combo with its kind's
-    own settings, config, run id, preprocessing key); and per preprocessing key, [its inputs, None] (the prepared
-    corpus, filled later)."""
+    own settings, config, run id, preprocessing key); per preprocessing key, [its inputs, None] (the prepared
+    corpus, filled later); and the grid points whose inputs cannot be read, with why (``corpus.year_min`` past every
+    document's year: one point of the grid stopped the sweep, a hostile pass)."""
     from .text.preparation import load_inputs
 
     groups: dict[str, list] = {}
-    runs, seen, said = [], {}, set()
+    unreadable: dict[str, ToolkitError] = {}
+    runs, seen, said, skipped = [], {}, set(), []
     for combo, run_config in run_configs:
         # the preprocessing and the lexicon's settings that choose the words and keywords: the themes' labelling
         # settings (min_score, top_n) prepared the same corpus once per value (a hostile pass)
         shaping = {s: run_config[s.split(".")[0]][s.split(".")[1]] for s in LEXICON_SHAPING}
         key = json.dumps({sec: run_config[sec] for sec in PREPROCESSING}, sort_keys=True) + json.dumps(shaping, sort_keys=True)
-        if key not in groups:
-            groups[key] = [load_inputs(run_config), None]
+        if key not in groups and key not in unreadable:
+            try:
+                groups[key] = [load_inputs(run_config), None]
+            except ToolkitError as exc:
+                unreadable[key] = exc
+        if key in unreadable:
+            skipped.append((_grid_point(combo, run_config), f"{UNREAD}: {unreadable[key]}"))
+            continue
         rid = run_id(run_config, groups[key][0].fingerprint)
         own = _own_settings(combo, run_config)
         if rid in seen:  # the same run by another value of a setting its kind does not read (model.lda.*), or
@@ -319,9 +327,37 @@ def _grid_runs(run_configs) -> tuple[list, dict[str, list]]:
             continue
         seen[rid] = own
         runs.append((own, run_config, rid, key))
+    if not runs:  # no point's texts can be read: the first reason is the sweep's error
+        raise next(iter(unreadable.values()))
     # only the inputs some run reads (the preparation found no run of a group whose runs were all the same as
     # another's: a StopIteration's traceback, a hostile pass)
-    return runs, {key: group for key, group in groups.items() if any(run[3] == key for run in runs)}
+    return runs, {key: group for key, group in groups.items() if any(run[3] == key for run in runs)}, skipped
+
+
+# the reasons of grid points skipped for their preprocessing, not for their number of topics
+UNREAD, UNPREPARED = "its texts cannot be read with these settings", "its corpus cannot be prepared"
+
+
+def _grid_point(combo: dict, run_config: Config) -> dict:
+    """A grid point as the skipped points are listed: its kind and K, and the grid's settings."""
+    return {"model.kind": run_config["model"]["kind"], "model.n_topics": run_config["model"]["n_topics"], **combo}
+
+
+def _prepare_groups(runs: list, groups: dict[str, list]) -> tuple[list, dict[str, list], list]:
+    """Prepare each group's corpus (``groups``: [inputs, None] by preprocessing key); the runs and groups that could
+    be prepared, and the grid points whose corpus could not, with why (``vocab.min_df`` above ``max_df`` at one
+    point of the grid stopped the whole sweep, its other points unfitted: a hostile pass). With none prepared, the
+    first reason is the sweep's error."""
+    failed: dict[str, ToolkitError] = {}
+    for key, group in groups.items():
+        try:
+            group[1] = _prepare_group(next(rc for _, rc, _, k in runs if k == key), group[0])
+        except ToolkitError as exc:
+            failed[key] = exc
+    if failed and len(failed) == len(groups):
+        raise next(iter(failed.values()))
+    skipped = [(_grid_point(combo, rc), f"{UNPREPARED}: {failed[key]}") for combo, rc, _, key in runs if key in failed]
+    return [r for r in runs if r[3] not in failed], {k: g for k, g in groups.items() if k not in failed}, skipped
 
 
 def _own_settings(combo: dict, config: Config) -> dict:
@@ -504,11 +540,11 @@ def sweep(
     with atomic.sweep_folder(out_dir, _grid_inputs(config, run_configs)), kept_interrupts():
         # the summary replaces the folder's summary/ at the end: refuse one that is not ours before any work
         atomic.check_output_location(out_dir / "summary", flag="the sweep's summary folder", kind="summary")
-        runs, groups = _grid_runs(run_configs)
-        for key, group in groups.items():
-            group[1] = _prepare_group(next(rc for _, rc, _, k in runs if k == key), group[0])
+        runs, groups, unreadable = _grid_runs(run_configs)
+        runs, groups, unprepared = _prepare_groups(runs, groups)
         _warn_same_tokens(runs, {key: group[1] for key, group in groups.items()})
         models, runs, skipped, floors = _fittable(runs, {key: group[1] for key, group in groups.items()})
+        skipped = [*unreadable, *unprepared, *skipped]
         if not runs:  # every reason, each with its points (the first alone led to the next error)
             reasons: dict[str, list] = {}
             for combo, problem in skipped:
@@ -591,8 +627,7 @@ def _fittable(runs: list, corpora: dict) -> tuple[dict, list, list, dict]:
         corpus = corpora[key]
         model, problem = _model_or_problem(run_config["model"], corpus)
         if problem:  # named by its kind and K, where the grid sets neither (a grid over keyatm's partitions: "K=0")
-            point = {"model.kind": run_config["model"]["kind"], "model.n_topics": run_config["model"]["n_topics"]}
-            skipped.append(({**point, **combo}, problem))
+            skipped.append((_grid_point(combo, run_config), problem))
             continue
         models[rid] = model
         valid.append((combo, run_config, rid, key))
@@ -965,10 +1000,16 @@ def _fit_notes(table: pd.DataFrame, heldout: list[str]) -> list[str]:
     return ["", "What the scores rest on:", *lines] if lines else []
 
 
+NO_COHERENCE = (
+    "no point's coherence could be computed (NPMI is undefined where no two of a topic's top words are in the "
+    "vocabulary and occur together: a vocabulary of a word or two?), so the grid ranks nothing; read the topics"
+)
+
+
 def _best_point_headline(summary: pd.DataFrame, settings: list[str], *, other_kinds: bool = False) -> str:
     """The recommendation's headline, which the command prints alone: the point of highest mean NPMI over every kind
     (its K and other settings), the points whose seed range reaches it, and whether the seeds were evidence. With
-    the measurement model among other kinds, its own best point: keyatm's coherence is lower by design, and a
+    the measurement model among other kinds, its own best point: keyatm's coherence is not comparable, and a
     headline of NMF's best was read as the model to choose (a notebook's reader did; the command prints no more)."""
     import pandas as pd
 
@@ -979,6 +1020,8 @@ def _best_point_headline(summary: pd.DataFrame, settings: list[str], *, other_ki
             f"exploration, {'its' if len(others) == 1 else 'their'} coherence not comparable with its own): "
             + _best_point_headline(summary[summary["kind"] == "keyatm"], settings, other_kinds=True)
         )
+    if summary["npmi"].isna().all():  # NaN ranked first of all-NaN points, "the highest" (a hostile pass)
+        return NO_COHERENCE[0].upper() + NO_COHERENCE[1:] + "."
     ranked = summary.sort_values(["npmi", "stability"], ascending=False, kind="stable")
     best_overall = ranked.iloc[0]
     # the points whose seed range reaches the best's: of other kinds, and of its own (the headline, which the
@@ -1066,7 +1109,8 @@ def recommend(
         lines += [
             "",
             MEASUREMENT_MODEL + ": its topics follow the lexicon's keywords, not the words that occur "
-            "together most, so its coherence is lower by design and is compared with its own points only; choose "
+            "together most, so its coherence measures another thing than theirs (it may be higher or lower) and is "
+            "compared with its own points only; choose "
             "its K below and by its run's themes.csv, and read LDA and NMF as exploration.",
         ]
     lines.append("")
@@ -1074,6 +1118,9 @@ def recommend(
         kind = key[0]
         # ranked as the headline ranks (NPMI, then stability; the grid's order among exact ties): the two named
         # different points of one tie (a hostile pass)
+        if rows["npmi"].isna().all():
+            lines.append(f"- {kind.upper()}: {', '.join(_point(r, settings) for _, r in rows.iterrows())}: {NO_COHERENCE}")
+            continue
         rows = rows.sort_values(["npmi", "stability"], ascending=False, kind="stable")
         best = rows.iloc[0]
         close = rows.iloc[1:][rows.iloc[1:]["high"] >= best["low"]]
@@ -1104,7 +1151,11 @@ def recommend(
                 f"{rows.iloc[1]['npmi']:.4f})"
                 + (", " + _too_few(int(rows["seeds"].min())) if int(rows["seeds"].min()) < ENOUGH_SEEDS else ".")
             )
-        unfitted = [c.get("model.n_topics") for c, _ in skipped or () if c.get("model.kind", kind) == kind]
+        unfitted = [  # the numbers of topics the kind cannot fit here (not a point skipped for its preprocessing)
+            c.get("model.n_topics")
+            for c, problem in skipped or ()
+            if c.get("model.kind", kind) == kind and not problem.startswith((UNREAD, UNPREPARED))
+        ]
         if floors and kind in floors:  # the kind can fit no fewer topics here (keyatm: one per theme with a keyword)
             unfitted.append(floors[kind] - 1)
         text += _edge_note(best, rows, settings, unfitted) + _tied(rows, best, settings)

@@ -9,6 +9,7 @@ corpus is then scored without counting again.
 from __future__ import annotations
 
 import itertools
+import warnings
 
 import numpy as np
 from scipy import sparse
@@ -143,7 +144,9 @@ class CoherenceStatistics:
         else:
             kwargs = {"normalize": measure == "c_npmi"}
         accumulator = self.accumulator(measure, np.unique(np.concatenate(topic_ids)))
-        return [float(x) for x in pipeline.conf(segmented, accumulator, **kwargs)]
+        with warnings.catch_warnings():  # a topic of one word has no pair to score: NaN, said where it is read, not
+            warnings.simplefilter("ignore", RuntimeWarning)  # numpy's "Mean of empty slice" on stderr (a hostile pass)
+            return [float(x) for x in pipeline.conf(segmented, accumulator, **kwargs)]
 
 
 def top_words(components: np.ndarray, vocabulary: list[str], n: int) -> list[list[str]]:
