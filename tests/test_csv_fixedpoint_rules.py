@@ -187,3 +187,12 @@ def test_a_table_given_with_out_is_never_written_among_the_inputs_in_an_output_o
     assert not (tmp_path / "missing").exists()
     csv_files.write_csv_file(tmp_path / "terms.csv", frame)
     assert _read(tmp_path / "terms.csv")["词"].tolist() == ["创新", "改革"]
+
+
+def test_a_column_of_categories_is_guarded_and_quoted_as_text(tmp_path, sentences):
+    """A review: a category column's cells were neither guarded against formulas nor quoted for a carriage return
+    (the text guards test object and string columns only)."""
+    cells = [sentences[0] + "\r=1+1", "=HYPERLINK(1)"]
+    csv_files.write_csv(tmp_path / "t.csv", pd.DataFrame({"title": pd.Categorical(cells), "n": [1, 2]}))
+    back = _read(tmp_path / "t.csv")
+    assert back["title"].tolist() == [cells[0], "'" + cells[1]] and back["n"].tolist() == ["1", "2"]

@@ -196,3 +196,18 @@ def test_the_run_writes_the_page_itself_and_a_run_without_figures_starts_no_work
     assert "new LDAvis(" in html and '"mdsDat"' in html
     assert not (result.out_dir / "figures").exists() or not any((result.out_dir / "figures").iterdir())
     assert result.manifest["timings_seconds"]["ldavis"] > 0
+
+
+def test_the_page_of_a_model_of_one_topic_is_drawn():
+    """A review: `toolkit run` with model.n_topics = 1 (LDA) ended in a traceback, pyLDAvis's PCoA failing an assert on
+    one topic's distances; its one circle is drawn at the origin."""
+    import numpy as np
+
+    from toolkit.output.ldavis import ldavis_page
+
+    page = ldavis_page(
+        np.array([[3.0, 1.0, 1.0]]), np.array([5.0]), np.array([3.0, 1.0, 1.0]), ["创新", "发展", "生态"], "一个主题"
+    )
+    data = json.loads(re.search(r"var ldavis_data = (\{.*?\});\n", page, re.S).group(1))
+    assert data["mdsDat"]["topics"] == [1] and data["mdsDat"]["x"] == [0.0] and data["mdsDat"]["y"] == [0.0]
+    assert "创新" in data["tinfo"]["Term"]

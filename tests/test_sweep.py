@@ -1423,22 +1423,29 @@ def test_a_sweep_interrupted_in_a_notebooks_kernel_leaves_no_thread_or_pipe_behi
     assert len(list((tmp_path / "sw" / "runs").glob("*/metrics.json"))) == 1  # the run written before it stays
 
 
-def test_a_grid_point_whose_corpus_cannot_be_prepared_is_skipped_with_why_and_the_others_are_fitted(tmp_path):
+def test_a_grid_point_whose_corpus_cannot_be_prepared_is_skipped_with_why_and_the_others_are_fitted(tmp_path, caplog):
     """From a hostile pass of sweeps: vocab.min_df = 50 (above max_df's share of the seeds' 144 paragraphs) beside
     min_df = 2 stopped the whole sweep with the one point's error, nothing fitted; and corpus.year_min past every
     document's year likewise. Such points are skipped and listed with their reason, as a K a model cannot fit is; a
     grid none of whose points can be prepared is still the first reason's one-line error."""
     config = seeds_config(**{"sweep.seeds": "[1]"})
     grid = {"model.kind": ["nmf"], "model.n_topics": [3], "vocab.min_df": [2, 50], "corpus.year_min": [2015, 2030]}
-    result = sweep(config, tmp_path / "sw", grid=grid, n_jobs=1)
+    with caplog.at_level("WARNING", logger="toolkit"):
+        result = sweep(config, tmp_path / "sw", grid=grid, n_jobs=1)
+    assert "sweep: 3 grid point(s) skipped, their settings leaving nothing to analyse (" in caplog.text  # not -q's info
     fitted = result.table[["vocab.min_df", "corpus.year_min"]].drop_duplicates().to_numpy().tolist()
     assert fitted == [[2, 2015]]
     said = result.recommendation
-    assert "nmf K=3 (corpus.year_min=2015, vocab.min_df=50): its corpus cannot be prepared: vocab.min_df (50 units)" in said
-    assert "corpus.year_min=2030" in said and "its texts cannot be read with these settings: " in said
+    assert "nmf K=3 (corpus.year_min=2015, vocab.min_df=50): these settings leave nothing to fit: vocab.min_df (50" in said
+    assert "corpus.year_min=2030" in said and "these settings leave no text to read: no usable text" in said
     assert "K = 3 is the smallest" not in said and "grid went beyond" not in said  # no K left unfitted for its topics
     with pytest.raises(ToolkitError, match="vocab.min_df \\(50 units\\) is above vocab.max_df"):
         sweep(config, tmp_path / "none", grid={"model.kind": ["nmf"], "model.n_topics": [3], "vocab.min_df": [50]}, n_jobs=1)
+    # a file that is not there is no fact of a point's settings: it stops the sweep, as it did (a review: a lexicon
+    # moved away mid-sweep was one point "skipped")
+    missing = {"model.kind": ["nmf"], "model.n_topics": [3], "segment.extra_dictionaries": [[], [str(tmp_path / "no.txt")]]}
+    with pytest.raises(ToolkitError, match="dictionary file not found"):
+        sweep(config, tmp_path / "missing", grid=missing, n_jobs=1)
 
 
 def test_points_whose_coherence_cannot_be_computed_are_ranked_nowhere(tmp_path):
@@ -1455,3 +1462,17 @@ def test_points_whose_coherence_cannot_be_computed_are_ranked_nowhere(tmp_path):
     assert "No point's coherence could be computed" in result.recommendation
     assert "highest" not in result.recommendation and "nan" not in result.recommendation
     assert not [w for w in caught if issubclass(w.category, RuntimeWarning)], [str(w.message) for w in caught]
+
+
+def test_a_point_without_coherence_beside_scored_ones_is_named_not_ranked(tmp_path):
+    """A review: with one point's NPMI undefined and another's not, the recommendation read "Next: K = 3, nan", and
+    a reason that is no text (an API caller's) raised AttributeError in the K edge note."""
+    from toolkit.sweeps import recommend
+
+    config = seeds_config(**{"sweep.seeds": "[1]"})
+    table = sweep(config, tmp_path / "sw", grid={"model.kind": ["nmf"], "model.n_topics": [2, 3]}, n_jobs=1).table
+    assert table["c_npmi"].notna().all()
+    table.loc[table["n_topics"] == 3, "c_npmi"] = float("nan")
+    said = recommend(table, [({"model.kind": "nmf", "model.n_topics": 9}, ValueError("a reason of the caller's"))])
+    assert "nan" not in said and "NMF with 2 topics" in said
+    assert "- NMF: K = 3: no coherence could be computed" in said

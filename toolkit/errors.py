@@ -10,6 +10,12 @@ class ToolkitError(Exception):
     """
 
 
+class NoData(ToolkitError):
+    """The settings leave nothing to analyse in the corpus (no usable text, no word, a vocabulary of nothing): a fact
+    of these settings on these texts, for which a sweep skips the grid point that asks for them (where a missing
+    file or a bad value stops it)."""
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM (``kill``, ``timeout``, a batch scheduler), raised in the main thread so that a run stops as
     after Ctrl-C: its temporary folder removed, its worker processes stopped, earlier outputs untouched."""

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .config import Config, as_config, is_path_option, parse_override, plain
-from .errors import ToolkitError, as_list
+from .errors import NoData, ToolkitError, as_list
 from .options import OPEN_FRACTION, SEED, Option
 from .output import atomic
 from .output.csv_files import write_csv
@@ -294,7 +294,7 @@ def _grid_runs(run_configs) -> tuple[list, dict[str, list], list]:
     from .text.preparation import load_inputs
 
     groups: dict[str, list] = {}
-    unreadable: dict[str, ToolkitError] = {}
+    unreadable: dict[str, NoData] = {}
     runs, seen, said, skipped = [], {}, set(), []
     for combo, run_config in run_configs:
         # the preprocessing and the lexicon's settings that choose the words and keywords: the themes' labelling
@@ -304,7 +304,7 @@ def _grid_runs(run_configs) -> tuple[list, dict[str, list], list]:
         if key not in groups and key not in unreadable:
             try:
                 groups[key] = [load_inputs(run_config), None]
-            except ToolkitError as exc:
+            except NoData as exc:  # not a missing file or a bad value, which stop the sweep (a review)
                 unreadable[key] = exc
         if key in unreadable:
             skipped.append((_grid_point(combo, run_config), f"{UNREAD}: {unreadable[key]}"))
@@ -335,7 +335,7 @@ def _grid_runs(run_configs) -> tuple[list, dict[str, list], list]:
 
 
 # the reasons of grid points skipped for their preprocessing, not for their number of topics
-UNREAD, UNPREPARED = "its texts cannot be read with these settings", "its corpus cannot be prepared"
+UNREAD, UNPREPARED = "these settings leave no text to read", "these settings leave nothing to fit"
 
 
 def _grid_point(combo: dict, run_config: Config) -> dict:
@@ -343,16 +343,33 @@ def _grid_point(combo: dict, run_config: Config) -> dict:
     return {"model.kind": run_config["model"]["kind"], "model.n_topics": run_config["model"]["n_topics"], **combo}
 
 
+def _warn_skipped_settings(skipped: list) -> None:
+    """Warn of the grid points skipped for their preprocessing settings (a review: said at the info level only, which
+    -q hides, and as points that "cannot be fitted")."""
+    if skipped:
+        settings = list(
+            dict.fromkeys(", ".join(f"{k}={v}" for k, v in combo.items() if k not in POINT_KEYS) for combo, _ in skipped)
+        )
+        log.warning(
+            "sweep: %d grid point(s) skipped, their settings leaving nothing to analyse (%s%s: %s); the others are "
+            "fitted, and recommendation.md lists the skipped points",
+            len(skipped),
+            "; ".join(settings[:3]),
+            " ..." if len(settings) > 3 else "",
+            skipped[0][1],
+        )
+
+
 def _prepare_groups(runs: list, groups: dict[str, list]) -> tuple[list, dict[str, list], list]:
     """Prepare each group's corpus (``groups``: [inputs, None] by preprocessing key); the runs and groups that could
     be prepared, and the grid points whose corpus could not, with why (``vocab.min_df`` above ``max_df`` at one
     point of the grid stopped the whole sweep, its other points unfitted: a hostile pass). With none prepared, the
     first reason is the sweep's error."""
-    failed: dict[str, ToolkitError] = {}
+    failed: dict[str, NoData] = {}
     for key, group in groups.items():
         try:
             group[1] = _prepare_group(next(rc for _, rc, _, k in runs if k == key), group[0])
-        except ToolkitError as exc:
+        except NoData as exc:  # not a missing file or a bad value, which stop the sweep (a review)
             failed[key] = exc
     if failed and len(failed) == len(groups):
         raise next(iter(failed.values()))
@@ -545,6 +562,7 @@ def sweep(
         _warn_same_tokens(runs, {key: group[1] for key, group in groups.items()})
         models, runs, skipped, floors = _fittable(runs, {key: group[1] for key, group in groups.items()})
         skipped = [*unreadable, *unprepared, *skipped]
+        _warn_skipped_settings([*unreadable, *unprepared])
         if not runs:  # every reason, each with its points (the first alone led to the next error)
             reasons: dict[str, list] = {}
             for combo, problem in skipped:
@@ -1000,10 +1018,11 @@ def _fit_notes(table: pd.DataFrame, heldout: list[str]) -> list[str]:
     return ["", "What the scores rest on:", *lines] if lines else []
 
 
-NO_COHERENCE = (
-    "no point's coherence could be computed (NPMI is undefined where no two of a topic's top words are in the "
-    "vocabulary and occur together: a vocabulary of a word or two?), so the grid ranks nothing; read the topics"
+NO_COHERENCE_WHY = (
+    "NPMI is undefined where no two of a topic's top words are in the vocabulary and occur together: a vocabulary of "
+    "a word or two?"
 )
+NO_COHERENCE = f"no point's coherence could be computed ({NO_COHERENCE_WHY}), so the grid ranks nothing; read the topics"
 
 
 def _best_point_headline(summary: pd.DataFrame, settings: list[str], *, other_kinds: bool = False) -> str:
@@ -1022,7 +1041,7 @@ def _best_point_headline(summary: pd.DataFrame, settings: list[str], *, other_ki
         )
     if summary["npmi"].isna().all():  # NaN ranked first of all-NaN points, "the highest" (a hostile pass)
         return NO_COHERENCE[0].upper() + NO_COHERENCE[1:] + "."
-    ranked = summary.sort_values(["npmi", "stability"], ascending=False, kind="stable")
+    ranked = summary[summary["npmi"].notna()].sort_values(["npmi", "stability"], ascending=False, kind="stable")
     best_overall = ranked.iloc[0]
     # the points whose seed range reaches the best's: of other kinds, and of its own (the headline, which the
     # command prints alone, said "no other kind's range reaches it" beside a K of its own kind that did, or with
@@ -1118,9 +1137,13 @@ def recommend(
         kind = key[0]
         # ranked as the headline ranks (NPMI, then stability; the grid's order among exact ties): the two named
         # different points of one tie (a hostile pass)
-        if rows["npmi"].isna().all():
-            lines.append(f"- {kind.upper()}: {', '.join(_point(r, settings) for _, r in rows.iterrows())}: {NO_COHERENCE}")
-            continue
+        unscored = rows[rows["npmi"].isna()]  # ranked nowhere, said (NaN was "Next: K = 3, nan": a review)
+        if len(unscored):
+            named = ", ".join(_point(r, settings) for _, r in unscored.iterrows())
+            lines.append(f"- {kind.upper()}: {named}: no coherence could be computed ({NO_COHERENCE_WHY}), so not ranked.")
+            rows = rows[rows["npmi"].notna()]
+            if rows.empty:
+                continue
         rows = rows.sort_values(["npmi", "stability"], ascending=False, kind="stable")
         best = rows.iloc[0]
         close = rows.iloc[1:][rows.iloc[1:]["high"] >= best["low"]]
@@ -1154,7 +1177,7 @@ def recommend(
         unfitted = [  # the numbers of topics the kind cannot fit here (not a point skipped for its preprocessing)
             c.get("model.n_topics")
             for c, problem in skipped or ()
-            if c.get("model.kind", kind) == kind and not problem.startswith((UNREAD, UNPREPARED))
+            if c.get("model.kind", kind) == kind and not str(problem).startswith((UNREAD, UNPREPARED))
         ]
         if floors and kind in floors:  # the kind can fit no fewer topics here (keyatm: one per theme with a keyword)
             unfitted.append(floors[kind] - 1)

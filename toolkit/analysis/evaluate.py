@@ -144,8 +144,10 @@ class CoherenceStatistics:
         else:
             kwargs = {"normalize": measure == "c_npmi"}
         accumulator = self.accumulator(measure, np.unique(np.concatenate(topic_ids)))
-        with warnings.catch_warnings():  # a topic of one word has no pair to score: NaN, said where it is read, not
-            warnings.simplefilter("ignore", RuntimeWarning)  # numpy's "Mean of empty slice" on stderr (a hostile pass)
+        with warnings.catch_warnings():  # a topic of one word has no pair to score: NaN (a sweep ranks it nowhere and
+            # says so), not numpy's "Mean of empty slice" and its division on stderr (a hostile pass)
+            warnings.filterwarnings("ignore", "Mean of empty slice", RuntimeWarning)
+            warnings.filterwarnings("ignore", "invalid value encountered in scalar divide", RuntimeWarning)
             return [float(x) for x in pipeline.conf(segmented, accumulator, **kwargs)]
 
 

@@ -104,6 +104,10 @@ def write_csv_to(handle, frame) -> None:
 
     from .fixedpoint import fixed_point
 
+    # a column of categories as its values: the guards below test text columns, and a category column's cells were
+    # neither guarded nor quoted (a review: '\r=1+1' written as two rows, the second a formula)
+    if any(isinstance(dtype, pd.CategoricalDtype) for dtype in frame.dtypes):
+        frame = frame.apply(lambda column: column.astype(object) if isinstance(column.dtype, pd.CategoricalDtype) else column)
     names = pd.Series([str(c) for c in frame.columns], dtype=object)
     if _formula_cells(names).any():  # a column named by the user's metadata ('=HYPERLINK(...)', '-2+3')
         frame = frame.set_axis([spreadsheet_safe(name) for name in names], axis=1)

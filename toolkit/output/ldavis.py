@@ -37,6 +37,11 @@ new LDAvis("#ldavis", ldavis_data);
 """
 
 
+def _at_the_origin(topic_term: np.ndarray) -> np.ndarray:
+    """The map's coordinates of a model of one topic."""
+    return np.zeros((len(topic_term), 2))
+
+
 def ldavis_page(
     topic_term: np.ndarray, topic_tokens: np.ndarray, term_frequency: np.ndarray, vocabulary: list[str], title: str
 ) -> str:
@@ -62,7 +67,9 @@ def ldavis_page(
         doc_lengths=np.array([total]),
         vocab=list(vocabulary),
         term_frequency=np.asarray(term_frequency),
-        mds="pcoa",
+        # one topic has no distances to lay out: pyLDAvis's PCoA failed an assert on it (a traceback of `toolkit run`
+        # with model.n_topics = 1, a review); it is drawn at the origin
+        mds="pcoa" if len(topic_term) > 1 else _at_the_origin,
         sort_topics=False,
         n_jobs=1,
         start_index=1,

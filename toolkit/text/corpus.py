@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from ..errors import ToolkitError
+from ..errors import NoData, ToolkitError
 from ..options import NON_NEGATIVE, UNIT_INTERVAL, Option, plain_name
 from ..resources import file_kind
 from .dates import YEAR_RANGE, DocDate, find_date, parse_date
@@ -942,7 +942,7 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
         nested = [r for r in reasons.index if r.startswith("does not match corpus.pattern") and _SUBFOLDER in r]
         if nested and nested[0] != reasons.index[0]:  # a folder of PDFs with their texts in a subfolder
             detail += f"; {int(reasons[nested].sum())} text file(s) in subfolders: {nested[0].split(_SUBFOLDER + ' ', 1)[1]}"
-        raise ToolkitError(f"no usable text in {root}: {len(documents)} file(s) found, none usable{detail}")
+        raise NoData(f"no usable text in {root}: {len(documents)} file(s) found, none usable{detail}")
     return Corpus(documents=documents, root=root, sources=sources, metadata_columns=[names[c] for c in extra_columns])
 
 

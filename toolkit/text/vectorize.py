@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import ToolkitError
+from ..errors import NoData, ToolkitError
 from ..options import FRACTION, NON_NEGATIVE, POSITIVE, Option
 from .tokens import UnitTokens, as_unit_tokens
 
@@ -62,12 +62,12 @@ def _select(
 ) -> list[str]:
     max_count = max_df * n_units
     if not len(frequencies) or not frequencies["count"].sum():
-        raise ToolkitError(
+        raise NoData(
             f"no word in any of the {n_units} units after cleaning and segmentation: do the texts hold Chinese? "
             "(text in another language, numbers and punctuation leave no word); `toolkit normalize` shows what is left"
         )
     if min_df > max_count:
-        raise ToolkitError(
+        raise NoData(
             f"vocab.min_df ({min_df} units) is above vocab.max_df ({max_df} of {n_units} units "
             f"= {max_count:g}); lower min_df or raise max_df"
         )
@@ -117,7 +117,7 @@ def unit_counts(
     counts = document_term_matrix(tokens, vocabulary)
     in_model = np.diff(counts.indptr) > 0
     if not in_model.any():
-        raise ToolkitError(
+        raise NoData(
             "no unit has a word of the vocabulary: the corpus is empty after filtering; check segment and vocab settings"
         )
     return vocabulary, _without_empty_rows(counts, in_model), in_model
