@@ -134,8 +134,15 @@ def undrawable(text: str) -> list[str]:
     others = [c for c in text if not any(low <= c <= high for low, high in _SURELY_DRAWN)]
     if not others:
         return []
+    import unicodedata
+
     drawn = figure_characters()
-    return list(dict.fromkeys(c for c in others if not c.isspace() and c.isprintable() and ord(c) not in drawn))
+    # a control or format character (a zero-width joiner) shows nothing; a private-use or unassigned one, which
+    # isprintable() also said no to, is drawn as a box (a mutation audit: U+E000 in a label, unsaid)
+    invisible = ("Cc", "Cf")
+    return list(
+        dict.fromkeys(c for c in others if not c.isspace() and unicodedata.category(c) not in invisible and ord(c) not in drawn)
+    )
 
 
 def collection_sha256() -> str:

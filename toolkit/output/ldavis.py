@@ -4,6 +4,7 @@ so the page loads nothing from the network and shows Chinese on a machine withou
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -84,7 +85,7 @@ def ldavis_page(
         return Path(path).read_text(encoding="utf-8").replace("</script>", "<\\/script>")
 
     parts = dict(
-        title=title,
+        title=html.escape(title),  # a model's or corpus's name with < or & (a mutation audit)
         css=read(urls.LDAVIS_CSS_LOCAL),
         d3=read(urls.D3_LOCAL),
         ldavis=read(urls.LDAVIS_LOCAL),
