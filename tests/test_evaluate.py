@@ -170,3 +170,18 @@ def test_a_topic_that_drew_no_token_lists_no_word_and_reads_back_so(tmp_path):
     write_tables(tmp_path, topics=topics)
     cells = pd.read_csv(tmp_path / "topics.csv")["top_words"]
     assert [topic_word_pairs(cell) for cell in cells] == [[("创新", "0.60000"), ("科技", "0.40000")], []]
+
+
+def test_a_runs_coherence_that_cannot_be_computed_is_said(caplog):
+    """A review: a run whose topics' coherence is undefined (a vocabulary of one word: no pair of top words) recorded
+    null in metrics.json without a word; a vocabulary with pairs is scored and says nothing."""
+    from toolkit.analysis.evaluate import evaluate_model
+
+    units = [["推动", "科技", "创新"], ["加强", "生态", "保护"], ["科技", "创新", "驱动"], ["生态", "文明", "建设"]]
+    with caplog.at_level("WARNING", logger="toolkit"):
+        one = evaluate_model(units, ["创新"], np.array([[1.0], [2.0]]))
+    assert np.isnan(one["c_npmi"]) and "the topics' coherence (c_npmi" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="toolkit"):
+        pairs = evaluate_model(units, ["创新", "科技", "生态"], np.array([[3.0, 2.0, 0.1], [0.1, 0.2, 3.0]]))
+    assert np.isfinite(pairs["c_npmi"]) and "coherence" not in caplog.text

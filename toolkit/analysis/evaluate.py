@@ -9,6 +9,7 @@ corpus is then scored without counting again.
 from __future__ import annotations
 
 import itertools
+import logging
 import warnings
 
 import numpy as np
@@ -217,4 +218,11 @@ def evaluate_model(tokens, vocabulary: list[str], components: np.ndarray) -> dic
     statistics = CoherenceStatistics(tokens, vocabulary)
     metrics = {k: round(v, 6) for k, v in topic_metrics(statistics, top_words(components, vocabulary, 25)).items()}
     metrics["coherence_units"] = statistics.n_units
+    undefined = [measure for measure in MEASURES if not np.isfinite(metrics[measure])]
+    if undefined:  # recorded as null, unsaid (a review)
+        logging.getLogger("toolkit").warning(
+            "the topics' coherence (%s) could not be computed: a topic's top words hold no two words that occur in "
+            "the vocabulary together (a vocabulary of a word or two?); metrics.json records it as null",
+            ", ".join(undefined),
+        )
     return metrics
