@@ -1476,3 +1476,17 @@ def test_a_point_without_coherence_beside_scored_ones_is_named_not_ranked(tmp_pa
     said = recommend(table, [({"model.kind": "nmf", "model.n_topics": 9}, ValueError("a reason of the caller's"))])
     assert "nan" not in said and "NMF with 2 topics" in said
     assert "- NMF: K = 3: no coherence could be computed" in said
+
+
+def test_a_seed_without_coherence_is_no_seed_of_the_range(tmp_path):
+    """A review: with one of a point's two seeds' NPMI undefined, the recommendation read "range over 2 seeds 0.0795
+    to 0.0795", a range of one value said to be over two seeds."""
+    from toolkit.sweeps import recommend
+
+    config = seeds_config(**{"sweep.seeds": "[1, 2]"})
+    table = sweep(config, tmp_path / "sw", grid={"model.kind": ["nmf"], "model.n_topics": [2, 3]}, n_jobs=1).table
+    assert table["c_npmi"].notna().all() and recommend(table).count("range over 2 seeds") == 1
+    best = table.groupby("n_topics")["c_npmi"].mean().idxmax()
+    table.loc[(table["n_topics"] == best) & (table["random_state"] == 2), "c_npmi"] = float("nan")
+    kept = table.loc[(table["n_topics"] == best) & (table["random_state"] == 1), "c_npmi"].iloc[0]
+    assert f"range over 1 seed {kept:.4f} to {kept:.4f})" in recommend(table)

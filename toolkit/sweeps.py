@@ -1053,8 +1053,8 @@ def _best_point_headline(summary: pd.DataFrame, settings: list[str], *, other_ki
     few = int(summary["seeds"].min()) < ENOUGH_SEEDS  # ranges over so few seeds are no measure of the seeds' spread
     return (
         f"**{best_overall['kind'].upper()} with {_point(best_overall, settings, '{} topics')}** has the highest "
-        f"mean coherence (NPMI {best_overall['npmi']:.4f}, range over {int(best_overall['seeds'])} "
-        f"seed{'s' if best_overall['seeds'] != 1 else ''} "
+        f"mean coherence (NPMI {best_overall['npmi']:.4f}, range over {int(best_overall['scored'])} "
+        f"seed{'s' if best_overall['scored'] != 1 else ''} "
         f"{best_overall['low']:.4f} to {best_overall['high']:.4f})"
         + (
             (
@@ -1105,6 +1105,8 @@ def recommend(
             stability=("stability", "mean"),
             diversity=("diversity", "mean"),
             seeds=("run_id", "size"),
+            # the seeds behind the NPMI range: one of two undefined was "range over 2 seeds 0.0795 to 0.0795" (a review)
+            scored=("c_npmi", "count"),
         )
         .reset_index()
     )
