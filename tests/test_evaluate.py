@@ -63,6 +63,38 @@ def test_top_words_and_holdout():
     assert (holdout_split(100, 0.1, 0)[1] == held).all()
 
 
+def test_a_topic_is_scored_on_the_words_it_drew_not_on_the_words_at_its_floor(seed_tokens):
+    """A topic that drew no token holds every word at the prior's floor (gensim's LDA and the keyword model leave
+    it so): its "top words" were the vocabulary's first words, the same in every seed, so two seeds' dead topics
+    matched perfectly and raised stability; and they entered the mean coherence as if they were a topic."""
+    from toolkit.analysis.evaluate import topic_metrics
+    from toolkit.text.vectorize import build_vocabulary
+
+    vocab = build_vocabulary(seed_tokens, min_df=2, max_df=0.5)
+    green, digital, short = ["生态", "绿色", "污染", "环境"], ["数字经济", "互联网", "人才"], ["创新", "科技"]
+    assert set(green + digital + short) <= set(vocab)
+
+    def components(*topics):  # each topic's words above the floor, heaviest first; every other word at the floor
+        weights = np.full((len(topics), len(vocab)), 0.01)
+        for row, words in enumerate(topics):
+            for rank, word in enumerate(words):
+                weights[row, vocab.index(word)] += len(words) - rank
+        return weights
+
+    seed_a = top_words(components(green, digital, short, []), vocab, 10)
+    seed_b = top_words(components(green, digital, [], short), vocab, 10)
+    assert seed_a == [green, digital, short, []]  # a topic's words end where its draws end
+    # the dead topics agree with nothing: green and digital match (1, 1), short with itself (1), empty with empty (0)
+    assert stability([seed_a, seed_b]) == pytest.approx(3 / 4)
+    statistics = CoherenceStatistics(seed_tokens, vocab)
+    metrics = topic_metrics(statistics, seed_a)
+    assert metrics["empty_topics"] == 1
+    assert metrics["c_npmi"] == pytest.approx(np.mean(statistics.coherence([green, digital, short], "c_npmi")))
+    assert metrics["diversity"] == 1.0  # nine words listed, nine different
+    nothing = topic_metrics(statistics, top_words(components([], ["创新"]), vocab, 10))
+    assert nothing["empty_topics"] == 2 and np.isnan(nothing["c_npmi"])  # no topic of two words: nothing to score
+
+
 def test_large_corpora_are_sampled_for_coherence(seed_tokens):
     from toolkit.text.vectorize import build_vocabulary
 

@@ -437,6 +437,32 @@ def test_grid_points_that_cannot_be_fitted_are_skipped_with_the_reason(tmp_path)
     assert needed and 5 < int(needed.group(1)) <= 17  # the themes with keywords here: more than 5, and 17 fitted
 
 
+def test_the_recommendation_says_which_points_hold_topics_that_drew_no_words():
+    """Topics that drew fewer than two words are left out of a run's coherence and agree with nothing in its
+    stability: the recommendation says which points hold them, and how many at most (more topics than the corpus
+    fills), not only sweep.csv's column."""
+    from toolkit.sweeps import recommend
+
+    rows = [
+        {
+            "kind": "lda",
+            "n_topics": k,
+            "run_id": f"{k}-{s}",
+            "c_npmi": 0.05 + s / 100,
+            "c_v": 0.5,
+            "stability": 0.4,
+            "diversity": 0.8,
+            "empty_topics": empty,
+        }
+        for k, counts in ((10, [0, 0, 0]), (40, [3, 0, 5]))
+        for s, empty in enumerate(counts)
+    ]
+    text = recommend(pd.DataFrame(rows))
+    assert "2 of 6 LDA runs hold topics that drew fewer than two words (up to 5 of 40; sweep.csv's empty_topics)" in text
+    assert "up to 0 of 10" not in text and "of 10;" not in text
+    assert "drew fewer than two words" not in recommend(pd.DataFrame([{**row, "empty_topics": 0} for row in rows]))
+
+
 def test_the_recommendation_is_honest_about_seeds():
     from toolkit.sweeps import recommend
 

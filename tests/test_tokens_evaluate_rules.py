@@ -182,7 +182,8 @@ def test_topic_metrics_are_the_mean_coherence_of_the_top_10_words_and_the_divers
     stats = CoherenceStatistics(_corpus(), WORDS)
     topics = _three_topics()
     metrics = topic_metrics(stats, topics)
-    assert set(metrics) == {"c_npmi", "c_v", "u_mass", "diversity"}
+    assert set(metrics) == {"c_npmi", "c_v", "u_mass", "diversity", "empty_topics"}
+    assert metrics["empty_topics"] == 0
     for measure in ("c_npmi", "c_v", "u_mass"):
         per_topic = stats.coherence([t[:10] for t in topics], measure)
         assert metrics[measure] == pytest.approx(float(np.mean(per_topic)), abs=1e-12)

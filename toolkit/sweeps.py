@@ -966,8 +966,8 @@ HELDOUT_FEW = 1_000  # held-out tokens below which the held-out scores are said 
 
 def _fit_notes(table: pd.DataFrame, heldout: list[str]) -> list[str]:
     """Lines of the recommendation on what its scores rest on: runs whose fit did not finish as it should
-    (sweep.csv's ``fit_note``: keyatm's chains not converged), held-out scores of too few tokens, and a held-out
-    score no run could compute (the figure leaves its panel out)."""
+    (sweep.csv's ``fit_note``: keyatm's chains not converged), topics that drew fewer than two words, held-out
+    scores of too few tokens, and a held-out score no run could compute (the figure leaves its panel out)."""
     import pandas as pd
 
     lines = []
@@ -978,6 +978,16 @@ def _fit_notes(table: pd.DataFrame, heldout: list[str]) -> list[str]:
                 f"- {len(rows)} of {int((table['kind'] == kind).sum())} {kind.upper()} runs did not finish their fit as "
                 f"they should ({rows['fit_note'].iloc[0]}; sweep.csv's fit_note): their scores are of those fits, "
                 "and their ranking with them."
+            )
+    if "empty_topics" in table:  # scored on the words at their floor, they had raised stability in silence
+        empty = table[pd.to_numeric(table["empty_topics"], errors="coerce").fillna(0) > 0]
+        for kind, rows in empty.groupby("kind"):
+            most = rows.groupby("n_topics")["empty_topics"].max()
+            points = ", ".join(f"up to {int(n)} of {k}" for k, n in most.items())
+            lines.append(
+                f"- {len(rows)} of {int((table['kind'] == kind).sum())} {kind.upper()} runs hold topics that drew fewer "
+                f"than two words ({points}; sweep.csv's empty_topics): more topics than this corpus fills. Their coherence "
+                "is the mean over the other topics, and an empty topic agrees with no topic of another seed in stability."
             )
     present = [m for m in heldout if m in table]
     if {"holdout", "heldout_units"} <= set(table.columns):

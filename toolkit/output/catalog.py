@@ -352,7 +352,8 @@ OUTPUTS: tuple[Table | File, ...] = (
     ),
     File(
         "metrics.json",
-        "coherence (NPMI, c_v, u_mass) and diversity of the first ensemble member's topics",
+        "coherence (NPMI, c_v, u_mass) and diversity of the first ensemble member's topics, on the words each drew;"
+        " empty_topics: how many drew fewer than two words (not scored)",
         "analysis.evaluate.evaluate_model",
     ),
     File(
