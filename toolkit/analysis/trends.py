@@ -87,10 +87,14 @@ def group_labels(values) -> np.ndarray:
     return text.mask(text == "", MISSING_GROUP).astype(str).to_numpy()
 
 
-def warn_numbers_written_apart(groups: list[str], by: str, setting: str = "trends.by") -> None:
-    """A warning when ``groups`` (a trends.by column's, :func:`group_labels`) write one number in two ways (1, 1.0
-    and 01, as Excel saves a column of tiers with blanks): each writing is a group of its own in the tables, where
-    the effects read them as one category, and trends.compare = [1] took one of them (a hostile pass)."""
+def warn_groups_written_apart(groups: list[str], by: str, setting: str = "trends.by") -> None:
+    """A warning when ``groups`` (a trends.by column's, :func:`group_labels`) write one number or one name in several
+    ways: a number as 1, 1.0 and 01 (as Excel saves a column of tiers with blanks), a name in full- and half-width
+    forms or with spaces (中央/国务院, 中央 / 国务院, 中央／国务院). Each writing is a group of its own in the tables,
+    and the default comparison of the two largest groups compared one group with itself (a hostile pass; the effects
+    read numbers as one category, and trends.compare = [1] took one of them)."""
+    import unicodedata
+
     import pandas as pd
 
     from .effects import as_numbers
@@ -98,10 +102,15 @@ def warn_numbers_written_apart(groups: list[str], by: str, setting: str = "trend
     numbers = as_numbers(pd.Series(groups, dtype=object))
     written = pd.Series(groups)[numbers.notna().to_numpy()].groupby(numbers.dropna().to_numpy(), sort=True).agg(list)
     apart = [ways for ways in written if len(ways) > 1]
+    names: dict[str, list[str]] = {}
+    for group, number in zip(groups, numbers):
+        if pd.isna(number):  # the texts the texts' own normalisation makes one: width, case, spaces
+            names.setdefault("".join(unicodedata.normalize("NFKC", group).casefold().split()), []).append(group)
+    apart += [ways for ways in names.values() if len(ways) > 1]
     if apart:
         log.warning(
-            "%s %s writes one number in several ways (%s): each writing is a group of its own in the tables "
-            "(the effects read them as one); write each group one way in the metadata",
+            "%s %s writes one group in several ways (%s): each writing is a group of its own in the tables "
+            "(and a comparison of two of them compares a group with itself); write each group one way in the metadata",
             f"{setting} =" if setting == "trends.by" else setting,
             by,
             "; ".join(", ".join(ways) for ways in apart[:3]) + (" ..." if len(apart) > 3 else ""),
@@ -265,10 +274,11 @@ class ShareModel:
             self.member_shares = np.asarray(self.member_shares)[:, order]
         doc_ids = self.units["doc_id"].to_numpy()
         first = np.flatnonzero(np.r_[True, doc_ids[1:] != doc_ids[:-1]])
-        # consecutive documents are those of consecutive dates (a document's year when its date is not given), then
-        # of doc_id: ordered by year and doc_id, a year's documents followed their names, not their dates
+        # consecutive documents are those of consecutive dates (a document's year when its date is not given):
+        # ordered by year and doc_id, a year's documents followed their names, not their dates; documents of one
+        # date have no order (uncertainty._consecutive_msd averages over every order of them)
         dated = self.dates or {}
-        keys = [f"{dated.get(d) or f'{int(y):04d}'}\x1f{d}" for y, d in zip(self.units["year"].to_numpy()[first], doc_ids[first])]
+        keys = [dated.get(d) or f"{int(y):04d}" for y, d in zip(self.units["year"].to_numpy()[first], doc_ids[first])]
         self.documents = Documents.of(doc_ids, self.units["n_tokens"].to_numpy(dtype=float), self.member_shares, dates=keys)
         self.doc_frame = self.units.iloc[first].reset_index(drop=True)
 
