@@ -586,10 +586,26 @@ def test_a_group_number_written_in_several_ways_is_said_before_the_fit(tmp_path,
             loaded = load_inputs(config).corpus
             check_document_columns(loaded, config, design=False)
             check_document_columns(loaded, config)  # a run's second check: said once (a review: twice)
-        said = "trends.by = tier writes one number in several ways (" + ", ".join(
-            dict.fromkeys(t for t in tiers if float(t) == 1)
-        )
+        said = "trends.by = tier writes one group in several ways (" + ", ".join(dict.fromkeys(t for t in tiers if float(t) == 1))
         assert caplog.text.count(said) == warned, caplog.text
+
+
+def test_a_group_name_written_in_other_widths_or_spacing_is_said(caplog):
+    """中央/国务院, 中央 / 国务院 and 中央／国务院 (a full-width slash) are one group to a reader, three in the tables,
+    and the default comparison of the two largest compared the group with itself, in silence (a hostile pass): said,
+    with the writings; names that differ in their characters are not."""
+    from toolkit.analysis.trends import warn_groups_written_apart
+
+    with caplog.at_level("WARNING", logger="toolkit"):
+        warn_groups_written_apart(["中央/国务院", "地方", "中央 / 国务院", "中央／国务院", "Hubei", "HUBEI"], "level")
+    assert (
+        "trends.by = level writes one group in several ways (中央/国务院, 中央 / 国务院, 中央／国务院; Hubei, HUBEI)"
+        in caplog.text
+    )
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="toolkit"):
+        warn_groups_written_apart(["武汉市", "武汉", "安庆市", "安庆市大观区"], "place")
+    assert "several ways" not in caplog.text
 
 
 CODE = "{__import__('os').system('id > PWNED')}"

@@ -889,7 +889,7 @@ def test_by_of_one_text_file_is_refused_and_a_column_of_numbers_counts_in_their_
     with caplog.at_level("WARNING", logger="toolkit"):
         counted = count_terms(config, "创新", by="tier")
     assert counted["tier"].tolist() == ["1", "1.0", "2", "10", "(missing)"]
-    assert "--by tier writes one number in several ways (1, 1.0)" in caplog.text
+    assert "--by tier writes one group in several ways (1, 1.0)" in caplog.text
     with pytest.raises(ToolkitError, match="file not found"):  # said before --by (a review)
         count_terms(tmp_path / "none.txt", "创新", by="year")
     # numbers written as the effects and trends.compare read them (full width, thousands): in their order too (they

@@ -331,11 +331,11 @@ def check_document_columns(corpus, config: Config, *, design: bool = True, measu
             f"trends.by = {by!r} is no column of the documents; use one of the metadata's columns ({', '.join(allowed)})"
         )
     if by:
-        from .analysis.trends import compared_groups, group_labels, warn_numbers_written_apart
+        from .analysis.trends import compared_groups, group_labels, warn_groups_written_apart
 
         groups = list(dict.fromkeys(group_labels(corpus.used[by])))
         if not design:  # once a run: at its first check, of the names (a review: twice)
-            warn_numbers_written_apart(groups, by)
+            warn_groups_written_apart(groups, by)
         if config["trends"]["compare"]:  # before the fit, not after it
             compared_groups(config["trends"]["compare"], groups, by)
     if formula:

@@ -154,11 +154,11 @@ class TermCounter:
         table["term"] = pd.Categorical(table["term"], categories=self.terms)
         # a column of numbers in their order (a tier of 1-12 as 1, 10, 11, 12, 2 ...: a hostile pass), others as text
         table = table.sort_values(["term", *self.by], kind="stable", key=_in_order).reset_index(drop=True)
-        from .trends import warn_numbers_written_apart
+        from .trends import warn_groups_written_apart
 
         for column in self.by:  # 1, 1.0 and 01 are three groups here as in the run's tables: said as there
             if column != "year":
-                warn_numbers_written_apart(list(dict.fromkeys(table[column].astype(str))), column, setting="--by")
+                warn_groups_written_apart(list(dict.fromkeys(table[column].astype(str))), column, setting="--by")
         table["term"] = table["term"].astype(str)
         return table[columns]
 
