@@ -126,6 +126,27 @@ def test_a_label_the_figures_fonts_cannot_draw_is_warned_of(caplog):
     assert not caplog.text  # the shipped lexicon's labels are drawn
 
 
+def test_group_names_and_a_corpus_name_the_figures_cannot_draw_are_warned_of(caplog):
+    """An emoji in a group's name (a hostile pass: "中央 / 国务院 🇨🇳" in the legend of theme_groups.png) or in the
+    corpus's name (every figure's title) was an empty box, said only by matplotlib's warning: said as the themes'
+    labels are, naming the characters; names the fonts draw are not."""
+    from toolkit.analysis.lexicon import load_lexicon
+    from toolkit.output.tables import warn_undrawable
+
+    lexicon = load_lexicon()
+    with caplog.at_level("WARNING", logger="toolkit"):
+        warn_undrawable(lexicon, "zh", title="政府工作报告 🏛", groups=["中央 / 国务院 🇨🇳", "武汉市", "地方/试点 ✨"], by="级别")
+    assert "the figures draw the corpus's name as empty boxes" in caplog.text and "政府工作报告 🏛: 🏛" in caplog.text
+    assert "2 group name(s) of trends.by = 级别" in caplog.text
+    assert "中央 / 国务院 🇨🇳: 🇨🇳" in caplog.text and "地方/试点 ✨: ✨" in caplog.text and "武汉市:" not in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="toolkit"):
+        warn_undrawable(
+            lexicon, "zh", title="seeds · LDA (种子词)", groups=["武汉市", "安庆市大观区(安徽)", "(missing)"], by="place"
+        )
+    assert not caplog.text
+
+
 def test_every_character_taken_as_surely_drawn_is_in_the_figures_fonts():
     """From an adversarial review: undrawable took U+4E00-9FFF as drawn without looking, but U+9FF0-9FFF (ideographs
     of Unicode 14 and 15) are in no font of the figures: empty boxes, without the warning."""

@@ -331,9 +331,9 @@ def check_document_columns(corpus, config: Config, *, design: bool = True, measu
             f"trends.by = {by!r} is no column of the documents; use one of the metadata's columns ({', '.join(allowed)})"
         )
     if by:
-        from .analysis.trends import compared_groups, group_labels, warn_groups_written_apart
+        from .analysis.trends import compared_groups, warn_groups_written_apart
 
-        groups = list(dict.fromkeys(group_labels(corpus.used[by])))
+        groups = _group_names(corpus, by)
         if not design:  # once a run: at its first check, of the names (a review: twice)
             warn_groups_written_apart(groups, by)
         if config["trends"]["compare"]:  # before the fit, not after it
@@ -634,6 +634,13 @@ class RunResult:
         )
 
 
+def _group_names(corpus, by: str) -> list[str]:
+    """The groups of trends.by ``by`` as the tables and the figures' legends name them (none without ``by``)."""
+    from .analysis.trends import group_labels
+
+    return list(dict.fromkeys(group_labels(corpus.used[by]))) if by else []
+
+
 def figure_title(config: Config, model) -> str:
     """The name the figures of a run carry: the corpus's, and with any model but the measurement model (keyatm)
     that model's (LDA, seeded LDA, NMF, a plug-in's), so that its figures cannot pass for the measurement model's
@@ -731,6 +738,8 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
             config["figures"],
             title=figure_title(config, fitted.model),
             level=config["trends"]["level"],
+            groups=_group_names(prepared.corpus, config["trends"]["by"]),
+            by=config["trends"]["by"],
         )
         themes = [*prepared.lexicon.names, OTHER]
         tables: dict = {"quality": prepared.quality}  # every table, once it is complete

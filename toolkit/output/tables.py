@@ -296,9 +296,11 @@ def figure_names(options: dict) -> list[str]:
     return [figure.name for figure in catalog.FIGURES if not only or figure.name in only]
 
 
-def warn_undrawable(lexicon, language: str) -> None:
-    """Warn of the characters of the themes' labels (in the figures' ``language``) that no font of the figures holds:
-    they were drawn as empty boxes with no word of the toolkit's (emoji, CJK Extension B's 𠀀, Devanagari)."""
+def warn_undrawable(lexicon, language: str, *, title: str = "", groups=(), by: str = "") -> None:
+    """Warn of the characters that no font of the figures holds, drawn as empty boxes with no word of the
+    toolkit's (emoji, CJK Extension B's 𠀀, Devanagari): in the themes' labels (in the figures' ``language``), the
+    figures' ``title`` (the corpus's name) and the ``groups`` of trends.by ``by`` their legends name (a hostile
+    pass: an emoji in a group's name was a box, said by matplotlib's warning only)."""
     from .fonts import undrawable
 
     labels = {theme: lexicon.label(theme, language) for theme in lexicon.names}
@@ -313,6 +315,18 @@ def warn_undrawable(lexicon, language: str) -> None:
             " ..." if len(missing) > 5 else "",
             language,
         )
+    named_by = {"corpus.name": [title] if title else [], f"trends.by = {by}": list(groups)}
+    for setting, names in named_by.items():
+        boxes = [f"{name}: {''.join(chars)}" for name in dict.fromkeys(names) if (chars := undrawable(str(name)))]
+        if boxes:
+            log.warning(
+                "the figures draw %s as empty boxes: characters the figures' fonts lack (%s%s); write the %s without "
+                "them to read it in the figures",
+                "the corpus's name" if setting == "corpus.name" else f"{len(boxes)} group name(s) of {setting}",
+                "; ".join(boxes[:5]),
+                " ..." if len(boxes) > 5 else "",
+                "corpus.name" if setting == "corpus.name" else "group names in the metadata",
+            )
 
 
 class FigureQueue:
@@ -322,12 +336,23 @@ class FigureQueue:
     figure whose table the run does not make waits for :meth:`finish`, which decides it. The figures are those of
     :func:`figure_specs` on all the tables (those named by ``figures.only``, when it names some)."""
 
-    def __init__(self, jobs: BackgroundJobs, folder: Path, lexicon, options: dict, *, title: str = "", level: float = 0.95):
+    def __init__(  # noqa: PLR0913 (what the figures show beside the tables)
+        self,
+        jobs: BackgroundJobs,
+        folder: Path,
+        lexicon,
+        options: dict,
+        *,
+        title: str = "",
+        level: float = 0.95,
+        groups=(),
+        by: str = "",
+    ):
         self.jobs, self.folder, self.lexicon, self.options = jobs, Path(folder), lexicon, options
         self.title, self.level = title, level
         self.waiting = figure_names(options) if options["formats"] else []
         if self.waiting and lexicon is not None:
-            warn_undrawable(lexicon, options["language"])
+            warn_undrawable(lexicon, options["language"], title=title, groups=groups, by=by)
 
     def offer(self, tables: dict[str, pd.DataFrame], *, final: bool = False) -> None:
         """Submit every waiting figure whose tables are all in ``tables`` (every one left when ``final``)."""
