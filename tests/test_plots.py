@@ -1211,3 +1211,31 @@ def test_a_sweep_point_whose_seeds_score_the_same_is_drawn():
     table = pd.DataFrame({"kind": "nmf", "n_topics": 5, "run_id": list("abc"), "c_v": [0.1, 0.1, 0.1], "c_npmi": [0.1, 0.1, 0.1]})
     fig = plot_sweep(table)
     fig.canvas.draw()
+
+
+def test_the_heatmap_and_the_stacked_bars_show_the_tokens_behind_each_year(lexicon):
+    """A year of 132 tokens was as dark in the heatmap, and its bar as tall, as a year of 23,216, with nothing in
+    either figure to tell them apart (a hostile pass of a corpus of one long report and eight short notes): a strip
+    of each year's tokens over the heatmap's columns and under the bars, each bar at its column or year. A table
+    without n_tokens (the caller's own) has no strip."""
+    from toolkit.output.plots import plot_theme_area, plot_theme_heatmap
+
+    tokens = {2014: 23216, 2015: 132, 2018: 500}
+    rows = [
+        {"year": year, "theme": theme, "share": share, "n_documents": 1, "n_units": 3, "n_tokens": n}
+        for year, n in tokens.items()
+        for theme, share in (("innovation", 0.3), ("ecology", 0.46 if year == 2015 else 0.2), ("other", 0.5))
+    ]
+    table = pd.DataFrame(rows)
+    for plot, positions, label in ((plot_theme_heatmap, [0, 1, 2], "词数"), (plot_theme_area, list(tokens), "词数")):
+        fig = plot(table, lexicon)
+        _render(fig)
+        strips = [ax for ax in fig.axes if ax.get_ylabel() == label]
+        assert len(strips) == 1, plot.__name__
+        bars = strips[0].patches
+        assert [b.get_height() for b in bars] == list(tokens.values()), plot.__name__
+        assert [b.get_x() + b.get_width() / 2 for b in bars] == pytest.approx(positions), plot.__name__
+        english = plot(table, lexicon, language="en")
+        assert [ax.get_ylabel() for ax in english.axes].count("tokens") == 1
+        bare = plot(table.drop(columns="n_tokens"), lexicon)
+        assert not [ax for ax in bare.axes if ax.get_ylabel() == label]

@@ -538,15 +538,17 @@ FIGURES: tuple[Figure, ...] = (
         "theme_heatmap",
         "plot_theme_heatmap",
         ("theme_by_year",),
-        "Year x theme shares.",
-        "year x theme, one column per year with data, a white rule where years are missing between two columns.",
+        "Year x theme shares, each year's tokens over its column (no intervals: theme_shares.png draws them).",
+        "year x theme, one column per year with data (its tokens over it), a white rule where years are missing "
+        "between two columns.",
     ),
     Figure(
         "theme_area",
         "plot_theme_area",
         ("theme_by_year",),
-        "Theme shares stacked to one (past the palette's 20 colours a colour comes round again, hatched).",
-        "the shares stacked to one, a bar per year with data.",
+        "Theme shares stacked to one, each year's tokens under its bar (past the palette's 20 colours a colour comes "
+        "round again, hatched).",
+        "shares stacked to one, a bar per year with data, tokens below.",
     ),
     Figure(
         "document_themes",

@@ -220,9 +220,11 @@ def plot_theme_area(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "z
     colors, hatches = theme_colors(lexicon), theme_hatches(lexicon)
     wide = _pivot(table, lexicon).dropna(how="all")
     missing = unmeasured(table)
-    with _new_figure(9, 5) as fig:
-        ax = fig.add_subplot()
-        years = wide.index.to_numpy()
+    years = wide.index.to_numpy()
+    tokens = _year_tokens(table, years)
+    with _new_figure(9, 5.5 if tokens is not None else 5) as fig:
+        grid = fig.add_gridspec(2, 1, height_ratios=[5, 0.55], hspace=0.05) if tokens is not None else None
+        ax = fig.add_subplot(grid[0] if grid is not None else 111)
         bottom = np.zeros(len(years))
         for theme in wide.columns:
             values = np.nan_to_num(wide[theme].to_numpy(dtype=float))
@@ -241,8 +243,12 @@ def plot_theme_area(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "z
             bottom = bottom + values
         _year_axis(ax, years, 10)  # labelled as years: two years ticked bare read -1 and 0 "+2.02e3"
         ax.set_ylim(0, 1)
-        ax.set_xlabel(text["year"])
         ax.set_ylabel(text["share"])
+        below = ax
+        if grid is not None:  # every bar stands to 1: the tokens under it say a year of 132 from one of 23,216
+            below = _token_strip(fig.add_subplot(grid[1], sharex=ax), years, tokens, text["tokens"])
+            ax.tick_params(axis="x", labelbottom=False)
+        below.set_xlabel(text["year"])
         ax.set_title(wrap(_heading(title, text["area_title"]), TITLE_BESIDE_LEGEND, 12))
         handles, labels = ax.get_legend_handles_labels()  # listed top down, as the bands are stacked
         side_legend(ax, handles[::-1], labels[::-1], fontsize=9)
@@ -263,10 +269,18 @@ def plot_theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, *, language: str =
     cell = min(0.5, max(0.14, 14.0 / n))  # inches per column: fixed up to 28 years, then narrower
     labels = [_theme_label(lexicon, t, language, missing) for t in wide.columns]
     # beside the columns: the theme labels (English ones run to 3 inches) and the colour bar with its label
-    with _new_figure(cell * n + max(3.2, _label_inches(labels, 9) + 1.5), 0.4 * len(wide.columns) + 1.9) as fig:
-        ax = fig.add_subplot()
+    tokens = _year_tokens(table, years)
+    strip = 0.55 if tokens is not None else 0.0
+    with _new_figure(cell * n + max(3.2, _label_inches(labels, 9) + 1.5), 0.4 * len(wide.columns) + 1.9 + strip) as fig:
+        rows = 0.4 * len(wide.columns) + 1.0
+        grid = fig.add_gridspec(2, 1, height_ratios=[strip, rows], hspace=0) if tokens is not None else None
+        ax = fig.add_subplot(grid[1] if grid is not None else 111)
         values = wide.to_numpy(dtype=float).T
         image = ax.imshow(np.ma.masked_invalid(values), aspect="auto", cmap="YlGnBu", vmin=0)
+        top = ax
+        if grid is not None:  # the tokens behind each column: a year of 132 tokens was as dark as one of 23,216
+            top = _token_strip(fig.add_subplot(grid[0], sharex=ax), np.arange(len(years)), tokens, text["tokens"])
+            top.tick_params(axis="x", labelbottom=False, length=0)
         # every year labelled while a column is wide enough for its label (8 points, rotated: about 0.15 inch),
         # every second or third one only on the narrowest columns (a span of 53 years left 1957 and 1975 unnamed)
         step = max(1, int(np.ceil(0.15 / cell - 1e-9)))
@@ -290,11 +304,35 @@ def plot_theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, *, language: str =
                             fontsize=6,
                             color="white" if values[i, j] > np.nanmax(values) * 0.6 else "black",
                         )
-        fig.colorbar(image, ax=ax, shrink=0.8, label=text["share"])
+        fig.colorbar(image, ax=[ax, top] if top is not ax else ax, shrink=0.8, label=text["share"])
         heading = _heading(title, text["heatmap_title"], [text["gap_rule"]] if len(gaps) else [])
         # over the columns: a narrow heatmap (one year) wraps its title
-        ax.set_title(wrap(heading, max(cell * n, 2.2), 10), fontsize=10)
+        top.set_title(wrap(heading, max(cell * n, 2.2), 10), fontsize=10)
     return fig
+
+
+def _token_strip(ax, positions, tokens: np.ndarray, label: str):
+    """``ax`` as a strip of grey bars, the tokens of each year at ``positions``: what a share of it rests on."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.bar(positions, tokens, color="#999999", width=0.8)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=2, integer=True))
+    ax.tick_params(axis="y", labelsize=6)
+    ax.set_ylabel(label, fontsize=7)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return ax
+
+
+def _year_tokens(table: pd.DataFrame, years) -> np.ndarray | None:
+    """The tokens of each year in ``years`` (a table's n_tokens, one value a year), or None when the table has no
+    such column (a table of the caller's own)."""
+    import pandas as pd
+
+    if "n_tokens" not in table:
+        return None
+    counts = pd.to_numeric(table["n_tokens"], errors="coerce").groupby(table["year"]).max()
+    return counts.reindex(years).fillna(0).to_numpy(dtype=float)
 
 
 def plot_change(
