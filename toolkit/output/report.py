@@ -465,7 +465,9 @@ def _share_caveat(config, themes: pd.DataFrame | None) -> str:
         "A share is the weight of the theme's own vocabulary, not the share of the text about the theme: the words "
         "every paragraph uses go to the free topics (other), so that on corpora with a planted mix of paragraphs a "
         "paragraph wholly about a theme gave it about half of its tokens, and shares, trends and differences read at "
-        "about half the share of the paragraphs about a theme (toolkit's bench/planted.py). "
+        "about half the share of the paragraphs about a theme (toolkit's bench/planted.py). Where a paragraph uses a "
+        "theme's keyword in another sense (信息化 in the army's informatisation), the theme's topic can take that "
+        "paragraph's words: read its passages (passages.csv) and whether themes.csv validates it. "
     )
 
 
