@@ -440,7 +440,8 @@ def test_grid_points_that_cannot_be_fitted_are_skipped_with_the_reason(tmp_path)
 def test_the_recommendation_says_which_points_hold_topics_that_drew_no_words():
     """Topics that drew fewer than two words are left out of a run's coherence and agree with nothing in its
     stability: the recommendation says which points hold them, and how many at most (more topics than the corpus
-    fills), not only sweep.csv's column."""
+    fills), not only sweep.csv's column. Scored on their other topics, such a K's NPMI rose above the K that fills
+    its topics, and it was recommended (a review): it is ranked after the points whose topics all drew words."""
     from toolkit.sweeps import recommend
 
     rows = [
@@ -448,7 +449,7 @@ def test_the_recommendation_says_which_points_hold_topics_that_drew_no_words():
             "kind": "lda",
             "n_topics": k,
             "run_id": f"{k}-{s}",
-            "c_npmi": 0.05 + s / 100,
+            "c_npmi": (0.05 if k == 10 else 0.09) + s / 100,
             "c_v": 0.5,
             "stability": 0.4,
             "diversity": 0.8,
@@ -460,7 +461,13 @@ def test_the_recommendation_says_which_points_hold_topics_that_drew_no_words():
     text = recommend(pd.DataFrame(rows))
     assert "2 of 6 LDA runs hold topics that drew fewer than two words (up to 5 of 40; sweep.csv's empty_topics)" in text
     assert "up to 0 of 10" not in text and "of 10;" not in text
-    assert "drew fewer than two words" not in recommend(pd.DataFrame([{**row, "empty_topics": 0} for row in rows]))
+    assert text.startswith("# Recommendation\n\n**LDA with 10 topics** has the highest mean coherence")
+    assert "- LDA: K = 10 has the highest mean NPMI (0.0600" in text
+    assert "Of higher mean NPMI, K = 40 (0.1000) holds topics that drew fewer than two words" in text
+    filled = recommend(pd.DataFrame([{**row, "empty_topics": 0} for row in rows]))
+    assert "drew fewer than two words" not in filled and "- LDA: K = 40 has the highest mean NPMI (0.1000" in filled
+    # without the column (a table of the caller's own): ranked by NPMI, as before
+    assert "- LDA: K = 40 has the highest" in recommend(pd.DataFrame(rows).drop(columns="empty_topics"))
 
 
 def test_the_recommendation_is_honest_about_seeds():

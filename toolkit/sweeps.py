@@ -924,6 +924,27 @@ def _edge_note(best, rows: pd.DataFrame, settings: list[str], unfitted: list) ->
     return f" K = {int(k)} is the {which} number of topics the grid tried: a better one may lie {where} it; extend the grid."
 
 
+def _ranked(points: pd.DataFrame) -> pd.DataFrame:
+    """Grid points best first: those whose runs' topics all drew words before those holding a topic that drew
+    fewer than two (more topics than the corpus fills; their coherence is the mean over the other topics, which
+    ranked such a K first: a review), then by mean NPMI and stability (the grid's order among exact ties)."""
+    filled = (points["empty"].fillna(0) == 0).rename("filled")
+    order = points.assign(filled=filled).sort_values(["filled", "npmi", "stability"], ascending=False, kind="stable")
+    return order.drop(columns="filled")
+
+
+def _passed_over(rows: pd.DataFrame, best, settings: list[str]) -> str:
+    """A sentence naming the points of higher mean NPMI than ``best`` that :func:`_ranked` put after it."""
+    above = rows[(rows["npmi"] > best["npmi"]) & (rows["empty"].fillna(0) > 0)]
+    if above.empty or best["empty"] > 0:
+        return ""
+    names = ", ".join(f"{_point(r, settings)} ({r['npmi']:.4f})" for _, r in above.iterrows())
+    return (
+        f" Of higher mean NPMI, {names} hold{'s' if len(above) == 1 else ''} topics that drew fewer than two words "
+        "(more topics than the corpus fills; scored on the others): ranked after the points whose topics all drew words."
+    )
+
+
 ENOUGH_SEEDS = 5  # seeds a point needs before a range above another's tells them apart
 
 
@@ -1051,7 +1072,7 @@ def _best_point_headline(summary: pd.DataFrame, settings: list[str], *, other_ki
         )
     if summary["npmi"].isna().all():  # NaN ranked first of all-NaN points, "the highest" (a hostile pass)
         return NO_COHERENCE[0].upper() + NO_COHERENCE[1:] + "."
-    ranked = summary[summary["npmi"].notna()].sort_values(["npmi", "stability"], ascending=False, kind="stable")
+    ranked = _ranked(summary[summary["npmi"].notna()])
     best_overall = ranked.iloc[0]
     # the points whose seed range reaches the best's: of other kinds, and of its own (the headline, which the
     # command prints alone, said "no other kind's range reaches it" beside a K of its own kind that did, or with
@@ -1105,8 +1126,9 @@ def recommend(
 
     lines = ["# Recommendation", ""]
     settings = grid_settings(table)
+    counted = table if "empty_topics" in table else table.assign(empty_topics=0)  # a table of the caller's own
     summary = (
-        table.groupby(["kind", "n_topics", *settings], dropna=False)
+        counted.groupby(["kind", "n_topics", *settings], dropna=False)
         .agg(
             npmi=("c_npmi", "mean"),
             low=("c_npmi", "min"),
@@ -1117,6 +1139,7 @@ def recommend(
             seeds=("run_id", "size"),
             # the seeds behind the NPMI range: one of two undefined was "range over 2 seeds 0.0795 to 0.0795" (a review)
             scored=("c_npmi", "count"),
+            empty=("empty_topics", "max"),
         )
         .reset_index()
     )
@@ -1156,7 +1179,7 @@ def recommend(
             rows = rows[rows["npmi"].notna()]
             if rows.empty:
                 continue
-        rows = rows.sort_values(["npmi", "stability"], ascending=False, kind="stable")
+        rows = _ranked(rows)
         best = rows.iloc[0]
         close = rows.iloc[1:][rows.iloc[1:]["high"] >= best["low"]]
         text = (
@@ -1193,7 +1216,7 @@ def recommend(
         ]
         if floors and kind in floors:  # the kind can fit no fewer topics here (keyatm: one per theme with a keyword)
             unfitted.append(floors[kind] - 1)
-        text += _edge_note(best, rows, settings, unfitted) + _tied(rows, best, settings)
+        text += _edge_note(best, rows, settings, unfitted) + _tied(rows, best, settings) + _passed_over(rows, best, settings)
         if len(rows) > 2 and len(close) == len(rows) - 1 and not bool(best["one_run"]):
             text += (
                 " Every other point's range over seeds overlaps its range: the grid does not single out a number "

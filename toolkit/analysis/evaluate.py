@@ -176,9 +176,11 @@ def held_word_ids(weights: np.ndarray, n: int) -> np.ndarray:
 
 
 def diversity(topics: list[list[str]], n: int = 25) -> float:
-    """Share of unique words among all topics' top ``n`` words (1: no topic repeats another's words)."""
+    """Share of unique words among all topics' top ``n`` words (1: no topic repeats another's words), of ``n`` words
+    a topic: one that lists fewer (it drew fewer, :func:`top_words`) counts its missing words as repeated, so that
+    thin topics do not make a model look diverse (a review: a topic of 5 words had 5 words' chances to repeat)."""
     words = [w for topic in topics for w in topic[:n]]
-    return len(set(words)) / len(words) if words else float("nan")
+    return len(set(words)) / (n * len(topics)) if words else float("nan")
 
 
 def match_topics(a: list[list[str]], b: list[list[str]]) -> np.ndarray:
