@@ -350,3 +350,22 @@ def test_consecutive_documents_of_tied_dates_are_every_order_of_them_on_average(
     np.testing.assert_allclose(_consecutive_msd(shares, dates), brute, rtol=1e-12)
     distinct = np.arange(len(dates))  # no ties: the plain mean, in the given order
     np.testing.assert_allclose(_consecutive_msd(shares, distinct), (np.diff(shares, axis=0) ** 2).mean(axis=0) / 2)
+
+
+def test_a_date_of_a_month_or_a_year_has_no_order_against_the_days_within_it():
+    """Dates of mixed precision (date_precision = month in the seeds' metadata): a month-dated document sorted first
+    in its month, so moving a day-dated one from the 15th to the 31st halved the consecutive documents' variance (a
+    review). A coarser date ties with the dates within it, and they with it; other days keep their order."""
+    from toolkit.analysis.uncertainty import _consecutive_msd, _date_ranks
+
+    assert _date_ranks(["2021-12-30", "2022-01", "2022-01-15", "2022-01-20", "2022-02-03", "2023"]).tolist() == [0, 1, 1, 1, 2, 3]
+    assert _date_ranks(["2022-01-15", "2022-01-20", "2022-10"]).tolist() == [0, 1, 2]  # days of one month: ordered
+    assert _date_ranks(["2022", "2022-03-01", "2022-11-30", "2023-01"]).tolist() == [0, 0, 0, 1]
+    shares = np.array([[0.9], [0.1], [0.1], [0.9]])
+    variance = []
+    for day in ("15", "31"):
+        dates = ["2022-01", f"2022-01-{day}", "2022-01-20", "2023"]
+        documents = Documents.of(np.arange(4), np.full(4, 10.0), np.concatenate([shares, 1 - shares], axis=1)[None], dates=dates)
+        assert documents.dates.tolist() == [0, 0, 0, 1]
+        variance.append(_consecutive_msd(documents.document_shares()[0][documents.order], documents.dates)[0])
+    assert variance[0] == pytest.approx(variance[1], rel=1e-12)

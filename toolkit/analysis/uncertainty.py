@@ -132,7 +132,7 @@ class Documents:
         if dates is not None:
             keys = np.asarray(dates)
             order = np.argsort(keys, kind="stable")
-            ranks = np.r_[0, np.cumsum(keys[order][1:] != keys[order][:-1])].astype(np.int64)
+            ranks = _date_ranks([str(k) for k in keys[order]])
         weights, shares = np.asarray(weights, dtype=np.float64), np.ascontiguousarray(shares, dtype=np.float64)
         return cls(offsets, weights, shares, order, ranks)
 
@@ -273,6 +273,23 @@ def between_variance(documents: Documents, cells: Cells, leave_out=None, sums: t
     if not fill:
         return own, "within cells", df
     return (df * own + fill * consecutive) / (df + fill), "within cells and consecutive documents", df + fill
+
+
+def _date_ranks(dates: list[str]) -> np.ndarray:
+    """The rank of each of ``dates`` (ISO dates of any precision, sorted), one for the dates that have no order
+    among them: equal ones, and a date of a month or a year with the days (or months) within it, and so on along
+    such a chain (2022-01 with 2022-01-15 and 2022-01-20: a month-dated document was always the first of its month,
+    a review)."""
+    ranks = np.zeros(len(dates), dtype=np.int64)
+    within: set[str] = set()  # the distinct dates of the current rank
+    for i, date in enumerate(dates):
+        parts = date.split("-")
+        if i and not any("-".join(parts[:n]) in within for n in range(1, len(parts) + 1)):  # itself or a coarser date
+            ranks[i], within = ranks[i - 1] + 1, set()
+        elif i:
+            ranks[i] = ranks[i - 1]
+        within.add(date)
+    return ranks
 
 
 def _consecutive_msd(ordered: np.ndarray, dates: np.ndarray | None) -> np.ndarray:
