@@ -608,6 +608,39 @@ def test_a_group_name_written_in_other_widths_or_spacing_is_said(caplog):
     assert "several ways" not in caplog.text
 
 
+def test_a_name_in_traditional_script_and_a_category_of_the_effects_written_apart_are_said(tmp_path, caplog):
+    """A review of the warning above: 武漢市 beside 武汉市 (the texts are read in simplified script) was not said, and
+    the effects' categories were never looked at (一线 and 一線 two categories, in silence). A numeric covariate
+    written 1 and 1.0 is one number to the effects: nothing said of it."""
+    import shutil
+
+    from toolkit.pipeline import check_document_columns
+    from toolkit.text.preparation import load_inputs
+
+    corpus = tmp_path / "texts"
+    shutil.copytree(ROOT / "seeds", corpus)
+    metadata = pd.read_csv(corpus / "metadata.csv", dtype=str, keep_default_na=False)
+    metadata.assign(
+        place=["武汉市", "武漢市", "武汉市", "武汉市", "安庆市"],
+        tier=["一线", "一線", "一线", "二线", "二线"],
+        gdp=["1", "1.0", "2", "", "3"],
+    ).to_csv(corpus / "metadata.csv", index=False)
+    config = Config.load(
+        ROOT / "configs" / "seeds.toml",
+        [
+            f"corpus.texts={str(corpus)!r}",
+            f"corpus.metadata={str(corpus / 'metadata.csv')!r}",
+            'trends.by="place"',
+            'effects.formula="year + tier + gdp"',
+        ],
+    )
+    with caplog.at_level("WARNING", logger="toolkit"):
+        check_document_columns(load_inputs(config).corpus, config, design=False)
+    assert "trends.by = place writes one group in several ways (武汉市, 武漢市)" in caplog.text
+    assert "effects.formula: column tier writes one group in several ways (一线, 一線)" in caplog.text
+    assert "column gdp" not in caplog.text and "column year" not in caplog.text
+
+
 CODE = "{__import__('os').system('id > PWNED')}"
 
 

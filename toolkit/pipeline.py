@@ -341,6 +341,14 @@ def check_document_columns(corpus, config: Config, *, design: bool = True, measu
     if formula:
         check_covariates(formula, corpus.used, allowed, design=design)
         check_reference(formula, corpus.used, config["effects"]["reference"], check_formula(formula))
+        if not design:  # a category written two ways is two categories of the effects too (a review)
+            from .analysis.effects import as_numbers
+            from .analysis.trends import warn_groups_written_apart
+
+            for name in dict.fromkeys(check_formula(formula)):
+                cells = corpus.used[name].astype("string").fillna("").str.strip()
+                if name != by and as_numbers(cells[cells != ""]).isna().any():  # a category: a cell not a number
+                    warn_groups_written_apart(_group_names(corpus, name), name, setting="effects.formula: column")
     elif config["effects"]["reference"]:
         raise ToolkitError("effects.reference is set, but effects.formula is empty: give the formula it is a category of")
 

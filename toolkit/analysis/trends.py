@@ -90,9 +90,10 @@ def group_labels(values) -> np.ndarray:
 def warn_groups_written_apart(groups: list[str], by: str, setting: str = "trends.by") -> None:
     """A warning when ``groups`` (a trends.by column's, :func:`group_labels`) write one number or one name in several
     ways: a number as 1, 1.0 and 01 (as Excel saves a column of tiers with blanks), a name in full- and half-width
-    forms or with spaces (中央/国务院, 中央 / 国务院, 中央／国务院). Each writing is a group of its own in the tables,
-    and the default comparison of the two largest groups compared one group with itself (a hostile pass; the effects
-    read numbers as one category, and trends.compare = [1] took one of them)."""
+    forms, with spaces or in traditional script (中央/国务院, 中央 / 国务院, 中央／国务院; 武汉市, 武漢市). Each
+    writing is a group of its own in the tables, and the default comparison of the two largest groups compared one
+    group with itself (a hostile pass; the effects read numbers as one category, and trends.compare = [1] took one
+    of them)."""
     import unicodedata
 
     import pandas as pd
@@ -102,10 +103,13 @@ def warn_groups_written_apart(groups: list[str], by: str, setting: str = "trends
     numbers = as_numbers(pd.Series(groups, dtype=object))
     written = pd.Series(groups)[numbers.notna().to_numpy()].groupby(numbers.dropna().to_numpy(), sort=True).agg(list)
     apart = [ways for ways in written if len(ways) > 1]
+    from ..text.normalize import to_simplified
+
     names: dict[str, list[str]] = {}
     for group, number in zip(groups, numbers):
-        if pd.isna(number):  # the texts the texts' own normalisation makes one: width, case, spaces
-            names.setdefault("".join(unicodedata.normalize("NFKC", group).casefold().split()), []).append(group)
+        if pd.isna(number):  # the names the texts' own normalisation makes one: script, width, case, spaces
+            folded = "".join(unicodedata.normalize("NFKC", to_simplified(group)).casefold().split())
+            names.setdefault(folded, []).append(group)
     apart += [ways for ways in names.values() if len(ways) > 1]
     if apart:
         log.warning(
