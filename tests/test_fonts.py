@@ -135,10 +135,18 @@ def test_group_names_and_a_corpus_name_the_figures_cannot_draw_are_warned_of(cap
 
     lexicon = load_lexicon()
     with caplog.at_level("WARNING", logger="toolkit"):
-        warn_undrawable(lexicon, "zh", title="政府工作报告 🏛", groups=["中央 / 国务院 🇨🇳", "武汉市", "地方/试点 ✨"], by="级别")
+        warn_undrawable(
+            lexicon,
+            "zh",
+            title="政府工作报告 🏛",
+            groups=["中央 / 国务院 🇨🇳", "武汉市", "地方/试点 ✨"],
+            by="级别",
+            terms=["创新", "🚀"],
+        )
     assert "the figures draw the corpus's name as empty boxes" in caplog.text and "政府工作报告 🏛: 🏛" in caplog.text
     assert "2 group name(s) of trends.by = 级别" in caplog.text
     assert "中央 / 国务院 🇨🇳: 🇨🇳" in caplog.text and "地方/试点 ✨: ✨" in caplog.text and "武汉市:" not in caplog.text
+    assert "the figures draw 1 tracked term(s) as empty boxes" in caplog.text and "创新:" not in caplog.text  # a review
     caplog.clear()
     with caplog.at_level("WARNING", logger="toolkit"):
         warn_undrawable(

@@ -748,6 +748,7 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
             level=config["trends"]["level"],
             groups=_group_names(prepared.corpus, config["trends"]["by"]),
             by=config["trends"]["by"],
+            terms=config["terms"]["track"],
         )
         themes = [*prepared.lexicon.names, OTHER]
         tables: dict = {"quality": prepared.quality}  # every table, once it is complete

@@ -296,11 +296,11 @@ def figure_names(options: dict) -> list[str]:
     return [figure.name for figure in catalog.FIGURES if not only or figure.name in only]
 
 
-def warn_undrawable(lexicon, language: str, *, title: str = "", groups=(), by: str = "") -> None:
+def warn_undrawable(lexicon, language: str, *, title: str = "", groups=(), by: str = "", terms=()) -> None:
     """Warn of the characters that no font of the figures holds, drawn as empty boxes with no word of the
     toolkit's (emoji, CJK Extension B's 𠀀, Devanagari): in the themes' labels (in the figures' ``language``), the
-    figures' ``title`` (the corpus's name) and the ``groups`` of trends.by ``by`` their legends name (a hostile
-    pass: an emoji in a group's name was a box, said by matplotlib's warning only)."""
+    figures' ``title`` (the corpus's name), the ``groups`` of trends.by ``by`` their legends name (a hostile pass:
+    an emoji in a group's name was a box, said by matplotlib's warning only) and the tracked ``terms``."""
     from .fonts import undrawable
 
     labels = {theme: lexicon.label(theme, language) for theme in lexicon.names}
@@ -315,17 +315,21 @@ def warn_undrawable(lexicon, language: str, *, title: str = "", groups=(), by: s
             " ..." if len(missing) > 5 else "",
             language,
         )
-    named_by = {"corpus.name": [title] if title else [], f"trends.by = {by}": list(groups)}
-    for setting, names in named_by.items():
+    named_by = {  # what each names in a warning: what is drawn, and where to write it otherwise
+        ("the corpus's name", "corpus.name"): [title] if title else [],
+        ("{} group name(s) of trends.by = " + by, "group names in the metadata"): list(groups),
+        ("{} tracked term(s)", "terms.track"): list(terms),
+    }
+    for (drawn, where), names in named_by.items():
         boxes = [f"{name}: {''.join(chars)}" for name in dict.fromkeys(names) if (chars := undrawable(str(name)))]
         if boxes:
             log.warning(
                 "the figures draw %s as empty boxes: characters the figures' fonts lack (%s%s); write the %s without "
                 "them to read it in the figures",
-                "the corpus's name" if setting == "corpus.name" else f"{len(boxes)} group name(s) of {setting}",
+                drawn.format(len(boxes)),
                 "; ".join(boxes[:5]),
                 " ..." if len(boxes) > 5 else "",
-                "corpus.name" if setting == "corpus.name" else "group names in the metadata",
+                where,
             )
 
 
@@ -347,12 +351,13 @@ class FigureQueue:
         level: float = 0.95,
         groups=(),
         by: str = "",
+        terms=(),
     ):
         self.jobs, self.folder, self.lexicon, self.options = jobs, Path(folder), lexicon, options
         self.title, self.level = title, level
         self.waiting = figure_names(options) if options["formats"] else []
         if self.waiting and lexicon is not None:
-            warn_undrawable(lexicon, options["language"], title=title, groups=groups, by=by)
+            warn_undrawable(lexicon, options["language"], title=title, groups=groups, by=by, terms=terms)
 
     def offer(self, tables: dict[str, pd.DataFrame], *, final: bool = False) -> None:
         """Submit every waiting figure whose tables are all in ``tables`` (every one left when ``final``)."""
