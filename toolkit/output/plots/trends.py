@@ -246,7 +246,7 @@ def plot_theme_area(table: pd.DataFrame, lexicon: Lexicon, *, language: str = "z
         ax.set_ylabel(text["share"])
         below = ax
         if grid is not None:  # every bar stands to 1: the tokens under it say a year of 132 from one of 23,216
-            below = _token_strip(fig.add_subplot(grid[1], sharex=ax), years, tokens, text["tokens"])
+            below = _token_strip(fig.add_subplot(grid[1], sharex=ax), years, tokens, text["tokens"], 0.85)
             ax.tick_params(axis="x", labelbottom=False)
         below.set_xlabel(text["year"])
         ax.set_title(wrap(_heading(title, text["area_title"]), TITLE_BESIDE_LEGEND, 12))
@@ -279,7 +279,7 @@ def plot_theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, *, language: str =
         image = ax.imshow(np.ma.masked_invalid(values), aspect="auto", cmap="YlGnBu", vmin=0)
         top = ax
         if grid is not None:  # the tokens behind each column: a year of 132 tokens was as dark as one of 23,216
-            top = _token_strip(fig.add_subplot(grid[0], sharex=ax), np.arange(len(years)), tokens, text["tokens"])
+            top = _token_strip(fig.add_subplot(grid[0], sharex=ax), np.arange(len(years)), tokens, text["tokens"], 0.8)
             top.tick_params(axis="x", labelbottom=False, length=0)
         # every year labelled while a column is wide enough for its label (8 points, rotated: about 0.15 inch),
         # every second or third one only on the narrowest columns (a span of 53 years left 1957 and 1975 unnamed)
@@ -289,8 +289,10 @@ def plot_theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, *, language: str =
         ax.set_yticks(range(len(wide.columns)))
         ax.set_yticklabels(labels, fontsize=9)
         gaps = np.flatnonzero(np.diff(years) > 1)
-        for j in gaps:
+        for j in gaps:  # through the strip too: two columns years apart are not neighbours there either (a review)
             ax.axvline(j + 0.5, color="white", linewidth=3)
+            if top is not ax:
+                top.axvline(j + 0.5, color="#bbbbbb", linewidth=0.8, linestyle=":")
         if cell >= 0.4:
             for i in range(values.shape[0]):
                 for j in range(values.shape[1]):
@@ -311,17 +313,28 @@ def plot_theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, *, language: str =
     return fig
 
 
-def _token_strip(ax, positions, tokens: np.ndarray, label: str):
-    """``ax`` as a strip of grey bars, the tokens of each year at ``positions``: what a share of it rests on."""
-    from matplotlib.ticker import MaxNLocator
+def _token_strip(ax, positions, tokens: np.ndarray, label: str, width: float):
+    """``ax`` as a strip of grey bars ``width`` wide (the bars' or the columns' above), the tokens of each year at
+    ``positions``: what a share of it rests on. Its ticks in whole numbers, thousands and millions (k, M), with no
+    offset label ("1e8" read as the scale of the bars of 5 and 132 tokens: a review)."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    ax.bar(positions, tokens, color="#999999", width=0.8)
+    ax.bar(positions, tokens, color="#999999", width=width)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=2, integer=True))
+    ax.yaxis.set_major_formatter(FuncFormatter(_count_label))
     ax.tick_params(axis="y", labelsize=6)
     ax.set_ylabel(label, fontsize=7)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     return ax
+
+
+def _count_label(value: float, _position=None) -> str:
+    """A count as a tick reads it: 900, 15k, 2.5M, 1.2B."""
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{suffix}"
+    return f"{value:.0f}"
 
 
 def _year_tokens(table: pd.DataFrame, years) -> np.ndarray | None:
