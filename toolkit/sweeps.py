@@ -1008,7 +1008,8 @@ def _fit_notes(table: pd.DataFrame, heldout: list[str]) -> list[str]:
             lines.append(
                 f"- {len(rows)} of {int((table['kind'] == kind).sum())} {kind.upper()} runs hold topics that drew fewer "
                 f"than two words ({points}; sweep.csv's empty_topics): more topics than this corpus fills. Their coherence "
-                "is the mean over the other topics, and an empty topic agrees with no topic of another seed in stability."
+                "is the mean over the other topics, an empty topic agrees with no topic of another seed in stability, and "
+                "their points are ranked after those whose topics all drew words."
             )
     present = [m for m in heldout if m in table]
     if {"holdout", "heldout_units"} <= set(table.columns):
