@@ -78,8 +78,10 @@ _registered: dict[str, type[TopicModel]] = {}
 
 def _problem(kind: str, cls) -> tuple[type[Exception], str] | None:
     """Why ``cls`` cannot be the model of ``kind``, with the error it raises in :func:`register_model`."""
-    if not kind.isidentifier() or kind in OPTIONS:
-        return ValueError, f"a model kind must be a plain identifier other than {sorted(OPTIONS)}, not {kind!r}"
+    if not kind.isidentifier() or kind in OPTIONS or kind in MOVED:  # MOVED: [model]'s old keys, read as those
+        # (a kind named alpha had its [model.alpha] read as lda's alpha and refused: mutation audit 27)
+        taken = sorted({*OPTIONS, *MOVED})
+        return ValueError, f"a model kind must be a plain identifier other than {taken}, not {kind!r}"
     for attribute in ("from_config", "fit", "transform", "OPTIONS"):
         if not hasattr(cls, attribute):
             name = getattr(cls, "__name__", repr(cls))
