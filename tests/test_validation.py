@@ -188,6 +188,25 @@ def _rewrite_sheet(folder, change):
             ),
             "item 999 is not in key_units.csv",
         ),
+        (  # a row not coded is checked too (a hostile pass): Excel's "delete cell, shift left" on a row's text moved
+            # its answer into the text column, and the row was scored as "not coded"
+            lambda f, run: _rewrite_sheet(
+                f,
+                lambda t, p: t.assign(
+                    text=t["text"].where(t.index != 4, t["theme"]), theme=t["theme"].where(t.index != 4, "")
+                ).to_csv(p, index=False),
+            ),
+            "the text of item \\d+ is not the text exported as item \\d+",
+        ),
+        (  # ... and a row not coded whose item is no number: a line break without quotes carried an answer into it
+            lambda f, run: _rewrite_sheet(
+                f,
+                lambda t, p: t.assign(
+                    item=t["item"].where(t.index != 2, "建设美丽武汉"), theme=t["theme"].where(t.index != 2, "")
+                ).to_csv(p, index=False),
+            ),
+            "item '建设美丽武汉' (row 4) is not an item number",
+        ),
     ],
 )
 def test_score_refuses_unusable_input_with_one_line(run, coded, tmp_path, capsys, damage, message):
@@ -1475,11 +1494,16 @@ def test_an_export_where_no_unit_can_take_a_topic_intrusion_task_says_so():
 
 
 def test_a_row_whose_item_is_no_whole_number_does_not_stand_for_a_deleted_item(coded, tmp_path, caplog):
-    """A stray uncoded row numbered 12.5 is no item: item 12, deleted from the sheet, is still said to be missing."""
+    """A stray uncoded row numbered 12.5 is no item: it does not stand for item 12, deleted from the sheet. It is
+    refused, naming its row, as a coded one is (a row of no item number, coded or not, had lost an answer to a
+    line break: a hostile pass); without it, item 12 is said to be missing."""
     folder = _copy(coded, tmp_path)
     sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
     stray = sheet[sheet["item"] == "12"].assign(item="12.5", theme="")
     pd.concat([sheet[sheet["item"] != "12"], stray]).to_csv(folder / validation.UNIT_SHEET, index=False)
+    with pytest.raises(ToolkitError, match=r"item '12.5' \(row 21\) is not an item number"):
+        validation.score(folder)
+    sheet[sheet["item"] != "12"].to_csv(folder / validation.UNIT_SHEET, index=False)
     with caplog.at_level("WARNING", logger="toolkit"):
         validation.score(folder)
     assert "1 of 20 exported items are not in the sheet (items 12)" in caplog.text
@@ -1764,3 +1788,11 @@ def test_a_sheets_name_with_an_escape_sequence_never_reaches_the_terminal_nor_a_
     assert written and not any("\x1b" in name or "\x07" in name for name in written), written
     agreed = cli("validate", "agree", folder, folder / validation.UNIT_SHEET, sheet)
     assert agreed.returncode == 0 and "\x1b" not in agreed.stdout + agreed.stderr, agreed.stderr
+
+
+def test_a_score_that_rounds_to_zero_is_written_without_a_sign():
+    """A weighted kappa of -0.0001 was printed "-0.000" (a hostile pass of the hand-coding tools)."""
+    from toolkit.analysis.validation import _number
+
+    assert [_number(v, 3) for v in (-0.0001, 0.0, -0.0, 0.0004)] == ["0.000"] * 4
+    assert [_number(v, 3) for v in (-0.0005001, -0.5, -10.0004, None, float("nan"))] == ["-0.001", "-0.500", "-10.000", "-", "-"]

@@ -627,10 +627,11 @@ SCORES = "scores.md"
 KEYS = (UNIT_KEY, WORD_KEY, TOPIC_KEY)
 
 
-def _coded(path: Path, column: str) -> tuple[pd.DataFrame, set[int]]:
-    """The coded rows of a sheet (blank rows and rows not coded yet left out), ``item`` as an integer, and the
-    item numbers of all the sheet's rows (blank rows left out). An item coded twice is refused, and so is a key
-    file of the export (its answers are no coder's)."""
+def _coded(path: Path, column: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The coded rows of a sheet (blank rows and rows not coded yet left out), ``item`` as an integer, and all the
+    sheet's rows of an item (blank rows left out), coded or not. An item coded twice is refused, and so is a row
+    whose item is no item number, coded or not (a row broken by a line break in a cell, whose answer went with it),
+    and a key file of the export (its answers are no coder's)."""
     if not path.exists():
         raise ToolkitError(f"{path} not found; pass a sheet the coder filled in, or the folder `toolkit validate export` wrote")
     if path.name in KEYS:
@@ -643,17 +644,18 @@ def _coded(path: Path, column: str) -> tuple[pd.DataFrame, set[int]]:
     table = table.assign(**{c: table[c].str.strip() for c in ("item", column)})
     listed = pd.to_numeric(table["item"], errors="coerce")
     whole = listed.notna() & (listed % 1 == 0) & listed.between(1, 2**53)  # nor 99999999999999999999, nor -2**63
-    rows = {int(i) for i in listed[whole]}
     coded = (table[column] != "").to_numpy()
-    table, items = table[coded], listed[coded]
-    bad = ~whole[coded]
+    # a row not coded with an item cell that is no number was left out in silence: a cell's unquoted line break
+    # carried a row's answer into a row of its own, and the row counted "not coded" (a hostile pass)
+    bad = ~whole & (coded | (table["item"].fillna("") != "")).to_numpy()
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise ToolkitError(
             f"{path}: item {table['item'].iloc[row]!r} (row {table.index[row] + 2}) is not an item "
-            "number; keep the `item` column as exported"
+            "number; keep the `item` column as exported (a line break in a cell without quotes starts a row)"
         )
-    table = table.assign(item=items.astype(int))
+    rows = table[whole].assign(item=listed[whole].astype(int))
+    table = table[coded].assign(item=listed[coded].astype(int))
     twice = table[table["item"].duplicated(keep=False)]
     if len(twice):
         item = int(twice["item"].iloc[0])
@@ -662,12 +664,13 @@ def _coded(path: Path, column: str) -> tuple[pd.DataFrame, set[int]]:
     return table, rows
 
 
-def _uncoded(path: Path, coded: pd.DataFrame, rows: set[int], name: str = "") -> str:
+def _uncoded(path: Path, coded: pd.DataFrame, rows: pd.DataFrame, name: str = "") -> str:
     """A note on the rows of the sheet at ``path`` (shown as ``name``, default its file name) not coded yet
-    (``rows``: its items), or ''."""
-    if len(coded) >= len(rows):
+    (``rows``: all its rows of an item), or ''."""
+    listed = rows["item"].nunique()
+    if len(coded) >= listed:
         return ""
-    return f"{name or path.name}: {len(rows) - len(coded)} of {len(rows)} rows not coded" + (
+    return f"{name or path.name}: {listed - len(coded)} of {listed} rows not coded" + (
         f"; the theme scores rest on the {len(coded)} coded rows only (weighted by each stratum's coded rows, they "
         "estimate the corpus if the coded rows are a random part of their strata)"
         if len(coded)
@@ -675,23 +678,24 @@ def _uncoded(path: Path, coded: pd.DataFrame, rows: set[int], name: str = "") ->
     )
 
 
-def _same_items(path: Path, coded: pd.DataFrame, rows: set[int], key: pd.DataFrame, folder: Path, name: str = "") -> str:
-    """ToolkitError when a coded row's text (or, on the word sheet, its words) is not what was exported under its
-    item (a sheet of another export, or rows edited); else a note naming exported items the sheet no longer has
-    (deleted rows) or saying that it could not be checked, or '' (the sheet shown as ``name``, default its file
+def _same_items(path: Path, coded: pd.DataFrame, rows: pd.DataFrame, key: pd.DataFrame, folder: Path, name: str = "") -> str:
+    """ToolkitError when a row's text, coded or not (or, on the word sheet, a coded row's words) is not what was
+    exported under its item (a sheet of another export, rows edited, or cells shifted: a row not coded whose text is
+    a theme's name had lost its answer to another column); else a note naming exported items the sheet no longer
+    has (deleted rows) or saying that it could not be checked, or '' (the sheet shown as ``name``, default its file
     name)."""
     name = name or path.name
     lost = 0
-    if "text" in coded and "text" in key:
+    if "text" in rows and "text" in key:
         exported = dict(zip(key["item"].astype(int), key["text"].astype(str)))
-        for item, text in zip(coded["item"], coded["text"].astype(str)):
+        for item, text in zip(rows["item"], rows["text"].fillna("").astype(str)):
             lost += _lost_characters(text)  # still compared: each '?' stands for one character (another export's
             # sheet saved as Windows-1252 was scored, with a note only)
             if item in exported and not _same_text(text, exported[item]):
                 raise ToolkitError(
                     f"{path}: the text of item {item} is not the text exported as item {item} "
-                    f"({text[:20]!r} ...): the sheet is not from the export in {folder}, or its texts were edited; "
-                    "score a sheet with the folder that holds its keys"
+                    f"({text[:20]!r} ...): the sheet is not from the export in {folder}, or its texts were edited "
+                    "or its cells shifted; score a sheet with the folder that holds its keys"
                 )
     words = [c for c in coded.columns if c.startswith("word_")]
     if words and "intruder" in key:  # the word sheet: each row shows its key's intruder among its words
@@ -718,7 +722,7 @@ def _same_items(path: Path, coded: pd.DataFrame, rows: set[int], key: pd.DataFra
         )
     if "text" in key and "text" not in coded:
         notes.append(f"{name} has no `text` column: whether it belongs to this export was not checked")
-    missing = sorted(set(key["item"].astype(int)) - rows)
+    missing = sorted(set(key["item"].astype(int)) - set(rows["item"]))
     if missing:
         shown_items = ", ".join(map(str, missing[:5])) + (" ..." if len(missing) > 5 else "")
         notes.append(
@@ -1034,7 +1038,7 @@ def score(
     # a study that coded the intrusion tasks only, and deleted the theme sheet (as one may delete those): said
     intrusion = [Path(f) if f else folder / sheet for f, sheet in ((words_file, WORD_SHEET), (topics_file, TOPIC_SHEET))]
     if not units_file and not os.path.lexists(path) and any(os.path.lexists(sheet) for sheet in intrusion):
-        coded, listed = pd.DataFrame({"item": [], "theme": []}), set()
+        coded = listed = pd.DataFrame({"item": pd.Series(dtype=int), "theme": pd.Series(dtype=str)})
         notes.append(f"{UNIT_SHEET}: not in {shown_path(folder)} (not returned): no theme scores")
     else:
         coded, listed = _coded(path, "theme")
@@ -1102,7 +1106,7 @@ def score(
                 f"no coded answer in the intruder sheets of {shown_path(folder)} ({path.name} is not there): fill "
                 "their intruder columns first"
             )
-        lacking = len(set(key["item"].astype(int)) - listed) if key is not None else 0
+        lacking = len(set(key["item"].astype(int)) - set(listed["item"])) if key is not None else 0
         raise ToolkitError(
             f"no coded answer in {shown_path(path)}"
             + (f" ({lacking} of {len(key)} exported items are not in the sheet)" if lacking else "")
@@ -1284,7 +1288,7 @@ def _intruders_found(folder: Path, path: Path, key_name: str, notes: list[str]) 
     """Per topic (word intrusion) or item (topic intrusion): the share of coded intruders that are the key's; None
     when the sheet at ``path`` has no coded row. What was not coded or is missing goes to ``notes``."""
     answers, listed = _coded(path, "intruder")
-    n_rows = len(listed)
+    n_rows = listed["item"].nunique()
     key = _key(folder, key_name) if (folder / key_name).is_file() else None  # read once; a lost key is said below
     if key is not None:
         notes.append(_same_items(path, answers, listed, key, folder))
@@ -1410,4 +1414,8 @@ def _kappa_note(table: pd.DataFrame) -> str:
 
 
 def _number(value, digits: int) -> str:
-    return "-" if value is None or pd.isna(value) else f"{float(value):.{digits}f}"
+    """``value`` to ``digits`` decimals, "-" for none; a value that rounds to zero is 0, not -0.000 (a hostile pass)."""
+    if value is None or pd.isna(value):
+        return "-"
+    text = f"{float(value):.{digits}f}"
+    return text[1:] if text == f"-{0:.{digits}f}" else text
