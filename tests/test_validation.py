@@ -1181,6 +1181,12 @@ def test_agree_says_when_two_coders_sheets_are_a_copy_of_one(coded, tmp_path, ca
         validation.agree(folder, first, second)
     assert "hold the same cells: a copy of one coder's sheet?" in caplog.text
     caplog.clear()
+    # the copy with its themes typed again in capitals, as scored the same themes (a hostile pass: unsaid)
+    resaved.assign(theme=resaved["theme"].str.upper()).to_csv(second, index=False)
+    with caplog.at_level("WARNING", logger="toolkit"):
+        validation.agree(folder, first, second)
+    assert "hold the same cells: a copy of one coder's sheet?" in caplog.text
+    caplog.clear()
     sheet = pd.read_csv(second, keep_default_na=False, dtype=str)
     sheet.loc[0, "note"] = "不确定"
     sheet.to_csv(second, index=False)

@@ -1171,8 +1171,11 @@ def agree(folder: str | Path, first: str | Path, second: str | Path) -> pd.DataF
         for note in (_same_items(path, coded, listed, key, folder, name), _uncoded(path, coded, listed, name)):
             if note:
                 log.warning("validate agree: %s", note)
-        sheets.append(coded[["item"]].assign(theme=_themes_coded(coded, names, folder, path)))
-        read.append(coded.sort_values("item", kind="stable").reset_index(drop=True).sort_index(axis=1))
+        themes = _themes_coded(coded, names, folder, path)
+        sheets.append(coded[["item"]].assign(theme=themes))
+        # the themes as scored: a copy whose themes were written in capitals or as labels is the same copy (a hostile
+        # pass: agreement 1.000 unsaid)
+        read.append(coded.assign(theme=themes).sort_values("item", kind="stable").reset_index(drop=True).sort_index(axis=1))
     # a copy of one coder's sheet (the wrong file sent on): agreement 1.000, kappa 1.000, in silence (a hostile pass),
     # also when the copy was saved again (Excel's byte-order mark, other line ends, rows in another order: a review);
     # said, not refused: two coders who agree on every item and write no note fill in the same cells
