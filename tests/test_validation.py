@@ -169,6 +169,10 @@ def _rewrite_sheet(folder, change):
             lambda f, run: (f / validation.UNIT_SHEET).write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + "主题".encode() * 50),
             "coding_sheet.csv: binary file: a ZIP archive or Office document",
         ),  # saved as .xlsx under the old name
+        (  # ... or as Excel 97-2003's .xls (a hostile pass: called a .doc)
+            lambda f, run: (f / validation.UNIT_SHEET).write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500)),
+            "coding_sheet.csv: binary file: an old Office document (.doc/.xls)",
+        ),
         (lambda f, run: (f / validation.UNIT_KEY).unlink(), "key_units.csv not found; the key files"),
         (
             lambda f, run: _rewrite_sheet(

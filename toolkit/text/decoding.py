@@ -13,7 +13,7 @@ from ..resources import common_chars
 _MAGIC = [
     (b"%PDF", "a PDF document; extract its text first (e.g. pdftotext)"),
     (b"PK\x03\x04", "a ZIP archive or Office document (.docx/.xlsx); save it as plain text"),
-    (b"\xd0\xcf\x11\xe0", "an old Office document (.doc); save it as plain text"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document (.doc/.xls); save it as plain text or CSV"),
     (b"\x89PNG", "a PNG image, not text"),
     (b"\xff\xd8\xff", "a JPEG image, not text"),
     (b"GIF8", "a GIF image, not text"),
