@@ -35,7 +35,7 @@ def _page(body: str) -> str:
 @pytest.mark.parametrize(
     "data, kind",
     [
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "(.doc)"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "(.doc/.xls)"),
         (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01" + bytes(64), "JPEG"),
         (b"GIF89a\x20\x00\x20\x00\xf7\x00\x00" + bytes(64), "GIF"),
         # Word's "save as RTF" of 政府工作报告: plain ASCII, which was read as a text of control words
