@@ -54,6 +54,9 @@ def test_export_writes_blinded_sheets_and_separate_keys(run, tmp_path):
     codebook = (out / validation.CODEBOOK).read_text(encoding="utf-8")
     assert "`ecology`: 生态环境 / Ecology" in codebook and codebook.count("- `other`") == 1  # once, as the option
     assert "These are the model's own keywords: code by what the paragraph is about" in codebook  # not anchored on them
+    # the sheet's texts are the normalised ones (a corpus in traditional script is coded in simplified: a hostile
+    # pass of hand coding found the codebook silent on it)
+    assert "The paragraphs are shown as the run read them: normalised (traditional script in simplified" in codebook
 
 
 def test_scores_of_a_coder_who_agrees_with_the_keyword_scorer(run, tmp_path):

@@ -564,7 +564,9 @@ def _codebook(
             f"`{UNIT_SHEET}` ({n_units} paragraphs): write in `theme` the one theme below that the paragraph is "
             "mainly about (most of its sentences deal with it), by its name or either label, or `other` (or `none`) "
             "when it is about none of them. Decide from the text alone; use `note` for doubts. Keep each row's "
-            "`item` and `text` as they are.",
+            "`item` and `text` as they are. The paragraphs are shown as the run read them: normalised (traditional "
+            "script in simplified, full-width letters and punctuation folded, boilerplate lines left out), so a "
+            f"quotation for a paper comes from the source file (`{UNIT_KEY}` names each paragraph's document).",
         ),
         (
             WORD_SHEET,
