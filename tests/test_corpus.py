@@ -7,7 +7,7 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from toolkit.errors import ToolkitError
+from toolkit.errors import NoData, ToolkitError
 from toolkit.progress import collected_warnings
 from toolkit.text.corpus import load_corpus, warn_skipped
 
@@ -1447,10 +1447,11 @@ def test_text_files_in_subfolders_the_pattern_leaves_out_are_named_with_what_to_
     )
 
 
-def test_a_file_or_date_column_headed_otherwise_is_named_with_what_to_rename(small_corpus, caplog):
+def test_a_file_column_headed_otherwise_is_named_and_a_chinese_date_column_is_read(small_corpus, caplog):
     """From a hostile pass of a new user's corpus: a spreadsheet headed 文件名 was refused without the column named,
-    and one headed 日期 (no date or year column) had its documents dated from their text with no word of the column it
-    carried as a column of the user's."""
+    and one headed 日期 (no date or year column) had its documents dated from their text; it was then only warned of.
+    The one column headed as a date (a year) is read as the date (the year) now, and said; 时间, or two date columns,
+    are named in the warning."""
     import logging
 
     meta = small_corpus / "metadata.csv"
@@ -1466,13 +1467,50 @@ def test_a_file_or_date_column_headed_otherwise_is_named_with_what_to_rename(sma
         ToolkitError, match=r"no 'file' column \(it has: file name, date\); rename its column 'file name' to file$"
     ):
         load_corpus(small_corpus, meta)
-    rows.rename(columns={"date": "日期"}).to_csv(meta, index=False)
+
+    # a table headed 日期 (年份) is dated by that column, which stays a column of the user's too (a hostile pass: its
+    # documents were dated from their text); read as the date column is, a cell that is no date names the file
+    def chinese(date: str) -> str:  # 2019-05-16 as 2019年5月16日, 2015 as 2015年
+        parts = [int(p) for p in date.split("-")]
+        return "".join(f"{p}{unit}" for p, unit in zip(parts, "年月日"))
+
+    dated = rows.assign(date=rows["date"].map(chinese))
+    truth = rows.set_index("file")["date"]
+    for headers, source in (
+        ({"date": "日期"}, "metadata"),
+        ({"date": "发布日期"}, "metadata"),
+        ({"date": "年份"}, "metadata"),
+        ({"date": "时间"}, "text"),  # a time of day or a period as much as a date: named, not read
+    ):
+        caplog.clear()
+        dated.rename(columns=headers).to_csv(meta, index=False)
+        with caplog.at_level(logging.INFO, logger="toolkit"):
+            documents = load_corpus(small_corpus, meta).documents.set_index("path")
+        heading = headers["date"]
+        used = documents[documents["status"] == "used"]
+        assert set(used["date_source"]) == {source}, heading
+        assert list(used[heading]) == list(dated.set_index("file").loc[used.index, "date"]), heading  # kept as written
+        if source == "metadata":
+            assert f"its column '{heading}' is read as the documents' {'year' if heading == '年份' else 'date'}" in caplog.text
+            assert "dated from their text" not in caplog.text
+            assert list(used["date"]) == list(truth[used.index]), heading  # 2019年5月16日 read as 2019-05-16
+            assert list(used["year"]) == [int(d[:4]) for d in truth[used.index]], heading
+        else:
+            assert f"dated from their text: rename its column '{heading}' to date" in caplog.text
+    # two columns that could each be the date: neither is chosen, both are named
+    caplog.clear()
+    dated.rename(columns={"date": "成文日期"}).assign(发布日期=dated["date"]).to_csv(meta, index=False)
     with caplog.at_level(logging.WARNING, logger="toolkit"):
         documents = load_corpus(small_corpus, meta).documents
-    assert (
-        "no 'date' or 'year' column, so its documents are dated from their text: rename its column '日期' to date" in caplog.text
-    )
+    assert "dated from their text: rename its column '成文日期' or '发布日期' to date (or year)" in caplog.text
     assert set(documents.loc[documents["status"] == "used", "date_source"]) == {"text"}
+    # a date and a year column headed in Chinese that disagree: refused for that file, as date and year are
+    caplog.clear()
+    dated.rename(columns={"date": "日期"}).assign(年份="2030").to_csv(meta, index=False)
+    with pytest.raises(
+        NoData, match=r"none usable \(most common reason: metadata: its date 20\d\d-\d\d-\d\d and year 2030 disagree"
+    ):
+        load_corpus(small_corpus, meta)
     caplog.clear()
     rows.to_csv(meta, index=False)  # with its date column, a column of that name beside it is the user's own
     pd.read_csv(meta, dtype=str).assign(年份="二〇一五").to_csv(meta, index=False)

@@ -222,12 +222,14 @@ def _no_row_swallowed(path: Path, line: int, header: list[str], fields: list[str
                 )
 
 
-# headers that name a document's file or its date in another way (a Chinese spreadsheet's 文件名, 日期 ...), which the
-# metadata reads under the names file and date (year) alone: said so, with what to rename (a hostile pass)
+# headers that name a document's file or its date in another way (a Chinese spreadsheet's 文件名, 日期 ...): a file
+# column headed otherwise is refused with what to rename; a date column is read as the date (a year column as the
+# year) when it is the only one of its kind and no column is named date or year (a hostile pass: a table headed 日期
+# had its documents dated from their text). 时间 may be a time of day or a period, so it is only named.
 _FILE_LIKE = ("文件", "文件名", "文件名称", "文件路径", "路径", "文档", "filename", "file_name", "file name", "path", "files")
-_DATE_LIKE = (
-    "日期", "年份", "年度", "年", "时间", "发布日期", "发布时间", "成文日期", "发文日期", "发文时间", "印发日期", "dates", "datum"
-)  # fmt: skip
+_DATE_NAMED = ("日期", "发布日期", "成文日期", "发文日期", "印发日期", "发布时间", "发文时间", "dates", "datum")
+_YEAR_NAMED = ("年份", "年度", "年")
+_DATE_LIKE = (*_DATE_NAMED, *_YEAR_NAMED, "时间")
 
 
 def _check_header(path: Path, header: list[str]) -> None:
@@ -239,19 +241,33 @@ def _check_header(path: Path, header: list[str]) -> None:
             f"metadata {path} has no 'file' column (it has: {', '.join(header)}); "
             + (f"rename its column {like[0]!r} to file" if like else "add one that names each text file")
         )
-    dated_by = [c for c in header if c in _DATE_LIKE]
-    if dated_by and not {"date", "year"} & set(header):  # 日期 carried as a column of the user's, dates from the texts
+    read_as = _date_columns(header)
+    unread = [c for c in header if c in _DATE_LIKE and c not in read_as.values()]
+    if unread and not {"date", "year"} & (set(header) | set(read_as)):  # 日期 and 发布日期, or 时间: which is meant
         log.warning(
             "metadata %s has no 'date' or 'year' column, so its documents are dated from their text: rename its column "
-            "%r to date (or year) to date them by it",
+            "%s to date (or year) to date them by it",
             path,
-            dated_by[0],
+            " or ".join(repr(c) for c in unread),
         )
     seen_columns = set()
     for column in header:
         if column in seen_columns:
             raise ToolkitError(f"metadata {path} has the column {column!r} twice; keep one")
         seen_columns.add(column)
+
+
+def _date_columns(header: list[str]) -> dict[str, str]:
+    """The columns read as ``date`` and ``year`` where the header names neither: the one column headed as a date
+    (日期, 发布日期 ...) and the one headed as a year (年份, 年度, 年); none of a kind that two columns could be."""
+    if {"date", "year"} & set(header):
+        return {}
+    read_as = {}
+    for name, headings in (("date", _DATE_NAMED), ("year", _YEAR_NAMED)):
+        columns = [c for c in header if c in headings]
+        if len(columns) == 1:
+            read_as[name] = columns[0]
+    return read_as
 
 
 def read_metadata(path: Path) -> pd.DataFrame:
@@ -318,6 +334,9 @@ def read_metadata(path: Path) -> pd.DataFrame:
                 f"metadata {path} lists {name.strip()!r} twice (lines {seen[name.strip()]} and {line}); keep one row per file"
             )
         seen[name.strip()] = line
+    for name, column in _date_columns(header).items():  # the user's column stays, under its own name too
+        log.info("metadata %s: its column %r is read as the documents' %s", path, column, name)
+        table[name] = table[column]
     return table.set_index("file", drop=False)
 
 
