@@ -1809,3 +1809,53 @@ def test_a_score_that_rounds_to_zero_is_written_without_a_sign():
 
     assert [_number(v, 3) for v in (-0.0001, 0.0, -0.0, 0.0004)] == ["0.000"] * 4
     assert [_number(v, 3) for v in (-0.0005001, -0.5, -10.0004, None, float("nan"))] == ["-0.001", "-0.500", "-10.000", "-", "-"]
+
+
+def test_coders_who_contradict_a_validated_theme_are_said_beside_its_verdict(run, tmp_path, caplog):
+    """Hand coding did not touch `validated`: a theme that themes.csv validated and that the coders read as another
+    subject throughout was scored in silence (left from the twenty-eighth session). The note names such a theme,
+    with what contradicts it, when its precision or recall is below one half beyond the sampling error."""
+    copy = tmp_path / "run"
+    shutil.copytree(run, copy)
+    out = validation.export(copy, tmp_path / "tasks", n_units=40, n_topic_tasks=5)
+    key = pd.read_csv(out / validation.UNIT_KEY, keep_default_na=False)
+    model = key["model_theme"].replace("", "other")
+    given = model.value_counts()
+    largest, second = [t for t in given.index if t != "other"][:2]
+    assert given[largest] >= 5  # enough units for the interval of none of them to lie below one half
+    sheet = pd.read_csv(out / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    # the coders agree with the model everywhere but on `largest`, whose units they code as `second`
+    sheet["theme"] = model.where(model != largest, second)
+    sheet.to_csv(out / validation.UNIT_SHEET, index=False)
+    themes = pd.read_csv(copy / "themes.csv", keep_default_na=False, dtype=str)
+
+    def score_with(validated):
+        themes.assign(validated=themes["theme"].isin(validated).map({True: "True", False: "False"})).to_csv(
+            copy / "themes.csv", index=False
+        )
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="toolkit"):
+            validation.score(out)
+        return (out / "scores.md").read_text(encoding="utf-8"), caplog.text
+
+    report, printed = score_with([largest, second])
+    n = int(given[largest])
+    said = f"{largest}: of the {n} coded units the model gave it, 0 are coded as it (precision 0.00, 95% interval"
+    assert said in report and said in printed
+    assert "the coders contradict theme(s) the run validates" in report
+    # `second` took `largest`'s units: the model gave it only its own of those coded as it, its recall below one half
+    # when the interval of that share says so (Wilson's, at 95%)
+    from statsmodels.stats.proportion import proportion_confint
+
+    coded_as, hits = int(given[largest] + given[second]), int(given[second])
+    recall = f"{second}: of the {coded_as} units coded as it, the model gave it {hits} (recall"
+    assert (recall in report) == (proportion_confint(hits, coded_as, method="wilson")[1] < 0.5)
+    assert f"{second}: of the {int(given[second])} coded units the model gave it" not in report  # precision 1
+    # a theme the run does not validate is scored as before, without the note: there is no verdict to contradict
+    report, printed = score_with([])
+    assert "the coders contradict" not in report and "the coders contradict" not in printed
+    # coders who agree with the model on every unit contradict no validated theme
+    sheet["theme"] = model
+    sheet.to_csv(out / validation.UNIT_SHEET, index=False)
+    report, printed = score_with([largest, second])
+    assert "the coders contradict" not in report and "the coders contradict" not in printed

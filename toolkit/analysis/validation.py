@@ -1016,7 +1016,8 @@ def score(
     whole corpus), each with a 95% interval from a bootstrap over the coded units (seeded by the export's
     seed: deterministic) (``agreement``); per theme, ``other`` included (a coder may write `other` or `none`),
     precision, recall and F1, raw and weighted, with their support (coded units of the theme) and the units
-    the source gave the theme (``units``). Word and topic intrusion: the share of intruders found. Only coded
+    the source gave the theme (``units``); a note names a theme the run validates that the coders
+    contradict (:func:`_contradicted`). Word and topic intrusion: the share of intruders found. Only coded
     rows are scored: a partial sheet is scored on its coded rows, and ``notes`` (printed as warnings and
     written to ``scores.md``) says how many rows were not coded and which sheets were not coded at all.
     Sheets saved again by a spreadsheet are read as UTF-8 or GBK/GB18030. The scores are written to
@@ -1089,6 +1090,7 @@ def score(
                 overall.append({"source": source, **row, "coded_units": len(truth)})
         tables["units"] = pd.DataFrame(rows)
         tables["agreement"] = pd.DataFrame(overall)
+        notes.append(_contradicted(tables["units"], _validated_themes(folder)))
     intrusion_notes = len(notes)
     for name, sheet, key_name, file in (
         ("word_intrusion", WORD_SHEET, WORD_KEY, words_file),
@@ -1123,6 +1125,47 @@ def score(
     tables["sheets"] = pd.DataFrame({"sheet": [shown_path(p) for p in sheets]}, dtype=object)
     atomic.write_own_file(written, format_scores(tables))
     return tables
+
+
+def _validated_themes(folder: Path) -> list[str]:
+    """The themes that the run the sample was exported from validates, as its themes.csv is now (what a study
+    reports); none when the run or its table is not there or does not read."""
+    try:
+        run = Path(json.loads(read_text_file(folder / "validation.json"))["run"])
+        themes = pd.read_csv(run / "themes.csv", usecols=["theme", "validated"], dtype=str, keep_default_na=False)
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    return themes.loc[themes["validated"].str.strip().str.lower() == "true", "theme"].tolist()
+
+
+def _contradicted(units: pd.DataFrame, validated: list[str]) -> str:
+    """A note naming the validated themes the coders contradict: the model's precision or recall for the theme
+    (raw, over the coded units) has a 95% Wilson interval wholly below one half, so that most of the units the
+    model gives it are coded as something else, or most of the units coded as it the model gives another theme.
+    Its checks without hand coding (themes.csv) cannot see that its keywords name another subject than the one
+    coded (docs/validation.md); '' when no validated theme is so contradicted."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    said = []
+    model = units[units["source"] == "model"].set_index("theme")
+    for theme in (t for t in validated if t in model.index):
+        row = model.loc[theme]
+        for measure, n, of in (
+            ("precision", int(row["predicted"]), "of the {n} coded units the model gave it, {k} are coded as it"),
+            ("recall", int(row["support"]), "of the {n} units coded as it, the model gave it {k}"),
+        ):
+            if n == 0:
+                continue
+            k = int(round(row[measure] * n))
+            low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
+            if high < 0.5:
+                said.append(f"{theme}: {of.format(n=n, k=k)} ({measure} {k / n:.2f}, 95% interval {low:.2f} to {high:.2f})")
+    if not said:
+        return ""
+    return (
+        "the coders contradict theme(s) the run validates (themes.csv), beyond the sampling error of the coded units; "
+        "its share measures the words of its keywords, not what the coders read as it: " + "; ".join(said)
+    )
 
 
 def _themes_coded(coded: pd.DataFrame, names: dict[str, str], folder: Path, path: Path) -> list[str]:
