@@ -4,7 +4,8 @@ The public API, for notebooks and scripts (the CLI calls the same functions)::
 
     import toolkit
     result = toolkit.run("configs/seeds.toml", "runs/seeds")
-    result.theme_by_year            # tidy table: year, theme, share, n_documents, n_units, n_tokens
+    result.theme_by_year            # tidy table: year, theme, share, its interval (share_low, share_high),
+                                    # the range over seeds, documents, units, tokens (docs/outputs.md)
 
 Names are imported on first use, so ``import toolkit`` itself does no work.
 """
@@ -79,6 +80,7 @@ _EXPORTS = {  # a name: its module, or "module:that module's name for it"
     "year_spans": "analysis.trends",
     "document_shares": "output.tables",
     "CoherenceStatistics": "analysis.evaluate",
+    "top_words": "analysis.evaluate",
     "diversity": "analysis.evaluate",
     "stability": "analysis.evaluate",
     "evaluate_model": "analysis.evaluate",

@@ -287,9 +287,15 @@ class Config:
         """A copy with ``section.key=value`` overrides applied, as :meth:`load` applies them to a file's values."""
         data = copy.deepcopy(self.values)
         _apply_overrides(data, _override_list(overrides), self.source)
-        return dataclasses.replace(
-            Config.from_dict(data, base_dir=self.base_dir, source=self.source), source_sha256=self.source_sha256
-        )
+        return self._checked_again(data)
+
+    def _checked_again(self, data: dict) -> "Config":
+        """``data`` (this config's values, changed) checked as a config of this one's source: a key found wrong there
+        was changed in memory since the file was read (``config["model"]["nosuch"] = 1`` was blamed on the file,
+        which has no such key: a hostile pass of the API)."""
+        edited = self.source if self.source.startswith("<") else f"{self.source} as changed in memory since it was read"
+        checked = Config.from_dict(data, base_dir=self.base_dir, source=edited)
+        return dataclasses.replace(checked, source=self.source, source_sha256=self.source_sha256)
 
     def with_values(self, **dotted: Any) -> "Config":
         """A copy with some keys changed: ``config.with_values(**{"model.n_topics": 5})`` (also
@@ -299,9 +305,7 @@ class Config:
         for name, value in dotted.items():
             value = plain(value)
             _set_keys(data, name, value)
-        return dataclasses.replace(
-            Config.from_dict(data, base_dir=self.base_dir, source=self.source), source_sha256=self.source_sha256
-        )
+        return self._checked_again(data)
 
     def path(self, section: str, key: str) -> Path | None:
         """A path-valued key resolved against the config's folder (``~`` is the user's home folder, as in a shell:

@@ -79,6 +79,8 @@ def fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
     ``count_units``, computed here when not given; ``config``: a Config or a TOML config's path)."""
     config = as_config(config, "fit")
     check_prepared_with(prepared, config)
+    if counted is not None:
+        _check_counted(prepared, config, counted)
     return _fit(prepared, config, counted)
 
 
@@ -161,6 +163,7 @@ def check_prepared_with(prepared: Prepared, config: Config) -> None:
     segmenter option, text folder ...): its fit would be of the first config's corpus, labelled as the second's."""
     from .text.preparation import preparation_settings
 
+    _check_lexicon_segmented(prepared)
     if not prepared.settings:
         return  # made by hand, not by prepare
     wanted = preparation_settings(config)
@@ -175,6 +178,48 @@ def check_prepared_with(prepared: Prepared, config: Config) -> None:
                 f"the corpus was prepared with {key} = {value!r} and this config has {wanted.get(key)!r}; prepare it "
                 "with this config (toolkit.prepare(config)) before fitting"
             )
+
+
+def _check_lexicon_segmented(prepared: Prepared) -> None:
+    """Refuse a lexicon given words or patterns that the corpus was not segmented with (``prepared.lexicon`` replaced
+    in memory after :func:`prepare`): the segmenter cuts each keyword whole, so a new one was fitted as if absent
+    from texts that hold it (a hostile pass of the API: 热带雨林式 counted 0, 3 in the texts)."""
+    from .text.segment import Segmenter
+
+    segmenter = prepared.segmenter
+    if not isinstance(segmenter, Segmenter):
+        return
+    lexicon = prepared.lexicon
+    new = sorted(lexicon.words - set(segmenter.extra_words))
+    new += [p for theme in lexicon.themes for p in theme.patterns if p not in segmenter.keep_patterns]
+    if new:
+        shown = ", ".join(new[:5]) + (f" and {len(new) - 5} more" if len(new) > 5 else "")
+        raise ToolkitError(
+            f"the lexicon holds {len(new)} word(s) or pattern(s) the corpus was not segmented with ({shown}): it was "
+            "changed after the corpus was prepared; write the change into the lexicon file and prepare again "
+            "(toolkit.prepare(config)) before fitting"
+        )
+
+
+def _check_counted(prepared: Prepared, config: Config, counted) -> None:
+    """Refuse ``counted`` (:func:`count_units`' result) of other units or other vocab settings than ``prepared``
+    and ``config`` give: it was fitted, labelled with this config's settings, or failed with numpy's IndexError
+    (notebook cells run out of order: a hostile pass of the API)."""
+    try:
+        vocabulary, counts, in_model = counted
+        units = len(in_model)
+    except (TypeError, ValueError):
+        raise ToolkitError("fit: counted must be what toolkit.count_units(prepared, config) returns") from None
+    if units != len(prepared.tokens) or counts.shape != (int(np.sum(in_model)), len(vocabulary)):
+        raise ToolkitError(
+            f"fit: counted is of {units} units, the prepared corpus has {len(prepared.tokens)}: count the units of this "
+            "prepared corpus (toolkit.count_units(prepared, config))"
+        )
+    if list(vocabulary) != count_units(prepared, config)[0]:
+        raise ToolkitError(
+            "fit: counted has another vocabulary than this config's vocab settings give for this corpus: count the "
+            "units with this config (toolkit.count_units(prepared, config))"
+        )
 
 
 def fit_on_sample(prepared: Prepared, config: Config, counts, in_model: np.ndarray, keywords):
@@ -653,8 +698,10 @@ def figure_title(config: Config, model) -> str:
     """The name the figures of a run carry: the corpus's, and with any model but the measurement model (keyatm)
     that model's (LDA, seeded LDA, NMF, a plug-in's), so that its figures cannot pass for the measurement model's
     once they leave the report."""
+    from .models import is_shipped
+
     name, kind = config["corpus"]["name"], config["model"]["kind"]
-    if kind == "keyatm":
+    if kind == "keyatm" and is_shipped(kind):  # not a class of the user's registered under its name
         return name
     seeded = "(种子词)" if config["figures"]["language"] == "zh" else " (seeded)"  # in the figures' language
     shown = model.display_name + (seeded if config["model"].get(kind, {}).get("seeded") else "")

@@ -518,6 +518,14 @@ class SweepResult:
     fitted: int  # runs fitted by this call (the others were found done)
     timings: pd.DataFrame  # each run's fit_seconds (summary/timings.csv): apart, as they differ between two sweeps
 
+    def __repr__(self) -> str:  # a line a notebook can show, as RunResult's (the default printed the tables whole)
+        keys = ["kind", "n_topics", *grid_settings(self.table)] if {"kind", "n_topics"} <= set(self.table) else []
+        points = self.table.groupby(keys, dropna=False).ngroups if keys else 0
+        return (
+            f"SweepResult(out_dir={str(self.out_dir)!r}: {len(self.table)} runs of {points} grid points, "
+            f"{self.fitted} fitted by this call; .table, .recommendation, .timings)"
+        )
+
 
 def sweep(
     config: Config | str | Path,
@@ -1057,11 +1065,15 @@ NO_COHERENCE_WHY = (
 NO_COHERENCE = f"no point's coherence could be computed ({NO_COHERENCE_WHY}), so the grid ranks nothing; read the topics"
 
 
-def _best_point_headline(summary: pd.DataFrame, settings: list[str], *, other_kinds: bool = False) -> str:
-    """The recommendation's headline, which the command prints alone: the point of highest mean NPMI over every kind
-    (its K and other settings), the points whose seed range reaches it, and whether the seeds were evidence. With
-    the measurement model among other kinds, its own best point: keyatm's coherence is not comparable, and a
-    headline of NMF's best was read as the model to choose (a notebook's reader did; the command prints no more)."""
+def _best_point_headline(
+    summary: pd.DataFrame, settings: list[str], *, other_kinds: bool = False, measurement: bool = False
+) -> str:
+    """The recommendation's headline, which the command prints alone: the point of highest mean NPMI of a kind (its
+    K and other settings), the points of that kind whose seed range reaches it, and whether the seeds were evidence.
+    With the measurement model among other kinds, its own best point: keyatm's coherence is not comparable, and a
+    headline of NMF's best was read as the model to choose (a notebook's reader did; the command prints no more).
+    With exploratory kinds only, each kind's best point: coherence compares the points of one kind (a hostile pass:
+    "NMF with 10 topics has the highest mean coherence" of a grid of LDA and NMF)."""
     import pandas as pd
 
     if "keyatm" in set(summary["kind"]) and summary["kind"].nunique() > 1:
@@ -1069,7 +1081,12 @@ def _best_point_headline(summary: pd.DataFrame, settings: list[str], *, other_ki
         return (
             f"Of the measurement model's points (KEYATM; {' and '.join(others)} {'is' if len(others) == 1 else 'are'} "
             f"exploration, {'its' if len(others) == 1 else 'their'} coherence not comparable with its own): "
-            + _best_point_headline(summary[summary["kind"] == "keyatm"], settings, other_kinds=True)
+            + _best_point_headline(summary[summary["kind"] == "keyatm"], settings, other_kinds=True, measurement=True)
+        )
+    if summary["kind"].nunique() > 1:
+        kinds = sorted(set(summary["kind"]))
+        return f"Per kind ({', '.join(k.upper() for k in kinds)}: coherence compares the points of one kind only): " + " ".join(
+            _best_point_headline(summary[summary["kind"] == kind], settings, other_kinds=True) for kind in kinds
         )
     if summary["npmi"].isna().all():  # NaN ranked first of all-NaN points, "the highest" (a hostile pass)
         return NO_COHERENCE[0].upper() + NO_COHERENCE[1:] + "."
@@ -1091,6 +1108,8 @@ def _best_point_headline(summary: pd.DataFrame, settings: list[str], *, other_ki
         + (
             (
                 "; it is the measurement model's only point: there is no other of its own to compare it with."
+                if measurement
+                else f"; it is the only {best_overall['kind'].upper()} point: there is no other of its kind to compare it with."
                 if other_kinds
                 else "; it is the only point fitted: there is nothing to compare it with."
             )

@@ -175,10 +175,25 @@ def held_word_ids(weights: np.ndarray, n: int) -> np.ndarray:
     return order
 
 
+def _word_lists(topics, function: str) -> list[list[str]]:
+    """``topics`` as lists of words; ToolkitError for a model's weights (an array: ``diversity(components_)`` gave
+    1.0, a hostile pass of the API) or a topic given as one string (read as its characters)."""
+    from ..errors import ToolkitError
+
+    hint = "; pass each topic's top words: toolkit.top_words(model.components_, vocabulary, 25)"
+    if isinstance(topics, np.ndarray) or not isinstance(topics, (list, tuple)):
+        raise ToolkitError(f"{function}: topics must be a list of each topic's words, not {type(topics).__name__}{hint}")
+    for i, words in enumerate(topics):
+        if not isinstance(words, (list, tuple)) or not all(isinstance(w, str) for w in words):
+            raise ToolkitError(f"{function}: topic {i} must be a list of words (strings), not {type(words).__name__}{hint}")
+    return [list(words) for words in topics]
+
+
 def diversity(topics: list[list[str]], n: int = 25) -> float:
     """Share of unique words among all topics' top ``n`` words (1: no topic repeats another's words), of ``n`` words
     a topic: one that lists fewer (it drew fewer, :func:`top_words`) counts its missing words as repeated, so that
     thin topics do not make a model look diverse (a review: a topic of 5 words had 5 words' chances to repeat)."""
+    topics = _word_lists(topics, "diversity")
     words = [w for topic in topics for w in topic[:n]]
     return len(set(words)) / (n * len(topics)) if words else float("nan")
 
@@ -187,7 +202,7 @@ def match_topics(a: list[list[str]], b: list[list[str]]) -> np.ndarray:
     """Jaccard similarity of the top words of the topics of two runs, matched one to one (Hungarian)."""
     from scipy.optimize import linear_sum_assignment
 
-    sets_a, sets_b = [set(t) for t in a], [set(t) for t in b]
+    sets_a, sets_b = ([set(t) for t in _word_lists(run, "match_topics")] for run in (a, b))
     # a topic that holds no word agrees with none, another empty one included: two seeds' dead topics are not one
     # topic found twice
     similarity = np.array([[len(x & y) / len(x | y) if x | y else 0.0 for y in sets_b] for x in sets_a])
@@ -196,7 +211,13 @@ def match_topics(a: list[list[str]], b: list[list[str]]) -> np.ndarray:
 
 
 def stability(runs: list[list[list[str]]]) -> float:
-    """Mean matched top-word similarity over every pair of runs that differ only in their seed."""
+    """Mean matched top-word similarity over every pair of runs that differ only in their seed (each run: its
+    topics' top words)."""
+    from ..errors import ToolkitError
+
+    if isinstance(runs, np.ndarray) or not isinstance(runs, (list, tuple)):
+        raise ToolkitError(f"stability: runs must be a list of runs, each a list of its topics' words, not {type(runs).__name__}")
+    runs = [_word_lists(run, "stability") for run in runs]
     if len(runs) < 2:
         return float("nan")
     return float(np.mean([match_topics(a, b).mean() for a, b in itertools.combinations(runs, 2)]))

@@ -15,7 +15,7 @@ import re
 from array import array
 from collections import Counter
 from itertools import islice
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -62,6 +62,25 @@ def check_term(term: str) -> str:
 # A document as the term functions see it: a mapping with doc_id, title, date and year (and any grouping
 # columns asked for), paired with its normalised text.
 TextSource = Iterable[tuple[dict, str]]
+
+
+def _documents(texts: TextSource, function: str) -> Iterator[tuple[dict, str]]:
+    """The (document, text) pairs of ``texts``; ToolkitError for anything else (a list of texts, one text: "too many
+    values to unpack" from inside the loop, a hostile pass of the API)."""
+    from collections.abc import Mapping
+
+    def refuse(what: str) -> ToolkitError:
+        return ToolkitError(
+            f'{function}: texts must be (document, text) pairs such as ({{"doc_id": "a", "year": 2020}}, "全文"), not '
+            f"{what}; toolkit.count_terms and toolkit.concordance read a corpus's files"
+        )
+
+    if isinstance(texts, (str, bytes)) or not isinstance(texts, Iterable):
+        raise refuse(type(texts).__name__)
+    for item in texts:
+        if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], Mapping) and isinstance(item[1], str)):
+            raise refuse(f"{type(item).__name__} items")
+        yield item
 
 
 class TermCounter:
@@ -187,7 +206,7 @@ def term_counts(
     whole corpus when counted by year, within each group of the other ``by`` columns, such as a place,
     otherwise)."""
     counter = TermCounter(terms, cut=cut, by=by)
-    for doc, text in texts:
+    for doc, text in _documents(texts, "term_counts"):
         counter.add(doc, text)
     return counter.table()
 
@@ -250,7 +269,7 @@ def kwic(
     doc_id, title, date, year and ``extra`` columns. ``position`` is the character offset in the normalised
     text."""
     concordance = Concordance(terms, context=context, regex=regex, extra=extra)
-    for doc, text in texts:
+    for doc, text in _documents(texts, "kwic"):
         concordance.add(doc, text)
     table = concordance.table()
     found = set(table["term"])

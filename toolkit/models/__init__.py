@@ -104,6 +104,11 @@ def unregister_model(kind: str) -> None:
     _registered.pop(kind, None)
 
 
+def is_shipped(kind: str) -> bool:
+    """Whether ``kind`` names the toolkit's own model (not a class registered under its name)."""
+    return kind not in _registered and kind in _shipped()
+
+
 def _shipped() -> set[str]:
     """The kinds that are modules of this package: every public module but ``base`` (no module is imported)."""
     return {m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_") and m.name != "base"}
@@ -164,7 +169,7 @@ def model_provenance(kind: str) -> dict:
 
     cls = model_class(kind)
     found: dict = {"class": f"{cls.__module__}.{cls.__qualname__}"}
-    if kind not in _registered and kind in _shipped():
+    if is_shipped(kind):
         return {**found, "from": "toolkit"}
     if kind in _registered:
         found["from"] = "register_model"
@@ -221,7 +226,16 @@ def build_model(
     n_words: int = 0,
     n_tokens: int = 0,
 ):
-    """The unfitted model of a ``[model]`` section (``random_state`` and ``n_jobs`` override the section's)."""
+    """The unfitted model of a ``[model]`` section (``random_state`` and ``n_jobs`` override the section's); a
+    section of some keys only (``{"kind": "lda", "n_topics": 5}``) is checked and filled with the defaults, as a
+    config's is (it was a KeyError: a hostile pass of the API)."""
+    if not isinstance(section, dict) or not {"kind", "n_topics", "random_state", "n_jobs"} <= set(section):
+        from ..config import Config
+        from ..errors import ToolkitError
+
+        if not isinstance(section, dict):
+            raise ToolkitError(f"build_model: section must be a [model] table (a dict), not {type(section).__name__}")
+        section = Config.from_dict({"model": section}, source="build_model")["model"]
     kind = section["kind"]
     cls = model_class(kind)
     threads = n_jobs if n_jobs is not None else (section["n_jobs"] or os.cpu_count() or 1)

@@ -222,7 +222,7 @@ def methods_paragraph(
     c, m, tr, v = config["corpus"], config["model"], config["trends"], config["vocab"]
     counts = manifest["counts"]
     versions = manifest.get("versions", {})
-    kind = m["kind"]
+    kind = shipped_kind(config, manifest)
     model = {
         "keyatm": (
             f"a keyword-assisted topic model in the manner of keyATM (Eshima, Imai and Sasaki 2024) with "
@@ -246,7 +246,7 @@ def methods_paragraph(
             else ""
         ),
         "nmf": f"non-negative matrix factorisation (scikit-learn) with {m['n_topics']} topics",
-    }.get(kind, f"a {kind} topic model with {m['n_topics']} topics")
+    }.get(kind, _plugin_model(m, manifest))
     ensemble = (
         f"The model was fitted {m['ensemble']} times with different seeds (first seed {m['random_state']}); "
         "theme shares are the mean over these fits."
@@ -351,7 +351,7 @@ def methods_paragraph(
         + (stopped + " " if (stopped := sampler_sentence(manifest.get("convergence"))) else "")
         + (sampled + " " if (sampled := sample_sentence(manifest.get("sample"), m["sample_above"], unit)) else "")
         + f"A {one}'s theme share is {SHARE_OF.get(kind, SHARE_OF[''])}; shares by year (and period or "
-        f"group) are weighted by tokens. {_share_caveat(config, themes)}{intervals} "
+        f"group) are weighted by tokens. {_share_caveat(kind, themes)}{intervals} "
         + (
             said + " "
             if (said := effects_sentence(config["effects"]["formula"], effects, unit, counts.get("documents_modelled")))
@@ -451,11 +451,26 @@ def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "pa
     return text
 
 
-def _share_caveat(config, themes: pd.DataFrame | None) -> str:
+def shipped_kind(config, manifest: dict) -> str:
+    """The run's model kind when the model fitted is the toolkit's own of that kind, else '' (a class of the user's
+    registered under a shipped kind's name was described as the shipped model: a hostile pass of the API). Read from
+    the manifest's record of the class fitted (``model.from``); a manifest without it is taken as the toolkit's."""
+    kind = config["model"]["kind"]
+    return kind if manifest.get("model", {}).get("from", "toolkit") == "toolkit" else ""
+
+
+def _plugin_model(m, manifest: dict) -> str:
+    """The model of a kind that is not the toolkit's own: its class and where it came from, as the manifest has them."""
+    record = manifest.get("model", {})
+    fitted = f" ({record['class']}, from {record.get('from', 'a plug-in')})" if "class" in record else ""
+    return f"a topic model of the user's, model.kind = {m['kind']!r}{fitted}, with {m['n_topics']} topics"
+
+
+def _share_caveat(kind: str, themes: pd.DataFrame | None) -> str:
     """What a share is not, for the keyword-assisted model with free topics, where it was measured (bench/planted.py,
     on paragraphs): the share of the text about the theme. '' for the exploratory models and for a fit without a
     free topic (`other` holds no share), of which nothing was measured."""
-    if config["model"]["kind"] != "keyatm":
+    if kind != "keyatm":
         return ""
     if themes is not None and "share" in themes and (themes["theme"] == "other").any():
         other = pd.to_numeric(themes.loc[themes["theme"] == "other", "share"], errors="coerce").iloc[0]

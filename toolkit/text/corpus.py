@@ -13,6 +13,7 @@ import fnmatch
 import hashlib
 import io
 import logging
+import numbers
 import os
 import re
 import stat
@@ -742,6 +743,11 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
                 + ("folder of text files" if name == "texts" else "metadata table (write a DataFrame with to_csv first)")
                 + f", not {type(value).__name__}"
             )
+    for name, value in (("year_min", year_min), ("year_max", year_max)):  # as a config's are checked
+        if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 0:
+            raise ToolkitError(f"load_corpus: {name} must be a year, or 0 for no bound, not {value!r}")
+    if year_min and year_max and year_min > year_max:  # every file skipped, the reasons not saying why (a hostile pass)
+        raise ToolkitError(f"load_corpus: year_min ({year_min}) is after year_max ({year_max})")
     root = Path(texts)
     if root.is_file():
         raise ToolkitError(f"corpus.texts {root} is a file; set it to the folder that holds your text files")

@@ -341,8 +341,12 @@ class Segmenter:
 
             engine = "jieba" if self.pos else self.backend
             module = importlib.import_module(engine)
-            if hasattr(module, "setLogLevel") and engine != "jieba" and logging.getLogger(engine).level == logging.NOTSET:
-                logging.getLogger(engine).setLevel(logging.WARNING)  # its dictionary notices; unless the user set a level
+            # its dictionary notices ("Building prefix dict ...", twice in a notebook with a handler of its own), unless
+            # the user set a level: jieba sets DEBUG on import, with a handler to stderr (segment.backend = "jieba", or
+            # segment.pos: a hostile pass of the API), jieba_fast_dat none
+            own = logging.DEBUG if engine == "jieba" else logging.NOTSET
+            if hasattr(module, "setLogLevel") and logging.getLogger(engine).level == own:
+                logging.getLogger(engine).setLevel(logging.WARNING)
             tokenizer = module.Tokenizer(_jieba_dictionary())
             place = _dictionary_cache(engine)
             why = ""

@@ -191,5 +191,19 @@ class TokenBuilder:
 
 
 def as_unit_tokens(tokens: "UnitTokens | Sequence[list[str]]") -> UnitTokens:
-    """``tokens`` as UnitTokens (lists of token lists are converted)."""
-    return tokens if isinstance(tokens, UnitTokens) else UnitTokens.from_lists(tokens)
+    """``tokens`` as UnitTokens (lists of token lists are converted); ToolkitError for a unit given as a string,
+    which was read as a list of its characters (``["创新 科技", ...]`` gave a vocabulary of 创, 新 ...: a hostile pass
+    of the API), or for something that is no list of units."""
+    if isinstance(tokens, UnitTokens):
+        return tokens
+    from ..errors import ToolkitError
+
+    if isinstance(tokens, (str, bytes)) or not isinstance(tokens, Iterable):
+        raise ToolkitError(f"tokens must be a list of units, each a list of words, not {type(tokens).__name__}")
+    lists = []
+    for i, unit in enumerate(tokens):
+        if isinstance(unit, (str, bytes)) or not isinstance(unit, Iterable):
+            hint = " (split a text of words written with spaces with .split())" if isinstance(unit, str) else ""
+            raise ToolkitError(f"tokens: unit {i} must be a list of words, not {type(unit).__name__}{hint}")
+        lists.append(unit)
+    return UnitTokens.from_lists(lists)
