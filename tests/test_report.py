@@ -849,16 +849,13 @@ def test_captions_of_the_effects_and_of_the_validity_figure():
 def test_no_share_caveat_when_other_holds_no_share():
     """The caveat on what a share is was measured for the keyword model with free topics: a themes.csv whose
     `other` holds no share, zero or empty, gets none (a mutation audit read an empty share as holding one)."""
-    from toolkit.config import Config
     from toolkit.output.report import _share_caveat
 
-    from .conftest import ROOT
-
-    config = Config.load(ROOT / "configs" / "seeds.toml")
     themes = pd.DataFrame({"theme": ["eco", "other"], "share": [0.6, 0.4]})
-    assert _share_caveat(config, themes).startswith("A share is the weight of the theme's own vocabulary")
-    assert _share_caveat(config, themes.assign(share=[1.0, 0.0])) == ""
-    assert _share_caveat(config, themes.assign(share=[1.0, float("nan")])) == ""
+    assert _share_caveat("keyatm", themes).startswith("A share is the weight of the theme's own vocabulary")
+    assert _share_caveat("keyatm", themes.assign(share=[1.0, 0.0])) == ""
+    assert _share_caveat("keyatm", themes.assign(share=[1.0, float("nan")])) == ""
+    assert _share_caveat("", themes) == ""  # a model of the user's, registered under keyatm's name: not measured
 
 
 def test_a_passage_without_keywords_marks_nothing():
