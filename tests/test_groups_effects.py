@@ -2029,3 +2029,47 @@ def test_the_warning_of_terms_left_out_says_how_many_themes_each_is_left_out_of(
     assert left_out["place[T.丁]"] == 3 and left_out["place[T.甲]"] == 1  # the case the warning must tell apart
     (said,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("effects.formula 'place': the term")]
     assert "place[T.丁] for 3 of 3 themes" in said and "place[T.甲] for 1 of 3 themes" in said, said
+
+
+def test_a_formula_the_documents_cannot_estimate_is_refused_before_the_fit(small_corpus, tmp_path):
+    """From a hostile pass of the effects: a term the others determine, or as many coefficients as documents, was
+    found after the model had run, and the run ended in a traceback (report.py, `<NA> != 1`), its outputs lost. A
+    date column, or a column of numbers with one 'n/a', read as a category per value, is said as the cause."""
+    from toolkit.config import Config
+    from toolkit.pipeline import check_document_columns
+    from toolkit.text.corpus import load_corpus
+
+    from .conftest import NO_FIGURES, cli, write_config
+
+    meta = small_corpus / "metadata.csv"
+    table = pd.read_csv(meta, dtype=str, keep_default_na=False)
+    years = table["date"].str[:4].astype(int)
+    table.assign(
+        yearx2=(2 * years + 1).astype(str),
+        pub=[f"{y}-0{i + 1}-1{i}" for i, y in enumerate(years)],
+        gdp=["10", "20", "n/a", "30", "40"],
+    ).to_csv(meta, index=False)
+    corpus = load_corpus(small_corpus, meta)
+    config = write_config(tmp_path / "c.toml", small_corpus, meta)
+
+    def checked(formula):
+        check_document_columns(corpus, Config.load(config, [f"effects.formula={formula!r}"]))
+
+    checked("year")  # two coefficients for five documents: estimable
+    for formula, said in (
+        ("poly(year, 4)", r"5 coefficients for 5 documents leave no variation between documents"),
+        ("year + yearx2", r"its term yearx2 is determined by the terms before it in this corpus"),
+        ("year + pub", r"\(pub has a value per document \(a date\?\), so as a category it is a term per document\)"),
+        ("year + gdp", r"\(gdp holds numbers but for 'n/a', so it is read as a category per value\)"),
+    ):
+        with pytest.raises(
+            ToolkitError, match=rf"effects.formula {re.escape(repr(formula))} cannot be estimated in this corpus: .*{said}"
+        ):
+            checked(formula)
+    # the command stops before the model, with one line and nothing written
+    overrides = [*NO_FIGURES, 'effects.formula="poly(year, 4)"']
+    result = cli("run", ROOT / "configs" / "seeds.toml", "--out", tmp_path / "out", *[a for o in overrides for a in ("--set", o)])
+    assert result.returncode == 2 and result.stderr.strip().splitlines()[-1].startswith(
+        "toolkit: error: effects.formula 'poly(year, 4)' cannot be estimated in this corpus: 5 coefficients for 5 documents"
+    ), result.stderr
+    assert "model ..." not in result.stderr and "Traceback" not in result.stderr and not (tmp_path / "out").exists()

@@ -499,8 +499,44 @@ def check_covariates(
     check_syntax(formula)
     _no_constant(formula, data, where)  # before the fit, not after it
     if design:
-        _design(formula, numeric_covariates(data, check_formula(formula)), columns)
+        read = numeric_covariates(data, check_formula(formula))
+        _estimable(formula, _design(formula, read, columns), read, data, where)
     return columns
+
+
+def _estimable(formula: str, matrix, read: pd.DataFrame, raw: pd.DataFrame, where: str) -> None:
+    """ToolkitError when the model ``matrix`` (of ``read``, the covariates as the fit reads them from ``raw``, a row
+    per document or unit with its doc_id) cannot be fitted: a term that the others determine, or as many coefficients
+    as documents. The fit found it after the model had run, and the run then ended in a traceback (a hostile pass:
+    poly(year, 4) on five documents, a date column or a stray 'n/a' read as a category per value)."""
+    import pandas as pd
+
+    X = np.asarray(matrix, dtype=float)
+    rows = matrix.index.to_numpy()
+    groups = raw["doc_id"].to_numpy()[rows] if "doc_id" in raw else rows
+    scale = np.linalg.norm(X, axis=0)
+    scale[scale == 0] = 1.0
+    why = _collinear(X / scale, list(matrix.columns)) or _as_many_coefficients_as_documents(X, groups)
+    if not why:
+        return
+    documents = len(np.unique(groups))
+    hints = []
+    for name in check_formula(formula):
+        if name not in read or pd.api.types.is_numeric_dtype(read[name]):
+            continue
+        cells = raw[name].dropna().astype(str).str.strip()
+        cells = cells[cells != ""]
+        numbers = as_numbers(cells)
+        if len(cells) and numbers.notna().mean() >= 0.5:
+            stray = sorted(set(cells[numbers.isna()]))
+            hints.append(f"{name} holds numbers but for {', '.join(map(repr, stray[:3]))}, so it is read as a category per value")
+        elif read[name].nunique() >= documents > 2:
+            hints.append(f"{name} has a value per document (a date?), so as a category it is a term per document")
+    hint = f" ({'; '.join(hints)})" if hints else ""
+    raise ToolkitError(
+        f"effects.formula {formula!r} cannot be estimated {where}: {why}{hint}; drop or coarsen that term, or set "
+        "effects.formula = ''"
+    )
 
 
 def _no_constant(formula: str, data: pd.DataFrame, where: str) -> None:

@@ -405,7 +405,7 @@ def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "pa
         "small-sample correction CR2 and read against Student's t with Bell-McCaffrey degrees of freedom, "
         + (
             "the seeds carried by the method of composition; "
-            if "members" not in effects or pd.to_numeric(effects["members"], errors="coerce").max() != 1
+            if not _one_member(effects)
             else "from the one fitted model (no seeds to carry); "
         )
         + "p_adjusted in effects.csv is Bonferroni-adjusted over the measured themes."
@@ -449,6 +449,15 @@ def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "pa
             "wide."
         )
     return text
+
+
+def _one_member(effects: pd.DataFrame) -> bool:
+    """Whether effects.csv's estimates come from one fitted model (``members`` 1); not when no row was estimated (its
+    members empty: ``<NA> != 1`` was a TypeError that ended a run, a hostile pass of the effects)."""
+    if "members" not in effects:
+        return False
+    members = pd.to_numeric(effects["members"], errors="coerce").dropna()
+    return bool(len(members)) and float(members.max()) == 1
 
 
 def shipped_kind(config, manifest: dict) -> str:
