@@ -1979,7 +1979,10 @@ def test_a_reference_the_fit_leaves_out_is_refused_before_it_or_given_up_with_a_
 
     with pytest.raises(ToolkitError, match=r"effects.reference.tier = 2: none of its documents has a value of .*\(gdp empty"):
         checked("{tier = 2}")
-    checked("{tier = 3}")
+    # a reference of documents with gdp passes its own check; the model then has 3 coefficients for the 3 documents
+    # with a value of gdp, refused before the fit as well (it was fitted, and said "could not be fitted" after)
+    with pytest.raises(ToolkitError, match=r"cannot be estimated in this corpus: 3 coefficients for 3 documents"):
+        checked("{tier = 3}")
     # after the fit: the units of the model lack the chosen category (its documents hold no word of the vocabulary)
     units, shares = _by_level({"a": 15, "b": 14, "c": 6}, {"a": 0.2, "b": 0.3, "c": 0.25})
     kept = units["level"] != "c"
@@ -2073,3 +2076,84 @@ def test_a_formula_the_documents_cannot_estimate_is_refused_before_the_fit(small
         "toolkit: error: effects.formula 'poly(year, 4)' cannot be estimated in this corpus: 5 coefficients for 5 documents"
     ), result.stderr
     assert "model ..." not in result.stderr and "Traceback" not in result.stderr and not (tmp_path / "out").exists()
+
+
+def test_groups_whose_documents_interleave_along_a_number_are_drawn_across_their_range():
+    """From a hostile pass of the effects: along gdp, two places whose eight documents each spread over the whole
+    range were drawn in fragments or not at all (the reach of a point was the corpus's spacing of the documents, a
+    third of each place's here), in silence. A level's points reach its own usual spacing; a span without documents
+    wider than that still breaks its curve."""
+    from toolkit.analysis.effects import estimate_effects
+
+    rng = np.random.default_rng(3)
+    rows, shares = [], []
+    values = {
+        "甲": [1 + 3 * d for d in range(8)],  # 1, 4, ..., 22; 乙 at 2, 5, ..., 23: interleaved
+        "乙": [2 + 3 * d for d in range(8)],
+        "丙": [3, 6, 9, 12, 30, 33, 36, 39],  # its own spacing 3, and a gap of 18 without a document
+    }
+    for place, gdps in values.items():
+        for d, gdp in enumerate(gdps):
+            for _ in range(6):
+                value = float(np.clip(0.2 + 0.005 * gdp + rng.normal(0, 0.03), 0.001, 0.999))
+                rows.append({"doc_id": f"{place}{d}", "gdp": gdp, "place": place, "year": 2000 + d, "n_tokens": 40})
+                shares.append([value, 1 - value])
+    units = pd.DataFrame(rows)
+    _, expected = estimate_effects(units, np.array(shares)[None], ["theme"], "gdp + place", draws=50, x="gdp")
+    for place in ("甲", "乙"):
+        curve = expected[expected["group"] == place]
+        inside = curve["gdp"].between(
+            units.loc[units["place"] == place, "gdp"].min(), units.loc[units["place"] == place, "gdp"].max()
+        )
+        assert curve.loc[inside, "supported"].all(), (place, curve.loc[inside & ~curve["supported"], "gdp"].tolist())
+    third = expected[expected["group"] == "丙"]
+    assert not third.loc[third["gdp"].between(15.5, 26.5), "supported"].any()  # its own gap of 18 is not crossed
+    assert third.loc[third["gdp"].between(3, 12) | third["gdp"].between(30, 39), "supported"].all()
+
+
+def test_a_typo_in_effects_x_is_refused_before_the_fit_as_one_in_effects_reference_is(small_corpus, tmp_path):
+    """From a hostile pass of the effects: effects.x = nosuch was warned of after the whole fit (exit 0, no curve)."""
+    from toolkit.config import Config
+    from toolkit.pipeline import check_document_columns
+    from toolkit.text.corpus import load_corpus
+
+    from .conftest import write_config
+
+    meta = small_corpus / "metadata.csv"
+    corpus = load_corpus(small_corpus, meta)
+    config = write_config(tmp_path / "c.toml", small_corpus, meta)
+    with pytest.raises(
+        ToolkitError,
+        match=r"effects.x = 'yera' is no column of the documents; set it to a covariate of effects.formula \(year, place\)",
+    ):
+        check_document_columns(corpus, Config.load(config, ['effects.formula="year + place"', 'effects.x="yera"']), design=False)
+    # a column of the documents that the formula leaves out is told after the fit, as before (the default x = year
+    # beside a formula without year is no typo); '' draws no curve
+    for x in ("place", ""):
+        check_document_columns(corpus, Config.load(config, ['effects.formula="year"', f"effects.x={x!r}"]))
+
+
+def test_the_reports_effects_sentence_says_what_a_term_in_an_interaction_is_and_survives_no_estimate():
+    """From a hostile pass of the effects: with year * two the report said two[T.B] is B's difference from A, which
+    it is at year 0 only (1511 log-odds, p 0.023, printed without a caveat); and an effects table of no estimate
+    (every row's members empty) ended the run in `<NA> != 1`."""
+    from toolkit.output.report import effects_sentence
+
+    terms = ["Intercept", "year", "two[T.B]", "year:two[T.B]"]
+    table = pd.DataFrame(
+        {
+            "theme": "ecology",
+            "term": terms,
+            "reference": ["", "", "two = A", ""],
+            "members": pd.array([2] * 4, dtype="Int64"),
+            "note": "",
+        }
+    )
+    said = effects_sentence("year * two", table)
+    assert "The formula has interactions (year:two[T.B]): a term that enters one is its effect where the terms" in said
+    assert "a slope is the reference category's), not an average effect" in said
+    assert "interactions" not in effects_sentence("year + two", table[table["term"] != "year:two[T.B]"])
+    empty = pd.DataFrame(
+        {"theme": ["ecology"], "term": [""], "members": pd.array([pd.NA], dtype="Int64"), "note": ["could not be fitted: x"]}
+    )
+    assert effects_sentence("poly(year, 4)", empty).startswith("Covariate effects (poly(year, 4))")

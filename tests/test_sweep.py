@@ -557,8 +557,10 @@ def test_the_recommendation_is_honest_about_seeds():
     ]
     overlapping = recommend(pd.DataFrame(rows + near))
     assert "**LDA with 5 topics** has the highest mean coherence" in overlapping
-    # its own kind's K = 6 (0.055 to 0.065) reaches it too, and the headline, which the command prints alone, says so
-    assert "; LDA K = 6, NMF K = 5 overlap that range and are indistinguishable from it." in overlapping
+    # its own kind's K = 6 (0.055 to 0.065) reaches it, and the headline, which the command prints alone, says so;
+    # NMF's points are compared with NMF's only (coherence compares the points of one kind)
+    assert "; LDA K = 6 overlaps that range and is indistinguishable from it." in overlapping.splitlines()[2]
+    assert "NMF K = 5 overlap" not in overlapping and "**NMF with 5 topics** has the highest" in overlapping
     # one kind, one other point reaching it: said (the headline said "no other kind's range reaches it")
     lda = recommend(pd.DataFrame(rows))
     assert "; LDA K = 6 overlaps that range and is indistinguishable from it." in lda.splitlines()[2]
@@ -850,7 +852,9 @@ def test_exact_ties_are_said_to_be_ties_and_a_setting_a_kind_does_not_read_is_no
     table = pd.DataFrame(rows).astype({"model.lda.passes": "Int64"})
     text = recommend(table)
     headline = text.splitlines()[2]
-    assert headline.startswith("**NMF with 2 topics (themes.min_score=0.1)** has the highest mean coherence")
+    # each kind's best point, of its own points (a hostile pass: a grid of LDA and NMF named one over both)
+    assert headline.startswith("Per kind (LDA, NMF: coherence compares the points of one kind only): **LDA with 2 topics")
+    assert "**NMF with 2 topics (themes.min_score=0.1)** has the highest mean coherence" in headline
     assert "Tied with NMF K = 2 (themes.min_score=0.3): the same mean NPMI" in headline
     assert "nan" not in text and "passes=8.0" not in text and "(themes.min_score=0.1, model.lda.passes=8)" in text
     # the kind's line names the headline's point of a tie, ranked as it ranks (NPMI, then stability), not the first
@@ -858,7 +862,7 @@ def test_exact_ties_are_said_to_be_ties_and_a_setting_a_kind_does_not_read_is_no
     steadier = table.assign(stability=[0.4 if row["themes.min_score"] == 0.1 else 0.5 for _, row in table.iterrows()])
     text = recommend(steadier)
     nmf = next(line for line in text.splitlines() if line.startswith("- NMF"))
-    assert text.splitlines()[2].startswith("**NMF with 2 topics (themes.min_score=0.3)**"), text.splitlines()[2]
+    assert "**NMF with 2 topics (themes.min_score=0.3)**" in text.splitlines()[2], text.splitlines()[2]
     assert nmf.startswith("- NMF: K = 2 (themes.min_score=0.3) has the highest mean NPMI"), nmf
     untied = recommend(table[table["themes.min_score"] == 0.1])
     assert "Tied" not in untied

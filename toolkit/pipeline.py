@@ -345,8 +345,7 @@ def check_document_columns(corpus, config: Config, *, design: bool = True, measu
     or (with ``design``) when the formula cannot be computed on the used documents, or on those of them that
     ``measured`` names (the ids of the documents with a unit the model reads: the effects are estimated on
     those; see :func:`toolkit.analysis.effects.check_covariates`)."""
-    from .analysis.effects import check_covariates, check_reference
-    from .analysis.formulas import check_formula
+    from .analysis.effects import check_covariates
 
     allowed = document_columns(corpus)
     if measured is not None:
@@ -384,18 +383,36 @@ def check_document_columns(corpus, config: Config, *, design: bool = True, measu
         if config["trends"]["compare"]:  # before the fit, not after it
             compared_groups(config["trends"]["compare"], groups, by)
     if formula:
-        check_covariates(formula, corpus.used, allowed, design=design)
-        check_reference(formula, corpus.used, config["effects"]["reference"], check_formula(formula))
-        if not design:  # a category written two ways is two categories of the effects too (a review)
-            from .analysis.effects import as_numbers
-            from .analysis.trends import warn_groups_written_apart
-
-            for name in dict.fromkeys(check_formula(formula)):
-                cells = corpus.used[name].astype("string").fillna("").str.strip()
-                if name != by and as_numbers(cells[cells != ""]).isna().any():  # a category: a cell not a number
-                    warn_groups_written_apart(_group_names(corpus, name), name, setting="effects.formula: column")
+        _check_effects_columns(corpus, config, allowed, design=design)
     elif config["effects"]["reference"]:
         raise ToolkitError("effects.reference is set, but effects.formula is empty: give the formula it is a category of")
+
+
+def _check_effects_columns(corpus, config: Config, allowed: list[str], *, design: bool) -> None:
+    """:func:`check_document_columns` of effects.formula, effects.reference and effects.x on the used documents."""
+    from .analysis.effects import check_covariates, check_reference
+    from .analysis.formulas import check_formula
+
+    formula, by = config["effects"]["formula"], config["trends"]["by"]
+    check_covariates(formula, corpus.used, allowed, design=False)  # its names, then the reference's, then its matrix
+    check_reference(formula, corpus.used, config["effects"]["reference"], check_formula(formula))
+    if design:
+        check_covariates(formula, corpus.used, allowed)
+    x = config["effects"]["x"]
+    if x and x not in allowed:  # a typo was warned of after the fit, a reference's refused before it (a hostile pass)
+        named = [name for name in check_formula(formula) if name in allowed]
+        raise ToolkitError(
+            f"effects.x = {x!r} is no column of the documents; set it to a covariate of effects.formula "
+            f"({', '.join(named)}), or to '' for no expected-share curve"
+        )
+    if not design:  # a category written two ways is two categories of the effects too (a review)
+        from .analysis.effects import as_numbers
+        from .analysis.trends import warn_groups_written_apart
+
+        for name in dict.fromkeys(check_formula(formula)):
+            cells = corpus.used[name].astype("string").fillna("").str.strip()
+            if name != by and as_numbers(cells[cells != ""]).isna().any():  # a category: a cell not a number
+                warn_groups_written_apart(_group_names(corpus, name), name, setting="effects.formula: column")
 
 
 def covariate_effects(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, config: Config):

@@ -1171,7 +1171,8 @@ def _grid(units: pd.DataFrame, matrix, x: str):
     (categories).
     ``supported`` is False where the curve would speak beyond its data: outside the range of ``x`` among the
     documents of that level, or (a number) farther from the nearest document than the usual spacing of the
-    documents' values (the median gap; along year at least 1), and in the whole of a span without documents the curve does
+    documents' values (the median gap, or a level's own when it has four values or more and they are spaced wider;
+    along year at least 1), and in the whole of a span without documents the curve does
     not cross whole (:func:`_within_reach`): e.g. the years between two congresses a decade apart; a category that
     level has no document of. An ``x`` with a single value gives no
     grid (None). Also returned: the first categorical covariate's name ('' for none) and the grid's columns
@@ -1230,12 +1231,18 @@ def _grid(units: pd.DataFrame, matrix, x: str):
         # a category of one document: its curve's interval would rest on one cluster (see _thin_terms)
         alone = level is not None and units.loc[in_level, "doc_id"].nunique() < 2
         seen = np.unique(values.to_numpy(float)) if numeric else set(values)
-        supported = _within_reach(np.asarray(xs, dtype=float), seen, reach) if numeric else None
+        # a level of four values or more spaced wider than the corpus's (groups whose documents interleave along x:
+        # each of three groups has a third of the documents, three gaps apart) reaches its own usual spacing: with the
+        # corpus's alone two places with documents across the whole range of GDP drew no point (a hostile pass of the
+        # effects); fewer values say nothing of a level's spacing (2002 and 2012 is a decade without documents)
+        own = float(np.median(np.diff(seen))) if numeric and len(seen) >= 4 else 0.0
+        level_reach = max(reach, own)
+        supported = _within_reach(np.asarray(xs, dtype=float), seen, level_reach) if numeric else None
         for i, value in enumerate(xs):
             # the point's documents: its level's of its category of x; along a number, its level's for a held number
             # and, for a held category, those near the point (within the reach of a curve)
             near = (
-                in_level & (np.abs(units[x].to_numpy(float) - float(value)) <= reach)
+                in_level & (np.abs(units[x].to_numpy(float) - float(value)) <= level_reach)
                 if numeric
                 else in_level & (units[x] == value).to_numpy()
             )

@@ -414,6 +414,14 @@ def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "pa
         references = sorted({part for value in effects["reference"].dropna().astype(str) for part in value.split("; ") if part})
         if references:
             text += f" A category's term is its difference from the reference category ({', '.join(references)})."
+    interactions = sorted({str(t) for t in effects.get("term", pd.Series(dtype=str)).dropna() if ":" in str(t)})
+    if interactions:  # two[T.B] of year * two is B's difference at year 0, year the reference's slope (a hostile pass)
+        text += (
+            f" The formula has interactions ({', '.join(interactions[:3])}{' ...' if len(interactions) > 3 else ''}): a "
+            "term that enters one is its effect where the terms it interacts with are zero (a category's difference at "
+            "year 0 unless the year is centred, center(year)) and at their reference categories (a slope is the "
+            "reference category's), not an average effect."
+        )
     notes = effects["note"].astype(str) if "note" in effects else pd.Series(dtype=str)
     thin = effects.loc[notes.str.contains(NO_OWN_VARIANCE, regex=False), "term"]
     separated = effects.loc[notes.str.contains(SEPARATION, regex=False), "theme"]
