@@ -196,3 +196,27 @@ def test_a_word_no_unit_uses_and_a_theme_absent_from_a_period_raise_no_warning()
         warnings.simplefilter("error")
         table = theme_words(counts, *args, ["2015", "2021"], min_count=1)
     assert set(table["theme"]) == {"innovation"} and "算力" not in set(table["word"])
+
+
+def test_a_document_left_out_of_a_pool_unties_no_dates_within_it():
+    """Mutation audit 28: a one-paragraph notice dated by its month (2022-01) tied the reports of 2022-01-15 and
+    2022-01-20 in the pool of reports, which leaves the notice out; their consecutive difference was then averaged
+    over both orders (0.0674 against 0.0764 without the notice)."""
+    reports = [("2022-01-15", [0.10, 0.12]), ("2022-01-20", [0.50, 0.52]), ("2022-02-10", [0.12, 0.14]),
+               ("2022-03-10", [0.55, 0.57]), ("2022-04-10", [0.2, 0.22])]  # fmt: skip
+
+    def report_variance(documents_of):
+        ids = np.concatenate([[d] * len(s) for d, (_, s) in enumerate(documents_of)])
+        share = np.concatenate([s for _, s in documents_of])
+        documents = Documents.of(
+            ids, np.full(len(ids), 20.0), np.stack([share, 1 - share], 1)[None], dates=[k for k, _ in documents_of]
+        )
+        cells = Cells(list(range(len(documents_of))), [np.array([d]) for d in range(len(documents_of))])
+        return document_variance(documents, cells)[0][0, 0]
+
+    alone = report_variance(reports)
+    # by hand: the reports' shares in date order, half the mean squared consecutive difference less the unit noise
+    shares = np.array([0.11, 0.51, 0.13, 0.56, 0.21])
+    noise = np.var([0.10, 0.12], ddof=1) / 2  # each report's two paragraphs 0.02 apart, equal weights
+    assert alone == pytest.approx(np.mean(np.diff(shares) ** 2) / 2 - noise)
+    assert report_variance([*reports, ("2022-01", [0.3])]) == pytest.approx(alone)

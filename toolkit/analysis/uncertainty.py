@@ -118,6 +118,8 @@ class Documents:
     shares: np.ndarray  # members x units x themes
     order: np.ndarray  # document indices in the order of their dates
     dates: np.ndarray | None = None  # per document in that order, its date's rank (documents of one date share it)
+    date_keys: np.ndarray | None = None  # per document in that order, its date's key (what ``dates`` ranks)
+    _ranks_among: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     _document_shares: tuple | None = field(default=None, init=False, repr=False, compare=False)
     _unit_variance: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
     _one_unit_noise: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
@@ -128,13 +130,26 @@ class Documents:
         sorts as its date (documents of one key have no order among them)."""
         starts = np.flatnonzero(np.r_[True, doc_ids[1:] != doc_ids[:-1]])
         offsets = np.r_[starts, len(doc_ids)].astype(np.int64)
-        order, ranks = np.arange(len(starts)), None
+        order, ranks, sorted_keys = np.arange(len(starts)), None, None
         if dates is not None:
             keys = np.asarray(dates)
             order = np.argsort(keys, kind="stable")
-            ranks = _date_ranks([str(k) for k in keys[order]])
+            sorted_keys = np.array([str(k) for k in keys[order]], dtype=object)
+            ranks = _date_ranks(list(sorted_keys))
         weights, shares = np.asarray(weights, dtype=np.float64), np.ascontiguousarray(shares, dtype=np.float64)
-        return cls(offsets, weights, shares, order, ranks)
+        return cls(offsets, weights, shares, order, ranks, sorted_keys)
+
+    def ranks_among(self, among: np.ndarray | None) -> np.ndarray | None:
+        """The date ranks of the documents ``among`` selects (a mask by document; None: all), in date order, ranked
+        among themselves: a document left out unties nothing (a month-dated notice tied the reports of its month in a
+        pool of reports that leaves it out: a mutation audit). None without dates."""
+        if self.dates is None or among is None:
+            return self.dates
+        key = np.asarray(among, dtype=bool).tobytes()
+        if key not in self._ranks_among:
+            kept = np.asarray(among, dtype=bool)[self.order]
+            self._ranks_among[key] = _date_ranks(list(self.date_keys[kept])) if self.date_keys is not None else self.dates[kept]
+        return self._ranks_among[key]
 
     def document_shares(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per document: its token-weighted share of each theme (mean over members), its tokens, and the
@@ -265,7 +280,7 @@ def between_variance(documents: Documents, cells: Cells, leave_out=None, sums: t
     if df == 0 and fill == 0:
         return np.zeros(doc_share.shape[1]), "within cells" if pooled_cells else "none", 0
     if fill:
-        mssd = _consecutive_msd(ordered, None if documents.dates is None else documents.dates[kept])
+        mssd = _consecutive_msd(ordered, documents.ranks_among(among))
         consecutive = np.maximum(mssd - within[order].mean(axis=0), 0.0)
         if df == 0:
             return consecutive, "consecutive documents", fill
