@@ -1086,6 +1086,13 @@ def test_the_effects_legend_names_only_the_groups_drawn():
     _, expected = estimate_effects(units, shares, ["innovation"], "year + level", draws=50, x="year")
     fig = plot_effects(expected, load_lexicon())
     (legend,) = fig.legends
+    # each named with its column (a hostile pass of the effects: "A / B" or "true / false" alone said nothing)
+    assert [t.get_text() for t in legend.get_texts()] == ["level = a", "level = b"]
+    # read back from effects_expected.csv, which does not record the column: the categories alone
+    import io
+
+    read_back = pd.read_csv(io.StringIO(expected.to_csv(index=False)))
+    (legend,) = plot_effects(read_back, load_lexicon()).legends
     assert [t.get_text() for t in legend.get_texts()] == ["a", "b"]
 
 

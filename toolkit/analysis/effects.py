@@ -823,6 +823,7 @@ def estimate_effects(
     effects.attrs["level"] = expected.attrs["level"] = level  # the coverage of the intervals, which the figure names
     expected.attrs["members"] = len(member_shares)  # the figure's title names the seeds only of several
     expected.attrs["categorical"] = bool(x) and x in keys  # the formula's categories (C(tier), C(year)): no line between
+    expected.attrs["group"] = group_column  # the column whose categories the curves are: the figure's legend names it
     return effects, expected
 
 

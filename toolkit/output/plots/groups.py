@@ -205,6 +205,7 @@ def plot_effects(
     x = [c for c in expected.columns if c not in ("theme", "group", "expected", "low", "high", "supported")][0]
     themes = [t for t in lexicon.names if t in set(expected["theme"])]
     groups = list(dict.fromkeys(expected["group"].fillna("")))
+    column = expected.attrs.get("group", "")
     # categories by the formula (C(tier) of the numbers 1, 2, 3; C(year)) as the table's maker recorded, or two values
     numeric = pd.api.types.is_numeric_dtype(expected[x]) and expected[x].nunique() > 2 and not expected.attrs.get("categorical")
     categories = [] if numeric else list(dict.fromkeys(expected[x]))
@@ -226,7 +227,9 @@ def plot_effects(
                 values, low, high = (rows[c].to_numpy(dtype=float) for c in ("expected", "low", "high"))
                 if not np.isfinite(values).any():  # no supported point: nothing drawn, nor named in the legend
                     continue
-                label = str(group) if group else None
+                # the column named with its category ("true / false" or "A / B" alone said nothing: a hostile pass);
+                # a table read back from its CSV file does not know the column
+                label = (f"{column} = {group}" if column else str(group)) if group else None
                 if numeric:
                     order = np.argsort(rows[x].to_numpy(dtype=float), kind="stable")
                     _series(
