@@ -38,11 +38,12 @@ def test_topic_metrics_refuse_a_models_weights_and_score_its_top_words():
     """diversity(components_) gave 1.0 and stability of two seeds' arrays 0.0, of one array twice 1.0."""
     rng = np.random.default_rng(0)
     components = rng.random((3, 5))
-    with pytest.raises(ToolkitError, match=r"diversity: topics must be a list .* not ndarray; pass each topic's top words"):
+    weights = r"must be a list of words \(strings\), not numbers \(a model's weights\?\); pass each topic's top words"
+    with pytest.raises(ToolkitError, match=r"diversity: topic 0 " + weights):
         toolkit.diversity(components)
     with pytest.raises(ToolkitError, match=r"stability: runs must be a list of runs"):
-        toolkit.stability(components)
-    with pytest.raises(ToolkitError, match=r"stability: topics must be a list .* not ndarray"):
+        toolkit.stability(None)
+    with pytest.raises(ToolkitError, match=r"stability: topic 0 " + weights):
         toolkit.stability([components, components])
     with pytest.raises(ToolkitError, match=r"diversity: topic 0 must be a list of words"):
         toolkit.diversity(["创新 科技", "生态 环境"])
@@ -52,6 +53,9 @@ def test_topic_metrics_refuse_a_models_weights_and_score_its_top_words():
     assert toolkit.diversity(topics, n=5) == len({w for t in topics for w in t}) / 15
     assert toolkit.stability([topics, [list(t) for t in topics]]) == 1.0
     assert toolkit.stability([[["创新", "科技"]], [["生态", "环境"]]]) == 0.0
+    # words in an array or a Series are words (a review: refused as "a model's weights")
+    assert toolkit.diversity(np.array(topics), n=5) == toolkit.diversity(topics, n=5)
+    assert toolkit.diversity([pd.Series(t) for t in topics], n=5) == toolkit.diversity(topics, n=5)
 
 
 def test_term_functions_refuse_texts_that_are_no_document_text_pairs():
@@ -63,6 +67,12 @@ def test_term_functions_refuse_texts_that_are_no_document_text_pairs():
     assert len(toolkit.kwic(pairs, ["创新"])) == 2
     assert toolkit.term_counts(pairs, ["创新"])["count"].tolist() == [2]
     assert len(toolkit.kwic(iter(pairs), ["创新"])) == 2  # a generator, as the corpus readers give
+    # a pair as a list (as JSON gives it back), a document as a pandas Series: pairs too (a review)
+    assert len(toolkit.kwic([[pairs[0][0], pairs[0][1]]], ["创新"])) == 2
+    assert toolkit.term_counts([(pd.Series(pairs[0][0]), pairs[0][1])], ["创新"])["count"].tolist() == [2]
+    # the error's example is a pair the functions take
+    example = ({"doc_id": "a", "title": "", "date": "2020", "year": 2020}, "全文")
+    assert toolkit.term_counts([example], ["全文"])["count"].tolist() == [1]
 
 
 def test_build_model_fills_a_partial_section_and_checks_it():
@@ -72,6 +82,9 @@ def test_build_model_fills_a_partial_section_and_checks_it():
         toolkit.build_model({"kind": "lda", "n_topics": 0})
     with pytest.raises(ToolkitError, match="build_model: section must be a \\[model\\] table"):
         toolkit.build_model("lda")
+    # every top key but no sub-table of the kind: filled too (a review: KeyError 'seeded', 'max_iter')
+    for kind in ("lda", "nmf", "keyatm"):
+        assert toolkit.build_model({"kind": kind, "n_topics": 5, "random_state": 1, "n_jobs": 1}).n_topics == 5
 
 
 def test_load_corpus_refuses_a_window_that_ends_before_it_starts():
@@ -122,12 +135,14 @@ def test_a_lexicon_given_a_word_after_prepare_is_refused_at_fit(prepared):
     check_prepared_with(fewer, config)
 
 
-def test_counts_of_other_units_or_settings_are_refused_at_fit(prepared):
+def test_counts_of_other_units_are_refused_at_fit_and_a_vocabulary_of_ones_own_is_fitted(prepared):
     config, ready = prepared
-    other = config.with_values(**{"vocab.min_df": 3})
-    with pytest.raises(ToolkitError, match="counted has another vocabulary than this config's vocab settings give"):
-        toolkit.fit(ready, config, toolkit.count_units(ready, other))
     vocabulary, counts, in_model = toolkit.count_units(ready, config)
+    # a vocabulary pruned by hand, with its counts: the caller's to choose (a review: refused, and counted again)
+    keep = np.array([not word.isdigit() and word != "发展" for word in vocabulary])
+    pruned = [w for w, k in zip(vocabulary, keep) if k]
+    fitted = toolkit.fit(ready, config, (pruned, counts[:, np.flatnonzero(keep)], in_model))
+    assert fitted.vocabulary == pruned and "发展" not in fitted.vocabulary
     shorter = (vocabulary, counts[:-1], np.append(in_model[:-2], [True]))
     with pytest.raises(ToolkitError, match=r"counted is of \d+ units, the prepared corpus has \d+"):
         toolkit.fit(ready, config, shorter)

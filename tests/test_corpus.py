@@ -7,7 +7,7 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from toolkit.errors import NoData, ToolkitError
+from toolkit.errors import ToolkitError
 from toolkit.progress import collected_warnings
 from toolkit.text.corpus import load_corpus, warn_skipped
 
@@ -1481,6 +1481,7 @@ def test_a_file_column_headed_otherwise_is_named_and_a_chinese_date_column_is_re
         ({"date": "发布日期"}, "metadata"),
         ({"date": "年份"}, "metadata"),
         ({"date": "时间"}, "text"),  # a time of day or a period as much as a date: named, not read
+        ({"date": "年度"}, "text"),  # the year a report is of, which comes out the next: named, not read
     ):
         caplog.clear()
         dated.rename(columns=headers).to_csv(meta, index=False)
@@ -1504,13 +1505,23 @@ def test_a_file_column_headed_otherwise_is_named_and_a_chinese_date_column_is_re
         documents = load_corpus(small_corpus, meta).documents
     assert "dated from their text: rename its column '成文日期' or '发布日期' to date (or year)" in caplog.text
     assert set(documents.loc[documents["status"] == "used", "date_source"]) == {"text"}
-    # a date and a year column headed in Chinese that disagree: refused for that file, as date and year are
+    # a date column beside a year column headed in Chinese (or 年度, a report's year, which its date is the year
+    # after): the date is read, the year column stays the user's (a review: 发布日期 and 年度 were both read, and every
+    # row whose years differ was refused)
+    for year_column in ("年份", "年度"):
+        caplog.clear()
+        dated.rename(columns={"date": "发布日期"}).assign(**{year_column: "2030"}).to_csv(meta, index=False)
+        with caplog.at_level(logging.WARNING, logger="toolkit"):
+            documents = load_corpus(small_corpus, meta).documents.set_index("path")
+        used = documents[documents["status"] == "used"]
+        assert len(used) == len(rows) and list(used["date"]) == list(truth[used.index]), year_column
+        assert set(used[year_column]) == {"2030"} and "dated from their text" not in caplog.text
+    # a day's date column beside a year column: the year dates them, and the column it leaves is named
     caplog.clear()
-    dated.rename(columns={"date": "日期"}).assign(年份="2030").to_csv(meta, index=False)
-    with pytest.raises(
-        NoData, match=r"none usable \(most common reason: metadata: its date 20\d\d-\d\d-\d\d and year 2030 disagree"
-    ):
-        load_corpus(small_corpus, meta)
+    dated.rename(columns={"date": "日期"}).assign(year=truth.str[:4].to_numpy()).to_csv(meta, index=False)
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        documents = load_corpus(small_corpus, meta).documents
+    assert "dates its documents by its 'year' column: rename its column '日期' to date to date them by day" in caplog.text
     caplog.clear()
     rows.to_csv(meta, index=False)  # with its date column, a column of that name beside it is the user's own
     pd.read_csv(meta, dtype=str).assign(年份="二〇一五").to_csv(meta, index=False)

@@ -2157,10 +2157,42 @@ def test_the_reports_effects_sentence_says_what_a_term_in_an_interaction_is_and_
         }
     )
     said = effects_sentence("year * two", table)
-    assert "The formula has interactions (year:two[T.B]): a term that enters one is its effect where the terms" in said
+    assert "The formula has interactions (year:two): a term that enters one is its effect where the terms" in said
     assert "a slope is the reference category's), not an average effect" in said
     assert "interactions" not in effects_sentence("year + two", table[table["term"] != "year:two[T.B]"])
     empty = pd.DataFrame(
         {"theme": ["ecology"], "term": [""], "members": pd.array([pd.NA], dtype="Int64"), "note": ["could not be fitted: x"]}
     )
     assert effects_sentence("poly(year, 4)", empty).startswith("Covariate effects (poly(year, 4))")
+
+
+def test_a_skipped_file_before_a_used_one_does_not_break_the_check_of_the_formula(small_corpus, tmp_path):
+    """From an adversarial review: the check before the fit took the model matrix's row labels, the documents' own
+    (with gaps where a file was skipped), for positions: a corpus whose first file was excluded ended every run with
+    a formula in an IndexError."""
+    from toolkit.config import Config
+    from toolkit.pipeline import check_document_columns
+    from toolkit.text.corpus import load_corpus
+
+    from .conftest import write_config
+
+    meta = small_corpus / "metadata.csv"
+    table = pd.read_csv(meta, dtype=str, keep_default_na=False)
+    table.assign(include=["no", "", "", "", ""]).to_csv(meta, index=False)
+    corpus = load_corpus(small_corpus, meta)
+    assert corpus.used.index.min() > 0  # the used documents' labels start after the skipped one
+    config = write_config(tmp_path / "c.toml", small_corpus, meta)
+    check_document_columns(corpus, Config.load(config, ['effects.formula="year"']))  # 4 documents, 2 coefficients
+    with pytest.raises(ToolkitError, match="4 coefficients for 4 documents"):
+        check_document_columns(corpus, Config.load(config, ['effects.formula="poly(year, 3)"']))
+
+
+def test_a_category_whose_name_holds_a_colon_is_no_interaction_in_the_report():
+    from toolkit.output.report import effects_sentence
+
+    table = pd.DataFrame(
+        {"theme": "ecology", "term": ["Intercept", "year", "C(source)[T.人民网:要闻]"], "reference": ["", "", "source = 新华社"],
+         "members": pd.array([2] * 3, dtype="Int64"), "note": ""}
+    )  # fmt: skip
+    assert "interactions" not in effects_sentence("year + C(source)", table)
+    assert "The formula has interactions (center(year):place)" in effects_sentence("center(year):place + year", table)

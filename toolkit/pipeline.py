@@ -80,7 +80,7 @@ def fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
     config = as_config(config, "fit")
     check_prepared_with(prepared, config)
     if counted is not None:
-        _check_counted(prepared, config, counted)
+        _check_counted(prepared, counted)
     return _fit(prepared, config, counted)
 
 
@@ -201,10 +201,11 @@ def _check_lexicon_segmented(prepared: Prepared) -> None:
         )
 
 
-def _check_counted(prepared: Prepared, config: Config, counted) -> None:
-    """Refuse ``counted`` (:func:`count_units`' result) of other units or other vocab settings than ``prepared``
-    and ``config`` give: it was fitted, labelled with this config's settings, or failed with numpy's IndexError
-    (notebook cells run out of order: a hostile pass of the API)."""
+def _check_counted(prepared: Prepared, counted) -> None:
+    """Refuse ``counted`` (:func:`count_units`' result, or a vocabulary of one's own with its counts) of other units
+    than ``prepared`` holds, or whose counts and vocabulary do not go together: it failed with numpy's IndexError
+    (notebook cells run out of order: a hostile pass of the API). Its vocabulary is the caller's to choose (not
+    counted again: that cost the count ``counted`` saves)."""
     try:
         vocabulary, counts, in_model = counted
         units = len(in_model)
@@ -214,11 +215,6 @@ def _check_counted(prepared: Prepared, config: Config, counted) -> None:
         raise ToolkitError(
             f"fit: counted is of {units} units, the prepared corpus has {len(prepared.tokens)}: count the units of this "
             "prepared corpus (toolkit.count_units(prepared, config))"
-        )
-    if list(vocabulary) != count_units(prepared, config)[0]:
-        raise ToolkitError(
-            "fit: counted has another vocabulary than this config's vocab settings give for this corpus: count the "
-            "units with this config (toolkit.count_units(prepared, config))"
         )
 
 

@@ -512,8 +512,9 @@ def _estimable(formula: str, matrix, read: pd.DataFrame, raw: pd.DataFrame, wher
     import pandas as pd
 
     X = np.asarray(matrix, dtype=float)
-    rows = matrix.index.to_numpy()
-    groups = raw["doc_id"].to_numpy()[rows] if "doc_id" in raw else rows
+    # by label: the used documents keep the index of documents.csv, with gaps where a file was skipped (by position,
+    # the first skipped file before a used one was an IndexError: an adversarial review)
+    groups = raw.loc[matrix.index, "doc_id"].to_numpy() if "doc_id" in raw else matrix.index.to_numpy()
     scale = np.linalg.norm(X, axis=0)
     scale[scale == 0] = 1.0
     why = _collinear(X / scale, list(matrix.columns)) or _as_many_coefficients_as_documents(X, groups)

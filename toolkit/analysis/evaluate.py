@@ -176,17 +176,22 @@ def held_word_ids(weights: np.ndarray, n: int) -> np.ndarray:
 
 
 def _word_lists(topics, function: str) -> list[list[str]]:
-    """``topics`` as lists of words; ToolkitError for a model's weights (an array: ``diversity(components_)`` gave
-    1.0, a hostile pass of the API) or a topic given as one string (read as its characters)."""
+    """``topics`` (a list of each topic's words: lists, tuples, arrays or Series of strings; or a 2-D array of
+    strings) as lists of words; ToolkitError for a model's weights (numbers: ``diversity(components_)`` gave 1.0, a
+    hostile pass of the API) or a topic given as one string (read as its characters)."""
     from ..errors import ToolkitError
 
     hint = "; pass each topic's top words: toolkit.top_words(model.components_, vocabulary, 25)"
-    if isinstance(topics, np.ndarray) or not isinstance(topics, (list, tuple)):
+    if isinstance(topics, (str, bytes)) or not hasattr(topics, "__iter__"):
         raise ToolkitError(f"{function}: topics must be a list of each topic's words, not {type(topics).__name__}{hint}")
+    lists = []
     for i, words in enumerate(topics):
-        if not isinstance(words, (list, tuple)) or not all(isinstance(w, str) for w in words):
-            raise ToolkitError(f"{function}: topic {i} must be a list of words (strings), not {type(words).__name__}{hint}")
-    return [list(words) for words in topics]
+        listed = None if isinstance(words, (str, bytes)) or not hasattr(words, "__iter__") else list(words)
+        if listed is None or not all(isinstance(w, str) for w in listed):
+            shown = type(words).__name__ if listed is None else "numbers (a model's weights?)"
+            raise ToolkitError(f"{function}: topic {i} must be a list of words (strings), not {shown}{hint}")
+        lists.append(listed)
+    return lists
 
 
 def diversity(topics: list[list[str]], n: int = 25) -> float:
@@ -215,7 +220,7 @@ def stability(runs: list[list[list[str]]]) -> float:
     topics' top words)."""
     from ..errors import ToolkitError
 
-    if isinstance(runs, np.ndarray) or not isinstance(runs, (list, tuple)):
+    if isinstance(runs, (str, bytes)) or not hasattr(runs, "__iter__"):
         raise ToolkitError(f"stability: runs must be a list of runs, each a list of its topics' words, not {type(runs).__name__}")
     runs = [_word_lists(run, "stability") for run in runs]
     if len(runs) < 2:

@@ -65,22 +65,26 @@ TextSource = Iterable[tuple[dict, str]]
 
 
 def _documents(texts: TextSource, function: str) -> Iterator[tuple[dict, str]]:
-    """The (document, text) pairs of ``texts``; ToolkitError for anything else (a list of texts, one text: "too many
-    values to unpack" from inside the loop, a hostile pass of the API)."""
+    """The (document, text) pairs of ``texts`` (a pair as a tuple or a list, as JSON gives it back; a document as a
+    mapping or a pandas Series); ToolkitError for anything else (a list of texts, one text: "too many values to
+    unpack" from inside the loop, a hostile pass of the API)."""
     from collections.abc import Mapping
 
     def refuse(what: str) -> ToolkitError:
         return ToolkitError(
-            f'{function}: texts must be (document, text) pairs such as ({{"doc_id": "a", "year": 2020}}, "全文"), not '
-            f"{what}; toolkit.count_terms and toolkit.concordance read a corpus's files"
+            f"{function}: texts must be (document, text) pairs such as "
+            f'({{"doc_id": "a", "title": "", "date": "2020", "year": 2020}}, "全文"), not {what}; toolkit.count_terms '
+            "and toolkit.concordance read a corpus's files"
         )
 
     if isinstance(texts, (str, bytes)) or not isinstance(texts, Iterable):
         raise refuse(type(texts).__name__)
     for item in texts:
-        if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], Mapping) and isinstance(item[1], str)):
-            raise refuse(f"{type(item).__name__} items")
-        yield item
+        pair = isinstance(item, (tuple, list)) and len(item) == 2
+        if not (pair and (isinstance(item[0], Mapping) or hasattr(item[0], "to_dict")) and isinstance(item[1], str)):
+            what = f"pairs of {type(item[0]).__name__} and {type(item[1]).__name__}" if pair else f"{type(item).__name__} items"
+            raise refuse(what)
+        yield item[0], item[1]
 
 
 class TermCounter:

@@ -229,7 +229,7 @@ def build_model(
     """The unfitted model of a ``[model]`` section (``random_state`` and ``n_jobs`` override the section's); a
     section of some keys only (``{"kind": "lda", "n_topics": 5}``) is checked and filled with the defaults, as a
     config's is (it was a KeyError: a hostile pass of the API)."""
-    if not isinstance(section, dict) or not {"kind", "n_topics", "random_state", "n_jobs"} <= set(section):
+    if not _complete(section):
         from ..config import Config
         from ..errors import ToolkitError
 
@@ -248,6 +248,16 @@ def build_model(
         n_words=n_words,
         n_tokens=n_tokens,
     )
+
+
+def _complete(section) -> bool:
+    """Whether ``section`` is a [model] section with every key :func:`build_model` reads, its kind's sub-table whole
+    (a section of the four keys but no sub-table was a KeyError, 'seeded': an adversarial review)."""
+    if not isinstance(section, dict) or not {"kind", "n_topics", "random_state", "n_jobs"} <= set(section):
+        return False
+    options = sub_options(section["kind"]) if isinstance(section["kind"], str) else None
+    table = section.get(section["kind"]) if options is not None else None
+    return options is not None and isinstance(table, dict) and set(options) <= set(table)
 
 
 def members_at_once(members: int, cores: int) -> int:

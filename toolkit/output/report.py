@@ -414,7 +414,7 @@ def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "pa
         references = sorted({part for value in effects["reference"].dropna().astype(str) for part in value.split("; ") if part})
         if references:
             text += f" A category's term is its difference from the reference category ({', '.join(references)})."
-    interactions = sorted({str(t) for t in effects.get("term", pd.Series(dtype=str)).dropna() if ":" in str(t)})
+    interactions = _interactions(formula)
     if interactions:  # two[T.B] of year * two is B's difference at year 0, year the reference's slope (a hostile pass)
         text += (
             f" The formula has interactions ({', '.join(interactions[:3])}{' ...' if len(interactions) > 3 else ''}): a "
@@ -457,6 +457,18 @@ def effects_sentence(formula: str, effects: pd.DataFrame | None, unit: str = "pa
             "wide."
         )
     return text
+
+
+def _interactions(formula: str) -> list[str]:
+    """The interaction terms of ``formula`` as formulaic reads it (year:two of year * two), from the formula, not from
+    effects.csv's term names: a category whose name holds a colon (C(source)[T.人民网:要闻]) is none (a review)."""
+    import formulaic
+
+    try:
+        parsed = formulaic.Formula(formula)  # parsed, not evaluated: a formula of one side is its list of terms
+        return [str(term) for term in getattr(parsed, "rhs", parsed) if len(getattr(term, "factors", ())) > 1]
+    except Exception:  # a formula the run refused never reaches the report; one written by hand says nothing here
+        return []
 
 
 def _one_member(effects: pd.DataFrame) -> bool:

@@ -224,13 +224,14 @@ def _no_row_swallowed(path: Path, line: int, header: list[str], fields: list[str
 
 
 # headers that name a document's file or its date in another way (a Chinese spreadsheet's 文件名, 日期 ...): a file
-# column headed otherwise is refused with what to rename; a date column is read as the date (a year column as the
-# year) when it is the only one of its kind and no column is named date or year (a hostile pass: a table headed 日期
-# had its documents dated from their text). 时间 may be a time of day or a period, so it is only named.
+# column headed otherwise is refused with what to rename; a date column is read as the date (else a year column as
+# the year) when it is the only one of its kind and no column is named date or year (a hostile pass: a table headed
+# 日期 had its documents dated from their text). 时间 may be a time of day or a period, and 年度 the year a report is
+# of (a 2019年度 report comes out in 2020: read beside 发布日期, every such row was refused, a review): only named.
 _FILE_LIKE = ("文件", "文件名", "文件名称", "文件路径", "路径", "文档", "filename", "file_name", "file name", "path", "files")
 _DATE_NAMED = ("日期", "发布日期", "成文日期", "发文日期", "印发日期", "发布时间", "发文时间", "dates", "datum")
-_YEAR_NAMED = ("年份", "年度", "年")
-_DATE_LIKE = (*_DATE_NAMED, *_YEAR_NAMED, "时间")
+_YEAR_NAMED = ("年份", "年")
+_DATE_LIKE = (*_DATE_NAMED, *_YEAR_NAMED, "年度", "时间")
 
 
 def _check_header(path: Path, header: list[str]) -> None:
@@ -244,12 +245,19 @@ def _check_header(path: Path, header: list[str]) -> None:
         )
     read_as = _date_columns(header)
     unread = [c for c in header if c in _DATE_LIKE and c not in read_as.values()]
-    if unread and not {"date", "year"} & (set(header) | set(read_as)):  # 日期 and 发布日期, or 时间: which is meant
+    if unread and not {"date", "year"} & (set(header) | set(read_as)):  # 日期 and 发布日期, 时间, 年度: which is meant
         log.warning(
             "metadata %s has no 'date' or 'year' column, so its documents are dated from their text: rename its column "
             "%s to date (or year) to date them by it",
             path,
             " or ".join(repr(c) for c in unread),
+        )
+    days = [c for c in header if c in _DATE_NAMED]
+    if days and "year" in header and "date" not in header:  # 日期 beside year: the documents carry the year only
+        log.warning(
+            "metadata %s dates its documents by its 'year' column: rename its column %r to date to date them by day",
+            path,
+            days[0],
         )
     seen_columns = set()
     for column in header:
@@ -259,16 +267,15 @@ def _check_header(path: Path, header: list[str]) -> None:
 
 
 def _date_columns(header: list[str]) -> dict[str, str]:
-    """The columns read as ``date`` and ``year`` where the header names neither: the one column headed as a date
-    (日期, 发布日期 ...) and the one headed as a year (年份, 年度, 年); none of a kind that two columns could be."""
+    """The column read as ``date`` where the header names neither date nor year: the one column headed as a date
+    (日期, 发布日期 ...), else the one headed as a year (年份, 年); none where two columns could be it."""
     if {"date", "year"} & set(header):
         return {}
-    read_as = {}
     for name, headings in (("date", _DATE_NAMED), ("year", _YEAR_NAMED)):
         columns = [c for c in header if c in headings]
-        if len(columns) == 1:
-            read_as[name] = columns[0]
-    return read_as
+        if columns:
+            return {name: columns[0]} if len(columns) == 1 else {}
+    return {}
 
 
 def read_metadata(path: Path) -> pd.DataFrame:
