@@ -66,6 +66,8 @@ def _value(value) -> str:
 
     if isinstance(value, dict):
         return "{}" if not value else tomli_w.dumps({"x": value}).split("=", 1)[1].strip()
+    if isinstance(value, list):  # on one line: tomli_w writes a list of items over several, which ended the table
+        return "[" + ", ".join(_value(item) for item in value) + "]"
     return tomli_w.dumps({"x": value}).split("=", 1)[1].strip()
 
 

@@ -245,3 +245,36 @@ def test_the_ends_of_a_number_from_0_to_1_are_accepted():
     assert config["model"]["keyatm"]["absent_prior"] == 0 and config["evidence"]["min_share"] == 0
     message = _refusal(Config.from_dict, {"evidence": {"min_share": 1.5}})
     assert "evidence.min_share must be a number from 0 to 1, not 1.5" in message
+
+
+# ----- a hostile pass of the CLI (twenty-ninth session) ---------------------------------------------------------
+
+
+def test_a_sub_table_given_whole_by_set_keeps_the_files_other_keys(tmp_path):
+    """--set 'model.keyatm={iterations=60}' reset the file's model.keyatm.samples and thin to their defaults, in
+    silence; --grid and with_values kept them."""
+    path = tmp_path / "a.toml"
+    path.write_text('[corpus]\ntexts = "."\n[model.keyatm]\nsamples = 10\nthin = 2\n', encoding="utf-8")
+    keyatm = Config.load(path, ["model.keyatm={iterations=60}"])["model"]["keyatm"]
+    assert (keyatm["iterations"], keyatm["samples"], keyatm["thin"]) == (60, 10, 2)
+    periods = Config.load(path, ['trends.periods={"十三五" = [2016, 2020]}'])["trends"]["periods"]
+    assert periods == {"十三五": [2016, 2020]}  # a table of the user's is the value given, not merged
+
+
+def test_a_deprecated_key_set_or_gridded_is_the_value_used_and_one_a_file_overrides_is_said(tmp_path, caplog):
+    """--set model.passes=3 and a grid over model.passes lost to the file's [model.lda] passes = 5 in silence (the
+    sweep labelled its runs passes=1 and 2, fitted with 5)."""
+    import logging
+
+    path = tmp_path / "b.toml"
+    path.write_text('[corpus]\ntexts = "."\n[model]\nkind = "lda"\n[model.lda]\npasses = 5\n', encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        assert Config.load(path, ["model.passes=3"])["model"]["lda"]["passes"] == 3
+    assert "config key model.passes is deprecated: write it as model.lda.passes" in caplog.text
+    assert Config.load(path).with_values(**{"model.passes": 2})["model"]["lda"]["passes"] == 2
+    both = tmp_path / "c.toml"
+    both.write_text('[corpus]\ntexts = "."\n[model]\nkind = "lda"\npasses = 3\n[model.lda]\npasses = 5\n', encoding="utf-8")
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        assert Config.load(both)["model"]["lda"]["passes"] == 5
+    assert "config key model.passes = 3 is not used: [model.lda] sets passes = 5" in caplog.text

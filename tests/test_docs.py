@@ -143,3 +143,12 @@ def test_the_notebooks_are_what_their_script_writes(tmp_path):
     assert written == sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")) and len(written) == 6
     stale = [name for name in written if (tmp_path / name).read_bytes() != (ROOT / "notebooks" / name).read_bytes()]
     assert not stale, f"run: python scripts/make_notebooks.py ({stale} differ)"
+
+
+def test_every_row_of_the_configuration_tables_is_one_line():
+    """A hostile pass of the CLI: the defaults of figures.formats and sweep.seeds were written over several lines,
+    which ended their Markdown tables; the keys after them showed as plain text."""
+    lines = _reference().render().splitlines()
+    for before, after in zip(lines, lines[1:]):
+        if before.startswith("|"):
+            assert after.startswith("|") or not after.strip(), (before[:80], after[:80])

@@ -113,14 +113,17 @@ def _apply_overrides(data: dict, overrides: list[str], source) -> None:
         # its key said as the --set's, not the config file's (an unknown key was blamed on the file)
         if section not in SECTIONS:
             raise ToolkitError(f"--set {text}: unknown config section [{section}]{_closest(section, SECTIONS)}")
+        moved = getattr(_module(section), "MOVED", {})
+        if key in moved and key not in section_options(section):  # model.passes: set where it now lives (_set_keys)
+            log.warning("config key %s.%s is deprecated: write it as %s.%s.%s", section, key, section, moved[key], key)
+            key = f"{moved[key]}.{key}"
         single: dict = {}
         _set_dotted(single, key, value, f"--set {text}")
-        if key.split(".")[0] not in getattr(_module(section), "MOVED", {}):  # a deprecated key: said once, below
-            _checked_section(section, single, f"--set {text}")
+        _checked_section(section, single, f"--set {text}")
         table = data.setdefault(section, {})
         if not isinstance(table, dict):
             raise ToolkitError(f"--set {text}: [{section}] in {source} is not a table")
-        _set_dotted(table, key, value, f"--set {text}")
+        _set_keys(data, f"{section}.{key}", value, f"--set {text}")  # a sub-table given whole keeps the keys it omits
 
 
 def parse_override(text: str) -> tuple[str, str, Any]:
@@ -177,15 +180,21 @@ def _is_table(name: str) -> bool:
     return not key or (key not in section_options(section) and _sub_options(section, key) is not None)
 
 
-def _set_keys(data: dict, name: str, value: Any) -> None:
+def _set_keys(data: dict, name: str, value: Any, where: str = "") -> None:
     """``data``'s key ``name`` set to ``value``; a section or sub-table given as a table changes the keys it names
     and keeps the others (a hostile pass of the API: units={"min_chars": 10} reset units.max_chars to its default,
-    and model={"keyatm": {"iterations": 60}} the config's model.keyatm.samples)."""
+    and model={"keyatm": {"iterations": 60}} the config's model.keyatm.samples; so did --set, a later pass).
+    ``where``: what an error names (default: ``name``). A deprecated key is set where it now lives (model.passes as
+    model.lda.passes: a grid over it labelled its runs with values a file's [model.lda] overrode, a hostile pass)."""
+    section, _, key = name.partition(".")
+    moved = getattr(_module(section), "MOVED", {}) if section in SECTIONS else {}
+    if key in moved and key not in section_options(section):
+        name = f"{section}.{moved[key]}.{key}"
     if isinstance(value, dict) and _is_table(name):
         for key, item in value.items():
-            _set_keys(data, f"{name}.{key}", item)
+            _set_keys(data, f"{name}.{key}", item, where)
     else:
-        _set_dotted(data, name, value, name)
+        _set_dotted(data, name, value, where or name)
 
 
 def _set_dotted(table: dict, key: str, value: Any, where: str) -> None:
@@ -374,8 +383,13 @@ def _checked_section(section: str, table: dict, source: str) -> dict:
             sub = moved[key]
             log.warning("config key %s.%s is deprecated: write it as %s in [%s.%s]", section, key, key, section, sub)
             checked.setdefault(sub, {})
-            if isinstance(table.get(sub), dict) and key in table[sub]:
-                continue  # the sub-table's own value wins
+            if isinstance(table.get(sub), dict) and key in table[sub]:  # the sub-table's own value wins, said
+                if table[sub][key] != value:
+                    log.warning(
+                        "%s: config key %s.%s = %r is not used: [%s.%s] sets %s = %r", source, section, key, value,
+                        section, sub, key, table[sub][key],
+                    )  # fmt: skip
+                continue
             sub_table = _sub_options(section, sub)
             assert sub_table is not None  # MOVED names shipped kinds
             sub_table[key].validate(f"{section}.{sub}.{key}", value)

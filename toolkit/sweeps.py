@@ -568,9 +568,17 @@ def sweep(
         runs, groups, unreadable = _grid_runs(run_configs)
         runs, groups, unprepared = _prepare_groups(runs, groups)
         _warn_same_tokens(runs, {key: group[1] for key, group in groups.items()})
-        models, runs, skipped, floors = _fittable(runs, {key: group[1] for key, group in groups.items()})
-        skipped = [*unreadable, *unprepared, *skipped]
+        models, runs, unfittable, floors = _fittable(runs, {key: group[1] for key, group in groups.items()})
+        skipped = [*unreadable, *unprepared, *unfittable]
         _warn_skipped_settings([*unreadable, *unprepared])
+        if unfittable and runs:  # said as a warning: at the info level -q hid a grid's keyatm point (a hostile pass)
+            points = list(dict.fromkeys(f"{c.get('model.kind', '')} K={c.get('model.n_topics')}" for c, _ in unfittable))
+            log.warning(
+                "sweep: %d grid point(s) cannot be fitted and are skipped (%s: %s); recommendation.md lists them",
+                len(points),
+                ", ".join(points[:4]) + (" ..." if len(points) > 4 else ""),
+                unfittable[0][1],
+            )
         if not runs:  # every reason, each with its points (the first alone led to the next error)
             reasons: dict[str, list] = {}
             for combo, problem in skipped:
