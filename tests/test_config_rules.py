@@ -278,3 +278,20 @@ def test_a_deprecated_key_set_or_gridded_is_the_value_used_and_one_a_file_overri
     with caplog.at_level(logging.WARNING, logger="toolkit"):
         assert Config.load(both)["model"]["lda"]["passes"] == 5
     assert "config key model.passes = 3 is not used: [model.lda] sets passes = 5" in caplog.text
+
+
+def test_a_set_value_that_is_no_toml_is_said_how_to_write():
+    """--set 'trends.compare=[武汉市, 安庆]' (no quotes) was refused as "must be a list ..., not '[武汉市, 安庆]'", and
+    corpus.name=2021 as "must be a string, not 2021", neither saying what to write."""
+    with pytest.raises(
+        ToolkitError, match=r"""not '\[武汉市, 安庆\]' \(not read as TOML: write each text in quotes, as \["武汉市", "安庆"\]\)"""
+    ):
+        Config.load(SEEDS_CONFIG, ["trends.compare=[武汉市, 安庆]"])
+    with pytest.raises(
+        ToolkitError, match=r"""must be a table, not '\{十三五=\[2016,2020\]\}' \(not read as TOML: .*\{"十三五" = """
+    ):
+        Config.load(SEEDS_CONFIG, ["trends.periods={十三五=[2016,2020]}"])
+    with pytest.raises(ToolkitError, match=r'corpus.name must be a string, not 2021 \(write it in quotes, as "2021"\)'):
+        Config.load(SEEDS_CONFIG, ["corpus.name=2021"])
+    assert Config.load(SEEDS_CONFIG, ["corpus.name=[draft]"])["corpus"]["name"] == "[draft]"  # a text is a text
+    assert Config.load(SEEDS_CONFIG, ['trends.compare=["武汉市", "安庆"]'])["trends"]["compare"] == ["武汉市", "安庆"]

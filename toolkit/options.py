@@ -51,7 +51,17 @@ class Option:
             ok = all(isinstance(v, self.item) and not (isinstance(v, bool) and self.item is not bool) for v in value)
         if not ok:
             items = self.items_named if kind is list else ""
-            raise ToolkitError(f"{subject} {name} must be {_type_name(kind)}{items}, not {value!r}; {self.help}")
+            # a --set list or table that is no TOML arrives as its text (a hostile pass of the CLI: "[武汉市, 安庆]",
+            # a name given as 2021): said how to write it
+            example = '["武汉市", "安庆"]' if kind is list else '{"十三五" = [2016, 2020]}'
+            toml = (
+                f" (not read as TOML: write each text in quotes, as {example})"
+                if isinstance(value, str) and value.strip()[:1] in "[{" and kind in (list, dict)
+                else f' (write it in quotes, as "{value}")'
+                if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool)
+                else ""
+            )
+            raise ToolkitError(f"{subject} {name} must be {_type_name(kind)}{items}, not {value!r}{toml}; {self.help}")
         values = value if kind is list else [value]
         if any(isinstance(v, float) and not math.isfinite(v) for v in values):
             shown = next(v for v in values if isinstance(v, float) and not math.isfinite(v))
