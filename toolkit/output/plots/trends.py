@@ -300,7 +300,8 @@ def plot_theme_heatmap(table: pd.DataFrame, lexicon: Lexicon, *, language: str =
                         ax.text(
                             j,
                             i,
-                            f"{values[i, j]:.2f}"[1:] if values[i, j] < 1 else "1",
+                            # as two decimals show it: 0.996 is "1", not ".00" (mutation audit 29)
+                            f"{values[i, j]:.2f}"[1:] if round(values[i, j], 2) < 1 else "1",
                             ha="center",
                             va="center",
                             fontsize=6,
@@ -330,11 +331,13 @@ def _token_strip(ax, positions, tokens: np.ndarray, label: str, width: float):
 
 
 def _count_label(value: float, _position=None) -> str:
-    """A count as a tick reads it: 900, 15k, 2.5M, 1.2B."""
+    """A count as a tick reads it: 900, 15k, 2.5M, 1.2B; rounded to three digits before its suffix is chosen (999,999
+    read "1e+03k": mutation audit 29)."""
+    rounded = float(f"{value:.3g}")
     for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= size:
-            return f"{value / size:.3g}{suffix}"
-    return f"{value:.0f}"
+        if abs(rounded) >= size:
+            return f"{rounded / size:.3g}{suffix}"
+    return f"{rounded:.0f}"
 
 
 def _year_tokens(table: pd.DataFrame, years) -> np.ndarray | None:
