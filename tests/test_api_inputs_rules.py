@@ -225,3 +225,20 @@ def test_jiebas_dictionary_notices_are_not_printed(capfd):
         assert jieba_logger.level == logging.INFO
     finally:
         jieba_logger.setLevel(before)
+
+
+def test_files_outside_the_window_are_counted_as_one_reason_in_the_error(tmp_path):
+    """Each year outside the window was a reason of its own, so "no date" (two files) was named the most common
+    reason of a corpus whose three other files lay outside it (a hostile pass of the API)."""
+    import shutil
+
+    from toolkit.errors import NoData
+
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    for path in sorted(SEEDS.glob("*.txt")):
+        shutil.copy(path, texts / path.name)
+    # without their metadata, two seeds have no date in their text, and three a date before 2030
+    with pytest.raises(NoData) as raised:
+        toolkit.load_corpus(texts, None, year_min=2030)
+    assert "(most common reason: year " in str(raised.value) and "outside the window 2030-any" in str(raised.value)

@@ -970,9 +970,14 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
     documents["contained"] = pd.array([pd.NA] * len(documents), dtype="Float64")  # see flag_excerpts
     if not sources:
         reasons = documents["reason"].value_counts()
-        detail = f" (most common reason: {reasons.index[0]})" if len(reasons) else ""
+        # counted by kind: each year outside the window is one reason (three files of three years lost to two
+        # undated ones: a hostile pass of the API)
+        kinds = documents["reason"].str.replace(r"^year \d+ outside", "year outside", regex=True)
+        common = kinds.value_counts()
+        example = documents.loc[kinds == common.index[0], "reason"].iloc[0] if len(common) else ""
+        detail = f" (most common reason: {example})" if len(common) else ""
         nested = [r for r in reasons.index if r.startswith("does not match corpus.pattern") and _SUBFOLDER in r]
-        if nested and nested[0] != reasons.index[0]:  # a folder of PDFs with their texts in a subfolder
+        if nested and nested[0] != example:  # a folder of PDFs with their texts in a subfolder
             detail += f"; {int(reasons[nested].sum())} text file(s) in subfolders: {nested[0].split(_SUBFOLDER + ' ', 1)[1]}"
         raise NoData(f"no usable text in {root}: {len(documents)} file(s) found, none usable{detail}")
     return Corpus(documents=documents, root=root, sources=sources, metadata_columns=[names[c] for c in extra_columns])
