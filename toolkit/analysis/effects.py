@@ -167,6 +167,17 @@ def numeric_covariates(data: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     return data.assign(**changed) if changed else data
 
 
+def _stray_words(column: pd.Series) -> list[str] | None:
+    """The cells that are no number, sorted, of a column whose filled cells are mostly numbers (read as categories
+    for their sake: one 'n/a' among GDPs); None for a column that is not mostly numbers."""
+    cells = column.dropna().astype(str).str.strip()
+    cells = cells[cells != ""]
+    numbers = as_numbers(cells)
+    if not len(cells) or numbers.notna().mean() < 0.5:
+        return None
+    return sorted(set(cells[numbers.isna()]))
+
+
 def _missing_and_mixed(data: pd.DataFrame, names: list[str], raw: pd.DataFrame) -> None:
     """Warn of each column among ``names`` that leaves documents out of the fit (no value) and of each that is
     read as categories although most of its cells are numbers (``raw``: the columns before
@@ -187,11 +198,8 @@ def _missing_and_mixed(data: pd.DataFrame, names: list[str], raw: pd.DataFrame) 
                 name,
             )
         if not pd.api.types.is_numeric_dtype(data[name]):
-            cells = raw[name].dropna().astype(str).str.strip()
-            cells = cells[cells != ""]
-            numbers = as_numbers(cells)
-            if len(cells) and numbers.notna().mean() >= 0.5:
-                stray = sorted(set(cells[numbers.isna()]))
+            stray = _stray_words(raw[name])
+            if stray is not None:
                 log.warning(
                     "effects.formula: %s holds numbers but for %s: it is read as categories (a term per value); "
                     "blank those cells for a number with missing values, or write C(%s) for categories",
@@ -525,11 +533,8 @@ def _estimable(formula: str, matrix, read: pd.DataFrame, raw: pd.DataFrame, wher
     for name in check_formula(formula):
         if name not in read or pd.api.types.is_numeric_dtype(read[name]):
             continue
-        cells = raw[name].dropna().astype(str).str.strip()
-        cells = cells[cells != ""]
-        numbers = as_numbers(cells)
-        if len(cells) and numbers.notna().mean() >= 0.5:
-            stray = sorted(set(cells[numbers.isna()]))
+        stray = _stray_words(raw[name])
+        if stray is not None:
             hints.append(f"{name} holds numbers but for {', '.join(map(repr, stray[:3]))}, so it is read as a category per value")
         elif read[name].nunique() >= documents > 2:
             hints.append(f"{name} has a value per document (a date?), so as a category it is a term per document")
