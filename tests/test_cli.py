@@ -1,6 +1,7 @@
 """The command line, run as a user would: a subprocess, exit codes and one-line errors (the commands whose work,
 not their process, is asked run toolkit.cli.main in this process)."""
 
+import argparse
 import os
 
 import pytest
@@ -267,6 +268,24 @@ def test_help_lists_the_commands():
     assert result.returncode == 0
     for command in ("run", "sweep", "normalize", "tokens", "config"):
         assert command in result.stdout
+
+
+def test_every_command_says_what_it_does_in_its_help():
+    """`toolkit config --help`, `normalize --help` and `tokens --help` showed their usage alone: what the command
+    prints, and which of a config's sections it reads, was said nowhere but the one line of `toolkit --help`."""
+
+    def commands(parser) -> dict:
+        found = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        return found[0].choices if found else {}
+
+    named = commands(build_parser())
+    every = {**named, **{f"validate {step}": p for step, p in commands(named["validate"]).items()}}
+    assert len(every) == 11  # eight commands, validate's three steps
+    for name, parser in every.items():
+        assert parser.description and len(parser.description) > 60, name
+    commands = named
+    assert "[normalize] and [units]" in commands["normalize"].description
+    assert "[segment] and [vocab]" in commands["tokens"].description
 
 
 HEAVY_LIBRARIES = ("pandas", "scipy", "sklearn", "matplotlib", "numba", "jieba", "gensim", "pyarrow")

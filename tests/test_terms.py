@@ -213,6 +213,15 @@ def test_terms_and_kwic_commands(tmp_path):
     assert one_file.returncode == 0 and one_file.stdout.count("【创新】") == 30
 
 
+def test_kwic_out_writes_every_line_and_says_none_was_left_out(tmp_path):
+    """`kwic --limit 3 --out t.csv` wrote every line (--limit is what is printed) but logged "(3 shown)"."""
+    out = tmp_path / "kwic.csv"
+    result = cli("kwic", "configs/seeds.toml", "数字经济", "--limit", "3", "--out", out, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    written = len(pd.read_csv(out))
+    assert written > 3 and f"{written} lines" in result.stderr and "shown" not in result.stderr
+
+
 def test_terms_of_one_file_segment_with_the_lexicon_given(tmp_path):
     """A hostile pass of the lexicon tools: `terms FILE --set themes.lexicon=...` segmented with the shipped
     lexicon (`tokens` used the one given), and a lexicon file that does not exist was not noticed."""

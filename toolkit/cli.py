@@ -147,11 +147,22 @@ def build_parser() -> argparse.ArgumentParser:
         "normalize",
         help="print the normalised simplified text of one file, as run, terms and kwic read it (lines broken inside "
         "a sentence joined)",
+        description="Print one text file as the toolkit reads it: decoded, in simplified script (OpenCC), full-width "
+        "letters and digits made half-width, punctuation unified, pinyin, mojibake and boilerplate removed, and lines "
+        "broken inside a sentence joined. kwic's positions count the characters of this text. With --config, that "
+        "config's [normalize] and [units] settings; without, the defaults.",
     )
     norm.add_argument("path", help="a text file")
     _add_config_arguments(norm, required=False)
 
-    tokens = commands.add_parser("tokens", help="print the tokens of one file, one unit per line")
+    tokens = commands.add_parser(
+        "tokens",
+        help="print the tokens of one file, one unit per line",
+        description="Print the tokens of one text file as a run gives them to the model: normalised (`toolkit "
+        "normalize`), cut into units (paragraphs), segmented by jieba with the domain dictionary and the lexicon's "
+        "words, stopwords removed; one unit per line, tokens separated by spaces. With --config, that config's "
+        "[normalize], [units], [segment] and [vocab] settings and its lexicon; without, the defaults.",
+    )
     tokens.add_argument("path", help="a text file")
     _add_config_arguments(tokens, required=False)
 
@@ -192,7 +203,15 @@ def build_parser() -> argparse.ArgumentParser:
         "agree: the same measures between two coders' sheets.",
     )
     steps = validate.add_subparsers(dest="step", required=True, metavar="STEP")
-    export = steps.add_parser("export", help="write the coding sheets, keys and codebook for a run folder")
+    export = steps.add_parser(
+        "export",
+        help="write the coding sheets, keys and codebook for a run folder",
+        description="Write blinded coding sheets for a finished run: coding_sheet.csv (a sample of units stratified by "
+        "the model's dominant theme, the rare themes raised to a minimum, with weights that undo it), "
+        "word_intrusion.csv and topic_intrusion.csv, a codebook (codebook.md), and the answers in key files beside "
+        "them (key_*.csv, never shown to the coders). The sample is the seed's: the same run and seed give the same "
+        "sheets.",
+    )
     export.add_argument("run", help="a run's output folder, e.g. runs/seeds")
     export.add_argument("--out", help="where to write them (default: <run>-validation)")
     export.add_argument(
@@ -206,12 +225,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--topic-tasks", type=int, help="topic-intrusion tasks, one per unit at most (default 50, or one per unit when fewer)"
     )
     export.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
-    grade = steps.add_parser("score", help="score the coded sheets against the model and the keyword baseline")
+    grade = steps.add_parser(
+        "score",
+        help="score the coded sheets against the model and the keyword baseline",
+        description="Score the coded sheets of an export: accuracy and Cohen's kappa of the model's dominant theme and "
+        "of the keyword baseline against the coder (raw and weighted by the sampling weights, with 95% intervals), "
+        "each theme's precision, recall and F1 with their support, and the intrusion tasks' accuracy. Printed and "
+        "written to scores.md in the folder (another coder's sheet given with --units: to scores-<sheet>-<digest>.md).",
+    )
     grade.add_argument("folder", help="the folder `validate export` wrote, with the coded sheets")
     grade.add_argument("--units", help="the coded theme sheet if not the folder's coding_sheet.csv")
     grade.add_argument("--words", help="the coded word-intrusion sheet if not the folder's")
     grade.add_argument("--topics", help="the coded topic-intrusion sheet if not the folder's")
-    agree = steps.add_parser("agree", help="agreement between two coders' theme sheets (inter-coder reliability)")
+    agree = steps.add_parser(
+        "agree",
+        help="agreement between two coders' theme sheets (inter-coder reliability)",
+        description="Agreement between two coders' theme sheets of one export, on the items both coded: accuracy and "
+        "Cohen's kappa, raw and weighted by the sampling weights, with 95% intervals (Wilson's for accuracy, a "
+        "bootstrap over the units for kappa). Printed and written to agreement-<first>-<second>.md (each sheet's name "
+        "and a digest of its path) in the folder.",
+    )
     agree.add_argument("folder", help="the folder `validate export` wrote")
     agree.add_argument("first", help="one coder's theme sheet (a copy of coding_sheet.csv, coded)")
     agree.add_argument("second", help="the other coder's")
@@ -255,7 +288,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_overrides(kwic)
 
-    show = commands.add_parser("config", help="print a config with every default filled in")
+    show = commands.add_parser(
+        "config",
+        help="print a config with every default filled in",
+        description="Print a config as a run reads it: the file, then each --set, then every key it leaves out at its "
+        "default, as TOML (paths made absolute). A key the toolkit does not know is an error here as in a run; "
+        "docs/configuration.md describes every key.",
+    )
     _add_config_arguments(show, required=True)
     for command in (run, norm, tokens, sweep, validate, export, grade, agree, terms, kwic, show):  # -q after it too
         _add_quiet(command, argparse.SUPPRESS)  # not given there: the value before the command stands
@@ -542,7 +581,8 @@ def _dispatch(args) -> int:
             shown = table.head(args.limit) if args.limit > 0 else table
             width = args.context or int(table["left"].str.len().max()) if len(table) else 0
             sys.stdout.write(format_kwic(shown, width).translate(SHOWN))
-        log.info("%d lines%s", len(table), f" ({args.limit} shown)" if 0 < args.limit < len(table) else "")  # not with -q
+        shown_part = f" ({args.limit} shown)" if 0 < args.limit < len(table) and not args.out else ""
+        log.info("%d lines%s", len(table), shown_part)  # not with -q; --out writes every line whatever --limit says
         return 0
     config = _config(args)
     if args.command == "normalize":

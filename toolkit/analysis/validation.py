@@ -1197,7 +1197,8 @@ def _themes_coded(coded: pd.DataFrame, names: dict[str, str], folder: Path, path
 def agree(folder: str | Path, first: str | Path, second: str | Path) -> pd.DataFrame:
     """Agreement between two coders' theme sheets of the export in ``folder`` on the items both coded: accuracy
     (the share of items given the same theme) and Cohen's kappa, raw and weighted by the sampling weights, each with
-    a 95% bootstrap interval (:func:`agreement`, seeded by the export's seed). The inter-coder reliability a
+    a 95% interval (Wilson's for accuracy, a bootstrap over the units for kappa: :func:`agreement`, seeded by the
+    export's seed). The inter-coder reliability a
     reviewer asks for beside the model's agreement with each coder; written to ``agreement-<first>-<second>.md``."""
     folder = user_path(folder, "coder_agreement: folder")
     _validation_folder(folder)
