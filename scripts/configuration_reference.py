@@ -39,7 +39,9 @@ kind it uses.
   repeats the run from any folder.
 - `--set section.key=value` overrides any key on the command line (sub-tables too:
   `--set model.keyatm.iterations=300`); the value is read as TOML (`5`, `true`, `"lda"`, `[1, 2]`) and
-  otherwise as a plain string.
+  otherwise as a plain string, the key as a TOML key (a quoted name is one name: `--set
+  'trends.periods."十四五"=[2021, 2025]'`; a grid key is one name either way: `--set
+  'sweep.grid.model.n_topics=[10, 15]'`).
 - A misspelt key is an error that names the closest valid key. A value of the wrong type, or outside its
   range, is an error that names the key and its rule; a number is always finite (`inf` and `nan` are never
   accepted).

@@ -167,6 +167,24 @@ def test_overrides_are_read_as_toml(tmp_path):
     assert config.with_values(**{"model.lda.passes": 4})["model"]["lda"]["passes"] == 4
 
 
+def test_a_set_key_is_read_as_toml_reads_a_dotted_key():
+    """A --set value is TOML, and its key now is too: `trends.periods."十四五"` set a period named with its quotes,
+    `sweep.grid."model.n_topics"` split the grid key at its dot, and `sweep.grid.model.n_topics` (the key unquoted
+    on a command line) was refused as unquoted TOML in a config."""
+    from toolkit.sweeps import expand_grid
+
+    periods = Config.load(None, ['trends.periods."十四五"=[2021, 2025]', 'trends.periods."v1.0"=[2015, 2016]'])
+    assert periods["trends"]["periods"] == {"十四五": [2021, 2025], "v1.0": [2015, 2016]}
+    assert Config.load(None, ["trends.periods.十四五=[2021, 2025]"])["trends"]["periods"] == {"十四五": [2021, 2025]}
+    for key in ('sweep.grid."model.n_topics"', "sweep.grid.model.n_topics"):
+        config = Config.load(None, [f"{key}=[4, 6]", "sweep.seeds=[1]"])
+        assert config["sweep"]["grid"] == {"model.n_topics": [4, 6]}, key
+        assert [point["model.n_topics"] for point in expand_grid(config)] == [4, 6]
+    quoted = Config.load(None, ['model."keyatm".iterations=61', '"model".n_topics=7'])
+    assert quoted["model"]["keyatm"]["iterations"] == 61 and quoted["model"]["n_topics"] == 7
+    assert parse_override('trends.periods."十四五"=[2021, 2025]') == ("trends", "periods.十四五", [2021, 2025])
+
+
 def test_invalid_toml_missing_file_and_folder(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("[model\nn_topics = 5", encoding="utf-8")

@@ -110,20 +110,45 @@ def _apply_overrides(data: dict, overrides: list[str], source) -> None:
     """Set each ``section.key=value`` of ``overrides`` in ``data`` (a config's tables, from ``source``)."""
     for text in overrides:
         section, key, value = parse_override(text)
+        path = _key_path(text.split("=", 1)[0])
+        path = path if len(path) > 1 and all(path) and path[0] == section else [section, *key.split(".")]
         # its key said as the --set's, not the config file's (an unknown key was blamed on the file)
         if section not in SECTIONS:
             raise ToolkitError(f"--set {text}: unknown config section [{section}]{_closest(section, SECTIONS)}")
         moved = getattr(_module(section), "MOVED", {})
         if key in moved and key not in section_options(section):  # model.passes: set where it now lives (_set_keys)
             log.warning("config key %s.%s is deprecated: write it as %s.%s.%s", section, key, section, moved[key], key)
-            key = f"{moved[key]}.{key}"
+            key, path = f"{moved[key]}.{key}", [section, moved[key], key]
         single: dict = {}
-        _set_dotted(single, key, value, f"--set {text}")
+        _set_path(single, path[1:], value, f"--set {text}")
         _checked_section(section, single, f"--set {text}")
         table = data.setdefault(section, {})
         if not isinstance(table, dict):
             raise ToolkitError(f"--set {text}: [{section}] in {source} is not a table")
-        _set_keys(data, f"{section}.{key}", value, f"--set {text}")  # a sub-table given whole keeps the keys it omits
+        if any("." in name for name in path):  # a key of the user's own that holds a dot: a grid's model.n_topics
+            _set_path(data, path, value, f"--set {text}")
+        else:  # a sub-table given whole keeps the keys it omits
+            _set_keys(data, f"{section}.{key}", value, f"--set {text}")
+
+
+def _key_path(dotted: str) -> list[str]:
+    """The names of a --set's dotted key (``dotted``: the text before its ``=``) read as TOML reads one: a quoted
+    name is one name, dots and all, without its quotes (``trends.periods."十四五"`` had been set as a period named
+    with its quotes, and ``sweep.grid."model.n_topics"`` split at its dot). A grid key written unquoted after
+    ``sweep.grid.`` is one key, as every grid key is a setting's section.key (``sweep.grid.model.n_topics`` had been
+    a table ``model`` of the grid, refused as unquoted TOML the command line gave no chance to quote). A key that
+    is no TOML (an unquoted Chinese name: 十四五) is split at its dots."""
+    try:
+        table = tomllib.loads(f"{dotted.strip()} = 0")
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return dotted.strip().split(".")
+    path = []
+    while isinstance(table, dict) and len(table) == 1:
+        name, table = next(iter(table.items()))
+        path.append(name)
+    if path[:2] == ["sweep", "grid"] and len(path) > 3:
+        path = ["sweep", "grid", ".".join(path[2:])]
+    return path
 
 
 def parse_override(text: str) -> tuple[str, str, Any]:
@@ -134,6 +159,9 @@ def parse_override(text: str) -> tuple[str, str, Any]:
     section, key = dotted.strip().split(".", 1)
     if not section or not key.strip("."):
         raise ToolkitError(f"--set expects section.key=value (for example model.n_topics=20), not {text!r}")
+    path = _key_path(dotted)
+    if len(path) > 1 and all(path):  # a quoted name without its quotes
+        section, key = path[0], ".".join(path[1:])
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # a folder unzipped from a Windows archive keeps its GBK bytes in its name
@@ -199,7 +227,12 @@ def _set_keys(data: dict, name: str, value: Any, where: str = "") -> None:
 
 def _set_dotted(table: dict, key: str, value: Any, where: str) -> None:
     """``table[a][b] = value`` for key ``a.b`` (sub-tables created as needed)."""
-    *parents, last = key.split(".")
+    _set_path(table, key.split("."), value, where)
+
+
+def _set_path(table: dict, path: list[str], value: Any, where: str) -> None:
+    """``table[a][b] = value`` for ``path`` [a, b] (sub-tables created as needed)."""
+    *parents, last = path
     for name in parents:
         table = table.setdefault(name, {})
         if not isinstance(table, dict):
