@@ -111,8 +111,14 @@ def test_unknown_codes_and_empty_sheets_are_clear_errors(run, tmp_path):
     with pytest.raises(ToolkitError) as error:
         validation.score(out)
     items = sheet.loc[[0, 2], "item"].tolist()
-    assert f"2 coded theme(s) of {validation.UNIT_SHEET} not in the codebook" in str(error.value)
-    assert f"item {items[0]}: 'space_exploration'" in str(error.value) and f"item {items[1]}: 'moon'" in str(error.value)
+    # the sheet's path and each item's row (its file name alone told two coders' coding_sheet.csv apart by nothing,
+    # and a sorted sheet's item is not its row: a hostile pass of hand coding)
+    assert f"2 coded theme(s) of {out / validation.UNIT_SHEET} not in the codebook" in str(error.value)
+    said = str(error.value)
+    assert f"item {items[0]} (row 2): 'space_exploration'" in said and f"item {items[1]} (row 4): 'moon'" in said
+    sheet.iloc[::-1].to_csv(tmp_path / "sorted.csv", index=False)  # the rows reversed: item 1 on the last row
+    with pytest.raises(ToolkitError, match=rf"item {items[0]} \(row {len(sheet) + 1}\): 'space_exploration'"):
+        validation.agree(out, tmp_path / "sorted.csv", out / validation.UNIT_SHEET)
     sheet.loc[[0, 2], "theme"] = "OTHER"
     sheet.to_csv(out / validation.UNIT_SHEET, index=False)
     assert validation.score(out)["agreement"]["coded_units"].iloc[0] == 3
@@ -1194,6 +1200,13 @@ def test_agree_says_when_two_coders_sheets_are_a_copy_of_one(coded, tmp_path, ca
         validation.agree(folder, first, second)
     assert "hold the same cells: a copy of one coder's sheet?" in caplog.text
     caplog.clear()
+    # the copy with a column added (the coder's name, as one fills in a sheet before sending it on): the columns
+    # both sheets have are compared (a hostile pass: agreement 1.000 unsaid)
+    resaved.assign(coder="王").to_csv(second, index=False)
+    with caplog.at_level("WARNING", logger="toolkit"):
+        validation.agree(folder, first, second)
+    assert "hold the same cells (of the columns both have: item, note, text, theme): a copy" in caplog.text
+    caplog.clear()
     sheet = pd.read_csv(second, keep_default_na=False, dtype=str)
     sheet.loc[0, "note"] = "不确定"
     sheet.to_csv(second, index=False)
@@ -1859,3 +1872,70 @@ def test_coders_who_contradict_a_validated_theme_are_said_beside_its_verdict(run
     sheet.to_csv(out / validation.UNIT_SHEET, index=False)
     report, printed = score_with([largest, second])
     assert "the coders contradict" not in report and "the coders contradict" not in printed
+
+
+def test_the_agreement_file_holds_the_notes_that_qualify_its_figures(coded, tmp_path):
+    """`validate agree` warned on stderr that a coder left rows, and a whole stratum, uncoded, but the
+    agreement-*.md that gets cited held neither, and called its weighted figure an estimate for the whole corpus
+    (a hostile pass of hand coding)."""
+    folder = _copy(coded, tmp_path)
+    first = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    key = pd.read_csv(folder / validation.UNIT_KEY, keep_default_na=False)
+    stratum = key["stratum"].value_counts().index[-1]  # a stratum the second coder skipped whole
+    skipped = key.loc[key["stratum"] == stratum, "item"].astype(str)
+    second = first.assign(theme=first["theme"].where(~first["item"].isin(skipped), ""))
+    first.to_csv(tmp_path / "a.csv", index=False)
+    second.to_csv(tmp_path / "b.csv", index=False)
+    table = validation.agree(folder, tmp_path / "a.csv", tmp_path / "b.csv")
+    written = next(folder.glob("agreement-a-*-b-*.md")).read_text(encoding="utf-8")
+    assert written == validation.format_agreement(table)
+    notes = written.split("Notes:", 1)[1].split("\n\n`", 1)[0]
+    items = ", ".join(sorted(skipped, key=int))
+    assert f"b.csv: {len(skipped)} of {len(first)} rows not coded; the agreement rests on the " in notes
+    assert f"not coded: item{'s' if len(skipped) > 1 else ''} {items}" in notes
+    assert f"no coded unit of the stratum {stratum} (" in notes and "the weighted agreement and kappa stand for" in notes
+    assert "an estimate for the whole corpus (but for what the notes above say)." in written
+
+
+def test_scores_md_states_the_samples_design_the_confusion_and_each_shares_interval(coded, tmp_path):
+    """What a paper reports of a validation sample was left in validation.json and key_units.csv (a reviewer's
+    reading of scores.md in a hostile pass): the population and its strata, units drawn, coded and their weights,
+    the seed, Kish's effective number behind the weighted intervals, the bootstrap's replicates; and per theme,
+    precision and recall on one to four units read as findings without their intervals, with no confusion matrix."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    folder = _copy(coded, tmp_path)
+    sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    key = pd.read_csv(folder / validation.UNIT_KEY, keep_default_na=False)
+    skipped = sheet["item"].iloc[:3]
+    sheet.assign(theme=sheet["theme"].where(~sheet["item"].isin(skipped), "")).to_csv(folder / validation.UNIT_SHEET, index=False)
+    tables = validation.score(folder)
+    report = (folder / "scores.md").read_text(encoding="utf-8")
+    record = json.loads((folder / "validation.json").read_text(encoding="utf-8"))
+    size = key.groupby("stratum")["weight"].sum().round().astype(int)
+    coded_keys = key[~key["item"].astype(str).isin(skipped)]
+    assert (
+        f"Sample: {len(key)} units drawn from the {size.sum()} units of the run `{record['run']}` that the model was "
+        f"fitted to, stratified by the model's dominant theme (seed {record['random_state']}); {len(coded_keys)} coded."
+    ) in report
+    weights = coded_keys["stratum"].map(size / coded_keys.groupby("stratum").size()).to_numpy()
+    assert f"Kish's effective number of coded units: {weights.sum() ** 2 / (weights**2).sum():.1f}" in report
+    assert "percentiles of 1,000 bootstrap resamples of the coded units" in report
+    for stratum, units in size.items():
+        drawn, done = (key["stratum"] == stratum).sum(), (coded_keys["stratum"] == stratum).sum()
+        weight = f"{units / done:.2f}" if done else "-"
+        assert f"| {stratum} | {units} | {drawn} | {done} | {weight} |" in report
+    # the confusion matrix: the coders' theme by row, the model's by column, counts of coded units
+    confusion = tables["confusion"]
+    merged = coded_keys.merge(sheet[["item", "theme"]].astype({"item": int}), on="item")
+    truth = merged["theme"].replace({"none": "other"})
+    model = merged["model_theme"].replace("", "other")
+    assert confusion.to_numpy().sum() == len(merged)
+    assert np.trace(confusion.to_numpy()) == (truth.to_numpy() == model.to_numpy()).sum()
+    header = "| coded / model | " + " | ".join(confusion.columns) + " |"
+    assert header in report
+    # a raw precision with its Wilson interval over the units the model gave the theme
+    row = tables["units"].query("source == 'model' and predicted > 0").iloc[0]
+    k, n = int(round(row["precision"] * row["predicted"])), int(row["predicted"])
+    low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
+    assert f"| {row['theme']} | {int(row['support'])} | {n} | {row['precision']:.2f} [{low:.2f}, {high:.2f}] |" in report

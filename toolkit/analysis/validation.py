@@ -666,18 +666,23 @@ def _coded(path: Path, column: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return table, rows
 
 
-def _uncoded(path: Path, coded: pd.DataFrame, rows: pd.DataFrame, name: str = "") -> str:
+def _uncoded(path: Path, coded: pd.DataFrame, rows: pd.DataFrame, name: str = "", scored: str = "the theme scores rest") -> str:
     """A note on the rows of the sheet at ``path`` (shown as ``name``, default its file name) not coded yet
-    (``rows``: all its rows of an item), or ''."""
+    (``rows``: all its rows of an item): how many, and the items (up to ten), or ''. ``scored``: what rests on the
+    coded rows (the agreement between coders, for :func:`agree`)."""
     listed = rows["item"].nunique()
     if len(coded) >= listed:
         return ""
-    return f"{name or path.name}: {listed - len(coded)} of {listed} rows not coded" + (
-        f"; the theme scores rest on the {len(coded)} coded rows only (weighted by each stratum's coded rows, they "
-        "estimate the corpus if the coded rows are a random part of their strata)"
+    blank = sorted(set(rows["item"]) - set(coded["item"]))
+    items = ", ".join(str(i) for i in blank[:10]) + (" ..." if len(blank) > 10 else "")
+    rest = (
+        f"; {scored} on the {len(coded)} coded rows only (weighted by each stratum's coded rows, they estimate the "
+        "corpus if the coded rows are a random part of their strata)"
         if len(coded)
         else ""
     )
+    which = f"item{'s' if len(blank) > 1 else ''} {items}"
+    return f"{name or path.name}: {listed - len(coded)} of {listed} rows not coded{rest}; not coded: {which}"
 
 
 def _same_items(path: Path, coded: pd.DataFrame, rows: pd.DataFrame, key: pd.DataFrame, folder: Path, name: str = "") -> str:
@@ -1016,7 +1021,8 @@ def score(
     whole corpus), each with a 95% interval from a bootstrap over the coded units (seeded by the export's
     seed: deterministic) (``agreement``); per theme, ``other`` included (a coder may write `other` or `none`),
     precision, recall and F1, raw and weighted, with their support (coded units of the theme) and the units
-    the source gave the theme (``units``); a note names a theme the run validates that the coders
+    the source gave the theme (``units``); the confusion of the model's theme with the coders' (``confusion``), and
+    the sample's design (``sample``: :func:`_sample_design`); a note names a theme the run validates that the coders
     contradict (:func:`_contradicted`). Word and topic intrusion: the share of intruders found. Only coded
     rows are scored: a partial sheet is scored on its coded rows, and ``notes`` (printed as warnings and
     written to ``scores.md``) says how many rows were not coded and which sheets were not coded at all.
@@ -1054,7 +1060,7 @@ def score(
         notes.append(run_note)
         # in item order: a sheet sorted in a spreadsheet gives the same bootstrap intervals
         merged = _merged(coded[["item", "theme"]], key, path, UNIT_KEY).sort_values("item", kind="stable")
-        merged["theme"] = _themes_coded(merged, names, folder, path)
+        merged["theme"] = _themes_coded(merged, names, folder, path, dict(zip(coded["item"], coded.index + 2)))
         truth = merged["theme"].to_numpy()
         weights, uncovered = _coded_weights(merged, key)
         if uncovered:
@@ -1090,6 +1096,10 @@ def score(
                 overall.append({"source": source, **row, "coded_units": len(truth)})
         tables["units"] = pd.DataFrame(rows)
         tables["agreement"] = pd.DataFrame(overall)
+        tables["sample"] = _sample_design(folder, key, merged, weights)
+        tables["confusion"] = pd.crosstab(pd.Series(truth, name="coded"), pd.Series(sources["model"], name="model")).reindex(
+            index=labels, columns=labels, fill_value=0
+        )
         notes.append(_contradicted(tables["units"], _validated_themes(folder)))
     intrusion_notes = len(notes)
     for name, sheet, key_name, file in (
@@ -1125,6 +1135,33 @@ def score(
     tables["sheets"] = pd.DataFrame({"sheet": [shown_path(p) for p in sheets]}, dtype=object)
     atomic.write_own_file(written, format_scores(tables))
     return tables
+
+
+def _sample_design(folder: Path, key: pd.DataFrame, merged: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
+    """Per stratum (the model's dominant theme at the export): its units in the run, those drawn, those coded, and
+    the weight of a coded unit in the weighted scores; ``attrs`` holds what scores.md says of the design beside
+    it (the run, its modelled units, the export's seed, Kish's effective number of coded units). What a paper
+    reports of a validation sample, which scores.md had left in validation.json and key_units.csv (a reviewer's
+    reading of a hostile pass)."""
+    weight = pd.to_numeric(key["weight"], errors="coerce")
+    size = weight.groupby(key["stratum"]).sum().round().astype(int)
+    drawn = key.groupby("stratum").size()
+    coded = merged.groupby("stratum").size()
+    table = pd.DataFrame({"units": size, "drawn": drawn}).assign(coded=coded).fillna({"coded": 0})
+    table["coded"] = table["coded"].astype(int)
+    table["weight"] = table["units"] / table["coded"].where(table["coded"] > 0)
+    table = table.rename_axis("stratum").reset_index()
+    try:
+        record = json.loads(read_text_file(folder / "validation.json"))
+    except (OSError, ValueError):
+        record = {}
+    record = record if isinstance(record, dict) else {}
+    table.attrs.update(
+        run=str(record.get("run", "")),
+        seed=_export_seed(folder),
+        effective=float(weights.sum() ** 2 / (weights**2).sum()) if len(weights) else float("nan"),
+    )
+    return table
 
 
 def _validated_themes(folder: Path) -> list[str]:
@@ -1168,16 +1205,24 @@ def _contradicted(units: pd.DataFrame, validated: list[str]) -> str:
     )
 
 
-def _themes_coded(coded: pd.DataFrame, names: dict[str, str], folder: Path, path: Path) -> list[str]:
+def _themes_coded(
+    coded: pd.DataFrame, names: dict[str, str], folder: Path, path: Path, lines: dict[int, int] | None = None
+) -> list[str]:
     """The themes a coder wrote in ``coded`` (items and themes of the sheet at ``path``) as the codebook names them:
     'Ecology', 'ＥＣＯＬＯＧＹ' and the theme's labels (生态环境, Ecology and environment) are `ecology`, `none` and
-    其他 are `other`; an answer that is no theme is refused, naming its items."""
+    其他 are `other`; an answer that is no theme is refused, naming the sheet's path and each item with its line in
+    the sheet (``lines``: item -> line; default: from ``coded``'s index, the sheet's rows as :func:`_coded` read
+    them). It had named the sheet's file name alone: two coders' coding_sheet.csv were told apart by nothing, and
+    a sorted sheet's item is not its row (a hostile pass)."""
     allowed = {*names.values(), OTHER}
     by_plain = {**{answer_key(a): t for a, t in names.items()}, **{answer_key(n): n for n in allowed}}  # a name wins
     themes = [by_plain.get(answer_key(value), value) for value in _answer(coded["theme"])]
     unknown = [(item, theme) for item, theme in zip(coded["item"], themes) if theme not in allowed]
     if unknown:
-        cells = "; ".join(f"item {item}: {theme!r}" for item, theme in unknown[:5])
+        lines = lines if lines is not None else dict(zip(coded["item"].astype(int), coded.index + 2))
+        cells = "; ".join(
+            f"item {item}{f' (row {lines[item]})' if item in lines else ''}: {theme!r}" for item, theme in unknown[:5]
+        )
         lost = [item for item, theme in unknown if len(str(theme).strip()) > 1 and _lost_characters(str(theme))]
         if len(lost) > 1:  # answers lost to '?' in several rows: the encoding, not one coder's '??'  # 生态环境: '????'
             raise ToolkitError(
@@ -1187,7 +1232,7 @@ def _themes_coded(coded: pd.DataFrame, names: dict[str, str], folder: Path, path
             )
         several = any(re.search(r"[;；,，、/]", str(theme)) and str(theme).strip().upper() != "N/A" for _, theme in unknown)
         raise ToolkitError(
-            f"{len(unknown)} coded theme(s) of {path.name} not in the codebook ({cells}"
+            f"{len(unknown)} coded theme(s) of {shown_path(path)} not in the codebook ({cells}"
             f"{' ...' if len(unknown) > 5 else ''}); use the theme names of {folder / CODEBOOK} or 'other'"
             + (", one theme per row (the one most of the paragraph is about)" if several else "")
         )
@@ -1208,42 +1253,47 @@ def agree(folder: str | Path, first: str | Path, second: str | Path) -> pd.DataF
     written = folder / f"agreement-{sheet_tag(first)}-{sheet_tag(second)}.md"
     atomic.check_own_file(written)
     names, key = _theme_names(folder), _key(folder, UNIT_KEY)
-    sheets, read = [], []
+    sheets, read, notes = [], [], []
     for path in (first, second):
         coded, listed = _coded(path, "theme")
         _merged(coded[["item"]], key, path, UNIT_KEY)  # an item the export does not have is refused
         # the sheets' paths where their names are the same (coder_a/coding_sheet.csv, coder_b/coding_sheet.csv)
         name = shown_path(path) if first.name == second.name else path.name
-        for note in (_same_items(path, coded, listed, key, folder, name), _uncoded(path, coded, listed, name)):
-            if note:
-                log.warning("validate agree: %s", note)
+        notes += [_same_items(path, coded, listed, key, folder, name), _uncoded(path, coded, listed, name, "the agreement rests")]
         themes = _themes_coded(coded, names, folder, path)
         sheets.append(coded[["item"]].assign(theme=themes))
         # the themes as scored: a copy whose themes were written in capitals or as labels is the same copy (a hostile
         # pass: agreement 1.000 unsaid)
         read.append(coded.assign(theme=themes).sort_values("item", kind="stable").reset_index(drop=True).sort_index(axis=1))
     # a copy of one coder's sheet (the wrong file sent on): agreement 1.000, kappa 1.000, in silence (a hostile pass),
-    # also when the copy was saved again (Excel's byte-order mark, other line ends, rows in another order: a review);
-    # said, not refused: two coders who agree on every item and write no note fill in the same cells
-    if read[0].equals(read[1]):
-        log.warning(
-            "validate agree: %s and %s hold the same cells: a copy of one coder's sheet? Their agreement is then "
-            "no agreement between two coders",
-            shown_path(first),
-            shown_path(second),
+    # also when the copy was saved again (Excel's byte-order mark, other line ends, rows in another order: a review;
+    # a column added, such as the coder's name: the columns both sheets have are compared, a later pass); said, not
+    # refused: two coders who agree on every item and write no note fill in the same cells
+    shared = [column for column in read[0].columns if column in read[1].columns]
+    if read[0][shared].equals(read[1][shared]):
+        notes.append(
+            f"{shown_path(first)} and {shown_path(second)} hold the same cells"
+            + (
+                f" (of the columns both have: {', '.join(shared)})"
+                if len(shared) < max(map(len, (r.columns for r in read)))
+                else ""
+            )
+            + ": a copy of one coder's sheet? Their agreement is then no agreement between two coders"
         )
     both = sheets[0].merge(sheets[1], on="item", suffixes=("_first", "_second")).merge(key[["item", "stratum"]], on="item")
     if not len(both):
         raise ToolkitError(f"{first.name} and {second.name} have no coded item in common: nothing to compare")
     both = both.sort_values("item", kind="stable")
-    weights, uncovered = _coded_weights(both, key)  # as score weighs a partial sheet
-    if uncovered:
-        log.warning("validate agree: %s", uncovered)
+    weights, uncovered = _coded_weights(both, key, "the weighted agreement and kappa")  # as score weighs a partial sheet
+    notes = [note for note in (*notes, uncovered) if note]
+    for note in notes:
+        log.warning("validate agree: %s", note)
     labels = sorted(set(both["theme_first"]) | set(both["theme_second"]))
     rows = agreement(
         both["theme_first"].to_numpy(), both["theme_second"].to_numpy(), weights, labels, random_state=_export_seed(folder)
     )
     table = pd.DataFrame(rows).assign(first=shown_path(first), second=shown_path(second), coded_units=len(both))
+    table.attrs["notes"] = notes  # written with the figures they qualify, not on stderr alone (a hostile pass)
     atomic.write_own_file(written, format_agreement(table))
     return table
 
@@ -1251,11 +1301,15 @@ def agree(folder: str | Path, first: str | Path, second: str | Path) -> pd.DataF
 def format_agreement(table: pd.DataFrame) -> str:
     """:func:`agree`'s table as the Markdown it writes and the CLI prints."""
     first, second, n = table["first"].iloc[0], table["second"].iloc[0], int(table["coded_units"].iloc[0])
+    notes = table.attrs.get("notes", [])
     lines = [
         "# Agreement between coders",
         "",
+        *(["Notes:", "", *[f"- {note}" for note in notes], ""] if notes else []),
         f"`{first}` and `{second}` on the {n} items both coded, with 95% intervals ({INTERVALS}). Raw: the items as "
-        "they are; weighted: by the sampling weights, an estimate for the whole corpus.",
+        "they are; weighted: by the sampling weights, an estimate for the whole corpus"
+        + (" (but for what the notes above say)" if notes else "")
+        + ".",
         "",
     ]
     for weighting, rows_of in table.groupby("weighting", sort=False):
@@ -1273,7 +1327,7 @@ def _export_seed(folder: Path) -> int:
         return 0
 
 
-def _coded_weights(merged: pd.DataFrame, key: pd.DataFrame) -> tuple[np.ndarray, str]:
+def _coded_weights(merged: pd.DataFrame, key: pd.DataFrame, scored: str = "the weighted scores") -> tuple[np.ndarray, str]:
     """The coded units' weights for the corpus estimates: each stratum's units in the corpus over the units of it
     that were coded (the export's weight is over the units drawn: on a partial sheet a stratum with half its units
     coded counted for half of its size), and which strata no coded unit stands for (said: the weighted scores leave
@@ -1292,8 +1346,7 @@ def _coded_weights(merged: pd.DataFrame, key: pd.DataFrame) -> tuple[np.ndarray,
         return weights, ""
     share = size[missing].sum() / size.sum()
     return weights, (
-        f"no coded unit of the stratum {', '.join(missing)} ({share:.1%} of the corpus): the weighted scores stand for "
-        "the rest of it only"
+        f"no coded unit of the stratum {', '.join(missing)} ({share:.1%} of the corpus): {scored} stand for the rest of it only"
     )
 
 
@@ -1400,6 +1453,7 @@ def format_scores(tables: dict[str, pd.DataFrame]) -> str:
                 lines.append(f"- {source}, {weighting}: " + ", ".join(cells))
         note = _kappa_note(overall)
         lines += [note] if note else []
+    lines += _design_lines(tables.get("sample"))
     units = tables.get("units")
     if units is not None:
         for prefix, title in (("", "Per theme, raw"), ("weighted_", "Per theme, weighted by the sampling weights")):
@@ -1416,8 +1470,31 @@ def format_scores(tables: dict[str, pd.DataFrame]) -> str:
                 cells = [str(int(per.loc[(theme, "model"), "support"]))]
                 for source in ("model", "keywords"):
                     row = per.loc[(theme, source)]
-                    cells += [str(int(row["predicted"])), *[_number(row[prefix + m], 2) for m in ("precision", "recall", "f1")]]
+                    shares = [
+                        _share(row[prefix + "precision"], int(row["predicted"]), prefix == ""),
+                        _share(row[prefix + "recall"], int(row["support"]), prefix == ""),
+                    ]
+                    cells += [str(int(row["predicted"])), *shares, _number(row[prefix + "f1"], 2)]
                 lines.append(f"| {theme} | " + " | ".join(cells) + " |")
+            if prefix == "":
+                lines += [
+                    "",
+                    "P and R with their 95% Wilson intervals over the coded units they are shares of (a precision of "
+                    "1.00 on one unit is 1.00 [0.21, 1.00]).",
+                ]
+    confusion = tables.get("confusion")
+    if confusion is not None and len(confusion):
+        lines += [
+            "",
+            "The model's dominant theme (columns) against the coders' theme (rows), coded units:",
+            "",
+            "| coded / model | " + " | ".join(map(str, confusion.columns)) + " |",
+            "|---|" + "---|" * len(confusion.columns),
+            *[
+                f"| {theme} | " + " | ".join(str(int(n)) for n in row) + " |"
+                for theme, row in zip(confusion.index, confusion.to_numpy())
+            ],
+        ]
     for name, label in (("word_intrusion", "Word intrusion"), ("topic_intrusion", "Topic intrusion")):
         if name in tables:
             from statsmodels.stats.proportion import proportion_confint
@@ -1435,6 +1512,38 @@ def format_scores(tables: dict[str, pd.DataFrame]) -> str:
                 what = "topic" if name == "word_intrusion" else "item"
                 lines.append(f"  not found for {what}{'s' if len(missed) > 1 else ''} {', '.join(missed)}")
     return "\n".join(lines) + "\n"
+
+
+def _design_lines(sample: pd.DataFrame | None) -> list[str]:
+    """scores.md's paragraph and table of the sample's design (:func:`_sample_design`)."""
+    if sample is None or not len(sample):
+        return []
+    attrs = sample.attrs
+    population = f"the {int(sample['units'].sum()):,} units"  # the strata's: the units the model was fitted to
+    run = f" of the run `{attrs['run']}`" if attrs.get("run") else ""
+    return [
+        "",
+        f"Sample: {int(sample['drawn'].sum())} units drawn from {population}{run} that the model was fitted to, "
+        f"stratified by the model's dominant theme (seed {attrs['seed']}); {int(sample['coded'].sum())} coded. The "
+        "weighted scores count each coded unit for its stratum's units over the stratum's coded units (Kish's "
+        f"effective number of coded units: {_number(attrs['effective'], 1)}, the n of the weighted Wilson "
+        f"intervals); kappa's intervals are percentiles of {BOOTSTRAP:,} bootstrap resamples of the coded units, "
+        f"seeded with the export's seed ({attrs['seed']}).",
+        "",
+        "| stratum | units | drawn | coded | weight |",
+        "|---|---|---|---|---|",
+        *[f"| {r.stratum} | {r.units} | {r.drawn} | {r.coded} | {_number(r.weight, 2)} |" for r in sample.itertuples()],
+    ]
+
+
+def _share(value, n: int, interval: bool) -> str:
+    """A precision or recall of ``n`` units to two decimals, with its 95% Wilson interval when ``interval``."""
+    if not interval or value is None or pd.isna(value) or n == 0:
+        return _number(value, 2)
+    from statsmodels.stats.proportion import proportion_confint
+
+    low, high = proportion_confint(int(round(value * n)), n, alpha=0.05, method="wilson")
+    return f"{_number(value, 2)} [{_number(low, 2)}, {_number(high, 2)}]"
 
 
 def _estimate(estimate, low, high) -> str:
