@@ -411,7 +411,7 @@ def test_a_mark_is_not_an_answer(coded, tmp_path):
     sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
     sheet.loc[0, "theme"] = "-"
     sheet.to_csv(folder / "marked.csv", index=False)
-    with pytest.raises(ToolkitError, match=r"not in the codebook \(item 1: '-'"):
+    with pytest.raises(ToolkitError, match=r"not in the codebook \(item 1 \(row 2\): '-'"):
         validation.score(folder, units_file=folder / "marked.csv")
 
 
@@ -1027,7 +1027,7 @@ def test_a_sheet_saved_as_excels_western_csv_is_scored_with_its_lost_texts_said(
     # one coder's '??' in one cell of a sheet saved as UTF-8 is an answer that is no theme, not an encoding
     unsure = sheet.assign(theme=sheet["theme"].where(sheet.index > 0, "??"))
     (folder / validation.UNIT_SHEET).write_text(unsure.to_csv(index=False), encoding="utf-8")
-    with pytest.raises(ToolkitError, match="not in the codebook \\(item 1: '\\?\\?'\\)"):
+    with pytest.raises(ToolkitError, match="not in the codebook \\(item 1 \\(row 2\\): '\\?\\?'\\)"):
         validation.score(folder)
     # bytes that are no table at all are still refused with the encodings tried
     (folder / validation.UNIT_SHEET).write_bytes(bytes(range(1, 256)) * 4)
