@@ -974,6 +974,17 @@ def test_intervals_that_bound_nothing_are_said_to():
     )
     assert wide_intervals_sentence(many) == ""  # 1 of 357: no rule of the table
     assert wide_intervals_sentence(wide.assign(share_low=float("nan"), share_high=float("nan"))) == ""
+    # a year that mixes one-paragraph notices with a long report: the mix is the cause, not few documents (a hostile
+    # pass of other genres: intervals seven times the reports' own at 13 degrees of freedom, blamed on the t quantile)
+    documents = pd.DataFrame(
+        {"year": [2021, 2021, 2021, 2021, 2020], "status": ["used"] * 4 + ["skipped"], "n_units": [40, 1, 2, 1, 1]}
+    )
+    mixed = wide_intervals_sentence(wide, documents)
+    assert mixed.startswith("Here 5 of the 17 intervals of theme_by_year.csv span more than half the range of a share")
+    assert "their years mix short documents with long ones (3 of their 4 documents are of at most 2 paragraphs, 1 of 10" in mixed
+    assert "too few to estimate" not in mixed and "compare documents of like length and kind" in mixed
+    for other in (documents.assign(n_units=[40, 3, 9, 12, 1]), documents.assign(year=[2021, 2019, 2019, 2019, 2021])):
+        assert "(2 a year) are too few to estimate how documents vary" in wide_intervals_sentence(wide, other)
     from toolkit.output.report import methods_paragraph
 
     manifest = {

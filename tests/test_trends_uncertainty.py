@@ -108,6 +108,10 @@ def test_the_seed_spread_is_part_of_the_interval():
     assert row["seed_max"] - row["seed_min"] == pytest.approx(0.08, abs=0.01)
     assert row["share_sd"] > alone.loc[(2014, "ecology"), "share_sd"]
     assert row["sampling_sd"] == pytest.approx(alone.loc[(2014, "ecology"), "share_sd"], rel=0.3)
+    # the two sets of replicates draw the same random numbers but for the member: with one member, the same figures
+    # (two streams gave share_sd below sampling_sd in half the cells of a one-member run, a hostile pass)
+    measured = alone["share_sd"].notna()
+    assert measured.sum() > 0 and (alone.loc[measured, "share_sd"] == alone.loc[measured, "sampling_sd"]).all()
 
 
 def test_change_is_clear_only_when_it_is_larger_than_its_simultaneous_interval():
@@ -1176,3 +1180,42 @@ def test_documents_outside_every_period_lend_no_document_level_to_the_periods():
     alone = widths(inside, inside_shares)
     both = widths(pd.concat([early, inside], ignore_index=True), np.concatenate([early_shares, inside_shares], axis=1))
     assert np.allclose(both, alone, rtol=0.02), (alone, both)
+
+
+def test_groups_whose_documents_are_of_different_years_are_said_to_mix_group_and_time(caplog):
+    """A hostile pass of other genres: one province's notices of 2019 against another's of 2020 gave a group
+    difference that repeated the change from 2019 to 2020, and group_change.csv, the report and the log said
+    nothing. When at least half of the two groups' tokens would have to move to other years for them to spread
+    alike (the total variation distance of their tokens' years), every row's note and a warning say so; groups
+    spread alike over the years say nothing."""
+    from toolkit.analysis.trends import yearly_trends
+
+    units, shares = _units(np.random.default_rng(11), years=(2019, 2020), docs=4, n=5, eco=(0.2, 0.5))
+    units = units.assign(in_model=True, ecology=shares[0, :, 0], other=shares[0, :, 1])
+    # 甲 holds three documents of 2019 and one of 2020, 乙 one of 2019 and three of 2020: 甲's 2020 document and
+    # 乙's 2019 one hold fewer tokens than the others, so that the distance is above one half
+    apart = units.assign(province=np.where((units["year"] == 2019) == (units["doc_id"].str[-1] != "0"), "甲", "乙"))
+    apart.loc[apart["doc_id"].isin(["2019-0", "2020-0"]), "n_tokens"] = 5
+    tokens = apart.groupby(["province", "year"])["n_tokens"].sum()
+    spread = [tokens.loc[g] / tokens.loc[g].sum() for g in ("甲", "乙")]
+    distance = 0.5 * spread[0].sub(spread[1], fill_value=0).abs().sum()
+    assert distance >= 0.5
+    with caplog.at_level("WARNING", logger="toolkit"):
+        trends = yearly_trends(apart, np.zeros((len(apart), 1)), THEMES, window=(2019, 2020), bootstrap=20, by="province")
+    mean = float((spread[0] * spread[0].index.to_numpy(dtype=float)).sum())
+    said = (
+        f"the two groups' documents are of different years (甲: 2019-2020, its tokens' mean year {mean:.1f}; 乙: "
+        f"2019-2020, its tokens' mean year"
+    )
+    assert trends.group_change["note"].str.contains(said, regex=False).all()
+    assert (
+        f"{distance:.0%} of their tokens would have to move to other years to match): the difference mixes province"
+        in (trends.group_change["note"].iloc[0])
+    )
+    assert "group_change.csv compares 甲 and 乙, but the two groups' documents are of different years" in caplog.text
+    caplog.clear()
+    alike = units.assign(province=np.where(units["doc_id"].str[-1].isin(["0", "1"]), "甲", "乙"))  # two a year each
+    with caplog.at_level("WARNING", logger="toolkit"):
+        trends = yearly_trends(alike, np.zeros((len(alike), 1)), THEMES, window=(2019, 2020), bootstrap=20, by="province")
+    assert not trends.group_change["note"].fillna("").str.contains("different years").any()
+    assert "different years" not in caplog.text

@@ -351,12 +351,16 @@ class ShareModel:
                 named = [i for i, label in enumerate(pooled.labels) if label[keys.index("period")] != ""]
                 pooled = Cells([pooled.labels[i] for i in named], [pooled.documents[i] for i in named])
             docs.unit_variance()  # computed once (with the document shares), before the two threads below read it
-            with ThreadPoolExecutor(1) as pool:  # each set draws from its own stream: one in a thread, one here
+            # both sets draw the same random numbers (a stream each, one in a thread, one here): their replicates differ
+            # by the ensemble member drawn alone, so that share_sd and sampling_sd are equal with one member and
+            # their difference is the ensemble's part (two streams gave share_sd below sampling_sd in half the cells
+            # of a one-member run: a hostile pass of the tables)
+            with ThreadPoolExecutor(1) as pool:
                 with_members = pool.submit(
                     replicate, docs, cells, self.n_boot, self.random_state, pooled=pooled, level=self.level
                 )
                 sampling = replicate(
-                    docs, cells, self.n_boot, self.random_state + 1, with_members=False, pooled=pooled, level=self.level
+                    docs, cells, self.n_boot, self.random_state, with_members=False, pooled=pooled, level=self.level
                 )
                 total = with_members.result()
             sd = standard_deviations(total)
@@ -959,6 +963,39 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
                     " and ".join(map(str, single)),
                     "holds" if len(single) == 1 else "each hold",
                 )
-            trends.group_change = _one_document_group(change)
+            trends.group_change = _years_apart(_one_document_group(change), grouped, by, pair)
             _few_degrees_warning(trends.group_change, "group_change.csv")
     return trends
+
+
+YEARS_APART = 0.5  # the share of two groups' tokens that would have to move to other years for their years to match
+
+
+def _years_apart(change: pd.DataFrame, grouped: pd.DataFrame, by: str, pair: list) -> pd.DataFrame:
+    """A group change whose two groups' documents are of different years (at least :data:`YEARS_APART` of their
+    tokens would have to move to other years for the two to spread alike over the years: the total variation
+    distance of their tokens' years) with a note on every row, and a warning: the difference between them mixes the
+    group with the time, which a comparison of groups alone never said (a hostile pass: one province's notices of
+    2019 against another's of 2020 repeated the change from 2019 to 2020)."""
+    if change.empty or "year" not in grouped or len(pair) != 2:
+        return change
+    tokens = grouped.groupby([by, "year"])["n_tokens"].sum()
+    spread = [tokens.loc[group] / tokens.loc[group].sum() for group in pair]
+    distance = 0.5 * float(spread[0].sub(spread[1], fill_value=0).abs().sum())
+    if distance < YEARS_APART:
+        return change
+
+    def years(share: pd.Series) -> str:
+        first, last = int(share.index.min()), int(share.index.max())
+        span = str(first) if first == last else f"{first}-{last}"
+        return f"{span}, its tokens' mean year {float((share * share.index.to_numpy(dtype=float)).sum()):.1f}"
+
+    note = (
+        f"the two groups' documents are of different years ({pair[0]}: {years(spread[0])}; {pair[1]}: "
+        f"{years(spread[1])}; {distance:.0%} of their tokens would have to move to other years to match): the "
+        f"difference mixes {by} with time; compare them within years (theme_by_group_year.csv) or estimate both "
+        "(effects.formula)"
+    )
+    log.warning("group_change.csv compares %s and %s, but %s", pair[0], pair[1], note)
+    notes = change["note"].fillna("").astype(str)
+    return change.assign(note=[f"{n}; {note}" if n else note for n in notes])
