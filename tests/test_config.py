@@ -180,6 +180,8 @@ def test_a_set_key_is_read_as_toml_reads_a_dotted_key():
         config = Config.load(None, [f"{key}=[4, 6]", "sweep.seeds=[1]"])
         assert config["sweep"]["grid"] == {"model.n_topics": [4, 6]}, key
         assert [point["model.n_topics"] for point in expand_grid(config)] == [4, 6]
+    api = Config.load(None, ["sweep.seeds=[1]"]).with_values(**{"sweep.grid.model.n_topics": [3, 5]})  # the API too
+    assert api["sweep"]["grid"] == {"model.n_topics": [3, 5]}
     quoted = Config.load(None, ['model."keyatm".iterations=61', '"model".n_topics=7'])
     assert quoted["model"]["keyatm"]["iterations"] == 61 and quoted["model"]["n_topics"] == 7
     assert parse_override('trends.periods."十四五"=[2021, 2025]') == ("trends", "periods.十四五", [2021, 2025])

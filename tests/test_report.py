@@ -985,6 +985,11 @@ def test_intervals_that_bound_nothing_are_said_to():
     assert "too few to estimate" not in mixed and "compare documents of like length and kind" in mixed
     for other in (documents.assign(n_units=[40, 3, 9, 12, 1]), documents.assign(year=[2021, 2019, 2019, 2019, 2021])):
         assert "(2 a year) are too few to estimate how documents vary" in wide_intervals_sentence(wide, other)
+    # the mix named for the years that hold it alone, the others' cause beside it (a review: one notice in one of six
+    # years put every wide interval down to the mix)
+    two = wide_intervals_sentence(pd.concat([wide, wide.assign(year=2020)]), documents)
+    assert two.startswith("Here 10 of the 34 intervals") and ": 5 of them are of years that mix short documents" in two
+    assert "a corpus of their own (2021); for the others, their years' documents (2 a year) are too few" in two
     from toolkit.output.report import methods_paragraph
 
     manifest = {

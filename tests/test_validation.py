@@ -910,6 +910,25 @@ def test_a_key_without_a_positive_weight_is_a_clear_error(coded, tmp_path):
     key.assign(weight="0").to_csv(folder / validation.UNIT_KEY, index=False)
     with pytest.raises(ToolkitError, match="has no positive weight"):
         validation.score(folder)
+    # one weight edited to what the export never writes: inf was a traceback, 1e300 a population of -9e18 units in
+    # scores.md, nan or -3 a smaller population unsaid (an adversarial review)
+    for weight in ("inf", "1e300", "nan", "-3", "0.5"):
+        key.assign(weight=[weight, *key["weight"].iloc[1:]]).to_csv(folder / validation.UNIT_KEY, index=False)
+        with pytest.raises(ToolkitError, match=rf"{validation.UNIT_KEY}: item {key['item'].iloc[0]} has the weight "):
+            validation.score(folder)
+
+
+def test_a_refusal_names_the_spreadsheet_row_below_blank_lines(coded, tmp_path):
+    """Blank lines, which pandas skips, are rows of a spreadsheet: a theme not in the codebook three blank lines
+    below the header was named at row 7 of a sheet whose row 10 it was (an adversarial review): here item 5, rows 2-4
+    blank, is on row 9."""
+    folder = _copy(coded, tmp_path)
+    sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    sheet.loc[4, "theme"] = "月球"
+    lines = sheet.to_csv(index=False).split("\n", 1)
+    (tmp_path / "blank.csv").write_text(lines[0] + "\n\n\n  \n" + lines[1], encoding="utf-8")
+    with pytest.raises(ToolkitError, match=rf"item {sheet.loc[4, 'item']} \(row 9\): '月球'"):  # row 6 before
+        validation.score(folder, units_file=tmp_path / "blank.csv")
 
 
 def test_a_paragraph_that_reads_as_a_formula_is_guarded_once_on_the_sheet_and_scored_as_excel_saves_it(run, tmp_path):
@@ -1939,3 +1958,17 @@ def test_scores_md_states_the_samples_design_the_confusion_and_each_shares_inter
     k, n = int(round(row["precision"] * row["predicted"])), int(row["predicted"])
     low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
     assert f"| {row['theme']} | {int(row['support'])} | {n} | {row['precision']:.2f} [{low:.2f}, {high:.2f}] |" in report
+
+
+def test_a_theme_sheet_nobody_coded_is_said_as_the_intrusion_sheets_are(coded, tmp_path):
+    """A study that coded the word-intrusion sheet only: the theme sheet's note listed "20 of 20 rows not coded; not
+    coded: items 1, ..., 10 ..." where the intrusion sheets say "not coded (none of N rows)" (a review)."""
+    folder = _copy(coded, tmp_path)
+    sheet = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    sheet.assign(theme="").to_csv(folder / validation.UNIT_SHEET, index=False)
+    words = pd.read_csv(folder / validation.WORD_SHEET, keep_default_na=False, dtype=str)
+    key = pd.read_csv(folder / validation.WORD_KEY, keep_default_na=False, dtype=str)
+    words.assign(intruder=key["intruder"]).to_csv(folder / validation.WORD_SHEET, index=False)
+    notes = validation.score(folder)["notes"]["note"].tolist()
+    assert f"{validation.UNIT_SHEET}: not coded (none of {len(sheet)} rows)" in notes
+    assert not any("rows not coded" in note for note in notes)

@@ -158,10 +158,12 @@ def build_parser() -> argparse.ArgumentParser:
     tokens = commands.add_parser(
         "tokens",
         help="print the tokens of one file, one unit per line",
-        description="Print the tokens of one text file as a run gives them to the model: normalised (`toolkit "
-        "normalize`), cut into units (paragraphs), segmented by jieba with the domain dictionary and the lexicon's "
-        "words, stopwords removed; one unit per line, tokens separated by spaces. With --config, that config's "
-        "[normalize], [units], [segment] and [vocab] settings and its lexicon; without, the defaults.",
+        description="Print the tokens of one text file as a run segments them: normalised (`toolkit normalize`), cut "
+        "into units (paragraphs), segmented by jieba with the domain dictionary and the lexicon's words, stopwords "
+        "removed (and word pairs joined with vocab.phrases); one unit per line, tokens separated by spaces. The "
+        "model sees the part of them the run's vocabulary keeps (vocab.min_df, max_df: set over the whole corpus). "
+        "With --config, that config's [normalize], [units], [segment] and [vocab] settings and its lexicon; without, "
+        "the defaults.",
     )
     tokens.add_argument("path", help="a text file")
     _add_config_arguments(tokens, required=False)

@@ -214,6 +214,9 @@ def _set_keys(data: dict, name: str, value: Any, where: str = "") -> None:
     and model={"keyatm": {"iterations": 60}} the config's model.keyatm.samples; so did --set, a later pass).
     ``where``: what an error names (default: ``name``). A deprecated key is set where it now lives (model.passes as
     model.lda.passes: a grid over it labelled its runs with values a file's [model.lda] overrode, a hostile pass)."""
+    if name.startswith("sweep.grid.") and "." in name[len("sweep.grid.") :]:  # a grid key is a setting's section.key
+        _set_path(data, ["sweep", "grid", name[len("sweep.grid.") :]], value, where or name)
+        return
     section, _, key = name.partition(".")
     moved = getattr(_module(section), "MOVED", {}) if section in SECTIONS else {}
     if key in moved and key not in section_options(section):

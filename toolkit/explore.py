@@ -68,7 +68,8 @@ def normalize_file(path: str | Path, config: Config | None = None) -> str:
 
 
 def tokenize_file(path: str | Path, config: Config | None = None) -> list[list[str]]:
-    """The tokens of each unit of one file, exactly as ``run`` gives them to the model. With ``vocab.phrases``
+    """The tokens of each unit of one file, exactly as ``run`` segments them (the model sees those of them the run's
+    vocabulary keeps: ``vocab.min_df`` and ``max_df`` are set over the whole corpus). With ``vocab.phrases``
     on, word pairs are joined by the phrase model a run of ``config`` learns from its corpus (or, for a config
     without a corpus, from this file alone)."""
     from .analysis.terms import apply_phrases, learn_phrases

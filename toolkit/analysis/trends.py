@@ -968,33 +968,49 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
     return trends
 
 
-YEARS_APART = 0.5  # the share of two groups' tokens that would have to move to other years for their years to match
+YEARS_APART = 1.0  # years between two groups' tokens' mean years (and at least a tenth of the corpus's span)
 
 
 def _years_apart(change: pd.DataFrame, grouped: pd.DataFrame, by: str, pair: list) -> pd.DataFrame:
-    """A group change whose two groups' documents are of different years (at least :data:`YEARS_APART` of their
-    tokens would have to move to other years for the two to spread alike over the years: the total variation
-    distance of their tokens' years) with a note on every row, and a warning: the difference between them mixes the
-    group with the time, which a comparison of groups alone never said (a hostile pass: one province's notices of
-    2019 against another's of 2020 repeated the change from 2019 to 2020)."""
-    if change.empty or "year" not in grouped or len(pair) != 2:
+    """A group change whose two groups' documents are of different times, their tokens' mean years at least
+    :data:`YEARS_APART` apart and a tenth of the corpus's span of years, with a note on every row and a warning:
+    the difference between them mixes the group with the change over time, which a comparison of groups alone never
+    said (a hostile pass: one province's notices of 2019 against another's of 2020 repeated the change from 2019 to
+    2020). Not for a grouping by time itself; a distance of the years' spread alone (total variation) had called
+    Wuhan's reports of 2015-2022 and Anqing's one of 2020, mean years 2019.9 and 2020.0, of different years (a
+    review)."""
+    import pandas as pd
+
+    if change.empty or "year" not in grouped or len(pair) != 2 or by in ("year", "date", "period"):
         return change
     tokens = grouped.groupby([by, "year"])["n_tokens"].sum()
-    spread = [tokens.loc[group] / tokens.loc[group].sum() for group in pair]
-    distance = 0.5 * float(spread[0].sub(spread[1], fill_value=0).abs().sum())
-    if distance < YEARS_APART:
+    spread = []
+    for group in pair:
+        held = tokens.loc[group] if group in tokens.index.get_level_values(0) else pd.Series(dtype=float)
+        if held.sum() <= 0:  # a group without tokens has no time to compare
+            return change
+        spread.append(held[held > 0] / held.sum())
+    means = [float((share * share.index.to_numpy(dtype=float)).sum()) for share in spread]
+    years = pd.to_numeric(grouped["year"], errors="coerce").dropna()
+    span = float(years.max() - years.min()) if len(years) else 0.0
+    gap = abs(means[1] - means[0])
+    if gap < max(YEARS_APART, span / 10):
         return change
 
-    def years(share: pd.Series) -> str:
+    def held_years(share: pd.Series, mean: float) -> str:
         first, last = int(share.index.min()), int(share.index.max())
-        span = str(first) if first == last else f"{first}-{last}"
-        return f"{span}, its tokens' mean year {float((share * share.index.to_numpy(dtype=float)).sum()):.1f}"
+        return f"{first if first == last else f'{first}-{last}'}, its tokens' mean year {mean:.1f}"
 
+    shared = set(spread[0].index) & set(spread[1].index)
     note = (
-        f"the two groups' documents are of different years ({pair[0]}: {years(spread[0])}; {pair[1]}: "
-        f"{years(spread[1])}; {distance:.0%} of their tokens would have to move to other years to match): the "
-        f"difference mixes {by} with time; compare them within years (theme_by_group_year.csv) or estimate both "
-        "(effects.formula)"
+        f"the two groups' documents are of different times ({pair[0]}: {held_years(spread[0], means[0])}; {pair[1]}: "
+        f"{held_years(spread[1], means[1])}{'; no year holds documents of both' if not shared else ''}): the "
+        f"difference mixes {by} with the change over time; "
+        + (
+            "compare them within the years (or periods) both cover, theme_by_group_year.csv, or estimate both (effects.formula)"
+            if shared
+            else "estimate both (effects.formula)"
+        )
     )
     log.warning("group_change.csv compares %s and %s, but %s", pair[0], pair[1], note)
     notes = change["note"].fillna("").astype(str)

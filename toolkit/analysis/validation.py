@@ -107,7 +107,31 @@ def read_table(path: Path, needed: tuple[str, ...], fix: str, **options) -> pd.D
     missing = [c for c in needed if c not in table.columns]
     if missing:
         raise ToolkitError(f"{path} has no {missing[0]!r} column (its columns: {', '.join(table.columns)}); {fix}")
-    return unguarded_table(table)
+    table = unguarded_table(table)
+    table.attrs["rows"] = _spreadsheet_rows(text, separator, len(table))
+    return table
+
+
+def sheet_row(table: pd.DataFrame, index: int) -> int:
+    """The row of a spreadsheet (the header its row 1) that holds ``table``'s row ``index`` as :func:`read_table`
+    read it: blank lines, which pandas skips, are rows of a spreadsheet too (an error had named row 7 of a sheet
+    whose row 10 it meant, three blank lines below its header: an adversarial review)."""
+    rows = table.attrs.get("rows")
+    return int(rows[index]) if rows is not None and 0 <= index < len(rows) else int(index) + 2
+
+
+def _spreadsheet_rows(text: str, separator: str, n_rows: int) -> list[int] | None:
+    """Each data row's row in a spreadsheet: the records of ``text`` (a quoted line break stays in its record), the
+    blank ones counted but skipped as pandas skips them (empty or white space only, no separator); None when
+    they do not count ``n_rows`` (a file the csv module reads otherwise)."""
+    rows, header = [], False
+    for number, record in enumerate(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=separator), start=1):
+        if len(record) <= 1 and not "".join(record).strip():
+            continue
+        if header:
+            rows.append(number)
+        header = True
+    return rows if len(rows) == n_rows else None
 
 
 def _by_name(name: str) -> bool:
@@ -653,7 +677,7 @@ def _coded(path: Path, column: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise ToolkitError(
-            f"{path}: item {table['item'].iloc[row]!r} (row {table.index[row] + 2}) is not an item "
+            f"{path}: item {table['item'].iloc[row]!r} (row {sheet_row(table, table.index[row])}) is not an item "
             "number; keep the `item` column as exported (a line break in a cell without quotes starts a row)"
         )
     rows = table[whole].assign(item=listed[whole].astype(int))
@@ -661,7 +685,7 @@ def _coded(path: Path, column: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     twice = table[table["item"].duplicated(keep=False)]
     if len(twice):
         item = int(twice["item"].iloc[0])
-        lines = ", ".join(str(i + 2) for i in twice.index[twice["item"] == item])
+        lines = ", ".join(str(sheet_row(table, i)) for i in twice.index[twice["item"] == item])
         raise ToolkitError(f"{path}: item {item} is coded more than once (rows {lines}); keep one row per item, as exported")
     return table, rows
 
@@ -673,6 +697,8 @@ def _uncoded(path: Path, coded: pd.DataFrame, rows: pd.DataFrame, name: str = ""
     listed = rows["item"].nunique()
     if len(coded) >= listed:
         return ""
+    if not len(coded):  # as the intrusion sheets say it (a review: forty items listed of a sheet nobody coded)
+        return f"{name or path.name}: not coded (none of {listed} rows)"
     blank = sorted(set(rows["item"]) - set(coded["item"]))
     items = ", ".join(str(i) for i in blank[:10]) + (" ..." if len(blank) > 10 else "")
     rest = (
@@ -1060,7 +1086,8 @@ def score(
         notes.append(run_note)
         # in item order: a sheet sorted in a spreadsheet gives the same bootstrap intervals
         merged = _merged(coded[["item", "theme"]], key, path, UNIT_KEY).sort_values("item", kind="stable")
-        merged["theme"] = _themes_coded(merged, names, folder, path, dict(zip(coded["item"], coded.index + 2)))
+        lines = {item: sheet_row(coded, i) for item, i in zip(coded["item"], coded.index)}
+        merged["theme"] = _themes_coded(merged, names, folder, path, lines)
         truth = merged["theme"].to_numpy()
         weights, uncovered = _coded_weights(merged, key)
         if uncovered:
@@ -1219,7 +1246,7 @@ def _themes_coded(
     themes = [by_plain.get(answer_key(value), value) for value in _answer(coded["theme"])]
     unknown = [(item, theme) for item, theme in zip(coded["item"], themes) if theme not in allowed]
     if unknown:
-        lines = lines if lines is not None else dict(zip(coded["item"].astype(int), coded.index + 2))
+        lines = lines if lines is not None else {int(i): sheet_row(coded, r) for i, r in zip(coded["item"], coded.index)}
         cells = "; ".join(
             f"item {item}{f' (row {lines[item]})' if item in lines else ''}: {theme!r}" for item, theme in unknown[:5]
         )
@@ -1337,6 +1364,15 @@ def _coded_weights(merged: pd.DataFrame, key: pd.DataFrame, scored: str = "the w
         raise ToolkitError(
             f"{UNIT_KEY} has no positive weight (its `weight` column was edited?): the weighted scores cannot be "
             "computed; export again"
+        )
+    # a weight the export never writes (each is its stratum's units over those drawn: finite, 1 or more): one edited
+    # to inf was a traceback, to 1e300 a population of -9e18 units, to nan or -3 a smaller population unsaid (a review)
+    odd = key[~(np.isfinite(key["weight"]) & (key["weight"] >= 1) & (key["weight"] < 2**53))]
+    if len(odd):
+        raise ToolkitError(
+            f"{UNIT_KEY}: item {odd['item'].iloc[0]} has the weight {float(odd['weight'].iloc[0])}, which the export never "
+            "writes (a stratum's units over the units drawn from it: a finite number of 1 or more); its `weight` "
+            "column was edited? Export again"
         )
     size = key.groupby("stratum")["weight"].sum()  # the stratum's modelled units
     coded = merged.groupby("stratum").size()

@@ -103,7 +103,7 @@ _TEXT = {
         "r_split_across": "半数关键词检验 r(跨文档或跨年份,取较好者)",
         "sensitivity_title": "去掉单个关键词时主题占比的最大变化",
         "sensitivity_x": "占比的最大变化(年份或组)",
-        "sensitivity_note": "每个主题影响最大的三个关键词;条旁:词与变化最大的年份或组",
+        "sensitivity_note": "每个主题影响最大的{n}个关键词;条旁:词与变化最大的年份或组",
         "validity_x": "皮尔逊相关系数 r(虚线:0.5;✗ 未通过,原因见 themes.csv)",
     },
     "en": {
@@ -182,7 +182,7 @@ _TEXT = {
         "r_split_across": "split half: held-out keywords, r across documents or years (the better)",
         "sensitivity_title": "How far a theme's shares move without one keyword",
         "sensitivity_x": "largest change of a year's (or group's) share",
-        "sensitivity_note": "the three keywords that move each theme most; beside each bar: the word and where",
+        "sensitivity_note": "the {n} that {move} each theme most; beside each bar: the word and where",
         "validity_x": "Pearson r (dashed: 0.5; ✗ not validated, reasons in themes.csv)",
     },
 }

@@ -219,8 +219,20 @@ def plot_lexicon_sensitivity(
         ax.set_xlabel(text["sensitivity_x"], fontsize=9)
         ax.grid(axis="x", alpha=0.3)
         heading = _heading(title, text["sensitivity_title"])
-        ax.set_title(wrap(heading + "\n" + text["sensitivity_note"], 10 - 2.4, 9), fontsize=9)  # beside the labels
+        note = text["sensitivity_note"].format(n=_keywords_counted(n_words, language), move="moves" if n_words == 1 else "move")
+        ax.set_title(wrap(heading + "\n" + note, 10 - 2.4, 9), fontsize=9)  # beside the labels
     return fig
+
+
+def _keywords_counted(n: int, language: str) -> str:
+    """``n`` keywords as the sensitivity figure's note says it: 三 / "three keywords", "the keyword" for one (the
+    note said three whatever ``n_words`` was: mutation audit 31)."""
+    if language == "zh":
+        return "一二三四五六七八九十"[n - 1] if 1 <= n <= 10 else str(n)
+    if n == 1:
+        return "keyword"
+    words = ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    return f"{words[n - 2] if 2 <= n <= 10 else n} keywords"
 
 
 _SWEEP_METRICS = [
