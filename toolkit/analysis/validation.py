@@ -125,7 +125,11 @@ def _spreadsheet_rows(text: str, separator: str, n_rows: int) -> list[int] | Non
     blank ones counted but skipped as pandas skips them (empty or white space only, no separator); None when
     they do not count ``n_rows`` (a file the csv module reads otherwise)."""
     rows, header = [], False
-    for number, record in enumerate(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=separator), start=1):
+    try:  # universal line ends: a Mac's "CSV" ends its lines with \r alone
+        records = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=None), delimiter=separator))
+    except csv.Error:
+        return None
+    for number, record in enumerate(records, start=1):
         if len(record) <= 1 and not "".join(record).strip():
             continue
         if header:
