@@ -1405,6 +1405,12 @@ def test_a_set_of_a_key_the_grid_sets_is_said_not_dropped(tmp_path, caplog):
         warn_set_in_grid(["model.lda={passes=3}"], config, {"model.lda.passes": [5]})
     assert f"model.lda.passes=3 (--set) {said} model.lda (" in caplog.text
     assert f"model.lda={{passes=3}} (--set) {said} model.lda.passes (" in caplog.text
+    caplog.clear()  # a moved key on either side, as it now lives (an adversarial review: dropped unsaid)
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        warn_set_in_grid(["model.passes=5"], config, {"model.lda.passes": [3, 5]})
+        warn_set_in_grid(["model.lda.passes=5"], config, {"model.passes": [3, 5]})
+    assert f"model.passes=5 (--set) {said} model.lda.passes (" in caplog.text
+    assert f"model.lda.passes=5 (--set) {said} model.lda.passes (" in caplog.text
 
 
 def test_a_skipped_point_is_named_by_its_kind_and_number_of_topics_where_the_grid_sets_neither(tmp_path):

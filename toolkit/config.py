@@ -404,6 +404,14 @@ class Config:
         return (header if relative_to is not None else "") + tomli_w.dumps(values)
 
 
+def where_it_lives(name: str) -> str:
+    """``section.key`` as the config holds it now: a moved key in its sub-table (``model.passes`` is
+    ``model.lda.passes``), any other name as it is."""
+    section, _, key = name.partition(".")
+    moved = getattr(_module(section), "MOVED", {}) if section in SECTIONS else {}
+    return f"{section}.{moved[key]}.{key}" if key in moved and key not in section_options(section) else name
+
+
 def _checked_section(section: str, table: dict, source: str) -> dict:
     """The keys of ``table`` checked against ``section``'s options; sub-tables checked against theirs."""
     options = section_options(section)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .config import Config, as_config, is_path_option, parse_override, plain
+from .config import Config, as_config, is_path_option, parse_override, plain, where_it_lives
 from .errors import NoData, ToolkitError, as_list
 from .options import OPEN_FRACTION, SEED, Option
 from .output import atomic
@@ -240,10 +240,12 @@ def warn_set_in_grid(overrides, config: Config, grid: dict | None = None) -> Non
     """Warn of each ``overrides`` (``--set section.key=value`` texts) whose key the grid sets (the config's
     ``[sweep.grid]``, updated by ``grid``), or that is model.random_state (the seeds are sweep.seeds): every run
     takes the grid's values, and the --set was dropped in silence (a hostile pass of the sweep)."""
-    swept = {*config["sweep"]["grid"], *(grid or {}), "model.random_state"}
+    # a moved key as it now lives, on either side (--set model.passes=5 beside --grid model.lda.passes=3,5 was
+    # dropped unsaid: a review)
+    swept = {where_it_lives(k) for k in (*config["sweep"]["grid"], *(grid or {}), "model.random_state")}
     for text in overrides:
         section, key, _ = parse_override(text)
-        name = f"{section}.{key}"
+        name = where_it_lives(f"{section}.{key}")
         # the key, a setting inside a table the grid sets, or a table holding a key the grid sets (a review)
         by = next((k for k in sorted(swept) if name == k or name.startswith(k + ".") or k.startswith(name + ".")), None)
         if by:
