@@ -217,10 +217,7 @@ def _set_keys(data: dict, name: str, value: Any, where: str = "") -> None:
     if name.startswith("sweep.grid.") and "." in name[len("sweep.grid.") :]:  # a grid key is a setting's section.key
         _set_path(data, ["sweep", "grid", name[len("sweep.grid.") :]], value, where or name)
         return
-    section, _, key = name.partition(".")
-    moved = getattr(_module(section), "MOVED", {}) if section in SECTIONS else {}
-    if key in moved and key not in section_options(section):
-        name = f"{section}.{moved[key]}.{key}"
+    name = where_it_lives(name)
     if isinstance(value, dict) and _is_table(name):
         for key, item in value.items():
             _set_keys(data, f"{name}.{key}", item, where)
