@@ -72,7 +72,7 @@ notebook(
             "md",
             "Before trusting a theme, read its diagnostics: does its share follow its keywords across years and "
             "documents, does it hold across the ensemble's seeds, is its topic more than its keywords? Five documents "
-            "are few: the checks have little power, most themes (often all but one or two) are not validated here, "
+            "are few: the checks have little power, most themes (at the shipped settings, all of them) are not validated here, "
             "and which ones pass can change with the model's seed (`model.random_state`). Read this as a "
             "demonstration of the checks, not as a verdict on the themes. The run's warnings (above) are part of "
             "the reading too: when the chains did not meet the convergence check, the shares may still move with "

@@ -300,7 +300,8 @@ OUTPUTS: tuple[Table | File, ...] = (
     Table(
         "change",
         "each theme's change in share between two years or periods (`trends.change_from`/`change_to`, default the "
-        "first and last year with two documents or more) with its interval at `trends.level` and its simultaneous "
+        "first and last year with two documents or more, the first and last with data when fewer than two years have "
+        "two) with its interval at `trends.level` and its simultaneous "
         "interval (Bonferroni over the named themes, `other` not counted); `clear` when the simultaneous interval "
         "excludes 0 (never for `other`, which is no theme: its `note` says so); `p_value` two-sided and "
         "unadjusted (the simultaneous interval is the adjusted test), from a t of "
