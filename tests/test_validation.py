@@ -1972,3 +1972,40 @@ def test_a_theme_sheet_nobody_coded_is_said_as_the_intrusion_sheets_are(coded, t
     notes = validation.score(folder)["notes"]["note"].tolist()
     assert f"{validation.UNIT_SHEET}: not coded (none of {len(sheet)} rows)" in notes
     assert not any("rows not coded" in note for note in notes)
+
+
+def test_three_coders_get_each_pairs_agreement_and_fleiss_kappa_over_the_items_all_coded(coded, tmp_path):
+    """Agreement of more than two coders was not measured (a reviewer's question of every study with three): `validate
+    agree` takes three sheets or more, gives each pair's agreement as for two, and Fleiss' kappa (statsmodels) over
+    the items every coder coded, with a bootstrap interval over those items."""
+    from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa
+
+    from .conftest import cli
+
+    folder = _copy(coded, tmp_path)
+    first = pd.read_csv(folder / validation.UNIT_SHEET, keep_default_na=False, dtype=str)
+    second = first.assign(theme=first["theme"].where(first.index % 4 != 0, "其他"))
+    third = first.assign(theme=first["theme"].where(first.index % 3 != 1, "other"))
+    third.loc[third.index % 7 == 2, "theme"] = ""  # rows the third coder left: out of Fleiss' items
+    for name, sheet in (("a.csv", first), ("b.csv", second), ("c.csv", third)):
+        sheet.to_csv(tmp_path / name, index=False)
+    done = cli("validate", "agree", folder, tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "c.csv")
+    assert done.returncode == 0, done.stderr
+    table = validation.agree(folder, tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "c.csv")
+    every = third["theme"] != ""
+    answers = np.column_stack(
+        [s.loc[every, "theme"].replace({"其他": "other", "none": "other"}).to_numpy() for s in (first, second, third)]
+    )
+    expected = fleiss_kappa(aggregate_raters(answers)[0], method="fleiss")
+    row = table[table["measure"] == "fleiss_kappa"].iloc[0]
+    assert row["estimate"] == pytest.approx(expected) and row["coded_units"] == every.sum()
+    assert row["low"] < row["estimate"] < row["high"]
+    pair = validation.agree(folder, tmp_path / "b.csv", tmp_path / "c.csv").drop(columns=["first", "second"])
+    of_pair = table[(table["first"] == str(tmp_path / "b.csv")) & (table["second"] == str(tmp_path / "c.csv"))]
+    pd.testing.assert_frame_equal(of_pair.drop(columns=["first", "second"]).reset_index(drop=True), pair)
+    written = next(folder.glob("agreement-a-*-b-*-c-*.md")).read_text(encoding="utf-8")
+    assert written == done.stdout
+    assert f"Fleiss' kappa over the {every.sum()} items every coder coded, {expected:.3f} [" in written
+    assert written.count("- raw: agreement") == 3  # each of the three pairs
+    with pytest.raises(ToolkitError, match="are the same sheet; pass each coder's sheet once"):
+        validation.agree(folder, tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "a.csv")

@@ -202,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
         "topic intrusion) with a codebook; score: accuracy and Cohen's kappa (raw and weighted, with 95% "
         "intervals: Wilson's, and a bootstrap over the units for kappa), per-theme precision, recall and F1 with "
         "their support, of the model and of the keyword baseline against the coders, and intrusion accuracy; "
-        "agree: the same measures between two coders' sheets.",
+        "agree: the same measures between coders' sheets (and Fleiss' kappa of three or more).",
     )
     steps = validate.add_subparsers(dest="step", required=True, metavar="STEP")
     export = steps.add_parser(
@@ -241,15 +241,17 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--topics", help="the coded topic-intrusion sheet if not the folder's")
     agree = steps.add_parser(
         "agree",
-        help="agreement between two coders' theme sheets (inter-coder reliability)",
-        description="Agreement between two coders' theme sheets of one export, on the items both coded: accuracy and "
-        "Cohen's kappa, raw and weighted by the sampling weights, with 95% intervals (Wilson's for accuracy, a "
-        "bootstrap over the units for kappa). Printed and written to agreement-<first>-<second>.md (each sheet's name "
-        "and a digest of its path) in the folder.",
+        help="agreement between coders' theme sheets (inter-coder reliability)",
+        description="Agreement between coders' theme sheets of one export: of each pair, on the items both coded, "
+        "accuracy and Cohen's kappa, raw and weighted by the sampling weights, with 95% intervals (Wilson's for "
+        "accuracy, a bootstrap over the units for kappa); of three sheets or more, also Fleiss' kappa over the items "
+        "every coder coded. Printed and written to agreement-<first>-<second>[-...].md (each sheet's name and a "
+        "digest of its path) in the folder.",
     )
     agree.add_argument("folder", help="the folder `validate export` wrote")
     agree.add_argument("first", help="one coder's theme sheet (a copy of coding_sheet.csv, coded)")
     agree.add_argument("second", help="the other coder's")
+    agree.add_argument("others", nargs="*", metavar="SHEET", help="more coders' sheets: each pair, and Fleiss' kappa of all")
 
     terms = commands.add_parser(
         "terms",
@@ -545,7 +547,9 @@ def _dispatch(args) -> int:
                 f"the key_*.csv files), then run: toolkit validate score {out}".translate(ONE_LINE)
             )
         elif args.step == "agree":  # the sheets' names as the terminal shows them (an escape sequence in one ran)
-            sys.stdout.write(validation.format_agreement(validation.agree(args.folder, args.first, args.second)).translate(SHOWN))
+            sys.stdout.write(
+                validation.format_agreement(validation.agree(args.folder, args.first, args.second, *args.others)).translate(SHOWN)
+            )
         else:
             tables = validation.score(args.folder, units_file=args.units, words_file=args.words, topics_file=args.topics)
             sys.stdout.write(validation.format_scores(tables).translate(SHOWN))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import errno
 import io
+import itertools
 import json
 import logging
 import os
@@ -1270,84 +1271,167 @@ def _themes_coded(
     return themes
 
 
-def agree(folder: str | Path, first: str | Path, second: str | Path) -> pd.DataFrame:
-    """Agreement between two coders' theme sheets of the export in ``folder`` on the items both coded: accuracy
-    (the share of items given the same theme) and Cohen's kappa, raw and weighted by the sampling weights, each with
-    a 95% interval (Wilson's for accuracy, a bootstrap over the units for kappa: :func:`agreement`, seeded by the
-    export's seed). The inter-coder reliability a
-    reviewer asks for beside the model's agreement with each coder; written to ``agreement-<first>-<second>.md``."""
+def agree(folder: str | Path, first: str | Path, second: str | Path, *others: str | Path) -> pd.DataFrame:
+    """Agreement between coders' theme sheets of the export in ``folder``: of each pair, on the items both coded,
+    accuracy (the share of items given the same theme) and Cohen's kappa, raw and weighted by the sampling weights,
+    each with a 95% interval (Wilson's for accuracy, a bootstrap over the units for kappa: :func:`agreement`, seeded
+    by the export's seed); of three coders or more (``others``), also Fleiss' kappa (statsmodels) over the items
+    every coder coded, raw, with a bootstrap interval over those items. The inter-coder reliability a reviewer asks
+    for beside the model's agreement with each coder; written to ``agreement-<first>-<second>[-<other>...].md``."""
     folder = user_path(folder, "coder_agreement: folder")
     _validation_folder(folder)
-    first, second = user_path(first, "coder_agreement: first"), user_path(second, "coder_agreement: second")
-    if first.exists() and second.exists() and os.path.samefile(first, second):  # a path, a link or a hard link
-        raise ToolkitError(f"{first} and {second} are the same sheet; pass two coders' sheets")
-    written = folder / f"agreement-{sheet_tag(first)}-{sheet_tag(second)}.md"
+    paths = [user_path(first, "coder_agreement: first"), user_path(second, "coder_agreement: second")]
+    paths += [user_path(other, "coder_agreement: others") for other in others]
+    for i, a in enumerate(paths):
+        for b in paths[i + 1 :]:
+            if a.exists() and b.exists() and os.path.samefile(a, b):  # a path, a link or a hard link
+                again = "two coders' sheets" if len(paths) == 2 else "each coder's sheet once"
+                raise ToolkitError(f"{a} and {b} are the same sheet; pass {again}")
+    written = folder / f"agreement-{'-'.join(sheet_tag(p, 60 if len(paths) == 2 else 40) for p in paths)}.md"
     atomic.check_own_file(written)
     names, key = _theme_names(folder), _key(folder, UNIT_KEY)
+    # the sheets' paths where two names are the same (coder_a/coding_sheet.csv, coder_b/coding_sheet.csv)
+    by_path = len({p.name for p in paths}) < len(paths)
     sheets, read, notes = [], [], []
-    for path in (first, second):
+    for path in paths:
         coded, listed = _coded(path, "theme")
         _merged(coded[["item"]], key, path, UNIT_KEY)  # an item the export does not have is refused
-        # the sheets' paths where their names are the same (coder_a/coding_sheet.csv, coder_b/coding_sheet.csv)
-        name = shown_path(path) if first.name == second.name else path.name
+        name = shown_path(path) if by_path else path.name
         notes += [_same_items(path, coded, listed, key, folder, name), _uncoded(path, coded, listed, name, "the agreement rests")]
         themes = _themes_coded(coded, names, folder, path)
         sheets.append(coded[["item"]].assign(theme=themes))
         # the themes as scored: a copy whose themes were written in capitals or as labels is the same copy (a hostile
         # pass: agreement 1.000 unsaid)
         read.append(coded.assign(theme=themes).sort_values("item", kind="stable").reset_index(drop=True).sort_index(axis=1))
-    # a copy of one coder's sheet (the wrong file sent on): agreement 1.000, kappa 1.000, in silence (a hostile pass),
-    # also when the copy was saved again (Excel's byte-order mark, other line ends, rows in another order: a review;
-    # a column added, such as the coder's name: the columns both sheets have are compared, a later pass); said, not
-    # refused: two coders who agree on every item and write no note fill in the same cells
-    shared = [column for column in read[0].columns if column in read[1].columns]
-    if read[0][shared].equals(read[1][shared]):
-        notes.append(
-            f"{shown_path(first)} and {shown_path(second)} hold the same cells"
-            + (
-                f" (of the columns both have: {', '.join(shared)})"
-                if len(shared) < max(map(len, (r.columns for r in read)))
-                else ""
-            )
-            + ": a copy of one coder's sheet? Their agreement is then no agreement between two coders"
+    tables = []
+    for i, j in itertools.combinations(range(len(paths)), 2):
+        notes.append(_copied(paths[i], paths[j], read[i], read[j]))
+        both = sheets[i].merge(sheets[j], on="item", suffixes=("_first", "_second")).merge(key[["item", "stratum"]], on="item")
+        if not len(both):
+            raise ToolkitError(f"{paths[i].name} and {paths[j].name} have no coded item in common: nothing to compare")
+        both = both.sort_values("item", kind="stable")
+        # as score weighs a partial sheet
+        weights, uncovered = _coded_weights(
+            both, key, "the weighted agreement and kappa" + (f" of {paths[i].name} and {paths[j].name}" if len(paths) > 2 else "")
         )
-    both = sheets[0].merge(sheets[1], on="item", suffixes=("_first", "_second")).merge(key[["item", "stratum"]], on="item")
-    if not len(both):
-        raise ToolkitError(f"{first.name} and {second.name} have no coded item in common: nothing to compare")
-    both = both.sort_values("item", kind="stable")
-    weights, uncovered = _coded_weights(both, key, "the weighted agreement and kappa")  # as score weighs a partial sheet
-    notes = [note for note in (*notes, uncovered) if note]
+        notes.append(uncovered)
+        labels = sorted(set(both["theme_first"]) | set(both["theme_second"]))
+        rows = agreement(
+            both["theme_first"].to_numpy(), both["theme_second"].to_numpy(), weights, labels, random_state=_export_seed(folder)
+        )
+        tables.append(pd.DataFrame(rows).assign(first=shown_path(paths[i]), second=shown_path(paths[j]), coded_units=len(both)))
+    if len(paths) > 2:
+        tables.append(_fleiss(sheets, _export_seed(folder)))
+    notes = [note for note in notes if note]
     for note in notes:
         log.warning("validate agree: %s", note)
-    labels = sorted(set(both["theme_first"]) | set(both["theme_second"]))
-    rows = agreement(
-        both["theme_first"].to_numpy(), both["theme_second"].to_numpy(), weights, labels, random_state=_export_seed(folder)
-    )
-    table = pd.DataFrame(rows).assign(first=shown_path(first), second=shown_path(second), coded_units=len(both))
+    table = pd.concat(tables, ignore_index=True)
     table.attrs["notes"] = notes  # written with the figures they qualify, not on stderr alone (a hostile pass)
+    table.attrs["sheets"] = [shown_path(p) for p in paths]
     atomic.write_own_file(written, format_agreement(table))
     return table
 
 
+def _copied(first: Path, second: Path, a: pd.DataFrame, b: pd.DataFrame) -> str:
+    """A note when two coders' sheets (as read, themes as scored) hold the same cells: a copy of one coder's sheet
+    (the wrong file sent on) gave agreement 1.000, kappa 1.000, in silence (a hostile pass), also when the copy was
+    saved again (Excel's byte-order mark, other line ends, rows in another order: a review; a column added, such as
+    the coder's name: the columns both sheets have are compared, a later pass); said, not refused: two coders who
+    agree on every item and write no note fill in the same cells. '' otherwise."""
+    shared = [column for column in a.columns if column in b.columns]
+    if not a[shared].equals(b[shared]):
+        return ""
+    fewer = len(shared) < max(len(a.columns), len(b.columns))
+    return (
+        f"{shown_path(first)} and {shown_path(second)} hold the same cells"
+        + (f" (of the columns both have: {', '.join(shared)})" if fewer else "")
+        + ": a copy of one coder's sheet? Their agreement is then no agreement between two coders"
+    )
+
+
+def _fleiss(sheets: list[pd.DataFrame], random_state: int, n_boot: int = BOOTSTRAP, level: float = 0.95) -> pd.DataFrame:
+    """Fleiss' kappa of the coders' ``sheets`` (item, theme) over the items every coder coded (statsmodels'
+    ``fleiss_kappa`` of the items x themes table of counts), raw, with a percentile interval from ``n_boot``
+    resamples of those items (seeded: the same sheets give the same interval; none when the resamples do not
+    spread, as :func:`agreement`'s kappa)."""
+    from statsmodels.stats.inter_rater import fleiss_kappa
+
+    every = sheets[0][["item"]]
+    for sheet in sheets[1:]:
+        every = every.merge(sheet[["item"]], on="item")
+    items = sorted(set(every["item"]))
+    if not items:
+        raise ToolkitError(f"no item is coded on all {len(sheets)} sheets: Fleiss' kappa has nothing to compare")
+    labels = sorted({theme for sheet in sheets for theme in sheet["theme"]})
+    counts = np.zeros((len(items), len(labels)))
+    row, column = {item: i for i, item in enumerate(items)}, {label: j for j, label in enumerate(labels)}
+    for sheet in sheets:
+        for item, theme in zip(sheet["item"], sheet["theme"]):
+            if item in row:
+                counts[row[item], column[theme]] += 1
+
+    def fleiss(table: np.ndarray) -> float:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return float(fleiss_kappa(table, method="fleiss"))
+
+    estimate = fleiss(counts)
+    rng = np.random.default_rng(random_state)
+    replicates = np.array([fleiss(counts[rng.integers(0, len(items), len(items))]) for _ in range(n_boot)])
+    finite = replicates[np.isfinite(replicates)]
+    spread = len(finite) and np.ptp(finite) > 1e-12
+    tail = (1 - level) / 2 * 100
+    return pd.DataFrame(
+        [
+            {
+                "measure": "fleiss_kappa",
+                "weighting": "raw",
+                "estimate": estimate,
+                "low": float(np.percentile(finite, tail)) if spread else np.nan,
+                "high": float(np.percentile(finite, 100 - tail)) if spread else np.nan,
+                "first": f"all {len(sheets)} sheets",
+                "second": "",
+                "coded_units": len(items),
+            }
+        ]
+    )
+
+
 def format_agreement(table: pd.DataFrame) -> str:
     """:func:`agree`'s table as the Markdown it writes and the CLI prints."""
-    first, second, n = table["first"].iloc[0], table["second"].iloc[0], int(table["coded_units"].iloc[0])
     notes = table.attrs.get("notes", [])
-    lines = [
-        "# Agreement between coders",
-        "",
-        *(["Notes:", "", *[f"- {note}" for note in notes], ""] if notes else []),
-        f"`{first}` and `{second}` on the {n} items both coded, with 95% intervals ({INTERVALS}). Raw: the items as "
-        "they are; weighted: by the sampling weights, an estimate for the whole corpus"
-        + (" (but for what the notes above say)" if notes else "")
-        + ".",
-        "",
-    ]
-    for weighting, rows_of in table.groupby("weighting", sort=False):
-        cells = {r.measure: _estimate(r.estimate, r.low, r.high) for r in rows_of.itertuples()}
-        lines.append(f"- {weighting}: agreement {cells['accuracy']}, Cohen's kappa {cells['kappa']}")
-    note = _kappa_note(table)
-    return "\n".join([*lines, *([note] if note else [])]) + "\n"
+    pairs = table[table["measure"] != "fleiss_kappa"]
+    lines = ["# Agreement between coders", "", *(["Notes:", "", *[f"- {note}" for note in notes], ""] if notes else [])]
+    caveat = " (but for what the notes above say)" if notes else ""
+    fleiss = table[table["measure"] == "fleiss_kappa"]
+    if len(fleiss):
+        sheets = table.attrs.get("sheets") or sorted({*pairs["first"], *pairs["second"]})
+        row = fleiss.iloc[0]
+        lines += [
+            f"{len(sheets)} coders' sheets ({', '.join(f'`{s}`' for s in sheets)}): Fleiss' kappa over the "
+            f"{int(row['coded_units'])} items every coder coded, {_estimate(row['estimate'], row['low'], row['high'])} "
+            f"(raw, with a 95% percentile interval from {BOOTSTRAP:,} bootstrap resamples of those items).",
+            "",
+            f"Each pair on the items both coded, with 95% intervals ({INTERVALS}). Raw: the items as they are; "
+            f"weighted: by the sampling weights, an estimate for the whole corpus{caveat}.",
+            "",
+        ]
+    for (first, second), rows_of in pairs.groupby(["first", "second"], sort=False):
+        n = int(rows_of["coded_units"].iloc[0])
+        if len(fleiss):
+            lines.append(f"`{first}` and `{second}`, {n} items:")
+        else:
+            lines += [
+                f"`{first}` and `{second}` on the {n} items both coded, with 95% intervals ({INTERVALS}). Raw: the "
+                f"items as they are; weighted: by the sampling weights, an estimate for the whole corpus{caveat}.",
+                "",
+            ]
+        for weighting, rows in rows_of.groupby("weighting", sort=False):
+            cells = {r.measure: _estimate(r.estimate, r.low, r.high) for r in rows.itertuples()}
+            lines.append(f"- {weighting}: agreement {cells['accuracy']}, Cohen's kappa {cells['kappa']}")
+        if len(fleiss):
+            lines.append("")
+    note = _kappa_note(pairs)
+    return "\n".join([*lines, *([note] if note else [])]).rstrip("\n") + "\n"
 
 
 def _export_seed(folder: Path) -> int:
