@@ -1185,7 +1185,7 @@ def test_documents_outside_every_period_lend_no_document_level_to_the_periods():
 def test_groups_whose_documents_are_of_different_times_are_said_to_mix_group_and_time(caplog):
     """A hostile pass of other genres: one province's notices of 2019 against another's of 2020 gave a group
     difference that repeated the change from 2019 to 2020, and group_change.csv, the report and the log said
-    nothing. When the two groups' tokens' mean years are at least a year (and a tenth of the corpus's span) apart,
+    nothing. When the two groups' tokens' mean years are apart by a quarter of the corpus's span of years or more,
     every row's note and a warning say so; groups spread alike, or one spread around the other's year (Wuhan's
     reports of 2015-2022 against Anqing's of 2020: a review), say nothing."""
     from toolkit.analysis.trends import yearly_trends
@@ -1219,6 +1219,11 @@ def test_groups_whose_documents_are_of_different_times_are_said_to_mix_group_and
         )
     assert notes.str.contains("compare them within the years (or periods) both cover", regex=False).all()
     assert "no year holds documents of both" not in notes.iloc[0]
+    caplog.clear()
+    # the hostile pass's shape: 甲's documents of 2019 and one of 2020 against 乙's of 2020, mean years under a year
+    # apart in a corpus of those two years (a gap of a year at least, a first rule, missed it)
+    _, notes = compared(lambda u: np.where((u["year"] == 2019) | (u["doc_id"] == "2020-0"), "甲", "乙"), (2019, 2020))
+    assert notes.str.contains("the two groups' documents are of different times (甲: 2019-2020", regex=False).all()
     caplog.clear()
     for province, years in (
         (lambda u: np.where(u["doc_id"].str[-1].isin(["0", "1"]), "甲", "乙"), (2019, 2020)),  # two a year each

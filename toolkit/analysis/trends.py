@@ -968,17 +968,18 @@ def yearly_trends(  # noqa: PLR0913 (the [trends] options as keyword arguments)
     return trends
 
 
-YEARS_APART = 1.0  # years between two groups' tokens' mean years (and at least a tenth of the corpus's span)
+YEARS_APART = 0.25  # of the corpus's span of years: how far apart two groups' tokens' mean years are said
 
 
 def _years_apart(change: pd.DataFrame, grouped: pd.DataFrame, by: str, pair: list) -> pd.DataFrame:
-    """A group change whose two groups' documents are of different times, their tokens' mean years at least
-    :data:`YEARS_APART` apart and a tenth of the corpus's span of years, with a note on every row and a warning:
+    """A group change whose two groups' documents are of different times, their tokens' mean years apart by at
+    least :data:`YEARS_APART` of the corpus's span of years, with a note on every row and a warning:
     the difference between them mixes the group with the change over time, which a comparison of groups alone never
     said (a hostile pass: one province's notices of 2019 against another's of 2020 repeated the change from 2019 to
     2020). Not for a grouping by time itself; a distance of the years' spread alone (total variation) had called
     Wuhan's reports of 2015-2022 and Anqing's one of 2020, mean years 2019.9 and 2020.0, of different years (a
-    review)."""
+    review); a gap of a year at least had missed the notices of 2019 against those of 2020, mean years 0.85 apart in
+    a corpus of those two years: the gap counts against the span, as a trend over it would)."""
     import pandas as pd
 
     if change.empty or "year" not in grouped or len(pair) != 2 or by in ("year", "date", "period"):
@@ -994,7 +995,7 @@ def _years_apart(change: pd.DataFrame, grouped: pd.DataFrame, by: str, pair: lis
     years = pd.to_numeric(grouped["year"], errors="coerce").dropna()
     span = float(years.max() - years.min()) if len(years) else 0.0
     gap = abs(means[1] - means[0])
-    if gap < max(YEARS_APART, span / 10):
+    if span <= 0 or gap < YEARS_APART * span:
         return change
 
     def held_years(share: pd.Series, mean: float) -> str:
