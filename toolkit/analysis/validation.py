@@ -1008,7 +1008,6 @@ def agreement(
     p = np.array([index[x] for x in predicted])
     rng = np.random.default_rng(random_state)
     draws = rng.integers(0, len(t), size=(n_boot, len(t)))
-    tail = (1 - level) / 2 * 100
     rows = []
     for weighting, w in (("raw", np.ones(len(t))), ("weighted", np.asarray(weights, dtype=float))):
         accuracy = float(np.average(t == p, weights=w))
@@ -1016,19 +1015,19 @@ def agreement(
         low, high = proportion_confint(accuracy * n_units, n_units, alpha=1 - level, method="wilson")
         rows.append({"measure": "accuracy", "weighting": weighting, "estimate": accuracy, "low": float(low), "high": float(high)})
         estimate = float(kappa(t, p, len(labels), w)[0])
-        replicates = kappa(t[draws], p[draws], len(labels), w[draws])
-        finite = replicates[np.isfinite(replicates)]
-        spread = len(finite) and np.ptp(finite) > 1e-12
-        rows.append(
-            {
-                "measure": "kappa",
-                "weighting": weighting,
-                "estimate": estimate,
-                "low": float(np.percentile(finite, tail)) if spread else np.nan,
-                "high": float(np.percentile(finite, 100 - tail)) if spread else np.nan,
-            }
-        )
+        low, high = _percentile_interval(kappa(t[draws], p[draws], len(labels), w[draws]), level)
+        rows.append({"measure": "kappa", "weighting": weighting, "estimate": estimate, "low": low, "high": high})
     return rows
+
+
+def _percentile_interval(replicates: np.ndarray, level: float) -> tuple[float, float]:
+    """The percentile interval at ``level`` of a kappa's bootstrap ``replicates`` (their finite values); NaN for
+    both ends when they do not spread (every resample gives the same kappa)."""
+    finite = replicates[np.isfinite(replicates)]
+    if not len(finite) or np.ptp(finite) <= 1e-12:
+        return np.nan, np.nan
+    tail = (1 - level) / 2 * 100
+    return float(np.percentile(finite, tail)), float(np.percentile(finite, 100 - tail))
 
 
 def _answer(values: pd.Series) -> pd.Series:
@@ -1377,17 +1376,15 @@ def _fleiss(sheets: list[pd.DataFrame], random_state: int, n_boot: int = BOOTSTR
     estimate = fleiss(counts)
     rng = np.random.default_rng(random_state)
     replicates = np.array([fleiss(counts[rng.integers(0, len(items), len(items))]) for _ in range(n_boot)])
-    finite = replicates[np.isfinite(replicates)]
-    spread = len(finite) and np.ptp(finite) > 1e-12
-    tail = (1 - level) / 2 * 100
+    low, high = _percentile_interval(replicates, level)
     return pd.DataFrame(
         [
             {
                 "measure": "fleiss_kappa",
                 "weighting": "raw",
                 "estimate": estimate,
-                "low": float(np.percentile(finite, tail)) if spread else np.nan,
-                "high": float(np.percentile(finite, 100 - tail)) if spread else np.nan,
+                "low": low,
+                "high": high,
                 "first": f"all {len(sheets)} sheets",
                 "second": "",
                 "coded_units": len(items),
