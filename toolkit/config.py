@@ -222,12 +222,7 @@ def _set_keys(data: dict, name: str, value: Any, where: str = "") -> None:
         for key, item in value.items():
             _set_keys(data, f"{name}.{key}", item, where)
     else:
-        _set_dotted(data, name, value, where or name)
-
-
-def _set_dotted(table: dict, key: str, value: Any, where: str) -> None:
-    """``table[a][b] = value`` for key ``a.b`` (sub-tables created as needed)."""
-    _set_path(table, key.split("."), value, where)
+        _set_path(data, name.split("."), value, where or name)
 
 
 def _set_path(table: dict, path: list[str], value: Any, where: str) -> None:

@@ -149,7 +149,7 @@ def corpus_shape(documents: pd.DataFrame | None, by: str = "", periods: dict | N
     rest on one document), per named period and per group of ``by``, from documents.csv's used rows."""
     if documents is None or "year" not in documents:
         return ""
-    used = documents[documents["status"].astype(str) == "used"] if "status" in documents else documents
+    used = _used(documents)
     years = pd.to_numeric(used["year"], errors="coerce").dropna().astype(int)
     if years.empty:
         return ""
@@ -629,13 +629,18 @@ def wide_intervals_sentence(by_year: pd.DataFrame | None, documents: pd.DataFram
     return f"{start}{in_mixed} of them are of years that {cause} ({shown}); for the others, {few}"
 
 
+def _used(documents: pd.DataFrame) -> pd.DataFrame:
+    """The rows of documents.csv the run used (all of a table without a status column)."""
+    return documents[documents["status"].astype(str) == "used"] if "status" in documents else documents
+
+
 def _mixed_lengths(documents: pd.DataFrame | None, years: set) -> tuple[set, int, int, int] | None:
     """(the years that mix, short documents, long ones, all documents) of those years, among the used documents
     of ``years``, that hold both a document of at most :data:`SHORT_DOCUMENT` units and one of
     :data:`LONG_DOCUMENT` or more; None when no year does."""
     if documents is None or not {"year", "n_units"} <= set(documents.columns):
         return None
-    used = documents[documents["status"].astype(str) == "used"] if "status" in documents else documents
+    used = _used(documents)
     units = pd.to_numeric(used["n_units"], errors="coerce")
     year = pd.to_numeric(used["year"], errors="coerce")
     inside = year.isin({int(y) for y in years if pd.notna(y)})
@@ -782,7 +787,7 @@ def _one_per_year(documents: pd.DataFrame | None) -> bool:
 
     if documents is None or "year" not in documents:
         return False
-    used = documents[documents["status"].astype(str) == "used"] if "status" in documents else documents
+    used = _used(documents)
     per_year = pd.to_numeric(used["year"], errors="coerce").dropna().astype(int).value_counts()
     return len(per_year) >= VALIDATION_RULES["min_years"] and bool((per_year == 1).all())
 
