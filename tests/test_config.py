@@ -185,6 +185,12 @@ def test_a_set_key_is_read_as_toml_reads_a_dotted_key():
     quoted = Config.load(None, ['model."keyatm".iterations=61', '"model".n_topics=7'])
     assert quoted["model"]["keyatm"]["iterations"] == 61 and quoted["model"]["n_topics"] == 7
     assert parse_override('trends.periods."十四五"=[2021, 2025]') == ("trends", "periods.十四五", [2021, 2025])
+    # an empty quoted name is a name TOML reads as empty: refused as a config file's `"" = [..]` is, not a period
+    # named with the two quotes; an empty key is said quoted (it read "unknown config key model.")
+    with pytest.raises(ToolkitError, match="'' cannot name a period"):
+        Config.load(None, ['trends.periods.""=[2015, 2018]'])
+    with pytest.raises(ToolkitError, match=r'unknown config key model\.""'):
+        Config.load(None, ['model."".x=1'])
 
 
 def test_invalid_toml_missing_file_and_folder(tmp_path):

@@ -15,8 +15,10 @@ import difflib
 import functools
 import hashlib
 import importlib
+import json
 import logging
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,7 +113,7 @@ def _apply_overrides(data: dict, overrides: list[str], source) -> None:
     for text in overrides:
         section, key, value = parse_override(text)
         path = _key_path(text.split("=", 1)[0])
-        path = path if len(path) > 1 and all(path) and path[0] == section else [section, *key.split(".")]
+        path = path if len(path) > 1 and path[0] == section else [section, *key.split(".")]
         # its key said as the --set's, not the config file's (an unknown key was blamed on the file)
         if section not in SECTIONS:
             raise ToolkitError(f"--set {text}: unknown config section [{section}]{_closest(section, SECTIONS)}")
@@ -151,6 +153,11 @@ def _key_path(dotted: str) -> list[str]:
     return path
 
 
+def _bare(name: str) -> str:
+    """``name`` as a TOML key: bare where TOML allows it, else quoted (an empty key read as ``model.``)."""
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else json.dumps(name, ensure_ascii=False)
+
+
 def parse_override(text: str) -> tuple[str, str, Any]:
     """Split ``section.key=value`` into its parts; the value is read as TOML, else as a string."""
     if "=" not in text or "." not in text.split("=", 1)[0]:
@@ -160,7 +167,7 @@ def parse_override(text: str) -> tuple[str, str, Any]:
     if not section or not key.strip("."):
         raise ToolkitError(f"--set expects section.key=value (for example model.n_topics=20), not {text!r}")
     path = _key_path(dotted)
-    if len(path) > 1 and all(path):  # a quoted name without its quotes
+    if len(path) > 1:  # a quoted name without its quotes (an empty one too: trends.periods."")
         section, key = path[0], ".".join(path[1:])
     try:
         text.encode("utf-8")
@@ -442,10 +449,12 @@ def _checked_section(section: str, table: dict, source: str) -> dict:
                 f"({', '.join(sub_options)}), not {value!r}; set one of them, e.g. {section}.{key}.{next(iter(sub_options))}"
             )
         if sub_options is None:
-            raise ToolkitError(f"{source}: unknown config key {section}.{key}{_closest(key, options)}")
+            raise ToolkitError(f"{source}: unknown config key {section}.{_bare(key)}{_closest(key, options)}")
         for sub_key, sub_value in value.items():
             if sub_key not in sub_options:
-                raise ToolkitError(f"{source}: unknown config key {section}.{key}.{sub_key}{_closest(sub_key, sub_options)}")
+                raise ToolkitError(
+                    f"{source}: unknown config key {section}.{key}.{_bare(sub_key)}{_closest(sub_key, sub_options)}"
+                )
             sub_options[sub_key].validate(f"{section}.{key}.{sub_key}", sub_value)
             checked.setdefault(key, {})[sub_key] = copy.deepcopy(sub_value)
     return checked
