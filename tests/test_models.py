@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -1003,3 +1004,42 @@ def test_chains_far_apart_are_said_whether_the_burn_in_stopped_at_convergence_or
     assert convergence_problem({**far, "stop": "ceiling", "rhat": None}) == ""
     assert "not checked" in convergence_problem({**far, "stop": "converged", "rhat": None})
     assert convergence_problem({**far, "stop": "converged", "reason": "converged", "rhat": 1.01}) == ""
+
+
+def test_a_keyword_topic_that_drew_no_token_lists_no_word_and_suggests_no_theme():
+    """A keyword topic can draw nothing (here: its one keyword, 区块链, is in no unit, so the topic is allowed in
+    none). Its keyword prior still lifts 区块链 above every other word of its weights, so the topic had listed
+    区块链 as its top word and suggested its own theme: ``drawn_words_`` says which words each topic drew, and the
+    top words and the suggested theme are read from those."""
+    from toolkit.analysis.evaluate import top_words
+    from toolkit.analysis.lexicon import Lexicon, Theme
+    from toolkit.analysis.lexicon_evidence import association_scores
+    from toolkit.analysis.themes import label_topics
+    from toolkit.models.keyatm import KeywordTopicModel
+
+    X = sparse.hstack([planted_counts(), sparse.csr_matrix((90, 1), dtype=np.int64)]).tocsr()
+    vocabulary = [*VOCAB, "区块链"]
+    keywords = [np.array([0, 1, 2]), np.array([6, 7]), np.array([18])]
+    model = KeywordTopicModel(4, keywords=keywords, iterations=150, samples=10, thin=5, random_state=0).fit(X)
+    assert model.anchors_.tolist() == [0, 1, 2, -1] and model.training_shares_[:, 2].max() < 0.01
+    drawn = model.drawn_words_
+    assert drawn.shape == (4, len(vocabulary)) and not drawn[2].any() and drawn[0, :3].all() and drawn[1, 6:8].all()
+    assert top_words(model.components_, vocabulary, 10)[2][0] == "区块链"  # the prior alone: what it had listed
+    words = top_words(model.components_, vocabulary, 10, drawn)
+    assert words[2] == [] and set(BLOCKS[0]) <= set(words[0]) and {"生态", "绿色"} <= set(words[1])
+    assert all(drawn[k, vocabulary.index(w)] for k, row in enumerate(words) for w in row)
+    themes = (
+        Theme("innovation", "创新", "Innovation", ("创新", "科技", "研发")),
+        Theme("ecology", "生态", "Ecology", ("生态", "绿色")),
+        Theme("blockchain", "区块链", "Blockchain", ("区块链",)),
+    )
+    lexicon = Lexicon(themes)
+    labels = label_topics(model.components_, vocabulary, lexicon, anchors=model.anchors_, min_score=0.1, drawn=drawn)
+    assert labels["theme"].tolist() == ["innovation", "ecology", "blockchain", "other"]
+    assert labels["suggested"].tolist()[:3] == ["innovation", "ecology", "other"]
+    assert label_topics(model.components_, vocabulary, lexicon, anchors=model.anchors_)["suggested"][2] == "blockchain"
+    ids = [np.asarray(k) for k in keywords]
+    none = pd.DataFrame({"theme": [], "word": []})
+    scores = association_scores(model.components_, vocabulary, ids, none, lexicon.names, drawn=drawn)
+    assert scores[2].sum() == 0 and scores[0].argmax() == 0 and scores[1].argmax() == 1
+    assert association_scores(model.components_, vocabulary, ids, none, lexicon.names)[2, 2] > 0.4  # the prior alone

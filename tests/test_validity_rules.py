@@ -762,3 +762,18 @@ def test_others_warning_compares_it_with_the_largest_named_theme_and_names_what_
     assert "against" not in nothing.split(";")[0]
     assert "read its free topics" in warning(0.6, topics.assign(labelled_by="free")) and "free topics" in warning(0.6)
     assert "read its topics that no theme's words label" in warning(0.6, topics.assign(labelled_by="top words"))
+
+
+def test_a_keyword_is_kept_and_a_top_word_only_where_the_topic_drew_it():
+    """``drawn`` (a sampled model's ``drawn_words_``): a keyword its topic never drew, lifted above the words it
+    never drew by the keyword prior alone, is neither kept nor a top word; a topic that drew nothing keeps no
+    keyword, lists no word and has no keyword weight (it had kept and listed every keyword: a review)."""
+    drawn = np.ones((2, len(VOCABULARY)), dtype=bool)
+    drawn[0, 2] = False  # topic 0 never drew 环境
+    row = _theme_row(drawn=drawn)
+    assert row["keywords_kept"] == "生态 绿色" and row["keywords_lost"] == "环境 湿地 碳汇"
+    assert row["top_words"] == " ".join(["生态", "绿色", *FILLERS[:8]])
+    assert row["keyword_weight"] == pytest.approx(18 / (18 + 18))  # 生态 10 + 绿色 8 against 18 fillers at 1
+    drawn[0] = False  # topic 0 drew no token
+    dead = _theme_row(drawn=drawn)
+    assert dead["keywords_kept"] == "" and dead["top_words"] == "" and np.isnan(dead["keyword_weight"])

@@ -105,6 +105,7 @@ def _fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
             top_n=t["top_n"],
             min_score=t["min_score"],
             match=t["match"],
+            drawn=getattr(model, "drawn_words_", None),
         )
         member_shares[i] = theme_shares(doc_topic, labels["theme"].tolist(), lexicon.names).to_numpy()
         topics = labels if topics is None else topics
@@ -112,8 +113,8 @@ def _fit(prepared: Prepared, config: Config, counted=None) -> Fitted:
         del doc_topic  # not held while the next member's shares are made
     from .analysis.evaluate import held_word_ids
 
-    main = models[0].components_
-    top = [held_word_ids(row, TOP_WORDS) for row in main]
+    main, drawn = models[0].components_, getattr(models[0], "drawn_words_", None)
+    top = [held_word_ids(row, TOP_WORDS, None if drawn is None else drawn[k]) for k, row in enumerate(main)]
     topics.insert(5, "top_words", [[vocabulary[j] for j in row] for row in top])
     topics.insert(6, "top_weights", [[float(main[k, j]) for j in row] for k, row in enumerate(top)])
     shares = pd.DataFrame(np.nan, index=range(len(prepared.units)), columns=names)
@@ -547,7 +548,13 @@ def lexicon_evidence(prepared: Prepared, fitted: Fitted, units: pd.DataFrame, co
         fitted.counts, fitted.vocabulary, keywords, lexicon.names, modelled["unit_id"].to_numpy()
     )
     scores = evidence.association_scores(
-        fitted.model.components_, fitted.vocabulary, keywords, candidates, lexicon.names, top_n=t["top_n"]
+        fitted.model.components_,
+        fitted.vocabulary,
+        keywords,
+        candidates,
+        lexicon.names,
+        top_n=t["top_n"],
+        drawn=getattr(fitted.model, "drawn_words_", None),
     )
     best = scores.argmax(axis=1)
     topics = fitted.topics
@@ -610,6 +617,7 @@ def diagnose(
         sensitivity=evidence.sensitivity,
         split_possible=hasattr(fitted.model, "fold_in"),
         subject_free=subject_free_words(),
+        drawn=getattr(fitted.model, "drawn_words_", None),
     )
     modelled = modelled_units(units)
     few_units = len(modelled) - modelled["doc_id"].nunique() < 3  # what the check within documents needs
@@ -860,7 +868,9 @@ def _run(config: Config | str | Path, out_dir: str | Path | None, overrides, dra
                 tables["term_counts"], tables["kwic"] = tracked_terms(inputs, config)
         figures.offer(tables)
         with timed(timings, "evaluate"):
-            metrics = evaluate_model(prepared.tokens, fitted.vocabulary, fitted.model.components_)
+            metrics = evaluate_model(
+                prepared.tokens, fitted.vocabulary, fitted.model.components_, getattr(fitted.model, "drawn_words_", None)
+            )
         tables["documents"] = documents = outputs.documents_table(prepared.corpus.documents, units)
         unseen = documents.loc[outputs.unmodelled(documents, units), "path"].tolist()
         if unseen:

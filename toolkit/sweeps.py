@@ -504,6 +504,7 @@ def _fit_one(model, train, held_out) -> dict:
         "fitted_units": int(train.shape[0]),  # what every score but the held-out ones rests on
         "heldout_tokens": int(held_out.sum()),
         "components": model.components_,
+        "drawn": getattr(model, "drawn_words_", None),  # the words each topic drew (a keyword model's)
         "anchors": model.anchors_,
         "fit_seconds": round(seconds, 3),
         **scores,
@@ -778,7 +779,7 @@ def _write_run(folder: Path, combo: dict, run_config: Config, corpus: _Corpus, r
     from .output.tables import json_text
 
     t = run_config["themes"]
-    words = top_words(raw["components"], corpus.vocabulary, 25)
+    words = top_words(raw["components"], corpus.vocabulary, 25, raw.get("drawn"))
     labels = label_topics(
         raw["components"],
         corpus.vocabulary,
@@ -787,6 +788,7 @@ def _write_run(folder: Path, combo: dict, run_config: Config, corpus: _Corpus, r
         top_n=t["top_n"],
         min_score=t["min_score"],
         match=t["match"],
+        drawn=raw.get("drawn"),
     )
     metrics = {
         "run_id": folder.name,
@@ -798,7 +800,7 @@ def _write_run(folder: Path, combo: dict, run_config: Config, corpus: _Corpus, r
         **topic_metrics(corpus.statistics, words),
         "themes_found": len({t for t in labels["theme"] if t != "other"}),
     }
-    metrics.update({k: v for k, v in raw.items() if k not in ("components", "anchors", "fit_seconds")})
+    metrics.update({k: v for k, v in raw.items() if k not in ("components", "drawn", "anchors", "fit_seconds")})
     _check_run_folder(folder)
     folder.mkdir(parents=True, exist_ok=True)
     atomic.write_own_file(folder / "config.toml", run_config.to_toml(relative_to=folder))

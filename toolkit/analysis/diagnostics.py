@@ -406,6 +406,7 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
     sensitivity: pd.DataFrame | None = None,
     split_possible: bool = True,
     subject_free: set[str] = frozenset(),
+    drawn: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """What a user reads before trusting a theme, one row per theme.
 
@@ -418,7 +419,9 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
     theme's keywords against the share measured from the other half (:func:`toolkit.analysis.lexicon_evidence.
     split_half_agreement`, theme names); ``sensitivity``: single-keyword shifts (:func:`toolkit.analysis.lexicon_evidence.
     keyword_sensitivity`); ``split_possible``: whether the model can fold held-out text in, as the split-half check
-    needs (keyatm; not LDA seeded with the lexicon, whose themes are then not validated, and say so).
+    needs (keyatm; not LDA seeded with the lexicon, whose themes are then not validated, and say so);
+    ``drawn``: a sampled model's ``drawn_words_`` (the words each topic drew: a keyword is kept, and a word is
+    among the top words, only where the topic drew it, not where its keyword prior alone lifts it).
 
     Columns: the theme's topic (0 when none) and its top words; its keywords listed, in the vocabulary, kept
     (the topic is each one's most likely topic) and lost (absent from the vocabulary, or more likely in another
@@ -475,14 +478,16 @@ def theme_diagnostics(  # noqa: PLR0913 (one table from every check of a theme)
         topics = np.flatnonzero(anchors == i)  # one anchored topic; LDA's and NMF's, those labelled with the theme
         topic = int(topics[0]) if len(topics) else -1
         ids = np.asarray(keywords[i], dtype=np.int64)
-        kept = [vocabulary[j] for j in ids if best_topic[j] in set(topics)]
+        held = None if drawn is None or topic < 0 else drawn[topics].any(axis=0)
+        kept = [vocabulary[j] for j in ids if best_topic[j] in set(topics) and (held is None or held[j])]
         lost = [w for w in theme.words if w not in set(kept)]
         top_words, keyword_weight = [], float("nan")
         if topic >= 0:
             weights = components[topics].sum(axis=0)
-            order = held_word_ids(weights, 20)
+            order = held_word_ids(weights, 20, held)
             top_words = [vocabulary[j] for j in order[:10]]
-            keyword_weight = float(weights[np.intersect1d(order, ids)].sum() / weights[order].sum())
+            if len(order):  # a topic that drew nothing has no weight to share out
+                keyword_weight = float(weights[np.intersect1d(order, ids)].sum() / weights[order].sum())
         shares = units[theme.name].to_numpy(dtype=float)
         doc_share = pd.Series(shares * tokens).groupby(units["doc_id"].to_numpy()).sum() / doc_tokens
         doc_rate = pd.Series(keyword_counts[:, i]).groupby(units["doc_id"].to_numpy()).sum() / doc_tokens

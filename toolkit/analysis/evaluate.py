@@ -152,27 +152,41 @@ class CoherenceStatistics:
             return [float(x) for x in pipeline.conf(segmented, accumulator, **kwargs)]
 
 
-def top_words(components: np.ndarray, vocabulary: list[str], n: int) -> list[list[str]]:
-    """The ``n`` heaviest words of each topic, heaviest first, of the words it holds (:func:`held_word_ids`): what
-    coherence, diversity and stability read, and what a topic's words show. A topic that drew fewer words lists
-    fewer, and one that drew none lists none: it had been scored on the words at its floor in the vocabulary's
-    order, which are the same in every seed (a hostile pass: a sweep's dead topics at K = 40 on the seeds agreed
-    across seeds on those words, stability 0.30 against 0.23 on the words drawn)."""
-    return [[vocabulary[j] for j in held_word_ids(row, n)] for row in np.asarray(components)]
+def top_words(components: np.ndarray, vocabulary: list[str], n: int, drawn: np.ndarray | None = None) -> list[list[str]]:
+    """The ``n`` heaviest words of each topic, heaviest first, of the words it holds (:func:`held_word_ids`;
+    ``drawn``: a sampled model's ``drawn_words_``, topics x words): what coherence, diversity and stability read,
+    and what a topic's words show. A topic that drew fewer words lists fewer, and one that drew none lists none:
+    it had been scored on the words at its floor in the vocabulary's order, which are the same in every seed (a
+    hostile pass: a sweep's dead topics at K = 40 on the seeds agreed across seeds on those words, stability 0.30
+    against 0.23 on the words drawn)."""
+    rows = np.asarray(components)
+    return [[vocabulary[j] for j in held_word_ids(row, n, None if drawn is None else drawn[k])] for k, row in enumerate(rows)]
 
 
-def held_word_ids(weights: np.ndarray, n: int) -> np.ndarray:
+def held_word_ids(weights: np.ndarray, n: int, drawn: np.ndarray | None = None) -> np.ndarray:
     """The ids of the ``n`` heaviest words of one topic (``weights``: its weight of each word), heaviest first,
-    without the words at its floor: the lowest weight when two or more words share it, which is the prior's
-    alone (words a keyword model's topic drew no token of, NMF's zeros). A topic holding few words lists fewer
-    than ``n``: its top words had run on with the words it never drew, in the vocabulary's order (a keyword of
-    another theme among ecology's words, a hostile pass on two documents)."""
+    of the words it drew (``drawn``: one bool per word, a sampled model's row of ``drawn_words_``) or, without
+    ``drawn``, without the words at its floor: the lowest weight when two or more words share it, which is the
+    prior's alone (LDA's words of its prior alone, NMF's zeros). A topic holding few words lists fewer than
+    ``n``: its top words had run on with the words it never drew, in the vocabulary's order (a keyword of another
+    theme among ecology's words, a hostile pass on two documents). ``drawn`` says what the floor cannot: a keyword
+    topic's keyword prior lifts its keywords above the floor, drawn or not (one that drew nothing listed them)."""
     weights = np.asarray(weights)
+    if drawn is not None:
+        return ranked_word_ids(weights, drawn)[:n]
     order = np.argsort(-weights, kind="stable")[:n]
     floor = weights.min() if weights.size else 0.0
     if np.count_nonzero(weights == floor) > 1:
         order = order[weights[order] > floor]
     return order
+
+
+def ranked_word_ids(weights: np.ndarray, drawn: np.ndarray | None = None) -> np.ndarray:
+    """The ids of one topic's words (``weights``: its weight of each word), heaviest first (ties in the
+    vocabulary's order), of the words it drew (``drawn``: one bool per word, a row of a sampled model's
+    ``drawn_words_``) or, without ``drawn``, of every word."""
+    order = np.argsort(-np.asarray(weights), kind="stable")
+    return order if drawn is None else order[np.asarray(drawn, dtype=bool)[order]]
 
 
 def _word_lists(topics, function: str) -> list[list[str]]:
@@ -248,10 +262,11 @@ def topic_metrics(statistics: CoherenceStatistics, topics: list[list[str]]) -> d
     return metrics
 
 
-def evaluate_model(tokens, vocabulary: list[str], components: np.ndarray) -> dict:
-    """Coherence (NPMI, c_v, u_mass) and diversity of a fitted model's topics on the units it was fitted on."""
+def evaluate_model(tokens, vocabulary: list[str], components: np.ndarray, drawn: np.ndarray | None = None) -> dict:
+    """Coherence (NPMI, c_v, u_mass) and diversity of a fitted model's topics on the units it was fitted on
+    (``drawn``: a sampled model's ``drawn_words_``, :func:`top_words`)."""
     statistics = CoherenceStatistics(tokens, vocabulary)
-    metrics = {k: round(v, 6) for k, v in topic_metrics(statistics, top_words(components, vocabulary, 25)).items()}
+    metrics = {k: round(v, 6) for k, v in topic_metrics(statistics, top_words(components, vocabulary, 25, drawn)).items()}
     metrics["coherence_units"] = statistics.n_units
     undefined = [measure for measure in MEASURES if not np.isfinite(metrics[measure])]
     if undefined:  # recorded as null, unsaid (a review)

@@ -499,10 +499,14 @@ def association_scores(
     candidates: pd.DataFrame,
     theme_names: list[str],
     top_n: int = 30,
+    drawn: np.ndarray | None = None,
 ) -> np.ndarray:
     """Topics x themes: the share of each topic's top-``top_n`` word weight on a theme's keywords or on its
     candidate keywords (the words that go with its keywords in this corpus), so a free topic of 智能 标准 技术
-    系统 数据 is scored for the theme whose keywords those words accompany, not only by keyword overlap."""
+    系统 数据 is scored for the theme whose keywords those words accompany, not only by keyword overlap.
+    ``drawn``: a sampled model's ``drawn_words_`` (top words of the words each topic drew)."""
+    from .evaluate import ranked_word_ids
+
     index = {w: j for j, w in enumerate(vocabulary)}
     words_of = []
     for t, name in enumerate(theme_names):
@@ -511,7 +515,7 @@ def association_scores(
         words_of.append(np.array(sorted(ids), dtype=np.int64))
     scores = np.zeros((len(components), len(theme_names)))
     for k, weights in enumerate(components):
-        top = np.argsort(-weights, kind="stable")[:top_n]
+        top = ranked_word_ids(weights, None if drawn is None else drawn[k])[:top_n]
         total = weights[top].sum()
         if total <= 0:
             continue

@@ -43,6 +43,7 @@ def label_topics(
     top_n: int = 30,
     min_score: float = 0.1,
     match: str = "exact",
+    drawn: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """The theme each topic's shares count for, and the theme its top words suggest.
 
@@ -52,9 +53,13 @@ def label_topics(
     most of its top-``top_n`` word weight (``score``), or ``other`` below ``min_score`` (exploration, not
     measurement). ``suggested`` is that top-word theme for every topic, a hint to read beside the topic's words.
     Returns one row per topic: topic (from 1), theme, labelled_by ('keywords', 'free' or 'top words'),
-    suggested, score, and the score of every theme (``score_<theme>``).
+    suggested, score, and the score of every theme (``score_<theme>``). ``drawn``: a sampled model's
+    ``drawn_words_``; its top words are then those it drew (a keyword topic's prior lifts its keywords, drawn or
+    not: one that drew nothing suggested its own theme).
     """
     import pandas as pd
+
+    from .evaluate import ranked_word_ids
 
     if np.ndim(components) != 2 or np.shape(components)[1] != len(vocabulary):
         raise ToolkitError(
@@ -74,7 +79,7 @@ def label_topics(
     anchored_model = bool((anchors >= 0).any()) or not (column >= 0).any()
     rows = []
     for k, weights in enumerate(components):
-        top = np.argsort(-weights, kind="stable")[:top_n]
+        top = ranked_word_ids(weights, None if drawn is None else drawn[k])[:top_n]
         total = weights[top].sum()
         scores = {}
         for i, theme in enumerate(lexicon.themes):

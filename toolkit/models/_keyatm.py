@@ -502,6 +502,9 @@ class _Chain:
         m.topic_word_regular_ = ((n0_wk + m.beta) / (n0_k + n_words * m.beta)).T
         m.topic_word_keyword_ = m._keyword_part(n1_wk, n1_k, key_topic).T
         m.components_ = normalize_rows(m._phi(n0_wk, n0_k, n1_wk, n1_k, key_topic, gamma).T)
+        # the words each topic drew: a keyword topic's keyword prior lifts its keywords above the words it never
+        # drew, and one that drew nothing had listed its keywords as its top words and kept them (a review)
+        m.drawn_words_ = ((n0_wk + n1_wk) > 0).T
         m.log_likelihood_trace_ = self.trace
         m.n_iter_ = self.sweeps
         m.training_shares_ = normalize_rows(theta, copy=False)

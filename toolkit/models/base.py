@@ -115,7 +115,10 @@ class TopicModel(TransformerMixin, BaseEstimator):
     (held-out measures: name -> "lower" or "higher" is better); they implement ``from_config``, ``fit``,
     ``transform`` and ``heldout_scores``. A fitted model has ``components_`` (topics x words, rows sum to 1) and
     ``anchors_``: for each topic, the index of the theme it is anchored to by construction, or -1 for a free
-    topic. Input is a document-term matrix of counts, sparse or dense: non-negative (the tags say so).
+    topic. A sampled model may also set ``drawn_words_`` (topics x words, bool): the words each topic drew a token
+    of, which its top words are read from (:func:`toolkit.analysis.evaluate.held_word_ids`) where a prior lifts
+    words it never drew above the rest. Input is a document-term matrix of counts, sparse or dense: non-negative
+    (the tags say so).
     """
 
     OPTIONS: dict = {}
