@@ -185,6 +185,13 @@ def _compatibility_forms() -> tuple[re.Pattern, dict[int, str]]:
     return re.compile("[" + "".join(re.escape(chr(code)) for code in forms) + "]+"), forms
 
 
+def pattern_form(text: str) -> str:
+    """``text`` as the lines a boilerplate pattern runs on hold it: NFKC (a full-width space is a space), control
+    and invisible format characters removed, each run of spaces one space (the lines are stripped, and the spaces
+    between Chinese characters closed up only after the patterns ran: :meth:`Normalizer.normalize`)."""
+    return _SPACES.sub(" ", _FORMAT.sub("", _CONTROLS.sub("", _nfkc(text))))
+
+
 def _nfkc(text: str) -> str:
     """``unicodedata.normalize("NFKC", text)``, quicker on Chinese text, where the only characters to change
     are a few full-width ones among many that stay.
