@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from toolkit.errors import ToolkitError
 from toolkit.output import atomic
 
 from .conftest import ROOT, python_process, snapshot, started_toolkit
@@ -310,3 +311,48 @@ def test_a_failed_run_leaves_the_lock_of_a_run_that_took_it_since(tmp_path):
         holder.wait()
     atomic._unmake([final.parent], final)  # no one holds it now: the lock and the folder made go
     assert not final.parent.exists()
+
+
+def test_a_lock_that_is_a_symbolic_link_is_refused_and_its_target_never_made(tmp_path):
+    """`.<out>.lock` is opened to be locked: a dangling link of that name had made its target, outside the
+    folder, before the lock library refused the link with an error about too many links (a hostile pass)."""
+    (tmp_path / "K").mkdir()
+    target = tmp_path / "outside" / "via_lock"
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "K" / ".o.lock").symlink_to(target)
+    with pytest.raises(ToolkitError, match=r"\.o\.lock is a symbolic link; .* remove the link"):
+        with atomic.locked(tmp_path / "K" / "o"):
+            pass
+    assert not target.exists() and (tmp_path / "K" / ".o.lock").is_symlink()
+
+
+def test_a_users_file_of_the_markers_name_is_refused_not_written_over(tmp_path):
+    """The marker's name (.toolkit-output.json) holding a user's own file: `terms --out notes/new.csv` had
+    replaced it with the toolkit's list of files (a hostile pass); refused before anything is written."""
+    import pandas as pd
+
+    from toolkit.output.csv_files import write_csv_file
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    mine = notes / atomic.MARKER
+    mine.write_text('{"not": "a marker"}', encoding="utf-8")
+    with pytest.raises(ToolkitError, match=r"is not the toolkit's list of the files it wrote"):
+        write_csv_file(notes / "new.csv", pd.DataFrame({"词": ["创新"]}))
+    assert mine.read_text(encoding="utf-8") == '{"not": "a marker"}' and not (notes / "new.csv").exists()
+    with pytest.raises(ToolkitError, match=r"is not the toolkit's list"):
+        atomic.write_own_file(notes / "scores.md", "# 得分\n")
+    assert sorted(p.name for p in notes.iterdir()) == [atomic.MARKER]
+    write_csv_file(tmp_path / "new.csv", pd.DataFrame({"词": ["创新"]}))  # a folder of no marker, as before
+    assert (tmp_path / "new.csv").exists() and atomic._marker(tmp_path) is not None
+
+
+def test_an_out_that_ends_with_a_slash_names_a_folder_not_a_file(tmp_path):
+    """`--out notes/` (no such folder) had written a file named notes: the slash says a folder was meant."""
+    import pandas as pd
+
+    from toolkit.output.csv_files import write_csv_file
+
+    with pytest.raises(ToolkitError, match=r"notes/ names a folder; give a file name such as .*notes/table\.csv"):
+        write_csv_file(f"{tmp_path}/notes/", pd.DataFrame({"词": ["创新"]}))
+    assert not (tmp_path / "notes").exists()

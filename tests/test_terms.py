@@ -290,6 +290,9 @@ def test_out_never_overwrites_a_file_the_toolkit_did_not_write(tmp_path):
     refused = cli("kwic", "configs/seeds.toml", "创新", "--out", str(mine), cwd=ROOT)
     assert refused.returncode == 2 and "not a table this toolkit wrote there" in refused.stderr
     assert mine.read_text(encoding="utf-8") == "my own notes\n"
+    # a folder meant (its slash): had written a file of the folder's name
+    slash = cli("kwic", "configs/seeds.toml", "创新", "--out", f"{tmp_path}/tables/", cwd=ROOT)
+    assert slash.returncode == 2 and "tables/ names a folder" in slash.stderr and not (tmp_path / "tables").exists()
     out = tmp_path / "kwic.csv"
     assert cli("kwic", "configs/seeds.toml", "创新", "--out", str(out), cwd=ROOT).returncode == 0
     first = pd.read_csv(out)

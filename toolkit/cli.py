@@ -644,7 +644,7 @@ def _write_table(table, out: str | None, inputs=None, args=None) -> None:
         from .output.csv_files import write_csv_file
 
         bom = args is not None and source_config(args.source, args.overrides)["output"]["excel_bom"]
-        write_csv_file(Path(out), table, inputs=inputs, bom=bom)
+        write_csv_file(out, table, inputs=inputs, bom=bom)
     else:
         import io
 

@@ -267,7 +267,14 @@ def write_listed(path: Path, write) -> None:
     """``write(path)``, then list the file in its folder's marker (:func:`list_own_file`), as one: a Ctrl-C or
     SIGTERM between the two is taken after both (:func:`_interrupts_deferred`), and a marker that cannot be written
     (a full disk) takes the file back, which unlisted was refused as the user's by the next run, and a sweep never
-    resumed (a hostile pass)."""
+    resumed (a hostile pass). A file of the marker's name that is not the toolkit's marker is refused before
+    anything is written: it had been written over (a user's notes named .toolkit-output.json, a hostile pass)."""
+    marker = path.parent / MARKER
+    if marker.is_symlink() or (marker.exists() and _output_marker(path.parent) is None):  # an earlier version's too
+        raise ToolkitError(
+            f"{marker} is not the toolkit's list of the files it wrote in {path.parent}, a name the toolkit keeps for "
+            "that list; move or rename it, or write elsewhere"
+        )
     with _interrupts_deferred():
         write(path)
         try:
@@ -467,9 +474,13 @@ def locked(final: Path):
     from filelock import FileLock, Timeout
 
     path = final.parent / f".{final.name}.lock"
+    if path.is_symlink():  # opened, a dangling link had made its target, outside the folder (a hostile pass)
+        raise ToolkitError(
+            f"{path} is a symbolic link; the toolkit keeps its lock for {final} there: remove the link and run again"
+        )
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT, file_mode()))
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), file_mode()))
     except OSError as exc:
         raise _cannot_write(final.parent, exc) from None
     lock = FileLock(path, mode=file_mode())

@@ -163,6 +163,8 @@ def write_csv_file(
     :func:`~toolkit.output.atomic.check_outside_inputs`). An existing file is replaced only when the toolkit wrote
     it there and nobody has changed it since (listed with its SHA-256 in the folder's marker): a table kept and
     annotated by hand is not written over, whatever its header. ``bom``: as :func:`write_csv` (``output.excel_bom``)."""
+    if os.fspath(path).endswith(("/", os.sep)):  # a folder's name: "--out notes/" had written a file named notes
+        raise ToolkitError(f"{flag} {os.fspath(path)} names a folder; give a file name such as {Path(path) / 'table.csv'}")
     path = Path(path)
     check_reserved(path, flag)
     check_outside_inputs(path, inputs, flag=flag, example="a file in another folder")
