@@ -356,3 +356,53 @@ def test_an_out_that_ends_with_a_slash_names_a_folder_not_a_file(tmp_path):
     with pytest.raises(ToolkitError, match=r"notes/ names a folder; give a file name such as .*notes/table\.csv"):
         write_csv_file(f"{tmp_path}/notes/", pd.DataFrame({"词": ["创新"]}))
     assert not (tmp_path / "notes").exists()
+
+
+STAGE_CHILD = """
+import os, sys, time
+from joblib import Parallel, delayed
+from toolkit.processes import current_executor, stage_workers, stop_workers
+
+def task(i):
+    time.sleep(0.05 if i < 2 else 60)
+    return i
+
+with stage_workers():
+    results = Parallel(n_jobs=2, return_as="generator")(delayed(task)(i) for i in range(6))
+started = [current_executor()]
+next(results), next(results)
+print("ready", flush=True)
+try:
+    list(results)
+except KeyboardInterrupt:
+    stop_workers(results, started)
+    print("interrupted", flush=True)
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
+def test_a_stages_workers_take_no_ctrl_c_of_their_own_and_end_with_a_killed_process(sig):
+    """A sweep's fits run in joblib's workers (stage_workers): a Ctrl-C to the terminal's process group had each
+    worker print a KeyboardInterrupt traceback beside the one-line message, and a sweep killed by SIGKILL left its
+    idle workers for loky's five minutes (a hostile pass). Now the process stops them, and they end with it."""
+    import psutil
+
+    from .conftest import _this_checkout
+
+    process = subprocess.Popen(
+        [sys.executable, "-c", STAGE_CHILD],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_this_checkout(None),
+        start_new_session=True,
+    )
+    assert process.stdout.readline() == "ready\n"
+    workers = [p for p in psutil.Process(process.pid).children(recursive=True) if "loky" in " ".join(p.cmdline())]
+    assert len(workers) >= 2, "the workers had started"
+    os.killpg(process.pid, sig) if sig == signal.SIGINT else process.send_signal(sig)
+    out, err = process.communicate(timeout=60)
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert alive == [], "the workers outlived the process"
+    if sig == signal.SIGINT:
+        assert out == "interrupted\n" and "Traceback" not in err and "KeyboardInterrupt" not in err, err

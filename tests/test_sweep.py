@@ -1538,3 +1538,36 @@ def test_a_seed_without_coherence_is_no_seed_of_the_range(tmp_path):
     table.loc[(table["n_topics"] == best) & (table["random_state"] == 2), "c_npmi"] = float("nan")
     kept = table.loc[(table["n_topics"] == best) & (table["random_state"] == 1), "c_npmi"].iloc[0]
     assert f"range over 1 seed {kept:.4f} to {kept:.4f})" in recommend(table)
+
+
+def test_a_grid_key_quoted_as_a_sweep_grid_table_writes_it_is_the_setting():
+    """`--grid '"model.n_topics"=4,5'` (the key as [sweep.grid] writes it, copied from a config) was refused as a
+    setting that changes no result; it is model.n_topics, as `model."n_topics"` was already."""
+    from toolkit.sweeps import parse_grid_options
+
+    for text in ('"model.n_topics"=4,5', 'model."n_topics"=4,5', "model.n_topics=4..5"):
+        assert parse_grid_options([text]) == {"model.n_topics": [4, 5]}, text
+
+
+def test_a_grid_key_refused_is_said_without_a_warning_before_it(tmp_path, caplog):
+    """The warning that a --set is overridden by the grid came before the refusal of that very grid key (a
+    hostile pass): the refusal alone now, and nothing written."""
+    with caplog.at_level("WARNING", logger="toolkit"), pytest.raises(ToolkitError, match="model.ensemble"):
+        sweep(seeds_config(), tmp_path / "sw", grid={"model.ensemble": [1, 3]}, overrides=["model.ensemble=1"])
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == []
+    assert not (tmp_path / "sw").exists()
+
+
+def test_the_recommendation_names_the_settings_every_run_shares_apart_from_the_defaults():
+    """sweep.csv and recommendation.md named the grid alone: a sweep of 60 sweeps a fit said so only in each run's
+    config.toml (a hostile pass). The settings shared apart from the defaults are named, not the grid's keys, the
+    corpus, or those that change no result (model.ensemble)."""
+    from toolkit.sweeps import shared_settings
+
+    config = seeds_config(**{"model.keyatm.iterations": 60, "model.ensemble": 1})
+    said = shared_settings(config, ["model.kind", "model.n_topics", "model.lda", "model.random_state"])
+    assert "model.keyatm.iterations = 60" in said and "units.max_chars = 300" in said  # --set, and the file's own
+    for absent in ("model.ensemble", "model.n_topics", "model.lda", "corpus.", "sweep."):
+        assert absent not in said, absent
+    assert "model.lda.passes = 3" in shared_settings(config, ["model.n_topics"])
+    assert shared_settings(Config.load(None), ["model.n_topics"]).startswith("Every setting the grid does not set is the default")

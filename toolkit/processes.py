@@ -202,12 +202,8 @@ def _start_worker(parent: int, warm_up=None) -> None:
     of objects in reference cycles, whose full collections went through every imported object each time (the
     figures of a small run take 3-8% less CPU so, ``bench/figure_times.py --in-worker``)."""
     import gc
-    import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if hasattr(signal, "pthread_sigmask"):  # started with SIGINT blocked (_interrupts_held): one waiting is dropped
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    threading.Thread(target=_exit_after, args=(parent,), daemon=True).start()
+    _start_stage_worker(parent)
     if hasattr(os, "nice"):
         os.nice(WORKER_NICE)
     if warm_up is not None:
@@ -216,6 +212,30 @@ def _start_worker(parent: int, warm_up=None) -> None:
         except Exception:  # the jobs import the same and report what fails
             pass
     gc.freeze()
+
+
+def _start_stage_worker(parent: int) -> None:
+    """A new worker process of a stage (:func:`stage_workers`, and :class:`BackgroundJobs`'s): SIGINT ignored, as
+    the stage stops its workers itself, and the process ended as soon as its ``parent`` is."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # started with SIGINT blocked (_interrupts_held): one waiting is dropped
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    threading.Thread(target=_exit_after, args=(parent,), daemon=True).start()
+
+
+@contextmanager
+def stage_workers():
+    """joblib's process workers (loky) for the ``Parallel`` made and first called in the block: started with
+    SIGINT blocked and then ignoring it, so that a Ctrl-C stops the stage with its one line (each of a sweep's
+    workers had printed a KeyboardInterrupt traceback beside it), and ended with this process (a sweep killed by
+    SIGKILL left its idle workers for loky's five minutes: a hostile pass). The threads joblib and loky start
+    in the block inherit the blocked signal, so workers they start later are started so too."""
+    from joblib import parallel_config
+
+    with parallel_config(backend="loky", initializer=_start_stage_worker, initargs=(os.getpid(),)), _interrupts_held():
+        yield
 
 
 def _exit_after(parent: int) -> None:

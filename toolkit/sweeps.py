@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .config import Config, as_config, is_path_option, parse_override, plain, where_it_lives
+from .config import Config, _key_path, as_config, is_path_option, parse_override, plain, where_it_lives
 from .errors import NoData, ToolkitError, as_list
 from .options import OPEN_FRACTION, SEED, Option
 from .output import atomic
@@ -95,6 +95,9 @@ def parse_grid_option(text: str) -> tuple[str, list]:
     name, raw = text.split("=", 1)
     if not name.strip() or "." not in name or not raw.strip():
         raise ToolkitError(f"{_GRID_SYNTAX}; not {text!r}")
+    path = _key_path(name)
+    if len(path) == 1 and "." in path[0]:  # "model.n_topics", quoted as a [sweep.grid] table writes its keys
+        name = path[0]
     section, key, _ = parse_override(name + "=0")
     # a range is numbers either side of ".."; a list may hold ".." too (themes.lexicon=../a.toml,../b.toml)
     if ".." in raw and re.fullmatch(r"[\s\d.+-]*", raw):
@@ -549,7 +552,6 @@ def sweep(
     from .processes import check_scheduler, on_dask
 
     config = as_config(config, "sweep", overrides)
-    warn_set_in_grid(as_list(overrides), config, grid if isinstance(grid, Mapping) else None)
     whole = isinstance(n_jobs, numbers.Integral) and not isinstance(n_jobs, bool)
     if n_jobs is not None and not (whole and 0 <= n_jobs <= MAX_JOBS):
         raise ToolkitError(f"sweep: n_jobs must be a whole number from 0 (one per core) to {MAX_JOBS:,}, not {n_jobs!r}")
@@ -563,6 +565,8 @@ def sweep(
         with on_dask(scheduler):  # (it was refused at the fits, after the preparation: a hostile pass)
             pass
     combos = expand_grid(config, grid)
+    # after the grid's keys are checked: a --set warned of before a grid key was refused (a hostile pass)
+    warn_set_in_grid(as_list(overrides), config, grid if isinstance(grid, Mapping) else None)
     run_configs = [(combo, config.with_values(**combo)) for combo in combos]
     # a swallowed interrupt (kept_interrupts) stops the sweep at its next run's end, as it stops a run
     with atomic.sweep_folder(out_dir, _grid_inputs(config, run_configs)), kept_interrupts():
@@ -644,6 +648,7 @@ def sweep(
             )
         heldout = {m: d for kind in sorted(table["kind"].unique()) for m, d in model_class(kind).HELDOUT.items()}
         recommendation = recommend(table, skipped, floors, heldout=list(heldout))
+        recommendation += "\n" + shared_settings(config, list(combos[0]) if combos else [])
         with atomic.output_folder(out_dir / "summary", kind="summary") as work:
             write_csv(work / "sweep.csv", table, bom=config["output"]["excel_bom"])
             write_csv(work / "timings.csv", timings, bom=config["output"]["excel_bom"])
@@ -748,10 +753,11 @@ def _run_fits(tasks, n: int, workers: int, scheduler: str, asked: int, started: 
     The local executor the fits start is put in ``started`` (for :func:`toolkit.processes.stop_workers`)."""
     from joblib import Parallel
 
-    from .processes import current_executor, on_dask
+    from .processes import current_executor, on_dask, stage_workers
 
     if not scheduler:
-        results = Parallel(n_jobs=workers, return_as="generator")(tasks)
+        with stage_workers():
+            results = Parallel(n_jobs=workers, return_as="generator")(tasks)
         started.append(current_executor())
         yield from results
         return
@@ -1140,6 +1146,32 @@ def _best_point_headline(
         + (" " + _one_run(best_overall) if bool(best_overall["one_run"]) else "")
         + _tied(ranked, best_overall, settings, kinds=True)
     )
+
+
+def shared_settings(config: Config, grid_keys: list[str]) -> str:
+    """The paragraph of recommendation.md that says which settings every run shares apart from the defaults
+    (the grid's keys aside, and those that change no result: :data:`NOT_SWEPT`), from a config file or --set: the
+    summary had named the grid alone, and a sweep of 60 sweeps a fit said so only in each run's config.toml (a
+    hostile pass)."""
+    defaults = Config.from_dict({}).values
+    differ = []
+    for section in (s for s in SWEPT if s != "corpus"):  # the corpus is the data, named by the runs' configs
+        for key, value in config[section].items():
+            default = defaults.get(section, {}).get(key)
+            pairs = (
+                [(f"{key}.{sub}", v, (default or {}).get(sub)) for sub, v in value.items()]
+                if isinstance(value, dict)
+                else [(key, value, default)]
+            )
+            for name, given, usual in pairs:
+                dotted = f"{section}.{name}"
+                swept = any(dotted == k or dotted.startswith(f"{k}.") for k in grid_keys)
+                if not swept and dotted not in NOT_SWEPT and _canonical(plain(given)) != _canonical(plain(usual)):
+                    differ.append(f"{dotted} = {json.dumps(plain(given), ensure_ascii=False)}")
+    where = "the whole config of each run is its config.toml in runs/"
+    if not differ:
+        return f"Every setting the grid does not set is the default ({where}).\n"
+    return f"Every run shares these settings, which are not the defaults ({where}): {'; '.join(differ)}.\n"
 
 
 def recommend(

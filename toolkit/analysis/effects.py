@@ -787,7 +787,8 @@ def estimate_effects(
                     "low": _bound(tail, values, estimates[:, j], errors[:, j], dfs[:, j]),
                     "high": _bound(1 - tail, values, estimates[:, j], errors[:, j], dfs[:, j]),
                     "p_value": (p := p_value(estimates[:, j], errors[:, j], dfs[:, j])),
-                    "p_adjusted": min(1.0, p * family),
+                    # np.minimum keeps a NaN p NaN (min(1.0, nan) is 1.0: p_value's own docstring's past bug)
+                    "p_adjusted": float(np.minimum(1.0, p * family)),
                     "note": note + ("; no intercept: p tests a share of one half, not an effect" if term in halves else ""),
                 }
             )
