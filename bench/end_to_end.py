@@ -77,7 +77,7 @@ def equal_tokens_npmi(out: Path, corpus: Path, metadata: Path | None, k: int, ca
 
     return {
         "script": mean(script_topics),
-        "toolkit": mean(top_words(fitted.model.components_, vocabulary, 10)),
+        "toolkit": mean(top_words(fitted.model, vocabulary, 10)),
         "kind": config["model"]["kind"],
     }
 

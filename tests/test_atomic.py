@@ -355,7 +355,28 @@ def test_an_out_that_ends_with_a_slash_names_a_folder_not_a_file(tmp_path):
 
     with pytest.raises(ToolkitError, match=r"notes/ names a folder; give a file name such as .*notes/table\.csv"):
         write_csv_file(f"{tmp_path}/notes/", pd.DataFrame({"词": ["创新"]}))
+    with pytest.raises(ToolkitError, match=r"notes/\. names a folder"):  # pathlib drops the dot: a file named notes
+        write_csv_file(f"{tmp_path}/notes/.", pd.DataFrame({"词": ["创新"]}))
     assert not (tmp_path / "notes").exists()
+
+
+def test_a_file_added_to_a_folder_of_an_earlier_versions_marker_keeps_its_list(tmp_path):
+    """A folder listed by an earlier version's marker (v2: files only): a file written into it had replaced the
+    marker with one of that file alone, and the folder's earlier files, unlisted, were refused as the user's."""
+    import hashlib
+
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("item,theme\n1,创新\n", encoding="utf-8")
+    digest = hashlib.sha256(sheet.read_bytes()).hexdigest()
+    marker = {"format": "toolkit output v2", "files": {"sheet.csv": digest}}
+    (tmp_path / atomic.MARKER).write_text(json.dumps(marker), encoding="utf-8")
+    assert atomic.is_output_folder(tmp_path)
+    atomic.write_own_file(tmp_path / "scores.md", "# 得分\n")
+    kept = json.loads((tmp_path / atomic.MARKER).read_text(encoding="utf-8"))
+    assert kept["format"] == "toolkit output v2" and set(kept["files"]) == {"sheet.csv", "scores.md"}
+    assert atomic.is_output_folder(tmp_path)
+    atomic.check_own_file(sheet)  # listed, unchanged: the toolkit's to replace
+    atomic.write_own_file(tmp_path / "scores.md", "# 得分 again\n")  # its own file, replaced
 
 
 STAGE_CHILD = """

@@ -191,6 +191,8 @@ def test_a_set_key_is_read_as_toml_reads_a_dotted_key():
         Config.load(None, ['trends.periods.""=[2015, 2018]'])
     with pytest.raises(ToolkitError, match=r'unknown config key model\.""'):
         Config.load(None, ['model."".x=1'])
+    with pytest.raises(ToolkitError, match=r'unknown config section \[""\]; valid sections: corpus'):
+        Config.load(None, ['"".x=1'])
 
 
 def test_invalid_toml_missing_file_and_folder(tmp_path):

@@ -1026,6 +1026,7 @@ def test_a_keyword_topic_that_drew_no_token_lists_no_word_and_suggests_no_theme(
     assert drawn.shape == (4, len(vocabulary)) and not drawn[2].any() and drawn[0, :3].all() and drawn[1, 6:8].all()
     assert top_words(model.components_, vocabulary, 10)[2][0] == "区块链"  # the prior alone: what it had listed
     words = top_words(model.components_, vocabulary, 10, drawn)
+    assert top_words(model, vocabulary, 10) == words  # the public call with the model reads its words drawn
     assert words[2] == [] and set(BLOCKS[0]) <= set(words[0]) and {"生态", "绿色"} <= set(words[1])
     assert all(drawn[k, vocabulary.index(w)] for k, row in enumerate(words) for w in row)
     themes = (

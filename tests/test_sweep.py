@@ -1551,23 +1551,38 @@ def test_a_grid_key_quoted_as_a_sweep_grid_table_writes_it_is_the_setting():
 
 def test_a_grid_key_refused_is_said_without_a_warning_before_it(tmp_path, caplog):
     """The warning that a --set is overridden by the grid came before the refusal of that very grid key (a
-    hostile pass): the refusal alone now, and nothing written."""
+    hostile pass): the refusal alone now, by the API and the command line, and nothing written."""
+    from .conftest import cli
+
     with caplog.at_level("WARNING", logger="toolkit"), pytest.raises(ToolkitError, match="model.ensemble"):
         sweep(seeds_config(), tmp_path / "sw", grid={"model.ensemble": [1, 3]}, overrides=["model.ensemble=1"])
     assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == []
+    args = ("--grid", "model.ensemble=1,3", "--set", "model.ensemble=1", "--out", tmp_path / "sw")
+    result = cli("sweep", ROOT / "configs" / "seeds.toml", *args)
+    assert result.returncode == 2 and result.stderr.startswith("toolkit: error: sweep grid key 'model.ensemble'"), result.stderr
     assert not (tmp_path / "sw").exists()
+    bad = cli("sweep", ROOT / "configs" / "seeds.toml", "--grid", "model.=1,2", "--out", tmp_path / "sw")
+    assert bad.returncode == 2 and "--grid expects section.key=VALUES" in bad.stderr and "--set" not in bad.stderr
 
 
-def test_the_recommendation_names_the_settings_every_run_shares_apart_from_the_defaults():
+def test_the_recommendation_names_the_settings_every_run_shares_apart_from_the_defaults(tmp_path):
     """sweep.csv and recommendation.md named the grid alone: a sweep of 60 sweeps a fit said so only in each run's
-    config.toml (a hostile pass). The settings shared apart from the defaults are named, not the grid's keys, the
-    corpus, or those that change no result (model.ensemble)."""
+    config.toml (a hostile pass). The settings shared apart from their defaults are named, not the grid's keys,
+    the corpus, those that change no result (model.ensemble), the defaults of a kind's table one of its settings
+    brought in, or the settings of a kind no run fits; a path as it reads from the summary folder."""
     from toolkit.sweeps import shared_settings
 
-    config = seeds_config(**{"model.keyatm.iterations": 60, "model.ensemble": 1})
-    said = shared_settings(config, ["model.kind", "model.n_topics", "model.lda", "model.random_state"])
+    lexicon = tmp_path / "my.toml"
+    lexicon.write_bytes((ROOT / "toolkit" / "data" / "lexicon.toml").read_bytes())
+    config = seeds_config(**{"model.keyatm.iterations": 60, "model.ensemble": 1, "themes.lexicon": f'"{lexicon}"'})
+    summary = tmp_path / "sw" / "summary"
+    said = shared_settings(config, ["model.kind", "model.n_topics", "model.random_state"], ["keyatm", "lda"], summary)
     assert "model.keyatm.iterations = 60" in said and "units.max_chars = 300" in said  # --set, and the file's own
-    for absent in ("model.ensemble", "model.n_topics", "model.lda", "corpus.", "sweep."):
+    assert "model.lda.passes = 3" in said and 'themes.lexicon = "../../my.toml"' in said
+    for absent in ("model.ensemble", "model.n_topics", "model.lda.iterations", "model.lda.alpha", "corpus.", "sweep."):
         assert absent not in said, absent
-    assert "model.lda.passes = 3" in shared_settings(config, ["model.n_topics"])
-    assert shared_settings(Config.load(None), ["model.n_topics"]).startswith("Every setting the grid does not set is the default")
+    lda_only = shared_settings(config, ["model.n_topics"], ["lda"], summary)
+    assert "model.keyatm" not in lda_only and "model.lda.passes = 3" in lda_only
+    assert "model.lda" not in shared_settings(config, ["model.lda"], ["lda"], summary)  # the grid's table
+    default = shared_settings(Config.load(None), ["model.n_topics"], ["keyatm"], summary)
+    assert default.startswith("Every setting the grid does not set is the default")

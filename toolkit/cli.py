@@ -520,12 +520,12 @@ def _dispatch(args) -> int:
     from . import explore
 
     if args.command == "sweep":
-        from .sweeps import MAX_JOBS, headline, parse_grid_options, sweep, warn_set_in_grid
+        from .sweeps import MAX_JOBS, headline, parse_grid_options, sweep
 
         _check_range("--jobs", args.jobs, 0, MAX_JOBS, " (one per core)")
-        config, grid = _config(args), parse_grid_options(args.grid)
-        warn_set_in_grid(args.overrides, config, grid)
-        result = sweep(config, args.out, grid=grid, n_jobs=args.jobs, scheduler=args.scheduler)
+        grid = parse_grid_options(args.grid)
+        # the --set values given to sweep(), which warns of one the grid overrides once the grid's keys are checked
+        result = sweep(args.config, args.out, grid=grid, n_jobs=args.jobs, scheduler=args.scheduler, overrides=args.overrides)
         print(
             f"{result.out_dir}: {len(result.table)} runs ({result.fitted} fitted now); "
             f"{result.out_dir / 'summary'} holds sweep.csv, sweep.png, recommendation.md".translate(ONE_LINE)

@@ -76,9 +76,9 @@ def _sub_options(section: str, name: str) -> dict[str, Option] | None:
     return lookup(name) if lookup else None
 
 
-def _closest(word: str, options) -> str:
+def _closest(word: str, options, kind: str = "keys") -> str:
     match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.5)
-    return f"; did you mean '{match[0]}'?" if match else f"; valid keys: {', '.join(options)}"
+    return f"; did you mean '{match[0]}'?" if match else f"; valid {kind}: {', '.join(options)}"
 
 
 def _override_list(overrides) -> list[str]:
@@ -116,7 +116,8 @@ def _apply_overrides(data: dict, overrides: list[str], source) -> None:
         path = path if len(path) > 1 and path[0] == section else [section, *key.split(".")]
         # its key said as the --set's, not the config file's (an unknown key was blamed on the file)
         if section not in SECTIONS:
-            raise ToolkitError(f"--set {text}: unknown config section [{section}]{_closest(section, SECTIONS)}")
+            known = _closest(section, SECTIONS, "sections")
+            raise ToolkitError(f"--set {text}: unknown config section [{_bare(section)}]{known}")
         moved = getattr(_module(section), "MOVED", {})
         if key in moved and key not in section_options(section):  # model.passes: set where it now lives (_set_keys)
             log.warning("config key %s.%s is deprecated: write it as %s.%s.%s", section, key, section, moved[key], key)
@@ -267,7 +268,8 @@ class Config:
         values = {s: {k: copy.deepcopy(o.default) for k, o in section_options(s).items()} for s in SECTIONS}
         for section, table in data.items():
             if section not in SECTIONS:
-                raise ToolkitError(f"{source}: unknown config section [{section}]{_closest(section, SECTIONS)}")
+                known = _closest(section, SECTIONS, "sections")
+                raise ToolkitError(f"{source}: unknown config section [{_bare(section)}]{known}")
             if not isinstance(table, dict):
                 raise ToolkitError(f"{source}: [{section}] must be a table of keys, not {table!r}")
             values[section].update(_checked_section(section, table, source))

@@ -98,7 +98,10 @@ def parse_grid_option(text: str) -> tuple[str, list]:
     path = _key_path(name)
     if len(path) == 1 and "." in path[0]:  # "model.n_topics", quoted as a [sweep.grid] table writes its keys
         name = path[0]
-    section, key, _ = parse_override(name + "=0")
+    try:
+        section, key, _ = parse_override(name + "=0")
+    except ToolkitError:  # its message names --set and the text it was given (model.=0)
+        raise ToolkitError(f"{_GRID_SYNTAX}; not {text!r}") from None
     # a range is numbers either side of ".."; a list may hold ".." too (themes.lexicon=../a.toml,../b.toml)
     if ".." in raw and re.fullmatch(r"[\s\d.+-]*", raw):
         match = _RANGE.match(raw)
@@ -648,7 +651,9 @@ def sweep(
             )
         heldout = {m: d for kind in sorted(table["kind"].unique()) for m, d in model_class(kind).HELDOUT.items()}
         recommendation = recommend(table, skipped, floors, heldout=list(heldout))
-        recommendation += "\n" + shared_settings(config, list(combos[0]) if combos else [])
+        kinds = sorted({run_config["model"]["kind"] for _, run_config in run_configs})
+        grid_keys = list(combos[0]) if combos else []
+        recommendation += "\n" + shared_settings(config, grid_keys, kinds, out_dir / "summary")
         with atomic.output_folder(out_dir / "summary", kind="summary") as work:
             write_csv(work / "sweep.csv", table, bom=config["output"]["excel_bom"])
             write_csv(work / "timings.csv", timings, bom=config["output"]["excel_bom"])
@@ -1148,21 +1153,28 @@ def _best_point_headline(
     )
 
 
-def shared_settings(config: Config, grid_keys: list[str]) -> str:
-    """The paragraph of recommendation.md that says which settings every run shares apart from the defaults
-    (the grid's keys aside, and those that change no result: :data:`NOT_SWEPT`), from a config file or --set: the
-    summary had named the grid alone, and a sweep of 60 sweeps a fit said so only in each run's config.toml (a
-    hostile pass)."""
-    defaults = Config.from_dict({}).values
+def shared_settings(config: Config, grid_keys: list[str], kinds: list[str], folder: Path) -> str:
+    """The paragraph of recommendation.md that says which settings every run shares apart from their defaults
+    (the grid's keys aside, those that change no result, :data:`NOT_SWEPT`, and the settings of model kinds no run
+    fits), from a config file or --set, paths relative to ``folder`` (where the paragraph is written): the summary
+    had named the grid alone, and a sweep of 60 sweeps a fit said so only in each run's config.toml (a hostile
+    pass)."""
+    import tomllib
+
+    from .config import _sub_options, section_options
+
+    values = tomllib.loads(config.to_toml(relative_to=folder))
     differ = []
     for section in (s for s in SWEPT if s != "corpus"):  # the corpus is the data, named by the runs' configs
-        for key, value in config[section].items():
-            default = defaults.get(section, {}).get(key)
-            pairs = (
-                [(f"{key}.{sub}", v, (default or {}).get(sub)) for sub, v in value.items()]
-                if isinstance(value, dict)
-                else [(key, value, default)]
-            )
+        options = section_options(section)
+        for key, value in values[section].items():
+            if isinstance(value, dict):  # a kind's table: [model.lda]
+                if section == "model" and key not in kinds:
+                    continue
+                sub = _sub_options(section, key) or {}
+                pairs = [(f"{key}.{name}", v, sub[name].default if name in sub else None) for name, v in value.items()]
+            else:
+                pairs = [(key, value, options[key].default if key in options else None)]
             for name, given, usual in pairs:
                 dotted = f"{section}.{name}"
                 swept = any(dotted == k or dotted.startswith(f"{k}.") for k in grid_keys)

@@ -152,13 +152,17 @@ class CoherenceStatistics:
             return [float(x) for x in pipeline.conf(segmented, accumulator, **kwargs)]
 
 
-def top_words(components: np.ndarray, vocabulary: list[str], n: int, drawn: np.ndarray | None = None) -> list[list[str]]:
+def top_words(components, vocabulary: list[str], n: int, drawn: np.ndarray | None = None) -> list[list[str]]:
     """The ``n`` heaviest words of each topic, heaviest first, of the words it holds (:func:`held_word_ids`;
-    ``drawn``: a sampled model's ``drawn_words_``, topics x words): what coherence, diversity and stability read,
+    ``components``: a fitted model, or its ``components_``; ``drawn``: a sampled model's ``drawn_words_``, topics x
+    words, read from the model when given one): what coherence, diversity and stability read,
     and what a topic's words show. A topic that drew fewer words lists fewer, and one that drew none lists none:
     it had been scored on the words at its floor in the vocabulary's order, which are the same in every seed (a
     hostile pass: a sweep's dead topics at K = 40 on the seeds agreed across seeds on those words, stability 0.30
     against 0.23 on the words drawn)."""
+    if hasattr(components, "components_"):  # a model: its words drawn too (a keyword topic's prior lifts its keywords)
+        drawn = getattr(components, "drawn_words_", None) if drawn is None else drawn
+        components = components.components_
     rows = np.asarray(components)
     return [[vocabulary[j] for j in held_word_ids(row, n, None if drawn is None else drawn[k])] for k, row in enumerate(rows)]
 
@@ -195,7 +199,7 @@ def _word_lists(topics, function: str) -> list[list[str]]:
     hostile pass of the API) or a topic given as one string (read as its characters)."""
     from ..errors import ToolkitError
 
-    hint = "; pass each topic's top words: toolkit.top_words(model.components_, vocabulary, 25)"
+    hint = "; pass each topic's top words: toolkit.top_words(model, vocabulary, 25)"
     if isinstance(topics, (str, bytes)) or not hasattr(topics, "__iter__"):
         raise ToolkitError(f"{function}: topics must be a list of each topic's words, not {type(topics).__name__}{hint}")
     lists = []

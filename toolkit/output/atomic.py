@@ -244,7 +244,7 @@ def check_own_file(path: Path) -> None:
     with its SHA-256 in its folder's marker): a user's own file of that name is never overwritten."""
     if not (path.exists() or path.is_symlink()):
         return
-    listed = (_marker(path.parent) or {}).get("files", {})
+    listed = (_output_marker(path.parent) or {}).get("files", {})  # an earlier version's marker lists files too
     if path.is_symlink() or not path.is_file() or listed.get(path.name) != _sha256(path):
         raise ToolkitError(
             f"{path} exists and the toolkit did not write it (or it was edited since); move or rename "
@@ -315,7 +315,8 @@ def list_own_file(path: Path) -> None:
     """List the file the toolkit just wrote at ``path`` with its SHA-256 in its folder's marker, so that a later
     :func:`check_own_file` lets the toolkit replace it while nobody has changed it. A marker of files alone (no
     folders) does not make the folder the toolkit's: an output is never written over it (:func:`written_by_toolkit`)."""
-    marker = _marker(path.parent) or {"format": _MARKER_FORMAT, "files": {}}
+    # an earlier version's marker kept as it is, with the file added: it had been replaced by one of this file alone
+    marker = _output_marker(path.parent) or {"format": _MARKER_FORMAT, "files": {}}
     marker["files"][path.name] = _sha256(path)
     write_text(path.parent / MARKER, json.dumps(marker, ensure_ascii=False, indent=1) + "\n")
 

@@ -163,7 +163,8 @@ def write_csv_file(
     :func:`~toolkit.output.atomic.check_outside_inputs`). An existing file is replaced only when the toolkit wrote
     it there and nobody has changed it since (listed with its SHA-256 in the folder's marker): a table kept and
     annotated by hand is not written over, whatever its header. ``bom``: as :func:`write_csv` (``output.excel_bom``)."""
-    if os.fspath(path).endswith(("/", os.sep)):  # a folder's name: "--out notes/" had written a file named notes
+    # a folder's name: "--out notes/" (or notes/.) had written a file named notes
+    if os.fspath(path).endswith(("/", os.sep)) or os.path.basename(os.fspath(path)) in (".", ".."):
         raise ToolkitError(f"{flag} {os.fspath(path)} names a folder; give a file name such as {Path(path) / 'table.csv'}")
     path = Path(path)
     check_reserved(path, flag)

@@ -70,25 +70,21 @@ def make_normalizer(config: Config) -> Normalizer:
 def warn_unfolded_patterns(normalizer: Normalizer) -> None:
     """A warning naming the boilerplate patterns that hold a character the normalised lines they run on never hold
     (traditional script, full-width punctuation: ^来源： or ^責任編輯 removed nothing, in silence: a hostile pass),
-    unless the pattern holds its normalised form too, as the shipped ones do ([:：]). A space or an invisible
-    character is read as the lines the patterns run on hold it (:func:`toolkit.text.normalize.pattern_form`): a
-    full-width space is a space there, and ^来源　新华社 removed nothing, in silence (mutation audit 32)."""
+    unless the pattern holds its normalised form too, as the shipped ones do ([:：]), or that ask for a space or an
+    invisible character where those lines never hold it (:func:`_asks_for_what_lines_lack`)."""
     folding = term_folding(normalizer)
     unfolded = []
     for pattern in normalizer.boilerplate_patterns:
         text = pattern.pattern
+        if _asks_for_what_lines_lack(text):
+            unfolded.append(f"{pattern.where.removesuffix(': boilerplate pattern')} {text}")
+            continue
         # each run of Han characters folded whole, as a line's words are (乾隆 stays, 乾 alone is 干; 明瞭 is 明了: a
         # review), any other character beyond ASCII alone; said where the folded run is nowhere in the pattern, unless
         # each of its characters that folds alone has its folded form there too ([：:] and [責责] hold both: a review)
         for run in re.findall(rf"[{HAN}]+|[^\x00-\x7f]", text):
             folded = _folded(folding, run)
-            if not folded:  # a space or an invisible character: as the lines the patterns read hold it (U+3000 is " ")
-                seen = pattern_form(run)
-                if seen != run and seen not in text:
-                    unfolded.append(f"{pattern.where.removesuffix(': boilerplate pattern')} {text}")
-                    break
-                continue
-            if folded == run or folded in text:
+            if folded in ("", run) or folded in text:
                 continue
             changed = [each for c in run if (each := _folded(folding, c)) not in ("", c)]
             if not changed or not all(each in text for each in changed):
@@ -102,6 +98,41 @@ def warn_unfolded_patterns(normalizer: Normalizer) -> None:
             len(unfolded),
             "; ".join(unfolded[:3]) + (f" and {len(unfolded) - 3} more" if len(unfolded) > 3 else ""),
         )
+
+
+def _asks_for_what_lines_lack(text: str) -> bool:
+    """Whether the regex ``text`` asks, outside a character class and not optionally, for what the lines the
+    patterns run on never hold (:func:`toolkit.text.normalize.pattern_form`): a full-width space, a tab or a
+    no-break space (each a space there), an invisible format or control character (removed), two spaces in a row
+    (one), a space at the line's start (stripped). ^来源　新华社, copied from an indented text, removed nothing, in
+    silence (mutation audit 32); a class such as [\\s　] is never judged. A pattern that only the ``regex`` module
+    parses (\\p{Han}) is not judged."""
+    from re import _constants as sre  # noqa: PLC2701 (the standard library's own parser of patterns)
+    from re import _parser  # noqa: PLC2701
+
+    try:
+        parsed = _parser.parse(text)
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return False
+    repeats = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
+
+    def lacks(items) -> bool:
+        before = None
+        for op, av in items:
+            if op in repeats and av[0] >= 1 and lacks(av[2]):  # 来源　+新华社: one at least
+                return True
+            if op is sre.SUBPATTERN and lacks(av[-1]) or op is sre.BRANCH and any(lacks(alt) for alt in av[1]):
+                return True
+            if op is sre.LITERAL:
+                char = chr(av)
+                if char != " " and pattern_form(char) != char:
+                    return True
+                if char == " " and before in ((sre.LITERAL, 32), (sre.AT, sre.AT_BEGINNING)):
+                    return True
+            before = (op, av)
+        return False
+
+    return lacks(parsed)
 
 
 def _folded(folding: Normalizer, text: str) -> str:
