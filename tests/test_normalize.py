@@ -622,6 +622,19 @@ def test_a_line_repeated_word_for_word_is_removed_and_counted_but_a_short_one_is
     assert kept.repeated_lines == 1 and kept.removed["repeated"] == 0
 
 
+def test_a_text_saved_three_times_is_no_broken_document():
+    """quality.csv's flag weighs what the rules removed without the copies that repeated_lines counts: a whole text
+    saved three times in one file was "mostly broken" (two thirds removed; mutation audit 34), while broken text
+    still is."""
+    from toolkit.text.normalize import quality_row
+
+    body = "武汉市人民政府关于加快推进科技创新和数字经济发展的实施意见。要坚持创新驱动发展战略，推动高质量发展。\n"
+    thrice = Normalizer().normalize(body * 3)
+    assert thrice.repeated_lines == 2 and "broken" not in quality_row("a", thrice)["flag"]
+    broken = Normalizer().normalize(body + "\ufffd" * 300)
+    assert quality_row("b", broken)["flag"] == "mostly broken"
+
+
 def test_a_repeated_line_of_exactly_repeated_min_characters_is_removed():
     """drop_repeated_lines removes a repeated line "of at least REPEATED_MIN (20) characters": a paragraph of exactly 20
     characters said twice goes the second time, one of 19 stays (a mutation audit: a repeat of exactly 20 was kept

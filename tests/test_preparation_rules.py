@@ -140,3 +140,118 @@ def test_a_listed_word_that_traditional_texts_read_otherwise_is_named(tmp_path, 
     reverted), so the list is told to hold that form too."""
     warned = _list_warnings(tmp_path, caplog, "著力")
     assert "traditional script" in warned and "著力 -> 着力" in warned
+
+
+_REPORT = (
+    "武汉市人民政府关于加快推进科技创新的实施意见。\n"
+    "要坚持创新驱动发展战略，推动数字经济和实体经济深度融合。\n"
+    "加强生态文明建设，推进长江大保护，建设美丽武汉。\n"
+)
+
+
+def _corpus(tmp_path, documents, **corpus):
+    """A corpus folder of (file name, text, date) and a config for it, the cache off."""
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    rows = ["file,title,date"]
+    for name, text, date in documents:
+        (folder / name).write_text(text, encoding="utf-8")
+        rows.append(f"{name},政策文件,{date}")
+    (folder / "metadata.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    texts = {"texts": str(folder), "metadata": str(folder / "metadata.csv"), **corpus}
+    return Config.from_dict({"corpus": texts, "cache": {"enabled": False}})
+
+
+def test_a_skipped_document_names_every_rule_that_emptied_it_the_largest_first_and_an_earlier_skip_keeps_its_reason(
+    tmp_path,
+):
+    """README: every input is either used or listed with the reason it was skipped. A file of a comment box's line and
+    a run of replacement characters (a copy whose Chinese was lost) is left without text by two rules: its reason
+    names both, the one that removed more first; a document skipped before (outside corpus.year_max) keeps its own
+    reason, not one of normalisation (mutation audit 34)."""
+    from toolkit.text.preparation import prepare
+
+    config = _corpus(
+        tmp_path,
+        [
+            ("report.txt", _REPORT, "2020-03-01"),
+            ("lost.txt", "评论一下\n" + "\ufffd" * 40 + "\n", "2021-05-01"),
+            ("later.txt", _REPORT.replace("武汉", "湖北"), "2030-01-01"),
+        ],
+        year_max=2025,
+    )
+    prepared = prepare(config)
+    docs = prepared.corpus.documents.set_index("doc_id")
+    removed = prepared.quality.set_index("doc_id").loc["lost"]
+    mojibake, boilerplate = int(removed["removed_mojibake"]), int(removed["removed_boilerplate"])
+    assert mojibake > boilerplate > 0  # the case: two rules, the mojibake the larger
+    assert docs.loc["lost", "status"] == "skipped"
+    assert docs.loc["lost", "reason"] == (
+        f"no text left after normalisation: {mojibake} characters removed as mojibake, "
+        f"{boilerplate} characters removed as boilerplate"
+    )
+    assert docs.loc["later", "status"] == "skipped" and "corpus.year_max" in docs.loc["later", "reason"]
+    assert docs.loc["report", "status"] == "used"
+
+
+def test_a_corpus_that_normalisation_leaves_without_any_text_is_an_error_naming_what_to_fix(tmp_path):
+    """No document left once normalised (every file a page's furniture): one error naming the first document, its
+    reason and the options to check, not a run of no text (README: bad input gives one error naming what to fix)."""
+    from toolkit.text.preparation import prepare
+
+    furniture = "评论一下\n最热评论\n最新评论\n"
+    config = _corpus(tmp_path, [("a.txt", furniture, "2020-01-01"), ("b.txt", furniture + "还没有评论\n", "2021-01-01")])
+    with pytest.raises(ToolkitError, match="no text left in any document") as error:
+        prepare(config)
+    assert "normalize.extra_boilerplate" in str(error.value) and "removed as boilerplate" in str(error.value)
+
+
+@pytest.mark.parametrize("package", ["opencc", "ftfy", "regex"])
+def test_another_version_of_a_package_that_prepares_the_texts_changes_the_prepared_key(tmp_path, monkeypatch, package):
+    """OpenCC converts the script, ftfy repairs mojibake and regex runs the boilerplate patterns and the Han classes:
+    a new release of any of them can prepare the same file otherwise, so a cache shared by two environments must keep
+    their prepared corpora apart (a key of fewer parts than its source serves stale tokens; mutation audit 34)."""
+    import importlib.metadata
+
+    from toolkit.text.preparation import load_inputs, prepared_key
+
+    config = _corpus(tmp_path, [("report.txt", _REPORT, "2020-03-01")])
+    inputs = load_inputs(config)
+    key = prepared_key(inputs.corpus, inputs.normalizer, config, inputs.segmenter)
+    shipped = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "999.0" if name == package else shipped(name))
+    assert prepared_key(inputs.corpus, inputs.normalizer, config, inputs.segmenter) != key
+
+
+def test_a_theme_renamed_changes_the_inputs_fingerprint(tmp_path):
+    """A theme's name is its column in every table (the shipped lexicon's header): a sweep that names its runs by the
+    fingerprint must fit a run of the renamed theme again, not keep the one whose tables name the old theme (the
+    prepared corpus's key holds the words and patterns alone; mutation audit 34)."""
+    from toolkit.resources import data_path
+    from toolkit.text.preparation import load_inputs
+
+    config = _corpus(tmp_path, [("report.txt", _REPORT, "2020-03-01")])
+    shipped = data_path("lexicon.toml").read_text(encoding="utf-8")
+    renamed = tmp_path / "lexicon.toml"
+    renamed.write_text(shipped.replace("[ecology]\n", "[environment]\n", 1), encoding="utf-8")
+    before = load_inputs(config.with_values(**{"themes.lexicon": str(data_path("lexicon.toml"))}))
+    after = load_inputs(config.with_values(**{"themes.lexicon": str(renamed)}))
+    assert "environment" in after.lexicon.names and "ecology" not in after.lexicon.names  # the case
+    assert after.fingerprint != before.fingerprint
+
+
+def test_the_settings_a_fit_is_checked_against_hold_the_phrase_options_and_the_metadatas_content(tmp_path):
+    """A fit refuses a config that would have prepared another corpus (toolkit.fit): phrases are joined while preparing
+    (with themes.match saying which words are keywords, never joined), and the metadata gives each document its year,
+    so each is in the settings a prepared corpus records (mutation audit 34)."""
+    from toolkit.text.preparation import preparation_settings
+
+    config = _corpus(tmp_path, [("report.txt", _REPORT, "2020-03-01")])
+    base = preparation_settings(config)
+    for values in ({"vocab.phrases": True}, {"vocab.phrase_min_count": 7}, {"vocab.phrase_threshold": 0.9}):
+        assert preparation_settings(config.with_values(**values)) != base, values
+    phrases = config.with_values(**{"vocab.phrases": True})
+    assert preparation_settings(phrases.with_values(**{"themes.match": "contains"})) != preparation_settings(phrases)
+    metadata = tmp_path / "texts" / "metadata.csv"
+    metadata.write_text(metadata.read_text(encoding="utf-8").replace("2020-03-01", "2021-03-01"), encoding="utf-8")
+    assert preparation_settings(config) != base  # the same path, a year corrected
