@@ -231,9 +231,14 @@ def stage_workers():
     SIGINT blocked and then ignoring it, so that a Ctrl-C stops the stage with its one line (each of a sweep's
     workers had printed a KeyboardInterrupt traceback beside it), and ended with this process (a sweep killed by
     SIGKILL left its idle workers for loky's five minutes: a hostile pass). The threads joblib and loky start
-    in the block inherit the blocked signal, so workers they start later are started so too."""
+    in the block inherit the blocked signal, so workers they start later are started so too. Under another
+    backend (a Dask cluster's: :func:`on_dask`) nothing changes."""
     from joblib import parallel_config
+    from joblib.parallel import get_active_backend
 
+    if type(get_active_backend()[0]).__name__ != "LokyBackend":
+        yield
+        return
     with parallel_config(backend="loky", initializer=_start_stage_worker, initargs=(os.getpid(),)), _interrupts_held():
         yield
 

@@ -817,12 +817,13 @@ def prepare_documents(
     if parallel:
         from joblib import Parallel, delayed
 
-        from ..processes import on_this_build
+        from ..processes import on_this_build, stage_workers
 
         prepare = on_this_build(prepare_chunk)  # made here: joblib's generator reads the tasks in a thread of its own
-        results = Parallel(n_jobs=n_jobs, return_as="generator", pre_dispatch="n_jobs")(
-            delayed(prepare)(chunk, *settings) for chunk in chunks
-        )
+        with stage_workers():  # no Ctrl-C of their own, and ended with this process (local workers only)
+            results = Parallel(n_jobs=n_jobs, return_as="generator", pre_dispatch="n_jobs")(
+                delayed(prepare)(chunk, *settings) for chunk in chunks
+            )
     else:
         results = (prepare_chunk(chunk, *settings) for chunk in chunks)
 
