@@ -488,3 +488,29 @@ def test_effects_along_two_numbers_are_categories_in_their_order():
     table = _expected([2021, 2019])
     ax = plot_effects(table, LEXICON, language="en").axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2019", "2021"]
+
+
+def _panel_texts(ax) -> list[str]:
+    """The notes inside a panel, without the spaces and line breaks their wrapping chose."""
+    return ["".join(t.get_text().split()) for t in ax.texts]
+
+
+def test_a_curve_or_a_category_the_documents_cannot_estimate_is_named_in_its_panel():
+    """Beside curves that are drawn, a group's curve of no supported point had gone from its panel in silence, and
+    a category of no point left its tick standing empty, as if a gap or a zero (a hostile pass of a century's
+    reports): each is named at the panel's foot. A panel of nothing says so in its middle, as before."""
+    table = _expected([2019, 2020, 2021])
+    table.attrs["group"] = "era"
+    table.loc[(table["theme"] == "ecology") & (table["group"] == "B"), ["expected", "low", "high"]] = np.nan
+    fig = plot_effects(table, LEXICON, language="en")
+    innovation, ecology = fig.axes[0], fig.axes[1]
+    assert _legend(fig) == ["era = A", "era = B"] and _panel_texts(innovation) == []
+    assert _panel_texts(ecology) == ["notestimable(why:effects.csv):era=B"]
+    categories = _expected(["中央", "省级", "市级"], groups=("",))
+    categories.loc[(categories["theme"] == "innovation") & (categories["tier"] == "省级"), ["expected", "low", "high"]] = np.nan
+    fig = plot_effects(categories, LEXICON, language="zh")
+    assert _panel_texts(fig.axes[0]) == ["无法估计(原因见effects.csv):省级"] and _panel_texts(fig.axes[1]) == []
+    nothing = categories.assign(expected=np.nan, low=np.nan, high=np.nan)
+    assert [_panel_texts(ax) for ax in plot_effects(nothing, LEXICON, language="en").axes[:2]] == [
+        ["nocurvethedocumentscanestimate(why:effects.csv)"]
+    ] * 2

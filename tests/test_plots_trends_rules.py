@@ -456,3 +456,19 @@ def test_a_year_resting_on_one_document_has_a_hollow_marker(lexicon):
             face = "white" if line.get_markerfacecolor() in ("white", "w", (1.0, 1.0, 1.0, 1.0)) else "filled"
             (hollow if face == "white" else filled).update(int(x) for x in line.get_xdata())
     assert hollow == {2015} and filled == {2014, 2016}
+
+
+def test_the_line_figure_and_the_term_counts_of_one_year_claim_no_change_over_the_years():
+    """A corpus of one year: theme_shares already said 各主题占比, but the one-panel line style and the term-count
+    figure still titled a single year a change over the years (年度变化: a hostile pass of a year's documents)."""
+    from toolkit.output.plots import plot_term_counts
+
+    lexicon = load_lexicon()
+    assert "年度变化" not in plot_theme_lines(_table({2016: 900}), lexicon).axes[0].get_title()
+    assert "年度变化" in plot_theme_lines(_table({2015: 900, 2016: 900}), lexicon).axes[0].get_title()
+    assert "年度变化" not in plot_theme_lines(_table({2016: 900}, missing=(2015,)), lexicon).axes[0].get_title()
+    counts = pd.DataFrame({"term": ["创新", "供给侧"], "year": [2016, 2016], "per_10k": [12.0, 3.5]})
+    assert "年度变化" not in plot_term_counts(counts).get_suptitle() and "词频" in plot_term_counts(counts).get_suptitle()
+    two = pd.concat([counts, counts.assign(year=2017)])
+    assert "年度变化" in plot_term_counts(two).get_suptitle()
+    assert plot_term_counts(counts, language="en").get_suptitle().startswith("Term counts")

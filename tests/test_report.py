@@ -508,6 +508,12 @@ def test_the_methods_name_the_themes_whose_document_level_was_zero_in_every_year
     alone = zero_variance_sentence(table([("eco", zero), ("eco", zero), ("ind", zero), ("ind", too_few)]), seeds=False)
     assert "count the units' resampling only" in alone and "seeds" not in alone
     assert zero_variance_sentence(table([("eco", drawn), ("ind", zero), ("ind", drawn)])) == ""
+    # the table's order (the lexicon's), not the alphabet's; and one year is not "every year" (a hostile pass)
+    rows = [(theme, year, zero) for year in (2015, 2016) for theme in ("zeta", "alpha", "mid")] + [("mid", 2017, drawn)]
+    years = pd.DataFrame(rows, columns=["theme", "year", "interval_basis"])
+    assert "(zeta, alpha) the between-document variance was estimated as zero in every year" in zero_variance_sentence(years)
+    one = years[years["year"] == 2016].assign(interval_basis=[zero, zero, drawn])
+    assert "(zeta, alpha) the between-document variance was estimated as zero in its one year" in zero_variance_sentence(one)
 
 
 def test_the_methods_count_the_tokens_the_model_saw_and_other_apart_from_the_themes():

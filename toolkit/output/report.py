@@ -708,6 +708,7 @@ def zero_variance_sentence(by_year: pd.DataFrame | None, seeds: bool = True) -> 
     if drawn.empty:
         return ""
     zero = drawn["interval_basis"].astype(str).str.contains(ZERO_DOCUMENT_LEVEL, regex=False).groupby(drawn["theme"]).all()
+    zero = zero.reindex(list(dict.fromkeys(drawn["theme"])))  # in the table's order, the lexicon's (not the alphabet's)
     themes = [str(t) for t in zero.index[zero.to_numpy()]]
     if not themes:
         return ""
@@ -715,7 +716,10 @@ def zero_variance_sentence(by_year: pd.DataFrame | None, seeds: bool = True) -> 
     whole = f"{len(zero) - 1} themes and other" if "other" in zero.index else f"{len(zero)} themes"
     which = "every theme" if len(themes) == len(zero) else f"{len(themes)} of the {whole} ({', '.join(themes)})"
     return (
-        f"For {which} the between-document variance was estimated as zero in every year (the documents differ "
+        # one year: "in every year" of a corpus of one (a hostile pass)
+        f"For {which} the between-document variance was estimated as zero in "
+        + ("every year" if "year" not in drawn or drawn["year"].nunique() > 1 else "its one year")
+        + " (the documents differ "
         "no more than resampling their units implies), so their intervals count the units' resampling"
         + (" and the seeds" if seeds else "")
         + " only; for documents of a fixed make-up, which differ less than that, they are conservative."

@@ -31,6 +31,7 @@ from ._common import (
     period_labels,
     table_themes,
     theme_colors,
+    wrap,
 )
 
 if TYPE_CHECKING:
@@ -218,18 +219,21 @@ def plot_effects(
     columns = max(1, min(_theme_columns(len(themes)), int(12 // width)))
     with _small_multiples(len(themes), columns, panel=(width, 2.1), margin=1.2) as grid:
         for ax, theme in zip(grid.axes, themes):
-            drawn = []  # a theme not measured has no rows (estimate_effects leaves it out); nor a curve that
-            for g, group in enumerate(groups):  # its categories' documents cannot estimate (all unsupported)
+            drawn, missing = [], []  # a theme not measured has no rows (estimate_effects leaves it out); nor a
+            for g, group in enumerate(groups):  # curve that its categories' documents cannot estimate (all unsupported)
                 rows = expected[(expected["theme"] == theme) & (expected["group"].fillna("") == group)]
                 # past the palette's colours, dashed lines and square markers (31 provinces: 11 pairs were alike)
                 shade, style, marker = _group_look(g)
                 shade = shade if len(groups) > 1 else theme_colors(lexicon)[theme]
                 values, low, high = (rows[c].to_numpy(dtype=float) for c in ("expected", "low", "high"))
-                if not np.isfinite(values).any():  # no supported point: nothing drawn, nor named in the legend
-                    continue
                 # the column named with its category ("true / false" or "A / B" alone said nothing: a hostile pass);
                 # a table read back from its CSV file does not know the column
                 label = (f"{column} = {group}" if column else str(group)) if group else None
+                if not np.isfinite(values).any():  # no supported point: nothing drawn, nor named in the legend,
+                    missing += [label] if label else []  # but named in the panel (a curve had gone in silence)
+                    continue
+                if not numeric:  # a category of no point beside others: its tick had stood empty, as if a gap
+                    missing += [f"{label}: {v}" if label else str(v) for v, e in zip(rows[x], values) if not np.isfinite(e)]
                 if numeric:
                     order = np.argsort(rows[x].to_numpy(dtype=float), kind="stable")
                     _series(
@@ -263,6 +267,8 @@ def plot_effects(
                 drawn += [values, high]
             if drawn:
                 _fit_y(ax, *drawn)
+                if missing:
+                    _panel_note(ax, text["some_not_estimable"].format(names=", ".join(missing)), width)
             else:  # every category's curve unsupported: say so, not an empty frame
                 _not_measured(ax, text, "no_curve")
             ax.set_title(lexicon.label(theme, language), fontsize=9)
@@ -289,3 +295,8 @@ def plot_effects(
         ]
         grid.title(_heading(title, heading.format(x=x), notes), ylabel=text["share"])
     return grid.fig
+
+
+def _panel_note(ax, note: str, width: float) -> None:
+    """A small grey note at the foot of a panel, inside it: what the panel leaves out, and why."""
+    ax.text(0.02, 0.02, wrap(note, width - 0.3, 6), transform=ax.transAxes, ha="left", va="bottom", fontsize=6, color="#666666")

@@ -190,7 +190,9 @@ def plot_theme_lines(
         _fit_y(ax, *tops)
         ax.grid(axis="y", alpha=0.3)
         # wrapped to the axes beside the side legend (a long corpus.name ran off the canvas: a hostile pass)
-        ax.set_title(wrap(_heading(title, text["share_title"]), TITLE_BESIDE_LEGEND, 12))
+        with_data = [y for y, n in zip(years, counts["n_documents"].fillna(0)) if n > 0] or years
+        heading = text["share_title" if len(with_data) > 1 else "share_title_one_year"]  # one year: no change to show
+        ax.set_title(wrap(_heading(title, heading), TITLE_BESIDE_LEGEND, 12))
         side_legend(ax, fontsize=9)
         notes = (
             ([_interval_note(text, level, table.loc[table["share"].notna(), "year"], table)] if "share_low" in table else [])

@@ -215,5 +215,6 @@ def plot_term_counts(counts: pd.DataFrame, *, language: str = "zh", title: str =
             ax.tick_params(labelsize=7, labelbottom=True)  # every panel's years, not only the bottom row's
             ax.grid(axis="y", alpha=0.3)
             ax.set_ylim(bottom=0)
-        grid.title(_heading(title, text["terms_title"]), ylabel=text["per_10k"], xlabel=text["year"])
+        heading = text["terms_title" if len(years) > 1 else "terms_title_one_year"]  # one year: no change to show
+        grid.title(_heading(title, heading), ylabel=text["per_10k"], xlabel=text["year"])
     return grid.fig
