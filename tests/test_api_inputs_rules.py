@@ -50,6 +50,11 @@ def test_topic_metrics_refuse_a_models_weights_and_score_its_top_words():
     # what the hint says to pass works: each topic's top words
     vocabulary = ["创新", "科技", "生态", "环境", "发展"]
     topics = toolkit.top_words(components, vocabulary, 5)
+    from toolkit.models.nmf import NmfTopicModel
+
+    for wrong in (NmfTopicModel(3), "创新", None):  # an unfitted model: numpy's "iteration over a 0-d array" (a review)
+        with pytest.raises(ToolkitError, match=r"top_words: components must be a fitted model or its components_"):
+            toolkit.top_words(wrong, vocabulary, 5)
     assert toolkit.diversity(topics, n=5) == len({w for t in topics for w in t}) / 15
     assert toolkit.stability([topics, [list(t) for t in topics]]) == 1.0
     assert toolkit.stability([[["创新", "科技"]], [["生态", "环境"]]]) == 0.0

@@ -633,6 +633,11 @@ def test_a_text_saved_three_times_is_no_broken_document():
     assert thrice.repeated_lines == 2 and "broken" not in quality_row("a", thrice)["flag"]
     broken = Normalizer().normalize(body + "\ufffd" * 300)
     assert quality_row("b", broken)["flag"] == "mostly broken"
+    # a text of spaced characters (a PDF's justified lines) saved twice reads as once: its copies neither removed
+    # nor kept (leaving them out of the whole alone flagged it, a review)
+    spaced = "\n".join(" ".join(body.strip()[: 20 + 3 * i]) for i in range(8)) + "\n"
+    once, twice = (quality_row("s", Normalizer().normalize(spaced * k)) for k in (1, 2))
+    assert "broken" not in once["flag"] and "broken" not in twice["flag"]
 
 
 def test_a_repeated_line_of_exactly_repeated_min_characters_is_removed():

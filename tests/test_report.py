@@ -514,6 +514,8 @@ def test_the_methods_name_the_themes_whose_document_level_was_zero_in_every_year
     assert "(zeta, alpha) the between-document variance was estimated as zero in every year" in zero_variance_sentence(years)
     one = years[years["year"] == 2016].assign(interval_basis=[zero, zero, drawn])
     assert "(zeta, alpha) the between-document variance was estimated as zero in its one year" in zero_variance_sentence(one)
+    later = pd.concat([one, years[years["year"] == 2015].assign(interval_basis=too_few)])  # 2015 drew no document level
+    assert "zero in the one year with the documents to estimate it (2016)" in zero_variance_sentence(later)
 
 
 def test_the_methods_count_the_tokens_the_model_saw_and_other_apart_from_the_themes():

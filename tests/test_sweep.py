@@ -1563,6 +1563,8 @@ def test_a_grid_key_refused_is_said_without_a_warning_before_it(tmp_path, caplog
     assert not (tmp_path / "sw").exists()
     bad = cli("sweep", ROOT / "configs" / "seeds.toml", "--grid", "model.=1,2", "--out", tmp_path / "sw")
     assert bad.returncode == 2 and "--grid expects section.key=VALUES" in bad.stderr and "--set" not in bad.stderr
+    missing = cli("sweep", tmp_path / "missing.toml", "--grid", "model.=1,2", "--out", tmp_path / "sw")
+    assert missing.returncode == 2 and "config file not found" in missing.stderr  # the config's error first, as before
 
 
 def test_the_recommendation_names_the_settings_every_run_shares_apart_from_the_defaults(tmp_path):
@@ -1584,5 +1586,6 @@ def test_the_recommendation_names_the_settings_every_run_shares_apart_from_the_d
     lda_only = shared_settings(config, ["model.n_topics"], ["lda"], summary)
     assert "model.keyatm" not in lda_only and "model.lda.passes = 3" in lda_only
     assert "model.lda" not in shared_settings(config, ["model.lda"], ["lda"], summary)  # the grid's table
+    assert "model.lda.passes" not in shared_settings(config, ["model.passes"], ["lda"], summary)  # a moved grid key
     default = shared_settings(Config.load(None), ["model.n_topics"], ["keyatm"], summary)
     assert default.startswith("Every setting the grid does not set is the default")

@@ -520,12 +520,13 @@ def _dispatch(args) -> int:
     from . import explore
 
     if args.command == "sweep":
+        from .config import Config
         from .sweeps import MAX_JOBS, headline, parse_grid_options, sweep
 
         _check_range("--jobs", args.jobs, 0, MAX_JOBS, " (one per core)")
-        grid = parse_grid_options(args.grid)
+        base, grid = Config.load(args.config), parse_grid_options(args.grid)  # the config file's errors first, as before
         # the --set values given to sweep(), which warns of one the grid overrides once the grid's keys are checked
-        result = sweep(args.config, args.out, grid=grid, n_jobs=args.jobs, scheduler=args.scheduler, overrides=args.overrides)
+        result = sweep(base, args.out, grid=grid, n_jobs=args.jobs, scheduler=args.scheduler, overrides=args.overrides)
         print(
             f"{result.out_dir}: {len(result.table)} runs ({result.fitted} fitted now); "
             f"{result.out_dir / 'summary'} holds sweep.csv, sweep.png, recommendation.md".translate(ONE_LINE)

@@ -1177,7 +1177,7 @@ def shared_settings(config: Config, grid_keys: list[str], kinds: list[str], fold
                 pairs = [(key, value, options[key].default if key in options else None)]
             for name, given, usual in pairs:
                 dotted = f"{section}.{name}"
-                swept = any(dotted == k or dotted.startswith(f"{k}.") for k in grid_keys)
+                swept = any(dotted == k or dotted.startswith(f"{k}.") for k in map(where_it_lives, grid_keys))
                 if not swept and dotted not in NOT_SWEPT and _canonical(plain(given)) != _canonical(plain(usual)):
                     differ.append(f"{dotted} = {json.dumps(plain(given), ensure_ascii=False)}")
     where = "the whole config of each run is its config.toml in runs/"

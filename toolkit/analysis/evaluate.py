@@ -163,7 +163,13 @@ def top_words(components, vocabulary: list[str], n: int, drawn: np.ndarray | Non
     if hasattr(components, "components_"):  # a model: its words drawn too (a keyword topic's prior lifts its keywords)
         drawn = getattr(components, "drawn_words_", None) if drawn is None else drawn
         components = components.components_
-    rows = np.asarray(components)
+    rows = np.asarray(components) if not isinstance(components, (str, bytes)) else np.asarray(None)
+    if rows.ndim != 2:  # an unfitted model, a string, None: numpy's "iteration over a 0-d array" (a review)
+        from ..errors import ToolkitError
+
+        raise ToolkitError(
+            f"top_words: components must be a fitted model or its components_ (topics x words), not {type(components).__name__}"
+        )
     return [[vocabulary[j] for j in held_word_ids(row, n, None if drawn is None else drawn[k])] for k, row in enumerate(rows)]
 
 

@@ -694,6 +694,15 @@ def wide_effects_sentence(expected: pd.DataFrame | None, x: str) -> str:
     )
 
 
+def _the_years(drawn: pd.DataFrame, by_year: pd.DataFrame) -> str:
+    """The years of ``drawn`` (the cells that estimated a document level) as the sentence says them."""
+    if "year" not in drawn or drawn["year"].nunique() > 1:
+        return "every year"
+    if by_year["year"].nunique() == 1:
+        return "its one year"
+    return f"the one year with the documents to estimate it ({int(drawn['year'].iloc[0])})"
+
+
 def zero_variance_sentence(by_year: pd.DataFrame | None, seeds: bool = True) -> str:
     """Which themes' between-document variance was estimated as zero in every year that drew one (theme_by_year.csv's
     ``interval_basis``), in a sentence: their intervals are then the units' resampling and the seeds (``seeds``: of
@@ -716,9 +725,9 @@ def zero_variance_sentence(by_year: pd.DataFrame | None, seeds: bool = True) -> 
     whole = f"{len(zero) - 1} themes and other" if "other" in zero.index else f"{len(zero)} themes"
     which = "every theme" if len(themes) == len(zero) else f"{len(themes)} of the {whole} ({', '.join(themes)})"
     return (
-        # one year: "in every year" of a corpus of one (a hostile pass)
+        # one year: "in every year" of a corpus of one (a hostile pass), or of one year that could estimate it
         f"For {which} the between-document variance was estimated as zero in "
-        + ("every year" if "year" not in drawn or drawn["year"].nunique() > 1 else "its one year")
+        + _the_years(drawn, by_year)
         + " (the documents differ "
         "no more than resampling their units implies), so their intervals count the units' resampling"
         + (" and the seeds" if seeds else "")

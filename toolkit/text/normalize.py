@@ -683,10 +683,11 @@ def quality_row(doc_id: str, normalized: Normalized) -> dict:
     noise_share = 1 - han / meaningful if meaningful else 1.0
     removed = normalized.removed
     # what the rules removed, against the text once repaired (a repair shortens mojibake, 3 characters to 1: the
-    # text is whole, not removed) and without its copies (a whole text saved three times in one file was "mostly
-    # broken": its copies are said by repeated_lines, mutation audit 34)
-    repaired_in = normalized.chars_in - normalized.repaired - removed["repeated"]
-    removed_share = (repaired_in - len(text)) / max(repaired_in, 1)
+    # text is whole, not removed), the copies of its lines neither removed nor kept: k copies of a text of which the
+    # rules removed a share s give s (a whole text saved three times in one file was "mostly broken", mutation audit
+    # 34; and a spaced one saved twice, when the copies were left out of the whole alone: a review)
+    repaired_in = normalized.chars_in - normalized.repaired
+    removed_share = (repaired_in - len(text) - removed["repeated"]) / max(repaired_in, 1)
     latin = sum(map(len, _LATIN_WORD.findall(text))) if noise_share > 0.5 else 0  # English words' letters
     return {
         "doc_id": doc_id,

@@ -116,18 +116,25 @@ def _asks_for_what_lines_lack(text: str) -> bool:
         return False
     repeats = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
 
+    space, starts = (sre.LITERAL, 32), ((sre.AT, sre.AT_BEGINNING), (sre.AT, sre.AT_BEGINNING_STRING))
+
     def lacks(items) -> bool:
         before = None
         for op, av in items:
-            if op in repeats and av[0] >= 1 and lacks(av[2]):  # 来源　+新华社: one at least
-                return True
-            if op is sre.SUBPATTERN and lacks(av[-1]) or op is sre.BRANCH and any(lacks(alt) for alt in av[1]):
+            if op in repeats and av[0] >= 1:  # 来源　+新华社: one at least
+                if list(av[2]) == [space] and (av[0] >= 2 or before in (space, *starts)):  # " {2}", "^ +": collapsed
+                    return True
+                if lacks(av[2]):
+                    return True
+                op, av = (sre.LITERAL, 32) if list(av[2]) == [space] else (op, av)  # " +" then " " is two spaces
+            # an alternation lacks only when every alternative does: (来源：|来源:) holds the form the lines hold
+            if op is sre.SUBPATTERN and lacks(av[-1]) or op is sre.BRANCH and all(lacks(alt) for alt in av[1]):
                 return True
             if op is sre.LITERAL:
                 char = chr(av)
                 if char != " " and pattern_form(char) != char:
                     return True
-                if char == " " and before in ((sre.LITERAL, 32), (sre.AT, sre.AT_BEGINNING)):
+                if char == " " and before in (space, *starts):
                     return True
             before = (op, av)
         return False
