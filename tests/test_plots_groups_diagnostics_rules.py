@@ -514,3 +514,15 @@ def test_a_curve_or_a_category_the_documents_cannot_estimate_is_named_in_its_pan
     assert [_panel_texts(ax) for ax in plot_effects(nothing, LEXICON, language="en").axes[:2]] == [
         ["nocurvethedocumentscanestimate(why:effects.csv)"]
     ] * 2
+
+
+def test_a_panel_names_a_few_of_many_missing_categories_and_counts_the_rest():
+    """31 provinces of 3 curves with two thirds of a theme's points missing had their note list every point
+    (1,314 characters over the data: a review): the first four named, the rest counted."""
+    provinces = [f"省{i:02d}" for i in range(31)]
+    table = _expected(provinces, groups=("A", "B", "C"))
+    ecology = table["theme"] == "ecology"
+    table.loc[ecology & (table["group"] == "B"), ["expected", "low", "high"]] = np.nan  # a whole curve
+    table.loc[ecology & (table["group"] == "A") & table["tier"].isin(provinces[:10]), ["expected", "low", "high"]] = np.nan
+    (note,) = _panel_texts(plot_effects(table, LEXICON, language="zh").axes[1])
+    assert note == "无法估计(原因见effects.csv):A:省00,A:省01,A:省02,A:省03…(+7)"

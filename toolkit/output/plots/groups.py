@@ -219,7 +219,7 @@ def plot_effects(
     columns = max(1, min(_theme_columns(len(themes)), int(12 // width)))
     with _small_multiples(len(themes), columns, panel=(width, 2.1), margin=1.2) as grid:
         for ax, theme in zip(grid.axes, themes):
-            drawn, missing = [], []  # a theme not measured has no rows (estimate_effects leaves it out); nor a
+            drawn, missing = [], {}  # a theme not measured has no rows (estimate_effects leaves it out); nor a
             for g, group in enumerate(groups):  # curve that its categories' documents cannot estimate (all unsupported)
                 rows = expected[(expected["theme"] == theme) & (expected["group"].fillna("") == group)]
                 # past the palette's colours, dashed lines and square markers (31 provinces: 11 pairs were alike)
@@ -230,10 +230,11 @@ def plot_effects(
                 # a table read back from its CSV file does not know the column
                 label = (f"{column} = {group}" if column else str(group)) if group else None
                 if not np.isfinite(values).any():  # no supported point: nothing drawn, nor named in the legend,
-                    missing += [label] if label else []  # but named in the panel (a curve had gone in silence)
+                    missing[label or ""] = []  # but named in the panel (a curve had gone in silence)
                     continue
                 if not numeric:  # a category of no point beside others: its tick had stood empty, as if a gap
-                    missing += [f"{label}: {v}" if label else str(v) for v, e in zip(rows[x], values) if not np.isfinite(e)]
+                    gaps = [str(v) for v, e in zip(rows[x], values) if not np.isfinite(e)]
+                    missing.update({label or "": gaps} if gaps else {})
                 if numeric:
                     order = np.argsort(rows[x].to_numpy(dtype=float), kind="stable")
                     _series(
@@ -268,7 +269,7 @@ def plot_effects(
             if drawn:
                 _fit_y(ax, *drawn)
                 if missing:
-                    _panel_note(ax, text["some_not_estimable"].format(names=", ".join(missing)), width)
+                    _panel_note(ax, text["some_not_estimable"].format(names=_missing_names(missing)), width)
             else:  # every category's curve unsupported: say so, not an empty frame
                 _not_measured(ax, text, "no_curve")
             ax.set_title(lexicon.label(theme, language), fontsize=9)
@@ -295,6 +296,18 @@ def plot_effects(
         ]
         grid.title(_heading(title, heading.format(x=x), notes), ylabel=text["share"])
     return grid.fig
+
+
+NOTE_NAMES = 4  # the curves or categories a panel's note names; the rest counted (31 provinces had filled a panel)
+
+
+def _missing_names(missing: dict[str, list[str]]) -> str:
+    """What a panel leaves out: each curve's label (its categories after it, or the whole curve), the first
+    :data:`NOTE_NAMES` names and a count of the rest."""
+    names = [f"{label}: {category}" if label else category for label, cats in missing.items() for category in cats]
+    names += [label for label, cats in missing.items() if not cats and label]
+    shown = ", ".join(names[:NOTE_NAMES])
+    return shown + (f" … (+{len(names) - NOTE_NAMES})" if len(names) > NOTE_NAMES else "")
 
 
 def _panel_note(ax, note: str, width: float) -> None:
