@@ -97,19 +97,25 @@ def test_a_period_without_documents_is_not_said_to_rest_on_one():
 
 
 def _groups(places=("武汉", "安庆", "合肥"), years=(2019, 2020, 2021), documents=None) -> pd.DataFrame:
+    return _group_rows(places, "year", years, 0.05, documents)
+
+
+def _group_rows(places, time: str, steps, slope: float, documents) -> pd.DataFrame:
+    """theme_by_group rows: ecology's share rising by ``slope`` a place and 0.01 a step of ``time``, other's 0.5;
+    two documents a cell unless ``documents`` says otherwise."""
     rows = []
     for g, place in enumerate(places):
-        for y, year in enumerate(years):
-            for theme, share in (("ecology", 0.1 + 0.05 * g + 0.01 * y), ("other", 0.5)):
+        for i, step in enumerate(steps):
+            for theme, share in (("ecology", 0.1 + slope * g + 0.01 * i), ("other", 0.5)):
                 rows.append(
                     {
                         "place": place,
-                        "year": year,
+                        time: step,
                         "theme": theme,
                         "share": share,
                         "share_low": share - 0.03,
                         "share_high": share + 0.04,
-                        "n_documents": (documents or {}).get((place, year), 2),
+                        "n_documents": (documents or {}).get((place, step), 2),
                     }
                 )
     return pd.DataFrame(rows)
@@ -159,22 +165,7 @@ def test_the_year_axis_of_the_groups_spans_the_years_with_data():
 
 
 def _by_period(places=("武汉", "安庆", "合肥", "芜湖"), documents=None) -> pd.DataFrame:
-    rows = []
-    for g, place in enumerate(places):
-        for p, period in enumerate(("十二五", "十三五")):
-            for theme, share in (("ecology", 0.1 + 0.02 * g + 0.01 * p), ("other", 0.5)):
-                rows.append(
-                    {
-                        "place": place,
-                        "period": period,
-                        "theme": theme,
-                        "share": share,
-                        "share_low": share - 0.03,
-                        "share_high": share + 0.04,
-                        "n_documents": (documents or {}).get((place, period), 2),
-                    }
-                )
-    return pd.DataFrame(rows)
+    return _group_rows(places, "period", ("十二五", "十三五"), 0.02, documents)
 
 
 def test_along_periods_each_group_has_a_point_and_an_error_bar_of_its_colour_set_apart():
