@@ -65,7 +65,7 @@ def plot_theme_shares(
     years = sorted(table["year"].unique())
     counts = table.drop_duplicates("year").set_index("year").reindex(years)
     documents = counts["n_documents"].fillna(0).to_numpy(dtype=float)
-    with_data = [y for y, n in zip(years, documents) if n > 0] or years
+    with_data = _years_with_data(years, documents)
     single, said = _one_document_years(documents)
     missing = unmeasured(table)
     with _small_multiples(len(themes), _theme_columns(len(themes)), panel=(3.0, 2.1), margin=1.6, strip=0.45) as grid:
@@ -131,8 +131,7 @@ def plot_theme_shares(
             notes.append(text["one_document"])
         if any(UNITS_ONLY in b for b in basis):  # no other document to borrow it from
             notes.append(text["units_only"])
-        heading = text["share_title" if len(with_data) > 1 else "share_title_one_year"]  # one year: no change to show
-        grid.title(_heading(title, heading, notes), ylabel=text["share"])
+        grid.title(_heading(title, _share_title(text, with_data), notes), ylabel=text["share"])
     return grid.fig
 
 
@@ -190,8 +189,7 @@ def plot_theme_lines(
         _fit_y(ax, *tops)
         ax.grid(axis="y", alpha=0.3)
         # wrapped to the axes beside the side legend (a long corpus.name ran off the canvas: a hostile pass)
-        with_data = [y for y, n in zip(years, counts["n_documents"].fillna(0)) if n > 0] or years
-        heading = text["share_title" if len(with_data) > 1 else "share_title_one_year"]  # one year: no change to show
+        heading = _share_title(text, _years_with_data(years, counts["n_documents"].fillna(0)))
         ax.set_title(wrap(_heading(title, heading), TITLE_BESIDE_LEGEND, 12))
         side_legend(ax, fontsize=9)
         notes = (
@@ -427,3 +425,13 @@ def plot_change(
         ]
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
     return fig
+
+
+def _years_with_data(years, documents) -> list:
+    """The years of ``years`` with documents (``documents``: their counts), or all of them when none has."""
+    return [y for y, n in zip(years, documents) if n > 0] or list(years)
+
+
+def _share_title(text: dict, with_data: list) -> str:
+    """The share figures' title: a change over the years, or for one year with documents the shares alone."""
+    return text["share_title" if len(with_data) > 1 else "share_title_one_year"]
