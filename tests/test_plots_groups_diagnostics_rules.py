@@ -489,7 +489,8 @@ def _panel_texts(ax) -> list[str]:
 def test_a_curve_or_a_category_the_documents_cannot_estimate_is_named_in_its_panel():
     """Beside curves that are drawn, a group's curve of no supported point had gone from its panel in silence, and
     a category of no point left its tick standing empty, as if a gap or a zero (a hostile pass of a century's
-    reports): each is named at the panel's foot. A panel of nothing says so in its middle, as before."""
+    reports): each is named at the panel's top, in room made above the data (at its foot it lay over an interval). A
+    panel of nothing says so in its middle, as before."""
     table = _expected([2019, 2020, 2021])
     table.attrs["group"] = "era"
     table.loc[(table["theme"] == "ecology") & (table["group"] == "B"), ["expected", "low", "high"]] = np.nan
@@ -499,8 +500,21 @@ def test_a_curve_or_a_category_the_documents_cannot_estimate_is_named_in_its_pan
     assert _panel_texts(ecology) == ["notestimable(why:effects.csv):era=B"]
     categories = _expected(["中央", "省级", "市级"], groups=("",))
     categories.loc[(categories["theme"] == "innovation") & (categories["tier"] == "省级"), ["expected", "low", "high"]] = np.nan
+    categories.loc[(categories["theme"] == "innovation") & (categories["tier"] == "中央"), "low"] = 0.0  # to the axis
     fig = plot_effects(categories, LEXICON, language="zh")
     assert _panel_texts(fig.axes[0]) == ["无法估计(原因见effects.csv):省级"] and _panel_texts(fig.axes[1]) == []
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    renderer, ax = fig.canvas.get_renderer(), fig.axes[0]
+    (note,) = ax.texts
+    box = note.get_window_extent(renderer)
+    ends = [np.asarray(seg).reshape(-1, 2) for c in ax.collections for seg in c.get_segments()]  # intervals, along
+    segments = [np.linspace(seg[0], seg[-1], 50) for seg in ends if len(seg)]  # their length, not their ends alone
+    points = np.concatenate([np.asarray(line.get_xydata()).reshape(-1, 2) for line in ax.lines] + segments)
+    shown = ax.transData.transform(points[np.isfinite(points).all(axis=1)])
+    assert not [p for p in shown if box.x0 <= p[0] <= box.x1 and box.y0 <= p[1] <= box.y1]  # over no point or interval
     nothing = categories.assign(expected=np.nan, low=np.nan, high=np.nan)
     assert [_panel_texts(ax) for ax in plot_effects(nothing, LEXICON, language="en").axes[:2]] == [
         ["nocurvethedocumentscanestimate(why:effects.csv)"]

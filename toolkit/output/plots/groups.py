@@ -310,6 +310,11 @@ def _missing_names(missing: dict[str, list[str]]) -> str:
     return shown + (f" … (+{len(names) - NOTE_NAMES})" if len(names) > NOTE_NAMES else "")
 
 
+NOTE_ROOM = 0.2  # the share of a panel's height added above its data for a note (at its foot it lay over an interval)
+
+
 def _panel_note(ax, note: str, width: float) -> None:
-    """A small grey note at the foot of a panel, inside it: what the panel leaves out, and why."""
-    ax.text(0.02, 0.02, wrap(note, width - 0.3, 6), transform=ax.transAxes, ha="left", va="bottom", fontsize=6, color="#666666")
+    """A small grey note at the top of a panel, in room made above its data: what the panel leaves out, and why."""
+    low, high = ax.get_ylim()
+    ax.set_ylim(low, high + (high - low) * NOTE_ROOM)
+    ax.text(0.02, 0.98, wrap(note, width - 0.3, 6), transform=ax.transAxes, ha="left", va="top", fontsize=6, color="#666666")
