@@ -71,7 +71,8 @@ def schema() -> dict[str, dict[str, Option]]:
     return {section: section_options(section) for section in SECTIONS}
 
 
-def _sub_options(section: str, name: str) -> dict[str, Option] | None:
+def table_options(section: str, name: str) -> dict[str, Option] | None:
+    """The options of the sub-table ``[section.name]`` (``[model.lda]``), None where the section has no such table."""
     lookup = getattr(_module(section), "sub_options", None)
     return lookup(name) if lookup else None
 
@@ -213,7 +214,7 @@ def _is_table(name: str) -> bool:
     section, _, key = name.partition(".")
     if section not in SECTIONS or "." in key:
         return False
-    return not key or (key not in section_options(section) and _sub_options(section, key) is not None)
+    return not key or (key not in section_options(section) and table_options(section, key) is not None)
 
 
 def _set_keys(data: dict, name: str, value: Any, where: str = "") -> None:
@@ -435,7 +436,7 @@ def _checked_section(section: str, table: dict, source: str) -> dict:
                         section, sub, key, table[sub][key],
                     )  # fmt: skip
                 continue
-            sub_table = _sub_options(section, sub)
+            sub_table = table_options(section, sub)
             assert sub_table is not None  # MOVED names shipped kinds
             sub_table[key].validate(f"{section}.{sub}.{key}", value)
             checked[sub][key] = copy.deepcopy(value)
@@ -444,7 +445,7 @@ def _checked_section(section: str, table: dict, source: str) -> dict:
             options[key].validate(f"{section}.{key}", value)
             checked[key] = copy.deepcopy(value)
             continue
-        sub_options = _sub_options(section, key)
+        sub_options = table_options(section, key)
         if sub_options is not None and not isinstance(value, dict):  # lda = 5: a kind's table given a value
             raise ToolkitError(
                 f"{source}: config key {section}.{key} is the table of the {key} kind's settings "
@@ -466,10 +467,10 @@ def _fill_sub_tables(section: str, values: dict) -> None:
     """Defaults of every sub-table given, and of the one the section selects (``model.kind``)."""
     selected = values.get("kind")
     names = [k for k, v in values.items() if isinstance(v, dict) and k not in section_options(section)]
-    if isinstance(selected, str) and selected not in names and _sub_options(section, selected) is not None:
+    if isinstance(selected, str) and selected not in names and table_options(section, selected) is not None:
         names.append(selected)
     for name in names:
-        options = _sub_options(section, name)
+        options = table_options(section, name)
         assert options is not None  # every sub-table was checked against its options when the config was read
         given = values.get(name, {})
         values[name] = {k: copy.deepcopy(given.get(k, o.default)) for k, o in options.items()}

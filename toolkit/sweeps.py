@@ -1161,7 +1161,7 @@ def shared_settings(config: Config, grid_keys: list[str], kinds: list[str], fold
     pass)."""
     import tomllib
 
-    from .config import _sub_options, section_options
+    from .config import section_options, table_options
 
     values = tomllib.loads(config.to_toml(relative_to=folder))
     differ = []
@@ -1171,7 +1171,7 @@ def shared_settings(config: Config, grid_keys: list[str], kinds: list[str], fold
             if isinstance(value, dict):  # a kind's table: [model.lda]
                 if section == "model" and key not in kinds:
                     continue
-                sub = _sub_options(section, key) or {}
+                sub = table_options(section, key) or {}
                 pairs = [(f"{key}.{name}", v, sub[name].default if name in sub else None) for name, v in value.items()]
             else:
                 pairs = [(key, value, options[key].default if key in options else None)]
