@@ -351,6 +351,32 @@ def test_a_cluster_lost_during_the_work_is_one_line_of_error(monkeypatch, then):
         assert str(raised.value).startswith("lost the Dask scheduler at ") and "start the cluster" in str(raised.value)
 
 
+@pytest.mark.slow
+def test_work_after_the_client_gave_up_reconnecting_is_one_line_of_error(monkeypatch):
+    """A scheduler stopped during the fit: Dask's client tried to reconnect, gave up ("closed") and dropped its
+    scheduler, and the next stage's count of the workers failed on that (AttributeError: 'NoneType' object has no
+    attribute 'ncores'), a traceback with exit 1 (a hostile pass)."""
+    import time
+
+    from dask.distributed import LocalCluster
+
+    from toolkit import processes
+    from toolkit.errors import ToolkitError
+    from toolkit.processes import available_workers, on_dask
+
+    monkeypatch.setattr(processes, "CONNECT_SECONDS", 1)  # how long the client tries to reconnect
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None, processes=False) as cluster:
+        with pytest.raises(ToolkitError) as raised:
+            with on_dask(cluster.scheduler_address) as client:
+                cluster.close()
+                deadline = time.monotonic() + 30
+                while client.status != "closed" and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                assert client.status == "closed"
+                available_workers(0)
+    assert str(raised.value).startswith("lost the Dask scheduler at ") and "gave up reconnecting" in str(raised.value)
+
+
 def test_work_a_lost_worker_took_with_it_is_one_line_of_error():
     """A worker killed during the fold-in took the block joblib had sent it alone: Dask's FutureCancelledError
     ("already forgotten") came out as three tracebacks and exit 1 while the cluster ran on (a hostile pass)."""

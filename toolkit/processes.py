@@ -345,12 +345,18 @@ def on_dask(address: str | None, *, wait_for_workers: float = 10.0):
                     f"the Dask cluster at {address} lost work during the run, a worker stopping with data only it held "
                     f"({_first_line(exc)}); run again (what is done is in the cache)"
                 ) from exc
-            if client.status == "running" or not _of_a_lost_connection(exc):
+            # a client that gave up reconnecting ("closed") has dropped its scheduler: Dask's next call in the work
+            # fails on that (joblib's count of the workers: AttributeError 'NoneType' ... 'ncores', a traceback of a
+            # run whose scheduler stopped during the fit, a hostile pass); every error then is of the lost scheduler
+            gave_up = client.status == "closed" and isinstance(exc, Exception) and not isinstance(exc, ToolkitError)
+            if client.status == "running" or not (gave_up or _of_a_lost_connection(exc)):
                 raise
             # the scheduler was lost during the work (the cluster stopped or the network failed): Dask's errors
             # of it (CommClosedError, CancelledError, a closing connection pool) are one line of the toolkit
+            why = f"{type(exc).__name__}: {_first_line(exc)}"
             raise ToolkitError(
-                f"lost the Dask scheduler at {address} during the work ({type(exc).__name__}: {_first_line(exc)}); "
+                f"lost the Dask scheduler at {address} during the work "
+                f"({why if _of_a_lost_connection(exc) else 'the client gave up reconnecting'}); "
                 "start the cluster again, or go on without --scheduler"
             ) from exc
 
