@@ -195,3 +195,56 @@ def test_a_category_drawn_where_some_member_holds_the_theme_in_each_of_its_units
     assert not table["note"].str.contains("not estimable").any()
     drawn = expected.groupby("group")["supported"].any()
     assert drawn["a"] and drawn["b"]
+
+
+def _three_levels(seed: int = 3):
+    """Three categories of four documents of three units each (丙, 乙, 甲: 丙 first in sorted order); theme one has
+    no share in any unit of 丙, theme two a share in every unit."""
+    rng = np.random.default_rng(seed)
+    units = pd.DataFrame(
+        [{"doc_id": f"{level}{d}", "level": level, "n_tokens": 40} for level in "甲乙丙" for d in range(4) for _ in range(3)]
+    )
+    one = np.clip(0.25 + rng.normal(0, 0.05, len(units)), 0.01, 0.9) * (units["level"] != "丙").to_numpy()
+    two = np.clip(0.3 + 0.1 * (units["level"] == "甲").to_numpy() + rng.normal(0, 0.05, len(units)), 0.01, 0.6)
+    shares = np.column_stack([one, two, 1 - one - two])[None]
+    return units, shares
+
+
+def test_the_reference_category_is_one_whose_documents_hold_every_theme(caplog):
+    """The first category lacking a theme, every term and expected share of that theme ran off with it (separation)
+    and none was estimated (31 provinces, the first without any security share: the whole panel empty; a hostile
+    pass). The first category of two documents or more that holds every theme is the reference; the other
+    theme's expected shares are those of any reference (a change of the reference changes no expected share)."""
+    import logging
+
+    from toolkit.analysis.effects import estimate_effects
+
+    units, shares = _three_levels()
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        table, expected = estimate_effects(units, shares, ["one", "two"], "level", x="level", draws=50)
+    assert set(table.loc[table["term"].str.startswith("level"), "reference"]) == {"level = 乙"}
+    one = expected[expected["theme"] == "one"].set_index("level")
+    assert one.loc[["乙", "甲"], "supported"].all() and not one.loc["丙", "supported"]
+    assert table.loc[(table["theme"] == "one") & (table["term"] == "level[T.甲]"), "estimate"].notna().all()
+    assert "'丙' has no share of one" in caplog.text and "compared with '乙'" in caplog.text
+    _, kept = estimate_effects(units, shares, ["one", "two"], "level", x="level", draws=50, reference={"level": "丙"})
+    two, kept_two = (e[e["theme"] == "two"].set_index("level")["expected"] for e in (expected, kept))
+    assert np.allclose(two.sort_index(), kept_two.sort_index(), rtol=1e-6)
+    by_hand = pd.Series(shares[0, :, 1] * 40, index=units["level"]).groupby(level=0).sum() / 480
+    assert np.allclose(two.sort_index(), by_hand.sort_index(), rtol=1e-6)  # each category's token-weighted mean
+
+
+def test_a_chosen_reference_that_lacks_a_theme_is_warned_of_with_one_that_holds_it(caplog):
+    """effects.reference naming a category without a theme is kept (the user's choice) and the warning says what it
+    costs and which category holds the theme, in the form a config writes it."""
+    import logging
+
+    from toolkit.analysis.effects import estimate_effects
+
+    units, shares = _three_levels()
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        table, expected = estimate_effects(units, shares, ["one", "two"], "level", x="level", draws=50, reference={"level": "丙"})
+    assert set(table.loc[table["term"].str.startswith("level"), "reference"]) == {"level = 丙"}
+    assert not expected.loc[expected["theme"] == "one", "supported"].any()
+    assert "reference category '丙' has no share of one" in caplog.text
+    assert 'effects.reference.level = "乙" holds it' in caplog.text

@@ -52,7 +52,8 @@ OPTIONS = {
     "reference": Option(
         {},
         'The reference category of a categorical covariate, by column, e.g. {level = "中央", era = "改革开放"}: the '
-        "column's other categories are compared with it. {}: the first in sorted order with two documents or more.",
+        "column's other categories are compared with it. {}: the first in sorted order with two documents or more "
+        "whose documents hold every theme (else the one that lacks the fewest).",
         kind=dict,
     ),
 }
@@ -298,7 +299,12 @@ def _categories_alone(formula: str, name: str, numeric: bool) -> bool:
 
 
 def _references(
-    data: pd.DataFrame, names: list[str], formula: str, chosen: dict | None = None, raw: pd.DataFrame | None = None
+    data: pd.DataFrame,
+    names: list[str],
+    formula: str,
+    chosen: dict | None = None,
+    raw: pd.DataFrame | None = None,
+    held: tuple[np.ndarray, list[str]] | None = None,
 ) -> pd.DataFrame:
     """``data`` with each column among ``names`` that ``formula`` takes as categories alone (a text column, or
     ``C(column)`` of numbers; :func:`_categories_alone`) ordered so that its reference category (the first,
@@ -312,7 +318,16 @@ def _references(
     interaction; a category the column does not have, or a column that is no category of the formula, is refused.
     A column of numbers taken as categories (``C(tier)``) is named as ``raw`` (the columns before
     :func:`numeric_covariates`) writes it: its terms are C(tier)[T.02], not C(tier)[T.2.0]; categories written as
-    numbers write them (C(year): 2019) stay numbers, whole ones integers (C(tier)[T.2])."""
+    numbers write them (C(year): 2019) stay numbers, whole ones integers (C(tier)[T.2]).
+
+    ``held``: the shares modelled (members x rows of ``data`` x themes) and the themes' names. Of the categories of
+    two documents or more, the reference is then the first that holds every theme (a share in one of its units in
+    every member), else the one that holds the most: compared with a category whose documents lack a theme, every
+    term and expected share of that theme runs off without end (separation), and none is estimated (31 provinces,
+    the first of them without any security share: the theme's whole figure panel was empty, where another
+    reference estimated 27 of its 31 points; a hostile pass). The choice of the reference changes no expected
+    share, only which of them are estimable. A reference that still lacks a theme (none holds it, or
+    effects.reference names it) is warned of."""
     import pandas as pd
 
     chosen = chosen or {}
@@ -331,7 +346,8 @@ def _references(
             continue
         counts = data[complete].groupby(name, sort=True, observed=True)["doc_id"].nunique()
         levels = list(counts.index)
-        first = _reference_level(name, counts, chosen) if reordered else levels[0]
+        lacking = {level: _lacking(held, (data[name] == level).to_numpy() & complete.to_numpy()) for level in levels}
+        first = _reference_level(name, counts, chosen, lacking) if reordered else levels[0]
         order = [first, *(level for level in levels if level != first)]
         if numeric:  # categories of numbers (C(tier)) named as the metadata writes them: 2 or 02, never 2.0
             labels = _number_labels(levels, data[name], None if raw is None else raw[name])
@@ -346,10 +362,22 @@ def _references(
     return data.assign(**changed) if changed else data
 
 
-def _reference_level(name: str, counts: pd.Series, chosen: dict):
+def _lacking(held: tuple[np.ndarray, list[str]] | None, rows: np.ndarray) -> list[str]:
+    """The themes of ``held`` (shares: members x units x themes, and the themes' names) that some member gives no
+    unit among ``rows`` (a boolean mask of the units) a share of; none without ``held``."""
+    if held is None:
+        return []
+    shares, themes = held
+    holds = (shares[:, rows, :] > 0).any(axis=1).all(axis=0)
+    return [theme for theme, flag in zip(themes, holds) if not flag]
+
+
+def _reference_level(name: str, counts: pd.Series, chosen: dict, lacking: dict | None = None):
     """The reference category of ``name`` (``counts``: its documents per category, sorted): effects.reference's,
-    else the first with two documents or more when two categories have that many, else the first."""
+    else, when two categories have two documents or more, the first of those that lacks the fewest themes
+    (``lacking``: category -> the themes its documents lack, :func:`_lacking`), else the first."""
     levels = list(counts.index)
+    lacking = lacking or {}
     if name in chosen:
         first = _chosen_level(name, chosen[name], levels)
         if counts[first] < 2:
@@ -359,20 +387,73 @@ def _reference_level(name: str, counts: pd.Series, chosen: dict):
                 name,
                 first,
             )
+        _warn_lacking(name, first, levels, counts, lacking)
         return first
     enough = [level for level, n in zip(levels, counts.to_numpy()) if n >= 2]
-    if len(enough) < 2 or enough[0] == levels[0]:  # one category of two documents or more: no contrast to keep
+    if len(enough) < 2:  # one category of two documents or more: no contrast to keep
+        _warn_lacking(name, levels[0], levels, counts, lacking)
         return levels[0]
-    log.warning(
-        "effects.formula: %s's first category %r has one document: the other categories are compared with "
-        "%r (the first with two documents or more), and %r's own term is not estimated (effects.reference "
-        "chooses another)",
-        name,
-        levels[0],
-        enough[0],
-        levels[0],
+    first = min(enough, key=lambda level: len(lacking.get(level, [])))  # the first of the fewest
+    reason = "the first with two documents or more" + (
+        "" if first == enough[0] else " that holds every theme" if not lacking.get(first) else " that lacks the fewest themes"
     )
-    return enough[0]
+    if first != levels[0] and counts[levels[0]] < 2:
+        log.warning(
+            "effects.formula: %s's first category %r has one document: the other categories are compared with %r "
+            "(%s), and the term of %r is not estimated (effects.reference chooses another)",
+            name,
+            levels[0],
+            first,
+            reason,
+            levels[0],
+        )
+    elif first != levels[0]:
+        log.warning(
+            "effects.formula: %s's first category %r has no share of %s in its documents, which made every term of %s "
+            "not estimable (separation): the other categories are compared with %r (%s; effects.reference chooses "
+            "another)",
+            name,
+            levels[0],
+            _themes_named(lacking[levels[0]]),
+            "that theme" if len(lacking[levels[0]]) == 1 else "those themes",
+            first,
+            reason,
+        )
+    _warn_lacking(name, first, levels, counts, lacking)
+    return first
+
+
+def _themes_named(themes: list[str], most: int = 4) -> str:
+    """Up to ``most`` themes named, the rest counted."""
+    rest = len(themes) - most
+    return ", ".join(themes[:most]) + (f" and {rest} more" if rest > 0 else "")
+
+
+def _as_toml(level) -> str:
+    """A category as a config writes it: text quoted, a number as a number (2, not 2.0)."""
+    import json
+
+    return json.dumps(level, ensure_ascii=False) if isinstance(level, str) else _number_text(level)
+
+
+def _warn_lacking(name: str, reference, levels: list, counts: pd.Series, lacking: dict) -> None:
+    """Warn when the reference category ``reference`` of ``name`` lacks themes (``lacking``), naming a category of
+    two documents or more that holds them where one does."""
+    missing = lacking.get(reference, [])
+    if not missing:
+        return
+    holds = [level for level in levels if counts[level] >= 2 and not set(missing) & set(lacking.get(level, []))]
+    log.warning(
+        "effects: %s's reference category %r has no share of %s in its documents (in one model of the ensemble or "
+        "more): compared with it, every term and expected share of %s is not estimable (separation); %s",
+        name,
+        reference,
+        _themes_named(missing),
+        "that theme" if len(missing) == 1 else "those themes",
+        f"effects.reference.{name} = {_as_toml(holds[0])} holds {'it' if len(missing) == 1 else 'them'}"
+        if holds
+        else f"no category of {name} with two documents or more holds {'it' if len(missing) == 1 else 'them all'}",
+    )
 
 
 def _number_labels(levels: list, values: pd.Series, raw: pd.Series | None) -> dict:
@@ -684,7 +765,10 @@ def estimate_effects(
     raw, units = units, numeric_covariates(units, used)
     columns = check_covariates(formula, units, allowed, design=False)  # an unknown name is refused first
     _missing_and_mixed(units, used, raw)
-    units = _references(units, used, formula, reference, raw)
+    missing = unmeasured_in(member_shares[:, :, : len(themes)], themes)
+    measured = [t for t, theme in enumerate(themes) if theme not in missing]
+    held = (member_shares[:, :, measured], [themes[t] for t in measured])
+    units = _references(units, used, formula, reference, raw, held)
     matrix = _design(formula, units, columns)  # a term not finite, or not defined for every unit, is refused
     categories = {name for name in used if _categories_alone(formula, name, numeric=True)}
     categories |= {name for name in used if not pd.api.types.is_numeric_dtype(units[name])} | {"C"}
@@ -724,7 +808,6 @@ def estimate_effects(
     grid_X = np.asarray(matrix.model_spec.get_model_matrix(grid), dtype=float) if grid is not None else None
     cells = _cells(units.iloc[rows], grid, keys) if grid is not None else []
     effect_rows, expected_rows = [], []
-    missing = unmeasured_in(member_shares[:, :, : len(themes)], themes)
     family = max(len(themes) - len(missing), 1)  # the p-values' Bonferroni family: each term over the measured themes
     for t, theme in enumerate(themes):
         if theme in missing or collinear:  # no share in any unit: nothing to regress; or no model to fit
