@@ -1149,6 +1149,46 @@ def test_the_names_of_many_categories_on_the_effects_axis_do_not_overprint(lexic
         assert all(a.x1 <= b.x0 for a, b in zip(boxes, boxes[1:])), ax.get_title()
 
 
+@pytest.mark.parametrize("n", [2, 3, 4, 5, 6, 8, 12])
+@pytest.mark.parametrize("themes", [1, 4])
+def test_a_few_long_category_names_on_the_effects_axis_do_not_overprint(lexicon, n, themes):
+    """From a hostile pass of five provinces: their names were wrapped to the room of a slot in the whole panel's
+    width, and the axes are narrower than the panel (its labels and margins) and span n + 0.2 slots:
+    内蒙古自治广西壮族自新疆维吾尔 ran together."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from toolkit.output.plots import plot_effects
+
+    names = "新疆维吾尔自治区 内蒙古自治区 广西壮族自治区 宁夏回族自治区 西藏自治区 黑龙江省 广东省 香港特别行政区".split()
+    names = (names + [f"{name}东部" for name in names])[:n]
+    expected = pd.DataFrame(
+        [
+            {"theme": t, "province": p, "group": g, "expected": 0.1, "low": 0.05, "high": 0.15, "supported": True}
+            for t in lexicon.names[:themes]
+            for p in names
+            for g in ("市", "区")
+        ]
+    )
+    fig = plot_effects(expected, lexicon)
+    FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        ticks = [t for t in ax.get_xticklabels() if t.get_text()]
+        if not ticks:
+            continue
+        assert len(ticks) == n
+        boxes = [t.get_window_extent(renderer) for t in ticks]
+        if ticks[0].get_rotation() == 0:
+            assert all(a.x1 <= b.x0 for a, b in zip(boxes, boxes[1:])), [t.get_text() for t in ticks]
+            continue
+        # slanted or upright names: the distance between two neighbours' baselines, across them, holds a name's lines
+        angle = np.radians(ticks[0].get_rotation())
+        step = (boxes[1].x0 - boxes[0].x0) * np.sin(angle)
+        lines = max(t.get_text().count("\n") + 1 for t in ticks)
+        assert step >= lines * ticks[0].get_fontsize() * 1.2 * fig.dpi / 72, [t.get_text() for t in ticks]
+
+
 def test_the_validity_figures_legend_fits_the_figure_in_english(fast_seeds_run, lexicon):
     """From a hostile pass of the API: with figures.language = "en" the legend of theme_validity, two columns of long
     English entries, ran past both edges of the figure (its entries cut), and the layout gave up."""
