@@ -386,14 +386,21 @@ def test_a_metadata_row_naming_a_listed_file_another_way_is_a_second_row_not_a_m
     """./x, X.TXT or x\\ beside x.txt's own row were each "listed in the metadata but the file is missing" (a hostile
     pass); a row naming a file without a row of its own still says which file it probably meant."""
     listed = sorted(p.name for p in small_corpus.glob("*.txt"))
-    first, second = listed[0], listed[1]
+    first, second, third, fourth = listed[:4]
+    # and, as a row finds its file, with spaces around the name or through the text folder (a hostile pass: those
+    # two were still said to name a missing file)
+    through = f"{small_corpus.name}/{third.upper()}"
     with (small_corpus / "metadata.csv").open("a", encoding="utf-8") as meta:
         meta.write(f"./{first},again,2010-01-01,day,,,,\n{second.upper()},upper,2010-01-01,day,,,,\n")
+        meta.write(f"{through},through,2010-01-01,day,,,,\n {fourth.upper()},spaced,2010-01-01,day,,,,\n")
     docs = load_corpus(small_corpus, small_corpus / "metadata.csv").documents
     assert docs["doc_id"].is_unique and docs["status"].eq("used").sum() == len(listed)
     reasons = docs.set_index("path")["reason"]
     assert reasons[f"./{first}"].startswith(f"a second metadata row for {first}, written ./{first}:")
     assert reasons[second.upper()].startswith(f"a second metadata row for {second}, written {second.upper()}:")
+    assert reasons[through].startswith(f"a second metadata row for {third}, written {through}:")
+    spaced = next(path for path in reasons.index if path.strip() == fourth.upper())
+    assert reasons[spaced].startswith(f"a second metadata row for {fourth}, written {spaced}:")
     assert not docs["reason"].fillna("").str.contains("file is missing").any()
 
 

@@ -942,7 +942,11 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
         )
     by_id = {r["doc_id"]: r["path"] for r in rows}
     folded_ids = {doc_id.casefold(): path for doc_id, path in by_id.items()}
-    for rel in sorted(listed - set(row_of.values()) - unclear):  # a row that is a file's path was taken by it
+    left = sorted(listed - set(row_of.values()) - unclear)  # a row that is a file's path was taken by it
+    # a row left that names, by the rules a row finds its file by (" X.TXT", texts/x.txt), a file with a row of its
+    # own: its second row (as a case-folded name alone it was, but written so it was said to name a missing file)
+    second = {key: path for path, key in metadata_rows(list(row_of), left, root)[0].items()}
+    for rel in left:
         row = new_row(rel, meta.loc[rel])
         row["reason"] = MISSING_FILE
         if folder := next((f for f in unsearched if _canonical(rel).startswith(_canonical(f[0]))), None):
@@ -950,7 +954,7 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
             row["reason"] = f"listed in the metadata, but inside {folder[0]}, which is not searched: {folder[1].split(';')[0]}"
         elif PurePosixPath(rel).is_absolute() or ".." in PurePosixPath(rel).parts:  # only the text folder is read
             row["reason"] += "; it names a path outside the text folder (corpus.texts), whose files alone are read"
-        elif twin := by_id.get(row["doc_id"]) or folded_ids.get(row["doc_id"].casefold()):
+        elif twin := second.get(rel) or by_id.get(row["doc_id"]) or folded_ids.get(row["doc_id"].casefold()):
             if twin in row_of:  # the file has its own row: this one names it another way (./x, X.TXT, x\), and
                 # was said to name a missing file (a hostile pass)
                 row["reason"] = (
