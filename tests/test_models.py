@@ -239,6 +239,23 @@ def test_too_few_topics_for_the_themes_and_a_free_one_is_a_clear_error(n_topics)
         model.fit(planted_counts())
 
 
+@pytest.mark.parametrize("n_topics", [2, 3, 4])
+def test_units_too_few_for_the_themes_and_a_free_topic_are_said_once(n_topics):
+    """Two themes need three topics, and two units hold at most two: a narrow year window on a small corpus (a
+    hostile pass) was told "ask for at most 2 topics" at 3 and "raise model.n_topics to at least 3" at 2, a loop.
+    Whatever model.n_topics, the error says the units are too few, and what gives more."""
+    from toolkit.models.keyatm import KeywordTopicModel
+
+    X = planted_counts()[:2]
+    model = KeywordTopicModel(n_topics, keywords=[np.array([0]), np.array([6])], iterations=5)
+    assert model.fit_problem(2, len(VOCAB)).endswith("2 units are too few for any model.n_topics")
+    with pytest.raises(ToolkitError) as raised:
+        model.fit(X)
+    assert "keyatm needs 3 topics here" in str(raised.value) and "2 units are too few" in str(raised.value)
+    assert "ask for at most" not in str(raised.value) and "raise model.n_topics" not in str(raised.value)
+    assert (model.fit_problem(3, len(VOCAB)) == "") == (n_topics == 3)  # three units hold three topics
+
+
 @pytest.mark.parametrize(
     "members, cores, expected",
     [

@@ -132,7 +132,21 @@ class KeywordTopicModel(TopicModel):
 
     # ----- fitting -----------------------------------------------------------------------------------------
 
+    def _too_few_units(self, n_units: int) -> str:
+        """Why ``n_units`` units are too few for any number of topics ('' when they are not): keyatm needs a topic
+        per theme with a keyword and a free one, and a model at most a topic per unit. Said apart, the two limits
+        sent a user round in a loop ("ask for at most 6 topics", then "raise model.n_topics to at least 7")."""
+        themes = sum(1 for ids in self.keywords or [] if len(ids))
+        if themes + 1 <= n_units:
+            return ""
+        return (
+            f"keyatm needs {themes + 1} topics here (one per theme with a keyword in the vocabulary and a free one), and "
+            f"a model has at most one topic per unit: {n_units} units are too few for any model.n_topics"
+        )
+
     def fit_problem(self, n_units: int, n_words: int) -> str:
+        if problem := self._too_few_units(n_units):
+            return problem
         themes = sum(1 for ids in self.keywords or [] if len(ids))
         if themes >= self.n_topics:
             return (
@@ -313,6 +327,11 @@ class _Chain:
         from . import _gibbs as gibbs
 
         self.model = m = model
+        if problem := m._too_few_units(np.shape(X)[0]):
+            raise ToolkitError(
+                f"{problem}: give the model more text (more documents, or a wider corpus.year_min to year_max), "
+                "smaller units (units.max_chars) or a lexicon of fewer themes (themes.lexicon)"
+            )
         X = check_counts(X, m.n_topics, keep_integers=True, whole=True, model=m)
         for name in ("iterations", "samples", "thin", "partitions"):
             if getattr(m, name) < 1:
