@@ -2036,9 +2036,10 @@ def test_the_warning_of_terms_left_out_says_how_many_themes_each_is_left_out_of(
     with caplog.at_level("WARNING", logger="toolkit"):
         table, _ = estimate_effects(pd.DataFrame(rows), np.array(shares)[None], ["a", "b", "c"], "place", draws=50, x="")
     left_out = table[table["estimate"].isna()].groupby("term")["theme"].nunique()
-    assert left_out["place[T.丁]"] == 3 and left_out["place[T.甲]"] == 1  # the case the warning must tell apart
+    # the reference is 甲, which holds every theme (乙, first of two documents or more, lacks b)
+    assert left_out["place[T.丁]"] == 3 and left_out["place[T.乙]"] == 1  # the case the warning must tell apart
     (said,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("effects.formula 'place': the term")]
-    assert "place[T.丁] for 3 of 3 themes" in said and "place[T.甲] for 1 of 3 themes" in said, said
+    assert "place[T.丁] for 3 of 3 themes" in said and "place[T.乙] for 1 of 3 themes" in said, said
 
 
 def test_a_formula_the_documents_cannot_estimate_is_refused_before_the_fit(small_corpus, tmp_path):
