@@ -419,7 +419,15 @@ def test_a_stages_workers_take_no_ctrl_c_of_their_own_and_end_with_a_killed_proc
         start_new_session=True,
     )
     assert process.stdout.readline() == "ready\n"
-    workers = [p for p in psutil.Process(process.pid).children(recursive=True) if "loky" in " ".join(p.cmdline())]
+
+    def loky_workers() -> list:
+        return [p for p in psutil.Process(process.pid).children(recursive=True) if "loky" in " ".join(p.cmdline())]
+
+    # on a busy machine one worker may take the two quick tasks before the other has started: it is waited for
+    deadline, workers = time.monotonic() + 60, loky_workers()
+    while len(workers) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+        workers = loky_workers()
     assert len(workers) >= 2, "the workers had started"
     os.killpg(process.pid, sig) if sig == signal.SIGINT else process.send_signal(sig)
     out, err = process.communicate(timeout=60)
