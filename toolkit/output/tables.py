@@ -381,7 +381,8 @@ class FigureQueue:
 
 
 def input_hashes(config, corpus, files: dict[str, str] | None = None) -> dict[str, str]:
-    """SHA-256 of every used text (as loaded) and of every other file the config names (metadata, lexicon,
+    """SHA-256 of every text the run read (as loaded: the used ones, and those it read and skipped, an empty file or
+    a copy: documents.csv's sha256) and of every other file the config names (metadata, lexicon,
     dictionaries, stopword and boilerplate files, the config itself): ``files``, as the run began to read them
     (:func:`toolkit.text.preparation.named_file_hashes`), else as they are now."""
     from ..text.preparation import named_file_hashes
