@@ -37,7 +37,7 @@ def lexicon_coverage(lexicon: Lexicon, vocabulary: list[str], tokens, match: str
     found = word_themes(lexicon, sorted(set(frequencies.index) - listed), match)
     pattern_words = word_themes(lexicon, sorted(found), "exact")
     rows += [(theme, w, "pattern" if w in pattern_words else "contains") for w, theme in sorted(found.items())]
-    _warn_letter_case(sorted(listed), count, {w for _, w, _ in rows})
+    _warn_letter_case({w: t.name for t in lexicon.themes for w in sorted(t.words)}, count, {w: t for t, w, _ in rows})
     return pd.DataFrame(
         [
             {
@@ -173,25 +173,29 @@ def warn_keyword_overlaps(overlaps: pd.DataFrame) -> None:
         )
 
 
-def _warn_letter_case(words: list[str], count: dict[str, int], covered: set[str]) -> None:
-    """Warn of lexicon words of Latin letters that no token is but one in another letter case is (5g, the texts' 5G:
-    normalisation folds width and script, not case; a hostile pass of user lexicons found 5g counted 0 times), unless
-    that form is a keyword already (``covered``: listed too, or a pattern's such as (?i)5g)."""
+def _warn_letter_case(themes_of: dict[str, str], count: dict[str, int], covered: dict[str, str]) -> None:
+    """Warn of lexicon words of Latin letters (``themes_of``: word -> its theme) that no token is but one in another
+    letter case is (5g, the texts' 5G: normalisation folds width and script, not case; a hostile pass of user
+    lexicons found 5g counted 0 times), unless the word's own theme has that form already (``covered``: each word
+    a theme takes, listed or by a pattern such as (?i)5g, -> that theme). A form that is another theme's is named
+    with it: the word matches nothing, and its texts count for that theme (the warning had been silent)."""
     cased: dict[str, list[str]] = {}
     for token in count:
         if token.isascii() and any(c.isalpha() for c in token):
             cased.setdefault(token.lower(), []).append(token)
-    missed = {
-        word: max(cased[word.lower()], key=count.__getitem__)
-        for word in words
-        if not count.get(word) and word.lower() in cased and not covered & set(cased[word.lower()])
-    }
+    missed = {}
+    for word, theme in themes_of.items():
+        forms = cased.get(word.lower(), [])
+        if count.get(word) or not forms or any(covered.get(form) == theme for form in forms):
+            continue
+        form = max(forms, key=lambda form: (form in covered, count[form]))  # another theme's form first
+        missed[word] = f"the texts have {form}" + (f", a keyword of {covered[form]}" if form in covered else "")
     if missed:
         log.warning(
             "%d lexicon word(s) occur only in another letter case (%s%s), so they match nothing: letter case counts; "
-            "write them as the texts do",
+            "write them as the texts do (a form that is another theme's keyword counts for that theme)",
             len(missed),
-            ", ".join(f"{word}: the texts have {form}" for word, form in list(missed.items())[:5]),
+            ", ".join(f"{word}: {said}" for word, said in list(missed.items())[:5]),
             " ..." if len(missed) > 5 else "",
         )
 
