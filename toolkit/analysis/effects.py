@@ -346,8 +346,10 @@ def _references(
             continue
         counts = data[complete].groupby(name, sort=True, observed=True)["doc_id"].nunique()
         levels = list(counts.index)
-        lacking = {level: _lacking(held, (data[name] == level).to_numpy() & complete.to_numpy()) for level in levels}
-        first = _reference_level(name, counts, chosen, lacking) if reordered else levels[0]
+        first = levels[0]
+        if reordered:
+            lacking = {level: _lacking(held, (data[name] == level).to_numpy() & complete.to_numpy()) for level in levels}
+            first = _reference_level(name, counts, chosen, lacking)
         order = [first, *(level for level in levels if level != first)]
         if numeric:  # categories of numbers (C(tier)) named as the metadata writes them: 2 or 02, never 2.0
             labels = _number_labels(levels, data[name], None if raw is None else raw[name])
