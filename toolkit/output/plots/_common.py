@@ -662,12 +662,14 @@ PANEL_FRAME = 0.5  # inches of a panel that its axes do not have: its value labe
 def _category_axis(ax, names, panel: float = 2.5) -> None:
     """Categories (periods, levels) as x ticks at 0, 1, ... with their names, wrapped to the room each has in a
     panel ``panel`` inches wide (slanted when there are too many to stand side by side, upright when too many for
-    that: slanted names overprint one another below about a third of an inch each). The room is the axes' (the
-    panel less :data:`PANEL_FRAME`) over the n + 0.2 slots the axis spans: the panel's width over n slots wrapped
-    five provinces' names wider than their slots, and they ran together (a hostile pass)."""
-    room = max(panel - PANEL_FRAME, 0.1) / (max(len(names), 1) + 0.2)
+    that: slanted names overprint one another below about a third of an inch each, judged by the panel's width over
+    the names). An upright name is wrapped to the room of a slot of the axes (the panel less :data:`PANEL_FRAME`,
+    over the n + 0.2 slots the axis spans): wrapped to the panel's width over n, five provinces' names were wider
+    than their slots and ran together (a hostile pass)."""
+    room = panel / max(len(names), 1)
+    slot = max(panel - PANEL_FRAME, 0.1) / (max(len(names), 1) + 0.2)
     slanted = room < 0.45
-    ax.set_xticks(np.arange(len(names)), labels=[wrap(str(n), 1.2 if slanted else room - 0.05, 7) for n in names])
+    ax.set_xticks(np.arange(len(names)), labels=[wrap(str(n), 1.2 if slanted else slot - 0.05, 7) for n in names])
     ax.set_xlim(-0.6, len(names) - 0.4)
     ax.tick_params(axis="x", labelrotation=(90 if room < 0.3 else 45) if slanted else 0)
 
