@@ -347,8 +347,9 @@ def on_dask(address: str | None, *, wait_for_workers: float = 10.0):
                 ) from exc
             # a client that gave up reconnecting ("closed") has dropped its scheduler: Dask's next call in the work
             # fails on that (joblib's count of the workers: AttributeError 'NoneType' ... 'ncores', a traceback of a
-            # run whose scheduler stopped during the fit, a hostile pass); every error then is of the lost scheduler
-            gave_up = client.status == "closed" and isinstance(exc, Exception) and not isinstance(exc, ToolkitError)
+            # run whose scheduler stopped during the fit, a hostile pass); an error raised in Dask's or joblib's code
+            # then is of the lost scheduler, one of the work's own (a full disk, a KeyError) stays what it is
+            gave_up = client.status == "closed" and isinstance(exc, Exception) and _raised_in_dask(exc)
             if client.status == "running" or not (gave_up or _of_a_lost_connection(exc)):
                 raise
             # the scheduler was lost during the work (the cluster stopped or the network failed): Dask's errors
@@ -485,6 +486,15 @@ def compare_builds(mine: dict, theirs: dict[str, dict]) -> None:
                 f"{mine[name]!s:.12} here): its results would not be this run's; install the same toolkit and "
                 "packages on every worker (docs/scale.md)"
             )
+
+
+def _raised_in_dask(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised in the code of Dask, distributed, joblib or tornado (its traceback's last frame)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    module = str(tb.tb_frame.f_globals.get("__name__", "")) if tb is not None else ""
+    return module.split(".")[0] in ("dask", "distributed", "joblib", "tornado")
 
 
 def _of_a_lost_connection(exc: BaseException) -> bool:
