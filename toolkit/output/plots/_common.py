@@ -659,7 +659,7 @@ CATEGORY_INCHES = 0.16  # the room a category's name needs on an axis, upright (
 PANEL_FRAME = 0.5  # inches of a panel that its axes do not have: its value labels and the gap to the next panel
 
 
-def _category_axis(ax, names, panel: float = 2.5) -> None:
+def _category_axis(ax, names, panel: float) -> None:
     """Categories (periods, levels) as x ticks at 0, 1, ... with their names, wrapped to the room each has in a
     panel ``panel`` inches wide (slanted when there are too many to stand side by side, upright when too many for
     that: slanted names overprint one another below about a third of an inch each, judged by the panel's width over

@@ -94,7 +94,8 @@ def _panels(
     names, partial = (
         period_labels(table, steps if time == "period" else groups, text["no_documents"]) if time != "year" else ([], False)
     )
-    with _small_multiples(len(themes), _theme_columns(len(themes)), panel=(3.0, 2.1), margin=1.2) as grid:
+    columns = _theme_columns(len(themes))
+    with _small_multiples(len(themes), columns, panel=(3.0, 2.1), margin=1.2) as grid:
         for ax, theme in zip(grid.axes, themes):
             ax.set_title(lexicon.label(theme, language), fontsize=9)
             ax.tick_params(labelsize=7)
@@ -111,7 +112,7 @@ def _panels(
             if time == "year":
                 _year_axis(ax, present, 4)
             else:
-                _category_axis(ax, names)
+                _category_axis(ax, names, panel=grid.width / columns)
             if theme not in missing:
                 _fit_y(ax, *(rows[c].to_numpy(dtype=float) for c in ("share", "share_high") if c in rows))
                 ax.grid(axis="y", alpha=0.3)
