@@ -248,3 +248,35 @@ def test_a_chosen_reference_that_lacks_a_theme_is_warned_of_with_one_that_holds_
     assert not expected.loc[expected["theme"] == "one", "supported"].any()
     assert "reference category '丙' has no share of one" in caplog.text
     assert 'effects.reference.level = "乙" holds it' in caplog.text
+
+
+def test_a_reference_without_a_theme_is_warned_of_in_an_interaction_and_named_as_the_tables_name_it(caplog):
+    """An adversarial review of the rule above: in an interaction (level + level:year) the column keeps its sorted
+    order, and its first category's lack of a theme emptied that theme's terms with no word of the cause; a category
+    of C(tier) was named 1.0 in the warnings, where the tables and the metadata write 01; a member's lack was said
+    of the documents of every member."""
+    import logging
+
+    from toolkit.analysis.effects import estimate_effects
+
+    units, shares = _three_levels()
+    units["year"] = 2000 + units.groupby("level").cumcount() % 6
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        estimate_effects(units, shares, ["one", "two"], "level + level:year", x="", draws=30)
+    assert "level's reference category '丙' has no share of one" in caplog.text
+    assert 'effects.reference.level = "乙" holds it' in caplog.text
+    caplog.clear()
+    tiers = units.assign(tier=units["level"].map({"丙": "01", "乙": "02", "甲": "03"})).drop(columns="level")
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        table, _ = estimate_effects(tiers, shares, ["one", "two"], "C(tier)", x="", draws=30)
+    assert "tier's first category '01' has no share of one" in caplog.text and "compared with '02'" in caplog.text
+    assert "1.0" not in caplog.text and set(table["reference"].dropna()) - {""} == {"C(tier) = 02"}
+    caplog.clear()
+    ensemble = np.repeat(
+        np.column_stack([np.full(len(units), 0.2), np.full(len(units), 0.3), np.full(len(units), 0.5)])[None], 2, 0
+    )
+    ensemble[:, :, 0] += np.random.default_rng(1).normal(0, 0.02, (2, len(units)))
+    ensemble[1, (units["level"] == "丙").to_numpy(), 0] = 0.0  # the second member alone gives 丙 no share of one
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        estimate_effects(units, ensemble, ["one", "two"], "level", x="", draws=30)
+    assert "first category '丙' has no share of one in its documents (in one model of the ensemble or more)" in caplog.text

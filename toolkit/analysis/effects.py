@@ -326,8 +326,8 @@ def _references(
     term and expected share of that theme runs off without end (separation), and none is estimated (31 provinces,
     the first of them without any security share: the theme's whole figure panel was empty, where another
     reference estimated 27 of its 31 points; a hostile pass). The choice of the reference changes no expected
-    share, only which of them are estimable. A reference that still lacks a theme (none holds it, or
-    effects.reference names it) is warned of."""
+    share, only which of them are estimable. A reference that still lacks a theme (none holds it, effects.reference
+    names it, or the column's sorted first in an interaction) is warned of, naming a category that holds it."""
     import pandas as pd
 
     chosen = chosen or {}
@@ -342,25 +342,27 @@ def _references(
             continue
         numeric = pd.api.types.is_numeric_dtype(data[name])
         reordered = name in chosen or _categories_alone(formula, name, numeric)
-        if not (reordered or (numeric and _categorical(formula, name, data))):
+        if not (reordered or not numeric or _categorical(formula, name, data)):
             continue
         counts = data[complete].groupby(name, sort=True, observed=True)["doc_id"].nunique()
         levels = list(counts.index)
-        first = levels[0]
-        if reordered:
-            lacking = {level: _lacking(held, (data[name] == level).to_numpy() & complete.to_numpy()) for level in levels}
-            first = _reference_level(name, counts, chosen, lacking)
-        order = [first, *(level for level in levels if level != first)]
+        labels = {level: str(level) for level in levels}
         if numeric:  # categories of numbers (C(tier)) named as the metadata writes them: 2 or 02, never 2.0
             labels = _number_labels(levels, data[name], None if raw is None else raw[name])
             if all(labels[level] == _number_text(level) for level in levels):  # as numbers write them: kept numbers
                 labels = {level: int(level) if float(level).is_integer() else level for level in levels}
-            # a category of incomplete rows only is none of the fit's (those rows are left out): None
-            values = [None if pd.isna(value) else labels.get(value) for value in data[name]]
-            changed[name] = pd.Categorical(values, categories=[labels[level] for level in order])
-        else:  # each value as the text of its category
-            values = [None if pd.isna(value) else str(value) for value in data[name]]
-            changed[name] = pd.Categorical(values, categories=[str(level) for level in order])
+        lacking = {level: _lacking(held, (data[name] == level).to_numpy() & complete.to_numpy()) for level in levels}
+        if reordered:
+            first = _reference_level(name, counts, chosen, lacking, labels)
+        else:  # in an interaction (level:year) the column keeps its sorted order, its first category the reference
+            first = levels[0]
+            _warn_lacking(name, first, levels, counts, lacking, labels)
+            if not numeric:  # a column of text: formulaic's own order is that
+                continue
+        order = [first, *(level for level in levels if level != first)]
+        # a category of incomplete rows only is none of the fit's (those rows are left out): None
+        values = [None if pd.isna(value) else labels.get(value) for value in data[name]]
+        changed[name] = pd.Categorical(values, categories=[labels[level] for level in order])
     return data.assign(**changed) if changed else data
 
 
@@ -374,26 +376,27 @@ def _lacking(held: tuple[np.ndarray, list[str]] | None, rows: np.ndarray) -> lis
     return [theme for theme, flag in zip(themes, holds) if not flag]
 
 
-def _reference_level(name: str, counts: pd.Series, chosen: dict, lacking: dict | None = None):
+def _reference_level(name: str, counts: pd.Series, chosen: dict, lacking: dict, labels: dict):
     """The reference category of ``name`` (``counts``: its documents per category, sorted): effects.reference's,
     else, when two categories have two documents or more, the first of those that lacks the fewest themes
-    (``lacking``: category -> the themes its documents lack, :func:`_lacking`), else the first."""
+    (``lacking``: category -> the themes its documents lack, :func:`_lacking`), else the first. ``labels``: each
+    category as the tables name it (a number of C(tier) as the metadata writes it, 02, not 2.0)."""
     levels = list(counts.index)
-    lacking = lacking or {}
+    said = {level: repr(labels[level]) for level in levels}
     if name in chosen:
         first = _chosen_level(name, chosen[name], levels)
         if counts[first] < 2:
             log.warning(
-                "effects.reference: %s's reference %r has one document: the other categories' terms are compared "
+                "effects.reference: %s's reference %s has one document: the other categories' terms are compared "
                 "with it, and a document-clustered error has no variance of its own there (they are not estimated)",
                 name,
-                first,
+                said[first],
             )
-        _warn_lacking(name, first, levels, counts, lacking)
+        _warn_lacking(name, first, levels, counts, lacking, labels)
         return first
     enough = [level for level, n in zip(levels, counts.to_numpy()) if n >= 2]
     if len(enough) < 2:  # one category of two documents or more: no contrast to keep
-        _warn_lacking(name, levels[0], levels, counts, lacking)
+        _warn_lacking(name, levels[0], levels, counts, lacking, labels)
         return levels[0]
     first = min(enough, key=lambda level: len(lacking.get(level, [])))  # the first of the fewest
     reason = "the first with two documents or more" + (
@@ -401,27 +404,27 @@ def _reference_level(name: str, counts: pd.Series, chosen: dict, lacking: dict |
     )
     if first != levels[0] and counts[levels[0]] < 2:
         log.warning(
-            "effects.formula: %s's first category %r has one document: the other categories are compared with %r "
-            "(%s), and the term of %r is not estimated (effects.reference chooses another)",
+            "effects.formula: %s's first category %s has one document: the other categories are compared with %s "
+            "(%s), and the term of %s is not estimated (effects.reference chooses another)",
             name,
-            levels[0],
-            first,
+            said[levels[0]],
+            said[first],
             reason,
-            levels[0],
+            said[levels[0]],
         )
     elif first != levels[0]:
         log.warning(
-            "effects.formula: %s's first category %r has no share of %s in its documents, which made every term of %s "
-            "not estimable (separation): the other categories are compared with %r (%s; effects.reference chooses "
-            "another)",
+            "effects.formula: %s's first category %s has no share of %s in its documents (in one model of the ensemble "
+            "or more), which made every term of %s not estimable (separation): the other categories are compared "
+            "with %s (%s; effects.reference chooses another)",
             name,
-            levels[0],
+            said[levels[0]],
             _themes_named(lacking[levels[0]]),
             "that theme" if len(lacking[levels[0]]) == 1 else "those themes",
-            first,
+            said[first],
             reason,
         )
-    _warn_lacking(name, first, levels, counts, lacking)
+    _warn_lacking(name, first, levels, counts, lacking, labels)
     return first
 
 
@@ -438,21 +441,21 @@ def _as_toml(level) -> str:
     return json.dumps(level, ensure_ascii=False) if isinstance(level, str) else _number_text(level)
 
 
-def _warn_lacking(name: str, reference, levels: list, counts: pd.Series, lacking: dict) -> None:
+def _warn_lacking(name: str, reference, levels: list, counts: pd.Series, lacking: dict, labels: dict) -> None:
     """Warn when the reference category ``reference`` of ``name`` lacks themes (``lacking``), naming a category of
-    two documents or more that holds them where one does."""
+    two documents or more that holds them where one does (``labels``: each category as the tables name it)."""
     missing = lacking.get(reference, [])
     if not missing:
         return
     holds = [level for level in levels if counts[level] >= 2 and not set(missing) & set(lacking.get(level, []))]
     log.warning(
-        "effects: %s's reference category %r has no share of %s in its documents (in one model of the ensemble or "
+        "effects: %s's reference category %s has no share of %s in its documents (in one model of the ensemble or "
         "more): compared with it, every term and expected share of %s is not estimable (separation); %s",
         name,
-        reference,
+        repr(labels[reference]),
         _themes_named(missing),
         "that theme" if len(missing) == 1 else "those themes",
-        f"effects.reference.{name} = {_as_toml(holds[0])} holds {'it' if len(missing) == 1 else 'them'}"
+        f"effects.reference.{name} = {_as_toml(labels[holds[0]])} holds {'it' if len(missing) == 1 else 'them'}"
         if holds
         else f"no category of {name} with two documents or more holds {'it' if len(missing) == 1 else 'them all'}",
     )
