@@ -53,7 +53,8 @@ OPTIONS = {
         {},
         'The reference category of a categorical covariate, by column, e.g. {level = "中央", era = "改革开放"}: the '
         "column's other categories are compared with it. {}: the first in sorted order with two documents or more "
-        "whose documents hold every theme (else the one that lacks the fewest).",
+        "whose documents hold every theme (else the one that lacks the fewest); in an interaction (level:year), "
+        "the first in sorted order.",
         kind=dict,
     ),
 }
