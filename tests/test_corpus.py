@@ -393,6 +393,8 @@ def test_a_metadata_row_naming_a_listed_file_another_way_is_a_second_row_not_a_m
     with (small_corpus / "metadata.csv").open("a", encoding="utf-8") as meta:
         meta.write(f"./{first},again,2010-01-01,day,,,,\n{second.upper()},upper,2010-01-01,day,,,,\n")
         meta.write(f"{through},through,2010-01-01,day,,,,\n {fourth.upper()},spaced,2010-01-01,day,,,,\n")
+        # two such rows of one file (a review: matched together, they fit it ambiguously and were "missing")
+        meta.write(f"{small_corpus.name}/{first.upper()},twice,2010-01-01,day,,,,\n")
     docs = load_corpus(small_corpus, small_corpus / "metadata.csv").documents
     assert docs["doc_id"].is_unique and docs["status"].eq("used").sum() == len(listed)
     reasons = docs.set_index("path")["reason"]
@@ -400,6 +402,8 @@ def test_a_metadata_row_naming_a_listed_file_another_way_is_a_second_row_not_a_m
     assert reasons[second.upper()].startswith(f"a second metadata row for {second}, written {second.upper()}:")
     assert reasons[through].startswith(f"a second metadata row for {third}, written {through}:")
     spaced = next(path for path in reasons.index if path.strip() == fourth.upper())
+    twice = f"{small_corpus.name}/{first.upper()}"
+    assert reasons[twice].startswith(f"a second metadata row for {first}, written {twice}:")
     assert reasons[spaced].startswith(f"a second metadata row for {fourth}, written {spaced}:")
     assert not docs["reason"].fillna("").str.contains("file is missing").any()
 

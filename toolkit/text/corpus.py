@@ -945,7 +945,11 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
     left = sorted(listed - set(row_of.values()) - unclear)  # a row that is a file's path was taken by it
     # a row left that names, by the rules a row finds its file by (" X.TXT", texts/x.txt), a file with a row of its
     # own: its second row (as a case-folded name alone it was, but written so it was said to name a missing file)
-    second = {key: path for path, key in metadata_rows(list(row_of), left, root)[0].items()}
+    found_second, _, several = metadata_rows(list(row_of), left, root)
+    second = {key: path for path, key in found_second.items()}
+    for key in sorted(several):  # rows left that fit one file together (" A.TXT" and texts/A.txt): each on its own
+        if alone := metadata_rows(list(row_of), [key], root)[0]:
+            second[key] = next(iter(alone))
     for rel in left:
         row = new_row(rel, meta.loc[rel])
         row["reason"] = MISSING_FILE
