@@ -142,8 +142,14 @@ def test_a_sample_is_said_only_when_it_is_one_and_must_hold_the_topics(prepared,
     # said, not silent (a hostile pass of the large-corpus path): the user asked for a sample
     assert "the sample of about 100000 tokens (model.sample_tokens) holds all" in caplog.text
     assert np.array_equal(whole.member_shares, fit(data, config).member_shares)  # the fit on every unit
-    with pytest.raises(ToolkitError, match=r"^the fit's sample holds 5 of the 144 units .*model.sample_tokens\), fewer than the"):
+    with pytest.raises(ToolkitError, match=r"^the fit.s sample holds 5 of the 144 units .*sample_tokens\), too few: keyatm"):
         sampled(1)
+    # a model that no number of units fits as asked (too few topics for the themes) is told so, not to raise the
+    # sample's tokens; nor its units the corpus's to be too few (a review: "16 units are too few for any
+    # model.n_topics" of 144, from the sample's count)
+    with pytest.raises(ToolkitError, match=r"raise model.n_topics to at least") as raised:
+        sampled(300, 42, "model.n_topics=5")
+    assert "sample" not in str(raised.value) and "too few for any" not in str(raised.value)
     # which themes' keywords a small sample misses, counted here from the tokens of the units it took
     vocabulary, counts, in_model = count_units(data, config)
     names = list(data.lexicon.names)

@@ -226,7 +226,7 @@ def fit_on_sample(prepared: Prepared, config: Config, counts, in_model: np.ndarr
     are fitted on a sample of about ``model.sample_tokens`` tokens stratified by document, and the other units are
     folded in with their topics held fixed (:mod:`toolkit.analysis.sampling`)."""
     from .analysis.sampling import fold_in, sample_units
-    from .models import fit_ensemble
+    from .models import build_model, fit_ensemble
 
     m = config["model"]
     lengths = np.asarray(counts.sum(axis=1)).ravel()
@@ -241,11 +241,17 @@ def fit_on_sample(prepared: Prepared, config: Config, counts, in_model: np.ndarr
             int(lengths.sum()),
         )
         return (*fit_ensemble(m, counts, keywords=keywords), None, None)
-    if taken.sum() < m["n_topics"]:
+    # what the model cannot be fitted to (fewer units than topics; for keyatm, than its themes and a free topic): a
+    # problem of the sample is said as one (a review: "16 units are too few" of a corpus of 144 units sent the user to
+    # find more documents), and one of the whole corpus too is the model's own error, fitted on every unit
+    model = build_model(m, keywords=keywords, n_words=counts.shape[1], n_tokens=int(lengths[taken].sum()))
+    if model.fit_problem(len(taken), counts.shape[1]):
+        return (*fit_ensemble(m, counts, keywords=keywords), None, None)
+    if problem := model.fit_problem(int(taken.sum()), counts.shape[1]):
         raise ToolkitError(
             f"the fit's sample holds {int(taken.sum())} of the {len(taken)} units (about {m['sample_tokens']} tokens, "
-            f"model.sample_tokens), fewer than the {m['n_topics']} topics: raise model.sample_tokens, or "
-            "model.sample_above to fit on every unit"
+            f"model.sample_tokens), too few: {problem}; raise model.sample_tokens, or model.sample_above to fit on "
+            "every unit"
         )
     models, fitted = fit_ensemble(m, counts[taken], keywords=keywords, n_tokens=int(lengths[taken].sum()))
     warn_themes_outside_sample(counts, taken, keywords, prepared.lexicon.names, models[0].anchors_)

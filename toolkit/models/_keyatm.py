@@ -330,7 +330,8 @@ class _Chain:
         if problem := m._too_few_units(np.shape(X)[0]):
             raise ToolkitError(
                 f"{problem}: give the model more text (more documents, or a wider corpus.year_min to year_max), "
-                "smaller units (units.max_chars) or a lexicon of fewer themes (themes.lexicon)"
+                "smaller units (units.max_chars), more of the short ones (units.min_chars) or a lexicon of fewer themes "
+                "(themes.lexicon)"
             )
         X = check_counts(X, m.n_topics, keep_integers=True, whole=True, model=m)
         for name in ("iterations", "samples", "thin", "partitions"):
