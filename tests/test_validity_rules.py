@@ -81,6 +81,13 @@ def test_a_keyword_the_texts_hold_only_in_another_letter_case_is_warned_of(caplo
         table = lexicon_coverage(two, ["5G", "网络"], tokens).set_index(["theme", "word"])
     assert table.loc[("networks", "5g"), "count"] == 0
     assert "(5g: the texts have 5G, a keyword of digital), so they match nothing" in caplog.text
+    # a form no theme has is the one to write, whatever another theme's (a review: Ai was told of B's ai, not of AI)
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="toolkit"):
+        lexicon_coverage(
+            Lexicon((Theme("a", "甲", "A", ("Ai",)), Theme("b", "乙", "B", ("ai",)))), ["AI", "ai"], [["AI"] * 10 + ["ai"]]
+        )
+    assert "(Ai: the texts have AI)" in caplog.text
 
 
 def test_broad_patterns_are_warned_of_above_fifty_words_and_above_two_percent_of_the_vocabulary(caplog):

@@ -188,7 +188,8 @@ def _warn_letter_case(themes_of: dict[str, str], count: dict[str, int], covered:
         forms = cased.get(word.lower(), [])
         if count.get(word) or not forms or any(covered.get(form) == theme for form in forms):
             continue
-        form = max(forms, key=lambda form: (form in covered, count[form]))  # another theme's form first
+        # the form to write first (no theme's keyword), the most frequent; else another theme's, named with it
+        form = max(forms, key=lambda form: (form not in covered, count[form]))
         missed[word] = f"the texts have {form}" + (f", a keyword of {covered[form]}" if form in covered else "")
     if missed:
         log.warning(
