@@ -265,6 +265,11 @@ def test_a_reference_without_a_theme_is_warned_of_in_an_interaction_and_named_as
         estimate_effects(units, shares, ["one", "two"], "level + level:year", x="", draws=30)
     assert "level's reference category '丙' has no share of one" in caplog.text
     assert 'effects.reference.level = "乙" holds it' in caplog.text
+    # but not where no term is compared with it: year:level gives each category a slope of its own (a review)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        full, _ = estimate_effects(units, shares, ["one", "two"], "year:level", x="", draws=30)
+    assert "reference category" not in caplog.text and not full["reference"].fillna("").any()
     caplog.clear()
     tiers = units.assign(tier=units["level"].map({"丙": "01", "乙": "02", "甲": "03"})).drop(columns="level")
     with caplog.at_level(logging.WARNING, logger="toolkit"):

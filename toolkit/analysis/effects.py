@@ -306,6 +306,7 @@ def _references(
     chosen: dict | None = None,
     raw: pd.DataFrame | None = None,
     held: tuple[np.ndarray, list[str]] | None = None,
+    interacted: list | None = None,
 ) -> pd.DataFrame:
     """``data`` with each column among ``names`` that ``formula`` takes as categories alone (a text column, or
     ``C(column)`` of numbers; :func:`_categories_alone`) ordered so that its reference category (the first,
@@ -328,7 +329,9 @@ def _references(
     the first of them without any security share: the theme's whole figure panel was empty, where another
     reference estimated 27 of its 31 points; a hostile pass). The choice of the reference changes no expected
     share, only which of them are estimable. A reference that still lacks a theme (none holds it, effects.reference
-    names it, or the column's sorted first in an interaction) is warned of, naming a category that holds it."""
+    names it) is warned of, naming a category that holds it; a column in an interaction keeps its sorted first,
+    which may be no reference at all (``year:level`` gives every category a slope of its own): what a warning needs
+    of it is added to ``interacted``, for :func:`_warn_interacted` once the design says."""
     import pandas as pd
 
     chosen = chosen or {}
@@ -355,9 +358,10 @@ def _references(
         lacking = {level: _lacking(held, (data[name] == level).to_numpy() & complete.to_numpy()) for level in levels}
         if reordered:
             first = _reference_level(name, counts, chosen, lacking, labels)
-        else:  # in an interaction (level:year) the column keeps its sorted order, its first category the reference
+        else:  # in an interaction (level:year) the column keeps its sorted order
             first = levels[0]
-            _warn_lacking(name, first, levels, counts, lacking, labels)
+            if interacted is not None:
+                interacted.append((name, first, levels, counts, lacking, labels))
             if not numeric:  # a column of text: formulaic's own order is that
                 continue
         order = [first, *(level for level in levels if level != first)]
@@ -427,6 +431,15 @@ def _reference_level(name: str, counts: pd.Series, chosen: dict, lacking: dict, 
         )
     _warn_lacking(name, first, levels, counts, lacking, labels)
     return first
+
+
+def _warn_interacted(interacted: list, references: dict[str, str]) -> None:
+    """:func:`_warn_lacking` of each column of an interaction (``interacted``, as :func:`_references` noted them)
+    whose first category some term of the design is compared with (``references``, :func:`term_references`)."""
+    factors = {part.split(" = ")[0] for value in references.values() for part in value.split("; ")}
+    for name, first, *rest in interacted:
+        if any(re.fullmatch(rf"{re.escape(name)}|C\(\s*{re.escape(name)}\s*\)", factor) for factor in factors):
+            _warn_lacking(name, first, *rest)
 
 
 def _themes_named(themes: list[str], most: int = 4) -> str:
@@ -774,7 +787,8 @@ def estimate_effects(
     missing = unmeasured_in(member_shares[:, :, : len(themes)], themes)
     measured = [t for t, theme in enumerate(themes) if theme not in missing]
     held = (member_shares[:, :, measured], [themes[t] for t in measured])
-    units = _references(units, used, formula, reference, raw, held)
+    interacted: list = []
+    units = _references(units, used, formula, reference, raw, held, interacted)
     matrix = _design(formula, units, columns)  # a term not finite, or not defined for every unit, is refused
     categories = {name for name in used if _categories_alone(formula, name, numeric=True)}
     categories |= {name for name in used if not pd.api.types.is_numeric_dtype(units[name])} | {"C"}
@@ -784,6 +798,7 @@ def estimate_effects(
     X = np.asarray(matrix, dtype=float)
     terms = list(matrix.columns)
     references = term_references(matrix)
+    _warn_interacted(interacted, references)
     weights = units["n_tokens"].to_numpy(dtype=float)[rows]
     groups = pd.factorize(units["doc_id"].to_numpy()[rows])[0]
     # the model is fitted on columns of unit length, its coefficients and covariance mapped back: a covariate in its
