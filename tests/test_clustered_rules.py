@@ -5,28 +5,7 @@ a design of less than full rank is read through the Moore-Penrose inverse."""
 
 import numpy as np
 
-
-def _cr2_by_definition(X, residuals, groups):
-    """CR2 and each coefficient's degrees of freedom from the n x n hat matrix: ``(X'X)+ sum_g X_g' A_g r_g r_g' A_g
-    X_g (X'X)+`` with ``A_g = (I - H_gg)^(-1/2)`` (pseudo-inverse), and ``(tr M)^2 / tr(M^2)`` of ``M = G'G`` with
-    column g of ``G`` being ``(I - H)_{., g} A_g X_g (X'X)+ e_j``."""
-    n, k = X.shape
-    bread = np.linalg.pinv(X.T @ X)
-    rest = np.eye(n) - X @ bread @ X.T
-    meat, parts = np.zeros((k, k)), []
-    for g in np.unique(groups):
-        rows = np.flatnonzero(groups == g)
-        values, vectors = np.linalg.eigh(rest[np.ix_(rows, rows)])
-        root = vectors @ np.diag([1 / np.sqrt(v) if v > 1e-10 else 0.0 for v in values]) @ vectors.T
-        score = X[rows].T @ root @ residuals[rows]
-        meat += np.outer(score, score)
-        parts.append((rows, root))
-    df = []
-    for j in range(k):
-        G = np.column_stack([rest[:, rows] @ (root @ X[rows] @ bread[:, j]) for rows, root in parts])
-        M = G.T @ G
-        df.append(np.trace(M) ** 2 / np.trace(M @ M))
-    return bread @ meat @ bread, np.array(df)
+from .test_groups_effects import _dense_cr2  # CR2 and its degrees of freedom by their definitions
 
 
 def test_a_clusters_rows_need_not_be_next_to_each_other():
@@ -43,7 +22,7 @@ def test_a_clusters_rows_need_not_be_next_to_each_other():
     residuals = rng.normal(size=n)
     shuffled = rng.permutation(n)
     covariance, df = cr2(X[shuffled], residuals[shuffled], groups[shuffled])
-    expected_covariance, expected_df = _cr2_by_definition(X, residuals, groups)
+    expected_covariance, expected_df = _dense_cr2(X, residuals, groups)
     np.testing.assert_allclose(covariance, expected_covariance, rtol=1e-8, atol=1e-12)
     np.testing.assert_allclose(df, expected_df, rtol=1e-8)
 
@@ -62,7 +41,7 @@ def test_a_design_of_less_than_full_rank_is_read_through_its_pseudo_inverse():
     assert np.linalg.svd(X, compute_uv=False)[-1] > 0  # rounding, not an exact zero
     residuals = rng.normal(size=len(groups))
     covariance, df = cr2(X, residuals, groups)
-    expected_covariance, expected_df = _cr2_by_definition(X, residuals, groups)
+    expected_covariance, expected_df = _dense_cr2(X, residuals, groups)
     assert np.all(np.isfinite(covariance)) and np.abs(covariance).max() < 1e3
     np.testing.assert_allclose(covariance, expected_covariance, rtol=1e-6, atol=1e-12)
     np.testing.assert_allclose(df, expected_df, rtol=1e-6)
