@@ -1,6 +1,7 @@
 """The inputs as a run read them: the same files named by other paths are the same inputs (a sweep's runs, the
 config's own hash), and a file saved after the run read it is recorded as read, not refused at the fit."""
 
+import json
 import os
 
 import pytest
@@ -46,13 +47,17 @@ def test_the_config_hash_is_recorded_after_a_change_of_folder(tmp_path, monkeypa
 
 def test_a_word_list_saved_after_it_was_read_does_not_end_the_run(small_corpus, tmp_path, monkeypatch):
     """A word list saved after the run read it (an editor's autosave) does not end the run at its fit, after the whole
-    preparation, with the API's advice to prepare again: the manifest records the list as read."""
+    preparation, with the API's advice to prepare again: the manifest records the list as read, its checksum that of
+    the bytes read (mutation audit 37: hashing the files again at the end of the run passed a check of the name)."""
+    import hashlib
+
     import toolkit.pipeline as pipeline
     from toolkit.errors import ToolkitError
 
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
     stop = tmp_path / "stop.txt"
     stop.write_text("武汉\n", encoding="utf-8")
+    as_read = hashlib.sha256(stop.read_bytes()).hexdigest()
     config = write_config(
         tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv", segment={"extra_stopwords": ["stop.txt"]},
         model={"ensemble": 1, "keyatm": {"iterations": 60}}, figures={"ldavis": False, "formats": []},
@@ -69,4 +74,5 @@ def test_a_word_list_saved_after_it_was_read_does_not_end_the_run(small_corpus, 
         result = pipeline.run(config, tmp_path / "out")
     except ToolkitError as exc:
         pytest.fail(f"the run ended: {exc}")
-    assert "segment.extra_stopwords[0]" in (result.out_dir / "manifest.json").read_text(encoding="utf-8")
+    manifest = json.loads((result.out_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["inputs_sha256"]["segment.extra_stopwords[0]"] == as_read

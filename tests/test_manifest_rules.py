@@ -1,8 +1,9 @@
 """Rules of a run's provenance (toolkit.output.manifest, and the manifest as toolkit.output.tables writes it) that
 mutation audit 37 found no test held: the Python version beside the packages a build is compared by, checksums of
 files larger than one read block, a repository of SHA-256 object ids, a detached HEAD (a commit, no branch), a run's
-counts of files and documents and its ensemble's seeds, a named file's checksum as the run read it; and the streams
-a chain's partitions draw from (toolkit.random_streams: what the manifest's seeds stand for)."""
+counts of files and documents and its ensemble's seeds (a named file's checksum as the run read it: in
+tests/test_inputs_as_read.py); and the streams a chain's partitions draw from (toolkit.random_streams: what the
+manifest's seeds stand for)."""
 
 import hashlib
 import platform
@@ -11,7 +12,7 @@ import subprocess
 import numpy as np
 import pytest
 
-from .conftest import NO_FIGURES, SEEDS_CONFIG, add_document, git, write_config
+from .conftest import NO_FIGURES, SEEDS_CONFIG, add_document, git
 
 
 def test_the_versions_of_some_packages_name_python_too():
@@ -110,34 +111,6 @@ def test_a_runs_manifest_counts_files_skipped_and_unmodelled_documents_and_each_
     assert counts["documents_modelled"] == 5 and counts["units_without_vocabulary"] == 1
     seeds = manifest["ensemble_seeds"]
     assert len(seeds) == 2 and seeds[0] == config["model"]["random_state"] != seeds[1]
-
-
-def test_a_word_list_saved_after_the_run_read_it_is_recorded_as_read(small_corpus, tmp_path, monkeypatch):
-    """The manifest's checksum of a file the config names is that of the bytes the run read, not of what an editor
-    saved over it during the run (the run's words came from the first). Hashing the files again as they are at the
-    end passed every other test (they checked the list is named, not its checksum)."""
-    import hashlib
-
-    import toolkit.pipeline as pipeline
-
-    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
-    stop = tmp_path / "stop.txt"
-    stop.write_text("武汉\n", encoding="utf-8")
-    as_read = hashlib.sha256(stop.read_bytes()).hexdigest()
-    config = write_config(
-        tmp_path / "c.toml", small_corpus, small_corpus / "metadata.csv", segment={"extra_stopwords": ["stop.txt"]},
-        model={"ensemble": 1, "keyatm": {"iterations": 40}}, figures={"ldavis": False, "formats": []},
-    )  # fmt: skip
-    prepare = pipeline.prepare
-
-    def prepare_then_save(*args, **kwargs):
-        prepared = prepare(*args, **kwargs)
-        stop.write_text("武汉\n示例词\n", encoding="utf-8")  # an editor's autosave, after the list was read
-        return prepared
-
-    monkeypatch.setattr(pipeline, "prepare", prepare_then_save)
-    manifest = pipeline.run(config, tmp_path / "out").manifest
-    assert manifest["inputs_sha256"]["segment.extra_stopwords[0]"] == as_read
 
 
 def test_the_partitions_of_a_chain_draw_from_streams_of_their_own_the_same_each_time():
