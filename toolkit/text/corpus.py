@@ -944,17 +944,17 @@ def load_corpus(  # noqa: C901 (every way an input is used or skipped, with its 
     folded_ids = {doc_id.casefold(): path for doc_id, path in by_id.items()}
     left = sorted(listed - set(row_of.values()) - unclear)  # a row that is a file's path was taken by it
     # a row left that names, by the rules a row finds its file by (" X.TXT", texts/x.txt), a file with a row of its
-    # own: its second row (as a case-folded name alone it was, but written so it was said to name a missing file)
-    found_second, _, several = metadata_rows(list(row_of), left, root)
-    second = {key: path for path, key in found_second.items()}
-    # rows left that fit one file together (" A.TXT" and texts/A.txt): each on its own, among the files of its name
-    # (every rule of metadata_rows matches names alike once compared in _canonical form; among every file, 1,500
-    # files of two such rows each took 95 s: a review)
+    # own: its second row (as a case-folded name alone it was, but written so it was said to name a missing file).
+    # Each row on its own (two such rows of one file fit it together ambiguously), among the files of its name: every
+    # rule of metadata_rows matches names alike in _canonical form (among every file, 1,500 files of two such rows
+    # each took 95 s: a review)
     of_name: dict[str, list[str]] = {}
     for path in row_of:
         of_name.setdefault(PurePosixPath(_canonical(path)).name, []).append(path)
-    for key in sorted(several):
-        if alone := metadata_rows(of_name.get(PurePosixPath(_canonical(key)).name, []), [key], root)[0]:
+    second = {}
+    for key in left:
+        files = of_name.get(PurePosixPath(_canonical(key)).name)
+        if files and (alone := metadata_rows(files, [key], root)[0]):
             second[key] = next(iter(alone))
     for rel in left:
         row = new_row(rel, meta.loc[rel])
