@@ -145,3 +145,17 @@ def test_document_themes_with_some_rows_untitled_and_no_doc_id_are_refused(lexic
     shares.loc[1, "title"] = ""
     with pytest.raises(ToolkitError, match="doc_id"):
         plot_document_themes(shares, lexicon)
+
+
+def test_term_counts_read_back_with_an_empty_year_cell_are_drawn_by_their_years():
+    """term_counts.csv read back in a notebook with one empty year cell: the years were floats, and range() of them a
+    TypeError from deep inside (mutation audit 38). The dated rows are drawn at their whole years."""
+    import io
+
+    from toolkit.output.plots import plot_term_counts
+
+    counts = pd.read_csv(io.StringIO("term,year,per_10k\n创新,2015,1.0\n创新,2017,2.0\n数字经济,,0.5\n数字经济,2016,0.8\n"))
+    fig = plot_term_counts(counts)
+    lines = {ax.get_title(): ax.get_lines()[0] for ax in fig.axes if ax.get_lines()}
+    assert list(lines["创新"].get_xdata()) == [2015, 2016, 2017]
+    assert np.isnan(lines["创新"].get_ydata()[1]) and lines["数字经济"].get_ydata()[1] == 0.8

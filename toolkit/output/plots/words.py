@@ -196,6 +196,10 @@ def plot_term_counts(counts: pd.DataFrame, *, language: str = "zh", title: str =
     each with its own y axis (terms differ in frequency by orders of magnitude), a dot for every year with
     documents (years without are gaps)."""
     require_columns(counts, ["term", "year", "per_10k"], "plot_term_counts", "counts (counted by year, as by default)")
+    if not counts.empty:  # years and counts as numbers (a CSV read back: text, or floats beside an empty year cell)
+        counts = drawable(counts, [], "plot_term_counts", "counts", numbers=["year", "per_10k"])
+        # a row without a year has no place on the axis (a mutation audit: range() of float years was a TypeError)
+        counts = counts[counts["year"].notna()].astype({"year": int})
     text = _labels(language)
     terms = list(dict.fromkeys(counts["term"]))
     years = sorted(counts["year"].unique())
