@@ -327,7 +327,8 @@ class _Chain:
         from . import _gibbs as gibbs
 
         self.model = m = model
-        if problem := m._too_few_units(np.shape(X)[0]):
+        # (no unit at all is check_counts' error: scikit-learn's estimator checks ask for its ValueError)
+        if np.shape(X)[0] and (problem := m._too_few_units(np.shape(X)[0])):
             raise ToolkitError(
                 f"{problem}: give the model more text (more documents, or a wider corpus.year_min to year_max), "
                 "smaller units (units.max_chars), more of the short ones (units.min_chars) or a lexicon of fewer themes "
